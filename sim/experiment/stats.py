@@ -1,0 +1,37 @@
+"""Confidence intervals for means over replications."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+
+def t_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
+    """Mean and Student-t confidence interval of ``values`` (NaNs ignored).
+
+    Returns ``(mean, low, high)``; the interval is NaN with fewer than two values, and has
+    zero width when all values are equal.
+    """
+    v = np.asarray(values, dtype=float)
+    v = v[~np.isnan(v)]
+    n = v.size
+    if n == 0:
+        return (np.nan, np.nan, np.nan)
+    mean = float(v.mean())
+    if n < 2:
+        return (mean, np.nan, np.nan)
+    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * v.std(ddof=1) / np.sqrt(n))
+    return (mean, mean - half, mean + half)
+
+
+def summarise(frame: pd.DataFrame, by: list[str], confidence: float = 0.95) -> pd.DataFrame:
+    """Mean, standard deviation, count and CI of ``value`` for each group of ``by``."""
+    grouped = frame.groupby(by, sort=False, dropna=False, observed=True)["value"]
+    out = grouped.agg(mean="mean", sd="std", n="count").reset_index()
+    q = stats.t.ppf(0.5 + confidence / 2, np.maximum(out["n"] - 1, 1))
+    half = q * out["sd"] / np.sqrt(out["n"])
+    half = half.where(out["n"] >= 2)
+    out["ci_low"] = out["mean"] - half
+    out["ci_high"] = out["mean"] + half
+    return out

@@ -1,0 +1,152 @@
+"""Key performance indicators of one replication, computed from the ledger and records.
+
+A KPI row is ``(commodity, channel, site, metric, unit, value)``. ``channel`` and
+``site`` are ``all`` where a figure is a total; site-level figures (border-post waits,
+port throughput, market shortfall) carry the site or lane id. Every figure covers the
+measured period only (after the warm-up).
+
+Metrics, in tonnes of contained metal unless the unit says otherwise:
+
+========================  =====================================================================
+mined_t                   produced by mines (by channel: the offtake share of each lot)
+exported_t                left the exporting country (counted when the lot sets off on the
+                          lane that leaves it)
+delivered_t               reached its first destination (refiner, market or stockpile)
+mean_lead_time_days       tonnage-weighted days from mine to first destination, for lots
+                          delivered in the period
+delivered_share           a channel's share of delivered_t
+control_hhi               Herfindahl-Hirschman index of delivered_t over channels (0-10,000)
+consumed_t, shortfall_t   consumed by markets, and demand not met (all markets)
+lost_t                    lost in refining (unrecovered) or otherwise
+in_transit_end_t          on lanes at the end (queued for capacity or travelling)
+stock_end_t               held at sites at the end (stockyards, queues, stocks)
+mass_balance_error_t      largest absolute ledger error over sites and lanes
+price_peak_ratio          highest price index in the period (1 = reference price)
+throughput_t              through a transit site or capacitated lane (site rows)
+mean_wait_days            mean wait in line per lot at a border post or capacitated lane
+mean_dwell_days           tonnage-weighted days a lot spends at a port or hub
+utilisation               busy share of a border post's or lane's capacity
+refined_t                 refined metal recovered by a refiner
+========================  =====================================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.world.ledger import BalanceReport
+from sim.world.queues import ServerStats
+from sim.world.sites import BorderPost, Hub, Market, Port, Refiner
+
+if TYPE_CHECKING:
+    from sim.world.world import World
+
+KpiRow = tuple[str, str, str, str, str, float]
+
+ALL = "all"
+
+
+def compute_kpis(world: World, balance: BalanceReport) -> list[KpiRow]:
+    """Every KPI of a finished replication, in a fixed order."""
+    m = world.mark
+    rows: list[KpiRow] = []
+    coms = world.commodity_ids
+    chans = world.channel_ids
+    n_k = len(chans)
+
+    def add(com: str, chan: str, site: str, metric: str, unit: str, value: float) -> None:
+        rows.append((com, chan, site, metric, unit, float(value)))
+
+    mined = world.mined_by_channel - m["mined_by_channel"]
+    exported = world.exported_by_channel - m["exported_by_channel"]
+    delivered = world.delivered_by_channel - m["delivered_by_channel"]
+    lead = world.lead_tonne_days - m["lead_tonne_days"]
+    ledger = world.ledger
+    lost_all = (ledger.lost - m["lost"]).sum(axis=0)
+    consumed = world.recorder.consumed.sum(axis=(0, 2))
+    shortfall = world.recorder.shortfall.sum(axis=(0, 2))
+    price_peak = world.recorder.price.max(axis=0) if world.recorder.n_days else np.ones(len(coms))
+    transit = np.zeros((len(coms), n_k + 1))
+    for lane in world.lanes:
+        for lot in lane.on:
+            transit[lot.commodity, lot.channel] += lot.tonnes
+    stock_end = world.physical_site_held().sum(axis=0)
+
+    for c, com in enumerate(coms):
+        total_delivered = delivered[c, :n_k].sum()
+        for k, chan in enumerate(chans):
+            add(com, chan, ALL, "mined_t", "t", mined[c, k])
+            add(com, chan, ALL, "exported_t", "t", exported[c, k])
+            add(com, chan, ALL, "delivered_t", "t", delivered[c, k])
+            add(com, chan, ALL, "mean_lead_time_days", "days",
+                lead[c, k] / delivered[c, k] if delivered[c, k] > 0 else np.nan)
+            add(com, chan, ALL, "delivered_share", "share",
+                delivered[c, k] / total_delivered if total_delivered > 0 else np.nan)
+            add(com, chan, ALL, "in_transit_end_t", "t", transit[c, k])
+        shares = delivered[c, :n_k] / total_delivered if total_delivered > 0 else None
+        add(com, ALL, ALL, "mined_t", "t", mined[c].sum())
+        add(com, ALL, ALL, "exported_t", "t", exported[c].sum())
+        add(com, ALL, ALL, "delivered_t", "t", total_delivered)
+        add(com, ALL, ALL, "consumed_t", "t", consumed[c])
+        add(com, ALL, ALL, "shortfall_t", "t", shortfall[c])
+        add(com, ALL, ALL, "lost_t", "t", lost_all[c])
+        add(com, ALL, ALL, "in_transit_end_t", "t", transit[c].sum())
+        add(com, ALL, ALL, "stock_end_t", "t", stock_end[c])
+        add(com, ALL, ALL, "mass_balance_error_t", "t", balance.max_abs_error_t[c])
+        add(com, ALL, ALL, "mean_lead_time_days", "days",
+            lead[c, :n_k].sum() / total_delivered if total_delivered > 0 else np.nan)
+        add(com, ALL, ALL, "price_peak_ratio", "ratio", price_peak[c])
+        add(com, ALL, ALL, "control_hhi", "index",
+            float((shares**2).sum() * 10_000) if shares is not None else np.nan)
+
+    _site_kpis(world, add)
+    return rows
+
+
+def _site_kpis(world: World, add: Callable[[str, str, str, str, str, float], None]) -> None:
+    m = world.mark
+    ledger = world.ledger
+    coms = world.commodity_ids
+    through = ledger.site_out - m["site_out"]
+    lane_through = ledger.lane_out - m["lane_out"]
+    for site in world.sites:
+        if site.kind in ("border_post", "port", "trading_hub", "junction"):
+            for c, com in enumerate(coms):
+                add(com, ALL, site.id, "throughput_t", "t", through[site.index, c])
+        if isinstance(site, BorderPost):
+            _server_kpis(site.id, site.server.stats, site.server.servers, world.env.now, add)
+            add(ALL, ALL, site.id, "throughput_trucks", "trucks", site.server.stats.units_done)
+        elif isinstance(site, Port | Hub) and site.kind != "junction":
+            occ = site.occupancy
+            add(ALL, ALL, site.id, "mean_dwell_days", "days",
+                occ.dwell_tonne_days / occ.through_t if occ.through_t > 0 else np.nan)
+        elif isinstance(site, Refiner):
+            refined = site.refined - m["refined"][world.refiners.index(site)]
+            for c, com in enumerate(coms):
+                if site.capacity_per_day[c] > 0:
+                    add(com, ALL, site.id, "refined_t", "t", refined[c])
+        elif isinstance(site, Market):
+            slot = world.market_ids.index(site.id)
+            for c, com in enumerate(coms):
+                if site.demand_per_day[c] > 0:
+                    add(com, ALL, site.id, "consumed_t", "t",
+                        world.recorder.consumed[:, c, slot].sum())
+                    add(com, ALL, site.id, "shortfall_t", "t",
+                        world.recorder.shortfall[:, c, slot].sum())
+    for lane in world.lanes:
+        if lane.server is None:
+            continue
+        for c, com in enumerate(coms):
+            add(com, ALL, lane.id, "throughput_t", "t", lane_through[lane.index, c])
+        _server_kpis(lane.id, lane.server.stats, 1, world.env.now, add)
+
+
+def _server_kpis(where: str, st: ServerStats, servers: int, now: float,
+                 add: Callable[[str, str, str, str, str, float], None]) -> None:
+    elapsed = max(now - st.start_t, 1e-12)
+    add(ALL, ALL, where, "mean_wait_days", "days",
+        st.wait_lot_days / st.n_started if st.n_started else np.nan)
+    add(ALL, ALL, where, "utilisation", "share", st.busy_time / (servers * elapsed))

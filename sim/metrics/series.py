@@ -1,0 +1,143 @@
+"""Time series of one replication, in periods of ``series_period_days`` (weekly by default).
+
+The catalogue of series depends only on the scenario, so every replication of a scenario
+returns a cube of the same shape ``[series, period]`` and results can be stacked without
+labels travelling with each replication. Flows are summed over a period; stocks, tonnes
+in transit and the price index are averaged over its days.
+
+=================  =========================  ==============================================
+metric             key                        meaning
+=================  =========================  ==============================================
+mined_t            channel                    mined, by the channel that takes it
+exported_t         channel                    left the exporting country
+delivered_t        destination country        reached a first refiner, market or stockpile
+market_arrivals_t  destination country        reached a market (direct or from refiners)
+demand_t           market                     demand
+consumed_t         market                     consumption
+shortfall_t        market                     demand not met
+price_index        world                      price index (1 = reference price)
+stock_t            site kind                  held at sites of that kind
+in_transit_t       all                        on lanes
+=================  =========================  ==============================================
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.scenario.schema import SITE_KINDS, Scenario
+
+if TYPE_CHECKING:
+    from sim.world.world import World
+
+SeriesKey = tuple[str, str, str, str]
+"""(commodity, metric, key, unit)."""
+
+FLOW_METRICS = ("mined_t", "exported_t", "delivered_t", "market_arrivals_t", "demand_t",
+                "consumed_t", "shortfall_t")
+
+
+@dataclass(frozen=True)
+class SeriesCatalogue:
+    """Which series a scenario produces and the start date of each period."""
+
+    keys: list[SeriesKey]
+    period_days: int
+    dates: list[dt.date]
+
+    @property
+    def n_periods(self) -> int:
+        return len(self.dates)
+
+
+def destination_countries(sc: Scenario) -> list[str]:
+    """Countries of refiners, markets and stockpiles, sorted (the world's country order)."""
+    return sorted({sc.country_of(s) for s, site in sc.sites.items()
+                   if site.kind in ("refiner", "market", "stockpile")})
+
+
+def catalogue(sc: Scenario) -> SeriesCatalogue:
+    """The series ``sc`` produces."""
+    keys: list[SeriesKey] = []
+    countries = destination_countries(sc)
+    market_countries = sorted({sc.country_of(s) for s, site in sc.sites.items()
+                               if site.kind == "market"})
+    markets = [s for s, site in sc.sites.items() if site.kind == "market"]
+    kinds = [k for k in SITE_KINDS if any(site.kind == k for site in sc.sites.values())]
+    for com in sc.commodities:
+        keys += [(com, "mined_t", ch, "t") for ch in sc.channels]
+        keys += [(com, "exported_t", ch, "t") for ch in sc.channels]
+        keys += [(com, "delivered_t", c, "t") for c in countries]
+        keys += [(com, "market_arrivals_t", c, "t") for c in market_countries]
+        keys += [(com, "demand_t", m, "t") for m in markets
+                 if com in sc.sites[m].demand_t_per_year]
+        keys += [(com, "consumed_t", m, "t") for m in markets
+                 if com in sc.sites[m].demand_t_per_year]
+        keys += [(com, "shortfall_t", m, "t") for m in markets
+                 if com in sc.sites[m].demand_t_per_year]
+        keys.append((com, "price_index", "world", "ratio"))
+        keys += [(com, "stock_t", k, "t") for k in kinds]
+        keys.append((com, "in_transit_t", "all", "t"))
+    period = int(sc.series_period_days)
+    n_periods = int(math.ceil(sc.horizon / period))
+    dates = [sc.start + dt.timedelta(days=i * period) for i in range(n_periods)]
+    return SeriesCatalogue(keys, period, dates)
+
+
+def _periods(daily: np.ndarray, period: int, n_periods: int, how: str) -> np.ndarray:
+    """Sum or average a daily array (days first) over periods."""
+    n_days = daily.shape[0]
+    pad = n_periods * period - n_days
+    if pad:
+        filler = np.full((pad, *daily.shape[1:]), np.nan)
+        daily = np.concatenate([daily, filler])
+    blocks = daily.reshape(n_periods, period, *daily.shape[1:])
+    return np.nansum(blocks, axis=1) if how == "sum" else np.nanmean(blocks, axis=1)
+
+
+def aggregate(world: World, cat: SeriesCatalogue) -> np.ndarray:
+    """The replication's series as a float32 cube ``[len(cat.keys), cat.n_periods]``."""
+    rec = world.recorder
+    p, n = cat.period_days, cat.n_periods
+    sums = {
+        "mined_t": _periods(rec.mined, p, n, "sum"),
+        "exported_t": _periods(rec.exported, p, n, "sum"),
+        "delivered_t": _periods(rec.delivered, p, n, "sum"),
+        "market_arrivals_t": _periods(rec.arrivals, p, n, "sum"),
+        "demand_t": _periods(rec.demand, p, n, "sum"),
+        "consumed_t": _periods(rec.consumed, p, n, "sum"),
+        "shortfall_t": _periods(rec.shortfall, p, n, "sum"),
+    }
+    means = {
+        "price_index": _periods(rec.price, p, n, "mean"),
+        "stock_t": _periods(rec.stock, p, n, "mean"),
+        "in_transit_t": _periods(rec.in_transit, p, n, "mean"),
+    }
+    com_i = world.commodity_index
+    chan_i = world.channel_index
+    country_i = world.country_index
+    market_i = {mid: i for i, mid in enumerate(world.market_ids)}
+    kind_i = {k: i for i, k in enumerate(world.kinds)}
+    out = np.empty((len(cat.keys), n), dtype=np.float32)
+    for row, (com, metric, key, _unit) in enumerate(cat.keys):
+        c = com_i[com]
+        if metric in ("mined_t", "exported_t"):
+            out[row] = sums[metric][:, c, chan_i[key]]
+        elif metric in ("delivered_t", "market_arrivals_t"):
+            out[row] = sums[metric][:, c, country_i[key]]
+        elif metric in ("demand_t", "consumed_t", "shortfall_t"):
+            out[row] = sums[metric][:, c, market_i[key]]
+        elif metric == "price_index":
+            out[row] = means["price_index"][:, c]
+        elif metric == "stock_t":
+            out[row] = means["stock_t"][:, c, kind_i[key]]
+        elif metric == "in_transit_t":
+            out[row] = means["in_transit_t"][:, c]
+        else:  # pragma: no cover - the catalogue has no other metric
+            raise ValueError(metric)
+    return out

@@ -1,0 +1,204 @@
+"""Describe a scenario's network in words: sites, lanes, channels, routes and capacity.
+
+``describe(sc)`` returns the text that ``sim show`` prints. It compares every capacity in
+the network (border-post clearance, lane loading, sailings, refining) with the planned
+flow of :mod:`sim.scenario.plan` and flags each one where the plan exceeds capacity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sim.scenario.checks import mine_routes
+from sim.scenario.plan import (
+    Plan,
+    expected_route_days,
+    make_plan,
+    mine_output_t_per_year,
+    route_lanes,
+)
+from sim.scenario.schema import Mine, Scenario
+from sim.units import DAYS_PER_YEAR
+
+
+@dataclass
+class CapacityCheck:
+    """One capacity compared with its planned load (both per year, same unit)."""
+
+    element: str
+    kind: str
+    capacity: float
+    planned: float
+    unit: str
+
+    @property
+    def utilisation(self) -> float:
+        return self.planned / self.capacity if self.capacity > 0 else float("inf")
+
+    @property
+    def over(self) -> bool:
+        return self.planned > self.capacity * (1 + 1e-9)
+
+
+def capacity_checks(sc: Scenario, plan: Plan) -> list[CapacityCheck]:
+    """Every capacity in the network against its planned yearly load."""
+    out = []
+    for sid, site in sc.sites.items():
+        if site.kind == "border_post":
+            out.append(CapacityCheck(sid, "border post", site.clearance_trucks_per_day
+                                     * DAYS_PER_YEAR, plan.site_trucks.get(sid, 0.0),
+                                     "trucks/yr"))
+        elif site.kind == "refiner":
+            for com, cap in site.capacity_t_per_year.items():
+                out.append(CapacityCheck(f"{sid} ({com})", "refiner", cap,
+                                         plan.refiner_feed.get((sid, com), 0.0), "t/yr"))
+    for lid, lane in sc.lanes.items():
+        planned = plan.lane_product_t.get(lid, 0.0)
+        if lane.capacity_t_per_day is not None:
+            out.append(CapacityCheck(lid, f"{lane.mode} lane", lane.capacity_t_per_day
+                                     * DAYS_PER_YEAR, planned, "t product/yr"))
+        if lane.sailing is not None:
+            cap = lane.sailing.vessel_t * DAYS_PER_YEAR / lane.sailing.interval_days.mean()
+            out.append(CapacityCheck(lid, "sailings", cap, planned, "t product/yr"))
+    return out
+
+
+def _t(x: float) -> str:
+    return f"{x:,.0f}"
+
+
+def _dist(d: object) -> str:
+    mean = d.mean()  # type: ignore[attr-defined]
+    name = d.dist  # type: ignore[attr-defined]
+    return f"{mean:.3g}" if name == "fixed" else f"{mean:.3g} (mean, {name})"
+
+
+def describe(sc: Scenario, plan: Plan | None = None) -> str:
+    """A readable description of the scenario's network and planned flows."""
+    plan = plan or make_plan(sc)
+    lines: list[str] = []
+    add = lines.append
+    add(f"Scenario {sc.name}" + (f": {sc.title}" if sc.title else ""))
+    if sc.question:
+        add(f"Question: {sc.question}")
+    last = sc.start + dt.timedelta(days=int(sc.horizon) - 1)
+    add(f"Period: {sc.start} to {last} ({sc.horizon:g} days), warm-up {sc.warmup_days:g} days, "
+        f"lots every {sc.lot_period_days:g} days, series every {sc.series_period_days} days")
+    add("")
+    add("Commodities")
+    for cid, com in sc.commodities.items():
+        forms = ", ".join(f"{fid} ({f.grade:.0%} metal, {f.payload_t_per_truck:g} t/truck)"
+                          for fid, f in com.forms.items())
+        price = (f"elasticity {com.demand_elasticity:g}, price on {com.price_basis}"
+                 if com.demand_elasticity is not None else "price not modelled")
+        add(f"  {cid}: forms {forms}; {price}")
+    add("")
+    kinds = {}
+    for sid, site in sc.sites.items():
+        kinds.setdefault(site.kind, []).append((sid, site))
+    add(f"Sites ({len(sc.sites)})")
+    for kind, items in kinds.items():
+        add(f"  {kind.replace('_', ' ')}s:")
+        for sid, site in items:
+            region = sc.regions[site.region]
+            where = f"{region.name or site.region} ({region.country})"
+            label = f"    {sid}" + (f" '{site.name}'" if site.name else "") + f", {where}"
+            if isinstance(site, Mine):
+                out = mine_output_t_per_year(site)
+                parts = []
+                for com, spec in site.output.items():
+                    if spec.t_per_year is not None:
+                        parts.append(f"{com} {_t(out[com])} t/yr ({spec.form})")
+                    else:
+                        parts.append(f"{com} {spec.ratio:g} x {spec.ratio_to} = "
+                                     f"{_t(out.get(com, 0.0))} t/yr ({spec.form})")
+                off = "; ".join(f"{com} " + ", ".join(f"{k} {v:.0%}" for k, v in sh.items())
+                                for com, sh in site.offtake.items())
+                who = ", ".join(x for x in (site.operator, site.alignment) if x)
+                add(label + (f" [{who}]" if who else "") + ": " + ", ".join(parts))
+                add(f"      offtake: {off}")
+            elif site.kind == "border_post":
+                add(label + f": clears {site.clearance_trucks_per_day:g} trucks/day over "
+                    f"{site.servers} lane(s); planned "
+                    f"{plan.site_trucks.get(sid, 0.0) / DAYS_PER_YEAR:,.0f} trucks/day")
+            elif site.kind == "refiner":
+                caps = ", ".join(f"{com} {_t(c)} t/yr (planned feed "
+                                 f"{_t(plan.refiner_feed.get((sid, com), 0.0))})"
+                                 for com, c in site.capacity_t_per_year.items())
+                add(label + f": capacity {caps}")
+            elif site.kind == "market":
+                parts = []
+                for com, d in site.demand_t_per_year.items():
+                    inflow = plan.market_inflow.get((sid, com), 0.0)
+                    other = plan.other_supply(sc, sid, com)
+                    tag = " (balance)" if site.other_supply_t_per_year.get(com) == "balance" else ""
+                    parts.append(f"{com} demand {_t(d)}, planned from network {_t(inflow)}, "
+                                 f"other supply {_t(other)}{tag} t/yr")
+                add(label + ": " + "; ".join(parts))
+            else:
+                add(label)
+    add("")
+    add(f"Lanes ({len(sc.lanes)})")
+    for lid, lane in sc.lanes.items():
+        flow = sum(v for (l_id, _c), v in plan.lane_metal.items() if l_id == lid)
+        extra = ""
+        if lane.capacity_t_per_day is not None:
+            extra += f", capacity {lane.capacity_t_per_day:,.0f} t/day"
+        if lane.sailing is not None:
+            extra += (f", sailings every {_dist(lane.sailing.interval_days)} days of "
+                      f"{lane.sailing.vessel_t:,.0f} t")
+        if lane.cost_usd_per_t is not None:
+            extra += f", {lane.cost_usd_per_t:g} USD/t"
+        add(f"  {lid}: {lane.from_} -> {lane.to} by {lane.mode}, {_dist(lane.transit_days)} "
+            f"days{extra}; planned {_t(flow)} t metal/yr")
+    add("")
+    add(f"Channels ({len(sc.channels)})")
+    for cid, ch in sc.channels.items():
+        add(f"  {cid}" + (f" '{ch.name}'" if ch.name else "") +
+            f": routing {ch.routing}, on closure {ch.on_closure}")
+        for rid, route in ch.routes.items():
+            share = f" share {route.share:.0%}" if route.share is not None else ""
+            coms = ", ".join(route.commodities) if route.commodities else "all commodities"
+            path = " -> ".join(route.path)
+            add(f"    {rid}{share} ({coms}): {path}")
+    add("")
+    add("Planned flows (t/yr of metal)")
+    for com in sc.commodities:
+        mined = sum(v for (_m, c), v in plan.mined.items() if c == com)
+        by_ch = ", ".join(f"{ch} {_t(plan.by_channel.get((com, ch), 0.0))} "
+                          f"({plan.by_channel.get((com, ch), 0.0) / mined:.0%})"
+                          for ch in sc.channels if mined > 0 and
+                          plan.by_channel.get((com, ch), 0.0) > 0)
+        add(f"  {com}: mined {_t(mined)}, exported {_t(plan.exported.get(com, 0.0))}"
+            + (f"; by channel: {by_ch}" if by_ch else ""))
+    add("")
+    add("Expected route times without queueing (days)")
+    for mid, mine in sc.sites.items():
+        if not isinstance(mine, Mine):
+            continue
+        parts = []
+        for com, shares in mine.offtake.items():
+            for ch, share in shares.items():
+                if share <= 0:
+                    continue
+                for rid in mine_routes(sc, mid, com, ch):
+                    days = expected_route_days(sc, route_lanes(sc, mid,
+                                                               sc.channels[ch].routes[rid].path))
+                    parts.append(f"{com}/{ch}/{rid} {days:.1f}")
+        add(f"  {mid}: " + ", ".join(parts))
+    add("")
+    checks = capacity_checks(sc, plan)
+    add("Capacity against planned flow")
+    if not checks:
+        add("  (no capacities in this network)")
+    for chk in checks:
+        flag = "  !! planned flow exceeds capacity" if chk.over else ""
+        add(f"  {chk.element} ({chk.kind}): capacity {_t(chk.capacity)} {chk.unit}, planned "
+            f"{_t(chk.planned)} ({chk.utilisation:.0%}){flag}")
+    over = [c for c in checks if c.over]
+    if over:
+        add("")
+        add(f"{len(over)} capacit{'y is' if len(over) == 1 else 'ies are'} below planned flow: "
+            + ", ".join(c.element for c in over) + ". Expect queues to grow without bound there.")
+    return "\n".join(lines)

@@ -1,0 +1,53 @@
+"""Short text tables for the terminal."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+HEADLINE = ["mined_t", "exported_t", "delivered_t", "consumed_t", "shortfall_t",
+            "mean_lead_time_days", "price_peak_ratio", "stock_end_t", "in_transit_end_t"]
+
+
+def _fmt(x: float) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    ax = abs(x)
+    if ax >= 100:
+        return f"{x:,.0f}"
+    if ax >= 1:
+        return f"{x:,.2f}"
+    return f"{x:.3g}"
+
+
+def headline_table(summary: pd.DataFrame, confidence: float = 0.95) -> str:
+    """Means with confidence intervals of the headline KPIs, by commodity (totals only)."""
+    s = summary[(summary["channel"] == "all") & (summary["site"] == "all")
+                & summary["metric"].isin(HEADLINE)]
+    rows = []
+    for (com, metric), g in s.groupby(["commodity", "metric"], sort=False):
+        r = g.iloc[0]
+        ci = ("" if pd.isna(r["ci_low"]) else f"[{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}]")
+        rows.append((com, metric, _fmt(r["mean"]), ci, r["unit"]))
+    order = {m: i for i, m in enumerate(HEADLINE)}
+    rows.sort(key=lambda x: (x[0], order.get(x[1], 99)))
+    head = ("commodity", "metric", "mean", f"{confidence:.0%} CI", "unit")
+    widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(5)]
+    lines = ["  ".join(str(v).ljust(w) if i < 2 else str(v).rjust(w)
+                       for i, (v, w) in enumerate(zip(row, widths, strict=True)))
+             for row in [head, *rows]]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def channel_table(summary: pd.DataFrame) -> str:
+    """Mean share of delivered metal by channel, per commodity."""
+    s = summary[(summary["metric"] == "delivered_share") & (summary["site"] == "all")]
+    if s.empty:
+        return ""
+    lines = []
+    for com, g in s.groupby("commodity", sort=False):
+        parts = [f"{r.channel} {r.mean:.1%}" for r in g.itertuples() if r.mean and r.mean > 0]
+        lines.append(f"  {com}: " + ", ".join(parts))
+    return "Delivered by channel (mean share):\n" + "\n".join(lines)

@@ -1,0 +1,299 @@
+"""Cross-checks of a validated scenario: references, shares, connectivity, units.
+
+Field-level validation happens in :mod:`sim.scenario.schema`. The checks here relate
+fields to each other, and each problem is reported at the path of the field to fix, with a
+did-you-mean for misspelt ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sim.scenario.errors import Issue, PathT, did_you_mean
+from sim.scenario.schema import DESTINATION_KINDS, TRANSIT_KINDS, Mine, Scenario
+
+SHARE_TOLERANCE = 1e-6
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.issues: list[Issue] = []
+
+    def add(self, path: PathT, message: str, hint: str | None = None) -> None:
+        self.issues.append(Issue(message, path=path, hint=hint))
+
+    def ref(self, path: PathT, value: str, options: Iterable[str], what: str) -> bool:
+        options = list(options)
+        if value in options:
+            return True
+        guess = did_you_mean(value, options)
+        hint = f"did you mean {guess!r}?" if guess else (
+            f"known {what}s: {', '.join(options[:12])}{' ...' if len(options) > 12 else ''}"
+            if options else f"no {what}s are defined")
+        self.add(path, f"unknown {what} {value!r}", hint)
+        return False
+
+
+def _check_shares(c: _Collector, path: PathT, shares: dict[str, float], what: str) -> None:
+    total = sum(shares.values())
+    if abs(total - 1.0) > SHARE_TOLERANCE:
+        parts = ", ".join(f"{k}={v:g}" for k, v in shares.items())
+        c.add(path, f"{what} shares sum to {total:.6g}, not 1 ({parts})",
+              "adjust the shares so they add up to exactly 1")
+
+
+def lane_index(sc: Scenario) -> dict[tuple[str, str], str]:
+    """Lane id by (from, to); the first lane wins if a pair is repeated (reported)."""
+    out: dict[tuple[str, str], str] = {}
+    for lane_id, lane in sc.lanes.items():
+        out.setdefault((lane.from_, lane.to), lane_id)
+    return out
+
+
+def mine_routes(sc: Scenario, mine_id: str, commodity: str, channel_id: str) -> list[str]:
+    """Ids of the channel's routes that carry ``commodity`` and that the mine can reach."""
+    lanes = lane_index(sc)
+    out = []
+    for route_id, route in sc.channels[channel_id].routes.items():
+        if route.commodities is not None and commodity not in route.commodities:
+            continue
+        first = route.path[0]
+        if first == mine_id or (mine_id, first) in lanes:
+            out.append(route_id)
+    return out
+
+
+def route_sites(mine_id: str, path: list[str]) -> list[str]:
+    """The full chain of sites a lot from ``mine_id`` visits on a route."""
+    return list(path) if path[0] == mine_id else [mine_id, *path]
+
+
+def check_scenario(sc: Scenario) -> list[Issue]:
+    """Every cross-field problem in ``sc`` (an empty list if there is none)."""
+    c = _Collector()
+    commodities = list(sc.commodities)
+    sites = list(sc.sites)
+    channels = list(sc.channels)
+
+    lanes = lane_index(sc)
+
+    # Sites
+    for sid, site in sc.sites.items():
+        base: PathT = ("sites", sid)
+        c.ref((*base, "region"), site.region, sc.regions, "region")
+        if isinstance(site, Mine):
+            _check_mine(c, sc, sid, site)
+        elif site.kind == "refiner":
+            for com in site.capacity_t_per_year:
+                c.ref((*base, "capacity_t_per_year", com), com, commodities, "commodity")
+            for field in ("recovery", "initial_feed_t", "initial_output_t", "sales"):
+                for com in getattr(site, field):
+                    if c.ref((*base, field, com), com, commodities, "commodity") and \
+                            com not in site.capacity_t_per_year:
+                        c.add((*base, field, com),
+                              f"refiner has no capacity_t_per_year for {com!r}")
+            for com in site.capacity_t_per_year:
+                if com not in site.sales:
+                    c.add((*base, "sales"), f"no sales shares for {com!r}",
+                          "say which markets buy the refined metal, e.g. "
+                          f"sales: {{{com}: {{market_id: 1.0}}}}")
+            for com, shares in site.sales.items():
+                _check_shares(c, (*base, "sales", com), shares, "sales")
+                for mid in shares:
+                    if c.ref((*base, "sales", com, mid), mid, sites, "site"):
+                        if sc.sites[mid].kind != "market":
+                            c.add((*base, "sales", com, mid),
+                                  f"{mid!r} is a {sc.sites[mid].kind}, not a market")
+                        elif (sid, mid) not in lanes:
+                            c.add((*base, "sales", com, mid),
+                                  f"no lane from {sid!r} to market {mid!r}",
+                                  f"add a lane with from: {sid} and to: {mid}")
+                        elif com not in sc.sites[mid].demand_t_per_year:
+                            c.add((*base, "sales", com, mid),
+                                  f"market {mid!r} has no demand for {com!r}")
+        elif site.kind == "market":
+            for field in ("demand_t_per_year", "other_supply_t_per_year", "initial_stock_t"):
+                for com in getattr(site, field):
+                    c.ref((*base, field, com), com, commodities, "commodity")
+        elif site.kind == "stockpile":
+            for com in site.initial_stock_t:
+                c.ref((*base, "initial_stock_t", com), com, commodities, "commodity")
+
+    # Lanes
+    seen_pairs: dict[tuple[str, str], str] = {}
+    for lid, lane in sc.lanes.items():
+        base = ("lanes", lid)
+        ok_from = c.ref((*base, "from"), lane.from_, sites, "site")
+        ok_to = c.ref((*base, "to"), lane.to, sites, "site")
+        if ok_from and ok_to and lane.from_ == lane.to:
+            c.add(base, f"lane goes from {lane.from_!r} to itself")
+        pair = (lane.from_, lane.to)
+        if pair in seen_pairs:
+            c.add(base, f"lanes {seen_pairs[pair]!r} and {lid!r} both join {pair[0]!r} to "
+                  f"{pair[1]!r}", "routes name sites, so each pair of sites may have one lane; "
+                  "add an intermediate site (e.g. a rail terminal) to tell them apart")
+        seen_pairs.setdefault(pair, lid)
+        for i, reg in enumerate(lane.regions):
+            c.ref((*base, "regions", i), reg, sc.regions, "region")
+        if lane.sailing is not None and ok_from and sc.sites[lane.from_].kind != "port":
+            c.add((*base, "sailing"), f"sailings leave from ports, but {lane.from_!r} is a "
+                  f"{sc.sites[lane.from_].kind}")
+        if ok_to and sc.sites[lane.to].kind == "mine":
+            c.add((*base, "to"), f"lanes cannot lead into mine {lane.to!r}")
+
+    # Channels and routes
+    for cid, channel in sc.channels.items():
+        for rid, route in channel.routes.items():
+            _check_route(c, sc, cid, rid, lanes)
+        if channel.routing == "fixed_shares" and len(channel.routes) > 1:
+            missing = [rid for rid, r in channel.routes.items() if r.share is None]
+            if missing:
+                c.add(("channels", cid, "routes", missing[0], "share"),
+                      "routing is fixed_shares but this route has no share",
+                      "give every route of the channel a share, or use routing: fastest")
+        if channel.routing == "cheapest":
+            for rid, route in channel.routes.items():
+                for a, b in zip(route.path, route.path[1:], strict=False):
+                    lid = lanes.get((a, b))
+                    if lid and sc.lanes[lid].cost_usd_per_t is None:
+                        c.add(("lanes", lid, "cost_usd_per_t"),
+                              f"channel {cid!r} routes by cost but lane {lid!r} has no cost",
+                              "give cost_usd_per_t on every lane of its routes")
+
+    # Every mine flow needs a route; every destination commodity needs a sink.
+    for sid, site in sc.sites.items():
+        if not isinstance(site, Mine):
+            continue
+        for com, shares in site.offtake.items():
+            if com not in sc.commodities or com not in site.output:
+                continue
+            for cid, share in shares.items():
+                if share <= 0 or cid not in sc.channels:
+                    continue
+                usable = mine_routes(sc, sid, com, cid)
+                if not usable:
+                    firsts = sorted({r.path[0] for r in sc.channels[cid].routes.values()
+                                     if r.commodities is None or com in r.commodities})
+                    c.add(("sites", sid, "offtake", com, cid),
+                          f"channel {cid!r} has no route for {com!r} that mine {sid!r} can "
+                          "reach",
+                          f"add a lane from {sid!r} to one of {firsts}" if firsts else
+                          f"add a route for {com!r} to channel {cid!r}")
+                else:
+                    for rid in usable:
+                        route = sc.channels[cid].routes[rid]
+                        _check_destination(c, sc, com, route.path[-1],
+                                           ("channels", cid, "routes", rid, "path"))
+
+    # Markets with demand must be reachable.
+    inflow = _market_inflows(sc)
+    for sid, site in sc.sites.items():
+        if site.kind != "market":
+            continue
+        for com in site.demand_t_per_year:
+            if com not in sc.commodities:
+                continue
+            if com not in inflow.get(sid, set()) and com not in site.other_supply_t_per_year:
+                c.add(("sites", sid, "demand_t_per_year", com),
+                      f"market {sid!r} demands {com!r} but no route, refiner or other "
+                      "supply delivers it", "add other_supply_t_per_year, a refiner sale or "
+                      "a route ending here")
+    return c.issues
+
+
+def _check_mine(c: _Collector, sc: Scenario, sid: str, mine: Mine) -> None:
+    base: PathT = ("sites", sid)
+    for com, out in mine.output.items():
+        if not c.ref((*base, "output", com), com, sc.commodities, "commodity"):
+            continue
+        c.ref((*base, "output", com, "form"), out.form, sc.commodities[com].forms,
+              f"{com} form")
+        if out.ratio_to is not None:
+            if out.ratio_to == com:
+                c.add((*base, "output", com, "ratio_to"), "a commodity cannot be a by-product "
+                      "of itself")
+            elif out.ratio_to not in mine.output:
+                c.ref((*base, "output", com, "ratio_to"), out.ratio_to, mine.output,
+                      "output of this mine")
+            elif mine.output[out.ratio_to].t_per_year is None:
+                c.add((*base, "output", com, "ratio_to"),
+                      f"{out.ratio_to!r} is itself a by-product; couple to a main product "
+                      "(one with t_per_year)")
+    for com in mine.initial_stock_t:
+        c.ref((*base, "initial_stock_t", com), com, sc.commodities, "commodity")
+    for com in mine.output:
+        if com in sc.commodities and com not in mine.offtake:
+            c.add((*base, "offtake"), f"no offtake shares for {com!r}",
+                  f"say which channels take it, e.g. offtake: {{{com}: {{channel_id: 1.0}}}}")
+    for com, shares in mine.offtake.items():
+        if not c.ref((*base, "offtake", com), com, mine.output, "output of this mine"):
+            continue
+        _check_shares(c, (*base, "offtake", com), shares, "offtake")
+        for cid in shares:
+            c.ref((*base, "offtake", com, cid), cid, sc.channels, "channel")
+
+
+def _check_route(c: _Collector, sc: Scenario, cid: str, rid: str,
+                 lanes: dict[tuple[str, str], str]) -> None:
+    route = sc.channels[cid].routes[rid]
+    base: PathT = ("channels", cid, "routes", rid)
+    for com_i, com in enumerate(route.commodities or []):
+        c.ref((*base, "commodities", com_i), com, sc.commodities, "commodity")
+    ok = True
+    for i, sid in enumerate(route.path):
+        ok &= c.ref((*base, "path", i), sid, sc.sites, "site")
+    if not ok:
+        return
+    if len(set(route.path)) != len(route.path):
+        dup = next(s for s in route.path if route.path.count(s) > 1)
+        c.add((*base, "path"), f"route visits {dup!r} twice (a routing cycle)",
+              "a route must not pass the same site twice")
+        return
+    for i, sid in enumerate(route.path):
+        kind = sc.sites[sid].kind
+        last = i == len(route.path) - 1
+        if i == 0 and kind == "mine":
+            if len(route.path) == 1:
+                c.add((*base, "path"), "a route cannot end at a mine")
+            continue
+        if last and kind not in DESTINATION_KINDS:
+            c.add((*base, "path", i), f"a route must end at a refiner, market or stockpile; "
+                  f"{sid!r} is a {kind}")
+        elif not last and kind not in TRANSIT_KINDS:
+            c.add((*base, "path", i), f"{sid!r} is a {kind}; only border posts, ports, "
+                  "trading hubs and junctions can be passed through")
+    for i, (a, b) in enumerate(zip(route.path, route.path[1:], strict=False)):
+        if (a, b) not in lanes:
+            outgoing = [t for (f, t) in lanes if f == a]
+            guess = did_you_mean(b, outgoing)
+            hint = (f"no lane from {a!r} to {b!r}; lanes from {a!r} go to "
+                    f"{', '.join(outgoing) if outgoing else 'nowhere'}")
+            if guess:
+                hint += f"; did you mean {guess!r}?"
+            c.add((*base, "path", i + 1), f"route is broken: no lane from {a!r} to {b!r}", hint)
+
+
+def _check_destination(c: _Collector, sc: Scenario, com: str, dest: str, path: PathT) -> None:
+    site = sc.sites.get(dest)
+    if site is None:
+        return
+    if site.kind == "refiner" and com not in site.capacity_t_per_year:
+        c.add(path, f"route takes {com!r} to refiner {dest!r}, which has no capacity for it")
+    elif site.kind == "market" and com not in site.demand_t_per_year:
+        c.add(path, f"route takes {com!r} to market {dest!r}, which has no demand for it")
+
+
+def _market_inflows(sc: Scenario) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for channel in sc.channels.values():
+        for route in channel.routes.values():
+            dest = route.path[-1]
+            coms = route.commodities if route.commodities is not None else list(sc.commodities)
+            out.setdefault(dest, set()).update(coms)
+    for site in sc.sites.values():
+        if site.kind == "refiner":
+            for com, shares in site.sales.items():
+                for mid, share in shares.items():
+                    if share > 0:
+                        out.setdefault(mid, set()).add(com)
+    return out

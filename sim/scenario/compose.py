@@ -1,0 +1,238 @@
+"""Put a scenario document together: ``extends:``, ``--set`` overrides and provenance.
+
+* ``extends: other.yaml`` (a path relative to the extending file) inherits every value of
+  the other scenario. Mappings merge key by key, recursively; any other value (number,
+  text, list) replaces the inherited one; a key set to ``null`` removes the inherited key.
+  Chains of ``extends`` are allowed, cycles are not.
+* ``--set key.path=value`` overrides one value after merging. The value is read as YAML,
+  so ``--set horizon_days=730`` gives a number and ``--set lanes.x.mode=rail`` text. If
+  the target is a cited value (``{value: ..., source: ...}``) only its ``value`` changes,
+  and its provenance becomes the override.
+* Provenance: any mapping may carry ``source:`` (a citation), ``assumption:`` (why a
+  judgement was made) and ``note:`` (free text). They describe the values next to them,
+  are collected into a :class:`Provenance` table and removed before validation, so the
+  schema itself never has to mention them.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sim.scenario.errors import Issue, PathT, ScenarioError, format_path
+from sim.scenario.yamlio import LineMap, read_yaml
+
+PROVENANCE_KEYS = ("source", "assumption", "note")
+MAX_EXTENDS_DEPTH = 10
+
+
+@dataclass
+class RawScenario:
+    """A merged scenario document before validation."""
+
+    data: dict[str, Any]
+    lines: LineMap
+    files: list[str]
+    """Every file that contributed, the extending file first."""
+    overrides: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Citation:
+    """The provenance attached to one mapping of a scenario."""
+
+    path: PathT
+    source: str | None = None
+    assumption: str | None = None
+    note: str | None = None
+    file: str | None = None
+    line: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"path": format_path(self.path)}
+        for key in ("source", "assumption", "note", "file", "line"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        return out
+
+
+@dataclass
+class Provenance:
+    """Citations of a scenario, by the path of the mapping that carries them."""
+
+    citations: dict[PathT, Citation] = field(default_factory=dict)
+    uncited: list[tuple[PathT, Any]] = field(default_factory=list)
+    """Numeric values whose enclosing mapping has neither ``source`` nor ``assumption``. A
+    quantity (``{value: ..., unit: ...}``) or distribution (``{dist: ...}``) mapping without
+    its own citation takes that of the mapping around it."""
+
+    def for_path(self, path: PathT) -> Citation | None:
+        """The citation of the nearest mapping at or above ``path``."""
+        p = tuple(path)
+        while True:
+            if p in self.citations:
+                return self.citations[p]
+            if not p:
+                return None
+            p = p[:-1]
+
+
+def _merge(base: Any, child: Any) -> Any:
+    if isinstance(base, dict) and isinstance(child, dict):
+        out = dict(base)
+        for key, value in child.items():
+            if value is None:
+                out.pop(key, None)
+            elif key in out:
+                out[key] = _merge(out[key], value)
+            else:
+                out[key] = value
+        return out
+    return child
+
+
+def load_raw(path: Path, _chain: tuple[Path, ...] = ()) -> RawScenario:
+    """Read ``path`` and everything it extends into one merged document."""
+    path = Path(path)
+    resolved = path.resolve()
+    data, lines = read_yaml(path)
+    if not isinstance(data, dict):
+        raise ScenarioError([Issue(
+            f"the top level must be a mapping of fields, not a {type(data).__name__}",
+            file=str(path), line=1,
+            hint="start the file with 'name: ...' and the other scenario fields")])
+    parent = data.pop("extends", None)
+    if parent is None:
+        return RawScenario(data, lines, [str(path)])
+    where = lines.get(("extends",), (str(path), None, None))
+    if not isinstance(parent, str) or not parent.strip():
+        raise ScenarioError([Issue("extends must be the path of another scenario file",
+                                   path=("extends",), file=where[0], line=where[1])])
+    parent_path = (path.parent / parent)
+    if parent_path.resolve() in (*_chain, resolved):
+        raise ScenarioError([Issue(
+            f"extends cycle: {parent} is already being loaded",
+            path=("extends",), file=where[0], line=where[1],
+            hint="a scenario cannot extend itself, directly or through others")])
+    if len(_chain) >= MAX_EXTENDS_DEPTH:
+        raise ScenarioError([Issue(f"extends chain is deeper than {MAX_EXTENDS_DEPTH} files",
+                                   path=("extends",), file=where[0], line=where[1])])
+    if not parent_path.exists():
+        raise ScenarioError([Issue(
+            f"extends: file {parent!r} not found (looked for {parent_path})",
+            path=("extends",), file=where[0], line=where[1],
+            hint="extends paths are relative to the file that contains them")])
+    base = load_raw(parent_path, (*_chain, resolved))
+    merged = _merge(base.data, data)
+    merged_lines = dict(base.lines)
+    merged_lines.update(lines)
+    return RawScenario(merged, merged_lines, [str(path), *base.files])
+
+
+def _parse_override(text: str) -> tuple[list[str | int], Any]:
+    if "=" not in text:
+        raise ScenarioError([Issue(f"--set {text!r}: expected key.path=value", file="--set",
+                                   hint="for example --set horizon_days=730")])
+    key, _, value_text = text.partition("=")
+    key = key.strip()
+    if not key or any(not part for part in key.split(".")):
+        raise ScenarioError([Issue(f"--set {text!r}: empty part in the key path",
+                                   file="--set")])
+    try:
+        value = yaml.safe_load(value_text) if value_text.strip() else ""
+    except yaml.YAMLError:
+        raise ScenarioError([Issue(f"--set {text!r}: the value is not valid YAML",
+                                   file="--set",
+                                   hint="quote text values containing ':' or '#'")]) from None
+    parts: list[str | int] = [int(p) if p.isdigit() else p for p in key.split(".")]
+    return parts, value
+
+
+def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
+    """Apply ``--set`` overrides in order; return a new document."""
+    data = copy.deepcopy(raw.data)
+    lines = dict(raw.lines)
+    for text in overrides:
+        parts, value = _parse_override(text)
+        node: Any = data
+        for i, part in enumerate(parts[:-1]):
+            nxt = parts[i + 1]
+            if isinstance(node, list):
+                if not isinstance(part, int) or part >= len(node):
+                    raise ScenarioError([Issue(
+                        f"--set {text!r}: no item {part} at {format_path(parts[:i])}",
+                        file="--set")])
+                node = node[part]
+                continue
+            if not isinstance(node, dict):
+                raise ScenarioError([Issue(
+                    f"--set {text!r}: {format_path(parts[:i])} is a value, not a mapping",
+                    file="--set")])
+            if part not in node or node[part] is None:
+                node[part] = [] if isinstance(nxt, int) else {}
+            node = node[part]
+        last = parts[-1]
+        if isinstance(node, list):
+            if not isinstance(last, int) or last >= len(node):
+                raise ScenarioError([Issue(f"--set {text!r}: no such list item", file="--set")])
+            node[last] = value
+        elif isinstance(node, dict):
+            current = node.get(last)
+            if isinstance(current, dict) and "value" in current and not isinstance(value, dict):
+                current["value"] = value
+                for k in PROVENANCE_KEYS:
+                    current.pop(k, None)
+                current["assumption"] = f"override: --set {text}"
+            else:
+                node[last] = value
+        else:
+            raise ScenarioError([Issue(
+                f"--set {text!r}: {format_path(parts[:-1])} is a value, not a mapping",
+                file="--set")])
+        lines[tuple(parts)] = ("--set " + text, None, None)  # type: ignore[assignment]
+    return RawScenario(data, lines, raw.files, [*raw.overrides, *overrides])
+
+
+def strip_provenance(raw: RawScenario) -> tuple[dict[str, Any], Provenance]:
+    """Remove ``source``/``assumption``/``note`` keys; return clean data and the citations."""
+    prov = Provenance()
+
+    def walk(node: Any, path: PathT, cited: bool) -> Any:
+        if isinstance(node, dict):
+            cit = {k: node[k] for k in PROVENANCE_KEYS if k in node}
+            here_cited = "source" in cit or "assumption" in cit
+            if "value" in node or "dist" in node:
+                # a quantity or a distribution is itself the value: the citation of the
+                # mapping around it covers it
+                here_cited = here_cited or cited
+            if cit:
+                where = raw.lines.get((*path, next(iter(cit))), (None, None, None))
+                prov.citations[path] = Citation(
+                    path=path,
+                    source=_as_text(cit.get("source")),
+                    assumption=_as_text(cit.get("assumption")),
+                    note=_as_text(cit.get("note")),
+                    file=where[0], line=where[1])
+            return {k: walk(v, (*path, k), here_cited)
+                    for k, v in node.items() if k not in PROVENANCE_KEYS}
+        if isinstance(node, list):
+            return [walk(v, (*path, i), cited) for i, v in enumerate(node)]
+        if isinstance(node, int | float) and not isinstance(node, bool) and not cited:
+            prov.uncited.append((path, node))
+        return node
+
+    data = walk(raw.data, (), False)
+    return data, prov
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value)

@@ -1,0 +1,86 @@
+"""Errors in scenario input, reported with file, line, field path and a hint.
+
+Every problem found in a scenario becomes an :class:`Issue`. Loading collects as many
+issues as it can and raises one :class:`ScenarioError` holding all of them, so a user fixes
+a file in one pass instead of one error at a time. The command line prints
+``ScenarioError.report()`` and exits with status 2; nothing here ever shows a traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+PathT = tuple[str | int, ...]
+
+
+def format_path(path: Sequence[str | int]) -> str:
+    """``('sites', 'tfm', 'output')`` -> ``sites.tfm.output``; list items as ``[i]``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str | None:
+    """The closest option to ``word``, if any is close enough to be a plausible typo."""
+    opts = [str(o) for o in options]
+    matches = difflib.get_close_matches(str(word), opts, n=1, cutoff=0.6)
+    if matches:
+        return matches[0]
+    lowered = {o.lower(): o for o in opts}
+    return lowered.get(str(word).lower())
+
+
+@dataclass
+class Issue:
+    """One problem in a scenario: where it is, what is wrong, and how to fix it."""
+
+    message: str
+    path: PathT = ()
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    hint: str | None = None
+
+    def location(self) -> str:
+        parts = []
+        if self.file:
+            loc = self.file
+            if self.line is not None:
+                loc += f":{self.line}"
+                if self.column is not None:
+                    loc += f":{self.column}"
+            parts.append(loc)
+        if self.path:
+            parts.append(format_path(self.path))
+        return ": ".join(parts)
+
+    def format(self) -> str:
+        loc = self.location()
+        text = f"{loc}: {self.message}" if loc else self.message
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+
+@dataclass
+class ScenarioError(Exception):
+    """A scenario could not be loaded; ``issues`` says every reason found."""
+
+    issues: list[Issue] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        n = len(self.issues)
+        head = f"{n} problem{'s' if n != 1 else ''} in scenario input:"
+        return "\n".join([head, *("  " + i.format().replace("\n", "\n  ") for i in self.issues)])
+
+    def __str__(self) -> str:
+        return self.report()

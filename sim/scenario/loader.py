@@ -1,0 +1,296 @@
+"""Load a scenario file into a validated :class:`~sim.scenario.schema.Scenario`.
+
+``load_scenario(path, overrides)`` reads the file safely, follows ``extends``, applies
+``--set`` overrides, collects citations, validates against the schema and runs the
+cross-checks. Any problem raises one :class:`ScenarioError` listing every issue with its
+file, line, field path, what was expected and a hint.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from sim.distributions import DIST_NAMES
+from sim.scenario.checks import check_scenario
+from sim.scenario.compose import (
+    Provenance,
+    RawScenario,
+    apply_overrides,
+    load_raw,
+    strip_provenance,
+)
+from sim.scenario.errors import Issue, PathT, ScenarioError, did_you_mean
+from sim.scenario.schema import SITE_KINDS, Scenario
+from sim.scenario.yamlio import LineMap, parse_yaml
+
+
+@dataclass
+class ScenarioMeta:
+    """Where a scenario came from: files, overrides, citations and the merged document."""
+
+    files: list[str] = field(default_factory=list)
+    overrides: list[str] = field(default_factory=list)
+    provenance: Provenance = field(default_factory=Provenance)
+    document: dict[str, Any] = field(default_factory=dict)
+    """The merged document with citations, as written (for the manifest and reports)."""
+
+
+def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
+    """Load, merge, override and validate a scenario file.
+
+    Raises :class:`ScenarioError` with every problem found.
+    """
+    raw = load_raw(Path(path))
+    if overrides:
+        raw = apply_overrides(raw, list(overrides))
+    return _validate(raw)
+
+
+def scenario_from_dict(data: dict[str, Any], name: str = "<dict>",
+                       overrides: Sequence[str] = ()) -> Scenario:
+    """Validate a scenario given as a Python mapping (as it would be read from YAML)."""
+    raw = RawScenario(dict(data), {}, [name])
+    if overrides:
+        raw = apply_overrides(raw, list(overrides))
+    return _validate(raw)
+
+
+def scenario_from_yaml(text: str, name: str = "<string>") -> Scenario:
+    """Validate a scenario given as YAML text (``extends`` is not allowed here)."""
+    data, lines = parse_yaml(text, name)
+    if not isinstance(data, dict):
+        raise ScenarioError([Issue("the top level must be a mapping of fields", file=name)])
+    return _validate(RawScenario(data, lines, [name]))
+
+
+def _validate(raw: RawScenario) -> Scenario:
+    data, prov = strip_provenance(raw)
+    try:
+        sc = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError([_issue_from_error(e, data, raw.lines, raw.files[0])
+                             for e in exc.errors()]) from None
+    issues = check_scenario(sc)
+    if issues:
+        for issue in issues:
+            _locate(issue, raw.lines, raw.files[0])
+        raise ScenarioError(issues)
+    meta = ScenarioMeta(files=raw.files, overrides=raw.overrides, provenance=prov,
+                        document=raw.data)
+    sc._meta = meta
+    return sc
+
+
+def meta_of(sc: Scenario) -> ScenarioMeta:
+    """The :class:`ScenarioMeta` of a loaded scenario (empty for one built in code)."""
+    return sc._meta or ScenarioMeta()
+
+
+# ---------------------------------------------------------------------------------------
+# Turning pydantic errors into issues
+
+
+def _locate(issue: Issue, lines: LineMap, default_file: str) -> None:
+    path = tuple(issue.path)
+    while path and path not in lines:
+        path = path[:-1]
+    where = lines.get(path)
+    if where:
+        issue.file, issue.line, issue.column = where[0], where[1], where[2]
+    else:
+        issue.file = default_file
+
+
+def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[PathT, bool]:
+    """Map a pydantic ``loc`` onto keys that exist in the data; flag dict-key errors."""
+    path: list[str | int] = []
+    node = data
+    key_error = False
+    for part in loc:
+        if part == "[key]":
+            key_error = True
+            continue
+        if isinstance(node, dict) and part in node:
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and part.endswith("_") \
+                and part[:-1] in node:
+            path.append(part[:-1])
+            node = node[part[:-1]]
+        else:
+            # a union tag or model name pydantic adds to the location; or a missing key
+            if part == loc[-1] and isinstance(node, dict):
+                path.append(part)
+            continue
+    return tuple(path), key_error
+
+
+def _unwrap(tp: Any) -> Any:
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+            continue
+        if origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            if len(args) == 1:
+                tp = args[0]
+                continue
+        return tp
+
+
+def _model_at(path: PathT, data: Any) -> type[BaseModel] | None:
+    """The schema model that describes the mapping at ``path`` (None if not a model)."""
+    tp: Any = Scenario
+    node = data
+    for part in (*path, None):
+        tp = _unwrap(tp)
+        origin = typing.get_origin(tp)
+        if origin in (typing.Union, types.UnionType):
+            chosen = None
+            for arg in typing.get_args(tp):
+                arg = _unwrap(arg)
+                if not (isinstance(arg, type) and issubclass(arg, BaseModel)):
+                    continue
+                for tag in ("kind", "dist"):
+                    if tag in arg.model_fields and isinstance(node, dict):
+                        literal = typing.get_args(arg.model_fields[tag].annotation)
+                        if node.get(tag) in literal:
+                            chosen = arg
+            if chosen is None:
+                return None
+            tp = chosen
+        if part is None:
+            break
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            fld = next((f for n, f in tp.model_fields.items()
+                        if (f.alias or n) == part or n == part), None)
+            if fld is None:
+                return None
+            tp = fld.annotation
+        elif typing.get_origin(tp) is dict:
+            tp = typing.get_args(tp)[1]
+        elif typing.get_origin(tp) is list:
+            tp = typing.get_args(tp)[0]
+        else:
+            return None
+        node = node.get(part) if isinstance(node, dict) else (
+            node[part] if isinstance(node, list) and isinstance(part, int)
+            and part < len(node) else None)
+    return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None
+
+
+def allowed_keys(model: type[BaseModel]) -> list[str]:
+    """The keys a mapping described by ``model`` may have, as written in YAML."""
+    return [f.alias or n for n, f in model.model_fields.items()]
+
+
+def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str) -> Issue:
+    etype = err["type"]
+    loc = tuple(err["loc"])
+    path, key_error = _data_path(loc, data)
+    value = err.get("input")
+    ctx = err.get("ctx") or {}
+    msg = str(err["msg"])
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    hint = None
+
+    if key_error:
+        msg = f"{value!r} is not a valid id"
+        hint = "ids use lower-case letters, digits and underscores and start with a letter"
+    elif etype == "extra_forbidden":
+        key = path[-1] if path else loc[-1]
+        model = _model_at(path[:-1], data)
+        options = allowed_keys(model) if model else []
+        msg = f"unknown field {key!r}"
+        guess = did_you_mean(str(key), options)
+        if guess:
+            hint = f"did you mean {guess!r}?"
+        elif options:
+            hint = "allowed fields here: " + ", ".join(options)
+    elif etype == "missing":
+        key = loc[-1]
+        msg = f"missing required field {key!r}"
+        model = _model_at(path[:-1], data) if path and path[-1] == key else None
+        if model is not None:
+            fld = next((f for n, f in model.model_fields.items() if (f.alias or n) == key), None)
+            if fld is not None and fld.description:
+                hint = fld.description.split("\n")[0]
+    elif etype == "union_tag_invalid":
+        tag = ctx.get("tag")
+        disc = ctx.get("discriminator", "").strip("'")
+        options = SITE_KINDS if disc == "kind" else DIST_NAMES
+        msg = f"unknown {disc} {tag!r}; expected one of: {', '.join(options)}"
+        guess = did_you_mean(str(tag), options)
+        if guess:
+            hint = f"did you mean {guess!r}?"
+        path = (*path, disc)
+    elif etype == "union_tag_not_found":
+        disc = ctx.get("discriminator", "").strip("'")
+        options = SITE_KINDS if disc == "kind" else DIST_NAMES
+        msg = f"missing {disc!r}; expected one of: {', '.join(options)}"
+        if disc == "dist":
+            hint = ("write a fixed value as a number, or give a distribution such as "
+                    "{dist: triangular, low: 1, mode: 2, high: 4}")
+    elif etype in ("float_parsing", "float_type", "int_parsing", "int_type"):
+        msg = f"expected a number, got {value!r}"
+        if isinstance(value, bool):
+            hint = "YAML reads yes/no/on/off as true/false"
+    elif etype == "string_type" and isinstance(value, bool):
+        msg = f"expected text, got {value!r}"
+        hint = "YAML reads yes, no, on, off (and the country code NO) as true/false; quote it"
+    elif etype == "string_pattern_mismatch":
+        pattern = ctx.get("pattern", "")
+        if "A-Z" in pattern:
+            msg = f"{value!r} is not a three-letter ISO country code"
+            hint = "use upper-case ISO 3166-1 alpha-3 codes such as COD, ZMB, CHN, USA"
+        else:
+            msg = f"{value!r} is not a valid id"
+            hint = "ids use lower-case letters, digits and underscores and start with a letter"
+    elif etype in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        bound = next(iter(ctx.values()), None)
+        words = {"greater_than": "greater than", "greater_than_equal": "at least",
+                 "less_than": "less than", "less_than_equal": "at most"}[etype]
+        msg = f"must be {words} {bound}, got {value!r}"
+        if etype == "less_than" and isinstance(value, int | float) and value > 1e12:
+            hint = "this number is implausibly large; check its unit and exponent"
+    elif etype in ("finite_number",):
+        msg = f"must be a finite number, got {value!r}"
+    elif etype in ("date_from_datetime_parsing", "date_parsing", "date_type"):
+        msg = f"expected a date such as 2024-01-01, got {value!r}"
+    elif etype == "literal_error":
+        expected = ctx.get("expected", "")
+        msg = f"{value!r} is not allowed; expected {expected}"
+        options = [o.strip().strip("'") for o in str(expected).replace(" or ", ",").split(",")]
+        guess = did_you_mean(str(value), [o for o in options if o])
+        if guess:
+            hint = f"did you mean {guess!r}?"
+    elif etype in ("dict_type", "model_type", "model_attributes_type"):
+        msg = f"expected a mapping of fields, got {_describe(value)}"
+    elif etype == "list_type":
+        msg = f"expected a list, got {_describe(value)}"
+    elif etype == "too_short":
+        msg = "must not be empty"
+
+    issue = Issue(msg, path=path, hint=hint)
+    _locate(issue, lines, file)
+    return issue
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, str):
+        return f"text {value!r}"
+    if value is None:
+        return "nothing (null)"
+    return f"{type(value).__name__} {value!r}"[:80]

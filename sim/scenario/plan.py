@@ -1,0 +1,172 @@
+"""The planned flows of a scenario: what moves where in a year if nothing goes wrong.
+
+The plan is plain arithmetic on the scenario (no simulation): mine output times offtake
+shares times route shares, refined at capacity and sold by sales shares. It serves three
+purposes: ``sim show`` compares every lane's and border post's capacity with its planned
+load; markets with ``other_supply_t_per_year: balance`` are closed against it; and the
+routing rules use the same expected transit times and costs as the plan.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sim.scenario.checks import lane_index, mine_routes, route_sites
+from sim.scenario.schema import Mine, Scenario
+from sim.units import DAYS_PER_YEAR
+
+
+def mine_output_t_per_year(mine: Mine) -> dict[str, float]:
+    """Planned output of a mine by commodity, by-products resolved."""
+    out: dict[str, float] = {}
+    for com, spec in mine.output.items():
+        if spec.t_per_year is not None:
+            out[com] = spec.t_per_year
+    for com, spec in mine.output.items():
+        if spec.t_per_year is None and spec.ratio_to in out:
+            out[com] = (spec.ratio or 0.0) * out[spec.ratio_to]
+    return out
+
+
+def route_lanes(sc: Scenario, mine_id: str, path: list[str]) -> list[str]:
+    """Lane ids a lot from ``mine_id`` travels on a route with ``path``."""
+    lanes = lane_index(sc)
+    chain = route_sites(mine_id, path)
+    return [lanes[(a, b)] for a, b in zip(chain, chain[1:], strict=False)]
+
+
+def expected_route_days(sc: Scenario, lane_ids: list[str]) -> float:
+    """Expected days on a route without queueing: transit, half a sailing interval, dwell."""
+    total = 0.0
+    for lid in lane_ids:
+        lane = sc.lanes[lid]
+        total += lane.transit_days.mean()
+        if lane.sailing is not None:
+            total += 0.5 * lane.sailing.interval_days.mean()
+        dest = sc.sites[lane.to]
+        if dest.kind == "trading_hub":
+            total += dest.dwell_days.mean()
+    return total
+
+
+def route_cost(sc: Scenario, lane_ids: list[str]) -> float:
+    """Cost per tonne of product on a route (lanes without a cost count as 0)."""
+    return sum(sc.lanes[lid].cost_usd_per_t or 0.0 for lid in lane_ids)
+
+
+def route_weights(sc: Scenario, mine_id: str, commodity: str, channel_id: str) -> dict[str, float]:
+    """How a channel splits a mine's flow of a commodity over its usable routes (sums to 1)."""
+    channel = sc.channels[channel_id]
+    usable = mine_routes(sc, mine_id, commodity, channel_id)
+    if not usable:
+        return {}
+    if channel.routing == "fixed_shares":
+        raw = {r: (channel.routes[r].share if channel.routes[r].share is not None else 1.0)
+               for r in usable}
+        total = sum(raw.values())
+        if total <= 0:
+            return {r: 1.0 / len(usable) for r in usable}
+        return {r: w / total for r, w in raw.items()}
+    key = expected_route_days if channel.routing == "fastest" else route_cost
+    scores = {r: key(sc, route_lanes(sc, mine_id, channel.routes[r].path)) for r in usable}
+    best = min(scores.values())
+    winners = [r for r, s in scores.items() if abs(s - best) <= 1e-9 * max(1.0, abs(best))]
+    return {r: (1.0 / len(winners) if r in winners else 0.0) for r in usable}
+
+
+@dataclass
+class Plan:
+    """Planned yearly flows (tonnes of metal per year unless a name says otherwise)."""
+
+    mined: dict[tuple[str, str], float] = field(default_factory=dict)
+    """(mine, commodity) -> t/yr."""
+    by_channel: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
+    """(commodity, channel) -> t/yr."""
+    route_flow: dict[tuple[str, str, str, str], float] = field(
+        default_factory=lambda: defaultdict(float))
+    """(mine, commodity, channel, route) -> t/yr."""
+    lane_metal: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
+    """(lane, commodity) -> t/yr of metal."""
+    lane_product_t: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    """lane -> t/yr of product."""
+    site_trucks: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    """site -> trucks/yr arriving (border posts count these)."""
+    site_metal: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
+    """(site, commodity) -> t/yr passing through or arriving."""
+    refiner_feed: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
+    """(refiner, commodity) -> t/yr of feed arriving."""
+    refined: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
+    """(refiner, commodity) -> t/yr refined (at most capacity)."""
+    market_inflow: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
+    """(market, commodity) -> t/yr arriving from the network."""
+    exported: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    """commodity -> t/yr leaving the exporting country."""
+
+    def other_supply(self, sc: Scenario, market_id: str, commodity: str) -> float:
+        """Other supply of a market in t/yr, with ``balance`` resolved against this plan."""
+        site = sc.sites[market_id]
+        value = site.other_supply_t_per_year.get(commodity, 0.0)
+        if value == "balance":
+            demand = site.demand_t_per_year.get(commodity, 0.0)
+            return max(0.0, demand - self.market_inflow.get((market_id, commodity), 0.0))
+        return float(value)
+
+
+def make_plan(sc: Scenario) -> Plan:
+    """The planned flows of ``sc`` (which must have passed :func:`check_scenario`)."""
+    plan = Plan()
+    exporter = sc.exporting_country
+    for mid, mine in sc.sites.items():
+        if not isinstance(mine, Mine):
+            continue
+        output = mine_output_t_per_year(mine)
+        for com, tpy in output.items():
+            plan.mined[(mid, com)] = tpy
+            form = sc.commodities[com].forms[mine.output[com].form]
+            for cid, share in mine.offtake.get(com, {}).items():
+                flow_c = tpy * share
+                plan.by_channel[(com, cid)] += flow_c
+                if flow_c <= 0:
+                    continue
+                for rid, w in route_weights(sc, mid, com, cid).items():
+                    flow = flow_c * w
+                    if flow <= 0:
+                        continue
+                    plan.route_flow[(mid, com, cid, rid)] += flow
+                    lane_ids = route_lanes(sc, mid, sc.channels[cid].routes[rid].path)
+                    for lid in lane_ids:
+                        lane = sc.lanes[lid]
+                        plan.lane_metal[(lid, com)] += flow
+                        plan.lane_product_t[lid] += flow / form.grade
+                        plan.site_metal[(lane.to, com)] += flow
+                        plan.site_trucks[lane.to] += flow / (form.grade * form.payload_t_per_truck)
+                        if (sc.country_of(lane.from_) == exporter
+                                and sc.country_of(lane.to) != exporter):
+                            plan.exported[com] += flow
+                    dest = sc.lanes[lane_ids[-1]].to
+                    if sc.sites[dest].kind == "refiner":
+                        plan.refiner_feed[(dest, com)] += flow
+                    elif sc.sites[dest].kind == "market":
+                        plan.market_inflow[(dest, com)] += flow
+    lanes = lane_index(sc)
+    for rid, ref in sc.sites.items():
+        if ref.kind != "refiner":
+            continue
+        for com, cap in ref.capacity_t_per_year.items():
+            feed = plan.refiner_feed.get((rid, com), 0.0)
+            refined = min(feed, cap) * ref.recovery.get(com, 1.0)
+            plan.refined[(rid, com)] = refined
+            for mkt, share in ref.sales.get(com, {}).items():
+                flow = refined * share
+                plan.market_inflow[(mkt, com)] += flow
+                lid = lanes.get((rid, mkt))
+                if lid is not None:
+                    plan.lane_metal[(lid, com)] += flow
+                    plan.lane_product_t[lid] += flow
+    return plan
+
+
+def per_day(t_per_year: float) -> float:
+    """Convert a yearly quantity to a daily one."""
+    return t_per_year / DAYS_PER_YEAR

@@ -1,0 +1,493 @@
+"""The scenario format: typed models that validate, default and document every field.
+
+This module is the single source of truth for what a scenario file may contain. Each
+model forbids unknown keys; each field's docstring states its meaning and unit; numeric
+fields accept a bare number in the unit their name ends with (``_t``, ``_t_per_year``,
+``_days``, ``_trucks_per_day``, ``_usd_per_t``) or a ``{value: ..., unit: ...}`` mapping in
+any unit of the same dimension (see :mod:`sim.units`). ``docs/scenario-format.md`` is
+generated from these models (``python -m sim.scenario.docs``).
+
+Rules that relate several fields (ids that must exist, shares that must add up, routes
+that must be connected) live in :mod:`sim.scenario.checks`, which reports each problem at
+its own field path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    model_validator,
+)
+
+from sim.distributions import Distribution, Fixed, coerce_distribution
+from sim.units import UnitError, convert
+
+# ---------------------------------------------------------------------------------------
+# Field types
+
+
+def _quantity(unit: str) -> BeforeValidator:
+    """Accept a number, or ``{value: x, unit: u}`` converted to ``unit``."""
+
+    def parse(value: Any) -> Any:
+        if isinstance(value, dict):
+            extra = set(value) - {"value", "unit"}
+            if "value" not in value or extra:
+                raise ValueError(
+                    f"expected a number in {unit} or a mapping {{value: ..., unit: ...}}"
+                    + (f"; unexpected keys: {', '.join(sorted(map(str, extra)))}" if extra else "")
+                )
+            number, src = value["value"], value.get("unit")
+            if src is None:
+                return number
+            if not isinstance(number, int | float) or isinstance(number, bool):
+                raise ValueError(f"value must be a number, got {number!r}")
+            if not isinstance(src, str):
+                raise ValueError(f"unit must be text such as '{unit}', got {src!r}")
+            try:
+                return convert(number, src, unit)
+            except UnitError as exc:
+                raise ValueError(str(exc)) from None
+        if isinstance(value, bool):
+            raise ValueError(f"expected a number in {unit}, got {value!r}")
+        return value
+
+    return BeforeValidator(parse)
+
+
+_BIG = 1e13  # larger than any physical quantity here; catches typos such as 3.3e30
+
+Tonnes = Annotated[float, _quantity("t"), Field(ge=0, lt=_BIG, allow_inf_nan=False)]
+PositiveTonnes = Annotated[float, _quantity("t"), Field(gt=0, lt=_BIG, allow_inf_nan=False)]
+TonnesPerYear = Annotated[float, _quantity("t/yr"), Field(ge=0, lt=_BIG, allow_inf_nan=False)]
+PositiveTonnesPerYear = Annotated[
+    float, _quantity("t/yr"), Field(gt=0, lt=_BIG, allow_inf_nan=False)
+]
+PositiveTonnesPerDay = Annotated[
+    float, _quantity("t/day"), Field(gt=0, lt=_BIG, allow_inf_nan=False)
+]
+Days = Annotated[float, _quantity("day"), Field(ge=0, lt=1e6, allow_inf_nan=False)]
+PositiveDays = Annotated[float, _quantity("day"), Field(gt=0, lt=1e6, allow_inf_nan=False)]
+TrucksPerDay = Annotated[
+    float, _quantity("truck/day"), Field(gt=0, lt=1e9, allow_inf_nan=False)
+]
+UsdPerTonne = Annotated[float, _quantity("usd/t"), Field(ge=0, lt=_BIG, allow_inf_nan=False)]
+PositiveUsdPerTonne = Annotated[
+    float, _quantity("usd/t"), Field(gt=0, lt=_BIG, allow_inf_nan=False)
+]
+Fraction = Annotated[float, _quantity("1"), Field(ge=0, le=1, allow_inf_nan=False)]
+PositiveFraction = Annotated[float, _quantity("1"), Field(gt=0, le=1, allow_inf_nan=False)]
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64),
+]
+"""A stable identifier: lower-case letters, digits and underscores, starting with a letter."""
+
+
+def _dist_field(unit: str, *, mean_one: bool = False, positive_mean: bool = False) -> Any:
+    def check(dist: Any) -> Any:
+        if dist.lower_bound() < 0:
+            raise ValueError(f"this distribution can take negative values "
+                             f"(lowest {dist.lower_bound():g}); durations and factors must "
+                             "be >= 0")
+        mean = dist.mean()
+        if mean_one and abs(mean - 1.0) > 1e-6:
+            raise ValueError(f"a multiplicative factor must have mean 1, this one has mean "
+                             f"{mean:.6g}")
+        if positive_mean and not mean > 0:
+            raise ValueError("this distribution must have a positive mean")
+        return dist
+
+    return Annotated[
+        Distribution,
+        BeforeValidator(lambda v: coerce_distribution(v, unit)),
+        AfterValidator(check),
+    ]
+
+
+DurationDays = _dist_field("day")
+PositiveDurationDays = _dist_field("day", positive_mean=True)
+Factor = _dist_field("1", mean_one=True)
+
+
+class Strict(BaseModel):
+    """Base for scenario models: unknown keys are errors; models are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+# ---------------------------------------------------------------------------------------
+# What exists: commodities and regions
+
+
+class ProductForm(Strict):
+    """A physical form in which a commodity travels, e.g. cobalt hydroxide or copper cathode.
+
+    Mass in the model is always tonnes of contained metal; the form says how much product
+    (and so how much truck, wagon and ship space) a tonne of metal needs.
+    """
+
+    grade: PositiveFraction
+    """Tonnes of contained metal per tonne of product (0.30 for hydroxide at 30% Co)."""
+    payload_t_per_truck: PositiveTonnes
+    """Tonnes of product one truck carries."""
+    description: str = ""
+    """Free text."""
+
+
+class Commodity(Strict):
+    """A traded metal: cobalt, copper or gold, with its forms and market response."""
+
+    name: str | None = None
+    """Display name; the id if omitted."""
+    unit: Literal["t"] = "t"
+    """Mass unit of the model: tonnes of contained metal (the only unit allowed)."""
+    forms: dict[Id, ProductForm] = Field(min_length=1)
+    """Product forms by id, e.g. ``hydroxide``, ``cathode``, ``concentrate``, ``dore``."""
+    reference_price_usd_per_t: PositiveUsdPerTonne | None = None
+    """Price at which the price index is 1, in US dollars per tonne of metal."""
+    demand_elasticity: Annotated[
+        float, _quantity("1"), Field(lt=0, ge=-20, allow_inf_nan=False)
+    ] | None = None
+    """Short-run price elasticity of demand (negative). Without it the price index stays at 1
+    (price not modelled)."""
+    price_window_days: PositiveDays = 30.0
+    """Days over which the supply-demand ratio behind the price index is smoothed."""
+    price_cap_ratio: Annotated[float, _quantity("1"), Field(gt=1, le=1000)] = 10.0
+    """Upper bound on the price index, so a total stop does not give an infinite price."""
+    price_basis: Literal["consumption", "supply"] = "consumption"
+    """What the price responds to: ``consumption`` (markets' consumption against demand:
+    prices move only once stocks run out) or ``supply`` (arrivals plus other supply against
+    demand: prices move as soon as flows change, stocks or not)."""
+
+
+class Region(Strict):
+    """A province or country; shocks target regions, and sites and lanes lie in them."""
+
+    name: str | None = None
+    """Display name; the id if omitted."""
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+    """ISO 3166-1 alpha-3 code of the country the region belongs to (e.g. COD, ZMB, CHN)."""
+
+
+class Location(Strict):
+    """Where a site is, in decimal degrees (WGS84)."""
+
+    lat: Annotated[float, _quantity("deg"), Field(ge=-90, le=90)]
+    """Latitude, degrees north."""
+    lon: Annotated[float, _quantity("deg"), Field(ge=-180, le=180)]
+    """Longitude, degrees east."""
+
+
+# ---------------------------------------------------------------------------------------
+# Sites
+
+
+class _Site(Strict):
+    name: str | None = None
+    """Display name; the id if omitted."""
+    region: Id
+    """Region the site lies in (its country decides where exports are counted)."""
+    location: Location
+    """Coordinates, used for maps."""
+
+
+class MineOutput(Strict):
+    """What a mine produces of one commodity: a yearly rate, or a ratio to another output.
+
+    Give either ``t_per_year`` or both ``ratio`` and ``ratio_to``. A ratio couples a
+    by-product to its main product lot by lot (cobalt = ratio x copper), so anything that
+    changes copper output changes cobalt with it.
+    """
+
+    form: Id
+    """Product form the commodity leaves the mine in (an id under the commodity's forms)."""
+    t_per_year: PositiveTonnesPerYear | None = None
+    """Output in tonnes of contained metal per year."""
+    ratio: Annotated[float, _quantity("1"), Field(ge=0, le=100, allow_inf_nan=False)] | None = (
+        None
+    )
+    """Tonnes of this commodity per tonne of ``ratio_to``."""
+    ratio_to: Id | None = None
+    """The commodity this one is a by-product of."""
+
+    @model_validator(mode="after")
+    def _one_basis(self) -> MineOutput:
+        has_rate = self.t_per_year is not None
+        has_ratio = self.ratio is not None or self.ratio_to is not None
+        if has_rate == has_ratio:
+            raise ValueError("give either t_per_year, or ratio together with ratio_to")
+        if has_ratio and (self.ratio is None or self.ratio_to is None):
+            raise ValueError("a by-product needs both ratio and ratio_to")
+        return self
+
+
+class Mine(_Site):
+    """A mine (industrial or an aggregate of artisanal sites) that produces lots."""
+
+    kind: Literal["mine"]
+    operator: str = ""
+    """Operating company, free text."""
+    alignment: str = ""
+    """Owner alignment in words (e.g. 'Chinese-owned'); flows follow ``offtake``."""
+    output: dict[Id, MineOutput] = Field(min_length=1)
+    """Output by commodity."""
+    offtake: dict[Id, dict[Id, Fraction]]
+    """For each commodity, the share of output each channel takes; shares sum to 1."""
+    variability: Factor = Fixed(value=1.0)  # type: ignore[assignment]
+    """Multiplicative noise on each lot's output (mean 1); by-products follow it."""
+    lot_interval_days: PositiveDurationDays | None = None
+    """Days between lots; the scenario's ``lot_period_days`` if omitted. Lot size is the
+    yearly rate times the mean interval, so a random interval keeps the mean rate."""
+    initial_stock_t: dict[Id, Tonnes] = {}
+    """Metal in the mine's stockyard at the start, by commodity."""
+
+
+class BorderPost(_Site):
+    """A border crossing that clears trucks one lot at a time, first come first served.
+
+    A lot occupies a clearance lane for ``trucks / (clearance_trucks_per_day / servers)``
+    days times a draw of ``service_variability``; lots queue when all lanes are busy.
+    """
+
+    kind: Literal["border_post"]
+    clearance_trucks_per_day: TrucksPerDay
+    """Trucks the post clears per day with all clearance lanes working."""
+    servers: Annotated[int, _quantity("1"), Field(ge=1, le=1000)] = 1
+    """Parallel clearance lanes; each clears ``clearance_trucks_per_day / servers``."""
+    service_variability: Factor = Fixed(value=1.0)  # type: ignore[assignment]
+    """Multiplicative noise on each lot's clearance time (mean 1)."""
+
+
+class Port(_Site):
+    """A sea port. Lots wait here for sailings of the sea lane they leave on."""
+
+    kind: Literal["port"]
+
+
+class Refiner(_Site):
+    """A refinery or smelter (possibly an aggregate) that turns feed into refined metal."""
+
+    kind: Literal["refiner"]
+    operator: str = ""
+    """Operating company or group, free text."""
+    capacity_t_per_year: dict[Id, PositiveTonnesPerYear] = Field(min_length=1)
+    """Refining capacity by commodity, tonnes of metal per year."""
+    recovery: dict[Id, PositiveFraction] = {}
+    """Share of refined feed recovered as metal, by commodity (1 if omitted); the rest is
+    counted as lost."""
+    initial_feed_t: dict[Id, Tonnes] = {}
+    """Feed (intermediate) in stock at the start, by commodity."""
+    initial_output_t: dict[Id, Tonnes] = {}
+    """Refined metal in stock at the start, by commodity."""
+    sales: dict[Id, dict[Id, Fraction]]
+    """For each commodity, the share of refined output sold to each market (sums to 1)."""
+    dispatch_period_days: PositiveDays = 1.0
+    """Days between shipments of refined metal to markets."""
+
+
+class Market(_Site):
+    """Final demand for a commodity in one country or group of countries."""
+
+    kind: Literal["market"]
+    demand_t_per_year: dict[Id, PositiveTonnesPerYear] = Field(min_length=1)
+    """Demand by commodity, tonnes of metal per year."""
+    other_supply_t_per_year: dict[Id, TonnesPerYear | Literal["balance"]] = {}
+    """Supply from outside the modelled network (other countries' mines, recycling), by
+    commodity. ``balance`` sets it to demand minus the planned inflow from the network, so
+    the market is balanced in the status quo."""
+    initial_stock_t: dict[Id, Tonnes] = {}
+    """Metal in stock at the start (exchange and consumer stocks), by commodity."""
+
+
+class Stockpile(_Site):
+    """A strategic stock that holds metal sent to it."""
+
+    kind: Literal["stockpile"]
+    initial_stock_t: dict[Id, Tonnes] = {}
+    """Metal in stock at the start, by commodity."""
+
+
+class TradingHub(_Site):
+    """A place where metal changes hands and waits a while (e.g. informal gold in Kampala)."""
+
+    kind: Literal["trading_hub"]
+    dwell_days: DurationDays = Fixed(value=0.0)  # type: ignore[assignment]
+    """Days a lot stays before moving on."""
+
+
+class Junction(_Site):
+    """A place where routes meet and lots pass straight through (e.g. a trucking hub)."""
+
+    kind: Literal["junction"]
+
+
+Site = Annotated[
+    Mine | BorderPost | Port | Refiner | Market | Stockpile | TradingHub | Junction,
+    Field(discriminator="kind"),
+]
+SITE_KINDS = ("mine", "border_post", "port", "refiner", "market", "stockpile", "trading_hub",
+              "junction")
+TRANSIT_KINDS = ("border_post", "port", "trading_hub", "junction")
+DESTINATION_KINDS = ("refiner", "market", "stockpile")
+
+# ---------------------------------------------------------------------------------------
+# Lanes and channels
+
+
+class Sailing(Strict):
+    """A liner or tramp service on a sea lane: ships leave the port at intervals and load
+    waiting lots, first come first served, up to their capacity."""
+
+    interval_days: PositiveDurationDays
+    """Days between departures."""
+    vessel_t: PositiveTonnes
+    """Tonnes of product one sailing can load."""
+
+
+class Lane(Strict):
+    """A directed link between two sites.
+
+    Without ``capacity_t_per_day`` a lane is a pure delay: every lot takes a draw of
+    ``transit_days``. With it, the lane is also a first-come-first-served loading queue (a
+    rail line's train paths): a lot needs ``product tonnes / capacity`` days of the lane's
+    capacity before it departs. A ``sailing`` makes lots wait at the port for the next ship.
+    """
+
+    name: str | None = None
+    """Display name."""
+    from_: Id = Field(alias="from")
+    """Site the lane leaves from."""
+    to: Id
+    """Site the lane arrives at."""
+    mode: Literal["road", "rail", "sea", "air", "lake", "river"]
+    """Mode of transport."""
+    transit_days: DurationDays
+    """Travel time of one lot, in days (a number or a distribution)."""
+    capacity_t_per_day: PositiveTonnesPerDay | None = None
+    """Tonnes of product per day the lane can load; omit for no limit."""
+    cost_usd_per_t: UsdPerTonne | None = None
+    """Cost per tonne of product; needed by channels that route by cost."""
+    regions: list[Id] = []
+    """Regions the lane crosses, besides those of its end sites."""
+    sailing: Sailing | None = None
+    """Scheduled sailings; only for lanes that leave a port."""
+
+
+class Route(Strict):
+    """One way a channel moves metal: the sites after the mine, ending at a destination."""
+
+    path: list[Id] = Field(min_length=1)
+    """Sites in order, after the mine, ending at a refiner, market or stockpile. A mine uses
+    the route if it has a lane to the first site (or is the first site)."""
+    commodities: list[Id] | None = None
+    """Commodities the route carries; all if omitted."""
+    share: Fraction | None = None
+    """Share of the channel's flow for ``routing: fixed_shares``; shares are renormalised
+    over the routes a mine can use."""
+
+
+class Channel(Strict):
+    """Who controls a flow (e.g. ``china``, ``us_partnered``, ``informal``) and how it is
+    routed."""
+
+    name: str | None = None
+    """Display name; the id if omitted."""
+    description: str = ""
+    """Free text."""
+    routing: Literal["fixed_shares", "cheapest", "fastest"] = "fixed_shares"
+    """How a lot picks its route: by fixed shares, or the open route with the lowest cost or
+    the shortest expected transit."""
+    on_closure: Literal["wait", "reroute"] = "wait"
+    """What a new lot does when its route's first lanes are closed: wait for reopening, or
+    take another open route of the channel."""
+    routes: dict[Id, Route] = Field(min_length=1)
+    """Routes by id."""
+
+
+# ---------------------------------------------------------------------------------------
+# The scenario
+
+
+class Scenario(Strict):
+    """A complete scenario: what exists, for how long, and from when."""
+
+    name: Id
+    """Short id of the scenario (used in results)."""
+    title: str = ""
+    """One-line title."""
+    question: str = ""
+    """The question this scenario answers."""
+    description: str = ""
+    """Longer description."""
+    start: dt.date
+    """First day measured (a calendar date)."""
+    horizon_days: PositiveDays | None = None
+    """Days simulated after ``start``; or give ``end``."""
+    end: dt.date | None = None
+    """Last day measured (inclusive); or give ``horizon_days``."""
+    warmup_days: Days = 0.0
+    """Days simulated before ``start`` to fill pipelines, queues and stocks; excluded from
+    every result."""
+    lot_period_days: PositiveDays = 1.0
+    """Days between lots at mines without their own ``lot_interval_days``."""
+    series_period_days: Annotated[int, _quantity("day"), Field(ge=1, le=366)] = 7
+    """Length in days of one time step of the output time series."""
+    exporting_country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "COD"
+    """Country whose exports are counted (metal leaving it is 'exported')."""
+    commodities: dict[Id, Commodity] = Field(min_length=1)
+    """Commodities by id."""
+    regions: dict[Id, Region] = Field(min_length=1)
+    """Regions by id."""
+    sites: dict[Id, Site] = Field(min_length=1)
+    """Sites by id."""
+    lanes: dict[Id, Lane] = Field(min_length=1)
+    """Lanes by id."""
+    channels: dict[Id, Channel] = Field(min_length=1)
+    """Channels by id."""
+
+    _meta: Any = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _horizon(self) -> Scenario:
+        if (self.horizon_days is None) == (self.end is None):
+            raise ValueError("give exactly one of horizon_days or end")
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        if self.warmup_days != int(self.warmup_days):
+            raise ValueError(f"warmup_days must be a whole number of days, got "
+                             f"{self.warmup_days:g}")
+        if self.horizon_days is not None and self.horizon_days != int(self.horizon_days):
+            raise ValueError(f"horizon_days must be a whole number of days, got "
+                             f"{self.horizon_days:g}")
+        return self
+
+    @property
+    def horizon(self) -> float:
+        """Days measured after ``start``."""
+        if self.horizon_days is not None:
+            return float(self.horizon_days)
+        assert self.end is not None
+        return float((self.end - self.start).days + 1)
+
+    def day_of(self, date: dt.date) -> float:
+        """Days from ``start`` to ``date`` (negative before the start)."""
+        return float((date - self.start).days)
+
+    def sites_of_kind(self, kind: str) -> dict[str, Any]:
+        """Sites of one kind, by id, in file order."""
+        return {k: s for k, s in self.sites.items() if s.kind == kind}
+
+    def country_of(self, site_id: str) -> str:
+        """ISO3 country of a site, through its region."""
+        return self.regions[self.sites[site_id].region].country

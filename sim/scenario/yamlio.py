@@ -1,0 +1,144 @@
+"""Safe YAML reading that remembers where every value came from.
+
+Scenario files are parsed with PyYAML's *safe* loader only: no Python objects are ever
+constructed from tags, so a scenario cannot run code. While building the data we record
+the line and column of every mapping key and list item (a :data:`LineMap`), so that a
+validation error deep in the data can point at ``file:line``. We also refuse what a
+safe loader alone would accept but that would hurt us: files that are not UTF-8, several
+documents in one file, duplicate keys (YAML keeps the last silently), nesting deeper than
+:data:`MAX_DEPTH`, and alias "bombs" that expand to more than :data:`MAX_NODES` values.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sim.scenario.errors import Issue, PathT, ScenarioError
+
+MAX_BYTES = 5_000_000
+MAX_DEPTH = 40
+MAX_NODES = 200_000
+
+LineMap = dict[PathT, tuple[str, int, int]]
+"""Field path -> (file, line, column), lines and columns counted from 1."""
+
+
+class _Budget:
+    def __init__(self) -> None:
+        self.nodes = 0
+
+
+def _fail(file: str, message: str, line: int | None = None, column: int | None = None,
+          hint: str | None = None, path: PathT = ()) -> ScenarioError:
+    return ScenarioError([Issue(message, path=path, file=file, line=line, column=column,
+                                hint=hint)])
+
+
+def read_text(path: Path) -> str:
+    """The file's text, or a :class:`ScenarioError` saying why it cannot be read."""
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise _fail(name, "file not found",
+                    hint="check the path; scenarios normally live in scenarios/") from None
+    except IsADirectoryError:
+        raise _fail(name, "is a directory, not a scenario file") from None
+    except OSError as exc:
+        raise _fail(name, f"cannot read file: {exc.strerror}") from None
+    if len(raw) > MAX_BYTES:
+        raise _fail(name, f"file is {len(raw):,} bytes; scenario files are limited to "
+                    f"{MAX_BYTES:,} bytes")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise _fail(name, f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset "
+                    f"{exc.start})", line=line,
+                    hint="save the file as UTF-8 text") from None
+
+
+def parse_yaml(text: str, file: str) -> tuple[Any, LineMap]:
+    """Parse one YAML document safely; return the data and its line map."""
+    loader = yaml.SafeLoader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            problem = exc.problem or "invalid YAML"
+            if exc.context and "expected a single document" in exc.context:
+                problem = "the file holds more than one YAML document ('---'); use one"
+            raise _fail(file, f"YAML syntax error: {problem}",
+                        line=mark.line + 1 if mark else None,
+                        column=mark.column + 1 if mark else None,
+                        hint="check indentation, colons and quotes near this line") from None
+        except yaml.YAMLError as exc:
+            raise _fail(file, f"YAML error: {exc}") from None
+        except RecursionError:
+            raise _fail(file, f"nesting is too deep (more than {MAX_DEPTH} levels)") from None
+        if node is None:
+            raise _fail(file, "file is empty",
+                        hint="a scenario needs at least name, start, horizon_days, "
+                             "commodities, regions, sites, lanes and channels")
+        lines: LineMap = {}
+        data = _build(node, loader, file, (), lines, _Budget(), 0)
+        return data, lines
+    finally:
+        loader.dispose()
+
+
+def read_yaml(path: Path) -> tuple[Any, LineMap]:
+    """Read and safely parse ``path``."""
+    return parse_yaml(read_text(path), str(path))
+
+
+def _build(node: yaml.Node, loader: yaml.SafeLoader, file: str, path: PathT, lines: LineMap,
+           budget: _Budget, depth: int) -> Any:
+    budget.nodes += 1
+    if budget.nodes > MAX_NODES:
+        raise _fail(file, f"document expands to more than {MAX_NODES:,} values (too many "
+                    "aliases or too large)", line=node.start_mark.line + 1,
+                    hint="do not nest YAML aliases (*name) inside each other")
+    if depth > MAX_DEPTH:
+        raise _fail(file, f"nesting is too deep (more than {MAX_DEPTH} levels)",
+                    line=node.start_mark.line + 1, path=path)
+    if isinstance(node, yaml.MappingNode):
+        loader.flatten_mapping(node)  # resolves '<<' merge keys
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _fail(file, "mapping keys must be plain names, not lists or mappings",
+                            line=key_node.start_mark.line + 1, path=path)
+            key = loader.construct_scalar(key_node)
+            key = str(key)
+            where = (file, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if key in out:
+                first = lines.get((*path, key))
+                raise _fail(file, f"duplicate key {key!r}" +
+                            (f" (first defined on line {first[1]})" if first else ""),
+                            line=where[1], column=where[2], path=path,
+                            hint="YAML would silently keep only the last one; remove one")
+            lines[(*path, key)] = where
+            out[key] = _build(value_node, loader, file, (*path, key), lines, budget, depth + 1)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        items = []
+        for i, item in enumerate(node.value):
+            lines[(*path, i)] = (file, item.start_mark.line + 1, item.start_mark.column + 1)
+            items.append(_build(item, loader, file, (*path, i), lines, budget, depth + 1))
+        return items
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        raise _fail(file, f"cannot read value: {exc.problem}",
+                    line=mark.line + 1 if mark else None, path=path,
+                    hint="scenario files hold plain numbers, text, dates, lists and mappings "
+                         "only; tags such as !!python are refused") from None
+    except ValueError as exc:
+        raise _fail(file, f"cannot read value: {exc}", line=node.start_mark.line + 1,
+                    path=path) from None

@@ -1,0 +1,153 @@
+"""Lanes: directed links that carry lots between sites.
+
+A lane always delays a lot by a draw of its transit time. It may also have
+
+* a loading capacity (a rail line): lots queue in a :class:`~sim.world.queues.FifoServer`
+  for ``product tonnes / capacity`` days before they depart;
+* scheduled sailings (a sea lane out of a port): lots wait *at the port* and a ship leaves
+  every ``interval`` days with up to ``vessel_t`` tonnes of product, first come first
+  served; a lot that does not fit is split and the rest waits for the next ship.
+
+Lots on a lane (queued for capacity or travelling) are "in transit" in the ledger.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import simpy
+
+from sim.world.lots import Lot
+from sim.world.queues import FifoServer
+
+if TYPE_CHECKING:
+    from sim.world.sites import SiteBase
+    from sim.world.world import World
+
+
+class Lane:
+    """A link from one site to another.
+
+    *transit* samples travel days. Call :meth:`enter` to put a lot on the lane; the lot is
+    handed to the destination site's ``receive`` when it arrives.
+    """
+
+    def __init__(self, world: World, index: int, lane_id: str, transit: Callable[[], float],
+                 to_site: SiteBase, is_export: bool) -> None:
+        self.world = world
+        self.env: simpy.Environment = world.env
+        self.index = index
+        self.id = lane_id
+        self.transit = transit
+        self.to = to_site
+        self.is_export = is_export
+        self.on: set[Lot] = set()
+        """Lots on the lane: queued for capacity or travelling."""
+        self.server: FifoServer | None = None
+        self.sailing: Sailings | None = None
+        self.capacity_factor = 1.0
+        self.held_back: deque[Lot] = deque()
+        """Lots waiting to depart while the lane is closed (capacity factor 0)."""
+        self._lane_in = world.ledger.lane_in
+        self._lane_out = world.ledger.lane_out
+
+    def add_capacity(self, capacity_t_per_day: float) -> None:
+        """Make the lane a loading queue of ``capacity_t_per_day`` product tonnes."""
+        self.server = FifoServer(self.env, 1, capacity_t_per_day,
+                                 units=lambda lot: lot.tonnes * lot.product_per_t,
+                                 variability=lambda: 1.0, done=self._depart)
+
+    def is_open(self) -> bool:
+        """False while the lane is closed (capacity factor 0)."""
+        return self.capacity_factor > 0.0
+
+    def enter(self, lot: Lot) -> None:
+        """Put ``lot`` on the lane now."""
+        self._lane_in[self.index, lot.commodity] += lot.tonnes
+        self.on.add(lot)
+        if self.is_export:
+            self.world.record_export(lot)
+        if self.server is not None:
+            self.server.put(lot)
+        elif self.capacity_factor > 0.0:
+            self._depart(lot)
+        else:
+            self.held_back.append(lot)
+
+    def _depart(self, lot: Lot) -> None:
+        ev = self.env.timeout(self.transit(), lot)
+        ev.callbacks.append(self._arrive)
+
+    def _arrive(self, ev: Any) -> None:
+        lot: Lot = ev._value
+        self._lane_out[self.index, lot.commodity] += lot.tonnes
+        self.on.discard(lot)
+        self.to.receive(lot)
+
+    def set_capacity_factor(self, factor: float) -> None:
+        """Throttle (0 < factor < 1) or close (factor 0) the lane; 1 restores it."""
+        self.capacity_factor = max(0.0, float(factor))
+        if self.server is not None:
+            self.server.set_capacity_factor(self.capacity_factor)
+        while self.capacity_factor > 0.0 and self.held_back:
+            self._depart(self.held_back.popleft())
+
+    def held(self, n_commodities: int) -> np.ndarray:
+        """Tonnes on the lane by commodity (counted from the lots themselves)."""
+        out = np.zeros(n_commodities)
+        for lot in self.on:
+            out[lot.commodity] += lot.tonnes
+        return out
+
+
+class Sailings:
+    """Ships leaving a port on a sea lane at random intervals, loading waiting lots.
+
+    Lots wait in ``queue`` (held at the port, not yet on the lane). Each departure loads up
+    to ``vessel_t`` tonnes of product, scaled by the lane's and the port's capacity
+    factors, first come first served.
+    """
+
+    def __init__(self, lane: Lane, port: Any, interval: Callable[[], float],
+                 vessel_t: float) -> None:
+        self.lane = lane
+        self.port = port
+        self.interval = interval
+        self.vessel_t = vessel_t
+        self.queue: deque[Lot] = deque()
+        self.departures = 0
+        self.loaded_product_t = 0.0
+        lane.sailing = self
+        lane.env.process(self._run())
+
+    def _run(self) -> Any:
+        env = self.lane.env
+        while True:
+            yield env.timeout(self.interval())
+            self.load()
+
+    def load(self) -> None:
+        """One departure: load waiting lots up to the ship's capacity."""
+        room = self.vessel_t * self.lane.capacity_factor * self.port.capacity_factor
+        self.departures += 1
+        queue = self.queue
+        while queue and room > 1e-12:
+            lot = queue[0]
+            product = lot.tonnes * lot.product_per_t
+            if product <= room:
+                queue.popleft()
+                room -= product
+            else:
+                lot = lot.split(room / lot.product_per_t)
+                room = 0.0
+            self.loaded_product_t += lot.tonnes * lot.product_per_t
+            self.port.ship(lot, self.lane)
+
+    def held(self, n_commodities: int) -> np.ndarray:
+        out = np.zeros(n_commodities)
+        for lot in self.queue:
+            out[lot.commodity] += lot.tonnes
+        return out

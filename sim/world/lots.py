@@ -1,0 +1,52 @@
+"""A lot: one parcel of one commodity moving along a route.
+
+Lots are the only objects created per shipment, so they are kept small (``__slots__``,
+plain numbers). Everything a lot needs to know about its journey is fixed when it leaves
+its mine: the tuple of lanes it will travel (``legs``) and which of them it is on
+(``leg``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class Lot:
+    """A parcel of metal in transit.
+
+    *tonnes* is contained metal; *product_per_t* and *trucks_per_t* convert it to product
+    tonnes and truckloads for the form it travels in. *channel* is the channel index (-1
+    for refined metal, which no longer belongs to a mine's channel). *t_mined* is when it
+    left the mine (for lead times) and *t_in* when it entered its current site or queue.
+    """
+
+    __slots__ = ("channel", "commodity", "leg", "legs", "origin", "product_per_t", "route",
+                 "t_in", "t_mined", "tonnes", "trucks_per_t")
+
+    def __init__(self, commodity: int, channel: int, tonnes: float, product_per_t: float,
+                 trucks_per_t: float, legs: tuple[Any, ...], route: int, origin: int,
+                 t_mined: float) -> None:
+        self.commodity = commodity
+        self.channel = channel
+        self.tonnes = tonnes
+        self.product_per_t = product_per_t
+        self.trucks_per_t = trucks_per_t
+        self.legs = legs
+        self.leg = 0
+        self.route = route
+        self.origin = origin
+        self.t_mined = t_mined
+        self.t_in = t_mined
+
+    def split(self, tonnes: float) -> Lot:
+        """Take ``tonnes`` off this lot as a new lot on the same journey."""
+        part = Lot(self.commodity, self.channel, tonnes, self.product_per_t, self.trucks_per_t,
+                   self.legs, self.route, self.origin, self.t_mined)
+        part.leg = self.leg
+        part.t_in = self.t_in
+        self.tonnes -= tonnes
+        return part
+
+    def __repr__(self) -> str:
+        return (f"Lot(commodity={self.commodity}, channel={self.channel}, "
+                f"tonnes={self.tonnes:.6g}, leg={self.leg}/{len(self.legs)})")

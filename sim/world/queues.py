@@ -1,0 +1,153 @@
+"""First-come-first-served servers: the capacity of border posts and rail lines.
+
+A :class:`FifoServer` has ``servers`` identical servers working at ``rate`` units per day
+each. A lot needs ``units(lot) / (rate * capacity_factor)`` days of one server, times a draw
+of the variability sampler; lots that find every server busy wait in line. Units are
+truckloads at a border post and product tonnes on a rail line, so a tonne of cobalt in
+hydroxide (0.3 t Co per t, 30 t per truck) takes three times the clearance time of a tonne
+of copper in cathode.
+
+Congestion is therefore not a parameter: it emerges when arrivals approach capacity. The
+server also keeps the statistics that queueing theory predicts (time-average number in
+system, mean wait), which the verification tests compare with M/M/1 and M/M/c formulas.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+import simpy
+
+from sim.world.lots import Lot
+
+
+class ServerStats:
+    """Accumulated statistics of a server since the last :meth:`reset`."""
+
+    __slots__ = ("area_lots", "area_tonnes", "busy_time", "last_t", "n_done", "n_started",
+                 "sojourn_lot_days", "start_t", "tonnes_done", "units_done", "wait_lot_days",
+                 "wait_tonne_days")
+
+    def __init__(self, now: float = 0.0) -> None:
+        self.reset(now)
+
+    def reset(self, now: float) -> None:
+        self.start_t = now
+        self.last_t = now
+        self.area_lots = 0.0
+        """Integral over time of lots in the system (waiting or in service)."""
+        self.area_tonnes = 0.0
+        """Integral over time of tonnes in the system."""
+        self.busy_time = 0.0
+        """Integral over time of busy servers."""
+        self.n_started = 0
+        self.n_done = 0
+        self.wait_lot_days = 0.0
+        """Sum over lots that started service of their wait in line."""
+        self.wait_tonne_days = 0.0
+        self.sojourn_lot_days = 0.0
+        """Sum over lots that finished of their time in the system."""
+        self.tonnes_done = 0.0
+        self.units_done = 0.0
+
+
+class FifoServer:
+    """A multi-server first-come-first-served queue of lots.
+
+    *units* gives a lot's workload (trucks or product tonnes); *rate* is units per day per
+    server; *variability* is a sampler with mean 1 that multiplies each service time;
+    *done* is called with each lot when its service ends. Raises ``ValueError`` if
+    ``servers < 1`` or ``rate <= 0``.
+    """
+
+    def __init__(self, env: simpy.Environment, servers: int, rate: float,
+                 units: Callable[[Lot], float], variability: Callable[[], float],
+                 done: Callable[[Lot], None]) -> None:
+        if servers < 1 or not rate > 0:
+            raise ValueError("a server needs servers >= 1 and rate > 0")
+        self.env = env
+        self.servers = servers
+        self.rate = rate
+        self.capacity_factor = 1.0
+        self.units = units
+        self.variability = variability
+        self.done = done
+        self.queue: deque[Lot] = deque()
+        self.in_service: set[Lot] = set()
+        self.stats = ServerStats(env.now)
+        self._n_in = 0
+        self._t_in = 0.0
+
+    # -- bookkeeping of the time averages (Little's law) ------------------------------
+    def _advance(self) -> None:
+        now = self.env.now
+        st = self.stats
+        dt = now - st.last_t
+        if dt > 0.0:
+            st.area_lots += self._n_in * dt
+            st.area_tonnes += self._t_in * dt
+            st.busy_time += len(self.in_service) * dt
+            st.last_t = now
+
+    def put(self, lot: Lot) -> None:
+        """A lot arrives and joins the line (or starts at once if a server is free)."""
+        self._advance()
+        self._n_in += 1
+        self._t_in += lot.tonnes
+        lot.t_in = self.env.now
+        if len(self.in_service) < self.servers and self.capacity_factor > 0.0 \
+                and not self.queue:
+            self._start(lot)
+        else:
+            self.queue.append(lot)
+
+    def _start(self, lot: Lot) -> None:
+        st = self.stats
+        wait = self.env.now - lot.t_in
+        st.n_started += 1
+        st.wait_lot_days += wait
+        st.wait_tonne_days += wait * lot.tonnes
+        self.in_service.add(lot)
+        service = self.units(lot) / (self.rate * self.capacity_factor) * self.variability()
+        ev = self.env.timeout(service, lot)
+        ev.callbacks.append(self._finish)
+
+    def _finish(self, ev: Any) -> None:
+        lot: Lot = ev._value
+        self._advance()
+        self.in_service.discard(lot)
+        self._n_in -= 1
+        self._t_in -= lot.tonnes
+        st = self.stats
+        st.n_done += 1
+        st.tonnes_done += lot.tonnes
+        st.units_done += self.units(lot)
+        st.sojourn_lot_days += self.env.now - lot.t_in
+        self._fill()
+        self.done(lot)
+
+    def _fill(self) -> None:
+        while self.queue and len(self.in_service) < self.servers and self.capacity_factor > 0:
+            self._start(self.queue.popleft())
+
+    def set_capacity_factor(self, factor: float) -> None:
+        """Scale the service rate (0 stops new services; lots in service finish)."""
+        self._advance()
+        self.capacity_factor = max(0.0, float(factor))
+        self._fill()
+
+    def lots(self) -> list[Lot]:
+        """Every lot waiting or in service."""
+        return [*self.queue, *self.in_service]
+
+    def reset_stats(self) -> None:
+        """Start the statistics afresh from now (end of warm-up)."""
+        self._advance()
+        self.stats.reset(self.env.now)
+
+    def finish_stats(self) -> ServerStats:
+        """Bring the time integrals up to now and return the statistics."""
+        self._advance()
+        return self.stats

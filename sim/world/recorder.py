@@ -1,0 +1,43 @@
+"""Daily records of the measured period, kept in numpy arrays.
+
+Flows are added at the moment they happen into the bucket of that day; stocks, prices and
+tonnes in transit are snapshots taken at the end of each day. Nothing is stored per lot.
+:func:`sim.metrics.series.aggregate` turns these arrays into the output time series.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+class Recorder:
+    """Daily arrays for ``n_days`` days from ``t0``.
+
+    Shapes: ``mined`` and ``exported`` [day, commodity, channel + 1] (the last channel
+    column is refined metal); ``delivered`` and ``arrivals`` [day, commodity, country];
+    ``demand``, ``consumed`` and ``shortfall`` [day, commodity, market]; ``price`` [day,
+    commodity]; ``stock`` [day, commodity, site kind]; ``in_transit`` [day, commodity].
+    """
+
+    def __init__(self, t0: float, horizon_days: float, n_commodities: int, n_channels: int,
+                 n_countries: int, n_markets: int, n_kinds: int) -> None:
+        self.t0 = t0
+        self.n_days = int(math.ceil(horizon_days))
+        d, c = self.n_days, n_commodities
+        self.mined = np.zeros((d, c, n_channels + 1))
+        self.exported = np.zeros((d, c, n_channels + 1))
+        self.delivered = np.zeros((d, c, n_countries))
+        self.arrivals = np.zeros((d, c, n_countries))
+        self.demand = np.zeros((d, c, n_markets))
+        self.consumed = np.zeros((d, c, n_markets))
+        self.shortfall = np.zeros((d, c, n_markets))
+        self.price = np.ones((d, c))
+        self.stock = np.zeros((d, c, n_kinds))
+        self.in_transit = np.zeros((d, c))
+
+    def day(self, now: float) -> int:
+        """Index of the measured day containing time ``now``; -1 outside the period."""
+        k = math.floor(now - self.t0)
+        return k if 0 <= k < self.n_days else -1

@@ -1,0 +1,78 @@
+"""Routing: which of its channel's routes a new lot takes.
+
+Each (mine, commodity, channel) has a :class:`Router` over the routes the mine can use.
+
+* ``fixed_shares``: the route whose tonnage lags furthest behind its share goes next
+  (smooth weighted round robin). This is deterministic and keeps every route within one
+  lot of its share, without splitting lots or spending random numbers.
+* ``cheapest`` / ``fastest``: the route with the lowest cost per tonne, or the shortest
+  expected transit, among those that are open.
+
+When a route is closed, ``on_closure: reroute`` leaves it out until it reopens;
+``on_closure: wait`` keeps sending lots along it, to wait at the closure.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class RouteOption:
+    """One route as a mine sees it: the lanes from the mine to the destination."""
+
+    __slots__ = ("cost", "expected_days", "index", "legs", "route_id", "sites", "weight")
+
+    def __init__(self, index: int, route_id: str, legs: tuple[Any, ...], sites: tuple[Any, ...],
+                 weight: float, expected_days: float, cost: float) -> None:
+        self.index = index
+        """Index of the (channel, route) pair, for per-route statistics."""
+        self.route_id = route_id
+        self.legs = legs
+        self.sites = sites
+        """Transit sites passed (not the mine, not the destination)."""
+        self.weight = weight
+        self.expected_days = expected_days
+        self.cost = cost
+
+    def is_open(self) -> bool:
+        """True if no lane or site on the route is closed."""
+        return all(lane.capacity_factor > 0.0 for lane in self.legs) and all(
+            site.capacity_factor > 0.0 for site in self.sites)
+
+
+class Router:
+    """Chooses a route for each lot of one mine's commodity in one channel."""
+
+    __slots__ = ("_credit", "options", "reroute", "rule")
+
+    def __init__(self, rule: str, on_closure: str, options: list[RouteOption]) -> None:
+        if not options:
+            raise ValueError("a router needs at least one route")
+        self.rule = rule
+        self.reroute = on_closure == "reroute"
+        self.options = options
+        self._credit = [0.0] * len(options)
+
+    def choose(self, tonnes: float) -> RouteOption:
+        """The route for a lot of ``tonnes``."""
+        options = self.options
+        if len(options) == 1:
+            return options[0]
+        candidates = range(len(options))
+        if self.reroute:
+            open_ = [i for i in candidates if options[i].is_open()]
+            if open_:
+                candidates = open_  # type: ignore[assignment]
+        if self.rule == "fixed_shares":
+            credit = self._credit
+            total_w = 0.0
+            for i in candidates:
+                w = options[i].weight
+                credit[i] += w * tonnes
+                total_w += w
+            best = max(candidates, key=credit.__getitem__)
+            credit[best] -= total_w * tonnes
+            return options[best]
+        key = (lambda i: options[i].cost) if self.rule == "cheapest" else (
+            lambda i: options[i].expected_days)
+        return options[min(candidates, key=key)]

@@ -1,0 +1,341 @@
+"""Sites that lots pass through or end at: border posts, ports, hubs, refiners, markets.
+
+Transit sites (border posts, ports, trading hubs, junctions) hand a lot on to its next
+lane; destinations (refiners, markets, stockpiles) keep it. Every site records what enters
+and leaves it in the ledger and can say what it physically holds (:meth:`SiteBase.held`),
+which is what the mass-balance check compares.
+
+Refiners and markets also change over time without lots arriving (refining, consumption);
+:class:`~sim.world.world.World` calls their ``step`` once a day.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from sim.world.lots import Lot
+from sim.world.queues import FifoServer
+
+if TYPE_CHECKING:
+    from sim.world.lanes import Lane, Sailings
+    from sim.world.world import World
+
+
+class Occupancy:
+    """Time-integrated tonnes held at a site, for dwell times and Little's law."""
+
+    __slots__ = ("area_tonne_days", "dwell_tonne_days", "held_t", "last_t", "start_t",
+                 "through_t")
+
+    def __init__(self, now: float = 0.0) -> None:
+        self.held_t = 0.0
+        self.reset(now)
+
+    def reset(self, now: float) -> None:
+        self.start_t = now
+        self.last_t = now
+        self.area_tonne_days = 0.0
+        self.dwell_tonne_days = 0.0
+        self.through_t = 0.0
+
+    def _advance(self, now: float) -> None:
+        if now > self.last_t:
+            self.area_tonne_days += self.held_t * (now - self.last_t)
+            self.last_t = now
+
+    def enter(self, lot: Lot, now: float) -> None:
+        self._advance(now)
+        self.held_t += lot.tonnes
+        lot.t_in = now
+
+    def leave(self, lot: Lot, now: float) -> None:
+        self._advance(now)
+        self.held_t -= lot.tonnes
+        self.dwell_tonne_days += (now - lot.t_in) * lot.tonnes
+        self.through_t += lot.tonnes
+
+    def finish(self, now: float) -> Occupancy:
+        self._advance(now)
+        return self
+
+
+class SiteBase:
+    """What every site shares: identity, ledger accounts and forwarding."""
+
+    kind = "site"
+
+    def __init__(self, world: World, index: int, site_id: str, spec: Any) -> None:
+        self.world = world
+        self.env = world.env
+        self.index = index
+        self.id = site_id
+        self.spec = spec
+        self.n_com = world.n_commodities
+        self.capacity_factor = 1.0
+        self._site_in = world.ledger.site_in
+        self._site_out = world.ledger.site_out
+
+    def receive(self, lot: Lot) -> None:  # pragma: no cover - every kind overrides it
+        raise NotImplementedError
+
+    def forward(self, lot: Lot) -> None:
+        """Send ``lot`` on along its next lane."""
+        self._site_out[self.index, lot.commodity] += lot.tonnes
+        lot.leg += 1
+        lot.legs[lot.leg].enter(lot)
+
+    def held(self) -> np.ndarray:
+        """Tonnes physically at the site, by commodity."""
+        return np.zeros(self.n_com)
+
+    def is_open(self) -> bool:
+        """False while the site is closed (capacity factor 0)."""
+        return self.capacity_factor > 0.0
+
+    def set_capacity_factor(self, factor: float) -> None:
+        self.capacity_factor = max(0.0, float(factor))
+
+    def reset_stats(self) -> None:
+        """Start statistics afresh (end of warm-up)."""
+
+
+def _sum_lots(lots: Any, n: int) -> np.ndarray:
+    out = np.zeros(n)
+    for lot in lots:
+        out[lot.commodity] += lot.tonnes
+    return out
+
+
+class BorderPost(SiteBase):
+    """Clears lots truck by truck through a :class:`FifoServer`."""
+
+    kind = "border_post"
+
+    def __init__(self, world: World, index: int, site_id: str, spec: Any,
+                 variability: Any) -> None:
+        super().__init__(world, index, site_id, spec)
+        self.server = FifoServer(world.env, spec.servers,
+                                 spec.clearance_trucks_per_day / spec.servers,
+                                 units=lambda lot: lot.tonnes * lot.trucks_per_t,
+                                 variability=variability, done=self.forward)
+
+    def receive(self, lot: Lot) -> None:
+        self._site_in[self.index, lot.commodity] += lot.tonnes
+        self.server.put(lot)
+
+    def held(self) -> np.ndarray:
+        return _sum_lots(self.server.lots(), self.n_com)
+
+    def set_capacity_factor(self, factor: float) -> None:
+        super().set_capacity_factor(factor)
+        self.server.set_capacity_factor(self.capacity_factor)
+
+    def reset_stats(self) -> None:
+        self.server.reset_stats()
+
+
+class Port(SiteBase):
+    """A port: lots leaving on a lane with sailings wait here for a ship."""
+
+    kind = "port"
+
+    def __init__(self, world: World, index: int, site_id: str, spec: Any) -> None:
+        super().__init__(world, index, site_id, spec)
+        self.sailings: list[Sailings] = []
+        self.occupancy = Occupancy(world.env.now)
+
+    def receive(self, lot: Lot) -> None:
+        self._site_in[self.index, lot.commodity] += lot.tonnes
+        nxt: Lane = lot.legs[lot.leg + 1]
+        if nxt.sailing is not None:
+            self.occupancy.enter(lot, self.env.now)
+            nxt.sailing.queue.append(lot)
+        else:
+            self.forward(lot)
+
+    def ship(self, lot: Lot, lane: Lane) -> None:
+        """A sailing has loaded ``lot``: it leaves the port on ``lane``."""
+        self.occupancy.leave(lot, self.env.now)
+        self.forward(lot)
+
+    def held(self) -> np.ndarray:
+        out = np.zeros(self.n_com)
+        for s in self.sailings:
+            out += s.held(self.n_com)
+        return out
+
+    def reset_stats(self) -> None:
+        self.occupancy.finish(self.env.now)
+        self.occupancy.reset(self.env.now)
+
+
+class Hub(SiteBase):
+    """A trading hub (lots dwell a while) or a junction (lots pass straight through)."""
+
+    kind = "trading_hub"
+
+    def __init__(self, world: World, index: int, site_id: str, spec: Any,
+                 dwell: Any | None) -> None:
+        super().__init__(world, index, site_id, spec)
+        self.kind = spec.kind
+        self.dwell = dwell
+        self.present: set[Lot] = set()
+        self.occupancy = Occupancy(world.env.now)
+
+    def receive(self, lot: Lot) -> None:
+        self._site_in[self.index, lot.commodity] += lot.tonnes
+        if self.dwell is None:
+            self.forward(lot)
+            return
+        self.present.add(lot)
+        self.occupancy.enter(lot, self.env.now)
+        ev = self.env.timeout(self.dwell(), lot)
+        ev.callbacks.append(self._leave)
+
+    def _leave(self, ev: Any) -> None:
+        lot: Lot = ev._value
+        self.present.discard(lot)
+        self.occupancy.leave(lot, self.env.now)
+        self.forward(lot)
+
+    def held(self) -> np.ndarray:
+        return _sum_lots(self.present, self.n_com)
+
+    def reset_stats(self) -> None:
+        self.occupancy.finish(self.env.now)
+        self.occupancy.reset(self.env.now)
+
+
+class Destination(SiteBase):
+    """A site where lots end their journey and join a stock."""
+
+    kind = "destination"
+
+    def __init__(self, world: World, index: int, site_id: str, spec: Any) -> None:
+        super().__init__(world, index, site_id, spec)
+        self.stock = np.zeros(self.n_com)
+
+    def receive(self, lot: Lot) -> None:
+        self._site_in[self.index, lot.commodity] += lot.tonnes
+        self.stock[lot.commodity] += lot.tonnes
+        self.world.record_arrival(lot, self)
+
+    def held(self) -> np.ndarray:
+        return self.stock.copy()
+
+
+class Stockpile(Destination):
+    """A strategic stock."""
+
+    kind = "stockpile"
+
+
+class Refiner(Destination):
+    """Refines feed at capacity into metal and ships it to markets by sales shares.
+
+    ``stock`` is the feed (intermediate) and ``output`` refined metal awaiting shipment;
+    both are tonnes of contained metal. Unrecovered metal is counted as lost.
+    """
+
+    kind = "refiner"
+
+    def __init__(self, world: World, index: int, site_id: str, spec: Any,
+                 sales: list[list[tuple[Lane, float]]]) -> None:
+        super().__init__(world, index, site_id, spec)
+        idx = world.commodity_index
+        self.capacity_per_day = np.zeros(self.n_com)
+        self.recovery = np.ones(self.n_com)
+        self.output = np.zeros(self.n_com)
+        for com, cap in spec.capacity_t_per_year.items():
+            self.capacity_per_day[idx[com]] = cap / world.days_per_year
+        for com, rec in spec.recovery.items():
+            self.recovery[idx[com]] = rec
+        for com, t in spec.initial_feed_t.items():
+            self.stock[idx[com]] += t
+        for com, t in spec.initial_output_t.items():
+            self.output[idx[com]] += t
+        self.sales = sales
+        """Per commodity: (lane to market, share) pairs."""
+        self.refined = np.zeros(self.n_com)
+        """Cumulative tonnes refined (recovered metal)."""
+        self.dispatch_period = spec.dispatch_period_days
+        self._next_dispatch = world.env.now + self.dispatch_period
+
+    def step(self, days: float) -> None:
+        """Refine for ``days`` at capacity, then ship if a dispatch is due."""
+        factor = self.capacity_factor
+        ledger_lost = self.world.ledger.lost
+        for c in range(self.n_com):
+            cap = self.capacity_per_day[c]
+            if cap <= 0.0 or self.stock[c] <= 0.0:
+                continue
+            run = min(self.stock[c], cap * factor * days)
+            self.stock[c] -= run
+            got = run * self.recovery[c]
+            self.output[c] += got
+            self.refined[c] += got
+            if run > got:
+                ledger_lost[self.index, c] += run - got
+        if self.env.now + 1e-9 >= self._next_dispatch:
+            self._next_dispatch += self.dispatch_period
+            self.ship()
+
+    def ship(self) -> None:
+        """Send all refined metal to markets by sales shares."""
+        world = self.world
+        for c in range(self.n_com):
+            amount = self.output[c]
+            if amount <= 0.0 or not self.sales[c]:
+                continue
+            self.output[c] = 0.0
+            for lane, share in self.sales[c]:
+                t = amount * share
+                if t <= 0.0:
+                    continue
+                lot = Lot(c, -1, t, 1.0, world.refined_trucks_per_t, (lane,), -1, self.index,
+                          self.env.now)
+                self._site_out[self.index, c] += t
+                lane.enter(lot)
+
+    def held(self) -> np.ndarray:
+        return self.stock + self.output
+
+
+class Market(Destination):
+    """Consumes at its demand rate from stock; records shortfall.
+
+    Each day it receives its supply from outside the network, then consumes up to its
+    demand from stock. What it cannot consume is shortfall.
+    """
+
+    kind = "market"
+
+    def __init__(self, world: World, index: int, site_id: str, spec: Any,
+                 other_supply_t_per_year: dict[str, float]) -> None:
+        super().__init__(world, index, site_id, spec)
+        idx = world.commodity_index
+        self.demand_per_day = np.zeros(self.n_com)
+        self.other_per_day = np.zeros(self.n_com)
+        for com, d in spec.demand_t_per_year.items():
+            self.demand_per_day[idx[com]] = d / world.days_per_year
+        for com, s in other_supply_t_per_year.items():
+            self.other_per_day[idx[com]] = s / world.days_per_year
+        for com, t in spec.initial_stock_t.items():
+            self.stock[idx[com]] += t
+        self.demand_factor = np.ones(self.n_com)
+
+    def step(self, days: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One period: other supply arrives, demand is met from stock.
+
+        Returns (demand, consumed, supplied) in tonnes for the period.
+        """
+        supplied = self.other_per_day * days
+        self.stock += supplied
+        self.world.ledger.supplied[self.index] += supplied
+        demand = self.demand_per_day * self.demand_factor * days
+        consumed = np.minimum(self.stock, demand)
+        self.stock -= consumed
+        self.world.ledger.consumed[self.index] += consumed
+        return demand, consumed, supplied

@@ -1,0 +1,400 @@
+"""The simulated world: build every component of a scenario and run one replication.
+
+:class:`World` joins a validated scenario (what exists) with random streams (the draws of
+this replication) into SimPy components (what happens). Time is in days; ``t = 0`` is the
+start of the warm-up and ``t0 = warmup_days`` the scenario's start date. Everything before
+``t0`` fills pipelines, queues and stocks and is excluded from results.
+
+The world runs three kinds of activity:
+
+* production: each mine produces a lot every lot period (mines with their own random
+  interval get their own process) and dispatches it;
+* movement: lots travel lane by lane through border posts, ports and hubs, each step a
+  SimPy timeout with a callback, so a lot costs a few events per lane and no process;
+* a daily step in which refiners refine and markets receive other supply, consume, and
+  the price index moves.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import simpy
+
+from sim.distributions import make_sampler
+from sim.scenario.plan import (
+    Plan,
+    expected_route_days,
+    make_plan,
+    mine_output_t_per_year,
+    route_cost,
+    route_lanes,
+    route_weights,
+)
+from sim.scenario.schema import SITE_KINDS, Scenario
+from sim.scenario.checks import mine_routes
+from sim.streams import Streams
+from sim.units import DAYS_PER_YEAR
+from sim.world.lanes import Lane, Sailings
+from sim.world.ledger import BalanceReport, Ledger
+from sim.world.lots import Lot
+from sim.world.mines import Mine
+from sim.world.recorder import Recorder
+from sim.world.routing import RouteOption, Router
+from sim.world.sites import BorderPost, Destination, Hub, Market, Port, Refiner, SiteBase, Stockpile
+
+
+class World:
+    """All components of one replication of a scenario.
+
+    Build it with a validated :class:`~sim.scenario.schema.Scenario` and the
+    :class:`~sim.streams.Streams` of the replication, then call :meth:`run`.
+    """
+
+    def __init__(self, sc: Scenario, streams: Streams, plan: Plan | None = None) -> None:
+        self.sc = sc
+        self.streams = streams
+        self.plan = plan if plan is not None else make_plan(sc)
+        self.env = simpy.Environment()
+        self.days_per_year = DAYS_PER_YEAR
+
+        self.commodity_ids = list(sc.commodities)
+        self.commodity_index = {c: i for i, c in enumerate(self.commodity_ids)}
+        self.channel_ids = list(sc.channels)
+        self.channel_index = {c: i for i, c in enumerate(self.channel_ids)}
+        self.site_ids = list(sc.sites)
+        self.site_index = {s: i for i, s in enumerate(self.site_ids)}
+        self.lane_ids = list(sc.lanes)
+        self.lane_index = {lane: i for i, lane in enumerate(self.lane_ids)}
+        self.n_commodities = n_c = len(self.commodity_ids)
+        n_k = len(self.channel_ids)
+
+        self.ledger = Ledger(len(self.site_ids), len(self.lane_ids), n_c)
+        # Flows by channel; the extra last column holds refined metal (channel -1).
+        self.mined_by_channel = np.zeros((n_c, n_k + 1))
+        self.exported_by_channel = np.zeros((n_c, n_k + 1))
+        self.delivered_by_channel = np.zeros((n_c, n_k + 1))
+        self.lead_tonne_days = np.zeros((n_c, n_k + 1))
+        self.refined_trucks_per_t = 0.0  # refined metal never crosses a border post here
+
+        self.t0 = float(sc.warmup_days)
+        self.t_end = self.t0 + sc.horizon
+        self.kinds = list(SITE_KINDS)
+        dest_countries = sorted({sc.country_of(s) for s, site in sc.sites.items()
+                                 if site.kind in ("refiner", "market", "stockpile")})
+        self.countries = dest_countries
+        self.country_index = {c: i for i, c in enumerate(dest_countries)}
+        self.market_ids = [s for s, site in sc.sites.items() if site.kind == "market"]
+        self.recorder = Recorder(self.t0, sc.horizon, n_c, n_k, len(dest_countries),
+                                 len(self.market_ids), len(self.kinds))
+        self._kind_matrix = np.zeros((len(self.kinds), len(self.site_ids)))
+        for i, sid in enumerate(self.site_ids):
+            self._kind_matrix[self.kinds.index(sc.sites[sid].kind), i] = 1.0
+        self._site_country = np.array([self.country_index.get(sc.country_of(s), -1)
+                                       for s in self.site_ids])
+        self._market_slot = {self.site_index[m]: i for i, m in enumerate(self.market_ids)}
+
+        self.sites: list[SiteBase] = []
+        self.lanes: list[Lane] = []
+        self.mines: list[Mine] = []
+        self.refiners: list[Refiner] = []
+        self.markets: list[Market] = []
+        self.route_keys: list[tuple[str, str]] = []
+        self._build_sites()
+        self._build_lanes()
+        self._build_refiner_sales()
+        self._build_mines()
+
+        self.ledger.open(self.physical_site_held(), self.physical_lane_held())
+        self._price_state = np.ones(n_c)
+        self.price = np.ones(n_c)
+        self._arrivals_today = np.zeros(n_c)
+        self._mark: dict[str, Any] | None = None
+        self._start_processes()
+
+    # ---------------------------------------------------------------- building
+    def _sampler(self, dist: Any, key: str) -> Any:
+        return make_sampler(dist, lambda: self.streams.rng(key))
+
+    def _build_sites(self) -> None:
+        sc = self.sc
+        for i, (sid, spec) in enumerate(sc.sites.items()):
+            kind = spec.kind
+            site: SiteBase
+            if kind == "border_post":
+                site = BorderPost(self, i, sid, spec,
+                                  self._sampler(spec.service_variability, f"site:{sid}:service"))
+            elif kind == "port":
+                site = Port(self, i, sid, spec)
+            elif kind in ("trading_hub", "junction"):
+                dwell = None
+                if kind == "trading_hub" and spec.dwell_days.mean() > 0:
+                    dwell = self._sampler(spec.dwell_days, f"site:{sid}:dwell")
+                site = Hub(self, i, sid, spec, dwell)
+            elif kind == "refiner":
+                site = Refiner(self, i, sid, spec, sales=[[] for _ in self.commodity_ids])
+                self.refiners.append(site)
+            elif kind == "market":
+                other = {com: self.plan.other_supply(sc, sid, com)
+                         for com in spec.other_supply_t_per_year}
+                site = Market(self, i, sid, spec, other)
+                self.markets.append(site)
+            elif kind == "stockpile":
+                site = Stockpile(self, i, sid, spec)
+                for com, t in spec.initial_stock_t.items():
+                    site.stock[self.commodity_index[com]] += t
+            elif kind == "mine":
+                site = SiteBase(self, i, sid, spec)  # replaced in _build_mines
+            else:  # pragma: no cover - the schema admits no other kind
+                raise ValueError(f"unknown site kind {kind!r}")
+            self.sites.append(site)
+
+    def _build_lanes(self) -> None:
+        sc = self.sc
+        exporter = sc.exporting_country
+        for i, (lid, spec) in enumerate(sc.lanes.items()):
+            is_export = (sc.country_of(spec.from_) == exporter
+                         and sc.country_of(spec.to) != exporter)
+            lane = Lane(self, i, lid, self._sampler(spec.transit_days, f"lane:{lid}:transit"),
+                        self.sites[self.site_index[spec.to]], is_export)
+            if spec.capacity_t_per_day is not None:
+                lane.add_capacity(spec.capacity_t_per_day)
+            self.lanes.append(lane)
+            if spec.sailing is not None:
+                port = self.sites[self.site_index[spec.from_]]
+                sailing = Sailings(lane, port,
+                                   self._sampler(spec.sailing.interval_days, f"lane:{lid}:sailing"),
+                                   spec.sailing.vessel_t)
+                port.sailings.append(sailing)  # type: ignore[attr-defined]
+
+    def _build_refiner_sales(self) -> None:
+        sc = self.sc
+        lanes_by_pair = {(s.from_, s.to): self.lanes[i] for i, s in enumerate(sc.lanes.values())}
+        for ref in self.refiners:
+            for com, shares in ref.spec.sales.items():
+                c = self.commodity_index[com]
+                ref.sales[c] = [(lanes_by_pair[(ref.id, mkt)], share)
+                                for mkt, share in shares.items() if share > 0]
+
+    def _route_index(self, channel: str, route: str) -> int:
+        key = (channel, route)
+        if key not in self.route_keys:
+            self.route_keys.append(key)
+        return self.route_keys.index(key)
+
+    def _build_mines(self) -> None:
+        sc = self.sc
+        n_k = len(self.channel_ids)
+        for sid, spec in sc.sites.items():
+            if spec.kind != "mine":
+                continue
+            i = self.site_index[sid]
+            interval = spec.lot_interval_days
+            mean_interval = interval.mean() if interval is not None else sc.lot_period_days
+            main, coupled, forms = [], [], {}
+            for com, out in spec.output.items():
+                c = self.commodity_index[com]
+                form = sc.commodities[com].forms[out.form]
+                forms[c] = (1.0 / form.grade, 1.0 / (form.grade * form.payload_t_per_truck))
+                if out.t_per_year is not None:
+                    main.append((c, out.t_per_year / DAYS_PER_YEAR * mean_interval))
+                else:
+                    coupled.append((c, self.commodity_index[out.ratio_to], out.ratio))
+            offtake = np.zeros((self.n_commodities, n_k + 1))
+            routers: dict[tuple[int, int], Router] = {}
+            for com, shares in spec.offtake.items():
+                c = self.commodity_index[com]
+                for cid, share in shares.items():
+                    if share <= 0:
+                        continue
+                    k = self.channel_index[cid]
+                    offtake[c, k] = share
+                    routers[(c, k)] = self._router(sid, com, cid)
+            mine = Mine(self, i, sid, spec, main, coupled, offtake, routers, forms,
+                        self._sampler(spec.variability, f"mine:{sid}:output"))
+            self.sites[i] = mine
+            self.mines.append(mine)
+
+    def _router(self, mine_id: str, com: str, cid: str) -> Router:
+        sc = self.sc
+        channel = sc.channels[cid]
+        weights = route_weights(sc, mine_id, com, cid) if channel.routing == "fixed_shares" \
+            else {}
+        options = []
+        for rid in mine_routes(sc, mine_id, com, cid):
+            lane_ids = route_lanes(sc, mine_id, channel.routes[rid].path)
+            legs = tuple(self.lanes[self.lane_index[lid]] for lid in lane_ids)
+            transit_sites = tuple(self.sites[self.site_index[sc.lanes[lid].to]]
+                                  for lid in lane_ids[:-1])
+            options.append(RouteOption(
+                self._route_index(cid, rid), rid, legs, transit_sites,
+                weights.get(rid, 1.0), expected_route_days(sc, lane_ids),
+                route_cost(sc, lane_ids)))
+        if channel.routing == "fixed_shares":
+            options = [o for o in options if o.weight > 0] or options
+        return Router(channel.routing, channel.on_closure, options)
+
+    # ---------------------------------------------------------------- processes
+    def _start_processes(self) -> None:
+        env = self.env
+        sc = self.sc
+        shared = [m for m in self.mines if m.spec.lot_interval_days is None]
+        if shared:
+            env.process(self._production(shared, sc.lot_period_days))
+        for mine in self.mines:
+            if mine.spec.lot_interval_days is not None:
+                sampler = self._sampler(mine.spec.lot_interval_days, f"mine:{mine.id}:interval")
+                env.process(self._production_random(mine, sampler))
+        env.process(self._daily())
+        if self.t0 > 0:
+            env.timeout(self.t0).callbacks.append(lambda _ev: self._mark_start())
+        else:
+            self._mark_start()
+
+    def _production(self, mines: list[Mine], period: float) -> Any:
+        env = self.env
+        while True:
+            for mine in mines:
+                mine.produce()
+            yield env.timeout(period)
+
+    def _production_random(self, mine: Mine, interval: Any) -> Any:
+        env = self.env
+        while True:
+            yield env.timeout(interval())
+            mine.produce()
+
+    def _daily(self) -> Any:
+        env = self.env
+        rec = self.recorder
+        n_c = self.n_commodities
+        commodities = [self.sc.commodities[c] for c in self.commodity_ids]
+        alpha = np.array([1.0 - math.exp(-1.0 / c.price_window_days) for c in commodities])
+        inv_eps = np.array([1.0 / c.demand_elasticity if c.demand_elasticity else 0.0
+                            for c in commodities])
+        cap = np.array([c.price_cap_ratio for c in commodities])
+        supply_basis = np.array([c.price_basis == "supply" for c in commodities])
+        while True:
+            yield env.timeout(1.0)
+            for ref in self.refiners:
+                ref.step(1.0)
+            total_demand = np.zeros(n_c)
+            total_consumed = np.zeros(n_c)
+            total_supplied = np.zeros(n_c)
+            day = rec.day(env.now - 0.5)
+            for mkt in self.markets:
+                demand, consumed, supplied = mkt.step(1.0)
+                total_demand += demand
+                total_consumed += consumed
+                total_supplied += supplied
+                if day >= 0:
+                    slot = self._market_slot[mkt.index]
+                    rec.demand[day, :, slot] = demand
+                    rec.consumed[day, :, slot] = consumed
+                    rec.shortfall[day, :, slot] = demand - consumed
+            with np.errstate(divide="ignore", invalid="ignore"):
+                basis = np.where(supply_basis, self._arrivals_today + total_supplied,
+                                 total_consumed)
+                ratio = np.where(total_demand > 0, basis / np.where(total_demand > 0,
+                                                                    total_demand, 1.0), 1.0)
+            self._arrivals_today[:] = 0.0
+            self._price_state += alpha * (ratio - self._price_state)
+            with np.errstate(divide="ignore", over="ignore"):
+                raw = np.power(np.maximum(self._price_state, 1e-12), inv_eps)
+            self.price = np.clip(raw, 1.0 / cap, cap)
+            if day >= 0:
+                rec.price[day] = self.price
+                held = self.ledger.expected_site_held()
+                rec.stock[day] = (self._kind_matrix @ held).T
+                rec.in_transit[day] = self.ledger.expected_lane_held().sum(axis=0)
+
+    def _mark_start(self) -> None:
+        """Start of the measured period: remember cumulative flows, reset statistics."""
+        led = self.ledger
+        self._mark = {
+            "mined": led.mined.copy(), "site_in": led.site_in.copy(),
+            "site_out": led.site_out.copy(), "consumed": led.consumed.copy(),
+            "lost": led.lost.copy(), "supplied": led.supplied.copy(),
+            "lane_in": led.lane_in.copy(), "lane_out": led.lane_out.copy(),
+            "mined_by_channel": self.mined_by_channel.copy(),
+            "exported_by_channel": self.exported_by_channel.copy(),
+            "delivered_by_channel": self.delivered_by_channel.copy(),
+            "lead_tonne_days": self.lead_tonne_days.copy(),
+            "refined": np.array([r.refined.copy() for r in self.refiners]),
+        }
+        for site in self.sites:
+            site.reset_stats()
+        for lane in self.lanes:
+            if lane.server is not None:
+                lane.server.reset_stats()
+
+    # ---------------------------------------------------------------- records
+    def record_mined(self, commodity: int, by_channel: np.ndarray) -> None:
+        """A mine produced ``by_channel`` tonnes (its output split by offtake shares)."""
+        self.mined_by_channel[commodity] += by_channel
+        day = self.recorder.day(self.env.now)
+        if day >= 0:
+            self.recorder.mined[day, commodity] += by_channel
+
+    def record_export(self, lot: Lot) -> None:
+        """A lot leaves the exporting country."""
+        self.exported_by_channel[lot.commodity, lot.channel] += lot.tonnes
+        day = self.recorder.day(self.env.now)
+        if day >= 0:
+            self.recorder.exported[day, lot.commodity, lot.channel] += lot.tonnes
+
+    def record_arrival(self, lot: Lot, site: Destination) -> None:
+        """A lot reached a refiner, market or stockpile."""
+        now = self.env.now
+        c = lot.commodity
+        day = self.recorder.day(now)
+        country = self._site_country[site.index]
+        if site.kind == "market":
+            self._arrivals_today[c] += lot.tonnes
+            if day >= 0:
+                self.recorder.arrivals[day, c, country] += lot.tonnes
+        if lot.channel >= 0:  # metal from a mine reaching its first destination
+            self.delivered_by_channel[c, lot.channel] += lot.tonnes
+            self.lead_tonne_days[c, lot.channel] += (now - lot.t_mined) * lot.tonnes
+            if day >= 0:
+                self.recorder.delivered[day, c, country] += lot.tonnes
+
+    # ---------------------------------------------------------------- state
+    def physical_site_held(self) -> np.ndarray:
+        """Tonnes held at each site, counted from the components: [site, commodity]."""
+        return np.array([site.held() for site in self.sites])
+
+    def physical_lane_held(self) -> np.ndarray:
+        """Tonnes on each lane, counted from the lots: [lane, commodity]."""
+        return np.array([lane.held(self.n_commodities) for lane in self.lanes]).reshape(
+            len(self.lanes), self.n_commodities)
+
+    def check_mass_balance(self, rel_tol: float = 1e-9, raise_error: bool = True
+                           ) -> BalanceReport:
+        """Compare what components hold with the ledger; raise on a violation."""
+        return self.ledger.check_mass_balance(
+            self.physical_site_held(), self.physical_lane_held(), self.site_ids,
+            self.lane_ids, self.commodity_ids, rel_tol=rel_tol, raise_error=raise_error)
+
+    def run(self) -> None:
+        """Simulate warm-up and the measured period."""
+        self.env.run(until=self.t_end)
+        for site in self.sites:
+            occ = getattr(site, "occupancy", None)
+            if occ is not None:
+                occ.finish(self.env.now)
+            server = getattr(site, "server", None)
+            if server is not None:
+                server.finish_stats()
+        for lane in self.lanes:
+            if lane.server is not None:
+                lane.server.finish_stats()
+
+    @property
+    def mark(self) -> dict[str, Any]:
+        """Cumulative values at the start of the measured period."""
+        if self._mark is None:
+            raise RuntimeError("the measured period has not started")
+        return self._mark
