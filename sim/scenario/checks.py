@@ -51,11 +51,16 @@ def lane_index(sc: Scenario) -> dict[tuple[str, str], str]:
 
 
 def mine_routes(sc: Scenario, mine_id: str, commodity: str, channel_id: str) -> list[str]:
-    """Ids of the channel's routes that carry ``commodity`` and that the mine can reach."""
+    """Ids of the channel's routes that carry ``commodity`` in the form the mine ships it
+    in, and that the mine can reach."""
     lanes = lane_index(sc)
+    mine = sc.sites[mine_id]
+    form = mine.output[commodity].form if commodity in getattr(mine, "output", {}) else None
     out = []
     for route_id, route in sc.channels[channel_id].routes.items():
         if route.commodities is not None and commodity not in route.commodities:
+            continue
+        if route.forms is not None and form not in route.forms:
             continue
         first = route.path[0]
         if first == mine_id or (mine_id, first) in lanes:
@@ -172,11 +177,13 @@ def check_scenario(sc: Scenario) -> list[Issue]:
                     continue
                 usable = mine_routes(sc, sid, com, cid)
                 if not usable:
+                    form = site.output[com].form
                     firsts = sorted({r.path[0] for r in sc.channels[cid].routes.values()
-                                     if r.commodities is None or com in r.commodities})
+                                     if (r.commodities is None or com in r.commodities)
+                                     and (r.forms is None or form in r.forms)})
                     c.add(("sites", sid, "offtake", com, cid),
-                          f"channel {cid!r} has no route for {com!r} that mine {sid!r} can "
-                          "reach",
+                          f"channel {cid!r} has no route for {com!r} ({form}) that mine "
+                          f"{sid!r} can reach",
                           f"add a lane from {sid!r} to one of {firsts}" if firsts else
                           f"add a route for {com!r} to channel {cid!r}")
                 else:
@@ -239,6 +246,9 @@ def _check_route(c: _Collector, sc: Scenario, cid: str, rid: str,
     base: PathT = ("channels", cid, "routes", rid)
     for com_i, com in enumerate(route.commodities or []):
         c.ref((*base, "commodities", com_i), com, sc.commodities, "commodity")
+    all_forms = {f for com in sc.commodities.values() for f in com.forms}
+    for f_i, form in enumerate(route.forms or []):
+        c.ref((*base, "forms", f_i), form, sorted(all_forms), "product form")
     ok = True
     for i, sid in enumerate(route.path):
         ok &= c.ref((*base, "path", i), sid, sc.sites, "site")

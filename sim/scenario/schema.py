@@ -392,6 +392,9 @@ class Route(Strict):
     the route if it has a lane to the first site (or is the first site)."""
     commodities: list[Id] | None = None
     """Commodities the route carries; all if omitted."""
+    forms: list[Id] | None = None
+    """Product forms the route carries (e.g. only ``concentrate``, which goes to a smelter,
+    not ``cathode``, which goes to a market); all if omitted."""
     share: Fraction | None = None
     """Share of the channel's flow for ``routing: fixed_shares``; shares are renormalised
     over the routes a mine can use."""

@@ -5,7 +5,7 @@ each lane, consumed, lost and supplied from outside the network. Stocks are not 
 each component reports what it physically holds (lots in its queues, metal in its bins).
 :meth:`Ledger.check_mass_balance` compares the two for every site and lane::
 
-    held now = held at start + in - out + mined + supplied - consumed - lost
+    held now = held at start + in - out + mined + supplied + adjusted - consumed - lost
 
 so a component that moves metal without recording it (or records without moving) is
 caught, and the error names the site or lane and the commodity.
@@ -52,6 +52,9 @@ class Ledger:
         self.lost = np.zeros(shape_s)
         self.supplied = np.zeros(shape_s)
         """Metal entering from outside the network (other countries' supply)."""
+        self.adjusted = np.zeros(shape_s)
+        """Stock changes made when stocks are set to their start-date levels at the end of
+        the warm-up (positive or negative)."""
         self.lane_in = np.zeros(shape_l)
         self.lane_out = np.zeros(shape_l)
         self.opening_site = np.zeros(shape_s)
@@ -66,7 +69,7 @@ class Ledger:
     def expected_site_held(self) -> np.ndarray:
         """What each site should hold according to the flows recorded."""
         return (self.opening_site + self.site_in - self.site_out + self.mined + self.supplied
-                - self.consumed - self.lost)
+                + self.adjusted - self.consumed - self.lost)
 
     def expected_lane_held(self) -> np.ndarray:
         """What each lane should hold (in transit) according to the flows recorded."""
@@ -89,6 +92,7 @@ class Ledger:
             np.abs(self.opening_site).max(initial=0.0), np.abs(self.site_in).max(initial=0.0),
             np.abs(self.mined).max(initial=0.0), np.abs(self.supplied).max(initial=0.0),
             np.abs(self.consumed).max(initial=0.0), np.abs(self.lane_in).max(initial=0.0),
+            np.abs(self.adjusted).max(initial=0.0),
         ))
         per_com = np.maximum(np.abs(site_err).max(axis=0, initial=0.0),
                              np.abs(lane_err).max(axis=0, initial=0.0))

@@ -46,6 +46,20 @@ from sim.world.routing import RouteOption, Router
 from sim.world.sites import BorderPost, Destination, Hub, Market, Port, Refiner, SiteBase, Stockpile
 
 
+class DayEnd(simpy.events.Event):
+    """An event ``delay`` days from now that fires before every other event at that time.
+
+    The day's accounts (refining, consumption, prices, snapshots) therefore close before
+    anything of the next day happens, whatever order other events were scheduled in.
+    """
+
+    def __init__(self, env: simpy.Environment, delay: float) -> None:
+        super().__init__(env)
+        self._ok = True
+        self._value = None
+        env.schedule(self, simpy.core.URGENT, delay)
+
+
 class World:
     """All components of one replication of a scenario.
 
@@ -247,10 +261,9 @@ class World:
             if mine.spec.lot_interval_days is not None:
                 sampler = self._sampler(mine.spec.lot_interval_days, f"mine:{mine.id}:interval")
                 env.process(self._production_random(mine, sampler))
-        env.process(self._daily())
-        if self.t0 > 0:
-            env.timeout(self.t0).callbacks.append(lambda _ev: self._mark_start())
-        else:
+        self._prepare_day_end()
+        DayEnd(env, 1.0).callbacks.append(self._on_day_end)
+        if self.t0 == 0:
             self._mark_start()
 
     def _production(self, mines: list[Mine], period: float) -> Any:
@@ -266,52 +279,92 @@ class World:
             yield env.timeout(interval())
             mine.produce()
 
-    def _daily(self) -> Any:
-        env = self.env
+    def _prepare_day_end(self) -> None:
+        commodities = [self.sc.commodities[c] for c in self.commodity_ids]
+        self._alpha = np.array([1.0 - math.exp(-1.0 / c.price_window_days)
+                                for c in commodities])
+        self._inv_eps = np.array([1.0 / c.demand_elasticity if c.demand_elasticity else 0.0
+                                  for c in commodities])
+        self._price_cap = np.array([c.price_cap_ratio for c in commodities])
+        self._supply_basis = np.array([c.price_basis == "supply" for c in commodities])
+
+    def _on_day_end(self, _event: Any = None) -> None:
+        """Close the day that ends now, then schedule the next day's end."""
+        self._day_end()
+        if self.env.now == self.t0:
+            self._mark_start()
+        DayEnd(self.env, 1.0).callbacks.append(self._on_day_end)
+
+    def _day_end(self) -> None:
+        """The day ending now: refiners refine, markets consume, the price index moves."""
         rec = self.recorder
         n_c = self.n_commodities
-        commodities = [self.sc.commodities[c] for c in self.commodity_ids]
-        alpha = np.array([1.0 - math.exp(-1.0 / c.price_window_days) for c in commodities])
-        inv_eps = np.array([1.0 / c.demand_elasticity if c.demand_elasticity else 0.0
-                            for c in commodities])
-        cap = np.array([c.price_cap_ratio for c in commodities])
-        supply_basis = np.array([c.price_basis == "supply" for c in commodities])
-        while True:
-            yield env.timeout(1.0)
-            for ref in self.refiners:
-                ref.step(1.0)
-            total_demand = np.zeros(n_c)
-            total_consumed = np.zeros(n_c)
-            total_supplied = np.zeros(n_c)
-            day = rec.day(env.now - 0.5)
-            for mkt in self.markets:
-                demand, consumed, supplied = mkt.step(1.0)
-                total_demand += demand
-                total_consumed += consumed
-                total_supplied += supplied
-                if day >= 0:
-                    slot = self._market_slot[mkt.index]
-                    rec.demand[day, :, slot] = demand
-                    rec.consumed[day, :, slot] = consumed
-                    rec.shortfall[day, :, slot] = demand - consumed
-            with np.errstate(divide="ignore", invalid="ignore"):
-                basis = np.where(supply_basis, self._arrivals_today + total_supplied,
-                                 total_consumed)
-                ratio = np.where(total_demand > 0, basis / np.where(total_demand > 0,
-                                                                    total_demand, 1.0), 1.0)
-            self._arrivals_today[:] = 0.0
-            self._price_state += alpha * (ratio - self._price_state)
-            with np.errstate(divide="ignore", over="ignore"):
-                raw = np.power(np.maximum(self._price_state, 1e-12), inv_eps)
-            self.price = np.clip(raw, 1.0 / cap, cap)
+        for ref in self.refiners:
+            ref.step(1.0)
+        total_demand = np.zeros(n_c)
+        total_consumed = np.zeros(n_c)
+        total_supplied = np.zeros(n_c)
+        day = rec.day(self.env.now - 0.5)
+        for mkt in self.markets:
+            demand, consumed, supplied = mkt.step(1.0)
+            total_demand += demand
+            total_consumed += consumed
+            total_supplied += supplied
             if day >= 0:
-                rec.price[day] = self.price
-                held = self.ledger.expected_site_held()
-                rec.stock[day] = (self._kind_matrix @ held).T
-                rec.in_transit[day] = self.ledger.expected_lane_held().sum(axis=0)
+                slot = self._market_slot[mkt.index]
+                rec.demand[day, :, slot] = demand
+                rec.consumed[day, :, slot] = consumed
+                rec.shortfall[day, :, slot] = demand - consumed
+        basis = np.where(self._supply_basis, self._arrivals_today + total_supplied,
+                         total_consumed)
+        safe_demand = np.where(total_demand > 0, total_demand, 1.0)
+        ratio = np.where(total_demand > 0, basis / safe_demand, 1.0)
+        self._arrivals_today[:] = 0.0
+        self._price_state += self._alpha * (ratio - self._price_state)
+        with np.errstate(divide="ignore", over="ignore"):
+            raw = np.power(np.maximum(self._price_state, 1e-12), self._inv_eps)
+        self.price = np.clip(raw, 1.0 / self._price_cap, self._price_cap)
+        if day >= 0:
+            rec.price[day] = self.price
+            held = self.ledger.expected_site_held()
+            rec.stock[day] = (self._kind_matrix @ held).T
+            rec.in_transit[day] = self.ledger.expected_lane_held().sum(axis=0)
+
+    def _set_start_stocks(self) -> None:
+        """Set given refiner, market and stockpile stocks, and prices, to start-date levels.
+
+        ``initial_*`` stocks are the state on the start date. The warm-up begins from them
+        too, but consumption and refining during the warm-up move them; here they are put
+        back, and the difference is booked in the ledger as an adjustment.
+        """
+        idx = self.commodity_index
+        adjusted = self.ledger.adjusted
+        # Prices start the measured period at their reference level, whatever the
+        # empty pipelines of the early warm-up did to them.
+        self._price_state[:] = 1.0
+        self.price = np.ones(self.n_commodities)
+        for site in self.sites:
+            spec = site.spec
+            if isinstance(site, Refiner):
+                for com, t in spec.initial_feed_t.items():
+                    c = idx[com]
+                    adjusted[site.index, c] += t - site.stock[c]
+                    site.stock[c] = t
+                for com, t in spec.initial_output_t.items():
+                    c = idx[com]
+                    adjusted[site.index, c] += t - site.output[c]
+                    site.output[c] = t
+            elif isinstance(site, Market | Stockpile):
+                for com, t in spec.initial_stock_t.items():
+                    c = idx[com]
+                    adjusted[site.index, c] += t - site.stock[c]
+                    site.stock[c] = t
 
     def _mark_start(self) -> None:
-        """Start of the measured period: remember cumulative flows, reset statistics."""
+        """Start of the measured period: set start-date stocks, remember cumulative flows,
+        reset statistics."""
+        if self.t0 > 0:
+            self._set_start_stocks()
         led = self.ledger
         self._mark = {
             "mined": led.mined.copy(), "site_in": led.site_in.copy(),
@@ -381,6 +434,8 @@ class World:
     def run(self) -> None:
         """Simulate warm-up and the measured period."""
         self.env.run(until=self.t_end)
+        # The run stops before the last day's end fires; close that day here.
+        self._day_end()
         for site in self.sites:
             occ = getattr(site, "occupancy", None)
             if occ is not None:
