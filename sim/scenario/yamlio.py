@@ -107,22 +107,33 @@ def _build(node: yaml.Node, loader: yaml.SafeLoader, file: str, path: PathT, lin
         raise _fail(file, f"nesting is too deep (more than {MAX_DEPTH} levels)",
                     line=node.start_mark.line + 1, path=path)
     if isinstance(node, yaml.MappingNode):
-        loader.flatten_mapping(node)  # resolves '<<' merge keys
-        out: dict[str, Any] = {}
-        for key_node, value_node in node.value:
+        # Duplicates are errors among the keys written here; keys merged in with '<<' may be
+        # overridden by explicit ones, as YAML intends.
+        seen: dict[str, int] = {}
+        for key_node, _value in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _fail(file, "mapping keys must be plain names, not lists or mappings",
                             line=key_node.start_mark.line + 1, path=path)
-            key = loader.construct_scalar(key_node)
-            key = str(key)
-            where = (file, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            if key in out:
-                first = lines.get((*path, key))
-                raise _fail(file, f"duplicate key {key!r}" +
-                            (f" (first defined on line {first[1]})" if first else ""),
-                            line=where[1], column=where[2], path=path,
+            key = str(loader.construct_scalar(key_node))
+            if key == "<<":
+                continue
+            if key in seen:
+                raise _fail(file, f"duplicate key {key!r} (first defined on line {seen[key]})",
+                            line=key_node.start_mark.line + 1,
+                            column=key_node.start_mark.column + 1, path=path,
                             hint="YAML would silently keep only the last one; remove one")
-            lines[(*path, key)] = where
+            seen[key] = key_node.start_mark.line + 1
+        try:
+            loader.flatten_mapping(node)  # resolves '<<' merge keys, merged pairs first
+        except yaml.constructor.ConstructorError as exc:
+            mark = exc.problem_mark
+            raise _fail(file, f"cannot merge: {exc.problem}",
+                        line=mark.line + 1 if mark else None, path=path) from None
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = str(loader.construct_scalar(key_node))
+            lines[(*path, key)] = (file, key_node.start_mark.line + 1,
+                                   key_node.start_mark.column + 1)
             out[key] = _build(value_node, loader, file, (*path, key), lines, budget, depth + 1)
         return out
     if isinstance(node, yaml.SequenceNode):

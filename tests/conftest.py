@@ -1,0 +1,131 @@
+"""Shared fixtures and scenario builders for the simulator-core tests.
+
+Two ways of making scenarios are offered:
+
+* ``tiny_path`` / ``tiny_text`` / ``tiny_variant``: the example file ``tests/data/tiny.yaml``
+  and textual edits of it, so that error tests can check file line numbers;
+* ``build``: small dict builders (one copper form of grade 1 and 25 t per truck, so a lot
+  of 25 t is exactly one truck) for chains whose behaviour is computed by hand in a test.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+import yaml
+
+DATA = Path(__file__).parent / "data"
+TINY = DATA / "tiny.yaml"
+
+DAYS_PER_YEAR = 365.25
+PAYLOAD_T = 25.0
+
+
+# ----------------------------------------------------------------------------- tiny.yaml
+@pytest.fixture
+def tiny_path() -> Path:
+    """Path of the example scenario ``tests/data/tiny.yaml``."""
+    return TINY
+
+
+@pytest.fixture
+def tiny_text() -> str:
+    """Text of ``tests/data/tiny.yaml``."""
+    return TINY.read_text(encoding="utf-8")
+
+
+def variant(text: str, *edits: tuple[str, str]) -> str:
+    """``text`` with each ``(old, new)`` edit applied; every ``old`` must occur exactly once,
+    so a change to the template makes the test fail loudly instead of testing nothing."""
+    for old, new in edits:
+        count = text.count(old)
+        assert count == 1, f"template fragment {old!r} occurs {count} times, expected once"
+        text = text.replace(old, new)
+    return text
+
+
+@pytest.fixture
+def tiny_variant(tiny_text: str) -> Callable[..., str]:
+    """``tiny_variant((old, new), ...)``: tiny.yaml with textual edits applied."""
+    return lambda *edits: variant(tiny_text, *edits)
+
+
+def line_of(text: str, fragment: str) -> int:
+    """1-based number of the only line of ``text`` containing ``fragment``."""
+    hits = [i for i, line in enumerate(text.splitlines(), 1) if fragment in line]
+    assert len(hits) == 1, f"{fragment!r} is on lines {hits}, expected exactly one"
+    return hits[0]
+
+
+# ----------------------------------------------------------------------------- builders
+def site(kind: str, region: str = "home", lat: float = 0.0, lon: float = 0.0,
+         **fields: Any) -> dict[str, Any]:
+    return {"kind": kind, "region": region, "location": {"lat": lat, "lon": lon}, **fields}
+
+
+def mine(t_per_year: float = 100 * DAYS_PER_YEAR, channel: str = "formal",
+         **fields: Any) -> dict[str, Any]:
+    """A copper mine (100 t/day by default) whose whole output goes to ``channel``."""
+    return site("mine", output={"copper": {"form": "cathode", "t_per_year": t_per_year}},
+                offtake={"copper": {channel: 1.0}}, **fields)
+
+
+def border(trucks_per_day: float, **fields: Any) -> dict[str, Any]:
+    return site("border_post", clearance_trucks_per_day=trucks_per_day, **fields)
+
+
+def port(**fields: Any) -> dict[str, Any]:
+    return site("port", **fields)
+
+
+def market(demand_t_per_year: float = 100 * DAYS_PER_YEAR, **fields: Any) -> dict[str, Any]:
+    """A market abroad (region ``away``, country CHN)."""
+    return site("market", region="away", demand_t_per_year={"copper": demand_t_per_year},
+                **fields)
+
+
+def lane(a: str, b: str, transit: Any, mode: str = "road", **fields: Any
+         ) -> tuple[str, dict[str, Any]]:
+    return f"{a}_{b}", {"from": a, "to": b, "mode": mode, "transit_days": transit, **fields}
+
+
+def scenario(sites: dict[str, Any], lanes: list[tuple[str, dict[str, Any]]],
+             path: list[str], *, horizon: float = 50, warmup: float = 0,
+             routes: dict[str, Any] | None = None, **top: Any) -> dict[str, Any]:
+    """A complete scenario mapping: one commodity (copper cathode, grade 1, 25 t/truck),
+    regions ``home`` (COD) and ``away`` (CHN), and one channel ``formal``."""
+    return {
+        "name": top.pop("name", "t"),
+        "start": top.pop("start", "2024-01-01"),
+        "horizon_days": horizon,
+        "warmup_days": warmup,
+        "commodities": {"copper": {"forms": {"cathode": {"grade": 1.0,
+                                                         "payload_t_per_truck": PAYLOAD_T}}}},
+        "regions": {"home": {"country": "COD"}, "away": {"country": "CHN"}},
+        "sites": copy.deepcopy(sites),
+        "lanes": dict(copy.deepcopy(lanes)),
+        "channels": {"formal": {"routes": routes or {"main": {"path": list(path)}}}},
+        **top,
+    }
+
+
+def to_yaml(data: dict[str, Any]) -> str:
+    return yaml.safe_dump(data, sort_keys=False)
+
+
+BUILD = SimpleNamespace(site=site, mine=mine, border=border, port=port, market=market,
+                        lane=lane, scenario=scenario, to_yaml=to_yaml, variant=variant,
+                        line_of=line_of, DAYS_PER_YEAR=DAYS_PER_YEAR, PAYLOAD_T=PAYLOAD_T)
+
+
+@pytest.fixture
+def build() -> SimpleNamespace:
+    """Scenario builders: ``build.scenario(sites, lanes, path, horizon=..., ...)`` with
+    ``build.mine()``, ``build.border()``, ``build.port()``, ``build.market()`` and
+    ``build.lane(a, b, transit, ...)``; ``build.to_yaml(data)`` renders YAML text."""
+    return BUILD
