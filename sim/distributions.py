@@ -57,6 +57,7 @@ class Fixed(_Dist):
     """Always the same value."""
 
     dist: Literal["fixed"] = "fixed"
+    """Which distribution (``fixed`` may be omitted: a bare number is fixed)."""
     value: float
     """The value."""
 
@@ -81,7 +82,9 @@ class Uniform(_Dist):
 
     dist: Literal["uniform"]
     low: float
+    """Smallest value."""
     high: float
+    """Largest value."""
 
     @model_validator(mode="after")
     def _check(self) -> Uniform:
@@ -110,8 +113,11 @@ class Triangular(_Dist):
 
     dist: Literal["triangular"]
     low: float
+    """Smallest value."""
     mode: float
+    """Most likely value."""
     high: float
+    """Largest value."""
 
     @model_validator(mode="after")
     def _check(self) -> Triangular:
@@ -144,10 +150,13 @@ class TruncatedNormal(_Dist):
 
     dist: Literal["truncated_normal"]
     mean_: float = Field(alias="mean")
+    """Mean of the normal before truncation."""
     sd: float = Field(gt=0)
+    """Standard deviation of the normal before truncation."""
     low: float = 0.0
     """Lower cut-off; 0 unless given, since most quantities here cannot be negative."""
     high: float = math.inf
+    """Upper cut-off; none unless given."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -189,7 +198,9 @@ class LogNormal(_Dist):
 
     dist: Literal["lognormal"]
     mean_: float = Field(alias="mean", gt=0)
+    """Mean of the variable."""
     sd: float = Field(gt=0)
+    """Standard deviation of the variable."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -216,6 +227,7 @@ class Exponential(_Dist):
 
     dist: Literal["exponential"]
     mean_: float = Field(alias="mean", gt=0)
+    """Mean (1 / rate)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -237,7 +249,9 @@ class Gamma(_Dist):
 
     dist: Literal["gamma"]
     shape: float = Field(gt=0)
+    """Shape k."""
     scale: float = Field(gt=0)
+    """Scale theta."""
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.gamma(self.shape, self.scale, size)
@@ -257,7 +271,9 @@ class Empirical(_Dist):
 
     dist: Literal["empirical"]
     values: list[float] = Field(min_length=1)
+    """Observed values."""
     weights: list[float] | None = None
+    """Relative weight of each value; equal if omitted."""
 
     @model_validator(mode="after")
     def _check(self) -> Empirical:

@@ -1,0 +1,83 @@
+"""Engine speed: one 10-year replication of the baseline against a bare SimPy loop.
+
+Both are timed in the same run, alternating, so machine noise affects them alike. The bare
+loop is 100 processes each doing ``yield env.timeout(1)``; its events per second are the
+ceiling a SimPy model can approach. Run from the repository root::
+
+    .venv/bin/python benchmarks/bench_engine.py [--runs 5] [--years 10]
+
+It prints median seconds and SimPy events per second for both, and the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import time
+from pathlib import Path
+
+import simpy
+
+import sim
+from sim.experiment.replication import run_replication
+from sim.units import DAYS_PER_YEAR
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def bare_loop(processes: int = 100, until: int = 10_000) -> tuple[float, int]:
+    """Seconds and events for ``processes`` processes ticking once per time unit."""
+    env = simpy.Environment()
+
+    def tick(env: simpy.Environment):  # type: ignore[no-untyped-def]
+        while True:
+            yield env.timeout(1)
+
+    for _ in range(processes):
+        env.process(tick(env))
+    started = time.perf_counter()
+    env.run(until=until)
+    elapsed = time.perf_counter() - started
+    return elapsed, int(next(env._eid))  # noqa: SLF001 - SimPy's own event counter
+
+
+def baseline_replication(years: float, seed: int, rep: int) -> tuple[float, int]:
+    sc = sim.load_scenario(ROOT / "scenarios" / "baseline.yaml",
+                           [f"horizon_days={round(years * DAYS_PER_YEAR)}"])
+    started = time.perf_counter()
+    res = run_replication(sc, seed, rep)
+    return time.perf_counter() - started, res.events
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="repetitions (median reported)")
+    parser.add_argument("--years", type=float, default=10.0, help="baseline horizon in years")
+    args = parser.parse_args()
+
+    bare_s, bare_ev, base_s, base_ev = [], [], [], []
+    for i in range(args.runs):
+        s, e = bare_loop()
+        bare_s.append(s)
+        bare_ev.append(e)
+        s, e = baseline_replication(args.years, seed=1, rep=i)
+        base_s.append(s)
+        base_ev.append(e)
+        print(f"run {i + 1}/{args.runs}: bare {bare_s[-1]:.3f} s, baseline {base_s[-1]:.3f} s",
+              flush=True)
+
+    bare_rate = statistics.median(e / s for e, s in zip(bare_ev, bare_s, strict=True))
+    base_rate = statistics.median(e / s for e, s in zip(base_ev, base_s, strict=True))
+    print()
+    print(f"machine: {platform.processor() or platform.machine()}, "
+          f"Python {platform.python_version()}, simpy {simpy.__version__}")
+    print(f"bare SimPy loop:        median {statistics.median(bare_s):.3f} s, "
+          f"{statistics.median(bare_ev):,} events, {bare_rate:,.0f} events/s")
+    print(f"baseline {args.years:g}-year rep: median {statistics.median(base_s):.3f} s, "
+          f"{statistics.median(base_ev):,.0f} events, {base_rate:,.0f} events/s")
+    print(f"baseline events/s as a share of the bare loop: {base_rate / bare_rate:.0%}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""Compare the baseline's simulated 2024 with the reference figures it is calibrated to.
+
+Run from the repository root::
+
+    .venv/bin/python scenarios/calibration.py [-n 20] [--seed 2024]
+
+It prints a markdown table (reference, source, simulated mean with 95% CI, difference)
+that ``scenarios/README.md`` reproduces. ``tests/scenarios/test_baseline.py`` runs the same
+comparison at a small replication count and requires the calibrated rows within 5%.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+import sim
+from sim.experiment.results import Results
+from sim.experiment.stats import t_interval
+
+BASELINE = Path(__file__).resolve().parent / "baseline.yaml"
+
+
+@dataclass
+class Check:
+    """One reference figure and how to compute it from results."""
+
+    name: str
+    reference: float
+    unit: str
+    source: str
+    calibrated: bool
+    """True if the baseline is built to reproduce it (within 5%); False for a validation
+    check that the model is not tuned to."""
+
+    def simulate(self, res: Results) -> np.ndarray:
+        raise NotImplementedError
+
+
+class Kpi(Check):
+    def __init__(self, name: str, reference: float, unit: str, source: str, calibrated: bool,
+                 metric: str, commodity: str, channel: str = "all", site: str = "all",
+                 scale: float = 1.0) -> None:
+        super().__init__(name, reference, unit, source, calibrated)
+        self.key = (metric, commodity, channel, site)
+        self.scale = scale
+
+    def simulate(self, res: Results) -> np.ndarray:
+        metric, commodity, channel, site = self.key
+        return res.kpi(metric, commodity, channel, site) * self.scale
+
+
+class Ratio(Check):
+    def __init__(self, name: str, reference: float, unit: str, source: str, calibrated: bool,
+                 num: tuple[str, str, str, str], den: tuple[str, str, str, str]) -> None:
+        super().__init__(name, reference, unit, source, calibrated)
+        self.num, self.den = num, den
+
+    def simulate(self, res: Results) -> np.ndarray:
+        return res.kpi(*self.num) / res.kpi(*self.den)
+
+
+CHECKS: list[Check] = [
+    Kpi("DRC cobalt mined", 220_000, "t", "USGS MCS 2025 (S1)", True, "mined_t", "cobalt"),
+    Kpi("DRC copper mined", 3_300_000, "t", "USGS MCS 2025 (S2)", True, "mined_t", "copper"),
+    Ratio("Share of copper exports via Dar es Salaam", 0.70, "share",
+          "Freight News 2022, FESARTA (S79)", True,
+          ("throughput_t", "copper", "all", "dar_es_salaam"), ("exported_t", "copper", "all",
+                                                              "all")),
+    Ratio("Chinese-controlled share of DRC cobalt (CMOC alone, lower bound)", 0.52, "share",
+          "derived: CMOC 114,165 t / 220,000 t (S30, S1); 'at least half' (S37)", False,
+          ("mined_t", "cobalt", "china", "all"), ("mined_t", "cobalt", "all", "all")),
+    Kpi("Kibali gold", 21.34, "t", "686,000 oz (S27)", True, "mined_t", "gold", "western"),
+    Kpi("DRC copper exports (Ministry of Mines)", 3_100_000, "t",
+        "Ministry of Mines 2024 (S18); differs from USGS production", False, "exported_t",
+        "copper"),
+    Kpi("DRC cobalt exports (Ministry of Mines)", 198_777, "t",
+        "Ministry of Mines 2024 via S40 (secondary)", False, "exported_t", "cobalt"),
+    Kpi("Kasumbalesa trucks per day", 450, "trucks/day",
+        "clearance about 450/day (S86); the model clears what arrives", False,
+        "throughput_trucks", "all", "all", "kasumbalesa", scale=1 / 366),
+]
+
+
+def compare(res: Results) -> list[dict[str, object]]:
+    """One row per check: reference, simulated mean and CI, relative difference."""
+    rows = []
+    for chk in CHECKS:
+        values = chk.simulate(res)
+        mean, low, high = t_interval(values)
+        rows.append({"check": chk.name, "reference": chk.reference, "unit": chk.unit,
+                     "source": chk.source, "calibrated": chk.calibrated, "mean": mean,
+                     "ci_low": low, "ci_high": high,
+                     "difference": (mean - chk.reference) / chk.reference})
+    return rows
+
+
+def _fmt(x: float, unit: str) -> str:
+    if unit == "share":
+        return f"{x:.1%}"
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.2f}"
+
+
+def markdown(rows: list[dict[str, object]], n: int, seed: int) -> str:
+    lines = [f"Simulated: mean of {n} replications (seed {seed}) with 95% confidence interval.",
+             "",
+             "| check | reference | source | simulated (95% CI) | difference | calibrated |",
+             "|---|---|---|---|---|---|"]
+    for r in rows:
+        unit = str(r["unit"])
+        sim_text = (f"{_fmt(r['mean'], unit)} ({_fmt(r['ci_low'], unit)} to "  # type: ignore[arg-type]
+                    f"{_fmt(r['ci_high'], unit)})")  # type: ignore[arg-type]
+        ref = _fmt(r["reference"], unit) + ("" if unit == "share" else f" {unit}")  # type: ignore[arg-type]
+        lines.append(f"| {r['check']} | {ref} | {r['source']} | {sim_text} | "
+                     f"{r['difference']:+.1%} | "
+                     f"{'yes' if r['calibrated'] else 'no (validation)'} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("-n", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+    res = sim.run(sim.load_scenario(BASELINE), replications=args.n, seed=args.seed,
+                  workers=args.workers)
+    print(markdown(compare(res), args.n, args.seed))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""The shipped scenarios: valid, fully cited, runnable, and the baseline calibrated."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import sim
+from sim.scenario import meta_of
+from sim.scenario.errors import format_path
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+
+def _load_calibration():
+    spec = importlib.util.spec_from_file_location("calibration", ROOT / "scenarios" /
+                                                  "calibration.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up here
+    assert spec.loader is not None
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_there_are_shipped_scenarios():
+    assert any(p.name == "baseline.yaml" for p in SCENARIOS)
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
+def test_every_number_is_cited(path):
+    sc = sim.load_scenario(path)
+    uncited = [f"{format_path(p)} = {v}" for p, v in meta_of(sc).provenance.uncited]
+    assert uncited == [], "numbers without source:/assumption: " + "; ".join(uncited)
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
+def test_every_scenario_opens_with_its_question(path):
+    first = path.read_text(encoding="utf-8").lstrip().splitlines()[0]
+    assert first.startswith("# Question:"), first
+    assert sim.load_scenario(path).question
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
+def test_every_scenario_runs_and_balances(path):
+    sc = sim.load_scenario(path, ["horizon_days=60", "warmup_days=60"])
+    res = sim.run(sc, replications=1, seed=7)
+    err = res.kpis.query("metric == 'mass_balance_error_t'")["value"]
+    assert (err.abs() < 1e-3).all()
+    assert res.kpi("mined_t", "copper").sum() > 0
+
+
+def test_baseline_reproduces_2024_within_5_percent():
+    calibration = _load_calibration()
+    res = sim.run(sim.load_scenario(ROOT / "scenarios" / "baseline.yaml"), replications=2,
+                  seed=11)
+    rows = calibration.compare(res)
+    calibrated = [r for r in rows if r["calibrated"]]
+    assert len(calibrated) >= 4
+    for r in calibrated:
+        assert abs(r["difference"]) <= 0.05, r
+    china = next(r for r in rows if r["check"].startswith("Chinese-controlled"))
+    assert china["mean"] >= 0.5  # 'at least half' (S37)
+
+
+def test_baseline_status_quo_has_no_shortfall_or_price_spike():
+    res = sim.run(sim.load_scenario(ROOT / "scenarios" / "baseline.yaml",
+                                    ["horizon_days=120"]), replications=2, seed=3)
+    for com in ("cobalt", "copper"):
+        assert np.all(res.kpi("shortfall_t", com) == 0)
+        assert np.all(res.kpi("price_peak_ratio", com) == pytest.approx(1.0))
