@@ -123,9 +123,11 @@ BUILD = SimpleNamespace(site=site, mine=mine, border=border, port=port, market=m
                         line_of=line_of, DAYS_PER_YEAR=DAYS_PER_YEAR, PAYLOAD_T=PAYLOAD_T)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def build() -> SimpleNamespace:
     """Scenario builders: ``build.scenario(sites, lanes, path, horizon=..., ...)`` with
     ``build.mine()``, ``build.border()``, ``build.port()``, ``build.market()`` and
-    ``build.lane(a, b, transit, ...)``; ``build.to_yaml(data)`` renders YAML text."""
+    ``build.lane(a, b, transit, ...)``; ``build.to_yaml(data)`` renders YAML text;
+    ``build.variant(text, (old, new), ...)`` edits text and ``build.line_of(text, fragment)``
+    finds a line."""
     return BUILD

@@ -396,3 +396,19 @@ def test_citation_keys_are_not_fields(tiny_variant) -> None:
     cit = meta_of(sc).provenance.citations[("sites", "border", "clearance_trucks_per_day")]
     assert (cit.source, cit.note, cit.assumption) == ("a; b", "checked", None)
     assert cit.line == 29
+
+
+def test_yaml_merge_keys_may_be_overridden(tiny_variant) -> None:
+    text = tiny_variant(
+        ("  border:\n    kind: border_post\n", "  border: &post\n    kind: border_post\n"),
+        ("lanes:\n", "  border_two:\n    <<: *post\n    servers: 3\n"
+                     "    clearance_trucks_per_day: 40\nlanes:\n"))
+    sc = scenario_from_yaml(text, "m.yaml")
+    two, one = sc.sites["border_two"], sc.sites["border"]
+    assert (two.kind, two.region, two.location) == (one.kind, one.region, one.location)
+    assert (two.servers, two.clearance_trucks_per_day) == (3, 40.0)
+    assert (one.servers, one.clearance_trucks_per_day) == (1, 100.0)
+    # explicit keys are still checked for duplicates
+    with pytest.raises(ScenarioError, match="duplicate key 'servers'"):
+        scenario_from_yaml(text.replace("    servers: 3\n", "    servers: 3\n    servers: 4\n"),
+                           "m.yaml")
