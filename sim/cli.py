@@ -36,6 +36,7 @@ def _guarded(func: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from sim.output.folder import FolderError
+        from sim.output.network_map import FigureError
         from sim.world.ledger import MassBalanceError
 
         try:
@@ -43,7 +44,7 @@ def _guarded(func: Callable[..., Any]) -> Callable[..., Any]:
         except ScenarioError as exc:
             _err(exc.report())
             sys.exit(EXIT_BAD_INPUT)
-        except FolderError as exc:
+        except (FolderError, FigureError) as exc:
             _err(f"error: {exc}")
             sys.exit(EXIT_BAD_INPUT)
         except MassBalanceError as exc:

@@ -24,7 +24,7 @@ from sim.units import convert
 
 
 class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:  # pragma: no cover
         raise NotImplementedError
@@ -158,7 +158,8 @@ class TruncatedNormal(_Dist):
     high: float = math.inf
     """Upper cut-off; none unless given."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+                              use_attribute_docstrings=True)
 
     @model_validator(mode="after")
     def _check(self) -> TruncatedNormal:
@@ -202,7 +203,8 @@ class LogNormal(_Dist):
     sd: float = Field(gt=0)
     """Standard deviation of the variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+                              use_attribute_docstrings=True)
 
     def _mu_sigma(self) -> tuple[float, float]:
         s2 = math.log1p((self.sd / self.mean_) ** 2)
@@ -229,7 +231,8 @@ class Exponential(_Dist):
     mean_: float = Field(alias="mean", gt=0)
     """Mean (1 / rate)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+                              use_attribute_docstrings=True)
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.exponential(self.mean_, size)

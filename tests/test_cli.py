@@ -325,10 +325,6 @@ def test_load_results_refuses_an_incomplete_folder(tmp_path: Path) -> None:
         sim.load_results(tmp_path)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: the manifest is written with json.dumps' default allow_nan=True, so a "
-    "truncated_normal without an upper cut-off (high = inf, the default) is written as a "
-    "bare Infinity, which is not JSON (RFC 8259) and is rejected by strict parsers"))
 def test_manifest_is_standard_json(tiny_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "r"
     result = invoke("run", tiny_path, "-n", 1, "--out", out, "-q", "--set",
@@ -341,10 +337,6 @@ def test_manifest_is_standard_json(tiny_path: Path, tmp_path: Path) -> None:
     json.loads((out / "manifest.json").read_text(), parse_constant=refuse)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: 'sim show --figure x.xyz' (a format matplotlib cannot write) or a --figure path "
-    "in a folder that cannot be created ends with exit status 1 and 'internal error ... "
-    "please report it' instead of exit status 2 for bad input"))
 @pytest.mark.parametrize("figure", ["x.xyz", "/proc/no/such/dir/x.png"])
 def test_show_bad_figure_path_is_bad_input(tiny_path: Path, tmp_path: Path,
                                            figure: str) -> None:

@@ -22,6 +22,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import math
 import os
 import platform
 import shutil
@@ -110,9 +111,21 @@ def git_commit() -> str | None:
     return out + ("-dirty" if dirty else "")
 
 
+def json_safe(value: Any) -> Any:
+    """``value`` with infinities and NaN as the strings "inf", "-inf" and "nan" (JSON has
+    no numbers for them; pydantic reads the strings back as floats)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value
+
+
 def scenario_json(sc: Scenario) -> dict[str, Any]:
     """The resolved scenario as JSON-ready data (every default filled in)."""
-    return sc.model_dump(mode="json", by_alias=True)
+    return json_safe(sc.model_dump(mode="json", by_alias=True))
 
 
 class ResultsFolder:
@@ -192,8 +205,9 @@ class ResultsFolder:
         }
         if extra:
             manifest.update(extra)
-        atomic_write_text(self.path / "manifest.json", json.dumps(manifest, indent=2,
-                                                                  default=str))
+        atomic_write_text(self.path / "manifest.json",
+                          json.dumps(json_safe(manifest), indent=2, default=str,
+                                     allow_nan=False))
 
     def _write_csv(self, name: str, frame: pd.DataFrame, compress: bool = False) -> Path:
         path = self.path / name

@@ -70,10 +70,25 @@ def network_figure(sc: Scenario, plan: Plan | None = None, title: str | None = N
     return fig
 
 
+FIGURE_FORMATS = (".png", ".svg", ".pdf")
+
+
+class FigureError(ValueError):
+    """A figure cannot be written where or in the format asked for."""
+
+
 def save_network_figure(sc: Scenario, path: str | Path, plan: Plan | None = None) -> Path:
-    """Draw the network and save it (format from the file suffix: .png, .svg, .pdf)."""
+    """Draw the network and save it (format from the file suffix: .png, .svg, .pdf).
+
+    Raises :class:`FigureError` for another suffix or a path that cannot be written.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig = network_figure(sc, plan)
-    fig.savefig(path, dpi=150)
+    if path.suffix.lower() not in FIGURE_FORMATS:
+        raise FigureError(f"cannot write a figure as {path.name!r}: use one of "
+                          f"{', '.join(FIGURE_FORMATS)}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        network_figure(sc, plan).savefig(path, dpi=150)
+    except OSError as exc:
+        raise FigureError(f"cannot write {path}: {exc.strerror or exc}") from None
     return path

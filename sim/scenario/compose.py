@@ -39,6 +39,8 @@ class RawScenario:
     files: list[str]
     """Every file that contributed, the extending file first."""
     overrides: list[str] = field(default_factory=list)
+    override_paths: dict[PathT, str] = field(default_factory=dict)
+    """Paths set by ``--set``, with the override text (their citation)."""
 
 
 @dataclass
@@ -157,6 +159,7 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
     """Apply ``--set`` overrides in order; return a new document."""
     data = copy.deepcopy(raw.data)
     lines = dict(raw.lines)
+    override_paths = dict(raw.override_paths)
     for text in overrides:
         parts, value = _parse_override(text)
         node: Any = data
@@ -195,7 +198,8 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
                 f"--set {text!r}: {format_path(parts[:-1])} is a value, not a mapping",
                 file="--set")])
         lines[tuple(parts)] = ("--set " + text, None, None)  # type: ignore[assignment]
-    return RawScenario(data, lines, raw.files, [*raw.overrides, *overrides])
+        override_paths[tuple(parts)] = f"override: --set {text}"
+    return RawScenario(data, lines, raw.files, [*raw.overrides, *overrides], override_paths)
 
 
 def strip_provenance(raw: RawScenario) -> tuple[dict[str, Any], Provenance]:
@@ -203,6 +207,11 @@ def strip_provenance(raw: RawScenario) -> tuple[dict[str, Any], Provenance]:
     prov = Provenance()
 
     def walk(node: Any, path: PathT, cited: bool) -> Any:
+        if path in raw.override_paths:
+            cited = True
+            prov.citations.setdefault(path, Citation(path=path,
+                                                     assumption=raw.override_paths[path],
+                                                     file="--set"))
         if isinstance(node, dict):
             cit = {k: node[k] for k in PROVENANCE_KEYS if k in node}
             here_cited = "source" in cit or "assumption" in cit

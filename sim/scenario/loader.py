@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from sim.distributions import DIST_NAMES
 from sim.scenario.checks import check_scenario
+from sim.scenario.plan import make_plan, unreachable_markets
 from sim.scenario.compose import (
     Provenance,
     RawScenario,
@@ -78,6 +79,8 @@ def _validate(raw: RawScenario) -> Scenario:
         raise ScenarioError([_issue_from_error(e, data, raw.lines, raw.files[0])
                              for e in exc.errors()]) from None
     issues = check_scenario(sc)
+    if not issues:
+        issues = unreachable_markets(sc, make_plan(sc))
     if issues:
         for issue in issues:
             _locate(issue, raw.lines, raw.files[0])
@@ -108,8 +111,13 @@ def _locate(issue: Issue, lines: LineMap, default_file: str) -> None:
         issue.file = default_file
 
 
-def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[PathT, bool]:
-    """Map a pydantic ``loc`` onto keys that exist in the data; flag dict-key errors."""
+def _data_path(loc: tuple[Any, ...], data: Any, etype: str) -> tuple[PathT, bool]:
+    """Map a pydantic ``loc`` onto keys that exist in the data; flag dict-key errors.
+
+    Parts of ``loc`` that are not keys in the data are union tags or model names pydantic
+    adds; they are skipped, except a last part naming a key that is missing (or unknown),
+    which is where the problem is.
+    """
     path: list[str | int] = []
     node = data
     key_error = False
@@ -128,8 +136,8 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[PathT, bool]:
             path.append(part[:-1])
             node = node[part[:-1]]
         else:
-            # a union tag or model name pydantic adds to the location; or a missing key
-            if part == loc[-1] and isinstance(node, dict):
+            if part == loc[-1] and isinstance(node, dict) and etype in ("missing",
+                                                                          "extra_forbidden"):
                 path.append(part)
             continue
     return tuple(path), key_error
@@ -198,8 +206,11 @@ def allowed_keys(model: type[BaseModel]) -> list[str]:
 def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str) -> Issue:
     etype = err["type"]
     loc = tuple(err["loc"])
-    path, key_error = _data_path(loc, data)
+    path, key_error = _data_path(loc, data, etype)
     value = err.get("input")
+    if isinstance(value, dict) and "value" in value:
+        # a cited or unit-tagged number: show the number as written
+        value = value["value"] if "unit" not in value else f"{value['value']} {value['unit']}"
     ctx = err.get("ctx") or {}
     msg = str(err["msg"])
     if msg.startswith("Value error, "):
@@ -262,8 +273,8 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
         bound = next(iter(ctx.values()), None)
         words = {"greater_than": "greater than", "greater_than_equal": "at least",
                  "less_than": "less than", "less_than_equal": "at most"}[etype]
-        msg = f"must be {words} {bound}, got {value!r}"
-        if etype == "less_than" and isinstance(value, int | float) and value > 1e12:
+        msg = f"must be {words} {bound}, got {value}"
+        if etype == "less_than" and bound is not None and float(bound) >= 1e6:
             hint = "this number is implausibly large; check its unit and exponent"
     elif etype in ("finite_number",):
         msg = f"must be a finite number, got {value!r}"

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sim.scenario.checks import lane_index, mine_routes, route_sites
+from sim.scenario.errors import Issue
 from sim.scenario.schema import Mine, Scenario
 from sim.units import DAYS_PER_YEAR
 
@@ -170,3 +171,22 @@ def make_plan(sc: Scenario) -> Plan:
 def per_day(t_per_year: float) -> float:
     """Convert a yearly quantity to a daily one."""
     return t_per_year / DAYS_PER_YEAR
+
+
+def unreachable_markets(sc: Scenario, plan: Plan) -> list[Issue]:
+    """Markets that demand a commodity no mine, refiner or outside supply delivers."""
+    issues = []
+    for sid, site in sc.sites.items():
+        if site.kind != "market":
+            continue
+        for com in site.demand_t_per_year:
+            if com in site.other_supply_t_per_year:
+                continue
+            if plan.market_inflow.get((sid, com), 0.0) <= 0.0:
+                issues.append(Issue(
+                    f"market {sid!r} demands {com!r} but no planned flow reaches it: no mine "
+                    "sends it along a route ending here and no refiner sells it here",
+                    path=("sites", sid, "demand_t_per_year", com),
+                    hint="add other_supply_t_per_year, a refiner sale, or offtake on a channel "
+                         "whose route ends here"))
+    return issues

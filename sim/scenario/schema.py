@@ -24,6 +24,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    field_validator,
     StringConstraints,
     model_validator,
 )
@@ -121,9 +122,11 @@ Factor = _dist_field("1", mean_one=True)
 
 
 class Strict(BaseModel):
-    """Base for scenario models: unknown keys are errors; models are immutable."""
+    """Base for scenario models: unknown keys are errors; models are immutable; the
+    docstring under each field is its description."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+                              use_attribute_docstrings=True)
 
 
 # ---------------------------------------------------------------------------------------
@@ -461,26 +464,20 @@ class Scenario(Strict):
 
     _meta: Any = PrivateAttr(default=None)
 
-    @model_validator(mode="after")
-    def _horizon(self) -> Scenario:
-        if (self.horizon_days is None) == (self.end is None):
-            raise ValueError("give exactly one of horizon_days or end")
-        if self.end is not None and self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
-        if self.warmup_days != int(self.warmup_days):
-            raise ValueError(f"warmup_days must be a whole number of days, got "
-                             f"{self.warmup_days:g}")
-        if self.horizon_days is not None and self.horizon_days != int(self.horizon_days):
-            raise ValueError(f"horizon_days must be a whole number of days, got "
-                             f"{self.horizon_days:g}")
-        return self
+    @field_validator("warmup_days", "horizon_days")
+    @classmethod
+    def _whole_days(cls, value: float | None) -> float | None:
+        if value is not None and value != int(value):
+            raise ValueError(f"must be a whole number of days, got {value:g}")
+        return value
 
     @property
     def horizon(self) -> float:
-        """Days measured after ``start``."""
+        """Days measured after ``start`` (``horizon_days``, or up to ``end`` inclusive)."""
         if self.horizon_days is not None:
             return float(self.horizon_days)
-        assert self.end is not None
+        if self.end is None:
+            raise ValueError("the scenario gives neither horizon_days nor end")
         return float((self.end - self.start).days + 1)
 
     def day_of(self, date: dt.date) -> float:

@@ -11,6 +11,7 @@ documents in one file, duplicate keys (YAML keeps the last silently), nesting de
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,25 @@ MAX_NODES = 200_000
 
 LineMap = dict[PathT, tuple[str, int, int]]
 """Field path -> (file, line, column), lines and columns counted from 1."""
+
+_STANDARD_COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, reading ``1e6`` and ``3.3e6`` as numbers.
+
+    YAML 1.1 (which PyYAML follows) only reads an exponent as a float when the mantissa
+    has a dot, so ``3.3e6`` would silently become text; YAML 1.2 and every scientist
+    read it as a number.
+    """
+
+
+_Loader.yaml_implicit_resolvers = {k: list(v) for k, v in
+                                   yaml.SafeLoader.yaml_implicit_resolvers.items()}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"))
 
 
 class _Budget:
@@ -63,7 +83,7 @@ def read_text(path: Path) -> str:
 
 def parse_yaml(text: str, file: str) -> tuple[Any, LineMap]:
     """Parse one YAML document safely; return the data and its line map."""
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         try:
             node = loader.get_single_node()
@@ -96,7 +116,7 @@ def read_yaml(path: Path) -> tuple[Any, LineMap]:
     return parse_yaml(read_text(path), str(path))
 
 
-def _build(node: yaml.Node, loader: yaml.SafeLoader, file: str, path: PathT, lines: LineMap,
+def _build(node: yaml.Node, loader: _Loader, file: str, path: PathT, lines: LineMap,
            budget: _Budget, depth: int) -> Any:
     budget.nodes += 1
     if budget.nodes > MAX_NODES:
@@ -106,6 +126,12 @@ def _build(node: yaml.Node, loader: yaml.SafeLoader, file: str, path: PathT, lin
     if depth > MAX_DEPTH:
         raise _fail(file, f"nesting is too deep (more than {MAX_DEPTH} levels)",
                     line=node.start_mark.line + 1, path=path)
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and \
+            node.tag not in _STANDARD_COLLECTION_TAGS:
+        raise _fail(file, f"cannot read value: unsupported tag {node.tag!r}",
+                    line=node.start_mark.line + 1, path=path,
+                    hint="scenario files hold plain numbers, text, dates, lists and mappings "
+                         "only; tags such as !!python are refused")
     if isinstance(node, yaml.MappingNode):
         # Duplicates are errors among the keys written here; keys merged in with '<<' may be
         # overridden by explicit ones, as YAML intends.

@@ -44,8 +44,9 @@ class Lane:
         self.transit = transit
         self.to = to_site
         self.is_export = is_export
-        self.on: set[Lot] = set()
-        """Lots on the lane: queued for capacity or travelling."""
+        self.on: dict[Lot, None] = {}
+        """Lots on the lane: queued for capacity or travelling (a dict used as an ordered
+        set, so sums over it are the same in every run)."""
         self.server: FifoServer | None = None
         self.sailing: Sailings | None = None
         self.capacity_factor = 1.0
@@ -67,7 +68,7 @@ class Lane:
     def enter(self, lot: Lot) -> None:
         """Put ``lot`` on the lane now."""
         self._lane_in[self.index, lot.commodity] += lot.tonnes
-        self.on.add(lot)
+        self.on[lot] = None
         if self.is_export:
             self.world.record_export(lot)
         if self.server is not None:
@@ -84,7 +85,7 @@ class Lane:
     def _arrive(self, ev: Any) -> None:
         lot: Lot = ev._value
         self._lane_out[self.index, lot.commodity] += lot.tonnes
-        self.on.discard(lot)
+        del self.on[lot]
         self.to.receive(lot)
 
     def set_capacity_factor(self, factor: float) -> None:

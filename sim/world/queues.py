@@ -75,7 +75,7 @@ class FifoServer:
         self.variability = variability
         self.done = done
         self.queue: deque[Lot] = deque()
-        self.in_service: set[Lot] = set()
+        self.in_service: dict[Lot, None] = {}  # ordered, for run-to-run identical sums
         self.stats = ServerStats(env.now)
         self._n_in = 0
         self._t_in = 0.0
@@ -109,7 +109,7 @@ class FifoServer:
         st.n_started += 1
         st.wait_lot_days += wait
         st.wait_tonne_days += wait * lot.tonnes
-        self.in_service.add(lot)
+        self.in_service[lot] = None
         service = self.units(lot) / (self.rate * self.capacity_factor) * self.variability()
         ev = self.env.timeout(service, lot)
         ev.callbacks.append(self._finish)
@@ -117,7 +117,7 @@ class FifoServer:
     def _finish(self, ev: Any) -> None:
         lot: Lot = ev._value
         self._advance()
-        self.in_service.discard(lot)
+        del self.in_service[lot]
         self._n_in -= 1
         self._t_in -= lot.tonnes
         st = self.stats

@@ -181,7 +181,7 @@ class Hub(SiteBase):
         super().__init__(world, index, site_id, spec)
         self.kind = spec.kind
         self.dwell = dwell
-        self.present: set[Lot] = set()
+        self.present: dict[Lot, None] = {}  # ordered, for run-to-run identical sums
         self.occupancy = Occupancy(world.env.now)
 
     def receive(self, lot: Lot) -> None:
@@ -189,14 +189,14 @@ class Hub(SiteBase):
         if self.dwell is None:
             self.forward(lot)
             return
-        self.present.add(lot)
+        self.present[lot] = None
         self.occupancy.enter(lot, self.env.now)
         ev = self.env.timeout(self.dwell(), lot)
         ev.callbacks.append(self._leave)
 
     def _leave(self, ev: Any) -> None:
         lot: Lot = ev._value
-        self.present.discard(lot)
+        del self.present[lot]
         self.occupancy.leave(lot, self.env.now)
         self.forward(lot)
 

@@ -25,24 +25,14 @@ def random_tiny() -> sim.Scenario:
     return load_scenario(Path(__file__).parents[1] / "data" / "tiny.yaml", RANDOM)
 
 
-# End-of-run sums over Python sets of lots (Lane.on, FifoServer.in_service, Hub.present),
-# whose iteration order follows memory addresses: equal only to rounding (see the xfail
-# test at the end of this module). Every other KPI and every series must be bit-identical.
-ORDER_SENSITIVE = {"in_transit_end_t", "stock_end_t", "mass_balance_error_t"}
-
-
 def same(a: np.ndarray, b: np.ndarray) -> bool:
     return a.shape == b.shape and np.array_equal(a, b, equal_nan=True)
 
 
 def same_kpis(labels: list, a: np.ndarray, b: np.ndarray) -> bool:
-    """Bit-identical KPI values, except order-sensitive sums equal to 1e-12 relative."""
-    a, b = np.atleast_2d(a), np.atleast_2d(b)
-    if a.shape != b.shape:
-        return False
-    loose = np.array([label[3] in ORDER_SENSITIVE for label in labels])
-    return (same(a[:, ~loose], b[:, ~loose])
-            and np.allclose(a[:, loose], b[:, loose], rtol=1e-12, atol=1e-9, equal_nan=True))
+    """Bit-identical KPI values (labels kept for the callers' messages)."""
+    del labels
+    return same(np.atleast_2d(a), np.atleast_2d(b))
 
 
 def test_scenario_is_random(random_tiny: sim.Scenario) -> None:
@@ -149,13 +139,6 @@ def test_run_rejects_bad_arguments(random_tiny: sim.Scenario, kwargs: dict,
         sim.run(random_tiny, **kwargs)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: in_transit_end_t (and stock_end_t, mass_balance_error_t) sum lot tonnes while "
-    "iterating Python sets of Lot objects (Lane.on in metrics.kpis.compute_kpis and "
-    "Lane.held; FifoServer.in_service; Hub.present), whose order follows memory addresses; "
-    "the same seed and replication then give values differing in the last bits from run "
-    "to run and between worker processes, contrary to 'results are identical for any "
-    "number of workers'"))
 def test_results_are_bit_identical_whatever_the_memory_layout(
         random_tiny: sim.Scenario) -> None:
     first = run_replication(random_tiny, 3, 2).kpi_values()

@@ -168,7 +168,7 @@ CASES = {
     "unreachable market": Case(
         (MARKET_Y,),
         ("sites", "market_y", "demand_t_per_year", "copper"),
-        "market 'market_y' demands 'copper' but no route, refiner or other supply delivers it",
+        "market 'market_y' demands 'copper' but no planned flow reaches it",
         "other_supply_t_per_year", "demand_t_per_year: {copper: 100}"),
     "duplicate YAML key": Case(
         ((CLEARANCE, CLEARANCE + "    servers: 1\n    servers: 2\n"),),
@@ -182,11 +182,10 @@ CASES = {
         (), "end 2023-06-01 is before start 2024-01-01", None, "end: 2023-06-01"),
     "non-integer warm-up": Case(
         (("warmup_days: {value: 0,", "warmup_days: {value: 2.5,"),),
-        (), "warmup_days must be a whole number of days, got 2.5", None, "warmup_days"),
+        (), "must be a whole number of days, got 2.5", None, "warmup_days"),
 }
 
-# Problems reported at the top level without a line although they concern one field: the
-# exact-location test below is expected to fail for these (see the xfail reasons).
+# Problems that relate several fields, checked after field validation.
 MODEL_LEVEL = {
     "start after end": ("end",),
     "non-integer warm-up": ("warmup_days",),
@@ -213,10 +212,6 @@ def test_model_level_problems_are_reported(tiny_variant, name: str) -> None:
     assert any(case.message in i.message for i in issues)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: Scenario._horizon is a model-level validator, so 'end is before start' and "
-    "'warmup_days must be a whole number' are reported with path () and no line number "
-    "instead of at the field (end / warmup_days) and its line"))
 @pytest.mark.parametrize("name", list(MODEL_LEVEL))
 def test_model_level_problems_point_at_their_field(tiny_variant, name: str) -> None:
     case = CASES[name]
@@ -237,11 +232,6 @@ def test_triangular_with_low_above_high(tiny_variant) -> None:
     assert issue.line == line_of(text, "dist: triangular")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: loader._data_path appends the last pydantic location part when the node is a "
-    "mapping, so an error raised by a distribution's own validator gets the union tag as "
-    "an extra path element: lanes.mine_border.transit_days.triangular, a key that does "
-    "not exist in the file"))
 @pytest.mark.parametrize("dist", [
     "{dist: triangular, low: 5, mode: 2, high: 3}",
     "{dist: uniform, low: 4, high: 3}",
@@ -259,11 +249,6 @@ def test_missing_required_field(tiny_variant) -> None:
     assert issue.line == line_of(text, "mine_border:")  # the mapping that lacks it
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: the 'missing' branch of loader._issue_from_error builds its hint from "
-    "FieldInfo.description, but the schema documents fields with attribute docstrings and "
-    "Strict.model_config lacks use_attribute_docstrings=True, so description is always "
-    "None and a missing field never gets a hint"))
 def test_missing_required_field_has_a_hint(tiny_variant) -> None:
     text = tiny_variant(("    mode: road\n    transit_days: {value: 3",
                          "    transit_days: {value: 3"))
@@ -271,10 +256,6 @@ def test_missing_required_field_has_a_hint(tiny_variant) -> None:
     assert issue.hint and "Mode of transport" in issue.hint
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: for a cited or unit-bearing quantity the bound error shows the raw mapping "
-    "('got {'value': 0}') instead of the number, and the 'implausibly large' hint is never "
-    "given for such mappings (the check requires a bare number)"))
 def test_bound_errors_on_cited_values_show_the_number(tiny_variant) -> None:
     zero = issues_of(tiny_variant((CLEARANCE, "    clearance_trucks_per_day: "
                                               "{value: 0, source: 'customs data'}\n")))
@@ -359,9 +340,6 @@ def test_python_tags_are_refused(tiny_variant) -> None:
     assert issue.line == line_of(text, "title:")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (minor): yamlio._build refuses tags only on scalars; a !!python tag on a list or "
-    "mapping is silently dropped and the contents are used as plain data"))
 def test_python_tags_on_collections_are_refused(tiny_variant) -> None:
     text = tiny_variant(("  away: {country: CHN}",
                          "  away: !!python/object:types.SimpleNamespace {country: CHN}"))
@@ -395,12 +373,7 @@ UNUSED_ROUTE = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: checks._market_inflows counts a market as supplied when any route ends there, "
-    "even if no mine sends anything along it (here channel 'informal' has no offtake), so "
-    "a market that can never receive metal passes validation and only shows up as 100% "
-    "shortfall in results"))
 def test_market_fed_only_by_an_unused_route_is_unreachable(tiny_variant) -> None:
     text = tiny_variant(*UNUSED_ROUTE)
     issue = issue_at(issues_of(text), ("sites", "market_y", "demand_t_per_year", "copper"))
-    assert "no route, refiner or other supply delivers it" in issue.message
+    assert "no planned flow reaches it" in issue.message

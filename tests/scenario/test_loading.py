@@ -317,10 +317,6 @@ def test_convert_directly() -> None:
         convert(1, "day", "t")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: PyYAML reads 1e0 (no dot / no exponent sign) as the string '1e0'; "
-    "coerce_distribution converts only int/float parameters, so the unit is silently "
-    "ignored and {value: 1e0, unit: weeks} becomes 1 day instead of 7"))
 def test_scientific_notation_in_a_duration_with_unit_is_converted(tiny_variant) -> None:
     text = tiny_variant(("transit_days: {value: 3, assumption: test input}",
                          "transit_days: {dist: uniform, low: 1e0, high: 2, unit: weeks}"))
@@ -328,9 +324,6 @@ def test_scientific_notation_in_a_duration_with_unit_is_converted(tiny_variant) 
     assert sc.lanes["mine_border"].transit_days == Uniform(dist="uniform", low=7, high=14)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: {value: 3.3e6, unit: t/yr} is rejected with 'value must be a number, got "
-    "\\'3.3e6\\'' (PyYAML reads 3.3e6 as text) although the bare number 3.3e6 is accepted"))
 def test_scientific_notation_in_a_quantity_with_unit_is_accepted(tiny_variant) -> None:
     assert t_per_year_as(tiny_variant, "3.3e6") == 3.3e6  # accepted bare ...
     assert t_per_year_as(tiny_variant, "{value: 3.3e6, unit: t/yr}") == 3.3e6  # ... not here
