@@ -123,18 +123,29 @@ def validate(files: tuple[Path, ...], require_citations: bool, overrides: tuple[
 @SET_OPT
 @_guarded
 def show(scenario: Path, figure: Path | None, no_figure: bool, overrides: tuple[str, ...]) -> None:
-    """Describe SCENARIO's network in words and draw it as a map."""
+    """Describe SCENARIO's network, shocks and policies in words, and draw the network as
+    a map and the shocks and policies on a calendar."""
     from sim.output.describe import describe
     from sim.scenario import load_scenario, make_plan
+
+    from sim.output.shock_text import describe_shocks
 
     sc = load_scenario(scenario, overrides)
     plan = make_plan(sc)
     click.echo(describe(sc, plan))
+    shocks = describe_shocks(sc)
+    if shocks:
+        click.echo("\n" + shocks)
     if not no_figure:
         from sim.output.network_map import save_network_figure
+        from sim.output.shock_text import save_timeline_figure
 
         path = save_network_figure(sc, figure or Path(f"{sc.name}-network.png"), plan)
         click.echo(f"\nNetwork map written to {path}")
+        timeline = save_timeline_figure(sc, path.with_name(
+            path.stem.replace("-network", "") + "-timeline" + path.suffix))
+        if timeline is not None:
+            click.echo(f"Timeline of shocks and policies written to {timeline}")
 
 
 @main.command()

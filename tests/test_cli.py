@@ -193,7 +193,8 @@ def test_manifest(results_dir, tiny_path: Path) -> None:
     assert scenario["name"] == "tiny"
     assert scenario["lanes"]["mine_border"]["from"] == "mine_a"
     assert manifest["citations"]
-    assert set(manifest["files"]) == {"kpis.csv", "summary.csv", "series.csv.gz"}
+    assert set(manifest["files"]) == {"kpis.csv", "summary.csv", "series.csv.gz",
+                                      "timeline.csv"}
     for name, info in manifest["files"].items():
         assert info["sha256"] == sha256(out / name), name
         assert info["bytes"] == (out / name).stat().st_size

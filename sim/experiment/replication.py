@@ -9,7 +9,7 @@ KPI values and the series cube. It never prints or writes files.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -34,6 +34,8 @@ class ReplicationResult:
     """SimPy events processed (for speed measurements)."""
     wall_s: float
     """Seconds this replication took."""
+    timeline: list[tuple[float, str, str, str, str]] = field(default_factory=list)
+    """What happened when: (days since the start date, kind, id, action, detail)."""
 
     def kpi_values(self) -> np.ndarray:
         """The KPI values alone, in row order."""
@@ -50,7 +52,8 @@ def run_replication(sc: Scenario, seed: int, replication: int, plan: Plan | None
     kpis = compute_kpis(world, balance)
     series = aggregate(world, cat if cat is not None else catalogue(sc))
     events = _events(world)
-    return ReplicationResult(replication, kpis, series, events, time.perf_counter() - started)
+    return ReplicationResult(replication, kpis, series, events, time.perf_counter() - started,
+                             list(world.timeline.rows))
 
 
 def _events(world: World) -> int:

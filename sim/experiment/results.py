@@ -47,6 +47,8 @@ class Results:
     wall_s: float = 0.0
     events: int = 0
     info: dict[str, Any] = field(default_factory=dict)
+    timeline_rows: list[tuple[int, float, str, str, str, str]] = field(default_factory=list)
+    """(replication, days since the start date, kind, id, action, detail)."""
 
     @property
     def n(self) -> int:
@@ -111,6 +113,17 @@ class Results:
             part["value"] = arr.reshape(-1)
             frames.append(part)
         return pd.concat(frames, ignore_index=True)
+
+    @property
+    def timeline(self) -> pd.DataFrame:
+        """What happened when, per replication: replication, day, date, kind, id, action,
+        detail."""
+        frame = pd.DataFrame(self.timeline_rows,
+                             columns=["replication", "day", "kind", "id", "action", "detail"])
+        start = np.datetime64(self.scenario.start, "D")
+        frame.insert(2, "date", start + np.floor(frame["day"].to_numpy(float)).astype(
+            "timedelta64[D]"))
+        return frame
 
     def __repr__(self) -> str:
         start: dt.date = self.scenario.start

@@ -96,7 +96,8 @@ def collect(sc: Scenario, seed: int, results: list[ReplicationResult],
     return Results(scenario=sc, seed=seed, replications=[r.replication for r in results],
                    kpi_labels=labels, kpi_values=values, catalogue=catalogue(sc),
                    series_values=series, wall_s=wall_s,
-                   events=int(sum(r.events for r in results)))
+                   events=int(sum(r.events for r in results)),
+                   timeline_rows=[(r.replication, *row) for r in results for row in r.timeline])
 
 
 def run(sc: Scenario, replications: int = 1, seed: int = 0, workers: int = 1,

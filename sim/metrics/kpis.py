@@ -27,6 +27,19 @@ mean_wait_days            mean wait in line per lot at a border post or capacita
 mean_dwell_days           tonnage-weighted days a lot spends at a port or hub
 utilisation               busy share of a border post's or lane's capacity
 refined_t                 refined metal recovered by a refiner
+seized_t                  seized by shocks (part of lost_t)
+diverted_t                moved by shocks into a channel (e.g. captured output to informal)
+curtailed_t               not mined because stockyards were full under a ban or quota
+stranded_end_t            held in the exporting country at the end, above working stocks
+export_value_usd          exports valued at reference price x price index when exported
+royalty_usd               royalty on formal exports (commodity royalty_rate)
+armed_group_rent_usd      tax rate x value of flows through or from sites armed groups hold
+peak_shortfall_share      largest daily shortfall as a share of demand
+shortfall_days            days with shortfall above 0.1% of demand
+days_price_above_baseline days with the price index above 1.05
+closed_days               days a site or lane some shock can close was closed (site rows)
+state_time_share          share of the measured period a regime spent in a state (site
+                          ``regime:state``)
 ========================  =====================================================================
 """
 
@@ -65,7 +78,20 @@ def compute_kpis(world: World, balance: BalanceReport) -> list[KpiRow]:
     delivered = world.delivered_by_channel - m["delivered_by_channel"]
     lead = world.lead_tonne_days - m["lead_tonne_days"]
     ledger = world.ledger
-    lost_all = (ledger.lost - m["lost"]).sum(axis=0)
+    lost_all = ((ledger.lost - m["lost"]).sum(axis=0)
+                + (ledger.lane_lost - m["lane_lost"]).sum(axis=0))
+    seized = world.seized_by_channel - m["seized_by_channel"]
+    diverted = world.diverted_by_channel - m["diverted_by_channel"]
+    export_value = world.export_value_by_channel - m["export_value_by_channel"]
+    royalties = world.royalties - m["royalties"]
+    rents = world.rents - m["rents"]
+    curtailed = world.curtailed - m["curtailed"]
+    rec = world.recorder
+    demand_daily = rec.demand.sum(axis=2)
+    short_daily = rec.shortfall.sum(axis=2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        short_share = np.where(demand_daily > 0, short_daily / demand_daily, 0.0)
+    stranded = _stranded(world)
     consumed = world.recorder.consumed.sum(axis=(0, 2))
     shortfall = world.recorder.shortfall.sum(axis=(0, 2))
     price_peak = world.recorder.price.max(axis=0) if world.recorder.n_days else np.ones(len(coms))
@@ -86,6 +112,9 @@ def compute_kpis(world: World, balance: BalanceReport) -> list[KpiRow]:
             add(com, chan, ALL, "delivered_share", "share",
                 delivered[c, k] / total_delivered if total_delivered > 0 else np.nan)
             add(com, chan, ALL, "in_transit_end_t", "t", transit[c, k])
+            add(com, chan, ALL, "seized_t", "t", seized[c, k])
+            add(com, chan, ALL, "diverted_t", "t", diverted[c, k])
+            add(com, chan, ALL, "export_value_usd", "USD", export_value[c, k])
         shares = delivered[c, :n_k] / total_delivered if total_delivered > 0 else None
         add(com, ALL, ALL, "mined_t", "t", mined[c].sum())
         add(com, ALL, ALL, "exported_t", "t", exported[c].sum())
@@ -101,9 +130,69 @@ def compute_kpis(world: World, balance: BalanceReport) -> list[KpiRow]:
         add(com, ALL, ALL, "price_peak_ratio", "ratio", price_peak[c])
         add(com, ALL, ALL, "control_hhi", "index",
             float((shares**2).sum() * 10_000) if shares is not None else np.nan)
+        add(com, ALL, ALL, "seized_t", "t", seized[c].sum())
+        add(com, ALL, ALL, "diverted_t", "t", diverted[c].sum())
+        add(com, ALL, ALL, "curtailed_t", "t", curtailed[c])
+        add(com, ALL, ALL, "stranded_end_t", "t", stranded[c])
+        add(com, ALL, ALL, "export_value_usd", "USD", export_value[c].sum())
+        add(com, ALL, ALL, "royalty_usd", "USD", royalties[c])
+        add(com, ALL, ALL, "armed_group_rent_usd", "USD", rents[c])
+        add(com, ALL, ALL, "peak_shortfall_share", "share",
+            float(short_share[:, c].max()) if rec.n_days else 0.0)
+        add(com, ALL, ALL, "shortfall_days", "days",
+            float((short_share[:, c] > 1e-3).sum()))
+        add(com, ALL, ALL, "days_price_above_baseline", "days",
+            float((rec.price[:, c] > 1.05).sum()))
 
     _site_kpis(world, add)
+    _shock_kpis(world, add)
     return rows
+
+
+def _stranded(world: World) -> np.ndarray:
+    """Metal held in the exporting country at the end beyond the mines' working stocks."""
+    exporter = world.sc.exporting_country
+    out = np.zeros(world.n_commodities)
+    for site in world.sites:
+        if world.sc.country_of(site.id) != exporter:
+            continue
+        held = site.held()
+        if site.kind == "mine":
+            held = np.maximum(held - site.working_stock, 0.0)  # type: ignore[attr-defined]
+        out += held
+    return out
+
+
+def closable_elements(world: World) -> list[tuple[str, object]]:
+    """Sites and lanes some shock can close or throttle (fixed by the scenario, so every
+    replication reports the same rows)."""
+    from sim.shocks.targets import resolve
+
+    sc = world.sc
+    targets = [ev.targets for ev in sc.shocks.events.values()
+               if ev.effects.capacity_factor is not None]
+    targets += [inc.targets for inc in sc.shocks.incidents.values()
+                if inc.effects.capacity_factor is not None]
+    targets += [reg.targets for reg in sc.shocks.regimes.values()
+                if any(st.effects.capacity_factor is not None for st in reg.states.values())]
+    seen: dict[str, object] = {}
+    for t in targets:
+        res = resolve(world, t)
+        for el in [*res.sites, *res.lanes]:
+            seen.setdefault(el.id, el)  # type: ignore[attr-defined]
+    return list(seen.items())
+
+
+def _shock_kpis(world: World, add: Callable[[str, str, str, str, str, float], None]) -> None:
+    now = world.env.now
+    for ident, el in closable_elements(world):
+        add(ALL, ALL, ident, "closed_days", "days",
+            el.closed_time(world.t0, now))  # type: ignore[attr-defined]
+    for rid, run in world.shocks.regimes.items():
+        total = run.measured_time.sum()
+        for i, state in enumerate(run.states):
+            add(ALL, ALL, f"{rid}:{state}", "state_time_share", "share",
+                run.measured_time[i] / total if total > 0 else np.nan)
 
 
 def _site_kpis(world: World, add: Callable[[str, str, str, str, str, float], None]) -> None:

@@ -7,6 +7,7 @@ Layout::
       kpis.csv                 replication, commodity, channel, site, metric, value, unit
       summary.csv              mean, sd, n, ci_low, ci_high per KPI
       series.csv.gz            date, commodity, metric, key, unit, statistic, value
+      timeline.csv             replication, day, date, kind, id, action, detail
       replications/
         index.json             labels of the KPI values and series rows
         rep-000000.npz ...     each replication's KPI values and series, saved on completion
@@ -42,8 +43,8 @@ from sim.metrics.series import SeriesCatalogue, catalogue
 from sim.scenario.loader import meta_of
 from sim.scenario.schema import Scenario
 
-RESULT_ENTRIES = ("manifest.json", "kpis.csv", "summary.csv", "series.csv.gz", "replications",
-                  "figures")
+RESULT_ENTRIES = ("manifest.json", "kpis.csv", "summary.csv", "series.csv.gz", "timeline.csv",
+                  "replications", "figures")
 
 
 class FolderError(Exception):
@@ -170,7 +171,8 @@ class ResultsFolder:
             self._index_written = True
         buf = io.BytesIO()
         np.savez_compressed(buf, kpi_values=res.kpi_values(), series=res.series,
-                            events=np.array(res.events), wall_s=np.array(res.wall_s))
+                            events=np.array(res.events), wall_s=np.array(res.wall_s),
+                            timeline=np.array(json.dumps(res.timeline)))
         atomic_write_bytes(self.reps_dir / f"rep-{res.replication:06d}.npz", buf.getvalue())
 
     def finish(self, results: Results, extra: dict[str, Any] | None = None) -> None:
@@ -181,6 +183,7 @@ class ResultsFolder:
         files["summary.csv"] = self._write_csv("summary.csv", results.summary())
         files["series.csv.gz"] = self._write_csv("series.csv.gz", results.series_summary(),
                                                  compress=True)
+        files["timeline.csv"] = self._write_csv("timeline.csv", results.timeline)
         sc = results.scenario
         meta = meta_of(sc)
         manifest: dict[str, Any] = {
@@ -236,14 +239,18 @@ def load_results(path: str | Path) -> Results:
     labels = [tuple(row) for row in index["kpi_labels"]]
     reps = list(manifest["replication_ids"])
     values, cubes, events, wall = [], [], 0, 0.0
+    timeline: list[tuple[Any, ...]] = []
     for r in reps:
         with np.load(folder / "replications" / f"rep-{r:06d}.npz") as data:
             values.append(data["kpi_values"])
             cubes.append(data["series"])
             events += int(data["events"])
             wall += float(data["wall_s"])
+            if "timeline" in data:
+                timeline += [(r, *row) for row in json.loads(str(data["timeline"]))]
     cat: SeriesCatalogue = catalogue(sc)
     return Results(scenario=sc, seed=int(manifest["seed"]), replications=reps,
                    kpi_labels=labels, kpi_values=np.vstack(values), catalogue=cat,
                    series_values=np.stack(cubes), wall_s=float(manifest.get("wall_s", wall)),
-                   events=events, info={"manifest": manifest})
+                   events=events, info={"manifest": manifest},
+                   timeline_rows=timeline)  # type: ignore[arg-type]

@@ -20,12 +20,17 @@ from pydantic_core import PydanticUndefined
 
 from sim import distributions as dists
 from sim.scenario import schema
+from sim.scenario import shock_schema as shocks
 
 MODELS: list[type[BaseModel]] = [
     schema.Scenario, schema.Commodity, schema.ProductForm, schema.Region, schema.Location,
     schema.Mine, schema.MineOutput, schema.BorderPost, schema.Port, schema.Refiner,
     schema.Market, schema.Stockpile, schema.TradingHub, schema.Junction, schema.Lane,
     schema.Sailing, schema.Channel, schema.Route,
+    shocks.Shocks, shocks.Event, shocks.Targets, shocks.Effects, shocks.Divert, shocks.Regime,
+    shocks.RegimeState, shocks.Incident, shocks.Policies, shocks.ExportBan, shocks.ExportQuota,
+    shocks.QuotaPeriod, shocks.OfftakeDeal, shocks.CorridorUpgrade, shocks.StockpilePolicy,
+    shocks.SecuritySupport, shocks.ExportControl,
 ]
 DISTRIBUTIONS: list[type[BaseModel]] = [
     dists.Fixed, dists.Uniform, dists.Triangular, dists.TruncatedNormal, dists.LogNormal,
@@ -110,6 +115,8 @@ def _default(field: Any) -> str:
         return f"`{value.value:g}` (fixed)"
     if isinstance(value, dict | list) and not value:
         return "empty"
+    if isinstance(value, BaseModel):
+        return "empty"
     if isinstance(value, float):
         return f"`{value:g}`"
     return f"`{value}`"
@@ -141,6 +148,11 @@ def generate() -> str:
         "`_t_per_year`, `_days`, `_trucks_per_day`, `_usd_per_t`). Any number may instead be",
         "written `{value: 3.3, unit: Mt/yr}` in another unit of the same dimension (t, kt, Mt,",
         "kg, oz, lb; day, week, month, yr; truck; usd; %). A year is 365.25 days.",
+        "",
+        "Times (`start`, `end`) are a calendar date (2025-01-27) or a number of days after the",
+        "scenario's `start`. Overlapping shocks combine: capacity factors multiply (a closure,",
+        "0, wins), delays add, diversions and seizures apply one after another, and a shock",
+        "seizes or taxes a lot once however many of its targets the lot passes.",
         "",
         "`extends: other.yaml` inherits another scenario: mappings merge key by key, other",
         "values replace, and `null` removes an inherited key. `sim run ... --set a.b.c=value`",

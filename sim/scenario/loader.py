@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from sim.distributions import DIST_NAMES
 from sim.scenario.checks import check_scenario
+from sim.scenario.shock_checks import check_shocks_and_policies
 from sim.scenario.plan import make_plan, unreachable_markets
 from sim.scenario.compose import (
     Provenance,
@@ -80,7 +81,7 @@ def _validate(raw: RawScenario) -> Scenario:
                              for e in exc.errors()]) from None
     issues = check_scenario(sc)
     if not issues:
-        issues = unreachable_markets(sc, make_plan(sc))
+        issues = check_shocks_and_policies(sc) + unreachable_markets(sc, make_plan(sc))
     if issues:
         for issue in issues:
             _locate(issue, raw.lines, raw.files[0])

@@ -17,117 +17,30 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    field_validator,
-    StringConstraints,
-    model_validator,
+from pydantic import Field, PrivateAttr, StringConstraints, field_validator, model_validator
+
+from sim.distributions import Fixed
+from sim.scenario.shock_schema import Policies, Shocks
+from sim.scenario.types import (
+    Days,
+    DurationDays,
+    Factor,
+    Fraction,
+    Id,
+    PositiveDays,
+    PositiveDurationDays,
+    PositiveFraction,
+    PositiveTonnes,
+    PositiveTonnesPerDay,
+    PositiveTonnesPerYear,
+    PositiveUsdPerTonne,
+    Strict,
+    Tonnes,
+    TonnesPerYear,
+    TrucksPerDay,
+    UsdPerTonne,
+    _quantity,
 )
-
-from sim.distributions import Distribution, Fixed, coerce_distribution
-from sim.units import UnitError, convert
-
-# ---------------------------------------------------------------------------------------
-# Field types
-
-
-def _quantity(unit: str) -> BeforeValidator:
-    """Accept a number, or ``{value: x, unit: u}`` converted to ``unit``."""
-
-    def parse(value: Any) -> Any:
-        if isinstance(value, dict):
-            extra = set(value) - {"value", "unit"}
-            if "value" not in value or extra:
-                raise ValueError(
-                    f"expected a number in {unit} or a mapping {{value: ..., unit: ...}}"
-                    + (f"; unexpected keys: {', '.join(sorted(map(str, extra)))}" if extra else "")
-                )
-            number, src = value["value"], value.get("unit")
-            if src is None:
-                return number
-            if not isinstance(number, int | float) or isinstance(number, bool):
-                raise ValueError(f"value must be a number, got {number!r}")
-            if not isinstance(src, str):
-                raise ValueError(f"unit must be text such as '{unit}', got {src!r}")
-            try:
-                return convert(number, src, unit)
-            except UnitError as exc:
-                raise ValueError(str(exc)) from None
-        if isinstance(value, bool):
-            raise ValueError(f"expected a number in {unit}, got {value!r}")
-        return value
-
-    return BeforeValidator(parse)
-
-
-_BIG = 1e13  # larger than any physical quantity here; catches typos such as 3.3e30
-
-Tonnes = Annotated[float, _quantity("t"), Field(ge=0, lt=_BIG, allow_inf_nan=False)]
-PositiveTonnes = Annotated[float, _quantity("t"), Field(gt=0, lt=_BIG, allow_inf_nan=False)]
-TonnesPerYear = Annotated[float, _quantity("t/yr"), Field(ge=0, lt=_BIG, allow_inf_nan=False)]
-PositiveTonnesPerYear = Annotated[
-    float, _quantity("t/yr"), Field(gt=0, lt=_BIG, allow_inf_nan=False)
-]
-PositiveTonnesPerDay = Annotated[
-    float, _quantity("t/day"), Field(gt=0, lt=_BIG, allow_inf_nan=False)
-]
-Days = Annotated[float, _quantity("day"), Field(ge=0, lt=1e6, allow_inf_nan=False)]
-PositiveDays = Annotated[float, _quantity("day"), Field(gt=0, lt=1e6, allow_inf_nan=False)]
-TrucksPerDay = Annotated[
-    float, _quantity("truck/day"), Field(gt=0, lt=1e9, allow_inf_nan=False)
-]
-UsdPerTonne = Annotated[float, _quantity("usd/t"), Field(ge=0, lt=_BIG, allow_inf_nan=False)]
-PositiveUsdPerTonne = Annotated[
-    float, _quantity("usd/t"), Field(gt=0, lt=_BIG, allow_inf_nan=False)
-]
-Fraction = Annotated[float, _quantity("1"), Field(ge=0, le=1, allow_inf_nan=False)]
-PositiveFraction = Annotated[float, _quantity("1"), Field(gt=0, le=1, allow_inf_nan=False)]
-
-Id = Annotated[
-    str,
-    StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64),
-]
-"""A stable identifier: lower-case letters, digits and underscores, starting with a letter."""
-
-
-def _dist_field(unit: str, *, mean_one: bool = False, positive_mean: bool = False) -> Any:
-    def check(dist: Any) -> Any:
-        if dist.lower_bound() < 0:
-            raise ValueError(f"this distribution can take negative values "
-                             f"(lowest {dist.lower_bound():g}); durations and factors must "
-                             "be >= 0")
-        mean = dist.mean()
-        if mean_one and abs(mean - 1.0) > 1e-6:
-            raise ValueError(f"a multiplicative factor must have mean 1, this one has mean "
-                             f"{mean:.6g}")
-        if positive_mean and not mean > 0:
-            raise ValueError("this distribution must have a positive mean")
-        return dist
-
-    return Annotated[
-        Distribution,
-        BeforeValidator(lambda v: coerce_distribution(v, unit)),
-        AfterValidator(check),
-    ]
-
-
-DurationDays = _dist_field("day")
-PositiveDurationDays = _dist_field("day", positive_mean=True)
-Factor = _dist_field("1", mean_one=True)
-
-
-class Strict(BaseModel):
-    """Base for scenario models: unknown keys are errors; models are immutable; the
-    docstring under each field is its description."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
-                              use_attribute_docstrings=True)
-
 
 # ---------------------------------------------------------------------------------------
 # What exists: commodities and regions
@@ -168,6 +81,9 @@ class Commodity(Strict):
     """Days over which the supply-demand ratio behind the price index is smoothed."""
     price_cap_ratio: Annotated[float, _quantity("1"), Field(gt=1, le=1000)] = 10.0
     """Upper bound on the price index, so a total stop does not give an infinite price."""
+    royalty_rate: Fraction | None = None
+    """Royalty on the gross value of formal exports (0.10 for cobalt, 0.035 for copper and
+    gold under the 2018 mining code); royalties are not counted if omitted."""
     price_basis: Literal["consumption", "supply"] = "consumption"
     """What the price responds to: ``consumption`` (markets' consumption against demand:
     prices move only once stocks run out) or ``supply`` (arrivals plus other supply against
@@ -414,6 +330,9 @@ class Channel(Strict):
     routing: Literal["fixed_shares", "cheapest", "fastest"] = "fixed_shares"
     """How a lot picks its route: by fixed shares, or the open route with the lowest cost or
     the shortest expected transit."""
+    formal: bool = True
+    """Whether the channel's exports are declared (and pay royalties); ``false`` for
+    smuggling."""
     on_closure: Literal["wait", "reroute"] = "wait"
     """What a new lot does when its route's first lanes are closed: wait for reopening, or
     take another open route of the channel."""
@@ -461,6 +380,11 @@ class Scenario(Strict):
     """Lanes by id."""
     channels: dict[Id, Channel] = Field(min_length=1)
     """Channels by id."""
+    shocks: Shocks = Shocks()
+    """Scripted events, conflict regimes and incident hazards."""
+    policies: Policies = Policies()
+    """Export bans and quotas, offtake deals, corridor upgrades, stockpiles, security
+    support and export controls."""
 
     _meta: Any = PrivateAttr(default=None)
 
@@ -480,9 +404,11 @@ class Scenario(Strict):
             raise ValueError("the scenario gives neither horizon_days nor end")
         return float((self.end - self.start).days + 1)
 
-    def day_of(self, date: dt.date) -> float:
-        """Days from ``start`` to ``date`` (negative before the start)."""
-        return float((date - self.start).days)
+    def day_of(self, when: dt.date | float) -> float:
+        """Days from ``start`` to ``when`` (a date, or already a number of days)."""
+        if isinstance(when, dt.date):
+            return float((when - self.start).days)
+        return float(when)
 
     def sites_of_kind(self, kind: str) -> dict[str, Any]:
         """Sites of one kind, by id, in file order."""

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import simpy
 
+from sim.world.element import Element
 from sim.world.lots import Lot
 from sim.world.queues import FifoServer
 
@@ -28,11 +29,15 @@ if TYPE_CHECKING:
     from sim.world.world import World
 
 
-class Lane:
+class Lane(Element):
     """A link from one site to another.
 
     *transit* samples travel days. Call :meth:`enter` to put a lot on the lane; the lot is
     handed to the destination site's ``receive`` when it arrives.
+
+    A closed lane (capacity factor 0) holds new lots at its entrance, and lots already on
+    it stop where they are: a lot needs its transit time of *open* lane, so a closure of D
+    days delays every lot on the lane by exactly D.
     """
 
     def __init__(self, world: World, index: int, lane_id: str, transit: Callable[[], float],
@@ -42,6 +47,8 @@ class Lane:
         self.index = index
         self.id = lane_id
         self.transit = transit
+        self.transit_factor = 1.0
+        """Multiplies every transit draw (corridor upgrades)."""
         self.to = to_site
         self.is_export = is_export
         self.on: dict[Lot, None] = {}
@@ -49,11 +56,13 @@ class Lane:
         set, so sums over it are the same in every run)."""
         self.server: FifoServer | None = None
         self.sailing: Sailings | None = None
-        self.capacity_factor = 1.0
         self.held_back: deque[Lot] = deque()
-        """Lots waiting to depart while the lane is closed (capacity factor 0)."""
+        """Lots waiting to depart while the lane is closed."""
+        self.paused: list[tuple[Lot, float]] = []
+        """Lots stopped on the lane by a closure, with the travel days they still need."""
         self._lane_in = world.ledger.lane_in
         self._lane_out = world.ledger.lane_out
+        self._init_element()
 
     def add_capacity(self, capacity_t_per_day: float) -> None:
         """Make the lane a loading queue of ``capacity_t_per_day`` product tonnes."""
@@ -61,13 +70,11 @@ class Lane:
                                  units=lambda lot: lot.tonnes * lot.product_per_t,
                                  variability=lambda: 1.0, done=self._depart)
 
-    def is_open(self) -> bool:
-        """False while the lane is closed (capacity factor 0)."""
-        return self.capacity_factor > 0.0
-
     def enter(self, lot: Lot) -> None:
         """Put ``lot`` on the lane now."""
         self._lane_in[self.index, lot.commodity] += lot.tonnes
+        if self.interceptions:
+            self.world.intercept(self, lot)
         self.on[lot] = None
         if self.is_export:
             self.world.record_export(lot)
@@ -79,22 +86,45 @@ class Lane:
             self.held_back.append(lot)
 
     def _depart(self, lot: Lot) -> None:
-        ev = self.env.timeout(self.transit(), lot)
+        travel = self.transit() * self.transit_factor
+        if self.delays:
+            travel += self.extra_delay()
+        lot.t_dep = self.env.now
+        lot.travel = travel
+        ev = self.env.timeout(travel, lot)
         ev.callbacks.append(self._arrive)
 
     def _arrive(self, ev: Any) -> None:
         lot: Lot = ev._value
+        if self.closures:
+            owed = self.closed_time(lot.t_dep, self.env.now)
+            if owed > 1e-12:
+                if self.capacity_factor <= 0.0:
+                    self.paused.append((lot, owed))
+                else:
+                    self._resume(lot, owed)
+                return
         self._lane_out[self.index, lot.commodity] += lot.tonnes
         del self.on[lot]
         self.to.receive(lot)
 
-    def set_capacity_factor(self, factor: float) -> None:
-        """Throttle (0 < factor < 1) or close (factor 0) the lane; 1 restores it."""
-        self.capacity_factor = max(0.0, float(factor))
+    def _resume(self, lot: Lot, days: float) -> None:
+        lot.t_dep = self.env.now
+        lot.travel = days
+        ev = self.env.timeout(days, lot)
+        ev.callbacks.append(self._arrive)
+
+    def _capacity_changed(self) -> None:
         if self.server is not None:
             self.server.set_capacity_factor(self.capacity_factor)
-        while self.capacity_factor > 0.0 and self.held_back:
-            self._depart(self.held_back.popleft())
+        if self.capacity_factor > 0.0:
+            while self.held_back:
+                self._depart(self.held_back.popleft())
+            # a paused lot made no progress while the lane stayed closed: it still needs
+            # the open time it was owed when it reached the closure's end of its trip
+            paused, self.paused = self.paused, []
+            for lot, owed in paused:
+                self._resume(lot, owed)
 
     def held(self, n_commodities: int) -> np.ndarray:
         """Tonnes on the lane by commodity (counted from the lots themselves)."""

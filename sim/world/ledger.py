@@ -7,6 +7,8 @@ each component reports what it physically holds (lots in its queues, metal in it
 
     held now = held at start + in - out + mined + supplied + adjusted - consumed - lost
 
+(for a lane: held now = held at start + in - out - seized)
+
 so a component that moves metal without recording it (or records without moving) is
 caught, and the error names the site or lane and the commodity.
 """
@@ -57,6 +59,8 @@ class Ledger:
         the warm-up (positive or negative)."""
         self.lane_in = np.zeros(shape_l)
         self.lane_out = np.zeros(shape_l)
+        self.lane_lost = np.zeros(shape_l)
+        """Metal seized on lanes."""
         self.opening_site = np.zeros(shape_s)
         """Physical holdings when the ledger was opened (initial stocks)."""
         self.opening_lane = np.zeros(shape_l)
@@ -73,7 +77,7 @@ class Ledger:
 
     def expected_lane_held(self) -> np.ndarray:
         """What each lane should hold (in transit) according to the flows recorded."""
-        return self.opening_lane + self.lane_in - self.lane_out
+        return self.opening_lane + self.lane_in - self.lane_out - self.lane_lost
 
     def check_mass_balance(self, site_held: np.ndarray, lane_held: np.ndarray,
                            site_names: list[str], lane_names: list[str],

@@ -20,8 +20,9 @@ class Lot:
     left the mine (for lead times) and *t_in* when it entered its current site or queue.
     """
 
-    __slots__ = ("channel", "commodity", "leg", "legs", "origin", "product_per_t", "route",
-                 "t_in", "t_mined", "tonnes", "trucks_per_t")
+    __slots__ = ("channel", "commodity", "intercepted", "leg", "legs", "origin",
+                 "product_per_t", "route", "t_dep", "t_in", "t_mined", "tonnes", "travel",
+                 "trucks_per_t")
 
     def __init__(self, commodity: int, channel: int, tonnes: float, product_per_t: float,
                  trucks_per_t: float, legs: tuple[Any, ...], route: int, origin: int,
@@ -37,6 +38,12 @@ class Lot:
         self.origin = origin
         self.t_mined = t_mined
         self.t_in = t_mined
+        self.t_dep = t_mined
+        """When the lot last set off on a lane (for pausing it during closures)."""
+        self.travel = 0.0
+        """Open-lane travel days it needed when it set off."""
+        self.intercepted: tuple[str, ...] = ()
+        """Shocks that have already seized or taxed this lot (each acts once per lot)."""
 
     def split(self, tonnes: float) -> Lot:
         """Take ``tonnes`` off this lot as a new lot on the same journey."""
@@ -44,6 +51,7 @@ class Lot:
                    self.legs, self.route, self.origin, self.t_mined)
         part.leg = self.leg
         part.t_in = self.t_in
+        part.intercepted = self.intercepted
         self.tonnes -= tonnes
         return part
 

@@ -1,11 +1,17 @@
-"""Mines: produce lots, couple by-products, and dispatch by offtake share.
+"""Mines: produce lots, couple by-products, and dispatch by offtake share and permission.
 
 Each lot period a mine draws one output factor (mean 1) and produces its main
-commodities at ``rate x mean interval x factor``; each by-product is its ratio times the
-main product of the *same* lot, so cobalt follows copper up and down. Output joins the
-stockyard, and everything above the working stock (the initial stock) is dispatched at
-once: split over channels by the offtake shares, each share on the route its channel's
-router picks.
+commodities at ``rate x mean interval x factor x capacity factor``; each by-product is its
+ratio times the main product of the *same* lot, so cobalt follows copper up and down.
+Output joins the stockyard, and everything above the working stock (the initial stock) is
+dispatched: split over channels by the current offtake shares, each share on the route its
+channel's router picks, as far as export bans and quotas allow. What may not leave stays in
+the stockyard; under a restriction with a stock limit, production beyond the limit is
+curtailed (not mined).
+
+Offtake shares start from the scenario's and change with offtake deals (which move a share
+of output to a channel) and with shocks that divert output (a mine captured by rebels sells
+to informal traders). Deals apply first, diversions on top.
 """
 
 from __future__ import annotations
@@ -19,9 +25,30 @@ from sim.world.routing import Router
 from sim.world.sites import SiteBase
 
 if TYPE_CHECKING:
+    from sim.shocks.effects import Diversion
+    from sim.shocks.policies import DealState
     from sim.world.world import World
 
 _EPS = 1e-12
+
+
+def _move(offtake: np.ndarray, commodities: Any, share: float, to: int,
+          from_channels: Any | None) -> None:
+    """Move ``share`` of each commodity's offtake (from ``from_channels``, or every other
+    channel) to channel ``to``, in place."""
+    for c in commodities:
+        row = offtake[c]
+        take_from = np.zeros_like(row, dtype=bool)
+        if from_channels is None:
+            take_from[:] = True
+            take_from[to] = False
+        else:
+            for k in from_channels:
+                if k != to:
+                    take_from[k] = True
+        moved = row[take_from] * share
+        row[take_from] -= moved
+        row[to] += moved.sum()
 
 
 class Mine(SiteBase):
@@ -42,7 +69,11 @@ class Mine(SiteBase):
         super().__init__(world, index, site_id, spec)
         self.main = main
         self.coupled = coupled
+        self.base_offtake = offtake.copy()
         self.offtake = offtake
+        """Current shares [commodity, channel], deals and diversions included."""
+        self.undiverted = offtake.copy()
+        """Shares with deals but before diversions (to count diverted tonnes)."""
         self.routers = routers
         self.forms = forms
         self.variability = variability
@@ -52,45 +83,113 @@ class Mine(SiteBase):
         self.working_stock = self.stock.copy()
         """Stock the mine keeps on hand; only metal above it is dispatched."""
         self.commodities = sorted({c for c, _ in main} | {c for c, _, _ in coupled})
+        self.rate_per_day = np.zeros(self.n_com)
+        """Planned output per day, for stock limits expressed in days of output."""
+        for c, t in main:
+            self.rate_per_day[c] = t / (world.mean_lot_interval(spec) or 1.0)
+        for c, parent, ratio in coupled:
+            self.rate_per_day[c] = ratio * self.rate_per_day[parent]
+        self.exporting = world.sc.country_of(site_id) == world.sc.exporting_country
+        self.diversions: dict[str, Diversion] = {}
+        self.deals: dict[str, DealState] = {}
         self._mined = world.ledger.mined
+
+    # ---------------------------------------------------------------- offtake changes
+    def set_diversion(self, source: str, diversion: Diversion | None) -> None:
+        """Start (or with ``None`` end) a shock's diversion of output to another channel."""
+        if diversion is None:
+            self.diversions.pop(source, None)
+        else:
+            self.diversions[source] = diversion
+        self.recompute_offtake()
+
+    def set_deal(self, source: str, deal: DealState | None) -> None:
+        """Register (or remove) an offtake deal; its current share is read from it."""
+        if deal is None:
+            self.deals.pop(source, None)
+        else:
+            self.deals[source] = deal
+        self.recompute_offtake()
+
+    def recompute_offtake(self) -> None:
+        """Offtake = scenario shares, then deals, then diversions."""
+        eff = self.base_offtake.copy()
+        for deal in self.deals.values():
+            coms = [c for c in self.commodities if c in deal.commodities]
+            _move(eff, coms, deal.share_now, deal.to_channel, deal.from_channels)
+        self.undiverted = eff.copy()
+        for div in self.diversions.values():
+            coms = [c for c in self.commodities
+                    if div.commodities is None or c in div.commodities]
+            _move(eff, coms, div.share, div.to_channel, None)
+        self.offtake[:] = eff
+        for c in self.commodities:
+            for k in np.flatnonzero(eff[c]):
+                if (c, int(k)) not in self.routers:
+                    self.routers[(c, int(k))] = self.world.router_for(self.id, c, int(k))
+
+    # ---------------------------------------------------------------- production
+    def _curtail(self, c: int, t: float, limit_days: float | None) -> float:
+        """Tonnes of ``t`` that fit under a stock limit; the rest is curtailed."""
+        if limit_days is None or t <= 0.0:
+            return t
+        room = self.working_stock[c] + limit_days * self.rate_per_day[c] - self.stock[c]
+        keep = min(t, max(room, 0.0))
+        if keep < t:
+            self.world.record_curtailed(c, t - keep)
+        return keep
 
     def produce(self) -> None:
         """Produce one lot and dispatch what is above the working stock."""
         f = self.variability() * self.capacity_factor
+        gates = self.world.gates if self.exporting else None
         amounts: dict[int, float] = {}
         for c, t in self.main:
             amounts[c] = t * f
+            if gates and c in gates and gates[c].restricted():
+                amounts[c] = self._curtail(c, amounts[c], gates[c].stock_limit_days())
         for c, parent, ratio in self.coupled:
             amounts[c] = ratio * amounts[parent]
+            if gates and c in gates and gates[c].restricted():
+                amounts[c] = self._curtail(c, amounts[c], gates[c].stock_limit_days())
         index = self.index
         offtake = self.offtake
         for c, t in amounts.items():
             if t <= 0.0:
                 continue
             self._mined[index, c] += t
-            self.world.record_mined(c, offtake[c] * t)
+            self.world.record_mined(c, offtake[c] * t, (offtake[c] - self.undiverted[c]) * t)
             self.stock[c] += t
         self.dispatch()
 
     def dispatch(self) -> None:
-        """Ship everything above the working stock, split by offtake shares."""
+        """Ship everything above the working stock that may leave, split by offtake."""
         now = self.env.now
         index = self.index
         site_out = self._site_out
+        gates = self.world.gates if self.exporting else None
         for c in self.commodities:
             avail = self.stock[c] - self.working_stock[c]
             if avail <= _EPS:
                 continue
+            gate = gates.get(c) if gates else None
             product_per_t, trucks_per_t = self.forms[c]
             shares = self.offtake[c]
             sent = 0.0
             for k in np.flatnonzero(shares):
+                k = int(k)
                 t = avail * shares[k]
-                option = self.routers[(c, int(k))].choose(t)
-                lot = Lot(c, int(k), t, product_per_t, trucks_per_t, option.legs, option.index,
+                if gate is not None:
+                    t = gate.allow(self, k, t, now)
+                    if t <= _EPS:
+                        continue
+                option = self.routers[(c, k)].choose(t)
+                lot = Lot(c, k, t, product_per_t, trucks_per_t, option.legs, option.index,
                           index, now)
-                site_out[index, c] += t
                 sent += t
+                if self.interceptions:
+                    self.world.intercept(self, lot)  # books what is seized as lost here
+                site_out[index, c] += lot.tonnes
                 option.legs[0].enter(lot)
             self.stock[c] -= sent
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim.world.element import Element
 from sim.world.lots import Lot
 from sim.world.queues import FifoServer
 
@@ -61,8 +62,13 @@ class Occupancy:
         return self
 
 
-class SiteBase:
-    """What every site shares: identity, ledger accounts and forwarding."""
+class SiteBase(Element):
+    """What every site shares: identity, ledger accounts, forwarding, and what shocks do.
+
+    A transit site forwards each lot along its next lane. Shocks may make it hold lots a
+    while (added delay) or close it (capacity factor 0), in which case lots wait at the site
+    until it reopens.
+    """
 
     kind = "site"
 
@@ -73,29 +79,54 @@ class SiteBase:
         self.id = site_id
         self.spec = spec
         self.n_com = world.n_commodities
-        self.capacity_factor = 1.0
         self._site_in = world.ledger.site_in
         self._site_out = world.ledger.site_out
+        self.delayed: dict[Lot, None] = {}
+        """Lots held by an added delay (ordered for identical sums)."""
+        self.blocked: list[Lot] = []
+        """Lots waiting for the site to reopen."""
+        self._init_element()
 
     def receive(self, lot: Lot) -> None:  # pragma: no cover - every kind overrides it
         raise NotImplementedError
 
+    def _arrive(self, lot: Lot) -> None:
+        """Book an arriving lot and let any shock here seize or tax it."""
+        self._site_in[self.index, lot.commodity] += lot.tonnes
+        if self.interceptions:
+            self.world.intercept(self, lot)
+
     def forward(self, lot: Lot) -> None:
-        """Send ``lot`` on along its next lane."""
+        """Send ``lot`` on along its next lane (after any added delay, once open)."""
+        if self.delays:
+            self.delayed[lot] = None
+            ev = self.env.timeout(self.extra_delay(), lot)
+            ev.callbacks.append(self._delay_over)
+            return
+        self._forward_open(lot)
+
+    def _delay_over(self, ev: Any) -> None:
+        lot: Lot = ev._value
+        del self.delayed[lot]
+        self._forward_open(lot)
+
+    def _forward_open(self, lot: Lot) -> None:
+        if self.capacity_factor <= 0.0:
+            self.blocked.append(lot)
+            return
         self._site_out[self.index, lot.commodity] += lot.tonnes
         lot.leg += 1
         lot.legs[lot.leg].enter(lot)
 
+    def _capacity_changed(self) -> None:
+        if self.capacity_factor > 0.0 and self.blocked:
+            blocked, self.blocked = self.blocked, []
+            for lot in blocked:
+                self._forward_open(lot)
+
     def held(self) -> np.ndarray:
         """Tonnes physically at the site, by commodity."""
-        return np.zeros(self.n_com)
-
-    def is_open(self) -> bool:
-        """False while the site is closed (capacity factor 0)."""
-        return self.capacity_factor > 0.0
-
-    def set_capacity_factor(self, factor: float) -> None:
-        self.capacity_factor = max(0.0, float(factor))
+        return _sum_lots([*self.delayed, *self.blocked], self.n_com)
 
     def reset_stats(self) -> None:
         """Start statistics afresh (end of warm-up)."""
@@ -109,7 +140,8 @@ def _sum_lots(lots: Any, n: int) -> np.ndarray:
 
 
 class BorderPost(SiteBase):
-    """Clears lots truck by truck through a :class:`FifoServer`."""
+    """Clears lots truck by truck through a :class:`FifoServer`; closing it stops
+    clearance (lots queue)."""
 
     kind = "border_post"
 
@@ -122,22 +154,23 @@ class BorderPost(SiteBase):
                                  variability=variability, done=self.forward)
 
     def receive(self, lot: Lot) -> None:
-        self._site_in[self.index, lot.commodity] += lot.tonnes
+        self._arrive(lot)
         self.server.put(lot)
 
     def held(self) -> np.ndarray:
-        return _sum_lots(self.server.lots(), self.n_com)
+        return super().held() + _sum_lots(self.server.lots(), self.n_com)
 
-    def set_capacity_factor(self, factor: float) -> None:
-        super().set_capacity_factor(factor)
+    def _capacity_changed(self) -> None:
         self.server.set_capacity_factor(self.capacity_factor)
+        super()._capacity_changed()
 
     def reset_stats(self) -> None:
         self.server.reset_stats()
 
 
 class Port(SiteBase):
-    """A port: lots leaving on a lane with sailings wait here for a ship."""
+    """A port: lots leaving on a lane with sailings wait here for a ship; a closed port
+    loads no ship and holds every lot."""
 
     kind = "port"
 
@@ -147,7 +180,7 @@ class Port(SiteBase):
         self.occupancy = Occupancy(world.env.now)
 
     def receive(self, lot: Lot) -> None:
-        self._site_in[self.index, lot.commodity] += lot.tonnes
+        self._arrive(lot)
         nxt: Lane = lot.legs[lot.leg + 1]
         if nxt.sailing is not None:
             self.occupancy.enter(lot, self.env.now)
@@ -161,7 +194,7 @@ class Port(SiteBase):
         self.forward(lot)
 
     def held(self) -> np.ndarray:
-        out = np.zeros(self.n_com)
+        out = super().held()
         for s in self.sailings:
             out += s.held(self.n_com)
         return out
@@ -185,7 +218,7 @@ class Hub(SiteBase):
         self.occupancy = Occupancy(world.env.now)
 
     def receive(self, lot: Lot) -> None:
-        self._site_in[self.index, lot.commodity] += lot.tonnes
+        self._arrive(lot)
         if self.dwell is None:
             self.forward(lot)
             return
@@ -201,7 +234,7 @@ class Hub(SiteBase):
         self.forward(lot)
 
     def held(self) -> np.ndarray:
-        return _sum_lots(self.present, self.n_com)
+        return super().held() + _sum_lots(self.present, self.n_com)
 
     def reset_stats(self) -> None:
         self.occupancy.finish(self.env.now)
@@ -218,7 +251,7 @@ class Destination(SiteBase):
         self.stock = np.zeros(self.n_com)
 
     def receive(self, lot: Lot) -> None:
-        self._site_in[self.index, lot.commodity] += lot.tonnes
+        self._arrive(lot)
         self.stock[lot.commodity] += lot.tonnes
         self.world.record_arrival(lot, self)
 
@@ -258,6 +291,7 @@ class Refiner(Destination):
             self.output[idx[com]] += t
         self.sales = sales
         """Per commodity: (lane to market, share) pairs."""
+        self.country = world.sc.country_of(site_id)
         self.refined = np.zeros(self.n_com)
         """Cumulative tonnes refined (recovered metal)."""
         self.dispatch_period = spec.dispatch_period_days
@@ -282,16 +316,46 @@ class Refiner(Destination):
             self._next_dispatch += self.dispatch_period
             self.ship()
 
+    def _split_sales(self, c: int, amount: float) -> list[tuple[Lane, float]]:
+        """Tonnes per sales lane, after export controls on this refiner's country.
+
+        Tonnes a control keeps out of a market go to the refiner's other markets in
+        proportion to their shares; if it has none, they stay in stock."""
+        plan = [(lane, amount * share) for lane, share in self.sales[c]]
+        controls = [ctl for ctl in self.world.export_controls
+                    if ctl.active and ctl.commodity == c and ctl.country == self.country]
+        if not controls:
+            return plan
+        blocked_total = 0.0
+        out: list[tuple[Lane, float]] = []
+        free: list[tuple[Lane, float]] = []
+        for lane, t in plan:
+            ctl = next((x for x in controls if lane.to.index in x.markets), None)
+            if ctl is None:
+                free.append((lane, t))
+                continue
+            ctl.accrue(self.env.now)
+            allowed = min(t, ctl.allowance)
+            ctl.allowance -= allowed
+            blocked_total += t - allowed
+            out.append((lane, allowed))
+        free_total = sum(t for _lane, t in free)
+        if free_total > 0:
+            out += [(lane, t + blocked_total * t / free_total) for lane, t in free]
+        else:
+            out += free
+            self.output[c] += blocked_total
+        return out
+
     def ship(self) -> None:
-        """Send all refined metal to markets by sales shares."""
+        """Send all refined metal to markets by sales shares (and export controls)."""
         world = self.world
         for c in range(self.n_com):
             amount = self.output[c]
             if amount <= 0.0 or not self.sales[c]:
                 continue
             self.output[c] = 0.0
-            for lane, share in self.sales[c]:
-                t = amount * share
+            for lane, t in self._split_sales(c, amount):
                 if t <= 0.0:
                     continue
                 lot = Lot(c, -1, t, 1.0, world.refined_trucks_per_t, (lane,), -1, self.index,
@@ -325,6 +389,21 @@ class Market(Destination):
         for com, t in spec.initial_stock_t.items():
             self.stock[idx[com]] += t
         self.demand_factor = np.ones(self.n_com)
+        self._demand_mods: dict[str, tuple[float, frozenset[int] | None]] = {}
+        self.last_shortfall_share = np.zeros(self.n_com)
+
+    def set_demand_modifier(self, source: str, factor: float | None,
+                            commodities: frozenset[int] | None) -> None:
+        """A shock's factor on this market's demand (``None`` removes it)."""
+        if factor is None:
+            self._demand_mods.pop(source, None)
+        else:
+            self._demand_mods[source] = (factor, commodities)
+        self.demand_factor = np.ones(self.n_com)
+        for f, coms in self._demand_mods.values():
+            for c in range(self.n_com):
+                if coms is None or c in coms:
+                    self.demand_factor[c] *= f
 
     def step(self, days: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """One period: other supply arrives, demand is met from stock.
@@ -338,4 +417,6 @@ class Market(Destination):
         consumed = np.minimum(self.stock, demand)
         self.stock -= consumed
         self.world.ledger.consumed[self.index] += consumed
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.last_shortfall_share = np.where(demand > 0, (demand - consumed) / demand, 0.0)
         return demand, consumed, supplied

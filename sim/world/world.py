@@ -44,6 +44,8 @@ from sim.world.mines import Mine
 from sim.world.recorder import Recorder
 from sim.world.routing import RouteOption, Router
 from sim.world.sites import BorderPost, Destination, Hub, Market, Port, Refiner, SiteBase, Stockpile
+from sim.shocks.engine import ShockEngine
+from sim.shocks.timeline import Timeline
 
 
 class DayEnd(simpy.events.Event):
@@ -91,7 +93,27 @@ class World:
         self.exported_by_channel = np.zeros((n_c, n_k + 1))
         self.delivered_by_channel = np.zeros((n_c, n_k + 1))
         self.lead_tonne_days = np.zeros((n_c, n_k + 1))
+        self.seized_by_channel = np.zeros((n_c, n_k + 1))
+        self.diverted_by_channel = np.zeros((n_c, n_k + 1))
+        """Tonnes that shocks moved into each channel."""
+        self.export_value_by_channel = np.zeros((n_c, n_k + 1))
+        """US dollars, at the reference price times the price index when exported."""
+        self.royalties = np.zeros(n_c)
+        self.rents = np.zeros(n_c)
+        """Armed-group rents, US dollars."""
+        self.curtailed = np.zeros(n_c)
         self.refined_trucks_per_t = 0.0  # refined metal never crosses a border post here
+        self.reference_price = np.array([sc.commodities[c].reference_price_usd_per_t or 0.0
+                                         for c in self.commodity_ids])
+        self.royalty_rate = np.array([sc.commodities[c].royalty_rate or 0.0
+                                      for c in self.commodity_ids])
+        self.formal_channel = np.array([ch.formal for ch in sc.channels.values()] + [True])
+        self.gates: dict[int, Any] = {}
+        """Export bans and quotas by commodity index (see sim.shocks.policies)."""
+        self.export_controls: list[Any] = []
+        self._samplers: dict[str, Any] = {}
+        self._price_mods: dict[str, tuple[float, frozenset[int] | None]] = {}
+        self._price_factor = np.ones(n_c)
 
         self.t0 = float(sc.warmup_days)
         self.t_end = self.t0 + sc.horizon
@@ -126,11 +148,24 @@ class World:
         self.price = np.ones(n_c)
         self._arrivals_today = np.zeros(n_c)
         self._mark: dict[str, Any] | None = None
+        self.timeline = Timeline(self.t0)
+        self.shocks = ShockEngine(self)
         self._start_processes()
+        self.shocks.start()
 
     # ---------------------------------------------------------------- building
-    def _sampler(self, dist: Any, key: str) -> Any:
-        return make_sampler(dist, lambda: self.streams.rng(key))
+    def sampler(self, dist: Any, key: str) -> Any:
+        """The sampler of ``dist`` on the stream ``key`` (one per key, made on first use)."""
+        if key not in self._samplers:
+            self._samplers[key] = make_sampler(dist, lambda: self.streams.rng(key))
+        return self._samplers[key]
+
+    _sampler = sampler
+
+    def mean_lot_interval(self, spec: Any) -> float:
+        """Mean days between a mine's lots."""
+        interval = spec.lot_interval_days
+        return interval.mean() if interval is not None else self.sc.lot_period_days
 
     def _build_sites(self) -> None:
         sc = self.sc
@@ -205,8 +240,7 @@ class World:
             if spec.kind != "mine":
                 continue
             i = self.site_index[sid]
-            interval = spec.lot_interval_days
-            mean_interval = interval.mean() if interval is not None else sc.lot_period_days
+            mean_interval = self.mean_lot_interval(spec)
             main, coupled, forms = [], [], {}
             for com, out in spec.output.items():
                 c = self.commodity_index[com]
@@ -230,6 +264,10 @@ class World:
                         self._sampler(spec.variability, f"mine:{sid}:output"))
             self.sites[i] = mine
             self.mines.append(mine)
+
+    def router_for(self, mine_id: str, commodity: int, channel: int) -> Router:
+        """A router for a channel a mine did not use before (a diversion or a deal)."""
+        return self._router(mine_id, self.commodity_ids[commodity], self.channel_ids[channel])
 
     def _router(self, mine_id: str, com: str, cid: str) -> Router:
         sc = self.sc
@@ -323,7 +361,8 @@ class World:
         self._price_state += self._alpha * (ratio - self._price_state)
         with np.errstate(divide="ignore", over="ignore"):
             raw = np.power(np.maximum(self._price_state, 1e-12), self._inv_eps)
-        self.price = np.clip(raw, 1.0 / self._price_cap, self._price_cap)
+        self.price = np.clip(raw * self._price_factor, 1.0 / self._price_cap, self._price_cap)
+        self.shocks.daily()
         if day >= 0:
             rec.price[day] = self.price
             held = self.ledger.expected_site_held()
@@ -375,6 +414,11 @@ class World:
             "exported_by_channel": self.exported_by_channel.copy(),
             "delivered_by_channel": self.delivered_by_channel.copy(),
             "lead_tonne_days": self.lead_tonne_days.copy(),
+            "seized_by_channel": self.seized_by_channel.copy(),
+            "diverted_by_channel": self.diverted_by_channel.copy(),
+            "export_value_by_channel": self.export_value_by_channel.copy(),
+            "royalties": self.royalties.copy(), "rents": self.rents.copy(),
+            "curtailed": self.curtailed.copy(), "lane_lost": led.lane_lost.copy(),
             "refined": np.array([r.refined.copy() for r in self.refiners]),
         }
         for site in self.sites:
@@ -384,16 +428,33 @@ class World:
                 lane.server.reset_stats()
 
     # ---------------------------------------------------------------- records
-    def record_mined(self, commodity: int, by_channel: np.ndarray) -> None:
-        """A mine produced ``by_channel`` tonnes (its output split by offtake shares)."""
+    def record_mined(self, commodity: int, by_channel: np.ndarray,
+                     diverted: np.ndarray) -> None:
+        """A mine produced ``by_channel`` tonnes (its output split by offtake shares), of
+        which ``diverted`` (positive entries) went to channels a shock moved it to."""
         self.mined_by_channel[commodity] += by_channel
+        self.diverted_by_channel[commodity] += np.maximum(diverted, 0.0)
         day = self.recorder.day(self.env.now)
         if day >= 0:
             self.recorder.mined[day, commodity] += by_channel
 
+    def record_curtailed(self, commodity: int, tonnes: float) -> None:
+        """A mine did not produce ``tonnes`` because its stockyard was full under a ban or
+        quota."""
+        self.curtailed[commodity] += tonnes
+
+    def value_per_t(self, commodity: int) -> float:
+        """US dollars per tonne now: reference price times price index."""
+        return float(self.reference_price[commodity] * self.price[commodity])
+
     def record_export(self, lot: Lot) -> None:
         """A lot leaves the exporting country."""
-        self.exported_by_channel[lot.commodity, lot.channel] += lot.tonnes
+        c, k = lot.commodity, lot.channel
+        self.exported_by_channel[c, k] += lot.tonnes
+        value = lot.tonnes * self.reference_price[c] * self.price[c]
+        self.export_value_by_channel[c, k] += value
+        if self.formal_channel[k]:
+            self.royalties[c] += value * self.royalty_rate[c]
         day = self.recorder.day(self.env.now)
         if day >= 0:
             self.recorder.exported[day, lot.commodity, lot.channel] += lot.tonnes
@@ -413,6 +474,50 @@ class World:
             self.lead_tonne_days[c, lot.channel] += (now - lot.t_mined) * lot.tonnes
             if day >= 0:
                 self.recorder.delivered[day, c, country] += lot.tonnes
+
+    def intercept(self, element: Any, lot: Lot) -> None:
+        """Shocks at ``element`` seize part of ``lot`` and tax what passes; a shock acts on a
+        lot once, however many of its targeted sites and lanes the lot passes."""
+        c, k = lot.commodity, lot.channel
+        for source, inter in element.interceptions.items():
+            if source in lot.intercepted or not inter.applies(c, k):
+                continue
+            lot.intercepted = (*lot.intercepted, source)
+            if inter.seize_share > 0.0:
+                seized = lot.tonnes * inter.seize_share
+                lot.tonnes -= seized
+                self.seized_by_channel[c, k] += seized
+                if isinstance(element, Lane):
+                    self.ledger.lane_lost[element.index, c] += seized
+                else:
+                    self.ledger.lost[element.index, c] += seized
+            if inter.tax_rate > 0.0:
+                self.rents[c] += inter.tax_rate * lot.tonnes * self.value_per_t(c)
+
+    def transfer(self, source: Destination, target: Destination, commodity: int,
+                 tonnes: float) -> None:
+        """Move stock between two destinations at once (stockpile releases and buys)."""
+        source.stock[commodity] -= tonnes
+        target.stock[commodity] += tonnes
+        self.ledger.site_out[source.index, commodity] += tonnes
+        self.ledger.site_in[target.index, commodity] += tonnes
+
+    def set_price_modifier(self, source: str, factor: float | None,
+                           commodities: frozenset[int] | None) -> None:
+        """An exogenous factor on the price index of some (or all) commodities."""
+        if factor is None:
+            self._price_mods.pop(source, None)
+        else:
+            self._price_mods[source] = (factor, commodities)
+        self._price_factor = np.ones(self.n_commodities)
+        for f, coms in self._price_mods.values():
+            for c in range(self.n_commodities):
+                if coms is None or c in coms:
+                    self._price_factor[c] *= f
+
+    def last_shortfall_share(self, market: Market, commodity: int) -> float:
+        """Share of a market's demand it could not meet on the last day."""
+        return float(market.last_shortfall_share[commodity])
 
     # ---------------------------------------------------------------- state
     def physical_site_held(self) -> np.ndarray:
@@ -436,6 +541,7 @@ class World:
         self.env.run(until=self.t_end)
         # The run stops before the last day's end fires; close that day here.
         self._day_end()
+        self.shocks.finish()
         for site in self.sites:
             occ = getattr(site, "occupancy", None)
             if occ is not None:

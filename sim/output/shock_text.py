@@ -1,0 +1,183 @@
+"""Shocks and policies of a scenario in words, and as bars on a calendar (for ``sim show``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from matplotlib.figure import Figure
+
+from sim.scenario.schema import Scenario
+from sim.scenario.shock_schema import Targets, When
+from sim.shocks.engine import describe_effects
+
+Bar = tuple[str, str, dt.date, dt.date | None, str]
+"""(group, label, start date, end date or None = to the end, detail)."""
+
+
+def _date(sc: Scenario, when: When) -> dt.date:
+    return when if isinstance(when, dt.date) else sc.start + dt.timedelta(days=float(when))
+
+
+def _targets(t: Targets) -> str:
+    parts = []
+    for name in ("sites", "lanes", "regions", "markets"):
+        items = getattr(t, name)
+        if items:
+            parts.append(f"{name} {', '.join(items)}")
+    if t.commodities is not None:
+        parts.append(f"commodities {', '.join(t.commodities)}")
+    if t.channels is not None:
+        parts.append(f"channels {', '.join(t.channels)}")
+    return "; ".join(parts) or "nothing"
+
+
+def bars(sc: Scenario) -> list[Bar]:
+    """Everything with a start (and maybe an end) in calendar terms."""
+    out: list[Bar] = []
+    for eid, ev in sc.shocks.events.items():
+        end = _date(sc, ev.end) if ev.end is not None else (
+            _date(sc, sc.day_of(ev.start) + ev.duration_days.mean())
+            if ev.duration_days is not None else None)
+        out.append(("event", ev.name or eid, _date(sc, ev.start), end,
+                    describe_effects(ev.effects)))
+    pol = sc.policies
+    for pid, ban in pol.export_bans.items():
+        out.append(("export ban", pid, _date(sc, ban.start),
+                    _date(sc, ban.end) if ban.end is not None else None,
+                    f"{ban.commodity} exports stopped"))
+    for pid, quota in pol.export_quotas.items():
+        out.append(("export quota", pid, _date(sc, quota.schedule[0].start),
+                    _date(sc, quota.schedule[-1].end), f"{quota.commodity} quota"))
+    for pid, deal in pol.offtake_deals.items():
+        out.append(("offtake deal", pid, _date(sc, deal.start), None,
+                    f"{deal.share:.0%} to {deal.to_channel}"))
+    for pid, up in pol.corridor_upgrades.items():
+        out.append(("corridor upgrade", pid, _date(sc, up.start),
+                    _date(sc, sc.day_of(up.start) + up.ramp_days), f"{up.lane} ramp"))
+    for pid, sup in pol.security_support.items():
+        out.append(("security support", pid, _date(sc, sup.start),
+                    _date(sc, sup.end) if sup.end is not None else None,
+                    f"escalation x{sup.escalation_factor:g}"))
+    for pid, ctl in pol.export_controls.items():
+        out.append(("export control", pid, _date(sc, ctl.start),
+                    _date(sc, ctl.end) if ctl.end is not None else None,
+                    f"{ctl.country} {ctl.commodity}"))
+    return out
+
+
+def describe_shocks(sc: Scenario) -> str:
+    """Shocks and policies in words; empty if the scenario has none."""
+    lines: list[str] = []
+    add = lines.append
+    sh, pol = sc.shocks, sc.policies
+    for eid, ev in sh.events.items():
+        if ev.end is not None:
+            span = f"from {_date(sc, ev.start)} to {_date(sc, ev.end)}"
+        elif ev.duration_days is not None:
+            span = (f"from {_date(sc, ev.start)} for {ev.duration_days.mean():.3g} days"
+                    + (" (mean)" if ev.duration_days.dist != "fixed" else ""))
+        else:
+            span = f"from {_date(sc, ev.start)} to the end of the run"
+        add(f"  event {eid}" + (f" '{ev.name}'" if ev.name else "") +
+            f" {span}: {describe_effects(ev.effects)} on {_targets(ev.targets)}")
+    for rid, reg in sh.regimes.items():
+        states = ", ".join(f"{s} ({describe_effects(st.effects)})"
+                           for s, st in reg.states.items())
+        rates = "; ".join(f"{a} -> {b} {r:g}/yr" for a, row in reg.rates_per_year.items()
+                          for b, r in row.items())
+        add(f"  regime {rid} on {_targets(reg.targets)}: states {states}; rates {rates}")
+    for iid, inc in sh.incidents.items():
+        add(f"  incidents {iid}: {inc.rate_per_year:g} per year, lasting "
+            f"{inc.duration_days.mean():.3g} days on average: {describe_effects(inc.effects)} "
+            f"on {_targets(inc.targets)}")
+    for pid, ban in pol.export_bans.items():
+        end = f" to {_date(sc, ban.end)}" if ban.end is not None else ""
+        limit = (f"; mines stock up to {ban.stock_limit_days:g} days of output, then curtail"
+                 if ban.stock_limit_days is not None else "; mines stock without limit")
+        add(f"  export ban {pid}: {ban.commodity} from {_date(sc, ban.start)}{end}"
+            + (f" on channels {', '.join(ban.channels)}" if ban.channels else "") + limit)
+    for pid, q in pol.export_quotas.items():
+        sched = "; ".join(f"{p.tonnes:,.0f} t per {p.period if p.period != 'whole' else 'period'}"
+                          f" {_date(sc, p.start)} to {_date(sc, p.end)}" for p in q.schedule)
+        add(f"  export quota {pid}: {q.commodity}: {sched}; strategic share "
+            f"{q.strategic_share:.0%}; carry-over {'yes' if q.carry_over else 'no'}"
+            + (f" until {_date(sc, q.carry_over_until)}" if q.carry_over_until else "")
+            + f"; first exports {q.first_export_delay_days:g} days after the start")
+    for pid, d in pol.offtake_deals.items():
+        add(f"  offtake deal {pid}: from {_date(sc, d.start)}, {d.share:.0%} of "
+            f"{', '.join(d.commodities)} from {', '.join(d.mines)} to {d.to_channel} over "
+            f"{d.ramp_days:g} days; probability it fails {d.probability_fails:.0%}")
+    for pid, up in pol.corridor_upgrades.items():
+        parts = []
+        if up.capacity_t_per_day is not None:
+            parts.append(f"capacity to {up.capacity_t_per_day:,.0f} t/day")
+        if up.transit_factor is not None:
+            parts.append(f"transit x{up.transit_factor:g}")
+        add(f"  corridor upgrade {pid}: {up.lane} from {_date(sc, up.start)} over "
+            f"{up.ramp_days:g} days: {', '.join(parts)}")
+    for pid, sp in pol.stockpiles.items():
+        trig = []
+        if sp.release_price_ratio_above is not None:
+            trig.append(f"price index above {sp.release_price_ratio_above:g}")
+        if sp.release_shortfall_share_above is not None:
+            trig.append(f"shortfall above {sp.release_shortfall_share_above:.0%}")
+        add(f"  stockpile {pid}: {sp.site} releases {sp.commodity} to {sp.market} at up to "
+            f"{sp.release_t_per_day:,.0f} t/day when {' or '.join(trig)}")
+    for pid, sup in pol.security_support.items():
+        add(f"  security support {pid} from {_date(sc, sup.start)}: regimes "
+            f"{', '.join(sup.regimes)}, escalation x{sup.escalation_factor:g}, "
+            f"de-escalation x{sup.deescalation_factor:g}")
+    for pid, ctl in pol.export_controls.items():
+        add(f"  export control {pid} from {_date(sc, ctl.start)}: {ctl.country} refiners' "
+            f"{ctl.commodity} to {', '.join(ctl.markets)} capped at "
+            f"{ctl.cap_t_per_year:,.0f} t/yr")
+    if not lines:
+        return ""
+    return "\n".join(["Shocks and policies", *lines])
+
+
+def timeline_figure(sc: Scenario) -> Figure | None:
+    """Bars on a calendar for events and policies; None if there are none."""
+    items = bars(sc)
+    if not items:
+        return None
+    end_of_run = sc.start + dt.timedelta(days=int(sc.horizon))
+    fig = Figure(figsize=(11, 0.45 * len(items) + 1.6), layout="constrained")
+    ax = fig.add_subplot()
+    colors = {"event": "#d62728", "export ban": "#9467bd", "export quota": "#8c564b",
+              "offtake deal": "#1f77b4", "corridor upgrade": "#2ca02c",
+              "security support": "#17becf", "export control": "#ff7f0e"}
+    for i, (group, label, start, end, detail) in enumerate(items):
+        stop = end or end_of_run
+        ax.barh(i, (stop - start).days or 1, left=start, height=0.6,
+                color=colors.get(group, "grey"), alpha=0.8)
+        ax.text(start, i, f" {detail}", va="center", fontsize=7)
+    ax.set_yticks(range(len(items)), [f"{g}: {lab}" for g, lab, *_ in items], fontsize=8)
+    ax.invert_yaxis()
+    ax.axvline(sc.start, color="black", lw=0.8)
+    ax.axvline(end_of_run, color="black", lw=0.8, ls="--")
+    ax.set_xlabel("date")
+    ax.set_title(f"{sc.name}: shocks and policies (solid line: start date; dashed: end of run)",
+                 fontsize=10)
+    ax.grid(True, axis="x", lw=0.3)
+    return fig
+
+
+def save_timeline_figure(sc: Scenario, path: Path) -> Path | None:
+    """Save the calendar of shocks and policies; None if the scenario has none."""
+    from sim.output.network_map import FIGURE_FORMATS, FigureError
+
+    fig = timeline_figure(sc)
+    if fig is None:
+        return None
+    if path.suffix.lower() not in FIGURE_FORMATS:
+        raise FigureError(f"cannot write a figure as {path.name!r}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path, dpi=150)
+    except OSError as exc:
+        raise FigureError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return path
+

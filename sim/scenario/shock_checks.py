@@ -1,0 +1,222 @@
+"""Cross-checks of shocks and policies: ids that must exist, times inside the run,
+diversions that have somewhere to go."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sim.scenario.checks import _Collector, mine_routes
+from sim.scenario.errors import Issue, PathT
+from sim.scenario.schema import Mine, Scenario
+from sim.scenario.shock_schema import Effects, Targets
+
+
+def _fmt_when(when: Any) -> str:
+    return str(when) if isinstance(when, dt.date) else f"day {when:g}"
+
+
+def _check_time(c: _Collector, sc: Scenario, path: PathT, start: Any, end: Any | None) -> None:
+    first = -float(sc.warmup_days)
+    last = sc.horizon
+    if start is None:
+        return
+    s = sc.day_of(start)
+    if s >= last:
+        c.add((*path, "start"), f"starts at {_fmt_when(start)}, after the run ends "
+              f"({sc.horizon:g} days from {sc.start})",
+              "move it inside the horizon or lengthen horizon_days")
+    if end is not None:
+        e = sc.day_of(end)
+        if e <= s:
+            c.add((*path, "end"), f"ends at {_fmt_when(end)}, not after its start "
+                  f"{_fmt_when(start)}")
+        elif e <= first:
+            c.add((*path, "end"), f"ends at {_fmt_when(end)}, before the run begins "
+                  f"(warm-up starts {sc.warmup_days:g} days before {sc.start})")
+
+
+def _check_targets(c: _Collector, sc: Scenario, path: PathT, t: Targets,
+                   need_any: bool = True) -> None:
+    for i, sid in enumerate(t.sites):
+        c.ref((*path, "sites", i), sid, sc.sites, "site")
+    for i, lid in enumerate(t.lanes):
+        c.ref((*path, "lanes", i), lid, sc.lanes, "lane")
+    for i, rid in enumerate(t.regions):
+        c.ref((*path, "regions", i), rid, sc.regions, "region")
+    for i, mid in enumerate(t.markets):
+        if c.ref((*path, "markets", i), mid, sc.sites, "site") and \
+                sc.sites[mid].kind != "market":
+            c.add((*path, "markets", i), f"{mid!r} is a {sc.sites[mid].kind}, not a market")
+    for i, ch in enumerate(t.channels or []):
+        c.ref((*path, "channels", i), ch, sc.channels, "channel")
+    for i, com in enumerate(t.commodities or []):
+        c.ref((*path, "commodities", i), com, sc.commodities, "commodity")
+    if need_any and not (t.sites or t.lanes or t.regions or t.markets or t.commodities):
+        c.add(path, "no targets: give sites, lanes, regions, markets or commodities")
+
+
+def targeted_mines(sc: Scenario, t: Targets) -> list[str]:
+    """Mines a target set covers (named, or lying in a named region)."""
+    out = []
+    for sid, site in sc.sites.items():
+        if isinstance(site, Mine) and (sid in t.sites or site.region in t.regions):
+            out.append(sid)
+    return out
+
+
+def _check_effects(c: _Collector, sc: Scenario, path: PathT, e: Effects, t: Targets) -> None:
+    if e.is_empty():
+        c.add((*path, "effects"), "no effects given",
+              "give capacity_factor, added_delay_days, divert, seize_share, tax_rate, "
+              "demand_factor or price_factor")
+    if e.divert is not None:
+        to = e.divert.to_channel
+        if c.ref((*path, "effects", "divert", "to_channel"), to, sc.channels, "channel"):
+            mines = targeted_mines(sc, t)
+            if not mines:
+                c.add((*path, "effects", "divert"), "divert needs targeted mines (sites or "
+                      "regions containing mines)")
+            for mid in mines:
+                for com in sc.sites[mid].output:
+                    if t.commodities is not None and com not in t.commodities:
+                        continue
+                    if not mine_routes(sc, mid, com, to):
+                        c.add((*path, "effects", "divert", "to_channel"),
+                              f"channel {to!r} has no route for {com!r} from mine {mid!r}",
+                              f"add a route to channel {to!r} that {mid!r} can reach, or "
+                              "narrow targets.commodities")
+    if (e.demand_factor is not None) and not t.markets:
+        c.add((*path, "effects", "demand_factor"), "demand_factor needs targets.markets")
+
+
+def check_shocks_and_policies(sc: Scenario) -> list[Issue]:
+    """Every problem with ``sc``'s shocks and policies (run after :func:`check_scenario`)."""
+    c = _Collector()
+    _check_all(sc, c)
+    return c.issues
+
+
+def _check_all(sc: Scenario, c: _Collector) -> None:
+    for eid, ev in sc.shocks.events.items():
+        base: PathT = ("shocks", "events", eid)
+        _check_time(c, sc, base, ev.start, ev.end)
+        _check_targets(c, sc, (*base, "targets"), ev.targets)
+        _check_effects(c, sc, base, ev.effects, ev.targets)
+    for rid, reg in sc.shocks.regimes.items():
+        base = ("shocks", "regimes", rid)
+        _check_targets(c, sc, (*base, "targets"), reg.targets)
+        if reg.initial is not None:
+            c.ref((*base, "initial"), reg.initial, reg.states, "state")
+        for frm, row in reg.rates_per_year.items():
+            if not c.ref((*base, "rates_per_year", frm), frm, reg.states, "state"):
+                continue
+            for to in row:
+                if c.ref((*base, "rates_per_year", frm, to), to, reg.states, "state") \
+                        and to == frm:
+                    c.add((*base, "rates_per_year", frm, to), "a state cannot move to itself")
+        for sid, state in reg.states.items():
+            if not state.effects.is_empty():
+                _check_effects(c, sc, (*base, "states", sid), state.effects, reg.targets)
+        if not any(row for row in reg.rates_per_year.values()):
+            c.add((*base, "rates_per_year"), "no transitions: the regime never changes state")
+        if reg.start is not None:
+            _check_time(c, sc, base, reg.start, None)
+    for iid, inc in sc.shocks.incidents.items():
+        base = ("shocks", "incidents", iid)
+        _check_time(c, sc, base, inc.start, inc.end)
+        _check_targets(c, sc, (*base, "targets"), inc.targets)
+        _check_effects(c, sc, base, inc.effects, inc.targets)
+
+    pol = sc.policies
+    for pid, ban in pol.export_bans.items():
+        base = ("policies", "export_bans", pid)
+        _check_time(c, sc, base, ban.start, ban.end)
+        c.ref((*base, "commodity"), ban.commodity, sc.commodities, "commodity")
+        for i, ch in enumerate(ban.channels or []):
+            c.ref((*base, "channels", i), ch, sc.channels, "channel")
+    for pid, quota in pol.export_quotas.items():
+        base = ("policies", "export_quotas", pid)
+        c.ref((*base, "commodity"), quota.commodity, sc.commodities, "commodity")
+        for i, ch in enumerate(quota.channels or []):
+            c.ref((*base, "channels", i), ch, sc.channels, "channel")
+        previous = None
+        for i, per in enumerate(quota.schedule):
+            _check_time(c, sc, (*base, "schedule", i), per.start, None)
+            if sc.day_of(per.end) < sc.day_of(per.start):
+                c.add((*base, "schedule", i, "end"), f"ends at {_fmt_when(per.end)}, before "
+                      f"its start {_fmt_when(per.start)}")
+            if previous is not None and sc.day_of(per.start) <= previous:
+                c.add((*base, "schedule", i, "start"), "quota periods must be in time order "
+                      "and must not overlap")
+            previous = sc.day_of(per.end)
+        if quota.allocation is not None:
+            total = sum(quota.allocation.values())
+            if abs(total - 1.0) > 1e-6:
+                c.add((*base, "allocation"), f"allocation shares sum to {total:.6g}, not 1")
+            for mid in quota.allocation:
+                if c.ref((*base, "allocation", mid), mid, sc.sites, "site"):
+                    site = sc.sites[mid]
+                    if not isinstance(site, Mine) or quota.commodity not in site.output:
+                        c.add((*base, "allocation", mid),
+                              f"{mid!r} is not a mine producing {quota.commodity!r}")
+    for pid, deal in pol.offtake_deals.items():
+        base = ("policies", "offtake_deals", pid)
+        _check_time(c, sc, base, deal.start, None)
+        to_ok = c.ref((*base, "to_channel"), deal.to_channel, sc.channels, "channel")
+        for i, ch in enumerate(deal.from_channels or []):
+            c.ref((*base, "from_channels", i), ch, sc.channels, "channel")
+        for i, com in enumerate(deal.commodities):
+            c.ref((*base, "commodities", i), com, sc.commodities, "commodity")
+        for i, mid in enumerate(deal.mines):
+            if not c.ref((*base, "mines", i), mid, sc.sites, "site"):
+                continue
+            site = sc.sites[mid]
+            if not isinstance(site, Mine):
+                c.add((*base, "mines", i), f"{mid!r} is a {site.kind}, not a mine")
+                continue
+            for com in deal.commodities:
+                if com in sc.commodities and com not in site.output:
+                    c.add((*base, "mines", i), f"mine {mid!r} does not produce {com!r}")
+                elif to_ok and com in site.output and not mine_routes(sc, mid, com,
+                                                                      deal.to_channel):
+                    c.add((*base, "to_channel"), f"channel {deal.to_channel!r} has no route "
+                          f"for {com!r} from mine {mid!r}",
+                          f"add a route to {deal.to_channel!r} that {mid!r} can reach")
+    for pid, up in pol.corridor_upgrades.items():
+        base = ("policies", "corridor_upgrades", pid)
+        _check_time(c, sc, base, up.start, None)
+        c.ref((*base, "lane"), up.lane, sc.lanes, "lane")
+        if up.capacity_t_per_day is None and up.transit_factor is None:
+            c.add(base, "give capacity_t_per_day or transit_factor (or both)")
+    for pid, sp in pol.stockpiles.items():
+        base = ("policies", "stockpiles", pid)
+        if sp.start is not None:
+            _check_time(c, sc, base, sp.start, None)
+        if c.ref((*base, "site"), sp.site, sc.sites, "site") and \
+                sc.sites[sp.site].kind != "stockpile":
+            c.add((*base, "site"), f"{sp.site!r} is a {sc.sites[sp.site].kind}, not a "
+                  "stockpile")
+        c.ref((*base, "commodity"), sp.commodity, sc.commodities, "commodity")
+        if c.ref((*base, "market"), sp.market, sc.sites, "site"):
+            mkt = sc.sites[sp.market]
+            if mkt.kind != "market":
+                c.add((*base, "market"), f"{sp.market!r} is a {mkt.kind}, not a market")
+            elif sp.commodity not in mkt.demand_t_per_year:
+                c.add((*base, "market"), f"market {sp.market!r} has no demand for "
+                      f"{sp.commodity!r}")
+    for pid, sup in pol.security_support.items():
+        base = ("policies", "security_support", pid)
+        _check_time(c, sc, base, sup.start, sup.end)
+        for i, rid in enumerate(sup.regimes):
+            c.ref((*base, "regimes", i), rid, sc.shocks.regimes, "regime")
+    countries = sorted({r.country for r in sc.regions.values()})
+    for pid, ctl in pol.export_controls.items():
+        base = ("policies", "export_controls", pid)
+        _check_time(c, sc, base, ctl.start, ctl.end)
+        c.ref((*base, "country"), ctl.country, countries, "country")
+        c.ref((*base, "commodity"), ctl.commodity, sc.commodities, "commodity")
+        for i, mid in enumerate(ctl.markets):
+            if c.ref((*base, "markets", i), mid, sc.sites, "site") and \
+                    sc.sites[mid].kind != "market":
+                c.add((*base, "markets", i), f"{mid!r} is a {sc.sites[mid].kind}, not a market")

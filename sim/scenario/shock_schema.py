@@ -1,0 +1,380 @@
+"""The scenario format for shocks and policies.
+
+Shocks change the world for a while: scripted **events** ("M23 takes Goma on 2025-01-27"),
+per-region conflict **regimes** (continuous-time Markov chains over states such as calm,
+contested and occupied) and **incidents** (border strikes, port closures, rail outages
+arriving at a rate per year). Each has *targets* (sites, lanes, regions, and filters by
+channel and commodity) and *effects* (capacity factor, added delay, diversion to another
+channel, seizure, armed-group tax, market demand and price).
+
+Policies are first-class: export bans and quotas, offtake deals, corridor upgrades,
+stockpile release rules, security support and refined-product export controls.
+
+Times are a calendar date or a number of days after the scenario's ``start``. Durations
+are a number of days or a distribution. Overlapping effects combine: capacity factors
+multiply (so a closure, factor 0, wins), delays add, diversions and seizures apply in turn.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from sim.scenario.types import (
+    Days,
+    DurationDays,
+    Fraction,
+    Id,
+    PositiveDurationDays,
+    PositiveFraction,
+    PositiveTonnesPerDay,
+    Strict,
+    Tonnes,
+    _quantity,
+)
+
+When = dt.date | Annotated[float, _quantity("day"), Field(ge=-1e5, le=1e5)]
+"""A calendar date, or days after the scenario's start."""
+
+Ratio = Annotated[float, _quantity("1"), Field(ge=0, le=1000, allow_inf_nan=False)]
+PositiveRatio = Annotated[float, _quantity("1"), Field(gt=0, le=1000, allow_inf_nan=False)]
+RatePerYear = Annotated[float, _quantity("1/yr"), Field(gt=0, le=1e5, allow_inf_nan=False)]
+ISO3 = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+
+
+class Targets(Strict):
+    """What a shock acts on. A region stands for every site in it and every lane that
+    touches or crosses it. ``channels`` and ``commodities`` narrow the flows affected by
+    diversion, seizure and tax (all if omitted)."""
+
+    sites: list[Id] = []
+    """Sites by id."""
+    lanes: list[Id] = []
+    """Lanes by id."""
+    regions: list[Id] = []
+    """Regions by id."""
+    markets: list[Id] = []
+    """Markets whose demand or price the effects change."""
+    channels: list[Id] | None = None
+    """Only flows of these channels are diverted, seized or taxed."""
+    commodities: list[Id] | None = None
+    """Only these commodities are diverted, seized, taxed or have demand changed."""
+
+
+class Divert(Strict):
+    """Move a share of targeted mines' output to another channel (e.g. captured mines sell
+    through ``informal`` traders)."""
+
+    share: Fraction
+    """Share of the output moved."""
+    to_channel: Id
+    """Channel that takes it."""
+
+
+class Effects(Strict):
+    """What a shock does while it lasts."""
+
+    capacity_factor: Ratio | None = None
+    """Multiplies the capacity of targeted sites and lanes: border clearance, rail loading,
+    sailings, mine output, refining. 0 closes them: lots wait, and lots already on a closed
+    lane stop until it reopens."""
+    added_delay_days: DurationDays | None = None
+    """Extra days each lot spends on a targeted lane or at a targeted transit site."""
+    divert: Divert | None = None
+    """Output of targeted mines moved to another channel."""
+    seize_share: Fraction | None = None
+    """Share of each lot passing a targeted site or lane (or produced at a targeted mine)
+    that is seized and lost to the formal chain."""
+    tax_rate: Fraction | None = None
+    """Share of the value of flows through targeted sites and lanes (or produced at targeted
+    mines) captured as rent by armed groups."""
+    demand_factor: Ratio | None = None
+    """Multiplies the demand of targeted markets."""
+    price_factor: PositiveRatio | None = None
+    """Multiplies the price index of targeted commodities (an exogenous price shock)."""
+
+    def is_empty(self) -> bool:
+        return all(getattr(self, f) is None for f in type(self).model_fields)
+
+
+class Event(Strict):
+    """A scripted shock: from ``start``, for ``duration_days`` or until ``end`` (or to the
+    end of the run if neither is given)."""
+
+    name: str | None = None
+    """Display name."""
+    description: str = ""
+    """Free text."""
+    start: When
+    """When it begins."""
+    end: When | None = None
+    """When it ends (exclusive)."""
+    duration_days: PositiveDurationDays | None = None
+    """How long it lasts (a number or a distribution); or give ``end``."""
+    targets: Targets
+    """What it acts on."""
+    effects: Effects
+    """What it does."""
+
+    @model_validator(mode="after")
+    def _one_ending(self) -> Event:
+        if self.end is not None and self.duration_days is not None:
+            raise ValueError("give end or duration_days, not both")
+        return self
+
+
+class RegimeState(Strict):
+    """One state of a conflict regime and its effects on the regime's targets."""
+
+    name: str | None = None
+    """Display name."""
+    effects: Effects = Effects()
+    """Effects while the regime is in this state (none for a calm state)."""
+
+
+class Regime(Strict):
+    """A continuous-time Markov chain over conflict states for one or more regions.
+
+    States are listed from the calmest to the worst; a transition to a later state is an
+    escalation (which security support can slow). ``rates_per_year`` gives, for each state,
+    the rate of moving to each other state.
+    """
+
+    name: str | None = None
+    """Display name."""
+    targets: Targets
+    """What the states' effects act on (usually ``regions``)."""
+    states: dict[Id, RegimeState] = Field(min_length=2)
+    """States, calmest first."""
+    initial: Id | None = None
+    """State at the start of the warm-up; the first state if omitted."""
+    rates_per_year: dict[Id, dict[Id, RatePerYear]]
+    """Transition rates: ``{from_state: {to_state: rate per year}}``."""
+    start: When | None = None
+    """When the regime starts running (the start of the warm-up if omitted)."""
+
+
+class Incident(Strict):
+    """Random incidents (strikes, closures, outages) arriving as a Poisson process."""
+
+    name: str | None = None
+    """Display name."""
+    rate_per_year: RatePerYear
+    """Mean number of incidents per year."""
+    duration_days: PositiveDurationDays
+    """How long each incident lasts."""
+    targets: Targets
+    """What each incident acts on."""
+    effects: Effects
+    """What each incident does."""
+    start: When | None = None
+    """When incidents can begin (the start of the warm-up if omitted)."""
+    end: When | None = None
+    """When incidents stop arriving (never if omitted)."""
+
+
+class Shocks(Strict):
+    """Every shock of a scenario, by id."""
+
+    events: dict[Id, Event] = {}
+    """Scripted events."""
+    regimes: dict[Id, Regime] = {}
+    """Conflict regimes."""
+    incidents: dict[Id, Incident] = {}
+    """Incident hazards."""
+
+
+# ---------------------------------------------------------------------------------------
+# Policies
+
+
+class _Timed(Strict):
+    start: When
+    """When the policy takes effect."""
+    end: When | None = None
+    """When it stops (exclusive); in force to the end of the run if omitted."""
+
+
+class ExportBan(_Timed):
+    """No exports of a commodity from the exporting country while in force. Miners keep
+    mining and stock the metal at the mine, up to ``stock_limit_days`` of output, then
+    curtail; when the ban ends the stock is shipped (subject to any quota)."""
+
+    commodity: Id
+    """Commodity banned."""
+    channels: list[Id] | None = None
+    """Channels the ban applies to; all if omitted."""
+    stock_limit_days: Days | None = None
+    """Days of a mine's output it can stock before it curtails; no limit if omitted."""
+
+
+class QuotaPeriod(Strict):
+    """Quota tonnes for a stretch of time, optionally split into equal periods."""
+
+    start: When
+    """First day."""
+    end: When
+    """Last day (inclusive)."""
+    tonnes: Tonnes
+    """Tonnes allowed per period (or for the whole stretch)."""
+    period: Literal["whole", "month", "quarter", "year"] = "whole"
+    """Split the stretch into calendar months, quarters or years, each allowed ``tonnes``;
+    ``whole`` allows ``tonnes`` for the whole stretch."""
+
+
+class ExportQuota(Strict):
+    """Exports of a commodity capped per period and allocated to mines.
+
+    Each period's tonnes, less the strategic share, are allocated to mines pro rata to
+    ``allocation`` (or to their planned output). Unused allowance carries over while
+    ``carry_over`` is true, until ``carry_over_until``. Nothing is exported before
+    ``first_export_delay_days`` after the first period starts. Metal above the allowance is
+    stocked at the mine as under a ban.
+    """
+
+    commodity: Id
+    """Commodity under quota."""
+    schedule: list[QuotaPeriod] = Field(min_length=1)
+    """Quota periods in time order."""
+    channels: list[Id] | None = None
+    """Channels the quota applies to; all if omitted."""
+    allocation: dict[Id, PositiveFraction] | None = None
+    """Share of the quota allocated to each mine; pro rata to planned output if omitted."""
+    strategic_share: Fraction = 0.0
+    """Share of each period's tonnes kept by the state (not allocated to mines)."""
+    carry_over: bool = True
+    """Whether unused allowance carries over to later periods."""
+    carry_over_until: When | None = None
+    """Last day on which carried-over allowance can be used; no limit if omitted."""
+    first_export_delay_days: Days = 0.0
+    """Days after the first period's start before exports begin (procedures, testing)."""
+    stock_limit_days: Days | None = None
+    """Days of a mine's output it can stock before it curtails; no limit if omitted."""
+
+
+class OfftakeDeal(Strict):
+    """From ``start``, a share of named mines' output moves to a channel, ramping up over
+    ``ramp_days``; with ``probability_fails`` the deal never closes."""
+
+    mines: list[Id] = Field(min_length=1)
+    """Mines whose output the deal covers."""
+    commodities: list[Id] = Field(min_length=1)
+    """Commodities covered."""
+    share: Fraction
+    """Share of output moved at full ramp."""
+    to_channel: Id
+    """Channel that takes it."""
+    from_channels: list[Id] | None = None
+    """Channels that give it up (in proportion to their shares); all others if omitted."""
+    start: When
+    """When the ramp starts."""
+    ramp_days: Days = 0.0
+    """Days from start to the full share."""
+    probability_fails: Fraction = 0.0
+    """Probability that the deal never closes (drawn once per replication)."""
+
+
+class CorridorUpgrade(Strict):
+    """A lane's capacity and transit time change along a linear ramp."""
+
+    lane: Id
+    """Lane upgraded."""
+    start: When
+    """When the ramp starts."""
+    ramp_days: Days = 0.0
+    """Days from start to the full upgrade."""
+    capacity_t_per_day: PositiveTonnesPerDay | None = None
+    """Loading capacity at the end of the ramp (product tonnes per day)."""
+    transit_factor: PositiveRatio | None = None
+    """Transit times at the end of the ramp, as a multiple of today's (0.5 halves them)."""
+
+
+class StockpilePolicy(Strict):
+    """A strategic stock at a stockpile that releases metal to a market when prices or
+    shortfalls cross a trigger, and rebuilds when prices are low."""
+
+    site: Id
+    """The stockpile site."""
+    commodity: Id
+    """Commodity held."""
+    market: Id
+    """Market it releases to and buys from."""
+    release_price_ratio_above: PositiveRatio | None = None
+    """Release while the price index is above this."""
+    release_shortfall_share_above: Fraction | None = None
+    """Release while the market's shortfall (share of its demand, last day) is above this."""
+    release_t_per_day: PositiveTonnesPerDay
+    """Most it releases per day."""
+    release_cap_t: Tonnes | None = None
+    """Most it releases in total; no limit if omitted."""
+    rebuild_price_ratio_below: PositiveRatio | None = None
+    """Buy back while the price index is below this (never if omitted)."""
+    rebuild_t_per_day: PositiveTonnesPerDay | None = None
+    """Most it buys per day when rebuilding."""
+    rebuild_target_t: Tonnes | None = None
+    """Stock it rebuilds to."""
+    start: When | None = None
+    """When the policy takes effect (the start of the run if omitted)."""
+
+    @model_validator(mode="after")
+    def _triggers(self) -> StockpilePolicy:
+        if self.release_price_ratio_above is None and self.release_shortfall_share_above is None:
+            raise ValueError("give release_price_ratio_above or release_shortfall_share_above")
+        if self.rebuild_price_ratio_below is not None and (
+                self.rebuild_t_per_day is None or self.rebuild_target_t is None):
+            raise ValueError("rebuilding needs rebuild_t_per_day and rebuild_target_t")
+        return self
+
+
+class SecuritySupport(_Timed):
+    """Scales conflict regimes' transition rates from ``start``: escalations (moves to a
+    worse state) by ``escalation_factor``, de-escalations by ``deescalation_factor``."""
+
+    regimes: list[Id] = Field(min_length=1)
+    """Regimes affected."""
+    escalation_factor: Ratio = 1.0
+    """Multiplier on rates of moving to a worse state."""
+    deescalation_factor: Ratio = 1.0
+    """Multiplier on rates of moving to a calmer state."""
+
+
+class ExportControl(_Timed):
+    """Refiners in a country stop or cap exports of a refined commodity to named markets;
+    what they cannot sell there goes to their other markets."""
+
+    country: ISO3
+    """Country whose refiners are controlled."""
+    commodity: Id
+    """Refined commodity controlled."""
+    markets: list[Id] = Field(min_length=1)
+    """Markets it may not (or only up to the cap) be sold to."""
+    cap_t_per_year: Tonnes = 0.0
+    """Tonnes per year still allowed to those markets together (0 stops them)."""
+
+
+class Policies(Strict):
+    """Every policy of a scenario, by id."""
+
+    export_bans: dict[Id, ExportBan] = {}
+    """Export bans."""
+    export_quotas: dict[Id, ExportQuota] = {}
+    """Export quotas."""
+    offtake_deals: dict[Id, OfftakeDeal] = {}
+    """Offtake deals."""
+    corridor_upgrades: dict[Id, CorridorUpgrade] = {}
+    """Corridor upgrades."""
+    stockpiles: dict[Id, StockpilePolicy] = {}
+    """Stockpile release and rebuild rules."""
+    security_support: dict[Id, SecuritySupport] = {}
+    """Security support to regions in conflict."""
+    export_controls: dict[Id, ExportControl] = {}
+    """Refined-product export controls."""
+
+
+__all__ = [
+    "CorridorUpgrade", "Divert", "Effects", "Event", "ExportBan", "ExportControl",
+    "ExportQuota", "Incident", "OfftakeDeal", "Policies", "QuotaPeriod", "Regime",
+    "RegimeState", "SecuritySupport", "Shocks", "StockpilePolicy", "Targets", "When",
+]

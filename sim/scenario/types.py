@@ -1,0 +1,114 @@
+"""Field types shared by every part of the scenario schema.
+
+Each numeric type converts ``{value: x, unit: u}`` from any unit of the same dimension
+(:mod:`sim.units`) and bounds the value; each distribution type turns the scenario's
+shorthands into a :mod:`sim.distributions` model and checks its support.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+
+from sim.distributions import Distribution, coerce_distribution
+from sim.units import UnitError, convert
+
+def _quantity(unit: str) -> BeforeValidator:
+    """Accept a number, or ``{value: x, unit: u}`` converted to ``unit``."""
+
+    def parse(value: Any) -> Any:
+        if isinstance(value, dict):
+            extra = set(value) - {"value", "unit"}
+            if "value" not in value or extra:
+                raise ValueError(
+                    f"expected a number in {unit} or a mapping {{value: ..., unit: ...}}"
+                    + (f"; unexpected keys: {', '.join(sorted(map(str, extra)))}" if extra else "")
+                )
+            number, src = value["value"], value.get("unit")
+            if src is None:
+                return number
+            if not isinstance(number, int | float) or isinstance(number, bool):
+                raise ValueError(f"value must be a number, got {number!r}")
+            if not isinstance(src, str):
+                raise ValueError(f"unit must be text such as '{unit}', got {src!r}")
+            try:
+                return convert(number, src, unit)
+            except UnitError as exc:
+                raise ValueError(str(exc)) from None
+        if isinstance(value, bool):
+            raise ValueError(f"expected a number in {unit}, got {value!r}")
+        return value
+
+    return BeforeValidator(parse)
+
+
+_BIG = 1e13  # larger than any physical quantity here; catches typos such as 3.3e30
+
+Tonnes = Annotated[float, _quantity("t"), Field(ge=0, lt=_BIG, allow_inf_nan=False)]
+PositiveTonnes = Annotated[float, _quantity("t"), Field(gt=0, lt=_BIG, allow_inf_nan=False)]
+TonnesPerYear = Annotated[float, _quantity("t/yr"), Field(ge=0, lt=_BIG, allow_inf_nan=False)]
+PositiveTonnesPerYear = Annotated[
+    float, _quantity("t/yr"), Field(gt=0, lt=_BIG, allow_inf_nan=False)
+]
+PositiveTonnesPerDay = Annotated[
+    float, _quantity("t/day"), Field(gt=0, lt=_BIG, allow_inf_nan=False)
+]
+Days = Annotated[float, _quantity("day"), Field(ge=0, lt=1e6, allow_inf_nan=False)]
+PositiveDays = Annotated[float, _quantity("day"), Field(gt=0, lt=1e6, allow_inf_nan=False)]
+TrucksPerDay = Annotated[
+    float, _quantity("truck/day"), Field(gt=0, lt=1e9, allow_inf_nan=False)
+]
+UsdPerTonne = Annotated[float, _quantity("usd/t"), Field(ge=0, lt=_BIG, allow_inf_nan=False)]
+PositiveUsdPerTonne = Annotated[
+    float, _quantity("usd/t"), Field(gt=0, lt=_BIG, allow_inf_nan=False)
+]
+Fraction = Annotated[float, _quantity("1"), Field(ge=0, le=1, allow_inf_nan=False)]
+PositiveFraction = Annotated[float, _quantity("1"), Field(gt=0, le=1, allow_inf_nan=False)]
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64),
+]
+"""A stable identifier: lower-case letters, digits and underscores, starting with a letter."""
+
+
+def _dist_field(unit: str, *, mean_one: bool = False, positive_mean: bool = False) -> Any:
+    def check(dist: Any) -> Any:
+        if dist.lower_bound() < 0:
+            raise ValueError(f"this distribution can take negative values "
+                             f"(lowest {dist.lower_bound():g}); durations and factors must "
+                             "be >= 0")
+        mean = dist.mean()
+        if mean_one and abs(mean - 1.0) > 1e-6:
+            raise ValueError(f"a multiplicative factor must have mean 1, this one has mean "
+                             f"{mean:.6g}")
+        if positive_mean and not mean > 0:
+            raise ValueError("this distribution must have a positive mean")
+        return dist
+
+    return Annotated[
+        Distribution,
+        BeforeValidator(lambda v: coerce_distribution(v, unit)),
+        AfterValidator(check),
+    ]
+
+
+DurationDays = _dist_field("day")
+PositiveDurationDays = _dist_field("day", positive_mean=True)
+Factor = _dist_field("1", mean_one=True)
+
+
+class Strict(BaseModel):
+    """Base for scenario models: unknown keys are errors; models are immutable; the
+    docstring under each field is its description."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+                              use_attribute_docstrings=True)

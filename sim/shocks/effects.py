@@ -1,0 +1,65 @@
+"""Apply a shock's effects to its targets under a source key, and take them off again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sim.scenario.shock_schema import Effects
+from sim.shocks.targets import Resolved
+from sim.world.element import Interception
+
+if TYPE_CHECKING:
+    from sim.world.world import World
+
+DELAY_KINDS = ("border_post", "port", "trading_hub", "junction")
+
+
+@dataclass(frozen=True)
+class Diversion:
+    """A share of a mine's output moved to another channel (for some commodities)."""
+
+    share: float
+    to_channel: int
+    commodities: frozenset[int] | None
+
+
+def apply_effects(world: World, source: str, effects: Effects, targets: Resolved,
+                  stream_key: str) -> None:
+    """Switch on ``effects`` on ``targets``; ``stream_key`` names the random stream of any
+    added delay (so the same shock draws the same delays in every scenario)."""
+    _set(world, source, effects, targets, stream_key, on=True)
+
+
+def remove_effects(world: World, source: str, effects: Effects, targets: Resolved) -> None:
+    """Switch off what :func:`apply_effects` switched on for ``source``."""
+    _set(world, source, effects, targets, "", on=False)
+
+
+def _set(world: World, source: str, effects: Effects, targets: Resolved, stream_key: str,
+         on: bool) -> None:
+    elements = [*targets.sites, *targets.lanes]
+    if effects.capacity_factor is not None:
+        for el in elements:
+            el.set_modifier(source, effects.capacity_factor if on else None)
+    if effects.added_delay_days is not None:
+        sampler = world.sampler(effects.added_delay_days, f"{stream_key}:delay") if on else None
+        for el in [*targets.lanes, *(s for s in targets.sites if s.kind in DELAY_KINDS)]:
+            el.set_delay(source, sampler)
+    if effects.divert is not None:
+        div = Diversion(effects.divert.share, world.channel_index[effects.divert.to_channel],
+                        targets.commodities) if on else None
+        for mine in targets.mines:
+            mine.set_diversion(source, div)
+    if effects.seize_share is not None or effects.tax_rate is not None:
+        inter = Interception(effects.seize_share or 0.0, effects.tax_rate or 0.0,
+                             targets.commodities, targets.channels) if on else None
+        for el in elements:
+            el.set_interception(source, inter)
+    if effects.demand_factor is not None:
+        for market in targets.markets:
+            market.set_demand_modifier(source, effects.demand_factor if on else None,
+                                       targets.commodities)
+    if effects.price_factor is not None:
+        world.set_price_modifier(source, effects.price_factor if on else None,
+                                 targets.commodities)

@@ -1,0 +1,485 @@
+"""Schedule a scenario's shocks and policies on a world.
+
+The engine turns each scripted event, regime, incident hazard and policy into SimPy
+callbacks and processes that switch effects on and off at the right times, records each
+step in the world's timeline, and keeps the state that policies need (export gates, quota
+allowances, deal shares, stockpile controllers).
+
+Random draws come from streams keyed by the shock's id: ``event:<id>:duration``,
+``regime:<id>``, ``incident:<id>`` (arrivals) and ``incident:<id>:duration``,
+``deal:<id>``, and ``<source>:delay`` for added delays. Two scenarios that share a regime
+therefore see the same conflict history for the same seed, whatever else differs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Generator
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from sim.scenario.schema import Mine as MineSpec
+from sim.scenario.shock_schema import Effects, Regime, When
+from sim.shocks.effects import apply_effects, remove_effects
+from sim.shocks.policies import (
+    BanState,
+    DealState,
+    ExportControlState,
+    ExportGate,
+    QuotaState,
+    StockpileController,
+    quota_periods,
+)
+from sim.shocks.targets import resolve
+from sim.units import DAYS_PER_YEAR
+
+if TYPE_CHECKING:
+    from sim.world.world import World
+
+
+def describe_effects(effects: Effects) -> str:
+    """Effects in a few words (for the timeline and ``sim show``)."""
+    parts = []
+    if effects.capacity_factor is not None:
+        parts.append("closed" if effects.capacity_factor == 0 else
+                     f"capacity x{effects.capacity_factor:g}")
+    if effects.added_delay_days is not None:
+        parts.append(f"+{effects.added_delay_days.mean():.3g} days delay")
+    if effects.divert is not None:
+        parts.append(f"{effects.divert.share:.0%} of output diverted to "
+                     f"{effects.divert.to_channel}")
+    if effects.seize_share:
+        parts.append(f"{effects.seize_share:.0%} seized")
+    if effects.tax_rate:
+        parts.append(f"{effects.tax_rate:.0%} armed-group tax")
+    if effects.demand_factor is not None:
+        parts.append(f"demand x{effects.demand_factor:g}")
+    if effects.price_factor is not None:
+        parts.append(f"price x{effects.price_factor:g}")
+    return ", ".join(parts) or "no effect"
+
+
+class RegimeRun:
+    """One replication of a conflict regime: a continuous-time Markov chain.
+
+    Sojourns are drawn as Exp(1) variates divided by the current total exit rate, carried
+    across changes in the rate multipliers (security support), so the process is exact for
+    piecewise-constant rates and two scenarios with the same rates draw the same history.
+    """
+
+    def __init__(self, engine: ShockEngine, rid: str, spec: Regime) -> None:
+        self.engine = engine
+        self.world = engine.world
+        self.id = rid
+        self.spec = spec
+        self.states = list(spec.states)
+        n = len(self.states)
+        self.rates = np.zeros((n, n))
+        for frm, row in spec.rates_per_year.items():
+            for to, rate in row.items():
+                self.rates[self.states.index(frm), self.states.index(to)] = rate / DAYS_PER_YEAR
+        self.state = self.states.index(spec.initial) if spec.initial else 0
+        self.targets = resolve(self.world, spec.targets)
+        self.rng = self.world.streams.rng(f"regime:{rid}")
+        self.time_in_state = np.zeros(n)
+        """Days in each state since the regime started."""
+        self.measured_time = np.zeros(n)
+        """Days in each state within the measured period."""
+        self.entries = np.zeros(n, dtype=int)
+        self.completed_sojourn_days = np.zeros(n)
+        self.completed_sojourns = np.zeros(n, dtype=int)
+        self._since = 0.0
+        self.started = False
+
+    def _source(self) -> str:
+        return f"regime:{self.id}"
+
+    def _effects(self, state: int) -> Effects:
+        return self.spec.states[self.states[state]].effects
+
+    def _account(self, now: float, completed: bool) -> None:
+        dwell = now - self._since
+        self.time_in_state[self.state] += dwell
+        t0 = self.world.t0
+        self.measured_time[self.state] += max(0.0, now - max(self._since, t0))
+        if completed:
+            self.completed_sojourn_days[self.state] += dwell
+            self.completed_sojourns[self.state] += 1
+        self._since = now
+
+    def _enter(self, state: int, first: bool = False) -> None:
+        now = self.world.env.now
+        if not first:
+            self._account(now, completed=True)
+            remove_effects(self.world, self._source(), self._effects(self.state), self.targets)
+        self.state = state
+        self.entries[state] += 1
+        effects = self._effects(state)
+        if not effects.is_empty():
+            apply_effects(self.world, self._source(), effects, self.targets,
+                          f"regime:{self.id}:{self.states[state]}")
+        self.world.timeline.add(now, "regime", self.id, "state",
+                                f"{self.states[state]}: {describe_effects(effects)}")
+
+    def finish(self, now: float) -> None:
+        """Close the accounts of the state the regime is in at the end of the run."""
+        if self.started:
+            self._account(now, completed=False)
+
+    def run(self, start_t: float) -> Generator[Any, Any, None]:
+        env = self.world.env
+        if start_t > env.now:
+            yield env.timeout(start_t - env.now)
+        self._since = env.now
+        self.started = True
+        self._enter(self.state, first=True)
+        need = self.rng.exponential()
+        n = len(self.states)
+        while True:
+            now = env.now
+            esc, deesc, next_change = self.engine.security_factors(self.id, now)
+            row = self.rates[self.state].copy()
+            row[self.state + 1:] *= esc
+            row[:self.state] *= deesc
+            total = float(row.sum())
+            horizon = next_change - now
+            if total <= 0.0:
+                if math.isinf(horizon):
+                    return
+                yield env.timeout(horizon)
+                continue
+            wait = need / total
+            if wait <= horizon:
+                yield env.timeout(wait)
+                u = self.rng.random() * total
+                target = int(np.searchsorted(np.cumsum(row), u, side="right"))
+                self._enter(min(target, n - 1))
+                need = self.rng.exponential()
+            else:
+                need -= total * horizon
+                yield env.timeout(horizon)
+
+
+class ShockEngine:
+    """All shocks and policies of one world."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.sc = world.sc
+        self.regimes: dict[str, RegimeRun] = {}
+        self.security: dict[str, list[tuple[float, float, float, float]]] = {}
+        self.deals: list[tuple[DealState, list[Any]]] = []
+        self.upgrades: list[tuple[Any, Any, float, float, float, float]] = []
+        self.stockpiles: list[StockpileController] = []
+        self.quotas: list[QuotaState] = []
+
+    # ------------------------------------------------------------------ time helpers
+    def at(self, when: When) -> float:
+        """Simulation time of a scenario time (date or days after the start date)."""
+        return self.world.t0 + self.sc.day_of(when)
+
+    def schedule(self, t: float, action: Callable[[], None]) -> None:
+        """Run ``action`` at time ``t`` (now if ``t`` has passed)."""
+        env = self.world.env
+        if t <= env.now:
+            action()
+        else:
+            env.timeout(t - env.now).callbacks.append(lambda _ev: action())
+
+    # ------------------------------------------------------------------ start
+    def start(self) -> None:
+        """Schedule everything; call once, before the world runs."""
+        self._security()
+        self._events()
+        self._regimes()
+        self._incidents()
+        self._bans()
+        self._quotas()
+        self._deals()
+        self._upgrades()
+        self._stockpiles()
+        self._controls()
+
+    def _events(self) -> None:
+        world = self.world
+        for eid, ev in self.sc.shocks.events.items():
+            targets = resolve(world, ev.targets)
+            t_start = self.at(ev.start)
+            if ev.end is not None:
+                t_end = self.at(ev.end)
+            elif ev.duration_days is not None:
+                t_end = t_start + world.sampler(ev.duration_days, f"event:{eid}:duration")()
+            else:
+                t_end = math.inf
+            source = f"event:{eid}"
+
+            def on(eid: str = eid, ev: Any = ev, targets: Any = targets, t_end: float = t_end,
+                   source: str = source) -> None:
+                apply_effects(world, source, ev.effects, targets, source)
+                until = "" if math.isinf(t_end) else f" until day {t_end - world.t0:.1f}"
+                world.timeline.add(world.env.now, "event", eid, "start",
+                                   describe_effects(ev.effects) + until)
+
+            def off(eid: str = eid, ev: Any = ev, targets: Any = targets,
+                    source: str = source) -> None:
+                remove_effects(world, source, ev.effects, targets)
+                world.timeline.add(world.env.now, "event", eid, "end")
+
+            self.schedule(max(0.0, t_start), on)
+            if not math.isinf(t_end):
+                self.schedule(max(0.0, t_end), off)
+
+    def _regimes(self) -> None:
+        for rid, spec in self.sc.shocks.regimes.items():
+            run = RegimeRun(self, rid, spec)
+            self.regimes[rid] = run
+            start = max(0.0, self.at(spec.start)) if spec.start is not None else 0.0
+            self.world.env.process(run.run(start))
+
+    def _security(self) -> None:
+        for sid, sup in self.sc.policies.security_support.items():
+            a = max(0.0, self.at(sup.start))
+            b = self.at(sup.end) if sup.end is not None else math.inf
+            for rid in sup.regimes:
+                self.security.setdefault(rid, []).append(
+                    (a, b, sup.escalation_factor, sup.deescalation_factor))
+            detail = (f"regimes {', '.join(sup.regimes)}: escalation x{sup.escalation_factor:g}, "
+                      f"de-escalation x{sup.deescalation_factor:g}")
+            self.schedule(a, lambda sid=sid, detail=detail: self.world.timeline.add(
+                self.world.env.now, "policy", sid, "security support starts", detail))
+            if not math.isinf(b):
+                self.schedule(b, lambda sid=sid: self.world.timeline.add(
+                    self.world.env.now, "policy", sid, "security support ends"))
+
+    def security_factors(self, rid: str, now: float) -> tuple[float, float, float]:
+        """(escalation, de-escalation multipliers in force, time of the next change)."""
+        esc = deesc = 1.0
+        next_change = math.inf
+        for a, b, e, d in self.security.get(rid, []):
+            if a <= now < b:
+                esc *= e
+                deesc *= d
+            for t in (a, b):
+                if t > now:
+                    next_change = min(next_change, t)
+        return esc, deesc, next_change
+
+    def _incidents(self) -> None:
+        for iid, spec in self.sc.shocks.incidents.items():
+            self.world.env.process(self._incident_process(iid, spec))
+
+    def _incident_process(self, iid: str, spec: Any) -> Generator[Any, Any, None]:
+        world = self.world
+        env = world.env
+        rng = world.streams.rng(f"incident:{iid}")
+        duration = world.sampler(spec.duration_days, f"incident:{iid}:duration")
+        targets = resolve(world, spec.targets)
+        start = max(0.0, self.at(spec.start)) if spec.start is not None else 0.0
+        end = self.at(spec.end) if spec.end is not None else math.inf
+        mean_gap = DAYS_PER_YEAR / spec.rate_per_year
+        if start > env.now:
+            yield env.timeout(start - env.now)
+        n = 0
+        while True:
+            yield env.timeout(rng.exponential(mean_gap))
+            if env.now >= end:
+                return
+            n += 1
+            source = f"incident:{iid}#{n}"
+            days = duration()
+            apply_effects(world, source, spec.effects, targets, f"incident:{iid}")
+            world.timeline.add(env.now, "incident", iid, "start",
+                               f"#{n}: {describe_effects(spec.effects)} for {days:.1f} days")
+
+            def off(source: str = source, n: int = n) -> None:
+                remove_effects(world, source, spec.effects, targets)
+                world.timeline.add(env.now, "incident", iid, "end", f"#{n}")
+
+            env.timeout(days).callbacks.append(lambda _ev, off=off: off())
+
+    # ------------------------------------------------------------------ policies
+    def gate(self, commodity: str) -> ExportGate:
+        c = self.world.commodity_index[commodity]
+        return self.world.gates.setdefault(c, ExportGate())
+
+    def _channel_set(self, channels: list[str] | None) -> frozenset[int] | None:
+        if channels is None:
+            return None
+        return frozenset(self.world.channel_index[ch] for ch in channels)
+
+    def _bans(self) -> None:
+        world = self.world
+        for bid, ban in self.sc.policies.export_bans.items():
+            state = BanState(bid, self._channel_set(ban.channels), ban.stock_limit_days)
+            self.gate(ban.commodity).bans.append(state)
+
+            def on(state: BanState = state, ban: Any = ban) -> None:
+                state.active = True
+                world.timeline.add(world.env.now, "policy", state.ident, "export ban starts",
+                                   f"{ban.commodity}" + (f", stock limit "
+                                   f"{ban.stock_limit_days:g} days of output"
+                                   if ban.stock_limit_days is not None else ""))
+
+            def off(state: BanState = state) -> None:
+                state.active = False
+                world.timeline.add(world.env.now, "policy", state.ident, "export ban ends")
+
+            self.schedule(max(0.0, self.at(ban.start)), on)
+            if ban.end is not None:
+                self.schedule(max(0.0, self.at(ban.end)), off)
+
+    def _allocation(self, commodity: str, allocation: dict[str, float] | None) -> dict[int, float]:
+        world = self.world
+        sc = self.sc
+        if allocation is not None:
+            return {world.site_index[m]: s for m, s in allocation.items()}
+        planned = {mid: world.plan.mined.get((mid, commodity), 0.0)
+                   for mid, site in sc.sites.items()
+                   if isinstance(site, MineSpec) and commodity in site.output
+                   and sc.country_of(mid) == sc.exporting_country}
+        total = sum(planned.values())
+        return {world.site_index[m]: v / total for m, v in planned.items() if total > 0}
+
+    def _quotas(self) -> None:
+        world = self.world
+        sc = self.sc
+        for qid, spec in self.sc.policies.export_quotas.items():
+            periods = [p for entry in spec.schedule
+                       for p in quota_periods(entry, sc.day_of, sc.start)]
+            first = world.t0 + periods[0][0]
+            last = world.t0 + periods[-1][1]
+            until = (self.at(spec.carry_over_until) + 1.0 if spec.carry_over_until is not None
+                     else math.inf)
+            state = QuotaState(qid, spec, self._channel_set(spec.channels),
+                               self._allocation(spec.commodity, spec.allocation),
+                               first + spec.first_export_delay_days, spec.stock_limit_days)
+            self.gate(spec.commodity).quotas.append(state)
+            self.quotas.append(state)
+            end = max(last, until) if spec.carry_over and not math.isinf(until) else last
+
+            def on(state: QuotaState = state) -> None:
+                state.active = True
+                world.timeline.add(world.env.now, "policy", state.ident, "export quota starts",
+                                   f"first exports from day {state.first_export_t - world.t0:.0f}")
+
+            def off(state: QuotaState = state) -> None:
+                state.active = False
+                world.timeline.add(world.env.now, "policy", state.ident, "export quota ends")
+
+            self.schedule(max(0.0, first), on)
+            for a, b, tonnes in periods:
+                expiry = (until if spec.carry_over else world.t0 + b)
+
+                def grant(state: QuotaState = state, tonnes: float = tonnes,
+                          expiry: float = expiry, b: float = b) -> None:
+                    state.grant(tonnes, expiry)
+                    world.timeline.add(world.env.now, "policy", state.ident, "quota period",
+                                       f"{tonnes:,.0f} t to day {b:.0f}")
+
+                self.schedule(max(0.0, world.t0 + a), grant)
+            self.schedule(max(0.0, end), off)
+
+    def _deals(self) -> None:
+        world = self.world
+        for did, spec in self.sc.policies.offtake_deals.items():
+            failed = bool(world.streams.rng(f"deal:{did}").random() < spec.probability_fails)
+            state = DealState(did, spec.share, world.channel_index[spec.to_channel],
+                              frozenset(world.commodity_index[c] for c in spec.commodities),
+                              self._channel_set(spec.from_channels), self.at(spec.start),
+                              spec.ramp_days, failed)
+            mines = [world.sites[world.site_index[m]] for m in spec.mines]
+            self.deals.append((state, mines))
+
+            def announce(state: DealState = state, spec: Any = spec,
+                         mines: list[Any] = mines) -> None:
+                outcome = "fails" if state.failed else "closes"
+                world.timeline.add(world.env.now, "deal", state.ident, f"deal {outcome}",
+                                   f"{spec.share:.0%} of {', '.join(spec.commodities)} from "
+                                   f"{', '.join(spec.mines)} to {spec.to_channel}"
+                                   + (f" over {spec.ramp_days:g} days" if spec.ramp_days else ""))
+                if not state.failed:
+                    self._update_deal(state, mines)
+
+            self.schedule(max(0.0, state.start_t), announce)
+
+    def _update_deal(self, state: DealState, mines: list[Any]) -> None:
+        share = state.share_at(self.world.env.now)
+        if share != state.share_now:
+            state.share_now = share
+            for mine in mines:
+                mine.set_deal(state.ident, state)
+
+    def _upgrades(self) -> None:
+        world = self.world
+        for uid, up in self.sc.policies.corridor_upgrades.items():
+            lane = world.lanes[world.lane_index[up.lane]]
+            base_cap = lane.server.rate if lane.server is not None else None
+            start = self.at(up.start)
+            self.upgrades.append((uid, lane, start, up.ramp_days, base_cap or 0.0, 1.0))
+            self.schedule(max(0.0, start), lambda uid=uid, up=up: world.timeline.add(
+                world.env.now, "policy", uid, "corridor upgrade starts",
+                f"{up.lane}: capacity to {up.capacity_t_per_day} t/day, transit x"
+                f"{up.transit_factor if up.transit_factor is not None else 1:g} over "
+                f"{up.ramp_days:g} days"))
+
+    def _apply_upgrades(self, now: float) -> None:
+        for uid, lane, start, ramp, base_cap, _ in self.upgrades:
+            if now < start:
+                continue
+            spec = self.sc.policies.corridor_upgrades[uid]
+            frac = 1.0 if ramp <= 0 else min(1.0, (now - start) / ramp)
+            if spec.capacity_t_per_day is not None and lane.server is not None:
+                lane.server.rate = base_cap + (spec.capacity_t_per_day - base_cap) * frac
+            if spec.transit_factor is not None:
+                lane.transit_factor = 1.0 + (spec.transit_factor - 1.0) * frac
+
+    def _stockpiles(self) -> None:
+        world = self.world
+        for pid, sp in self.sc.policies.stockpiles.items():
+            self.stockpiles.append(StockpileController(
+                pid, sp, world.sites[world.site_index[sp.site]],
+                world.sites[world.site_index[sp.market]], world.commodity_index[sp.commodity],
+                max(0.0, self.at(sp.start)) if sp.start is not None else 0.0))
+
+    def _controls(self) -> None:
+        world = self.world
+        for cid, ctl in self.sc.policies.export_controls.items():
+            state = ExportControlState(
+                cid, ctl.country, world.commodity_index[ctl.commodity],
+                frozenset(world.site_index[m] for m in ctl.markets),
+                ctl.cap_t_per_year / DAYS_PER_YEAR)
+            world.export_controls.append(state)
+
+            def on(state: ExportControlState = state, ctl: Any = ctl) -> None:
+                state.accrue(world.env.now)
+                state.active = True
+                world.timeline.add(world.env.now, "policy", state.ident, "export control starts",
+                                   f"{ctl.country} {ctl.commodity} to {', '.join(ctl.markets)}: "
+                                   f"cap {ctl.cap_t_per_year:,.0f} t/yr")
+
+            def off(state: ExportControlState = state) -> None:
+                state.accrue(world.env.now)
+                state.active = False
+                world.timeline.add(world.env.now, "policy", state.ident, "export control ends")
+
+            self.schedule(max(0.0, self.at(ctl.start)), on)
+            if ctl.end is not None:
+                self.schedule(max(0.0, self.at(ctl.end)), off)
+
+    # ------------------------------------------------------------------ daily
+    def daily(self) -> None:
+        """Day-end work: ramps of deals and upgrades, stockpile rules."""
+        now = self.world.env.now
+        for state, mines in self.deals:
+            if not state.failed and now >= state.start_t:
+                self._update_deal(state, mines)
+        if self.upgrades:
+            self._apply_upgrades(now)
+        for ctl in self.stockpiles:
+            ctl.step(self.world)
+
+    def finish(self) -> None:
+        """End of run: close regime accounts."""
+        for run in self.regimes.values():
+            run.finish(self.world.env.now)

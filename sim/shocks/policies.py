@@ -1,0 +1,233 @@
+"""Policies at run time.
+
+* :class:`ExportGate` holds every export ban and quota on one commodity and tells a mine
+  how much of a dispatch may leave; what may not stays in the mine's stockyard, up to the
+  policy's stock limit, beyond which the mine curtails.
+* :class:`QuotaState` keeps each mine's allowance as buckets that expire (carry-over).
+* :class:`DealState`, corridor upgrades, :class:`StockpileController`, security-support
+  multipliers and :class:`ExportControlState` are the other policies' state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sim.scenario.shock_schema import ExportQuota, QuotaPeriod
+
+if TYPE_CHECKING:
+    from sim.world.mines import Mine
+    from sim.world.world import World
+
+_EPS = 1e-9
+
+
+# ----------------------------------------------------------------------------- bans, quotas
+@dataclass
+class BanState:
+    """An export ban: which channels it stops, and whether it is in force."""
+
+    ident: str
+    channels: frozenset[int] | None
+    stock_limit_days: float | None
+    active: bool = False
+
+
+@dataclass
+class QuotaState:
+    """An export quota's allowances, per mine, as (tonnes, expiry time) buckets."""
+
+    ident: str
+    spec: ExportQuota
+    channels: frozenset[int] | None
+    shares: dict[int, float]
+    """Mine site index -> share of each period's allocable tonnes."""
+    first_export_t: float
+    stock_limit_days: float | None
+    buckets: dict[int, list[list[float]]] = field(default_factory=dict)
+    active: bool = False
+    exported: float = 0.0
+    """Tonnes exported under the quota so far."""
+
+    def grant(self, tonnes: float, expiry: float) -> None:
+        """A period opens: each mine gets its share of ``tonnes``, usable until ``expiry``."""
+        allocable = tonnes * (1.0 - self.spec.strategic_share)
+        for mine, share in self.shares.items():
+            self.buckets.setdefault(mine, []).append([allocable * share, expiry])
+
+    def remaining(self, mine: int, now: float) -> float:
+        buckets = self.buckets.get(mine, [])
+        buckets[:] = [b for b in buckets if b[1] > now and b[0] > _EPS]
+        return sum(b[0] for b in buckets)
+
+    def take(self, mine: int, tonnes: float, now: float) -> float:
+        """Use up to ``tonnes`` of the mine's allowance (earliest expiry first)."""
+        if now < self.first_export_t:
+            return 0.0
+        buckets = self.buckets.get(mine, [])
+        buckets[:] = sorted((b for b in buckets if b[1] > now and b[0] > _EPS),
+                            key=lambda b: b[1])
+        used = 0.0
+        for b in buckets:
+            if used >= tonnes:
+                break
+            step = min(b[0], tonnes - used)
+            b[0] -= step
+            used += step
+        self.exported += used
+        return used
+
+
+class ExportGate:
+    """Every ban and quota on one commodity; consulted by mines of the exporting country."""
+
+    def __init__(self) -> None:
+        self.bans: list[BanState] = []
+        self.quotas: list[QuotaState] = []
+
+    def restricted(self) -> bool:
+        return any(b.active for b in self.bans) or any(q.active for q in self.quotas)
+
+    def allow(self, mine: Mine, channel: int, tonnes: float, now: float) -> float:
+        """Tonnes of a dispatch of ``tonnes`` on ``channel`` that may be exported now."""
+        for ban in self.bans:
+            if ban.active and (ban.channels is None or channel in ban.channels):
+                return 0.0
+        allowed = tonnes
+        for quota in self.quotas:
+            if quota.active and (quota.channels is None or channel in quota.channels):
+                allowed = quota.take(mine.index, allowed, now)
+        return allowed
+
+    def stock_limit_days(self) -> float | None:
+        """Smallest stock limit of the restrictions in force (None: no limit)."""
+        limits = [p.stock_limit_days for p in [*self.bans, *self.quotas]
+                  if p.active and p.stock_limit_days is not None]
+        return min(limits) if limits else None
+
+
+def quota_periods(period: QuotaPeriod, to_day: callable, start: dt.date) -> list[tuple[float, float, float]]:  # type: ignore[valid-type]
+    """Split a schedule entry into (first day, end day exclusive, tonnes) periods, in days
+    after the scenario start."""
+    first, last = to_day(period.start), to_day(period.end) + 1.0
+    if period.period == "whole":
+        return [(first, last, period.tonnes)]
+    months = {"month": 1, "quarter": 3, "year": 12}[period.period]
+    out = []
+    d0 = start + dt.timedelta(days=first)
+    cursor = dt.date(d0.year, d0.month, 1)
+    if period.period == "quarter":
+        cursor = dt.date(d0.year, 3 * ((d0.month - 1) // 3) + 1, 1)
+    elif period.period == "year":
+        cursor = dt.date(d0.year, 1, 1)
+    while True:
+        month = cursor.month - 1 + months
+        nxt = dt.date(cursor.year + month // 12, month % 12 + 1, 1)
+        a = max(first, float((cursor - start).days))
+        b = min(last, float((nxt - start).days))
+        if b > a:
+            out.append((a, b, period.tonnes))
+        if float((nxt - start).days) >= last:
+            break
+        cursor = nxt
+    return out
+
+
+# ----------------------------------------------------------------------------- deals
+@dataclass
+class DealState:
+    """An offtake deal's current share of the covered mines' output."""
+
+    ident: str
+    share: float
+    to_channel: int
+    commodities: frozenset[int]
+    from_channels: frozenset[int] | None
+    start_t: float
+    ramp_days: float
+    failed: bool
+    share_now: float = 0.0
+
+    def share_at(self, now: float) -> float:
+        if self.failed or now < self.start_t:
+            return 0.0
+        if self.ramp_days <= 0:
+            return self.share
+        return self.share * min(1.0, (now - self.start_t) / self.ramp_days)
+
+
+# ----------------------------------------------------------------------------- stockpiles
+@dataclass
+class StockpileController:
+    """Releases a stockpile's metal to a market on a trigger and buys it back when cheap."""
+
+    ident: str
+    spec: object
+    stockpile: object
+    market: object
+    commodity: int
+    start_t: float
+    released: float = 0.0
+    releasing: bool = False
+    rebuilding: bool = False
+
+    def step(self, world: World) -> None:
+        spec = self.spec
+        now = world.env.now
+        if now < self.start_t:
+            return
+        c = self.commodity
+        price = float(world.price[c])
+        shortfall_share = world.last_shortfall_share(self.market, c)
+        trigger = ((spec.release_price_ratio_above is not None  # type: ignore[attr-defined]
+                    and price > spec.release_price_ratio_above)  # type: ignore[attr-defined]
+                   or (spec.release_shortfall_share_above is not None  # type: ignore[attr-defined]
+                       and shortfall_share > spec.release_shortfall_share_above))  # type: ignore[attr-defined]
+        cap_left = math.inf if spec.release_cap_t is None else (  # type: ignore[attr-defined]
+            spec.release_cap_t - self.released)  # type: ignore[attr-defined]
+        amount = 0.0
+        if trigger:
+            amount = min(spec.release_t_per_day, float(self.stockpile.stock[c]), cap_left)  # type: ignore[attr-defined]
+        if (amount > _EPS) != self.releasing:
+            self.releasing = amount > _EPS
+            world.timeline.add(now, "policy", self.ident,
+                               "release starts" if self.releasing else "release stops",
+                               f"price index {price:.2f}, shortfall {shortfall_share:.1%}")
+        if amount > _EPS:
+            world.transfer(self.stockpile, self.market, c, amount)
+            self.released += amount
+            return
+        below = spec.rebuild_price_ratio_below  # type: ignore[attr-defined]
+        buying = 0.0
+        if below is not None and price < below:
+            need = spec.rebuild_target_t - float(self.stockpile.stock[c])  # type: ignore[attr-defined]
+            buying = max(0.0, min(spec.rebuild_t_per_day, need, float(self.market.stock[c])))  # type: ignore[attr-defined]
+        if (buying > _EPS) != self.rebuilding:
+            self.rebuilding = buying > _EPS
+            world.timeline.add(now, "policy", self.ident,
+                               "rebuild starts" if self.rebuilding else "rebuild stops",
+                               f"price index {price:.2f}")
+        if buying > _EPS:
+            world.transfer(self.market, self.stockpile, c, buying)
+
+
+# ----------------------------------------------------------------------------- export controls
+@dataclass
+class ExportControlState:
+    """Refiners of a country may sell a commodity to named markets only up to a cap."""
+
+    ident: str
+    country: str
+    commodity: int
+    markets: frozenset[int]
+    cap_per_day: float
+    active: bool = False
+    allowance: float = 0.0
+    last_t: float = 0.0
+
+    def accrue(self, now: float) -> None:
+        if self.active:
+            self.allowance += self.cap_per_day * max(0.0, now - self.last_t)
+        self.last_t = now

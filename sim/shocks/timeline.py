@@ -1,0 +1,23 @@
+"""What happened when in one replication: events, regime changes, policy steps, deals."""
+
+from __future__ import annotations
+
+TimelineRow = tuple[float, str, str, str, str]
+"""(time in days since the start date, kind, id, action, detail)."""
+
+
+class Timeline:
+    """An append-only list of what happened, in the order it happened.
+
+    *t0* is the simulation time of the start date, so rows carry days since the start date
+    (negative during the warm-up).
+    """
+
+    __slots__ = ("rows", "t0")
+
+    def __init__(self, t0: float) -> None:
+        self.t0 = t0
+        self.rows: list[TimelineRow] = []
+
+    def add(self, now: float, kind: str, ident: str, action: str, detail: str = "") -> None:
+        self.rows.append((round(now - self.t0, 6), kind, ident, action, detail))

@@ -1,0 +1,110 @@
+"""What shocks act on: the capacity, delays, seizures, taxes and closures of sites and lanes.
+
+Every site and lane is an :class:`Element`. Shocks do not set its state directly: each
+active shock registers a *modifier* under its own source key (``event:goma``,
+``incident:kasumbalesa_strike#3``), and the element combines them:
+
+* capacity factors multiply, so overlapping throttles compound and a closure (factor 0)
+  wins over everything;
+* added delays add;
+* interceptions (seizure shares and armed-group tax rates) apply one after another.
+
+When a shock ends its modifiers are removed and the element returns to what the remaining
+shocks make it. Each element also keeps the intervals during which it was closed, which
+lanes use to pause lots in transit and the results report as days of closure.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Interception:
+    """A shock's hold on flows through an element: a seized share and a tax rate, for some
+    commodities and channels (all if None)."""
+
+    seize_share: float
+    tax_rate: float
+    commodities: frozenset[int] | None
+    channels: frozenset[int] | None
+
+    def applies(self, commodity: int, channel: int) -> bool:
+        return ((self.commodities is None or commodity in self.commodities)
+                and (self.channels is None or channel in self.channels))
+
+
+class Element:
+    """Mixin for sites and lanes: modifiers from shocks and the closures they cause."""
+
+    capacity_factor: float
+    env: object
+
+    def _init_element(self) -> None:
+        self.capacity_factor = 1.0
+        self.capacity_mods: dict[str, float] = {}
+        self.delays: dict[str, Callable[[], float]] = {}
+        self.interceptions: dict[str, Interception] = {}
+        self.closures: list[list[float]] = []
+        """[start, end] of each closure; end is ``inf`` while it lasts."""
+
+    # -- capacity ---------------------------------------------------------------------
+    def set_modifier(self, source: str, factor: float | None) -> None:
+        """Set (or with ``None`` remove) the capacity factor a source imposes."""
+        if factor is None:
+            self.capacity_mods.pop(source, None)
+        else:
+            self.capacity_mods[source] = max(0.0, float(factor))
+        combined = math.prod(self.capacity_mods.values()) if self.capacity_mods else 1.0
+        self._change_capacity(combined)
+
+    def set_capacity_factor(self, factor: float) -> None:
+        """Set the capacity factor directly (as one more modifier, ``manual``)."""
+        self.set_modifier("manual", factor)
+
+    def _change_capacity(self, factor: float) -> None:
+        now = self.env.now  # type: ignore[attr-defined]
+        was_closed = self.capacity_factor <= 0.0
+        self.capacity_factor = factor
+        if factor <= 0.0 and not was_closed:
+            self.closures.append([now, math.inf])
+        elif factor > 0.0 and was_closed and self.closures:
+            self.closures[-1][1] = now
+        self._capacity_changed()
+
+    def _capacity_changed(self) -> None:
+        """Act on a new capacity factor (subclasses: resume or hold lots)."""
+
+    def is_open(self) -> bool:
+        """False while the element is closed (capacity factor 0)."""
+        return self.capacity_factor > 0.0
+
+    def closed_time(self, t1: float, t2: float) -> float:
+        """Days the element was closed between ``t1`` and ``t2``."""
+        total = 0.0
+        for a, b in self.closures:
+            lo, hi = max(a, t1), min(b, t2)
+            if hi > lo:
+                total += hi - lo
+        return total
+
+    # -- delays and interceptions --------------------------------------------------------
+    def set_delay(self, source: str, sampler: Callable[[], float] | None) -> None:
+        """Add (or with ``None`` remove) a source's extra delay per lot."""
+        if sampler is None:
+            self.delays.pop(source, None)
+        else:
+            self.delays[source] = sampler
+
+    def extra_delay(self) -> float:
+        """Sum of the active sources' extra delays for one lot."""
+        return sum(s() for s in self.delays.values())
+
+    def set_interception(self, source: str, interception: Interception | None) -> None:
+        """Add (or with ``None`` remove) a source's seizure and tax on flows here."""
+        if interception is None:
+            self.interceptions.pop(source, None)
+        else:
+            self.interceptions[source] = interception
