@@ -129,15 +129,20 @@ def _check_all(sc: Scenario, c: _Collector) -> None:
         _check_effects(c, sc, base, inc.effects, inc.targets)
 
     pol = sc.policies
+    countries = sorted({r.country for r in sc.regions.values()})
     for pid, ban in pol.export_bans.items():
         base = ("policies", "export_bans", pid)
         _check_time(c, sc, base, ban.start, ban.end)
+        if ban.country is not None:
+            c.ref((*base, "country"), ban.country, countries, "country")
         c.ref((*base, "commodity"), ban.commodity, sc.commodities, "commodity")
         for i, ch in enumerate(ban.channels or []):
             c.ref((*base, "channels", i), ch, sc.channels, "channel")
     for pid, quota in pol.export_quotas.items():
         base = ("policies", "export_quotas", pid)
         c.ref((*base, "commodity"), quota.commodity, sc.commodities, "commodity")
+        if quota.country is not None:
+            c.ref((*base, "country"), quota.country, countries, "country")
         for i, ch in enumerate(quota.channels or []):
             c.ref((*base, "channels", i), ch, sc.channels, "channel")
         previous = None
@@ -186,7 +191,11 @@ def _check_all(sc: Scenario, c: _Collector) -> None:
     for pid, up in pol.corridor_upgrades.items():
         base = ("policies", "corridor_upgrades", pid)
         _check_time(c, sc, base, up.start, None)
-        c.ref((*base, "lane"), up.lane, sc.lanes, "lane")
+        if c.ref((*base, "lane"), up.lane, sc.lanes, "lane") and \
+                up.capacity_t_per_day is not None and sc.lanes[up.lane].capacity_t_per_day is None:
+            c.add((*base, "capacity_t_per_day"), f"lane {up.lane!r} has no capacity to upgrade "
+                  "(it is not a loading queue)", "give the lane a capacity_t_per_day, or "
+                  "upgrade only its transit_factor")
         if up.capacity_t_per_day is None and up.transit_factor is None:
             c.add(base, "give capacity_t_per_day or transit_factor (or both)")
     for pid, sp in pol.stockpiles.items():
@@ -210,7 +219,6 @@ def _check_all(sc: Scenario, c: _Collector) -> None:
         _check_time(c, sc, base, sup.start, sup.end)
         for i, rid in enumerate(sup.regimes):
             c.ref((*base, "regimes", i), rid, sc.shocks.regimes, "regime")
-    countries = sorted({r.country for r in sc.regions.values()})
     for pid, ctl in pol.export_controls.items():
         base = ("policies", "export_controls", pid)
         _check_time(c, sc, base, ctl.start, ctl.end)

@@ -27,6 +27,7 @@ from sim.scenario.types import (
     DurationDays,
     Fraction,
     Id,
+    PositiveDays,
     PositiveDurationDays,
     PositiveFraction,
     PositiveTonnesPerDay,
@@ -204,10 +205,20 @@ class ExportBan(_Timed):
 
     commodity: Id
     """Commodity banned."""
+    country: ISO3 | None = None
+    """Country whose exports are banned; the scenario's ``exporting_country`` if omitted."""
+    duration_days: PositiveDays | None = None
+    """How long the ban lasts; or give ``end`` (neither: to the end of the run)."""
     channels: list[Id] | None = None
     """Channels the ban applies to; all if omitted."""
     stock_limit_days: Days | None = None
     """Days of a mine's output it can stock before it curtails; no limit if omitted."""
+
+    @model_validator(mode="after")
+    def _one_ending(self) -> ExportBan:
+        if self.end is not None and self.duration_days is not None:
+            raise ValueError("give end or duration_days, not both")
+        return self
 
 
 class QuotaPeriod(Strict):
@@ -236,6 +247,8 @@ class ExportQuota(Strict):
 
     commodity: Id
     """Commodity under quota."""
+    country: ISO3 | None = None
+    """Country whose exports are capped; the scenario's ``exporting_country`` if omitted."""
     schedule: list[QuotaPeriod] = Field(min_length=1)
     """Quota periods in time order."""
     channels: list[Id] | None = None

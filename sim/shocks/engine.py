@@ -311,7 +311,8 @@ class ShockEngine:
     def _bans(self) -> None:
         world = self.world
         for bid, ban in self.sc.policies.export_bans.items():
-            state = BanState(bid, self._channel_set(ban.channels), ban.stock_limit_days)
+            state = BanState(bid, ban.country or self.sc.exporting_country,
+                             self._channel_set(ban.channels), ban.stock_limit_days)
             self.gate(ban.commodity).bans.append(state)
 
             def on(state: BanState = state, ban: Any = ban) -> None:
@@ -328,8 +329,11 @@ class ShockEngine:
             self.schedule(max(0.0, self.at(ban.start)), on)
             if ban.end is not None:
                 self.schedule(max(0.0, self.at(ban.end)), off)
+            elif ban.duration_days is not None:
+                self.schedule(max(0.0, self.at(ban.start) + ban.duration_days), off)
 
-    def _allocation(self, commodity: str, allocation: dict[str, float] | None) -> dict[int, float]:
+    def _allocation(self, commodity: str, allocation: dict[str, float] | None,
+                    country: str) -> dict[int, float]:
         world = self.world
         sc = self.sc
         if allocation is not None:
@@ -337,7 +341,7 @@ class ShockEngine:
         planned = {mid: world.plan.mined.get((mid, commodity), 0.0)
                    for mid, site in sc.sites.items()
                    if isinstance(site, MineSpec) and commodity in site.output
-                   and sc.country_of(mid) == sc.exporting_country}
+                   and sc.country_of(mid) == country}
         total = sum(planned.values())
         return {world.site_index[m]: v / total for m, v in planned.items() if total > 0}
 
@@ -351,8 +355,9 @@ class ShockEngine:
             last = world.t0 + periods[-1][1]
             until = (self.at(spec.carry_over_until) + 1.0 if spec.carry_over_until is not None
                      else math.inf)
-            state = QuotaState(qid, spec, self._channel_set(spec.channels),
-                               self._allocation(spec.commodity, spec.allocation),
+            country = spec.country or sc.exporting_country
+            state = QuotaState(qid, spec, country, self._channel_set(spec.channels),
+                               self._allocation(spec.commodity, spec.allocation, country),
                                first + spec.first_export_delay_days, spec.stock_limit_days)
             self.gate(spec.commodity).quotas.append(state)
             self.quotas.append(state)

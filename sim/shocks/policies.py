@@ -30,6 +30,7 @@ class BanState:
     """An export ban: which channels it stops, and whether it is in force."""
 
     ident: str
+    country: str
     channels: frozenset[int] | None
     stock_limit_days: float | None
     active: bool = False
@@ -41,6 +42,7 @@ class QuotaState:
 
     ident: str
     spec: ExportQuota
+    country: str
     channels: frozenset[int] | None
     shares: dict[int, float]
     """Mine site index -> share of each period's allocable tonnes."""
@@ -87,24 +89,28 @@ class ExportGate:
         self.bans: list[BanState] = []
         self.quotas: list[QuotaState] = []
 
-    def restricted(self) -> bool:
-        return any(b.active for b in self.bans) or any(q.active for q in self.quotas)
+    def restricted(self, country: str) -> bool:
+        """Whether any ban or quota on this commodity is in force for ``country``."""
+        return any(p.active and p.country == country for p in [*self.bans, *self.quotas])
 
     def allow(self, mine: Mine, channel: int, tonnes: float, now: float) -> float:
         """Tonnes of a dispatch of ``tonnes`` on ``channel`` that may be exported now."""
         for ban in self.bans:
-            if ban.active and (ban.channels is None or channel in ban.channels):
+            if ban.active and ban.country == mine.country and (
+                    ban.channels is None or channel in ban.channels):
                 return 0.0
         allowed = tonnes
         for quota in self.quotas:
-            if quota.active and (quota.channels is None or channel in quota.channels):
+            if quota.active and quota.country == mine.country and (
+                    quota.channels is None or channel in quota.channels):
                 allowed = quota.take(mine.index, allowed, now)
         return allowed
 
-    def stock_limit_days(self) -> float | None:
-        """Smallest stock limit of the restrictions in force (None: no limit)."""
+    def stock_limit_days(self, country: str) -> float | None:
+        """Smallest stock limit of the restrictions in force for ``country`` (None: no
+        limit)."""
         limits = [p.stock_limit_days for p in [*self.bans, *self.quotas]
-                  if p.active and p.stock_limit_days is not None]
+                  if p.active and p.country == country and p.stock_limit_days is not None]
         return min(limits) if limits else None
 
 

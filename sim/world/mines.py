@@ -4,9 +4,9 @@ Each lot period a mine draws one output factor (mean 1) and produces its main
 commodities at ``rate x mean interval x factor x capacity factor``; each by-product is its
 ratio times the main product of the *same* lot, so cobalt follows copper up and down.
 Output joins the stockyard, and everything above the working stock (the initial stock) is
-dispatched: split over channels by the current offtake shares, each share on the route its
-channel's router picks, as far as export bans and quotas allow. What may not leave stays in
-the stockyard; under a restriction with a stock limit, production beyond the limit is
+assigned to channels by the current offtake shares and dispatched, each channel's share on
+the route its router picks, as far as export bans and quotas allow. What may not leave stays
+in the stockyard, still belonging to its channel; under a restriction with a stock limit, production beyond the limit is
 curtailed (not mined).
 
 Offtake shares start from the scenario's and change with offtake deals (which move a share
@@ -82,6 +82,9 @@ class Mine(SiteBase):
             self.stock[world.commodity_index[com]] += t
         self.working_stock = self.stock.copy()
         """Stock the mine keeps on hand; only metal above it is dispatched."""
+        self.pending = np.zeros_like(offtake)
+        """Metal above the working stock, by [commodity, channel] it belongs to, waiting to
+        leave (held back by a ban or quota, or just produced)."""
         self.commodities = sorted({c for c, _ in main} | {c for c, _, _ in coupled})
         self.rate_per_day = np.zeros(self.n_com)
         """Planned output per day, for stock limits expressed in days of output."""
@@ -89,7 +92,7 @@ class Mine(SiteBase):
             self.rate_per_day[c] = t / (world.mean_lot_interval(spec) or 1.0)
         for c, parent, ratio in coupled:
             self.rate_per_day[c] = ratio * self.rate_per_day[parent]
-        self.exporting = world.sc.country_of(site_id) == world.sc.exporting_country
+        self.country = world.sc.country_of(site_id)
         self.diversions: dict[str, Diversion] = {}
         self.deals: dict[str, DealState] = {}
         self._mined = world.ledger.mined
@@ -142,16 +145,17 @@ class Mine(SiteBase):
     def produce(self) -> None:
         """Produce one lot and dispatch what is above the working stock."""
         f = self.variability() * self.capacity_factor
-        gates = self.world.gates if self.exporting else None
+        gates = self.world.gates
+        country = self.country
         amounts: dict[int, float] = {}
         for c, t in self.main:
             amounts[c] = t * f
-            if gates and c in gates and gates[c].restricted():
-                amounts[c] = self._curtail(c, amounts[c], gates[c].stock_limit_days())
+            if gates and c in gates and gates[c].restricted(country):
+                amounts[c] = self._curtail(c, amounts[c], gates[c].stock_limit_days(country))
         for c, parent, ratio in self.coupled:
             amounts[c] = ratio * amounts[parent]
-            if gates and c in gates and gates[c].restricted():
-                amounts[c] = self._curtail(c, amounts[c], gates[c].stock_limit_days())
+            if gates and c in gates and gates[c].restricted(country):
+                amounts[c] = self._curtail(c, amounts[c], gates[c].stock_limit_days(country))
         index = self.index
         offtake = self.offtake
         for c, t in amounts.items():
@@ -160,25 +164,23 @@ class Mine(SiteBase):
             self._mined[index, c] += t
             self.world.record_mined(c, offtake[c] * t, (offtake[c] - self.undiverted[c]) * t)
             self.stock[c] += t
+            self.pending[c] += offtake[c] * t
         self.dispatch()
 
     def dispatch(self) -> None:
-        """Ship everything above the working stock that may leave, split by offtake."""
+        """Ship each channel's waiting metal, as far as bans and quotas allow."""
         now = self.env.now
         index = self.index
         site_out = self._site_out
-        gates = self.world.gates if self.exporting else None
+        gates = self.world.gates
         for c in self.commodities:
-            avail = self.stock[c] - self.working_stock[c]
-            if avail <= _EPS:
-                continue
+            waiting = self.pending[c]
             gate = gates.get(c) if gates else None
             product_per_t, trucks_per_t = self.forms[c]
-            shares = self.offtake[c]
             sent = 0.0
-            for k in np.flatnonzero(shares):
+            for k in np.flatnonzero(waiting > _EPS):
                 k = int(k)
-                t = avail * shares[k]
+                t = float(waiting[k])
                 if gate is not None:
                     t = gate.allow(self, k, t, now)
                     if t <= _EPS:
@@ -190,6 +192,7 @@ class Mine(SiteBase):
                 if self.interceptions:
                     self.world.intercept(self, lot)  # books what is seized as lost here
                 site_out[index, c] += lot.tonnes
+                waiting[k] -= t
                 option.legs[0].enter(lot)
             self.stock[c] -= sent
 

@@ -1,0 +1,104 @@
+"""Closures are exact: a lane closed for D days delays every lot on it by exactly D."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def arrivals(world):
+    """Record (arrival time, time mined) of every lot reaching the market."""
+    market = world.sites[world.site_index["market"]]
+    log = []
+    receive = market.receive
+
+    def spy(lot):
+        log.append((world.env.now, lot.t_mined))
+        receive(lot)
+
+    market.receive = spy
+    return log
+
+
+def test_closure_of_the_only_lane_delays_lots_on_it_by_exactly_d(direct, world_of) -> None:
+    d = 5.0
+    data = direct(transit=10.0, horizon=60, shocks={"events": {"cut": {
+        "start": 20.5, "end": 20.5 + d, "targets": {"lanes": ["mine_market"]},
+        "effects": {"capacity_factor": 0.0}}}})
+    world = world_of(data)
+    log = arrivals(world)
+    world.run()
+    world.check_mass_balance()
+    seen = {mined: arrived for arrived, mined in log}
+    for mined in range(11, 21):        # on the lane when it closed at 20.5
+        assert seen[mined] == pytest.approx(mined + 10.0 + d, abs=1e-9)
+    for mined in range(21, 26):        # reached the closed lane: leave when it reopens
+        assert seen[mined] == pytest.approx(20.5 + d + 10.0, abs=1e-9)
+    for mined in (0, 5, 10, 26, 40):   # never met the closure
+        assert seen[mined] == pytest.approx(mined + 10.0, abs=1e-9)
+
+
+def test_two_closures_on_one_trip_add_up(direct, world_of) -> None:
+    data = direct(transit=10.0, horizon=60, shocks={"events": {
+        "a": {"start": 12.5, "end": 14.5, "targets": {"lanes": ["mine_market"]},
+              "effects": {"capacity_factor": 0.0}},
+        "b": {"start": 16.5, "end": 19.5, "targets": {"lanes": ["mine_market"]},
+              "effects": {"capacity_factor": 0.0}}}})
+    world = world_of(data)
+    log = arrivals(world)
+    world.run()
+    seen = {mined: arrived for arrived, mined in log}
+    assert seen[10] == pytest.approx(10 + 10 + 2 + 3)   # on the lane through both
+    assert seen[15] == pytest.approx(15 + 10 + 3)       # mined between them: meets only b
+
+
+def test_closure_days_are_reported(direct, world_of) -> None:
+    import sim
+    from sim.scenario import scenario_from_dict
+
+    data = direct(horizon=60, shocks={"events": {"cut": {
+        "start": 10, "duration_days": 7, "targets": {"lanes": ["mine_market"]},
+        "effects": {"capacity_factor": 0.0}}}})
+    res = sim.run(scenario_from_dict(data), replications=1, seed=1)
+    assert res.kpi("closed_days", "all", "all", "mine_market")[0] == pytest.approx(7.0)
+
+
+def test_overlapping_capacity_factors_multiply_and_a_closure_wins(build, world_of) -> None:
+    sites = {"mine": build.mine(), "border": build.border(100.0), "market": build.market()}
+    lanes = [build.lane("mine", "border", 1.0), build.lane("border", "market", 1.0)]
+    data = build.scenario(sites, lanes, ["border", "market"], horizon=40)
+    data["shocks"] = {"events": {
+        "half": {"start": 10, "end": 30, "targets": {"sites": ["border"]},
+                 "effects": {"capacity_factor": 0.5}},
+        "third": {"start": 15, "end": 25, "targets": {"sites": ["border"]},
+                  "effects": {"capacity_factor": 0.3}},
+        "shut": {"start": 18, "end": 20, "targets": {"sites": ["border"]},
+                 "effects": {"capacity_factor": 0.0}}}}
+    world = world_of(data)
+    border = world.sites[world.site_index["border"]]
+    seen = {}
+    for t in (5.5, 12.5, 16.5, 19.5, 22.5, 27.5, 35.5):
+        world.env.timeout(t).callbacks.append(
+            lambda _e, t=t: seen.__setitem__(t, border.server.capacity_factor))
+    world.run()
+    assert seen == {5.5: 1.0, 12.5: 0.5, 16.5: pytest.approx(0.15), 19.5: 0.0,
+                    22.5: pytest.approx(0.15), 27.5: 0.5, 35.5: 1.0}
+    world.check_mass_balance()
+
+
+def test_added_delay_and_closed_site_hold_lots(build, world_of) -> None:
+    sites = {"mine": build.mine(), "hub": build.site("junction"), "market": build.market()}
+    lanes = [build.lane("mine", "hub", 1.0), build.lane("hub", "market", 1.0)]
+    data = build.scenario(sites, lanes, ["hub", "market"], horizon=40)
+    data["shocks"] = {"events": {
+        "slow": {"start": 5, "end": 10, "targets": {"sites": ["hub"]},
+                 "effects": {"added_delay_days": 2.0}},
+        "shut": {"start": 20.5, "end": 23.5, "targets": {"sites": ["hub"]},
+                 "effects": {"capacity_factor": 0.0}}}}
+    world = world_of(data)
+    log = arrivals(world)
+    world.run()
+    world.check_mass_balance()
+    seen = {mined: arrived for arrived, mined in log}
+    assert seen[2] == pytest.approx(4.0)           # before any shock: 1 + 1 days
+    assert seen[5] == pytest.approx(5 + 1 + 2 + 1)  # reached the hub during the delay
+    assert seen[20] == pytest.approx(23.5 + 1)     # at the hub when it closed

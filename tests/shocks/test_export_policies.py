@@ -1,0 +1,109 @@
+"""Export bans with stock limits, and quotas with carry-over and a strategic share."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+import sim
+from sim.scenario import scenario_from_dict
+
+
+def test_ban_with_stock_limit_curtails_exactly_the_excess(direct, world_of) -> None:
+    data = direct(transit=1.0, horizon=80, policies={"export_bans": {"ban": {
+        "commodity": "copper", "start": 10, "end": 40, "stock_limit_days": 10}}})
+    world = world_of(data)
+    mine = world.sites[world.site_index["mine"]]
+    stock = {}
+    world.env.timeout(39.5).callbacks.append(lambda _e: stock.__setitem__("end", mine.stock[0]))
+    world.run()
+    world.check_mass_balance()
+    # 30 days banned, 100 t/day, room for 10 days: 20 days of output are not mined
+    assert world.curtailed[0] == pytest.approx(2000.0)
+    assert stock["end"] == pytest.approx(1000.0)
+    assert mine.stock[0] == pytest.approx(0.0)  # shipped once the ban ended
+    assert world.ledger.mined.sum() == pytest.approx(80 * 100.0 - 2000.0)
+
+
+def test_ban_without_limit_stocks_everything(direct, world_of) -> None:
+    data = direct(transit=1.0, horizon=80, policies={"export_bans": {"ban": {
+        "commodity": "copper", "start": 10, "end": 40}}})
+    world = world_of(data)
+    mine = world.sites[world.site_index["mine"]]
+    stock = {}
+    world.env.timeout(39.5).callbacks.append(lambda _e: stock.__setitem__("end", mine.stock[0]))
+    world.run()
+    assert world.curtailed[0] == 0.0
+    assert stock["end"] == pytest.approx(3000.0)
+
+
+def test_ban_only_on_named_channels(direct, world_of, build) -> None:
+    data = direct(transit=1.0, horizon=30, policies={"export_bans": {"ban": {
+        "commodity": "copper", "start": 0, "channels": ["other"]}}},
+        extra_channels={"other": {"routes": {"main": {"path": ["market"]}}}})
+    data["sites"]["mine"]["offtake"] = {"copper": {"formal": 0.5, "other": 0.5}}
+    world = world_of(data)
+    world.run()
+    assert world.exported_by_channel[0, 0] == pytest.approx(30 * 50.0)
+    assert world.exported_by_channel[0, 1] == 0.0
+
+
+def monthly_exports(res, start: dt.date) -> dict[tuple[int, int], float]:
+    frame = res.series.query("metric == 'exported_t' and replication == 0")
+    frame = frame.assign(month=[(d.year, d.month) for d in frame["date"]])
+    return frame.groupby("month")["value"].sum().to_dict()
+
+
+def quota_run(direct, **quota):
+    spec = {"commodity": "copper",
+            "schedule": [{"start": "2024-01-01", "end": "2024-06-30", "tonnes": 1000,
+                          "period": "month"}], **quota}
+    data = direct(transit=1.0, horizon=182, policies={"export_quotas": {"q": spec}})
+    data["series_period_days"] = 1
+    return sim.run(scenario_from_dict(data), replications=1, seed=1)
+
+
+def test_quota_caps_every_period_without_carry_over(direct) -> None:
+    res = quota_run(direct, carry_over=False)
+    months = monthly_exports(res, dt.date(2024, 1, 1))
+    assert set(months) == {(2024, m) for m in range(1, 7)}
+    for month, tonnes in months.items():
+        assert tonnes == pytest.approx(1000.0), month
+    assert res.kpi("curtailed_t", "copper")[0] == 0.0  # no stock limit given
+
+
+def test_quota_carry_over_and_first_export_delay(direct) -> None:
+    res = quota_run(direct, carry_over=True, first_export_delay_days=45)
+    months = monthly_exports(res, dt.date(2024, 1, 1))
+    assert months[(2024, 1)] == 0.0
+    # February gets its own 1000 t plus January's unused 1000 t
+    assert months[(2024, 2)] == pytest.approx(2000.0)
+    cumulative = np.cumsum([months[(2024, m)] for m in range(1, 7)])
+    assert np.all(cumulative <= 1000.0 * np.arange(1, 7) + 1e-6)
+
+
+def test_quota_without_carry_over_loses_unused_allowance(direct) -> None:
+    res = quota_run(direct, carry_over=False, first_export_delay_days=45)
+    months = monthly_exports(res, dt.date(2024, 1, 1))
+    assert months[(2024, 1)] == 0.0
+    assert months[(2024, 2)] == pytest.approx(1000.0)
+
+
+def test_quota_strategic_share_is_withheld(direct) -> None:
+    res = quota_run(direct, carry_over=False, strategic_share=0.1)
+    for month, tonnes in monthly_exports(res, dt.date(2024, 1, 1)).items():
+        assert tonnes == pytest.approx(900.0), month
+
+
+def test_quota_allocation_between_mines(build) -> None:
+    sites = {"big": build.mine(200 * 365.25), "small": build.mine(), "market": build.market()}
+    lanes = [build.lane("big", "market", 1.0), build.lane("small", "market", 1.0)]
+    data = build.scenario(sites, lanes, ["market"], horizon=30)
+    data["policies"] = {"export_quotas": {"q": {
+        "commodity": "copper", "allocation": {"big": 0.25, "small": 0.75},
+        "schedule": [{"start": 0, "end": 29, "tonnes": 1200}], "carry_over": False}}}
+    res = sim.run(scenario_from_dict(data), replications=1, seed=1)
+    assert res.kpi("exported_t", "copper")[0] == pytest.approx(1200.0)
+    assert res.kpi("stranded_end_t", "copper")[0] == pytest.approx(30 * 300.0 - 1200.0)

@@ -1,0 +1,201 @@
+"""Diversion, seizure, armed-group tax, offtake deals, corridor upgrades, stockpiles and
+export controls."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import sim
+from sim.scenario import scenario_from_dict
+
+
+def informal_channel():
+    return {"informal": {"formal": False, "routes": {"main": {"path": ["market"]}}}}
+
+
+def test_captured_mine_sells_to_the_informal_channel(direct, world_of) -> None:
+    data = direct(transit=1.0, horizon=50, extra_channels=informal_channel(), shocks={
+        "events": {"capture": {"start": 10, "end": 30, "targets": {"sites": ["mine"]},
+                               "effects": {"divert": {"share": 1.0, "to_channel": "informal"}}}}})
+    world = world_of(data)
+    world.run()
+    world.check_mass_balance()
+    formal, informal = world.channel_index["formal"], world.channel_index["informal"]
+    assert world.mined_by_channel[0, informal] == pytest.approx(20 * 100.0)
+    assert world.mined_by_channel[0, formal] == pytest.approx(30 * 100.0)
+    assert world.diverted_by_channel[0, informal] == pytest.approx(20 * 100.0)
+    # smuggled exports pay no royalty
+    assert world.formal_channel[informal] == np.False_
+
+
+def test_seizure_once_per_lot_and_the_ledger_balances(build, world_of) -> None:
+    sites = {"mine": build.mine(), "hub": build.site("junction", region="occupied"),
+             "market": build.market()}
+    lanes = [build.lane("mine", "hub", 1.0), build.lane("hub", "market", 1.0)]
+    data = build.scenario(sites, lanes, ["hub", "market"], horizon=40)
+    data["regions"]["occupied"] = {"country": "COD"}
+    data["lanes"]["mine_hub"]["regions"] = ["occupied"]
+    data["commodities"]["copper"]["reference_price_usd_per_t"] = 1000.0
+    data["shocks"] = {"events": {"roadblock": {
+        "start": 0, "targets": {"regions": ["occupied"]},
+        "effects": {"seize_share": 0.25, "tax_rate": 0.1}}}}
+    world = world_of(data)
+    world.run()
+    world.check_mass_balance()
+    mined = world.ledger.mined.sum()
+    seized = world.seized_by_channel.sum()
+    delivered = world.delivered_by_channel.sum()
+    # each lot passes two targeted elements (lane, then hub) but is seized and taxed once,
+    # as it enters the lane
+    assert seized == pytest.approx(0.25 * mined)
+    assert world.rents[0] == pytest.approx(0.1 * 1000.0 * 0.75 * mined, rel=1e-9)
+    assert delivered <= mined
+
+
+def test_offtake_deal_ramps_and_can_fail(build, direct, world_of) -> None:
+    def data(p_fail: float):
+        d = direct(transit=1.0, horizon=100, extra_channels={
+            "us": {"routes": {"main": {"path": ["market"]}}}},
+            policies={"offtake_deals": {"orion": {
+                "mines": ["mine"], "commodities": ["copper"], "share": 0.4,
+                "to_channel": "us", "start": 10, "ramp_days": 40,
+                "probability_fails": p_fail}}})
+        return d
+
+    world = world_of(data(0.0))
+    mine = world.sites[world.site_index["mine"]]
+    us = world.channel_index["us"]
+    seen = {}
+    for t in (5.5, 30.5, 60.5):
+        world.env.timeout(t).callbacks.append(
+            lambda _e, t=t: seen.__setitem__(t, mine.offtake[0, us]))
+    world.run()
+    assert seen[5.5] == 0.0
+    assert seen[30.5] == pytest.approx(0.4 * 20 / 40)  # updated at each day's end
+    assert seen[60.5] == pytest.approx(0.4)
+    world.check_mass_balance()
+    # a deal that fails with probability 0.3 fails in about 30% of replications
+    fails = 0
+    n = 300
+    for rep in range(n):
+        w = world_of(data(0.3), seed=2, rep=rep)
+        fails += w.shocks.deals[0][0].failed
+    assert abs(fails / n - 0.3) < 3 * (0.3 * 0.7 / n) ** 0.5
+
+
+def test_corridor_upgrade_ramps_capacity_and_transit(build, world_of) -> None:
+    sites = {"mine": build.mine(), "market": build.market()}
+    data = build.scenario(sites, [build.lane("mine", "market", 10.0, mode="rail",
+                                             capacity_t_per_day=200.0)], ["market"],
+                          horizon=60)
+    data["policies"] = {"corridor_upgrades": {"up": {
+        "lane": "mine_market", "start": 10, "ramp_days": 20, "capacity_t_per_day": 600.0,
+        "transit_factor": 0.5}}}
+    world = world_of(data)
+    lane = world.lanes[0]
+    seen = {}
+    for t in (5.5, 20.5, 40.5):
+        world.env.timeout(t).callbacks.append(
+            lambda _e, t=t: seen.__setitem__(t, (lane.server.rate, lane.transit_factor)))
+    world.run()
+    assert seen[5.5] == (200.0, 1.0)
+    assert seen[20.5] == (pytest.approx(200.0 + 400.0 * 10 / 20), pytest.approx(0.75))
+    assert seen[40.5] == (pytest.approx(600.0), pytest.approx(0.5))
+
+
+def stockpile_data(build, price_release: float):
+    sites = {"mine": build.mine(), "market": build.market(
+                initial_stock_t={"copper": 0.0}),
+             "reserve": build.site("stockpile", initial_stock_t={"copper": 5000.0})}
+    data = build.scenario(sites, [build.lane("mine", "market", 1.0)], ["market"], horizon=80)
+    data["commodities"]["copper"]["demand_elasticity"] = -0.5
+    data["policies"] = {"stockpiles": {"reserve_rule": {
+        "site": "reserve", "commodity": "copper", "market": "market",
+        "release_price_ratio_above": price_release, "release_t_per_day": 100.0,
+        "release_cap_t": 3000.0}}}
+    data["shocks"] = {"events": {"stop": {"start": 20, "end": 60, "targets": {
+        "sites": ["mine"]}, "effects": {"capacity_factor": 0.0}}}}
+    return data
+
+
+def test_stockpile_releases_on_price_and_respects_its_cap(build, world_of) -> None:
+    world = world_of(stockpile_data(build, 1.2))
+    world.run()
+    world.check_mass_balance()
+    reserve = world.sites[world.site_index["reserve"]]
+    ctl = world.shocks.stockpiles[0]
+    assert ctl.released == pytest.approx(3000.0)
+    assert reserve.stock[0] == pytest.approx(2000.0)
+    without = world_of(stockpile_data(build, 1000.0))  # never triggered
+    without.run()
+    assert without.recorder.shortfall.sum() > world.recorder.shortfall.sum() + 2999.0
+
+
+def test_export_control_redirects_refined_metal(build) -> None:
+    sites = {"mine": build.mine(),
+             "ref": build.site("refiner", region="away",
+                               capacity_t_per_year={"copper": 1e6},
+                               sales={"copper": {"us": 0.5, "eu": 0.5}}),
+             "us": build.site("market", region="usa",
+                              demand_t_per_year={"copper": 100 * 365.25}),
+             "eu": build.site("market", region="away",
+                              demand_t_per_year={"copper": 100 * 365.25})}
+    lanes = [build.lane("mine", "ref", 1.0), build.lane("ref", "us", 1.0),
+             build.lane("ref", "eu", 1.0)]
+    data = build.scenario(sites, lanes, ["ref"], horizon=60)
+    data["regions"]["usa"] = {"country": "USA"}
+    for m in ("us", "eu"):
+        data["sites"][m]["other_supply_t_per_year"] = {"copper": "balance"}
+    data["policies"] = {"export_controls": {"ban_us": {
+        "country": "CHN", "commodity": "copper", "markets": ["us"], "start": 20}}}
+    res = sim.run(scenario_from_dict(data), replications=1, seed=1)
+    world_us = res.kpi("consumed_t", "copper", "all", "us")[0]
+    world_eu = res.kpi("consumed_t", "copper", "all", "eu")[0]
+    arrivals = res.series.query("metric == 'market_arrivals_t'")
+    late_us = arrivals.query("key == 'USA' and date >= '2024-02-01'")["value"].sum()
+    assert late_us == 0.0
+    assert world_us > 0 and world_eu > 0
+
+
+def test_timeline_is_written_with_results(direct, tmp_path) -> None:
+    from sim.output.folder import ResultsFolder
+
+    data = direct(horizon=40, shocks={"events": {"cut": {
+        "start": "2024-01-11", "duration_days": 5, "targets": {"lanes": ["mine_market"]},
+        "effects": {"capacity_factor": 0.0}}}})
+    sc = scenario_from_dict(data)
+    folder = ResultsFolder(tmp_path / "out")
+    res = sim.run(sc, replications=2, seed=1, sink=folder.write_replication)
+    folder.finish(res)
+    text = (tmp_path / "out" / "timeline.csv").read_text()
+    assert "replication,day,date,kind,id,action,detail" in text
+    assert "event,cut,start,closed until day 15.0" in text
+    assert sim.load_results(tmp_path / "out").timeline.equals(res.timeline)
+
+
+def test_stockpile_rebuilds_when_prices_are_low(build, world_of) -> None:
+    sites = {"mine": build.mine(), "market": build.market(initial_stock_t={"copper": 3000.0}),
+             "reserve": build.site("stockpile", initial_stock_t={"copper": 0.0})}
+    data = build.scenario(sites, [build.lane("mine", "market", 1.0)], ["market"], horizon=40)
+    data["commodities"]["copper"]["demand_elasticity"] = -0.5
+    data["policies"] = {"stockpiles": {"rule": {
+        "site": "reserve", "commodity": "copper", "market": "market",
+        "release_price_ratio_above": 2.0, "release_t_per_day": 100.0,
+        "rebuild_price_ratio_below": 1.01, "rebuild_t_per_day": 50.0,
+        "rebuild_target_t": 400.0}}}
+    world = world_of(data)
+    world.run()
+    world.check_mass_balance()
+    reserve = world.sites[world.site_index["reserve"]]
+    assert reserve.stock[0] == pytest.approx(400.0)  # bought 50 t/day up to the target
+    assert any(r[3] == "rebuild starts" for r in world.timeline.rows)
+
+
+def test_ban_with_a_duration(direct, world_of) -> None:
+    data = direct(transit=1.0, horizon=60, policies={"export_bans": {"ban": {
+        "commodity": "copper", "start": 10, "duration_days": 15}}})
+    world = world_of(data)
+    world.run()
+    days = [r[0] for r in world.timeline.rows if r[2] == "ban"]
+    assert days == [10.0, 25.0]

@@ -1,0 +1,158 @@
+"""Bad shock and policy input gets the same clear errors as the rest of the format."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from sim.scenario import ScenarioError, scenario_from_dict, scenario_from_yaml
+
+CUT = {"start": 10, "end": 20, "targets": {"lanes": ["mine_market"]},
+       "effects": {"capacity_factor": 0.0}}
+REGIME = {"targets": {"sites": ["mine"]}, "states": {"calm": {}, "bad": {
+    "effects": {"capacity_factor": 0.5}}}, "rates_per_year": {"calm": {"bad": 1.0},
+                                                            "bad": {"calm": 2.0}}}
+
+
+def issues(data) -> list:
+    with pytest.raises(ScenarioError) as exc:
+        scenario_from_dict(data)
+    return exc.value.issues
+
+
+def with_event(direct, **changes):
+    event = copy.deepcopy(CUT)
+    for key, value in changes.items():
+        if value is None:
+            event.pop(key)
+        else:
+            event[key] = value
+    return direct(horizon=100, shocks={"events": {"cut": event}})
+
+
+CASES = {
+    "unknown target site": (
+        dict(targets={"sites": ["mnie"]}), ("shocks", "events", "cut", "targets", "sites", 0),
+        "unknown site 'mnie'", "did you mean 'mine'?"),
+    "unknown target lane": (
+        dict(targets={"lanes": ["mine_markt"]}),
+        ("shocks", "events", "cut", "targets", "lanes", 0), "unknown lane", "mine_market"),
+    "end before start": (
+        dict(start=20, end=10), ("shocks", "events", "cut", "end"), "not after its start", None),
+    "start after the run": (
+        dict(start="2025-06-01", end=None), ("shocks", "events", "cut", "start"),
+        "after the run ends", "horizon"),
+    "end and duration": (
+        dict(duration_days=5), ("shocks", "events", "cut"), "end or duration_days, not both",
+        None),
+    "no effects": (
+        dict(effects={}), ("shocks", "events", "cut", "effects"), "no effects", None),
+    "no targets": (
+        dict(targets={}), ("shocks", "events", "cut", "targets"), "no targets", None),
+    "share above 1": (
+        dict(effects={"seize_share": 1.5}), ("shocks", "events", "cut", "effects", "seize_share"),
+        "at most 1", None),
+    "diversion nowhere": (
+        dict(targets={"sites": ["mine"]}, effects={"divert": {"share": 1, "to_channel": "gone"}}),
+        ("shocks", "events", "cut", "effects", "divert", "to_channel"), "unknown channel",
+        None),
+    "unknown effect": (
+        dict(effects={"capacity": 0}), ("shocks", "events", "cut", "effects", "capacity"),
+        "unknown field 'capacity'", "capacity_factor"),
+    "date not a date": (
+        dict(start="next tuesday"), ("shocks", "events", "cut", "start"), None, None),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_bad_event(direct, name: str) -> None:
+    changes, path, message, hint = CASES[name]
+    found = issues(with_event(direct, **changes))
+    issue = next((i for i in found if tuple(i.path[:len(path)]) == path), None)
+    assert issue is not None, [(i.path, i.message) for i in found]
+    if message:
+        assert message in issue.message
+    if hint:
+        assert issue.hint and hint in issue.hint
+
+
+def test_divert_to_a_channel_without_a_route_from_the_mine(direct) -> None:
+    data = direct(horizon=100, extra_channels={"far": {"routes": {"x": {"path": ["market"]}}}})
+    data["sites"]["far_mine"] = copy.deepcopy(data["sites"]["mine"])
+    data["sites"]["far_mine"]["offtake"] = {"copper": {"formal": 1.0}}
+    data["lanes"]["far_mine_market"] = copy.deepcopy(data["lanes"]["mine_market"])
+    data["lanes"]["far_mine_market"]["from"] = "far_mine"
+    data["channels"]["far"]["routes"]["x"]["commodities"] = ["gold"]
+    data["commodities"]["gold"] = {"forms": {"dore": {"grade": 0.9, "payload_t_per_truck": 1}}}
+    data["shocks"] = {"events": {"grab": {"start": 5, "targets": {"sites": ["mine"]},
+                                          "effects": {"divert": {"share": 1, "to_channel": "far"}}}}}
+    found = issues(data)
+    assert any("has no route for 'copper' from mine 'mine'" in i.message for i in found)
+
+
+@pytest.mark.parametrize("edit, fragment", [
+    (lambda r: r["rates_per_year"]["calm"].update({"worse": 1.0}), "unknown state 'worse'"),
+    (lambda r: r["rates_per_year"]["calm"].update({"calm": 1.0}), "cannot move to itself"),
+    (lambda r: r.update({"initial": "clam"}), "unknown state 'clam'"),
+    (lambda r: r.update({"rates_per_year": {"calm": {}, "bad": {}}}), "never changes state"),
+    (lambda r: r["rates_per_year"]["calm"].update({"bad": -1}), "greater than 0"),
+])
+def test_bad_regime(direct, edit, fragment: str) -> None:
+    regime = copy.deepcopy(REGIME)
+    edit(regime)
+    found = issues(direct(horizon=100, shocks={"regimes": {"east": regime}}))
+    assert any(fragment in i.message for i in found), [i.message for i in found]
+
+
+QUOTA = {"commodity": "copper", "schedule": [{"start": 0, "end": 30, "tonnes": 100}]}
+
+
+@pytest.mark.parametrize("policies, fragment", [
+    ({"export_quotas": {"q": {**QUOTA, "allocation": {"mine": 0.5}}}}, "sum to 0.5"),
+    ({"export_quotas": {"q": {**QUOTA, "allocation": {"market": 1.0}}}},
+     "not a mine producing 'copper'"),
+    ({"export_quotas": {"q": {**QUOTA, "schedule": [
+        {"start": 0, "end": 30, "tonnes": 100}, {"start": 20, "end": 40, "tonnes": 100}]}}},
+     "must not overlap"),
+    ({"export_quotas": {"q": {**QUOTA, "commodity": "coper"}}}, "unknown commodity 'coper'"),
+    ({"export_bans": {"b": {"commodity": "copper", "start": 50, "end": 40}}},
+     "not after its start"),
+    ({"offtake_deals": {"d": {"mines": ["market"], "commodities": ["copper"], "share": 0.5,
+                              "to_channel": "formal", "start": 0}}}, "not a mine"),
+    ({"offtake_deals": {"d": {"mines": ["mine"], "commodities": ["copper"], "share": 1.5,
+                              "to_channel": "formal", "start": 0}}}, "at most 1"),
+    ({"corridor_upgrades": {"u": {"lane": "mine_market", "start": 0}}},
+     "capacity_t_per_day or transit_factor"),
+    ({"stockpiles": {"s": {"site": "mine", "commodity": "copper", "market": "market",
+                           "release_price_ratio_above": 1.5, "release_t_per_day": 10}}},
+     "not a stockpile"),
+    ({"stockpiles": {"s": {"site": "mine", "commodity": "copper", "market": "market",
+                           "release_t_per_day": 10}}}, "release_price_ratio_above"),
+    ({"security_support": {"s": {"regimes": ["nowhere"], "start": 0}}}, "unknown regime"),
+    ({"export_controls": {"c": {"country": "XXY", "commodity": "copper", "markets": ["market"],
+                                "start": 0}}}, "unknown country 'XXY'"),
+    ({"export_controls": {"c": {"country": "CHN", "commodity": "copper", "markets": ["mine"],
+                                "start": 0}}}, "not a market"),
+])
+def test_bad_policy(direct, policies, fragment: str) -> None:
+    found = issues(direct(horizon=100, policies=policies))
+    assert any(fragment in i.message for i in found), [i.message for i in found]
+
+
+def test_shock_errors_carry_file_and_line(tiny_text) -> None:
+    text = tiny_text + """shocks:
+  events:
+    cut:
+      start: 10
+      end: 5
+      targets: {lanes: [mine_bordr]}
+      effects: {capacity_factor: 0}
+"""
+    with pytest.raises(ScenarioError) as exc:
+        scenario_from_yaml(text, "shock.yaml")
+    report = exc.value.report()
+    lines = text.splitlines()
+    bordr = next(i for i, line in enumerate(lines, 1) if "mine_bordr" in line)
+    assert f"shock.yaml:{bordr}" in report
+    assert "did you mean 'mine_border'?" in report
