@@ -8,7 +8,8 @@ measured period only (after the warm-up).
 Metrics, in tonnes of contained metal unless the unit says otherwise:
 
 ========================  =====================================================================
-mined_t                   produced by mines (by channel: the offtake share of each lot)
+mined_t                   produced by mines (by channel: the offtake share of each lot; site
+                          rows: by mine)
 exported_t                left the exporting country (counted when the lot sets off on the
                           lane that leaves it)
 delivered_t               reached its first destination (refiner, market or stockpile)
@@ -201,7 +202,11 @@ def _site_kpis(world: World, add: Callable[[str, str, str, str, str, float], Non
     coms = world.commodity_ids
     through = ledger.site_out - m["site_out"]
     lane_through = ledger.lane_out - m["lane_out"]
+    mined = ledger.mined - m["mined"]
     for site in world.sites:
+        if site.kind == "mine":
+            for c in site.commodities:  # type: ignore[attr-defined]
+                add(coms[c], ALL, site.id, "mined_t", "t", mined[site.index, c])
         if site.kind in ("border_post", "port", "trading_hub", "junction"):
             for c, com in enumerate(coms):
                 add(com, ALL, site.id, "throughput_t", "t", through[site.index, c])

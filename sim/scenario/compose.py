@@ -3,7 +3,8 @@
 * ``extends: other.yaml`` (a path relative to the extending file) inherits every value of
   the other scenario. Mappings merge key by key, recursively; any other value (number,
   text, list) replaces the inherited one; a key set to ``null`` removes the inherited key.
-  Chains of ``extends`` are allowed, cycles are not.
+  ``extends: [a.yaml, b.yaml]`` merges several in order (later ones win). Chains of
+  ``extends`` are allowed, cycles are not.
 * ``--set key.path=value`` overrides one value after merging. The value is read as YAML,
   so ``--set horizon_days=730`` gives a number and ``--set lanes.x.mode=rail`` text. If
   the target is a cited value (``{value: ..., source: ...}``) only its ``value`` changes,
@@ -108,32 +109,42 @@ def load_raw(path: Path, _chain: tuple[Path, ...] = ()) -> RawScenario:
             f"the top level must be a mapping of fields, not a {type(data).__name__}",
             file=str(path), line=1,
             hint="start the file with 'name: ...' and the other scenario fields")])
-    parent = data.pop("extends", None)
-    if parent is None:
+    parents = data.pop("extends", None)
+    if parents is None:
         return RawScenario(data, lines, [str(path)])
     where = lines.get(("extends",), (str(path), None, None))
-    if not isinstance(parent, str) or not parent.strip():
-        raise ScenarioError([Issue("extends must be the path of another scenario file",
-                                   path=("extends",), file=where[0], line=where[1])])
-    parent_path = (path.parent / parent)
-    if parent_path.resolve() in (*_chain, resolved):
-        raise ScenarioError([Issue(
-            f"extends cycle: {parent} is already being loaded",
-            path=("extends",), file=where[0], line=where[1],
-            hint="a scenario cannot extend itself, directly or through others")])
+    if isinstance(parents, str):
+        parents = [parents]
+    if not isinstance(parents, list) or not parents or not all(
+            isinstance(p, str) and p.strip() for p in parents):
+        raise ScenarioError([Issue("extends must be the path of another scenario file, or a "
+                                   "list of them", path=("extends",), file=where[0],
+                                   line=where[1])])
     if len(_chain) >= MAX_EXTENDS_DEPTH:
         raise ScenarioError([Issue(f"extends chain is deeper than {MAX_EXTENDS_DEPTH} files",
                                    path=("extends",), file=where[0], line=where[1])])
-    if not parent_path.exists():
-        raise ScenarioError([Issue(
-            f"extends: file {parent!r} not found (looked for {parent_path})",
-            path=("extends",), file=where[0], line=where[1],
-            hint="extends paths are relative to the file that contains them")])
-    base = load_raw(parent_path, (*_chain, resolved))
-    merged = _merge(base.data, data)
-    merged_lines = dict(base.lines)
+    merged: dict[str, Any] = {}
+    merged_lines: LineMap = {}
+    files: list[str] = []
+    for parent in parents:
+        parent_path = path.parent / parent
+        if parent_path.resolve() in (*_chain, resolved):
+            raise ScenarioError([Issue(
+                f"extends cycle: {parent} is already being loaded",
+                path=("extends",), file=where[0], line=where[1],
+                hint="a scenario cannot extend itself, directly or through others")])
+        if not parent_path.exists():
+            raise ScenarioError([Issue(
+                f"extends: file {parent!r} not found (looked for {parent_path})",
+                path=("extends",), file=where[0], line=where[1],
+                hint="extends paths are relative to the file that contains them")])
+        base = load_raw(parent_path, (*_chain, resolved))
+        merged = _merge(merged, base.data)
+        merged_lines.update(base.lines)
+        files += [f for f in base.files if f not in files]
+    merged = _merge(merged, data)
     merged_lines.update(lines)
-    return RawScenario(merged, merged_lines, [str(path), *base.files])
+    return RawScenario(merged, merged_lines, [str(path), *files])
 
 
 def _parse_override(text: str) -> tuple[list[str | int], Any]:
