@@ -12,7 +12,8 @@
 * Provenance: any mapping may carry ``source:`` (a citation), ``assumption:`` (why a
   judgement was made) and ``note:`` (free text). They describe the values next to them,
   are collected into a :class:`Provenance` table and removed before validation, so the
-  schema itself never has to mention them.
+  schema itself never has to mention them. A cited ``{value: x, source: ...}`` becomes
+  ``x``, whatever its type, so a date or a name can be cited like a number.
 """
 
 from __future__ import annotations
@@ -238,8 +239,12 @@ def strip_provenance(raw: RawScenario) -> tuple[dict[str, Any], Provenance]:
                     assumption=_as_text(cit.get("assumption")),
                     note=_as_text(cit.get("note")),
                     file=where[0], line=where[1])
-            return {k: walk(v, (*path, k), here_cited)
-                    for k, v in node.items() if k not in PROVENANCE_KEYS}
+            clean = {k: walk(v, (*path, k), here_cited)
+                     for k, v in node.items() if k not in PROVENANCE_KEYS}
+            if set(clean) == {"value"} and cit:
+                # a cited value of any type ({value: contested, source: ...}) is the value
+                return clean["value"]
+            return clean
         if isinstance(node, list):
             return [walk(v, (*path, i), cited) for i, v in enumerate(node)]
         if isinstance(node, int | float) and not isinstance(node, bool) and not cited:

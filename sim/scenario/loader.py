@@ -77,8 +77,9 @@ def _validate(raw: RawScenario) -> Scenario:
     try:
         sc = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError([_issue_from_error(e, data, raw.lines, raw.files[0])
-                             for e in exc.errors()]) from None
+        raise ScenarioError(_merge_union_issues(
+            [_issue_from_error(e, data, raw.lines, raw.files[0]) for e in exc.errors()])
+        ) from None
     issues = check_scenario(sc)
     if not issues:
         issues = check_shocks_and_policies(sc) + unreachable_markets(sc, make_plan(sc))
@@ -298,6 +299,29 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
     issue = Issue(msg, path=path, hint=hint)
     _locate(issue, lines, file)
     return issue
+
+
+def _merge_union_issues(issues: list[Issue]) -> list[Issue]:
+    """One issue per field: pydantic reports each branch of a union (date or number of
+    days) separately; say what was expected once."""
+    out: list[Issue] = []
+    seen: dict[tuple[Any, ...], Issue] = {}
+    for issue in issues:
+        key = (issue.file, issue.line, tuple(issue.path))
+        first = seen.get(key)
+        if first is None:
+            seen[key] = issue
+            out.append(issue)
+            continue
+        texts = {first.message.split(",")[0], issue.message.split(",")[0]}
+        if texts == {"expected a number", "expected a date such as 2024-01-01"} or (
+                "expected a date such as 2024-01-01" in first.message
+                and "expected a number" in issue.message):
+            got = issue.message.split("got ", 1)[-1]
+            first.message = f"expected a date such as 2025-01-27 or a number of days, got {got}"
+        elif issue.message != first.message:
+            out.append(issue)
+    return out
 
 
 def _describe(value: Any) -> str:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from sim.scenario.types import (
     Days,
@@ -36,7 +36,20 @@ from sim.scenario.types import (
     _quantity,
 )
 
-When = dt.date | Annotated[float, _quantity("day"), Field(ge=-1e5, le=1e5)]
+def _when(value: object) -> object:
+    """Unwrap a cited ``{value: ...}`` time; convert ``{value: n, unit: u}`` to days."""
+    if isinstance(value, dict) and "value" in value and set(value) <= {"value", "unit"}:
+        inner = value["value"]
+        if isinstance(inner, dt.date) or "unit" not in value:
+            return inner
+        return _quantity("day").func(value)
+    return value
+
+
+When = Annotated[
+    dt.date | Annotated[float, Field(ge=-1e5, le=1e5, allow_inf_nan=False)],
+    BeforeValidator(_when),
+]
 """A calendar date, or days after the scenario's start."""
 
 Ratio = Annotated[float, _quantity("1"), Field(ge=0, le=1000, allow_inf_nan=False)]

@@ -106,11 +106,12 @@ class ExportGate:
                 allowed = quota.take(mine.index, allowed, now)
         return allowed
 
-    def stock_limit_days(self, country: str) -> float | None:
-        """Smallest stock limit of the restrictions in force for ``country`` (None: no
-        limit)."""
+    def stock_limit_days(self, country: str, channel: int) -> float | None:
+        """Smallest stock limit of the restrictions in force for ``country`` and ``channel``
+        (None: no limit, or no restriction)."""
         limits = [p.stock_limit_days for p in [*self.bans, *self.quotas]
-                  if p.active and p.country == country and p.stock_limit_days is not None]
+                  if p.active and p.country == country and p.stock_limit_days is not None
+                  and (p.channels is None or channel in p.channels)]
         return min(limits) if limits else None
 
 

@@ -132,40 +132,52 @@ class Mine(SiteBase):
                     self.routers[(c, int(k))] = self.world.router_for(self.id, c, int(k))
 
     # ---------------------------------------------------------------- production
-    def _curtail(self, c: int, t: float, limit_days: float | None) -> float:
-        """Tonnes of ``t`` that fit under a stock limit; the rest is curtailed."""
-        if limit_days is None or t <= 0.0:
-            return t
-        room = self.working_stock[c] + limit_days * self.rate_per_day[c] - self.stock[c]
-        keep = min(t, max(room, 0.0))
-        if keep < t:
-            self.world.record_curtailed(c, t - keep)
-        return keep
-
     def produce(self) -> None:
-        """Produce one lot and dispatch what is above the working stock."""
+        """Produce one lot, assign it to channels, and dispatch what may leave.
+
+        Under a ban or quota with a stock limit, each restricted channel's share of the lot
+        is cut to what still fits in the stockyard (``limit days x planned daily output x
+        the channel's share``); the rest is not mined (curtailed). Only the restricted
+        commodity is cut: a cobalt ban does not stop copper."""
         f = self.variability() * self.capacity_factor
-        gates = self.world.gates
-        country = self.country
         amounts: dict[int, float] = {}
         for c, t in self.main:
             amounts[c] = t * f
-            if gates and c in gates and gates[c].restricted(country):
-                amounts[c] = self._curtail(c, amounts[c], gates[c].stock_limit_days(country))
         for c, parent, ratio in self.coupled:
             amounts[c] = ratio * amounts[parent]
-            if gates and c in gates and gates[c].restricted(country):
-                amounts[c] = self._curtail(c, amounts[c], gates[c].stock_limit_days(country))
+        gates = self.world.gates
         index = self.index
         offtake = self.offtake
         for c, t in amounts.items():
             if t <= 0.0:
                 continue
-            self._mined[index, c] += t
-            self.world.record_mined(c, offtake[c] * t, (offtake[c] - self.undiverted[c]) * t)
-            self.stock[c] += t
-            self.pending[c] += offtake[c] * t
+            split = offtake[c] * t
+            gate = gates.get(c) if gates else None
+            if gate is not None and gate.restricted(self.country):
+                split = self._curtail(c, split, gate)
+            total = float(split.sum())
+            if total <= 0.0:
+                continue
+            self._mined[index, c] += total
+            diverted = np.maximum(offtake[c] - self.undiverted[c], 0.0) * t
+            self.world.record_mined(c, split, np.minimum(diverted, split))
+            self.stock[c] += total
+            self.pending[c] += split
         self.dispatch()
+
+    def _curtail(self, c: int, split: np.ndarray, gate: Any) -> np.ndarray:
+        """``split`` [channel] cut to the stock limits of restricted channels."""
+        out = split.copy()
+        for k in np.flatnonzero(split > 0.0):
+            limit = gate.stock_limit_days(self.country, int(k))
+            if limit is None:
+                continue
+            room = limit * self.rate_per_day[c] * self.offtake[c, k] - self.pending[c, k]
+            keep = min(split[k], max(room, 0.0))
+            if keep < split[k]:
+                self.world.record_curtailed(c, split[k] - keep)
+                out[k] = keep
+        return out
 
     def dispatch(self) -> None:
         """Ship each channel's waiting metal, as far as bans and quotas allow."""
