@@ -200,5 +200,20 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
             click.echo(table)
 
 
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the HTML file. Default: FOLDER/report.html.")
+@_guarded
+def report(folder: Path, out: Path | None) -> None:
+    """Build one self-contained HTML report (figures, KPI tables with confidence
+    intervals, assumptions and sources, timeline of shocks and policies) from a results
+    FOLDER written by `sim run`, or from a folder of run folders to compare."""
+    from sim.output.report import build_report
+
+    path = build_report(folder, out)
+    click.echo(f"Report written to {path}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -125,8 +125,121 @@ class Results:
             "timedelta64[D]"))
         return frame
 
+    @property
+    def plot(self) -> ResultsPlot:
+        """Figures of these results: ``res.plot.flows()``, ``.deliveries()``, ``.prices()``,
+        ``.stocks()``, ``.lead_times()``, ``.map()``, ``.flow_diagram()``; each returns a
+        matplotlib figure (shown in Jupyter)."""
+        return ResultsPlot(self)
+
+    def _headline(self) -> list[tuple[str, str, float, float, float, str]]:
+        """(commodity, metric, mean, ci_low, ci_high, unit) of a few headline KPIs."""
+        from sim.experiment.stats import t_interval
+
+        out = []
+        for com in self.scenario.commodities:
+            for metric, unit in (("delivered_t", "t"), ("shortfall_t", "t"),
+                                 ("price_peak_ratio", "ratio")):
+                try:
+                    mean, low, high = t_interval(self.kpi(metric, com))
+                except KeyError:
+                    continue
+                out.append((com, metric, mean, low, high, unit))
+        return out
+
     def __repr__(self) -> str:
         start: dt.date = self.scenario.start
-        return (f"<Results {self.scenario.name!r}: {self.n} replications, seed {self.seed}, "
+        head = (f"<Results {self.scenario.name!r}: {self.n} replications, seed {self.seed}, "
                 f"{self.scenario.horizon:g} days from {start}, {len(self.kpi_labels)} KPIs, "
-                f"{len(self.catalogue.keys)} series>")
+                f"{len(self.catalogue.keys)} series")
+        lines = [f"  {com} {metric}: {_num(mean)}" + (f" [{_num(lo)}, {_num(hi)}]"
+                                                      if not np.isnan(lo) else "")
+                 + f" {unit}" for com, metric, mean, lo, hi, unit in self._headline()]
+        if not lines:
+            return head + ">"
+        return head + "; mean [95% CI]:\n" + "\n".join(lines) + ">"
+
+    def _repr_html_(self) -> str:
+        import html
+
+        sc = self.scenario
+        cells = "".join(
+            f"<tr><td>{html.escape(com)}</td><td>{html.escape(metric)}</td>"
+            f"<td style='text-align:right'>{_num(mean)}</td>"
+            f"<td style='text-align:right'>"
+            f"{'' if np.isnan(lo) else f'{_num(lo)} to {_num(hi)}'}</td>"
+            f"<td>{html.escape(unit)}</td></tr>"
+            for com, metric, mean, lo, hi, unit in self._headline())
+        title = html.escape(sc.title or sc.name)
+        return (f"<div><strong>Results {html.escape(sc.name)!s}</strong>: {title}<br>"
+                f"{self.n} replications, seed {self.seed}, {sc.horizon:g} days from "
+                f"{sc.start}; {len(self.kpi_labels)} KPIs, {len(self.catalogue.keys)} "
+                "series"
+                "<table><thead><tr><th>commodity</th><th>KPI</th><th>mean</th>"
+                f"<th>95% CI</th><th>unit</th></tr></thead><tbody>{cells}</tbody></table>"
+                "<small>res.summary() for every KPI; res.plot.flows(), .prices(), ... for "
+                "figures</small></div>")
+
+
+def _num(x: float) -> str:
+    if np.isnan(x):
+        return "-"
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    return f"{x:,.3g}"
+
+
+class ResultsPlot:
+    """Figures of one :class:`Results` (see :mod:`sim.output.figures`); each method
+    returns a matplotlib figure."""
+
+    def __init__(self, results: Results) -> None:
+        self._res = results
+
+    def flows(self, commodity: str | None = None,
+              metrics: Sequence[str] = ("mined_t", "exported_t")) -> Any:
+        """Flows by channel over time (stacked), per commodity."""
+        from sim.output.figures import flows_figure
+
+        return flows_figure(self._res, commodity, metrics)
+
+    def deliveries(self, commodity: str | None = None) -> Any:
+        """Deliveries against demand and the resilience triangle."""
+        from sim.output.figures import deliveries_figure
+
+        return deliveries_figure(self._res, commodity)
+
+    def prices(self, commodity: str | None = None) -> Any:
+        """Price-index fan chart."""
+        from sim.output.figures import prices_figure
+
+        return prices_figure(self._res, commodity)
+
+    def stocks(self, commodity: str | None = None,
+               kinds: Sequence[str] = ("mine", "port", "refiner")) -> Any:
+        """Stocks at sites of each kind over time."""
+        from sim.output.figures import stocks_figure
+
+        return stocks_figure(self._res, commodity, kinds)
+
+    def lead_times(self, commodity: str | None = None) -> Any:
+        """Lead time by channel, across replications."""
+        from sim.output.figures import lead_times_figure
+
+        return lead_times_figure(self._res, commodity)
+
+    def map(self, commodity: str | None = None) -> Any:
+        """Schematic map, line width by simulated flow, closures marked."""
+        from sim.output.figures import map_figure
+
+        return map_figure(self._res, commodity)
+
+    def flow_diagram(self, commodity: str | None = None) -> Any:
+        """Mine to channel to destination to market."""
+        from sim.output.figures import flow_diagram_figure
+
+        return flow_diagram_figure(self._res, commodity)
+
+    def __repr__(self) -> str:
+        return ("<figures: flows(), deliveries(), prices(), stocks(), lead_times(), map(), "
+                "flow_diagram()>")

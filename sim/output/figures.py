@@ -1,0 +1,987 @@
+"""Figures of results: flows, deliveries against demand, prices, stocks, lead times, a map,
+a flow diagram and, for comparisons, a forest plot of paired differences.
+
+Every function takes a :class:`~sim.experiment.results.Results` (or a list of named
+results) and options, and returns a :class:`matplotlib.figure.Figure` drawn in the style of
+:mod:`sim.output.style`. Flows are drawn as rates in tonnes of metal per day (each period's
+total divided by its days, so a short last period does not look like a drop); time axes
+show calendar dates (the middle of each period). Bands are 5-95% of the replications
+unless a label says otherwise.
+
+:func:`write_run_figures` and :func:`write_compare_figures` save the relevant figures as
+PNG and SVG into ``figures/`` of a results folder.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, PathPatch, Rectangle
+from matplotlib.path import Path as MplPath
+from scipy import stats
+
+from sim.output import style as st
+from sim.output.network_map import KIND_STYLE, MODE_STYLE
+from sim.scenario.plan import Plan, expected_route_days, make_plan, route_lanes
+
+if TYPE_CHECKING:
+    from sim.experiment.results import Results
+
+NamedResults = Sequence[tuple[str, "Results"]]
+"""``[(name, results), ...]``; the first is the reference (baseline) of a comparison."""
+
+FLOW_UNIT = "t/day"
+STOCK_KINDS = ("mine", "port", "refiner")
+
+
+# =============================================================================== helpers
+def _commodities(res: Results, commodity: str | None) -> list[str]:
+    coms = list(res.scenario.commodities)
+    if commodity is None:
+        return coms
+    if commodity not in coms:
+        raise KeyError(f"no commodity {commodity!r}; the scenario has {', '.join(coms)}")
+    return [commodity]
+
+
+def _rows(res: Results, commodity: str, metric: str) -> dict[str, int]:
+    """Row of each key of ``metric`` for ``commodity`` in the series cube."""
+    return {key: i for i, (com, met, key, _u) in enumerate(res.catalogue.keys)
+            if com == commodity and met == metric}
+
+
+def _days_per_period(res: Results) -> np.ndarray:
+    p = res.catalogue.period_days
+    n = res.catalogue.n_periods
+    horizon = float(res.scenario.horizon)
+    return np.clip(horizon - p * np.arange(n), 1e-9, p)
+
+
+def _mid_dates(res: Results) -> np.ndarray:
+    """The middle of each period as datetime64 (hours), for plotting."""
+    start = np.asarray(res.catalogue.dates, dtype="datetime64[D]").astype("datetime64[h]")
+    half = np.round(_days_per_period(res) * 12).astype("timedelta64[h]")
+    return start + half
+
+
+def _cube(res: Results, commodity: str, metric: str,
+          keys: Iterable[str] | None = None) -> np.ndarray:
+    """Sum over ``keys`` (all keys if None) of a series: [replication, period], float."""
+    rows = _rows(res, commodity, metric)
+    chosen = [rows[k] for k in (keys if keys is not None else rows) if k in rows]
+    if not chosen:
+        return np.zeros((res.n, res.catalogue.n_periods))
+    return res.series_values[:, chosen, :].astype(float).sum(axis=1)
+
+
+def _rate(res: Results, cube: np.ndarray) -> np.ndarray:
+    """Flow per period to tonnes per day."""
+    return cube / _days_per_period(res)
+
+
+def _band(ax: Axes, x: np.ndarray, values: np.ndarray, color: str, label: str | None = None,
+          lw: float = 1.6, ls: str = "-", band: bool = True) -> None:
+    """Mean line and a 5-95% band across replications (rows of ``values``)."""
+    mean = np.nanmean(values, axis=0)
+    if band and values.shape[0] > 1:
+        lo, hi = np.nanquantile(values, [0.05, 0.95], axis=0)
+        ax.fill_between(x, lo, hi, color=color, alpha=st.BAND_ALPHA, lw=0)
+    ax.plot(x, mean, color=color, lw=lw, ls=ls, label=label)
+
+
+def _ci_of_mean(values: np.ndarray, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Student-t interval of the mean of each column."""
+    n = values.shape[0]
+    mean = np.nanmean(values, axis=0)
+    if n < 2:
+        return mean, mean
+    half = stats.t.ppf(0.5 + confidence / 2, n - 1) * np.nanstd(values, axis=0, ddof=1)
+    half = half / math.sqrt(n)
+    return mean - half, mean + half
+
+
+def _kpi_mean(res: Results, metric: str, commodity: str = "all", channel: str = "all",
+              site: str = "all") -> float:
+    try:
+        vals = res.kpi(metric, commodity, channel, site)
+    except KeyError:
+        return float("nan")
+    vals = vals[~np.isnan(vals)]
+    return float(vals.mean()) if vals.size else float("nan")
+
+
+def _kpi_interval(res: Results, metric: str, commodity: str = "all"
+                  ) -> tuple[float, float, float]:
+    from sim.experiment.stats import t_interval
+
+    try:
+        return t_interval(res.kpi(metric, commodity))
+    except KeyError:
+        return (float("nan"),) * 3
+
+
+def _subtitle(res: Results) -> str:
+    sc = res.scenario
+    return (f"{sc.name}: {res.n} replication{'s' if res.n != 1 else ''}, seed {res.seed}, "
+            f"{sc.horizon:g} days from {sc.start}")
+
+
+def _has_flow(arr: np.ndarray) -> bool:
+    return bool(np.nanmax(np.abs(arr), initial=0.0) > 0)
+
+
+def _empty(ax: Axes, text: str) -> None:
+    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes,
+            color=st.NEUTRAL)
+
+
+# ================================================================================ flows
+@st.styled
+def flows_figure(res: Results, commodity: str | None = None,
+                 metrics: Sequence[str] = ("mined_t", "exported_t")) -> Figure:
+    """Flows by channel over time, stacked, one row per commodity and one column per
+    metric (mined and exported by default): the mean over replications, in t/day."""
+    coms = _commodities(res, commodity)
+    fig = st.new_figure(st.WIDTH, 2.6 * len(coms) + 0.8)
+    axes = fig.subplots(len(coms), len(metrics), squeeze=False, sharex=True)
+    x = _mid_dates(res)
+    channels = list(res.scenario.channels)
+    shown: set[str] = set()
+    words = {"mined_t": "mined", "exported_t": "exported"}
+    for i, com in enumerate(coms):
+        for j, metric in enumerate(metrics):
+            ax = axes[i, j]
+            layers, names = [], []
+            for ch in channels:
+                mean = _rate(res, _cube(res, com, metric, [ch])).mean(axis=0)
+                if _has_flow(mean):
+                    layers.append(mean)
+                    names.append(ch)
+            if layers:
+                ax.stackplot(x, np.vstack(layers), colors=[st.channel_color(c) for c in names],
+                             alpha=0.85, lw=0)
+                shown.update(names)
+            else:
+                _empty(ax, "no flow")
+            ax.set_title(f"{com}: {words.get(metric, metric)} by channel")
+            st.tonnes_axis(ax, f"{com} {words.get(metric, metric)} ({FLOW_UNIT})")
+            st.date_axis(ax)
+            if i < len(coms) - 1:
+                ax.set_xlabel("")
+    handles = [Patch(color=st.channel_color(c), label=st.label(c)) for c in channels
+               if c in shown]
+    fig.legend(handles=handles, loc="outside lower center", ncols=max(len(handles), 1))
+    fig.suptitle(f"Flows by channel (mean of replications). {_subtitle(res)}")
+    return fig
+
+
+# ============================================================================ deliveries
+def performance(res: Results, commodity: str) -> np.ndarray:
+    """Q(t) = consumed / demand over all markets, per replication and period (1 where there
+    is no demand)."""
+    demand = _cube(res, commodity, "demand_t")
+    consumed = _cube(res, commodity, "consumed_t")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        q = np.where(demand > 0, consumed / demand, 1.0)
+    return q
+
+
+def _demanded(res: Results) -> list[str]:
+    return [c for c in res.scenario.commodities if _rows(res, c, "demand_t")]
+
+
+@st.styled
+def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
+    """Deliveries against demand, and the resilience triangle.
+
+    Top row: demand, consumption and arrivals at markets from the DRC network (t/day; mean
+    and 5-95% band). Bottom row: performance Q(t) = consumption / demand, with the area
+    lost below 1 (the resilience triangle) shaded, the 5-95% band of replications and the
+    95% confidence band of the mean.
+    """
+    coms = [c for c in _commodities(res, commodity) if c in _demanded(res)]
+    fig = st.new_figure(st.WIDTH, 6.4)
+    if not coms:
+        _empty(fig.add_subplot(), "no market demands these commodities")
+        return fig
+    axes = fig.subplots(2, len(coms), squeeze=False, sharex=True)
+    x = _mid_dates(res)
+    for j, com in enumerate(coms):
+        top, bottom = axes[0, j], axes[1, j]
+        _band(top, x, _rate(res, _cube(res, com, "market_arrivals_t")), st.NEUTRAL,
+              "arrivals from the DRC network", lw=1.0)
+        _band(top, x, _rate(res, _cube(res, com, "consumed_t")), st.commodity_color(com),
+              "consumed", lw=2.2)
+        demand = _rate(res, _cube(res, com, "demand_t"))
+        top.plot(x, demand.mean(axis=0), color="black", ls="--", lw=1.2, label="demand")
+        top.set_ylim(bottom=0)
+        st.date_axis(top)
+        top.set_xlabel("")
+        top.set_title(f"{com}: deliveries against demand")
+        st.tonnes_axis(top, f"{com} ({FLOW_UNIT})")
+        top.legend(loc="lower left")
+
+        q = performance(res, com)
+        mean = q.mean(axis=0)
+        if res.n > 1:
+            lo, hi = np.quantile(q, [0.05, 0.95], axis=0)
+            bottom.fill_between(x, lo, hi, color=st.commodity_color(com), alpha=st.BAND_ALPHA,
+                                lw=0, label="5-95% of replications")
+            clo, chi = _ci_of_mean(q)
+            bottom.fill_between(x, clo, chi, color=st.commodity_color(com), alpha=st.CI_ALPHA,
+                                lw=0, label="95% CI of the mean")
+        bottom.fill_between(x, mean, 1.0, where=mean < 1.0, interpolate=True,
+                            color=st.CLOSED_COLOR, alpha=0.25, lw=0,
+                            label="supply lost (resilience triangle)")
+        bottom.plot(x, mean, color=st.commodity_color(com), lw=1.6, label="mean Q(t)")
+        bottom.axhline(1.0, color="black", lw=0.8)
+        low = float(np.nanmin(q, initial=1.0))
+        bottom.set_ylim(min(0.9, low - 0.05), 1.03)
+        m, a, b = _kpi_interval(res, "shortfall_t", com)
+        note = f"shortfall {st.format_tonnes(m)} t"
+        if not math.isnan(a):
+            note += f" [{st.format_tonnes(a)}, {st.format_tonnes(b)}]"
+        bottom.set_title(f"{com}: Q(t); {note}")
+        bottom.set_ylabel("Q(t) = consumption / demand (ratio)")
+        bottom.legend(loc="lower left")
+        st.date_axis(bottom)
+    fig.suptitle(f"Deliveries against demand and the resilience triangle. {_subtitle(res)}")
+    return fig
+
+
+# ================================================================================ prices
+@st.styled
+def prices_figure(res: Results, commodity: str | None = None) -> Figure:
+    """Fan chart of the price index per commodity: median, mean, 25-75% and 5-95% of
+    replications."""
+    coms = _commodities(res, commodity)
+    fig = st.new_figure(st.WIDTH, 3.6)
+    axes = fig.subplots(1, len(coms), squeeze=False)[0]
+    x = _mid_dates(res)
+    for ax, com in zip(axes, coms, strict=True):
+        price = _cube(res, com, "price_index")
+        color = st.commodity_color(com)
+        if res.n > 1:
+            for lo_q, hi_q, alpha, name in ((0.05, 0.95, 0.18, "5-95%"),
+                                            (0.25, 0.75, 0.35, "25-75%")):
+                lo, hi = np.quantile(price, [lo_q, hi_q], axis=0)
+                ax.fill_between(x, lo, hi, color=color, alpha=alpha, lw=0,
+                                label=f"{name} of replications")
+        ax.plot(x, np.median(price, axis=0), color=color, lw=1.6, label="median")
+        ax.plot(x, price.mean(axis=0), color="black", lw=0.9, ls="--", label="mean")
+        ax.axhline(1.0, color=st.NEUTRAL, lw=0.7)
+        m, a, b = _kpi_interval(res, "price_peak_ratio", com)
+        peak = f"peak {m:.3g}" + (f" (95% CI {a:.3g} to {b:.3g})" if not math.isnan(a) else "")
+        ax.set_title(f"{com}: price index, {peak}")
+        ax.set_ylabel("price index (1 = reference price)")
+        st.date_axis(ax)
+        ax.legend(loc="upper left")
+    fig.suptitle(f"Price index fan chart. {_subtitle(res)}")
+    return fig
+
+
+# ================================================================================ stocks
+@st.styled
+def stocks_figure(res: Results, commodity: str | None = None,
+                  kinds: Sequence[str] = STOCK_KINDS) -> Figure:
+    """Metal held at sites of each kind (mines, ports and refiners by default) over time:
+    mean and 5-95% band, one panel per commodity."""
+    coms = _commodities(res, commodity)
+    fig = st.new_figure(st.WIDTH, 3.6)
+    axes = fig.subplots(1, len(coms), squeeze=False)[0]
+    x = _mid_dates(res)
+    for ax, com in zip(axes, coms, strict=True):
+        rows = _rows(res, com, "stock_t")
+        drawn = 0
+        for kind in kinds:
+            if kind not in rows:
+                continue
+            _band(ax, x, _cube(res, com, "stock_t", [kind]), st.kind_color(kind),
+                  f"at {st.label(kind)}s")
+            drawn += 1
+        if not drawn:
+            _empty(ax, "no such sites")
+        ax.set_ylim(bottom=0)
+        ax.set_title(f"{com}: stocks")
+        st.tonnes_axis(ax, f"{com} held (t, mean over each period)")
+        st.date_axis(ax)
+        ax.legend(loc="upper left")
+    fig.suptitle(f"Stocks at sites (mean and 5-95% of replications). {_subtitle(res)}")
+    return fig
+
+
+# ============================================================================ lead times
+def planned_lead_days(res: Results, plan: Plan | None = None) -> dict[tuple[str, str], float]:
+    """(commodity, channel) -> expected days from mine to first destination with no
+    queueing (transit, half a sailing interval, hub dwell), weighted by planned flow."""
+    sc = res.scenario
+    plan = plan or make_plan(sc)
+    num: dict[tuple[str, str], float] = defaultdict(float)
+    den: dict[tuple[str, str], float] = defaultdict(float)
+    for (mine, com, ch, route), flow in plan.route_flow.items():
+        lanes = route_lanes(sc, mine, sc.channels[ch].routes[route].path)
+        num[(com, ch)] += flow * expected_route_days(sc, lanes)
+        den[(com, ch)] += flow
+    return {k: num[k] / den[k] for k in num if den[k] > 0}
+
+
+@st.styled
+def lead_times_figure(res: Results, commodity: str | None = None) -> Figure:
+    """Lead time from mine to first destination by channel (each channel's routes): the
+    distribution over replications of the tonnage-weighted mean lead time, with the
+    planned transit time without queues for reference.
+
+    Per-lot lead times are not recorded yet, so this is a distribution of replication
+    means, not of lots.
+    """
+    coms = _commodities(res, commodity)
+    fig = st.new_figure(st.WIDTH, 3.8)
+    axes = fig.subplots(1, len(coms), squeeze=False)[0]
+    planned = planned_lead_days(res)
+    for ax, com in zip(axes, coms, strict=True):
+        data, names = [], []
+        for ch in res.scenario.channels:
+            try:
+                vals = res.kpi("mean_lead_time_days", com, ch)
+            except KeyError:
+                continue
+            vals = vals[~np.isnan(vals)]
+            if vals.size:
+                data.append(vals)
+                names.append(ch)
+        if not data:
+            _empty(ax, "nothing delivered")
+            ax.set_title(f"{com}: lead time by channel")
+            ax.set_ylabel("days from mine to first destination")
+            continue
+        pos = np.arange(1, len(data) + 1)
+        box = ax.boxplot(data, positions=pos, widths=0.5, patch_artist=True, showfliers=False)
+        for patch, ch in zip(box["boxes"], names, strict=True):
+            patch.set_facecolor(st.channel_color(ch))
+            patch.set_alpha(0.35)
+        for p, vals, ch in zip(pos, data, names, strict=True):
+            jitter = np.linspace(-0.12, 0.12, vals.size) if vals.size > 1 else np.zeros(1)
+            ax.scatter(p + jitter, vals, s=10, color=st.channel_color(ch), zorder=3)
+            if (com, ch) in planned:
+                ax.scatter([p + 0.33], [planned[(com, ch)]], marker="D", s=22,
+                           color="black", zorder=4)
+        ax.set_xticks(pos, [st.label(n) for n in names])
+        ax.set_xlabel("channel")
+        ax.set_ylabel("days from mine to first destination")
+        ax.set_title(f"{com}: lead time by channel")
+    handles = [Line2D([], [], marker="o", ls="", color=st.NEUTRAL,
+                      label="mean lead time of one replication"),
+               Line2D([], [], marker="D", ls="", color="black",
+                      label="planned transit without queues")]
+    fig.legend(handles=handles, loc="outside lower center", ncols=2)
+    fig.suptitle(f"Lead times by channel across replications. {_subtitle(res)}")
+    return fig
+
+
+# =================================================================================== map
+def lane_flows(res: Results, commodity: str | None = None, plan: Plan | None = None
+               ) -> tuple[dict[str, float], set[str]]:
+    """Mean tonnes of metal per lane over the run, and the lanes that were measured.
+
+    Capacitated lanes report their throughput (KPI ``throughput_t``); other lanes carry the
+    plan's flow of each channel scaled to the channel's simulated exports (refiner-to-market
+    lanes: to the refiner's simulated output).
+    """
+    sc = res.scenario
+    plan = plan or make_plan(sc)
+    coms = _commodities(res, commodity)
+    years = float(sc.horizon) / 365.25
+    by_channel: dict[tuple[str, str, str], float] = defaultdict(float)
+    for (mine, com, ch, route), flow in plan.route_flow.items():
+        for lid in route_lanes(sc, mine, sc.channels[ch].routes[route].path):
+            by_channel[(lid, com, ch)] += flow
+    flows: dict[str, float] = defaultdict(float)
+    for (lid, com, ch), flow in by_channel.items():
+        if com not in coms:
+            continue
+        planned = plan.by_channel.get((com, ch), 0.0)
+        sim = _kpi_mean(res, "exported_t", com, ch)
+        factor = sim / (planned * years) if planned > 0 and not math.isnan(sim) else 1.0
+        flows[lid] += flow * years * factor
+    for (ref, com), refined in plan.refined.items():
+        if com not in coms or refined <= 0:
+            continue
+        sim = _kpi_mean(res, "refined_t", com, "all", ref)
+        factor = sim / (refined * years) if not math.isnan(sim) else 1.0
+        for lid, lane in sc.lanes.items():
+            if lane.from_ == ref:
+                flows[lid] += plan.lane_metal.get((lid, com), 0.0) * years * factor
+    measured: set[str] = set()
+    for lid in sc.lanes:
+        vals = [_kpi_mean(res, "throughput_t", com, "all", lid) for com in coms]
+        vals = [v for v in vals if not math.isnan(v)]
+        if vals:
+            flows[lid] = float(sum(vals))
+            measured.add(lid)
+    return {lid: flows.get(lid, 0.0) for lid in sc.lanes}, measured
+
+
+def closed_days(res: Results) -> dict[str, float]:
+    """Mean days each closable site or lane was closed (only those closed at all)."""
+    out = {}
+    for com, ch, site, metric, _u in res.kpi_labels:
+        if metric == "closed_days" and com == "all" and ch == "all":
+            mean = _kpi_mean(res, "closed_days", "all", "all", site)
+            if mean > 0:
+                out[site] = mean
+    return out
+
+
+def _zoom_box(res: Results) -> tuple[float, float, float, float]:
+    """(lon0, lon1, lat0, lat1) around the exporting country's sites and the border posts,
+    junctions and trading hubs near them."""
+    sc = res.scenario
+    home = [s for sid, s in sc.sites.items() if sc.country_of(sid) == sc.exporting_country]
+    if not home:
+        home = list(sc.sites.values())
+    lon = [s.location.lon for s in home]
+    lat = [s.location.lat for s in home]
+    box = [min(lon), max(lon), min(lat), max(lat)]
+    for s in sc.sites.values():
+        near = (box[0] - 4 <= s.location.lon <= box[1] + 4
+                and box[2] - 4 <= s.location.lat <= box[3] + 4)
+        if near and s.kind in ("border_post", "junction", "trading_hub"):
+            lon.append(s.location.lon)
+            lat.append(s.location.lat)
+    pad = 1.0
+    return (min(lon) - pad, max(lon) + pad, min(lat) - pad, max(lat) + pad)
+
+
+def _draw_network(ax: Axes, res: Results, flows: dict[str, float], measured: set[str],
+                  closed: dict[str, float], label_sites: set[str], radius: float) -> None:
+    sc = res.scenario
+    biggest = max(flows.values(), default=0.0) or 1.0
+    for lid, lane in sc.lanes.items():
+        a, b = sc.sites[lane.from_].location, sc.sites[lane.to].location
+        flow = flows.get(lid, 0.0)
+        width = 0.3 + 7.0 * math.sqrt(max(flow, 0.0) / biggest)
+        ax.plot([a.lon, b.lon], [a.lat, b.lat], MODE_STYLE.get(lane.mode, "-"), lw=width,
+                color=st.NEUTRAL, alpha=0.6 if lid in measured else 0.4, zorder=1,
+                solid_capstyle="round")
+        if lid in closed:
+            ax.plot([a.lon, b.lon], [a.lat, b.lat], "-", lw=1.2, color=st.CLOSED_COLOR, zorder=2)
+            mx, my = (a.lon + b.lon) / 2, (a.lat + b.lat) / 2
+            ax.scatter([mx], [my], marker="X", s=60, color=st.CLOSED_COLOR, zorder=5)
+            ax.annotate(f"closed {closed[lid]:.0f} d", (mx, my), xytext=(4, -9),
+                        textcoords="offset points", color=st.CLOSED_COLOR, fontsize=7,
+                        annotation_clip=True)
+    for sid, site in sc.sites.items():
+        marker, color = KIND_STYLE.get(site.kind, ("o", "black"))
+        is_closed = sid in closed
+        ax.scatter([site.location.lon], [site.location.lat], marker=marker, s=70, c=color,
+                   edgecolors=st.CLOSED_COLOR if is_closed else "white",
+                   linewidths=2.0 if is_closed else 1.0, zorder=3)
+    for group in _label_groups(res, [s for s in sc.sites if s in label_sites], radius):
+        lon = float(np.mean([sc.sites[s].location.lon for s in group]))
+        lat = float(np.max([sc.sites[s].location.lat for s in group]))
+        lines = []
+        for sid in group:
+            text = sc.sites[sid].name or sid
+            if sid in closed:
+                text += f" (closed {closed[sid]:.0f} d)"
+            lines.append(text)
+        hit = any(s in closed for s in group)
+        ax.annotate("\n".join(lines), (lon, lat), fontsize=6.5, xytext=(5, 2),
+                    textcoords="offset points", zorder=4, va="bottom" if len(group) == 1
+                    else "center", annotation_clip=True,
+                    color=st.CLOSED_COLOR if hit else "black",
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
+                          "alpha": 0.6} if len(group) > 1 else None)
+
+
+def _label_groups(res: Results, sites: list[str], radius: float) -> list[list[str]]:
+    """Sites within ``radius`` degrees of each other, grouped (one label per group)."""
+    sc = res.scenario
+    groups: list[list[str]] = []
+    for sid in sorted(sites, key=lambda s: -sc.sites[s].location.lat):
+        loc = sc.sites[sid].location
+        for g in groups:
+            first = sc.sites[g[0]].location
+            if abs(first.lon - loc.lon) <= radius and abs(first.lat - loc.lat) <= radius:
+                g.append(sid)
+                break
+        else:
+            groups.append([sid])
+    return groups
+
+
+@st.styled
+def map_figure(res: Results, commodity: str | None = None) -> Figure:
+    """Schematic map: sites at their coordinates, lanes as lines whose width follows the
+    simulated flow of metal (of one commodity, or all), closed sites and lanes in red with
+    their mean days closed. Left: the whole network; right: the exporting country and its
+    neighbours, enlarged."""
+    sc = res.scenario
+    flows, measured = lane_flows(res, commodity)
+    closed = closed_days(res)
+    fig = st.new_figure(st.WIDTH, 5.6)
+    world, zoom = fig.subplots(1, 2, width_ratios=[1.25, 1])
+    lon0, lon1, lat0, lat1 = _zoom_box(res)
+    inside = {sid for sid, s in sc.sites.items()
+              if lon0 <= s.location.lon <= lon1 and lat0 <= s.location.lat <= lat1}
+    _draw_network(world, res, flows, measured, closed, set(sc.sites) - inside, 6.0)
+    _draw_network(zoom, res, flows, measured, closed, inside,
+                  0.07 * max(lon1 - lon0, lat1 - lat0))
+    world.add_patch(Rectangle((lon0, lat0), lon1 - lon0, lat1 - lat0, fill=False,
+                              ec="black", lw=0.8, ls="--", zorder=6))
+    zoom.set_xlim(lon0, lon1)
+    zoom.set_ylim(lat0, lat1)
+    for ax in (world, zoom):
+        ax.set_aspect(1.0 / max(math.cos(math.radians(sum(ax.get_ylim()) / 2)), 0.2),
+                      adjustable="box")
+        ax.set_xlabel("longitude (degrees east)")
+        ax.set_ylabel("latitude (degrees north)")
+    world.set_title("whole network (dashed box: enlarged on the right)")
+    zoom.set_title(f"{sc.exporting_country} and neighbours")
+    kinds = [k for k in KIND_STYLE if any(s.kind == k for s in sc.sites.values())]
+    handles: list[Line2D | Patch] = [
+        Line2D([], [], marker=KIND_STYLE[k][0], color=KIND_STYLE[k][1], ls="",
+               label=st.label(k)) for k in kinds]
+    handles += [Line2D([], [], ls=MODE_STYLE.get(m, "-"), color=st.NEUTRAL, label=m)
+                for m in sorted({lane.mode for lane in sc.lanes.values()})]
+    if closed:
+        handles.append(Line2D([], [], marker="X", color=st.CLOSED_COLOR, ls="-",
+                              label="closed (mean days)"))
+    fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 8))
+    what = commodity or "all metal"
+    biggest = max(flows.values(), default=0.0)
+    fig.suptitle(f"{sc.name}: network; line width = simulated flow of {what} over the run "
+                 f"(widest {st.format_tonnes(biggest)} t)\nthroughput where measured "
+                 "(capacitated lanes), elsewhere the plan scaled to simulated exports")
+    return fig
+
+
+# ========================================================================= flow diagram
+def balance(seed: np.ndarray, rows: np.ndarray, cols: np.ndarray,
+            iterations: int = 200) -> np.ndarray:
+    """Scale ``seed`` so its row sums are ``rows`` and its column sums ``cols`` (rescaled
+    to the same total), by iterative proportional fitting. Rows or columns whose seed is
+    all zero but whose total is positive are seeded with the product of the totals, so a
+    flow the plan does not have (a diversion) still shows."""
+    m = np.asarray(seed, dtype=float).copy()
+    rows = np.asarray(rows, dtype=float)
+    cols = np.asarray(cols, dtype=float)
+    if rows.sum() <= 0 or cols.sum() <= 0:
+        return np.zeros_like(m)
+    cols = cols * rows.sum() / cols.sum()
+    outer = np.outer(rows, cols) / rows.sum()
+    for i in np.flatnonzero((m.sum(axis=1) <= 0) & (rows > 0)):
+        m[i] = outer[i]
+    for j in np.flatnonzero((m.sum(axis=0) <= 0) & (cols > 0)):
+        m[:, j] = outer[:, j]
+    for _ in range(iterations):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            m *= np.nan_to_num(rows / m.sum(axis=1))[:, None]
+            m *= np.nan_to_num(cols / m.sum(axis=0))[None, :]
+        if np.allclose(m.sum(axis=1), rows, rtol=1e-6, atol=1e-9):
+            break
+    return m
+
+
+def flow_layers(res: Results, commodity: str, min_share: float = 0.02
+                ) -> tuple[list[list[tuple[str, float]]], list[np.ndarray], list[str]]:
+    """Nodes and links of the flow diagram for one commodity.
+
+    Layers: mines (simulated output of each mine, or the plan's shares of the simulated
+    total where a run did not record it; mines under ``min_share`` are grouped), channels (simulated mined tonnes), first destinations by
+    country (simulated deliveries to refiners, markets and stockpiles) and markets by
+    country (simulated arrivals). Links are the plan's, balanced to the simulated totals
+    of the layers on either side (:func:`balance`). Returns (layers of (name, tonnes),
+    link matrices, layer titles).
+    """
+    sc = res.scenario
+    plan = make_plan(sc)
+    channels = list(sc.channels)
+    mined_ch = np.array([max(_kpi_mean(res, "mined_t", commodity, ch), 0.0) for ch in channels])
+    mines = [m for (m, c) in plan.mined if c == commodity and plan.mined[(m, c)] > 0]
+    planned_total = sum(plan.mined[(m, commodity)] for m in mines) or 1.0
+    total = mined_ch.sum()
+    # each mine's simulated output where the run recorded it, else its plan share
+    by_mine = {m: _kpi_mean(res, "mined_t", commodity, "all", m) for m in mines}
+    if any(math.isnan(v) for v in by_mine.values()):
+        by_mine = {m: plan.mined[(m, commodity)] / planned_total * total for m in mines}
+    scale_total = sum(by_mine.values()) or 1.0
+    share = {m: by_mine[m] / scale_total for m in mines}
+    big = [m for m in mines if share[m] >= min_share]
+    small = [m for m in mines if share[m] < min_share]
+    mine_nodes = [(sc.sites[m].name or m, by_mine[m]) for m in big]
+    if small:
+        mine_nodes.append((f"{len(small)} other mines", sum(by_mine[m] for m in small)))
+    seed1 = np.zeros((len(mine_nodes), len(channels)))
+    for (m, com, ch, _r), flow in plan.route_flow.items():
+        if com != commodity:
+            continue
+        i = big.index(m) if m in big else len(big)
+        seed1[i, channels.index(ch)] += flow
+    link1 = balance(seed1, np.array([v for _n, v in mine_nodes]), mined_ch)
+
+    dest_rows = _rows(res, commodity, "delivered_t")
+    dests = list(dest_rows)
+    delivered = np.array([_cube(res, commodity, "delivered_t", [d]).sum(axis=1).mean()
+                          for d in dests])
+    seed2 = np.zeros((len(channels), len(dests)))
+    for (m, com, ch, r), flow in plan.route_flow.items():
+        if com != commodity:
+            continue
+        end = sc.channels[ch].routes[r].path[-1]
+        country = sc.country_of(end)
+        if country in dests:
+            seed2[channels.index(ch), dests.index(country)] += flow
+    link2 = balance(seed2, mined_ch, delivered)
+
+    mkt_rows = _rows(res, commodity, "market_arrivals_t")
+    markets = list(mkt_rows)
+    arrivals = np.array([_cube(res, commodity, "market_arrivals_t", [m]).sum(axis=1).mean()
+                         for m in markets])
+    seed3 = np.zeros((len(dests), len(markets)))
+    for (m, com, ch, r), flow in plan.route_flow.items():
+        end = sc.channels[ch].routes[r].path[-1]
+        if com == commodity and sc.sites[end].kind == "market":
+            c = sc.country_of(end)
+            if c in dests and c in markets:
+                seed3[dests.index(c), markets.index(c)] += flow
+    for (ref, com), refined in plan.refined.items():
+        if com != commodity or refined <= 0:
+            continue
+        rc = sc.country_of(ref)
+        for mkt, s in sc.sites[ref].sales.get(com, {}).items():
+            mc = sc.country_of(mkt)
+            if rc in dests and mc in markets:
+                seed3[dests.index(rc), markets.index(mc)] += refined * s
+    # destinations that pass nothing on to markets (stockpiles) keep their metal
+    passing = seed3.sum(axis=1) > 0
+    link3 = np.zeros_like(seed3)
+    if passing.any() and arrivals.sum() > 0:
+        link3[passing] = balance(seed3[passing], delivered[passing], arrivals)
+
+    layers = [mine_nodes,
+              [(st.label(c), v) for c, v in zip(channels, mined_ch, strict=True)],
+              list(zip(dests, delivered, strict=True)),
+              list(zip(markets, arrivals, strict=True))]
+    titles = ["mines (mined)", "channels (mined)", "first destination (delivered)",
+              "markets (arrivals)"]
+    return layers, [link1, link2, link3], titles
+
+
+def _ribbon(ax: Axes, x0: float, y0: tuple[float, float], x1: float,
+            y1: tuple[float, float], color: str, alpha: float = 0.45) -> None:
+    """A band from (x0, y0[0]..y0[1]) to (x1, y1[0]..y1[1]) with S-shaped edges."""
+    xm = (x0 + x1) / 2
+    verts = [(x0, y0[0]), (xm, y0[0]), (xm, y1[0]), (x1, y1[0]),
+             (x1, y1[1]), (xm, y1[1]), (xm, y0[1]), (x0, y0[1]), (x0, y0[0])]
+    codes = [MplPath.MOVETO, MplPath.CURVE4, MplPath.CURVE4, MplPath.CURVE4,
+             MplPath.LINETO, MplPath.CURVE4, MplPath.CURVE4, MplPath.CURVE4,
+             MplPath.CLOSEPOLY]
+    ax.add_patch(PathPatch(MplPath(verts, codes), facecolor=color, edgecolor="none",
+                           alpha=alpha))
+
+
+def _draw_flow(ax: Axes, layers: list[list[tuple[str, float]]], links: list[np.ndarray],
+               titles: list[str], channel_ids: list[str]) -> None:
+    gap_share = 0.02
+    heights = [sum(v for _n, v in layer) for layer in layers]
+    scale = max(heights) or 1.0
+    bar_w = 0.06
+    positions: list[list[tuple[float, float]]] = []
+    for k, layer in enumerate(layers):
+        n = len(layer)
+        total = heights[k] / scale
+        gap = gap_share if n > 1 else 0.0
+        span = total + gap * (n - 1)
+        y = (1.0 + gap_share * 10 - span) / 2 + span
+        pos = []
+        for idx, (name, v) in enumerate(layer):
+            h = v / scale
+            pos.append((y - h, y))
+            color = st.channel_color(channel_ids[idx]) if k == 1 else st.NEUTRAL
+            ax.add_patch(PathPatch(MplPath.unit_rectangle().transformed(
+                _box(k - bar_w / 2, y - h, bar_w, h)), facecolor=color, edgecolor="none"))
+            if v > 0:
+                ha = "right" if k == 0 else "left"
+                dx = -bar_w if k == 0 else bar_w
+                ax.text(k + dx, y - h / 2, f"{name} {st.format_tonnes(v)} t", ha=ha,
+                        va="center", fontsize=7)
+            y -= h + gap
+        positions.append(pos)
+        ax.text(k, 1.0 + gap_share * 12, titles[k], ha="center", va="bottom", fontsize=8,
+                fontweight="bold")
+    for k, link in enumerate(links):
+        left, right = positions[k], positions[k + 1]
+        # each ribbon's ends fill the nodes exactly: its share of the left node's outflow
+        # and of the right node's inflow
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out_share = np.nan_to_num(link / link.sum(axis=1, keepdims=True))
+            in_share = np.nan_to_num(link / link.sum(axis=0, keepdims=True))
+        out_off = [top for _b, top in left]
+        in_off = [top for _b, top in right]
+        for i in range(link.shape[0]):
+            for j in range(link.shape[1]):
+                if link[i, j] <= 0:
+                    continue
+                f = out_share[i, j] * (left[i][1] - left[i][0])
+                g = in_share[i, j] * (right[j][1] - right[j][0])
+                y0 = (out_off[i] - f, out_off[i])
+                y1 = (in_off[j] - g, in_off[j])
+                out_off[i] -= f
+                in_off[j] -= g
+                if k == 0:
+                    color = st.channel_color(channel_ids[j])
+                elif k == 1:
+                    color = st.channel_color(channel_ids[i])
+                else:
+                    color = st.NEUTRAL
+                _ribbon(ax, k + bar_w / 2, y0, k + 1 - bar_w / 2, y1, color)
+    ax.set_xlim(-0.9, len(layers) - 1 + 0.9)
+    ax.set_ylim(-0.02, 1.0 + gap_share * 16)
+    ax.axis("off")
+
+
+def _box(x: float, y: float, w: float, h: float):  # noqa: ANN202 - matplotlib Affine2D
+    from matplotlib.transforms import Affine2D
+
+    return Affine2D().scale(w, h).translate(x, y)
+
+
+@st.styled
+def flow_diagram_figure(res: Results, commodity: str | None = None) -> Figure:
+    """Flow diagram: mines to channels to first destinations (refiners, markets, stockpiles
+    by country) to markets, for each commodity. Column heights are simulated tonnes over
+    the run (means of replications); ribbons follow the plan's routes, balanced to those
+    totals, and narrow or widen between columns where metal is still in transit or held in
+    stock."""
+    coms = _commodities(res, commodity)
+    fig = st.new_figure(st.WIDTH, 4.6 * len(coms))
+    axes = fig.subplots(len(coms), 1, squeeze=False)[:, 0]
+    for ax, com in zip(axes, coms, strict=True):
+        layers, links, titles = flow_layers(res, com)
+        _draw_flow(ax, layers, links, titles, list(res.scenario.channels))
+        ax.set_title(f"{com}: where the metal goes (t over the run; mean of replications)")
+    fig.suptitle(f"Flow diagram: mine to channel to destination to market. {_subtitle(res)}")
+    return fig
+
+
+# =========================================================================== comparisons
+COMPARE_METRICS = ("delivered_t", "shortfall_t", "price_peak_ratio", "mean_lead_time_days",
+                   "exported_t")
+"""Headline KPIs of a comparison (totals per commodity)."""
+
+
+def paired_differences(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
+                       confidence: float = 0.95) -> pd.DataFrame:
+    """Differences of headline KPI means between each scenario and the first, per
+    commodity, with confidence intervals.
+
+    Where both results hold the same replication numbers from the same seed the
+    differences are paired replication by replication (common random numbers); otherwise
+    Welch's interval for two independent means is used. Columns: scenario, reference,
+    commodity, metric, unit, reference_mean, mean, diff, ci_low, ci_high, n, paired.
+    """
+    from sim.experiment.stats import t_interval
+
+    if len(named) < 2:
+        raise ValueError("a comparison needs at least two results")
+    ref_name, ref = named[0]
+    rows = []
+    for name, res in named[1:]:
+        paired = res.seed == ref.seed and list(res.replications) == list(ref.replications)
+        for com in ref.scenario.commodities:
+            for metric in metrics:
+                try:
+                    a = ref.kpi(metric, com)
+                    b = res.kpi(metric, com)
+                except KeyError:
+                    continue
+                unit = next(u for c, ch, s, m, u in ref.kpi_labels
+                            if (c, ch, s, m) == (com, "all", "all", metric))
+                if paired:
+                    d = b - a
+                    mean, lo, hi = t_interval(d, confidence)
+                    n = int(np.sum(~np.isnan(d)))
+                else:
+                    mean, lo, hi, n = _welch(a, b, confidence)
+                rows.append({"scenario": name, "reference": ref_name, "commodity": com,
+                             "metric": metric, "unit": unit,
+                             "reference_mean": float(np.nanmean(a)) if a.size else np.nan,
+                             "mean": float(np.nanmean(b)) if b.size else np.nan,
+                             "diff": mean, "ci_low": lo, "ci_high": hi, "n": n,
+                             "paired": paired})
+    return pd.DataFrame(rows)
+
+
+def _welch(a: np.ndarray, b: np.ndarray, confidence: float) -> tuple[float, float, float, int]:
+    a = a[~np.isnan(a)]
+    b = b[~np.isnan(b)]
+    if a.size == 0 or b.size == 0:
+        return (np.nan, np.nan, np.nan, 0)
+    diff = float(b.mean() - a.mean())
+    if a.size < 2 or b.size < 2:
+        return (diff, np.nan, np.nan, min(a.size, b.size))
+    va, vb = a.var(ddof=1) / a.size, b.var(ddof=1) / b.size
+    se = math.sqrt(va + vb)
+    if se == 0:
+        return (diff, diff, diff, min(a.size, b.size))
+    dof = (va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1))
+    half = float(stats.t.ppf(0.5 + confidence / 2, dof) * se)
+    return (diff, diff - half, diff + half, min(a.size, b.size))
+
+
+@st.styled
+def forest_figure(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
+                  differences: pd.DataFrame | None = None) -> Figure:
+    """Forest plot: each scenario's difference from the first (reference) in the headline
+    KPIs, with 95% confidence intervals; one panel per KPI, one row per commodity and
+    scenario. Intervals that exclude 0 are drawn solid."""
+    diffs = differences if differences is not None else paired_differences(named, metrics)
+    shown = [m for m in metrics if m in set(diffs["metric"])]
+    ncols = min(3, max(len(shown), 1))
+    nrows = max(math.ceil(len(shown) / ncols), 1)
+    names = [n for n, _r in named[1:]]
+    n_rows_each = max(diffs.groupby("metric").size().max() if len(diffs) else 1, 1)
+    fig = st.new_figure(st.WIDTH, nrows * (0.28 * n_rows_each + 1.4) + 0.6)
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    for ax in axes[len(shown):]:
+        ax.set_visible(False)
+    for ax, metric in zip(axes, shown, strict=False):
+        part = diffs[diffs["metric"] == metric].reset_index(drop=True)
+        ys = np.arange(len(part))[::-1]
+        for y, row in zip(ys, part.itertuples(), strict=True):
+            color = st.scenario_color(names.index(row.scenario) + 1)
+            excludes = not (math.isnan(row.ci_low) or row.ci_low <= 0 <= row.ci_high)
+            if not math.isnan(row.ci_low):
+                ax.plot([row.ci_low, row.ci_high], [y, y], color=color, lw=2.0,
+                        alpha=1.0 if excludes else 0.45)
+            ax.scatter([row.diff], [y], color=color, s=24, zorder=3,
+                       edgecolors="black" if excludes else "none")
+        ax.axvline(0.0, color="black", lw=0.8)
+        ax.set_yticks(ys, [f"{r.commodity}: {r.scenario}" for r in part.itertuples()])
+        unit = part["unit"].iloc[0] if len(part) else ""
+        ax.set_xlabel(f"difference from {named[0][0]} ({unit})")
+        ax.set_title(metric)
+        ax.xaxis.set_major_formatter(st.TONNES)
+        ax.grid(True, axis="x")
+        ax.grid(False, axis="y")
+    paired = bool(diffs["paired"].all()) if len(diffs) else True
+    how = ("paired by replication (common random numbers)" if paired
+           else "unpaired (Welch) where replications differ")
+    fig.suptitle(f"Differences from {named[0][0]} with 95% confidence intervals, {how}")
+    return fig
+
+
+@st.styled
+def compare_series_figure(named: NamedResults, metric: str = "price_index") -> Figure:
+    """One series per scenario, one panel per commodity: ``price_index``, ``performance``
+    (consumption / demand), or a flow metric summed over its keys (``exported_t``,
+    ``delivered_t``, ``mined_t``, ``shortfall_t``, in t/day). Mean and 5-95% band."""
+    ref = named[0][1]
+    coms = list(ref.scenario.commodities)
+    if metric == "performance":
+        coms = [c for c in coms if c in _demanded(ref)]
+    fig = st.new_figure(st.WIDTH, 3.6)
+    axes = fig.subplots(1, max(len(coms), 1), squeeze=False)[0]
+    for ax, com in zip(axes, coms, strict=False):
+        for i, (name, res) in enumerate(named):
+            x = _mid_dates(res)
+            if metric == "performance":
+                vals = performance(res, com)
+            elif metric == "price_index":
+                vals = _cube(res, com, metric)
+            else:
+                vals = _rate(res, _cube(res, com, metric))
+            _band(ax, x, vals, st.scenario_color(i), name)
+        ax.set_title(f"{com}")
+        if metric == "performance":
+            ax.set_ylabel("Q(t) = consumption / demand (ratio)")
+            ax.axhline(1.0, color="black", lw=0.7)
+        elif metric == "price_index":
+            ax.set_ylabel("price index (1 = reference price)")
+            ax.axhline(1.0, color="black", lw=0.7)
+        else:
+            st.tonnes_axis(ax, f"{com} {metric.removesuffix('_t')} ({FLOW_UNIT})")
+        st.date_axis(ax)
+    handles = [Line2D([], [], color=st.scenario_color(i), lw=2, label=n)
+               for i, (n, _r) in enumerate(named)]
+    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles))
+    words = {"price_index": "Price index", "performance": "Performance Q(t)"}
+    fig.suptitle(f"{words.get(metric, metric)} by scenario (mean and 5-95% of replications)")
+    return fig
+
+
+# ================================================================================ writing
+def run_figures(res: Results) -> list[tuple[str, str, Figure]]:
+    """Every figure of a run as (file stem, caption, figure)."""
+    out: list[tuple[str, str, Figure]] = [
+        ("flows", "Flows by channel over time (mined and exported; stacked means, t/day).",
+         flows_figure(res)),
+    ]
+    if _demanded(res):
+        out.append(("deliveries", "Deliveries against demand, and performance Q(t) with the "
+                    "resilience triangle shaded and confidence bands.", deliveries_figure(res)))
+    out += [
+        ("prices", "Price index fan chart (5-95% and 25-75% of replications).",
+         prices_figure(res)),
+        ("stocks", "Stocks at mines, ports and refiners (mean and 5-95%).", stocks_figure(res)),
+        ("lead-times", "Lead time from mine to first destination by channel: each point is "
+         "one replication's mean; diamonds are planned transit without queues.",
+         lead_times_figure(res)),
+    ]
+    for com in res.scenario.commodities:
+        out.append((f"map-{com}", f"Map of the network, line width by simulated {com} flow, "
+                    "closed sites and lanes in red.", map_figure(res, com)))
+    out.append(("flow-diagram", "Flow diagram: mines to channels to first destinations to "
+                "markets (tonnes over the run).", flow_diagram_figure(res)))
+    from sim.output.shock_text import timeline_figure
+
+    with st.style():
+        timeline = timeline_figure(res.scenario)
+    if timeline is not None:
+        out.append(("timeline", "Shocks and policies on the calendar.", timeline))
+    return out
+
+
+def compare_figures(named: NamedResults) -> list[tuple[str, str, Figure]]:
+    """Every figure of a comparison as (file stem, caption, figure)."""
+    ref = named[0][0]
+    out = [("forest", f"Differences from {ref} in headline KPIs with 95% confidence "
+            "intervals.", forest_figure(named)),
+           ("compare-prices", "Price index by scenario.",
+            compare_series_figure(named, "price_index")),
+           ("compare-exports", "Exports from the DRC by scenario (t/day).",
+            compare_series_figure(named, "exported_t"))]
+    if _demanded(named[0][1]):
+        out.insert(1, ("compare-performance", "Performance Q(t) = consumption / demand by "
+                       "scenario.", compare_series_figure(named, "performance")))
+    return out
+
+
+def _write(figures: list[tuple[str, str, Figure]], folder: Path) -> list[Path]:
+    target = Path(folder) / "figures"
+    paths: list[Path] = []
+    for stem, _caption, fig in figures:
+        paths += st.save(fig, target, stem)
+    return paths
+
+
+def write_run_figures(results: Results, folder_path: str | Path) -> list[Path]:
+    """Write every figure of a run as PNG and SVG into ``folder_path/figures/``; returns
+    the files written."""
+    return _write(run_figures(results), Path(folder_path))
+
+
+def write_compare_figures(named_results: NamedResults, folder_path: str | Path) -> list[Path]:
+    """Write the comparison figures (forest plot of paired differences, price, performance
+    and export series by scenario) as PNG and SVG into ``folder_path/figures/``."""
+    return _write(compare_figures(named_results), Path(folder_path))

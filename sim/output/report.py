@@ -1,0 +1,461 @@
+"""One self-contained HTML report of a results folder (``sim report DIR``).
+
+The report holds the figures (PNG embedded as base64), KPI tables with confidence
+intervals, the scenario's assumptions and sources, and the timeline of shocks and
+policies. It loads nothing from the network: no scripts, fonts or style sheets from
+elsewhere. All text from the scenario is escaped.
+
+Two kinds of folder are understood:
+
+* a run folder (``manifest.json`` from ``sim run``);
+* a comparison folder: a folder whose sub-folders are run folders (the first scenario is
+  the reference; see :func:`compare_members`), optionally with ``compare.csv``.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from sim.output import style as st
+from sim.output.folder import FolderError, load_results
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from sim.experiment.results import Results
+
+HEADLINE = ["mined_t", "exported_t", "delivered_t", "consumed_t", "shortfall_t",
+            "peak_shortfall_share", "shortfall_days", "mean_lead_time_days", "price_peak_ratio",
+            "days_price_above_baseline", "control_hhi", "stock_end_t", "in_transit_end_t",
+            "curtailed_t", "stranded_end_t", "seized_t", "diverted_t", "export_value_usd",
+            "royalty_usd", "armed_group_rent_usd"]
+"""KPIs (totals per commodity) in the headline table, in this order."""
+
+CHANNEL_METRICS = ["mined_t", "exported_t", "delivered_t", "delivered_share",
+                   "mean_lead_time_days"]
+SITE_METRICS = ["throughput_t", "mean_wait_days", "mean_dwell_days", "utilisation",
+                "refined_t", "consumed_t", "shortfall_t", "closed_days", "state_time_share"]
+
+CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;
+ margin:0 auto;max-width:1180px;padding:0 1.2em 3em;color:#222;line-height:1.45}
+h1{font-size:1.6em;margin-bottom:.2em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;
+ margin-top:2em}h3{margin-top:1.5em}
+nav a{margin-right:1em}
+table{border-collapse:collapse;font-size:.85em;margin:.6em 0}
+th,td{border-bottom:1px solid #e3e3e3;padding:.25em .6em;text-align:left;vertical-align:top}
+th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums;
+ white-space:nowrap}
+figure{margin:1.2em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
+figcaption{font-size:.9em;color:#444}
+pre{background:#f7f7f7;padding:.8em;overflow-x:auto;font-size:.85em}
+.meta td:first-child{color:#555}.muted{color:#666;font-size:.9em}
+details{margin:.6em 0}summary{cursor:pointer;font-weight:600}
+"""
+
+
+# ============================================================================= building
+def _e(text: Any) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _num(x: Any) -> str:
+    try:
+        value = float(x)
+    except (TypeError, ValueError):
+        return _e(x)
+    return st.format_number(value)
+
+
+def table(frame: pd.DataFrame, numeric: Iterable[str] = (), cls: str = "kpi",
+          max_rows: int | None = None) -> str:
+    """An HTML table of ``frame`` (every cell escaped; ``numeric`` columns formatted and
+    right-aligned)."""
+    numeric = set(numeric)
+    shown = frame if max_rows is None else frame.head(max_rows)
+    head = "".join(f"<th>{_e(c)}</th>" for c in shown.columns)
+    rows = []
+    for rec in shown.itertuples(index=False):
+        cells = []
+        for col, value in zip(shown.columns, rec, strict=True):
+            if col in numeric and col in ("n", "times", "replications") and not _isnan(value):
+                cells.append(f'<td class="num">{int(value):d}</td>')
+            elif col in numeric:
+                cells.append(f'<td class="num">{_num(value)}</td>')
+            else:
+                cells.append(f"<td>{_e('' if _isnan(value) else value)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    more = ""
+    if max_rows is not None and len(frame) > max_rows:
+        more = f'<p class="muted">{len(frame) - max_rows} more rows not shown.</p>'
+    return (f'<table class="{_e(cls)}"><thead><tr>{head}</tr></thead><tbody>'
+            + "".join(rows) + "</tbody></table>" + more)
+
+
+def _isnan(value: Any) -> bool:
+    return isinstance(value, float) and np.isnan(value)
+
+
+def figure_html(fig: Figure, caption: str, stem: str) -> str:
+    """A figure as an embedded PNG with a caption."""
+    data = base64.b64encode(st.figure_bytes(fig, "png", dpi=110)).decode("ascii")
+    return (f'<figure id="fig-{_e(stem)}"><img alt="{_e(caption)}" '
+            f'src="data:image/png;base64,{data}"><figcaption>{_e(caption)}</figcaption>'
+            "</figure>")
+
+
+def _page(title: str, nav: Sequence[tuple[str, str]], body: str) -> str:
+    links = "".join(f'<a href="#{_e(a)}">{_e(t)}</a>' for a, t in nav)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>{_e(title)}</title><style>{CSS}</style></head><body>"
+            f"<h1>{_e(title)}</h1><nav>{links}</nav>{body}"
+            f'<p class="muted">Report written by drc-minerals-sim on {stamp}.</p>'
+            "</body></html>\n")
+
+
+# =============================================================================== tables
+def _ci_frame(summary: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    out = summary[columns + ["mean", "ci_low", "ci_high", "n", "unit"]].copy()
+    return out.rename(columns={"ci_low": "95% CI low", "ci_high": "95% CI high"})
+
+
+NUMERIC = ("mean", "95% CI low", "95% CI high", "n", "sd", "difference", "reference mean")
+
+
+def headline_frame(summary: pd.DataFrame) -> pd.DataFrame:
+    """Totals per commodity of the headline KPIs, with confidence intervals."""
+    s = summary[(summary["channel"] == "all") & (summary["site"] == "all")
+                & summary["metric"].isin(HEADLINE)].copy()
+    order = {m: i for i, m in enumerate(HEADLINE)}
+    s["_o"] = s["metric"].map(order)
+    s = s.sort_values(["commodity", "_o"], kind="stable")
+    return _ci_frame(s, ["commodity", "metric"])
+
+
+def channel_frame(summary: pd.DataFrame) -> pd.DataFrame:
+    s = summary[(summary["channel"] != "all") & (summary["site"] == "all")
+                & summary["metric"].isin(CHANNEL_METRICS)]
+    s = s[~(s["mean"].isna() | ((s["mean"] == 0) & (s["metric"] != "delivered_share")))]
+    return _ci_frame(s, ["commodity", "channel", "metric"])
+
+
+def site_frame(summary: pd.DataFrame) -> pd.DataFrame:
+    s = summary[(summary["site"] != "all") & summary["metric"].isin(SITE_METRICS)]
+    s = s[~s["mean"].isna()]
+    s = s[~((s["metric"] == "throughput_t") & (s["mean"] == 0))]
+    return _ci_frame(s, ["site", "commodity", "metric"])
+
+
+def citations_frame(manifest: dict[str, Any], res: Results | None = None) -> pd.DataFrame:
+    """Every source, assumption and note of the scenario: where, what, and file:line."""
+    cites = manifest.get("citations")
+    if cites is None and res is not None:
+        from sim.scenario.loader import meta_of
+
+        try:
+            cites = [c.as_dict() for c in meta_of(res.scenario).provenance.citations.values()]
+        except Exception:  # noqa: BLE001 - a scenario built in code may carry none
+            cites = []
+    rows = []
+    for c in cites or []:
+        kinds = [(k, c[k]) for k in ("source", "assumption", "note") if c.get(k)]
+        where = c.get("file") or ""
+        if c.get("line"):
+            where += f":{c['line']}"
+        for kind, text in kinds or [("", "")]:
+            rows.append({"value": c.get("path", ""), "kind": kind, "text": text,
+                         "file": where})
+    return pd.DataFrame(rows, columns=["value", "kind", "text", "file"])
+
+
+def timeline_frame(res: Results) -> pd.DataFrame:
+    """What happened, summarised over replications: kind, id, action, in how many
+    replications, how often, earliest and median date, and an example detail."""
+    tl = res.timeline
+    cols = ["kind", "id", "action", "replications", "times", "first date", "median date",
+            "detail"]
+    if tl.empty:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for (kind, ident, action), g in tl.groupby(["kind", "id", "action"], sort=False):
+        dates = g["date"].to_numpy(dtype="datetime64[D]")
+        rows.append({"kind": kind, "id": ident, "action": action,
+                     "replications": f"{g['replication'].nunique()} of {res.n}",
+                     "times": len(g), "first date": str(dates.min()),
+                     "median date": str(np.sort(dates)[len(dates) // 2]),
+                     "detail": g["detail"].iloc[0]})
+    return pd.DataFrame(rows, columns=cols).sort_values("first date", kind="stable")
+
+
+# ============================================================================== run report
+def _run_meta(res: Results, manifest: dict[str, Any]) -> str:
+    sc = res.scenario
+    end = sc.start + dt.timedelta(days=int(sc.horizon))
+    versions = manifest.get("versions", {})
+    rows = [("scenario", f"{sc.name}: {sc.title}" if sc.title else sc.name),
+            ("question", sc.question or ""),
+            ("period", f"{sc.start} to {end} ({sc.horizon:g} days after a "
+                       f"{sc.warmup_days:g}-day warm-up)"),
+            ("replications", f"{res.n} (seed {res.seed})"),
+            ("scenario files", ", ".join(manifest.get("scenario_files", []) or [])),
+            ("overrides", ", ".join(manifest.get("overrides", []) or []) or "none"),
+            ("simulator", versions.get("drc-minerals-sim", "")),
+            ("git commit", manifest.get("git_commit") or ""),
+            ("finished", manifest.get("finished_at", "")),
+            ("wall time", f"{manifest['wall_s']:.1f} s" if "wall_s" in manifest else "")]
+    cells = "".join(f"<tr><td>{_e(k)}</td><td>{_e(v)}</td></tr>" for k, v in rows if v)
+    desc = f"<p>{_e(sc.description)}</p>" if sc.description else ""
+    return f'<table class="meta">{cells}</table>{desc}'
+
+
+def _timeline_section(res: Results, anchor: str = "timeline") -> str:
+    from sim.output.shock_text import describe_shocks, timeline_figure
+
+    sc = res.scenario
+    parts = [f'<section id="{_e(anchor)}"><h2>Timeline of shocks and policies</h2>']
+    words = describe_shocks(sc)
+    if words:
+        parts.append(f"<pre>{_e(words)}</pre>")
+        with st.style():
+            fig = timeline_figure(sc)
+        if fig is not None:
+            parts.append(figure_html(fig, "Shocks and policies on the calendar (as "
+                                     "scripted; stochastic regimes and incidents vary by "
+                                     "replication).", f"{anchor}-calendar"))
+    else:
+        parts.append("<p>This scenario has no shocks or policies.</p>")
+    tl = timeline_frame(res)
+    parts.append("<h3>What happened in the replications</h3>")
+    if tl.empty:
+        parts.append('<p class="muted">No shock or policy event was recorded.</p>')
+    else:
+        parts.append(table(tl, numeric=("times",), cls="timeline", max_rows=300))
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _assumptions_section(res: Results, manifest: dict[str, Any],
+                         anchor: str = "assumptions") -> str:
+    cites = citations_frame(manifest, res)
+    n_src = int((cites["kind"] == "source").sum())
+    n_ass = int((cites["kind"] == "assumption").sum())
+    return (f'<section id="{_e(anchor)}"><h2>Assumptions and sources</h2>'
+            f"<p>{n_src} values cite a source and {n_ass} are labelled as assumptions. "
+            "Each row names the scenario value, the citation, and the file and line it "
+            "comes from.</p>" + table(cites, cls="citations") + "</section>")
+
+
+def run_report_html(res: Results, manifest: dict[str, Any] | None = None) -> str:
+    """The HTML report of one run."""
+    from sim.output.figures import run_figures
+
+    manifest = manifest if manifest is not None else res.info.get("manifest", {})
+    sc = res.scenario
+    summary = res.summary()
+    figures = run_figures(res)
+    body = [f'<section id="run"><h2>Run</h2>{_run_meta(res, manifest)}</section>',
+            '<section id="kpis"><h2>Key results</h2>'
+            f"<p>Means over {res.n} replications with 95% confidence intervals (Student t). "
+            "Tonnes are tonnes of contained metal over the measured period.</p>",
+            "<h3>Headline KPIs by commodity</h3>",
+            table(headline_frame(summary), NUMERIC, cls="kpi headline"),
+            "<h3>By channel</h3>", table(channel_frame(summary), NUMERIC, cls="kpi channel"),
+            "<details><summary>By site and lane</summary>",
+            table(site_frame(summary), NUMERIC, cls="kpi site"), "</details>",
+            "<details><summary>Every KPI</summary>",
+            table(_ci_frame(summary, ["commodity", "channel", "site", "metric"]), NUMERIC,
+                  cls="kpi all"), "</details></section>",
+            '<section id="figures"><h2>Figures</h2>']
+    body += [figure_html(fig, caption, stem) for stem, caption, fig in figures
+             if stem != "timeline"]
+    body.append("</section>")
+    body.append(_timeline_section(res))
+    body.append(_assumptions_section(res, manifest))
+    nav = [("run", "Run"), ("kpis", "Key results"), ("figures", "Figures"),
+           ("timeline", "Timeline"), ("assumptions", "Assumptions and sources")]
+    return _page(f"{sc.title or sc.name}: simulation report", nav, "".join(body))
+
+
+# ========================================================================= compare report
+def compare_members(folder: Path) -> list[tuple[str, Path]]:
+    """Run folders of a comparison folder, the reference first.
+
+    The order is taken from ``comparison.json`` (written by ``sim compare``) or another
+    JSON file listing ``scenarios`` (names, or mappings with ``label`` and the sub-folder
+    of that name or a ``source`` results folder) if present; otherwise a sub-folder named
+    ``baseline`` (or whose scenario is named so) comes first and the rest follow in name
+    order.
+    """
+    subs = sorted(p for p in folder.iterdir() if p.is_dir() and (p / "manifest.json").exists())
+    listed: list[tuple[str, Path]] = []
+    for name in ("comparison.json", "compare.json", "manifest.json"):
+        spec = folder / name
+        if not spec.exists():
+            continue
+        try:
+            data = json.loads(spec.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        entries = data.get("scenarios") if isinstance(data, dict) else None
+        for entry in entries or []:
+            if isinstance(entry, str):
+                label_, sub = entry, entry
+            elif isinstance(entry, dict):
+                label_ = str(entry.get("name") or entry.get("label") or "")
+                sub = str(entry.get("folder") or entry.get("path") or entry.get("out")
+                          or label_)
+            else:
+                continue
+            candidates = [folder / sub, Path(sub)]
+            if isinstance(entry, dict) and entry.get("source"):
+                candidates.append(Path(str(entry["source"])))
+            for path in candidates:
+                if (path / "manifest.json").exists() and (path / "replications").is_dir():
+                    listed.append((label_ or path.name, path))
+                    break
+        if listed:
+            return listed
+
+    def scenario_name(p: Path) -> str:
+        try:
+            return str(json.loads((p / "manifest.json").read_text(encoding="utf-8"))
+                       .get("scenario_name", p.name))
+        except (OSError, ValueError):
+            return p.name
+
+    members = [(p.name, p) for p in subs]
+    members.sort(key=lambda m: (not (m[0] == "baseline" or scenario_name(m[1]) == "baseline"),
+                                m[0]))
+    return members
+
+
+def compare_report_html(named: Sequence[tuple[str, Results]],
+                        extra: pd.DataFrame | None = None) -> str:
+    """The HTML report of a comparison; ``named[0]`` is the reference."""
+    from sim.output.figures import (
+        COMPARE_METRICS,
+        compare_figures,
+        flows_figure,
+        paired_differences,
+    )
+
+    ref_name = named[0][0]
+    diffs = paired_differences(named, COMPARE_METRICS)
+    side = []
+    for name, res in named:
+        h = headline_frame(res.summary())
+        h.insert(0, "scenario", name)
+        side.append(h)
+    heads = pd.concat(side, ignore_index=True)
+    dtab = diffs.rename(columns={"diff": "difference", "ci_low": "95% CI low",
+                                 "ci_high": "95% CI high",
+                                 "reference_mean": "reference mean"})
+    dtab = dtab[["scenario", "commodity", "metric", "reference mean", "mean", "difference",
+                 "95% CI low", "95% CI high", "n", "paired", "unit"]]
+    rows = "".join(
+        f"<tr><td>{_e(n)}</td><td>{_e(r.scenario.name)}</td><td>{_e(r.scenario.title)}</td>"
+        f'<td class="num">{r.n}</td><td class="num">{r.seed}</td></tr>' for n, r in named)
+    body = ['<section id="run"><h2>Scenarios</h2>'
+            f"<p>Each scenario is compared with <strong>{_e(ref_name)}</strong>. Where two "
+            "runs share seed and replication numbers, differences are paired replication by "
+            "replication (common random numbers).</p>"
+            "<table class=\"meta\"><thead><tr><th>label</th><th>scenario</th><th>title</th>"
+            f"<th>replications</th><th>seed</th></tr></thead><tbody>{rows}</tbody></table>"
+            "</section>",
+            '<section id="kpis"><h2>Differences that matter</h2>',
+            _difference_words(diffs),
+            "<h3>Differences from the reference with 95% confidence intervals</h3>",
+            table(dtab, NUMERIC, cls="kpi differences"),
+            "<details><summary>Headline KPIs of every scenario</summary>",
+            table(heads, NUMERIC, cls="kpi headline"), "</details>"]
+    if extra is not None and not extra.empty:
+        body += ["<details><summary>compare.csv</summary>",
+                 table(extra, [c for c in extra.columns
+                               if pd.api.types.is_numeric_dtype(extra[c])],
+                       cls="kpi compare-csv", max_rows=500), "</details>"]
+    body.append("</section>")
+    body.append('<section id="figures"><h2>Figures</h2>')
+    body += [figure_html(fig, cap, stem) for stem, cap, fig in compare_figures(named)]
+    for i, (name, res) in enumerate(named):
+        body.append(figure_html(flows_figure(res), f"{name}: flows by channel.",
+                                f"flows-{i}"))
+    body.append("</section>")
+    body.append('<section id="timeline"><h2>Timelines</h2>')
+    for i, (name, res) in enumerate(named):
+        body.append(f"<h3>{_e(name)}</h3>")
+        body.append(_timeline_section(res, f"timeline-{i}").replace(
+            "<h2>Timeline of shocks and policies</h2>", ""))
+    body.append("</section>")
+    body.append('<section id="assumptions"><h2>Assumptions and sources</h2>')
+    for i, (name, res) in enumerate(named):
+        manifest = res.info.get("manifest", {})
+        body.append(f"<details{' open' if i == 0 else ''}><summary>{_e(name)}</summary>")
+        body.append(_assumptions_section(res, manifest, f"assumptions-{i}").replace(
+            "<h2>Assumptions and sources</h2>", ""))
+        body.append("</details>")
+    body.append("</section>")
+    nav = [("run", "Scenarios"), ("kpis", "Differences"), ("figures", "Figures"),
+           ("timeline", "Timelines"), ("assumptions", "Assumptions and sources")]
+    names = ", ".join(n for n, _r in named[1:])
+    return _page(f"{names} compared with {ref_name}", nav, "".join(body))
+
+
+def _difference_words(diffs: pd.DataFrame) -> str:
+    """The differences whose 95% interval excludes zero, as sentences."""
+    items = []
+    for r in diffs.itertuples():
+        if np.isnan(r.ci_low) or r.ci_low <= 0 <= r.ci_high or r.diff == 0:
+            continue
+        rel = (f" ({r.diff / r.reference_mean:+.0%})"
+               if r.reference_mean and not np.isnan(r.reference_mean) else "")
+        items.append(f"<li><strong>{_e(r.scenario)}</strong>: {_e(r.commodity)} "
+                     f"{_e(r.metric)} {'+' if r.diff > 0 else ''}{_num(r.diff)} {_e(r.unit)}"
+                     f"{rel}, 95% CI {_num(r.ci_low)} to {_num(r.ci_high)}</li>")
+    if not items:
+        return ("<p>No headline KPI differs from the reference with 95% confidence "
+                "(more replications may tell).</p>")
+    return "<p>Differences whose 95% interval excludes zero:</p><ul>" + "".join(items) + "</ul>"
+
+
+# ================================================================================ entry
+def build_report(folder: str | Path, out: str | Path | None = None) -> Path:
+    """Write the report of a run or comparison folder to ``out`` (default
+    ``folder/report.html``); returns its path.
+
+    Raises :class:`~sim.output.folder.FolderError` if ``folder`` holds neither.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise FolderError(f"{folder} is not a folder")
+    target = Path(out) if out is not None else folder / "report.html"
+    if (folder / "manifest.json").exists() and (folder / "replications").is_dir():
+        res = load_results(folder)
+        text = run_report_html(res, res.info.get("manifest", {}))
+    else:
+        members = compare_members(folder)
+        if len(members) < 2:
+            raise FolderError(
+                f"{folder} is not a results folder: it has no manifest.json from `sim run` "
+                "and fewer than two run folders to compare")
+        named = [(name, load_results(path)) for name, path in members]
+        extra = None
+        if (folder / "compare.csv").exists():
+            extra = pd.read_csv(folder / "compare.csv")
+        text = compare_report_html(named, extra)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise FolderError(f"cannot write {target}: {exc.strerror or exc}") from None
+    return target

@@ -1,0 +1,232 @@
+"""One look for every figure: colours per channel, commodity and site kind, font sizes,
+number and date formatting, and saving to PNG and SVG.
+
+Figures are built with matplotlib's object API (:class:`matplotlib.figure.Figure`), never
+with pyplot, so no global figure state is created and nothing needs a display. The sizes
+and fonts live in :data:`RC`, applied with :func:`styled` while a figure is built and saved.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+import matplotlib as mpl
+import matplotlib.dates as mdates
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+# --------------------------------------------------------------------------------- colours
+CHANNEL_COLORS = {
+    "china": "#c0392b",
+    "western": "#2e6fb5",
+    "us_partnered": "#2a9d8f",
+    "informal": "#8d6e63",
+}
+"""Who controls a flow. Other channels get colours from :data:`EXTRA_COLORS`."""
+
+COMMODITY_COLORS = {"cobalt": "#1f4e9c", "copper": "#b8651b", "gold": "#c9a227"}
+"""One colour per commodity."""
+
+KIND_COLORS = {
+    "mine": "#8c510a",
+    "border_post": "#d6604d",
+    "port": "#2166ac",
+    "junction": "#777777",
+    "trading_hub": "#b2182b",
+    "refiner": "#1b7837",
+    "market": "#762a83",
+    "stockpile": "#e08214",
+}
+"""One colour per site kind (the same as the network map's markers)."""
+
+SCENARIO_COLORS = ["#333333", "#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e",
+                   "#17becf", "#8c564b"]
+"""Scenarios in a comparison, in order (the first, usually the baseline, is dark grey)."""
+
+EXTRA_COLORS = ["#7f7f7f", "#bcbd22", "#e377c2", "#17becf", "#9467bd", "#ff7f0e"]
+CLOSED_COLOR = "#d62728"
+NEUTRAL = "#555555"
+BAND_ALPHA = 0.18
+"""Transparency of the 5-95% band across replications."""
+CI_ALPHA = 0.40
+"""Transparency of the 95% confidence band of the mean."""
+
+
+def _pick(table: dict[str, str], name: str) -> str:
+    if name in table:
+        return table[name]
+    return EXTRA_COLORS[sum(map(ord, name)) % len(EXTRA_COLORS)]
+
+
+def channel_color(name: str) -> str:
+    """Colour of a channel (stable for channels not in :data:`CHANNEL_COLORS`)."""
+    return _pick(CHANNEL_COLORS, name)
+
+
+def commodity_color(name: str) -> str:
+    """Colour of a commodity."""
+    return _pick(COMMODITY_COLORS, name)
+
+
+def kind_color(name: str) -> str:
+    """Colour of a site kind."""
+    return _pick(KIND_COLORS, name)
+
+
+def scenario_color(i: int) -> str:
+    """Colour of the ``i``-th scenario of a comparison."""
+    return SCENARIO_COLORS[i % len(SCENARIO_COLORS)]
+
+
+def label(name: str) -> str:
+    """An id as words: ``us_partnered`` -> ``us partnered``."""
+    return name.replace("_", " ")
+
+
+# ------------------------------------------------------------------------------- fonts etc.
+RC: dict[str, Any] = {
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.labelsize": 9,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "legend.fontsize": 8,
+    "figure.titlesize": 11,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.linewidth": 0.4,
+    "grid.alpha": 0.5,
+    "legend.frameon": False,
+    "svg.fonttype": "path",  # SVG text as outlines: the file needs no font to render
+    "svg.hashsalt": "drc-minerals-sim",  # stable ids, so the same figure gives the same file
+    "savefig.dpi": 150,
+}
+"""matplotlib settings applied while a figure is built and saved."""
+
+WIDTH = 11.0
+"""Default figure width in inches."""
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@contextmanager
+def style() -> Iterator[None]:
+    """Apply :data:`RC` for the duration of a block (and restore the previous settings)."""
+    with mpl.rc_context(RC):
+        yield
+
+
+def styled(func: Callable[P, R]) -> Callable[P, R]:
+    """Build a figure under :func:`style`."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with style():
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+class SimFigure(Figure):
+    """A matplotlib figure that shows itself in Jupyter without pyplot (as a PNG)."""
+
+    def _repr_png_(self) -> bytes:
+        return figure_bytes(self, "png", dpi=100)
+
+
+def new_figure(width: float = WIDTH, height: float = 5.0, **kwargs: Any) -> SimFigure:
+    """An empty figure with constrained layout."""
+    return SimFigure(figsize=(width, height), layout="constrained", **kwargs)
+
+
+# ----------------------------------------------------------------------------- formatting
+def _tonnes(x: float, _pos: object = None) -> str:
+    ax = abs(x)
+    if ax >= 1e6:
+        return f"{x / 1e6:,.3g} M"
+    if ax >= 1e4:
+        return f"{x / 1e3:,.4g} k"
+    if ax >= 10 or x == 0:
+        return f"{x:,.0f}"
+    return f"{x:.3g}"
+
+
+TONNES = FuncFormatter(_tonnes)
+"""Tick labels for tonnes: 1,200; 45.6 k; 3.3 M."""
+
+
+def format_tonnes(x: float) -> str:
+    """A number of tonnes, short: ``3.31 M``, ``220 k``, ``40.1``."""
+    return _tonnes(x)
+
+
+def format_number(x: float) -> str:
+    """A number for a table: thousands separators, three significant figures below 100."""
+    if x is None or x != x:  # NaN
+        return "-"
+    ax = abs(x)
+    if ax >= 100:
+        return f"{x:,.0f}"
+    if ax >= 1:
+        return f"{x:,.2f}"
+    if ax == 0:
+        return "0"
+    return f"{x:.3g}"
+
+
+def date_axis(ax: Axes) -> None:
+    """Calendar dates on the x axis, labelled concisely (months, with the year once)."""
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.set_xlabel("date")
+
+
+def tonnes_axis(ax: Axes, what: str = "tonnes of metal") -> None:
+    """Tonnes on the y axis, with ``what`` (and its unit) as the label."""
+    ax.yaxis.set_major_formatter(TONNES)
+    ax.set_ylabel(what)
+
+
+def period_label(period_days: int) -> str:
+    """``week`` for 7 days, else ``N days``."""
+    return "week" if period_days == 7 else f"{period_days} days"
+
+
+# ---------------------------------------------------------------------------------- saving
+def figure_bytes(fig: Figure, fmt: str = "png", dpi: float | None = None) -> bytes:
+    """The figure rendered to PNG or SVG bytes."""
+    buf = io.BytesIO()
+    with style():
+        fig.savefig(buf, format=fmt, dpi=dpi or RC["savefig.dpi"],
+                    metadata=_metadata(fmt))
+    return buf.getvalue()
+
+
+def _metadata(fmt: str) -> dict[str, Any]:
+    # No creation date in the files, so the same results give the same figure files.
+    if fmt == "svg":
+        return {"Date": None, "Creator": "drc-minerals-sim"}
+    if fmt == "png":
+        return {"Software": "drc-minerals-sim"}
+    return {}
+
+
+def save(fig: Figure, folder: Path, stem: str,
+         formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
+    """Save ``fig`` as ``folder/stem.png`` and ``folder/stem.svg``; returns the paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for fmt in formats:
+        path = folder / f"{stem}.{fmt}"
+        path.write_bytes(figure_bytes(fig, fmt))
+        out.append(path)
+    return out

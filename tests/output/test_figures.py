@@ -1,0 +1,187 @@
+"""Figures of results: each returns a labelled Figure, dates on time axes, closures and the
+resilience triangle drawn, comparisons paired, files written as PNG and SVG."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import matplotlib.dates as mdates
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+import sim
+from sim.output import figures as F
+from sim.output import style as st
+
+TIME_FIGURES = [F.flows_figure, F.deliveries_figure, F.prices_figure, F.stocks_figure]
+OTHER_FIGURES = [F.lead_times_figure, F.map_figure]
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def visible_axes(fig: Figure):
+    return [ax for ax in fig.axes if ax.get_visible() and ax.axison]
+
+
+def all_texts(fig: Figure) -> str:
+    out = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+    return "\n".join(s for s in out if isinstance(s, str))
+
+
+@pytest.fixture(params=["tiny", "baseline"])
+def results(request, tiny_results, baseline_short) -> sim.Results:
+    return tiny_results if request.param == "tiny" else baseline_short
+
+
+@pytest.mark.parametrize("func", TIME_FIGURES, ids=lambda f: f.__name__)
+def test_time_figures_have_units_and_dates(func, results) -> None:
+    fig = func(results)
+    assert isinstance(fig, Figure)
+    axes = visible_axes(fig)
+    assert axes
+    for ax in axes:
+        assert ax.get_ylabel(), f"{func.__name__}: a y axis has no label"
+        assert "(" in ax.get_ylabel(), f"{func.__name__}: no unit in {ax.get_ylabel()!r}"
+        assert isinstance(ax.xaxis.get_major_formatter(), mdates.ConciseDateFormatter)
+        if ax.get_subplotspec().is_last_row():
+            assert ax.get_xlabel() == "date"
+        assert ax.get_title()
+
+
+@pytest.mark.parametrize("func", OTHER_FIGURES, ids=lambda f: f.__name__)
+def test_other_figures_are_labelled(func, results) -> None:
+    fig = func(results)
+    assert isinstance(fig, Figure)
+    for ax in visible_axes(fig):
+        assert ax.get_xlabel() and ax.get_ylabel()
+
+
+def test_flows_stack_one_layer_per_channel_with_flow(baseline_short) -> None:
+    fig = F.flows_figure(baseline_short, "cobalt", metrics=("mined_t",))
+    (ax,) = visible_axes(fig)
+    layers = [c for c in ax.collections]
+    channels = [ch for ch in baseline_short.scenario.channels
+                if baseline_short.kpi("mined_t", "cobalt", ch).mean() > 0]
+    assert len(layers) == len(channels)
+    legend = {t.get_text() for t in fig.legends[0].get_texts()}
+    assert legend == {st.label(c) for c in channels}
+
+
+def test_flow_rates_are_tonnes_per_day(tiny_results) -> None:
+    """tiny.yaml mines 100 t/day: the stacked mean rate is 100 in every period, including
+    the short last one."""
+    rate = F._rate(tiny_results, F._cube(tiny_results, "copper", "mined_t"))
+    assert np.allclose(rate, 100.0, rtol=1e-6)
+
+
+def test_deliveries_shade_the_resilience_triangle(shock_results) -> None:
+    fig = F.deliveries_figure(shock_results)
+    labels = {c.get_label() for ax in fig.axes for c in ax.collections}
+    assert "supply lost (resilience triangle)" in labels
+    assert "95% CI of the mean" in labels
+    q = F.performance(shock_results, "copper")
+    assert q.min() < 1.0
+    assert "shortfall 1,800 t" in all_texts(fig)
+
+
+def test_map_marks_closed_sites(shock_results) -> None:
+    assert F.closed_days(shock_results) == {"border": pytest.approx(15.0)}
+    text = all_texts(F.map_figure(shock_results))
+    assert "closed 15 d" in text
+
+
+def test_lane_flows_measure_or_scale_the_plan(tiny_results) -> None:
+    flows, measured = F.lane_flows(tiny_results)
+    assert measured == set()  # no capacitated lane in tiny.yaml
+    exported = tiny_results.kpi("exported_t", "copper", "formal").mean()
+    assert flows["border_market"] == pytest.approx(exported, rel=1e-9)
+
+
+def test_lead_times_show_each_channel(baseline_short) -> None:
+    fig = F.lead_times_figure(baseline_short, "cobalt")
+    (ax,) = visible_axes(fig)
+    ticks = {t.get_text() for t in ax.get_xticklabels()}
+    assert "china" in ticks
+    planned = F.planned_lead_days(baseline_short)
+    assert planned[("cobalt", "china")] > 0
+
+
+def test_balance_matches_both_margins() -> None:
+    seed = np.array([[1.0, 0.0, 0.0], [1.0, 1.0, 0.0]])
+    rows = np.array([10.0, 20.0])
+    cols = np.array([12.0, 8.0, 10.0])  # the third column has no seed: a new flow
+    m = F.balance(seed, rows, cols)
+    assert np.allclose(m.sum(axis=1), rows)
+    assert np.allclose(m.sum(axis=0), cols)
+    assert (m >= 0).all()
+
+
+def test_flow_diagram_layers_add_up(baseline_short) -> None:
+    layers, links, titles = F.flow_layers(baseline_short, "cobalt")
+    assert len(layers) == len(titles) == 4
+    mined = baseline_short.kpi("mined_t", "cobalt").mean()
+    assert sum(v for _n, v in layers[0]) == pytest.approx(mined, rel=1e-6)
+    assert sum(v for _n, v in layers[1]) == pytest.approx(mined, rel=1e-6)
+    assert [m.shape for m in links] == [(len(layers[k]), len(layers[k + 1])) for k in range(3)]
+    assert all((m >= 0).all() for m in links)
+    # the plan's links balanced to the simulated margins: close where they are consistent
+    assert np.allclose(links[0].sum(axis=1), [v for _n, v in layers[0]], rtol=0.05)
+    fig = F.flow_diagram_figure(baseline_short, "cobalt")
+    assert "mines (mined)" in all_texts(fig)
+
+
+def test_paired_differences_use_common_random_numbers(tiny_results, shock_results) -> None:
+    diffs = F.paired_differences([("base", tiny_results), ("closure", shock_results)])
+    assert diffs["paired"].all()
+    row = diffs[(diffs["metric"] == "shortfall_t")].iloc[0]
+    expected = (shock_results.kpi("shortfall_t", "copper")
+                - tiny_results.kpi("shortfall_t", "copper")).mean()
+    assert row["diff"] == pytest.approx(expected)
+    assert row["ci_low"] <= row["diff"] <= row["ci_high"]
+
+
+def test_unpaired_differences_use_welch(tiny_results) -> None:
+    other = sim.run(tiny_results.scenario, replications=3, seed=2)
+    diffs = F.paired_differences([("a", tiny_results), ("b", other)])
+    assert not diffs["paired"].any()
+
+
+def test_forest_plot_has_units(tiny_results, shock_results) -> None:
+    fig = F.forest_figure([("base", tiny_results), ("closure", shock_results)])
+    axes = visible_axes(fig)
+    assert {ax.get_title() for ax in axes} >= {"shortfall_t", "delivered_t"}
+    for ax in axes:
+        assert ax.get_xlabel().startswith("difference from base (")
+
+
+def test_write_run_figures_writes_png_and_svg(tmp_path: Path, shock_results) -> None:
+    paths = F.write_run_figures(shock_results, tmp_path)
+    assert all(p.parent == tmp_path / "figures" for p in paths)
+    stems = {p.stem for p in paths}
+    assert {"flows", "deliveries", "prices", "stocks", "lead-times", "map-copper",
+            "flow-diagram", "timeline"} <= stems
+    for stem in stems:
+        png = tmp_path / "figures" / f"{stem}.png"
+        svg = tmp_path / "figures" / f"{stem}.svg"
+        assert png.read_bytes().startswith(PNG_MAGIC)
+        root = ET.parse(svg).getroot()
+        assert root.tag.endswith("svg")
+
+
+def test_write_compare_figures(tmp_path: Path, tiny_results, shock_results) -> None:
+    paths = F.write_compare_figures([("base", tiny_results), ("closure", shock_results)],
+                                    tmp_path)
+    stems = {p.stem for p in paths}
+    assert {"forest", "compare-prices", "compare-performance", "compare-exports"} <= stems
+    assert {p.suffix for p in paths} == {".png", ".svg"}
+
+
+def test_svg_is_reproducible(tiny_results) -> None:
+    fig = F.prices_figure(tiny_results)
+    assert st.figure_bytes(fig, "svg") == st.figure_bytes(fig, "svg")
+
+
+def test_unknown_commodity_is_a_clear_error(tiny_results) -> None:
+    with pytest.raises(KeyError, match="no commodity 'cobalt'"):
+        F.prices_figure(tiny_results, "cobalt")

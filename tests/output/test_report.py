@@ -1,0 +1,194 @@
+"""``sim report DIR``: one self-contained HTML file with every figure, the KPI tables with
+confidence intervals, the scenario's citations and the timeline; scenario text escaped;
+exit status 2 for a folder that is not a results folder."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import sim
+from sim.cli import main
+from sim.output.figures import compare_figures, run_figures
+
+
+class Page(HTMLParser):
+    """Collects tags, attributes, tables (class, header cells, rows) and text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.tables: list[dict] = []
+        self.text: list[str] = []
+        self._cell: list[str] | None = None
+        self._row: list[str] | None = None
+        self._stack: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        if tag == "table":
+            self._stack.append({"class": a.get("class") or "", "head": [], "rows": []})
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None and self._stack:
+            text = "".join(self._cell).strip()
+            if tag == "th":
+                self._stack[-1]["head"].append(text)
+            elif self._row is not None:
+                self._row.append(text)
+            self._cell = None
+        elif tag == "tr" and self._stack and self._row:
+            self._stack[-1]["rows"].append(self._row)
+            self._row = None
+        elif tag == "table" and self._stack:
+            self.tables.append(self._stack.pop())
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def table(self, cls: str) -> dict:
+        found = [t for t in self.tables if cls in t["class"].split()]
+        assert found, f"no table of class {cls!r}"
+        return found[0]
+
+
+def parse(path: Path) -> Page:
+    page = Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    page.close()
+    return page
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def images(page: Page) -> list[dict]:
+    return [a for tag, a in page.tags if tag == "img"]
+
+
+def assert_self_contained(page: Page) -> None:
+    for tag, attrs in page.tags:
+        assert tag not in ("script", "link", "iframe"), f"<{tag}> in a self-contained page"
+        for key in ("src", "href"):
+            value = attrs.get(key) or ""
+            assert not value.startswith(("http:", "https:", "//")), f"{tag} {key}={value}"
+    for img in images(page):
+        assert (img.get("src") or "").startswith("data:image/png;base64,")
+        assert img.get("alt")
+
+
+@pytest.fixture(scope="module")
+def run_page(shock_folder: Path) -> tuple[Path, Page]:
+    result = invoke("report", shock_folder)
+    assert result.exit_code == 0, result.output
+    path = shock_folder / "report.html"
+    assert f"Report written to {path}" in result.output
+    return path, parse(path)
+
+
+def test_report_holds_every_figure(run_page, shock_results) -> None:
+    _path, page = run_page
+    assert_self_contained(page)
+    alts = [img["alt"] for img in images(page)]
+    for stem, caption, _fig in run_figures(shock_results):
+        if stem != "timeline":  # the calendar sits in the timeline section, checked below
+            assert caption in alts
+    ids = {a.get("id") for _t, a in page.tags if _t == "figure"}
+    assert {"fig-flows", "fig-deliveries", "fig-prices", "fig-stocks", "fig-lead-times",
+            "fig-map-copper", "fig-flow-diagram", "fig-timeline-calendar"} <= ids
+
+
+def test_report_kpi_tables_have_intervals(run_page, shock_results) -> None:
+    _path, page = run_page
+    head = page.table("headline")
+    assert head["head"] == ["commodity", "metric", "mean", "95% CI low", "95% CI high", "n",
+                            "unit"]
+    rows = {(r[0], r[1]): r for r in head["rows"]}
+    short = rows[("copper", "shortfall_t")]
+    assert short[2] == "{:,.0f}".format(shock_results.kpi("shortfall_t", "copper").mean())
+    assert short[5] == "3"
+    for cls in ("channel", "site", "all"):
+        assert "95% CI low" in page.table(cls)["head"]
+    sites = {(r[0], r[2]) for r in page.table("site")["rows"]}
+    assert ("border", "closed_days") in sites
+
+
+def test_report_lists_citations(run_page, shock_folder) -> None:
+    _path, page = run_page
+    cites = page.table("citations")
+    assert cites["head"] == ["value", "kind", "text", "file"]
+    values = {r[0] for r in cites["rows"]}
+    assert "sites.border.clearance_trucks_per_day" in values
+    assert any(r[1] == "assumption" and r[2] == "test input" for r in cites["rows"])
+    assert any("tiny_shock.yaml:" in r[3] for r in cites["rows"])
+
+
+def test_report_timeline(run_page) -> None:
+    _path, page = run_page
+    tl = page.table("timeline")
+    assert tl["rows"]
+    first = tl["rows"][0]
+    assert first[:3] == ["event", "border_closure", "start"]
+    assert first[3] == "3 of 3"
+    assert first[5] == "2024-01-21"
+    text = "".join(page.text)
+    assert "border_closure" in text and "Border closed" in text
+
+
+def test_scenario_text_is_escaped(run_page) -> None:
+    path, page = run_page
+    raw = path.read_text(encoding="utf-8")
+    assert "<script" not in raw
+    assert "&lt;script&gt;" in raw
+    text = "".join(page.text)
+    assert '<script>alert("x")</script>' in text  # shown as text
+    assert "must be escaped & shown" in text
+
+
+def test_report_out_option(tmp_path: Path, shock_folder: Path) -> None:
+    out = tmp_path / "elsewhere" / "r.html"
+    result = invoke("report", shock_folder, "--out", out)
+    assert result.exit_code == 0
+    assert out.exists()
+
+
+@pytest.mark.parametrize("make", ["empty", "missing", "partial"])
+def test_not_a_results_folder_exits_2(tmp_path: Path, make: str) -> None:
+    folder = tmp_path / "x"
+    if make != "missing":
+        folder.mkdir()
+    if make == "partial":
+        (folder / "replications").mkdir()
+    result = CliRunner().invoke(main, ["report", str(folder)])
+    assert result.exit_code == 2
+    assert "error:" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_compare_report(compare_folder: Path) -> None:
+    result = invoke("report", compare_folder)
+    assert result.exit_code == 0, result.output
+    page = parse(compare_folder / "report.html")
+    assert_self_contained(page)
+    diffs = page.table("differences")
+    assert {"difference", "95% CI low", "95% CI high", "paired"} <= set(diffs["head"])
+    assert {r[0] for r in diffs["rows"]} == {"closure"}
+    named = [("baseline", sim.load_results(compare_folder / "baseline")),
+             ("closure", sim.load_results(compare_folder / "closure"))]
+    alts = [img["alt"] for img in images(page)]
+    for _stem, caption, _fig in compare_figures(named):
+        assert caption in alts
+    text = "".join(page.text)
+    assert "closure" in text and "shortfall_t" in text
+    assert page.table("citations")["rows"]
