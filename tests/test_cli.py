@@ -184,7 +184,10 @@ def test_manifest(results_dir, tiny_path: Path) -> None:
     assert manifest["scenario_name"] == "tiny"
     assert manifest["scenario_files"] == [str(tiny_path)]
     assert manifest["overrides"] == []
-    assert manifest["workers"] == 1
+    # default workers: one per CPU, at most one per replication (1 = in-process)
+    from sim.experiment.executors import default_workers
+
+    assert manifest["workers"] == default_workers(3)
     versions = manifest["versions"]
     for package in ("python", "drc-minerals-sim", "simpy", "numpy", "pandas", "pydantic"):
         assert versions[package] and versions[package] != "not installed"

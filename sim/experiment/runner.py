@@ -1,86 +1,71 @@
-"""Run replications of a scenario, in process or on a pool of worker processes.
+"""Run replications of a scenario, in process, on a pool of worker processes or on Dask.
 
 Seeds are assigned by the driver: replication ``r`` of root seed ``s`` always uses the
 streams ``Streams(s, r)``, whichever worker runs it and in whatever order, so the results
-are identical for any number of workers. Each finished replication is handed to an
-optional ``sink`` as soon as it completes (the results folder writes it to disk there), and
-to an optional ``progress`` callback.
+are identical for any number of workers and any executor. Each finished replication is
+handed to an optional ``sink`` as soon as it completes (the results folder writes it to disk
+there), and to an optional ``progress`` callback.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
-from typing import Any
+from concurrent.futures import Executor
 
 import numpy as np
 
-from sim.experiment.replication import ReplicationResult, run_replication
+from sim.experiment.errors import ExperimentError
+from sim.experiment.executors import Backend, Job, open_backend, run_tasks
+from sim.experiment.precision import (
+    Measure,
+    StopReport,
+    Target,
+    kpi_name,
+    relative_half_width,
+    run_sequential,
+)
+from sim.experiment.precision import select as select_kpis
+from sim.experiment.replication import ReplicationResult
 from sim.experiment.results import Results
-from sim.metrics.series import SeriesCatalogue, catalogue
-from sim.scenario.plan import Plan, make_plan
+from sim.metrics.series import catalogue
 from sim.scenario.schema import Scenario
 
 Sink = Callable[[ReplicationResult], None]
 
-# Per-worker state, set once by the pool initializer so each task ships only an integer.
-_WORKER: dict[str, Any] = {}
-
-
-def _init_worker(sc: Scenario, seed: int, plan: Plan, cat: SeriesCatalogue) -> None:
-    _WORKER.update(sc=sc, seed=seed, plan=plan, cat=cat)
-
-
-def _run_in_worker(replication: int) -> ReplicationResult:
-    return run_replication(_WORKER["sc"], _WORKER["seed"], replication, _WORKER["plan"],
-                           _WORKER["cat"])
-
 
 def run_many(sc: Scenario, replications: Iterable[int], seed: int, workers: int = 1,
              sink: Sink | None = None, progress: Callable[[int], None] | None = None,
-             executor: Executor | None = None) -> list[ReplicationResult]:
+             executor: Executor | None = None,
+             backend: Backend | None = None) -> list[ReplicationResult]:
     """Run the given replication numbers; return their results sorted by number.
 
-    ``workers > 1`` uses a local process pool unless an ``executor`` is given. On
-    KeyboardInterrupt pending replications are cancelled and the interrupt re-raised;
-    replications already passed to ``sink`` are kept.
+    Where they run: a ``backend`` (see :func:`sim.experiment.executors.open_backend`), or
+    any ``executor``, or else a local process pool of ``workers`` processes when
+    ``workers > 1`` (in this process otherwise). On KeyboardInterrupt pending replications
+    are cancelled and the interrupt re-raised; replications already passed to ``sink`` are
+    kept.
     """
     reps = list(replications)
-    plan = make_plan(sc)
-    cat = catalogue(sc)
+    jobs = [Job.of(sc, seed)]
     done: list[ReplicationResult] = []
 
-    def finished(res: ReplicationResult) -> None:
+    def finished(_k: int, res: ReplicationResult) -> None:
         done.append(res)
         if sink is not None:
             sink(res)
         if progress is not None:
             progress(1)
 
-    if executor is None and (workers <= 1 or len(reps) <= 1):
-        for r in reps:
-            finished(run_replication(sc, seed, r, plan, cat))
+    tasks = [(0, r) for r in reps]
+    if backend is not None:
+        run_tasks(jobs, tasks, finished, backend)
+    elif executor is not None:
+        run_tasks(jobs, tasks, finished, Backend(executor, max(workers, 1), "executor"),
+                  window=len(tasks) or 1)
     else:
-        own = executor is None
-        pool = executor or ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                                               initargs=(sc, seed, plan, cat))
-        futures: list[Future[ReplicationResult]] = []
-        try:
-            if own:
-                futures = [pool.submit(_run_in_worker, r) for r in reps]
-            else:
-                futures = [pool.submit(run_replication, sc, seed, r, plan, cat) for r in reps]
-            for fut in as_completed(futures):
-                finished(fut.result())
-        except BaseException:
-            for fut in futures:
-                fut.cancel()
-            if own:
-                pool.shutdown(wait=False, cancel_futures=True)
-            raise
-        if own:
-            pool.shutdown()
+        with open_backend(workers, tasks=len(reps)) as own:
+            run_tasks(jobs, tasks, finished, own)
     done.sort(key=lambda r: r.replication)
     return done
 
@@ -90,6 +75,7 @@ def collect(sc: Scenario, seed: int, results: list[ReplicationResult],
     """Stack replication results into a :class:`Results`."""
     if not results:
         raise ValueError("no replications to collect")
+    results = sorted(results, key=lambda r: r.replication)
     labels = [row[:5] for row in results[0].kpis]
     values = np.vstack([r.kpi_values() for r in results])
     series = np.stack([r.series for r in results])
@@ -100,19 +86,98 @@ def collect(sc: Scenario, seed: int, results: list[ReplicationResult],
                    timeline_rows=[(r.replication, *row) for r in results for row in r.timeline])
 
 
-def run(sc: Scenario, replications: int = 1, seed: int = 0, workers: int = 1,
-        sink: Sink | None = None, progress: Callable[[int], None] | None = None,
-        executor: Executor | None = None) -> Results:
-    """Run ``replications`` replications of ``sc`` from root seed ``seed``.
-
-    Raises ``ValueError`` if ``replications < 1``, ``seed < 0`` or ``workers < 1``.
-    """
+def check_run_arguments(replications: int, seed: int, workers: int | None) -> None:
+    """Raise ``ValueError`` if ``replications < 1``, ``seed < 0`` or ``workers < 1``."""
     if replications < 1:
         raise ValueError("replications must be at least 1")
     if seed < 0:
         raise ValueError("seed must be a non-negative integer")
-    if workers < 1:
+    if workers is not None and workers < 1:
         raise ValueError("workers must be at least 1")
+
+
+def run(sc: Scenario, replications: int = 1, seed: int = 0, workers: int = 1,
+        sink: Sink | None = None, progress: Callable[[int], None] | None = None,
+        executor: Executor | None = None, backend: Backend | None = None) -> Results:
+    """Run ``replications`` replications of ``sc`` from root seed ``seed``.
+
+    ``workers > 1`` runs them on a local process pool; ``executor`` (any
+    :class:`concurrent.futures.Executor`, e.g. ``distributed.Client.get_executor()``) or
+    ``backend`` runs them there instead. The results are the same wherever they run.
+    Raises ``ValueError`` if ``replications < 1``, ``seed < 0`` or ``workers < 1``.
+    """
+    check_run_arguments(replications, seed, workers)
     started = time.perf_counter()
-    results = run_many(sc, range(replications), seed, workers, sink, progress, executor)
+    results = run_many(sc, range(replications), seed, workers, sink, progress, executor,
+                       backend)
     return collect(sc, seed, results, time.perf_counter() - started)
+
+
+def run_replications(sc: Scenario, seed: int, replications: int, *,
+                     backend: Backend | None = None, sink: Sink | None = None,
+                     progress: Callable[[int], None] | None = None,
+                     saved: dict[int, ReplicationResult] | None = None,
+                     target: Target | None = None,
+                     on_batch: Callable[[int], None] | None = None
+                     ) -> tuple[Results, StopReport | None]:
+    """Run replications ``0..replications-1`` of ``sc``, skipping those in ``saved`` (read
+    back from a results folder being resumed), or, with a precision ``target``, start with
+    ``replications`` and add batches until the target or its maximum is reached.
+
+    ``on_batch(n)`` is called before each batch with the count it will reach. Returns the
+    results of exactly the replications asked for (saved and new) and, with a target, the
+    :class:`~sim.experiment.precision.StopReport` saying why it stopped. Raises
+    :class:`ExperimentError` if ``saved`` holds replication numbers beyond those asked
+    for, or a target names a KPI the scenario does not have.
+    """
+    check_run_arguments(replications, seed, 1)
+    started = time.perf_counter()
+    have: dict[int, ReplicationResult] = dict(saved or {})
+    if target is None and have and max(have) >= replications:
+        raise ExperimentError(
+            f"the folder already holds replication {max(have)}, beyond the {replications} "
+            "asked for", what="-n/--replications",
+            hint=f"resume with -n {max(have) + 1} or more, or pass --force to start again")
+    jobs = [Job.of(sc, seed)]
+    chosen: list[int] = []
+
+    def choose(res: ReplicationResult) -> None:
+        if target is not None and not chosen:
+            chosen.extend(select_kpis([row[:5] for row in res.kpis], target.specs))
+
+    def finished(_k: int, res: ReplicationResult) -> None:
+        have[res.replication] = res
+        if sink is not None:
+            sink(res)
+        if progress is not None:
+            progress(1)
+        choose(res)
+
+    def run_up_to(n: int) -> None:
+        missing = [(0, r) for r in range(n) if r not in have]
+        run_tasks(jobs, missing, finished, backend)
+
+    stop: StopReport | None = None
+    if target is None:
+        if on_batch is not None:
+            on_batch(replications)
+        run_up_to(replications)
+        final = replications
+    else:
+        if have:
+            choose(next(iter(have.values())))
+
+        def measure() -> list[Measure]:
+            n = len(have)
+            reps = sorted(have)
+            labels = [row[:5] for row in have[reps[0]].kpis]
+            values = np.vstack([have[r].kpi_values() for r in reps])
+            return [Measure(kpi_name(labels[j]), n, float(np.nanmean(values[:, j])),
+                            relative_half_width(values[:, j], confidence=target.confidence))
+                    for j in chosen]
+
+        stop = run_sequential(replications, target, run_up_to, measure, on_batch)
+        final = stop.replications
+    results = [have[r] for r in range(final)]
+    return collect(sc, seed, results, time.perf_counter() - started), stop
+

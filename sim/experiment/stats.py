@@ -35,3 +35,27 @@ def summarise(frame: pd.DataFrame, by: list[str], confidence: float = 0.95) -> p
     out["ci_low"] = out["mean"] - half
     out["ci_high"] = out["mean"] + half
     return out
+
+
+def column_intervals(values: np.ndarray, confidence: float = 0.95
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Mean, standard deviation, count and Student-t half-width of each column of
+    ``values`` [replication, column], ignoring NaNs.
+
+    The half-width is NaN for a column with fewer than two values, and zero when its
+    values are all equal.
+    """
+    v = np.asarray(values, dtype=float)
+    if v.ndim == 1:
+        v = v[:, None]
+    ok = ~np.isnan(v)
+    n = ok.sum(axis=0)
+    total = np.where(ok, v, 0.0).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(n > 0, total / np.maximum(n, 1), np.nan)
+        dev = np.where(ok, v - mean, 0.0)
+        sd = np.sqrt((dev**2).sum(axis=0) / np.maximum(n - 1, 1))
+    sd = np.where(n >= 2, sd, np.nan)
+    q = stats.t.ppf(0.5 + confidence / 2, np.maximum(n - 1, 1))
+    half = np.where(n >= 2, q * sd / np.sqrt(np.maximum(n, 1)), np.nan)
+    return mean, sd, n, half

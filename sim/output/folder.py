@@ -3,6 +3,8 @@
 Layout::
 
     DIR/
+      run.json                 written first: what is being run (scenario hash, seed), so an
+                               interrupted run can be resumed and checked
       manifest.json            written last: scenario, seed, versions, hashes of every file
       kpis.csv                 replication, commodity, channel, site, metric, value, unit
       summary.csv              mean, sd, n, ci_low, ci_high per KPI
@@ -15,6 +17,11 @@ Layout::
 Every file is written to a temporary name and renamed into place, so a crash never leaves
 a half-written file under a final name. A folder without ``manifest.json`` is incomplete.
 An existing folder with results is never overwritten unless the caller asks for it.
+
+Resuming: ``ResultsFolder(DIR, resume=True)`` keeps what is there; :meth:`ResultsFolder.begin`
+checks ``run.json`` against the scenario and seed asked for (refusing a folder from another
+run) and returns the replications already saved, so only the missing numbers are run and
+the finished folder holds exactly the replications an uninterrupted run would have.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -43,8 +51,9 @@ from sim.metrics.series import SeriesCatalogue, catalogue
 from sim.scenario.loader import meta_of
 from sim.scenario.schema import Scenario
 
-RESULT_ENTRIES = ("manifest.json", "kpis.csv", "summary.csv", "series.csv.gz", "timeline.csv",
-                  "replications", "figures")
+RESULT_ENTRIES = ("manifest.json", "run.json", "kpis.csv", "summary.csv", "series.csv.gz",
+                  "timeline.csv", "replications", "figures")
+RUN_FORMAT = "drc-minerals-sim run 1"
 
 
 class FolderError(Exception):
@@ -129,35 +138,125 @@ def scenario_json(sc: Scenario) -> dict[str, Any]:
     return json_safe(sc.model_dump(mode="json", by_alias=True))
 
 
+def scenario_sha256(sc: Scenario) -> str:
+    """A fingerprint of the resolved scenario: equal for equal scenarios, whatever files
+    and ``--set`` values produced them."""
+    text = json.dumps(scenario_json(sc), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def run_info(sc: Scenario, seed: int, replications: int) -> dict[str, Any]:
+    """What ``run.json`` records: enough to tell whether a folder belongs to a run."""
+    meta = meta_of(sc)
+    return {"format": RUN_FORMAT, "scenario_name": sc.name, "scenario_sha256": scenario_sha256(sc),
+            "seed": int(seed), "replications": int(replications), "scenario_files": meta.files,
+            "overrides": meta.overrides,
+            "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+
+
 class ResultsFolder:
     """A results folder being written.
 
-    Raises :class:`FolderError` if ``path`` already holds results and ``force`` is false.
-    With ``force`` the previous results (and only those) are removed first.
+    Raises :class:`FolderError` if ``path`` already holds results and neither ``force`` nor
+    ``resume`` is given. With ``force`` the previous results (and only those) are removed
+    first; with ``resume`` they are kept and :meth:`begin` checks they belong to this run.
     """
 
-    def __init__(self, path: str | Path, force: bool = False) -> None:
+    def __init__(self, path: str | Path, force: bool = False, resume: bool = False) -> None:
         self.path = Path(path)
+        self.resume = resume
         if self.path.exists() and not self.path.is_dir():
             raise FolderError(f"{self.path} exists and is not a folder")
         existing = [e for e in RESULT_ENTRIES if (self.path / e).exists()]
-        if existing and not force:
+        if existing and not (force or resume):
             raise FolderError(
                 f"{self.path} already holds results ({', '.join(existing)}); choose another "
-                "--out folder, or pass --force to replace them")
+                "--out folder, pass --resume to finish an interrupted run, or --force to "
+                "replace them")
+        if existing and resume and not (self.path / "run.json").exists():
+            raise FolderError(
+                f"{self.path} holds results but no run.json, so it cannot be checked that "
+                "they belong to this run; pass --force to replace them instead of --resume")
         try:
             self.path.mkdir(parents=True, exist_ok=True)
-            for entry in existing:
-                target = self.path / entry
-                if target.is_dir():
-                    shutil.rmtree(target)
-                else:
-                    target.unlink()
+            if not resume:
+                for entry in existing:
+                    target = self.path / entry
+                    if target.is_dir():
+                        shutil.rmtree(target)
+                    else:
+                        target.unlink()
             (self.path / "replications").mkdir(exist_ok=True)
         except OSError as exc:
             raise FolderError(f"cannot write to {self.path}: {exc.strerror or exc}") from None
-        self._index_written = False
+        self._index_written = (self.reps_dir / "index.json").exists()
         self.started = dt.datetime.now(dt.UTC)
+        self.unreadable: list[str] = []
+        """Replication files found unreadable on resume (removed; they are run again)."""
+
+    def begin(self, sc: Scenario, seed: int, replications: int) -> dict[int, ReplicationResult]:
+        """Record what is being run in ``run.json`` (before any replication), or, when
+        resuming, check the folder belongs to the same scenario and seed; return the
+        replications already saved (none for a new run).
+
+        Raises :class:`FolderError` if a resumed folder is from another scenario or seed.
+        """
+        info = run_info(sc, seed, replications)
+        run_path = self.path / "run.json"
+        saved: dict[int, ReplicationResult] = {}
+        if self.resume and run_path.exists():
+            try:
+                before = json.loads(run_path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise FolderError(f"{run_path} cannot be read ({exc}); pass --force to "
+                                  "replace the folder") from None
+            self._check_same_run(before, info)
+            info["created_at"] = before.get("created_at", info["created_at"])
+            (self.path / "manifest.json").unlink(missing_ok=True)  # incomplete until finish
+            saved = self.saved_replications()
+        atomic_write_text(run_path, json.dumps(json_safe(info), indent=2))
+        return saved
+
+    def _check_same_run(self, before: dict[str, Any], now: dict[str, Any]) -> None:
+        differences = []
+        if before.get("seed") != now["seed"]:
+            differences.append(f"seed {before.get('seed')} there, {now['seed']} here")
+        if before.get("scenario_sha256") != now["scenario_sha256"]:
+            what = (f"scenario {before.get('scenario_name')!r} from "
+                    f"{', '.join(before.get('scenario_files') or ['?'])}")
+            if before.get("overrides"):
+                what += " with --set " + " --set ".join(before["overrides"])
+            differences.append(f"a different resolved scenario there ({what})")
+        if differences:
+            raise FolderError(
+                f"cannot resume {self.path}: it holds another run ({'; '.join(differences)}); "
+                "resume with the same scenario file, --set values and --seed, or pass --force "
+                "to replace it, or choose another --out folder")
+
+    def saved_replications(self) -> dict[int, ReplicationResult]:
+        """The replications saved in the folder, read back (unreadable files are removed
+        and listed in :attr:`unreadable`, so they are run again)."""
+        for tmp in self.reps_dir.glob(".*.tmp"):  # left by a write that was killed
+            tmp.unlink(missing_ok=True)
+        index_path = self.reps_dir / "index.json"
+        files = sorted(self.reps_dir.glob("rep-*.npz"))
+        if not files:
+            return {}
+        try:
+            labels = [tuple(row) for row in
+                      json.loads(index_path.read_text(encoding="utf-8"))["kpi_labels"]]
+        except (OSError, ValueError, KeyError) as exc:
+            raise FolderError(f"{index_path} is missing or unreadable ({exc}); pass --force "
+                              "to start the folder again") from None
+        saved: dict[int, ReplicationResult] = {}
+        for path in files:
+            try:
+                r = int(path.stem.removeprefix("rep-"))
+                saved[r] = read_replication(path, r, labels)
+            except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+                self.unreadable.append(f"{path.name} ({exc})")
+                path.unlink(missing_ok=True)
+        return saved
 
     @property
     def reps_dir(self) -> Path:
@@ -222,6 +321,22 @@ class ResultsFolder:
             data = gzip.compress(data, mtime=0)
         atomic_write_bytes(path, data)
         return path
+
+
+def read_replication(path: Path, replication: int,
+                     labels: list[tuple[Any, ...]]) -> ReplicationResult:
+    """One saved replication file read back into the result that was saved."""
+    with np.load(path) as data:
+        values = data["kpi_values"]
+        if values.shape != (len(labels),):
+            raise ValueError(f"{values.shape[0]} KPI values for {len(labels)} labels")
+        kpis = [(*label, float(v)) for label, v in zip(labels, values.tolist(), strict=True)]
+        timeline = ([tuple(row) for row in json.loads(str(data["timeline"]))]
+                    if "timeline" in data else [])
+        return ReplicationResult(replication=replication, kpis=kpis,  # type: ignore[arg-type]
+                                 series=data["series"], events=int(data["events"]),
+                                 wall_s=float(data["wall_s"]),
+                                 timeline=timeline)  # type: ignore[arg-type]
 
 
 def load_results(path: str | Path) -> Results:

@@ -1,0 +1,492 @@
+"""Paired comparison of scenarios with common random numbers.
+
+Every scenario is run with the same root seed, so replication ``r`` of each uses the
+streams ``Streams(seed, r)``: a component the scenarios share (a mine's output, a lane's
+transit times, a border post's service times) draws the same random numbers in both.
+The difference between scenarios in replication ``r`` is then mostly the effect of what
+differs between them, not noise, and the confidence interval of the mean paired
+difference is far narrower than with independent runs at the same number of replications.
+
+For every KPI (matched by commodity, channel, site, metric and unit) the comparison reports
+each scenario's mean with its interval and, against the first scenario (the reference), the
+mean paired difference with its Student-t interval, the relative change (difference /
+reference mean; NaN when that mean is 0) and the share of replications in which the
+difference is positive. A KPI that only some scenarios have is reported for those.
+
+Results folders written by ``sim run`` can stand in for scenario files; their replications
+are paired by number with the others (common random numbers only if they were run with the
+same seed, which the comparison checks and reports).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.experiment.errors import ExperimentError
+from sim.experiment.executors import Backend, Job, open_backend, run_tasks
+from sim.experiment.precision import (
+    Measure,
+    StopReport,
+    Target,
+    kpi_name,
+    parse_metrics,
+    relative_half_width,
+    run_sequential,
+)
+from sim.experiment.precision import select as select_kpis
+from sim.experiment.replication import ReplicationResult
+from sim.experiment.results import KPI_KEYS, Results
+from sim.experiment.runner import collect
+from sim.experiment.stats import column_intervals
+from sim.scenario.schema import Scenario
+
+COMPARE_COLUMNS = [*KPI_KEYS, "scenario", "n", "mean", "ci_low", "ci_high", "diff",
+                   "diff_ci_low", "diff_ci_high", "rel_change", "share_positive"]
+DEFAULT_REPLICATIONS = 10
+
+Item = str | Path | Scenario | Results
+
+
+@dataclass
+class Arm:
+    """One scenario of a comparison: run here from a scenario, or read from a folder."""
+
+    label: str
+    source: str
+    scenario: Scenario
+    seed: int
+    fixed: Results | None = None
+    """Results read from a results folder (nothing is run for this arm)."""
+    done: dict[int, ReplicationResult] = field(default_factory=dict)
+    sink: Callable[[ReplicationResult], None] | None = None
+
+    @property
+    def runs(self) -> bool:
+        return self.fixed is None
+
+
+@dataclass
+class Comparison:
+    """A finished comparison: ``table`` (one row per KPI and scenario), the ``results`` of
+    every scenario (in order, the reference first), and how it stopped."""
+
+    labels: list[str]
+    sources: list[str]
+    results: list[Results]
+    table: pd.DataFrame
+    replications: list[int]
+    """The replication numbers paired."""
+    seeds: list[int]
+    stop: StopReport | None = None
+    notes: list[str] = field(default_factory=list)
+    wall_s: float = 0.0
+
+    @property
+    def reference(self) -> str:
+        return self.labels[0]
+
+    @property
+    def crn(self) -> bool:
+        """True when every scenario used the same root seed (common random numbers)."""
+        return len(set(self.seeds)) == 1
+
+    def headline(self, metrics: Sequence[str] | None = None) -> pd.DataFrame:
+        """The rows of total KPIs (channel and site ``all``) for ``metrics`` (default: the
+        headline KPIs of :mod:`sim.output.tables`)."""
+        from sim.output.tables import HEADLINE
+
+        wanted = list(metrics) if metrics else HEADLINE
+        t = self.table
+        rows = t[(t["channel"] == "all") & (t["site"] == "all") & t["metric"].isin(wanted)]
+        rank = rows["metric"].map({m: i for i, m in enumerate(wanted)})
+        return rows.assign(_rank=rank).sort_values(["commodity", "_rank"], kind="stable") \
+            .drop(columns="_rank")
+
+
+# ---------------------------------------------------------------------------------------
+# The statistics
+
+
+def compare_table(results: Sequence[Results], labels: Sequence[str],
+                  confidence: float = 0.95,
+                  replications: Sequence[int] | None = None) -> pd.DataFrame:
+    """Per KPI and scenario: mean and CI, and the paired difference from the first.
+
+    Replications are paired by number; only numbers every scenario has are used (or
+    ``replications``, if given). KPIs are matched by (commodity, channel, site, metric,
+    unit). NaN values (a lead time with nothing delivered) drop their pair.
+    """
+    if len(results) != len(labels) or len(results) < 2:
+        raise ValueError("compare needs at least two results and one label for each")
+    common = _common_replications(results) if replications is None else list(replications)
+    if not common:
+        raise ExperimentError("the scenarios have no replication numbers in common",
+                              hint="run them with the same -n (replications are paired by "
+                                   "number)")
+    mats = [_values(res, common) for res in results]
+    index = [{lab: j for j, lab in enumerate(res.kpi_labels)} for res in results]
+    order: list[tuple[str, str, str, str, str]] = []
+    seen: set[tuple[str, str, str, str, str]] = set()
+    for res in results:
+        for lab in res.kpi_labels:
+            if lab not in seen:
+                seen.add(lab)
+                order.append(lab)
+    ref_idx = index[0]
+    ref_mean, ref_sd, ref_n, ref_half = column_intervals(mats[0], confidence)
+    blocks = []
+    for k, (res, mat) in enumerate(zip(results, mats, strict=True)):
+        labs = [lab for lab in order if lab in index[k]]
+        cols = [index[k][lab] for lab in labs]
+        mean, _sd, n, half = column_intervals(mat[:, cols], confidence)
+        block = pd.DataFrame(labs, columns=KPI_KEYS)
+        block["scenario"] = labels[k]
+        block["n"] = n
+        block["mean"] = mean
+        block["ci_low"] = mean - half
+        block["ci_high"] = mean + half
+        diff_mean = np.full(len(labs), np.nan)
+        diff_half = np.full(len(labs), np.nan)
+        rel = np.full(len(labs), np.nan)
+        share = np.full(len(labs), np.nan)
+        if k > 0:
+            paired = [i for i, lab in enumerate(labs) if lab in ref_idx]
+            if paired:
+                rcols = [ref_idx[labs[i]] for i in paired]
+                diff = mat[:, [cols[i] for i in paired]] - mats[0][:, rcols]
+                dm, _dsd, dn, dh = column_intervals(diff, confidence)
+                valid = ~np.isnan(diff)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    positive = np.where(dn > 0, ((diff > 0) & valid).sum(axis=0)
+                                        / np.maximum(dn, 1), np.nan)
+                    rm = ref_mean[rcols]
+                    relative = np.where((rm != 0) & ~np.isnan(rm), dm / np.where(rm != 0, rm, 1),
+                                        np.nan)
+                diff_mean[paired] = dm
+                diff_half[paired] = dh
+                rel[paired] = relative
+                share[paired] = positive
+        block["diff"] = diff_mean
+        block["diff_ci_low"] = diff_mean - diff_half
+        block["diff_ci_high"] = diff_mean + diff_half
+        block["rel_change"] = rel
+        block["share_positive"] = share
+        blocks.append(block)
+    table = pd.concat(blocks, ignore_index=True)
+    rank = {lab: i for i, lab in enumerate(order)}
+    table["_kpi"] = [rank[tuple(row)] for row in table[KPI_KEYS].itertuples(index=False)]
+    table["_arm"] = table["scenario"].map({lab: i for i, lab in enumerate(labels)})
+    table = table.sort_values(["_kpi", "_arm"], kind="stable").drop(columns=["_kpi", "_arm"])
+    return table.reset_index(drop=True)[COMPARE_COLUMNS]
+
+
+def _common_replications(results: Sequence[Results]) -> list[int]:
+    common = set(results[0].replications)
+    for res in results[1:]:
+        common &= set(res.replications)
+    return sorted(common)
+
+
+def _values(res: Results, reps: Sequence[int]) -> np.ndarray:
+    row = {r: i for i, r in enumerate(res.replications)}
+    return res.kpi_values[[row[r] for r in reps], :]
+
+
+def paired_difference(a: np.ndarray, b: np.ndarray, confidence: float = 0.95
+                      ) -> tuple[float, float, float]:
+    """Mean of ``b - a`` over pairs and its Student-t interval ``(mean, low, high)``."""
+    mean, _sd, _n, half = column_intervals(np.asarray(b, float) - np.asarray(a, float),
+                                           confidence)
+    return float(mean[0]), float(mean[0] - half[0]), float(mean[0] + half[0])
+
+
+# ---------------------------------------------------------------------------------------
+# Running a comparison
+
+
+def _safe(label: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", label).strip("._") or "scenario"
+
+
+def resolve(items: Sequence[Item], overrides: Sequence[str] = (),
+            seed: int | None = None) -> tuple[list[Arm], int]:
+    """Turn scenario files, results folders, scenarios and results into arms with unique
+    labels; return them and the root seed (``seed``, or the first folder's, or 0)."""
+    from sim.output.folder import FolderError, load_results
+    from sim.scenario import load_scenario
+
+    if len(items) < 2:
+        raise ExperimentError(f"got {len(items)} scenario(s); a comparison needs at least two",
+                              what="compare",
+                              hint="give the reference first: sim compare A.yaml B.yaml")
+    arms: list[Arm] = []
+    for item in items:
+        if isinstance(item, Results):
+            arms.append(Arm(item.scenario.name, f"<results {item.scenario.name}>",
+                            item.scenario, item.seed, fixed=item))
+        elif isinstance(item, Scenario):
+            sc = load_scenario_like(item, overrides)
+            arms.append(Arm(sc.name, f"<scenario {sc.name}>", sc, -1))
+        else:
+            path = Path(item)
+            if path.is_dir():
+                try:
+                    res = load_results(path)
+                except FolderError as exc:
+                    raise ExperimentError(
+                        str(exc), what=str(path),
+                        hint="give a scenario file or a finished results folder; finish an "
+                             "interrupted run with sim run ... --resume") from None
+                arms.append(Arm(res.scenario.name, str(path), res.scenario, res.seed,
+                                fixed=res))
+            elif path.is_file():
+                sc = load_scenario(path, overrides)
+                arms.append(Arm(sc.name, str(path), sc, -1))
+            else:
+                raise ExperimentError("no such scenario file or results folder", what=str(path),
+                                      hint="check the path; folders must be written by sim run")
+    folder_seeds = [a.seed for a in arms if not a.runs]
+    root = seed if seed is not None else (folder_seeds[0] if folder_seeds else 0)
+    for arm in arms:
+        if arm.runs:
+            arm.seed = root
+    _unique_labels(arms)
+    return arms, root
+
+
+def load_scenario_like(sc: Scenario, overrides: Sequence[str]) -> Scenario:
+    """``sc`` with ``overrides`` applied (validated like a file with --set)."""
+    if not overrides:
+        return sc
+    from sim.output.folder import scenario_json
+    from sim.scenario import scenario_from_dict
+
+    return scenario_from_dict(scenario_json(sc), sc.name, overrides)
+
+
+def _unique_labels(arms: list[Arm]) -> None:
+    for arm in arms:
+        arm.label = _safe(arm.label)
+    counts: dict[str, int] = {}
+    for arm in arms:
+        counts[arm.label] = counts.get(arm.label, 0) + 1
+    for arm in arms:
+        if counts[arm.label] > 1 and not arm.source.startswith("<"):
+            arm.label = _safe(Path(arm.source).stem if Path(arm.source).suffix
+                              else Path(arm.source).name)
+    seen: dict[str, int] = {}
+    for arm in arms:
+        if arm.label in seen:
+            seen[arm.label] += 1
+            arm.label = f"{arm.label}-{seen[arm.label]}"
+        else:
+            seen[arm.label] = 1
+
+
+def run_comparison(items: Sequence[Item], replications: int | None = None,
+                   seed: int | None = None, *, overrides: Sequence[str] = (),
+                   workers: int | None = 1, backend: Backend | None = None,
+                   scheduler: str | None = None, dask_local: bool = False,
+                   target: Target | None = None, confidence: float = 0.95,
+                   out: str | Path | None = None, force: bool = False, resume: bool = False,
+                   progress: Callable[[int], None] | None = None,
+                   on_batch: Callable[[int], None] | None = None,
+                   figures: bool = True) -> Comparison:
+    """Run (or read) every scenario with common random numbers and compare them with the
+    first. See :func:`compare` for the arguments; returns a :class:`Comparison`.
+
+    With ``out``, each scenario that runs is written as a results folder ``out/<label>/``
+    (replications saved as they finish, so ``resume=True`` finishes an interrupted
+    comparison), and ``compare.csv``, ``compare.md``, ``comparison.json`` and figures are
+    written to ``out``.
+    """
+    started = time.perf_counter()
+    arms, root = resolve(items, overrides, seed)
+    fixed = [a for a in arms if not a.runs]
+    if replications is None:
+        replications = (len(_common_replications([a.fixed for a in fixed]))  # type: ignore[misc]
+                        if fixed else DEFAULT_REPLICATIONS)
+    if replications < 1:
+        raise ExperimentError("expected at least 1", what="-n/--replications")
+    if target is not None and fixed:
+        raise ExperimentError(
+            f"--target-ci needs every scenario as a scenario file; {fixed[0].source} is a "
+            "results folder with a fixed number of replications", what="--target-ci",
+            hint="give the scenario file instead, or leave out --target-ci")
+    notes = _seed_notes(arms, root)
+    out_path = Path(out) if out is not None else None
+    if out_path is not None:
+        _prepare_out(out_path, arms, root, replications, force, resume)
+    runnable = [a for a in arms if a.runs]
+    jobs = [Job.of(a.scenario, a.seed) for a in runnable]
+    chosen: list[int] = []  # reference KPI columns a target measures
+    if progress is not None and any(a.done for a in runnable):
+        progress(sum(len(a.done) for a in runnable))
+
+    def finished(k: int, res: ReplicationResult) -> None:
+        arm = runnable[k]
+        arm.done[res.replication] = res
+        if arm.sink is not None:
+            arm.sink(res)
+        if progress is not None:
+            progress(1)
+
+    current = [replications]
+
+    def run_up_to(n: int, own: Backend | None) -> None:
+        current[0] = n
+        tasks = [(k, r) for r in range(n) for k, arm in enumerate(runnable)
+                 if r not in arm.done]
+        if tasks:
+            run_tasks(jobs, tasks, finished, own)
+
+    def execute(own: Backend | None) -> StopReport | None:
+        if target is None:
+            if on_batch is not None:
+                on_batch(replications * len(runnable))
+            run_up_to(replications, own)
+            return None
+
+        def measure() -> list[Measure]:
+            return _measure(arms, target, chosen, current[0])
+
+        def batch(n: int) -> None:
+            if on_batch is not None:
+                on_batch(n * len(runnable))
+
+        return run_sequential(replications, target, lambda n: run_up_to(n, own), measure,
+                              batch)
+
+    if runnable:
+        if backend is not None:
+            stop = execute(backend)
+        else:
+            n_tasks = replications * len(runnable)
+            with open_backend(workers, tasks=n_tasks, scheduler=scheduler,
+                              dask_local=dask_local) as own:
+                stop = execute(own)
+    else:
+        stop = None
+    final = stop.replications if stop is not None else replications
+    results: list[Results] = []
+    for arm in arms:
+        if arm.fixed is not None:
+            results.append(arm.fixed)
+        else:
+            results.append(collect(arm.scenario, arm.seed, [arm.done[r] for r in range(final)]))
+    reps = _common_replications(results)
+    if fixed and len(reps) < replications:
+        notes.append(f"only {len(reps)} replication number(s) are common to every scenario; "
+                     "those are paired")
+    table = compare_table(results, [a.label for a in arms], confidence, reps)
+    comp = Comparison([a.label for a in arms], [a.source for a in arms], results, table, reps,
+                      [a.seed for a in arms], stop, notes, time.perf_counter() - started)
+    if out_path is not None:
+        from sim.output.compare_output import write_comparison
+        from sim.output.folder import ResultsFolder
+
+        for arm, res in zip(arms, results, strict=True):
+            if arm.runs:
+                res.wall_s = comp.wall_s
+                folder = ResultsFolder(out_path / arm.label, resume=True)
+                folder.finish(res, {"comparison": str(out_path), "label": arm.label})
+        write_comparison(comp, out_path, figures=figures)
+    return comp
+
+
+def _seed_notes(arms: Sequence[Arm], root: int) -> list[str]:
+    seeds = {a.seed for a in arms}
+    if len(seeds) == 1:
+        return []
+    parts = ", ".join(f"{a.label} seed {a.seed}" for a in arms)
+    return [f"the scenarios were run with different seeds ({parts}): replications are paired "
+            "by number but do not share random numbers, so intervals are wider than with "
+            f"common random numbers (rerun the folders with --seed {root})"]
+
+
+def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, force: bool,
+                 resume: bool) -> None:
+    from sim.output.folder import FolderError, ResultsFolder
+
+    if out.exists() and not out.is_dir():
+        raise FolderError(f"{out} exists and is not a folder")
+    if force and resume:
+        raise ExperimentError("give --resume or --force, not both", what="--resume")
+    if (out / "compare.csv").exists() and not (force or resume):
+        raise FolderError(f"{out} already holds a comparison (compare.csv); choose another "
+                          "--out folder, pass --resume to finish it, or --force to replace it")
+    for arm in arms:
+        if not arm.runs:
+            continue
+        folder = ResultsFolder(out / arm.label, force=force, resume=resume)
+        arm.done = folder.begin(arm.scenario, seed, replications)
+        arm.sink = folder.write_replication
+
+
+def _measure(arms: Sequence[Arm], target: Target, chosen: list[int],
+             n: int) -> list[Measure]:
+    """Relative half-width of each named KPI's paired difference from the reference."""
+    ref = arms[0]
+    reps = list(range(n))
+    ref_labels = [row[:5] for row in ref.done[0].kpis]
+    if not chosen:
+        chosen.extend(select_kpis(ref_labels, target.specs))
+    ref_vals = np.vstack([ref.done[r].kpi_values() for r in reps])
+    out: list[Measure] = []
+    for arm in arms[1:]:
+        labels = [row[:5] for row in arm.done[0].kpis]
+        col = {lab: j for j, lab in enumerate(labels)}
+        vals = np.vstack([arm.done[r].kpi_values() for r in reps])
+        for j in chosen:
+            lab = ref_labels[j]
+            if lab not in col:
+                continue
+            diff = vals[:, col[lab]] - ref_vals[:, j]
+            scale = float(np.nanmean(ref_vals[:, j]))
+            out.append(Measure(f"{kpi_name(lab)} {arm.label}-{ref.label}", n,
+                               float(np.nanmean(diff)),
+                               relative_half_width(diff, scale, target.confidence)))
+    return out
+
+
+def compare(items: Sequence[Item], replications: int | None = None, seed: int | None = None,
+            *, overrides: Sequence[str] = (), workers: int | None = 1,
+            scheduler: str | None = None, dask_local: bool = False,
+            target_ci: float | None = None, metrics: Sequence[str] = (),
+            max_replications: int = 1000, confidence: float = 0.95,
+            out: str | Path | None = None, force: bool = False,
+            **kwargs: Any) -> pd.DataFrame:
+    """Compare scenarios with common random numbers; return the comparison table.
+
+    ``items`` are scenario files, results folders, :class:`~sim.scenario.schema.Scenario`
+    or :class:`~sim.experiment.results.Results` objects; the first is the reference.
+    Every scenario runs ``replications`` replications (default 10, or as many as the
+    results folders given have) from the same root ``seed`` (default 0, or the first
+    folder's), with ``overrides`` (``"key.path=value"``) applied to each scenario file.
+    ``workers`` processes (1: in this process; ``None``: one per CPU), or a Dask
+    ``scheduler`` address, or ``dask_local=True`` choose where they run. With
+    ``target_ci`` and ``metrics``, replications are added in batches until each named KPI's
+    paired difference has a CI half-width within ``target_ci`` of the reference mean, or
+    ``max_replications``. With ``out``, results folders, tables and figures are written
+    there.
+
+    The table has one row per KPI and scenario: commodity, channel, site, metric, unit,
+    scenario, n, mean, ci_low, ci_high, diff, diff_ci_low, diff_ci_high, rel_change,
+    share_positive (the difference columns are NaN for the reference). For the scenario
+    results and the stopping report, use :func:`run_comparison`.
+    """
+    target = (Target(target_ci, tuple(parse_metrics(metrics)), max_replications)
+              if target_ci is not None else None)
+    comp = run_comparison(items, replications, seed, overrides=overrides, workers=workers,
+                          scheduler=scheduler, dask_local=dask_local, target=target,
+                          confidence=confidence, out=out, force=force, **kwargs)
+    return comp.table
+

@@ -1,0 +1,39 @@
+"""Errors in how an experiment was asked for (options, parameters, folders, executors).
+
+Scenario files have their own :class:`~sim.scenario.errors.ScenarioError`. An
+:class:`ExperimentError` covers everything else a user can get wrong when asking for runs,
+comparisons and sweeps: a ``--param`` range with low above high, a ``--metric`` that names
+no KPI, ``--resume`` on a folder from another run, a Dask cluster that cannot be reached or
+is not installed. The command line prints the message and the hint and exits with status 2;
+it never shows a traceback for these.
+"""
+
+from __future__ import annotations
+
+
+class ExperimentError(Exception):
+    """Bad experiment input: ``what`` names the option or file, ``message`` what is wrong
+    and what was expected, ``hint`` how to fix it."""
+
+    def __init__(self, message: str, what: str | None = None, hint: str | None = None) -> None:
+        self.message = message
+        self.what = what
+        self.hint = hint
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        text = f"{self.what}: {self.message}" if self.what else self.message
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+
+class DaskMissingError(ExperimentError):
+    """Dask's distributed scheduler was asked for but is not installed."""
+
+    def __init__(self, option: str) -> None:
+        super().__init__(
+            "the Dask executor needs the 'distributed' package, which is not installed",
+            what=option,
+            hint="install with pip install 'drc-minerals-sim[dask]' (or pip install "
+                 "'dask[distributed]'), or leave out the option to use local processes")
