@@ -35,6 +35,7 @@ def _guarded(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from sim.experiment.errors import ExperimentError
         from sim.output.folder import FolderError
         from sim.output.network_map import FigureError
         from sim.world.ledger import MassBalanceError
@@ -43,6 +44,9 @@ def _guarded(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         except ScenarioError as exc:
             _err(exc.report())
+            sys.exit(EXIT_BAD_INPUT)
+        except ExperimentError as exc:
+            _err(f"error: {exc.report()}")
             sys.exit(EXIT_BAD_INPUT)
         except (FolderError, FigureError) as exc:
             _err(f"error: {exc}")
@@ -75,6 +79,61 @@ def main() -> None:
 SCENARIO_ARG = click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 SET_OPT = click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE",
                        help="Override a scenario value (repeatable), e.g. --set horizon_days=730.")
+
+
+def executor_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--workers, --scheduler and --dask-local: where replications run."""
+    func = click.option("--dask-local", is_flag=True,
+                        help="Start a local Dask cluster (LocalCluster) of --workers "
+                             "single-threaded processes and run on it. Needs the dask extra.")(func)
+    func = click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
+                        help="Run on the Dask cluster whose scheduler is at this address "
+                             "(its workers need drc-minerals-sim installed). Needs the dask "
+                             "extra.")(func)
+    return click.option("-w", "--workers", default=None, type=click.IntRange(min=1),
+                        help="Worker processes. Default: one per CPU, at most one per "
+                             "replication; 1 runs in this process. Results are identical for "
+                             "any number and any executor.")(func)
+
+
+def precision_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--target-ci, --metric and --max-replications: precision-based stopping."""
+    func = click.option("--max-replications", default=1000, show_default=True,
+                        type=click.IntRange(min=2),
+                        help="With --target-ci: stop here even if the target is not met.")(func)
+    func = click.option("--metric", "metrics", multiple=True,
+                        metavar="METRIC[:COMMODITY[:CHANNEL[:SITE]]]",
+                        help="A KPI whose interval --target-ci measures (repeatable), e.g. "
+                             "delivered_t:cobalt, or delivered_t for every commodity.")(func)
+    return click.option("--target-ci", type=click.FloatRange(min=0, min_open=True, max=1,
+                                                             max_open=True),
+                        default=None, metavar="FRACTION",
+                        help="Run batches of replications until every --metric's 95% CI "
+                             "half-width is at most this fraction of its mean (0.02 = 2%), "
+                             "or --max-replications is reached. -n is the first batch.")(func)
+
+
+def _target(target_ci: float | None, metrics: tuple[str, ...], max_replications: int,
+            replications: int) -> Any:
+    from sim.experiment.errors import ExperimentError
+    from sim.experiment.precision import Target, parse_metrics
+
+    if target_ci is None:
+        if metrics:
+            raise ExperimentError("--metric only has an effect with --target-ci",
+                                  what="--metric", hint="add --target-ci 0.02, for example")
+        return None
+    if max_replications < replications:
+        raise ExperimentError(f"--max-replications {max_replications} is below -n "
+                              f"{replications}", what="--max-replications",
+                              hint="-n is the first batch; the maximum must be at least that")
+    return Target(target_ci, tuple(parse_metrics(metrics)), max_replications)
+
+
+def _resume_command(words: list[str]) -> str:
+    import shlex
+
+    return " ".join(shlex.quote(str(w)) for w in ["sim", *words])
 
 
 @main.command()
@@ -156,48 +215,170 @@ def show(scenario: Path, figure: Path | None, no_figure: bool, overrides: tuple[
               help="Root seed; the same seed gives the same results.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Results folder. Default: results/<scenario name>.")
-@click.option("-w", "--workers", default=1, show_default=True, type=click.IntRange(min=1),
-              help="Worker processes (results are identical for any number).")
+@executor_options
 @click.option("--force", is_flag=True, help="Replace results already in the --out folder.")
+@click.option("--resume", is_flag=True,
+              help="Finish an interrupted run in --out: keep its saved replications (they "
+                   "must be of the same scenario, --set values and seed) and run the rest.")
+@precision_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 @SET_OPT
 @_guarded
-def run(scenario: Path, replications: int, seed: int, out: Path | None, workers: int,
-        force: bool, quiet: bool, overrides: tuple[str, ...]) -> None:
-    """Run SCENARIO for N replications and write a results folder."""
+def run(scenario: Path, replications: int, seed: int, out: Path | None, workers: int | None,
+        scheduler: str | None, dask_local: bool, force: bool, resume: bool,
+        target_ci: float | None, metrics: tuple[str, ...], max_replications: int, quiet: bool,
+        overrides: tuple[str, ...]) -> None:
+    """Run SCENARIO for N replications and write a results folder.
+
+    Each replication is saved as it finishes; an interrupted run (Ctrl-C, or the process
+    killed) is finished with the same command and --resume.
+    """
     from tqdm import tqdm
 
-    from sim.experiment.runner import run as run_scenario
+    from sim.experiment.errors import ExperimentError
+    from sim.experiment.executors import open_backend
+    from sim.experiment.runner import run_replications
     from sim.output.folder import ResultsFolder
     from sim.output.tables import channel_table, headline_table
     from sim.scenario import load_scenario
 
+    if force and resume:
+        raise ExperimentError("give --resume or --force, not both", what="--resume",
+                              hint="--resume keeps the saved replications, --force deletes them")
+    target = _target(target_ci, metrics, max_replications, replications)
     sc = load_scenario(scenario, overrides)
     out = out or Path("results") / sc.name
-    folder = ResultsFolder(out, force=force)
+    folder = ResultsFolder(out, force=force, resume=resume)
+    saved = folder.begin(sc, seed, replications)
+    if resume and not quiet:
+        note = f"resuming {out}: {len(saved)} replication(s) already saved"
+        if folder.unreadable:
+            note += f"; {len(folder.unreadable)} unreadable, run again"
+        _err(note)
     started = time.perf_counter()
-    bar = tqdm(total=replications, desc=f"{sc.name}", unit="rep", disable=quiet,
-               file=sys.stderr, dynamic_ncols=True)
+    bar = tqdm(total=replications, initial=sum(r < replications for r in saved),
+               desc=f"{sc.name}", unit="rep", disable=quiet, file=sys.stderr,
+               dynamic_ncols=True)
+
+    def batch(n: int) -> None:
+        if n != bar.total:
+            bar.total = n
+            bar.refresh()
+
+    resume_words = ["run", scenario, "-n", replications, "--seed", seed, "--out", out,
+                    *[w for o in overrides for w in ("--set", o)]]
+    if target is not None:
+        resume_words += ["--target-ci", target_ci, *[w for m in metrics for w in ("--metric", m)],
+                         "--max-replications", max_replications]
     try:
-        results = run_scenario(sc, replications=replications, seed=seed, workers=workers,
-                               sink=folder.write_replication, progress=bar.update)
+        with open_backend(workers, tasks=max(1, replications - len(saved)),
+                          scheduler=scheduler, dask_local=dask_local) as backend:
+            results, stop = run_replications(
+                sc, seed, replications, backend=backend, sink=folder.write_replication,
+                progress=bar.update, saved=saved, target=target, on_batch=batch)
     except KeyboardInterrupt:
         bar.close()
-        saved = len(list(folder.reps_dir.glob("rep-*.npz")))
-        _err(f"\ninterrupted: {saved} finished replication(s) are saved in "
-             f"{folder.reps_dir}; the folder has no manifest and is incomplete")
+        done = len(list(folder.reps_dir.glob("rep-*.npz")))
+        _err(f"\ninterrupted: {done} finished replication(s) are saved in {folder.reps_dir}; "
+             "the folder is incomplete (no manifest.json). To finish it, run:\n  "
+             + _resume_command([*resume_words, "--resume"]))
         sys.exit(EXIT_INTERRUPTED)
     bar.close()
     results.wall_s = time.perf_counter() - started
-    folder.finish(results, {"workers": workers})
+    extra: dict[str, Any] = backend.as_manifest()
+    if resume:
+        extra["resumed_with"] = len(saved)
+    if stop is not None:
+        extra["stopping"] = stop.as_dict()
+    folder.finish(results, extra)
     if not quiet:
-        click.echo(f"{sc.name}: {replications} replication(s), seed {seed}, "
-                   f"{results.wall_s:.1f} s; results in {out}")
+        click.echo(f"{sc.name}: {results.n} replication(s), seed {seed}, "
+                   f"{results.wall_s:.1f} s ({backend.description}); results in {out}")
         summary = results.summary()
         click.echo(headline_table(summary))
         table = channel_table(summary)
         if table:
             click.echo(table)
+    if stop is not None:
+        click.echo(stop.message())
+
+
+@main.command()
+@click.argument("items", nargs=-1, required=True, type=click.Path(path_type=Path),
+                metavar="SCENARIO_OR_FOLDER...")
+@click.option("-n", "--replications", default=None, type=click.IntRange(min=1),
+              help="Replications per scenario. Default: 10, or as many as the results "
+                   "folders given have.")
+@click.option("--seed", default=None, type=click.IntRange(min=0),
+              help="Root seed every scenario shares (common random numbers). Default: 0, "
+                   "or the first results folder's.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for compare.csv, compare.md, figures/ and a results folder per "
+                   "scenario. Default: results/compare-<first>-<second>...")
+@executor_options
+@click.option("--force", is_flag=True, help="Replace a comparison already in --out.")
+@click.option("--resume", is_flag=True,
+              help="Finish an interrupted comparison in --out (same scenarios, --set and "
+                   "--seed); only missing replications are run.")
+@precision_options
+@click.option("--no-figures", is_flag=True, help="Skip the figures.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar or tables.")
+@SET_OPT
+@_guarded
+def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
+            out: Path | None, workers: int | None, scheduler: str | None, dask_local: bool,
+            force: bool, resume: bool, target_ci: float | None, metrics: tuple[str, ...],
+            max_replications: int, no_figures: bool, quiet: bool,
+            overrides: tuple[str, ...]) -> None:
+    """Compare scenarios with common random numbers: every KPI's mean per scenario and
+    the paired difference from the first (the reference) with a 95% CI, the relative
+    change and the share of replications in which the difference is positive.
+
+    Each item is a scenario file or a results folder written by `sim run` (the first is
+    the reference). --set applies to every scenario file. Writes compare.csv,
+    compare.md, a forest plot of the differences and the scenarios' time series with
+    bands (figures/), and each scenario's results folder.
+    """
+    from tqdm import tqdm
+
+    from sim.experiment.compare import run_comparison
+    from sim.output.compare_output import comparison_text
+
+    target = _target(target_ci, metrics, max_replications, replications or 2)
+    out = out or Path("results") / ("compare-" + "-".join(
+        (p.stem if p.suffix else p.name) for p in items[:4]))
+    bar = tqdm(total=0, desc="compare", unit="rep", disable=quiet, file=sys.stderr,
+               dynamic_ncols=True)
+
+    def batch(total: int) -> None:
+        if total != bar.total:
+            bar.total = total
+            bar.refresh()
+
+    words: list[Any] = ["compare", *items, "--out", out]
+    if replications is not None:
+        words += ["-n", replications]
+    if seed is not None:
+        words += ["--seed", seed]
+    words += [w for o in overrides for w in ("--set", o)]
+    if target is not None:
+        words += ["--target-ci", target_ci, *[w for m in metrics for w in ("--metric", m)],
+                  "--max-replications", max_replications]
+    try:
+        comp = run_comparison(list(items), replications, seed, overrides=overrides,
+                              workers=workers, scheduler=scheduler, dask_local=dask_local,
+                              target=target, out=out, force=force, resume=resume,
+                              progress=bar.update, on_batch=batch, figures=not no_figures)
+    except KeyboardInterrupt:
+        bar.close()
+        _err(f"\ninterrupted: finished replications are saved in {out}; to finish the "
+             "comparison, run:\n  " + _resume_command([*words, "--resume"]))
+        sys.exit(EXIT_INTERRUPTED)
+    bar.close()
+    if not quiet:
+        click.echo(comparison_text(comp))
+        figs = "" if no_figures else ", figures/compare-forest.png, figures/compare-series.png"
+        click.echo(f"\nWritten to {out}: compare.csv, compare.md{figs}")
 
 
 @main.command()
