@@ -33,7 +33,12 @@ class Lane(Element):
     """A link from one site to another.
 
     *transit* samples travel days. Call :meth:`enter` to put a lot on the lane; the lot is
-    handed to the destination site's ``receive`` when it arrives.
+    handed to the destination site when it arrives.
+
+    Lots that set off on a lane at the same instant travel together as one convoy: one
+    transit draw and one SimPy event for all of them (a mine's copper and cobalt leaving
+    together, everything a ship unloads for the same inland lane). Lots that set off at
+    different times travel independently.
 
     A closed lane (capacity factor 0) holds new lots at its entrance, and lots already on
     it stop where they are: a lot needs its transit time of *open* lane, so a closure of D
@@ -58,60 +63,85 @@ class Lane(Element):
         self.sailing: Sailings | None = None
         self.held_back: deque[Lot] = deque()
         """Lots waiting to depart while the lane is closed."""
-        self.paused: list[tuple[Lot, float]] = []
-        """Lots stopped on the lane by a closure, with the travel days they still need."""
-        self._lane_in = world.ledger.lane_in
-        self._lane_out = world.ledger.lane_out
+        self.paused: list[tuple[list[Lot], float]] = []
+        """Convoys stopped on the lane by a closure, with the travel days they still need."""
+        self._convoy: list[Lot] | None = None
+        self._convoy_t = -1.0
+        self._lane_in = world.ledger.rows("lane_in")[index]
+        self._lane_out = world.ledger.rows("lane_out")[index]
         self._init_element()
 
     def add_capacity(self, capacity_t_per_day: float) -> None:
         """Make the lane a loading queue of ``capacity_t_per_day`` product tonnes."""
         self.server = FifoServer(self.env, 1, capacity_t_per_day,
                                  units=lambda lot: lot.tonnes * lot.product_per_t,
-                                 variability=lambda: 1.0, done=self._depart)
+                                 variability=lambda: 1.0, done=self._depart_batch)
 
     def enter(self, lot: Lot) -> None:
         """Put ``lot`` on the lane now."""
-        self._lane_in[self.index, lot.commodity] += lot.tonnes
+        self._lane_in[lot.commodity] += lot.tonnes
         if self.interceptions:
             self.world.intercept(self, lot)
         self.on[lot] = None
         if self.is_export:
             self.world.record_export(lot)
         if self.server is not None:
-            self.server.put(lot)
+            self.server.put([lot])
         elif self.capacity_factor > 0.0:
             self._depart(lot)
         else:
             self.held_back.append(lot)
 
     def _depart(self, lot: Lot) -> None:
+        now = self.env.now
+        if self._convoy is not None and self._convoy_t == now:
+            self._convoy.append(lot)
+            lot.t_dep = now
+            lot.travel = self._convoy[0].travel
+            return
         travel = self.transit() * self.transit_factor
         if self.delays:
             travel += self.extra_delay()
-        lot.t_dep = self.env.now
+        lot.t_dep = now
         lot.travel = travel
-        ev = self.env.timeout(travel, lot)
+        convoy = [lot]
+        ev = self.env.timeout(travel, convoy)
         ev.callbacks.append(self._arrive)
+        if travel > 0.0:
+            self._convoy, self._convoy_t = convoy, now
+        else:
+            self._convoy = None
+
+    def _depart_batch(self, lots: list[Lot]) -> None:
+        for lot in lots:
+            self._depart(lot)
 
     def _arrive(self, ev: Any) -> None:
-        lot: Lot = ev._value
+        convoy: list[Lot] = ev._value
+        if convoy is self._convoy:
+            self._convoy = None
         if self.closures:
-            owed = self.closed_time(lot.t_dep, self.env.now)
+            first = convoy[0]
+            owed = self.closed_time(first.t_dep, self.env.now)
             if owed > 1e-12:
                 if self.capacity_factor <= 0.0:
-                    self.paused.append((lot, owed))
+                    self.paused.append((convoy, owed))
                 else:
-                    self._resume(lot, owed)
+                    self._resume(convoy, owed)
                 return
-        self._lane_out[self.index, lot.commodity] += lot.tonnes
-        del self.on[lot]
-        self.to.receive(lot)
+        lane_out = self._lane_out
+        on = self.on
+        for lot in convoy:
+            lane_out[lot.commodity] += lot.tonnes
+            del on[lot]
+        self.to.receive_batch(convoy)
 
-    def _resume(self, lot: Lot, days: float) -> None:
-        lot.t_dep = self.env.now
-        lot.travel = days
-        ev = self.env.timeout(days, lot)
+    def _resume(self, convoy: list[Lot], days: float) -> None:
+        now = self.env.now
+        for lot in convoy:
+            lot.t_dep = now
+            lot.travel = days
+        ev = self.env.timeout(days, convoy)
         ev.callbacks.append(self._arrive)
 
     def _capacity_changed(self) -> None:
@@ -120,11 +150,11 @@ class Lane(Element):
         if self.capacity_factor > 0.0:
             while self.held_back:
                 self._depart(self.held_back.popleft())
-            # a paused lot made no progress while the lane stayed closed: it still needs
-            # the open time it was owed when it reached the closure's end of its trip
+            # a paused convoy made no progress while the lane stayed closed: it still needs
+            # the open time it was owed when it reached the end of its nominal trip
             paused, self.paused = self.paused, []
-            for lot, owed in paused:
-                self._resume(lot, owed)
+            for convoy, owed in paused:
+                self._resume(convoy, owed)
 
     def held(self, n_commodities: int) -> np.ndarray:
         """Tonnes on the lane by commodity (counted from the lots themselves)."""
@@ -161,10 +191,17 @@ class Sailings:
             self.load()
 
     def load(self) -> None:
-        """One departure: load waiting lots up to the ship's capacity."""
+        """One departure: load waiting lots up to the ship's capacity.
+
+        Lots on the same ship that follow the same route from here on (same commodity,
+        channel, route and form) are merged into one lot: they are one cargo from now on.
+        Their mine-departure time becomes the tonnage-weighted mean, so mean lead times are
+        unchanged, and the simulation carries far fewer lots downstream of the ports.
+        """
         room = self.vessel_t * self.lane.capacity_factor * self.port.capacity_factor
         self.departures += 1
         queue = self.queue
+        shipped: list[Lot] = []
         while queue and room > 1e-12:
             lot = queue[0]
             product = lot.tonnes * lot.product_per_t
@@ -175,7 +212,9 @@ class Sailings:
                 lot = lot.split(room / lot.product_per_t)
                 room = 0.0
             self.loaded_product_t += lot.tonnes * lot.product_per_t
-            self.port.ship(lot, self.lane)
+            shipped.append(lot)
+        if shipped:
+            self.port.ship(shipped, self.lane)
 
     def held(self, n_commodities: int) -> np.ndarray:
         out = np.zeros(n_commodities)

@@ -15,6 +15,7 @@ caught, and the error names the site or lane and the commodity.
 
 from __future__ import annotations
 
+import array
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,34 +37,51 @@ class BalanceReport:
     """(site or lane, commodity, error in tonnes) of the largest error."""
 
 
+SITE_ACCOUNTS = ("mined", "site_in", "site_out", "consumed", "lost", "supplied", "adjusted")
+LANE_ACCOUNTS = ("lane_in", "lane_out", "lane_lost")
+
+
 class Ledger:
     """Flow accounts per site and lane and commodity, in tonnes of contained metal.
 
-    All arrays are indexed ``[site or lane, commodity]`` and only ever grow: they are
-    cumulative since the start of the warm-up. ``mark()`` copies them at the start of the
-    measured period so results can be taken as differences.
+    Accounts (indexed ``[site or lane, commodity]``) only ever grow: they are cumulative
+    since the start of the warm-up. Each account is one flat buffer of doubles. Components
+    add to their own row through ``rows(account)[i]`` (a memoryview: a fraction of the cost
+    of a numpy scalar update on the hot path), while ``ledger.site_in`` and the other
+    attributes of the same names are live numpy views of the same memory.
+
+    Site accounts: ``mined``, ``site_in``, ``site_out``, ``consumed``, ``lost`` (refining
+    losses and seizures), ``supplied`` (metal from outside the network) and ``adjusted``
+    (stocks set to their start-date levels after the warm-up). Lane accounts: ``lane_in``,
+    ``lane_out`` and ``lane_lost`` (seizures on lanes).
     """
 
     def __init__(self, n_sites: int, n_lanes: int, n_commodities: int) -> None:
-        shape_s = (n_sites, n_commodities)
-        shape_l = (n_lanes, n_commodities)
-        self.mined = np.zeros(shape_s)
-        self.site_in = np.zeros(shape_s)
-        self.site_out = np.zeros(shape_s)
-        self.consumed = np.zeros(shape_s)
-        self.lost = np.zeros(shape_s)
-        self.supplied = np.zeros(shape_s)
-        """Metal entering from outside the network (other countries' supply)."""
-        self.adjusted = np.zeros(shape_s)
-        """Stock changes made when stocks are set to their start-date levels at the end of
-        the warm-up (positive or negative)."""
-        self.lane_in = np.zeros(shape_l)
-        self.lane_out = np.zeros(shape_l)
-        self.lane_lost = np.zeros(shape_l)
-        """Metal seized on lanes."""
-        self.opening_site = np.zeros(shape_s)
+        self.n_commodities = n_commodities
+        self._buffers: dict[str, array.array] = {}
+        self._views: dict[str, np.ndarray] = {}
+        self._rows: dict[str, list[memoryview]] = {}
+        for names, n in ((SITE_ACCOUNTS, n_sites), (LANE_ACCOUNTS, n_lanes)):
+            for name in names:
+                buf = array.array("d", bytes(8 * n * n_commodities))
+                self._buffers[name] = buf
+                self._views[name] = np.frombuffer(buf, dtype=float).reshape(n, n_commodities)
+                whole = memoryview(buf)
+                self._rows[name] = [whole[i * n_commodities:(i + 1) * n_commodities]
+                                    for i in range(n)]
+        self.opening_site = np.zeros((n_sites, n_commodities))
         """Physical holdings when the ledger was opened (initial stocks)."""
-        self.opening_lane = np.zeros(shape_l)
+        self.opening_lane = np.zeros((n_lanes, n_commodities))
+
+    def rows(self, account: str) -> list[memoryview]:
+        """The live rows of an account, to add to in place."""
+        return self._rows[account]
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        views = self.__dict__.get("_views", {})
+        if name in views:
+            return views[name]
+        raise AttributeError(name)
 
     def open(self, site_held: np.ndarray, lane_held: np.ndarray) -> None:
         """Record the initial physical holdings (before anything moves)."""
@@ -72,12 +90,14 @@ class Ledger:
 
     def expected_site_held(self) -> np.ndarray:
         """What each site should hold according to the flows recorded."""
-        return (self.opening_site + self.site_in - self.site_out + self.mined + self.supplied
-                + self.adjusted - self.consumed - self.lost)
+        v = self._views
+        return (self.opening_site + v["site_in"] - v["site_out"] + v["mined"] + v["supplied"]
+                + v["adjusted"] - v["consumed"] - v["lost"])
 
     def expected_lane_held(self) -> np.ndarray:
         """What each lane should hold (in transit) according to the flows recorded."""
-        return self.opening_lane + self.lane_in - self.lane_out - self.lane_lost
+        v = self._views
+        return self.opening_lane + v["lane_in"] - v["lane_out"] - v["lane_lost"]
 
     def check_mass_balance(self, site_held: np.ndarray, lane_held: np.ndarray,
                            site_names: list[str], lane_names: list[str],
@@ -96,7 +116,7 @@ class Ledger:
             np.abs(self.opening_site).max(initial=0.0), np.abs(self.site_in).max(initial=0.0),
             np.abs(self.mined).max(initial=0.0), np.abs(self.supplied).max(initial=0.0),
             np.abs(self.consumed).max(initial=0.0), np.abs(self.lane_in).max(initial=0.0),
-            np.abs(self.adjusted).max(initial=0.0),
+            np.abs(self.adjusted).max(initial=0.0), np.abs(self.opening_lane).max(initial=0.0),
         ))
         per_com = np.maximum(np.abs(site_err).max(axis=0, initial=0.0),
                              np.abs(lane_err).max(axis=0, initial=0.0))

@@ -55,6 +55,17 @@ class Lot:
         self.tonnes -= tonnes
         return part
 
+    def absorb(self, other: Lot) -> None:
+        """Take ``other`` into this lot (same commodity, channel, route and form): tonnes
+        add up and the mine-departure time becomes their tonnage-weighted mean. ``other``
+        keeps its tonnes for the caller's accounts and must not travel on."""
+        total = self.tonnes + other.tonnes
+        if total > 0.0:
+            self.t_mined = (self.t_mined * self.tonnes + other.t_mined * other.tonnes) / total
+        self.tonnes = total
+        if other.intercepted:
+            self.intercepted = tuple(dict.fromkeys((*self.intercepted, *other.intercepted)))
+
     def __repr__(self) -> str:
         return (f"Lot(commodity={self.commodity}, channel={self.channel}, "
                 f"tonnes={self.tonnes:.6g}, leg={self.leg}/{len(self.legs)})")

@@ -77,13 +77,13 @@ class Mine(SiteBase):
         self.routers = routers
         self.forms = forms
         self.variability = variability
-        self.stock = np.zeros(self.n_com)
+        self._stock = [0.0] * self.n_com
         for com, t in spec.initial_stock_t.items():
-            self.stock[world.commodity_index[com]] += t
-        self.working_stock = self.stock.copy()
+            self._stock[world.commodity_index[com]] += t
+        self.working_stock = np.array(self._stock)
         """Stock the mine keeps on hand; only metal above it is dispatched."""
-        self.pending = np.zeros_like(offtake)
-        """Metal above the working stock, by [commodity, channel] it belongs to, waiting to
+        self._pending = [[0.0] * offtake.shape[1] for _ in range(self.n_com)]
+        """Metal above the working stock, by [commodity][channel] it belongs to, waiting to
         leave (held back by a ban or quota, or just produced)."""
         self.commodities = sorted({c for c, _ in main} | {c for c, _, _ in coupled})
         self.rate_per_day = np.zeros(self.n_com)
@@ -95,7 +95,27 @@ class Mine(SiteBase):
         self.country = world.sc.country_of(site_id)
         self.diversions: dict[str, Diversion] = {}
         self.deals: dict[str, DealState] = {}
-        self._mined = world.ledger.mined
+        self._mined = world.ledger.rows("mined")[index]
+        self._shares: dict[int, list[tuple[int, float, float]]] = {}
+        """Per commodity: (channel, share, share moved there by shocks), nonzero shares."""
+        self._cache_shares()
+
+    @property
+    def stock(self) -> np.ndarray:
+        """Metal in the stockyard by commodity (working stock plus waiting metal)."""
+        return np.array(self._stock)
+
+    @property
+    def pending(self) -> np.ndarray:
+        """Waiting metal by [commodity, channel]."""
+        return np.array(self._pending)
+
+    def _cache_shares(self) -> None:
+        self._shares = {
+            c: [(int(k), float(self.offtake[c, k]),
+                 max(float(self.offtake[c, k] - self.undiverted[c, k]), 0.0))
+                for k in np.flatnonzero(self.offtake[c] > 0.0)]
+            for c in self.commodities}
 
     # ---------------------------------------------------------------- offtake changes
     def set_diversion(self, source: str, diversion: Diversion | None) -> None:
@@ -130,6 +150,7 @@ class Mine(SiteBase):
             for k in np.flatnonzero(eff[c]):
                 if (c, int(k)) not in self.routers:
                     self.routers[(c, int(k))] = self.world.router_for(self.id, c, int(k))
+        self._cache_shares()
 
     # ---------------------------------------------------------------- production
     def produce(self) -> None:
@@ -146,38 +167,38 @@ class Mine(SiteBase):
         for c, parent, ratio in self.coupled:
             amounts[c] = ratio * amounts[parent]
         gates = self.world.gates
-        index = self.index
-        offtake = self.offtake
+        record = self.world.record_mined
         for c, t in amounts.items():
             if t <= 0.0:
                 continue
-            split = offtake[c] * t
             gate = gates.get(c) if gates else None
-            if gate is not None and gate.restricted(self.country):
-                split = self._curtail(c, split, gate)
-            total = float(split.sum())
-            if total <= 0.0:
-                continue
-            self._mined[index, c] += total
-            diverted = np.maximum(offtake[c] - self.undiverted[c], 0.0) * t
-            self.world.record_mined(c, split, np.minimum(diverted, split))
-            self.stock[c] += total
-            self.pending[c] += split
+            limited = gate is not None and gate.restricted(self.country)
+            pending = self._pending[c]
+            total = 0.0
+            for k, share, moved in self._shares[c]:
+                part = share * t
+                if limited:
+                    part = self._curtail(c, k, share, part, gate)
+                    if part <= 0.0:
+                        continue
+                pending[k] += part
+                total += part
+                record(c, k, part, min(moved * t, part))
+            if total > 0.0:
+                self._mined[c] += total
+                self._stock[c] += total
         self.dispatch()
 
-    def _curtail(self, c: int, split: np.ndarray, gate: Any) -> np.ndarray:
-        """``split`` [channel] cut to the stock limits of restricted channels."""
-        out = split.copy()
-        for k in np.flatnonzero(split > 0.0):
-            limit = gate.stock_limit_days(self.country, int(k))
-            if limit is None:
-                continue
-            room = limit * self.rate_per_day[c] * self.offtake[c, k] - self.pending[c, k]
-            keep = min(split[k], max(room, 0.0))
-            if keep < split[k]:
-                self.world.record_curtailed(c, split[k] - keep)
-                out[k] = keep
-        return out
+    def _curtail(self, c: int, k: int, share: float, part: float, gate: Any) -> float:
+        """How much of ``part`` fits under the stock limit of a restricted channel."""
+        limit = gate.stock_limit_days(self.country, k)
+        if limit is None:
+            return part
+        room = limit * self.rate_per_day[c] * share - self._pending[c][k]
+        keep = min(part, max(room, 0.0))
+        if keep < part:
+            self.world.record_curtailed(c, part - keep)
+        return keep
 
     def dispatch(self) -> None:
         """Ship each channel's waiting metal, as far as bans and quotas allow."""
@@ -186,13 +207,13 @@ class Mine(SiteBase):
         site_out = self._site_out
         gates = self.world.gates
         for c in self.commodities:
-            waiting = self.pending[c]
+            waiting = self._pending[c]
             gate = gates.get(c) if gates else None
             product_per_t, trucks_per_t = self.forms[c]
             sent = 0.0
-            for k in np.flatnonzero(waiting > _EPS):
-                k = int(k)
-                t = float(waiting[k])
+            for k, t in enumerate(waiting):
+                if t <= _EPS:
+                    continue
                 if gate is not None:
                     t = gate.allow(self, k, t, now)
                     if t <= _EPS:
@@ -203,10 +224,10 @@ class Mine(SiteBase):
                 sent += t
                 if self.interceptions:
                     self.world.intercept(self, lot)  # books what is seized as lost here
-                site_out[index, c] += lot.tonnes
+                site_out[c] += lot.tonnes
                 waiting[k] -= t
                 option.legs[0].enter(lot)
-            self.stock[c] -= sent
+            self._stock[c] -= sent
 
     def held(self) -> np.ndarray:
-        return self.stock.copy()
+        return np.array(self._stock)

@@ -54,12 +54,13 @@ class ServerStats:
 
 
 class FifoServer:
-    """A multi-server first-come-first-served queue of lots.
+    """A multi-server first-come-first-served queue of batches of lots.
 
-    *units* gives a lot's workload (trucks or product tonnes); *rate* is units per day per
-    server; *variability* is a sampler with mean 1 that multiplies each service time;
-    *done* is called with each lot when its service ends. Raises ``ValueError`` if
-    ``servers < 1`` or ``rate <= 0``.
+    A batch is the lots that arrive together (a convoy); a server serves it as one job
+    whose workload is the sum of its lots' *units* (trucks or product tonnes); *rate* is
+    units per day per server; *variability* is a sampler with mean 1 that multiplies each
+    service time; *done* is called with the batch when its service ends. Statistics count
+    lots. Raises ``ValueError`` if ``servers < 1`` or ``rate <= 0``.
     """
 
     def __init__(self, env: simpy.Environment, servers: int, rate: float,
@@ -74,8 +75,8 @@ class FifoServer:
         self.units = units
         self.variability = variability
         self.done = done
-        self.queue: deque[Lot] = deque()
-        self.in_service: dict[Lot, None] = {}  # ordered, for run-to-run identical sums
+        self.queue: deque[list[Lot]] = deque()
+        self.in_service: dict[int, list[Lot]] = {}  # by id of the batch; ordered
         self.stats = ServerStats(env.now)
         self._n_in = 0
         self._t_in = 0.0
@@ -91,42 +92,50 @@ class FifoServer:
             st.busy_time += len(self.in_service) * dt
             st.last_t = now
 
-    def put(self, lot: Lot) -> None:
-        """A lot arrives and joins the line (or starts at once if a server is free)."""
+    def put(self, batch: list[Lot]) -> None:
+        """A batch arrives and joins the line (or starts at once if a server is free)."""
         self._advance()
-        self._n_in += 1
-        self._t_in += lot.tonnes
-        lot.t_in = self.env.now
+        now = self.env.now
+        self._n_in += len(batch)
+        for lot in batch:
+            self._t_in += lot.tonnes
+            lot.t_in = now
         if len(self.in_service) < self.servers and self.capacity_factor > 0.0 \
                 and not self.queue:
-            self._start(lot)
+            self._start(batch)
         else:
-            self.queue.append(lot)
+            self.queue.append(batch)
 
-    def _start(self, lot: Lot) -> None:
+    def _start(self, batch: list[Lot]) -> None:
         st = self.stats
-        wait = self.env.now - lot.t_in
-        st.n_started += 1
-        st.wait_lot_days += wait
-        st.wait_tonne_days += wait * lot.tonnes
-        self.in_service[lot] = None
-        service = self.units(lot) / (self.rate * self.capacity_factor) * self.variability()
-        ev = self.env.timeout(service, lot)
+        now = self.env.now
+        units = 0.0
+        for lot in batch:
+            wait = now - lot.t_in
+            st.n_started += 1
+            st.wait_lot_days += wait
+            st.wait_tonne_days += wait * lot.tonnes
+            units += self.units(lot)
+        self.in_service[id(batch)] = batch
+        service = units / (self.rate * self.capacity_factor) * self.variability()
+        ev = self.env.timeout(service, batch)
         ev.callbacks.append(self._finish)
 
     def _finish(self, ev: Any) -> None:
-        lot: Lot = ev._value
+        batch: list[Lot] = ev._value
         self._advance()
-        del self.in_service[lot]
-        self._n_in -= 1
-        self._t_in -= lot.tonnes
+        del self.in_service[id(batch)]
+        now = self.env.now
         st = self.stats
-        st.n_done += 1
-        st.tonnes_done += lot.tonnes
-        st.units_done += self.units(lot)
-        st.sojourn_lot_days += self.env.now - lot.t_in
+        self._n_in -= len(batch)
+        for lot in batch:
+            self._t_in -= lot.tonnes
+            st.n_done += 1
+            st.tonnes_done += lot.tonnes
+            st.units_done += self.units(lot)
+            st.sojourn_lot_days += now - lot.t_in
         self._fill()
-        self.done(lot)
+        self.done(batch)
 
     def _fill(self) -> None:
         while self.queue and len(self.in_service) < self.servers and self.capacity_factor > 0:
@@ -140,7 +149,7 @@ class FifoServer:
 
     def lots(self) -> list[Lot]:
         """Every lot waiting or in service."""
-        return [*self.queue, *self.in_service]
+        return [lot for batch in [*self.queue, *self.in_service.values()] for lot in batch]
 
     def reset_stats(self) -> None:
         """Start the statistics afresh from now (end of warm-up)."""

@@ -79,8 +79,8 @@ class SiteBase(Element):
         self.id = site_id
         self.spec = spec
         self.n_com = world.n_commodities
-        self._site_in = world.ledger.site_in
-        self._site_out = world.ledger.site_out
+        self._site_in = world.ledger.rows("site_in")[index]
+        self._site_out = world.ledger.rows("site_out")[index]
         self.delayed: dict[Lot, None] = {}
         """Lots held by an added delay (ordered for identical sums)."""
         self.blocked: list[Lot] = []
@@ -90,9 +90,14 @@ class SiteBase(Element):
     def receive(self, lot: Lot) -> None:  # pragma: no cover - every kind overrides it
         raise NotImplementedError
 
+    def receive_batch(self, lots: list[Lot]) -> None:
+        """Lots that arrived together (by default: each on its own)."""
+        for lot in lots:
+            self.receive(lot)
+
     def _arrive(self, lot: Lot) -> None:
         """Book an arriving lot and let any shock here seize or tax it."""
-        self._site_in[self.index, lot.commodity] += lot.tonnes
+        self._site_in[lot.commodity] += lot.tonnes
         if self.interceptions:
             self.world.intercept(self, lot)
 
@@ -114,7 +119,7 @@ class SiteBase(Element):
         if self.capacity_factor <= 0.0:
             self.blocked.append(lot)
             return
-        self._site_out[self.index, lot.commodity] += lot.tonnes
+        self._site_out[lot.commodity] += lot.tonnes
         lot.leg += 1
         lot.legs[lot.leg].enter(lot)
 
@@ -151,11 +156,20 @@ class BorderPost(SiteBase):
         self.server = FifoServer(world.env, spec.servers,
                                  spec.clearance_trucks_per_day / spec.servers,
                                  units=lambda lot: lot.tonnes * lot.trucks_per_t,
-                                 variability=variability, done=self.forward)
+                                 variability=variability, done=self._cleared)
 
     def receive(self, lot: Lot) -> None:
-        self._arrive(lot)
-        self.server.put(lot)
+        self.receive_batch([lot])
+
+    def receive_batch(self, lots: list[Lot]) -> None:
+        """A convoy arrives: it is cleared as one job (its trucks one after another)."""
+        for lot in lots:
+            self._arrive(lot)
+        self.server.put(lots)
+
+    def _cleared(self, lots: list[Lot]) -> None:
+        for lot in lots:
+            self.forward(lot)
 
     def held(self) -> np.ndarray:
         return super().held() + _sum_lots(self.server.lots(), self.n_com)
@@ -188,10 +202,25 @@ class Port(SiteBase):
         else:
             self.forward(lot)
 
-    def ship(self, lot: Lot, lane: Lane) -> None:
-        """A sailing has loaded ``lot``: it leaves the port on ``lane``."""
-        self.occupancy.leave(lot, self.env.now)
-        self.forward(lot)
+    def ship(self, lots: list[Lot], lane: Lane) -> None:
+        """A sailing has loaded ``lots``: they leave the port on ``lane``.
+
+        Lots that follow the same route from here on (same commodity, channel, route and
+        form) become one cargo lot: tonnes add up and the mine-departure time becomes the
+        tonnage-weighted mean, so mean lead times are unchanged while far fewer lots travel
+        on downstream of the ports."""
+        now = self.env.now
+        cargo: dict[tuple[int, int, int, float], Lot] = {}
+        for lot in lots:
+            self.occupancy.leave(lot, now)
+            key = (lot.commodity, lot.channel, lot.route, lot.product_per_t)
+            first = cargo.get(key)
+            if first is None:
+                cargo[key] = lot
+            else:
+                first.absorb(lot)
+        for lot in cargo.values():
+            self.forward(lot)
 
     def held(self) -> np.ndarray:
         out = super().held()
@@ -300,7 +329,7 @@ class Refiner(Destination):
     def step(self, days: float) -> None:
         """Refine for ``days`` at capacity, then ship if a dispatch is due."""
         factor = self.capacity_factor
-        ledger_lost = self.world.ledger.lost
+        ledger_lost = self.world.ledger.rows("lost")[self.index]
         for c in range(self.n_com):
             cap = self.capacity_per_day[c]
             if cap <= 0.0 or self.stock[c] <= 0.0:
@@ -311,7 +340,7 @@ class Refiner(Destination):
             self.output[c] += got
             self.refined[c] += got
             if run > got:
-                ledger_lost[self.index, c] += run - got
+                ledger_lost[c] += run - got
         if self.env.now + 1e-9 >= self._next_dispatch:
             self._next_dispatch += self.dispatch_period
             self.ship()
@@ -360,7 +389,7 @@ class Refiner(Destination):
                     continue
                 lot = Lot(c, -1, t, 1.0, world.refined_trucks_per_t, (lane,), -1, self.index,
                           self.env.now)
-                self._site_out[self.index, c] += t
+                self._site_out[c] += t
                 lane.enter(lot)
 
     def held(self) -> np.ndarray:
@@ -412,11 +441,15 @@ class Market(Destination):
         """
         supplied = self.other_per_day * days
         self.stock += supplied
-        self.world.ledger.supplied[self.index] += supplied
+        row = self.world.ledger.rows("supplied")[self.index]
+        for c in range(self.n_com):
+            row[c] += float(supplied[c])
         demand = self.demand_per_day * self.demand_factor * days
         consumed = np.minimum(self.stock, demand)
         self.stock -= consumed
-        self.world.ledger.consumed[self.index] += consumed
+        row = self.world.ledger.rows("consumed")[self.index]
+        for c in range(self.n_com):
+            row[c] += float(consumed[c])
         with np.errstate(divide="ignore", invalid="ignore"):
             self.last_shortfall_share = np.where(demand > 0, (demand - consumed) / demand, 0.0)
         return demand, consumed, supplied

@@ -125,6 +125,7 @@ class World:
         self.market_ids = [s for s, site in sc.sites.items() if site.kind == "market"]
         self.recorder = Recorder(self.t0, sc.horizon, n_c, n_k, len(dest_countries),
                                  len(self.market_ids), len(self.kinds))
+        self._new_day_buffers()
         self._kind_matrix = np.zeros((len(self.kinds), len(self.site_ids)))
         for i, sid in enumerate(self.site_ids):
             self._kind_matrix[self.kinds.index(sc.sites[sid].kind), i] = 1.0
@@ -146,7 +147,6 @@ class World:
         self.ledger.open(self.physical_site_held(), self.physical_lane_held())
         self._price_state = np.ones(n_c)
         self.price = np.ones(n_c)
-        self._arrivals_today = np.zeros(n_c)
         self._mark: dict[str, Any] | None = None
         self.timeline = Timeline(self.t0)
         self.shocks = ShockEngine(self)
@@ -334,15 +334,17 @@ class World:
         DayEnd(self.env, 1.0).callbacks.append(self._on_day_end)
 
     def _day_end(self) -> None:
-        """The day ending now: refiners refine, markets consume, the price index moves."""
+        """The day ending now: the day's flows are booked, refiners refine, markets
+        consume, the price index moves."""
         rec = self.recorder
         n_c = self.n_commodities
+        day = rec.day(self.env.now - 0.5)
+        arrivals_today = self._flush_day(day)
         for ref in self.refiners:
             ref.step(1.0)
         total_demand = np.zeros(n_c)
         total_consumed = np.zeros(n_c)
         total_supplied = np.zeros(n_c)
-        day = rec.day(self.env.now - 0.5)
         for mkt in self.markets:
             demand, consumed, supplied = mkt.step(1.0)
             total_demand += demand
@@ -353,11 +355,10 @@ class World:
                 rec.demand[day, :, slot] = demand
                 rec.consumed[day, :, slot] = consumed
                 rec.shortfall[day, :, slot] = demand - consumed
-        basis = np.where(self._supply_basis, self._arrivals_today + total_supplied,
+        basis = np.where(self._supply_basis, arrivals_today + total_supplied,
                          total_consumed)
         safe_demand = np.where(total_demand > 0, total_demand, 1.0)
         ratio = np.where(total_demand > 0, basis / safe_demand, 1.0)
-        self._arrivals_today[:] = 0.0
         self._price_state += self._alpha * (ratio - self._price_state)
         with np.errstate(divide="ignore", over="ignore"):
             raw = np.power(np.maximum(self._price_state, 1e-12), self._inv_eps)
@@ -377,7 +378,7 @@ class World:
         back, and the difference is booked in the ledger as an adjustment.
         """
         idx = self.commodity_index
-        adjusted = self.ledger.adjusted
+        adjusted = self.ledger.rows("adjusted")
         # Prices start the measured period at their reference level, whatever the
         # empty pipelines of the early warm-up did to them.
         self._price_state[:] = 1.0
@@ -387,16 +388,16 @@ class World:
             if isinstance(site, Refiner):
                 for com, t in spec.initial_feed_t.items():
                     c = idx[com]
-                    adjusted[site.index, c] += t - site.stock[c]
+                    adjusted[site.index][c] += t - float(site.stock[c])
                     site.stock[c] = t
                 for com, t in spec.initial_output_t.items():
                     c = idx[com]
-                    adjusted[site.index, c] += t - site.output[c]
+                    adjusted[site.index][c] += t - float(site.output[c])
                     site.output[c] = t
             elif isinstance(site, Market | Stockpile):
                 for com, t in spec.initial_stock_t.items():
                     c = idx[com]
-                    adjusted[site.index, c] += t - site.stock[c]
+                    adjusted[site.index][c] += t - float(site.stock[c])
                     site.stock[c] = t
 
     def _mark_start(self) -> None:
@@ -428,15 +429,13 @@ class World:
                 lane.server.reset_stats()
 
     # ---------------------------------------------------------------- records
-    def record_mined(self, commodity: int, by_channel: np.ndarray,
-                     diverted: np.ndarray) -> None:
-        """A mine produced ``by_channel`` tonnes (its output split by offtake shares), of
-        which ``diverted`` (positive entries) went to channels a shock moved it to."""
-        self.mined_by_channel[commodity] += by_channel
-        self.diverted_by_channel[commodity] += np.maximum(diverted, 0.0)
-        day = self.recorder.day(self.env.now)
-        if day >= 0:
-            self.recorder.mined[day, commodity] += by_channel
+    def record_mined(self, commodity: int, channel: int, tonnes: float,
+                     diverted: float) -> None:
+        """A mine produced ``tonnes`` for ``channel``, of which ``diverted`` went there
+        only because a shock moved output to that channel."""
+        self._day_mined[commodity][channel] += tonnes
+        if diverted > 0.0:
+            self._day_diverted[commodity][channel] += diverted
 
     def record_curtailed(self, commodity: int, tonnes: float) -> None:
         """A mine did not produce ``tonnes`` because its stockyard was full under a ban or
@@ -449,31 +448,55 @@ class World:
 
     def record_export(self, lot: Lot) -> None:
         """A lot leaves the exporting country."""
-        c, k = lot.commodity, lot.channel
-        self.exported_by_channel[c, k] += lot.tonnes
-        value = lot.tonnes * self.reference_price[c] * self.price[c]
-        self.export_value_by_channel[c, k] += value
-        if self.formal_channel[k]:
-            self.royalties[c] += value * self.royalty_rate[c]
-        day = self.recorder.day(self.env.now)
-        if day >= 0:
-            self.recorder.exported[day, lot.commodity, lot.channel] += lot.tonnes
+        self._day_exported[lot.commodity][lot.channel] += lot.tonnes
 
     def record_arrival(self, lot: Lot, site: Destination) -> None:
         """A lot reached a refiner, market or stockpile."""
-        now = self.env.now
         c = lot.commodity
-        day = self.recorder.day(now)
         country = self._site_country[site.index]
         if site.kind == "market":
-            self._arrivals_today[c] += lot.tonnes
-            if day >= 0:
-                self.recorder.arrivals[day, c, country] += lot.tonnes
+            self._day_arrivals[c][country] += lot.tonnes
         if lot.channel >= 0:  # metal from a mine reaching its first destination
-            self.delivered_by_channel[c, lot.channel] += lot.tonnes
-            self.lead_tonne_days[c, lot.channel] += (now - lot.t_mined) * lot.tonnes
-            if day >= 0:
-                self.recorder.delivered[day, c, country] += lot.tonnes
+            self._day_delivered[c][lot.channel] += lot.tonnes
+            self._day_lead[c][lot.channel] += (self.env.now - lot.t_mined) * lot.tonnes
+            self._day_delivered_country[c][country] += lot.tonnes
+
+    def _new_day_buffers(self) -> None:
+        n_c, n_k1 = self.n_commodities, len(self.channel_ids) + 1
+        n_country = len(self.countries)
+        self._day_mined = [[0.0] * n_k1 for _ in range(n_c)]
+        self._day_diverted = [[0.0] * n_k1 for _ in range(n_c)]
+        self._day_exported = [[0.0] * n_k1 for _ in range(n_c)]
+        self._day_delivered = [[0.0] * n_k1 for _ in range(n_c)]
+        self._day_lead = [[0.0] * n_k1 for _ in range(n_c)]
+        self._day_arrivals = [[0.0] * n_country for _ in range(n_c)]
+        self._day_delivered_country = [[0.0] * n_country for _ in range(n_c)]
+
+    def _flush_day(self, day: int) -> np.ndarray:
+        """Add the day's flows (kept in plain lists during the day) to the cumulative
+        arrays and, inside the measured period, to the daily records. Returns the tonnes
+        that reached markets today, by commodity."""
+        mined = np.array(self._day_mined)
+        exported = np.array(self._day_exported)
+        arrivals = np.array(self._day_arrivals).reshape(self.n_commodities, -1)
+        delivered_country = np.array(self._day_delivered_country).reshape(
+            self.n_commodities, -1)
+        self.mined_by_channel += mined
+        self.diverted_by_channel += np.array(self._day_diverted)
+        self.exported_by_channel += exported
+        value = exported * (self.reference_price * self.price)[:, None]
+        self.export_value_by_channel += value
+        self.royalties += (value * self.formal_channel[None, :]).sum(axis=1) * self.royalty_rate
+        self.delivered_by_channel += np.array(self._day_delivered)
+        self.lead_tonne_days += np.array(self._day_lead)
+        if day >= 0:
+            rec = self.recorder
+            rec.mined[day] += mined
+            rec.exported[day] += exported
+            rec.arrivals[day] += arrivals
+            rec.delivered[day] += delivered_country
+        self._new_day_buffers()
+        return arrivals.sum(axis=1)
 
     def intercept(self, element: Any, lot: Lot) -> None:
         """Shocks at ``element`` seize part of ``lot`` and tax what passes; a shock acts on a
@@ -488,9 +511,9 @@ class World:
                 lot.tonnes -= seized
                 self.seized_by_channel[c, k] += seized
                 if isinstance(element, Lane):
-                    self.ledger.lane_lost[element.index, c] += seized
+                    self.ledger.rows("lane_lost")[element.index][c] += seized
                 else:
-                    self.ledger.lost[element.index, c] += seized
+                    self.ledger.rows("lost")[element.index][c] += seized
             if inter.tax_rate > 0.0:
                 self.rents[c] += inter.tax_rate * lot.tonnes * self.value_per_t(c)
 
@@ -499,8 +522,8 @@ class World:
         """Move stock between two destinations at once (stockpile releases and buys)."""
         source.stock[commodity] -= tonnes
         target.stock[commodity] += tonnes
-        self.ledger.site_out[source.index, commodity] += tonnes
-        self.ledger.site_in[target.index, commodity] += tonnes
+        self.ledger.rows("site_out")[source.index][commodity] += tonnes
+        self.ledger.rows("site_in")[target.index][commodity] += tonnes
 
     def set_price_modifier(self, source: str, factor: float | None,
                            commodities: frozenset[int] | None) -> None:
