@@ -400,7 +400,9 @@ class Market(Destination):
     """Consumes at its demand rate from stock; records shortfall.
 
     Each day it receives its supply from outside the network, then consumes up to its
-    demand from stock. What it cannot consume is shortfall.
+    demand from stock; what it cannot consume is shortfall. The world does this for all
+    markets at once (:meth:`World._day_end`); a market's ``stock``, ``demand_factor`` and
+    ``last_shortfall_share`` are rows of the world's market arrays.
     """
 
     kind = "market"
@@ -428,28 +430,9 @@ class Market(Destination):
             self._demand_mods.pop(source, None)
         else:
             self._demand_mods[source] = (factor, commodities)
-        self.demand_factor = np.ones(self.n_com)
+        factor = np.ones(self.n_com)
         for f, coms in self._demand_mods.values():
             for c in range(self.n_com):
                 if coms is None or c in coms:
-                    self.demand_factor[c] *= f
-
-    def step(self, days: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """One period: other supply arrives, demand is met from stock.
-
-        Returns (demand, consumed, supplied) in tonnes for the period.
-        """
-        supplied = self.other_per_day * days
-        self.stock += supplied
-        row = self.world.ledger.rows("supplied")[self.index]
-        for c in range(self.n_com):
-            row[c] += float(supplied[c])
-        demand = self.demand_per_day * self.demand_factor * days
-        consumed = np.minimum(self.stock, demand)
-        self.stock -= consumed
-        row = self.world.ledger.rows("consumed")[self.index]
-        for c in range(self.n_com):
-            row[c] += float(consumed[c])
-        with np.errstate(divide="ignore", invalid="ignore"):
-            self.last_shortfall_share = np.where(demand > 0, (demand - consumed) / demand, 0.0)
-        return demand, consumed, supplied
+                    factor[c] *= f
+        self.demand_factor[:] = factor  # a view the world's daily market step reads

@@ -140,6 +140,7 @@ class World:
         self.markets: list[Market] = []
         self.route_keys: list[tuple[str, str]] = []
         self._build_sites()
+        self._bind_markets()
         self._build_lanes()
         self._build_refiner_sales()
         self._build_mines()
@@ -199,6 +200,23 @@ class World:
             else:  # pragma: no cover - the schema admits no other kind
                 raise ValueError(f"unknown site kind {kind!r}")
             self.sites.append(site)
+
+    def _bind_markets(self) -> None:
+        """Keep all markets' stocks, demands and supplies in [market, commodity] arrays
+        (each market's attributes are views of its row) so the daily step is one array
+        operation for all markets."""
+        markets = self.markets
+        n_c = self.n_commodities
+        self._mk_index = np.array([m.index for m in markets], dtype=int)
+        self._mk_stock = np.array([m.stock for m in markets], dtype=float).reshape(-1, n_c)
+        self._mk_demand = np.array([m.demand_per_day for m in markets]).reshape(-1, n_c)
+        self._mk_other = np.array([m.other_per_day for m in markets]).reshape(-1, n_c)
+        self._mk_factor = np.ones_like(self._mk_demand)
+        self._mk_short = np.zeros_like(self._mk_demand)
+        for i, m in enumerate(markets):
+            m.stock = self._mk_stock[i]
+            m.demand_factor = self._mk_factor[i]
+            m.last_shortfall_share = self._mk_short[i]
 
     def _build_lanes(self) -> None:
         sc = self.sc
@@ -342,19 +360,24 @@ class World:
         arrivals_today = self._flush_day(day)
         for ref in self.refiners:
             ref.step(1.0)
-        total_demand = np.zeros(n_c)
-        total_consumed = np.zeros(n_c)
-        total_supplied = np.zeros(n_c)
-        for mkt in self.markets:
-            demand, consumed, supplied = mkt.step(1.0)
-            total_demand += demand
-            total_consumed += consumed
-            total_supplied += supplied
-            if day >= 0:
-                slot = self._market_slot[mkt.index]
-                rec.demand[day, :, slot] = demand
-                rec.consumed[day, :, slot] = consumed
-                rec.shortfall[day, :, slot] = demand - consumed
+        # Markets: other supply arrives, demand is met from stock (all markets at once).
+        stock = self._mk_stock
+        supplied = self._mk_other
+        stock += supplied
+        demand = self._mk_demand * self._mk_factor
+        consumed = np.minimum(stock, demand)
+        stock -= consumed
+        self.ledger.supplied[self._mk_index] += supplied
+        self.ledger.consumed[self._mk_index] += consumed
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self._mk_short[:] = np.where(demand > 0, (demand - consumed) / demand, 0.0)
+        total_demand = demand.sum(axis=0) if len(stock) else np.zeros(n_c)
+        total_consumed = consumed.sum(axis=0) if len(stock) else np.zeros(n_c)
+        total_supplied = supplied.sum(axis=0) if len(stock) else np.zeros(n_c)
+        if day >= 0 and len(stock):
+            rec.demand[day] = demand.T
+            rec.consumed[day] = consumed.T
+            rec.shortfall[day] = (demand - consumed).T
         basis = np.where(self._supply_basis, arrivals_today + total_supplied,
                          total_consumed)
         safe_demand = np.where(total_demand > 0, total_demand, 1.0)
