@@ -18,12 +18,15 @@ mean_lead_time_days       tonnage-weighted days from mine to first destination, 
 delivered_share           a channel's share of delivered_t
 control_hhi               Herfindahl-Hirschman index of delivered_t over channels (0-10,000)
 consumed_t, shortfall_t   consumed by markets, and demand not met (all markets)
+other_supply_t            supply from outside the network received by markets
 lost_t                    lost in refining (unrecovered) or otherwise
 in_transit_end_t          on lanes at the end (queued for capacity or travelling)
 stock_end_t               held at sites at the end (stockyards, queues, stocks)
 mass_balance_error_t      largest absolute ledger error over sites and lanes
 price_peak_ratio          highest price index in the period (1 = reference price)
 throughput_t              through a transit site or capacitated lane (site rows)
+peak_held_t               most metal held at a border post, port or hub at a day's end
+                          (site rows): the backlog at its worst
 mean_wait_days            mean wait in line per lot at a border post or capacitated lane
 mean_dwell_days           tonnage-weighted days a lot spends at a port or hub
 utilisation               busy share of a border post's or lane's capacity
@@ -94,6 +97,7 @@ def compute_kpis(world: World, balance: BalanceReport) -> list[KpiRow]:
         short_share = np.where(demand_daily > 0, short_daily / demand_daily, 0.0)
     stranded = _stranded(world)
     consumed = world.recorder.consumed.sum(axis=(0, 2))
+    other_supply = (ledger.supplied - m["supplied"]).sum(axis=0)
     shortfall = world.recorder.shortfall.sum(axis=(0, 2))
     price_peak = world.recorder.price.max(axis=0) if world.recorder.n_days else np.ones(len(coms))
     transit = np.zeros((len(coms), n_k + 1))
@@ -121,6 +125,7 @@ def compute_kpis(world: World, balance: BalanceReport) -> list[KpiRow]:
         add(com, ALL, ALL, "exported_t", "t", exported[c].sum())
         add(com, ALL, ALL, "delivered_t", "t", total_delivered)
         add(com, ALL, ALL, "consumed_t", "t", consumed[c])
+        add(com, ALL, ALL, "other_supply_t", "t", other_supply[c])
         add(com, ALL, ALL, "shortfall_t", "t", shortfall[c])
         add(com, ALL, ALL, "lost_t", "t", lost_all[c])
         add(com, ALL, ALL, "in_transit_end_t", "t", transit[c].sum())
@@ -210,6 +215,7 @@ def _site_kpis(world: World, add: Callable[[str, str, str, str, str, float], Non
         if site.kind in ("border_post", "port", "trading_hub", "junction"):
             for c, com in enumerate(coms):
                 add(com, ALL, site.id, "throughput_t", "t", through[site.index, c])
+                add(com, ALL, site.id, "peak_held_t", "t", world.peak_held[site.index, c])
         if isinstance(site, BorderPost):
             _server_kpis(site.id, site.server.stats, site.server.servers, world.env.now, add)
             add(ALL, ALL, site.id, "throughput_trucks", "trucks", site.server.stats.units_done)

@@ -88,6 +88,15 @@ class Commodity(Strict):
     """What the price responds to: ``consumption`` (markets' consumption against demand:
     prices move only once stocks run out) or ``supply`` (arrivals plus other supply against
     demand: prices move as soon as flows change, stocks or not)."""
+    supply_elasticity: Annotated[
+        float, _quantity("1"), Field(ge=0, le=5, allow_inf_nan=False)
+    ] | None = None
+    """Price elasticity of the markets' other supply (supply from outside the network):
+    other supply is scaled by (smoothed price index) ** ``supply_elasticity``, so high prices
+    draw out more supply from elsewhere. Without it other supply is fixed."""
+    supply_response_days: PositiveDays = 365.0
+    """Days over which other supply follows the price index (exponential smoothing): new
+    supply takes time to come to market."""
 
 
 class Region(Strict):

@@ -147,6 +147,10 @@ class World:
 
         self.ledger.open(self.physical_site_held(), self.physical_lane_held())
         self._price_state = np.ones(n_c)
+        self._supply_price = np.ones(n_c)
+        """Price index as other supply sees it (smoothed over supply_response_days)."""
+        self.peak_held = np.zeros((len(self.sites), n_c))
+        """Most metal held at each site at a day's end in the measured period, t."""
         self.price = np.ones(n_c)
         self._mark: dict[str, Any] | None = None
         self.timeline = Timeline(self.t0)
@@ -343,6 +347,10 @@ class World:
                                   for c in commodities])
         self._price_cap = np.array([c.price_cap_ratio for c in commodities])
         self._supply_basis = np.array([c.price_basis == "supply" for c in commodities])
+        self._supply_eps = np.array([c.supply_elasticity or 0.0 for c in commodities])
+        self._supply_alpha = np.array([1.0 - math.exp(-1.0 / c.supply_response_days)
+                                       for c in commodities])
+        self._supply_responds = bool(self._supply_eps.any())
 
     def _on_day_end(self, _event: Any = None) -> None:
         """Close the day that ends now, then schedule the next day's end."""
@@ -363,6 +371,10 @@ class World:
         # Markets: other supply arrives, demand is met from stock (all markets at once).
         stock = self._mk_stock
         supplied = self._mk_other
+        if self._supply_responds:
+            # Other supply follows yesterday's price, smoothed over the response time.
+            self._supply_price += self._supply_alpha * (self.price - self._supply_price)
+            supplied = supplied * np.power(self._supply_price, self._supply_eps)
         stock += supplied
         demand = self._mk_demand * self._mk_factor
         consumed = np.minimum(stock, demand)
@@ -391,6 +403,7 @@ class World:
             rec.price[day] = self.price
             held = self.ledger.expected_site_held()
             rec.stock[day] = (self._kind_matrix @ held).T
+            np.maximum(self.peak_held, held, out=self.peak_held)
             rec.in_transit[day] = self.ledger.expected_lane_held().sum(axis=0)
 
     def _set_start_stocks(self) -> None:
@@ -406,6 +419,7 @@ class World:
         # empty pipelines of the early warm-up did to them.
         self._price_state[:] = 1.0
         self.price = np.ones(self.n_commodities)
+        self._supply_price[:] = 1.0
         for site in self.sites:
             spec = site.spec
             if isinstance(site, Refiner):
@@ -450,6 +464,7 @@ class World:
         for lane in self.lanes:
             if lane.server is not None:
                 lane.server.reset_stats()
+        self.peak_held[:] = 0.0
 
     # ---------------------------------------------------------------- records
     def record_mined(self, commodity: int, channel: int, tonnes: float,

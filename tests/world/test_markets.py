@@ -1,0 +1,72 @@
+"""Markets: other supply that answers the price index through a supply elasticity."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from sim.experiment.replication import run_replication
+from sim.scenario import scenario_from_dict
+
+DAYS = 200
+OTHER_T_PER_DAY = 100.0
+
+
+def market_data(build, *, elasticity: float | None, response_days: float = 1e-6,
+                price_factor: float = 2.0) -> dict:
+    """A mine sending 100 t/day to a market that also gets 100 t/day from elsewhere and
+    consumes 200 t/day; an exogenous price shock multiplies the price index from day 0."""
+    market = build.market(demand_t_per_year=200 * build.DAYS_PER_YEAR,
+                          other_supply_t_per_year={"copper": OTHER_T_PER_DAY
+                                                   * build.DAYS_PER_YEAR})
+    data = build.scenario({"mine": build.mine(), "market": market},
+                          [build.lane("mine", "market", {"dist": "fixed", "value": 1})],
+                          ["market"], horizon=DAYS)
+    # No demand elasticity: the price index is exactly the shock's factor.
+    com = data["commodities"]["copper"]
+    if elasticity is not None:
+        com["supply_elasticity"] = elasticity
+        com["supply_response_days"] = response_days
+    data["shocks"] = {"events": {"price_spike": {
+        "start": 0, "targets": {"markets": ["market"]},
+        "effects": {"price_factor": price_factor}}}}
+    return data
+
+
+def other_supply(data: dict) -> float:
+    result = run_replication(scenario_from_dict(data), seed=1, replication=0)
+    rows = [r for r in result.kpis if r[3] == "other_supply_t" and r[0] == "copper"]
+    assert len(rows) == 1
+    return rows[0][5]
+
+
+def test_other_supply_is_fixed_without_an_elasticity(build) -> None:
+    assert other_supply(market_data(build, elasticity=None)) == pytest.approx(
+        OTHER_T_PER_DAY * DAYS)
+
+
+def test_other_supply_scales_with_price_to_the_supply_elasticity(build) -> None:
+    # Responding at once: every day after the first sees the doubled price of the day
+    # before, so other supply is 100 x 2 ** 0.5 t/day.
+    got = other_supply(market_data(build, elasticity=0.5))
+    expected = OTHER_T_PER_DAY * (1 + (DAYS - 1) * math.sqrt(2.0))
+    assert got == pytest.approx(expected, rel=1e-9)
+
+
+def test_other_supply_follows_the_price_over_its_response_time(build) -> None:
+    # Exponential smoothing over 30 days: the price other supply sees on day n is
+    # 2 - (1 - a) ** n with a = 1 - exp(-1/30).
+    a = 1.0 - math.exp(-1.0 / 30.0)
+    expected = OTHER_T_PER_DAY * sum((2.0 - (1.0 - a) ** n) ** 0.5 for n in range(DAYS))
+    got = other_supply(market_data(build, elasticity=0.5, response_days=30.0))
+    assert got == pytest.approx(expected, rel=1e-9)
+    instant = other_supply(market_data(build, elasticity=0.5))
+    assert OTHER_T_PER_DAY * DAYS < got < instant
+
+
+def test_supply_elasticity_must_not_be_negative(build) -> None:
+    from sim.scenario import ScenarioError
+
+    with pytest.raises(ScenarioError, match="supply_elasticity"):
+        scenario_from_dict(market_data(build, elasticity=-0.3))
