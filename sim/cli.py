@@ -238,7 +238,7 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
     from sim.experiment.errors import ExperimentError
     from sim.experiment.executors import open_backend
     from sim.experiment.runner import run_replications
-    from sim.output.folder import ResultsFolder
+    from sim.output.folder import FolderError, ResultsFolder
     from sim.output.tables import channel_table, headline_table
     from sim.scenario import load_scenario
 
@@ -248,36 +248,43 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
     target = _target(target_ci, metrics, max_replications, replications)
     sc = load_scenario(scenario, overrides)
     out = out or Path("results") / sc.name
-    folder = ResultsFolder(out, force=force, resume=resume)
-    saved = folder.begin(sc, seed, replications)
-    if resume and not quiet:
-        note = f"resuming {out}: {len(saved)} replication(s) already saved"
-        if folder.unreadable:
-            note += f"; {len(folder.unreadable)} unreadable, run again"
-        _err(note)
-    started = time.perf_counter()
-    bar = tqdm(total=replications, initial=sum(r < replications for r in saved),
-               desc=f"{sc.name}", unit="rep", disable=quiet, file=sys.stderr,
-               dynamic_ncols=True)
+    if out.exists() and not out.is_dir():
+        raise FolderError(f"{out} exists and is not a folder")
+    resume_words = ["run", scenario, "-n", replications, "--seed", seed, "--out", out,
+                    *[w for o in overrides for w in ("--set", o)]]
+    if target is not None:
+        resume_words += ["--target-ci", target_ci, *[w for m in metrics for w in ("--metric", m)],
+                         "--max-replications", max_replications]
+    bar = tqdm(total=replications, desc=f"{sc.name}", unit="rep", disable=quiet,
+               file=sys.stderr, dynamic_ncols=True, delay=0.1)
 
     def batch(n: int) -> None:
         if n != bar.total:
             bar.total = n
             bar.refresh()
 
-    resume_words = ["run", scenario, "-n", replications, "--seed", seed, "--out", out,
-                    *[w for o in overrides for w in ("--set", o)]]
-    if target is not None:
-        resume_words += ["--target-ci", target_ci, *[w for m in metrics for w in ("--metric", m)],
-                         "--max-replications", max_replications]
+    folder: ResultsFolder | None = None
+    started = time.perf_counter()
     try:
-        with open_backend(workers, tasks=max(1, replications - len(saved)),
-                          scheduler=scheduler, dask_local=dask_local) as backend:
+        # the executor first: a cluster that cannot be reached leaves no folder behind
+        with open_backend(workers, tasks=replications, scheduler=scheduler,
+                          dask_local=dask_local) as backend:
+            folder = ResultsFolder(out, force=force, resume=resume)
+            saved = folder.begin(sc, seed, replications)
+            if resume and not quiet:
+                note = f"resuming {out}: {len(saved)} replication(s) already saved"
+                if folder.unreadable:
+                    note += f"; {len(folder.unreadable)} unreadable, run again"
+                _err(note)
+            bar.update(sum(r < replications for r in saved))
             results, stop = run_replications(
                 sc, seed, replications, backend=backend, sink=folder.write_replication,
                 progress=bar.update, saved=saved, target=target, on_batch=batch)
     except KeyboardInterrupt:
         bar.close()
+        if folder is None:
+            _err("\ninterrupted before any replication started; nothing was written")
+            sys.exit(EXIT_INTERRUPTED)
         done = len(list(folder.reps_dir.glob("rep-*.npz")))
         _err(f"\ninterrupted: {done} finished replication(s) are saved in {folder.reps_dir}; "
              "the folder is incomplete (no manifest.json). To finish it, run:\n  "
@@ -379,6 +386,73 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
         click.echo(comparison_text(comp))
         figs = "" if no_figures else ", figures/compare-forest.png, figures/compare-series.png"
         click.echo(f"\nWritten to {out}: compare.csv, compare.md{figs}")
+
+
+@main.command()
+@SCENARIO_ARG
+@click.option("--param", "params", multiple=True, required=True,
+              metavar="KEY.PATH=LOW:HIGH[:log|:int]",
+              help="A scenario value to vary, as for --set (repeatable), e.g. "
+                   "sites.kasumbalesa.clearance_trucks_per_day=200:400.")
+@click.option("--design", type=click.Choice(["lhs", "sobol", "grid"]), default="lhs",
+              show_default=True,
+              help="lhs: Latin hypercube of N samples; sobol: N base samples (a power of 2), "
+                   "N x (parameters + 2) runs, with Sobol indices; grid: N levels per "
+                   "parameter.")
+@click.option("-n", "--samples", default=16, show_default=True, type=click.IntRange(min=1),
+              help="Samples (see --design).")
+@click.option("-r", "--replications", default=1, show_default=True,
+              type=click.IntRange(min=1), help="Replications per sample (KPI means are "
+                                               "reported).")
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0),
+              help="Root seed of the design and of every sample's replications.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for sweep.csv, sobol.csv and figures/. Default: "
+                   "results/<scenario name>-sweep.")
+@click.option("--metric", "metrics", multiple=True,
+              metavar="METRIC[:COMMODITY[:CHANNEL[:SITE]]]",
+              help="KPIs to show (and, if not totals, to add as columns of sweep.csv).")
+@executor_options
+@click.option("--force", is_flag=True, help="Replace a sweep already in --out.")
+@click.option("--no-figures", is_flag=True, help="Skip the figures.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar or tables.")
+@SET_OPT
+@_guarded
+def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
+          replications: int, seed: int, out: Path | None, metrics: tuple[str, ...],
+          workers: int | None, scheduler: str | None, dask_local: bool, force: bool,
+          no_figures: bool, quiet: bool, overrides: tuple[str, ...]) -> None:
+    """Vary scenario values over a design (Latin hypercube, Sobol or grid) and write one
+    row per sample with its parameter values and the mean of every KPI; with --design
+    sobol, also first-order and total Sobol indices with confidence intervals."""
+    from tqdm import tqdm
+
+    from sim.experiment.sweep import run_sweep
+    from sim.output.sweep_output import sweep_text
+
+    out = out or Path("results") / f"{scenario.stem}-sweep"
+    bar = tqdm(total=0, desc="sweep", unit="rep", disable=quiet, file=sys.stderr,
+               dynamic_ncols=True)
+
+    def total(n: int) -> None:
+        bar.total = n
+        bar.refresh()
+
+    try:
+        result = run_sweep(scenario, list(params), design, samples, replications, seed,
+                           overrides=overrides, workers=workers, scheduler=scheduler,
+                           dask_local=dask_local, metrics=metrics, out=out, force=force,
+                           progress=bar.update, on_total=total, figures=not no_figures)
+    except KeyboardInterrupt:
+        bar.close()
+        _err(f"\ninterrupted: the sweep is incomplete and nothing was written to {out}")
+        sys.exit(EXIT_INTERRUPTED)
+    bar.close()
+    if not quiet:
+        click.echo(sweep_text(result, [m.split(":")[0] for m in metrics]))
+        files = "sweep.csv, sweep-kpis.csv.gz" + (", sobol.csv" if result.sobol is not None
+                                                  else "")
+        click.echo(f"\nWritten to {out}: {files}" + ("" if no_figures else ", figures/"))
 
 
 @main.command()

@@ -323,13 +323,9 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
             hint="give the scenario file instead, or leave out --target-ci")
     notes = _seed_notes(arms, root)
     out_path = Path(out) if out is not None else None
-    if out_path is not None:
-        _prepare_out(out_path, arms, root, replications, force, resume)
     runnable = [a for a in arms if a.runs]
     jobs = [Job.of(a.scenario, a.seed) for a in runnable]
     chosen: list[int] = []  # reference KPI columns a target measures
-    if progress is not None and any(a.done for a in runnable):
-        progress(sum(len(a.done) for a in runnable))
 
     def finished(k: int, res: ReplicationResult) -> None:
         arm = runnable[k]
@@ -365,16 +361,24 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
         return run_sequential(replications, target, lambda n: run_up_to(n, own), measure,
                               batch)
 
-    if runnable:
-        if backend is not None:
-            stop = execute(backend)
-        else:
-            n_tasks = replications * len(runnable)
-            with open_backend(workers, tasks=n_tasks, scheduler=scheduler,
-                              dask_local=dask_local) as own:
-                stop = execute(own)
+    def prepare() -> None:
+        if out_path is not None:
+            _prepare_out(out_path, arms, root, replications, force, resume)
+        if progress is not None and any(a.done for a in runnable):
+            progress(sum(len(a.done) for a in runnable))
+
+    stop: StopReport | None = None
+    if not runnable:
+        prepare()
+    elif backend is not None:
+        prepare()
+        stop = execute(backend)
     else:
-        stop = None
+        # the executor first: a cluster that cannot be reached leaves no folder behind
+        with open_backend(workers, tasks=replications * len(runnable), scheduler=scheduler,
+                          dask_local=dask_local) as own:
+            prepare()
+            stop = execute(own)
     final = stop.replications if stop is not None else replications
     results: list[Results] = []
     for arm in arms:

@@ -1,0 +1,522 @@
+"""Parameter sweeps and global sensitivity analysis over scenario values.
+
+A sweep varies scenario values given as ``--param key.path=low:high`` over a design from
+:mod:`scipy.stats.qmc`, runs every design point (sample) with ``R`` replications and
+reports, per sample, the parameter values and the mean of every KPI. Each sampled value is
+applied exactly as ``--set key.path=value`` would be, so the scenario's validation applies
+(a sampled value the schema refuses is bad input, naming the sample).
+
+Designs (``-n`` is ``samples``):
+
+* ``lhs``: a scrambled Latin hypercube of ``samples`` points;
+* ``sobol``: Saltelli's scheme for Sobol indices: a scrambled Sobol sequence of
+  ``samples`` base points (a power of 2) in ``2d`` dimensions gives matrices A and B, and
+  for each parameter ``i`` the matrix AB_i (A with column ``i`` from B), so
+  ``samples * (d + 2)`` points are run. First-order and total Sobol indices of every KPI
+  come from :func:`scipy.stats.sobol_indices`, with bootstrap confidence intervals;
+* ``grid``: a full factorial grid of ``samples`` evenly spaced levels per parameter
+  (``samples ** d`` points, ends included).
+
+Designs are drawn from a generator seeded by the root seed (so the same ``--seed`` gives the
+same design); every sample uses the same root seed for its replications, so samples share
+random numbers (common random numbers) and differences between samples are mostly the
+parameters' effect. A parameter may be written ``low:high:log`` (sampled uniformly in
+log-space; low > 0) or ``low:high:int`` (whole numbers from low to high).
+
+Sobol indices of KPI means over ``R`` replications include the replications' noise as a
+share of variance no parameter explains; more replications per sample reduce it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.stats import qmc
+
+from sim.experiment.errors import ExperimentError
+from sim.experiment.executors import Backend, Job, open_backend, run_tasks
+from sim.experiment.precision import kpi_name, parse_metrics
+from sim.experiment.precision import select as select_kpis
+from sim.experiment.replication import ReplicationResult
+from sim.scenario.errors import ScenarioError
+from sim.scenario.schema import Scenario
+from sim.streams import stable_hash
+
+DESIGNS = ("lhs", "sobol", "grid")
+SCALES = ("linear", "log", "int")
+MAX_POINTS = 100_000
+
+
+@dataclass(frozen=True)
+class Param:
+    """A scenario value to vary: ``path`` (as for ``--set``) from ``low`` to ``high``."""
+
+    path: str
+    low: float
+    high: float
+    scale: str = "linear"
+
+    @classmethod
+    def parse(cls, text: str) -> Param:
+        """Read ``key.path=low:high[:log|:int]``. Raises :class:`ExperimentError`."""
+        what = f"--param {text}"
+        hint = "write key.path=low:high, e.g. sites.kasumbalesa.clearance_trucks_per_day=200:400"
+        key, eq, rng = str(text).partition("=")
+        key = key.strip()
+        if not eq or not key or any(not part for part in key.split(".")):
+            raise ExperimentError("expected key.path=low:high", what=what, hint=hint)
+        parts = [p.strip() for p in rng.split(":")]
+        scale = "linear"
+        if len(parts) == 3 and parts[2] in SCALES:
+            scale = parts.pop()
+        if len(parts) != 2:
+            raise ExperimentError(f"expected a range low:high, got {rng!r}", what=what,
+                                  hint=hint + " (optionally :log or :int at the end)")
+        try:
+            low, high = float(parts[0]), float(parts[1])
+        except ValueError:
+            raise ExperimentError(f"the range {rng!r} is not two numbers", what=what,
+                                  hint=hint) from None
+        if not (math.isfinite(low) and math.isfinite(high)):
+            raise ExperimentError("the range must be finite numbers", what=what, hint=hint)
+        if low >= high:
+            raise ExperimentError(f"low ({parts[0]}) must be below high ({parts[1]})",
+                                  what=what, hint="swap them, or use --set for a fixed value")
+        if scale == "log" and low <= 0:
+            raise ExperimentError("a :log range needs low > 0", what=what)
+        if scale == "int" and (low != int(low) or high != int(high)):
+            raise ExperimentError("an :int range needs whole-number ends", what=what)
+        return cls(key, low, high, scale)
+
+    def value(self, u: float) -> float | int:
+        """The parameter value at ``u`` in [0, 1]."""
+        if self.scale == "log":
+            return float(math.exp(math.log(self.low)
+                                  + u * (math.log(self.high) - math.log(self.low))))
+        if self.scale == "int":
+            return int(min(self.high, math.floor(self.low + u * (self.high - self.low + 1))))
+        return float(self.low + u * (self.high - self.low))
+
+    def override(self, value: float | int) -> str:
+        """The ``--set`` text giving this parameter ``value``."""
+        if isinstance(value, int | np.integer):
+            return f"{self.path}={int(value)}"
+        return f"{self.path}={np.format_float_positional(float(value), unique=True, trim='0')}"
+
+    def __str__(self) -> str:
+        tail = "" if self.scale == "linear" else f":{self.scale}"
+        return f"{self.path}={self.low:g}:{self.high:g}{tail}"
+
+
+@dataclass
+class Design:
+    """The points of a sweep: ``unit`` in [0, 1]^d and their parameter ``values``."""
+
+    name: str
+    params: list[Param]
+    unit: np.ndarray
+    values: list[list[float | int]]
+    blocks: list[str]
+    """For a Sobol design: ``A``, ``B`` or ``AB:<path>`` per point; empty otherwise."""
+    base: int
+    """Samples asked for (base points for Sobol, levels per parameter for a grid)."""
+
+    @property
+    def size(self) -> int:
+        return len(self.values)
+
+
+def _generator(seed: int, name: str) -> np.random.Generator:
+    # The design's own stream, apart from every replication stream of the same seed.
+    return np.random.default_rng(np.random.SeedSequence([int(seed), stable_hash(f"design:{name}")]))
+
+
+def _qmc(engine: type, d: int, rng: np.random.Generator, **kwargs: Any) -> Any:
+    try:
+        return engine(d, rng=rng, **kwargs)
+    except TypeError:  # scipy < 1.15 calls it seed
+        return engine(d, seed=rng, **kwargs)
+
+
+def make_design(params: Sequence[Param], design: str, samples: int, seed: int) -> Design:
+    """Draw the design. Raises :class:`ExperimentError` for an unknown design, a Sobol
+    sample count that is not a power of 2, or too many grid points."""
+    params = list(params)
+    d = len(params)
+    if d == 0:
+        raise ExperimentError("no parameters to vary", what="--param",
+                              hint="give at least one --param key.path=low:high")
+    if len({p.path for p in params}) != d:
+        raise ExperimentError("a parameter is given twice", what="--param")
+    if design not in DESIGNS:
+        raise ExperimentError(f"unknown design {design!r}; expected one of "
+                              f"{', '.join(DESIGNS)}", what="--design")
+    if samples < 1:
+        raise ExperimentError("expected at least 1", what="-n/--samples")
+    rng = _generator(seed, design)
+    blocks: list[str] = []
+    if design == "lhs":
+        unit = _qmc(qmc.LatinHypercube, d, rng).random(samples)
+    elif design == "sobol":
+        if samples < 2 or samples & (samples - 1):
+            lower = 1 << (samples.bit_length() - 1)
+            raise ExperimentError(
+                f"the Sobol design needs a power of 2 base samples, got {samples}",
+                what="-n/--samples", hint=f"use -n {max(lower, 2)} or -n {max(lower, 1) * 2}; "
+                f"it runs n x (parameters + 2) = n x {d + 2} points")
+        ab = _qmc(qmc.Sobol, 2 * d, rng, scramble=True).random(samples)
+        a, b = ab[:, :d], ab[:, d:]
+        pages = [a, b]
+        blocks = ["A"] * samples + ["B"] * samples
+        for i, p in enumerate(params):
+            page = a.copy()
+            page[:, i] = b[:, i]
+            pages.append(page)
+            blocks += [f"AB:{p.path}"] * samples
+        unit = np.vstack(pages)
+    else:
+        if samples < 2:
+            raise ExperimentError("a grid needs at least 2 levels per parameter",
+                                  what="-n/--samples")
+        if samples ** d > MAX_POINTS:
+            raise ExperimentError(f"{samples} levels for {d} parameters is {samples ** d:,} "
+                                  f"points (at most {MAX_POINTS:,})", what="-n/--samples",
+                                  hint="use fewer levels, or --design lhs")
+        levels = np.linspace(0.0, 1.0, samples)
+        unit = np.array(list(itertools.product(levels, repeat=d)), dtype=float)
+    if design == "grid":
+        values = [[p.value(u) if p.scale != "int" else _grid_int(p, u)
+                   for p, u in zip(params, row, strict=True)] for row in unit]
+    else:
+        values = [[p.value(u) for p, u in zip(params, row, strict=True)] for row in unit]
+    return Design(design, params, unit, values, blocks, samples)
+
+
+def _grid_int(p: Param, u: float) -> int:
+    return int(round(p.low + u * (p.high - p.low)))
+
+
+# ---------------------------------------------------------------------------------------
+# Scenarios of the design points
+
+
+class PointScenarios:
+    """Builds the scenario of each design point from one read of the scenario file.
+
+    Reading and merging the YAML is the slow part of loading; it is done once, and each
+    point only applies its overrides and validates.
+    """
+
+    def __init__(self, path: str | Path, overrides: Sequence[str] = ()) -> None:
+        from sim.scenario import load_scenario
+        from sim.scenario.compose import load_raw
+
+        self.path = Path(path)
+        self.overrides = list(overrides)
+        self.base = load_scenario(self.path, self.overrides)  # reports file errors as usual
+        self._raw = load_raw(self.path)
+
+    def scenario(self, sets: Sequence[str]) -> Scenario:
+        from sim.scenario.compose import apply_overrides
+        from sim.scenario.loader import _validate  # one validation path for files and --set
+
+        return _validate(apply_overrides(self._raw, [*self.overrides, *sets]))
+
+    def check(self, params: Sequence[Param]) -> None:
+        """Check every parameter path at both ends of its range. Raises
+        :class:`ExperimentError` naming the parameter."""
+        for p in params:
+            for end in (p.low, p.high):
+                value: float | int = int(end) if p.scale == "int" else float(end)
+                try:
+                    self.scenario([p.override(value)])
+                except ScenarioError as exc:
+                    raise ExperimentError(
+                        f"the scenario refuses {p.override(value)}:\n  "
+                        + exc.report().replace("\n", "\n  "), what=f"--param {p}",
+                        hint="check the key path (as for --set) and that the range holds "
+                             "valid values") from None
+
+
+# ---------------------------------------------------------------------------------------
+# Running
+
+
+@dataclass
+class Sweep:
+    """A finished sweep: ``table`` has one row per sample (parameters, then the mean of
+    every total KPI as ``metric:commodity``); ``kpis`` has every KPI's mean, sd and n per
+    sample (long form); ``sobol`` the Sobol indices (Sobol design only)."""
+
+    scenario: str
+    design: Design
+    seed: int
+    replications: int
+    table: pd.DataFrame
+    kpis: pd.DataFrame
+    sobol: pd.DataFrame | None = None
+    units: dict[str, str] = field(default_factory=dict)
+    """Unit of each KPI column of ``table``."""
+    wall_s: float = 0.0
+
+    @property
+    def kpi_columns(self) -> list[str]:
+        return list(self.units)
+
+    def correlations(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """Spearman rank correlation of each parameter with each KPI column (rows) that
+        varies across samples."""
+        cols = [c for c in (columns or self.kpi_columns) if c in self.table]
+        params = [p.path for p in self.design.params]
+        out = {}
+        for c in cols:
+            y = self.table[c]
+            if y.nunique(dropna=True) < 2:
+                continue
+            out[c] = [self.table[p].corr(y, method="spearman") for p in params]
+        return pd.DataFrame.from_dict(out, orient="index", columns=params)
+
+
+def run_sweep(scenario: str | Path, params: Sequence[str | Param], design: str = "lhs",
+              samples: int = 16, replications: int = 1, seed: int = 0, *,
+              overrides: Sequence[str] = (), workers: int | None = 1,
+              backend: Backend | None = None, scheduler: str | None = None,
+              dask_local: bool = False, metrics: Sequence[str] = (),
+              out: str | Path | None = None, force: bool = False,
+              n_resamples: int = 999, confidence: float = 0.95,
+              progress: Callable[[int], None] | None = None,
+              on_total: Callable[[int], None] | None = None,
+              figures: bool = True) -> Sweep:
+    """Run a sweep; see :func:`sweep`. Returns a :class:`Sweep`; with ``out``, writes
+    ``sweep.csv``, ``sweep-kpis.csv.gz``, ``sobol.csv`` (Sobol design), ``sweep.json`` and
+    figures there."""
+    started = time.perf_counter()
+    if replications < 1:
+        raise ExperimentError("expected at least 1", what="-r/--replications")
+    if seed < 0:
+        raise ExperimentError("expected a non-negative integer", what="--seed")
+    parsed = [p if isinstance(p, Param) else Param.parse(p) for p in params]
+    specs = parse_metrics(metrics)
+    des = make_design(parsed, design, samples, seed)
+    out_path = Path(out) if out is not None else None
+    if out_path is not None:
+        _prepare_out(out_path, force)
+    points = PointScenarios(scenario, overrides)
+    points.check(parsed)
+    jobs = []
+    for i, row in enumerate(des.values):
+        sets = [p.override(v) for p, v in zip(parsed, row, strict=True)]
+        try:
+            jobs.append(Job.of(points.scenario(sets), seed))
+        except ScenarioError as exc:
+            raise ExperimentError(
+                f"sample {i} ({', '.join(sets)}) is not a valid scenario:\n  "
+                + exc.report().replace("\n", "\n  "), what="--param",
+                hint="narrow the --param ranges to values the scenario accepts") from None
+    if on_total is not None:
+        on_total(des.size * replications)
+    values: dict[tuple[int, int], np.ndarray] = {}
+    labels: dict[int, list[tuple[str, str, str, str, str]]] = {}
+
+    def finished(k: int, res: ReplicationResult) -> None:
+        values[(k, res.replication)] = res.kpi_values()
+        if k not in labels:
+            labels[k] = [row[:5] for row in res.kpis]
+        if progress is not None:
+            progress(1)
+
+    tasks = [(k, r) for k in range(des.size) for r in range(replications)]
+    if backend is not None:
+        run_tasks(jobs, tasks, finished, backend)
+    else:
+        with open_backend(workers, tasks=len(tasks), scheduler=scheduler,
+                          dask_local=dask_local) as own:
+            run_tasks(jobs, tasks, finished, own)
+    table, long, units = _tables(des, values, labels, replications, specs)
+    result = Sweep(points.base.name, des, seed, replications, table, long, None, units)
+    if design == "sobol":
+        result.sobol = sobol_table(des, table, units, seed, n_resamples, confidence)
+    result.wall_s = time.perf_counter() - started
+    if out_path is not None:
+        from sim.output.sweep_output import write_sweep
+
+        write_sweep(result, out_path, figures=figures, metrics=[str(s.metric) for s in specs],
+                    source=str(scenario), overrides=list(overrides))
+    return result
+
+
+def _prepare_out(out: Path, force: bool) -> None:
+    from sim.output.folder import FolderError
+
+    if out.exists() and not out.is_dir():
+        raise FolderError(f"{out} exists and is not a folder")
+    if (out / "sweep.csv").exists() and not force:
+        raise FolderError(f"{out} already holds a sweep (sweep.csv); choose another --out "
+                          "folder, or pass --force to replace it")
+
+
+def _tables(des: Design, values: dict[tuple[int, int], np.ndarray],
+            labels: dict[int, list[tuple[str, str, str, str, str]]], replications: int,
+            specs: Sequence[Any]) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
+    order: list[tuple[str, str, str, str, str]] = []
+    seen: set[tuple[str, str, str, str, str]] = set()
+    for k in range(des.size):
+        for lab in labels[k]:
+            if lab not in seen:
+                seen.add(lab)
+                order.append(lab)
+    pos = {lab: j for j, lab in enumerate(order)}
+    means = np.full((des.size, len(order)), np.nan)
+    sds = np.full((des.size, len(order)), np.nan)
+    counts = np.zeros((des.size, len(order)), dtype=int)
+    for k in range(des.size):
+        cols = [pos[lab] for lab in labels[k]]
+        mat = np.vstack([values[(k, r)] for r in range(replications)])
+        ok = ~np.isnan(mat)
+        n = ok.sum(axis=0)
+        with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)
+            means[k, cols] = np.nanmean(mat, axis=0)
+            sds[k, cols] = np.nanstd(mat, axis=0, ddof=1) if replications > 1 else np.nan
+        counts[k, cols] = n
+    wanted = [j for j, lab in enumerate(order) if lab[1] == "all" and lab[2] == "all"]
+    if specs:
+        wanted += [j for j in select_kpis(order, specs) if j not in wanted]
+    frame: dict[str, Any] = {"sample": np.arange(des.size)}
+    if des.blocks:
+        frame["block"] = des.blocks
+    for i, p in enumerate(des.params):
+        frame[p.path] = [row[i] for row in des.values]
+    units: dict[str, str] = {}
+    for j in wanted:
+        name = kpi_name(order[j])
+        frame[name] = means[:, j]
+        units[name] = order[j][4]
+    table = pd.DataFrame(frame)
+    keys = pd.DataFrame(order, columns=["commodity", "channel", "site", "metric", "unit"])
+    long = keys.loc[np.tile(np.arange(len(order)), des.size)].reset_index(drop=True)
+    long.insert(0, "sample", np.repeat(np.arange(des.size), len(order)))
+    long["mean"] = means.reshape(-1)
+    long["sd"] = sds.reshape(-1)
+    long["n"] = counts.reshape(-1)
+    return table, long, units
+
+
+# ---------------------------------------------------------------------------------------
+# Sobol indices
+
+
+def sobol_table(des: Design, table: pd.DataFrame, units: dict[str, str], seed: int,
+                n_resamples: int = 999, confidence: float = 0.95) -> pd.DataFrame:
+    """First-order and total Sobol indices of every KPI column that varies, with percentile
+    bootstrap confidence intervals.
+
+    Uses :func:`scipy.stats.sobol_indices` on the evaluations at A, B and AB_i, and
+    :func:`scipy.stats.bootstrap` over the base samples with a generator seeded by the
+    root seed, so the intervals are reproducible.
+    """
+    from scipy.stats import sobol_indices
+
+    n, d = des.base, len(des.params)
+    outputs = []
+    for col in units:
+        y = table[col].to_numpy(float)
+        if np.all(np.isfinite(y)) and np.ptp(y[: 2 * n]) > 0:
+            outputs.append(col)
+    rows: list[dict[str, Any]] = []
+    skipped = [c for c in units if c not in outputs]
+    if outputs:
+        y = table[outputs].to_numpy(float).T  # (s, points)
+        f_a, f_b = y[:, :n], y[:, n:2 * n]
+        f_ab = np.stack([y[:, (2 + i) * n:(3 + i) * n] for i in range(d)])  # (d, s, n)
+        s = len(outputs)
+
+        def indices(idx: np.ndarray) -> np.ndarray:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                res = sobol_indices(func={"f_A": f_a[:, idx], "f_B": f_b[:, idx],
+                                          "f_AB": f_ab[..., idx]}, n=n)
+            return np.concatenate([np.reshape(res.first_order, (s, d)).ravel(),
+                                   np.reshape(res.total_order, (s, d)).ravel()])
+
+        point = indices(np.arange(n))
+        low, high = _bootstrap(indices, n, seed, n_resamples, confidence)
+        first, total = point[: s * d].reshape(s, d), point[s * d:].reshape(s, d)
+        f_lo, t_lo = low[: s * d].reshape(s, d), low[s * d:].reshape(s, d)
+        f_hi, t_hi = high[: s * d].reshape(s, d), high[s * d:].reshape(s, d)
+        for o, col in enumerate(outputs):
+            for i, p in enumerate(des.params):
+                rows.append({"output": col, "unit": units[col], "parameter": p.path,
+                             "first_order": first[o, i], "first_order_low": f_lo[o, i],
+                             "first_order_high": f_hi[o, i], "total_order": total[o, i],
+                             "total_order_low": t_lo[o, i], "total_order_high": t_hi[o, i],
+                             "base_samples": n})
+    frame = pd.DataFrame(rows, columns=["output", "unit", "parameter", "first_order",
+                                        "first_order_low", "first_order_high", "total_order",
+                                        "total_order_low", "total_order_high",
+                                        "base_samples"])
+    frame.attrs["constant_outputs"] = skipped
+    return frame
+
+
+def _bootstrap(indices: Callable[[np.ndarray], np.ndarray], n: int, seed: int,
+               n_resamples: int, confidence: float) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile bootstrap over the base samples. (BCa would need the indices of n - 1
+    samples for its jackknife, which the Saltelli scheme does not define: the base count
+    must stay a power of 2.)"""
+    from scipy.stats import bootstrap
+
+    def statistic(sample: np.ndarray) -> np.ndarray:
+        return indices(np.asarray(sample, dtype=int))
+
+    rng = _generator(seed, "bootstrap")
+    kwargs: dict[str, Any] = {"n_resamples": n_resamples, "confidence_level": confidence,
+                              "method": "percentile", "vectorized": False}
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        try:
+            res = bootstrap((np.arange(n),), statistic, rng=rng, **kwargs)
+        except TypeError:  # scipy < 1.15 calls it random_state
+            res = bootstrap((np.arange(n),), statistic, random_state=rng, **kwargs)
+    ci = res.confidence_interval
+    return np.asarray(ci.low, float), np.asarray(ci.high, float)
+
+
+# ---------------------------------------------------------------------------------------
+# The Python API
+
+
+def sweep(scenario: str | Path, params: dict[str, tuple[float, float]] | Sequence[str],
+          design: str = "lhs", samples: int = 16, replications: int = 1, seed: int = 0,
+          **kwargs: Any) -> pd.DataFrame:
+    """Run a parameter sweep of the scenario file ``scenario``; return one row per sample.
+
+    ``params`` maps key paths (as for ``--set``) to ``(low, high)`` ranges (or
+    ``(low, high, "log"|"int")``), or is a list of ``"key.path=low:high"`` strings.
+    ``design`` is ``lhs``, ``sobol`` (``samples`` a power of 2; ``samples x (d + 2)``
+    points) or ``grid`` (``samples`` levels per parameter). Each sample runs
+    ``replications`` replications from root ``seed`` (common random numbers across
+    samples). Other keyword arguments: ``overrides``, ``workers`` (1: in this process;
+    ``None``: one per CPU), ``scheduler``, ``dask_local``, ``metrics`` (extra KPI columns),
+    ``out`` and ``force`` (write the sweep folder). The table's columns are ``sample``,
+    ``block`` (Sobol), the parameters, and the mean of every total KPI as
+    ``metric:commodity``. For the Sobol indices and the long KPI table use
+    :func:`run_sweep`.
+    """
+    if isinstance(params, dict):
+        specs: list[str | Param] = []
+        for path, rng in params.items():
+            low, high, *rest = rng
+            specs.append(Param.parse(f"{path}={low}:{high}" + (f":{rest[0]}" if rest else "")))
+    else:
+        specs = list(params)
+    return run_sweep(scenario, specs, design, samples, replications, seed, **kwargs).table

@@ -1,0 +1,210 @@
+"""What a sweep leaves on disk and prints.
+
+``write_sweep(sweep, DIR)`` writes::
+
+    DIR/
+      sweep.csv               one row per sample: sample, block (Sobol), parameters, then the
+                              mean over replications of every total KPI (metric:commodity)
+      sweep-kpis.csv.gz       every KPI per sample: mean, sd, n (long form)
+      sobol.csv               Sobol design: first-order and total indices with bootstrap CIs
+      sweep.json              scenario, parameters, design, seed, replications; written last
+      figures/sweep-sobol.png, .svg     Sobol design: indices per parameter with CIs
+      figures/sweep-scatter.png, .svg   headline KPIs against each parameter
+
+Figures use matplotlib's object API (no pyplot state).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from sim.output.compare_output import save_figure
+from sim.output.folder import atomic_write_bytes, atomic_write_text, json_safe, sha256_of, versions
+
+if TYPE_CHECKING:
+    from sim.experiment.sweep import Sweep
+
+HEADLINE_OUTPUTS = ("delivered_t", "shortfall_t", "price_peak_ratio", "mean_lead_time_days",
+                    "exported_t")
+"""Metrics shown first in printed tables and figures (for every commodity)."""
+MAX_PANELS = 6
+
+
+def headline_outputs(sweep: Sweep, metrics: Sequence[str] = (), varying: bool = True
+                     ) -> list[str]:
+    """KPI columns to show: those of ``metrics`` (metric names) if given, else the
+    headline metrics; only columns that vary across samples when ``varying``."""
+    wanted = list(metrics) or list(HEADLINE_OUTPUTS)
+    cols = [c for m in wanted for c in sweep.kpi_columns if c.split(":")[0] == m]
+    if varying:
+        cols = [c for c in cols if sweep.table[c].nunique(dropna=True) > 1]
+    return cols
+
+
+def sweep_text(sweep: Sweep, metrics: Sequence[str] = ()) -> str:
+    """A summary for the terminal: design, parameters, and the Sobol indices (Sobol
+    design) or rank correlations (other designs) of the headline KPIs."""
+    des = sweep.design
+    lines = [f"{sweep.scenario}: {des.name} design, {des.size} sample(s) x "
+             f"{sweep.replications} replication(s), seed {sweep.seed}, {sweep.wall_s:.1f} s"]
+    lines += [f"  {p}" for p in des.params]
+    cols = headline_outputs(sweep, metrics)
+    if not cols:
+        lines.append("No headline KPI varies across the samples.")
+        return "\n".join(lines)
+    if sweep.sobol is not None and not sweep.sobol.empty:
+        s = sweep.sobol[sweep.sobol["output"].isin(cols)]
+        head = ("KPI", "parameter", "first order [95% CI]", "total [95% CI]")
+        rows = [(r.output, r.parameter,
+                 f"{r.first_order:.2f} [{r.first_order_low:.2f}, {r.first_order_high:.2f}]",
+                 f"{r.total_order:.2f} [{r.total_order_low:.2f}, {r.total_order_high:.2f}]")
+                for r in s.itertuples(index=False)]
+        lines += ["", f"Sobol indices ({des.base} base samples; share of the variance of the "
+                  "KPI mean):", *_table(head, rows)]
+    else:
+        corr = sweep.correlations(cols)
+        head = ("KPI", *[p.path for p in des.params])
+        rows = [(name, *[("-" if math.isnan(v) else f"{v:+.2f}") for v in row])
+                for name, row in zip(corr.index, corr.to_numpy(), strict=True)]
+        lines += ["", "Spearman rank correlation of each KPI with each parameter:",
+                  *_table(head, rows)]
+    return "\n".join(lines)
+
+
+def _table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
+    out = ["  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip()
+           for row in [head, *rows]]
+    out.insert(1, "  ".join("-" * w for w in widths))
+    return out
+
+
+def sobol_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
+    """First-order and total Sobol index of each parameter with 95% CIs, one panel per
+    headline KPI (at most six)."""
+    s = sweep.sobol if sweep.sobol is not None else pd.DataFrame()
+    cols = [c for c in headline_outputs(sweep, metrics) if not s.empty and c in set(s["output"])]
+    cols = cols[:MAX_PANELS] or ([] if s.empty else list(dict.fromkeys(s["output"]))[:MAX_PANELS])
+    params = [p.path for p in sweep.design.params]
+    ncols = min(3, max(1, len(cols)))
+    nrows = max(1, math.ceil(len(cols) / ncols))
+    fig = Figure(figsize=(4.2 * ncols, 0.8 + 2.8 * nrows), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    x = np.arange(len(params))
+    for ax, col in zip(axes, cols, strict=False):
+        part = s[s["output"] == col].set_index("parameter").reindex(params)
+        for shift, kind, color in ((-0.18, "first_order", "#2e6fb5"),
+                                   (0.18, "total_order", "#c0392b")):
+            val = part[kind].to_numpy(float)
+            err = np.vstack([val - part[f"{kind}_low"].to_numpy(float),
+                             part[f"{kind}_high"].to_numpy(float) - val])
+            err = np.where(np.isfinite(err), np.clip(err, 0, None), 0)
+            ax.bar(x + shift, val, width=0.36, color=color, yerr=err, capsize=3,
+                   label="first order" if kind == "first_order" else "total")
+        ax.set_xticks(x, [_short(p) for p in params], rotation=20, ha="right", fontsize=7)
+        ax.set_ylabel("Sobol index (share of variance)", fontsize=8)
+        ax.set_ylim(bottom=min(0, ax.get_ylim()[0]))
+        ax.axhline(0, color="#888888", lw=0.6)
+        ax.set_title(f"{col} ({sweep.units.get(col, '')})", fontsize=9)
+        ax.tick_params(labelsize=7)
+    for ax in axes[len(cols):]:
+        ax.set_visible(False)
+    if cols:
+        axes[0].legend(fontsize=7)
+    else:
+        axes[0].set_visible(True)
+        axes[0].text(0.5, 0.5, "no KPI varies across the samples", ha="center",
+                     transform=axes[0].transAxes)
+    fig.suptitle(f"{sweep.scenario}: Sobol indices with 95% bootstrap CIs "
+                 f"({sweep.design.base} base samples x {len(params) + 2}, "
+                 f"{sweep.replications} replication(s) each)", fontsize=10)
+    return fig
+
+
+def scatter_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
+    """Each headline KPI (rows, at most four) against each parameter (columns)."""
+    cols = headline_outputs(sweep, metrics)[:4]
+    params = sweep.design.params
+    fig = Figure(figsize=(3.4 * len(params), 0.6 + 2.5 * max(1, len(cols))),
+                 layout="constrained")
+    axes = fig.subplots(max(1, len(cols)), len(params), squeeze=False)
+    for i, col in enumerate(cols):
+        for j, p in enumerate(params):
+            ax = axes[i][j]
+            ax.scatter(sweep.table[p.path], sweep.table[col], s=10, color="#2e6fb5", alpha=0.7)
+            if p.scale == "log":
+                ax.set_xscale("log")
+            if i == len(cols) - 1:
+                ax.set_xlabel(_short(p.path), fontsize=8)
+            if j == 0:
+                ax.set_ylabel(f"{col} ({sweep.units.get(col, '')})", fontsize=8)
+            ax.tick_params(labelsize=7)
+            ax.grid(color="#eeeeee", lw=0.6)
+    if not cols:
+        axes[0][0].text(0.5, 0.5, "no headline KPI varies across the samples", ha="center",
+                        transform=axes[0][0].transAxes)
+    fig.suptitle(f"{sweep.scenario}: KPI means per sample ({sweep.design.name} design, "
+                 f"{sweep.replications} replication(s) each)", fontsize=10)
+    return fig
+
+
+def _short(path: str) -> str:
+    parts = path.split(".")
+    return ".".join(parts[-2:]) if len(parts) > 2 else path
+
+
+def write_sweep(sweep: Sweep, out: Path, figures: bool = True, metrics: Sequence[str] = (),
+                source: str = "", overrides: Sequence[str] = ()) -> dict[str, Path]:
+    """Write the sweep's tables, figures and, last, ``sweep.json``."""
+    out.mkdir(parents=True, exist_ok=True)
+    files: dict[str, Path] = {}
+    atomic_write_text(out / "sweep.csv", sweep.table.to_csv(index=False, float_format="%.10g"))
+    files["sweep.csv"] = out / "sweep.csv"
+    import gzip
+
+    long = sweep.kpis.to_csv(index=False, float_format="%.10g").encode("utf-8")
+    atomic_write_bytes(out / "sweep-kpis.csv.gz", gzip.compress(long, mtime=0))
+    files["sweep-kpis.csv.gz"] = out / "sweep-kpis.csv.gz"
+    if sweep.sobol is not None:
+        atomic_write_text(out / "sobol.csv", sweep.sobol.to_csv(index=False,
+                                                                float_format="%.10g"))
+        files["sobol.csv"] = out / "sobol.csv"
+    if figures:
+        if sweep.sobol is not None:
+            for path in save_figure(sobol_figure(sweep, metrics), out / "figures" / "sweep-sobol"):
+                files[f"figures/{path.name}"] = path
+        for path in save_figure(scatter_figure(sweep, metrics),
+                                out / "figures" / "sweep-scatter"):
+            files[f"figures/{path.name}"] = path
+    des = sweep.design
+    info: dict[str, Any] = {
+        "format": "drc-minerals-sim sweep 1",
+        "scenario_name": sweep.scenario,
+        "scenario_file": source,
+        "overrides": list(overrides),
+        "design": des.name,
+        "samples": des.base,
+        "points": des.size,
+        "parameters": [{"path": p.path, "low": p.low, "high": p.high, "scale": p.scale}
+                       for p in des.params],
+        "seed": sweep.seed,
+        "replications": sweep.replications,
+        "constant_outputs": (sweep.sobol.attrs.get("constant_outputs", [])
+                             if sweep.sobol is not None else []),
+        "wall_s": round(sweep.wall_s, 3),
+        "versions": versions(),
+        "files": {name: {"sha256": sha256_of(p), "bytes": p.stat().st_size}
+                  for name, p in files.items()},
+    }
+    atomic_write_text(out / "sweep.json",
+                      json.dumps(json_safe(info), indent=2, default=str, allow_nan=False))
+    return files
+
