@@ -1,0 +1,34 @@
+"""Shared by the experiment tests: scenario paths, --set values that make tiny.yaml random
+and a subprocess runner.
+
+``RANDOM`` makes tests/data/tiny.yaml stochastic (transit times, output, border service), so
+replications differ; ``closure_file`` extends it with a ten-day closure of the mine's lane,
+a scenario pair whose paired differences show common random numbers at work.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+TINY = ROOT / "tests" / "data" / "tiny.yaml"
+BASELINE = ROOT / "scenarios" / "baseline.yaml"
+
+RANDOM = [
+    "lanes.mine_border.transit_days={dist: triangular, low: 2, mode: 3, high: 6}",
+    "lanes.border_market.transit_days={dist: lognormal, mean: 10, sd: 3}",
+    "sites.mine_a.variability={dist: gamma, shape: 4, scale: 0.25}",
+    "sites.border.service_variability={dist: exponential, mean: 1}",
+    "sites.border.clearance_trucks_per_day=5",
+]
+"""--set values that make tiny.yaml random."""
+
+SET_RANDOM = [w for o in RANDOM for w in ("--set", o)]
+
+
+def sim_process(*args: object, timeout: float = 180) -> subprocess.CompletedProcess:
+    """``python -m sim ARGS`` in a subprocess."""
+    return subprocess.run([sys.executable, "-m", "sim", *map(str, args)], capture_output=True,
+                          text=True, timeout=timeout, cwd=ROOT)

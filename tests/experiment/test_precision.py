@@ -1,0 +1,133 @@
+"""Precision-based stopping: batches of replications until the named KPIs' intervals are
+narrow enough, or the maximum count, and the report says which."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from expt_helpers import RANDOM, SET_RANDOM, TINY
+
+import sim
+from sim.cli import main
+from sim.experiment.errors import ExperimentError
+from sim.experiment.precision import (
+    Measure,
+    MetricSpec,
+    Target,
+    next_count,
+    relative_half_width,
+    select,
+)
+from sim.experiment.runner import run_replications
+from sim.experiment.stats import t_interval
+
+LABELS = [("copper", "all", "all", "delivered_t", "t"),
+          ("cobalt", "all", "all", "delivered_t", "t"),
+          ("copper", "formal", "all", "delivered_t", "t"),
+          ("copper", "all", "border", "mean_wait_days", "days")]
+
+
+def test_metric_specs() -> None:
+    assert select(LABELS, [MetricSpec.parse("delivered_t")]) == [0, 1]
+    assert select(LABELS, [MetricSpec.parse("delivered_t:cobalt")]) == [1]
+    assert select(LABELS, [MetricSpec.parse("delivered_t:copper:formal")]) == [2]
+    assert select(LABELS, [MetricSpec.parse("mean_wait_days:copper:all:border")]) == [3]
+    with pytest.raises(ExperimentError, match="did you mean 'delivered_t'"):
+        select(LABELS, [MetricSpec.parse("delivered")])
+    with pytest.raises(ExperimentError, match="exists for commodities cobalt, copper"):
+        select(LABELS, [MetricSpec.parse("delivered_t:gold")])
+    for bad in ("", ":copper", "a:b:c:d:e", "x::y"):
+        with pytest.raises(ExperimentError, match="metric\\[:commodity"):
+            MetricSpec.parse(bad)
+
+
+def test_relative_half_width() -> None:
+    v = np.array([9.0, 10.0, 11.0, 10.0])
+    mean, lo, hi = t_interval(v)
+    assert relative_half_width(v) == pytest.approx((hi - lo) / 2 / mean)
+    assert relative_half_width(np.array([3.0, 3.0])) == 0.0
+    assert relative_half_width(np.array([-1.0, 1.0])) == math.inf  # mean 0
+    assert math.isnan(relative_half_width(np.array([1.0])))
+
+
+def test_next_count_grows_by_the_variance_estimate_at_most_doubling() -> None:
+    target = Target(0.02, (MetricSpec("x"),), max_replications=100)
+    assert next_count(10, [Measure("x", 10, 1.0, 0.04)], target) == 20   # wants 44, doubles
+    assert next_count(10, [Measure("x", 10, 1.0, 0.021)], target) == 13  # 1.1 x 10 x 1.1
+    assert next_count(10, [Measure("x", 10, 1.0, 0.0201)], target) == 12  # at least +2
+    assert next_count(80, [Measure("x", 80, 1.0, 0.04)], target) == 100  # the maximum
+    assert next_count(4, [Measure("x", 4, 1.0, math.nan)], target) == 8
+
+
+@pytest.fixture(scope="module")
+def scenario() -> sim.Scenario:
+    return sim.load_scenario(TINY, RANDOM)
+
+
+def test_stops_when_the_target_is_met(scenario: sim.Scenario) -> None:
+    target = Target(0.05, (MetricSpec.parse("mined_t:copper"),), max_replications=40)
+    res, stop = run_replications(scenario, 3, 4, target=target)
+    assert stop is not None and stop.met and stop.reason == "target"
+    assert res.n == stop.replications and res.replications == list(range(res.n))
+    assert relative_half_width(res.kpi("mined_t", "copper")) <= 0.05
+    assert stop.batches[0] == 4 and stop.batches == sorted(stop.batches)
+    if len(stop.batches) > 1:  # the batch before did not meet it
+        before = res.kpi("mined_t", "copper")[: stop.batches[-2]]
+        assert relative_half_width(before) > 0.05
+    assert "stopped: target met" in stop.message()
+    # the replications are those of a plain run of that size
+    plain = sim.run(scenario, res.n, seed=3)
+    assert np.array_equal(plain.kpi_values, res.kpi_values, equal_nan=True)
+
+
+def test_stops_at_the_maximum_and_says_so(scenario: sim.Scenario) -> None:
+    target = Target(0.0001, (MetricSpec.parse("delivered_t"),), max_replications=7)
+    res, stop = run_replications(scenario, 1, 3, target=target)
+    assert stop is not None and not stop.met and stop.reason == "maximum"
+    assert res.n == 7 == stop.replications
+    text = stop.message()
+    assert "reached the maximum of 7 replications" in text
+    assert "delivered_t:copper" in text and "--max-replications" in text
+
+
+def test_run_cli_with_target(tmp_path: Path) -> None:
+    out = tmp_path / "r"
+    result = CliRunner().invoke(main, ["run", str(TINY), "-n", "3", "--seed", "2", "--out",
+                                       str(out), "-w", "1", "--target-ci", "0.0001",
+                                       "--metric", "delivered_t:copper",
+                                       "--max-replications", "5", *SET_RANDOM])
+    assert result.exit_code == 0, result.output
+    assert "reached the maximum of 5 replications" in result.output
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["replication_ids"] == [0, 1, 2, 3, 4]
+    assert manifest["stopping"]["reason"] == "maximum"
+
+
+def test_compare_with_target(closure_file: Path) -> None:
+    comp = sim.run_comparison([TINY, closure_file], 3, 1, overrides=RANDOM,
+                              target=Target(0.5, (MetricSpec.parse("mined_t:copper"),),
+                                            max_replications=12))
+    assert comp.stop is not None and comp.stop.met
+    assert comp.replications == list(range(comp.stop.replications))
+    assert [m.name for m in comp.stop.measures] == ["mined_t:copper closure-tiny"]
+
+
+@pytest.mark.parametrize(("args", "fragment"), [
+    (["--target-ci", "0.02"], "needs at least one --metric"),
+    (["--metric", "delivered_t"], "only has an effect with --target-ci"),
+    (["--target-ci", "0.02", "--metric", "delivered"], "did you mean 'delivered_t'"),
+    (["--target-ci", "1.5", "--metric", "delivered_t"], "--target-ci"),
+    (["--target-ci", "0.02", "--metric", "delivered_t", "--max-replications", "2"],
+     "below -n"),
+])
+def test_bad_precision_options_exit_2(tmp_path: Path, args: list[str], fragment: str) -> None:
+    result = CliRunner().invoke(main, ["run", str(TINY), "-n", "3", "-w", "1", "-q", "--out",
+                                       str(tmp_path / "r"), *args])
+    assert result.exit_code == 2, result.output
+    assert fragment in result.output
+    assert "Traceback" not in result.output

@@ -1,0 +1,168 @@
+"""Nothing lost: a run killed midway (SIGKILL) or interrupted (Ctrl-C) resumes with
+--resume and ends with exactly the replications of one uninterrupted run."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from expt_helpers import BASELINE, ROOT, SET_RANDOM, TINY
+
+import sim
+from sim.cli import main
+
+N = 12
+ARGS = [str(BASELINE), "-n", str(N), "--seed", "5", "--set", "horizon_days=60", "--set",
+        "warmup_days=60"]
+
+
+def invoke(*args: object):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def start(out: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "sim", "run", *ARGS, "--out", str(out),
+                             "--workers", "1", "-q"], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_reps(proc: subprocess.Popen, out: Path, count: int, limit_s: float = 120) -> int:
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        n = len(list((out / "replications").glob("rep-*.npz"))) if out.exists() else 0
+        if n >= count:
+            return n
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.02)
+    proc.kill()
+    raise AssertionError("no replications were written in time")
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One uninterrupted run (two worker processes: the executor does not matter)."""
+    out = tmp_path_factory.mktemp("clean") / "run"
+    result = invoke("run", *ARGS, "--out", out, "-q", "--workers", 2)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def assert_same_run(resumed: Path, clean: Path) -> None:
+    manifest = json.loads((resumed / "manifest.json").read_text())
+    assert manifest["replication_ids"] == list(range(N))
+    files = sorted(p.name for p in (resumed / "replications").iterdir())
+    assert files == ["index.json", *[f"rep-{r:06d}.npz" for r in range(N)]]  # none extra
+    a, b = sim.load_results(resumed), sim.load_results(clean)
+    assert a.replications == b.replications == list(range(N))
+    assert a.kpi_labels == b.kpi_labels
+    assert np.array_equal(a.kpi_values, b.kpi_values, equal_nan=True)
+    assert np.array_equal(a.series_values, b.series_values)
+    for name in ("kpis.csv", "summary.csv", "series.csv.gz", "timeline.csv"):
+        assert (resumed / name).read_bytes() == (clean / name).read_bytes(), name
+
+
+def test_killed_run_resumes_to_exactly_the_uninterrupted_run(tmp_path: Path,
+                                                            clean: Path) -> None:
+    out = tmp_path / "run"
+    proc = start(out)
+    wait_for_reps(proc, out, 3)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    saved = sorted(p.name for p in (out / "replications").glob("rep-*.npz"))
+    assert 3 <= len(saved) < N, "the run finished before it could be killed"
+    assert not (out / "manifest.json").exists()
+    assert (out / "run.json").exists()
+    # without --resume the folder is refused, with a hint
+    refused = invoke("run", *ARGS, "--out", out, "-q")
+    assert refused.exit_code == 2 and "--resume" in refused.output
+    resumed = invoke("run", *ARGS, "--out", out, "--resume", "--workers", 2)
+    assert resumed.exit_code == 0, resumed.output
+    assert f"{len(saved)} replication(s) already saved" in resumed.output
+    assert_same_run(out, clean)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["resumed_with"] == len(saved)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="sends SIGINT")
+def test_ctrl_c_exits_130_and_leaves_a_resumable_folder(tmp_path: Path, clean: Path) -> None:
+    out = tmp_path / "run"
+    proc = start(out)
+    wait_for_reps(proc, out, 2)
+    proc.send_signal(signal.SIGINT)
+    _stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    assert "interrupted" in stderr and "--resume" in stderr
+    assert "sim run" in stderr and f"--out {out}" in stderr
+    assert not (out / "manifest.json").exists()
+    assert invoke("run", *ARGS, "--out", out, "--resume", "-q").exit_code == 0
+    assert_same_run(out, clean)
+
+
+def test_resume_refuses_another_seed_or_scenario(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    assert invoke("run", TINY, "-n", 2, "--seed", 1, "--out", out, "-q", "-w", 1,
+                  *SET_RANDOM).exit_code == 0
+    before = (out / "manifest.json").read_bytes()
+    other_seed = CliRunner().invoke(main, ["run", str(TINY), "-n", "2", "--seed", "2", "--out",
+                                           str(out), "--resume", "-q", *SET_RANDOM])
+    assert other_seed.exit_code == 2
+    assert "seed 1 there, 2 here" in other_seed.output
+    assert "Traceback" not in other_seed.output
+    other_set = CliRunner().invoke(main, ["run", str(TINY), "-n", "2", "--seed", "1", "--out",
+                                          str(out), "--resume", "-q"])
+    assert other_set.exit_code == 2
+    assert "a different resolved scenario" in other_set.output
+    assert (out / "manifest.json").read_bytes() == before  # untouched
+    fewer = CliRunner().invoke(main, ["run", str(TINY), "-n", "1", "--seed", "1", "--out",
+                                      str(out), "--resume", "-q", *SET_RANDOM])
+    assert fewer.exit_code == 2 and "-n 2 or more" in fewer.output
+
+
+def test_resume_adds_replications_to_a_finished_run(tmp_path: Path) -> None:
+    out, whole = tmp_path / "grown", tmp_path / "whole"
+    assert invoke("run", TINY, "-n", 2, "--seed", 3, "--out", out, "-q", "-w", 1,
+                  *SET_RANDOM).exit_code == 0
+    assert invoke("run", TINY, "-n", 4, "--seed", 3, "--out", out, "-q", "--resume",
+                  *SET_RANDOM).exit_code == 0
+    assert invoke("run", TINY, "-n", 4, "--seed", 3, "--out", whole, "-q",
+                  *SET_RANDOM).exit_code == 0
+    assert (out / "kpis.csv").read_bytes() == (whole / "kpis.csv").read_bytes()
+
+
+def test_resume_refuses_a_folder_without_run_json(tmp_path: Path) -> None:
+    (tmp_path / "old" / "replications").mkdir(parents=True)
+    (tmp_path / "old" / "replications" / "rep-000000.npz").write_bytes(b"x")
+    result = CliRunner().invoke(main, ["run", str(TINY), "--out", str(tmp_path / "old"),
+                                       "--resume", "-q"])
+    assert result.exit_code == 2 and "no run.json" in result.output
+
+
+def test_resume_and_force_together_are_refused(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["run", str(TINY), "--out", str(tmp_path / "x"),
+                                       "--resume", "--force", "-q"])
+    assert result.exit_code == 2 and "not both" in result.output
+
+
+def test_unreadable_replication_files_are_run_again(tmp_path: Path) -> None:
+    out, whole = tmp_path / "r", tmp_path / "whole"
+    assert invoke("run", TINY, "-n", 3, "--seed", 8, "--out", whole, "-q", "-w", 1,
+                  *SET_RANDOM).exit_code == 0
+    assert invoke("run", TINY, "-n", 3, "--seed", 8, "--out", out, "-q", "-w", 1,
+                  *SET_RANDOM).exit_code == 0
+    (out / "manifest.json").unlink()
+    (out / "replications" / "rep-000001.npz").write_bytes(b"truncated")
+    (out / "replications" / ".rep-000002.npz.abc.tmp").write_bytes(b"half")
+    result = invoke("run", TINY, "-n", 3, "--seed", 8, "--out", out, "--resume", *SET_RANDOM)
+    assert result.exit_code == 0, result.output
+    assert "1 unreadable, run again" in result.output
+    assert not list((out / "replications").glob("*.tmp"))
+    assert (out / "kpis.csv").read_bytes() == (whole / "kpis.csv").read_bytes()

@@ -1,0 +1,145 @@
+"""Sweeps: designs from scipy.stats.qmc, one row per sample, Sobol indices with intervals,
+and bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from expt_helpers import TINY
+
+import sim
+from sim.cli import main
+from sim.experiment.errors import ExperimentError
+from sim.experiment.sweep import Param, make_design, run_sweep
+
+CLEARANCE = "sites.border.clearance_trucks_per_day"
+TRANSIT = "lanes.border_market.transit_days"
+NOISE = ["sites.border.service_variability={dist: exponential, mean: 1}"]
+"""tiny.yaml needs 4 trucks a day: clearance between 2 and 8 decides how much gets out."""
+
+
+def test_param_parsing() -> None:
+    assert Param.parse("a.b=1:2") == Param("a.b", 1.0, 2.0)
+    assert Param.parse("a.b=0.1:10:log").scale == "log"
+    p = Param.parse("a.b=2:5:int")
+    assert [p.value(u) for u in (0, 0.24, 0.26, 0.99, 1)] == [2, 2, 3, 5, 5]
+    assert Param("x", 1, 100, "log").value(0.5) == pytest.approx(10)
+    assert Param("x", 0, 1).override(0.1) == "x=0.1"
+    assert Param("x", 0, 10, "int").override(3) == "x=3"
+    for bad, fragment in (("a.b", "expected key.path=low:high"),
+                          ("a.b=1", "expected a range"),
+                          ("a.b=x:2", "not two numbers"),
+                          ("a.b=5:1", "must be below high"),
+                          ("a.b=1:1", "must be below high"),
+                          ("a.b=0:1:log", "low > 0"),
+                          ("a.b=0.5:2:int", "whole-number")):
+        with pytest.raises(ExperimentError, match=fragment):
+            Param.parse(bad)
+
+
+def test_designs() -> None:
+    params = [Param("a", 0, 10), Param("b", 100, 200)]
+    lhs = make_design(params, "lhs", 8, seed=1)
+    assert lhs.unit.shape == (8, 2) and lhs.blocks == []
+    # a Latin hypercube: one point in each of the 8 strata of every parameter
+    for j in range(2):
+        assert sorted(np.floor(lhs.unit[:, j] * 8).astype(int)) == list(range(8))
+    assert np.array_equal(make_design(params, "lhs", 8, seed=1).unit, lhs.unit)
+    assert not np.array_equal(make_design(params, "lhs", 8, seed=2).unit, lhs.unit)
+    assert all(0 <= a <= 10 and 100 <= b <= 200 for a, b in lhs.values)
+    sobol = make_design(params, "sobol", 8, seed=1)
+    assert sobol.size == 8 * 4
+    a, b = sobol.unit[:8], sobol.unit[8:16]
+    ab_a, ab_b = sobol.unit[16:24], sobol.unit[24:32]
+    assert np.array_equal(ab_a[:, 0], b[:, 0]) and np.array_equal(ab_a[:, 1], a[:, 1])
+    assert np.array_equal(ab_b[:, 1], b[:, 1]) and np.array_equal(ab_b[:, 0], a[:, 0])
+    assert sobol.blocks[:9] == ["A"] * 8 + ["B"] and sobol.blocks[-1] == "AB:b"
+    grid = make_design(params, "grid", 3, seed=1)
+    assert grid.values == [[x, y] for x in (0, 5, 10) for y in (100, 150, 200)]
+    with pytest.raises(ExperimentError, match="power of 2"):
+        make_design(params, "sobol", 12, seed=1)
+    with pytest.raises(ExperimentError, match="unknown design"):
+        make_design(params, "halton", 8, seed=1)
+
+
+def test_lhs_sweep_rows(tmp_path: Path) -> None:
+    out = tmp_path / "sw"
+    result = CliRunner().invoke(main, ["sweep", str(TINY), "--param", f"{CLEARANCE}=2:8",
+                                       "--design", "lhs", "-n", "8", "-r", "2", "--seed", "3",
+                                       "--out", str(out), "-w", "1",
+                                       "--set", NOISE[0]])
+    assert result.exit_code == 0, result.output
+    assert "Spearman rank correlation" in result.output
+    table = pd.read_csv(out / "sweep.csv")
+    assert len(table) == 8
+    assert list(table.columns[:2]) == ["sample", CLEARANCE]
+    assert {"delivered_t:copper", "shortfall_t:copper", "price_peak_ratio:copper"} <= \
+        set(table.columns)
+    # more clearance, more exported and less shortfall
+    assert table[CLEARANCE].corr(table["exported_t:copper"], method="spearman") > 0.8
+    assert table[CLEARANCE].corr(table["shortfall_t:copper"], method="spearman") < -0.8
+    # each row holds the KPI means of its sample's replications (same root seed)
+    row = table.iloc[0]
+    sc = sim.load_scenario(TINY, [*NOISE, Param(CLEARANCE, 2, 8).override(row[CLEARANCE])])
+    res = sim.run(sc, 2, seed=3)
+    assert row["exported_t:copper"] == pytest.approx(res.kpi("exported_t", "copper").mean())
+    long = pd.read_csv(out / "sweep-kpis.csv.gz")
+    assert set(long.columns) >= {"sample", "commodity", "channel", "site", "metric", "mean",
+                                 "sd", "n"}
+    assert (out / "figures" / "sweep-scatter.png").is_file()
+    info = json.loads((out / "sweep.json").read_text())
+    assert info["design"] == "lhs" and info["points"] == 8 and info["replications"] == 2
+    assert not (out / "sobol.csv").exists()
+
+
+def test_sobol_indices_find_the_parameter_that_matters(tmp_path: Path) -> None:
+    out = tmp_path / "sobol"
+    sweep = run_sweep(TINY, [f"{CLEARANCE}=2:8", f"{TRANSIT}=5:15"], "sobol", 16,
+                      replications=1, seed=0, overrides=NOISE, out=out, n_resamples=300)
+    assert len(sweep.table) == 16 * 4
+    assert list(sweep.table["block"][:17]) == ["A"] * 16 + ["B"]
+    s = sweep.sobol.set_index(["output", "parameter"])
+    # the transit time after the border cannot change what leaves the country
+    exported = s.loc["exported_t:copper"]
+    assert exported.loc[TRANSIT, "total_order"] == pytest.approx(0, abs=1e-9)
+    assert exported.loc[CLEARANCE, "total_order"] > 0.8
+    assert exported.loc[CLEARANCE, "first_order_high"] > 0.8
+    for kind in ("first_order", "total_order"):
+        assert (s[f"{kind}_low"] <= s[kind] + 1e-12).all()
+        assert (s[kind] <= s[f"{kind}_high"] + 1e-12).all()
+    for name in ("sobol.csv", "sweep.csv", "figures/sweep-sobol.png",
+                 "figures/sweep-sobol.svg", "sweep.json"):
+        assert (out / name).is_file(), name
+    again = run_sweep(TINY, [f"{CLEARANCE}=2:8", f"{TRANSIT}=5:15"], "sobol", 16,
+                      replications=1, seed=0, overrides=NOISE, n_resamples=300)
+    pd.testing.assert_frame_equal(again.sobol, sweep.sobol)  # reproducible intervals
+
+
+def test_python_api_returns_a_dataframe() -> None:
+    table = sim.sweep(TINY, {CLEARANCE: (2, 8)}, design="grid", samples=3, overrides=NOISE)
+    assert isinstance(table, pd.DataFrame)
+    assert table[CLEARANCE].tolist() == [2.0, 5.0, 8.0]
+    assert table["exported_t:copper"].is_monotonic_increasing
+
+
+@pytest.mark.parametrize(("params", "extra", "fragment"), [
+    ([f"{CLEARANCE}=8:2"], [], "must be below high"),
+    (["sites.border.clearance_truck_per_day=2:8"], [], "did you mean"),
+    (["sites.nowhere.clearance_trucks_per_day=2:8"], [], "--param"),
+    ([f"{CLEARANCE}=-5:8"], [], "the scenario refuses"),
+    ([f"{CLEARANCE}=2:8"], ["--design", "sobol", "-n", "6"], "power of 2"),
+])
+def test_bad_sweep_input_exits_2(tmp_path: Path, params: list[str], extra: list[str],
+                                  fragment: str) -> None:
+    words = [w for p in params for w in ("--param", p)]
+    result = CliRunner().invoke(main, ["sweep", str(TINY), *words, *extra, "-q", "-w", "1",
+                                       "--out", str(tmp_path / "s")])
+    assert result.exit_code == 2, result.output
+    assert fragment in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "s" / "sweep.csv").exists()
