@@ -785,58 +785,36 @@ def paired_differences(named: NamedResults, metrics: Sequence[str] = COMPARE_MET
     """Differences of headline KPI means between each scenario and the first, per
     commodity, with confidence intervals.
 
-    Where both results hold the same replication numbers from the same seed the
-    differences are paired replication by replication (common random numbers); otherwise
-    Welch's interval for two independent means is used. Columns: scenario, reference,
-    commodity, metric, unit, reference_mean, mean, diff, ci_low, ci_high, n, paired.
+    The statistics are :func:`sim.experiment.compare.compare_table`'s: replications are
+    paired by number, and the interval is the Student-t interval of the mean paired
+    difference. ``paired`` says whether the pairs share random numbers (the same root seed:
+    common random numbers); with different seeds the pairs are independent and the
+    interval is wider. Columns: scenario, reference, commodity, metric, unit,
+    reference_mean, mean, diff, ci_low, ci_high, n, paired.
     """
-    from sim.experiment.stats import t_interval
+    from sim.experiment.compare import compare_table
 
-    if len(named) < 2:
-        raise ValueError("a comparison needs at least two results")
-    ref_name, ref = named[0]
-    rows = []
-    for name, res in named[1:]:
-        paired = res.seed == ref.seed and list(res.replications) == list(ref.replications)
-        for com in ref.scenario.commodities:
-            for metric in metrics:
-                try:
-                    a = ref.kpi(metric, com)
-                    b = res.kpi(metric, com)
-                except KeyError:
-                    continue
-                unit = next(u for c, ch, s, m, u in ref.kpi_labels
-                            if (c, ch, s, m) == (com, "all", "all", metric))
-                if paired:
-                    d = b - a
-                    mean, lo, hi = t_interval(d, confidence)
-                    n = int(np.sum(~np.isnan(d)))
-                else:
-                    mean, lo, hi, n = _welch(a, b, confidence)
-                rows.append({"scenario": name, "reference": ref_name, "commodity": com,
-                             "metric": metric, "unit": unit,
-                             "reference_mean": float(np.nanmean(a)) if a.size else np.nan,
-                             "mean": float(np.nanmean(b)) if b.size else np.nan,
-                             "diff": mean, "ci_low": lo, "ci_high": hi, "n": n,
-                             "paired": paired})
-    return pd.DataFrame(rows)
-
-
-def _welch(a: np.ndarray, b: np.ndarray, confidence: float) -> tuple[float, float, float, int]:
-    a = a[~np.isnan(a)]
-    b = b[~np.isnan(b)]
-    if a.size == 0 or b.size == 0:
-        return (np.nan, np.nan, np.nan, 0)
-    diff = float(b.mean() - a.mean())
-    if a.size < 2 or b.size < 2:
-        return (diff, np.nan, np.nan, min(a.size, b.size))
-    va, vb = a.var(ddof=1) / a.size, b.var(ddof=1) / b.size
-    se = math.sqrt(va + vb)
-    if se == 0:
-        return (diff, diff, diff, min(a.size, b.size))
-    dof = (va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1))
-    half = float(stats.t.ppf(0.5 + confidence / 2, dof) * se)
-    return (diff, diff - half, diff + half, min(a.size, b.size))
+    labels = [name for name, _res in named]
+    results = [res for _name, res in named]
+    table = compare_table(results, labels, confidence)
+    totals = table[(table["channel"] == "all") & (table["site"] == "all")
+                   & table["metric"].isin(list(metrics))]
+    keys = ["commodity", "metric", "unit"]
+    ref = totals[totals["scenario"] == labels[0]][[*keys, "mean"]].rename(
+        columns={"mean": "reference_mean"})
+    out = totals[totals["scenario"] != labels[0]].drop(columns=["ci_low", "ci_high"])
+    out = out.merge(ref, on=keys, how="left")
+    out = out.rename(columns={"diff_ci_low": "ci_low", "diff_ci_high": "ci_high"})
+    out["reference"] = labels[0]
+    seeds = {name: res.seed for name, res in named}
+    out["paired"] = out["scenario"].map(lambda s: seeds[s] == seeds[labels[0]])
+    order = {m: i for i, m in enumerate(metrics)}
+    scen = {s: i for i, s in enumerate(labels)}
+    out = out.assign(_s=out["scenario"].map(scen), _m=out["metric"].map(order)).sort_values(
+        ["_s", "commodity", "_m"], kind="stable")
+    cols = ["scenario", "reference", "commodity", "metric", "unit", "reference_mean", "mean",
+            "diff", "ci_low", "ci_high", "n", "paired"]
+    return out[cols].reset_index(drop=True)
 
 
 @st.styled
@@ -876,7 +854,7 @@ def forest_figure(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
         ax.grid(False, axis="y")
     paired = bool(diffs["paired"].all()) if len(diffs) else True
     how = ("paired by replication (common random numbers)" if paired
-           else "unpaired (Welch) where replications differ")
+           else "paired by replication number (different seeds: no common random numbers)")
     fig.suptitle(f"Differences from {named[0][0]} with 95% confidence intervals, {how}")
     return fig
 

@@ -141,10 +141,12 @@ def test_paired_differences_use_common_random_numbers(tiny_results, shock_result
     assert row["ci_low"] <= row["diff"] <= row["ci_high"]
 
 
-def test_unpaired_differences_use_welch(tiny_results) -> None:
+def test_differences_across_seeds_are_flagged(tiny_results) -> None:
     other = sim.run(tiny_results.scenario, replications=3, seed=2)
     diffs = F.paired_differences([("a", tiny_results), ("b", other)])
     assert not diffs["paired"].any()
+    fig = F.forest_figure([("a", tiny_results), ("b", other)], differences=diffs)
+    assert "no common random numbers" in fig.get_suptitle()
 
 
 def test_forest_plot_has_units(tiny_results, shock_results) -> None:
