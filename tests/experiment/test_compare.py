@@ -224,3 +224,19 @@ def test_common_random_numbers_narrow_the_interval_of_a_difference() -> None:
     row = table[(table.metric == "delivered_t") & (table.commodity == "copper")
                 & (table.channel == "all") & (table.scenario == "cut")].iloc[0]
     assert row["diff_ci_high"] < 0 and row["share_positive"] == 0
+
+
+def test_compare_resumes_an_interrupted_comparison(tmp_path: Path, closure_file: Path) -> None:
+    out = tmp_path / "cmp"
+    args = ["compare", TINY, closure_file, "-n", 3, "--seed", 2, "--out", out, "-q", "-w", 1,
+            "--no-figures", *SET_RANDOM]
+    assert invoke(*args).exit_code == 0
+    whole = (out / "compare.csv").read_bytes()
+    # as if interrupted: one scenario's last replication and the finished files are gone
+    (out / "closure" / "replications" / "rep-000002.npz").unlink()
+    (out / "closure" / "manifest.json").unlink()
+    refused = CliRunner().invoke(main, [str(a) for a in args])
+    assert refused.exit_code == 2 and "--resume" in refused.output
+    assert invoke(*args, "--resume").exit_code == 0
+    assert (out / "compare.csv").read_bytes() == whole
+    assert sim.load_results(out / "closure").replications == [0, 1, 2]

@@ -20,8 +20,8 @@ import sim
 from sim.cli import main
 
 N = 12
-ARGS = [str(BASELINE), "-n", str(N), "--seed", "5", "--set", "horizon_days=60", "--set",
-        "warmup_days=60"]
+ARGS = [str(BASELINE), "-n", str(N), "--seed", "5", "--set", "horizon_days=30", "--set",
+        "warmup_days=30"]
 
 
 def invoke(*args: object):
