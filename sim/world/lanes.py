@@ -83,7 +83,7 @@ class Lane(Element):
         if self.interceptions:
             self.world.intercept(self, lot)
         self.on[lot] = None
-        if self.is_export:
+        if self.is_export and _first_exit(lot):
             self.world.record_export(lot)
         if self.server is not None:
             self.server.put([lot])
@@ -162,6 +162,15 @@ class Lane(Element):
         for lot in self.on:
             out[lot.commodity] += lot.tonnes
         return out
+
+
+def _first_exit(lot: Lot) -> bool:
+    """True unless the lot already left the exporting country on an earlier leg (a route
+    through a neighbour and back exports its metal once, at the first exit)."""
+    for lane in lot.legs[:lot.leg]:
+        if lane.is_export:
+            return False
+    return True
 
 
 class Sailings:

@@ -117,9 +117,8 @@ def test_random_scenarios_keep_every_invariant(data, seed: int) -> None:
 
 
 # ----------------------------------------------------------------------------- bugs found
-@pytest.mark.xfail(strict=True, reason="BUG: a lot whose route leaves the exporting country, "
-                   "re-enters it and leaves again is counted in exported_t (and export value "
-                   "and royalties) at every exit, so exports exceed what was mined")
+# A lot whose route leaves the exporting country, re-enters it and leaves again was counted
+# in exported_t (and export value and royalties) at every exit.
 def test_reexported_metal_is_counted_once(build) -> None:
     # mine (COD) -> junction in Zambia -> border post back in COD -> market (CHN)
     sites = {"mine": build.mine(), "transit": build.site("junction", region="zambia"),
