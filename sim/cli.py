@@ -221,13 +221,15 @@ def show(scenario: Path, figure: Path | None, no_figure: bool, overrides: tuple[
               help="Finish an interrupted run in --out: keep its saved replications (they "
                    "must be of the same scenario, --set values and seed) and run the rest.")
 @precision_options
+@click.option("--no-figures", is_flag=True,
+              help="Skip the figures (figures/*.png and .svg take some seconds to draw).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 @SET_OPT
 @_guarded
 def run(scenario: Path, replications: int, seed: int, out: Path | None, workers: int | None,
         scheduler: str | None, dask_local: bool, force: bool, resume: bool,
-        target_ci: float | None, metrics: tuple[str, ...], max_replications: int, quiet: bool,
-        overrides: tuple[str, ...]) -> None:
+        target_ci: float | None, metrics: tuple[str, ...], max_replications: int,
+        no_figures: bool, quiet: bool, overrides: tuple[str, ...]) -> None:
     """Run SCENARIO for N replications and write a results folder.
 
     Each replication is saved as it finishes; an interrupted run (Ctrl-C, or the process
@@ -255,6 +257,8 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
     if target is not None:
         resume_words += ["--target-ci", target_ci, *[w for m in metrics for w in ("--metric", m)],
                          "--max-replications", max_replications]
+    if no_figures:
+        resume_words.append("--no-figures")
     bar = tqdm(total=replications, desc=f"{sc.name}", unit="rep", disable=quiet,
                file=sys.stderr, dynamic_ncols=True, delay=0.1)
 
@@ -297,10 +301,13 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
         extra["resumed_with"] = len(saved)
     if stop is not None:
         extra["stopping"] = stop.as_dict()
-    folder.finish(results, extra)
+    if not quiet and not no_figures:
+        _err("drawing figures ...")
+    folder.finish(results, extra, figures=not no_figures)
     if not quiet:
         click.echo(f"{sc.name}: {results.n} replication(s), seed {seed}, "
-                   f"{results.wall_s:.1f} s ({backend.description}); results in {out}")
+                   f"{results.wall_s:.1f} s ({backend.description}); results in {out}"
+                   + ("" if no_figures else ", figures in figures/"))
         summary = results.summary()
         click.echo(headline_table(summary))
         table = channel_table(summary)
@@ -384,7 +391,7 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
     bar.close()
     if not quiet:
         click.echo(comparison_text(comp))
-        figs = "" if no_figures else ", figures/compare-forest.png, figures/compare-series.png"
+        figs = "" if no_figures else ", figures/"
         click.echo(f"\nWritten to {out}: compare.csv, compare.md{figs}")
 
 

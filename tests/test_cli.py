@@ -196,8 +196,12 @@ def test_manifest(results_dir, tiny_path: Path) -> None:
     assert scenario["name"] == "tiny"
     assert scenario["lanes"]["mine_border"]["from"] == "mine_a"
     assert manifest["citations"]
-    assert set(manifest["files"]) == {"kpis.csv", "summary.csv", "series.csv.gz",
-                                      "timeline.csv"}
+    tables = {"kpis.csv", "summary.csv", "series.csv.gz", "timeline.csv"}
+    figures = {name for name in manifest["files"] if name.startswith("figures/")}
+    assert set(manifest["files"]) == tables | figures
+    # sim run draws the run's figures, as PNG and SVG, and lists them in the manifest
+    assert {"figures/flows.png", "figures/flows.svg", "figures/lead-times.png",
+            "figures/map-copper.svg"} <= figures
     for name, info in manifest["files"].items():
         assert info["sha256"] == sha256(out / name), name
         assert info["bytes"] == (out / name).stat().st_size

@@ -15,6 +15,9 @@ exported_t                left the exporting country (counted when the lot sets 
 delivered_t               reached its first destination (refiner, market or stockpile)
 mean_lead_time_days       tonnage-weighted days from mine to first destination, for lots
                           delivered in the period
+lead_time_p05_days ...    5%, 50% and 95% quantiles of lead time over tonnes delivered,
+                          per route (site ``route:<id>``, with delivered_t and
+                          mean_lead_time_days); one-day bins, interpolated
 delivered_share           a channel's share of delivered_t
 control_hhi               Herfindahl-Hirschman index of delivered_t over channels (0-10,000)
 consumed_t, shortfall_t   consumed by markets, and demand not met (all markets)
@@ -151,6 +154,7 @@ def compute_kpis(world: World, balance: BalanceReport) -> list[KpiRow]:
             float((rec.price[:, c] > 1.05).sum()))
 
     _site_kpis(world, add)
+    _route_kpis(world, add)
     _shock_kpis(world, add)
     return rows
 
@@ -199,6 +203,43 @@ def _shock_kpis(world: World, add: Callable[[str, str, str, str, str, float], No
         for i, state in enumerate(run.states):
             add(ALL, ALL, f"{rid}:{state}", "state_time_share", "share",
                 run.measured_time[i] / total if total > 0 else np.nan)
+
+
+LEAD_QUANTILES = {"lead_time_p05_days": 0.05, "lead_time_p50_days": 0.5,
+                  "lead_time_p95_days": 0.95}
+
+
+def _route_kpis(world: World, add: Callable[[str, str, str, str, str, float], None]) -> None:
+    """Tonnes delivered and lead-time mean and quantiles per route (site ``route:<id>``),
+    for every route some mine could use (NaN lead times where nothing was delivered)."""
+    coms = world.commodity_ids
+    index = {key: i for i, key in enumerate(world.route_keys)}
+    for channel, route, c in world.possible_routes():
+        r = index.get((channel, route))
+        hist = world.lead_hist.get((r, c)) if r is not None else None
+        total = float(hist.sum()) if hist is not None else 0.0
+        where = f"route:{route}"
+        add(coms[c], channel, where, "delivered_t", "t", total)
+        if total <= 0.0:
+            add(coms[c], channel, where, "mean_lead_time_days", "days", np.nan)
+            for metric in LEAD_QUANTILES:
+                add(coms[c], channel, where, metric, "days", np.nan)
+            continue
+        add(coms[c], channel, where, "mean_lead_time_days", "days",
+            world.route_lead_tonne_days[(r, c)] / total)
+        cum = np.cumsum(hist) / total
+        for metric, q in LEAD_QUANTILES.items():
+            add(coms[c], channel, where, metric, "days", _hist_quantile(cum, hist, total, q))
+
+
+def _hist_quantile(cum: np.ndarray, hist: np.ndarray, total: float, q: float) -> float:
+    """The q-quantile of a histogram of one-day bins, interpolating within the bin."""
+    i = int(np.searchsorted(cum, q, side="left"))
+    i = min(i, len(hist) - 1)
+    below = cum[i - 1] if i > 0 else 0.0
+    inside = hist[i] / total
+    frac = (q - below) / inside if inside > 0 else 0.0
+    return float(i + min(max(frac, 0.0), 1.0))
 
 
 def _site_kpis(world: World, add: Callable[[str, str, str, str, str, float], None]) -> None:

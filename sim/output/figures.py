@@ -31,7 +31,7 @@ from scipy import stats
 
 from sim.output import style as st
 from sim.output.network_map import KIND_STYLE, MODE_STYLE
-from sim.scenario.plan import Plan, expected_route_days, make_plan, route_lanes
+from sim.scenario.plan import Plan, make_plan, route_lanes
 
 if TYPE_CHECKING:
     from sim.experiment.results import Results
@@ -320,70 +320,69 @@ def stocks_figure(res: Results, commodity: str | None = None,
 
 
 # ============================================================================ lead times
-def planned_lead_days(res: Results, plan: Plan | None = None) -> dict[tuple[str, str], float]:
-    """(commodity, channel) -> expected days from mine to first destination with no
-    queueing (transit, half a sailing interval, hub dwell), weighted by planned flow."""
-    sc = res.scenario
-    plan = plan or make_plan(sc)
-    num: dict[tuple[str, str], float] = defaultdict(float)
-    den: dict[tuple[str, str], float] = defaultdict(float)
-    for (mine, com, ch, route), flow in plan.route_flow.items():
-        lanes = route_lanes(sc, mine, sc.channels[ch].routes[route].path)
-        num[(com, ch)] += flow * expected_route_days(sc, lanes)
-        den[(com, ch)] += flow
-    return {k: num[k] / den[k] for k in num if den[k] > 0}
+def route_lead_times(res: Results, commodity: str) -> pd.DataFrame:
+    """Per route of ``commodity``: channel, route, mean tonnes delivered, and the means over
+    replications of the route's lead-time mean and its 5%, 50% and 95% quantiles over
+    tonnes (KPIs ``lead_time_p05_days`` ... at site ``route:<id>``), largest flows first.
+    Routes that delivered nothing are left out."""
+    rows = []
+    for com, chan, site, metric, _unit in res.kpi_labels:
+        if com != commodity or metric != "delivered_t" or not site.startswith("route:"):
+            continue
+        tonnes = res.kpi("delivered_t", com, chan, site)
+        if not np.nansum(tonnes) > 0:
+            continue
+        row = {"channel": chan, "route": site.removeprefix("route:"),
+               "delivered_t": float(np.nanmean(tonnes))}
+        for metric_name, col in (("mean_lead_time_days", "mean"), ("lead_time_p05_days", "p05"),
+                                 ("lead_time_p50_days", "p50"), ("lead_time_p95_days", "p95")):
+            vals = res.kpi(metric_name, com, chan, site)
+            row[col] = float(np.nanmean(vals)) if np.isfinite(vals).any() else float("nan")
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=["channel", "route", "delivered_t", "mean", "p05", "p50",
+                                        "p95"])
+    return frame.sort_values("delivered_t", ascending=False, kind="stable").reset_index(drop=True)
 
 
 @st.styled
-def lead_times_figure(res: Results, commodity: str | None = None) -> Figure:
-    """Lead time from mine to first destination by channel (each channel's routes): the
-    distribution over replications of the tonnage-weighted mean lead time, with the
-    planned transit time without queues for reference.
-
-    Per-lot lead times are not recorded yet, so this is a distribution of replication
-    means, not of lots.
-    """
+def lead_times_figure(res: Results, commodity: str | None = None,
+                      max_routes: int = 12) -> Figure:
+    """Lead time from mine to first destination per route: for each of the ``max_routes``
+    routes carrying most metal, the 5-95% range of lead times over the tonnes it delivered
+    (bar), the median (tick) and the mean (dot), each averaged over replications; bar
+    colour is the channel. Lead times include every wait on the way (queues, ships,
+    closures)."""
     coms = _commodities(res, commodity)
-    fig = st.new_figure(st.WIDTH, 3.8)
+    fig = st.new_figure(st.WIDTH, 1.2 + 0.32 * max_routes * 1.0)
     axes = fig.subplots(1, len(coms), squeeze=False)[0]
-    planned = planned_lead_days(res)
+    channels: dict[str, None] = {}
     for ax, com in zip(axes, coms, strict=True):
-        data, names = [], []
-        for ch in res.scenario.channels:
-            try:
-                vals = res.kpi("mean_lead_time_days", com, ch)
-            except KeyError:
-                continue
-            vals = vals[~np.isnan(vals)]
-            if vals.size:
-                data.append(vals)
-                names.append(ch)
-        if not data:
+        table = route_lead_times(res, com).head(max_routes)
+        ax.set_title(f"{com}: lead time per route")
+        ax.set_xlabel("days from mine to first destination")
+        ax.set_ylabel("route (tonnes delivered)")
+        if table.empty:
             _empty(ax, "nothing delivered")
-            ax.set_title(f"{com}: lead time by channel")
-            ax.set_ylabel("days from mine to first destination")
             continue
-        pos = np.arange(1, len(data) + 1)
-        box = ax.boxplot(data, positions=pos, widths=0.5, patch_artist=True, showfliers=False)
-        for patch, ch in zip(box["boxes"], names, strict=True):
-            patch.set_facecolor(st.channel_color(ch))
-            patch.set_alpha(0.35)
-        for p, vals, ch in zip(pos, data, names, strict=True):
-            jitter = np.linspace(-0.12, 0.12, vals.size) if vals.size > 1 else np.zeros(1)
-            ax.scatter(p + jitter, vals, s=10, color=st.channel_color(ch), zorder=3)
-            if (com, ch) in planned:
-                ax.scatter([p + 0.33], [planned[(com, ch)]], marker="D", s=22,
-                           color="black", zorder=4)
-        ax.set_xticks(pos, [st.label(n) for n in names])
-        ax.set_xlabel("channel")
-        ax.set_ylabel("days from mine to first destination")
-        ax.set_title(f"{com}: lead time by channel")
-    handles = [Line2D([], [], marker="o", ls="", color=st.NEUTRAL,
-                      label="mean lead time of one replication"),
-               Line2D([], [], marker="D", ls="", color="black",
-                      label="planned transit without queues")]
-    fig.legend(handles=handles, loc="outside lower center", ncols=2)
-    fig.suptitle(f"Lead times by channel across replications. {_subtitle(res)}")
+        y = np.arange(len(table))[::-1]
+        for yi, row in zip(y, table.itertuples(), strict=True):
+            color = st.channel_color(row.channel)
+            channels[row.channel] = None
+            ax.plot([row.p05, row.p95], [yi, yi], color=color, lw=6, alpha=0.45,
+                    solid_capstyle="butt")
+            ax.plot([row.p50], [yi], marker="|", ms=14, mew=2, color=color)
+            ax.plot([row.mean], [yi], marker="o", ms=4, color="black", zorder=3)
+        ax.set_yticks(y, [f"{st.label(r)}\n{row_t:,.0f} t" for r, row_t in
+                          zip(table.route, table.delivered_t, strict=True)], fontsize=7)
+        ax.set_xlim(left=0)
+    handles = [Patch(color=st.channel_color(ch), alpha=0.45, label=f"{st.label(ch)}: 5-95%")
+               for ch in channels]
+    handles += [Line2D([], [], marker="|", ls="", ms=10, mew=2, color=st.NEUTRAL,
+                       label="median"),
+                Line2D([], [], marker="o", ls="", ms=4, color="black", label="mean")]
+    fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 6))
+    fig.suptitle(f"Lead times per route, over tonnes delivered (means of replications). "
+                 f"{_subtitle(res)}")
     return fig
 
 
@@ -912,8 +911,8 @@ def run_figures(res: Results) -> list[tuple[str, str, Figure]]:
         ("prices", "Price index fan chart (5-95% and 25-75% of replications).",
          prices_figure(res)),
         ("stocks", "Stocks at mines, ports and refiners (mean and 5-95%).", stocks_figure(res)),
-        ("lead-times", "Lead time from mine to first destination by channel: each point is "
-         "one replication's mean; diamonds are planned transit without queues.",
+        ("lead-times", "Lead time from mine to first destination per route: 5-95% of the "
+         "tonnes delivered, median and mean (means of replications).",
          lead_times_figure(res)),
     ]
     for com in res.scenario.commodities:

@@ -274,8 +274,10 @@ class ResultsFolder:
                             timeline=np.array(json.dumps(res.timeline)))
         atomic_write_bytes(self.reps_dir / f"rep-{res.replication:06d}.npz", buf.getvalue())
 
-    def finish(self, results: Results, extra: dict[str, Any] | None = None) -> None:
-        """Write the tables and, last, the manifest."""
+    def finish(self, results: Results, extra: dict[str, Any] | None = None,
+               figures: bool = False) -> None:
+        """Write the tables, the figures (PNG and SVG in ``figures/``) if asked, and, last,
+        the manifest."""
         files: dict[str, Path] = {}
         kpis = results.kpis
         files["kpis.csv"] = self._write_csv("kpis.csv", kpis)
@@ -283,6 +285,11 @@ class ResultsFolder:
         files["series.csv.gz"] = self._write_csv("series.csv.gz", results.series_summary(),
                                                  compress=True)
         files["timeline.csv"] = self._write_csv("timeline.csv", results.timeline)
+        if figures:
+            from sim.output.figures import write_run_figures
+
+            for path in write_run_figures(results, self.path):
+                files[f"figures/{path.name}"] = path
         sc = results.scenario
         meta = meta_of(sc)
         manifest: dict[str, Any] = {

@@ -223,10 +223,12 @@ def _metadata(fmt: str) -> dict[str, Any]:
 def save(fig: Figure, folder: Path, stem: str,
          formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
     """Save ``fig`` as ``folder/stem.png`` and ``folder/stem.svg``; returns the paths."""
+    from sim.output.folder import atomic_write_bytes
+
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for fmt in formats:
         path = folder / f"{stem}.{fmt}"
-        path.write_bytes(figure_bytes(fig, fmt))
+        atomic_write_bytes(path, figure_bytes(fig, fmt))
         out.append(path)
     return out

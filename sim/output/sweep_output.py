@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.output.compare_output import save_figure
+from sim.output import style as st
 from sim.output.folder import atomic_write_bytes, atomic_write_text, json_safe, sha256_of, versions
 
 if TYPE_CHECKING:
@@ -179,10 +179,9 @@ def write_sweep(sweep: Sweep, out: Path, figures: bool = True, metrics: Sequence
         files["sobol.csv"] = out / "sobol.csv"
     if figures:
         if sweep.sobol is not None:
-            for path in save_figure(sobol_figure(sweep, metrics), out / "figures" / "sweep-sobol"):
+            for path in st.save(sobol_figure(sweep, metrics), out / "figures", "sweep-sobol"):
                 files[f"figures/{path.name}"] = path
-        for path in save_figure(scatter_figure(sweep, metrics),
-                                out / "figures" / "sweep-scatter"):
+        for path in st.save(scatter_figure(sweep, metrics), out / "figures", "sweep-scatter"):
             files[f"figures/{path.name}"] = path
     des = sweep.design
     info: dict[str, Any] = {

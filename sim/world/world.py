@@ -47,6 +47,9 @@ from sim.world.sites import BorderPost, Destination, Hub, Market, Port, Refiner,
 from sim.shocks.engine import ShockEngine
 from sim.shocks.timeline import Timeline
 
+LEAD_BINS = 400
+"""Whole days of lead time told apart in the per-route lead-time histograms."""
+
 
 class DayEnd(simpy.events.Event):
     """An event ``delay`` days from now that fires before every other event at that time.
@@ -149,6 +152,11 @@ class World:
         self._price_state = np.ones(n_c)
         self._supply_price = np.ones(n_c)
         """Price index as other supply sees it (smoothed over supply_response_days)."""
+        self.lead_hist: dict[tuple[int, int], np.ndarray] = {}
+        """(route index, commodity) -> tonnes delivered by whole days of lead time (bin i
+        holds leads in [i, i+1) days; the last bin everything from LEAD_BINS days on)."""
+        self.route_lead_tonne_days: dict[tuple[int, int], float] = {}
+        """(route index, commodity) -> sum of lead days x tonnes delivered."""
         self.peak_held = np.zeros((len(self.sites), n_c))
         """Most metal held at each site at a day's end in the measured period, t."""
         self.price = np.ones(n_c)
@@ -310,6 +318,23 @@ class World:
             options = [o for o in options if o.weight > 0] or options
         return Router(channel.routing, channel.on_closure, options)
 
+    def possible_routes(self) -> list[tuple[str, str, int]]:
+        """Every (channel, route, commodity) some mine could ship along, whether or not its
+        offtake uses the channel now (a diversion or deal may later): the fixed set of
+        per-route KPIs, the same in every replication."""
+        sc = self.sc
+        keys: dict[tuple[str, str, int], None] = {}
+        for mine in self.mines:
+            for com in mine.spec.output:
+                for cid, channel in sc.channels.items():
+                    rids = mine_routes(sc, mine.id, com, cid)
+                    if channel.routing == "fixed_shares":
+                        weights = route_weights(sc, mine.id, com, cid)
+                        rids = [r for r in rids if weights.get(r, 0.0) > 0] or rids
+                    for rid in rids:
+                        keys[(cid, rid, self.commodity_index[com])] = None
+        return list(keys)
+
     # ---------------------------------------------------------------- processes
     def _start_processes(self) -> None:
         env = self.env
@@ -465,6 +490,8 @@ class World:
             if lane.server is not None:
                 lane.server.reset_stats()
         self.peak_held[:] = 0.0
+        self.lead_hist.clear()
+        self.route_lead_tonne_days.clear()
 
     # ---------------------------------------------------------------- records
     def record_mined(self, commodity: int, channel: int, tonnes: float,
@@ -495,9 +522,17 @@ class World:
         if site.kind == "market":
             self._day_arrivals[c][country] += lot.tonnes
         if lot.channel >= 0:  # metal from a mine reaching its first destination
+            lead_days = self.env.now - lot.t_mined
             self._day_delivered[c][lot.channel] += lot.tonnes
-            self._day_lead[c][lot.channel] += (self.env.now - lot.t_mined) * lot.tonnes
+            self._day_lead[c][lot.channel] += lead_days * lot.tonnes
             self._day_delivered_country[c][country] += lot.tonnes
+            key = (lot.route, c)
+            hist = self.lead_hist.get(key)
+            if hist is None:
+                hist = self.lead_hist[key] = np.zeros(LEAD_BINS + 1)
+                self.route_lead_tonne_days[key] = 0.0
+            hist[min(int(lead_days), LEAD_BINS)] += lot.tonnes
+            self.route_lead_tonne_days[key] += lead_days * lot.tonnes
 
     def _new_day_buffers(self) -> None:
         n_c, n_k1 = self.n_commodities, len(self.channel_ids) + 1

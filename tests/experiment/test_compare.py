@@ -105,11 +105,11 @@ def test_compare_cli_prints_and_writes(compared) -> None:
     for column in ("difference", "95% CI", "change", "P(diff>0)"):
         assert column in text
     for name in ("compare.csv", "compare.md", "comparison.json",
-                 "figures/compare-forest.png", "figures/compare-forest.svg",
-                 "figures/compare-series.png", "figures/compare-series.svg",
+                 "figures/forest.png", "figures/forest.svg",
+                 "figures/compare-prices.png", "figures/compare-exports.svg",
                  "tiny/manifest.json", "closure/manifest.json", "closure/kpis.csv"):
         assert (out / name).is_file(), name
-    assert (out / "figures" / "compare-forest.png").read_bytes()[:4] == b"\x89PNG"
+    assert (out / "figures" / "forest.png").read_bytes()[:4] == b"\x89PNG"
     md = (out / "compare.md").read_text()
     assert "## closure vs tiny" in md and "| copper | delivered_t |" in md
     info = json.loads((out / "comparison.json").read_text())

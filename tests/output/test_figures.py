@@ -98,13 +98,19 @@ def test_lane_flows_measure_or_scale_the_plan(tiny_results) -> None:
     assert flows["border_market"] == pytest.approx(exported, rel=1e-9)
 
 
-def test_lead_times_show_each_channel(baseline_short) -> None:
-    fig = F.lead_times_figure(baseline_short, "cobalt")
+def test_lead_times_show_each_route_with_its_quantiles(baseline_short) -> None:
+    table = F.route_lead_times(baseline_short, "cobalt")
+    assert not table.empty and (table.delivered_t > 0).all()
+    assert "china" in set(table.channel)
+    assert (table.p05 <= table.p50).all() and (table.p50 <= table.p95).all()
+    assert (table.p05 <= table["mean"]).all() and (table["mean"] <= table.p95 + 1).all()
+    fig = F.lead_times_figure(baseline_short, "cobalt", max_routes=5)
     (ax,) = visible_axes(fig)
-    ticks = {t.get_text() for t in ax.get_xticklabels()}
-    assert "china" in ticks
-    planned = F.planned_lead_days(baseline_short)
-    assert planned[("cobalt", "china")] > 0
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(labels) == min(5, len(table))
+    # the route carrying most metal is on top, with its tonnes
+    assert labels[0].startswith(st.label(table.route.iloc[0]))
+    assert f"{table.delivered_t.iloc[0]:,.0f} t" in labels[0]
 
 
 def test_balance_matches_both_margins() -> None:
