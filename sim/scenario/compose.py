@@ -2,7 +2,9 @@
 
 * ``extends: other.yaml`` (a path relative to the extending file) inherits every value of
   the other scenario. Mappings merge key by key, recursively; any other value (number,
-  text, list) replaces the inherited one; a key set to ``null`` removes the inherited key.
+  text, list) replaces the inherited one, and so does a distribution or quantity mapping
+  of another shape (``{dist: exponential, ...}`` over ``{value: 3}`` or over another
+  ``dist``); a key set to ``null`` removes the inherited key.
   ``extends: [a.yaml, b.yaml]`` merges several in order (later ones win). Chains of
   ``extends`` are allowed, cycles are not.
 * ``--set key.path=value`` overrides one value after merging. The value is read as YAML,
@@ -86,8 +88,26 @@ class Provenance:
             p = p[:-1]
 
 
+def _value_shape(node: dict[str, Any]) -> tuple[Any, ...] | None:
+    """What kind of single value a mapping is: a distribution of some ``dist``, a quantity
+    (``{value: ...}``), or None for a mapping of fields."""
+    if "dist" in node:
+        return ("dist", node["dist"])
+    if "value" in node:
+        return ("value",)
+    return None
+
+
+def _replaces(base: dict[str, Any], child: dict[str, Any]) -> bool:
+    """Whether ``child`` replaces ``base`` whole instead of merging into it: it is a value of
+    another shape (a new distribution over a fixed value, an exponential over a triangular,
+    a number over a distribution). Merging those key by key would mix their parameters."""
+    shape = _value_shape(child)
+    return shape is not None and _value_shape(base) not in (None, shape)
+
+
 def _merge(base: Any, child: Any) -> Any:
-    if isinstance(base, dict) and isinstance(child, dict):
+    if isinstance(base, dict) and isinstance(child, dict) and not _replaces(base, child):
         out = dict(base)
         for key, value in child.items():
             if value is None:
@@ -136,7 +156,7 @@ def load_raw(path: Path, _chain: tuple[Path, ...] = ()) -> RawScenario:
                 hint="a scenario cannot extend itself, directly or through others")])
         if not parent_path.exists():
             raise ScenarioError([Issue(
-                f"extends: file {parent!r} not found (looked for {parent_path})",
+                f"file {parent!r} not found (looked for {parent_path})",
                 path=("extends",), file=where[0], line=where[1],
                 hint="extends paths are relative to the file that contains them")])
         base = load_raw(parent_path, (*_chain, resolved))

@@ -83,7 +83,10 @@ def read_text(path: Path) -> str:
 
 def parse_yaml(text: str, file: str) -> tuple[Any, LineMap]:
     """Parse one YAML document safely; return the data and its line map."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # checks every character up front
+    except yaml.reader.ReaderError as exc:
+        raise _unreadable_character(file, text, exc) from None
     try:
         try:
             node = loader.get_single_node()
@@ -109,6 +112,18 @@ def parse_yaml(text: str, file: str) -> tuple[Any, LineMap]:
         return data, lines
     finally:
         loader.dispose()
+
+
+def _unreadable_character(file: str, text: str, exc: yaml.reader.ReaderError
+                          ) -> ScenarioError:
+    """A character YAML forbids (NUL and other control characters), with its position."""
+    pos = max(0, min(int(exc.position), len(text)))
+    line = text.count("\n", 0, pos) + 1
+    column = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    return _fail(file, f"file contains a character YAML does not allow "
+                 f"(#x{int(exc.character):04x})", line=line, column=column,
+                 hint="remove control characters such as NUL; save the file as plain UTF-8 "
+                      "text")
 
 
 def read_yaml(path: Path) -> tuple[Any, LineMap]:
