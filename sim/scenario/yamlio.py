@@ -27,6 +27,8 @@ LineMap = dict[PathT, tuple[str, int, int]]
 """Field path -> (file, line, column), lines and columns counted from 1."""
 
 _STANDARD_COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+_PLAIN_KEY_TAGS = tuple(f"tag:yaml.org,2002:{t}" for t in
+                        ("str", "int", "float", "bool", "null", "timestamp", "merge"))
 
 
 class _Loader(yaml.SafeLoader):
@@ -155,6 +157,14 @@ def _build(node: yaml.Node, loader: _Loader, file: str, path: PathT, lines: Line
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _fail(file, "mapping keys must be plain names, not lists or mappings",
                             line=key_node.start_mark.line + 1, path=path)
+            if key_node.tag not in _PLAIN_KEY_TAGS:
+                # keys are read as text without their tag, so a tagged key would silently
+                # lose it (``? !!python/name:os.system`` became the key '')
+                raise _fail(file, f"cannot read key: unsupported tag {key_node.tag!r}",
+                            line=key_node.start_mark.line + 1,
+                            column=key_node.start_mark.column + 1, path=path,
+                            hint="mapping keys are plain names; tags such as !!python are "
+                                 "refused")
             key = str(loader.construct_scalar(key_node))
             if key == "<<":
                 continue
