@@ -5,8 +5,10 @@
   text, list) replaces the inherited one, and so does a distribution or quantity mapping
   of another shape (``{dist: exponential, ...}`` over ``{value: 3}`` or over another
   ``dist``); a key set to ``null`` removes the inherited key.
-  ``extends: [a.yaml, b.yaml]`` merges several in order (later ones win). Chains of
-  ``extends`` are allowed, cycles are not.
+  ``extends: [a.yaml, b.yaml]`` merges several in order (later ones win), each file once:
+  if both extend ``baseline.yaml``, ``b.yaml``'s own values go over ``a.yaml``'s, and its
+  copy of the baseline does not undo ``a.yaml``'s changes to it. Chains of ``extends`` are
+  allowed, cycles are not.
 * ``--set key.path=value`` overrides one value after merging. The value is read as YAML,
   so ``--set horizon_days=730`` gives a number and ``--set lanes.x.mode=rail`` text. If
   the target is a cited value (``{value: ..., source: ...}``) only its ``value`` changes,
@@ -120,9 +122,28 @@ def _merge(base: Any, child: Any) -> Any:
     return child
 
 
-def load_raw(path: Path, _chain: tuple[Path, ...] = ()) -> RawScenario:
-    """Read ``path`` and everything it extends into one merged document."""
-    path = Path(path)
+def load_raw(path: Path) -> RawScenario:
+    """Read ``path`` and everything it extends into one merged document.
+
+    The files are applied in order, parents before children, and each file once: when two
+    parents extend the same file (both extend ``baseline.yaml``), the second parent's own
+    values are merged over the first's, not its copy of the base they share, so neither
+    parent's changes to that base are undone by the other."""
+    order: list[tuple[Path, dict[str, Any], LineMap]] = []
+    _linearize(Path(path), (), order, set())
+    merged: dict[str, Any] = {}
+    merged_lines: LineMap = {}
+    for _file, data, lines in order:
+        merged = _merge(merged, data)
+        merged_lines.update(lines)
+    files = [str(f) for f, _d, _l in reversed(order)]
+    return RawScenario(merged, merged_lines, files)
+
+
+def _linearize(path: Path, chain: tuple[Path, ...],
+               order: list[tuple[Path, dict[str, Any], LineMap]], seen: set[Path]) -> None:
+    """Append ``path``'s ancestors (each once, parents first) and then ``path`` itself, with
+    their own documents (``extends`` removed), to ``order``."""
     resolved = path.resolve()
     data, lines = read_yaml(path)
     if not isinstance(data, dict):
@@ -131,41 +152,36 @@ def load_raw(path: Path, _chain: tuple[Path, ...] = ()) -> RawScenario:
             file=str(path), line=1,
             hint="start the file with 'name: ...' and the other scenario fields")])
     parents = data.pop("extends", None)
-    if parents is None:
-        return RawScenario(data, lines, [str(path)])
-    where = lines.get(("extends",), (str(path), None, None))
-    if isinstance(parents, str):
-        parents = [parents]
-    if not isinstance(parents, list) or not parents or not all(
-            isinstance(p, str) and p.strip() for p in parents):
-        raise ScenarioError([Issue("extends must be the path of another scenario file, or a "
-                                   "list of them", path=("extends",), file=where[0],
-                                   line=where[1])])
-    if len(_chain) >= MAX_EXTENDS_DEPTH:
-        raise ScenarioError([Issue(f"extends chain is deeper than {MAX_EXTENDS_DEPTH} files",
-                                   path=("extends",), file=where[0], line=where[1])])
-    merged: dict[str, Any] = {}
-    merged_lines: LineMap = {}
-    files: list[str] = []
-    for parent in parents:
-        parent_path = path.parent / parent
-        if parent_path.resolve() in (*_chain, resolved):
+    if parents is not None:
+        where = lines.get(("extends",), (str(path), None, None))
+        if isinstance(parents, str):
+            parents = [parents]
+        if not isinstance(parents, list) or not parents or not all(
+                isinstance(p, str) and p.strip() for p in parents):
+            raise ScenarioError([Issue("extends must be the path of another scenario file, "
+                                       "or a list of them", path=("extends",), file=where[0],
+                                       line=where[1])])
+        if len(chain) >= MAX_EXTENDS_DEPTH:
             raise ScenarioError([Issue(
-                f"extends cycle: {parent} is already being loaded",
-                path=("extends",), file=where[0], line=where[1],
-                hint="a scenario cannot extend itself, directly or through others")])
-        if not parent_path.exists():
-            raise ScenarioError([Issue(
-                f"file {parent!r} not found (looked for {parent_path})",
-                path=("extends",), file=where[0], line=where[1],
-                hint="extends paths are relative to the file that contains them")])
-        base = load_raw(parent_path, (*_chain, resolved))
-        merged = _merge(merged, base.data)
-        merged_lines.update(base.lines)
-        files += [f for f in base.files if f not in files]
-    merged = _merge(merged, data)
-    merged_lines.update(lines)
-    return RawScenario(merged, merged_lines, [str(path), *files])
+                f"extends chain is deeper than {MAX_EXTENDS_DEPTH} files",
+                path=("extends",), file=where[0], line=where[1])])
+        for parent in parents:
+            parent_path = path.parent / parent
+            if parent_path.resolve() in (*chain, resolved):
+                raise ScenarioError([Issue(
+                    f"extends cycle: {parent} is already being loaded",
+                    path=("extends",), file=where[0], line=where[1],
+                    hint="a scenario cannot extend itself, directly or through others")])
+            if not parent_path.exists():
+                raise ScenarioError([Issue(
+                    f"file {parent!r} not found (looked for {parent_path})",
+                    path=("extends",), file=where[0], line=where[1],
+                    hint="extends paths are relative to the file that contains them")])
+            if parent_path.resolve() not in seen:
+                _linearize(parent_path, (*chain, resolved), order, seen)
+    if resolved not in seen:
+        seen.add(resolved)
+        order.append((path, data, lines))
 
 
 def _parse_override(text: str) -> tuple[list[str | int], Any]:

@@ -124,6 +124,20 @@ def test_extends_chain_of_three(family: Path, tmp_path: Path) -> None:
     assert [Path(f).name for f in meta_of(sc).files] == ["gc.yaml", "child.yaml", "tiny.yaml"]
 
 
+def test_extends_two_parents_keep_both_sets_of_changes(family: Path, tmp_path: Path) -> None:
+    # Both parents extend tiny.yaml. Each file is applied once, so the second parent's copy
+    # of tiny.yaml does not undo the first parent's change to the border (servers: 2).
+    other = write(tmp_path / "other" / "other.yaml",
+                  "extends: ../base/tiny.yaml\nname: other\nhorizon_days: 20\n")
+    both = write(tmp_path / "both.yaml",
+                 "extends: [child/child.yaml, other/other.yaml]\nname: both\n")
+    sc = load_scenario(both)
+    assert sc.sites["border"].servers == 2  # from child.yaml
+    assert sc.horizon == 20.0  # other.yaml is later: its own value wins
+    assert [Path(f).name for f in meta_of(sc).files] == ["both.yaml", "other.yaml",
+                                                         "child.yaml", "tiny.yaml"]
+
+
 def test_extends_cycle_is_detected(tmp_path: Path) -> None:
     write(tmp_path / "a.yaml", "extends: b.yaml\nname: a\n")
     b = write(tmp_path / "b.yaml", "# b extends a, which extends b\nextends: a.yaml\nname: b\n")
