@@ -49,14 +49,15 @@ How the two models correspond
 Where they differ (these change the work each simulator does, not just the numbers)
 ---------------------------------------------------------------------------------------
 * Theirs moves inventory orders; ours moves lots of metal. A SupplyNetPy replenishment
-  order (about 300 in ten years) travels a link as one event; in ours every mine's daily lot
-  is split over both refiners, so about 29,000 lots travel lanes, and each refiner ships to
-  both markets every day. Ours also steps refiners and markets, records daily flows, checks
-  the mass balance and builds weekly series; theirs keeps per-node statistics.
+  order (about 300 in ten years) travels a link as one event; in ours every open mine sends
+  a lot every day and each refiner ships to both markets every day, about 29,000 lane trips
+  in ten years. Ours also steps refiners and markets daily, records daily flows, checks the
+  mass balance and builds weekly series; theirs keeps per-node statistics.
 * Routing: theirs is pull (a refiner orders from its first available mine, a distributor
   from the first refiner that holds the order), so mine 5 is never used and the other
-  back-up mines only while a first choice is down. Ours is push by fixed shares: every mine
-  ships half of each lot to each refiner.
+  back-up mines only while a first choice is down. Ours is push by fixed shares: each mine
+  sends its daily lots to the two refiners in turn (a weighted round robin), half its
+  output to each.
 * A failed mine: theirs takes no new orders but keeps mining, and fills orders already
   waiting; ours produces nothing while closed.
 * Random numbers: theirs from Python ``random.Random`` objects seeded here; ours from
