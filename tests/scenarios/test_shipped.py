@@ -17,9 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 
 
-def _load_calibration():
-    spec = importlib.util.spec_from_file_location("calibration", ROOT / "scenarios" /
-                                                  "calibration.py")
+def _load_script(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scenarios" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up here
     assert spec.loader is not None
@@ -56,7 +55,7 @@ def test_every_scenario_runs_and_balances(path):
 
 
 def test_baseline_reproduces_2024_within_5_percent():
-    calibration = _load_calibration()
+    calibration = _load_script("calibration")
     res = sim.run(sim.load_scenario(ROOT / "scenarios" / "baseline.yaml"), replications=2,
                   seed=11)
     rows = calibration.compare(res)
@@ -74,3 +73,25 @@ def test_baseline_status_quo_has_no_shortfall_or_price_spike():
     for com in ("cobalt", "copper"):
         assert np.all(res.kpi("shortfall_t", com) == 0)
         assert np.all(res.kpi("price_peak_ratio", com) == pytest.approx(1.0))
+
+
+def test_every_scenario_but_the_baseline_has_headline_results():
+    headlines = _load_script("headlines")
+    names = {p.stem for p in SCENARIOS} - {"baseline"}
+    assert set(headlines.HEADLINES) == names
+    assert set(headlines.REFERENCES.values()) <= {p.stem for p in SCENARIOS}
+
+
+def test_headline_table_compares_a_scenario_with_its_reference():
+    headlines = _load_script("headlines")
+    scenario, reference, table = headlines.compare_with_reference(
+        "china_export_control_allies", replications=2, seed=5, workers=1)
+    assert reference == "baseline" and scenario.horizon == 731
+    text = headlines.headline_table(table, headlines.HEADLINES[scenario.name], scenario.name,
+                                    reference)
+    lines = text.splitlines()
+    assert len(lines) == 2 + len(headlines.HEADLINES[scenario.name])
+    shortfall = next(line for line in lines if line.startswith("| rest-of-world cobalt"))
+    # the reference has no shortfall; halving Chinese sales to the rest of the world does
+    cells = [c.strip() for c in shortfall.split("|")]
+    assert cells[3] == "0.00" and cells[4] != "0.00"
