@@ -89,8 +89,7 @@ def compute_kpis(world: World, balance: BalanceReport) -> list[KpiRow]:
                 + (ledger.lane_lost - m["lane_lost"]).sum(axis=0))
     seized = world.seized_by_channel - m["seized_by_channel"]
     diverted = world.diverted_by_channel - m["diverted_by_channel"]
-    export_value = world.export_value_by_channel - m["export_value_by_channel"]
-    royalties = world.royalties - m["royalties"]
+    export_value, royalties = _export_value(world)
     rents = world.rents - m["rents"]
     curtailed = world.curtailed - m["curtailed"]
     rec = world.recorder
@@ -203,6 +202,19 @@ def _shock_kpis(world: World, add: Callable[[str, str, str, str, str, float], No
         for i, state in enumerate(run.states):
             add(ALL, ALL, f"{rid}:{state}", "state_time_share", "share",
                 run.measured_time[i] / total if total > 0 else np.nan)
+
+
+def _export_value(world: World) -> tuple[np.ndarray, np.ndarray]:
+    """US dollars of exports by [commodity, channel] in the measured period, each day's
+    tonnes at the reference price times the price index the day before (prices are set at
+    the end of a day), and the royalties on the formal channels' part."""
+    rec = world.recorder
+    price_before = np.ones_like(rec.price)
+    price_before[1:] = rec.price[:-1]
+    value = np.einsum("dck,dc->ck", rec.exported, price_before) \
+        * world.reference_price[:, None]
+    royalties = (value * world.formal_channel[None, :]).sum(axis=1) * world.royalty_rate
+    return value, royalties
 
 
 LEAD_QUANTILES = {"lead_time_p05_days": 0.05, "lead_time_p50_days": 0.5,

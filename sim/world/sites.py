@@ -325,22 +325,26 @@ class Refiner(Destination):
         """Cumulative tonnes refined (recovered metal)."""
         self.dispatch_period = spec.dispatch_period_days
         self._next_dispatch = world.env.now + self.dispatch_period
+        self._lines = [(c, float(self.capacity_per_day[c]), float(self.recovery[c]))
+                       for c in range(self.n_com) if self.capacity_per_day[c] > 0.0]
+        """(commodity, capacity t/day, recovery) of what this refiner refines."""
+        self._lost = world.ledger.rows("lost")[index]
 
     def step(self, days: float) -> None:
         """Refine for ``days`` at capacity, then ship if a dispatch is due."""
-        factor = self.capacity_factor
-        ledger_lost = self.world.ledger.rows("lost")[self.index]
-        for c in range(self.n_com):
-            cap = self.capacity_per_day[c]
-            if cap <= 0.0 or self.stock[c] <= 0.0:
+        factor = self.capacity_factor * days
+        stock = self.stock
+        for c, cap, recovery in self._lines:
+            have = float(stock[c])
+            if have <= 0.0:
                 continue
-            run = min(self.stock[c], cap * factor * days)
-            self.stock[c] -= run
-            got = run * self.recovery[c]
+            run = min(have, cap * factor)
+            stock[c] = have - run
+            got = run * recovery
             self.output[c] += got
             self.refined[c] += got
             if run > got:
-                ledger_lost[c] += run - got
+                self._lost[c] += run - got
         if self.env.now + 1e-9 >= self._next_dispatch:
             self._next_dispatch += self.dispatch_period
             self.ship()

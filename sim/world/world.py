@@ -49,6 +49,8 @@ from sim.shocks.timeline import Timeline
 
 LEAD_BINS = 400
 """Whole days of lead time told apart in the per-route lead-time histograms."""
+CHANNEL_FLOWS = ("mined", "diverted", "exported", "delivered", "lead")
+"""Flows booked per [commodity, channel] during a day (lead: lead days x tonnes)."""
 
 
 class DayEnd(simpy.events.Event):
@@ -91,17 +93,13 @@ class World:
         n_k = len(self.channel_ids)
 
         self.ledger = Ledger(len(self.site_ids), len(self.lane_ids), n_c)
-        # Flows by channel; the extra last column holds refined metal (channel -1).
-        self.mined_by_channel = np.zeros((n_c, n_k + 1))
-        self.exported_by_channel = np.zeros((n_c, n_k + 1))
-        self.delivered_by_channel = np.zeros((n_c, n_k + 1))
-        self.lead_tonne_days = np.zeros((n_c, n_k + 1))
+        # Flows by channel; the extra last column holds refined metal (channel -1). The
+        # five cumulative [commodity, channel] flows are planes of one array, so the day's
+        # flows are added to all of them in one operation.
+        self._by_channel = np.zeros((len(CHANNEL_FLOWS), n_c, n_k + 1))
+        (self.mined_by_channel, self.diverted_by_channel, self.exported_by_channel,
+         self.delivered_by_channel, self.lead_tonne_days) = self._by_channel
         self.seized_by_channel = np.zeros((n_c, n_k + 1))
-        self.diverted_by_channel = np.zeros((n_c, n_k + 1))
-        """Tonnes that shocks moved into each channel."""
-        self.export_value_by_channel = np.zeros((n_c, n_k + 1))
-        """US dollars, at the reference price times the price index when exported."""
-        self.royalties = np.zeros(n_c)
         self.rents = np.zeros(n_c)
         """Armed-group rents, US dollars."""
         self.curtailed = np.zeros(n_c)
@@ -220,6 +218,10 @@ class World:
         markets = self.markets
         n_c = self.n_commodities
         self._mk_index = np.array([m.index for m in markets], dtype=int)
+        if len(markets) and np.array_equal(
+                self._mk_index, np.arange(self._mk_index[0], self._mk_index[0] + len(markets))):
+            # contiguous market rows: a slice is a view, so updating it is one cheap step
+            self._mk_index = slice(int(self._mk_index[0]), int(self._mk_index[-1]) + 1)
         self._mk_stock = np.array([m.stock for m in markets], dtype=float).reshape(-1, n_c)
         self._mk_demand = np.array([m.demand_per_day for m in markets]).reshape(-1, n_c)
         self._mk_other = np.array([m.other_per_day for m in markets]).reshape(-1, n_c)
@@ -371,7 +373,9 @@ class World:
         self._inv_eps = np.array([1.0 / c.demand_elasticity if c.demand_elasticity else 0.0
                                   for c in commodities])
         self._price_cap = np.array([c.price_cap_ratio for c in commodities])
+        self._price_floor = 1.0 / self._price_cap
         self._supply_basis = np.array([c.price_basis == "supply" for c in commodities])
+        self._any_supply_basis = bool(self._supply_basis.any())
         self._supply_eps = np.array([c.supply_elasticity or 0.0 for c in commodities])
         self._supply_alpha = np.array([1.0 - math.exp(-1.0 / c.supply_response_days)
                                        for c in commodities])
@@ -388,7 +392,6 @@ class World:
         """The day ending now: the day's flows are booked, refiners refine, markets
         consume, the price index moves."""
         rec = self.recorder
-        n_c = self.n_commodities
         day = rec.day(self.env.now - 0.5)
         arrivals_today = self._flush_day(day)
         for ref in self.refiners:
@@ -404,25 +407,30 @@ class World:
         demand = self._mk_demand * self._mk_factor
         consumed = np.minimum(stock, demand)
         stock -= consumed
+        short = demand - consumed
         self.ledger.supplied[self._mk_index] += supplied
         self.ledger.consumed[self._mk_index] += consumed
-        with np.errstate(divide="ignore", invalid="ignore"):
-            self._mk_short[:] = np.where(demand > 0, (demand - consumed) / demand, 0.0)
-        total_demand = demand.sum(axis=0) if len(stock) else np.zeros(n_c)
-        total_consumed = consumed.sum(axis=0) if len(stock) else np.zeros(n_c)
-        total_supplied = supplied.sum(axis=0) if len(stock) else np.zeros(n_c)
-        if day >= 0 and len(stock):
+        self._mk_short.fill(0.0)
+        np.divide(short, demand, out=self._mk_short, where=demand > 0.0)
+        total_demand = demand.sum(axis=0)
+        total_consumed = consumed.sum(axis=0)
+        if day >= 0:
             rec.demand[day] = demand.T
             rec.consumed[day] = consumed.T
-            rec.shortfall[day] = (demand - consumed).T
-        basis = np.where(self._supply_basis, arrivals_today + total_supplied,
-                         total_consumed)
-        safe_demand = np.where(total_demand > 0, total_demand, 1.0)
-        ratio = np.where(total_demand > 0, basis / safe_demand, 1.0)
+            rec.shortfall[day] = short.T
+        if self._any_supply_basis:
+            basis = np.where(self._supply_basis, arrivals_today + supplied.sum(axis=0),
+                             total_consumed)
+        else:
+            basis = total_consumed
+        ratio = basis / np.maximum(total_demand, 1e-300)
+        ratio[total_demand <= 0.0] = 1.0
         self._price_state += self._alpha * (ratio - self._price_state)
-        with np.errstate(divide="ignore", over="ignore"):
-            raw = np.power(np.maximum(self._price_state, 1e-12), self._inv_eps)
-        self.price = np.clip(raw * self._price_factor, 1.0 / self._price_cap, self._price_cap)
+        # In logs, so that no elasticity, however small, can overflow.
+        log_raw = np.log(np.maximum(self._price_state, 1e-12)) * self._inv_eps
+        raw = np.exp(np.minimum(log_raw, 700.0))
+        self.price = np.minimum(np.maximum(raw * self._price_factor, self._price_floor),
+                                self._price_cap)
         self.shocks.daily()
         if day >= 0:
             rec.price[day] = self.price
@@ -479,8 +487,7 @@ class World:
             "lead_tonne_days": self.lead_tonne_days.copy(),
             "seized_by_channel": self.seized_by_channel.copy(),
             "diverted_by_channel": self.diverted_by_channel.copy(),
-            "export_value_by_channel": self.export_value_by_channel.copy(),
-            "royalties": self.royalties.copy(), "rents": self.rents.copy(),
+            "rents": self.rents.copy(),
             "curtailed": self.curtailed.copy(), "lane_lost": led.lane_lost.copy(),
             "refined": np.array([r.refined.copy() for r in self.refiners]),
         }
@@ -498,9 +505,11 @@ class World:
                      diverted: float) -> None:
         """A mine produced ``tonnes`` for ``channel``, of which ``diverted`` went there
         only because a shock moved output to that channel."""
-        self._day_mined[commodity][channel] += tonnes
+        buf = self._day_buf
+        at = commodity * self._n_k1 + channel
+        buf[at] += tonnes
         if diverted > 0.0:
-            self._day_diverted[commodity][channel] += diverted
+            buf[self._o_diverted + at] += diverted
 
     def record_curtailed(self, commodity: int, tonnes: float) -> None:
         """A mine did not produce ``tonnes`` because its stockyard was full under a ban or
@@ -513,19 +522,22 @@ class World:
 
     def record_export(self, lot: Lot) -> None:
         """A lot leaves the exporting country."""
-        self._day_exported[lot.commodity][lot.channel] += lot.tonnes
+        self._day_buf[self._o_exported + lot.commodity * self._n_k1 + lot.channel] += lot.tonnes
 
     def record_arrival(self, lot: Lot, site: Destination) -> None:
         """A lot reached a refiner, market or stockpile."""
         c = lot.commodity
         country = self._site_country[site.index]
+        buf = self._day_buf
+        at_country = c * self._n_country + country
         if site.kind == "market":
-            self._day_arrivals[c][country] += lot.tonnes
+            buf[self._o_arrivals + at_country] += lot.tonnes
         if lot.channel >= 0:  # metal from a mine reaching its first destination
             lead_days = self.env.now - lot.t_mined
-            self._day_delivered[c][lot.channel] += lot.tonnes
-            self._day_lead[c][lot.channel] += lead_days * lot.tonnes
-            self._day_delivered_country[c][country] += lot.tonnes
+            at = c * self._n_k1 + lot.channel
+            buf[self._o_delivered + at] += lot.tonnes
+            buf[self._o_lead + at] += lead_days * lot.tonnes
+            buf[self._o_delivered_country + at_country] += lot.tonnes
             key = (lot.route, c)
             hist = self.lead_hist.get(key)
             if hist is None:
@@ -535,40 +547,37 @@ class World:
             self.route_lead_tonne_days[key] += lead_days * lot.tonnes
 
     def _new_day_buffers(self) -> None:
+        """The day's flows are booked in one flat list of plain floats (cheap to add to
+        during the day) and turned into arrays once, at the day's end."""
         n_c, n_k1 = self.n_commodities, len(self.channel_ids) + 1
         n_country = len(self.countries)
-        self._day_mined = [[0.0] * n_k1 for _ in range(n_c)]
-        self._day_diverted = [[0.0] * n_k1 for _ in range(n_c)]
-        self._day_exported = [[0.0] * n_k1 for _ in range(n_c)]
-        self._day_delivered = [[0.0] * n_k1 for _ in range(n_c)]
-        self._day_lead = [[0.0] * n_k1 for _ in range(n_c)]
-        self._day_arrivals = [[0.0] * n_country for _ in range(n_c)]
-        self._day_delivered_country = [[0.0] * n_country for _ in range(n_c)]
+        self._n_k1, self._n_country = n_k1, n_country
+        plane = n_c * n_k1
+        self._o_diverted = CHANNEL_FLOWS.index("diverted") * plane
+        self._o_exported = CHANNEL_FLOWS.index("exported") * plane
+        self._o_delivered = CHANNEL_FLOWS.index("delivered") * plane
+        self._o_lead = CHANNEL_FLOWS.index("lead") * plane
+        self._o_arrivals = len(CHANNEL_FLOWS) * plane
+        self._o_delivered_country = self._o_arrivals + n_c * n_country
+        self._day_zeros = [0.0] * (self._o_delivered_country + n_c * n_country)
+        self._day_buf = list(self._day_zeros)
 
     def _flush_day(self, day: int) -> np.ndarray:
-        """Add the day's flows (kept in plain lists during the day) to the cumulative
-        arrays and, inside the measured period, to the daily records. Returns the tonnes
-        that reached markets today, by commodity."""
-        mined = np.array(self._day_mined)
-        exported = np.array(self._day_exported)
-        arrivals = np.array(self._day_arrivals).reshape(self.n_commodities, -1)
-        delivered_country = np.array(self._day_delivered_country).reshape(
-            self.n_commodities, -1)
-        self.mined_by_channel += mined
-        self.diverted_by_channel += np.array(self._day_diverted)
-        self.exported_by_channel += exported
-        value = exported * (self.reference_price * self.price)[:, None]
-        self.export_value_by_channel += value
-        self.royalties += (value * self.formal_channel[None, :]).sum(axis=1) * self.royalty_rate
-        self.delivered_by_channel += np.array(self._day_delivered)
-        self.lead_tonne_days += np.array(self._day_lead)
+        """Add the day's flows to the cumulative arrays and, inside the measured period, to
+        the daily records; start the next day's buffer. Returns the tonnes that reached
+        markets today, by commodity."""
+        n_c = self.n_commodities
+        flows = np.array(self._day_buf)
+        self._day_buf[:] = self._day_zeros
+        by_channel = flows[:self._o_arrivals].reshape(self._by_channel.shape)
+        self._by_channel += by_channel
+        arrivals = flows[self._o_arrivals:self._o_delivered_country].reshape(n_c, -1)
         if day >= 0:
             rec = self.recorder
-            rec.mined[day] += mined
-            rec.exported[day] += exported
+            rec.mined[day] += by_channel[0]
+            rec.exported[day] += by_channel[2]
             rec.arrivals[day] += arrivals
-            rec.delivered[day] += delivered_country
-        self._new_day_buffers()
+            rec.delivered[day] += flows[self._o_delivered_country:].reshape(n_c, -1)
         return arrivals.sum(axis=1)
 
     def intercept(self, element: Any, lot: Lot) -> None:
