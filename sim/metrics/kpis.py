@@ -228,8 +228,9 @@ def _route_kpis(world: World, add: Callable[[str, str, str, str, str, float], No
     index = {key: i for i, key in enumerate(world.route_keys)}
     for channel, route, c in world.possible_routes():
         r = index.get((channel, route))
-        hist = world.lead_hist.get((r, c)) if r is not None else None
-        total = float(hist.sum()) if hist is not None else 0.0
+        counts = world.lead_hist.get((r, c)) if r is not None else None
+        hist = np.array(counts) if counts is not None else np.zeros(1)
+        total = float(hist.sum())
         where = f"route:{route}"
         add(coms[c], channel, where, "delivered_t", "t", total)
         if total <= 0.0:

@@ -150,7 +150,7 @@ class World:
         self._price_state = np.ones(n_c)
         self._supply_price = np.ones(n_c)
         """Price index as other supply sees it (smoothed over supply_response_days)."""
-        self.lead_hist: dict[tuple[int, int], np.ndarray] = {}
+        self.lead_hist: dict[tuple[int, int], list[float]] = {}
         """(route index, commodity) -> tonnes delivered by whole days of lead time (bin i
         holds leads in [i, i+1) days; the last bin everything from LEAD_BINS days on)."""
         self.route_lead_tonne_days: dict[tuple[int, int], float] = {}
@@ -541,7 +541,7 @@ class World:
             key = (lot.route, c)
             hist = self.lead_hist.get(key)
             if hist is None:
-                hist = self.lead_hist[key] = np.zeros(LEAD_BINS + 1)
+                hist = self.lead_hist[key] = [0.0] * (LEAD_BINS + 1)
                 self.route_lead_tonne_days[key] = 0.0
             hist[min(int(lead_days), LEAD_BINS)] += lot.tonnes
             self.route_lead_tonne_days[key] += lead_days * lot.tonnes
