@@ -24,7 +24,8 @@ from sim.units import convert
 
 
 class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True,
+                              allow_inf_nan=False)
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:  # pragma: no cover
         raise NotImplementedError
@@ -155,11 +156,11 @@ class TruncatedNormal(_Dist):
     """Standard deviation of the normal before truncation."""
     low: float = 0.0
     """Lower cut-off; 0 unless given, since most quantities here cannot be negative."""
-    high: float = math.inf
-    """Upper cut-off; none unless given."""
+    high: float = Field(default=math.inf, allow_inf_nan=True)
+    """Upper cut-off; none unless given (``.inf`` also means none)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
-                              use_attribute_docstrings=True)
+                              use_attribute_docstrings=True, allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _check(self) -> TruncatedNormal:
@@ -204,7 +205,7 @@ class LogNormal(_Dist):
     """Standard deviation of the variable."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
-                              use_attribute_docstrings=True)
+                              use_attribute_docstrings=True, allow_inf_nan=False)
 
     def _mu_sigma(self) -> tuple[float, float]:
         s2 = math.log1p((self.sd / self.mean_) ** 2)
@@ -232,7 +233,7 @@ class Exponential(_Dist):
     """Mean (1 / rate)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
-                              use_attribute_docstrings=True)
+                              use_attribute_docstrings=True, allow_inf_nan=False)
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.exponential(self.mean_, size)

@@ -198,7 +198,9 @@ def test_manifest(results_dir, tiny_path: Path) -> None:
     assert manifest["citations"]
     tables = {"kpis.csv", "summary.csv", "series.csv.gz", "timeline.csv"}
     figures = {name for name in manifest["files"] if name.startswith("figures/")}
-    assert set(manifest["files"]) == tables | figures
+    saved = {"run.json", "replications/index.json",
+             *(f"replications/rep-{r:06d}.npz" for r in range(3))}
+    assert set(manifest["files"]) == tables | figures | saved
     # sim run draws the run's figures, as PNG and SVG, and lists them in the manifest
     assert {"figures/flows.png", "figures/flows.svg", "figures/lead-times.png",
             "figures/map-copper.svg"} <= figures

@@ -313,9 +313,6 @@ def _half_writing_failure(monkeypatch: pytest.MonkeyPatch) -> None:
         OSError(28, "No space left on device")))
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: sim report writes report.html with "
-                   "Path.write_text, not atomically: a failed or killed write leaves a "
-                   "truncated report.html that looks like a report")
 def test_report_html_is_written_atomically(tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
@@ -328,9 +325,6 @@ def test_report_html_is_written_atomically(tmp_path: Path,
     assert (out / "report.html").read_text() == "<html>the previous, complete report</html>"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: sim show saves the network map with "
-                   "Figure.savefig straight to its final name (network_map.py), not "
-                   "atomically: a failed write leaves a truncated PNG")
 def test_network_map_is_written_atomically(tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     from matplotlib.figure import Figure
@@ -385,9 +379,6 @@ def test_a_changed_file_no_longer_matches_its_hash(finished: Path, tmp_path: Pat
     assert manifest["files"]["kpis.csv"]["sha256"] != _sha256(copy / "kpis.csv")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: manifest.json hashes the tables and figures "
-                   "but not replications/index.json, replications/rep-*.npz or run.json, "
-                   "which are what sim.load_results reads back")
 def test_manifest_hashes_every_file_in_the_folder(finished: Path) -> None:
     manifest = json.loads((finished / "manifest.json").read_text())
     on_disk = {str(p.relative_to(finished)) for p in finished.rglob("*")

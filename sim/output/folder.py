@@ -309,14 +309,24 @@ class ResultsFolder:
             "command": sys.argv,
             "scenario": scenario_json(sc),
             "citations": [c.as_dict() for c in meta.provenance.citations.values()],
-            "files": {name: {"sha256": sha256_of(p), "bytes": p.stat().st_size}
-                      for name, p in files.items()},
+            "files": self._hashes(files),
         }
         if extra:
             manifest.update(extra)
         atomic_write_text(self.path / "manifest.json",
                           json.dumps(json_safe(manifest), indent=2, default=str,
                                      allow_nan=False))
+
+    def _hashes(self, files: dict[str, Path]) -> dict[str, dict[str, Any]]:
+        """SHA-256 and size of every file in the folder (the tables and figures just
+        written, and the replications and run.json that load_results reads back)."""
+        every = dict(files)
+        for p in sorted(self.path.rglob("*")):
+            name = p.relative_to(self.path).as_posix()
+            if p.is_file() and name != "manifest.json" and not p.name.startswith("."):
+                every.setdefault(name, p)
+        return {name: {"sha256": sha256_of(p), "bytes": p.stat().st_size}
+                for name, p in sorted(every.items())}
 
     def _write_csv(self, name: str, frame: pd.DataFrame, compress: bool = False) -> Path:
         path = self.path / name

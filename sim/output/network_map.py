@@ -86,9 +86,20 @@ def save_network_figure(sc: Scenario, path: str | Path, plan: Plan | None = None
     if path.suffix.lower() not in FIGURE_FORMATS:
         raise FigureError(f"cannot write a figure as {path.name!r}: use one of "
                           f"{', '.join(FIGURE_FORMATS)}")
+    write_figure_file(network_figure(sc, plan), path)
+    return path
+
+
+def write_figure_file(fig: Figure, path: Path) -> None:
+    """Render ``fig`` in the format of ``path``'s suffix and write it atomically (a failed
+    write never leaves a truncated file under the name). Raises :class:`FigureError`."""
+    import io
+
+    from sim.output.folder import atomic_write_bytes
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format=path.suffix.lower().lstrip("."), dpi=150)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        network_figure(sc, plan).savefig(path, dpi=150)
+        atomic_write_bytes(path, buf.getvalue())
     except OSError as exc:
         raise FigureError(f"cannot write {path}: {exc.strerror or exc}") from None
-    return path

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from sim.output import style as st
-from sim.output.folder import FolderError, load_results
+from sim.output.folder import FolderError, atomic_write_text, load_results
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -454,8 +454,7 @@ def build_report(folder: str | Path, out: str | Path | None = None) -> Path:
             extra = pd.read_csv(folder / "compare.csv")
         text = compare_report_html(named, extra)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        atomic_write_text(target, text)
     except OSError as exc:
         raise FolderError(f"cannot write {target}: {exc.strerror or exc}") from None
     return target

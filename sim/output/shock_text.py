@@ -167,17 +167,13 @@ def timeline_figure(sc: Scenario) -> Figure | None:
 
 def save_timeline_figure(sc: Scenario, path: Path) -> Path | None:
     """Save the calendar of shocks and policies; None if the scenario has none."""
-    from sim.output.network_map import FIGURE_FORMATS, FigureError
+    from sim.output.network_map import FIGURE_FORMATS, FigureError, write_figure_file
 
     fig = timeline_figure(sc)
     if fig is None:
         return None
     if path.suffix.lower() not in FIGURE_FORMATS:
         raise FigureError(f"cannot write a figure as {path.name!r}")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, dpi=150)
-    except OSError as exc:
-        raise FigureError(f"cannot write {path}: {exc.strerror or exc}") from None
+    write_figure_file(fig, path)
     return path
 

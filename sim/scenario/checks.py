@@ -15,6 +15,13 @@ from sim.scenario.schema import DESTINATION_KINDS, TRANSIT_KINDS, Mine, Scenario
 SHARE_TOLERANCE = 1e-6
 
 
+def _plural(noun: str) -> str:
+    """``commodity`` -> ``commodities``, ``site`` -> ``sites`` (the words used here)."""
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + "s"
+
+
 class _Collector:
     def __init__(self) -> None:
         self.issues: list[Issue] = []
@@ -28,8 +35,9 @@ class _Collector:
             return True
         guess = did_you_mean(value, options)
         hint = f"did you mean {guess!r}?" if guess else (
-            f"known {what}s: {', '.join(options[:12])}{' ...' if len(options) > 12 else ''}"
-            if options else f"no {what}s are defined")
+            f"known {_plural(what)}: {', '.join(options[:12])}"
+            f"{' ...' if len(options) > 12 else ''}"
+            if options else f"no {_plural(what)} are defined")
         self.add(path, f"unknown {what} {value!r}", hint)
         return False
 

@@ -111,4 +111,4 @@ class Strict(BaseModel):
     docstring under each field is its description."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
-                              use_attribute_docstrings=True)
+                              use_attribute_docstrings=True, allow_inf_nan=False)

@@ -107,8 +107,6 @@ def test_messages_point_at_file_and_line() -> None:
         assert f"{HERE / name}{where}" in result.output, result.output
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the 'known ...' hint of an unknown id adds a "
-                   "plain 's' to the word, so an unknown commodity says 'known commoditys'")
 def test_hint_for_an_unknown_commodity_reads_well() -> None:
     result = CliRunner().invoke(main, ["validate", str(HERE / "policy_unknown_commodity.yaml")])
     assert "known commodities: copper" in result.output, result.output
