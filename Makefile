@@ -20,6 +20,7 @@ demo: $(STAMP)
 	$(BIN)/sim validate scenarios/*.yaml
 	$(BIN)/sim show scenarios/baseline.yaml --figure $(DEMO_OUT)-network.png
 	$(BIN)/sim run scenarios/baseline.yaml -n 20 --seed 2024 --out $(DEMO_OUT) --force
+	$(BIN)/sim report $(DEMO_OUT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
