@@ -38,7 +38,6 @@ import argparse
 import contextlib
 import json
 import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -46,8 +45,12 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
+
+import machine_info  # benchmarks/machine_info.py (the script's own folder is on sys.path)
+
+PACKAGES = ("simpy", "numpy", "pandas", "psutil")
+"""Packages whose versions go with the recorded figures."""
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
@@ -161,24 +164,6 @@ def spawn(years: float, replications: int, workers: int, seed: int) -> Run:
     return Run(**json.loads(out.stdout.strip().splitlines()[-1]))
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as fh:
-            cpu = next((line.split(":", 1)[1].strip() for line in fh
-                        if line.startswith("model name")), cpu)
-    except OSError:
-        pass
-    versions = []
-    for package in ("simpy", "numpy", "pandas", "psutil"):
-        try:
-            versions.append(f"{package} {metadata.version(package)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{package} not installed")
-    return (f"{cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-            f"{', '.join(versions)}")
-
-
 def load() -> str:
     one, five, fifteen = os.getloadavg()
     return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f}"
@@ -233,7 +218,7 @@ def main() -> None:
     n = args.replications
     serial_n = args.serial_n or n
     extrapolated = serial_n != n
-    print(f"machine: {machine()}")
+    print(f"machine: {machine_info.describe(PACKAGES)}")
     print(f"{n} replications of the {args.years:g}-year baseline: 1 worker"
           f"{f' (on {serial_n}, extrapolated)' if extrapolated else ''} against "
           f"{args.workers} workers, {args.runs} run(s) each, alternating")

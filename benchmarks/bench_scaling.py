@@ -37,11 +37,9 @@ import argparse
 import copy
 import gc
 import os
-import platform
 import statistics
 import time
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +51,11 @@ from sim.output.folder import scenario_json
 from sim.scenario import scenario_from_dict
 from sim.scenario.schema import Scenario
 from sim.units import DAYS_PER_YEAR
+
+import machine_info  # benchmarks/machine_info.py (the script's own folder is on sys.path)
+
+PACKAGES = ("simpy", "numpy", "matplotlib")
+"""Packages whose versions go with the recorded figures."""
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
@@ -94,19 +97,6 @@ class Config:
 
     def median_events(self) -> float:
         return statistics.median(self.events)
-
-
-def machine() -> str:
-    """CPU model, CPU count, Python and package versions."""
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as fh:
-            cpu = next((line.split(":", 1)[1].strip() for line in fh
-                        if line.startswith("model name")), cpu)
-    except OSError:
-        pass
-    versions = ", ".join(f"{p} {metadata.version(p)}" for p in ("simpy", "numpy", "matplotlib"))
-    return f"{cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {versions}"
 
 
 def load() -> str:
@@ -292,7 +282,7 @@ def main() -> None:
                for y in sorted(set(args.horizons))]
     configs += [Config("size", k, tiled_scenario(args.size_years, k))
                 for k in sorted(set(args.sizes))]
-    print(f"machine: {machine()}")
+    print(f"machine: {machine_info.describe(PACKAGES)}")
     print(f"before: {load()}")
     for r in range(args.runs):
         # Rotate the order each round so no configuration always runs first or last.
@@ -308,7 +298,8 @@ def main() -> None:
           "rel. = against the first row of each group):")
     print(table(configs))
     print(fits(configs))
-    plot(configs, args.plot, f"{machine()}; {args.runs} runs each, {after}")
+    plot(configs, args.plot,
+         f"{machine_info.describe(PACKAGES)}; {args.runs} runs each, {after}")
     print(f"\nfigure: {args.plot}")
 
 

@@ -74,7 +74,6 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import platform
 import random
 import statistics
 import sys
@@ -82,13 +81,17 @@ import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import sim
 from sim.experiment.replication import run_replication
 from sim.scenario.schema import Scenario
+
+import machine_info  # benchmarks/machine_info.py (the script's own folder is on sys.path)
+
+PACKAGES = ("simpy", "numpy", "supplynetpy")
+"""Packages whose versions go with the recorded figures."""
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "benchmarks" / "networks" / "supplynetpy_peer.yaml"
@@ -121,26 +124,6 @@ class Timing:
     events: int
     filled: float
     """Share of customer demand met (a check that the network works, not a comparison)."""
-
-
-def machine() -> str:
-    """CPU model, CPU count, Python and package versions, load average."""
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as fh:
-            cpu = next((line.split(":", 1)[1].strip() for line in fh
-                        if line.startswith("model name")), cpu)
-    except OSError:
-        pass
-    versions = ", ".join(f"{p} {_version(p)}" for p in ("simpy", "numpy", "supplynetpy"))
-    return (f"{cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {versions}")
-
-
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "not installed"
 
 
 def load() -> str:
@@ -249,12 +232,12 @@ def main() -> None:
               "    .venv/bin/pip install -e '.[benchmark]'\n"
               "or  .venv/bin/pip install supplynetpy==0.5.1", file=sys.stderr)
         sys.exit(2)
-    if _version("supplynetpy") != "0.5.1":
-        print(f"note: supplynetpy {_version('supplynetpy')} is installed; the reference "
-              "figure is for 0.5.1", file=sys.stderr)
+    if machine_info.version("supplynetpy") != "0.5.1":
+        print(f"note: supplynetpy {machine_info.version('supplynetpy')} is installed; "
+              "the reference figure is for 0.5.1", file=sys.stderr)
 
     sc = sim.load_scenario(SCENARIO)
-    print(f"machine: {machine()}")
+    print(f"machine: {machine_info.describe(PACKAGES)}")
     print(f"before: {load()}")
     ours: list[Timing] = []
     theirs: list[Timing] = []

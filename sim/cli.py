@@ -303,7 +303,14 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
         extra["stopping"] = stop.as_dict()
     if not quiet and not no_figures:
         _err("drawing figures ...")
-    folder.finish(results, extra, figures=not no_figures)
+    try:
+        folder.finish(results, extra, figures=not no_figures)
+    except KeyboardInterrupt:
+        _err(f"\ninterrupted while writing the tables and figures: all {results.n} "
+             f"replication(s) are saved in {folder.reps_dir}; the folder is incomplete (no "
+             "manifest.json). To finish it, run:\n  "
+             + _resume_command([*resume_words, "--resume"]))
+        sys.exit(EXIT_INTERRUPTED)
     if not quiet:
         click.echo(f"{sc.name}: {results.n} replication(s), seed {seed}, "
                    f"{results.wall_s:.1f} s ({backend.description}); results in {out}"

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from sim.output.folder import atomic_write_text, json_safe, sha256_of, versions
-from sim.output.tables import HEADLINE, _fmt
+from sim.output.tables import HEADLINE, format_number
 
 if TYPE_CHECKING:
     from sim.experiment.compare import Comparison
@@ -48,7 +48,7 @@ def _share(x: float) -> str:
 def _ci(low: float, high: float) -> str:
     if math.isnan(low):
         return "-"
-    return f"[{_fmt(low)}, {_fmt(high)}]"
+    return f"[{format_number(low)}, {format_number(high)}]"
 
 
 def _headline_rows(comp: Comparison, label: str, metrics: Sequence[str] | None
@@ -59,7 +59,8 @@ def _headline_rows(comp: Comparison, label: str, metrics: Sequence[str] | None
     for r in head[head["scenario"] == label].itertuples(index=False):
         key = (r.commodity, r.metric)
         ref_mean = ref["mean"].get(key, math.nan)
-        rows.append((r.commodity, r.metric, _fmt(ref_mean), _fmt(r.mean), _fmt(r.diff),
+        rows.append((r.commodity, r.metric, format_number(ref_mean), format_number(r.mean),
+                     format_number(r.diff),
                      _ci(r.diff_ci_low, r.diff_ci_high), _pct(r.rel_change),
                      _share(r.share_positive), r.unit))
     return rows
@@ -94,7 +95,8 @@ def _method(comp: Comparison) -> str:
         how = (f"common random numbers (every scenario uses root seed {comp.seeds[0]}; "
                "shared components draw the same random numbers)")
     else:
-        how = "replications paired by number, but run with different seeds (no common random numbers)"
+        how = ("replications paired by number, but run with different seeds (no common "
+               "random numbers)")
     return (f"Comparison of {len(comp.labels)} scenarios against {comp.reference}: {n} paired "
             f"replication(s), {how}. Difference = scenario - reference, mean over replications "
             "with a 95% Student-t interval; change = difference / reference mean; "

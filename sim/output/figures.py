@@ -596,8 +596,9 @@ def flow_layers(res: Results, commodity: str, min_share: float = 0.02
     """Nodes and links of the flow diagram for one commodity.
 
     Layers: mines (simulated output of each mine, or the plan's shares of the simulated
-    total where a run did not record it; mines under ``min_share`` are grouped), channels (simulated mined tonnes), first destinations by
-    country (simulated deliveries to refiners, markets and stockpiles) and markets by
+    total where a run did not record it; mines under ``min_share`` are grouped), channels
+    (simulated mined tonnes), first destinations by country (simulated deliveries to
+    refiners, markets and stockpiles) and markets by
     country (simulated arrivals). Links are the plan's, balanced to the simulated totals
     of the layers on either side (:func:`balance`). Returns (layers of (name, tonnes),
     link matrices, layer titles).

@@ -27,6 +27,7 @@ import pandas as pd
 
 from sim.output import style as st
 from sim.output.folder import FolderError, atomic_write_text, load_results
+from sim.output.tables import format_number
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -73,7 +74,7 @@ def _num(x: Any) -> str:
         value = float(x)
     except (TypeError, ValueError):
         return _e(x)
-    return st.format_number(value)
+    return format_number(value)
 
 
 def table(frame: pd.DataFrame, numeric: Iterable[str] = (), cls: str = "kpi",

@@ -168,20 +168,6 @@ def format_tonnes(x: float) -> str:
     return _tonnes(x)
 
 
-def format_number(x: float) -> str:
-    """A number for a table: thousands separators, three significant figures below 100."""
-    if x is None or x != x:  # NaN
-        return "-"
-    ax = abs(x)
-    if ax >= 100:
-        return f"{x:,.0f}"
-    if ax >= 1:
-        return f"{x:,.2f}"
-    if ax == 0:
-        return "0"
-    return f"{x:.3g}"
-
-
 def date_axis(ax: Axes) -> None:
     """Calendar dates on the x axis, labelled concisely (months, with the year once)."""
     locator = mdates.AutoDateLocator(minticks=4, maxticks=10)

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 HEADLINE = ["mined_t", "exported_t", "delivered_t", "consumed_t", "shortfall_t",
             "mean_lead_time_days", "price_peak_ratio", "stock_end_t", "in_transit_end_t"]
 
 
-def _fmt(x: float) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
+def format_number(x: float | None) -> str:
+    """A number for a table: thousands separators, three significant figures below 1,
+    ``-`` for a missing value."""
+    if x is None or x != x:  # NaN
         return "-"
     ax = abs(x)
     if ax >= 100:
         return f"{x:,.0f}"
     if ax >= 1:
         return f"{x:,.2f}"
+    if ax == 0:
+        return "0"
     return f"{x:.3g}"
 
 
@@ -28,8 +30,9 @@ def headline_table(summary: pd.DataFrame, confidence: float = 0.95) -> str:
     rows = []
     for (com, metric), g in s.groupby(["commodity", "metric"], sort=False):
         r = g.iloc[0]
-        ci = ("" if pd.isna(r["ci_low"]) else f"[{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}]")
-        rows.append((com, metric, _fmt(r["mean"]), ci, r["unit"]))
+        ci = ("" if pd.isna(r["ci_low"])
+              else f"[{format_number(r['ci_low'])}, {format_number(r['ci_high'])}]")
+        rows.append((com, metric, format_number(r["mean"]), ci, r["unit"]))
     order = {m: i for i, m in enumerate(HEADLINE)}
     rows.sort(key=lambda x: (x[0], order.get(x[1], 99)))
     head = ("commodity", "metric", "mean", f"{confidence:.0%} CI", "unit")

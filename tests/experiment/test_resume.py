@@ -28,10 +28,18 @@ def invoke(*args: object):
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
+def _default_sigint() -> None:
+    # A process started in the background by a non-interactive shell ignores SIGINT, and
+    # so would the run started here (an ignored signal is inherited, and Python then
+    # leaves it ignored): give the run the default, as in a terminal.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(out: Path) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "sim", "run", *ARGS, "--out", str(out),
                              "--workers", "1", "-q"], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_default_sigint if os.name == "posix" else None)
 
 
 def wait_for_reps(proc: subprocess.Popen, out: Path, count: int, limit_s: float = 120) -> int:
