@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from sim.output.folder import atomic_write_text, json_safe, sha256_of, versions
+from sim.output.folder import atomic_write_text, file_hashes, json_safe, versions
 from sim.output.tables import HEADLINE, format_number
 
 if TYPE_CHECKING:
@@ -158,8 +158,7 @@ def write_comparison(comp: Comparison, out: Path, figures: bool = True,
         "notes": comp.notes,
         "wall_s": round(comp.wall_s, 3),
         "versions": versions(),
-        "files": {name: {"sha256": sha256_of(p), "bytes": p.stat().st_size}
-                  for name, p in files.items()},
+        "files": file_hashes(files),
     }
     atomic_write_text(out / "comparison.json",
                       json.dumps(json_safe(info), indent=2, default=str, allow_nan=False))

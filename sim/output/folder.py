@@ -86,6 +86,12 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
+def file_hashes(files: dict[str, Path]) -> dict[str, dict[str, Any]]:
+    """``{name: {"sha256": ..., "bytes": ...}}`` for the files, sorted by name."""
+    return {name: {"sha256": sha256_of(p), "bytes": p.stat().st_size}
+            for name, p in sorted(files.items())}
+
+
 def sha256_of(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
@@ -325,8 +331,7 @@ class ResultsFolder:
             name = p.relative_to(self.path).as_posix()
             if p.is_file() and name != "manifest.json" and not p.name.startswith("."):
                 every.setdefault(name, p)
-        return {name: {"sha256": sha256_of(p), "bytes": p.stat().st_size}
-                for name, p in sorted(every.items())}
+        return file_hashes(every)
 
     def _write_csv(self, name: str, frame: pd.DataFrame, compress: bool = False) -> Path:
         path = self.path / name

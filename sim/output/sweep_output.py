@@ -27,7 +27,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.output import style as st
-from sim.output.folder import atomic_write_bytes, atomic_write_text, json_safe, sha256_of, versions
+from sim.output.folder import (atomic_write_bytes, atomic_write_text, file_hashes, json_safe,
+                               versions)
 
 if TYPE_CHECKING:
     from sim.experiment.sweep import Sweep
@@ -200,8 +201,7 @@ def write_sweep(sweep: Sweep, out: Path, figures: bool = True, metrics: Sequence
                              if sweep.sobol is not None else []),
         "wall_s": round(sweep.wall_s, 3),
         "versions": versions(),
-        "files": {name: {"sha256": sha256_of(p), "bytes": p.stat().st_size}
-                  for name, p in files.items()},
+        "files": file_hashes(files),
     }
     atomic_write_text(out / "sweep.json",
                       json.dumps(json_safe(info), indent=2, default=str, allow_nan=False))

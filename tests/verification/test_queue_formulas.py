@@ -14,11 +14,9 @@ so a check cannot pass by being too noisy to mean anything.
 
 from __future__ import annotations
 
-import math
 
-import numpy as np
 import pytest
-from scipy import stats
+from queue_theory import erlang_c_wait, t_interval
 
 import sim
 from sim.scenario import scenario_from_dict
@@ -27,23 +25,6 @@ LAMBDA = 6.0        # lots per day (Poisson)
 HORIZON = 500
 WARMUP = 50
 REPS = 20
-
-
-def ci99(values) -> tuple[float, float]:
-    """Mean and half-width of the 99% Student-t interval."""
-    v = np.asarray(values, dtype=float)
-    half = stats.t.ppf(0.995, len(v) - 1) * v.std(ddof=1) / math.sqrt(len(v))
-    return float(v.mean()), float(half)
-
-
-def erlang_c_wait(lam: float, mu: float, c: int) -> float:
-    """Mean wait in line of an M/M/c queue with ``c`` servers of rate ``mu`` each."""
-    a = lam / mu
-    rho = a / c
-    assert rho < 1
-    tail = a**c / math.factorial(c) / (1 - rho)
-    p_wait = tail / (sum(a**k / math.factorial(k) for k in range(c)) + tail)
-    return p_wait / (c * mu - lam)
 
 
 def pollaczek_khinchine_wait(lam: float, mean_s: float, second_moment_s: float) -> float:
@@ -85,10 +66,10 @@ def test_mmc_mean_wait_matches_erlang_c(build, servers: int, mu_total: float) ->
     sc = border_scenario(build, mu_total, servers, {"dist": "exponential", "mean": 1.0})
     res = sim.run(sc, replications=REPS, seed=31)
     wq = erlang_c_wait(LAMBDA, mu_total / servers, servers)
-    mean, half = ci99(res.kpi("mean_wait_days", site="border"))
+    mean, half = t_interval(res.kpi("mean_wait_days", site="border"))
     assert half < 0.15 * wq, f"interval +-{half:.4f} too wide against Wq {wq:.4f}"
     assert abs(mean - wq) <= half, f"Wq {mean:.4f} +- {half:.4f}, Erlang C {wq:.4f}"
-    util, uhalf = ci99(res.kpi("utilisation", site="border"))
+    util, uhalf = t_interval(res.kpi("utilisation", site="border"))
     assert uhalf < 0.02
     assert abs(util - LAMBDA / mu_total) <= uhalf
 
@@ -108,10 +89,10 @@ def test_rail_lane_is_an_md1_queue(build) -> None:
     mu = 10.0
     wq = pollaczek_khinchine_wait(LAMBDA, 1 / mu, 1 / mu**2)  # = rho / (2 mu (1 - rho))
     assert wq == pytest.approx(0.075)
-    mean, half = ci99(res.kpi("mean_wait_days", site="terminal_market"))
+    mean, half = t_interval(res.kpi("mean_wait_days", site="terminal_market"))
     assert half < 0.12 * wq
     assert abs(mean - wq) <= half, f"Wq {mean:.4f} +- {half:.4f}, M/D/1 {wq:.4f}"
-    util, uhalf = ci99(res.kpi("utilisation", site="terminal_market"))
+    util, uhalf = t_interval(res.kpi("utilisation", site="terminal_market"))
     assert abs(util - LAMBDA / mu) <= uhalf
     # deterministic service waits half as long as exponential service at the same load
     assert wq == pytest.approx(0.5 * erlang_c_wait(LAMBDA, mu, 1))
@@ -125,6 +106,6 @@ def test_border_post_with_gamma_clearance_is_mg1(build) -> None:
     res = sim.run(sc, replications=REPS, seed=33)
     wq = pollaczek_khinchine_wait(LAMBDA, 1 / mu, (1 + 1 / shape) / mu**2)
     assert wq == pytest.approx(0.1125)
-    mean, half = ci99(res.kpi("mean_wait_days", site="border"))
+    mean, half = t_interval(res.kpi("mean_wait_days", site="border"))
     assert half < 0.12 * wq
     assert abs(mean - wq) <= half, f"Wq {mean:.4f} +- {half:.4f}, M/G/1 {wq:.4f}"

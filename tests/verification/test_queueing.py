@@ -10,11 +10,10 @@ intervals, and each test also checks that its interval is narrow enough to mean 
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 import pytest
-from scipy import stats
+from queue_theory import erlang_c_wait, t_interval
 
 import sim
 from sim.scenario import scenario_from_dict
@@ -41,23 +40,6 @@ def mmc_scenario(build, servers: int, *, lam: float = LAMBDA, mu_total: float = 
         [build.lane("mine", "border", 0), build.lane("border", "market", 0)],
         ["border", "market"], horizon=horizon, warmup=warmup)
     return scenario_from_dict(data)
-
-
-def erlang_c_wait(lam: float, mu: float, c: int) -> float:
-    """Mean wait in queue of an M/M/c queue with per-server rate ``mu``."""
-    a = lam / mu
-    rho = a / c
-    assert rho < 1
-    tail = a**c / math.factorial(c) / (1 - rho)
-    p_wait = tail / (sum(a**k / math.factorial(k) for k in range(c)) + tail)
-    return p_wait / (c * mu - lam)
-
-
-def t_interval(values: np.ndarray, confidence: float = 0.99) -> tuple[float, float]:
-    values = np.asarray(values, dtype=float)
-    half = stats.t.ppf(0.5 + confidence / 2, len(values) - 1) * values.std(ddof=1) \
-        / math.sqrt(len(values))
-    return float(values.mean()), float(half)
 
 
 @pytest.fixture(scope="module")
