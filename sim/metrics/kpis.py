@@ -104,7 +104,7 @@ def compute_kpis(world: World, balance: BalanceReport) -> list[KpiRow]:
     price_peak = world.recorder.price.max(axis=0) if world.recorder.n_days else np.ones(len(coms))
     transit = np.zeros((len(coms), n_k + 1))
     for lane in world.lanes:
-        for lot in lane.on:
+        for lot in lane.lots():
             transit[lot.commodity, lot.channel] += lot.tonnes
     stock_end = world.physical_site_held().sum(axis=0)
 

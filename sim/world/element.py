@@ -68,6 +68,7 @@ class Element:
         now = self.env.now  # type: ignore[attr-defined]
         was_closed = self.capacity_factor <= 0.0
         self.capacity_factor = factor
+        self.world.capacity_epoch[0] += 1  # type: ignore[attr-defined]
         if factor <= 0.0 and not was_closed:
             self.closures.append([now, math.inf])
         elif factor > 0.0 and was_closed and self.closures:

@@ -21,6 +21,7 @@ import numpy as np
 import simpy
 
 from sim.world.element import Element
+from sim.world.events import Wakeup
 from sim.world.lots import Lot
 from sim.world.queues import FifoServer
 
@@ -56,9 +57,9 @@ class Lane(Element):
         """Multiplies every transit draw (corridor upgrades)."""
         self.to = to_site
         self.is_export = is_export
-        self.on: dict[Lot, None] = {}
-        """Lots on the lane: queued for capacity or travelling (a dict used as an ordered
-        set, so sums over it are the same in every run)."""
+        self.travelling: dict[int, list[Lot]] = {}
+        """Convoys on the lane (travelling or paused by a closure), by ``id`` of the convoy;
+        a dict keeps them in order, so sums over them are the same in every run."""
         self.server: FifoServer | None = None
         self.sailing: Sailings | None = None
         self.held_back: deque[Lot] = deque()
@@ -73,20 +74,19 @@ class Lane(Element):
 
     def add_capacity(self, capacity_t_per_day: float) -> None:
         """Make the lane a loading queue of ``capacity_t_per_day`` product tonnes."""
-        self.server = FifoServer(self.env, 1, capacity_t_per_day,
-                                 units=lambda lot: lot.tonnes * lot.product_per_t,
-                                 variability=lambda: 1.0, done=self._depart_batch)
+        self.server = FifoServer(self.env, 1, capacity_t_per_day, units_per_t="product_per_t",
+                                 variability=lambda: 1.0, done=self._depart_all)
 
     def enter(self, lot: Lot) -> None:
-        """Put ``lot`` on the lane now."""
+        """Put ``lot`` on the lane now. It joins the convoy that set off on this lane at
+        this instant, if any, or starts one."""
         self._lane_in[lot.commodity] += lot.tonnes
         if self.interceptions:
             self.world.intercept(self, lot)
-        self.on[lot] = None
         if self.is_export and _first_exit(lot):
             self.world.record_export(lot)
         if self.server is not None:
-            self.server.put([lot])
+            self.server.put([lot])  # each lot is its own loading job
         elif self.capacity_factor > 0.0:
             self._depart(lot)
         else:
@@ -94,25 +94,24 @@ class Lane(Element):
 
     def _depart(self, lot: Lot) -> None:
         now = self.env.now
-        if self._convoy is not None and self._convoy_t == now:
-            self._convoy.append(lot)
-            lot.t_dep = now
-            lot.travel = self._convoy[0].travel
+        lot.t_dep = now
+        if self._convoy_t == now and self._convoy is not None:
+            convoy = self._convoy
+            convoy.append(lot)
+            lot.travel = convoy[0].travel
             return
         travel = self.transit() * self.transit_factor
         if self.delays:
             travel += self.extra_delay()
-        lot.t_dep = now
         lot.travel = travel
         convoy = [lot]
-        ev = self.env.timeout(travel, convoy)
-        ev.callbacks.append(self._arrive)
-        if travel > 0.0:
-            self._convoy, self._convoy_t = convoy, now
-        else:
-            self._convoy = None
+        self.travelling[id(convoy)] = convoy
+        Wakeup(self.env, travel, convoy, self._arrive)
+        # a convoy that arrives at once is gone before the next lot sets off
+        self._convoy = convoy if travel > 0.0 else None
+        self._convoy_t = now
 
-    def _depart_batch(self, lots: list[Lot]) -> None:
+    def _depart_all(self, lots: list[Lot]) -> None:
         for lot in lots:
             self._depart(lot)
 
@@ -130,10 +129,9 @@ class Lane(Element):
                     self._resume(convoy, owed)
                 return
         lane_out = self._lane_out
-        on = self.on
         for lot in convoy:
             lane_out[lot.commodity] += lot.tonnes
-            del on[lot]
+        del self.travelling[id(convoy)]
         self.to.receive_batch(convoy)
 
     def _resume(self, convoy: list[Lot], days: float) -> None:
@@ -141,25 +139,33 @@ class Lane(Element):
         for lot in convoy:
             lot.t_dep = now
             lot.travel = days
-        ev = self.env.timeout(days, convoy)
-        ev.callbacks.append(self._arrive)
+        Wakeup(self.env, days, convoy, self._arrive)
 
     def _capacity_changed(self) -> None:
         if self.server is not None:
             self.server.set_capacity_factor(self.capacity_factor)
         if self.capacity_factor > 0.0:
-            while self.held_back:
-                self._depart(self.held_back.popleft())
+            if self.held_back:
+                held, self.held_back = list(self.held_back), deque()
+                self._depart_all(held)
             # a paused convoy made no progress while the lane stayed closed: it still needs
             # the open time it was owed when it reached the end of its nominal trip
             paused, self.paused = self.paused, []
             for convoy, owed in paused:
                 self._resume(convoy, owed)
 
+    def lots(self) -> list[Lot]:
+        """Every lot on the lane: waiting to load, held back by a closure or travelling."""
+        out = [lot for convoy in self.travelling.values() for lot in convoy]
+        out += self.held_back
+        if self.server is not None:
+            out += self.server.lots()
+        return out
+
     def held(self, n_commodities: int) -> np.ndarray:
         """Tonnes on the lane by commodity (counted from the lots themselves)."""
         out = np.zeros(n_commodities)
-        for lot in self.on:
+        for lot in self.lots():
             out[lot.commodity] += lot.tonnes
         return out
 

@@ -39,16 +39,20 @@ class BalanceReport:
 
 SITE_ACCOUNTS = ("mined", "site_in", "site_out", "consumed", "lost", "supplied", "adjusted")
 LANE_ACCOUNTS = ("lane_in", "lane_out", "lane_lost")
+_SITE_SIGNS = {"mined": 1.0, "site_in": 1.0, "site_out": -1.0, "consumed": -1.0, "lost": -1.0,
+               "supplied": 1.0, "adjusted": 1.0}
+_LANE_SIGNS = {"lane_in": 1.0, "lane_out": -1.0, "lane_lost": -1.0}
 
 
 class Ledger:
     """Flow accounts per site and lane and commodity, in tonnes of contained metal.
 
     Accounts (indexed ``[site or lane, commodity]``) only ever grow: they are cumulative
-    since the start of the warm-up. Each account is one flat buffer of doubles. Components
-    add to their own row through ``rows(account)[i]`` (a memoryview: a fraction of the cost
-    of a numpy scalar update on the hot path), while ``ledger.site_in`` and the other
-    attributes of the same names are live numpy views of the same memory.
+    since the start of the warm-up. The site accounts share one flat buffer of doubles, the
+    lane accounts another, so what every site should hold is one matrix product.
+    Components add to their own row through ``rows(account)[i]`` (a memoryview: a fraction
+    of the cost of a numpy scalar update on the hot path), while ``ledger.site_in`` and the
+    other attributes of the same names are live numpy views of the same memory.
 
     Site accounts: ``mined``, ``site_in``, ``site_out``, ``consumed``, ``lost`` (refining
     losses and seizures), ``supplied`` (metal from outside the network) and ``adjusted``
@@ -58,17 +62,26 @@ class Ledger:
 
     def __init__(self, n_sites: int, n_lanes: int, n_commodities: int) -> None:
         self.n_commodities = n_commodities
-        self._buffers: dict[str, array.array] = {}
         self._views: dict[str, np.ndarray] = {}
         self._rows: dict[str, list[memoryview]] = {}
-        for names, n in ((SITE_ACCOUNTS, n_sites), (LANE_ACCOUNTS, n_lanes)):
-            for name in names:
-                buf = array.array("d", bytes(8 * n * n_commodities))
-                self._buffers[name] = buf
-                self._views[name] = np.frombuffer(buf, dtype=float).reshape(n, n_commodities)
-                whole = memoryview(buf)
-                self._rows[name] = [whole[i * n_commodities:(i + 1) * n_commodities]
+        self._blocks: list[np.ndarray] = []
+        self._signs: list[np.ndarray] = []
+        for names, signs, n in ((SITE_ACCOUNTS, _SITE_SIGNS, n_sites),
+                                (LANE_ACCOUNTS, _LANE_SIGNS, n_lanes)):
+            size = n * n_commodities
+            buf = array.array("d", bytes(8 * len(names) * size))
+            block = np.frombuffer(buf, dtype=float).reshape(len(names), size)
+            self._blocks.append(block)
+            self._signs.append(np.array([signs[name] for name in names]))
+            whole = memoryview(buf)
+            for a, name in enumerate(names):
+                self._views[name] = block[a].reshape(n, n_commodities)
+                self._rows[name] = [whole[a * size + i * n_commodities:
+                                         a * size + (i + 1) * n_commodities]
                                     for i in range(n)]
+        self._site_block, self._lane_block = self._blocks
+        self._site_signs, self._lane_signs = self._signs
+        self._shapes = ((n_sites, n_commodities), (n_lanes, n_commodities))
         self.opening_site = np.zeros((n_sites, n_commodities))
         """Physical holdings when the ledger was opened (initial stocks)."""
         self.opening_lane = np.zeros((n_lanes, n_commodities))
@@ -85,19 +98,35 @@ class Ledger:
 
     def open(self, site_held: np.ndarray, lane_held: np.ndarray) -> None:
         """Record the initial physical holdings (before anything moves)."""
-        self.opening_site = np.array(site_held, dtype=float)
-        self.opening_lane = np.array(lane_held, dtype=float)
+        self.opening_site = np.array(site_held, dtype=float).reshape(self._shapes[0])
+        self.opening_lane = np.array(lane_held, dtype=float).reshape(self._shapes[1])
+
+    def site_net_flows(self, out: np.ndarray | None = None) -> np.ndarray:
+        """In minus out (mined, supplied and adjusted in; consumed and lost out) of every
+        site since the ledger opened, flat [site x commodity]; into ``out`` if given."""
+        return np.dot(self._site_signs, self._site_block, out=out)
 
     def expected_site_held(self) -> np.ndarray:
         """What each site should hold according to the flows recorded."""
-        v = self._views
-        return (self.opening_site + v["site_in"] - v["site_out"] + v["mined"] + v["supplied"]
-                + v["adjusted"] - v["consumed"] - v["lost"])
+        return self.opening_site + self.site_net_flows().reshape(self._shapes[0])
 
     def expected_lane_held(self) -> np.ndarray:
         """What each lane should hold (in transit) according to the flows recorded."""
-        v = self._views
-        return self.opening_lane + v["lane_in"] - v["lane_out"] - v["lane_lost"]
+        return self.opening_lane + np.dot(self._lane_signs, self._lane_block).reshape(
+            self._shapes[1])
+
+    def transit_operator(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(matrix, opening)`` such that the tonnes in transit by commodity are
+        ``lane_flat @ matrix + opening``, where ``lane_flat`` is every lane account in
+        one vector (see :meth:`lane_flows`): one product per day instead of three."""
+        n_lanes, n_c = self._shapes[1]
+        per_account = np.tile(np.eye(n_c), (n_lanes, 1))
+        matrix = np.concatenate([sign * per_account for sign in self._lane_signs])
+        return matrix, self.opening_lane.sum(axis=0)
+
+    def lane_flows(self) -> np.ndarray:
+        """Every lane account in one flat vector (a live view)."""
+        return self._lane_block.reshape(-1)
 
     def check_mass_balance(self, site_held: np.ndarray, lane_held: np.ndarray,
                            site_names: list[str], lane_names: list[str],

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
 import simpy
 
+from sim.world.events import Wakeup
 from sim.world.lots import Lot
 
 
@@ -57,26 +59,27 @@ class FifoServer:
     """A multi-server first-come-first-served queue of batches of lots.
 
     A batch is the lots that arrive together (a convoy); a server serves it as one job
-    whose workload is the sum of its lots' *units* (trucks or product tonnes); *rate* is
-    units per day per server; *variability* is a sampler with mean 1 that multiplies each
-    service time; *done* is called with the batch when its service ends. Statistics count
-    lots. Raises ``ValueError`` if ``servers < 1`` or ``rate <= 0``.
+    whose workload is the sum over its lots of tonnes times the lot attribute named by
+    *units_per_t* (``"trucks_per_t"`` or ``"product_per_t"``); *rate* is units per day per
+    server; *variability* is a sampler with mean 1 that multiplies each service time;
+    *done* is called with the batch when its service ends. Statistics count lots. Raises
+    ``ValueError`` if ``servers < 1`` or ``rate <= 0``.
     """
 
     def __init__(self, env: simpy.Environment, servers: int, rate: float,
-                 units: Callable[[Lot], float], variability: Callable[[], float],
-                 done: Callable[[Lot], None]) -> None:
+                 units_per_t: str, variability: Callable[[], float],
+                 done: Callable[[list[Lot]], None]) -> None:
         if servers < 1 or not rate > 0:
             raise ValueError("a server needs servers >= 1 and rate > 0")
         self.env = env
         self.servers = servers
         self.rate = rate
         self.capacity_factor = 1.0
-        self.units = units
+        self._units_per_t = attrgetter(units_per_t)
         self.variability = variability
         self.done = done
-        self.queue: deque[list[Lot]] = deque()
-        self.in_service: dict[int, list[Lot]] = {}  # by id of the batch; ordered
+        self.queue: deque[_Job] = deque()
+        self.in_service: dict[int, _Job] = {}  # by id of the job; ordered
         self.stats = ServerStats(env.now)
         self._n_in = 0
         self._t_in = 0.0
@@ -95,47 +98,45 @@ class FifoServer:
     def put(self, batch: list[Lot]) -> None:
         """A batch arrives and joins the line (or starts at once if a server is free)."""
         self._advance()
-        now = self.env.now
-        self._n_in += len(batch)
+        per_t = self._units_per_t
+        tonnes = units = 0.0
         for lot in batch:
-            self._t_in += lot.tonnes
-            lot.t_in = now
+            tonnes += lot.tonnes
+            units += lot.tonnes * per_t(lot)
+        job = _Job(batch, tonnes, units, self.env.now)
+        self._n_in += len(batch)
+        self._t_in += tonnes
         if len(self.in_service) < self.servers and self.capacity_factor > 0.0 \
                 and not self.queue:
-            self._start(batch)
+            self._start(job)
         else:
-            self.queue.append(batch)
+            self.queue.append(job)
 
-    def _start(self, batch: list[Lot]) -> None:
+    def _start(self, job: _Job) -> None:
         st = self.stats
-        now = self.env.now
-        units = 0.0
-        for lot in batch:
-            wait = now - lot.t_in
-            st.n_started += 1
-            st.wait_lot_days += wait
-            st.wait_tonne_days += wait * lot.tonnes
-            units += self.units(lot)
-        self.in_service[id(batch)] = batch
-        service = units / (self.rate * self.capacity_factor) * self.variability()
-        ev = self.env.timeout(service, batch)
-        ev.callbacks.append(self._finish)
+        n = len(job.lots)
+        wait = self.env.now - job.t_in
+        st.n_started += n
+        st.wait_lot_days += wait * n
+        st.wait_tonne_days += wait * job.tonnes
+        self.in_service[id(job)] = job
+        service = job.units / (self.rate * self.capacity_factor) * self.variability()
+        Wakeup(self.env, service, job, self._finish)
 
     def _finish(self, ev: Any) -> None:
-        batch: list[Lot] = ev._value
+        job: _Job = ev._value
         self._advance()
-        del self.in_service[id(batch)]
-        now = self.env.now
+        del self.in_service[id(job)]
         st = self.stats
-        self._n_in -= len(batch)
-        for lot in batch:
-            self._t_in -= lot.tonnes
-            st.n_done += 1
-            st.tonnes_done += lot.tonnes
-            st.units_done += self.units(lot)
-            st.sojourn_lot_days += now - lot.t_in
+        n = len(job.lots)
+        self._n_in -= n
+        self._t_in -= job.tonnes
+        st.n_done += n
+        st.tonnes_done += job.tonnes
+        st.units_done += job.units
+        st.sojourn_lot_days += (self.env.now - job.t_in) * n
         self._fill()
-        self.done(batch)
+        self.done(job.lots)
 
     def _fill(self) -> None:
         while self.queue and len(self.in_service) < self.servers and self.capacity_factor > 0:
@@ -149,7 +150,7 @@ class FifoServer:
 
     def lots(self) -> list[Lot]:
         """Every lot waiting or in service."""
-        return [lot for batch in [*self.queue, *self.in_service.values()] for lot in batch]
+        return [lot for job in [*self.queue, *self.in_service.values()] for lot in job.lots]
 
     def reset_stats(self) -> None:
         """Start the statistics afresh from now (end of warm-up)."""
@@ -160,3 +161,16 @@ class FifoServer:
         """Bring the time integrals up to now and return the statistics."""
         self._advance()
         return self.stats
+
+
+class _Job:
+    """A batch of lots in a server: its tonnes and units, and when it joined the line
+    (the lots of a batch arrive together, so they share one arrival time)."""
+
+    __slots__ = ("lots", "t_in", "tonnes", "units")
+
+    def __init__(self, lots: list[Lot], tonnes: float, units: float, t_in: float) -> None:
+        self.lots = lots
+        self.tonnes = tonnes
+        self.units = units
+        self.t_in = t_in

@@ -34,7 +34,9 @@ class Recorder:
         self.consumed = np.zeros((d, c, n_markets))
         self.shortfall = np.zeros((d, c, n_markets))
         self.price = np.ones((d, c))
-        self.stock = np.zeros((d, c, n_kinds))
+        self.stock_by_kind = np.zeros((d, n_kinds, c))
+        """The stocks, laid out for the daily matrix product that fills them."""
+        self.stock = self.stock_by_kind.transpose(0, 2, 1)
         self.in_transit = np.zeros((d, c))
 
     def day(self, now: float) -> int:

@@ -41,28 +41,48 @@ class RouteOption:
 
 
 class Router:
-    """Chooses a route for each lot of one mine's commodity in one channel."""
+    """Chooses a route for each lot of one mine's commodity in one channel.
 
-    __slots__ = ("_credit", "options", "reroute", "rule")
+    *capacity_epoch* is a one-item list the world increments whenever any site or lane
+    changes capacity; a rerouting router checks which routes are open only when it has
+    moved, not for every lot.
+    """
 
-    def __init__(self, rule: str, on_closure: str, options: list[RouteOption]) -> None:
+    __slots__ = ("_candidates", "_credit", "_epoch", "capacity_epoch", "options", "reroute",
+                 "rule")
+
+    def __init__(self, rule: str, on_closure: str, options: list[RouteOption],
+                 capacity_epoch: list[int] | None = None) -> None:
         if not options:
             raise ValueError("a router needs at least one route")
         self.rule = rule
         self.reroute = on_closure == "reroute"
         self.options = options
+        self.capacity_epoch = capacity_epoch if capacity_epoch is not None else [0]
         self._credit = [0.0] * len(options)
+        self._epoch = -1
+        self._candidates: list[int] = list(range(len(options)))
+
+    def candidates(self) -> list[int]:
+        """Indices of the routes a lot may take now: the open ones if the router reroutes
+        and any is open, otherwise all."""
+        if not self.reroute:
+            return self._candidates
+        epoch = self.capacity_epoch[0]
+        if epoch != self._epoch:
+            options = self.options
+            everything = range(len(options))
+            self._candidates = [i for i in everything if options[i].is_open()] or list(
+                everything)
+            self._epoch = epoch
+        return self._candidates
 
     def choose(self, tonnes: float) -> RouteOption:
         """The route for a lot of ``tonnes``."""
         options = self.options
         if len(options) == 1:
             return options[0]
-        candidates = range(len(options))
-        if self.reroute:
-            open_ = [i for i in candidates if options[i].is_open()]
-            if open_:
-                candidates = open_  # type: ignore[assignment]
+        candidates = self.candidates()
         if self.rule == "fixed_shares":
             credit = self._credit
             total_w = 0.0

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.world.element import Element
+from sim.world.events import Wakeup
 from sim.world.lots import Lot
 from sim.world.queues import FifoServer
 
@@ -101,14 +102,34 @@ class SiteBase(Element):
         if self.interceptions:
             self.world.intercept(self, lot)
 
+    def _arrive_batch(self, lots: list[Lot]) -> None:
+        """:meth:`_arrive` for lots that arrived together."""
+        site_in = self._site_in
+        for lot in lots:
+            site_in[lot.commodity] += lot.tonnes
+        if self.interceptions:
+            for lot in lots:
+                self.world.intercept(self, lot)
+
     def forward(self, lot: Lot) -> None:
         """Send ``lot`` on along its next lane (after any added delay, once open)."""
         if self.delays:
             self.delayed[lot] = None
-            ev = self.env.timeout(self.extra_delay(), lot)
-            ev.callbacks.append(self._delay_over)
+            Wakeup(self.env, self.extra_delay(), lot, self._delay_over)
             return
         self._forward_open(lot)
+
+    def forward_batch(self, lots: list[Lot]) -> None:
+        """:meth:`forward` for lots leaving together, in order."""
+        if self.delays or self.capacity_factor <= 0.0:
+            for lot in lots:
+                self.forward(lot)
+            return
+        site_out = self._site_out
+        for lot in lots:
+            site_out[lot.commodity] += lot.tonnes
+            leg = lot.leg = lot.leg + 1
+            lot.legs[leg].enter(lot)
 
     def _delay_over(self, ev: Any) -> None:
         lot: Lot = ev._value
@@ -120,8 +141,8 @@ class SiteBase(Element):
             self.blocked.append(lot)
             return
         self._site_out[lot.commodity] += lot.tonnes
-        lot.leg += 1
-        lot.legs[lot.leg].enter(lot)
+        leg = lot.leg = lot.leg + 1
+        lot.legs[leg].enter(lot)
 
     def _capacity_changed(self) -> None:
         if self.capacity_factor > 0.0 and self.blocked:
@@ -155,21 +176,16 @@ class BorderPost(SiteBase):
         super().__init__(world, index, site_id, spec)
         self.server = FifoServer(world.env, spec.servers,
                                  spec.clearance_trucks_per_day / spec.servers,
-                                 units=lambda lot: lot.tonnes * lot.trucks_per_t,
-                                 variability=variability, done=self._cleared)
+                                 units_per_t="trucks_per_t", variability=variability,
+                                 done=self.forward_batch)
 
     def receive(self, lot: Lot) -> None:
         self.receive_batch([lot])
 
     def receive_batch(self, lots: list[Lot]) -> None:
         """A convoy arrives: it is cleared as one job (its trucks one after another)."""
-        for lot in lots:
-            self._arrive(lot)
+        self._arrive_batch(lots)
         self.server.put(lots)
-
-    def _cleared(self, lots: list[Lot]) -> None:
-        for lot in lots:
-            self.forward(lot)
 
     def held(self) -> np.ndarray:
         return super().held() + _sum_lots(self.server.lots(), self.n_com)
@@ -219,8 +235,7 @@ class Port(SiteBase):
                 cargo[key] = lot
             else:
                 first.absorb(lot)
-        for lot in cargo.values():
-            self.forward(lot)
+        self.forward_batch(list(cargo.values()))
 
     def held(self) -> np.ndarray:
         out = super().held()
@@ -253,8 +268,7 @@ class Hub(SiteBase):
             return
         self.present[lot] = None
         self.occupancy.enter(lot, self.env.now)
-        ev = self.env.timeout(self.dwell(), lot)
-        ev.callbacks.append(self._leave)
+        Wakeup(self.env, self.dwell(), lot, self._leave)
 
     def _leave(self, ev: Any) -> None:
         lot: Lot = ev._value

@@ -37,6 +37,7 @@ from sim.scenario.schema import SITE_KINDS, Scenario
 from sim.scenario.checks import mine_routes
 from sim.streams import Streams
 from sim.units import DAYS_PER_YEAR
+from sim.world.events import DayEnd
 from sim.world.lanes import Lane, Sailings
 from sim.world.ledger import BalanceReport, Ledger
 from sim.world.lots import Lot
@@ -51,20 +52,6 @@ LEAD_BINS = 400
 """Whole days of lead time told apart in the per-route lead-time histograms."""
 CHANNEL_FLOWS = ("mined", "diverted", "exported", "delivered", "lead")
 """Flows booked per [commodity, channel] during a day (lead: lead days x tonnes)."""
-
-
-class DayEnd(simpy.events.Event):
-    """An event ``delay`` days from now that fires before every other event at that time.
-
-    The day's accounts (refining, consumption, prices, snapshots) therefore close before
-    anything of the next day happens, whatever order other events were scheduled in.
-    """
-
-    def __init__(self, env: simpy.Environment, delay: float) -> None:
-        super().__init__(env)
-        self._ok = True
-        self._value = None
-        env.schedule(self, simpy.core.URGENT, delay)
 
 
 class World:
@@ -93,12 +80,6 @@ class World:
         n_k = len(self.channel_ids)
 
         self.ledger = Ledger(len(self.site_ids), len(self.lane_ids), n_c)
-        # Flows by channel; the extra last column holds refined metal (channel -1). The
-        # five cumulative [commodity, channel] flows are planes of one array, so the day's
-        # flows are added to all of them in one operation.
-        self._by_channel = np.zeros((len(CHANNEL_FLOWS), n_c, n_k + 1))
-        (self.mined_by_channel, self.diverted_by_channel, self.exported_by_channel,
-         self.delivered_by_channel, self.lead_tonne_days) = self._by_channel
         self.seized_by_channel = np.zeros((n_c, n_k + 1))
         self.rents = np.zeros(n_c)
         """Armed-group rents, US dollars."""
@@ -109,6 +90,8 @@ class World:
         self.royalty_rate = np.array([sc.commodities[c].royalty_rate or 0.0
                                       for c in self.commodity_ids])
         self.formal_channel = np.array([ch.formal for ch in sc.channels.values()] + [True])
+        self.capacity_epoch = [0]
+        """Counts capacity changes of any site or lane (routers recheck open routes)."""
         self.gates: dict[int, Any] = {}
         """Export bans and quotas by commodity index (see sim.shocks.policies)."""
         self.export_controls: list[Any] = []
@@ -147,6 +130,10 @@ class World:
         self._build_mines()
 
         self.ledger.open(self.physical_site_held(), self.physical_lane_held())
+        self._held_flat = np.zeros(len(self.sites) * n_c)
+        self._held = self._held_flat.reshape(len(self.sites), n_c)
+        self._lane_flat = self.ledger.lane_flows()
+        self._transit_matrix, self._transit_opening = self.ledger.transit_operator()
         self._price_state = np.ones(n_c)
         self._supply_price = np.ones(n_c)
         """Price index as other supply sees it (smoothed over supply_response_days)."""
@@ -318,7 +305,7 @@ class World:
                 route_cost(sc, lane_ids)))
         if channel.routing == "fixed_shares":
             options = [o for o in options if o.weight > 0] or options
-        return Router(channel.routing, channel.on_closure, options)
+        return Router(channel.routing, channel.on_closure, options, self.capacity_epoch)
 
     def possible_routes(self) -> list[tuple[str, str, int]]:
         """Every (channel, route, commodity) some mine could ship along, whether or not its
@@ -418,7 +405,7 @@ class World:
             rec.demand[day] = demand.T
             rec.consumed[day] = consumed.T
             rec.shortfall[day] = short.T
-        if self._any_supply_basis:
+        if arrivals_today is not None:
             basis = np.where(self._supply_basis, arrivals_today + supplied.sum(axis=0),
                              total_consumed)
         else:
@@ -434,10 +421,21 @@ class World:
         self.shocks.daily()
         if day >= 0:
             rec.price[day] = self.price
-            held = self.ledger.expected_site_held()
-            rec.stock[day] = (self._kind_matrix @ held).T
-            np.maximum(self.peak_held, held, out=self.peak_held)
-            rec.in_transit[day] = self.ledger.expected_lane_held().sum(axis=0)
+            self._snapshot(day)
+
+    def _snapshot(self, day: int) -> None:
+        """End-of-day stocks by kind of site, peak holdings, tonnes in transit: from the
+        ledger, a few matrix products whatever the size of the network."""
+        rec = self.recorder
+        led = self.ledger
+        held = self._held
+        led.site_net_flows(out=self._held_flat)
+        held += led.opening_site
+        np.dot(self._kind_matrix, held, out=rec.stock_by_kind[day])
+        np.maximum(self.peak_held, held, out=self.peak_held)
+        transit = rec.in_transit[day]
+        np.dot(self._lane_flat, self._transit_matrix, out=transit)
+        transit += self._transit_opening
 
     def _set_start_stocks(self) -> None:
         """Set given refiner, market and stockpile stocks, and prices, to start-date levels.
@@ -548,7 +546,9 @@ class World:
 
     def _new_day_buffers(self) -> None:
         """The day's flows are booked in one flat list of plain floats (cheap to add to
-        during the day) and turned into arrays once, at the day's end."""
+        during the day); at the day's end the list becomes one row of a [day, flow] array
+        (one copy), and cumulative flows and daily records are sums and slices of that
+        array, taken when they are asked for."""
         n_c, n_k1 = self.n_commodities, len(self.channel_ids) + 1
         n_country = len(self.countries)
         self._n_k1, self._n_country = n_k1, n_country
@@ -561,24 +561,79 @@ class World:
         self._o_delivered_country = self._o_arrivals + n_c * n_country
         self._day_zeros = [0.0] * (self._o_delivered_country + n_c * n_country)
         self._day_buf = list(self._day_zeros)
+        n_rows = int(math.ceil(self.t_end)) + 1
+        self._day_rows = np.zeros((n_rows, len(self._day_zeros)))
+        """Each closed day's flows, in the layout of the day buffer."""
+        self._row_day = np.full(n_rows, -1, dtype=int)
+        """Measured day of each row (-1 in the warm-up)."""
+        self._n_rows = 0
 
-    def _flush_day(self, day: int) -> np.ndarray:
-        """Add the day's flows to the cumulative arrays and, inside the measured period, to
-        the daily records; start the next day's buffer. Returns the tonnes that reached
-        markets today, by commodity."""
-        n_c = self.n_commodities
-        flows = np.array(self._day_buf)
-        self._day_buf[:] = self._day_zeros
-        by_channel = flows[:self._o_arrivals].reshape(self._by_channel.shape)
-        self._by_channel += by_channel
-        arrivals = flows[self._o_arrivals:self._o_delivered_country].reshape(n_c, -1)
-        if day >= 0:
-            rec = self.recorder
-            rec.mined[day] += by_channel[0]
-            rec.exported[day] += by_channel[2]
-            rec.arrivals[day] += arrivals
-            rec.delivered[day] += flows[self._o_delivered_country:].reshape(n_c, -1)
-        return arrivals.sum(axis=1)
+    def _flush_day(self, day: int) -> np.ndarray | None:
+        """Keep the day's flows as the next row and start the next day's buffer. Returns
+        the tonnes that reached markets today by commodity when a price needs them."""
+        buf = self._day_buf
+        arrivals = None
+        if self._any_supply_basis:
+            at, n = self._o_arrivals, self._n_country
+            arrivals = np.array([sum(buf[at + c * n:at + (c + 1) * n])
+                                 for c in range(self.n_commodities)])
+        i = self._n_rows
+        self._day_rows[i] = buf
+        self._row_day[i] = day
+        self._n_rows = i + 1
+        buf[:] = self._day_zeros
+        return arrivals
+
+    def _flows_so_far(self) -> np.ndarray:
+        """Cumulative flows in the day-buffer layout, today's open day included."""
+        return self._day_rows[:self._n_rows].sum(axis=0) + np.array(self._day_buf)
+
+    def _channel_flow(self, name: str) -> np.ndarray:
+        plane = self.n_commodities * self._n_k1
+        at = CHANNEL_FLOWS.index(name) * plane
+        return self._flows_so_far()[at:at + plane].reshape(self.n_commodities, self._n_k1)
+
+    @property
+    def mined_by_channel(self) -> np.ndarray:
+        """Tonnes mined since the warm-up began, [commodity, channel + 1]."""
+        return self._channel_flow("mined")
+
+    @property
+    def diverted_by_channel(self) -> np.ndarray:
+        """Tonnes a shock moved to the channel they were mined for, [commodity, channel + 1]."""
+        return self._channel_flow("diverted")
+
+    @property
+    def exported_by_channel(self) -> np.ndarray:
+        """Tonnes that left the exporting country, [commodity, channel + 1]."""
+        return self._channel_flow("exported")
+
+    @property
+    def delivered_by_channel(self) -> np.ndarray:
+        """Tonnes from mines that reached their first destination, [commodity, channel + 1]."""
+        return self._channel_flow("delivered")
+
+    @property
+    def lead_tonne_days(self) -> np.ndarray:
+        """Sum of lead days x tonnes delivered, [commodity, channel + 1]."""
+        return self._channel_flow("lead")
+
+    def _fill_daily_records(self) -> None:
+        """Add the measured days' flows to the recorder's daily arrays."""
+        rows = self._day_rows[:self._n_rows]
+        days = self._row_day[:self._n_rows]
+        measured = days >= 0
+        rows, days = rows[measured], days[measured]
+        n_c, n_k1 = self.n_commodities, self._n_k1
+        plane = n_c * n_k1
+        rec = self.recorder
+        for target, start, stop, shape in (
+                (rec.mined, 0, plane, (n_c, n_k1)),
+                (rec.exported, self._o_exported, self._o_exported + plane, (n_c, n_k1)),
+                (rec.arrivals, self._o_arrivals, self._o_delivered_country, (n_c, -1)),
+                (rec.delivered, self._o_delivered_country, rows.shape[1], (n_c, -1))):
+            # add.at: a fractional horizon closes its last day twice
+            np.add.at(target, days, rows[:, start:stop].reshape(len(days), *shape))
 
     def intercept(self, element: Any, lot: Lot) -> None:
         """Shocks at ``element`` seize part of ``lot`` and tax what passes; a shock acts on a
@@ -646,6 +701,7 @@ class World:
         self.env.run(until=self.t_end)
         # The run stops before the last day's end fires; close that day here.
         self._day_end()
+        self._fill_daily_records()
         self.shocks.finish()
         for site in self.sites:
             occ = getattr(site, "occupancy", None)

@@ -52,7 +52,7 @@ def _probe_holdings(world: World, every: float, found: list[float]) -> None:
         smallest = min(float(world.physical_site_held().min(initial=0.0)),
                        float(world.physical_lane_held().min(initial=0.0)))
         for lane in world.lanes:
-            for lot in lane.on:
+            for lot in lane.lots():
                 smallest = min(smallest, lot.tonnes)
         found.append(smallest)
         env.timeout(every).callbacks.append(look)

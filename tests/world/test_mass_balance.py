@@ -124,8 +124,10 @@ def test_altered_ledger_inflow(world: World) -> None:
 
 def test_lot_lost_from_a_lane(world: World) -> None:
     lane = world.lanes[world.lane_index["port_market"]]
-    lot = max(lane.on, key=lambda x: x.tonnes)
-    del lane.on[lot]
+    lot = max(lane.lots(), key=lambda x: x.tonnes)
+    for convoy in lane.travelling.values():
+        if lot in convoy:
+            convoy.remove(lot)
     msg = violation(world)
     assert "'port_market'" in msg
     assert f"for {world.commodity_ids[lot.commodity]}" in msg
