@@ -6,7 +6,9 @@ ceiling a SimPy model can approach. Run from the repository root::
 
     .venv/bin/python benchmarks/bench_engine.py [--runs 5] [--years 10]
 
-It prints median seconds and SimPy events per second for both, and the ratio.
+It prints median seconds and SimPy events per second for both, and the ratio; and, as the
+floor, the time SimPy alone takes for as many events as the replication had, each a
+callback that does nothing.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import simpy
 import sim
 from sim.experiment.replication import run_replication
 from sim.units import DAYS_PER_YEAR
+from sim.world.events import Wakeup
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,6 +45,27 @@ def bare_loop(processes: int = 100, until: int = 10_000) -> tuple[float, int]:
     return elapsed, int(next(env._eid))  # noqa: SLF001 - SimPy's own event counter
 
 
+def bare_wakeups(events: int, chains: int = 100) -> tuple[float, int]:
+    """Seconds for ``events`` events of the kind the model schedules (a :class:`Wakeup`
+    calling back after a delay, no process), each callback doing nothing but schedule the
+    next one in its chain: what SimPy itself costs for the model's event count, the floor
+    no amount of work on the model can go below."""
+    env = simpy.Environment()
+    left = [events - chains]
+
+    def again(ev: object) -> None:
+        if left[0] > 0:
+            left[0] -= 1
+            Wakeup(env, 1.0, None, again)
+
+    for i in range(chains):
+        Wakeup(env, i / chains, None, again)
+    started = time.perf_counter()
+    env.run()
+    elapsed = time.perf_counter() - started
+    return elapsed, int(next(env._eid))  # noqa: SLF001 - SimPy's own event counter
+
+
 def baseline_replication(years: float, seed: int, rep: int) -> tuple[float, int]:
     sc = sim.load_scenario(ROOT / "scenarios" / "baseline.yaml",
                            [f"horizon_days={round(years * DAYS_PER_YEAR)}"])
@@ -56,7 +80,7 @@ def main() -> None:
     parser.add_argument("--years", type=float, default=10.0, help="baseline horizon in years")
     args = parser.parse_args()
 
-    bare_s, bare_ev, base_s, base_ev = [], [], [], []
+    bare_s, bare_ev, base_s, base_ev, floor_s = [], [], [], [], []
     for i in range(args.runs):
         s, e = bare_loop()
         bare_s.append(s)
@@ -64,8 +88,9 @@ def main() -> None:
         s, e = baseline_replication(args.years, seed=1, rep=i)
         base_s.append(s)
         base_ev.append(e)
-        print(f"run {i + 1}/{args.runs}: bare {bare_s[-1]:.3f} s, baseline {base_s[-1]:.3f} s",
-              flush=True)
+        floor_s.append(bare_wakeups(e)[0])
+        print(f"run {i + 1}/{args.runs}: bare {bare_s[-1]:.3f} s, baseline {base_s[-1]:.3f} s, "
+              f"same number of empty wake-ups {floor_s[-1]:.3f} s", flush=True)
 
     bare_rate = statistics.median(e / s for e, s in zip(bare_ev, bare_s, strict=True))
     base_rate = statistics.median(e / s for e, s in zip(base_ev, base_s, strict=True))
@@ -77,6 +102,9 @@ def main() -> None:
     print(f"baseline {args.years:g}-year rep: median {statistics.median(base_s):.3f} s, "
           f"{statistics.median(base_ev):,.0f} events, {base_rate:,.0f} events/s")
     print(f"baseline events/s as a share of the bare loop: {base_rate / bare_rate:.0%}")
+    print(f"SimPy alone for the baseline's events (empty wake-ups): median "
+          f"{statistics.median(floor_s):.3f} s, "
+          f"{statistics.median(floor_s) / statistics.median(base_s):.0%} of the replication")
 
 
 if __name__ == "__main__":

@@ -12,33 +12,55 @@ Typical use::
     sim.sweep("scenarios/baseline.yaml", {"horizon_days": (60, 120)}, design="lhs")
 """
 
-from importlib import metadata
+from __future__ import annotations
 
-from sim.experiment.compare import Comparison, compare, run_comparison
-from sim.experiment.results import Results
-from sim.experiment.runner import run
-from sim.experiment.sweep import Sweep, run_sweep, sweep
-from sim.output.folder import load_results
-from sim.scenario import Scenario, ScenarioError, load_scenario, scenario_from_dict
+from importlib import import_module, metadata
+from typing import TYPE_CHECKING, Any
 
 try:
     __version__ = metadata.version("drc-minerals-sim")
 except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
-__all__ = [
-    "Comparison",
-    "Results",
-    "Scenario",
-    "ScenarioError",
-    "Sweep",
-    "__version__",
-    "compare",
-    "load_results",
-    "load_scenario",
-    "run",
-    "run_comparison",
-    "run_sweep",
-    "scenario_from_dict",
-    "sweep",
-]
+_EXPORTS = {
+    "Comparison": "sim.experiment.compare",
+    "compare": "sim.experiment.compare",
+    "run_comparison": "sim.experiment.compare",
+    "Results": "sim.experiment.results",
+    "run": "sim.experiment.runner",
+    "Sweep": "sim.experiment.sweep",
+    "run_sweep": "sim.experiment.sweep",
+    "sweep": "sim.experiment.sweep",
+    "load_results": "sim.output.folder",
+    "Scenario": "sim.scenario",
+    "ScenarioError": "sim.scenario",
+    "load_scenario": "sim.scenario",
+    "scenario_from_dict": "sim.scenario",
+}
+"""Public names and the module each lives in. They are imported when first used, so that
+``import sim`` (and every worker process) loads only what it needs: pandas, scipy and
+matplotlib take most of a second and over 100 MB, and a simulation needs none of them."""
+
+__all__ = ["__version__", *sorted(_EXPORTS)]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
+
+
+if TYPE_CHECKING:  # for type checkers and editors: the same names, eagerly
+    from sim.experiment.compare import Comparison, compare, run_comparison
+    from sim.experiment.results import Results
+    from sim.experiment.runner import run
+    from sim.experiment.sweep import Sweep, run_sweep, sweep
+    from sim.output.folder import load_results
+    from sim.scenario import Scenario, ScenarioError, load_scenario, scenario_from_dict

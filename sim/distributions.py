@@ -18,7 +18,6 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from scipy import stats
 
 from sim.units import convert
 
@@ -171,6 +170,8 @@ class TruncatedNormal(_Dist):
     def _frozen(self) -> Any:
         a = (self.low - self.mean_) / self.sd
         b = (self.high - self.mean_) / self.sd
+        from scipy import stats  # on first use: a slow import most scenarios never need
+
         return stats.truncnorm(a, b, loc=self.mean_, scale=self.sd)
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:

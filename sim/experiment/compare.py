@@ -385,7 +385,8 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
         if arm.fixed is not None:
             results.append(arm.fixed)
         else:
-            results.append(collect(arm.scenario, arm.seed, [arm.done[r] for r in range(final)]))
+            results.append(collect(arm.scenario, arm.seed,
+                                   [arm.done.pop(r) for r in range(final)], consume=True))
     reps = _common_replications(results)
     if fixed and len(reps) < replications:
         notes.append(f"only {len(reps)} replication number(s) are common to every scenario; "
@@ -440,13 +441,13 @@ def _measure(arms: Sequence[Arm], target: Target, chosen: list[int],
     """Relative half-width of each named KPI's paired difference from the reference."""
     ref = arms[0]
     reps = list(range(n))
-    ref_labels = [row[:5] for row in ref.done[0].kpis]
+    ref_labels = list(ref.done[0].kpi_labels)
     if not chosen:
         chosen.extend(select_kpis(ref_labels, target.specs))
     ref_vals = np.vstack([ref.done[r].kpi_values() for r in reps])
     out: list[Measure] = []
     for arm in arms[1:]:
-        labels = [row[:5] for row in arm.done[0].kpis]
+        labels = list(arm.done[0].kpi_labels)
         col = {lab: j for j, lab in enumerate(labels)}
         vals = np.vstack([arm.done[r].kpi_values() for r in reps])
         for j in chosen:

@@ -204,9 +204,19 @@ def run_tasks(jobs: Sequence[Job], tasks: Iterable[tuple[int, int]],
     exception is re-raised; results already passed to ``on_result`` stay passed.
     """
     backend = backend or IN_PROCESS
+    labels: dict[int, list[Any]] = {}
+
+    def deliver(k: int, res: ReplicationResult) -> None:
+        # Results arriving from workers carry their own copy of the KPI labels; those of
+        # one job are all equal, so every result keeps the first one's list instead.
+        shared = labels.setdefault(k, res.kpi_labels)
+        if res.kpi_labels is not shared and res.kpi_labels == shared:
+            res.kpi_labels = shared
+        on_result(k, res)
+
     if backend.executor is None:
         for k, r in tasks:
-            on_result(k, run_task(jobs[k], r))
+            deliver(k, run_task(jobs[k], r))
         return
     executor = backend.executor
     limit = window if window is not None else max(2, 2 * backend.workers)
@@ -227,7 +237,7 @@ def run_tasks(jobs: Sequence[Job], tasks: Iterable[tuple[int, int]],
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in sorted(done, key=lambda f: pending[f]):
                 k = pending.pop(fut)
-                on_result(k, fut.result())
+                deliver(k, fut.result())
             top_up()
     except BaseException:
         for fut in pending:

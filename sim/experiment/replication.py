@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.metrics.kpis import KpiRow, compute_kpis
+from sim.metrics.kpis import KpiLabel, KpiRow, compute_kpis
 from sim.metrics.series import SeriesCatalogue, aggregate, catalogue
 from sim.scenario.plan import Plan
 from sim.scenario.schema import Scenario
@@ -23,11 +23,18 @@ from sim.world.world import World
 
 @dataclass
 class ReplicationResult:
-    """What one replication returns."""
+    """What one replication returns.
+
+    KPIs are kept compactly, as labels and an array of values: the labels are the same
+    for every replication of a scenario, so a driver holding many results shares one list
+    of them (see :func:`sim.experiment.executors.run_tasks`).
+    """
 
     replication: int
-    kpis: list[KpiRow]
-    """KPI rows in a fixed order (the same for every replication of a scenario)."""
+    kpi_labels: list[KpiLabel]
+    """(commodity, channel, site, metric, unit) of each KPI, in a fixed order."""
+    kpi_array: np.ndarray
+    """float64 value of each KPI, in the order of ``kpi_labels``."""
     series: np.ndarray
     """float32 cube [series, period] in the order of the scenario's series catalogue."""
     events: int
@@ -37,9 +44,15 @@ class ReplicationResult:
     timeline: list[tuple[float, str, str, str, str]] = field(default_factory=list)
     """What happened when: (days since the start date, kind, id, action, detail)."""
 
+    @property
+    def kpis(self) -> list[KpiRow]:
+        """KPI rows (commodity, channel, site, metric, unit, value)."""
+        return [(*label, value) for label, value in
+                zip(self.kpi_labels, self.kpi_array.tolist(), strict=True)]
+
     def kpi_values(self) -> np.ndarray:
         """The KPI values alone, in row order."""
-        return np.array([row[5] for row in self.kpis], dtype=float)
+        return self.kpi_array
 
 
 def run_replication(sc: Scenario, seed: int, replication: int, plan: Plan | None = None,
@@ -52,8 +65,9 @@ def run_replication(sc: Scenario, seed: int, replication: int, plan: Plan | None
     kpis = compute_kpis(world, balance)
     series = aggregate(world, cat if cat is not None else catalogue(sc))
     events = _events(world)
-    return ReplicationResult(replication, kpis, series, events, time.perf_counter() - started,
-                             list(world.timeline.rows))
+    return ReplicationResult(replication, [row[:5] for row in kpis],
+                             np.array([row[5] for row in kpis], dtype=float), series, events,
+                             time.perf_counter() - started, list(world.timeline.rows))
 
 
 def _events(world: World) -> int:

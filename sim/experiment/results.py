@@ -26,6 +26,8 @@ from sim.scenario.schema import Scenario
 KPI_COLUMNS = ["replication", "commodity", "channel", "site", "metric", "value", "unit"]
 KPI_KEYS = ["commodity", "channel", "site", "metric", "unit"]
 SERIES_COLUMNS = ["date", "commodity", "metric", "key", "unit"]
+_CHUNK_VALUES = 2_000_000
+"""Series values turned into double precision at once by :meth:`Results.series_summary`."""
 
 
 @dataclass
@@ -95,13 +97,18 @@ class Results:
     def series_summary(self, quantiles: Sequence[float] = (0.05, 0.5, 0.95)) -> pd.DataFrame:
         """Series statistics across replications: date, commodity, metric, key, unit,
         statistic (mean, sd, p05, p50, p95), value."""
-        vals = self.series_values.astype(float)
-        stats = {"mean": vals.mean(axis=0),
-                 "sd": vals.std(axis=0, ddof=1) if self.n > 1 else np.full(vals.shape[1:],
-                                                                            np.nan)}
-        for q in quantiles:
-            stats[f"p{round(q * 100):02d}"] = np.quantile(vals, q, axis=0)
-        n_ser, n_per = vals.shape[1:]
+        n_ser, n_per = self.series_values.shape[1:]
+        names = ["mean", "sd", *(f"p{round(q * 100):02d}" for q in quantiles)]
+        stats = {name: np.empty((n_ser, n_per)) for name in names}
+        # A few series at a time, in double precision: memory stays bounded however many
+        # replications there are.
+        step = max(1, _CHUNK_VALUES // max(1, self.n * n_per))
+        for a in range(0, n_ser, step):
+            vals = self.series_values[:, a:a + step].astype(float)
+            stats["mean"][a:a + step] = vals.mean(axis=0)
+            stats["sd"][a:a + step] = vals.std(axis=0, ddof=1) if self.n > 1 else np.nan
+            for name, q in zip(names[2:], quantiles, strict=True):
+                stats[name][a:a + step] = np.quantile(vals, q, axis=0)
         keys = pd.DataFrame(self.catalogue.keys, columns=["commodity", "metric", "key", "unit"])
         frames = []
         dates = np.asarray(self.catalogue.dates, dtype="datetime64[D]")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 
 def t_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
@@ -21,7 +20,7 @@ def t_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, flo
     mean = float(v.mean())
     if n < 2:
         return (mean, np.nan, np.nan)
-    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * v.std(ddof=1) / np.sqrt(n))
+    half = float(_t_ppf(0.5 + confidence / 2, n - 1) * v.std(ddof=1) / np.sqrt(n))
     return (mean, mean - half, mean + half)
 
 
@@ -29,7 +28,7 @@ def summarise(frame: pd.DataFrame, by: list[str], confidence: float = 0.95) -> p
     """Mean, standard deviation, count and CI of ``value`` for each group of ``by``."""
     grouped = frame.groupby(by, sort=False, dropna=False, observed=True)["value"]
     out = grouped.agg(mean="mean", sd="std", n="count").reset_index()
-    q = stats.t.ppf(0.5 + confidence / 2, np.maximum(out["n"] - 1, 1))
+    q = _t_ppf(0.5 + confidence / 2, np.maximum(out["n"] - 1, 1))
     half = q * out["sd"] / np.sqrt(out["n"])
     half = half.where(out["n"] >= 2)
     out["ci_low"] = out["mean"] - half
@@ -56,6 +55,14 @@ def column_intervals(values: np.ndarray, confidence: float = 0.95
         dev = np.where(ok, v - mean, 0.0)
         sd = np.sqrt((dev**2).sum(axis=0) / np.maximum(n - 1, 1))
     sd = np.where(n >= 2, sd, np.nan)
-    q = stats.t.ppf(0.5 + confidence / 2, np.maximum(n - 1, 1))
+    q = _t_ppf(0.5 + confidence / 2, np.maximum(n - 1, 1))
     half = np.where(n >= 2, q * sd / np.sqrt(np.maximum(n, 1)), np.nan)
     return mean, sd, n, half
+
+
+def _t_ppf(p: float, df: object) -> object:
+    """Student-t quantile. scipy.stats is imported on first use: it is the slowest and
+    largest import of the package (0.6 s, 60 MB), and most runs never need it."""
+    from scipy import stats
+
+    return stats.t.ppf(p, df)

@@ -330,7 +330,7 @@ def run_sweep(scenario: str | Path, params: Sequence[str | Param], design: str =
     def finished(k: int, res: ReplicationResult) -> None:
         values[(k, res.replication)] = res.kpi_values()
         if k not in labels:
-            labels[k] = [row[:5] for row in res.kpis]
+            labels[k] = list(res.kpi_labels)
         if progress is not None:
             progress(1)
 

@@ -65,6 +65,8 @@ if TYPE_CHECKING:
     from sim.world.world import World
 
 KpiRow = tuple[str, str, str, str, str, float]
+KpiLabel = tuple[str, str, str, str, str]
+"""(commodity, channel, site, metric, unit): a KPI row without its value."""
 
 ALL = "all"
 

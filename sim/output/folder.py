@@ -271,7 +271,7 @@ class ResultsFolder:
     def write_replication(self, res: ReplicationResult) -> None:
         """Save one finished replication (the first also saves the label index)."""
         if not self._index_written:
-            index = {"kpi_labels": [list(row[:5]) for row in res.kpis]}
+            index = {"kpi_labels": [list(label) for label in res.kpi_labels]}
             atomic_write_text(self.reps_dir / "index.json", json.dumps(index))
             self._index_written = True
         buf = io.BytesIO()
@@ -352,10 +352,11 @@ def read_replication(path: Path, replication: int,
         values = data["kpi_values"]
         if values.shape != (len(labels),):
             raise ValueError(f"{values.shape[0]} KPI values for {len(labels)} labels")
-        kpis = [(*label, float(v)) for label, v in zip(labels, values.tolist(), strict=True)]
         timeline = ([tuple(row) for row in json.loads(str(data["timeline"]))]
                     if "timeline" in data else [])
-        return ReplicationResult(replication=replication, kpis=kpis,  # type: ignore[arg-type]
+        return ReplicationResult(replication=replication,
+                                 kpi_labels=[tuple(label) for label in labels],  # type: ignore[misc]
+                                 kpi_array=np.asarray(values, dtype=float),
                                  series=data["series"], events=int(data["events"]),
                                  wall_s=float(data["wall_s"]),
                                  timeline=timeline)  # type: ignore[arg-type]

@@ -1,0 +1,82 @@
+"""What keeps a driver's memory small with many replications: results from workers share
+one list of KPI labels, collecting frees each result as it is copied, series statistics
+are computed a few series at a time, and ``import sim`` loads no pandas or scipy."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from expt_helpers import RANDOM, TINY
+
+import sim
+from sim.experiment import results as results_module
+from sim.experiment.executors import Job, open_backend, run_tasks
+from sim.experiment.replication import run_replication
+from sim.experiment.runner import collect
+
+
+@pytest.fixture(scope="module")
+def scenario() -> sim.Scenario:
+    return sim.load_scenario(TINY, RANDOM)
+
+
+def test_results_from_a_pool_share_one_label_list(scenario: sim.Scenario) -> None:
+    got = []
+    with open_backend(2) as backend:
+        run_tasks([Job.of(scenario, 3)], [(0, r) for r in range(4)],
+                  lambda _k, res: got.append(res), backend)
+    assert len(got) == 4
+    assert all(res.kpi_labels is got[0].kpi_labels for res in got)
+    # ... and still each its own values, the same as in process
+    for res in got:
+        alone = run_replication(scenario, 3, res.replication)
+        assert np.array_equal(res.kpi_values(), alone.kpi_values(), equal_nan=True)
+        assert res.kpis == alone.kpis
+
+
+def test_collect_consuming_frees_the_results_and_gives_the_same_results(
+        scenario: sim.Scenario) -> None:
+    reps = [run_replication(scenario, 5, r) for r in (2, 0, 1)]
+    kept = collect(scenario, 5, list(reps))
+    pool = list(reps)
+    consumed = collect(scenario, 5, pool, consume=True)
+    assert pool == []
+    assert consumed.replications == kept.replications == [0, 1, 2]
+    assert consumed.kpi_labels == kept.kpi_labels
+    assert np.array_equal(consumed.kpi_values, kept.kpi_values, equal_nan=True)
+    assert np.array_equal(consumed.series_values, kept.series_values)
+    assert consumed.timeline_rows == kept.timeline_rows
+    assert consumed.events == kept.events == sum(r.events for r in reps)
+
+
+def test_series_summary_is_the_same_in_chunks(scenario: sim.Scenario,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    res = sim.run(scenario, 5, seed=2)
+    whole = res.series_summary()
+    monkeypatch.setattr(results_module, "_CHUNK_VALUES", 1)  # one series at a time
+    chunked = res.series_summary()
+    assert whole.equals(chunked)
+    vals = res.series_values.astype(float)
+    means = whole[whole["statistic"] == "mean"]["value"].to_numpy()
+    assert np.allclose(means, vals.mean(axis=0).reshape(-1), equal_nan=True)
+    p95 = whole[whole["statistic"] == "p95"]["value"].to_numpy()
+    assert np.allclose(p95, np.quantile(vals, 0.95, axis=0).reshape(-1), equal_nan=True)
+
+
+def test_importing_and_running_needs_no_scipy() -> None:
+    code = ("import sys, sim\n"
+            f"sc = sim.load_scenario({str(TINY)!r}, {RANDOM!r})\n"
+            "sim.run(sc, 1, seed=0)\n"
+            "print('scipy' in sys.modules, 'matplotlib' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_unknown_attribute_of_the_package_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
+        sim.nonsense  # noqa: B018
+    assert {"run", "compare", "load_scenario", "Results"} <= set(dir(sim))
