@@ -96,6 +96,8 @@ class Mine(SiteBase):
         self.diversions: dict[str, Diversion] = {}
         self.deals: dict[str, DealState] = {}
         self._mined = world.ledger.rows("mined")[index]
+        self._backlog = False
+        """True while metal above the working stock waits in the stockyard."""
         self._shares: dict[int, list[tuple[int, float, float]]] = {}
         """Per commodity: (channel, share, share moved there by shocks), nonzero shares."""
         self._cache_shares()
@@ -116,6 +118,11 @@ class Mine(SiteBase):
                  max(float(self.offtake[c, k] - self.undiverted[c, k]), 0.0))
                 for k in np.flatnonzero(self.offtake[c] > 0.0)]
             for c in self.commodities}
+        n_k1 = self.world.n_channels + 1
+        self._shares_at = {c: [(k, share, moved, c * n_k1 + k, self.routers.get((c, k)))
+                               for k, share, moved in shares]
+                           for c, shares in self._shares.items()}
+        """As ``_shares``, with the day-buffer slot and the router of each channel."""
 
     # ---------------------------------------------------------------- offtake changes
     def set_diversion(self, source: str, diversion: Diversion | None) -> None:
@@ -161,14 +168,70 @@ class Mine(SiteBase):
         the channel's share``); the rest is not mined (curtailed). Only the restricted
         commodity is cut: a cobalt ban does not stop copper."""
         f = self.variability() * self.capacity_factor
-        amounts: dict[int, float] = {}
+        if self.world.gates or self._backlog:
+            self._produce_restricted(f)
+        else:
+            self._produce_free(f)
+
+    def _amounts(self, f: float) -> list[float]:
+        amounts = [0.0] * self.n_com
         for c, t in self.main:
             amounts[c] = t * f
         for c, parent, ratio in self.coupled:
             amounts[c] = ratio * amounts[parent]
+        return amounts
+
+    def _produce_free(self, f: float) -> None:
+        """:meth:`produce` when no ban or quota exists and nothing waits in the stockyard:
+        each channel's share leaves at once. The same steps in the same order as
+        :meth:`_produce_restricted` followed by :meth:`dispatch`, fused: this runs once
+        per mine per day."""
+        amounts = self._amounts(f)
+        buf, o_diverted = self.world.day_buffer()
+        now = self.env.now
+        index = self.index
+        site_out = self._site_out
+        for c in self.commodities:
+            t = amounts[c]
+            if t <= 0.0:
+                continue
+            pending = self._pending[c]
+            shares = self._shares_at[c]
+            total = 0.0
+            for k, share, moved, at, _router in shares:
+                part = share * t
+                pending[k] += part
+                total += part
+                buf[at] += part
+                if moved > 0.0:
+                    diverted = min(moved * t, part)
+                    if diverted > 0.0:
+                        buf[o_diverted + at] += diverted
+            self._mined[c] += total
+            self._stock[c] += total
+            product_per_t, trucks_per_t = self.forms[c]
+            sent = 0.0
+            for k, _share, _moved, _at, router in shares:
+                t_k = pending[k]
+                if t_k <= _EPS:
+                    continue
+                option = router.choose(t_k)
+                lot = Lot(c, k, t_k, product_per_t, trucks_per_t, option.legs, option.index,
+                          index, now)
+                sent += t_k
+                if self.interceptions:
+                    self.world.intercept(self, lot)  # books what is seized as lost here
+                site_out[c] += lot.tonnes
+                pending[k] -= t_k
+                option.legs[0].enter(lot)
+            self._stock[c] -= sent
+
+    def _produce_restricted(self, f: float) -> None:
+        amounts = self._amounts(f)
         gates = self.world.gates
         record = self.world.record_mined
-        for c, t in amounts.items():
+        for c in self.commodities:
+            t = amounts[c]
             if t <= 0.0:
                 continue
             gate = gates.get(c) if gates else None
@@ -228,6 +291,7 @@ class Mine(SiteBase):
                 waiting[k] -= t
                 option.legs[0].enter(lot)
             self._stock[c] -= sent
+        self._backlog = any(t > _EPS for c in self.commodities for t in self._pending[c])
 
     def held(self) -> np.ndarray:
         return np.array(self._stock)

@@ -85,6 +85,14 @@ class Router:
         candidates = self.candidates()
         if self.rule == "fixed_shares":
             credit = self._credit
+            if len(candidates) == 2:  # the common case, without the general loop
+                i, j = candidates
+                wi, wj = options[i].weight, options[j].weight
+                credit[i] += wi * tonnes
+                credit[j] += wj * tonnes
+                best = i if credit[i] >= credit[j] else j
+                credit[best] -= (wi + wj) * tonnes
+                return options[best]
             total_w = 0.0
             for i in candidates:
                 w = options[i].weight

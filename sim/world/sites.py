@@ -454,3 +454,4 @@ class Market(Destination):
                 if coms is None or c in coms:
                     factor[c] *= f
         self.demand_factor[:] = factor  # a view the world's daily market step reads
+        self.world.demand_changed()

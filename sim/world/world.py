@@ -78,6 +78,7 @@ class World:
         self.lane_index = {lane: i for i, lane in enumerate(self.lane_ids)}
         self.n_commodities = n_c = len(self.commodity_ids)
         n_k = len(self.channel_ids)
+        self.n_channels = n_k
 
         self.ledger = Ledger(len(self.site_ids), len(self.lane_ids), n_c)
         self.seized_by_channel = np.zeros((n_c, n_k + 1))
@@ -218,6 +219,24 @@ class World:
             m.stock = self._mk_stock[i]
             m.demand_factor = self._mk_factor[i]
             m.last_shortfall_share = self._mk_short[i]
+        # The markets' ledger rows, as views when they are contiguous.
+        self._mk_ledger: tuple[np.ndarray, np.ndarray] | None = None
+        if isinstance(self._mk_index, slice):
+            self._mk_ledger = (self.ledger.supplied[self._mk_index],
+                               self.ledger.consumed[self._mk_index])
+        self.demand_changed()
+
+    def demand_changed(self) -> None:
+        """Recompute what depends on demand only (markets call this when a shock changes
+        their demand factor), so the daily step does not."""
+        self._demand_now = self._mk_demand * self._mk_factor
+        self._has_demand = self._demand_now > 0.0
+        total = self._demand_now.sum(axis=0)
+        self._total_demand_safe = np.maximum(total, 1e-300)
+        self._no_total_demand = total <= 0.0
+        self._any_no_total_demand = bool(self._no_total_demand.any())
+        # shortfall shares are only written where there is demand: clear the rest
+        self._mk_short.fill(0.0)
 
     def _build_lanes(self) -> None:
         sc = self.sc
@@ -391,15 +410,18 @@ class World:
             self._supply_price += self._supply_alpha * (self.price - self._supply_price)
             supplied = supplied * np.power(self._supply_price, self._supply_eps)
         stock += supplied
-        demand = self._mk_demand * self._mk_factor
+        demand = self._demand_now
         consumed = np.minimum(stock, demand)
         stock -= consumed
         short = demand - consumed
-        self.ledger.supplied[self._mk_index] += supplied
-        self.ledger.consumed[self._mk_index] += consumed
-        self._mk_short.fill(0.0)
-        np.divide(short, demand, out=self._mk_short, where=demand > 0.0)
-        total_demand = demand.sum(axis=0)
+        if self._mk_ledger is not None:
+            ledger_supplied, ledger_consumed = self._mk_ledger
+            ledger_supplied += supplied
+            ledger_consumed += consumed
+        else:
+            self.ledger.supplied[self._mk_index] += supplied
+            self.ledger.consumed[self._mk_index] += consumed
+        np.divide(short, demand, out=self._mk_short, where=self._has_demand)
         total_consumed = consumed.sum(axis=0)
         if day >= 0:
             rec.demand[day] = demand.T
@@ -410,8 +432,9 @@ class World:
                              total_consumed)
         else:
             basis = total_consumed
-        ratio = basis / np.maximum(total_demand, 1e-300)
-        ratio[total_demand <= 0.0] = 1.0
+        ratio = basis / self._total_demand_safe
+        if self._any_no_total_demand:
+            ratio[self._no_total_demand] = 1.0
         self._price_state += self._alpha * (ratio - self._price_state)
         # In logs, so that no elasticity, however small, can overflow.
         log_raw = np.log(np.maximum(self._price_state, 1e-12)) * self._inv_eps
@@ -508,6 +531,12 @@ class World:
         buf[at] += tonnes
         if diverted > 0.0:
             buf[self._o_diverted + at] += diverted
+
+    def day_buffer(self) -> tuple[list[float], int]:
+        """Today's flow buffer (a list that lives as long as the world) and the offset of
+        its diverted plane, for mines that book their output without a call per channel:
+        tonnes mined for channel k of commodity c go to slot ``c * (n_channels + 1) + k``."""
+        return self._day_buf, self._o_diverted
 
     def record_curtailed(self, commodity: int, tonnes: float) -> None:
         """A mine did not produce ``tonnes`` because its stockyard was full under a ban or
