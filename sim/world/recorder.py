@@ -30,9 +30,13 @@ class Recorder:
         self.exported = np.zeros((d, c, n_channels + 1))
         self.delivered = np.zeros((d, c, n_countries))
         self.arrivals = np.zeros((d, c, n_countries))
-        self.demand = np.zeros((d, c, n_markets))
-        self.consumed = np.zeros((d, c, n_markets))
+        self.demand_flat = np.zeros((d, n_markets * c))
+        """Demand by day and [market x commodity] slot, as the daily step writes it."""
+        self.consumed_flat = np.zeros((d, n_markets * c))
+        self.demand = self.demand_flat.reshape(d, n_markets, c).transpose(0, 2, 1)
+        self.consumed = self.consumed_flat.reshape(d, n_markets, c).transpose(0, 2, 1)
         self.shortfall = np.zeros((d, c, n_markets))
+        """Demand not met; filled by :meth:`finish`."""
         self.price = np.ones((d, c))
         self.stock_by_kind = np.zeros((d, n_kinds, c))
         """The stocks, laid out for the daily matrix product that fills them."""
@@ -43,3 +47,7 @@ class Recorder:
         """Index of the measured day containing time ``now``; -1 outside the period."""
         k = math.floor(now - self.t0)
         return k if 0 <= k < self.n_days else -1
+
+    def finish(self) -> None:
+        """Derive what follows from the daily records (shortfall = demand - consumed)."""
+        np.subtract(self.demand, self.consumed, out=self.shortfall)

@@ -98,7 +98,7 @@ class World:
         self.export_controls: list[Any] = []
         self._samplers: dict[str, Any] = {}
         self._price_mods: dict[str, tuple[float, frozenset[int] | None]] = {}
-        self._price_factor = np.ones(n_c)
+        self._price_factor = [1.0] * n_c
 
         self.t0 = float(sc.warmup_days)
         self.t_end = self.t0 + sc.horizon
@@ -135,8 +135,8 @@ class World:
         self._held = self._held_flat.reshape(len(self.sites), n_c)
         self._lane_flat = self.ledger.lane_flows()
         self._transit_matrix, self._transit_opening = self.ledger.transit_operator()
-        self._price_state = np.ones(n_c)
-        self._supply_price = np.ones(n_c)
+        self._price_state = [1.0] * n_c
+        self._supply_price = [1.0] * n_c
         """Price index as other supply sees it (smoothed over supply_response_days)."""
         self.lead_hist: dict[tuple[int, int], list[float]] = {}
         """(route index, commodity) -> tonnes delivered by whole days of lead time (bin i
@@ -145,7 +145,8 @@ class World:
         """(route index, commodity) -> sum of lead days x tonnes delivered."""
         self.peak_held = np.zeros((len(self.sites), n_c))
         """Most metal held at each site at a day's end in the measured period, t."""
-        self.price = np.ones(n_c)
+        self._price = [1.0] * n_c
+        """Today's price index by commodity (see :attr:`price`)."""
         self._mark: dict[str, Any] | None = None
         self.timeline = Timeline(self.t0)
         self.shocks = ShockEngine(self)
@@ -214,11 +215,13 @@ class World:
         self._mk_demand = np.array([m.demand_per_day for m in markets]).reshape(-1, n_c)
         self._mk_other = np.array([m.other_per_day for m in markets]).reshape(-1, n_c)
         self._mk_factor = np.ones_like(self._mk_demand)
-        self._mk_short = np.zeros_like(self._mk_demand)
+        self._mk_stock_flat = self._mk_stock.reshape(-1)
+        self._other_list = self._mk_other.reshape(-1).tolist()
+        self._consumed_list = [0.0] * self._mk_stock.size
+        """What each [market x commodity] slot consumed on the last day."""
         for i, m in enumerate(markets):
             m.stock = self._mk_stock[i]
             m.demand_factor = self._mk_factor[i]
-            m.last_shortfall_share = self._mk_short[i]
         # The markets' ledger rows, as views when they are contiguous.
         self._mk_ledger: tuple[np.ndarray, np.ndarray] | None = None
         if isinstance(self._mk_index, slice):
@@ -229,14 +232,11 @@ class World:
     def demand_changed(self) -> None:
         """Recompute what depends on demand only (markets call this when a shock changes
         their demand factor), so the daily step does not."""
-        self._demand_now = self._mk_demand * self._mk_factor
-        self._has_demand = self._demand_now > 0.0
-        total = self._demand_now.sum(axis=0)
-        self._total_demand_safe = np.maximum(total, 1e-300)
-        self._no_total_demand = total <= 0.0
-        self._any_no_total_demand = bool(self._no_total_demand.any())
-        # shortfall shares are only written where there is demand: clear the rest
-        self._mk_short.fill(0.0)
+        demand_now = self._mk_demand * self._mk_factor
+        self._demand_list = demand_now.reshape(-1).tolist()
+        total = demand_now.sum(axis=0)
+        self._total_demand_safe = np.maximum(total, 1e-300).tolist()
+        self._no_total_demand = (total <= 0.0).tolist()
 
     def _build_lanes(self) -> None:
         sc = self.sc
@@ -373,19 +373,20 @@ class World:
             mine.produce()
 
     def _prepare_day_end(self) -> None:
+        # Per-commodity constants of the daily market and price step, as plain floats: the
+        # step works on a handful of numbers, where numpy's per-call cost would dominate.
         commodities = [self.sc.commodities[c] for c in self.commodity_ids]
-        self._alpha = np.array([1.0 - math.exp(-1.0 / c.price_window_days)
-                                for c in commodities])
-        self._inv_eps = np.array([1.0 / c.demand_elasticity if c.demand_elasticity else 0.0
-                                  for c in commodities])
-        self._price_cap = np.array([c.price_cap_ratio for c in commodities])
-        self._price_floor = 1.0 / self._price_cap
-        self._supply_basis = np.array([c.price_basis == "supply" for c in commodities])
-        self._any_supply_basis = bool(self._supply_basis.any())
-        self._supply_eps = np.array([c.supply_elasticity or 0.0 for c in commodities])
-        self._supply_alpha = np.array([1.0 - math.exp(-1.0 / c.supply_response_days)
-                                       for c in commodities])
-        self._supply_responds = bool(self._supply_eps.any())
+        self._alpha = [1.0 - math.exp(-1.0 / c.price_window_days) for c in commodities]
+        self._inv_eps = [1.0 / c.demand_elasticity if c.demand_elasticity else 0.0
+                         for c in commodities]
+        self._price_cap = [float(c.price_cap_ratio) for c in commodities]
+        self._price_floor = [1.0 / cap for cap in self._price_cap]
+        self._supply_basis = [c.price_basis == "supply" for c in commodities]
+        self._any_supply_basis = any(self._supply_basis)
+        self._supply_eps = [float(c.supply_elasticity or 0.0) for c in commodities]
+        self._supply_alpha = [1.0 - math.exp(-1.0 / c.supply_response_days)
+                              for c in commodities]
+        self._supply_responds = any(self._supply_eps)
 
     def _on_day_end(self, _event: Any = None) -> None:
         """Close the day that ends now, then schedule the next day's end."""
@@ -402,49 +403,71 @@ class World:
         arrivals_today = self._flush_day(day)
         for ref in self.refiners:
             ref.step(1.0)
-        # Markets: other supply arrives, demand is met from stock (all markets at once).
-        stock = self._mk_stock
-        supplied = self._mk_other
-        if self._supply_responds:
-            # Other supply follows yesterday's price, smoothed over the response time.
-            self._supply_price += self._supply_alpha * (self.price - self._supply_price)
-            supplied = supplied * np.power(self._supply_price, self._supply_eps)
-        stock += supplied
-        demand = self._demand_now
-        consumed = np.minimum(stock, demand)
-        stock -= consumed
-        short = demand - consumed
-        if self._mk_ledger is not None:
-            ledger_supplied, ledger_consumed = self._mk_ledger
-            ledger_supplied += supplied
-            ledger_consumed += consumed
-        else:
-            self.ledger.supplied[self._mk_index] += supplied
-            self.ledger.consumed[self._mk_index] += consumed
-        np.divide(short, demand, out=self._mk_short, where=self._has_demand)
-        total_consumed = consumed.sum(axis=0)
-        if day >= 0:
-            rec.demand[day] = demand.T
-            rec.consumed[day] = consumed.T
-            rec.shortfall[day] = short.T
-        if arrivals_today is not None:
-            basis = np.where(self._supply_basis, arrivals_today + supplied.sum(axis=0),
-                             total_consumed)
-        else:
-            basis = total_consumed
-        ratio = basis / self._total_demand_safe
-        if self._any_no_total_demand:
-            ratio[self._no_total_demand] = 1.0
-        self._price_state += self._alpha * (ratio - self._price_state)
-        # In logs, so that no elasticity, however small, can overflow.
-        log_raw = np.log(np.maximum(self._price_state, 1e-12)) * self._inv_eps
-        raw = np.exp(np.minimum(log_raw, 700.0))
-        self.price = np.minimum(np.maximum(raw * self._price_factor, self._price_floor),
-                                self._price_cap)
+        self._markets_and_prices(day, arrivals_today)
         self.shocks.daily()
         if day >= 0:
-            rec.price[day] = self.price
+            rec.price[day] = self._price
             self._snapshot(day)
+
+    def _markets_and_prices(self, day: int, arrivals_today: list[float] | None) -> None:
+        """Every market receives its other supply and consumes up to its demand from stock;
+        then each commodity's price index moves toward what consumption (or supply) says
+        about scarcity. Plain floats over [market x commodity] slots: a few dozen numbers."""
+        n_c = self.n_commodities
+        n = len(self._demand_list)
+        stock = self._mk_stock_flat.tolist()
+        demand = self._demand_list
+        if self._supply_responds:
+            # Other supply follows yesterday's price, smoothed over the response time.
+            sp = self._supply_price
+            factor = []
+            for c in range(n_c):
+                sp[c] += self._supply_alpha[c] * (self._price[c] - sp[c])
+                factor.append(sp[c] ** self._supply_eps[c])
+            supplied = [self._other_list[j] * factor[j % n_c] for j in range(n)]
+        else:
+            supplied = self._other_list
+        consumed = [0.0] * n
+        for j in range(n):
+            have = stock[j] + supplied[j]
+            want = demand[j]
+            used = have if have < want else want
+            stock[j] = have - used
+            consumed[j] = used
+        self._mk_stock_flat[:] = stock
+        self._consumed_list = consumed
+        if self._mk_ledger is not None:
+            ledger_supplied, ledger_consumed = self._mk_ledger
+        else:
+            ledger_supplied = self.ledger.supplied[self._mk_index]
+            ledger_consumed = self.ledger.consumed[self._mk_index]
+        ledger_supplied += np.reshape(supplied, ledger_supplied.shape)
+        ledger_consumed += np.reshape(consumed, ledger_consumed.shape)
+        if self._mk_ledger is None:
+            self.ledger.supplied[self._mk_index] = ledger_supplied
+            self.ledger.consumed[self._mk_index] = ledger_consumed
+        if day >= 0:
+            self.recorder.consumed_flat[day] = consumed
+            self.recorder.demand_flat[day] = demand
+        price_state = self._price_state
+        price = self._price
+        for c in range(n_c):
+            if self._supply_basis[c] and arrivals_today is not None:
+                basis = arrivals_today[c] + _column_sum(supplied, c, n_c)
+            else:
+                basis = _column_sum(consumed, c, n_c)
+            ratio = 1.0 if self._no_total_demand[c] else basis / self._total_demand_safe[c]
+            price_state[c] += self._alpha[c] * (ratio - price_state[c])
+            # In logs, so that no elasticity, however small, can overflow.
+            log_raw = math.log(max(price_state[c], 1e-12)) * self._inv_eps[c]
+            raw = math.exp(min(log_raw, 700.0))
+            price[c] = min(max(raw * self._price_factor[c], self._price_floor[c]),
+                           self._price_cap[c])
+
+    @property
+    def price(self) -> np.ndarray:
+        """Today's price index by commodity (1 = reference price)."""
+        return np.array(self._price)
 
     def _snapshot(self, day: int) -> None:
         """End-of-day stocks by kind of site, peak holdings, tonnes in transit: from the
@@ -471,9 +494,9 @@ class World:
         adjusted = self.ledger.rows("adjusted")
         # Prices start the measured period at their reference level, whatever the
         # empty pipelines of the early warm-up did to them.
-        self._price_state[:] = 1.0
-        self.price = np.ones(self.n_commodities)
-        self._supply_price[:] = 1.0
+        self._price_state[:] = [1.0] * self.n_commodities
+        self._price[:] = [1.0] * self.n_commodities
+        self._supply_price[:] = [1.0] * self.n_commodities
         for site in self.sites:
             spec = site.spec
             if isinstance(site, Refiner):
@@ -545,7 +568,7 @@ class World:
 
     def value_per_t(self, commodity: int) -> float:
         """US dollars per tonne now: reference price times price index."""
-        return float(self.reference_price[commodity] * self.price[commodity])
+        return float(self.reference_price[commodity] * self._price[commodity])
 
     def record_export(self, lot: Lot) -> None:
         """A lot leaves the exporting country."""
@@ -698,15 +721,18 @@ class World:
             self._price_mods.pop(source, None)
         else:
             self._price_mods[source] = (factor, commodities)
-        self._price_factor = np.ones(self.n_commodities)
+        factor = [1.0] * self.n_commodities
         for f, coms in self._price_mods.values():
             for c in range(self.n_commodities):
                 if coms is None or c in coms:
-                    self._price_factor[c] *= f
+                    factor[c] *= f
+        self._price_factor = factor
 
     def last_shortfall_share(self, market: Market, commodity: int) -> float:
         """Share of a market's demand it could not meet on the last day."""
-        return float(market.last_shortfall_share[commodity])
+        j = self._market_slot[market.index] * self.n_commodities + commodity
+        want = self._demand_list[j]
+        return (want - self._consumed_list[j]) / want if want > 0.0 else 0.0
 
     # ---------------------------------------------------------------- state
     def physical_site_held(self) -> np.ndarray:
@@ -731,6 +757,7 @@ class World:
         # The run stops before the last day's end fires; close that day here.
         self._day_end()
         self._fill_daily_records()
+        self.recorder.finish()
         self.shocks.finish()
         for site in self.sites:
             occ = getattr(site, "occupancy", None)
@@ -749,3 +776,11 @@ class World:
         if self._mark is None:
             raise RuntimeError("the measured period has not started")
         return self._mark
+
+
+def _column_sum(flat: list[float], c: int, n_c: int) -> float:
+    """Sum over markets of commodity ``c`` in a flat [market x commodity] list."""
+    total = 0.0
+    for j in range(c, len(flat), n_c):
+        total += flat[j]
+    return total
