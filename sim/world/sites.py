@@ -419,8 +419,9 @@ class Market(Destination):
 
     Each day it receives its supply from outside the network, then consumes up to its
     demand from stock; what it cannot consume is shortfall. The world does this for all
-    markets at once (:meth:`World._day_end`); a market's ``stock``, ``demand_factor`` and
-    ``last_shortfall_share`` are rows of the world's market arrays.
+    markets at once (:meth:`World._day_end`); a market's ``stock`` and ``demand_factor``
+    are rows of the world's market arrays, and :meth:`World.last_shortfall_share` says how
+    much of its demand went unmet on the last day.
     """
 
     kind = "market"
@@ -439,7 +440,6 @@ class Market(Destination):
             self.stock[idx[com]] += t
         self.demand_factor = np.ones(self.n_com)
         self._demand_mods: dict[str, tuple[float, frozenset[int] | None]] = {}
-        self.last_shortfall_share = np.zeros(self.n_com)
 
     def set_demand_modifier(self, source: str, factor: float | None,
                             commodities: frozenset[int] | None) -> None:
