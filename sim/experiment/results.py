@@ -16,12 +16,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
-from sim.experiment.stats import summarise
+import numpy as np
+
 from sim.metrics.series import SeriesCatalogue
 from sim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 KPI_COLUMNS = ["replication", "commodity", "channel", "site", "metric", "value", "unit"]
 KPI_KEYS = ["commodity", "channel", "site", "metric", "unit"]
@@ -60,6 +63,8 @@ class Results:
     @property
     def kpis(self) -> pd.DataFrame:
         """Tidy KPI table: replication, commodity, channel, site, metric, value, unit."""
+        import pandas as pd  # imported when a table is asked for: not needed to run
+
         n_rep, n_kpi = self.kpi_values.shape
         labels = pd.DataFrame(self.kpi_labels, columns=KPI_KEYS)
         frame = labels.loc[np.tile(np.arange(n_kpi), n_rep)].reset_index(drop=True)
@@ -69,6 +74,8 @@ class Results:
 
     def summary(self, confidence: float = 0.95) -> pd.DataFrame:
         """Mean, sd, n and Student-t confidence interval of every KPI."""
+        from sim.experiment.stats import summarise
+
         return summarise(self.kpis, KPI_KEYS, confidence)
 
     def kpi(self, metric: str, commodity: str = "all", channel: str = "all",
@@ -84,6 +91,8 @@ class Results:
     def series(self) -> pd.DataFrame:
         """Tidy time series of every replication: date, commodity, metric, key, unit,
         replication, value."""
+        import pandas as pd
+
         n_rep, n_ser, n_per = self.series_values.shape
         keys = pd.DataFrame(self.catalogue.keys, columns=["commodity", "metric", "key", "unit"])
         idx_series = np.tile(np.repeat(np.arange(n_ser), n_per), n_rep)
@@ -97,6 +106,8 @@ class Results:
     def series_summary(self, quantiles: Sequence[float] = (0.05, 0.5, 0.95)) -> pd.DataFrame:
         """Series statistics across replications: date, commodity, metric, key, unit,
         statistic (mean, sd, p05, p50, p95), value."""
+        import pandas as pd
+
         n_ser, n_per = self.series_values.shape[1:]
         names = ["mean", "sd", *(f"p{round(q * 100):02d}" for q in quantiles)]
         stats = {name: np.empty((n_ser, n_per)) for name in names}
@@ -125,6 +136,8 @@ class Results:
     def timeline(self) -> pd.DataFrame:
         """What happened when, per replication: replication, day, date, kind, id, action,
         detail."""
+        import pandas as pd
+
         frame = pd.DataFrame(self.timeline_rows,
                              columns=["replication", "day", "kind", "id", "action", "detail"])
         start = np.datetime64(self.scenario.start, "D")

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.experiment.collector import Collector
 from sim.experiment.errors import ExperimentError
 from sim.experiment.executors import Backend, Job, open_backend, run_tasks
 from sim.experiment.precision import (
@@ -47,12 +48,23 @@ def run_many(sc: Scenario, replications: Iterable[int], seed: int, workers: int 
     are cancelled and the interrupt re-raised; replications already passed to ``sink`` are
     kept.
     """
+    done: list[ReplicationResult] = []
+    _execute(sc, replications, seed, done.append, workers, sink, progress, executor, backend)
+    done.sort(key=lambda r: r.replication)
+    return done
+
+
+def _execute(sc: Scenario, replications: Iterable[int], seed: int,
+             keep: Callable[[ReplicationResult], None], workers: int = 1,
+             sink: Sink | None = None, progress: Callable[[int], None] | None = None,
+             executor: Executor | None = None, backend: Backend | None = None) -> None:
+    """Run the replications where :func:`run_many` says and hand each result to ``keep``
+    (then to ``sink`` and ``progress``) as it finishes."""
     reps = list(replications)
     jobs = [Job.of(sc, seed)]
-    done: list[ReplicationResult] = []
 
     def finished(_k: int, res: ReplicationResult) -> None:
-        done.append(res)
+        keep(res)
         if sink is not None:
             sink(res)
         if progress is not None:
@@ -67,8 +79,6 @@ def run_many(sc: Scenario, replications: Iterable[int], seed: int, workers: int 
     else:
         with open_backend(workers, tasks=len(reps)) as own:
             run_tasks(jobs, tasks, finished, own)
-    done.sort(key=lambda r: r.replication)
-    return done
 
 
 def collect(sc: Scenario, seed: int, results: list[ReplicationResult],
@@ -128,9 +138,11 @@ def run(sc: Scenario, replications: int = 1, seed: int = 0, workers: int = 1,
     """
     check_run_arguments(replications, seed, workers)
     started = time.perf_counter()
-    results = run_many(sc, range(replications), seed, workers, sink, progress, executor,
-                       backend)
-    return collect(sc, seed, results, time.perf_counter() - started, consume=True)
+    # Each result is copied into the stacked arrays as it arrives and then dropped.
+    collector = Collector(sc, seed, replications)
+    _execute(sc, range(replications), seed, collector.add, workers, sink, progress, executor,
+             backend)
+    return collector.results(time.perf_counter() - started)
 
 
 def run_replications(sc: Scenario, seed: int, replications: int, *,
@@ -152,26 +164,29 @@ def run_replications(sc: Scenario, seed: int, replications: int, *,
     """
     check_run_arguments(replications, seed, 1)
     started = time.perf_counter()
-    have: dict[int, ReplicationResult] = dict(saved or {})
-    if target is None and have and max(have) >= replications:
+    if target is None and saved and max(saved) >= replications:
         raise ExperimentError(
-            f"the folder already holds replication {max(have)}, beyond the {replications} "
+            f"the folder already holds replication {max(saved)}, beyond the {replications} "
             "asked for", what="-n/--replications",
-            hint=f"resume with -n {max(have) + 1} or more, or pass --force to start again")
+            hint=f"resume with -n {max(saved) + 1} or more, or pass --force to start again")
+    # Results are copied into the stacked arrays as they arrive and then dropped.
+    have = Collector(sc, seed, replications)
+    for r in sorted(saved or {}):
+        have.add((saved or {})[r])
     jobs = [Job.of(sc, seed)]
     chosen: list[int] = []
 
-    def choose(res: ReplicationResult) -> None:
+    def choose(labels: list[Any]) -> None:
         if target is not None and not chosen:
-            chosen.extend(select_kpis(list(res.kpi_labels), target.specs))
+            chosen.extend(select_kpis(list(labels), target.specs))
 
     def finished(_k: int, res: ReplicationResult) -> None:
-        have[res.replication] = res
+        have.add(res)
         if sink is not None:
             sink(res)
         if progress is not None:
             progress(1)
-        choose(res)
+        choose(res.kpi_labels)
 
     def run_up_to(n: int) -> None:
         missing = [(0, r) for r in range(n) if r not in have]
@@ -184,20 +199,17 @@ def run_replications(sc: Scenario, seed: int, replications: int, *,
         run_up_to(replications)
         final = replications
     else:
-        if have:
-            choose(next(iter(have.values())))
+        if have.kpi_labels is not None:
+            choose(have.kpi_labels)
 
         def measure() -> list[Measure]:
-            n = len(have)
-            reps = sorted(have)
-            labels = have[reps[0]].kpi_labels
-            values = np.vstack([have[r].kpi_values() for r in reps])
-            return [Measure(kpi_name(labels[j]), n, float(np.nanmean(values[:, j])),
+            reps = have.replications
+            labels = have.kpi_labels or []
+            values = have.kpi_values(reps)
+            return [Measure(kpi_name(labels[j]), len(reps), float(np.nanmean(values[:, j])),
                             relative_half_width(values[:, j], confidence=target.confidence))
                     for j in chosen]
 
         stop = run_sequential(replications, target, run_up_to, measure, on_batch)
         final = stop.replications
-    results = [have.pop(r) for r in range(final)]
-    return collect(sc, seed, results, time.perf_counter() - started, consume=True), stop
-
+    return have.results(time.perf_counter() - started, range(final)), stop

@@ -1,6 +1,7 @@
 """What keeps a driver's memory small with many replications: results from workers share
-one list of KPI labels, collecting frees each result as it is copied, series statistics
-are computed a few series at a time, and ``import sim`` loads no pandas or scipy."""
+one list of KPI labels, results are stacked as they arrive (or freed as they are copied),
+series statistics are computed a few series at a time, and running replications loads no
+pandas, scipy or matplotlib (tables and figures load them when asked for)."""
 
 from __future__ import annotations
 
@@ -66,17 +67,52 @@ def test_series_summary_is_the_same_in_chunks(scenario: sim.Scenario,
     assert np.allclose(p95, np.quantile(vals, 0.95, axis=0).reshape(-1), equal_nan=True)
 
 
-def test_importing_and_running_needs_no_scipy() -> None:
+def test_importing_and_running_needs_no_pandas_scipy_or_matplotlib() -> None:
     code = ("import sys, sim\n"
             f"sc = sim.load_scenario({str(TINY)!r}, {RANDOM!r})\n"
-            "sim.run(sc, 1, seed=0)\n"
-            "print('scipy' in sys.modules, 'matplotlib' in sys.modules)\n")
+            "res = sim.run(sc, 2, seed=0, workers=2)\n"
+            "print(*(m in sys.modules for m in ('pandas', 'scipy', 'matplotlib')))\n"
+            "res.summary()\n"
+            "print('pandas' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
-    assert out.stdout.split() == ["False", "False"]
+    assert out.stdout.split() == ["False", "False", "False", "True"]
 
 
 def test_unknown_attribute_of_the_package_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
         sim.nonsense  # noqa: B018
     assert {"run", "compare", "load_scenario", "Results"} <= set(dir(sim))
+
+
+def test_collector_stacks_results_as_they_arrive_in_any_order(scenario: sim.Scenario) -> None:
+    from sim.experiment.collector import Collector
+
+    reps = [run_replication(scenario, 5, r) for r in (2, 0, 3, 1)]
+    stacked = collect(scenario, 5, list(reps))
+    small = Collector(scenario, 5, capacity=1)  # grows past its first guess
+    for res in reps:
+        small.add(res)
+    got = small.results()
+    assert got.replications == [0, 1, 2, 3] == stacked.replications
+    assert got.kpi_labels == stacked.kpi_labels
+    assert np.array_equal(got.kpi_values, stacked.kpi_values, equal_nan=True)
+    assert np.array_equal(got.series_values, stacked.series_values)
+    assert got.timeline_rows == stacked.timeline_rows
+    assert got.events == stacked.events
+    first_two = small.results(replications=range(2))
+    assert first_two.replications == [0, 1]
+    assert np.array_equal(first_two.series_values, stacked.series_values[:2])
+    with pytest.raises(ValueError, match="replication 7 was not collected"):
+        small.results(replications=[0, 7])
+
+
+def test_sized_collector_hands_over_its_arrays_without_a_copy(scenario: sim.Scenario) -> None:
+    from sim.experiment.collector import Collector
+
+    exact = Collector(scenario, 5, capacity=2)
+    for r in (1, 0):
+        exact.add(run_replication(scenario, 5, r))
+    res = exact.results()
+    assert res.series_values is exact._series  # noqa: SLF001 - the point of the test
+    assert res.replications == [0, 1]

@@ -1,0 +1,108 @@
+"""Stacking replication results as they arrive, so a driver never holds them twice.
+
+A :class:`Collector` copies each finished replication's KPI values and series into one
+row of preallocated arrays and lets the result go. Holding 1,000 results and then stacking
+them would need both copies at once (and the allocator rarely returns the first to the
+operating system); copying on arrival needs the arrays alone: 0.22 MB per replication of the
+10-year baseline, almost all of it the weekly series.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from sim.experiment.replication import ReplicationResult
+from sim.experiment.results import Results
+from sim.metrics.series import catalogue
+from sim.scenario.schema import Scenario
+
+
+class Collector:
+    """Rows of KPI values and series by replication number, filled as results arrive.
+
+    *capacity* is the number of replications expected (rows ``0..capacity-1``); more are
+    accepted, the arrays growing by doubling. Raises ``ValueError`` if a result's KPIs or
+    series do not have the shape of the first one's.
+    """
+
+    def __init__(self, sc: Scenario, seed: int, capacity: int = 0) -> None:
+        self.scenario = sc
+        self.seed = seed
+        self._capacity = max(capacity, 1)
+        self.kpi_labels: list[Any] | None = None
+        self._values: np.ndarray | None = None
+        self._series: np.ndarray | None = None
+        self._have: set[int] = set()
+        self._timeline: dict[int, list[tuple[Any, ...]]] = {}
+        self._events = 0
+
+    def __contains__(self, replication: object) -> bool:
+        return replication in self._have
+
+    def __len__(self) -> int:
+        return len(self._have)
+
+    @property
+    def replications(self) -> list[int]:
+        """Replication numbers collected so far, in order."""
+        return sorted(self._have)
+
+    def add(self, res: ReplicationResult) -> None:
+        """Copy ``res`` into its row; the caller may drop it afterwards."""
+        r = res.replication
+        if self._values is None or self._series is None:
+            self.kpi_labels = list(res.kpi_labels)
+            rows = max(self._capacity, r + 1)
+            self._values = np.full((rows, len(self.kpi_labels)), np.nan)
+            self._series = np.zeros((rows, *res.series.shape), dtype=res.series.dtype)
+        if res.kpi_values().shape != self._values.shape[1:] or \
+                res.series.shape != self._series.shape[1:]:
+            raise ValueError(f"replication {r} does not have the shape of the others")
+        if r >= len(self._values):
+            self._grow(r + 1)
+        self._values[r] = res.kpi_values()
+        self._series[r] = res.series
+        if r not in self._have:
+            self._events += res.events
+        self._have.add(r)
+        self._timeline[r] = list(res.timeline)
+
+    def _grow(self, rows: int) -> None:
+        assert self._values is not None and self._series is not None
+        new = max(rows, 2 * len(self._values))
+        values = np.full((new, self._values.shape[1]), np.nan)
+        values[:len(self._values)] = self._values
+        series = np.zeros((new, *self._series.shape[1:]), dtype=self._series.dtype)
+        series[:len(self._series)] = self._series
+        self._values, self._series = values, series
+
+    def kpi_values(self, replications: Iterable[int]) -> np.ndarray:
+        """KPI values [replication, kpi] of the given (collected) replications."""
+        if self._values is None:
+            raise ValueError("no replications collected")
+        return self._values[list(replications)]
+
+    def results(self, wall_s: float = 0.0,
+                replications: Iterable[int] | None = None) -> Results:
+        """The collected replications (all, or those given), in order, as
+        :class:`Results`. When they are exactly ``0..n-1`` and the arrays were sized for
+        them, the results share the collector's arrays rather than copy them. Raises
+        ``ValueError`` if nothing was collected or a replication asked for was not."""
+        if self._values is None or self._series is None:
+            raise ValueError("no replications to collect")
+        reps = self.replications if replications is None else sorted(replications)
+        missing = [r for r in reps if r not in self._have]
+        if missing:
+            raise ValueError(f"replication {missing[0]} was not collected")
+        if reps == list(range(len(self._values))):
+            values, series = self._values, self._series
+        else:
+            values, series = self._values[reps], self._series[reps]
+        return Results(scenario=self.scenario, seed=self.seed, replications=reps,
+                       kpi_labels=list(self.kpi_labels or []), kpi_values=values,
+                       catalogue=catalogue(self.scenario), series_values=series,
+                       wall_s=wall_s, events=self._events,
+                       timeline_rows=[(r, *row) for r in reps for row in self._timeline[r]])
