@@ -22,6 +22,7 @@ come back, and are saved, while the rest wait; an interrupt cancels what has not
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -77,7 +78,14 @@ class Job:
 
 def run_task(job: Job, replication: int) -> ReplicationResult:
     """Replication ``replication`` of ``job`` (the unit of work every executor runs)."""
-    return run_replication(job.sc, job.seed, replication, job.plan, job.cat)
+    result = run_replication(job.sc, job.seed, replication, job.plan, job.cat)
+    # A finished world is garbage held together by reference cycles (sites and lanes
+    # point at the world and back, SimPy processes at their environment), so only the
+    # cyclic collector frees it, and left to itself it runs too seldom: a worker grew by
+    # about 3.5 MB per replication, to 150 MB. Collecting now costs about 1% of a
+    # 10-year replication and keeps a worker near 70 MB.
+    gc.collect()
+    return result
 
 
 def _ignore_sigint() -> None:

@@ -116,3 +116,24 @@ def test_sized_collector_hands_over_its_arrays_without_a_copy(scenario: sim.Scen
     res = exact.results()
     assert res.series_values is exact._series  # noqa: SLF001 - the point of the test
     assert res.replications == [0, 1]
+
+
+def test_a_finished_replication_leaves_no_world_behind(scenario: sim.Scenario,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import weakref
+
+    from sim.experiment import replication
+    from sim.experiment.executors import run_task
+
+    made: list[weakref.ref] = []
+
+    class TrackedWorld(replication.World):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)
+            made.append(weakref.ref(self))
+
+    monkeypatch.setattr(replication, "World", TrackedWorld)
+    result = run_task(Job.of(scenario, 1), 0)
+    assert result.replication == 0
+    assert len(made) == 1
+    assert made[0]() is None  # freed, not left for the collector to find some day
