@@ -222,11 +222,13 @@ class World:
         for i, m in enumerate(markets):
             m.stock = self._mk_stock[i]
             m.demand_factor = self._mk_factor[i]
-        # The markets' ledger rows, as views when they are contiguous.
+        # The markets' ledger rows as flat views when they are contiguous (the daily step
+        # adds its flat [market x commodity] lists to them directly).
         self._mk_ledger: tuple[np.ndarray, np.ndarray] | None = None
         if isinstance(self._mk_index, slice):
-            self._mk_ledger = (self.ledger.supplied[self._mk_index],
-                               self.ledger.consumed[self._mk_index])
+            self._mk_ledger = (self.ledger.supplied[self._mk_index].reshape(-1),
+                               self.ledger.consumed[self._mk_index].reshape(-1))
+            assert np.shares_memory(self._mk_ledger[0], self.ledger.supplied)
         self.demand_changed()
 
     def demand_changed(self) -> None:
@@ -438,14 +440,12 @@ class World:
         self._consumed_list = consumed
         if self._mk_ledger is not None:
             ledger_supplied, ledger_consumed = self._mk_ledger
+            ledger_supplied += supplied
+            ledger_consumed += consumed
         else:
-            ledger_supplied = self.ledger.supplied[self._mk_index]
-            ledger_consumed = self.ledger.consumed[self._mk_index]
-        ledger_supplied += np.reshape(supplied, ledger_supplied.shape)
-        ledger_consumed += np.reshape(consumed, ledger_consumed.shape)
-        if self._mk_ledger is None:
-            self.ledger.supplied[self._mk_index] = ledger_supplied
-            self.ledger.consumed[self._mk_index] = ledger_consumed
+            shape = self._mk_stock.shape
+            self.ledger.supplied[self._mk_index] += np.array(supplied).reshape(shape)
+            self.ledger.consumed[self._mk_index] += np.array(consumed).reshape(shape)
         if day >= 0:
             self.recorder.consumed_flat[day] = consumed
             self.recorder.demand_flat[day] = demand

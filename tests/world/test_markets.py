@@ -70,3 +70,37 @@ def test_supply_elasticity_must_not_be_negative(build) -> None:
 
     with pytest.raises(ScenarioError, match="supply_elasticity"):
         scenario_from_dict(market_data(build, elasticity=-0.3))
+
+
+def test_markets_between_other_sites_step_as_markets_side_by_side(build) -> None:
+    """The daily market step works on the markets' ledger rows as one block when the
+    markets are listed next to each other, and row by row when other sites sit between
+    them: the results are the same either way."""
+    def data(order: list[str]) -> dict:
+        sites = {"mine": build.mine(200 * build.DAYS_PER_YEAR),
+                 "hub": build.site("trading_hub"),
+                 "near": build.market(150 * build.DAYS_PER_YEAR),
+                 "far": build.market(80 * build.DAYS_PER_YEAR)}
+        lanes = [build.lane("mine", "hub", {"dist": "fixed", "value": 1}),
+                 build.lane("hub", "near", {"dist": "fixed", "value": 2}),
+                 build.lane("hub", "far", {"dist": "fixed", "value": 5})]
+        routes = {"to_near": {"path": ["hub", "near"], "share": 0.5},
+                  "to_far": {"path": ["hub", "far"], "share": 0.5}}
+        return build.scenario({k: sites[k] for k in order}, lanes, ["hub", "near"],
+                              horizon=DAYS, routes=routes)
+
+    side_by_side = run_replication(scenario_from_dict(data(["mine", "hub", "near", "far"])),
+                                   seed=1, replication=0)
+    apart = run_replication(scenario_from_dict(data(["near", "mine", "hub", "far"])),
+                            seed=1, replication=0)
+    a = {row[:4]: row[5] for row in side_by_side.kpis if row[3] != "mass_balance_error_t"}
+    b = {row[:4]: row[5] for row in apart.kpis if row[3] != "mass_balance_error_t"}
+    assert a.keys() == b.keys()
+    for key, value in a.items():
+        assert b[key] == pytest.approx(value, rel=1e-12, abs=1e-9, nan_ok=True), key
+    # Daily 200 t lots alternate between the routes (the first to "near"), so each market
+    # gets 100 t/day. The near one (demand 150) falls short every day; the far one (demand
+    # 80) only until its first lot arrives: sent on day 1, 1 + 5 days on the way.
+    near, far = (a[("copper", "all", m, "shortfall_t")] for m in ("near", "far"))
+    assert far == pytest.approx(7 * 80.0)
+    assert near > 10 * far
