@@ -189,8 +189,6 @@ class Mine(SiteBase):
         amounts = self._amounts(f)
         buf, o_diverted = self.world.day_buffer()
         now = self.env.now
-        index = self.index
-        site_out = self._site_out
         for c in self.commodities:
             t = amounts[c]
             if t <= 0.0:
@@ -209,21 +207,14 @@ class Mine(SiteBase):
                         buf[o_diverted + at] += diverted
             self._mined[c] += total
             self._stock[c] += total
-            product_per_t, trucks_per_t = self.forms[c]
             sent = 0.0
             for k, _share, _moved, _at, router in shares:
                 t_k = pending[k]
                 if t_k <= _EPS:
                     continue
-                option = router.choose(t_k)
-                lot = Lot(c, k, t_k, product_per_t, trucks_per_t, option.legs, option.index,
-                          index, now)
                 sent += t_k
-                if self.interceptions:
-                    self.world.intercept(self, lot)  # books what is seized as lost here
-                site_out[c] += lot.tonnes
                 pending[k] -= t_k
-                option.legs[0].enter(lot)
+                self._ship(c, k, t_k, router, now)
             self._stock[c] -= sent
 
     def _produce_restricted(self, f: float) -> None:
@@ -266,13 +257,10 @@ class Mine(SiteBase):
     def dispatch(self) -> None:
         """Ship each channel's waiting metal, as far as bans and quotas allow."""
         now = self.env.now
-        index = self.index
-        site_out = self._site_out
         gates = self.world.gates
         for c in self.commodities:
             waiting = self._pending[c]
             gate = gates.get(c) if gates else None
-            product_per_t, trucks_per_t = self.forms[c]
             sent = 0.0
             for k, t in enumerate(waiting):
                 if t <= _EPS:
@@ -281,17 +269,23 @@ class Mine(SiteBase):
                     t = gate.allow(self, k, t, now)
                     if t <= _EPS:
                         continue
-                option = self.routers[(c, k)].choose(t)
-                lot = Lot(c, k, t, product_per_t, trucks_per_t, option.legs, option.index,
-                          index, now)
                 sent += t
-                if self.interceptions:
-                    self.world.intercept(self, lot)  # books what is seized as lost here
-                site_out[c] += lot.tonnes
                 waiting[k] -= t
-                option.legs[0].enter(lot)
+                self._ship(c, k, t, self.routers[(c, k)], now)
             self._stock[c] -= sent
         self._backlog = any(t > _EPS for c in self.commodities for t in self._pending[c])
+
+    def _ship(self, c: int, k: int, tonnes: float, router: Router, now: float) -> None:
+        """Send ``tonnes`` of commodity ``c`` off for channel ``k`` as one lot, on the route
+        ``router`` picks (shocks at the mine may seize or tax part of it first)."""
+        option = router.choose(tonnes)
+        product_per_t, trucks_per_t = self.forms[c]
+        lot = Lot(c, k, tonnes, product_per_t, trucks_per_t, option.legs, option.index,
+                  self.index, now)
+        if self.interceptions:
+            self.world.intercept(self, lot)  # books what is seized as lost here
+        self._site_out[c] += lot.tonnes
+        option.legs[0].enter(lot)
 
     def held(self) -> np.ndarray:
         return np.array(self._stock)
