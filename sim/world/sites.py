@@ -210,13 +210,20 @@ class Port(SiteBase):
         self.occupancy = Occupancy(world.env.now)
 
     def receive(self, lot: Lot) -> None:
-        self._arrive(lot)
-        nxt: Lane = lot.legs[lot.leg + 1]
-        if nxt.sailing is not None:
-            self.occupancy.enter(lot, self.env.now)
-            nxt.sailing.queue.append(lot)
-        else:
-            self.forward(lot)
+        self.receive_batch([lot])
+
+    def receive_batch(self, lots: list[Lot]) -> None:
+        """Lots bound for a sea lane with sailings wait here for a ship; others go on."""
+        self._arrive_batch(lots)
+        now = self.env.now
+        occupancy = self.occupancy
+        for lot in lots:
+            nxt: Lane = lot.legs[lot.leg + 1]
+            if nxt.sailing is not None:
+                occupancy.enter(lot, now)
+                nxt.sailing.queue.append(lot)
+            else:
+                self.forward(lot)
 
     def ship(self, lots: list[Lot], lane: Lane) -> None:
         """A sailing has loaded ``lots``: they leave the port on ``lane``.

@@ -114,8 +114,10 @@ class World:
         self._kind_matrix = np.zeros((len(self.kinds), len(self.site_ids)))
         for i, sid in enumerate(self.site_ids):
             self._kind_matrix[self.kinds.index(sc.sites[sid].kind), i] = 1.0
-        self._site_country = np.array([self.country_index.get(sc.country_of(s), -1)
-                                       for s in self.site_ids])
+        self._site_country = [self.country_index.get(sc.country_of(s), -1)
+                              for s in self.site_ids]
+        """Destination country index of each site (-1 for other sites); a list, as it is
+        read once per delivery."""
         self._market_slot = {self.site_index[m]: i for i, m in enumerate(self.market_ids)}
 
         self.sites: list[SiteBase] = []
