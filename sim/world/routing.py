@@ -14,6 +14,7 @@ When a route is closed, ``on_closure: reroute`` leaves it out until it reopens;
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 
@@ -48,8 +49,8 @@ class Router:
     moved, not for every lot.
     """
 
-    __slots__ = ("_candidates", "_credit", "_epoch", "capacity_epoch", "options", "reroute",
-                 "rule")
+    __slots__ = ("_candidates", "_credit", "_epoch", "_total_weight", "_weighted",
+                 "capacity_epoch", "options", "reroute", "rule")
 
     def __init__(self, rule: str, on_closure: str, options: list[RouteOption],
                  capacity_epoch: list[int] | None = None) -> None:
@@ -60,21 +61,27 @@ class Router:
         self.options = options
         self.capacity_epoch = capacity_epoch if capacity_epoch is not None else [0]
         self._credit = [0.0] * len(options)
-        self._epoch = -1
-        self._candidates: list[int] = list(range(len(options)))
+        self._epoch = self.capacity_epoch[0] if not self.reroute else -1
+        self._set_candidates(list(range(len(options))))
+
+    def _set_candidates(self, candidates: list[int]) -> None:
+        self._candidates = candidates
+        self._weighted = [(i, self.options[i].weight) for i in candidates]
+        """(index, weight) of each candidate route, for the smooth round robin."""
+        total = 0.0
+        for _i, weight in self._weighted:
+            total += weight
+        self._total_weight = total
 
     def candidates(self) -> list[int]:
         """Indices of the routes a lot may take now: the open ones if the router reroutes
         and any is open, otherwise all."""
-        if not self.reroute:
-            return self._candidates
-        epoch = self.capacity_epoch[0]
-        if epoch != self._epoch:
+        if self.reroute and self.capacity_epoch[0] != self._epoch:
             options = self.options
             everything = range(len(options))
-            self._candidates = [i for i in everything if options[i].is_open()] or list(
-                everything)
-            self._epoch = epoch
+            self._set_candidates([i for i in everything if options[i].is_open()]
+                                 or list(everything))
+            self._epoch = self.capacity_epoch[0]
         return self._candidates
 
     def choose(self, tonnes: float) -> RouteOption:
@@ -84,22 +91,17 @@ class Router:
             return options[0]
         candidates = self.candidates()
         if self.rule == "fixed_shares":
+            # Every candidate earns its weight x tonnes; the one with most credit goes (the
+            # first of equals) and pays for the whole lot.
             credit = self._credit
-            if len(candidates) == 2:  # the common case, without the general loop
-                i, j = candidates
-                wi, wj = options[i].weight, options[j].weight
-                credit[i] += wi * tonnes
-                credit[j] += wj * tonnes
-                best = i if credit[i] >= credit[j] else j
-                credit[best] -= (wi + wj) * tonnes
-                return options[best]
-            total_w = 0.0
-            for i in candidates:
-                w = options[i].weight
-                credit[i] += w * tonnes
-                total_w += w
-            best = max(candidates, key=credit.__getitem__)
-            credit[best] -= total_w * tonnes
+            best = -1
+            top = -math.inf
+            for i, weight in self._weighted:
+                value = credit[i] + weight * tonnes
+                credit[i] = value
+                if value > top:
+                    best, top = i, value
+            credit[best] -= self._total_weight * tonnes
             return options[best]
         key = (lambda i: options[i].cost) if self.rule == "cheapest" else (
             lambda i: options[i].expected_days)

@@ -1,6 +1,6 @@
 """The hot path's shortcuts change nothing: a mine shipping at once when no ban or quota
-exists gives exactly the results of the general path (gates checked, then dispatch), and a
-router choosing between two routes does what the general rule does."""
+exists gives exactly the results of the general path (gates checked, then dispatch), and
+the router's single-pass round robin makes the choices the rule states."""
 
 from __future__ import annotations
 
@@ -38,17 +38,49 @@ def _options(weights: list[float]) -> list[RouteOption]:
     return [RouteOption(i, f"r{i}", (), (), w, 1.0, 1.0) for i, w in enumerate(weights)]
 
 
-def test_two_route_choice_follows_the_general_rule() -> None:
+def _reference_choices(weights: list[float], tonnes: list[float]) -> list[int]:
+    """The smooth weighted round robin as the rule states it: every route earns its
+    weight x tonnes, the first with most credit goes and pays the lot's total weight."""
+    credit = [0.0] * len(weights)
+    out = []
+    for t in tonnes:
+        for i, w in enumerate(weights):
+            credit[i] += w * t
+        best = max(range(len(weights)), key=credit.__getitem__)
+        credit[best] -= sum(weights) * t
+        out.append(best)
+    return out
+
+
+@pytest.mark.parametrize("weights", [[0.3, 0.7], [0.2, 0.5, 0.3],
+                                     [0.05, 0.1, 0.15, 0.2, 0.1, 0.1, 0.25, 0.05]])
+def test_route_choice_follows_the_rule_and_keeps_shares(weights: list[float]) -> None:
     rng = np.random.default_rng(5)
-    tonnes = rng.uniform(0.1, 10.0, 500).tolist()
-    two = Router("fixed_shares", "wait", _options([0.3, 0.7]))
-    # the same two routes plus one of weight zero: the general loop, the same choices
-    three = Router("fixed_shares", "wait", _options([0.3, 0.7, 0.0]))
-    picked_two = [two.choose(t).index for t in tonnes]
-    picked_three = [three.choose(t).index for t in tonnes]
-    assert picked_two == picked_three
-    # and the tonnage on each route stays within one lot of its share
-    sent = np.zeros(2)
-    for t, i in zip(tonnes, picked_two, strict=True):
+    tonnes = rng.uniform(0.1, 10.0, 2000).tolist()
+    router = Router("fixed_shares", "wait", _options(weights))
+    picked = [router.choose(t).index for t in tonnes]
+    assert picked == _reference_choices(weights, tonnes)
+    sent = np.zeros(len(weights))
+    for t, i in zip(tonnes, picked, strict=True):
         sent[i] += t
-    assert abs(sent[1] - 0.7 * sum(tonnes)) <= max(tonnes)
+    # every route within about one lot of its share of the tonnage
+    shares = np.array(weights) / sum(weights)
+    assert np.all(np.abs(sent - shares * sum(tonnes)) <= 2 * max(tonnes))
+
+
+def test_a_rerouting_router_leaves_closed_routes_out_until_they_reopen() -> None:
+    class Gate:
+        capacity_factor = 1.0
+
+    gate = Gate()
+    options = _options([0.5, 0.5])
+    options[0].legs = (gate,)  # route 0 runs through the gate
+    epoch = [0]
+    router = Router("fixed_shares", "reroute", options, epoch)
+    assert {router.choose(1.0).index for _ in range(4)} == {0, 1}
+    gate.capacity_factor = 0.0
+    epoch[0] += 1  # what the world does on any capacity change
+    assert {router.choose(1.0).index for _ in range(6)} == {1}
+    gate.capacity_factor = 1.0
+    epoch[0] += 1
+    assert {router.choose(1.0).index for _ in range(6)} == {0, 1}
