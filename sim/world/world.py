@@ -54,6 +54,18 @@ CHANNEL_FLOWS = ("mined", "diverted", "exported", "delivered", "lead")
 """Flows booked per [commodity, channel] during a day (lead: lead days x tonnes)."""
 
 
+class _ChannelFlow:
+    """A read-only attribute of the world: one of the cumulative flows by [commodity,
+    channel + 1], summed from the day rows when read (see :meth:`World.channel_flow`)."""
+
+    def __init__(self, flow: str, doc: str) -> None:
+        self.flow = flow
+        self.__doc__ = f"{doc} Since the warm-up began, [commodity, channel + 1]."
+
+    def __get__(self, world: World | None, owner: type) -> Any:
+        return self if world is None else world.channel_flow(self.flow)
+
+
 class World:
     """All components of one replication of a scenario.
 
@@ -642,35 +654,20 @@ class World:
         """Cumulative flows in the day-buffer layout, today's open day included."""
         return self._day_rows[:self._n_rows].sum(axis=0) + np.array(self._day_buf)
 
-    def _channel_flow(self, name: str) -> np.ndarray:
+    def channel_flow(self, name: str) -> np.ndarray:
+        """A cumulative flow since the warm-up began, [commodity, channel + 1] (the last
+        column is refined metal): ``name`` is one of :data:`CHANNEL_FLOWS`."""
         plane = self.n_commodities * self._n_k1
         at = CHANNEL_FLOWS.index(name) * plane
         return self._flows_so_far()[at:at + plane].reshape(self.n_commodities, self._n_k1)
 
-    @property
-    def mined_by_channel(self) -> np.ndarray:
-        """Tonnes mined since the warm-up began, [commodity, channel + 1]."""
-        return self._channel_flow("mined")
-
-    @property
-    def diverted_by_channel(self) -> np.ndarray:
-        """Tonnes a shock moved to the channel they were mined for, [commodity, channel + 1]."""
-        return self._channel_flow("diverted")
-
-    @property
-    def exported_by_channel(self) -> np.ndarray:
-        """Tonnes that left the exporting country, [commodity, channel + 1]."""
-        return self._channel_flow("exported")
-
-    @property
-    def delivered_by_channel(self) -> np.ndarray:
-        """Tonnes from mines that reached their first destination, [commodity, channel + 1]."""
-        return self._channel_flow("delivered")
-
-    @property
-    def lead_tonne_days(self) -> np.ndarray:
-        """Sum of lead days x tonnes delivered, [commodity, channel + 1]."""
-        return self._channel_flow("lead")
+    mined_by_channel = _ChannelFlow("mined", "Tonnes mined.")
+    diverted_by_channel = _ChannelFlow(
+        "diverted", "Tonnes a shock moved to the channel they were mined for.")
+    exported_by_channel = _ChannelFlow("exported", "Tonnes that left the exporting country.")
+    delivered_by_channel = _ChannelFlow(
+        "delivered", "Tonnes from mines that reached their first destination.")
+    lead_tonne_days = _ChannelFlow("lead", "Sum of lead days x tonnes delivered.")
 
     def _fill_daily_records(self) -> None:
         """Add the measured days' flows to the recorder's daily arrays."""
