@@ -58,9 +58,16 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # for type checkers and editors: the same names, eagerly
-    from sim.experiment.compare import Comparison, compare, run_comparison
-    from sim.experiment.results import Results
-    from sim.experiment.runner import run
-    from sim.experiment.sweep import Sweep, run_sweep, sweep
-    from sim.output.folder import load_results
-    from sim.scenario import Scenario, ScenarioError, load_scenario, scenario_from_dict
+    from sim.experiment.compare import Comparison as Comparison
+    from sim.experiment.compare import compare as compare
+    from sim.experiment.compare import run_comparison as run_comparison
+    from sim.experiment.results import Results as Results
+    from sim.experiment.runner import run as run
+    from sim.experiment.sweep import Sweep as Sweep
+    from sim.experiment.sweep import run_sweep as run_sweep
+    from sim.experiment.sweep import sweep as sweep
+    from sim.output.folder import load_results as load_results
+    from sim.scenario import Scenario as Scenario
+    from sim.scenario import ScenarioError as ScenarioError
+    from sim.scenario import load_scenario as load_scenario
+    from sim.scenario import scenario_from_dict as scenario_from_dict

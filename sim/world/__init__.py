@@ -1,7 +1,31 @@
 """The simulated world: SimPy components for mines, lanes, border posts, ports, refiners and
-markets, and the ledger that accounts for every tonne."""
+markets, and the ledger that accounts for every tonne.
 
-from sim.world.ledger import Ledger, MassBalanceError
-from sim.world.world import World
+``World``, ``Ledger`` and ``MassBalanceError`` are imported on first use, so that a module
+needing one component (shocks need :mod:`sim.world.element`) does not pull in the whole
+world, which itself needs the shocks: importing ``sim.shocks`` first works too."""
 
-__all__ = ["Ledger", "MassBalanceError", "World"]
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {"Ledger": "sim.world.ledger", "MassBalanceError": "sim.world.ledger",
+            "World": "sim.world.world"}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sim.world' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:
+    from sim.world.ledger import Ledger as Ledger
+    from sim.world.ledger import MassBalanceError as MassBalanceError
+    from sim.world.world import World as World

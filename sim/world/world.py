@@ -24,17 +24,18 @@ import numpy as np
 import simpy
 
 from sim.distributions import make_sampler
+from sim.scenario.checks import mine_routes
 from sim.scenario.plan import (
     Plan,
     expected_route_days,
     make_plan,
-    mine_output_t_per_year,
     route_cost,
     route_lanes,
     route_weights,
 )
 from sim.scenario.schema import SITE_KINDS, Scenario
-from sim.scenario.checks import mine_routes
+from sim.shocks.engine import ShockEngine
+from sim.shocks.timeline import Timeline
 from sim.streams import Streams
 from sim.units import DAYS_PER_YEAR
 from sim.world.events import DayEnd
@@ -45,8 +46,6 @@ from sim.world.mines import Mine
 from sim.world.recorder import Recorder
 from sim.world.routing import RouteOption, Router
 from sim.world.sites import BorderPost, Destination, Hub, Market, Port, Refiner, SiteBase, Stockpile
-from sim.shocks.engine import ShockEngine
-from sim.shocks.timeline import Timeline
 
 LEAD_BINS = 400
 """Whole days of lead time told apart in the per-route lead-time histograms."""
@@ -627,7 +626,7 @@ class World:
         self._o_delivered_country = self._o_arrivals + n_c * n_country
         self._day_zeros = [0.0] * (self._o_delivered_country + n_c * n_country)
         self._day_buf = list(self._day_zeros)
-        n_rows = int(math.ceil(self.t_end)) + 1
+        n_rows = math.ceil(self.t_end) + 1
         self._day_rows = np.zeros((n_rows, len(self._day_zeros)))
         """Each closed day's flows, in the layout of the day buffer."""
         self._row_day = np.full(n_rows, -1, dtype=int)
