@@ -7,8 +7,9 @@ world, which itself needs the shocks: importing ``sim.shocks`` first works too."
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from sim.lazy import lazy_exports
 
 _EXPORTS = {"Ledger": "sim.world.ledger", "MassBalanceError": "sim.world.ledger",
             "World": "sim.world.world"}
@@ -16,13 +17,7 @@ _EXPORTS = {"Ledger": "sim.world.ledger", "MassBalanceError": "sim.world.ledger"
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'sim.world' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _EXPORTS)
 
 
 if TYPE_CHECKING:
