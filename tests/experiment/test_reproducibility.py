@@ -6,23 +6,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from expt_helpers import RANDOM, TINY
 
 import sim
 from sim.experiment import collect, run_many, run_replication
 from sim.scenario import load_scenario
 
-RANDOM = [
-    "lanes.mine_border.transit_days={dist: triangular, low: 2, mode: 3, high: 6}",
-    "lanes.border_market.transit_days={dist: lognormal, mean: 10, sd: 3}",
-    "sites.mine_a.variability={dist: gamma, shape: 4, scale: 0.25}",
-    "sites.border.service_variability={dist: exponential, mean: 1}",
-    "sites.border.clearance_trucks_per_day=5",
-]
-
 
 @pytest.fixture(scope="module")
 def random_tiny() -> sim.Scenario:
-    return load_scenario(Path(__file__).parents[1] / "data" / "tiny.yaml", RANDOM)
+    return load_scenario(TINY, RANDOM)
 
 
 def same(a: np.ndarray, b: np.ndarray) -> bool:
