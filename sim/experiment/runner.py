@@ -30,7 +30,6 @@ from sim.experiment.precision import (
 from sim.experiment.precision import select as select_kpis
 from sim.experiment.replication import ReplicationResult
 from sim.experiment.results import Results
-from sim.metrics.series import catalogue
 from sim.scenario.schema import Scenario
 
 Sink = Callable[[ReplicationResult], None]
@@ -83,37 +82,21 @@ def _execute(sc: Scenario, replications: Iterable[int], seed: int,
 
 def collect(sc: Scenario, seed: int, results: list[ReplicationResult],
             wall_s: float = 0.0, consume: bool = False) -> Results:
-    """Stack replication results into a :class:`Results`.
+    """Stack replication results into a :class:`Results` (in replication order).
 
     With ``consume=True`` the list is emptied as each result is copied, so that the
     results and their stacked copy are never in memory together (for many replications
     the series dominate: 0.2 MB per replication of the 10-year baseline)."""
     if not results:
         raise ValueError("no replications to collect")
-    order = sorted(range(len(results)), key=lambda i: results[i].replication)
-    first = results[order[0]]
-    labels = list(first.kpi_labels)
-    n = len(results)
-    values = np.empty((n, len(labels)))
-    series = np.empty((n, *first.series.shape), dtype=first.series.dtype)
-    replications: list[int] = []
-    timeline: list[tuple[Any, ...]] = []
-    events = 0
-    for row, i in enumerate(order):
-        res = results[i]
-        values[row] = res.kpi_values()
-        series[row] = res.series
-        replications.append(res.replication)
-        timeline += [(res.replication, *event) for event in res.timeline]
-        events += res.events
+    collector = Collector(sc, seed, max(r.replication for r in results) + 1)
+    for i, res in enumerate(results):
+        collector.add(res)
         if consume:
             results[i] = None  # type: ignore[call-overload]
     if consume:
         results.clear()
-    return Results(scenario=sc, seed=seed, replications=replications,
-                   kpi_labels=labels, kpi_values=values, catalogue=catalogue(sc),
-                   series_values=series, wall_s=wall_s, events=events,
-                   timeline_rows=timeline)
+    return collector.results(wall_s)
 
 
 def check_run_arguments(replications: int, seed: int, workers: int | None) -> None:

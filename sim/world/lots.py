@@ -17,7 +17,7 @@ class Lot:
     *tonnes* is contained metal; *product_per_t* and *trucks_per_t* convert it to product
     tonnes and truckloads for the form it travels in. *channel* is the channel index (-1
     for refined metal, which no longer belongs to a mine's channel). *t_mined* is when it
-    left the mine (for lead times) and *t_in* when it entered its current site or queue.
+    left the mine (for lead times) and *t_in* when it entered the port or hub that holds it.
     """
 
     __slots__ = ("channel", "commodity", "intercepted", "leg", "legs", "origin",

@@ -121,15 +121,9 @@ class SiteBase(Element):
 
     def forward_batch(self, lots: list[Lot]) -> None:
         """:meth:`forward` for lots leaving together, in order."""
-        if self.delays or self.capacity_factor <= 0.0:
-            for lot in lots:
-                self.forward(lot)
-            return
-        site_out = self._site_out
+        forward = self.forward if self.delays else self._forward_open
         for lot in lots:
-            site_out[lot.commodity] += lot.tonnes
-            leg = lot.leg = lot.leg + 1
-            lot.legs[leg].enter(lot)
+            forward(lot)
 
     def _delay_over(self, ev: Any) -> None:
         lot: Lot = ev._value

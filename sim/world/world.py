@@ -241,7 +241,6 @@ class World:
         if isinstance(self._mk_index, slice):
             self._mk_ledger = (self.ledger.supplied[self._mk_index].reshape(-1),
                                self.ledger.consumed[self._mk_index].reshape(-1))
-            assert np.shares_memory(self._mk_ledger[0], self.ledger.supplied)
         self.demand_changed()
 
     def demand_changed(self) -> None:
@@ -424,7 +423,7 @@ class World:
             rec.price[day] = self._price
             self._snapshot(day)
 
-    def _markets_and_prices(self, day: int, arrivals_today: list[float] | None) -> None:
+    def _markets_and_prices(self, day: int, arrivals_today: np.ndarray | None) -> None:
         """Every market receives its other supply and consumes up to its demand from stock;
         then each commodity's price index moves toward what consumption (or supply) says
         about scarcity. Plain floats over [market x commodity] slots: a few dozen numbers."""
