@@ -276,7 +276,10 @@ class World:
         for ref in self.refiners:
             for com, shares in ref.spec.sales.items():
                 c = self.commodity_index[com]
-                ref.sales[c] = [(lanes_by_pair[(ref.id, mkt)], share)
+                # Validation accepts shares summing to 1 within a tolerance; normalised
+                # here, so a refiner ships exactly what it refined.
+                total = sum(share for share in shares.values() if share > 0)
+                ref.sales[c] = [(lanes_by_pair[(ref.id, mkt)], share / total)
                                 for mkt, share in shares.items() if share > 0]
 
     def _route_index(self, channel: str, route: str) -> int:
@@ -369,6 +372,8 @@ class World:
                 sampler = self._sampler(mine.spec.lot_interval_days, f"mine:{mine.id}:interval")
                 env.process(self._production_random(mine, sampler))
         self._prepare_day_end()
+        self._closed_t = -1.0
+        """When the last day was closed."""
         DayEnd(env, 1.0).callbacks.append(self._on_day_end)
         if self.t0 == 0:
             self._mark_start()
@@ -413,6 +418,7 @@ class World:
         """The day ending now: the day's flows are booked, refiners refine, markets
         consume, the price index moves."""
         rec = self.recorder
+        self._closed_t = self.env.now
         day = rec.day(self.env.now - 0.5)
         arrivals_today = self._flush_day(day)
         for ref in self.refiners:
@@ -583,8 +589,10 @@ class World:
         return float(self.reference_price[commodity] * self._price[commodity])
 
     def record_export(self, lot: Lot) -> None:
-        """A lot leaves the exporting country."""
-        self._day_buf[self._o_exported + lot.commodity * self._n_k1 + lot.channel] += lot.tonnes
+        """A lot leaves the exporting country. Refined metal (channel -1, from a refiner
+        inside the country) is booked in the last, refined, column."""
+        k = lot.channel if lot.channel >= 0 else self._n_k1 - 1
+        self._day_buf[self._o_exported + lot.commodity * self._n_k1 + k] += lot.tonnes
 
     def record_arrival(self, lot: Lot, site: Destination) -> None:
         """A lot reached a refiner, market or stockpile."""
@@ -751,8 +759,10 @@ class World:
     def run(self) -> None:
         """Simulate warm-up and the measured period."""
         self.env.run(until=self.t_end)
-        # The run stops before the last day's end fires; close that day here.
-        self._day_end()
+        # The run stops before the last day's end fires (unless that day end was scheduled
+        # before the stop, as the first one is); close that day here.
+        if self._closed_t < self.env.now:
+            self._day_end()
         self._fill_daily_records()
         self.recorder.finish()
         self.shocks.finish()
