@@ -2,7 +2,8 @@
 
 A :class:`FifoServer` has ``servers`` identical servers working at ``rate`` units per day
 each. A lot needs ``units(lot) / (rate * capacity_factor)`` days of one server, times a draw
-of the variability sampler; lots that find every server busy wait in line. Units are
+of the variability sampler; lots that find every server busy wait in line. A change of
+capacity also changes the speed of the work left on lots in service. Units are
 truckloads at a border post and product tonnes on a rail line, so a tonne of cobalt in
 hydroxide (0.3 t Co per t, 30 t per truck) takes three times the clearance time of a tonne
 of copper in cathode.
@@ -115,16 +116,23 @@ class FifoServer:
     def _start(self, job: _Job) -> None:
         st = self.stats
         n = len(job.lots)
-        wait = self.env.now - job.t_in
+        now = self.env.now
+        wait = now - job.t_in
         st.n_started += n
         st.wait_lot_days += wait * n
         st.wait_tonne_days += wait * job.tonnes
         self.in_service[id(job)] = job
-        service = job.units / (self.rate * self.capacity_factor) * self.variability()
-        Wakeup(self.env, service, job, self._finish)
+        # The variability draw scales the work, so a later change of capacity scales
+        # what is left of it (see set_capacity_factor).
+        job.work_left = job.units * self.variability()
+        job.speed = self.rate * self.capacity_factor
+        job.t_speed = now
+        job.wakeup = Wakeup(self.env, job.work_left / job.speed, job, self._finish)
 
     def _finish(self, ev: Any) -> None:
         job: _Job = ev._value
+        if ev is not job.wakeup:
+            return  # rescheduled by a change of capacity
         self._advance()
         del self.in_service[id(job)]
         st = self.stats
@@ -143,9 +151,23 @@ class FifoServer:
             self._start(self.queue.popleft())
 
     def set_capacity_factor(self, factor: float) -> None:
-        """Scale the service rate (0 stops new services; lots in service finish)."""
+        """Scale the service rate from now on, for the work left on batches in service as
+        well as for batches yet to start. 0 stops new services; batches in service then
+        finish at the speed they had (a closure does not strand the trucks being cleared),
+        and go at the new speed if capacity changes again before they finish."""
         self._advance()
         self.capacity_factor = max(0.0, float(factor))
+        if self.capacity_factor > 0.0 and self.in_service:
+            now = self.env.now
+            speed = self.rate * self.capacity_factor
+            for job in self.in_service.values():
+                if job.speed == speed:
+                    continue
+                job.work_left -= (now - job.t_speed) * job.speed
+                job.speed = speed
+                job.t_speed = now
+                job.wakeup = Wakeup(self.env, max(job.work_left, 0.0) / speed, job,
+                                    self._finish)
         self._fill()
 
     def lots(self) -> list[Lot]:
@@ -167,10 +189,17 @@ class _Job:
     """A batch of lots in a server: its tonnes and units, and when it joined the line
     (the lots of a batch arrive together, so they share one arrival time)."""
 
-    __slots__ = ("lots", "t_in", "tonnes", "units")
+    __slots__ = ("lots", "speed", "t_in", "t_speed", "tonnes", "units", "wakeup",
+                 "work_left")
 
     def __init__(self, lots: list[Lot], tonnes: float, units: float, t_in: float) -> None:
         self.lots = lots
         self.tonnes = tonnes
         self.units = units
         self.t_in = t_in
+        # Set when service starts: the units of work left (the variability draw included)
+        # as of t_speed, the units per day it goes at since then, and the event that ends it.
+        self.work_left = 0.0
+        self.speed = 0.0
+        self.t_speed = t_in
+        self.wakeup: Any = None
