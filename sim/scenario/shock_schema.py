@@ -253,9 +253,11 @@ class ExportQuota(Strict):
 
     Each period's tonnes, less the strategic share, are allocated to mines pro rata to
     ``allocation`` (or to their planned output). Unused allowance carries over while
-    ``carry_over`` is true, until ``carry_over_until``. Nothing is exported before
-    ``first_export_delay_days`` after the first period starts. Metal above the allowance is
-    stocked at the mine as under a ban.
+    ``carry_over`` is true, until ``carry_over_until`` (a period's own allowance lasts at
+    least to its end). Nothing is exported before ``first_export_delay_days`` after the
+    first period starts. Metal above the allowance is stocked at the mine as under a ban.
+    Quotas on the same flows in force at once add up: a mine exports against the allowance
+    that expires first, of whichever quota.
     """
 
     commodity: Id

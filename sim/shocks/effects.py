@@ -17,11 +17,13 @@ DELAY_KINDS = ("border_post", "port", "trading_hub", "junction")
 
 @dataclass(frozen=True)
 class Diversion:
-    """A share of a mine's output moved to another channel (for some commodities)."""
+    """A share of a mine's output moved to another channel (for some commodities, from
+    some channels: ``None`` means all)."""
 
     share: float
     to_channel: int
     commodities: frozenset[int] | None
+    from_channels: frozenset[int] | None = None
 
 
 def apply_effects(world: World, source: str, effects: Effects, targets: Resolved,
@@ -36,6 +38,27 @@ def remove_effects(world: World, source: str, effects: Effects, targets: Resolve
     _set(world, source, effects, targets, "", on=False)
 
 
+# Fields of Effects that set one thing on a target under a source key: a new value of any
+# field in a group replaces the old one, so the group is not switched off in between.
+_EFFECT_GROUPS = (("capacity_factor",), ("added_delay_days",), ("divert",),
+                  ("seize_share", "tax_rate"), ("demand_factor",), ("price_factor",))
+
+
+def replace_effects(world: World, source: str, old: Effects, new: Effects,
+                    targets: Resolved, stream_key: str) -> None:
+    """Switch ``source`` from ``old`` to ``new`` effects on ``targets`` in one step.
+
+    What ``new`` sets replaces ``old``'s value directly, and only what ``new`` does not set
+    is switched off: a site closed in both states stays closed through the change, rather
+    than opening for an instant and letting waiting lots through."""
+    _set(world, source, new, targets, stream_key, on=True)
+    stale = {name: None for group in _EFFECT_GROUPS
+             if any(getattr(new, name) is not None for name in group) for name in group}
+    leftover = old.model_copy(update=stale)
+    if not leftover.is_empty():
+        _set(world, source, leftover, targets, "", on=False)
+
+
 def _set(world: World, source: str, effects: Effects, targets: Resolved, stream_key: str,
          on: bool) -> None:
     elements = [*targets.sites, *targets.lanes]
@@ -48,7 +71,7 @@ def _set(world: World, source: str, effects: Effects, targets: Resolved, stream_
             el.set_delay(source, sampler)
     if effects.divert is not None:
         div = Diversion(effects.divert.share, world.channel_index[effects.divert.to_channel],
-                        targets.commodities) if on else None
+                        targets.commodities, targets.channels) if on else None
         for mine in targets.mines:
             mine.set_diversion(source, div)
     if effects.seize_share is not None or effects.tax_rate is not None:

@@ -21,7 +21,7 @@ import numpy as np
 
 from sim.scenario.schema import Mine as MineSpec
 from sim.scenario.shock_schema import Effects, Regime, When
-from sim.shocks.effects import apply_effects, remove_effects
+from sim.shocks.effects import apply_effects, remove_effects, replace_effects
 from sim.shocks.policies import (
     BanState,
     DealState,
@@ -110,15 +110,18 @@ class RegimeRun:
 
     def _enter(self, state: int, first: bool = False) -> None:
         now = self.world.env.now
+        old = self._effects(self.state)
         if not first:
             self._account(now, completed=True)
-            remove_effects(self.world, self._source(), self._effects(self.state), self.targets)
         self.state = state
         self.entries[state] += 1
         effects = self._effects(state)
-        if not effects.is_empty():
-            apply_effects(self.world, self._source(), effects, self.targets,
-                          f"regime:{self.id}:{self.states[state]}")
+        stream_key = f"regime:{self.id}:{self.states[state]}"
+        if first:
+            if not effects.is_empty():
+                apply_effects(self.world, self._source(), effects, self.targets, stream_key)
+        else:
+            replace_effects(self.world, self._source(), old, effects, self.targets, stream_key)
         self.world.timeline.add(now, "regime", self.id, "state",
                                 f"{self.states[state]}: {describe_effects(effects)}")
 
@@ -170,7 +173,10 @@ class ShockEngine:
         self.regimes: dict[str, RegimeRun] = {}
         self.security: dict[str, list[tuple[float, float, float, float]]] = {}
         self.deals: list[tuple[DealState, list[Any]]] = []
-        self.upgrades: list[tuple[Any, Any, float, float, float, float]] = []
+        self.upgrades: list[tuple[str, Any, float, float, tuple[float, float],
+                                  tuple[float, float]]] = []
+        """(id, lane, start, ramp days, (capacity from, to), (transit factor from, to)),
+        in order of start."""
         self.stockpiles: list[StockpileController] = []
         self.quotas: list[QuotaState] = []
 
@@ -374,7 +380,8 @@ class ShockEngine:
 
             self.schedule(max(0.0, first), on)
             for a, b, tonnes in periods:
-                expiry = (until if spec.carry_over else world.t0 + b)
+                # Carried over to carry_over_until, but never expiring before its own end.
+                expiry = max(until, world.t0 + b) if spec.carry_over else world.t0 + b
 
                 def grant(state: QuotaState = state, tonnes: float = tonnes,
                           expiry: float = expiry, b: float = b) -> None:
@@ -417,11 +424,22 @@ class ShockEngine:
 
     def _upgrades(self) -> None:
         world = self.world
-        for uid, up in self.sc.policies.corridor_upgrades.items():
+        # Upgrades of one lane follow each other in order of start: each ramps from what
+        # the ones before it reach (capacity, transit factor), so later phases build on
+        # earlier ones and the last to start has the last word.
+        reached: dict[int, tuple[float, float]] = {}
+        specs = sorted(self.sc.policies.corridor_upgrades.items(),
+                       key=lambda item: self.at(item[1].start))
+        for uid, up in specs:
             lane = world.lanes[world.lane_index[up.lane]]
-            base_cap = lane.server.rate if lane.server is not None else None
             start = self.at(up.start)
-            self.upgrades.append((uid, lane, start, up.ramp_days, base_cap or 0.0, 1.0))
+            base_cap, base_tf = reached.get(
+                lane.index, (lane.server.rate if lane.server is not None else 0.0, 1.0))
+            cap = up.capacity_t_per_day if up.capacity_t_per_day is not None else base_cap
+            tf = up.transit_factor if up.transit_factor is not None else base_tf
+            reached[lane.index] = (cap, tf)
+            self.upgrades.append((uid, lane, start, up.ramp_days, (base_cap, cap),
+                                  (base_tf, tf)))
             self.schedule(max(0.0, start), lambda uid=uid, up=up: world.timeline.add(
                 world.env.now, "policy", uid, "corridor upgrade starts",
                 f"{up.lane}: capacity to {up.capacity_t_per_day} t/day, transit x"
@@ -429,15 +447,14 @@ class ShockEngine:
                 f"{up.ramp_days:g} days"))
 
     def _apply_upgrades(self, now: float) -> None:
-        for uid, lane, start, ramp, base_cap, _ in self.upgrades:
+        for _uid, lane, start, ramp, (cap0, cap1), (tf0, tf1) in self.upgrades:
             if now < start:
                 continue
-            spec = self.sc.policies.corridor_upgrades[uid]
             frac = 1.0 if ramp <= 0 else min(1.0, (now - start) / ramp)
-            if spec.capacity_t_per_day is not None and lane.server is not None:
-                lane.server.rate = base_cap + (spec.capacity_t_per_day - base_cap) * frac
-            if spec.transit_factor is not None:
-                lane.transit_factor = 1.0 + (spec.transit_factor - 1.0) * frac
+            if lane.server is not None and cap1 != cap0:
+                lane.server.rate = cap0 + (cap1 - cap0) * frac
+            if tf1 != tf0:
+                lane.transit_factor = tf0 + (tf1 - tf0) * frac
 
     def _stockpiles(self) -> None:
         world = self.world

@@ -64,6 +64,13 @@ class QuotaState:
         buckets[:] = [b for b in buckets if b[1] > now and b[0] > _EPS]
         return sum(b[0] for b in buckets)
 
+    def next_expiry(self, mine: int, now: float) -> float:
+        """When the mine's allowance that runs out first expires (inf if it has none)."""
+        if now < self.first_export_t:
+            return math.inf
+        live = [b[1] for b in self.buckets.get(mine, []) if b[1] > now and b[0] > _EPS]
+        return min(live, default=math.inf)
+
     def take(self, mine: int, tonnes: float, now: float) -> float:
         """Use up to ``tonnes`` of the mine's allowance (earliest expiry first)."""
         if now < self.first_export_t:
@@ -99,11 +106,20 @@ class ExportGate:
             if ban.active and ban.country == mine.country and (
                     ban.channels is None or channel in ban.channels):
                 return 0.0
-        allowed = tonnes
-        for quota in self.quotas:
-            if quota.active and quota.country == mine.country and (
-                    quota.channels is None or channel in quota.channels):
-                allowed = quota.take(mine.index, allowed, now)
+        quotas = [q for q in self.quotas
+                  if q.active and q.country == mine.country
+                  and (q.channels is None or channel in q.channels)]
+        if not quotas:
+            return tonnes
+        # Quotas in force together add up (a carried-over allowance beside the next
+        # year's): the allowance that expires first is used first, whichever quota it is.
+        if len(quotas) > 1:
+            quotas.sort(key=lambda q: q.next_expiry(mine.index, now))
+        allowed = 0.0
+        for quota in quotas:
+            allowed += quota.take(mine.index, tonnes - allowed, now)
+            if tonnes - allowed <= _EPS:
+                break
         return allowed
 
     def stock_limit_days(self, country: str, channel: int) -> float | None:

@@ -151,7 +151,7 @@ class Mine(SiteBase):
         for div in self.diversions.values():
             coms = [c for c in self.commodities
                     if div.commodities is None or c in div.commodities]
-            _move(eff, coms, div.share, div.to_channel, None)
+            _move(eff, coms, div.share, div.to_channel, div.from_channels)
         self.offtake[:] = eff
         for c in self.commodities:
             for k in np.flatnonzero(eff[c]):

@@ -1,0 +1,110 @@
+"""Policies and shocks that overlap in time or in what they touch: quotas in force
+together, a quota's periods after its carry-over date, upgrades of one lane in phases,
+a regime moving between two closing states, diversions narrowed to channels."""
+
+from __future__ import annotations
+
+import pytest
+
+import sim
+from sim.scenario import scenario_from_dict
+
+
+def quota(schedule: list[dict], **fields) -> dict:
+    return {"commodity": "copper", "schedule": schedule, **fields}
+
+
+def exports_by_month(direct, quotas: dict, horizon: int = 121) -> dict:
+    data = direct(transit=1.0, horizon=horizon, policies={"export_quotas": quotas})
+    data["series_period_days"] = 1
+    res = sim.run(scenario_from_dict(data), replications=1, seed=1)
+    days = res.series.query("metric == 'exported_t' and replication == 0")
+    days = days.assign(month=[(d.year, d.month) for d in days["date"]])
+    return days.groupby("month")["value"].sum().to_dict()
+
+
+def test_quotas_in_force_together_add_up(direct) -> None:
+    # January's 300 t cannot be used in January (first exports from 1 February) and
+    # carries over to 31 March; a second quota grants 300 t in each of February and March.
+    # The mine makes 100 t/day, so allowances, not output, limit exports.
+    months = exports_by_month(direct, {
+        "old": quota([{"start": "2024-01-01", "end": "2024-01-31", "tonnes": 300}],
+                     carry_over_until="2024-03-31", first_export_delay_days=31),
+        "new": quota([{"start": "2024-02-01", "end": "2024-03-31", "tonnes": 300,
+                       "period": "month"}], carry_over=False)})
+    assert months[(2024, 1)] == 0.0
+    # February: January's carried-over 300 t (expires first, used first) and February's 300 t
+    assert months[(2024, 2)] == pytest.approx(600.0)
+    assert months[(2024, 3)] == pytest.approx(300.0)
+
+
+def test_periods_after_the_carry_over_date_keep_their_own_allowance(direct) -> None:
+    months = exports_by_month(direct, {"q": quota(
+        [{"start": "2024-01-01", "end": "2024-04-30", "tonnes": 300, "period": "month"}],
+        carry_over_until="2024-01-31")})
+    for month in range(1, 5):
+        assert months[(2024, month)] == pytest.approx(300.0), month
+
+
+def test_diversion_takes_only_from_the_targeted_channels(direct, world_of) -> None:
+    data = direct(transit=1.0, horizon=30,
+                  extra_channels={"partner": {"routes": {"main": {"path": ["market"]}}},
+                                  "informal": {"routes": {"main": {"path": ["market"]}}}},
+                  shocks={"events": {"capture": {
+                      "start": 0, "targets": {"sites": ["mine"], "channels": ["partner"]},
+                      "effects": {"divert": {"share": 1.0, "to_channel": "informal"}}}}})
+    data["sites"]["mine"]["offtake"] = {"copper": {"formal": 0.5, "partner": 0.5}}
+    world = world_of(data)
+    world.run()
+    world.check_mass_balance()
+    formal, partner, informal = (world.channel_index[k] for k in ("formal", "partner",
+                                                                   "informal"))
+    mined = world.mined_by_channel[0]
+    assert mined[formal] == pytest.approx(30 * 50.0)
+    assert mined[partner] == 0.0
+    assert mined[informal] == pytest.approx(30 * 50.0)
+    assert world.diverted_by_channel[0, informal] == pytest.approx(30 * 50.0)
+
+
+def capacity_lane_scenario(build, upgrades: dict) -> dict:
+    data = build.scenario({"mine": build.mine(), "market": build.market()},
+                          [build.lane("mine", "market", 5, mode="rail",
+                                      capacity_t_per_day=1000)],
+                          ["market"], horizon=120)
+    data["policies"] = {"corridor_upgrades": upgrades}
+    return data
+
+
+@pytest.mark.parametrize("order", [("phase1", "phase2"), ("phase2", "phase1")])
+def test_upgrades_of_one_lane_build_on_each_other_in_order_of_start(
+        build, world_of, order: tuple[str, str]) -> None:
+    phases = {"phase1": {"lane": "mine_market", "start": 10, "capacity_t_per_day": 2000,
+                         "transit_factor": 0.8},
+              "phase2": {"lane": "mine_market", "start": 50, "ramp_days": 40,
+                         "capacity_t_per_day": 3000}}
+    world = world_of(capacity_lane_scenario(build, {k: phases[k] for k in order}))
+    lane = world.lanes[world.lane_index["mine_market"]]
+    seen = {}
+    for day in (20, 50, 60, 90, 100):
+        world.env.run(until=day + 0.5)
+        seen[day] = (lane.server.rate, lane.transit_factor)
+    assert seen == {20: (2000.0, 0.8), 50: (2000.0, 0.8), 60: (2250.0, 0.8),
+                    90: (3000.0, 0.8), 100: (3000.0, 0.8)}
+
+
+def test_a_regime_between_two_closing_states_never_opens_the_site(direct, world_of) -> None:
+    regime = {"targets": {"lanes": ["mine_market"]},
+              "states": {"contested": {"effects": {"capacity_factor": 0.0}},
+                         "occupied": {"effects": {"capacity_factor": 0.0,
+                                                  "tax_rate": 0.1}}},
+              "initial": "contested",
+              "rates_per_year": {"contested": {"occupied": 365.25},
+                                 "occupied": {"contested": 365.25}}}
+    world = world_of(direct(transit=1.0, horizon=60, shocks={"regimes": {"r": regime}}))
+    world.run()
+    moves = sum(1 for row in world.timeline.rows if row[1] == "regime") - 1
+    assert moves > 20  # a change every day or so
+    lane = world.lanes[world.lane_index["mine_market"]]
+    assert lane.closed_time(0.0, world.env.now) == pytest.approx(60.0)
+    assert world.ledger.lane_out.sum() == 0.0  # nothing got through
+    assert len(lane.lots()) == 60  # every day's lot is still on the lane
