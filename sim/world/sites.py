@@ -223,14 +223,16 @@ class Port(SiteBase):
         """A sailing has loaded ``lots``: they leave the port on ``lane``.
 
         Lots that follow the same route from here on (same commodity, channel, route and
-        form) become one cargo lot: tonnes add up and the mine-departure time becomes the
-        tonnage-weighted mean, so mean lead times are unchanged while far fewer lots travel
-        on downstream of the ports."""
+        form) and that the same shocks have seized from or taxed become one cargo lot:
+        tonnes add up and the mine-departure time becomes the tonnage-weighted mean, so mean
+        lead times are unchanged while far fewer lots travel on downstream of the ports. (A
+        shock acts on a lot once: merging a lot it has not met with one it has would let
+        the first pass its later targets untouched.)"""
         now = self.env.now
-        cargo: dict[tuple[int, int, int, float], Lot] = {}
+        cargo: dict[tuple[int, int, int, float, tuple[str, ...]], Lot] = {}
         for lot in lots:
             self.occupancy.leave(lot, now)
-            key = (lot.commodity, lot.channel, lot.route, lot.product_per_t)
+            key = (lot.commodity, lot.channel, lot.route, lot.product_per_t, lot.intercepted)
             first = cargo.get(key)
             if first is None:
                 cargo[key] = lot

@@ -124,3 +124,26 @@ def _one_job_finish_day(changes: list[tuple[float, float]]) -> float:
 def test_a_change_of_capacity_changes_the_speed_of_the_work_left(
         changes: list[tuple[float, float]], finish: float) -> None:
     assert _one_job_finish_day(changes) == pytest.approx(finish, rel=1e-12)
+
+
+def test_a_ship_keeps_lots_a_shock_has_met_apart_from_lots_it_has_not(build) -> None:
+    # A raid seizes half of every lot on the road to the port and on the sea lane, from
+    # day 4.5 (a shock acts on a lot once). Lots mined on days 0-4 reach the port before
+    # it and lots of days 5-8 after, seized; all sail on the ship of day 10. On the sea
+    # lane the raid must still take half of the first five lots, not spare them because
+    # they share a ship with lots it already met.
+    sailing = {"interval_days": 10, "vessel_t": 1e6}
+    data = build.scenario(
+        {"mine": build.mine(), "port": build.port(), "market": build.market()},
+        [build.lane("mine", "port", 1.5),
+         build.lane("port", "market", 10, mode="sea", sailing=sailing)],
+        ["port", "market"], horizon=12)
+    data["shocks"] = {"events": {"raid": {
+        "start": 4.5, "targets": {"lanes": ["mine_port", "port_market"]},
+        "effects": {"seize_share": 0.5}}}}
+    world = make_world(data)
+    world.run()
+    world.check_mass_balance()
+    lane_lost = world.ledger.lane_lost
+    assert lane_lost[world.lane_index["mine_port"]][0] == pytest.approx(7 * 50.0)  # days 5-11
+    assert lane_lost[world.lane_index["port_market"]][0] == pytest.approx(5 * 50.0)
