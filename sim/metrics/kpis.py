@@ -17,10 +17,14 @@ mean_lead_time_days       tonnage-weighted days from mine to first destination, 
                           delivered in the period
 lead_time_p05_days ...    5%, 50% and 95% quantiles of lead time over tonnes delivered,
                           per route (site ``route:<id>``, with delivered_t and
-                          mean_lead_time_days); one-day bins, interpolated
+                          mean_lead_time_days); one-day bins, interpolated. Leads of
+                          sim.world.world.LEAD_BINS (400) days or more share one open-ended
+                          bin, so a quantile falling in it is NaN (known only to be at least
+                          400 days)
 delivered_share           a channel's share of delivered_t
 control_hhi               Herfindahl-Hirschman index of delivered_t over channels (0-10,000)
-consumed_t, shortfall_t   consumed by markets, and demand not met (all markets)
+consumed_t, shortfall_t   consumed by markets, and demand not met (all markets); shortfall_t
+                          is the lost supply, the area of the resilience triangle (tonnes)
 other_supply_t            supply from outside the network received by markets
 lost_t                    lost in refining (unrecovered) or otherwise
 in_transit_end_t          on lanes at the end (queued for capacity or travelling)
@@ -41,13 +45,30 @@ stranded_end_t            held in the exporting country at the end, above workin
 export_value_usd          exports valued at reference price x price index when exported
 royalty_usd               royalty on formal exports (commodity royalty_rate)
 armed_group_rent_usd      tax rate x value of flows through or from sites armed groups hold
-peak_shortfall_share      largest daily shortfall as a share of demand
+peak_shortfall_share      largest daily shortfall as a share of demand (all markets): the
+                          depth of the resilience triangle, 1 - min Q
 shortfall_days            days with shortfall above 0.1% of demand
+time_to_recover_days      length of the shortfall episode containing the worst day (the first
+                          day of peak_shortfall_share): the run of consecutive days with
+                          Q < RECOVERY_THRESHOLD around it, from its onset to the first day
+                          Q is back at or above the threshold (the resilience triangle's
+                          length); 0 if Q never falls below it; an episode still going on
+                          the last day is counted to the end of the period (censored)
+recovered_by_end          1.0 if Q >= RECOVERY_THRESHOLD on the last day of the period, else
+                          0.0 (its mean over replications is the share of runs recovered)
+time_to_shortfall_days    days from the start of the period to the first day with
+                          Q < RECOVERY_THRESHOLD, the period's length in days if none: with a
+                          shock at the start, how long stocks and pipelines covered demand
+                          (time to survive, TTS)
 days_price_above_baseline days with the price index above 1.05
 closed_days               days a site or lane some shock can close was closed (site rows)
 state_time_share          share of the measured period a regime spent in a state (site
                           ``regime:state``)
 ========================  =====================================================================
+
+Q(day), the performance behind the resilience figures, is the share of the day's demand met,
+1 - shortfall / demand, with demand and shortfall summed over all markets of a commodity;
+a day without demand counts as Q = 1. RECOVERY_THRESHOLD is 0.95 (recovery to 95%).
 """
 
 from __future__ import annotations
@@ -69,6 +90,11 @@ KpiLabel = tuple[str, str, str, str, str]
 """(commodity, channel, site, metric, unit): a KPI row without its value."""
 
 ALL = "all"
+
+RECOVERY_THRESHOLD = 0.95
+"""Performance Q (share of the day's demand met, all markets) at or above which supply
+counts as recovered, and below which a day belongs to a shortfall episode: the "95%
+recovery" of the resilience literature."""
 
 
 def compute_kpis(world: World, balance: BalanceReport) -> list[KpiRow]:
@@ -99,6 +125,7 @@ def compute_kpis(world: World, balance: BalanceReport) -> list[KpiRow]:
     short_daily = rec.shortfall.sum(axis=2)
     with np.errstate(divide="ignore", invalid="ignore"):
         short_share = np.where(demand_daily > 0, short_daily / demand_daily, 0.0)
+    recover_days, recovered_end, survive_days = _resilience_times(short_share)
     stranded = _stranded(world)
     consumed = world.recorder.consumed.sum(axis=(0, 2))
     other_supply = (ledger.supplied - m["supplied"]).sum(axis=0)
@@ -153,11 +180,43 @@ def compute_kpis(world: World, balance: BalanceReport) -> list[KpiRow]:
             float((short_share[:, c] > 1e-3).sum()))
         add(com, ALL, ALL, "days_price_above_baseline", "days",
             float((rec.price[:, c] > 1.05).sum()))
+        add(com, ALL, ALL, "time_to_recover_days", "days", recover_days[c])
+        add(com, ALL, ALL, "recovered_by_end", "share", recovered_end[c])
+        add(com, ALL, ALL, "time_to_shortfall_days", "days", survive_days[c])
 
     _site_kpis(world, add)
     _route_kpis(world, add)
     _shock_kpis(world, add)
     return rows
+
+
+def _resilience_times(short_share: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Time to recover (days), recovered by the end (1.0 or 0.0) and time to shortfall
+    (days) per commodity, from the daily shortfall as a share of demand, ``short_share``
+    [day, commodity] (0 on days without demand), with Q = 1 - ``short_share``.
+
+    Time to recover is the length of the run of consecutive days with Q below
+    :data:`RECOVERY_THRESHOLD` around the worst day (the first day of the largest share):
+    from the first day of that run to the first day after it with Q back at or above the
+    threshold, or to the end of the period if there is none. It is 0 if Q never falls below
+    the threshold. Time to shortfall is the index of the first day with Q below the
+    threshold (the number of days if there is none). A period of no days has recovered.
+    """
+    n_days, n_com = short_share.shape
+    if n_days == 0:
+        return np.zeros(n_com), np.ones(n_com), np.zeros(n_com)
+    below = 1.0 - short_share < RECOVERY_THRESHOLD
+    # The worst day as peak_shortfall_share finds it (argmax: the first of equal peaks).
+    worst = short_share.argmax(axis=0)
+    day = np.arange(n_days)[:, None]
+    # The episode starts the day after the last good day before the worst day (or on day
+    # 0) and ends on the first good day after it (or at the end of the period: censored).
+    onset = np.where(~below & (day < worst), day + 1, 0).max(axis=0)
+    end = np.where(~below & (day > worst), day, n_days).min(axis=0)
+    in_episode = below[worst, np.arange(n_com)]
+    recover = np.where(in_episode, end - onset, 0)
+    survive = np.where(below.any(axis=0), below.argmax(axis=0), n_days)
+    return recover.astype(float), (~below[-1]).astype(float), survive.astype(float)
 
 
 def _stranded(world: World) -> np.ndarray:
@@ -225,7 +284,8 @@ LEAD_QUANTILES = {"lead_time_p05_days": 0.05, "lead_time_p50_days": 0.5,
 
 def _route_kpis(world: World, add: Callable[[str, str, str, str, str, float], None]) -> None:
     """Tonnes delivered and lead-time mean and quantiles per route (site ``route:<id>``),
-    for every route some mine could use (NaN lead times where nothing was delivered)."""
+    for every route some mine could use (NaN lead times where nothing was delivered, and
+    NaN quantiles where they fall in the open-ended last bin, see :func:`_hist_quantile`)."""
     coms = world.commodity_ids
     index = {key: i for i, key in enumerate(world.route_keys)}
     for channel, route, c in world.possible_routes():
@@ -248,9 +308,17 @@ def _route_kpis(world: World, add: Callable[[str, str, str, str, str, float], No
 
 
 def _hist_quantile(cum: np.ndarray, hist: np.ndarray, total: float, q: float) -> float:
-    """The q-quantile of a histogram of one-day bins, interpolating within the bin."""
+    """The q-quantile in days of a histogram of one-day bins (tonnes by bin, ``hist``; their
+    cumulative share, ``cum``; their sum, ``total``), interpolating within the bin.
+
+    The last bin is open-ended (it holds every lead from ``len(hist) - 1`` days on, see
+    ``World.lead_hist``): a quantile falling in it is known only to be at least that many
+    days, and is NaN rather than a made-up value just above the bin's start.
+    """
     i = int(np.searchsorted(cum, q, side="left"))
     i = min(i, len(hist) - 1)
+    if i == len(hist) - 1:
+        return float("nan")
     below = cum[i - 1] if i > 0 else 0.0
     inside = hist[i] / total
     frac = (q - below) / inside if inside > 0 else 0.0
