@@ -141,7 +141,8 @@ def run_replications(sc: Scenario, seed: int, replications: int, *,
 
     ``on_batch(n)`` is called before each batch with the count it will reach. Returns the
     results of exactly the replications asked for (saved and new) and, with a target, the
-    :class:`~sim.experiment.precision.StopReport` saying why it stopped. Raises
+    :class:`~sim.experiment.precision.StopReport` saying why it stopped. The precision is
+    measured on the replications returned, ``0..n-1``, even when ``saved`` holds more. Raises
     :class:`ExperimentError` if ``saved`` holds replication numbers beyond those asked
     for, or a target names a KPI the scenario does not have.
     """
@@ -171,7 +172,14 @@ def run_replications(sc: Scenario, seed: int, replications: int, *,
             progress(1)
         choose(res.kpi_labels)
 
+    # The count the last batch reached: replications 0..n-1 are the ones returned, so the
+    # precision is measured on them alone (as compare's ``_measure`` does). A resumed folder
+    # may hold saved replications beyond n; counting them would report a target as met that
+    # the returned results do not meet.
+    current = [replications]
+
     def run_up_to(n: int) -> None:
+        current[0] = n
         missing = [(0, r) for r in range(n) if r not in have]
         run_tasks(jobs, missing, finished, backend)
 
@@ -180,19 +188,17 @@ def run_replications(sc: Scenario, seed: int, replications: int, *,
         if on_batch is not None:
             on_batch(replications)
         run_up_to(replications)
-        final = replications
     else:
         if have.kpi_labels is not None:
             choose(have.kpi_labels)
 
         def measure() -> list[Measure]:
-            reps = have.replications
+            n = current[0]
             labels = have.kpi_labels or []
-            values = have.kpi_values(reps)
-            return [Measure(kpi_name(labels[j]), len(reps), float(np.nanmean(values[:, j])),
+            values = have.kpi_values(range(n))
+            return [Measure(kpi_name(labels[j]), n, float(np.nanmean(values[:, j])),
                             relative_half_width(values[:, j], confidence=target.confidence))
                     for j in chosen]
 
         stop = run_sequential(replications, target, run_up_to, measure, on_batch)
-        final = stop.replications
-    return have.results(time.perf_counter() - started, range(final)), stop
+    return have.results(time.perf_counter() - started, range(current[0])), stop

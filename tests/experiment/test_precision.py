@@ -23,7 +23,7 @@ from sim.experiment.precision import (
     relative_half_width,
     select,
 )
-from sim.experiment.runner import run_replications
+from sim.experiment.runner import run_many, run_replications
 from sim.experiment.stats import t_interval
 
 LABELS = [("copper", "all", "all", "delivered_t", "t"),
@@ -93,6 +93,25 @@ def test_stops_at_the_maximum_and_says_so(scenario: sim.Scenario) -> None:
     text = stop.message()
     assert "reached the maximum of 7 replications" in text
     assert "delivered_t:copper" in text and "--max-replications" in text
+
+
+def test_resumed_target_measures_only_the_replications_returned(
+        scenario: sim.Scenario) -> None:
+    # A resumed folder holds 12 replications; the run starts at 4. Over all 12 the target
+    # is met, over the first 4 it is not: the run must not stop at 4 (it returns only
+    # 0..3, whose interval is wider than the target).
+    saved = {r.replication: r for r in run_many(scenario, range(12), seed=3)}
+    mined = sim.run(scenario, 12, seed=3).kpi("mined_t", "copper")
+    goal = 0.08
+    assert relative_half_width(mined[:4]) > goal > relative_half_width(mined)
+    target = Target(goal, (MetricSpec.parse("mined_t:copper"),), max_replications=40)
+    res, stop = run_replications(scenario, 3, 4, saved=saved, target=target)
+    assert stop is not None and stop.met
+    assert res.n == stop.replications > 4 and res.replications == list(range(res.n))
+    returned = relative_half_width(res.kpi("mined_t", "copper"))
+    [m] = stop.measures
+    assert m.n == res.n and m.rel_half_width == pytest.approx(returned)
+    assert returned <= goal
 
 
 def test_run_cli_with_target(tmp_path: Path) -> None:
