@@ -98,13 +98,23 @@ class Param:
         return cls(key, low, high, scale)
 
     def value(self, u: float) -> float | int:
-        """The parameter value at ``u`` in [0, 1]."""
-        if self.scale == "log":
-            return float(math.exp(math.log(self.low)
-                                  + u * (math.log(self.high) - math.log(self.low))))
+        """The parameter value at ``u`` in [0, 1]: exactly ``low`` at ``u = 0`` and exactly
+        ``high`` at ``u = 1``, and never outside [low, high] in between."""
         if self.scale == "int":
             return int(min(self.high, math.floor(self.low + u * (self.high - self.low + 1))))
-        return float(self.low + u * (self.high - self.low))
+        # The ends are returned as given: ``low + 1 * (high - low)`` and
+        # ``exp(log(high))`` can round past ``high`` (0.06 + (0.9 - 0.06) is
+        # 0.9000000000000001), which would move a grid's top level and its --set text off
+        # the range and could break a schema bound equal to ``high``.
+        if u <= 0:
+            return float(self.low)
+        if u >= 1:
+            return float(self.high)
+        if self.scale == "log":
+            x = math.exp(math.log(self.low) + u * (math.log(self.high) - math.log(self.low)))
+        else:
+            x = self.low + u * (self.high - self.low)
+        return float(min(max(x, self.low), self.high))
 
     def override(self, value: float | int) -> str:
         """The ``--set`` text giving this parameter ``value``."""

@@ -67,6 +67,34 @@ def test_designs() -> None:
         make_design(params, "halton", 8, seed=1)
 
 
+def test_range_ends_are_exact() -> None:
+    # low + 1 * (high - low) and exp(log(high)) can round past high (0.06:0.9 gave
+    # 0.9000000000000001); the ends must be low and high exactly, in value and --set text.
+    lows = [*np.round(np.arange(0.01, 1.0, 0.01), 2), 1e-6, 0.1, 1 / 3, 3.7, 12.5, 1e5]
+    highs = [0.5, 0.9, 0.95, 1.0, 1.1, 2.2, 7.3, 100.0, 1e6, 1 / 7 + 1]
+    pairs = [(lo, hi) for lo in lows for hi in highs if lo < hi]
+    pairs += [(-hi, -lo) for lo, hi in pairs[::7]]  # negative ranges (linear only)
+    us = np.linspace(0.0, 1.0, 11)
+    for lo, hi in pairs:
+        for scale in ("linear", "log"):
+            if scale == "log" and lo <= 0:
+                continue
+            p = Param("x", float(lo), float(hi), scale)
+            assert p.value(0.0) == lo and p.value(1.0) == hi, (lo, hi, scale)
+            assert p.override(p.value(0.0)) == p.override(float(lo))
+            assert p.override(p.value(1.0)) == p.override(float(hi))
+            values = [p.value(u) for u in us]
+            assert all(lo <= v <= hi for v in values) and values == sorted(values)
+            grid = make_design([p], "grid", 5, seed=0)
+            assert grid.values[0] == [lo] and grid.values[-1] == [hi], (lo, hi, scale)
+    for lo, hi in ((0, 1), (2, 5), (-3, 4), (1, 1000), (7, 8)):
+        p = Param("n", lo, hi, "int")
+        assert p.value(0.0) == lo and p.value(1.0) == hi
+        assert isinstance(p.value(1.0), int) and p.override(p.value(1.0)) == f"n={hi}"
+        grid = make_design([p], "grid", 2, seed=0)
+        assert grid.values == [[lo], [hi]]
+
+
 def test_lhs_sweep_rows(tmp_path: Path) -> None:
     out = tmp_path / "sw"
     result = CliRunner().invoke(main, ["sweep", str(TINY), "--param", f"{CLEARANCE}=2:8",
