@@ -7,6 +7,10 @@ on demand:
 * ``res.summary()``: mean, standard deviation and confidence interval per KPI;
 * ``res.series``: the time series of every replication (``replication`` column);
 * ``res.series_summary()``: mean and percentiles of the series across replications.
+
+Both series tables end with a ``days`` column, the days measured in the row's period
+(fewer than ``series_period_days`` in a last period cut short by the horizon; see
+:mod:`sim.metrics.series`).
 """
 
 from __future__ import annotations
@@ -88,7 +92,8 @@ class Results:
     @property
     def series(self) -> pd.DataFrame:
         """Tidy time series of every replication: date, commodity, metric, key, unit,
-        replication, value."""
+        replication, value, and days (days measured in the period: a flow over ``days``
+        is tonnes per day)."""
         import pandas as pd
 
         n_rep, n_ser, n_per = self.series_values.shape
@@ -99,11 +104,13 @@ class Results:
         frame.insert(0, "date", np.tile(dates, n_rep * n_ser))
         frame["replication"] = np.repeat(np.asarray(self.replications), n_ser * n_per)
         frame["value"] = self.series_values.reshape(-1).astype(float)
-        return frame[[*SERIES_COLUMNS, "replication", "value"]]
+        frame["days"] = np.tile(np.asarray(self.catalogue.days), n_rep * n_ser)
+        return frame[[*SERIES_COLUMNS, "replication", "value", "days"]]
 
     def series_summary(self, quantiles: Sequence[float] = (0.05, 0.5, 0.95)) -> pd.DataFrame:
         """Series statistics across replications: date, commodity, metric, key, unit,
-        statistic (mean, sd, p05, p50, p95), value."""
+        statistic (mean, sd, p05, p50, p95), value, and days (days measured in the
+        period)."""
         import pandas as pd
 
         n_ser, n_per = self.series_values.shape[1:]
@@ -123,10 +130,12 @@ class Results:
         dates = np.asarray(self.catalogue.dates, dtype="datetime64[D]")
         base = keys.loc[np.repeat(np.arange(n_ser), n_per)].reset_index(drop=True)
         base.insert(0, "date", np.tile(dates, n_ser))
+        days = np.tile(np.asarray(self.catalogue.days), n_ser)
         for name, arr in stats.items():
             part = base.copy()
             part["statistic"] = name
             part["value"] = arr.reshape(-1)
+            part["days"] = days
             frames.append(part)
         return pd.concat(frames, ignore_index=True)
 

@@ -5,6 +5,15 @@ returns a cube of the same shape ``[series, period]`` and results can be stacked
 labels travelling with each replication. Flows are summed over a period; stocks, tonnes
 in transit and the price index are averaged over its days.
 
+Every period starts on one of ``catalogue.dates`` and lasts ``series_period_days`` days,
+except the last when the horizon is not a whole number of periods: a 60-day horizon in
+weeks is 8 full weeks and a last period of 4 days. That period's flows are sums over its 4
+days only, so they look low beside full weeks. ``catalogue.days`` gives the days measured in
+each period, and the series tables (``Results.series``, ``Results.series_summary()`` and
+``series.csv.gz`` in a results folder) carry it as a ``days`` column: divide a flow by
+``days`` for tonnes per day, comparable across periods. The values themselves are the
+plain sums and means.
+
 =================  =========================  ==============================================
 metric             key                        meaning
 =================  =========================  ==============================================
@@ -44,11 +53,16 @@ FLOW_METRICS = ("mined_t", "exported_t", "delivered_t", "market_arrivals_t", "de
 
 @dataclass(frozen=True)
 class SeriesCatalogue:
-    """Which series a scenario produces and the start date of each period."""
+    """Which series a scenario produces, and the start date and length of each period."""
 
     keys: list[SeriesKey]
     period_days: int
+    """Length of a full period, days."""
     dates: list[dt.date]
+    """First day of each period."""
+    days: list[int]
+    """Days measured in each period: ``period_days``, except fewer in a last period cut
+    short by the horizon. Flows are summed over these days and levels averaged over them."""
 
     @property
     def n_periods(self) -> int:
@@ -84,13 +98,17 @@ def catalogue(sc: Scenario) -> SeriesCatalogue:
         keys += [(com, "stock_t", k, "t") for k in kinds]
         keys.append((com, "in_transit_t", "all", "t"))
     period = int(sc.series_period_days)
-    n_periods = int(math.ceil(sc.horizon / period))
+    n_days = math.ceil(sc.horizon)  # the days the recorder keeps
+    n_periods = math.ceil(n_days / period)
     dates = [sc.start + dt.timedelta(days=i * period) for i in range(n_periods)]
-    return SeriesCatalogue(keys, period, dates)
+    days = [min(period, n_days - i * period) for i in range(n_periods)]
+    return SeriesCatalogue(keys, period, dates, days)
 
 
 def _periods(daily: np.ndarray, period: int, n_periods: int, how: str) -> np.ndarray:
-    """Sum or average a daily array (days first) over periods."""
+    """Sum or average a daily array (days first) over periods. A last period short of
+    ``period`` days is summed or averaged over the days it has (see
+    :attr:`SeriesCatalogue.days`)."""
     n_days = daily.shape[0]
     pad = n_periods * period - n_days
     if pad:

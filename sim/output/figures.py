@@ -60,10 +60,8 @@ def _rows(res: Results, commodity: str, metric: str) -> dict[str, int]:
 
 
 def _days_per_period(res: Results) -> np.ndarray:
-    p = res.catalogue.period_days
-    n = res.catalogue.n_periods
-    horizon = float(res.scenario.horizon)
-    return np.clip(horizon - p * np.arange(n), 1e-9, p)
+    """Days measured in each period (the series catalogue's ``days``), as floats."""
+    return np.asarray(res.catalogue.days, dtype=float)
 
 
 def _mid_dates(res: Results) -> np.ndarray:

@@ -8,7 +8,9 @@ Layout::
       manifest.json            written last: scenario, seed, versions, hashes of every file
       kpis.csv                 replication, commodity, channel, site, metric, value, unit
       summary.csv              mean, sd, n, ci_low, ci_high per KPI
-      series.csv.gz            date, commodity, metric, key, unit, statistic, value
+      series.csv.gz            date, commodity, metric, key, unit, statistic, value, days
+                               (days measured in the period; fewer in a last period cut
+                               short by the horizon)
       timeline.csv             replication, day, date, kind, id, action, detail
       replications/
         index.json             labels of the KPI values and series rows
