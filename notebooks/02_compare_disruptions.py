@@ -97,7 +97,8 @@ if clear.empty:
 
 # %% [markdown]
 # Cobalt is where the scenarios part ways. Its shortfall and price peak in each scenario,
-# with intervals:
+# and the resilience triangle's length (days to get back to 95% of demand met) and how long
+# stocks and pipelines lasted before the first shortfall:
 
 # %%
 rows = []
@@ -105,7 +106,8 @@ for label, res in named:
     s = res.summary()
     s = s[(s.commodity == "cobalt") & (s.channel == "all") & (s.site == "all")
           & s.metric.isin(["exported_t", "shortfall_t", "price_peak_ratio",
-                           "days_price_above_baseline", "stranded_end_t"])]
+                           "days_price_above_baseline", "stranded_end_t",
+                           "time_to_recover_days", "time_to_shortfall_days"])]
     rows.append(s.assign(scenario=label)[["scenario", "metric", "mean", "ci_low", "ci_high",
                                          "unit"]])
 pd.concat(rows).pivot(index="metric", columns="scenario", values="mean").round(2)
