@@ -42,7 +42,8 @@ seized_t                  seized by shocks (part of lost_t)
 diverted_t                moved by shocks into a channel (e.g. captured output to informal)
 curtailed_t               not mined because stockyards were full under a ban or quota
 stranded_end_t            held in the exporting country at the end, above working stocks
-export_value_usd          exports valued at reference price x price index when exported
+export_value_usd          exports valued at reference price x price index when exported x
+                          the payable share of the form they leave in
 royalty_usd               royalty on formal exports (commodity royalty_rate)
 armed_group_rent_usd      tax rate x value of flows through or from sites armed groups hold
 peak_shortfall_share      largest daily shortfall as a share of demand (all markets): the
@@ -268,11 +269,12 @@ def _shock_kpis(world: World, add: Callable[[str, str, str, str, str, float], No
 def _export_value(world: World) -> tuple[np.ndarray, np.ndarray]:
     """US dollars of exports by [commodity, channel] in the measured period, each day's
     tonnes at the reference price times the price index the day before (prices are set at
-    the end of a day), and the royalties on the formal channels' part."""
+    the end of a day) times the payable share of the form they left in, and the royalties
+    on the formal channels' part."""
     rec = world.recorder
     price_before = np.ones_like(rec.price)
     price_before[1:] = rec.price[:-1]
-    value = np.einsum("dck,dc->ck", rec.exported, price_before) \
+    value = np.einsum("dck,dc->ck", rec.exported_payable, price_before) \
         * world.reference_price[:, None]
     royalties = (value * world.formal_channel[None, :]).sum(axis=1) * world.royalty_rate
     return value, royalties

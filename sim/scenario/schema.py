@@ -57,6 +57,10 @@ class ProductForm(Strict):
     """Tonnes of contained metal per tonne of product (0.30 for hydroxide at 30% Co)."""
     payload_t_per_truck: PositiveTonnes
     """Tonnes of product one truck carries."""
+    payable_share: PositiveFraction = 1.0
+    """Share of the metal price paid for the metal in this form (hydroxide sells at a
+    discount to refined cobalt). Export value, royalties and armed groups' taxes value a
+    tonne of metal leaving in this form at reference price x price index x this share."""
     description: str = ""
     """Free text."""
 

@@ -15,23 +15,25 @@ class Lot:
     """A parcel of metal in transit.
 
     *tonnes* is contained metal; *product_per_t* and *trucks_per_t* convert it to product
-    tonnes and truckloads for the form it travels in. *channel* is the channel index (-1
+    tonnes and truckloads for the form it travels in, and *payable* is the share of the
+    metal price the form fetches. *channel* is the channel index (-1
     for refined metal, which no longer belongs to a mine's channel). *t_mined* is when it
     left the mine (for lead times) and *t_in* when it entered the port or hub that holds it.
     """
 
-    __slots__ = ("channel", "commodity", "intercepted", "leg", "legs", "origin",
+    __slots__ = ("channel", "commodity", "intercepted", "leg", "legs", "origin", "payable",
                  "product_per_t", "route", "t_dep", "t_in", "t_mined", "tonnes", "travel",
                  "trucks_per_t")
 
     def __init__(self, commodity: int, channel: int, tonnes: float, product_per_t: float,
                  trucks_per_t: float, legs: tuple[Any, ...], route: int, origin: int,
-                 t_mined: float) -> None:
+                 t_mined: float, payable: float = 1.0) -> None:
         self.commodity = commodity
         self.channel = channel
         self.tonnes = tonnes
         self.product_per_t = product_per_t
         self.trucks_per_t = trucks_per_t
+        self.payable = payable
         self.legs = legs
         self.leg = 0
         self.route = route
@@ -48,7 +50,7 @@ class Lot:
     def split(self, tonnes: float) -> Lot:
         """Take ``tonnes`` off this lot as a new lot on the same journey."""
         part = Lot(self.commodity, self.channel, tonnes, self.product_per_t, self.trucks_per_t,
-                   self.legs, self.route, self.origin, self.t_mined)
+                   self.legs, self.route, self.origin, self.t_mined, self.payable)
         part.leg = self.leg
         part.t_in = self.t_in
         part.intercepted = self.intercepted

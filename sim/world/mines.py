@@ -57,7 +57,7 @@ class Mine(SiteBase):
     *main* lists (commodity, tonnes per lot at factor 1); *coupled* lists (by-product,
     main product, ratio); *offtake* is an array [commodity, channel] of shares; *routers*
     maps (commodity, channel) to a :class:`Router`; *forms* maps commodity to
-    (product tonnes per tonne of metal, trucks per tonne of metal).
+    (product tonnes per tonne of metal, trucks per tonne of metal, payable share).
     """
 
     kind = "mine"
@@ -279,9 +279,9 @@ class Mine(SiteBase):
         """Send ``tonnes`` of commodity ``c`` off for channel ``k`` as one lot, on the route
         ``router`` picks (shocks at the mine may seize or tax part of it first)."""
         option = router.choose(tonnes)
-        product_per_t, trucks_per_t = self.forms[c]
+        product_per_t, trucks_per_t, payable = self.forms[c]
         lot = Lot(c, k, tonnes, product_per_t, trucks_per_t, option.legs, option.index,
-                  self.index, now)
+                  self.index, now, payable)
         if self.interceptions:
             self.world.intercept(self, lot)  # books what is seized as lost here
         self._site_out[c] += lot.tonnes

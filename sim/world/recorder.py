@@ -15,8 +15,9 @@ import numpy as np
 class Recorder:
     """Daily arrays for ``n_days`` days from ``t0``.
 
-    Shapes: ``mined`` and ``exported`` [day, commodity, channel + 1] (the last channel
-    column is refined metal); ``delivered`` and ``arrivals`` [day, commodity, country];
+    Shapes: ``mined``, ``exported`` and ``exported_payable`` (tonnes exported x the payable
+    share of their form) [day, commodity, channel + 1] (the last channel column is refined
+    metal); ``delivered`` and ``arrivals`` [day, commodity, country];
     ``demand``, ``consumed`` and ``shortfall`` [day, commodity, market]; ``price`` [day,
     commodity]; ``stock`` [day, commodity, site kind]; ``in_transit`` [day, commodity].
     """
@@ -28,6 +29,7 @@ class Recorder:
         d, c = self.n_days, n_commodities
         self.mined = np.zeros((d, c, n_channels + 1))
         self.exported = np.zeros((d, c, n_channels + 1))
+        self.exported_payable = np.zeros((d, c, n_channels + 1))
         self.delivered = np.zeros((d, c, n_countries))
         self.arrivals = np.zeros((d, c, n_countries))
         self.demand_flat = np.zeros((d, n_markets * c))

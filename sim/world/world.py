@@ -49,8 +49,9 @@ from sim.world.sites import BorderPost, Destination, Hub, Market, Port, Refiner,
 
 LEAD_BINS = 400
 """Whole days of lead time told apart in the per-route lead-time histograms."""
-CHANNEL_FLOWS = ("mined", "diverted", "exported", "delivered", "lead")
-"""Flows booked per [commodity, channel] during a day (lead: lead days x tonnes)."""
+CHANNEL_FLOWS = ("mined", "diverted", "exported", "delivered", "lead", "exported_payable")
+"""Flows booked per [commodity, channel] during a day (lead: lead days x tonnes;
+exported_payable: tonnes exported x the payable share of their form)."""
 
 
 class _ChannelFlow:
@@ -300,7 +301,8 @@ class World:
             for com, out in spec.output.items():
                 c = self.commodity_index[com]
                 form = sc.commodities[com].forms[out.form]
-                forms[c] = (1.0 / form.grade, 1.0 / (form.grade * form.payload_t_per_truck))
+                forms[c] = (1.0 / form.grade, 1.0 / (form.grade * form.payload_t_per_truck),
+                            form.payable_share)
                 if out.t_per_year is not None:
                     main.append((c, out.t_per_year / DAYS_PER_YEAR * mean_interval))
                 else:
@@ -591,8 +593,10 @@ class World:
     def record_export(self, lot: Lot) -> None:
         """A lot leaves the exporting country. Refined metal (channel -1, from a refiner
         inside the country) is booked in the last, refined, column."""
-        k = lot.channel if lot.channel >= 0 else self._n_k1 - 1
-        self._day_buf[self._o_exported + lot.commodity * self._n_k1 + k] += lot.tonnes
+        at = lot.commodity * self._n_k1 + (lot.channel if lot.channel >= 0 else self._n_k1 - 1)
+        buf = self._day_buf
+        buf[self._o_exported + at] += lot.tonnes
+        buf[self._o_payable + at] += lot.tonnes * lot.payable
 
     def record_arrival(self, lot: Lot, site: Destination) -> None:
         """A lot reached a refiner, market or stockpile."""
@@ -629,6 +633,7 @@ class World:
         self._o_exported = CHANNEL_FLOWS.index("exported") * plane
         self._o_delivered = CHANNEL_FLOWS.index("delivered") * plane
         self._o_lead = CHANNEL_FLOWS.index("lead") * plane
+        self._o_payable = CHANNEL_FLOWS.index("exported_payable") * plane
         self._o_arrivals = len(CHANNEL_FLOWS) * plane
         self._o_delivered_country = self._o_arrivals + n_c * n_country
         self._day_zeros = [0.0] * (self._o_delivered_country + n_c * n_country)
@@ -687,6 +692,7 @@ class World:
         for target, start, stop, shape in (
                 (rec.mined, 0, plane, (n_c, n_k1)),
                 (rec.exported, self._o_exported, self._o_exported + plane, (n_c, n_k1)),
+                (rec.exported_payable, self._o_payable, self._o_payable + plane, (n_c, n_k1)),
                 (rec.arrivals, self._o_arrivals, self._o_delivered_country, (n_c, -1)),
                 (rec.delivered, self._o_delivered_country, rows.shape[1], (n_c, -1))):
             # add.at: a fractional horizon closes its last day twice
@@ -709,7 +715,7 @@ class World:
                 else:
                     self.ledger.rows("lost")[element.index][c] += seized
             if inter.tax_rate > 0.0:
-                self.rents[c] += inter.tax_rate * lot.tonnes * self.value_per_t(c)
+                self.rents[c] += inter.tax_rate * lot.tonnes * lot.payable * self.value_per_t(c)
 
     def transfer(self, source: Destination, target: Destination, commodity: int,
                  tonnes: float) -> None:

@@ -53,6 +53,32 @@ def test_seizure_once_per_lot_and_the_ledger_balances(build, world_of) -> None:
     assert delivered <= mined
 
 
+def test_a_form_sells_at_its_payable_share_of_the_metal_price(direct) -> None:
+    # 100 t/day exported for 40 days at 1,000 USD/t, 3.5% royalty; an armed-group tax of 10%
+    # at the mine. Metal in a form paid at 60% of the metal price is worth 60% as much
+    # to the exporter, the state and the armed group.
+    def kpis(payable: float | None) -> dict:
+        data = direct(transit=1.0, horizon=40, shocks={"events": {"levy": {
+            "start": 0, "targets": {"sites": ["mine"]}, "effects": {"tax_rate": 0.1}}}})
+        com = data["commodities"]["copper"]
+        com.update(reference_price_usd_per_t=1000.0, royalty_rate=0.035)
+        if payable is not None:
+            com["forms"]["cathode"]["payable_share"] = payable
+        res = sim.run(scenario_from_dict(data), replications=1, seed=1)
+        return {m: res.kpi(m, "copper")[0]
+                for m in ("exported_t", "export_value_usd", "royalty_usd",
+                          "armed_group_rent_usd")}
+
+    full, discounted = kpis(None), kpis(0.6)
+    assert full["exported_t"] == discounted["exported_t"] == pytest.approx(40 * 100.0)
+    assert full["export_value_usd"] == pytest.approx(40 * 100.0 * 1000.0, rel=1e-12)
+    assert full["royalty_usd"] == pytest.approx(0.035 * full["export_value_usd"], rel=1e-12)
+    assert full["armed_group_rent_usd"] == pytest.approx(0.1 * full["export_value_usd"],
+                                                         rel=1e-12)
+    for metric in ("export_value_usd", "royalty_usd", "armed_group_rent_usd"):
+        assert discounted[metric] == pytest.approx(0.6 * full[metric], rel=1e-12), metric
+
+
 def test_offtake_deal_ramps_and_can_fail(build, direct, world_of) -> None:
     def data(p_fail: float):
         d = direct(transit=1.0, horizon=100, extra_channels={
