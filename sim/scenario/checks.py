@@ -13,6 +13,9 @@ from sim.scenario.errors import Issue, PathT, did_you_mean
 from sim.scenario.schema import DESTINATION_KINDS, TRANSIT_KINDS, Mine, Scenario
 
 SHARE_TOLERANCE = 1e-6
+MAX_HORIZON_DAYS = 1e6
+"""Longest run, whether given as ``horizon_days`` or as ``end`` (the bound of
+:data:`~sim.scenario.types.PositiveDays`)."""
 
 
 def _plural(noun: str) -> str:
@@ -95,6 +98,11 @@ def check_scenario(sc: Scenario) -> list[Issue]:
               "for one year from start, horizon_days: 365 (or 366 in a leap year)")
     elif sc.end is not None and sc.end < sc.start:
         c.add(("end",), f"end {sc.end} is before start {sc.start}")
+    elif sc.end is not None and sc.horizon >= MAX_HORIZON_DAYS:
+        # the bound horizon_days has (types.PositiveDays), so that end: cannot bypass it
+        c.add(("end",), f"end {sc.end} is {sc.horizon:,.0f} days from start {sc.start}; the "
+              f"run must be shorter than {MAX_HORIZON_DAYS:,.0f} days",
+              "this date is implausibly far; check its year")
 
     # Sites
     for sid, site in sc.sites.items():

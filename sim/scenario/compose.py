@@ -1,18 +1,28 @@
 """Put a scenario document together: ``extends:``, ``--set`` overrides and provenance.
 
 * ``extends: other.yaml`` (a path relative to the extending file) inherits every value of
-  the other scenario. Mappings merge key by key, recursively; any other value (number,
-  text, list) replaces the inherited one, and so does a distribution or quantity mapping
-  of another shape (``{dist: exponential, ...}`` over ``{value: 3}`` or over another
-  ``dist``); a key set to ``null`` removes the inherited key.
+  the other scenario. Mappings of fields merge key by key, recursively; any other value
+  (number, text, list) replaces the inherited one, and so does a single value written as a
+  mapping, a quantity ``{value: ...}`` or a distribution ``{dist: ...}``: it replaces the
+  inherited value whole, with its ``unit:``, ``source:`` and ``assumption:``, and keeps
+  only the keys the child writes. ``{value: 5}`` over ``{value: 3, unit: week, source: X}``
+  is 5 days, uncited, never 5 weeks under X's name. A key set to ``null`` removes the
+  inherited key.
   ``extends: [a.yaml, b.yaml]`` merges several in order (later ones win), each file once:
   if both extend ``baseline.yaml``, ``b.yaml``'s own values go over ``a.yaml``'s, and its
   copy of the baseline does not undo ``a.yaml``'s changes to it. Chains of ``extends`` are
   allowed, cycles are not.
 * ``--set key.path=value`` overrides one value after merging. The value is read as YAML,
-  so ``--set horizon_days=730`` gives a number and ``--set lanes.x.mode=rail`` text. If
-  the target is a cited value (``{value: ..., source: ...}``) only its ``value`` changes,
-  and its provenance becomes the override.
+  by the same safe reader as the files (duplicate keys, tags and invalid dates are
+  refused), so ``--set horizon_days=730`` gives a number and ``--set lanes.x.mode=rail``
+  text. The new value replaces the old one whole: a bare number is in the field's own
+  unit even where the file wrote ``{value: ..., unit: usd/oz}``, and its citation is the
+  override itself. Mappings and list items on the way to the target are created when
+  missing, except an id that does not exist in a mapping of ids (``sites``, ``lanes``,
+  ``shocks.events``, a regime's ``states`` ...): ``--set sites.bordr.servers=2`` is a typo
+  of ``border`` far more often than a new site, which is given whole instead
+  (``--set 'sites.new={kind: junction, ...}'``). The loader reports those, and any error
+  in what an override wrote, at the ``--set``.
 * Provenance: any mapping may carry ``source:`` (a citation), ``assumption:`` (why a
   judgement was made) and ``note:`` (free text). They describe the values next to them,
   are collected into a :class:`Provenance` table and removed before validation, so the
@@ -27,10 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from sim.scenario.errors import Issue, PathT, ScenarioError, format_path
-from sim.scenario.yamlio import LineMap, read_yaml
+from sim.scenario.yamlio import LineMap, parse_yaml, read_yaml
 
 PROVENANCE_KEYS = ("source", "assumption", "note")
 MAX_EXTENDS_DEPTH = 10
@@ -47,6 +55,9 @@ class RawScenario:
     overrides: list[str] = field(default_factory=list)
     override_paths: dict[PathT, str] = field(default_factory=dict)
     """Paths set by ``--set``, with the override text (their citation)."""
+    created: dict[PathT, str] = field(default_factory=dict)
+    """Keys that did not exist and that an override created on the way to the value it set
+    (``sites.bordr`` for ``--set sites.bordr.servers=2``), with the override text."""
 
 
 @dataclass
@@ -90,35 +101,35 @@ class Provenance:
             p = p[:-1]
 
 
-def _value_shape(node: dict[str, Any]) -> tuple[Any, ...] | None:
-    """What kind of single value a mapping is: a distribution of some ``dist``, a quantity
-    (``{value: ...}``), or None for a mapping of fields."""
-    if "dist" in node:
-        return ("dist", node["dist"])
-    if "value" in node:
-        return ("value",)
-    return None
+def _is_single_value(node: dict[str, Any]) -> bool:
+    """Whether a mapping is one value, a quantity ``{value: ...}`` or a distribution
+    ``{dist: ...}``, rather than a mapping of fields."""
+    return "value" in node or "dist" in node
 
 
-def _replaces(base: dict[str, Any], child: dict[str, Any]) -> bool:
-    """Whether ``child`` replaces ``base`` whole instead of merging into it: it is a value of
-    another shape (a new distribution over a fixed value, an exponential over a triangular,
-    a number over a distribution). Merging those key by key would mix their parameters."""
-    shape = _value_shape(child)
-    return shape is not None and _value_shape(base) not in (None, shape)
+def _merge(base: Any, child: Any, path: PathT = (), replaced: list[PathT] | None = None
+           ) -> Any:
+    """``child`` merged over ``base``; the paths of inherited values that the child replaced
+    or removed are appended to ``replaced``.
 
-
-def _merge(base: Any, child: Any) -> Any:
-    if isinstance(base, dict) and isinstance(child, dict) and not _replaces(base, child):
+    A single value written as a mapping replaces the inherited one whole: a value's
+    number, unit, parameters and citation belong together. Merged key by key, a child's
+    ``{value: 77000000}`` would be read in the parent's ``unit: usd/oz``, two distributions
+    would mix their parameters, and a number the child wrote would pass as cited by the
+    parent's ``source:``."""
+    if isinstance(base, dict) and isinstance(child, dict) and not _is_single_value(child):
         out = dict(base)
         for key, value in child.items():
             if value is None:
-                out.pop(key, None)
+                if out.pop(key, None) is not None and replaced is not None:
+                    replaced.append((*path, key))
             elif key in out:
-                out[key] = _merge(out[key], value)
+                out[key] = _merge(out[key], value, (*path, key), replaced)
             else:
                 out[key] = value
         return out
+    if replaced is not None:
+        replaced.append(path)
     return child
 
 
@@ -134,7 +145,14 @@ def load_raw(path: Path) -> RawScenario:
     merged: dict[str, Any] = {}
     merged_lines: LineMap = {}
     for _file, data, lines in order:
-        merged = _merge(merged, data)
+        replaced: list[PathT] = []
+        merged = _merge(merged, data, (), replaced)
+        # the lines of what a child replaced (a parent's `low:` under a distribution the
+        # child rewrote) must not locate errors in the child's value
+        gone = set(replaced)
+        if gone:
+            merged_lines = {p: where for p, where in merged_lines.items()
+                            if not any(p[:n] in gone for n in range(1, len(p)))}
         merged_lines.update(lines)
     files = [str(f) for f, _d, _l in reversed(order)]
     return RawScenario(merged, merged_lines, files)
@@ -193,23 +211,48 @@ def _parse_override(text: str) -> tuple[list[str | int], Any]:
     if not key or any(not part for part in key.split(".")):
         raise ScenarioError([Issue(f"--set {text!r}: empty part in the key path",
                                    file="--set")])
-    try:
-        value = yaml.safe_load(value_text) if value_text.strip() else ""
-    except yaml.YAMLError:
-        raise ScenarioError([Issue(f"--set {text!r}: the value is not valid YAML",
-                                   file="--set",
-                                   hint="quote text values containing ':' or '#'")]) from None
     parts: list[str | int] = [int(p) if p.isdigit() else p for p in key.split(".")]
-    return parts, value
+    return parts, _parse_value(text, value_text)
+
+
+def _parse_value(text: str, value_text: str) -> Any:
+    """The value of ``--set key=VALUE``, read like a scenario file: tags, duplicate keys
+    and impossible dates (2024-02-30) are refused, each as an error naming the ``--set``."""
+    if not value_text.strip():
+        return ""
+    try:
+        value, _lines = parse_yaml(value_text, "--set", allow_empty=True)
+    except ScenarioError as exc:
+        first = exc.issues[0]
+        hint = first.hint
+        if first.message.startswith("YAML syntax error: "):
+            problem = first.message.removeprefix("YAML syntax error: ")
+            message = f"the value is not valid YAML ({problem})"
+            hint = "quote text values containing ':' or '#'"
+        else:  # a tag, a duplicate key, an impossible date ...
+            problem = first.message.removeprefix("cannot read value: ")
+            message = f"the value is not valid YAML for a scenario: {problem}"
+        raise ScenarioError([Issue(f"--set {text!r}: {message}", file="--set",
+                                   hint=hint)]) from None
+    except ValueError as exc:  # a value the reader did not anticipate; never a traceback
+        raise ScenarioError([Issue(f"--set {text!r}: the value is not valid YAML for a "
+                                   f"scenario: {exc}", file="--set")]) from None
+    return value
 
 
 def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
-    """Apply ``--set`` overrides in order; return a new document."""
+    """Apply ``--set`` overrides in order; return a new document.
+
+    Each override replaces the value at its path whole (see the module docstring); the
+    path and every key it created point at the override in the line map, so an error in
+    what it wrote is reported at the ``--set``, not at a line of the file it replaced."""
     data = copy.deepcopy(raw.data)
     lines = dict(raw.lines)
     override_paths = dict(raw.override_paths)
+    created = dict(raw.created)
     for text in overrides:
         parts, value = _parse_override(text)
+        where = ("--set " + text, None, None)
         node: Any = data
         for i, part in enumerate(parts[:-1]):
             nxt = parts[i + 1]
@@ -226,6 +269,8 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
                     file="--set")])
             if part not in node or node[part] is None:
                 node[part] = [] if isinstance(nxt, int) else {}
+                created.setdefault(tuple(parts[:i + 1]), text)
+                lines[tuple(parts[:i + 1])] = where  # type: ignore[assignment]
             node = node[part]
         last = parts[-1]
         if isinstance(node, list):
@@ -235,19 +280,31 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
         elif isinstance(node, dict):
             current = node.get(last)
             if isinstance(current, dict) and "value" in current and not isinstance(value, dict):
-                current["value"] = value
-                for k in PROVENANCE_KEYS:
-                    current.pop(k, None)
-                current["assumption"] = f"override: --set {text}"
-            else:
-                node[last] = value
+                # The file's {value: ..., unit: ..., source: ...} is replaced whole: a bare
+                # number is in the field's own unit, and the override is its citation.
+                value = {"value": value, "assumption": f"override: --set {text}"}
+            node[last] = value
         else:
             raise ScenarioError([Issue(
                 f"--set {text!r}: {format_path(parts[:-1])} is a value, not a mapping",
                 file="--set")])
-        lines[tuple(parts)] = ("--set " + text, None, None)  # type: ignore[assignment]
-        override_paths[tuple(parts)] = f"override: --set {text}"
-    return RawScenario(data, lines, raw.files, [*raw.overrides, *overrides], override_paths)
+        target = tuple(parts)
+        # what the file had below the target is gone: its lines must not locate errors in
+        # the new value, nor stand for keys created or values set by earlier overrides
+        _drop_below(lines, target)
+        _drop_below(created, target)
+        _drop_below(override_paths, target)
+        lines[target] = where  # type: ignore[assignment]
+        override_paths[target] = f"override: --set {text}"
+    return RawScenario(data, lines, raw.files, [*raw.overrides, *overrides], override_paths,
+                       created)
+
+
+def _drop_below(table: dict[PathT, Any], path: PathT) -> None:
+    """Remove the entries of ``table`` strictly below ``path``."""
+    n = len(path)
+    for key in [k for k in table if len(k) > n and k[:n] == path]:
+        del table[key]
 
 
 def strip_provenance(raw: RawScenario) -> tuple[dict[str, Any], Provenance]:

@@ -22,13 +22,14 @@ from sim.scenario.checks import check_scenario
 from sim.scenario.shock_checks import check_shocks_and_policies
 from sim.scenario.plan import make_plan, unreachable_markets
 from sim.scenario.compose import (
+    PROVENANCE_KEYS,
     Provenance,
     RawScenario,
     apply_overrides,
     load_raw,
     strip_provenance,
 )
-from sim.scenario.errors import Issue, PathT, ScenarioError, did_you_mean
+from sim.scenario.errors import Issue, PathT, ScenarioError, did_you_mean, format_path
 from sim.scenario.schema import SITE_KINDS, Scenario
 from sim.scenario.yamlio import LineMap, parse_yaml
 
@@ -73,6 +74,9 @@ def scenario_from_yaml(text: str, name: str = "<string>") -> Scenario:
 
 
 def _validate(raw: RawScenario) -> Scenario:
+    unknown = _unknown_ids(raw)
+    if unknown:
+        raise ScenarioError(unknown)
     data, prov = strip_provenance(raw)
     try:
         sc = Scenario.model_validate(data)
@@ -161,6 +165,13 @@ def _unwrap(tp: Any) -> Any:
 
 def _model_at(path: PathT, data: Any) -> type[BaseModel] | None:
     """The schema model that describes the mapping at ``path`` (None if not a model)."""
+    tp = _type_at(path, data)
+    return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None
+
+
+def _type_at(path: PathT, data: Any) -> Any:
+    """The schema type of the value at ``path``: a model, ``dict[...]``, ``list[...]`` or a
+    plain type (None where the schema or the data's ``kind``/``dist`` tags do not say)."""
     tp: Any = Scenario
     node = data
     for part in (*path, None):
@@ -197,7 +208,62 @@ def _model_at(path: PathT, data: Any) -> type[BaseModel] | None:
         node = node.get(part) if isinstance(node, dict) else (
             node[part] if isinstance(node, list) and isinstance(part, int)
             and part < len(node) else None)
-    return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None
+    return tp
+
+
+def _is_id_mapping(tp: Any) -> bool:
+    """Whether ``tp`` is a mapping of ids to things with fields (``sites``, ``lanes``, a
+    regime's ``states``), not of ids to numbers (``offtake``, ``demand_t_per_year``)."""
+    if typing.get_origin(tp) is not dict:
+        return False
+    value = _unwrap(typing.get_args(tp)[1])
+    options = typing.get_args(value) if typing.get_origin(value) in (
+        typing.Union, types.UnionType) else (value,)
+    return all(isinstance(o, type) and issubclass(o, BaseModel)
+               for o in map(_unwrap, options))
+
+
+def _singular(key: str) -> str:
+    """``sites`` -> ``site``, ``commodities`` -> ``commodity``, ``export_bans`` ->
+    ``export ban``: the name of one entry of a mapping of ids."""
+    word = key.replace("_", " ")
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def _unknown_ids(raw: RawScenario) -> list[Issue]:
+    """Overrides that reach into an id that does not exist, such as ``--set
+    sites.bordr.servers=2``: one issue each, at the ``--set``, with a did-you-mean.
+
+    A new site, event or state is given whole (``--set 'sites.x={kind: ...}'``); set field
+    by field into an unknown id, it is nearly always a typo, and validating it would only
+    report the fields it lacks at the wrong place."""
+    issues: list[Issue] = []
+    reported: set[str] = set()
+    for path, text in raw.created.items():
+        parent = path[:-1]
+        if text in reported or not parent or not isinstance(path[-1], str) \
+                or not _is_id_mapping(_type_at(parent, raw.data)):
+            continue
+        reported.add(text)
+        new_id, group = path[-1], str(parent[-1])
+        node: Any = raw.data
+        for part in parent:
+            node = node[part]
+        known = [k for k in node if k not in PROVENANCE_KEYS and (*parent, k) not in raw.created]
+        noun, plural = _singular(group), group.replace("_", " ")
+        guess = did_you_mean(new_id, known)
+        if guess:
+            hint = f"did you mean {guess!r}?"
+        elif known:
+            hint = f"known {plural}: {', '.join(known[:12])}{' ...' if len(known) > 12 else ''}."
+        else:
+            hint = f"no {plural} are defined."
+        hint += f" A new {noun} is given whole: --set '{format_path(path)}={{...}}'"
+        issues.append(Issue(f"unknown {noun} {new_id!r}", path=path, file=f"--set {text}",
+                            hint=hint))
+    return issues
 
 
 def allowed_keys(model: type[BaseModel]) -> list[str]:
@@ -263,6 +329,8 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
     elif etype == "string_type" and isinstance(value, bool):
         msg = f"expected text, got {value!r}"
         hint = "YAML reads yes, no, on, off (and the country code NO) as true/false; quote it"
+    elif etype == "string_type":
+        msg = f"expected text, got {_describe(value)}"
     elif etype == "string_pattern_mismatch":
         pattern = ctx.get("pattern", "")
         if "A-Z" in pattern:

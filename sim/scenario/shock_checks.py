@@ -4,19 +4,40 @@ diversions that have somewhere to go."""
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections import deque
 from typing import Any
 
+from sim.distributions import Empirical, Fixed, Triangular, TruncatedNormal, Uniform
 from sim.scenario.checks import _Collector, mine_routes
-from sim.scenario.errors import Issue, PathT
+from sim.scenario.errors import Issue, PathT, did_you_mean
 from sim.scenario.schema import Mine, Scenario
-from sim.scenario.shock_schema import Effects, Targets
+from sim.scenario.shock_schema import Effects, Regime, Targets
 
 
 def _fmt_when(when: Any) -> str:
     return str(when) if isinstance(when, dt.date) else f"day {when:g}"
 
 
-def _check_time(c: _Collector, sc: Scenario, path: PathT, start: Any, end: Any | None) -> None:
+def _longest(duration: Any) -> float | None:
+    """The longest a duration can be: the number itself, or a bounded distribution's top
+    (None for a distribution without one, such as an exponential)."""
+    if duration is None or isinstance(duration, int | float):
+        return duration
+    if isinstance(duration, Fixed):
+        return duration.value
+    if isinstance(duration, Uniform | Triangular | TruncatedNormal):
+        return duration.high if math.isfinite(duration.high) else None
+    if isinstance(duration, Empirical):
+        weights = duration.weights or [1.0] * len(duration.values)
+        return max(v for v, w in zip(duration.values, weights, strict=True) if w > 0)
+    return None
+
+
+def _check_time(c: _Collector, sc: Scenario, path: PathT, start: Any, end: Any | None,
+                duration_days: Any = None) -> None:
+    """``start`` (and ``end``, or ``start`` plus the longest ``duration_days``) must leave
+    some of the shock or policy inside the run, warm-up included."""
     first = -float(sc.warmup_days)
     last = sc.horizon
     if start is None:
@@ -34,6 +55,16 @@ def _check_time(c: _Collector, sc: Scenario, path: PathT, start: Any, end: Any |
         elif e <= first:
             c.add((*path, "end"), f"ends at {_fmt_when(end)}, before the run begins "
                   f"(warm-up starts {sc.warmup_days:g} days before {sc.start})")
+        return
+    longest = _longest(duration_days)
+    if longest is not None and s + longest <= first:
+        at_most = "" if isinstance(duration_days, int | float | Fixed) else "at most "
+        ends = (sc.start + dt.timedelta(days=s + longest) if isinstance(start, dt.date)
+                else s + longest)
+        c.add((*path, "start"), f"starts at {_fmt_when(start)} and lasts {at_most}"
+              f"{longest:g} days (duration_days), so it ends at {_fmt_when(ends)}, before "
+              f"the run begins (warm-up starts {sc.warmup_days:g} days before {sc.start})",
+              "move its start inside the run, or lengthen warmup_days")
 
 
 def _check_targets(c: _Collector, sc: Scenario, path: PathT, t: Targets,
@@ -90,6 +121,31 @@ def _check_effects(c: _Collector, sc: Scenario, path: PathT, e: Effects, t: Targ
         c.add((*path, "effects", "demand_factor"), "demand_factor needs targets.markets")
 
 
+def _check_states_entered(c: _Collector, path: PathT, reg: Regime) -> None:
+    """Every state must be the initial one or be reachable from it through
+    ``rates_per_year``: a state never entered is a misspelt one, or a missing rate."""
+    initial = reg.initial if reg.initial is not None else next(iter(reg.states))
+    named = {initial, *reg.rates_per_year, *(to for row in reg.rates_per_year.values()
+                                              for to in row)}
+    if not named <= set(reg.states):
+        return  # an unknown state is reported, and is likely the one that is missing here
+    entered, todo = {initial}, deque([initial])
+    while todo:
+        for to in reg.rates_per_year.get(todo.popleft(), {}):
+            if to in reg.states and to not in entered:
+                entered.add(to)
+                todo.append(to)
+    for sid in reg.states:
+        if sid in entered:
+            continue
+        guess = did_you_mean(sid, [s for s in reg.states if s != sid])
+        hint = (f"did you mean {guess!r}?" if guess else
+                f"add a rate into it, e.g. rates_per_year: {{{initial}: {{{sid}: 1.0}}}}, "
+                "or remove it")
+        c.add((*path, "states", sid), f"state {sid!r} is never entered: no transition in "
+              f"rates_per_year leads to it from the initial state {initial!r}", hint)
+
+
 def check_shocks_and_policies(sc: Scenario) -> list[Issue]:
     """Every problem with ``sc``'s shocks and policies (run after :func:`check_scenario`)."""
     c = _Collector()
@@ -100,7 +156,7 @@ def check_shocks_and_policies(sc: Scenario) -> list[Issue]:
 def _check_all(sc: Scenario, c: _Collector) -> None:
     for eid, ev in sc.shocks.events.items():
         base: PathT = ("shocks", "events", eid)
-        _check_time(c, sc, base, ev.start, ev.end)
+        _check_time(c, sc, base, ev.start, ev.end, ev.duration_days)
         _check_targets(c, sc, (*base, "targets"), ev.targets)
         _check_effects(c, sc, base, ev.effects, ev.targets)
     for rid, reg in sc.shocks.regimes.items():
@@ -120,6 +176,8 @@ def _check_all(sc: Scenario, c: _Collector) -> None:
                 _check_effects(c, sc, (*base, "states", sid), state.effects, reg.targets)
         if not any(row for row in reg.rates_per_year.values()):
             c.add((*base, "rates_per_year"), "no transitions: the regime never changes state")
+        else:
+            _check_states_entered(c, base, reg)
         if reg.start is not None:
             _check_time(c, sc, base, reg.start, None)
     for iid, inc in sc.shocks.incidents.items():
@@ -132,7 +190,7 @@ def _check_all(sc: Scenario, c: _Collector) -> None:
     countries = sorted({r.country for r in sc.regions.values()})
     for pid, ban in pol.export_bans.items():
         base = ("policies", "export_bans", pid)
-        _check_time(c, sc, base, ban.start, ban.end)
+        _check_time(c, sc, base, ban.start, ban.end, ban.duration_days)
         if ban.country is not None:
             c.ref((*base, "country"), ban.country, countries, "country")
         c.ref((*base, "commodity"), ban.commodity, sc.commodities, "commodity")

@@ -83,8 +83,11 @@ def read_text(path: Path) -> str:
                     hint="save the file as UTF-8 text") from None
 
 
-def parse_yaml(text: str, file: str) -> tuple[Any, LineMap]:
-    """Parse one YAML document safely; return the data and its line map."""
+def parse_yaml(text: str, file: str, *, allow_empty: bool = False) -> tuple[Any, LineMap]:
+    """Parse one YAML document safely; return the data and its line map.
+
+    An empty document (nothing but blanks and comments) is an error, or ``None`` with
+    ``allow_empty`` (a ``--set`` value)."""
     try:
         loader = _Loader(text)  # checks every character up front
     except yaml.reader.ReaderError as exc:
@@ -106,6 +109,8 @@ def parse_yaml(text: str, file: str) -> tuple[Any, LineMap]:
         except RecursionError:
             raise _fail(file, f"nesting is too deep (more than {MAX_DEPTH} levels)") from None
         if node is None:
+            if allow_empty:
+                return None, {}
             raise _fail(file, "file is empty",
                         hint="a scenario needs at least name, start, horizon_days, "
                              "commodities, regions, sites, lanes and channels")
@@ -202,5 +207,7 @@ def _build(node: yaml.Node, loader: _Loader, file: str, path: PathT, lines: Line
                     hint="scenario files hold plain numbers, text, dates, lists and mappings "
                          "only; tags such as !!python are refused") from None
     except ValueError as exc:
+        hint = ("a date is written YYYY-MM-DD and must be a day of the calendar"
+                if node.tag == "tag:yaml.org,2002:timestamp" else None)
         raise _fail(file, f"cannot read value: {exc}", line=node.start_mark.line + 1,
-                    path=path) from None
+                    path=path, hint=hint) from None

@@ -64,6 +64,27 @@ COBALT = (
 MARKET_Y = ("lanes:\n", "  market_y:\n    kind: market\n    region: away\n"
             "    location: {lat: 1, lon: 2}\n    demand_t_per_year: {copper: 100}\nlanes:\n")
 
+LAST_LINE = "      direct: {path: [border, market_x]}\n"
+
+
+def appended(block: str) -> tuple[tuple[str, str], ...]:
+    """Edits appending ``block`` (a top-level section such as ``shocks:``) to tiny.yaml."""
+    return ((LAST_LINE, LAST_LINE + block),)
+
+
+def regime(states: str, rates: str, initial: str = "") -> tuple[tuple[str, str], ...]:
+    return appended("shocks:\n  regimes:\n    east:\n      targets: {sites: [border]}\n"
+                    f"{initial}      states:\n{states}      rates_per_year: {rates}\n")
+
+
+def event(start: str, duration: str) -> tuple[tuple[str, str], ...]:
+    return appended(f"shocks:\n  events:\n    closure:\n      start: {start}\n"
+                    f"      duration_days: {duration}\n      targets: {{lanes: [mine_border]}}\n"
+                    "      effects: {capacity_factor: 0}\n")
+
+
+CALM_OCCUPIED = "        calm: {}\n        occupied: {effects: {capacity_factor: 0.5}}\n"
+
 CASES = {
     "unknown top-level key": Case(
         (("horizon_days:", "horizon_dayz:"),),
@@ -183,6 +204,46 @@ CASES = {
     "non-integer warm-up": Case(
         (("warmup_days: {value: 0,", "warmup_days: {value: 2.5,"),),
         (), "must be a whole number of days, got 2.5", None, "warmup_days"),
+    # found by review: a misspelt state was accepted, and never entered
+    "regime state never entered": Case(
+        regime(CALM_OCCUPIED + "        ocupied: {effects: {seize_share: 0.5}}\n",
+               "{calm: {occupied: 2}, occupied: {calm: 4}}"),
+        ("shocks", "regimes", "east", "states", "ocupied"),
+        "state 'ocupied' is never entered: no transition in rates_per_year leads to it from "
+        "the initial state 'calm'", "did you mean 'occupied'?", "ocupied: {effects"),
+    "regime state entered only from a state never entered": Case(
+        regime(CALM_OCCUPIED + "        tense: {}\n        worst: {}\n",
+               "{calm: {occupied: 2}, occupied: {calm: 4}, tense: {worst: 1}}"),
+        ("shocks", "regimes", "east", "states", "worst"),
+        "state 'worst' is never entered", "add a rate into it, e.g. rates_per_year: "
+        "{calm: {worst: 1.0}}", "worst: {}"),
+    "regime first state never entered from a later initial state": Case(
+        regime(CALM_OCCUPIED, "{calm: {occupied: 2}}", initial="      initial: occupied\n"),
+        ("shocks", "regimes", "east", "states", "calm"),
+        "state 'calm' is never entered: no transition in rates_per_year leads to it from the "
+        "initial state 'occupied'", None, "calm: {}"),
+    # found by review: refused with `end:`, accepted with `duration_days:`
+    "event wholly before the run, by duration": Case(
+        event("2023-01-01", "30"),
+        ("shocks", "events", "closure", "start"),
+        "starts at 2023-01-01 and lasts 30 days (duration_days), so it ends at 2023-01-31, "
+        "before the run begins", "warmup_days", "start: 2023-01-01"),
+    "event wholly before the run, by a bounded random duration": Case(
+        event("2023-01-01", "{dist: triangular, low: 10, mode: 20, high: 30}"),
+        ("shocks", "events", "closure", "start"),
+        "lasts at most 30 days (duration_days), so it ends at 2023-01-31", None,
+        "start: 2023-01-01"),
+    "event wholly in the warm-up's past, in days": Case(
+        event("-60", "{dist: uniform, low: 10, high: 20, unit: days}"),
+        ("shocks", "events", "closure", "start"),
+        "starts at day -60 and lasts at most 20 days (duration_days), so it ends at day -40",
+        None, "start: -60"),
+    "export ban wholly before the run, by duration": Case(
+        appended("policies:\n  export_bans:\n    ban:\n      commodity: copper\n"
+                 "      start: 2022-01-01\n      duration_days: 30\n"),
+        ("policies", "export_bans", "ban", "start"),
+        "starts at 2022-01-01 and lasts 30 days (duration_days), so it ends at 2022-01-31",
+        None, "start: 2022-01-01"),
 }
 
 # Problems that relate several fields, checked after field validation.
@@ -219,6 +280,25 @@ def test_model_level_problems_point_at_their_field(tiny_variant, name: str) -> N
     issue = next(i for i in issues_of(text) if case.message in i.message)
     assert issue.path == MODEL_LEVEL[name]
     assert issue.line == line_of(text, case.line)
+
+
+@pytest.mark.parametrize("edits", [
+    # reaches into the run: starts before it, lasts into it
+    event("2023-12-20", "30"),
+    # an unbounded duration may always reach the run
+    event("2023-01-01", "{dist: exponential, mean: 30}"),
+    event("2023-01-01", "{dist: truncated_normal, mean: 30, sd: 5}"),
+    # starts in the warm-up
+    (("warmup_days: {value: 0,", "warmup_days: {value: 400,"),
+     *event("2023-01-01", "30")),
+    # the first state is the initial one, and needs no transition into it
+    regime(CALM_OCCUPIED, "{calm: {occupied: 2}}"),
+    # an explicit initial state, and the first entered from it
+    regime(CALM_OCCUPIED, "{occupied: {calm: 2}}", initial="      initial: occupied\n"),
+], ids=["into the run", "exponential", "truncated normal without high", "in the warm-up",
+        "first state", "explicit initial"])
+def test_shocks_that_can_happen_are_accepted(tiny_variant, edits) -> None:
+    scenario_from_yaml(tiny_variant(*edits), FILE)
 
 
 def test_triangular_with_low_above_high(tiny_variant) -> None:

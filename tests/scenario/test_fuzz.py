@@ -308,7 +308,10 @@ def test_extends_a_new_distribution_replaces_an_inherited_value(tmp_path: Path) 
     assert sc.lanes["border_market"].transit_days.mean() == 6.0
 
 
-def test_extends_same_distribution_still_merges_its_parameters(tmp_path: Path) -> None:
+def test_extends_distribution_is_replaced_whole_not_merged(tmp_path: Path) -> None:
+    # A child's distribution replaces the parent's whole, like its {value: ...}: merged key
+    # by key, a child's `high: 6` was read in the parent's `unit:` and cited by the
+    # parent's `source:`. A partial distribution is now refused, at the child's line.
     shutil.copy(TINY, tmp_path / "tiny.yaml")
     (tmp_path / "parent.yaml").write_text(
         "extends: tiny.yaml\nlanes:\n  mine_border:\n    transit_days: {dist: triangular, "
@@ -316,10 +319,11 @@ def test_extends_same_distribution_still_merges_its_parameters(tmp_path: Path) -
     child = tmp_path / "child.yaml"
     child.write_text("extends: parent.yaml\nlanes:\n  mine_border:\n"
                      "    transit_days: {dist: triangular, high: 6}\n")
-    from sim.scenario import meta_of
-
-    sc = load_scenario(child)
-    dist = sc.lanes["mine_border"].transit_days
-    assert (dist.low, dist.mode, dist.high) == (1.0, 2.0, 6.0)
-    cit = meta_of(sc).provenance.for_path(("lanes", "mine_border", "transit_days"))
-    assert cit is not None and cit.source == "field survey"
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(child)
+    issues = {i.path[-1]: i for i in exc.value.issues}
+    assert set(issues) == {"low", "mode"}
+    for issue in issues.values():
+        assert issue.message == f"missing required field {issue.path[-1]!r}"
+        # at the child's mapping, not at the parent's `low:` it no longer has
+        assert (issue.file, issue.line) == (str(child), 4)

@@ -18,6 +18,16 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+REGIME = """\
+shocks:
+  regimes:
+    east:
+      targets: {sites: [border]}
+      states: {calm: {}, occupied: {effects: {capacity_factor: 0.5}}}
+      rates_per_year: {calm: {occupied: 2}, occupied: {calm: 4}}
+"""
+
+
 def only_issue(exc: pytest.ExceptionInfo[ScenarioError]):
     issues = exc.value.issues
     assert len(issues) == 1, exc.value.report()
@@ -90,14 +100,88 @@ def test_extends_child_overrides_parent(family: Path) -> None:
     assert border.servers == 2
     assert border.region == "home"
     assert border.location.lat == -12.0
-    # ... and a nested {value: ...} mapping merges too (value replaced, citation kept)
+    # ... but a {value: ...} mapping is one value: it replaces the parent's whole, with its
+    # citation, so the child's uncited 50 and 7 are not passed off as the parent's
     assert border.clearance_trucks_per_day == 50.0
     assert sc.lanes["border_market"].transit_days.mean() == 7.0
     assert sc.lanes["mine_border"].transit_days.mean() == 3.0  # untouched sibling
     meta = meta_of(sc)
-    assert meta.provenance.for_path(("lanes", "border_market", "transit_days")).assumption \
+    assert meta.provenance.for_path(("lanes", "border_market", "transit_days")) is None
+    assert meta.provenance.for_path(("lanes", "mine_border", "transit_days")).assumption \
         == "test input"
+    assert dict(meta.provenance.uncited) == {
+        ("horizon_days",): 40,
+        ("sites", "border", "clearance_trucks_per_day", "value"): 50,
+        ("lanes", "border_market", "transit_days", "value"): 7,
+        ("sites", "border", "servers"): 2}
     assert [Path(f).name for f in meta.files] == ["child.yaml", "tiny.yaml"]
+
+
+MT_TINY = ("t_per_year: {value: 36525, unit: t/yr}",
+           "t_per_year: {value: 3.3, unit: Mt/yr, source: 'Annual report 2023, p. 4'}")
+T_PER_YEAR = ("sites", "mine_a", "output", "copper", "t_per_year")
+
+
+def child_of_mt_tiny(tmp_path: Path, tiny_variant, t_per_year: str) -> Path:
+    """A child of tiny.yaml (whose copper output is written in Mt/yr, with a source) that
+    sets the output to ``t_per_year``."""
+    write(tmp_path / "mt.yaml", tiny_variant(MT_TINY))
+    return write(tmp_path / "child.yaml", "extends: mt.yaml\nsites:\n  mine_a:\n"
+                 f"    output:\n      copper: {{t_per_year: {t_per_year}}}\n")
+
+
+def test_extends_value_replaces_the_parent_unit_and_citation(tmp_path: Path,
+                                                             tiny_variant) -> None:
+    # found by review: the child's {value: ...} was merged into the parent's
+    # {value: 3.3, unit: Mt/yr, source: ...}, so 36525 t/yr became 36525 Mt/yr, cited by
+    # the parent's annual report
+    child = child_of_mt_tiny(tmp_path, tiny_variant,
+                             "{value: 36525, source: 'Survey 2024'}")
+    sc = load_scenario(child)
+    assert sc.sites["mine_a"].output["copper"].t_per_year == 36525.0  # t/yr, the field's unit
+    doc = meta_of(sc).document["sites"]["mine_a"]["output"]["copper"]["t_per_year"]
+    assert doc == {"value": 36525, "source": "Survey 2024"}  # the child's own keys only
+    assert meta_of(sc).provenance.for_path(T_PER_YEAR).source == "Survey 2024"
+
+
+def test_extends_uncited_value_does_not_borrow_the_parent_citation(tmp_path: Path,
+                                                                    tiny_variant) -> None:
+    child = child_of_mt_tiny(tmp_path, tiny_variant, "{value: 36525}")
+    meta = meta_of(load_scenario(child))
+    assert meta.provenance.citations.get(T_PER_YEAR) is None
+    # the mapping around it (copper's 'assumption: test input', written in the parent)
+    # still covers it, as it covers every value of that mapping
+    assert meta.provenance.for_path(T_PER_YEAR).assumption == "test input"
+
+
+def test_extends_uncited_value_fails_require_citations(tmp_path: Path, tiny_text: str,
+                                                       monkeypatch: pytest.MonkeyPatch
+                                                       ) -> None:
+    from click.testing import CliRunner
+
+    from sim.cli import main
+
+    write(tmp_path / "tiny.yaml", tiny_text)
+    write(tmp_path / "child.yaml", "extends: tiny.yaml\nname: child\n"
+          "lanes:\n  mine_border:\n    transit_days: {value: 5}\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["validate", "--require-citations", "child.yaml"])
+    assert result.exit_code == 2, result.output
+    assert "lanes.mine_border.transit_days.value = 5" in result.output
+
+
+def test_extends_distribution_replaces_the_parent_unit_and_citation(tmp_path: Path,
+                                                                    tiny_variant) -> None:
+    write(tmp_path / "weeks.yaml", tiny_variant((
+        "transit_days: {value: 10, assumption: test input}",
+        "transit_days: {dist: triangular, low: 1, mode: 2, high: 3, unit: weeks, "
+        "source: 'Road survey'}")))
+    child = write(tmp_path / "child.yaml", "extends: weeks.yaml\nlanes:\n  border_market:\n"
+                  "    transit_days: {dist: triangular, low: 8, mode: 10, high: 15}\n")
+    sc = load_scenario(child)
+    assert sc.lanes["border_market"].transit_days == Triangular(
+        dist="triangular", low=8, mode=10, high=15)  # days, not weeks
+    assert meta_of(sc).provenance.for_path(("lanes", "border_market", "transit_days")) is None
 
 
 def test_extends_null_deletes_inherited_key(family: Path) -> None:
@@ -210,23 +294,34 @@ def test_set_nested_paths_and_text(tiny_path: Path) -> None:
     assert sc.sites["border"].clearance_trucks_per_day == 100.0  # siblings untouched
 
 
-def test_set_cited_quantity_changes_only_the_value(tmp_path: Path, tiny_text: str) -> None:
-    path = write(tmp_path / "mt.yaml", tiny_text.replace(
-        "t_per_year: {value: 36525, unit: t/yr}",
-        "t_per_year: {value: 3.3, unit: Mt/yr, source: 'Annual report 2023, p. 4'}"))
+def test_set_number_replaces_a_quantity_with_its_unit_and_citation(tmp_path: Path,
+                                                                     tiny_variant) -> None:
+    # found by review: --set commodities.gold.reference_price_usd_per_t=77000000 over
+    # {value: ..., unit: usd/oz} gave 2.5e12 USD/t: the number was read in the old unit
+    path = write(tmp_path / "mt.yaml", tiny_variant(MT_TINY))
     assert load_scenario(path).sites["mine_a"].output["copper"].t_per_year == \
         pytest.approx(3.3e6)
     key = "sites.mine_a.output.copper.t_per_year"
     sc = load_scenario(path, [f"{key}=4"])
-    # the unit stays: 4 Mt/yr, not 4 t/yr
-    assert sc.sites["mine_a"].output["copper"].t_per_year == pytest.approx(4e6)
+    # a bare number is in the field's unit (t/yr), as everywhere else
+    assert sc.sites["mine_a"].output["copper"].t_per_year == 4.0
     doc = meta_of(sc).document["sites"]["mine_a"]["output"]["copper"]["t_per_year"]
-    assert doc["value"] == 4 and doc["unit"] == "Mt/yr"
-    assert "source" not in doc
-    cit = meta_of(sc).provenance.for_path(("sites", "mine_a", "output", "copper", "t_per_year"))
+    assert doc == {"value": 4, "assumption": f"override: --set {key}=4"}
+    cit = meta_of(sc).provenance.for_path(T_PER_YEAR)
     assert cit.source is None and cit.assumption == f"override: --set {key}=4"
+    # a unit is given with the value, as in a file
+    sc = load_scenario(path, [f"{key}={{value: 4, unit: Mt/yr}}"])
+    assert sc.sites["mine_a"].output["copper"].t_per_year == pytest.approx(4e6)
     # the file itself is not changed
     assert "source: 'Annual report 2023, p. 4'" in path.read_text()
+
+
+def test_set_number_replaces_a_distribution_with_its_unit(tiny_variant, tmp_path: Path) -> None:
+    path = write(tmp_path / "weeks.yaml", tiny_variant((
+        "transit_days: {value: 10, assumption: test input}",
+        "transit_days: {dist: uniform, low: 1, high: 2, unit: weeks}")))
+    sc = load_scenario(path, ["lanes.border_market.transit_days=9"])
+    assert sc.lanes["border_market"].transit_days == Fixed(value=9.0)
 
 
 def test_set_value_is_read_as_yaml(tiny_path: Path) -> None:
@@ -248,11 +343,37 @@ def test_set_applies_to_scenario_from_dict(tiny_path: Path) -> None:
     ("sites..border=1", "empty part"),
     ("title=[unclosed", "not valid YAML"),
     ("horizon_days.value.deeper=1", "is a value, not a mapping"),
+    # found by review: read with plain yaml.safe_load, an impossible date was an internal
+    # error (exit 1) and a duplicate key was silently dropped
+    ("start=2024-02-30", "not valid YAML for a scenario: day is out of range for month"),
+    ("sites.border.location={lat: 1, lat: 2, lon: 3}", "duplicate key 'lat'"),
+    ("horizon_days=!!python/name:os.system", "could not determine a constructor"),
 ])
 def test_set_malformed(tiny_path: Path, override: str, fragment: str) -> None:
     with pytest.raises(ScenarioError) as exc:
         load_scenario(tiny_path, [override])
     assert fragment in exc.value.report()
+    issue = only_issue(exc)
+    assert issue.file == "--set" and issue.message.startswith(f"--set {override!r}: ")
+
+
+@pytest.mark.parametrize("override", ["start=2024-02-30",
+                                      "sites.border.location={lat: 1, lat: 2, lon: 3}"])
+def test_set_malformed_exits_2_without_internal_error(tiny_path: Path, override: str) -> None:
+    from click.testing import CliRunner
+
+    from sim.cli import main
+
+    result = CliRunner().invoke(main, ["validate", str(tiny_path), "--set", override])
+    assert result.exit_code == 2, result.output
+    assert "internal error" not in result.output and "Traceback" not in result.output
+    assert f"--set {override!r}" in result.output
+
+
+def test_set_comment_only_value_is_null(tiny_path: Path) -> None:
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(tiny_path, ["title=# nothing"])
+    assert only_issue(exc).message == "expected text, got nothing (null)"
 
 
 def test_set_unknown_key_says_did_you_mean(tiny_path: Path) -> None:
@@ -263,6 +384,88 @@ def test_set_unknown_key_says_did_you_mean(tiny_path: Path) -> None:
     assert issue.message == "unknown field 'servres'"
     assert issue.hint == "did you mean 'servers'?"
     assert issue.file == "--set sites.border.servres=2"
+
+
+@pytest.mark.parametrize(("override", "path", "message", "hint"), [
+    # found by review: reported as "tiny.yaml:16:1: sites.bordr: missing 'kind'"
+    ("sites.bordr.clearance_trucks_per_day=5", ("sites", "bordr"), "unknown site 'bordr'",
+     "did you mean 'border'?"),
+    ("lanes.mine_bordr.mode=rail", ("lanes", "mine_bordr"), "unknown lane 'mine_bordr'",
+     "did you mean 'mine_border'?"),
+    ("channels.formal.routes.drect.share=1", ("channels", "formal", "routes", "drect"),
+     "unknown route 'drect'", "did you mean 'direct'?"),
+    ("channels.formul.routes.direct.share=1", ("channels", "formul"),
+     "unknown channel 'formul'", "did you mean 'formal'?"),
+    ("shocks.events.x.start=5", ("shocks", "events", "x"), "unknown event 'x'",
+     "no events are defined."),
+    ("policies.export_bans.ban.start=5", ("policies", "export_bans", "ban"),
+     "unknown export ban 'ban'", "no export bans are defined."),
+])
+def test_set_into_an_unknown_id_names_it_at_the_set(tiny_path: Path, override: str,
+                                                    path: tuple, message: str,
+                                                    hint: str) -> None:
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(tiny_path, [override])
+    issue = only_issue(exc)
+    assert (issue.path, issue.message, issue.file) == (path, message, f"--set {override}")
+    assert issue.hint.startswith(hint)
+    assert "is given whole: --set" in issue.hint
+
+
+def test_set_into_an_unknown_regime_state(tmp_path: Path, tiny_text: str) -> None:
+    path = write(tmp_path / "r.yaml", tiny_text + REGIME)
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(path, ["shocks.regimes.east.states.ocupied.effects.seize_share=0.5"])
+    issue = only_issue(exc)
+    assert issue.message == "unknown state 'ocupied'"
+    assert issue.hint.startswith("did you mean 'occupied'?")
+
+
+def test_set_may_add_a_new_id_whole_and_then_change_it(tiny_path: Path) -> None:
+    sc = load_scenario(tiny_path, [
+        "sites.junction_a={kind: junction, region: home, location: {lat: 0, lon: 0}}",
+        "sites.junction_a.location.lat=1",
+        "shocks.events.strike={start: 5, duration_days: 3, targets: {sites: [border]}, "
+        "effects: {capacity_factor: 0}}",
+        "sites.mine_a.offtake.copper.formal=1"])  # a new key at the end of a path is fine
+    assert sc.sites["junction_a"].location.lat == 1.0
+    assert sc.shocks.events["strike"].start == 5.0
+
+
+def test_set_errors_in_what_it_wrote_point_at_the_set(tiny_path: Path) -> None:
+    # the file's lines under a replaced value no longer locate errors in it
+    override = "sites.border.location={lat: 100, lon: 3}"
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(tiny_path, [override])
+    issue = only_issue(exc)
+    assert issue.path == ("sites", "border", "location", "lat")
+    assert (issue.file, issue.line) == (f"--set {override}", None)
+    # nor do the lines of the mapping a created key sits in
+    override = "lanes.mine_border.sailing.vessel_t=5"
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(tiny_path, [override])
+    issue = only_issue(exc)
+    assert issue.path == ("lanes", "mine_border", "sailing", "interval_days")
+    assert (issue.file, issue.line) == (f"--set {override}", None)
+
+
+def test_end_far_away_is_bounded_like_horizon_days(tiny_path: Path) -> None:
+    # found by review: horizon_days=2913174 was refused, end=9999-12-31 gave 2.9 million days
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(tiny_path, ["horizon_days=null", "end=9999-12-31"])
+    issue = only_issue(exc)
+    assert issue.path == ("end",)
+    assert "2,913,174 days from start 2024-01-01" in issue.message
+    assert "shorter than 1,000,000 days" in issue.message
+    assert issue.file == "--set end=9999-12-31"
+    # the same bound as horizon_days: 999,999 days is the longest run either way
+    last = "4761-11-26"  # 2024-01-01 + 999,998 days, the last day of a 999,999-day run
+    assert load_scenario(tiny_path, ["horizon_days=null", f"end={last}"]).horizon == 999_999
+    assert load_scenario(tiny_path, ["horizon_days=999999"]).horizon == 999_999
+    with pytest.raises(ScenarioError, match="must be less than 1000000"):
+        load_scenario(tiny_path, ["horizon_days=1000000"])
+    with pytest.raises(ScenarioError, match="shorter than 1,000,000 days"):
+        load_scenario(tiny_path, ["horizon_days=null", "end=4761-11-27"])
 
 
 # ----------------------------------------------------------------------------- units
