@@ -130,6 +130,24 @@ def _target(target_ci: float | None, metrics: tuple[str, ...], max_replications:
     return Target(target_ci, tuple(parse_metrics(metrics)), max_replications)
 
 
+def _stopped_run(exc: Exception, folder: Any) -> Exception:
+    """``exc``, raised by a run on bad input after its results folder was begun, made safe
+    to rerun: a new folder with no replication saved is removed again (so the corrected
+    command is not refused), and one with replications saved says how to keep them."""
+    from sim.experiment.errors import ExperimentError
+
+    if folder.abandon():
+        return exc
+    saved = folder.saved_count()
+    if folder.resume or not saved or not isinstance(exc, ExperimentError):
+        return exc
+    what = exc.what if exc.what and exc.what.startswith("-") else "the command"
+    note = (f"{saved} finished replication(s) are saved in {folder.path}: correct {what} "
+            "and run again with --resume to keep them, or with --force to start again")
+    return ExperimentError(exc.message, what=exc.what,
+                           hint=f"{exc.hint}; {note}" if exc.hint else note)
+
+
 def _resume_command(words: list[str]) -> str:
     import shlex
 
@@ -239,6 +257,7 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
 
     from sim.experiment.errors import ExperimentError
     from sim.experiment.executors import open_backend
+    from sim.experiment.precision import check_metrics
     from sim.experiment.runner import run_replications
     from sim.output.folder import FolderError, ResultsFolder
     from sim.output.tables import channel_table, headline_table
@@ -249,6 +268,9 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
                               hint="--resume keeps the saved replications, --force deletes them")
     target = _target(target_ci, metrics, max_replications, replications)
     sc = load_scenario(scenario, overrides)
+    if target is not None:
+        # before anything is run or written: a misspelt --metric costs nothing
+        check_metrics(target.specs, sc)
     out = out or Path("results") / sc.name
     if out.exists() and not out.is_dir():
         raise FolderError(f"{out} exists and is not a folder")
@@ -284,6 +306,11 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
             results, stop = run_replications(
                 sc, seed, replications, backend=backend, sink=folder.write_replication,
                 progress=bar.update, saved=saved, target=target, on_batch=batch)
+    except (ExperimentError, FolderError) as exc:
+        bar.close()
+        if folder is None:
+            raise
+        raise _stopped_run(exc, folder) from None
     except KeyboardInterrupt:
         bar.close()
         if folder is None:

@@ -354,3 +354,180 @@ def test_show_bad_figure_path_is_bad_input(tiny_path: Path, tmp_path: Path,
     result = invoke("show", tiny_path, "--figure", target)
     assert result.exit_code == 2
     assert "internal error" not in result.output
+
+
+# ----------------------------------------------------------------------------- --metric early
+@pytest.fixture
+def no_simulation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail if any replication is run (in this process: the tests pass -w 1)."""
+    import sim.experiment.executors as executors
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a replication was run")
+
+    monkeypatch.setattr(executors, "run_task", refuse)
+
+
+def _metric_command(command: str, tiny: Path, metric: str) -> list[object]:
+    if command == "run":
+        return ["run", tiny, "-n", 2, "--target-ci", 0.05, "--metric", metric]
+    if command == "compare":
+        return ["compare", tiny, tiny, "-n", 2, "--target-ci", 0.05, "--metric", metric]
+    return ["sweep", tiny, "--param", "sites.border.clearance_trucks_per_day=40:60:int",
+            "-n", 40, "--metric", metric]
+
+
+@pytest.mark.parametrize("command", ["run", "compare", "sweep"])
+@pytest.mark.parametrize(("metric", "fragment"), [
+    ("delivered_tt", "no KPI named 'delivered_tt'\n    hint: did you mean 'delivered_t'?"),
+    ("delivered_t:coper", "no commodity 'coper' in scenario 'tiny'"),
+    ("delivered_t:copper:formal:bordr", "did you mean 'border'?"),
+])
+def test_bad_metric_is_refused_before_anything_runs_or_is_written(
+        tiny_path: Path, tmp_path: Path, no_simulation: None, command: str, metric: str,
+        fragment: str) -> None:
+    out = tmp_path / "out"
+    result = invoke(*_metric_command(command, tiny_path, metric), "--out", out, "-q",
+                    "-w", 1, "--no-figures")
+    assert result.exit_code == 2, result.output
+    assert "error: --metric: " in result.output and fragment in result.output
+    assert "internal error" not in result.output and "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_run_metric_found_missing_after_a_replication_says_how_to_keep_it(
+        tiny_path: Path, tmp_path: Path) -> None:
+    # mean_wait_days is a site figure of commodity 'all': only a replication's labels show
+    # that copper has none. The saved replication is kept, and --resume reuses it.
+    out = tmp_path / "r"
+    common = ["run", tiny_path, "-n", 2, "--out", out, "-q", "-w", 1, "--no-figures",
+              "--target-ci", 0.05]
+    result = invoke(*common, "--metric", "mean_wait_days:copper:all:border")
+    assert result.exit_code == 2, result.output
+    assert "no KPI mean_wait_days:copper:all:border" in result.output
+    assert "e.g. mean_wait_days:all:all:border" in result.output
+    assert f"1 finished replication(s) are saved in {out}" in result.output
+    assert "correct --metric and run again with --resume" in result.output
+    rerun = invoke(*common, "--metric", "mean_wait_days:all:all:border", "--resume")
+    assert rerun.exit_code == 0, rerun.output
+    assert json.loads((out / "manifest.json").read_text())["replication_ids"] == [0, 1]
+
+
+def test_run_bad_input_before_any_replication_leaves_no_folder(
+        tiny_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sim.experiment.runner as runner
+    from sim.experiment.errors import ExperimentError
+
+    def refuse(*args, **kwargs):
+        raise ExperimentError("refused for the test", what="--metric")
+
+    out = tmp_path / "r"
+    with monkeypatch.context() as patch:
+        patch.setattr(runner, "run_replications", refuse)
+        result = invoke("run", tiny_path, "-n", 1, "--out", out, "-q", "--no-figures")
+    assert result.exit_code == 2, result.output
+    assert "--metric: refused for the test" in result.output
+    assert not out.exists()  # nothing blocks the corrected command
+    assert invoke("run", tiny_path, "-n", 1, "--out", out, "-q", "--no-figures"
+                  ).exit_code == 0
+
+
+def test_compare_metric_found_missing_after_a_batch_says_how_to_keep_it(
+        tiny_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "c"
+    common = ["compare", tiny_path, tiny_path, "-n", 2, "--out", out, "-q", "-w", 1,
+              "--no-figures", "--target-ci", 0.05]
+    result = invoke(*common, "--metric", "mean_wait_days:copper:all:border")
+    assert result.exit_code == 2, result.output
+    assert "finished replication(s) are saved in" in result.output and "--resume" in \
+        result.output
+    rerun = invoke(*common, "--metric", "mean_wait_days:all:all:border", "--resume")
+    assert rerun.exit_code == 0, rerun.output
+    assert (out / "compare.csv").is_file()
+
+
+def test_sweep_metric_found_missing_after_running_keeps_the_sweep(
+        tiny_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "s"
+    result = invoke("sweep", tiny_path, "--param",
+                    "sites.border.clearance_trucks_per_day=40:60:int", "-n", 3, "--out", out,
+                    "-q", "-w", 1, "--no-figures", "--metric",
+                    "mean_wait_days:copper:all:border")
+    assert result.exit_code == 2, result.output
+    assert f"the sweep is written to {out} without it" in result.output
+    assert "--force" in result.output
+    assert len(pd.read_csv(out / "sweep.csv")) == 3
+    assert (out / "sweep-kpis.csv.gz").is_file()
+
+
+# ----------------------------------------------------------------------------- damaged folders
+def _damage(folder: Path, how: str) -> str:
+    """Damage a copy of a results folder; return a fragment of the expected message."""
+    reps = folder / "replications"
+    if how == "truncated manifest":
+        text = (folder / "manifest.json").read_text()
+        (folder / "manifest.json").write_text(text[: len(text) // 2])
+        return "manifest.json is not valid JSON"
+    if how == "empty manifest":
+        (folder / "manifest.json").write_text("{}")
+        return "manifest.json has no 'scenario'"
+    if how == "manifest not an object":
+        (folder / "manifest.json").write_text("[1, 2]")
+        return "manifest.json holds a JSON list, not an object"
+    if how == "missing replication":
+        (reps / "rep-000001.npz").unlink()
+        return "replications/rep-000001.npz is missing"
+    if how == "missing index":
+        (reps / "index.json").unlink()
+        return "replications/index.json is missing"
+    if how == "truncated replication":
+        data = (reps / "rep-000001.npz").read_bytes()
+        (reps / "rep-000001.npz").write_bytes(data[: len(data) // 2])
+        return "replications/rep-000001.npz is"
+    if how == "changed replication":  # same size, other bytes: only the hash tells
+        data = bytearray((reps / "rep-000002.npz").read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        (reps / "rep-000002.npz").write_bytes(bytes(data))
+        return "replications/rep-000002.npz has changed since sim run wrote it"
+    raise AssertionError(how)
+
+
+DAMAGES = ["truncated manifest", "empty manifest", "manifest not an object",
+           "missing replication", "missing index", "truncated replication",
+           "changed replication"]
+
+
+@pytest.mark.parametrize("how", DAMAGES)
+def test_report_on_a_damaged_folder_is_bad_input(results_dir, tmp_path: Path,
+                                                 how: str) -> None:
+    import shutil
+
+    source, proc = results_dir
+    assert proc.returncode == 0, proc.stderr
+    folder = tmp_path / "damaged"
+    shutil.copytree(source, folder)
+    fragment = _damage(folder, how)
+    result = invoke("report", folder, "--out", tmp_path / "report.html")
+    assert result.exit_code == 2, result.output
+    assert f"error: {folder} is damaged or not written by sim run: " in result.output
+    assert fragment in result.output
+    assert "--resume" in result.output  # how to repair it
+    assert "internal error" not in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("how", ["truncated manifest", "empty manifest", "missing index"])
+def test_compare_with_a_damaged_folder_is_bad_input(results_dir, tiny_path: Path,
+                                                    tmp_path: Path, how: str) -> None:
+    import shutil
+
+    source, _ = results_dir
+    folder = tmp_path / "damaged"
+    shutil.copytree(source, folder)
+    fragment = _damage(folder, how)
+    result = invoke("compare", folder, tiny_path, "--out", tmp_path / "c", "-q", "-w", 1,
+                    "--no-figures")
+    assert result.exit_code == 2, result.output
+    assert "is damaged or not written by sim run" in result.output and fragment in \
+        result.output
+    assert "internal error" not in result.output
+    assert not (tmp_path / "c").exists()

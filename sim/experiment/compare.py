@@ -20,6 +20,7 @@ same seed, which the comparison checks and reports).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -36,6 +37,7 @@ from sim.experiment.precision import (
     Measure,
     StopReport,
     Target,
+    check_metrics,
     kpi_name,
     parse_metrics,
     relative_half_width,
@@ -67,6 +69,8 @@ class Arm:
     """Results read from a results folder (nothing is run for this arm)."""
     done: dict[int, ReplicationResult] = field(default_factory=dict)
     sink: Callable[[ReplicationResult], None] | None = None
+    folder: Any = None
+    """The :class:`~sim.output.folder.ResultsFolder` the arm's replications are saved in."""
 
     @property
     def runs(self) -> bool:
@@ -242,9 +246,10 @@ def resolve(items: Sequence[Item], overrides: Sequence[str] = (),
                     res = load_results(path)
                 except FolderError as exc:
                     raise ExperimentError(
-                        str(exc), what=str(path),
-                        hint="give a scenario file or a finished results folder; finish an "
-                             "interrupted run with sim run ... --resume") from None
+                        exc.message, what=str(path),
+                        hint=exc.hint or "give a scenario file or a finished results folder; "
+                                         "finish an interrupted run with sim run ... "
+                                         "--resume") from None
                 arms.append(Arm(res.scenario.name, str(path), res.scenario, res.seed,
                                 fixed=res))
             elif path.is_file():
@@ -321,6 +326,9 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
             f"--target-ci needs every scenario as a scenario file; {fixed[0].source} is a "
             "results folder with a fixed number of replications", what="--target-ci",
             hint="give the scenario file instead, or leave out --target-ci")
+    if target is not None:
+        # before anything is run or written; the reference's KPIs are the ones measured
+        check_metrics(target.specs, arms[0].scenario)
     notes = _seed_notes(arms, root)
     out_path = Path(out) if out is not None else None
     runnable = [a for a in arms if a.runs]
@@ -367,18 +375,24 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
         if progress is not None and any(a.done for a in runnable):
             progress(sum(len(a.done) for a in runnable))
 
+    from sim.output.folder import FolderError
+
     stop: StopReport | None = None
-    if not runnable:
-        prepare()
-    elif backend is not None:
-        prepare()
-        stop = execute(backend)
-    else:
-        # the executor first: a cluster that cannot be reached leaves no folder behind
-        with open_backend(workers, tasks=replications * len(runnable), scheduler=scheduler,
-                          dask_local=dask_local) as own:
+    fresh_out = out_path is not None and not out_path.exists()
+    try:
+        if not runnable:
             prepare()
-            stop = execute(own)
+        elif backend is not None:
+            prepare()
+            stop = execute(backend)
+        else:
+            # the executor first: a cluster that cannot be reached leaves no folder behind
+            with open_backend(workers, tasks=replications * len(runnable),
+                              scheduler=scheduler, dask_local=dask_local) as own:
+                prepare()
+                stop = execute(own)
+    except (ExperimentError, FolderError) as exc:
+        raise _stopped(exc, runnable, out_path if fresh_out else None) from None
     final = stop.replications if stop is not None else replications
     results: list[Results] = []
     for arm in arms:
@@ -407,6 +421,27 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
     return comp
 
 
+def _stopped(exc: Exception, runnable: Sequence[Arm], created: Path | None) -> Exception:
+    """``exc``, raised on bad input after the arms' results folders were begun, made safe
+    to rerun: new folders with no replication saved are removed again (and ``created``, the
+    comparison folder this run made, if that leaves it empty), and saved replications are
+    named with how to keep them."""
+    folders = [a.folder for a in runnable if a.folder is not None]
+    removed = [f.abandon() for f in folders]
+    if created is not None and all(removed):
+        with contextlib.suppress(OSError):
+            created.rmdir()  # only if empty
+    saved = sum(f.saved_count() for f in folders)
+    if not saved or any(f.resume for f in folders) or not isinstance(exc, ExperimentError):
+        return exc
+    what = exc.what if exc.what and exc.what.startswith("-") else "the command"
+    where = folders[0].path.parent
+    note = (f"{saved} finished replication(s) are saved in {where}: correct {what} and run "
+            "again with --resume to keep them, or with --force to start again")
+    return ExperimentError(exc.message, what=exc.what,
+                           hint=f"{exc.hint}; {note}" if exc.hint else note)
+
+
 def _seed_notes(arms: Sequence[Arm], root: int) -> list[str]:
     seeds = {a.seed for a in arms}
     if len(seeds) == 1:
@@ -432,6 +467,7 @@ def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, f
         if not arm.runs:
             continue
         folder = ResultsFolder(out / arm.label, force=force, resume=resume)
+        arm.folder = folder
         arm.done = folder.begin(arm.scenario, seed, replications)
         arm.sink = folder.write_replication
 

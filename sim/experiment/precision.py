@@ -12,8 +12,17 @@ and at most double the count, so a poor early estimate cannot overshoot far.
 
 KPIs are named ``metric[:commodity[:channel[:site]]]``: ``delivered_t:cobalt`` is delivered
 cobalt over all channels and sites; ``delivered_t`` alone means that total for every
-commodity; ``mean_wait_days:copper:all:kasumbalesa`` is one site's figure. For a comparison
-the measure is the half-width of each paired difference relative to the reference mean.
+commodity; ``mean_wait_days:all:all:kasumbalesa`` is one site's figure, and
+``delivered_t:cobalt:formal:route:lobito`` one route's (a site part may be ``route:<id>`` or
+``<regime>:<state>``). For a comparison the measure is the half-width of each paired
+difference relative to the reference mean.
+
+Names are checked twice. :func:`check_metrics`, before anything is run or written, checks
+the metric against every metric name the simulator can produce
+(:data:`sim.metrics.kpis.KPI_METRICS`) and the commodity, channel and site against the
+scenario's ids, so a typo costs no simulation. :func:`select`, on the labels of finished
+replications, catches the rest: a combination the scenario does not produce (a site-level
+metric asked for one commodity, say).
 """
 
 from __future__ import annotations
@@ -26,7 +35,9 @@ import numpy as np
 
 from sim.experiment.errors import ExperimentError
 from sim.experiment.stats import t_interval
+from sim.metrics.kpis import KPI_METRICS
 from sim.scenario.errors import did_you_mean
+from sim.scenario.schema import Scenario
 
 Label = tuple[str, str, str, str, str]
 """(commodity, channel, site, metric, unit) of a KPI."""
@@ -35,7 +46,8 @@ Label = tuple[str, str, str, str, str]
 @dataclass(frozen=True)
 class MetricSpec:
     """A KPI pattern: ``metric`` with optional commodity (any when ``None``), channel and
-    site (``all`` by default, the totals)."""
+    site (``all`` by default, the totals). The site may itself hold one colon
+    (``route:<id>``, ``<regime>:<state>``)."""
 
     metric: str
     commodity: str | None = None
@@ -45,7 +57,7 @@ class MetricSpec:
     @classmethod
     def parse(cls, text: str, option: str = "--metric") -> MetricSpec:
         parts = [p.strip() for p in str(text).split(":")]
-        if not parts[0] or len(parts) > 4 or any(not p for p in parts):
+        if not parts[0] or len(parts) > 5 or any(not p for p in parts):
             raise ExperimentError(
                 f"{text!r} is not a KPI name; expected metric[:commodity[:channel[:site]]]",
                 what=option, hint="for example --metric delivered_t:cobalt or "
@@ -53,7 +65,7 @@ class MetricSpec:
         metric, *rest = parts
         commodity = rest[0] if rest else None
         channel = rest[1] if len(rest) > 1 else "all"
-        site = rest[2] if len(rest) > 2 else "all"
+        site = ":".join(rest[2:]) if len(rest) > 2 else "all"
         return cls(metric, commodity, channel, site)
 
     def matches(self, label: Label) -> bool:
@@ -80,6 +92,49 @@ def parse_metrics(texts: Sequence[str], option: str = "--metric") -> list[Metric
     return [MetricSpec.parse(t, option) for t in texts]
 
 
+def kpi_places(sc: Scenario) -> tuple[list[str], list[str], list[str]]:
+    """The commodity, channel and site parts a KPI label of ``sc`` can have: its ids and
+    ``all``; sites include lanes, ``route:<id>`` for every route and ``<regime>:<state>``
+    for every conflict regime's states."""
+    commodities = ["all", *sc.commodities]
+    channels = ["all", *sc.channels]
+    sites = ["all", *sc.sites, *sc.lanes]
+    sites += sorted({f"route:{rid}" for ch in sc.channels.values() for rid in ch.routes})
+    sites += [f"{rid}:{state}" for rid, reg in sc.shocks.regimes.items()
+              for state in reg.states]
+    return commodities, channels, sites
+
+
+def check_metrics(specs: Sequence[MetricSpec], sc: Scenario, option: str = "--metric") -> None:
+    """Check, before anything is run, that every spec could name a KPI of ``sc``: its
+    metric is one the simulator produces and its commodity, channel and site are ids of
+    the scenario (or ``all``). Raises :class:`ExperimentError` with the nearest name as a
+    hint. Whether the scenario produces that exact combination is known only from a
+    finished replication's labels (see :func:`select`)."""
+    commodities, channels, sites = kpi_places(sc)
+    for spec in specs:
+        if spec.metric not in KPI_METRICS:
+            guess = did_you_mean(spec.metric, KPI_METRICS)
+            hint = (f"did you mean {guess!r}?" if guess else
+                    "the KPI metrics are " + ", ".join(sorted(KPI_METRICS)))
+            raise ExperimentError(f"no KPI named {spec.metric!r}", what=option, hint=hint)
+        for part, value, known in (("commodity", spec.commodity, commodities),
+                                   ("channel", spec.channel, channels),
+                                   ("site", spec.site, sites)):
+            if value is None or value in known:
+                continue
+            guess = did_you_mean(value, known)
+            shown = [k for k in known if k != "all"]
+            listed = ", ".join(shown[:12]) + (", ..." if len(shown) > 12 else "")
+            plural = "commodities" if part == "commodity" else f"{part}s"
+            hint = (f"did you mean {guess!r}? " if guess else "") + \
+                f"scenario {sc.name!r} has {plural} {listed} (or 'all' for the total)"
+            if part == "site":
+                hint += "; lanes, route:<id> and <regime>:<state> are sites too"
+            raise ExperimentError(f"{spec}: no {part} {value!r} in scenario "
+                                  f"{sc.name!r}", what=option, hint=hint)
+
+
 def select(labels: Sequence[Label], specs: Sequence[MetricSpec],
            option: str = "--metric") -> list[int]:
     """Indices of the KPIs ``specs`` name, in label order. Raises :class:`ExperimentError`
@@ -95,10 +150,15 @@ def select(labels: Sequence[Label], specs: Sequence[MetricSpec],
                     "KPI names are listed in kpis.csv (metric column)"
                 raise ExperimentError(f"no KPI named {spec.metric!r}", what=option, hint=hint)
             options = sorted({lab[0] for lab in labels if lab[3] == spec.metric})
+            have = [kpi_name(lab) for lab in labels if lab[3] == spec.metric]
+            close = [name for name in have if spec.site == "all" or name.endswith(
+                f":{spec.site}")] or have
+            examples = ", ".join(close[:4]) + (", ..." if len(close) > 4 else "")
             raise ExperimentError(
                 f"no KPI {spec} (metric {spec.metric!r} exists for commodities "
                 f"{', '.join(options)}; channel and site default to 'all')", what=option,
-                hint="name a commodity, channel and site that kpis.csv shows for it")
+                hint=f"name a commodity, channel and site the scenario has for it, e.g. "
+                     f"{examples}")
         chosen += [j for j in hits if j not in chosen]
     return chosen
 

@@ -23,6 +23,7 @@ from sim.experiment.precision import (
     Measure,
     StopReport,
     Target,
+    check_metrics,
     kpi_name,
     relative_half_width,
     run_sequential,
@@ -144,9 +145,13 @@ def run_replications(sc: Scenario, seed: int, replications: int, *,
     :class:`~sim.experiment.precision.StopReport` saying why it stopped. The precision is
     measured on the replications returned, ``0..n-1``, even when ``saved`` holds more. Raises
     :class:`ExperimentError` if ``saved`` holds replication numbers beyond those asked
-    for, or a target names a KPI the scenario does not have.
+    for, or a target names a KPI the scenario does not have (a metric name or id that
+    cannot exist before anything is run; a combination the scenario does not produce
+    after the first replication).
     """
     check_run_arguments(replications, seed, 1)
+    if target is not None:
+        check_metrics(target.specs, sc)
     started = time.perf_counter()
     if target is None and saved and max(saved) >= replications:
         raise ExperimentError(

@@ -44,7 +44,7 @@ from scipy.stats import qmc
 
 from sim.experiment.errors import ExperimentError
 from sim.experiment.executors import Backend, Job, open_backend, run_tasks
-from sim.experiment.precision import kpi_name, parse_metrics
+from sim.experiment.precision import check_metrics, kpi_name, parse_metrics
 from sim.experiment.precision import select as select_kpis
 from sim.experiment.replication import ReplicationResult
 from sim.scenario.errors import ScenarioError
@@ -322,6 +322,7 @@ def run_sweep(scenario: str | Path, params: Sequence[str | Param], design: str =
         _prepare_out(out_path, force)
     points = PointScenarios(scenario, overrides)
     points.check(parsed)
+    check_metrics(specs, points.base)  # before anything is run: a typo costs nothing
     jobs = []
     for i, row in enumerate(des.values):
         sets = [p.override(v) for p, v in zip(parsed, row, strict=True)]
@@ -351,7 +352,7 @@ def run_sweep(scenario: str | Path, params: Sequence[str | Param], design: str =
         with open_backend(workers, tasks=len(tasks), scheduler=scheduler,
                           dask_local=dask_local) as own:
             run_tasks(jobs, tasks, finished, own)
-    table, long, units = _tables(des, values, labels, replications, specs)
+    table, long, units, unmatched = _tables(des, values, labels, replications, specs)
     result = Sweep(points.base.name, des, seed, replications, table, long, None, units)
     if design == "sobol":
         result.sobol = sobol_table(des, table, units, seed, n_resamples, confidence)
@@ -361,6 +362,17 @@ def run_sweep(scenario: str | Path, params: Sequence[str | Param], design: str =
 
         write_sweep(result, out_path, figures=figures, metrics=[str(s.metric) for s in specs],
                     source=str(scenario), overrides=list(overrides))
+    if unmatched:
+        # Found only now, from the labels of the finished runs (a combination no sample
+        # produced); the sweep is written first, so no run is lost.
+        exc = unmatched[0]
+        if out_path is None:
+            raise exc
+        raise ExperimentError(
+            f"{exc.message}; the sweep is written to {out_path} without it (sweep-kpis.csv.gz "
+            "holds every KPI's mean per sample)", what=exc.what,
+            hint=(f"{exc.hint}; then" if exc.hint else "correct --metric and") +
+            " run again with --force to replace the sweep")
     return result
 
 
@@ -376,7 +388,11 @@ def _prepare_out(out: Path, force: bool) -> None:
 
 def _tables(des: Design, values: dict[tuple[int, int], np.ndarray],
             labels: dict[int, list[tuple[str, str, str, str, str]]], replications: int,
-            specs: Sequence[Any]) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
+            specs: Sequence[Any]
+            ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str], list[ExperimentError]]:
+    """The wide table (one row per sample), the long KPI table and the unit of each wide
+    column; last, an error for each of ``specs`` that names no KPI any sample has (its
+    column is left out)."""
     order: list[tuple[str, str, str, str, str]] = []
     seen: set[tuple[str, str, str, str, str]] = set()
     for k in range(des.size):
@@ -399,8 +415,12 @@ def _tables(des: Design, values: dict[tuple[int, int], np.ndarray],
             sds[k, cols] = np.nanstd(mat, axis=0, ddof=1) if replications > 1 else np.nan
         counts[k, cols] = n
     wanted = [j for j, lab in enumerate(order) if lab[1] == "all" and lab[2] == "all"]
-    if specs:
-        wanted += [j for j in select_kpis(order, specs) if j not in wanted]
+    unmatched: list[ExperimentError] = []
+    for spec in specs:
+        try:
+            wanted += [j for j in select_kpis(order, [spec]) if j not in wanted]
+        except ExperimentError as exc:
+            unmatched.append(exc)
     frame: dict[str, Any] = {"sample": np.arange(des.size)}
     if des.blocks:
         frame["block"] = des.blocks
@@ -418,7 +438,7 @@ def _tables(des: Design, values: dict[tuple[int, int], np.ndarray],
     long["mean"] = means.reshape(-1)
     long["sd"] = sds.reshape(-1)
     long["n"] = counts.reshape(-1)
-    return table, long, units
+    return table, long, units, unmatched
 
 
 # ---------------------------------------------------------------------------------------

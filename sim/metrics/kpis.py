@@ -97,6 +97,21 @@ RECOVERY_THRESHOLD = 0.95
 counts as recovered, and below which a day belongs to a shortfall episode: the "95%
 recovery" of the resilience literature."""
 
+KPI_METRICS: tuple[str, ...] = (
+    "mined_t", "exported_t", "delivered_t", "mean_lead_time_days",
+    "lead_time_p05_days", "lead_time_p50_days", "lead_time_p95_days",
+    "delivered_share", "control_hhi", "consumed_t", "shortfall_t", "other_supply_t",
+    "lost_t", "in_transit_end_t", "stock_end_t", "mass_balance_error_t", "price_peak_ratio",
+    "throughput_t", "throughput_trucks", "peak_held_t", "mean_wait_days", "mean_dwell_days",
+    "utilisation", "refined_t", "seized_t", "diverted_t", "curtailed_t", "stranded_end_t",
+    "export_value_usd", "royalty_usd", "armed_group_rent_usd", "peak_shortfall_share",
+    "shortfall_days", "time_to_recover_days", "recovered_by_end", "time_to_shortfall_days",
+    "days_price_above_baseline", "closed_days", "state_time_share",
+)
+"""Every metric name :func:`compute_kpis` can produce (whether a scenario has a given one
+depends on its sites, routes and shocks). ``--metric`` names are checked against it before
+anything is run; a test keeps it equal to the names ``compute_kpis`` writes."""
+
 
 def compute_kpis(world: World, balance: BalanceReport) -> list[KpiRow]:
     """Every KPI of a finished replication, in a fixed order."""

@@ -3,6 +3,7 @@ narrow enough, or the maximum count, and the report says which."""
 
 from __future__ import annotations
 
+import ast
 import json
 import math
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from expt_helpers import RANDOM, SET_RANDOM, TINY
+from expt_helpers import RANDOM, ROOT, SET_RANDOM, TINY
 
 import sim
 from sim.cli import main
@@ -19,12 +20,16 @@ from sim.experiment.precision import (
     Measure,
     MetricSpec,
     Target,
+    check_metrics,
+    kpi_places,
     next_count,
+    parse_metrics,
     relative_half_width,
     select,
 )
 from sim.experiment.runner import run_many, run_replications
 from sim.experiment.stats import t_interval
+from sim.metrics.kpis import KPI_METRICS
 
 LABELS = [("copper", "all", "all", "delivered_t", "t"),
           ("cobalt", "all", "all", "delivered_t", "t"),
@@ -41,9 +46,14 @@ def test_metric_specs() -> None:
         select(LABELS, [MetricSpec.parse("delivered")])
     with pytest.raises(ExperimentError, match="exists for commodities cobalt, copper"):
         select(LABELS, [MetricSpec.parse("delivered_t:gold")])
-    for bad in ("", ":copper", "a:b:c:d:e", "x::y"):
+    for bad in ("", ":copper", "a:b:c:d:e:f", "x::y", "a:b:c:route:"):
         with pytest.raises(ExperimentError, match="metric\\[:commodity"):
             MetricSpec.parse(bad)
+    # a site part may hold one colon: route:<id> and <regime>:<state>
+    route = MetricSpec.parse("delivered_t:copper:formal:route:direct")
+    assert route.site == "route:direct"
+    assert select([*LABELS, ("copper", "formal", "route:direct", "delivered_t", "t")],
+                  [route]) == [4]
 
 
 def test_relative_half_width() -> None:
@@ -150,3 +160,71 @@ def test_bad_precision_options_exit_2(tmp_path: Path, args: list[str], fragment:
     assert result.exit_code == 2, result.output
     assert fragment in result.output
     assert "Traceback" not in result.output
+
+
+# ----------------------------------------------------------------------------- names before running
+def test_kpi_metrics_lists_every_name_compute_kpis_writes() -> None:
+    # Read from the source, so a metric added to compute_kpis without KPI_METRICS fails
+    # here even if no test scenario produces it.
+    import sim.metrics.kpis as kpis
+
+    tree = ast.parse(Path(kpis.__file__).read_text(encoding="utf-8"))
+    written = {node.args[3].value for node in ast.walk(tree)
+               if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+               and node.func.id == "add" and len(node.args) > 3
+               and isinstance(node.args[3], ast.Constant)}
+    written |= set(kpis.LEAD_QUANTILES)
+    assert len(KPI_METRICS) == len(set(KPI_METRICS))
+    assert set(KPI_METRICS) == written
+
+
+def test_every_kpi_label_of_the_baseline_is_known_before_running() -> None:
+    # The baseline has every kind of site, routes, events and conflict regimes: each label
+    # a replication writes must pass check_metrics, or a valid --metric would be refused.
+    from sim.experiment.replication import run_replication
+
+    sc = sim.load_scenario(ROOT / "scenarios" / "baseline.yaml",
+                           overrides=["horizon_days=20", "warmup_days=0"])
+    labels = run_replication(sc, 0, 0).kpi_labels
+    assert {lab[3] for lab in labels} == set(KPI_METRICS)  # the baseline produces them all
+    commodities, channels, sites = kpi_places(sc)
+    assert {lab[0] for lab in labels} <= set(commodities)
+    assert {lab[1] for lab in labels} <= set(channels)
+    assert {lab[2] for lab in labels} <= set(sites)
+    check_metrics([MetricSpec(lab[3], lab[0], lab[1], lab[2]) for lab in labels], sc)
+
+
+@pytest.mark.parametrize(("text", "fragment"), [
+    ("delivered_tt", "did you mean 'delivered_t'?"),
+    ("bogus_kpi", "the KPI metrics are armed_group_rent_usd"),
+    ("delivered_t:coper", "no commodity 'coper' in scenario 'tiny'"),
+    ("delivered_t:copper:formall", "did you mean 'formal'?"),
+    ("mean_wait_days:all:all:bordr", "did you mean 'border'?"),
+    ("delivered_t:copper:formal:route:drect", "did you mean 'route:direct'?"),
+])
+def test_check_metrics_refuses_names_the_scenario_cannot_have(text: str,
+                                                              fragment: str) -> None:
+    sc = sim.load_scenario(TINY)
+    with pytest.raises(ExperimentError, match="--metric") as info:
+        check_metrics(parse_metrics([text]), sc)
+    assert fragment in info.value.report()
+
+
+def test_check_metrics_accepts_names_the_scenario_can_have() -> None:
+    check_metrics(parse_metrics(["delivered_t", "delivered_t:copper:formal",
+                                 "mean_wait_days:all:all:border",
+                                 "throughput_t:copper:all:mine_border",
+                                 "delivered_t:copper:formal:route:direct"]),
+                  sim.load_scenario(TINY))
+
+
+def test_run_replications_checks_names_before_running(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sim.experiment.executors as executors
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a replication was run")
+
+    monkeypatch.setattr(executors, "run_task", refuse)
+    target = Target(0.05, (MetricSpec.parse("delivered_tt"),), max_replications=4)
+    with pytest.raises(ExperimentError, match="did you mean 'delivered_t'"):
+        run_replications(sim.load_scenario(TINY), 0, 2, target=target)
