@@ -28,6 +28,7 @@ the finished folder holds exactly the replications an uninterrupted run would ha
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -59,7 +60,13 @@ RUN_FORMAT = "drc-minerals-sim run 1"
 
 
 class FolderError(Exception):
-    """The results folder cannot be used (exists, not writable, ...)."""
+    """The results folder cannot be used (exists, not writable, damaged, ...): ``message``
+    says what is wrong and ``hint``, if given, how to fix it."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        self.message = message
+        self.hint = hint
+        super().__init__(message + (f"\n    hint: {hint}" if hint else ""))
 
 
 def _umask() -> int:
@@ -185,6 +192,7 @@ class ResultsFolder:
             raise FolderError(
                 f"{self.path} holds results but no run.json, so it cannot be checked that "
                 "they belong to this run; pass --force to replace them instead of --resume")
+        self._created = not self.path.exists()
         try:
             self.path.mkdir(parents=True, exist_ok=True)
             if not resume:
@@ -269,6 +277,30 @@ class ResultsFolder:
     @property
     def reps_dir(self) -> Path:
         return self.path / "replications"
+
+    def saved_count(self) -> int:
+        """How many replication files the folder holds."""
+        return len(list(self.reps_dir.glob("rep-*.npz")))
+
+    def abandon(self) -> bool:
+        """Undo a new run that stopped on bad input before any replication was saved:
+        remove its ``run.json`` and empty ``replications`` folder, and the folder itself if
+        this object created it and nothing else is in it, so that the corrected command is
+        not refused. Returns False, and removes nothing, if the run was resumed or any
+        replication is saved (those are results: the caller says how to keep them)."""
+        if self.resume or self.saved_count():
+            return False
+        (self.path / "run.json").unlink(missing_ok=True)
+        if self.reps_dir.is_dir():
+            for entry in self.reps_dir.iterdir():
+                if entry.name == "index.json" or entry.name.endswith(".tmp"):
+                    entry.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                self.reps_dir.rmdir()
+        if self._created:
+            with contextlib.suppress(OSError):
+                self.path.rmdir()  # only if empty
+        return True
 
     def write_replication(self, res: ReplicationResult) -> None:
         """Save one finished replication (the first also saves the label index)."""
@@ -367,30 +399,136 @@ def read_replication(path: Path, replication: int,
 def load_results(path: str | Path) -> Results:
     """Read a finished results folder back into a :class:`Results`.
 
-    Raises :class:`FolderError` if the folder is missing or incomplete.
+    Every file read is checked against the SHA-256 and size ``manifest.json`` lists for it
+    (the replications and their index; the tables and figures are not needed to load).
+    Raises :class:`FolderError` if the folder is missing or incomplete, or if it is damaged
+    (a file missing, unreadable, changed since it was written, or not what ``sim run``
+    writes), naming the folder and what is wrong.
     """
     folder = Path(path)
     manifest_path = folder / "manifest.json"
     if not manifest_path.exists():
         raise FolderError(f"{folder} is not a finished results folder (no manifest.json)")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    sc = Scenario.model_validate(manifest["scenario"])
-    index = json.loads((folder / "replications" / "index.json").read_text(encoding="utf-8"))
-    labels = [tuple(row) for row in index["kpi_labels"]]
-    reps = list(manifest["replication_ids"])
+    try:
+        return _load_results(folder)
+    except _Damaged as exc:
+        raise FolderError(
+            f"{folder} is damaged or not written by sim run: {exc}",
+            hint="run the sim run command that wrote it again with --resume to rebuild it "
+                 "from the replications saved there (missing ones are run again), or with "
+                 "--force to start it again") from None
+
+
+class _Damaged(Exception):
+    """What is wrong with a results folder being read (the message names the file)."""
+
+
+def _json_file(folder: Path, name: str, listed: dict[str, Any]) -> Any:
+    data = _read_checked(folder, name, listed)
+    try:
+        return json.loads(data.decode("utf-8"))
+    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
+        raise _Damaged(f"{name} is not valid JSON ({exc})") from None
+
+
+def _read_checked(folder: Path, name: str, listed: dict[str, Any]) -> bytes:
+    """The bytes of ``folder/name``, checked against the manifest's hash and size if it
+    lists them."""
+    try:
+        data = (folder / name).read_bytes()
+    except FileNotFoundError:
+        raise _Damaged(f"{name} is missing") from None
+    except OSError as exc:
+        raise _Damaged(f"{name} cannot be read ({exc.strerror or exc})") from None
+    entry = listed.get(name)
+    if isinstance(entry, dict):
+        if "bytes" in entry and entry["bytes"] != len(data):
+            raise _Damaged(f"{name} is {len(data):,} bytes, but manifest.json records "
+                           f"{entry['bytes']:,} (changed or cut short since sim run wrote it)")
+        if "sha256" in entry and entry["sha256"] != hashlib.sha256(data).hexdigest():
+            raise _Damaged(f"{name} has changed since sim run wrote it (its SHA-256 differs "
+                           "from the one in manifest.json)")
+    return data
+
+
+def _load_results(folder: Path) -> Results:
+    """:func:`load_results` once ``manifest.json`` exists; raises :class:`_Damaged`."""
+    try:
+        text = (folder / "manifest.json").read_text(encoding="utf-8")
+    except OSError as exc:
+        raise _Damaged(f"manifest.json cannot be read ({exc.strerror or exc})") from None
+    except ValueError as exc:
+        raise _Damaged(f"manifest.json is not UTF-8 text ({exc})") from None
+    try:
+        manifest = json.loads(text)
+    except ValueError as exc:
+        raise _Damaged(f"manifest.json is not valid JSON ({exc}); it may have been cut "
+                       "short") from None
+    if not isinstance(manifest, dict):
+        raise _Damaged(f"manifest.json holds a JSON {type(manifest).__name__}, not an object")
+    missing = [k for k in ("scenario", "seed", "replication_ids") if k not in manifest]
+    if missing:
+        raise _Damaged("manifest.json has no " + ", ".join(repr(k) for k in missing))
+    listed = manifest.get("files")
+    listed = listed if isinstance(listed, dict) else {}
+    try:
+        sc = Scenario.model_validate(manifest["scenario"])
+    except ValueError as exc:  # pydantic's ValidationError
+        first = str(exc).splitlines()[1:3]
+        raise _Damaged("the scenario in manifest.json is not valid (written by another "
+                       "version of drc-minerals-sim?): " + " ".join(
+                           line.strip() for line in first)) from None
+    seed, reps = manifest["seed"], manifest["replication_ids"]
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise _Damaged(f"manifest.json has seed {seed!r}, not a non-negative integer")
+    if (not isinstance(reps, list) or not reps
+            or any(isinstance(r, bool) or not isinstance(r, int) or r < 0 for r in reps)
+            or len(set(reps)) != len(reps)):
+        raise _Damaged("manifest.json has replication_ids "
+                       f"{str(reps)[:60]}, not a list of distinct replication numbers")
+    index = _json_file(folder, "replications/index.json", listed)
+    try:
+        labels = [tuple(str(x) for x in row) for row in index["kpi_labels"]]
+    except (TypeError, KeyError):
+        raise _Damaged("replications/index.json has no list of kpi_labels") from None
+    if any(len(label) != 5 for label in labels):
+        raise _Damaged("replications/index.json has a KPI label that is not (commodity, "
+                       "channel, site, metric, unit)")
+    cat: SeriesCatalogue = catalogue(sc)
+    shape = (len(cat.keys), cat.n_periods)
     values, cubes, events, wall = [], [], 0, 0.0
     timeline: list[tuple[Any, ...]] = []
     for r in reps:
-        with np.load(folder / "replications" / f"rep-{r:06d}.npz") as data:
-            values.append(data["kpi_values"])
-            cubes.append(data["series"])
-            events += int(data["events"])
-            wall += float(data["wall_s"])
-            if "timeline" in data:
-                timeline += [(r, *row) for row in json.loads(str(data["timeline"]))]
-    cat: SeriesCatalogue = catalogue(sc)
-    return Results(scenario=sc, seed=int(manifest["seed"]), replications=reps,
-                   kpi_labels=labels, kpi_values=np.vstack(values), catalogue=cat,
-                   series_values=np.stack(cubes), wall_s=float(manifest.get("wall_s", wall)),
+        name = f"replications/rep-{r:06d}.npz"
+        data = _read_checked(folder, name, listed)
+        try:
+            with np.load(io.BytesIO(data)) as npz:
+                kpi_values = np.asarray(npz["kpi_values"], dtype=float)
+                cube = npz["series"]
+                events += int(npz["events"])
+                wall += float(npz["wall_s"])
+                rows = json.loads(str(npz["timeline"])) if "timeline" in npz else []
+        except (OSError, ValueError, KeyError, TypeError, EOFError,
+                zipfile.BadZipFile) as exc:
+            raise _Damaged(f"{name} cannot be read ({type(exc).__name__}: {exc})") from None
+        if kpi_values.shape != (len(labels),):
+            raise _Damaged(f"{name} holds {kpi_values.size} KPI values for the "
+                           f"{len(labels)} labels of replications/index.json")
+        if cube.shape != shape:
+            raise _Damaged(f"{name} holds series of shape {cube.shape}, not {shape} as the "
+                           "scenario in manifest.json gives")
+        values.append(kpi_values)
+        cubes.append(cube)
+        try:
+            timeline += [(r, *row) for row in rows]
+        except TypeError:
+            raise _Damaged(f"{name} has a timeline that is not a list of rows") from None
+    try:
+        wall_s = float(manifest.get("wall_s", wall))
+    except (TypeError, ValueError):
+        wall_s = wall
+    return Results(scenario=sc, seed=seed, replications=reps,
+                   kpi_labels=labels, kpi_values=np.vstack(values), catalogue=cat,  # type: ignore[arg-type]
+                   series_values=np.stack(cubes), wall_s=wall_s,
                    events=events, info={"manifest": manifest},
                    timeline_rows=timeline)  # type: ignore[arg-type]
