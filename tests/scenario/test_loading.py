@@ -432,20 +432,19 @@ def test_set_may_add_a_new_id_whole_and_then_change_it(tiny_path: Path) -> None:
     assert sc.shocks.events["strike"].start == 5.0
 
 
-def test_set_errors_in_what_it_wrote_point_at_the_set(tiny_path: Path) -> None:
+@pytest.mark.parametrize(("override", "path"), [
     # the file's lines under a replaced value no longer locate errors in it
-    override = "sites.border.location={lat: 100, lon: 3}"
-    with pytest.raises(ScenarioError) as exc:
-        load_scenario(tiny_path, [override])
-    issue = only_issue(exc)
-    assert issue.path == ("sites", "border", "location", "lat")
-    assert (issue.file, issue.line) == (f"--set {override}", None)
+    ("sites.border.location={lat: 100, lon: 3}", ("sites", "border", "location", "lat")),
     # nor do the lines of the mapping a created key sits in
-    override = "lanes.mine_border.sailing.vessel_t=5"
+    ("lanes.mine_border.sailing.vessel_t=5",
+     ("lanes", "mine_border", "sailing", "interval_days")),
+])
+def test_set_errors_in_what_it_wrote_point_at_the_set(tiny_path: Path, override: str,
+                                                      path: tuple[str, ...]) -> None:
     with pytest.raises(ScenarioError) as exc:
         load_scenario(tiny_path, [override])
     issue = only_issue(exc)
-    assert issue.path == ("lanes", "mine_border", "sailing", "interval_days")
+    assert issue.path == path
     assert (issue.file, issue.line) == (f"--set {override}", None)
 
 
