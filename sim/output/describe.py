@@ -27,10 +27,13 @@ class CapacityCheck:
     """One capacity compared with its planned load (both per year, same unit)."""
 
     element: str
+    """What is checked, as shown: a site or lane id, with the commodity for a refiner."""
     kind: str
     capacity: float
     planned: float
     unit: str
+    at: str
+    """The site or lane id the capacity belongs to."""
 
     @property
     def utilisation(self) -> float:
@@ -48,19 +51,19 @@ def capacity_checks(sc: Scenario, plan: Plan) -> list[CapacityCheck]:
         if site.kind == "border_post":
             out.append(CapacityCheck(sid, "border post", site.clearance_trucks_per_day
                                      * DAYS_PER_YEAR, plan.site_trucks.get(sid, 0.0),
-                                     "trucks/yr"))
+                                     "trucks/yr", sid))
         elif site.kind == "refiner":
             for com, cap in site.capacity_t_per_year.items():
                 out.append(CapacityCheck(f"{sid} ({com})", "refiner", cap,
-                                         plan.refiner_feed.get((sid, com), 0.0), "t/yr"))
+                                         plan.refiner_feed.get((sid, com), 0.0), "t/yr", sid))
     for lid, lane in sc.lanes.items():
         planned = plan.lane_product_t.get(lid, 0.0)
         if lane.capacity_t_per_day is not None:
             out.append(CapacityCheck(lid, f"{lane.mode} lane", lane.capacity_t_per_day
-                                     * DAYS_PER_YEAR, planned, "t product/yr"))
+                                     * DAYS_PER_YEAR, planned, "t product/yr", lid))
         if lane.sailing is not None:
             cap = lane.sailing.vessel_t * DAYS_PER_YEAR / lane.sailing.interval_days.mean()
-            out.append(CapacityCheck(lid, "sailings", cap, planned, "t product/yr"))
+            out.append(CapacityCheck(lid, "sailings", cap, planned, "t product/yr", lid))
     return out
 
 

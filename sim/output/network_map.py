@@ -1,7 +1,7 @@
 """A schematic map of a scenario's network: sites at their coordinates, lanes as lines.
 
-Line width follows the planned flow of metal on each lane; lanes and border posts whose
-capacity is below their planned flow are drawn in red. Longitude and latitude are drawn
+Line width follows the planned flow of metal on each lane; lanes, border posts and
+refiners whose capacity is below their planned flow are drawn in red. Longitude and latitude are drawn
 on an equirectangular projection; sea lanes are straight lines, not sailing routes.
 """
 
@@ -33,7 +33,7 @@ MODE_STYLE = {"road": "-", "rail": "--", "sea": ":", "air": "-.", "lake": ":", "
 def network_figure(sc: Scenario, plan: Plan | None = None, title: str | None = None) -> Figure:
     """Draw the network of ``sc``; returns a matplotlib figure."""
     plan = plan or make_plan(sc)
-    over = {c.element for c in capacity_checks(sc, plan) if c.over}
+    over = {c.at for c in capacity_checks(sc, plan) if c.over}
     fig = Figure(figsize=(11, 7), layout="constrained")
     ax = fig.add_subplot()
     flows = {lid: sum(v for (l_id, _c), v in plan.lane_metal.items() if l_id == lid)
