@@ -8,6 +8,7 @@ flow of :mod:`sim.scenario.plan` and flags each one where the plan exceeds capac
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from sim.scenario.checks import mine_routes
@@ -85,7 +86,7 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
     add(f"Scenario {sc.name}" + (f": {sc.title}" if sc.title else ""))
     if sc.question:
         add(f"Question: {sc.question}")
-    last = sc.start + dt.timedelta(days=int(sc.horizon) - 1)
+    last = sc.start + dt.timedelta(days=math.ceil(sc.horizon) - 1)  # a part day counts
     add(f"Period: {sc.start} to {last} ({sc.horizon:g} days), warm-up {sc.warmup_days:g} days, "
         f"lots every {sc.lot_period_days:g} days, series every {sc.series_period_days} days")
     add("")

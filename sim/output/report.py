@@ -18,6 +18,7 @@ import base64
 import datetime as dt
 import html
 import json
+import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -204,7 +205,8 @@ def timeline_frame(res: Results) -> pd.DataFrame:
 # ============================================================================== run report
 def _run_meta(res: Results, manifest: dict[str, Any]) -> str:
     sc = res.scenario
-    end = sc.start + dt.timedelta(days=int(sc.horizon))
+    # the last simulated day, as sim show gives it (a part day counts as a day)
+    end = sc.start + dt.timedelta(days=math.ceil(sc.horizon) - 1)
     versions = manifest.get("versions", {})
     rows = [("scenario", f"{sc.name}: {sc.title}" if sc.title else sc.name),
             ("question", sc.question or ""),
