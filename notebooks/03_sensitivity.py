@@ -3,8 +3,9 @@
 #
 # A one-at-a-time sensitivity analysis. The base case is the 2024 baseline with a
 # stylised cobalt export ban added through `--set`-style overrides (six months from
-# 15 January 2024) and a thinner buffer of cobalt feed at Chinese refiners (20,000 t
-# instead of the baseline's 47,500 t), so that the ban bites within a short run. Each
+# 15 January 2024) and the cobalt feed at Chinese refiners set to 20,000 t at the start
+# (the baseline leaves it at what the warm-up builds up), a buffer thin enough for the ban
+# to bite within a short run. Each
 # parameter is then set low and high in turn, everything else held at the base case, and
 # the cobalt shortfall compared with the base case's, paired by replication (same seed).
 #
