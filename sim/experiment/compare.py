@@ -21,6 +21,8 @@ same seed, which the comparison checks and reports).
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import math
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -329,7 +331,7 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
     if target is not None:
         # before anything is run or written; the reference's KPIs are the ones measured
         check_metrics(target.specs, arms[0].scenario)
-    notes = _seed_notes(arms, root)
+    notes = _seed_notes(arms, root) + _period_notes(arms)
     out_path = Path(out) if out is not None else None
     runnable = [a for a in arms if a.runs]
     jobs = [Job.of(a.scenario, a.seed) for a in runnable]
@@ -450,6 +452,21 @@ def _seed_notes(arms: Sequence[Arm], root: int) -> list[str]:
     return [f"the scenarios were run with different seeds ({parts}): replications are paired "
             "by number but do not share random numbers, so intervals are wider than with "
             f"common random numbers (rerun the folders with --seed {root})"]
+
+
+def _period_notes(arms: Sequence[Arm]) -> list[str]:
+    """A note when the scenarios do not measure the same period: their totals then differ
+    by the length of the period, not by what the scenarios change."""
+    periods = {(a.scenario.start, a.scenario.horizon, a.scenario.warmup_days) for a in arms}
+    if len(periods) == 1:
+        return []
+    parts = ", ".join(f"{a.label} {a.scenario.start} + {a.scenario.horizon:g} days"
+                      for a in arms)
+    last = max(arms, key=lambda a: a.scenario.horizon).scenario
+    end = last.start + dt.timedelta(days=math.ceil(last.horizon) - 1)
+    return [f"the scenarios measure different periods ({parts}), so their totals differ by "
+            "the length of the period as well as by what the scenarios change; give them one "
+            f"period, e.g. --set end={end} --set horizon_days=null"]
 
 
 def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, force: bool,

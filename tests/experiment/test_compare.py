@@ -165,6 +165,16 @@ def test_folders_with_other_seeds_are_flagged(tmp_path: Path, closure_file: Path
     assert any("different seeds" in n for n in comp.notes)
 
 
+def test_scenarios_over_different_periods_are_flagged() -> None:
+    same = run_comparison([TINY, TINY], replications=2, seed=1)
+    assert not any("different periods" in n for n in same.notes)
+    sc = sim.load_scenario(TINY)
+    longer = sim.load_scenario(TINY, [f"horizon_days={int(sc.horizon) + 10}"])
+    comp = run_comparison([sc, longer], replications=2, seed=1)
+    note = next(n for n in comp.notes if "different periods" in n)
+    assert "--set horizon_days=null" in note
+
+
 def test_python_api_returns_a_dataframe(closure_file: Path) -> None:
     table = sim.compare([TINY, closure_file], replications=3, seed=2, overrides=RANDOM)
     assert isinstance(table, pd.DataFrame)
