@@ -84,7 +84,9 @@ class Commodity(Strict):
     price_window_days: PositiveDays = 30.0
     """Days over which the supply-demand ratio behind the price index is smoothed."""
     price_cap_ratio: Annotated[float, _quantity("1"), Field(gt=1, le=1000)] = 10.0
-    """Upper bound on the price index, so a total stop does not give an infinite price."""
+    """Upper bound on the price index, so a total stop does not give an infinite price; its
+    inverse is the lower bound (0.1 with the default cap of 10), for gluts and price
+    shocks alike."""
     royalty_rate: Fraction | None = None
     """Royalty on the gross value of formal exports (0.10 for cobalt, 0.035 for copper and
     gold under the 2018 mining code); royalties are not counted if omitted."""

@@ -379,7 +379,9 @@ class ExportControl(_Timed):
     markets: list[Id] = Field(min_length=1)
     """Markets it may not (or only up to the cap) be sold to."""
     cap_t_per_year: Tonnes = 0.0
-    """Tonnes per year still allowed to those markets together (0 stops them)."""
+    """Tonnes per year still allowed to those markets together (0 stops them). The
+    allowance accrues day by day; what is not used carries over, up to one year's cap.
+    Where several controls cover a market, the tightest allowance binds."""
 
 
 class Policies(Strict):

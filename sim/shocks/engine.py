@@ -462,7 +462,9 @@ class ShockEngine:
             self.stockpiles.append(StockpileController(
                 pid, sp, world.sites[world.site_index[sp.site]],
                 world.sites[world.site_index[sp.market]], world.commodity_index[sp.commodity],
-                max(0.0, self.at(sp.start)) if sp.start is not None else 0.0))
+                # without a start, from the start date: stocks are set then, and a
+                # release in the warm-up would use up the cap before the measured period
+                max(0.0, self.at(sp.start if sp.start is not None else 0.0))))
 
     def _controls(self) -> None:
         world = self.world

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sim.scenario.shock_schema import ExportQuota, QuotaPeriod
+from sim.units import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
     from sim.world.mines import Mine
@@ -251,6 +252,9 @@ class ExportControlState:
     last_t: float = 0.0
 
     def accrue(self, now: float) -> None:
+        """Add the allowance earned since the last call; unused allowance carries over, up
+        to one year's cap (the cap is per year, not a bank that grows without end)."""
         if self.active:
-            self.allowance += self.cap_per_day * max(0.0, now - self.last_t)
+            self.allowance = min(self.allowance + self.cap_per_day * max(0.0, now - self.last_t),
+                                 self.cap_per_day * DAYS_PER_YEAR)
         self.last_t = now

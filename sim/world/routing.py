@@ -6,7 +6,8 @@ Each (mine, commodity, channel) has a :class:`Router` over the routes the mine c
   (smooth weighted round robin). This is deterministic and keeps every route within one
   lot of its share, without splitting lots or spending random numbers.
 * ``cheapest`` / ``fastest``: the route with the lowest cost per tonne, or the shortest
-  expected transit, among those that are open.
+  expected transit (with corridor upgrades' transit factors as they stand), among those
+  that are open.
 
 When a route is closed, ``on_closure: reroute`` leaves it out until it reopens;
 ``on_closure: wait`` keeps sending lots along it, to wait at the closure.
@@ -21,10 +22,12 @@ from typing import Any
 class RouteOption:
     """One route as a mine sees it: the lanes from the mine to the destination."""
 
-    __slots__ = ("cost", "expected_days", "index", "legs", "route_id", "sites", "weight")
+    __slots__ = ("cost", "expected_days", "index", "leg_transit_days", "legs", "route_id",
+                 "sites", "weight")
 
     def __init__(self, index: int, route_id: str, legs: tuple[Any, ...], sites: tuple[Any, ...],
-                 weight: float, expected_days: float, cost: float) -> None:
+                 weight: float, expected_days: float, cost: float,
+                 leg_transit_days: tuple[float, ...] = ()) -> None:
         self.index = index
         """Index of the (channel, route) pair, for per-route statistics."""
         self.route_id = route_id
@@ -33,7 +36,18 @@ class RouteOption:
         """Transit sites passed (not the mine, not the destination)."""
         self.weight = weight
         self.expected_days = expected_days
+        """Expected days as the scenario gives them (transit, half a sailing interval,
+        dwell), before any corridor upgrade."""
         self.cost = cost
+        self.leg_transit_days = leg_transit_days
+        """Mean transit days of each leg, which upgrades scale (``lane.transit_factor``)."""
+
+    def days_now(self) -> float:
+        """Expected days with each leg's transit scaled by its current transit factor."""
+        days = self.expected_days
+        for mean, lane in zip(self.leg_transit_days, self.legs, strict=False):
+            days += mean * (lane.transit_factor - 1.0)
+        return days
 
     def is_open(self) -> bool:
         """True if no lane or site on the route is closed."""
@@ -104,5 +118,5 @@ class Router:
             credit[best] -= self._total_weight * tonnes
             return options[best]
         key = (lambda i: options[i].cost) if self.rule == "cheapest" else (
-            lambda i: options[i].expected_days)
+            lambda i: options[i].days_now())
         return options[min(candidates, key=key)]

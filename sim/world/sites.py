@@ -380,13 +380,18 @@ class Refiner(Destination):
         out: list[tuple[Lane, float]] = []
         free: list[tuple[Lane, float]] = []
         for lane, t in plan:
-            ctl = next((x for x in controls if lane.to.index in x.markets), None)
-            if ctl is None:
+            # every control covering the market applies: the tightest allowance binds,
+            # and what passes counts against each of them
+            covering = [x for x in controls if lane.to.index in x.markets]
+            if not covering:
                 free.append((lane, t))
                 continue
-            ctl.accrue(self.env.now)
-            allowed = min(t, ctl.allowance)
-            ctl.allowance -= allowed
+            allowed = t
+            for ctl in covering:
+                ctl.accrue(self.env.now)
+                allowed = min(allowed, ctl.allowance)
+            for ctl in covering:
+                ctl.allowance -= allowed
             blocked_total += t - allowed
             out.append((lane, allowed))
         free_total = sum(t for _lane, t in free)

@@ -340,7 +340,8 @@ class World:
             options.append(RouteOption(
                 self._route_index(cid, rid), rid, legs, transit_sites,
                 weights.get(rid, 1.0), expected_route_days(sc, lane_ids),
-                route_cost(sc, lane_ids)))
+                route_cost(sc, lane_ids),
+                tuple(sc.lanes[lid].transit_days.mean() for lid in lane_ids)))
         if channel.routing == "fixed_shares":
             options = [o for o in options if o.weight > 0] or options
         return Router(channel.routing, channel.on_closure, options, self.capacity_epoch)

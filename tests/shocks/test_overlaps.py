@@ -108,3 +108,82 @@ def test_a_regime_between_two_closing_states_never_opens_the_site(direct, world_
     assert lane.closed_time(0.0, world.env.now) == pytest.approx(60.0)
     assert world.ledger.lane_out.sum() == 0.0  # nothing got through
     assert len(lane.lots()) == 60  # every day's lot is still on the lane
+
+
+def controlled_refiner(build, controls: dict, horizon: int = 200) -> dict:
+    """100 t/day of copper refined in China and sold half to the US, half elsewhere."""
+    sites = {"mine": build.mine(),
+             "ref": build.site("refiner", region="away", capacity_t_per_year={"copper": 1e6},
+                               sales={"copper": {"us": 0.5, "eu": 0.5}}),
+             "us": build.site("market", region="usa",
+                              demand_t_per_year={"copper": 100 * build.DAYS_PER_YEAR}),
+             "eu": build.market()}
+    lanes = [build.lane("mine", "ref", 1.0), build.lane("ref", "us", 1.0),
+             build.lane("ref", "eu", 1.0)]
+    data = build.scenario(sites, lanes, ["ref"], horizon=horizon)
+    data["regions"]["usa"] = {"country": "USA"}
+    data["policies"] = {"export_controls": controls}
+    return data
+
+
+def to_us(world) -> float:
+    return world.ledger.lane_in[world.lane_index["ref_us"]][0]
+
+
+@pytest.mark.parametrize("order", [("loose", "ban"), ("ban", "loose")])
+def test_every_export_control_on_a_market_applies(build, world_of, order) -> None:
+    specs = {"loose": {"country": "CHN", "commodity": "copper", "markets": ["us", "eu"],
+                       "start": 50, "cap_t_per_year": 10 * build.DAYS_PER_YEAR},
+             "ban": {"country": "CHN", "commodity": "copper", "markets": ["us"],
+                     "start": 50}}
+    world = world_of(controlled_refiner(build, {k: specs[k] for k in order}))
+    before = {}
+    world.env.timeout(50.5).callbacks.append(lambda _e: before.update(us=to_us(world)))
+    world.run()
+    world.check_mass_balance()
+    assert to_us(world) == pytest.approx(before["us"])  # the ban binds, whatever the order
+
+
+def test_unused_export_allowance_carries_over_at_most_a_year(build, world_of) -> None:
+    # A cap of 10 t/day; the mine is shut on days 10-740, two years without feed; then
+    # 100 t/day again, half of it for the US. Only one year's unused allowance waits, so
+    # by day 900 the US has had at most days 0-10's allowance, one year's cap and days
+    # 740-900's allowance (two years' worth, 8,000 t and more, before the fix).
+    data = controlled_refiner(build, {"c": {
+        "country": "CHN", "commodity": "copper", "markets": ["us"], "start": 0,
+        "cap_t_per_year": 10 * build.DAYS_PER_YEAR}}, horizon=900)
+    data["shocks"] = {"events": {"shut": {"start": 10, "end": 740,
+                                          "targets": {"sites": ["mine"]},
+                                          "effects": {"capacity_factor": 0}}}}
+    world = world_of(data)
+    world.run()
+    world.check_mass_balance()
+    assert to_us(world) <= 10.0 * (11 + build.DAYS_PER_YEAR + 160) + 1e-6
+    assert to_us(world) > 10.0 * build.DAYS_PER_YEAR  # the year's carry-over was used
+
+
+def test_a_stockpile_rule_without_start_begins_at_the_start_date(build, world_of) -> None:
+    # The rule would release while the warm-up's empty pipeline pushes the price up; the
+    # stockpile is put back to its initial stock at the start date, so a release in the
+    # warm-up would only use up the cap. The mine stops on days 20-60: the market, with no
+    # stock, runs short and the whole 3,000 t cap is released in the measured period.
+    def released_in_period(warmup: int) -> float:
+        sites = {"mine": build.mine(), "market": build.market(initial_stock_t={"copper": 0.0}),
+                 "reserve": build.site("stockpile", initial_stock_t={"copper": 5000.0})}
+        data = build.scenario(sites, [build.lane("mine", "market", 10.0)], ["market"],
+                              horizon=80, warmup=warmup)
+        data["commodities"]["copper"]["demand_elasticity"] = -0.5
+        data["policies"] = {"stockpiles": {"rule": {
+            "site": "reserve", "commodity": "copper", "market": "market",
+            "release_price_ratio_above": 1.2, "release_t_per_day": 100.0,
+            "release_cap_t": 3000.0}}}
+        data["shocks"] = {"events": {"stop": {"start": 20, "end": 60,
+                                              "targets": {"sites": ["mine"]},
+                                              "effects": {"capacity_factor": 0.0}}}}
+        world = world_of(data)
+        world.run()
+        world.check_mass_balance()
+        return 5000.0 - world.sites[world.site_index["reserve"]].stock[0]
+
+    assert released_in_period(0) == pytest.approx(3000.0)
+    assert released_in_period(60) == pytest.approx(3000.0)

@@ -89,3 +89,25 @@ def test_wait_keeps_lots_on_the_closed_route_until_it_reopens(build) -> None:
     # lots that reached b on days 11.0 .. 20.0 were held back at the closed lane
     assert waiting == [pytest.approx(10 * 100.0)]
     world.check_mass_balance()
+
+
+def test_fastest_follows_a_corridor_upgrade(build) -> None:
+    # Two routes to the market: a (10 days) and b (8 days). From day 10 an upgrade makes
+    # a's lane five times faster (2 days): new lots take a.
+    sites = {"mine": build.mine(), "ja": build.site("junction"), "jb": build.site("junction"),
+             "market": build.market()}
+    lanes = [build.lane("mine", "ja", 9.0), build.lane("ja", "market", 1.0),
+             build.lane("mine", "jb", 7.0), build.lane("jb", "market", 1.0)]
+    routes = {"a": {"path": ["ja", "market"]}, "b": {"path": ["jb", "market"]}}
+    data = build.scenario(sites, lanes, [], horizon=40, routes=routes)
+    data["channels"]["formal"]["routing"] = "fastest"
+    data["policies"] = {"corridor_upgrades": {"faster": {
+        "lane": "mine_ja", "start": 10, "transit_factor": 0.2}}}
+    world = World(scenario_from_dict(data), Streams(1, 0))
+    world.run()
+    world.check_mass_balance()
+    into_a = world.ledger.lane_in[world.lane_index["mine_ja"]][0]
+    into_b = world.ledger.lane_in[world.lane_index["mine_jb"]][0]
+    # the upgrade starts as day 10 begins (day ends close first): days 0-9 by b, then a
+    assert into_b == pytest.approx(100.0 * 10)
+    assert into_a == pytest.approx(100.0 * 30)
