@@ -344,7 +344,7 @@ class StockpilePolicy(Strict):
     rebuild_target_t: Tonnes | None = None
     """Stock it rebuilds to."""
     start: When | None = None
-    """When the policy takes effect (the start of the run if omitted)."""
+    """When the policy takes effect (the start date if omitted; never in the warm-up)."""
 
     @model_validator(mode="after")
     def _triggers(self) -> StockpilePolicy:
