@@ -154,9 +154,11 @@ class Ledger:
         for errs, names in ((site_err, site_names), (lane_err, lane_names)):
             if errs.size == 0:
                 continue
-            i, j = np.unravel_index(int(np.argmax(np.abs(errs))), errs.shape)
-            if abs(errs[i, j]) > best:
-                best = abs(errs[i, j])
+            # a NaN holding is the worst error of all: it must not hide the others
+            size = np.where(np.isnan(errs), np.inf, np.abs(errs))
+            i, j = np.unravel_index(int(np.argmax(size)), errs.shape)
+            if size[i, j] > best:
+                best = float(size[i, j])
                 worst = (names[i], commodity_names[j], float(errs[i, j]))
         report = BalanceReport(per_com, scale, worst)
         if raise_error and worst is not None and best > rel_tol * scale:

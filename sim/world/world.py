@@ -423,9 +423,11 @@ class World:
         rec = self.recorder
         self._closed_t = self.env.now
         day = rec.day(self.env.now - 0.5)
-        arrivals_today = self._flush_day(day)
+        # refiners ship before the day's flows are booked: what they export at the close
+        # of day d belongs to day d (and the last day's to the run)
         for ref in self.refiners:
             ref.step(1.0)
+        arrivals_today = self._flush_day(day)
         self._markets_and_prices(day, arrivals_today)
         self.shocks.daily()
         if day >= 0:

@@ -56,6 +56,22 @@ def test_refined_metal_exported_from_a_domestic_refinery_is_booked_as_refined(
     assert entered.min() > 0.0
 
 
+@pytest.mark.parametrize("warmup", [0, 15])
+def test_export_value_counts_the_same_refined_shipments_as_exported_t(build, warmup) -> None:
+    # A domestic refinery ships at each day's end; at a price index of 1 the export value
+    # is exactly the tonnes exported times the reference price, the last day's included.
+    from sim.experiment.replication import run_replication
+
+    data = domestic_refinery(build)
+    data["warmup_days"] = warmup
+    data["commodities"]["copper"]["reference_price_usd_per_t"] = 1000.0
+    result = run_replication(scenario_from_dict(data), seed=1, replication=0)
+    kpi = {r[3]: r[5] for r in result.kpis if r[:3] == ("copper", "all", "all")}
+    assert kpi["price_peak_ratio"] == 1.0
+    assert kpi["exported_t"] > 0
+    assert kpi["export_value_usd"] == pytest.approx(1000.0 * kpi["exported_t"], rel=1e-12)
+
+
 @pytest.mark.parametrize("share", [0.3333333, 0.3333334])
 def test_refiner_ships_exactly_what_it_refined_when_shares_sum_to_one_within_tolerance(
         build, share: float) -> None:

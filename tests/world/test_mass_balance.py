@@ -152,6 +152,13 @@ def test_worst_break_is_named(world: World) -> None:
     assert report.worst[2] == pytest.approx(5.0)
 
 
+def test_a_nan_holding_is_a_break_and_hides_no_other(world: World) -> None:
+    site(world, "port").sailings[0].queue[0].tonnes += 5.0
+    site(world, "market").stock[c(world, "copper")] = float("nan")
+    msg = violation(world)
+    assert "'market'" in msg and "for copper" in msg and "nan" in msg
+
+
 def test_breaks_below_the_tolerance_pass(world: World) -> None:
     site(world, "market").stock[0] += 1e-12
     world.check_mass_balance()
