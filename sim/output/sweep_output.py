@@ -162,16 +162,30 @@ def _short(path: str) -> str:
     return ".".join(parts[-2:]) if len(parts) > 2 else path
 
 
+def _exact_params(sweep: Sweep, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with each parameter column as the exact text its runs were given (the
+    ``--set`` value), so a sample can be rerun bit for bit from the table; the KPI columns
+    keep ten significant digits."""
+    frame = frame.copy()
+    for param in sweep.design.params:
+        if param.path in frame:
+            frame[param.path] = [param.override(v).split("=", 1)[1]
+                                 for v in frame[param.path]]
+    return frame
+
+
 def write_sweep(sweep: Sweep, out: Path, figures: bool = True, metrics: Sequence[str] = (),
                 source: str = "", overrides: Sequence[str] = ()) -> dict[str, Path]:
     """Write the sweep's tables, figures and, last, ``sweep.json``."""
     out.mkdir(parents=True, exist_ok=True)
     files: dict[str, Path] = {}
-    atomic_write_text(out / "sweep.csv", sweep.table.to_csv(index=False, float_format="%.10g"))
+    atomic_write_text(out / "sweep.csv", _exact_params(sweep, sweep.table).to_csv(
+        index=False, float_format="%.10g"))
     files["sweep.csv"] = out / "sweep.csv"
     import gzip
 
-    long = sweep.kpis.to_csv(index=False, float_format="%.10g").encode("utf-8")
+    long = _exact_params(sweep, sweep.kpis).to_csv(index=False, float_format="%.10g")
+    long = long.encode("utf-8")
     atomic_write_bytes(out / "sweep-kpis.csv.gz", gzip.compress(long, mtime=0))
     files["sweep-kpis.csv.gz"] = out / "sweep-kpis.csv.gz"
     if sweep.sobol is not None:

@@ -119,6 +119,11 @@ def test_lhs_sweep_rows(tmp_path: Path) -> None:
     long = pd.read_csv(out / "sweep-kpis.csv.gz")
     assert set(long.columns) >= {"sample", "commodity", "channel", "site", "metric", "mean",
                                  "sd", "n"}
+    # parameter values are written as the runs were given them, not rounded, so a sample
+    # can be rerun bit for bit from the table
+    texts = pd.read_csv(out / "sweep.csv", dtype=str)[CLEARANCE]
+    assert all(Param(CLEARANCE, 2, 8).override(float(t)) == f"{CLEARANCE}={t}" for t in texts)
+    assert max(len(t.replace(".", "").lstrip("0")) for t in texts) > 10
     assert (out / "figures" / "sweep-scatter.png").is_file()
     info = json.loads((out / "sweep.json").read_text())
     assert info["design"] == "lhs" and info["points"] == 8 and info["replications"] == 2
