@@ -698,8 +698,9 @@ class World:
                 (rec.exported_payable, self._o_payable, self._o_payable + plane, (n_c, n_k1)),
                 (rec.arrivals, self._o_arrivals, self._o_delivered_country, (n_c, -1)),
                 (rec.delivered, self._o_delivered_country, rows.shape[1], (n_c, -1))):
-            # add.at: a fractional horizon closes its last day twice
-            np.add.at(target, days, rows[:, start:stop].reshape(len(days), *shape))
+            # each measured day is closed once (whole-day horizons, _closed_t), so its row
+            # is written once
+            target[days] = rows[:, start:stop].reshape(len(days), *shape)
 
     def intercept(self, element: Any, lot: Lot) -> None:
         """Shocks at ``element`` seize part of ``lot`` and tax what passes; a shock acts on a
