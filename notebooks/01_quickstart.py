@@ -6,18 +6,24 @@
 # standard figures. Everything runs in this process (`workers=1`); pass `workers=2` or more
 # to `sim.run` to use a process pool.
 #
-# The test suite runs this notebook with `SIM_NOTEBOOK_FAST=1` and `SIM_NOTEBOOK_REPS=2`,
-# which shorten the run. Unset them for the full year and 10 replications.
+# The full run (the year 2024, 10 replications) takes about half a minute on one core. The
+# test suite runs this notebook with `SIM_NOTEBOOK_FAST=1` and `SIM_NOTEBOOK_REPS=2`, which
+# shorten the run to 90 days and two replications; unset them for the full year and 10
+# replications. The sentences printed below are computed from the results, so they stay
+# true when the scenario changes.
 
 # %%
 import os
 import tempfile
 from pathlib import Path
 
+import pandas as pd
+
 import sim
 
 FAST = os.environ.get("SIM_NOTEBOOK_FAST") == "1"
 REPS = int(os.environ.get("SIM_NOTEBOOK_REPS", "10"))
+pd.options.display.float_format = "{:,.2f}".format  # no scientific notation in tables
 
 ROOT = Path.cwd().resolve()
 while not (ROOT / "scenarios").is_dir() and ROOT != ROOT.parent:
@@ -35,6 +41,11 @@ sc = sim.load_scenario(ROOT / "scenarios" / "baseline.yaml", overrides=overrides
 print(sc.title)
 print(f"{len(sc.sites)} sites, {len(sc.lanes)} lanes, channels: {', '.join(sc.channels)}")
 
+# %% [markdown]
+# `sim.run` runs the replications (each one the same world with its own random draws: ore
+# grades, truck delays, sailings, incidents) and returns the results; their printed form
+# gives the period and the headline means with 95% confidence intervals.
+
 # %%
 res = sim.run(sc, replications=REPS, seed=1, workers=1)
 res
@@ -43,7 +54,12 @@ res
 # ## KPIs
 #
 # `res.summary()` has the mean, standard deviation, number of replications and the 95%
-# confidence interval of every KPI. Totals have `channel` and `site` equal to `all`.
+# confidence interval of every KPI. Totals have `channel` and `site` equal to `all`. Tonnes
+# are tonnes of contained metal over the measured period (the warm-up is excluded). The
+# interval is a 95% confidence interval for the *mean over replications* (Student t): it
+# says how precisely the runs pin down the model's average, not how far one year could
+# stray from it; for that spread, look at single replications (below) or the 5-95% bands
+# in the figures.
 
 # %%
 summary = res.summary()
@@ -53,54 +69,109 @@ headline = summary[(summary.channel == "all") & (summary.site == "all")
                                           "price_peak_ratio"])]
 headline[["commodity", "metric", "mean", "ci_low", "ci_high", "n", "unit"]]
 
-# %% [markdown]
-# Who controls the cobalt that reaches refiners and markets: each channel's share of
-# delivered tonnes.
 
 # %%
-shares = summary[(summary.metric == "delivered_share") & (summary.commodity == "cobalt")]
+def total(metric: str, commodity: str) -> float:
+    row = summary[(summary.commodity == commodity) & (summary.channel == "all")
+                  & (summary.site == "all") & (summary.metric == metric)]
+    return float(row["mean"].iloc[0])
+
+
+for com in ("cobalt", "copper", "gold"):
+    print(f"{com}: mined {total('mined_t', com):,.1f} t, "
+          f"exported {total('exported_t', com):,.1f} t, "
+          f"delivered to first destinations {total('delivered_t', com):,.1f} t, "
+          f"shortfall {total('shortfall_t', com):,.0f} t, "
+          f"price peak {total('price_peak_ratio', com):.2f} x reference")
+
+# %% [markdown]
+# Who controls the cobalt that reaches refiners: each channel's share of delivered tonnes
+# (`delivered_share`; delivery is arrival at the first destination, a refiner for cobalt).
+
+# %%
+shares = summary[(summary.metric == "delivered_share") & (summary.commodity == "cobalt")
+                 & (summary.site == "all")]
 shares[["channel", "mean", "ci_low", "ci_high"]]
 
 # %% [markdown]
-# One KPI across replications is a numpy array:
+# One KPI across replications is a numpy array, one value per replication: the spread of
+# the model's year-to-year outcomes, which the confidence interval of the mean does not
+# show.
 
 # %%
 cobalt_delivered = res.kpi("delivered_t", "cobalt")
-print(f"cobalt delivered: {cobalt_delivered.mean():,.0f} t "
-      f"(min {cobalt_delivered.min():,.0f}, max {cobalt_delivered.max():,.0f})")
+print(f"cobalt delivered: mean {cobalt_delivered.mean():,.0f} t; single replications from "
+      f"{cobalt_delivered.min():,.0f} to {cobalt_delivered.max():,.0f} t")
 
 # %% [markdown]
 # ## Figures
 #
-# `res.plot` draws the standard figures; each call returns a matplotlib figure.
-# Flows by channel over time, stacked:
+# `res.plot` draws the standard figures; each call returns a matplotlib figure (tonnes of
+# contained metal, dates on the time axes). The last point of a weekly series covers what
+# is left of the period (two days for 2024's 366 days), so it is noisier than the rest.
+#
+# Flows by channel over time, stacked: mined (left) and exported across the DRC border
+# (right), in tonnes per day, mean of the replications.
 
 # %%
 res.plot.flows(commodity="cobalt")
 
 # %% [markdown]
-# Deliveries against demand. The lower panel is performance Q(t) = consumption / demand;
-# a dip below 1 is supply lost (the shaded resilience triangle). In the baseline there is
-# none.
+# Deliveries against demand. The upper panel compares the metal arriving from the DRC
+# network with the markets' demand and consumption (markets also draw on stocks and on
+# supply from outside the network); the lower panel is performance Q(t) = consumption /
+# demand, where a dip below 1 is supply lost (the shaded resilience triangle).
 
 # %%
+print(f"cobalt shortfall: {total('shortfall_t', 'cobalt'):,.0f} t; other supply received "
+      f"by markets: {total('other_supply_t', 'cobalt'):,.0f} t; consumed: "
+      f"{total('consumed_t', 'cobalt'):,.0f} t")
 res.plot.deliveries(commodity="cobalt")
 
 # %% [markdown]
-# The price index as a fan chart, stocks along the chain, and lead times by channel:
+# The price index as a fan chart (1 = the reference price in the scenario, printed below).
+# It is an index that responds to the markets' consumption against demand through the
+# elasticities in the scenario, bounded by a cap; it is not a price forecast. With no
+# shortfall it stays at 1.
 
 # %%
+for com, spec in sc.commodities.items():
+    if spec.demand_elasticity is None:
+        print(f"{com}: reference price USD {spec.reference_price_usd_per_t:,.0f}/t; no demand "
+              f"elasticity, so its price index is not modelled (stays at 1)")
+    else:
+        print(f"{com}: reference price USD {spec.reference_price_usd_per_t:,.0f}/t, demand "
+              f"elasticity {spec.demand_elasticity}, index capped at {spec.price_cap_ratio:g}")
 res.plot.prices()
 
+# %% [markdown]
+# Metal held at mines, ports and refiners. Cobalt feed at refiners builds up through the
+# year when the refiners receive more than they can refine; the numbers behind it:
+
 # %%
+refiners = [sid for sid, site in sc.sites.items() if site.kind == "refiner"
+            and "cobalt" in site.capacity_t_per_year]
+capacity = sum(float(sc.sites[sid].capacity_t_per_year["cobalt"]) for sid in refiners)
+refined = summary[(summary.commodity == "cobalt") & (summary.metric == "refined_t")
+                  & summary.site.isin(refiners)]["mean"].sum()
+period_years = sc.horizon / 365.25  # the measured period, in years
+print(f"cobalt delivered (all to refiners here): {total('delivered_t', 'cobalt'):,.0f} t; refined: "
+      f"{refined:,.0f} t; refining capacity over the period: {capacity * period_years:,.0f} t "
+      f"({capacity:,.0f} t a year at {len(refiners)} refiners)")
 res.plot.stocks()
+
+# %% [markdown]
+# Lead times from mine to first destination by route and channel (colour): each
+# replication's mean, with the median and mean across replications, against the route's
+# tonnes delivered.
 
 # %%
 res.plot.lead_times()
 
 # %% [markdown]
-# Where the metal goes: the network at its coordinates (line width = simulated flow) and
-# the flow from mines through channels to destinations and markets.
+# Where the metal goes: the network at its coordinates (line width = simulated flow; sites
+# closed by incidents in red, with their mean days closed) and the flow from mines through
+# channels to first destinations and markets.
 
 # %%
 res.plot.map(commodity="cobalt")
@@ -122,3 +193,17 @@ from sim.output.style import save
 with tempfile.TemporaryDirectory() as tmp:
     written = save(res.plot.prices(), Path(tmp), "prices")
     print([p.name for p in written])
+
+# %% [markdown]
+# ## What to try next
+#
+# * Change a parameter with an override and rerun, e.g.
+#   `overrides=["sites.kasumbalesa.clearance_trucks_per_day=250"]` (the January 2025 cut
+#   from 450 to 250 trucks a day, shocks.md A4 [L9]), and look at `mean_lead_time_days` and
+#   the Kasumbalesa rows of `res.summary()` (`site == "kasumbalesa"`).
+# * Run longer or more replications (`horizon_days=730`, `replications=50`) and watch the
+#   confidence intervals narrow.
+# * Compare scenarios with paired differences: notebook `02_compare_disruptions`.
+# * Ask which parameters matter: notebook `03_sensitivity`, or `sim sweep` on the command
+#   line.
+# * The scenarios and what each says: `scenarios/README.md`.
