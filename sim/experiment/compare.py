@@ -53,7 +53,7 @@ from sim.experiment.stats import column_intervals
 from sim.scenario.schema import Scenario
 
 COMPARE_COLUMNS = [*KPI_KEYS, "scenario", "n", "mean", "ci_low", "ci_high", "diff",
-                   "diff_ci_low", "diff_ci_high", "rel_change", "share_positive"]
+                   "diff_ci_low", "diff_ci_high", "diff_n", "rel_change", "share_positive"]
 DEFAULT_REPLICATIONS = 10
 
 Item = str | Path | Scenario | Results
@@ -128,7 +128,9 @@ def compare_table(results: Sequence[Results], labels: Sequence[str],
 
     Replications are paired by number; only numbers every scenario has are used (or
     ``replications``, if given). KPIs are matched by (commodity, channel, site, metric,
-    unit). NaN values (a lead time with nothing delivered) drop their pair.
+    unit). NaN values (a lead time with nothing delivered) drop their pair; ``diff_n`` is
+    the number of pairs the difference is measured on, so a difference that stands on
+    fewer pairs than ``n`` (and is conditional on both scenarios having a value) shows.
     """
     if len(results) != len(labels) or len(results) < 2:
         raise ValueError("compare needs at least two results and one label for each")
@@ -161,6 +163,7 @@ def compare_table(results: Sequence[Results], labels: Sequence[str],
         block["ci_high"] = mean + half
         diff_mean = np.full(len(labs), np.nan)
         diff_half = np.full(len(labs), np.nan)
+        diff_n = np.full(len(labs), np.nan)
         rel = np.full(len(labs), np.nan)
         share = np.full(len(labs), np.nan)
         if k > 0:
@@ -178,11 +181,13 @@ def compare_table(results: Sequence[Results], labels: Sequence[str],
                                         np.nan)
                 diff_mean[paired] = dm
                 diff_half[paired] = dh
+                diff_n[paired] = dn
                 rel[paired] = relative
                 share[paired] = positive
         block["diff"] = diff_mean
         block["diff_ci_low"] = diff_mean - diff_half
         block["diff_ci_high"] = diff_mean + diff_half
+        block["diff_n"] = diff_n
         block["rel_change"] = rel
         block["share_positive"] = share
         blocks.append(block)
@@ -537,12 +542,14 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
     there.
 
     The table has one row per KPI and scenario: commodity, channel, site, metric, unit,
-    scenario, n, mean, ci_low, ci_high, diff, diff_ci_low, diff_ci_high, rel_change,
-    share_positive (the difference columns are NaN for the reference). For the scenario
+    scenario, n, mean, ci_low, ci_high, diff, diff_ci_low, diff_ci_high, diff_n (pairs
+    the difference is measured on), rel_change, share_positive (the difference columns are
+    NaN for the reference). For the scenario
     results and the stopping report, use :func:`run_comparison`.
     """
-    target = (Target(target_ci, tuple(parse_metrics(metrics)), max_replications)
-              if target_ci is not None else None)
+    # the stopping rule measures intervals of the table's confidence level
+    target = (Target(target_ci, tuple(parse_metrics(metrics)), max_replications,
+                     confidence=confidence) if target_ci is not None else None)
     comp = run_comparison(items, replications, seed, overrides=overrides, workers=workers,
                           scheduler=scheduler, dask_local=dask_local, target=target,
                           confidence=confidence, out=out, force=force, **kwargs)

@@ -10,6 +10,13 @@ The next batch size is estimated from the variance so far: the half-width shrink
 ``n * (current/target)**2`` replications. Batches at least add ``min_batch`` replications
 and at most double the count, so a poor early estimate cannot overshoot far.
 
+A KPI whose replications all gave the same value has a zero-width interval, which says
+nothing about outcomes too rare to have appeared yet (a shortfall in one run in twenty is
+0 in all of the first ten with probability 0.6). Such a KPI meets the target only once
+there are at least ``3 / target`` replications (:func:`constant_minimum`): by the rule of
+three, with 95% confidence fewer than a share ``target`` of replications would then give
+another value.
+
 KPIs are named ``metric[:commodity[:channel[:site]]]``: ``delivered_t:cobalt`` is delivered
 cobalt over all channels and sites; ``delivered_t`` alone means that total for every
 commodity; ``mean_wait_days:all:all:kasumbalesa`` is one site's figure, and
@@ -165,9 +172,12 @@ def select(labels: Sequence[Label], specs: Sequence[MetricSpec],
 
 def relative_half_width(values: np.ndarray, scale: float | None = None,
                         confidence: float = 0.95) -> float:
-    """Half-width of the Student-t interval of the mean of ``values``, divided by
-    ``|scale|`` (by default ``|mean|``). Zero when the half-width is zero; infinite when
-    the scale is zero but the half-width is not; NaN with fewer than two values."""
+    """Half-width of the Student-t interval of the mean of ``values`` (NaNs ignored),
+    divided by ``|scale|`` (by default ``|mean|``); a fraction, 0.02 = 2%.
+
+    Zero when every value is the same (see :meth:`Measure.meets` for what that proves);
+    infinite when the scale is zero but the half-width is not; NaN with fewer than two
+    values."""
     mean, low, high = t_interval(values, confidence)
     if math.isnan(low):
         return math.nan
@@ -213,8 +223,24 @@ class Measure:
     mean: float
     rel_half_width: float
 
+    @property
+    def constant(self) -> bool:
+        """Every replication gave the same value (a zero-width interval)."""
+        return self.rel_half_width == 0
+
     def meets(self, target: float) -> bool:
-        return not math.isnan(self.rel_half_width) and self.rel_half_width <= target
+        """The relative half-width is at most ``target``; for identical values, only with
+        at least :func:`constant_minimum` replications."""
+        if math.isnan(self.rel_half_width) or self.rel_half_width > target:
+            return False
+        return not self.constant or self.n >= constant_minimum(target)
+
+
+def constant_minimum(target: float) -> int:
+    """Replications of identical values that meet a relative ``target``: ``3 / target``
+    (the rule of three: with 95% confidence, fewer than a share ``target`` of
+    replications would give another value)."""
+    return math.ceil(3 / target - 1e-9)
 
 
 @dataclass
@@ -242,14 +268,20 @@ class StopReport:
         widest = ""
         if worst is not None:
             widest = f"widest {worst.name} {_pct(worst.rel_half_width)}"
+        constant = [m.name for m in self.measures if m.constant]
+        same = (f"; every replication gave the same value for {', '.join(constant)} (a "
+                f"zero-width interval, accepted only from {constant_minimum(self.target)} "
+                "replications: by the rule of three, fewer than "
+                f"{_pct(self.target)} of replications would then differ)") if constant else ""
         if self.met:
             return (f"stopped: target met after {self.replications} replications: every "
-                    f"named KPI's 95% CI half-width is within {_pct(self.target)} "
-                    f"({widest})")
+                    f"named KPI's 95% CI half-width is within {_pct(self.target)} of its "
+                    f"mean (of the reference's mean for a paired difference) ({widest})"
+                    f"{same}")
         failing = [m.name for m in self.measures if not m.meets(self.target)]
         return (f"stopped: reached the maximum of {self.replications} replications before "
                 f"the target {_pct(self.target)} was met; not met for "
-                f"{', '.join(failing)} ({widest}); raise --max-replications to go on")
+                f"{', '.join(failing)} ({widest}){same}; raise --max-replications to go on")
 
     def as_dict(self) -> dict[str, object]:
         return {"reason": self.reason, "replications": self.replications,
@@ -274,6 +306,9 @@ def next_count(n: int, measures: Sequence[Measure], target: Target) -> int:
         wanted = math.ceil(1.1 * n * max(finite) ** 2)
     else:
         wanted = 2 * n
+    if any(m.constant and not m.meets(target.rel_half_width) for m in measures):
+        # no variance to extrapolate from: go for the count at which identical values count
+        wanted = max(wanted, constant_minimum(target.rel_half_width))
     low = n + max(1, target.min_batch)
     high = max(2 * n, low)
     return min(max(wanted, low), high, target.max_replications)
