@@ -23,8 +23,13 @@ random numbers (common random numbers) and differences between samples are mostl
 parameters' effect. A parameter may be written ``low:high:log`` (sampled uniformly in
 log-space; low > 0) or ``low:high:int`` (whole numbers from low to high).
 
-Sobol indices of KPI means over ``R`` replications include the replications' noise as a
-share of variance no parameter explains; more replications per sample reduce it.
+Sobol indices are those of the KPI mean over ``R`` replications. Replication noise that
+differs between samples (where a changed parameter shifts which random numbers a
+component draws) is not left over as variance no parameter explains: with noise variance
+``s2`` per replication, a first-order index estimates ``V_i / (V + s2/R)`` and a total
+index ``(V_Ti + s2/R) / (V + s2/R)``, so the noise lowers every first-order index and
+raises every total index, as if it were an interaction of all parameters. More
+replications per sample reduce it.
 """
 
 from __future__ import annotations
