@@ -154,6 +154,14 @@ def _resume_command(words: list[str]) -> str:
     return " ".join(shlex.quote(str(w)) for w in ["sim", *words])
 
 
+def _uncited_text(item: tuple[Any, Any], where: dict[Any, tuple[str, int | None]],
+                  format_path: Callable[[Any], str]) -> str:
+    path, value = item
+    file, line = where.get(path, (None, None))
+    at = f"{file}:{line}: " if file and line else (f"{file}: " if file else "")
+    return f"{at}{format_path(path)} = {value}"
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(dir_okay=False, path_type=Path))
@@ -174,17 +182,25 @@ def validate(files: tuple[Path, ...], require_citations: bool, overrides: tuple[
             bad += 1
             _err(f"FAIL {path}\n{exc.report()}")
             continue
-        uncited = meta_of(sc).provenance.uncited
+        prov = meta_of(sc).provenance
+        uncited = prov.uncited
         note = ""
         if uncited:
-            note = f"; {len(uncited)} value(s) without source:/assumption:"
+            first = _uncited_text(uncited[0], prov.uncited_where, format_path)
+            more = f" and {len(uncited) - 1} more" if len(uncited) > 1 else ""
+            note = (f"; {len(uncited)} value(s) without source:/assumption: {first}{more}"
+                    " (--require-citations lists them)")
         msg = (f"ok   {path}: {len(sc.sites)} sites, {len(sc.lanes)} lanes, "
                f"{len(sc.channels)} channels{note}")
         if uncited and require_citations:
             bad += 1
             _err(f"FAIL {path}: values without a citation:")
-            for p, value in uncited[:50]:
-                _err(f"  {format_path(p)} = {value}")
+            for item in uncited[:50]:
+                _err(f"  {_uncited_text(item, prov.uncited_where, format_path)}")
+            if len(uncited) > 50:
+                _err(f"  ... and {len(uncited) - 50} more")
+            _err("  hint: put source: (a citation) or assumption: (why it is a judgement) "
+                 "beside each, e.g. {value: 3, source: \"...\"}")
             continue
         click.echo(msg)
     if bad:

@@ -400,8 +400,10 @@ def test_run_metric_found_missing_after_a_replication_says_how_to_keep_it(
     # mean_wait_days is a site figure of commodity 'all': only a replication's labels show
     # that copper has none. The saved replication is kept, and --resume reuses it.
     out = tmp_path / "r"
+    # tiny is deterministic: identical replications meet a 5% target only after 60 (the
+    # rule of three), so the run is capped at the 2 this test is about
     common = ["run", tiny_path, "-n", 2, "--out", out, "-q", "-w", 1, "--no-figures",
-              "--target-ci", 0.05]
+              "--target-ci", 0.05, "--max-replications", 2]
     result = invoke(*common, "--metric", "mean_wait_days:copper:all:border")
     assert result.exit_code == 2, result.output
     assert "no KPI mean_wait_days:copper:all:border" in result.output

@@ -84,6 +84,9 @@ def route_sites(mine_id: str, path: list[str]) -> list[str]:
     return list(path) if path[0] == mine_id else [mine_id, *path]
 
 
+BOTH_HORIZONS_HINT = "remove one of them, or set it to null where it is inherited"
+
+
 def check_scenario(sc: Scenario) -> list[Issue]:
     """Every cross-field problem in ``sc`` (an empty list if there is none)."""
     c = _Collector()
@@ -93,9 +96,12 @@ def check_scenario(sc: Scenario) -> list[Issue]:
 
     lanes = lane_index(sc)
 
-    if (sc.horizon_days is None) == (sc.end is None):
+    if sc.horizon_days is None and sc.end is None:
         c.add(("horizon_days",), "give exactly one of horizon_days or end",
               "for one year from start, horizon_days: 365 (or 366 in a leap year)")
+    elif sc.horizon_days is not None and sc.end is not None:
+        c.add(("horizon_days",), f"gives both horizon_days ({sc.horizon_days:g}) and end "
+              f"({sc.end}); give exactly one", BOTH_HORIZONS_HINT)
     elif sc.end is not None and sc.end < sc.start:
         c.add(("end",), f"end {sc.end} is before start {sc.start}")
     elif sc.end is not None and sc.horizon >= MAX_HORIZON_DAYS:

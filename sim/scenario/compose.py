@@ -6,7 +6,9 @@
   mapping, a quantity ``{value: ...}`` or a distribution ``{dist: ...}``: it replaces the
   inherited value whole, with its ``unit:``, ``source:`` and ``assumption:``, and keeps
   only the keys the child writes. ``{value: 5}`` over ``{value: 3, unit: week, source: X}``
-  is 5 days, uncited, never 5 weeks under X's name. A key set to ``null`` removes the
+  is 5 days, uncited, never 5 weeks under X's name. Some parameters alone (``{high: 20}``
+  over a cited ``{dist: triangular, ...}``) change the inherited distribution in place, and
+  the result is uncited unless the child cites it. A key set to ``null`` removes the
   inherited key.
   ``extends: [a.yaml, b.yaml]`` merges several in order (later ones win), each file once:
   if both extend ``baseline.yaml``, ``b.yaml``'s own values go over ``a.yaml``'s, and its
@@ -89,6 +91,8 @@ class Provenance:
     """Numeric values whose enclosing mapping has neither ``source`` nor ``assumption``. A
     quantity (``{value: ..., unit: ...}``) or distribution (``{dist: ...}``) mapping without
     its own citation takes that of the mapping around it."""
+    uncited_where: dict[PathT, tuple[str, int | None]] = field(default_factory=dict)
+    """File (or ``--set ...``) and line of each uncited value, where known."""
 
     def for_path(self, path: PathT) -> Citation | None:
         """The citation of the nearest mapping at or above ``path``."""
@@ -127,6 +131,13 @@ def _merge(base: Any, child: Any, path: PathT = (), replaced: list[PathT] | None
                 out[key] = _merge(out[key], value, (*path, key), replaced)
             else:
                 out[key] = value
+        if _is_single_value(base) and not any(k in child for k in ("source", "assumption")) \
+                and any(k not in PROVENANCE_KEYS for k in child):
+            # {high: 20} over a cited distribution changes a number the parent's source
+            # never gave: the merged value is uncited until the child cites it
+            for key in ("source", "assumption"):
+                if out.pop(key, None) is not None and replaced is not None:
+                    replaced.append((*path, key))
         return out
     if replaced is not None:
         replaced.append(path)
@@ -283,7 +294,11 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
                 # The file's {value: ..., unit: ..., source: ...} is replaced whole: a bare
                 # number is in the field's own unit, and the override is its citation.
                 value = {"value": value, "assumption": f"override: --set {text}"}
-            node[last] = value
+            if value is None:
+                # null removes the key, as in a file that extends another
+                node.pop(last, None)
+            else:
+                node[last] = value
         else:
             raise ScenarioError([Issue(
                 f"--set {text!r}: {format_path(parts[:-1])} is a value, not a mapping",
@@ -342,10 +357,23 @@ def strip_provenance(raw: RawScenario) -> tuple[dict[str, Any], Provenance]:
             return [walk(v, (*path, i), cited) for i, v in enumerate(node)]
         if isinstance(node, int | float) and not isinstance(node, bool) and not cited:
             prov.uncited.append((path, node))
+            where = _nearest_line(raw.lines, path)
+            if where is not None:
+                prov.uncited_where[path] = where
         return node
 
     data = walk(raw.data, (), False)
     return data, prov
+
+
+def _nearest_line(lines: LineMap, path: PathT) -> tuple[str, int | None] | None:
+    """Where ``path`` (or the nearest mapping holding it) was written."""
+    while path:
+        where = lines.get(path)
+        if where is not None:
+            return where[0], where[1]
+        path = path[:-1]
+    return None
 
 
 def _as_text(value: Any) -> str | None:

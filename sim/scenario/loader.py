@@ -8,6 +8,7 @@ file, line, field path, what was expected and a hint.
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections.abc import Sequence
@@ -18,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from sim.distributions import DIST_NAMES
-from sim.scenario.checks import check_scenario
+from sim.scenario.checks import BOTH_HORIZONS_HINT, check_scenario
 from sim.scenario.shock_checks import check_shocks_and_policies
 from sim.scenario.plan import make_plan, unreachable_markets
 from sim.scenario.compose import (
@@ -31,7 +32,7 @@ from sim.scenario.compose import (
 )
 from sim.scenario.errors import Issue, PathT, ScenarioError, did_you_mean, format_path
 from sim.scenario.schema import SITE_KINDS, Scenario
-from sim.scenario.yamlio import LineMap, parse_yaml
+from sim.scenario.yamlio import LineMap, odd_space_name, parse_yaml
 
 
 @dataclass
@@ -90,11 +91,34 @@ def _validate(raw: RawScenario) -> Scenario:
     if issues:
         for issue in issues:
             _locate(issue, raw.lines, raw.files[0])
+            if issue.hint == BOTH_HORIZONS_HINT:
+                _blame_the_newer_horizon(issue, raw)
         raise ScenarioError(issues)
     meta = ScenarioMeta(files=raw.files, overrides=raw.overrides, provenance=prov,
                         document=raw.data)
     sc._meta = meta
     return sc
+
+
+def _blame_the_newer_horizon(issue: Issue, raw: RawScenario) -> None:
+    """Both ``horizon_days`` and ``end`` are set, usually one by ``--set`` or the user's
+    own file and the other inherited: point at the newer one, and say how to drop the
+    other (a key set to null removes it)."""
+    def origin(key: str) -> str:
+        return str(raw.lines.get((key,), ("",))[0])
+
+    def rank(key: str) -> int:
+        return 2 if origin(key).startswith("--set") else int(origin(key) == raw.files[0])
+
+    for mine, other in (("end", "horizon_days"), ("horizon_days", "end")):
+        if rank(mine) > rank(other):
+            where = raw.lines[(mine,)]
+            issue.path = (mine,)
+            issue.file, issue.line, issue.column = where[0], where[1], where[2]
+            fix = (f"--set {other}=null" if rank(mine) == 2 else f"{other}: null to this file")
+            issue.hint = (f"{other} comes from {origin(other)}; add {fix} to measure by "
+                          f"{mine} alone")
+            return
 
 
 def meta_of(sc: Scenario) -> ScenarioMeta:
@@ -294,7 +318,11 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
         options = allowed_keys(model) if model else []
         msg = f"unknown field {key!r}"
         guess = did_you_mean(str(key), options)
-        if guess:
+        odd = odd_space_name(str(key))
+        if odd:
+            hint = (f"the key holds {odd}, often pasted from a PDF or a web page: YAML does "
+                    "not read it as indentation; replace it with ordinary spaces")
+        elif guess:
             hint = f"did you mean {guess!r}?"
         elif options:
             hint = "allowed fields here: " + ", ".join(options)
@@ -305,7 +333,7 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
         if model is not None:
             fld = next((f for n, f in model.model_fields.items() if (f.alias or n) == key), None)
             if fld is not None and fld.description:
-                hint = fld.description.split("\n")[0]
+                hint = f"add {key}: ... ({_lower_first(fld.description.split(chr(10))[0])})"
     elif etype == "union_tag_invalid":
         tag = ctx.get("tag")
         disc = ctx.get("discriminator", "").strip("'")
@@ -326,6 +354,10 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
         msg = f"expected a number, got {value!r}"
         if isinstance(value, bool):
             hint = "YAML reads yes/no/on/off as true/false"
+        elif isinstance(value, str):
+            hint = _unit_hint(value)
+    elif etype in ("bool_parsing", "bool_type"):
+        msg = f"expected true or false, got {value!r}"
     elif etype == "string_type" and isinstance(value, bool):
         msg = f"expected text, got {value!r}"
         hint = "YAML reads yes, no, on, off (and the country code NO) as true/false; quote it"
@@ -346,6 +378,14 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
         msg = f"must be {words} {bound}, got {value}"
         if etype == "less_than" and bound is not None and float(bound) >= 1e6:
             hint = "this number is implausibly large; check its unit and exponent"
+        elif (etype == "less_than_equal" and bound is not None and float(bound) == 1.0
+              and isinstance(value, int | float) and 1.0 < value <= 100.0):
+            hint = (f"shares and fractions are written between 0 and 1: {value:g}% is "
+                    f"{value / 100:g} (or write {{value: {value:g}, unit: '%'}})")
+        elif (etype == "less_than_equal" and path and path[-1] == "capacity_factor"
+              and isinstance(value, int | float) and value <= 100.0):
+            hint = (f"a factor multiplies capacity: 0.4 keeps 40%; if {value:g} is a "
+                    f"percentage, write {value / 100:g}")
     elif etype in ("finite_number",):
         msg = f"must be a finite number, got {value!r}"
     elif etype in ("date_from_datetime_parsing", "date_parsing", "date_type"):
@@ -358,12 +398,22 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
         if guess:
             hint = f"did you mean {guess!r}?"
     elif etype in ("dict_type", "model_type", "model_attributes_type"):
-        msg = f"expected a mapping of fields, got {_describe(value)}"
+        if isinstance(value, str) and _NUMBER_WITH_UNIT.match(value):
+            # a number-or-distribution field: the text fails the mapping branch last
+            msg = f"expected a number, got {value!r}"
+            hint = _unit_hint(value)
+        else:
+            msg = f"expected a mapping of fields, got {_describe(value)}"
     elif etype == "list_type":
         msg = f"expected a list, got {_describe(value)}"
+        if isinstance(value, dict):
+            hint = "start each item of a list on its own line with '- ' (or write [a, b])"
     elif etype == "too_short":
         msg = "must not be empty"
 
+    if hint is None and isinstance(value, str) and odd_space_name(value):
+        hint = (f"the text holds {odd_space_name(value)}, often pasted from a PDF or a web "
+                "page, where YAML needs an ordinary space (after a colon, in indentation)")
     issue = Issue(msg, path=path, hint=hint)
     _locate(issue, lines, file)
     return issue
@@ -397,4 +447,27 @@ def _describe(value: Any) -> str:
         return f"text {value!r}"
     if value is None:
         return "nothing (null)"
+    if isinstance(value, dict):
+        keys = ", ".join(str(k) for k in value)
+        return f"a mapping (keys: {keys})"[:80]
     return f"{type(value).__name__} {value!r}"[:80]
+
+
+_NUMBER_WITH_UNIT = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*"
+                               r"([A-Za-z%$][\w/%$* ]*?)\s*$")
+
+
+def _unit_hint(text: str) -> str | None:
+    """A hint for a number written with its unit in one piece ("21 days", "40%")."""
+    m = _NUMBER_WITH_UNIT.match(text)
+    if m is None:
+        return None
+    number, unit = m.group(1), m.group(2)
+    if unit in ("%", "percent"):
+        return (f"write {number}% as {float(number) / 100:g}, or as "
+                f"{{value: {number}, unit: '%'}}")
+    return f"give the unit apart from the number: {{value: {number}, unit: {unit}}}"
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:].rstrip(".")

@@ -117,8 +117,52 @@ def _check_effects(c: _Collector, sc: Scenario, path: PathT, e: Effects, t: Targ
                               f"channel {to!r} has no route for {com!r} from mine {mid!r}",
                               f"add a route to channel {to!r} that {mid!r} can reach, or "
                               "narrow targets.commodities")
+    if e.capacity_factor is not None and e.capacity_factor not in (0.0, 1.0):
+        _check_throttles(c, sc, (*path, "effects", "capacity_factor"), e.capacity_factor, t)
     if (e.demand_factor is not None) and not t.markets:
         c.add((*path, "effects", "demand_factor"), "demand_factor needs targets.markets")
+
+
+def throttles(sc: Scenario, kind: str, item_id: str) -> bool:
+    """Whether a capacity factor between 0 and 1 (or above 1) changes what a site
+    (``kind="site"``) or lane does: mines (output), border posts (clearance), refiners
+    (refining), ports with sailings (ship loads), rail lanes with a loading capacity and
+    sea lanes with sailings. Junctions, trading hubs, markets, stockpiles and lanes
+    without a capacity only close (factor 0)."""
+    if kind == "lane":
+        lane = sc.lanes[item_id]
+        return lane.capacity_t_per_day is not None or lane.sailing is not None
+    site = sc.sites[item_id]
+    if site.kind == "port":
+        return any(lane.from_ == item_id and lane.sailing is not None
+                   for lane in sc.lanes.values())
+    return site.kind in ("mine", "border_post", "refiner")
+
+
+def _check_throttles(c: _Collector, sc: Scenario, path: PathT, factor: float,
+                     t: Targets) -> None:
+    """A fractional capacity factor on a site or lane that has no capacity to scale would
+    do nothing while ``sim show`` and the timeline report it: refuse it. Named targets are
+    checked one by one; a region, which mixes kinds by design, only when nothing in it
+    responds."""
+    dead = [f"site {sid!r} ({sc.sites[sid].kind})" for sid in t.sites
+            if sid in sc.sites and not throttles(sc, "site", sid)]
+    dead += [f"lane {lid!r} (no capacity_t_per_day or sailing)" for lid in t.lanes
+             if lid in sc.lanes and not throttles(sc, "lane", lid)]
+    regions = set(t.regions) & set(sc.regions)
+    if regions and not (t.sites or t.lanes):
+        in_sites = [sid for sid, site in sc.sites.items() if site.region in regions]
+        in_lanes = [lid for lid, lane in sc.lanes.items()
+                    if lane.from_ in in_sites or lane.to in in_sites
+                    or regions.intersection(lane.regions)]
+        if not any(throttles(sc, "site", s) for s in in_sites) and \
+                not any(throttles(sc, "lane", ln) for ln in in_lanes):
+            dead.append(f"anything in region(s) {', '.join(sorted(regions))}")
+    if dead:
+        c.add(path, f"capacity_factor {factor:g} has no effect on {'; '.join(dead)}: only 0 "
+              "(closed) changes a junction, trading hub, market, stockpile or a lane without "
+              "a capacity", "to slow traffic there use added_delay_days; to throttle it give "
+              "the lane capacity_t_per_day, or target the border post, port or mine instead")
 
 
 def _check_states_entered(c: _Collector, path: PathT, reg: Regime) -> None:

@@ -53,6 +53,7 @@ When = Annotated[
 """A calendar date, or days after the scenario's start."""
 
 Ratio = Annotated[float, _quantity("1"), Field(ge=0, le=1000, allow_inf_nan=False)]
+CapacityFactor = Annotated[float, _quantity("1"), Field(ge=0, le=10, allow_inf_nan=False)]
 PositiveRatio = Annotated[float, _quantity("1"), Field(gt=0, le=1000, allow_inf_nan=False)]
 RatePerYear = Annotated[float, _quantity("1/yr"), Field(gt=0, le=1e5, allow_inf_nan=False)]
 ISO3 = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
@@ -90,10 +91,13 @@ class Divert(Strict):
 class Effects(Strict):
     """What a shock does while it lasts."""
 
-    capacity_factor: Ratio | None = None
+    capacity_factor: CapacityFactor | None = None
     """Multiplies the capacity of targeted sites and lanes: border clearance, rail loading,
-    sailings, mine output, refining. 0 closes them: lots wait, and lots already on a closed
-    lane stop until it reopens."""
+    sailings (of a port or a sea lane), mine output, refining; at most 10 (a larger number
+    is far more often a percentage typed as a number). 0 closes them: lots wait, and lots
+    already on a closed lane stop until it reopens. Junctions, trading hubs, markets,
+    stockpiles and lanes without a capacity can only be closed: another factor on them is
+    refused, as it would change nothing."""
     added_delay_days: DurationDays | None = None
     """Extra days each lot spends on a targeted lane or at a targeted transit site."""
     divert: Divert | None = None

@@ -100,10 +100,11 @@ def parse_yaml(text: str, file: str, *, allow_empty: bool = False) -> tuple[Any,
             problem = exc.problem or "invalid YAML"
             if exc.context and "expected a single document" in exc.context:
                 problem = "the file holds more than one YAML document ('---'); use one"
-            raise _fail(file, f"YAML syntax error: {problem}",
-                        line=mark.line + 1 if mark else None,
+            line = mark.line + 1 if mark else None
+            raise _fail(file, f"YAML syntax error: {problem}", line=line,
                         column=mark.column + 1 if mark else None,
-                        hint="check indentation, colons and quotes near this line") from None
+                        hint=_odd_space_hint(text, line)
+                        or "check indentation, colons and quotes near this line") from None
         except yaml.YAMLError as exc:
             raise _fail(file, f"YAML error: {exc}") from None
         except RecursionError:
@@ -119,6 +120,37 @@ def parse_yaml(text: str, file: str, *, allow_empty: bool = False) -> tuple[Any,
         return data, lines
     finally:
         loader.dispose()
+
+
+# Spaces that look like a blank but are not one to YAML (pasted from a PDF, a web page or
+# a word processor): YAML then reads indentation and "key: value" wrongly.
+_ODD_SPACES = {"\u00a0": "a non-breaking space (U+00A0)", "\u2007": "a figure space (U+2007)",
+               "\u202f": "a narrow non-breaking space (U+202F)",
+               "\u2009": "a thin space (U+2009)", "\u3000": "an ideographic space (U+3000)",
+               "\ufeff": "a zero-width no-break space (U+FEFF)"}
+
+
+def odd_space_name(text: str) -> str | None:
+    """The name of the first look-alike space in ``text``, if any."""
+    for char, name in _ODD_SPACES.items():
+        if char in text:
+            return name
+    return None
+
+
+def _odd_space_hint(text: str, line: int | None) -> str | None:
+    """Name a look-alike space on or just before the error's line, where YAML's own
+    message (about block ends or mappings) would not lead anyone to it."""
+    if line is None:
+        return None
+    rows = text.splitlines()
+    for number in range(max(1, line - 2), min(len(rows), line) + 1):
+        for char, name in _ODD_SPACES.items():
+            column = rows[number - 1].find(char)
+            if column >= 0 and not (number == 1 and column == 0 and char == "\ufeff"):
+                return (f"line {number}, column {column + 1} holds {name}, often pasted from "
+                        "a PDF or a web page; replace it with an ordinary space")
+    return None
 
 
 def _unreadable_character(file: str, text: str, exc: yaml.reader.ReaderError

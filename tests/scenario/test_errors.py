@@ -333,7 +333,7 @@ def test_missing_required_field_has_a_hint(tiny_variant) -> None:
     text = tiny_variant(("    mode: road\n    transit_days: {value: 3",
                          "    transit_days: {value: 3"))
     issue = issue_at(issues_of(text), ("lanes", "mine_border", "mode"))
-    assert issue.hint and "Mode of transport" in issue.hint
+    assert issue.hint and "add mode: ... (mode of transport)" == issue.hint
 
 
 def test_bound_errors_on_cited_values_show_the_number(tiny_variant) -> None:

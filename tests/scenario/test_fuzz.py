@@ -56,7 +56,7 @@ shocks:
       effects: {divert: {share: 0.5, to_channel: informal}}
   regimes:
     east:
-      targets: {lanes: [mine_border]}
+      targets: {sites: [border]}
       states: {calm: {}, contested: {effects: {capacity_factor: 0.5}}}
       rates_per_year: {calm: {contested: 6}, contested: {calm: 18}}
   incidents:

@@ -11,6 +11,8 @@ from sim.scenario import ScenarioError, load_scenario, meta_of, scenario_from_di
 from sim.scenario import scenario_from_yaml
 from sim.units import TROY_OUNCE_T, UnitError, convert, is_known
 
+ROOT = Path(__file__).resolve().parents[2]
+
 
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -370,10 +372,23 @@ def test_set_malformed_exits_2_without_internal_error(tiny_path: Path, override:
     assert f"--set {override!r}" in result.output
 
 
-def test_set_comment_only_value_is_null(tiny_path: Path) -> None:
+def test_set_comment_only_value_is_null_and_removes_the_key(tiny_path: Path) -> None:
+    # null removes a key, as in a file that extends another: the field's default applies,
+    # and a required field is then missing
+    assert load_scenario(tiny_path, ["title=# nothing"]).title == ""
     with pytest.raises(ScenarioError) as exc:
-        load_scenario(tiny_path, ["title=# nothing"])
-    assert only_issue(exc).message == "expected text, got nothing (null)"
+        load_scenario(tiny_path, ["name=# nothing"])
+    assert only_issue(exc).message == "missing required field 'name'"
+
+
+def test_set_null_removes_a_mapping_of_shocks(tmp_path: Path) -> None:
+    base = load_scenario(ROOT / "scenarios" / "baseline.yaml")
+    assert base.shocks.incidents
+    gone = load_scenario(ROOT / "scenarios" / "baseline.yaml", ["shocks.incidents=null"])
+    assert gone.shocks.incidents == {}
+    one = next(iter(base.shocks.incidents))
+    fewer = load_scenario(ROOT / "scenarios" / "baseline.yaml", [f"shocks.incidents.{one}=null"])
+    assert set(fewer.shocks.incidents) == set(base.shocks.incidents) - {one}
 
 
 def test_set_unknown_key_says_did_you_mean(tiny_path: Path) -> None:

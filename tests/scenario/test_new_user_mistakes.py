@@ -1,0 +1,138 @@
+"""Mistakes a first-time analyst made writing scenarios from the docs (a new-user test):
+each is refused, or flagged, where the user can find it, with a hint that fixes it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sim.cli import main
+from sim.distributions import Triangular
+from sim.scenario import ScenarioError, load_scenario, meta_of
+
+ROOT = Path(__file__).resolve().parents[2]
+TRANSIT = "transit_days: {value: 10, assumption: test input}"
+CITED_TRIANGLE = ("transit_days: {dist: triangular, low: 8, mode: 10, high: 15, "
+                  "source: 'Road survey'}")
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def only_issue(exc: pytest.ExceptionInfo[ScenarioError]):
+    assert len(exc.value.issues) == 1, exc.value.report()
+    return exc.value.issues[0]
+
+
+# ------------------------------------------------------------------ extends and --set
+def test_some_parameters_over_a_cited_distribution_leave_it_uncited(tmp_path: Path,
+                                                                    tiny_text: str) -> None:
+    write(tmp_path / "parent.yaml", tiny_text.replace(TRANSIT, CITED_TRIANGLE))
+    child = write(tmp_path / "child.yaml", "extends: parent.yaml\nlanes:\n  border_market:\n"
+                  "    transit_days: {high: 20}\n")
+    sc = load_scenario(child)
+    # the parameters merge: only `high` changed
+    assert sc.lanes["border_market"].transit_days == Triangular(
+        dist="triangular", low=8, mode=10, high=20)
+    # ...but 'Road survey' never gave high = 20, so it no longer cites the distribution
+    path = ("lanes", "border_market", "transit_days")
+    assert meta_of(sc).provenance.for_path(path) is None
+    uncited = dict(meta_of(sc).provenance.uncited)
+    assert uncited[(*path, "high")] == 20
+    assert meta_of(sc).provenance.uncited_where[(*path, "high")] == (str(child), 4)
+
+
+def test_a_new_citation_over_a_cited_distribution_is_kept(tmp_path: Path,
+                                                          tiny_text: str) -> None:
+    write(tmp_path / "parent.yaml", tiny_text.replace(TRANSIT, CITED_TRIANGLE))
+    child = write(tmp_path / "child.yaml", "extends: parent.yaml\nlanes:\n  border_market:\n"
+                  "    transit_days: {high: 20, source: 'Survey 2025'}\n")
+    path = ("lanes", "border_market", "transit_days")
+    assert meta_of(load_scenario(child)).provenance.for_path(path).source == "Survey 2025"
+
+
+def test_validate_says_where_an_uncited_value_is(tmp_path: Path, tiny_text: str,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path / "u.yaml", tiny_text.replace(
+        "clearance_trucks_per_day: {value: 100, assumption: test input}",
+        "clearance_trucks_per_day: 100"))
+    line = next(i for i, text in enumerate(tiny_text.splitlines(), 1)
+                if "clearance_trucks_per_day" in text)
+    monkeypatch.chdir(tmp_path)
+    relaxed = CliRunner().invoke(main, ["validate", "u.yaml"])
+    assert relaxed.exit_code == 0
+    assert (f"1 value(s) without source:/assumption: u.yaml:{line}: "
+            "sites.border.clearance_trucks_per_day = 100") in relaxed.output
+    strict = CliRunner().invoke(main, ["validate", "--require-citations", "u.yaml"])
+    assert strict.exit_code == 2
+    assert f"u.yaml:{line}: sites.border.clearance_trucks_per_day = 100" in strict.output
+    assert "hint: put source:" in strict.output
+
+
+def test_end_over_an_inherited_horizon_points_at_the_users_file(tmp_path: Path,
+                                                                tiny_text: str) -> None:
+    write(tmp_path / "tiny.yaml", tiny_text)
+    child = write(tmp_path / "child.yaml", "extends: tiny.yaml\nend: 2024-03-01\n")
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(child)
+    issue = only_issue(exc)
+    assert (issue.file, issue.line, issue.path) == (str(child), 2, ("end",))
+    assert issue.hint == (f"horizon_days comes from {tmp_path / 'tiny.yaml'}; add "
+                          "horizon_days: null to this file to measure by end alone")
+    assert load_scenario(write(tmp_path / "fixed.yaml", "extends: tiny.yaml\n"
+                               "end: 2024-03-01\nhorizon_days: null\n")).horizon == 61
+
+
+def test_set_horizon_over_an_end_says_set_end_null(tiny_path: Path) -> None:
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(tiny_path, ["end=2024-03-01"])
+    issue = only_issue(exc)
+    assert issue.file == "--set end=2024-03-01" and issue.path == ("end",)
+    assert "add --set horizon_days=null" in issue.hint
+    assert load_scenario(tiny_path, ["end=2024-03-01", "horizon_days=null"]).horizon == 61
+
+
+# ------------------------------------------------------------------ capacity factors
+def event(targets: str, factor: float) -> str:
+    return ("shocks:\n  events:\n    go_slow:\n      start: 10\n      end: 40\n"
+            f"      targets: {targets}\n      effects: {{capacity_factor: {factor}}}\n")
+
+
+def test_a_fractional_capacity_factor_on_a_plain_lane_is_refused(tmp_path: Path,
+                                                                 tiny_text: str) -> None:
+    write(tmp_path / "tiny.yaml", tiny_text)
+    child = write(tmp_path / "c.yaml", "extends: tiny.yaml\n"
+                  + event("{lanes: [mine_border]}", 0.5))
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(child)
+    issue = only_issue(exc)
+    assert issue.path == ("shocks", "events", "go_slow", "effects", "capacity_factor")
+    assert "has no effect on lane 'mine_border'" in issue.message
+    assert "added_delay_days" in issue.hint
+    # closing the same lane does something, and so does throttling the border post
+    load_scenario(write(tmp_path / "closed.yaml", "extends: tiny.yaml\n"
+                        + event("{lanes: [mine_border]}", 0)))
+    load_scenario(write(tmp_path / "post.yaml", "extends: tiny.yaml\n"
+                        + event("{sites: [border]}", 0.5)))
+
+
+def test_a_region_is_refused_only_when_nothing_in_it_can_be_throttled(tmp_path: Path,
+                                                                      tiny_text: str) -> None:
+    write(tmp_path / "tiny.yaml", tiny_text)
+    # `away` holds only the market and the lane into it (no capacity)
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(write(tmp_path / "away.yaml", "extends: tiny.yaml\n"
+                            + event("{regions: [away]}", 0.5)))
+    assert "has no effect on anything in region(s) away" in only_issue(exc).message
+    # `home` holds the mine and the border post as well as a plain lane: accepted
+    load_scenario(write(tmp_path / "home.yaml", "extends: tiny.yaml\n"
+                        + event("{regions: [home]}", 0.5)))
+
+
+def test_shipped_scenarios_throttle_only_what_can_be_throttled() -> None:
+    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
+        load_scenario(path)  # raises if any shock's capacity factor would do nothing
