@@ -467,11 +467,21 @@ def _period_notes(arms: Sequence[Arm]) -> list[str]:
         return []
     parts = ", ".join(f"{a.label} {a.scenario.start} + {a.scenario.horizon:g} days"
                       for a in arms)
-    last = max(arms, key=lambda a: a.scenario.horizon).scenario
-    end = last.start + dt.timedelta(days=math.ceil(last.horizon) - 1)
+    start = min(a.scenario.start for a in arms)
+    end = max(a.scenario.start + dt.timedelta(days=math.ceil(a.scenario.horizon) - 1)
+              for a in arms)
+    warmups = {a.scenario.warmup_days for a in arms}
+    one = [f"--set start={start}", f"--set end={end}", "--set horizon_days=null"]
+    if len(warmups) > 1:
+        one.append(f"--set warmup_days={max(warmups):g}")
+    if all(a.runs for a in arms):
+        fix = "give them one period: " + " ".join(one)
+    else:
+        # --set does not reach a finished results folder: its runs must be made again
+        fix = ("run them again over one period (sim run ... " + " ".join(one) + "), or "
+               "compare the scenario files with those options")
     return [f"the scenarios measure different periods ({parts}), so their totals differ by "
-            "the length of the period as well as by what the scenarios change; give them one "
-            f"period, e.g. --set end={end} --set horizon_days=null"]
+            f"the length of the period as well as by what the scenarios change; {fix}"]
 
 
 def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, force: bool,

@@ -175,6 +175,27 @@ def test_scenarios_over_different_periods_are_flagged() -> None:
     assert "--set horizon_days=null" in note
 
 
+def test_the_period_hint_covers_different_starts_and_finished_folders(tmp_path: Path) -> None:
+    sc = sim.load_scenario(TINY)  # 2024-01-01 + 100 days: to 2024-04-09
+    later = sim.load_scenario(TINY, ["start=2024-02-01"])  # to 2024-05-10
+    note = next(n for n in run_comparison([sc, later], replications=1, seed=1).notes
+                if "different periods" in n)
+    # the same --set options on both give them one period, from the first start to the
+    # last end (applying the end alone would leave the starts apart)
+    assert note.endswith("give them one period: --set start=2024-01-01 --set end=2024-05-10 "
+                         "--set horizon_days=null")
+    fixed = ["start=2024-01-01", "end=2024-05-10", "horizon_days=null"]
+    assert not any("different periods" in n for n in run_comparison(
+        [sim.load_scenario(TINY, fixed), sim.load_scenario(TINY, ["start=2024-02-01", *fixed])],
+        replications=1, seed=1).notes)
+    for name, extra in (("a", []), ("b", ["--set", "start=2024-02-01"])):
+        assert invoke("run", TINY, "-n", 1, "--out", tmp_path / name, "-q", "-w", 1,
+                      "--no-figures", *extra).exit_code == 0
+    note = next(n for n in run_comparison([tmp_path / "a", tmp_path / "b"]).notes
+                if "different periods" in n)
+    assert "run them again over one period" in note  # --set cannot reach a finished run
+
+
 def test_python_api_returns_a_dataframe(closure_file: Path) -> None:
     table = sim.compare([TINY, closure_file], replications=3, seed=2, overrides=RANDOM)
     assert isinstance(table, pd.DataFrame)
