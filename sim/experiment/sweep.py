@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 import time
 import warnings
 from collections.abc import Callable, Sequence
@@ -58,6 +59,7 @@ from sim.streams import stable_hash
 
 DESIGNS = ("lhs", "sobol", "grid")
 SCALES = ("linear", "log", "int")
+_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 MAX_POINTS = 100_000
 
 
@@ -89,6 +91,10 @@ class Param:
         try:
             low, high = float(parts[0]), float(parts[1])
         except ValueError:
+            if all(_DATE.match(p) for p in parts):
+                hint = ("dates are swept as days from the scenario's start (a shock's or "
+                        "policy's start and end also take a number of days), e.g. 31:152 "
+                        "for 2024-02-01 to 2024-06-01 in a run starting 2024-01-01")
             raise ExperimentError(f"the range {rng!r} is not two numbers", what=what,
                                   hint=hint) from None
         if not (math.isfinite(low) and math.isfinite(high)):

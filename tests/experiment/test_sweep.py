@@ -40,6 +40,9 @@ def test_param_parsing() -> None:
                           ("a.b=0.5:2:int", "whole-number")):
         with pytest.raises(ExperimentError, match=fragment):
             Param.parse(bad)
+    with pytest.raises(ExperimentError) as exc:
+        Param.parse("shocks.events.x.start=2024-02-01:2024-06-01")
+    assert "dates are swept as days from the scenario's start" in exc.value.hint
 
 
 def test_designs() -> None:
