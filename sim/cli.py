@@ -357,7 +357,7 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
     if not quiet:
         click.echo(f"{sc.name}: {results.n} replication(s), seed {seed}, "
                    f"{results.wall_s:.1f} s ({backend.description}); results in {out}"
-                   + ("" if no_figures else ", figures in figures/"))
+                   + ("" if no_figures else f", figures in {out / 'figures'}/"))
         summary = results.summary()
         click.echo(headline_table(summary))
         table = channel_table(summary)
@@ -411,13 +411,24 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
     target = _target(target_ci, metrics, max_replications, replications or 2)
     out = out or Path("results") / ("compare-" + "-".join(
         (p.stem if p.suffix else p.name) for p in items[:4]))
-    bar = tqdm(total=0, desc="compare", unit="rep", disable=quiet, file=sys.stderr,
-               dynamic_ncols=True)
+    bar: Any = None
+
+    def shown(total: int = 0) -> Any:
+        # made when the first batch starts, so that bad input (one scenario, a missing
+        # file) is reported without a stray empty progress bar before the message
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, desc="compare", unit="rep", disable=quiet,
+                       file=sys.stderr, dynamic_ncols=True)
+        return bar
 
     def batch(total: int) -> None:
-        if total != bar.total:
+        if total != shown(total).total:
             bar.total = total
             bar.refresh()
+
+    def progress(n: int = 1) -> None:
+        shown().update(n)
 
     words: list[Any] = ["compare", *items, "--out", out]
     if replications is not None:
@@ -429,16 +440,19 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
         words += ["--target-ci", target_ci, *[w for m in metrics for w in ("--metric", m)],
                   "--max-replications", max_replications]
     try:
-        comp = run_comparison(list(items), replications, seed, overrides=overrides,
-                              workers=workers, scheduler=scheduler, dask_local=dask_local,
-                              target=target, out=out, force=force, resume=resume,
-                              progress=bar.update, on_batch=batch, figures=not no_figures)
+        try:
+            comp = run_comparison(list(items), replications, seed, overrides=overrides,
+                                  workers=workers, scheduler=scheduler,
+                                  dask_local=dask_local, target=target, out=out, force=force,
+                                  resume=resume, progress=progress, on_batch=batch,
+                                  figures=not no_figures)
+        finally:
+            if bar is not None:
+                bar.close()
     except KeyboardInterrupt:
-        bar.close()
         _err(f"\ninterrupted: finished replications are saved in {out}; to finish the "
              "comparison, run:\n  " + _resume_command([*words, "--resume"]))
         sys.exit(EXIT_INTERRUPTED)
-    bar.close()
     if not quiet:
         click.echo(comparison_text(comp))
         figs = "" if no_figures else ", figures/"
@@ -516,15 +530,21 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the HTML file. Default: FOLDER/report.html.")
+@click.option("--reference", default=None, metavar="NAME",
+              help="For a folder of run folders: the run folder to compare the others "
+                   "with. Default: the first in comparison.json, else one named baseline, "
+                   "else the first in alphabetical order.")
 @_guarded
-def report(folder: Path, out: Path | None) -> None:
+def report(folder: Path, out: Path | None, reference: str | None) -> None:
     """Build one self-contained HTML report (figures, KPI tables with confidence
     intervals, assumptions and sources, timeline of shocks and policies) from a results
     FOLDER written by `sim run`, or from a folder of run folders to compare."""
-    from sim.output.report import build_report
+    from sim.output.report import write_report
 
-    path = build_report(folder, out)
-    click.echo(f"Report written to {path}")
+    written = write_report(folder, out, reference)
+    for note in written.notes:
+        _err(note)
+    click.echo(f"Report written to {written.path}")
 
 
 if __name__ == "__main__":  # pragma: no cover

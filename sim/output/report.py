@@ -10,6 +10,10 @@ Two kinds of folder are understood:
 * a run folder (``manifest.json`` from ``sim run``);
 * a comparison folder: a folder whose sub-folders are run folders (the first scenario is
   the reference; see :func:`compare_members`), optionally with ``compare.csv``.
+
+A folder that ``sim run`` left unfinished (no ``manifest.json``) is refused with the command
+that finishes it. A comparison of runs over different periods says so before any
+difference, and ranks none of those differences as ones that matter.
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ import datetime as dt
 import html
 import json
 import math
+import shlex
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +70,7 @@ figcaption{font-size:.9em;color:#444}
 pre{background:#f7f7f7;padding:.8em;overflow-x:auto;font-size:.85em}
 .meta td:first-child{color:#555}.muted{color:#666;font-size:.9em}
 details{margin:.6em 0}summary{cursor:pointer;font-weight:600}
+.warn{border-left:4px solid #c0392b;background:#fdf1ef;padding:.6em .9em}
 """
 
 
@@ -203,15 +210,18 @@ def timeline_frame(res: Results) -> pd.DataFrame:
 
 
 # ============================================================================== run report
-def _run_meta(res: Results, manifest: dict[str, Any]) -> str:
-    sc = res.scenario
+def _period(sc: Any) -> str:
     # the last simulated day, as sim show gives it (a part day counts as a day)
     end = sc.start + dt.timedelta(days=math.ceil(sc.horizon) - 1)
+    return f"{sc.start} to {end} ({sc.horizon:g} days after a {sc.warmup_days:g}-day warm-up)"
+
+
+def _run_meta(res: Results, manifest: dict[str, Any]) -> str:
+    sc = res.scenario
     versions = manifest.get("versions", {})
     rows = [("scenario", f"{sc.name}: {sc.title}" if sc.title else sc.name),
             ("question", sc.question or ""),
-            ("period", f"{sc.start} to {end} ({sc.horizon:g} days after a "
-                       f"{sc.warmup_days:g}-day warm-up)"),
+            ("period", _period(sc)),
             ("replications", f"{res.n} (seed {res.seed})"),
             ("scenario files", ", ".join(manifest.get("scenario_files", []) or [])),
             ("overrides", ", ".join(manifest.get("overrides", []) or []) or "none"),
@@ -293,6 +303,18 @@ def run_report_html(res: Results, manifest: dict[str, Any] | None = None) -> str
 
 
 # ========================================================================= compare report
+@dataclass
+class Members:
+    """The run folders of a comparison folder, the reference first, and why it is the
+    reference."""
+
+    runs: list[tuple[str, Path]]
+    reason: str
+    """Why ``runs[0]`` is the reference, as a clause ("it is named baseline")."""
+    unfinished: list[Path] = field(default_factory=list)
+    """Sub-folders ``sim run`` began but did not finish (no ``manifest.json``)."""
+
+
 def compare_members(folder: Path) -> list[tuple[str, Path]]:
     """Run folders of a comparison folder, the reference first.
 
@@ -300,9 +322,33 @@ def compare_members(folder: Path) -> list[tuple[str, Path]]:
     JSON file listing ``scenarios`` (names, or mappings with ``label`` and the sub-folder
     of that name or a ``source`` results folder) if present; otherwise a sub-folder named
     ``baseline`` (or whose scenario is named so) comes first and the rest follow in name
-    order.
+    order. :func:`find_members` also says why and takes another reference if asked.
     """
-    subs = sorted(p for p in folder.iterdir() if p.is_dir() and (p / "manifest.json").exists())
+    return find_members(folder).runs
+
+
+def find_members(folder: Path, reference: str | None = None) -> Members:
+    """:func:`compare_members` with the reason for the reference, the unfinished
+    sub-folders, and ``reference`` (a label) moved first if given.
+
+    Raises :class:`FolderError` if no run folder has the label ``reference``.
+    """
+    members = _members(folder)
+    if reference is not None and members.runs:
+        labels = [name for name, _path in members.runs]
+        if reference not in labels:
+            raise FolderError(f"{folder} has no run folder named {reference!r} to take as the "
+                              "reference", hint="--reference takes one of: " + ", ".join(labels))
+        at = labels.index(reference)
+        members.runs.insert(0, members.runs.pop(at))
+        members.reason = "it was chosen with --reference"
+    return members
+
+
+def _members(folder: Path) -> Members:
+    subs = sorted(p for p in folder.iterdir() if p.is_dir())
+    runs = [p for p in subs if (p / "manifest.json").exists()]
+    unfinished = [p for p in subs if _is_unfinished(p)]
     listed: list[tuple[str, Path]] = []
     for name in ("comparison.json", "compare.json", "manifest.json"):
         spec = folder / name
@@ -330,7 +376,7 @@ def compare_members(folder: Path) -> list[tuple[str, Path]]:
                     listed.append((label_ or path.name, path))
                     break
         if listed:
-            return listed
+            return Members(listed, f"it is listed first in {name}", unfinished)
 
     def scenario_name(p: Path) -> str:
         try:
@@ -339,15 +385,78 @@ def compare_members(folder: Path) -> list[tuple[str, Path]]:
         except (OSError, ValueError):
             return p.name
 
-    members = [(p.name, p) for p in subs]
+    members = [(p.name, p) for p in runs]
     members.sort(key=lambda m: (not (m[0] == "baseline" or scenario_name(m[1]) == "baseline"),
                                 m[0]))
-    return members
+    if members and members[0][0] == "baseline":
+        reason = "its folder is named baseline"
+    elif members and scenario_name(members[0][1]) == "baseline":
+        reason = "its scenario is named baseline"
+    else:
+        reason = ("no comparison.json lists the runs and none is named baseline, so the "
+                  "first folder in alphabetical order is taken")
+    return Members(members, reason, unfinished)
+
+
+def _is_unfinished(folder: Path) -> bool:
+    """Whether ``folder`` is a run ``sim run`` began (run.json or saved replications) and
+    did not finish (no manifest.json)."""
+    return (not (folder / "manifest.json").exists()
+            and ((folder / "run.json").exists() or (folder / "replications").is_dir()))
+
+
+def finish_command(folder: Path) -> str | None:
+    """The ``sim run ... --resume`` command that finishes the unfinished run in ``folder``,
+    from what its ``run.json`` records; None if that cannot be read."""
+    try:
+        info = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+        files = info["scenario_files"]
+        words = ["sim", "run", str(files[0]), "-n", str(int(info["replications"])),
+                 "--seed", str(int(info["seed"])), "--out", str(folder)]
+        words += [w for o in info.get("overrides") or [] for w in ("--set", str(o))]
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        return None
+    return shlex.join([*words, "--resume"])
+
+
+def _finish_hint(folder: Path) -> str:
+    command = finish_command(folder)
+    if command is None:
+        return "run the sim run command that wrote it again with --resume"
+    return f"finish it with: {command}"
+
+
+def unfinished_run_error(folder: Path) -> FolderError:
+    """The error for ``sim report`` on a run folder ``sim run`` did not finish."""
+    saved = len(list((folder / "replications").glob("rep-*.npz")))
+    return FolderError(
+        f"{folder} is an unfinished run: it holds {saved} saved replication(s) but no "
+        "manifest.json (sim run was interrupted or is still running), so there is nothing "
+        "to report yet", hint=_finish_hint(folder) + "; then run sim report again")
+
+
+def period_check(named: Sequence[tuple[str, Results]]) -> tuple[str | None, list[str]]:
+    """Whether the runs measure different periods: the note of ``sim compare`` (None if
+    they all measure one period), and the labels of the runs whose period differs from
+    the reference's (their differences are mostly the length of the period, so they are
+    not ranked)."""
+    # sim compare's own rule and wording, so the report and the comparison agree
+    from sim.experiment.compare import Arm, _period_notes
+
+    arms = [Arm(name, name, res.scenario, res.seed, fixed=res) for name, res in named]
+    notes = _period_notes(arms)
+    if not notes:
+        return None, []
+    return notes[0], [a.label for a in arms[1:] if _period_notes([arms[0], a])]
 
 
 def compare_report_html(named: Sequence[tuple[str, Results]],
-                        extra: pd.DataFrame | None = None) -> str:
-    """The HTML report of a comparison; ``named[0]`` is the reference."""
+                        extra: pd.DataFrame | None = None,
+                        reference_note: str | None = None,
+                        notes: Sequence[str] = ()) -> str:
+    """The HTML report of a comparison; ``named[0]`` is the reference. ``reference_note``
+    says why it is (default: it was given first); ``notes`` are shown before the
+    comparison."""
     from sim.output.figures import (
         COMPARE_METRICS,
         compare_figures,
@@ -356,6 +465,7 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
     )
 
     ref_name = named[0][0]
+    period_note, unranked = period_check(named)
     diffs = paired_differences(named, COMPARE_METRICS)
     side = []
     for name, res in named:
@@ -370,20 +480,32 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
                  "95% CI low", "95% CI high", "n", "paired", "unit"]]
     rows = "".join(
         f"<tr><td>{_e(n)}</td><td>{_e(r.scenario.name)}</td><td>{_e(r.scenario.title)}</td>"
+        f"<td>{_e(_period(r.scenario))}</td>"
         f'<td class="num">{r.n}</td><td class="num">{r.seed}</td></tr>' for n, r in named)
-    body = ['<section id="run"><h2>Scenarios</h2>'
-            f"<p>Each scenario is compared with <strong>{_e(ref_name)}</strong>. Where two "
-            "runs share seed and replication numbers, differences are paired replication by "
-            "replication (common random numbers).</p>"
-            "<table class=\"meta\"><thead><tr><th>label</th><th>scenario</th><th>title</th>"
-            f"<th>replications</th><th>seed</th></tr></thead><tbody>{rows}</tbody></table>"
-            "</section>",
-            '<section id="kpis"><h2>Differences that matter</h2>',
-            _difference_words(diffs),
-            "<h3>Differences from the reference with 95% confidence intervals</h3>",
-            table(dtab, NUMERIC, cls="kpi differences"),
-            "<details><summary>Headline KPIs of every scenario</summary>",
-            table(heads, NUMERIC, cls="kpi headline"), "</details>"]
+    body = []
+    if period_note:
+        body.append(
+            '<div class="warn" id="periods"><p><strong>These runs measure different '
+            "periods, so their differences are not the effect of what the scenarios change."
+            f"</strong> {_e(period_note[0].upper() + period_note[1:])} (with sim run, or sim "
+            "compare, which runs them together).</p><p>Not ranked below as differences that "
+            f"matter: {_e(', '.join(unranked))}.</p></div>")
+    body += [f'<p class="warn">{_e(note)}</p>' for note in notes]
+    why = reference_note or "it was given first"
+    body += ['<section id="run"><h2>Scenarios</h2>'
+             f"<p>Each scenario is compared with <strong>{_e(ref_name)}</strong>, the "
+             f"reference: {_e(why)}. Where two runs share seed and replication numbers, "
+             "differences are paired replication by replication (common random "
+             "numbers).</p>"
+             "<table class=\"meta\"><thead><tr><th>label</th><th>scenario</th><th>title</th>"
+             "<th>period</th><th>replications</th><th>seed</th></tr></thead>"
+             f"<tbody>{rows}</tbody></table></section>",
+             '<section id="kpis"><h2>Differences that matter</h2>',
+             _difference_words(diffs, unranked),
+             "<h3>Differences from the reference with 95% confidence intervals</h3>",
+             table(dtab, NUMERIC, cls="kpi differences"),
+             "<details><summary>Headline KPIs of every scenario</summary>",
+             table(heads, NUMERIC, cls="kpi headline"), "</details>"]
     if extra is not None and not extra.empty:
         body += ["<details><summary>compare.csv</summary>",
                  table(extra, [c for c in extra.columns
@@ -416,50 +538,113 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
     return _page(f"{names} compared with {ref_name}", nav, "".join(body))
 
 
-def _difference_words(diffs: pd.DataFrame) -> str:
-    """The differences whose 95% interval excludes zero, as sentences."""
+def _difference_words(diffs: pd.DataFrame, unranked: Sequence[str] = ()) -> str:
+    """The differences whose 95% interval excludes zero, as sentences; none of the
+    scenarios in ``unranked`` (measured over another period than the reference)."""
     items = []
     for r in diffs.itertuples():
-        if np.isnan(r.ci_low) or r.ci_low <= 0 <= r.ci_high or r.diff == 0:
+        if (r.scenario in unranked or np.isnan(r.ci_low) or r.ci_low <= 0 <= r.ci_high
+                or r.diff == 0):
             continue
         rel = (f" ({r.diff / r.reference_mean:+.0%})"
                if r.reference_mean and not np.isnan(r.reference_mean) else "")
         items.append(f"<li><strong>{_e(r.scenario)}</strong>: {_e(r.commodity)} "
                      f"{_e(r.metric)} {'+' if r.diff > 0 else ''}{_num(r.diff)} {_e(r.unit)}"
                      f"{rel}, 95% CI {_num(r.ci_low)} to {_num(r.ci_high)}</li>")
+    skipped = ""
+    if unranked:
+        skipped = (f"<p>{_e(', '.join(unranked))}: not ranked, because "
+                   f"{'it measures' if len(unranked) == 1 else 'they measure'} another "
+                   "period than the reference (see the warning above); the table below "
+                   "gives the differences as measured.</p>")
     if not items:
-        return ("<p>No headline KPI differs from the reference with 95% confidence "
-                "(more replications may tell).</p>")
-    return "<p>Differences whose 95% interval excludes zero:</p><ul>" + "".join(items) + "</ul>"
+        if unranked and set(unranked) >= set(diffs["scenario"]):
+            return skipped
+        return (skipped + "<p>No headline KPI differs from the reference with 95% "
+                "confidence (more replications may tell).</p>")
+    return (skipped + "<p>Differences whose 95% interval excludes zero:</p><ul>"
+            + "".join(items) + "</ul>")
 
 
 # ================================================================================ entry
-def build_report(folder: str | Path, out: str | Path | None = None) -> Path:
-    """Write the report of a run or comparison folder to ``out`` (default
-    ``folder/report.html``); returns its path.
+@dataclass
+class Report:
+    """A report written: where, and what the reader should know before opening it
+    (plain sentences, for the terminal)."""
 
-    Raises :class:`~sim.output.folder.FolderError` if ``folder`` holds neither.
+    path: Path
+    notes: list[str] = field(default_factory=list)
+
+
+def build_report(folder: str | Path, out: str | Path | None = None,
+                 reference: str | None = None) -> Path:
+    """Write the report of a run or comparison folder to ``out`` (default
+    ``folder/report.html``); returns its path. See :func:`write_report`."""
+    return write_report(folder, out, reference).path
+
+
+def write_report(folder: str | Path, out: str | Path | None = None,
+                 reference: str | None = None) -> Report:
+    """Write the report of a run or comparison folder to ``out`` (default
+    ``folder/report.html``); ``reference`` (a run folder's name) is the reference of a
+    comparison instead of the one :func:`compare_members` takes.
+
+    Raises :class:`~sim.output.folder.FolderError` if ``folder`` holds neither, or holds
+    a run ``sim run`` did not finish (the message gives the command that finishes it).
     """
     folder = Path(folder)
     if not folder.is_dir():
         raise FolderError(f"{folder} is not a folder")
     target = Path(out) if out is not None else folder / "report.html"
+    notes: list[str] = []
     if (folder / "manifest.json").exists() and (folder / "replications").is_dir():
+        if reference is not None:
+            raise FolderError(f"{folder} is one run, so there is no reference to choose",
+                              hint="--reference is for a folder of run folders to compare")
         res = load_results(folder)
         text = run_report_html(res, res.info.get("manifest", {}))
+    elif _is_unfinished(folder):
+        raise unfinished_run_error(folder)
     else:
-        members = compare_members(folder)
-        if len(members) < 2:
-            raise FolderError(
-                f"{folder} is not a results folder: it has no manifest.json from `sim run` "
-                "and fewer than two run folders to compare")
-        named = [(name, load_results(path)) for name, path in members]
+        members = find_members(folder, reference)
+        if len(members.runs) < 2:
+            raise _too_few_runs(folder, members)
+        named = [(name, load_results(path)) for name, path in members.runs]
+        ref = named[0][0]
+        others = [name for name, _path in members.runs[1:]]
+        choose = (f"; to take another, run sim report {shlex.quote(str(folder))} "
+                  f"--reference NAME (one of: {', '.join(others)})")
+        reference_note = members.reason + choose
+        page_notes = [f"Left out: {p.name} is an unfinished run (no manifest.json); "
+                      f"{_finish_hint(p)}, then run sim report again."
+                      for p in members.unfinished]
+        period_note, _unranked = period_check(named)
+        if period_note:
+            notes.append(f"warning: {period_note}; the report ranks none of their "
+                         "differences as ones that matter")
+        notes.append(f"reference: {ref}, because {reference_note}")
+        notes += page_notes
         extra = None
         if (folder / "compare.csv").exists():
             extra = pd.read_csv(folder / "compare.csv")
-        text = compare_report_html(named, extra)
+        text = compare_report_html(named, extra, f"{members.reason}{choose}", page_notes)
     try:
         atomic_write_text(target, text)
     except OSError as exc:
         raise FolderError(f"cannot write {target}: {exc.strerror or exc}") from None
-    return target
+    return Report(target, notes)
+
+
+def _too_few_runs(folder: Path, members: Members) -> FolderError:
+    if not members.unfinished:
+        return FolderError(
+            f"{folder} is not a results folder: it has no manifest.json from `sim run` "
+            "and fewer than two run folders to compare")
+    names = ", ".join(p.name for p in members.unfinished)
+    hints = [f"{p.name}: {_finish_hint(p)}" for p in members.unfinished]
+    return FolderError(
+        f"{folder} holds {len(members.runs)} finished run folder(s) and "
+        f"{len(members.unfinished)} unfinished one(s) ({names}: no manifest.json), so there "
+        "is nothing to compare yet",
+        hint="if sim compare wrote them, run the same sim compare command with --resume; "
+             "otherwise " + "; ".join(hints))

@@ -16,6 +16,8 @@ Figures use matplotlib's object API (no pyplot state).
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
 import math
 from collections.abc import Sequence
@@ -37,6 +39,10 @@ HEADLINE_OUTPUTS = ("delivered_t", "shortfall_t", "price_peak_ratio", "mean_lead
                     "exported_t")
 """Metrics shown first in printed tables and figures (for every commodity)."""
 MAX_PANELS = 6
+EXACT_SPEARMAN_UP_TO = 9
+"""Sample counts up to which the null distribution of Spearman's rho is enumerated (9! =
+362,880 orderings take a fraction of a second); above, scipy's t approximation is close
+(critical value 0.632 against the exact 0.648 at 10 samples, closer beyond)."""
 
 
 def headline_outputs(sweep: Sweep, metrics: Sequence[str] = (), varying: bool = True
@@ -50,9 +56,52 @@ def headline_outputs(sweep: Sweep, metrics: Sequence[str] = (), varying: bool = 
     return cols
 
 
+@functools.lru_cache(maxsize=32)
+def spearman_chance(n: int, alpha: float = 0.05) -> tuple[float, float]:
+    """``(critical, p_one)`` for rank correlations over ``n`` samples of independent
+    values: the smallest |rho| reached by chance with two-sided probability at most
+    ``alpha`` (inf if no rho is that rare, as for n <= 4), and the two-sided probability
+    of |rho| = 1 by chance.
+
+    Exact (every ordering of n ranks) for n <= :data:`EXACT_SPEARMAN_UP_TO`; above, the
+    inverse of the t approximation ``scipy.stats.spearmanr`` uses for its p-value. Ties
+    (a grid design's repeated levels) are ignored, so for a grid it is approximate.
+    """
+    if n < 2:
+        return math.inf, 1.0
+    if n <= EXACT_SPEARMAN_UP_TO:
+        ranks = np.array(list(itertools.permutations(range(n))), dtype=np.int16)
+        d2 = ((ranks - np.arange(n)) ** 2).sum(axis=1)
+        rho = np.abs(1 - 6 * d2 / (n ** 3 - n))
+        values, counts = np.unique(np.round(rho, 12), return_counts=True)
+        tail = np.cumsum(counts[::-1])[::-1] / len(rho)  # P(|rho| >= value)
+        p_one = float(tail[-1])
+        rare = values[tail <= alpha]
+        return (float(rare[0]) if rare.size else math.inf), p_one
+    from scipy import stats
+
+    t = float(stats.t.ppf(1 - alpha / 2, n - 2))
+    return t / math.sqrt(n - 2 + t * t), 2 / math.factorial(n)
+
+
+def correlation_note(n: int) -> str:
+    """What rank correlations over ``n`` samples can tell, for the line beside them."""
+    # A rank correlation over few samples is ±1 by chance alone far too often to mean
+    # anything (over 4 samples in 1 of 12 random orderings), and the sweep prints it
+    # with nothing to say so; the two-sided 5% critical value of rho is the usual line.
+    critical, p_one = spearman_chance(n)
+    if math.isinf(critical):
+        return (f"warning: with {n} sample(s) no rank correlation can be told from chance: "
+                f"even ±1.00 arises by chance {p_one:.0%} of the time (two-sided); run at "
+                "least 5 samples (-n), better 10 or more")
+    return (f"With {n} samples, |rho| below {critical:.2f} could be chance (the two-sided 5% "
+            "critical value of Spearman's rho for independent values).")
+
+
 def sweep_text(sweep: Sweep, metrics: Sequence[str] = ()) -> str:
     """A summary for the terminal: design, parameters, and the Sobol indices (Sobol
-    design) or rank correlations (other designs) of the headline KPIs."""
+    design) or rank correlations (other designs) of the headline KPIs, the latter with
+    the size a correlation needs not to be chance (:func:`correlation_note`)."""
     des = sweep.design
     lines = [f"{sweep.scenario}: {des.name} design, {des.size} sample(s) x "
              f"{sweep.replications} replication(s), seed {sweep.seed}, {sweep.wall_s:.1f} s"]
@@ -76,7 +125,7 @@ def sweep_text(sweep: Sweep, metrics: Sequence[str] = ()) -> str:
         rows = [(name, *[("-" if math.isnan(v) else f"{v:+.2f}") for v in row])
                 for name, row in zip(corr.index, corr.to_numpy(), strict=True)]
         lines += ["", "Spearman rank correlation of each KPI with each parameter:",
-                  *_table(head, rows)]
+                  *_table(head, rows), correlation_note(len(sweep.table))]
     return "\n".join(lines)
 
 
