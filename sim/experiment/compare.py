@@ -336,7 +336,7 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
     if target is not None:
         # before anything is run or written; the reference's KPIs are the ones measured
         check_metrics(target.specs, arms[0].scenario)
-    notes = _seed_notes(arms, root) + _period_notes(arms)
+    notes = _seed_notes(arms, root) + period_notes(arms)
     out_path = Path(out) if out is not None else None
     runnable = [a for a in arms if a.runs]
     jobs = [Job.of(a.scenario, a.seed) for a in runnable]
@@ -459,7 +459,7 @@ def _seed_notes(arms: Sequence[Arm], root: int) -> list[str]:
             f"common random numbers (rerun the folders with --seed {root})"]
 
 
-def _period_notes(arms: Sequence[Arm]) -> list[str]:
+def period_notes(arms: Sequence[Arm]) -> list[str]:
     """A note when the scenarios do not measure the same period: their totals then differ
     by the length of the period, not by what the scenarios change."""
     periods = {(a.scenario.start, a.scenario.horizon, a.scenario.warmup_days) for a in arms}

@@ -48,6 +48,10 @@ def _share(x: float) -> str:
 def _ci(low: float, high: float) -> str:
     if math.isnan(low):
         return "-"
+    if low == high:
+        # every replication gave the same difference: no spread to estimate, which is
+        # not the same as certainty (see the rule of three in sim.experiment.precision)
+        return "(all equal)"
     return f"[{format_number(low)}, {format_number(high)}]"
 
 
@@ -68,7 +72,7 @@ def _headline_rows(comp: Comparison, label: str, metrics: Sequence[str] | None
 
 def _columns(comp: Comparison, label: str) -> tuple[str, ...]:
     return ("commodity", "metric", comp.reference, label, "difference", "95% CI", "change",
-            "P(diff>0)", "unit")
+            "share diff>0", "unit")
 
 
 def comparison_text(comp: Comparison, metrics: Sequence[str] | None = None) -> str:
@@ -100,7 +104,8 @@ def _method(comp: Comparison) -> str:
     return (f"Comparison of {len(comp.labels)} scenarios against {comp.reference}: {n} paired "
             f"replication(s), {how}. Difference = scenario - reference, mean over replications "
             "with a 95% Student-t interval; change = difference / reference mean; "
-            "P(diff>0) = share of replications in which the difference is positive.")
+            "share diff>0 = share of paired replications in which the difference is "
+            "positive.")
 
 
 def comparison_markdown(comp: Comparison, metrics: Sequence[str] | None = None) -> str:

@@ -788,7 +788,9 @@ def paired_differences(named: NamedResults, metrics: Sequence[str] = COMPARE_MET
     difference. ``paired`` says whether the pairs share random numbers (the same root seed:
     common random numbers); with different seeds the pairs are independent and the
     interval is wider. Columns: scenario, reference, commodity, metric, unit,
-    reference_mean, mean, diff, ci_low, ci_high, n, paired.
+    reference_mean, mean, diff, ci_low, ci_high, n (the scenario's replications), diff_n
+    (the pairs the difference stands on: a replication without a value, such as a lead time
+    with nothing delivered, drops its pair), paired.
     """
     from sim.experiment.compare import compare_table
 
@@ -811,7 +813,7 @@ def paired_differences(named: NamedResults, metrics: Sequence[str] = COMPARE_MET
     out = out.assign(_s=out["scenario"].map(scen), _m=out["metric"].map(order)).sort_values(
         ["_s", "commodity", "_m"], kind="stable")
     cols = ["scenario", "reference", "commodity", "metric", "unit", "reference_mean", "mean",
-            "diff", "ci_low", "ci_high", "n", "paired"]
+            "diff", "ci_low", "ci_high", "n", "diff_n", "paired"]
     return out[cols].reset_index(drop=True)
 
 

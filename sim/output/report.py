@@ -98,7 +98,8 @@ def table(frame: pd.DataFrame, numeric: Iterable[str] = (), cls: str = "kpi",
     for rec in shown.itertuples(index=False):
         cells = []
         for col, value in zip(shown.columns, rec, strict=True):
-            if col in numeric and col in ("n", "times", "replications") and not _isnan(value):
+            if col in numeric and col in ("n", "pairs", "times", "replications") \
+                    and not _isnan(value):
                 cells.append(f'<td class="num">{int(value):d}</td>')
             elif col in numeric:
                 cells.append(f'<td class="num">{_num(value)}</td>')
@@ -141,7 +142,8 @@ def _ci_frame(summary: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return out.rename(columns={"ci_low": "95% CI low", "ci_high": "95% CI high"})
 
 
-NUMERIC = ("mean", "95% CI low", "95% CI high", "n", "sd", "difference", "reference mean")
+NUMERIC = ("mean", "95% CI low", "95% CI high", "n", "pairs", "sd", "difference",
+           "reference mean")
 
 
 def headline_frame(summary: pd.DataFrame) -> pd.DataFrame:
@@ -441,13 +443,13 @@ def period_check(named: Sequence[tuple[str, Results]]) -> tuple[str | None, list
     the reference's (their differences are mostly the length of the period, so they are
     not ranked)."""
     # sim compare's own rule and wording, so the report and the comparison agree
-    from sim.experiment.compare import Arm, _period_notes
+    from sim.experiment.compare import Arm, period_notes
 
     arms = [Arm(name, name, res.scenario, res.seed, fixed=res) for name, res in named]
-    notes = _period_notes(arms)
+    notes = period_notes(arms)
     if not notes:
         return None, []
-    return notes[0], [a.label for a in arms[1:] if _period_notes([arms[0], a])]
+    return notes[0], [a.label for a in arms[1:] if period_notes([arms[0], a])]
 
 
 def compare_report_html(named: Sequence[tuple[str, Results]],
@@ -475,9 +477,10 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
     heads = pd.concat(side, ignore_index=True)
     dtab = diffs.rename(columns={"diff": "difference", "ci_low": "95% CI low",
                                  "ci_high": "95% CI high",
-                                 "reference_mean": "reference mean"})
+                                 "reference_mean": "reference mean", "diff_n": "pairs"})
+    # the interval of a difference stands on the pairs with a value in both scenarios
     dtab = dtab[["scenario", "commodity", "metric", "reference mean", "mean", "difference",
-                 "95% CI low", "95% CI high", "n", "paired", "unit"]]
+                 "95% CI low", "95% CI high", "pairs", "paired", "unit"]]
     rows = "".join(
         f"<tr><td>{_e(n)}</td><td>{_e(r.scenario.name)}</td><td>{_e(r.scenario.title)}</td>"
         f"<td>{_e(_period(r.scenario))}</td>"
@@ -500,7 +503,7 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
              "<table class=\"meta\"><thead><tr><th>label</th><th>scenario</th><th>title</th>"
              "<th>period</th><th>replications</th><th>seed</th></tr></thead>"
              f"<tbody>{rows}</tbody></table></section>",
-             '<section id="kpis"><h2>Differences that matter</h2>',
+             '<section id="kpis"><h2>Differences whose 95% interval excludes zero</h2>',
              _difference_words(diffs, unranked),
              "<h3>Differences from the reference with 95% confidence intervals</h3>",
              table(dtab, NUMERIC, cls="kpi differences"),
@@ -562,7 +565,8 @@ def _difference_words(diffs: pd.DataFrame, unranked: Sequence[str] = ()) -> str:
             return skipped
         return (skipped + "<p>No headline KPI differs from the reference with 95% "
                 "confidence (more replications may tell).</p>")
-    return (skipped + "<p>Differences whose 95% interval excludes zero:</p><ul>"
+    return (skipped + "<p>Differences whose 95% interval excludes zero, each judged on its "
+            "own: among many KPIs, about one in twenty can exclude zero by chance.</p><ul>"
             + "".join(items) + "</ul>")
 
 

@@ -30,8 +30,12 @@ def headline_table(summary: pd.DataFrame, confidence: float = 0.95) -> str:
     rows = []
     for (com, metric), g in s.groupby(["commodity", "metric"], sort=False):
         r = g.iloc[0]
-        ci = ("" if pd.isna(r["ci_low"])
-              else f"[{format_number(r['ci_low'])}, {format_number(r['ci_high'])}]")
+        if pd.isna(r["ci_low"]):
+            ci = ""
+        elif r["ci_low"] == r["ci_high"]:
+            ci = "(all equal)"  # no spread across replications, not certainty
+        else:
+            ci = f"[{format_number(r['ci_low'])}, {format_number(r['ci_high'])}]"
         rows.append((com, metric, format_number(r["mean"]), ci, r["unit"]))
     order = {m: i for i, m in enumerate(HEADLINE)}
     rows.sort(key=lambda x: (x[0], order.get(x[1], 99)))

@@ -102,7 +102,7 @@ def test_compare_cli_prints_and_writes(compared) -> None:
     text = result.output
     assert "closure vs tiny (reference):" in text
     assert "common random numbers" in text
-    for column in ("difference", "95% CI", "change", "P(diff>0)"):
+    for column in ("difference", "95% CI", "change", "share diff>0"):
         assert column in text
     for name in ("compare.csv", "compare.md", "comparison.json",
                  "figures/forest.png", "figures/forest.svg",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -55,10 +56,10 @@ def test_report_warns_of_different_periods_before_any_difference(two_periods: Pa
     text = page_text(two_periods / "report.html")
     warning = text.find("These runs measure different periods")
     assert warning != -1
-    assert warning < text.find("Differences that matter")
+    assert warning < text.find("Differences whose 95% interval excludes zero")
     assert "a 2024-01-01 + 100 days, b 2024-01-01 + 60 days" in text
     # the differences are the length of the period: shown in the table, never ranked
-    assert "Differences whose 95% interval excludes zero" not in text
+    assert "each judged on its own" not in text  # the ranked list's lead-in
     assert "b: not ranked" in text
     assert "warning: the scenarios measure different periods" in result.output
 
@@ -195,3 +196,21 @@ def test_correlation_note_gives_critical_value() -> None:
 
     assert correlation_note(16).startswith("With 16 samples, |rho| below 0.50 could be "
                                            "chance")
+
+
+# ---------------------------------------------------------------- identical replications
+def test_a_zero_width_interval_is_shown_as_all_equal_not_as_certain() -> None:
+    # every replication gave the same value: the interval has no width because there was
+    # no spread to estimate, which the tables must not print as "[0, 0]"
+    from sim.output.compare_output import _ci
+    from sim.output.tables import headline_table
+
+    assert _ci(0.0, 0.0) == "(all equal)"
+    assert _ci(-1.0, 2.0) == "[-1.00, 2.00]"
+    summary = pd.DataFrame([
+        {"commodity": "copper", "channel": "all", "site": "all", "metric": "shortfall_t",
+         "unit": "t", "mean": 0.0, "sd": 0.0, "n": 5, "ci_low": 0.0, "ci_high": 0.0},
+        {"commodity": "copper", "channel": "all", "site": "all", "metric": "delivered_t",
+         "unit": "t", "mean": 10.0, "sd": 1.0, "n": 5, "ci_low": 9.0, "ci_high": 11.0}])
+    text = headline_table(summary)
+    assert "(all equal)" in text and "[0, 0]" not in text and "[9.00, 11.00]" in text
