@@ -154,6 +154,41 @@ def _resume_command(words: list[str]) -> str:
     return " ".join(shlex.quote(str(w)) for w in ["sim", *words])
 
 
+class _LazyBar:
+    """A tqdm progress bar (on stderr) made when the work reports its first total or
+    progress, so that bad input found before any work starts (one scenario to compare, a
+    missing file, a bad range) is reported without a stray empty bar before the message.
+    A context manager: the bar is closed however the work ends."""
+
+    def __init__(self, desc: str, quiet: bool) -> None:
+        self.desc, self.quiet = desc, quiet
+        self.bar: Any = None
+
+    def _shown(self, total: int = 0) -> Any:
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, desc=self.desc, unit="rep", disable=self.quiet,
+                            file=sys.stderr, dynamic_ncols=True)
+        return self.bar
+
+    def set_total(self, total: int) -> None:
+        bar = self._shown(total)
+        if bar.total != total:
+            bar.total = total
+            bar.refresh()
+
+    def update(self, n: int = 1) -> None:
+        self._shown().update(n)
+
+    def __enter__(self) -> _LazyBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 def _uncited_text(item: tuple[Any, Any], where: dict[Any, tuple[str, int | None]],
                   format_path: Callable[[Any], str]) -> str:
     path, value = item
@@ -203,8 +238,31 @@ def validate(files: tuple[Path, ...], require_citations: bool, overrides: tuple[
                  "beside each, e.g. {value: 3, source: \"...\"}")
             continue
         click.echo(msg)
+        for note in _capacity_notes(sc):
+            click.echo(f"     note: {note}")
     if bad:
         sys.exit(EXIT_BAD_INPUT)
+
+
+def _capacity_notes(sc: Any) -> list[str]:
+    """Capacities below the flow the scenario plans through them: valid input, but queues
+    there grow for as long as it lasts, which is worth knowing before a long run."""
+    from sim.output.describe import capacity_checks
+    from sim.scenario.plan import make_plan
+
+    notes = []
+    for c in capacity_checks(sc, make_plan(sc)):
+        if not c.over:
+            continue
+        if c.kind == "refiner":
+            grows = (f"unrefined feed piles up there, about {c.planned - c.capacity:,.0f} "
+                     f"{c.unit}")
+        else:
+            grows = "its queue will grow for as long as that lasts"
+        notes.append(f"planned flow into {c.element} ({c.kind}) is {c.utilisation:.0%} of "
+                     f"its capacity ({c.planned:,.0f} against {c.capacity:,.0f} {c.unit}): "
+                     f"{grows} (sim show lists every capacity)")
+    return notes
 
 
 @main.command()
@@ -403,33 +461,13 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
     compare.md, a forest plot of the differences and the scenarios' time series with
     bands (figures/), and each scenario's results folder.
     """
-    from tqdm import tqdm
-
     from sim.experiment.compare import run_comparison
     from sim.output.compare_output import comparison_text
 
     target = _target(target_ci, metrics, max_replications, replications or 2)
     out = out or Path("results") / ("compare-" + "-".join(
         (p.stem if p.suffix else p.name) for p in items[:4]))
-    bar: Any = None
-
-    def shown(total: int = 0) -> Any:
-        # made when the first batch starts, so that bad input (one scenario, a missing
-        # file) is reported without a stray empty progress bar before the message
-        nonlocal bar
-        if bar is None:
-            bar = tqdm(total=total, desc="compare", unit="rep", disable=quiet,
-                       file=sys.stderr, dynamic_ncols=True)
-        return bar
-
-    def batch(total: int) -> None:
-        if total != shown(total).total:
-            bar.total = total
-            bar.refresh()
-
-    def progress(n: int = 1) -> None:
-        shown().update(n)
-
+    bar = _LazyBar("compare", quiet)
     words: list[Any] = ["compare", *items, "--out", out]
     if replications is not None:
         words += ["-n", replications]
@@ -440,15 +478,12 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
         words += ["--target-ci", target_ci, *[w for m in metrics for w in ("--metric", m)],
                   "--max-replications", max_replications]
     try:
-        try:
+        with bar:
             comp = run_comparison(list(items), replications, seed, overrides=overrides,
                                   workers=workers, scheduler=scheduler,
                                   dask_local=dask_local, target=target, out=out, force=force,
-                                  resume=resume, progress=progress, on_batch=batch,
+                                  resume=resume, progress=bar.update, on_batch=bar.set_total,
                                   figures=not no_figures)
-        finally:
-            if bar is not None:
-                bar.close()
     except KeyboardInterrupt:
         _err(f"\ninterrupted: finished replications are saved in {out}; to finish the "
              "comparison, run:\n  " + _resume_command([*words, "--resume"]))
@@ -496,29 +531,21 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
     """Vary scenario values over a design (Latin hypercube, Sobol or grid) and write one
     row per sample with its parameter values and the mean of every KPI; with --design
     sobol, also first-order and total Sobol indices with confidence intervals."""
-    from tqdm import tqdm
-
     from sim.experiment.sweep import run_sweep
     from sim.output.sweep_output import sweep_text
 
     out = out or Path("results") / f"{scenario.stem}-sweep"
-    bar = tqdm(total=0, desc="sweep", unit="rep", disable=quiet, file=sys.stderr,
-               dynamic_ncols=True)
-
-    def total(n: int) -> None:
-        bar.total = n
-        bar.refresh()
-
+    bar = _LazyBar("sweep", quiet)
     try:
-        result = run_sweep(scenario, list(params), design, samples, replications, seed,
-                           overrides=overrides, workers=workers, scheduler=scheduler,
-                           dask_local=dask_local, metrics=metrics, out=out, force=force,
-                           progress=bar.update, on_total=total, figures=not no_figures)
+        with bar:
+            result = run_sweep(scenario, list(params), design, samples, replications, seed,
+                               overrides=overrides, workers=workers, scheduler=scheduler,
+                               dask_local=dask_local, metrics=metrics, out=out, force=force,
+                               progress=bar.update, on_total=bar.set_total,
+                               figures=not no_figures)
     except KeyboardInterrupt:
-        bar.close()
         _err(f"\ninterrupted: the sweep is incomplete and nothing was written to {out}")
         sys.exit(EXIT_INTERRUPTED)
-    bar.close()
     if not quiet:
         click.echo(sweep_text(result, [m.split(":")[0] for m in metrics]))
         files = "sweep.csv, sweep-kpis.csv.gz" + (", sobol.csv" if result.sobol is not None

@@ -129,6 +129,24 @@ def test_show_flags_capacity_below_plan(tiny_path: Path, tmp_path: Path) -> None
     assert not list(tmp_path.iterdir())
 
 
+def test_validate_notes_a_capacity_below_plan(tiny_path: Path) -> None:
+    # valid input, so exit 0, but a queue that can only grow is worth a note
+    result = invoke("validate", tiny_path, "--set", "sites.border.clearance_trucks_per_day=2")
+    assert result.exit_code == 0, result.output
+    assert ("note: planned flow into border (border post) is 200% of its capacity (1,461 "
+            "against 730 trucks/yr): its queue will grow for as long as that lasts") \
+        in result.output
+    assert "note:" not in invoke("validate", tiny_path).output
+
+
+def test_sweep_and_compare_report_bad_input_without_a_stray_progress_bar(
+        tiny_path: Path) -> None:
+    for args in (("compare", tiny_path), ("sweep", tiny_path, "--param", "a.b=x:1")):
+        result = invoke(*args)
+        assert result.exit_code == 2, result.output
+        assert result.output.startswith("error:"), result.output
+
+
 def test_show_bad_scenario_exits_2(bad_file: Path) -> None:
     result = invoke("show", bad_file, "--no-figure")
     assert result.exit_code == 2
