@@ -61,6 +61,10 @@ time_to_shortfall_days    days from the start of the period to the first day wit
                           Q < RECOVERY_THRESHOLD, the period's length in days if none: with a
                           shock at the start, how long stocks and pipelines covered demand
                           (time to survive, TTS)
+disrupted_days            days from the first day with Q < RECOVERY_THRESHOLD to the last,
+                          inclusive (good days between dips included; 0 if none): how long
+                          a disruption of repeated dips lasts, which time_to_recover_days
+                          (one episode) understates
 days_price_above_baseline days with the price index above 1.05
 closed_days               days a site or lane some shock can close was closed (site rows)
 state_time_share          share of the measured period a regime spent in a state (site
@@ -106,7 +110,7 @@ KPI_METRICS: tuple[str, ...] = (
     "utilisation", "refined_t", "seized_t", "diverted_t", "curtailed_t", "stranded_end_t",
     "export_value_usd", "royalty_usd", "armed_group_rent_usd", "peak_shortfall_share",
     "shortfall_days", "time_to_recover_days", "recovered_by_end", "time_to_shortfall_days",
-    "days_price_above_baseline", "closed_days", "state_time_share",
+    "disrupted_days", "days_price_above_baseline", "closed_days", "state_time_share",
 )
 """Every metric name :func:`compute_kpis` can produce (whether a scenario has a given one
 depends on its sites, routes and shocks). ``--metric`` names are checked against it before
@@ -141,7 +145,7 @@ def compute_kpis(world: World, balance: BalanceReport) -> list[KpiRow]:
     short_daily = rec.shortfall.sum(axis=2)
     with np.errstate(divide="ignore", invalid="ignore"):
         short_share = np.where(demand_daily > 0, short_daily / demand_daily, 0.0)
-    recover_days, recovered_end, survive_days = _resilience_times(short_share)
+    recover_days, recovered_end, survive_days, disrupted_days = _resilience_times(short_share)
     stranded = _stranded(world)
     consumed = world.recorder.consumed.sum(axis=(0, 2))
     other_supply = (ledger.supplied - m["supplied"]).sum(axis=0)
@@ -199,6 +203,7 @@ def compute_kpis(world: World, balance: BalanceReport) -> list[KpiRow]:
         add(com, ALL, ALL, "time_to_recover_days", "days", recover_days[c])
         add(com, ALL, ALL, "recovered_by_end", "share", recovered_end[c])
         add(com, ALL, ALL, "time_to_shortfall_days", "days", survive_days[c])
+        add(com, ALL, ALL, "disrupted_days", "days", disrupted_days[c])
 
     _site_kpis(world, add)
     _route_kpis(world, add)
@@ -206,21 +211,27 @@ def compute_kpis(world: World, balance: BalanceReport) -> list[KpiRow]:
     return rows
 
 
-def _resilience_times(short_share: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Time to recover (days), recovered by the end (1.0 or 0.0) and time to shortfall
-    (days) per commodity, from the daily shortfall as a share of demand, ``short_share``
-    [day, commodity] (0 on days without demand), with Q = 1 - ``short_share``.
+def _resilience_times(short_share: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Time to recover (days), recovered by the end (1.0 or 0.0), time to shortfall (days)
+    and disrupted days per commodity, from the daily shortfall as a share of demand,
+    ``short_share`` [day, commodity] (0 on days without demand), with Q = 1 -
+    ``short_share``.
 
     Time to recover is the length of the run of consecutive days with Q below
     :data:`RECOVERY_THRESHOLD` around the worst day (the first day of the largest share):
     from the first day of that run to the first day after it with Q back at or above the
     threshold, or to the end of the period if there is none. It is 0 if Q never falls below
     the threshold. Time to shortfall is the index of the first day with Q below the
-    threshold (the number of days if there is none). A period of no days has recovered.
+    threshold (the number of days if there is none). Disrupted days run from the first day
+    with Q below the threshold to the last, inclusive, good days between dips included (0
+    if there is none): where shortfalls come and go, as under a monthly quota, the worst
+    episode alone can be short while the disruption lasts all period. A period of no days
+    has recovered.
     """
     n_days, n_com = short_share.shape
     if n_days == 0:
-        return np.zeros(n_com), np.ones(n_com), np.zeros(n_com)
+        return np.zeros(n_com), np.ones(n_com), np.zeros(n_com), np.zeros(n_com)
     below = 1.0 - short_share < RECOVERY_THRESHOLD
     # The worst day as peak_shortfall_share finds it (argmax: the first of equal peaks).
     worst = short_share.argmax(axis=0)
@@ -232,7 +243,10 @@ def _resilience_times(short_share: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
     in_episode = below[worst, np.arange(n_com)]
     recover = np.where(in_episode, end - onset, 0)
     survive = np.where(below.any(axis=0), below.argmax(axis=0), n_days)
-    return recover.astype(float), (~below[-1]).astype(float), survive.astype(float)
+    last = n_days - 1 - below[::-1].argmax(axis=0)
+    disrupted = np.where(below.any(axis=0), last - survive + 1, 0)
+    return (recover.astype(float), (~below[-1]).astype(float), survive.astype(float),
+            disrupted.astype(float))
 
 
 def _stranded(world: World) -> np.ndarray:

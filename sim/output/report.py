@@ -43,7 +43,8 @@ if TYPE_CHECKING:
 
 HEADLINE = ["mined_t", "exported_t", "delivered_t", "consumed_t", "shortfall_t",
             "peak_shortfall_share", "shortfall_days", "time_to_recover_days",
-            "recovered_by_end", "time_to_shortfall_days", "mean_lead_time_days",
+            "recovered_by_end", "time_to_shortfall_days", "disrupted_days",
+            "mean_lead_time_days",
             "price_peak_ratio",
             "days_price_above_baseline", "control_hhi", "stock_end_t", "in_transit_end_t",
             "curtailed_t", "stranded_end_t", "seized_t", "diverted_t", "export_value_usd",

@@ -138,22 +138,25 @@ def test_resilience_times_on_hand_made_shares() -> None:
         [0.30, 0.00, 0.0],
         [0.00, 0.40, 0.0],
     ])
-    recover, recovered, survive = _resilience_times(share)
+    recover, recovered, survive, disrupted = _resilience_times(share)
     np.testing.assert_array_equal(recover, [3.0, 1.0, 0.0])
     np.testing.assert_array_equal(recovered, [1.0, 0.0, 1.0])
     np.testing.assert_array_equal(survive, [1.0, 6.0, 7.0])
+    # a: short on days 1, 2, 3 and 5, so disrupted from day 1 to day 5 (day 4 included)
+    np.testing.assert_array_equal(disrupted, [5.0, 1.0, 0.0])
     assert RECOVERY_THRESHOLD == 0.95
 
 
 def test_resilience_times_of_equal_peaks_use_the_first_and_an_empty_period() -> None:
     # Two episodes with the same depth: the first worst day (day 1) picks the episode 0-2.
     share = np.array([[0.5], [1.0], [0.5], [0.0], [1.0], [0.0]])
-    recover, recovered, survive = _resilience_times(share)
-    assert (recover[0], recovered[0], survive[0]) == (3.0, 1.0, 0.0)
-    recover, recovered, survive = _resilience_times(np.zeros((0, 2)))
+    recover, recovered, survive, disrupted = _resilience_times(share)
+    assert (recover[0], recovered[0], survive[0], disrupted[0]) == (3.0, 1.0, 0.0, 5.0)
+    recover, recovered, survive, disrupted = _resilience_times(np.zeros((0, 2)))
     np.testing.assert_array_equal(recover, [0.0, 0.0])
     np.testing.assert_array_equal(recovered, [1.0, 1.0])
     np.testing.assert_array_equal(survive, [0.0, 0.0])
+    np.testing.assert_array_equal(disrupted, [0.0, 0.0])
 
 
 # ------------------------------------------------------------------- lead-time quantiles
