@@ -69,12 +69,17 @@ def _check_time(c: _Collector, sc: Scenario, path: PathT, start: Any, end: Any |
 
 def _check_targets(c: _Collector, sc: Scenario, path: PathT, t: Targets,
                    need_any: bool = True) -> None:
-    for i, sid in enumerate(t.sites):
-        c.ref((*path, "sites", i), sid, sc.sites, "site")
-    for i, lid in enumerate(t.lanes):
-        c.ref((*path, "lanes", i), lid, sc.lanes, "lane")
-    for i, rid in enumerate(t.regions):
-        c.ref((*path, "regions", i), rid, sc.regions, "region")
+    kinds = {"sites": (sc.sites, "site"), "lanes": (sc.lanes, "lane"),
+             "regions": (sc.regions, "region")}
+    for group, (ids, noun) in kinds.items():
+        for i, item in enumerate(getattr(t, group)):
+            elsewhere = [g for g, (other, _n) in kinds.items() if g != group and item in other]
+            if item not in ids and elsewhere:
+                # an id of the wrong kind is a slip of the list, not of the spelling
+                c.add((*path, group, i), f"{item!r} is not a {noun}: it is a "
+                      f"{kinds[elsewhere[0]][1]}", f"list it under targets.{elsewhere[0]}")
+            else:
+                c.ref((*path, group, i), item, ids, noun)
     for i, mid in enumerate(t.markets):
         if c.ref((*path, "markets", i), mid, sc.sites, "site") and \
                 sc.sites[mid].kind != "market":

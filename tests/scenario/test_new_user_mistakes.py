@@ -136,3 +136,17 @@ def test_a_region_is_refused_only_when_nothing_in_it_can_be_throttled(tmp_path: 
 def test_shipped_scenarios_throttle_only_what_can_be_throttled() -> None:
     for path in sorted((ROOT / "scenarios").glob("*.yaml")):
         load_scenario(path)  # raises if any shock's capacity factor would do nothing
+
+
+# ------------------------------------------------------------------ targets
+def test_an_id_under_the_wrong_kind_of_target_says_where_it_belongs(tmp_path: Path,
+                                                                   tiny_text: str) -> None:
+    write(tmp_path / "tiny.yaml", tiny_text)
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(write(tmp_path / "c.yaml", "extends: tiny.yaml\n"
+                            + event("{lanes: [border], regions: [mine_border]}", 0)))
+    messages = {(i.path[-2], i.message, i.hint) for i in exc.value.issues}
+    assert messages == {
+        ("lanes", "'border' is not a lane: it is a site", "list it under targets.sites"),
+        ("regions", "'mine_border' is not a region: it is a lane",
+         "list it under targets.lanes")}
