@@ -176,10 +176,14 @@ def _linearize(path: Path, chain: tuple[Path, ...],
     resolved = path.resolve()
     data, lines = read_yaml(path)
     if not isinstance(data, dict):
+        hint = "start the file with 'name: ...' and the other scenario fields"
+        if path.suffix.lower() not in (".yaml", ".yml"):
+            # a results table or a figure given where a scenario belongs
+            hint = (f"{path.name} does not look like a scenario file (.yaml); sim run, show "
+                    "and compare take a scenario file, and compare also a results folder")
         raise ScenarioError([Issue(
             f"the top level must be a mapping of fields, not a {type(data).__name__}",
-            file=str(path), line=1,
-            hint="start the file with 'name: ...' and the other scenario fields")])
+            file=str(path), line=1, hint=hint)])
     parents = data.pop("extends", None)
     if parents is not None:
         where = lines.get(("extends",), (str(path), None, None))

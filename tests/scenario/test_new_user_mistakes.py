@@ -150,3 +150,10 @@ def test_an_id_under_the_wrong_kind_of_target_says_where_it_belongs(tmp_path: Pa
         ("lanes", "'border' is not a lane: it is a site", "list it under targets.sites"),
         ("regions", "'mine_border' is not a region: it is a lane",
          "list it under targets.lanes")}
+
+
+def test_a_table_given_for_a_scenario_is_named_as_such(tmp_path: Path) -> None:
+    table = write(tmp_path / "kpis.csv", "metric,mean\ndelivered_t,1\n")
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(table)
+    assert "kpis.csv does not look like a scenario file (.yaml)" in only_issue(exc).hint
