@@ -287,6 +287,31 @@ def _when(draw, ctx: dict[str, Any]) -> float:
     return float(draw(st.integers(-ctx["warmup"], ctx["horizon"] - 1)))
 
 
+def _throttleable(ctx: dict[str, Any], targets: dict[str, Any]) -> bool:
+    """Whether a capacity factor between 0 and 1 would act on the targets (the rule of
+    sim.scenario.shock_checks.throttles: named targets each, regions as a whole)."""
+    def site_ok(sid: str) -> bool:
+        kind = ctx["sites"][sid]["kind"]
+        if kind == "port":
+            return any(spec["from"] == sid and "sailing" in spec
+                       for spec in ctx["lane_specs"].values())
+        return kind in ("mine", "border_post", "refiner")
+
+    def lane_ok(lid: str) -> bool:
+        spec = ctx["lane_specs"][lid]
+        return "capacity_t_per_day" in spec or "sailing" in spec
+
+    named_sites, named_lanes = targets.get("sites", []), targets.get("lanes", [])
+    if named_sites or named_lanes:
+        return all(site_ok(s) for s in named_sites) and all(lane_ok(lane) for lane in named_lanes)
+    regions = set(targets.get("regions", []))
+    in_sites = [sid for sid, spec in ctx["sites"].items() if spec["region"] in regions]
+    return any(site_ok(sid) for sid in in_sites) or any(
+        lane_ok(lid) for lid, spec in ctx["lane_specs"].items()
+        if spec["from"] in in_sites or spec["to"] in in_sites
+        or regions.intersection(spec.get("regions", [])))
+
+
 @st.composite
 def effects(draw, ctx: dict[str, Any], targets: dict[str, Any]) -> dict[str, Any]:
     has_mines = any(s in ctx["mines"] for s in targets.get("sites", [])) or any(
@@ -301,7 +326,9 @@ def effects(draw, ctx: dict[str, Any], targets: dict[str, Any]) -> dict[str, Any
     out: dict[str, Any] = {}
     for name in chosen:
         if name == "capacity_factor":
-            out[name] = draw(st.sampled_from([0.0, 0.0, 0.3, 0.7, 1.5]))
+            # a factor other than 0 is refused where there is no capacity to scale
+            factors = [0.0, 0.0, 0.3, 0.7, 1.5] if _throttleable(ctx, targets) else [0.0]
+            out[name] = draw(st.sampled_from(factors))
         elif name == "added_delay_days":
             out[name] = draw(distributions())
         elif name == "divert":
