@@ -229,10 +229,13 @@ class Port(SiteBase):
         shock acts on a lot once: merging a lot it has not met with one it has would let
         the first pass its later targets untouched.)"""
         now = self.env.now
-        cargo: dict[tuple[int, int, int, float, tuple[str, ...]], Lot] = {}
+        cargo: dict[tuple[int, int, int, float, float, float, tuple[str, ...]], Lot] = {}
         for lot in lots:
             self.occupancy.leave(lot, now)
-            key = (lot.commodity, lot.channel, lot.route, lot.product_per_t, lot.intercepted)
+            # the form is its grade, payload and payable share together: two forms of one
+            # grade merged would carry the first one's payable share and trucks per tonne
+            key = (lot.commodity, lot.channel, lot.route, lot.product_per_t, lot.trucks_per_t,
+                   lot.payable, lot.intercepted)
             first = cargo.get(key)
             if first is None:
                 cargo[key] = lot

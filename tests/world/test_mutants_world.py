@@ -246,3 +246,26 @@ def test_rerouting_spreads_a_closed_routes_share_in_proportion(build) -> None:
     assert into["a"] == pytest.approx(7500.0, abs=100.0)
     assert into["b"] == pytest.approx(2500.0, abs=100.0)
 
+
+
+def test_cargo_of_two_forms_of_one_grade_keeps_each_payable_share(build) -> None:
+    """Bug found by mutation testing: a ship merged lots by grade alone, so a form of the
+    same grade but another payable share took the first form's share, and export value
+    was overstated."""
+    sites = {"m1": build.mine(),
+             "m2": build.site("mine", output={"copper": {
+                 "form": "conc", "t_per_year": 100 * build.DAYS_PER_YEAR}},
+                 offtake={"copper": {"formal": 1.0}}),
+             "port": build.port(), "market": build.market()}
+    lanes = [build.lane("m1", "port", 0.5), build.lane("m2", "port", 0.5),
+             build.lane("port", "market", 10, mode="sea",
+                        sailing={"interval_days": 5, "vessel_t": 1e6})]
+    data = build.scenario(sites, lanes, ["port", "market"], horizon=20)
+    data["commodities"]["copper"]["forms"]["conc"] = {
+        "grade": 1.0, "payload_t_per_truck": 25.0, "payable_share": 0.5}
+    world = run_world(data)
+    rec = world.recorder
+    exported = rec.exported[:, 0, 0].sum()
+    assert exported > 0.0
+    # the two mines ship equal tonnes, cathode at the full price and "conc" at half
+    assert rec.exported_payable[:, 0, 0].sum() == pytest.approx(0.75 * exported, rel=1e-12)
