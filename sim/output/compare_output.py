@@ -76,8 +76,12 @@ def _columns(comp: Comparison, label: str) -> tuple[str, ...]:
 
 
 def comparison_text(comp: Comparison, metrics: Sequence[str] | None = None) -> str:
-    """The headline KPIs of every scenario against the reference, as terminal tables."""
+    """The headline KPIs of every scenario against the reference, as terminal tables.
+
+    Notes (different periods, different seeds) come before the tables: they change how
+    every number below them reads."""
     blocks = [_method(comp)]
+    blocks += [f"note: {n}" for n in comp.notes]
     for label in comp.labels[1:]:
         rows = _headline_rows(comp, label, metrics)
         head = _columns(comp, label)
@@ -89,7 +93,6 @@ def comparison_text(comp: Comparison, metrics: Sequence[str] | None = None) -> s
         blocks.append(f"{label} vs {comp.reference} (reference):\n" + "\n".join(lines))
     if comp.stop is not None:
         blocks.append(comp.stop.message())
-    blocks += [f"note: {n}" for n in comp.notes]
     return "\n\n".join(blocks)
 
 
@@ -116,6 +119,7 @@ def comparison_markdown(comp: Comparison, metrics: Sequence[str] | None = None) 
     parts += [f"| {lab} | `{src}` | {seed} |"
               for lab, src, seed in zip(comp.labels, comp.sources, comp.seeds, strict=True)]
     parts.append("")
+    parts += [f"**Note:** {n}\n" for n in comp.notes]
     for label in comp.labels[1:]:
         head = _columns(comp, label)
         parts += [f"## {label} vs {comp.reference}", "",
@@ -125,7 +129,6 @@ def comparison_markdown(comp: Comparison, metrics: Sequence[str] | None = None) 
         parts.append("")
     if comp.stop is not None:
         parts += [comp.stop.message(), ""]
-    parts += [f"Note: {n}" for n in comp.notes]
     parts += ["Every KPI (by channel and site too) is in `compare.csv`; totals over channels "
               "and sites are shown here.", ""]
     return "\n".join(parts)

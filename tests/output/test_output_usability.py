@@ -214,3 +214,14 @@ def test_a_zero_width_interval_is_shown_as_all_equal_not_as_certain() -> None:
          "unit": "t", "mean": 10.0, "sd": 1.0, "n": 5, "ci_low": 9.0, "ci_high": 11.0}])
     text = headline_table(summary)
     assert "(all equal)" in text and "[0, 0]" not in text and "[9.00, 11.00]" in text
+
+
+def test_compare_prints_its_notes_before_the_tables(tiny_path: Path) -> None:
+    from sim.experiment.compare import run_comparison
+    from sim.output.compare_output import comparison_text
+
+    longer = sim.load_scenario(tiny_path, ["horizon_days=110"])
+    text = comparison_text(run_comparison([sim.load_scenario(tiny_path), longer],
+                                          replications=1, seed=1))
+    note = text.find("note: the scenarios measure different periods")
+    assert 0 < note < text.find("(reference):")
