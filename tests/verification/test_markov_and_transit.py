@@ -72,7 +72,8 @@ def test_three_state_regime_matches_its_stationary_distribution(build) -> None:
     data["lot_period_days"] = 25.0  # few lots: the regime is what is measured here
     data["shocks"] = {"regimes": {"east": {
         "targets": {"lanes": ["mine_market"]},
-        "states": {"calm": {}, "contested": {"effects": {"capacity_factor": 0.5}},
+        # a lane without capacity can only be closed: contested slows it instead
+        "states": {"calm": {}, "contested": {"effects": {"added_delay_days": 1.0}},
                    "occupied": {"effects": {"capacity_factor": 0.0}}},
         "rates_per_year": RATES}}}
     sc = scenario_from_dict(data)
