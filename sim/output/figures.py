@@ -6,7 +6,9 @@ results) and options, and returns a :class:`matplotlib.figure.Figure` drawn in t
 :mod:`sim.output.style`. Flows are drawn as rates in tonnes of metal per day (each period's
 total divided by its days, so a short last period does not look like a drop); time axes
 show calendar dates (the middle of each period). Bands are 5-95% of the replications
-unless a label says otherwise.
+unless a label says otherwise. A last period cut short by the horizon (a few days, where a
+flow is lumpy and its spread across replications says little) gets no band: its mean is a
+hollow point at the end of a dotted segment, or, in stacked flows, faded.
 
 :func:`write_run_figures` and :func:`write_compare_figures` save the relevant figures as
 PNG and SVG into ``figures/`` of a results folder.
@@ -15,6 +17,7 @@ PNG and SVG into ``figures/`` of a results folder.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -25,12 +28,20 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, PathPatch, Rectangle
+from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
+from matplotlib.ticker import MaxNLocator
 from scipy import stats
 
 from sim.output import style as st
-from sim.output.network_map import KIND_STYLE, MODE_STYLE
+from sim.output.network_map import (
+    KIND_STYLE,
+    MODE_STYLE,
+    MapLabel,
+    finish_panels,
+    label_map,
+    map_panels,
+)
 from sim.scenario.plan import Plan, make_plan, route_lanes
 
 if TYPE_CHECKING:
@@ -86,14 +97,49 @@ def _rate(res: Results, cube: np.ndarray) -> np.ndarray:
     return cube / _days_per_period(res)
 
 
+def _partial_days(res: Results) -> int:
+    """Days of a last period cut short by the horizon (0 when every period is whole)."""
+    days = res.catalogue.days
+    return int(days[-1]) if days and days[-1] < res.catalogue.period_days else 0
+
+
+def _partial_end(ax: Axes, x: np.ndarray, y: np.ndarray, color: str, lw: float = 1.6) -> None:
+    """The last, short period as a hollow point joined by a dotted segment: over a few
+    days a flow is lumpy, and its spread across replications says little."""
+    if len(x) > 1:
+        ax.plot(x[-2:], y[-2:], color=color, lw=max(lw * 0.7, 0.8), ls=":")
+    ax.plot(x[-1:], y[-1:], ls="", marker="o", ms=4.5, mfc="white", mec=color, mew=1.2,
+            zorder=4)
+
+
+def _partial_handle(res: Results) -> Line2D | None:
+    """Legend entry for :func:`_partial_end`, or None when every period is whole."""
+    d = _partial_days(res)
+    if not d:
+        return None
+    return Line2D([], [], color=st.NEUTRAL, ls=":", marker="o", ms=4.5, mfc="white",
+                  label=f"last {d} day{'s' if d != 1 else ''} (short period), no band")
+
+
+def _legend(ax: Axes, res: Results, **kwargs: object) -> None:
+    handles, _labels = ax.get_legend_handles_labels()
+    note = _partial_handle(res)
+    ax.legend(handles=handles + ([note] if note else []), **kwargs)
+
+
 def _band(ax: Axes, x: np.ndarray, values: np.ndarray, color: str, label: str | None = None,
-          lw: float = 1.6, ls: str = "-", band: bool = True) -> None:
-    """Mean line and a 5-95% band across replications (rows of ``values``)."""
+          lw: float = 1.6, ls: str = "-", band: bool = True, partial: bool = False) -> None:
+    """Mean line and a 5-95% band across replications (rows of ``values``). With
+    ``partial``, the last period is short: it gets no band and is drawn apart
+    (:func:`_partial_end`)."""
     mean = np.nanmean(values, axis=0)
-    if band and values.shape[0] > 1:
-        lo, hi = np.nanquantile(values, [0.05, 0.95], axis=0)
-        ax.fill_between(x, lo, hi, color=color, alpha=st.BAND_ALPHA, lw=0)
-    ax.plot(x, mean, color=color, lw=lw, ls=ls, label=label)
+    k = len(x) - 1 if partial else len(x)
+    if band and values.shape[0] > 1 and k > 0:
+        lo, hi = np.nanquantile(values[:, :k], [0.05, 0.95], axis=0)
+        ax.fill_between(x[:k], lo, hi, color=color, alpha=st.BAND_ALPHA, lw=0)
+    ax.plot(x[:k], mean[:k], color=color, lw=lw, ls=ls, label=label)
+    if partial:
+        _partial_end(ax, x, mean, color, lw)
 
 
 def _ci_of_mean(values: np.ndarray, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
@@ -152,6 +198,7 @@ def flows_figure(res: Results, commodity: str | None = None,
     fig = st.new_figure(st.WIDTH, 2.6 * len(coms) + 0.8)
     axes = fig.subplots(len(coms), len(metrics), squeeze=False, sharex=True)
     x = _mid_dates(res)
+    partial = _partial_days(res)
     channels = list(res.scenario.channels)
     shown: set[str] = set()
     words = {"mined_t": "mined", "exported_t": "exported"}
@@ -167,6 +214,10 @@ def flows_figure(res: Results, commodity: str | None = None,
             if layers:
                 ax.stackplot(x, np.vstack(layers), colors=[st.channel_color(c) for c in names],
                              alpha=0.85, lw=0)
+                if partial:
+                    # a veil over the short last period: its rate is drawn, but faded
+                    ax.axvspan(x[max(len(x) - 2, 0)], x[-1], color="white", alpha=0.65, lw=0,
+                               zorder=2.5)
                 shown.update(names)
             else:
                 _empty(ax, "no flow")
@@ -178,7 +229,11 @@ def flows_figure(res: Results, commodity: str | None = None,
     handles = [Patch(color=st.channel_color(c), label=st.label(c)) for c in channels
                if c in shown]
     fig.legend(handles=handles, loc="outside lower center", ncols=max(len(handles), 1))
-    fig.suptitle(f"Flows by channel (mean of replications). {_subtitle(res)}")
+    note = ""
+    if partial and shown:
+        note = (f"\nfaded at the right: the last {partial} day{'s' if partial != 1 else ''}, "
+                f"a short period (the others: {res.catalogue.period_days} days)")
+    fig.suptitle(f"Flows by channel (mean of replications). {_subtitle(res)}{note}")
     return fig
 
 
@@ -213,12 +268,14 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
         return fig
     axes = fig.subplots(2, len(coms), squeeze=False, sharex=True)
     x = _mid_dates(res)
+    partial = bool(_partial_days(res))
+    k = len(x) - 1 if partial else len(x)
     for j, com in enumerate(coms):
         top, bottom = axes[0, j], axes[1, j]
         _band(top, x, _rate(res, _cube(res, com, "market_arrivals_t")), st.NEUTRAL,
-              "arrivals from the DRC network", lw=1.0)
+              "arrivals from the DRC network", lw=1.0, partial=partial)
         _band(top, x, _rate(res, _cube(res, com, "consumed_t")), st.commodity_color(com),
-              "consumed", lw=2.2)
+              "consumed", lw=2.2, partial=partial)
         demand = _rate(res, _cube(res, com, "demand_t"))
         top.plot(x, demand.mean(axis=0), color="black", ls="--", lw=1.2, label="demand")
         top.set_ylim(bottom=0)
@@ -226,21 +283,23 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
         top.set_xlabel("")
         top.set_title(f"{com}: deliveries against demand")
         st.tonnes_axis(top, f"{com} ({FLOW_UNIT})")
-        top.legend(loc="lower left")
+        _legend(top, res, loc="lower left")
 
         q = performance(res, com)
         mean = q.mean(axis=0)
-        if res.n > 1:
-            lo, hi = np.quantile(q, [0.05, 0.95], axis=0)
-            bottom.fill_between(x, lo, hi, color=st.commodity_color(com), alpha=st.BAND_ALPHA,
-                                lw=0, label="5-95% of replications")
-            clo, chi = _ci_of_mean(q)
-            bottom.fill_between(x, clo, chi, color=st.commodity_color(com), alpha=st.CI_ALPHA,
-                                lw=0, label="95% CI of the mean")
+        if res.n > 1 and k > 0:
+            lo, hi = np.quantile(q[:, :k], [0.05, 0.95], axis=0)
+            bottom.fill_between(x[:k], lo, hi, color=st.commodity_color(com),
+                                alpha=st.BAND_ALPHA, lw=0, label="5-95% of replications")
+            clo, chi = _ci_of_mean(q[:, :k])
+            bottom.fill_between(x[:k], clo, chi, color=st.commodity_color(com),
+                                alpha=st.CI_ALPHA, lw=0, label="95% CI of the mean")
         bottom.fill_between(x, mean, 1.0, where=mean < 1.0, interpolate=True,
                             color=st.CLOSED_COLOR, alpha=0.25, lw=0,
                             label="supply lost (resilience triangle)")
-        bottom.plot(x, mean, color=st.commodity_color(com), lw=1.6, label="mean Q(t)")
+        bottom.plot(x[:k], mean[:k], color=st.commodity_color(com), lw=1.6, label="mean Q(t)")
+        if partial:
+            _partial_end(bottom, x, mean, st.commodity_color(com))
         bottom.axhline(1.0, color="black", lw=0.8)
         low = float(np.nanmin(q, initial=1.0))
         bottom.set_ylim(min(0.9, low - 0.05), 1.03)
@@ -250,7 +309,7 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
             note += f" [{st.format_tonnes(a)}, {st.format_tonnes(b)}]"
         bottom.set_title(f"{com}: Q(t); {note}")
         bottom.set_ylabel("Q(t) = consumption / demand (ratio)")
-        bottom.legend(loc="lower left")
+        _legend(bottom, res, loc="lower left")
         st.date_axis(bottom)
     fig.suptitle(f"Deliveries against demand and the resilience triangle. {_subtitle(res)}")
     return fig
@@ -265,24 +324,30 @@ def prices_figure(res: Results, commodity: str | None = None) -> Figure:
     fig = st.new_figure(st.WIDTH, 3.6)
     axes = fig.subplots(1, len(coms), squeeze=False)[0]
     x = _mid_dates(res)
+    partial = bool(_partial_days(res))
+    k = len(x) - 1 if partial else len(x)
     for ax, com in zip(axes, coms, strict=True):
         price = _cube(res, com, "price_index")
         color = st.commodity_color(com)
-        if res.n > 1:
+        if res.n > 1 and k > 0:
             for lo_q, hi_q, alpha, name in ((0.05, 0.95, 0.18, "5-95%"),
                                             (0.25, 0.75, 0.35, "25-75%")):
-                lo, hi = np.quantile(price, [lo_q, hi_q], axis=0)
-                ax.fill_between(x, lo, hi, color=color, alpha=alpha, lw=0,
+                lo, hi = np.quantile(price[:, :k], [lo_q, hi_q], axis=0)
+                ax.fill_between(x[:k], lo, hi, color=color, alpha=alpha, lw=0,
                                 label=f"{name} of replications")
-        ax.plot(x, np.median(price, axis=0), color=color, lw=1.6, label="median")
-        ax.plot(x, price.mean(axis=0), color="black", lw=0.9, ls="--", label="mean")
+        median, mean = np.median(price, axis=0), price.mean(axis=0)
+        ax.plot(x[:k], median[:k], color=color, lw=1.6, label="median")
+        ax.plot(x[:k], mean[:k], color="black", lw=0.9, ls="--", label="mean")
+        if partial:
+            _partial_end(ax, x, median, color)
+            _partial_end(ax, x, mean, "black", 0.9)
         ax.axhline(1.0, color=st.NEUTRAL, lw=0.7)
         m, a, b = _kpi_interval(res, "price_peak_ratio", com)
         peak = f"peak {m:.3g}" + (f" (95% CI {a:.3g} to {b:.3g})" if not math.isnan(a) else "")
         ax.set_title(f"{com}: price index, {peak}")
         ax.set_ylabel("price index (1 = reference price)")
         st.date_axis(ax)
-        ax.legend(loc="upper left")
+        _legend(ax, res, loc="upper left")
     fig.suptitle(f"Price index fan chart. {_subtitle(res)}")
     return fig
 
@@ -304,7 +369,7 @@ def stocks_figure(res: Results, commodity: str | None = None,
             if kind not in rows:
                 continue
             _band(ax, x, _cube(res, com, "stock_t", [kind]), st.kind_color(kind),
-                  f"at {st.label(kind)}s")
+                  f"at {st.label(kind)}s", partial=bool(_partial_days(res)))
             drawn += 1
         if not drawn:
             _empty(ax, "no such sites")
@@ -312,7 +377,7 @@ def stocks_figure(res: Results, commodity: str | None = None,
         ax.set_title(f"{com}: stocks")
         st.tonnes_axis(ax, f"{com} held (t, mean over each period)")
         st.date_axis(ax)
-        ax.legend(loc="upper left")
+        _legend(ax, res, loc="upper left")
     fig.suptitle(f"Stocks at sites (mean and 5-95% of replications). {_subtitle(res)}")
     return fig
 
@@ -438,112 +503,59 @@ def closed_days(res: Results) -> dict[str, float]:
     return out
 
 
-def _zoom_box(res: Results) -> tuple[float, float, float, float]:
-    """(lon0, lon1, lat0, lat1) around the exporting country's sites and the border posts,
-    junctions and trading hubs near them."""
-    sc = res.scenario
-    home = [s for sid, s in sc.sites.items() if sc.country_of(sid) == sc.exporting_country]
-    if not home:
-        home = list(sc.sites.values())
-    lon = [s.location.lon for s in home]
-    lat = [s.location.lat for s in home]
-    box = [min(lon), max(lon), min(lat), max(lat)]
-    for s in sc.sites.values():
-        near = (box[0] - 4 <= s.location.lon <= box[1] + 4
-                and box[2] - 4 <= s.location.lat <= box[3] + 4)
-        if near and s.kind in ("border_post", "junction", "trading_hub"):
-            lon.append(s.location.lon)
-            lat.append(s.location.lat)
-    pad = 1.0
-    return (min(lon) - pad, max(lon) + pad, min(lat) - pad, max(lat) + pad)
-
-
 def _draw_network(ax: Axes, res: Results, flows: dict[str, float], measured: set[str],
-                  closed: dict[str, float], label_sites: set[str], radius: float) -> None:
+                  closed: dict[str, float], world: bool) -> None:
     sc = res.scenario
     biggest = max(flows.values(), default=0.0) or 1.0
     for lid, lane in sc.lanes.items():
         a, b = sc.sites[lane.from_].location, sc.sites[lane.to].location
         flow = flows.get(lid, 0.0)
         width = 0.3 + 7.0 * math.sqrt(max(flow, 0.0) / biggest)
+        # only the whole network's view follows the lanes; enlarged panels keep their box
         ax.plot([a.lon, b.lon], [a.lat, b.lat], MODE_STYLE.get(lane.mode, "-"), lw=width,
                 color=st.NEUTRAL, alpha=0.6 if lid in measured else 0.4, zorder=1,
-                solid_capstyle="round")
+                solid_capstyle="round", scalex=world, scaley=world)
         if lid in closed:
-            ax.plot([a.lon, b.lon], [a.lat, b.lat], "-", lw=1.2, color=st.CLOSED_COLOR, zorder=2)
+            ax.plot([a.lon, b.lon], [a.lat, b.lat], "-", lw=1.2, color=st.CLOSED_COLOR, zorder=2,
+                    scalex=world, scaley=world)
             mx, my = (a.lon + b.lon) / 2, (a.lat + b.lat) / 2
             ax.scatter([mx], [my], marker="X", s=60, color=st.CLOSED_COLOR, zorder=5)
-            ax.annotate(f"closed {closed[lid]:.0f} d", (mx, my), xytext=(4, -9),
-                        textcoords="offset points", color=st.CLOSED_COLOR, fontsize=7,
-                        annotation_clip=True)
     for sid, site in sc.sites.items():
         marker, color = KIND_STYLE.get(site.kind, ("o", "black"))
         is_closed = sid in closed
-        ax.scatter([site.location.lon], [site.location.lat], marker=marker, s=70, c=color,
+        ax.scatter([site.location.lon], [site.location.lat], marker=marker, s=55, c=color,
                    edgecolors=st.CLOSED_COLOR if is_closed else "white",
                    linewidths=2.0 if is_closed else 1.0, zorder=3)
-    for group in _label_groups(res, [s for s in sc.sites if s in label_sites], radius):
-        lon = float(np.mean([sc.sites[s].location.lon for s in group]))
-        lat = float(np.max([sc.sites[s].location.lat for s in group]))
-        lines = []
-        for sid in group:
-            text = sc.sites[sid].name or sid
-            if sid in closed:
-                text += f" (closed {closed[sid]:.0f} d)"
-            lines.append(text)
-        hit = any(s in closed for s in group)
-        ax.annotate("\n".join(lines), (lon, lat), fontsize=6.5, xytext=(5, 2),
-                    textcoords="offset points", zorder=4, va="bottom" if len(group) == 1
-                    else "center", annotation_clip=True,
-                    color=st.CLOSED_COLOR if hit else "black",
-                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
-                          "alpha": 0.6} if len(group) > 1 else None)
-
-
-def _label_groups(res: Results, sites: list[str], radius: float) -> list[list[str]]:
-    """Sites within ``radius`` degrees of each other, grouped (one label per group)."""
-    sc = res.scenario
-    groups: list[list[str]] = []
-    for sid in sorted(sites, key=lambda s: -sc.sites[s].location.lat):
-        loc = sc.sites[sid].location
-        for g in groups:
-            first = sc.sites[g[0]].location
-            if abs(first.lon - loc.lon) <= radius and abs(first.lat - loc.lat) <= radius:
-                g.append(sid)
-                break
-        else:
-            groups.append([sid])
-    return groups
 
 
 @st.styled
 def map_figure(res: Results, commodity: str | None = None) -> Figure:
     """Schematic map: sites at their coordinates, lanes as lines whose width follows the
     simulated flow of metal (of one commodity, or all), closed sites and lanes in red with
-    their mean days closed. Left: the whole network; right: the exporting country and its
-    neighbours, enlarged."""
+    their mean days closed. The whole network, and the exporting country's sites enlarged
+    (one panel, or one per group of sites far apart: :func:`~sim.output.network_map.
+    map_panels`); every site is named once, where it is enlarged most, and no name covers
+    another."""
     sc = res.scenario
     flows, measured = lane_flows(res, commodity)
     closed = closed_days(res)
-    fig = st.new_figure(st.WIDTH, 5.6)
-    world, zoom = fig.subplots(1, 2, width_ratios=[1.25, 1])
-    lon0, lon1, lat0, lat1 = _zoom_box(res)
-    inside = {sid for sid, s in sc.sites.items()
-              if lon0 <= s.location.lon <= lon1 and lat0 <= s.location.lat <= lat1}
-    _draw_network(world, res, flows, measured, closed, set(sc.sites) - inside, 6.0)
-    _draw_network(zoom, res, flows, measured, closed, inside,
-                  0.07 * max(lon1 - lon0, lat1 - lat0))
-    world.add_patch(Rectangle((lon0, lat0), lon1 - lon0, lat1 - lat0, fill=False,
-                              ec="black", lw=0.8, ls="--", zorder=6))
-    zoom.set_xlim(lon0, lon1)
-    zoom.set_ylim(lat0, lat1)
-    for ax in (world, zoom):
-        ax.set_aspect(1.0 / max(math.cos(math.radians(sum(ax.get_ylim()) / 2)), 0.2),
-                      adjustable="box")
-        ax.set_xlabel("longitude (degrees east)")
-        ax.set_ylabel("latitude (degrees north)")
-    world.set_title("whole network (dashed box: enlarged on the right)")
-    zoom.set_title(f"{sc.exporting_country} and neighbours")
+    fig = st.new_figure(st.WIDTH, 6.4)
+    panels = map_panels(fig, sc)
+    boxes = [(ax, ax.get_xlim(), ax.get_ylim()) for ax, _sites in panels.enlarged]
+    for ax in panels.all:
+        _draw_network(ax, res, flows, measured, closed, ax is panels.world)
+    finish_panels(panels)
+    extra: list[tuple[Axes, MapLabel]] = []
+    marks = []
+    for lid, lane in sc.lanes.items():
+        if lid not in closed:
+            continue
+        a, b = sc.sites[lane.from_].location, sc.sites[lane.to].location
+        mx, my = (a.lon + b.lon) / 2, (a.lat + b.lat) / 2
+        marks.append((mx, my))
+        home = next((ax for ax, (x0, x1), (y0, y1) in boxes
+                     if x0 <= mx <= x1 and y0 <= my <= y1), panels.world)
+        extra.append((home, MapLabel(mx, my, f"closed {closed[lid]:.0f} d", st.CLOSED_COLOR)))
     kinds = [k for k in KIND_STYLE if any(s.kind == k for s in sc.sites.values())]
     handles: list[Line2D | Patch] = [
         Line2D([], [], marker=KIND_STYLE[k][0], color=KIND_STYLE[k][1], ls="",
@@ -559,6 +571,8 @@ def map_figure(res: Results, commodity: str | None = None) -> Figure:
     fig.suptitle(f"{sc.name}: network; line width = simulated flow of {what} over the run "
                  f"(widest {st.format_tonnes(biggest)} t)\nthroughput where measured "
                  "(capacitated lanes), elsewhere the plan scaled to simulated exports")
+    label_map(fig, sc, panels, suffix={s: f" (closed {d:.0f} d)" for s, d in closed.items()},
+              red=set(closed), extra=extra, marks=marks)
     return fig
 
 
@@ -632,7 +646,7 @@ def flow_layers(res: Results, commodity: str, min_share: float = 0.02
     delivered = np.array([_cube(res, commodity, "delivered_t", [d]).sum(axis=1).mean()
                           for d in dests])
     seed2 = np.zeros((len(channels), len(dests)))
-    for (m, com, ch, r), flow in plan.route_flow.items():
+    for (_m, com, ch, r), flow in plan.route_flow.items():
         if com != commodity:
             continue
         end = sc.channels[ch].routes[r].path[-1]
@@ -646,7 +660,7 @@ def flow_layers(res: Results, commodity: str, min_share: float = 0.02
     arrivals = np.array([_cube(res, commodity, "market_arrivals_t", [m]).sum(axis=1).mean()
                          for m in markets])
     seed3 = np.zeros((len(dests), len(markets)))
-    for (m, com, ch, r), flow in plan.route_flow.items():
+    for (_m, com, ch, r), flow in plan.route_flow.items():
         end = sc.channels[ch].routes[r].path[-1]
         if com == commodity and sc.sites[end].kind == "market":
             c = sc.country_of(end)
@@ -748,7 +762,7 @@ def _draw_flow(ax: Axes, layers: list[list[tuple[str, float]]], links: list[np.n
     ax.axis("off")
 
 
-def _box(x: float, y: float, w: float, h: float):  # noqa: ANN202 - matplotlib Affine2D
+def _box(x: float, y: float, w: float, h: float):  # matplotlib's Affine2D
     from matplotlib.transforms import Affine2D
 
     return Affine2D().scale(w, h).translate(x, y)
@@ -817,45 +831,97 @@ def paired_differences(named: NamedResults, metrics: Sequence[str] = COMPARE_MET
     return out[cols].reset_index(drop=True)
 
 
+def short_name(name: str, width: int = 20, lines: int = 2) -> str:
+    """``name`` wrapped onto at most ``lines`` lines of ``width`` characters, the last
+    shortened with an ellipsis if it does not fit (for tick labels and axis labels)."""
+    wrapped = textwrap.wrap(name, width) or [name]
+    if len(wrapped) > lines:
+        rest = " ".join(wrapped[lines - 1:])
+        wrapped = [*wrapped[:lines - 1], textwrap.shorten(rest, width, placeholder="…")
+                   if " " in rest[:width] else rest[:width - 1] + "…"]
+    return "\n".join(wrapped)
+
+
 @st.styled
 def forest_figure(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
                   differences: pd.DataFrame | None = None) -> Figure:
     """Forest plot: each scenario's difference from the first (reference) in the headline
-    KPIs, with 95% confidence intervals; one panel per KPI, one row per commodity and
-    scenario. Intervals that exclude 0 are drawn solid."""
+    KPIs, with 95% confidence intervals.
+
+    One panel per KPI (rows, titled with the KPI) and commodity (columns), one line per
+    scenario, each panel on its own scale: a commodity's changes are read on the scale of
+    that commodity, not beside another's thousandfold larger ones. Intervals that exclude
+    0 are drawn solid with a black-edged point. ``differences`` (default
+    :func:`paired_differences` of ``named``) may be given in other units, such as percent
+    of the reference mean; its ``unit`` column labels the axes."""
     diffs = differences if differences is not None else paired_differences(named, metrics)
-    shown = [m for m in metrics if m in set(diffs["metric"])]
-    ncols = min(3, max(len(shown), 1))
-    nrows = max(math.ceil(len(shown) / ncols), 1)
+    shown = [m for m in metrics if m in set(diffs["metric"])] or list(metrics[:1])
+    coms = list(dict.fromkeys(diffs["commodity"])) or ["all"]
     names = [n for n, _r in named[1:]]
-    n_rows_each = max(diffs.groupby("metric").size().max() if len(diffs) else 1, 1)
-    fig = st.new_figure(st.WIDTH, nrows * (0.28 * n_rows_each + 1.4) + 0.6)
-    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
-    for ax in axes[len(shown):]:
-        ax.set_visible(False)
-    for ax, metric in zip(axes, shown, strict=False):
-        part = diffs[diffs["metric"] == metric].reset_index(drop=True)
-        ys = np.arange(len(part))[::-1]
-        for y, row in zip(ys, part.itertuples(), strict=True):
-            color = st.scenario_color(names.index(row.scenario) + 1)
-            excludes = not (math.isnan(row.ci_low) or row.ci_low <= 0 <= row.ci_high)
-            if not math.isnan(row.ci_low):
-                ax.plot([row.ci_low, row.ci_high], [y, y], color=color, lw=2.0,
-                        alpha=1.0 if excludes else 0.45)
-            ax.scatter([row.diff], [y], color=color, s=24, zorder=3,
-                       edgecolors="black" if excludes else "none")
-        ax.axvline(0.0, color="black", lw=0.8)
-        ax.set_yticks(ys, [f"{r.commodity}: {r.scenario}" for r in part.itertuples()])
-        unit = part["unit"].iloc[0] if len(part) else ""
-        ax.set_xlabel(f"difference from {named[0][0]} ({unit})")
-        ax.set_title(metric)
-        ax.xaxis.set_major_formatter(st.TONNES)
-        ax.grid(True, axis="x")
-        ax.grid(False, axis="y")
+    ref = named[0][0]
+    ref_short = short_name(ref, 22, 1)
+    fig = st.new_figure(st.WIDTH, len(shown) * (0.3 * max(len(names), 1) + 0.95) + 0.9)
+    axes = fig.subplots(len(shown), len(coms), squeeze=False, sharey=True)
+    ys = {name: len(names) - 1 - i for i, name in enumerate(names)}
+    for i, metric in enumerate(shown):
+        for j, com in enumerate(coms):
+            ax = axes[i, j]
+            part = diffs[(diffs["metric"] == metric) & (diffs["commodity"] == com)]
+            if i == 0:
+                # the column's commodity, above its first panel
+                ax.annotate(com, (0.5, 1.0), xycoords="axes fraction", xytext=(0, 14),
+                            textcoords="offset points", ha="center", va="bottom",
+                            fontsize=10, fontweight="bold", color=st.commodity_color(com))
+            if part.empty:
+                ax.set_title(metric)
+                _empty(ax, f"no {metric} for {com}")
+                ax.set_axis_off()
+                continue
+            for row in part.itertuples():
+                if row.scenario not in ys:
+                    continue
+                y = ys[row.scenario]
+                color = st.scenario_color(names.index(row.scenario) + 1)
+                excludes = not (math.isnan(row.ci_low) or row.ci_low <= 0 <= row.ci_high)
+                if not math.isnan(row.ci_low):
+                    ax.plot([row.ci_low, row.ci_high], [y, y], color=color, lw=2.0,
+                            alpha=1.0 if excludes else 0.45, solid_capstyle="butt")
+                ax.scatter([row.diff], [y], color=color, s=24, zorder=3,
+                           edgecolors="black" if excludes else "none")
+            values = part[["diff", "ci_low", "ci_high"]].to_numpy(dtype=float)
+            flat = bool(np.all(np.nan_to_num(values) == 0))
+            if flat:
+                ax.set_xlim(-1, 1)
+                ax.set_xticks([0])
+                ax.text(0.98, 0.5, "no difference", transform=ax.transAxes, ha="right",
+                        va="center", fontsize=7, color=st.NEUTRAL)
+            ax.axvline(0.0, color="black", lw=0.8)
+            unit = part["unit"].iloc[0]
+            ax.set_xlabel(f"difference from {ref_short} ({unit})", fontsize=8)
+            ax.set_title(metric)
+            ax.xaxis.set_major_formatter(st.TONNES)
+            if not flat:
+                # a third of the figure wide: more ticks than this run into each other
+                ax.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+            ax.grid(True, axis="x")
+            ax.grid(False, axis="y")
+            ax.set_ylim(-0.6, len(names) - 0.4)
+    axes[0, 0].set_yticks(list(ys.values()), [short_name(n) for n in ys])
+    for ax in axes[:, 1:].ravel():
+        ax.tick_params(axis="y", labelleft=False)
+    # the tick labels may be shortened: the legend gives every name in full
+    handles = [Line2D([], [], color=st.scenario_color(i + 1), marker="o", lw=2,
+                      label=short_name(n, 48, 3)) for i, n in enumerate(names)]
+    handles += [Line2D([], [], color=st.NEUTRAL, marker="o", mec="black", lw=2,
+                       label="95% interval excludes 0"),
+                Line2D([], [], color=st.NEUTRAL, marker="o", alpha=0.45, lw=2,
+                       label="95% interval includes 0")]
+    fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 4))
     paired = bool(diffs["paired"].all()) if len(diffs) else True
     how = ("paired by replication (common random numbers)" if paired
            else "paired by replication number (different seeds: no common random numbers)")
-    fig.suptitle(f"Differences from {named[0][0]} with 95% confidence intervals, {how}")
+    fig.suptitle(f"Differences from {short_name(ref, 60, 1)} with 95% confidence intervals, "
+                 f"each panel on its own scale\n{how}")
     return fig
 
 
@@ -879,7 +945,7 @@ def compare_series_figure(named: NamedResults, metric: str = "price_index") -> F
                 vals = _cube(res, com, metric)
             else:
                 vals = _rate(res, _cube(res, com, metric))
-            _band(ax, x, vals, st.scenario_color(i), name)
+            _band(ax, x, vals, st.scenario_color(i), name, partial=bool(_partial_days(res)))
         ax.set_title(f"{com}")
         if metric == "performance":
             ax.set_ylabel("Q(t) = consumption / demand (ratio)")
@@ -892,6 +958,9 @@ def compare_series_figure(named: NamedResults, metric: str = "price_index") -> F
         st.date_axis(ax)
     handles = [Line2D([], [], color=st.scenario_color(i), lw=2, label=n)
                for i, (n, _r) in enumerate(named)]
+    note = next((h for _n, r in named if (h := _partial_handle(r)) is not None), None)
+    if note is not None:
+        handles.append(note)
     fig.legend(handles=handles, loc="outside lower center", ncols=len(handles))
     words = {"price_index": "Price index", "performance": "Performance Q(t)"}
     fig.suptitle(f"{words.get(metric, metric)} by scenario (mean and 5-95% of replications)")

@@ -3,15 +3,31 @@
 Line width follows the planned flow of metal on each lane; lanes, border posts and
 refiners whose capacity is below their planned flow are drawn in red. Longitude and latitude are drawn
 on an equirectangular projection; sea lanes are straight lines, not sailing routes.
+
+The sites of the exporting country lie within a few degrees of each other, so every map
+shows the whole network beside the exporting country and its neighbours enlarged, in one
+panel or, for groups of sites far apart, one panel per group with its own scale
+(:func:`map_panels`). Each site is named once, where it is enlarged most; names are placed
+by :func:`place_labels`, which measures each with the renderer and moves it, with a leader
+line, until it covers no other name and no site marker.
 """
 
 from __future__ import annotations
 
 import math
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.backend_bases import RendererBase
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+from matplotlib.text import Annotation, Text
+from matplotlib.transforms import Bbox
 
 from sim.output.describe import capacity_checks
 from sim.scenario.plan import Plan, make_plan
@@ -30,44 +46,394 @@ KIND_STYLE = {
 MODE_STYLE = {"road": "-", "rail": "--", "sea": ":", "air": "-.", "lake": ":", "river": ":"}
 
 
+LABEL_FONTSIZE = 6.5
+"""Size of site names on maps, points."""
+LABEL_WRAP = 28
+"""Characters per line of a site name on a map; longer names wrap."""
+LEADER_COLOR = "#666666"
+
+
+@dataclass(frozen=True)
+class MapLabel:
+    """A text to place near a point of a map (data coordinates)."""
+
+    x: float
+    y: float
+    text: str
+    color: str = "black"
+
+
+def wrap_name(name: str, width: int = LABEL_WRAP) -> str:
+    """A site name wrapped onto lines of at most ``width`` characters."""
+    return "\n".join(textwrap.wrap(name, width)) or name
+
+
+def zoom_box(sc: Scenario) -> tuple[float, float, float, float]:
+    """(lon0, lon1, lat0, lat1) around the exporting country's sites and the border posts,
+    junctions and trading hubs near them."""
+    home = [s for sid, s in sc.sites.items() if sc.country_of(sid) == sc.exporting_country]
+    if not home:
+        home = list(sc.sites.values())
+    lon = [s.location.lon for s in home]
+    lat = [s.location.lat for s in home]
+    box = [min(lon), max(lon), min(lat), max(lat)]
+    for s in sc.sites.values():
+        near = (box[0] - 4 <= s.location.lon <= box[1] + 4
+                and box[2] - 4 <= s.location.lat <= box[3] + 4)
+        if near and s.kind in ("border_post", "junction", "trading_hub"):
+            lon.append(s.location.lon)
+            lat.append(s.location.lat)
+    pad = 1.0
+    return (min(lon) - pad, max(lon) + pad, min(lat) - pad, max(lat) + pad)
+
+
+@dataclass
+class MapPanels:
+    """The axes of a map: the whole network, and enlarged panels each naming its sites."""
+
+    world: Axes
+    enlarged: list[tuple[Axes, set[str]]]
+
+    @property
+    def all(self) -> list[Axes]:
+        return [self.world, *(ax for ax, _s in self.enlarged)]
+
+    def named_on(self, sc: Scenario) -> list[tuple[Axes, set[str]]]:
+        """Each panel with the sites named on it: a site inside an enlarged panel's box
+        is named there only; the whole network names the others."""
+        inside = set().union(*(sites for _ax, sites in self.enlarged))
+        return [*self.enlarged, (self.world, set(sc.sites) - inside)]
+
+
+CLUSTER_LINK = 3.0
+"""Sites of the exporting country closer than this (degrees) are enlarged together."""
+
+
+def _clusters(sc: Scenario, sids: set[str], link: float = CLUSTER_LINK) -> list[list[str]]:
+    """Single-linkage groups of ``sids`` (distance in degrees, longitude shrunk by the
+    cosine of the latitude)."""
+    ids = sorted(sids)
+    groups = {s: {s} for s in ids}
+    for i, a in enumerate(ids):
+        la = sc.sites[a].location
+        for b in ids[i + 1:]:
+            lb = sc.sites[b].location
+            dx = (la.lon - lb.lon) * math.cos(math.radians((la.lat + lb.lat) / 2))
+            if math.hypot(dx, la.lat - lb.lat) <= link and groups[a] is not groups[b]:
+                merged = groups[a] | groups[b]
+                for s in merged:
+                    groups[s] = merged
+    unique = {id(g): g for g in groups.values()}
+    return sorted((sorted(g) for g in unique.values()), key=lambda g: (-len(g), g[0]))
+
+
+def _bounds(sc: Scenario, sids: Sequence[str]) -> tuple[float, float, float, float]:
+    lon = [sc.sites[s].location.lon for s in sids]
+    lat = [sc.sites[s].location.lat for s in sids]
+    pad = max(0.4, 0.12 * max(max(lon) - min(lon), max(lat) - min(lat)))
+    return (min(lon) - pad, max(lon) + pad, min(lat) - pad, max(lat) + pad)
+
+
+def _degrees(value: float, pos: str, neg: str) -> str:
+    return f"{abs(value):.0f}°{pos if value >= 0 else neg}"
+
+
+def _extent(box: tuple[float, float, float, float]) -> str:
+    lon0, lon1, lat0, lat1 = box
+    return (f"{_degrees(lon0, 'E', 'W')}-{_degrees(lon1, 'E', 'W')}, "
+            f"{_degrees(lat0, 'N', 'S')}-{_degrees(lat1, 'N', 'S')}")
+
+
+def map_panels(fig: Figure, sc: Scenario, width: float = 11.0) -> MapPanels:
+    """Lay out a map on ``fig`` (and size it): the whole network, and the exporting
+    country's sites enlarged.
+
+    The exporting country's sites often form two groups far apart (the Copperbelt and the
+    gold of the east): each then gets its own panel and scale, so sites a few kilometres
+    apart are still told apart; otherwise one panel enlarges the box around them all
+    (:func:`zoom_box`). Dashed boxes on the whole network show what is enlarged."""
+    box = zoom_box(sc)
+    lon0, lon1, lat0, lat1 = box
+    inside = {sid for sid, s in sc.sites.items()
+              if lon0 <= s.location.lon <= lon1 and lat0 <= s.location.lat <= lat1}
+    groups = _clusters(sc, inside)
+    if len(groups) == 2 and min(map(len, groups)) >= 3:
+        boxes = [_bounds(sc, g) for g in groups]
+        # the taller group takes the right-hand column, the wider one goes under the world
+        tall = max((0, 1), key=lambda i: (boxes[i][3] - boxes[i][2])
+                   / max(boxes[i][1] - boxes[i][0], 1e-9))
+        wide = 1 - tall
+        fig.set_size_inches(width, 8.4)
+        axes = fig.subplot_mosaic([["world", "B"], ["A", "B"]], width_ratios=[1.55, 1])
+        world = axes["world"]
+        parts = [(axes["A"], "A", boxes[wide], set(groups[wide])),
+                 (axes["B"], "B", boxes[tall], set(groups[tall]))]
+        world.set_title("whole network (dashed boxes A and B: enlarged)")
+    else:
+        fig.set_size_inches(width, 6.4)
+        world, zoom = fig.subplots(1, 2, width_ratios=[1.25, 1])
+        parts = [(zoom, "", box, inside)]
+        world.set_title("whole network (dashed box: enlarged on the right)")
+    enlarged = []
+    for ax, letter, (x0, x1, y0, y1), sites in parts:
+        world.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, ec="black", lw=0.8,
+                                  ls="--", zorder=6))
+        if letter:
+            world.annotate(letter, (x1, y1), xytext=(2, 2), textcoords="offset points",
+                           fontsize=8, fontweight="bold", annotation_clip=False)
+            ax.set_title(f"{letter}: {sc.exporting_country} and neighbours, "
+                         f"{_extent((x0, x1, y0, y1))}")
+        else:
+            ax.set_title(f"{sc.exporting_country} and neighbours")
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        enlarged.append((ax, sites))
+    return MapPanels(world, enlarged)
+
+
+def finish_panels(panels: MapPanels) -> None:
+    """Axis labels, and the whole network's view around all its sites."""
+    panels.world.margins(0.06)
+    panels.world.autoscale_view()
+    for ax in panels.all:
+        ax.set_xlabel("longitude (degrees east)")
+        ax.set_ylabel("latitude (degrees north)")
+
+
+def fit_aspect(ax: Axes) -> None:
+    """Widen the view of ``ax`` (about its centre) until a degree of latitude is as long as
+    a degree of longitude over the cosine of the middle latitude, so the panel keeps the
+    shape the layout gave it and the spare room is map, where names can go.
+
+    matplotlib's own ``adjustable="datalim"`` does this too, but logs a warning at every
+    draw for limits that were set by hand."""
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    k = 1.0 / max(math.cos(math.radians((y0 + y1) / 2)), 0.2)
+    pos = ax.get_position()
+    w, h = ax.figure.get_size_inches()
+    box_ratio = (pos.height * h) / (pos.width * w)
+    want = box_ratio * (x1 - x0) / k
+    if want >= y1 - y0:
+        mid = (y0 + y1) / 2
+        ax.set_ylim(mid - want / 2, mid + want / 2)
+    else:
+        span = (y1 - y0) * k / box_ratio
+        mid = (x0 + x1) / 2
+        ax.set_xlim(mid - span / 2, mid + span / 2)
+
+
+# ================================================================================ labels
+_RADII = (3.0, 8.0, 14.0, 21.0, 29.0, 38.0, 48.0, 60.0, 74.0, 90.0, 110.0, 135.0)
+"""Distances tried from a point to its label, points, nearest first."""
+_ANGLES = (0.0, 22.5, -22.5, 180.0, 157.5, -157.5, 45.0, -45.0, 135.0, -135.0, 67.5,
+           -67.5, 112.5, -112.5, 90.0, -90.0)
+"""Directions tried, degrees: right and left first, where a label reads on from its site."""
+_LEADER_FROM = 12.0
+"""A label this far from its point (points) or farther gets a leader line."""
+_MARKER_HALF = 4.5
+"""Half the side of a site marker, points: a label must not cover any marker."""
+_GAP = 1.5
+"""Space kept between labels, points."""
+_BACKING = {"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.75}
+"""A light backing, so a name stays legible where lanes run under it."""
+
+
+def _alignment(angle: float) -> tuple[str, str]:
+    c, s = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    ha = "left" if c > 0.38 else "right" if c < -0.38 else "center"
+    va = "bottom" if s > 0.38 else "top" if s < -0.38 else "center"
+    return ha, va
+
+
+def _overlaps(a: Bbox, b: Bbox, gap: float) -> bool:
+    return not (a.x1 + gap <= b.x0 or b.x1 + gap <= a.x0
+                or a.y1 + gap <= b.y0 or b.y1 + gap <= a.y0)
+
+
+def _segment_hits(p: np.ndarray, q: np.ndarray, box: Bbox) -> bool:
+    """Whether the segment p-q passes through ``box`` (Liang-Barsky clipping)."""
+    d = q - p
+    lo, hi = 0.0, 1.0
+    for pi, di, b0, b1 in ((p[0], d[0], box.x0, box.x1), (p[1], d[1], box.y0, box.y1)):
+        if abs(di) < 1e-12:
+            if pi < b0 or pi > b1:
+                return False
+            continue
+        t0, t1 = (b0 - pi) / di, (b1 - pi) / di
+        lo, hi = max(lo, min(t0, t1)), min(hi, max(t0, t1))
+        if lo > hi:
+            return False
+    return True
+
+
+def _nearest_on(box: Bbox, p: np.ndarray) -> np.ndarray:
+    return np.array([min(max(p[0], box.x0), box.x1), min(max(p[1], box.y0), box.y1)])
+
+
+def _text_box(ann: Annotation, renderer: RendererBase) -> Bbox:
+    # the text alone: Annotation.get_window_extent adds the leader line
+    ann.update_positions(renderer)
+    return Text.get_window_extent(ann, renderer)
+
+
+def freeze_layout(fig: Figure) -> RendererBase:
+    """Run the layout once and keep it, so that labels placed in display space stay where
+    they were measured; returns the renderer they are measured with."""
+    if not hasattr(fig.canvas, "get_renderer"):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    fig.set_layout_engine("none")
+    return fig.canvas.get_renderer()
+
+
+def place_labels(ax: Axes, labels: Sequence[MapLabel], markers: Sequence[tuple[float, float]],
+                 renderer: RendererBase, fontsize: float = LABEL_FONTSIZE) -> list[Annotation]:
+    """Put each label near its point, inside the axes, overlapping no other label and no
+    marker at ``markers`` (data coordinates); returns the annotations.
+
+    Greedy: labels of isolated points go first, then each takes the nearest free spot on
+    rings around its point (:data:`_RADII`, :data:`_ANGLES`); a label away from its point
+    gets a leader line, and no leader crosses another label. Call after
+    :func:`freeze_layout`, which fixes the axes' place on the figure, so the measures hold
+    when the figure is saved at any resolution.
+    """
+    if not labels:
+        return []
+    px = ax.figure.dpi / 72.0
+    to_disp = ax.transData.transform
+    frame = ax.get_window_extent(renderer)
+    half = _MARKER_HALF * px
+    marks = [Bbox.from_extents(x - half, y - half, x + half, y + half)
+             for x, y in to_disp(np.asarray(markers, dtype=float).reshape(-1, 2))
+             if frame.x0 <= x <= frame.x1 and frame.y0 <= y <= frame.y1]
+    points = to_disp(np.array([(lab.x, lab.y) for lab in labels], dtype=float))
+    crowd = [int(np.sum(np.hypot(*(points - p).T) < 40 * px)) for p in points]
+    order = sorted(range(len(labels)), key=lambda i: (crowd[i], -points[i][1], points[i][0]))
+    placed: list[Bbox] = []
+    leaders: list[tuple[np.ndarray, np.ndarray]] = []
+    out: dict[int, Annotation] = {}
+    gap = _GAP * px
+    for i in order:
+        lab, p = labels[i], points[i]
+        probe = ax.annotate(lab.text, (lab.x, lab.y), xytext=(0, 0), textcoords="offset points",
+                            fontsize=fontsize, annotation_clip=False, ha="left", va="bottom")
+        size = _text_box(probe, renderer)
+        # unrotated text: its box under another alignment is the same box, shifted
+        w, h, x0, y0 = size.width, size.height, size.x0 - p[0], size.y0 - p[1]
+        best: tuple[int, float, float] | None = None  # fewest clashes, radius, angle
+        choice: tuple[float, float] | None = None
+        for r in _RADII:
+            for angle in _ANGLES:
+                ha, va = _alignment(angle)
+                bx = p[0] + x0 + r * math.cos(math.radians(angle)) * px
+                by = p[1] + y0 + r * math.sin(math.radians(angle)) * px
+                bx -= {"left": 0.0, "center": w / 2, "right": w}[ha]
+                by -= {"bottom": 0.0, "center": h / 2, "top": h}[va]
+                box = Bbox.from_bounds(bx, by, w, h)
+                if not (frame.x0 <= box.x0 and box.x1 <= frame.x1
+                        and frame.y0 <= box.y0 and box.y1 <= frame.y1):
+                    continue
+                clashes = sum(_overlaps(box, b, gap) for b in placed)
+                clashes += sum(_overlaps(box, m, 0.0) for m in marks)
+                clashes += sum(_segment_hits(a, b, box) for a, b in leaders)
+                if r >= _LEADER_FROM:
+                    clashes += sum(_segment_hits(p, _nearest_on(box, p), b) for b in placed)
+                if clashes == 0:
+                    choice = (r, angle)
+                    break
+                if best is None or clashes < best[0]:
+                    best = (clashes, r, angle)
+            if choice is not None:
+                break
+        probe.remove()
+        if choice is None:
+            # no free spot inside the axes: the least crowded one, rather than no name
+            choice = (best[1], best[2]) if best else (_RADII[0], 0.0)
+        r, angle = choice
+        ha, va = _alignment(angle)
+        dx, dy = r * math.cos(math.radians(angle)), r * math.sin(math.radians(angle))
+        leader = r >= _LEADER_FROM
+        arrow = ({"arrowstyle": "-", "color": LEADER_COLOR, "lw": 0.5, "shrinkA": 0.0,
+                  "shrinkB": _MARKER_HALF} if leader else None)
+        ann = ax.annotate(lab.text, (lab.x, lab.y), xytext=(dx, dy), textcoords="offset points",
+                          fontsize=fontsize, ha=ha, va=va, color=lab.color, zorder=7,
+                          annotation_clip=False, arrowprops=arrow, bbox=_BACKING)
+        ann.set_in_layout(False)
+        box = _text_box(ann, renderer)
+        placed.append(box)
+        if leader:
+            leaders.append((p, _nearest_on(box, p)))
+        out[i] = ann
+    return [out[i] for i in range(len(labels))]
+
+
 def network_figure(sc: Scenario, plan: Plan | None = None, title: str | None = None) -> Figure:
-    """Draw the network of ``sc``; returns a matplotlib figure."""
+    """Draw the network of ``sc``; returns a matplotlib figure.
+
+    The whole network, and the exporting country's sites enlarged (:func:`map_panels`);
+    every site is named once, on the panel where it is enlarged most."""
     plan = plan or make_plan(sc)
     over = {c.at for c in capacity_checks(sc, plan) if c.over}
-    fig = Figure(figsize=(11, 7), layout="constrained")
-    ax = fig.add_subplot()
+    fig = Figure(figsize=(11, 6.4), layout="constrained")
+    panels = map_panels(fig, sc)
     flows = {lid: sum(v for (l_id, _c), v in plan.lane_metal.items() if l_id == lid)
              for lid in sc.lanes}
     biggest = max(flows.values(), default=0.0) or 1.0
-    for lid, lane in sc.lanes.items():
-        a, b = sc.sites[lane.from_].location, sc.sites[lane.to].location
-        width = 0.4 + 6.0 * math.sqrt(flows[lid] / biggest)
-        color = "#d62728" if lid in over else "#555555"
-        ax.plot([a.lon, b.lon], [a.lat, b.lat], MODE_STYLE.get(lane.mode, "-"), lw=width,
-                color=color, alpha=0.55, zorder=1, solid_capstyle="round")
-    for sid, site in sc.sites.items():
-        marker, color = KIND_STYLE.get(site.kind, ("o", "black"))
-        edge = "#d62728" if sid in over else "white"
-        ax.scatter([site.location.lon], [site.location.lat], marker=marker, s=90, c=color,
-                   edgecolors=edge, linewidths=1.2, zorder=3)
-        ax.annotate(site.name or sid, (site.location.lon, site.location.lat), fontsize=7,
-                    xytext=(4, 3), textcoords="offset points", zorder=4)
-    lats = [s.location.lat for s in sc.sites.values()]
-    mid = math.radians(sum(lats) / len(lats))
-    ax.set_aspect(1.0 / max(math.cos(mid), 0.2))
-    ax.set_xlabel("longitude (degrees east)")
-    ax.set_ylabel("latitude (degrees north)")
-    ax.grid(True, lw=0.3, alpha=0.5)
-    ax.set_title(title or f"{sc.name}: network (line width = planned metal flow; red = over "
-                 "capacity)", fontsize=10)
+    for ax in panels.all:
+        for lid, lane in sc.lanes.items():
+            a, b = sc.sites[lane.from_].location, sc.sites[lane.to].location
+            width = 0.4 + 6.0 * math.sqrt(flows[lid] / biggest)
+            color = "#d62728" if lid in over else "#555555"
+            ax.plot([a.lon, b.lon], [a.lat, b.lat], MODE_STYLE.get(lane.mode, "-"), lw=width,
+                    color=color, alpha=0.55, zorder=1, solid_capstyle="round",
+                    scalex=ax is panels.world, scaley=ax is panels.world)
+        for sid, site in sc.sites.items():
+            marker, color = KIND_STYLE.get(site.kind, ("o", "black"))
+            edge = "#d62728" if sid in over else "white"
+            ax.scatter([site.location.lon], [site.location.lat], marker=marker, s=55, c=color,
+                       edgecolors=edge, linewidths=1.2, zorder=3)
+        ax.grid(True, lw=0.3, alpha=0.5)
+        ax.tick_params(labelsize=8)
+        ax.title.set_fontsize(9)
+    finish_panels(panels)
     kinds_present = [k for k in KIND_STYLE if any(s.kind == k for s in sc.sites.values())]
     handles = [Line2D([], [], marker=KIND_STYLE[k][0], color=KIND_STYLE[k][1], ls="",
                       label=k.replace("_", " ")) for k in kinds_present]
     modes_present = sorted({lane.mode for lane in sc.lanes.values()})
     handles += [Line2D([], [], ls=MODE_STYLE[m], color="#555555", label=m)
                 for m in modes_present]
-    ax.legend(handles=handles, fontsize=7, loc="best", framealpha=0.8)
+    fig.legend(handles=handles, fontsize=7, loc="outside lower center",
+               ncols=min(len(handles), 8), frameon=False)
+    fig.suptitle(title or f"{sc.name}: network (line width = planned metal flow; red = over "
+                 "capacity)", fontsize=10)
+    label_map(fig, sc, panels)
     return fig
+
+
+def label_map(fig: Figure, sc: Scenario, panels: MapPanels,
+              suffix: dict[str, str] | None = None, red: set[str] | None = None,
+              extra: Sequence[tuple[Axes, MapLabel]] = (),
+              marks: Sequence[tuple[float, float]] = ()) -> None:
+    """Name every site once (:meth:`MapPanels.named_on`). ``suffix`` adds words to a
+    site's name, ``red`` names are drawn in red; ``extra`` are more labels (such as lanes'
+    closures) placed with the sites', ``marks`` more points no name may cover. Fixes the
+    figure's layout (:func:`freeze_layout`): call it last."""
+    suffix = suffix or {}
+    red = red or set()
+    renderer = freeze_layout(fig)
+    for ax in panels.all:
+        fit_aspect(ax)
+    markers = [(s.location.lon, s.location.lat) for s in sc.sites.values()] + list(marks)
+    for ax, chosen in panels.named_on(sc):
+        labels = [MapLabel(site.location.lon, site.location.lat,
+                           wrap_name((site.name or sid) + suffix.get(sid, "")),
+                           "#d62728" if sid in red else "black")
+                  for sid, site in sc.sites.items() if sid in chosen]
+        labels += [lab for a, lab in extra if a is ax]
+        place_labels(ax, labels, markers, renderer)
 
 
 FIGURE_FORMATS = (".png", ".svg", ".pdf")
