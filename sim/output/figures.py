@@ -306,7 +306,9 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
         m, a, b = _kpi_interval(res, "shortfall_t", com)
         note = f"shortfall {st.format_tonnes(m)} t"
         if not math.isnan(a):
-            note += f" [{st.format_tonnes(a)}, {st.format_tonnes(b)}]"
+            # equal bounds: every replication agreed, which is no spread, not certainty
+            note += (" (all equal)" if a == b
+                     else f" [{st.format_tonnes(a)}, {st.format_tonnes(b)}]")
         bottom.set_title(f"{com}: Q(t); {note}")
         bottom.set_ylabel("Q(t) = consumption / demand (ratio)")
         _legend(bottom, res, loc="lower left")

@@ -225,3 +225,14 @@ def test_compare_prints_its_notes_before_the_tables(tiny_path: Path) -> None:
                                           replications=1, seed=1))
     note = text.find("note: the scenarios measure different periods")
     assert 0 < note < text.find("(reference):")
+
+
+def test_the_deliveries_figure_says_all_equal_for_a_zero_width_shortfall(tiny_path: Path
+                                                                        ) -> None:
+    from sim.output.figures import deliveries_figure
+
+    res = sim.run(sim.load_scenario(tiny_path), replications=2, seed=1, workers=1)
+    titles = [ax.get_title() for ax in deliveries_figure(res).axes]
+    # tiny is deterministic: both replications give the same shortfall (300 t)
+    assert any("shortfall 300 t (all equal)" in t for t in titles), titles
+    assert not any("[300, 300]" in t for t in titles)
