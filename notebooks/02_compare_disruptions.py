@@ -43,7 +43,7 @@ import pandas as pd
 
 import sim
 from sim.experiment.compare import compare_table
-from sim.output.figures import compare_series_figure, forest_figure, paired_differences
+from sim.output.figures import compare_series_figure, forest_figure
 
 FAST = os.environ.get("SIM_NOTEBOOK_FAST") == "1"
 REPS = int(os.environ.get("SIM_NOTEBOOK_REPS", "20"))
@@ -192,11 +192,12 @@ for _, row in key_results.iterrows():
 #
 # `time_to_recover_days` is left out: it measures only the unbroken run of days below 95%
 # around the worst day, so under the quotas, where each month's allocation briefly lifts
-# deliveries, it counts a few weeks of a shortfall that lasts well over a year (compare
-# `shortfall_days`).
+# deliveries, it counts a few weeks of a shortfall that lasts well over a year.
+# `disrupted_days` (from the first day below 95% to the last, the brief recoveries
+# included) and `shortfall_days` measure that length.
 
 # %%
-COBALT = ["exported_t", "shortfall_t", "shortfall_days", "recovered_by_end",
+COBALT = ["exported_t", "shortfall_t", "shortfall_days", "disrupted_days", "recovered_by_end",
           "time_to_shortfall_days", "price_peak_ratio", "days_price_above_baseline",
           "stranded_end_t"]
 rows = []
@@ -250,23 +251,14 @@ print(f"Price index: responds to {com.price_basis} against demand; demand elasti
 # %% [markdown]
 # ## Plots
 #
-# Forest plots of the paired differences in the headline KPIs, in percent of the
-# reference scenario's mean (the x axes' "%"), so that cobalt, copper and gold share an
-# axis; a shortfall whose reference is zero has no percentage and is left out (it is in the
-# tables above). One panel per KPI, one row per commodity and scenario; a solid bar with a
-# black-edged point is an interval that excludes zero. First the scenarios against the
-# baseline:
+# Forest plots of the paired differences in the headline KPIs: one panel per KPI and
+# commodity, each on its own scale (so gold's few tonnes show beside cobalt's hundreds of
+# thousands), one row per scenario; a solid bar is an interval that excludes zero. First
+# the scenarios against the baseline:
 
 # %%
-def percent_of_reference(diffs: pd.DataFrame) -> pd.DataFrame:
-    d = diffs[diffs.reference_mean != 0].copy()
-    for col in ("diff", "ci_low", "ci_high"):
-        d[col] = 100 * d[col] / d["reference_mean"].abs()
-    return d.assign(unit="%")
-
-
 vs_baseline = [(n, results[n]) for n in ("baseline", "M23 escalation", "export ban")]
-forest_figure(vs_baseline, differences=percent_of_reference(paired_differences(vs_baseline)))
+forest_figure(vs_baseline)
 
 # %% [markdown]
 # and the US partnership against the status quo with leakage. Its copper shortfall and
@@ -275,7 +267,7 @@ forest_figure(vs_baseline, differences=percent_of_reference(paired_differences(v
 
 # %%
 vs_leakage = [(n, results[n]) for n in ("status quo with leakage", "US partnership")]
-forest_figure(vs_leakage, differences=percent_of_reference(paired_differences(vs_leakage)))
+forest_figure(vs_leakage)
 
 # %% [markdown]
 # Performance over time, Q(t) = consumption / demand (mean and 5-95% of replications):
