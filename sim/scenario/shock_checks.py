@@ -10,7 +10,7 @@ from typing import Any
 
 from sim.distributions import Empirical, Fixed, Triangular, TruncatedNormal, Uniform
 from sim.scenario.checks import _Collector, mine_routes
-from sim.scenario.errors import Issue, PathT, did_you_mean
+from sim.scenario.errors import Issue, PathT, did_you_mean, format_path
 from sim.scenario.schema import Mine, Scenario
 from sim.scenario.shock_schema import Effects, Regime, Targets
 
@@ -46,7 +46,8 @@ def _check_time(c: _Collector, sc: Scenario, path: PathT, start: Any, end: Any |
     if s >= last:
         c.add((*path, "start"), f"starts at {_fmt_when(start)}, after the run ends "
               f"({sc.horizon:g} days from {sc.start})",
-              "move it inside the horizon or lengthen horizon_days")
+              "move it inside the horizon or lengthen horizon_days, or leave it out of a "
+              f"shorter run: --set {format_path(path)}=null")
     if end is not None:
         e = sc.day_of(end)
         if e <= s:

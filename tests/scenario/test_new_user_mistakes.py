@@ -157,3 +157,14 @@ def test_a_table_given_for_a_scenario_is_named_as_such(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as exc:
         load_scenario(table)
     assert "kpis.csv does not look like a scenario file (.yaml)" in only_issue(exc).hint
+
+
+def test_a_shock_after_a_shortened_run_says_how_to_leave_it_out() -> None:
+    shorter = ["start=2025-01-01", "end=2025-12-31", "horizon_days=null"]
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(ROOT / "scenarios" / "corridor_shocks.yaml", shorter)
+    issue = only_issue(exc)
+    assert issue.path == ("shocks", "events", "lobito_flood", "start")
+    assert issue.hint.endswith("--set shocks.events.lobito_flood=null")
+    load_scenario(ROOT / "scenarios" / "corridor_shocks.yaml",
+                  [*shorter, "shocks.events.lobito_flood=null"])
