@@ -14,6 +14,8 @@ block so the simulation's hot path does not call numpy once per draw.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterator
+from itertools import chain, repeat
 from typing import Annotated, Any, Literal
 
 import numpy as np
@@ -360,33 +362,40 @@ class Sampler:
     Buffering keeps the per-draw cost to a list index. The sequence of values depends only
     on the stream, so two scenarios that give a component the same stream see the same
     draws (common random numbers).
+
+    :attr:`draw` gives the same draws as calling the sampler (they share one sequence) but
+    is the ``__next__`` of an iterator over the blocks, a call that runs no Python code
+    between blocks: the world's components, which draw a few hundred thousand times per
+    replication, hold it rather than the sampler.
     """
 
-    __slots__ = ("_block", "_buf", "_dist", "_i", "_rng")
+    __slots__ = ("_block", "_dist", "_rng", "draw")
 
     def __init__(self, dist: _Dist, rng: np.random.Generator, block: int = 256) -> None:
         self._dist = dist
         self._rng = rng
         self._block = block
-        self._buf: list[float] = []
-        self._i = 0
+        # The next block is drawn when the last value of the previous one has been served
+        # (the first on the first draw), as a list index over a refilled buffer would.
+        self.draw: Callable[[], float] = chain.from_iterable(self._blocks()).__next__
+
+    def _blocks(self) -> Iterator[list[float]]:
+        while True:
+            yield self._dist.sample(self._rng, self._block).tolist()
 
     def __call__(self) -> float:
-        i = self._i
-        if i >= len(self._buf):
-            self._buf = self._dist.sample(self._rng, self._block).tolist()
-            i = 0
-        self._i = i + 1
-        return self._buf[i]
+        return self.draw()
 
 
 class ConstantSampler:
     """A sampler for a fixed value that uses no random numbers."""
 
-    __slots__ = ("value",)
+    __slots__ = ("draw", "value")
 
     def __init__(self, value: float) -> None:
         self.value = value
+        self.draw: Callable[[], float] = repeat(value).__next__
+        """``value`` at every call, as :attr:`Sampler.draw` gives draws."""
 
     def __call__(self) -> float:
         return self.value

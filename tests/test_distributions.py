@@ -172,6 +172,18 @@ def test_sampler_serves_the_generator_blocks_in_order() -> None:
     assert [s() for _ in range(300)] == expected.tolist()
 
 
+def test_sampler_draw_and_call_share_one_sequence() -> None:
+    # the world's components hold .draw (a C-level callable); both serve the same blocks
+    dist = make("gamma")
+    s = Sampler(dist, np.random.default_rng(11), block=100)
+    rng = np.random.default_rng(11)
+    expected = np.concatenate([dist.sample(rng, 100) for _ in range(3)]).tolist()
+    got = [s.draw() if i % 3 else s() for i in range(300)]
+    assert got == expected
+    c = make_sampler(Fixed(value=2.5), lambda: None)
+    assert [c.draw(), c(), c.draw()] == [2.5, 2.5, 2.5]
+
+
 def test_sampler_mean_matches() -> None:
     dist = make("exponential")
     s = Sampler(dist, np.random.default_rng(5))

@@ -83,7 +83,8 @@ class Lane(Element):
         self._lane_in[lot.commodity] += lot.tonnes
         if self.interceptions:
             self.world.intercept(self, lot)
-        if self.is_export and _first_exit(lot):
+        if self.is_export and not lot.exported:  # its first exit from the country
+            lot.exported = True
             self.world.record_export(lot)
         if self.server is not None:
             self.server.put([lot])  # each lot is its own loading job
@@ -95,8 +96,8 @@ class Lane(Element):
     def _depart(self, lot: Lot) -> None:
         now = self.env.now
         lot.t_dep = now
-        if self._convoy_t == now and self._convoy is not None:
-            convoy = self._convoy
+        convoy = self._convoy
+        if convoy is not None and self._convoy_t == now:
             convoy.append(lot)
             lot.travel = convoy[0].travel
             return
@@ -168,15 +169,6 @@ class Lane(Element):
         for lot in self.lots():
             out[lot.commodity] += lot.tonnes
         return out
-
-
-def _first_exit(lot: Lot) -> bool:
-    """True unless the lot already left the exporting country on an earlier leg (a route
-    through a neighbour and back exports its metal once, at the first exit)."""
-    for lane in lot.legs[:lot.leg]:
-        if lane.is_export:
-            return False
-    return True
 
 
 class Sailings:

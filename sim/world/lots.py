@@ -21,9 +21,9 @@ class Lot:
     left the mine (for lead times) and *t_in* when it entered the port or hub that holds it.
     """
 
-    __slots__ = ("channel", "commodity", "intercepted", "leg", "legs", "origin", "payable",
-                 "product_per_t", "route", "t_dep", "t_in", "t_mined", "tonnes", "travel",
-                 "trucks_per_t")
+    __slots__ = ("channel", "commodity", "exported", "intercepted", "leg", "legs", "origin",
+                 "payable", "product_per_t", "route", "t_dep", "t_in", "t_mined", "tonnes",
+                 "travel", "trucks_per_t")
 
     def __init__(self, commodity: int, channel: int, tonnes: float, product_per_t: float,
                  trucks_per_t: float, legs: tuple[Any, ...], route: int, origin: int,
@@ -46,6 +46,11 @@ class Lot:
         """Open-lane travel days it needed when it set off."""
         self.intercepted: tuple[str, ...] = ()
         """Shocks that have already seized or taxed this lot (each acts once per lot)."""
+        self.exported = False
+        """True once it has entered a lane out of the exporting country: a route through a
+        neighbour and back exports its metal once, at the first exit. (Always the same as
+        "one of ``legs[:leg + 1]`` is an export lane" once the lot is on a lane; a flag, as
+        lanes ask for every lot.)"""
 
     def split(self, tonnes: float) -> Lot:
         """Take ``tonnes`` off this lot as a new lot on the same journey."""
@@ -54,6 +59,7 @@ class Lot:
         part.leg = self.leg
         part.t_in = self.t_in
         part.intercepted = self.intercepted
+        part.exported = self.exported
         self.tonnes -= tonnes
         return part
 

@@ -103,7 +103,7 @@ class Router:
         options = self.options
         if len(options) == 1:
             return options[0]
-        candidates = self.candidates()
+        candidates = self.candidates() if self.reroute else self._candidates
         if self.rule == "fixed_shares":
             # Every candidate earns its weight x tonnes; the one with most credit goes (the
             # first of equals) and pays for the whole lot.

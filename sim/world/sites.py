@@ -48,12 +48,16 @@ class Occupancy:
             self.last_t = now
 
     def enter(self, lot: Lot, now: float) -> None:
-        self._advance(now)
+        if now > self.last_t:  # self._advance(now), written out: once per lot
+            self.area_tonne_days += self.held_t * (now - self.last_t)
+            self.last_t = now
         self.held_t += lot.tonnes
         lot.t_in = now
 
     def leave(self, lot: Lot, now: float) -> None:
-        self._advance(now)
+        if now > self.last_t:  # self._advance(now)
+            self.area_tonne_days += self.held_t * (now - self.last_t)
+            self.last_t = now
         self.held_t -= lot.tonnes
         self.dwell_tonne_days += (now - lot.t_in) * lot.tonnes
         self.through_t += lot.tonnes
@@ -121,9 +125,18 @@ class SiteBase(Element):
 
     def forward_batch(self, lots: list[Lot]) -> None:
         """:meth:`forward` for lots leaving together, in order."""
-        forward = self.forward if self.delays else self._forward_open
+        if self.delays or self.capacity_factor <= 0.0:
+            forward = self.forward if self.delays else self._forward_open
+            for lot in lots:
+                forward(lot)
+            return
+        # Open and without delays: :meth:`_forward_open` for each lot, written out (a lane
+        # taking a lot cannot change this site's capacity).
+        site_out = self._site_out
         for lot in lots:
-            forward(lot)
+            site_out[lot.commodity] += lot.tonnes
+            leg = lot.leg = lot.leg + 1
+            lot.legs[leg].enter(lot)
 
     def _delay_over(self, ev: Any) -> None:
         lot: Lot = ev._value
@@ -212,10 +225,10 @@ class Port(SiteBase):
         now = self.env.now
         occupancy = self.occupancy
         for lot in lots:
-            nxt: Lane = lot.legs[lot.leg + 1]
-            if nxt.sailing is not None:
+            sailing = lot.legs[lot.leg + 1].sailing
+            if sailing is not None:
                 occupancy.enter(lot, now)
-                nxt.sailing.queue.append(lot)
+                sailing.queue.append(lot)
             else:
                 self.forward(lot)
 

@@ -21,7 +21,6 @@ import math
 from typing import Any
 
 import numpy as np
-import simpy
 
 from sim.distributions import make_sampler
 from sim.scenario.checks import mine_routes
@@ -38,7 +37,7 @@ from sim.shocks.engine import ShockEngine
 from sim.shocks.timeline import Timeline
 from sim.streams import Streams
 from sim.units import DAYS_PER_YEAR
-from sim.world.events import DayEnd
+from sim.world.events import DayEnd, Environment
 from sim.world.lanes import Lane, Sailings
 from sim.world.ledger import BalanceReport, Ledger
 from sim.world.lots import Lot
@@ -77,7 +76,7 @@ class World:
         self.sc = sc
         self.streams = streams
         self.plan = plan if plan is not None else make_plan(sc)
-        self.env = simpy.Environment()
+        self.env = Environment()
         self.days_per_year = DAYS_PER_YEAR
 
         self.commodity_ids = list(sc.commodities)
@@ -169,9 +168,11 @@ class World:
 
     # ---------------------------------------------------------------- building
     def sampler(self, dist: Any, key: str) -> Any:
-        """The sampler of ``dist`` on the stream ``key`` (one per key, made on first use)."""
+        """One draw of ``dist`` per call, on the stream ``key`` (one sampler per key, made on
+        first use): the sampler's :attr:`~sim.distributions.Sampler.draw`, the cheapest
+        callable that gives its draws."""
         if key not in self._samplers:
-            self._samplers[key] = make_sampler(dist, lambda: self.streams.rng(key))
+            self._samplers[key] = make_sampler(dist, lambda: self.streams.rng(key)).draw
         return self._samplers[key]
 
     _sampler = sampler
@@ -449,7 +450,9 @@ class World:
             for c in range(n_c):
                 sp[c] += self._supply_alpha[c] * (self._price[c] - sp[c])
                 factor.append(sp[c] ** self._supply_eps[c])
-            supplied = [self._other_list[j] * factor[j % n_c] for j in range(n)]
+            # slot j is commodity j % n_c: the factors repeat market after market
+            supplied = [other * f for other, f in zip(self._other_list, factor * (n // n_c),
+                                                      strict=True)]
         else:
             supplied = self._other_list
         consumed = [0.0] * n
