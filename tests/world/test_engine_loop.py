@@ -55,7 +55,7 @@ def test_same_events_in_the_same_order(until: Any) -> None:
             env.run(until=until)
         env.run(until=env.now + 3)  # and resume
         logs.append(log)
-        eids.append(next(env._eid))  # noqa: SLF001 - SimPy's event counter
+        eids.append(next(env._eid))  # SimPy's event counter
         nows.append(env.now)
     assert logs[0] == logs[1]
     assert eids[0] == eids[1]
@@ -77,20 +77,22 @@ def test_until_errors_and_empty_schedule() -> None:
         assert env.run(until=done) == "v"  # already processed
 
 
+def _stop_and_resume(cls: type[simpy.Environment]) -> tuple[list[Any], int]:
+    env = cls()
+    log: list[Any] = []
+    ev = env.timeout(1)
+    ev.callbacks.append(lambda _e: log.append("first"))
+    ev.callbacks.append(simpy.core.StopSimulation.callback)
+    ev.callbacks.append(lambda _e: log.append(("after stop", env.now)))
+    env.timeout(2).callbacks.append(lambda _e: log.append(("later", env.now)))
+    env.run()  # stops at t = 1 with the third callback still to run
+    log.append(("stopped", env.now))
+    env.run()
+    return log, next(env._eid)
+
+
 def test_stop_simulation_from_a_callback_keeps_the_remaining_callbacks() -> None:
-    results = []
-    for cls in ENVS:
-        env = cls()
-        log: list[Any] = []
-        ev = env.timeout(1)
-        ev.callbacks.append(lambda _e: log.append("first"))
-        ev.callbacks.append(simpy.core.StopSimulation.callback)
-        ev.callbacks.append(lambda _e: log.append(("after stop", env.now)))
-        env.timeout(2).callbacks.append(lambda _e: log.append(("later", env.now)))
-        env.run()  # stops at t = 1 with the third callback still to run
-        log.append(("stopped", env.now))
-        env.run()
-        results.append((log, next(env._eid)))  # noqa: SLF001
+    results = [_stop_and_resume(cls) for cls in ENVS]
     assert results[0] == results[1]
     assert results[0][0] == ["first", ("stopped", 1), ("after stop", 1), ("later", 2)]
 
@@ -114,7 +116,7 @@ def test_step_keeps_now_up_to_date() -> None:
     seen = []
     env.timeout(3).callbacks.append(lambda _e: seen.append(env.now))
     env.step()
-    assert seen == [8] and env.now == 8 == env._now  # noqa: SLF001
+    assert seen == [8] and env.now == 8 == env._now
     with pytest.raises(simpy.core.EmptySchedule):
         env.step()
 
