@@ -491,9 +491,9 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
         body.append(
             '<div class="warn" id="periods"><p><strong>These runs measure different '
             "periods, so their differences are not the effect of what the scenarios change."
-            f"</strong> {_e(period_note[0].upper() + period_note[1:])} (with sim run, or sim "
-            "compare, which runs them together).</p><p>Not ranked below as differences that "
-            f"matter: {_e(', '.join(unranked))}.</p></div>")
+            f"</strong> {_e(period_note[0].upper() + period_note[1:])}.</p><p>Not listed "
+            "below among the differences whose interval excludes zero: "
+            f"{_e(', '.join(unranked))}.</p></div>")
     body += [f'<p class="warn">{_e(note)}</p>' for note in notes]
     why = reference_note or "it was given first"
     body += ['<section id="run"><h2>Scenarios</h2>'
