@@ -82,12 +82,27 @@ class Results:
 
     def kpi(self, metric: str, commodity: str = "all", channel: str = "all",
             site: str = "all") -> np.ndarray:
-        """One KPI's value in every replication."""
+        """One KPI's value in every replication.
+
+        Raises :class:`KeyError` naming the closest existing metric, commodity, channel or
+        site when there is no such KPI."""
         for j, (com, chan, st, met, _unit) in enumerate(self.kpi_labels):
             if (com, chan, st, met) == (commodity, channel, site, metric):
                 return self.kpi_values[:, j]
+        from sim.scenario.errors import did_you_mean
+
+        # say which part is wrong, with the closest name these results have for it
+        wanted = {"commodity": commodity, "channel": channel, "site": site, "metric": metric}
+        hints = []
+        for pos, (part, value) in enumerate(wanted.items()):
+            known = {label[pos] for label in self.kpi_labels}
+            if value not in known:
+                guess = did_you_mean(value, known)
+                hints.append(f"{part} {value!r} is not in these results"
+                             + (f"; did you mean {guess!r}?" if guess else ""))
+        hint = "; ".join(hints) or "that combination has no KPI"
         raise KeyError(f"no KPI {metric!r} for commodity={commodity!r}, channel={channel!r}, "
-                       f"site={site!r}")
+                       f"site={site!r}: {hint} (summary() lists every KPI)")
 
     @property
     def series(self) -> pd.DataFrame:

@@ -140,3 +140,16 @@ def test_results_are_bit_identical_whatever_the_memory_layout(
         ballast.append([object() for _ in range(37 * trial + 1)])  # move the allocator
         again = run_replication(random_tiny, 3, 2).kpi_values()
         assert same(first, again), f"trial {trial} differs"
+
+
+def test_a_kpi_asked_for_by_a_wrong_name_says_the_closest_one(tiny_path: Path) -> None:
+    res = sim.run(load_scenario(tiny_path), replications=1, seed=1, workers=1)
+    assert res.kpi("delivered_t", "copper").shape == (1,)
+    with pytest.raises(KeyError, match="commodity 'coppr' is not in these results; did you "
+                                       "mean 'copper'"):
+        res.kpi("delivered_t", "coppr")
+    with pytest.raises(KeyError, match="metric 'delivred_t' is not in these results; did you "
+                                       "mean 'delivered_t'"):
+        res.kpi("delivred_t", "copper")
+    with pytest.raises(KeyError, match="that combination has no KPI"):
+        res.kpi("delivered_t", "copper", "formal", "border")
