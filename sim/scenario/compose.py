@@ -35,6 +35,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,9 @@ class RawScenario:
     created: dict[PathT, str] = field(default_factory=dict)
     """Keys that did not exist and that an override created on the way to the value it set
     (``sites.bordr`` for ``--set sites.bordr.servers=2``), with the override text."""
+    absent_removed: dict[PathT, str] = field(default_factory=dict)
+    """Keys an override set to null that were not there, with the override text: a field
+    left at its default (``--set horizon_days=null`` where ``end`` is given) or a typo."""
 
 
 @dataclass
@@ -226,6 +230,8 @@ def _parse_override(text: str) -> tuple[list[str | int], Any]:
     if not key or any(not part for part in key.split(".")):
         raise ScenarioError([Issue(f"--set {text!r}: empty part in the key path",
                                    file="--set")])
+    # schedule[0] (as error messages write a path) and schedule.0 both index a list
+    key = re.sub(r"\[(\d+)\]", r".\1", key)
     parts: list[str | int] = [int(p) if p.isdigit() else p for p in key.split(".")]
     return parts, _parse_value(text, value_text)
 
@@ -265,6 +271,7 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
     lines = dict(raw.lines)
     override_paths = dict(raw.override_paths)
     created = dict(raw.created)
+    absent = dict(raw.absent_removed)
     for text in overrides:
         parts, value = _parse_override(text)
         where = ("--set " + text, None, None)
@@ -291,17 +298,25 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
         if isinstance(node, list):
             if not isinstance(last, int) or last >= len(node):
                 raise ScenarioError([Issue(f"--set {text!r}: no such list item", file="--set")])
-            node[last] = value
+            if value is None:
+                del node[last]  # null removes the item, as it removes a key
+            else:
+                node[last] = value
         elif isinstance(node, dict):
             current = node.get(last)
-            if isinstance(current, dict) and "value" in current and not isinstance(value, dict):
-                # The file's {value: ..., unit: ..., source: ...} is replaced whole: a bare
-                # number is in the field's own unit, and the override is its citation.
-                value = {"value": value, "assumption": f"override: --set {text}"}
             if value is None:
-                # null removes the key, as in a file that extends another
-                node.pop(last, None)
+                # null removes the key, as in a file that extends another; a key that is not
+                # there is a typo, which removing nothing would hide
+                if last in node:
+                    node.pop(last)
+                else:
+                    absent[tuple(parts)] = text  # the loader checks it names a field
             else:
+                if isinstance(current, dict) and "value" in current \
+                        and not isinstance(value, dict):
+                    # The file's {value: ..., unit: ..., source: ...} is replaced whole: a
+                    # bare number is in the field's own unit, and the override cites it.
+                    value = {"value": value, "assumption": f"override: --set {text}"}
                 node[last] = value
         else:
             raise ScenarioError([Issue(
@@ -316,7 +331,7 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
         lines[target] = where  # type: ignore[assignment]
         override_paths[target] = f"override: --set {text}"
     return RawScenario(data, lines, raw.files, [*raw.overrides, *overrides], override_paths,
-                       created)
+                       created, absent)
 
 
 def _drop_below(table: dict[PathT, Any], path: PathT) -> None:

@@ -75,7 +75,7 @@ def scenario_from_yaml(text: str, name: str = "<string>") -> Scenario:
 
 
 def _validate(raw: RawScenario) -> Scenario:
-    unknown = _unknown_ids(raw)
+    unknown = _unknown_ids(raw) + _absent_removals(raw)
     if unknown:
         raise ScenarioError(unknown)
     data, prov = strip_provenance(raw)
@@ -254,6 +254,27 @@ def _singular(key: str) -> str:
     if word.endswith("ies"):
         return word[:-3] + "y"
     return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def _absent_removals(raw: RawScenario) -> list[Issue]:
+    """``--set key=null`` for a key that is not there: fine for a field of the schema left
+    at its default, a typo otherwise (removing nothing would hide it)."""
+    issues = []
+    for path, text in raw.absent_removed.items():
+        model = _model_at(path[:-1], raw.data)
+        options = allowed_keys(model) if model is not None else []
+        if model is not None and path[-1] in options:
+            continue
+        node: Any = raw.data
+        for part in path[:-1]:
+            node = node[part] if isinstance(node, dict | list) else None
+        present = [str(k) for k in node if k not in PROVENANCE_KEYS] \
+            if isinstance(node, dict) else []
+        guess = did_you_mean(str(path[-1]), [*options, *present])
+        issues.append(Issue(f"there is no {format_path(path)} to remove", path=path,
+                            file=f"--set {text}",
+                            hint=f"did you mean {guess!r}?" if guess else None))
+    return issues
 
 
 def _unknown_ids(raw: RawScenario) -> list[Issue]:

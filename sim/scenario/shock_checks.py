@@ -34,6 +34,17 @@ def _longest(duration: Any) -> float | None:
     return None
 
 
+def _leave_out(path: PathT) -> str:
+    """The --set that removes what ``path`` names; for an item of a list (a quota's
+    period), also the whole policy, whose list may not be left empty."""
+    first_index = next((i for i, part in enumerate(path) if isinstance(part, int)), None)
+    if first_index is None:
+        return f"--set {format_path(path)}=null"
+    owner = path[:first_index - 1]
+    return (f"--set {format_path(path)}=null, or --set {format_path(owner)}=null if it has "
+            "no other")
+
+
 def _check_time(c: _Collector, sc: Scenario, path: PathT, start: Any, end: Any | None,
                 duration_days: Any = None) -> None:
     """``start`` (and ``end``, or ``start`` plus the longest ``duration_days``) must leave
@@ -47,7 +58,7 @@ def _check_time(c: _Collector, sc: Scenario, path: PathT, start: Any, end: Any |
         c.add((*path, "start"), f"starts at {_fmt_when(start)}, after the run ends "
               f"({sc.horizon:g} days from {sc.start})",
               "move it inside the horizon or lengthen horizon_days, or leave it out of a "
-              f"shorter run: --set {format_path(path)}=null")
+              f"shorter run: {_leave_out(path)}")
     if end is not None:
         e = sc.day_of(end)
         if e <= s:

@@ -168,3 +168,35 @@ def test_a_shock_after_a_shortened_run_says_how_to_leave_it_out() -> None:
     assert issue.hint.endswith("--set shocks.events.lobito_flood=null")
     load_scenario(ROOT / "scenarios" / "corridor_shocks.yaml",
                   [*shorter, "shocks.events.lobito_flood=null"])
+
+
+def test_set_null_removes_a_quantity_and_a_list_item_and_refuses_a_typo(tiny_path: Path
+                                                                        ) -> None:
+    # warmup_days is written {value: 0, assumption: ...}: null removes it whole (default 0),
+    # it does not become {value: None}
+    assert load_scenario(tiny_path, ["warmup_days=null"]).warmup_days == 0
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(tiny_path, ["horizon_dyas=null"])
+    issue = only_issue(exc)
+    assert issue.message == "there is no horizon_dyas to remove"
+    assert issue.hint == "did you mean 'horizon_days'?"
+    # a schema field left at its default may be removed: nothing to do, no error
+    load_scenario(tiny_path, ["end=null"])
+    # a list item, written as error messages write it
+    path = ROOT / "scenarios" / "export_ban_2025.yaml"
+    quotas = load_scenario(path).policies.export_quotas
+    shorter = load_scenario(path, ["policies.export_quotas.quota_q4_2025.schedule[0]=null"])
+    assert len(shorter.policies.export_quotas["quota_q4_2025"].schedule) == \
+        len(quotas["quota_q4_2025"].schedule) - 1
+
+
+def test_the_leave_it_out_hint_of_a_quota_period_works() -> None:
+    path = ROOT / "scenarios" / "export_ban_2025.yaml"
+    period = ["end=2025-12-31", "horizon_days=null"]
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(path, period)
+    hints = [i.hint for i in exc.value.issues]
+    assert any("--set policies.export_quotas.quota_2026=null if it has no other" in h
+               for h in hints), hints
+    load_scenario(path, [*period, "policies.export_quotas.quota_2026=null",
+                         "policies.export_quotas.quota_2027=null"])
