@@ -253,6 +253,8 @@ class StopReport:
     measures: list[Measure] = field(default_factory=list)
     batches: list[int] = field(default_factory=list)
     """Replication counts after each batch."""
+    confidence: float = 0.95
+    """Level of the intervals the target bounds."""
 
     @property
     def met(self) -> bool:
@@ -275,7 +277,8 @@ class StopReport:
                 f"{_pct(self.target)} of replications would then differ)") if constant else ""
         if self.met:
             return (f"stopped: target met after {self.replications} replications: every "
-                    f"named KPI's 95% CI half-width is within {_pct(self.target)} of its "
+                    f"named KPI's {self.confidence:.0%} CI half-width is within "
+                    f"{_pct(self.target)} of its "
                     f"mean (of the reference's mean for a paired difference) ({widest})"
                     f"{same}")
         failing = [m.name for m in self.measures if not m.meets(self.target)]
@@ -328,7 +331,9 @@ def run_sequential(start: int, target: Target, run_up_to: Callable[[int], None],
         batches.append(n)
         measures = measure()
         if measures and all(m.meets(target.rel_half_width) for m in measures):
-            return StopReport("target", n, target.rel_half_width, measures, batches)
+            return StopReport("target", n, target.rel_half_width, measures, batches,
+                              target.confidence)
         if n >= target.max_replications:
-            return StopReport("maximum", n, target.rel_half_width, measures, batches)
+            return StopReport("maximum", n, target.rel_half_width, measures, batches,
+                              target.confidence)
         n = next_count(n, measures, target)

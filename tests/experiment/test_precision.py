@@ -228,3 +228,12 @@ def test_run_replications_checks_names_before_running(monkeypatch: pytest.Monkey
     target = Target(0.05, (MetricSpec.parse("delivered_tt"),), max_replications=4)
     with pytest.raises(ExperimentError, match="did you mean 'delivered_t'"):
         run_replications(sim.load_scenario(TINY), 0, 2, target=target)
+
+
+def test_the_stop_message_names_the_confidence_level_in_use() -> None:
+    from sim.experiment.precision import Measure, StopReport
+
+    measure = Measure("delivered_t:copper", 5, 10.0, 0.01)
+    assert "every named KPI's 80% CI half-width" in StopReport(
+        "target", 5, 0.05, [measure], [5], confidence=0.80).message()
+    assert "95% CI" in StopReport("target", 5, 0.05, [measure], [5]).message()
