@@ -187,6 +187,13 @@ def _unwrap(tp: Any) -> Any:
         return tp
 
 
+def _is_mapping_field(path: PathT, data: Any) -> bool:
+    """Whether the schema wants a mapping of fields or of ids at ``path`` (a location, a
+    mine's output, offtake shares), not a number that may also be a distribution."""
+    tp = _unwrap(_type_at(path, data))
+    return (isinstance(tp, type) and issubclass(tp, BaseModel)) or typing.get_origin(tp) is dict
+
+
 def _model_at(path: PathT, data: Any) -> type[BaseModel] | None:
     """The schema model that describes the mapping at ``path`` (None if not a model)."""
     tp = _type_at(path, data)
@@ -419,7 +426,8 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
         if guess:
             hint = f"did you mean {guess!r}?"
     elif etype in ("dict_type", "model_type", "model_attributes_type"):
-        if isinstance(value, str) and _NUMBER_WITH_UNIT.match(value):
+        if isinstance(value, str) and _NUMBER_WITH_UNIT.match(value) \
+                and not _is_mapping_field(path, data):
             # a number-or-distribution field: the text fails the mapping branch last
             msg = f"expected a number, got {value!r}"
             hint = _unit_hint(value)

@@ -200,3 +200,13 @@ def test_the_leave_it_out_hint_of_a_quota_period_works() -> None:
                for h in hints), hints
     load_scenario(path, [*period, "policies.export_quotas.quota_2026=null",
                          "policies.export_quotas.quota_2027=null"])
+
+
+@pytest.mark.parametrize("override", ["sites.mine_a.location=10 degrees",
+                                      "sites.mine_a.output.copper=36525 t/yr",
+                                      "sites.mine_a.offtake.copper=100%"])
+def test_text_where_a_mapping_belongs_is_not_called_a_number(tiny_path: Path,
+                                                             override: str) -> None:
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(tiny_path, [override])
+    assert only_issue(exc).message.startswith("expected a mapping of fields, got text")
