@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.experiment.errors import ExperimentError
 from sim.experiment.replication import ReplicationResult
 from sim.experiment.results import Results
 from sim.metrics.series import catalogue
@@ -24,8 +25,9 @@ class Collector:
     """Rows of KPI values and series by replication number, filled as results arrive.
 
     *capacity* is the number of replications expected (rows ``0..capacity-1``); more are
-    accepted, the arrays growing by doubling. Raises ``ValueError`` if a result's KPIs or
-    series do not have the shape of the first one's.
+    accepted, the arrays growing by doubling. Raises :class:`ExperimentError` if a result's
+    KPI labels differ from the first one's (saved by another version of sim), and
+    ``ValueError`` if its series do not have the shape of the first one's.
     """
 
     def __init__(self, sc: Scenario, seed: int, capacity: int = 0) -> None:
@@ -58,6 +60,16 @@ class Collector:
             rows = max(self._capacity, r + 1)
             self._values = np.full((rows, len(self.kpi_labels)), np.nan)
             self._series = np.zeros((rows, *res.series.shape), dtype=res.series.dtype)
+        if list(res.kpi_labels) != self.kpi_labels and self._have:
+            # the same scenario and seed give the same KPIs, so replications read back from
+            # a folder that differ from a fresh one were saved by another version of sim
+            extra = sorted({lab[3] for lab in res.kpi_labels} ^ {lab[3] for lab in
+                                                                 self.kpi_labels})
+            raise ExperimentError(
+                f"replication {r} has other KPIs than the replications collected before it"
+                + (f" ({', '.join(extra)})" if extra else "")
+                + ": saved replications from another version of sim cannot be resumed",
+                hint="run again with --force to start the folder afresh")
         if res.kpi_values().shape != self._values.shape[1:] or \
                 res.series.shape != self._series.shape[1:]:
             raise ValueError(f"replication {r} does not have the shape of the others")

@@ -174,3 +174,27 @@ def test_unreadable_replication_files_are_run_again(tmp_path: Path) -> None:
     assert "1 unreadable, run again" in result.output
     assert not list((out / "replications").glob("*.tmp"))
     assert (out / "kpis.csv").read_bytes() == (whole / "kpis.csv").read_bytes()
+
+
+def test_replications_saved_by_another_version_are_refused_clearly(tiny_path: Path) -> None:
+    """A folder resumed after an upgrade that added a KPI: its saved replications have
+    other labels than fresh ones, which must be an input error with a way out, not an
+    internal error."""
+    import dataclasses
+
+    from sim.experiment import run_replication
+    from sim.experiment.collector import Collector
+    from sim.experiment.errors import ExperimentError
+
+    sc = sim.load_scenario(tiny_path)
+    fresh = run_replication(sc, 1, 1)
+    labels = [lab for lab in fresh.kpi_labels if lab[3] != "disrupted_days"]
+    keep = [i for i, lab in enumerate(fresh.kpi_labels) if lab[3] != "disrupted_days"]
+    old = dataclasses.replace(run_replication(sc, 1, 0), kpi_labels=labels,
+                              kpi_array=run_replication(sc, 1, 0).kpi_array[keep])
+    collector = Collector(sc, 1, 2)
+    collector.add(old)
+    with pytest.raises(ExperimentError, match=r"other KPIs than the replications collected "
+                                              r"before it \(disrupted_days\)") as exc:
+        collector.add(fresh)
+    assert "--force" in exc.value.hint
