@@ -370,7 +370,7 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
         with open_backend(workers, tasks=replications, scheduler=scheduler,
                           dask_local=dask_local) as backend:
             folder = ResultsFolder(out, force=force, resume=resume)
-            saved = folder.begin(sc, seed, replications)
+            saved = folder.begin(sc, seed, replications, ["sim", *resume_words, "--resume"])
             if resume and not quiet:
                 note = f"resuming {out}: {len(saved)} replication(s) already saved"
                 if folder.unreadable:

@@ -41,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -160,13 +161,19 @@ def scenario_sha256(sc: Scenario) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def run_info(sc: Scenario, seed: int, replications: int) -> dict[str, Any]:
-    """What ``run.json`` records: enough to tell whether a folder belongs to a run."""
+def run_info(sc: Scenario, seed: int, replications: int,
+             command: Sequence[str] | None = None) -> dict[str, Any]:
+    """What ``run.json`` records: enough to tell whether a folder belongs to a run, and
+    ``command``, the words of the ``sim`` command that resumes it, where known."""
     meta = meta_of(sc)
-    return {"format": RUN_FORMAT, "scenario_name": sc.name, "scenario_sha256": scenario_sha256(sc),
-            "seed": int(seed), "replications": int(replications), "scenario_files": meta.files,
+    info = {"format": RUN_FORMAT, "scenario_name": sc.name,
+            "scenario_sha256": scenario_sha256(sc), "seed": int(seed),
+            "replications": int(replications), "scenario_files": meta.files,
             "overrides": meta.overrides,
             "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+    if command is not None:
+        info["resume_command"] = [str(w) for w in command]
+    return info
 
 
 class ResultsFolder:
@@ -210,14 +217,16 @@ class ResultsFolder:
         self.unreadable: list[str] = []
         """Replication files found unreadable on resume (removed; they are run again)."""
 
-    def begin(self, sc: Scenario, seed: int, replications: int) -> dict[int, ReplicationResult]:
+    def begin(self, sc: Scenario, seed: int, replications: int,
+              command: Sequence[str] | None = None) -> dict[int, ReplicationResult]:
         """Record what is being run in ``run.json`` (before any replication), or, when
         resuming, check the folder belongs to the same scenario and seed; return the
-        replications already saved (none for a new run).
+        replications already saved (none for a new run). ``command``: the words of the
+        ``sim`` command that would resume this run (kept for ``sim report``'s hint).
 
         Raises :class:`FolderError` if a resumed folder is from another scenario or seed.
         """
-        info = run_info(sc, seed, replications)
+        info = run_info(sc, seed, replications, command)
         run_path = self.path / "run.json"
         saved: dict[int, ReplicationResult] = {}
         if self.resume and run_path.exists():

@@ -413,6 +413,9 @@ def finish_command(folder: Path) -> str | None:
     from what its ``run.json`` records; None if that cannot be read."""
     try:
         info = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+        if info.get("resume_command"):
+            # as sim run wrote it: with its --target-ci, --metric and --no-figures
+            return shlex.join(str(w) for w in info["resume_command"])
         files = info["scenario_files"]
         words = ["sim", "run", str(files[0]), "-n", str(int(info["replications"])),
                  "--seed", str(int(info["seed"])), "--out", str(folder)]

@@ -113,6 +113,21 @@ def test_report_of_unfinished_run_says_how_to_finish_it(tmp_path: Path) -> None:
     assert invoke("report", folder).exit_code == 0
 
 
+def test_the_finish_command_of_a_precision_run_keeps_its_stopping_options(
+        tmp_path: Path, tiny_path: Path) -> None:
+    # a --target-ci run goes beyond -n: resumed with -n alone it would be refused
+    folder = tmp_path / "prec"
+    assert invoke("run", tiny_path, "-n", 3, "--target-ci", 0.0005, "--metric",
+                  "delivered_t:copper", "--max-replications", 12, "--out", folder,
+                  "--no-figures", "-q").exit_code == 0
+    (folder / "manifest.json").unlink()
+    result = invoke("report", folder)
+    words = shlex.split(result.output.split("finish it with: ", 1)[1].split("; then", 1)[0])
+    assert "--target-ci" in words and "--max-replications" in words and "--resume" in words
+    assert invoke(*words[1:], "-q").exit_code == 0
+    assert (folder / "manifest.json").exists()
+
+
 def test_report_of_comparison_with_unfinished_runs(tmp_path: Path) -> None:
     for name in ("a", "b"):
         run_folder(tmp_path / name)
