@@ -89,6 +89,7 @@ class Results:
         for j, (com, chan, st, met, _unit) in enumerate(self.kpi_labels):
             if (com, chan, st, met) == (commodity, channel, site, metric):
                 return self.kpi_values[:, j]
+        from sim.metrics.kpis import KPI_METRICS
         from sim.scenario.errors import did_you_mean
 
         # say which part is wrong, with the closest name these results have for it
@@ -97,6 +98,10 @@ class Results:
         for pos, (part, value) in enumerate(wanted.items()):
             known = {label[pos] for label in self.kpi_labels}
             if value not in known:
+                if part == "metric" and value in KPI_METRICS:
+                    hints.append(f"metric {value!r} exists, but these results have none (it "
+                                 "depends on the scenario's sites, routes and shocks)")
+                    continue
                 guess = did_you_mean(value, known)
                 hints.append(f"{part} {value!r} is not in these results"
                              + (f"; did you mean {guess!r}?" if guess else ""))

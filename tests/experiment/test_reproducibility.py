@@ -153,3 +153,11 @@ def test_a_kpi_asked_for_by_a_wrong_name_says_the_closest_one(tiny_path: Path) -
         res.kpi("delivred_t", "copper")
     with pytest.raises(KeyError, match="that combination has no KPI"):
         res.kpi("delivered_t", "copper", "formal", "border")
+
+
+def test_a_kpi_these_results_lack_is_not_mistaken_for_a_typo(tiny_path: Path) -> None:
+    res = sim.run(load_scenario(tiny_path), replications=1, seed=1, workers=1)
+    # tiny has no shock that can close anything, so no closed_days rows
+    with pytest.raises(KeyError, match="metric 'closed_days' exists, but these results have "
+                                       "none"):
+        res.kpi("closed_days", "copper")
