@@ -13,7 +13,8 @@ Two kinds of folder are understood:
 
 A folder that ``sim run`` left unfinished (no ``manifest.json``) is refused with the command
 that finishes it. A comparison of runs over different periods says so before any
-difference, and ranks none of those differences as ones that matter.
+difference, and does not list the differences of runs over another period than the
+reference's among those whose interval excludes zero.
 """
 
 from __future__ import annotations
@@ -626,10 +627,11 @@ def write_report(folder: str | Path, out: str | Path | None = None,
         page_notes = [f"Left out: {p.name} is an unfinished run (no manifest.json); "
                       f"{_finish_hint(p)}, then run sim report again."
                       for p in members.unfinished]
-        period_note, _unranked = period_check(named)
+        period_note, unranked = period_check(named)
         if period_note:
-            notes.append(f"warning: {period_note}; the report ranks none of their "
-                         "differences as ones that matter")
+            notes.append(f"warning: {period_note}; the report does not list the "
+                         f"differences of {', '.join(unranked)} among those whose interval "
+                         "excludes zero")
         notes.append(f"reference: {ref}, because {reference_note}")
         notes += page_notes
         extra = None
