@@ -376,23 +376,22 @@ def strip_provenance(raw: RawScenario) -> tuple[dict[str, Any], Provenance]:
             return [walk(v, (*path, i), cited) for i, v in enumerate(node)]
         if isinstance(node, int | float) and not isinstance(node, bool) and not cited:
             prov.uncited.append((path, node))
-            where = _nearest_line(raw.lines, path)
+            where = nearest_line(raw.lines, path)
             if where is not None:
-                prov.uncited_where[path] = where
+                prov.uncited_where[path] = (where[0], where[1])
         return node
 
     data = walk(raw.data, (), False)
     return data, prov
 
 
-def _nearest_line(lines: LineMap, path: PathT) -> tuple[str, int | None] | None:
-    """Where ``path`` (or the nearest mapping holding it) was written."""
-    while path:
-        where = lines.get(path)
-        if where is not None:
-            return where[0], where[1]
+def nearest_line(lines: LineMap, path: PathT) -> Any:
+    """Where ``path``, or the nearest mapping holding it, was written: the line map's
+    (file, line, column), or None."""
+    path = tuple(path)
+    while path and path not in lines:
         path = path[:-1]
-    return None
+    return lines.get(path)
 
 
 def _as_text(value: Any) -> str | None:

@@ -28,6 +28,7 @@ from sim.scenario.compose import (
     RawScenario,
     apply_overrides,
     load_raw,
+    nearest_line,
     strip_provenance,
 )
 from sim.scenario.errors import Issue, PathT, ScenarioError, did_you_mean, format_path
@@ -131,10 +132,7 @@ def meta_of(sc: Scenario) -> ScenarioMeta:
 
 
 def _locate(issue: Issue, lines: LineMap, default_file: str) -> None:
-    path = tuple(issue.path)
-    while path and path not in lines:
-        path = path[:-1]
-    where = lines.get(path)
+    where = nearest_line(lines, issue.path)
     if where:
         issue.file, issue.line, issue.column = where[0], where[1], where[2]
     else:
