@@ -10,8 +10,8 @@
 # * **baseline** (`baseline.yaml`): the calibrated 2024 status quo run forward, with its
 #   background conflict regimes and incident hazards.
 # * **status quo with leakage** (`baseline_leakage.yaml`): the baseline, with the gap
-#   between production and export statistics (about 6% of industrial copper, 10% of
-#   cobalt) read as metal leaking into the informal channel. It is the status quo the US
+#   between production and export statistics (about 6% of industrial copper, 11% of
+#   industrial cobalt) read as metal leaking into the informal channel. It is the status quo the US
 #   partnership starts from, so the partnership is compared with it, not with the baseline.
 # * **M23 escalation** (`m23_escalation.yaml`): the 2024-25 M23 offensive in the east
 #   (Rubaya from April 2024, Goma and Bukavu in early 2025, ...) scripted from the dated

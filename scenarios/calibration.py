@@ -70,6 +70,10 @@ CHECKS: list[Check] = [
           "Freight News 2022, FESARTA (S79)", True,
           ("throughput_t", "copper", "all", "dar_es_salaam"), ("exported_t", "copper", "all",
                                                               "all")),
+    Ratio("Share of copper exports via Durban (upper bound)", 0.06, "share",
+          "S79: at most 20% of the 30% not via Dar es Salaam (2022); concentrate follows "
+          "S69 (2024) instead", False,
+          ("throughput_t", "copper", "all", "durban"), ("exported_t", "copper", "all", "all")),
     Ratio("Chinese-controlled share of DRC cobalt (CMOC alone, lower bound)", 0.52, "share",
           "derived: CMOC 114,165 t / 220,000 t (S30, S1); 'at least half' (S37)", False,
           ("mined_t", "cobalt", "china", "all"), ("mined_t", "cobalt", "all", "all")),
