@@ -261,9 +261,8 @@ vs_baseline = [(n, results[n]) for n in ("baseline", "M23 escalation", "export b
 forest_figure(vs_baseline)
 
 # %% [markdown]
-# and the US partnership against the status quo with leakage. Its copper shortfall and
-# copper price rows come mostly from how the leaky status quo routes leaked copper, not
-# from the partnership's shipments (see the note on copper below).
+# and the US partnership against the status quo with leakage (see the note on copper
+# below for what its copper rows mean).
 
 # %%
 vs_leakage = [(n, results[n]) for n in ("status quo with leakage", "US partnership")]
@@ -271,8 +270,7 @@ forest_figure(vs_leakage)
 
 # %% [markdown]
 # Performance over time, Q(t) = consumption / demand (mean and 5-95% of replications):
-# a dip below 1 is supply lost, the resilience triangle. Note each panel's own scale: the
-# copper dips of the leaky status quo are small (see the note on copper below).
+# a dip below 1 is supply lost, the resilience triangle. Note each panel's own scale.
 
 # %%
 compare_series_figure(named, "performance")
@@ -293,10 +291,12 @@ compare_series_figure(named, "exported_t")
 # %% [markdown]
 # **A note on copper in the leaky status quo.** In `baseline_leakage.yaml` the leaked
 # copper follows the informal channel's routes, which all end in China, so markets outside
-# China receive less DRC copper than in the baseline while China receives more; over a
-# run this long the rest of the world's stocks run down and it goes short. The partnership's
-# oversight halves the leakage from 2026, so part of its copper-shortfall difference comes
-# from this routing of leaked metal, not from anything the partnership ships:
+# China receive less DRC copper than in the baseline and China more. Markets balance their
+# outside supply against the status quo of the start date, leakage included, so neither
+# runs short for it. When the partnership's oversight halves the leakage from 2026, more
+# copper reaches markets outside China and less reaches China, whose stocks cover the
+# difference: markets in the model do not trade with each other, so such a shift shows
+# as stocks moving, not as a world price. The copper shortfall by scenario:
 
 # %%
 for label in ("baseline", "status quo with leakage", "US partnership"):

@@ -1,7 +1,11 @@
 """The planned flows of a scenario: what moves where in a year if nothing goes wrong.
 
 The plan is plain arithmetic on the scenario (no simulation): mine output times offtake
-shares times route shares, refined at capacity and sold by sales shares. It serves three
+shares times route shares, refined at capacity and sold by sales shares. Offtake shares are
+those in force when the run's period starts: scripted events that divert output to another
+channel from the start date or before (the leakage of ``baseline_leakage.yaml``) are part of
+the status quo, so the plan moves their share too. Later events, conflict regimes (random)
+and policies are shocks to the status quo and stay out of it. The plan serves three
 purposes: ``sim show`` compares every lane's and border post's capacity with its planned
 load; markets with ``other_supply_t_per_year: balance`` are closed against it; and the
 routing rules use the same expected transit times and costs as the plan.
@@ -28,6 +32,66 @@ def mine_output_t_per_year(mine: Mine) -> dict[str, float]:
         if spec.t_per_year is None and spec.ratio_to in out:
             out[com] = (spec.ratio or 0.0) * out[spec.ratio_to]
     return out
+
+
+@dataclass(frozen=True)
+class StandingDiversion:
+    """A scripted event's diversion in force at the start date: ``share`` of the output of
+    ``mines`` (of ``commodities``, from ``from_channels``; ``None`` means all) moved to
+    ``to_channel``."""
+
+    mines: frozenset[str]
+    commodities: frozenset[str] | None
+    from_channels: frozenset[str] | None
+    share: float
+    to_channel: str
+
+
+def standing_diversions(sc: Scenario) -> list[StandingDiversion]:
+    """Diversions of scripted events that start on or before the start date and last past
+    it (a random duration counts by its mean), in file order, as the world applies them."""
+    out = []
+    for ev in sc.shocks.events.values():
+        if ev.effects.divert is None or sc.day_of(ev.start) > 0:
+            continue
+        if ev.end is not None:
+            end = sc.day_of(ev.end)
+        elif ev.duration_days is not None:
+            end = sc.day_of(ev.start) + ev.duration_days.mean()
+        else:
+            end = float("inf")
+        if end <= 0:
+            continue
+        t = ev.targets
+        mines = frozenset(sid for sid, site in sc.sites.items() if isinstance(site, Mine)
+                          and (sid in t.sites or site.region in t.regions))
+        out.append(StandingDiversion(
+            mines, frozenset(t.commodities) if t.commodities is not None else None,
+            frozenset(t.channels) if t.channels is not None else None,
+            ev.effects.divert.share, ev.effects.divert.to_channel))
+    return out
+
+
+def offtake_at_start(sc: Scenario, mine_id: str, commodity: str,
+                     standing: list[StandingDiversion] | None = None) -> dict[str, float]:
+    """A mine's offtake shares of ``commodity`` by channel when the period starts: the
+    scenario's shares with the standing diversions applied (``standing`` defaults to
+    :func:`standing_diversions`)."""
+    mine = sc.sites[mine_id]
+    shares = dict(mine.offtake.get(commodity, {}))
+    for div in standing_diversions(sc) if standing is None else standing:
+        if mine_id not in div.mines or (div.commodities is not None
+                                        and commodity not in div.commodities):
+            continue
+        takes = [c for c in shares if c != div.to_channel
+                 and (div.from_channels is None or c in div.from_channels)]
+        moved = 0.0
+        for c in takes:
+            moved += shares[c] * div.share
+            shares[c] *= 1.0 - div.share
+        if moved > 0.0:
+            shares[div.to_channel] = shares.get(div.to_channel, 0.0) + moved
+    return shares
 
 
 def route_lanes(sc: Scenario, mine_id: str, path: list[str]) -> list[str]:
@@ -118,6 +182,7 @@ def make_plan(sc: Scenario) -> Plan:
     """The planned flows of ``sc`` (which must have passed :func:`check_scenario`)."""
     plan = Plan()
     exporter = sc.exporting_country
+    standing = standing_diversions(sc)
     for mid, mine in sc.sites.items():
         if not isinstance(mine, Mine):
             continue
@@ -125,7 +190,7 @@ def make_plan(sc: Scenario) -> Plan:
         for com, tpy in output.items():
             plan.mined[(mid, com)] = tpy
             form = sc.commodities[com].forms[mine.output[com].form]
-            for cid, share in mine.offtake.get(com, {}).items():
+            for cid, share in offtake_at_start(sc, mid, com, standing).items():
                 flow_c = tpy * share
                 plan.by_channel[(com, cid)] += flow_c
                 if flow_c <= 0:
