@@ -317,12 +317,20 @@ def next_count(n: int, measures: Sequence[Measure], target: Target) -> int:
     return min(max(wanted, low), high, target.max_replications)
 
 
+FIRST_BATCH_MIN = 3
+"""Replications in the first batch at least (``-n`` below it is raised). Two replications
+give a variance with one degree of freedom, and stopping on it covers the mean less often:
+91.6% instead of 95% over 2,000 simulated runs (normal data, 5% target), against 94-96%
+from a first batch of 3 (``tests/experiment/test_stats_theory.py``)."""
+
+
 def run_sequential(start: int, target: Target, run_up_to: Callable[[int], None],
                    measure: Callable[[], list[Measure]],
                    on_batch: Callable[[int], None] | None = None) -> StopReport:
     """Run batches: ``run_up_to(n)`` makes replications ``0..n-1`` exist, ``measure()``
-    reports the named KPIs' precision; stop by target or at the maximum."""
-    n = min(max(start, 2), target.max_replications)
+    reports the named KPIs' precision; stop by target or at the maximum. The first batch
+    has ``start`` replications, at least :data:`FIRST_BATCH_MIN`."""
+    n = min(max(start, FIRST_BATCH_MIN), target.max_replications)
     batches: list[int] = []
     while True:
         if on_batch is not None:
