@@ -18,7 +18,7 @@
 #   timeline, then a random eastern conflict from 2026. It touches eastern gold only:
 #   copper and cobalt are not in its path.
 # * **export ban** (`export_ban_2025.yaml`): the cobalt export suspension of 22 February to
-#   16 October 2025, then the quotas (the Q4 2025 allocation, then 96,600 t a year for
+#   15 October 2025, then the quotas (the Q4 2025 allocation, then 96,600 t a year for
 #   2026-27), with no exports in the first weeks under quota. The file also gives the
 #   Chinese refiners a starting cobalt feed (printed below) that, with the markets'
 #   stocks, makes the buffer outside the DRC 9 months of demand (BMI's 8-10 months,
