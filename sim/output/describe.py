@@ -17,6 +17,7 @@ from sim.scenario.plan import (
     expected_route_days,
     make_plan,
     mine_output_t_per_year,
+    offtake_at_start,
     route_lanes,
 )
 from sim.scenario.schema import Mine, Scenario
@@ -119,9 +120,16 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
                                      f"{_t(out.get(com, 0.0))} t/yr ({spec.form})")
                 off = "; ".join(f"{com} " + ", ".join(f"{k} {v:.0%}" for k, v in sh.items())
                                 for com, sh in site.offtake.items())
+                at_start = {com: offtake_at_start(sc, sid, com) for com in site.offtake}
                 who = ", ".join(x for x in (site.operator, site.alignment) if x)
                 add(label + (f" [{who}]" if who else "") + ": " + ", ".join(parts))
                 add(f"      offtake: {off}")
+                if any(abs(at_start[com].get(k, 0.0) - sh.get(k, 0.0)) > 1e-12
+                       for com, sh in site.offtake.items() for k in {*sh, *at_start[com]}):
+                    now = "; ".join(f"{com} " + ", ".join(f"{k} {v:.1%}" for k, v in sh.items()
+                                                          if v > 0)
+                                    for com, sh in at_start.items())
+                    add(f"      at the start date, with the diversions in force then: {now}")
             elif site.kind == "border_post":
                 add(label + f": clears {site.clearance_trucks_per_day:g} trucks/day over "
                     f"{site.servers} lane(s); planned "
@@ -182,8 +190,8 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
         if not isinstance(mine, Mine):
             continue
         parts = []
-        for com, shares in mine.offtake.items():
-            for ch, share in shares.items():
+        for com in mine.offtake:
+            for ch, share in offtake_at_start(sc, mid, com).items():
                 if share <= 0:
                     continue
                 for rid in mine_routes(sc, mid, com, ch):

@@ -2,11 +2,11 @@
 
 The plan is plain arithmetic on the scenario (no simulation): mine output times offtake
 shares times route shares, refined at capacity and sold by sales shares. Offtake shares are
-those in force when the run's period starts: scripted events that divert output to another
-channel from the start date or before (the leakage of ``baseline_leakage.yaml``) are part of
-the status quo, so the plan moves their share too. Later events, conflict regimes (random)
-and policies are shocks to the status quo and stay out of it. The plan serves three
-purposes: ``sim show`` compares every lane's and border post's capacity with its planned
+the scenario's with the diversions of scripted events in force at the start date (the
+leakage of ``baseline_leakage.yaml``): those are part of the status quo, so the plan moves
+their share too. Their other effects (capacity, seizures), later events, conflict regimes
+(random) and policies, offtake deals included, are shocks to the status quo and stay out of
+it. The plan serves three purposes: ``sim show`` compares every lane's and border post's capacity with its planned
 load; markets with ``other_supply_t_per_year: balance`` are closed against it; and the
 routing rules use the same expected transit times and costs as the plan.
 """
@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from sim.scenario.checks import lane_index, mine_routes, route_sites
 from sim.scenario.errors import Issue
@@ -48,28 +50,42 @@ class StandingDiversion:
 
 
 def standing_diversions(sc: Scenario) -> list[StandingDiversion]:
-    """Diversions of scripted events that start on or before the start date and last past
-    it (a random duration counts by its mean), in file order, as the world applies them."""
-    out = []
-    for ev in sc.shocks.events.values():
-        if ev.effects.divert is None or sc.day_of(ev.start) > 0:
+    """Diversions of scripted events in force at the start date, in the order the world
+    switches them on (which matters when they go to different channels).
+
+    An event is in force if it starts on or before the start date and ends after it; with
+    a random duration, if it still runs at the start date in at least half of its draws
+    (judged on :data:`_DURATION_DRAWS` draws with a fixed seed, so the plan is the same in
+    every run). The world switches events on at their start, or when the run begins for
+    those that start before the warm-up, in file order among equal times. Diversions to a
+    channel the scenario lacks are left out: the shock checks report them."""
+    timed = []
+    for order, ev in enumerate(sc.shocks.events.values()):
+        divert = ev.effects.divert
+        if divert is None or divert.to_channel not in sc.channels:
+            continue
+        begin = sc.day_of(ev.start)
+        if begin > 0:
             continue
         if ev.end is not None:
-            end = sc.day_of(ev.end)
+            if sc.day_of(ev.end) <= 0:
+                continue
         elif ev.duration_days is not None:
-            end = sc.day_of(ev.start) + ev.duration_days.mean()
-        else:
-            end = float("inf")
-        if end <= 0:
-            continue
+            draws = ev.duration_days.sample(np.random.default_rng(0), _DURATION_DRAWS)
+            if np.mean(begin + draws > 0) < 0.5:
+                continue
         t = ev.targets
         mines = frozenset(sid for sid, site in sc.sites.items() if isinstance(site, Mine)
                           and (sid in t.sites or site.region in t.regions))
-        out.append(StandingDiversion(
+        switched_on = max(begin, -sc.warmup_days)
+        timed.append((switched_on, order, StandingDiversion(
             mines, frozenset(t.commodities) if t.commodities is not None else None,
             frozenset(t.channels) if t.channels is not None else None,
-            ev.effects.divert.share, ev.effects.divert.to_channel))
-    return out
+            divert.share, divert.to_channel)))
+    return [div for _t, _order, div in sorted(timed, key=lambda x: (x[0], x[1]))]
+
+
+_DURATION_DRAWS = 10_001
 
 
 def offtake_at_start(sc: Scenario, mine_id: str, commodity: str,

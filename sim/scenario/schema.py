@@ -239,8 +239,9 @@ class Market(_Site):
     other_supply_t_per_year: dict[Id, TonnesPerYear | Literal["balance"]] = {}
     """Supply from outside the modelled network (other countries' mines, recycling), by
     commodity. ``balance`` sets it to demand minus the planned inflow from the network, so
-    the market is balanced in the status quo: the flows of the start date, including
-    scripted diversions already in force then (not later shocks, regimes or policies)."""
+    the market is balanced in the status quo: the scenario's offtake with the diversions of
+    scripted events in force at the start date (not their other effects, later events,
+    regimes or policies such as offtake deals)."""
     initial_stock_t: dict[Id, Tonnes] = {}
     """Metal in stock at the start (exchange and consumer stocks), by commodity."""
 
