@@ -260,8 +260,9 @@ class ExportQuota(Strict):
     ``carry_over`` is true, until ``carry_over_until`` (a period's own allowance lasts at
     least to its end). Nothing is exported before ``first_export_delay_days`` after the
     first period starts. Metal above the allowance is stocked at the mine as under a ban.
-    Quotas on the same flows in force at once add up: a mine exports against the allowance
-    that expires first, of whichever quota.
+    A mine's channels under the quota share its allowance in proportion to the metal each
+    has waiting. Quotas on the same flows in force at once add up: a mine exports against
+    the allowance that expires first, of whichever quota.
     """
 
     commodity: Id

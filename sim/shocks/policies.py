@@ -103,19 +103,43 @@ class ExportGate:
 
     def allow(self, mine: Mine, channel: int, tonnes: float, now: float) -> float:
         """Tonnes of a dispatch of ``tonnes`` on ``channel`` that may be exported now."""
-        for ban in self.bans:
-            if ban.active and ban.country == mine.country and (
-                    ban.channels is None or channel in ban.channels):
-                return 0.0
-        quotas = [q for q in self.quotas
-                  if q.active and q.country == mine.country
-                  and (q.channels is None or channel in q.channels)]
-        if not quotas:
-            return tonnes
+        return self.allow_shared(mine, [(channel, tonnes)], now)[0]
+
+    def allow_shared(self, mine: Mine, requests: list[tuple[int, float]], now: float
+                     ) -> list[float]:
+        """Tonnes of each of a mine's dispatches, ``(channel, tonnes)``, that may be
+        exported now.
+
+        Channels under the same quotas share the mine's allowance in proportion to what
+        each has waiting. Asked one by one, the first channel in the file would take the
+        whole allowance of a binding quota and the others none (a partner's 40% of a mine
+        exported nothing), though nothing says the company favours one offtaker."""
+        out = [0.0] * len(requests)
+        groups: dict[tuple[int, ...], list[int]] = {}
+        for i, (channel, tonnes) in enumerate(requests):
+            if any(ban.active and ban.country == mine.country
+                   and (ban.channels is None or channel in ban.channels) for ban in self.bans):
+                continue
+            covering = tuple(j for j, q in enumerate(self.quotas)
+                             if q.active and q.country == mine.country
+                             and (q.channels is None or channel in q.channels))
+            if covering:
+                groups.setdefault(covering, []).append(i)
+            else:
+                out[i] = tonnes
+        for covering, members in groups.items():
+            wanted = sum(requests[i][1] for i in members)
+            allowed = self._take([self.quotas[j] for j in covering], mine, wanted, now)
+            for i in members:
+                out[i] = allowed * requests[i][1] / wanted if wanted > 0.0 else 0.0
+        return out
+
+    @staticmethod
+    def _take(quotas: list[QuotaState], mine: Mine, tonnes: float, now: float) -> float:
         # Quotas in force together add up (a carried-over allowance beside the next
         # year's): the allowance that expires first is used first, whichever quota it is.
         if len(quotas) > 1:
-            quotas.sort(key=lambda q: q.next_expiry(mine.index, now))
+            quotas = sorted(quotas, key=lambda q: q.next_expiry(mine.index, now))
         allowed = 0.0
         for quota in quotas:
             allowed += quota.take(mine.index, tonnes - allowed, now)

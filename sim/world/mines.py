@@ -261,14 +261,15 @@ class Mine(SiteBase):
         for c in self.commodities:
             waiting = self._pending[c]
             gate = gates.get(c) if gates else None
+            requests = [(k, t) for k, t in enumerate(waiting) if t > _EPS]
+            if gate is not None and requests:
+                # channels share a quota in proportion to what they have waiting
+                requests = list(zip([k for k, _t in requests],
+                                    gate.allow_shared(self, requests, now), strict=True))
             sent = 0.0
-            for k, t in enumerate(waiting):
+            for k, t in requests:
                 if t <= _EPS:
                     continue
-                if gate is not None:
-                    t = gate.allow(self, k, t, now)
-                    if t <= _EPS:
-                        continue
                 sent += t
                 waiting[k] -= t
                 self._ship(c, k, t, self.routers[(c, k)], now)

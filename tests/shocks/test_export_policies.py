@@ -107,3 +107,26 @@ def test_quota_allocation_between_mines(build) -> None:
     res = sim.run(scenario_from_dict(data), replications=1, seed=1)
     assert res.kpi("exported_t", "copper")[0] == pytest.approx(1200.0)
     assert res.kpi("stranded_end_t", "copper")[0] == pytest.approx(30 * 300.0 - 1200.0)
+
+
+@pytest.mark.parametrize("order", [("formal", "other"), ("other", "formal")])
+def test_channels_of_a_mine_share_a_binding_quota_by_what_they_have_waiting(
+        direct, world_of, order) -> None:
+    # 100 t/day split 3:1 between two channels under a quota of 600 t a month: once the
+    # first month's allowance is used, both channels have a backlog, and asked one by one
+    # the channel listed first took each new month's allowance whole
+    data = direct(transit=1.0, horizon=91, policies={"export_quotas": {"q": {
+        "commodity": "copper",
+        "schedule": [{"start": "2024-01-01", "end": "2024-03-31", "tonnes": 600,
+                      "period": "month"}]}}},
+        extra_channels={"other": {"routes": {"main": {"path": ["market"]}}}})
+    channels = data["channels"]
+    data["channels"] = {name: channels[name] for name in order}
+    data["sites"]["mine"]["offtake"] = {"copper": {"formal": 0.75, "other": 0.25}}
+    world = world_of(data)
+    world.run()
+    world.check_mass_balance()
+    exported = {name: world.exported_by_channel[0, world.channel_index[name]]
+                for name in ("formal", "other")}
+    assert sum(exported.values()) == pytest.approx(3 * 600)
+    assert exported["formal"] == pytest.approx(3 * exported["other"], rel=1e-9)
