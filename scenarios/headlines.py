@@ -108,6 +108,18 @@ HEADLINES: dict[str, list[Row]] = {
     ],
 }
 HEADLINES["china_export_control_allies"] = HEADLINES["china_export_control"]
+HEADLINES["combined_2025"] = [
+    Row("cobalt exported", "exported_t", "cobalt"),
+    *COBALT_MARKET,
+    Row("cobalt exported, US-partnered", "exported_t", "cobalt", "us_partnered"),
+    Row("cobalt control concentration (HHI)", "control_hhi", "cobalt", unit="index"),
+    Row("copper exported", "exported_t", "copper"),
+    Row("copper exported, US-partnered", "exported_t", "copper", "us_partnered"),
+    Row("copper mean lead time", "mean_lead_time_days", "copper", unit="days"),
+    Row("Kasumbalesa mean wait", "mean_wait_days", site="kasumbalesa", unit="days"),
+    Row("armed groups' rent from gold", "armed_group_rent_usd", "gold", scale=1e-6,
+        unit="USD m"),
+]
 HEADLINES["baseline_leakage"] = [
     Row("copper exported, informal channel", "exported_t", "copper", "informal"),
     Row("cobalt exported, informal channel", "exported_t", "cobalt", "informal"),
@@ -122,6 +134,7 @@ REFERENCES = {
     "us_partnership": "baseline_leakage",
     "us_partnership_no_show": "baseline_leakage",
     "us_partnership_m23": "baseline_leakage",
+    "combined_2025": "baseline_leakage",
     # The southern push is a branch of the M23 escalation: compare it with the trunk.
     "m23_southern_push": "m23_escalation",
 }
