@@ -9,7 +9,7 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from sim.scenario.schema import Scenario
-from sim.scenario.shock_schema import Targets, When
+from sim.scenario.shock_schema import ExportBan, Targets, When
 from sim.shocks.engine import describe_effects
 
 Bar = tuple[str, str, dt.date, dt.date | None, str]
@@ -33,6 +33,15 @@ def _targets(t: Targets) -> str:
     return "; ".join(parts) or "nothing"
 
 
+def _ban_end(sc: Scenario, ban: ExportBan) -> dt.date | None:
+    """When a ban ends (exclusive): its ``end``, or its start plus ``duration_days``."""
+    if ban.end is not None:
+        return _date(sc, ban.end)
+    if ban.duration_days is not None:
+        return _date(sc, sc.day_of(ban.start) + ban.duration_days)
+    return None
+
+
 def bars(sc: Scenario) -> list[Bar]:
     """Everything with a start (and maybe an end) in calendar terms."""
     out: list[Bar] = []
@@ -44,9 +53,9 @@ def bars(sc: Scenario) -> list[Bar]:
                     describe_effects(ev.effects)))
     pol = sc.policies
     for pid, ban in pol.export_bans.items():
-        out.append(("export ban", pid, _date(sc, ban.start),
-                    _date(sc, ban.end) if ban.end is not None else None,
-                    f"{ban.commodity} exports stopped"))
+        out.append(("export ban", pid, _date(sc, ban.start), _ban_end(sc, ban),
+                    f"{ban.commodity} exports stopped"
+                    + (f" ({', '.join(ban.channels)})" if ban.channels else "")))
     for pid, quota in pol.export_quotas.items():
         out.append(("export quota", pid, _date(sc, quota.schedule[0].start),
                     _date(sc, quota.schedule[-1].end), f"{quota.commodity} quota"))
@@ -93,7 +102,8 @@ def describe_shocks(sc: Scenario) -> str:
             f"{inc.duration_days.mean():.3g} days on average: {describe_effects(inc.effects)} "
             f"on {_targets(inc.targets)}")
     for pid, ban in pol.export_bans.items():
-        end = f" to {_date(sc, ban.end)}" if ban.end is not None else ""
+        ends = _ban_end(sc, ban)
+        end = f" to {ends}" if ends is not None else ""
         limit = (f"; mines stock up to {ban.stock_limit_days:g} days of output, then curtail"
                  if ban.stock_limit_days is not None else "; mines stock without limit")
         add(f"  export ban {pid}: {ban.commodity} from {_date(sc, ban.start)}{end}"
