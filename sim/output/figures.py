@@ -367,14 +367,20 @@ def stocks_figure(res: Results, commodity: str | None = None,
     for ax, com in zip(axes, coms, strict=True):
         rows = _rows(res, com, "stock_t")
         drawn = 0
+        held = 0.0
         for kind in kinds:
             if kind not in rows:
                 continue
-            _band(ax, x, _cube(res, com, "stock_t", [kind]), st.kind_color(kind),
-                  f"at {st.label(kind)}s", partial=bool(_partial_days(res)))
+            cube = _cube(res, com, "stock_t", [kind])
+            _band(ax, x, cube, st.kind_color(kind), f"at {st.label(kind)}s",
+                  partial=bool(_partial_days(res)))
             drawn += 1
+            held = max(held, float(np.nanmax(np.abs(cube), initial=0.0)))
         if not drawn:
             _empty(ax, "no such sites")
+        elif held == 0.0:
+            # an empty panel with a 0-0.05 axis reads as a failed plot
+            _empty(ax, f"no {com} held at these sites:\nit moves straight on")
         ax.set_ylim(bottom=0)
         ax.set_title(f"{com}: stocks")
         st.tonnes_axis(ax, f"{com} held (t, mean over each period)")

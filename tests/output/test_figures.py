@@ -193,3 +193,11 @@ def test_svg_is_reproducible(tiny_results) -> None:
 def test_unknown_commodity_is_a_clear_error(tiny_results) -> None:
     with pytest.raises(KeyError, match="no commodity 'cobalt'"):
         F.prices_figure(tiny_results, "cobalt")
+
+
+def test_a_stock_panel_with_nothing_held_says_so(baseline_short) -> None:
+    # gold moves straight on from mines, ports and refiners: its panel was blank with a
+    # 0 to 0.05 axis, which reads as a failed plot
+    texts = all_texts(F.stocks_figure(baseline_short))
+    assert "no gold held at these sites" in texts
+    assert "no copper held" not in texts and "no cobalt held" not in texts
