@@ -349,7 +349,8 @@ def prices_figure(res: Results, commodity: str | None = None) -> Figure:
         ax.set_title(f"{com}: price index, {peak}")
         ax.set_ylabel("price index (1 = reference price)")
         st.date_axis(ax)
-        _legend(ax, res, loc="upper left")
+        # a price spike late in the run sits where a fixed corner legend would
+        _legend(ax, res, loc="best")
     fig.suptitle(f"Price index fan chart. {_subtitle(res)}")
     return fig
 
