@@ -19,6 +19,7 @@ from sim.scenario.plan import (
     mine_output_t_per_year,
     offtake_at_start,
     route_lanes,
+    standing_diversions,
 )
 from sim.scenario.schema import Mine, Scenario
 from sim.units import DAYS_PER_YEAR
@@ -82,6 +83,7 @@ def _dist(d: object) -> str:
 def describe(sc: Scenario, plan: Plan | None = None) -> str:
     """A readable description of the scenario's network and planned flows."""
     plan = plan or make_plan(sc)
+    standing = standing_diversions(sc)  # for each mine's offtake at the start date
     lines: list[str] = []
     add = lines.append
     add(f"Scenario {sc.name}" + (f": {sc.title}" if sc.title else ""))
@@ -120,7 +122,8 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
                                      f"{_t(out.get(com, 0.0))} t/yr ({spec.form})")
                 off = "; ".join(f"{com} " + ", ".join(f"{k} {v:.0%}" for k, v in sh.items())
                                 for com, sh in site.offtake.items())
-                at_start = {com: offtake_at_start(sc, sid, com) for com in site.offtake}
+                at_start = {com: offtake_at_start(sc, sid, com, standing)
+                            for com in site.offtake}
                 who = ", ".join(x for x in (site.operator, site.alignment) if x)
                 add(label + (f" [{who}]" if who else "") + ": " + ", ".join(parts))
                 add(f"      offtake: {off}")
@@ -191,7 +194,7 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
             continue
         parts = []
         for com in mine.offtake:
-            for ch, share in offtake_at_start(sc, mid, com).items():
+            for ch, share in offtake_at_start(sc, mid, com, standing).items():
                 if share <= 0:
                     continue
                 for rid in mine_routes(sc, mid, com, ch):

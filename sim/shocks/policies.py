@@ -101,10 +101,6 @@ class ExportGate:
         """Whether any ban or quota on this commodity is in force for ``country``."""
         return any(p.active and p.country == country for p in [*self.bans, *self.quotas])
 
-    def allow(self, mine: Mine, channel: int, tonnes: float, now: float) -> float:
-        """Tonnes of a dispatch of ``tonnes`` on ``channel`` that may be exported now."""
-        return self.allow_shared(mine, [(channel, tonnes)], now)[0]
-
     def allow_shared(self, mine: Mine, requests: list[tuple[int, float]], now: float
                      ) -> list[float]:
         """Tonnes of each of a mine's dispatches, ``(channel, tonnes)``, that may be
