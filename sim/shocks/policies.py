@@ -106,42 +106,47 @@ class ExportGate:
         """Tonnes of each of a mine's dispatches, ``(channel, tonnes)``, that may be
         exported now.
 
-        Channels under the same quotas share the mine's allowance in proportion to what
-        each has waiting. Asked one by one, the first channel in the file would take the
-        whole allowance of a binding quota and the others none (a partner's 40% of a mine
-        exported nothing), though nothing says the company favours one offtaker."""
+        A banned channel exports nothing; a channel under no ban or quota exports all.
+        The quotas covering some of the dispatches are drawn on one after another, the
+        allowance that expires first first (on a tie, a quota covering fewer channels
+        before one they share), and each quota's allowance goes to the dispatches it
+        covers in proportion to what each still has waiting. Asked one by one, the first
+        channel in the file would take the whole allowance of a binding quota and the
+        others none (a partner's 40% of a mine exported nothing), though nothing says the
+        company favours one offtaker; and served channel set by channel set, a channel
+        with a quota of its own as well could use up the allowance it shares with others.
+        """
         out = [0.0] * len(requests)
-        groups: dict[tuple[int, ...], list[int]] = {}
+        waiting = [0.0] * len(requests)
+        covering: dict[int, list[int]] = {}
         for i, (channel, tonnes) in enumerate(requests):
             if any(ban.active and ban.country == mine.country
                    and (ban.channels is None or channel in ban.channels) for ban in self.bans):
                 continue
-            covering = tuple(j for j, q in enumerate(self.quotas)
-                             if q.active and q.country == mine.country
-                             and (q.channels is None or channel in q.channels))
-            if covering:
-                groups.setdefault(covering, []).append(i)
+            quotas = [j for j, q in enumerate(self.quotas)
+                      if q.active and q.country == mine.country
+                      and (q.channels is None or channel in q.channels)]
+            if quotas:
+                waiting[i] = tonnes
+                for j in quotas:
+                    covering.setdefault(j, []).append(i)
             else:
                 out[i] = tonnes
-        for covering, members in groups.items():
-            wanted = sum(requests[i][1] for i in members)
-            allowed = self._take([self.quotas[j] for j in covering], mine, wanted, now)
+        if not covering:
+            return out
+        order = sorted(covering, key=lambda j: (self.quotas[j].next_expiry(mine.index, now),
+                                                len(covering[j])))
+        for j in order:
+            members = [i for i in covering[j] if waiting[i] > _EPS]
+            wanted = sum(waiting[i] for i in members)
+            if wanted <= _EPS:
+                continue
+            allowed = self.quotas[j].take(mine.index, wanted, now)
             for i in members:
-                out[i] = allowed * requests[i][1] / wanted if wanted > 0.0 else 0.0
+                part = allowed * waiting[i] / wanted
+                out[i] += part
+                waiting[i] -= part
         return out
-
-    @staticmethod
-    def _take(quotas: list[QuotaState], mine: Mine, tonnes: float, now: float) -> float:
-        # Quotas in force together add up (a carried-over allowance beside the next
-        # year's): the allowance that expires first is used first, whichever quota it is.
-        if len(quotas) > 1:
-            quotas = sorted(quotas, key=lambda q: q.next_expiry(mine.index, now))
-        allowed = 0.0
-        for quota in quotas:
-            allowed += quota.take(mine.index, tonnes - allowed, now)
-            if tonnes - allowed <= _EPS:
-                break
-        return allowed
 
     def stock_limit_days(self, country: str, channel: int) -> float | None:
         """Smallest stock limit of the restrictions in force for ``country`` and ``channel``

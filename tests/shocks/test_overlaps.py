@@ -38,6 +38,43 @@ def test_quotas_in_force_together_add_up(direct) -> None:
     assert months[(2024, 3)] == pytest.approx(300.0)
 
 
+def two_channel_exports(direct, world_of, quotas: dict) -> dict[str, float]:
+    """Tonnes exported per channel in four months by a mine whose 100 t/day go 70:30 to
+    channels ``formal`` and ``other``."""
+    data = direct(transit=1.0, horizon=121, policies={"export_quotas": quotas},
+                  extra_channels={"other": {"routes": {"main": {"path": ["market"]}}}})
+    data["sites"]["mine"]["offtake"] = {"copper": {"formal": 0.7, "other": 0.3}}
+    world = world_of(data)
+    world.run()
+    world.check_mass_balance()
+    return {name: world.exported_by_channel[0, world.channel_index[name]]
+            for name in ("formal", "other")}
+
+
+MONTHLY = [{"start": "2024-01-01", "end": "2024-04-30", "tonnes": 1000, "period": "month"}]
+
+
+@pytest.mark.parametrize("own_first", [True, False])
+def test_a_channel_with_a_quota_of_its_own_does_not_take_the_shared_one(
+        direct, world_of, own_first) -> None:
+    # A quota on both channels, and a small one on `formal` alone, both monthly without
+    # carry-over. Served channel set by channel set, `formal` drew on the shared quota too
+    # and left `other` a quarter of its 30% share. Extra allowance for one channel must not
+    # take exports from the other.
+    shared = quota(MONTHLY, carry_over=False)
+    own = quota([{**MONTHLY[0], "tonnes": 100}], carry_over=False, channels=["formal"])
+    quotas = {"own": own, "shared": shared} if own_first else {"shared": shared, "own": own}
+    alone = two_channel_exports(direct, world_of, {"shared": shared})
+    both = two_channel_exports(direct, world_of, quotas)
+    assert sum(alone.values()) == pytest.approx(4 * 1000)
+    assert sum(both.values()) == pytest.approx(4 * 1100)
+    # The shared quota splits 70:30 by what waits; `formal`'s own 100 t a month only
+    # lowers what it still wants from the shared one, so `other` gets a little more.
+    assert alone["other"] == pytest.approx(0.3 * 4000, rel=1e-6)
+    assert alone["other"] < both["other"] < alone["other"] + 4 * 100
+    assert both["formal"] >= alone["formal"]
+
+
 def test_periods_after_the_carry_over_date_keep_their_own_allowance(direct) -> None:
     months = exports_by_month(direct, {"q": quota(
         [{"start": "2024-01-01", "end": "2024-04-30", "tonnes": 300, "period": "month"}],
