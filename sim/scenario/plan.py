@@ -164,6 +164,8 @@ class Plan:
     """(mine, commodity) -> t/yr."""
     by_channel: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
     """(commodity, channel) -> t/yr."""
+    mine_channel: dict[tuple[str, str, str], float] = field(default_factory=dict)
+    """(mine, commodity, channel) -> t/yr."""
     route_flow: dict[tuple[str, str, str, str], float] = field(
         default_factory=lambda: defaultdict(float))
     """(mine, commodity, channel, route) -> t/yr."""
@@ -209,6 +211,7 @@ def make_plan(sc: Scenario) -> Plan:
             for cid, share in offtake_at_start(sc, mid, com, standing).items():
                 flow_c = tpy * share
                 plan.by_channel[(com, cid)] += flow_c
+                plan.mine_channel[(mid, com, cid)] = flow_c
                 if flow_c <= 0:
                     continue
                 for rid, w in route_weights(sc, mid, com, cid).items():

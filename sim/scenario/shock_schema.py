@@ -256,7 +256,7 @@ class ExportQuota(Strict):
     """Exports of a commodity capped per period and allocated to mines.
 
     Each period's tonnes, less the strategic share, are allocated to mines pro rata to
-    ``allocation`` (or to their planned output). Unused allowance carries over while
+    ``allocation`` (or to their planned output on the quota's channels). Unused allowance carries over while
     ``carry_over`` is true, until ``carry_over_until`` (a period's own allowance lasts at
     least to its end). Nothing is exported before ``first_export_delay_days`` after the
     first period starts. Metal above the allowance is stocked at the mine as under a ban.
@@ -274,7 +274,8 @@ class ExportQuota(Strict):
     channels: list[Id] | None = None
     """Channels the quota applies to; all if omitted."""
     allocation: dict[Id, PositiveFraction] | None = None
-    """Share of the quota allocated to each mine; pro rata to planned output if omitted."""
+    """Share of the quota allocated to each mine; if omitted, pro rata to each mine's
+    planned output on the quota's channels (at the start date's offtake shares)."""
     strategic_share: Fraction = 0.0
     """Share of each period's tonnes kept by the state (not allocated to mines)."""
     carry_over: bool = True

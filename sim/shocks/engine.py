@@ -339,17 +339,25 @@ class ShockEngine:
                 self.schedule(max(0.0, self.at(ban.start) + ban.duration_days), off)
 
     def _allocation(self, commodity: str, allocation: dict[str, float] | None,
-                    country: str) -> dict[int, float]:
+                    country: str, channels: list[str] | None) -> dict[int, float]:
+        """Each mine's share of a quota: as given, or pro rata to the mine's planned output
+        on the channels the quota covers (output on other channels cannot use it)."""
         world = self.world
         sc = self.sc
         if allocation is not None:
             return {world.site_index[m]: s for m, s in allocation.items()}
-        planned = {mid: world.plan.mined.get((mid, commodity), 0.0)
-                   for mid, site in sc.sites.items()
+        plan = world.plan
+
+        def covered(mid: str) -> float:
+            if channels is None:
+                return plan.mined.get((mid, commodity), 0.0)
+            return sum(plan.mine_channel.get((mid, commodity, cid), 0.0) for cid in channels)
+
+        planned = {mid: covered(mid) for mid, site in sc.sites.items()
                    if isinstance(site, MineSpec) and commodity in site.output
                    and sc.country_of(mid) == country}
         total = sum(planned.values())
-        return {world.site_index[m]: v / total for m, v in planned.items() if total > 0}
+        return {world.site_index[m]: v / total for m, v in planned.items() if v > 0}
 
     def _quotas(self) -> None:
         world = self.world
@@ -363,7 +371,8 @@ class ShockEngine:
                      else math.inf)
             country = spec.country or sc.exporting_country
             state = QuotaState(qid, spec, country, self._channel_set(spec.channels),
-                               self._allocation(spec.commodity, spec.allocation, country),
+                               self._allocation(spec.commodity, spec.allocation, country,
+                                                spec.channels),
                                first + spec.first_export_delay_days, spec.stock_limit_days)
             self.gate(spec.commodity).quotas.append(state)
             self.quotas.append(state)

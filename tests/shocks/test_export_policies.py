@@ -9,6 +9,8 @@ import pytest
 
 import sim
 from sim.scenario import scenario_from_dict
+from sim.streams import Streams
+from sim.world.world import World
 
 
 def test_ban_with_stock_limit_curtails_exactly_the_excess(direct, world_of) -> None:
@@ -107,6 +109,28 @@ def test_quota_allocation_between_mines(build) -> None:
     res = sim.run(scenario_from_dict(data), replications=1, seed=1)
     assert res.kpi("exported_t", "copper")[0] == pytest.approx(1200.0)
     assert res.kpi("stranded_end_t", "copper")[0] == pytest.approx(30 * 300.0 - 1200.0)
+
+
+def test_quota_without_allocation_goes_to_mines_by_output_on_its_channels(build) -> None:
+    # Two mines of 100 t/day, one shipping on `formal`, the other on `other`; a quota on
+    # `formal` alone. Shared by total output, half the allowance went to the mine that
+    # cannot use it.
+    sites = {"a": build.mine(), "b": build.mine(), "market": build.market()}
+    lanes = [build.lane("a", "market", 1.0), build.lane("b", "market", 1.0)]
+    data = build.scenario(sites, lanes, ["market"], horizon=60)
+    data["channels"]["other"] = {"routes": {"main": {"path": ["market"]}}}
+    data["sites"]["b"]["offtake"] = {"copper": {"other": 1.0}}
+    data["policies"] = {"export_quotas": {"q": {
+        "commodity": "copper", "channels": ["formal"], "carry_over": False,
+        "schedule": [{"start": 0, "end": 59, "tonnes": 1200}]}}}
+    world = World(scenario_from_dict(data), Streams(1, 0))
+    world.run()
+    world.check_mass_balance()
+    quota = world.shocks.quotas[0]
+    assert quota.shares == {world.site_index["a"]: 1.0}
+    assert quota.exported == pytest.approx(1200.0)
+    assert world.exported_by_channel[0, world.channel_index["other"]] == pytest.approx(
+        60 * 100.0, rel=0.05)
 
 
 @pytest.mark.parametrize("order", [("formal", "other"), ("other", "formal")])
