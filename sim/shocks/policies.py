@@ -225,7 +225,11 @@ class StockpileController:
     def step(self, world: World) -> None:
         spec = self.spec
         now = world.env.now
-        if now < self.start_t:
+        # A day's end at time t closes the day that began at t - 1: the first day of the
+        # rule is closed at start_t + 1. (At the start date itself the day's end closes the
+        # warm-up's last day, whose stocks are then reset: a release there would be undone
+        # and still count against the cap.)
+        if now <= self.start_t:
             return
         c = self.commodity
         price = float(world.price[c])

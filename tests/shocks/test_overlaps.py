@@ -224,3 +224,26 @@ def test_a_stockpile_rule_without_start_begins_at_the_start_date(build, world_of
 
     assert released_in_period(0) == pytest.approx(3000.0)
     assert released_in_period(60) == pytest.approx(3000.0)
+
+
+def test_a_stockpile_rule_first_acts_at_the_close_of_its_first_day(build, world_of) -> None:
+    # A rule whose trigger is always on (price index 1 > 0.5). The day's end at the start
+    # date closes the last day of the warm-up, whose stocks are then reset: a release
+    # there was undone, yet counted against the cap.
+    sites = {"mine": build.mine(), "market": build.market(),
+             "reserve": build.site("stockpile", initial_stock_t={"copper": 5000.0})}
+    data = build.scenario(sites, [build.lane("mine", "market", 10.0)], ["market"],
+                          horizon=40, warmup=30)
+    data["policies"] = {"stockpiles": {"rule": {
+        "site": "reserve", "commodity": "copper", "market": "market",
+        "release_price_ratio_above": 0.5, "release_t_per_day": 100.0,
+        "release_cap_t": 1000.0}}}
+    world = world_of(data)
+    world.run()
+    world.check_mass_balance()
+    reserve = world.sites[world.site_index["reserve"]]
+    assert world.shocks.stockpiles[0].released == pytest.approx(1000.0)
+    assert 5000.0 - reserve.stock[0] == pytest.approx(1000.0)
+    assert world.ledger.adjusted[reserve.index, 0] == pytest.approx(0.0)
+    starts = [t for t, kind, ident, action, _ in world.timeline.rows if action == "release starts"]
+    assert starts == [1.0]  # days since the start date
