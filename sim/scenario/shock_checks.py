@@ -45,6 +45,31 @@ def _leave_out(path: PathT) -> str:
             "no other")
 
 
+_PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+
+
+def _check_calendar_split(c: _Collector, sc: Scenario, path: PathT, per: Any) -> None:
+    """A schedule entry split into calendar periods must start and end on their edges:
+    each period gets the entry's ``tonnes`` whole, so a part period at either end would get
+    a whole period's allowance."""
+    months = _PERIOD_MONTHS[per.period]
+    for field, when in (("start", per.start), ("end", per.end)):
+        days = sc.day_of(when)
+        day = sc.start + dt.timedelta(days=days)
+        if field == "end":
+            day += dt.timedelta(days=1)  # the end is inclusive: the next day must begin one
+        if days == int(days) and day.day == 1 and (day.month - 1) % months == 0:
+            continue
+        edge = "first" if field == "start" else "last"
+        c.add((*path, field),
+              f"{_fmt_when(when)} is not the {edge} day of a {per.period}: the entry is split "
+              f"by {per.period} and each {per.period} is allowed the entry's {per.tonnes:g} t "
+              f"whole, so the part {per.period} would get a whole {per.period}'s tonnes",
+              f"give the part {per.period} an entry of its own with `period: whole` and the "
+              f"tonnes for those days, and {'start' if field == 'start' else 'end'} this "
+              f"entry on a {per.period}'s {edge} day")
+
+
 def _check_time(c: _Collector, sc: Scenario, path: PathT, start: Any, end: Any | None,
                 duration_days: Any = None) -> None:
     """``start`` (and ``end``, or ``start`` plus the longest ``duration_days``) must leave
@@ -274,6 +299,8 @@ def _check_all(sc: Scenario, c: _Collector) -> None:
                 c.add((*base, "schedule", i, "start"), "quota periods must be in time order "
                       "and must not overlap")
             previous = sc.day_of(per.end)
+            if per.period != "whole":
+                _check_calendar_split(c, sc, (*base, "schedule", i), per)
         if quota.allocation is not None:
             total = sum(quota.allocation.values())
             if abs(total - 1.0) > 1e-6:

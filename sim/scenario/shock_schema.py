@@ -249,7 +249,9 @@ class QuotaPeriod(Strict):
     """Tonnes allowed per period (or for the whole stretch)."""
     period: Literal["whole", "month", "quarter", "year"] = "whole"
     """Split the stretch into calendar months, quarters or years, each allowed ``tonnes``;
-    ``whole`` allows ``tonnes`` for the whole stretch."""
+    ``whole`` allows ``tonnes`` for the whole stretch. A split stretch must start on the
+    first day of a period and end on the last day of one (a part period would get a whole
+    period's tonnes): give a part month its own entry with ``period: whole``."""
 
 
 class ExportQuota(Strict):

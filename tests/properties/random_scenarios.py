@@ -276,13 +276,22 @@ def valid_scenarios(draw) -> dict[str, Any]:
     ctx = {"coms": coms, "mines": mines, "markets": markets, "refiners": refiners,
            "transit": transit, "lanes": list(lanes), "channels": channel_ids,
            "stockpile": stockpile, "horizon": horizon, "warmup": warmup, "sites": sites,
-           "lane_specs": lanes}
+           "lane_specs": lanes, "start": start}
     data["shocks"] = draw(shocks(ctx))
     data["policies"] = draw(policies(ctx, has_regime=bool(data["shocks"].get("regimes"))))
     return data
 
 
 # ----------------------------------------------------------------------------- shocks
+def _month_edges(start: dt.date, a: float, b: float) -> tuple[float, float]:
+    """Days ``a`` and ``b`` after ``start`` moved out to the first day of ``a``'s month and
+    the last day of ``b``'s."""
+    first = (start + dt.timedelta(days=a)).replace(day=1)
+    last = start + dt.timedelta(days=b)
+    after = (last.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return float((first - start).days), float((after - start).days - 1)
+
+
 def _when(draw, ctx: dict[str, Any]) -> float:
     return float(draw(st.integers(-ctx["warmup"], ctx["horizon"] - 1)))
 
@@ -433,8 +442,11 @@ def policies(draw, ctx: dict[str, Any], has_regime: bool) -> dict[str, Any]:
     if draw(st.booleans()):
         a = _when(draw, ctx)
         b = a + draw(st.integers(0, 30))
+        period = draw(st.sampled_from(["whole", "month"]))
+        if period == "month":  # split by month: from a month's first day to a last day
+            a, b = _month_edges(ctx["start"], a, b)
         schedule = [{"start": a, "end": b, "tonnes": _r(draw(st.floats(0.0, 5000.0)), 1),
-                     "period": draw(st.sampled_from(["whole", "month"]))}]
+                     "period": period}]
         if b + 1 < ctx["horizon"] and draw(st.booleans()):
             schedule.append({"start": b + 1, "end": b + 1 + draw(st.integers(0, 30)),
                              "tonnes": _r(draw(st.floats(0.0, 5000.0)), 1)})

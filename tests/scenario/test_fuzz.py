@@ -71,7 +71,7 @@ policies:
   export_quotas:
     quota:
       commodity: copper
-      schedule: [{start: 60, end: 89, tonnes: 2000, period: month}]
+      schedule: [{start: 60, end: 90, tonnes: 2000, period: month}]
   offtake_deals:
     deal: {mines: [mine_a], commodities: [copper], share: 0.3, to_channel: informal, start: 5,
            ramp_days: 10}

@@ -116,6 +116,13 @@ QUOTA = {"commodity": "copper", "schedule": [{"start": 0, "end": 30, "tonnes": 1
         {"start": 0, "end": 30, "tonnes": 100}, {"start": 20, "end": 40, "tonnes": 100}]}}},
      "must not overlap"),
     ({"export_quotas": {"q": {**QUOTA, "commodity": "coper"}}}, "unknown commodity 'coper'"),
+    # a part month or year at either end would get a whole period's tonnes
+    ({"export_quotas": {"q": {**QUOTA, "schedule": [
+        {"start": "2024-01-16", "end": "2024-03-31", "tonnes": 100, "period": "month"}]}}},
+     "2024-01-16 is not the first day of a month"),
+    ({"export_quotas": {"q": {**QUOTA, "schedule": [
+        {"start": 0, "end": 45, "tonnes": 100, "period": "year"}]}}},
+     "day 45 is not the last day of a year"),
     ({"export_bans": {"b": {"commodity": "copper", "start": 50, "end": 40}}},
      "not after its start"),
     ({"offtake_deals": {"d": {"mines": ["market"], "commodities": ["copper"], "share": 0.5,
@@ -138,6 +145,15 @@ QUOTA = {"commodity": "copper", "schedule": [{"start": 0, "end": 30, "tonnes": 1
 def test_bad_policy(direct, policies, fragment: str) -> None:
     found = issues(direct(horizon=100, policies=policies))
     assert any(fragment in i.message for i in found), [i.message for i in found]
+
+
+def test_calendar_splits_on_period_edges_pass(direct) -> None:
+    # the scenario starts on 2024-01-01: day 30 is 31 January, day 181 is 30 June
+    for schedule in ([{"start": 0, "end": 30, "tonnes": 100, "period": "month"}],
+                     [{"start": "2024-04-01", "end": 181, "tonnes": 100, "period": "quarter"}]):
+        sc = scenario_from_dict(direct(horizon=200, policies={"export_quotas": {"q": {
+            **QUOTA, "schedule": schedule}}}))
+        assert sc.policies.export_quotas["q"].schedule[0].period == schedule[0]["period"]
 
 
 def test_shock_errors_carry_file_and_line(tiny_text) -> None:
