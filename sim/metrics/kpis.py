@@ -41,7 +41,9 @@ refined_t                 refined metal recovered by a refiner
 seized_t                  seized by shocks (part of lost_t)
 diverted_t                moved by shocks into a channel (e.g. captured output to informal)
 curtailed_t               not mined because stockyards were full under a ban or quota
-stranded_end_t            held in the exporting country at the end, above working stocks
+stranded_end_t            held at sites in the exporting country at the end (the mines'
+                          working stocks aside; border-post queues and junctions included,
+                          so a run without any policy has some: read it against a reference)
 export_value_usd          exports valued at reference price x price index when exported x
                           the payable share of the form they leave in
 royalty_usd               royalty on formal exports (commodity royalty_rate)
@@ -67,8 +69,9 @@ disrupted_days            days from the first day with Q < RECOVERY_THRESHOLD to
                           (one episode) understates
 days_price_above_baseline days with the price index above 1.05
 closed_days               days a site or lane some shock can close was closed (site rows)
-state_time_share          share of the measured period a regime spent in a state (site
-                          ``regime:state``)
+state_time_share          share of the time a regime ran in the measured period that it
+                          spent in a state (site ``regime:state``; a regime starting later
+                          counts from its start)
 ========================  =====================================================================
 
 Q(day), the performance behind the resilience figures, is the share of the day's demand met,
