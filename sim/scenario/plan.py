@@ -152,8 +152,9 @@ def route_weights(sc: Scenario, mine_id: str, commodity: str, channel_id: str) -
     key = expected_route_days if channel.routing == "fastest" else route_cost
     scores = {r: key(sc, route_lanes(sc, mine_id, channel.routes[r].path)) for r in usable}
     best = min(scores.values())
-    winners = [r for r, s in scores.items() if abs(s - best) <= 1e-9 * max(1.0, abs(best))]
-    return {r: (1.0 / len(winners) if r in winners else 0.0) for r in usable}
+    # The router sends every lot down the first of equally good routes, so the plan does.
+    first = next(r for r, s in scores.items() if abs(s - best) <= 1e-9 * max(1.0, abs(best)))
+    return {r: (1.0 if r == first else 0.0) for r in usable}
 
 
 @dataclass

@@ -62,6 +62,21 @@ def test_fastest_takes_the_shorter_route(build) -> None:
     assert through(world, "b") > 0.0
 
 
+@pytest.mark.parametrize("routing, costs, transits", [
+    ("cheapest", (10.0, 10.0), (5.0, 3.0)), ("fastest", (None, None), (4.0, 4.0))])
+def test_of_equally_good_routes_the_plan_and_the_router_take_the_first(
+        build, routing, costs, transits) -> None:
+    # The plan (balance markets, sim show's loads) once split ties evenly while every
+    # lot went down the first route.
+    world = two_route_world(build, routing=routing, costs=costs, transits=transits,
+                            shares=(0.5, 0.5))
+    planned = {key[3]: flow for key, flow in world.plan.route_flow.items()}
+    assert planned == {"via_a": pytest.approx(100 * build.DAYS_PER_YEAR)}
+    world.run()
+    assert through(world, "b") == 0.0
+    assert through(world, "a") > 0.0
+
+
 def close(world: World, lane_id: str, start: float, end: float) -> None:
     lane = world.lanes[world.lane_index[lane_id]]
     world.env.timeout(start).callbacks.append(lambda _e: lane.set_capacity_factor(0.0))
