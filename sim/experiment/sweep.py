@@ -480,14 +480,19 @@ def sobol_table(des: Design, table: pd.DataFrame, units: dict[str, str], seed: i
         f_a, f_b = y[:, :n], y[:, n:2 * n]
         f_ab = np.stack([y[:, (2 + i) * n:(3 + i) * n] for i in range(d)])  # (d, s, n)
         s = len(outputs)
+        # scipy's sobol_indices fails on one output and one parameter (it squeezes the
+        # indices to a scalar, then assigns into it): a single output goes in twice.
+        pad = 2 if s == 1 else 1
 
         def indices(idx: np.ndarray) -> np.ndarray:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
-                res = sobol_indices(func={"f_A": f_a[:, idx], "f_B": f_b[:, idx],
-                                          "f_AB": f_ab[..., idx]}, n=n)
-            return np.concatenate([np.reshape(res.first_order, (s, d)).ravel(),
-                                   np.reshape(res.total_order, (s, d)).ravel()])
+                res = sobol_indices(func={"f_A": np.repeat(f_a[:, idx], pad, axis=0),
+                                          "f_B": np.repeat(f_b[:, idx], pad, axis=0),
+                                          "f_AB": np.repeat(f_ab[..., idx], pad, axis=1)},
+                                    n=n)
+            return np.concatenate([np.reshape(res.first_order, (s * pad, d))[:s].ravel(),
+                                   np.reshape(res.total_order, (s * pad, d))[:s].ravel()])
 
         point = indices(np.arange(n))
         low, high = _bootstrap(indices, n, seed, n_resamples, confidence)

@@ -55,6 +55,23 @@ def test_linear_model_indices_are_each_terms_share_of_the_variance() -> None:
     assert s["total_order"].to_numpy() == pytest.approx(var / var.sum(), abs=0.01)
 
 
+def test_one_parameter_and_one_output() -> None:
+    # Y = X: all the variance is X's. scipy's sobol_indices fails on one output and one
+    # parameter, which a sweep of one parameter with one --metric asks for; the indices
+    # must be those the output gets beside another.
+    des = make_design([Param("x", 0.0, 1.0)], "sobol", 64, seed=4)
+    x = np.array(des.values, dtype=float)[:, 0]
+    alone = sobol_table(des, pd.DataFrame({"y": x}), {"y": "u"}, 4, n_resamples=99)
+    beside = sobol_table(des, pd.DataFrame({"y": x, "z": x**2}), {"y": "u", "z": "u"}, 4,
+                         n_resamples=99)
+    assert alone["first_order"].tolist() == pytest.approx([1.0], abs=0.05)
+    assert alone["total_order"].tolist() == pytest.approx([1.0], abs=0.05)
+    columns = ["first_order", "first_order_low", "first_order_high", "total_order",
+               "total_order_low", "total_order_high"]
+    assert alone[columns].to_numpy() == pytest.approx(
+        beside[beside.output == "y"][columns].to_numpy())
+
+
 def test_an_output_with_noise_between_samples_gets_inflated_totals() -> None:
     """Noise that differs between samples (no common random numbers) counts in every
     parameter's total index and dilutes the first-order ones, as the docs warn."""
