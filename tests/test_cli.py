@@ -480,6 +480,46 @@ def test_sweep_metric_found_missing_after_running_keeps_the_sweep(
     assert (out / "sweep-kpis.csv.gz").is_file()
 
 
+def listed_figures(record: Path) -> list[str]:
+    return [name for name in json.loads(record.read_text())["files"]
+            if name.startswith("figures/") and name.endswith((".png", ".svg"))]
+
+
+def test_a_rewritten_folder_keeps_no_figures_of_the_run_before(
+        tiny_path: Path, tmp_path: Path) -> None:
+    # Figures are drawn anew or not at all: the earlier run's, left beside newer tables
+    # and listed (hashed) in the new manifest, would pass for this run's.
+    out = tmp_path / "res"
+    assert invoke("run", tiny_path, "-n", 2, "--out", out, "-q", "-w", 1).exit_code == 0
+    assert listed_figures(out / "manifest.json")
+    (out / "figures" / "mine.txt").write_text("kept")  # not a figure: left alone
+    result = invoke("run", tiny_path, "-n", 3, "--out", out, "-q", "-w", 1, "--resume",
+                    "--no-figures")
+    assert result.exit_code == 0, result.output
+    assert listed_figures(out / "manifest.json") == []
+    assert [p.name for p in (out / "figures").iterdir()] == ["mine.txt"]
+
+
+def test_a_replaced_comparison_or_sweep_keeps_no_figures_or_tables_of_the_one_before(
+        tiny_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "c"
+    common = ["compare", tiny_path, tiny_path, "-n", 2, "--out", out, "-q", "-w", 1]
+    assert invoke(*common).exit_code == 0
+    assert listed_figures(out / "comparison.json")
+    result = invoke(*common, "--force", "--no-figures")
+    assert result.exit_code == 0, result.output
+    assert listed_figures(out / "comparison.json") == [] and not (out / "figures").exists()
+
+    out = tmp_path / "s"
+    common = ["sweep", tiny_path, "--param", "sites.border.clearance_trucks_per_day=40:60:int",
+              "--out", out, "-q", "-w", 1, "--no-figures"]
+    assert invoke(*common, "--design", "sobol", "-n", 4).exit_code == 0
+    assert (out / "sobol.csv").is_file()
+    result = invoke(*common, "--design", "lhs", "-n", 3, "--force")
+    assert result.exit_code == 0, result.output
+    assert not (out / "sobol.csv").exists()  # an earlier Sobol sweep's indices
+
+
 # ----------------------------------------------------------------------------- damaged folders
 def _damage(folder: Path, how: str) -> str:
     """Damage a copy of a results folder; return a fragment of the expected message."""

@@ -19,11 +19,11 @@ import json
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from sim.output.folder import atomic_write_text, file_hashes, json_safe, versions
+from sim.output.folder import atomic_write_text, clear_figures, file_hashes, json_safe, versions
 from sim.output.tables import HEADLINE, format_number
 
 if TYPE_CHECKING:
@@ -142,12 +142,14 @@ def write_comparison(comp: Comparison, out: Path, figures: bool = True,
                      metrics: Sequence[str] | None = None) -> dict[str, Path]:
     """Write ``compare.csv``, ``compare.md``, the figures and, last, ``comparison.json``."""
     out.mkdir(parents=True, exist_ok=True)
+    (out / "comparison.json").unlink(missing_ok=True)  # written last: incomplete until then
     files: dict[str, Path] = {}
     csv = comp.table.to_csv(index=False, float_format="%.10g")
     atomic_write_text(out / "compare.csv", csv)
     files["compare.csv"] = out / "compare.csv"
     atomic_write_text(out / "compare.md", comparison_markdown(comp, metrics))
     files["compare.md"] = out / "compare.md"
+    clear_figures(out)
     if figures:
         from sim.output.figures import write_compare_figures
 

@@ -96,6 +96,23 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
+FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
+
+
+def clear_figures(folder: Path) -> None:
+    """Remove the figures a previous writing left in ``folder/figures`` (files only, and
+    only figure files): figures are drawn anew or not at all, so none of an earlier run
+    stays beside newer tables, or in the list of files the run records."""
+    figures = folder / "figures"
+    if not figures.is_dir():
+        return
+    for path in figures.iterdir():
+        if path.is_file() and path.suffix in FIGURE_SUFFIXES:
+            path.unlink()
+    if not any(figures.iterdir()):
+        figures.rmdir()
+
+
 def file_hashes(files: dict[str, Path]) -> dict[str, dict[str, Any]]:
     """``{name: {"sha256": ..., "bytes": ...}}`` for the files, sorted by name."""
     return {name: {"sha256": sha256_of(p), "bytes": p.stat().st_size}
@@ -334,6 +351,7 @@ class ResultsFolder:
         files["series.csv.gz"] = self._write_csv("series.csv.gz", results.series_summary(),
                                                  compress=True)
         files["timeline.csv"] = self._write_csv("timeline.csv", results.timeline)
+        clear_figures(self.path)
         if figures:
             from sim.output.figures import write_run_figures
 

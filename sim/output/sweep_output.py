@@ -29,8 +29,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.output import style as st
-from sim.output.folder import (atomic_write_bytes, atomic_write_text, file_hashes, json_safe,
-                               versions)
+from sim.output.folder import (
+    atomic_write_bytes,
+    atomic_write_text,
+    clear_figures,
+    file_hashes,
+    json_safe,
+    versions,
+)
 
 if TYPE_CHECKING:
     from sim.experiment.sweep import Sweep
@@ -227,6 +233,7 @@ def write_sweep(sweep: Sweep, out: Path, figures: bool = True, metrics: Sequence
                 source: str = "", overrides: Sequence[str] = ()) -> dict[str, Path]:
     """Write the sweep's tables, figures and, last, ``sweep.json``."""
     out.mkdir(parents=True, exist_ok=True)
+    (out / "sweep.json").unlink(missing_ok=True)  # written last: incomplete until then
     files: dict[str, Path] = {}
     atomic_write_text(out / "sweep.csv", _exact_params(sweep, sweep.table).to_csv(
         index=False, float_format="%.10g"))
@@ -241,6 +248,9 @@ def write_sweep(sweep: Sweep, out: Path, figures: bool = True, metrics: Sequence
         atomic_write_text(out / "sobol.csv", sweep.sobol.to_csv(index=False,
                                                                 float_format="%.10g"))
         files["sobol.csv"] = out / "sobol.csv"
+    else:
+        (out / "sobol.csv").unlink(missing_ok=True)  # from an earlier Sobol sweep
+    clear_figures(out)
     if figures:
         if sweep.sobol is not None:
             for path in st.save(sobol_figure(sweep, metrics), out / "figures", "sweep-sobol"):
