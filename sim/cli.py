@@ -282,6 +282,10 @@ def show(scenario: Path, figure: Path | None, no_figure: bool, overrides: tuple[
     from sim.output.shock_text import describe_shocks
 
     sc = load_scenario(scenario, overrides)
+    if figure is not None and not no_figure:
+        from sim.output.network_map import check_figure_path
+
+        check_figure_path(figure)
     plan = make_plan(sc)
     click.echo(describe(sc, plan))
     shocks = describe_shocks(sc)
@@ -491,7 +495,8 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
     if not quiet:
         click.echo(comparison_text(comp))
         figs = "" if no_figures else ", figures/"
-        click.echo(f"\nWritten to {out}: compare.csv, compare.md{figs}")
+        click.echo(f"\nWritten to {out}: compare.csv, compare.md, comparison.json{figs}, "
+                   "and a results folder for each scenario run")
 
 
 @main.command()

@@ -372,6 +372,8 @@ def test_show_bad_figure_path_is_bad_input(tiny_path: Path, tmp_path: Path,
     result = invoke("show", tiny_path, "--figure", target)
     assert result.exit_code == 2
     assert "internal error" not in result.output
+    if not figure.startswith("/"):  # a wrong format is refused before the description
+        assert result.output.startswith("error: cannot write a figure as 'x.xyz'")
 
 
 # ----------------------------------------------------------------------------- --metric early
@@ -478,6 +480,15 @@ def test_sweep_metric_found_missing_after_running_keeps_the_sweep(
     assert "--force" in result.output
     assert len(pd.read_csv(out / "sweep.csv")) == 3
     assert (out / "sweep-kpis.csv.gz").is_file()
+
+
+def test_sweep_of_a_whole_number_field_without_int_says_to_add_it(
+        tiny_path: Path, tmp_path: Path) -> None:
+    result = invoke("sweep", tiny_path, "--param", "horizon_days=20:40", "-n", 2,
+                    "--out", tmp_path / "s", "-q", "-w", 1, "--no-figures")
+    assert result.exit_code == 2, result.output
+    assert "whole number" in result.output and "LOW:HIGH:int" in result.output
+    assert "Traceback" not in result.output
 
 
 def listed_figures(record: Path) -> list[str]:

@@ -340,10 +340,13 @@ def run_sweep(scenario: str | Path, params: Sequence[str | Param], design: str =
         try:
             jobs.append(Job.of(points.scenario(sets), seed))
         except ScenarioError as exc:
+            whole = any("whole number" in issue.message for issue in exc.issues)
             raise ExperimentError(
                 f"sample {i} ({', '.join(sets)}) is not a valid scenario:\n  "
                 + exc.report().replace("\n", "\n  "), what="--param",
-                hint="narrow the --param ranges to values the scenario accepts") from None
+                hint="end the --param with :int (KEY.PATH=LOW:HIGH:int) to draw whole "
+                     "numbers" if whole else
+                     "narrow the --param ranges to values the scenario accepts") from None
     if on_total is not None:
         on_total(des.size * replications)
     values: dict[tuple[int, int], np.ndarray] = {}

@@ -448,11 +448,18 @@ def save_network_figure(sc: Scenario, path: str | Path, plan: Plan | None = None
 
     Raises :class:`FigureError` for another suffix or a path that cannot be written.
     """
+    path = check_figure_path(path)
+    write_figure_file(network_figure(sc, plan), path)
+    return path
+
+
+def check_figure_path(path: str | Path) -> Path:
+    """``path`` as a Path if its suffix names a figure format; raises :class:`FigureError`
+    otherwise (checked before any work, so a typo costs nothing)."""
     path = Path(path)
     if path.suffix.lower() not in FIGURE_FORMATS:
         raise FigureError(f"cannot write a figure as {path.name!r}: use one of "
                           f"{', '.join(FIGURE_FORMATS)}")
-    write_figure_file(network_figure(sc, plan), path)
     return path
 
 
