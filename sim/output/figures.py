@@ -41,6 +41,7 @@ from sim.output.network_map import (
     finish_panels,
     label_map,
     map_panels,
+    wrap_name,
 )
 from sim.scenario.plan import Plan, make_plan, route_lanes
 
@@ -128,7 +129,8 @@ def _legend(ax: Axes, res: Results, **kwargs: object) -> None:
 
 
 def _band(ax: Axes, x: np.ndarray, values: np.ndarray, color: str, label: str | None = None,
-          lw: float = 1.6, ls: str = "-", band: bool = True, partial: bool = False) -> None:
+          lw: float = 1.6, ls: str = "-", band: bool = True, partial: bool = False,
+          band_label: str | None = None) -> None:
     """Mean line and a 5-95% band across replications (rows of ``values``). With
     ``partial``, the last period is short: it gets no band and is drawn apart
     (:func:`_partial_end`)."""
@@ -136,7 +138,8 @@ def _band(ax: Axes, x: np.ndarray, values: np.ndarray, color: str, label: str | 
     k = len(x) - 1 if partial else len(x)
     if band and values.shape[0] > 1 and k > 0:
         lo, hi = np.nanquantile(values[:, :k], [0.05, 0.95], axis=0)
-        ax.fill_between(x[:k], lo, hi, color=color, alpha=st.BAND_ALPHA, lw=0)
+        ax.fill_between(x[:k], lo, hi, color=color, alpha=st.BAND_ALPHA, lw=0,
+                        label=band_label)
     ax.plot(x[:k], mean[:k], color=color, lw=lw, ls=ls, label=label)
     if partial:
         _partial_end(ax, x, mean, color, lw)
@@ -186,6 +189,8 @@ def _has_flow(arr: np.ndarray) -> bool:
 def _empty(ax: Axes, text: str) -> None:
     ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes,
             color=st.NEUTRAL)
+    ax.set_xticks([])  # axes from 0 to 1 would suggest data that is not there
+    ax.set_yticks([])
 
 
 # ================================================================================ flows
@@ -273,17 +278,20 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
     for j, com in enumerate(coms):
         top, bottom = axes[0, j], axes[1, j]
         _band(top, x, _rate(res, _cube(res, com, "market_arrivals_t")), st.NEUTRAL,
-              "arrivals from the DRC network", lw=1.0, partial=partial)
+              "arrivals from the DRC network", lw=1.0, partial=partial,
+              band_label="5-95% of replications")
         _band(top, x, _rate(res, _cube(res, com, "consumed_t")), st.commodity_color(com),
               "consumed", lw=2.2, partial=partial)
         demand = _rate(res, _cube(res, com, "demand_t"))
         top.plot(x, demand.mean(axis=0), color="black", ls="--", lw=1.2, label="demand")
-        top.set_ylim(bottom=0)
+        # headroom above the data for the legend: arrivals swing over the whole panel, so
+        # no corner of it is free
+        top.set_ylim(0, max(top.get_ylim()[1], 1e-9) * 1.7)
         st.date_axis(top)
         top.set_xlabel("")
         top.set_title(f"{com}: deliveries against demand")
         st.tonnes_axis(top, f"{com} ({FLOW_UNIT})")
-        _legend(top, res, loc="lower left")
+        _legend(top, res, loc="upper left")
 
         q = performance(res, com)
         mean = q.mean(axis=0)
@@ -292,6 +300,7 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
             bottom.fill_between(x[:k], lo, hi, color=st.commodity_color(com),
                                 alpha=st.BAND_ALPHA, lw=0, label="5-95% of replications")
             clo, chi = _ci_of_mean(q[:, :k])
+            clo = np.maximum(clo, 0.0)  # Q is never negative; few replications, wide t
             bottom.fill_between(x[:k], clo, chi, color=st.commodity_color(com),
                                 alpha=st.CI_ALPHA, lw=0, label="95% CI of the mean")
         bottom.fill_between(x, mean, 1.0, where=mean < 1.0, interpolate=True,
@@ -301,8 +310,11 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
         if partial:
             _partial_end(bottom, x, mean, st.commodity_color(com))
         bottom.axhline(1.0, color="black", lw=0.8)
+        # the lowest thing drawn: a replication, or the interval of the mean below them all
         low = float(np.nanmin(q, initial=1.0))
-        bottom.set_ylim(min(0.9, low - 0.05), 1.03)
+        if res.n > 1 and k > 0:
+            low = min(low, float(np.nanmin(clo, initial=1.0)))
+        bottom.set_ylim(max(min(0.9, low - 0.05), -0.02), 1.03)
         m, a, b = _kpi_interval(res, "shortfall_t", com)
         note = f"shortfall {st.format_tonnes(m)} t"
         if not math.isnan(a):
@@ -311,7 +323,7 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
                      else f" [{st.format_tonnes(a)}, {st.format_tonnes(b)}]")
         bottom.set_title(f"{com}: Q(t); {note}")
         bottom.set_ylabel("Q(t) = consumption / demand (ratio)")
-        _legend(bottom, res, loc="lower left")
+        _legend(bottom, res, loc="best")
         st.date_axis(bottom)
     fig.suptitle(f"Deliveries against demand and the resilience triangle. {_subtitle(res)}")
     return fig
@@ -321,9 +333,16 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
 @st.styled
 def prices_figure(res: Results, commodity: str | None = None) -> Figure:
     """Fan chart of the price index per commodity: median, mean, 25-75% and 5-95% of
-    replications."""
-    coms = _commodities(res, commodity)
+    replications. A commodity without a price response (no ``demand_elasticity``) whose
+    index no shock moved gets no panel: a flat line at 1 would read as a stable price."""
+    coms = [c for c in _commodities(res, commodity)
+            if res.scenario.commodities[c].demand_elasticity is not None
+            or bool(np.any(_cube(res, c, "price_index") != 1.0))]
     fig = st.new_figure(st.WIDTH, 3.6)
+    if not coms:
+        _empty(fig.add_subplot(), "price not modelled for "
+               + (commodity or "these commodities") + " (no demand_elasticity)")
+        return fig
     axes = fig.subplots(1, len(coms), squeeze=False)[0]
     x = _mid_dates(res)
     partial = bool(_partial_days(res))
@@ -564,7 +583,9 @@ def map_figure(res: Results, commodity: str | None = None) -> Figure:
         marks.append((mx, my))
         home = next((ax for ax, (x0, x1), (y0, y1) in boxes
                      if x0 <= mx <= x1 and y0 <= my <= y1), panels.world)
-        extra.append((home, MapLabel(mx, my, f"closed {closed[lid]:.0f} d", st.CLOSED_COLOR)))
+        extra.append((home, MapLabel(mx, my, wrap_name(f"{lane.name or lid}: closed "
+                                                      f"{closed[lid]:.0f} d"),
+                                     st.CLOSED_COLOR)))
     kinds = [k for k in KIND_STYLE if any(s.kind == k for s in sc.sites.values())]
     handles: list[Line2D | Patch] = [
         Line2D([], [], marker=KIND_STYLE[k][0], color=KIND_STYLE[k][1], ls="",

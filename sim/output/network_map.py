@@ -376,7 +376,11 @@ def network_figure(sc: Scenario, plan: Plan | None = None, title: str | None = N
     The whole network, and the exporting country's sites enlarged (:func:`map_panels`);
     every site is named once, on the panel where it is enlarged most."""
     plan = plan or make_plan(sc)
-    over = {c.at for c in capacity_checks(sc, plan) if c.over}
+    checks = [c for c in capacity_checks(sc, plan) if c.over]
+    over = {c.at for c in checks}
+    # a site over capacity is named in red with its load: a red edge on a marker is missed
+    over_sites = {c.at: f" ({c.utilisation:.0%} of capacity)" for c in checks
+                  if c.at in sc.sites}
     fig = Figure(figsize=(11, 6.4), layout="constrained")
     panels = map_panels(fig, sc)
     flows = {lid: sum(v for (l_id, _c), v in plan.lane_metal.items() if l_id == lid)
@@ -409,7 +413,7 @@ def network_figure(sc: Scenario, plan: Plan | None = None, title: str | None = N
                ncols=min(len(handles), 8), frameon=False)
     fig.suptitle(title or f"{sc.name}: network (line width = planned metal flow; red = over "
                  "capacity)", fontsize=10)
-    label_map(fig, sc, panels)
+    label_map(fig, sc, panels, suffix=over_sites, red=set(over_sites))
     return fig
 
 

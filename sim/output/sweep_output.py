@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import StrMethodFormatter
 
 from sim.output import style as st
 from sim.output.folder import (
@@ -189,7 +190,8 @@ def scatter_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
     """Each headline KPI (rows, at most four) against each parameter (columns)."""
     cols = headline_outputs(sweep, metrics)[:4]
     params = sweep.design.params
-    fig = Figure(figsize=(3.4 * len(params), 0.6 + 2.5 * max(1, len(cols))),
+    # at least two panels wide, so that one parameter's column still holds the title
+    fig = Figure(figsize=(max(6.8, 3.4 * len(params)), 0.8 + 2.5 * max(1, len(cols))),
                  layout="constrained")
     axes = fig.subplots(max(1, len(cols)), len(params), squeeze=False)
     for i, col in enumerate(cols):
@@ -202,12 +204,16 @@ def scatter_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
                 ax.set_xlabel(_short(p.path), fontsize=8)
             if j == 0:
                 ax.set_ylabel(f"{col} ({sweep.units.get(col, '')})", fontsize=8)
+            y = sweep.table[col].to_numpy(float)
+            if np.nanmax(np.abs(y)) >= 1e4 and np.ptp(y) >= 10:
+                # 950,000 rather than 0.95 and an offset "1e6" above the axis
+                ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
             ax.tick_params(labelsize=7)
             ax.grid(color="#eeeeee", lw=0.6)
     if not cols:
         axes[0][0].text(0.5, 0.5, "no headline KPI varies across the samples", ha="center",
                         transform=axes[0][0].transAxes)
-    fig.suptitle(f"{sweep.scenario}: KPI means per sample ({sweep.design.name} design, "
+    fig.suptitle(f"{sweep.scenario}: KPI means per sample\n({sweep.design.name} design, "
                  f"{sweep.replications} replication(s) each)", fontsize=10)
     return fig
 

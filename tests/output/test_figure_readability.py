@@ -61,7 +61,10 @@ def assert_readable_map(fig: Figure, names: list[str]) -> None:
     # every site is named, once
     texts = [" ".join(t.get_text().split()) for _ax, t, _b in boxes]
     for name in names:
-        assert sum(x == name or x.startswith(f"{name} (closed") for x in texts) == 1, name
+        # a name alone, or with its closure or its load over capacity
+        assert sum(x == name or (x.startswith(f"{name} (")
+                                 and x.endswith((" d)", "% of capacity)")))
+                   for x in texts) == 1, name
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +75,17 @@ def baseline_scenario() -> sim.Scenario:
 def test_network_map_names_do_not_overlap(baseline_scenario) -> None:
     sc = baseline_scenario
     assert_readable_map(network_figure(sc), [s.name or sid for sid, s in sc.sites.items()])
+
+
+def test_network_map_names_a_site_over_capacity_in_red_with_its_load(baseline_scenario) -> None:
+    # the planned cobalt feed of the Chinese refiners exceeds their capacity (sim show says
+    # so); a red edge on the marker alone was missed
+    fig = network_figure(baseline_scenario)
+    rendered(fig)
+    red = [" ".join(t.get_text().split()) for _ax, t, _box in label_boxes(fig)
+           if t.get_color() == "#d62728"]
+    assert len(red) == 1 and red[0].startswith("Chinese cobalt refiners (aggregate) (")
+    assert red[0].endswith("% of capacity)")
 
 
 def test_results_map_names_do_not_overlap(baseline_short) -> None:

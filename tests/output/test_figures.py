@@ -201,3 +201,24 @@ def test_a_stock_panel_with_nothing_held_says_so(baseline_short) -> None:
     texts = all_texts(F.stocks_figure(baseline_short))
     assert "no gold held at these sites" in texts
     assert "no copper held" not in texts and "no cobalt held" not in texts
+
+
+def test_a_commodity_whose_price_is_not_modelled_gets_no_price_panel(baseline_short) -> None:
+    # gold has no demand_elasticity in the baseline: a flat line at 1 read as a stable price
+    assert baseline_short.scenario.commodities["gold"].demand_elasticity is None
+    titles = [ax.get_title() for ax in F.prices_figure(baseline_short).axes]
+    assert [t.split(":")[0] for t in titles] == ["cobalt", "copper"]
+    assert "price not modelled for gold" in all_texts(F.prices_figure(baseline_short, "gold"))
+
+
+def test_deliveries_legends_sit_above_the_data_and_bands_stay_in_view(shock_results) -> None:
+    fig = F.deliveries_figure(shock_results)
+    fig.canvas.draw()
+    top, bottom = fig.axes[0], fig.axes[len(fig.axes) // 2]  # first column, both rows
+    legend = top.get_legend().get_window_extent().transformed(top.transData.inverted())
+    highest = max(float(np.nanmax(c.get_paths()[0].vertices[:, 1])) for c in top.collections)
+    highest = max([highest] + [float(np.nanmax(line.get_ydata())) for line in top.lines])
+    assert legend.y0 > highest
+    lowest = min(float(np.nanmin(c.get_paths()[0].vertices[:, 1]))
+                 for c in bottom.collections if c.get_paths())
+    assert bottom.get_ylim()[0] <= lowest and lowest >= 0.0
