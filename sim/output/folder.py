@@ -56,7 +56,7 @@ from sim.scenario.loader import meta_of
 from sim.scenario.schema import Scenario
 
 RESULT_ENTRIES = ("manifest.json", "run.json", "kpis.csv", "summary.csv", "series.csv.gz",
-                  "timeline.csv", "replications", "figures")
+                  "timeline.csv", "replications", "figures", "report.html")
 RUN_FORMAT = "drc-minerals-sim run 1"
 
 
@@ -233,6 +233,7 @@ class ResultsFolder:
         self.started = dt.datetime.now(dt.UTC)
         self.unreadable: list[str] = []
         """Replication files found unreadable on resume (removed; they are run again)."""
+        self._resumed_info: dict[str, Any] | None = None
 
     def begin(self, sc: Scenario, seed: int, replications: int,
               command: Sequence[str] | None = None) -> dict[int, ReplicationResult]:
@@ -242,10 +243,12 @@ class ResultsFolder:
         ``sim`` command that would resume this run (kept for ``sim report``'s hint).
 
         Raises :class:`FolderError` if a resumed folder is from another scenario or seed.
+        A resumed folder is left as it was until a replication is saved or the run
+        finishes (:meth:`_reopen`): a resume refused after this check (another ``-n``,
+        another arm of a comparison) must not leave a finished folder unfinished.
         """
         info = run_info(sc, seed, replications, command)
         run_path = self.path / "run.json"
-        saved: dict[int, ReplicationResult] = {}
         if self.resume and run_path.exists():
             try:
                 before = json.loads(run_path.read_text(encoding="utf-8"))
@@ -254,10 +257,21 @@ class ResultsFolder:
                                   "replace the folder") from None
             self._check_same_run(before, info)
             info["created_at"] = before.get("created_at", info["created_at"])
-            (self.path / "manifest.json").unlink(missing_ok=True)  # incomplete until finish
-            saved = self.saved_replications()
+            self._resumed_info = info
+            return self.saved_replications()
         atomic_write_text(run_path, json.dumps(json_safe(info), indent=2))
-        return saved
+        return {}
+
+    def _reopen(self) -> None:
+        """A resumed run starts changing the folder: until it finishes it is unfinished (no
+        manifest), its report is out of date, and run.json says how to finish it."""
+        if self._resumed_info is None:
+            return
+        (self.path / "manifest.json").unlink(missing_ok=True)
+        (self.path / "report.html").unlink(missing_ok=True)
+        atomic_write_text(self.path / "run.json",
+                          json.dumps(json_safe(self._resumed_info), indent=2))
+        self._resumed_info = None
 
     def _check_same_run(self, before: dict[str, Any], now: dict[str, Any]) -> None:
         differences = []
@@ -330,6 +344,7 @@ class ResultsFolder:
 
     def write_replication(self, res: ReplicationResult) -> None:
         """Save one finished replication (the first also saves the label index)."""
+        self._reopen()
         if not self._index_written:
             index = {"kpi_labels": [list(label) for label in res.kpi_labels]}
             atomic_write_text(self.reps_dir / "index.json", json.dumps(index))
@@ -344,6 +359,7 @@ class ResultsFolder:
                figures: bool = False) -> None:
         """Write the tables, the figures (PNG and SVG in ``figures/``) if asked, and, last,
         the manifest."""
+        self._reopen()
         files: dict[str, Path] = {}
         kpis = results.kpis
         files["kpis.csv"] = self._write_csv("kpis.csv", kpis)

@@ -271,3 +271,22 @@ def test_compare_resumes_an_interrupted_comparison(tmp_path: Path, closure_file:
     assert invoke(*args, "--resume").exit_code == 0
     assert (out / "compare.csv").read_bytes() == whole
     assert sim.load_results(out / "closure").replications == [0, 1, 2]
+
+
+def test_a_refused_resume_of_a_comparison_leaves_every_scenario_finished(
+        tmp_path: Path, closure_file: Path) -> None:
+    # The second scenario's file changed since: the resume is refused, and the first
+    # scenario's folder, checked before it, keeps its manifest (it lost it, so the
+    # comparison could no longer be read or reported).
+    changed = tmp_path / "closure.yaml"
+    changed.write_text(closure_file.read_text())
+    out = tmp_path / "cmp"
+    args = ["compare", TINY, changed, "-n", 2, "--seed", 2, "--out", out, "-q", "-w", 1,
+            "--no-figures", *SET_RANDOM]
+    assert invoke(*args).exit_code == 0
+    manifests = {arm: (out / arm / "manifest.json").read_bytes() for arm in ("tiny", "closure")}
+    changed.write_text(closure_file.read_text().replace("duration_days: 10", "duration_days: 11"))
+    refused = CliRunner().invoke(main, [str(a) for a in [*args, "--resume"]])
+    assert refused.exit_code == 2 and "a different resolved scenario" in refused.output
+    for arm, manifest in manifests.items():
+        assert (out / arm / "manifest.json").read_bytes() == manifest, arm

@@ -130,9 +130,26 @@ def test_resume_refuses_another_seed_or_scenario(tmp_path: Path) -> None:
     assert other_set.exit_code == 2
     assert "a different resolved scenario" in other_set.output
     assert (out / "manifest.json").read_bytes() == before  # untouched
+    run_json = (out / "run.json").read_bytes()
     fewer = CliRunner().invoke(main, ["run", str(TINY), "-n", "1", "--seed", "1", "--out",
                                       str(out), "--resume", "-q", *SET_RANDOM])
     assert fewer.exit_code == 2 and "-n 2 or more" in fewer.output
+    # refused after the folder's checks passed: the finished run must stay finished (its
+    # manifest was removed and run.json rewritten before the count was checked)
+    assert (out / "manifest.json").read_bytes() == before
+    assert (out / "run.json").read_bytes() == run_json
+    assert sim.load_results(out).replications == [0, 1]
+
+
+def test_a_resumed_run_drops_its_out_of_date_report(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    assert invoke("run", TINY, "-n", 2, "--seed", 1, "--out", out, "-q", "-w", 1,
+                  *SET_RANDOM).exit_code == 0
+    assert invoke("report", out).exit_code == 0 and (out / "report.html").is_file()
+    assert invoke("run", TINY, "-n", 3, "--seed", 1, "--out", out, "-q", "-w", 1, "--resume",
+                  *SET_RANDOM).exit_code == 0
+    assert not (out / "report.html").exists()
+    assert "report.html" not in json.loads((out / "manifest.json").read_text())["files"]
 
 
 def test_resume_adds_replications_to_a_finished_run(tmp_path: Path) -> None:
