@@ -9,13 +9,14 @@ internal error.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 import traceback
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -28,6 +29,14 @@ EXIT_INTERRUPTED = 130
 
 def _err(text: str) -> None:
     click.echo(text, err=True)
+
+
+def _exit_interrupted() -> NoReturn:
+    """Exit with status 130 after a Ctrl-C has been reported. A second Ctrl-C while the
+    interpreter shuts down would end it by the signal instead, so further ones are
+    ignored: the command is ending anyway."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.exit(EXIT_INTERRUPTED)
 
 
 def _guarded(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -57,7 +66,7 @@ def _guarded(func: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(EXIT_INTERNAL)
         except KeyboardInterrupt:
             _err("\ninterrupted")
-            sys.exit(EXIT_INTERRUPTED)
+            _exit_interrupted()
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:  # noqa: BLE001 - last line of defence for the user
@@ -371,7 +380,9 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
     started = time.perf_counter()
     try:
         # the executor first: a cluster that cannot be reached leaves no folder behind
-        with open_backend(workers, tasks=replications, scheduler=scheduler,
+        # with a precision target the run may grow to its maximum: size the pool for that
+        tasks = target.max_replications if target is not None else replications
+        with open_backend(workers, tasks=tasks, scheduler=scheduler,
                           dask_local=dask_local) as backend:
             folder = ResultsFolder(out, force=force, resume=resume)
             saved = folder.begin(sc, seed, replications, ["sim", *resume_words, "--resume"])
@@ -393,12 +404,12 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
         bar.close()
         if folder is None:
             _err("\ninterrupted before any replication started; nothing was written")
-            sys.exit(EXIT_INTERRUPTED)
+            _exit_interrupted()
         done = len(list(folder.reps_dir.glob("rep-*.npz")))
         _err(f"\ninterrupted: {done} finished replication(s) are saved in {folder.reps_dir}; "
              "the folder is incomplete (no manifest.json). To finish it, run:\n  "
              + _resume_command([*resume_words, "--resume"]))
-        sys.exit(EXIT_INTERRUPTED)
+        _exit_interrupted()
     bar.close()
     results.wall_s = time.perf_counter() - started
     extra: dict[str, Any] = backend.as_manifest()
@@ -415,7 +426,7 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
              f"replication(s) are saved in {folder.reps_dir}; the folder is incomplete (no "
              "manifest.json). To finish it, run:\n  "
              + _resume_command([*resume_words, "--resume"]))
-        sys.exit(EXIT_INTERRUPTED)
+        _exit_interrupted()
     if not quiet:
         click.echo(f"{sc.name}: {results.n} replication(s), seed {seed}, "
                    f"{results.wall_s:.1f} s ({backend.description}); results in {out}"
@@ -491,7 +502,7 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
     except KeyboardInterrupt:
         _err(f"\ninterrupted: finished replications are saved in {out}; to finish the "
              "comparison, run:\n  " + _resume_command([*words, "--resume"]))
-        sys.exit(EXIT_INTERRUPTED)
+        _exit_interrupted()
     if not quiet:
         click.echo(comparison_text(comp))
         figs = "" if no_figures else ", figures/"
@@ -550,7 +561,7 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
                                figures=not no_figures)
     except KeyboardInterrupt:
         _err(f"\ninterrupted: the sweep is incomplete and nothing was written to {out}")
-        sys.exit(EXIT_INTERRUPTED)
+        _exit_interrupted()
     if not quiet:
         click.echo(sweep_text(result, [m.split(":")[0] for m in metrics]))
         files = "sweep.csv, sweep-kpis.csv.gz" + (", sobol.csv" if result.sobol is not None

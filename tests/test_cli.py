@@ -602,3 +602,27 @@ def test_compare_with_a_damaged_folder_is_bad_input(results_dir, tiny_path: Path
         result.output
     assert "internal error" not in result.output
     assert not (tmp_path / "c").exists()
+
+
+def test_a_precision_target_sizes_the_pool_for_its_maximum(
+        tiny_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Sized by the first batch (-n 1), the pool was one worker, in process, for every
+    # replication up to the maximum.
+    import sim.experiment.compare as compare
+    import sim.experiment.executors as executors
+
+    asked: list[int | None] = []
+    real = executors.open_backend
+
+    def record(workers=None, *, tasks=None, **kwargs):
+        asked.append(tasks)
+        return real(1, tasks=tasks, **kwargs)  # run in process all the same
+
+    monkeypatch.setattr(executors, "open_backend", record)
+    monkeypatch.setattr(compare, "open_backend", record)
+    common = ["-n", 1, "--target-ci", 0.5, "--metric", "delivered_t", "--max-replications", 6,
+              "-q", "--no-figures"]
+    assert invoke("run", tiny_path, "--out", tmp_path / "r", *common).exit_code == 0
+    assert invoke("compare", tiny_path, tiny_path, "--out", tmp_path / "c",
+                  *common).exit_code == 0
+    assert asked == [6, 12]

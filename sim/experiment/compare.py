@@ -394,7 +394,8 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
             stop = execute(backend)
         else:
             # the executor first: a cluster that cannot be reached leaves no folder behind
-            with open_backend(workers, tasks=replications * len(runnable),
+            most = target.max_replications if target is not None else replications
+            with open_backend(workers, tasks=most * len(runnable),
                               scheduler=scheduler, dask_local=dask_local) as own:
                 prepare()
                 stop = execute(own)

@@ -160,9 +160,35 @@ def open_backend(workers: int | None = None, *, tasks: int | None = None,
     try:
         yield Backend(pool, n, "process pool")
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+        _stop_pool(pool)
         raise
     pool.shutdown()
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool at once, on an error or Ctrl-C: queued work is cancelled and the
+    workers, which ignore SIGINT, are ended mid-replication (their results would be thrown
+    away). Left to finish, they kept the interpreter's exit waiting on them, and a second
+    Ctrl-C in that wait hung the process for good; SIGINT is ignored until they are gone."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: signals are not ours to handle
+        previous = None
+    try:
+        # ProcessPoolExecutor has no public way to end its workers before Python 3.14, and
+        # shutdown() forgets them: take them (and the thread that manages them) first
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        manager = getattr(pool, "_executor_manager_thread", None)
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(timeout=10)
+        if manager is not None:
+            manager.join(timeout=10)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
 
 
 @contextlib.contextmanager

@@ -115,6 +115,33 @@ def test_ctrl_c_exits_130_and_leaves_a_resumable_folder(tmp_path: Path, clean: P
     assert_same_run(out, clean)
 
 
+@pytest.mark.skipif(os.name != "posix", reason="sends SIGINT")
+def test_two_quick_ctrl_c_stop_a_process_pool_run_without_hanging(tmp_path: Path) -> None:
+    # Ctrl-C reaches the whole process group, workers included, and a second one (or
+    # `timeout -s INT`, which signals the group too) came while the interpreter waited
+    # for the workers to finish: it hung for good.
+    out = tmp_path / "run"
+    args = [str(BASELINE), "-n", "12", "--seed", "5", "--set", "horizon_days=2000",
+            "--set", "warmup_days=30"]
+    proc = subprocess.Popen([sys.executable, "-m", "sim", "run", *args, "--out", str(out),
+                             "--workers", "2", "-q"], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=_default_sigint)
+    wait_for_reps(proc, out, 1)
+    for _ in range(2):
+        os.killpg(proc.pid, signal.SIGINT)
+        time.sleep(0.1)
+    try:
+        _stdout, stderr = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise AssertionError("the run hung after two Ctrl-C") from None
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr and "--resume" in stderr
+    assert invoke("run", *args, "--out", out, "--resume", "-q").exit_code == 0
+    assert sim.load_results(out).replications == list(range(12))
+
+
 def test_resume_refuses_another_seed_or_scenario(tmp_path: Path) -> None:
     out = tmp_path / "run"
     assert invoke("run", TINY, "-n", 2, "--seed", 1, "--out", out, "-q", "-w", 1,
