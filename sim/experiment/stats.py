@@ -24,6 +24,10 @@ def t_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, flo
     mean = float(v.mean())
     if n < 2:
         return (mean, np.nan, np.nan)
+    if v.min() == v.max():
+        # identical values: their computed spread can be rounding (about 1e-12 of the
+        # mean), which would hide that every replication agreed
+        return (mean, mean, mean)
     half = float(_t_ppf(0.5 + confidence / 2, n - 1) * v.std(ddof=1) / np.sqrt(n))
     return (mean, mean - half, mean + half)
 
@@ -31,7 +35,10 @@ def t_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, flo
 def summarise(frame: pd.DataFrame, by: list[str], confidence: float = 0.95) -> pd.DataFrame:
     """Mean, standard deviation, count and CI of ``value`` for each group of ``by``."""
     grouped = frame.groupby(by, sort=False, dropna=False, observed=True)["value"]
-    out = grouped.agg(mean="mean", sd="std", n="count").reset_index()
+    out = grouped.agg(mean="mean", sd="std", n="count", low="min", high="max").reset_index()
+    # identical values have no spread, whatever rounding leaves in the computed one
+    out["sd"] = out["sd"].where(out["low"] != out["high"], 0.0).where(out["n"] >= 2)
+    out = out.drop(columns=["low", "high"])
     q = _t_ppf(0.5 + confidence / 2, np.maximum(out["n"] - 1, 1))
     half = q * out["sd"] / np.sqrt(out["n"])
     half = half.where(out["n"] >= 2)
@@ -58,6 +65,11 @@ def column_intervals(values: np.ndarray, confidence: float = 0.95
         mean = np.where(n > 0, total / np.maximum(n, 1), np.nan)
         dev = np.where(ok, v - mean, 0.0)
         sd = np.sqrt((dev**2).sum(axis=0) / np.maximum(n - 1, 1))
+    # identical values have no spread, whatever rounding leaves in the computed one
+    with np.errstate(invalid="ignore"):
+        same = np.nanmin(np.where(ok, v, np.inf), axis=0) == np.nanmax(
+            np.where(ok, v, -np.inf), axis=0)
+    sd = np.where(same, 0.0, sd)
     sd = np.where(n >= 2, sd, np.nan)
     q = _t_ppf(0.5 + confidence / 2, np.maximum(n - 1, 1))
     half = np.where(n >= 2, q * sd / np.sqrt(np.maximum(n, 1)), np.nan)

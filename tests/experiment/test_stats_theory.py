@@ -119,6 +119,26 @@ def test_paired_difference_is_formed_per_replication_number() -> None:
     assert low < -3.0 < high
 
 
+def test_a_difference_of_rounding_alone_is_no_difference() -> None:
+    # The same tonnes summed in another order differ by about 1e-11 t: compared under
+    # common random numbers they are the same, not a difference positive in half the
+    # replications (or, were its sign fixed, an interval excluding zero).
+    rng = np.random.default_rng(3)
+    a = rng.uniform(1e6, 2e6, 10)
+    b = a * (1.0 + rng.choice([-1.0, 1.0], 10) * 1e-14)
+    b[0] = a[0] * (1.0 + 1e-14)
+    assert np.any(b != a)
+    row = compare_table([_results(list(range(10)), a), _results(list(range(10)), b)],
+                        ["a", "b"]).query("scenario == 'b'").iloc[0]
+    assert (row["diff"], row["diff_ci_low"], row["diff_ci_high"]) == (0.0, 0.0, 0.0)
+    assert row["share_positive"] == 0.0
+    # a real difference, however small against the interval, is kept
+    c = a + 1e-3
+    row = compare_table([_results(list(range(10)), a), _results(list(range(10)), c)],
+                        ["a", "c"]).query("scenario == 'c'").iloc[0]
+    assert row["diff"] == pytest.approx(1e-3, rel=1e-6) and row["share_positive"] == 1.0
+
+
 def test_difference_reports_the_pairs_it_stands_on() -> None:
     a = np.array([5.0, 6.0, np.nan, 8.0, 9.0])
     b = np.array([6.0, np.nan, 7.0, 9.0, 9.0])
@@ -187,6 +207,21 @@ def test_identical_values_do_not_meet_a_target_early() -> None:
     assert "every replication gave the same value" in stop.message()
     assert Measure("x", 59, 7.0, 0.0).meets(0.05) is False
     assert Measure("x", 60, 7.0, 0.0).meets(0.05) is True
+
+
+def test_identical_values_are_constant_whatever_rounding_says() -> None:
+    # the mean of three 0.1s is not exactly 0.1, so their computed sd is 1.7e-17: an
+    # interval of non-zero width let a constant KPI pass as measured, not constant
+    v = np.full(3, 0.1)
+    assert v.std(ddof=1) > 0.0  # the rounding this guards against
+    _mean, low, high = t_interval(v)
+    assert low == high
+    _m, sd, _n, half = column_intervals(np.c_[v, v + np.array([0.0, 1.0, 2.0])])
+    assert sd[0] == 0.0 and half[0] == 0.0 and half[1] > 0.0
+    table = summarise(pd.DataFrame({"k": ["a"] * 3, "value": v}), ["k"])
+    assert table["sd"].iloc[0] == 0.0 and table["ci_low"].iloc[0] == table["ci_high"].iloc[0]
+    stop, _ = _sequential(lambda: 0.1, 3, 0.05, 400)
+    assert stop.replications == 60  # the rule of three, not the first batch
 
 
 def test_a_kpi_zero_in_every_replication_is_held_to_the_rule_of_three() -> None:
