@@ -626,3 +626,14 @@ def test_a_precision_target_sizes_the_pool_for_its_maximum(
     assert invoke("compare", tiny_path, tiny_path, "--out", tmp_path / "c",
                   *common).exit_code == 0
     assert asked == [6, 12]
+
+
+def test_set_on_a_comparison_of_finished_results_is_refused(
+        results_dir, tmp_path: Path) -> None:
+    # it was ignored without a word: the results are compared as they were run
+    out, _ = results_dir
+    result = invoke("compare", out, out, "--set", "horizon_days=30", "--out", tmp_path / "c",
+                    "-q")
+    assert result.exit_code == 2, result.output
+    assert "--set" in result.output and "finished result" in result.output
+    assert "Traceback" not in result.output

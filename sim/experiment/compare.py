@@ -272,6 +272,11 @@ def resolve(items: Sequence[Item], overrides: Sequence[str] = (),
             else:
                 raise ExperimentError("no such scenario file or results folder", what=str(path),
                                       hint="check the path; folders must be written by sim run")
+    if overrides and not any(a.runs for a in arms):
+        raise ExperimentError(
+            "--set changes the scenario files compared, and every item here is a finished "
+            "result, which is compared as it was run", what="--set",
+            hint="drop --set, or give the scenario files to run them with it")
     folder_seeds = [a.seed for a in arms if not a.runs]
     root = seed if seed is not None else (folder_seeds[0] if folder_seeds else 0)
     for arm in arms:

@@ -554,7 +554,7 @@ def _difference_words(diffs: pd.DataFrame, unranked: Sequence[str] = ()) -> str:
         if (r.scenario in unranked or np.isnan(r.ci_low) or r.ci_low <= 0 <= r.ci_high
                 or r.diff == 0):
             continue
-        rel = (f" ({r.diff / r.reference_mean:+.0%})"
+        rel = (f" ({r.diff / r.reference_mean:+.1%})"
                if r.reference_mean and not np.isnan(r.reference_mean) else "")
         items.append(f"<li><strong>{_e(r.scenario)}</strong>: {_e(r.commodity)} "
                      f"{_e(r.metric)} {'+' if r.diff > 0 else ''}{_num(r.diff)} {_e(r.unit)}"

@@ -192,3 +192,16 @@ def test_compare_report(compare_folder: Path) -> None:
     text = "".join(page.text)
     assert "closure" in text and "shortfall_t" in text
     assert page.table("citations")["rows"]
+
+
+def test_significant_differences_keep_a_decimal_of_their_relative_change() -> None:
+    # -0.185 days on a lead time of 46 read "(-0%)": a change that is there, shown as none
+    import pandas as pd
+
+    from sim.output.report import _difference_words
+
+    diffs = pd.DataFrame([{"scenario": "b", "commodity": "copper",
+                           "metric": "mean_lead_time_days", "unit": "days", "diff": -0.185,
+                           "ci_low": -0.25, "ci_high": -0.12, "reference_mean": 46.4}])
+    words = _difference_words(diffs)
+    assert "(-0.4%)" in words and "(-0%)" not in words
