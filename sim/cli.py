@@ -508,6 +508,8 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
         figs = "" if no_figures else ", figures/"
         click.echo(f"\nWritten to {out}: compare.csv, compare.md, comparison.json{figs}, "
                    "and a results folder for each scenario run")
+    elif comp.stop is not None:  # why it stopped is said even when quiet, as by sim run
+        click.echo(comp.stop.message())
 
 
 @main.command()

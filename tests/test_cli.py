@@ -637,3 +637,13 @@ def test_set_on_a_comparison_of_finished_results_is_refused(
     assert result.exit_code == 2, result.output
     assert "--set" in result.output and "finished result" in result.output
     assert "Traceback" not in result.output
+
+
+def test_quiet_compare_still_says_why_a_precision_target_stopped(
+        tiny_path: Path, tmp_path: Path) -> None:
+    common = ["-n", 2, "--target-ci", 0.5, "--metric", "delivered_t", "--max-replications", 4,
+              "-q", "--no-figures", "-w", 1]
+    run = invoke("run", tiny_path, "--out", tmp_path / "r", *common)
+    compare = invoke("compare", tiny_path, tiny_path, "--out", tmp_path / "c", *common)
+    assert run.exit_code == compare.exit_code == 0
+    assert "stopped:" in run.output and "stopped:" in compare.output
