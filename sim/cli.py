@@ -39,6 +39,19 @@ def _exit_interrupted() -> NoReturn:
     sys.exit(EXIT_INTERRUPTED)
 
 
+def _terminate_as_interrupt() -> None:
+    """Take SIGTERM (``kill``, a batch system's time limit) as a Ctrl-C: finished
+    replications are kept, the command that resumes is printed, and worker processes are
+    stopped. By default it ended the command at once and left the workers running."""
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread (the command called from a thread)
+        pass
+
+
 def _guarded(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn expected failures into clear messages and exit codes."""
 
@@ -48,6 +61,8 @@ def _guarded(func: Callable[..., Any]) -> Callable[..., Any]:
         from sim.output.folder import FolderError
         from sim.output.network_map import FigureError
         from sim.world.ledger import MassBalanceError
+
+        _terminate_as_interrupt()
 
         try:
             return func(*args, **kwargs)

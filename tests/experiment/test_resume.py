@@ -142,6 +142,32 @@ def test_two_quick_ctrl_c_stop_a_process_pool_run_without_hanging(tmp_path: Path
     assert sim.load_results(out).replications == list(range(12))
 
 
+@pytest.mark.skipif(os.name != "posix", reason="sends SIGTERM")
+def test_sigterm_stops_a_process_pool_run_like_ctrl_c_and_leaves_no_worker(
+        tmp_path: Path) -> None:
+    # `kill` (or a batch system's time limit) ended the driver at once: its workers ran
+    # on, orphaned, and the finished replications went unreported
+    out = tmp_path / "run"
+    args = [str(BASELINE), "-n", "12", "--seed", "5", "--set", "horizon_days=2000",
+            "--set", "warmup_days=30"]
+    proc = subprocess.Popen([sys.executable, "-m", "sim", "run", *args, "--out", str(out),
+                             "--workers", "2", "-q"], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    wait_for_reps(proc, out, 1)
+    proc.send_signal(signal.SIGTERM)  # the driver only
+    try:
+        _stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        time.sleep(0.5)
+        left = subprocess.run(["ps", "-o", "pid=", "-g", str(proc.pid)], capture_output=True,
+                              text=True).stdout.split()
+        if left:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, stderr
+    assert "--resume" in stderr and "Traceback" not in stderr
+    assert left == [], "worker processes outlived the run"
+
+
 def test_resume_refuses_another_seed_or_scenario(tmp_path: Path) -> None:
     out = tmp_path / "run"
     assert invoke("run", TINY, "-n", 2, "--seed", 1, "--out", out, "-q", "-w", 1,
