@@ -179,19 +179,34 @@ class ShockEngine:
         in order of start."""
         self.stockpiles: list[StockpileController] = []
         self.quotas: list[QuotaState] = []
+        self._due: dict[float, tuple[list[Callable[[], None]], list[Callable[[], None]]]] = {}
 
     # ------------------------------------------------------------------ time helpers
     def at(self, when: When) -> float:
         """Simulation time of a scenario time (date or days after the start date)."""
         return self.world.t0 + self.sc.day_of(when)
 
-    def schedule(self, t: float, action: Callable[[], None]) -> None:
-        """Run ``action`` at time ``t`` (now if ``t`` has passed)."""
+    def schedule(self, t: float, action: Callable[[], None], ends: bool = False) -> None:
+        """Run ``action`` at time ``t`` (now if ``t`` has passed).
+
+        Actions due at the same time run together, those that end something (``ends``)
+        after all the others: one closure ending as the next begins would otherwise open
+        the site for an instant, and what it held would slip through."""
         env = self.world.env
         if t <= env.now:
             action()
-        else:
-            env.timeout(t - env.now).callbacks.append(lambda _ev: action())
+            return
+        group = self._due.get(t)
+        if group is None:
+            group = self._due[t] = ([], [])
+
+            def run(_ev: Any, t: float = t) -> None:
+                starts, endings = self._due.pop(t)
+                for act in [*starts, *endings]:
+                    act()
+
+            env.timeout(t - env.now).callbacks.append(run)
+        group[1 if ends else 0].append(action)
 
     # ------------------------------------------------------------------ start
     def start(self) -> None:
@@ -234,7 +249,7 @@ class ShockEngine:
 
             self.schedule(max(0.0, t_start), on)
             if not math.isinf(t_end):
-                self.schedule(max(0.0, t_end), off)
+                self.schedule(max(0.0, t_end), off, ends=True)
 
     def _regimes(self) -> None:
         for rid, spec in self.sc.shocks.regimes.items():
@@ -334,9 +349,9 @@ class ShockEngine:
 
             self.schedule(max(0.0, self.at(ban.start)), on)
             if ban.end is not None:
-                self.schedule(max(0.0, self.at(ban.end)), off)
+                self.schedule(max(0.0, self.at(ban.end)), off, ends=True)
             elif ban.duration_days is not None:
-                self.schedule(max(0.0, self.at(ban.start) + ban.duration_days), off)
+                self.schedule(max(0.0, self.at(ban.start) + ban.duration_days), off, ends=True)
 
     def _allocation(self, commodity: str, allocation: dict[str, float] | None,
                     country: str, channels: list[str] | None) -> dict[int, float]:
@@ -399,7 +414,7 @@ class ShockEngine:
                                        f"{tonnes:,.0f} t to day {b:.0f}")
 
                 self.schedule(max(0.0, world.t0 + a), grant)
-            self.schedule(max(0.0, end), off)
+            self.schedule(max(0.0, end), off, ends=True)
 
     def _deals(self) -> None:
         world = self.world
@@ -498,7 +513,7 @@ class ShockEngine:
 
             self.schedule(max(0.0, self.at(ctl.start)), on)
             if ctl.end is not None:
-                self.schedule(max(0.0, self.at(ctl.end)), off)
+                self.schedule(max(0.0, self.at(ctl.end)), off, ends=True)
 
     # ------------------------------------------------------------------ daily
     def daily(self) -> None:

@@ -102,3 +102,24 @@ def test_added_delay_and_closed_site_hold_lots(build, world_of) -> None:
     assert seen[2] == pytest.approx(4.0)           # before any shock: 1 + 1 days
     assert seen[5] == pytest.approx(5 + 1 + 2 + 1)  # reached the hub during the delay
     assert seen[20] == pytest.approx(23.5 + 1)     # at the hub when it closed
+
+
+@pytest.mark.parametrize("events", [{"a": (10, 30), "b": (30, 50)},
+                                    {"b": (30, 50), "a": (10, 30)}])
+def test_a_closure_ending_as_the_next_begins_lets_nothing_through(build, world_of,
+                                                                   events) -> None:
+    # Run in file order, the first event's end reopened the junction for an instant
+    # before the second closed it again, and everything held there (2,000 t) went on.
+    sites = {"mine": build.mine(), "j": build.site("junction"), "market": build.market()}
+    lanes = [build.lane("mine", "j", 1.0), build.lane("j", "market", 1.0)]
+    data = build.scenario(sites, lanes, ["j", "market"], horizon=60)
+    data["shocks"] = {"events": {name: {"start": a, "end": b, "targets": {"sites": ["j"]},
+                                        "effects": {"capacity_factor": 0}}
+                                 for name, (a, b) in events.items()}}
+    world = world_of(data)
+    world.run()
+    world.check_mass_balance()
+    arrivals = world.recorder.arrivals[:, 0, :].sum(axis=1)
+    assert arrivals[12:51].sum() == 0.0  # closed from day 10 to day 50, held lots included
+    assert arrivals[51] > 0.0
+    assert world.sites[world.site_index["j"]].closures == [[10.0, 50.0]]
