@@ -12,7 +12,7 @@ from sim.distributions import Empirical, Fixed, Triangular, TruncatedNormal, Uni
 from sim.scenario.checks import _Collector, mine_routes
 from sim.scenario.errors import Issue, PathT, did_you_mean, format_path
 from sim.scenario.schema import Mine, Scenario
-from sim.scenario.shock_schema import Effects, Regime, Targets
+from sim.scenario.shock_schema import DELAY_KINDS, Effects, Regime, Targets
 
 
 def _fmt_when(when: Any) -> str:
@@ -163,6 +163,48 @@ def _check_effects(c: _Collector, sc: Scenario, path: PathT, e: Effects, t: Targ
         _check_throttles(c, sc, (*path, "effects", "capacity_factor"), e.capacity_factor, t)
     if (e.demand_factor is not None) and not t.markets:
         c.add((*path, "effects", "demand_factor"), "demand_factor needs targets.markets")
+    _check_dead_effects(c, sc, path, e, t)
+
+
+def _check_dead_effects(c: _Collector, sc: Scenario, path: PathT, e: Effects,
+                        t: Targets) -> None:
+    """Effects named on targets they cannot act on would do nothing while the timeline and
+    ``closed_days`` report them: refuse them, saying what does act."""
+    ends = [sid for sid in t.sites
+            if sid in sc.sites and sc.sites[sid].kind in ("market", "stockpile")]
+    if e.capacity_factor is not None and ends:
+        c.add((*path, "effects", "capacity_factor"),
+              f"{', '.join(repr(s) for s in ends)}: a market or stockpile takes every lot "
+              "that reaches it, so it cannot be closed or throttled",
+              "close or throttle the lanes or sites on the way to it, or change its demand "
+              "with demand_factor and targets.markets")
+    if e.added_delay_days is not None:
+        slow = [f"{sid!r} ({sc.sites[sid].kind})" for sid in t.sites
+                if sid in sc.sites and sc.sites[sid].kind not in DELAY_KINDS]
+        if slow:
+            c.add((*path, "effects", "added_delay_days"),
+                  f"added_delay_days acts on lanes and on border posts, ports, trading hubs "
+                  f"and junctions, not on {', '.join(slow)}",
+                  "target the lanes or transit sites where lots should wait")
+    flows = [name for name in ("capacity_factor", "added_delay_days", "divert", "seize_share",
+                               "tax_rate") if getattr(e, name) is not None]
+    if t.markets and flows and not (t.sites or t.lanes or t.regions):
+        c.add((*path, "targets", "markets"),
+              f"targets.markets takes demand_factor and price_factor only; "
+              f"{', '.join(flows)} would act on nothing here",
+              "name the sites, lanes or regions the other effects act on")
+    if e.price_factor is not None and t.markets and t.commodities is None:
+        demanded = {com for mid in t.markets if mid in sc.sites
+                    for com in getattr(sc.sites[mid], "demand_t_per_year", {})}
+        others = sorted(set(sc.commodities) - demanded)
+        if others:
+            example = sorted(demanded)[0] if demanded else sorted(sc.commodities)[0]
+            which = "this market does" if len(t.markets) == 1 else "these markets do"
+            c.add((*path, "effects", "price_factor"),
+                  "price_factor moves the world price index of commodities, not a market's: "
+                  f"without targets.commodities it moves {', '.join(others)} too, which "
+                  f"{which} not demand",
+                  f"name the commodities, e.g. targets: {{commodities: [{example}]}}")
 
 
 def throttles(sc: Scenario, kind: str, item_id: str) -> bool:
@@ -202,9 +244,9 @@ def _check_throttles(c: _Collector, sc: Scenario, path: PathT, factor: float,
             dead.append(f"anything in region(s) {', '.join(sorted(regions))}")
     if dead:
         c.add(path, f"capacity_factor {factor:g} has no effect on {'; '.join(dead)}: only 0 "
-              "(closed) changes a junction, trading hub, market, stockpile or a lane without "
-              "a capacity", "to slow traffic there use added_delay_days; to throttle it give "
-              "the lane capacity_t_per_day, or target the border post, port or mine instead")
+              "(closed) changes a junction, a trading hub or a lane without a capacity",
+              "to slow traffic there use added_delay_days; to throttle it give the lane "
+              "capacity_t_per_day, or target the border post, port or mine instead")
 
 
 def _check_states_entered(c: _Collector, path: PathT, reg: Regime) -> None:

@@ -59,6 +59,10 @@ RatePerYear = Annotated[float, _quantity("1/yr"), Field(gt=0, le=1e5, allow_inf_
 ISO3 = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
 
 
+DELAY_KINDS = ("border_post", "port", "trading_hub", "junction")
+"""Kinds of site where an added delay holds lots (besides lanes)."""
+
+
 class Targets(Strict):
     """What a shock acts on. A region stands for every site in it and every lane that
     touches or crosses it. ``channels`` and ``commodities`` narrow the flows affected by
@@ -71,7 +75,8 @@ class Targets(Strict):
     regions: list[Id] = []
     """Regions by id."""
     markets: list[Id] = []
-    """Markets whose demand or price the effects change."""
+    """Markets whose demand the effects change (``demand_factor``); other effects act on
+    sites, lanes and regions."""
     channels: list[Id] | None = None
     """Only flows of these channels are diverted, seized or taxed."""
     commodities: list[Id] | None = None
@@ -95,11 +100,13 @@ class Effects(Strict):
     """Multiplies the capacity of targeted sites and lanes: border clearance, rail loading,
     sailings (of a port or a sea lane), mine output, refining; at most 10 (a larger number
     is far more often a percentage typed as a number). 0 closes them: lots wait, and lots
-    already on a closed lane stop until it reopens. Junctions, trading hubs, markets,
-    stockpiles and lanes without a capacity can only be closed: another factor on them is
-    refused, as it would change nothing."""
+    already on a closed lane stop until it reopens. Junctions, trading hubs and lanes
+    without a capacity can only be closed: another factor on them is refused, as it would
+    change nothing. Markets and stockpiles take every lot that reaches them and cannot be
+    closed: close the way to them."""
     added_delay_days: DurationDays | None = None
-    """Extra days each lot spends on a targeted lane or at a targeted transit site."""
+    """Extra days each lot spends on a targeted lane or at a targeted transit site (border
+    post, port, trading hub or junction)."""
     divert: Divert | None = None
     """Output of targeted mines moved to another channel."""
     seize_share: Fraction | None = None
@@ -111,7 +118,8 @@ class Effects(Strict):
     demand_factor: Ratio | None = None
     """Multiplies the demand of targeted markets."""
     price_factor: PositiveRatio | None = None
-    """Multiplies the price index of targeted commodities (an exogenous price shock)."""
+    """Multiplies the world price index of ``targets.commodities`` (all commodities if none
+    are named): an exogenous price shock. Markets have no prices of their own."""
 
     def is_empty(self) -> bool:
         return all(getattr(self, f) is None for f in type(self).model_fields)

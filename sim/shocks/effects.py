@@ -5,14 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sim.scenario.shock_schema import Effects
+from sim.scenario.shock_schema import DELAY_KINDS, Effects
 from sim.shocks.targets import Resolved
 from sim.world.element import Interception
 
 if TYPE_CHECKING:
     from sim.world.world import World
-
-DELAY_KINDS = ("border_post", "port", "trading_hub", "junction")
 
 
 @dataclass(frozen=True)

@@ -325,8 +325,13 @@ def _throttleable(ctx: dict[str, Any], targets: dict[str, Any]) -> bool:
 def effects(draw, ctx: dict[str, Any], targets: dict[str, Any]) -> dict[str, Any]:
     has_mines = any(s in ctx["mines"] for s in targets.get("sites", [])) or any(
         ctx["sites"][m]["region"] in targets.get("regions", []) for m in ctx["mines"])
-    options = ["capacity_factor", "added_delay_days", "seize_share", "tax_rate",
-               "price_factor"]
+    options = ["capacity_factor", "seize_share", "tax_rate"]
+    # refused where they would act on nothing: a delay on a mine or refiner, a price
+    # factor aimed at markets without naming commodities
+    if all(s in ctx["transit"] for s in targets.get("sites", [])):
+        options.append("added_delay_days")
+    if not targets.get("markets") or targets.get("commodities") is not None:
+        options.append("price_factor")
     if has_mines:
         options.append("divert")
     if targets.get("markets"):

@@ -62,6 +62,20 @@ CASES = {
         "unknown field 'capacity'", "capacity_factor"),
     "date not a date": (
         dict(start="next tuesday"), ("shocks", "events", "cut", "start"), None, None),
+    # effects on targets they cannot act on: accepted, they did nothing while the
+    # timeline and closed_days reported them
+    "closing a market": (
+        dict(targets={"sites": ["market"]}), ("shocks", "events", "cut", "effects",
+                                              "capacity_factor"),
+        "cannot be closed or throttled", "lanes or sites on the way"),
+    "delay at a mine": (
+        dict(targets={"sites": ["mine"]}, effects={"added_delay_days": 5}),
+        ("shocks", "events", "cut", "effects", "added_delay_days"),
+        "not on 'mine' (mine)", "transit sites"),
+    "seizure aimed at markets": (
+        dict(targets={"markets": ["market"]}, effects={"seize_share": 0.5}),
+        ("shocks", "events", "cut", "targets", "markets"),
+        "demand_factor and price_factor only", None),
 }
 
 
@@ -172,3 +186,24 @@ def test_shock_errors_carry_file_and_line(tiny_text) -> None:
     bordr = next(i for i, line in enumerate(lines, 1) if "mine_bordr" in line)
     assert f"shock.yaml:{bordr}" in report
     assert "did you mean 'mine_border'?" in report
+
+
+def test_a_price_factor_aimed_at_one_market_must_name_its_commodities(tmp_path) -> None:
+    # it moved the world price of every commodity: a gold price shock tripled cobalt's too
+    from pathlib import Path
+
+    import sim
+
+    baseline = Path(__file__).resolve().parents[2] / "scenarios" / "baseline.yaml"
+    event = ("shocks:\n  events:\n    gold_rush:\n      start: 10\n      end: 20\n"
+             "      targets: {markets: [gold_world]%s}\n"
+             "      effects: {price_factor: 3}\n      assumption: test\n")
+    path = tmp_path / "price.yaml"
+    path.write_text(f"extends: {baseline}\nname: price\n" + event % "")
+    with pytest.raises(ScenarioError) as exc:
+        sim.load_scenario(path)
+    issue = exc.value.issues[0]
+    assert "moves cobalt, copper too" in issue.message and "commodities: [gold]" in issue.hint
+    path.write_text(f"extends: {baseline}\nname: price\n" + event % ", commodities: [gold]")
+    assert sim.load_scenario(path).shocks.events["gold_rush"].targets.commodities == ["gold"]
+
