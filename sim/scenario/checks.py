@@ -219,7 +219,18 @@ def check_scenario(sc: Scenario) -> list[Issue]:
                         route = sc.channels[cid].routes[rid]
                         _check_destination(c, sc, com, route.path[-1],
                                            ("channels", cid, "routes", rid, "path"))
+                    channel = sc.channels[cid]
+                    if channel.routing == "fixed_shares" and all(
+                            channel.routes[rid].share == 0 for rid in usable):
+                        # the flow would be split equally, whatever the zeros meant
+                        c.add(("channels", cid, "routes", usable[0], "share"),
+                              f"every route mine {sid!r} can use for {com!r} in channel "
+                              f"{cid!r} has share 0 ({', '.join(usable)})",
+                              "give at least one of them a share above 0, or move the "
+                              "mine's offtake off this channel")
 
+    countries = sorted({r.country for r in sc.regions.values()})
+    c.ref(("exporting_country",), sc.exporting_country, countries, "country")
     return c.issues
 
 

@@ -373,7 +373,7 @@ class Scenario(Strict):
     description: str = ""
     """Longer description."""
     start: dt.date
-    """First day measured (a calendar date)."""
+    """First day measured (a calendar date, not a number of days)."""
     horizon_days: PositiveDays | None = None
     """Days simulated after ``start``; or give ``end``."""
     end: dt.date | None = None
@@ -404,6 +404,15 @@ class Scenario(Strict):
     support and export controls."""
 
     _meta: Any = PrivateAttr(default=None)
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _calendar_date(cls, value: object) -> object:
+        # pydantic reads a number as seconds since 1970: start: 0 ran from 1970-01-01
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            raise ValueError(f"must be a calendar date such as 2024-07-01, got the number "
+                             f"{value:g} (days after the start are for shocks and policies)")
+        return value
 
     @field_validator("warmup_days", "horizon_days")
     @classmethod
