@@ -83,9 +83,6 @@ class Lane(Element):
         self._lane_in[lot.commodity] += lot.tonnes
         if self.interceptions:
             self.world.intercept(self, lot)
-        if self.is_export and not lot.exported:  # its first exit from the country
-            lot.exported = True
-            self.world.record_export(lot)
         if self.server is not None:
             self.server.put([lot])  # each lot is its own loading job
         elif self.capacity_factor > 0.0:
@@ -94,6 +91,11 @@ class Lane(Element):
             self.held_back.append(lot)
 
     def _depart(self, lot: Lot) -> None:
+        # Exported as it sets off across the border, not as it joins the lane: a lot
+        # waiting to load, or held back by a closure, is still in the country.
+        if self.is_export and not lot.exported:  # its first exit from the country
+            lot.exported = True
+            self.world.record_export(lot)
         now = self.env.now
         lot.t_dep = now
         convoy = self._convoy

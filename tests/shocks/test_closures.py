@@ -123,3 +123,18 @@ def test_a_closure_ending_as_the_next_begins_lets_nothing_through(build, world_o
     assert arrivals[12:51].sum() == 0.0  # closed from day 10 to day 50, held lots included
     assert arrivals[51] > 0.0
     assert world.sites[world.site_index["j"]].closures == [[10.0, 50.0]]
+
+
+def test_a_lot_held_at_a_closed_border_lane_is_not_yet_exported(direct, world_of) -> None:
+    # Recorded as it joined the lane, metal held in the country by the closure counted as
+    # exported (and paid royalties) on the day it was mined.
+    data = direct(transit=5.0, horizon=60, shocks={"events": {"cut": {
+        "start": 10, "end": 40, "targets": {"lanes": ["mine_market"]},
+        "effects": {"capacity_factor": 0}}}})
+    world = world_of(data)
+    world.run()
+    world.check_mass_balance()
+    exported = world.recorder.exported[:, 0, :].sum(axis=1)
+    assert exported[10:40].sum() == 0.0
+    assert exported[40] == pytest.approx(31 * 100.0)  # the held lots, and day 40's own
+    assert exported.sum() == pytest.approx(60 * 100.0)
