@@ -35,7 +35,9 @@ throughput_t              through a transit site or capacitated lane (site rows)
 peak_held_t               most metal held at a border post, port or hub at a day's end
                           (site rows): the backlog at its worst
 mean_wait_days            mean wait in line per lot at a border post or capacitated lane
-mean_dwell_days           tonnage-weighted days a lot spends at a port or hub
+mean_dwell_days           tonnage-weighted days a lot waits at a port for its ship or
+                          trades at a hub (an added delay or closure there is not counted:
+                          it shows in lead times)
 utilisation               busy share of a border post's or lane's capacity
 refined_t                 refined metal recovered by a refiner
 seized_t                  seized by shocks (part of lost_t)

@@ -22,8 +22,8 @@ class Lot:
     """
 
     __slots__ = ("channel", "commodity", "exported", "intercepted", "leg", "legs", "origin",
-                 "payable", "product_per_t", "route", "t_dep", "t_in", "t_mined", "tonnes",
-                 "travel", "trucks_per_t")
+                 "parts", "payable", "product_per_t", "route", "t_dep", "t_in", "t_mined",
+                 "tonnes", "travel", "trucks_per_t")
 
     def __init__(self, commodity: int, channel: int, tonnes: float, product_per_t: float,
                  trucks_per_t: float, legs: tuple[Any, ...], route: int, origin: int,
@@ -46,6 +46,10 @@ class Lot:
         """Open-lane travel days it needed when it set off."""
         self.intercepted: tuple[str, ...] = ()
         """Shocks that have already seized or taxed this lot (each acts once per lot)."""
+        self.parts: list[list[float]] | None = None
+        """For a cargo merged at a port: [time mined, tonnes] of each lot in it, so that
+        lead-time quantiles keep the spread its mean time mined would hide (None: one
+        lot, mined at ``t_mined``)."""
         self.exported = False
         """True once it has entered a lane out of the exporting country: a route through a
         neighbour and back exports its metal once, at the first exit. (Always the same as
@@ -60,6 +64,11 @@ class Lot:
         part.t_in = self.t_in
         part.intercepted = self.intercepted
         part.exported = self.exported
+        if self.parts is not None and self.tonnes > 0.0:
+            share = tonnes / self.tonnes
+            part.parts = [[t, w * share] for t, w in self.parts]
+            for p in self.parts:
+                p[1] -= p[1] * share
         self.tonnes -= tonnes
         return part
 
@@ -68,6 +77,10 @@ class Lot:
         add up and the mine-departure time becomes their tonnage-weighted mean. ``other``
         keeps its tonnes for the caller's accounts and must not travel on."""
         total = self.tonnes + other.tonnes
+        if self.parts is None:
+            self.parts = [[self.t_mined, self.tonnes]]
+        self.parts.extend(other.parts if other.parts is not None
+                          else [[other.t_mined, other.tonnes]])
         if total > 0.0:
             self.t_mined = (self.t_mined * self.tonnes + other.t_mined * other.tonnes) / total
         self.tonnes = total

@@ -623,7 +623,12 @@ class World:
             if hist is None:
                 hist = self.lead_hist[key] = [0.0] * (LEAD_BINS + 1)
                 self.route_lead_tonne_days[key] = 0.0
-            hist[min(int(lead_days), LEAD_BINS)] += lot.tonnes
+            if lot.parts is None:
+                hist[min(int(lead_days), LEAD_BINS)] += lot.tonnes
+            else:  # a merged cargo: each lot in it by its own lead time
+                now = self.env.now
+                for t_mined, tonnes in lot.parts:
+                    hist[min(int(now - t_mined), LEAD_BINS)] += tonnes
             self.route_lead_tonne_days[key] += lead_days * lot.tonnes
 
     def _new_day_buffers(self) -> None:
