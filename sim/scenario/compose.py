@@ -19,8 +19,9 @@
   refused), so ``--set horizon_days=730`` gives a number and ``--set lanes.x.mode=rail``
   text. The new value replaces the old one whole: a bare number is in the field's own
   unit even where the file wrote ``{value: ..., unit: usd/oz}``, and its citation is the
-  override itself. Mappings and list items on the way to the target are created when
-  missing, except an id that does not exist in a mapping of ids (``sites``, ``lanes``,
+  override itself. Mappings on the way to the target are created when missing (list
+  items are not: a list is given whole, ``--set 'lanes.x.regions=[home]'``), except an
+  id that does not exist in a mapping of ids (``sites``, ``lanes``,
   ``shocks.events``, a regime's ``states`` ...): ``--set sites.bordr.servers=2`` is a typo
   of ``border`` far more often than a new site, which is given whole instead
   (``--set 'sites.new={kind: junction, ...}'``). The loader reports those, and any error
@@ -135,10 +136,15 @@ def _merge(base: Any, child: Any, path: PathT = (), replaced: list[PathT] | None
                 out[key] = _merge(out[key], value, (*path, key), replaced)
             else:
                 out[key] = value
-        if _is_single_value(base) and not any(k in child for k in ("source", "assumption")) \
-                and any(k not in PROVENANCE_KEYS for k in child):
-            # {high: 20} over a cited distribution changes a number the parent's source
-            # never gave: the merged value is uncited until the child cites it
+        restated = any(k in child for k in ("source", "assumption"))
+        changed = [k for k in child if k not in PROVENANCE_KEYS]
+        if not restated and changed and (
+                _is_single_value(base)
+                or any(not isinstance(child[k], dict) and child[k] != base.get(k)
+                       for k in changed)):
+            # {high: 20} over a cited distribution, or {copper: 5} beside the parent's
+            # `source:` for {copper: 36525}, changes a number the parent's source never
+            # gave: the merged mapping is uncited until the child cites it
             for key in ("source", "assumption"):
                 if out.pop(key, None) is not None and replaced is not None:
                     replaced.append((*path, key))
@@ -297,7 +303,10 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
         last = parts[-1]
         if isinstance(node, list):
             if not isinstance(last, int) or last >= len(node):
-                raise ScenarioError([Issue(f"--set {text!r}: no such list item", file="--set")])
+                raise ScenarioError([Issue(
+                    f"--set {text!r}: no such list item (the list has {len(node)})",
+                    file="--set", hint="give the whole list instead, e.g. "
+                                       f"--set '{'.'.join(str(p) for p in parts[:-1])}=[...]'")])
             if value is None:
                 del node[last]  # null removes the item, as it removes a key
             else:

@@ -326,6 +326,7 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
     loc = tuple(err["loc"])
     path, key_error = _data_path(loc, data, etype)
     value = err.get("input")
+    tagged = isinstance(value, dict) and "value" in value and "unit" in value
     if isinstance(value, dict) and "value" in value:
         # a cited or unit-tagged number: show the number as written
         value = value["value"] if "unit" not in value else f"{value['value']} {value['unit']}"
@@ -380,6 +381,9 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
         msg = f"expected a number, got {value!r}"
         if isinstance(value, bool):
             hint = "YAML reads yes/no/on/off as true/false"
+        elif tagged:  # {value: 1, unit: week} where only a plain number goes
+            hint = ("inside a distribution give plain numbers and one unit for them all, "
+                    "e.g. {dist: uniform, low: 1, high: 3, unit: week}")
         elif isinstance(value, str):
             hint = _unit_hint(value)
     elif etype in ("bool_parsing", "bool_type"):

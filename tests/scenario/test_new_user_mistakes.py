@@ -46,6 +46,23 @@ def test_some_parameters_over_a_cited_distribution_leave_it_uncited(tmp_path: Pa
     assert meta_of(sc).provenance.uncited_where[(*path, "high")] == (str(child), 4)
 
 
+def test_a_number_changed_beside_an_inherited_citation_is_uncited(tmp_path: Path,
+                                                                  tiny_text: str) -> None:
+    # {copper: 5} over the parent's {copper: 36525, assumption: ...}: the parent's
+    # judgement never gave 5, yet it passed as cited
+    write(tmp_path / "parent.yaml", tiny_text)
+    child = write(tmp_path / "child.yaml", "extends: parent.yaml\nsites:\n  market_x:\n"
+                  "    demand_t_per_year: {copper: 5}\n")
+    sc = load_scenario(child)
+    path = ("sites", "market_x", "demand_t_per_year")
+    assert meta_of(sc).provenance.for_path(path) is None
+    assert dict(meta_of(sc).provenance.uncited)[(*path, "copper")] == 5
+    # restating the citation, or leaving the number as it was, keeps it cited
+    for text in ("{copper: 5, source: 'Survey 2025'}", "{copper: 36525}"):
+        write(child, f"extends: parent.yaml\nsites:\n  market_x:\n    demand_t_per_year: {text}\n")
+        assert meta_of(load_scenario(child)).provenance.for_path(path) is not None, text
+
+
 def test_a_new_citation_over_a_cited_distribution_is_kept(tmp_path: Path,
                                                           tiny_text: str) -> None:
     write(tmp_path / "parent.yaml", tiny_text.replace(TRANSIT, CITED_TRIANGLE))
@@ -210,3 +227,24 @@ def test_text_where_a_mapping_belongs_is_not_called_a_number(tiny_path: Path,
     with pytest.raises(ScenarioError) as exc:
         load_scenario(tiny_path, [override])
     assert only_issue(exc).message.startswith("expected a mapping of fields, got text")
+
+
+def test_set_on_a_missing_list_item_says_to_give_the_list(tiny_path: Path) -> None:
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(tiny_path, ["lanes.mine_border.regions.0=home"])
+    issue = only_issue(exc)
+    assert "no such list item (the list has 0)" in issue.message
+    assert "--set 'lanes.mine_border.regions=[...]'" in issue.hint
+
+
+def test_a_unit_inside_a_distribution_parameter_says_where_the_unit_goes(
+        tiny_path: Path) -> None:
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(tiny_path, ["lanes.mine_border.transit_days="
+                                  "{dist: uniform, low: {value: 1, unit: week}, high: 20}"])
+    issue = only_issue(exc)
+    assert "got '1 week'" in issue.message and "one unit for them all" in issue.hint
+    sc = load_scenario(tiny_path, ["lanes.mine_border.transit_days="
+                                   "{dist: uniform, low: 1, high: 3, unit: week}"])
+    assert sc.lanes["mine_border"].transit_days.high == pytest.approx(21.0)
+
