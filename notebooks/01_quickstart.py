@@ -161,17 +161,19 @@ print(f"cobalt delivered (all to refiners here): {total('delivered_t', 'cobalt')
 res.plot.stocks()
 
 # %% [markdown]
-# Lead times from mine to first destination by route and channel (colour): each
-# replication's mean, with the median and mean across replications, against the route's
-# tonnes delivered.
+# Lead times from mine to first destination for the routes carrying most metal, coloured by
+# channel: the 5-95% range of lead times over the tonnes each route delivered (bar), the
+# median (tick) and the mean (dot), each averaged over replications. They include every
+# wait on the way: queues, ships, closures.
 
 # %%
 res.plot.lead_times()
 
 # %% [markdown]
-# Where the metal goes: the network at its coordinates (line width = simulated flow; sites
-# closed by incidents in red, with their mean days closed) and the flow from mines through
-# channels to first destinations and markets.
+# Where the metal goes: the network at its coordinates (line width = simulated flow, as
+# measured on lanes with a capacity and elsewhere the plan scaled to the simulated exports;
+# sites and lanes closed by any shock in red, with their mean days closed) and the flow
+# from mines through channels to first destinations and markets.
 
 # %%
 res.plot.map(commodity="cobalt")

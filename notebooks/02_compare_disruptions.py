@@ -1,8 +1,8 @@
 # %% [markdown]
 # # Comparing disruptions: M23 escalation, the 2025 export ban, a US partnership, together
 #
-# Three scenarios and their combination, each against the status quo it starts from, over
-# the same period (July 2024 to the end of 2027). Every scenario runs with the same seed, so
+# Three scenarios and all the shocks of 2024-2025 combined, each against the status quo it
+# starts from, over the same period (July 2024 to the end of 2027). Every scenario runs with the same seed, so
 # replication *r* of every scenario draws the same random numbers wherever the scenarios
 # share a component (common random numbers). Differences are then paired replication by
 # replication, and their confidence intervals are far narrower than those of two
@@ -348,8 +348,8 @@ def mean_kpi(label: str, metric: str, commodity: str = "cobalt", channel: str = 
             & (s.metric == metric)]
     if len(row):
         return float(row["mean"].iloc[0])
-    # A scenario without the channel (the ban has no US-partnered channel) moves nothing
-    # through it; any other missing row is a mistake here.
+    # A scenario without the channel moves nothing through it; any other missing row is a
+    # mistake here.
     assert channel not in results[label].scenario.channels, (label, metric, channel)
     return 0.0
 
