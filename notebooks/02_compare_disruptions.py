@@ -2,11 +2,11 @@
 # # Comparing disruptions: M23 escalation, the 2025 export ban, a US partnership, together
 #
 # Three scenarios and all the shocks of 2024-2025 combined, each against the status quo it
-# starts from, over the same period (July 2024 to the end of 2027). Every scenario runs with the same seed, so
-# replication *r* of every scenario draws the same random numbers wherever the scenarios
-# share a component (common random numbers). Differences are then paired replication by
-# replication, and their confidence intervals are far narrower than those of two
-# independent runs.
+# starts from, over the same period (July 2024 to the end of 2027). Every scenario runs
+# with the same seed, so replication *r* of every scenario draws the same random numbers
+# wherever the scenarios share a component (common random numbers). Differences are then
+# paired replication by replication, and their confidence intervals are far narrower than
+# those of two independent runs.
 #
 # * **baseline** (`baseline.yaml`): the calibrated 2024 status quo run forward, with its
 #   background conflict regimes and incident hazards.
