@@ -354,15 +354,15 @@ def strip_provenance(raw: RawScenario) -> tuple[dict[str, Any], Provenance]:
     """Remove ``source``/``assumption``/``note`` keys; return clean data and the citations."""
     prov = Provenance()
 
-    def walk(node: Any, path: PathT, cited: bool) -> Any:
+    def walk(node: Any, path: PathT, cited: bool, overridden: bool = False) -> Any:
         if path in raw.override_paths:
-            cited = True
+            cited = overridden = True  # an override cites everything it wrote
             prov.citations.setdefault(path, Citation(path=path,
                                                      assumption=raw.override_paths[path],
                                                      file="--set"))
         if isinstance(node, dict):
             cit = {k: node[k] for k in PROVENANCE_KEYS if k in node}
-            here_cited = "source" in cit or "assumption" in cit
+            here_cited = "source" in cit or "assumption" in cit or overridden
             if "value" in node or "dist" in node:
                 # a quantity or a distribution is itself the value: the citation of the
                 # mapping around it covers it
@@ -375,14 +375,14 @@ def strip_provenance(raw: RawScenario) -> tuple[dict[str, Any], Provenance]:
                     assumption=_as_text(cit.get("assumption")),
                     note=_as_text(cit.get("note")),
                     file=where[0], line=where[1])
-            clean = {k: walk(v, (*path, k), here_cited)
+            clean = {k: walk(v, (*path, k), here_cited, overridden)
                      for k, v in node.items() if k not in PROVENANCE_KEYS}
             if set(clean) == {"value"} and cit:
                 # a cited value of any type ({value: contested, source: ...}) is the value
                 return clean["value"]
             return clean
         if isinstance(node, list):
-            return [walk(v, (*path, i), cited) for i, v in enumerate(node)]
+            return [walk(v, (*path, i), cited, overridden) for i, v in enumerate(node)]
         if isinstance(node, int | float) and not isinstance(node, bool) and not cited:
             prov.uncited.append((path, node))
             where = nearest_line(raw.lines, path)

@@ -248,3 +248,12 @@ def test_a_unit_inside_a_distribution_parameter_says_where_the_unit_goes(
                                    "{dist: uniform, low: 1, high: 3, unit: week}"])
     assert sc.lanes["mine_border"].transit_days.high == pytest.approx(21.0)
 
+
+
+def test_a_mapping_given_whole_by_set_is_cited_by_the_override(tiny_path: Path) -> None:
+    # `--set ...location.lat=-11` passed --require-citations but the whole mapping did not,
+    # though the docs recommend giving a new id whole
+    for override in ("sites.mine_a.location={lat: -11, lon: 26}",
+                     "sites.hub_j={kind: junction, region: home, location: {lat: -11, lon: 26}}"):
+        sc = load_scenario(tiny_path, [override])
+        assert meta_of(sc).provenance.uncited == [], override
