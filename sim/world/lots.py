@@ -51,10 +51,9 @@ class Lot:
         lead-time quantiles keep the spread its mean time mined would hide (None: one
         lot, mined at ``t_mined``)."""
         self.exported = False
-        """True once it has entered a lane out of the exporting country: a route through a
-        neighbour and back exports its metal once, at the first exit. (Always the same as
-        "one of ``legs[:leg + 1]`` is an export lane" once the lot is on a lane; a flag, as
-        lanes ask for every lot.)"""
+        """True once it has set off on a lane out of the exporting country (not while it
+        waits to load or is held by a closure): a route through a neighbour and back
+        exports its metal once, at the first exit. A flag, as lanes ask for every lot."""
 
     def split(self, tonnes: float) -> Lot:
         """Take ``tonnes`` off this lot as a new lot on the same journey."""
