@@ -262,10 +262,18 @@ def validate(files: tuple[Path, ...], require_citations: bool, overrides: tuple[
                  "beside each, e.g. {value: 3, source: \"...\"}")
             continue
         click.echo(msg)
-        for note in _capacity_notes(sc):
+        for note in [*_override_notes(sc), *_capacity_notes(sc)]:
             click.echo(f"     note: {note}")
     if bad:
         sys.exit(EXIT_BAD_INPUT)
+
+
+def _override_notes(sc: Any) -> list[str]:
+    """What a --set did that may not be what was meant (a bare number over a value the
+    file gave in another unit)."""
+    from sim.scenario import meta_of
+
+    return list(meta_of(sc).notes)
 
 
 def _capacity_notes(sc: Any) -> list[str]:
@@ -306,6 +314,8 @@ def show(scenario: Path, figure: Path | None, no_figure: bool, overrides: tuple[
     from sim.output.shock_text import describe_shocks
 
     sc = load_scenario(scenario, overrides)
+    for note in _override_notes(sc):
+        _err(f"note: {note}")
     if figure is not None and not no_figure:
         from sim.output.network_map import check_figure_path
 
@@ -370,6 +380,8 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
                               hint="--resume keeps the saved replications, --force deletes them")
     target = _target(target_ci, metrics, max_replications, replications)
     sc = load_scenario(scenario, overrides)
+    for note in _override_notes(sc):
+        _err(f"note: {note}")
     if target is not None:
         # before anything is run or written: a misspelt --metric costs nothing
         check_metrics(target.specs, sc)

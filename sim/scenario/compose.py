@@ -65,6 +65,9 @@ class RawScenario:
     absent_removed: dict[PathT, str] = field(default_factory=dict)
     """Keys an override set to null that were not there, with the override text: a field
     left at its default (``--set horizon_days=null`` where ``end`` is given) or a typo."""
+    notes: list[str] = field(default_factory=list)
+    """What an override did that the user may not have meant (a bare number over a value
+    the file gave in another unit), to show beside the scenario's summary."""
 
 
 @dataclass
@@ -278,6 +281,7 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
     override_paths = dict(raw.override_paths)
     created = dict(raw.created)
     absent = dict(raw.absent_removed)
+    notes = list(raw.notes)
     for text in overrides:
         parts, value = _parse_override(text)
         where = ("--set " + text, None, None)
@@ -325,6 +329,14 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
                         and not isinstance(value, dict):
                     # The file's {value: ..., unit: ..., source: ...} is replaced whole: a
                     # bare number is in the field's own unit, and the override cites it.
+                    unit = current.get("unit")
+                    if unit is not None and isinstance(value, int | float) \
+                            and not isinstance(value, bool):
+                        notes.append(
+                            f"--set {text}: the file gave {format_path(parts)} as "
+                            f"{current['value']} {unit}; the bare number is read in the "
+                            f"field's own unit, not {unit} (to keep {unit}, write "
+                            f"--set '{text.split('=', 1)[0]}={{value: {value}, unit: {unit}}}')")
                     value = {"value": value, "assumption": f"override: --set {text}"}
                 node[last] = value
         else:
@@ -340,7 +352,7 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
         lines[target] = where  # type: ignore[assignment]
         override_paths[target] = f"override: --set {text}"
     return RawScenario(data, lines, raw.files, [*raw.overrides, *overrides], override_paths,
-                       created, absent)
+                       created, absent, notes)
 
 
 def _drop_below(table: dict[PathT, Any], path: PathT) -> None:

@@ -45,6 +45,8 @@ class ScenarioMeta:
     provenance: Provenance = field(default_factory=Provenance)
     document: dict[str, Any] = field(default_factory=dict)
     """The merged document with citations, as written (for the manifest and reports)."""
+    notes: list[str] = field(default_factory=list)
+    """What the overrides did that may not be what was meant (see ``RawScenario.notes``)."""
 
 
 def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
@@ -96,7 +98,7 @@ def _validate(raw: RawScenario) -> Scenario:
                 _blame_the_newer_horizon(issue, raw)
         raise ScenarioError(issues)
     meta = ScenarioMeta(files=raw.files, overrides=raw.overrides, provenance=prov,
-                        document=raw.data)
+                        document=raw.data, notes=raw.notes)
     sc._meta = meta
     return sc
 
