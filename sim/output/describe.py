@@ -80,6 +80,22 @@ def _dist(d: object) -> str:
     return f"{mean:.3g}" if name == "fixed" else f"{mean:.3g} (mean, {name})"
 
 
+def describe_ramp_up(sc: Scenario, mine: Mine) -> str:
+    """A mine's ramp-up in words: from when, to when, and its share on the start date."""
+    ramp = mine.ramp_up
+    assert ramp is not None
+    start_day = sc.day_of(ramp.start)
+    begins = sc.start + dt.timedelta(days=start_day)
+    before = f"{ramp.initial_factor:.0%} of this output before {begins}"
+    if ramp.ramp_days > 0:
+        full = sc.start + dt.timedelta(days=start_day + ramp.ramp_days)
+        grows = f", rising linearly to full output on {full}"
+    else:
+        grows = ", full output from then"
+    return (f"ramp-up: {before}{grows}; {ramp.factor(0.0, start_day):.0%} on the start "
+            f"date")
+
+
 def describe(sc: Scenario, plan: Plan | None = None) -> str:
     """A readable description of the scenario's network and planned flows."""
     plan = plan or make_plan(sc)
@@ -127,6 +143,8 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
                 who = ", ".join(x for x in (site.operator, site.alignment) if x)
                 add(label + (f" [{who}]" if who else "") + ": " + ", ".join(parts))
                 add(f"      offtake: {off}")
+                if site.ramp_up is not None:
+                    add("      " + describe_ramp_up(sc, site))
                 if any(abs(at_start[com].get(k, 0.0) - sh.get(k, 0.0)) > 1e-12
                        for com, sh in site.offtake.items() for k in {*sh, *at_start[com]}):
                     now = "; ".join(f"{com} " + ", ".join(f"{k} {v:.1%}" for k, v in sh.items()
@@ -147,7 +165,13 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
                 for com, d in site.demand_t_per_year.items():
                     inflow = plan.market_inflow.get((sid, com), 0.0)
                     other = plan.other_supply(sc, sid, com)
-                    tag = " (balance)" if site.other_supply_t_per_year.get(com) == "balance" else ""
+                    tag = ""
+                    if site.other_supply_t_per_year.get(com) == "balance":
+                        tag = " (balance)"
+                        at_start = (plan.balance_inflow or {}).get((sid, com), inflow)
+                        if abs(at_start - inflow) > 1e-9 * max(1.0, inflow):
+                            tag = (f" (balance against {_t(at_start)} from the network on the "
+                                   "start date, before mines ramp up)")
                     parts.append(f"{com} demand {_t(d)}, planned from network {_t(inflow)}, "
                                  f"other supply {_t(other)}{tag} t/yr")
                 add(label + ": " + "; ".join(parts))
@@ -178,7 +202,9 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
             path = " -> ".join(route.path)
             add(f"    {rid}{share} ({coms}): {path}")
     add("")
-    add("Planned flows (t/yr of metal)")
+    ramping = any(isinstance(m, Mine) and m.ramp_up is not None for m in sc.sites.values())
+    add("Planned flows (t/yr of metal" + (", mines that ramp up at full output)" if ramping
+                                          else ")"))
     for com in sc.commodities:
         mined = sum(v for (_m, c), v in plan.mined.items() if c == com)
         by_ch = ", ".join(f"{ch} {_t(plan.by_channel.get((com, ch), 0.0))} "

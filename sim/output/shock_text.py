@@ -8,7 +8,7 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import Mine, Scenario
 from sim.scenario.shock_schema import ExportBan, Targets, When
 from sim.shocks.engine import describe_effects
 
@@ -65,6 +65,12 @@ def bars(sc: Scenario) -> list[Bar]:
     for pid, up in pol.corridor_upgrades.items():
         out.append(("corridor upgrade", pid, _date(sc, up.start),
                     _date(sc, sc.day_of(up.start) + up.ramp_days), f"{up.lane} ramp"))
+    for sid, site in sc.sites.items():
+        ramp = site.ramp_up if isinstance(site, Mine) else None
+        if ramp is not None:
+            out.append(("mine ramp-up", sid, _date(sc, ramp.start),
+                        _date(sc, sc.day_of(ramp.start) + ramp.ramp_days),
+                        f"from {ramp.initial_factor:.0%} to full output"))
     for pid, sup in pol.security_support.items():
         out.append(("security support", pid, _date(sc, sup.start),
                     _date(sc, sup.end) if sup.end is not None else None,
@@ -158,7 +164,8 @@ def timeline_figure(sc: Scenario) -> Figure | None:
     ax = fig.add_subplot()
     colors = {"event": "#d62728", "export ban": "#9467bd", "export quota": "#8c564b",
               "offtake deal": "#1f77b4", "corridor upgrade": "#2ca02c",
-              "security support": "#17becf", "export control": "#ff7f0e"}
+              "security support": "#17becf", "export control": "#ff7f0e",
+              "mine ramp-up": "#bcbd22"}
     for i, (group, label, start, end, detail) in enumerate(items):
         stop = end or end_of_run
         ax.barh(i, (stop - start).days or 1, left=start, height=0.6,

@@ -24,9 +24,9 @@ from sim.scenario import shock_schema as shocks
 
 MODELS: list[type[BaseModel]] = [
     schema.Scenario, schema.Commodity, schema.ProductForm, schema.Region, schema.Location,
-    schema.Mine, schema.MineOutput, schema.BorderPost, schema.Port, schema.Refiner,
-    schema.Market, schema.Stockpile, schema.TradingHub, schema.Junction, schema.Lane,
-    schema.Sailing, schema.Channel, schema.Route,
+    schema.Mine, schema.MineOutput, schema.MineRampUp, schema.BorderPost, schema.Port,
+    schema.Refiner, schema.Market, schema.Stockpile, schema.TradingHub, schema.Junction,
+    schema.Lane, schema.Sailing, schema.Channel, schema.Route,
     shocks.Shocks, shocks.Event, shocks.Targets, shocks.Effects, shocks.Divert, shocks.Regime,
     shocks.RegimeState, shocks.Incident, shocks.Policies, shocks.ExportBan, shocks.ExportQuota,
     shocks.QuotaPeriod, shocks.OfftakeDeal, shocks.CorridorUpgrade, shocks.StockpilePolicy,

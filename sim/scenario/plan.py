@@ -6,9 +6,11 @@ the scenario's with the diversions of scripted events in force at the start date
 leakage of ``baseline_leakage.yaml``): those are part of the status quo, so the plan moves
 their share too. Their other effects (capacity, seizures), later events, conflict regimes
 (random) and policies, offtake deals included, are shocks to the status quo and stay out of
-it. The plan serves three purposes: ``sim show`` compares every lane's and border post's capacity with its planned
-load; markets with ``other_supply_t_per_year: balance`` are closed against it; and the
-routing rules use the same expected transit times and costs as the plan.
+it. The plan serves three purposes: ``sim show`` compares every lane's and border post's
+capacity with its planned load; markets with ``other_supply_t_per_year: balance`` are closed
+against it; and the routing rules use the same expected transit times and costs as the plan.
+Mines that ramp up are planned at full output, except for closing ``balance`` markets, where
+the status quo has them at their output on the start date.
 """
 
 from __future__ import annotations
@@ -184,6 +186,9 @@ class Plan:
     """(refiner, commodity) -> t/yr refined (at most capacity)."""
     market_inflow: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
     """(market, commodity) -> t/yr arriving from the network."""
+    balance_inflow: dict[tuple[str, str], float] | None = None
+    """As ``market_inflow``, with mines that ramp up at their output on the start date:
+    what ``balance`` markets close against. None when no mine ramps up (the same)."""
     exported: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     """commodity -> t/yr leaving the exporting country."""
 
@@ -193,12 +198,27 @@ class Plan:
         value = site.other_supply_t_per_year.get(commodity, 0.0)
         if value == "balance":
             demand = site.demand_t_per_year.get(commodity, 0.0)
-            return max(0.0, demand - self.market_inflow.get((market_id, commodity), 0.0))
+            inflow = self.market_inflow if self.balance_inflow is None else self.balance_inflow
+            return max(0.0, demand - inflow.get((market_id, commodity), 0.0))
         return float(value)
 
 
 def make_plan(sc: Scenario) -> Plan:
-    """The planned flows of ``sc`` (which must have passed :func:`check_scenario`)."""
+    """The planned flows of ``sc`` (which must have passed :func:`check_scenario`).
+
+    Mines that ramp up count at full output, so the plan shows the load they will put on
+    the network, except in ``balance_inflow``, which takes them at their output on the start
+    date: the status quo that ``balance`` markets close against, so that a new mine's
+    output adds to supply."""
+    plan = _plan(sc, at_start=False)
+    ramping = [m for m in sc.sites.values() if isinstance(m, Mine) and m.ramp_up is not None]
+    if ramping:
+        plan.balance_inflow = dict(_plan(sc, at_start=True).market_inflow)
+    return plan
+
+
+def _plan(sc: Scenario, at_start: bool) -> Plan:
+    """The plan, with ramping mines at their output on the start date if ``at_start``."""
     plan = Plan()
     exporter = sc.exporting_country
     standing = standing_diversions(sc)
@@ -206,6 +226,9 @@ def make_plan(sc: Scenario) -> Plan:
         if not isinstance(mine, Mine):
             continue
         output = mine_output_t_per_year(mine)
+        if at_start and mine.ramp_up is not None:
+            share = mine.ramp_up.factor(0.0, sc.day_of(mine.ramp_up.start))
+            output = {com: tpy * share for com, tpy in output.items()}
         for com, tpy in output.items():
             plan.mined[(mid, com)] = tpy
             form = sc.commodities[com].forms[mine.output[com].form]

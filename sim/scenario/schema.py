@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, PrivateAttr, StringConstraints, field_validator, model_validator
 
 from sim.distributions import Fixed
-from sim.scenario.shock_schema import Policies, Shocks
+from sim.scenario.shock_schema import Policies, Shocks, When
 from sim.scenario.types import (
     Days,
     DurationDays,
@@ -166,6 +166,38 @@ class MineOutput(Strict):
         return self
 
 
+class MineRampUp(Strict):
+    """A mine coming into production, or growing into its ``output``, along a linear ramp.
+
+    Before ``start`` the mine produces ``initial_factor`` times its output; from ``start``
+    its output grows linearly to the full ``output`` over ``ramp_days`` and stays there.
+    The factor multiplies each lot like a shock's capacity factor (and with it), so
+    by-products follow. The status quo that ``other_supply_t_per_year: balance`` closes
+    markets against takes the mine at its factor on the start date; everything else that
+    plans ahead (the capacity check of ``sim show``, quota allocation by planned output)
+    takes it at full output. An export ban's stock limit counts days of the output the ramp
+    allows at the time.
+    """
+
+    start: When
+    """When output starts to grow (a date, or days after the scenario's start)."""
+    ramp_days: Days = 0.0
+    """Days from ``start`` to full output; 0 steps to full output at ``start``."""
+    initial_factor: Fraction = 0.0
+    """Share of the full output produced before ``start`` (0: not producing yet)."""
+
+    def factor(self, day: float, start_day: float) -> float:
+        """Share of full output on ``day`` (days after the scenario's start, negative in
+        the warm-up), where ``start_day`` is this ramp's ``start`` counted the same way
+        (:meth:`Scenario.day_of`)."""
+        if day < start_day:
+            return self.initial_factor
+        if self.ramp_days <= 0.0 or day >= start_day + self.ramp_days:
+            return 1.0
+        grown = (day - start_day) / self.ramp_days
+        return self.initial_factor + (1.0 - self.initial_factor) * grown
+
+
 class Mine(_Site):
     """A mine (industrial or an aggregate of artisanal sites) that produces lots."""
 
@@ -185,6 +217,9 @@ class Mine(_Site):
     yearly rate times the mean interval, so a random interval keeps the mean rate."""
     initial_stock_t: dict[Id, Tonnes] = {}
     """Metal in the mine's stockyard at the start, by commodity."""
+    ramp_up: MineRampUp | None = None
+    """Output growing to ``output`` over time (a new mine or an expansion); full output
+    throughout if omitted."""
 
 
 class BorderPost(_Site):

@@ -285,7 +285,8 @@ class ExportQuota(Strict):
     """Channels the quota applies to; all if omitted."""
     allocation: dict[Id, PositiveFraction] | None = None
     """Share of the quota allocated to each mine; if omitted, pro rata to each mine's
-    planned output on the quota's channels (at the start date's offtake shares)."""
+    planned output on the quota's channels (at the start date's offtake shares, mines that
+    ramp up at full output)."""
     strategic_share: Fraction = 0.0
     """Share of each period's tonnes kept by the state (not allocated to mines)."""
     carry_over: bool = True

@@ -2,12 +2,13 @@
 
 Each lot period a mine draws one output factor (mean 1) and produces its main
 commodities at ``rate x mean interval x factor x capacity factor``; each by-product is its
-ratio times the main product of the *same* lot, so cobalt follows copper up and down.
+ratio times the main product of the *same* lot, so cobalt follows copper up and down. A
+mine's ramp-up multiplies the capacity factor by its share of full output at the time.
 Output joins the stockyard, and everything above the working stock (the initial stock) is
 assigned to channels by the current offtake shares and dispatched, each channel's share on
 the route its router picks, as far as export bans and quotas allow. What may not leave stays
-in the stockyard, still belonging to its channel; under a restriction with a stock limit, production beyond the limit is
-curtailed (not mined).
+in the stockyard, still belonging to its channel; under a restriction with a stock limit,
+production beyond the limit is curtailed (not mined).
 
 Offtake shares start from the scenario's and change with offtake deals (which move a share
 of output to a channel) and with shocks that divert output (a mine captured by rebels sells
@@ -87,12 +88,16 @@ class Mine(SiteBase):
         leave (held back by a ban or quota, or just produced)."""
         self.commodities = sorted({c for c, _ in main} | {c for c, _, _ in coupled})
         self.rate_per_day = np.zeros(self.n_com)
-        """Planned output per day, for stock limits expressed in days of output."""
+        """Planned output per day at full output, for stock limits expressed in days of
+        output."""
         for c, t in main:
             self.rate_per_day[c] = t / (world.mean_lot_interval(spec) or 1.0)
         for c, parent, ratio in coupled:
             self.rate_per_day[c] = ratio * self.rate_per_day[parent]
         self.country = world.sc.country_of(site_id)
+        ramp = spec.ramp_up
+        self.ramp = None if ramp is None else (ramp, world.sc.day_of(ramp.start))
+        """The scenario's ramp-up and its start in days after the start date, or None."""
         self.diversions: dict[str, Diversion] = {}
         self.deals: dict[str, DealState] = {}
         self._mined = world.ledger.rows("mined")[index]
@@ -165,13 +170,23 @@ class Mine(SiteBase):
 
         Under a ban or quota with a stock limit, each restricted channel's share of the lot
         is cut to what still fits in the stockyard (``limit days x planned daily output x
-        the channel's share``); the rest is not mined (curtailed). Only the restricted
-        commodity is cut: a cobalt ban does not stop copper."""
+        the channel's share``, the planned output at the ramp-up's current share); the rest
+        is not mined (curtailed). Only the restricted commodity is cut: a cobalt ban does not
+        stop copper."""
         f = self.variability() * self.capacity_factor
+        if self.ramp is not None:
+            f *= self.ramp_factor(self.env.now)
         if self.world.gates or self._backlog:
             self._produce_restricted(f)
         else:
             self._produce_free(f)
+
+    def ramp_factor(self, now: float) -> float:
+        """Share of full output the ramp-up allows at time ``now`` (1 without one)."""
+        if self.ramp is None:
+            return 1.0
+        ramp, start_day = self.ramp
+        return ramp.factor(now - self.world.t0, start_day)
 
     def _amounts(self, f: float) -> list[float]:
         amounts = [0.0] * self.n_com
@@ -248,7 +263,8 @@ class Mine(SiteBase):
         limit = gate.stock_limit_days(self.country, k)
         if limit is None:
             return part
-        room = limit * self.rate_per_day[c] * share - self._pending[c][k]
+        planned = self.rate_per_day[c] * self.ramp_factor(self.env.now)
+        room = limit * planned * share - self._pending[c][k]
         keep = min(part, max(room, 0.0))
         if keep < part:
             self.world.record_curtailed(c, part - keep)
