@@ -33,8 +33,10 @@ from sim.scenario.types import (
     PositiveTonnesPerDay,
     Strict,
     Tonnes,
+    TonnesPerYear,
     _quantity,
 )
+
 
 def _when(value: object) -> object:
     """Unwrap a cited ``{value: ...}`` time; convert ``{value: n, unit: u}`` to days."""
@@ -266,13 +268,14 @@ class ExportQuota(Strict):
     """Exports of a commodity capped per period and allocated to mines.
 
     Each period's tonnes, less the strategic share, are allocated to mines pro rata to
-    ``allocation`` (or to their planned output on the quota's channels). Unused allowance carries over while
-    ``carry_over`` is true, until ``carry_over_until`` (a period's own allowance lasts at
-    least to its end). Nothing is exported before ``first_export_delay_days`` after the
-    first period starts. Metal above the allowance is stocked at the mine as under a ban.
-    A mine's channels under the quota share its allowance in proportion to the metal each
-    has waiting. Quotas on the same flows in force at once add up: a mine exports against
-    the allowance that expires first, of whichever quota.
+    ``allocation`` (or to their planned output on the quota's channels). Unused allowance
+    carries over while ``carry_over`` is true, until ``carry_over_until`` (a period's own
+    allowance lasts at least to its end). Nothing is exported before
+    ``first_export_delay_days`` after the first period starts. Metal above the allowance is
+    stocked at the mine as under a ban. A mine's channels under the quota share its
+    allowance in proportion to the metal each has waiting. Quotas on the same flows in force
+    at once add up: a mine exports against the allowance that expires first, of whichever
+    quota.
     """
 
     commodity: Id
@@ -387,7 +390,8 @@ class SecuritySupport(_Timed):
 
 class ExportControl(_Timed):
     """Refiners in a country stop or cap exports of a refined commodity to named markets;
-    what they cannot sell there goes to their other markets."""
+    what they cannot sell there goes to their other markets that can take it, and what none
+    can take waits at the refiner."""
 
     country: ISO3
     """Country whose refiners are controlled."""
@@ -395,10 +399,11 @@ class ExportControl(_Timed):
     """Refined commodity controlled."""
     markets: list[Id] = Field(min_length=1)
     """Markets it may not (or only up to the cap) be sold to."""
-    cap_t_per_year: Tonnes = 0.0
+    cap_t_per_year: TonnesPerYear = 0.0
     """Tonnes per year still allowed to those markets together (0 stops them). The
-    allowance accrues day by day; what is not used carries over, up to one year's cap.
-    Where several controls cover a market, the tightest allowance binds."""
+    allowance accrues day by day; what is not used carries over, up to one year's cap. When
+    requests exceed it, every refiner's sale to every covered market is cut in the same
+    proportion; where several controls cover a market, the tightest cut binds."""
 
 
 class Policies(Strict):

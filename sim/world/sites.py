@@ -6,7 +6,7 @@ and leaves it in the ledger and can say what it physically holds (:meth:`SiteBas
 which is what the mass-balance check compares.
 
 Refiners and markets also change over time without lots arriving (refining, consumption);
-:class:`~sim.world.world.World` calls their ``step`` once a day.
+:class:`~sim.world.world.World` steps them once a day.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from sim.world.lots import Lot
 from sim.world.queues import FifoServer
 
 if TYPE_CHECKING:
+    from sim.world.export_controls import Split
     from sim.world.lanes import Lane, Sailings
     from sim.world.world import World
 
@@ -363,8 +364,8 @@ class Refiner(Destination):
         """(commodity, capacity t/day, recovery) of what this refiner refines."""
         self._lost = world.ledger.rows("lost")[index]
 
-    def step(self, days: float) -> None:
-        """Refine for ``days`` at capacity, then ship if a dispatch is due."""
+    def refine(self, days: float) -> None:
+        """Refine for ``days`` at capacity."""
         factor = self.capacity_factor * days
         stock = self.stock
         for c, cap, recovery in self._lines:
@@ -378,55 +379,28 @@ class Refiner(Destination):
             self.refined[c] += got
             if run > got:
                 self._lost[c] += run - got
+
+    def dispatch_due(self) -> bool:
+        """True if a dispatch falls due now (and the next one is then scheduled)."""
         if self.env.now + 1e-9 >= self._next_dispatch:
             self._next_dispatch += self.dispatch_period
-            self.ship()
+            return True
+        return False
 
-    def _split_sales(self, c: int, amount: float) -> list[tuple[Lane, float]]:
-        """Tonnes per sales lane, after export controls on this refiner's country.
-
-        Tonnes a control keeps out of a market go to the refiner's other markets in
-        proportion to their shares; if it has none, they stay in stock."""
-        plan = [(lane, amount * share) for lane, share in self.sales[c]]
-        controls = [ctl for ctl in self.world.export_controls
-                    if ctl.active and ctl.commodity == c and ctl.country == self.country]
-        if not controls:
-            return plan
-        blocked_total = 0.0
-        out: list[tuple[Lane, float]] = []
-        free: list[tuple[Lane, float]] = []
-        for lane, t in plan:
-            # every control covering the market applies: the tightest allowance binds,
-            # and what passes counts against each of them
-            covering = [x for x in controls if lane.to.index in x.markets]
-            if not covering:
-                free.append((lane, t))
-                continue
-            allowed = t
-            for ctl in covering:
-                ctl.accrue(self.env.now)
-                allowed = min(allowed, ctl.allowance)
-            for ctl in covering:
-                ctl.allowance -= allowed
-            blocked_total += t - allowed
-            out.append((lane, allowed))
-        free_total = sum(t for _lane, t in free)
-        if free_total > 0:
-            out += [(lane, t + blocked_total * t / free_total) for lane, t in free]
-        else:
-            out += free
-            self.output[c] += blocked_total
-        return out
-
-    def ship(self) -> None:
-        """Send all refined metal to markets by sales shares (and export controls)."""
+    def ship(self, split: Split | None = None) -> None:
+        """Send all refined metal to markets by sales shares, or as ``split`` says for the
+        commodities it names (export controls: see :mod:`sim.world.export_controls`)."""
         world = self.world
         for c in range(self.n_com):
             amount = self.output[c]
             if amount <= 0.0 or not self.sales[c]:
                 continue
-            self.output[c] = 0.0
-            for lane, t in self._split_sales(c, amount):
+            if split is not None and c in split:
+                parts, self.output[c] = split[c]
+            else:
+                parts = [(lane, amount * share) for lane, share in self.sales[c]]
+                self.output[c] = 0.0
+            for lane, t in parts:
                 if t <= 0.0:
                     continue
                 lot = Lot(c, -1, t, 1.0, world.refined_trucks_per_t, (lane,), -1, self.index,

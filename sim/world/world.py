@@ -38,6 +38,7 @@ from sim.shocks.timeline import Timeline
 from sim.streams import Streams
 from sim.units import DAYS_PER_YEAR
 from sim.world.events import DayEnd, Environment
+from sim.world.export_controls import ship_under_controls
 from sim.world.lanes import Lane, Sailings
 from sim.world.ledger import BalanceReport, Ledger
 from sim.world.lots import Lot
@@ -426,8 +427,17 @@ class World:
         day = rec.day(self.env.now - 0.5)
         # refiners ship before the day's flows are booked: what they export at the close
         # of day d belongs to day d (and the last day's to the run)
+        due = []
         for ref in self.refiners:
-            ref.step(1.0)
+            ref.refine(1.0)
+            if ref.dispatch_due():
+                due.append(ref)
+        controls = [ctl for ctl in self.export_controls if ctl.active]
+        if controls and due:
+            ship_under_controls(due, controls, self.env.now)
+        else:
+            for ref in due:
+                ref.ship()
         arrivals_today = self._flush_day(day)
         self._markets_and_prices(day, arrivals_today)
         self.shocks.daily()

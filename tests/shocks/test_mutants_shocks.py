@@ -33,7 +33,7 @@ def test_stock_limit_of_a_banned_channel_is_its_share_of_output(direct, world_of
 
 def test_refined_metal_kept_out_of_a_market_goes_to_the_others_pro_rata(build,
                                                                         world_of) -> None:
-    """Mutant: Refiner._split_sales shares the blocked tonnes equally between the free
+    """Mutant: export_controls.settle shares the blocked tonnes equally between the free
     markets instead of in proportion to their sales shares."""
     market = {"demand_t_per_year": {"copper": 100 * build.DAYS_PER_YEAR}}
     sites = {"mine": build.mine(),
