@@ -79,8 +79,9 @@ class Commodity(Strict):
     demand_elasticity: Annotated[
         float, _quantity("1"), Field(lt=0, ge=-20, allow_inf_nan=False)
     ] | None = None
-    """Short-run price elasticity of demand (negative). Without it the price index stays at 1
-    (price not modelled)."""
+    """Short-run price elasticity of demand (negative). Without it the price index does not
+    answer supply and demand (price not modelled): it stays at 1 but for the price factors
+    of shocks."""
     price_window_days: PositiveDays = 30.0
     """Days over which the supply-demand ratio behind the price index is smoothed."""
     price_cap_ratio: Annotated[float, _quantity("1"), Field(gt=1, le=1000)] = 10.0
@@ -93,7 +94,8 @@ class Commodity(Strict):
     price_basis: Literal["consumption", "supply"] = "consumption"
     """What the price responds to: ``consumption`` (markets' consumption against demand:
     prices move only once stocks run out) or ``supply`` (arrivals plus other supply against
-    demand: prices move as soon as flows change, stocks or not)."""
+    demand: prices move as soon as flows change, stocks or not; stockpile releases count as
+    arrivals the day after, and stockpile purchases from a market as negative ones)."""
     supply_elasticity: Annotated[
         float, _quantity("1"), Field(ge=0, le=5, allow_inf_nan=False)
     ] | None = None

@@ -407,6 +407,9 @@ class World:
         self._price_floor = [1.0 / cap for cap in self._price_cap]
         self._supply_basis = [c.price_basis == "supply" for c in commodities]
         self._any_supply_basis = any(self._supply_basis)
+        self._transferred_to_markets = [0.0] * len(commodities)
+        """Net tonnes stockpile rules moved into markets since the last price step: supply
+        for a price on ``supply``, as they land after the day's step."""
         self._supply_eps = [float(c.supply_elasticity or 0.0) for c in commodities]
         self._supply_alpha = [1.0 - math.exp(-1.0 / c.supply_response_days)
                               for c in commodities]
@@ -489,7 +492,9 @@ class World:
         price = self._price
         for c in range(n_c):
             if self._supply_basis[c] and arrivals_today is not None:
-                basis = arrivals_today[c] + _column_sum(supplied, c, n_c)
+                basis = (arrivals_today[c] + self._transferred_to_markets[c]
+                         + _column_sum(supplied, c, n_c))
+                self._transferred_to_markets[c] = 0.0
             else:
                 basis = _column_sum(consumed, c, n_c)
             ratio = 1.0 if self._no_total_demand[c] else basis / self._total_demand_safe[c]
@@ -744,6 +749,10 @@ class World:
         """Move stock between two destinations at once (stockpile releases and buys)."""
         source.stock[commodity] -= tonnes
         target.stock[commodity] += tonnes
+        if isinstance(target, Market):
+            self._transferred_to_markets[commodity] += tonnes
+        if isinstance(source, Market):
+            self._transferred_to_markets[commodity] -= tonnes
         self.ledger.rows("site_out")[source.index][commodity] += tonnes
         self.ledger.rows("site_in")[target.index][commodity] += tonnes
 

@@ -218,6 +218,44 @@ def test_stockpile_rebuilds_when_prices_are_low(build, world_of) -> None:
     assert any(r[3] == "rebuild starts" for r in world.timeline.rows)
 
 
+def test_stockpile_releases_move_a_price_on_supply(build, world_of) -> None:
+    # The mine stops on days 20-60; the price follows arrivals against demand. Released
+    # metal is supply: the price settles near the trigger and the release stops when the
+    # mine is back (before, releases were not counted, the price went to its cap and the
+    # rule emptied the whole stockpile).
+    data = stockpile_data(build, 1.2)
+    data["commodities"]["copper"]["price_basis"] = "supply"
+    del data["policies"]["stockpiles"]["reserve_rule"]["release_cap_t"]
+    world = world_of(data)
+    world.run()
+    world.check_mass_balance()
+    assert world.recorder.price[:, 0].max() < 1.5
+    assert world.shocks.stockpiles[0].released < 4000.0
+
+
+def test_stockpile_purchases_move_a_price_on_supply(build, world_of) -> None:
+    # A glut: 100 t/day arrives for a demand of 50 t/day, so supply alone would put the price
+    # index at 2 ** (1 / -0.5) = 0.25. Buying 50 t/day for the stockpile takes half the
+    # supply off the market: the price rises until it stops the buying, near 1.01.
+    sites = {"mine": build.mine(), "market": build.market(50 * build.DAYS_PER_YEAR),
+             "reserve": build.site("stockpile", initial_stock_t={"copper": 0.0})}
+    data = build.scenario(sites, [build.lane("mine", "market", 1.0)], ["market"], horizon=300)
+    data["commodities"]["copper"].update(demand_elasticity=-0.5, price_basis="supply")
+    rule = {"site": "reserve", "commodity": "copper", "market": "market",
+            "release_price_ratio_above": 2.0, "release_t_per_day": 100.0,
+            "rebuild_price_ratio_below": 1.01, "rebuild_t_per_day": 50.0,
+            "rebuild_target_t": 1e6}
+    data["policies"] = {"stockpiles": {"rule": rule}}
+    world = world_of(data)
+    world.run()
+    world.check_mass_balance()
+    assert world.recorder.price[-30:, 0] == pytest.approx(1.0, abs=0.05)
+    data["policies"] = {}
+    glut = world_of(data)
+    glut.run()
+    assert glut.recorder.price[-1, 0] == pytest.approx(0.25, rel=0.05)
+
+
 def test_ban_with_a_duration(direct, world_of) -> None:
     data = direct(transit=1.0, horizon=60, policies={"export_bans": {"ban": {
         "commodity": "copper", "start": 10, "duration_days": 15}}})
