@@ -18,7 +18,9 @@ plain sums and means.
 metric             key                        meaning
 =================  =========================  ==============================================
 mined_t            channel                    mined, by the channel that takes it
-exported_t         channel                    left the exporting country
+exported_t         channel, or ``refined``    left the exporting country (``refined``: metal
+                                              from refiners in the exporting country, a
+                                              series only scenarios with one have)
 delivered_t        destination country        reached a first refiner, market or stockpile
 market_arrivals_t  destination country        reached a market (direct or from refiners)
 demand_t           market                     demand
@@ -46,6 +48,10 @@ if TYPE_CHECKING:
 
 SeriesKey = tuple[str, str, str, str]
 """(commodity, metric, key, unit)."""
+
+REFINED = "refined"
+"""Key of the refined metal refiners in the exporting country export (no channel carries
+it; the scenario checks keep channels from taking the name)."""
 
 FLOW_METRICS = ("mined_t", "exported_t", "delivered_t", "market_arrivals_t", "demand_t",
                 "consumed_t", "shortfall_t")
@@ -83,9 +89,13 @@ def catalogue(sc: Scenario) -> SeriesCatalogue:
                                if site.kind == "market"})
     markets = [s for s, site in sc.sites.items() if site.kind == "market"]
     kinds = [k for k in SITE_KINDS if any(site.kind == k for site in sc.sites.values())]
+    refines_at_home = any(site.kind == "refiner" and sc.country_of(s) == sc.exporting_country
+                          for s, site in sc.sites.items())
     for com in sc.commodities:
         keys += [(com, "mined_t", ch, "t") for ch in sc.channels]
         keys += [(com, "exported_t", ch, "t") for ch in sc.channels]
+        if refines_at_home:
+            keys.append((com, "exported_t", REFINED, "t"))
         keys += [(com, "delivered_t", c, "t") for c in countries]
         keys += [(com, "market_arrivals_t", c, "t") for c in market_countries]
         keys += [(com, "demand_t", m, "t") for m in markets
@@ -145,7 +155,9 @@ def aggregate(world: World, cat: SeriesCatalogue) -> np.ndarray:
     for row, (com, metric, key, _unit) in enumerate(cat.keys):
         c = com_i[com]
         if metric in ("mined_t", "exported_t"):
-            out[row] = sums[metric][:, c, chan_i[key]]
+            # refined metal is booked in the column after the channels'
+            k = len(chan_i) if key == REFINED else chan_i[key]
+            out[row] = sums[metric][:, c, k]
         elif metric in ("delivered_t", "market_arrivals_t"):
             out[row] = sums[metric][:, c, country_i[key]]
         elif metric in ("demand_t", "consumed_t", "shortfall_t"):

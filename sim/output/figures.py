@@ -198,7 +198,8 @@ def _empty(ax: Axes, text: str) -> None:
 def flows_figure(res: Results, commodity: str | None = None,
                  metrics: Sequence[str] = ("mined_t", "exported_t")) -> Figure:
     """Flows by channel over time, stacked, one row per commodity and one column per
-    metric (mined and exported by default): the mean over replications, in t/day."""
+    metric (mined and exported by default): the mean over replications, in t/day. Exports
+    of refiners in the exporting country are a layer of their own, ``refined``."""
     coms = _commodities(res, commodity)
     fig = st.new_figure(st.WIDTH, 2.6 * len(coms) + 0.8)
     axes = fig.subplots(len(coms), len(metrics), squeeze=False, sharex=True)
@@ -211,7 +212,9 @@ def flows_figure(res: Results, commodity: str | None = None,
         for j, metric in enumerate(metrics):
             ax = axes[i, j]
             layers, names = [], []
-            for ch in channels:
+            # refiners in the exporting country export refined metal outside any channel
+            keys = channels + [k for k in _rows(res, com, metric) if k not in channels]
+            for ch in keys:
                 mean = _rate(res, _cube(res, com, metric, [ch])).mean(axis=0)
                 if _has_flow(mean):
                     layers.append(mean)
@@ -231,8 +234,8 @@ def flows_figure(res: Results, commodity: str | None = None,
             st.date_axis(ax)
             if i < len(coms) - 1:
                 ax.set_xlabel("")
-    handles = [Patch(color=st.channel_color(c), label=st.label(c)) for c in channels
-               if c in shown]
+    handles = [Patch(color=st.channel_color(c), label=st.label(c))
+               for c in [*channels, *sorted(shown - set(channels))] if c in shown]
     fig.legend(handles=handles, loc="outside lower center", ncols=max(len(handles), 1))
     note = ""
     if partial and shown:

@@ -86,13 +86,20 @@ def route_sites(mine_id: str, path: list[str]) -> list[str]:
 
 BOTH_HORIZONS_HINT = "remove one of them, or set it to null where it is inherited"
 
+RESERVED_IDS = {
+    "commodities": {"all": "results use it for totals over commodities"},
+    "sites": {"all": "results use it for totals over sites"},
+    "channels": {"all": "results use it for totals over channels",
+                 "refined": "results use it for refined metal, which no channel carries"},
+}
+"""Ids the results tables give a meaning of their own, by section of the scenario."""
+
 
 def check_scenario(sc: Scenario) -> list[Issue]:
     """Every cross-field problem in ``sc`` (an empty list if there is none)."""
     c = _Collector()
     commodities = list(sc.commodities)
     sites = list(sc.sites)
-    channels = list(sc.channels)
 
     lanes = lane_index(sc)
 
@@ -109,6 +116,13 @@ def check_scenario(sc: Scenario) -> list[Issue]:
         c.add(("end",), f"end {sc.end} is {sc.horizon:,.0f} days from start {sc.start}; the "
               f"run must be shorter than {MAX_HORIZON_DAYS:,.0f} days",
               "this date is implausibly far; check its year")
+
+    for section, reserved in RESERVED_IDS.items():
+        for rid, why in reserved.items():
+            if rid in getattr(sc, section):
+                one = {"commodities": "commodity"}.get(section, section[:-1])
+                c.add((section, rid), f"{rid!r} cannot name a {one}: {why}",
+                      f"rename it, e.g. {rid}_{one}s, here and where it is referred to")
 
     # Sites
     for sid, site in sc.sites.items():
