@@ -262,7 +262,7 @@ def validate(files: tuple[Path, ...], require_citations: bool, overrides: tuple[
                  "beside each, e.g. {value: 3, source: \"...\"}")
             continue
         click.echo(msg)
-        for note in [*_override_notes(sc), *_capacity_notes(sc)]:
+        for note in [*_override_notes(sc), *_capacity_notes(sc), *_policy_notes(sc)]:
             click.echo(f"     note: {note}")
     if bad:
         sys.exit(EXIT_BAD_INPUT)
@@ -274,6 +274,13 @@ def _override_notes(sc: Any) -> list[str]:
     from sim.scenario import meta_of
 
     return list(meta_of(sc).notes)
+
+
+def _policy_notes(sc: Any) -> list[str]:
+    """Policies that cannot act in this network (valid input, but worth a word)."""
+    from sim.scenario.shock_checks import idle_export_controls
+
+    return idle_export_controls(sc)
 
 
 def _capacity_notes(sc: Any) -> list[str]:
@@ -309,12 +316,11 @@ def show(scenario: Path, figure: Path | None, no_figure: bool, overrides: tuple[
     """Describe SCENARIO's network, shocks and policies in words, and draw the network as
     a map and the shocks and policies on a calendar."""
     from sim.output.describe import describe
+    from sim.output.shock_text import describe_shocks
     from sim.scenario import load_scenario, make_plan
 
-    from sim.output.shock_text import describe_shocks
-
     sc = load_scenario(scenario, overrides)
-    for note in _override_notes(sc):
+    for note in [*_override_notes(sc), *_policy_notes(sc)]:
         _err(f"note: {note}")
     if figure is not None and not no_figure:
         from sim.output.network_map import check_figure_path

@@ -416,3 +416,19 @@ def _check_all(sc: Scenario, c: _Collector) -> None:
             if c.ref((*base, "markets", i), mid, sc.sites, "site") and \
                     sc.sites[mid].kind != "market":
                 c.add((*base, "markets", i), f"{mid!r} is a {sc.sites[mid].kind}, not a market")
+
+
+def idle_export_controls(sc: Scenario) -> list[str]:
+    """Notes on export controls that no sale in the network crosses: valid input (a control
+    kept for a variant of the network), but one that cannot change anything here."""
+    notes = []
+    for pid, ctl in sc.policies.export_controls.items():
+        covered = set(ctl.markets)
+        if any(site.kind == "refiner" and sc.country_of(rid) == ctl.country
+               and covered & set(site.sales.get(ctl.commodity, {}))
+               for rid, site in sc.sites.items()):
+            continue
+        notes.append(f"export control {pid!r} changes nothing in this network: no refiner in "
+                     f"{ctl.country} sells {ctl.commodity} to {', '.join(ctl.markets)} "
+                     "(flows through third countries are not modelled)")
+    return notes

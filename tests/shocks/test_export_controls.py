@@ -113,3 +113,20 @@ def test_cap_takes_any_unit_of_tonnes_per_year(build) -> None:
                                                                    "unit": "kt/yr"}
     sc = scenario_from_dict(data)
     assert sc.policies.export_controls["c"].cap_t_per_year == pytest.approx(3650.0)
+
+
+def test_a_control_no_sale_crosses_gets_a_note(build, tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from sim.cli import main
+    from sim.scenario.shock_checks import idle_export_controls
+
+    busy = refined_trade(build, {"ref": {"eu": 1.0}}, {"c": cap(["eu"])})
+    assert idle_export_controls(scenario_from_dict(busy)) == []
+    idle = refined_trade(build, {"ref": {"eu": 1.0}}, {"c": {**cap(["eu"]), "country": "USA"}})
+    path = tmp_path / "idle.yaml"
+    path.write_text(build.to_yaml(idle), encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(path)], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert ("note: export control 'c' changes nothing in this network: no refiner in USA "
+            "sells copper to eu") in result.output
