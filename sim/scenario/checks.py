@@ -95,6 +95,15 @@ RESERVED_IDS = {
 """Ids the results tables give a meaning of their own, by section of the scenario."""
 
 
+def kind_hint(sc: Scenario, kind: str) -> str:
+    """Hint for a site of the wrong kind: the sites of the kind wanted, or how to add one."""
+    ids = [sid for sid, site in sc.sites.items() if site.kind == kind]
+    if not ids:
+        return f"the scenario has no {kind.replace('_', ' ')}; add a site of kind: {kind}"
+    shown = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
+    return f"name a {kind.replace('_', ' ')}: {shown}"
+
+
 def check_scenario(sc: Scenario) -> list[Issue]:
     """Every cross-field problem in ``sc`` (an empty list if there is none)."""
     c = _Collector()
@@ -110,7 +119,9 @@ def check_scenario(sc: Scenario) -> list[Issue]:
         c.add(("horizon_days",), f"gives both horizon_days ({sc.horizon_days:g}) and end "
               f"({sc.end}); give exactly one", BOTH_HORIZONS_HINT)
     elif sc.end is not None and sc.end < sc.start:
-        c.add(("end",), f"end {sc.end} is before start {sc.start}")
+        c.add(("end",), f"end {sc.end} is before start {sc.start}",
+              "end is the last day of the run: give a date on or after start (check its "
+              "year), or give horizon_days instead")
     elif sc.end is not None and sc.horizon >= MAX_HORIZON_DAYS:
         # the bound horizon_days has (types.PositiveDays), so that end: cannot bypass it
         c.add(("end",), f"end {sc.end} is {sc.horizon:,.0f} days from start {sc.start}; the "
@@ -150,7 +161,8 @@ def check_scenario(sc: Scenario) -> list[Issue]:
                     if c.ref((*base, "sales", com, mid), mid, sites, "site"):
                         if sc.sites[mid].kind != "market":
                             c.add((*base, "sales", com, mid),
-                                  f"{mid!r} is a {sc.sites[mid].kind}, not a market")
+                                  f"{mid!r} is a {sc.sites[mid].kind}, not a market",
+                                  kind_hint(sc, "market"))
                         elif (sid, mid) not in lanes:
                             c.add((*base, "sales", com, mid),
                                   f"no lane from {sid!r} to market {mid!r}",
@@ -186,7 +198,8 @@ def check_scenario(sc: Scenario) -> list[Issue]:
             c.add((*base, "sailing"), f"sailings leave from ports, but {lane.from_!r} is a "
                   f"{sc.sites[lane.from_].kind}")
         if ok_to and sc.sites[lane.to].kind == "mine":
-            c.add((*base, "to"), f"lanes cannot lead into mine {lane.to!r}")
+            c.add((*base, "to"), f"lanes cannot lead into mine {lane.to!r}",
+                  "mines only send; if this lane carries the mine's output, swap from and to")
 
     # Channels and routes
     for cid, channel in sc.channels.items():

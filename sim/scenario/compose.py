@@ -206,7 +206,9 @@ def _linearize(path: Path, chain: tuple[Path, ...],
                 isinstance(p, str) and p.strip() for p in parents):
             raise ScenarioError([Issue("extends must be the path of another scenario file, "
                                        "or a list of them", path=("extends",), file=where[0],
-                                       line=where[1])])
+                                       line=where[1],
+                                       hint="e.g. extends: baseline.yaml (relative to this "
+                                            "file's folder)")])
         if len(chain) >= MAX_EXTENDS_DEPTH:
             raise ScenarioError([Issue(
                 f"extends chain is deeper than {MAX_EXTENDS_DEPTH} files",

@@ -447,6 +447,8 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
     if hint is None and isinstance(value, str) and odd_space_name(value):
         hint = (f"the text holds {odd_space_name(value)}, often pasted from a PDF or a web "
                 "page, where YAML needs an ordinary space (after a colon, in indentation)")
+    if hint is None and etype != "extra_forbidden":
+        hint = _field_hint(path, data)
     issue = Issue(msg, path=path, hint=hint)
     _locate(issue, lines, file)
     return issue
@@ -488,6 +490,22 @@ def _describe(value: Any) -> str:
 
 _NUMBER_WITH_UNIT = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*"
                                r"([A-Za-z%$][\w/%$* ]*?)\s*$")
+
+
+def _field_hint(path: PathT, data: Any) -> str | None:
+    """What the field at ``path`` holds, from its schema description (the field itself, or
+    the mapping it is an entry of): a hint for a value of the wrong type or size."""
+    for end in (len(path), len(path) - 1):
+        if end < 1 or not isinstance(path[end - 1], str):
+            continue
+        model = _model_at(path[:end - 1], data)
+        key = path[end - 1]
+        fld = None if model is None else next(
+            (f for n, f in model.model_fields.items() if (f.alias or n) == key), None)
+        if fld is not None and fld.description:
+            first = fld.description.split("\n\n")[0].replace("``", "")
+            return f"{key}: {_lower_first(' '.join(first.split()))}"
+    return None
 
 
 def _unit_hint(text: str) -> str | None:

@@ -9,7 +9,7 @@ from collections import deque
 from typing import Any
 
 from sim.distributions import Empirical, Fixed, Triangular, TruncatedNormal, Uniform
-from sim.scenario.checks import _Collector, mine_routes
+from sim.scenario.checks import _Collector, kind_hint, mine_routes
 from sim.scenario.errors import Issue, PathT, did_you_mean, format_path
 from sim.scenario.schema import Mine, Scenario
 from sim.scenario.shock_schema import DELAY_KINDS, Effects, Regime, Targets
@@ -88,10 +88,13 @@ def _check_time(c: _Collector, sc: Scenario, path: PathT, start: Any, end: Any |
         e = sc.day_of(end)
         if e <= s:
             c.add((*path, "end"), f"ends at {_fmt_when(end)}, not after its start "
-                  f"{_fmt_when(start)}")
+                  f"{_fmt_when(start)}", "give an end after the start (end is exclusive), "
+                  "or duration_days instead of end")
         elif e <= first:
             c.add((*path, "end"), f"ends at {_fmt_when(end)}, before the run begins "
-                  f"(warm-up starts {sc.warmup_days:g} days before {sc.start})")
+                  f"(warm-up starts {sc.warmup_days:g} days before {sc.start})",
+                  "it cannot act in this run: move it inside the run, lengthen warmup_days, "
+                  f"or leave it out: {_leave_out(path)}")
         return
     longest = _longest(duration_days)
     if longest is not None and s + longest <= first:
@@ -120,7 +123,8 @@ def _check_targets(c: _Collector, sc: Scenario, path: PathT, t: Targets,
     for i, mid in enumerate(t.markets):
         if c.ref((*path, "markets", i), mid, sc.sites, "site") and \
                 sc.sites[mid].kind != "market":
-            c.add((*path, "markets", i), f"{mid!r} is a {sc.sites[mid].kind}, not a market")
+            c.add((*path, "markets", i), f"{mid!r} is a {sc.sites[mid].kind}, not a market",
+                  kind_hint(sc, "market"))
     for i, ch in enumerate(t.channels or []):
         c.ref((*path, "channels", i), ch, sc.channels, "channel")
     for i, com in enumerate(t.commodities or []):
@@ -336,10 +340,13 @@ def _check_all(sc: Scenario, c: _Collector) -> None:
             _check_time(c, sc, (*base, "schedule", i), per.start, None)
             if sc.day_of(per.end) < sc.day_of(per.start):
                 c.add((*base, "schedule", i, "end"), f"ends at {_fmt_when(per.end)}, before "
-                      f"its start {_fmt_when(per.start)}")
+                      f"its start {_fmt_when(per.start)}",
+                      "a schedule entry's end is its last day, on or after its start")
             if previous is not None and sc.day_of(per.start) <= previous:
                 c.add((*base, "schedule", i, "start"), "quota periods must be in time order "
-                      "and must not overlap")
+                      "and must not overlap",
+                      "start each entry on the day after the previous entry's end (ends are "
+                      "inclusive); for quotas that overlap, write two quotas")
             previous = sc.day_of(per.end)
             if per.period != "whole":
                 _check_calendar_split(c, sc, (*base, "schedule", i), per)
@@ -366,7 +373,8 @@ def _check_all(sc: Scenario, c: _Collector) -> None:
                 continue
             site = sc.sites[mid]
             if not isinstance(site, Mine):
-                c.add((*base, "mines", i), f"{mid!r} is a {site.kind}, not a mine")
+                c.add((*base, "mines", i), f"{mid!r} is a {site.kind}, not a mine",
+                      kind_hint(sc, "mine"))
                 continue
             for com in deal.commodities:
                 if com in sc.commodities and com not in site.output:
@@ -393,12 +401,13 @@ def _check_all(sc: Scenario, c: _Collector) -> None:
         if c.ref((*base, "site"), sp.site, sc.sites, "site") and \
                 sc.sites[sp.site].kind != "stockpile":
             c.add((*base, "site"), f"{sp.site!r} is a {sc.sites[sp.site].kind}, not a "
-                  "stockpile")
+                  "stockpile", kind_hint(sc, "stockpile"))
         c.ref((*base, "commodity"), sp.commodity, sc.commodities, "commodity")
         if c.ref((*base, "market"), sp.market, sc.sites, "site"):
             mkt = sc.sites[sp.market]
             if mkt.kind != "market":
-                c.add((*base, "market"), f"{sp.market!r} is a {mkt.kind}, not a market")
+                c.add((*base, "market"), f"{sp.market!r} is a {mkt.kind}, not a market",
+                      kind_hint(sc, "market"))
             elif sp.commodity not in mkt.demand_t_per_year:
                 c.add((*base, "market"), f"market {sp.market!r} has no demand for "
                       f"{sp.commodity!r}")
@@ -415,7 +424,8 @@ def _check_all(sc: Scenario, c: _Collector) -> None:
         for i, mid in enumerate(ctl.markets):
             if c.ref((*base, "markets", i), mid, sc.sites, "site") and \
                     sc.sites[mid].kind != "market":
-                c.add((*base, "markets", i), f"{mid!r} is a {sc.sites[mid].kind}, not a market")
+                c.add((*base, "markets", i), f"{mid!r} is a {sc.sites[mid].kind}, not a market",
+                      kind_hint(sc, "market"))
 
 
 def idle_export_controls(sc: Scenario) -> list[str]:

@@ -53,6 +53,10 @@ class _Budget:
         self.nodes = 0
 
 
+DEEP_HINT = ("a scenario needs a handful of levels (sites, a site, its output, a "
+             "commodity); look for brackets or indentation run away")
+
+
 def _fail(file: str, message: str, line: int | None = None, column: int | None = None,
           hint: str | None = None, path: PathT = ()) -> ScenarioError:
     return ScenarioError([Issue(message, path=path, file=file, line=line, column=column,
@@ -108,7 +112,8 @@ def parse_yaml(text: str, file: str, *, allow_empty: bool = False) -> tuple[Any,
         except yaml.YAMLError as exc:
             raise _fail(file, f"YAML error: {exc}") from None
         except RecursionError:
-            raise _fail(file, f"nesting is too deep (more than {MAX_DEPTH} levels)") from None
+            raise _fail(file, f"nesting is too deep (more than {MAX_DEPTH} levels)",
+                        hint=DEEP_HINT) from None
         if node is None:
             if allow_empty:
                 return None, {}
@@ -179,7 +184,7 @@ def _build(node: yaml.Node, loader: _Loader, file: str, path: PathT, lines: Line
                     hint="do not nest YAML aliases (*name) inside each other")
     if depth > MAX_DEPTH:
         raise _fail(file, f"nesting is too deep (more than {MAX_DEPTH} levels)",
-                    line=node.start_mark.line + 1, path=path)
+                    line=node.start_mark.line + 1, path=path, hint=DEEP_HINT)
     if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and \
             node.tag not in _STANDARD_COLLECTION_TAGS:
         raise _fail(file, f"cannot read value: unsupported tag {node.tag!r}",

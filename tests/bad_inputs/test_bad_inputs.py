@@ -110,3 +110,15 @@ def test_messages_point_at_file_and_line() -> None:
 def test_hint_for_an_unknown_commodity_reads_well() -> None:
     result = CliRunner().invoke(main, ["validate", str(HERE / "policy_unknown_commodity.yaml")])
     assert "known commodities: copper" in result.output, result.output
+
+
+@pytest.mark.parametrize("name", [n for n in CORPUS if "bug" not in INDEX[n]])
+def test_every_problem_comes_with_a_hint(name: str, monkeypatch) -> None:
+    # The README promises file, line, field and a hint for every bad input.
+    from sim.scenario import ScenarioError, load_scenario
+
+    monkeypatch.chdir(ROOT)
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(rel(name))
+    unhinted = [i.format() for i in caught.value.issues if not i.hint]
+    assert not unhinted, unhinted

@@ -457,3 +457,17 @@ def test_market_fed_only_by_an_unused_route_is_unreachable(tiny_variant) -> None
     text = tiny_variant(*UNUSED_ROUTE)
     issue = issue_at(issues_of(text), ("sites", "market_y", "demand_t_per_year", "copper"))
     assert "no planned flow reaches it" in issue.message
+
+
+@pytest.mark.parametrize(("edit", "path", "hint"), [
+    (("horizon_days: {value: 100,", "horizon_days: {value: -5,"), ("horizon_days",),
+     "horizon_days: days simulated after start; or give end"),
+    (("clearance_trucks_per_day: {value: 100,", "clearance_trucks_per_day: {value: lots,"),
+     ("sites", "border", "clearance_trucks_per_day"),
+     "clearance_trucks_per_day: trucks the post clears per day"),
+])
+def test_a_value_of_the_wrong_type_or_size_is_told_what_the_field_holds(
+        tiny_variant, edit: tuple[str, str], path: tuple, hint: str) -> None:
+    # without a more specific hint, the field's schema description says what belongs there
+    issue = issue_at(issues_of(tiny_variant(edit)), path)
+    assert issue.hint is not None and hint in issue.hint
