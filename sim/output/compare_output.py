@@ -11,6 +11,9 @@
                                and price, performance and exports over time by scenario
                                (sim.output.figures.compare_figures)
       <label>/                 a results folder per scenario that was run
+
+A ``report.html`` that ``sim report DIR`` wrote from an earlier comparison in ``DIR`` is
+removed (``--resume``, ``--force``): it would describe the comparison replaced.
 """
 
 from __future__ import annotations
@@ -143,6 +146,9 @@ def write_comparison(comp: Comparison, out: Path, figures: bool = True,
     """Write ``compare.csv``, ``compare.md``, the figures and, last, ``comparison.json``."""
     out.mkdir(parents=True, exist_ok=True)
     (out / "comparison.json").unlink(missing_ok=True)  # written last: incomplete until then
+    # `sim report DIR` wrote report.html from the comparison this one replaces (another
+    # number of replications, other scenarios): out of date, so it goes
+    (out / "report.html").unlink(missing_ok=True)
     files: dict[str, Path] = {}
     csv = comp.table.to_csv(index=False, float_format="%.10g")
     atomic_write_text(out / "compare.csv", csv)

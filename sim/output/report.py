@@ -194,23 +194,55 @@ def citations_frame(manifest: dict[str, Any], res: Results | None = None) -> pd.
     return pd.DataFrame(rows, columns=["value", "kind", "text", "file"])
 
 
+def measured_events(tl: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``tl`` (:attr:`Results.timeline`) split into the events of the measured period (day
+    0, the start date, on) and the rest: the warm-up's events and each regime's state at the
+    start (a regime's first row, when on or before the start date, is the state it begins
+    in, not a change)."""
+    first = (tl["kind"] == "regime") & ~tl.duplicated(["replication", "kind", "id"])
+    measured = (tl["day"] >= 0) & ~(first & (tl["day"] <= 0))
+    return tl[measured], tl[~measured]
+
+
 def timeline_frame(res: Results) -> pd.DataFrame:
-    """What happened, summarised over replications: kind, id, action, in how many
-    replications, how often, earliest and median date, and an example detail."""
-    tl = res.timeline
+    """What happened in the measured period (from the start date on; see
+    :func:`measured_events`), summarised over replications: kind, id, action, in how many
+    replications, how often, earliest and median date, and the detail.
+
+    A regime's changes are counted per state entered, so the detail (the state and its
+    effects) holds for every one; where a row's events differ in detail (an incident's
+    number and length), it is the earliest one's, marked ``first:``."""
+    tl, _rest = measured_events(res.timeline)
     cols = ["kind", "id", "action", "replications", "times", "first date", "median date",
             "detail"]
     if tl.empty:
         return pd.DataFrame(columns=cols)
+    tl = tl.assign(_state=np.where(tl["kind"] == "regime", tl["detail"], ""))
     rows = []
-    for (kind, ident, action), g in tl.groupby(["kind", "id", "action"], sort=False):
+    for (kind, ident, action, _state), g in tl.groupby(["kind", "id", "action", "_state"],
+                                                       sort=False):
+        g = g.sort_values("day", kind="stable")
         dates = g["date"].to_numpy(dtype="datetime64[D]")
+        detail = str(g["detail"].iloc[0])
+        if g["detail"].nunique() > 1:
+            detail = f"first: {detail}"
         rows.append({"kind": kind, "id": ident, "action": action,
                      "replications": f"{g['replication'].nunique()} of {res.n}",
-                     "times": len(g), "first date": str(dates.min()),
-                     "median date": str(np.sort(dates)[len(dates) // 2]),
-                     "detail": g["detail"].iloc[0]})
+                     "times": len(g), "first date": str(dates[0]),
+                     "median date": str(dates[len(dates) // 2]), "detail": detail})
     return pd.DataFrame(rows, columns=cols).sort_values("first date", kind="stable")
+
+
+def regimes_at_start(res: Results) -> pd.DataFrame:
+    """Each regime's state on the start date (the last it entered on or before it), with
+    the replications it held in."""
+    tl = res.timeline
+    before = tl[(tl["kind"] == "regime") & (tl["day"] <= 0)]
+    last = before.groupby(["replication", "id"], sort=False).tail(1)
+    rows = [{"regime": ident, "state on the start date": detail,
+             "replications": f"{g['replication'].nunique()} of {res.n}"}
+            for (ident, detail), g in last.groupby(["id", "detail"], sort=False)]
+    return pd.DataFrame(rows, columns=["regime", "state on the start date", "replications"])
 
 
 # ============================================================================== run report
@@ -255,11 +287,27 @@ def _timeline_section(res: Results, anchor: str = "timeline") -> str:
     else:
         parts.append("<p>This scenario has no shocks or policies.</p>")
     tl = timeline_frame(res)
+    _measured, rest = measured_events(res.timeline)
     parts.append("<h3>What happened in the replications</h3>")
+    # the KPIs measure from the start date: events of the warm-up are counted apart
+    left_out = ""
+    if not rest.empty:
+        left_out = (f" Left out: {len(rest)} row(s) from before the start date or giving a "
+                    "regime's starting state; timeline.csv in the results folder lists every "
+                    "row.")
+    parts.append(f"<p>Events from the start date ({_e(sc.start)}) on, when measurement "
+                 f"begins, over {res.n} replication(s). A regime's changes are counted per "
+                 "state entered; where a row's events differ in detail, the earliest one's "
+                 f"is shown, marked \u201cfirst:\u201d.{_e(left_out)}</p>")
     if tl.empty:
-        parts.append('<p class="muted">No shock or policy event was recorded.</p>')
+        parts.append('<p class="muted">No shock or policy event was recorded in the '
+                     "measured period.</p>")
     else:
         parts.append(table(tl, numeric=("times",), cls="timeline", max_rows=300))
+    start = regimes_at_start(res)
+    if not start.empty:
+        parts.append("<h3>Regime states on the start date</h3>")
+        parts.append(table(start, cls="timeline-start"))
     parts.append("</section>")
     return "".join(parts)
 
@@ -508,8 +556,9 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
              "<table class=\"meta\"><thead><tr><th>label</th><th>scenario</th><th>title</th>"
              "<th>period</th><th>replications</th><th>seed</th></tr></thead>"
              f"<tbody>{rows}</tbody></table></section>",
-             '<section id="kpis"><h2>Differences whose 95% interval excludes zero</h2>',
-             _difference_words(diffs, unranked),
+             '<section id="kpis"><h2>Headline KPIs whose difference\'s 95% interval '
+             "excludes zero</h2>",
+             _difference_words(diffs, unranked, compare_csv=extra is not None),
              "<h3>Differences from the reference with 95% confidence intervals</h3>",
              table(dtab, NUMERIC, cls="kpi differences"),
              "<details><summary>Headline KPIs of every scenario</summary>",
@@ -546,9 +595,12 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
     return _page(f"{names} compared with {ref_name}", nav, "".join(body))
 
 
-def _difference_words(diffs: pd.DataFrame, unranked: Sequence[str] = ()) -> str:
+def _difference_words(diffs: pd.DataFrame, unranked: Sequence[str] = (),
+                      compare_csv: bool = False) -> str:
     """The differences whose 95% interval excludes zero, as sentences; none of the
-    scenarios in ``unranked`` (measured over another period than the reference)."""
+    scenarios in ``unranked`` (measured over another period than the reference). Only the
+    KPIs of ``diffs`` (the headline ones) are judged: the lead-in says so and where every
+    KPI's difference is (``compare_csv``: the folder has compare.csv)."""
     items = []
     for r in diffs.itertuples():
         if (r.scenario in unranked or np.isnan(r.ci_low) or r.ci_low <= 0 <= r.ci_high
@@ -556,9 +608,19 @@ def _difference_words(diffs: pd.DataFrame, unranked: Sequence[str] = ()) -> str:
             continue
         rel = (f" ({r.diff / r.reference_mean:+.1%})"
                if r.reference_mean and not np.isnan(r.reference_mean) else "")
+        # every pair gave the same difference: no spread to estimate, as sim compare says
+        ci = ("(all equal)" if r.ci_low == r.ci_high
+              else f"{_num(r.ci_low)} to {_num(r.ci_high)}")
         items.append(f"<li><strong>{_e(r.scenario)}</strong>: {_e(r.commodity)} "
                      f"{_e(r.metric)} {'+' if r.diff > 0 else ''}{_num(r.diff)} {_e(r.unit)}"
-                     f"{rel}, 95% CI {_num(r.ci_low)} to {_num(r.ci_high)}</li>")
+                     f"{rel}, 95% CI {ci}</li>")
+    metrics = list(dict.fromkeys(diffs["metric"]))
+    where = ("every KPI's difference, by channel and site too, is in this folder's "
+             "compare.csv" if compare_csv else
+             "sim compare on these run folders writes every KPI's difference, by channel "
+             "and site too, to compare.csv")
+    scope = (f"<p>Headline KPIs: {_e(', '.join(metrics))}, totals per commodity; "
+             f"{_e(where)}.</p>" if metrics else "")
     skipped = ""
     if unranked:
         skipped = (f"<p>{_e(', '.join(unranked))}: not ranked, because "
@@ -567,12 +629,12 @@ def _difference_words(diffs: pd.DataFrame, unranked: Sequence[str] = ()) -> str:
                    "gives the differences as measured.</p>")
     if not items:
         if unranked and set(unranked) >= set(diffs["scenario"]):
-            return skipped
-        return (skipped + "<p>No headline KPI differs from the reference with 95% "
+            return scope + skipped
+        return (scope + skipped + "<p>No headline KPI differs from the reference with 95% "
                 "confidence (more replications may tell).</p>")
-    return (skipped + "<p>Differences whose 95% interval excludes zero, each judged on its "
-            "own: among many KPIs, about one in twenty can exclude zero by chance.</p><ul>"
-            + "".join(items) + "</ul>")
+    return (scope + skipped + "<p>Differences whose 95% interval excludes zero, each judged "
+            "on its own: among many KPIs, about one in twenty can exclude zero by chance.</p>"
+            "<ul>" + "".join(items) + "</ul>")
 
 
 # ================================================================================ entry

@@ -20,6 +20,7 @@ import functools
 import itertools
 import json
 import math
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,13 +55,54 @@ EXACT_SPEARMAN_UP_TO = 9
 
 def headline_outputs(sweep: Sweep, metrics: Sequence[str] = (), varying: bool = True
                      ) -> list[str]:
-    """KPI columns to show: those of ``metrics`` (metric names) if given, else the
-    headline metrics; only columns that vary across samples when ``varying``."""
+    """KPI columns to show: those ``metrics`` name if given, else the headline metrics'
+    columns; only columns that vary across samples when ``varying``.
+
+    A metric is ``METRIC[:COMMODITY[:CHANNEL[:SITE]]]`` as ``--metric`` takes it (commodity
+    ``*`` or left out: every commodity; channel and site left out: the totals); a bare
+    METRIC names every column of that metric in the table."""
     wanted = list(metrics) or list(HEADLINE_OUTPUTS)
-    cols = [c for m in wanted for c in sweep.kpi_columns if c.split(":")[0] == m]
+    cols = [c for m in wanted for c in sweep.kpi_columns if _names(m, c)]
+    cols = list(dict.fromkeys(cols))  # a column two metrics name is shown once
     if varying:
         cols = [c for c in cols if sweep.table[c].nunique(dropna=True) > 1]
     return cols
+
+
+def _names(metric: str, column: str) -> bool:
+    """Whether ``metric`` (a ``--metric`` text) names the KPI column ``column``."""
+    from sim.experiment.precision import MetricSpec
+
+    if ":" not in metric:
+        return column.split(":")[0] == metric
+    want, col = MetricSpec.parse(metric), MetricSpec.parse(column)  # metric:com[:chan:site]
+    return (want.metric == col.metric and want.commodity in (None, "*", col.commodity)
+            and (want.channel, want.site) == (col.channel, col.site))
+
+
+def constant_note(sweep: Sweep, metrics: Sequence[str]) -> str | None:
+    """A line naming each KPI column ``metrics`` asks for that is the same in every sample
+    (so no table or figure shows it), with its value; None if there is none."""
+    if not metrics:
+        return None
+    from sim.output.tables import format_number
+
+    parts = []
+    for col in headline_outputs(sweep, metrics, varying=False):
+        values = sweep.table[col].dropna()
+        if values.nunique() > 1:
+            continue
+        if values.empty:
+            parts.append(f"{col} (no value in any sample)")
+            continue
+        value = f"{format_number(float(values.iloc[0]))} {sweep.units.get(col, '')}".strip()
+        some = " where it has one" if len(values) < len(sweep.table) else ""
+        parts.append(f"{col} ({value}{some})")
+    if not parts:
+        return None
+    verb = "is" if len(parts) == 1 else "are"
+    return (f"note: {', '.join(parts)} {verb} the same in every sample, so not shown in the "
+            "table")
 
 
 @functools.lru_cache(maxsize=32)
@@ -114,8 +156,11 @@ def sweep_text(sweep: Sweep, metrics: Sequence[str] = ()) -> str:
              f"{sweep.replications} replication(s), seed {sweep.seed}, {sweep.wall_s:.1f} s"]
     lines += [f"  {p}" for p in des.params]
     cols = headline_outputs(sweep, metrics)
+    note = constant_note(sweep, metrics)
     if not cols:
-        lines.append("No headline KPI varies across the samples.")
+        lines.append(f"No {'requested' if metrics else 'headline'} KPI varies across the "
+                     "samples.")
+        lines += [note] if note else []
         return "\n".join(lines)
     if sweep.sobol is not None and not sweep.sobol.empty:
         s = sweep.sobol[sweep.sobol["output"].isin(cols)]
@@ -126,6 +171,13 @@ def sweep_text(sweep: Sweep, metrics: Sequence[str] = ()) -> str:
                 for r in s.itertuples(index=False)]
         lines += ["", f"Sobol indices ({des.base} base samples; share of the variance of the "
                   "KPI mean):", *_table(head, rows)]
+        lines += [note] if note else []
+        # sobol_table leaves out a KPI that varies only outside the A and B samples, or
+        # lacks a value in one: it varies, so it is not in the note above
+        flat = [c for c in cols if c not in set(s["output"])]
+        if flat:
+            lines.append(f"note: no Sobol indices for {', '.join(flat)}: the same in every A "
+                         "and B sample, or without a value in some sample")
     else:
         corr = sweep.correlations(cols)
         head = ("KPI", *[p.path for p in des.params])
@@ -133,6 +185,7 @@ def sweep_text(sweep: Sweep, metrics: Sequence[str] = ()) -> str:
                 for name, row in zip(corr.index, corr.to_numpy(), strict=True)]
         lines += ["", "Spearman rank correlation of each KPI with each parameter:",
                   *_table(head, rows), correlation_note(len(sweep.table))]
+        lines += [note] if note else []
     return "\n".join(lines)
 
 
@@ -153,7 +206,14 @@ def sobol_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
     params = [p.path for p in sweep.design.params]
     ncols = min(3, max(1, len(cols)))
     nrows = max(1, math.ceil(len(cols) / ncols))
-    fig = Figure(figsize=(4.2 * ncols, 0.8 + 2.8 * nrows), layout="constrained")
+    # Two slanted parameter names fit under a panel; more would run into each other, so
+    # they stand upright on two lines (the object, then its value), on taller panels.
+    upright = len(params) > 2
+    names = [_short(p).replace(".", ".\n", 1) if upright else _short(p) for p in params]
+    # at least two panels wide, so that one panel still holds the title
+    width = max(6.8, 4.2 * ncols)
+    fig = Figure(figsize=(width, 0.8 + (3.8 if upright else 2.8) * nrows),
+                 layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     x = np.arange(len(params))
     for ax, col in zip(axes, cols, strict=False):
@@ -166,11 +226,14 @@ def sobol_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
             err = np.where(np.isfinite(err), np.clip(err, 0, None), 0)
             ax.bar(x + shift, val, width=0.36, color=color, yerr=err, capsize=3,
                    label="first order" if kind == "first_order" else "total")
-        ax.set_xticks(x, [_short(p) for p in params], rotation=20, ha="right", fontsize=7)
+        ax.set_xticks(x, names, rotation=90 if upright else 20,
+                      ha="center" if upright else "right", fontsize=7)
         ax.set_ylabel("Sobol index (share of variance)", fontsize=8)
         ax.set_ylim(bottom=min(0, ax.get_ylim()[0]))
         ax.axhline(0, color="#888888", lw=0.6)
-        ax.set_title(f"{col} ({sweep.units.get(col, '')})", fontsize=9)
+        title = f"{col} ({sweep.units.get(col, '')})"
+        # a KPI of a route or regime state is long: its unit goes on a line of its own
+        ax.set_title(title if len(title) <= 40 else title.replace(" (", "\n("), fontsize=9)
         ax.tick_params(labelsize=7)
     for ax in axes[len(cols):]:
         ax.set_visible(False)
@@ -180,8 +243,10 @@ def sobol_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
         axes[0].set_visible(True)
         axes[0].text(0.5, 0.5, "no KPI varies across the samples", ha="center",
                      transform=axes[0].transAxes)
-    fig.suptitle(f"{sweep.scenario}: Sobol indices with 95% bootstrap CIs "
-                 f"({sweep.design.base} base samples x {len(params) + 2}, "
+    title = f"{sweep.scenario}: Sobol indices with 95% bootstrap CIs"
+    # about 6.3 points a character at 10 points: a long scenario name wraps within the width
+    title = "\n".join(textwrap.wrap(title, int(width * 72 / 6.3)))
+    fig.suptitle(f"{title}\n({sweep.design.base} base samples x {len(params) + 2}, "
                  f"{sweep.replications} replication(s) each)", fontsize=10)
     return fig
 

@@ -14,6 +14,8 @@ import sim
 from sim.cli import main
 from sim.output.figures import compare_figures, run_figures
 
+TINY = Path(__file__).resolve().parents[2] / "tests" / "data" / "tiny.yaml"
+
 
 class Page(HTMLParser):
     """Collects tags, attributes, tables (class, header cells, rows) and text."""
@@ -192,6 +194,10 @@ def test_compare_report(compare_folder: Path) -> None:
     text = "".join(page.text)
     assert "closure" in text and "shortfall_t" in text
     assert page.table("citations")["rows"]
+    # only the headline KPIs are judged, and the heading says so
+    assert "Headline KPIs whose difference's 95% interval excludes zero" in text
+    assert "Differences whose 95% interval excludes zero</h2>" not in (
+        compare_folder / "report.html").read_text(encoding="utf-8")
 
 
 def test_significant_differences_keep_a_decimal_of_their_relative_change() -> None:
@@ -205,3 +211,83 @@ def test_significant_differences_keep_a_decimal_of_their_relative_change() -> No
                            "ci_low": -0.25, "ci_high": -0.12, "reference_mean": 46.4}])
     words = _difference_words(diffs)
     assert "(-0.4%)" in words and "(-0%)" not in words
+
+
+@pytest.mark.parametrize("again", ["--force", "--resume"])
+def test_compare_rewrite_removes_the_report_of_the_comparison_it_replaces(
+        tmp_path: Path, shock_yaml: Path, again: str) -> None:
+    # report.html of 2 replications stayed beside a compare.csv of 3, listed nowhere
+    out = tmp_path / "cmp"
+    words = ["compare", TINY, shock_yaml, "--set", "horizon_days=40", "--seed", 1, "-w", 1,
+             "-q", "--no-figures", "--out", out]
+    assert invoke(*words, "-n", 2).exit_code == 0
+    assert invoke("report", out).exit_code == 0
+    assert (out / "report.html").is_file()
+    result = invoke(*words, "-n", 3, again)
+    assert result.exit_code == 0, result.output
+    assert (out / "compare.csv").is_file() and (out / "comparison.json").is_file()
+    assert not (out / "report.html").exists()
+
+
+def test_difference_list_names_its_kpis_and_a_constant_difference_as_all_equal() -> None:
+    # the list held only the headline KPIs under a heading that promised every difference
+    # excluding zero; a difference the same in every pair read "95% CI 9.00 to 9.00"
+    import html
+
+    import pandas as pd
+
+    from sim.output.report import _difference_words
+
+    base = {"scenario": "b", "commodity": "cobalt", "unit": "t", "reference_mean": 100.0}
+    diffs = pd.DataFrame([{**base, "metric": "delivered_t", "diff": 9.0, "ci_low": 9.0,
+                           "ci_high": 9.0},
+                          {**base, "metric": "shortfall_t", "diff": 4.0, "ci_low": 3.0,
+                           "ci_high": 5.0}])
+    words = html.unescape(_difference_words(diffs, compare_csv=True))
+    assert "delivered_t +9.00 t (+9.0%), 95% CI (all equal)" in words
+    assert "9.00 to 9.00" not in words
+    assert "shortfall_t +4.00 t (+4.0%), 95% CI 3.00 to 5.00" in words
+    assert ("Headline KPIs: delivered_t, shortfall_t, totals per commodity; every KPI's "
+            "difference, by channel and site too, is in this folder's compare.csv") in words
+    # a folder of run folders has no compare.csv: it says what writes one
+    words = html.unescape(_difference_words(diffs))
+    assert "sim compare on these run folders writes every KPI's difference" in words
+
+
+def test_timeline_counts_the_measured_period_and_keeps_each_row_true(tiny_results) -> None:
+    # the warm-up's events and the regimes' initial states were counted, and a regime's
+    # row gave its first state's effects for changes to every state
+    import dataclasses
+
+    from sim.output.report import _timeline_section, regimes_at_start, timeline_frame
+
+    calm, hot = "calm: no effect", "hot: capacity x0.5"
+    rows = [(0, -30.0, "regime", "r", "state", calm),  # the state r begins in
+            (0, -10.0, "regime", "r", "state", hot),  # warm-up
+            (0, 5.0, "regime", "r", "state", calm),
+            (0, 20.0, "incident", "i", "start", "#1: closed for 2.0 days"),
+            (0, 22.0, "incident", "i", "end", "#1"),
+            (1, -30.0, "regime", "r", "state", hot),
+            (1, -5.0, "incident", "i", "start", "#1: closed for 9.0 days"),  # warm-up
+            (1, 4.0, "incident", "i", "end", "#1"),
+            (1, 8.0, "regime", "r", "state", calm),
+            (1, 40.0, "regime", "r", "state", hot),
+            (1, 50.0, "incident", "i", "start", "#2: closed for 3.0 days"),
+            (2, 12.0, "regime", "late", "state", calm)]  # a regime that begins on day 12
+    res = dataclasses.replace(tiny_results, timeline_rows=rows)  # tiny.yaml: 3 replications
+    got = {(r["id"], r["action"], r["detail"]): (r["replications"], r["times"],
+                                                 r["first date"])
+           for r in timeline_frame(res).to_dict("records")}
+    assert got == {
+        ("r", "state", calm): ("2 of 3", 2, "2024-01-06"),
+        ("r", "state", hot): ("1 of 3", 1, "2024-02-10"),
+        ("i", "start", "first: #1: closed for 2.0 days"): ("2 of 3", 2, "2024-01-21"),
+        ("i", "end", "#1"): ("2 of 3", 2, "2024-01-05"),
+        ("late", "state", calm): ("1 of 3", 1, "2024-01-13")}
+    start = regimes_at_start(res)
+    assert start.to_dict("records") == [{"regime": "r", "state on the start date": hot,
+                                         "replications": "2 of 3"}]
+    section = _timeline_section(res)
+    assert "Events from the start date (2024-01-01) on, when measurement begins" in section
+    assert ("Left out: 4 row(s) from before the start date or giving a regime&#x27;s "
+            "starting state") in section

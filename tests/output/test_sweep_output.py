@@ -1,0 +1,133 @@
+"""What a sweep prints and draws of the KPIs asked for: ``--metric`` is read as
+METRIC[:COMMODITY[:CHANNEL[:SITE]]], a KPI asked for that never varies is named with its
+value instead of left out without a word, and the Sobol figure's text lies within it.
+
+The sweeps are built from a real design with made-up KPI means (fast and exact)."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+from sim.experiment.sweep import Param, Sweep, make_design, sobol_table
+from sim.output import style as st
+from sim.output.sweep_output import headline_outputs, sobol_figure, sweep_text
+
+CLEARANCE = Param("sites.kasumbalesa.clearance_trucks_per_day", 150, 400)
+TRANSIT = Param("lanes.kasumbalesa_dar.transit_days", 8, 20)
+MORE = (Param("sites.kolwezi.capacity_t_per_day", 1, 2),
+        Param("lanes.lobito_rail.transit_days", 1, 2))
+
+
+def made_up_sweep(design: str = "lhs", samples: int = 5,
+                  params: tuple[Param, ...] = (CLEARANCE,), name: str = "baseline",
+                  kpis: tuple[str, ...] = ()) -> Sweep:
+    """A sweep whose KPI means rise with the first parameter, except gold's delivered_t
+    (12.5 t in every sample) and shortfall_t (none in any); only ``kpis`` if given."""
+    des = make_design(list(params), design, samples, seed=0)
+    table = pd.DataFrame({"sample": np.arange(des.size)})
+    if des.blocks:
+        table["block"] = des.blocks
+    for i, p in enumerate(params):
+        table[p.path] = [row[i] for row in des.values]
+    u = des.unit[:, 0]
+    columns = {"delivered_t:cobalt": 1000 * u, "delivered_t:copper": 5000 * u,
+               "delivered_t:gold": np.full(des.size, 12.5),
+               "shortfall_t:cobalt": np.zeros(des.size),
+               "throughput_t:cobalt:all:kasumbalesa": 300 * u,
+               "throughput_t:cobalt:all:route:lobito": 200 * u}
+    units = {}
+    columns = {c: v for c, v in columns.items() if not kpis or c in kpis}
+    for col, values in columns.items():
+        table[col] = values
+        units[col] = "t"
+    sobol = (sobol_table(des, table, units, 0, n_resamples=50) if design == "sobol"
+             else None)
+    return Sweep(name, des, 0, 2, table, pd.DataFrame(), sobol, units)
+
+
+def test_metric_commodity_channel_and_site_choose_the_columns() -> None:
+    # delivered_t:cobalt showed cobalt's, copper's and gold's delivered_t
+    sw = made_up_sweep()
+    assert headline_outputs(sw, ["delivered_t:cobalt"]) == ["delivered_t:cobalt"]
+    assert headline_outputs(sw, ["delivered_t"]) == ["delivered_t:cobalt",
+                                                     "delivered_t:copper"]
+    assert headline_outputs(sw, ["delivered_t:*"]) == headline_outputs(sw, ["delivered_t"])
+    assert headline_outputs(sw, ["throughput_t:cobalt:all:route:lobito"]) == [
+        "throughput_t:cobalt:all:route:lobito"]
+    assert headline_outputs(sw, ["throughput_t:cobalt:all:kasumbalesa"]) == [
+        "throughput_t:cobalt:all:kasumbalesa"]
+    assert headline_outputs(sw, ["throughput_t:copper:all:kasumbalesa"]) == []
+    text = sweep_text(sw, ["delivered_t:cobalt"])
+    assert "delivered_t:cobalt" in text and ":copper" not in text and ":gold" not in text
+
+
+def test_a_kpi_asked_for_that_never_varies_is_named_with_its_value() -> None:
+    sw = made_up_sweep()
+    text = sweep_text(sw, ["delivered_t", "shortfall_t:cobalt"])
+    table = [line.split()[0] for line in text.splitlines() if line.startswith("delivered_t")]
+    assert table == ["delivered_t:cobalt", "delivered_t:copper"]
+    assert text.splitlines()[-1] == ("note: delivered_t:gold (12.50 t), shortfall_t:cobalt "
+                                     "(0 t) are the same in every sample, so not shown in "
+                                     "the table")
+    text = sweep_text(sw, ["delivered_t:gold"])
+    assert text.splitlines()[-2:] == [
+        "No requested KPI varies across the samples.",
+        "note: delivered_t:gold (12.50 t) is the same in every sample, so not shown in the "
+        "table"]
+    # the headline KPIs when none is asked for: no note on those not asked for
+    assert "note:" not in sweep_text(sw)
+
+
+def test_sobol_text_names_a_constant_kpi_asked_for() -> None:
+    sw = made_up_sweep("sobol", 4, (CLEARANCE, TRANSIT))
+    text = sweep_text(sw, ["delivered_t:cobalt", "delivered_t:gold"])
+    assert "Sobol indices" in text
+    assert "delivered_t:cobalt  sites.kasumbalesa.clearance_trucks_per_day" in text
+    assert text.splitlines()[-1] == ("note: delivered_t:gold (12.50 t) is the same in every "
+                                     "sample, so not shown in the table")
+
+
+# ========================================================================== Sobol figure
+def text_boxes(fig: Figure) -> list[tuple[Text, object]]:
+    """Every text drawn (titles, tick and axis labels, legend), with its extent measured by
+    the renderer at 100 dpi, as in test_figure_readability."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)
+    fig.set_dpi(100)
+    with st.style():
+        fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    return [(t, t.get_window_extent(renderer)) for t in fig.findobj(Text)
+            if t.get_visible() and t.get_text()]
+
+
+@pytest.mark.parametrize(("params", "kpis", "name"), [
+    # the review's: one panel 4.2 inches wide cut the title at both ends
+    ((CLEARANCE, TRANSIT), ("throughput_t:cobalt:all:kasumbalesa",), "baseline"),
+    ((CLEARANCE,), ("throughput_t:cobalt:all:route:lobito",), "baseline"),
+    ((CLEARANCE, TRANSIT), ("delivered_t:cobalt",),
+     "export ban with monthly quotas until the end of 2027"),
+    ((CLEARANCE, TRANSIT, *MORE), (), "baseline"),
+], ids=["one-panel", "one-parameter", "long-name", "four-parameters"])
+def test_sobol_figure_text_lies_within_the_figure(params, kpis, name) -> None:
+    sw = made_up_sweep("sobol", 4, params, name, kpis)
+    fig = sobol_figure(sw, ["delivered_t", "throughput_t"])
+    boxes = text_boxes(fig)
+    assert fig.get_suptitle().startswith(f"{name}: Sobol indices")
+    for t, box in boxes:
+        assert box.x0 >= 0 and box.x1 <= fig.bbox.width, t.get_text()
+        assert box.y0 >= 0 and box.y1 <= fig.bbox.height, t.get_text()
+    for ax in fig.axes:
+        ticks = [t.get_window_extent() for t in ax.get_xticklabels() if t.get_text()]
+        for a, b in combinations(ticks, 2):
+            assert not a.overlaps(b), "parameter names run into each other"
+    titles = [ax.title.get_window_extent() for ax in fig.axes if ax.get_title()]
+    for a, b in combinations(titles, 2):
+        assert not a.overlaps(b), "panel titles run into each other"
