@@ -116,7 +116,8 @@ class Effects(Strict):
     that is seized and lost to the formal chain."""
     tax_rate: Fraction | None = None
     """Share of the value of flows through targeted sites and lanes (or produced at targeted
-    mines) captured as rent by armed groups."""
+    mines) captured as rent by armed groups. Taxes of several shocks on one lot add up, to
+    at most its whole value."""
     demand_factor: Ratio | None = None
     """Multiplies the demand of targeted markets."""
     price_factor: PositiveRatio | None = None

@@ -23,7 +23,7 @@ class Lot:
 
     __slots__ = ("channel", "commodity", "exported", "intercepted", "leg", "legs", "origin",
                  "parts", "payable", "product_per_t", "route", "t_dep", "t_in", "t_mined",
-                 "tonnes", "travel", "trucks_per_t")
+                 "tonnes", "travel", "trucks_per_t", "untaxed")
 
     def __init__(self, commodity: int, channel: int, tonnes: float, product_per_t: float,
                  trucks_per_t: float, legs: tuple[Any, ...], route: int, origin: int,
@@ -50,6 +50,9 @@ class Lot:
         """For a cargo merged at a port: [time mined, tonnes] of each lot in it, so that
         lead-time quantiles keep the spread its mean time mined would hide (None: one
         lot, mined at ``t_mined``)."""
+        self.untaxed = 1.0
+        """Share of the lot's value armed groups have not yet taxed: taxes at successive
+        places add up, but never past the whole value."""
         self.exported = False
         """True once it has set off on a lane out of the exporting country (not while it
         waits to load or is held by a closure): a route through a neighbour and back
@@ -63,6 +66,7 @@ class Lot:
         part.t_in = self.t_in
         part.intercepted = self.intercepted
         part.exported = self.exported
+        part.untaxed = self.untaxed
         if self.parts is not None and self.tonnes > 0.0:
             share = tonnes / self.tonnes
             part.parts = [[t, w * share] for t, w in self.parts]
@@ -82,6 +86,8 @@ class Lot:
                           else [[other.t_mined, other.tonnes]])
         if total > 0.0:
             self.t_mined = (self.t_mined * self.tonnes + other.t_mined * other.tonnes) / total
+            if other.untaxed != self.untaxed:
+                self.untaxed = (self.untaxed * self.tonnes + other.untaxed * other.tonnes) / total
         self.tonnes = total
         if other.intercepted:
             self.intercepted = tuple(dict.fromkeys((*self.intercepted, *other.intercepted)))

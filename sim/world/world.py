@@ -741,8 +741,11 @@ class World:
                     self.ledger.rows("lane_lost")[element.index][c] += seized
                 else:
                     self.ledger.rows("lost")[element.index][c] += seized
-            if inter.tax_rate > 0.0:
-                self.rents[c] += inter.tax_rate * lot.tonnes * lot.payable * self.value_per_t(c)
+            if inter.tax_rate > 0.0 and lot.untaxed > 0.0:
+                # taxes at several places add up to at most the lot's whole value
+                take = min(inter.tax_rate, lot.untaxed)
+                lot.untaxed -= take
+                self.rents[c] += take * lot.tonnes * lot.payable * self.value_per_t(c)
 
     def transfer(self, source: Destination, target: Destination, commodity: int,
                  tonnes: float) -> None:

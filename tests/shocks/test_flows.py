@@ -53,6 +53,34 @@ def test_seizure_once_per_lot_and_the_ledger_balances(build, world_of) -> None:
     assert delivered <= mined
 
 
+@pytest.mark.parametrize(("pit", "town", "share"), [(0.3, 0.3, 0.6), (1.0, 0.3, 1.0),
+                                                     (0.8, 0.5, 1.0), (0.0, 0.5, 0.5)])
+def test_taxes_of_two_shocks_add_up_to_at_most_the_whole_value(build, world_of, pit, town,
+                                                                share) -> None:
+    # a tax at the mine and a toll at a town on the way: the armed groups' rent is the sum
+    # of the rates, capped at the lot's value (before, a pit tax of 1 and a 30% toll made
+    # 130% of the value)
+    sites = {"mine": build.mine(), "town": build.site("junction"), "market": build.market()}
+    lanes = [build.lane("mine", "town", 1.0), build.lane("town", "market", 1.0)]
+    data = build.scenario(sites, lanes, ["town", "market"], horizon=40)
+    data["commodities"]["copper"]["reference_price_usd_per_t"] = 1000.0
+    events = {"toll": {"start": 0, "targets": {"sites": ["town"]},
+                       "effects": {"tax_rate": town}}}
+    if pit:
+        events["pit"] = {"start": 0, "targets": {"sites": ["mine"]},
+                         "effects": {"tax_rate": pit}}
+    data["shocks"] = {"events": events}
+    world = world_of(data)
+    world.run()
+    world.check_mass_balance()
+    through_town = world.ledger.site_out[world.site_index["town"]][0]
+    assert through_town > 30 * 100.0
+    # every lot past the town was taxed at the mine as it left, so pays the sum, capped
+    assert world.rents[0] == pytest.approx(share * 1000.0 * through_town
+                                           + pit * 1000.0 * (world.ledger.mined.sum()
+                                                             - through_town), rel=1e-9)
+
+
 def test_a_form_sells_at_its_payable_share_of_the_metal_price(direct) -> None:
     # 100 t/day exported for 40 days at 1,000 USD/t, 3.5% royalty; an armed-group tax of 10%
     # at the mine. Metal in a form paid at 60% of the metal price is worth 60% as much
