@@ -9,7 +9,7 @@ Typical use::
     res.kpis               # one row per replication x commodity x channel x site x metric
     res.series             # weekly time series of every replication
     sim.compare(["scenarios/baseline.yaml", "other.yaml"], replications=20)  # paired, CRN
-    sim.sweep("scenarios/baseline.yaml", {"horizon_days": (60, 120)}, design="lhs")
+    sim.sweep("scenarios/baseline.yaml", {"horizon_days": (60, 120, "int")}, design="lhs")
 """
 
 from __future__ import annotations

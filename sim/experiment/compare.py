@@ -48,8 +48,9 @@ from sim.experiment.precision import (
 from sim.experiment.precision import select as select_kpis
 from sim.experiment.replication import ReplicationResult
 from sim.experiment.results import KPI_KEYS, Results
-from sim.experiment.runner import collect
-from sim.experiment.stats import column_intervals
+from sim.experiment.runner import collect, seed_problem
+from sim.experiment.stats import check_confidence, column_intervals
+from sim.scenario.errors import check_strings
 from sim.scenario.schema import Scenario
 
 COMPARE_COLUMNS = [*KPI_KEYS, "scenario", "n", "mean", "ci_low", "ci_high", "diff",
@@ -241,6 +242,11 @@ def resolve(items: Sequence[Item], overrides: Sequence[str] = (),
     from sim.output.folder import FolderError, load_results
     from sim.scenario import load_scenario
 
+    if isinstance(items, str | Path | Scenario | Results):
+        raise TypeError(f"items must be a list of scenario files, results folders, Scenario "
+                        f"or Results objects, not a single {type(items).__name__}: wrap it "
+                        "in a list with the others, reference first")
+    check_strings(overrides, "overrides", "'key.path=value' strings")
     if len(items) < 2:
         raise ExperimentError(f"got {len(items)} scenario(s); a comparison needs at least two",
                               what="compare",
@@ -333,7 +339,13 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
     written to ``out``.
     """
     started = time.perf_counter()
-    arms, root = resolve(items, overrides, seed)
+    # before any scenario is read or folder written: a bad seed or confidence otherwise
+    # fails only once replications run, leaving folders a rerun refuses
+    if seed is not None and (problem := seed_problem(seed)) is not None:
+        raise ExperimentError(problem, what="--seed", hint="give seed=0, 1, 2, ... (or leave "
+                              "it out: 0, or the first results folder's)")
+    check_confidence(confidence)
+    arms, root = resolve(items, overrides, None if seed is None else int(seed))
     fixed = [a for a in arms if not a.runs]
     if replications is None:
         replications = (len(_common_replications([a.fixed for a in fixed]))  # type: ignore[misc]
@@ -569,7 +581,17 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
     the difference is measured on), rel_change, share_positive (the difference columns are
     NaN for the reference). For the scenario
     results and the stopping report, use :func:`run_comparison`.
+
+    Raises :class:`ExperimentError` for bad input (a negative or non-integer ``seed``,
+    ``metrics`` without ``target_ci``, ...), ``ValueError`` unless ``0 < confidence < 1``,
+    and ``TypeError`` for a single string where a list is expected.
     """
+    check_strings(metrics, "metrics", "KPI names such as 'delivered_t:cobalt'")
+    if target_ci is None and metrics:
+        # as the command line's --metric: silently ignored, they would look watched
+        raise ExperimentError("metrics only choose the KPIs target_ci watches, and have no "
+                              "effect without it", what="metrics",
+                              hint="add target_ci=0.02, for example, or leave out metrics")
     # the stopping rule measures intervals of the table's confidence level
     target = (Target(target_ci, tuple(parse_metrics(metrics)), max_replications,
                      confidence=confidence) if target_ci is not None else None)

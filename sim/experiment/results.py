@@ -75,7 +75,8 @@ class Results:
         return frame[KPI_COLUMNS]
 
     def summary(self, confidence: float = 0.95) -> pd.DataFrame:
-        """Mean, sd, n and Student-t confidence interval of every KPI."""
+        """Mean, sd, n and Student-t confidence interval of every KPI. Raises
+        ``ValueError`` unless ``0 < confidence < 1`` (0.95 for 95%)."""
         from sim.experiment.stats import summarise
 
         return summarise(self.kpis, KPI_KEYS, confidence)
@@ -84,8 +85,9 @@ class Results:
             site: str = "all") -> np.ndarray:
         """One KPI's value in every replication.
 
-        Raises :class:`KeyError` naming the closest existing metric, commodity, channel or
-        site when there is no such KPI."""
+        Raises :class:`KeyError` when there is no such KPI, naming the closest existing
+        metric, commodity, channel or site, or, when each exists but not together, the
+        commodities (then channels, then sites) the metric does have."""
         for j, (com, chan, st, met, _unit) in enumerate(self.kpi_labels):
             if (com, chan, st, met) == (commodity, channel, site, metric):
                 return self.kpi_values[:, j]
@@ -105,9 +107,10 @@ class Results:
                 guess = did_you_mean(value, known)
                 hints.append(f"{part} {value!r} is not in these results"
                              + (f"; did you mean {guess!r}?" if guess else ""))
-        hint = "; ".join(hints) or "that combination has no KPI"
+        if not hints:
+            hints.append(_missing_combination(self.kpi_labels, wanted))
         raise KeyError(f"no KPI {metric!r} for commodity={commodity!r}, channel={channel!r}, "
-                       f"site={site!r}: {hint} (summary() lists every KPI)")
+                       f"site={site!r}: {'; '.join(hints)} (summary() lists every KPI)")
 
     @property
     def series(self) -> pd.DataFrame:
@@ -130,11 +133,15 @@ class Results:
     def series_summary(self, quantiles: Sequence[float] = (0.05, 0.5, 0.95)) -> pd.DataFrame:
         """Series statistics across replications: date, commodity, metric, key, unit,
         statistic (mean, sd, p05, p50, p95), value, and days (days measured in the
-        period)."""
+        period).
+
+        Each of ``quantiles`` (in [0, 1]) is a statistic named by its percent: ``p05`` for
+        a whole percent (two digits at least), ``p2.5`` or ``p97.5`` otherwise. Raises
+        ``ValueError`` if a quantile is given twice."""
         import pandas as pd
 
         n_ser, n_per = self.series_values.shape[1:]
-        names = ["mean", "sd", *(f"p{round(q * 100):02d}" for q in quantiles)]
+        names = ["mean", "sd", *quantile_names(quantiles)]
         stats = {name: np.empty((n_ser, n_per)) for name in names}
         # A few series at a time, in double precision: memory stays bounded however many
         # replications there are.
@@ -226,6 +233,47 @@ class Results:
                 f"<th>95% CI</th><th>unit</th></tr></thead><tbody>{cells}</tbody></table>"
                 "<small>res.summary() for every KPI; res.plot.flows(), .prices(), ... for "
                 "figures</small></div>")
+
+
+def _missing_combination(labels: Sequence[tuple[str, ...]], wanted: dict[str, str]) -> str:
+    """Why a KPI whose every part exists in ``labels`` is not there: the first of its
+    commodity, channel and site the metric does not have, with the values it does have.
+    (Each part exists for some metric; commodity ``all``, the default, only for site-level
+    metrics such as a border post's waiting time.)"""
+    metric = wanted["metric"]
+    rows = [label for label in labels if label[3] == metric]
+    fixed: list[str] = []
+    for pos, part in enumerate(("commodity", "channel", "site")):
+        value = wanted[part]
+        matching = [label for label in rows if label[pos] == value]
+        if not matching:
+            have = sorted({label[pos] for label in rows}, key=lambda v: (v != "all", v))
+            listed = ", ".join(have[:20]) + (f" and {len(have) - 20} more"
+                                            if len(have) > 20 else "")
+            where = f" for {', '.join(fixed)}" if fixed else ""
+            return f"{metric} has no {part} {value!r}{where}; name one of: {listed}"
+        rows = matching
+        fixed.append(f"{part} {value!r}")
+    return "that combination has no KPI"  # not reached: the combination would exist
+
+
+def quantile_names(quantiles: Sequence[float]) -> list[str]:
+    """Statistic names of ``quantiles``: ``p05``, ``p50``, ``p95`` for whole percents (the
+    names of the default quantiles, kept for files and notebooks that use them) and the
+    percent as written otherwise (``p2.5``, ``p97.5``, ``p10.4``), so no two quantiles
+    share a name. Raises ``ValueError`` for a quantile given twice."""
+    names = []
+    for q in quantiles:
+        pct = round(float(q) * 100, 10)  # 0.07 * 100 is 7.000000000000001
+        if pct == int(pct):
+            names.append(f"p{int(pct):02d}")
+        else:
+            names.append("p" + np.format_float_positional(pct, trim="-"))
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValueError(f"quantiles must be distinct: {', '.join(repeated)} is asked for more "
+                         f"than once in {list(quantiles)}")
+    return names
 
 
 def _num(x: float) -> str:

@@ -9,9 +9,12 @@ there), and to an optional ``progress`` callback.
 
 from __future__ import annotations
 
+import numbers
+import os
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -81,6 +84,19 @@ def _execute(sc: Scenario, replications: Iterable[int], seed: int,
             run_tasks(jobs, tasks, finished, own)
 
 
+def as_scenario(sc: object, name: str) -> Scenario:
+    """``sc`` if it is a :class:`Scenario`, else the scenario file at the path ``sc``.
+    Raises ``TypeError`` naming the argument ``name`` for anything else."""
+    if isinstance(sc, Scenario):
+        return sc
+    if isinstance(sc, str | os.PathLike):
+        from sim.scenario import load_scenario
+
+        return load_scenario(sc)
+    raise TypeError(f"{name} must be a Scenario or the path of a scenario file (str or "
+                    f"Path), not {type(sc).__name__}: load one with sim.load_scenario(path)")
+
+
 def collect(sc: Scenario, seed: int, results: list[ReplicationResult],
             wall_s: float = 0.0, consume: bool = False) -> Results:
     """Stack replication results into a :class:`Results` (in replication order).
@@ -100,27 +116,45 @@ def collect(sc: Scenario, seed: int, results: list[ReplicationResult],
     return collector.results(wall_s)
 
 
+def seed_problem(seed: object) -> str | None:
+    """What is wrong with ``seed`` as a root seed, or None if it is a non-negative integer
+    (Python's or numpy's). A bool, float or None is refused: a float would be truncated to
+    an integer seed while the results report it as given, and True would be seed 1."""
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        return f"expected a non-negative integer, got {seed!r} ({type(seed).__name__})"
+    if seed < 0:
+        return f"expected a non-negative integer, got {seed}"
+    return None
+
+
 def check_run_arguments(replications: int, seed: int, workers: int | None) -> None:
-    """Raise ``ValueError`` if ``replications < 1``, ``seed < 0`` or ``workers < 1``."""
+    """Raise ``ValueError`` if ``replications < 1``, ``seed`` is not a non-negative integer
+    (see :func:`seed_problem`) or ``workers < 1``."""
     if replications < 1:
         raise ValueError("replications must be at least 1")
-    if seed < 0:
-        raise ValueError("seed must be a non-negative integer")
+    problem = seed_problem(seed)
+    if problem is not None:
+        raise ValueError(f"seed: {problem}")
     if workers is not None and workers < 1:
         raise ValueError("workers must be at least 1")
 
 
-def run(sc: Scenario, replications: int = 1, seed: int = 0, workers: int = 1,
+def run(sc: Scenario | str | Path, replications: int = 1, seed: int = 0, workers: int = 1,
         sink: Sink | None = None, progress: Callable[[int], None] | None = None,
         executor: Executor | None = None, backend: Backend | None = None) -> Results:
-    """Run ``replications`` replications of ``sc`` from root seed ``seed``.
+    """Run ``replications`` replications of ``sc`` (a scenario, or the path of a scenario
+    file) from root seed ``seed``.
 
     ``workers > 1`` runs them on a local process pool; ``executor`` (any
     :class:`concurrent.futures.Executor`, e.g. ``distributed.Client.get_executor()``) or
     ``backend`` runs them there instead. The results are the same wherever they run.
-    Raises ``ValueError`` if ``replications < 1``, ``seed < 0`` or ``workers < 1``.
+    Raises ``ValueError`` if ``replications < 1``, ``seed`` is not a non-negative integer
+    or ``workers < 1``; ``TypeError`` if ``sc`` is neither a scenario nor a path;
+    :class:`~sim.scenario.errors.ScenarioError` for a scenario file with problems.
     """
     check_run_arguments(replications, seed, workers)
+    sc = as_scenario(sc, "sc")
+    seed = int(seed)  # a numpy integer is reported and saved as a plain one
     started = time.perf_counter()
     # Each result is copied into the stacked arrays as it arrives and then dropped.
     collector = Collector(sc, seed, replications)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -10,12 +11,24 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+def check_confidence(confidence: float, name: str = "confidence") -> None:
+    """Raise ``ValueError`` unless ``0 < confidence < 1``: outside it every interval would
+    be NaN, silently (a level of 95 meant as 95% is the usual slip)."""
+    if not (isinstance(confidence, numbers.Real) and 0 < confidence < 1):
+        hint = (f" ({confidence:g}% is {confidence / 100:g})"
+                if isinstance(confidence, numbers.Real) and 1 < confidence < 100 else "")
+        raise ValueError(f"{name} must be a fraction between 0 and 1, e.g. 0.95 for a 95% "
+                         f"interval, not {confidence!r}{hint}")
+
+
 def t_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
     """Mean and Student-t confidence interval of ``values`` (NaNs ignored).
 
     Returns ``(mean, low, high)``; the interval is NaN with fewer than two values, and has
-    zero width when all values are equal.
+    zero width when all values are equal. Raises ``ValueError`` unless
+    ``0 < confidence < 1``.
     """
+    check_confidence(confidence)
     v = np.asarray(values, dtype=float)
     v = v[~np.isnan(v)]
     n = v.size
@@ -33,7 +46,9 @@ def t_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, flo
 
 
 def summarise(frame: pd.DataFrame, by: list[str], confidence: float = 0.95) -> pd.DataFrame:
-    """Mean, standard deviation, count and CI of ``value`` for each group of ``by``."""
+    """Mean, standard deviation, count and CI of ``value`` for each group of ``by``.
+    Raises ``ValueError`` unless ``0 < confidence < 1``."""
+    check_confidence(confidence)
     grouped = frame.groupby(by, sort=False, dropna=False, observed=True)["value"]
     out = grouped.agg(mean="mean", sd="std", n="count", low="min", high="max").reset_index()
     # identical values have no spread, whatever rounding leaves in the computed one
@@ -53,8 +68,9 @@ def column_intervals(values: np.ndarray, confidence: float = 0.95
     ``values`` [replication, column], ignoring NaNs.
 
     The half-width is NaN for a column with fewer than two values, and zero when its
-    values are all equal.
+    values are all equal. Raises ``ValueError`` unless ``0 < confidence < 1``.
     """
+    check_confidence(confidence)
     v = np.asarray(values, dtype=float)
     if v.ndim == 1:
         v = v[:, None]

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
 import re
 import time
 import warnings
@@ -53,7 +54,7 @@ from sim.experiment.executors import Backend, Job, open_backend, run_tasks
 from sim.experiment.precision import check_metrics, kpi_name, parse_metrics
 from sim.experiment.precision import select as select_kpis
 from sim.experiment.replication import ReplicationResult
-from sim.scenario.errors import ScenarioError
+from sim.scenario.errors import ScenarioError, check_strings
 from sim.scenario.schema import Scenario
 from sim.streams import stable_hash
 
@@ -231,18 +232,30 @@ def _grid_int(p: Param, u: float) -> int:
 
 
 class PointScenarios:
-    """Builds the scenario of each design point from one read of the scenario file.
+    """Builds the scenario of each design point from one read of the scenario file (or
+    from a loaded scenario's resolved document; ``path`` is then None).
 
     Reading and merging the YAML is the slow part of loading; it is done once, and each
     point only applies its overrides and validates.
     """
 
-    def __init__(self, path: str | Path, overrides: Sequence[str] = ()) -> None:
+    def __init__(self, path: str | Path | Scenario, overrides: Sequence[str] = ()) -> None:
         from sim.scenario import load_scenario
         from sim.scenario.compose import load_raw
 
-        self.path = Path(path)
         self.overrides = list(overrides)
+        self.path: Path | None
+        if isinstance(path, Scenario):
+            # a loaded scenario: its resolved document stands in for the file
+            from sim.experiment.compare import load_scenario_like
+            from sim.output.folder import scenario_json
+            from sim.scenario.compose import RawScenario
+
+            self.path = None
+            self.base = load_scenario_like(path, self.overrides)
+            self._raw = RawScenario(scenario_json(path), {}, [path.name])
+            return
+        self.path = Path(path)
         self.base = load_scenario(self.path, self.overrides)  # reports file errors as usual
         self._raw = load_raw(self.path)
 
@@ -307,7 +320,7 @@ class Sweep:
         return pd.DataFrame.from_dict(out, orient="index", columns=params)
 
 
-def run_sweep(scenario: str | Path, params: Sequence[str | Param], design: str = "lhs",
+def run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], design: str = "lhs",
               samples: int = 16, replications: int = 1, seed: int = 0, *,
               overrides: Sequence[str] = (), workers: int | None = 1,
               backend: Backend | None = None, scheduler: str | None = None,
@@ -320,11 +333,23 @@ def run_sweep(scenario: str | Path, params: Sequence[str | Param], design: str =
     """Run a sweep; see :func:`sweep`. Returns a :class:`Sweep`; with ``out``, writes
     ``sweep.csv``, ``sweep-kpis.csv.gz``, ``sobol.csv`` (Sobol design), ``sweep.json`` and
     figures there."""
+    from sim.experiment.runner import seed_problem
+    from sim.experiment.stats import check_confidence
+
     started = time.perf_counter()
+    if not isinstance(scenario, str | os.PathLike | Scenario):
+        raise TypeError(f"scenario must be a Scenario or the path of a scenario file (str or "
+                        f"Path), not {type(scenario).__name__}")
+    check_strings(params, "params", "'key.path=low:high' strings (or a dict of key path to "
+                  "(low, high))")
+    check_strings(overrides, "overrides", "'key.path=value' strings")
+    check_strings(metrics, "metrics", "KPI names such as 'delivered_t:cobalt'")
     if replications < 1:
         raise ExperimentError("expected at least 1", what="-r/--replications")
-    if seed < 0:
-        raise ExperimentError("expected a non-negative integer", what="--seed")
+    if (problem := seed_problem(seed)) is not None:
+        raise ExperimentError(problem, what="--seed", hint="give seed=0, 1, 2, ...")
+    seed = int(seed)  # a numpy integer is reported and saved as a plain one
+    check_confidence(confidence)
     parsed = [p if isinstance(p, Param) else Param.parse(p) for p in params]
     specs = parse_metrics(metrics)
     des = make_design(parsed, design, samples, seed)
@@ -375,7 +400,7 @@ def run_sweep(scenario: str | Path, params: Sequence[str | Param], design: str =
         from sim.output.sweep_output import write_sweep
 
         write_sweep(result, out_path, figures=figures, metrics=[str(s.metric) for s in specs],
-                    source=str(scenario), overrides=list(overrides))
+                    source=_source(scenario), overrides=list(overrides))
     if unmatched:
         # Found only now, from the labels of the finished runs (a combination no sample
         # produced); the sweep is written first, so no run is lost.
@@ -388,6 +413,13 @@ def run_sweep(scenario: str | Path, params: Sequence[str | Param], design: str =
             hint=(f"{exc.hint}; then" if exc.hint else "correct --metric and") +
             " run again with --force to replace the sweep")
     return result
+
+
+def _source(scenario: str | Path | Scenario) -> str:
+    """Where the swept scenario came from, as the sweep's files record it."""
+    if isinstance(scenario, Scenario):
+        return f"<scenario {scenario.name}>"  # as a comparison labels one
+    return str(scenario)
 
 
 def _prepare_out(out: Path, force: bool) -> None:
@@ -544,13 +576,16 @@ def _bootstrap(indices: Callable[[np.ndarray], np.ndarray], n: int, seed: int,
 # The Python API
 
 
-def sweep(scenario: str | Path, params: dict[str, tuple[float, float]] | Sequence[str],
+def sweep(scenario: str | Path | Scenario,
+          params: dict[str, tuple[float, float]] | Sequence[str],
           design: str = "lhs", samples: int = 16, replications: int = 1, seed: int = 0,
           **kwargs: Any) -> pd.DataFrame:
-    """Run a parameter sweep of the scenario file ``scenario``; return one row per sample.
+    """Run a parameter sweep of ``scenario`` (a scenario file or a loaded
+    :class:`~sim.scenario.schema.Scenario`); return one row per sample.
 
     ``params`` maps key paths (as for ``--set``) to ``(low, high)`` ranges (or
-    ``(low, high, "log"|"int")``), or is a list of ``"key.path=low:high"`` strings.
+    ``(low, high, "log"|"int")``; a value the scenario takes in whole numbers, such as
+    ``horizon_days``, needs ``"int"``), or is a list of ``"key.path=low:high"`` strings.
     ``design`` is ``lhs``, ``sobol`` (``samples`` a power of 2; ``samples x (d + 2)``
     points) or ``grid`` (``samples`` levels per parameter). Each sample runs
     ``replications`` replications from root ``seed`` (common random numbers across
@@ -560,7 +595,13 @@ def sweep(scenario: str | Path, params: dict[str, tuple[float, float]] | Sequenc
     ``block`` (Sobol), the parameters, and the mean of every total KPI as
     ``metric:commodity``. For the Sobol indices and the long KPI table use
     :func:`run_sweep`.
+
+    Raises :class:`ExperimentError` for bad input (a range, design, sample count or
+    ``seed`` that is not a non-negative integer), ``ValueError`` unless
+    ``0 < confidence < 1``, and ``TypeError`` for a single string where a list is expected.
     """
+    check_strings(params, "params", "'key.path=low:high' strings (or a dict of key path to "
+                  "(low, high))")
     if isinstance(params, dict):
         specs: list[str | Param] = []
         for path, rng in params.items():

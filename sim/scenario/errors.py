@@ -84,3 +84,13 @@ class ScenarioError(Exception):
 
     def __str__(self) -> str:
         return self.report()
+
+
+def check_strings(value: object, name: str, what: str) -> None:
+    """Raise :class:`TypeError` if ``value``, the argument ``name`` that should be a list of
+    ``what``, is a single string (or bytes). Iterating a string gives its characters, so
+    ``"horizon_days=5"`` would be read as the items ``"h"``, ``"o"``, ... and refused with
+    a message about ``"h"``, far from the mistake."""
+    if isinstance(value, str | bytes):
+        raise TypeError(f"{name} must be a list of {what}, not a {type(value).__name__}: "
+                        f"wrap it in a list, e.g. [{value!r}]")

@@ -20,8 +20,6 @@ from pydantic import BaseModel, ValidationError
 
 from sim.distributions import DIST_NAMES
 from sim.scenario.checks import BOTH_HORIZONS_HINT, check_scenario
-from sim.scenario.shock_checks import check_shocks_and_policies
-from sim.scenario.plan import make_plan, unreachable_markets
 from sim.scenario.compose import (
     PROVENANCE_KEYS,
     Provenance,
@@ -31,8 +29,17 @@ from sim.scenario.compose import (
     nearest_line,
     strip_provenance,
 )
-from sim.scenario.errors import Issue, PathT, ScenarioError, did_you_mean, format_path
+from sim.scenario.errors import (
+    Issue,
+    PathT,
+    ScenarioError,
+    check_strings,
+    did_you_mean,
+    format_path,
+)
+from sim.scenario.plan import make_plan, unreachable_markets
 from sim.scenario.schema import SITE_KINDS, Scenario
+from sim.scenario.shock_checks import check_shocks_and_policies
 from sim.scenario.yamlio import LineMap, odd_space_name, parse_yaml
 
 
@@ -52,8 +59,11 @@ class ScenarioMeta:
 def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
     """Load, merge, override and validate a scenario file.
 
-    Raises :class:`ScenarioError` with every problem found.
+    ``overrides`` is a list of ``"key.path=value"`` strings (as for ``--set``). Raises
+    :class:`ScenarioError` with every problem found, and :class:`TypeError` if
+    ``overrides`` is a single string.
     """
+    check_strings(overrides, "overrides", "'key.path=value' strings")
     raw = load_raw(Path(path))
     if overrides:
         raw = apply_overrides(raw, list(overrides))
@@ -62,7 +72,9 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
 
 def scenario_from_dict(data: dict[str, Any], name: str = "<dict>",
                        overrides: Sequence[str] = ()) -> Scenario:
-    """Validate a scenario given as a Python mapping (as it would be read from YAML)."""
+    """Validate a scenario given as a Python mapping (as it would be read from YAML), with
+    ``overrides`` as for :func:`load_scenario`."""
+    check_strings(overrides, "overrides", "'key.path=value' strings")
     raw = RawScenario(dict(data), {}, [name])
     if overrides:
         raw = apply_overrides(raw, list(overrides))

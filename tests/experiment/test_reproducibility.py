@@ -151,7 +151,10 @@ def test_a_kpi_asked_for_by_a_wrong_name_says_the_closest_one(tiny_path: Path) -
     with pytest.raises(KeyError, match="metric 'delivred_t' is not in these results; did you "
                                        "mean 'delivered_t'"):
         res.kpi("delivred_t", "copper")
-    with pytest.raises(KeyError, match="that combination has no KPI"):
+    # every part exists, not together: the sites delivered_t has for copper and formal
+    with pytest.raises(KeyError, match="delivered_t has no site 'border' for commodity "
+                                       "'copper', channel 'formal'; name one of: all, "
+                                       "route:direct"):
         res.kpi("delivered_t", "copper", "formal", "border")
 
 
