@@ -598,7 +598,7 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
         _err(f"\ninterrupted: the sweep is incomplete and nothing was written to {out}")
         _exit_interrupted()
     if not quiet:
-        click.echo(sweep_text(result, [m.split(":")[0] for m in metrics]))
+        click.echo(sweep_text(result, list(metrics)))
         files = "sweep.csv, sweep-kpis.csv.gz" + (", sobol.csv" if result.sobol is not None
                                                   else "")
         click.echo(f"\nWritten to {out}: {files}" + ("" if no_figures else ", figures/"))

@@ -482,6 +482,27 @@ def test_sweep_metric_found_missing_after_running_keeps_the_sweep(
     assert (out / "sweep-kpis.csv.gz").is_file()
 
 
+def test_sweep_metric_with_a_commodity_shows_that_commodity_only(tmp_path: Path,
+                                                                  monkeypatch) -> None:
+    # --metric delivered_t:cobalt listed copper's and gold's deliveries too: the commodity
+    # was cut off before the table and the figures were made
+    from sim.output import sweep_output
+
+    seen: list[list[str]] = []
+    real = sweep_output.write_sweep
+    monkeypatch.setattr(sweep_output, "write_sweep",
+                        lambda *a, **kw: (seen.append(list(kw["metrics"])), real(*a, **kw))[1])
+    baseline = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
+    out = tmp_path / "s"
+    result = invoke("sweep", baseline, "--param", "horizon_days=20:40:int", "-n", 3,
+                    "--out", out, "-w", 1, "--no-figures", "--metric", "delivered_t:cobalt")
+    assert result.exit_code == 0, result.output
+    assert "delivered_t:cobalt" in result.output
+    assert "delivered_t:copper" not in result.output
+    assert "delivered_t:gold" not in result.output
+    assert seen == [["delivered_t:cobalt"]]  # what the figures are drawn for
+
+
 def test_sweep_of_a_whole_number_field_without_int_says_to_add_it(
         tiny_path: Path, tmp_path: Path) -> None:
     result = invoke("sweep", tiny_path, "--param", "horizon_days=20:40", "-n", 2,

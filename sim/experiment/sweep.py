@@ -399,7 +399,7 @@ def run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], de
     if out_path is not None:
         from sim.output.sweep_output import write_sweep
 
-        write_sweep(result, out_path, figures=figures, metrics=[str(s.metric) for s in specs],
+        write_sweep(result, out_path, figures=figures, metrics=[str(s) for s in specs],
                     source=_source(scenario), overrides=list(overrides))
     if unmatched:
         # Found only now, from the labels of the finished runs (a combination no sample
