@@ -155,7 +155,8 @@ def test_show_bad_scenario_exits_2(bad_file: Path) -> None:
 
 # ----------------------------------------------------------------------------- run
 @pytest.fixture(scope="module")
-def results_dir(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess]:
+def results_dir(tmp_path_factory: pytest.TempPathFactory
+                ) -> tuple[Path, subprocess.CompletedProcess]:
     out = tmp_path_factory.mktemp("cli") / "results"
     tiny = Path(__file__).parent / "data" / "tiny.yaml"
     proc = sim_process("run", tiny, "-n", 3, "--seed", 1, "--out", out, "-q")
