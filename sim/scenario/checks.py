@@ -182,6 +182,11 @@ def check_scenario(sc: Scenario) -> list[Issue]:
     seen_pairs: dict[tuple[str, str], str] = {}
     for lid, lane in sc.lanes.items():
         base = ("lanes", lid)
+        if lid in sc.sites:
+            c.add(base, f"lane {lid!r} has the id of a site: results name sites and lanes by "
+                  "id (e.g. days closed), so the two would be mixed up",
+                  f"rename the lane, e.g. {lane.from_}_{lane.to} (and where routes or shocks "
+                  "name it)")
         ok_from = c.ref((*base, "from"), lane.from_, sites, "site")
         ok_to = c.ref((*base, "to"), lane.to, sites, "site")
         if ok_from and ok_to and lane.from_ == lane.to:

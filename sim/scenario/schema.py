@@ -370,7 +370,8 @@ class Route(Strict):
     not ``cathode``, which goes to a market); all if omitted."""
     share: Fraction | None = None
     """Share of the channel's flow for ``routing: fixed_shares``; shares are renormalised
-    over the routes a mine can use."""
+    over the routes a mine can use. A route of share 0 carries nothing, except as a backup
+    under ``on_closure: reroute`` while every route with a share is closed."""
 
 
 class Channel(Strict):
@@ -382,14 +383,15 @@ class Channel(Strict):
     description: str = ""
     """Free text."""
     routing: Literal["fixed_shares", "cheapest", "fastest"] = "fixed_shares"
-    """How a lot picks its route: by fixed shares, or the open route with the lowest cost or
-    the shortest expected transit."""
+    """How a lot picks its route: by fixed shares, or the route with the lowest cost or the
+    shortest expected transit (among the open ones under ``on_closure: reroute``)."""
     formal: bool = True
     """Whether the channel's exports are declared (and pay royalties); ``false`` for
     smuggling."""
     on_closure: Literal["wait", "reroute"] = "wait"
-    """What a new lot does when its route's first lanes are closed: wait for reopening, or
-    take another open route of the channel."""
+    """What a new lot does when a lane or transit site of the route it would take is
+    closed: go on and wait at the closure, or take another open route of the channel (if
+    none is open, it waits)."""
     routes: dict[Id, Route] = Field(min_length=1)
     """Routes by id."""
 

@@ -37,6 +37,10 @@ from sim.units import DAYS_PER_YEAR
 if TYPE_CHECKING:
     from sim.world.world import World
 
+_TIME_DIGITS = 9
+"""Decimals of a day scheduled times are rounded to (1e-9 days, under a tenth of a
+millisecond): enough to merge sums that miss by a rounding error, too few to matter."""
+
 
 def describe_effects(effects: Effects) -> str:
     """Effects in a few words (for the timeline and ``sim show``)."""
@@ -191,8 +195,12 @@ class ShockEngine:
 
         Actions due at the same time run together, those that end something (``ends``)
         after all the others: one closure ending as the next begins would otherwise open
-        the site for an instant, and what it held would slip through."""
+        the site for an instant, and what it held would slip through. Times are rounded to
+        :data:`_TIME_DIGITS` decimals first, so that a start plus a duration meets a time
+        given as a number (5.3 + 5.1 is 10.399999999999999, not 10.4)."""
         env = self.world.env
+        if math.isfinite(t):
+            t = round(t, _TIME_DIGITS)
         if t <= env.now:
             action()
             return

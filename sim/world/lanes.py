@@ -115,6 +115,11 @@ class Lane(Element):
         self._convoy_t = now
 
     def _depart_all(self, lots: list[Lot]) -> None:
+        """Lots done loading set off, unless the lane closed while they loaded: then they
+        wait at its entrance (and are not yet exported) until it opens."""
+        if self.capacity_factor <= 0.0:
+            self.held_back.extend(lots)
+            return
         for lot in lots:
             self._depart(lot)
 
@@ -150,7 +155,8 @@ class Lane(Element):
         if self.capacity_factor > 0.0:
             if self.held_back:
                 held, self.held_back = list(self.held_back), deque()
-                self._depart_all(held)
+                for lot in held:
+                    self._depart(lot)
             # a paused convoy made no progress while the lane stayed closed: it still needs
             # the open time it was owed when it reached the end of its nominal trip
             paused, self.paused = self.paused, []

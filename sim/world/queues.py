@@ -153,8 +153,9 @@ class FifoServer:
     def set_capacity_factor(self, factor: float) -> None:
         """Scale the service rate from now on, for the work left on batches in service as
         well as for batches yet to start. 0 stops new services; batches in service then
-        finish at the speed they had (a closure does not strand the trucks being cleared),
-        and go at the new speed if capacity changes again before they finish."""
+        finish at the speed they had (a closure does not stop a clearance half done; the
+        owner's ``done`` decides whether what finished may go on), and go at the new speed
+        if capacity changes again before they finish."""
         self._advance()
         self.capacity_factor = max(0.0, float(factor))
         if self.capacity_factor > 0.0 and self.in_service:

@@ -63,7 +63,7 @@ class Router:
     moved, not for every lot.
     """
 
-    __slots__ = ("_candidates", "_credit", "_epoch", "_total_weight", "_weighted",
+    __slots__ = ("_candidates", "_credit", "_epoch", "_primary", "_total_weight", "_weighted",
                  "capacity_epoch", "options", "reroute", "rule")
 
     def __init__(self, rule: str, on_closure: str, options: list[RouteOption],
@@ -76,11 +76,18 @@ class Router:
         self.capacity_epoch = capacity_epoch if capacity_epoch is not None else [0]
         self._credit = [0.0] * len(options)
         self._epoch = self.capacity_epoch[0] if not self.reroute else -1
-        self._set_candidates(list(range(len(options))))
+        everything = list(range(len(options)))
+        self._primary = everything
+        """The routes lots take while they are open: under fixed shares those with a share
+        above 0; the others are backups, taken (evenly) only while every primary is closed."""
+        if rule == "fixed_shares":
+            self._primary = [i for i in everything if options[i].weight > 0] or everything
+        self._set_candidates(self._primary)
 
     def _set_candidates(self, candidates: list[int]) -> None:
         self._candidates = candidates
-        self._weighted = [(i, self.options[i].weight) for i in candidates]
+        backups = not any(self.options[i].weight > 0 for i in candidates)
+        self._weighted = [(i, 1.0 if backups else self.options[i].weight) for i in candidates]
         """(index, weight) of each candidate route, for the smooth round robin."""
         total = 0.0
         for _i, weight in self._weighted:
@@ -88,13 +95,17 @@ class Router:
         self._total_weight = total
 
     def candidates(self) -> list[int]:
-        """Indices of the routes a lot may take now: the open ones if the router reroutes
-        and any is open, otherwise all."""
+        """Indices of the routes a lot may take now: if the router reroutes, the open
+        primary routes, else the open backups, else (all closed) the primary routes to wait
+        on; without rerouting, the primary routes."""
         if self.reroute and self.capacity_epoch[0] != self._epoch:
             options = self.options
-            everything = range(len(options))
-            self._set_candidates([i for i in everything if options[i].is_open()]
-                                 or list(everything))
+            is_open = [option.is_open() for option in options]
+            primary = self._primary
+            self._set_candidates([i for i in primary if is_open[i]]
+                                 or [i for i in range(len(options))
+                                     if is_open[i] and i not in primary]
+                                 or list(primary))
             self._epoch = self.capacity_epoch[0]
         return self._candidates
 

@@ -1,7 +1,8 @@
 """Refined metal exported by a refiner in the exporting country: no channel carries it, so
 the series has a key of its own, ``refined``, and the flows figure a layer for it; the
 series then add up to the exported KPI. And ids the results give a meaning of their own
-(``all``, ``refined``) are refused in a scenario."""
+(``all``, ``refined``), or that they would confuse (a lane named as a site), are refused in a
+scenario."""
 
 from __future__ import annotations
 
@@ -61,3 +62,15 @@ def test_ids_the_results_use_are_refused(build, tmp_path, section: str, rid: str
     assert result.exit_code == 2
     assert f"{section}.{rid}: '{rid}' cannot name a" in result.stderr
     assert "rename it" in result.stderr
+
+
+def test_a_lane_with_the_id_of_a_site_is_refused(build, tmp_path) -> None:
+    # closed_days is keyed by id: a site and a lane of one id shared a row and one was lost
+    data = home_refinery(build)
+    data["lanes"]["market"] = data["lanes"].pop("smelter_market")
+    path = tmp_path / "clash.yaml"
+    path.write_text(build.to_yaml(data), encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(path)], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert "lanes.market: lane 'market' has the id of a site" in result.stderr
+    assert "rename the lane, e.g. smelter_market" in result.stderr

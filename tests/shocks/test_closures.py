@@ -125,6 +125,24 @@ def test_a_closure_ending_as_the_next_begins_lets_nothing_through(build, world_o
     assert world.sites[world.site_index["j"]].closures == [[10.0, 50.0]]
 
 
+def test_a_closure_whose_start_and_duration_miss_the_next_by_rounding_still_meets_it(
+        build, world_of) -> None:
+    # 5.3 + 5.1 days is 10.399999999999999 in floating point, not the 10.4 the second
+    # closure starts at: the junction opened for an instant and let its lots through
+    sites = {"mine": build.mine(), "j": build.site("junction"), "market": build.market()}
+    lanes = [build.lane("mine", "j", 1.0), build.lane("j", "market", 1.0)]
+    data = build.scenario(sites, lanes, ["j", "market"], horizon=40)
+    shut = {"targets": {"sites": ["j"]}, "effects": {"capacity_factor": 0}}
+    data["shocks"] = {"events": {"a": {"start": 5.3, "duration_days": 5.1, **shut},
+                                 "b": {"start": 10.4, "end": 20, **shut}}}
+    world = world_of(data)
+    world.run()
+    world.check_mass_balance()
+    arrivals = world.recorder.arrivals[:, 0, :].sum(axis=1)
+    assert arrivals[7:21].sum() == 0.0  # nothing past the junction from 5.3 to 20
+    assert world.sites[world.site_index["j"]].closures == [[5.3, 20.0]]
+
+
 def test_a_lot_held_at_a_closed_border_lane_is_not_yet_exported(direct, world_of) -> None:
     # Recorded as it joined the lane, metal held in the country by the closure counted as
     # exported (and paid royalties) on the day it was mined.
@@ -138,3 +156,24 @@ def test_a_lot_held_at_a_closed_border_lane_is_not_yet_exported(direct, world_of
     assert exported[10:40].sum() == 0.0
     assert exported[40] == pytest.approx(31 * 100.0)  # the held lots, and day 40's own
     assert exported.sum() == pytest.approx(60 * 100.0)
+
+
+def test_a_lot_done_loading_on_a_closed_rail_lane_waits_at_its_entrance(direct,
+                                                                        world_of) -> None:
+    # A 150 t/day rail lane loads each 100 t lot in two thirds of a day; it closes at 10.5,
+    # while the day-10 lot loads. That lot finished loading at 10.67 and set off onto the
+    # closed lane, so it counted as exported during the closure; now it waits until 20.5.
+    data = direct(transit=2.0, horizon=40, shocks={"events": {"cut": {
+        "start": 10.5, "end": 20.5, "targets": {"lanes": ["mine_market"]},
+        "effects": {"capacity_factor": 0}}}})
+    data["lanes"]["mine_market"].update(mode="rail", capacity_t_per_day=150.0)
+    world = world_of(data)
+    world.run()
+    world.check_mass_balance()
+    exported = world.recorder.exported[:, 0, :].sum(axis=1)
+    assert exported[9] == pytest.approx(100.0)  # the day-9 lot, loaded by 9.67
+    assert exported[10:20].sum() == 0.0  # nothing sets off while the lane is closed
+    # at 20.5 the held lot sets off; the queue behind it loads from then, one lot every
+    # two thirds of a day
+    assert exported[20] == pytest.approx(100.0)
+    assert exported[21] == pytest.approx(200.0)

@@ -92,6 +92,25 @@ def test_reroute_avoids_a_closed_route(build) -> None:
     world.check_mass_balance()
 
 
+def test_a_route_of_share_zero_is_a_backup_for_rerouting(build) -> None:
+    # via_b has share 0: no lot takes it while via_a is open, but while via_a is closed
+    # every lot does (before, share-0 routes were dropped and lots waited at the closure)
+    world = two_route_world(build, on_closure="reroute", shares=(1.0, 0.0))
+    close(world, "a_market", 10.5, 20.5)
+    world.run()
+    world.check_mass_balance()
+    assert through(world, "b") == pytest.approx(10 * 100.0)  # the lots of days 11..20
+    assert through(world, "a") > 80 * 100.0  # every other lot
+
+
+def test_without_rerouting_a_route_of_share_zero_is_never_taken(build) -> None:
+    world = two_route_world(build, on_closure="wait", shares=(1.0, 0.0))
+    close(world, "a_market", 10.5, 20.5)
+    world.run()
+    world.check_mass_balance()
+    assert through(world, "b") == 0.0
+
+
 def test_wait_keeps_lots_on_the_closed_route_until_it_reopens(build) -> None:
     world = two_route_world(build, routing="fastest", on_closure="wait", shares=(0.5, 0.5))
     close(world, "b_market", 10.5, 20.5)
