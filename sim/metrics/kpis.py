@@ -17,12 +17,18 @@ mean_lead_time_days       tonnage-weighted days from mine to first destination, 
                           delivered in the period
 lead_time_p05_days ...    5%, 50% and 95% quantiles of lead time over tonnes delivered,
                           per route (site ``route:<id>``, with delivered_t and
-                          mean_lead_time_days); one-day bins, interpolated. Leads of
+                          mean_lead_time_days); one-day bins, each bin's tonnes spread
+                          evenly over its day, so a quantile may be off by up to a day (a
+                          fixed 2-day transit gives p05 2.05 and p95 2.95). Leads of
                           sim.world.world.LEAD_BINS (400) days or more share one open-ended
                           bin, so a quantile falling in it is NaN (known only to be at least
                           400 days)
 delivered_share           a channel's share of delivered_t
 control_hhi               Herfindahl-Hirschman index of delivered_t over channels (0-10,000)
+                          for the whole period: how concentrated control of the flow is,
+                          not production or refining; with n channels it cannot fall below
+                          10,000 / n (2,500 with the baseline's four), so the merger
+                          guidelines' thresholds for firms (1,800) do not apply
 consumed_t, shortfall_t   consumed by markets, and demand not met (all markets); shortfall_t
                           is the lost supply, the area of the resilience triangle (tonnes)
 other_supply_t            supply from outside the network received by markets
@@ -34,11 +40,17 @@ price_peak_ratio          highest price index in the period (1 = reference price
 throughput_t              through a transit site or capacitated lane (site rows)
 peak_held_t               most metal held at a border post, port or hub at a day's end
                           (site rows): the backlog at its worst
-mean_wait_days            mean wait in line per lot at a border post or capacitated lane
+mean_wait_days            mean wait in line per lot at a border post or capacitated lane,
+                          over lots whose service started in the period: lots still in line
+                          at the end are not in it (a closure running to the end shows in
+                          peak_held_t and stranded_end_t, not here)
 mean_dwell_days           tonnage-weighted days a lot waits at a port for its ship or
-                          trades at a hub (an added delay or closure there is not counted:
-                          it shows in lead times)
-utilisation               busy share of a border post's or lane's capacity
+                          trades at a hub, over lots that left in the period (an added
+                          delay or closure there is not counted: it shows in lead times)
+utilisation               share of the period a border post's clearance lanes (or a lane's
+                          loader) were busy, at whatever speed a throttle left them: a post
+                          throttled to half speed and busy all the time is 1.0, and closed
+                          time counts as idle
 refined_t                 refined metal recovered by a refiner
 seized_t                  seized by shocks (part of lost_t)
 diverted_t                moved by shocks into a channel (e.g. captured output to informal)
@@ -62,9 +74,9 @@ time_to_recover_days      length of the shortfall episode containing the worst d
 recovered_by_end          1.0 if Q >= RECOVERY_THRESHOLD on the last day of the period, else
                           0.0 (its mean over replications is the share of runs recovered)
 time_to_shortfall_days    days from the start of the period to the first day with
-                          Q < RECOVERY_THRESHOLD, the period's length in days if none: with a
-                          shock at the start, how long stocks and pipelines covered demand
-                          (time to survive, TTS)
+                          Q < RECOVERY_THRESHOLD, the period's length in days if none: the
+                          time to survive (TTS) only for a shock at the start; for a later
+                          shock subtract its day
 disrupted_days            days from the first day with Q < RECOVERY_THRESHOLD to the last,
                           inclusive (good days between dips included; 0 if none): how long
                           a disruption of repeated dips lasts, which time_to_recover_days
@@ -79,6 +91,14 @@ state_time_share          share of the time a regime ran in the measured period 
 Q(day), the performance behind the resilience figures, is the share of the day's demand met,
 1 - shortfall / demand, with demand and shortfall summed over all markets of a commodity;
 a day without demand counts as Q = 1. RECOVERY_THRESHOLD is 0.95 (recovery to 95%).
+
+Differences from the resilience triangle of reference/anchors.md, by design: Q is measured
+against the day's demand, shocks to demand included, not a fixed baseline demand; it is one
+figure for all markets together, so a small market cut off beside a large one well supplied
+barely moves it (read the market rows of shortfall_t); depth and length belong to the
+episode of the worst day while shortfall_t, the area, sums every short day of the period.
+Concentration is of channel control only: anchors.md's production and refining HHI, top-3
+share and governance-weighted HHI are not computed.
 """
 
 from __future__ import annotations

@@ -83,7 +83,9 @@ class Commodity(Strict):
     answer supply and demand (price not modelled): it stays at 1 but for the price factors
     of shocks."""
     price_window_days: PositiveDays = 30.0
-    """Days over which the supply-demand ratio behind the price index is smoothed."""
+    """Time constant, in days, of the exponential smoothing of the supply-demand ratio
+    behind the price index: each day the smoothed ratio moves 1 - exp(-1 / this) of the way
+    to the day's ratio (not a moving average over this many days)."""
     price_cap_ratio: Annotated[float, _quantity("1"), Field(gt=1, le=1000)] = 10.0
     """Upper bound on the price index, so a total stop does not give an infinite price; its
     inverse is the lower bound (0.1 with the default cap of 10), for gluts and price

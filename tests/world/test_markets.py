@@ -104,3 +104,26 @@ def test_markets_between_other_sites_step_as_markets_side_by_side(build) -> None
     near, far = (a[("copper", "all", m, "shortfall_t")] for m in ("near", "far"))
     assert far == pytest.approx(7 * 80.0)
     assert near > 10 * far
+
+
+@pytest.mark.parametrize("window", [30.0, 7.0])
+def test_the_price_index_smooths_the_ratio_with_an_exponential_time_constant(
+        build, window: float) -> None:
+    # Nothing reaches the market (its only lane is closed from the start) and it holds no
+    # stock: the day's ratio of consumption to demand is 0, so the smoothed ratio decays
+    # from 1 by exp(-1/w) a day and the index is its power 1/e: exp(2 (k + 1) / w) on day k
+    # for e = -0.5 (a moving window of w days, or a step of 1/w, would differ).
+    from sim.streams import Streams
+    from sim.world.world import World
+
+    market = build.market(initial_stock_t={"copper": 0.0})
+    data = build.scenario({"mine": build.mine(), "market": market},
+                          [build.lane("mine", "market", 1.0)], ["market"], horizon=40)
+    data["commodities"]["copper"].update(demand_elasticity=-0.5, price_window_days=window,
+                                         price_cap_ratio=1000.0)
+    data["shocks"] = {"events": {"cut": {"start": 0, "targets": {"lanes": ["mine_market"]},
+                                         "effects": {"capacity_factor": 0}}}}
+    world = World(scenario_from_dict(data), Streams(1, 0))
+    world.run()
+    expected = [min(math.exp(2 * (k + 1) / window), 1000.0) for k in range(40)]  # capped
+    assert world.recorder.price[:, 0].tolist() == pytest.approx(expected, rel=1e-12)
