@@ -10,8 +10,8 @@ further rounds, to the refiner's markets that can still take more, in proportion
 sales shares: markets no control covers, and covered markets whose controls have allowance
 left. What no market can take stays in the refiner's output, waiting for the next dispatch.
 
-Each round exhausts at least one control (the one with the tightest cut gives away all its
-allowance), so there are at most one more rounds than controls.
+Each round but the last exhausts at least one control (the one with the tightest cut gives
+away all its allowance), so there is at most one round more than there are controls.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def settle(refiners: Sequence[Refiner], controls: Sequence[Any], commodity: int,
     placed = [[0.0] * len(ref.sales[commodity]) for ref in refiners]
     pending = [float(ref.output[commodity]) for ref in refiners]
     kept = [0.0] * len(refiners)
-    for _round in range(len(controls) + 2):
+    for _round in range(len(controls) + 2):  # one spare round against rounding
         # open lanes: no covering control exhausted
         requests: list[tuple[int, int, float, list[Any]]] = []
         for r, ref in enumerate(refiners):
