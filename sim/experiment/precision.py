@@ -20,9 +20,9 @@ another value.
 KPIs are named ``metric[:commodity[:channel[:site]]]``: ``delivered_t:cobalt`` is delivered
 cobalt over all channels and sites; ``delivered_t`` alone means that total for every
 commodity; ``mean_wait_days:all:all:kasumbalesa`` is one site's figure, and
-``delivered_t:cobalt:formal:route:lobito`` one route's (a site part may be ``route:<id>`` or
-``<regime>:<state>``). For a comparison the measure is the half-width of each paired
-difference relative to the reference mean.
+``delivered_t:cobalt:formal:route:lobito`` one route's (a site part may be ``route:<id>``,
+``<regime>:<state>`` or ``country:<ISO3>``). For a comparison the measure is the
+half-width of each paired difference relative to the reference mean.
 
 Names are checked twice. :func:`check_metrics`, before anything is run or written, checks
 the metric against every metric name the simulator can produce
@@ -101,14 +101,16 @@ def parse_metrics(texts: Sequence[str], option: str = "--metric") -> list[Metric
 
 def kpi_places(sc: Scenario) -> tuple[list[str], list[str], list[str]]:
     """The commodity, channel and site parts a KPI label of ``sc`` can have: its ids and
-    ``all``; sites include lanes, ``route:<id>`` for every route and ``<regime>:<state>``
-    for every conflict regime's states."""
+    ``all``; sites include lanes, ``route:<id>`` for every route, ``<regime>:<state>``
+    for every conflict regime's states and ``country:<ISO3>`` for every refining country."""
     commodities = ["all", *sc.commodities]
     channels = ["all", *sc.channels]
     sites = ["all", *sc.sites, *sc.lanes]
     sites += sorted({f"route:{rid}" for ch in sc.channels.values() for rid in ch.routes})
     sites += [f"{rid}:{state}" for rid, reg in sc.shocks.regimes.items()
               for state in reg.states]
+    sites += sorted({f"country:{sc.country_of(sid)}" for sid, site in sc.sites.items()
+                     if site.kind == "refiner"})
     return commodities, channels, sites
 
 
@@ -137,7 +139,7 @@ def check_metrics(specs: Sequence[MetricSpec], sc: Scenario, option: str = "--me
             hint = (f"did you mean {guess!r}? " if guess else "") + \
                 f"scenario {sc.name!r} has {plural} {listed} (or 'all' for the total)"
             if part == "site":
-                hint += "; lanes, route:<id> and <regime>:<state> are sites too"
+                hint += "; lanes, route:<id>, <regime>:<state> and country:<ISO3> are sites too"
             raise ExperimentError(f"{spec}: no {part} {value!r} in scenario "
                                   f"{sc.name!r}", what=option, hint=hint)
 

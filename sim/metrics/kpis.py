@@ -52,6 +52,11 @@ utilisation               share of the period a border post's clearance lanes (o
                           throttled to half speed and busy all the time is 1.0, and closed
                           time counts as idle
 refined_t                 refined metal recovered by a refiner
+refined_share             a country's share of the metal the network's refiners refined in
+                          the period (site ``country:<ISO3>``): who refines the network's
+                          metal (refining of supply from outside the network is not modelled)
+refining_hhi              Herfindahl-Hirschman index of refined_share over countries
+                          (0-10,000; NaN if nothing was refined)
 seized_t                  seized by shocks (part of lost_t)
 diverted_t                moved by shocks into a channel (e.g. captured output to informal)
 curtailed_t               not mined because stockyards were full under a ban or quota
@@ -97,8 +102,10 @@ against the day's demand, shocks to demand included, not a fixed baseline demand
 figure for all markets together, so a small market cut off beside a large one well supplied
 barely moves it (read the market rows of shortfall_t); depth and length belong to the
 episode of the worst day while shortfall_t, the area, sums every short day of the period.
-Concentration is of channel control only: anchors.md's production and refining HHI, top-3
-share and governance-weighted HHI are not computed.
+Concentration is of channel control (control_hhi) and of refining by country
+(refining_hhi), for the whole period; a production HHI (every mine is in the DRC), the
+top-3 share and a governance-weighted HHI (no governance table in the references) are not
+computed.
 """
 
 from __future__ import annotations
@@ -136,6 +143,7 @@ KPI_METRICS: tuple[str, ...] = (
     "export_value_usd", "royalty_usd", "armed_group_rent_usd", "peak_shortfall_share",
     "shortfall_days", "time_to_recover_days", "recovered_by_end", "time_to_shortfall_days",
     "disrupted_days", "days_price_above_baseline", "closed_days", "state_time_share",
+    "refined_share", "refining_hhi",
 )
 """Every metric name :func:`compute_kpis` can produce (whether a scenario has a given one
 depends on its sites, routes and shocks). ``--metric`` names are checked against it before
@@ -422,6 +430,30 @@ def _site_kpis(world: World, add: Callable[[str, str, str, str, str, float], Non
         for c, com in enumerate(coms):
             add(com, ALL, lane.id, "throughput_t", "t", lane_through[lane.index, c])
         _server_kpis(lane.id, lane.server.stats, 1, world.env.now, add)
+    _refining_concentration(world, add)
+
+
+def _refining_concentration(world: World,
+                            add: Callable[[str, str, str, str, str, float], None]) -> None:
+    """Each refining country's share of the metal refined in the period, and their HHI,
+    for every commodity some refiner refines (the same rows in every replication)."""
+    m = world.mark
+    coms = world.commodity_ids
+    by_country: dict[str, np.ndarray] = {}
+    refines: dict[int, list[str]] = {}
+    for i, site in enumerate(world.refiners):
+        refined = site.refined - m["refined"][i]
+        by_country[site.country] = by_country.get(site.country, 0.0) + refined
+        for c in range(len(coms)):
+            if site.capacity_per_day[c] > 0 and site.country not in refines.setdefault(c, []):
+                refines[c].append(site.country)
+    for c, countries in refines.items():
+        tonnes = np.array([by_country[country][c] for country in sorted(countries)])
+        total = tonnes.sum()
+        shares = tonnes / total if total > 0 else np.full(len(tonnes), np.nan)
+        for country, share in zip(sorted(countries), shares, strict=True):
+            add(coms[c], ALL, f"country:{country}", "refined_share", "share", share)
+        add(coms[c], ALL, ALL, "refining_hhi", "index", float((shares ** 2).sum() * 10_000))
 
 
 def _server_kpis(where: str, st: ServerStats, servers: int, now: float,
