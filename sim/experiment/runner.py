@@ -127,16 +127,24 @@ def seed_problem(seed: object) -> str | None:
     return None
 
 
+def _whole(value: object) -> bool:
+    """True for an integer (Python's or numpy's), not a bool."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
 def check_run_arguments(replications: int, seed: int, workers: int | None) -> None:
-    """Raise ``ValueError`` if ``replications < 1``, ``seed`` is not a non-negative integer
-    (see :func:`seed_problem`) or ``workers < 1``."""
-    if replications < 1:
-        raise ValueError("replications must be at least 1")
+    """Raise ``ValueError`` unless ``replications`` is an integer of at least 1, ``seed`` a
+    non-negative integer (see :func:`seed_problem`) and ``workers`` None or an integer of
+    at least 1."""
+    if not _whole(replications) or replications < 1:
+        raise ValueError(f"replications: expected an integer of at least 1, got "
+                         f"{replications!r} ({type(replications).__name__})")
     problem = seed_problem(seed)
     if problem is not None:
         raise ValueError(f"seed: {problem}")
-    if workers is not None and workers < 1:
-        raise ValueError("workers must be at least 1")
+    if workers is not None and (not _whole(workers) or workers < 1):
+        raise ValueError(f"workers: expected an integer of at least 1, got {workers!r} "
+                         f"({type(workers).__name__})")
 
 
 def run(sc: Scenario | str | Path, replications: int = 1, seed: int = 0, workers: int = 1,

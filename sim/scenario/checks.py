@@ -91,6 +91,7 @@ RESERVED_IDS = {
     "sites": {"all": "results use it for totals over sites"},
     "channels": {"all": "results use it for totals over channels",
                  "refined": "results use it for refined metal, which no channel carries"},
+    "lanes": {"all": "results name lanes where they name sites, and use it for totals"},
 }
 """Ids the results tables give a meaning of their own, by section of the scenario."""
 

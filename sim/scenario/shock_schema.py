@@ -403,8 +403,9 @@ class ExportControl(_Timed):
     cap_t_per_year: TonnesPerYear = 0.0
     """Tonnes per year still allowed to those markets together (0 stops them). The
     allowance accrues day by day; what is not used carries over, up to one year's cap. When
-    requests exceed it, every refiner's sale to every covered market is cut in the same
-    proportion; where several controls cover a market, the tightest cut binds."""
+    requests exceed it, every sale to a covered market by the refiners shipping that day is
+    cut in the same proportion (a refiner shipping more often draws on it first); where
+    several controls cover a market, the tightest cut binds."""
 
 
 class Policies(Strict):

@@ -5,7 +5,10 @@ allowance (see :class:`~sim.shocks.policies.ExportControlState`). On a day when 
 ship, each one's refined metal is first split by its sales shares. Where the requests on
 the markets a control covers exceed its allowance, each is cut in the same proportion,
 whichever refiner and market it comes from (the order of sites in the file does not
-matter); where several controls cover a market, the tightest cut binds. Tonnes cut go, in
+matter); where several controls cover a market, the tightest cut binds. The proportion
+holds among the refiners shipping that day: a refiner that ships more often than another
+(a shorter ``dispatch_period_days``) draws on the allowance first, and ``sim validate``
+notes such a control. Tonnes cut go, in
 further rounds, to the refiner's markets that can still take more, in proportion to their
 sales shares: markets no control covers, and covered markets whose controls have allowance
 left. What no market can take stays in the refiner's output, waiting for the next dispatch.

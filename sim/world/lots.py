@@ -76,9 +76,10 @@ class Lot:
         return part
 
     def absorb(self, other: Lot) -> None:
-        """Take ``other`` into this lot (same commodity, channel, route and form): tonnes
-        add up and the mine-departure time becomes their tonnage-weighted mean. ``other``
-        keeps its tonnes for the caller's accounts and must not travel on."""
+        """Take ``other`` into this lot (same commodity, channel, route, form, shocks met and
+        share of value untaxed): tonnes add up and the mine-departure time becomes their
+        tonnage-weighted mean. ``other`` keeps its tonnes for the caller's accounts and must
+        not travel on."""
         total = self.tonnes + other.tonnes
         if self.parts is None:
             self.parts = [[self.t_mined, self.tonnes]]
@@ -86,8 +87,6 @@ class Lot:
                           else [[other.t_mined, other.tonnes]])
         if total > 0.0:
             self.t_mined = (self.t_mined * self.tonnes + other.t_mined * other.tonnes) / total
-            if other.untaxed != self.untaxed:
-                self.untaxed = (self.untaxed * self.tonnes + other.untaxed * other.tonnes) / total
         self.tonnes = total
         if other.intercepted:
             self.intercepted = tuple(dict.fromkeys((*self.intercepted, *other.intercepted)))

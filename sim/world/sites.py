@@ -241,15 +241,16 @@ class Port(SiteBase):
         tonnes add up and the mine-departure time becomes the tonnage-weighted mean, so mean
         lead times are unchanged while far fewer lots travel on downstream of the ports. (A
         shock acts on a lot once: merging a lot it has not met with one it has would let
-        the first pass its later targets untouched.)"""
+        the first pass its later targets untouched; and lots taxed to different shares of
+        their value would average, and a later tax on the cargo take more than on each.)"""
         now = self.env.now
-        cargo: dict[tuple[int, int, int, float, float, float, tuple[str, ...]], Lot] = {}
+        cargo: dict[tuple[int, int, int, float, float, float, tuple[str, ...], float], Lot] = {}
         for lot in lots:
             self.occupancy.leave(lot, now)
             # the form is its grade, payload and payable share together: two forms of one
             # grade merged would carry the first one's payable share and trucks per tonne
             key = (lot.commodity, lot.channel, lot.route, lot.product_per_t, lot.trucks_per_t,
-                   lot.payable, lot.intercepted)
+                   lot.payable, lot.intercepted, lot.untaxed)
             first = cargo.get(key)
             if first is None:
                 cargo[key] = lot

@@ -100,6 +100,18 @@ def test_run_refuses_a_seed_that_is_not_a_non_negative_integer(tiny: sim.Scenari
         sim.run(tiny, 1, seed=seed)
 
 
+@pytest.mark.parametrize(("argument", "value"), [
+    ("replications", 2.0), ("replications", True), ("replications", "2"), ("replications", 0),
+    ("workers", 1.5), ("workers", 0), ("workers", "2")])
+def test_run_refuses_counts_that_are_not_whole_numbers(tiny: sim.Scenario, argument: str,
+                                                       value: Any) -> None:
+    # 2.0 failed deep inside ("'float' object cannot be interpreted as an integer") and
+    # workers=1.5 was taken without a word
+    kwargs = {"replications": 1, "seed": 0, "workers": 1, argument: value}
+    with pytest.raises(ValueError, match=rf"^{argument}: expected an integer of at least 1"):
+        sim.run(tiny, **kwargs)
+
+
 @pytest.mark.parametrize("seed", [-1, 1.5, True, "1"])
 def test_compare_refuses_a_bad_seed_before_writing(tiny: sim.Scenario, tmp_path: Path,
                                                    seed: Any) -> None:

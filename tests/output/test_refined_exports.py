@@ -51,10 +51,12 @@ def test_no_refined_key_without_a_refiner_at_home(build) -> None:
 
 
 @pytest.mark.parametrize(("section", "rid"), [("channels", "all"), ("channels", "refined"),
-                                              ("sites", "all"), ("commodities", "all")])
+                                              ("sites", "all"), ("commodities", "all"),
+                                              ("lanes", "all")])
 def test_ids_the_results_use_are_refused(build, tmp_path, section: str, rid: str) -> None:
     data = home_refinery(build)
-    old = {"channels": "formal", "sites": "smelter", "commodities": "copper"}[section]
+    old = {"channels": "formal", "sites": "smelter", "commodities": "copper",
+           "lanes": "smelter_market"}[section]
     text = build.to_yaml(data).replace(old, rid)  # the id and every reference to it
     path = tmp_path / "reserved.yaml"
     path.write_text(text, encoding="utf-8")

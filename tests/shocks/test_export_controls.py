@@ -130,3 +130,15 @@ def test_a_control_no_sale_crosses_gets_a_note(build, tmp_path) -> None:
     assert result.exit_code == 0
     assert ("note: export control 'c' changes nothing in this network: no refiner in USA "
             "sells copper to eu") in result.output
+
+
+def test_refiners_shipping_at_different_intervals_under_one_control_get_a_note(build) -> None:
+    from sim.scenario.shock_checks import uneven_export_controls
+
+    data = refined_trade(build, {"ref_a": {"us": 1.0}, "ref_b": {"us": 1.0}},
+                         {"c": cap(["us"])})
+    assert uneven_export_controls(scenario_from_dict(data)) == []
+    data["sites"]["ref_b"]["dispatch_period_days"] = 30
+    (note,) = uneven_export_controls(scenario_from_dict(data))
+    assert note.startswith("export control 'c': its refiners ship at different intervals "
+                           "(ref_a every 1 days, ref_b every 30 days)")

@@ -8,6 +8,7 @@ import pytest
 
 import sim
 from sim.scenario import scenario_from_dict
+from sim.world.lots import Lot
 
 
 def informal_channel():
@@ -291,3 +292,25 @@ def test_ban_with_a_duration(direct, world_of) -> None:
     world.run()
     days = [r[0] for r in world.timeline.rows if r[2] == "ban"]
     assert days == [10.0, 25.0]
+
+
+def test_a_port_keeps_lots_taxed_to_different_shares_apart(build, world_of) -> None:
+    # Two lots that met the same shock but were taxed to different shares of their value
+    # (a regime's states tax differently) merged at the port into one cargo of the mean
+    # share, and a 50% toll further on then took 40 t-equivalents instead of 30.
+    sites = {"mine": build.mine(), "port": build.port(), "market": build.market()}
+    lanes = [build.lane("mine", "port", 1.0),
+             build.lane("port", "market", 10.0, mode="sea",
+                        sailing={"interval_days": 7, "vessel_t": 1e6})]
+    world = world_of(build.scenario(sites, lanes, ["port", "market"], horizon=10))
+    port = world.sites[world.site_index["port"]]
+    sea = world.lanes[world.lane_index["port_market"]]
+    taxed = []
+    for untaxed in (0.1, 0.7):
+        lot = Lot(0, 0, 50.0, 1.0, 0.04, (world.lanes[0], sea), 0, 0, 0.0)
+        lot.leg, lot.intercepted, lot.untaxed = 1, ("event:reg",), untaxed
+        taxed.append(lot)
+    sent = []
+    port.forward_batch = sent.extend  # the cargo lots that leave the port
+    port.ship(taxed, sea)
+    assert sorted(lot.untaxed for lot in sent) == [0.1, 0.7]
