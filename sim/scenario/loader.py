@@ -459,6 +459,11 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
     if hint is None and isinstance(value, str) and odd_space_name(value):
         hint = (f"the text holds {odd_space_name(value)}, often pasted from a PDF or a web "
                 "page, where YAML needs an ordinary space (after a colon, in indentation)")
+    converts = _NOT_CONVERTIBLE.search(msg)
+    if hint is None and converts:
+        target = converts.group(1)
+        hint = (f"this field is in {target}: give the number in {target}, or with a unit of "
+                f"the same kind ({_UNIT_EXAMPLES.get(target, target)})")
     if hint is None and etype != "extra_forbidden":
         hint = _field_hint(path, data)
     issue = Issue(msg, path=path, hint=hint)
@@ -504,6 +509,12 @@ _NUMBER_WITH_UNIT = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)
                                r"([A-Za-z%$][\w/%$* ]*?)\s*$")
 
 
+_NOT_CONVERTIBLE = re.compile(r"cannot be converted to '([^']+)'")
+_UNIT_EXAMPLES = {"t/yr": "kt/yr, t/day", "t": "kt, oz", "day": "week, month, yr",
+                  "t/day": "t/yr, kt/yr", "USD/t": "USD/oz, USD/lb"}
+"""Units of the same kind as a field's, to name in a hint."""
+
+
 def _field_hint(path: PathT, data: Any) -> str | None:
     """What the field at ``path`` holds, from its schema description (the field itself, or
     the mapping it is an entry of): a hint for a value of the wrong type or size."""
@@ -515,8 +526,8 @@ def _field_hint(path: PathT, data: Any) -> str | None:
         fld = None if model is None else next(
             (f for n, f in model.model_fields.items() if (f.alias or n) == key), None)
         if fld is not None and fld.description:
-            first = fld.description.split("\n\n")[0].replace("``", "")
-            return f"{key}: {_lower_first(' '.join(first.split()))}"
+            text = " ".join(fld.description.split("\n\n")[0].replace("``", "").split())
+            return f"{key}: {_lower_first(text.split('. ')[0])}"
     return None
 
 

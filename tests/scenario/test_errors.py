@@ -471,3 +471,12 @@ def test_a_value_of_the_wrong_type_or_size_is_told_what_the_field_holds(
     # without a more specific hint, the field's schema description says what belongs there
     issue = issue_at(issues_of(tiny_variant(edit)), path)
     assert issue.hint is not None and hint in issue.hint
+
+
+def test_a_unit_of_the_wrong_kind_is_told_the_fields_unit(tiny_variant) -> None:
+    text = tiny_variant(("transit_days: {value: 3, assumption: test input}",
+                         "transit_days: {value: 3, unit: kt, assumption: test input}"))
+    issue = issue_at(issues_of(text), ("lanes", "mine_border", "transit_days"))
+    assert "unit 'kt' cannot be converted to 'day'" in issue.message
+    assert issue.hint == ("this field is in day: give the number in day, or with a unit of "
+                          "the same kind (week, month, yr)")
