@@ -52,9 +52,10 @@ utilisation               share of the period a border post's clearance lanes (o
                           throttled to half speed and busy all the time is 1.0, and closed
                           time counts as idle
 refined_t                 refined metal recovered by a refiner
-refined_share             a country's share of the metal the network's refiners refined in
-                          the period (site ``country:<ISO3>``): who refines the network's
-                          metal (refining of supply from outside the network is not modelled)
+refined_share             a country's share of the metal the network's refiner sites refined
+                          in the period (site ``country:<ISO3>``): who refines what leaves
+                          the mines unrefined (hydroxide, concentrate); metal that leaves a
+                          mine already refined (cathode) has no refiner and is not in it
 refining_hhi              Herfindahl-Hirschman index of refined_share over countries
                           (0-10,000; NaN if nothing was refined)
 seized_t                  seized by shocks (part of lost_t)

@@ -92,8 +92,8 @@ def describe_ramp_up(sc: Scenario, mine: Mine) -> str:
         grows = f", rising linearly to full output on {full}"
     else:
         grows = ", full output from then"
-    return (f"ramp-up: {before}{grows}; {ramp.factor(0.0, start_day):.0%} on the start "
-            f"date")
+    return (f"ramp-up: {before}{grows}; {ramp.factor(0.0, start_day):.0%} on the "
+            f"scenario's start date ({sc.start})")
 
 
 def describe(sc: Scenario, plan: Plan | None = None) -> str:
@@ -168,7 +168,8 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
                     tag = ""
                     if site.other_supply_t_per_year.get(com) == "balance":
                         tag = " (balance)"
-                        at_start = (plan.balance_inflow or {}).get((sid, com), inflow)
+                        at_start = (inflow if plan.balance_inflow is None
+                                    else plan.balance_inflow.get((sid, com), 0.0))
                         if abs(at_start - inflow) > 1e-9 * max(1.0, inflow):
                             tag = (f" (balance against {_t(at_start)} from the network on the "
                                    "start date, before mines ramp up)")

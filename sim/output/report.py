@@ -47,7 +47,8 @@ HEADLINE = ["mined_t", "exported_t", "delivered_t", "consumed_t", "shortfall_t",
             "recovered_by_end", "time_to_shortfall_days", "disrupted_days",
             "mean_lead_time_days",
             "price_peak_ratio",
-            "days_price_above_baseline", "control_hhi", "stock_end_t", "in_transit_end_t",
+            "days_price_above_baseline", "control_hhi", "refining_hhi", "stock_end_t",
+            "in_transit_end_t",
             "curtailed_t", "stranded_end_t", "seized_t", "diverted_t", "export_value_usd",
             "royalty_usd", "armed_group_rent_usd"]
 """KPIs (totals per commodity) in the headline table, in this order."""
@@ -55,7 +56,8 @@ HEADLINE = ["mined_t", "exported_t", "delivered_t", "consumed_t", "shortfall_t",
 CHANNEL_METRICS = ["mined_t", "exported_t", "delivered_t", "delivered_share",
                    "mean_lead_time_days"]
 SITE_METRICS = ["throughput_t", "mean_wait_days", "mean_dwell_days", "utilisation",
-                "refined_t", "consumed_t", "shortfall_t", "closed_days", "state_time_share"]
+                "refined_t", "refined_share", "consumed_t", "shortfall_t", "closed_days",
+                "state_time_share"]
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
+from sim.output.describe import describe_ramp_up
 from sim.scenario.schema import Mine, Scenario
 from sim.scenario.shock_schema import ExportBan, Targets, When
 from sim.shocks.engine import describe_effects
@@ -133,6 +134,9 @@ def describe_shocks(sc: Scenario) -> str:
             parts.append(f"transit x{up.transit_factor:g}")
         add(f"  corridor upgrade {pid}: {up.lane} from {_date(sc, up.start)} over "
             f"{up.ramp_days:g} days: {', '.join(parts)}")
+    for sid, site in sc.sites.items():
+        if isinstance(site, Mine) and site.ramp_up is not None:
+            add(f"  mine {sid} {describe_ramp_up(sc, site)}")
     for pid, sp in pol.stockpiles.items():
         trig = []
         if sp.release_price_ratio_above is not None:

@@ -229,6 +229,7 @@ class ShockEngine:
         self._upgrades()
         self._stockpiles()
         self._controls()
+        self._ramps()
 
     def _events(self) -> None:
         world = self.world
@@ -477,6 +478,22 @@ class ShockEngine:
                 f"{up.lane}: capacity to {up.capacity_t_per_day} t/day, transit x"
                 f"{up.transit_factor if up.transit_factor is not None else 1:g} over "
                 f"{up.ramp_days:g} days"))
+
+    def _ramps(self) -> None:
+        """Put each mine's ramp-up on the timeline (the mines apply it themselves): when it
+        starts and when the mine reaches full output."""
+        timeline = self.world.timeline
+        for sid, site in self.sc.sites.items():
+            ramp = site.ramp_up if isinstance(site, MineSpec) else None
+            if ramp is None:
+                continue
+            start = self.at(ramp.start)
+            self.schedule(max(0.0, start), lambda sid=sid, ramp=ramp: timeline.add(
+                self.world.env.now, "mine", sid, "ramp-up starts",
+                f"from {ramp.initial_factor:.0%} of full output, over {ramp.ramp_days:g} days"))
+            if ramp.ramp_days > 0:
+                self.schedule(max(0.0, start + ramp.ramp_days), lambda sid=sid: timeline.add(
+                    self.world.env.now, "mine", sid, "full output"))
 
     def _apply_upgrades(self, now: float) -> None:
         for _uid, lane, start, ramp, (cap0, cap1), (tf0, tf1) in self.upgrades:

@@ -118,6 +118,18 @@ def test_balance_markets_close_against_output_on_the_start_date(
     assert plan.other_supply(sc, "market", "copper") == pytest.approx(0.75 * full, **EXACT)
 
 
+def test_a_market_the_network_reaches_only_after_a_ramp_is_balanced_against_nothing(
+        build: SimpleNamespace) -> None:
+    # the mine starts at 0: on the start date nothing reaches the market, so other supply
+    # covers all its demand, and sim show says so (it named the full-output flow instead)
+    data = one_lane(build, {"start": 10, "ramp_days": 20, "initial_factor": 0.0})
+    data["sites"]["market"]["other_supply_t_per_year"] = {"copper": "balance"}
+    sc = scenario_from_dict(data)
+    full = LOT_T * build.DAYS_PER_YEAR
+    assert make_plan(sc).other_supply(sc, "market", "copper") == pytest.approx(full, **EXACT)
+    assert "(balance against 0 from the network on the start date" in describe(sc)
+
+
 def test_without_a_ramp_balance_uses_the_plan_itself(build: SimpleNamespace) -> None:
     data = one_lane(build, {"start": 0})
     del data["sites"]["mine"]["ramp_up"]
@@ -133,7 +145,7 @@ def test_show_describes_the_ramp_and_puts_it_on_the_calendar(build: SimpleNamesp
     sc = scenario_from_dict(data)
     text = describe(sc)
     assert ("ramp-up: 25% of this output before 2024-01-11, rising linearly to full output "
-            "on 2024-01-31; 25% on the start date") in text
+            "on 2024-01-31; 25% on the scenario's start date (2024-01-01)") in text
     assert "balance against 9,131 from the network on the start date" in text
     assert "mines that ramp up at full output" in text
     (bar,) = bars(sc)
@@ -160,3 +172,14 @@ def test_bad_ramp_values_are_refused_with_the_line(build: SimpleNamespace, tmp_p
     assert f"ramp.yaml:{line}" in err
     assert f"sites.mine.ramp_up.{field}" in err
     assert words in err
+
+
+def test_the_ramp_is_on_the_timeline_and_in_the_shocks_text(build: SimpleNamespace) -> None:
+    from sim.output.shock_text import describe_shocks
+
+    sc = scenario_from_dict(one_lane(build, {"start": 10, "ramp_days": 20,
+                                             "initial_factor": 0.25}))
+    rows = run_replication(sc, 0, 0).timeline
+    assert [r[:4] for r in rows if r[1] == "mine"] == [(10.0, "mine", "mine", "ramp-up starts"),
+                                                        (30.0, "mine", "mine", "full output")]
+    assert "  mine mine ramp-up: 25% of this output before 2024-01-11" in describe_shocks(sc)
