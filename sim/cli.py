@@ -2,8 +2,9 @@
 
 Exit status: 0 on success; 2 for bad input (scenario errors, bad options, a results
 folder that exists); 1 for an internal error (a bug: please report it); 130 when
-interrupted. Bad input never prints a traceback; set ``SIM_DEBUG=1`` to see one for an
-internal error.
+interrupted; 141 when the reader of the output went away (``sim validate ... | head``), as
+for any command killed by a closed pipe. Bad input never prints a traceback; set
+``SIM_DEBUG=1`` to see one for an internal error.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from sim.scenario.errors import ScenarioError
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
+"""128 + SIGPIPE, what a shell reports for a command whose reader closed the pipe."""
 
 
 def _err(text: str) -> None:
@@ -82,6 +85,12 @@ def _guarded(func: Callable[..., Any]) -> Callable[..., Any]:
         except KeyboardInterrupt:
             _err("\ninterrupted")
             _exit_interrupted()
+        except BrokenPipeError:
+            # The reader (e.g. head) has all it wanted: stop quietly, and keep Python from
+            # failing again as it flushes stdout on the way out.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(EXIT_BROKEN_PIPE)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:  # noqa: BLE001 - last line of defence for the user

@@ -669,3 +669,17 @@ def test_quiet_compare_still_says_why_a_precision_target_stopped(
     compare = invoke("compare", tiny_path, tiny_path, "--out", tmp_path / "c", *common)
     assert run.exit_code == compare.exit_code == 0
     assert "stopped:" in run.output and "stopped:" in compare.output
+
+
+def test_output_cut_short_by_a_closed_pipe_stops_quietly() -> None:
+    # `sim validate scenarios/*.yaml | head -1` printed "internal error: BrokenPipeError"
+    root = Path(__file__).resolve().parents[1]
+    files = sorted(str(p) for p in (root / "scenarios").glob("*.yaml"))
+    proc = subprocess.Popen([sys.executable, "-m", "sim", "validate", *files], cwd=root,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline().startswith("ok ")
+    proc.stdout.close()  # the reader goes away, as head does
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) == 141
+    assert "internal error" not in err and "Traceback" not in err
