@@ -558,7 +558,7 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
              "<table class=\"meta\"><thead><tr><th>label</th><th>scenario</th><th>title</th>"
              "<th>period</th><th>replications</th><th>seed</th></tr></thead>"
              f"<tbody>{rows}</tbody></table></section>",
-             '<section id="kpis"><h2>Headline KPIs whose difference\'s 95% interval '
+             '<section id="kpis"><h2>Key KPIs whose difference\'s 95% interval '
              "excludes zero</h2>",
              _difference_words(diffs, unranked, compare_csv=extra is not None),
              "<h3>Differences from the reference with 95% confidence intervals</h3>",
@@ -621,7 +621,8 @@ def _difference_words(diffs: pd.DataFrame, unranked: Sequence[str] = (),
              "compare.csv" if compare_csv else
              "sim compare on these run folders writes every KPI's difference, by channel "
              "and site too, to compare.csv")
-    scope = (f"<p>Headline KPIs: {_e(', '.join(metrics))}, totals per commodity; "
+    scope = (f"<p>Key KPIs: {_e(', '.join(metrics))}, totals per commodity (sim compare "
+             "prints a few more); "
              f"{_e(where)}.</p>" if metrics else "")
     skipped = ""
     if unranked:
@@ -632,7 +633,7 @@ def _difference_words(diffs: pd.DataFrame, unranked: Sequence[str] = (),
     if not items:
         if unranked and set(unranked) >= set(diffs["scenario"]):
             return scope + skipped
-        return (scope + skipped + "<p>No headline KPI differs from the reference with 95% "
+        return (scope + skipped + "<p>No key KPI differs from the reference with 95% "
                 "confidence (more replications may tell).</p>")
     return (scope + skipped + "<p>Differences whose 95% interval excludes zero, each judged "
             "on its own: among many KPIs, about one in twenty can exclude zero by chance.</p>"

@@ -195,7 +195,7 @@ def test_compare_report(compare_folder: Path) -> None:
     assert "closure" in text and "shortfall_t" in text
     assert page.table("citations")["rows"]
     # only the headline KPIs are judged, and the heading says so
-    assert "Headline KPIs whose difference's 95% interval excludes zero" in text
+    assert "Key KPIs whose difference's 95% interval excludes zero" in text
     assert "Differences whose 95% interval excludes zero</h2>" not in (
         compare_folder / "report.html").read_text(encoding="utf-8")
 
@@ -247,7 +247,8 @@ def test_difference_list_names_its_kpis_and_a_constant_difference_as_all_equal()
     assert "delivered_t +9.00 t (+9.0%), 95% CI (all equal)" in words
     assert "9.00 to 9.00" not in words
     assert "shortfall_t +4.00 t (+4.0%), 95% CI 3.00 to 5.00" in words
-    assert ("Headline KPIs: delivered_t, shortfall_t, totals per commodity; every KPI's "
+    assert ("Key KPIs: delivered_t, shortfall_t, totals per commodity (sim compare prints "
+            "a few more); every KPI's "
             "difference, by channel and site too, is in this folder's compare.csv") in words
     # a folder of run folders has no compare.csv: it says what writes one
     words = html.unescape(_difference_words(diffs))
