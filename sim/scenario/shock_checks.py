@@ -428,16 +428,23 @@ def _check_all(sc: Scenario, c: _Collector) -> None:
                       kind_hint(sc, "market"))
 
 
+def controlled_refiners(sc: Scenario, ctl: Any) -> dict[str, Any]:
+    """The refiners an export control acts on: in its country, selling its commodity to at
+    least one of its markets (by id, in file order)."""
+    covered = set(ctl.markets)
+    return {rid: site for rid, site in sc.sites.items()
+            if site.kind == "refiner" and sc.country_of(rid) == ctl.country
+            and covered & set(site.sales.get(ctl.commodity, {}))}
+
+
 def uneven_export_controls(sc: Scenario) -> list[str]:
     """Notes on export controls whose refiners ship at different intervals: the allowance
     is shared among the refiners shipping on a day, so one that ships more often draws on
     it first."""
     notes = []
     for pid, ctl in sc.policies.export_controls.items():
-        covered = set(ctl.markets)
-        periods = {rid: site.dispatch_period_days for rid, site in sc.sites.items()
-                   if site.kind == "refiner" and sc.country_of(rid) == ctl.country
-                   and covered & set(site.sales.get(ctl.commodity, {}))}
+        periods = {rid: site.dispatch_period_days
+                   for rid, site in controlled_refiners(sc, ctl).items()}
         if len(set(periods.values())) > 1:
             listed = ", ".join(f"{rid} every {days:g} days" for rid, days in periods.items())
             notes.append(f"export control {pid!r}: its refiners ship at different intervals "
@@ -450,14 +457,8 @@ def uneven_export_controls(sc: Scenario) -> list[str]:
 def idle_export_controls(sc: Scenario) -> list[str]:
     """Notes on export controls that no sale in the network crosses: valid input (a control
     kept for a variant of the network), but one that cannot change anything here."""
-    notes = []
-    for pid, ctl in sc.policies.export_controls.items():
-        covered = set(ctl.markets)
-        if any(site.kind == "refiner" and sc.country_of(rid) == ctl.country
-               and covered & set(site.sales.get(ctl.commodity, {}))
-               for rid, site in sc.sites.items()):
-            continue
-        notes.append(f"export control {pid!r} changes nothing in this network: no refiner in "
-                     f"{ctl.country} sells {ctl.commodity} to {', '.join(ctl.markets)} "
-                     "(flows through third countries are not modelled)")
-    return notes
+    return [f"export control {pid!r} changes nothing in this network: no refiner in "
+            f"{ctl.country} sells {ctl.commodity} to {', '.join(ctl.markets)} "
+            "(flows through third countries are not modelled)"
+            for pid, ctl in sc.policies.export_controls.items()
+            if not controlled_refiners(sc, ctl)]
