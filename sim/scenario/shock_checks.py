@@ -437,23 +437,6 @@ def controlled_refiners(sc: Scenario, ctl: Any) -> dict[str, Any]:
             and covered & set(site.sales.get(ctl.commodity, {}))}
 
 
-def uneven_export_controls(sc: Scenario) -> list[str]:
-    """Notes on export controls whose refiners ship at different intervals: the allowance
-    is shared among the refiners shipping on a day, so one that ships more often draws on
-    it first."""
-    notes = []
-    for pid, ctl in sc.policies.export_controls.items():
-        periods = {rid: site.dispatch_period_days
-                   for rid, site in controlled_refiners(sc, ctl).items()}
-        if len(set(periods.values())) > 1:
-            listed = ", ".join(f"{rid} every {days:g} days" for rid, days in periods.items())
-            notes.append(f"export control {pid!r}: its refiners ship at different intervals "
-                         f"({listed}); the allowance is shared among those shipping on a day, "
-                         "so the one shipping most often draws on it first (give them the "
-                         "same dispatch_period_days to share it evenly)")
-    return notes
-
-
 def idle_export_controls(sc: Scenario) -> list[str]:
     """Notes on export controls that no sale in the network crosses: valid input (a control
     kept for a variant of the network), but one that cannot change anything here."""

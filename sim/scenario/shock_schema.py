@@ -404,8 +404,9 @@ class ExportControl(_Timed):
     """Tonnes per year still allowed to those markets together (0 stops them). The
     allowance accrues day by day; what is not used carries over, up to one year's cap. When
     requests exceed it, every sale to a covered market by the refiners shipping that day is
-    cut in the same proportion (a refiner shipping more often draws on it first); where
-    several controls cover a market, the tightest cut binds."""
+    cut in the same proportion; refiners it acts on that ship later claim their part of the
+    cut with the refined metal they hold, set aside for their next dispatch; where several
+    controls cover a market, the tightest cut binds."""
 
 
 class Policies(Strict):

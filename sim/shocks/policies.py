@@ -278,12 +278,17 @@ class ExportControlState:
     cap_per_day: float
     active: bool = False
     allowance: float = 0.0
+    """Tonnes allowed now, not set aside for a refiner."""
     last_t: float = 0.0
+    reserved: dict[int, float] = field(default_factory=dict)
+    """Tonnes of allowance set aside for a refiner (by site index) until it next ships."""
 
     def accrue(self, now: float) -> None:
         """Add the allowance earned since the last call; unused allowance carries over, up
-        to one year's cap (the cap is per year, not a bank that grows without end)."""
+        to one year's cap (the cap is per year, not a bank that grows without end; what is
+        set aside for refiners counts towards it)."""
         if self.active:
+            room = self.cap_per_day * DAYS_PER_YEAR - sum(self.reserved.values())
             self.allowance = min(self.allowance + self.cap_per_day * max(0.0, now - self.last_t),
-                                 self.cap_per_day * DAYS_PER_YEAR)
+                                 max(room, 0.0))
         self.last_t = now

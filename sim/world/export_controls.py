@@ -5,18 +5,19 @@ allowance (see :class:`~sim.shocks.policies.ExportControlState`). On a day when 
 ship, each one's refined metal is first split by its sales shares. Where the requests on
 the markets a control covers exceed its allowance, each is cut in the same proportion,
 whichever refiner and market it comes from (the order of sites in the file does not
-matter); where several controls cover a market, the tightest cut binds. The proportion
-holds among the refiners shipping that day: a refiner that ships more often than another
-(a shorter ``dispatch_period_days``) draws on the allowance first, and ``sim validate``
-notes such a control. Tonnes cut go, in
-further rounds, to the refiner's markets that can still take more, in proportion to their
-sales shares: markets no control covers, and covered markets whose controls have allowance
-left. What no market can take stays in the refiner's output, waiting for the next dispatch.
+matter); where several controls cover a market, the tightest cut binds. Refiners the
+control acts on that do not ship that day (a longer ``dispatch_period_days``) claim their
+part too: the refined metal they hold counts as a request in that first cut, and what it
+would be allowed is set aside for them, so a refiner that ships daily does not draw the
+allowance before one that ships weekly (each gets the same share of its output). Tonnes cut
+go, in further rounds, to the refiner's markets that can still take more, in proportion to
+their sales shares: markets no control covers, and covered markets whose controls have
+allowance left. What no market can take stays in the refiner's output, waiting for the next
+dispatch.
 
 Each round but the last exhausts at least one control (the one with the tightest cut gives
 away all its allowance), so there is at most one round more than there are controls.
 """
-
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -37,13 +38,77 @@ def _covering(controls: Sequence[Any], country: str, lane: Lane) -> list[Any]:
             if ctl.country == country and lane.to.index in ctl.markets]
 
 
+def _requests(ref: Refiner, amount: float, commodity: int,
+              covers: list[list[Any]]) -> list[tuple[int, float, list[Any]]]:
+    """``amount`` of ``ref``'s refined metal split by sales shares over the lanes no
+    exhausted control covers: (lane position, tonnes, covering controls)."""
+    sales = ref.sales[commodity]
+    open_lanes = [i for i in range(len(sales))
+                  if all(ctl.allowance > _EPS for ctl in covers[i])]
+    total_share = sum(sales[i][1] for i in open_lanes)
+    if total_share <= 0.0:
+        return []
+    return [(i, amount * sales[i][1] / total_share, covers[i]) for i in open_lanes]
+
+
+def _covered(requests: Sequence[tuple[int, float, list[Any]]], ctl: Any) -> float:
+    return sum(t for _i, t, covering in requests if any(c is ctl for c in covering))
+
+
+def _first_cut(refiners: Sequence[Refiner], requests: Sequence[tuple[int, int, float, list[Any]]],
+               waiting: Sequence[Refiner], controls: Sequence[Any],
+               commodity: int) -> dict[tuple[int, int], float]:
+    """Each shipping refiner's factor on its requests under each control, for the first
+    round: the free allowance is cut in proportion to what every refiner the control acts
+    on wants beyond what is already set aside for it, shippers and ``waiting`` refiners
+    alike. The waiting refiners' parts are set aside for them; a shipper's own part set
+    aside earlier goes back to the free allowance, and is added to what it may ship."""
+    by_refiner: list[list[tuple[int, float, list[Any]]]] = [[] for _ in refiners]
+    for r, i, t, covering in requests:
+        by_refiner[r].append((i, t, covering))
+    claims = [(ref.index, _requests(ref, float(ref.output[commodity]), commodity,
+                                    [_covering(controls, ref.country, lane)
+                                     for lane, _share in ref.sales[commodity]]))
+              for ref in waiting]
+    factors: dict[tuple[int, int], float] = {}
+    for ctl in controls:
+        shipper_wants = [(r, refiners[r].index, _covered(reqs, ctl))
+                         for r, reqs in enumerate(by_refiner)]
+        waiting_wants = [(key, _covered(reqs, ctl)) for key, reqs in claims]
+        wanted = sum(max(covered - ctl.reserved.get(key, 0.0), 0.0)
+                     for _r, key, covered in shipper_wants)
+        wanted += sum(max(covered - ctl.reserved.get(key, 0.0), 0.0)
+                      for key, covered in waiting_wants)
+        scale = 1.0 if wanted <= ctl.allowance else ctl.allowance / wanted
+        for key, covered in waiting_wants:
+            held = ctl.reserved.get(key, 0.0)
+            more = min(max(covered - held, 0.0) * scale, ctl.allowance)
+            if more > 0.0:
+                ctl.reserved[key] = held + more
+                ctl.allowance -= more
+        for r, key, covered in shipper_wants:
+            held = ctl.reserved.pop(key, 0.0)
+            if held <= 0.0:
+                factors[r, id(ctl)] = scale
+            elif covered > 0.0:
+                ctl.allowance += held
+                factors[r, id(ctl)] = (held + max(covered - held, 0.0) * scale) / covered
+            else:
+                ctl.allowance += held
+    return factors
+
+
 def settle(refiners: Sequence[Refiner], controls: Sequence[Any], commodity: int,
-           now: float) -> dict[int, tuple[list[tuple[Lane, float]], float]]:
+           now: float, waiting: Sequence[Refiner] = ()
+           ) -> dict[int, tuple[list[tuple[Lane, float]], float]]:
     """Tonnes each refiner ships of ``commodity`` on each sales lane, and keeps, under the
     active ``controls`` on it; keyed by the refiner's position in ``refiners``.
 
-    Every refiner in ``refiners`` must have output and sales of ``commodity``. Draws the
-    controls' allowances down by what passes."""
+    Every refiner in ``refiners`` and ``waiting`` must have output and sales of
+    ``commodity``. ``waiting`` are refiners the controls act on that do not ship now: the
+    part of the allowance their refined metal would get is set aside for them (in each
+    control's ``reserved``) until they ship. Draws the controls' allowances down by what
+    passes."""
     for ctl in controls:
         ctl.accrue(now)
     covers = [[_covering(controls, ref.country, lane) for lane, _share in ref.sales[commodity]]
@@ -51,34 +116,38 @@ def settle(refiners: Sequence[Refiner], controls: Sequence[Any], commodity: int,
     placed = [[0.0] * len(ref.sales[commodity]) for ref in refiners]
     pending = [float(ref.output[commodity]) for ref in refiners]
     kept = [0.0] * len(refiners)
-    for _round in range(len(controls) + 2):  # one spare round against rounding
-        # open lanes: no covering control exhausted
+    for round_ in range(len(controls) + 2):  # one spare round against rounding
         requests: list[tuple[int, int, float, list[Any]]] = []
         for r, ref in enumerate(refiners):
             amount = pending[r]
             if amount <= _EPS:
                 continue
-            sales = ref.sales[commodity]
-            open_lanes = [i for i in range(len(sales))
-                          if all(ctl.allowance > _EPS for ctl in covers[r][i])]
-            total_share = sum(sales[i][1] for i in open_lanes)
-            if total_share <= 0.0:
+            mine = _requests(ref, amount, commodity, covers[r])
+            if not mine:
                 kept[r] += amount
                 pending[r] = 0.0
                 continue
-            for i in open_lanes:
-                requests.append((r, i, amount * sales[i][1] / total_share, covers[r][i]))
+            requests.extend((r, i, t, covering) for i, t, covering in mine)
         if not requests:
             break
-        wanted = {id(ctl): 0.0 for ctl in controls}
-        for _r, _i, t, covering in requests:
-            for ctl in covering:
-                wanted[id(ctl)] += t
-        scale = {id(ctl): (1.0 if wanted[id(ctl)] <= ctl.allowance
-                           else ctl.allowance / wanted[id(ctl)]) for ctl in controls}
+        if round_ == 0:
+            first = _first_cut(refiners, requests, waiting, controls, commodity)
+
+            def factor_of(r: int, covering: list[Any]) -> float:
+                return min((first[r, id(ctl)] for ctl in covering), default=1.0)
+        else:
+            wanted = {id(ctl): 0.0 for ctl in controls}
+            for _r, _i, t, covering in requests:
+                for ctl in covering:
+                    wanted[id(ctl)] += t
+            scale = {id(ctl): (1.0 if wanted[id(ctl)] <= ctl.allowance
+                               else ctl.allowance / wanted[id(ctl)]) for ctl in controls}
+
+            def factor_of(r: int, covering: list[Any]) -> float:
+                return min((scale[id(ctl)] for ctl in covering), default=1.0)
         pending = [0.0] * len(refiners)
         for r, i, t, covering in requests:
-            factor = min((scale[id(ctl)] for ctl in covering), default=1.0)
+            factor = factor_of(r, covering)
             allowed = t if factor >= 1.0 else t * factor
             placed[r][i] += allowed
             pending[r] += t - allowed
@@ -91,20 +160,26 @@ def settle(refiners: Sequence[Refiner], controls: Sequence[Any], commodity: int,
             for r, ref in enumerate(refiners)}
 
 
-def ship_under_controls(refiners: Sequence[Refiner], controls: Sequence[Any],
-                        now: float) -> None:
-    """Ship the refiners whose dispatch is due, with the active ``controls`` settled across
-    all of them, commodity by commodity."""
-    splits: list[Split] = [{} for _ in refiners]
+def ship_under_controls(due: Sequence[Refiner], refiners: Sequence[Refiner],
+                        controls: Sequence[Any], now: float) -> None:
+    """Ship the refiners ``due`` to dispatch, with the active ``controls`` settled across
+    all of them, commodity by commodity; the other ``refiners`` the controls act on claim
+    their part of each allowance for their next dispatch."""
+    splits: list[Split] = [{} for _ in due]
+    shipping_now = {id(ref) for ref in due}
     for c in sorted({ctl.commodity for ctl in controls}):
         on_c = [ctl for ctl in controls if ctl.commodity == c]
         countries = {ctl.country for ctl in on_c}
-        shipping = [r for r, ref in enumerate(refiners)
-                    if ref.country in countries and ref.sales[c] and ref.output[c] > 0.0]
+
+        def acted_on(ref: Refiner) -> bool:
+            return ref.country in countries and bool(ref.sales[c]) and ref.output[c] > 0.0
+
+        shipping = [r for r, ref in enumerate(due) if acted_on(ref)]
         if not shipping:
             continue
-        settled = settle([refiners[r] for r in shipping], on_c, c, now)
+        waiting = [ref for ref in refiners if id(ref) not in shipping_now and acted_on(ref)]
+        settled = settle([due[r] for r in shipping], on_c, c, now, waiting)
         for pos, r in enumerate(shipping):
             splits[r][c] = settled[pos]
-    for ref, split in zip(refiners, splits, strict=True):
+    for ref, split in zip(due, splits, strict=True):
         ref.ship(split)

@@ -438,7 +438,7 @@ class World:
                 due.append(ref)
         controls = [ctl for ctl in self.export_controls if ctl.active]
         if controls and due:
-            ship_under_controls(due, controls, self.env.now)
+            ship_under_controls(due, self.refiners, controls, self.env.now)
         else:
             for ref in due:
                 ref.ship()

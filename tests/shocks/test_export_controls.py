@@ -132,13 +132,35 @@ def test_a_control_no_sale_crosses_gets_a_note(build, tmp_path) -> None:
             "sells copper to eu") in result.output
 
 
-def test_refiners_shipping_at_different_intervals_under_one_control_get_a_note(build) -> None:
-    from sim.scenario.shock_checks import uneven_export_controls
+@pytest.mark.parametrize("order", [("ref_a", "ref_b"), ("ref_b", "ref_a")])
+def test_a_refiner_shipping_less_often_gets_the_same_share_of_a_cap(build, world_of,
+                                                                    order) -> None:
+    # ref_a ships daily, ref_b every 10 days, both fed 100 t/day and selling it all to the
+    # US under one 10 t/day cap. ref_b's refined metal claims its part on every day ref_a
+    # ships, so by each of ref_b's dispatches both have shipped the same (before, ref_a drew
+    # the whole allowance day by day and ref_b got almost nothing).
+    data = refined_trade(build, {r: {"us": 1.0} for r in order}, {"c": cap(["us"])},
+                         horizon=60)
+    data["sites"]["ref_b"]["dispatch_period_days"] = 10
+    world = run(world_of, data)
+    a, b = into(world, "ref_a_us"), into(world, "ref_b_us")
+    assert a + b > 40 * T_PER_DAY
+    assert a == pytest.approx(b, **EXACT)
+    ref_b = world.sites[world.site_index["ref_b"]]
+    assert float(ref_b.output[0]) == pytest.approx(float(ref_b.refined[0]) - b, **EXACT)
 
-    data = refined_trade(build, {"ref_a": {"us": 1.0}, "ref_b": {"us": 1.0}},
-                         {"c": cap(["us"])})
-    assert uneven_export_controls(scenario_from_dict(data)) == []
-    data["sites"]["ref_b"]["dispatch_period_days"] = 30
-    (note,) = uneven_export_controls(scenario_from_dict(data))
-    assert note.startswith("export control 'c': its refiners ship at different intervals "
-                           "(ref_a every 1 days, ref_b every 30 days)")
+
+def test_allowance_set_aside_for_a_refiner_is_never_lost(build, world_of) -> None:
+    # ref_b ships every 10 days, half to the US under the cap and half to eu: what is set
+    # aside for it and what it does not use stay in the allowance, so the US gets the whole
+    # cap over the run (shipped + still allowed + still set aside = accrued)
+    data = refined_trade(build, {"ref_a": {"us": 1.0}, "ref_b": {"us": 0.5, "eu": 0.5}},
+                         {"c": cap(["us"])}, horizon=65)
+    data["sites"]["ref_b"]["dispatch_period_days"] = 10
+    world = run(world_of, data)
+    (ctl,) = world.export_controls
+    us = into(world, "ref_a_us") + into(world, "ref_b_us")
+    assert into(world, "ref_b_us") > 0.0
+    assert ctl.reserved  # ref_b's part since its last dispatch
+    accrued = T_PER_DAY * ctl.last_t
+    assert us + ctl.allowance + sum(ctl.reserved.values()) == pytest.approx(accrued, **EXACT)
