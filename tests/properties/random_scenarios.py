@@ -199,6 +199,11 @@ def valid_scenarios(draw) -> dict[str, Any]:
             if routing == "fixed_shares" and len(picked) > 1:
                 route["share"] = _r(draw(st.floats(0.0, 1.0)))
             routes[f"r{j}"] = route
+        if routing == "fixed_shares" and len(picked) > 1 and \
+                all(route["share"] == 0 for route in routes.values()):
+            # all zeros is refused (the split would be equal whatever the zeros meant);
+            # a zero beside a positive share stays: a backup for rerouting
+            routes[f"r{picked[0]}"]["share"] = 1.0
         channels[cid] = {"routing": routing, "formal": cid != "informal",
                          "on_closure": draw(st.sampled_from(["wait", "reroute"])),
                          "routes": routes}
