@@ -61,6 +61,7 @@ refining_hhi              Herfindahl-Hirschman index of refined_share over count
 seized_t                  seized by shocks (part of lost_t)
 diverted_t                moved by shocks into a channel (e.g. captured output to informal)
 curtailed_t               not mined because stockyards were full under a ban or quota
+                          (by-products included: cobalt in copper ore left unmined)
 stranded_end_t            held at sites in the exporting country at the end (the mines'
                           working stocks aside; border-post queues and junctions included,
                           so a run without any policy has some: read it against a reference)

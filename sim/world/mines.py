@@ -8,7 +8,8 @@ Output joins the stockyard, and everything above the working stock (the initial 
 assigned to channels by the current offtake shares and dispatched, each channel's share on
 the route its router picks, as far as export bans and quotas allow. What may not leave stays
 in the stockyard, still belonging to its channel; under a restriction with a stock limit,
-production beyond the limit is curtailed (not mined).
+production beyond the limit is curtailed (not mined), and with it the by-products of the
+ore left in the ground.
 
 Offtake shares start from the scenario's and change with offtake deals (which move a share
 of output to a channel) and with shocks that divert output (a mine captured by rebels sells
@@ -87,6 +88,9 @@ class Mine(SiteBase):
         """Metal above the working stock, by [commodity][channel] it belongs to, waiting to
         leave (held back by a ban or quota, or just produced)."""
         self.commodities = sorted({c for c, _ in main} | {c for c, _, _ in coupled})
+        self._production_order = ([(c, -1) for c, _t in main]
+                                  + [(c, parent) for c, parent, _r in coupled])
+        """(commodity, main product or -1): main products before their by-products."""
         self.rate_per_day = np.zeros(self.n_com)
         """Planned output per day at full output, for stock limits expressed in days of
         output."""
@@ -171,8 +175,9 @@ class Mine(SiteBase):
         Under a ban or quota with a stock limit, each restricted channel's share of the lot
         is cut to what still fits in the stockyard (``limit days x planned daily output x
         the channel's share``, the planned output at the ramp-up's current share); the rest
-        is not mined (curtailed). Only the restricted commodity is cut: a cobalt ban does not
-        stop copper."""
+        is not mined (curtailed). Only the restricted commodity is cut, with what its ore
+        holds: a cobalt ban does not stop copper, but copper curtailed leaves its by-product
+        cobalt unmined too."""
         f = self.variability() * self.capacity_factor
         if self.ramp is not None:
             f *= self.ramp_factor(self.env.now)
@@ -236,7 +241,14 @@ class Mine(SiteBase):
         amounts = self._amounts(f)
         gates = self.world.gates
         record = self.world.record_mined
-        for c in self.commodities:
+        # share of each commodity's planned amount mined: below 1 where curtailed, and
+        # for by-products of a curtailed commodity (the ore left in the ground holds them)
+        mined_share = [1.0] * self.n_com
+        for c, parent in self._production_order:
+            if parent >= 0 and mined_share[parent] < 1.0:
+                mined_share[c] = mined_share[parent]
+                self.world.record_curtailed(c, amounts[c] * (1.0 - mined_share[c]))
+                amounts[c] *= mined_share[c]
             t = amounts[c]
             if t <= 0.0:
                 continue
@@ -244,10 +256,13 @@ class Mine(SiteBase):
             limited = gate is not None and gate.restricted(self.country)
             pending = self._pending[c]
             total = 0.0
+            cut = False
             for k, share, moved in self._shares[c]:
                 part = share * t
                 if limited:
-                    part = self._curtail(c, k, share, part, gate)
+                    kept = self._curtail(c, k, share, part, gate)
+                    cut = cut or kept < part
+                    part = kept
                     if part <= 0.0:
                         continue
                 pending[k] += part
@@ -256,6 +271,8 @@ class Mine(SiteBase):
             if total > 0.0:
                 self._mined[c] += total
                 self._stock[c] += total
+            if cut:
+                mined_share[c] *= total / t
         self.dispatch()
 
     def _curtail(self, c: int, k: int, share: float, part: float, gate: Any) -> float:

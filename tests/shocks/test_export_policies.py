@@ -29,6 +29,35 @@ def test_ban_with_stock_limit_curtails_exactly_the_excess(direct, world_of) -> N
     assert world.ledger.mined.sum() == pytest.approx(80 * 100.0 - 2000.0)
 
 
+@pytest.mark.parametrize("banned", ["copper", "cobalt"])
+def test_copper_curtailed_leaves_its_cobalt_unmined(direct, world_of, banned) -> None:
+    # cobalt at 0.1 t per t of copper. Copper curtailed is ore not mined, so the cobalt in
+    # it is not mined either, and counts as curtailed (before, the mine went on making
+    # 10 t/day of cobalt from no copper); a cobalt ban curtails cobalt only.
+    data = direct(transit=1.0, horizon=80, policies={"export_bans": {"ban": {
+        "commodity": banned, "start": 10, "end": 40, "stock_limit_days": 10}}})
+    mine = data["sites"]["mine"]
+    mine["output"]["cobalt"] = {"form": "hydroxide", "ratio": 0.1, "ratio_to": "copper"}
+    mine["offtake"]["cobalt"] = {"formal": 1.0}
+    data["commodities"]["cobalt"] = {
+        "forms": {"hydroxide": {"grade": 0.3, "payload_t_per_truck": 30}}}
+    data["sites"]["market"]["demand_t_per_year"]["cobalt"] = 3652.5
+    world = world_of(data)
+    world.run()
+    world.check_mass_balance()
+    cu, co = world.commodity_index["copper"], world.commodity_index["cobalt"]
+    mined = world.ledger.mined.sum(axis=0)
+    if banned == "copper":
+        assert world.curtailed[cu] == pytest.approx(2000.0)
+        assert mined[cu] == pytest.approx(80 * 100.0 - 2000.0)
+        assert mined[co] == pytest.approx(0.1 * mined[cu])
+        assert world.curtailed[co] == pytest.approx(200.0)  # the cobalt in that ore
+    else:
+        assert world.curtailed[co] == pytest.approx(200.0)
+        assert mined[cu] == pytest.approx(80 * 100.0)
+        assert mined[co] == pytest.approx(80 * 10.0 - 200.0)
+
+
 def test_ban_without_limit_stocks_everything(direct, world_of) -> None:
     data = direct(transit=1.0, horizon=80, policies={"export_bans": {"ban": {
         "commodity": "copper", "start": 10, "end": 40}}})
