@@ -287,9 +287,9 @@ def _override_notes(sc: Any) -> list[str]:
 
 def _policy_notes(sc: Any) -> list[str]:
     """Policies that cannot act in this network (valid input, but worth a word)."""
-    from sim.scenario.shock_checks import idle_export_controls
+    from sim.scenario.shock_checks import idle_export_controls, idle_stockpile_rules
 
-    return idle_export_controls(sc)
+    return idle_export_controls(sc) + idle_stockpile_rules(sc)
 
 
 def _capacity_notes(sc: Any) -> list[str]:

@@ -218,9 +218,17 @@ class Mine(_Site):
     """Multiplicative noise on each lot's output (mean 1); by-products follow it."""
     lot_interval_days: PositiveDurationDays | None = None
     """Days between lots; the scenario's ``lot_period_days`` if omitted. Lot size is the
-    yearly rate times the mean interval, so a random interval keeps the mean rate."""
+    yearly rate times the mean interval, so a random interval keeps the mean rate. A mine
+    with its own interval ships each lot at the end of its interval (the first after one
+    interval), while mines on ``lot_period_days`` ship theirs at the start of each period
+    (the first at time 0): the same number given either way shifts that mine's lots by one
+    interval, and over a horizon that is not a whole number of intervals the two count up
+    to one lot more or less."""
     initial_stock_t: dict[Id, Tonnes] = {}
-    """Metal in the mine's stockyard at the start, by commodity."""
+    """Metal in the mine's stockyard at the start, by commodity: its working stock, which
+    stays there (only output above it is dispatched, and a ban's stock limit counts only
+    metal above it). To ship a stock that waits at the start, put it at the next site or
+    on a stockpile instead."""
     ramp_up: MineRampUp | None = None
     """Output growing to ``output`` over time (a new mine or an expansion); full output
     throughout if omitted."""
@@ -423,7 +431,11 @@ class Scenario(Strict):
     """Days simulated before ``start`` to fill pipelines, queues and stocks; excluded from
     every result."""
     lot_period_days: PositiveDays = 1.0
-    """Days between lots at mines without their own ``lot_interval_days``."""
+    """Days between lots at mines without their own ``lot_interval_days``. Each lot is a
+    whole period's output, shipped at the start of the period (the first at time 0), so
+    ``mined_t`` counts every period that starts within the run: a horizon that is not a
+    whole number of periods counts the last one in full (keep the period short against
+    the horizon)."""
     series_period_days: Annotated[int, _quantity("day"), Field(ge=1, le=366)] = 7
     """Length in days of one time step of the output time series."""
     exporting_country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "COD"

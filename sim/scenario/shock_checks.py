@@ -402,7 +402,19 @@ def _check_all(sc: Scenario, c: _Collector) -> None:
                 sc.sites[sp.site].kind != "stockpile":
             c.add((*base, "site"), f"{sp.site!r} is a {sc.sites[sp.site].kind}, not a "
                   "stockpile", kind_hint(sc, "stockpile"))
-        c.ref((*base, "commodity"), sp.commodity, sc.commodities, "commodity")
+        if c.ref((*base, "commodity"), sp.commodity, sc.commodities, "commodity"):
+            cap = sc.commodities[sp.commodity].price_cap_ratio
+            if sp.release_price_ratio_above is not None and sp.release_price_ratio_above >= cap:
+                # the index never exceeds its cap, so the rule could never fire
+                c.add((*base, "release_price_ratio_above"),
+                      f"{sp.release_price_ratio_above:g} is not below {sp.commodity}'s "
+                      f"price_cap_ratio ({cap:g}): the price index never rises above it",
+                      f"give a ratio below {cap:g}, or raise commodities.{sp.commodity}."
+                      "price_cap_ratio")
+        if sp.release_shortfall_share_above is not None and sp.release_shortfall_share_above >= 1:
+            c.add((*base, "release_shortfall_share_above"),
+                  "a shortfall share is never above 1, so the rule could never fire",
+                  "give a share below 1 (0.99 releases when almost nothing reaches the market)")
         if c.ref((*base, "market"), sp.market, sc.sites, "site"):
             mkt = sc.sites[sp.market]
             if mkt.kind != "market":
@@ -410,7 +422,8 @@ def _check_all(sc: Scenario, c: _Collector) -> None:
                       kind_hint(sc, "market"))
             elif sp.commodity not in mkt.demand_t_per_year:
                 c.add((*base, "market"), f"market {sp.market!r} has no demand for "
-                      f"{sp.commodity!r}")
+                      f"{sp.commodity!r}", f"give it a demand_t_per_year for "
+                      f"{sp.commodity!r}, or release to a market that has one")
     for pid, sup in pol.security_support.items():
         base = ("policies", "security_support", pid)
         _check_time(c, sc, base, sup.start, sup.end)
@@ -435,6 +448,20 @@ def controlled_refiners(sc: Scenario, ctl: Any) -> dict[str, Any]:
     return {rid: site for rid, site in sc.sites.items()
             if site.kind == "refiner" and sc.country_of(rid) == ctl.country
             and covered & set(site.sales.get(ctl.commodity, {}))}
+
+
+def idle_stockpile_rules(sc: Scenario) -> list[str]:
+    """Notes on stockpile rebuild rules that only a price shock can start: under
+    ``price_basis: consumption`` markets never consume more than their demand, so the price
+    index falls below 1 only under a shock to it."""
+    return [f"stockpile rule {pid!r} rebuilds below a price index of "
+            f"{sp.rebuild_price_ratio_below:g}, which {sp.commodity}'s price (price_basis: "
+            "consumption) reaches only under a price shock; give the commodity price_basis: "
+            "supply for a price that falls when supply is plentiful"
+            for pid, sp in sc.policies.stockpiles.items()
+            if sp.rebuild_price_ratio_below is not None and sp.rebuild_price_ratio_below <= 1
+            and sp.commodity in sc.commodities
+            and sc.commodities[sp.commodity].price_basis == "consumption"]
 
 
 def idle_export_controls(sc: Scenario) -> list[str]:

@@ -90,7 +90,8 @@ class Divert(Strict):
     through ``informal`` traders)."""
 
     share: Fraction
-    """Share of the output moved."""
+    """Share moved of what the other channels (or the event's ``channels``) take of the
+    output: 1 moves all of it; 0.5 of a mine selling 0.8 elsewhere moves 0.4 of its output."""
     to_channel: Id
     """Channel that takes it."""
 
@@ -312,7 +313,9 @@ class OfftakeDeal(Strict):
     commodities: list[Id] = Field(min_length=1)
     """Commodities covered."""
     share: Fraction
-    """Share of output moved at full ramp."""
+    """Share, at full ramp, of what the giving channels take of the output (all channels
+    but ``to_channel``, or ``from_channels``): 0.5 of a mine selling 0.8 to one channel and
+    0.2 to ``to_channel`` moves 0.4 of its output, leaving 0.4 and 0.6."""
     to_channel: Id
     """Channel that takes it."""
     from_channels: list[Id] | None = None
@@ -353,7 +356,8 @@ class StockpilePolicy(Strict):
     release_price_ratio_above: PositiveRatio | None = None
     """Release while the price index is above this."""
     release_shortfall_share_above: Fraction | None = None
-    """Release while the market's shortfall (share of its demand, last day) is above this."""
+    """Release while the market's shortfall (share of its demand, last day, counting what
+    it consumed of the rule's own release as short) is above this; below 1."""
     release_t_per_day: PositiveTonnesPerDay
     """Most it releases per day."""
     release_cap_t: Tonnes | None = None

@@ -221,6 +221,8 @@ class StockpileController:
     released: float = 0.0
     releasing: bool = False
     rebuilding: bool = False
+    last_release: float = 0.0
+    """Tonnes released at the last step, which the market could consume the day after."""
 
     def step(self, world: World) -> None:
         spec = self.spec
@@ -233,7 +235,12 @@ class StockpileController:
             return
         c = self.commodity
         price = float(world.price[c])
-        shortfall_share = world.last_shortfall_share(self.market, c)
+        # the shortfall the market would have had without this rule's release the day
+        # before: judged on the shortfall it leaves, a release that closed most of the gap
+        # would stop itself the next day and start again the day after (read before this
+        # step moves the market's stock)
+        shortfall_share = world.last_shortfall_share(self.market, c, self.last_release)
+        self.last_release = 0.0
         trigger = ((spec.release_price_ratio_above is not None  # type: ignore[attr-defined]
                     and price > spec.release_price_ratio_above)  # type: ignore[attr-defined]
                    or (spec.release_shortfall_share_above is not None  # type: ignore[attr-defined]
@@ -251,6 +258,7 @@ class StockpileController:
         if amount > _EPS:
             world.transfer(self.stockpile, self.market, c, amount)
             self.released += amount
+            self.last_release = amount
             return
         below = spec.rebuild_price_ratio_below  # type: ignore[attr-defined]
         buying = 0.0

@@ -774,11 +774,21 @@ class World:
                     factor[c] *= f
         self._price_factor = factor
 
-    def last_shortfall_share(self, market: Market, commodity: int) -> float:
-        """Share of a market's demand it could not meet on the last day."""
+    def last_shortfall_share(self, market: Market, commodity: int,
+                             added_t: float = 0.0) -> float:
+        """Share of a market's demand it could not meet on the last day; with ``added_t``,
+        the share it would have missed without that many tonnes added to its stock the
+        day before (it had what it consumed and what is left, less those tonnes). Call it
+        after the day's market step and before anything else moves the market's stock."""
         j = self._market_slot[market.index] * self.n_commodities + commodity
         want = self._demand_list[j]
-        return (want - self._consumed_list[j]) / want if want > 0.0 else 0.0
+        if want <= 0.0:
+            return 0.0
+        consumed = self._consumed_list[j]
+        if added_t > 0.0:
+            had = consumed + float(market.stock[commodity]) - added_t
+            consumed = min(want, max(had, 0.0))
+        return (want - consumed) / want
 
     # ---------------------------------------------------------------- state
     def physical_site_held(self) -> np.ndarray:

@@ -182,9 +182,48 @@ def test_stockpile_releases_on_price_and_respects_its_cap(build, world_of) -> No
     ctl = world.shocks.stockpiles[0]
     assert ctl.released == pytest.approx(3000.0)
     assert reserve.stock[0] == pytest.approx(2000.0)
-    without = world_of(stockpile_data(build, 1000.0))  # never triggered
+    data = stockpile_data(build, 1.2)
+    del data["policies"]
+    without = world_of(data)
     without.run()
     assert without.recorder.shortfall.sum() > world.recorder.shortfall.sum() + 2999.0
+
+
+def shortfall_rule(build, release_t_per_day: float) -> dict:
+    data = stockpile_data(build, 1.2)
+    rule = data["policies"]["stockpiles"]["reserve_rule"]
+    del rule["release_price_ratio_above"], rule["release_cap_t"]
+    rule.update(release_shortfall_share_above=0.5, release_t_per_day=release_t_per_day)
+    return data
+
+
+@pytest.mark.parametrize("rate", [60.0, 100.0])
+def test_a_release_on_shortfall_goes_on_while_the_gap_it_fills_lasts(build, world_of,
+                                                                     rate) -> None:
+    # nothing arrives on days 21-60 (100 t/day of demand); the rule releases while more
+    # than half would be short without it. At 60 t/day the market is 40% short with the
+    # release, which stopped the rule the next day and restarted it the day after (the
+    # larger release then left the larger shortfall); now it releases every day.
+    world = world_of(shortfall_rule(build, rate))
+    world.run()
+    world.check_mass_balance()
+    # (day 0, before the first lot arrived, also starts a one-day release)
+    actions = [(t, r) for t, _k, who, r, _d in world.timeline.rows
+               if who == "reserve_rule" and t > 10]
+    assert [r for _t, r in actions] == ["release starts", "release stops"]
+    (start, _), (stop, _) = actions
+    assert 60.0 <= stop <= 63.0  # when the mine's lots arrive again
+    ctl = world.shocks.stockpiles[0]
+    assert ctl.released == pytest.approx(rate * (1 + stop - start))
+
+
+def test_a_faster_release_never_leaves_a_larger_shortfall(build, world_of) -> None:
+    short = []
+    for rate in (30.0, 45.0, 50.0, 60.0, 100.0):
+        world = world_of(shortfall_rule(build, rate))
+        world.run()
+        short.append(float(world.recorder.shortfall.sum()))
+    assert short == sorted(short, reverse=True)
 
 
 def test_export_control_redirects_refined_metal(build) -> None:

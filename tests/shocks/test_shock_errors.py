@@ -150,6 +150,13 @@ QUOTA = {"commodity": "copper", "schedule": [{"start": 0, "end": 30, "tonnes": 1
      "not a stockpile"),
     ({"stockpiles": {"s": {"site": "mine", "commodity": "copper", "market": "market",
                            "release_t_per_day": 10}}}, "release_price_ratio_above"),
+    # triggers that could never fire: the index stops at its cap, a share at 1
+    ({"stockpiles": {"s": {"site": "mine", "commodity": "copper", "market": "market",
+                           "release_price_ratio_above": 10, "release_t_per_day": 10}}},
+     "10 is not below copper's price_cap_ratio (10)"),
+    ({"stockpiles": {"s": {"site": "mine", "commodity": "copper", "market": "market",
+                           "release_shortfall_share_above": 1, "release_t_per_day": 10}}},
+     "a shortfall share is never above 1"),
     ({"security_support": {"s": {"regimes": ["nowhere"], "start": 0}}}, "unknown regime"),
     ({"export_controls": {"c": {"country": "XXY", "commodity": "copper", "markets": ["market"],
                                 "start": 0}}}, "unknown country 'XXY'"),
@@ -159,6 +166,29 @@ QUOTA = {"commodity": "copper", "schedule": [{"start": 0, "end": 30, "tonnes": 1
 def test_bad_policy(direct, policies, fragment: str) -> None:
     found = issues(direct(horizon=100, policies=policies))
     assert any(fragment in i.message for i in found), [i.message for i in found]
+
+
+def test_a_rebuild_only_a_price_shock_can_start_gets_a_note(direct) -> None:
+    from sim.scenario.shock_checks import idle_stockpile_rules
+
+    def rule(below: float) -> dict:
+        return {"stockpiles": {"s": {
+            "site": "mine", "commodity": "copper", "market": "market",
+            "release_price_ratio_above": 2, "release_t_per_day": 10,
+            "rebuild_price_ratio_below": below, "rebuild_t_per_day": 5,
+            "rebuild_target_t": 100}}}
+
+    data = direct(horizon=100, policies=rule(0.9))
+    data["sites"]["reserve"] = {**data["sites"]["market"], "kind": "stockpile"}
+    data["sites"]["reserve"].pop("demand_t_per_year")
+    data["policies"]["stockpiles"]["s"]["site"] = "reserve"
+    (note,) = idle_stockpile_rules(scenario_from_dict(data))
+    assert "only under a price shock" in note and "price_basis" in note
+    data["commodities"]["copper"]["price_basis"] = "supply"
+    assert idle_stockpile_rules(scenario_from_dict(data)) == []
+    data["commodities"]["copper"]["price_basis"] = "consumption"
+    data["policies"]["stockpiles"]["s"]["rebuild_price_ratio_below"] = 1.05
+    assert idle_stockpile_rules(scenario_from_dict(data)) == []
 
 
 def test_calendar_splits_on_period_edges_pass(direct) -> None:
