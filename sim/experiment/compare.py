@@ -48,7 +48,7 @@ from sim.experiment.precision import (
 from sim.experiment.precision import select as select_kpis
 from sim.experiment.replication import ReplicationResult
 from sim.experiment.results import KPI_KEYS, Results
-from sim.experiment.runner import collect, seed_problem
+from sim.experiment.runner import check_count, check_seed, collect
 from sim.experiment.stats import check_confidence, column_intervals
 from sim.scenario.errors import check_strings
 from sim.scenario.schema import Scenario
@@ -341,9 +341,15 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
     started = time.perf_counter()
     # before any scenario is read or folder written: a bad seed or confidence otherwise
     # fails only once replications run, leaving folders a rerun refuses
-    if seed is not None and (problem := seed_problem(seed)) is not None:
-        raise ExperimentError(problem, what="--seed", hint="give seed=0, 1, 2, ... (or leave "
-                              "it out: 0, or the first results folder's)")
+    if seed is not None:
+        check_seed(seed, "--seed", "give seed=0, 1, 2, ... (or leave it out: 0, or the "
+                   "first results folder's)")
+    # as sim.run checks them ("2" and 2.0 failed deep inside with a bare TypeError)
+    if replications is not None:
+        check_count(replications, "replications")
+        replications = int(replications)
+    if workers is not None and backend is None:
+        check_count(workers, "workers")
     check_confidence(confidence)
     arms, root = resolve(items, overrides, None if seed is None else int(seed))
     fixed = [a for a in arms if not a.runs]
@@ -582,9 +588,11 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
     NaN for the reference). For the scenario
     results and the stopping report, use :func:`run_comparison`.
 
-    Raises :class:`ExperimentError` for bad input (a negative or non-integer ``seed``,
-    ``metrics`` without ``target_ci``, ...), ``ValueError`` unless ``0 < confidence < 1``,
-    and ``TypeError`` for a single string where a list is expected.
+    Raises :class:`ExperimentError` (a ``ValueError``) for bad input (``replications``
+    or ``workers`` that is not an integer of at least 1, a negative or non-integer
+    ``seed``, ``metrics`` without ``target_ci``, ...), ``ValueError`` unless
+    ``0 < confidence < 1``, and ``TypeError`` for a single string where a list is
+    expected.
     """
     check_strings(metrics, "metrics", "KPI names such as 'delivered_t:cobalt'")
     if target_ci is None and metrics:

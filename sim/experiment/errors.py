@@ -6,14 +6,18 @@ comparisons and sweeps: a ``--param`` range with low above high, a ``--metric`` 
 no KPI, ``--resume`` on a folder from another run, a Dask cluster that cannot be reached or
 is not installed. The command line prints the message and the hint and exits with status 2;
 it never shows a traceback for these.
+
+It is a ``ValueError``: the Python API refuses a bad argument (``replications=0``,
+``seed=-1``) with the same exception type from :func:`sim.run`, :func:`sim.compare` and
+:func:`sim.sweep`, and code that catches ``ValueError`` around them still does.
 """
 
 from __future__ import annotations
 
 
-class ExperimentError(Exception):
-    """Bad experiment input: ``what`` names the option or file, ``message`` what is wrong
-    and what was expected, ``hint`` how to fix it."""
+class ExperimentError(ValueError):
+    """Bad experiment input: ``what`` names the option, argument or file, ``message`` what
+    is wrong and what was expected, ``hint`` how to fix it."""
 
     def __init__(self, message: str, what: str | None = None, hint: str | None = None) -> None:
         self.message = message

@@ -132,19 +132,34 @@ def _whole(value: object) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
-def check_run_arguments(replications: int, seed: int, workers: int | None) -> None:
-    """Raise ``ValueError`` unless ``replications`` is an integer of at least 1, ``seed`` a
-    non-negative integer (see :func:`seed_problem`) and ``workers`` None or an integer of
-    at least 1."""
-    if not _whole(replications) or replications < 1:
-        raise ValueError(f"replications: expected an integer of at least 1, got "
-                         f"{replications!r} ({type(replications).__name__})")
+def check_count(value: object, what: str) -> None:
+    """Raise :class:`ExperimentError` naming the argument ``what`` unless ``value`` is an
+    integer (Python's or numpy's, not a bool) of at least 1. The one check of
+    ``replications``, ``samples`` and ``workers`` in :func:`run`, :func:`sim.compare` and
+    :func:`sim.sweep`: ``"2"`` and ``2.0`` otherwise failed deep inside with a bare
+    TypeError."""
+    if not _whole(value) or value < 1:  # type: ignore[operator]
+        raise ExperimentError(f"expected an integer of at least 1, got {value!r} "
+                              f"({type(value).__name__})", what=what)
+
+
+def check_seed(seed: object, what: str = "seed",
+               hint: str = "give seed=0, 1, 2, ...") -> None:
+    """Raise :class:`ExperimentError` naming ``what`` unless ``seed`` is a non-negative
+    integer (see :func:`seed_problem`)."""
     problem = seed_problem(seed)
     if problem is not None:
-        raise ValueError(f"seed: {problem}")
-    if workers is not None and (not _whole(workers) or workers < 1):
-        raise ValueError(f"workers: expected an integer of at least 1, got {workers!r} "
-                         f"({type(workers).__name__})")
+        raise ExperimentError(problem, what=what, hint=hint)
+
+
+def check_run_arguments(replications: int, seed: int, workers: int | None) -> None:
+    """Raise :class:`ExperimentError` (a ``ValueError``) unless ``replications`` is an
+    integer of at least 1, ``seed`` a non-negative integer (see :func:`seed_problem`) and
+    ``workers`` None or an integer of at least 1."""
+    check_count(replications, "replications")
+    check_seed(seed)
+    if workers is not None:
+        check_count(workers, "workers")
 
 
 def run(sc: Scenario | str | Path, replications: int = 1, seed: int = 0, workers: int = 1,
@@ -156,8 +171,9 @@ def run(sc: Scenario | str | Path, replications: int = 1, seed: int = 0, workers
     ``workers > 1`` runs them on a local process pool; ``executor`` (any
     :class:`concurrent.futures.Executor`, e.g. ``distributed.Client.get_executor()``) or
     ``backend`` runs them there instead. The results are the same wherever they run.
-    Raises ``ValueError`` if ``replications < 1``, ``seed`` is not a non-negative integer
-    or ``workers < 1``; ``TypeError`` if ``sc`` is neither a scenario nor a path;
+    Raises :class:`ExperimentError` (a ``ValueError``) unless ``replications`` and
+    ``workers`` are integers of at least 1 and ``seed`` a non-negative integer;
+    ``TypeError`` if ``sc`` is neither a scenario nor a path;
     :class:`~sim.scenario.errors.ScenarioError` for a scenario file with problems.
     """
     check_run_arguments(replications, seed, workers)

@@ -54,7 +54,7 @@ from sim.experiment.executors import Backend, Job, open_backend, run_tasks
 from sim.experiment.precision import check_metrics, kpi_name, parse_metrics
 from sim.experiment.precision import select as select_kpis
 from sim.experiment.replication import ReplicationResult
-from sim.scenario.errors import ScenarioError, check_strings
+from sim.scenario.errors import ScenarioError, check_strings, did_you_mean
 from sim.scenario.schema import Scenario
 from sim.streams import stable_hash
 
@@ -86,6 +86,9 @@ class Param:
         scale = "linear"
         if len(parts) == 3 and parts[2] in SCALES:
             scale = parts.pop()
+        elif len(parts) == 3 and not _is_number(parts[2]):
+            message, hint = _unknown_scale(parts[2])
+            raise ExperimentError(message, what=what, hint=hint)
         if len(parts) != 2:
             raise ExperimentError(f"expected a range low:high, got {rng!r}", what=what,
                                   hint=hint + " (optionally :log or :int at the end)")
@@ -108,6 +111,23 @@ class Param:
         if scale == "int" and (low != int(low) or high != int(high)):
             raise ExperimentError("an :int range needs whole-number ends", what=what)
         return cls(key, low, high, scale)
+
+    @classmethod
+    def of_range(cls, path: str, rng: object) -> Param:
+        """The parameter ``path`` over ``rng``, a ``(low, high)`` or ``(low, high, scale)``
+        tuple or list (the dict form of :func:`sweep`). Raises :class:`ExperimentError`
+        naming the parameter."""
+        what = f"params[{path!r}]"
+        if not isinstance(rng, tuple | list) or len(rng) not in (2, 3):
+            raise ExperimentError(
+                f"expected (low, high) or (low, high, 'log'|'int'), got {rng!r}", what=what,
+                hint=f"e.g. {{{path!r}: (30, 40)}}, or {{{path!r}: (30, 40, 'int')}} for "
+                     "whole numbers")
+        if len(rng) == 3 and rng[2] not in SCALES:
+            message, hint = _unknown_scale(rng[2])
+            raise ExperimentError(message, what=what, hint=hint)
+        low, high, *rest = rng
+        return cls.parse(f"{path}={low}:{high}" + (f":{rest[0]}" if rest else ""))
 
     def value(self, u: float) -> float | int:
         """The parameter value at ``u`` in [0, 1]: exactly ``low`` at ``u = 0`` and exactly
@@ -137,6 +157,25 @@ class Param:
     def __str__(self) -> str:
         tail = "" if self.scale == "linear" else f":{self.scale}"
         return f"{self.path}={self.low:g}:{self.high:g}{tail}"
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _unknown_scale(scale: object) -> tuple[str, str]:
+    """The message and hint for a range's scale that is not ``log`` or ``int``."""
+    text = str(scale).lower()
+    # "integer" is closer to "linear" than to "int" letter by letter, but meant int
+    guess = next((s for s in SCALES if text.startswith(s) or s.startswith(text)), None) \
+        if text else None
+    guess = guess or did_you_mean(text, SCALES)
+    return (f"unknown scale {scale!r}; expected log or int (or nothing, for a linear range)",
+            f"did you mean {guess!r}?" if guess else "write low:high:log or low:high:int")
 
 
 @dataclass
@@ -333,7 +372,7 @@ def run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], de
     """Run a sweep; see :func:`sweep`. Returns a :class:`Sweep`; with ``out``, writes
     ``sweep.csv``, ``sweep-kpis.csv.gz``, ``sobol.csv`` (Sobol design), ``sweep.json`` and
     figures there."""
-    from sim.experiment.runner import seed_problem
+    from sim.experiment.runner import check_count, check_seed
     from sim.experiment.stats import check_confidence
 
     started = time.perf_counter()
@@ -344,11 +383,14 @@ def run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], de
                   "(low, high))")
     check_strings(overrides, "overrides", "'key.path=value' strings")
     check_strings(metrics, "metrics", "KPI names such as 'delivered_t:cobalt'")
-    if replications < 1:
-        raise ExperimentError("expected at least 1", what="-r/--replications")
-    if (problem := seed_problem(seed)) is not None:
-        raise ExperimentError(problem, what="--seed", hint="give seed=0, 1, 2, ...")
-    seed = int(seed)  # a numpy integer is reported and saved as a plain one
+    # as sim.run checks them ("2" and 2.0 failed deep inside with a bare TypeError)
+    check_count(samples, "samples")
+    check_count(replications, "replications")
+    if workers is not None and backend is None:
+        check_count(workers, "workers")
+    check_seed(seed, "--seed")
+    # numpy integers are reported and saved as plain ones
+    seed, samples, replications = int(seed), int(samples), int(replications)
     check_confidence(confidence)
     parsed = [p if isinstance(p, Param) else Param.parse(p) for p in params]
     specs = parse_metrics(metrics)
@@ -596,17 +638,16 @@ def sweep(scenario: str | Path | Scenario,
     ``metric:commodity``. For the Sobol indices and the long KPI table use
     :func:`run_sweep`.
 
-    Raises :class:`ExperimentError` for bad input (a range, design, sample count or
-    ``seed`` that is not a non-negative integer), ``ValueError`` unless
-    ``0 < confidence < 1``, and ``TypeError`` for a single string where a list is expected.
+    Raises :class:`ExperimentError` (a ``ValueError``) for bad input (a range that is not
+    ``(low, high)`` or ``(low, high, "log"|"int")``, a design, ``samples``,
+    ``replications`` or ``workers`` that is not an integer of at least 1, a ``seed`` that
+    is not a non-negative integer), ``ValueError`` unless ``0 < confidence < 1``, and
+    ``TypeError`` for a single string where a list is expected.
     """
     check_strings(params, "params", "'key.path=low:high' strings (or a dict of key path to "
                   "(low, high))")
     if isinstance(params, dict):
-        specs: list[str | Param] = []
-        for path, rng in params.items():
-            low, high, *rest = rng
-            specs.append(Param.parse(f"{path}={low}:{high}" + (f":{rest[0]}" if rest else "")))
+        specs: list[str | Param] = [Param.of_range(path, rng) for path, rng in params.items()]
     else:
         specs = list(params)
     return run_sweep(scenario, specs, design, samples, replications, seed, **kwargs).table
