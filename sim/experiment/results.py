@@ -16,6 +16,7 @@ Both series tables end with a ``days`` column, the days measured in the row's pe
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -137,9 +138,12 @@ class Results:
 
         Each of ``quantiles`` (in [0, 1]) is a statistic named by its percent: ``p05`` for
         a whole percent (two digits at least), ``p2.5`` or ``p97.5`` otherwise. Raises
-        ``ValueError`` if a quantile is given twice."""
+        ``ValueError`` if a quantile is outside [0, 1] (``[5, 50, 95]`` is told it means
+        ``[0.05, 0.5, 0.95]``) or given twice, ``TypeError`` unless ``quantiles`` is a list
+        of numbers."""
         import pandas as pd
 
+        quantiles = check_quantiles(quantiles)
         n_ser, n_per = self.series_values.shape[1:]
         names = ["mean", "sd", *quantile_names(quantiles)]
         stats = {name: np.empty((n_ser, n_per)) for name in names}
@@ -255,6 +259,38 @@ def _missing_combination(labels: Sequence[tuple[str, ...]], wanted: dict[str, st
         rows = matching
         fixed.append(f"{part} {value!r}")
     return "that combination has no KPI"  # not reached: the combination would exist
+
+
+def check_quantiles(quantiles: object) -> list[float]:
+    """``quantiles`` as a list of floats, checked before any series is read (numpy said
+    only "Quantiles must be in the range [0, 1]", from deep inside). Raises ``TypeError``
+    unless it is a list of numbers (a single number or string included), and
+    ``ValueError`` for a quantile outside [0, 1], with the fractions meant when they look
+    like percents."""
+    from sim.scenario.errors import check_strings
+
+    check_strings(quantiles, "quantiles", "fractions between 0 and 1")
+    if isinstance(quantiles, numbers.Real):
+        raise TypeError(f"quantiles must be a list of fractions between 0 and 1, not a single "
+                        f"{type(quantiles).__name__}: wrap it in a list, e.g. [{quantiles!r}]")
+    try:
+        values = list(quantiles)  # type: ignore[call-overload]
+    except TypeError:
+        raise TypeError(f"quantiles must be a list of fractions between 0 and 1, not "
+                        f"{type(quantiles).__name__}") from None
+    for q in values:
+        if isinstance(q, bool) or not isinstance(q, numbers.Real):
+            raise TypeError(f"quantiles must be numbers between 0 and 1, got {q!r} "
+                            f"({type(q).__name__}) in {values!r}")
+    if all(0 <= q <= 1 for q in values):
+        return [float(q) for q in values]
+    hint = ""
+    # percents, such as [5, 50, 95] (NaN fails every comparison, so gets no hint)
+    if all(0 <= q <= 100 and not 0 < q < 1 for q in values):
+        hint = f" (percents; as fractions: [{', '.join(f'{q / 100:g}' for q in values)}])"
+    raise ValueError(f"quantiles must be fractions between 0 and 1, e.g. [0.05, 0.5, 0.95] "
+                     f"for the 5th, 50th and 95th percentiles, not "
+                     f"[{', '.join(f'{q:g}' for q in values)}]{hint}")
 
 
 def quantile_names(quantiles: Sequence[float]) -> list[str]:
