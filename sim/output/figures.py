@@ -578,12 +578,14 @@ def map_figure(res: Results, commodity: str | None = None) -> Figure:
     finish_panels(panels)
     extra: list[tuple[Axes, MapLabel]] = []
     marks = []
+    lines = []  # closed lanes, drawn in red: names keep off them
     for lid, lane in sc.lanes.items():
         if lid not in closed:
             continue
         a, b = sc.sites[lane.from_].location, sc.sites[lane.to].location
         mx, my = (a.lon + b.lon) / 2, (a.lat + b.lat) / 2
         marks.append((mx, my))
+        lines.append(((a.lon, a.lat), (b.lon, b.lat)))
         home = next((ax for ax, (x0, x1), (y0, y1) in boxes
                      if x0 <= mx <= x1 and y0 <= my <= y1), panels.world)
         extra.append((home, MapLabel(mx, my, wrap_name(f"{lane.name or lid}: closed "
@@ -605,7 +607,7 @@ def map_figure(res: Results, commodity: str | None = None) -> Figure:
                  f"(widest {st.format_tonnes(biggest)} t)\nthroughput where measured "
                  "(capacitated lanes), elsewhere the plan scaled to simulated exports")
     label_map(fig, sc, panels, suffix={s: f" (closed {d:.0f} d)" for s, d in closed.items()},
-              red=set(closed), extra=extra, marks=marks)
+              red=set(closed), extra=extra, marks=marks, lines=lines)
     return fig
 
 

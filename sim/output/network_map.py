@@ -1,16 +1,17 @@
 """A schematic map of a scenario's network: sites at their coordinates, lanes as lines.
 
 Line width follows the planned flow of metal on each lane; lanes, border posts and
-refiners whose capacity is below their planned flow are drawn in red. Longitude and latitude are drawn
-on an equirectangular projection; sea lanes are straight lines, not sailing routes.
+refiners whose capacity is below their planned flow are drawn in red. Longitude and
+latitude are drawn on an equirectangular projection; sea lanes are straight lines, not
+sailing routes.
 
 The sites of the exporting country lie within a few degrees of each other, so every map
 shows the whole network beside the exporting country and its neighbours enlarged, in one
 panel or, for groups of sites far apart, one panel per group with its own scale
 (:func:`map_panels`). Each site is named once, where it is enlarged most; names are placed
-by :func:`place_labels`, which measures each with the renderer and moves it, with a leader
-line, until it covers no other name and no site marker.
-"""
+by :func:`place_labels`, which measures each with the renderer and puts it where it covers
+no other name and no site marker, beside its own marker and nearer it than any other, or
+else joined to it by a leader line that crosses no other name."""
 
 from __future__ import annotations
 
@@ -235,8 +236,30 @@ _MARKER_HALF = 4.5
 """Half the side of a site marker, points: a label must not cover any marker."""
 _GAP = 1.5
 """Space kept between labels, points."""
+_CLEAR = 4.0
+"""A label without a leader line must be this much nearer its own point than any other
+marker (points), so that it is read as naming its own site."""
 _BACKING = {"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.75}
 """A light backing, so a name stays legible where lanes run under it."""
+
+
+@dataclass(frozen=True)
+class PlacedLabel:
+    """Where :func:`place_labels` put a label: its own point and its text's extent, in
+    display coordinates (pixels of the figure as laid out), and whether a leader line
+    joins them."""
+
+    ax: Axes
+    annotation: Annotation
+    point: tuple[float, float]
+    box: Bbox
+    leader: bool
+
+    @property
+    def leader_segment(self) -> tuple[np.ndarray, np.ndarray]:
+        """The leader line, from the text's nearest edge to the point."""
+        p = np.asarray(self.point, dtype=float)
+        return _nearest_on(self.box, p), p
 
 
 def _alignment(angle: float) -> tuple[str, str]:
@@ -267,8 +290,24 @@ def _segment_hits(p: np.ndarray, q: np.ndarray, box: Bbox) -> bool:
     return True
 
 
+def _segments_cross(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> bool:
+    """Whether segments a-b and c-d cross (touching at an end does not count)."""
+    def side(p: np.ndarray, q: np.ndarray, r: np.ndarray) -> float:
+        return float((q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0]))
+
+    d1, d2 = side(c, d, a), side(c, d, b)
+    d3, d4 = side(a, b, c), side(a, b, d)
+    return d1 * d2 < 0 and d3 * d4 < 0
+
+
 def _nearest_on(box: Bbox, p: np.ndarray) -> np.ndarray:
     return np.array([min(max(p[0], box.x0), box.x1), min(max(p[1], box.y0), box.y1)])
+
+
+def box_distance(box: Bbox, p: Sequence[float]) -> float:
+    """Distance from point ``p`` to the nearest point of ``box`` (0 inside it)."""
+    q = _nearest_on(box, np.asarray(p, dtype=float))
+    return float(math.hypot(q[0] - p[0], q[1] - p[1]))
 
 
 def _text_box(ann: Annotation, renderer: RendererBase) -> Bbox:
@@ -289,16 +328,123 @@ def freeze_layout(fig: Figure) -> RendererBase:
     return fig.canvas.get_renderer()
 
 
-def place_labels(ax: Axes, labels: Sequence[MapLabel], markers: Sequence[tuple[float, float]],
-                 renderer: RendererBase, fontsize: float = LABEL_FONTSIZE) -> list[Annotation]:
-    """Put each label near its point, inside the axes, overlapping no other label and no
-    marker at ``markers`` (data coordinates); returns the annotations.
+def _spots(w: float, h: float, x0: float, y0: float, p: np.ndarray, px: float
+           ) -> list[tuple[float, float, Bbox]]:
+    """The boxes a label of the given measures may take around ``p``, nearest first:
+    (radius, angle, box in display coordinates)."""
+    out = []
+    for r in _RADII:
+        for angle in _ANGLES:
+            ha, va = _alignment(angle)
+            bx = p[0] + x0 + r * math.cos(math.radians(angle)) * px
+            by = p[1] + y0 + r * math.sin(math.radians(angle)) * px
+            bx -= {"left": 0.0, "center": w / 2, "right": w}[ha]
+            by -= {"bottom": 0.0, "center": h / 2, "top": h}[va]
+            out.append((r, angle, Bbox.from_bounds(bx, by, w, h)))
+    return out
 
-    Greedy: labels of isolated points go first, then each takes the nearest free spot on
-    rings around its point (:data:`_RADII`, :data:`_ANGLES`); a label away from its point
-    gets a leader line, and no leader crosses another label. Call after
-    :func:`freeze_layout`, which fixes the axes' place on the figure, so the measures hold
-    when the figure is saved at any resolution.
+
+_CLASH = 10
+"""Weight of a clash (a label covering another or a marker, a leader through a label)
+against a doubt (an ambiguous label, a leader through a marker or across a leader, a
+label on a line to keep off)."""
+
+_OFF_LINE = 5
+"""Weight of a label on a line to keep off (a closed lane, drawn in red, under a name
+reads as part of it), against a doubt."""
+
+_Spot = tuple[float, float, Bbox, bool]
+"""Where a label goes: radius and angle from its point, its box, whether it has a leader."""
+
+
+@dataclass
+class _Scene:
+    """What labels are placed among, in display coordinates."""
+
+    spots: list[list[tuple[float, float, Bbox]]]
+    points: np.ndarray
+    centres: list[np.ndarray]
+    marks: list[Bbox]
+    obstacles: list[tuple[np.ndarray, np.ndarray]]
+    px: float
+
+    def best(self, i: int, out: dict[int, _Spot],
+             spots: Sequence[tuple[float, float, Bbox]] | None = None) -> tuple[int, _Spot]:
+        """The cheapest of ``spots`` (by default all of label ``i``'s) among the labels
+        already in ``out`` (but ``i``): (cost, spot); the nearest of equal cost."""
+        px = self.px
+        gap, clear, half = _GAP * px, _CLEAR * px, _MARKER_HALF * px
+        boxes = [out[j][2] for j in out if j != i]
+        leaders = [(self.points[j], _nearest_on(out[j][2], self.points[j]))
+                   for j in out if j != i and out[j][3]]
+        p = self.points[i]
+        dist = [math.hypot(*(c - p)) for c in self.centres]
+        others = [c for c, d in zip(self.centres, dist, strict=True) if d > px]
+        # markers drawn over this one: no leader can avoid them
+        apart = [m for m, d in zip(self.marks, dist, strict=True) if d > 2 * half]
+        best: tuple[int, _Spot] | None = None
+        for r, angle, box in self.spots[i] if spots is None else spots:
+            clashes = sum(_overlaps(box, b, gap) for b in boxes)
+            clashes += sum(_overlaps(box, m, 0.0) for m in self.marks)
+            clashes += sum(_segment_hits(a, b, box) for a, b in leaders)
+            own = box_distance(box, p)
+            near = [c for c in others if box_distance(box, c) < own + clear]
+            leader = r >= _LEADER_FROM or bool(near)
+            doubts = sum(math.hypot(*(c - p)) > 2 * half for c in near)
+            doubts += _OFF_LINE * sum(_segment_hits(a, b, box) for a, b in self.obstacles)
+            if leader:
+                q = _nearest_on(box, p)
+                clashes += sum(_segment_hits(p, q, b) for b in boxes)
+                doubts += sum(_segment_hits(p, q, m) for m in apart)
+                doubts += sum(_segments_cross(p, q, a, b) for a, b in leaders)
+            cost = _CLASH * clashes + doubts
+            if best is None or cost < best[0]:
+                best = (cost, (r, angle, box, leader))
+            if cost == 0:
+                break
+        assert best is not None
+        return best
+
+    def layout(self, order: Sequence[int], rounds: int = 3) -> tuple[int, dict[int, _Spot]]:
+        """Place labels greedily in ``order``, then move each to a cheaper spot among all
+        the others where there is one, for a few rounds; returns the total cost and each
+        label's spot."""
+        out: dict[int, _Spot] = {}
+        for i in order:
+            out[i] = self.best(i, out)[1]
+        for _ in range(rounds):
+            moved = False
+            for i in order:
+                here = self.best(i, out, [out[i][:3]])[0]
+                if here == 0:
+                    continue
+                cost, spot = self.best(i, out)
+                if cost < here:
+                    out[i] = spot
+                    moved = True
+            if not moved:
+                break
+        return sum(self.best(i, out, [out[i][:3]])[0] for i in order), out
+
+
+def place_labels(ax: Axes, labels: Sequence[MapLabel], markers: Sequence[tuple[float, float]],
+                 renderer: RendererBase, fontsize: float = LABEL_FONTSIZE,
+                 lines: Sequence[tuple[tuple[float, float], tuple[float, float]]] = (),
+                 ) -> list[PlacedLabel]:
+    """Put each label near its point, inside the axes, overlapping no other label and no
+    marker at ``markers`` (data coordinates); returns where each went, in the order given.
+
+    Each label takes the nearest good spot on rings around its point (:data:`_RADII`,
+    :data:`_ANGLES`). A spot clashes if the label would cover another label, a marker or a
+    leader line, or its own leader would cross a label; it is doubtful if a label is not
+    nearer its own point than every other marker (by :data:`_CLEAR`), if its leader passes
+    another marker or crosses another leader, or if it lies on one of ``lines`` (data
+    coordinates; such as closed lanes drawn in red). A label away from its point gets a
+    leader line (from :data:`_LEADER_FROM`), and so does a label nearly as near another
+    marker as its own. Labels are placed one by one, in a few orders (isolated points
+    first, crowded points first, top to bottom), and the layout with the fewest clashes
+    and doubts is kept. Call after :func:`freeze_layout`, which fixes the axes' place on
+    the figure, so the measures hold when the figure is saved at any resolution.
     """
     if not labels:
         return []
@@ -306,68 +452,50 @@ def place_labels(ax: Axes, labels: Sequence[MapLabel], markers: Sequence[tuple[f
     to_disp = ax.transData.transform
     frame = ax.get_window_extent(renderer)
     half = _MARKER_HALF * px
-    marks = [Bbox.from_extents(x - half, y - half, x + half, y + half)
-             for x, y in to_disp(np.asarray(markers, dtype=float).reshape(-1, 2))
-             if frame.x0 <= x <= frame.x1 and frame.y0 <= y <= frame.y1]
+    centres = [np.array([x, y])
+               for x, y in to_disp(np.asarray(markers, dtype=float).reshape(-1, 2))
+               if frame.x0 - half <= x <= frame.x1 + half
+               and frame.y0 - half <= y <= frame.y1 + half]
+    marks = [Bbox.from_extents(x - half, y - half, x + half, y + half) for x, y in centres]
+    obstacles = [(to_disp(np.asarray(a, dtype=float)), to_disp(np.asarray(b, dtype=float)))
+                 for a, b in lines]
     points = to_disp(np.array([(lab.x, lab.y) for lab in labels], dtype=float))
-    crowd = [int(np.sum(np.hypot(*(points - p).T) < 40 * px)) for p in points]
-    order = sorted(range(len(labels)), key=lambda i: (crowd[i], -points[i][1], points[i][0]))
-    placed: list[Bbox] = []
-    leaders: list[tuple[np.ndarray, np.ndarray]] = []
-    out: dict[int, Annotation] = {}
-    gap = _GAP * px
-    for i in order:
-        lab, p = labels[i], points[i]
+    spots = []
+    for lab, p in zip(labels, points, strict=True):
         probe = ax.annotate(lab.text, (lab.x, lab.y), xytext=(0, 0), textcoords="offset points",
                             fontsize=fontsize, annotation_clip=False, ha="left", va="bottom")
         size = _text_box(probe, renderer)
-        # unrotated text: its box under another alignment is the same box, shifted
-        w, h, x0, y0 = size.width, size.height, size.x0 - p[0], size.y0 - p[1]
-        best: tuple[int, float, float] | None = None  # fewest clashes, radius, angle
-        choice: tuple[float, float] | None = None
-        for r in _RADII:
-            for angle in _ANGLES:
-                ha, va = _alignment(angle)
-                bx = p[0] + x0 + r * math.cos(math.radians(angle)) * px
-                by = p[1] + y0 + r * math.sin(math.radians(angle)) * px
-                bx -= {"left": 0.0, "center": w / 2, "right": w}[ha]
-                by -= {"bottom": 0.0, "center": h / 2, "top": h}[va]
-                box = Bbox.from_bounds(bx, by, w, h)
-                if not (frame.x0 <= box.x0 and box.x1 <= frame.x1
-                        and frame.y0 <= box.y0 and box.y1 <= frame.y1):
-                    continue
-                clashes = sum(_overlaps(box, b, gap) for b in placed)
-                clashes += sum(_overlaps(box, m, 0.0) for m in marks)
-                clashes += sum(_segment_hits(a, b, box) for a, b in leaders)
-                if r >= _LEADER_FROM:
-                    clashes += sum(_segment_hits(p, _nearest_on(box, p), b) for b in placed)
-                if clashes == 0:
-                    choice = (r, angle)
-                    break
-                if best is None or clashes < best[0]:
-                    best = (clashes, r, angle)
-            if choice is not None:
-                break
         probe.remove()
-        if choice is None:
-            # no free spot inside the axes: the least crowded one, rather than no name
-            choice = (best[1], best[2]) if best else (_RADII[0], 0.0)
-        r, angle = choice
+        # unrotated text: its box under another alignment is the same box, shifted
+        inside = [(r, a, b) for r, a, b in _spots(size.width, size.height, size.x0 - p[0],
+                                                  size.y0 - p[1], p, px)
+                  if frame.x0 <= b.x0 and b.x1 <= frame.x1
+                  and frame.y0 <= b.y0 and b.y1 <= frame.y1]
+        # no spot inside the axes: beside the point, rather than no name
+        spots.append(inside or _spots(size.width, size.height, size.x0 - p[0],
+                                      size.y0 - p[1], p, px)[:1])
+    crowd = [int(np.sum(np.hypot(*(points - p).T) < 40 * px)) for p in points]
+    n = range(len(labels))
+    orders = [sorted(n, key=lambda i: (crowd[i], -points[i][1], points[i][0])),
+              sorted(n, key=lambda i: (-crowd[i], -points[i][1], points[i][0])),
+              sorted(n, key=lambda i: (-points[i][1], points[i][0]))]
+    scene = _Scene(spots, points, centres, marks, obstacles, px)
+    _cost, chosen = min((scene.layout(o) for o in orders), key=lambda t: t[0])
+    out = []
+    for i, lab in enumerate(labels):
+        r, angle, _box, leader = chosen[i]
         ha, va = _alignment(angle)
         dx, dy = r * math.cos(math.radians(angle)), r * math.sin(math.radians(angle))
-        leader = r >= _LEADER_FROM
         arrow = ({"arrowstyle": "-", "color": LEADER_COLOR, "lw": 0.5, "shrinkA": 0.0,
                   "shrinkB": _MARKER_HALF} if leader else None)
         ann = ax.annotate(lab.text, (lab.x, lab.y), xytext=(dx, dy), textcoords="offset points",
                           fontsize=fontsize, ha=ha, va=va, color=lab.color, zorder=7,
                           annotation_clip=False, arrowprops=arrow, bbox=_BACKING)
         ann.set_in_layout(False)
-        box = _text_box(ann, renderer)
-        placed.append(box)
-        if leader:
-            leaders.append((p, _nearest_on(box, p)))
-        out[i] = ann
-    return [out[i] for i in range(len(labels))]
+        p = points[i]
+        out.append(PlacedLabel(ax, ann, (float(p[0]), float(p[1])),
+                               _text_box(ann, renderer), leader))
+    return out
 
 
 def network_figure(sc: Scenario, plan: Plan | None = None, title: str | None = None) -> Figure:
@@ -420,24 +548,30 @@ def network_figure(sc: Scenario, plan: Plan | None = None, title: str | None = N
 def label_map(fig: Figure, sc: Scenario, panels: MapPanels,
               suffix: dict[str, str] | None = None, red: set[str] | None = None,
               extra: Sequence[tuple[Axes, MapLabel]] = (),
-              marks: Sequence[tuple[float, float]] = ()) -> None:
+              marks: Sequence[tuple[float, float]] = (),
+              lines: Sequence[tuple[tuple[float, float], tuple[float, float]]] = (),
+              ) -> list[PlacedLabel]:
     """Name every site once (:meth:`MapPanels.named_on`). ``suffix`` adds words to a
     site's name, ``red`` names are drawn in red; ``extra`` are more labels (such as lanes'
-    closures) placed with the sites', ``marks`` more points no name may cover. Fixes the
-    figure's layout (:func:`freeze_layout`): call it last."""
+    closures) placed with the sites', ``marks`` more points no name may cover, ``lines``
+    segments names keep off where they can (such as closed lanes). Fixes the figure's
+    layout (:func:`freeze_layout`): call it last. Returns where every label went
+    (:func:`place_labels`)."""
     suffix = suffix or {}
     red = red or set()
     renderer = freeze_layout(fig)
     for ax in panels.all:
         fit_aspect(ax)
     markers = [(s.location.lon, s.location.lat) for s in sc.sites.values()] + list(marks)
+    placed: list[PlacedLabel] = []
     for ax, chosen in panels.named_on(sc):
         labels = [MapLabel(site.location.lon, site.location.lat,
                            wrap_name((site.name or sid) + suffix.get(sid, "")),
                            "#d62728" if sid in red else "black")
                   for sid, site in sc.sites.items() if sid in chosen]
         labels += [lab for a, lab in extra if a is ax]
-        place_labels(ax, labels, markers, renderer)
+        placed += place_labels(ax, labels, markers, renderer, lines=lines)
+    return placed
 
 
 FIGURE_FORMATS = (".png", ".svg", ".pdf")
