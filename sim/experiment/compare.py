@@ -47,7 +47,7 @@ from sim.experiment.precision import (
 )
 from sim.experiment.precision import select as select_kpis
 from sim.experiment.replication import ReplicationResult
-from sim.experiment.results import KPI_KEYS, Results
+from sim.experiment.results import KPI_KEYS, Results, _num
 from sim.experiment.runner import check_count, check_seed, collect
 from sim.experiment.stats import check_confidence, column_intervals
 from sim.scenario.errors import check_strings
@@ -80,7 +80,7 @@ class Arm:
         return self.fixed is None
 
 
-@dataclass
+@dataclass(eq=False)  # equal only to itself: its arrays and tables have no single truth value
 class Comparison:
     """A finished comparison: ``table`` (one row per KPI and scenario), the ``results`` of
     every scenario (in order, the reference first), and how it stopped."""
@@ -95,6 +95,8 @@ class Comparison:
     stop: StopReport | None = None
     notes: list[str] = field(default_factory=list)
     wall_s: float = 0.0
+    confidence: float = 0.95
+    """Confidence level of the table's intervals."""
 
     @property
     def reference(self) -> str:
@@ -116,6 +118,70 @@ class Comparison:
         rank = rows["metric"].map({m: i for i, m in enumerate(wanted)})
         return rows.assign(_rank=rank).sort_values(["commodity", "_rank"], kind="stable") \
             .drop(columns="_rank")
+
+    def _differences(self) -> pd.DataFrame:
+        """The rows a notebook shows: each scenario's paired difference from the reference
+        in a few key KPIs (those ``Results`` shows)."""
+        rows = self.headline(list(REPR_METRICS))
+        return rows[rows["scenario"] != self.reference]
+
+    def _seeds_text(self) -> str:
+        if self.crn:
+            return f"seed {self.seeds[0]} (common random numbers)"
+        return f"seeds {', '.join(map(str, self.seeds))} (not common random numbers)"
+
+    def __repr__(self) -> str:
+        level = f"{self.confidence * 100:g}%"
+        head = (f"<Comparison of {len(self.labels)} scenarios, reference {self.reference!r}: "
+                f"{', '.join(self.labels[1:])}; {len(self.replications)} replications "
+                f"paired, {self._seeds_text()}, {len(self.table)} table rows")
+        lines = [f"  {r.scenario} {r.commodity} {r.metric}: {_signed(r.diff)}"
+                 + ("" if np.isnan(r.diff_ci_low) else
+                    f" [{_signed(r.diff_ci_low)}, {_signed(r.diff_ci_high)}]")
+                 + f" {r.unit}" + ("" if np.isnan(r.rel_change) else
+                                   f" ({r.rel_change:+.0%})")
+                 for r in self._differences().itertuples(index=False)]
+        text = head
+        if lines:
+            text += f"; difference from the reference, mean [{level} CI]:\n" + "\n".join(lines)
+        for note in self.notes:
+            # the notes say when the differences are not what they seem: shown in full
+            text += f"\n  note: {note}"
+        return text + ">"
+
+    def _repr_html_(self) -> str:
+        import html
+
+        level = f"{self.confidence * 100:g}%"
+        right = "<td style='text-align:right'>"
+        cells = "".join(
+            f"<tr><td>{html.escape(r.scenario)}</td><td>{html.escape(r.commodity)}</td>"
+            f"<td>{html.escape(r.metric)}</td>{right}{_signed(r.diff)}</td>{right}"
+            + ("" if np.isnan(r.diff_ci_low) else
+               f"{_signed(r.diff_ci_low)} to {_signed(r.diff_ci_high)}")
+            + f"</td>{right}" + ("" if np.isnan(r.rel_change) else f"{r.rel_change:+.0%}")
+            + f"</td><td>{html.escape(r.unit)}</td></tr>"
+            for r in self._differences().itertuples(index=False))
+        notes = "".join(f"<p><strong>Note:</strong> {html.escape(n)}</p>" for n in self.notes)
+        stop = (f"<br>{html.escape(self.stop.message())}" if self.stop is not None else "")
+        return (f"<div><strong>Comparison</strong> of {len(self.labels)} scenarios, reference "
+                f"{html.escape(self.reference)}: {html.escape(', '.join(self.labels[1:]))}<br>"
+                f"{len(self.replications)} replications paired, "
+                f"{html.escape(self._seeds_text())}{stop}"
+                "<table><thead><tr><th>scenario</th><th>commodity</th><th>KPI</th>"
+                f"<th>difference</th><th>{level} CI</th><th>relative</th><th>unit</th></tr>"
+                f"</thead><tbody>{cells}</tbody></table>{notes}"
+                "<small>.table for every KPI; .headline() for the key KPIs; .results for "
+                "each scenario's Results</small></div>")
+
+
+REPR_METRICS = ("delivered_t", "shortfall_t", "price_peak_ratio")
+"""The KPIs a comparison shows in a notebook, as :class:`Results` does."""
+
+
+def _signed(x: float) -> str:
+    """A difference with its sign: +1,234, -0.5, 0."""
+    return ("+" if x > 0 else "") + _num(x)
 
 
 # ---------------------------------------------------------------------------------------
@@ -445,7 +511,8 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
                      "those are paired")
     table = compare_table(results, [a.label for a in arms], confidence, reps)
     comp = Comparison([a.label for a in arms], [a.source for a in arms], results, table, reps,
-                      [a.seed for a in arms], stop, notes, time.perf_counter() - started)
+                      [a.seed for a in arms], stop, notes, time.perf_counter() - started,
+                      confidence)
     if out_path is not None:
         from sim.output.compare_output import write_comparison
         from sim.output.folder import ResultsFolder

@@ -36,7 +36,7 @@ _CHUNK_VALUES = 2_000_000
 """Series values turned into double precision at once by :meth:`Results.series_summary`."""
 
 
-@dataclass
+@dataclass(eq=False)  # equal only to itself: its arrays have no single truth value
 class Results:
     """Replications of one scenario.
 

@@ -178,7 +178,7 @@ def _unknown_scale(scale: object) -> tuple[str, str]:
             f"did you mean {guess!r}?" if guess else "write low:high:log or low:high:int")
 
 
-@dataclass
+@dataclass(eq=False)  # equal only to itself: its arrays have no single truth value
 class Design:
     """The points of a sweep: ``unit`` in [0, 1]^d and their parameter ``values``."""
 
@@ -324,7 +324,7 @@ class PointScenarios:
 # Running
 
 
-@dataclass
+@dataclass(eq=False)  # equal only to itself: its tables have no single truth value
 class Sweep:
     """A finished sweep: ``table`` has one row per sample (parameters, then the mean of
     every total KPI as ``metric:commodity``); ``kpis`` has every KPI's mean, sd and n per
@@ -357,6 +357,45 @@ class Sweep:
                 continue
             out[c] = [self.table[p].corr(y, method="spearman") for p in params]
         return pd.DataFrame.from_dict(out, orient="index", columns=params)
+
+    def _design_text(self) -> str:
+        des = self.design
+        if des.name == "sobol":
+            size = f"{des.base} base samples, {des.size} points"
+        elif des.name == "grid":
+            size = f"{des.base} levels per parameter, {des.size} points"
+        else:
+            size = f"{des.size} samples"
+        return (f"{des.name} design, {size} x {self.replications} replication"
+                f"{'s' if self.replications != 1 else ''}, seed {self.seed}")
+
+    def __repr__(self) -> str:
+        params = "; ".join(_param_text(p) for p in self.design.params)
+        sobol = ("" if self.sobol is None else
+                 f"; Sobol indices of {self.sobol['output'].nunique()} KPIs (.sobol)")
+        return (f"<Sweep of {self.scenario!r}: {self._design_text()}; parameters: {params}; "
+                f"{len(self.kpi_columns)} KPI columns (.table){sobol}>")
+
+    def _repr_html_(self) -> str:
+        import html
+
+        rows = "".join(f"<tr><td>{html.escape(p.path)}</td><td>{p.low:g}</td>"
+                       f"<td>{p.high:g}</td><td>{p.scale}</td></tr>"
+                       for p in self.design.params)
+        sobol = ("" if self.sobol is None else
+                 f"; Sobol indices of {self.sobol['output'].nunique()} KPIs in .sobol")
+        return (f"<div><strong>Sweep</strong> of {html.escape(self.scenario)}: "
+                f"{html.escape(self._design_text())}"
+                "<table><thead><tr><th>parameter</th><th>low</th><th>high</th><th>scale</th>"
+                f"</tr></thead><tbody>{rows}</tbody></table>"
+                f"<small>.table: one row per sample, the parameters and the mean of "
+                f"{len(self.kpi_columns)} KPIs; .kpis: every KPI's mean, sd and n per sample"
+                f"{sobol}; .correlations(): Spearman rank correlation of each parameter "
+                "with each KPI</small></div>")
+
+
+def _param_text(p: Param) -> str:
+    return f"{p.path} {p.low:g} to {p.high:g}" + ("" if p.scale == "linear" else f" ({p.scale})")
 
 
 def run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], design: str = "lhs",

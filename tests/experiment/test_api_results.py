@@ -59,3 +59,66 @@ def test_quantiles_as_an_array_or_tuple_are_fine() -> None:
     table = res.series_summary(np.array([0.25, 0.75]))
     assert list(table["statistic"].unique()) == ["mean", "sd", "p25", "p75"]
     assert list(res.series_summary((0.5,))["statistic"].unique()) == ["mean", "sd", "p50"]
+
+
+# --- equality and how they show in a notebook --------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def comparison(closure_file: Any) -> sim.Comparison:
+    return sim.run_comparison([TINY, closure_file], 2, seed=1)
+
+
+@pytest.fixture(scope="module")
+def sweep() -> sim.Sweep:
+    return sim.run_sweep(TINY, ["horizon_days=20:30:int", "warmup_days=0:5:int"], "sobol", 4)
+
+
+def test_results_comparisons_and_sweeps_are_equal_only_to_themselves(
+        comparison: sim.Comparison, sweep: sim.Sweep) -> None:
+    # == compared their arrays field by field: "The truth value of an array with more than
+    # one element is ambiguous"
+    res = comparison.results[0]
+    again = Results(res.scenario, res.seed, res.replications, res.kpi_labels, res.kpi_values,
+                    res.catalogue, res.series_values)
+    assert res == res and res != again
+    assert comparison == comparison and comparison != sim.run_comparison(
+        comparison.results, seed=1)
+    assert sweep == sweep and sweep.design == sweep.design
+    assert len({res, again, comparison, sweep}) == 4  # and hashable, by identity
+
+
+def test_a_comparison_shows_its_differences_and_notes_briefly(
+        comparison: sim.Comparison) -> None:
+    text = repr(comparison)
+    # the dataclass repr printed every field: 4-6 kB of tables and arrays
+    assert len(text) < 1500
+    assert text.startswith("<Comparison of 2 scenarios, reference 'tiny': closure; "
+                           "2 replications paired, seed 1 (common random numbers), ")
+    assert "difference from the reference, mean [95% CI]:\n  closure copper delivered_t: " \
+        in text
+    html = comparison._repr_html_()
+    assert "<td>closure</td><td>copper</td><td>delivered_t</td>" in html
+    assert len(html) < 4000
+
+
+def test_a_comparisons_notes_and_confidence_show(tmp_path: Any) -> None:
+    longer = tmp_path / "longer.yaml"
+    longer.write_text(f"extends: {TINY}\nname: longer\nhorizon_days: 60\n")
+    comp = sim.run_comparison([TINY, longer], 2, confidence=0.9)
+    assert comp.confidence == 0.9
+    assert "mean [90% CI]" in repr(comp)
+    assert "\n  note: the scenarios measure different periods" in repr(comp)
+    assert "<strong>Note:</strong> the scenarios measure different periods" \
+        in comp._repr_html_()
+
+
+def test_a_sweep_shows_its_design_briefly(sweep: sim.Sweep) -> None:
+    assert repr(sweep) == (
+        "<Sweep of 'tiny': sobol design, 4 base samples, 16 points x 1 replication, seed 0; "
+        "parameters: horizon_days 20 to 30 (int); warmup_days 0 to 5 (int); "
+        f"{len(sweep.kpi_columns)} KPI columns (.table); Sobol indices of "
+        f"{sweep.sobol['output'].nunique()} KPIs (.sobol)>")  # type: ignore[index]
+    html = sweep._repr_html_()
+    assert "<tr><td>warmup_days</td><td>0</td><td>5</td><td>int</td></tr>" in html
+    assert len(html) < 2000
