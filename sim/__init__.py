@@ -30,12 +30,12 @@ _EXPORTS = {
     "run_comparison": "sim.experiment.compare",
     "ExperimentError": "sim.experiment.errors",
     "Results": "sim.experiment.results",
+    "load_results": "sim.experiment.results",
     "run": "sim.experiment.runner",
     "Sweep": "sim.experiment.sweep",
     "run_sweep": "sim.experiment.sweep",
     "sweep": "sim.experiment.sweep",
     "FolderError": "sim.output.folder",
-    "load_results": "sim.output.folder",
     "Scenario": "sim.scenario",
     "ScenarioError": "sim.scenario",
     "load_scenario": "sim.scenario",
@@ -60,12 +60,12 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, eagerly
     from sim.experiment.compare import run_comparison as run_comparison
     from sim.experiment.errors import ExperimentError as ExperimentError
     from sim.experiment.results import Results as Results
+    from sim.experiment.results import load_results as load_results
     from sim.experiment.runner import run as run
     from sim.experiment.sweep import Sweep as Sweep
     from sim.experiment.sweep import run_sweep as run_sweep
     from sim.experiment.sweep import sweep as sweep
     from sim.output.folder import FolderError as FolderError
-    from sim.output.folder import load_results as load_results
     from sim.scenario import Scenario as Scenario
     from sim.scenario import ScenarioError as ScenarioError
     from sim.scenario import load_scenario as load_scenario

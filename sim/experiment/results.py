@@ -19,6 +19,7 @@ import datetime as dt
 import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -237,6 +238,74 @@ class Results:
                 f"<th>95% CI</th><th>unit</th></tr></thead><tbody>{cells}</tbody></table>"
                 "<small>res.summary() for every KPI; res.plot.flows(), .prices(), ... for "
                 "figures</small></div>")
+
+
+def load_results(path: str | Path) -> Results:
+    """Read a finished results folder (written by ``sim run``, or one scenario's folder of
+    a comparison) back into a :class:`Results`.
+
+    As :func:`sim.output.folder.load_results`, which checks every file read against
+    ``manifest.json``; a folder that is not a results folder but a comparison's, a sweep's,
+    a folder of results folders or an unfinished run is told what to load instead. Raises
+    :class:`~sim.output.folder.FolderError`.
+    """
+    from sim.output.folder import FolderError
+    from sim.output.folder import load_results as load
+
+    try:
+        return load(path)
+    except FolderError as exc:
+        if exc.hint is not None or not Path(path).is_dir():
+            raise
+        other = _other_folder(Path(path))
+        if other is None:
+            raise
+        raise FolderError(*other) from None
+
+
+def _other_folder(folder: Path) -> tuple[str, str] | None:
+    """The message and hint for a folder without ``manifest.json`` that holds another
+    kind of output, or None."""
+    import json
+
+    def runs_in(where: Path) -> list[Path]:
+        return sorted(p for p in where.iterdir() if (p / "manifest.json").is_file())
+
+    if (folder / "comparison.json").is_file() or (folder / "compare.csv").is_file():
+        try:
+            info = json.loads((folder / "comparison.json").read_text(encoding="utf-8"))
+            listed = [folder / s["label"] if (folder / s["label"] / "manifest.json").is_file()
+                      else Path(s["source"]) for s in info["scenarios"]]
+        except (OSError, ValueError, KeyError, TypeError):  # unfinished or not ours
+            listed = runs_in(folder)
+        runs = [p for p in listed if (p / "manifest.json").is_file()]
+        what = f"{folder} is a comparison's folder, not a results folder"
+        if not runs:
+            return what, ("its scenarios' results folders are not finished: run the "
+                          "comparison again with resume=True (sim compare ... --resume)")
+        return what, (f"load one scenario's results with sim.load_results({str(runs[0])!r}) "
+                      f"(folders: {', '.join(p.name for p in runs)}), or compare them again "
+                      f"without running anything with sim.run_comparison("
+                      f"{[str(p) for p in runs]!r}); compare.csv holds the table")
+    if (folder / "sweep.json").is_file() or (folder / "sweep.csv").is_file():
+        return (f"{folder} is a sweep's folder, not a results folder: a sweep keeps each "
+                "sample's KPI means, not its replications",
+                f"read its table with pandas.read_csv({str(folder / 'sweep.csv')!r}) (and "
+                "sweep-kpis.csv.gz for every KPI's mean, sd and n per sample), or run it "
+                "again with sim.run_sweep(...) for a Sweep")
+    if (folder / "run.json").is_file() or (folder / "replications").is_dir():
+        from sim.output.report import finish_command
+
+        command = finish_command(folder)
+        return (f"{folder} is an unfinished run (no manifest.json)",
+                f"finish it with: {command}" if command else
+                "run the sim run command that wrote it again with --resume")
+    runs = runs_in(folder)
+    if runs:
+        return (f"{folder} holds results folders and is not one itself",
+                f"load one with sim.load_results({str(runs[0])!r}) (folders: "
+                f"{', '.join(p.name for p in runs)})")
+    return None
 
 
 def _missing_combination(labels: Sequence[tuple[str, ...]], wanted: dict[str, str]) -> str:

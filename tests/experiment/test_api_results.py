@@ -3,6 +3,7 @@ show in a notebook, and reading folders back."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -122,3 +123,67 @@ def test_a_sweep_shows_its_design_briefly(sweep: sim.Sweep) -> None:
     html = sweep._repr_html_()
     assert "<tr><td>warmup_days</td><td>0</td><td>5</td><td>int</td></tr>" in html
     assert len(html) < 2000
+
+
+# --- reading folders back ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory, closure_file: Any) -> Path:
+    """A comparison's folder (tiny and closure) and a sweep's folder, side by side."""
+    root = tmp_path_factory.mktemp("written")
+    sim.compare([TINY, closure_file], 2, out=root / "cmp", figures=False)
+    sim.sweep(TINY, {"horizon_days": (20, 30, "int")}, samples=2, out=root / "sw",
+              figures=False)
+    return root
+
+
+def test_loading_a_comparisons_folder_says_what_to_load(written: Path) -> None:
+    # "not a finished results folder (no manifest.json)", with no hint
+    cmp = written / "cmp"
+    with pytest.raises(sim.FolderError, match="is a comparison's folder, not a results "
+                                              "folder") as info:
+        sim.load_results(cmp)
+    hint = info.value.hint or ""
+    assert f"sim.load_results({str(cmp / 'tiny')!r}) (folders: tiny, closure)" in hint
+    runs = [str(cmp / "tiny"), str(cmp / "closure")]
+    assert f"sim.run_comparison({runs!r})" in hint
+    # both work as said: the folder of one scenario, and the comparison read back
+    assert sim.load_results(runs[0]).n == 2
+    comp = sim.run_comparison(runs)
+    assert comp.labels == ["tiny", "closure"] and comp.replications == [0, 1]
+
+
+def test_loading_a_sweeps_folder_says_what_to_read(written: Path) -> None:
+    with pytest.raises(sim.FolderError, match="is a sweep's folder, not a results folder: a "
+                                              "sweep keeps each sample's KPI means") as info:
+        sim.load_results(written / "sw")
+    assert f"pandas.read_csv({str(written / 'sw' / 'sweep.csv')!r})" in (info.value.hint or "")
+
+
+def test_loading_a_folder_of_results_folders_names_them(written: Path, tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(written / "cmp" / "tiny", tmp_path / "runs" / "base")
+    with pytest.raises(sim.FolderError, match="holds results folders and is not one itself") \
+            as info:
+        sim.load_results(tmp_path / "runs")
+    assert f"sim.load_results({str(tmp_path / 'runs' / 'base')!r})" in (info.value.hint or "")
+
+
+def test_loading_an_unfinished_run_says_how_to_finish_it(written: Path, tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(written / "cmp" / "tiny", tmp_path / "run")
+    (tmp_path / "run" / "manifest.json").unlink()
+    with pytest.raises(sim.FolderError, match="is an unfinished run") as info:
+        sim.load_results(tmp_path / "run")
+    assert "--resume" in (info.value.hint or "")
+
+
+def test_an_empty_or_missing_folder_is_refused_as_before(tmp_path: Path) -> None:
+    for path in (tmp_path, tmp_path / "nothing"):
+        with pytest.raises(sim.FolderError, match=r"is not a finished results folder \(no "
+                                                  r"manifest.json\)$") as info:
+            sim.load_results(path)
+        assert info.value.hint is None
