@@ -877,6 +877,20 @@ def short_name(name: str, width: int = 20, lines: int = 2) -> str:
     return "\n".join(wrapped)
 
 
+def _other_period(named: NamedResults) -> set[str]:
+    """The scenarios of ``named`` (after the first, the reference) measured over another
+    period than the reference: another start, horizon or warm-up (the rule of
+    :func:`sim.experiment.compare.period_notes`)."""
+    def period(res: Results | None) -> tuple | None:
+        sc = res.scenario if res is not None else None
+        return None if sc is None else (sc.start, sc.horizon, sc.warmup_days)
+
+    ref = period(named[0][1]) if named else None
+    if ref is None:
+        return set()
+    return {name for name, res in named[1:] if period(res) not in (None, ref)}
+
+
 @st.styled
 def forest_figure(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
                   differences: pd.DataFrame | None = None) -> Figure:
@@ -886,10 +900,14 @@ def forest_figure(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
     One panel per KPI (rows, titled with the KPI) and commodity (columns), one line per
     scenario, each panel on its own scale: a commodity's changes are read on the scale of
     that commodity, not beside another's thousandfold larger ones. Intervals that exclude
-    0 are drawn solid with a black-edged point. ``differences`` (default
-    :func:`paired_differences` of ``named``) may be given in other units, such as percent
-    of the reference mean; its ``unit`` column labels the axes."""
+    0 are drawn solid with a black-edged point, except for scenarios measured over another
+    period than the reference (start, horizon or warm-up): their differences are mostly the
+    length of the period, so none is marked, and the title says so (as the report does not
+    rank them). ``differences`` (default :func:`paired_differences` of ``named``) may be
+    given in other units, such as percent of the reference mean; its ``unit`` column labels
+    the axes."""
     diffs = differences if differences is not None else paired_differences(named, metrics)
+    other_period = _other_period(named)
     shown = [m for m in metrics if m in set(diffs["metric"])] or list(metrics[:1])
     coms = list(dict.fromkeys(diffs["commodity"])) or ["all"]
     names = [n for n, _r in named[1:]]
@@ -918,11 +936,15 @@ def forest_figure(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
                 y = ys[row.scenario]
                 color = st.scenario_color(names.index(row.scenario) + 1)
                 excludes = not (math.isnan(row.ci_low) or row.ci_low <= 0 <= row.ci_high)
+                if row.scenario in other_period:
+                    excludes = True  # drawn plain: solid, with no black edge
+                    edge = "none"
+                else:
+                    edge = "black" if excludes else "none"
                 if not math.isnan(row.ci_low):
                     ax.plot([row.ci_low, row.ci_high], [y, y], color=color, lw=2.0,
                             alpha=1.0 if excludes else 0.45, solid_capstyle="butt")
-                ax.scatter([row.diff], [y], color=color, s=24, zorder=3,
-                           edgecolors="black" if excludes else "none")
+                ax.scatter([row.diff], [y], color=color, s=24, zorder=3, edgecolors=edge)
             values = part[["diff", "ci_low", "ci_high"]].to_numpy(dtype=float)
             flat = bool(np.all(np.nan_to_num(values) == 0))
             if flat:
@@ -947,14 +969,21 @@ def forest_figure(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
     # the tick labels may be shortened: the legend gives every name in full
     handles = [Line2D([], [], color=st.scenario_color(i + 1), marker="o", lw=2,
                       label=short_name(n, 48, 3)) for i, n in enumerate(names)]
-    handles += [Line2D([], [], color=st.NEUTRAL, marker="o", mec="black", lw=2,
-                       label="95% interval excludes 0"),
-                Line2D([], [], color=st.NEUTRAL, marker="o", alpha=0.45, lw=2,
-                       label="95% interval includes 0")]
+    if set(names) - other_period:
+        handles += [Line2D([], [], color=st.NEUTRAL, marker="o", mec="black", lw=2,
+                           label="95% interval excludes 0"),
+                    Line2D([], [], color=st.NEUTRAL, marker="o", alpha=0.45, lw=2,
+                           label="95% interval includes 0")]
     fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 4))
     paired = bool(diffs["paired"].all()) if len(diffs) else True
     how = ("paired by replication (common random numbers)" if paired
            else "paired by replication number (different seeds: no common random numbers)")
+    if other_period:
+        which = ("all scenarios" if other_period >= set(names)
+                 else ", ".join(short_name(n, 40, 1) for n in names if n in other_period))
+        how = (f"runs over different periods: {which} measure another period than the "
+               "reference, so differences are\nmostly the length of the period, and no "
+               "interval is marked as excluding 0")
     fig.suptitle(f"Differences from {short_name(ref, 60, 1)} with 95% confidence intervals, "
                  f"each panel on its own scale\n{how}")
     return fig

@@ -1,0 +1,48 @@
+"""Figures say what they show where a reader could take it for something else: a forest
+plot of runs over different periods, a price index at its cap, a network plan before
+policies, the scripted timeline, the compared series' readable names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from matplotlib.colors import to_rgba
+
+import sim
+from sim.output import figures as F
+
+ROOT = Path(__file__).resolve().parents[2]
+TINY = ROOT / "tests" / "data" / "tiny.yaml"
+
+
+# ====================================================================== forest, periods
+@pytest.fixture(scope="module")
+def tiny_short() -> sim.Results:
+    sc = sim.load_scenario(TINY, overrides=["horizon_days=60"])
+    return sim.run(sc, replications=3, seed=1)
+
+
+def edged_points(fig) -> int:
+    """Points drawn with a black edge (an interval that excludes 0)."""
+    black = to_rgba("black")
+    return sum(any(tuple(e) == black for e in c.get_edgecolors())
+               for ax in fig.axes for c in ax.collections)
+
+
+def test_forest_of_runs_over_different_periods_says_so_and_marks_nothing(
+        tiny_results, tiny_short) -> None:
+    fig = F.forest_figure([("reference", tiny_results), ("short", tiny_short)])
+    title = fig.get_suptitle()
+    assert "different periods" in title and "common random numbers" not in title
+    assert edged_points(fig) == 0
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert not any("excludes 0" in t for t in legend)
+
+
+def test_forest_of_runs_over_one_period_marks_intervals(tiny_results, tiny_short) -> None:
+    # the same two periods, each compared with itself: marked as before
+    fig = F.forest_figure([("reference", tiny_short), ("again", tiny_short)])
+    assert "different periods" not in fig.get_suptitle()
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "95% interval excludes 0" in legend
