@@ -8,11 +8,14 @@ file, line, field path, what was expected and a hint.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 import types
 import typing
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from os import PathLike
 from pathlib import Path
 from typing import Any
 
@@ -73,8 +76,16 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
 def scenario_from_dict(data: dict[str, Any], name: str = "<dict>",
                        overrides: Sequence[str] = ()) -> Scenario:
     """Validate a scenario given as a Python mapping (as it would be read from YAML), with
-    ``overrides`` as for :func:`load_scenario`."""
+    ``overrides`` as for :func:`load_scenario`.
+
+    ``extends`` is not allowed here: it names a file relative to the file it is in, and
+    only :func:`load_scenario` reads files. Raises :class:`ScenarioError` for a mapping
+    with problems (one issue, with a hint, for ``extends``), and :class:`TypeError` for
+    anything but a mapping (a path is told to use :func:`load_scenario`)."""
     check_strings(overrides, "overrides", "'key.path=value' strings")
+    if not isinstance(data, Mapping):
+        raise TypeError(_not_a_mapping(data))
+    _refuse_extends(data, name)
     raw = RawScenario(dict(data), {}, [name])
     if overrides:
         raw = apply_overrides(raw, list(overrides))
@@ -82,11 +93,77 @@ def scenario_from_dict(data: dict[str, Any], name: str = "<dict>",
 
 
 def scenario_from_yaml(text: str, name: str = "<string>") -> Scenario:
-    """Validate a scenario given as YAML text (``extends`` is not allowed here)."""
+    """Validate a scenario given as YAML text (``extends`` is not allowed here, as in
+    :func:`scenario_from_dict`)."""
     data, lines = parse_yaml(text, name)
     if not isinstance(data, dict):
         raise ScenarioError([Issue("the top level must be a mapping of fields", file=name)])
+    _refuse_extends(data, name, lines)
     return _validate(RawScenario(data, lines, [name]))
+
+
+def _not_a_mapping(data: object) -> str:
+    """Why ``data`` cannot be given to :func:`scenario_from_dict`, and what to call."""
+    if isinstance(data, str) and ("\n" in data or ": " in data):
+        return ("scenario_from_dict takes a mapping of fields, not text: for YAML text use "
+                "sim.scenario.scenario_from_yaml(text)")
+    if isinstance(data, str | PathLike):
+        # iterating the path went as far as "dictionary update sequence element #0 has
+        # length 1; 2 is required"
+        return (f"scenario_from_dict takes a mapping of fields (as read from YAML), not a "
+                f"path: load a scenario file with sim.load_scenario({str(data)!r})")
+    return (f"scenario_from_dict takes a mapping of fields (a dict, as read from YAML), not "
+            f"{type(data).__name__}")
+
+
+def _refuse_extends(data: Mapping[str, Any], name: str, lines: LineMap | None = None) -> None:
+    """Raise one :class:`ScenarioError` for ``extends`` in a scenario that is not a file:
+    validated, it gave an error for every required field the parent file would have
+    given, and none for ``extends``."""
+    if "extends" not in data:
+        return
+    parent = data["extends"]
+    changes = _as_overrides({k: v for k, v in data.items() if k != "extends"})
+    if isinstance(parent, str) and changes is not None and len(changes) <= 6:
+        hint = (f"load the file it extends with the rest as overrides: "
+                f"sim.load_scenario({parent!r}, overrides={changes!r}), or ")
+    else:
+        hint = ""
+    hint += "save the mapping as a YAML file and load that with sim.load_scenario(path)"
+    issue = Issue("extends works only in scenario files read by load_scenario, where its "
+                  "path is relative to the file", path=("extends",), hint=hint)
+    _locate(issue, lines or {}, name)
+    raise ScenarioError([issue])
+
+
+def _as_overrides(data: Mapping[str, Any], prefix: str = "") -> list[str] | None:
+    """``data`` as ``"key.path=value"`` overrides, one per value that is not a mapping
+    (None if a value cannot be written so simply)."""
+    out: list[str] = []
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, Mapping) and value:
+            inner = _as_overrides(value, f"{path}.")
+            if inner is None:
+                return None
+            out += inner
+        elif value is None or isinstance(value, bool | int | float | str | dt.date):
+            # JSON is YAML: null, true, 200, 0.5 and "text" read back as the same value
+            text = json.dumps(value if not isinstance(value, dt.date) else str(value))
+            out.append(f"{path}={text.strip(chr(34)) if _plain(value) else text}")
+        else:
+            return None
+    return out
+
+
+def _plain(value: object) -> bool:
+    """Whether the text ``value`` reads back from YAML as the same text, unquoted."""
+    if isinstance(value, dt.date):
+        return True
+    if not isinstance(value, str):
+        return False
+    return bool(re.fullmatch(r"[A-Za-z_][\w./-]*", value)) and value.lower() not in (
+        "null", "true", "false", "yes", "no", "on", "off", "y", "n", "nan", "inf")
 
 
 def _validate(raw: RawScenario) -> Scenario:
