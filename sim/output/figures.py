@@ -333,6 +333,12 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
 
 
 # ================================================================================ prices
+def at_cap(value: float, cap: float) -> bool:
+    """Whether a price index (or its peak) ``value`` is at the cap ``cap``
+    (``price_cap_ratio``): the index never rises above it."""
+    return not math.isnan(value) and value >= cap * (1 - 1e-9)
+
+
 @st.styled
 def prices_figure(res: Results, commodity: str | None = None) -> Figure:
     """Fan chart of the price index per commodity: median, mean, 25-75% and 5-95% of
@@ -367,7 +373,18 @@ def prices_figure(res: Results, commodity: str | None = None) -> Figure:
             _partial_end(ax, x, mean, "black", 0.9)
         ax.axhline(1.0, color=st.NEUTRAL, lw=0.7)
         m, a, b = _kpi_interval(res, "price_peak_ratio", com)
-        peak = f"peak {m:.3g}" + (f" (95% CI {a:.3g} to {b:.3g})" if not math.isnan(a) else "")
+        cap = float(res.scenario.commodities[com].price_cap_ratio)
+        capped = at_cap(m, cap)
+        if capped:
+            # every replication's index reached the cap: its peak is the cap, not a finding
+            peak = f"peak at the cap ({cap:g})"
+        else:
+            peak = f"peak {m:.3g}" + (f" (95% CI {a:.3g} to {b:.3g})"
+                                      if not math.isnan(a) else "")
+        if capped or at_cap(float(np.max(price)), cap):
+            ax.axhline(cap, color=st.CLOSED_COLOR, lw=1.0, ls="--", label=f"price cap ({cap:g})")
+            if not capped:
+                peak += f"; some replications at the cap ({cap:g})"
         ax.set_title(f"{com}: price index, {peak}")
         ax.set_ylabel("price index (1 = reference price)")
         st.date_axis(ax)

@@ -150,14 +150,48 @@ NUMERIC = ("mean", "95% CI low", "95% CI high", "n", "pairs", "sd", "difference"
            "reference mean")
 
 
-def headline_frame(summary: pd.DataFrame) -> pd.DataFrame:
-    """Totals per commodity of the headline KPIs, with confidence intervals."""
+def headline_frame(summary: pd.DataFrame, caps: dict[str, float] | None = None
+                   ) -> pd.DataFrame:
+    """Totals per commodity of the headline KPIs, with confidence intervals. With
+    ``caps`` (each commodity's ``price_cap_ratio``), a price peak at the cap is named
+    ``price_peak_ratio (at the cap)``."""
     s = summary[(summary["channel"] == "all") & (summary["site"] == "all")
                 & summary["metric"].isin(HEADLINE)].copy()
     order = {m: i for i, m in enumerate(HEADLINE)}
     s["_o"] = s["metric"].map(order)
     s = s.sort_values(["commodity", "_o"], kind="stable")
+    capped = set(capped_prices(summary, caps or {}))
+    s["metric"] = [f"{m} (at the cap)" if m == "price_peak_ratio" and c in capped else m
+                   for m, c in zip(s["metric"], s["commodity"], strict=True)]
     return _ci_frame(s, ["commodity", "metric"])
+
+
+def price_caps(res: Results) -> dict[str, float]:
+    """Each commodity's price cap (``price_cap_ratio``)."""
+    return {c: float(com.price_cap_ratio) for c, com in res.scenario.commodities.items()}
+
+
+def capped_prices(summary: pd.DataFrame, caps: dict[str, float]) -> dict[str, float]:
+    """The commodities whose mean price peak is at the cap (every replication's price index
+    reached it), with the cap."""
+    from sim.output.figures import at_cap
+
+    s = summary[(summary["channel"] == "all") & (summary["site"] == "all")
+                & (summary["metric"] == "price_peak_ratio")]
+    return {c: caps[c] for c, m in zip(s["commodity"], s["mean"], strict=True)
+            if c in caps and at_cap(float(m), caps[c])}
+
+
+def cap_note(summary: pd.DataFrame, caps: dict[str, float]) -> str:
+    """A paragraph naming the price peaks at the cap ("" if none)."""
+    capped = capped_prices(summary, caps)
+    if not capped:
+        return ""
+    which = ", ".join(f"{c} ({cap:g})" for c, cap in capped.items())
+    return ('<p class="warn">Price peak at the cap: ' + _e(which) + ". The price index "
+            "reached the scenario's price_cap_ratio in every replication and never rises "
+            "above it, so the peak shows the cap, not how high the price would have gone."
+            "</p>")
 
 
 def channel_frame(summary: pd.DataFrame) -> pd.DataFrame:
@@ -338,7 +372,8 @@ def run_report_html(res: Results, manifest: dict[str, Any] | None = None) -> str
             f"<p>Means over {res.n} replications with 95% confidence intervals (Student t). "
             "Tonnes are tonnes of contained metal over the measured period.</p>",
             "<h3>Headline KPIs by commodity</h3>",
-            table(headline_frame(summary), NUMERIC, cls="kpi headline"),
+            table(headline_frame(summary, price_caps(res)), NUMERIC, cls="kpi headline"),
+            cap_note(summary, price_caps(res)),
             "<h3>By channel</h3>", table(channel_frame(summary), NUMERIC, cls="kpi channel"),
             "<details><summary>By site and lane</summary>",
             table(site_frame(summary), NUMERIC, cls="kpi site"), "</details>",
@@ -526,7 +561,7 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
     diffs = paired_differences(named, COMPARE_METRICS)
     side = []
     for name, res in named:
-        h = headline_frame(res.summary())
+        h = headline_frame(res.summary(), price_caps(res))
         h.insert(0, "scenario", name)
         side.append(h)
     heads = pd.concat(side, ignore_index=True)

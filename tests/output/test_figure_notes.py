@@ -46,3 +46,35 @@ def test_forest_of_runs_over_one_period_marks_intervals(tiny_results, tiny_short
     assert "different periods" not in fig.get_suptitle()
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert "95% interval excludes 0" in legend
+
+
+# ============================================================================= price cap
+@pytest.fixture(scope="module")
+def capped_results(shock_yaml) -> sim.Results:
+    # the closure empties the market: with a cap just above 1, every replication's price
+    # index reaches it
+    sc = sim.load_scenario(shock_yaml, overrides=["commodities.copper.price_cap_ratio=1.01"])
+    return sim.run(sc, replications=3, seed=1)
+
+
+def test_prices_figure_says_a_peak_at_the_cap_is_the_cap(capped_results) -> None:
+    fig = F.prices_figure(capped_results)
+    ax = fig.axes[0]
+    assert "peak at the cap (1.01)" in ax.get_title()
+    assert any(line.get_linestyle() == "--" and list(line.get_ydata()) == [1.01, 1.01]
+               for line in ax.get_lines())
+    assert "price cap (1.01)" in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_prices_figure_draws_no_cap_below_it(tiny_results) -> None:
+    ax = F.prices_figure(tiny_results).axes[0]
+    assert "cap" not in ax.get_title()
+    assert not any("cap" in t.get_text() for t in ax.get_legend().get_texts())
+
+
+def test_report_names_a_price_peak_at_the_cap(capped_results) -> None:
+    from sim.output.report import run_report_html
+
+    html = run_report_html(capped_results, {})
+    assert "<td>price_peak_ratio (at the cap)</td>" in html
+    assert "Price peak at the cap: copper (1.01)" in html
