@@ -539,8 +539,8 @@ def network_figure(sc: Scenario, plan: Plan | None = None, title: str | None = N
                 for m in modes_present]
     fig.legend(handles=handles, fontsize=7, loc="outside lower center",
                ncols=min(len(handles), 8), frameon=False)
-    fig.suptitle(title or f"{sc.name}: network (line width = planned metal flow; red = over "
-                 "capacity)", fontsize=10)
+    fig.suptitle(title or f"{sc.name}: network (line width = metal flow planned at the start, "
+                 "before policies and shocks; red = over capacity)", fontsize=10)
     label_map(fig, sc, panels, suffix=over_sites, red=set(over_sites))
     return fig
 

@@ -180,8 +180,8 @@ def timeline_figure(sc: Scenario) -> Figure | None:
     ax.axvline(sc.start, color="black", lw=0.8)
     ax.axvline(end_of_run, color="black", lw=0.8, ls="--")
     ax.set_xlabel("date")
-    ax.set_title(f"{sc.name}: shocks and policies (solid line: start date; dashed: end of run)",
-                 fontsize=10)
+    ax.set_title(f"{sc.name}: scripted events and policies (random regimes and incidents "
+                 "not shown)\nsolid line: start date; dashed: end of run", fontsize=10)
     ax.grid(True, axis="x", lw=0.3)
     return fig
 

@@ -78,3 +78,21 @@ def test_report_names_a_price_peak_at_the_cap(capped_results) -> None:
     html = run_report_html(capped_results, {})
     assert "<td>price_peak_ratio (at the cap)</td>" in html
     assert "Price peak at the cap: copper (1.01)" in html
+
+
+# ========================================================================= titles
+def test_network_map_says_the_plan_is_before_policies_and_shocks() -> None:
+    from sim.output.network_map import network_figure
+
+    sc = sim.load_scenario(ROOT / "scenarios" / "us_partnership.yaml")
+    title = network_figure(sc).get_suptitle()
+    assert "planned at the start, before policies and shocks" in title
+
+
+def test_timeline_says_it_shows_the_scripted_events_only() -> None:
+    from sim.output.shock_text import timeline_figure
+
+    fig = timeline_figure(sim.load_scenario(ROOT / "scenarios" / "m23_escalation.yaml"))
+    title = fig.axes[0].get_title()
+    assert "scripted events and policies" in title
+    assert "random regimes and incidents not shown" in title
