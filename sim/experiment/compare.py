@@ -48,7 +48,7 @@ from sim.experiment.precision import (
 from sim.experiment.precision import select as select_kpis
 from sim.experiment.replication import ReplicationResult
 from sim.experiment.results import KPI_KEYS, Results, _num
-from sim.experiment.runner import check_count, check_seed, collect
+from sim.experiment.runner import check_count, check_seed, collect, revalidated
 from sim.experiment.stats import check_confidence, column_intervals
 from sim.scenario.errors import check_strings
 from sim.scenario.schema import Scenario
@@ -323,7 +323,7 @@ def resolve(items: Sequence[Item], overrides: Sequence[str] = (),
             arms.append(Arm(item.scenario.name, f"<results {item.scenario.name}>",
                             item.scenario, item.seed, fixed=item))
         elif isinstance(item, Scenario):
-            sc = load_scenario_like(item, overrides)
+            sc = revalidated(item, overrides)
             arms.append(Arm(sc.name, f"<scenario {sc.name}>", sc, -1))
         else:
             path = Path(item)
@@ -356,16 +356,6 @@ def resolve(items: Sequence[Item], overrides: Sequence[str] = (),
             arm.seed = root
     _unique_labels(arms)
     return arms, root
-
-
-def load_scenario_like(sc: Scenario, overrides: Sequence[str]) -> Scenario:
-    """``sc`` with ``overrides`` applied (validated like a file with --set)."""
-    if not overrides:
-        return sc
-    from sim.output.folder import scenario_json
-    from sim.scenario import scenario_from_dict
-
-    return scenario_from_dict(scenario_json(sc), sc.name, overrides)
 
 
 def _unique_labels(arms: list[Arm]) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numbers
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
@@ -84,17 +84,48 @@ def _execute(sc: Scenario, replications: Iterable[int], seed: int,
             run_tasks(jobs, tasks, finished, own)
 
 
-def as_scenario(sc: object, name: str) -> Scenario:
-    """``sc`` if it is a :class:`Scenario`, else the scenario file at the path ``sc``.
-    Raises ``TypeError`` naming the argument ``name`` for anything else."""
+def as_scenario(sc: object, name: str, overrides: Sequence[str] = ()) -> Scenario:
+    """``sc`` validated again (see :func:`revalidated`) if it is a :class:`Scenario`, else
+    the scenario file at the path ``sc``, with ``overrides`` either way. Raises
+    ``TypeError`` naming the argument ``name`` for anything else, and
+    :class:`~sim.scenario.errors.ScenarioError` for a scenario with problems."""
     if isinstance(sc, Scenario):
-        return sc
+        return revalidated(sc, overrides)
     if isinstance(sc, str | os.PathLike):
         from sim.scenario import load_scenario
 
-        return load_scenario(sc)
+        return load_scenario(sc, overrides)
     raise TypeError(f"{name} must be a Scenario or the path of a scenario file (str or "
                     f"Path), not {type(sc).__name__}: load one with sim.load_scenario(path)")
+
+
+def revalidated(sc: Scenario, overrides: Sequence[str] = ()) -> Scenario:
+    """``sc`` validated again as a scenario file is, with ``overrides`` (``"key.path=value"``,
+    as for ``--set``) applied. Raises :class:`~sim.scenario.errors.ScenarioError`.
+
+    A scenario's fields cannot be set, but its mappings are plain dicts that can be changed
+    in place (``sc.sites["kfm"].offtake["cobalt"].clear()``), and ``model_copy(update=...)``
+    validates nothing. Run as they were, such scenarios ran silently wrong (that clear lost
+    30% of the cobalt) or failed deep in the engine; validated, they get the file's errors
+    and hints. It costs 10-20 ms for the shipped scenarios, against 0.25 s for one
+    replication of the one-year baseline. The result keeps where ``sc`` came from (files,
+    overrides, citations), with ``overrides`` added.
+    """
+    import warnings
+
+    from sim.scenario.loader import ScenarioMeta, meta_of, scenario_from_dict
+
+    with warnings.catch_warnings():
+        # a value of the wrong type put in a mapping: the validation below reports it
+        warnings.simplefilter("ignore", UserWarning)
+        data = sc.model_dump(mode="json", by_alias=True)
+    new = scenario_from_dict(data, f"<scenario {sc.name}>", overrides)
+    if sc._meta is not None:
+        old, added = meta_of(sc), meta_of(new)
+        new._meta = ScenarioMeta(files=old.files, overrides=[*old.overrides, *added.overrides],
+                                 provenance=old.provenance, document=old.document,
+                                 notes=[*old.notes, *added.notes])
+    return new
 
 
 def collect(sc: Scenario, seed: int, results: list[ReplicationResult],
@@ -164,9 +195,12 @@ def check_run_arguments(replications: int, seed: int, workers: int | None) -> No
 
 def run(sc: Scenario | str | Path, replications: int = 1, seed: int = 0, workers: int = 1,
         sink: Sink | None = None, progress: Callable[[int], None] | None = None,
-        executor: Executor | None = None, backend: Backend | None = None) -> Results:
+        executor: Executor | None = None, backend: Backend | None = None, *,
+        overrides: Sequence[str] = ()) -> Results:
     """Run ``replications`` replications of ``sc`` (a scenario, or the path of a scenario
-    file) from root seed ``seed``.
+    file) from root seed ``seed``, with ``overrides`` (``"key.path=value"`` strings, as for
+    ``--set``) applied. A scenario is validated again first (see :func:`revalidated`), so
+    one changed in place is checked as its file would be.
 
     ``workers > 1`` runs them on a local process pool; ``executor`` (any
     :class:`concurrent.futures.Executor`, e.g. ``distributed.Client.get_executor()``) or
@@ -177,7 +211,7 @@ def run(sc: Scenario | str | Path, replications: int = 1, seed: int = 0, workers
     :class:`~sim.scenario.errors.ScenarioError` for a scenario file with problems.
     """
     check_run_arguments(replications, seed, workers)
-    sc = as_scenario(sc, "sc")
+    sc = as_scenario(sc, "sc", overrides)
     seed = int(seed)  # a numpy integer is reported and saved as a plain one
     started = time.perf_counter()
     # Each result is copied into the stacked arrays as it arrives and then dropped.

@@ -286,12 +286,12 @@ class PointScenarios:
         self.path: Path | None
         if isinstance(path, Scenario):
             # a loaded scenario: its resolved document stands in for the file
-            from sim.experiment.compare import load_scenario_like
+            from sim.experiment.runner import revalidated
             from sim.output.folder import scenario_json
             from sim.scenario.compose import RawScenario
 
             self.path = None
-            self.base = load_scenario_like(path, self.overrides)
+            self.base = revalidated(path, self.overrides)  # as a file would be checked
             self._raw = RawScenario(scenario_json(path), {}, [path.name])
             return
         self.path = Path(path)

@@ -458,6 +458,22 @@ class Scenario(Strict):
 
     _meta: Any = PrivateAttr(default=None)
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        # pydantic's refusal ("1 validation error for Scenario ... Instance is frozen")
+        # says neither why nor what to do instead
+        if name in type(self).model_fields:
+            from sim.scenario.loader import _as_overrides
+
+            scalar = value is None or isinstance(value, bool | int | float | str | dt.date)
+            given = (_as_overrides({name: value}) if scalar else None) or [f"{name}=..."]
+            shown = repr(value) if scalar else "..."
+            raise AttributeError(
+                f"a Scenario is not changed in place (sc.{name} = {shown}): give the change "
+                f"as an override, which is checked as a scenario file is: "
+                f"sim.run(sc, overrides={given!r}), or sim.load_scenario(path, "
+                f"overrides={given!r})")
+        super().__setattr__(name, value)
+
     @field_validator("start", "end", mode="before")
     @classmethod
     def _calendar_date(cls, value: object) -> object:
