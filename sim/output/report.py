@@ -24,6 +24,7 @@ import datetime as dt
 import html
 import json
 import math
+import re
 import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -240,6 +241,16 @@ def measured_events(tl: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return tl[measured], tl[~measured]
 
 
+_UNTIL_DAY = re.compile(r"\buntil day (-?\d+(?:\.\d+)?)")
+
+
+def dated_detail(detail: str, start: dt.date) -> str:
+    """``detail`` with "until day N" (days from the start date, as the timeline records
+    it) given as the calendar date, as the table's other dates are."""
+    return _UNTIL_DAY.sub(
+        lambda m: f"until {start + dt.timedelta(days=math.floor(float(m.group(1))))}", detail)
+
+
 def timeline_frame(res: Results) -> pd.DataFrame:
     """What happened in the measured period (from the start date on; see
     :func:`measured_events`), summarised over replications: kind, id, action, in how many
@@ -259,7 +270,7 @@ def timeline_frame(res: Results) -> pd.DataFrame:
                                                        sort=False):
         g = g.sort_values("day", kind="stable")
         dates = g["date"].to_numpy(dtype="datetime64[D]")
-        detail = str(g["detail"].iloc[0])
+        detail = dated_detail(str(g["detail"].iloc[0]), res.scenario.start)
         if g["detail"].nunique() > 1:
             detail = f"first: {detail}"
         rows.append({"kind": kind, "id": ident, "action": action,

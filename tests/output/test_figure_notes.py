@@ -96,3 +96,14 @@ def test_timeline_says_it_shows_the_scripted_events_only() -> None:
     title = fig.axes[0].get_title()
     assert "scripted events and policies" in title
     assert "random regimes and incidents not shown" in title
+
+
+def test_report_timeline_gives_dates_not_day_numbers() -> None:
+    import datetime as dt
+
+    from sim.output.report import dated_detail
+
+    start = dt.date(2024, 1, 1)
+    assert (dated_detail("21% armed-group tax until day 731.0", start)
+            == "21% armed-group tax until 2026-01-01")
+    assert dated_detail("closed", start) == "closed"
