@@ -1,9 +1,10 @@
 """The ``sim`` command: validate, show and run scenarios.
 
 Exit status: 0 on success; 2 for bad input (scenario errors, bad options, a results
-folder that exists); 1 for an internal error (a bug: please report it); 130 when
-interrupted; 141 when the reader of the output went away (``sim validate ... | head``), as
-for any command killed by a closed pipe. Bad input never prints a traceback; set
+folder that exists); 1 for an internal error (a bug: please report it) or a replication
+lost with its worker process (out of memory, or killed); 130 when interrupted; 141 when
+the reader of the output went away (``sim validate ... | head``), as for any command
+killed by a closed pipe. Bad input never prints a traceback; set
 ``SIM_DEBUG=1`` to see one for an internal error.
 """
 
@@ -94,6 +95,8 @@ def _guarded(func: Callable[..., Any]) -> Callable[..., Any]:
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:  # noqa: BLE001 - last line of defence for the user
+            if _is_replication_error(exc):
+                _exit_failed(exc)
             if os.environ.get("SIM_DEBUG"):
                 traceback.print_exc()
             _err(f"internal error: {type(exc).__name__}: {exc}\n"
@@ -101,6 +104,45 @@ def _guarded(func: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(EXIT_INTERNAL)
 
     return wrapper
+
+
+def _is_replication_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is a :class:`~sim.experiment.executors.ReplicationError` (without
+    importing the executors for commands that never run a replication)."""
+    executors = sys.modules.get("sim.experiment.executors")
+    return executors is not None and isinstance(exc, executors.ReplicationError)
+
+
+def _failure_text(exc: Any, label: Callable[[Any], str] | None = None) -> str:
+    """What a replication that failed or was lost with its worker
+    (:class:`~sim.experiment.executors.ReplicationError`) means for the user: which one,
+    of which scenario and seed, and whether it is a bug. ``label`` names a task's job
+    (default: its scenario)."""
+    from sim.world.ledger import MassBalanceError
+
+    if os.environ.get("SIM_DEBUG"):
+        traceback.print_exception(exc)
+    if exc.reason == "worker died":
+        return (f"error: {exc.describe(label)}\n"
+                "    hint: if memory ran short, run with fewer --workers; the replication is "
+                "not to blame unless it kills every worker that runs it")
+    if exc.reason == "cancelled":
+        return f"error: {exc.describe(label)}"
+    cause = exc.cause
+    if isinstance(cause, MassBalanceError):
+        return (f"internal error: {cause}\n  in {exc.where(label)}\n"
+                "This is a bug in the simulator; please report it with the scenario and seed.")
+    return (f"internal error: {type(cause).__name__}: {cause}\n  in {exc.where(label)}\n"
+            "Set SIM_DEBUG=1 to see the traceback, and please report it with the scenario "
+            "and seed.")
+
+
+def _exit_failed(exc: Any, label: Callable[[Any], str] | None = None,
+                 then: str = "") -> NoReturn:
+    """Report a :class:`~sim.experiment.executors.ReplicationError` (and ``then``, what
+    became of the work) and exit with status 1."""
+    _err(_failure_text(exc, label) + (f"\n{then}" if then else ""))
+    sys.exit(EXIT_INTERNAL)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

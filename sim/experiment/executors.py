@@ -17,6 +17,9 @@ numbers on any backend, any number of workers and in any order.
 
 Tasks are submitted a few at a time (twice the number of workers in flight), so results
 come back, and are saved, while the rest wait; an interrupt cancels what has not started.
+A replication that fails (or whose worker process dies) stops the run with a
+:class:`ReplicationError` naming it, its scenario and seed, once every replication that
+had finished has been handed over and those still running have had a while to finish.
 """
 
 from __future__ import annotations
@@ -26,14 +29,18 @@ import gc
 import logging
 import os
 import signal
+import sys
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sim.experiment.errors import DaskMissingError, ExperimentError
 from sim.experiment.replication import ReplicationResult, run_replication
 from sim.metrics.series import SeriesCatalogue, catalogue
+from sim.scenario.errors import ScenarioError
 from sim.scenario.plan import Plan, make_plan
 from sim.scenario.schema import Scenario
 
@@ -86,6 +93,98 @@ def run_task(job: Job, replication: int) -> ReplicationResult:
     # 10-year replication and keeps a worker near 70 MB.
     gc.collect()
     return result
+
+
+class Task(NamedTuple):
+    """A replication as a :class:`ReplicationError` names it."""
+
+    job: int
+    """The index of its job (for a sweep, the sample)."""
+    replication: int
+    scenario: str
+    seed: int
+
+
+class ReplicationError(Exception):
+    """A replication did not finish: it raised an exception (``cause``, also the
+    ``__cause__``; a bug in the simulator) or the worker process running it died (out of
+    memory, or killed).
+
+    ``tasks`` are the replications concerned: the ones that raised (the first is
+    ``cause``'s), or those a worker's death took with it. A process pool that loses a
+    worker loses every replication it was running or had queued, and cannot say which one
+    was on the dead worker, so all of those are named. ``reason`` is ``"failed"`` (it
+    raised), ``"worker died"`` or ``"cancelled"`` (a Dask cluster dropped it, e.g. its
+    scheduler went away).
+    """
+
+    def __init__(self, cause: BaseException, tasks: Sequence[Task], reason: str) -> None:
+        self.cause = cause
+        self.tasks = tuple(tasks)
+        self.reason = reason
+        super().__init__(self.describe())
+
+    @property
+    def worker_died(self) -> bool:
+        """True if the replications were lost with their worker (or cluster), not by an
+        error of their own."""
+        return self.reason != "failed"
+
+    def where(self, label: Callable[[Task], str] | None = None) -> str:
+        """The replications concerned in words, e.g. ``replication 3 of scenario 'base'
+        (seed 1)``; ``label`` names a task's job (default: its scenario)."""
+        label = label or (lambda t: f"scenario {t.scenario!r}")
+        groups: dict[tuple[str, int], list[int]] = {}
+        for t in self.tasks:
+            groups.setdefault((label(t), t.seed), []).append(t.replication)
+        parts = []
+        for (name, seed), reps in groups.items():
+            reps = sorted(set(reps))
+            shown = ", ".join(map(str, reps[:8])) + (f" and {len(reps) - 8} more"
+                                                     if len(reps) > 8 else "")
+            noun = "replication" if len(reps) == 1 else "replications"
+            parts.append(f"{noun} {shown} of {name} (seed {seed})")
+        return "; ".join(parts)
+
+    def describe(self, label: Callable[[Task], str] | None = None) -> str:
+        """What happened, in one line."""
+        where = self.where(label)
+        if self.reason == "worker died":
+            if len(self.tasks) > 1:
+                return (f"a worker process died (out of memory, or killed?) while {where} "
+                        "were running or waiting their turn on it")
+            return f"a worker process died (out of memory, or killed?) running {where}"
+        if self.reason == "cancelled":
+            return f"the Dask cluster dropped {where} (did its scheduler stop?)"
+        first = f"{type(self.cause).__name__}: {self.cause}"
+        if len(self.tasks) > 1:
+            return f"{where} failed; the first with {first}"
+        return f"{where} failed: {first}"
+
+
+def _loss(exc: BaseException) -> str:
+    """Why a task's future holds ``exc``: ``failed`` (the replication raised it), ``worker
+    died`` or ``cancelled``."""
+    if isinstance(exc, BrokenProcessPool):
+        return "worker died"
+    distributed = sys.modules.get("distributed")
+    killed = getattr(distributed, "KilledWorker", None) if distributed is not None else None
+    if killed is not None and isinstance(exc, killed):
+        return "worker died"
+    from concurrent.futures import CancelledError
+
+    if isinstance(exc, CancelledError):
+        return "cancelled"
+    return "failed"
+
+
+_BAD_INPUT = (ExperimentError, ScenarioError)
+"""Raised by a task, these are about the input, not a replication gone wrong: they are
+re-raised as they are (the command line reports them as bad input)."""
+
+DRAIN_S = 60.0
+"""After a replication fails, how long the replications still running get to finish (and
+be handed over, e.g. saved) before the rest are stopped."""
 
 
 def _ignore_sigint() -> None:
@@ -233,9 +332,15 @@ def run_tasks(jobs: Sequence[Job], tasks: Iterable[tuple[int, int]],
     """Run every ``(job index, replication)`` task and call ``on_result`` with each result
     in the driver as it finishes.
 
-    At most ``window`` tasks are in flight (default: twice the backend's workers). On any
-    exception, including KeyboardInterrupt, tasks not yet started are cancelled and the
-    exception is re-raised; results already passed to ``on_result`` stay passed.
+    At most ``window`` tasks are in flight (default: twice the backend's workers). If a
+    replication fails or its worker dies, no more are started, every result already in
+    is passed to ``on_result``, the replications still running get up to :data:`DRAIN_S`
+    seconds to finish (and are passed on too; with Dask every task in flight counts as
+    running), and a :class:`ReplicationError` naming the replication(s) is raised from the
+    original exception (an :class:`ExperimentError` or ``ScenarioError`` is re-raised as
+    it is). On any other exception, including KeyboardInterrupt, tasks not yet started
+    are cancelled and the exception is re-raised. Results passed to ``on_result`` stay
+    passed.
     """
     backend = backend or IN_PROCESS
     labels: dict[int, list[Any]] = {}
@@ -248,32 +353,83 @@ def run_tasks(jobs: Sequence[Job], tasks: Iterable[tuple[int, int]],
             res.kpi_labels = shared
         on_result(k, res)
 
+    def task(k: int, r: int) -> Task:
+        job = jobs[k]
+        return Task(k, r, job.sc.name, job.seed)
+
     if backend.executor is None:
         for k, r in tasks:
-            deliver(k, run_task(jobs[k], r))
+            try:
+                res = run_task(jobs[k], r)
+            except _BAD_INPUT:
+                raise
+            except Exception as exc:
+                raise ReplicationError(exc, [task(k, r)], "failed") from exc
+            deliver(k, res)
         return
     executor = backend.executor
     limit = window if window is not None else max(2, 2 * backend.workers)
-    pending: dict[Future[ReplicationResult], int] = {}
+    pending: dict[Future[ReplicationResult], tuple[int, int]] = {}
     queue = iter(tasks)
 
     def top_up() -> None:
         while len(pending) < limit:
-            task = next(queue, None)
-            if task is None:
+            item = next(queue, None)
+            if item is None:
                 return
-            k, r = task
-            pending[executor.submit(run_task, jobs[k], r)] = k
+            k, r = item
+            pending[executor.submit(run_task, jobs[k], r)] = (k, r)
+
+    def harvest(done: Iterable[Future[ReplicationResult]]
+                ) -> list[tuple[Task, BaseException]]:
+        """Pass on every result in ``done`` (in task order); return the failures."""
+        failures = []
+        for fut in sorted(done, key=lambda f: pending[f]):
+            k, r = pending.pop(fut)
+            try:
+                res = fut.result()
+            except Exception as exc:  # noqa: BLE001 - each is reported below
+                failures.append((task(k, r), exc))
+                continue
+            deliver(k, res)
+        return failures
+
+    def drain(failures: list[tuple[Task, BaseException]]) -> None:
+        """Cancel what has not started and let what is running finish, for a while."""
+        if backend.kind != "dask":  # a Dask task counts as pending until it is done
+            for fut in list(pending):
+                if fut.cancel():
+                    del pending[fut]
+        deadline = time.monotonic() + DRAIN_S
+        try:
+            while pending and (left := deadline - time.monotonic()) > 0:
+                done, _ = wait(pending, timeout=left, return_when=FIRST_COMPLETED)
+                failures += harvest(done)
+        except KeyboardInterrupt:
+            pass  # stop waiting; the failure is still what the user needs to hear
 
     try:
         top_up()
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in sorted(done, key=lambda f: pending[f]):
-                k = pending.pop(fut)
-                deliver(k, fut.result())
+            failures = harvest(done)
+            if failures:
+                drain(failures)
+                raise _failure(failures)
             top_up()
     except BaseException:
         for fut in pending:
             fut.cancel()
         raise
+
+
+def _failure(failures: list[tuple[Task, BaseException]]) -> BaseException:
+    """The exception that reports ``failures`` (the first decides what kind)."""
+    first_task, first = failures[0]
+    if isinstance(first, _BAD_INPUT):
+        return first
+    reason = _loss(first)
+    same = [t for t, exc in failures if _loss(exc) == reason]
+    error = ReplicationError(first, same, reason)
+    error.__cause__ = first
+    return error

@@ -1,0 +1,128 @@
+"""A replication that fails, or whose worker dies, stops the run without losing the
+replications that finished: every result already in is handed over, those still running
+finish, and the error names the replication, its scenario and seed."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from expt_helpers import TINY
+
+import sim
+import sim.experiment.executors as executors
+from sim.experiment.executors import Backend, Job, ReplicationError, Task, run_tasks
+from sim.world.world import World
+
+
+@pytest.fixture(scope="module")
+def tiny() -> sim.Scenario:
+    return sim.load_scenario(TINY, ["horizon_days=40"])
+
+
+class Immediate(Executor):
+    """Runs each task as it is submitted: every future is done before the driver waits, so
+    one ``wait`` returns them all together."""
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[override]
+        fut: Future = Future()
+        try:
+            fut.set_result(fn(*args, **kwargs))
+        except Exception as exc:  # noqa: BLE001
+            fut.set_exception(exc)
+        return fut
+
+
+def fake_task(fail_seed: int, slow_s: float = 0.0):
+    """A stand-in for run_task: raises for jobs of seed ``fail_seed``, otherwise returns a
+    result after ``slow_s`` seconds."""
+
+    def run(job: Job, r: int) -> SimpleNamespace:
+        if job.seed == fail_seed:
+            raise ZeroDivisionError(f"replication {r} broke")
+        time.sleep(slow_s)
+        return SimpleNamespace(kpi_labels=[], replication=r)
+
+    return run
+
+
+def test_a_failure_hands_over_every_result_that_came_in_with_it(
+        tiny: sim.Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The failing task sorts first among the futures one wait() returned: the results
+    # after it were dropped, though they had finished.
+    monkeypatch.setattr(executors, "run_task", fake_task(fail_seed=1))
+    jobs = [Job.of(tiny, 1), Job.of(tiny, 2)]
+    got: list[tuple[int, int]] = []
+    with pytest.raises(ReplicationError) as info:
+        run_tasks(jobs, [(0, 0), (1, 0), (1, 1), (1, 2)],
+                  lambda k, res: got.append((k, res.replication)),
+                  Backend(Immediate(), 2, "executor"), window=4)
+    assert got == [(1, 0), (1, 1), (1, 2)]
+    error = info.value
+    assert error.tasks == (Task(0, 0, "tiny", 1),) and error.reason == "failed"
+    assert isinstance(error.__cause__, ZeroDivisionError)
+    assert str(error) == ("replication 0 of scenario 'tiny' (seed 1) failed: "
+                          "ZeroDivisionError: replication 0 broke")
+
+
+def test_replications_running_when_one_fails_finish_and_are_handed_over(
+        tiny: sim.Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(executors, "run_task", fake_task(fail_seed=1, slow_s=0.5))
+    jobs = [Job.of(tiny, 1), Job.of(tiny, 2)]
+    got: list[int] = []
+    with ThreadPoolExecutor(2) as pool, pytest.raises(ReplicationError, match="seed 1"):
+        # the slow one starts first, the failure comes back while it runs
+        run_tasks(jobs, [(1, 7), (0, 3)], lambda k, res: got.append(res.replication),
+                  Backend(pool, 2, "executor"))
+    assert got == [7]
+
+
+def test_in_process_failures_name_the_replication(
+        tiny: sim.Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = World.run
+
+    def run(self: World) -> None:
+        if self.streams.replication == 1:
+            raise ZeroDivisionError("injected")
+        real(self)
+
+    monkeypatch.setattr(World, "run", run)
+    saved: list[int] = []
+    with pytest.raises(ReplicationError) as info:
+        sim.run(tiny, 3, seed=5, sink=lambda res: saved.append(res.replication))
+    assert saved == [0]
+    assert info.value.tasks == (Task(0, 1, "tiny", 5),)
+    assert "replication 1 of scenario 'tiny' (seed 5) failed: ZeroDivisionError" in str(
+        info.value)
+
+
+def test_a_process_pool_run_keeps_every_replication_that_finished(
+        tiny: sim.Scenario, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # Workers are forked from this process, so they run the patched World.run: each
+    # replication leaves a mark when it has run, and replication 2 fails. Saving
+    # replication 0 is slow (a busy disk), so 2 fails and 3 finishes meanwhile: 3 was lost.
+    real = World.run
+
+    def run(self: World) -> None:
+        r = self.streams.replication
+        time.sleep(0.1)
+        if r == 2:
+            raise ZeroDivisionError("injected")
+        real(self)
+        (tmp_path / f"ran-{r}").touch()
+
+    def sink(res) -> None:
+        if res.replication == 0:
+            time.sleep(1.0)
+        saved.append(res.replication)
+
+    monkeypatch.setattr(World, "run", run)
+    saved: list[int] = []
+    with pytest.raises(ReplicationError) as info:
+        sim.run(tiny, 8, seed=3, workers=2, sink=sink)
+    assert [t.replication for t in info.value.tasks] == [2]
+    ran = sorted(int(p.name.removeprefix("ran-")) for p in tmp_path.glob("ran-*"))
+    assert sorted(saved) == ran and 3 in ran and 2 not in ran
