@@ -152,6 +152,18 @@ depends on its sites, routes and shocks). ``--metric`` names are checked against
 anything is run; a test keeps it equal to the names ``compute_kpis`` writes."""
 
 
+def kpi_bounds(metric: str, unit: str) -> tuple[float, float]:
+    """The range a KPI's value can take: every KPI is at least 0 (tonnes, days, money,
+    counts, ratios); a share is at most 1 and a Herfindahl-Hirschman index at most
+    10,000. A confidence interval of a mean can run past these at small n; the value
+    cannot."""
+    if unit == "share":
+        return 0.0, 1.0
+    if metric.endswith("_hhi"):
+        return 0.0, 10_000.0
+    return 0.0, float("inf")
+
+
 def compute_kpis(world: World, balance: BalanceReport) -> list[KpiRow]:
     """Every KPI of a finished replication, in a fixed order."""
     m = world.mark

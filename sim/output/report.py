@@ -36,7 +36,7 @@ import pandas as pd
 
 from sim.output import style as st
 from sim.output.folder import FolderError, atomic_write_text, load_results
-from sim.output.tables import format_number
+from sim.output.tables import clip_intervals, format_number
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -143,8 +143,16 @@ def _page(title: str, nav: Sequence[tuple[str, str]], body: str) -> str:
 
 # =============================================================================== tables
 def _ci_frame(summary: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    out = summary[columns + ["mean", "ci_low", "ci_high", "n", "unit"]].copy()
+    """The KPIs' means and intervals, each interval clipped to the range the KPI can take
+    (a Student-t interval of a share near 1, or of a few tonnes at small n, runs past it);
+    summary.csv keeps the intervals as computed."""
+    out = clip_intervals(summary)[columns + ["mean", "ci_low", "ci_high", "n", "unit"]]
     return out.rename(columns={"ci_low": "95% CI low", "ci_high": "95% CI high"})
+
+
+CLIPPED_NOTE = ("<p>Intervals are clipped to the range a KPI can take (at least 0; shares "
+                "at most 1; HHIs at most 10,000): at small n a Student-t interval can run "
+                "past it. summary.csv keeps them as computed.</p>")
 
 
 NUMERIC = ("mean", "95% CI low", "95% CI high", "n", "pairs", "sd", "difference",
@@ -382,6 +390,7 @@ def run_report_html(res: Results, manifest: dict[str, Any] | None = None) -> str
             '<section id="kpis"><h2>Key results</h2>'
             f"<p>Means over {res.n} replications with 95% confidence intervals (Student t). "
             "Tonnes are tonnes of contained metal over the measured period.</p>",
+            CLIPPED_NOTE,
             "<h3>Headline KPIs by commodity</h3>",
             table(headline_frame(summary, price_caps(res)), NUMERIC, cls="kpi headline"),
             cap_note(summary, price_caps(res)),
@@ -610,7 +619,7 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
              "<h3>Differences from the reference with 95% confidence intervals</h3>",
              table(dtab, NUMERIC, cls="kpi differences"),
              "<details><summary>Headline KPIs of every scenario</summary>",
-             table(heads, NUMERIC, cls="kpi headline"), "</details>"]
+             table(heads, NUMERIC, cls="kpi headline"), CLIPPED_NOTE, "</details>"]
     if extra is not None and not extra.empty:
         body += ["<details><summary>compare.csv</summary>",
                  table(extra, [c for c in extra.columns

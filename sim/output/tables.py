@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 HEADLINE = ["mined_t", "exported_t", "delivered_t", "consumed_t", "shortfall_t",
@@ -23,10 +24,26 @@ def format_number(x: float | None) -> str:
     return f"{x:.3g}"
 
 
+def clip_intervals(summary: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a KPI summary with each ``ci_low``/``ci_high`` clipped to the range its
+    KPI can take (:func:`sim.metrics.kpis.kpi_bounds`): at small n a Student-t interval
+    of a share near 1, or of a stock near 0, runs past what the KPI can be."""
+    from sim.metrics.kpis import kpi_bounds
+
+    out = summary.copy()
+    bounds = np.array([kpi_bounds(m, u)
+                       for m, u in zip(summary["metric"], summary["unit"], strict=True)],
+                      dtype=float).reshape(-1, 2)
+    for col in ("ci_low", "ci_high"):
+        out[col] = np.clip(out[col].to_numpy(dtype=float), bounds[:, 0], bounds[:, 1])
+    return out
+
+
 def headline_table(summary: pd.DataFrame, confidence: float = 0.95) -> str:
-    """Means with confidence intervals of the headline KPIs, by commodity (totals only)."""
-    s = summary[(summary["channel"] == "all") & (summary["site"] == "all")
-                & summary["metric"].isin(HEADLINE)]
+    """Means with confidence intervals of the headline KPIs, by commodity (totals only),
+    each interval clipped to what the KPI can take."""
+    s = clip_intervals(summary[(summary["channel"] == "all") & (summary["site"] == "all")
+                               & summary["metric"].isin(HEADLINE)])
     rows = []
     for (com, metric), g in s.groupby(["commodity", "metric"], sort=False):
         r = g.iloc[0]

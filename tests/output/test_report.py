@@ -292,3 +292,42 @@ def test_timeline_counts_the_measured_period_and_keeps_each_row_true(tiny_result
     assert "Events from the start date (2024-01-01) on, when measurement begins" in section
     assert ("Left out: 4 row(s) from before the start date or giving a regime&#x27;s "
             "starting state") in section
+
+
+def test_kpi_tables_clip_intervals_to_what_a_kpi_can_take() -> None:
+    # Student-t intervals at small n ran past the possible range: a share of 0.703
+    # [0.255, 1.15], a stranded stock of 735 [-276, 1,746] t, an HHI above 10,000
+    import pandas as pd
+
+    from sim.output.report import CLIPPED_NOTE, _ci_frame
+
+    summary = pd.DataFrame({
+        "commodity": ["all", "cobalt", "cobalt", "copper"],
+        "metric": ["state_time_share", "stranded_end_t", "control_hhi", "mined_t"],
+        "unit": ["share", "t", "index", "t"],
+        "mean": [0.703, 735.0, 9_000.0, 100.0],
+        "ci_low": [0.255, -276.0, 7_500.0, 90.0],
+        "ci_high": [1.15, 1_746.0, 10_500.0, 110.0],
+        "n": [3, 3, 3, 3]})
+    out = _ci_frame(summary, ["commodity", "metric"])
+    assert out["95% CI low"].tolist() == [0.255, 0.0, 7_500.0, 90.0]
+    assert out["95% CI high"].tolist() == [1.0, 1_746.0, 10_000.0, 110.0]
+    assert summary["ci_low"].tolist()[1] == -276.0  # the summary itself is left as computed
+    assert "clipped" in CLIPPED_NOTE and "summary.csv" in CLIPPED_NOTE
+
+
+def test_run_report_says_its_intervals_are_clipped(run_page) -> None:
+    _path, page = run_page
+    assert "Intervals are clipped to the range a KPI can take" in " ".join(page.text)
+
+
+def test_terminal_headline_table_clips_intervals_too() -> None:
+    import pandas as pd
+
+    from sim.output.tables import headline_table
+
+    summary = pd.DataFrame({
+        "commodity": ["cobalt"], "channel": ["all"], "site": ["all"],
+        "metric": ["stock_end_t"], "unit": ["t"], "mean": [735.0],
+        "ci_low": [-276.0], "ci_high": [1_746.0], "n": [3]})
+    assert "[0, 1,746]" in headline_table(summary)
