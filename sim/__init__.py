@@ -14,8 +14,10 @@ Typical use::
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from importlib import metadata
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sim.lazy import lazy_exports
 
@@ -38,16 +40,51 @@ _EXPORTS = {
     "FolderError": "sim.output.folder",
     "Scenario": "sim.scenario",
     "ScenarioError": "sim.scenario",
-    "load_scenario": "sim.scenario",
-    "scenario_from_dict": "sim.scenario",
 }
 """Public names and the module each lives in. They are imported when first used, so that
 ``import sim`` (and every worker process) loads only what it needs: pandas, scipy and
 matplotlib take most of a second and over 100 MB, and a simulation needs none of them."""
 
-__all__ = ["__version__", *sorted(_EXPORTS)]
+__all__ = ["__version__", *sorted([*_EXPORTS, "load_scenario", "scenario_from_dict"])]
 
 __getattr__ = lazy_exports(__name__, _EXPORTS)
+
+
+# The two loaders are defined here, not exported from sim.scenario, because they warn: the
+# command line calls sim.scenario's, which return the notes for it to print once.
+
+
+def load_scenario(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -> Scenario:
+    """Load, merge, override and validate a scenario file (see
+    :func:`sim.scenario.load_scenario`).
+
+    ``overrides`` is a list of ``"key.path=value"`` strings (as for ``--set``). An override
+    that may not do what was meant (a bare number over a value the file gives in another
+    unit, such as USD/oz) is warned of with a ``UserWarning`` saying how to keep the
+    file's unit. Raises :class:`ScenarioError` with every problem found, and
+    :class:`TypeError` if ``overrides`` is a single string.
+    """
+    from sim.scenario.loader import load_scenario as load
+    from sim.scenario.loader import meta_of, warn_notes
+
+    sc = load(path, overrides)
+    warn_notes(meta_of(sc).notes)
+    return sc
+
+
+def scenario_from_dict(data: dict[str, Any], name: str = "<dict>",
+                       overrides: Sequence[str] = ()) -> Scenario:
+    """Validate a scenario given as a Python mapping (as it would be read from YAML), with
+    ``overrides`` applied and warned of as by :func:`load_scenario` (see
+    :func:`sim.scenario.scenario_from_dict`; ``extends`` works only in files). Raises
+    :class:`ScenarioError`, and :class:`TypeError` for anything but a mapping.
+    """
+    from sim.scenario.loader import meta_of, warn_notes
+    from sim.scenario.loader import scenario_from_dict as validate
+
+    sc = validate(data, name, overrides)
+    warn_notes(meta_of(sc).notes)
+    return sc
 
 
 def __dir__() -> list[str]:
@@ -68,5 +105,3 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, eagerly
     from sim.output.folder import FolderError as FolderError
     from sim.scenario import Scenario as Scenario
     from sim.scenario import ScenarioError as ScenarioError
-    from sim.scenario import load_scenario as load_scenario
-    from sim.scenario import scenario_from_dict as scenario_from_dict

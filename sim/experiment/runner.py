@@ -199,8 +199,9 @@ def run(sc: Scenario | str | Path, replications: int = 1, seed: int = 0, workers
         overrides: Sequence[str] = ()) -> Results:
     """Run ``replications`` replications of ``sc`` (a scenario, or the path of a scenario
     file) from root seed ``seed``, with ``overrides`` (``"key.path=value"`` strings, as for
-    ``--set``) applied. A scenario is validated again first (see :func:`revalidated`), so
-    one changed in place is checked as its file would be.
+    ``--set``) applied and warned of as by :func:`sim.load_scenario`. A scenario is
+    validated again first (see :func:`revalidated`), so one changed in place is checked as
+    its file would be.
 
     ``workers > 1`` runs them on a local process pool; ``executor`` (any
     :class:`concurrent.futures.Executor`, e.g. ``distributed.Client.get_executor()``) or
@@ -211,7 +212,13 @@ def run(sc: Scenario | str | Path, replications: int = 1, seed: int = 0, workers
     :class:`~sim.scenario.errors.ScenarioError` for a scenario file with problems.
     """
     check_run_arguments(replications, seed, workers)
-    sc = as_scenario(sc, "sc", overrides)
+    given, sc = sc, as_scenario(sc, "sc", overrides)
+    if overrides:
+        from sim.scenario.loader import meta_of, warn_notes
+
+        # the notes of these overrides; a scenario's own were warned of when it was loaded
+        known = len(meta_of(given).notes) if isinstance(given, Scenario) else 0
+        warn_notes(meta_of(sc).notes[known:])
     seed = int(seed)  # a numpy integer is reported and saved as a plain one
     started = time.perf_counter()
     # Each result is copied into the stacked arrays as it arrives and then dropped.

@@ -55,6 +55,7 @@ from sim.experiment.precision import check_metrics, kpi_name, parse_metrics
 from sim.experiment.precision import select as select_kpis
 from sim.experiment.replication import ReplicationResult
 from sim.scenario.errors import ScenarioError, check_strings, did_you_mean
+from sim.scenario.loader import meta_of, python_note
 from sim.scenario.schema import Scenario
 from sim.streams import stable_hash
 
@@ -340,6 +341,10 @@ class Sweep:
     units: dict[str, str] = field(default_factory=dict)
     """Unit of each KPI column of ``table``."""
     wall_s: float = 0.0
+    notes: list[str] = field(default_factory=list)
+    """What the overrides did to the scenario swept that may not be what was meant (a
+    bare number over a value its file gives in another unit), as ``sim validate --set``
+    prints it; :func:`sweep` warns of each."""
 
     @property
     def kpi_columns(self) -> list[str]:
@@ -373,8 +378,9 @@ class Sweep:
         params = "; ".join(_param_text(p) for p in self.design.params)
         sobol = ("" if self.sobol is None else
                  f"; Sobol indices of {self.sobol['output'].nunique()} KPIs (.sobol)")
+        notes = "".join(f"\n  note: {python_note(n)}" for n in self.notes)
         return (f"<Sweep of {self.scenario!r}: {self._design_text()}; parameters: {params}; "
-                f"{len(self.kpi_columns)} KPI columns (.table){sobol}>")
+                f"{len(self.kpi_columns)} KPI columns (.table){sobol}{notes}>")
 
     def _repr_html_(self) -> str:
         import html
@@ -384,10 +390,12 @@ class Sweep:
                        for p in self.design.params)
         sobol = ("" if self.sobol is None else
                  f"; Sobol indices of {self.sobol['output'].nunique()} KPIs in .sobol")
+        notes = "".join(f"<p><strong>Note:</strong> {html.escape(python_note(n))}</p>"
+                        for n in self.notes)
         return (f"<div><strong>Sweep</strong> of {html.escape(self.scenario)}: "
                 f"{html.escape(self._design_text())}"
                 "<table><thead><tr><th>parameter</th><th>low</th><th>high</th><th>scale</th>"
-                f"</tr></thead><tbody>{rows}</tbody></table>"
+                f"</tr></thead><tbody>{rows}</tbody></table>{notes}"
                 f"<small>.table: one row per sample, the parameters and the mean of "
                 f"{len(self.kpi_columns)} KPIs; .kpis: every KPI's mean, sd and n per sample"
                 f"{sobol}; .correlations(): Spearman rank correlation of each parameter "
@@ -473,7 +481,10 @@ def run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], de
                           dask_local=dask_local) as own:
             run_tasks(jobs, tasks, finished, own)
     table, long, units, unmatched = _tables(des, values, labels, replications, specs)
-    result = Sweep(points.base.name, des, seed, replications, table, long, None, units)
+    # the notes of these overrides; a loaded scenario's own were warned of when loaded
+    known = len(meta_of(scenario).notes) if isinstance(scenario, Scenario) else 0
+    result = Sweep(points.base.name, des, seed, replications, table, long, None, units,
+                   notes=meta_of(points.base).notes[known:])
     if design == "sobol":
         result.sobol = sobol_table(des, table, units, seed, n_resamples, confidence)
     result.wall_s = time.perf_counter() - started
@@ -674,7 +685,9 @@ def sweep(scenario: str | Path | Scenario,
     ``None``: one per CPU), ``scheduler``, ``dask_local``, ``metrics`` (extra KPI columns),
     ``out`` and ``force`` (write the sweep folder). The table's columns are ``sample``,
     ``block`` (Sobol), the parameters, and the mean of every total KPI as
-    ``metric:commodity``. For the Sobol indices and the long KPI table use
+    ``metric:commodity``. An override over a value the file gives in another unit is
+    warned of (``UserWarning``) as by :func:`sim.load_scenario`, and the warnings are kept
+    in ``table.attrs["notes"]``. For the Sobol indices and the long KPI table use
     :func:`run_sweep`.
 
     Raises :class:`ExperimentError` (a ``ValueError``) for bad input (a range that is not
@@ -689,4 +702,9 @@ def sweep(scenario: str | Path | Scenario,
         specs: list[str | Param] = [Param.of_range(path, rng) for path, rng in params.items()]
     else:
         specs = list(params)
-    return run_sweep(scenario, specs, design, samples, replications, seed, **kwargs).table
+    result = run_sweep(scenario, specs, design, samples, replications, seed, **kwargs)
+    notes = [python_note(n) for n in result.notes]
+    for note in notes:
+        warnings.warn(note, UserWarning, stacklevel=2)
+    result.table.attrs["notes"] = notes
+    return result.table

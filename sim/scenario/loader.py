@@ -13,7 +13,8 @@ import json
 import re
 import types
 import typing
-from collections.abc import Mapping, Sequence
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
@@ -62,8 +63,10 @@ class ScenarioMeta:
 def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
     """Load, merge, override and validate a scenario file.
 
-    ``overrides`` is a list of ``"key.path=value"`` strings (as for ``--set``). Raises
-    :class:`ScenarioError` with every problem found, and :class:`TypeError` if
+    ``overrides`` is a list of ``"key.path=value"`` strings (as for ``--set``). What an
+    override did that may not be what was meant (a bare number over a value the file gave
+    in another unit) is in ``meta_of(sc).notes``; :func:`sim.load_scenario` warns of it.
+    Raises :class:`ScenarioError` with every problem found, and :class:`TypeError` if
     ``overrides`` is a single string.
     """
     check_strings(overrides, "overrides", "'key.path=value' strings")
@@ -216,6 +219,28 @@ def _blame_the_newer_horizon(issue: Issue, raw: RawScenario) -> None:
 def meta_of(sc: Scenario) -> ScenarioMeta:
     """The :class:`ScenarioMeta` of a loaded scenario (empty for one built in code)."""
     return sc._meta or ScenarioMeta()
+
+
+def python_note(note: str) -> str:
+    """``note`` (from :attr:`ScenarioMeta.notes`, written for the command line) with its
+    ``--set`` advice written for Python's ``overrides=[...]``; any other note unchanged."""
+    note = re.sub(r"^--set (.+?): the file gave ", lambda m: f"override {m.group(1)!r}: the "
+                  "file gave ", note)
+    return re.sub(r"write --set '([^']*)'\)$", lambda m: f"write overrides=[{m.group(1)!r}])",
+                  note)
+
+
+def warn_notes(notes: Iterable[str], stacklevel: int = 2) -> None:
+    """Warn (``UserWarning``) of each of ``notes``, phrased for Python (see
+    :func:`python_note`), at the line that called the function calling this one
+    (``stacklevel`` counts as for :func:`warnings.warn`, from that function).
+
+    The Python API warns where the command line prints ``note:`` lines: the loaders of
+    :mod:`sim.scenario` only return the notes, in :attr:`ScenarioMeta.notes`, so that
+    ``sim validate``, ``sim show`` and ``sim run`` print each once and no warning
+    reaches their terminal."""
+    for note in notes:
+        warnings.warn(python_note(note), UserWarning, stacklevel=stacklevel + 1)
 
 
 # ---------------------------------------------------------------------------------------

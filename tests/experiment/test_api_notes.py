@@ -1,0 +1,104 @@
+"""Notes reach Python users as warnings: an override whose bare number replaces a value
+the file gives in another unit. The command line prints the same notes once, as before."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+from expt_helpers import TINY, sim_process
+
+import sim
+from sim.experiment.results import Results
+from sim.scenario import meta_of
+
+PRICE = "commodities.copper.reference_price_usd_per_t=9000"
+KEEP = "commodities.copper.reference_price_usd_per_t={value: 9000, unit: usd/lb}"
+RANGE = {"horizon_days": (20, 30, "int")}
+
+
+@pytest.fixture(scope="module")
+def priced(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tiny.yaml with copper's reference price in USD/lb."""
+    path = tmp_path_factory.mktemp("notes") / "priced.yaml"
+    path.write_text(f"extends: {TINY}\nname: priced\ncommodities:\n  copper:\n"
+                    "    reference_price_usd_per_t: {value: 4, unit: usd/lb}\n")
+    return path
+
+
+def only_warning(record: pytest.WarningsRecorder) -> warnings.WarningMessage:
+    assert len(record) == 1, [str(w.message) for w in record]
+    assert record[0].category is UserWarning
+    assert record[0].filename == __file__  # at the caller's line (stacklevel)
+    return record[0]
+
+
+# --- loading, running and sweeping -------------------------------------------------------
+
+
+def test_load_scenario_warns_of_an_override_over_another_unit(priced: Path) -> None:
+    # sim validate --set printed a note; sim.load_scenario said nothing
+    with pytest.warns(UserWarning) as record:
+        sc = sim.load_scenario(priced, overrides=[PRICE])
+    text = str(only_warning(record).message)
+    assert text.startswith(f"override {PRICE!r}: the file gave ")
+    assert "the bare number is read in the field's own unit, not usd/lb" in text
+    assert text.endswith(f"write overrides=[{KEEP!r}])")
+    assert sc.commodities["copper"].reference_price_usd_per_t == 9000
+    # the advice works, and says nothing more
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        kept = sim.load_scenario(priced, overrides=[KEEP])
+    assert kept.commodities["copper"].reference_price_usd_per_t == pytest.approx(
+        9000 / 0.45359237e-3)
+
+
+def test_scenario_from_dict_warns_as_load_scenario_does() -> None:
+    data = {**sim.load_scenario(TINY).model_dump(mode="json", by_alias=True)}
+    data["horizon_days"] = {"value": 2, "unit": "week"}
+    with pytest.warns(UserWarning, match=r"^override 'horizon_days=20': the file gave "
+                                         r"horizon_days as 2 week") as record:
+        sim.scenario_from_dict(data, overrides=["horizon_days=20"])
+    only_warning(record)
+
+
+def test_the_scenario_packages_loaders_return_the_notes_without_warning(priced: Path) -> None:
+    # the command line prints them from meta_of(sc).notes, once
+    from sim.scenario import load_scenario
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sc = load_scenario(priced, [PRICE])
+    assert meta_of(sc).notes[0].startswith(f"--set {PRICE}: the file gave ")
+
+
+def test_run_and_sweep_warn_of_their_overrides(priced: Path) -> None:
+    with pytest.warns(UserWarning) as record:
+        sim.run(priced, 1, overrides=[PRICE])
+    assert str(only_warning(record).message).startswith(f"override {PRICE!r}")
+    with pytest.warns(UserWarning) as record:
+        table = sim.sweep(priced, RANGE, samples=2, overrides=[PRICE])
+    text = str(only_warning(record).message)
+    assert text.startswith(f"override {PRICE!r}") and table.attrs["notes"] == [text]
+    sweep = sim.run_sweep(priced, ["horizon_days=20:30:int"], samples=2, overrides=[PRICE])
+    assert sweep.notes[0].startswith(f"--set {PRICE}: ")
+    assert f"\n  note: override {PRICE!r}" in repr(sweep)
+
+
+def test_a_loaded_scenarios_notes_are_not_warned_of_again(priced: Path) -> None:
+    with pytest.warns(UserWarning):
+        sc = sim.load_scenario(priced, [PRICE])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = sim.run(sc, 1, overrides=["horizon_days=20"])
+        table = sim.sweep(sc, RANGE, samples=2)
+        sim.compare([sc, sc], 1)
+    assert isinstance(res, Results) and table.attrs["notes"] == []
+
+
+def test_the_command_line_prints_each_note_once(priced: Path) -> None:
+    proc = sim_process("validate", priced, "--set", PRICE)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count(f"note: --set {PRICE}: the file gave ") == 1
+    assert "Warning" not in proc.stdout + proc.stderr
