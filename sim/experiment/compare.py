@@ -25,6 +25,7 @@ import datetime as dt
 import math
 import re
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -385,9 +386,15 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
                    out: str | Path | None = None, force: bool = False, resume: bool = False,
                    progress: Callable[[int], None] | None = None,
                    on_batch: Callable[[int], None] | None = None,
-                   figures: bool = True) -> Comparison:
+                   figures: bool = True, for_python: bool = False) -> Comparison:
     """Run (or read) every scenario with common random numbers and compare them with the
     first. See :func:`compare` for the arguments; returns a :class:`Comparison`.
+
+    Its ``notes`` say what makes the differences other than they seem (scenarios run with
+    different seeds or over different periods), with advice written for the command line
+    (``--set start=...``), or with ``for_python`` for the Python API
+    (``overrides=["start=..."]``); these then also say what the overrides did to the
+    scenario files that may not be what was meant, as :func:`sim.load_scenario` warns.
 
     With ``out``, each scenario that runs is written as a results folder ``out/<label>/``
     (replications saved as they finish, so ``resume=True`` finishes an interrupted
@@ -422,7 +429,9 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
     if target is not None:
         # before anything is run or written; the reference's KPIs are the ones measured
         check_metrics(target.specs, arms[0].scenario)
-    notes = _seed_notes(arms, root) + period_notes(arms)
+    notes = _seed_notes(arms, root, for_python) + period_notes(arms, for_python)
+    if for_python:
+        notes += _override_notes(arms)
     out_path = Path(out) if out is not None else None
     runnable = [a for a in arms if a.runs]
     jobs = [Job.of(a.scenario, a.seed) for a in runnable]
@@ -537,19 +546,23 @@ def _stopped(exc: Exception, runnable: Sequence[Arm], created: Path | None) -> E
                            hint=f"{exc.hint}; {note}" if exc.hint else note)
 
 
-def _seed_notes(arms: Sequence[Arm], root: int) -> list[str]:
+def _seed_notes(arms: Sequence[Arm], root: int, for_python: bool = False) -> list[str]:
     seeds = {a.seed for a in arms}
     if len(seeds) == 1:
         return []
     parts = ", ".join(f"{a.label} seed {a.seed}" for a in arms)
+    fix = f"run them again with seed={root}" if for_python else \
+        f"rerun the folders with --seed {root}"
     return [f"the scenarios were run with different seeds ({parts}): replications are paired "
             "by number but do not share random numbers, so intervals are wider than with "
-            f"common random numbers (rerun the folders with --seed {root})"]
+            f"common random numbers ({fix})"]
 
 
-def period_notes(arms: Sequence[Arm]) -> list[str]:
+def period_notes(arms: Sequence[Arm], for_python: bool = False) -> list[str]:
     """A note when the scenarios do not measure the same period: their totals then differ
-    by the length of the period, not by what the scenarios change."""
+    by the length of the period, not by what the scenarios change. Its advice is written
+    for the command line (``--set start=...``), or with ``for_python`` for the Python API
+    (``overrides=["start=..."]``)."""
     periods = {(a.scenario.start, a.scenario.horizon, a.scenario.warmup_days) for a in arms}
     if len(periods) == 1:
         return []
@@ -559,17 +572,36 @@ def period_notes(arms: Sequence[Arm]) -> list[str]:
     end = max(a.scenario.start + dt.timedelta(days=math.ceil(a.scenario.horizon) - 1)
               for a in arms)
     warmups = {a.scenario.warmup_days for a in arms}
-    one = [f"--set start={start}", f"--set end={end}", "--set horizon_days=null"]
+    one = [f"start={start}", f"end={end}", "horizon_days=null"]
     if len(warmups) > 1:
-        one.append(f"--set warmup_days={max(warmups):g}")
+        one.append(f"warmup_days={max(warmups):g}")
+    options = f"overrides={one!r}" if for_python else " ".join(f"--set {o}" for o in one)
     if all(a.runs for a in arms):
-        fix = "give them one period: " + " ".join(one)
+        fix = "give them one period: " + options
+    elif for_python:
+        # overrides do not reach finished results: their runs must be made again
+        fix = (f"run them again over one period (sim.run(..., {options})), or compare the "
+               "scenario files with those overrides")
     else:
         # --set does not reach a finished results folder: its runs must be made again
-        fix = ("run them again over one period (sim run ... " + " ".join(one) + "), or "
-               "compare the scenario files with those options")
+        fix = (f"run them again over one period (sim run ... {options}), or compare the "
+               "scenario files with those options")
     return [f"the scenarios measure different periods ({parts}), so their totals differ by "
             f"the length of the period as well as by what the scenarios change; {fix}"]
+
+
+def _override_notes(arms: Sequence[Arm]) -> list[str]:
+    """What the overrides did to the scenario files compared that may not be what was
+    meant (a bare number over a value a file gives in another unit), for Python. Loaded
+    scenarios and results are left out: sim.load_scenario warned of theirs."""
+    from sim.scenario.loader import meta_of, python_note
+
+    notes: list[str] = []
+    for arm in arms:
+        if arm.runs and not arm.source.startswith("<"):
+            notes += [python_note(n) for n in meta_of(arm.scenario).notes if
+                      python_note(n) not in notes]
+    return notes
 
 
 def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, force: bool,
@@ -642,8 +674,10 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
     The table has one row per KPI and scenario: commodity, channel, site, metric, unit,
     scenario, n, mean, ci_low, ci_high, diff, diff_ci_low, diff_ci_high, diff_n (pairs
     the difference is measured on), rel_change, share_positive (the difference columns are
-    NaN for the reference). For the scenario
-    results and the stopping report, use :func:`run_comparison`.
+    NaN for the reference). Each note of the comparison (scenarios run over different
+    periods or with different seeds, an override over a value a file gives in another
+    unit) is warned of with a ``UserWarning`` and kept in ``table.attrs["notes"]``. For
+    the scenario results and the stopping report, use :func:`run_comparison`.
 
     Raises :class:`ExperimentError` (a ``ValueError``) for bad input (``replications``
     or ``workers`` that is not an integer of at least 1, a negative or non-integer
@@ -662,6 +696,12 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
                      confidence=confidence) if target_ci is not None else None)
     comp = run_comparison(items, replications, seed, overrides=overrides, workers=workers,
                           scheduler=scheduler, dask_local=dask_local, target=target,
-                          confidence=confidence, out=out, force=force, **kwargs)
+                          confidence=confidence, out=out, force=force, for_python=True,
+                          **kwargs)
+    # A table alone dropped them: +303% delivered, from a period four times as long, said
+    # nothing of the period.
+    for note in comp.notes:
+        warnings.warn(note, UserWarning, stacklevel=2)
+    comp.table.attrs["notes"] = list(comp.notes)
     return comp.table
 

@@ -1,4 +1,5 @@
-"""Notes reach Python users as warnings: an override whose bare number replaces a value
+"""Notes reach Python users as warnings: what makes a comparison's differences other than
+they seem (different periods or seeds), and an override whose bare number replaces a value
 the file gives in another unit. The command line prints the same notes once, as before."""
 
 from __future__ import annotations
@@ -27,11 +28,81 @@ def priced(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def longer(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tiny.yaml over 120 days instead of 100."""
+    path = tmp_path_factory.mktemp("notes") / "longer.yaml"
+    path.write_text(f"extends: {TINY}\nname: longer\nhorizon_days: 120\n")
+    return path
+
+
 def only_warning(record: pytest.WarningsRecorder) -> warnings.WarningMessage:
     assert len(record) == 1, [str(w.message) for w in record]
     assert record[0].category is UserWarning
     assert record[0].filename == __file__  # at the caller's line (stacklevel)
     return record[0]
+
+
+# --- comparisons -------------------------------------------------------------------------
+
+
+def test_compare_warns_that_the_periods_differ_with_python_advice(longer: Path) -> None:
+    # the table showed +20% delivered and nothing of the period
+    with pytest.warns(UserWarning) as record:
+        table = sim.compare([TINY, longer], 1)
+    text = str(only_warning(record).message)
+    assert text.startswith("the scenarios measure different periods (tiny 2024-01-01 + 100 "
+                           "days, longer 2024-01-01 + 120 days)")
+    assert text.endswith("give them one period: overrides=['start=2024-01-01', "
+                         "'end=2024-04-29', 'horizon_days=null']")
+    assert table.attrs["notes"] == [text]
+    # the advice works
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        same = sim.compare([TINY, longer], 1, overrides=["start=2024-01-01", "end=2024-04-29",
+                                                         "horizon_days=null"])
+    assert same.attrs["notes"] == []
+
+
+def test_run_comparison_keeps_the_command_lines_advice(longer: Path) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the Comparison holds the notes; nothing is warned
+        comp = sim.run_comparison([TINY, longer], 1)
+    assert comp.notes[0].endswith("give them one period: --set start=2024-01-01 "
+                                  "--set end=2024-04-29 --set horizon_days=null")
+    assert sim.run_comparison([TINY, longer], 1, for_python=True).notes[0].endswith(
+        "overrides=['start=2024-01-01', 'end=2024-04-29', 'horizon_days=null']")
+
+
+def test_compare_of_results_over_other_periods_says_to_run_them_again(longer: Path) -> None:
+    first = sim.run(TINY, 1)
+    with pytest.warns(UserWarning) as record:
+        sim.compare([first, longer], 1)
+    assert str(only_warning(record).message).endswith(
+        "run them again over one period (sim.run(..., overrides=['start=2024-01-01', "
+        "'end=2024-04-29', 'horizon_days=null'])), or compare the scenario files with those "
+        "overrides")
+
+
+def test_compare_warns_of_results_run_with_different_seeds() -> None:
+    a, b = sim.run(TINY, 2, seed=1), sim.run(TINY, 2, seed=2)
+    with pytest.warns(UserWarning) as record:
+        table = sim.compare([a, b])
+    text = str(only_warning(record).message)
+    assert text.startswith("the scenarios were run with different seeds (tiny seed 1, "
+                           "tiny-2 seed 2)")
+    assert text.endswith("(run them again with seed=1)")
+    assert table.attrs["notes"] == [text]
+
+
+def test_compare_warns_of_an_override_over_another_unit(priced: Path) -> None:
+    with pytest.warns(UserWarning) as record:
+        table = sim.compare([TINY, priced], 1, overrides=[PRICE])
+    text = str(only_warning(record).message)
+    assert text.startswith(f"override {PRICE!r}: the file gave "
+                           "commodities.copper.reference_price_usd_per_t as 4 usd/lb")
+    assert text.endswith(f"write overrides=[{KEEP!r}])")
+    assert table.attrs["notes"] == [text]
 
 
 # --- loading, running and sweeping -------------------------------------------------------
