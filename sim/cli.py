@@ -223,6 +223,18 @@ def _stopped_run(exc: Exception, folder: Any) -> Exception:
                            hint=f"{exc.hint}; {note}" if exc.hint else note)
 
 
+def _once_fixed(exc: Any) -> str:
+    """For the command that finishes a run after a replication failed: a bug must be fixed
+    first (the replication would fail again); a replication lost with its worker is simply
+    run again."""
+    return "" if exc.worker_died else " once that is fixed"
+
+
+def _saved_in_comparison(out: Path) -> int:
+    """Replications saved in the results folders of the comparison in ``out``."""
+    return sum(1 for _ in out.glob("*/replications/rep-*.npz"))
+
+
 def _resume_command(words: list[str]) -> str:
     import shlex
 
@@ -425,7 +437,7 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
     from tqdm import tqdm
 
     from sim.experiment.errors import ExperimentError
-    from sim.experiment.executors import open_backend
+    from sim.experiment.executors import ReplicationError, open_backend
     from sim.experiment.precision import check_metrics
     from sim.experiment.runner import run_replications
     from sim.output.folder import FolderError, ResultsFolder
@@ -494,6 +506,14 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
              "the folder is incomplete (no manifest.json). To finish it, run:\n  "
              + _resume_command([*resume_words, "--resume"]))
         _exit_interrupted()
+    except ReplicationError as exc:
+        bar.close()
+        assert folder is not None  # replications run only once the folder is begun
+        done = len(list(folder.reps_dir.glob("rep-*.npz")))
+        _exit_failed(exc, then=(
+            f"{done} finished replication(s) are saved in {folder.reps_dir}; the folder is "
+            f"incomplete (no manifest.json). To finish it{_once_fixed(exc)}, run:\n  "
+            + _resume_command([*resume_words, "--resume"])))
     bar.close()
     results.wall_s = time.perf_counter() - started
     extra: dict[str, Any] = backend.as_manifest()
@@ -561,6 +581,7 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
     bands (figures/), and each scenario's results folder.
     """
     from sim.experiment.compare import run_comparison
+    from sim.experiment.executors import ReplicationError
     from sim.output.compare_output import comparison_text
 
     target = _target(target_ci, metrics, max_replications, replications or 2)
@@ -584,9 +605,15 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
                                   resume=resume, progress=bar.update, on_batch=bar.set_total,
                                   figures=not no_figures)
     except KeyboardInterrupt:
-        _err(f"\ninterrupted: finished replications are saved in {out}; to finish the "
-             "comparison, run:\n  " + _resume_command([*words, "--resume"]))
+        _err(f"\ninterrupted: {_saved_in_comparison(out)} finished replication(s) are saved "
+             f"in {out}; to finish the comparison, run:\n  "
+             + _resume_command([*words, "--resume"]))
         _exit_interrupted()
+    except ReplicationError as exc:
+        _exit_failed(exc, then=(
+            f"{_saved_in_comparison(out)} finished replication(s) are saved in {out}; to "
+            f"finish the comparison{_once_fixed(exc)}, run:\n  "
+            + _resume_command([*words, "--resume"])))
     if not quiet:
         click.echo(comparison_text(comp))
         figs = "" if no_figures else ", figures/"
@@ -633,6 +660,7 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
     """Vary scenario values over a design (Latin hypercube, Sobol or grid) and write one
     row per sample with its parameter values and the mean of every KPI; with --design
     sobol, also first-order and total Sobol indices with confidence intervals."""
+    from sim.experiment.executors import ReplicationError
     from sim.experiment.sweep import run_sweep
     from sim.output.sweep_output import sweep_text
 
@@ -648,6 +676,9 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
     except KeyboardInterrupt:
         _err(f"\ninterrupted: the sweep is incomplete and nothing was written to {out}")
         _exit_interrupted()
+    except ReplicationError as exc:
+        _exit_failed(exc, lambda task: f"sample {task.job}",
+                     then=f"The sweep is incomplete and nothing was written to {out}.")
     if not quiet:
         click.echo(sweep_text(result, list(metrics)))
         files = "sweep.csv, sweep-kpis.csv.gz" + (", sobol.csv" if result.sobol is not None

@@ -135,15 +135,15 @@ class ReplicationError(Exception):
         (seed 1)``; ``label`` names a task's job (default: its scenario)."""
         label = label or (lambda t: f"scenario {t.scenario!r}")
         groups: dict[tuple[str, int], list[int]] = {}
-        for t in self.tasks:
+        for t in sorted(self.tasks):
             groups.setdefault((label(t), t.seed), []).append(t.replication)
         parts = []
         for (name, seed), reps in groups.items():
             reps = sorted(set(reps))
-            shown = ", ".join(map(str, reps[:8])) + (f" and {len(reps) - 8} more"
-                                                     if len(reps) > 8 else "")
             noun = "replication" if len(reps) == 1 else "replications"
-            parts.append(f"{noun} {shown} of {name} (seed {seed})")
+            parts.append(f"{noun} {_listed(reps)} of {name} (seed {seed})")
+        if len(parts) > 4:
+            parts[3:] = [f"{len(parts) - 3} more"]
         return "; ".join(parts)
 
     def describe(self, label: Callable[[Task], str] | None = None) -> str:
@@ -151,8 +151,8 @@ class ReplicationError(Exception):
         where = self.where(label)
         if self.reason == "worker died":
             if len(self.tasks) > 1:
-                return (f"a worker process died (out of memory, or killed?) while {where} "
-                        "were running or waiting their turn on it")
+                return ("a worker process died (out of memory, or killed?), and the pool lost "
+                        f"the work it held: {where}")
             return f"a worker process died (out of memory, or killed?) running {where}"
         if self.reason == "cancelled":
             return f"the Dask cluster dropped {where} (did its scheduler stop?)"
@@ -160,6 +160,15 @@ class ReplicationError(Exception):
         if len(self.tasks) > 1:
             return f"{where} failed; the first with {first}"
         return f"{where} failed: {first}"
+
+
+def _listed(numbers: Sequence[int], most: int = 8) -> str:
+    """``1, 2 and 3``; beyond ``most`` numbers, ``1, 2, ... and 12 more``."""
+    if len(numbers) > most:
+        return ", ".join(map(str, numbers[:most])) + f" and {len(numbers) - most} more"
+    if len(numbers) == 1:
+        return str(numbers[0])
+    return ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
 
 
 def _loss(exc: BaseException) -> str:
@@ -378,7 +387,14 @@ def run_tasks(jobs: Sequence[Job], tasks: Iterable[tuple[int, int]],
             if item is None:
                 return
             k, r = item
-            pending[executor.submit(run_task, jobs[k], r)] = (k, r)
+            try:
+                pending[executor.submit(run_task, jobs[k], r)] = (k, r)
+            except BrokenProcessPool as exc:
+                # A worker died: the pool refuses new work before it has failed the
+                # replications it held, which report the loss. Submit nothing more.
+                if not pending:
+                    raise ReplicationError(exc, [task(k, r)], "worker died") from exc
+                return
 
     def harvest(done: Iterable[Future[ReplicationResult]]
                 ) -> list[tuple[Task, BaseException]]:

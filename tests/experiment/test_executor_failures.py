@@ -4,16 +4,21 @@ finish, and the error names the replication, its scenario and seed."""
 
 from __future__ import annotations
 
+import os
+import re
+import shlex
 import time
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from click.testing import CliRunner
 from expt_helpers import TINY
 
 import sim
 import sim.experiment.executors as executors
+from sim.cli import main
 from sim.experiment.executors import Backend, Job, ReplicationError, Task, run_tasks
 from sim.world.world import World
 
@@ -126,3 +131,87 @@ def test_a_process_pool_run_keeps_every_replication_that_finished(
     assert [t.replication for t in info.value.tasks] == [2]
     ran = sorted(int(p.name.removeprefix("ran-")) for p in tmp_path.glob("ran-*"))
     assert sorted(saved) == ran and 3 in ran and 2 not in ran
+
+
+# ------------------------------------------------------------------ what the command says
+def failing(monkeypatch: pytest.MonkeyPatch, replication: int, scenario: str | None = None,
+            exit_worker: bool = False) -> None:
+    """Make ``replication`` (of the scenario named ``scenario``, or of any) raise, or end
+    its worker process at once: on a process pool the workers are forked from this process
+    and run the patched World.run too."""
+    real = World.run
+
+    def run(self: World) -> None:
+        if self.streams.replication == replication and scenario in (None, self.sc.name):
+            if exit_worker:
+                os._exit(9)
+            raise ZeroDivisionError("injected")
+        real(self)
+
+    monkeypatch.setattr(World, "run", run)
+
+
+def test_sim_run_names_the_failed_replication_and_says_how_to_finish(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    failing(monkeypatch, 2)
+    out = tmp_path / "r"
+    result = CliRunner().invoke(main, ["run", str(TINY), "-n", "5", "--seed", "4", "--out",
+                                       str(out), "-q", "-w", "2", "--no-figures",
+                                       "--set", "horizon_days=40"])
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert "internal error: ZeroDivisionError: injected" in lines
+    assert "  in replication 2 of scenario 'tiny' (seed 4)" in lines
+    saved = len(list((out / "replications").glob("rep-*.npz")))
+    assert saved >= 2 and f"{saved} finished replication(s) are saved in" in result.output
+    command = lines[-1].strip()
+    assert command.startswith("sim run ") and command.endswith(" --resume")
+    assert "Traceback" not in result.output
+    monkeypatch.undo()  # fixed: the printed command finishes the run
+    again = CliRunner().invoke(main, shlex.split(command)[1:] + ["-q"])
+    assert again.exit_code == 0, again.output
+    assert (out / "manifest.json").exists()
+
+
+def test_a_worker_that_died_is_not_reported_as_a_bug(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    failing(monkeypatch, 1, exit_worker=True)
+    result = CliRunner().invoke(main, ["run", str(TINY), "-n", "4", "--seed", "4", "--out",
+                                       str(tmp_path / "r"), "-q", "-w", "2",
+                                       "--set", "horizon_days=40"])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("error: a worker process died (out of memory, or "
+                                    "killed?)"), result.output
+    lost = re.search(r"replications? ([\d, and]+) of scenario 'tiny' \(seed 4\)",
+                     result.output)
+    assert lost and "1" in re.split(r", | and ", lost.group(1)), result.output
+    assert "internal error" not in result.output and "BrokenProcessPool" not in result.output
+    assert "finished replication(s) are saved in" in result.output
+    assert result.output.rstrip().endswith("--resume")
+
+
+def test_sim_compare_names_the_scenario_of_the_failed_replication(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, closure_file: Path) -> None:
+    failing(monkeypatch, 1, scenario="closure")
+    out = tmp_path / "c"
+    result = CliRunner().invoke(main, ["compare", str(TINY), str(closure_file), "-n", "3",
+                                       "--out", str(out), "-q", "-w", "1",
+                                       "--set", "horizon_days=40"])
+    assert result.exit_code == 1, result.output
+    assert "  in replication 1 of scenario 'closure' (seed 0)" in result.output
+    saved = len(list(out.glob("*/replications/rep-*.npz")))
+    assert saved >= 2 and f"{saved} finished replication(s) are saved in {out}" in (
+        result.output)
+    assert result.output.rstrip().endswith("--resume")
+
+
+def test_sim_sweep_names_the_sample_of_the_failed_replication(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    failing(monkeypatch, 0)
+    out = tmp_path / "s"
+    result = CliRunner().invoke(main, ["sweep", str(TINY), "--param",
+                                       "horizon_days=30:40:int", "-n", "2", "--out", str(out),
+                                       "-q", "-w", "1"])
+    assert result.exit_code == 1, result.output
+    assert "  in replication 0 of sample 0 (seed 0)" in result.output
+    assert f"nothing was written to {out}" in result.output
