@@ -53,6 +53,15 @@ NamedResults = Sequence[tuple[str, "Results"]]
 
 FLOW_UNIT = "t/day"
 STOCK_KINDS = ("mine", "port", "refiner")
+FLOW_NAMES = {"mined_t": "mined", "exported_t": "exported", "delivered_t": "delivered",
+              "shortfall_t": "shortfall", "consumed_t": "consumed", "demand_t": "demand",
+              "market_arrivals_t": "arrivals at markets"}
+"""Flow series as words, for titles and axis labels (:func:`flow_name`)."""
+
+
+def flow_name(metric: str) -> str:
+    """A flow series as words: ``exported_t`` -> ``exported``."""
+    return FLOW_NAMES.get(metric, st.label(metric.removesuffix("_t")))
 
 
 # =============================================================================== helpers
@@ -207,7 +216,6 @@ def flows_figure(res: Results, commodity: str | None = None,
     partial = _partial_days(res)
     channels = list(res.scenario.channels)
     shown: set[str] = set()
-    words = {"mined_t": "mined", "exported_t": "exported"}
     for i, com in enumerate(coms):
         for j, metric in enumerate(metrics):
             ax = axes[i, j]
@@ -229,8 +237,8 @@ def flows_figure(res: Results, commodity: str | None = None,
                 shown.update(names)
             else:
                 _empty(ax, "no flow")
-            ax.set_title(f"{com}: {words.get(metric, metric)} by channel")
-            st.tonnes_axis(ax, f"{com} {words.get(metric, metric)} ({FLOW_UNIT})")
+            ax.set_title(f"{com}: {flow_name(metric)} by channel")
+            st.tonnes_axis(ax, f"{com} {flow_name(metric)} ({FLOW_UNIT})")
             st.date_axis(ax)
             if i < len(coms) - 1:
                 ax.set_xlabel("")
@@ -339,14 +347,24 @@ def at_cap(value: float, cap: float) -> bool:
     return not math.isnan(value) and value >= cap * (1 - 1e-9)
 
 
+def price_shown(res: Results, commodity: str) -> bool:
+    """Whether ``commodity``'s price index is worth drawing: it has a price response
+    (``demand_elasticity``) or a shock moved it. Otherwise it is 1 throughout, and a flat
+    line at 1 would read as a stable price, not as a price that is not modelled."""
+    spec = res.scenario.commodities.get(commodity)
+    if spec is None:
+        return False
+    return (spec.demand_elasticity is not None
+            or bool(np.any(_cube(res, commodity, "price_index") != 1.0)))
+
+
 @st.styled
 def prices_figure(res: Results, commodity: str | None = None) -> Figure:
     """Fan chart of the price index per commodity: median, mean, 25-75% and 5-95% of
     replications. A commodity without a price response (no ``demand_elasticity``) whose
-    index no shock moved gets no panel: a flat line at 1 would read as a stable price."""
-    coms = [c for c in _commodities(res, commodity)
-            if res.scenario.commodities[c].demand_elasticity is not None
-            or bool(np.any(_cube(res, c, "price_index") != 1.0))]
+    index no shock moved gets no panel (:func:`price_shown`): a flat line at 1 would read
+    as a stable price."""
+    coms = [c for c in _commodities(res, commodity) if price_shown(res, c)]
     fig = st.new_figure(st.WIDTH, 3.6)
     if not coms:
         _empty(fig.add_subplot(), "price not modelled for "
@@ -1006,18 +1024,57 @@ def forest_figure(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
     return fig
 
 
+def _compare_partial_handle(named: NamedResults) -> Line2D | None:
+    """Legend entry for the short last periods of the scenarios of a comparison: one
+    length for all, or each length with the scenarios it belongs to."""
+    days = {name: _partial_days(res) for name, res in named}
+    short = {name: d for name, d in days.items() if d}
+    if not short:
+        return None
+    lengths = sorted(set(short.values()))
+
+    def n_days(d: int) -> str:
+        return f"{d} day{'s' if d != 1 else ''}"
+
+    if len(lengths) == 1 and len(short) == len(days):
+        text = f"last {n_days(lengths[0])} (short period), no band"
+    else:
+        parts = [f"{n_days(d)} in " + ", ".join(short_name(n, 24, 1) for n, dn in short.items()
+                                                 if dn == d) for d in lengths]
+        text = f"short last period ({'; '.join(parts)}), no band"
+    return Line2D([], [], color=st.NEUTRAL, ls=":", marker="o", ms=4.5, mfc="white",
+                  label=text)
+
+
+def _series_title(metric: str) -> str:
+    """What :func:`compare_series_figure` draws, in words and with its unit."""
+    if metric in ("price_index", "performance"):
+        return {"price_index": "Price index", "performance": "Performance Q(t)"}[metric]
+    return f"Metal {flow_name(metric)} ({FLOW_UNIT})"
+
+
 @st.styled
 def compare_series_figure(named: NamedResults, metric: str = "price_index") -> Figure:
     """One series per scenario, one panel per commodity: ``price_index``, ``performance``
     (consumption / demand), or a flow metric summed over its keys (``exported_t``,
-    ``delivered_t``, ``mined_t``, ``shortfall_t``, in t/day). Mean and 5-95% band."""
+    ``delivered_t``, ``mined_t``, ``shortfall_t``, in t/day). Mean and 5-95% band.
+    A price index that is not modelled in any scenario and that nothing moved gets no
+    panel (:func:`price_shown`)."""
     ref = named[0][1]
     coms = list(ref.scenario.commodities)
     if metric == "performance":
         coms = [c for c in coms if c in _demanded(ref)]
+    elif metric == "price_index":
+        coms = [c for c in coms if any(price_shown(res, c) for _n, res in named)]
     fig = st.new_figure(st.WIDTH, 3.6)
-    axes = fig.subplots(1, max(len(coms), 1), squeeze=False)[0]
-    for ax, com in zip(axes, coms, strict=False):
+    if not coms:
+        _empty(fig.add_subplot(), "price not modelled for these commodities "
+               "(no demand_elasticity) and moved by no shock" if metric == "price_index"
+               else "no market demands these commodities")
+        fig.suptitle(f"{_series_title(metric)} by scenario")
+        return fig
+    axes = fig.subplots(1, len(coms), squeeze=False)[0]
+    for ax, com in zip(axes, coms, strict=True):
         for i, (name, res) in enumerate(named):
             x = _mid_dates(res)
             if metric == "performance":
@@ -1035,16 +1092,15 @@ def compare_series_figure(named: NamedResults, metric: str = "price_index") -> F
             ax.set_ylabel("price index (1 = reference price)")
             ax.axhline(1.0, color="black", lw=0.7)
         else:
-            st.tonnes_axis(ax, f"{com} {metric.removesuffix('_t')} ({FLOW_UNIT})")
+            st.tonnes_axis(ax, f"{com} {flow_name(metric)} ({FLOW_UNIT})")
         st.date_axis(ax)
     handles = [Line2D([], [], color=st.scenario_color(i), lw=2, label=n)
                for i, (n, _r) in enumerate(named)]
-    note = next((h for _n, r in named if (h := _partial_handle(r)) is not None), None)
+    note = _compare_partial_handle(named)
     if note is not None:
         handles.append(note)
     fig.legend(handles=handles, loc="outside lower center", ncols=len(handles))
-    words = {"price_index": "Price index", "performance": "Performance Q(t)"}
-    fig.suptitle(f"{words.get(metric, metric)} by scenario (mean and 5-95% of replications)")
+    fig.suptitle(f"{_series_title(metric)} by scenario (mean and 5-95% of replications)")
     return fig
 
 
