@@ -30,6 +30,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
@@ -196,11 +197,49 @@ DRAIN_S = 60.0
 be handed over, e.g. saved) before the rest are stopped."""
 
 
-def _ignore_sigint() -> None:
-    # Ctrl-C reaches the whole process group. The driver handles it (cancels what has not
-    # started and saves what has finished); workers finish their replication quietly
-    # instead of each printing a traceback.
+PARENT_CHECK_S = 1.0
+"""How often a pool worker checks that the process that started it is still there."""
+
+
+def _init_worker() -> None:
+    """Set up a process-pool worker before it runs anything.
+
+    * SIGINT is ignored: Ctrl-C reaches the whole process group; the driver handles it
+      (cancels what has not started, saves what has finished, stops the workers) instead
+      of every worker printing a traceback.
+    * SIGTERM is the default, ending the process: a forked worker inherits the command
+      line's handler that turns SIGTERM into KeyboardInterrupt, and the driver stopping
+      its pool with SIGTERM made idle workers print a traceback each.
+    * The worker ends itself when its parent has gone (see :func:`_exit_with_parent`).
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _exit_with_parent()
+
+
+def _exit_with_parent(every_s: float = PARENT_CHECK_S) -> None:
+    """End this process (at once, mid-replication if need be) once its parent has gone.
+
+    A driver killed outright (SIGKILL, the out-of-memory killer) cannot stop its pool, and
+    the workers ran on as orphans: one idle waits on its task queue for ever, a busy one
+    finishes its replication for nobody. A daemon thread polls ``os.getppid()``, which
+    changes when the parent dies (the orphan is adopted by init or a subreaper). It works
+    wherever Python does and for every start method (the parent is the driver, or the
+    fork server that dies with it), and costs a wake-up a second. Linux's
+    ``prctl(PR_SET_PDEATHSIG)`` would be immediate, but it is Linux only, needs ctypes,
+    and fires when the *thread* that started the worker ends, not the process (a pool
+    may start workers from a helper thread). The parent is read here, in the worker, so a
+    driver that is itself process 1 (in a container) is no exception.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every_s)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="sim: exit with the driver", daemon=True).start()
 
 
 @dataclass
@@ -264,7 +303,7 @@ def open_backend(workers: int | None = None, *, tasks: int | None = None,
     if n <= 1 or (tasks is not None and tasks <= 1):
         yield IN_PROCESS
         return
-    pool = ProcessPoolExecutor(max_workers=n, initializer=_ignore_sigint)
+    pool = ProcessPoolExecutor(max_workers=n, initializer=_init_worker)
     try:
         yield Backend(pool, n, "process pool")
     except BaseException:

@@ -1,0 +1,89 @@
+"""Process-pool workers: quiet when the driver stops them, and gone when the driver is."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from expt_helpers import ROOT
+
+posix_only = pytest.mark.skipif(os.name != "posix", reason="sends POSIX signals")
+
+
+def _run(code: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+@posix_only
+def test_stopping_a_pool_under_the_command_lines_sigterm_handler_prints_nothing() -> None:
+    # The command line turns SIGTERM into KeyboardInterrupt; forked workers inherited that,
+    # and stopping the pool (SIGTERM to each worker) printed "Process ForkProcess-2:
+    # Traceback ... KeyboardInterrupt" for every idle worker.
+    proc = _run("""
+import os, signal
+from sim.cli import _terminate_as_interrupt
+from sim.experiment.executors import open_backend
+_terminate_as_interrupt()
+try:
+    with open_backend(2, tasks=4) as backend:
+        answers = [backend.executor.submit(signal.getsignal, s).result()
+                   for s in (signal.SIGINT, signal.SIGTERM)]
+        print(answers[0] == signal.SIG_IGN, answers[1] == signal.SIG_DFL)
+        raise RuntimeError("stop the pool")
+except RuntimeError:
+    pass
+""")
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert out.split() == ["True", "True"]  # workers: SIGINT ignored, SIGTERM the default
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` is running (a zombie nobody has reaped yet is not)."""
+    if Path("/proc/self").exists():
+        try:
+            return "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+        except (FileNotFoundError, ProcessLookupError):
+            return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@posix_only
+def test_pool_workers_end_when_the_driver_is_killed(tmp_path: Path) -> None:
+    # The workers' pids go to a file, not a pipe: orphans holding the pipe open would
+    # keep a reader waiting for as long as they live.
+    pids = tmp_path / "workers"
+    proc = subprocess.Popen([sys.executable, "-c", f"""
+import time
+from sim.experiment.executors import open_backend
+with open_backend(2, tasks=4) as backend:
+    backend.executor.submit(time.sleep, 0).result()  # the workers are up
+    open({str(pids)!r}, "w").write(" ".join(map(str, backend.executor._processes)))
+    time.sleep(120)
+"""], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not pids.exists() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    time.sleep(0.1)  # the file is whole
+    workers = [int(p) for p in pids.read_text().split()]
+    assert len(workers) == 2 and all(_alive(p) for p in workers)
+    proc.kill()
+    proc.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [p for p in workers if _alive(p)]
+    for pid in left:  # do not leave them behind if the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert not left, "pool workers outlived their driver"
