@@ -8,7 +8,8 @@
       compare.md               the headline KPIs as Markdown tables, with the method
       comparison.json          scenarios, sources, seeds, replications, stopping; written last
       figures/                 PNG and SVG: forest plot of paired differences with 95% CIs,
-                               and price, performance and exports over time by scenario
+                               and price, performance and exports over time by scenario,
+                               with each one's difference from the reference below
                                (sim.output.figures.compare_figures)
       <label>/                 a results folder per scenario that was run
 

@@ -25,8 +25,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
@@ -135,6 +137,20 @@ def _legend(ax: Axes, res: Results, **kwargs: object) -> None:
     handles, _labels = ax.get_legend_handles_labels()
     note = _partial_handle(res)
     ax.legend(handles=handles + ([note] if note else []), **kwargs)
+
+
+def _figure_legend(fig: Figure, handles: Sequence[Artist], ncols: int, **kwargs: object
+                   ) -> Legend:
+    """One legend for the whole figure, below its panels (so it covers no data), in at most
+    ``ncols`` columns: fewer where a row of that many would be wider than the figure."""
+    ncols = max(1, min(ncols, len(handles)))
+    while True:
+        legend = fig.legend(handles=handles, loc="outside lower center", ncols=ncols,
+                            **kwargs)
+        if ncols == 1 or legend.get_window_extent().width <= 0.98 * fig.bbox.width:
+            return legend
+        legend.remove()
+        ncols -= 1
 
 
 def _band(ax: Axes, x: np.ndarray, values: np.ndarray, color: str, label: str | None = None,
@@ -1041,7 +1057,7 @@ def _compare_partial_handle(named: NamedResults) -> Line2D | None:
     else:
         parts = [f"{n_days(d)} in " + ", ".join(short_name(n, 24, 1) for n, dn in short.items()
                                                  if dn == d) for d in lengths]
-        text = f"short last period ({'; '.join(parts)}), no band"
+        text = textwrap.fill(f"short last period ({'; '.join(parts)}), no band", 60)
     return Line2D([], [], color=st.NEUTRAL, ls=":", marker="o", ms=4.5, mfc="white",
                   label=text)
 
@@ -1053,37 +1069,57 @@ def _series_title(metric: str) -> str:
     return f"Metal {flow_name(metric)} ({FLOW_UNIT})"
 
 
+def _same_periods(a: Results, b: Results) -> bool:
+    """Whether two runs measured the same periods (so their series can be subtracted)."""
+    return (list(a.catalogue.dates) == list(b.catalogue.dates)
+            and list(a.catalogue.days) == list(b.catalogue.days))
+
+
 @st.styled
 def compare_series_figure(named: NamedResults, metric: str = "price_index") -> Figure:
-    """One series per scenario, one panel per commodity: ``price_index``, ``performance``
+    """One series per scenario, one column per commodity: ``price_index``, ``performance``
     (consumption / demand), or a flow metric summed over its keys (``exported_t``,
-    ``delivered_t``, ``mined_t``, ``shortfall_t``, in t/day). Mean and 5-95% band.
-    A price index that is not modelled in any scenario and that nothing moved gets no
-    panel (:func:`price_shown`)."""
-    ref = named[0][1]
+    ``delivered_t``, ``mined_t``, ``shortfall_t``, in t/day).
+
+    Top row: each scenario's mean, in its colour and line style (the first, the reference,
+    solid, with its 5-95% band), so that scenarios with the same values do not hide each
+    other. Bottom row: each other scenario's difference from the reference, replications
+    paired by number (sharing random numbers when the seeds are the same): mean and 5-95%
+    of the paired differences. A scenario measured over other periods than the reference
+    gets no difference, and its band in the top row instead. A price index that no
+    scenario models or moves gets no panel (:func:`price_shown`)."""
+    ref_name, ref = named[0]
     coms = list(ref.scenario.commodities)
     if metric == "performance":
         coms = [c for c in coms if c in _demanded(ref)]
     elif metric == "price_index":
         coms = [c for c in coms if any(price_shown(res, c) for _n, res in named)]
-    fig = st.new_figure(st.WIDTH, 3.6)
+    title = _series_title(metric)
+    diffs = [i for i, (_n, res) in enumerate(named) if i and _same_periods(ref, res)]
+    fig = st.new_figure(st.WIDTH, 6.0 if diffs else 3.6)
     if not coms:
         _empty(fig.add_subplot(), "price not modelled for these commodities "
                "(no demand_elasticity) and moved by no shock" if metric == "price_index"
                else "no market demands these commodities")
-        fig.suptitle(f"{_series_title(metric)} by scenario")
+        fig.suptitle(f"{title} by scenario")
         return fig
-    axes = fig.subplots(1, len(coms), squeeze=False)[0]
-    for ax, com in zip(axes, coms, strict=True):
+
+    def values(res: Results, com: str) -> np.ndarray:
+        if metric == "performance":
+            return performance(res, com)
+        if metric == "price_index":
+            return _cube(res, com, metric)
+        return _rate(res, _cube(res, com, metric))
+
+    unit = {"price_index": "index", "performance": "ratio"}.get(metric, FLOW_UNIT)
+    axes = fig.subplots(2 if diffs else 1, len(coms), squeeze=False, sharex="col",
+                        height_ratios=[3, 2] if diffs else None)
+    for j, com in enumerate(coms):
+        ax = axes[0, j]
         for i, (name, res) in enumerate(named):
-            x = _mid_dates(res)
-            if metric == "performance":
-                vals = performance(res, com)
-            elif metric == "price_index":
-                vals = _cube(res, com, metric)
-            else:
-                vals = _rate(res, _cube(res, com, metric))
-            _band(ax, x, vals, st.scenario_color(i), name, partial=bool(_partial_days(res)))
+            _band(ax, _mid_dates(res), values(res, com), st.scenario_color(i), name,
+                  lw=1.6 if i == 0 else 1.3, ls=st.scenario_linestyle(i),
+                  band=i == 0 or i not in diffs, partial=bool(_partial_days(res)))
         ax.set_title(f"{com}")
         if metric == "performance":
             ax.set_ylabel("Q(t) = consumption / demand (ratio)")
@@ -1094,13 +1130,46 @@ def compare_series_figure(named: NamedResults, metric: str = "price_index") -> F
         else:
             st.tonnes_axis(ax, f"{com} {flow_name(metric)} ({FLOW_UNIT})")
         st.date_axis(ax)
-    handles = [Line2D([], [], color=st.scenario_color(i), lw=2, label=n)
-               for i, (n, _r) in enumerate(named)]
+        if not diffs:
+            continue
+        ax.set_xlabel("")
+        low = axes[1, j]
+        base = values(ref, com)
+        for i in diffs:
+            res = named[i][1]
+            m = min(ref.n, res.n)
+            _band(low, _mid_dates(ref), values(res, com)[:m] - base[:m], st.scenario_color(i),
+                  lw=1.3, ls=st.scenario_linestyle(i), partial=bool(_partial_days(ref)))
+        low.axhline(0.0, color="black", lw=0.7)
+        low.set_ylabel(f"difference from\n{short_name(ref_name, 20, 1)} ({unit})")
+        if metric not in ("price_index", "performance"):
+            low.yaxis.set_major_formatter(st.TONNES)
+        st.date_axis(low)
+    handles: list[Line2D | Patch] = [
+        Line2D([], [], color=st.scenario_color(i), lw=2, ls=st.scenario_linestyle(i),
+               label=short_name(n, 40, 1) + (" (reference)" if i == 0 and diffs else ""))
+        for i, (n, _r) in enumerate(named)]
+    handles.append(Patch(color=st.NEUTRAL, alpha=st.BAND_ALPHA * 1.5,
+                         label="5-95% of replications"))
     note = _compare_partial_handle(named)
     if note is not None:
         handles.append(note)
-    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles))
-    fig.suptitle(f"{_series_title(metric)} by scenario (mean and 5-95% of replications)")
+    _figure_legend(fig, handles, 5)
+    if not diffs:
+        fig.suptitle(f"{title} by scenario (mean and 5-95% of replications)")
+        return fig
+    fig.align_ylabels(axes[:, 0])
+    ref_short = short_name(ref_name, 30, 1)
+    paired = ("paired by replication (common random numbers)"
+              if all(named[i][1].seed == ref.seed for i in diffs)
+              else "paired by replication number (different seeds)")
+    how = (f"{title} by scenario: mean of replications, with the 5-95% band of {ref_short}\n"
+           f"below: difference from {ref_short}, {paired}: mean and 5-95%")
+    other = [n for i, (n, _r) in enumerate(named) if i and i not in diffs]
+    if other:
+        how += ("\nno difference for " + ", ".join(short_name(n, 30, 1) for n in other)
+                + ", measured over other periods: its 5-95% band is drawn above")
+    fig.suptitle(how)
     return fig
 
 
@@ -1139,15 +1208,16 @@ def run_figures(res: Results) -> list[tuple[str, str, Figure]]:
 def compare_figures(named: NamedResults) -> list[tuple[str, str, Figure]]:
     """Every figure of a comparison as (file stem, caption, figure)."""
     ref = named[0][0]
+    below = f", and each scenario's difference from {ref} (over the same periods)"
     out = [("forest", f"Differences from {ref} in headline KPIs with 95% confidence "
             "intervals.", forest_figure(named)),
-           ("compare-prices", "Price index by scenario.",
+           ("compare-prices", f"Price index by scenario{below}.",
             compare_series_figure(named, "price_index")),
-           ("compare-exports", "Exports from the DRC by scenario (t/day).",
+           ("compare-exports", f"Exports from the DRC by scenario (t/day){below}.",
             compare_series_figure(named, "exported_t"))]
     if _demanded(named[0][1]):
         out.insert(1, ("compare-performance", "Performance Q(t) = consumption / demand by "
-                       "scenario.", compare_series_figure(named, "performance")))
+                       f"scenario{below}.", compare_series_figure(named, "performance")))
     return out
 
 

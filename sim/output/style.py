@@ -49,6 +49,11 @@ SCENARIO_COLORS = ["#333333", "#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f
                    "#17becf", "#8c564b"]
 """Scenarios in a comparison, in order (the first, usually the baseline, is dark grey)."""
 
+SCENARIO_LINESTYLES = ["-", (0, (5, 2)), (0, (1, 1.2)), (0, (6, 1.5, 1.2, 1.5)),
+                       (0, (2.5, 1.5)), (0, (8, 2, 1.2, 2, 1.2, 2))]
+"""Line styles of the scenarios of a comparison, in order (the first solid): a scenario
+drawn over another with the same values leaves gaps through which the other shows."""
+
 EXTRA_COLORS = ["#7f7f7f", "#bcbd22", "#e377c2", "#17becf", "#9467bd", "#ff7f0e"]
 CLOSED_COLOR = "#d62728"
 NEUTRAL = "#555555"
@@ -82,6 +87,11 @@ def kind_color(name: str) -> str:
 def scenario_color(i: int) -> str:
     """Colour of the ``i``-th scenario of a comparison."""
     return SCENARIO_COLORS[i % len(SCENARIO_COLORS)]
+
+
+def scenario_linestyle(i: int) -> str | tuple[float, tuple[float, ...]]:
+    """Line style of the ``i``-th scenario of a comparison."""
+    return SCENARIO_LINESTYLES[i % len(SCENARIO_LINESTYLES)]
 
 
 def label(name: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import sim
@@ -86,3 +87,56 @@ def test_short_last_period_note_names_each_length(tiny_results, tiny_60, tiny_70
     assert notes == ["short last period (2 days in a), no band"]
     fig = F.compare_series_figure([("whole", tiny_70), ("again", tiny_70)], "exported_t")
     assert not [t for t in legend_texts(fig) if "short" in t]
+
+
+# ================================================================ overlapping scenarios
+def mean_lines(ax) -> list:
+    """Lines of means (not hollow end points, not reference lines at 0 or 1)."""
+    return [line for line in ax.get_lines() if line.get_marker() in ("None", "", None)
+            and len(line.get_xdata()) > 2]
+
+
+def test_three_identical_scenarios_stay_distinguishable(tiny_results) -> None:
+    named = [("a", tiny_results), ("b", tiny_results), ("c", tiny_results)]
+    fig = F.compare_series_figure(named, "exported_t")
+    top = fig.axes[0]
+    # each scenario in its own line style, so one drawn over another leaves gaps
+    styles = [str(line._unscaled_dash_pattern) for line in mean_lines(top)]
+    assert len(styles) == 3 and len(set(styles)) == 3
+    # one band in the top row (the reference's), not three blended into one area
+    assert len(top.collections) == 1
+    # a second row draws each other scenario's difference from the reference: 0 here
+    assert len(fig.axes) == 2 * len(panel_commodities(fig))
+    low = fig.axes[len(fig.axes) // 2]
+    assert low.get_ylabel().startswith("difference from")
+    diffs = mean_lines(low)
+    assert len(diffs) == 2
+    assert all(np.allclose(line.get_ydata(), 0.0) for line in diffs)
+    assert "below: difference from a" in fig.get_suptitle()
+    legend = legend_texts(fig)
+    assert legend[:3] == ["a (reference)", "b", "c"]
+
+
+def test_scenarios_over_other_periods_get_no_difference_but_their_band(
+        tiny_results, tiny_60) -> None:
+    named = [("a", tiny_results), ("same", tiny_results), ("short", tiny_60)]
+    fig = F.compare_series_figure(named, "exported_t")
+    top, low = fig.axes[0], fig.axes[len(fig.axes) // 2]
+    assert len(top.collections) == 2  # the reference's band and the other period's
+    assert len(mean_lines(low)) == 1
+    assert "no difference for short, measured over other periods" in fig.get_suptitle()
+    # none measured over the reference's periods: one row, a band each
+    fig = F.compare_series_figure([("a", tiny_results), ("short", tiny_60)], "exported_t")
+    assert len(fig.axes) == len(panel_commodities(fig))
+    assert len(fig.axes[0].collections) == 2
+
+
+def test_compare_legend_fits_in_the_figure(tiny_results, tiny_60) -> None:
+    long = "a scenario with a rather long name that goes on"
+    named = [(long, tiny_results), (long + " again", tiny_60), (long + " more", tiny_60)]
+    fig = F.compare_series_figure(named, "exported_t")
+    fig.draw_without_rendering()
+    box = fig.legends[0].get_window_extent()
+    assert box.x0 >= 0 and box.x1 <= fig.bbox.width
+    for ax in fig.axes:
+        assert not box.overlaps(ax.get_window_extent())
