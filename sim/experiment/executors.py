@@ -253,6 +253,8 @@ class Backend:
     """``in-process``, ``process pool`` or ``dask``."""
     address: str | None = None
     """The Dask scheduler's address."""
+    client: Any = None
+    """The Dask client."""
 
     @property
     def description(self) -> str:
@@ -343,35 +345,117 @@ def _dask_backend(workers: int | None, scheduler: str | None) -> Iterator[Backen
     option = "--scheduler" if scheduler else "--dask-local"
     distributed = _import_distributed(option)
     cluster = None
-    try:
-        if scheduler:
-            try:
-                client = distributed.Client(scheduler, timeout="10s")
-            except (OSError, TimeoutError, ValueError) as exc:
-                raise ExperimentError(
-                    f"cannot connect to the Dask scheduler at {scheduler}: {exc}", what=option,
-                    hint="give the address the scheduler prints, e.g. tcp://10.0.0.5:8786, "
-                         "and check it is running") from None
-        else:
-            cluster = distributed.LocalCluster(
-                n_workers=workers or available_cpus(), threads_per_worker=1, processes=True,
-                dashboard_address=None, silence_logs=logging.ERROR)
-            client = distributed.Client(cluster)
-    except ExperimentError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - any start-up failure is reported plainly
-        if cluster is not None:
-            cluster.close()
-        raise ExperimentError(f"cannot start Dask: {type(exc).__name__}: {exc}",
-                              what=option) from None
+    if scheduler:
+        try:
+            client = distributed.Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ExperimentError(
+                f"cannot connect to the Dask scheduler at {scheduler}: {exc}", what=option,
+                hint="give the address the scheduler prints, e.g. tcp://10.0.0.5:8786, "
+                     "and check it is running") from None
+        except Exception as exc:  # noqa: BLE001 - any start-up failure is reported plainly
+            raise ExperimentError(f"cannot start Dask: {type(exc).__name__}: {exc}",
+                                  what=option) from None
+    else:
+        cluster, client = _start_local_cluster(distributed, workers or available_cpus())
     try:
         threads = sum(client.nthreads().values()) or 1
         executor = client.get_executor(pure=False)
-        yield Backend(executor, threads, "dask", address=client.scheduler.address)
+        yield Backend(executor, threads, "dask", address=client.scheduler.address,
+                      client=client)
     finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        _close_dask(client, cluster)
+
+
+def _start_local_cluster(distributed: Any, workers: int) -> tuple[Any, Any]:
+    """A :class:`distributed.LocalCluster` of ``workers`` single-threaded worker processes
+    and its client, started quietly.
+
+    * Its worker processes never receive Ctrl-C. The terminal sends SIGINT to the whole
+      process group; each Dask worker took it as KeyboardInterrupt in its event loop and
+      printed a traceback ("Process Dask Worker process (from Nanny)") while the driver
+      was already stopping the cluster. The cluster starts inside
+      :func:`_signals_held`, so its threads, and the worker processes they start (then or
+      later, when a worker is restarted), have SIGINT blocked, which a new process keeps.
+    * A Ctrl-C or SIGTERM during start-up takes effect once the cluster is up (a second or
+      two), and the cluster is closed cleanly: interrupted half-way, the start printed long
+      tracebacks, or an AssertionError at exit.
+    * Logs are silenced below CRITICAL: at ERROR a failing task printed the worker's
+      "Compute Failed" log with its traceback, beside the message that names the
+      replication.
+    * No dashboard, and its HTTP server on a free port of this machine: with
+      ``dashboard_address=None`` the scheduler's HTTP server still tries port 8787
+      (dask/distributed#7207) and warned "Port 8787 is already in use" when another
+      cluster ran on the machine.
+    """
+    if os.name == "posix":
+        # The first process multiprocessing starts starts its resource tracker, and that
+        # unblocks SIGINT in the starting thread: start it now, outside the hold.
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
+    cluster = client = None
+    try:
+        with _signals_held():
+            cluster = distributed.LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True,
+                dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                silence_logs=logging.CRITICAL)
+            client = distributed.Client(cluster)
+    except BaseException as exc:
+        _close_dask(client, cluster)
+        if isinstance(exc, Exception):
+            raise ExperimentError(f"cannot start Dask: {type(exc).__name__}: {exc}",
+                                  what="--dask-local") from None
+        raise
+    return cluster, client
+
+
+def _close_dask(client: Any, cluster: Any) -> None:
+    """Close a Dask client and the cluster it started, if any, with Ctrl-C and SIGTERM
+    held off (and dropped: the command is ending anyway), so that a second Ctrl-C does not
+    break the close half-way."""
+    with _signals_held(deliver=False):
+        for part in (client, cluster):
+            if part is not None:
+                with contextlib.suppress(Exception):
+                    part.close()
+
+
+@contextlib.contextmanager
+def _signals_held(deliver: bool = True) -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) and SIGTERM while the body runs, then deliver them (or, with
+    ``deliver=False``, drop them).
+
+    A signal that arrives meanwhile is only noted, and raised again, to the handlers in
+    force before, once the body is done (KeyboardInterrupt for Ctrl-C). SIGINT is also
+    blocked in this thread, so threads started in the body, and processes they start,
+    inherit it blocked: they never receive Ctrl-C. Only in the main thread (elsewhere
+    signals are not ours to handle), and only SIGINT is blocked: processes must stay
+    stoppable by SIGTERM.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+
+    def note(signum: int, _frame: object) -> None:
+        caught.append(signum)
+
+    kinds = [signal.SIGINT] + ([signal.SIGTERM] if hasattr(signal, "SIGTERM") else [])
+    previous = {kind: signal.signal(kind, note) for kind in kinds}
+    mask = (signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            if hasattr(signal, "pthread_sigmask") else None)
+    try:
+        yield
+    finally:
+        if mask is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # one pending is noted now
+        for kind, handler in previous.items():
+            signal.signal(kind, handler if handler is not None else signal.SIG_DFL)
+    if deliver:
+        for kind in dict.fromkeys(caught):
+            signal.raise_signal(kind)
 
 
 def run_tasks(jobs: Sequence[Job], tasks: Iterable[tuple[int, int]],

@@ -1,0 +1,107 @@
+"""--dask-local: a LocalCluster whose workers never see Ctrl-C, that starts and stops
+quietly (an interrupt during start-up included), keeps worker logs to itself and leaves
+port 8787 alone."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from expt_helpers import ROOT, TINY
+
+from sim.experiment.executors import open_backend
+
+distributed = pytest.importorskip("distributed", reason="dask[distributed] is not installed")
+posix_only = pytest.mark.skipif(os.name != "posix", reason="sends POSIX signals")
+
+
+@contextlib.contextmanager
+def port_taken(port: int):
+    """Hold ``port`` on 127.0.0.1 (as another Dask scheduler's dashboard would)."""
+    sock = socket.socket()
+    try:
+        with contextlib.suppress(OSError):  # already taken: so much the better
+            sock.bind(("127.0.0.1", port))
+            sock.listen()
+        yield
+    finally:
+        sock.close()
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # as in a terminal
+
+
+@posix_only
+def test_local_cluster_workers_never_see_ctrl_c_and_keep_their_logs(
+        capfd: pytest.CaptureFixture[str]) -> None:
+    with port_taken(8787), open_backend(2, dask_local=True) as backend:
+        masks = backend.client.run(signal.pthread_sigmask, signal.SIG_BLOCK, [])
+        assert len(masks) == 2
+        assert all(signal.SIGINT in mask for mask in masks.values())  # blocked for good
+        failed = backend.executor.submit(divmod, 1, 0)
+        with pytest.raises(ZeroDivisionError):
+            failed.result(timeout=30)
+        time.sleep(0.3)  # a worker's log would be written by now
+    err = capfd.readouterr().err
+    assert "Compute Failed" not in err and "Traceback" not in err, err
+    assert "already in use" not in err, err  # the 8787 warning
+
+
+@posix_only
+def test_ctrl_c_during_the_start_of_a_local_cluster_stops_it_cleanly() -> None:
+    # Ctrl-C as the worker processes start: each printed a traceback (KeyboardInterrupt in
+    # its start-up), the driver's cluster was interrupted half-way and never closed. Now
+    # the workers never see it and the driver takes it once the cluster is up.
+    proc = subprocess.Popen([sys.executable, "-c", """
+import multiprocessing, os, signal, threading, time
+from sim.experiment.executors import open_backend
+
+def ctrl_c_as_workers_start():
+    while True:
+        try:
+            if multiprocessing.active_children():
+                break
+        except RuntimeError:  # the set changed size: look again
+            pass
+        time.sleep(0.002)
+    os.killpg(0, signal.SIGINT)
+
+threading.Thread(target=ctrl_c_as_workers_start, daemon=True).start()
+try:
+    with open_backend(2, dask_local=True):
+        print("not interrupted")
+except KeyboardInterrupt:
+    print("interrupted", multiprocessing.active_children())
+"""], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True, preexec_fn=_default_sigint)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert out.strip() == "interrupted []", out  # no worker left
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+
+
+@posix_only
+def test_ctrl_c_stops_a_dask_local_run_quietly(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim", "run", str(TINY), "-n", "200", "--out", str(out),
+         "--set", "horizon_days=3650", "--dask-local", "--workers", "2", "-q",
+         "--no-figures"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, start_new_session=True, preexec_fn=_default_sigint)
+    deadline = time.monotonic() + 120
+    while len(list((out / "replications").glob("rep-*.npz"))) < 2:
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert err.rstrip().endswith("--resume"), err
