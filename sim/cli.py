@@ -15,6 +15,7 @@ import signal
 import sys
 import time
 import traceback
+import warnings
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -223,6 +224,32 @@ def _stopped_run(exc: Exception, folder: Any) -> Exception:
                            hint=f"{exc.hint}; {note}" if exc.hint else note)
 
 
+def _cluster_notes(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Show warnings about the cluster (:class:`~sim.experiment.executors.ClusterWarning`,
+    e.g. one with no workers) as notes, above the progress bar."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from tqdm import tqdm
+
+        from sim.experiment.executors import ClusterWarning
+
+        with warnings.catch_warnings():
+            shown = warnings.showwarning
+
+            def show(message: Any, category: type[Warning], *rest: Any, **kw: Any) -> None:
+                if issubclass(category, ClusterWarning):
+                    tqdm.write(f"note: {message}", file=sys.stderr)
+                else:
+                    shown(message, category, *rest, **kw)
+
+            warnings.showwarning = show
+            warnings.simplefilter("always", ClusterWarning)
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
 def _once_fixed(exc: Any) -> str:
     """For the command that finishes a run after a replication failed: a bug must be fixed
     first (the replication would fail again); a replication lost with its worker is simply
@@ -425,6 +452,7 @@ def show(scenario: Path, figure: Path | None, no_figure: bool, overrides: tuple[
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 @SET_OPT
 @_guarded
+@_cluster_notes
 def run(scenario: Path, replications: int, seed: int, out: Path | None, workers: int | None,
         scheduler: str | None, dask_local: bool, force: bool, resume: bool,
         target_ci: float | None, metrics: tuple[str, ...], max_replications: int,
@@ -566,6 +594,7 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or tables.")
 @SET_OPT
 @_guarded
+@_cluster_notes
 def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
             out: Path | None, workers: int | None, scheduler: str | None, dask_local: bool,
             force: bool, resume: bool, target_ci: float | None, metrics: tuple[str, ...],
@@ -653,6 +682,7 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or tables.")
 @SET_OPT
 @_guarded
+@_cluster_notes
 def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
           replications: int, seed: int, out: Path | None, metrics: tuple[str, ...],
           workers: int | None, scheduler: str | None, dask_local: bool, force: bool,

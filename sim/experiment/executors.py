@@ -32,6 +32,7 @@ import signal
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -255,6 +256,11 @@ class Backend:
     """The Dask scheduler's address."""
     client: Any = None
     """The Dask client."""
+    live: Callable[[], int] | None = None
+    """For a cluster that can grow or shrink while it runs (a Dask scheduler given by its
+    address): how many worker threads it has now. ``workers`` is then the most seen."""
+    min_in_flight: int = 2
+    """Replications kept in flight however few workers there are."""
 
     @property
     def description(self) -> str:
@@ -271,6 +277,68 @@ class Backend:
 
 
 IN_PROCESS = Backend(None, 1, "in-process")
+
+
+class ClusterWarning(UserWarning):
+    """Something about the cluster a run is waiting on (no workers) or ignoring: worth a
+    word, not an error. The command line prints these as notes."""
+
+
+SIZE_CHECK_S = 2.0
+"""How often the size of a Dask cluster given by its address is read again."""
+
+NO_WORKERS_WARN_S = 5.0
+"""How long a run waits on a cluster with no workers before it says so."""
+
+REMOTE_MIN_IN_FLIGHT = 32
+"""Replications kept in flight on a Dask cluster given by its address, however few
+workers it has: an adaptive cluster (started with no workers, say) sizes itself by the work
+it sees queued, and with twice its threads in flight it never grew."""
+
+
+class _Size:
+    """How many tasks a run keeps in flight on a backend, for a cluster whose size can
+    change re-read every :data:`SIZE_CHECK_S` seconds (and a warning when it has had no
+    worker for :data:`NO_WORKERS_WARN_S` seconds)."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self.threads = backend.workers
+        self.checked = -float("inf")
+        self.empty_since: float | None = None
+        self.warned = False
+
+    @property
+    def poll_s(self) -> float | None:
+        """How long to wait for a result before looking at the cluster again."""
+        return SIZE_CHECK_S if self.backend.live is not None else None
+
+    def limit(self) -> int:
+        backend = self.backend
+        if backend.live is not None:
+            now = time.monotonic()
+            if now - self.checked >= SIZE_CHECK_S:
+                self.checked = now
+                with contextlib.suppress(Exception):  # the last size will do
+                    self.threads = backend.live()
+                backend.workers = max(backend.workers, self.threads)
+                self._note_empty(now)
+        return max(backend.min_in_flight, 2 * self.threads)
+
+    def _note_empty(self, now: float) -> None:
+        if self.threads > 0:
+            self.empty_since, self.warned = None, False
+            return
+        if self.empty_since is None:
+            self.empty_since = now
+        waited = now - self.empty_since
+        if waited >= NO_WORKERS_WARN_S and not self.warned:
+            self.warned = True
+            warnings.warn(
+                f"the Dask cluster at {self.backend.address} has had no workers for "
+                f"{waited:.0f} s: the replications wait until a worker joins it (Ctrl-C "
+                "stops the run; finished replications are kept)", ClusterWarning,
+                stacklevel=2)
 
 
 def _import_distributed(option: str) -> Any:
@@ -359,10 +427,18 @@ def _dask_backend(workers: int | None, scheduler: str | None) -> Iterator[Backen
     else:
         cluster, client = _start_local_cluster(distributed, workers or available_cpus())
     try:
-        threads = sum(client.nthreads().values()) or 1
         executor = client.get_executor(pure=False)
-        yield Backend(executor, threads, "dask", address=client.scheduler.address,
-                      client=client)
+        if cluster is not None:
+            backend = Backend(executor, sum(client.nthreads().values()) or 1, "dask",
+                              address=client.scheduler.address, client=client)
+        else:
+            def threads() -> int:
+                return sum(client.nthreads().values())
+
+            backend = Backend(executor, threads(), "dask", address=client.scheduler.address,
+                              client=client, live=threads,
+                              min_in_flight=REMOTE_MIN_IN_FLIGHT)
+        yield backend
     finally:
         _close_dask(client, cluster)
 
@@ -464,14 +540,16 @@ def run_tasks(jobs: Sequence[Job], tasks: Iterable[tuple[int, int]],
     """Run every ``(job index, replication)`` task and call ``on_result`` with each result
     in the driver as it finishes.
 
-    At most ``window`` tasks are in flight (default: twice the backend's workers). If a
+    At most ``window`` tasks are in flight (default: twice the backend's workers, at least
+    its ``min_in_flight``; for a cluster that can change size, its size as it is now). If a
     replication fails or its worker dies, no more are started, every result already in
     is passed to ``on_result``, the replications still running get up to :data:`DRAIN_S`
-    seconds to finish (and are passed on too; with Dask every task in flight counts as
-    running), and a :class:`ReplicationError` naming the replication(s) is raised from the
-    original exception (an :class:`ExperimentError` or ``ScenarioError`` is re-raised as
-    it is). On any other exception, including KeyboardInterrupt, tasks not yet started
-    are cancelled and the exception is re-raised. Results passed to ``on_result`` stay
+    seconds to finish (and are passed on too; on Dask, which cannot tell running tasks
+    from waiting ones, the oldest in flight, as many as it has threads), and a
+    :class:`ReplicationError` naming the replication(s) is raised from the original
+    exception (an :class:`ExperimentError` or ``ScenarioError`` is re-raised as it is). On
+    any other exception, including KeyboardInterrupt, tasks not yet started are cancelled
+    and the exception is re-raised. Results passed to ``on_result`` stay
     passed.
     """
     backend = backend or IN_PROCESS
@@ -500,11 +578,12 @@ def run_tasks(jobs: Sequence[Job], tasks: Iterable[tuple[int, int]],
             deliver(k, res)
         return
     executor = backend.executor
-    limit = window if window is not None else max(2, 2 * backend.workers)
+    size = _Size(backend)
     pending: dict[Future[ReplicationResult], tuple[int, int]] = {}
     queue = iter(tasks)
 
     def top_up() -> None:
+        limit = window if window is not None else size.limit()
         while len(pending) < limit:
             item = next(queue, None)
             if item is None:
@@ -535,10 +614,13 @@ def run_tasks(jobs: Sequence[Job], tasks: Iterable[tuple[int, int]],
 
     def drain(failures: list[tuple[Task, BaseException]]) -> None:
         """Cancel what has not started and let what is running finish, for a while."""
-        if backend.kind != "dask":  # a Dask task counts as pending until it is done
-            for fut in list(pending):
-                if fut.cancel():
-                    del pending[fut]
+        # A Dask task is pending until it is done, whether it runs or waits (and it can
+        # always be cancelled): the oldest, as many as the cluster has threads, are the
+        # ones running, as Dask starts tasks in the order they came.
+        running = list(pending)[:max(1, size.threads)] if backend.kind == "dask" else []
+        for fut in list(pending):
+            if fut not in running and fut.cancel():
+                del pending[fut]
         deadline = time.monotonic() + DRAIN_S
         try:
             while pending and (left := deadline - time.monotonic()) > 0:
@@ -550,7 +632,7 @@ def run_tasks(jobs: Sequence[Job], tasks: Iterable[tuple[int, int]],
     try:
         top_up()
         while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            done, _ = wait(pending, timeout=size.poll_s, return_when=FIRST_COMPLETED)
             failures = harvest(done)
             if failures:
                 drain(failures)

@@ -10,12 +10,15 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 from expt_helpers import ROOT, TINY
 
+import sim
+from sim.experiment import executors
 from sim.experiment.executors import open_backend
 
 distributed = pytest.importorskip("distributed", reason="dask[distributed] is not installed")
@@ -62,6 +65,8 @@ def test_ctrl_c_during_the_start_of_a_local_cluster_stops_it_cleanly() -> None:
     # the workers never see it and the driver takes it once the cluster is up.
     proc = subprocess.Popen([sys.executable, "-c", """
 import multiprocessing, os, signal, threading, time
+import sim
+from sim.experiment import executors
 from sim.experiment.executors import open_backend
 
 def ctrl_c_as_workers_start():
@@ -105,3 +110,41 @@ def test_ctrl_c_stops_a_dask_local_run_quietly(tmp_path: Path) -> None:
     assert proc.returncode == 130, err
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
     assert err.rstrip().endswith("--resume"), err
+
+
+# ------------------------------------------------------------------ --scheduler ADDRESS
+@pytest.fixture
+def scheduler_only():
+    """A Dask scheduler with no workers (workers are threads of this process when added)."""
+    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None,
+                                  threads_per_worker=1) as cluster:
+        yield cluster
+
+
+def test_a_cluster_without_workers_is_said_and_the_window_follows_the_cluster(
+        scheduler_only, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A cluster with no workers at connect time kept 2 replications in flight for the
+    # whole run (so an adaptive cluster never saw the work to grow for), and the run
+    # waited without a word.
+    monkeypatch.setattr(executors, "SIZE_CHECK_S", 0.0)
+    monkeypatch.setattr(executors, "NO_WORKERS_WARN_S", 0.0)
+    with open_backend(scheduler=scheduler_only.scheduler_address) as backend:
+        size = executors._Size(backend)
+        with pytest.warns(executors.ClusterWarning, match="has had no workers"):
+            assert size.limit() == executors.REMOTE_MIN_IN_FLIGHT
+        scheduler_only.scale(20)
+        backend.client.wait_for_workers(20, timeout=30)
+        assert size.limit() == 40 and backend.workers == 20
+        assert backend.description.startswith("dask of 20 workers at ")
+
+
+def test_a_run_waits_for_workers_to_join(scheduler_only, monkeypatch: pytest.MonkeyPatch,
+                                         tmp_path: Path) -> None:
+    monkeypatch.setattr(executors, "SIZE_CHECK_S", 0.1)
+    monkeypatch.setattr(executors, "NO_WORKERS_WARN_S", 0.2)
+    threading.Timer(1.0, scheduler_only.scale, [2]).start()  # workers come later
+    with pytest.warns(executors.ClusterWarning), \
+            open_backend(scheduler=scheduler_only.scheduler_address) as backend:
+        res = sim.run(sim.load_scenario(TINY, ["horizon_days=30"]), 3, seed=2,
+                      backend=backend)
+    assert res.replications == [0, 1, 2]
