@@ -8,7 +8,8 @@ total divided by its days, so a short last period does not look like a drop); ti
 show calendar dates (the middle of each period). Bands are 5-95% of the replications
 unless a label says otherwise. A last period cut short by the horizon (a few days, where a
 flow is lumpy and its spread across replications says little) gets no band: its mean is a
-hollow point at the end of a dotted segment, or, in stacked flows, faded.
+hollow point at the end of a dotted segment, or, in stacked flows, faded. Each figure has
+one legend, below its panels, where it covers no data.
 
 :func:`write_run_figures` and :func:`write_compare_figures` save the relevant figures as
 PNG and SVG into ``figures/`` of a results folder.
@@ -27,8 +28,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.collections import Collection
+from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
+from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
@@ -133,19 +137,59 @@ def _partial_handle(res: Results) -> Line2D | None:
                   label=f"last {d} day{'s' if d != 1 else ''} (short period), no band")
 
 
-def _legend(ax: Axes, res: Results, **kwargs: object) -> None:
-    handles, _labels = ax.get_legend_handles_labels()
+def _colour_key(handle: Artist) -> tuple:
+    """The colour a legend handle shows (line colour, or face colour of a band)."""
+    if isinstance(handle, Line2D):
+        return ("line", to_hex(handle.get_color()))
+    if isinstance(handle, Collection):
+        faces = handle.get_facecolor()
+        return ("face", to_hex(faces[0], keep_alpha=True) if len(faces) else "none")
+    if isinstance(handle, Patch):
+        return ("face", to_hex(handle.get_facecolor(), keep_alpha=True))
+    return ("other", id(handle))
+
+
+def _legend_entries(axes: Iterable[Axes]
+                    ) -> tuple[list[Artist | tuple[Artist, ...]], list[str]]:
+    """The labelled artists of ``axes`` as legend entries: one per label, a handle or, for
+    a label drawn in several colours, a tuple of one handle per colour (in panel order)."""
+    groups: dict[str, list[Artist]] = {}
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            groups.setdefault(label, []).append(handle)
+    handles: list[Artist | tuple[Artist, ...]] = []
+    for group in groups.values():
+        distinct = list({_colour_key(h): h for h in reversed(group)}.values())[::-1]
+        handles.append(distinct[0] if len(distinct) == 1 else tuple(distinct))
+    return handles, list(groups)
+
+
+def _legend(fig: Figure, axes: Iterable[Axes], res: Results, ncols: int = 4) -> Legend:
+    """One legend for the panels ``axes`` of a run figure, below them, where it covers no
+    data (a legend in a panel sat over the data where the data filled the panel). Entries
+    of the same label are merged; one drawn in a different colour in each panel (the
+    commodity's) shows every colour, side by side. The short last period's note comes
+    last."""
+    handles, labels = _legend_entries(axes)
     note = _partial_handle(res)
-    ax.legend(handles=handles + ([note] if note else []), **kwargs)
+    if note is not None:
+        handles.append(note)
+        labels.append(note.get_label())
+    many = max((len(h) for h in handles if isinstance(h, tuple)), default=1)
+    return _figure_legend(fig, handles, ncols, labels=labels,
+                          handler_map={tuple: HandlerTuple(ndivide=None, pad=0)},
+                          handlelength=max(2.0, 1.2 * many))
 
 
-def _figure_legend(fig: Figure, handles: Sequence[Artist], ncols: int, **kwargs: object
-                   ) -> Legend:
+def _figure_legend(fig: Figure, handles: Sequence[Artist | tuple[Artist, ...]], ncols: int,
+                   labels: Sequence[str] | None = None, **kwargs: object) -> Legend:
     """One legend for the whole figure, below its panels (so it covers no data), in at most
     ``ncols`` columns: fewer where a row of that many would be wider than the figure."""
     ncols = max(1, min(ncols, len(handles)))
+    args = (handles, labels) if labels is not None else ()
+    extra = {} if labels is not None else {"handles": handles}
     while True:
-        legend = fig.legend(handles=handles, loc="outside lower center", ncols=ncols,
+        legend = fig.legend(*args, loc="outside lower center", ncols=ncols, **extra,
                             **kwargs)
         if ncols == 1 or legend.get_window_extent().width <= 0.98 * fig.bbox.width:
             return legend
@@ -294,7 +338,7 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
     95% confidence band of the mean.
     """
     coms = [c for c in _commodities(res, commodity) if c in _demanded(res)]
-    fig = st.new_figure(st.WIDTH, 6.4)
+    fig = st.new_figure(st.WIDTH, 7.0)
     if not coms:
         _empty(fig.add_subplot(), "no market demands these commodities")
         return fig
@@ -311,14 +355,11 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
               "consumed", lw=2.2, partial=partial)
         demand = _rate(res, _cube(res, com, "demand_t"))
         top.plot(x, demand.mean(axis=0), color="black", ls="--", lw=1.2, label="demand")
-        # headroom above the data for the legend: arrivals swing over the whole panel, so
-        # no corner of it is free
-        top.set_ylim(0, max(top.get_ylim()[1], 1e-9) * 1.7)
+        top.set_ylim(bottom=0)
         st.date_axis(top)
         top.set_xlabel("")
         top.set_title(f"{com}: deliveries against demand")
         st.tonnes_axis(top, f"{com} ({FLOW_UNIT})")
-        _legend(top, res, loc="upper left")
 
         q = performance(res, com)
         mean = q.mean(axis=0)
@@ -350,8 +391,8 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
                      else f" [{st.format_tonnes(a)}, {st.format_tonnes(b)}]")
         bottom.set_title(f"{com}: Q(t); {note}")
         bottom.set_ylabel("Q(t) = consumption / demand (ratio)")
-        _legend(bottom, res, loc="best")
         st.date_axis(bottom)
+    _legend(fig, axes.ravel(), res)
     fig.suptitle(f"Deliveries against demand and the resilience triangle. {_subtitle(res)}")
     return fig
 
@@ -381,7 +422,7 @@ def prices_figure(res: Results, commodity: str | None = None) -> Figure:
     index no shock moved gets no panel (:func:`price_shown`): a flat line at 1 would read
     as a stable price."""
     coms = [c for c in _commodities(res, commodity) if price_shown(res, c)]
-    fig = st.new_figure(st.WIDTH, 3.6)
+    fig = st.new_figure(st.WIDTH, 4.0)
     if not coms:
         _empty(fig.add_subplot(), "price not modelled for "
                + (commodity or "these commodities") + " (no demand_elasticity)")
@@ -422,8 +463,7 @@ def prices_figure(res: Results, commodity: str | None = None) -> Figure:
         ax.set_title(f"{com}: price index, {peak}")
         ax.set_ylabel("price index (1 = reference price)")
         st.date_axis(ax)
-        # a price spike late in the run sits where a fixed corner legend would
-        _legend(ax, res, loc="best")
+    _legend(fig, axes, res, ncols=7)
     fig.suptitle(f"Price index fan chart. {_subtitle(res)}")
     return fig
 
@@ -435,7 +475,7 @@ def stocks_figure(res: Results, commodity: str | None = None,
     """Metal held at sites of each kind (mines, ports and refiners by default) over time:
     mean and 5-95% band, one panel per commodity."""
     coms = _commodities(res, commodity)
-    fig = st.new_figure(st.WIDTH, 3.6)
+    fig = st.new_figure(st.WIDTH, 4.0)
     axes = fig.subplots(1, len(coms), squeeze=False)[0]
     x = _mid_dates(res)
     for ax, com in zip(axes, coms, strict=True):
@@ -459,7 +499,7 @@ def stocks_figure(res: Results, commodity: str | None = None,
         ax.set_title(f"{com}: stocks")
         st.tonnes_axis(ax, f"{com} held (t, mean over each period)")
         st.date_axis(ax)
-        _legend(ax, res, loc="upper left")
+    _legend(fig, axes, res, ncols=5)
     fig.suptitle(f"Stocks at sites (mean and 5-95% of replications). {_subtitle(res)}")
     return fig
 

@@ -63,13 +63,13 @@ def test_prices_figure_says_a_peak_at_the_cap_is_the_cap(capped_results) -> None
     assert "peak at the cap (1.01)" in ax.get_title()
     assert any(line.get_linestyle() == "--" and list(line.get_ydata()) == [1.01, 1.01]
                for line in ax.get_lines())
-    assert "price cap (1.01)" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "price cap (1.01)" in [t.get_text() for t in fig.legends[0].get_texts()]
 
 
 def test_prices_figure_draws_no_cap_below_it(tiny_results) -> None:
-    ax = F.prices_figure(tiny_results).axes[0]
-    assert "cap" not in ax.get_title()
-    assert not any("cap" in t.get_text() for t in ax.get_legend().get_texts())
+    fig = F.prices_figure(tiny_results)
+    assert "cap" not in fig.axes[0].get_title()
+    assert not any("cap" in t.get_text() for t in fig.legends[0].get_texts())
 
 
 def test_report_names_a_price_peak_at_the_cap(capped_results) -> None:

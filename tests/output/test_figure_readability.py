@@ -202,7 +202,7 @@ def test_short_last_period_has_no_band_and_a_hollow_point(func, tiny_results,
     assert bands and max(bands) < last
     assert hollow and all(h == pytest.approx(last) for h in hollow)
     assert "last 2 days (short period)" in "\n".join(
-        t.get_text() for ax in fig.axes if ax.get_legend() for t in ax.get_legend().get_texts())
+        t.get_text() for legend in fig.legends for t in legend.get_texts())
     # whole weeks: bands to the end and nothing marked
     last = float(mdates.date2num(F._mid_dates(whole_weeks)[-1]))
     bands, hollow = ends(func(whole_weeks))
@@ -217,6 +217,7 @@ def test_short_last_period_is_marked_in_comparisons_and_flows(tiny_results) -> N
     assert max(bands) < last and hollow
     assert any("short period" in t.get_text() for t in fig.legends[0].get_texts())
     fig = F.flows_figure(tiny_results)
-    assert "faded at the right: the last 2 days, a short period (the others: 7 days)" in fig.get_suptitle()
+    assert ("faded at the right: the last 2 days, a short period (the others: 7 days)"
+            in fig.get_suptitle())
     spans = [p for ax in fig.axes for p in ax.patches]
     assert spans and all(p.get_x() + p.get_width() == pytest.approx(last) for p in spans)
