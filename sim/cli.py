@@ -123,6 +123,10 @@ def _failure_text(exc: Any, label: Callable[[Any], str] | None = None) -> str:
 
     if os.environ.get("SIM_DEBUG"):
         traceback.print_exception(exc)
+    if exc.reason == "worker died" and type(exc.cause).__name__ == "KilledWorker":
+        return (f"error: {exc.describe(label)}\n"
+                "    hint: Dask ran it again on other workers and each of them died too: it "
+                "may need more memory than a worker has")
     if exc.reason == "worker died":
         return (f"error: {exc.describe(label)}\n"
                 "    hint: if memory ran short, run with fewer --workers; the replication is "
@@ -222,6 +226,31 @@ def _stopped_run(exc: Exception, folder: Any) -> Exception:
             "and run again with --resume to keep them, or with --force to start again")
     return ExperimentError(exc.message, what=exc.what,
                            hint=f"{exc.hint}; {note}" if exc.hint else note)
+
+
+def _executor_words(workers: int | None, scheduler: str | None, dask_local: bool) -> list[Any]:
+    """The executor options of a command, for the command that resumes it (--workers is
+    left out with --scheduler, where it has no effect)."""
+    words: list[Any] = []
+    if scheduler:
+        words += ["--scheduler", scheduler]
+    if dask_local:
+        words.append("--dask-local")
+    if workers is not None and not scheduler:
+        words += ["--workers", workers]
+    return words
+
+
+def _check_executor(workers: int | None, scheduler: str | None, dask_local: bool) -> None:
+    """Refuse executor options that cannot work before anything is shown or run (sim sweep
+    drew two empty progress bars before saying Dask is not installed), and say when
+    --workers has no effect."""
+    from sim.experiment.executors import check_backend
+
+    check_backend(workers, scheduler=scheduler, dask_local=dask_local)
+    if scheduler and workers is not None:
+        _err(f"note: --workers {workers} has no effect with --scheduler: the cluster's own "
+             "workers run the replications")
 
 
 def _cluster_notes(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -475,6 +504,7 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
     if force and resume:
         raise ExperimentError("give --resume or --force, not both", what="--resume",
                               hint="--resume keeps the saved replications, --force deletes them")
+    _check_executor(workers, scheduler, dask_local)
     target = _target(target_ci, metrics, max_replications, replications)
     sc = load_scenario(scenario, overrides)
     for note in _override_notes(sc):
@@ -492,6 +522,7 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
                          "--max-replications", max_replications]
     if no_figures:
         resume_words.append("--no-figures")
+    resume_words += _executor_words(workers, scheduler, dask_local)
     bar = tqdm(total=replications, desc=f"{sc.name}", unit="rep", disable=quiet,
                file=sys.stderr, dynamic_ncols=True, delay=0.1)
 
@@ -613,6 +644,7 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
     from sim.experiment.executors import ReplicationError
     from sim.output.compare_output import comparison_text
 
+    _check_executor(workers, scheduler, dask_local)
     target = _target(target_ci, metrics, max_replications, replications or 2)
     out = out or Path("results") / ("compare-" + "-".join(
         (p.stem if p.suffix else p.name) for p in items[:4]))
@@ -626,6 +658,9 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
     if target is not None:
         words += ["--target-ci", target_ci, *[w for m in metrics for w in ("--metric", m)],
                   "--max-replications", max_replications]
+    if no_figures:
+        words.append("--no-figures")
+    words += _executor_words(workers, scheduler, dask_local)
     try:
         with bar:
             comp = run_comparison(list(items), replications, seed, overrides=overrides,
@@ -694,6 +729,7 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
     from sim.experiment.sweep import run_sweep
     from sim.output.sweep_output import sweep_text
 
+    _check_executor(workers, scheduler, dask_local)
     out = out or Path("results") / f"{scenario.stem}-sweep"
     bar = _LazyBar("sweep", quiet)
     try:

@@ -349,6 +349,21 @@ def _import_distributed(option: str) -> Any:
     return distributed
 
 
+def check_backend(workers: int | None = None, *, scheduler: str | None = None,
+                  dask_local: bool = False) -> None:
+    """Raise the :class:`ExperimentError` :func:`open_backend` would raise for these
+    options before it starts anything (both Dask options, Dask not installed, fewer than
+    one worker), without starting anything."""
+    if workers is not None and workers < 1:
+        raise ExperimentError(f"expected a whole number of at least 1, got {workers}",
+                              what="--workers")
+    if scheduler and dask_local:
+        raise ExperimentError("give --scheduler or --dask-local, not both",
+                              what="--scheduler")
+    if scheduler or dask_local:
+        _import_distributed("--scheduler" if scheduler else "--dask-local")
+
+
 @contextlib.contextmanager
 def open_backend(workers: int | None = None, *, tasks: int | None = None,
                  scheduler: str | None = None, dask_local: bool = False) -> Iterator[Backend]:
@@ -359,12 +374,7 @@ def open_backend(workers: int | None = None, *, tasks: int | None = None,
     number of LocalCluster workers). Raises :class:`ExperimentError` if both Dask options
     are given, if Dask is not installed or if the scheduler cannot be reached.
     """
-    if workers is not None and workers < 1:
-        raise ExperimentError(f"expected a whole number of at least 1, got {workers}",
-                              what="--workers")
-    if scheduler and dask_local:
-        raise ExperimentError("give --scheduler or --dask-local, not both",
-                              what="--scheduler")
+    check_backend(workers, scheduler=scheduler, dask_local=dask_local)
     if scheduler or dask_local:
         with _dask_backend(workers, scheduler) as backend:
             yield backend

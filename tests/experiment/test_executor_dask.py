@@ -15,11 +15,14 @@ import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from expt_helpers import ROOT, TINY
 
 import sim
+from sim.cli import main
 from sim.experiment import executors
 from sim.experiment.executors import open_backend
+from sim.world.world import World
 
 distributed = pytest.importorskip("distributed", reason="dask[distributed] is not installed")
 posix_only = pytest.mark.skipif(os.name != "posix", reason="sends POSIX signals")
@@ -109,7 +112,7 @@ def test_ctrl_c_stops_a_dask_local_run_quietly(tmp_path: Path) -> None:
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
-    assert err.rstrip().endswith("--resume"), err
+    assert err.rstrip().endswith(" --dask-local --workers 2 --resume"), err
 
 
 # ------------------------------------------------------------------ --scheduler ADDRESS
@@ -148,3 +151,31 @@ def test_a_run_waits_for_workers_to_join(scheduler_only, monkeypatch: pytest.Mon
         res = sim.run(sim.load_scenario(TINY, ["horizon_days=30"]), 3, seed=2,
                       backend=backend)
     assert res.replications == [0, 1, 2]
+
+
+def test_workers_with_a_scheduler_are_said_to_have_no_effect(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["run", str(TINY), "--out", str(tmp_path / "r"), "-q",
+                                       "-w", "5", "--scheduler", "not-an-address:://"])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("note: --workers 5 has no effect with --scheduler")
+
+
+def test_the_command_that_finishes_a_run_keeps_its_scheduler(
+        scheduler_only, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # The workers are threads of this process: they run the patched World.run.
+    real = World.run
+
+    def run(self: World) -> None:
+        if self.streams.replication == 1:
+            raise ZeroDivisionError("injected")
+        real(self)
+
+    monkeypatch.setattr(World, "run", run)
+    scheduler_only.scale(1)
+    address = scheduler_only.scheduler_address
+    result = CliRunner().invoke(main, ["run", str(TINY), "-n", "3", "--out",
+                                       str(tmp_path / "r"), "-q", "--no-figures",
+                                       "--scheduler", address])
+    assert result.exit_code == 1, result.output
+    assert "  in replication 1 of scenario 'tiny' (seed 0)" in result.output
+    assert result.output.rstrip().endswith(f" --no-figures --scheduler {address} --resume")

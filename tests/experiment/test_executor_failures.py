@@ -165,7 +165,8 @@ def test_sim_run_names_the_failed_replication_and_says_how_to_finish(
     saved = len(list((out / "replications").glob("rep-*.npz")))
     assert saved >= 2 and f"{saved} finished replication(s) are saved in" in result.output
     command = lines[-1].strip()
-    assert command.startswith("sim run ") and command.endswith(" --resume")
+    assert command.startswith("sim run ") and command.endswith(
+        " --no-figures --workers 2 --resume")  # as it was run
     assert "Traceback" not in result.output
     monkeypatch.undo()  # fixed: the printed command finishes the run
     again = CliRunner().invoke(main, shlex.split(command)[1:] + ["-q"])
@@ -195,14 +196,14 @@ def test_sim_compare_names_the_scenario_of_the_failed_replication(
     failing(monkeypatch, 1, scenario="closure")
     out = tmp_path / "c"
     result = CliRunner().invoke(main, ["compare", str(TINY), str(closure_file), "-n", "3",
-                                       "--out", str(out), "-q", "-w", "1",
+                                       "--out", str(out), "-q", "-w", "1", "--no-figures",
                                        "--set", "horizon_days=40"])
     assert result.exit_code == 1, result.output
     assert "  in replication 1 of scenario 'closure' (seed 0)" in result.output
     saved = len(list(out.glob("*/replications/rep-*.npz")))
     assert saved >= 2 and f"{saved} finished replication(s) are saved in {out}" in (
         result.output)
-    assert result.output.rstrip().endswith("--resume")
+    assert result.output.rstrip().endswith(" --no-figures --workers 1 --resume")
 
 
 def test_sim_sweep_names_the_sample_of_the_failed_replication(

@@ -105,6 +105,19 @@ def test_missing_dask_is_bad_input(no_dask, tmp_path: Path, option: list[str]) -
         pass
 
 
+@pytest.mark.parametrize("command", ["sweep", "compare"])
+def test_missing_dask_is_said_before_any_progress_bar(no_dask, tmp_path: Path,
+                                                      command: str) -> None:
+    # sim sweep --dask-local drew two empty "sweep: 0%" bars before the error
+    args = (["sweep", str(TINY), "--param", "horizon_days=30:60:int", "-n", "2"]
+            if command == "sweep" else ["compare", str(TINY), str(TINY), "-n", "2"])
+    result = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "o"), "--dask-local"])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("error: --dask-local: the Dask executor needs"), (
+        result.output)
+    assert "0%" not in result.output and not (tmp_path / "o").exists()
+
+
 def test_both_dask_options_are_refused(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["run", str(TINY), "--out", str(tmp_path / "r"), "-q",
                                        "--dask-local", "--scheduler", "tcp://127.0.0.1:1"])
