@@ -15,8 +15,11 @@ numbers on any backend, any number of workers and in any order.
   (``pip install 'drc-minerals-sim[dask]'``); the workers of a remote cluster need this
   package installed too.
 
-Tasks are submitted a few at a time (twice the number of workers in flight), so results
+Tasks are submitted a few at a time (twice the number of workers in flight; on a Dask
+cluster given by its address, twice its size as it is now and at least 32), so results
 come back, and are saved, while the rest wait; an interrupt cancels what has not started.
+Workers never receive Ctrl-C (the driver handles it and stops them), and a process-pool
+worker ends itself when the driver is gone.
 A replication that fails (or whose worker process dies) stops the run with a
 :class:`ReplicationError` naming it, its scenario and seed, once every replication that
 had finished has been handed over and those still running have had a while to finish.
