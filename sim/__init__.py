@@ -31,6 +31,7 @@ _EXPORTS = {
     "compare": "sim.experiment.compare",
     "run_comparison": "sim.experiment.compare",
     "ExperimentError": "sim.experiment.errors",
+    "ReplicationError": "sim.experiment.executors",
     "Results": "sim.experiment.results",
     "load_results": "sim.experiment.results",
     "run": "sim.experiment.runner",
@@ -96,6 +97,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, eagerly
     from sim.experiment.compare import compare as compare
     from sim.experiment.compare import run_comparison as run_comparison
     from sim.experiment.errors import ExperimentError as ExperimentError
+    from sim.experiment.executors import ReplicationError as ReplicationError
     from sim.experiment.results import Results as Results
     from sim.experiment.results import load_results as load_results
     from sim.experiment.runner import run as run

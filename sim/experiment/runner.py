@@ -60,9 +60,11 @@ def run_many(sc: Scenario, replications: Iterable[int], seed: int, workers: int 
 def _execute(sc: Scenario, replications: Iterable[int], seed: int,
              keep: Callable[[ReplicationResult], None], workers: int = 1,
              sink: Sink | None = None, progress: Callable[[int], None] | None = None,
-             executor: Executor | None = None, backend: Backend | None = None) -> None:
-    """Run the replications where :func:`run_many` says and hand each result to ``keep``
-    (then to ``sink`` and ``progress``) as it finishes."""
+             executor: Executor | None = None, backend: Backend | None = None,
+             scheduler: str | None = None, dask_local: bool = False) -> None:
+    """Run the replications where :func:`run_many` says (or on a Dask cluster: a running
+    one at ``scheduler``, or a local one with ``dask_local``) and hand each result to
+    ``keep`` (then to ``sink`` and ``progress``) as it finishes."""
     reps = list(replications)
     jobs = [Job.of(sc, seed)]
 
@@ -80,7 +82,8 @@ def _execute(sc: Scenario, replications: Iterable[int], seed: int,
         run_tasks(jobs, tasks, finished, Backend(executor, max(workers, 1), "executor"),
                   window=len(tasks) or 1)
     else:
-        with open_backend(workers, tasks=len(reps)) as own:
+        with open_backend(workers, tasks=len(reps), scheduler=scheduler,
+                          dask_local=dask_local) as own:
             run_tasks(jobs, tasks, finished, own)
 
 
@@ -196,20 +199,26 @@ def check_run_arguments(replications: int, seed: int, workers: int | None) -> No
 def run(sc: Scenario | str | Path, replications: int = 1, seed: int = 0, workers: int = 1,
         sink: Sink | None = None, progress: Callable[[int], None] | None = None,
         executor: Executor | None = None, backend: Backend | None = None, *,
-        overrides: Sequence[str] = ()) -> Results:
+        overrides: Sequence[str] = (), scheduler: str | None = None,
+        dask_local: bool = False) -> Results:
     """Run ``replications`` replications of ``sc`` (a scenario, or the path of a scenario
     file) from root seed ``seed``, with ``overrides`` (``"key.path=value"`` strings, as for
     ``--set``) applied and warned of as by :func:`sim.load_scenario`. A scenario is
     validated again first (see :func:`revalidated`), so one changed in place is checked as
     its file would be.
 
-    ``workers > 1`` runs them on a local process pool; ``executor`` (any
+    ``workers > 1`` runs them on a local process pool; ``scheduler`` (a Dask scheduler's
+    address) or ``dask_local=True`` (a Dask LocalCluster of ``workers`` processes), as for
+    ``sim run --scheduler``/``--dask-local``, or ``executor`` (any
     :class:`concurrent.futures.Executor`, e.g. ``distributed.Client.get_executor()``) or
     ``backend`` runs them there instead. The results are the same wherever they run.
     Raises :class:`ExperimentError` (a ``ValueError``) unless ``replications`` and
-    ``workers`` are integers of at least 1 and ``seed`` a non-negative integer;
-    ``TypeError`` if ``sc`` is neither a scenario nor a path;
-    :class:`~sim.scenario.errors.ScenarioError` for a scenario file with problems.
+    ``workers`` are integers of at least 1 and ``seed`` a non-negative integer, or for a
+    Dask option without Dask installed; ``TypeError`` if ``sc`` is neither a scenario nor a
+    path; :class:`~sim.scenario.errors.ScenarioError` for a scenario file with problems;
+    :class:`~sim.experiment.executors.ReplicationError` if a replication fails or its
+    worker dies (its ``__cause__`` is the replication's own exception), after the
+    replications that finished were handed to ``sink``.
     """
     check_run_arguments(replications, seed, workers)
     given, sc = sc, as_scenario(sc, "sc", overrides)
@@ -224,7 +233,7 @@ def run(sc: Scenario | str | Path, replications: int = 1, seed: int = 0, workers
     # Each result is copied into the stacked arrays as it arrives and then dropped.
     collector = Collector(sc, seed, replications)
     _execute(sc, range(replications), seed, collector.add, workers, sink, progress, executor,
-             backend)
+             backend, scheduler, dask_local)
     return collector.results(time.perf_counter() - started)
 
 

@@ -105,6 +105,19 @@ def test_missing_dask_is_bad_input(no_dask, tmp_path: Path, option: list[str]) -
         pass
 
 
+def test_sim_run_takes_the_dask_options_as_compare_and_sweep_do(no_dask) -> None:
+    # sim.run had no scheduler= or dask_local= (sim.compare and sim.sweep had)
+    with pytest.raises(DaskMissingError):
+        sim.run(TINY, 2, seed=11, dask_local=True)
+    with pytest.raises(DaskMissingError):
+        sim.run(TINY, 2, seed=11, scheduler="tcp://127.0.0.1:8786")
+
+
+def test_sim_run_on_a_local_dask_cluster_gives_identical_results(scenario, reference) -> None:
+    pytest.importorskip("distributed", reason="dask[distributed] is not installed")
+    assert same(sim.run(scenario, N, seed=11, workers=2, dask_local=True), reference)
+
+
 @pytest.mark.parametrize("command", ["sweep", "compare"])
 def test_missing_dask_is_said_before_any_progress_bar(no_dask, tmp_path: Path,
                                                       command: str) -> None:
