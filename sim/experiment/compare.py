@@ -684,6 +684,9 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
     ``seed``, ``metrics`` without ``target_ci``, ...), ``ValueError`` unless
     ``0 < confidence < 1``, and ``TypeError`` for a single string where a list is
     expected.
+    A replication that fails or whose worker dies raises
+    :class:`~sim.experiment.executors.ReplicationError` (its ``__cause__`` is the
+    replication's own exception).
     """
     check_strings(metrics, "metrics", "KPI names such as 'delivered_t:cobalt'")
     if target_ci is None and metrics:

@@ -695,6 +695,9 @@ def sweep(scenario: str | Path | Scenario,
     ``replications`` or ``workers`` that is not an integer of at least 1, a ``seed`` that
     is not a non-negative integer), ``ValueError`` unless ``0 < confidence < 1``, and
     ``TypeError`` for a single string where a list is expected.
+    A replication that fails or whose worker dies raises
+    :class:`~sim.experiment.executors.ReplicationError` (its ``__cause__`` is the
+    replication's own exception).
     """
     check_strings(params, "params", "'key.path=low:high' strings (or a dict of key path to "
                   "(low, high))")
