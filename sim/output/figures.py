@@ -909,7 +909,15 @@ def flow_diagram_figure(res: Results, commodity: str | None = None) -> Figure:
         _draw_flow(ax, layers, links, titles, list(res.scenario.channels))
         ax.set_title(f"{com}: where the metal goes (t over the run; mean of replications)")
     fig.suptitle(f"Flow diagram: mine to channel to destination to market. {_subtitle(res)}")
+    fig.supxlabel(FLOW_NOTE, fontsize="small", color="0.3")
     return fig
+
+
+FLOW_NOTE = ("Ribbons follow the plan's routes, scaled to the simulated column totals: a "
+             "diversion or an offtake deal changes a channel's column, not which mine's "
+             "ribbon feeds it.\nA column is shorter than the one before it where metal is "
+             "still in transit, held (at refiners, in stocks) or lost in refining.")
+"""What the flow diagram's ribbons are and are not (said under the figure)."""
 
 
 # =========================================================================== comparisons

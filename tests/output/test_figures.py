@@ -135,6 +135,9 @@ def test_flow_diagram_layers_add_up(baseline_short) -> None:
     assert np.allclose(links[0].sum(axis=1), [v for _n, v in layers[0]], rtol=0.05)
     fig = F.flow_diagram_figure(baseline_short, "cobalt")
     assert "mines (mined)" in all_texts(fig)
+    # the ribbons are the plan's: the figure says so, and where columns shrink
+    assert F.FLOW_NOTE in all_texts(fig)
+    assert "not which mine's" in F.FLOW_NOTE and "lost in refining" in F.FLOW_NOTE
 
 
 def test_paired_differences_use_common_random_numbers(tiny_results, shock_results) -> None:
