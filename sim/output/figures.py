@@ -500,7 +500,9 @@ def stocks_figure(res: Results, commodity: str | None = None,
         st.tonnes_axis(ax, f"{com} held (t, mean over each period)")
         st.date_axis(ax)
     _legend(fig, axes, res, ncols=5)
-    fig.suptitle(f"Stocks at sites (mean and 5-95% of replications). {_subtitle(res)}")
+    shown = ", ".join(f"{st.label(k)}s" for k in kinds)
+    fig.suptitle(f"Stocks at {shown} (mean and 5-95% of replications). {_subtitle(res)}\n"
+                 "Other sites' stocks, such as markets', are not drawn.")
     return fig
 
 

@@ -204,6 +204,8 @@ def test_a_stock_panel_with_nothing_held_says_so(baseline_short) -> None:
     texts = all_texts(F.stocks_figure(baseline_short))
     assert "no gold held at these sites" in texts
     assert "no copper held" not in texts and "no cobalt held" not in texts
+    # the title names the sites drawn (the figure's stocks are not all of stock_end_t)
+    assert "Stocks at mines, ports, refiners" in texts and "not drawn" in texts
 
 
 def test_a_commodity_whose_price_is_not_modelled_gets_no_price_panel(baseline_short) -> None:
