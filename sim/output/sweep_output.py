@@ -201,8 +201,11 @@ def sobol_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
     """First-order and total Sobol index of each parameter with 95% CIs, one panel per
     headline KPI (at most six)."""
     s = sweep.sobol if sweep.sobol is not None else pd.DataFrame()
-    cols = [c for c in headline_outputs(sweep, metrics) if not s.empty and c in set(s["output"])]
-    cols = cols[:MAX_PANELS] or ([] if s.empty else list(dict.fromkeys(s["output"]))[:MAX_PANELS])
+    available = [c for c in headline_outputs(sweep, metrics)
+                 if not s.empty and c in set(s["output"])]
+    if not available and not s.empty:
+        available = list(dict.fromkeys(s["output"]))
+    cols = available[:MAX_PANELS]
     params = [p.path for p in sweep.design.params]
     ncols = min(3, max(1, len(cols)))
     nrows = max(1, math.ceil(len(cols) / ncols))
@@ -246,14 +249,25 @@ def sobol_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
     title = f"{sweep.scenario}: Sobol indices with 95% bootstrap CIs"
     # about 6.3 points a character at 10 points: a long scenario name wraps within the width
     title = "\n".join(textwrap.wrap(title, int(width * 72 / 6.3)))
+    notes = []
+    shown = s[s["output"].isin(cols)] if cols else s.iloc[0:0]
+    bounds = shown[[f"{k}_{e}" for k in ("first_order", "total_order") for e in ("low", "high")]]
+    if ((bounds < -0.05) | (bounds > 1.05)).to_numpy().any():
+        # an index is a share of variance: an interval far outside 0-1 is sampling noise
+        notes.append("intervals reaching beyond 0-1: too few samples for these indices "
+                     "(raise -n)")
+    if len(available) > len(cols):
+        notes.append(f"{len(cols)} of {len(available)} KPIs shown (--metric chooses)")
     fig.suptitle(f"{title}\n({sweep.design.base} base samples x {len(params) + 2}, "
-                 f"{sweep.replications} replication(s) each)", fontsize=10)
+                 f"{sweep.replications} replication(s) each)"
+                 + "".join(f"\n{n}" for n in notes), fontsize=10)
     return fig
 
 
 def scatter_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
     """Each headline KPI (rows, at most four) against each parameter (columns)."""
-    cols = headline_outputs(sweep, metrics)[:4]
+    varying = headline_outputs(sweep, metrics)
+    cols = varying[:4]
     params = sweep.design.params
     # at least two panels wide, so that one parameter's column still holds the title
     fig = Figure(figsize=(max(6.8, 3.4 * len(params)), 0.8 + 2.5 * max(1, len(cols))),
@@ -275,11 +289,14 @@ def scatter_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
                 ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
             ax.tick_params(labelsize=7)
             ax.grid(color="#eeeeee", lw=0.6)
+            ax.set_axisbelow(True)
     if not cols:
         axes[0][0].text(0.5, 0.5, "no headline KPI varies across the samples", ha="center",
                         transform=axes[0][0].transAxes)
+    more = (f"; {len(cols)} of {len(varying)} KPIs shown (--metric chooses)"
+            if len(varying) > len(cols) else "")
     fig.suptitle(f"{sweep.scenario}: KPI means per sample\n({sweep.design.name} design, "
-                 f"{sweep.replications} replication(s) each)", fontsize=10)
+                 f"{sweep.replications} replication(s) each{more})", fontsize=10)
     return fig
 
 

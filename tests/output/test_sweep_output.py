@@ -131,3 +131,30 @@ def test_sobol_figure_text_lies_within_the_figure(params, kpis, name) -> None:
     titles = [ax.title.get_window_extent() for ax in fig.axes if ax.get_title()]
     for a, b in combinations(titles, 2):
         assert not a.overlaps(b), "panel titles run into each other"
+
+
+def test_sweep_figures_say_what_they_leave_out_and_when_indices_are_noise() -> None:
+    from sim.output.sweep_output import scatter_figure
+
+    # four varying KPIs: all shown, nothing said; one more than the scatter's four rows
+    wanted = ["delivered_t", "throughput_t"]
+    sw = made_up_sweep("lhs", 5, (CLEARANCE,))
+    assert len(headline_outputs(sw, wanted)) == 4
+    assert "KPIs shown" not in scatter_figure(sw, wanted).get_suptitle()
+    more = made_up_sweep("lhs", 5, (CLEARANCE,))
+    more.table["throughput_t:copper:all:kasumbalesa"] = 7 * more.table[CLEARANCE.path]
+    more.units["throughput_t:copper:all:kasumbalesa"] = "t"
+    title = scatter_figure(more, wanted).get_suptitle()
+    assert "4 of 5 KPIs shown (--metric chooses)" in title
+    # Sobol indices are shares of variance: intervals far outside 0-1 from 4 base samples
+    sw = made_up_sweep("sobol", 4, (CLEARANCE, TRANSIT))
+    s = sw.sobol
+    wild = ((s[["first_order_low", "total_order_low"]] < -0.05).to_numpy().any()
+            or (s[["first_order_high", "total_order_high"]] > 1.05).to_numpy().any())
+    said = "too few samples" in sobol_figure(sw).get_suptitle()
+    assert said == wild
+    s.loc[:, ["first_order_low", "total_order_low"]] = 0.0
+    s.loc[:, ["first_order_high", "total_order_high"]] = 1.0
+    assert "too few samples" not in sobol_figure(sw).get_suptitle()
+    s.loc[s.index[0], "total_order_high"] = 2.1
+    assert "too few samples" in sobol_figure(sw).get_suptitle()
