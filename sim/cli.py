@@ -683,8 +683,11 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
         figs = "" if no_figures else ", figures/"
         click.echo(f"\nWritten to {out}: compare.csv, compare.md, comparison.json{figs}, "
                    "and a results folder for each scenario run")
-    elif comp.stop is not None:  # why it stopped is said even when quiet, as by sim run
-        click.echo(comp.stop.message())
+    else:
+        for note in comp.notes:  # the differences may not be what they seem: said anyway
+            _err(f"note: {note}")
+        if comp.stop is not None:  # why it stopped is said even when quiet, as by sim run
+            click.echo(comp.stop.message())
 
 
 @main.command()
@@ -745,6 +748,8 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
     except ReplicationError as exc:
         _exit_failed(exc, lambda task: f"sample {task.job}",
                      then=f"The sweep is incomplete and nothing was written to {out}.")
+    for note in result.notes:  # what --set did that may not be what was meant
+        _err(f"note: {note}")
     if not quiet:
         click.echo(sweep_text(result, list(metrics)))
         files = "sweep.csv, sweep-kpis.csv.gz" + (", sobol.csv" if result.sobol is not None

@@ -429,9 +429,8 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
     if target is not None:
         # before anything is run or written; the reference's KPIs are the ones measured
         check_metrics(target.specs, arms[0].scenario)
-    notes = _seed_notes(arms, root, for_python) + period_notes(arms, for_python)
-    if for_python:
-        notes += _override_notes(arms)
+    notes = (_seed_notes(arms, root, for_python) + period_notes(arms, for_python)
+             + _override_notes(arms, for_python))
     out_path = Path(out) if out is not None else None
     runnable = [a for a in arms if a.runs]
     jobs = [Job.of(a.scenario, a.seed) for a in runnable]
@@ -590,17 +589,18 @@ def period_notes(arms: Sequence[Arm], for_python: bool = False) -> list[str]:
             f"the length of the period as well as by what the scenarios change; {fix}"]
 
 
-def _override_notes(arms: Sequence[Arm]) -> list[str]:
+def _override_notes(arms: Sequence[Arm], for_python: bool = False) -> list[str]:
     """What the overrides did to the scenario files compared that may not be what was
-    meant (a bare number over a value a file gives in another unit), for Python. Loaded
-    scenarios and results are left out: sim.load_scenario warned of theirs."""
+    meant (a bare number over a value a file gives in another unit), each once, in
+    ``--set`` or (``for_python``) ``overrides=`` wording. Loaded scenarios and results are
+    left out: sim.load_scenario warned of theirs."""
     from sim.scenario.loader import meta_of, python_note
 
     notes: list[str] = []
     for arm in arms:
         if arm.runs and not arm.source.startswith("<"):
-            notes += [python_note(n) for n in meta_of(arm.scenario).notes if
-                      python_note(n) not in notes]
+            said = [python_note(n) if for_python else n for n in meta_of(arm.scenario).notes]
+            notes += [n for n in said if n not in notes]
     return notes
 
 

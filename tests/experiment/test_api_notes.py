@@ -173,3 +173,17 @@ def test_the_command_line_prints_each_note_once(priced: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count(f"note: --set {PRICE}: the file gave ") == 1
     assert "Warning" not in proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("command", ["compare", "sweep"])
+def test_compare_and_sweep_on_the_command_line_print_what_set_did(priced: Path, tmp_path: Path,
+                                                                  command: str) -> None:
+    # sim run and sim validate printed the note; sim compare and sim sweep said nothing
+    args = ([priced, priced, "-n", "1"] if command == "compare"
+            else [priced, "--param", "horizon_days=20:30:int", "-n", "2", "-r", "1"])
+    proc = sim_process(command, *args, "--set", PRICE, "--out", tmp_path / "out",
+                       "--no-figures", "-q")
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout + proc.stderr
+    assert out.count(f"note: --set {PRICE}: the file gave ") == 1
+    assert "overrides=" not in out and "Warning" not in out
