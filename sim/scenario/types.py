@@ -21,6 +21,7 @@ from pydantic import (
 from sim.distributions import Distribution, coerce_distribution
 from sim.units import UnitError, convert
 
+
 def _quantity(unit: str) -> BeforeValidator:
     """Accept a number, or ``{value: x, unit: u}`` converted to ``unit``."""
 
@@ -112,3 +113,12 @@ class Strict(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
                               use_attribute_docstrings=True, allow_inf_nan=False)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # pydantic's refusal ("Instance is frozen") says neither why nor what to do instead
+        if name in type(self).model_fields:
+            raise AttributeError(
+                f"a scenario is not changed in place (.{name} = ...): give the change as an "
+                "override with its key path, which is checked as a scenario file is, e.g. "
+                "sim.run(sc, overrides=['sites.kasumbalesa.clearance_trucks_per_day=250'])")
+        super().__setattr__(name, value)

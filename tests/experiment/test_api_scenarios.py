@@ -97,3 +97,16 @@ def test_setting_a_field_says_to_give_an_override(field: str, value: Any,
     assert f"sim.run(sc, overrides=[{override!r}])" in str(info.value)
     assert f"sim.load_scenario(path, overrides=[{override!r}])" in str(info.value)
     sc._meta = None  # private attributes are still set as before
+
+
+def test_setting_a_field_of_a_site_says_to_give_an_override() -> None:
+    # a site, lane or commodity model gave pydantic's "Instance is frozen" too
+    sc = tiny()
+    site = next(iter(sc.sites.values()))
+    with pytest.raises(AttributeError, match=r"^a scenario is not changed in place "
+                                             r"\(\.name = \.\.\.\): give the change as an "
+                                             r"override with its key path"):
+        site.name = "other"
+    lane = next(iter(sc.lanes.values()))
+    with pytest.raises(AttributeError, match="overrides="):
+        lane.transit_days = 3
