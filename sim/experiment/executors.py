@@ -549,16 +549,17 @@ def _signals_held(deliver: bool = True) -> Iterator[None]:
 
 def run_tasks(jobs: Sequence[Job], tasks: Iterable[tuple[int, int]],
               on_result: OnResult, backend: Backend | None = None,
-              window: int | None = None) -> None:
+              window: int | None = None, drain_s: float = DRAIN_S) -> None:
     """Run every ``(job index, replication)`` task and call ``on_result`` with each result
     in the driver as it finishes.
 
     At most ``window`` tasks are in flight (default: twice the backend's workers, at least
     its ``min_in_flight``; for a cluster that can change size, its size as it is now). If a
     replication fails or its worker dies, no more are started, every result already in
-    is passed to ``on_result``, the replications still running get up to :data:`DRAIN_S`
-    seconds to finish (and are passed on too; on Dask, which cannot tell running tasks
-    from waiting ones, the oldest in flight, as many as it has threads), and a
+    is passed to ``on_result``, the replications still running get up to ``drain_s``
+    seconds (:data:`DRAIN_S`; 0 for a caller that keeps nothing of a failed run) to
+    finish (and are passed on too; on Dask, which cannot tell running tasks from waiting
+    ones, the oldest in flight, as many as it has threads), and a
     :class:`ReplicationError` naming the replication(s) is raised from the original
     exception (an :class:`ExperimentError` or ``ScenarioError`` is re-raised as it is). On
     any other exception, including KeyboardInterrupt, tasks not yet started are cancelled
@@ -634,7 +635,7 @@ def run_tasks(jobs: Sequence[Job], tasks: Iterable[tuple[int, int]],
         for fut in list(pending):
             if fut not in running and fut.cancel():
                 del pending[fut]
-        deadline = time.monotonic() + DRAIN_S
+        deadline = time.monotonic() + drain_s
         try:
             while pending and (left := deadline - time.monotonic()) > 0:
                 done, _ = wait(pending, timeout=left, return_when=FIRST_COMPLETED)

@@ -474,12 +474,14 @@ def run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], de
             progress(1)
 
     tasks = [(k, r) for k in range(des.size) for r in range(replications)]
+    # a sweep that fails keeps nothing: waiting for the replications still running (as a
+    # run does, to save them) would only delay the message
     if backend is not None:
-        run_tasks(jobs, tasks, finished, backend)
+        run_tasks(jobs, tasks, finished, backend, drain_s=0.0)
     else:
         with open_backend(workers, tasks=len(tasks), scheduler=scheduler,
                           dask_local=dask_local) as own:
-            run_tasks(jobs, tasks, finished, own)
+            run_tasks(jobs, tasks, finished, own, drain_s=0.0)
     table, long, units, unmatched = _tables(des, values, labels, replications, specs)
     # the notes of these overrides; a loaded scenario's own were warned of when loaded
     known = len(meta_of(scenario).notes) if isinstance(scenario, Scenario) else 0

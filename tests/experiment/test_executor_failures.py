@@ -85,6 +85,21 @@ def test_replications_running_when_one_fails_finish_and_are_handed_over(
     assert got == [7]
 
 
+def test_a_caller_that_keeps_nothing_does_not_wait_for_running_replications(
+        tiny: sim.Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a sweep writes nothing when one fails: waiting for the others only delayed the error
+    monkeypatch.setattr(executors, "run_task", fake_task(fail_seed=1, slow_s=2.0))
+    jobs = [Job.of(tiny, 1), Job.of(tiny, 2)]
+    got: list[int] = []
+    started = time.monotonic()
+    with ThreadPoolExecutor(2) as pool:
+        with pytest.raises(ReplicationError, match="seed 1"):
+            run_tasks(jobs, [(1, 7), (0, 3)], lambda k, res: got.append(res.replication),
+                      Backend(pool, 2, "executor"), drain_s=0.0)
+        raised_after = time.monotonic() - started
+    assert got == [] and raised_after < 1.5
+
+
 def test_in_process_failures_name_the_replication(
         tiny: sim.Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
     real = World.run
