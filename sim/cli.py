@@ -62,12 +62,18 @@ def _guarded(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from sim.experiment.errors import ExperimentError
-        from sim.output.folder import FolderError
-        from sim.output.network_map import FigureError
-        from sim.world.ledger import MassBalanceError
+        try:
+            # Ctrl-C while these load (they take a moment) is an interrupt like any other,
+            # not click's "Aborted!" with status 1
+            from sim.experiment.errors import ExperimentError
+            from sim.output.folder import FolderError
+            from sim.output.network_map import FigureError
+            from sim.world.ledger import MassBalanceError
 
-        _terminate_as_interrupt()
+            _terminate_as_interrupt()
+        except KeyboardInterrupt:
+            _err("\ninterrupted")
+            _exit_interrupted()
 
         try:
             return func(*args, **kwargs)

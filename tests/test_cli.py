@@ -683,3 +683,17 @@ def test_output_cut_short_by_a_closed_pipe_stops_quietly() -> None:
     err = proc.stderr.read()
     assert proc.wait(timeout=120) == 141
     assert "internal error" not in err and "Traceback" not in err
+
+
+def test_ctrl_c_while_the_command_starts_is_an_interrupt(monkeypatch, tiny_path) -> None:
+    # it was click's "Aborted!" with status 1: the wrapper's imports ran outside its guard
+    import sim.cli as cli
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_terminate_as_interrupt", interrupted)
+    monkeypatch.setattr(cli.signal, "signal", lambda *_a: None)  # keep this process's SIGINT
+    result = CliRunner().invoke(main, ["validate", str(tiny_path)])
+    assert result.exit_code == 130
+    assert "interrupted" in result.output and "Aborted" not in result.output
