@@ -79,6 +79,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="repetitions (median reported)")
     parser.add_argument("--years", type=float, default=10.0, help="baseline horizon in years")
     args = parser.parse_args()
+    if args.runs < 1 or args.years <= 0:
+        parser.error("--runs must be at least 1 and --years above 0")
 
     bare_s, bare_ev, base_s, base_ev, floor_s = [], [], [], [], []
     for i in range(args.runs):

@@ -54,6 +54,10 @@ def main() -> None:
     parser.add_argument("--years", type=float, default=10.0, help="horizon in years")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
+    if args.replications < 2 or args.years <= 0 or min(args.periods) < 1:
+        # a paired interval needs two replications at least
+        parser.error("--replications must be at least 2, --years above 0 and every period "
+                     "at least 1 day")
     periods = args.periods
     horizon = round(args.years * 365.25)
     scenarios = {p: sim.load_scenario(ROOT / "scenarios" / "baseline.yaml",

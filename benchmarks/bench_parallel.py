@@ -176,6 +176,8 @@ def memory_line(name: str, runs: list[Run]) -> str:
     if all(r.pss_peak_mb is not None for r in runs):
         tree = (f"tree PSS peak {max(r.pss_peak_mb or 0 for r in runs):,.0f} MB "
                 f"(RSS {max(r.rss_peak_mb or 0 for r in runs):,.0f} MB, psutil); ")
+    else:
+        tree = "no PSS/RSS of the process tree (psutil is not installed); "
     workers = (f" + {worst.workers} x largest worker {worst.children_maxrss_mb:,.0f} MB"
                if worst.workers > 1 else "")
     return (f"{name}: {tree}getrusage: driver {worst.self_maxrss_mb:,.0f} MB{workers} "
