@@ -8,9 +8,14 @@ a scenario pair whose paired differences show common random numbers at work.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+from sim.world.world import World
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = ROOT / "tests" / "data" / "tiny.yaml"
@@ -32,3 +37,20 @@ def sim_process(*args: object, timeout: float = 180) -> subprocess.CompletedProc
     """``python -m sim ARGS`` in a subprocess."""
     return subprocess.run([sys.executable, "-m", "sim", *map(str, args)], capture_output=True,
                           text=True, timeout=timeout, cwd=ROOT)
+
+
+def failing(monkeypatch: pytest.MonkeyPatch, replication: int, scenario: str | None = None,
+            exit_worker: bool = False) -> None:
+    """Make ``replication`` (of the scenario named ``scenario``, or of any) raise, or end
+    its worker process at once: on a process pool the workers are forked from this process
+    and run the patched World.run too."""
+    real = World.run
+
+    def run(self: World) -> None:
+        if self.streams.replication == replication and scenario in (None, self.sc.name):
+            if exit_worker:
+                os._exit(9)
+            raise ZeroDivisionError("injected")
+        real(self)
+
+    monkeypatch.setattr(World, "run", run)

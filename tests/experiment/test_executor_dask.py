@@ -16,13 +16,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from expt_helpers import ROOT, TINY
+from expt_helpers import ROOT, TINY, failing
 
 import sim
 from sim.cli import main
 from sim.experiment import executors
 from sim.experiment.executors import open_backend
-from sim.world.world import World
 
 distributed = pytest.importorskip("distributed", reason="dask[distributed] is not installed")
 posix_only = pytest.mark.skipif(os.name != "posix", reason="sends POSIX signals")
@@ -163,14 +162,7 @@ def test_workers_with_a_scheduler_are_said_to_have_no_effect(tmp_path: Path) -> 
 def test_the_command_that_finishes_a_run_keeps_its_scheduler(
         scheduler_only, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # The workers are threads of this process: they run the patched World.run.
-    real = World.run
-
-    def run(self: World) -> None:
-        if self.streams.replication == 1:
-            raise ZeroDivisionError("injected")
-        real(self)
-
-    monkeypatch.setattr(World, "run", run)
+    failing(monkeypatch, 1)
     scheduler_only.scale(1)
     address = scheduler_only.scheduler_address
     result = CliRunner().invoke(main, ["run", str(TINY), "-n", "3", "--out",

@@ -4,7 +4,6 @@ finish, and the error names the replication, its scenario and seed."""
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import time
@@ -14,7 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
-from expt_helpers import TINY
+from expt_helpers import TINY, failing
 
 import sim
 import sim.experiment.executors as executors
@@ -102,14 +101,7 @@ def test_a_caller_that_keeps_nothing_does_not_wait_for_running_replications(
 
 def test_in_process_failures_name_the_replication(
         tiny: sim.Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = World.run
-
-    def run(self: World) -> None:
-        if self.streams.replication == 1:
-            raise ZeroDivisionError("injected")
-        real(self)
-
-    monkeypatch.setattr(World, "run", run)
+    failing(monkeypatch, 1)
     saved: list[int] = []
     with pytest.raises(ReplicationError) as info:
         sim.run(tiny, 3, seed=5, sink=lambda res: saved.append(res.replication))
@@ -149,23 +141,6 @@ def test_a_process_pool_run_keeps_every_replication_that_finished(
 
 
 # ------------------------------------------------------------------ what the command says
-def failing(monkeypatch: pytest.MonkeyPatch, replication: int, scenario: str | None = None,
-            exit_worker: bool = False) -> None:
-    """Make ``replication`` (of the scenario named ``scenario``, or of any) raise, or end
-    its worker process at once: on a process pool the workers are forked from this process
-    and run the patched World.run too."""
-    real = World.run
-
-    def run(self: World) -> None:
-        if self.streams.replication == replication and scenario in (None, self.sc.name):
-            if exit_worker:
-                os._exit(9)
-            raise ZeroDivisionError("injected")
-        real(self)
-
-    monkeypatch.setattr(World, "run", run)
-
-
 def test_sim_run_names_the_failed_replication_and_says_how_to_finish(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     failing(monkeypatch, 2)
