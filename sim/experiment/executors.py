@@ -129,6 +129,11 @@ class ReplicationError(Exception):
         self.reason = reason
         super().__init__(self.describe())
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # BaseException pickles its message alone, which this __init__ cannot take: a run
+        # inside a worker of the caller's own pool would lose the error on the way back
+        return type(self), (self.cause, self.tasks, self.reason)
+
     @property
     def worker_died(self) -> bool:
         """True if the replications were lost with their worker (or cluster), not by an

@@ -203,9 +203,12 @@ def run(sc: Scenario | str | Path, replications: int = 1, seed: int = 0, workers
         dask_local: bool = False) -> Results:
     """Run ``replications`` replications of ``sc`` (a scenario, or the path of a scenario
     file) from root seed ``seed``, with ``overrides`` (``"key.path=value"`` strings, as for
-    ``--set``) applied and warned of as by :func:`sim.load_scenario`. A scenario is
-    validated again first (see :func:`revalidated`), so one changed in place is checked as
-    its file would be.
+    ``--set``) applied; given a path, they are warned of as by :func:`sim.load_scenario`
+    (a bare number over a value the file gives in another unit). A loaded scenario holds
+    its values in the fields' own units already, so an override of it gets no such note:
+    give overrides to ``sim.load_scenario`` to have them checked against the file. A
+    scenario is validated again first (see :func:`revalidated`), so one changed in place
+    is checked as its file would be.
 
     ``workers > 1`` runs them on a local process pool; ``scheduler`` (a Dask scheduler's
     address) or ``dask_local=True`` (a Dask LocalCluster of ``workers`` processes), as for

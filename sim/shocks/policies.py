@@ -237,8 +237,7 @@ class StockpileController:
         price = float(world.price[c])
         # the shortfall the market would have had without this rule's release the day
         # before: judged on the shortfall it leaves, a release that closed most of the gap
-        # would stop itself the next day and start again the day after (read before this
-        # step moves the market's stock)
+        # would stop itself the next day and start again the day after
         shortfall_share = world.last_shortfall_share(self.market, c, self.last_release)
         self.last_release = 0.0
         trigger = ((spec.release_price_ratio_above is not None  # type: ignore[attr-defined]

@@ -235,6 +235,8 @@ class World:
         self._other_list = self._mk_other.reshape(-1).tolist()
         self._consumed_list = [0.0] * self._mk_stock.size
         """What each [market x commodity] slot consumed on the last day."""
+        self._stock_after_list = [0.0] * self._mk_stock.size
+        """What each slot held when the last day's consumption was done."""
         for i, m in enumerate(markets):
             m.stock = self._mk_stock[i]
             m.demand_factor = self._mk_factor[i]
@@ -478,6 +480,7 @@ class World:
             consumed[j] = used
         self._mk_stock_flat[:] = stock
         self._consumed_list = consumed
+        self._stock_after_list = stock  # as consumption left it, whatever moves it later
         if self._mk_ledger is not None:
             ledger_supplied, ledger_consumed = self._mk_ledger
             ledger_supplied += supplied
@@ -778,15 +781,16 @@ class World:
                              added_t: float = 0.0) -> float:
         """Share of a market's demand it could not meet on the last day; with ``added_t``,
         the share it would have missed without that many tonnes added to its stock the
-        day before (it had what it consumed and what is left, less those tonnes). Call it
-        after the day's market step and before anything else moves the market's stock."""
+        day before (it had what it consumed and what the day's consumption left, less those
+        tonnes; stock moved after the market step, by another stockpile rule say, is not
+        counted)."""
         j = self._market_slot[market.index] * self.n_commodities + commodity
         want = self._demand_list[j]
         if want <= 0.0:
             return 0.0
         consumed = self._consumed_list[j]
         if added_t > 0.0:
-            had = consumed + float(market.stock[commodity]) - added_t
+            had = consumed + self._stock_after_list[j] - added_t
             consumed = min(want, max(had, 0.0))
         return (want - consumed) / want
 

@@ -206,3 +206,15 @@ def test_sim_sweep_names_the_sample_of_the_failed_replication(
     assert result.exit_code == 1, result.output
     assert "  in replication 0 of sample 0 (seed 0)" in result.output
     assert f"nothing was written to {out}" in result.output
+
+
+def test_a_replication_error_survives_pickling_and_copying() -> None:
+    # sim.run inside the caller's own process pool or Dask task sends it back pickled
+    import copy
+    import pickle
+
+    error = ReplicationError(ValueError("boom"), [Task(0, 3, "base", 1)], "failed")
+    for back in (pickle.loads(pickle.dumps(error)), copy.copy(error)):
+        assert str(back) == str(error)
+        assert back.tasks == error.tasks and back.reason == "failed"
+        assert isinstance(back.cause, ValueError)

@@ -217,6 +217,25 @@ def test_a_release_on_shortfall_goes_on_while_the_gap_it_fills_lasts(build, worl
     assert ctl.released == pytest.approx(rate * (1 + stop - start))
 
 
+@pytest.mark.parametrize("order", [("rule_a", "rule_b"), ("rule_b", "rule_a")])
+def test_two_release_rules_on_one_market_each_judge_the_gap_without_their_own(
+        build, world_of, order) -> None:
+    # the rule stepped second read a stock the first had just filled, saw a smaller gap
+    # than it faced without its own release and stopped every other day (1,200 t and
+    # 630 t, by order in the file); without either release the market is 70% short
+    data = shortfall_rule(build, 30.0)
+    data["sites"]["reserve_b"] = build.site("stockpile", initial_stock_t={"copper": 5000.0})
+    rule = data["policies"]["stockpiles"].pop("reserve_rule")
+    rules = {"rule_a": rule, "rule_b": {**rule, "site": "reserve_b"}}
+    data["policies"]["stockpiles"] = {k: rules[k] for k in order}
+    world = world_of(data)
+    world.run()
+    world.check_mass_balance()
+    released = {c.ident: c.released for c in world.shocks.stockpiles}
+    assert released["rule_a"] == pytest.approx(released["rule_b"])
+    assert released["rule_a"] >= 30.0 * 40
+
+
 def test_a_faster_release_never_leaves_a_larger_shortfall(build, world_of) -> None:
     short = []
     for rate in (30.0, 45.0, 50.0, 60.0, 100.0):
