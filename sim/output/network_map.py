@@ -269,45 +269,65 @@ def _alignment(angle: float) -> tuple[str, str]:
     return ha, va
 
 
-def _overlaps(a: Bbox, b: Bbox, gap: float) -> bool:
-    return not (a.x1 + gap <= b.x0 or b.x1 + gap <= a.x0
-                or a.y1 + gap <= b.y0 or b.y1 + gap <= a.y0)
-
-
-def _segment_hits(p: np.ndarray, q: np.ndarray, box: Bbox) -> bool:
-    """Whether the segment p-q passes through ``box`` (Liang-Barsky clipping)."""
-    d = q - p
-    lo, hi = 0.0, 1.0
-    for pi, di, b0, b1 in ((p[0], d[0], box.x0, box.x1), (p[1], d[1], box.y0, box.y1)):
-        if abs(di) < 1e-12:
-            if pi < b0 or pi > b1:
-                return False
-            continue
-        t0, t1 = (b0 - pi) / di, (b1 - pi) / di
-        lo, hi = max(lo, min(t0, t1)), min(hi, max(t0, t1))
-        if lo > hi:
-            return False
-    return True
-
-
-def _segments_cross(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> bool:
-    """Whether segments a-b and c-d cross (touching at an end does not count)."""
-    def side(p: np.ndarray, q: np.ndarray, r: np.ndarray) -> float:
-        return float((q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0]))
-
-    d1, d2 = side(c, d, a), side(c, d, b)
-    d3, d4 = side(a, b, c), side(a, b, d)
-    return d1 * d2 < 0 and d3 * d4 < 0
-
-
 def _nearest_on(box: Bbox, p: np.ndarray) -> np.ndarray:
     return np.array([min(max(p[0], box.x0), box.x1), min(max(p[1], box.y0), box.y1)])
 
 
-def box_distance(box: Bbox, p: Sequence[float]) -> float:
-    """Distance from point ``p`` to the nearest point of ``box`` (0 inside it)."""
-    q = _nearest_on(box, np.asarray(p, dtype=float))
-    return float(math.hypot(q[0] - p[0], q[1] - p[1]))
+# The placement's geometry works on many boxes and segments at once: a box is its extents
+# (x0, y0, x1, y1) on the last axis of an array, a point or a segment's end (x, y) on the
+# last axis; the other axes broadcast. Each test takes the same floating-point steps as
+# the plain test of one box or segment would, so that its answer does not depend on how
+# many are tested at once.
+
+def _overlap(a: np.ndarray, b: np.ndarray, gap: float) -> np.ndarray:
+    """Whether boxes ``a`` and ``b`` come nearer each other than ``gap`` (overlap, for 0)."""
+    return ~((a[..., 2] + gap <= b[..., 0]) | (b[..., 2] + gap <= a[..., 0])
+             | (a[..., 3] + gap <= b[..., 1]) | (b[..., 3] + gap <= a[..., 1]))
+
+
+def _hits(p: np.ndarray, q: np.ndarray, box: np.ndarray) -> np.ndarray:
+    """Whether segments p-q pass through boxes ``box`` (Liang-Barsky clipping)."""
+    shape = np.broadcast_shapes(p.shape[:-1], q.shape[:-1], box.shape[:-1])
+    inside = np.ones(shape, dtype=bool)
+    lo, hi = np.zeros(shape), np.ones(shape)
+    for k in (0, 1):
+        pk, dk = p[..., k], q[..., k] - p[..., k]
+        b0, b1 = box[..., k], box[..., k + 2]
+        # parallel to this axis: in the box's band or not; no bound on the segment
+        flat = np.abs(dk) < 1e-12
+        inside &= ~(flat & ((pk < b0) | (pk > b1)))
+        dk = np.where(flat, 1.0, dk)
+        t0, t1 = (b0 - pk) / dk, (b1 - pk) / dk
+        lo = np.where(flat, lo, np.maximum(lo, np.minimum(t0, t1)))
+        hi = np.where(flat, hi, np.minimum(hi, np.maximum(t0, t1)))
+    return inside & (lo <= hi)
+
+
+def _crosses(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Whether segments a-b and c-d cross (touching at an end does not count)."""
+    def side(p: np.ndarray, q: np.ndarray, r: np.ndarray) -> np.ndarray:
+        return ((q[..., 0] - p[..., 0]) * (r[..., 1] - p[..., 1])
+                - (q[..., 1] - p[..., 1]) * (r[..., 0] - p[..., 0]))
+
+    return (side(c, d, a) * side(c, d, b) < 0) & (side(a, b, c) * side(a, b, d) < 0)
+
+
+def _nearest(box: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """The points of boxes ``box`` nearest to points ``p``."""
+    return np.minimum(np.maximum(p, box[..., :2]), box[..., 2:])
+
+
+def _hypot_below(dx: np.ndarray, dy: np.ndarray, limit: np.ndarray) -> np.ndarray:
+    """Whether ``math.hypot(dx, dy) < limit``, elementwise. numpy's hypot may differ from
+    math.hypot in the last bit, so the few lengths near the limit are measured again with
+    math.hypot: a length at the limit is tested as the plain, one-at-a-time test does."""
+    dx, dy, limit = np.broadcast_arrays(dx, dy, limit)
+    length = np.hypot(dx, dy)
+    below = length < limit
+    for at in zip(*np.nonzero(np.abs(length - limit) <= 1e-9 * np.maximum(np.abs(limit), 1.0)),
+                  strict=True):
+        below[at] = math.hypot(dx[at], dy[at]) < limit[at]
+    return below
 
 
 def _text_box(ann: Annotation, renderer: RendererBase) -> Bbox:
@@ -353,13 +373,38 @@ _OFF_LINE = 5
 """Weight of a label on a line to keep off (a closed lane, drawn in red, under a name
 reads as part of it), against a doubt."""
 
-_Spot = tuple[float, float, Bbox, bool]
-"""Where a label goes: radius and angle from its point, its box, whether it has a leader."""
+
+@dataclass
+class _Placed:
+    """The labels placed so far, in a layout: each one's spot (an index into its spots,
+    -1 where not placed yet) and that spot's box (extents), leader's end on the box and
+    whether it has a leader."""
+
+    spot: np.ndarray
+    box: np.ndarray
+    end: np.ndarray
+    leader: np.ndarray
+
+    @classmethod
+    def none(cls, n: int) -> _Placed:
+        """No label placed, of ``n``."""
+        return cls(np.full(n, -1), np.zeros((n, 4)), np.zeros((n, 2)), np.zeros(n, dtype=bool))
 
 
 @dataclass
 class _Scene:
-    """What labels are placed among, in display coordinates."""
+    """What labels are placed among, in display coordinates, and what each spot of each
+    label costs whatever the other labels do.
+
+    The cost of a spot (:meth:`costs`) counts clashes (weighted :data:`_CLASH`) and doubts.
+    Some depend on the label and the scene alone: markers the label covers, other markers
+    as near it as its own (which also give it a leader), lines to keep off under it, its
+    leader through other markers. Those are counted once per spot, when the scene is made
+    (``leader``, ``fixed``). The others depend on the labels placed (labels covered, leaders
+    through the label, its leader through labels or across leaders): they are counted
+    anew each time, for all of a label's spots at once against all the labels placed.
+    A layout tries every label at every spot several times over, so the fixed part is
+    what the count would otherwise spend most of its time on."""
 
     spots: list[list[tuple[float, float, Bbox]]]
     points: np.ndarray
@@ -368,63 +413,98 @@ class _Scene:
     obstacles: list[tuple[np.ndarray, np.ndarray]]
     px: float
 
-    def best(self, i: int, out: dict[int, _Spot],
-             spots: Sequence[tuple[float, float, Bbox]] | None = None) -> tuple[int, _Spot]:
-        """The cheapest of ``spots`` (by default all of label ``i``'s) among the labels
-        already in ``out`` (but ``i``): (cost, spot); the nearest of equal cost."""
-        px = self.px
-        gap, clear, half = _GAP * px, _CLEAR * px, _MARKER_HALF * px
-        boxes = [out[j][2] for j in out if j != i]
-        leaders = [(self.points[j], _nearest_on(out[j][2], self.points[j]))
-                   for j in out if j != i and out[j][3]]
-        p = self.points[i]
-        dist = [math.hypot(*(c - p)) for c in self.centres]
-        others = [c for c, d in zip(self.centres, dist, strict=True) if d > px]
-        # markers drawn over this one: no leader can avoid them
-        apart = [m for m, d in zip(self.marks, dist, strict=True) if d > 2 * half]
-        best: tuple[int, _Spot] | None = None
-        for r, angle, box in self.spots[i] if spots is None else spots:
-            clashes = sum(_overlaps(box, b, gap) for b in boxes)
-            clashes += sum(_overlaps(box, m, 0.0) for m in self.marks)
-            clashes += sum(_segment_hits(a, b, box) for a, b in leaders)
-            own = box_distance(box, p)
-            near = [c for c in others if box_distance(box, c) < own + clear]
-            leader = r >= _LEADER_FROM or bool(near)
-            doubts = sum(math.hypot(*(c - p)) > 2 * half for c in near)
-            doubts += _OFF_LINE * sum(_segment_hits(a, b, box) for a, b in self.obstacles)
-            if leader:
-                q = _nearest_on(box, p)
-                clashes += sum(_segment_hits(p, q, b) for b in boxes)
-                doubts += sum(_segment_hits(p, q, m) for m in apart)
-                doubts += sum(_segments_cross(p, q, a, b) for a, b in leaders)
-            cost = _CLASH * clashes + doubts
-            if best is None or cost < best[0]:
-                best = (cost, (r, angle, box, leader))
-            if cost == 0:
-                break
-        assert best is not None
-        return best
+    def __post_init__(self) -> None:
+        # for each label, for each of its spots: the box (extents), where a leader from
+        # the label's point meets it, whether the label has a leader there, and the cost
+        # that does not depend on the other labels
+        self.boxes = [np.array([b.extents for _r, _a, b in s]).reshape(-1, 4)
+                      for s in self.spots]
+        self.ends = [_nearest(b, p) for b, p in zip(self.boxes, self.points, strict=True)]
+        self.leader: list[np.ndarray] = []
+        self.fixed: list[np.ndarray] = []
+        for i in range(len(self.spots)):
+            leader, fixed = self._alone(i)
+            self.leader.append(leader)
+            self.fixed.append(fixed)
 
-    def layout(self, order: Sequence[int], rounds: int = 3) -> tuple[int, dict[int, _Spot]]:
+    def _alone(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Label ``i``'s spots' leaders and cost in the scene, without the other labels."""
+        px = self.px
+        clear, half = _CLEAR * px, _MARKER_HALF * px
+        p, boxes, ends = self.points[i], self.boxes[i], self.ends[i]
+        centres = np.array(self.centres).reshape(-1, 2)
+        marks = np.array([m.extents for m in self.marks]).reshape(-1, 4)
+        dist = np.array([math.hypot(*(c - p)) for c in self.centres])
+        other = dist > px  # a marker at the label's own point is its own
+        far = dist > 2 * half  # markers drawn over this one: no leader can avoid them
+        clashes = _overlap(boxes[:, None], marks[None], 0.0).sum(axis=1)
+        # no leader: the label must be nearer its own point than any other marker
+        own = np.array([math.hypot(*e) for e in (ends - p).tolist()])
+        gaps = _nearest(boxes[:, None], centres[other][None]) - centres[other][None]
+        near = _hypot_below(gaps[..., 0], gaps[..., 1], (own + clear)[:, None])
+        r = np.array([r for r, _a, _b in self.spots[i]])
+        leader = (r >= _LEADER_FROM) | near.any(axis=1)
+        doubts = (near & far[other][None]).sum(axis=1)
+        lines = np.array(self.obstacles).reshape(-1, 2, 2)
+        doubts += _OFF_LINE * _hits(lines[None, :, 0], lines[None, :, 1],
+                                    boxes[:, None]).sum(axis=1)
+        doubts += np.where(leader, _hits(p, ends[:, None], marks[far][None]).sum(axis=1), 0)
+        return leader, _CLASH * clashes + doubts
+
+    def place(self, placed: _Placed, i: int, k: int) -> None:
+        """Put label ``i`` at its spot ``k``."""
+        placed.spot[i] = k
+        placed.box[i], placed.end[i] = self.boxes[i][k], self.ends[i][k]
+        placed.leader[i] = self.leader[i][k]
+
+    def costs(self, i: int, ks: Sequence[int] | slice, placed: _Placed) -> np.ndarray:
+        """The cost of label ``i`` at each of its spots ``ks`` among the labels placed (but
+        ``i``). All spots at once: with numpy, costing a few or all costs about the same."""
+        others = placed.spot >= 0
+        others[i] = False
+        boxes = placed.box[others]
+        with_leader = others & placed.leader
+        la, lb = self.points[with_leader], placed.end[with_leader]
+        spot, end, leader = self.boxes[i][ks], self.ends[i][ks], self.leader[i][ks]
+        clashes = (_overlap(spot[:, None], boxes[None], _GAP * self.px).sum(axis=1)
+                   + _hits(la[None], lb[None], spot[:, None]).sum(axis=1))
+        doubts = np.zeros(len(spot), dtype=int)
+        if leader.any():
+            p, q = self.points[i], end[leader][:, None]
+            clashes[leader] += _hits(p, q, boxes[None]).sum(axis=1)
+            doubts[leader] = _crosses(p, q, la[None], lb[None]).sum(axis=1)
+        return self.fixed[i][ks] + _CLASH * clashes + doubts
+
+    def best(self, i: int, placed: _Placed) -> tuple[int, int]:
+        """The cheapest spot of label ``i`` among the labels placed (but ``i``): (cost,
+        spot); the nearest of equal cost (spots are nearest first)."""
+        costs = self.costs(i, slice(None), placed)
+        k = int(np.argmin(costs))  # the first of the cheapest
+        return int(costs[k]), k
+
+    def layout(self, order: Sequence[int], rounds: int = 3) -> tuple[int, list[int]]:
         """Place labels greedily in ``order``, then move each to a cheaper spot among all
         the others where there is one, for a few rounds; returns the total cost and each
-        label's spot."""
-        out: dict[int, _Spot] = {}
+        label's spot (an index into its spots)."""
+        placed = _Placed.none(len(self.spots))
         for i in order:
-            out[i] = self.best(i, out)[1]
+            self.place(placed, i, self.best(i, placed)[1])
         for _ in range(rounds):
             moved = False
+            costs = []
             for i in order:
-                here = self.best(i, out, [out[i][:3]])[0]
+                here = int(self.costs(i, [placed.spot[i]], placed)[0])
+                costs.append(here)
                 if here == 0:
                     continue
-                cost, spot = self.best(i, out)
+                cost, spot = self.best(i, placed)
                 if cost < here:
-                    out[i] = spot
+                    self.place(placed, i, spot)
                     moved = True
-            if not moved:
-                break
-        return sum(self.best(i, out, [out[i][:3]])[0] for i in order), out
+            if not moved:  # a round that moved none costed every label where it stays
+                return sum(costs), placed.spot.tolist()
+        return (sum(int(self.costs(i, [placed.spot[i]], placed)[0]) for i in order),
+                placed.spot.tolist())
 
 
 def place_labels(ax: Axes, labels: Sequence[MapLabel], markers: Sequence[tuple[float, float]],
@@ -483,7 +563,8 @@ def place_labels(ax: Axes, labels: Sequence[MapLabel], markers: Sequence[tuple[f
     _cost, chosen = min((scene.layout(o) for o in orders), key=lambda t: t[0])
     out = []
     for i, lab in enumerate(labels):
-        r, angle, _box, leader = chosen[i]
+        r, angle, _box = spots[i][chosen[i]]
+        leader = bool(scene.leader[i][chosen[i]])
         ha, va = _alignment(angle)
         dx, dy = r * math.cos(math.radians(angle)), r * math.sin(math.radians(angle))
         arrow = ({"arrowstyle": "-", "color": LEADER_COLOR, "lw": 0.5, "shrinkA": 0.0,
