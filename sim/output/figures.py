@@ -1057,7 +1057,7 @@ def forest_figure(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
             unit = part["unit"].iloc[0]
             ax.set_xlabel(f"difference from {ref_short} ({unit})", fontsize=8)
             ax.set_title(metric)
-            ax.xaxis.set_major_formatter(st.TONNES)
+            ax.xaxis.set_major_formatter(st.TonnesFormatter())
             if not flat:
                 # a third of the figure wide: more ticks than this run into each other
                 ax.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
@@ -1193,7 +1193,7 @@ def compare_series_figure(named: NamedResults, metric: str = "price_index") -> F
         low.axhline(0.0, color="black", lw=0.7)
         low.set_ylabel(f"difference from\n{short_name(ref_name, 20, 1)} ({unit})")
         if metric not in ("price_index", "performance"):
-            low.yaxis.set_major_formatter(st.TONNES)
+            low.yaxis.set_major_formatter(st.TonnesFormatter())
         st.date_axis(low)
     handles: list[Line2D | Patch] = [
         Line2D([], [], color=st.scenario_color(i), lw=2, ls=st.scenario_linestyle(i),

@@ -9,7 +9,7 @@ and fonts live in :data:`RC`, applied with :func:`styled` while a figure is buil
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
@@ -19,7 +19,7 @@ import matplotlib as mpl
 import matplotlib.dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import Formatter
 
 # --------------------------------------------------------------------------------- colours
 CHANNEL_COLORS = {
@@ -169,8 +169,27 @@ def _tonnes(x: float, _pos: object = None) -> str:
     return f"{x:.3g}"
 
 
-TONNES = FuncFormatter(_tonnes)
-"""Tick labels for tonnes: 1,200; 45.6 k; 3.3 M."""
+class TonnesFormatter(Formatter):
+    """Tick labels for tonnes, one scale per axis: 0, 2,000, 4,000 or 0, 50 k, 100 k or
+    1 M, 1.5 M, 2 M.
+
+    The scale is the largest tick's (as :func:`format_tonnes` would write it), so an axis
+    never mixes ``8,000`` with ``10 k``.
+    """
+
+    def __init__(self) -> None:
+        self._divisor, self._suffix = 1.0, ""
+
+    def set_locs(self, locs: Sequence[float]) -> None:
+        super().set_locs(locs)
+        top = max((abs(v) for v in locs), default=0.0)
+        self._divisor, self._suffix = ((1e6, " M") if top >= 1e6 else
+                                       (1e3, " k") if top >= 1e4 else (1.0, ""))
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        if not self._suffix or x == 0:
+            return _tonnes(x)
+        return f"{x / self._divisor:,.4g}{self._suffix}"
 
 
 def format_tonnes(x: float) -> str:
@@ -188,7 +207,7 @@ def date_axis(ax: Axes) -> None:
 
 def tonnes_axis(ax: Axes, what: str = "tonnes of metal") -> None:
     """Tonnes on the y axis, with ``what`` (and its unit) as the label."""
-    ax.yaxis.set_major_formatter(TONNES)
+    ax.yaxis.set_major_formatter(TonnesFormatter())
     ax.set_ylabel(what)
 
 

@@ -221,3 +221,30 @@ def test_short_last_period_is_marked_in_comparisons_and_flows(tiny_results) -> N
             in fig.get_suptitle())
     spans = [p for ax in fig.axes for p in ax.patches]
     assert spans and all(p.get_x() + p.get_width() == pytest.approx(last) for p in spans)
+
+
+# =========================================================================== tonnes axes
+@pytest.mark.parametrize(("locs", "labels"), [
+    ([0, 4000, 8000, 12000], ["0", "4 k", "8 k", "12 k"]),
+    ([0, 2.5e5, 5e5, 1e6], ["0", "0.25 M", "0.5 M", "1 M"]),
+    ([-1e4, 0, 1e4], ["-10 k", "0", "10 k"]),
+    ([0, 2, 4, 6, 8, 10], ["0", "2", "4", "6", "8", "10"]),
+    ([0, 0.5, 1], ["0", "0.5", "1"]),
+])
+def test_a_tonnes_axis_writes_every_tick_on_one_scale(locs, labels) -> None:
+    assert st.TonnesFormatter().format_ticks(locs) == labels
+
+
+def test_tonnes_axes_of_one_figure_keep_their_own_scales() -> None:
+    fig = st.new_figure()
+    small, big = fig.subplots(1, 2)
+    small.plot([0, 9000])
+    big.plot([0, 3e6])
+    st.tonnes_axis(small)
+    st.tonnes_axis(big)
+    rendered(fig)
+    ticks = {ax: [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+             for ax in (small, big)}
+    assert ticks[small][-1].endswith("k") and all(t == "0" or t.endswith(" k")
+                                                  for t in ticks[small])
+    assert all(t == "0" or t.endswith(" M") for t in ticks[big])
