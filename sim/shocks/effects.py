@@ -26,8 +26,9 @@ class Diversion:
 
 def apply_effects(world: World, source: str, effects: Effects, targets: Resolved,
                   stream_key: str) -> None:
-    """Switch on ``effects`` on ``targets``; ``stream_key`` names the random stream of any
-    added delay (so the same shock draws the same delays in every scenario)."""
+    """Switch on ``effects`` on ``targets``; ``stream_key`` names the random streams of any
+    added delay, one per target (``<stream_key>:delay:lane:<id>`` or ``...:site:<id>``), so
+    the same shock draws the same delays at each target in every scenario."""
     _set(world, source, effects, targets, stream_key, on=True)
 
 
@@ -64,9 +65,14 @@ def _set(world: World, source: str, effects: Effects, targets: Resolved, stream_
         for el in elements:
             el.set_modifier(source, effects.capacity_factor if on else None)
     if effects.added_delay_days is not None:
-        sampler = world.sampler(effects.added_delay_days, f"{stream_key}:delay") if on else None
-        for el in [*targets.lanes, *(s for s in targets.sites if s.kind in DELAY_KINDS)]:
-            el.set_delay(source, sampler)
+        # One stream per element, so a lot's delay does not depend on how many lots passed
+        # the shock's other targets before it (common random numbers, and results that do
+        # not depend on the order of the file); lanes and sites may share an id.
+        delayed = [*(("lane", el) for el in targets.lanes),
+                   *(("site", s) for s in targets.sites if s.kind in DELAY_KINDS)]
+        for kind, el in delayed:
+            el.set_delay(source, world.sampler(
+                effects.added_delay_days, f"{stream_key}:delay:{kind}:{el.id}") if on else None)
     if effects.divert is not None:
         div = Diversion(effects.divert.share, world.channel_index[effects.divert.to_channel],
                         targets.commodities, targets.channels) if on else None

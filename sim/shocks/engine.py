@@ -7,8 +7,11 @@ allowances, deal shares, stockpile controllers).
 
 Random draws come from streams keyed by the shock's id: ``event:<id>:duration``,
 ``regime:<id>``, ``incident:<id>`` (arrivals) and ``incident:<id>:duration``,
-``deal:<id>``, and ``<source>:delay`` for added delays. Two scenarios that share a regime
-therefore see the same conflict history for the same seed, whatever else differs.
+``deal:<id>``, and for added delays one stream per target lane or site:
+``event:<id>:delay:lane:<lane>``, ``incident:<id>:delay:site:<site>`` and
+``regime:<id>:<state>:delay:...``. Two scenarios that share a regime therefore see the
+same conflict history for the same seed until a policy (``security_support``) changes its
+rates, and a lot's added delay does not depend on traffic at the shock's other targets.
 """
 
 from __future__ import annotations
