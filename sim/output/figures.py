@@ -368,7 +368,8 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
             bottom.fill_between(x[:k], lo, hi, color=st.commodity_color(com),
                                 alpha=st.BAND_ALPHA, lw=0, label="5-95% of replications")
             clo, chi = _ci_of_mean(q[:, :k])
-            clo = np.maximum(clo, 0.0)  # Q is never negative; few replications, wide t
+            # Q lies in [0, 1]: few replications give a wide t interval beyond either end
+            clo, chi = np.maximum(clo, 0.0), np.minimum(chi, 1.0)
             bottom.fill_between(x[:k], clo, chi, color=st.commodity_color(com),
                                 alpha=st.CI_ALPHA, lw=0, label="95% CI of the mean")
         bottom.fill_between(x, mean, 1.0, where=mean < 1.0, interpolate=True,
@@ -559,8 +560,12 @@ def lead_times_figure(res: Results, commodity: str | None = None,
                     solid_capstyle="butt")
             ax.plot([row.p50], [yi], marker="|", ms=14, mew=2, color=color)
             ax.plot([row.mean], [yi], marker="o", ms=4, color="black", zorder=3)
-        ax.set_yticks(y, [f"{st.label(r)}\n{row_t:,.0f} t" for r, row_t in
-                          zip(table.route, table.delivered_t, strict=True)], fontsize=7)
+        # one route id may serve several channels: name the channel where it repeats
+        repeated = set(table.route[table.route.duplicated()])
+        names = [f"{st.label(r)} ({st.label(ch)})" if r in repeated else st.label(r)
+                 for r, ch in zip(table.route, table.channel, strict=True)]
+        ax.set_yticks(y, [f"{name}\n{st.format_tonnes(row_t)} t" for name, row_t in
+                          zip(names, table.delivered_t, strict=True)], fontsize=7)
         ax.set_xlim(left=0)
     handles = [Patch(color=st.channel_color(ch), alpha=0.45, label=f"{st.label(ch)}: 5-95%")
                for ch in channels]

@@ -229,3 +229,36 @@ def test_deliveries_legend_sits_below_the_panels_and_bands_stay_in_view(shock_re
     lowest = min(float(np.nanmin(c.get_paths()[0].vertices[:, 1]))
                  for c in bottom.collections if c.get_paths())
     assert bottom.get_ylim()[0] <= lowest and lowest >= 0.0
+
+
+def test_the_interval_of_mean_q_stays_within_0_and_1(shock_results, monkeypatch) -> None:
+    # one full replication and the rest at 30%: the t interval of the mean runs past 1
+    real = F.performance
+
+    def spread(res, com):
+        q = real(res, com).copy()
+        q[0], q[1:] = 1.0, 0.3
+        return q
+
+    monkeypatch.setattr(F, "performance", spread)
+    fig = F.deliveries_figure(shock_results, "copper")
+    (band,) = [c for ax in fig.axes for c in ax.collections
+               if c.get_label() == "95% CI of the mean"]
+    ys = band.get_paths()[0].vertices[:, 1]
+    assert ys.max() == pytest.approx(1.0) and ys.min() >= 0.0
+
+
+def test_lead_time_labels_name_the_channel_of_a_route_id_used_twice(baseline_short) -> None:
+    table = F.route_lead_times(baseline_short, "cobalt")
+    twice = table.route[table.route.duplicated()]
+    assert not twice.empty  # the baseline sends cobalt by one route id on two channels
+    fig = F.lead_times_figure(baseline_short, "cobalt", max_routes=len(table))
+    labels = [t.get_text().split("\n")[0] for t in visible_axes(fig)[0].get_yticklabels()]
+    assert len(labels) == len(set(labels))
+    assert f"{st.label(twice.iloc[0])} (" in "".join(labels)
+
+
+def test_lead_time_labels_give_small_tonnages_their_digits(baseline_short) -> None:
+    fig = F.lead_times_figure(baseline_short, "gold", max_routes=20)
+    labels = [t.get_text() for t in visible_axes(fig)[0].get_yticklabels()]
+    assert labels and not any(label.endswith("\n0 t") for label in labels)
