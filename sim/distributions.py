@@ -14,14 +14,29 @@ block so the simulation's hot path does not call numpy once per draw.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Iterator
 from itertools import chain, repeat
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from sim.units import convert
+
+
+def _number(value: Any) -> Any:
+    """A parameter as a float: any real number (numpy's too), never ``true``/``false``,
+    which YAML reads from yes/no/on/off and pydantic would take for 1 and 0."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {value!r}")
+    if isinstance(value, numbers.Real):
+        return float(value)
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_number)]
+"""A distribution parameter: a real number, not a boolean."""
 
 
 class _Dist(BaseModel):
@@ -60,7 +75,7 @@ class Fixed(_Dist):
 
     dist: Literal["fixed"] = "fixed"
     """Which distribution (``fixed`` may be omitted: a bare number is fixed)."""
-    value: float
+    value: Number
     """The value."""
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
@@ -83,9 +98,9 @@ class Uniform(_Dist):
     """Uniform on [low, high]."""
 
     dist: Literal["uniform"]
-    low: float
+    low: Number
     """Smallest value."""
-    high: float
+    high: Number
     """Largest value."""
 
     @model_validator(mode="after")
@@ -114,11 +129,11 @@ class Triangular(_Dist):
     """Triangular with minimum ``low``, most likely value ``mode`` and maximum ``high``."""
 
     dist: Literal["triangular"]
-    low: float
+    low: Number
     """Smallest value."""
-    mode: float
+    mode: Number
     """Most likely value."""
-    high: float
+    high: Number
     """Largest value."""
 
     @model_validator(mode="after")
@@ -151,13 +166,13 @@ class TruncatedNormal(_Dist):
     """Normal with ``mean`` and ``sd`` (of the untruncated normal), cut to [low, high]."""
 
     dist: Literal["truncated_normal"]
-    mean_: float = Field(alias="mean")
+    mean_: Number = Field(alias="mean")
     """Mean of the normal before truncation."""
-    sd: float = Field(gt=0)
+    sd: Number = Field(gt=0)
     """Standard deviation of the normal before truncation."""
-    low: float = 0.0
+    low: Number = 0.0
     """Lower cut-off; 0 unless given, since most quantities here cannot be negative."""
-    high: float = Field(default=math.inf, allow_inf_nan=True)
+    high: Number = Field(default=math.inf, allow_inf_nan=True)
     """Upper cut-off; none unless given (``.inf`` also means none)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
@@ -202,9 +217,9 @@ class LogNormal(_Dist):
     """Lognormal given by the ``mean`` and ``sd`` of the variable itself (not of its log)."""
 
     dist: Literal["lognormal"]
-    mean_: float = Field(alias="mean", gt=0)
+    mean_: Number = Field(alias="mean", gt=0)
     """Mean of the variable."""
-    sd: float = Field(gt=0)
+    sd: Number = Field(gt=0)
     """Standard deviation of the variable."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
@@ -232,7 +247,7 @@ class Exponential(_Dist):
     """Exponential with the given ``mean`` (rate 1/mean)."""
 
     dist: Literal["exponential"]
-    mean_: float = Field(alias="mean", gt=0)
+    mean_: Number = Field(alias="mean", gt=0)
     """Mean (1 / rate)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
@@ -255,9 +270,9 @@ class Gamma(_Dist):
     """Gamma with ``shape`` k and ``scale`` theta (mean k*theta, variance k*theta^2)."""
 
     dist: Literal["gamma"]
-    shape: float = Field(gt=0)
+    shape: Number = Field(gt=0)
     """Shape k."""
-    scale: float = Field(gt=0)
+    scale: Number = Field(gt=0)
     """Scale theta."""
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
@@ -277,9 +292,9 @@ class Empirical(_Dist):
     """Draws from a list of observed ``values``, with optional ``weights``."""
 
     dist: Literal["empirical"]
-    values: list[float] = Field(min_length=1)
+    values: list[Number] = Field(min_length=1)
     """Observed values."""
-    weights: list[float] | None = None
+    weights: list[Number] | None = None
     """Relative weight of each value; equal if omitted."""
 
     @model_validator(mode="after")
@@ -331,29 +346,37 @@ def coerce_distribution(raw: Any, unit: str) -> Any:
     """Turn the scenario shorthands into a distribution mapping in canonical units.
 
     A number becomes ``fixed``; ``{value: v, unit: u}`` becomes ``fixed`` at v converted from
-    u; a ``dist`` mapping with a ``unit`` key has every parameter converted. Anything else is
-    passed through for pydantic to reject with a precise message.
+    u; a ``dist`` mapping with a ``unit`` key has every parameter converted. Any real number
+    counts (numpy's too), ``true``/``false`` never. Raises ``ValueError`` for a ``unit`` that
+    is not text or does not convert to ``unit``; anything else is passed through for
+    pydantic to reject with a precise message.
     """
     if isinstance(raw, bool):
         return raw
-    if isinstance(raw, int | float):
+    if isinstance(raw, numbers.Real):
         return {"dist": "fixed", "value": raw}
     if isinstance(raw, dict):
         data = dict(raw)
         src_unit = data.pop("unit", None)
         if "dist" not in data and set(data) == {"value"}:
             data = {"dist": "fixed", "value": data["value"]}
-        if src_unit is not None and isinstance(src_unit, str):
+        if src_unit is not None:
+            if not isinstance(src_unit, str):
+                # dropping it would read the numbers in the field's own unit, unsaid
+                raise ValueError(f"unit must be text such as '{unit}', got {src_unit!r}")
             factor = convert(1.0, src_unit, unit)
             for key in ("value", "low", "mode", "high", "mean", "sd", "scale"):
-                if isinstance(data.get(key), int | float) and not isinstance(data.get(key), bool):
-                    data[key] = data[key] * factor
+                if _is_real(data.get(key)):
+                    data[key] = float(data[key]) * factor
             if isinstance(data.get("values"), list):
-                data["values"] = [
-                    v * factor if isinstance(v, int | float) else v for v in data["values"]
-                ]
+                data["values"] = [float(v) * factor if _is_real(v) else v
+                                  for v in data["values"]]
         return data
     return raw
+
+
+def _is_real(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
 class Sampler:

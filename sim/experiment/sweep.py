@@ -305,20 +305,45 @@ class PointScenarios:
 
         return _validate(apply_overrides(self._raw, [*self.overrides, *sets]))
 
-    def check(self, params: Sequence[Param]) -> None:
-        """Check every parameter path at both ends of its range. Raises
-        :class:`ExperimentError` naming the parameter."""
+    def check(self, params: Sequence[Param]) -> list[str]:
+        """Check every parameter path at both ends of its range; return a note for each
+        parameter whose sampled bare numbers replace a value the file gives in another
+        unit (as ``--set`` notes one). Raises :class:`ExperimentError` naming the
+        parameter."""
+        notes: list[str] = []
         for p in params:
             for end in (p.low, p.high):
                 value: float | int = int(end) if p.scale == "int" else float(end)
+                text = p.override(value)
                 try:
-                    self.scenario([p.override(value)])
+                    sc = self.scenario([text])
                 except ScenarioError as exc:
                     raise ExperimentError(
-                        f"the scenario refuses {p.override(value)}:\n  "
+                        f"the scenario refuses {text}:\n  "
                         + exc.report().replace("\n", "\n  "), what=f"--param {p}",
                         hint="check the key path (as for --set) and that the range holds "
                              "valid values") from None
+                if end == p.low and any(n.startswith(f"--set {text}: ")
+                                        for n in meta_of(sc).notes):
+                    notes.append(self._unit_note(p))
+        return notes
+
+    def _unit_note(self, p: Param) -> str:
+        """The note for ``p``, whose bare numbers replace a value given with a unit: the
+        --set note, phrased for the whole range, with a ``--param`` that keeps the unit."""
+        from sim.scenario.compose import _parse_override, apply_overrides, lost_unit, unit_note
+
+        parts = _parse_override(f"{p.path}=0")[0]
+        node: Any = apply_overrides(self._raw, self.overrides).data
+        for part in parts:
+            node = node[part]
+        unit = lost_unit(node, 0.0) or ""
+        tail = "" if p.scale == "linear" else f":{p.scale}"
+        keep = (f"to keep {unit}, vary its value: --param '{p.path}.value={p.low:g}:"
+                f"{p.high:g}{tail}'" if "value" in node
+                else f"to keep {unit}, give the range converted from {unit}")
+        return unit_note(f"--param {p}", "the file", tuple(parts), node, unit,
+                         "each sampled number", keep)
 
 
 # ---------------------------------------------------------------------------------------
@@ -446,7 +471,7 @@ def run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], de
     if out_path is not None:
         _prepare_out(out_path, force)
     points = PointScenarios(scenario, overrides)
-    points.check(parsed)
+    param_notes = points.check(parsed)
     check_metrics(specs, points.base)  # before anything is run: a typo costs nothing
     jobs = []
     for i, row in enumerate(des.values):
@@ -486,7 +511,7 @@ def run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], de
     # the notes of these overrides; a loaded scenario's own were warned of when loaded
     known = len(meta_of(scenario).notes) if isinstance(scenario, Scenario) else 0
     result = Sweep(points.base.name, des, seed, replications, table, long, None, units,
-                   notes=meta_of(points.base).notes[known:])
+                   notes=[*meta_of(points.base).notes[known:], *param_notes])
     if design == "sobol":
         result.sobol = sobol_table(des, table, units, seed, n_resamples, confidence)
     result.wall_s = time.perf_counter() - started

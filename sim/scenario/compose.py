@@ -9,7 +9,10 @@
   is 5 days, uncited, never 5 weeks under X's name. Some parameters alone (``{high: 20}``
   over a cited ``{dist: triangular, ...}``) change the inherited distribution in place, and
   the result is uncited unless the child cites it. A key set to ``null`` removes the
-  inherited key.
+  inherited key; a null for a key that is not inherited is an error, since it is a typo
+  or the digits after a comma in ``{copper: 1,800,000}`` (YAML's ``copper: 1, '800':
+  null, '000': null``). A child's number without a unit over a value the parent gave in a
+  unit is noted, as ``--set`` notes it.
   ``extends: [a.yaml, b.yaml]`` merges several in order (later ones win), each file once:
   if both extend ``baseline.yaml``, ``b.yaml``'s own values go over ``a.yaml``'s, and its
   copy of the baseline does not undo ``a.yaml``'s changes to it. Chains of ``extends`` are
@@ -36,6 +39,7 @@
 from __future__ import annotations
 
 import copy
+import numbers
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,12 +66,16 @@ class RawScenario:
     created: dict[PathT, str] = field(default_factory=dict)
     """Keys that did not exist and that an override created on the way to the value it set
     (``sites.bordr`` for ``--set sites.bordr.servers=2``), with the override text."""
-    absent_removed: dict[PathT, str] = field(default_factory=dict)
-    """Keys an override set to null that were not there, with the override text: a field
-    left at its default (``--set horizon_days=null`` where ``end`` is given) or a typo."""
+    absent_removed: dict[PathT, tuple[str, int | None, int | None, str | None]] = field(
+        default_factory=dict)
+    """Keys set to null that were not there, by an override or by a file over what it
+    extends, with where that was written (``--set ...`` or a file; line and column) and a
+    hint (or None): a field left at its default (``--set horizon_days=null`` where ``end``
+    is given), a typo, or the digits after a comma in ``{copper: 1,800,000}``."""
     notes: list[str] = field(default_factory=list)
-    """What an override did that the user may not have meant (a bare number over a value
-    the file gave in another unit), to show beside the scenario's summary."""
+    """What an override or an extending file did that the user may not have meant (a
+    number without a unit over a value given in another unit), to show beside the
+    scenario's summary."""
 
 
 @dataclass
@@ -119,10 +127,87 @@ def _is_single_value(node: dict[str, Any]) -> bool:
     return "value" in node or "dist" in node
 
 
-def _merge(base: Any, child: Any, path: PathT = (), replaced: list[PathT] | None = None
-           ) -> Any:
-    """``child`` merged over ``base``; the paths of inherited values that the child replaced
-    or removed are appended to ``replaced``.
+def _is_number(value: Any) -> bool:
+    """Whether ``value`` is a number as a scenario means it (``true`` is not 1)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def lost_unit(current: Any, new: Any) -> str | None:
+    """The unit that ``new``, replacing ``current`` whole, silently drops: that of a
+    quantity or distribution written with ``unit:`` (``{value: 2700, unit: USD/oz}``),
+    when ``new`` is a number, or a quantity or distribution without a unit of its own, and
+    so read in the field's own unit. None when nothing is dropped."""
+    if not isinstance(current, dict) or not _is_single_value(current):
+        return None
+    unit = current.get("unit")
+    if unit is None:
+        return None
+    if isinstance(new, dict):
+        if not _is_single_value(new) or "unit" in new:
+            return None
+        if "value" in new and not _is_number(new["value"]):
+            return None  # {value: balance} or a date is not a number in any unit
+    elif not _is_number(new):
+        return None
+    return str(unit)
+
+
+def unit_note(where: str, origin: str, path: PathT, current: dict[str, Any], unit: str,
+              number: str, keep: str) -> str:
+    """The note for ``number`` (words: "the bare number") written at ``where`` without a
+    unit, which replaced ``current``, given by ``origin`` in ``unit``; ``keep`` says how to
+    keep that unit."""
+    given = (f"{current['value']} {unit}" if "value" in current
+             else f"a {current.get('dist')} distribution in {unit}")
+    return (f"{where}: {origin} gave {format_path(path)} as {given}; {number} is read in the "
+            f"field's own unit, not {unit} ({keep})")
+
+
+def comma_hint(mapping: Any, key: Any) -> str | None:
+    """A hint for ``key`` of ``mapping`` when it is the digits after a comma in a number
+    written in ``{ }`` (``{copper: 1,800,000}`` reads as ``copper: 1, '800': null,
+    '000': null``); None for any other key."""
+    if not isinstance(mapping, dict) or not str(key).isdigit() or key not in mapping \
+            or mapping[key] is not None:
+        return None
+    keys = list(mapping)
+
+    def stray(k: Any) -> bool:
+        return str(k).isdigit() and mapping[k] is None
+
+    start = end = keys.index(key)
+    while start > 0 and stray(keys[start - 1]):
+        start -= 1
+    while end + 1 < len(keys) and stray(keys[end + 1]):
+        end += 1
+    if start == 0 or not _is_number(mapping[keys[start - 1]]):
+        return None
+    groups = [str(mapping[keys[start - 1]]), *(str(k) for k in keys[start:end + 1])]
+    fix = "".join(groups)
+    if len(groups) == 2:
+        fix += f", or {groups[0]}.{groups[1]} for a decimal comma"
+    return (f"a comma separates YAML entries in {{ }}: {','.join(groups)} reads as "
+            f"{groups[0]} and the key{'s' if len(groups) > 2 else ''} "
+            f"{' and '.join(groups[1:])}; write {fix}")
+
+
+@dataclass
+class _MergeLog:
+    """What merging a child over its parents did besides merging."""
+
+    replaced: list[PathT] = field(default_factory=list)
+    """Paths of inherited values that the child replaced or removed."""
+    lost_units: list[tuple[PathT, dict[str, Any], Any]] = field(default_factory=list)
+    """(path, inherited value, child's value) for each value with a unit that the child
+    replaced by a number without one (see :func:`lost_unit`)."""
+    absent: list[tuple[PathT, str | None]] = field(default_factory=list)
+    """Keys the child set to null that were not there, with a hint (see
+    :func:`comma_hint`)."""
+
+
+def _merge(base: Any, child: Any, path: PathT = (), log: _MergeLog | None = None) -> Any:
+    """``child`` merged over ``base``; ``log`` records what the child replaced or removed,
+    the units its values dropped and its nulls that removed nothing.
 
     A single value written as a mapping replaces the inherited one whole: a value's
     number, unit, parameters and citation belong together. Merged key by key, a child's
@@ -133,10 +218,14 @@ def _merge(base: Any, child: Any, path: PathT = (), replaced: list[PathT] | None
         out = dict(base)
         for key, value in child.items():
             if value is None:
-                if out.pop(key, None) is not None and replaced is not None:
-                    replaced.append((*path, key))
+                if key in out:
+                    if out.pop(key) is not None and log is not None:
+                        log.replaced.append((*path, key))
+                elif log is not None:
+                    # removing nothing hides a typo, or the digits after a comma in {1,800}
+                    log.absent.append(((*path, key), comma_hint(child, key)))
             elif key in out:
-                out[key] = _merge(out[key], value, (*path, key), replaced)
+                out[key] = _merge(out[key], value, (*path, key), log)
             else:
                 out[key] = value
         restated = any(k in child for k in ("source", "assumption"))
@@ -149,11 +238,13 @@ def _merge(base: Any, child: Any, path: PathT = (), replaced: list[PathT] | None
             # `source:` for {copper: 36525}, changes a number the parent's source never
             # gave: the merged mapping is uncited until the child cites it
             for key in ("source", "assumption"):
-                if out.pop(key, None) is not None and replaced is not None:
-                    replaced.append((*path, key))
+                if out.pop(key, None) is not None and log is not None:
+                    log.replaced.append((*path, key))
         return out
-    if replaced is not None:
-        replaced.append(path)
+    if log is not None:
+        log.replaced.append(path)
+        if lost_unit(base, child) is not None:
+            log.lost_units.append((path, base, child))
     return child
 
 
@@ -168,18 +259,55 @@ def load_raw(path: Path) -> RawScenario:
     _linearize(Path(path), (), order, set())
     merged: dict[str, Any] = {}
     merged_lines: LineMap = {}
-    for _file, data, lines in order:
-        replaced: list[PathT] = []
-        merged = _merge(merged, data, (), replaced)
+    notes: list[str] = []
+    absent: dict[PathT, tuple[str, int | None, int | None, str | None]] = {}
+    for i, (file, data, lines) in enumerate(order):
+        log = _MergeLog()
+        merged = _merge(merged, data, (), log)
+        if i:  # the first file has nothing to remove
+            absent.update(_absent_in(file, lines, log))
+        notes += [_lost_unit_note(file, lines, merged_lines, p, base, child)
+                  for p, base, child in log.lost_units]
         # the lines of what a child replaced (a parent's `low:` under a distribution the
         # child rewrote) must not locate errors in the child's value
-        gone = set(replaced)
+        gone = set(log.replaced)
         if gone:
             merged_lines = {p: where for p, where in merged_lines.items()
                             if not any(p[:n] in gone for n in range(1, len(p)))}
         merged_lines.update(lines)
     files = [str(f) for f, _d, _l in reversed(order)]
-    return RawScenario(merged, merged_lines, files)
+    return RawScenario(merged, merged_lines, files, absent_removed=absent, notes=notes)
+
+
+def _absent_in(file: Path, lines: LineMap, log: _MergeLog
+               ) -> dict[PathT, tuple[str, int | None, int | None, str | None]]:
+    """The nulls of ``file`` that removed nothing, with where each was written and its
+    hint, as :attr:`RawScenario.absent_removed` holds them."""
+    out = {}
+    for n, (key_path, hint) in enumerate(log.absent):
+        if hint is not None and n and log.absent[n - 1][1] == hint \
+                and log.absent[n - 1][0][:-1] == key_path[:-1]:
+            continue  # 1,800,000 is one mistake, said once at its first stray key
+        where = nearest_line(lines, key_path) or (str(file), None, None)
+        out[key_path] = (str(where[0]), where[1], where[2], hint)
+    return out
+
+
+def _lost_unit_note(file: Path, lines: LineMap, parent_lines: LineMap, path: PathT,
+                    base: dict[str, Any], child: Any) -> str:
+    """The note for a child's number without a unit that replaced a value its parent gave
+    in a unit (``sim validate`` prints it, Python warns of it)."""
+    unit = str(base["unit"])
+    where = nearest_line(lines, path)
+    at = f"{where[0]}:{where[1]}" if where and where[1] is not None else str(file)
+    parent = nearest_line(parent_lines, path)
+    origin = Path(parent[0]).name if parent else "the file it extends"
+    if isinstance(child, dict):
+        number, keep = "its number", f"to keep {unit}, add unit: {unit} beside it"
+    else:
+        number = "the bare number"
+        keep = f"to keep {unit}, write {{value: {child}, unit: {unit}}}"
+    return unit_note(at, origin, path, base, unit, number, keep)
 
 
 def _linearize(path: Path, chain: tuple[Path, ...],
@@ -325,20 +453,19 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
                 if last in node:
                     node.pop(last)
                 else:
-                    absent[tuple(parts)] = text  # the loader checks it names a field
+                    # the loader checks it names a field
+                    absent[tuple(parts)] = ("--set " + text, None, None, None)
             else:
+                unit = lost_unit(current, value)
+                if unit is not None and not isinstance(value, dict):
+                    # The file's value is replaced whole: a bare number is in the field's
+                    # own unit, and the override cites it.
+                    notes.append(unit_note(
+                        f"--set {text}", "the file", tuple(parts), current, unit,
+                        "the bare number", f"to keep {unit}, write "
+                        f"--set '{text.split('=', 1)[0]}={{value: {value}, unit: {unit}}}'"))
                 if isinstance(current, dict) and "value" in current \
                         and not isinstance(value, dict):
-                    # The file's {value: ..., unit: ..., source: ...} is replaced whole: a
-                    # bare number is in the field's own unit, and the override cites it.
-                    unit = current.get("unit")
-                    if unit is not None and isinstance(value, int | float) \
-                            and not isinstance(value, bool):
-                        notes.append(
-                            f"--set {text}: the file gave {format_path(parts)} as "
-                            f"{current['value']} {unit}; the bare number is read in the "
-                            f"field's own unit, not {unit} (to keep {unit}, write "
-                            f"--set '{text.split('=', 1)[0]}={{value: {value}, unit: {unit}}}')")
                     value = {"value": value, "assumption": f"override: --set {text}"}
                 node[last] = value
         else:
@@ -391,8 +518,10 @@ def strip_provenance(raw: RawScenario) -> tuple[dict[str, Any], Provenance]:
                     file=where[0], line=where[1])
             clean = {k: walk(v, (*path, k), here_cited, overridden)
                      for k, v in node.items() if k not in PROVENANCE_KEYS}
-            if set(clean) == {"value"} and cit:
-                # a cited value of any type ({value: contested, source: ...}) is the value
+            if set(clean) == {"value"} and (cit or isinstance(clean["value"], str)):
+                # a cited value of any type ({value: contested, source: ...}) is the value,
+                # and so is text, cited or not: a union of a number and a word (`balance`)
+                # would otherwise see a mapping on its word's side, and refuse the word
                 return clean["value"]
             return clean
         if isinstance(node, list):

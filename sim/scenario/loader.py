@@ -29,6 +29,7 @@ from sim.scenario.compose import (
     Provenance,
     RawScenario,
     apply_overrides,
+    comma_hint,
     load_raw,
     nearest_line,
     strip_provenance,
@@ -222,10 +223,16 @@ def meta_of(sc: Scenario) -> ScenarioMeta:
 
 
 def python_note(note: str) -> str:
-    """``note`` (from :attr:`ScenarioMeta.notes`, written for the command line) with its
-    ``--set`` advice written for Python's ``overrides=[...]``; any other note unchanged."""
+    """``note`` (from :attr:`ScenarioMeta.notes`, or a sweep's, written for the command
+    line) with its ``--set`` and ``--param`` advice written for Python's ``overrides=[...]``
+    and ``params={...}``; any other note unchanged."""
     note = re.sub(r"^--set (.+?): the file gave ", lambda m: f"override {m.group(1)!r}: the "
                   "file gave ", note)
+    note = re.sub(r"^--param (.+?): the file gave ", lambda m: f"param {m.group(1)!r}: the "
+                  "file gave ", note)
+    note = re.sub(r"vary its value: --param '([^=']*)=([^':]*):([^':]*)(?::(\w+))?'\)$",
+                  lambda m: f"vary its value: params={{{m.group(1)!r}: ({m.group(2)}, "
+                  f"{m.group(3)}{', ' + repr(m.group(4)) if m.group(4) else ''})}})", note)
     return re.sub(r"write --set '([^']*)'\)$", lambda m: f"write overrides=[{m.group(1)!r}])",
                   note)
 
@@ -378,12 +385,18 @@ def _singular(key: str) -> str:
 
 
 def _absent_removals(raw: RawScenario) -> list[Issue]:
-    """``--set key=null`` for a key that is not there: fine for a field of the schema left
-    at its default, a typo otherwise (removing nothing would hide it)."""
+    """``--set key=null``, or ``key: null`` in a file over the one it extends, for a key
+    that is not there: fine for a field of the schema left at its default, a typo or the
+    digits after a comma in ``{copper: 1,800,000}`` otherwise (removing nothing would hide
+    it)."""
     issues = []
-    for path, text in raw.absent_removed.items():
+    for path, (file, line, column, comma) in raw.absent_removed.items():
         model = _model_at(path[:-1], raw.data)
         options = allowed_keys(model) if model is not None else []
+        if comma is not None:
+            issues.append(Issue(f"{path[-1]} reads as a key of its own, with no value",
+                                path=path, file=file, line=line, column=column, hint=comma))
+            continue
         if model is not None and path[-1] in options:
             continue
         node: Any = raw.data
@@ -393,7 +406,7 @@ def _absent_removals(raw: RawScenario) -> list[Issue]:
             if isinstance(node, dict) else []
         guess = did_you_mean(str(path[-1]), [*options, *present])
         issues.append(Issue(f"there is no {format_path(path)} to remove", path=path,
-                            file=f"--set {text}",
+                            file=file, line=line, column=column,
                             hint=f"did you mean {guess!r}?" if guess else None))
     return issues
 
@@ -452,9 +465,11 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
         msg = msg[len("Value error, "):]
     hint = None
 
+    comma = _comma_hint_at(path, err.get("input"), data)
     if key_error:
         msg = f"{value!r} is not a valid id"
-        hint = "ids use lower-case letters, digits and underscores and start with a letter"
+        hint = comma or ("ids use lower-case letters, digits and underscores and start "
+                         "with a letter")
     elif etype == "extra_forbidden":
         key = path[-1] if path else loc[-1]
         model = _model_at(path[:-1], data)
@@ -496,7 +511,7 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
     elif etype in ("float_parsing", "float_type", "int_parsing", "int_type"):
         msg = f"expected a number, got {value!r}"
         if isinstance(value, bool):
-            hint = "YAML reads yes/no/on/off as true/false"
+            hint = _BOOL_HINT
         elif tagged:  # {value: 1, unit: week} where only a plain number goes
             hint = ("inside a distribution give plain numbers and one unit for them all, "
                     "e.g. {dist: uniform, low: 1, high: 3, unit: week}")
@@ -558,6 +573,10 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
     elif etype == "too_short":
         msg = "must not be empty"
 
+    if comma is not None:  # {copper: 1,800} or {value: 1,450}: the comma, not the field
+        hint = comma
+    if hint is None and isinstance(value, bool) and "expected a" in msg:
+        hint = _BOOL_HINT  # a number refused by a validator of ours, not by pydantic
     if hint is None and isinstance(value, str) and odd_space_name(value):
         hint = (f"the text holds {odd_space_name(value)}, often pasted from a PDF or a web "
                 "page, where YAML needs an ordinary space (after a colon, in indentation)")
@@ -571,6 +590,25 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
     issue = Issue(msg, path=path, hint=hint)
     _locate(issue, lines, file)
     return issue
+
+
+_BOOL_HINT = "YAML reads yes/no/on/off as true/false"
+
+
+def _comma_hint_at(path: PathT, value: Any, data: Any) -> str | None:
+    """The hint for a number written with a comma in ``{ }`` (:func:`comma_hint`), if the
+    error at ``path`` (whose input is ``value``) comes from one: a stray digit key at the
+    end of ``path``, or one inside the mapping ``value``."""
+    if isinstance(value, dict):
+        hint = next((h for k in value if (h := comma_hint(value, k))), None)
+        if hint:
+            return hint
+    if not path:
+        return None
+    node: Any = data
+    for part in path[:-1]:
+        node = node.get(part) if isinstance(node, dict) else None
+    return comma_hint(node, path[-1])
 
 
 def _merge_union_issues(issues: list[Issue]) -> list[Issue]:
@@ -591,7 +629,8 @@ def _merge_union_issues(issues: list[Issue]) -> list[Issue]:
                 and "expected a number" in issue.message):
             got = issue.message.split("got ", 1)[-1]
             first.message = f"expected a date such as 2025-01-27 or a number of days, got {got}"
-        elif issue.message != first.message:
+        elif issue.message != first.message and not (
+                issue.hint == first.hint and issue.hint and "a comma separates" in issue.hint):
             out.append(issue)
     return out
 

@@ -39,12 +39,16 @@ from sim.scenario.types import (
 
 
 def _when(value: object) -> object:
-    """Unwrap a cited ``{value: ...}`` time; convert ``{value: n, unit: u}`` to days."""
+    """Unwrap a cited ``{value: ...}`` time; convert ``{value: n, unit: u}`` to days.
+    ``true``/``false`` (YAML's yes/no/on/off) is refused, not taken for day 1 or 0."""
     if isinstance(value, dict) and "value" in value and set(value) <= {"value", "unit"}:
         inner = value["value"]
         if isinstance(inner, dt.date) or "unit" not in value:
-            return inner
+            return _when(inner)
         return _quantity("day").func(value)
+    if isinstance(value, bool):
+        raise ValueError(f"expected a date such as 2025-01-27 or a number of days, got "
+                         f"{value!r}")
     return value
 
 

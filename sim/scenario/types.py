@@ -7,6 +7,7 @@ shorthands into a :mod:`sim.distributions` model and checks its support.
 
 from __future__ import annotations
 
+import numbers
 from typing import Annotated, Any
 
 from pydantic import (
@@ -23,29 +24,34 @@ from sim.units import UnitError, convert
 
 
 def _quantity(unit: str) -> BeforeValidator:
-    """Accept a number, or ``{value: x, unit: u}`` converted to ``unit``."""
+    """Accept a number, or ``{value: x, unit: u}`` converted to ``unit``. ``true`` and
+    ``false`` are refused (YAML reads yes/no/on/off so), and so is a unit that is not text;
+    any real number, numpy's included, is accepted."""
+    expected = "a number (no unit)" if unit == "1" else f"a number in {unit}"
 
     def parse(value: Any) -> Any:
         if isinstance(value, dict):
             extra = set(value) - {"value", "unit"}
             if "value" not in value or extra:
                 raise ValueError(
-                    f"expected a number in {unit} or a mapping {{value: ..., unit: ...}}"
+                    f"expected {expected} or a mapping {{value: ..., unit: ...}}"
                     + (f"; unexpected keys: {', '.join(sorted(map(str, extra)))}" if extra else "")
                 )
             number, src = value["value"], value.get("unit")
+            if isinstance(number, bool):
+                raise ValueError(f"expected {expected}, got {number!r}")
             if src is None:
                 return number
-            if not isinstance(number, int | float) or isinstance(number, bool):
+            if not isinstance(number, numbers.Real):
                 raise ValueError(f"value must be a number, got {number!r}")
             if not isinstance(src, str):
                 raise ValueError(f"unit must be text such as '{unit}', got {src!r}")
             try:
-                return convert(number, src, unit)
+                return convert(float(number), src, unit)
             except UnitError as exc:
                 raise ValueError(str(exc)) from None
         if isinstance(value, bool):
-            raise ValueError(f"expected a number in {unit}, got {value!r}")
+            raise ValueError(f"expected {expected}, got {value!r}")
         return value
 
     return BeforeValidator(parse)

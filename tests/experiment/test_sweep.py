@@ -4,6 +4,7 @@ and bad input."""
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -179,3 +180,32 @@ def test_bad_sweep_input_exits_2(tmp_path: Path, params: list[str], extra: list[
     assert fragment in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "s" / "sweep.csv").exists()
+
+
+def test_a_swept_bare_number_over_a_value_in_another_unit_gets_a_note(tmp_path: Path) -> None:
+    # a sweep of the baseline's gold price (USD/oz) over 2000:3000 set gold to about
+    # 0.07-0.09 USD/oz, with no note, where --set with the same number printed one
+    price = "commodities.copper.reference_price_usd_per_t"
+    priced = tmp_path / "priced.yaml"
+    priced.write_text(f"extends: {TINY}\ncommodities:\n  copper:\n"
+                      "    reference_price_usd_per_t: {value: 4, unit: usd/lb}\n")
+    short = ["horizon_days=10"]
+    with pytest.warns(UserWarning) as record:
+        table = sim.sweep(priced, {price: (8000, 9000)}, samples=2, overrides=short,
+                          workers=1)
+    assert [str(w.message) for w in record] == table.attrs["notes"]
+    (note,) = table.attrs["notes"]
+    assert note.startswith(f"param '{price}=8000:9000': the file gave {price} as 4 usd/lb; "
+                           "each sampled number is read in the field's own unit, not usd/lb")
+    assert note.endswith(f"vary its value: params={{'{price}.value': (8000, 9000)}})")
+    with warnings.catch_warnings():  # the advice keeps the unit, and says nothing more
+        warnings.simplefilter("error")
+        kept = sim.run_sweep(priced, [f"{price}.value=8000:9000"], samples=2,
+                             overrides=short, workers=1)
+    assert kept.notes == []
+    result = CliRunner().invoke(main, ["sweep", str(priced), "--param", f"{price}=8000:9000",
+                                       "-n", "2", "-w", "1", "-q", "--no-figures",
+                                       "--out", str(tmp_path / "s"), "--set", short[0]])
+    assert result.exit_code == 0, result.output
+    assert result.output.count(f"note: --param {price}=8000:9000: the file gave") == 1
+    assert f"--param '{price}.value=8000:9000')" in result.output

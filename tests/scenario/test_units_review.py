@@ -1,0 +1,230 @@
+"""Values a units review found accepted silently or refused unclearly: a number read in
+another unit than the one the user wrote, a comma that cut a number short, true taken
+for 1, a unit that was not text dropped, and hints that said nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import sim
+from sim.cli import main
+from sim.scenario import ScenarioError, load_scenario, meta_of
+
+ROOT = Path(__file__).resolve().parents[2]
+TINY = ROOT / "tests" / "data" / "tiny.yaml"
+PRICE = "commodities.copper.reference_price_usd_per_t"
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def only_issue(exc: pytest.ExceptionInfo[ScenarioError]):
+    assert len(exc.value.issues) == 1, exc.value.report()
+    return exc.value.issues[0]
+
+
+@pytest.fixture
+def priced(tmp_path: Path) -> Path:
+    """tiny.yaml with copper's reference price in USD/lb."""
+    return write(tmp_path / "priced.yaml", f"extends: {TINY}\ncommodities:\n  copper:\n"
+                 "    reference_price_usd_per_t: {value: 4, unit: usd/lb, source: x}\n")
+
+
+# finding 2: a child's number without a unit over the parent's value in a unit
+
+
+@pytest.mark.parametrize("child, number", [
+    ("reference_price_usd_per_t: 9000", "the bare number"),
+    ("reference_price_usd_per_t: {value: 9000, source: 'LME, USD/lb'}", "its number")])
+def test_a_childs_number_without_a_unit_over_a_parents_unit_gets_a_note(
+        tmp_path: Path, priced: Path, child: str, number: str) -> None:
+    path = write(tmp_path / "child.yaml",
+                 f"extends: priced.yaml\ncommodities:\n  copper:\n    {child}\n")
+    sc = load_scenario(path)
+    assert sc.commodities["copper"].reference_price_usd_per_t == 9000.0
+    (note,) = meta_of(sc).notes
+    assert note.startswith(f"{path}:4: priced.yaml gave {PRICE} as 4 usd/lb; {number} is "
+                           "read in the field's own unit, not usd/lb (to keep usd/lb, ")
+    with pytest.warns(UserWarning, match="priced.yaml gave"):
+        sim.load_scenario(path)
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 0 and f"note: {path}:4: priced.yaml gave" in result.output
+
+
+def test_a_child_that_keeps_the_unit_or_changes_a_parameter_gets_no_note(
+        tmp_path: Path, priced: Path) -> None:
+    for child in ("reference_price_usd_per_t: {value: 4.5, unit: usd/lb}",
+                  "demand_elasticity: -0.4"):
+        path = write(tmp_path / "child.yaml",
+                     f"extends: priced.yaml\ncommodities:\n  copper:\n    {child}\n")
+        assert meta_of(load_scenario(path)).notes == [], child
+
+
+# finding 6: --set over a distribution given with a unit
+
+
+def test_set_over_a_distribution_in_another_unit_gets_a_note(tiny_path: Path) -> None:
+    week = "lanes.mine_border.transit_days={dist: triangular, low: 1, mode: 1.5, high: 2, " \
+           "unit: week}"
+    sc = load_scenario(tiny_path, [week, "lanes.mine_border.transit_days=2"])
+    assert sc.lanes["mine_border"].transit_days.value == 2.0
+    (note,) = meta_of(sc).notes
+    assert "gave lanes.mine_border.transit_days as a triangular distribution in week; the " \
+           "bare number is read in the field's own unit, not week" in note
+    assert note.endswith("write --set 'lanes.mine_border.transit_days={value: 2, unit: "
+                         "week}')")
+
+
+# finding 3: a comma in a number inside { } in a file that extends another
+
+
+@pytest.mark.parametrize("text, where, fix", [
+    ("sites:\n  market_x:\n    demand_t_per_year: {copper: 1,800,000}\n",
+     ("sites", "market_x", "demand_t_per_year", "800"), "write 1800000"),
+    ("sites:\n  border:\n    location: {lat: -12.25, lon: 27,80}\n",
+     ("sites", "border", "location", "80"), "write 2780, or 27.80 for a decimal comma")])
+def test_a_comma_in_a_number_in_an_extending_file_is_refused(
+        tmp_path: Path, text: str, where: tuple[str, ...], fix: str) -> None:
+    # each comma made a key set to null, read as "remove the inherited key", which was
+    # not there: copper became 1 t/yr and lon 27 without a word
+    path = write(tmp_path / "child.yaml", f"extends: {TINY}\n{text}")
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(path)
+    issue = only_issue(exc)
+    assert (issue.file, issue.line, issue.path) == (str(path), 4, where)
+    assert "a comma separates YAML entries in { }" in issue.hint and issue.hint.endswith(fix)
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2 and f"{path}:4:" in result.output
+
+
+def test_a_null_for_an_inherited_key_that_is_not_there_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path / "child.yaml",
+                 f"extends: {TINY}\nsites:\n  market_x:\n    initial_stock_t: {{coper: null}}\n")
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(path)
+    issue = only_issue(exc)
+    assert issue.message == "there is no sites.market_x.initial_stock_t.coper to remove"
+    assert (issue.file, issue.line, issue.hint) == (str(path), 4, "did you mean 'copper'?")
+    # a field left at its default, and a key that is there, are removed as before
+    fine = write(tmp_path / "fine.yaml", f"extends: {TINY}\nend: null\nsites:\n  market_x:\n"
+                 "    initial_stock_t: {copper: null}\n")
+    assert load_scenario(fine).sites["market_x"].initial_stock_t == {}
+
+
+def test_a_comma_in_a_number_without_extends_says_so(tiny_path: Path, tiny_text: str
+                                                     ) -> None:
+    text = tiny_text.replace("demand_t_per_year: {copper: 36525,",
+                             "demand_t_per_year: {copper: 36,525,")
+    with pytest.raises(ScenarioError) as exc:
+        sim.scenario.scenario_from_yaml(text, "comma.yaml")
+    issue = only_issue(exc)
+    assert issue.message == "'525' is not a valid id"
+    assert issue.hint.endswith("write 36525, or 36.525 for a decimal comma")
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(tiny_path, ["sites.border.clearance_trucks_per_day={value: 1,450}"])
+    assert only_issue(exc).hint.startswith("a comma separates YAML entries in { }: 1,450")
+
+
+# finding 4: YAML's yes/no/on/off (true/false) taken for 1 and 0
+
+
+@pytest.mark.parametrize("override, where, expected", [
+    ("sites.border.clearance_trucks_per_day={value: true}",
+     ("sites", "border", "clearance_trucks_per_day"), "expected a number in truck/day, got True"),
+    ("lanes.mine_border.transit_days={value: yes}",
+     ("lanes", "mine_border", "transit_days", "value"), "expected a number, got True"),
+    ("lanes.mine_border.transit_days={dist: uniform, low: no, high: 2}",
+     ("lanes", "mine_border", "transit_days", "low"), "expected a number, got False"),
+    ("sites.border.service_variability={dist: fixed, value: on}",
+     ("sites", "border", "service_variability", "value"), "expected a number, got True"),
+    ("commodities.copper.demand_elasticity={value: off}",
+     ("commodities", "copper", "demand_elasticity"), "expected a number (no unit), got False"),
+    ("shocks.events.x={start: yes, end: 20, targets: {lanes: [mine_border]}, "
+     "effects: {capacity_factor: 0.5}}", ("shocks", "events", "x", "start"),
+     "expected a date such as 2025-01-27 or a number of days, got True"),
+    ("shocks.events.x={start: 10, end: 20, targets: {lanes: [mine_border]}, "
+     "effects: {capacity_factor: {value: off}}}",
+     ("shocks", "events", "x", "effects", "capacity_factor"),
+     "expected a number (no unit), got False"),
+])
+def test_true_or_false_for_a_number_is_refused(tiny_path: Path, override: str,
+                                               where: tuple[str, ...], expected: str) -> None:
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(tiny_path, [override])
+    issue = only_issue(exc)
+    assert (issue.path, issue.message) == (where, expected)
+    assert issue.hint == "YAML reads yes/no/on/off as true/false"
+
+
+def test_a_distribution_built_in_python_refuses_true() -> None:
+    from pydantic import ValidationError
+
+    from sim.distributions import Fixed, Uniform
+
+    with pytest.raises(ValidationError, match="expected a number, got True"):
+        Fixed(value=True)
+    assert Uniform(dist="uniform", low=1, high=2).low == 1.0
+
+
+# finding 5: a unit that is not text, and numpy numbers, in a distribution
+
+
+@pytest.mark.parametrize("value", ["{value: 2, unit: [week]}",
+                                   "{dist: uniform, low: 1, high: 2, unit: true}",
+                                   "{value: 2, unit: 7}"])
+def test_a_unit_that_is_not_text_is_refused_in_a_distribution(tiny_path: Path, value: str
+                                                              ) -> None:
+    # it was dropped: the numbers were read in days
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(tiny_path, [f"lanes.mine_border.transit_days={value}"])
+    issue = only_issue(exc)
+    assert issue.message.startswith("unit must be text such as 'day', got ")
+    assert issue.path == ("lanes", "mine_border", "transit_days")
+
+
+def test_numpy_numbers_are_converted_like_python_ones(tiny_text: str) -> None:
+    import numpy as np
+    import yaml
+
+    data = yaml.safe_load(tiny_text)
+    lane = data["lanes"]["mine_border"]
+    for given, low, high in (
+            ({"dist": "uniform", "low": np.int64(1), "high": 2.0, "unit": "week"}, 7.0, 14.0),
+            ({"value": np.int64(2), "unit": "week"}, 14.0, 14.0),
+            ({"value": np.float32(2), "unit": "week"}, 14.0, 14.0),
+            (np.int64(3), 3.0, 3.0)):
+        lane["transit_days"] = given
+        dist = sim.scenario.scenario_from_dict(data).lanes["mine_border"].transit_days
+        assert (dist.lower_bound(), dist.lower_bound() + 2 * (dist.mean() - dist.lower_bound())
+                ) == pytest.approx((low, high)), given
+    data["sites"]["border"]["clearance_trucks_per_day"] = {"value": np.int64(700),
+                                                           "unit": "truck/week"}
+    sc = sim.scenario.scenario_from_dict(data)
+    assert sc.sites["border"].clearance_trucks_per_day == pytest.approx(100.0)
+
+
+# finding 9: {value: balance} without a citation
+
+
+@pytest.mark.parametrize("word, message", [("balance", None),
+                                           ("balanse", "'balanse' is not allowed")])
+def test_balance_written_as_an_uncited_value(tmp_path: Path, word: str, message: str | None
+                                             ) -> None:
+    path = write(tmp_path / "child.yaml", f"extends: {TINY}\nsites:\n  market_x:\n"
+                 f"    other_supply_t_per_year:\n      copper: {{value: {word}}}\n")
+    if message is None:
+        sc = load_scenario(path)
+        assert sc.sites["market_x"].other_supply_t_per_year == {"copper": "balance"}
+        return
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(path)
+    texts = [(i.message, i.hint) for i in exc.value.issues]
+    assert any(m.startswith(message) and h == "did you mean 'balance'?" for m, h in texts)
+    assert not any("expected 'balance'" in m and h == "did you mean 'balance'?"
+                   and "'balance' is not" in m for m, h in texts)
+
