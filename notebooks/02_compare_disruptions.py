@@ -22,9 +22,9 @@
 #   15 October 2025, then the quotas (the Q4 2025 allocation, then 96,600 t a year for
 #   2026-27), with no exports in the first weeks under quota. The file also gives the
 #   Chinese refiners a starting cobalt feed (printed below) that, with the markets'
-#   stocks, makes the buffer outside the DRC 9 months of demand (BMI's 8-10 months,
-#   shocks.md Scenario 4). The baseline has no such feed, so the ban's differences from
-#   the baseline include that larger buffer.
+#   stocks, makes the buffer outside the DRC 9 months of demand when the ban starts
+#   (BMI's 8-10 months, shocks.md Scenario 4). The baseline has no such feed, so the
+#   ban's differences from the baseline include that larger buffer.
 # * **US partnership** (`us_partnership.yaml`): the Orion CMC offtake of 40% of KCC and
 #   Mutanda's output (which closes in only some replications), the Lobito railway's
 #   capacity ramp, US security support lowering the eastern conflict's escalation, and
@@ -37,9 +37,12 @@
 #
 # The sentences below are computed from the results, so they stay true when the scenarios
 # change. With the defaults (20 replications, the full period) the notebook takes about
-# four minutes on one core. The test suite runs it with `SIM_NOTEBOOK_FAST=1` (a 30-day
-# warm-up) and `SIM_NOTEBOOK_REPS=2`; with two replications the intervals are wide. Use 20
-# or more for conclusions.
+# four minutes on one core. The test suite runs it with `SIM_NOTEBOOK_REPS=2`; with two
+# replications the intervals are wide, so use 20 or more for conclusions. It also sets
+# `SIM_NOTEBOOK_FAST=1`, which this notebook ignores: the period is the question, and a
+# warm-up shorter than the scenarios' 180 days would start the runs with the routes from
+# the mines part-empty (cobalt takes about two months from mine to market), which moves
+# the results (the ban's first shortfall, for one), not just their precision.
 
 # %%
 import os
@@ -48,10 +51,8 @@ from pathlib import Path
 import pandas as pd
 
 import sim
-from sim.experiment.compare import compare_table
 from sim.output.figures import compare_series_figure, forest_figure
 
-FAST = os.environ.get("SIM_NOTEBOOK_FAST") == "1"
 REPS = int(os.environ.get("SIM_NOTEBOOK_REPS", "20"))
 pd.options.display.float_format = "{:,.2f}".format  # no scientific notation in tables
 
@@ -63,13 +64,11 @@ while not (ROOT / "scenarios").is_dir() and ROOT != ROOT.parent:
 # ## Run the six scenarios over one period
 #
 # The scenario files start at different dates; the overrides put them all on the export
-# ban's period so that totals are comparable. Everything runs in this process
-# (`workers=1`).
+# ban's period so that totals are comparable, each after its scenario's full warm-up.
+# Everything runs in this process (`workers=1`).
 
 # %%
 PERIOD = ["start=2024-07-01", "end=2027-12-31", "horizon_days=null"]
-if FAST:
-    PERIOD.append("warmup_days=30")
 FILES = {
     "baseline": "baseline.yaml",
     "status quo with leakage": "baseline_leakage.yaml",
@@ -105,6 +104,13 @@ print(f"\nChinese refiners' cobalt feed on {ban_sc.start}: export ban {feed:,.0f
 # interval (a Student-t interval of the mean difference over replications: how precisely
 # the runs pin down the average effect, not the range of outcomes a single year could
 # show). Money is in USD, metal in tonnes of contained metal over the whole period.
+#
+# `sim.compare` takes the finished results (it runs nothing again) and pairs their
+# replications by number. It warns, and keeps the warning in `table.attrs["notes"]`, when
+# two results are not comparable as they stand (run over different periods, whose totals
+# then differ by the length of the period; or with different seeds, so without common
+# random numbers); the sentences below then say so instead of calling the difference a
+# change.
 
 # %%
 KEYS = ["commodity", "channel", "site", "metric", "unit"]
@@ -138,10 +144,13 @@ QUESTIONS = {
 def versus(scenario: str) -> pd.DataFrame:
     """Every KPI of ``scenario`` against its reference, paired by replication."""
     reference = REFERENCE[scenario]
-    t = compare_table([results[reference], results[scenario]], [reference, scenario])
+    t = sim.compare([results[reference], results[scenario]], workers=1)
+    # The table names each scenario by its file's name, the reference first: use ours.
+    t["scenario"] = t["scenario"].map(dict(zip(t["scenario"].unique(), (reference, scenario),
+                                               strict=True)))
     ref = t[t.scenario == reference][[*KEYS, "mean"]].rename(columns={"mean": "reference_mean"})
     out = t[t.scenario == scenario].merge(ref, on=KEYS)
-    return out.assign(reference=reference)
+    return out.assign(reference=reference, comparable=not t.attrs.get("notes"))
 
 
 def pick(table: pd.DataFrame, rows: list[tuple[str, str, str, str]]) -> pd.DataFrame:
@@ -157,8 +166,9 @@ key_results[["scenario", "reference", "commodity", "channel", "site", "metric", 
 # %% [markdown]
 # ## In words
 #
-# Each result, with its interval; "no clear change" where the 95% interval includes zero
-# at this number of replications.
+# Each result, with its interval: "unchanged" where the two scenarios agree in every
+# replication (the interval is 0 to 0), "no clear change" where the 95% interval includes
+# zero at this number of replications.
 
 # %%
 def amount(x: float, unit: str) -> str:
@@ -179,8 +189,11 @@ def sentence(row: pd.Series) -> str:
     low, high, diff = row["diff_ci_low"], row["diff_ci_high"], row["diff"]
     ref = row["reference_mean"]
     scale = max(abs(ref), abs(row["mean"]), 1.0)
-    if abs(diff) < 1e-9 * scale:  # the same in every replication (rounding aside)
-        verdict, diff, low, high = "unchanged", 0.0, 0.0, 0.0
+    if not row["comparable"]:
+        verdict = "not comparable (see the warning above)"
+    elif low == 0 and high == 0:
+        # the same in every replication (the table already counts rounding as no difference)
+        verdict = "unchanged"
     elif low != low or low <= 0 <= high:
         verdict = "no clear change"
     else:
@@ -275,12 +288,13 @@ vs_baseline = [(n, results[n]) for n in ("baseline", "M23 escalation", "export b
 forest_figure(vs_baseline)
 
 # %% [markdown]
-# and the US partnership and all the shocks combined against the status quo with leakage
-# (see the note on copper below for what the partnership's copper rows mean).
+# and the US partnership and all the shocks combined against the status quo with leakage,
+# named "leaky status quo" here so that the axis labels have room for it (see the note on
+# copper below for what the partnership's copper rows mean).
 
 # %%
-vs_leakage = [(n, results[n]) for n in ("status quo with leakage", "US partnership",
-                                        "all combined")]
+vs_leakage = [("leaky status quo", results["status quo with leakage"]),
+              *((n, results[n]) for n in ("US partnership", "all combined"))]
 forest_figure(vs_leakage)
 
 # %% [markdown]
@@ -377,11 +391,22 @@ together
 # partnership's offtake redirects a share of a capped flow rather than adding to it.
 #
 # The export ban in its own figures: cobalt mined and exported by channel (mining goes on
-# while exports stop; artisanal digging stops once the informal channel stays closed under
-# the quotas), and deliveries against demand with the resilience triangle.
+# while exports stop; artisanal digging stops about a month into the ban, when traders stop
+# buying cobalt they cannot export), and deliveries against demand with the resilience
+# triangle.
 
 # %%
 ban.plot.flows(commodity="cobalt")
+
+# %% [markdown]
+# In the deliveries, the grey line (arrivals at markets from the DRC network, refiners
+# outside the DRC included) stays near its usual level for months after exports stop in
+# February 2025. That is not DRC metal still leaving: it is the cobalt already on its way
+# when the ban began and the Chinese refiners' feed and stocks, the buffer above, being
+# refined and shipped to markets. Arrivals fall away once the refiners have worked through
+# their stocks (`ban.plot.stocks(commodity="cobalt")` shows them run down); from then
+# until the quotas' exports arrive consumers live on the markets' own stocks, and the
+# shortfall starts when those run out.
 
 # %%
 ban.plot.deliveries(commodity="cobalt")
