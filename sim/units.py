@@ -79,10 +79,15 @@ class _Parsed:
 
 
 def _parse(unit: str) -> _Parsed:
-    text = unit.strip().replace(" per ", "/").replace(" ", "")
+    text = unit.strip()
+    if text.lower().startswith("per "):
+        text = "1/" + text[4:]  # "per month" is a rate, as "/month" and "1/month" are
+    text = text.replace(" per ", "/").replace(" ", "")
     if not text:
         raise UnitError("empty unit")
     parts = text.split("/")
+    if len(parts) == 2 and not parts[0]:
+        parts[0] = "1"
     if len(parts) > 2:
         raise UnitError(f"unit {unit!r} has more than one '/'")
     exps: dict[str, int] = {}
@@ -91,11 +96,10 @@ def _parse(unit: str) -> _Parsed:
         for token in part.split("*"):
             key = token if token in _BASE else token.lower()
             if key == "mt":
-                raise UnitError(
-                    f"unit {unit!r}: 'mt' is ambiguous; write 't' for metric tonnes or 'Mt' for megatonnes"
-                )
+                raise UnitError(f"unit {unit!r}: 'mt' is ambiguous; write 't' for metric "
+                                "tonnes or 'Mt' for megatonnes")
             if key not in _BASE:
-                known = ", ".join(sorted({k for k in _BASE if k.isalpha() or k in "%$"}))
+                known = ", ".join(sorted({k for k in _BASE if k.isalpha() or k in "%$1"}))
                 raise UnitError(f"unknown unit {token!r} in {unit!r}; known units: {known}")
             dim, f = _BASE[key]
             if dim != "none":
@@ -108,8 +112,9 @@ def _parse(unit: str) -> _Parsed:
 def convert(value: float, unit: str, target: str) -> float:
     """Convert ``value`` given in ``unit`` to the canonical unit ``target``.
 
-    Raises :class:`UnitError` if either unit is unknown or the dimensions differ
-    (e.g. ``t/yr`` given for a field measured in ``day``).
+    ``per X`` and ``/X`` are read as ``1/X`` (a rate). Raises :class:`UnitError` if either
+    unit is unknown or the dimensions differ (e.g. ``t/yr`` given for a field measured in
+    ``day``).
     """
     src = _parse(unit)
     dst = _parse(target)

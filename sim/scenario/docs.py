@@ -66,7 +66,7 @@ def _type_name(tp: Any) -> str:
             if type(m).__name__ == "BeforeValidator":
                 qualname = getattr(m.func, "__qualname__", "")
                 if "_quantity" in qualname:
-                    name = "number"
+                    name = "whole number" if base is int else "number"
         return name
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
@@ -87,17 +87,29 @@ def _type_name(tp: Any) -> str:
         return "text"
     if tp is dt.date:
         return "date"
-    if tp in (float, int):
+    if tp is int:
+        return "whole number"
+    if tp is float:
         return "number"
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         return f"[{tp.__name__}](#{tp.__name__.lower()})"
     return getattr(tp, "__name__", str(tp))
 
 
+def _whole_valued(model: type[BaseModel]) -> set[str]:
+    """Fields of ``model`` that a ``_whole_days`` validator holds to whole numbers, though
+    their type is a float (so that ``{value: 2, unit: week}`` converts)."""
+    validators = model.__pydantic_decorators__.field_validators
+    return {f for name, dec in validators.items() if name == "_whole_days"
+            for f in dec.info.fields}
+
+
 def _field_type(model: type[BaseModel], name: str) -> str:
     hints = typing.get_type_hints(model, include_extras=True)
     tp = hints.get(name)
     text = _type_name(tp)
+    if name in _whole_valued(model):
+        text = text.replace("number", "whole number")
     if "Id" in str(tp) and "pattern" in str(tp) and "[a-z]" in str(tp):
         text = text.replace("text", "id")
     if "Distribution" in str(tp) or "_Dist" in str(tp) or text.startswith("Fixed"):
@@ -144,10 +156,16 @@ def generate() -> str:
         "carry `source:` (a citation), `assumption:` (why a judgement was made) and `note:`;",
         "these describe the values beside them and are collected into the results manifest.",
         "",
-        "Numbers are in the unit their field name ends with (`_t`: tonnes of contained metal,",
-        "`_t_per_year`, `_days`, `_trucks_per_day`, `_usd_per_t`). Any number may instead be",
-        "written `{value: 3.3, unit: Mt/yr}` in another unit of the same dimension (t, kt, Mt,",
-        "kg, oz, lb; day, week, month, yr; truck; usd; %). A year is 365.25 days.",
+        "Numbers are in the unit their field name ends with (`_t`: tonnes, `_t_per_year`,",
+        "`_days`, `_trucks_per_day`, `_usd_per_t`). Tonnes are of contained metal, except",
+        "where a field's meaning says tonnes of product (concentrate, hydroxide ...): a",
+        "truck's `payload_t_per_truck`, a lane's `capacity_t_per_day` and `cost_usd_per_t`,",
+        "a sailing's `vessel_t` and a corridor upgrade's `capacity_t_per_day`. Any number may",
+        "instead be written `{value: 3.3, unit: Mt/yr}` in another unit of the same dimension",
+        "(t, kt, Mt, kg, oz, lb; day, week, month, yr; truck; usd; %, or 1 for none; `per",
+        "month` is 1/month). A year is 365.25 days and a month a twelfth of that, 30.4375",
+        "days; an ounce (oz) is a troy ounce, 31.1034768 g. A whole number is one without a",
+        "fraction, after conversion (`{value: 1, unit: yr}` is 365.25 days, not whole).",
         "",
         "The times of shocks and policies (`start`, `end`) are a calendar date (2025-01-27) or",
         "a number of days after the scenario's `start`, which is a calendar date itself.",
@@ -159,14 +177,19 @@ def generate() -> str:
         "",
         "`extends: other.yaml` inherits another scenario: mappings of fields merge key by",
         "key; a value (a number, `{value: ...}` or `{dist: ...}`) replaces the inherited one",
-        "whole, with its unit and its `source:`/`assumption:`; `null` removes an inherited",
-        "key. A child that changes a number in a mapping cited as a whole (`{copper: 36525,",
-        "source: ...}`) without citing it again leaves that mapping uncited. Several files in",
+        "whole, with its unit and its `source:`/`assumption:` (a number without a unit over",
+        "an inherited one with a unit is read in the field's own unit, and noted); `null`",
+        "removes an inherited key, and a `null` for a key that is not inherited is an error",
+        "(in `{copper: 1,800,000}` YAML reads `copper: 1` and keys `800` and `000` set to",
+        "null: write 1800000). A child that changes a number in a mapping cited as a whole",
+        "(`{copper: 36525, source: ...}`) without citing it again leaves that mapping",
+        "uncited. Several files in",
         "`extends: [a.yaml, b.yaml]` apply in order, later ones winning, each file once: a file",
         "that an earlier one already extends is applied where that one needed it, so listing",
         "it later does not make it win. `sim run ... --set a.b.c=value` overrides one value",
-        "the same way (a bare number is in the field's own unit, which `sim validate`, `run`",
-        "and `show` note where the file wrote another); a new site, lane or other id",
+        "the same way (a bare number is in the field's own unit, which `sim validate`, `run`,",
+        "`show` and `sweep --param` note where the file wrote another); a new site, lane or",
+        "other id",
         "is given whole, and a list is given whole (`--set 'lanes.x.regions=[home]'`).",
         "",
         "## Sections",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 import types
 import typing
@@ -517,6 +518,10 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
                     "e.g. {dist: uniform, low: 1, high: 3, unit: week}")
         elif isinstance(value, str):
             hint = _unit_hint(value)
+    elif etype == "int_from_float":  # servers: 1.5, series_period_days: {value: 1, unit: month}
+        days = " of days" if path and str(path[-1]).endswith("_days") else ""
+        msg = f"must be a whole number{days}, got {value:g}"
+        hint = _whole_hint(path, data, value)
     elif etype in ("bool_parsing", "bool_type"):
         msg = f"expected true or false, got {value!r}"
     elif etype == "string_type" and isinstance(value, bool):
@@ -573,6 +578,8 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
     elif etype == "too_short":
         msg = "must not be empty"
 
+    if msg.startswith("must be a whole number of days, got ") and hint is None:
+        hint = _whole_hint(path, data, float(msg.rsplit(" ", 1)[1]))
     if comma is not None:  # {copper: 1,800} or {value: 1,450}: the comma, not the field
         hint = comma
     if hint is None and isinstance(value, bool) and "expected a" in msg:
@@ -583,8 +590,12 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
     converts = _NOT_CONVERTIBLE.search(msg)
     if hint is None and converts:
         target = converts.group(1)
-        hint = (f"this field is in {target}: give the number in {target}, or with a unit of "
-                f"the same kind ({_UNIT_EXAMPLES.get(target, target)})")
+        examples = _UNIT_EXAMPLES.get(target)
+        if target == "1":
+            hint = "this field is a number without a unit: give it so, or in % (50% is 0.5)"
+        else:
+            hint = f"this field is in {target}: give the number in {target}" + (
+                f", or with a unit of the same kind ({examples})" if examples else "")
     if hint is None and etype != "extra_forbidden":
         hint = _field_hint(path, data)
     issue = Issue(msg, path=path, hint=hint)
@@ -593,6 +604,23 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
 
 
 _BOOL_HINT = "YAML reads yes/no/on/off as true/false"
+
+
+def _whole_hint(path: PathT, data: Any, got: float) -> str:
+    """A hint for ``got`` where a field takes whole numbers: the whole numbers either side,
+    and how a value written in years or months came to ``got`` days (a year is 365.25
+    days here, a month 30.4375); for ``horizon_days``, that an ``end`` date also does."""
+    node: Any = data
+    for part in path:
+        node = node.get(part) if isinstance(node, dict) else None
+    low, high = math.floor(got), math.ceil(got)
+    text = f"give {low} or {high}" if low >= 1 else f"give {high}"
+    if isinstance(node, dict) and "unit" in node and "value" in node:
+        days = " days" if path and str(path[-1]).endswith("_days") else ""
+        text = f"{node['value']} {node['unit']} = {got:g}{days} here: {text}"
+    if path == ("horizon_days",):
+        text += ", or an `end` date"
+    return text
 
 
 def _comma_hint_at(path: PathT, value: Any, data: Any) -> str | None:
@@ -652,8 +680,10 @@ _NUMBER_WITH_UNIT = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)
 
 _NOT_CONVERTIBLE = re.compile(r"cannot be converted to '([^']+)'")
 _UNIT_EXAMPLES = {"t/yr": "kt/yr, t/day", "t": "kt, oz", "day": "week, month, yr",
-                  "t/day": "t/yr, kt/yr", "USD/t": "USD/oz, USD/lb"}
-"""Units of the same kind as a field's, to name in a hint."""
+                  "t/day": "t/yr, kt/yr", "usd/t": "usd/oz, usd/lb",
+                  "1/yr": "1/month", "truck/day": "trucks/week"}
+"""Units of the same kind as each unit a field is in (as :mod:`sim.scenario.types` names
+it), to name in a hint; a field without a unit (``1``) has a hint of its own."""
 
 
 def _field_hint(path: PathT, data: Any) -> str | None:

@@ -27,6 +27,7 @@ from sim.scenario.types import (
     Factor,
     Fraction,
     Id,
+    PayloadTonnes,
     PositiveDays,
     PositiveDurationDays,
     PositiveFraction,
@@ -55,7 +56,7 @@ class ProductForm(Strict):
 
     grade: PositiveFraction
     """Tonnes of contained metal per tonne of product (0.30 for hydroxide at 30% Co)."""
-    payload_t_per_truck: PositiveTonnes
+    payload_t_per_truck: PayloadTonnes
     """Tonnes of product one truck carries."""
     payable_share: PositiveFraction = 1.0
     """Share of the metal price paid for the metal in this form (hydroxide sells at a

@@ -23,10 +23,12 @@ from sim.distributions import Distribution, coerce_distribution
 from sim.units import UnitError, convert
 
 
-def _quantity(unit: str) -> BeforeValidator:
-    """Accept a number, or ``{value: x, unit: u}`` converted to ``unit``. ``true`` and
-    ``false`` are refused (YAML reads yes/no/on/off so), and so is a unit that is not text;
-    any real number, numpy's included, is accepted."""
+def _quantity(unit: str, per: str | None = None) -> BeforeValidator:
+    """Accept a number, or ``{value: x, unit: u}`` converted to ``unit`` (or to
+    ``unit/per``, which means the same for a field that holds one ``per``'s worth:
+    ``t/truck`` for a truck's payload in ``t``). ``true`` and ``false`` are refused (YAML
+    reads yes/no/on/off so), and so is a unit that is not text; any real number, numpy's
+    included, is accepted."""
     expected = "a number (no unit)" if unit == "1" else f"a number in {unit}"
 
     def parse(value: Any) -> Any:
@@ -49,6 +51,11 @@ def _quantity(unit: str) -> BeforeValidator:
             try:
                 return convert(float(number), src, unit)
             except UnitError as exc:
+                if per is not None:
+                    try:
+                        return convert(float(number), src, f"{unit}/{per}")
+                    except UnitError:
+                        pass
                 raise ValueError(str(exc)) from None
         if isinstance(value, bool):
             raise ValueError(f"expected {expected}, got {value!r}")
@@ -68,6 +75,10 @@ PositiveTonnesPerYear = Annotated[
 PositiveTonnesPerDay = Annotated[
     float, _quantity("t/day"), Field(gt=0, lt=_BIG, allow_inf_nan=False)
 ]
+PayloadTonnes = Annotated[
+    float, _quantity("t", per="truck"), Field(gt=0, lt=_BIG, allow_inf_nan=False)
+]
+"""Tonnes one truck carries, in ``t`` or, as the field name says, ``t/truck``."""
 Days = Annotated[float, _quantity("day"), Field(ge=0, lt=1e6, allow_inf_nan=False)]
 PositiveDays = Annotated[float, _quantity("day"), Field(gt=0, lt=1e6, allow_inf_nan=False)]
 TrucksPerDay = Annotated[

@@ -228,3 +228,91 @@ def test_balance_written_as_an_uncited_value(tmp_path: Path, word: str, message:
     assert not any("expected 'balance'" in m and h == "did you mean 'balance'?"
                    and "'balance' is not" in m for m, h in texts)
 
+
+
+# finding 7: whole-number fields
+
+
+@pytest.mark.parametrize("override, path, message, hint", [
+    ("horizon_days={value: 1, unit: yr}", ("horizon_days",),
+     "must be a whole number of days, got 365.25",
+     "1 yr = 365.25 days here: give 365 or 366, or an `end` date"),
+    ("warmup_days={value: 6, unit: months}", ("warmup_days",),
+     "must be a whole number of days, got 182.625",
+     "6 months = 182.625 days here: give 182 or 183"),
+    ("series_period_days={value: 1, unit: month}", ("series_period_days",),
+     "must be a whole number of days, got 30.4375", "1 month = 30.4375 days here: give 30 or 31"),
+    ("series_period_days=7.5", ("series_period_days",),
+     "must be a whole number of days, got 7.5", "give 7 or 8"),
+    ("sites.border.servers=1.5", ("sites", "border", "servers"),
+     "must be a whole number, got 1.5", "give 1 or 2"),
+])
+def test_a_fraction_in_a_whole_number_field_says_what_to_give(
+        tiny_path: Path, override: str, path: tuple[str, ...], message: str, hint: str
+) -> None:
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(tiny_path, [override])
+    issue = only_issue(exc)
+    assert (issue.path, issue.message, issue.hint) == (path, message, hint)
+
+
+def test_the_format_doc_calls_whole_number_fields_so() -> None:
+    from sim.scenario.docs import generate
+
+    text = generate()
+    for key in ("horizon_days", "warmup_days", "series_period_days", "servers"):
+        assert f"| `{key}` | whole number |" in text, key
+    assert "| `transit_days` | distribution |" in text
+    assert "| `clearance_trucks_per_day` | number |" in text
+
+
+# finding 8: unit hints and units
+
+
+@pytest.mark.parametrize("override, hint", [
+    (f"{PRICE}={{value: 9259, unit: kt}}",
+     "this field is in usd/t: give the number in usd/t, or with a unit of the same kind "
+     "(usd/oz, usd/lb)"),
+    ("commodities.copper.demand_elasticity={value: -0.5, unit: t}",
+     "this field is a number without a unit: give it so, or in % (50% is 0.5)"),
+    ("sites.border.clearance_trucks_per_day={value: 100, unit: t/day}",
+     "this field is in truck/day: give the number in truck/day, or with a unit of the same "
+     "kind (trucks/week)"),
+    ("shocks.incidents.x={rate_per_year: {value: 1, unit: day}, duration_days: 2, "
+     "targets: {lanes: [mine_border]}, effects: {capacity_factor: 0.5}}",
+     "this field is in 1/yr: give the number in 1/yr, or with a unit of the same kind "
+     "(1/month)"),
+])
+def test_a_unit_of_another_kind_gets_a_hint_that_names_units(tiny_path: Path, override: str,
+                                                             hint: str) -> None:
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(tiny_path, [override])
+    assert only_issue(exc).hint == hint
+
+
+def test_rates_per_month_and_payloads_per_truck_convert(tiny_path: Path) -> None:
+    from sim.units import UnitError, convert
+
+    for unit in ("per month", "/month", "1/month", "1 per month"):
+        assert convert(0.1, unit, "1/yr") == pytest.approx(1.2), unit
+    with pytest.raises(UnitError, match=r"known units: .*\b1\b"):
+        convert(1, "parsec", "1")
+    for value in ("{value: 30, unit: t/truck}", "{value: 30000, unit: kg}", "30"):
+        sc = load_scenario(tiny_path, [f"commodities.copper.forms.cathode.payload_t_per_truck="
+                                       f"{value}"])
+        assert sc.commodities["copper"].forms["cathode"].payload_t_per_truck == 30.0, value
+    with pytest.raises(ScenarioError, match="cannot be converted"):
+        load_scenario(tiny_path, ["commodities.copper.forms.cathode.payload_t_per_truck="
+                                  "{value: 30, unit: t/day}"])
+
+
+# finding 10: the format doc's units
+
+
+def test_the_format_doc_says_which_tonnes_and_what_a_month_and_an_ounce_are() -> None:
+    from sim.scenario.docs import generate
+
+    intro = " ".join(generate().split("## Sections")[0].split())
+    assert "tonnes of product" in intro and "payload_t_per_truck" in intro
+    assert "`vessel_t`" in intro and "`cost_usd_per_t`" in intro
+    assert "30.4375 days" in intro and "troy ounce" in intro
