@@ -647,13 +647,24 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
     bands (figures/), and each scenario's results folder.
     """
     from sim.experiment.compare import run_comparison
+    from sim.experiment.errors import ExperimentError
     from sim.experiment.executors import ReplicationError
     from sim.output.compare_output import comparison_text
+    from sim.output.folder import FolderError, claim_folder
 
     _check_executor(workers, scheduler, dask_local)
     target = _target(target_ci, metrics, max_replications, replications or 2)
     out = out or Path("results") / ("compare-" + "-".join(
         (p.stem if p.suffix else p.name) for p in items[:4]))
+    if force and resume:
+        raise ExperimentError("give --resume or --force, not both", what="--resume",
+                              hint="--resume keeps the saved replications, --force deletes them")
+    if any(p.is_dir() and out.is_dir() and p.resolve() == out.resolve() for p in items):
+        raise FolderError(f"--out {out} is one of the results folders compared",
+                          hint="choose another --out folder for the comparison")
+    # a run's or sweep's results in --out: refused, or with --force replaced (before
+    # anything runs, as --force replaces an earlier comparison's runs)
+    claim_folder(out, "comparison", force=force)
     bar = _LazyBar("compare", quiet)
     words: list[Any] = ["compare", *items, "--out", out]
     if replications is not None:
@@ -736,17 +747,29 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
     sobol, also first-order and total Sobol indices with confidence intervals."""
     from sim.experiment.executors import ReplicationError
     from sim.experiment.sweep import run_sweep
+    from sim.output.folder import claim_folder
     from sim.output.sweep_output import sweep_text
 
     _check_executor(workers, scheduler, dask_local)
     out = out or Path("results") / f"{scenario.stem}-sweep"
+    # a run's or comparison's results in --out: refused at once, or with --force replaced
+    # once the sweep is found valid, just before its runs start (a mistyped --param does
+    # not cost them)
+    if not force:
+        claim_folder(out, "sweep")
+
+    def on_total(total: int) -> None:
+        if force:
+            claim_folder(out, "sweep", force=True)
+        bar.set_total(total)
+
     bar = _LazyBar("sweep", quiet)
     try:
         with bar:
             result = run_sweep(scenario, list(params), design, samples, replications, seed,
                                overrides=overrides, workers=workers, scheduler=scheduler,
                                dask_local=dask_local, metrics=metrics, out=out, force=force,
-                               progress=bar.update, on_total=bar.set_total,
+                               progress=bar.update, on_total=on_total,
                                figures=not no_figures)
     except KeyboardInterrupt:
         _err(f"\ninterrupted: the sweep is incomplete and nothing was written to {out}")

@@ -27,7 +27,14 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from sim.output.folder import atomic_write_text, clear_figures, file_hashes, json_safe, versions
+from sim.output.folder import (
+    atomic_write_text,
+    claim_folder,
+    clear_figures,
+    file_hashes,
+    json_safe,
+    versions,
+)
 from sim.output.tables import HEADLINE, format_number
 
 if TYPE_CHECKING:
@@ -145,6 +152,9 @@ def comparison_markdown(comp: Comparison, metrics: Sequence[str] | None = None) 
 def write_comparison(comp: Comparison, out: Path, figures: bool = True,
                      metrics: Sequence[str] | None = None) -> dict[str, Path]:
     """Write ``compare.csv``, ``compare.md``, the figures and, last, ``comparison.json``."""
+    # before anything is removed: a run's or sweep's results in ``out`` are not this
+    # comparison's to replace (``sim compare --force`` replaced them before running)
+    claim_folder(out, "comparison")
     out.mkdir(parents=True, exist_ok=True)
     (out / "comparison.json").unlink(missing_ok=True)  # written last: incomplete until then
     # `sim report DIR` wrote report.html from the comparison this one replaces (another

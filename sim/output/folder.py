@@ -113,6 +113,74 @@ def clear_figures(folder: Path) -> None:
         figures.rmdir()
 
 
+OUTPUT_KINDS: dict[str, tuple[str, ...]] = {
+    "run": ("manifest.json", "run.json", "kpis.csv", "summary.csv", "series.csv.gz",
+            "timeline.csv", "replications"),
+    "comparison": ("comparison.json", "compare.csv", "compare.md"),
+    "sweep": ("sweep.json", "sweep.csv", "sweep-kpis.csv.gz", "sobol.csv"),
+}
+"""The entries each command writes in its --out folder and no other command does (all
+of them also write ``figures/``, and ``sim report`` a ``report.html``); a comparison also
+writes a results folder per scenario run (``<label>/``)."""
+_KIND_NAMES = {"run": ("a run", "sim run"), "comparison": ("a comparison", "sim compare"),
+               "sweep": ("a sweep", "sim sweep")}
+
+
+def other_outputs(folder: Path, kind: str) -> dict[str, list[str]]:
+    """The entries of ``folder`` that another command than the one writing ``kind``
+    (``run``, ``comparison`` or ``sweep``) wrote, by the kind of output they belong to."""
+    if not folder.is_dir():
+        return {}
+    found = {other: [e for e in entries if (folder / e).exists()]
+             for other, entries in OUTPUT_KINDS.items() if other != kind}
+    return {other: entries for other, entries in found.items() if entries}
+
+
+def _comparison_arms(folder: Path) -> list[Path]:
+    """The results folders of the scenarios a comparison in ``folder`` ran: subfolders
+    holding a run (``run.json`` or ``manifest.json``)."""
+    return sorted(p for p in folder.iterdir() if p.is_dir() and not p.is_symlink()
+                  and ((p / "run.json").is_file() or (p / "manifest.json").is_file()))
+
+
+def claim_folder(folder: str | Path, kind: str, force: bool = False) -> None:
+    """Make sure ``folder`` holds no other command's results before ``kind`` (``run``,
+    ``comparison`` or ``sweep``) is written there: the commands share entries (figures/,
+    report.html), so writing one into another's folder would mix their files and remove
+    the other's figures and report. Raises :class:`FolderError` if it does, unless
+    ``force``: then the other command's output (its files, figures and report, and a
+    comparison's scenario folders) is removed first, so none of it is left mixed in."""
+    folder = Path(folder)
+    others = other_outputs(folder, kind)
+    if not others:
+        return
+    mine, command = _KIND_NAMES[kind]
+    what = " and ".join(f"{_KIND_NAMES[o][0]} ({', '.join(e[:2])}{', ...' if e[2:] else ''})"
+                        for o, e in others.items())
+    if not force:
+        raise FolderError(
+            f"{folder} holds the results of {what}, not of {mine}: {command} would mix its "
+            "files with them and delete their figures and report",
+            hint="choose another --out folder, or pass --force to replace them (they are "
+                 "deleted first)")
+    try:
+        for other, entries in others.items():
+            if other == "comparison":
+                for arm in _comparison_arms(folder):
+                    shutil.rmtree(arm)
+            for entry in entries:
+                target = folder / entry
+                if target.is_dir() and not target.is_symlink():
+                    shutil.rmtree(target)
+                else:
+                    target.unlink(missing_ok=True)
+        (folder / "report.html").unlink(missing_ok=True)
+        clear_figures(folder)
+    except OSError as exc:
+        raise FolderError(f"cannot replace the results in {folder}: "
+                          f"{exc.strerror or exc}") from None
+
+
 def file_hashes(files: dict[str, Path]) -> dict[str, dict[str, Any]]:
     """``{name: {"sha256": ..., "bytes": ...}}`` for the files, sorted by name."""
     return {name: {"sha256": sha256_of(p), "bytes": p.stat().st_size}
@@ -206,6 +274,9 @@ class ResultsFolder:
         self.resume = resume
         if self.path.exists() and not self.path.is_dir():
             raise FolderError(f"{self.path} exists and is not a folder")
+        # another command's results are refused even with --resume (there is no run of
+        # this one to finish), and replaced entirely with --force
+        claim_folder(self.path, "run", force=force)
         existing = [e for e in RESULT_ENTRIES if (self.path / e).exists()]
         if existing and not (force or resume):
             raise FolderError(

@@ -34,6 +34,7 @@ from sim.output import style as st
 from sim.output.folder import (
     atomic_write_bytes,
     atomic_write_text,
+    claim_folder,
     clear_figures,
     file_hashes,
     json_safe,
@@ -320,6 +321,9 @@ def _exact_params(sweep: Sweep, frame: pd.DataFrame) -> pd.DataFrame:
 def write_sweep(sweep: Sweep, out: Path, figures: bool = True, metrics: Sequence[str] = (),
                 source: str = "", overrides: Sequence[str] = ()) -> dict[str, Path]:
     """Write the sweep's tables, figures and, last, ``sweep.json``."""
+    # before anything is removed: a run's or comparison's results in ``out`` are not this
+    # sweep's to replace (``sim sweep --force`` replaced them before running)
+    claim_folder(out, "sweep")
     out.mkdir(parents=True, exist_ok=True)
     (out / "sweep.json").unlink(missing_ok=True)  # written last: incomplete until then
     files: dict[str, Path] = {}

@@ -1,0 +1,127 @@
+"""Findings of the fourth command-line review: one command's --out folder is not another's.
+
+Each command checked only for its own kind of results in --out, and its clean-up of old
+figures then removed what another command wrote there."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import sim
+from sim.cli import main
+from sim.output.folder import FolderError
+
+ROOT = Path(__file__).resolve().parents[2]
+TINY = ROOT / "tests" / "data" / "tiny.yaml"
+PARAM = "sites.border.clearance_trucks_per_day=40:60:int"
+
+
+def invoke(*args: object):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def run_into(out: Path, *extra: object):
+    return invoke("run", TINY, "-n", 1, "-w", 1, "-q", "--out", out, *extra)
+
+
+def sweep_into(out: Path, *extra: object):
+    return invoke("sweep", TINY, "--param", PARAM, "-n", 2, "-w", 1, "-q", "--out", out,
+                  *extra)
+
+
+def compare_into(out: Path, *extra: object):
+    return invoke("compare", TINY, TINY, "-n", 1, "-w", 1, "-q", "--out", out, *extra)
+
+
+WRITERS = {"run": run_into, "sweep": sweep_into, "compare": compare_into}
+MARK = {"run": "manifest.json", "sweep": "sweep.json", "compare": "comparison.json"}
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A finished folder of each command, with figures (and a report for the run)."""
+    made = {}
+    for kind, write in WRITERS.items():
+        out = tmp_path_factory.mktemp(kind) / kind
+        result = write(out)
+        assert result.exit_code == 0, result.output
+        made[kind] = out
+    assert invoke("report", made["run"]).exit_code == 0
+    return made
+
+
+PAIRS = [(first, then) for first in WRITERS for then in WRITERS if first != then]
+
+
+@pytest.mark.parametrize(("first", "then"), PAIRS)
+def test_a_command_refuses_another_commands_folder_and_leaves_it_as_it_was(
+        folders: dict[str, Path], tmp_path: Path, first: str, then: str) -> None:
+    import shutil
+
+    out = tmp_path / first
+    shutil.copytree(folders[first], out)
+    before = snapshot(out)
+    assert any(name.startswith("figures/") for name in before)
+    for extra in ([], ["--no-figures"], *([["--resume"]] if then != "sweep" else [])):
+        result = WRITERS[then](out, *extra)
+        assert result.exit_code == 2, (extra, result.output)
+        assert "Traceback" not in result.output
+        assert f"holds the results of a {'comparison' if first == 'compare' else first}" \
+            in result.output
+        assert "hint: choose another --out folder, or pass --force" in result.output
+        assert snapshot(out) == before
+
+
+@pytest.mark.parametrize(("first", "then"), PAIRS)
+def test_force_replaces_another_commands_folder_without_mixing(
+        folders: dict[str, Path], tmp_path: Path, first: str, then: str) -> None:
+    import shutil
+
+    out = tmp_path / first
+    shutil.copytree(folders[first], out)
+    (out / "notes.txt").write_text("mine")  # not results: left alone
+    result = WRITERS[then](out, "--force", "--no-figures")
+    assert result.exit_code == 0, result.output
+    assert (out / MARK[then]).is_file()
+    assert not (out / MARK[first]).exists()
+    assert not (out / "figures").exists() and not (out / "report.html").exists()
+    assert (out / "notes.txt").read_text() == "mine"
+    if first == "compare":  # its scenarios' results folders went with it
+        assert not any(p.is_dir() for p in out.iterdir() if p.name not in ("replications",))
+    if first == "run":
+        assert not (out / "kpis.csv").exists()
+
+
+def test_a_comparison_is_not_written_over_a_folder_it_compares(
+        folders: dict[str, Path], tmp_path: Path) -> None:
+    import shutil
+
+    out = tmp_path / "run"
+    shutil.copytree(folders["run"], out)
+    before = snapshot(out)
+    result = invoke("compare", TINY, out, "-w", 1, "-q", "--out", out, "--force")
+    assert result.exit_code == 2, result.output
+    assert "one of the results folders compared" in result.output
+    assert snapshot(out) == before
+
+
+def test_the_python_sweep_does_not_write_into_a_run_folder(
+        folders: dict[str, Path], tmp_path: Path) -> None:
+    import shutil
+
+    out = tmp_path / "run"
+    shutil.copytree(folders["run"], out)
+    before = snapshot(out)
+    with pytest.raises(FolderError, match="holds the results of a run"):
+        sim.run_sweep(TINY, [PARAM], "lhs", 2, out=out, figures=False)
+    assert snapshot(out) == before
+    json.loads((out / "manifest.json").read_text())
