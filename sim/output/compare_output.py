@@ -35,7 +35,14 @@ from sim.output.folder import (
     json_safe,
     versions,
 )
-from sim.output.tables import HEADLINE, format_number
+from sim.output.tables import (
+    HEADLINE,
+    PRICE_PEAK,
+    cap_note,
+    capped_prices,
+    format_number,
+    price_caps,
+)
 
 if TYPE_CHECKING:
     from sim.experiment.compare import Comparison
@@ -66,6 +73,23 @@ def _ci(low: float, high: float) -> str:
     return f"[{format_number(low)}, {format_number(high)}]"
 
 
+def capped(comp: Comparison, label: str) -> dict[str, float]:
+    """The commodities whose mean price peak in scenario ``label`` is at its price cap
+    (every replication's price index reached it), with the cap."""
+    res = comp.results[comp.labels.index(label)]
+    t = comp.table
+    rows = t[(t["scenario"] == label) & (t["channel"] == "all") & (t["site"] == "all")]
+    return capped_prices(rows, price_caps(res.scenario))
+
+
+def _price_label(comp: Comparison, label: str, commodity: str) -> str:
+    """``price_peak_ratio``, marked when the peak of either scenario is at its cap."""
+    which = [lab for lab in (comp.reference, label) if commodity in capped(comp, lab)]
+    if not which:
+        return PRICE_PEAK
+    return f"{PRICE_PEAK} ({'both' if len(which) == 2 else which[0]} at the cap)"
+
+
 def _headline_rows(comp: Comparison, label: str, metrics: Sequence[str] | None
                    ) -> list[tuple[str, ...]]:
     head = comp.headline(metrics)
@@ -74,11 +98,27 @@ def _headline_rows(comp: Comparison, label: str, metrics: Sequence[str] | None
     for r in head[head["scenario"] == label].itertuples(index=False):
         key = (r.commodity, r.metric)
         ref_mean = ref["mean"].get(key, math.nan)
-        rows.append((r.commodity, r.metric, format_number(ref_mean), format_number(r.mean),
-                     format_number(r.diff),
-                     _ci(r.diff_ci_low, r.diff_ci_high), _pct(r.rel_change),
+        metric, ci = r.metric, _ci(r.diff_ci_low, r.diff_ci_high)
+        if metric == PRICE_PEAK:
+            metric = _price_label(comp, label, r.commodity)
+            if metric != PRICE_PEAK:
+                ci = "-"  # a difference from a cap, not an estimate of one in the peak
+        rows.append((r.commodity, metric, format_number(ref_mean), format_number(r.mean),
+                     format_number(r.diff), ci, _pct(r.rel_change),
                      _share(r.share_positive), r.unit))
     return rows
+
+
+def _cap_notes(comp: Comparison, label: str, metrics: Sequence[str] | None) -> list[str]:
+    """The notes on the price peaks at the cap in the table of ``label`` against the
+    reference (none if the table shows no price peak)."""
+    if PRICE_PEAK not in (list(metrics) if metrics else HEADLINE):
+        return []
+    ref, other = capped(comp, comp.reference), capped(comp, label)
+    if ref and ref == other:
+        return [cap_note(ref, f" in {comp.reference} and {label}")]
+    notes = [cap_note(ref, f" in {comp.reference}"), cap_note(other, f" in {label}")]
+    return [n for n in notes if n]
 
 
 def _columns(comp: Comparison, label: str) -> tuple[str, ...]:
@@ -101,6 +141,7 @@ def comparison_text(comp: Comparison, metrics: Sequence[str] | None = None) -> s
                            for i, (v, w) in enumerate(zip(row, widths, strict=True)))
                  for row in [head, *rows]]
         lines.insert(1, "  ".join("-" * w for w in widths))
+        lines += _cap_notes(comp, label, metrics)
         blocks.append(f"{label} vs {comp.reference} (reference):\n" + "\n".join(lines))
     if comp.stop is not None:
         blocks.append(comp.stop.message())
@@ -138,6 +179,8 @@ def comparison_markdown(comp: Comparison, metrics: Sequence[str] | None = None) 
                   "|" + "|".join(["---", "---", *["---:"] * (len(head) - 3), "---"]) + "|"]
         parts += ["| " + " | ".join(row) + " |" for row in _headline_rows(comp, label, metrics)]
         parts.append("")
+        parts += [f"**Note:** {n.removeprefix('note: ')}\n"
+                  for n in _cap_notes(comp, label, metrics)]
     if comp.stop is not None:
         parts += [comp.stop.message(), ""]
     parts += ["Every KPI (by channel and site too) is in `compare.csv`; totals over channels "

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -39,14 +42,57 @@ def clip_intervals(summary: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def headline_table(summary: pd.DataFrame, confidence: float = 0.95) -> str:
+PRICE_PEAK = "price_peak_ratio"
+AT_CAP = f"{PRICE_PEAK} (at the cap)"
+
+
+def price_caps(scenario: Any) -> dict[str, float]:
+    """Each commodity's price cap (``price_cap_ratio``) in ``scenario``."""
+    return {c: float(com.price_cap_ratio) for c, com in scenario.commodities.items()}
+
+
+def at_cap(value: float, cap: float) -> bool:
+    """Whether a price index (or its peak) ``value`` is at the cap ``cap``: the index
+    never rises above it (as :func:`sim.output.figures.at_cap`)."""
+    return not math.isnan(value) and value >= cap * (1 - 1e-9)
+
+
+def capped_prices(summary: pd.DataFrame, caps: dict[str, float]) -> dict[str, float]:
+    """The commodities whose mean price peak is at the cap (every replication's price index
+    reached it), with the cap."""
+    s = summary[(summary["channel"] == "all") & (summary["site"] == "all")
+                & (summary["metric"] == PRICE_PEAK)]
+    return {c: caps[c] for c, m in zip(s["commodity"], s["mean"], strict=True)
+            if c in caps and at_cap(float(m), caps[c])}
+
+
+def cap_note(capped: dict[str, float], where: str = "") -> str:
+    """A line naming the price peaks at the cap ("" if none); ``where`` names the
+    scenario (in a comparison)."""
+    if not capped:
+        return ""
+    which = ", ".join(f"{c} ({cap:g})" for c, cap in capped.items())
+    return (f"note: price peak at the cap{where}: {which}. The price index reached the "
+            "scenario's price_cap_ratio in every replication and never rises above it, so "
+            "the peak shows the cap, not how high the price would have gone")
+
+
+def headline_table(summary: pd.DataFrame, confidence: float = 0.95,
+                   caps: dict[str, float] | None = None) -> str:
     """Means with confidence intervals of the headline KPIs, by commodity (totals only),
-    each interval clipped to what the KPI can take."""
+    each interval clipped to what the KPI can take. With ``caps`` (each commodity's
+    ``price_cap_ratio``, :func:`price_caps`), a price peak at the cap is named
+    ``price_peak_ratio (at the cap)``, without an interval, and a note below says so."""
     s = clip_intervals(summary[(summary["channel"] == "all") & (summary["site"] == "all")
                                & summary["metric"].isin(HEADLINE)])
+    capped = capped_prices(summary, caps or {})
     rows = []
     for (com, metric), g in s.groupby(["commodity", "metric"], sort=False):
         r = g.iloc[0]
+        if metric == PRICE_PEAK and com in capped:
+            # the cap, not an estimate of how high the price went
+            rows.append((com, AT_CAP, format_number(r["mean"]), "-", r["unit"]))
+            continue
         if pd.isna(r["ci_low"]):
             ci = ""
         elif r["ci_low"] == r["ci_high"]:
@@ -55,6 +101,7 @@ def headline_table(summary: pd.DataFrame, confidence: float = 0.95) -> str:
             ci = f"[{format_number(r['ci_low'])}, {format_number(r['ci_high'])}]"
         rows.append((com, metric, format_number(r["mean"]), ci, r["unit"]))
     order = {m: i for i, m in enumerate(HEADLINE)}
+    order[AT_CAP] = order[PRICE_PEAK]
     rows.sort(key=lambda x: (x[0], order.get(x[1], 99)))
     head = ("commodity", "metric", "mean", f"{confidence:.0%} CI", "unit")
     widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(5)]
@@ -62,7 +109,8 @@ def headline_table(summary: pd.DataFrame, confidence: float = 0.95) -> str:
                        for i, (v, w) in enumerate(zip(row, widths, strict=True)))
              for row in [head, *rows]]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    note = cap_note(capped)
+    return "\n".join([*lines, note] if note else lines)
 
 
 def channel_table(summary: pd.DataFrame) -> str:

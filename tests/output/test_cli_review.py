@@ -125,3 +125,37 @@ def test_the_python_sweep_does_not_write_into_a_run_folder(
         sim.run_sweep(TINY, [PARAM], "lhs", 2, out=out, figures=False)
     assert snapshot(out) == before
     json.loads((out / "manifest.json").read_text())
+
+
+# ============================================================================= price cap
+CAP = "commodities.copper.price_cap_ratio=1.01"
+
+
+def test_run_summary_names_a_price_peak_at_the_cap(shock_yaml: Path, tmp_path: Path) -> None:
+    # the closure empties the market: with a cap just above 1 every replication reaches it
+    result = invoke("run", shock_yaml, "-n", 2, "-w", 1, "--no-figures", "--set", CAP,
+                    "--out", tmp_path / "r")
+    assert result.exit_code == 0, result.output
+    line = next(li for li in result.output.splitlines() if "price_peak_ratio" in li)
+    assert "price_peak_ratio (at the cap)" in line and "(all equal)" not in line
+    assert "note: price peak at the cap: copper (1.01)" in result.output
+
+
+def test_run_summary_without_a_cap_reached_is_unmarked(tmp_path: Path) -> None:
+    result = invoke("run", TINY, "-n", 2, "-w", 1, "--no-figures", "--out", tmp_path / "r")
+    assert result.exit_code == 0, result.output
+    assert "at the cap" not in result.output
+
+
+def test_comparison_names_a_price_peak_at_the_cap(shock_yaml: Path, tmp_path: Path) -> None:
+    from sim.output.compare_output import comparison_markdown, comparison_text
+
+    ref = sim.load_scenario(TINY)
+    capped = sim.load_scenario(shock_yaml, overrides=[CAP])
+    comp = sim.run_comparison([ref, capped], 2)
+    for text in (comparison_text(comp), comparison_markdown(comp)):
+        line = next(li for li in text.splitlines() if "price_peak_ratio" in li)
+        assert "price_peak_ratio (tiny_shock at the cap)" in line, line
+        assert "(all equal)" not in line
+        assert "price peak at the cap in tiny_shock: copper (1.01)" in text
+        assert "price peak at the cap in tiny:" not in text
