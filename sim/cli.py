@@ -537,6 +537,10 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
             bar.total = n
             bar.refresh()
 
+    # the command run.json records is replayed from anywhere (sim report's hint): the
+    # scenario by its absolute path (--out is the folder the hint is given for)
+    recorded = ["sim", *resume_words, "--resume"]
+    recorded[2] = scenario.absolute()
     folder: ResultsFolder | None = None
     started = time.perf_counter()
     try:
@@ -546,7 +550,7 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
         with open_backend(workers, tasks=tasks, scheduler=scheduler,
                           dask_local=dask_local) as backend:
             folder = ResultsFolder(out, force=force, resume=resume)
-            saved = folder.begin(sc, seed, replications, ["sim", *resume_words, "--resume"])
+            saved = folder.begin(sc, seed, replications, recorded)
             if resume and not quiet:
                 note = f"resuming {out}: {len(saved)} replication(s) already saved"
                 if folder.unreadable:

@@ -520,8 +520,14 @@ def finish_command(folder: Path) -> str | None:
     try:
         info = json.loads((folder / "run.json").read_text(encoding="utf-8"))
         if info.get("resume_command"):
-            # as sim run wrote it: with its --target-ci, --metric and --no-figures
-            return shlex.join(str(w) for w in info["resume_command"])
+            # as sim run wrote it: with its --target-ci, --metric and --no-figures, but
+            # --out the folder given here (the run may have named it from elsewhere, or
+            # the folder may have been copied or moved since)
+            words = [str(w) for w in info["resume_command"]]
+            for i in range(1, len(words) - 1):
+                if words[i] == "--out" and words[i - 1] != "--set":
+                    words[i + 1] = str(folder)
+            return shlex.join(words)
         files = info["scenario_files"]
         words = ["sim", "run", str(files[0]), "-n", str(int(info["replications"])),
                  "--seed", str(int(info["seed"])), "--out", str(folder)]

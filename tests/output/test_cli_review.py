@@ -159,3 +159,35 @@ def test_comparison_names_a_price_peak_at_the_cap(shock_yaml: Path, tmp_path: Pa
         assert "(all equal)" not in line
         assert "price peak at the cap in tiny_shock: copper (1.01)" in text
         assert "price peak at the cap in tiny:" not in text
+
+
+# ============================================================================= resume hint
+def test_the_finish_hint_works_from_anywhere_and_names_the_folder_given(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shlex
+    import shutil
+
+    work = tmp_path / "work"
+    work.mkdir()
+    shutil.copy(TINY, work / "tiny.yaml")
+    monkeypatch.chdir(work)
+    result = invoke("run", "tiny.yaml", "-n", 1, "-w", 1, "-q", "--no-figures",
+                    "--out", "../runs/r")
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "runs" / "r"
+    (folder / "manifest.json").unlink()  # as if interrupted before the end
+    shutil.copytree(folder, tmp_path / "copy")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    for given in (str(folder), "../copy"):
+        result = invoke("report", given)
+        assert result.exit_code == 2, result.output
+        command = result.output.split("finish it with: ", 1)[1].split("; then", 1)[0]
+        words = shlex.split(command)
+        assert words[:3] == ["sim", "run", str(work / "tiny.yaml")]
+        assert words[words.index("--out") + 1] == given
+        assert words[-1] == "--resume"
+        # and it does finish the folder, from here
+        assert invoke(*words[1:]).exit_code == 0
+        assert (elsewhere / given / "manifest.json").is_file()
