@@ -689,6 +689,8 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
                                   dask_local=dask_local, target=target, out=out, force=force,
                                   resume=resume, progress=bar.update, on_batch=bar.set_total,
                                   figures=not no_figures)
+    except ScenarioError as exc:
+        _scenario_error_in_comparison(exc, items, overrides)
     except KeyboardInterrupt:
         _err(f"\ninterrupted: {_saved_in_comparison(out)} finished replication(s) are saved "
              f"in {out}; to finish the comparison, run:\n  "
@@ -709,6 +711,42 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
             _err(f"note: {note}")
         if comp.stop is not None:  # why it stopped is said even when quiet, as by sim run
             click.echo(comp.stop.message())
+
+
+SET_FOR_ONE_HINT = ("--set applies to every scenario compared; put a change that only one "
+                    "of them can take in a child scenario (extends:)")
+
+
+def _scenario_error_in_comparison(exc: ScenarioError, items: tuple[Path, ...],
+                                  overrides: tuple[str, ...]) -> NoReturn:
+    """Report a scenario that failed to load in ``sim compare``: which file it is when
+    more than one is loaded (a --set error names only the --set), and, when the file
+    loads without the --set values, that they apply to every scenario compared."""
+    from sim.scenario import load_scenario
+
+    files = [p for p in items if p.is_file()]
+    failed: Path | None = None
+    if len(files) > 1:
+        for path in files:  # in the order sim compare loads them: the first that fails
+            try:
+                load_scenario(path, overrides)
+            except ScenarioError:
+                failed = path
+                break
+    text = exc.report()
+    if failed is not None:
+        text = f"in {failed} (one of the {len(files)} scenarios compared): " + text
+    alone_ok = False
+    if overrides and failed is not None:
+        try:
+            load_scenario(failed, ())
+            alone_ok = True
+        except ScenarioError:
+            pass
+    if alone_ok:
+        text += f"\n  hint: {SET_FOR_ONE_HINT}"
+    _err(text)
+    sys.exit(EXIT_BAD_INPUT)
 
 
 @main.command()

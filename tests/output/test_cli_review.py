@@ -191,3 +191,30 @@ def test_the_finish_hint_works_from_anywhere_and_names_the_folder_given(
         # and it does finish the folder, from here
         assert invoke(*words[1:]).exit_code == 0
         assert (elsewhere / given / "manifest.json").is_file()
+
+
+# ============================================================================= compare --set
+def test_compare_names_the_scenario_a_set_fails_in_and_says_set_applies_to_all(
+        shock_yaml: Path, tmp_path: Path) -> None:
+    out = tmp_path / "c"
+    result = invoke("compare", shock_yaml, TINY, "--set", "shocks.events.border_closure=null",
+                    "-n", 1, "-w", 1, "-q", "--out", out)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert f"in {TINY} (one of the 2 scenarios compared)" in result.output
+    assert "there is no shocks.events.border_closure to remove" in result.output
+    assert ("hint: --set applies to every scenario compared; put a change that only one of "
+            "them can take in a child scenario (extends:)") in result.output
+    assert not out.exists()
+
+
+def test_compare_of_a_file_that_fails_by_itself_gets_no_set_hint(tmp_path: Path) -> None:
+    bad_file = tmp_path / "bad.yaml"
+    text = TINY.read_text(encoding="utf-8")
+    assert text.count("{formal: 1.0,") == 1
+    bad_file.write_text(text.replace("{formal: 1.0,", "{formal: 0.9,"))
+    result = invoke("compare", TINY, bad_file, "--set", "horizon_days=20", "-n", 1, "-w", 1,
+                    "-q", "--out", tmp_path / "c")
+    assert result.exit_code == 2, result.output
+    assert f"in {bad_file} (one of the 2 scenarios compared)" in result.output
+    assert "--set applies to every scenario" not in result.output
