@@ -172,6 +172,8 @@ def sweep_text(sweep: Sweep, metrics: Sequence[str] = ()) -> str:
                 for r in s.itertuples(index=False)]
         lines += ["", f"Sobol indices ({des.base} base samples; share of the variance of the "
                   "KPI mean):", *_table(head, rows)]
+        caution = sobol_note(s, des.base)
+        lines += [caution] if caution else []
         lines += [note] if note else []
         # sobol_table leaves out a KPI that varies only outside the A and B samples, or
         # lacks a value in one: it varies, so it is not in the note above
@@ -188,6 +190,32 @@ def sweep_text(sweep: Sweep, metrics: Sequence[str] = ()) -> str:
                   *_table(head, rows), correlation_note(len(sweep.table))]
         lines += [note] if note else []
     return "\n".join(lines)
+
+
+SOBOL_FEW_BASE = 64
+"""Base samples below which Sobol indices are too rough to read without a caution: their
+estimators' sampling error at a few dozen base samples is of the order of the indices."""
+SOBOL_SLACK = 0.05
+"""How far outside 0-1 an index may be before it is called out (rounding of small noise)."""
+
+
+def sobol_note(sobol: pd.DataFrame, base: int) -> str | None:
+    """A caution for Sobol indices that cannot be read as shares of the variance: any
+    index (first order or total) outside 0-1, or fewer than :data:`SOBOL_FEW_BASE` base
+    samples; None if neither."""
+    values = sobol[["first_order", "total_order"]].to_numpy(dtype=float)
+    outside = bool(((values < -SOBOL_SLACK) | (values > 1 + SOBOL_SLACK)).any())
+    few = base < SOBOL_FEW_BASE
+    if not (outside or few):
+        return None
+    why = []
+    if outside:
+        why.append("some indices lie outside 0-1, which a share of the variance cannot")
+    if few:
+        why.append(f"{base} base samples are few for Sobol indices")
+    return (f"warning: {' and '.join(why)}: the indices may be mostly sampling noise; read "
+            "only those whose interval is narrow, or run more base samples (-n "
+            f"{max(SOBOL_FEW_BASE * 4, base * 4)} or more, a power of 2)")
 
 
 def _table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:

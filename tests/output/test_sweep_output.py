@@ -158,3 +158,26 @@ def test_sweep_figures_say_what_they_leave_out_and_when_indices_are_noise() -> N
     assert "too few samples" not in sobol_figure(sw).get_suptitle()
     s.loc[s.index[0], "total_order_high"] = 2.1
     assert "too few samples" in sobol_figure(sw).get_suptitle()
+
+
+# -------------------------------------------------- Sobol indices it cannot stand behind
+def test_sobol_indices_from_few_samples_come_with_a_warning() -> None:
+    # -n 4 printed first-order indices of 1.48 [0.21, 2.25] with no caution
+    text = sweep_text(made_up_sweep("sobol", 4))
+    assert "4 base samples are few for Sobol indices" in text
+    assert "read only those whose interval is narrow" in text
+
+
+def test_sobol_indices_outside_0_1_come_with_a_warning() -> None:
+    sweep = made_up_sweep("sobol", 64)
+    sweep.sobol.loc[sweep.sobol.index[0], "first_order"] = 1.48
+    text = sweep_text(sweep)
+    assert "some indices lie outside 0-1" in text
+    assert "few for Sobol" not in text  # 64 base samples
+
+
+def test_sobol_indices_from_enough_samples_within_0_1_have_no_warning() -> None:
+    sweep = made_up_sweep("sobol", 64, params=(TRANSIT,))
+    s = sweep.sobol[["first_order", "total_order"]]
+    assert ((s >= -0.05) & (s <= 1.05)).all().all()
+    assert "warning" not in sweep_text(sweep)
