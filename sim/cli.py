@@ -663,6 +663,7 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
     if force and resume:
         raise ExperimentError("give --resume or --force, not both", what="--resume",
                               hint="--resume keeps the saved replications, --force deletes them")
+    _check_compared_folders(items)
     if any(p.is_dir() and out.is_dir() and p.resolve() == out.resolve() for p in items):
         raise FolderError(f"--out {out} is one of the results folders compared",
                           hint="choose another --out folder for the comparison")
@@ -711,6 +712,43 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
             _err(f"note: {note}")
         if comp.stop is not None:  # why it stopped is said even when quiet, as by sim run
             click.echo(comp.stop.message())
+
+
+def _check_compared_folders(items: tuple[Path, ...]) -> None:
+    """Refuse a folder given to ``sim compare`` that is a sweep's or a comparison's folder
+    (or a folder of results folders) with the message :func:`sim.load_results` gives and
+    a hint for the command line (it said "not a finished results folder ... finish an
+    interrupted run with sim run ... --resume")."""
+    import shlex
+
+    from sim.experiment.results import _other_folder
+    from sim.output.folder import FolderError
+
+    for path in items:
+        if not path.is_dir() or (path / "manifest.json").exists():
+            continue
+        other = _other_folder(path)
+        if other is None:
+            continue
+        message = other[0]
+        runs = sorted(p for p in path.iterdir() if (p / "manifest.json").is_file())
+        if "sweep's folder" in message:
+            hint = (f"give sim compare a scenario file or a folder of sim run; the sweep's "
+                    f"table is {path / 'sweep.csv'} (sweep-kpis.csv.gz for every KPI's "
+                    "mean, sd and n per sample)")
+        elif "comparison's folder" in message and runs:
+            hint = ("compare its scenarios' results folders, e.g. sim compare "
+                    + " ".join(shlex.quote(str(p)) for p in runs[:2])
+                    + f" (folders: {', '.join(p.name for p in runs)}); its table is "
+                    f"{path / 'compare.csv'}")
+        elif "comparison's folder" in message:
+            hint = ("its scenarios' results folders are not finished: run the sim compare "
+                    "command that wrote it again with --resume")
+        elif runs and "unfinished run" not in message:
+            hint = f"give one of them (folders: {', '.join(p.name for p in runs)})"
+        else:
+            hint = other[1]  # an unfinished run: the sim run command that finishes it
+        raise FolderError(message, hint=hint)
 
 
 SET_FOR_ONE_HINT = ("--set applies to every scenario compared; put a change that only one "

@@ -218,3 +218,26 @@ def test_compare_of_a_file_that_fails_by_itself_gets_no_set_hint(tmp_path: Path)
     assert result.exit_code == 2, result.output
     assert f"in {bad_file} (one of the 2 scenarios compared)" in result.output
     assert "--set applies to every scenario" not in result.output
+
+
+# ============================================================================= 8a
+def test_report_of_a_sweep_folder_says_it_is_a_sweeps_folder(folders: dict[str, Path]) -> None:
+    result = invoke("report", folders["sweep"])
+    assert result.exit_code == 2, result.output
+    assert "is a sweep's folder, not a results folder" in result.output
+    assert "fewer than two run folders" not in result.output
+    assert f"hint: the sweep's table is {folders['sweep'] / 'sweep.csv'}" in result.output
+
+
+@pytest.mark.parametrize("kind", ["sweep", "compare"])
+def test_compare_of_a_sweep_or_comparison_folder_says_what_it_is(
+        folders: dict[str, Path], tmp_path: Path, kind: str) -> None:
+    result = invoke("compare", TINY, folders[kind], "-w", 1, "-q", "--out", tmp_path / "c")
+    assert result.exit_code == 2, result.output
+    what = "a sweep's folder" if kind == "sweep" else "a comparison's folder"
+    assert f"{folders[kind]} is {what}, not a results folder" in result.output
+    assert "--resume" not in result.output and "no manifest.json" not in result.output
+    if kind == "compare":  # its two scenarios' folders, to compare instead
+        assert f"sim compare {folders[kind] / 'tiny'} {folders[kind] / 'tiny-2'}" \
+            in result.output
+    assert not (tmp_path / "c").exists()
