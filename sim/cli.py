@@ -162,6 +162,39 @@ def main() -> None:
     """drc-minerals-sim: simulate cobalt, copper and gold flows from DRC mines to markets."""
 
 
+class _PathWithHint(click.Path):
+    """A click path whose refusal ("Directory 'x' is a file.") comes with a hint."""
+
+    def __init__(self, *args: Any, hint: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.hint = hint
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as exc:
+            exc.message += f"\n    hint: {self.hint}"
+            raise
+
+
+def _out_folder(what: str) -> click.Path:
+    """The type of an --out folder option: a path that is not a file."""
+    return _PathWithHint(file_okay=False, path_type=Path,
+                         hint=f"--out names the folder to write {what} in, and a file has "
+                              "that name: give another path (a folder that does not exist "
+                              "yet is made)")
+
+
+def _html_out(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """sim report --out: an .html file (it wrote HTML into r.pdf)."""
+    if value is not None and value.suffix.lower() not in (".html", ".htm"):
+        raise click.BadParameter(
+            f"{value} does not end in .html; sim report writes one HTML page (no PDF)\n"
+            f"    hint: give a name ending in .html, e.g. {value.with_suffix('.html')}; to "
+            "make a PDF, open the page in a browser and print it to PDF", ctx, param)
+    return value
+
+
 SCENARIO_ARG = click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 SET_OPT = click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE",
                        help="Override a scenario value (repeatable), e.g. --set horizon_days=730.")
@@ -434,7 +467,8 @@ def _capacity_notes(sc: Any) -> list[str]:
 @click.option("--figure", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to save the network map (.png, .svg or .pdf). "
                    "Default: <scenario name>-network.png")
-@click.option("--no-figure", is_flag=True, help="Print the description only.")
+@click.option("--no-figure", "--no-figures", "no_figure", is_flag=True,
+              help="Print the description only.")
 @SET_OPT
 @_guarded
 def show(scenario: Path, figure: Path | None, no_figure: bool, overrides: tuple[str, ...]) -> None:
@@ -474,7 +508,7 @@ def show(scenario: Path, figure: Path | None, no_figure: bool, overrides: tuple[
               type=click.IntRange(min=1), help="Number of replications.")
 @click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0),
               help="Root seed; the same seed gives the same results.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--out", type=_out_folder("the results"), default=None,
               help="Results folder. Default: results/<scenario name>.")
 @executor_options
 @click.option("--force", is_flag=True, help="Replace results already in the --out folder.")
@@ -622,7 +656,7 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
 @click.option("--seed", default=None, type=click.IntRange(min=0),
               help="Root seed every scenario shares (common random numbers). Default: 0, "
                    "or the first results folder's.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--out", type=_out_folder("the comparison"), default=None,
               help="Folder for compare.csv, compare.md, figures/ and a results folder per "
                    "scenario. Default: results/compare-<first>-<second>...")
 @executor_options
@@ -805,7 +839,7 @@ def _scenario_error_in_comparison(exc: ScenarioError, items: tuple[Path, ...],
                                                "reported).")
 @click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0),
               help="Root seed of the design and of every sample's replications.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--out", type=_out_folder("the sweep"), default=None,
               help="Folder for sweep.csv, sobol.csv and figures/. Default: "
                    "results/<scenario name>-sweep.")
 @click.option("--metric", "metrics", multiple=True,
@@ -867,8 +901,14 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
 
 
 @main.command()
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.argument("folder", type=_PathWithHint(
+    file_okay=False, path_type=Path,
+    hint="give the folder sim run or sim compare wrote (the one holding manifest.json or "
+         "compare.csv), not a file in it"))
+@click.option("--out", type=_PathWithHint(
+    dir_okay=False, path_type=Path,
+    hint="--out names the HTML file to write, and a folder has that name: give a file "
+         "name, e.g. report.html in that folder"), default=None, callback=_html_out,
               help="Where to write the HTML file. Default: FOLDER/report.html.")
 @click.option("--reference", default=None, metavar="NAME",
               help="For a folder of run folders: the run folder to compare the others "

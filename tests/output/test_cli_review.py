@@ -241,3 +241,51 @@ def test_compare_of_a_sweep_or_comparison_folder_says_what_it_is(
         assert f"sim compare {folders[kind] / 'tiny'} {folders[kind] / 'tiny-2'}" \
             in result.output
     assert not (tmp_path / "c").exists()
+
+
+# ============================================================================= 8c, 8f
+@pytest.mark.parametrize("command", ["run", "compare", "sweep"])
+def test_an_out_folder_that_is_a_file_gets_a_hint(tmp_path: Path, command: str) -> None:
+    target = tmp_path / "afile.txt"
+    target.write_text("x")
+    args = {"run": ["run", TINY], "compare": ["compare", TINY, TINY],
+            "sweep": ["sweep", TINY, "--param", PARAM]}[command]
+    result = invoke(*args, "--out", target, "-q", "-w", 1)
+    assert result.exit_code == 2, result.output
+    assert "is a file" in result.output
+    assert "hint: --out names the folder to write" in result.output
+    assert target.read_text() == "x"
+
+
+def test_report_out_that_is_a_folder_gets_a_hint(folders: dict[str, Path],
+                                                 tmp_path: Path) -> None:
+    result = invoke("report", folders["run"], "--out", tmp_path)
+    assert result.exit_code == 2, result.output
+    assert "hint: --out names the HTML file to write" in result.output
+
+
+@pytest.mark.parametrize("name", ["r.pdf", "r.png", "report"])
+def test_report_refuses_an_out_that_is_not_html(folders: dict[str, Path], tmp_path: Path,
+                                                name: str) -> None:
+    result = invoke("report", folders["run"], "--out", tmp_path / name)
+    assert result.exit_code == 2, result.output
+    assert "does not end in .html" in result.output
+    html = (tmp_path / name).with_suffix(".html")
+    assert f"hint: give a name ending in .html, e.g. {html}" in result.output
+    assert not (tmp_path / name).exists()
+
+
+def test_report_of_a_file_gets_a_hint(folders: dict[str, Path]) -> None:
+    result = invoke("report", folders["run"] / "kpis.csv")
+    assert result.exit_code == 2, result.output
+    assert "hint: give the folder sim run or sim compare wrote" in result.output
+
+
+@pytest.mark.parametrize("flag", ["--no-figure", "--no-figures"])
+def test_show_takes_no_figures_as_the_other_commands_do(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flag: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = invoke("show", TINY, flag)
+    assert result.exit_code == 0, result.output
+    assert "Scenario tiny" in result.output
+    assert list(tmp_path.iterdir()) == []
