@@ -698,6 +698,15 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
         raise ExperimentError("give --resume or --force, not both", what="--resume",
                               hint="--resume keeps the saved replications, --force deletes them")
     _check_compared_folders(items)
+    if replications is not None and items and all(p.is_dir() for p in items):
+        # as --set is refused there: it said "only 3 replication number(s) are common to
+        # every scenario" of two folders of 3 replications each, given -n 5
+        raise ExperimentError(
+            f"-n {replications} does not apply to finished results folders: every item "
+            "here is one, and they are compared with the replications they hold",
+            what="-n/--replications",
+            hint="drop -n; for more replications, run the folders' sim run commands again "
+                 "with a larger -n and --resume, or compare the scenario files")
     if any(p.is_dir() and out.is_dir() and p.resolve() == out.resolve() for p in items):
         raise FolderError(f"--out {out} is one of the results folders compared",
                           hint="choose another --out folder for the comparison")

@@ -289,3 +289,18 @@ def test_show_takes_no_figures_as_the_other_commands_do(
     assert result.exit_code == 0, result.output
     assert "Scenario tiny" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+# ============================================================================= 8d
+def test_n_is_refused_for_a_comparison_of_finished_folders(folders: dict[str, Path],
+                                                           tmp_path: Path) -> None:
+    result = invoke("compare", folders["run"], folders["run"], "-n", 5, "-w", 1, "-q",
+                    "--out", tmp_path / "c")
+    assert result.exit_code == 2, result.output
+    assert "-n 5 does not apply to finished results folders" in result.output
+    assert "replication number(s) are common" not in result.output
+    assert not (tmp_path / "c").exists()
+    # without -n they are compared as they are
+    result = invoke("compare", folders["run"], folders["run"], "-w", 1, "-q",
+                    "--out", tmp_path / "c")
+    assert result.exit_code == 0, result.output
