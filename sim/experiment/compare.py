@@ -606,12 +606,13 @@ def _override_notes(arms: Sequence[Arm], for_python: bool = False) -> list[str]:
 
 def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, force: bool,
                  resume: bool) -> None:
-    from sim.output.folder import FolderError, ResultsFolder
+    from sim.output.folder import FolderError, ResultsFolder, claim_folder
 
     if out.exists() and not out.is_dir():
         raise FolderError(f"{out} exists and is not a folder")
     if force and resume:
         raise ExperimentError("give --resume or --force, not both", what="--resume")
+    claim_folder(out, "comparison", force=force)  # before anything runs, not on writing
     if (out / "compare.csv").exists() and not (force or resume):
         raise FolderError(f"{out} already holds a comparison (compare.csv); choose another "
                           "--out folder, pass --resume to finish it, or --force to replace it")

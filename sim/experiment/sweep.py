@@ -108,9 +108,13 @@ class Param:
             raise ExperimentError(f"low ({parts[0]}) must be below high ({parts[1]})",
                                   what=what, hint="swap them, or use --set for a fixed value")
         if scale == "log" and low <= 0:
-            raise ExperimentError("a :log range needs low > 0", what=what)
+            raise ExperimentError("a :log range needs low > 0", what=what,
+                                  hint="both ends of a :log range must be above 0; drop :log "
+                                       "for a range that includes 0")
         if scale == "int" and (low != int(low) or high != int(high)):
-            raise ExperimentError("an :int range needs whole-number ends", what=what)
+            raise ExperimentError("an :int range needs whole-number ends", what=what,
+                                  hint=f"round the ends, e.g. {math.floor(low)}:"
+                                       f"{math.ceil(high)}:int")
         return cls(key, low, high, scale)
 
     @classmethod
@@ -217,8 +221,12 @@ def make_design(params: Sequence[Param], design: str, samples: int, seed: int) -
     if d == 0:
         raise ExperimentError("no parameters to vary", what="--param",
                               hint="give at least one --param key.path=low:high")
-    if len({p.path for p in params}) != d:
-        raise ExperimentError("a parameter is given twice", what="--param")
+    paths = [p.path for p in params]
+    twice = sorted({path for path in paths if paths.count(path) > 1})
+    if twice:
+        raise ExperimentError(f"{', '.join(twice)} is given twice", what="--param",
+                              hint="give each parameter once; to vary it over two ranges, "
+                                   "run two sweeps")
     if design not in DESIGNS:
         raise ExperimentError(f"unknown design {design!r}; expected one of "
                               f"{', '.join(DESIGNS)}", what="--design")
@@ -248,7 +256,8 @@ def make_design(params: Sequence[Param], design: str, samples: int, seed: int) -
     else:
         if samples < 2:
             raise ExperimentError("a grid needs at least 2 levels per parameter",
-                                  what="-n/--samples")
+                                  what="-n/--samples",
+                                  hint="use -n 2 or more (levels per parameter), or --design lhs")
         if samples ** d > MAX_POINTS:
             raise ExperimentError(f"{samples} levels for {d} parameters is {samples ** d:,} "
                                   f"points (at most {MAX_POINTS:,})", what="-n/--samples",
@@ -542,10 +551,13 @@ def _source(scenario: str | Path | Scenario) -> str:
 
 
 def _prepare_out(out: Path, force: bool) -> None:
-    from sim.output.folder import FolderError
+    from sim.output.folder import FolderError, claim_folder
 
     if out.exists() and not out.is_dir():
         raise FolderError(f"{out} exists and is not a folder")
+    # before anything runs: a run's or comparison's folder would otherwise refuse the
+    # sweep only when it is written, and the sweep just computed would be lost
+    claim_folder(out, "sweep", force=force)
     if (out / "sweep.csv").exists() and not force:
         raise FolderError(f"{out} already holds a sweep (sweep.csv); choose another --out "
                           "folder, or pass --force to replace it")

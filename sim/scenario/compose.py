@@ -368,7 +368,8 @@ def _parse_override(text: str) -> tuple[list[str | int], Any]:
     key = key.strip()
     if not key or any(not part for part in key.split(".")):
         raise ScenarioError([Issue(f"--set {text!r}: empty part in the key path",
-                                   file="--set")])
+                                   file="--set",
+                                   hint="write --set KEY.PATH=VALUE, e.g. --set horizon_days=730")])
     # schedule[0] (as error messages write a path) and schedule.0 both index a list
     key = re.sub(r"\[(\d+)\]", r".\1", key)
     parts: list[str | int] = [int(p) if p.isdigit() else p for p in key.split(".")]
