@@ -538,7 +538,7 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
     from sim.experiment.precision import check_metrics
     from sim.experiment.runner import run_replications
     from sim.output.folder import FolderError, ResultsFolder
-    from sim.output.tables import channel_table, headline_table, price_caps
+    from sim.output.tables import channel_table, headline_table, price_caps, unpriced
     from sim.scenario import load_scenario
 
     if force and resume:
@@ -639,7 +639,8 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
                    f"{results.wall_s:.1f} s ({backend.description}); results in {out}"
                    + ("" if no_figures else f", figures in {out / 'figures'}/"))
         summary = results.summary()
-        click.echo(headline_table(summary, caps=price_caps(results.scenario)))
+        click.echo(headline_table(summary, caps=price_caps(results.scenario),
+                                  unpriced=unpriced(results.scenario, summary)))
         table = channel_table(summary)
         if table:
             click.echo(table)

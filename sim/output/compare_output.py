@@ -42,6 +42,8 @@ from sim.output.tables import (
     capped_prices,
     format_number,
     price_caps,
+    unpriced,
+    unpriced_note,
 )
 
 if TYPE_CHECKING:
@@ -90,8 +92,21 @@ def _price_label(comp: Comparison, label: str, commodity: str) -> str:
     return f"{PRICE_PEAK} ({'both' if len(which) == 2 else which[0]} at the cap)"
 
 
+def _unpriced(comp: Comparison, label: str) -> list[str]:
+    """Commodities whose price is modelled neither in the reference nor in ``label``
+    (:func:`sim.output.tables.unpriced`): their price peak rows are left out."""
+    both = []
+    for lab in (comp.reference, label):
+        res = comp.results[comp.labels.index(lab)]
+        t = comp.table
+        rows = t[(t["scenario"] == lab) & (t["channel"] == "all") & (t["site"] == "all")]
+        both.append(set(unpriced(res.scenario, rows)))
+    return sorted(both[0] & both[1])
+
+
 def _headline_rows(comp: Comparison, label: str, metrics: Sequence[str] | None
                    ) -> list[tuple[str, ...]]:
+    leave_out = _unpriced(comp, label)
     head = comp.headline(metrics)
     ref = head[head["scenario"] == comp.reference].set_index(["commodity", "metric"])
     rows = []
@@ -99,6 +114,8 @@ def _headline_rows(comp: Comparison, label: str, metrics: Sequence[str] | None
         key = (r.commodity, r.metric)
         ref_mean = ref["mean"].get(key, math.nan)
         metric, ci = r.metric, _ci(r.diff_ci_low, r.diff_ci_high)
+        if metric == PRICE_PEAK and r.commodity in leave_out:
+            continue
         if metric == PRICE_PEAK:
             metric = _price_label(comp, label, r.commodity)
             if metric != PRICE_PEAK:
@@ -116,8 +133,10 @@ def _cap_notes(comp: Comparison, label: str, metrics: Sequence[str] | None) -> l
         return []
     ref, other = capped(comp, comp.reference), capped(comp, label)
     if ref and ref == other:
-        return [cap_note(ref, f" in {comp.reference} and {label}")]
-    notes = [cap_note(ref, f" in {comp.reference}"), cap_note(other, f" in {label}")]
+        notes = [cap_note(ref, f" in {comp.reference} and {label}")]
+    else:
+        notes = [cap_note(ref, f" in {comp.reference}"), cap_note(other, f" in {label}")]
+    notes.append(unpriced_note(_unpriced(comp, label)))
     return [n for n in notes if n]
 
 

@@ -36,7 +36,7 @@ import pandas as pd
 
 from sim.output import style as st
 from sim.output.folder import FolderError, atomic_write_text, load_results
-from sim.output.tables import clip_intervals, format_number
+from sim.output.tables import clip_intervals, format_number, unpriced
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -159,13 +159,16 @@ NUMERIC = ("mean", "95% CI low", "95% CI high", "n", "pairs", "sd", "difference"
            "reference mean")
 
 
-def headline_frame(summary: pd.DataFrame, caps: dict[str, float] | None = None
-                   ) -> pd.DataFrame:
+def headline_frame(summary: pd.DataFrame, caps: dict[str, float] | None = None,
+                   unpriced: Sequence[str] = ()) -> pd.DataFrame:
     """Totals per commodity of the headline KPIs, with confidence intervals. With
     ``caps`` (each commodity's ``price_cap_ratio``), a price peak at the cap is named
-    ``price_peak_ratio (at the cap)``."""
+    ``price_peak_ratio (at the cap)``; the price peaks of the ``unpriced`` commodities
+    (:func:`sim.output.tables.unpriced`) are left out."""
     s = summary[(summary["channel"] == "all") & (summary["site"] == "all")
-                & summary["metric"].isin(HEADLINE)].copy()
+                & summary["metric"].isin(HEADLINE)
+                & ~((summary["metric"] == "price_peak_ratio")
+                    & summary["commodity"].isin(list(unpriced)))].copy()
     order = {m: i for i, m in enumerate(HEADLINE)}
     s["_o"] = s["metric"].map(order)
     s = s.sort_values(["commodity", "_o"], kind="stable")
@@ -189,6 +192,15 @@ def capped_prices(summary: pd.DataFrame, caps: dict[str, float]) -> dict[str, fl
                 & (summary["metric"] == "price_peak_ratio")]
     return {c: caps[c] for c, m in zip(s["commodity"], s["mean"], strict=True)
             if c in caps and at_cap(float(m), caps[c])}
+
+
+def _unpriced_note(commodities: Sequence[str]) -> str:
+    """A paragraph saying whose price peak the headline table leaves out ("" if none)."""
+    if not commodities:
+        return ""
+    return (f"<p>Price not modelled for {_e(', '.join(commodities))} (no demand_elasticity): "
+            "its price peak is 1 by definition and is left out of this table (summary.csv "
+            "keeps it).</p>")
 
 
 def cap_note(summary: pd.DataFrame, caps: dict[str, float]) -> str:
@@ -392,8 +404,9 @@ def run_report_html(res: Results, manifest: dict[str, Any] | None = None) -> str
             "Tonnes are tonnes of contained metal over the measured period.</p>",
             CLIPPED_NOTE,
             "<h3>Headline KPIs by commodity</h3>",
-            table(headline_frame(summary, price_caps(res)), NUMERIC, cls="kpi headline"),
-            cap_note(summary, price_caps(res)),
+            table(headline_frame(summary, price_caps(res), unpriced(sc, summary)), NUMERIC,
+                  cls="kpi headline"),
+            cap_note(summary, price_caps(res)), _unpriced_note(unpriced(sc, summary)),
             "<h3>By channel</h3>", table(channel_frame(summary), NUMERIC, cls="kpi channel"),
             "<details><summary>By site and lane</summary>",
             table(site_frame(summary), NUMERIC, cls="kpi site"), "</details>",
@@ -587,7 +600,7 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
     diffs = paired_differences(named, COMPARE_METRICS)
     side = []
     for name, res in named:
-        h = headline_frame(res.summary(), price_caps(res))
+        h = headline_frame(res.summary(), price_caps(res), unpriced(res.scenario, res.summary()))
         h.insert(0, "scenario", name)
         side.append(h)
     heads = pd.concat(side, ignore_index=True)

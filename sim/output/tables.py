@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -77,18 +78,44 @@ def cap_note(capped: dict[str, float], where: str = "") -> str:
             "the peak shows the cap, not how high the price would have gone")
 
 
+def unpriced(scenario: Any, summary: pd.DataFrame) -> list[str]:
+    """Commodities of ``scenario`` whose price is not modelled: no ``demand_elasticity``
+    and no shock moved the index (its mean peak in ``summary`` is 1). Their price KPIs are
+    1 by definition, and a row "price_peak_ratio 1.00" would read as a price that did not
+    move."""
+    s = summary[(summary["channel"] == "all") & (summary["site"] == "all")
+                & (summary["metric"] == PRICE_PEAK)]
+    peak = dict(zip(s["commodity"], s["mean"], strict=True))
+    return [c for c, com in scenario.commodities.items()
+            if com.demand_elasticity is None and peak.get(c, 1.0) == 1.0]
+
+
+def unpriced_note(commodities: Sequence[str]) -> str:
+    """A line saying whose price rows a table leaves out ("" if none)."""
+    if not commodities:
+        return ""
+    return (f"note: price not modelled for {', '.join(commodities)} (no demand_elasticity): "
+            "its price_peak_ratio is 1 by definition and is left out here (summary.csv "
+            "keeps it)")
+
+
 def headline_table(summary: pd.DataFrame, confidence: float = 0.95,
-                   caps: dict[str, float] | None = None) -> str:
+                   caps: dict[str, float] | None = None,
+                   unpriced: Sequence[str] = ()) -> str:
     """Means with confidence intervals of the headline KPIs, by commodity (totals only),
     each interval clipped to what the KPI can take. With ``caps`` (each commodity's
     ``price_cap_ratio``, :func:`price_caps`), a price peak at the cap is named
-    ``price_peak_ratio (at the cap)``, without an interval, and a note below says so."""
+    ``price_peak_ratio (at the cap)``, without an interval, and a note below says so. The
+    price peaks of the ``unpriced`` commodities (:func:`unpriced`) are left out, with a
+    note."""
     s = clip_intervals(summary[(summary["channel"] == "all") & (summary["site"] == "all")
                                & summary["metric"].isin(HEADLINE)])
     capped = capped_prices(summary, caps or {})
     rows = []
     for (com, metric), g in s.groupby(["commodity", "metric"], sort=False):
         r = g.iloc[0]
+        if metric == PRICE_PEAK and com in unpriced:
+            continue
         if metric == PRICE_PEAK and com in capped:
             # the cap, not an estimate of how high the price went
             rows.append((com, AT_CAP, format_number(r["mean"]), "-", r["unit"]))
@@ -109,8 +136,8 @@ def headline_table(summary: pd.DataFrame, confidence: float = 0.95,
                        for i, (v, w) in enumerate(zip(row, widths, strict=True)))
              for row in [head, *rows]]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    note = cap_note(capped)
-    return "\n".join([*lines, note] if note else lines)
+    notes = [n for n in (cap_note(capped), unpriced_note(unpriced)) if n]
+    return "\n".join([*lines, *notes])
 
 
 def channel_table(summary: pd.DataFrame) -> str:
