@@ -5,19 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from scenario_helpers import only_issue, write
 
 from sim.distributions import Fixed, Triangular, Uniform
-from sim.scenario import ScenarioError, load_scenario, meta_of, scenario_from_dict
-from sim.scenario import scenario_from_yaml
+from sim.scenario import (
+    ScenarioError,
+    load_scenario,
+    meta_of,
+    scenario_from_dict,
+    scenario_from_yaml,
+)
 from sim.units import TROY_OUNCE_T, UnitError, convert, is_known
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 REGIME = """\
@@ -28,12 +28,6 @@ shocks:
       states: {calm: {}, occupied: {effects: {capacity_factor: 0.5}}}
       rates_per_year: {calm: {occupied: 2}, occupied: {calm: 4}}
 """
-
-
-def only_issue(exc: pytest.ExceptionInfo[ScenarioError]):
-    issues = exc.value.issues
-    assert len(issues) == 1, exc.value.report()
-    return issues[0]
 
 
 # ----------------------------------------------------------------------------- tiny.yaml

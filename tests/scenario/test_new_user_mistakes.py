@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from scenario_helpers import only_issue, write
 
 from sim.cli import main
 from sim.distributions import Triangular
@@ -16,16 +17,6 @@ ROOT = Path(__file__).resolve().parents[2]
 TRANSIT = "transit_days: {value: 10, assumption: test input}"
 CITED_TRIANGLE = ("transit_days: {dist: triangular, low: 8, mode: 10, high: 15, "
                   "source: 'Road survey'}")
-
-
-def write(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def only_issue(exc: pytest.ExceptionInfo[ScenarioError]):
-    assert len(exc.value.issues) == 1, exc.value.report()
-    return exc.value.issues[0]
 
 
 # ------------------------------------------------------------------ extends and --set
@@ -247,7 +238,6 @@ def test_a_unit_inside_a_distribution_parameter_says_where_the_unit_goes(
     sc = load_scenario(tiny_path, ["lanes.mine_border.transit_days="
                                    "{dist: uniform, low: 1, high: 3, unit: week}"])
     assert sc.lanes["mine_border"].transit_days.high == pytest.approx(21.0)
-
 
 
 def test_a_mapping_given_whole_by_set_is_cited_by_the_override(tiny_path: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from scenario_helpers import only_issue, write
 
 import sim
 from sim.cli import main
@@ -16,16 +17,6 @@ from sim.scenario import ScenarioError, load_scenario, meta_of
 ROOT = Path(__file__).resolve().parents[2]
 TINY = ROOT / "tests" / "data" / "tiny.yaml"
 PRICE = "commodities.copper.reference_price_usd_per_t"
-
-
-def write(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def only_issue(exc: pytest.ExceptionInfo[ScenarioError]):
-    assert len(exc.value.issues) == 1, exc.value.report()
-    return exc.value.issues[0]
 
 
 @pytest.fixture
@@ -227,7 +218,6 @@ def test_balance_written_as_an_uncited_value(tmp_path: Path, word: str, message:
     assert any(m.startswith(message) and h == "did you mean 'balance'?" for m, h in texts)
     assert not any("expected 'balance'" in m and h == "did you mean 'balance'?"
                    and "'balance' is not" in m for m, h in texts)
-
 
 
 # finding 7: whole-number fields
