@@ -49,6 +49,7 @@ from sim.output.network_map import (
     map_panels,
     wrap_name,
 )
+from sim.output.tables import at_cap
 from sim.scenario.plan import Plan, make_plan, route_lanes
 
 if TYPE_CHECKING:
@@ -399,12 +400,6 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
 
 
 # ================================================================================ prices
-def at_cap(value: float, cap: float) -> bool:
-    """Whether a price index (or its peak) ``value`` is at the cap ``cap``
-    (``price_cap_ratio``): the index never rises above it."""
-    return not math.isnan(value) and value >= cap * (1 - 1e-9)
-
-
 def price_shown(res: Results, commodity: str) -> bool:
     """Whether ``commodity``'s price index is worth drawing: it has a price response
     (``demand_elasticity``) or a shock moved it. Otherwise it is 1 throughout, and a flat

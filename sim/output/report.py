@@ -36,7 +36,14 @@ import pandas as pd
 
 from sim.output import style as st
 from sim.output.folder import FolderError, atomic_write_text, load_results
-from sim.output.tables import clip_intervals, format_number, unpriced
+from sim.output.tables import (
+    capped_prices,
+    clip_intervals,
+    format_number,
+    price_caps,
+    unpriced,
+    unpriced_note,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -178,29 +185,10 @@ def headline_frame(summary: pd.DataFrame, caps: dict[str, float] | None = None,
     return _ci_frame(s, ["commodity", "metric"])
 
 
-def price_caps(res: Results) -> dict[str, float]:
-    """Each commodity's price cap (``price_cap_ratio``)."""
-    return {c: float(com.price_cap_ratio) for c, com in res.scenario.commodities.items()}
-
-
-def capped_prices(summary: pd.DataFrame, caps: dict[str, float]) -> dict[str, float]:
-    """The commodities whose mean price peak is at the cap (every replication's price index
-    reached it), with the cap."""
-    from sim.output.figures import at_cap
-
-    s = summary[(summary["channel"] == "all") & (summary["site"] == "all")
-                & (summary["metric"] == "price_peak_ratio")]
-    return {c: caps[c] for c, m in zip(s["commodity"], s["mean"], strict=True)
-            if c in caps and at_cap(float(m), caps[c])}
-
-
 def _unpriced_note(commodities: Sequence[str]) -> str:
     """A paragraph saying whose price peak the headline table leaves out ("" if none)."""
-    if not commodities:
-        return ""
-    return (f"<p>Price not modelled for {_e(', '.join(commodities))} (no demand_elasticity): "
-            "its price peak is 1 by definition and is left out of this table (summary.csv "
-            "keeps it).</p>")
+    note = unpriced_note(commodities).removeprefix("note: ")
+    return f"<p>{_e(note[:1].upper() + note[1:])}.</p>" if note else ""
 
 
 def cap_note(summary: pd.DataFrame, caps: dict[str, float]) -> str:
@@ -404,9 +392,9 @@ def run_report_html(res: Results, manifest: dict[str, Any] | None = None) -> str
             "Tonnes are tonnes of contained metal over the measured period.</p>",
             CLIPPED_NOTE,
             "<h3>Headline KPIs by commodity</h3>",
-            table(headline_frame(summary, price_caps(res), unpriced(sc, summary)), NUMERIC,
+            table(headline_frame(summary, price_caps(res.scenario), unpriced(sc, summary)), NUMERIC,
                   cls="kpi headline"),
-            cap_note(summary, price_caps(res)), _unpriced_note(unpriced(sc, summary)),
+            cap_note(summary, price_caps(res.scenario)), _unpriced_note(unpriced(sc, summary)),
             "<h3>By channel</h3>", table(channel_frame(summary), NUMERIC, cls="kpi channel"),
             "<details><summary>By site and lane</summary>",
             table(site_frame(summary), NUMERIC, cls="kpi site"), "</details>",
@@ -600,7 +588,8 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
     diffs = paired_differences(named, COMPARE_METRICS)
     side = []
     for name, res in named:
-        h = headline_frame(res.summary(), price_caps(res), unpriced(res.scenario, res.summary()))
+        summary = res.summary()
+        h = headline_frame(summary, price_caps(res.scenario), unpriced(res.scenario, summary))
         h.insert(0, "scenario", name)
         side.append(h)
     heads = pd.concat(side, ignore_index=True)

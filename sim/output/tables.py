@@ -54,7 +54,7 @@ def price_caps(scenario: Any) -> dict[str, float]:
 
 def at_cap(value: float, cap: float) -> bool:
     """Whether a price index (or its peak) ``value`` is at the cap ``cap``: the index
-    never rises above it (as :func:`sim.output.figures.at_cap`)."""
+    never rises above it (the figures and the report use this test too)."""
     return not math.isnan(value) and value >= cap * (1 - 1e-9)
 
 

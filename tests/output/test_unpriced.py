@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from sim.experiment.compare import run_comparison
 from sim.output.compare_output import comparison_text
-from sim.output.report import headline_frame, price_caps, run_report_html
-from sim.output.tables import headline_table, unpriced
+from sim.output.report import headline_frame, run_report_html
+from sim.output.tables import headline_table, price_caps, unpriced
 
 
 def price_rows(text: str, commodity: str) -> list[str]:
@@ -21,7 +21,7 @@ def test_gold_is_unpriced_and_copper_and_cobalt_are_not(baseline_short) -> None:
 
 def test_the_terminal_summary_leaves_out_an_unmodelled_price(baseline_short) -> None:
     summary = baseline_short.summary()
-    text = headline_table(summary, caps=price_caps(baseline_short),
+    text = headline_table(summary, caps=price_caps(baseline_short.scenario),
                           unpriced=unpriced(baseline_short.scenario, summary))
     assert not price_rows(text, "gold") and price_rows(text, "copper")
     assert "price not modelled for gold" in text
@@ -29,7 +29,7 @@ def test_the_terminal_summary_leaves_out_an_unmodelled_price(baseline_short) -> 
 
 def test_the_report_leaves_out_an_unmodelled_price(baseline_short) -> None:
     summary = baseline_short.summary()
-    frame = headline_frame(summary, price_caps(baseline_short),
+    frame = headline_frame(summary, price_caps(baseline_short.scenario),
                            unpriced(baseline_short.scenario, summary))
     peaks = frame[frame["metric"].str.startswith("price_peak_ratio")]
     assert set(peaks["commodity"]) == {"cobalt", "copper"}
