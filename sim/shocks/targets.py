@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sim.scenario.shock_schema import Targets
 
 if TYPE_CHECKING:
+    from sim.scenario.schema import Scenario
     from sim.world.lanes import Lane
     from sim.world.mines import Mine
     from sim.world.sites import Market, SiteBase
@@ -26,22 +28,34 @@ class Resolved:
     channels: frozenset[int] | None
 
 
+def region_reach(sc: Scenario, regions: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Ids of the sites lying in ``regions`` and of the lanes that start, end or pass
+    (``regions:`` of the lane) in one of them, in file order. A lane that only starts or
+    ends in a region is covered whole, its foreign stretch included."""
+    regions = set(regions)
+    if not regions:
+        return [], []
+    site_ids = [sid for sid, spec in sc.sites.items() if spec.region in regions]
+    lane_ids = [lid for lid, spec in sc.lanes.items()
+                if (spec.from_ in sc.sites and sc.sites[spec.from_].region in regions)
+                or (spec.to in sc.sites and sc.sites[spec.to].region in regions)
+                or regions.intersection(spec.regions)]
+    return site_ids, lane_ids
+
+
 def resolve(world: World, targets: Targets) -> Resolved:
     """Sites named or lying in a named region; lanes named, or touching or crossing a named
-    region; mines and markets among those sites (and markets named)."""
+    region; mines among those sites; markets named in ``targets.markets`` only (a market
+    among the sites or in a region has its demand changed only when named there too)."""
     sc = world.sc
-    regions = set(targets.regions)
-    site_ids = [sid for sid, spec in sc.sites.items()
-                if sid in targets.sites or spec.region in regions]
-    lane_ids = [lid for lid, spec in sc.lanes.items()
-                if lid in targets.lanes or (regions and (
-                    sc.sites[spec.from_].region in regions or sc.sites[spec.to].region in regions
-                    or regions.intersection(spec.regions)))]
+    in_sites, in_lanes = region_reach(sc, targets.regions)
+    named_sites, named_lanes = {*targets.sites, *in_sites}, {*targets.lanes, *in_lanes}
+    site_ids = [sid for sid in sc.sites if sid in named_sites]
+    lane_ids = [lid for lid in sc.lanes if lid in named_lanes]
     sites = [world.sites[world.site_index[s]] for s in site_ids]
     lanes = [world.lanes[world.lane_index[lid]] for lid in lane_ids]
     mines = [s for s in sites if s.kind == "mine"]
-    market_ids = [m for m in targets.markets] + [s.id for s in sites if s.kind == "market"]
-    markets = [world.sites[world.site_index[m]] for m in dict.fromkeys(market_ids)]
+    markets = [world.sites[world.site_index[m]] for m in dict.fromkeys(targets.markets)]
     coms = (frozenset(world.commodity_index[c] for c in targets.commodities)
             if targets.commodities is not None else None)
     chans = (frozenset(world.channel_index[c] for c in targets.channels)
