@@ -313,6 +313,7 @@ def _stranded(world: World) -> np.ndarray:
 def closable_elements(world: World) -> list[tuple[str, object]]:
     """Sites and lanes some shock can close or throttle (fixed by the scenario, so every
     replication reports the same rows)."""
+    from sim.shocks.effects import OPEN_KINDS
     from sim.shocks.targets import resolve
 
     sc = world.sc
@@ -326,7 +327,8 @@ def closable_elements(world: World) -> list[tuple[str, object]]:
     for t in targets:
         res = resolve(world, t)
         for el in [*res.sites, *res.lanes]:
-            seen.setdefault(el.id, el)  # type: ignore[attr-defined]
+            if getattr(el, "kind", None) not in OPEN_KINDS:
+                seen.setdefault(el.id, el)  # type: ignore[attr-defined]
     return list(seen.items())
 
 

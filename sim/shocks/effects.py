@@ -58,12 +58,18 @@ def replace_effects(world: World, source: str, old: Effects, new: Effects,
         _set(world, source, leftover, targets, "", on=False)
 
 
+OPEN_KINDS = ("market", "stockpile")
+"""Kinds of site that take every lot: a capacity factor (from a region or country target;
+named directly it is refused) leaves them open, so they are never reported closed."""
+
+
 def _set(world: World, source: str, effects: Effects, targets: Resolved, stream_key: str,
          on: bool) -> None:
     elements = [*targets.sites, *targets.lanes]
     if effects.capacity_factor is not None:
         for el in elements:
-            el.set_modifier(source, effects.capacity_factor if on else None)
+            if getattr(el, "kind", None) not in OPEN_KINDS:
+                el.set_modifier(source, effects.capacity_factor if on else None)
     if effects.added_delay_days is not None:
         # One stream per element, so a lot's delay does not depend on how many lots passed
         # the shock's other targets before it (common random numbers, and results that do

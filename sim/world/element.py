@@ -6,7 +6,7 @@ active shock registers a *modifier* under its own source key (``event:goma``,
 
 * capacity factors multiply, so overlapping throttles compound and a closure (factor 0)
   wins over everything;
-* added delays add;
+* added delays add, each shock's once per lot (at the first of its targets on the lot's way);
 * interceptions (seizure shares and armed-group tax rates) apply one after another.
 
 When a shock ends its modifiers are removed and the element returns to what the remaining
@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -93,15 +94,27 @@ class Element:
 
     # -- delays and interceptions --------------------------------------------------------
     def set_delay(self, source: str, sampler: Callable[[], float] | None) -> None:
-        """Add (or with ``None`` remove) a source's extra delay per lot."""
+        """Add (or with ``None`` remove) a source's extra delay per lot (drawn for a lot
+        that this source has not delayed before: :meth:`fresh_delays`)."""
         if sampler is None:
             self.delays.pop(source, None)
         else:
             self.delays[source] = sampler
 
-    def extra_delay(self) -> float:
-        """Sum of the active sources' extra delays for one lot."""
-        return sum(s() for s in self.delays.values())
+    def fresh_delays(self, lot: Any) -> tuple[str, ...]:
+        """The active delay sources that have not yet delayed ``lot``: a shock delays a lot
+        once, at the first of its targets the lot passes (as it seizes and taxes it once),
+        so a region's delay does not grow with the number of lanes and sites a route
+        crosses in it."""
+        met = lot.delayed_by
+        return tuple(source for source in self.delays if source not in met)
+
+    def draw_delays(self, lot: Any, fresh: tuple[str, ...]) -> float:
+        """Days of added delay ``lot`` waits here: one draw of each source in ``fresh``
+        (:meth:`fresh_delays`), which are then recorded on the lot."""
+        lot.delayed_by = (*lot.delayed_by, *fresh)
+        delays = self.delays
+        return sum(delays[source]() for source in fresh)
 
     def set_interception(self, source: str, interception: Interception | None) -> None:
         """Add (or with ``None`` remove) a source's seizure and tax on flows here."""

@@ -68,6 +68,8 @@ class Lane(Element):
         """Convoys stopped on the lane by a closure, with the travel days they still need."""
         self._convoy: list[Lot] | None = None
         self._convoy_t = -1.0
+        self._convoy_fresh: tuple[str, ...] = ()
+        """The delay sources drawn for the convoy setting off now."""
         self._lane_in = world.ledger.rows("lane_in")[index]
         self._lane_out = world.ledger.rows("lane_out")[index]
         self._init_element()
@@ -98,14 +100,19 @@ class Lane(Element):
             self.world.record_export(lot)
         now = self.env.now
         lot.t_dep = now
+        # delays of shocks that have not yet delayed this lot (each delays a lot once): a
+        # lot joins the convoy setting off now only if it is owed the same ones
+        fresh = self.fresh_delays(lot) if self.delays else ()
         convoy = self._convoy
-        if convoy is not None and self._convoy_t == now:
+        if convoy is not None and self._convoy_t == now and fresh == self._convoy_fresh:
             convoy.append(lot)
             lot.travel = convoy[0].travel
+            if fresh:
+                lot.delayed_by = (*lot.delayed_by, *fresh)
             return
         travel = self.transit() * self.transit_factor
-        if self.delays:
-            travel += self.extra_delay()
+        if fresh:
+            travel += self.draw_delays(lot, fresh)
         lot.travel = travel
         convoy = [lot]
         self.travelling[id(convoy)] = convoy
@@ -113,6 +120,7 @@ class Lane(Element):
         # a convoy that arrives at once is gone before the next lot sets off
         self._convoy = convoy if travel > 0.0 else None
         self._convoy_t = now
+        self._convoy_fresh = fresh
 
     def _depart_all(self, lots: list[Lot]) -> None:
         """Lots done loading set off, unless the lane closed while they loaded: then they

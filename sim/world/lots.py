@@ -21,9 +21,9 @@ class Lot:
     left the mine (for lead times) and *t_in* when it entered the port or hub that holds it.
     """
 
-    __slots__ = ("channel", "commodity", "exported", "intercepted", "leg", "legs", "origin",
-                 "parts", "payable", "product_per_t", "route", "t_dep", "t_in", "t_mined",
-                 "tonnes", "travel", "trucks_per_t", "untaxed")
+    __slots__ = ("channel", "commodity", "delayed_by", "exported", "intercepted", "leg",
+                 "legs", "origin", "parts", "payable", "product_per_t", "route", "t_dep",
+                 "t_in", "t_mined", "tonnes", "travel", "trucks_per_t", "untaxed")
 
     def __init__(self, commodity: int, channel: int, tonnes: float, product_per_t: float,
                  trucks_per_t: float, legs: tuple[Any, ...], route: int, origin: int,
@@ -46,6 +46,8 @@ class Lot:
         """Open-lane travel days it needed when it set off."""
         self.intercepted: tuple[str, ...] = ()
         """Shocks that have already seized or taxed this lot (each acts once per lot)."""
+        self.delayed_by: tuple[str, ...] = ()
+        """Shocks that have already delayed this lot (each delays it once)."""
         self.parts: list[list[float]] | None = None
         """For a cargo merged at a port: [time mined, tonnes] of each lot in it, so that
         lead-time quantiles keep the spread its mean time mined would hide (None: one
@@ -65,6 +67,7 @@ class Lot:
         part.leg = self.leg
         part.t_in = self.t_in
         part.intercepted = self.intercepted
+        part.delayed_by = self.delayed_by
         part.exported = self.exported
         part.untaxed = self.untaxed
         if self.parts is not None and self.tonnes > 0.0:
@@ -90,6 +93,8 @@ class Lot:
         self.tonnes = total
         if other.intercepted:
             self.intercepted = tuple(dict.fromkeys((*self.intercepted, *other.intercepted)))
+        if other.delayed_by:
+            self.delayed_by = tuple(dict.fromkeys((*self.delayed_by, *other.delayed_by)))
 
     def __repr__(self) -> str:
         return (f"Lot(commodity={self.commodity}, channel={self.channel}, "

@@ -119,9 +119,11 @@ class SiteBase(Element):
     def forward(self, lot: Lot) -> None:
         """Send ``lot`` on along its next lane (after any added delay, once open)."""
         if self.delays:
-            self.delayed[lot] = None
-            Wakeup(self.env, self.extra_delay(), lot, self._delay_over)
-            return
+            fresh = self.fresh_delays(lot)
+            if fresh:
+                self.delayed[lot] = None
+                Wakeup(self.env, self.draw_delays(lot, fresh), lot, self._delay_over)
+                return
         self._forward_open(lot)
 
     def forward_batch(self, lots: list[Lot]) -> None:
@@ -237,20 +239,21 @@ class Port(SiteBase):
         """A sailing has loaded ``lots``: they leave the port on ``lane``.
 
         Lots that follow the same route from here on (same commodity, channel, route and
-        form) and that the same shocks have seized from or taxed become one cargo lot:
+        form) and that the same shocks have seized from, taxed or delayed become one cargo lot:
         tonnes add up and the mine-departure time becomes the tonnage-weighted mean, so mean
         lead times are unchanged while far fewer lots travel on downstream of the ports. (A
         shock acts on a lot once: merging a lot it has not met with one it has would let
         the first pass its later targets untouched; and lots taxed to different shares of
         their value would average, and a later tax on the cargo take more than on each.)"""
         now = self.env.now
-        cargo: dict[tuple[int, int, int, float, float, float, tuple[str, ...], float], Lot] = {}
+        cargo: dict[tuple[int, int, int, float, float, float, tuple[str, ...], float,
+                          tuple[str, ...]], Lot] = {}
         for lot in lots:
             self.occupancy.leave(lot, now)
             # the form is its grade, payload and payable share together: two forms of one
             # grade merged would carry the first one's payable share and trucks per tonne
             key = (lot.commodity, lot.channel, lot.route, lot.product_per_t, lot.trucks_per_t,
-                   lot.payable, lot.intercepted, lot.untaxed)
+                   lot.payable, lot.intercepted, lot.untaxed, lot.delayed_by)
             first = cargo.get(key)
             if first is None:
                 cargo[key] = lot

@@ -1,0 +1,67 @@
+"""A shock delays a lot once, at the first of its targets the lot passes (as it seizes and
+taxes it once): a region's delay does not grow with the lanes and sites a route crosses in
+it, and lots owed different delays never share one convoy's travel time."""
+
+from __future__ import annotations
+
+import pytest
+
+import sim
+from sim.experiment.replication import run_replication
+
+
+def lead_time(data: dict, route: str | None = None) -> float:
+    res = run_replication(sim.scenario_from_dict(data), 1, 0)
+    kpis = dict(zip(res.kpi_labels, res.kpi_array, strict=True))
+    site = f"route:{route}" if route else "all"
+    channel = "formal" if route else "all"
+    return float(kpis[("copper", channel, site, "mean_lead_time_days", "days")])
+
+
+def chain(build, targets: dict | None, delay: float = 3.0, **more: dict) -> dict:
+    """mine -> junction -> border -> market, every site in region ``home`` but the market."""
+    sites = {"mine": build.mine(), "junc": build.site("junction"), "border": build.border(1000),
+             "market": build.market()}
+    lanes = [build.lane("mine", "junc", 2.0), build.lane("junc", "border", 2.0),
+             build.lane("border", "market", 5.0)]
+    data = build.scenario(sites, lanes, ["junc", "border", "market"], horizon=60)
+    shocks = {}
+    if targets is not None:
+        shocks["slow"] = {"start": 0, "targets": targets,
+                          "effects": {"added_delay_days": delay}}
+    shocks.update(more)
+    if shocks:
+        data["shocks"] = {"events": shocks}
+    return data
+
+
+def test_a_region_delays_a_lot_once_however_many_of_its_places_the_lot_passes(build
+                                                                               ) -> None:
+    calm = lead_time(chain(build, None))
+    assert lead_time(chain(build, {"regions": ["home"]})) == pytest.approx(calm + 3.0)
+    assert lead_time(chain(build, {"lanes": ["mine_junc"]})) == pytest.approx(calm + 3.0)
+    assert lead_time(chain(build, {"sites": ["junc", "border"]})) == pytest.approx(calm + 3.0)
+
+
+def test_two_shocks_delay_a_lot_once_each(build) -> None:
+    calm = lead_time(chain(build, None))
+    other = {"other": {"start": 0, "targets": {"lanes": ["border_market"]},
+                       "effects": {"added_delay_days": 2.0}}}
+    assert lead_time(chain(build, {"regions": ["home"]}, **other)) == pytest.approx(calm + 5.0)
+
+
+def test_lots_owed_different_delays_do_not_share_a_convoy(build) -> None:
+    # Lots from a (delayed on a_junc) and from b (not) reach the junction at the same
+    # instants; on junc_market only b's lots are still owed the shock's delay.
+    sites = {"a": build.mine(), "b": build.mine(), "junc": build.site("junction"),
+             "market": build.market(200 * build.DAYS_PER_YEAR)}
+    lanes = [build.lane("a", "junc", 5.0), build.lane("b", "junc", 8.0),
+             build.lane("junc", "market", 10.0)]
+    routes = {"via_a": {"path": ["a", "junc", "market"], "share": 1.0},
+              "via_b": {"path": ["b", "junc", "market"], "share": 1.0}}
+    data = build.scenario(sites, lanes, [], horizon=60, routes=routes)
+    data["shocks"] = {"events": {"slow": {
+        "start": 0, "targets": {"lanes": ["a_junc", "junc_market"]},
+        "effects": {"added_delay_days": 3.0}}}}
+    assert lead_time(data, "via_a") == pytest.approx(5.0 + 3.0 + 10.0, abs=1e-6)
+    assert lead_time(data, "via_b") == pytest.approx(8.0 + 10.0 + 3.0, abs=1e-6)
