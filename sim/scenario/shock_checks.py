@@ -13,6 +13,7 @@ from sim.scenario.checks import _Collector, kind_hint, mine_routes
 from sim.scenario.errors import Issue, PathT, did_you_mean, format_path
 from sim.scenario.schema import Mine, Scenario
 from sim.scenario.shock_schema import DELAY_KINDS, Effects, Regime, Targets
+from sim.shocks.targets import region_reach
 
 
 def _fmt_when(when: Any) -> str:
@@ -118,8 +119,13 @@ def _check_targets(c: _Collector, sc: Scenario, path: PathT, t: Targets,
                 # an id of the wrong kind is a slip of the list, not of the spelling
                 c.add((*path, group, i), f"{item!r} is not a {noun}: it is a "
                       f"{kinds[elsewhere[0]][1]}", f"list it under targets.{elsewhere[0]}")
-            else:
-                c.ref((*path, group, i), item, ids, noun)
+            elif c.ref((*path, group, i), item, ids, noun) and group == "regions" and \
+                    region_reach(sc, [item]) == ([], []):
+                c.add((*path, group, i), f"region {item!r} has no sites, and no lane starts, "
+                      "ends or passes (regions: of the lane) in it: the shock would act on "
+                      "nothing there while the timeline reports it",
+                      f"give sites region: {item} or list it in a lane's regions:, or remove "
+                      "it from targets.regions")
     for i, mid in enumerate(t.markets):
         if c.ref((*path, "markets", i), mid, sc.sites, "site") and \
                 sc.sites[mid].kind != "market":
@@ -237,12 +243,10 @@ def _check_throttles(c: _Collector, sc: Scenario, path: PathT, factor: float,
             if sid in sc.sites and not throttles(sc, "site", sid)]
     dead += [f"lane {lid!r} (no capacity_t_per_day or sailing)" for lid in t.lanes
              if lid in sc.lanes and not throttles(sc, "lane", lid)]
-    regions = set(t.regions) & set(sc.regions)
+    # a region that reaches nothing is refused by _check_targets
+    regions = {r for r in t.regions if r in sc.regions and region_reach(sc, [r]) != ([], [])}
     if regions and not (t.sites or t.lanes):
-        in_sites = [sid for sid, site in sc.sites.items() if site.region in regions]
-        in_lanes = [lid for lid, lane in sc.lanes.items()
-                    if lane.from_ in in_sites or lane.to in in_sites
-                    or regions.intersection(lane.regions)]
+        in_sites, in_lanes = region_reach(sc, regions)
         if not any(throttles(sc, "site", s) for s in in_sites) and \
                 not any(throttles(sc, "lane", ln) for ln in in_lanes):
             dead.append(f"anything in region(s) {', '.join(sorted(regions))}")
