@@ -148,13 +148,17 @@ def targeted_mines(sc: Scenario, t: Targets) -> list[str]:
     return out
 
 
-def _check_effects(c: _Collector, sc: Scenario, path: PathT, e: Effects, t: Targets) -> None:
+def _check_effects(c: _Collector, sc: Scenario, path: PathT, e: Effects, t: Targets,
+                   shared: list[Effects] | None = None) -> None:
+    """``shared`` lists every set of effects on the same targets (a regime's states), for
+    the filters of ``t`` that another state may need; ``[e]`` if not given."""
     if e.is_empty():
         c.add((*path, "effects"), "no effects given",
               "give capacity_factor, added_delay_days, divert, seize_share, tax_rate, "
               "demand_factor or price_factor")
     if e.divert is not None:
         to = e.divert.to_channel
+        _check_divert_into_own_channel(c, sc, path, to, t, shared or [e])
         if c.ref((*path, "effects", "divert", "to_channel"), to, sc.channels, "channel"):
             mines = targeted_mines(sc, t)
             if not mines:
@@ -174,6 +178,32 @@ def _check_effects(c: _Collector, sc: Scenario, path: PathT, e: Effects, t: Targ
     if (e.demand_factor is not None) and not t.markets:
         c.add((*path, "effects", "demand_factor"), "demand_factor needs targets.markets")
     _check_dead_effects(c, sc, path, e, t)
+
+
+def _check_divert_into_own_channel(c: _Collector, sc: Scenario, path: PathT, to: str,
+                                   t: Targets, shared: list[Effects]) -> None:
+    """A diversion moves output from the targets' ``channels`` into ``to``: listing ``to``
+    there moves nothing out of it. Refused when nothing else is listed (the diversion does
+    nothing) and when the listing serves no seizure or tax (which ``channels`` narrows too)."""
+    if t.channels is None or to not in t.channels:
+        return
+    others = [ch for ch in t.channels if ch != to]
+    taxed = any(x.seize_share is not None or x.tax_rate is not None for x in shared)
+    if others and taxed:
+        return  # the listing narrows a seizure or tax of these effects, to_channel included
+    where = (*path, "effects", "divert", "to_channel")
+    if not others:
+        c.add(where, f"the diversion moves output from targets.channels ({to}) into {to!r}, "
+              "the same channel: it would move nothing (diverted_t 0) while the timeline "
+              f"reports output diverted to {to}",
+              "list under targets.channels the channels the output leaves"
+              + (f", e.g. channels: [{', '.join(ch for ch in sc.channels if ch != to)}]"
+                 if len(sc.channels) > 1 else "")
+              + f", or leave channels out to divert from every channel but {to}")
+    else:
+        c.add(where, f"{to!r} is both the diversion's to_channel and one of targets.channels, "
+              "the channels it moves output from: it moves nothing out of it",
+              f"remove {to} from targets.channels (channels: [{', '.join(others)}])")
 
 
 def _check_dead_effects(c: _Collector, sc: Scenario, path: PathT, e: Effects,
@@ -307,9 +337,11 @@ def _check_all(sc: Scenario, c: _Collector) -> None:
                 if c.ref((*base, "rates_per_year", frm, to), to, reg.states, "state") \
                         and to == frm:
                     c.add((*base, "rates_per_year", frm, to), "a state cannot move to itself")
+        shared = [state.effects for state in reg.states.values()]
         for sid, state in reg.states.items():
             if not state.effects.is_empty():
-                _check_effects(c, sc, (*base, "states", sid), state.effects, reg.targets)
+                _check_effects(c, sc, (*base, "states", sid), state.effects, reg.targets,
+                               shared)
         if not any(row for row in reg.rates_per_year.values()):
             c.add((*base, "rates_per_year"), "no transitions: the regime never changes state")
         else:

@@ -78,3 +78,38 @@ def test_a_region_reached_only_by_a_lane_passing_through_it_is_accepted(direct) 
     data = with_empty_region(direct, event({"regions": ["empty"]}, {"added_delay_days": 3}))
     data["lanes"]["mine_market"]["regions"] = ["empty"]
     scenario_from_dict(data)
+
+
+# ------------------------------------------- a diversion into its own channel (finding 8)
+def split_mine(direct, shocks=None) -> dict:
+    """The direct chain with the mine's copper split 50/50 between formal and informal
+    (both along the one lane)."""
+    data = direct(horizon=50, shocks=shocks,
+                  extra_channels={"informal": {"formal": False,
+                                               "routes": {"main": {"path": ["market"]}}}})
+    data["sites"]["mine"]["offtake"] = {"copper": {"formal": 0.5, "informal": 0.5}}
+    return data
+
+
+def test_a_diversion_into_the_only_channel_it_diverts_from_is_refused(direct) -> None:
+    found = issues(split_mine(direct, event({"sites": ["mine"], "channels": ["informal"]},
+                                            {"divert": {"share": 1, "to_channel": "informal"}})))
+    assert [i.path for i in found] == [("shocks", "events", "e", "effects", "divert",
+                                        "to_channel")]
+    assert "it would move nothing (diverted_t 0)" in found[0].message
+    assert "channels: [formal]" in found[0].hint
+
+
+def test_a_diversion_listing_its_own_channel_among_others_is_refused_unless_taxed(
+        direct) -> None:
+    targets = {"sites": ["mine"], "channels": ["formal", "informal"]}
+    divert = {"divert": {"share": 0.5, "to_channel": "informal"}}
+    found = issues(split_mine(direct, event(targets, divert)))
+    assert [i.path[-1] for i in found] == ["to_channel"]
+    assert found[0].hint == "remove informal from targets.channels (channels: [formal])"
+    # beside a tax the listing is what makes the tax reach informal lots: accepted, also
+    # when another state of a regime taxes
+    scenario_from_dict(split_mine(direct, event(targets, {**divert, "tax_rate": 0.1})))
+    regime = {"targets": targets, "rates_per_year": {"calm": {"bad": 1.0}, "bad": {"calm": 2.0}},
+              "states": {"calm": {"effects": {"tax_rate": 0.1}}, "bad": {"effects": divert}}}
+    scenario_from_dict(split_mine(direct, {"regimes": {"east": regime}}))
