@@ -233,7 +233,21 @@ def _check_dead_effects(c: _Collector, sc: Scenario, path: PathT, e: Effects,
               f"targets.markets takes demand_factor and price_factor only; "
               f"{', '.join(flows)} would act on nothing here",
               "name the sites, lanes or regions the other effects act on")
-    if e.price_factor is not None and t.markets and t.commodities is None:
+    places = [f"{group} {', '.join(getattr(t, group))}" for group in ("sites", "lanes", "regions")
+              if getattr(t, group)]
+    if e.price_factor is not None and places and t.commodities is None \
+            and len(sc.commodities) > 1:
+        names = sorted(sc.commodities)
+        narrows = [name for name in ("divert", "seize_share", "tax_rate", "demand_factor")
+                   if getattr(e, name) is not None]
+        c.add((*path, "effects", "price_factor"),
+              "price_factor moves the world price index of commodities, not a price at "
+              f"the targeted {'; '.join(places)}: without targets.commodities it moves "
+              f"every commodity's price ({', '.join(names)})",
+              f"name the commodities, e.g. targets: {{commodities: [{names[0]}]}}"
+              + (f"; that narrows {', '.join(narrows)} too, so give the price change a "
+                 "shock of its own if those should act on every commodity" if narrows else ""))
+    elif e.price_factor is not None and t.markets and t.commodities is None:
         demanded = {com for mid in t.markets if mid in sc.sites
                     for com in getattr(sc.sites[mid], "demand_t_per_year", {})}
         others = sorted(set(sc.commodities) - demanded)

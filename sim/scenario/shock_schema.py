@@ -127,7 +127,9 @@ class Effects(Strict):
     """Multiplies the demand of targeted markets."""
     price_factor: PositiveRatio | None = None
     """Multiplies the world price index of ``targets.commodities`` (all commodities if none
-    are named): an exogenous price shock. Markets have no prices of their own."""
+    are named): an exogenous price shock. Markets, sites and regions have no prices of their
+    own: aimed at sites, lanes or regions it must name the commodities when the scenario has
+    more than one."""
 
     def is_empty(self) -> bool:
         return all(getattr(self, f) is None for f in type(self).model_fields)

@@ -113,3 +113,34 @@ def test_a_diversion_listing_its_own_channel_among_others_is_refused_unless_taxe
     regime = {"targets": targets, "rates_per_year": {"calm": {"bad": 1.0}, "bad": {"calm": 2.0}},
               "states": {"calm": {"effects": {"tax_rate": 0.1}}, "bad": {"effects": divert}}}
     scenario_from_dict(split_mine(direct, {"regimes": {"east": regime}}))
+
+
+# ---------------------------------------------- price_factor without commodities (finding 9)
+def with_cobalt(direct, targets, effects) -> dict:
+    data = direct(horizon=50, shocks=event(targets, effects))
+    data["commodities"]["cobalt"] = {"forms": {"hydroxide": {"grade": 0.3,
+                                                             "payload_t_per_truck": 25}}}
+    return data
+
+
+@pytest.mark.parametrize("targets, effects", [
+    ({"regions": ["home"]}, {"price_factor": 2}),
+    ({"regions": ["home"]}, {"price_factor": 2, "tax_rate": 0.1}),
+    ({"sites": ["mine"]}, {"price_factor": 2}),
+    ({"lanes": ["mine_market"], "markets": ["market"]}, {"price_factor": 2}),
+])
+def test_a_price_factor_on_places_without_commodities_is_refused(direct, targets,
+                                                                effects) -> None:
+    found = issues(with_cobalt(direct, targets, effects))
+    assert [i.path for i in found] == [("shocks", "events", "e", "effects", "price_factor")]
+    assert "it moves every commodity's price (cobalt, copper)" in found[0].message
+    assert "targets: {commodities: [cobalt]}" in found[0].hint
+    assert ("narrows tax_rate too" in found[0].hint) == ("tax_rate" in effects)
+
+
+def test_a_price_factor_on_places_is_accepted_with_commodities_or_one_commodity(
+        direct) -> None:
+    scenario_from_dict(with_cobalt(direct, {"regions": ["home"], "commodities": ["copper"]},
+                                   {"price_factor": 2}))
+    scenario_from_dict(direct(horizon=50, shocks=event({"regions": ["home"]},
+                                                       {"price_factor": 2})))
