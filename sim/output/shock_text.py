@@ -10,7 +10,8 @@ from matplotlib.figure import Figure
 
 from sim.output.describe import describe_ramp_up
 from sim.scenario.schema import Mine, Scenario
-from sim.scenario.shock_schema import ExportBan, Targets, When
+from sim.scenario.shock_checks import CHANNEL_FILTERED, COMMODITY_FILTERED, UNFILTERED
+from sim.scenario.shock_schema import Effects, ExportBan, Targets, When
 from sim.shocks.engine import describe_effects
 
 Bar = tuple[str, str, dt.date, dt.date | None, str]
@@ -21,7 +22,9 @@ def _date(sc: Scenario, when: When) -> dt.date:
     return when if isinstance(when, dt.date) else sc.start + dt.timedelta(days=float(when))
 
 
-def _targets(t: Targets) -> str:
+def _targets(t: Targets, effects: list[Effects]) -> str:
+    """The targets in words; ``effects`` (all a shock's, every state of a regime) tell which
+    of them the ``channels`` and ``commodities`` filters narrow."""
     parts = []
     for name in ("sites", "lanes", "regions", "markets"):
         items = getattr(t, name)
@@ -31,7 +34,26 @@ def _targets(t: Targets) -> str:
         parts.append(f"commodities {', '.join(t.commodities)}")
     if t.channels is not None:
         parts.append(f"channels {', '.join(t.channels)}")
-    return "; ".join(parts) or "nothing"
+    return "; ".join(parts) + _filter_note(t, effects) if parts else "nothing"
+
+
+def _filter_note(t: Targets, effects: list[Effects]) -> str:
+    """Capacity factors and delays act on sites and lanes whatever they carry: say so where
+    a filter narrows only the shock's other effects (a filter that would narrow nothing is
+    refused)."""
+    unfiltered = [n for n in UNFILTERED if any(getattr(e, n) is not None for e in effects)]
+    if not unfiltered:
+        return ""
+    notes = []
+    for field, users in (("channels", CHANNEL_FILTERED), ("commodities", COMMODITY_FILTERED)):
+        narrowed = [n for n in users if any(getattr(e, n) is not None for e in effects)]
+        if getattr(t, field) is not None and narrowed:
+            notes.append(f"{field} narrow {', '.join(narrowed)} only")
+    if not notes:
+        return ""
+    verb = "act" if len(unfiltered) > 1 else "acts"
+    return (f" ({'; '.join(notes)}: {' and '.join(unfiltered)} {verb} on every channel and "
+            "commodity the targets carry)")
 
 
 def _ban_end(sc: Scenario, ban: ExportBan) -> dt.date | None:
@@ -97,17 +119,19 @@ def describe_shocks(sc: Scenario) -> str:
         else:
             span = f"from {_date(sc, ev.start)} to the end of the run"
         add(f"  event {eid}" + (f" '{ev.name}'" if ev.name else "") +
-            f" {span}: {describe_effects(ev.effects)} on {_targets(ev.targets)}")
+            f" {span}: {describe_effects(ev.effects)} on {_targets(ev.targets, [ev.effects])}")
     for rid, reg in sh.regimes.items():
         states = ", ".join(f"{s} ({describe_effects(st.effects)})"
                            for s, st in reg.states.items())
         rates = "; ".join(f"{a} -> {b} {r:g}/yr" for a, row in reg.rates_per_year.items()
                           for b, r in row.items())
-        add(f"  regime {rid} on {_targets(reg.targets)}: states {states}; rates {rates}")
+        shared = [st.effects for st in reg.states.values()]
+        add(f"  regime {rid} on {_targets(reg.targets, shared)}: states {states}; "
+            f"rates {rates}")
     for iid, inc in sh.incidents.items():
         add(f"  incidents {iid}: {inc.rate_per_year:g} per year, lasting "
             f"{inc.duration_days.mean():.3g} days on average: {describe_effects(inc.effects)} "
-            f"on {_targets(inc.targets)}")
+            f"on {_targets(inc.targets, [inc.effects])}")
     for pid, ban in pol.export_bans.items():
         ends = _ban_end(sc, ban)
         end = f" to {ends}" if ends is not None else ""

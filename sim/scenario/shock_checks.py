@@ -139,6 +139,53 @@ def _check_targets(c: _Collector, sc: Scenario, path: PathT, t: Targets,
         c.add(path, "no targets: give sites, lanes, regions, markets or commodities")
 
 
+CHANNEL_FILTERED = ("divert", "seize_share", "tax_rate")
+"""Effects that ``targets.channels`` narrows."""
+COMMODITY_FILTERED = (*CHANNEL_FILTERED, "demand_factor", "price_factor")
+"""Effects that ``targets.commodities`` narrows."""
+UNFILTERED = ("capacity_factor", "added_delay_days")
+"""Effects that act on sites and lanes whatever they carry: neither filter narrows them."""
+
+
+def _present(effects: list[Effects], names: tuple[str, ...]) -> list[str]:
+    return [n for n in names if any(getattr(e, n) is not None for e in effects)]
+
+
+def _and(names: list[str] | tuple[str, ...]) -> str:
+    return " and ".join(filter(None, [", ".join(names[:-1]), names[-1]]))
+
+
+def _check_filters(c: _Collector, path: PathT, t: Targets, effects: list[Effects]) -> None:
+    """``channels`` and ``commodities`` narrow only some effects (``effects``: all the
+    shock's, every state of a regime): on a shock with none of those they would do nothing
+    while ``sim show`` printed them as if they applied."""
+    if all(e.is_empty() for e in effects):
+        return  # reported as having no effects
+    given = _present(effects, (*UNFILTERED, *COMMODITY_FILTERED[3:]))
+    for field, users in (("channels", CHANNEL_FILTERED), ("commodities", COMMODITY_FILTERED)):
+        if getattr(t, field) is None or _present(effects, users):
+            continue
+        reasons = []
+        if _present(effects, UNFILTERED):
+            reasons.append("capacity and delays act on the targeted sites and lanes whatever "
+                           "they carry (a road or border post carries every channel and "
+                           "commodity; a mine's capacity is all its output)")
+        if field == "channels" and _present(effects, ("demand_factor", "price_factor")):
+            reasons.append("demand and prices are not kept by channel")
+        if field == "channels" and not _present(effects, UNFILTERED):
+            hint = "targets.commodities narrows demand and price changes"
+        elif field == "channels":
+            hint = ("to stop one channel's output at a mine, divert it to another channel or "
+                    "give an export ban or quota with channels:")
+        else:
+            hint = ("to stop one commodity, give an export ban or quota of it (policies), or "
+                    "divert it")
+        c.add((*path, field),
+              f"targets.{field} narrows only {_and(users)}, and this shock has only "
+              f"{_and(given)}: {'; '.join(reasons)}, so the filter would do nothing",
+              f"{hint}; otherwise remove targets.{field}")
+
+
 def targeted_mines(sc: Scenario, t: Targets) -> list[str]:
     """Mines a target set covers (named, or lying in a named region)."""
     out = []
@@ -338,6 +385,7 @@ def _check_all(sc: Scenario, c: _Collector) -> None:
         base: PathT = ("shocks", "events", eid)
         _check_time(c, sc, base, ev.start, ev.end, ev.duration_days)
         _check_targets(c, sc, (*base, "targets"), ev.targets)
+        _check_filters(c, (*base, "targets"), ev.targets, [ev.effects])
         _check_effects(c, sc, base, ev.effects, ev.targets)
     for rid, reg in sc.shocks.regimes.items():
         base = ("shocks", "regimes", rid)
@@ -352,6 +400,7 @@ def _check_all(sc: Scenario, c: _Collector) -> None:
                         and to == frm:
                     c.add((*base, "rates_per_year", frm, to), "a state cannot move to itself")
         shared = [state.effects for state in reg.states.values()]
+        _check_filters(c, (*base, "targets"), reg.targets, shared)
         for sid, state in reg.states.items():
             if not state.effects.is_empty():
                 _check_effects(c, sc, (*base, "states", sid), state.effects, reg.targets,
@@ -366,6 +415,7 @@ def _check_all(sc: Scenario, c: _Collector) -> None:
         base = ("shocks", "incidents", iid)
         _check_time(c, sc, base, inc.start, inc.end)
         _check_targets(c, sc, (*base, "targets"), inc.targets)
+        _check_filters(c, (*base, "targets"), inc.targets, [inc.effects])
         _check_effects(c, sc, base, inc.effects, inc.targets)
 
     pol = sc.policies

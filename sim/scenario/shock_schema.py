@@ -71,8 +71,10 @@ DELAY_KINDS = ("border_post", "port", "trading_hub", "junction")
 
 class Targets(Strict):
     """What a shock acts on. A region stands for every site in it and every lane that
-    touches or crosses it. ``channels`` and ``commodities`` narrow the flows affected by
-    diversion, seizure and tax (all if omitted)."""
+    touches or crosses it (a region with neither is refused). ``channels`` and
+    ``commodities`` narrow the flows affected by diversion, seizure and tax (all if
+    omitted), not capacity factors or delays, which act on sites and lanes whatever they
+    carry: a filter on a shock with only those is refused."""
 
     sites: list[Id] = []
     """Sites by id."""
@@ -81,12 +83,15 @@ class Targets(Strict):
     regions: list[Id] = []
     """Regions by id."""
     markets: list[Id] = []
-    """Markets whose demand the effects change (``demand_factor``); other effects act on
-    sites, lanes and regions."""
+    """Markets whose demand the effects change (``demand_factor``), and the only ones: a
+    market among ``sites`` or in ``regions`` keeps its demand. Other effects act on sites,
+    lanes and regions."""
     channels: list[Id] | None = None
-    """Only flows of these channels are diverted, seized or taxed."""
+    """Only flows of these channels are diverted, seized or taxed (capacity factors and
+    delays act on every channel)."""
     commodities: list[Id] | None = None
-    """Only these commodities are diverted, seized, taxed or have demand changed."""
+    """Only these commodities are diverted, seized, taxed or have demand or price changed
+    (capacity factors and delays act on every commodity)."""
 
 
 class Divert(Strict):

@@ -6,6 +6,7 @@ import copy
 
 import pytest
 
+from sim.output.shock_text import describe_shocks
 from sim.scenario import ScenarioError, scenario_from_dict
 
 
@@ -144,3 +145,52 @@ def test_a_price_factor_on_places_is_accepted_with_commodities_or_one_commodity(
                                    {"price_factor": 2}))
     scenario_from_dict(direct(horizon=50, shocks=event({"regions": ["home"]},
                                                        {"price_factor": 2})))
+
+
+# ------------------------- channel and commodity filters on capacity and delays (finding 3)
+@pytest.mark.parametrize("targets, effects, field", [
+    ({"lanes": ["mine_market"], "channels": ["informal"]}, {"added_delay_days": 3}, "channels"),
+    ({"lanes": ["mine_market"], "channels": ["informal"]}, {"capacity_factor": 0}, "channels"),
+    ({"sites": ["mine"], "commodities": ["copper"]}, {"capacity_factor": 0}, "commodities"),
+    ({"sites": ["mine"], "commodities": ["copper"]}, {"capacity_factor": 0.5}, "commodities"),
+    ({"markets": ["market"], "channels": ["informal"]}, {"demand_factor": 0.5}, "channels"),
+])
+def test_a_filter_on_effects_it_does_not_narrow_is_refused(direct, targets, effects,
+                                                           field) -> None:
+    found = issues(split_mine(direct, event(targets, effects, end=20)))
+    assert [i.path for i in found] == [("shocks", "events", "e", "targets", field)]
+    assert f"targets.{field} narrows only divert, seize_share" in found[0].message
+    assert "so the filter would do nothing" in found[0].message
+    assert f"remove targets.{field}" in found[0].hint
+
+
+def test_a_regime_whose_states_only_close_and_delay_may_not_filter(direct) -> None:
+    regime = {"targets": {"sites": ["mine"], "channels": ["informal"]},
+              "rates_per_year": {"calm": {"bad": 1.0}, "bad": {"calm": 2.0}},
+              "states": {"calm": {"effects": {"capacity_factor": 0.5}},
+                         "bad": {"effects": {"capacity_factor": 0}}}}
+    found = issues(split_mine(direct, {"regimes": {"east": regime}}))
+    assert [i.path for i in found] == [("shocks", "regimes", "east", "targets", "channels")]
+    assert "divert it to another channel or give an export ban or quota" in found[0].hint
+    # a state that taxes gives the filter something to narrow
+    regime["states"]["bad"]["effects"] = {"capacity_factor": 0, "tax_rate": 0.2}
+    scenario_from_dict(split_mine(direct, {"regimes": {"east": regime}}))
+
+
+def test_a_filter_beside_a_tax_is_accepted_though_capacity_ignores_it(direct) -> None:
+    scenario_from_dict(split_mine(direct, event(
+        {"lanes": ["mine_market"], "channels": ["informal"]},
+        {"added_delay_days": 3, "tax_rate": 0.1}, end=20)))
+
+
+def test_sim_show_says_a_filter_beside_a_tax_leaves_capacity_and_delays_unfiltered(
+        direct) -> None:
+    sc = scenario_from_dict(split_mine(direct, event(
+        {"lanes": ["mine_market"], "channels": ["informal"]},
+        {"added_delay_days": 3, "tax_rate": 0.1}, end=20)))
+    assert ("on lanes mine_market; channels informal (channels narrow tax_rate only: "
+            "added_delay_days acts on every channel and commodity the targets carry)"
+            ) in describe_shocks(sc)
+    alone = scenario_from_dict(split_mine(direct, event(
+        {"lanes": ["mine_market"], "channels": ["informal"]}, {"tax_rate": 0.1}, end=20)))
+    assert describe_shocks(alone).endswith("on lanes mine_market; channels informal")
