@@ -13,6 +13,7 @@ from sim.scenario.schema import Mine, Scenario
 from sim.scenario.shock_checks import CHANNEL_FILTERED, COMMODITY_FILTERED, UNFILTERED
 from sim.scenario.shock_schema import Effects, ExportBan, Targets, When
 from sim.shocks.engine import describe_effects
+from sim.shocks.targets import region_reach
 
 Bar = tuple[str, str, dt.date, dt.date | None, str]
 """(group, label, start date, end date or None = to the end, detail)."""
@@ -22,14 +23,40 @@ def _date(sc: Scenario, when: When) -> dt.date:
     return when if isinstance(when, dt.date) else sc.start + dt.timedelta(days=float(when))
 
 
-def _targets(t: Targets, effects: list[Effects]) -> str:
-    """The targets in words; ``effects`` (all a shock's, every state of a regime) tell which
-    of them the ``channels`` and ``commodities`` filters narrow."""
+_LIST_AT_MOST = 6
+"""Ids a region's reach lists in full; beyond that, counts."""
+
+
+def _ids(items: list[str], noun: str) -> str:
+    n = f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
+    return f"{n}: {', '.join(items)}" if 0 < len(items) <= _LIST_AT_MOST else n
+
+
+def _region_reach(sc: Scenario, regions: list[str]) -> str:
+    """What a region target reaches: its sites, and the lanes starting, ending or passing
+    in it, targeted whole (a closure stops lots anywhere on them, abroad too)."""
+    sites, lanes = region_reach(sc, regions)
+    inside = set(sites)
+    leaving = [lid for lid in lanes
+               if not (sc.lanes[lid].from_ in inside and sc.lanes[lid].to in inside)]
+    text = f"{_ids(sites, 'site')}; {_ids(lanes, 'lane')}"
+    if leaving:
+        text += (f", {len(leaving)} of them running outside "
+                 f"{'it' if len(regions) == 1 else 'them'} and targeted along their whole "
+                 "length")
+    return text
+
+
+def _targets(sc: Scenario, t: Targets, effects: list[Effects]) -> str:
+    """The targets in words, with what a region reaches; ``effects`` (all a shock's, every
+    state of a regime) tell which of them the ``channels`` and ``commodities`` filters
+    narrow."""
     parts = []
     for name in ("sites", "lanes", "regions", "markets"):
         items = getattr(t, name)
         if items:
-            parts.append(f"{name} {', '.join(items)}")
+            reach = f" ({_region_reach(sc, items)})" if name == "regions" else ""
+            parts.append(f"{name} {', '.join(items)}{reach}")
     if t.commodities is not None:
         parts.append(f"commodities {', '.join(t.commodities)}")
     if t.channels is not None:
@@ -119,19 +146,19 @@ def describe_shocks(sc: Scenario) -> str:
         else:
             span = f"from {_date(sc, ev.start)} to the end of the run"
         add(f"  event {eid}" + (f" '{ev.name}'" if ev.name else "") +
-            f" {span}: {describe_effects(ev.effects)} on {_targets(ev.targets, [ev.effects])}")
+            f" {span}: {describe_effects(ev.effects)} on {_targets(sc, ev.targets, [ev.effects])}")
     for rid, reg in sh.regimes.items():
         states = ", ".join(f"{s} ({describe_effects(st.effects)})"
                            for s, st in reg.states.items())
         rates = "; ".join(f"{a} -> {b} {r:g}/yr" for a, row in reg.rates_per_year.items()
                           for b, r in row.items())
         shared = [st.effects for st in reg.states.values()]
-        add(f"  regime {rid} on {_targets(reg.targets, shared)}: states {states}; "
+        add(f"  regime {rid} on {_targets(sc, reg.targets, shared)}: states {states}; "
             f"rates {rates}")
     for iid, inc in sh.incidents.items():
         add(f"  incidents {iid}: {inc.rate_per_year:g} per year, lasting "
             f"{inc.duration_days.mean():.3g} days on average: {describe_effects(inc.effects)} "
-            f"on {_targets(inc.targets, [inc.effects])}")
+            f"on {_targets(sc, inc.targets, [inc.effects])}")
     for pid, ban in pol.export_bans.items():
         ends = _ban_end(sc, ban)
         end = f" to {ends}" if ends is not None else ""

@@ -194,3 +194,36 @@ def test_sim_show_says_a_filter_beside_a_tax_leaves_capacity_and_delays_unfilter
     alone = scenario_from_dict(split_mine(direct, event(
         {"lanes": ["mine_market"], "channels": ["informal"]}, {"tax_rate": 0.1}, end=20)))
     assert describe_shocks(alone).endswith("on lanes mine_market; channels informal")
+
+
+# --------------------------------------- what a region target reaches (finding 5)
+def test_closing_a_region_stops_lots_on_a_lane_leaving_it_and_sim_show_says_so(
+        direct) -> None:
+    """A 10-day lane from the mine (home) to the market (away): closing home from day 9
+    stops lots already 9 days into their trip, abroad, so nothing arrives by day 16."""
+    import sim
+
+    def delivered(shocks):
+        res = sim.run(scenario_from_dict(direct(transit=10, horizon=16, shocks=shocks)),
+                      replications=1)
+        k = res.kpis
+        return k[(k.metric == "delivered_t") & (k.commodity == "copper")
+                 & (k.channel == "all")]["value"].sum()
+
+    closure = event({"regions": ["home"]}, {"capacity_factor": 0}, start=9, end=30)
+    assert delivered(None) > 0
+    assert delivered(closure) == 0
+    text = describe_shocks(scenario_from_dict(direct(transit=10, horizon=16, shocks=closure)))
+    assert ("on regions home (1 site: mine; 1 lane: mine_market, 1 of them running outside "
+            "it and targeted along their whole length)") in text
+
+
+def test_a_region_reaching_many_sites_and_lanes_is_counted(direct, build) -> None:
+    data = direct(horizon=50, shocks=event({"regions": ["home"]}, {"tax_rate": 0.1}))
+    for i in range(7):
+        data["sites"][f"j{i}"] = build.site("junction")
+        data["lanes"][f"mine_j{i}"] = {"from": "mine", "to": f"j{i}", "mode": "road",
+                                       "transit_days": 1}
+    text = describe_shocks(scenario_from_dict(data))
+    assert ("on regions home (8 sites; 8 lanes, 1 of them running outside it and targeted "
+            "along their whole length)") in text
