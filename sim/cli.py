@@ -711,9 +711,11 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
     if any(p.is_dir() and out.is_dir() and p.resolve() == out.resolve() for p in items):
         raise FolderError(f"--out {out} is one of the results folders compared",
                           hint="choose another --out folder for the comparison")
-    # a run's or sweep's results in --out: refused, or with --force replaced (before
-    # anything runs, as --force replaces an earlier comparison's runs)
-    claim_folder(out, "comparison", force=force)
+    # a run's or sweep's results in --out: refused at once, or with --force replaced by
+    # run_comparison once the scenarios are loaded and checked, just before its runs start
+    # (a mistyped path, --set or --metric does not cost them)
+    if not force:
+        claim_folder(out, "comparison")
     bar = _LazyBar("compare", quiet)
     words: list[Any] = ["compare", *items, "--out", out]
     if replications is not None:
@@ -877,23 +879,17 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
     _check_executor(workers, scheduler, dask_local)
     out = out or Path("results") / f"{scenario.stem}-sweep"
     # a run's or comparison's results in --out: refused at once, or with --force replaced
-    # once the sweep is found valid, just before its runs start (a mistyped --param does
-    # not cost them)
+    # by run_sweep once the sweep is found valid, just before its runs start (a mistyped
+    # --param, --metric or --set does not cost them)
     if not force:
         claim_folder(out, "sweep")
-
-    def on_total(total: int) -> None:
-        if force:
-            claim_folder(out, "sweep", force=True)
-        bar.set_total(total)
-
     bar = _LazyBar("sweep", quiet)
     try:
         with bar:
             result = run_sweep(scenario, list(params), design, samples, replications, seed,
                                overrides=overrides, workers=workers, scheduler=scheduler,
                                dask_local=dask_local, metrics=metrics, out=out, force=force,
-                               progress=bar.update, on_total=on_total,
+                               progress=bar.update, on_total=bar.set_total,
                                figures=not no_figures)
     except KeyboardInterrupt:
         _err(f"\ninterrupted: the sweep is incomplete and nothing was written to {out}")

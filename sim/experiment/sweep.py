@@ -478,7 +478,7 @@ def run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], de
     des = make_design(parsed, design, samples, seed)
     out_path = Path(out) if out is not None else None
     if out_path is not None:
-        _prepare_out(out_path, force)
+        _prepare_out(out_path, force, replace=False)  # refused at once; nothing deleted yet
     points = PointScenarios(scenario, overrides)
     param_notes = points.check(parsed)
     check_metrics(specs, points.base)  # before anything is run: a typo costs nothing
@@ -495,6 +495,9 @@ def run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], de
                 hint="end the --param with :int (KEY.PATH=LOW:HIGH:int) to draw whole "
                      "numbers" if whole else
                      "narrow the --param ranges to values the scenario accepts") from None
+    if out_path is not None:
+        # every input is checked: only now does --force replace another command's results
+        _prepare_out(out_path, force)
     if on_total is not None:
         on_total(des.size * replications)
     values: dict[tuple[int, int], np.ndarray] = {}
@@ -550,15 +553,23 @@ def _source(scenario: str | Path | Scenario) -> str:
     return str(scenario)
 
 
-def _prepare_out(out: Path, force: bool) -> None:
+def _prepare_out(out: Path, force: bool, replace: bool = True) -> None:
+    """Refuse ``out`` if the sweep cannot be written there, before anything runs (a run's or
+    comparison's folder would otherwise refuse the sweep only when it is written, and the
+    sweep just computed would be lost). With ``force``, another command's results there
+    are removed, unless ``replace`` is False: that call comes before the scenario and the
+    parameters are checked, and the one that replaces them after (a mistyped --param,
+    --metric or --set must not cost them)."""
     from sim.output.folder import FolderError, claim_folder
 
     if out.exists() and not out.is_dir():
         raise FolderError(f"{out} exists and is not a folder")
-    # before anything runs: a run's or comparison's folder would otherwise refuse the
-    # sweep only when it is written, and the sweep just computed would be lost
-    claim_folder(out, "sweep", force=force)
-    if (out / "sweep.csv").exists() and not force:
+    if force:
+        if replace:
+            claim_folder(out, "sweep", force=True)
+        return
+    claim_folder(out, "sweep")
+    if (out / "sweep.csv").exists():
         raise FolderError(f"{out} already holds a sweep (sweep.csv); choose another --out "
                           "folder, or pass --force to replace it")
 
