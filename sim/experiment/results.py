@@ -16,6 +16,7 @@ Both series tables end with a ``days`` column, the days measured in the row's pe
 from __future__ import annotations
 
 import datetime as dt
+import math
 import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -192,17 +193,25 @@ class Results:
         return ResultsPlot(self)
 
     def _headline(self) -> list[tuple[str, str, float, float, float, str]]:
-        """(commodity, metric, mean, ci_low, ci_high, unit) of a few headline KPIs."""
+        """(commodity, metric, mean, ci_low, ci_high, unit) of a few headline KPIs: as the
+        CLI's summary shows them, without the price peak of a commodity whose price is not
+        modelled, and a peak at the price cap named so, without an interval."""
         from sim.experiment.stats import t_interval
+        from sim.output.tables import at_cap, price_modelled
 
         out = []
-        for com in self.scenario.commodities:
+        for com, spec in self.scenario.commodities.items():
             for metric, unit in (("delivered_t", "t"), ("shortfall_t", "t"),
                                  ("price_peak_ratio", "ratio")):
                 try:
                     mean, low, high = t_interval(self.kpi(metric, com))
                 except KeyError:
                     continue
+                if metric == "price_peak_ratio":
+                    if not price_modelled(self.scenario, com) and mean == 1.0:
+                        continue
+                    if at_cap(mean, spec.price_cap_ratio):
+                        metric, low, high = "price_peak_ratio (at the cap)", math.nan, math.nan
                 out.append((com, metric, mean, low, high, unit))
         return out
 

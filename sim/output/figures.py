@@ -49,7 +49,7 @@ from sim.output.network_map import (
     map_panels,
     wrap_name,
 )
-from sim.output.tables import at_cap
+from sim.output.tables import at_cap, price_modelled
 from sim.scenario.plan import Plan, make_plan, route_lanes
 
 if TYPE_CHECKING:
@@ -404,10 +404,9 @@ def price_shown(res: Results, commodity: str) -> bool:
     """Whether ``commodity``'s price index is worth drawing: it has a price response
     (``demand_elasticity``) or a shock moved it. Otherwise it is 1 throughout, and a flat
     line at 1 would read as a stable price, not as a price that is not modelled."""
-    spec = res.scenario.commodities.get(commodity)
-    if spec is None:
+    if commodity not in res.scenario.commodities:
         return False
-    return (spec.demand_elasticity is not None
+    return (price_modelled(res.scenario, commodity)
             or bool(np.any(_cube(res, commodity, "price_index") != 1.0)))
 
 

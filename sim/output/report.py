@@ -193,11 +193,17 @@ def _unpriced_note(commodities: Sequence[str]) -> str:
 
 def cap_note(summary: pd.DataFrame, caps: dict[str, float]) -> str:
     """A paragraph naming the price peaks at the cap ("" if none)."""
-    capped = capped_prices(summary, caps)
+    return _cap_paragraph(capped_prices(summary, caps))
+
+
+def _cap_paragraph(capped: dict[str, float], where: str = "") -> str:
+    """A paragraph naming the price peaks at the cap ("" if none), in scenario ``where``
+    if given."""
     if not capped:
         return ""
     which = ", ".join(f"{c} ({cap:g})" for c, cap in capped.items())
-    return ('<p class="warn">Price peak at the cap: ' + _e(which) + ". The price index "
+    at = f" in {where}" if where else ""
+    return (f'<p class="warn">Price peak at the cap{_e(at)}: {_e(which)}. The price index '
             "reached the scenario's price_cap_ratio in every replication and never rises "
             "above it, so the peak shows the cap, not how high the price would have gone."
             "</p>")
@@ -585,14 +591,17 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
 
     ref_name = named[0][0]
     period_note, unranked = period_check(named)
-    diffs = paired_differences(named, COMPARE_METRICS)
-    side = []
+    side, capped, no_price = [], {}, {}
     for name, res in named:
         summary = res.summary()
-        h = headline_frame(summary, price_caps(res.scenario), unpriced(res.scenario, summary))
+        capped[name] = capped_prices(summary, price_caps(res.scenario))
+        no_price[name] = unpriced(res.scenario, summary)
+        h = headline_frame(summary, price_caps(res.scenario), no_price[name])
         h.insert(0, "scenario", name)
         side.append(h)
     heads = pd.concat(side, ignore_index=True)
+    diffs = _price_peak_differences(paired_differences(named, COMPARE_METRICS), ref_name,
+                                    capped, no_price)
     dtab = diffs.rename(columns={"diff": "difference", "ci_low": "95% CI low",
                                  "ci_high": "95% CI high",
                                  "reference_mean": "reference mean", "diff_n": "pairs"})
@@ -626,6 +635,7 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
              _difference_words(diffs, unranked, compare_csv=extra is not None),
              "<h3>Differences from the reference with 95% confidence intervals</h3>",
              table(dtab, NUMERIC, cls="kpi differences"),
+             *_price_notes(capped, no_price),
              "<details><summary>Headline KPIs of every scenario</summary>",
              table(heads, NUMERIC, cls="kpi headline"), CLIPPED_NOTE, "</details>"]
     if extra is not None and not extra.empty:
@@ -658,6 +668,37 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
            ("timeline", "Timelines"), ("assumptions", "Assumptions and sources")]
     names = ", ".join(n for n, _r in named[1:])
     return _page(f"{names} compared with {ref_name}", nav, "".join(body))
+
+
+def _price_peak_differences(diffs: pd.DataFrame, ref_name: str,
+                            capped: dict[str, dict[str, float]],
+                            no_price: dict[str, list[str]]) -> pd.DataFrame:
+    """``diffs`` without the price peaks of a commodity whose price neither the reference
+    nor the scenario models, and with a peak at the cap in either named so and given no
+    interval: a difference from a cap is not an estimate of one in the peak."""
+    out = diffs.copy()
+    peak = out["metric"] == "price_peak_ratio"
+    drop = [bool(p) and c in no_price[ref_name] and c in no_price.get(sc, [])
+            for p, c, sc in zip(peak, out["commodity"], out["scenario"], strict=True)]
+    out = out[~np.array(drop, dtype=bool)].copy()
+    for i in out.index[out["metric"] == "price_peak_ratio"]:
+        com, sc = out.at[i, "commodity"], out.at[i, "scenario"]
+        which = [n for n in (ref_name, sc) if com in capped.get(n, {})]
+        if which:
+            out.at[i, "metric"] = ("price_peak_ratio ("
+                                   f"{'both' if len(which) == 2 else which[0]} at the cap)")
+            out.loc[i, ["ci_low", "ci_high"]] = np.nan
+    return out
+
+
+def _price_notes(capped: dict[str, dict[str, float]], no_price: dict[str, list[str]]
+                 ) -> list[str]:
+    """Paragraphs on the price peaks at a cap and the prices no scenario models."""
+    notes = [_cap_paragraph(caps, name) for name, caps in capped.items()]
+    everywhere = [c for c in next(iter(no_price.values()), [])
+                  if all(c in v for v in no_price.values())]
+    notes.append(_unpriced_note(everywhere))
+    return [n for n in notes if n]
 
 
 def _difference_words(diffs: pd.DataFrame, unranked: Sequence[str] = (),

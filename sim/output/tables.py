@@ -78,16 +78,35 @@ def cap_note(capped: dict[str, float], where: str = "") -> str:
             "the peak shows the cap, not how high the price would have gone")
 
 
+def price_modelled(scenario: Any, commodity: str) -> bool:
+    """Whether ``commodity``'s price index can move in ``scenario``: it has a price response
+    (``demand_elasticity``), or the ``price_factor`` of some event, incident or regime state
+    reaches it (a shock's targets without ``commodities`` reach every commodity)."""
+    com = scenario.commodities.get(commodity)
+    if com is None:
+        return False
+    if com.demand_elasticity is not None:
+        return True
+    shocks = scenario.shocks
+    effects = [(ev.effects, ev.targets) for ev in shocks.events.values()]
+    effects += [(inc.effects, inc.targets) for inc in shocks.incidents.values()]
+    effects += [(state.effects, reg.targets) for reg in shocks.regimes.values()
+                for state in reg.states.values()]
+    return any(eff.price_factor is not None
+               and (tg.commodities is None or commodity in tg.commodities)
+               for eff, tg in effects)
+
+
 def unpriced(scenario: Any, summary: pd.DataFrame) -> list[str]:
-    """Commodities of ``scenario`` whose price is not modelled: no ``demand_elasticity``
-    and no shock moved the index (its mean peak in ``summary`` is 1). Their price KPIs are
-    1 by definition, and a row "price_peak_ratio 1.00" would read as a price that did not
+    """Commodities of ``scenario`` whose price is not modelled (:func:`price_modelled`) and
+    whose index indeed never rose (mean peak 1 in ``summary``). Their price KPIs are 1 by
+    definition, and a row "price_peak_ratio 1.00" would read as a price that did not
     move."""
     s = summary[(summary["channel"] == "all") & (summary["site"] == "all")
                 & (summary["metric"] == PRICE_PEAK)]
     peak = dict(zip(s["commodity"], s["mean"], strict=True))
-    return [c for c, com in scenario.commodities.items()
-            if com.demand_elasticity is None and peak.get(c, 1.0) == 1.0]
+    return [c for c in scenario.commodities
+            if not price_modelled(scenario, c) and peak.get(c, 1.0) == 1.0]
 
 
 def unpriced_note(commodities: Sequence[str]) -> str:
