@@ -118,7 +118,8 @@ class Effects(Strict):
     closed: close the way to them."""
     added_delay_days: DurationDays | None = None
     """Extra days each lot spends on a targeted lane or at a targeted transit site (border
-    post, port, trading hub or junction)."""
+    post, port, trading hub or junction): one draw per lot and shock, at the first of the
+    shock's targets on the lot's way."""
     divert: Divert | None = None
     """Output of targeted mines moved to another channel."""
     seize_share: Fraction | None = None
