@@ -458,13 +458,18 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
                     absent[tuple(parts)] = ("--set " + text, None, None, None)
             else:
                 unit = lost_unit(current, value)
-                if unit is not None and not isinstance(value, dict):
-                    # The file's value is replaced whole: a bare number is in the field's
-                    # own unit, and the override cites it.
-                    notes.append(unit_note(
-                        f"--set {text}", "the file", tuple(parts), current, unit,
-                        "the bare number", f"to keep {unit}, write "
-                        f"--set '{text.split('=', 1)[0]}={{value: {value}, unit: {unit}}}'"))
+                if unit is not None:
+                    # The file's value is replaced whole: a number without a unit is in the
+                    # field's own unit, and the override cites it.
+                    key = text.split("=", 1)[0]
+                    if isinstance(value, dict):
+                        number, keep = "its number", f"to keep {unit}, add unit: {unit} beside it"
+                    else:
+                        number = "the bare number"
+                        keep = (f"to keep {unit}, write "
+                                f"--set '{key}={{value: {value}, unit: {unit}}}'")
+                    notes.append(unit_note(f"--set {text}", "the file", tuple(parts), current,
+                                           unit, number, keep))
                 if isinstance(current, dict) and "value" in current \
                         and not isinstance(value, dict):
                     value = {"value": value, "assumption": f"override: --set {text}"}

@@ -71,6 +71,15 @@ def test_set_over_a_distribution_in_another_unit_gets_a_note(tiny_path: Path) ->
                          "week}')")
 
 
+def test_set_of_a_value_mapping_without_a_unit_gets_a_note() -> None:
+    gold = "commodities.gold.reference_price_usd_per_t"
+    sc = load_scenario(ROOT / "scenarios" / "baseline.yaml", [f"{gold}={{value: 2500}}"])
+    assert sc.commodities["gold"].reference_price_usd_per_t == 2500.0
+    (note,) = [n for n in meta_of(sc).notes if gold in n]
+    assert "its number is read in the field's own unit, not usd/oz" in note
+    assert note.endswith("(to keep usd/oz, add unit: usd/oz beside it)")
+
+
 # finding 3: a comma in a number inside { } in a file that extends another
 
 
