@@ -768,7 +768,7 @@ def _check_compared_folders(items: tuple[Path, ...]) -> None:
     import shlex
 
     from sim.experiment.results import _other_folder
-    from sim.output.folder import FolderError
+    from sim.output.folder import FolderError, compared_folders
 
     for path in items:
         if not path.is_dir() or (path / "manifest.json").exists():
@@ -778,6 +778,11 @@ def _check_compared_folders(items: tuple[Path, ...]) -> None:
             continue
         message = other[0]
         runs = sorted(p for p in path.iterdir() if (p / "manifest.json").is_file())
+        if "comparison's folder" in message:
+            # the folders its comparison.json lists, not an older comparison's or the user's
+            # other runs kept there
+            listed = compared_folders(path)
+            runs = runs if listed is None else listed
         if "sweep's folder" in message:
             hint = (f"give sim compare a scenario file or a folder of sim run; the sweep's "
                     f"table is {path / 'sweep.csv'} (sweep-kpis.csv.gz for every KPI's "

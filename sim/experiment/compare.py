@@ -606,7 +606,9 @@ def _override_notes(arms: Sequence[Arm], for_python: bool = False) -> list[str]:
 
 def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, force: bool,
                  resume: bool) -> None:
-    from sim.output.folder import FolderError, ResultsFolder, claim_folder
+    import shutil
+
+    from sim.output.folder import FolderError, ResultsFolder, claim_folder, comparison_arms
 
     if out.exists() and not out.is_dir():
         raise FolderError(f"{out} exists and is not a folder")
@@ -616,6 +618,19 @@ def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, f
     if (out / "compare.csv").exists() and not (force or resume):
         raise FolderError(f"{out} already holds a comparison (compare.csv); choose another "
                           "--out folder, pass --resume to finish it, or --force to replace it")
+    if force:
+        # the comparison replaced ran scenarios this one does not: their folders go with it
+        # (those of the same label are replaced below; a folder given here is kept)
+        running = {a.label for a in arms if a.runs}
+        given = {Path(a.source).resolve() for a in arms
+                 if not a.runs and not a.source.startswith("<")}
+        try:
+            for old in comparison_arms(out):
+                if old.name not in running and old.resolve() not in given:
+                    shutil.rmtree(old)
+        except OSError as exc:
+            raise FolderError(f"cannot replace the comparison in {out}: "
+                              f"{exc.strerror or exc}") from None
     for arm in arms:
         if not arm.runs:
             continue

@@ -6,7 +6,8 @@
       compare.csv              every KPI x scenario: mean and CI, paired difference from the
                                reference with its CI, relative change, share positive
       compare.md               the headline KPIs as Markdown tables, with the method
-      comparison.json          scenarios, sources, seeds, replications, stopping; written last
+      comparison.json          scenarios (label, source, seed, and whether it ran them:
+                               ``ran``), replications, stopping; written last
       figures/                 PNG and SVG: forest plot of paired differences with 95% CIs,
                                and price, performance and exports over time by scenario,
                                with each one's difference from the reference below
@@ -238,7 +239,9 @@ def write_comparison(comp: Comparison, out: Path, figures: bool = True,
     info = {
         "format": "drc-minerals-sim comparison 1",
         "reference": comp.reference,
-        "scenarios": [{"label": lab, "source": src, "seed": seed}
+        # ran: run here into <label>/, not read from a results folder (or a Results) given
+        # to compare, which --force over this folder must not delete (sim.output.folder)
+        "scenarios": [{"label": lab, "source": src, "seed": seed, "ran": _ran(src)}
                       for lab, src, seed in zip(comp.labels, comp.sources, comp.seeds,
                                                 strict=True)],
         "replication_ids": comp.replications,
@@ -252,6 +255,14 @@ def write_comparison(comp: Comparison, out: Path, figures: bool = True,
     atomic_write_text(out / "comparison.json",
                       json.dumps(json_safe(info), indent=2, default=str, allow_nan=False))
     return files
+
+
+def _ran(source: str) -> bool:
+    """Whether the scenario of a comparison's ``source`` was run by it: a scenario file or
+    object, not a results folder or a Results object (``<results name>``)."""
+    if source.startswith("<"):
+        return source.startswith("<scenario ")
+    return not Path(source).is_dir()
 
 
 def headline_frame(comp: Comparison) -> pd.DataFrame:

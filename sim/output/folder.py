@@ -136,38 +136,129 @@ def other_outputs(folder: Path, kind: str) -> dict[str, list[str]]:
     return {other: entries for other, entries in found.items() if entries}
 
 
-def _comparison_arms(folder: Path) -> list[Path]:
-    """The results folders of the scenarios a comparison in ``folder`` ran: subfolders
-    holding a run (``run.json`` or ``manifest.json``)."""
-    return sorted(p for p in folder.iterdir() if p.is_dir() and not p.is_symlink()
-                  and ((p / "run.json").is_file() or (p / "manifest.json").is_file()))
+def _listed_scenarios(folder: Path) -> list[dict[str, Any]] | None:
+    """The scenarios ``folder/comparison.json`` lists (label, source, seed and, since it is
+    recorded, whether the comparison ran it), or None if there is no readable one."""
+    try:
+        listed = json.loads((folder / "comparison.json").read_text(encoding="utf-8"))
+        listed = listed["scenarios"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(listed, list):
+        return None
+    return [e for e in listed if isinstance(e, dict) and _plain_name(e.get("label"))]
+
+
+def _plain_name(label: object) -> bool:
+    """Whether ``label`` names a folder directly inside the comparison's (and nothing
+    outside it: a damaged comparison.json must not make --force delete elsewhere)."""
+    return (isinstance(label, str) and label not in ("", ".", "..")
+            and "/" not in label and "\\" not in label)
+
+
+def _ran_here(folder: Path, entry: dict[str, Any]) -> bool:
+    """Whether the comparison in ``folder`` ran the scenario ``entry`` of its
+    comparison.json (and wrote ``folder/<label>``), rather than being given its finished
+    results folder (which may be that very folder: a user's runs compared into their
+    parent folder) or a Results object."""
+    if "ran" in entry:
+        return entry["ran"] is True
+    # written before comparison.json said so: judged by the source
+    source = str(entry.get("source", ""))
+    if source.startswith("<"):
+        return source.startswith("<scenario ")
+    given = Path(source)
+    if given.is_dir():
+        return False
+    if given.is_file():
+        return True
+    # moved, or relative to another working folder: the comparison's own runs say in their
+    # manifest which comparison wrote them; a folder it was given need not
+    try:
+        manifest = json.loads((folder / entry["label"] / "manifest.json")
+                              .read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (isinstance(manifest, dict) and "comparison" in manifest
+            and manifest.get("label") == entry["label"])
+
+
+def _holds_run(path: Path) -> bool:
+    return (path.is_dir() and not path.is_symlink()
+            and ((path / "run.json").is_file() or (path / "manifest.json").is_file()))
+
+
+def comparison_arms(folder: Path) -> list[Path]:
+    """The results folders (``folder/<label>``) of the scenarios the comparison in
+    ``folder`` ran, as its comparison.json lists them: not the finished results folders it
+    was given to compare (a user's own runs, which may be in ``folder`` too), nor any other
+    run folder there. None are known, and so none are given, without a readable
+    comparison.json."""
+    return [folder / e["label"] for e in _listed_scenarios(folder) or ()
+            if _ran_here(folder, e) and _holds_run(folder / e["label"])]
+
+
+def compared_folders(folder: Path) -> list[Path] | None:
+    """The finished results folders of the scenarios the comparison in ``folder`` compared,
+    in the order of its comparison.json: ``folder/<label>`` for those it ran, the folder it
+    was given for the others (where that still is); None without a readable
+    comparison.json."""
+    listed = _listed_scenarios(folder)
+    if listed is None:
+        return None
+    found = []
+    for entry in listed:
+        source = str(entry.get("source", ""))
+        path = (folder / entry["label"] if _ran_here(folder, entry)
+                else None if source.startswith("<") else Path(source))
+        if path is not None and (path / "manifest.json").is_file():
+            found.append(path)
+    return found
+
+
+def _names(paths: Sequence[str]) -> str:
+    return paths[0] if len(paths) == 1 else ", ".join(paths[:-1]) + " and " + paths[-1]
 
 
 def claim_folder(folder: str | Path, kind: str, force: bool = False) -> None:
     """Make sure ``folder`` holds no other command's results before ``kind`` (``run``,
     ``comparison`` or ``sweep``) is written there: the commands share entries (figures/,
     report.html), so writing one into another's folder would mix their files and remove
-    the other's figures and report. Raises :class:`FolderError` if it does, unless
-    ``force``: then the other command's output (its files, figures and report, and a
-    comparison's scenario folders) is removed first, so none of it is left mixed in."""
+    the other's figures and report. Raises :class:`FolderError` if it does, naming what
+    ``force`` would delete, unless ``force``: then the other command's output (its files,
+    figures and report, and the results folders of the scenarios a comparison ran, but not
+    those it was given) is removed first, so none of it is left mixed in."""
     folder = Path(folder)
     others = other_outputs(folder, kind)
     if not others:
         return
-    mine, command = _KIND_NAMES[kind]
-    what = " and ".join(f"{_KIND_NAMES[o][0]} ({', '.join(e[:2])}{', ...' if e[2:] else ''})"
-                        for o, e in others.items())
+    arms = comparison_arms(folder) if "comparison" in others else []
     if not force:
+        mine, command = _KIND_NAMES[kind]
+        what = " and ".join(
+            f"{_KIND_NAMES[o][0]} ({', '.join(e[:2])}{', ...' if e[2:] else ''})"
+            for o, e in others.items())
+        deleted = [e + ("/" if (folder / e).is_dir() else "")
+                   for entries in others.values() for e in entries]
+        deleted += [e + ("/" if e == "figures" else "") for e in ("figures", "report.html")
+                    if (folder / e).exists()]
+        if arms:
+            deleted.append("the results folders the comparison ran: "
+                           + _names([f"{a.name}/" for a in arms]))
+        kept = ([f"{p.name}/" for p in sorted(folder.iterdir())
+                 if _holds_run(p) and p not in arms] if "comparison" in others else [])
+        keep = (f"; {_names(kept)}, {'results folders' if len(kept) > 1 else 'a results folder'}"
+                f" the comparison did not write, {'are' if len(kept) > 1 else 'is'} kept"
+                if kept else "")
         raise FolderError(
             f"{folder} holds the results of {what}, not of {mine}: {command} would mix its "
             "files with them and delete their figures and report",
-            hint="choose another --out folder, or pass --force to replace them (they are "
-                 "deleted first)")
+            hint="choose another --out folder, or pass --force to replace them (it first "
+                 f"deletes {_names(deleted)}{keep})")
     try:
-        for other, entries in others.items():
-            if other == "comparison":
-                for arm in _comparison_arms(folder):
-                    shutil.rmtree(arm)
+        for arm in arms:
+            shutil.rmtree(arm)
+        for entries in others.values():
             for entry in entries:
                 target = folder / entry
                 if target.is_dir() and not target.is_symlink():

@@ -112,3 +112,107 @@ def test_without_force_the_folder_is_refused_before_the_input_is_read(run_copy: 
         result = invoke(*args, "-w", 1, "-q", "--out", run_copy)
         assert result.exit_code == 2, result.output
         assert "holds the results of a run" in result.output, result.output
+
+
+# ============================= finding 2: --force deletes only the runs a comparison made
+def named(tmp_path: Path, name: str) -> Path:
+    """tiny.yaml under another scenario name (a comparison labels its folders by it)."""
+    text = TINY.read_text(encoding="utf-8")
+    assert text.startswith("# ") and "\nname: tiny\n" in text
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text.replace("\nname: tiny\n", f"\nname: {name}\n"), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def study(run_folder: Path, tmp_path: Path) -> Path:
+    """A folder holding two of the user's own sim run folders, compared into it."""
+    out = tmp_path / "study"
+    for name in ("a", "b"):
+        shutil.copytree(run_folder, out / name)
+    result = invoke("compare", out / "a", out / "b", "--out", out, "-q", "--no-figures")
+    assert result.exit_code == 0, result.output
+    assert (out / "comparison.json").is_file()
+    return out
+
+
+@pytest.mark.parametrize("then", ["run", "sweep"])
+def test_force_over_a_comparison_keeps_the_folders_it_was_given(study: Path, then: str,
+                                                                tmp_path: Path) -> None:
+    before = {name: snapshot(study / name) for name in ("a", "b")}
+    refused = (invoke("run", TINY, "-n", 1, "-w", 1, "-q", "--no-figures", "--out", study)
+               if then == "run" else
+               invoke("sweep", TINY, "--param", PARAM, "-n", 2, "-w", 1, "-q", "--no-figures",
+                      "--out", study))
+    assert refused.exit_code == 2, refused.output
+    # the refusal says what --force deletes and what it keeps
+    assert "comparison.json" in refused.output and "compare.csv" in refused.output
+    assert "a/ and b/" in refused.output and "kept" in refused.output
+    result = (invoke("run", TINY, "-n", 1, "-w", 1, "-q", "--no-figures", "--out", study,
+                     "--force")
+              if then == "run" else
+              invoke("sweep", TINY, "--param", PARAM, "-n", 2, "-w", 1, "-q", "--no-figures",
+                     "--out", study, "--force"))
+    assert result.exit_code == 0, result.output
+    assert not (study / "comparison.json").exists() and not (study / "compare.csv").exists()
+    assert {name: snapshot(study / name) for name in ("a", "b")} == before
+
+
+def test_force_over_an_old_comparison_without_ran_keeps_the_folders_it_was_given(
+        study: Path) -> None:
+    import json
+
+    # comparison.json written before it said which scenarios the comparison ran
+    info = json.loads((study / "comparison.json").read_text())
+    for entry in info["scenarios"]:
+        entry.pop("ran", None)
+    (study / "comparison.json").write_text(json.dumps(info))
+    before = {name: snapshot(study / name) for name in ("a", "b")}
+    result = invoke("run", TINY, "-n", 1, "-w", 1, "-q", "--no-figures", "--out", study,
+                    "--force")
+    assert result.exit_code == 0, result.output
+    assert {name: snapshot(study / name) for name in ("a", "b")} == before
+
+
+def test_force_over_a_comparison_deletes_the_folders_it_ran(tmp_path: Path) -> None:
+    out = tmp_path / "c"
+    result = invoke("compare", TINY, named(tmp_path, "x"), "-n", 1, "-w", 1, "-q",
+                    "--no-figures", "--out", out)
+    assert result.exit_code == 0, result.output
+    refused = invoke("run", TINY, "-n", 1, "-w", 1, "-q", "--no-figures", "--out", out)
+    assert refused.exit_code == 2
+    assert "tiny/ and x/" in refused.output
+    result = invoke("run", TINY, "-n", 1, "-w", 1, "-q", "--no-figures", "--out", out,
+                    "--force")
+    assert result.exit_code == 0, result.output
+    assert not (out / "tiny").exists() and not (out / "x").exists()
+
+
+def test_compare_force_over_another_comparison_removes_its_runs(tmp_path: Path) -> None:
+    out = tmp_path / "c"
+    x, y = named(tmp_path, "x"), named(tmp_path, "y")
+    for other in (x, y):
+        result = invoke("compare", TINY, other, "-n", 1, "-w", 1, "-q", "--no-figures",
+                        "--out", out, "--force")
+        assert result.exit_code == 0, result.output
+    assert (out / "tiny").is_dir() and (out / "y").is_dir()
+    assert not (out / "x").exists()  # the earlier comparison's run, not this one's
+    # sim compare's hint names the comparison's folders, from comparison.json
+    shutil.copytree(out / "y", out / "older")  # a run kept there, not compared
+    hint = invoke("compare", TINY, out, "-w", 1, "-q", "--out", tmp_path / "d")
+    assert hint.exit_code == 2
+    assert f"sim compare {out / 'tiny'} {out / 'y'}" in hint.output, hint.output
+    assert "(folders: tiny, y)" in hint.output and "/older" not in hint.output
+
+
+def test_compare_force_keeps_a_run_of_the_old_comparison_it_compares(tmp_path: Path) -> None:
+    out = tmp_path / "c"
+    result = invoke("compare", TINY, named(tmp_path, "x"), "-n", 1, "-w", 1, "-q",
+                    "--no-figures", "--out", out)
+    assert result.exit_code == 0, result.output
+    kept = snapshot(out / "tiny")
+    result = invoke("compare", out / "tiny", named(tmp_path, "y"), "-w", 1, "-q",
+                    "--no-figures", "--out", out, "--force")
+    assert result.exit_code == 0, result.output
+    assert snapshot(out / "tiny") == kept
+    assert (out / "y" / "manifest.json").is_file() and not (out / "x").exists()
