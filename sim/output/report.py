@@ -255,14 +255,21 @@ def measured_events(tl: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return tl[measured], tl[~measured]
 
 
-_UNTIL_DAY = re.compile(r"\buntil day (-?\d+(?:\.\d+)?)")
+_DAY = re.compile(r"\b(until|from|to) day (-?\d+(?:\.\d+)?)")
 
 
 def dated_detail(detail: str, start: dt.date) -> str:
-    """``detail`` with "until day N" (days from the start date, as the timeline records
-    it) given as the calendar date, as the table's other dates are."""
-    return _UNTIL_DAY.sub(
-        lambda m: f"until {start + dt.timedelta(days=math.floor(float(m.group(1))))}", detail)
+    """``detail`` with "until day N", "from day N" and "to day N" (days from the start
+    date, as the timeline records them) given as calendar dates, as the table's other dates
+    are. "to day N" is the exclusive end of a quota period (sim/shocks/engine.py), so it
+    becomes the period's last day, day N - 1; "until day N" is when an event's effects are
+    lifted, the event's ``end`` as the scenario gives it."""
+    def date(m: re.Match[str]) -> str:
+        word, day = m.group(1), float(m.group(2))
+        last = math.ceil(day) - 1 if word == "to" else math.floor(day)
+        return f"{word} {start + dt.timedelta(days=last)}"
+
+    return _DAY.sub(date, detail)
 
 
 def timeline_frame(res: Results) -> pd.DataFrame:

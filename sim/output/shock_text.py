@@ -172,7 +172,7 @@ def describe_shocks(sc: Scenario) -> str:
         add(f"  export quota {pid}: {q.commodity}: {sched}; strategic share "
             f"{q.strategic_share:.0%}; carry-over {'yes' if q.carry_over else 'no'}"
             + (f" until {_date(sc, q.carry_over_until)}" if q.carry_over_until else "")
-            + f"; first exports {q.first_export_delay_days:g} days after the start")
+            + f"; first exports {q.first_export_delay_days:g} days after the quota starts")
     for pid, d in pol.offtake_deals.items():
         add(f"  offtake deal {pid}: from {_date(sc, d.start)}, {d.share:.0%} of "
             f"{', '.join(d.commodities)} from {', '.join(d.mines)} to {d.to_channel} over "
