@@ -303,13 +303,24 @@ def timeline_frame(res: Results) -> pd.DataFrame:
 
 def regimes_at_start(res: Results) -> pd.DataFrame:
     """Each regime's state on the start date (the last it entered on or before it), with
-    the replications it held in."""
+    the replications it held in; a regime that begins after the start date (its ``start``)
+    is not running yet, and its row says when it begins and in which state."""
     tl = res.timeline
     before = tl[(tl["kind"] == "regime") & (tl["day"] <= 0)]
     last = before.groupby(["replication", "id"], sort=False).tail(1)
     rows = [{"regime": ident, "state on the start date": detail,
              "replications": f"{g['replication'].nunique()} of {res.n}"}
             for (ident, detail), g in last.groupby(["id", "detail"], sort=False)]
+    sc = res.scenario
+    for rid, reg in sc.shocks.regimes.items():
+        if reg.start is None or sc.day_of(reg.start) <= 0:
+            continue
+        begins = sc.start + dt.timedelta(days=math.floor(sc.day_of(reg.start)))
+        state = reg.initial if reg.initial is not None else next(iter(reg.states))
+        rows.append({"regime": rid,
+                     "state on the start date": f"not running yet: it begins on {begins} "
+                                                f"in state {state}",
+                     "replications": f"{res.n} of {res.n}"})
     return pd.DataFrame(rows, columns=["regime", "state on the start date", "replications"])
 
 

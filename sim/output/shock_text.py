@@ -153,8 +153,12 @@ def describe_shocks(sc: Scenario) -> str:
         rates = "; ".join(f"{a} -> {b} {r:g}/yr" for a, row in reg.rates_per_year.items()
                           for b, r in row.items())
         shared = [st.effects for st in reg.states.values()]
-        add(f"  regime {rid} on {_targets(sc, reg.targets, shared)}: states {states}; "
-            f"rates {rates}")
+        # when it starts running and in which state: the start of the warm-up and the
+        # first state unless given
+        begins = f" from {_date(sc, reg.start)}" if reg.start is not None else ""
+        first = f"starting {reg.initial}; " if reg.initial is not None else ""
+        add(f"  regime {rid}{begins} on {_targets(sc, reg.targets, shared)}: {first}"
+            f"states {states}; rates {rates}")
     for iid, inc in sh.incidents.items():
         add(f"  incidents {iid}: {inc.rate_per_year:g} per year, lasting "
             f"{inc.duration_days.mean():.3g} days on average: {describe_effects(inc.effects)} "

@@ -6,12 +6,24 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+import yaml
+
 import sim
-from sim.output.report import dated_detail
+from sim.output.report import dated_detail, regimes_at_start
 from sim.output.shock_text import describe_shocks
 
 ROOT = Path(__file__).resolve().parents[2]
+TINY = ROOT / "tests" / "data" / "tiny.yaml"
 SCENARIOS = ROOT / "scenarios"
+
+
+def tiny_with(tmp_path: Path, **changes: object) -> Path:
+    data = yaml.safe_load(TINY.read_text(encoding="utf-8"))
+    data.update(changes)
+    path = tmp_path / f"{data['name']}.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
 
 
 # ================================================ 2: the timeline's day numbers as dates
@@ -31,3 +43,36 @@ def test_sim_show_counts_a_quotas_first_exports_from_the_quota() -> None:
     text = describe_shocks(sim.load_scenario(SCENARIOS / "export_ban_2025.yaml"))
     assert "first exports 77 days after the quota starts" in text
     assert "days after the start" not in text
+
+
+# ============================================ 6: a regime that begins after the start
+def test_sim_show_says_when_a_regime_begins_and_in_which_state() -> None:
+    text = describe_shocks(sim.load_scenario(SCENARIOS / "m23_escalation.yaml"))
+    line = next(x for x in text.splitlines() if x.startswith("  regime north_kivu_conflict"))
+    assert line.startswith("  regime north_kivu_conflict from 2026-01-01 on ")
+    assert ": starting occupied; states " in line
+
+
+REGIME = {"targets": {"sites": ["border"]},
+          "states": {"calm": {}, "hot": {"effects": {"capacity_factor": 0.5}}},
+          "rates_per_year": {"calm": {"hot": 1.0}, "hot": {"calm": 2.0}}}
+
+
+@pytest.fixture(scope="module")
+def late_regime(tmp_path_factory: pytest.TempPathFactory) -> sim.Results:
+    shocks = {"regimes": {"early": REGIME,
+                          "late": {**REGIME, "start": 12, "initial": "hot"}}}
+    path = tiny_with(tmp_path_factory.mktemp("late"), name="late", shocks=shocks)
+    return sim.run(sim.load_scenario(path), replications=2, seed=1)
+
+
+def test_the_report_says_a_regime_begins_after_the_start_date(late_regime) -> None:
+    from sim.output.report import _timeline_section
+
+    rows = regimes_at_start(late_regime).to_dict("records")
+    assert [r["regime"] for r in rows] == ["early", "late"]
+    assert rows[1] == {"regime": "late", "replications": "2 of 2",
+                       "state on the start date":
+                           "not running yet: it begins on 2024-01-13 in state hot"}
+    section = _timeline_section(late_regime)
+    assert "regime late from 2024-01-13 on sites border: starting hot;" in section
