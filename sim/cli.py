@@ -809,24 +809,31 @@ SET_FOR_ONE_HINT = ("--set applies to every scenario compared; put a change that
 def _scenario_error_in_comparison(exc: ScenarioError, items: tuple[Path, ...],
                                   overrides: tuple[str, ...]) -> NoReturn:
     """Report a scenario that failed to load in ``sim compare``: which file it is when
-    more than one is loaded (a --set error names only the --set), and, when the file
-    loads without the --set values, that they apply to every scenario compared."""
+    another compared file loads (a --set error names only the --set), and, when the file
+    loads without the --set values, that they apply to every scenario compared. A failure
+    that every file compared shares (a --set none of them accepts) is reported as it is:
+    naming one file, and saying the --set applies to all, would suggest the others take it."""
     from sim.scenario import load_scenario
 
     files = [p for p in items if p.is_file()]
     failed: Path | None = None
+    loaded = False  # another file loads with the --set values
     if len(files) > 1:
         for path in files:  # in the order sim compare loads them: the first that fails
             try:
                 load_scenario(path, overrides)
+                loaded = True
             except ScenarioError:
-                failed = path
+                failed = failed or path
+            if failed is not None and loaded:
                 break
     text = exc.report()
-    if failed is not None:
-        text = f"in {failed} (one of the {len(files)} scenarios compared): " + text
+    if failed is None or not loaded:
+        _err(text)
+        sys.exit(EXIT_BAD_INPUT)
+    text = f"in {failed} (one of the {len(files)} scenarios compared): " + text
     alone_ok = False
-    if overrides and failed is not None:
+    if overrides:
         try:
             load_scenario(failed, ())
             alone_ok = True

@@ -216,3 +216,14 @@ def test_compare_force_keeps_a_run_of_the_old_comparison_it_compares(tmp_path: P
     assert result.exit_code == 0, result.output
     assert snapshot(out / "tiny") == kept
     assert (out / "y" / "manifest.json").is_file() and not (out / "x").exists()
+
+
+# ========================== finding 6: a --set that no compared scenario accepts
+def test_compare_set_that_no_scenario_accepts_gets_the_plain_error(tmp_path: Path) -> None:
+    result = invoke("compare", TINY, named(tmp_path, "x"), "--set", "nosuch=1", "-n", 1,
+                    "-w", 1, "-q", "--out", tmp_path / "c")
+    assert result.exit_code == 2, result.output
+    assert "nosuch" in result.output
+    assert "scenarios compared)" not in result.output
+    assert "--set applies to every scenario" not in result.output
+    assert not (tmp_path / "c").exists()
