@@ -1257,7 +1257,9 @@ def run_figures(res: Results) -> list[tuple[str, str, Figure]]:
 def compare_figures(named: NamedResults) -> list[tuple[str, str, Figure]]:
     """Every figure of a comparison as (file stem, caption, figure)."""
     ref = named[0][0]
-    below = f", and each scenario's difference from {ref} (over the same periods)"
+    # the series figures draw the differences only of runs over the reference's periods
+    below = (f", and each scenario's difference from {ref} (over the same periods)"
+             if any(_same_periods(named[0][1], res) for _n, res in named[1:]) else "")
     out = [("forest", f"Differences from {ref} in headline KPIs with 95% confidence "
             "intervals.", forest_figure(named)),
            ("compare-prices", f"Price index by scenario{below}.",

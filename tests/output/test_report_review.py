@@ -76,3 +76,22 @@ def test_the_report_says_a_regime_begins_after_the_start_date(late_regime) -> No
                            "not running yet: it begins on 2024-01-13 in state hot"}
     section = _timeline_section(late_regime)
     assert "regime late from 2024-01-13 on sites border: starting hot;" in section
+
+
+# ========================================== 3: no difference panel, no caption for it
+def test_comparison_captions_promise_a_difference_only_where_one_is_drawn(
+        tiny_results) -> None:
+    from sim.output.figures import compare_figures
+
+    shorter = sim.run(sim.load_scenario(TINY, overrides=["horizon_days=80"]),
+                      replications=2, seed=1)
+    captions = {stem: cap for stem, cap, _fig in compare_figures(
+        [("tiny", tiny_results), ("shorter", shorter)])}
+    assert "difference" not in captions["compare-prices"]
+    assert "difference" not in captions["compare-exports"]
+    assert "difference" not in captions["compare-performance"]
+    same = sim.run(sim.load_scenario(TINY), replications=2, seed=2)
+    captions = {stem: cap for stem, cap, _fig in compare_figures(
+        [("tiny", tiny_results), ("shorter", shorter), ("same", same)])}
+    assert captions["compare-prices"].endswith(
+        ", and each scenario's difference from tiny (over the same periods).")
