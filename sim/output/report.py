@@ -593,6 +593,36 @@ def period_check(named: Sequence[tuple[str, Results]]) -> tuple[str | None, list
     return notes[0], [a.label for a in arms[1:] if period_notes([arms[0], a])]
 
 
+def pairing_notes(named: Sequence[tuple[str, Results]]) -> list[str]:
+    """What sim compare notes of runs read from folders: different seeds (its own note,
+    so the report and the comparison agree), and, where the runs differ in their
+    replication numbers, which numbers the differences pair."""
+    from sim.experiment.compare import Arm, _seed_notes
+
+    arms = [Arm(name, name, res.scenario, res.seed, fixed=res) for name, res in named]
+    # the seed sim compare on these folders would take: the first folder's
+    notes = _seed_notes(arms, named[0][1].seed)
+    common = sorted(set.intersection(*(set(res.replications) for _n, res in named)))
+    if any(set(res.replications) != set(common) for _n, res in named):
+        counts = ", ".join(f"{name} {res.n}" for name, res in named)
+        notes.append(
+            f"the runs have different replications ({counts}): the differences pair "
+            f"only the replication numbers every run has ({_numbers(common)}), so the "
+            "reference mean in the differences table is the mean over those "
+            f"{len(common)} and can differ from the reference's headline KPIs, which are "
+            f"over all of its {named[0][1].n}")
+    return notes
+
+
+def _numbers(reps: Sequence[int]) -> str:
+    """Replication numbers in short: "0 to 4", or listed if not consecutive."""
+    if not reps:
+        return "none"
+    if len(reps) > 2 and list(reps) == list(range(reps[0], reps[-1] + 1)):
+        return f"{reps[0]} to {reps[-1]}"
+    return ", ".join(str(r) for r in reps)
+
+
 def compare_report_html(named: Sequence[tuple[str, Results]],
                         extra: pd.DataFrame | None = None,
                         reference_note: str | None = None,
@@ -639,6 +669,8 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
             "below among the differences whose interval excludes zero: "
             f"{_e(', '.join(unranked))}.</p></div>")
     body += [f'<p class="warn">{_e(note)}</p>' for note in notes]
+    body += [f'<p class="warn">{_e(note[:1].upper() + note[1:])}.</p>'
+             for note in pairing_notes(named)]
     why = reference_note or "it was given first"
     body += ['<section id="run"><h2>Scenarios</h2>'
              f"<p>Each scenario is compared with <strong>{_e(ref_name)}</strong>, the "
@@ -819,6 +851,7 @@ def write_report(folder: str | Path, out: str | Path | None = None,
             notes.append(f"warning: {period_note}; the report does not list the "
                          f"differences of {', '.join(unranked)} among those whose interval "
                          "excludes zero")
+        notes += [f"note: {note}" for note in pairing_notes(named)]
         notes.append(f"reference: {ref}, because {reference_note}")
         notes += page_notes
         extra = None

@@ -95,3 +95,45 @@ def test_comparison_captions_promise_a_difference_only_where_one_is_drawn(
         [("tiny", tiny_results), ("shorter", shorter), ("same", same)])}
     assert captions["compare-prices"].endswith(
         ", and each scenario's difference from tiny (over the same periods).")
+
+
+# ============================ 5: runs with other seeds or replications, as sim compare says
+def test_the_comparison_report_says_the_runs_differ_in_seed_and_replications(
+        tiny_results) -> None:
+    from sim.output.report import compare_report_html, pairing_notes
+
+    faster = "sites.border.clearance_trucks_per_day=300"
+    other = sim.run(sim.load_scenario(TINY, overrides=[faster]), replications=2, seed=5)
+    named = [("tiny", tiny_results), ("faster", other)]  # 3 replications seed 1; 2 seed 5
+    notes = pairing_notes(named)
+    assert len(notes) == 2
+    assert notes[0].startswith("the scenarios were run with different seeds (tiny seed 1, "
+                               "faster seed 5)")
+    assert notes[1].startswith("the runs have different replications (tiny 3, faster 2): "
+                               "the differences pair only the replication numbers every run "
+                               "has (0, 1)")
+    html = compare_report_html(named)
+    assert "The scenarios were run with different seeds" in html
+    assert "over all of its 3." in html
+    assert pairing_notes([("tiny", tiny_results), ("again", tiny_results)]) == []
+
+
+def test_sim_report_on_a_folder_of_runs_with_other_seeds_says_so(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from sim.cli import main
+
+    def invoke(*args: object) -> str:
+        result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    invoke("run", TINY, "-n", 3, "--seed", 0, "--out", tmp_path / "baseline", "-q", "-w", 1)
+    invoke("run", TINY, "-n", 2, "--seed", 5, "--set", "sites.border.clearance_trucks_per_day=300",
+           "--out", tmp_path / "faster", "-q", "-w", 1)
+    said = invoke("report", tmp_path)
+    assert ("note: the scenarios were run with different seeds (baseline seed 0, faster seed "
+            "5)") in said
+    assert "note: the runs have different replications (baseline 3, faster 2)" in said
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "The runs have different replications (baseline 3, faster 2)" in page
