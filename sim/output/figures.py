@@ -49,7 +49,7 @@ from sim.output.network_map import (
     map_panels,
     wrap_name,
 )
-from sim.output.tables import at_cap, price_modelled
+from sim.output.tables import at_cap, price_modelled, unpriced
 from sim.scenario.plan import Plan, make_plan, route_lanes
 
 if TYPE_CHECKING:
@@ -410,6 +410,30 @@ def price_shown(res: Results, commodity: str) -> bool:
             or bool(np.any(_cube(res, commodity, "price_index") != 1.0)))
 
 
+def reached_cap(res: Results, commodity: str, price: np.ndarray | None = None
+                ) -> float | None:
+    """``commodity``'s ``price_cap_ratio`` if its price index reached it in some
+    replication of ``res`` (then the peak is the cap, not how high the price would have
+    gone, and the figures draw the cap), else None. Judged on the replications' price
+    peaks (KPI ``price_peak_ratio``), as the report is: the series are single precision,
+    and a cap of 1.01 is 1.0099999904632568 in them. ``price``: the index cube, if at
+    hand, for results without that KPI."""
+    cap = float(res.scenario.commodities[commodity].price_cap_ratio)
+    try:
+        peaks = np.asarray(res.kpi("price_peak_ratio", commodity), dtype=float)
+    except KeyError:
+        price = _cube(res, commodity, "price_index") if price is None else price
+        peaks = np.asarray(price, dtype=float).ravel()
+    peaks = peaks[~np.isnan(peaks)]
+    return cap if peaks.size and at_cap(float(peaks.max()), cap) else None
+
+
+def _cap_line(ax: Axes, cap: float, label: str | None = None) -> Line2D:
+    """The price cap as a dashed red line across ``ax``."""
+    return ax.axhline(cap, color=st.CLOSED_COLOR, lw=1.0, ls="--",
+                      label=label if label is not None else f"price cap ({cap:g})")
+
+
 @st.styled
 def prices_figure(res: Results, commodity: str | None = None) -> Figure:
     """Fan chart of the price index per commodity: median, mean, 25-75% and 5-95% of
@@ -451,8 +475,8 @@ def prices_figure(res: Results, commodity: str | None = None) -> Figure:
         else:
             peak = f"peak {m:.3g}" + (f" (95% CI {a:.3g} to {b:.3g})"
                                       if not math.isnan(a) else "")
-        if capped or at_cap(float(np.max(price)), cap):
-            ax.axhline(cap, color=st.CLOSED_COLOR, lw=1.0, ls="--", label=f"price cap ({cap:g})")
+        if capped or reached_cap(res, com, price) is not None:
+            _cap_line(ax, cap)
             if not capped:
                 peak += f"; some replications at the cap ({cap:g})"
         ax.set_title(f"{com}: price index, {peak}")
@@ -959,6 +983,14 @@ def paired_differences(named: NamedResults, metrics: Sequence[str] = COMPARE_MET
     out["paired"] = out["scenario"].map(lambda s: seeds[s] == seeds[labels[0]])
     order = {m: i for i, m in enumerate(metrics)}
     scen = {s: i for i, s in enumerate(labels)}
+    if "price_peak_ratio" in metrics:
+        # a price neither the reference nor the scenario models (nor moved) peaks at 1 by
+        # definition: "1.00 -> 1.00" would read as a price that held
+        no_price = {name: set(unpriced(res.scenario, res.summary())) for name, res in named}
+        out = out[[not (m == "price_peak_ratio" and c in no_price[labels[0]]
+                        and c in no_price[sc])
+                   for m, c, sc in zip(out["metric"], out["commodity"], out["scenario"],
+                                       strict=True)]]
     out = out.assign(_s=out["scenario"].map(scen), _m=out["metric"].map(order)).sort_values(
         ["_s", "commodity", "_m"], kind="stable")
     cols = ["scenario", "reference", "commodity", "metric", "unit", "reference_mean", "mean",
@@ -1027,7 +1059,9 @@ def forest_figure(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
                             fontsize=10, fontweight="bold", color=st.commodity_color(com))
             if part.empty:
                 ax.set_title(metric)
-                _empty(ax, f"no {metric} for {com}")
+                # paired_differences leaves out the price peaks of a price not modelled
+                _empty(ax, f"price not modelled for {com}" if metric == "price_peak_ratio"
+                       else f"no {metric} for {com}")
                 ax.set_axis_off()
                 continue
             for row in part.itertuples():
@@ -1163,6 +1197,7 @@ def compare_series_figure(named: NamedResults, metric: str = "price_index") -> F
     unit = {"price_index": "index", "performance": "ratio"}.get(metric, FLOW_UNIT)
     axes = fig.subplots(2 if diffs else 1, len(coms), squeeze=False, sharex="col",
                         height_ratios=[3, 2] if diffs else None)
+    caps: set[float] = set()
     for j, com in enumerate(coms):
         ax = axes[0, j]
         for i, (name, res) in enumerate(named):
@@ -1176,6 +1211,12 @@ def compare_series_figure(named: NamedResults, metric: str = "price_index") -> F
         elif metric == "price_index":
             ax.set_ylabel("price index (1 = reference price)")
             ax.axhline(1.0, color="black", lw=0.7)
+            # as the run's prices figure: where a scenario's index reached its cap, the
+            # peak is the cap, so the cap is drawn
+            for cap in sorted({c for _n, res in named if com in res.scenario.commodities
+                               and (c := reached_cap(res, com)) is not None}):
+                _cap_line(ax, cap)
+                caps.add(cap)
         else:
             st.tonnes_axis(ax, f"{com} {flow_name(metric)} ({FLOW_UNIT})")
         st.date_axis(ax)
@@ -1200,6 +1241,10 @@ def compare_series_figure(named: NamedResults, metric: str = "price_index") -> F
         for i, (n, _r) in enumerate(named)]
     handles.append(Patch(color=st.NEUTRAL, alpha=st.BAND_ALPHA * 1.5,
                          label="5-95% of replications"))
+    if caps:
+        handles.append(Line2D([], [], color=st.CLOSED_COLOR, lw=1.0, ls="--",
+                              label="price cap (" + ", ".join(f"{c:g}" for c in sorted(caps))
+                              + "): the index reached it"))
     note = _compare_partial_handle(named)
     if note is not None:
         handles.append(note)

@@ -137,3 +137,39 @@ def test_sim_report_on_a_folder_of_runs_with_other_seeds_says_so(tmp_path) -> No
     assert "note: the runs have different replications (baseline 3, faster 2)" in said
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "The runs have different replications (baseline 3, faster 2)" in page
+
+
+# ================================ 1: unmodelled and capped prices in the comparison figures
+def test_the_forest_figure_leaves_out_a_price_no_scenario_models(baseline_short) -> None:
+    from sim.output.figures import forest_figure, paired_differences
+
+    named = [("a", baseline_short), ("b", baseline_short)]
+    diffs = paired_differences(named)
+    peaks = diffs[diffs["metric"] == "price_peak_ratio"]
+    assert "gold" not in set(peaks["commodity"]) and "copper" in set(peaks["commodity"])
+    assert "gold" in set(diffs["commodity"])  # its other KPIs stay
+    fig = forest_figure(named)
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert "price not modelled for gold" in texts
+
+
+def test_the_comparisons_price_panel_draws_a_cap_the_index_reached(
+        tiny_results, shock_yaml) -> None:
+    from matplotlib.colors import to_hex
+
+    from sim.output import style as st
+    from sim.output.figures import compare_series_figure
+
+    capped = sim.run(sim.load_scenario(shock_yaml, overrides=[
+        "commodities.copper.price_cap_ratio=1.01"]), replications=2, seed=1)
+    fig = compare_series_figure([("tiny", tiny_results), ("capped", capped)], "price_index")
+    cap_lines = [ln for ln in fig.axes[0].get_lines()
+                 if list(ln.get_ydata()) == [1.01, 1.01]
+                 and to_hex(ln.get_color()) == to_hex(st.CLOSED_COLOR)]
+    assert len(cap_lines) == 1
+    labels = [t.get_text() for leg in fig.legends for t in leg.get_texts()]
+    assert any(lab.startswith("price cap (1.01)") for lab in labels)
+    plain = compare_series_figure([("tiny", tiny_results), ("again", tiny_results)],
+                                  "price_index")
+    assert not any(t.get_text().startswith("price cap")
+                   for leg in plain.legends for t in leg.get_texts())
