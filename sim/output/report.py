@@ -638,6 +638,10 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
     )
 
     ref_name = named[0][0]
+    # compare.csv's differences are from the reference of the sim compare that wrote it,
+    # the first scenario of its table; --reference may have taken another
+    csv_ref = (str(extra["scenario"].iloc[0])
+               if extra is not None and not extra.empty and "scenario" in extra else None)
     period_note, unranked = period_check(named)
     side, capped, no_price = [], {}, {}
     for name, res in named:
@@ -682,14 +686,18 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
              f"<tbody>{rows}</tbody></table></section>",
              '<section id="kpis"><h2>Key KPIs whose difference\'s 95% interval '
              "excludes zero</h2>",
-             _difference_words(diffs, unranked, compare_csv=extra is not None),
+             _difference_words(diffs, unranked, compare_csv=extra is not None,
+                               csv_reference=csv_ref),
              "<h3>Differences from the reference with 95% confidence intervals</h3>",
              table(dtab, NUMERIC, cls="kpi differences"),
              *_price_notes(capped, no_price),
              "<details><summary>Headline KPIs of every scenario</summary>",
              table(heads, NUMERIC, cls="kpi headline"), CLIPPED_NOTE, "</details>"]
     if extra is not None and not extra.empty:
-        body += ["<details><summary>compare.csv</summary>",
+        against = (f" (differences from {csv_ref}, the reference of the sim compare that "
+                   f"wrote it, not from {ref_name})"
+                   if csv_ref is not None and csv_ref != ref_name else "")
+        body += [f"<details><summary>compare.csv{_e(against)}</summary>",
                  table(extra, [c for c in extra.columns
                                if pd.api.types.is_numeric_dtype(extra[c])],
                        cls="kpi compare-csv", max_rows=500), "</details>"]
@@ -752,11 +760,12 @@ def _price_notes(capped: dict[str, dict[str, float]], no_price: dict[str, list[s
 
 
 def _difference_words(diffs: pd.DataFrame, unranked: Sequence[str] = (),
-                      compare_csv: bool = False) -> str:
+                      compare_csv: bool = False, csv_reference: str | None = None) -> str:
     """The differences whose 95% interval excludes zero, as sentences; none of the
     scenarios in ``unranked`` (measured over another period than the reference). Only the
     KPIs of ``diffs`` (the headline ones) are judged: the lead-in says so and where every
-    KPI's difference is (``compare_csv``: the folder has compare.csv)."""
+    KPI's difference is (``compare_csv``: the folder has compare.csv, its differences from
+    ``csv_reference`` if given)."""
     items = []
     for r in diffs.itertuples():
         if (r.scenario in unranked or np.isnan(r.ci_low) or r.ci_low <= 0 <= r.ci_high
@@ -775,6 +784,13 @@ def _difference_words(diffs: pd.DataFrame, unranked: Sequence[str] = (),
              "compare.csv" if compare_csv else
              "sim compare on these run folders writes every KPI's difference, by channel "
              "and site too, to compare.csv")
+    ref = str(diffs["reference"].iloc[0]) if "reference" in diffs and len(diffs) else None
+    if compare_csv and csv_reference is not None and ref is not None and csv_reference != ref:
+        # the other reference's differences: the opposite sign for it and this one
+        where = (f"this folder's compare.csv gives every KPI's difference, by channel and "
+                 f"site too, but from {csv_reference}, the reference of the sim compare "
+                 f"that wrote it, not from {ref}; sim compare on these run folders with "
+                 f"{ref} first gives them from {ref}")
     scope = (f"<p>Key KPIs: {_e(', '.join(metrics))}, totals per commodity (sim compare "
              "prints a few more); "
              f"{_e(where)}.</p>" if metrics else "")

@@ -173,3 +173,25 @@ def test_the_comparisons_price_panel_draws_a_cap_the_index_reached(
                                   "price_index")
     assert not any(t.get_text().startswith("price cap")
                    for leg in plain.legends for t in leg.get_texts())
+
+
+# ===================================== 4: compare.csv's differences are from its reference
+def test_the_report_says_whose_differences_compare_csv_gives(tiny_results,
+                                                             shock_results) -> None:
+    import html as html_lib
+
+    from sim.experiment.compare import compare_table
+    from sim.output.report import compare_report_html
+
+    csv = compare_table([tiny_results, shock_results], ["baseline", "closure"])
+    chosen = html_lib.unescape(compare_report_html(
+        [("closure", shock_results), ("baseline", tiny_results)], csv))
+    assert ("this folder's compare.csv gives every KPI's difference, by channel and site "
+            "too, but from baseline, the reference of the sim compare that wrote it, not "
+            "from closure") in chosen
+    assert ("compare.csv (differences from baseline, the reference of the sim compare that "
+            "wrote it, not from closure)</summary>") in chosen
+    same = html_lib.unescape(compare_report_html(
+        [("baseline", tiny_results), ("closure", shock_results)], csv))
+    assert "is in this folder's compare.csv" in same
+    assert "the reference of the sim compare" not in same
