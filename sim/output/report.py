@@ -663,7 +663,8 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
     rows = "".join(
         f"<tr><td>{_e(n)}</td><td>{_e(r.scenario.name)}</td><td>{_e(r.scenario.title)}</td>"
         f"<td>{_e(_period(r.scenario))}</td>"
-        f'<td class="num">{r.n}</td><td class="num">{r.seed}</td></tr>' for n, r in named)
+        f'<td class="num">{r.n}</td><td class="num">{r.seed}</td>'
+        f"<td>{_e(_overrides(r))}</td></tr>" for n, r in named)
     body = []
     if period_note:
         body.append(
@@ -682,7 +683,8 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
              "differences are paired replication by replication (common random "
              "numbers).</p>"
              "<table class=\"meta\"><thead><tr><th>label</th><th>scenario</th><th>title</th>"
-             "<th>period</th><th>replications</th><th>seed</th></tr></thead>"
+             "<th>period</th><th>replications</th><th>seed</th><th>overrides</th></tr>"
+             "</thead>"
              f"<tbody>{rows}</tbody></table></section>",
              '<section id="kpis"><h2>Key KPIs whose difference\'s 95% interval '
              "excludes zero</h2>",
@@ -726,6 +728,13 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
            ("timeline", "Timelines"), ("assumptions", "Assumptions and sources")]
     names = ", ".join(n for n, _r in named[1:])
     return _page(f"{names} compared with {ref_name}", nav, "".join(body))
+
+
+def _overrides(res: Results) -> str:
+    """The --set overrides a run was made with, as its manifest records them: two runs of
+    one scenario file may differ only in these."""
+    said = res.info.get("manifest", {}).get("overrides") or []
+    return ", ".join(str(o) for o in said) or "none"
 
 
 def _price_peak_differences(diffs: pd.DataFrame, ref_name: str,

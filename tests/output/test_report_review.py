@@ -195,3 +195,28 @@ def test_the_report_says_whose_differences_compare_csv_gives(tiny_results,
         [("baseline", tiny_results), ("closure", shock_results)], csv))
     assert "is in this folder's compare.csv" in same
     assert "the reference of the sim compare" not in same
+
+
+# ===================================================== 7: the overrides of each run compared
+def test_the_scenarios_table_gives_each_runs_overrides(compare_folder, tmp_path) -> None:
+    import html as html_lib
+    import shutil
+
+    from click.testing import CliRunner
+
+    from sim.cli import main
+
+    root = tmp_path / "cmp"
+    shutil.copytree(compare_folder / "baseline", root / "baseline")
+    result = CliRunner().invoke(main, ["run", str(TINY), "-n", "3", "--seed", "1", "--set",
+                                       "sites.border.clearance_trucks_per_day=300", "--out",
+                                       str(root / "faster"), "-q", "-w", "1"])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(main, ["report", str(root)])
+    assert result.exit_code == 0, result.output
+    page = html_lib.unescape((root / "report.html").read_text(encoding="utf-8"))
+    table = page[page.index('<table class="meta">'):]
+    table = table[:table.index("</table>")]
+    assert "<th>overrides</th>" in table
+    assert "<td>sites.border.clearance_trucks_per_day=300</td>" in table
+    assert "<td>none</td>" in table
