@@ -963,7 +963,9 @@ def paired_differences(named: NamedResults, metrics: Sequence[str] = COMPARE_MET
     interval is wider. Columns: scenario, reference, commodity, metric, unit,
     reference_mean, mean, diff, ci_low, ci_high, n (the scenario's replications), diff_n
     (the pairs the difference stands on: a replication without a value, such as a lead time
-    with nothing delivered, drops its pair), paired.
+    with nothing delivered, drops its pair), paired, rel_change (the difference over the
+    reference mean) and share_positive (the share of pairs with a positive difference), as
+    sim compare gives them.
     """
     from sim.experiment.compare import compare_table
 
@@ -994,7 +996,8 @@ def paired_differences(named: NamedResults, metrics: Sequence[str] = COMPARE_MET
     out = out.assign(_s=out["scenario"].map(scen), _m=out["metric"].map(order)).sort_values(
         ["_s", "commodity", "_m"], kind="stable")
     cols = ["scenario", "reference", "commodity", "metric", "unit", "reference_mean", "mean",
-            "diff", "ci_low", "ci_high", "n", "diff_n", "paired"]
+            "diff", "ci_low", "ci_high", "n", "diff_n", "paired", "rel_change",
+            "share_positive"]
     return out[cols].reset_index(drop=True)
 
 

@@ -110,7 +110,7 @@ def table(frame: pd.DataFrame, numeric: Iterable[str] = (), cls: str = "kpi",
     for rec in shown.itertuples(index=False):
         cells = []
         for col, value in zip(shown.columns, rec, strict=True):
-            if col in numeric and col in ("n", "pairs", "times", "replications") \
+            if col in numeric and col in ("n", "pairs", "diff_n", "times", "replications") \
                     and not _isnan(value):
                 cells.append(f'<td class="num">{int(value):d}</td>')
             elif col in numeric:
@@ -658,8 +658,13 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
                                  "ci_high": "95% CI high",
                                  "reference_mean": "reference mean", "diff_n": "pairs"})
     # the interval of a difference stands on the pairs with a value in both scenarios
+    dtab = _as_percent(dtab.rename(columns={"rel_change": "change",
+                                            "share_positive": "share diff>0"}),
+                       {"change": "+.1%", "share diff>0": ".0%"})
+    dtab["paired"] = ["yes" if p else "no" for p in dtab["paired"]]
     dtab = dtab[["scenario", "commodity", "metric", "reference mean", "mean", "difference",
-                 "95% CI low", "95% CI high", "pairs", "paired", "unit"]]
+                 "95% CI low", "95% CI high", "change", "share diff>0", "pairs", "paired",
+                 "unit"]]
     rows = "".join(
         f"<tr><td>{_e(n)}</td><td>{_e(r.scenario.name)}</td><td>{_e(r.scenario.title)}</td>"
         f"<td>{_e(_period(r.scenario))}</td>"
@@ -699,10 +704,15 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
         against = (f" (differences from {csv_ref}, the reference of the sim compare that "
                    f"wrote it, not from {ref_name})"
                    if csv_ref is not None and csv_ref != ref_name else "")
+        shown = _as_percent(extra, {"rel_change": "+.1%", "share_positive": ".0%"})
         body += [f"<details><summary>compare.csv{_e(against)}</summary>",
-                 table(extra, [c for c in extra.columns
-                               if pd.api.types.is_numeric_dtype(extra[c])],
-                       cls="kpi compare-csv", max_rows=500), "</details>"]
+                 table(shown, [c for c in shown.columns
+                               if pd.api.types.is_numeric_dtype(shown[c])],
+                       cls="kpi compare-csv", max_rows=500),
+                 '<p class="muted">rel_change: the difference as a share of the reference '
+                 "mean; share_positive: the share of paired replications in which the "
+                 "difference is positive; compare.csv keeps them as fractions.</p>",
+                 "</details>"]
     body.append("</section>")
     body.append('<section id="figures"><h2>Figures</h2>')
     body += [figure_html(fig, cap, stem) for stem, cap, fig in compare_figures(named)]
@@ -728,6 +738,17 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
            ("timeline", "Timelines"), ("assumptions", "Assumptions and sources")]
     names = ", ".join(n for n, _r in named[1:])
     return _page(f"{names} compared with {ref_name}", nav, "".join(body))
+
+
+def _as_percent(frame: pd.DataFrame, formats: dict[str, str]) -> pd.DataFrame:
+    """A copy of ``frame`` with the fractions in the columns of ``formats`` written as
+    percentages in that format ("-" where missing), as sim compare prints them."""
+    out = frame.copy()
+    for col, fmt in formats.items():
+        if col in out:
+            out[col] = ["-" if v is None or _isnan(float(v)) else format(float(v), fmt)
+                        for v in out[col]]
+    return out
 
 
 def _overrides(res: Results) -> str:

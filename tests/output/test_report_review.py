@@ -220,3 +220,41 @@ def test_the_scenarios_table_gives_each_runs_overrides(compare_folder, tmp_path)
     assert "<th>overrides</th>" in table
     assert "<td>sites.border.clearance_trucks_per_day=300</td>" in table
     assert "<td>none</td>" in table
+
+
+# ============================== 8: the differences table's columns, compare.csv's formats
+def test_the_differences_and_compare_csv_read_as_sim_compare_prints_them(
+        tiny_results, shock_results) -> None:
+    import re
+
+    from sim.experiment.compare import compare_table
+    from sim.output.report import compare_report_html
+
+    csv = compare_table([tiny_results, shock_results], ["baseline", "closure"])
+    page = compare_report_html([("baseline", tiny_results), ("closure", shock_results)], csv)
+
+    def rows(cls: str) -> tuple[list[str], list[list[str]]]:
+        part = page[page.index(f'<table class="{cls}">'):]
+        part = part[:part.index("</table>")]
+        head = re.findall(r"<th>([^<]*)</th>", part)
+        body = [re.findall(r"<td[^>]*>([^<]*)</td>", r)
+                for r in re.findall(r"<tr>(.*?)</tr>", part)[1:]]
+        return head, body
+
+    head, body = rows("kpi differences")
+    assert {"change", "share diff&gt;0", "pairs", "paired"} <= set(head)
+    at = {c: head.index(c) for c in ("change", "share diff&gt;0", "pairs", "paired")}
+    for r in body:
+        assert re.fullmatch(r"[+-]\d+\.\d%|-", r[at["change"]])
+        assert re.fullmatch(r"\d+%|-", r[at["share diff&gt;0"]])
+        assert re.fullmatch(r"\d+", r[at["pairs"]])
+        assert r[at["paired"]] in ("yes", "no")
+    head, body = rows("kpi compare-csv")
+    at = {c: head.index(c) for c in ("n", "diff_n", "rel_change", "share_positive")}
+    closure = [r for r in body if r[head.index("scenario")] == "closure"]
+    assert closure
+    for r in closure:
+        assert re.fullmatch(r"\d+", r[at["n"]])
+        assert re.fullmatch(r"\d+|-", r[at["diff_n"]])
+        assert re.fullmatch(r"[+-]\d+\.\d%|-", r[at["rel_change"]])
+        assert re.fullmatch(r"\d+%|-", r[at["share_positive"]])
