@@ -886,7 +886,8 @@ def write_report(folder: str | Path, out: str | Path | None = None,
         named = [(name, load_results(path)) for name, path in members.runs]
         ref = named[0][0]
         others = [name for name, _path in members.runs[1:]]
-        choose = (f"; to take another, run sim report {shlex.quote(str(folder))} "
+        # the folder as a path that works from anywhere, not as typed
+        choose = (f"; to take another, run sim report {shlex.quote(str(folder.resolve()))} "
                   f"--reference NAME (one of: {', '.join(others)})")
         reference_note = members.reason + choose
         page_notes = [f"Left out: {p.name} is an unfinished run (no manifest.json); "

@@ -258,3 +258,19 @@ def test_the_differences_and_compare_csv_read_as_sim_compare_prints_them(
         assert re.fullmatch(r"\d+|-", r[at["diff_n"]])
         assert re.fullmatch(r"[+-]\d+\.\d%|-", r[at["rel_change"]])
         assert re.fullmatch(r"\d+%|-", r[at["share_positive"]])
+
+
+# ======================================== 9: the command to choose another reference
+def test_the_command_for_another_reference_names_the_folder_in_full(
+        compare_folder, tmp_path, monkeypatch) -> None:
+    import shutil
+
+    from sim.output.report import write_report
+
+    shutil.copytree(compare_folder, tmp_path / "cmpu", ignore=shutil.ignore_patterns("*.html"))
+    monkeypatch.chdir(tmp_path)
+    written = write_report("cmpu")
+    said = " ".join(written.notes)
+    assert f"run sim report {tmp_path / 'cmpu'} --reference NAME" in said
+    page = (tmp_path / "cmpu" / "report.html").read_text(encoding="utf-8")
+    assert f"run sim report {tmp_path / 'cmpu'} --reference NAME" in page
