@@ -429,7 +429,7 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
     if target is not None:
         # before anything is run or written; the reference's KPIs are the ones measured
         check_metrics(target.specs, arms[0].scenario)
-    notes = (_seed_notes(arms, root, for_python) + period_notes(arms, for_python)
+    notes = (seed_notes(arms, root, for_python) + period_notes(arms, for_python)
              + _override_notes(arms, for_python))
     out_path = Path(out) if out is not None else None
     runnable = [a for a in arms if a.runs]
@@ -545,7 +545,10 @@ def _stopped(exc: Exception, runnable: Sequence[Arm], created: Path | None) -> E
                            hint=f"{exc.hint}; {note}" if exc.hint else note)
 
 
-def _seed_notes(arms: Sequence[Arm], root: int, for_python: bool = False) -> list[str]:
+def seed_notes(arms: Sequence[Arm], root: int, for_python: bool = False) -> list[str]:
+    """The note that ``arms`` were run with different seeds (none if they share one): their
+    pairs share no random numbers, so intervals are wider. ``root`` is the seed a fresh
+    run would use; ``for_python`` words the advice for the Python API."""
     seeds = {a.seed for a in arms}
     if len(seeds) == 1:
         return []

@@ -597,11 +597,11 @@ def pairing_notes(named: Sequence[tuple[str, Results]]) -> list[str]:
     """What sim compare notes of runs read from folders: different seeds (its own note,
     so the report and the comparison agree), and, where the runs differ in their
     replication numbers, which numbers the differences pair."""
-    from sim.experiment.compare import Arm, _seed_notes
+    from sim.experiment.compare import Arm, seed_notes
 
     arms = [Arm(name, name, res.scenario, res.seed, fixed=res) for name, res in named]
     # the seed sim compare on these folders would take: the first folder's
-    notes = _seed_notes(arms, named[0][1].seed)
+    notes = seed_notes(arms, named[0][1].seed)
     common = sorted(set.intersection(*(set(res.replications) for _n, res in named)))
     if any(set(res.replications) != set(common) for _n, res in named):
         counts = ", ".join(f"{name} {res.n}" for name, res in named)
