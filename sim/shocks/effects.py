@@ -76,9 +76,11 @@ def _set(world: World, source: str, effects: Effects, targets: Resolved, stream_
         # not depend on the order of the file); lanes and sites may share an id.
         delayed = [*(("lane", el) for el in targets.lanes),
                    *(("site", s) for s in targets.sites if s.kind in DELAY_KINDS)]
+        # the mark tells a regime's states apart (one source, a stream key per state)
         for kind, el in delayed:
             el.set_delay(source, world.sampler(
-                effects.added_delay_days, f"{stream_key}:delay:{kind}:{el.id}") if on else None)
+                effects.added_delay_days, f"{stream_key}:delay:{kind}:{el.id}") if on else None,
+                mark=f"{source}|{stream_key}")
     if effects.divert is not None:
         div = Diversion(effects.divert.share, world.channel_index[effects.divert.to_channel],
                         targets.commodities, targets.channels) if on else None

@@ -408,7 +408,7 @@ class ShockEngine:
             def on(state: QuotaState = state) -> None:
                 state.active = True
                 world.timeline.add(world.env.now, "policy", state.ident, "export quota starts",
-                                   f"first exports from day {state.first_export_t - world.t0:.0f}")
+                                   f"first exports from day {state.first_export_t - world.t0:.1f}")
 
             def off(state: QuotaState = state) -> None:
                 state.active = False

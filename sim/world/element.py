@@ -47,6 +47,8 @@ class Element:
         self.capacity_factor = 1.0
         self.capacity_mods: dict[str, float] = {}
         self.delays: dict[str, Callable[[], float]] = {}
+        self.delay_marks: dict[str, str] = {}
+        """What each source's delay marks on the lots it delays (:meth:`set_delay`)."""
         self.interceptions: dict[str, Interception] = {}
         self.closures: list[list[float]] = []
         """[start, end] of each closure; end is ``inf`` while it lasts."""
@@ -93,26 +95,36 @@ class Element:
         return total
 
     # -- delays and interceptions --------------------------------------------------------
-    def set_delay(self, source: str, sampler: Callable[[], float] | None) -> None:
-        """Add (or with ``None`` remove) a source's extra delay per lot (drawn for a lot
-        that this source has not delayed before: :meth:`fresh_delays`)."""
+    def set_delay(self, source: str, sampler: Callable[[], float] | None,
+                  mark: str | None = None) -> None:
+        """Add (or with ``None`` remove) a source's extra delay per lot, drawn for a lot not
+        yet marked with ``mark`` (the source if None; a regime marks each of its states
+        apart, so a lot delayed in a mild state still waits the severe one's delay):
+        :meth:`fresh_delays`."""
         if sampler is None:
             self.delays.pop(source, None)
+            self.delay_marks.pop(source, None)
         else:
             self.delays[source] = sampler
+            self.delay_marks[source] = mark or source
 
     def fresh_delays(self, lot: Any) -> tuple[str, ...]:
-        """The active delay sources that have not yet delayed ``lot``: a shock delays a lot
-        once, at the first of its targets the lot passes (as it seizes and taxes it once),
-        so a region's delay does not grow with the number of lanes and sites a route
-        crosses in it."""
-        met = lot.delayed_by
-        return tuple(source for source in self.delays if source not in met)
+        """The active delay sources that ``lot`` still owes: a shock delays a lot once, at
+        the first of its targets the lot passes (as it seizes and taxes it once), so a
+        region's delay does not grow with the number of lanes and sites a route crosses in
+        it."""
+        met, marks = lot.delayed_by, self.delay_marks
+        return tuple(source for source in self.delays if marks[source] not in met)
+
+    def mark_delayed(self, lot: Any, fresh: tuple[str, ...]) -> None:
+        """Record on ``lot`` that the sources ``fresh`` have delayed it."""
+        marks = self.delay_marks
+        lot.delayed_by = (*lot.delayed_by, *(marks[source] for source in fresh))
 
     def draw_delays(self, lot: Any, fresh: tuple[str, ...]) -> float:
         """Days of added delay ``lot`` waits here: one draw of each source in ``fresh``
         (:meth:`fresh_delays`), which are then recorded on the lot."""
-        lot.delayed_by = (*lot.delayed_by, *fresh)
+        self.mark_delayed(lot, fresh)
         delays = self.delays
         return sum(delays[source]() for source in fresh)
 

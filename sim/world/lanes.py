@@ -108,7 +108,7 @@ class Lane(Element):
             convoy.append(lot)
             lot.travel = convoy[0].travel
             if fresh:
-                lot.delayed_by = (*lot.delayed_by, *fresh)
+                self.mark_delayed(lot, fresh)
             return
         travel = self.transit() * self.transit_factor
         if fresh:

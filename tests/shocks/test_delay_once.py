@@ -65,3 +65,53 @@ def test_lots_owed_different_delays_do_not_share_a_convoy(build) -> None:
         "effects": {"added_delay_days": 3.0}}}}
     assert lead_time(data, "via_a") == pytest.approx(5.0 + 3.0 + 10.0, abs=1e-6)
     assert lead_time(data, "via_b") == pytest.approx(8.0 + 10.0 + 3.0, abs=1e-6)
+
+
+def test_a_regime_delays_a_lot_again_in_a_state_it_has_not_delayed_it_in() -> None:
+    # A lot delayed in a mild state still owes the severe state's delay at a later target
+    # (the two states share the regime's source): otherwise a small delay in the mild state
+    # would shield lots in transit from the severe one.
+    from types import SimpleNamespace
+
+    from sim.world.element import Element
+
+    class Place(Element):
+        pass
+
+    lane, later = Place(), Place()
+    for place in (lane, later):
+        place._init_element()
+    lot = SimpleNamespace(delayed_by=())
+    source = "regime:east"
+    lane.set_delay(source, lambda: 0.001, mark=f"{source}|regime:east:mild")
+    assert lane.draw_delays(lot, lane.fresh_delays(lot)) == 0.001
+    later.set_delay(source, lambda: 10.0, mark=f"{source}|regime:east:war")
+    assert later.fresh_delays(lot) == (source,)
+    assert later.draw_delays(lot, later.fresh_delays(lot)) == 10.0
+    assert later.fresh_delays(lot) == ()  # and once only in each state
+
+
+def test_a_port_keeps_lots_a_shock_delayed_apart_from_lots_it_has_not(build, world_of,
+                                                                      monkeypatch) -> None:
+    from sim.world.lots import Lot
+    from sim.world.sites import Port
+
+    sites = {"mine": build.mine(), "port": build.port(), "market": build.market()}
+    lanes = [build.lane("mine", "port", 1.0),
+             build.lane("port", "market", 10.0, mode="sea",
+                        sailing={"interval_days": 7, "vessel_t": 1e6})]
+    world = world_of(build.scenario(sites, lanes, ["port", "market"], horizon=30))
+    port = world.sites[world.site_index["port"]]
+    shipped: list[Lot] = []
+    monkeypatch.setattr(Port, "forward_batch", lambda self, lots: shipped.extend(lots))
+
+    def lot(delayed_by: tuple[str, ...]) -> Lot:
+        made = Lot(0, 0, 10.0, 1.0, 0.04, (), 0, 0, 0.0)
+        made.delayed_by = delayed_by
+        port.occupancy.enter(made, 0.0)
+        return made
+
+    port.ship([lot(()), lot(("event:slow|event:slow",)), lot(())], None)
+    assert sorted(c.tonnes for c in shipped) == [10.0, 20.0]
+    (delayed,) = [c for c in shipped if c.delayed_by]
+    assert delayed.split(5.0).delayed_by == delayed.delayed_by
