@@ -34,6 +34,7 @@ from sim.output.folder import (
     clear_figures,
     file_hashes,
     json_safe,
+    ran_from_source,
     versions,
 )
 from sim.output.tables import (
@@ -241,7 +242,8 @@ def write_comparison(comp: Comparison, out: Path, figures: bool = True,
         "reference": comp.reference,
         # ran: run here into <label>/, not read from a results folder (or a Results) given
         # to compare, which --force over this folder must not delete (sim.output.folder)
-        "scenarios": [{"label": lab, "source": src, "seed": seed, "ran": _ran(src)}
+        "scenarios": [{"label": lab, "source": src, "seed": seed,
+                       "ran": ran_from_source(src) is not False}
                       for lab, src, seed in zip(comp.labels, comp.sources, comp.seeds,
                                                 strict=True)],
         "replication_ids": comp.replications,
@@ -255,14 +257,6 @@ def write_comparison(comp: Comparison, out: Path, figures: bool = True,
     atomic_write_text(out / "comparison.json",
                       json.dumps(json_safe(info), indent=2, default=str, allow_nan=False))
     return files
-
-
-def _ran(source: str) -> bool:
-    """Whether the scenario of a comparison's ``source`` was run by it: a scenario file or
-    object, not a results folder or a Results object (``<results name>``)."""
-    if source.startswith("<"):
-        return source.startswith("<scenario ")
-    return not Path(source).is_dir()
 
 
 def headline_frame(comp: Comparison) -> pd.DataFrame:

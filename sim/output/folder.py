@@ -156,6 +156,21 @@ def _plain_name(label: object) -> bool:
             and "/" not in label and "\\" not in label)
 
 
+def ran_from_source(source: str) -> bool | None:
+    """Whether a comparison ran the scenario whose ``source`` it records: True for a
+    scenario file or a Scenario object (``<scenario name>``), False for a results folder or
+    a Results object (``<results name>``) it was given, None when the path is no longer
+    there (moved, or relative to another working folder) and so cannot tell."""
+    if source.startswith("<"):
+        return source.startswith("<scenario ")
+    given = Path(source)
+    if given.is_dir():
+        return False
+    if given.is_file():
+        return True
+    return None
+
+
 def _ran_here(folder: Path, entry: dict[str, Any]) -> bool:
     """Whether the comparison in ``folder`` ran the scenario ``entry`` of its
     comparison.json (and wrote ``folder/<label>``), rather than being given its finished
@@ -164,14 +179,9 @@ def _ran_here(folder: Path, entry: dict[str, Any]) -> bool:
     if "ran" in entry:
         return entry["ran"] is True
     # written before comparison.json said so: judged by the source
-    source = str(entry.get("source", ""))
-    if source.startswith("<"):
-        return source.startswith("<scenario ")
-    given = Path(source)
-    if given.is_dir():
-        return False
-    if given.is_file():
-        return True
+    judged = ran_from_source(str(entry.get("source", "")))
+    if judged is not None:
+        return judged
     # moved, or relative to another working folder: the comparison's own runs say in their
     # manifest which comparison wrote them; a folder it was given need not
     try:

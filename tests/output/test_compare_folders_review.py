@@ -1,0 +1,65 @@
+"""Findings of the review of comparison folders ("ran" in comparison.json, comparison_arms,
+compared_folders, sim compare --force): which folders in a comparison's folder are its own,
+and where the folders it compared are found."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sim.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+TINY = ROOT / "tests" / "data" / "tiny.yaml"
+
+
+def invoke(*args: object):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def named(tmp_path: Path, name: str) -> Path:
+    """tiny.yaml under another scenario name (a comparison labels its folders by it)."""
+    text = TINY.read_text(encoding="utf-8")
+    assert "\nname: tiny\n" in text
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text.replace("\nname: tiny\n", f"\nname: {name}\n"), encoding="utf-8")
+    return path
+
+
+# ============================== finding 8b: one judge of "ran" from a comparison's source
+def test_one_helper_judges_ran_from_the_source(tmp_path: Path) -> None:
+    import sim.output.compare_output as compare_output
+    from sim.output.folder import ran_from_source
+
+    (tmp_path / "run").mkdir()
+    assert ran_from_source(str(tmp_path / "run")) is False
+    assert ran_from_source(str(TINY)) is True
+    assert ran_from_source("<scenario tiny>") is True
+    assert ran_from_source("<results tiny>") is False
+    assert ran_from_source(str(tmp_path / "gone")) is None
+    # compare_output no longer has a judge of its own
+    assert not hasattr(compare_output, "_ran")
+
+
+@pytest.mark.parametrize("given", [True, False])
+def test_comparison_json_ran_comes_from_the_shared_helper(tmp_path: Path, given: bool) -> None:
+    import json
+
+    out = tmp_path / "c"
+    if given:
+        result = invoke("run", TINY, "-n", 1, "-w", 1, "-q", "--no-figures",
+                        "--out", tmp_path / "r")
+        assert result.exit_code == 0, result.output
+    first = tmp_path / "r" if given else TINY
+    result = invoke("compare", first, named(tmp_path, "x"), "-n", 1, "-w", 1, "-q",
+                    "--no-figures", "--out", out)
+    assert result.exit_code == 0, result.output
+    ran = [e["ran"] for e in json.loads((out / "comparison.json").read_text())["scenarios"]]
+    assert ran == [not given, True]
