@@ -792,9 +792,15 @@ def _check_compared_folders(items: tuple[Path, ...]) -> None:
                     + " ".join(shlex.quote(str(p)) for p in runs[:2])
                     + f" (folders: {', '.join(p.name for p in runs)}); its table is "
                     f"{path / 'compare.csv'}")
-        elif "comparison's folder" in message:
+        elif "comparison's folder" in message and any(
+                (p / "run.json").is_file() for p in path.iterdir() if p.is_dir()):
             hint = ("its scenarios' results folders are not finished: run the sim compare "
                     "command that wrote it again with --resume")
+        elif "comparison's folder" in message:
+            # not found is not unfinished: the folders it was given may have moved
+            hint = ("the results folders it compared are not where its comparison.json "
+                    "says (moved?): give sim compare those folders or the scenario files; "
+                    f"its table is {path / 'compare.csv'}")
         elif runs and "unfinished run" not in message:
             hint = f"give one of them (folders: {', '.join(p.name for p in runs)})"
         else:

@@ -242,7 +242,8 @@ def write_comparison(comp: Comparison, out: Path, figures: bool = True,
         "reference": comp.reference,
         # ran: run here into <label>/, not read from a results folder (or a Results) given
         # to compare, which --force over this folder must not delete (sim.output.folder)
-        "scenarios": [{"label": lab, "source": src, "seed": seed,
+        # source: absolute, so the folders given are found from any working folder
+        "scenarios": [{"label": lab, "source": _absolute(src), "seed": seed,
                        "ran": ran_from_source(src) is not False}
                       for lab, src, seed in zip(comp.labels, comp.sources, comp.seeds,
                                                 strict=True)],
@@ -257,6 +258,13 @@ def write_comparison(comp: Comparison, out: Path, figures: bool = True,
     atomic_write_text(out / "comparison.json",
                       json.dumps(json_safe(info), indent=2, default=str, allow_nan=False))
     return files
+
+
+def _absolute(source: str) -> str:
+    """A comparison's ``source`` as comparison.json records it: a scenario file or results
+    folder by its absolute path (as typed, it named nothing from another working folder),
+    ``<scenario name>`` and ``<results name>`` as they are."""
+    return source if source.startswith("<") else str(Path(source).resolve())
 
 
 def headline_frame(comp: Comparison) -> pd.DataFrame:

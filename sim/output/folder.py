@@ -208,22 +208,44 @@ def comparison_arms(folder: Path) -> list[Path]:
             if _ran_here(folder, e) and _holds_run(folder / e["label"])]
 
 
-def compared_folders(folder: Path) -> list[Path] | None:
-    """The finished results folders of the scenarios the comparison in ``folder`` compared,
-    in the order of its comparison.json: ``folder/<label>`` for those it ran, the folder it
-    was given for the others (where that still is); None without a readable
+def compared_members(folder: Path) -> list[tuple[str, Path]] | None:
+    """The label and finished results folder of each scenario the comparison in ``folder``
+    compared that is found, in the order of its comparison.json (the reference first):
+    ``folder/<label>`` for those it ran; for those it was given, the folder its source
+    names (absolute since comparison.json records it so; an older one's may be relative to
+    another working folder), else ``folder/<label>`` or a folder of the source's name in
+    ``folder`` (runs compared into their parent folder). None without a readable
     comparison.json."""
     listed = _listed_scenarios(folder)
     if listed is None:
         return None
     found = []
     for entry in listed:
-        source = str(entry.get("source", ""))
-        path = (folder / entry["label"] if _ran_here(folder, entry)
-                else None if source.startswith("<") else Path(source))
-        if path is not None and (path / "manifest.json").is_file():
-            found.append(path)
+        label, source = entry["label"], str(entry.get("source", ""))
+        if _ran_here(folder, entry):
+            candidates = [folder / label]
+        elif source.startswith("<"):
+            candidates = []
+        else:
+            candidates = [Path(source), folder / label]
+            if Path(source).name not in ("", ".", ".."):
+                candidates.append(folder / Path(source).name)
+        path = next((p for p in candidates if (p / "manifest.json").is_file()), None)
+        if path is not None:
+            found.append((label, path))
     return found
+
+
+def compared_folders(folder: Path) -> list[Path] | None:
+    """The finished results folders of the scenarios the comparison in ``folder`` compared
+    (:func:`compared_members`); if none of them is found where comparison.json says, the
+    finished results folders in ``folder``; None without a readable comparison.json."""
+    members = compared_members(folder)
+    if members is None:
+        return None
+    if members:
+        return [path for _, path in members]
+    return sorted(p for p in folder.iterdir() if (p / "manifest.json").is_file())
 
 
 def _names(paths: Sequence[str]) -> str:

@@ -63,3 +63,78 @@ def test_comparison_json_ran_comes_from_the_shared_helper(tmp_path: Path, given:
     assert result.exit_code == 0, result.output
     ran = [e["ran"] for e in json.loads((out / "comparison.json").read_text())["scenarios"]]
     assert ran == [not given, True]
+
+
+# ======================= finding 3: sim compare FOLDER from another working folder
+@pytest.fixture
+def relative_study(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Two runs compared into their parent folder R, all typed relative to tmp_path; the
+    working folder is then another one."""
+    monkeypatch.chdir(tmp_path)
+    for name, scenario in (("base", TINY), ("leak", named(tmp_path, "x"))):
+        result = invoke("run", scenario, "-n", 1, "-w", 1, "-q", "--no-figures",
+                        "--out", f"R/{name}")
+        assert result.exit_code == 0, result.output
+    result = invoke("compare", "R/base", "R/leak", "--out", "R", "-q", "--no-figures")
+    assert result.exit_code == 0, result.output
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    return tmp_path / "R"
+
+
+def test_comparison_json_records_absolute_sources(relative_study: Path) -> None:
+    import json
+
+    info = json.loads((relative_study / "comparison.json").read_text())
+    assert [e["source"] for e in info["scenarios"]] == [
+        str(relative_study / "base"), str(relative_study / "leak")]
+
+
+def test_compare_folder_from_another_working_folder_names_its_folders(
+        relative_study: Path) -> None:
+    from sim.output.folder import compared_folders
+
+    assert compared_folders(relative_study) == [relative_study / "base",
+                                                relative_study / "leak"]
+    result = invoke("compare", relative_study, "-w", 1, "-q")
+    assert result.exit_code == 2
+    assert "not finished" not in result.output, result.output
+    assert "(folders: base, leak)" in result.output, result.output
+
+
+def test_an_older_comparison_json_with_relative_sources_is_read_too(
+        relative_study: Path) -> None:
+    import json
+
+    from sim.output.folder import compared_folders
+
+    # written before the sources were made absolute: as typed, in another working folder
+    info = json.loads((relative_study / "comparison.json").read_text())
+    for entry, typed in zip(info["scenarios"], ("R/base", "R/leak"), strict=True):
+        entry["source"] = typed
+    (relative_study / "comparison.json").write_text(json.dumps(info))
+    assert compared_folders(relative_study) == [relative_study / "base",
+                                                relative_study / "leak"]
+    result = invoke("compare", relative_study, "-w", 1, "-q")
+    assert result.exit_code == 2
+    assert "not finished" not in result.output, result.output
+    assert "(folders: base, leak)" in result.output, result.output
+
+
+def test_compared_folders_gone_are_not_called_unfinished(tmp_path: Path,
+                                                          relative_study: Path) -> None:
+    import json
+
+    info = json.loads((relative_study / "comparison.json").read_text())
+    for entry in info["scenarios"]:
+        entry["source"] = str(tmp_path / "moved" / entry["label"])
+    (relative_study / "comparison.json").write_text(json.dumps(info))
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    for name in ("base", "leak"):
+        (relative_study / name).rename(moved / name)
+    result = invoke("compare", relative_study, "-w", 1, "-q")
+    assert result.exit_code == 2
+    assert "not finished" not in result.output, result.output
+    assert "not where its comparison.json says" in result.output, result.output
