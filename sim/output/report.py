@@ -37,6 +37,7 @@ import pandas as pd
 from sim.output import style as st
 from sim.output.folder import FolderError, atomic_write_text, load_results
 from sim.output.tables import (
+    cap_note,
     capped_prices,
     clip_intervals,
     format_number,
@@ -185,28 +186,25 @@ def headline_frame(summary: pd.DataFrame, caps: dict[str, float] | None = None,
     return _ci_frame(s, ["commodity", "metric"])
 
 
+def _paragraph(note: str, cls: str = "") -> str:
+    """A terminal ``note: ...`` line (:mod:`sim.output.tables`) as an HTML paragraph, so
+    the report says what the terminal says ("" for no note)."""
+    text = note.removeprefix("note: ")
+    if not text:
+        return ""
+    attr = f' class="{cls}"' if cls else ""
+    return f"<p{attr}>{_e(text[:1].upper() + text[1:])}.</p>"
+
+
 def _unpriced_note(commodities: Sequence[str]) -> str:
     """A paragraph saying whose price peak the headline table leaves out ("" if none)."""
-    note = unpriced_note(commodities).removeprefix("note: ")
-    return f"<p>{_e(note[:1].upper() + note[1:])}.</p>" if note else ""
-
-
-def cap_note(summary: pd.DataFrame, caps: dict[str, float]) -> str:
-    """A paragraph naming the price peaks at the cap ("" if none)."""
-    return _cap_paragraph(capped_prices(summary, caps))
+    return _paragraph(unpriced_note(commodities))
 
 
 def _cap_paragraph(capped: dict[str, float], where: str = "") -> str:
     """A paragraph naming the price peaks at the cap ("" if none), in scenario ``where``
     if given."""
-    if not capped:
-        return ""
-    which = ", ".join(f"{c} ({cap:g})" for c, cap in capped.items())
-    at = f" in {where}" if where else ""
-    return (f'<p class="warn">Price peak at the cap{_e(at)}: {_e(which)}. The price index '
-            "reached the scenario's price_cap_ratio in every replication and never rises "
-            "above it, so the peak shows the cap, not how high the price would have gone."
-            "</p>")
+    return _paragraph(cap_note(capped, f" in {where}" if where else ""), "warn")
 
 
 def channel_frame(summary: pd.DataFrame) -> pd.DataFrame:
@@ -418,7 +416,8 @@ def run_report_html(res: Results, manifest: dict[str, Any] | None = None) -> str
             "<h3>Headline KPIs by commodity</h3>",
             table(headline_frame(summary, price_caps(res.scenario), unpriced(sc, summary)), NUMERIC,
                   cls="kpi headline"),
-            cap_note(summary, price_caps(res.scenario)), _unpriced_note(unpriced(sc, summary)),
+            _cap_paragraph(capped_prices(summary, price_caps(res.scenario))),
+            _unpriced_note(unpriced(sc, summary)),
             "<h3>By channel</h3>", table(channel_frame(summary), NUMERIC, cls="kpi channel"),
             "<details><summary>By site and lane</summary>",
             table(site_frame(summary), NUMERIC, cls="kpi site"), "</details>",
@@ -605,12 +604,14 @@ def pairing_notes(named: Sequence[tuple[str, Results]]) -> list[str]:
     common = sorted(set.intersection(*(set(res.replications) for _n, res in named)))
     if any(set(res.replications) != set(common) for _n, res in named):
         counts = ", ".join(f"{name} {res.n}" for name, res in named)
+        more = [name for name, res in named if set(res.replications) != set(common)]
         notes.append(
             f"the runs have different replications ({counts}): the differences pair "
             f"only the replication numbers every run has ({_numbers(common)}), so the "
-            "reference mean in the differences table is the mean over those "
-            f"{len(common)} and can differ from the reference's headline KPIs, which are "
-            f"over all of its {named[0][1].n}")
+            f"means of {', '.join(more)} in the differences table are over those "
+            f"{len(common)} and can differ from {'its' if len(more) == 1 else 'their'} "
+            "headline KPIs, which are over all of "
+            f"{'its' if len(more) == 1 else 'their'} replications")
     return notes
 
 

@@ -114,7 +114,9 @@ def test_the_comparison_report_says_the_runs_differ_in_seed_and_replications(
                                "has (0, 1)")
     html = compare_report_html(named)
     assert "The scenarios were run with different seeds" in html
-    assert "over all of its 3." in html
+    # the reference (3 replications) is the run whose means differ, not the scenario
+    assert "so the means of tiny in the differences table are over those 2" in notes[1]
+    assert "over all of its replications." in html
     assert pairing_notes([("tiny", tiny_results), ("again", tiny_results)]) == []
 
 
