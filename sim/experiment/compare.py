@@ -639,7 +639,10 @@ def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, f
             continue
         folder = ResultsFolder(out / arm.label, force=force, resume=resume)
         arm.folder = folder
-        arm.done = folder.begin(arm.scenario, seed, replications)
+        # recorded in run.json, so --force over an interrupted comparison (no
+        # comparison.json yet) knows the folder is a comparison's (folder.comparison_arms)
+        arm.done = folder.begin(arm.scenario, seed, replications,
+                                extra={"comparison": str(out.resolve()), "label": arm.label})
         arm.sink = folder.write_replication
 
 

@@ -4,7 +4,8 @@ Layout::
 
     DIR/
       run.json                 written first: what is being run (scenario hash, seed), so an
-                               interrupted run can be resumed and checked
+                               interrupted run can be resumed and checked (for a
+                               comparison's scenario also the comparison folder and label)
       manifest.json            written last: scenario, seed, versions, hashes of every file
       kpis.csv                 replication, commodity, channel, site, metric, value, unit
       summary.csv              mean, sd, n, ci_low, ci_high per KPI
@@ -198,14 +199,31 @@ def _holds_run(path: Path) -> bool:
             and ((path / "run.json").is_file() or (path / "manifest.json").is_file()))
 
 
+def _recorded_arm(path: Path, folder: Path) -> bool:
+    """Whether ``path``'s run.json says a comparison in ``folder`` ran it there (as
+    ``_prepare_out`` records it: the comparison folder's absolute path and the label)."""
+    try:
+        info = json.loads((path / "run.json").read_text(encoding="utf-8"))
+        return (isinstance(info, dict) and info.get("label") == path.name
+                and isinstance(info.get("comparison"), str)
+                and Path(info["comparison"]).resolve() == folder.resolve())
+    except (OSError, ValueError):
+        return False
+
+
 def comparison_arms(folder: Path) -> list[Path]:
-    """The results folders (``folder/<label>``) of the scenarios the comparison in
-    ``folder`` ran, as its comparison.json lists them: not the finished results folders it
+    """The results folders (``folder/<label>``) of the scenarios a comparison in
+    ``folder`` ran: those its comparison.json lists as run there, and those whose run.json
+    says a comparison in ``folder`` ran them (one interrupted before it wrote its
+    comparison.json, or replacing the one that did). Not the finished results folders it
     was given to compare (a user's own runs, which may be in ``folder`` too), nor any other
-    run folder there. None are known, and so none are given, without a readable
-    comparison.json."""
-    return [folder / e["label"] for e in _listed_scenarios(folder) or ()
+    run folder there."""
+    arms = [folder / e["label"] for e in _listed_scenarios(folder) or ()
             if _ran_here(folder, e) and _holds_run(folder / e["label"])]
+    if folder.is_dir():
+        arms += [p for p in sorted(folder.iterdir())
+                 if p not in arms and _holds_run(p) and _recorded_arm(p, folder)]
+    return arms
 
 
 def compared_members(folder: Path) -> list[tuple[str, Path]] | None:
@@ -370,7 +388,8 @@ def scenario_sha256(sc: Scenario) -> str:
 
 
 def run_info(sc: Scenario, seed: int, replications: int,
-             command: Sequence[str] | None = None) -> dict[str, Any]:
+             command: Sequence[str] | None = None,
+             extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """What ``run.json`` records: enough to tell whether a folder belongs to a run, and
     ``command``, the words of the ``sim`` command that resumes it, where known."""
     meta = meta_of(sc)
@@ -381,6 +400,8 @@ def run_info(sc: Scenario, seed: int, replications: int,
             "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     if command is not None:
         info["resume_command"] = [str(w) for w in command]
+    if extra:
+        info.update(extra)
     return info
 
 
@@ -430,18 +451,21 @@ class ResultsFolder:
         self._resumed_info: dict[str, Any] | None = None
 
     def begin(self, sc: Scenario, seed: int, replications: int,
-              command: Sequence[str] | None = None) -> dict[int, ReplicationResult]:
+              command: Sequence[str] | None = None,
+              extra: dict[str, Any] | None = None) -> dict[int, ReplicationResult]:
         """Record what is being run in ``run.json`` (before any replication), or, when
         resuming, check the folder belongs to the same scenario and seed; return the
         replications already saved (none for a new run). ``command``: the words of the
-        ``sim`` command that would resume this run (kept for ``sim report``'s hint).
+        ``sim`` command that would resume this run (kept for ``sim report``'s hint);
+        ``extra``: more to record in run.json (a comparison's arm: the comparison folder
+        and label, so --force over it knows the folder is the comparison's).
 
         Raises :class:`FolderError` if a resumed folder is from another scenario or seed.
         A resumed folder is left as it was until a replication is saved or the run
         finishes (:meth:`_reopen`): a resume refused after this check (another ``-n``,
         another arm of a comparison) must not leave a finished folder unfinished.
         """
-        info = run_info(sc, seed, replications, command)
+        info = run_info(sc, seed, replications, command, extra)
         run_path = self.path / "run.json"
         if self.resume and run_path.exists():
             try:

@@ -138,3 +138,50 @@ def test_compared_folders_gone_are_not_called_unfinished(tmp_path: Path,
     assert result.exit_code == 2
     assert "not finished" not in result.output, result.output
     assert "not where its comparison.json says" in result.output, result.output
+
+
+# ============= finding 6: --force over an interrupted comparison removes the folders it ran
+def interrupted(tmp_path: Path) -> Path:
+    """A comparison of tiny and x in tmp_path/c, as an interruption leaves it: its arms'
+    replications saved, no manifest, no tables, no comparison.json."""
+    out = tmp_path / "c"
+    result = invoke("compare", TINY, named(tmp_path, "x"), "-n", 1, "-w", 1, "-q",
+                    "--no-figures", "--out", out)
+    assert result.exit_code == 0, result.output
+    for name in ("comparison.json", "compare.csv", "compare.md", "tiny/manifest.json",
+                 "x/manifest.json"):
+        (out / name).unlink()
+    return out
+
+
+def test_an_arm_records_its_comparison_in_run_json(tmp_path: Path) -> None:
+    import json
+
+    out = interrupted(tmp_path)
+    info = json.loads((out / "x" / "run.json").read_text())
+    assert info["comparison"] == str(out.resolve()) and info["label"] == "x"
+    from sim.output.folder import comparison_arms
+
+    assert comparison_arms(out) == [out / "tiny", out / "x"]
+
+
+def test_compare_force_over_an_interrupted_comparison_removes_its_arms(
+        tmp_path: Path) -> None:
+    out = interrupted(tmp_path)
+    result = invoke("compare", TINY, TINY, "-n", 1, "-w", 1, "-q", "--no-figures",
+                    "--out", out, "--force")
+    assert result.exit_code == 0, result.output
+    assert not (out / "x").exists()  # the interrupted comparison's, not this one's
+    assert (out / "tiny" / "manifest.json").is_file()
+    report = invoke("report", out)
+    assert report.exit_code == 0, report.output
+    assert "unfinished" not in report.output, report.output
+
+
+def test_run_force_over_an_interrupted_comparison_removes_its_arms(tmp_path: Path) -> None:
+    out = interrupted(tmp_path)
+    (out / "compare.md").write_text("left by the interrupted comparison\n")
+    result = invoke("run", TINY, "-n", 1, "-w", 1, "-q", "--no-figures", "--out", out,
+                    "--force")
+    assert result.exit_code == 0, result.output
+    assert not (out / "x").exists() and not (out / "tiny").exists()
