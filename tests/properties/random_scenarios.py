@@ -374,7 +374,9 @@ def targets(draw, ctx: dict[str, Any]) -> dict[str, Any]:
         out["lanes"] = draw(st.lists(st.sampled_from(ctx["lanes"]), min_size=1, max_size=2,
                                      unique=True))
     if kind == "regions":
-        out["regions"] = draw(st.lists(st.sampled_from(list(REGIONS)), min_size=1,
+        # a region with no site and no lane is refused: it would target nothing
+        reached = sorted({spec["region"] for spec in ctx["sites"].values()})
+        out["regions"] = draw(st.lists(st.sampled_from(reached), min_size=1,
                                        max_size=2, unique=True))
     if draw(st.booleans()):
         out["markets"] = draw(st.lists(st.sampled_from(ctx["markets"]), min_size=1,
@@ -388,6 +390,33 @@ def targets(draw, ctx: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+NARROWED_BY_CHANNELS = {"divert", "seize_share", "tax_rate"}
+NARROWED_BY_COMMODITIES = NARROWED_BY_CHANNELS | {"demand_factor", "price_factor"}
+
+
+def tidy_targets(ctx: dict[str, Any], targets: dict[str, Any],
+                 effect_sets: list[dict[str, Any]]) -> dict[str, Any]:
+    """``targets`` as the checks accept them for a shock with ``effect_sets`` (one per
+    state): filters only where some effect is narrowed by them, no diversion into a channel
+    the filter names, and commodities named for a price factor aimed at places."""
+    out = dict(targets)
+    used = set().union(*(e.keys() for e in effect_sets)) if effect_sets else set()
+    if "channels" in out:
+        into = {e["divert"]["to_channel"] for e in effect_sets if "divert" in e}
+        kept = [c for c in out["channels"] if c not in into]
+        if not used & NARROWED_BY_CHANNELS or not kept:
+            del out["channels"]
+        else:
+            out["channels"] = kept
+    if "commodities" in out and not used & NARROWED_BY_COMMODITIES:
+        del out["commodities"]
+    places = any(out.get(k) for k in ("sites", "lanes", "regions"))
+    if "price_factor" in used and places and "commodities" not in out \
+            and len(ctx["coms"]) > 1:
+        out["commodities"] = [ctx["coms"][0]]
+    return out
+
+
 @st.composite
 def shocks(draw, ctx: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
@@ -395,7 +424,9 @@ def shocks(draw, ctx: dict[str, Any]) -> dict[str, Any]:
     for i in range(draw(st.integers(0, 2))):
         t = draw(targets(ctx))
         start = _when(draw, ctx)
-        ev: dict[str, Any] = {"start": start, "targets": t, "effects": draw(effects(ctx, t))}
+        eff = draw(effects(ctx, t))
+        ev: dict[str, Any] = {"start": start, "targets": tidy_targets(ctx, t, [eff]),
+                              "effects": eff}
         ending = draw(st.sampled_from(["open", "end", "duration"]))
         if ending == "end":
             ev["end"] = start + draw(st.integers(1, 30))
@@ -416,17 +447,19 @@ def shocks(draw, ctx: dict[str, Any]) -> dict[str, Any]:
                                                                          strict=False)}
         for a, b in zip(names[1:], names, strict=False):
             rates.setdefault(a, {})[b] = _r(draw(st.floats(1.0, 60.0)), 1)
+        t = tidy_targets(ctx, t, [st_["effects"] for st_ in states.values() if st_])
         regime: dict[str, Any] = {"targets": t, "states": states, "rates_per_year": rates}
         if draw(st.booleans()):
             regime["initial"] = draw(st.sampled_from(names))
         out["regimes"] = {"east": regime}
     if draw(st.booleans()):
         t = draw(targets(ctx))
+        eff = draw(effects(ctx, t))
         out["incidents"] = {"strikes": {
             "rate_per_year": _r(draw(st.floats(2.0, 60.0)), 1),
             "duration_days": draw(distributions(allow_zero=False).filter(
                 lambda d: not isinstance(d, int | float) or d > 0)),
-            "targets": t, "effects": draw(effects(ctx, t))}}
+            "targets": tidy_targets(ctx, t, [eff]), "effects": eff}}
     return out
 
 
