@@ -617,6 +617,7 @@ def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, f
         raise FolderError(f"{out} exists and is not a folder")
     if force and resume:
         raise ExperimentError("give --resume or --force, not both", what="--resume")
+    _refuse_others_runs(out, arms, resume)
     claim_folder(out, "comparison", force=force)  # before anything runs, not on writing
     if (out / "compare.csv").exists() and not (force or resume):
         raise FolderError(f"{out} already holds a comparison (compare.csv); choose another "
@@ -644,6 +645,33 @@ def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, f
         arm.done = folder.begin(arm.scenario, seed, replications,
                                 extra={"comparison": str(out.resolve()), "label": arm.label})
         arm.sink = folder.write_replication
+
+
+def _refuse_others_runs(out: Path, arms: Sequence[Arm], resume: bool) -> None:
+    """Refuse, with or without --force, to run a scenario into ``out/<label>`` when that
+    folder holds results no comparison in ``out`` ran (a user's own run named like the
+    scenario, or a folder the comparison there compared), or a folder this comparison is
+    given to compare: --force replaced them, though they are kept."""
+    from sim.output.folder import FolderError, others_runs
+
+    running = [a.label for a in arms if a.runs]
+    found = others_runs(out, running, resume)
+    given = {Path(a.source).resolve() for a in arms
+             if not a.runs and not a.source.startswith("<")}
+    found += [(out / label, "a results folder this comparison is given to compare")
+              for label in running
+              if (out / label).resolve() in given and out / label not in dict(found)]
+    if not found:
+        return
+    what = "; ".join(f"{path} is {kind}" for path, kind in found)
+    one = len(found) == 1
+    raise FolderError(
+        f"sim compare would write the run of {'scenario' if one else 'scenarios'} "
+        f"{', '.join(p.name for p, _ in found)} into {'a folder' if one else 'folders'} "
+        f"holding results it did not run ({what})",
+        hint=f"choose another --out folder than {out}, or move "
+             f"{'that folder' if one else 'those folders'} elsewhere first; --force and "
+             "--resume do not replace results that no comparison there ran")
 
 
 def _measure(arms: Sequence[Arm], target: Target, chosen: list[int],

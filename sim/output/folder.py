@@ -266,6 +266,37 @@ def compared_folders(folder: Path) -> list[Path] | None:
     return sorted(p for p in folder.iterdir() if (p / "manifest.json").is_file())
 
 
+def others_runs(folder: Path, labels: Sequence[str], resume: bool = False
+                ) -> list[tuple[Path, str]]:
+    """The folders ``folder/<label>`` (of the ``labels`` a comparison into ``folder`` is to
+    run) that hold results no comparison in ``folder`` ran (not :func:`comparison_arms`),
+    each with what they are: a results folder the comparison there was given to compare,
+    or another run kept there (a user's own, named like a scenario). Neither --force nor
+    --resume may write a comparison's run into them. With ``resume`` only those surely not
+    a comparison's: finished by sim run (their manifest names no comparison); an unfinished
+    one may be the run of a comparison interrupted before run.json recorded it."""
+    if not folder.is_dir():
+        return []
+    ours = comparison_arms(folder)
+    given = {e["label"] for e in _listed_scenarios(folder) or () if not _ran_here(folder, e)}
+    found = []
+    for label in labels:
+        path = folder / label
+        if path in ours or not ((path / "run.json").is_file()
+                                or (path / "manifest.json").is_file()):
+            continue
+        if resume:
+            try:
+                manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if not isinstance(manifest, dict) or "comparison" in manifest:
+                continue
+        found.append((path, "a results folder the comparison there compared, not one it "
+                            "ran" if label in given else "a run no comparison there wrote"))
+    return found
+
+
 def _names(paths: Sequence[str]) -> str:
     return paths[0] if len(paths) == 1 else ", ".join(paths[:-1]) + " and " + paths[-1]
 

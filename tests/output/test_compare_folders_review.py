@@ -185,3 +185,65 @@ def test_run_force_over_an_interrupted_comparison_removes_its_arms(tmp_path: Pat
                     "--force")
     assert result.exit_code == 0, result.output
     assert not (out / "x").exists() and not (out / "tiny").exists()
+
+
+# ===== finding 2: --force keeps a user's run named like a scenario the new comparison runs
+@pytest.fixture
+def compared_runs(tmp_path: Path) -> Path:
+    """The user's runs tiny/ and x/ compared into their parent folder r."""
+    out = tmp_path / "r"
+    for scenario in (TINY, named(tmp_path, "x")):
+        result = invoke("run", scenario, "-n", 1, "-w", 1, "-q", "--no-figures",
+                        "--out", out / scenario.stem)
+        assert result.exit_code == 0, result.output
+    result = invoke("compare", out / "tiny", out / "x", "--out", out, "-q", "--no-figures")
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.mark.parametrize("how", ["--force", "--resume", None])
+def test_compare_keeps_a_compared_run_named_like_a_scenario_it_runs(
+        compared_runs: Path, tmp_path: Path, how: str | None) -> None:
+    before = {name: snapshot(compared_runs / name) for name in ("tiny", "x")}
+    result = invoke("compare", TINY, named(tmp_path, "y"), "-n", 1, "-w", 1, "-q",
+                    "--no-figures", "--out", compared_runs, *([how] if how else []))
+    assert result.exit_code == 2, result.output
+    assert f"{compared_runs / 'tiny'} is a results folder the comparison there compared" \
+        in result.output, result.output
+    assert "choose another --out folder" in result.output
+    assert {name: snapshot(compared_runs / name) for name in ("tiny", "x")} == before
+    assert (compared_runs / "comparison.json").is_file()  # nothing replaced
+    assert not (compared_runs / "y").exists()
+
+
+def test_compare_force_keeps_another_run_named_like_a_scenario_it_runs(
+        tmp_path: Path) -> None:
+    out = tmp_path / "c"
+    result = invoke("compare", TINY, named(tmp_path, "x"), "-n", 1, "-w", 1, "-q",
+                    "--no-figures", "--out", out)
+    assert result.exit_code == 0, result.output
+    # a run of the user's kept there, named like a scenario of the next comparison
+    result = invoke("run", TINY, "-n", 1, "-w", 1, "-q", "--no-figures", "--out", out / "y")
+    assert result.exit_code == 0, result.output
+    before = snapshot(out / "y")
+    result = invoke("compare", TINY, named(tmp_path, "y"), "-n", 1, "-w", 1, "-q",
+                    "--no-figures", "--out", out, "--force")
+    assert result.exit_code == 2, result.output
+    assert f"{out / 'y'} is a run no comparison there wrote" in result.output, result.output
+    assert snapshot(out / "y") == before
+    assert (out / "x").is_dir() and (out / "comparison.json").is_file()
+
+
+def test_compare_force_still_replaces_its_own_runs(tmp_path: Path) -> None:
+    out = tmp_path / "c"
+    x = named(tmp_path, "x")
+    for _ in range(2):
+        result = invoke("compare", TINY, x, "-n", 1, "-w", 1, "-q", "--no-figures",
+                        "--out", out, "--force")
+        assert result.exit_code == 0, result.output
+    # and an interrupted one's (no comparison.json yet), as run.json records them
+    (out / "comparison.json").unlink()
+    result = invoke("compare", TINY, x, "-n", 2, "-w", 1, "-q", "--no-figures",
+                    "--out", out, "--force")
+    assert result.exit_code == 0, result.output
+    assert (out / "x" / "replications" / "rep-000001.npz").is_file()
