@@ -275,17 +275,16 @@ def load_results(path: str | Path) -> Results:
 def _other_folder(folder: Path) -> tuple[str, str] | None:
     """The message and hint for a folder without ``manifest.json`` that holds another
     kind of output, or None."""
-    import json
 
     def runs_in(where: Path) -> list[Path]:
         return sorted(p for p in where.iterdir() if (p / "manifest.json").is_file())
 
     if (folder / "comparison.json").is_file() or (folder / "compare.csv").is_file():
-        try:
-            info = json.loads((folder / "comparison.json").read_text(encoding="utf-8"))
-            listed = [folder / s["label"] if (folder / s["label"] / "manifest.json").is_file()
-                      else Path(s["source"]) for s in info["scenarios"]]
-        except (OSError, ValueError, KeyError, TypeError):  # unfinished or not ours
+        from sim.output.folder import compared_folders
+
+        # comparison.json's record, found from any working folder; else the runs here
+        listed = compared_folders(folder)
+        if listed is None:  # unfinished or not ours
             listed = runs_in(folder)
         runs = [p for p in listed if (p / "manifest.json").is_file()]
         what = f"{folder} is a comparison's folder, not a results folder"

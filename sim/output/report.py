@@ -482,6 +482,13 @@ def _members(folder: Path) -> Members:
     subs = sorted(p for p in folder.iterdir() if p.is_dir())
     runs = [p for p in subs if (p / "manifest.json").exists()]
     unfinished = [p for p in subs if _is_unfinished(p)]
+    # comparison.json's own record first: it finds the compared folders from any working
+    # folder (an older one's sources may be relative to another)
+    from sim.output.folder import compared_members
+
+    compared = compared_members(folder)
+    if compared and len(compared) >= 2:
+        return Members(compared, "it is listed first in comparison.json", unfinished)
     listed: list[tuple[str, Path]] = []
     for name in ("comparison.json", "compare.json", "manifest.json"):
         spec = folder / name

@@ -4,6 +4,7 @@ and where the folders it compared are found."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -120,6 +121,25 @@ def test_an_older_comparison_json_with_relative_sources_is_read_too(
     assert result.exit_code == 2
     assert "not finished" not in result.output, result.output
     assert "(folders: base, leak)" in result.output, result.output
+
+
+def test_report_and_load_results_find_an_older_comparisons_folders_too(
+        relative_study: Path) -> None:
+    import json
+
+    import sim
+    from sim.output.report import write_report
+
+    info = json.loads((relative_study / "comparison.json").read_text())
+    for entry, typed in zip(info["scenarios"], ("R/base", "R/leak"), strict=True):
+        entry["source"] = typed
+    (relative_study / "comparison.json").write_text(json.dumps(info))
+    with pytest.raises(sim.FolderError) as err:
+        sim.load_results(relative_study)
+    assert "not finished" not in str(err.value.hint or "")
+    assert "folders: base, leak" in str(err.value.hint)
+    page = write_report(relative_study).path.read_text()
+    assert re.search(r"<title>[^<]*compared with[^<]*</title>", page), page[:300]
 
 
 def test_compared_folders_gone_are_not_called_unfinished(tmp_path: Path,
