@@ -913,7 +913,17 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
         _err(f"\ninterrupted: the sweep is incomplete and nothing was written to {out}")
         _exit_interrupted()
     except ReplicationError as exc:
-        _exit_failed(exc, lambda task: f"sample {task.job}",
+        from sim.experiment.sweep import Param, make_design
+
+        # the sample's values, so that the failing scenario can be run again by itself
+        parsed = [Param.parse(p) for p in params]
+        rows = make_design(parsed, design, samples, seed).values
+
+        def label(task: Any) -> str:
+            sets = ", ".join(p.override(v) for p, v in zip(parsed, rows[task.job], strict=True))
+            return f"sample {task.job} ({sets})"
+
+        _exit_failed(exc, label,
                      then=f"The sweep is incomplete and nothing was written to {out}.")
     for note in result.notes:  # what --set did that may not be what was meant
         _err(f"note: {note}")

@@ -241,8 +241,9 @@ def make_design(params: Sequence[Param], design: str, samples: int, seed: int) -
             lower = 1 << (samples.bit_length() - 1)
             raise ExperimentError(
                 f"the Sobol design needs a power of 2 base samples, got {samples}",
-                what="-n/--samples", hint=f"use -n {max(lower, 2)} or -n {max(lower, 1) * 2}; "
-                f"it runs n x (parameters + 2) = n x {d + 2} points")
+                what="-n/--samples",
+                hint=(f"use -n {lower} or -n {lower * 2}" if lower >= 2 else "use -n 2")
+                + f"; it runs n x (parameters + 2) = n x {d + 2} points")
         ab = _qmc(qmc.Sobol, 2 * d, rng, scramble=True).random(samples)
         a, b = ab[:, :d], ab[:, d:]
         pages = [a, b]
@@ -258,6 +259,14 @@ def make_design(params: Sequence[Param], design: str, samples: int, seed: int) -
             raise ExperimentError("a grid needs at least 2 levels per parameter",
                                   what="-n/--samples",
                                   hint="use -n 2 or more (levels per parameter), or --design lhs")
+        whole = [p for p in params if p.scale == "int" and samples > p.high - p.low + 1]
+        if whole:
+            p = whole[0]
+            levels = int(p.high - p.low + 1)
+            raise ExperimentError(
+                f"{samples} grid levels for {p.path}, which has only {levels} whole numbers "
+                f"from {p.low:g} to {p.high:g}: levels would repeat", what="-n/--samples",
+                hint=f"use -n {levels} or fewer, or widen the range")
         if samples ** d > MAX_POINTS:
             raise ExperimentError(f"{samples} levels for {d} parameters is {samples ** d:,} "
                                   f"points (at most {MAX_POINTS:,})", what="-n/--samples",
@@ -474,6 +483,14 @@ def run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], de
     seed, samples, replications = int(seed), int(samples), int(replications)
     check_confidence(confidence)
     parsed = [p if isinstance(p, Param) else Param.parse(p) for p in params]
+    for text in overrides:
+        key = text.split("=", 1)[0].strip()
+        for p in parsed:
+            if key == p.path or key.startswith(p.path + ".") or p.path.startswith(key + "."):
+                # the sample's value would replace the fixed one, or the reverse, silently
+                raise ExperimentError(
+                    f"{key} is both set (--set {text}) and varied (--param {p.path})",
+                    what="--set", hint="drop the --set, or vary another parameter")
     specs = parse_metrics(metrics)
     des = make_design(parsed, design, samples, seed)
     out_path = Path(out) if out is not None else None
@@ -648,7 +665,8 @@ def sobol_table(des: Design, table: pd.DataFrame, units: dict[str, str], seed: i
     outputs = []
     for col in units:
         y = table[col].to_numpy(float)
-        if np.all(np.isfinite(y)) and np.ptp(y[: 2 * n]) > 0:
+        # rounding noise (a mass-balance error of 1e-10 t) is no variance to apportion
+        if np.all(np.isfinite(y)) and np.ptp(y[: 2 * n]) > 1e-9 * max(1.0, np.abs(y).max()):
             outputs.append(col)
     rows: list[dict[str, Any]] = []
     skipped = [c for c in units if c not in outputs]

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import StrMethodFormatter
+from matplotlib.ticker import LogFormatter, StrMethodFormatter
 
 from sim.output import style as st
 from sim.output.folder import (
@@ -188,6 +188,16 @@ def sweep_text(sweep: Sweep, metrics: Sequence[str] = ()) -> str:
                 for name, row in zip(corr.index, corr.to_numpy(), strict=True)]
         lines += ["", "Spearman rank correlation of each KPI with each parameter:",
                   *_table(head, rows), correlation_note(len(sweep.table))]
+        # a KPI without a value in some samples (a lead time where nothing arrived) is
+        # correlated over fewer samples, where chance reaches further
+        fewer = {c: int(sweep.table[c].notna().sum()) for c in corr.index
+                 if c in sweep.table and sweep.table[c].notna().sum() < len(sweep.table)}
+        for col, n in fewer.items():
+            critical, _p = spearman_chance(n)
+            reach = ("any |rho|" if math.isinf(critical)
+                     else f"|rho| below {min(critical, 1.0):.2f}")
+            lines.append(f"note: {col} has a value in {n} of {len(sweep.table)} samples: over "
+                         f"those, {reach} could be chance")
         lines += [note] if note else []
     return "\n".join(lines)
 
@@ -308,6 +318,11 @@ def scatter_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
             ax.scatter(sweep.table[p.path], sweep.table[col], s=10, color="#2e6fb5", alpha=0.7)
             if p.scale == "log":
                 ax.set_xscale("log")
+                # plain numbers on every labelled tick: within one decade a log axis has
+                # at most one major tick and labels minor ones as "9x10^0"
+                ax.xaxis.set_major_formatter(StrMethodFormatter("{x:g}"))
+                ax.xaxis.set_minor_formatter(
+                    LogFormatter(labelOnlyBase=False, minor_thresholds=(2, 0.5)))
             if i == len(cols) - 1:
                 ax.set_xlabel(_short(p.path), fontsize=8)
             if j == 0:
@@ -316,7 +331,7 @@ def scatter_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
             if np.nanmax(np.abs(y)) >= 1e4 and np.ptp(y) >= 10:
                 # 950,000 rather than 0.95 and an offset "1e6" above the axis
                 ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
-            ax.tick_params(labelsize=7)
+            ax.tick_params(which="both", labelsize=7)
             ax.grid(color="#eeeeee", lw=0.6)
             ax.set_axisbelow(True)
     if not cols:
