@@ -921,7 +921,7 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
 
         def label(task: Any) -> str:
             sets = ", ".join(p.override(v) for p, v in zip(parsed, rows[task.job], strict=True))
-            return f"sample {task.job} ({sets})"
+            return f"sample {task.job} at {sets}"
 
         _exit_failed(exc, label,
                      then=f"The sweep is incomplete and nothing was written to {out}.")

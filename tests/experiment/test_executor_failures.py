@@ -204,7 +204,8 @@ def test_sim_sweep_names_the_sample_of_the_failed_replication(
                                        "horizon_days=30:40:int", "-n", "2", "--out", str(out),
                                        "-q", "-w", "1"])
     assert result.exit_code == 1, result.output
-    assert "  in replication 0 of sample 0 (seed 0)" in result.output
+    assert re.search(r"  in replication 0 of sample 0 at horizon_days=\d+ \(seed 0\)",
+                     result.output), result.output
     assert f"nothing was written to {out}" in result.output
 
 

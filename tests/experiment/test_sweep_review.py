@@ -90,5 +90,5 @@ def test_a_failed_sample_is_named_with_its_values(tmp_path: Path, monkeypatch) -
                                        "--design", "grid", "-n", "3", "-w", "1", "-q",
                                        "--out", str(tmp_path / "sw")])
     assert result.exit_code == 1
-    assert "sample 2 (horizon_days=40)" in result.output
+    assert "of sample 2 at horizon_days=40 (seed 0)" in result.output
     assert not (tmp_path / "sw").exists()
