@@ -104,17 +104,23 @@ def test_compare_folder_from_another_working_folder_names_its_folders(
     assert "(folders: base, leak)" in result.output, result.output
 
 
+def as_typed_before(study: Path) -> None:
+    """Rewrite ``study``'s comparison.json as written before its sources were made
+    absolute: as typed, relative to another working folder."""
+    import json
+
+    info = json.loads((study / "comparison.json").read_text())
+    for entry, typed in zip(info["scenarios"], ("R/base", "R/leak"), strict=True):
+        entry["source"] = typed
+    (study / "comparison.json").write_text(json.dumps(info))
+
+
 def test_an_older_comparison_json_with_relative_sources_is_read_too(
         relative_study: Path) -> None:
-    import json
 
     from sim.output.folder import compared_folders
 
-    # written before the sources were made absolute: as typed, in another working folder
-    info = json.loads((relative_study / "comparison.json").read_text())
-    for entry, typed in zip(info["scenarios"], ("R/base", "R/leak"), strict=True):
-        entry["source"] = typed
-    (relative_study / "comparison.json").write_text(json.dumps(info))
+    as_typed_before(relative_study)
     assert compared_folders(relative_study) == [relative_study / "base",
                                                 relative_study / "leak"]
     result = invoke("compare", relative_study, "-w", 1, "-q")
@@ -125,15 +131,11 @@ def test_an_older_comparison_json_with_relative_sources_is_read_too(
 
 def test_report_and_load_results_find_an_older_comparisons_folders_too(
         relative_study: Path) -> None:
-    import json
 
     import sim
     from sim.output.report import write_report
 
-    info = json.loads((relative_study / "comparison.json").read_text())
-    for entry, typed in zip(info["scenarios"], ("R/base", "R/leak"), strict=True):
-        entry["source"] = typed
-    (relative_study / "comparison.json").write_text(json.dumps(info))
+    as_typed_before(relative_study)
     with pytest.raises(sim.FolderError) as err:
         sim.load_results(relative_study)
     assert "not finished" not in str(err.value.hint or "")
