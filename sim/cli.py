@@ -783,7 +783,9 @@ def _check_compared_folders(items: tuple[Path, ...]) -> None:
             # other runs kept there
             listed = compared_folders(path)
             runs = runs if listed is None else listed
-        if "sweep's folder" in message:
+        if "unfinished sweep's folder" in message:
+            hint = other[1]  # the sim sweep command that finishes it
+        elif "sweep's folder" in message:
             hint = (f"give sim compare a scenario file or a folder of sim run; the sweep's "
                     f"table is {path / 'sweep.csv'} (sweep-kpis.csv.gz for every KPI's "
                     "mean, sd and n per sample)")
@@ -870,13 +872,18 @@ def _scenario_error_in_comparison(exc: ScenarioError, items: tuple[Path, ...],
 @click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0),
               help="Root seed of the design and of every sample's replications.")
 @click.option("--out", type=_out_folder("the sweep"), default=None,
-              help="Folder for sweep.csv, sobol.csv and figures/. Default: "
-                   "results/<scenario name>-sweep.")
+              help="Folder for sweep.csv, sobol.csv, figures/ and the saved replications "
+                   "(sweep-replications/). Default: results/<scenario name>-sweep.")
 @click.option("--metric", "metrics", multiple=True,
               metavar="METRIC[:COMMODITY[:CHANNEL[:SITE]]]",
               help="KPIs to show (and, if not totals, to add as columns of sweep.csv).")
 @executor_options
 @click.option("--force", is_flag=True, help="Replace a sweep already in --out.")
+@click.option("--resume", is_flag=True,
+              help="Finish an interrupted or failed sweep in --out: keep its saved "
+                   "replications (of the same scenario, --set, --param, --design, -n and "
+                   "--seed) and run the rest; with a larger -r, add replications to a "
+                   "finished sweep.")
 @click.option("--no-figures", is_flag=True, help="Skip the figures.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or tables.")
 @SET_OPT
@@ -885,17 +892,36 @@ def _scenario_error_in_comparison(exc: ScenarioError, items: tuple[Path, ...],
 def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
           replications: int, seed: int, out: Path | None, metrics: tuple[str, ...],
           workers: int | None, scheduler: str | None, dask_local: bool, force: bool,
-          no_figures: bool, quiet: bool, overrides: tuple[str, ...]) -> None:
+          resume: bool, no_figures: bool, quiet: bool, overrides: tuple[str, ...]) -> None:
     """Vary scenario values over a design (Latin hypercube, Sobol or grid) and write one
     row per sample with its parameter values and the mean of every KPI; with --design
-    sobol, also first-order and total Sobol indices with confidence intervals."""
+    sobol, also first-order and total Sobol indices with confidence intervals.
+
+    Each replication is saved in --out as it finishes; a sweep interrupted or stopped by
+    a failed replication is finished with the same command and --resume.
+    """
+    from sim.experiment.errors import ExperimentError
     from sim.experiment.executors import ReplicationError
     from sim.experiment.sweep import run_sweep
     from sim.output.folder import claim_folder
     from sim.output.sweep_output import sweep_text
+    from sim.output.sweep_store import SweepStore
 
+    if force and resume:
+        raise ExperimentError("give --resume or --force, not both", what="--resume",
+                              hint="--resume keeps the saved replications, --force deletes them")
     _check_executor(workers, scheduler, dask_local)
     out = out or Path("results") / f"{scenario.stem}-sweep"
+    words: list[Any] = ["sweep", scenario, *[w for p in params for w in ("--param", p)],
+                        "--design", design, "-n", samples, "-r", replications, "--seed", seed,
+                        "--out", out, *[w for m in metrics for w in ("--metric", m)],
+                        *[w for o in overrides for w in ("--set", o)]]
+    if no_figures:
+        words.append("--no-figures")
+    words += [*_executor_words(workers, scheduler, dask_local), "--resume"]
+    recorded = ["sim", *words]
+    recorded[2] = scenario.absolute()  # replayed from anywhere (other commands' hints)
+    store = SweepStore(out)
     # a run's or comparison's results in --out: refused at once, or with --force replaced
     # by run_sweep once the sweep is found valid, just before its runs start (a mistyped
     # --param, --metric or --set does not cost them)
@@ -907,10 +933,17 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
             result = run_sweep(scenario, list(params), design, samples, replications, seed,
                                overrides=overrides, workers=workers, scheduler=scheduler,
                                dask_local=dask_local, metrics=metrics, out=out, force=force,
-                               progress=bar.update, on_total=bar.set_total,
-                               figures=not no_figures)
+                               resume=resume, progress=bar.update, on_total=bar.set_total,
+                               figures=not no_figures, command=recorded)
     except KeyboardInterrupt:
-        _err(f"\ninterrupted: the sweep is incomplete and nothing was written to {out}")
+        done = store.saved_count()
+        if not done:
+            _err(f"\ninterrupted before any replication finished; no sweep was written to "
+                 f"{out}")
+            _exit_interrupted()
+        _err(f"\ninterrupted: {done} finished replication(s) are saved in {store.path}; the "
+             "sweep is incomplete (no sweep.json). To finish it, run:\n  "
+             + _resume_command(words))
         _exit_interrupted()
     except ReplicationError as exc:
         from sim.experiment.sweep import Param, make_design
@@ -923,15 +956,19 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
             sets = ", ".join(p.override(v) for p, v in zip(parsed, rows[task.job], strict=True))
             return f"sample {task.job} at {sets}"
 
-        _exit_failed(exc, label,
-                     then=f"The sweep is incomplete and nothing was written to {out}.")
+        done = store.saved_count()
+        _exit_failed(exc, label, then=(
+            f"{done} finished replication(s) are saved in {store.path}; the sweep is "
+            f"incomplete (no sweep.json). To finish it{_once_fixed(exc)}, run:\n  "
+            + _resume_command(words)))
     for note in result.notes:  # what --set did that may not be what was meant
         _err(f"note: {note}")
     if not quiet:
         click.echo(sweep_text(result, list(metrics)))
         files = "sweep.csv, sweep-kpis.csv.gz" + (", sobol.csv" if result.sobol is not None
                                                   else "")
-        click.echo(f"\nWritten to {out}: {files}" + ("" if no_figures else ", figures/"))
+        click.echo(f"\nWritten to {out}: {files}" + ("" if no_figures else ", figures/")
+                   + "; replications saved in sweep-replications/")
 
 
 @main.command()

@@ -295,9 +295,14 @@ def _other_folder(folder: Path) -> tuple[str, str] | None:
                       f"(folders: {', '.join(p.name for p in runs)}), or compare them again "
                       f"without running anything with sim.run_comparison("
                       f"{[str(p) for p in runs]!r}); compare.csv holds the table")
+    from sim.output.sweep_store import STORE, resume_hint
+
+    if not (folder / "sweep.csv").is_file() and (folder / STORE).is_dir():
+        return (f"{folder} is an unfinished sweep's folder (no sweep.json), not a results "
+                "folder", resume_hint(folder))
     if (folder / "sweep.json").is_file() or (folder / "sweep.csv").is_file():
         return (f"{folder} is a sweep's folder, not a results folder: a sweep keeps each "
-                "sample's KPI means, not its replications",
+                "replication's KPI values, not its series or timeline",
                 f"read its table with pandas.read_csv({str(folder / 'sweep.csv')!r}) (and "
                 "sweep-kpis.csv.gz for every KPI's mean, sd and n per sample), or run it "
                 "again with sim.run_sweep(...) for a Sweep")

@@ -384,6 +384,11 @@ class Sweep:
     units: dict[str, str] = field(default_factory=dict)
     """Unit of each KPI column of ``table``."""
     wall_s: float = 0.0
+    resumed_with: int = 0
+    """Replications read back from the folder of a resumed sweep instead of run."""
+    repeated_points: int = 0
+    """Design points equal to an earlier one, whose replications were not run again (a
+    one-parameter Sobol design's AB block is its B block)."""
     notes: list[str] = field(default_factory=list)
     """What the overrides did to the scenario swept that may not be what was meant (a
     bare number over a value its file gives in another unit), as ``sim validate --set``
@@ -406,7 +411,9 @@ class Sweep:
             out[c] = [self.table[p].corr(y, method="spearman") for p in params]
         return pd.DataFrame.from_dict(out, orient="index", columns=params)
 
-    def _design_text(self) -> str:
+    def design_text(self) -> str:
+        """The design in words: samples, points, replications per point and seed, and the
+        points not run because they repeat an earlier one."""
         des = self.design
         if des.name == "sobol":
             size = f"{des.base} base samples, {des.size} points"
@@ -414,15 +421,19 @@ class Sweep:
             size = f"{des.base} levels per parameter, {des.size} points"
         else:
             size = f"{des.size} samples"
-        return (f"{des.name} design, {size} x {self.replications} replication"
+        text = (f"{des.name} design, {size} x {self.replications} replication"
                 f"{'s' if self.replications != 1 else ''}, seed {self.seed}")
+        if self.repeated_points:
+            text += (f" ({self.repeated_points} points repeat earlier ones and were not run "
+                     "again)")
+        return text
 
     def __repr__(self) -> str:
         params = "; ".join(_param_text(p) for p in self.design.params)
         sobol = ("" if self.sobol is None else
                  f"; Sobol indices of {self.sobol['output'].nunique()} KPIs (.sobol)")
         notes = "".join(f"\n  note: {python_note(n)}" for n in self.notes)
-        return (f"<Sweep of {self.scenario!r}: {self._design_text()}; parameters: {params}; "
+        return (f"<Sweep of {self.scenario!r}: {self.design_text()}; parameters: {params}; "
                 f"{len(self.kpi_columns)} KPI columns (.table){sobol}{notes}>")
 
     def _repr_html_(self) -> str:
@@ -436,7 +447,7 @@ class Sweep:
         notes = "".join(f"<p><strong>Note:</strong> {html.escape(python_note(n))}</p>"
                         for n in self.notes)
         return (f"<div><strong>Sweep</strong> of {html.escape(self.scenario)}: "
-                f"{html.escape(self._design_text())}"
+                f"{html.escape(self.design_text())}"
                 "<table><thead><tr><th>parameter</th><th>low</th><th>high</th><th>scale</th>"
                 f"</tr></thead><tbody>{rows}</tbody></table>{notes}"
                 f"<small>.table: one row per sample, the parameters and the mean of "
@@ -454,14 +465,19 @@ def run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], de
               overrides: Sequence[str] = (), workers: int | None = 1,
               backend: Backend | None = None, scheduler: str | None = None,
               dask_local: bool = False, metrics: Sequence[str] = (),
-              out: str | Path | None = None, force: bool = False,
+              out: str | Path | None = None, force: bool = False, resume: bool = False,
               n_resamples: int = 999, confidence: float = 0.95,
               progress: Callable[[int], None] | None = None,
               on_total: Callable[[int], None] | None = None,
-              figures: bool = True) -> Sweep:
+              figures: bool = True, command: Sequence[str] | None = None) -> Sweep:
     """Run a sweep; see :func:`sweep`. Returns a :class:`Sweep`; with ``out``, writes
     ``sweep.csv``, ``sweep-kpis.csv.gz``, ``sobol.csv`` (Sobol design), ``sweep.json`` and
-    figures there."""
+    figures there, and saves every replication in ``out/sweep-replications/`` as it
+    finishes (:mod:`sim.output.sweep_store`): a sweep that fails or is interrupted is
+    finished with ``resume=True`` (the same scenario, overrides, parameters, design,
+    samples and seed; ``replications`` may grow), which runs only what is not saved.
+    ``command``: the words of the ``sim`` command that resumes the sweep, recorded for
+    the hints of other commands given the unfinished folder."""
     from sim.experiment.runner import check_count, check_seed
     from sim.experiment.stats import check_confidence
 
@@ -482,6 +498,13 @@ def run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], de
     # numpy integers are reported and saved as plain ones
     seed, samples, replications = int(seed), int(samples), int(replications)
     check_confidence(confidence)
+    if force and resume:
+        raise ExperimentError("give --resume or --force, not both", what="--resume",
+                              hint="--resume keeps the saved replications, --force deletes "
+                                   "them")
+    if resume and out is None:
+        raise ExperimentError("resume needs the folder of the sweep to finish", what="resume",
+                              hint="give out=, the folder the interrupted sweep was writing")
     parsed = [p if isinstance(p, Param) else Param.parse(p) for p in params]
     for text in overrides:
         key = text.split("=", 1)[0].strip()
@@ -495,7 +518,8 @@ def run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], de
     des = make_design(parsed, design, samples, seed)
     out_path = Path(out) if out is not None else None
     if out_path is not None:
-        _prepare_out(out_path, force, replace=False)  # refused at once; nothing deleted yet
+        # refused at once; nothing deleted yet
+        _prepare_out(out_path, force, replace=False, resume=resume)
     points = PointScenarios(scenario, overrides)
     param_notes = points.check(parsed)
     check_metrics(specs, points.base)  # before anything is run: a typo costs nothing
@@ -512,35 +536,69 @@ def run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], de
                 hint="end the --param with :int (KEY.PATH=LOW:HIGH:int) to draw whole "
                      "numbers" if whole else
                      "narrow the --param ranges to values the scenario accepts") from None
+    store = None
+    saved: dict[tuple[int, int], tuple[np.ndarray, list[Any]]] = {}
     if out_path is not None:
+        from sim.output.folder import scenario_sha256
+        from sim.output.sweep_store import SweepStore, sweep_plan
+
         # every input is checked: only now does --force replace another command's results
-        _prepare_out(out_path, force)
-    if on_total is not None:
-        on_total(des.size * replications)
+        _prepare_out(out_path, force, resume=resume)
+        store = SweepStore(out_path)
+        plan = sweep_plan(points.base.name, scenario_sha256(points.base), _source(scenario),
+                          overrides, des.name, des.base, _param_records(parsed), seed,
+                          replications, command)
+        saved = store.begin(plan, resume)
+    # a point equal to an earlier one (a one-parameter Sobol design's AB block is its B
+    # block) is run once: its replications would be the same
+    first: dict[tuple[float | int, ...], int] = {}
+    same_as = [first.setdefault(tuple(row), k) for k, row in enumerate(des.values)]
+    unique = sorted(set(same_as))
     values: dict[tuple[int, int], np.ndarray] = {}
     labels: dict[int, list[tuple[str, str, str, str, str]]] = {}
+    for (k, r), (kpis, kpi_labels) in saved.items():
+        if k < des.size and same_as[k] == k and r < replications:
+            values[(k, r)] = kpis
+            labels.setdefault(k, kpi_labels)
+    reused = len(values)
+    if on_total is not None:
+        on_total(len(unique) * replications)
+    if progress is not None and reused:
+        progress(reused)
 
     def finished(k: int, res: ReplicationResult) -> None:
+        if store is not None:
+            store.save(k, res)
         values[(k, res.replication)] = res.kpi_values()
         if k not in labels:
             labels[k] = list(res.kpi_labels)
         if progress is not None:
             progress(1)
 
-    tasks = [(k, r) for k in range(des.size) for r in range(replications)]
-    # a sweep that fails keeps nothing: waiting for the replications still running (as a
-    # run does, to save them) would only delay the message
-    if backend is not None:
-        run_tasks(jobs, tasks, finished, backend, drain_s=0.0)
+    tasks = [(k, r) for k in unique for r in range(replications) if (k, r) not in values]
+    # a sweep that saves nothing keeps nothing of a failure: waiting for the replications
+    # still running (as a run does, to save them) would only delay the message
+    drain = {} if store is not None else {"drain_s": 0.0}
+    if not tasks:
+        pass
+    elif backend is not None:
+        run_tasks(jobs, tasks, finished, backend, **drain)
     else:
         with open_backend(workers, tasks=len(tasks), scheduler=scheduler,
                           dask_local=dask_local) as own:
-            run_tasks(jobs, tasks, finished, own, drain_s=0.0)
+            run_tasks(jobs, tasks, finished, own, **drain)
+    for k, same in enumerate(same_as):
+        if same != k:
+            labels[k] = labels[same]
+            for r in range(replications):
+                values[(k, r)] = values[(same, r)]
     table, long, units, unmatched = _tables(des, values, labels, replications, specs)
     # the notes of these overrides; a loaded scenario's own were warned of when loaded
     known = len(meta_of(scenario).notes) if isinstance(scenario, Scenario) else 0
     result = Sweep(points.base.name, des, seed, replications, table, long, None, units,
-                   notes=[*meta_of(points.base).notes[known:], *param_notes])
+                   notes=[*meta_of(points.base).notes[known:], *param_notes],
+                   resumed_with=reused,
+                   repeated_points=des.size - len(unique))
     if design == "sobol":
         result.sobol = sobol_table(des, table, units, seed, n_resamples, confidence)
     result.wall_s = time.perf_counter() - started
@@ -570,25 +628,50 @@ def _source(scenario: str | Path | Scenario) -> str:
     return str(scenario)
 
 
-def _prepare_out(out: Path, force: bool, replace: bool = True) -> None:
+def _param_records(params: Sequence[Param]) -> list[dict[str, Any]]:
+    """The parameters as ``sweep.json`` and the saved replications' plan record them."""
+    return [{"path": p.path, "low": p.low, "high": p.high, "scale": p.scale} for p in params]
+
+
+def _prepare_out(out: Path, force: bool, replace: bool = True, resume: bool = False) -> None:
     """Refuse ``out`` if the sweep cannot be written there, before anything runs (a run's or
     comparison's folder would otherwise refuse the sweep only when it is written, and the
     sweep just computed would be lost). With ``force``, another command's results there
-    are removed, unless ``replace`` is False: that call comes before the scenario and the
-    parameters are checked, and the one that replaces them after (a mistyped --param,
-    --metric or --set must not cost them)."""
+    and the replications an earlier sweep saved are removed, unless ``replace`` is False:
+    that call comes before the scenario and the parameters are checked, and the one that
+    replaces them after (a mistyped --param, --metric or --set must not cost them). With
+    ``resume``, a sweep there is kept to be finished."""
     from sim.output.folder import FolderError, claim_folder
+    from sim.output.sweep_store import STORE, SweepStore
 
     if out.exists() and not out.is_dir():
         raise FolderError(f"{out} exists and is not a folder")
     if force:
         if replace:
             claim_folder(out, "sweep", force=True)
+            SweepStore(out).remove()
         return
     claim_folder(out, "sweep")
+    store = SweepStore(out)
+    if resume:
+        if (out / "sweep.csv").exists() and store.plan() is None:
+            raise FolderError(f"{out} holds a finished sweep without its saved replications "
+                              f"({STORE}/, which older versions did not keep), so it cannot "
+                              "be resumed", hint="pass --force to run it again instead of "
+                                                 "--resume, or choose another --out folder")
+        return
+    saved = store.saved_count()
     if (out / "sweep.csv").exists():
-        raise FolderError(f"{out} already holds a sweep (sweep.csv); choose another --out "
-                          "folder, or pass --force to replace it")
+        raise FolderError(f"{out} already holds a sweep (sweep.csv)",
+                          hint="choose another --out folder, pass --resume to add to it "
+                               "(more replications per sample with a larger -r, other "
+                               "--metric columns) or --force to replace it")
+    if saved:
+        raise FolderError(f"{out} holds an unfinished sweep ({saved} replication(s) saved in "
+                          f"{STORE}/)",
+                          hint="pass --resume to finish it (the same scenario, --set, --param, "
+                               "--design, -n and --seed), --force to start again, or choose "
+                               "another --out folder")
 
 
 def _tables(des: Design, values: dict[tuple[int, int], np.ndarray],
@@ -751,7 +834,9 @@ def sweep(scenario: str | Path | Scenario,
     ``replications`` replications from root ``seed`` (common random numbers across
     samples). Other keyword arguments: ``overrides``, ``workers`` (1: in this process;
     ``None``: one per CPU), ``scheduler``, ``dask_local``, ``metrics`` (extra KPI columns),
-    ``out`` and ``force`` (write the sweep folder). The table's columns are ``sample``,
+    ``out`` and ``force`` (write the sweep folder; each replication is saved there as it
+    finishes), ``resume`` (finish the sweep in ``out``, running only the replications not
+    saved; ``replications`` may be larger than the saved sweep's). The table's columns are ``sample``,
     ``block`` (Sobol), the parameters, and the mean of every total KPI as
     ``metric:commodity``. An override over a value the file gives in another unit is
     warned of (``UserWarning``) as by :func:`sim.load_scenario`, and the warnings are kept

@@ -118,7 +118,8 @@ OUTPUT_KINDS: dict[str, tuple[str, ...]] = {
     "run": ("manifest.json", "run.json", "kpis.csv", "summary.csv", "series.csv.gz",
             "timeline.csv", "replications"),
     "comparison": ("comparison.json", "compare.csv", "compare.md"),
-    "sweep": ("sweep.json", "sweep.csv", "sweep-kpis.csv.gz", "sobol.csv"),
+    "sweep": ("sweep.json", "sweep.csv", "sweep-kpis.csv.gz", "sobol.csv",
+              "sweep-replications"),
 }
 """The entries each command writes in its --out folder and no other command does (all
 of them also write ``figures/``, and ``sim report`` a ``report.html``); a comparison also

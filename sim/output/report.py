@@ -921,12 +921,17 @@ def write_report(folder: str | Path, out: str | Path | None = None,
 
 
 def _too_few_runs(folder: Path, members: Members) -> FolderError:
+    from sim.output.sweep_store import STORE, resume_hint
+
+    if not (folder / "sweep.csv").is_file() and (folder / STORE).is_dir():
+        return FolderError(f"{folder} is an unfinished sweep's folder (no sweep.json), not a "
+                           "results folder", hint=resume_hint(folder))
     if (folder / "sweep.json").is_file() or (folder / "sweep.csv").is_file():
         # as sim.load_results says it
         return FolderError(
             f"{folder} is a sweep's folder, not a results folder: a sweep keeps each "
-            "sample's KPI means, not its replications, and sim report reads the folder of "
-            "sim run or sim compare",
+            "replication's KPI values, not its series or timeline, and sim report reads the "
+            "folder of sim run or sim compare",
             hint=f"the sweep's table is {folder / 'sweep.csv'} (sweep-kpis.csv.gz has every "
                  "KPI's mean, sd and n per sample) and its figures are in "
                  f"{folder / 'figures'}/")

@@ -40,6 +40,7 @@ from sim.output.folder import (
     json_safe,
     versions,
 )
+from sim.output.sweep_store import STORE
 
 if TYPE_CHECKING:
     from sim.experiment.sweep import Sweep
@@ -153,8 +154,10 @@ def sweep_text(sweep: Sweep, metrics: Sequence[str] = ()) -> str:
     design) or rank correlations (other designs) of the headline KPIs, the latter with
     the size a correlation needs not to be chance (:func:`correlation_note`)."""
     des = sweep.design
-    lines = [f"{sweep.scenario}: {des.name} design, {des.size} sample(s) x "
-             f"{sweep.replications} replication(s), seed {sweep.seed}, {sweep.wall_s:.1f} s"]
+    lines = [f"{sweep.scenario}: {sweep.design_text()}, {sweep.wall_s:.1f} s"]
+    if sweep.resumed_with:
+        lines.append(f"  resumed: {sweep.resumed_with} replication(s) read back from the "
+                     "folder, the rest run")
     lines += [f"  {p}" for p in des.params]
     cols = headline_outputs(sweep, metrics)
     note = constant_note(sweep, metrics)
@@ -407,6 +410,9 @@ def write_sweep(sweep: Sweep, out: Path, figures: bool = True, metrics: Sequence
         "replications": sweep.replications,
         "constant_outputs": (sweep.sobol.attrs.get("constant_outputs", [])
                              if sweep.sobol is not None else []),
+        "repeated_points": sweep.repeated_points,
+        "resumed_with": sweep.resumed_with,
+        "replications_saved_in": f"{STORE}/",
         "wall_s": round(sweep.wall_s, 3),
         "versions": versions(),
         "files": file_hashes(files),

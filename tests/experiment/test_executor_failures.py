@@ -206,7 +206,9 @@ def test_sim_sweep_names_the_sample_of_the_failed_replication(
     assert result.exit_code == 1, result.output
     assert re.search(r"  in replication 0 of sample 0 at horizon_days=\d+ \(seed 0\)",
                      result.output), result.output
-    assert f"nothing was written to {out}" in result.output
+    # sample 0 failed first: nothing finished, and the command that finishes it is given
+    assert f"0 finished replication(s) are saved in {out}" in result.output
+    assert result.output.rstrip().endswith(" --resume")
 
 
 def test_a_replication_error_survives_pickling_and_copying() -> None:

@@ -91,4 +91,6 @@ def test_a_failed_sample_is_named_with_its_values(tmp_path: Path, monkeypatch) -
                                        "--out", str(tmp_path / "sw")])
     assert result.exit_code == 1
     assert "of sample 2 at horizon_days=40 (seed 0)" in result.output
-    assert not (tmp_path / "sw").exists()
+    # samples 0 and 1 finished and are kept, to be finished with --resume
+    assert len(list((tmp_path / "sw" / "sweep-replications").glob("*.npz"))) == 2
+    assert not (tmp_path / "sw" / "sweep.csv").exists()

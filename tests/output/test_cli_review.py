@@ -96,7 +96,8 @@ def test_force_replaces_another_commands_folder_without_mixing(
     assert not (out / "figures").exists() and not (out / "report.html").exists()
     assert (out / "notes.txt").read_text() == "mine"
     if first == "compare":  # its scenarios' results folders went with it
-        assert not any(p.is_dir() for p in out.iterdir() if p.name not in ("replications",))
+        assert not any(p.is_dir() for p in out.iterdir()
+                       if p.name not in ("replications", "sweep-replications"))
     if first == "run":
         assert not (out / "kpis.csv").exists()
 

@@ -1,0 +1,202 @@
+"""A sweep's replications, saved as they finish so that a sweep that fails or is
+interrupted loses none of its work.
+
+Layout, in the sweep's ``--out`` folder::
+
+    sweep-replications/
+      plan.json              written before any replication: what is swept (the scenario's
+                             fingerprint, the parameters, design, samples and seed) and the
+                             command that resumes the sweep
+      s000012-r0003.npz      sample 12's replication 3: its KPI values and their labels
+
+A sweep resumed (``sim sweep ... --resume``, ``run_sweep(..., resume=True)``) is checked
+against ``plan.json`` and runs only the replications not saved; its tables are those an
+uninterrupted sweep writes, because each replication depends only on its sample's scenario,
+the seed and its number. The files stay once the sweep is finished, so a finished sweep
+resumed with more replications per sample (a larger ``-r``) runs only the new ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import shutil
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.experiment.replication import ReplicationResult
+from sim.output.folder import FolderError, atomic_write_bytes, atomic_write_text, json_safe
+
+STORE = "sweep-replications"
+PLAN_FORMAT = "drc-minerals-sim sweep replications 1"
+_FILE = re.compile(r"^s(\d{6})-r(\d{4,})\.npz$")
+
+KpiLabel = tuple[str, str, str, str, str]
+Saved = dict[tuple[int, int], tuple[np.ndarray, list[KpiLabel]]]
+"""Saved replications: ``(sample, replication)`` to the KPI values and their labels."""
+
+SAME = ("scenario_sha256", "design", "samples", "parameters", "seed")
+"""What a resumed sweep must share with the saved one: each replication's result depends
+on these (and on its number) alone."""
+
+
+def sweep_plan(scenario_name: str, scenario_sha256: str, source: str,
+               overrides: Sequence[str], design: str, samples: int,
+               parameters: Sequence[dict[str, Any]], seed: int, replications: int,
+               command: Sequence[str] | None = None) -> dict[str, Any]:
+    """What ``plan.json`` records. ``command``: the words of the ``sim`` command that
+    resumes the sweep, where known (``sim report`` and ``sim compare`` give it as the hint
+    for an unfinished sweep's folder)."""
+    plan: dict[str, Any] = {
+        "format": PLAN_FORMAT, "scenario_name": scenario_name,
+        "scenario_sha256": scenario_sha256, "scenario_file": source,
+        "overrides": list(overrides), "design": design, "samples": int(samples),
+        "parameters": [dict(p) for p in parameters], "seed": int(seed),
+        "replications": int(replications),
+        "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+    if command is not None:
+        plan["resume_command"] = [str(w) for w in command]
+    return plan
+
+
+class SweepStore:
+    """The saved replications of the sweep in ``folder`` (its ``--out`` folder)."""
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
+        self.path = self.folder / STORE
+        self.unreadable: list[str] = []
+        """Files found unreadable by :meth:`begin` (removed; they are run again)."""
+
+    def saved_count(self) -> int:
+        """How many replication files the store holds."""
+        if not self.path.is_dir():
+            return 0
+        return sum(1 for p in self.path.iterdir() if _FILE.match(p.name))
+
+    def plan(self) -> dict[str, Any] | None:
+        """``plan.json`` read back, or None if there is none. Raises :class:`FolderError`
+        if it cannot be read."""
+        path = self.path / "plan.json"
+        if not path.is_file():
+            return None
+        try:
+            plan = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise FolderError(f"{path} cannot be read ({exc})",
+                              hint="pass --force to start the sweep again") from None
+        if not isinstance(plan, dict) or plan.get("format") != PLAN_FORMAT:
+            raise FolderError(f"{path} is not a sweep's plan ({PLAN_FORMAT!r})",
+                              hint="pass --force to start the sweep again")
+        return plan
+
+    def begin(self, plan: dict[str, Any], resume: bool) -> Saved:
+        """Start saving the sweep ``plan`` describes and return the replications already
+        saved: with ``resume``, those of the same sweep (refusing another's); otherwise
+        none (an earlier store, of a sweep that saved nothing or that ``--force``
+        replaces, is emptied first).
+
+        Raises :class:`FolderError` if the saved sweep is another one, naming what
+        differs, or if the store cannot be written.
+        """
+        before = self.plan() if resume else None
+        if before is not None:
+            self._check_same(before, plan)
+            plan = {**plan, "created_at": before.get("created_at", plan["created_at"])}
+        try:
+            if before is None and self.path.exists():
+                shutil.rmtree(self.path)
+            self.path.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(self.path / "plan.json", json.dumps(json_safe(plan), indent=2))
+        except OSError as exc:
+            raise FolderError(f"cannot write to {self.path}: {exc.strerror or exc}") from None
+        return {} if before is None else self._read()
+
+    def _check_same(self, before: dict[str, Any], now: dict[str, Any]) -> None:
+        names = {"scenario_sha256": "the resolved scenario", "design": "--design",
+                 "samples": "-n", "parameters": "--param", "seed": "--seed"}
+        differences = []
+        for key in SAME:
+            if before.get(key) != now.get(key):
+                if key == "scenario_sha256":
+                    what = (f"scenario {before.get('scenario_name')!r} from "
+                            f"{before.get('scenario_file') or '?'}")
+                    if before.get("overrides"):
+                        what += " with --set " + " --set ".join(before["overrides"])
+                    differences.append(f"a different resolved scenario there ({what})")
+                elif key == "parameters":
+                    differences.append("--param " + " --param ".join(
+                        _param_text(p) for p in before.get(key) or []) + " there")
+                else:
+                    differences.append(f"{names[key]} {before.get(key)} there, "
+                                       f"{now.get(key)} here")
+        if differences:
+            raise FolderError(
+                f"cannot resume the sweep in {self.folder}: it holds another sweep "
+                f"({'; '.join(differences)})",
+                hint="resume with the same scenario file, --set values, --param ranges, "
+                     "--design, -n and --seed (only -r may differ), or pass --force to "
+                     "replace it, or choose another --out folder")
+
+    def _read(self) -> Saved:
+        for tmp in self.path.glob(".*.tmp"):  # left by a write that was killed
+            tmp.unlink(missing_ok=True)
+        saved: Saved = {}
+        for path in sorted(self.path.iterdir()):
+            match = _FILE.match(path.name)
+            if match is None:
+                continue
+            try:
+                with np.load(path) as data:
+                    values = np.asarray(data["kpi_values"], dtype=float)
+                    labels = [tuple(label) for label in json.loads(str(data["kpi_labels"]))]
+                if values.shape != (len(labels),) or any(len(lab) != 5 for lab in labels):
+                    raise ValueError(f"{values.size} KPI values for {len(labels)} labels")
+            except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+                self.unreadable.append(f"{path.name} ({exc})")
+                path.unlink(missing_ok=True)
+                continue
+            saved[(int(match[1]), int(match[2]))] = (values, labels)  # type: ignore[assignment]
+        return saved
+
+    def save(self, sample: int, res: ReplicationResult) -> None:
+        """Save one finished replication of ``sample``."""
+        buf = io.BytesIO()
+        np.savez_compressed(buf, kpi_values=res.kpi_values(),
+                            kpi_labels=np.array(json.dumps([list(lab) for lab in
+                                                            res.kpi_labels])))
+        atomic_write_bytes(self.path / f"s{sample:06d}-r{res.replication:04d}.npz",
+                           buf.getvalue())
+
+    def remove(self) -> None:
+        """Delete the store (``--force``: the sweep starts again)."""
+        if self.path.exists():
+            shutil.rmtree(self.path)
+
+
+def _param_text(p: Any) -> str:
+    if not isinstance(p, dict):
+        return str(p)
+    scale = p.get("scale", "linear")
+    return (f"{p.get('path')}={p.get('low'):g}:{p.get('high'):g}"
+            + ("" if scale == "linear" else f":{scale}"))
+
+
+def resume_hint(folder: Path) -> str:
+    """How to finish the unfinished sweep in ``folder``: its resume command, if recorded."""
+    import shlex
+
+    try:
+        plan = SweepStore(folder).plan()
+    except FolderError:
+        plan = None
+    words = (plan or {}).get("resume_command")
+    if isinstance(words, list) and words:
+        return "finish it with: " + " ".join(shlex.quote(str(w)) for w in words)
+    return "run the sim sweep command that wrote it again with --resume"

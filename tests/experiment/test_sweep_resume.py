@@ -1,0 +1,213 @@
+"""A sweep saves each replication as it finishes: one that fails or is interrupted loses
+none of its work, and ``--resume`` finishes it with exactly the tables an uninterrupted
+sweep writes. A point that repeats an earlier one is not run again."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shlex
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from expt_helpers import TINY
+
+import sim
+from sim.cli import main
+from sim.experiment.sweep import run_sweep
+from sim.output.folder import FolderError
+from sim.output.sweep_store import STORE
+from sim.world.world import World
+
+PARAM = "horizon_days=30:45:int"
+
+
+def sweep_args(out: Path, *extra: str, r: int = 2) -> list[str]:
+    return ["sweep", str(TINY), "--param", PARAM, "-n", "3", "-r", str(r), "--seed", "5",
+            "--out", str(out), "-q", "-w", "1", "--no-figures", *extra]
+
+
+def fail_at_horizon(monkeypatch: pytest.MonkeyPatch, horizon_days: int,
+                    error: type[BaseException] = ZeroDivisionError) -> list[int]:
+    """Make every replication of the sample whose horizon is ``horizon_days`` raise
+    ``error``; return the list the horizons of the replications run are added to."""
+    real = World.run
+    ran: list[int] = []
+
+    def run(self: World) -> None:
+        ran.append(self.sc.horizon_days)
+        if self.sc.horizon_days == horizon_days:
+            raise error("injected")
+        real(self)
+
+    monkeypatch.setattr(World, "run", run)
+    return ran
+
+
+def saved_files(out: Path) -> list[str]:
+    return sorted(p.name for p in (out / STORE).glob("s*-r*.npz"))
+
+
+def kpi_table(out: Path) -> pd.DataFrame:
+    return pd.read_csv(gzip.open(out / "sweep-kpis.csv.gz"))
+
+
+@pytest.fixture(scope="module")
+def whole(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sweep run without interruption, three replications per sample."""
+    out = tmp_path_factory.mktemp("whole") / "s"
+    result = CliRunner().invoke(main, sweep_args(out, r=3))
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def horizons(out: Path) -> list[int]:
+    return pd.read_csv(out / "sweep.csv")["horizon_days"].tolist()
+
+
+def test_a_failed_sweep_keeps_its_replications_and_the_printed_command_finishes_it(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, whole: Path) -> None:
+    out = tmp_path / "s"
+    third = horizons(whole)[2]
+    fail_at_horizon(monkeypatch, third)
+    result = CliRunner().invoke(main, sweep_args(out, r=3))
+    assert result.exit_code == 1, result.output
+    assert f"  in replication 0 of sample 2 at horizon_days={third} (seed 5)" in result.output
+    # samples 0 and 1 ran before sample 2 failed (one worker, in order)
+    assert saved_files(out) == [f"s{k:06d}-r{r:04d}.npz" for k in (0, 1) for r in range(3)]
+    assert f"6 finished replication(s) are saved in {out / STORE}" in result.output
+    assert not (out / "sweep.json").exists() and not (out / "sweep.csv").exists()
+    command = result.output.splitlines()[-1].strip()
+    assert command.startswith("sim sweep ") and command.endswith(" --workers 1 --resume")
+
+    monkeypatch.undo()  # fixed: the printed command runs only sample 2
+    ran = fail_at_horizon(monkeypatch, -1)
+    again = CliRunner().invoke(main, shlex.split(command)[1:])
+    assert again.exit_code == 0, again.output
+    assert ran == [third] * 3
+    assert (out / "sweep.csv").read_bytes() == (whole / "sweep.csv").read_bytes()
+    pd.testing.assert_frame_equal(kpi_table(out), kpi_table(whole))
+    info = json.loads((out / "sweep.json").read_text())
+    assert info["resumed_with"] == 6 and info["replications_saved_in"] == f"{STORE}/"
+
+
+def test_an_interrupted_sweep_says_what_is_saved_and_how_to_finish(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, whole: Path) -> None:
+    out = tmp_path / "s"
+    fail_at_horizon(monkeypatch, horizons(whole)[1], KeyboardInterrupt)
+    result = CliRunner().invoke(main, sweep_args(out, r=3))
+    assert result.exit_code == 130, result.output
+    assert f"interrupted: 3 finished replication(s) are saved in {out / STORE}" in (
+        result.output)
+    assert result.output.rstrip().endswith(" --resume")
+    # the others name the unfinished sweep and the command that finishes it
+    for args in (["report", str(out)], ["compare", str(out), str(TINY)]):
+        refused = CliRunner().invoke(main, args)
+        assert refused.exit_code == 2, refused.output
+        assert "is an unfinished sweep's folder" in refused.output
+        assert "finish it with: sim sweep " in refused.output and "--resume" in refused.output
+    with pytest.raises(FolderError, match="unfinished sweep's folder"):
+        sim.load_results(out)
+
+
+def test_more_replications_for_a_finished_sweep_run_only_the_new_ones(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, whole: Path) -> None:
+    out = tmp_path / "s"
+    assert CliRunner().invoke(main, sweep_args(out, r=2)).exit_code == 0
+    refused = CliRunner().invoke(main, sweep_args(out, r=3))  # without --resume
+    assert refused.exit_code == 2 and "already holds a sweep" in refused.output
+    assert "pass --resume to add to it" in refused.output
+    ran = fail_at_horizon(monkeypatch, -1)
+    result = CliRunner().invoke(main, sweep_args(out, "--resume", r=3))
+    assert result.exit_code == 0, result.output
+    assert len(ran) == 3  # replication 2 of each sample
+    pd.testing.assert_frame_equal(kpi_table(out), kpi_table(whole))
+
+
+@pytest.mark.parametrize(("change", "said"), [
+    (["--seed", "6"], "--seed 5 there, 6 here"),
+    (["--param", "horizon_days=30:50:int"], "--param horizon_days=30:45:int there"),
+    (["--set", "start=2024-02-01"], "a different resolved scenario there"),
+])
+def test_resuming_another_sweep_is_refused_and_changes_nothing(
+        tmp_path: Path, change: list[str], said: str) -> None:
+    out = tmp_path / "s"
+    assert CliRunner().invoke(main, sweep_args(out, r=1)).exit_code == 0
+    before = {p.name: p.read_bytes() for p in [*out.iterdir(), *(out / STORE).iterdir()]
+              if p.is_file()}
+    args = sweep_args(out, "--resume", r=1)
+    if change[0] == "--param":
+        args[args.index(PARAM)] = change[1]
+    elif change[0] == "--seed":
+        args[args.index("--seed") + 1] = change[1]
+    else:
+        args += change
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert "cannot resume the sweep" in result.output and said in result.output
+    assert "Traceback" not in result.output
+    after = {p.name: p.read_bytes() for p in [*out.iterdir(), *(out / STORE).iterdir()]
+             if p.is_file()}
+    assert after == before
+
+
+def test_an_unfinished_sweep_is_not_overwritten_without_resume_or_force(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, whole: Path) -> None:
+    out = tmp_path / "s"
+    fail_at_horizon(monkeypatch, horizons(whole)[1])
+    assert CliRunner().invoke(main, sweep_args(out, r=3)).exit_code == 1
+    monkeypatch.undo()
+    refused = CliRunner().invoke(main, sweep_args(out, r=3))
+    assert refused.exit_code == 2, refused.output
+    assert "holds an unfinished sweep (3 replication(s) saved" in refused.output
+    assert len(saved_files(out)) == 3
+    both = CliRunner().invoke(main, sweep_args(out, "--resume", "--force", r=3))
+    assert both.exit_code == 2 and "not both" in both.output
+    # --force starts again: another seed's sweep, and nothing of the first left
+    forced = sweep_args(out, "--force", r=1)
+    forced[forced.index("--seed") + 1] = "6"
+    assert CliRunner().invoke(main, forced).exit_code == 0
+    assert saved_files(out) == [f"s{k:06d}-r0000.npz" for k in range(3)]
+    assert json.loads((out / STORE / "plan.json").read_text())["seed"] == 6
+
+
+def test_a_finished_sweep_of_an_older_version_cannot_be_resumed(tmp_path: Path) -> None:
+    out = tmp_path / "s"
+    assert CliRunner().invoke(main, sweep_args(out, r=1)).exit_code == 0
+    import shutil
+
+    shutil.rmtree(out / STORE)  # as versions that kept no replications left it
+    result = CliRunner().invoke(main, sweep_args(out, "--resume", r=2))
+    assert result.exit_code == 2, result.output
+    assert "without its saved replications" in result.output and "--force" in result.output
+
+
+def test_a_damaged_replication_file_is_run_again(tmp_path: Path, whole: Path) -> None:
+    out = tmp_path / "s"
+    assert CliRunner().invoke(main, sweep_args(out, r=3)).exit_code == 0
+    (out / STORE / "s000001-r0002.npz").write_bytes(b"not a zip file")
+    result = run_sweep(TINY, [PARAM], "lhs", 3, 3, 5, out=out, resume=True, figures=False)
+    assert result.resumed_with == 8
+    pd.testing.assert_frame_equal(kpi_table(out), kpi_table(whole))
+
+
+def test_resume_in_python_needs_a_folder() -> None:
+    with pytest.raises(sim.ExperimentError, match="resume needs the folder"):
+        run_sweep(TINY, [PARAM], "lhs", 3, 1, 5, resume=True)
+
+
+def test_a_one_parameter_sobol_design_runs_its_repeated_block_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # with one parameter, AB_1 (A with its column from B) is B: a third of the points
+    ran = fail_at_horizon(monkeypatch, -1)
+    result = run_sweep(TINY, [PARAM], "sobol", 2, 2, 5)
+    assert result.design.size == 6 and result.repeated_points == 2
+    assert len(ran) == 4 * 2
+    table = result.table
+    b = table[table["block"] == "B"].drop(columns=["sample", "block"])
+    ab = table[table["block"] == f"AB:{PARAM.split('=')[0]}"].drop(columns=["sample", "block"])
+    np.testing.assert_array_equal(b.to_numpy(), ab.to_numpy())
+    assert "2 points repeat earlier ones and were not run again" in repr(result)
