@@ -211,3 +211,16 @@ def test_a_one_parameter_sobol_design_runs_its_repeated_block_once(
     ab = table[table["block"] == f"AB:{PARAM.split('=')[0]}"].drop(columns=["sample", "block"])
     np.testing.assert_array_equal(b.to_numpy(), ab.to_numpy())
     assert "2 points repeat earlier ones and were not run again" in repr(result)
+
+
+def test_the_command_lists_every_file_it_wrote(tmp_path: Path) -> None:
+    out = tmp_path / "s"
+    args = sweep_args(out, r=1)
+    args.remove("-q")
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    listed = result.output.split(f"Written to {out}: ")[1]
+    written = [p.name for p in out.iterdir()]
+    assert sorted(written) == sorted(["sweep.csv", "sweep-kpis.csv.gz", "sweep.json", STORE])
+    for name in written:
+        assert name in listed
