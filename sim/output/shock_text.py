@@ -23,6 +23,26 @@ def _date(sc: Scenario, when: When) -> dt.date:
     return when if isinstance(when, dt.date) else sc.start + dt.timedelta(days=float(when))
 
 
+def _run_begins(sc: Scenario) -> dt.date:
+    """The first simulated day: the start of the warm-up (the start date without one)."""
+    return sc.start - dt.timedelta(days=float(sc.warmup_days))
+
+
+def _first_day(sc: Scenario) -> str:
+    """The first simulated day in words, with its date."""
+    if sc.warmup_days:
+        return f"at the start of the warm-up ({_run_begins(sc)})"
+    return f"on the start date ({sc.start})"
+
+
+def _on_channels(channels: list[str] | None) -> str:
+    """The channels a ban or quota covers, as a suffix ("" for all: none given). An empty
+    list covers no channel, which the engine honours; saying nothing would read as all."""
+    if channels is None:
+        return ""
+    return f" on channels {', '.join(channels)}" if channels else " on no channel"
+
+
 _LIST_AT_MOST = 6
 """Ids a region's reach lists in full; beyond that, counts."""
 
@@ -105,7 +125,8 @@ def bars(sc: Scenario) -> list[Bar]:
     for pid, ban in pol.export_bans.items():
         out.append(("export ban", pid, _date(sc, ban.start), _ban_end(sc, ban),
                     f"{ban.commodity} exports stopped"
-                    + (f" ({', '.join(ban.channels)})" if ban.channels else "")))
+                    + (f" ({', '.join(ban.channels) or 'no channel'})"
+                       if ban.channels is not None else "")))
     for pid, quota in pol.export_quotas.items():
         out.append(("export quota", pid, _date(sc, quota.schedule[0].start),
                     _date(sc, quota.schedule[-1].end), f"{quota.commodity} quota"))
@@ -132,6 +153,35 @@ def bars(sc: Scenario) -> list[Bar]:
     return out
 
 
+def _until(sc: Scenario, end: When | None) -> str:
+    """The " to <end>" of a policy with an end (exclusive, as an event's); "" without."""
+    return f" to {_date(sc, end)}" if end is not None else ""
+
+
+def _regime_start(sc: Scenario, rid: str) -> tuple[str, str]:
+    """When a regime starts running and in which state, as the engine does it: at its
+    ``start``, or at the start of the warm-up if it has none or its ``start`` is earlier
+    (the run has nothing before); in ``initial``, or its first state. Returns the " from
+    <date>" after the regime's id (empty unless it starts later than the run) and the
+    "starting <state> ..." phrase, which warns that its state on the start date is random
+    when it starts before the start date."""
+    reg = sc.shocks.regimes[rid]
+    state = reg.initial if reg.initial is not None else next(iter(reg.states))
+    begins = _run_begins(sc)
+    at = _date(sc, reg.start) if reg.start is not None else begins
+    if at > begins:
+        head, first = f" from {at}", f"starting {state}"
+    else:
+        head, first = "", f"starting {state} {_first_day(sc)}"
+        if reg.start is not None and at < begins:
+            first += f" (its start, {at}, is before the run begins)"
+    # every state must be entered from the initial one (refused otherwise), so it has a way
+    # out, and the state on the start date is a draw
+    if max(at, begins) < sc.start:
+        first += f", and may have moved to another state by the start date ({sc.start})"
+    return head, first
+
+
 def describe_shocks(sc: Scenario) -> str:
     """Shocks and policies in words; empty if the scenario has none."""
     lines: list[str] = []
@@ -153,14 +203,15 @@ def describe_shocks(sc: Scenario) -> str:
         rates = "; ".join(f"{a} -> {b} {r:g}/yr" for a, row in reg.rates_per_year.items()
                           for b, r in row.items())
         shared = [st.effects for st in reg.states.values()]
-        # when it starts running and in which state: the start of the warm-up and the
-        # first state unless given
-        begins = f" from {_date(sc, reg.start)}" if reg.start is not None else ""
-        first = f"starting {reg.initial}; " if reg.initial is not None else ""
-        add(f"  regime {rid}{begins} on {_targets(sc, reg.targets, shared)}: {first}"
+        begins, first = _regime_start(sc, rid)
+        add(f"  regime {rid}{begins} on {_targets(sc, reg.targets, shared)}: {first}; "
             f"states {states}; rates {rates}")
     for iid, inc in sh.incidents.items():
-        add(f"  incidents {iid}: {inc.rate_per_year:g} per year, lasting "
+        window = [f"from {_date(sc, inc.start)}"] if inc.start is not None else []
+        if inc.end is not None:
+            window.append(f"before {_date(sc, inc.end)}")
+        when = f", starting {' and '.join(window)}" if window else ""
+        add(f"  incidents {iid}: {inc.rate_per_year:g} per year{when}, lasting "
             f"{inc.duration_days.mean():.3g} days on average: {describe_effects(inc.effects)} "
             f"on {_targets(sc, inc.targets, [inc.effects])}")
     for pid, ban in pol.export_bans.items():
@@ -169,12 +220,13 @@ def describe_shocks(sc: Scenario) -> str:
         limit = (f"; mines stock up to {ban.stock_limit_days:g} days of output, then curtail"
                  if ban.stock_limit_days is not None else "; mines stock without limit")
         add(f"  export ban {pid}: {ban.commodity} from {_date(sc, ban.start)}{end}"
-            + (f" on channels {', '.join(ban.channels)}" if ban.channels else "") + limit)
+            + _on_channels(ban.channels) + limit)
     for pid, q in pol.export_quotas.items():
         sched = "; ".join(f"{p.tonnes:,.0f} t per {p.period if p.period != 'whole' else 'period'}"
                           f" {_date(sc, p.start)} to {_date(sc, p.end)}" for p in q.schedule)
-        add(f"  export quota {pid}: {q.commodity}: {sched}; strategic share "
-            f"{q.strategic_share:.0%}; carry-over {'yes' if q.carry_over else 'no'}"
+        add(f"  export quota {pid}: {q.commodity}{_on_channels(q.channels)}: {sched}; "
+            f"strategic share {q.strategic_share:.0%}; "
+            f"carry-over {'yes' if q.carry_over else 'no'}"
             + (f" until {_date(sc, q.carry_over_until)}" if q.carry_over_until else "")
             + f"; first exports {q.first_export_delay_days:g} days after the quota starts")
     for pid, d in pol.offtake_deals.items():
@@ -198,15 +250,26 @@ def describe_shocks(sc: Scenario) -> str:
             trig.append(f"price index above {sp.release_price_ratio_above:g}")
         if sp.release_shortfall_share_above is not None:
             trig.append(f"shortfall above {sp.release_shortfall_share_above:.0%}")
-        add(f"  stockpile {pid}: {sp.site} releases {sp.commodity} to {sp.market} at up to "
-            f"{sp.release_t_per_day:,.0f} t/day when {' or '.join(trig)}")
+        since = f" from {_date(sc, sp.start)}" if sp.start is not None else ""
+        cap = (f" (at most {sp.release_cap_t:,.0f} t in all)" if sp.release_cap_t is not None
+               else "")
+        # the engine rebuilds only on a day it releases nothing
+        rebuild = (f"; otherwise buys back from {sp.market} up to "
+                   f"{sp.rebuild_t_per_day:,.0f} t/day while the price index is below "
+                   f"{sp.rebuild_price_ratio_below:g}, to a stock of "
+                   f"{sp.rebuild_target_t:,.0f} t"
+                   if sp.rebuild_price_ratio_below is not None
+                   and sp.rebuild_t_per_day is not None and sp.rebuild_target_t is not None
+                   else "")
+        add(f"  stockpile {pid}{since}: {sp.site} releases {sp.commodity} to {sp.market} at "
+            f"up to {sp.release_t_per_day:,.0f} t/day{cap} when {' or '.join(trig)}{rebuild}")
     for pid, sup in pol.security_support.items():
-        add(f"  security support {pid} from {_date(sc, sup.start)}: regimes "
-            f"{', '.join(sup.regimes)}, escalation x{sup.escalation_factor:g}, "
+        add(f"  security support {pid} from {_date(sc, sup.start)}{_until(sc, sup.end)}: "
+            f"regimes {', '.join(sup.regimes)}, escalation x{sup.escalation_factor:g}, "
             f"de-escalation x{sup.deescalation_factor:g}")
     for pid, ctl in pol.export_controls.items():
-        add(f"  export control {pid} from {_date(sc, ctl.start)}: {ctl.country} refiners' "
-            f"{ctl.commodity} to {', '.join(ctl.markets)} capped at "
+        add(f"  export control {pid} from {_date(sc, ctl.start)}{_until(sc, ctl.end)}: "
+            f"{ctl.country} refiners' {ctl.commodity} to {', '.join(ctl.markets)} capped at "
             f"{ctl.cap_t_per_year:,.0f} t/yr")
     if not lines:
         return ""

@@ -191,11 +191,14 @@ class Regime(Strict):
     states: dict[Id, RegimeState] = Field(min_length=2)
     """States, calmest first."""
     initial: Id | None = None
-    """State at the start of the warm-up; the first state if omitted."""
+    """State the regime starts in, when it starts running (see ``start``); the first state
+    if omitted. A regime that starts before the scenario's start date may have left it by
+    then: the chain runs through the warm-up."""
     rates_per_year: dict[Id, dict[Id, RatePerYear]]
     """Transition rates: ``{from_state: {to_state: rate per year}}``."""
     start: When | None = None
-    """When the regime starts running (the start of the warm-up if omitted)."""
+    """When the regime starts running, in its ``initial`` state: the start of the warm-up
+    if omitted or earlier."""
 
 
 class Incident(Strict):
@@ -212,9 +215,10 @@ class Incident(Strict):
     effects: Effects
     """What each incident does."""
     start: When | None = None
-    """When incidents can begin (the start of the warm-up if omitted)."""
+    """When incidents can begin (the start of the warm-up if omitted or earlier)."""
     end: When | None = None
-    """When incidents stop arriving (never if omitted)."""
+    """When incidents stop arriving (never if omitted); one under way then runs its
+    course."""
 
 
 class Shocks(Strict):
@@ -381,7 +385,11 @@ class StockpilePolicy(Strict):
     rebuild_target_t: Tonnes | None = None
     """Stock it rebuilds to."""
     start: When | None = None
-    """When the policy takes effect (the start date if omitted; never in the warm-up)."""
+    """When the policy takes effect; the start date if omitted, not the start of the
+    warm-up (a release in the warm-up would use up ``release_cap_t`` before the measured
+    period). A ``start`` in the warm-up is honoured, but the stockpile's and the market's
+    ``initial_stock_t`` are set again on the start date, and releases before it count
+    against ``release_cap_t``."""
 
     @model_validator(mode="after")
     def _triggers(self) -> StockpilePolicy:
