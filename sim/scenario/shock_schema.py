@@ -377,7 +377,7 @@ class StockpilePolicy(Strict):
     release_t_per_day: PositiveTonnesPerDay
     """Most it releases per day."""
     release_cap_t: Tonnes | None = None
-    """Most it releases in total; no limit if omitted."""
+    """Most it releases in total from the start date; no limit if omitted."""
     rebuild_price_ratio_below: PositiveRatio | None = None
     """Buy back while the price index is below this (never if omitted)."""
     rebuild_t_per_day: PositiveTonnesPerDay | None = None
@@ -386,10 +386,9 @@ class StockpilePolicy(Strict):
     """Stock it rebuilds to."""
     start: When | None = None
     """When the policy takes effect; the start date if omitted, not the start of the
-    warm-up (a release in the warm-up would use up ``release_cap_t`` before the measured
-    period). A ``start`` in the warm-up is honoured, but the stockpile's and the market's
-    ``initial_stock_t`` are set again on the start date, and releases before it count
-    against ``release_cap_t``."""
+    warm-up. A ``start`` in the warm-up is honoured, but the stockpile's and the market's
+    ``initial_stock_t`` are set again on the start date, and ``release_cap_t`` counts
+    releases from the start date."""
 
     @model_validator(mode="after")
     def _triggers(self) -> StockpilePolicy:

@@ -554,6 +554,10 @@ class ShockEngine:
             self._apply_upgrades(now)
         for ctl in self.stockpiles:
             ctl.step(self.world)
+            if now == self.world.t0:
+                # the start date's stocks are set now: a rule started in the warm-up has its
+                # releases so far undone, and its cap counts from the start date
+                ctl.released = 0.0
 
     def finish(self) -> None:
         """End of run: close regime accounts."""

@@ -247,3 +247,23 @@ def test_a_stockpile_rule_first_acts_at_the_close_of_its_first_day(build, world_
     assert world.ledger.adjusted[reserve.index, 0] == pytest.approx(0.0)
     starts = [t for t, kind, ident, action, _ in world.timeline.rows if action == "release starts"]
     assert starts == [1.0]  # days since the start date
+
+
+def test_a_stockpile_rule_started_in_the_warm_up_has_its_whole_cap_from_the_start_date(
+        build, world_of) -> None:
+    # Its warm-up releases are undone when the start date's stocks are set; counted against
+    # the cap, they left 400 t of a 1,000 t cap for the measured period.
+    sites = {"mine": build.mine(), "market": build.market(),
+             "reserve": build.site("stockpile", initial_stock_t={"copper": 5000.0})}
+    data = build.scenario(sites, [build.lane("mine", "market", 10.0)], ["market"],
+                          horizon=40, warmup=30)
+    data["policies"] = {"stockpiles": {"rule": {
+        "site": "reserve", "commodity": "copper", "market": "market",
+        "release_price_ratio_above": 0.5, "release_t_per_day": 100.0,
+        "release_cap_t": 1000.0, "start": -6}}}
+    world = world_of(data)
+    world.run()
+    world.check_mass_balance()
+    reserve = world.sites[world.site_index["reserve"]]
+    assert 5000.0 - reserve.stock[0] == pytest.approx(1000.0)
+    assert world.shocks.stockpiles[0].released == pytest.approx(1000.0)
