@@ -86,14 +86,16 @@ class Results:
 
     def kpi(self, metric: str, commodity: str = "all", channel: str = "all",
             site: str = "all") -> np.ndarray:
-        """One KPI's value in every replication.
+        """One KPI's value in every replication, as a new array: changing it leaves these
+        results (and ``summary()``, ``kpis``, the figures) as they were.
 
         Raises :class:`KeyError` when there is no such KPI, naming the closest existing
         metric, commodity, channel or site, or, when each exists but not together, the
         commodities (then channels, then sites) the metric does have."""
         for j, (com, chan, st, met, _unit) in enumerate(self.kpi_labels):
             if (com, chan, st, met) == (commodity, channel, site, metric):
-                return self.kpi_values[:, j]
+                # a view would let `x -= x.mean()` rewrite the results themselves
+                return self.kpi_values[:, j].copy()
         from sim.metrics.kpis import KPI_METRICS
         from sim.scenario.errors import did_you_mean
 
@@ -217,7 +219,8 @@ class Results:
 
     def __repr__(self) -> str:
         start: dt.date = self.scenario.start
-        head = (f"<Results {self.scenario.name!r}: {self.n} replications, seed {self.seed}, "
+        head = (f"<Results {self.scenario.name!r}: {self.n} replication"
+                f"{'s' if self.n != 1 else ''}, seed {self.seed}, "
                 f"{self.scenario.horizon:g} days from {start}, {len(self.kpi_labels)} KPIs, "
                 f"{len(self.catalogue.keys)} series")
         lines = [f"  {com} {metric}: {_num(mean)}" + (f" [{_num(lo)}, {_num(hi)}]"
@@ -225,7 +228,10 @@ class Results:
                  + f" {unit}" for com, metric, mean, lo, hi, unit in self._headline()]
         if not lines:
             return head + ">"
-        return head + "; mean [95% CI]:\n" + "\n".join(lines) + ">"
+        # one replication has no interval: a "[95% CI]" header over none would read as a
+        # formatting fault
+        what = "mean [95% CI]" if self.n > 1 else "mean (one replication: no interval)"
+        return head + f"; {what}:\n" + "\n".join(lines) + ">"
 
     def _repr_html_(self) -> str:
         import html
@@ -239,12 +245,14 @@ class Results:
             f"<td>{html.escape(unit)}</td></tr>"
             for com, metric, mean, lo, hi, unit in self._headline())
         title = html.escape(sc.title or sc.name)
+        interval = "95% CI" if self.n > 1 else "95% CI (none from one replication)"
         return (f"<div><strong>Results {html.escape(sc.name)!s}</strong>: {title}<br>"
-                f"{self.n} replications, seed {self.seed}, {sc.horizon:g} days from "
+                f"{self.n} replication{'s' if self.n != 1 else ''}, seed {self.seed}, "
+                f"{sc.horizon:g} days from "
                 f"{sc.start}; {len(self.kpi_labels)} KPIs, {len(self.catalogue.keys)} "
                 "series"
                 "<table><thead><tr><th>commodity</th><th>KPI</th><th>mean</th>"
-                f"<th>95% CI</th><th>unit</th></tr></thead><tbody>{cells}</tbody></table>"
+                f"<th>{interval}</th><th>unit</th></tr></thead><tbody>{cells}</tbody></table>"
                 "<small>res.summary() for every KPI; res.plot.flows(), .prices(), ... for "
                 "figures</small></div>")
 
@@ -411,7 +419,10 @@ class ResultsPlot:
 
     def flows(self, commodity: str | None = None,
               metrics: Sequence[str] = ("mined_t", "exported_t")) -> Any:
-        """Flows by channel over time (stacked), per commodity."""
+        """Flows over time, stacked by channel (mined, exported), destination country
+        (delivered, market arrivals) or market (demand, consumed, shortfall), per commodity.
+        ``metrics`` is a list of flow series names; see
+        :func:`~sim.output.figures.flows_figure` for the errors raised."""
         from sim.output.figures import flows_figure
 
         return flows_figure(self._res, commodity, metrics)
@@ -430,7 +441,8 @@ class ResultsPlot:
 
     def stocks(self, commodity: str | None = None,
                kinds: Sequence[str] = ("mine", "port", "refiner")) -> Any:
-        """Stocks at sites of each kind over time."""
+        """Stocks at sites of each kind over time. ``kinds`` is a list of site kinds; see
+        :func:`~sim.output.figures.stocks_figure` for the errors raised."""
         from sim.output.figures import stocks_figure
 
         return stocks_figure(self._res, commodity, kinds)

@@ -64,6 +64,15 @@ FLOW_NAMES = {"mined_t": "mined", "exported_t": "exported", "delivered_t": "deli
               "shortfall_t": "shortfall", "consumed_t": "consumed", "demand_t": "demand",
               "market_arrivals_t": "arrivals at markets"}
 """Flow series as words, for titles and axis labels (:func:`flow_name`)."""
+FLOW_KEYS = {"mined_t": "channel", "exported_t": "channel",
+             "delivered_t": "destination country", "market_arrivals_t": "destination country",
+             "demand_t": "market", "consumed_t": "market", "shortfall_t": "market"}
+"""What each flow series is split by (its ``key`` in the series tables): the layers of its
+panel in :func:`flows_figure`."""
+_NOT_FLOWS = {"price_index": "a level, not a flow: draw it with res.plot.prices() "
+                             "(prices_figure)",
+              "stock_t": "a level, not a flow: draw it with res.plot.stocks() (stocks_figure)",
+              "in_transit_t": "a level, not a flow: read it from res.series_summary()"}
 
 
 def flow_name(metric: str) -> str:
@@ -73,12 +82,103 @@ def flow_name(metric: str) -> str:
 
 # =============================================================================== helpers
 def _commodities(res: Results, commodity: str | None) -> list[str]:
+    """The commodities to draw: ``commodity``, or all of the scenario's if None. Raises
+    ``TypeError`` unless it is a str or None (a list would be one unknown name), and
+    ``KeyError`` for a commodity the scenario does not have, with the closest one."""
+    from sim.scenario.errors import did_you_mean
+
     coms = list(res.scenario.commodities)
     if commodity is None:
         return coms
+    if not isinstance(commodity, str):
+        raise TypeError(f"commodity must be one commodity id (a str), or None for all of "
+                        f"them, not {type(commodity).__name__} {commodity!r}; the scenario "
+                        f"has {', '.join(coms)}")
     if commodity not in coms:
-        raise KeyError(f"no commodity {commodity!r}; the scenario has {', '.join(coms)}")
+        guess = did_you_mean(commodity, coms)
+        raise KeyError(f"no commodity {commodity!r}"
+                       + (f"; did you mean {guess!r}?" if guess else "")
+                       + f"; the scenario has {', '.join(coms)}")
     return [commodity]
+
+
+def _names(value: object, name: str, what: str) -> list[str]:
+    """``value``, the argument ``name`` that should be a non-empty list of ``what``, as a
+    list of str. Raises ``TypeError`` for a single string (read letter by letter, each
+    letter would be a panel or a layer) or anything but strings, ``ValueError`` for an
+    empty list."""
+    from sim.scenario.errors import check_strings
+
+    check_strings(value, name, what)
+    try:
+        items = list(value)  # type: ignore[call-overload]
+    except TypeError:
+        raise TypeError(f"{name} must be a list of {what}, not "
+                        f"{type(value).__name__}") from None
+    for item in items:
+        if not isinstance(item, str):
+            raise TypeError(f"{name} must be a list of {what}, got {item!r} "
+                            f"({type(item).__name__}) in {items!r}")
+    if not items:
+        raise ValueError(f"{name} is empty: name at least one of the {what}")
+    return items
+
+
+def _flow_metrics(res: Results, metrics: object) -> list[str]:
+    """``metrics`` of :func:`flows_figure`, checked: each a flow series these results can
+    have. Raises ``TypeError`` as :func:`_names`, and ``ValueError`` for a name that is not
+    a flow series (a level such as ``price_index`` told which figure draws it, a typo the
+    closest flow)."""
+    from sim.metrics.series import FLOW_METRICS
+    from sim.scenario.errors import did_you_mean
+
+    names = _names(metrics, "metrics", "flow series such as 'mined_t'")
+    for metric in names:
+        if metric in FLOW_METRICS:
+            continue
+        if metric in _NOT_FLOWS:
+            why = _NOT_FLOWS[metric]
+        else:
+            guess = did_you_mean(metric, FLOW_METRICS)
+            why = (f"not a flow series (the flows are {', '.join(FLOW_METRICS)})"
+                   + (f"; did you mean {guess!r}?" if guess else ""))
+        raise ValueError(f"metrics: {metric!r} is {why}")
+    return names
+
+
+def _kpi_metrics(metrics: object) -> list[str]:
+    """``metrics`` of the comparison figures, checked: each a KPI metric. Raises
+    ``TypeError`` as :func:`_names`, and ``ValueError`` for an unknown metric, with the
+    closest one."""
+    from sim.metrics.kpis import KPI_METRICS
+    from sim.scenario.errors import did_you_mean
+
+    names = _names(metrics, "metrics", "KPI metrics such as 'delivered_t'")
+    for metric in names:
+        if metric not in KPI_METRICS:
+            guess = did_you_mean(metric, KPI_METRICS)
+            raise ValueError(f"metrics: {metric!r} is not a KPI metric"
+                             + (f"; did you mean {guess!r}?" if guess else "")
+                             + " (summary() of a Results lists every KPI)")
+    return names
+
+
+def _stock_kinds(kinds: object) -> list[str]:
+    """``kinds`` of :func:`stocks_figure`, checked: each a site kind. Raises ``TypeError``
+    as :func:`_names`, and ``ValueError`` for a name that is not a site kind, with the
+    closest one."""
+    from sim.scenario.errors import did_you_mean
+    from sim.scenario.schema import SITE_KINDS
+
+    names = _names(kinds, "kinds", "site kinds such as 'mine'")
+    for kind in names:
+        if kind not in SITE_KINDS:
+            guess = did_you_mean(kind, SITE_KINDS) or did_you_mean(kind.removesuffix("s"),
+                                                                   SITE_KINDS)
+            raise ValueError(f"kinds: {kind!r} is not a site kind (the kinds are "
+                             f"{', '.join(SITE_KINDS)})"
+                             + (f"; did you mean {guess!r}?" if guess else ""))
+    return names
 
 
 def _rows(res: Results, commodity: str, metric: str) -> dict[str, int]:
@@ -267,9 +367,18 @@ def _empty(ax: Axes, text: str) -> None:
 @st.styled
 def flows_figure(res: Results, commodity: str | None = None,
                  metrics: Sequence[str] = ("mined_t", "exported_t")) -> Figure:
-    """Flows by channel over time, stacked, one row per commodity and one column per
-    metric (mined and exported by default): the mean over replications, in t/day. Exports
-    of refiners in the exporting country are a layer of their own, ``refined``."""
+    """Flows over time, stacked by what each series is split by (:data:`FLOW_KEYS`:
+    channel for mined and exported, destination country for delivered and arrivals at
+    markets, market for demand, consumption and shortfall), one row per commodity and one
+    column per metric (mined and exported by default): the mean over replications, in
+    t/day. Exports of refiners in the exporting country are a layer of their own,
+    ``refined``.
+
+    Raises ``TypeError`` unless ``metrics`` is a list of str (a single name included),
+    ``ValueError`` for a metric that is not a flow series (with the closest one, or the
+    figure that draws a level such as ``price_index``), and ``KeyError`` for an unknown
+    ``commodity``."""
+    metrics = _flow_metrics(res, metrics)
     coms = _commodities(res, commodity)
     fig = st.new_figure(st.WIDTH, 2.6 * len(coms) + 0.8)
     axes = fig.subplots(len(coms), len(metrics), squeeze=False, sharex=True)
@@ -282,7 +391,8 @@ def flows_figure(res: Results, commodity: str | None = None,
             ax = axes[i, j]
             layers, names = [], []
             # refiners in the exporting country export refined metal outside any channel
-            keys = channels + [k for k in _rows(res, com, metric) if k not in channels]
+            rows = _rows(res, com, metric)
+            keys = channels + [k for k in rows if k not in channels]
             for ch in keys:
                 mean = _rate(res, _cube(res, com, metric, [ch])).mean(axis=0)
                 if _has_flow(mean):
@@ -296,9 +406,13 @@ def flows_figure(res: Results, commodity: str | None = None,
                     ax.axvspan(x[max(len(x) - 2, 0)], x[-1], color="white", alpha=0.65, lw=0,
                                zorder=2.5)
                 shown.update(names)
+            elif not rows:
+                # "no flow" would read as nothing mined or delivered: there is no series
+                why = ("\n(no market demands it)" if FLOW_KEYS[metric] == "market" else "")
+                _empty(ax, f"no {flow_name(metric)} series for {com}{why}")
             else:
                 _empty(ax, "no flow")
-            ax.set_title(f"{com}: {flow_name(metric)} by channel")
+            ax.set_title(f"{com}: {flow_name(metric)} by {FLOW_KEYS[metric]}")
             st.tonnes_axis(ax, f"{com} {flow_name(metric)} ({FLOW_UNIT})")
             st.date_axis(ax)
             if i < len(coms) - 1:
@@ -310,7 +424,9 @@ def flows_figure(res: Results, commodity: str | None = None,
     if partial and shown:
         note = (f"\nfaded at the right: the last {partial} day{'s' if partial != 1 else ''}, "
                 f"a short period (the others: {res.catalogue.period_days} days)")
-    fig.suptitle(f"Flows by channel (mean of replications). {_subtitle(res)}{note}")
+    split = {FLOW_KEYS[m] for m in metrics}
+    by = f" by {split.pop()}" if len(split) == 1 else ""
+    fig.suptitle(f"Flows{by} (mean of replications). {_subtitle(res)}{note}")
     return fig
 
 
@@ -492,7 +608,12 @@ def prices_figure(res: Results, commodity: str | None = None) -> Figure:
 def stocks_figure(res: Results, commodity: str | None = None,
                   kinds: Sequence[str] = STOCK_KINDS) -> Figure:
     """Metal held at sites of each kind (mines, ports and refiners by default) over time:
-    mean and 5-95% band, one panel per commodity."""
+    mean and 5-95% band, one panel per commodity.
+
+    Raises ``TypeError`` unless ``kinds`` is a list of str (a single kind included),
+    ``ValueError`` for a name that is not a site kind (with the closest one), and
+    ``KeyError`` for an unknown ``commodity``."""
+    kinds = _stock_kinds(kinds)
     coms = _commodities(res, commodity)
     fig = st.new_figure(st.WIDTH, 4.0)
     axes = fig.subplots(1, len(coms), squeeze=False)[0]
@@ -510,7 +631,7 @@ def stocks_figure(res: Results, commodity: str | None = None,
             drawn += 1
             held = max(held, float(np.nanmax(np.abs(cube), initial=0.0)))
         if not drawn:
-            _empty(ax, "no such sites")
+            _empty(ax, f"the scenario has no {', '.join(st.label(k) for k in kinds)} sites")
         elif held == 0.0:
             # an empty panel with a 0-0.05 axis reads as a failed plot
             _empty(ax, f"no {com} held at these sites:\nit moves straight on")
@@ -520,8 +641,12 @@ def stocks_figure(res: Results, commodity: str | None = None,
         st.date_axis(ax)
     _legend(fig, axes, res, ncols=5)
     shown = ", ".join(f"{st.label(k)}s" for k in kinds)
-    fig.suptitle(f"Stocks at {shown} (mean and 5-95% of replications). {_subtitle(res)}\n"
-                 "Other sites' stocks, such as markets', are not drawn.")
+    # name the kinds holding stock that are left out (markets by default), not "markets"
+    # when they are drawn
+    held_at = {key: None for _c, met, key, _u in res.catalogue.keys if met == "stock_t"}
+    others = [f"{st.label(k)}s" for k in held_at if k not in kinds]
+    note = f"\nStocks at other sites ({', '.join(others)}) are not drawn." if others else ""
+    fig.suptitle(f"Stocks at {shown} (mean and 5-95% of replications). {_subtitle(res)}{note}")
     return fig
 
 
@@ -969,6 +1094,7 @@ def paired_differences(named: NamedResults, metrics: Sequence[str] = COMPARE_MET
     """
     from sim.experiment.compare import compare_table
 
+    metrics = _kpi_metrics(metrics)
     labels = [name for name, _res in named]
     results = [res for _name, res in named]
     table = compare_table(results, labels, confidence)
@@ -1041,6 +1167,7 @@ def forest_figure(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
     rank them). ``differences`` (default :func:`paired_differences` of ``named``) may be
     given in other units, such as percent of the reference mean; its ``unit`` column labels
     the axes."""
+    metrics = _kpi_metrics(metrics)
     diffs = differences if differences is not None else paired_differences(named, metrics)
     other_period = _other_period(named)
     shown = [m for m in metrics if m in set(diffs["metric"])] or list(metrics[:1])
@@ -1173,7 +1300,19 @@ def compare_series_figure(named: NamedResults, metric: str = "price_index") -> F
     paired by number (sharing random numbers when the seeds are the same): mean and 5-95%
     of the paired differences. A scenario measured over other periods than the reference
     gets no difference, and its band in the top row instead. A price index that no
-    scenario models or moves gets no panel (:func:`price_shown`)."""
+    scenario models or moves gets no panel (:func:`price_shown`). Raises ``TypeError``
+    unless ``metric`` is a str, ``ValueError`` for another name."""
+    from sim.metrics.series import FLOW_METRICS
+    from sim.scenario.errors import did_you_mean
+
+    drawn = ("price_index", "performance", *FLOW_METRICS)
+    if not isinstance(metric, str):
+        raise TypeError(f"metric must be one series name (a str), such as 'price_index', not "
+                        f"{type(metric).__name__} {metric!r}")
+    if metric not in drawn:
+        guess = did_you_mean(metric, drawn)
+        raise ValueError(f"metric {metric!r} is not a series this figure draws ("
+                         f"{', '.join(drawn)})" + (f"; did you mean {guess!r}?" if guess else ""))
     ref_name, ref = named[0]
     coms = list(ref.scenario.commodities)
     if metric == "performance":

@@ -700,6 +700,12 @@ def load_results(path: str | Path) -> Results:
     """
     folder = Path(path)
     manifest_path = folder / "manifest.json"
+    if folder.is_file():
+        # "no manifest.json" would send one looking for a file beside a file
+        holder = folder.parent
+        what = "the results folder" if (holder / "manifest.json").is_file() else "the folder"
+        raise FolderError(f"{folder} is a file, not a results folder",
+                          hint=f"give {what} holding it: {str(holder)!r}")
     if not manifest_path.exists():
         raise FolderError(f"{folder} is not a finished results folder (no manifest.json)")
     try:

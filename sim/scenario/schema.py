@@ -506,6 +506,58 @@ class Scenario(Strict):
             return float((when - self.start).days)
         return float(when)
 
+    def _outline(self) -> tuple[str, list[str]]:
+        """The period, and the counts a notebook shows: (period, ["2 commodities
+        (copper, cobalt)", "12 sites (3 mines, ...)", ...])."""
+
+        def count(n: int, word: str, plural: str | None = None) -> str:
+            return f"{n} {word if n == 1 else plural or word + 's'}"
+
+        if self.end is not None:
+            period = f"{self.start} to {self.end} ({self.horizon:,g} days)"
+        elif self.horizon_days is not None:
+            period = f"{self.horizon_days:g} days from {self.start}"
+        else:  # only a model built without validation: a repr must not fail
+            period = f"from {self.start}, with neither horizon_days nor end"
+        if self.warmup_days:
+            period += f" after a {self.warmup_days:g}-day warm-up"
+        kinds: dict[str, int] = {}
+        for site in self.sites.values():
+            kinds[site.kind] = kinds.get(site.kind, 0) + 1
+        by_kind = ", ".join(count(kinds[k], k.replace("_", " ")) for k in SITE_KINDS
+                            if k in kinds)
+        parts = [f"{count(len(self.commodities), 'commodity', 'commodities')} "
+                 f"({', '.join(self.commodities)})",
+                 f"{count(len(self.sites), 'site')} ({by_kind})",
+                 count(len(self.lanes), "lane"), count(len(self.channels), "channel")]
+        for group, (what, fields) in (("shocks", (self.shocks, ("events", "regimes",
+                                                                  "incidents"))),
+                                      ("policies", (self.policies,
+                                                    tuple(type(self.policies).model_fields)))):
+            counts = [count(len(getattr(what, f)), f.removesuffix("s").replace("_", " "))
+                      for f in fields if getattr(what, f)]
+            parts.append(f"{group}: {', '.join(counts) if counts else 'none'}")
+        return period, parts
+
+    def __repr__(self) -> str:
+        # pydantic's repr is the whole tree (some 44,000 characters for the baseline): typing
+        # `sc` in a notebook buried everything else
+        period, parts = self._outline()
+        title = f" {self.title!r}" if self.title else ""
+        return (f"<Scenario {self.name!r}{title}: {period}; {'; '.join(parts)} "
+                f"(sc.model_dump() for every field)>")
+
+    def _repr_html_(self) -> str:
+        import html
+
+        period, parts = self._outline()
+        items = "".join(f"<li>{html.escape(p)}</li>" for p in parts)
+        title = f": {html.escape(self.title)}" if self.title else ""
+        return (f"<div><strong>Scenario {html.escape(self.name)}</strong>{title}<br>"
+                f"{html.escape(period)}<ul>{items}</ul>"
+                "<small>sim.run(sc, replications) to run it; sc.model_dump() for every field"
+                "</small></div>")
+
     def sites_of_kind(self, kind: str) -> dict[str, Any]:
         """Sites of one kind, by id, in file order."""
         return {k: s for k, s in self.sites.items() if s.kind == kind}
