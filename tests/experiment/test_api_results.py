@@ -116,8 +116,9 @@ def test_a_comparisons_notes_and_confidence_show(tmp_path: Any) -> None:
 
 def test_a_sweep_shows_its_design_briefly(sweep: sim.Sweep) -> None:
     assert repr(sweep) == (
-        "<Sweep of 'tiny': sobol design, 4 base samples, 16 points x 1 replication, seed 0; "
-        "parameters: horizon_days 20 to 30 (int); warmup_days 0 to 5 (int); "
+        "<Sweep of 'tiny': sobol design, 4 base samples, 16 points x 1 replication, seed 0 "
+        # the 4 base points' warmup_days are equal in A and B: each AB block repeats one
+        "(8 points repeat earlier ones and were not run again); parameters: horizon_days 20 to 30 (int); warmup_days 0 to 5 (int); "
         f"{len(sweep.kpi_columns)} KPI columns (.table); Sobol indices of "
         f"{sweep.sobol['output'].nunique()} KPIs (.sobol)>")  # type: ignore[index]
     html = sweep._repr_html_()
@@ -156,7 +157,7 @@ def test_loading_a_comparisons_folder_says_what_to_load(written: Path) -> None:
 
 def test_loading_a_sweeps_folder_says_what_to_read(written: Path) -> None:
     with pytest.raises(sim.FolderError, match="is a sweep's folder, not a results folder: a "
-                                              "sweep keeps each sample's KPI means") as info:
+                                              "sweep keeps each replication's KPI values") as info:
         sim.load_results(written / "sw")
     assert f"pandas.read_csv({str(written / 'sw' / 'sweep.csv')!r})" in (info.value.hint or "")
 
