@@ -547,6 +547,8 @@ class Scenario(Strict):
         return (f"<Scenario {self.name!r}{title}: {period}; {'; '.join(parts)} "
                 f"(sc.model_dump() for every field)>")
 
+    __str__ = __repr__  # print(sc) too (pydantic's str is the same whole tree)
+
     def _repr_html_(self) -> str:
         import html
 

@@ -148,6 +148,7 @@ def test_a_scenario_shows_as_one_short_line() -> None:
     assert len(repr(baseline)) < 1000
     assert "after a 180-day warm-up" in repr(baseline)
     assert "shocks: " in repr(baseline) and "regimes" in repr(baseline)
+    assert str(baseline) == repr(baseline)  # print(sc) as well
 
 
 def test_a_scenario_with_an_end_date_and_policies_shows_them() -> None:
