@@ -42,6 +42,7 @@ class _Collector:
             f"{' ...' if len(options) > 12 else ''}"
             if options else f"no {_plural(what)} are defined")
         self.add(path, f"unknown {what} {value!r}", hint)
+        self.issues[-1].unknown = (what, value)
         return False
 
 

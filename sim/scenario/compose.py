@@ -8,11 +8,18 @@
   only the keys the child writes. ``{value: 5}`` over ``{value: 3, unit: week, source: X}``
   is 5 days, uncited, never 5 weeks under X's name. Some parameters alone (``{high: 20}``
   over a cited ``{dist: triangular, ...}``) change the inherited distribution in place, and
-  the result is uncited unless the child cites it. A key set to ``null`` removes the
-  inherited key; a null for a key that is not inherited is an error, since it is a typo
-  or the digits after a comma in ``{copper: 1,800,000}`` (YAML's ``copper: 1, '800':
-  null, '000': null``). A child's number without a unit over a value the parent gave in a
-  unit is noted, as ``--set`` notes it.
+  the result is uncited unless the child cites it. A child's value that changes one
+  beside an inherited ``source:`` (a number, ``{value: ...}`` or ``{dist: ...}`` without a
+  citation of its own) leaves the mapping uncited: that source never gave it. A key set
+  to ``null`` removes the inherited key (and is remembered, so that what still refers to a
+  removed id says who removed it); a null for a key that is neither inherited nor a field
+  of the schema is an error, since it is a typo or the digits after a comma in ``{copper:
+  1,800,000}`` (YAML's ``copper: 1, '800': null, '000': null``), while a null for a field
+  left at its default is harmless. A child's number without a unit over a value the
+  parent gave in a unit is noted, as ``--set`` notes it.
+* ``title``, ``question`` and ``description`` describe the file they are written in, and
+  are not inherited: the baseline's description under another scenario's title would
+  describe the wrong one.
   ``extends: [a.yaml, b.yaml]`` merges several in order (later ones win), each file once:
   if both extend ``baseline.yaml``, ``b.yaml``'s own values go over ``a.yaml``'s, and its
   copy of the baseline does not undo ``a.yaml``'s changes to it. Chains of ``extends`` are
@@ -28,7 +35,8 @@
   ``shocks.events``, a regime's ``states`` ...): ``--set sites.bordr.servers=2`` is a typo
   of ``border`` far more often than a new site, which is given whole instead
   (``--set 'sites.new={kind: junction, ...}'``). The loader reports those, and any error
-  in what an override wrote, at the ``--set``.
+  in what an override wrote, at the ``--set``. ``extends`` cannot be set: it names files
+  relative to the file it is written in.
 * Provenance: any mapping may carry ``source:`` (a citation), ``assumption:`` (why a
   judgement was made) and ``note:`` (free text). They describe the values next to them,
   are collected into a :class:`Provenance` table and removed before validation, so the
@@ -49,6 +57,9 @@ from sim.scenario.errors import Issue, PathT, ScenarioError, format_path
 from sim.scenario.yamlio import LineMap, parse_yaml, read_yaml
 
 PROVENANCE_KEYS = ("source", "assumption", "note")
+OWN_WORDS = ("title", "question", "description")
+"""Top-level fields that describe the file they are written in, and that a file extending
+another does not inherit."""
 MAX_EXTENDS_DEPTH = 10
 
 
@@ -76,6 +87,10 @@ class RawScenario:
     """What an override or an extending file did that the user may not have meant (a
     number without a unit over a value given in another unit), to show beside the
     scenario's summary."""
+    removed: dict[PathT, str] = field(default_factory=dict)
+    """Inherited keys that a file's ``null`` or a ``--set ...=null`` removed, with who
+    removed them (``child.yaml:7`` or ``--set ...``), so that what still refers to a removed
+    id is told so instead of being offered a look-alike id."""
 
 
 @dataclass
@@ -203,6 +218,8 @@ class _MergeLog:
     absent: list[tuple[PathT, str | None]] = field(default_factory=list)
     """Keys the child set to null that were not there, with a hint (see
     :func:`comma_hint`)."""
+    removed: list[PathT] = field(default_factory=list)
+    """Paths of inherited keys the child set to null."""
 
 
 def _merge(base: Any, child: Any, path: PathT = (), log: _MergeLog | None = None) -> Any:
@@ -221,6 +238,7 @@ def _merge(base: Any, child: Any, path: PathT = (), log: _MergeLog | None = None
                 if key in out:
                     if out.pop(key) is not None and log is not None:
                         log.replaced.append((*path, key))
+                        log.removed.append((*path, key))
                 elif log is not None:
                     # removing nothing hides a typo, or the digits after a comma in {1,800}
                     log.absent.append(((*path, key), comma_hint(child, key)))
@@ -232,11 +250,11 @@ def _merge(base: Any, child: Any, path: PathT = (), log: _MergeLog | None = None
         changed = [k for k in child if k not in PROVENANCE_KEYS]
         if not restated and changed and (
                 _is_single_value(base)
-                or any(not isinstance(child[k], dict) and child[k] != base.get(k)
-                       for k in changed)):
-            # {high: 20} over a cited distribution, or {copper: 5} beside the parent's
-            # `source:` for {copper: 36525}, changes a number the parent's source never
-            # gave: the merged mapping is uncited until the child cites it
+                or any(_changes_cited_value(base.get(k), child[k]) for k in changed)):
+            # {high: 20} over a cited distribution, or {copper: 5} (or {value: 5, unit:
+            # t/yr}) beside the parent's `source:` for {copper: 36525}, changes a number
+            # the parent's source never gave: the merged mapping is uncited until the child
+            # cites it
             for key in ("source", "assumption"):
                 if out.pop(key, None) is not None and log is not None:
                     log.replaced.append((*path, key))
@@ -248,24 +266,55 @@ def _merge(base: Any, child: Any, path: PathT = (), log: _MergeLog | None = None
     return child
 
 
+def _changes_cited_value(base: Any, child: Any) -> bool:
+    """Whether ``child``, merged over ``base`` (a key of a mapping), changes a value that
+    the citation of that mapping covers: a number, text or list, a quantity ``{value:
+    ...}`` or distribution ``{dist: ...}`` (which take the citation of the mapping around
+    them), or some parameters over such a one (``{high: 20}``). A value citing itself
+    (``{value: 5, source: ...}``) does not, nor a mapping of fields, whose own citations
+    cover what it holds."""
+    if not isinstance(child, dict):
+        return child != base
+    if not (_is_single_value(child) or (isinstance(base, dict) and _is_single_value(base))):
+        return False
+    if any(k in child for k in ("source", "assumption")):
+        return False
+    if _is_single_value(child) or not isinstance(base, dict):
+        return child != base
+    return any(child[k] != base.get(k) for k in child if k not in PROVENANCE_KEYS)
+
+
 def load_raw(path: Path) -> RawScenario:
     """Read ``path`` and everything it extends into one merged document.
 
     The files are applied in order, parents before children, and each file once: when two
     parents extend the same file (both extend ``baseline.yaml``), the second parent's own
     values are merged over the first's, not its copy of the base they share, so neither
-    parent's changes to that base are undone by the other."""
+    parent's changes to that base are undone by the other.
+
+    The extending file's own ``title``, ``question`` and ``description`` alone are kept
+    (:data:`OWN_WORDS`)."""
     order: list[tuple[Path, dict[str, Any], LineMap]] = []
     _linearize(Path(path), (), order, set())
     merged: dict[str, Any] = {}
     merged_lines: LineMap = {}
     notes: list[str] = []
     absent: dict[PathT, tuple[str, int | None, int | None, str | None]] = {}
+    removed: dict[PathT, str] = {}
     for i, (file, data, lines) in enumerate(order):
+        if i and i == len(order) - 1:
+            # the parents' own words would describe another scenario under this one's name
+            merged = {k: v for k, v in merged.items() if k not in OWN_WORDS}
+            merged_lines = {p: w for p, w in merged_lines.items() if p[:1] not in
+                            [(k,) for k in OWN_WORDS]}
         log = _MergeLog()
         merged = _merge(merged, data, (), log)
         if i:  # the first file has nothing to remove
             absent.update(_absent_in(file, lines, log))
+            for key_path in log.removed:
+                where = lines.get(key_path)
+                removed[key_path] = (f"{file}:{where[1]}" if where and where[1] is not None
+                                     else str(file))
         notes += [_lost_unit_note(file, lines, merged_lines, p, base, child)
                   for p, base, child in log.lost_units]
         # the lines of what a child replaced (a parent's `low:` under a distribution the
@@ -276,7 +325,8 @@ def load_raw(path: Path) -> RawScenario:
                             if not any(p[:n] in gone for n in range(1, len(p)))}
         merged_lines.update(lines)
     files = [str(f) for f, _d, _l in reversed(order)]
-    return RawScenario(merged, merged_lines, files, absent_removed=absent, notes=notes)
+    return RawScenario(merged, merged_lines, files, absent_removed=absent, notes=notes,
+                       removed=removed)
 
 
 def _absent_in(file: Path, lines: LineMap, log: _MergeLog
@@ -373,6 +423,13 @@ def _parse_override(text: str) -> tuple[list[str | int], Any]:
     # schedule[0] (as error messages write a path) and schedule.0 both index a list
     key = re.sub(r"\[(\d+)\]", r".\1", key)
     parts: list[str | int] = [int(p) if p.isdigit() else p for p in key.split(".")]
+    if parts[0] == "extends":
+        # not a field: the schema's "unknown field" and its did-you-mean 'end' would mislead
+        raise ScenarioError([Issue(
+            f"--set {text!r}: extends can only be written in a scenario file, where its "
+            "paths are relative to that file", file="--set",
+            hint="write a file with extends: the scenario to start from (and its own "
+                 "name:, and any other changes), and run that file")])
     return parts, _parse_value(text, value_text)
 
 
@@ -413,6 +470,7 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
     created = dict(raw.created)
     absent = dict(raw.absent_removed)
     notes = list(raw.notes)
+    removed = dict(raw.removed)
     for text in overrides:
         parts, value = _parse_override(text)
         where = ("--set " + text, None, None)
@@ -452,7 +510,8 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
                 # null removes the key, as in a file that extends another; a key that is not
                 # there is a typo, which removing nothing would hide
                 if last in node:
-                    node.pop(last)
+                    if node.pop(last) is not None:
+                        removed[tuple(parts)] = f"--set {text}"
                 else:
                     # the loader checks it names a field
                     absent[tuple(parts)] = ("--set " + text, None, None, None)
@@ -487,7 +546,7 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
         lines[target] = where  # type: ignore[assignment]
         override_paths[target] = f"override: --set {text}"
     return RawScenario(data, lines, raw.files, [*raw.overrides, *overrides], override_paths,
-                       created, absent, notes)
+                       created, absent, notes, removed)
 
 
 def _drop_below(table: dict[PathT, Any], path: PathT) -> None:

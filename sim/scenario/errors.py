@@ -46,6 +46,9 @@ class Issue:
     line: int | None = None
     column: int | None = None
     hint: str | None = None
+    unknown: tuple[str, str] | None = field(default=None, compare=False, repr=False)
+    """For a reference to an id that does not exist, what it names and the id (``('site',
+    'beira')``), so that the loader can say which file or ``--set`` removed it."""
 
     def location(self) -> str:
         parts = []

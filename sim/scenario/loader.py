@@ -190,11 +190,80 @@ def _validate(raw: RawScenario) -> Scenario:
             _locate(issue, raw.lines, raw.files[0])
             if issue.hint == BOTH_HORIZONS_HINT:
                 _blame_the_newer_horizon(issue, raw)
+            _blame_the_removal(issue, raw)
         raise ScenarioError(issues)
     meta = ScenarioMeta(files=raw.files, overrides=raw.overrides, provenance=prov,
                         document=raw.data, notes=raw.notes)
     sc._meta = meta
     return sc
+
+
+_REMOVED_FROM = {"site": ("sites",), "lane": ("lanes",), "region": ("regions",),
+                 "commodity": ("commodities",), "channel": ("channels",),
+                 "regime": ("shocks", "regimes")}
+"""Where the ids that an unknown-id issue names (by its noun) are defined."""
+
+
+def _defined_at(what: str, path: PathT) -> PathT | None:
+    """The mapping that defines the ids a reference at ``path`` to a ``what`` names: a
+    site's is ``sites``, a regime state's the ``states`` of the same regime."""
+    if what in _REMOVED_FROM:
+        return _REMOVED_FROM[what]
+    if what == "state" and path[:2] == ("shocks", "regimes") and len(path) > 2:
+        return (*path[:3], "states")
+    if what == "output of this mine" and path[:1] == ("sites",) and len(path) > 1:
+        return (*path[:2], "output")
+    return None
+
+
+def _blame_the_removal(issue: Issue, raw: RawScenario) -> None:
+    """An unknown id that a file's ``null`` or a ``--set ...=null`` removed: say who
+    removed it, and what to do with the reference, which was inherited as it was; a
+    look-alike id (``did you mean 'uvira'?`` for a removed ``beira``) would mislead."""
+    if issue.unknown is None:
+        return
+    what, ident = issue.unknown
+    where = _defined_at(what, issue.path)
+    if where is None:
+        return
+    # the id itself, or a mapping holding it (`sites: null` removes every site)
+    defined = (*where, ident)
+    who = next((raw.removed[defined[:n]] for n in range(len(defined), 0, -1)
+                if defined[:n] in raw.removed), None)
+    if who is None:
+        return
+    issue.message += f", which {who} removed"
+    # a key naming the removed id (a rate out of a removed state) goes with it; a field
+    # naming it (a lane's `to`) is changed, or the entry holding it removed
+    owner = issue.path if issue.path[-1] == ident else _id_entry(issue.path, raw.data)
+    if owner == issue.path:
+        fix = (f"add --set {format_path(owner)}=null" if who.startswith("--set ")
+               else f"set {format_path(owner)} to null in {_file_of(who)}")
+        issue.hint = f"removing a {what} leaves what refers to it: {fix} too"
+    elif who.startswith("--set "):
+        drop = f"add --set {format_path(owner)}=null" if owner else "change it by another --set"
+        issue.hint = (f"removing a {what} leaves what refers to it: change "
+                      f"{format_path(issue.path)}, or {drop}")
+    else:
+        drop = f" or remove {format_path(owner)} (set it to null)" if owner else ""
+        issue.hint = (f"removing a {what} leaves what refers to it: in {_file_of(who)}, "
+                      f"change {format_path(issue.path)}{drop}")
+
+
+def _file_of(who: str) -> str:
+    """The name of the file in ``who`` (``scenarios/child.yaml:7`` -> ``child.yaml``)."""
+    file, _, line = who.rpartition(":")
+    return Path(file if line.isdigit() else who).name
+
+
+def _id_entry(path: PathT, data: Any) -> PathT | None:
+    """The longest part of ``path`` short of all of it that is an entry of a mapping of
+    ids (the lane ``lanes.x`` for ``lanes.x.to``, the route for a site of its path), which
+    a null removes with all it refers to; None if there is none."""
+    for n in range(len(path) - 1, 1, -1):
+        if _is_id_mapping(_type_at(path[:n - 1], data)):
+            return path[:n]
+    return None
 
 
 def _blame_the_newer_horizon(issue: Issue, raw: RawScenario) -> None:
@@ -434,7 +503,9 @@ def _unknown_ids(raw: RawScenario) -> list[Issue]:
         known = [k for k in node if k not in PROVENANCE_KEYS and (*parent, k) not in raw.created]
         noun, plural = _singular(group), group.replace("_", " ")
         guess = did_you_mean(new_id, known)
-        if guess:
+        if path in raw.removed:
+            hint = f"{raw.removed[path]} removed it."
+        elif guess:
             hint = f"did you mean {guess!r}?"
         elif known:
             hint = f"known {plural}: {', '.join(known[:12])}{' ...' if len(known) > 12 else ''}."
