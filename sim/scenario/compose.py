@@ -17,9 +17,11 @@
   1,800,000}`` (YAML's ``copper: 1, '800': null, '000': null``), while a null for a field
   left at its default is harmless. A child's number without a unit over a value the
   parent gave in a unit is noted, as ``--set`` notes it.
-* ``title``, ``question`` and ``description`` describe the file they are written in, and
-  are not inherited: the baseline's description under another scenario's title would
-  describe the wrong one.
+* ``name``, ``title``, ``question`` and ``description`` describe the file they are written
+  in. ``name`` names the results folder and figures, so a file that extends another must
+  give its own (or ``--set name=...``): taking the parent's, it would overwrite the
+  parent's results. ``title``, ``question`` and ``description`` are not inherited: the
+  baseline's description under another scenario's title would describe the wrong one.
   ``extends: [a.yaml, b.yaml]`` merges several in order (later ones win), each file once:
   if both extend ``baseline.yaml``, ``b.yaml``'s own values go over ``a.yaml``'s, and its
   copy of the baseline does not undo ``a.yaml``'s changes to it. Chains of ``extends`` are
@@ -59,7 +61,8 @@ from sim.scenario.yamlio import LineMap, parse_yaml, read_yaml
 PROVENANCE_KEYS = ("source", "assumption", "note")
 OWN_WORDS = ("title", "question", "description")
 """Top-level fields that describe the file they are written in, and that a file extending
-another does not inherit."""
+another does not inherit (``name`` neither, but a child must give its own: see
+:attr:`RawScenario.unnamed`)."""
 MAX_EXTENDS_DEPTH = 10
 
 
@@ -91,6 +94,10 @@ class RawScenario:
     """Inherited keys that a file's ``null`` or a ``--set ...=null`` removed, with who
     removed them (``child.yaml:7`` or ``--set ...``), so that what still refers to a removed
     id is told so instead of being offered a look-alike id."""
+    unnamed: tuple[str, int | None, int | None] | None = None
+    """Where the ``extends`` of a file that extends another without a ``name`` of its own
+    was written (file, line, column); None when the file names itself, or when ``--set
+    name=...`` does."""
 
 
 @dataclass
@@ -293,7 +300,8 @@ def load_raw(path: Path) -> RawScenario:
     parent's changes to that base are undone by the other.
 
     The extending file's own ``title``, ``question`` and ``description`` alone are kept
-    (:data:`OWN_WORDS`)."""
+    (:data:`OWN_WORDS`), and an extending file without a ``name`` is recorded in
+    :attr:`RawScenario.unnamed` for the loader to refuse."""
     order: list[tuple[Path, dict[str, Any], LineMap]] = []
     _linearize(Path(path), (), order, set())
     merged: dict[str, Any] = {}
@@ -325,8 +333,12 @@ def load_raw(path: Path) -> RawScenario:
                             if not any(p[:n] in gone for n in range(1, len(p)))}
         merged_lines.update(lines)
     files = [str(f) for f, _d, _l in reversed(order)]
+    unnamed = None
+    top_file, top_data, top_lines = order[-1]
+    if len(order) > 1 and "name" not in top_data:
+        unnamed = top_lines.get(("extends",), (str(top_file), None, None))
     return RawScenario(merged, merged_lines, files, absent_removed=absent, notes=notes,
-                       removed=removed)
+                       removed=removed, unnamed=unnamed)
 
 
 def _absent_in(file: Path, lines: LineMap, log: _MergeLog
@@ -471,8 +483,11 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
     absent = dict(raw.absent_removed)
     notes = list(raw.notes)
     removed = dict(raw.removed)
+    unnamed = raw.unnamed
     for text in overrides:
         parts, value = _parse_override(text)
+        if parts == ["name"]:
+            unnamed = None  # the command line names it
         where = ("--set " + text, None, None)
         node: Any = data
         for i, part in enumerate(parts[:-1]):
@@ -546,7 +561,7 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
         lines[target] = where  # type: ignore[assignment]
         override_paths[target] = f"override: --set {text}"
     return RawScenario(data, lines, raw.files, [*raw.overrides, *overrides], override_paths,
-                       created, absent, notes, removed)
+                       created, absent, notes, removed, unnamed)
 
 
 def _drop_below(table: dict[PathT, Any], path: PathT) -> None:

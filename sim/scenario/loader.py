@@ -172,14 +172,17 @@ def _plain(value: object) -> bool:
 
 
 def _validate(raw: RawScenario) -> Scenario:
+    # an extending file without a name is reported with whatever else is wrong, so that
+    # one pass fixes everything
+    unnamed = _unnamed(raw)
     unknown = _unknown_ids(raw) + _absent_removals(raw)
     if unknown:
-        raise ScenarioError(unknown)
+        raise ScenarioError(unnamed + unknown)
     data, prov = strip_provenance(raw)
     try:
         sc = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_merge_union_issues(
+        raise ScenarioError(unnamed + _merge_union_issues(
             [_issue_from_error(e, data, raw.lines, raw.files[0]) for e in exc.errors()])
         ) from None
     issues = check_scenario(sc)
@@ -191,11 +194,31 @@ def _validate(raw: RawScenario) -> Scenario:
             if issue.hint == BOTH_HORIZONS_HINT:
                 _blame_the_newer_horizon(issue, raw)
             _blame_the_removal(issue, raw)
-        raise ScenarioError(issues)
+        raise ScenarioError(unnamed + issues)
+    if unnamed:
+        raise ScenarioError(unnamed)
     meta = ScenarioMeta(files=raw.files, overrides=raw.overrides, provenance=prov,
                         document=raw.data, notes=raw.notes)
     sc._meta = meta
     return sc
+
+
+def _unnamed(raw: RawScenario) -> list[Issue]:
+    """The issue of a file that extends another without a ``name`` of its own (none if it
+    has one, or ``--set name=...`` gives it one): it would take its parent's name, and
+    its results folder and figures would overwrite the parent's."""
+    if raw.unnamed is None:
+        return []
+    file, line, column = raw.unnamed
+    own = re.sub(r"[^a-z0-9_]+", "_", Path(file).stem.lower()).strip("_")[:64]
+    if not re.match(r"[a-z]", own):
+        own = f"scenario_{own}".rstrip("_")[:64]
+    parent = raw.data.get("name")
+    taken = (f" (it would take {parent!r}, and its results folder and figures would "
+             "overwrite that scenario's)" if isinstance(parent, str) else "")
+    return [Issue(f"missing: a file that extends another must give its own name{taken}",
+                  path=("name",), file=file, line=line, column=column,
+                  hint=f"add name: {own} to {Path(file).name} (or give --set name=...)")]
 
 
 _REMOVED_FROM = {"site": ("sites",), "lane": ("lanes",), "region": ("regions",),

@@ -1,7 +1,7 @@
 """Composition (``extends:``) as a second review found it: a child's ``{value: ...}`` that
-passed as cited by its parent, a parent's description printed under a child, removals
-reported at the parent's lines with look-alike ids, and ``--set extends=...`` read as a
-misspelt ``end``."""
+passed as cited by its parent, a child that took its parent's name and overwrote its
+results, a parent's description printed under a child, removals reported at the parent's
+lines with look-alike ids, and ``--set extends=...`` read as a misspelt ``end``."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from sim.scenario.docs import generate
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = ROOT / "tests" / "data" / "tiny.yaml"
+SHIPPED = sorted((ROOT / "scenarios").glob("*.yaml")) + sorted(
+    (ROOT / "benchmarks" / "networks").glob("*.yaml"))
 COPPER = ("sites", "mine_a", "output", "copper")
 
 
@@ -67,6 +69,46 @@ def test_a_childs_value_citing_itself_leaves_the_inherited_citation_to_the_rest(
     assert prov.uncited == []
     assert prov.for_path((*COPPER, "t_per_year")).source == "report"
     assert prov.for_path(COPPER).assumption == "test input"
+
+
+# ------------------------------------------------------------------------ 2. its own name
+def test_an_extending_file_without_a_name_is_refused_at_its_extends(tmp_path: Path) -> None:
+    child = child_of_tiny(tmp_path, "horizon_days: 30\n", name="")
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(child)
+    issue = only_issue(exc)
+    assert (issue.file, issue.line, issue.path) == (str(child), 1, ("name",))
+    assert "must give its own name" in issue.message and "'tiny'" in issue.message
+    assert issue.hint.startswith("add name: child to child.yaml")
+
+
+def test_a_nameless_child_is_told_so_with_its_other_problems(tmp_path: Path) -> None:
+    child = child_of_tiny(tmp_path, "horizon_days: many\n", name="")
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(child)
+    assert [i.path for i in exc.value.issues] == [("name",), ("horizon_days",)]
+
+
+def test_the_cli_refuses_a_nameless_child_with_status_2_and_set_name_names_it(
+        tmp_path: Path) -> None:
+    child = child_of_tiny(tmp_path, "horizon_days: 30\n", name="")
+    result = CliRunner().invoke(main, ["validate", str(child)])
+    assert result.exit_code == 2, result.output
+    assert f"{child}:1:1: name: missing" in result.output
+    assert "hint: add name: child to child.yaml" in result.output
+    assert load_scenario(child, ["name=mine"]).name == "mine"
+
+
+def test_a_stem_that_is_not_an_id_gets_a_hint_that_is(tmp_path: Path) -> None:
+    child = write(tmp_path / "2025 Export-Ban.yaml", f"extends: {TINY}\n")
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(child)
+    assert only_issue(exc).hint.startswith("add name: scenario_2025_export_ban to ")
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_every_shipped_scenario_names_itself(path: Path) -> None:
+    assert load_scenario(path).name == path.stem
 
 
 # ------------------------------------------------------------- 3. words of the file itself
