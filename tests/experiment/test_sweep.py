@@ -187,7 +187,7 @@ def test_a_swept_bare_number_over_a_value_in_another_unit_gets_a_note(tmp_path: 
     # 0.07-0.09 USD/oz, with no note, where --set with the same number printed one
     price = "commodities.copper.reference_price_usd_per_t"
     priced = tmp_path / "priced.yaml"
-    priced.write_text(f"extends: {TINY}\ncommodities:\n  copper:\n"
+    priced.write_text(f"extends: {TINY}\nname: priced\ncommodities:\n  copper:\n"
                       "    reference_price_usd_per_t: {value: 4, unit: usd/lb}\n")
     short = ["horizon_days=10"]
     with pytest.warns(UserWarning) as record:

@@ -291,7 +291,7 @@ def test_extends_a_new_distribution_replaces_an_inherited_value(tmp_path: Path) 
     # 'value'" at the parent's line
     shutil.copy(TINY, tmp_path / "tiny.yaml")
     child = tmp_path / "child.yaml"
-    child.write_text("extends: tiny.yaml\nlanes:\n"
+    child.write_text("extends: tiny.yaml\nname: child\nlanes:\n"
                      "  mine_border: {transit_days: {dist: exponential, mean: 2}}\n"
                      "  border_market:\n"
                      "    transit_days: {dist: triangular, low: 5, mode: 9, high: 12}\n")
@@ -300,7 +300,7 @@ def test_extends_a_new_distribution_replaces_an_inherited_value(tmp_path: Path) 
     assert sc.lanes["border_market"].transit_days.mean() == pytest.approx(26 / 3)
     # and back: a grandchild's number replaces the inherited distribution
     grandchild = tmp_path / "grandchild.yaml"
-    grandchild.write_text("extends: child.yaml\nlanes:\n"
+    grandchild.write_text("extends: child.yaml\nname: grandchild\nlanes:\n"
                           "  mine_border: {transit_days: {value: 4, source: survey}}\n"
                           "  border_market: {transit_days: {dist: exponential, mean: 6}}\n")
     sc = load_scenario(grandchild)
@@ -314,10 +314,11 @@ def test_extends_distribution_is_replaced_whole_not_merged(tmp_path: Path) -> No
     # parent's `source:`. A partial distribution is now refused, at the child's line.
     shutil.copy(TINY, tmp_path / "tiny.yaml")
     (tmp_path / "parent.yaml").write_text(
-        "extends: tiny.yaml\nlanes:\n  mine_border:\n    transit_days: {dist: triangular, "
+        "extends: tiny.yaml\nname: parent\n"
+        "lanes:\n  mine_border:\n    transit_days: {dist: triangular, "
         "low: 1, mode: 2, high: 3, source: field survey}\n")
     child = tmp_path / "child.yaml"
-    child.write_text("extends: parent.yaml\nlanes:\n  mine_border:\n"
+    child.write_text("extends: parent.yaml\nname: child\nlanes:\n  mine_border:\n"
                      "    transit_days: {dist: triangular, high: 6}\n")
     with pytest.raises(ScenarioError) as exc:
         load_scenario(child)
@@ -326,4 +327,4 @@ def test_extends_distribution_is_replaced_whole_not_merged(tmp_path: Path) -> No
     for issue in issues.values():
         assert issue.message == f"missing required field {issue.path[-1]!r}"
         # at the child's mapping, not at the parent's `low:` it no longer has
-        assert (issue.file, issue.line) == (str(child), 4)
+        assert (issue.file, issue.line) == (str(child), 5)

@@ -122,7 +122,7 @@ def child_of_mt_tiny(tmp_path: Path, tiny_variant, t_per_year: str) -> Path:
     """A child of tiny.yaml (whose copper output is written in Mt/yr, with a source) that
     sets the output to ``t_per_year``."""
     write(tmp_path / "mt.yaml", tiny_variant(MT_TINY))
-    return write(tmp_path / "child.yaml", "extends: mt.yaml\nsites:\n  mine_a:\n"
+    return write(tmp_path / "child.yaml", "extends: mt.yaml\nname: child\nsites:\n  mine_a:\n"
                  f"    output:\n      copper: {{t_per_year: {t_per_year}}}\n")
 
 
@@ -145,9 +145,10 @@ def test_extends_uncited_value_does_not_borrow_the_parent_citation(tmp_path: Pat
     child = child_of_mt_tiny(tmp_path, tiny_variant, "{value: 36525}")
     meta = meta_of(load_scenario(child))
     assert meta.provenance.citations.get(T_PER_YEAR) is None
-    # the mapping around it (copper's 'assumption: test input', written in the parent)
-    # still covers it, as it covers every value of that mapping
-    assert meta.provenance.for_path(T_PER_YEAR).assumption == "test input"
+    # nor that of the mapping around it (copper's 'assumption: test input', written in the
+    # parent), which never gave the child's number
+    assert meta.provenance.for_path(T_PER_YEAR) is None
+    assert dict(meta.provenance.uncited) == {(*T_PER_YEAR, "value"): 36525}
 
 
 def test_extends_uncited_value_fails_require_citations(tmp_path: Path, tiny_text: str,
@@ -172,7 +173,8 @@ def test_extends_distribution_replaces_the_parent_unit_and_citation(tmp_path: Pa
         "transit_days: {value: 10, assumption: test input}",
         "transit_days: {dist: triangular, low: 1, mode: 2, high: 3, unit: weeks, "
         "source: 'Road survey'}")))
-    child = write(tmp_path / "child.yaml", "extends: weeks.yaml\nlanes:\n  border_market:\n"
+    child = write(tmp_path / "child.yaml", "extends: weeks.yaml\nname: child\n"
+                                           "lanes:\n  border_market:\n"
                   "    transit_days: {dist: triangular, low: 8, mode: 10, high: 15}\n")
     sc = load_scenario(child)
     assert sc.lanes["border_market"].transit_days == Triangular(

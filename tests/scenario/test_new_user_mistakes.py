@@ -23,7 +23,8 @@ CITED_TRIANGLE = ("transit_days: {dist: triangular, low: 8, mode: 10, high: 15, 
 def test_some_parameters_over_a_cited_distribution_leave_it_uncited(tmp_path: Path,
                                                                     tiny_text: str) -> None:
     write(tmp_path / "parent.yaml", tiny_text.replace(TRANSIT, CITED_TRIANGLE))
-    child = write(tmp_path / "child.yaml", "extends: parent.yaml\nlanes:\n  border_market:\n"
+    child = write(tmp_path / "child.yaml", "extends: parent.yaml\nname: child\n"
+                                           "lanes:\n  border_market:\n"
                   "    transit_days: {high: 20}\n")
     sc = load_scenario(child)
     # the parameters merge: only `high` changed
@@ -34,7 +35,7 @@ def test_some_parameters_over_a_cited_distribution_leave_it_uncited(tmp_path: Pa
     assert meta_of(sc).provenance.for_path(path) is None
     uncited = dict(meta_of(sc).provenance.uncited)
     assert uncited[(*path, "high")] == 20
-    assert meta_of(sc).provenance.uncited_where[(*path, "high")] == (str(child), 4)
+    assert meta_of(sc).provenance.uncited_where[(*path, "high")] == (str(child), 5)
 
 
 def test_a_number_changed_beside_an_inherited_citation_is_uncited(tmp_path: Path,
@@ -42,7 +43,8 @@ def test_a_number_changed_beside_an_inherited_citation_is_uncited(tmp_path: Path
     # {copper: 5} over the parent's {copper: 36525, assumption: ...}: the parent's
     # judgement never gave 5, yet it passed as cited
     write(tmp_path / "parent.yaml", tiny_text)
-    child = write(tmp_path / "child.yaml", "extends: parent.yaml\nsites:\n  market_x:\n"
+    child = write(tmp_path / "child.yaml", "extends: parent.yaml\nname: child\n"
+                                           "sites:\n  market_x:\n"
                   "    demand_t_per_year: {copper: 5}\n")
     sc = load_scenario(child)
     path = ("sites", "market_x", "demand_t_per_year")
@@ -50,14 +52,16 @@ def test_a_number_changed_beside_an_inherited_citation_is_uncited(tmp_path: Path
     assert dict(meta_of(sc).provenance.uncited)[(*path, "copper")] == 5
     # restating the citation, or leaving the number as it was, keeps it cited
     for text in ("{copper: 5, source: 'Survey 2025'}", "{copper: 36525}"):
-        write(child, f"extends: parent.yaml\nsites:\n  market_x:\n    demand_t_per_year: {text}\n")
+        write(child, f"extends: parent.yaml\nname: child\n"
+                     f"sites:\n  market_x:\n    demand_t_per_year: {text}\n")
         assert meta_of(load_scenario(child)).provenance.for_path(path) is not None, text
 
 
 def test_a_new_citation_over_a_cited_distribution_is_kept(tmp_path: Path,
                                                           tiny_text: str) -> None:
     write(tmp_path / "parent.yaml", tiny_text.replace(TRANSIT, CITED_TRIANGLE))
-    child = write(tmp_path / "child.yaml", "extends: parent.yaml\nlanes:\n  border_market:\n"
+    child = write(tmp_path / "child.yaml", "extends: parent.yaml\nname: child\n"
+                                           "lanes:\n  border_market:\n"
                   "    transit_days: {high: 20, source: 'Survey 2025'}\n")
     path = ("lanes", "border_market", "transit_days")
     assert meta_of(load_scenario(child)).provenance.for_path(path).source == "Survey 2025"
@@ -84,14 +88,14 @@ def test_validate_says_where_an_uncited_value_is(tmp_path: Path, tiny_text: str,
 def test_end_over_an_inherited_horizon_points_at_the_users_file(tmp_path: Path,
                                                                 tiny_text: str) -> None:
     write(tmp_path / "tiny.yaml", tiny_text)
-    child = write(tmp_path / "child.yaml", "extends: tiny.yaml\nend: 2024-03-01\n")
+    child = write(tmp_path / "child.yaml", "extends: tiny.yaml\nname: child\nend: 2024-03-01\n")
     with pytest.raises(ScenarioError) as exc:
         load_scenario(child)
     issue = only_issue(exc)
-    assert (issue.file, issue.line, issue.path) == (str(child), 2, ("end",))
+    assert (issue.file, issue.line, issue.path) == (str(child), 3, ("end",))
     assert issue.hint == (f"horizon_days comes from {tmp_path / 'tiny.yaml'}; add "
                           "horizon_days: null to this file to measure by end alone")
-    assert load_scenario(write(tmp_path / "fixed.yaml", "extends: tiny.yaml\n"
+    assert load_scenario(write(tmp_path / "fixed.yaml", "extends: tiny.yaml\nname: fixed\n"
                                "end: 2024-03-01\nhorizon_days: null\n")).horizon == 61
 
 
@@ -113,7 +117,7 @@ def event(targets: str, factor: float) -> str:
 def test_a_fractional_capacity_factor_on_a_plain_lane_is_refused(tmp_path: Path,
                                                                  tiny_text: str) -> None:
     write(tmp_path / "tiny.yaml", tiny_text)
-    child = write(tmp_path / "c.yaml", "extends: tiny.yaml\n"
+    child = write(tmp_path / "c.yaml", "extends: tiny.yaml\nname: c\n"
                   + event("{lanes: [mine_border]}", 0.5))
     with pytest.raises(ScenarioError) as exc:
         load_scenario(child)
@@ -122,9 +126,9 @@ def test_a_fractional_capacity_factor_on_a_plain_lane_is_refused(tmp_path: Path,
     assert "has no effect on lane 'mine_border'" in issue.message
     assert "added_delay_days" in issue.hint
     # closing the same lane does something, and so does throttling the border post
-    load_scenario(write(tmp_path / "closed.yaml", "extends: tiny.yaml\n"
+    load_scenario(write(tmp_path / "closed.yaml", "extends: tiny.yaml\nname: closed\n"
                         + event("{lanes: [mine_border]}", 0)))
-    load_scenario(write(tmp_path / "post.yaml", "extends: tiny.yaml\n"
+    load_scenario(write(tmp_path / "post.yaml", "extends: tiny.yaml\nname: post\n"
                         + event("{sites: [border]}", 0.5)))
 
 
@@ -133,11 +137,11 @@ def test_a_region_is_refused_only_when_nothing_in_it_can_be_throttled(tmp_path: 
     write(tmp_path / "tiny.yaml", tiny_text)
     # `away` holds only the market and the lane into it (no capacity)
     with pytest.raises(ScenarioError) as exc:
-        load_scenario(write(tmp_path / "away.yaml", "extends: tiny.yaml\n"
+        load_scenario(write(tmp_path / "away.yaml", "extends: tiny.yaml\nname: away\n"
                             + event("{regions: [away]}", 0.5)))
     assert "has no effect on anything in region(s) away" in only_issue(exc).message
     # `home` holds the mine and the border post as well as a plain lane: accepted
-    load_scenario(write(tmp_path / "home.yaml", "extends: tiny.yaml\n"
+    load_scenario(write(tmp_path / "home.yaml", "extends: tiny.yaml\nname: home\n"
                         + event("{regions: [home]}", 0.5)))
 
 
@@ -151,7 +155,7 @@ def test_an_id_under_the_wrong_kind_of_target_says_where_it_belongs(tmp_path: Pa
                                                                    tiny_text: str) -> None:
     write(tmp_path / "tiny.yaml", tiny_text)
     with pytest.raises(ScenarioError) as exc:
-        load_scenario(write(tmp_path / "c.yaml", "extends: tiny.yaml\n"
+        load_scenario(write(tmp_path / "c.yaml", "extends: tiny.yaml\nname: c\n"
                             + event("{lanes: [border], regions: [mine_border]}", 0)))
     messages = {(i.path[-2], i.message, i.hint) for i in exc.value.issues}
     assert messages == {

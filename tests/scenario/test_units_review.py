@@ -22,7 +22,8 @@ PRICE = "commodities.copper.reference_price_usd_per_t"
 @pytest.fixture
 def priced(tmp_path: Path) -> Path:
     """tiny.yaml with copper's reference price in USD/lb."""
-    return write(tmp_path / "priced.yaml", f"extends: {TINY}\ncommodities:\n  copper:\n"
+    return write(tmp_path / "priced.yaml", f"extends: {TINY}\nname: priced\n"
+                                           f"commodities:\n  copper:\n"
                  "    reference_price_usd_per_t: {value: 4, unit: usd/lb, source: x}\n")
 
 
@@ -35,7 +36,7 @@ def priced(tmp_path: Path) -> Path:
 def test_a_childs_number_without_a_unit_over_a_parents_unit_gets_a_note(
         tmp_path: Path, priced: Path, child: str, number: str) -> None:
     path = write(tmp_path / "child.yaml",
-                 f"extends: priced.yaml\ncommodities:\n  copper:\n    {child}\n")
+                 f"extends: priced.yaml\ncommodities:\n  copper:\n    {child}\nname: child\n")
     sc = load_scenario(path)
     assert sc.commodities["copper"].reference_price_usd_per_t == 9000.0
     (note,) = meta_of(sc).notes
@@ -52,7 +53,7 @@ def test_a_child_that_keeps_the_unit_or_changes_a_parameter_gets_no_note(
     for child in ("reference_price_usd_per_t: {value: 4.5, unit: usd/lb}",
                   "demand_elasticity: -0.4"):
         path = write(tmp_path / "child.yaml",
-                     f"extends: priced.yaml\ncommodities:\n  copper:\n    {child}\n")
+                     f"extends: priced.yaml\nname: child\ncommodities:\n  copper:\n    {child}\n")
         assert meta_of(load_scenario(path)).notes == [], child
 
 
@@ -92,7 +93,7 @@ def test_a_comma_in_a_number_in_an_extending_file_is_refused(
         tmp_path: Path, text: str, where: tuple[str, ...], fix: str) -> None:
     # each comma made a key set to null, read as "remove the inherited key", which was
     # not there: copper became 1 t/yr and lon 27 without a word
-    path = write(tmp_path / "child.yaml", f"extends: {TINY}\n{text}")
+    path = write(tmp_path / "child.yaml", f"extends: {TINY}\n{text}name: child\n")
     with pytest.raises(ScenarioError) as exc:
         load_scenario(path)
     issue = only_issue(exc)
@@ -104,14 +105,16 @@ def test_a_comma_in_a_number_in_an_extending_file_is_refused(
 
 def test_a_null_for_an_inherited_key_that_is_not_there_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path / "child.yaml",
-                 f"extends: {TINY}\nsites:\n  market_x:\n    initial_stock_t: {{coper: null}}\n")
+                 f"extends: {TINY}\nsites:\n  market_x:\n    initial_stock_t: {{coper: null}}\n"
+                 "name: child\n")
     with pytest.raises(ScenarioError) as exc:
         load_scenario(path)
     issue = only_issue(exc)
     assert issue.message == "there is no sites.market_x.initial_stock_t.coper to remove"
     assert (issue.file, issue.line, issue.hint) == (str(path), 4, "did you mean 'copper'?")
     # a field left at its default, and a key that is there, are removed as before
-    fine = write(tmp_path / "fine.yaml", f"extends: {TINY}\nend: null\nsites:\n  market_x:\n"
+    fine = write(tmp_path / "fine.yaml", f"extends: {TINY}\nname: fine\n"
+                                         f"end: null\nsites:\n  market_x:\n"
                  "    initial_stock_t: {copper: null}\n")
     assert load_scenario(fine).sites["market_x"].initial_stock_t == {}
 
@@ -215,7 +218,7 @@ def test_numpy_numbers_are_converted_like_python_ones(tiny_text: str) -> None:
                                            ("balanse", "'balanse' is not allowed")])
 def test_balance_written_as_an_uncited_value(tmp_path: Path, word: str, message: str | None
                                              ) -> None:
-    path = write(tmp_path / "child.yaml", f"extends: {TINY}\nsites:\n  market_x:\n"
+    path = write(tmp_path / "child.yaml", f"extends: {TINY}\nname: child\nsites:\n  market_x:\n"
                  f"    other_supply_t_per_year:\n      copper: {{value: {word}}}\n")
     if message is None:
         sc = load_scenario(path)
