@@ -121,7 +121,7 @@ def test_two_quick_ctrl_c_stop_a_process_pool_run_without_hanging(tmp_path: Path
     # `timeout -s INT`, which signals the group too) came while the interpreter waited
     # for the workers to finish: it hung for good.
     out = tmp_path / "run"
-    args = [str(BASELINE), "-n", "12", "--seed", "5", "--set", "horizon_days=2000",
+    args = [str(BASELINE), "-n", "6", "--seed", "5", "--set", "horizon_days=2000",
             "--set", "warmup_days=30"]
     proc = subprocess.Popen([sys.executable, "-m", "sim", "run", *args, "--out", str(out),
                              "--workers", "2", "-q"], cwd=ROOT, stdout=subprocess.PIPE,
@@ -139,7 +139,7 @@ def test_two_quick_ctrl_c_stop_a_process_pool_run_without_hanging(tmp_path: Path
     assert proc.returncode == 130, stderr
     assert "Traceback" not in stderr and "--resume" in stderr
     assert invoke("run", *args, "--out", out, "--resume", "-q").exit_code == 0
-    assert sim.load_results(out).replications == list(range(12))
+    assert sim.load_results(out).replications == list(range(6))
 
 
 @pytest.mark.skipif(os.name != "posix", reason="sends SIGTERM")
@@ -148,7 +148,7 @@ def test_sigterm_stops_a_process_pool_run_like_ctrl_c_and_leaves_no_worker(
     # `kill` (or a batch system's time limit) ended the driver at once: its workers ran
     # on, orphaned, and the finished replications went unreported
     out = tmp_path / "run"
-    args = [str(BASELINE), "-n", "12", "--seed", "5", "--set", "horizon_days=2000",
+    args = [str(BASELINE), "-n", "6", "--seed", "5", "--set", "horizon_days=2000",
             "--set", "warmup_days=30"]
     proc = subprocess.Popen([sys.executable, "-m", "sim", "run", *args, "--out", str(out),
                              "--workers", "2", "-q"], cwd=ROOT, stdout=subprocess.PIPE,
