@@ -420,7 +420,7 @@ def validate(files: tuple[Path, ...], require_citations: bool, overrides: tuple[
                  "beside each, e.g. {value: 3, source: \"...\"}")
             continue
         click.echo(msg)
-        for note in [*_override_notes(sc), *_capacity_notes(sc), *_policy_notes(sc)]:
+        for note in [*_override_notes(sc), *_capacity_notes(sc)]:
             click.echo(f"     note: {note}")
     if bad:
         sys.exit(EXIT_BAD_INPUT)
@@ -428,17 +428,12 @@ def validate(files: tuple[Path, ...], require_citations: bool, overrides: tuple[
 
 def _override_notes(sc: Any) -> list[str]:
     """What a --set did that may not be what was meant (a bare number over a value the
-    file gave in another unit)."""
+    file gave in another unit), and the policies that cannot act in this network (valid
+    input, but worth a word): the scenario's notes, which sim run, compare and sweep
+    print too."""
     from sim.scenario import meta_of
 
     return list(meta_of(sc).notes)
-
-
-def _policy_notes(sc: Any) -> list[str]:
-    """Policies that cannot act in this network (valid input, but worth a word)."""
-    from sim.scenario.shock_checks import idle_export_controls, idle_stockpile_rules
-
-    return idle_export_controls(sc) + idle_stockpile_rules(sc)
 
 
 def _capacity_notes(sc: Any) -> list[str]:
@@ -479,7 +474,7 @@ def show(scenario: Path, figure: Path | None, no_figure: bool, overrides: tuple[
     from sim.scenario import load_scenario, make_plan
 
     sc = load_scenario(scenario, overrides)
-    for note in [*_override_notes(sc), *_policy_notes(sc)]:
+    for note in _override_notes(sc):
         _err(f"note: {note}")
     if figure is not None and not no_figure:
         from sim.output.network_map import check_figure_path
@@ -735,7 +730,7 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
                                   workers=workers, scheduler=scheduler,
                                   dask_local=dask_local, target=target, out=out, force=force,
                                   resume=resume, progress=bar.update, on_batch=bar.set_total,
-                                  figures=not no_figures)
+                                  figures=not no_figures, for_python=False)
     except ScenarioError as exc:
         _scenario_error_in_comparison(exc, items, overrides)
     except KeyboardInterrupt:
@@ -934,7 +929,7 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
                                overrides=overrides, workers=workers, scheduler=scheduler,
                                dask_local=dask_local, metrics=metrics, out=out, force=force,
                                resume=resume, progress=bar.update, on_total=bar.set_total,
-                               figures=not no_figures, command=recorded)
+                               figures=not no_figures, command=recorded, for_python=False)
     except KeyboardInterrupt:
         done = store.saved_count()
         if not done:
@@ -961,7 +956,7 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
             f"{done} finished replication(s) are saved in {store.path}; the sweep is "
             f"incomplete (no sweep.json). To finish it{_once_fixed(exc)}, run:\n  "
             + _resume_command(words)))
-    for note in result.notes:  # what --set did that may not be what was meant
+    for note in result.notes:  # may not be what was meant: said even when quiet
         _err(f"note: {note}")
     if not quiet:
         click.echo(sweep_text(result, list(metrics)))

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.experiment.errors import ExperimentError
+from sim.experiment.errors import ExperimentError, python_wording
 from sim.experiment.executors import Backend, Job, open_backend, run_tasks
 from sim.experiment.precision import (
     Measure,
@@ -386,26 +386,44 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
                    out: str | Path | None = None, force: bool = False, resume: bool = False,
                    progress: Callable[[int], None] | None = None,
                    on_batch: Callable[[int], None] | None = None,
-                   figures: bool = True, for_python: bool = False) -> Comparison:
+                   figures: bool = True, for_python: bool = True) -> Comparison:
     """Run (or read) every scenario with common random numbers and compare them with the
     first. See :func:`compare` for the arguments; returns a :class:`Comparison`.
 
     Its ``notes`` say what makes the differences other than they seem (scenarios run with
-    different seeds or over different periods), with advice written for the command line
-    (``--set start=...``), or with ``for_python`` for the Python API
-    (``overrides=["start=..."]``); these then also say what the overrides did to the
-    scenario files that may not be what was meant, as :func:`sim.load_scenario` warns.
+    different seeds or over different periods), and what the scenario files compared
+    hold that may not be what was meant (an override over a value a file gives in another
+    unit, a policy that cannot act in its network), as :func:`sim.load_scenario` warns.
+    Their advice, and the messages of the errors raised, are written for the Python API
+    (``overrides=["start=..."]``, ``force=True``), or with ``for_python=False`` for the
+    command line, which calls this (``--set start=...``, ``--force``).
 
     With ``out``, each scenario that runs is written as a results folder ``out/<label>/``
     (replications saved as they finish, so ``resume=True`` finishes an interrupted
     comparison), and ``compare.csv``, ``compare.md``, ``comparison.json`` and figures are
     written to ``out``.
     """
+    with python_wording("compare", for_python):
+        return _run_comparison(
+            items, replications, seed, overrides=overrides, workers=workers, backend=backend,
+            scheduler=scheduler, dask_local=dask_local, target=target, confidence=confidence,
+            out=out, force=force, resume=resume, progress=progress, on_batch=on_batch,
+            figures=figures, for_python=for_python)
+
+
+def _run_comparison(items: Sequence[Item], replications: int | None, seed: int | None, *,
+                    overrides: Sequence[str], workers: int | None, backend: Backend | None,
+                    scheduler: str | None, dask_local: bool, target: Target | None,
+                    confidence: float, out: str | Path | None, force: bool, resume: bool,
+                    progress: Callable[[int], None] | None,
+                    on_batch: Callable[[int], None] | None, figures: bool,
+                    for_python: bool) -> Comparison:
+    """:func:`run_comparison`, its errors worded for the command line."""
     started = time.perf_counter()
     # before any scenario is read or folder written: a bad seed or confidence otherwise
     # fails only once replications run, leaving folders a rerun refuses
     if seed is not None:
-        check_seed(seed, "--seed", "give seed=0, 1, 2, ... (or leave it out: 0, or the "
+        check_seed(seed, "seed", "give seed=0, 1, 2, ... (or leave it out: 0, or the "
                    "first results folder's)")
     # as sim.run checks them ("2" and 2.0 failed deep inside with a bare TypeError)
     if replications is not None:
@@ -593,10 +611,11 @@ def period_notes(arms: Sequence[Arm], for_python: bool = False) -> list[str]:
 
 
 def _override_notes(arms: Sequence[Arm], for_python: bool = False) -> list[str]:
-    """What the overrides did to the scenario files compared that may not be what was
-    meant (a bare number over a value a file gives in another unit), each once, in
-    ``--set`` or (``for_python``) ``overrides=`` wording. Loaded scenarios and results are
-    left out: sim.load_scenario warned of theirs."""
+    """The notes of the scenario files compared (see
+    :attr:`~sim.scenario.loader.ScenarioMeta.notes`: what the overrides did that may not
+    be what was meant, a policy that cannot act in the network), each once, in ``--set``
+    or (``for_python``) ``overrides=`` wording. Loaded scenarios and results are left out:
+    sim.load_scenario warned of theirs."""
     from sim.scenario.loader import meta_of, python_note
 
     notes: list[str] = []
@@ -733,11 +752,33 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
     or ``workers`` that is not an integer of at least 1, a negative or non-integer
     ``seed``, ``metrics`` without ``target_ci``, ...), ``ValueError`` unless
     ``0 < confidence < 1``, and ``TypeError`` for a single string where a list is
-    expected.
+    expected; :class:`~sim.output.folder.FolderError` for an ``out`` folder it may not
+    write, and :class:`~sim.scenario.errors.ScenarioError` for a scenario with problems.
+    Their messages name these arguments (``seed``, ``force=True``, ``overrides=[...]``),
+    not the command line's options.
     A replication that fails or whose worker dies raises
     :class:`~sim.experiment.executors.ReplicationError` (its ``__cause__`` is the
     replication's own exception).
     """
+    with python_wording("compare"):
+        comp = _compare(items, replications, seed, overrides=overrides, workers=workers,
+                        scheduler=scheduler, dask_local=dask_local, target_ci=target_ci,
+                        metrics=metrics, max_replications=max_replications,
+                        confidence=confidence, out=out, force=force, **kwargs)
+    # A table alone dropped them: +303% delivered, from a period four times as long, said
+    # nothing of the period.
+    for note in comp.notes:
+        warnings.warn(note, UserWarning, stacklevel=2)
+    comp.table.attrs["notes"] = list(comp.notes)
+    return comp.table
+
+
+def _compare(items: Sequence[Item], replications: int | None, seed: int | None, *,
+             overrides: Sequence[str], workers: int | None, scheduler: str | None,
+             dask_local: bool, target_ci: float | None, metrics: Sequence[str],
+             max_replications: int, confidence: float, out: str | Path | None, force: bool,
+             **kwargs: Any) -> Comparison:
+    """:func:`compare`'s comparison, before its notes are warned of."""
     check_strings(metrics, "metrics", "KPI names such as 'delivered_t:cobalt'")
     if target_ci is None and metrics:
         # as the command line's --metric: silently ignored, they would look watched
@@ -747,14 +788,8 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
     # the stopping rule measures intervals of the table's confidence level
     target = (Target(target_ci, tuple(parse_metrics(metrics)), max_replications,
                      confidence=confidence) if target_ci is not None else None)
-    comp = run_comparison(items, replications, seed, overrides=overrides, workers=workers,
+    return run_comparison(items, replications, seed, overrides=overrides, workers=workers,
                           scheduler=scheduler, dask_local=dask_local, target=target,
                           confidence=confidence, out=out, force=force, for_python=True,
                           **kwargs)
-    # A table alone dropped them: +303% delivered, from a period four times as long, said
-    # nothing of the period.
-    for note in comp.notes:
-        warnings.warn(note, UserWarning, stacklevel=2)
-    comp.table.attrs["notes"] = list(comp.notes)
-    return comp.table
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from sim.experiment.collector import Collector
-from sim.experiment.errors import ExperimentError
+from sim.experiment.errors import ExperimentError, python_wording
 from sim.experiment.executors import Backend, Job, open_backend, run_tasks
 from sim.experiment.precision import (
     Measure,
@@ -125,9 +125,11 @@ def revalidated(sc: Scenario, overrides: Sequence[str] = ()) -> Scenario:
     new = scenario_from_dict(data, f"<scenario {sc.name}>", overrides)
     if sc._meta is not None:
         old, added = meta_of(sc), meta_of(new)
+        # the scenario's own notes (an idle policy's) are found again: kept once
         new._meta = ScenarioMeta(files=old.files, overrides=[*old.overrides, *added.overrides],
                                  provenance=old.provenance, document=old.document,
-                                 notes=[*old.notes, *added.notes])
+                                 notes=[*old.notes,
+                                        *(n for n in added.notes if n not in old.notes)])
     return new
 
 
@@ -203,8 +205,9 @@ def run(sc: Scenario | str | Path, replications: int = 1, seed: int = 0, workers
         dask_local: bool = False) -> Results:
     """Run ``replications`` replications of ``sc`` (a scenario, or the path of a scenario
     file) from root seed ``seed``, with ``overrides`` (``"key.path=value"`` strings, as for
-    ``--set``) applied; given a path, they are warned of as by :func:`sim.load_scenario`
-    (a bare number over a value the file gives in another unit). A loaded scenario holds
+    ``--set``) applied; given a path, the scenario's notes are warned of (``UserWarning``)
+    as by :func:`sim.load_scenario` (a bare number over a value the file gives in another
+    unit, a policy that cannot act in the network). A loaded scenario holds
     its values in the fields' own units already, so an override of it gets no such note:
     give overrides to ``sim.load_scenario`` to have them checked against the file. A
     scenario is validated again first (see :func:`revalidated`), so one changed in place
@@ -221,22 +224,27 @@ def run(sc: Scenario | str | Path, replications: int = 1, seed: int = 0, workers
     path; :class:`~sim.scenario.errors.ScenarioError` for a scenario file with problems;
     :class:`~sim.experiment.executors.ReplicationError` if a replication fails or its
     worker dies (its ``__cause__`` is the replication's own exception), after the
-    replications that finished were handed to ``sink``.
+    replications that finished were handed to ``sink``. Their messages name these
+    arguments, not the command line's options (see
+    :func:`~sim.experiment.errors.python_wording`).
     """
-    check_run_arguments(replications, seed, workers)
-    given, sc = sc, as_scenario(sc, "sc", overrides)
-    if overrides:
+    with python_wording("run"):
+        check_run_arguments(replications, seed, workers)
+        given, sc = sc, as_scenario(sc, "sc", overrides)
+    if overrides or not isinstance(given, Scenario):
         from sim.scenario.loader import meta_of, warn_notes
 
-        # the notes of these overrides; a scenario's own were warned of when it was loaded
+        # a file's notes, or those of the overrides: a loaded scenario's own were warned
+        # of when it was loaded
         known = len(meta_of(given).notes) if isinstance(given, Scenario) else 0
         warn_notes(meta_of(sc).notes[known:])
     seed = int(seed)  # a numpy integer is reported and saved as a plain one
     started = time.perf_counter()
     # Each result is copied into the stacked arrays as it arrives and then dropped.
     collector = Collector(sc, seed, replications)
-    _execute(sc, range(replications), seed, collector.add, workers, sink, progress, executor,
-             backend, scheduler, dask_local)
+    with python_wording("run"):
+        _execute(sc, range(replications), seed, collector.add, workers, sink, progress,
+                 executor, backend, scheduler, dask_local)
     return collector.results(time.perf_counter() - started)
 
 

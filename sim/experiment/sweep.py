@@ -41,7 +41,7 @@ import re
 import time
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -49,12 +49,12 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from sim.experiment.errors import ExperimentError
+from sim.experiment.errors import ExperimentError, python_wording
 from sim.experiment.executors import Backend, Job, open_backend, run_tasks
 from sim.experiment.precision import check_metrics, kpi_name, parse_metrics
 from sim.experiment.precision import select as select_kpis
 from sim.experiment.replication import ReplicationResult
-from sim.scenario.errors import ScenarioError, check_strings, did_you_mean
+from sim.scenario.errors import ScenarioError, check_strings, did_you_mean, format_path
 from sim.scenario.loader import meta_of, python_note
 from sim.scenario.schema import Scenario
 from sim.streams import stable_hash
@@ -73,6 +73,9 @@ class Param:
     low: float
     high: float
     scale: str = "linear"
+    keyed: bool = field(default=False, compare=False)
+    """Given as an entry of a dict of key path to range (the Python API's form), which
+    errors name as such."""
 
     @classmethod
     def parse(cls, text: str) -> Param:
@@ -132,7 +135,28 @@ class Param:
             message, hint = _unknown_scale(rng[2])
             raise ExperimentError(message, what=what, hint=hint)
         low, high, *rest = rng
-        return cls.parse(f"{path}={low}:{high}" + (f":{rest[0]}" if rest else ""))
+        colon = f"{low}:{high}" + (f":{rest[0]}" if rest else "")
+        try:
+            return replace(cls.parse(f"{path}={colon}"), keyed=True)
+        except ExperimentError as exc:
+            # parse words its errors for low:high text; the range was a tuple
+            exc.what = what
+            if exc.message == "expected key.path=low:high":
+                exc.message = (f"{path!r} is not a key path, such as 'horizon_days' or "
+                               "'sites.border.clearance_trucks_per_day'")
+                exc.hint = "write the key path as for overrides"
+            elif (exc.hint or "").startswith("write key.path=low:high"):
+                exc.hint = (f"give two numbers, e.g. {{{path!r}: (30, 40)}}, or "
+                            f"{{{path!r}: (30, 40, 'int')}} for whole numbers")
+            exc.message = _as_tuples(exc.message.replace(repr(colon), repr(tuple(rng))))
+            exc.hint = _as_tuples(exc.hint)
+            exc.args = (exc.report(),)
+            raise
+
+    def option(self) -> str:
+        """The parameter as its user gave it: ``--param key.path=low:high`` (a list item of
+        the Python API's ``params`` is written so too), or ``params['key.path']``."""
+        return f"params[{self.path!r}]" if self.keyed else f"--param {self}"
 
     def value(self, u: float) -> float | int:
         """The parameter value at ``u`` in [0, 1]: exactly ``low`` at ``u = 0`` and exactly
@@ -162,6 +186,17 @@ class Param:
     def __str__(self) -> str:
         tail = "" if self.scale == "linear" else f":{self.scale}"
         return f"{self.path}={self.low:g}:{self.high:g}{tail}"
+
+
+def _as_tuples(text: str | None) -> str | None:
+    """``text`` with its ranges written as the dict form's tuples: ``20:31:int`` as
+    ``(20, 31, 'int')``, a ``:log`` range as a ``'log'`` one."""
+    if not text:
+        return text
+    text = re.sub(r"(?<![\w.:])(-?\d+(?:\.\d+)?):(-?\d+(?:\.\d+)?)(?::(log|int))?\b",
+                  lambda m: f"({m.group(1)}, {m.group(2)}"
+                  + (f", {m.group(3)!r})" if m.group(3) else ")"), text)
+    return re.sub(r"(?<![\w'])(low:high)?:(log|int)\b", lambda m: f"{m.group(2)!r}", text)
 
 
 def _is_number(text: str) -> bool:
@@ -338,7 +373,7 @@ class PointScenarios:
                 except ScenarioError as exc:
                     raise ExperimentError(
                         f"the scenario refuses {text}:\n  "
-                        + exc.report().replace("\n", "\n  "), what=f"--param {p}",
+                        + exc.report().replace("\n", "\n  "), what=p.option(),
                         hint="check the key path (as for --set) and that the range holds "
                              "valid values") from None
                 if end == p.low and any(n.startswith(f"--set {text}: ")
@@ -469,7 +504,8 @@ def run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], de
               n_resamples: int = 999, confidence: float = 0.95,
               progress: Callable[[int], None] | None = None,
               on_total: Callable[[int], None] | None = None,
-              figures: bool = True, command: Sequence[str] | None = None) -> Sweep:
+              figures: bool = True, command: Sequence[str] | None = None,
+              for_python: bool = True) -> Sweep:
     """Run a sweep; see :func:`sweep`. Returns a :class:`Sweep`; with ``out``, writes
     ``sweep.csv``, ``sweep-kpis.csv.gz``, ``sobol.csv`` (Sobol design), ``sweep.json`` and
     figures there, and saves every replication in ``out/sweep-replications/`` as it
@@ -477,7 +513,34 @@ def run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], de
     finished with ``resume=True`` (the same scenario, overrides, parameters, design,
     samples and seed; ``replications`` may grow), which runs only what is not saved.
     ``command``: the words of the ``sim`` command that resumes the sweep, recorded for
-    the hints of other commands given the unfinished folder."""
+    the hints of other commands given the unfinished folder.
+
+    The sweep's ``notes`` and the messages of the errors raised are written for the
+    Python API (``overrides=[...]``, ``samples``, ``force=True``), or with
+    ``for_python=False`` for the command line, which calls this (``--set``, ``-n``,
+    ``--force``)."""
+    with python_wording("sweep", for_python):
+        result = _run_sweep(scenario, params, design, samples, replications, seed,
+                            overrides=overrides, workers=workers, backend=backend,
+                            scheduler=scheduler, dask_local=dask_local, metrics=metrics,
+                            out=out, force=force, resume=resume, n_resamples=n_resamples,
+                            confidence=confidence, progress=progress, on_total=on_total,
+                            figures=figures, command=command, for_python=for_python)
+    if for_python:
+        result.notes = [python_note(n) for n in result.notes]
+    return result
+
+
+def _run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], design: str,
+               samples: int, replications: int, seed: int, *, overrides: Sequence[str],
+               workers: int | None, backend: Backend | None, scheduler: str | None,
+               dask_local: bool, metrics: Sequence[str], out: str | Path | None, force: bool,
+               resume: bool, n_resamples: int, confidence: float,
+               progress: Callable[[int], None] | None,
+               on_total: Callable[[int], None] | None, figures: bool,
+               command: Sequence[str] | None, for_python: bool) -> Sweep:
+    """:func:`run_sweep`, its errors and notes worded for the command line (but for the
+    hint of a sample that needs whole numbers, whose form differs with ``for_python``)."""
     from sim.experiment.runner import check_count, check_seed
     from sim.experiment.stats import check_confidence
 
@@ -494,7 +557,7 @@ def run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], de
     check_count(replications, "replications")
     if workers is not None and backend is None:
         check_count(workers, "workers")
-    check_seed(seed, "--seed")
+    check_seed(seed)
     # numpy integers are reported and saved as plain ones
     seed, samples, replications = int(seed), int(samples), int(replications)
     check_confidence(confidence)
@@ -533,8 +596,7 @@ def run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], de
             raise ExperimentError(
                 f"sample {i} ({', '.join(sets)}) is not a valid scenario:\n  "
                 + exc.report().replace("\n", "\n  "), what="--param",
-                hint="end the --param with :int (KEY.PATH=LOW:HIGH:int) to draw whole "
-                     "numbers" if whole else
+                hint=_whole_hint(parsed, exc, for_python) if whole else
                      "narrow the --param ranges to values the scenario accepts") from None
     store = None
     saved: dict[tuple[int, int], tuple[np.ndarray, list[Any]]] = {}
@@ -619,6 +681,26 @@ def run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], de
             hint=(f"{exc.hint}; then" if exc.hint else "correct --metric and") +
             " run again with --force to replace the sweep")
     return result
+
+
+def _whole_hint(params: Sequence[Param], exc: ScenarioError, for_python: bool) -> str:
+    """The hint for a sample refused for a value that must be a whole number: draw whole
+    numbers, written as the parameter was given (a ``(low, high, 'int')`` tuple for the
+    dict form, which has no ``:int`` to end)."""
+    if not for_python:
+        return "end the --param with :int (KEY.PATH=LOW:HIGH:int) to draw whole numbers"
+    paths = {format_path(issue.path) for issue in exc.issues if "whole number" in issue.message}
+    p = next((p for p in params if p.path in paths), None)
+    if p is None:
+        return ("give the range as (low, high, 'int') to draw whole numbers (or end a "
+                "'key.path=low:high' with :int)")
+    low, high = math.ceil(p.low), math.floor(p.high)
+    if low >= high:  # no two whole numbers inside: take the ones around it
+        low, high = math.floor(p.low), math.ceil(p.high)
+    if p.keyed:
+        return (f"give the range as (low, high, 'int') to draw whole numbers: "
+                f"params={{{p.path!r}: ({low}, {high}, 'int')}}")
+    return f"end the range with :int to draw whole numbers: '{p.path}={low}:{high}:int'"
 
 
 def _source(scenario: str | Path | Scenario) -> str:
@@ -836,28 +918,35 @@ def sweep(scenario: str | Path | Scenario,
     ``None``: one per CPU), ``scheduler``, ``dask_local``, ``metrics`` (extra KPI columns),
     ``out`` and ``force`` (write the sweep folder; each replication is saved there as it
     finishes), ``resume`` (finish the sweep in ``out``, running only the replications not
-    saved; ``replications`` may be larger than the saved sweep's). The table's columns are ``sample``,
-    ``block`` (Sobol), the parameters, and the mean of every total KPI as
-    ``metric:commodity``. An override over a value the file gives in another unit is
-    warned of (``UserWarning``) as by :func:`sim.load_scenario`, and the warnings are kept
-    in ``table.attrs["notes"]``. For the Sobol indices and the long KPI table use
+    saved; ``replications`` may be larger than the saved sweep's). The table's columns are
+    ``sample``, ``block`` (Sobol), the parameters, and the mean of every total KPI as
+    ``metric:commodity``. The scenario's notes (an override over a value the file gives
+    in another unit, a policy that cannot act in the network) are warned of
+    (``UserWarning``) as by :func:`sim.load_scenario`, and the warnings are kept in
+    ``table.attrs["notes"]``. For the Sobol indices and the long KPI table use
     :func:`run_sweep`.
 
     Raises :class:`ExperimentError` (a ``ValueError``) for bad input (a range that is not
     ``(low, high)`` or ``(low, high, "log"|"int")``, a design, ``samples``,
     ``replications`` or ``workers`` that is not an integer of at least 1, a ``seed`` that
     is not a non-negative integer), ``ValueError`` unless ``0 < confidence < 1``, and
-    ``TypeError`` for a single string where a list is expected.
+    ``TypeError`` for a single string where a list is expected;
+    :class:`~sim.output.folder.FolderError` for an ``out`` folder it may not write, and
+    :class:`~sim.scenario.errors.ScenarioError` for a scenario with problems. Their
+    messages name these arguments (``samples``, ``params``, ``force=True``), not the
+    command line's options.
     A replication that fails or whose worker dies raises
     :class:`~sim.experiment.executors.ReplicationError` (its ``__cause__`` is the
     replication's own exception).
     """
     check_strings(params, "params", "'key.path=low:high' strings (or a dict of key path to "
                   "(low, high))")
-    if isinstance(params, dict):
-        specs: list[str | Param] = [Param.of_range(path, rng) for path, rng in params.items()]
-    else:
-        specs = list(params)
+    with python_wording("sweep"):
+        if isinstance(params, dict):
+            specs: list[str | Param] = [Param.of_range(path, rng)
+                                        for path, rng in params.items()]
+        else:
+            specs = list(params)
     result = run_sweep(scenario, specs, design, samples, replications, seed, **kwargs)
     notes = [python_note(n) for n in result.notes]
     for note in notes:

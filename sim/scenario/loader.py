@@ -45,7 +45,11 @@ from sim.scenario.errors import (
 )
 from sim.scenario.plan import make_plan, unreachable_markets
 from sim.scenario.schema import SITE_KINDS, Scenario
-from sim.scenario.shock_checks import check_shocks_and_policies
+from sim.scenario.shock_checks import (
+    check_shocks_and_policies,
+    idle_export_controls,
+    idle_stockpile_rules,
+)
 from sim.scenario.yamlio import LineMap, odd_space_name, parse_yaml
 
 
@@ -59,7 +63,9 @@ class ScenarioMeta:
     document: dict[str, Any] = field(default_factory=dict)
     """The merged document with citations, as written (for the manifest and reports)."""
     notes: list[str] = field(default_factory=list)
-    """What the overrides did that may not be what was meant (see ``RawScenario.notes``)."""
+    """What may not be what was meant, though valid: what the overrides did (see
+    ``RawScenario.notes``), then each policy that cannot act in this network (an export
+    control no sale crosses, a stockpile rebuild rule only a price shock can start)."""
 
 
 def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
@@ -67,7 +73,8 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
 
     ``overrides`` is a list of ``"key.path=value"`` strings (as for ``--set``). What an
     override did that may not be what was meant (a bare number over a value the file gave
-    in another unit) is in ``meta_of(sc).notes``; :func:`sim.load_scenario` warns of it.
+    in another unit), and each policy that cannot act in the network, is in
+    ``meta_of(sc).notes``; :func:`sim.load_scenario` warns of them.
     Raises :class:`ScenarioError` with every problem found, and :class:`TypeError` if
     ``overrides`` is a single string.
     """
@@ -197,8 +204,12 @@ def _validate(raw: RawScenario) -> Scenario:
         raise ScenarioError(unnamed + issues)
     if unnamed:
         raise ScenarioError(unnamed)
+    # notes, not errors: a policy kept for a variant of the network is valid input, but
+    # one that cannot act here is worth a word wherever the scenario is run, not only in
+    # sim validate and sim show
     meta = ScenarioMeta(files=raw.files, overrides=raw.overrides, provenance=prov,
-                        document=raw.data, notes=raw.notes)
+                        document=raw.data,
+                        notes=[*raw.notes, *idle_export_controls(sc), *idle_stockpile_rules(sc)])
     sc._meta = meta
     return sc
 
@@ -337,8 +348,8 @@ def warn_notes(notes: Iterable[str], stacklevel: int = 2) -> None:
 
     The Python API warns where the command line prints ``note:`` lines: the loaders of
     :mod:`sim.scenario` only return the notes, in :attr:`ScenarioMeta.notes`, so that
-    ``sim validate``, ``sim show`` and ``sim run`` print each once and no warning
-    reaches their terminal."""
+    ``sim validate``, ``sim show``, ``sim run``, ``sim compare`` and ``sim sweep`` print
+    each once and no warning reaches their terminal."""
     for note in notes:
         warnings.warn(python_note(note), UserWarning, stacklevel=stacklevel + 1)
 
@@ -809,4 +820,9 @@ def _unit_hint(text: str) -> str | None:
 
 
 def _lower_first(text: str) -> str:
+    """``text`` to follow other words: its first letter lower-cased, unless its first word
+    is an acronym ("ISO 3166-1 ...", "KPIs ..."; two capitals at its start), and without
+    a final full stop."""
+    if len(text) > 1 and text[0].isupper() and text[1].isupper():
+        return text.rstrip(".")
     return text[:1].lower() + text[1:].rstrip(".")

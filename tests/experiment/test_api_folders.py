@@ -33,7 +33,7 @@ def test_a_sweep_into_a_run_folder_is_refused_before_it_runs(run_folder: Path,
         raise AssertionError("the sweep ran before its folder was checked")
 
     monkeypatch.setattr(sweep_module, "open_backend", never)
-    with pytest.raises(FolderError, match="--force"):
+    with pytest.raises(FolderError, match=r"force=True"):  # the argument, not --force
         sim.sweep(TINY, {"horizon_days": (20, 30)}, samples=2, out=run_folder)
     assert (run_folder / "manifest.json").exists()
 
@@ -46,7 +46,7 @@ def test_a_comparison_into_a_run_folder_is_refused_before_it_runs(run_folder: Pa
         raise AssertionError("the comparison ran before its folder was checked")
 
     monkeypatch.setattr(compare_module, "run_tasks", never)
-    with pytest.raises(FolderError, match="--force"):
+    with pytest.raises(FolderError, match=r"force=True"):  # the argument, not --force
         sim.compare([TINY, TINY], replications=1, seed=1, out=run_folder)
     assert (run_folder / "manifest.json").exists()
     assert not (run_folder / "compare.csv").exists()

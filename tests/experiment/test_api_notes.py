@@ -64,14 +64,16 @@ def test_compare_warns_that_the_periods_differ_with_python_advice(longer: Path) 
     assert same.attrs["notes"] == []
 
 
-def test_run_comparison_keeps_the_command_lines_advice(longer: Path) -> None:
+def test_run_comparison_words_its_notes_for_python_and_the_command_line(longer: Path) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the Comparison holds the notes; nothing is warned
         comp = sim.run_comparison([TINY, longer], 1)
-    assert comp.notes[0].endswith("give them one period: --set start=2024-01-01 "
-                                  "--set end=2024-04-29 --set horizon_days=null")
-    assert sim.run_comparison([TINY, longer], 1, for_python=True).notes[0].endswith(
+    assert comp.notes[0].endswith(
         "overrides=['start=2024-01-01', 'end=2024-04-29', 'horizon_days=null']")
+    # the command line asks for its own wording
+    assert sim.run_comparison([TINY, longer], 1, for_python=False).notes[0].endswith(
+        "give them one period: --set start=2024-01-01 --set end=2024-04-29 "
+        "--set horizon_days=null")
 
 
 def test_compare_of_results_over_other_periods_says_to_run_them_again(longer: Path) -> None:
@@ -153,7 +155,7 @@ def test_run_and_sweep_warn_of_their_overrides(priced: Path) -> None:
     text = str(only_warning(record).message)
     assert text.startswith(f"override {PRICE!r}") and table.attrs["notes"] == [text]
     sweep = sim.run_sweep(priced, ["horizon_days=20:30:int"], samples=2, overrides=[PRICE])
-    assert sweep.notes[0].startswith(f"--set {PRICE}: ")
+    assert sweep.notes[0].startswith(f"override {PRICE!r}: ")
     assert f"\n  note: override {PRICE!r}" in repr(sweep)
 
 

@@ -170,7 +170,7 @@ def test_scenarios_over_different_periods_are_flagged() -> None:
     assert not any("different periods" in n for n in same.notes)
     sc = sim.load_scenario(TINY)
     longer = sim.load_scenario(TINY, [f"horizon_days={int(sc.horizon) + 10}"])
-    comp = run_comparison([sc, longer], replications=2, seed=1)
+    comp = run_comparison([sc, longer], replications=2, seed=1, for_python=False)
     note = next(n for n in comp.notes if "different periods" in n)
     assert "--set horizon_days=null" in note
 
@@ -178,7 +178,8 @@ def test_scenarios_over_different_periods_are_flagged() -> None:
 def test_the_period_hint_covers_different_starts_and_finished_folders(tmp_path: Path) -> None:
     sc = sim.load_scenario(TINY)  # 2024-01-01 + 100 days: to 2024-04-09
     later = sim.load_scenario(TINY, ["start=2024-02-01"])  # to 2024-05-10
-    note = next(n for n in run_comparison([sc, later], replications=1, seed=1).notes
+    note = next(n for n in run_comparison([sc, later], replications=1, seed=1,
+                                          for_python=False).notes
                 if "different periods" in n)
     # the same --set options on both give them one period, from the first start to the
     # last end (applying the end alone would leave the starts apart)
@@ -191,7 +192,8 @@ def test_the_period_hint_covers_different_starts_and_finished_folders(tmp_path: 
     for name, extra in (("a", []), ("b", ["--set", "start=2024-02-01"])):
         assert invoke("run", TINY, "-n", 1, "--out", tmp_path / name, "-q", "-w", 1,
                       "--no-figures", *extra).exit_code == 0
-    note = next(n for n in run_comparison([tmp_path / "a", tmp_path / "b"]).notes
+    note = next(n for n in run_comparison([tmp_path / "a", tmp_path / "b"],
+                                          for_python=False).notes
                 if "different periods" in n)
     assert "run them again over one period" in note  # --set cannot reach a finished run
 
