@@ -914,9 +914,24 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
     if no_figures:
         words.append("--no-figures")
     words += [*_executor_words(workers, scheduler, dask_local), "--resume"]
+    # replayed from anywhere (other commands' hints put the folder they were given)
     recorded = ["sim", *words]
-    recorded[2] = scenario.absolute()  # replayed from anywhere (other commands' hints)
+    recorded[2] = scenario.absolute()
+    recorded[recorded.index("--out") + 1] = out.absolute()
     store = SweepStore(out)
+    created = not out.exists()
+    finished_before = (out / "sweep.json").is_file()
+    saved_before = store.saved_count()
+
+    def kept() -> str:
+        """What is kept of the sweep now stopped."""
+        new = store.saved_count() - saved_before
+        if finished_before and resume:
+            return (f"{new} new replication(s) are saved in {store.path}; the finished "
+                    f"sweep's tables (sweep.csv, sweep.json) are as they were. To add the "
+                    "rest")
+        return (f"{store.saved_count()} finished replication(s) are saved in {store.path}; "
+                "the sweep is incomplete (no sweep.json). To finish it")
     # a run's or comparison's results in --out: refused at once, or with --force replaced
     # by run_sweep once the sweep is found valid, just before its runs start (a mistyped
     # --param, --metric or --set does not cost them)
@@ -931,14 +946,11 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
                                resume=resume, progress=bar.update, on_total=bar.set_total,
                                figures=not no_figures, command=recorded, for_python=False)
     except KeyboardInterrupt:
-        done = store.saved_count()
-        if not done:
+        if not resume and store.abandon(created):
             _err(f"\ninterrupted before any replication finished; no sweep was written to "
                  f"{out}")
             _exit_interrupted()
-        _err(f"\ninterrupted: {done} finished replication(s) are saved in {store.path}; the "
-             "sweep is incomplete (no sweep.json). To finish it, run:\n  "
-             + _resume_command(words))
+        _err(f"\ninterrupted: {kept()}, run:\n  " + _resume_command(words))
         _exit_interrupted()
     except ReplicationError as exc:
         from sim.experiment.sweep import Param, make_design
@@ -951,11 +963,8 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
             sets = ", ".join(p.override(v) for p, v in zip(parsed, rows[task.job], strict=True))
             return f"sample {task.job} at {sets}"
 
-        done = store.saved_count()
-        _exit_failed(exc, label, then=(
-            f"{done} finished replication(s) are saved in {store.path}; the sweep is "
-            f"incomplete (no sweep.json). To finish it{_once_fixed(exc)}, run:\n  "
-            + _resume_command(words)))
+        _exit_failed(exc, label, then=f"{kept()}{_once_fixed(exc)}, run:\n  "
+                     + _resume_command(words))
     for note in result.notes:  # may not be what was meant: said even when quiet
         _err(f"note: {note}")
     if not quiet:

@@ -604,6 +604,7 @@ def _run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], d
         from sim.output.folder import scenario_sha256
         from sim.output.sweep_store import SweepStore, sweep_plan
 
+        created = not out_path.exists()
         # every input is checked: only now does --force replace another command's results
         _prepare_out(out_path, force, resume=resume)
         store = SweepStore(out_path)
@@ -641,14 +642,22 @@ def _run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], d
     # a sweep that saves nothing keeps nothing of a failure: waiting for the replications
     # still running (as a run does, to save them) would only delay the message
     drain = {} if store is not None else {"drain_s": 0.0}
-    if not tasks:
-        pass
-    elif backend is not None:
-        run_tasks(jobs, tasks, finished, backend, **drain)
-    else:
-        with open_backend(workers, tasks=len(tasks), scheduler=scheduler,
-                          dask_local=dask_local) as own:
-            run_tasks(jobs, tasks, finished, own, **drain)
+    try:
+        if not tasks:
+            pass
+        elif backend is not None:
+            run_tasks(jobs, tasks, finished, backend, **drain)
+        else:
+            with open_backend(workers, tasks=len(tasks), scheduler=scheduler,
+                              dask_local=dask_local) as own:
+                run_tasks(jobs, tasks, finished, own, **drain)
+    except (KeyboardInterrupt, ExperimentError, ScenarioError):
+        # stopped (or a cluster not reached) before anything was saved: no folder is left
+        # that other commands would take for an unfinished sweep. A failed replication
+        # keeps the plan, for the command that finishes the sweep once it is fixed.
+        if store is not None and not resume:
+            store.abandon(created)
+        raise
     for k, same in enumerate(same_as):
         if same != k:
             labels[k] = labels[same]
@@ -657,8 +666,11 @@ def _run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], d
     table, long, units, unmatched = _tables(des, values, labels, replications, specs)
     # the notes of these overrides; a loaded scenario's own were warned of when loaded
     known = len(meta_of(scenario).notes) if isinstance(scenario, Scenario) else 0
+    unreadable = ([f"{len(store.unreadable)} saved replication file(s) could not be read "
+                   f"and were run again: {', '.join(store.unreadable)}"]
+                  if store is not None and store.unreadable else [])
     result = Sweep(points.base.name, des, seed, replications, table, long, None, units,
-                   notes=[*meta_of(points.base).notes[known:], *param_notes],
+                   notes=[*meta_of(points.base).notes[known:], *param_notes, *unreadable],
                    resumed_with=reused,
                    repeated_points=des.size - len(unique))
     if design == "sobol":
@@ -679,7 +691,8 @@ def _run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], d
             f"{exc.message}; the sweep is written to {out_path} without it (sweep-kpis.csv.gz "
             "holds every KPI's mean per sample)", what=exc.what,
             hint=(f"{exc.hint}; then" if exc.hint else "correct --metric and") +
-            " run again with --force to replace the sweep")
+            " run the command again with --resume (the saved replications are read back: "
+            "nothing is run again)")
     return result
 
 
@@ -735,6 +748,12 @@ def _prepare_out(out: Path, force: bool, replace: bool = True, resume: bool = Fa
         return
     claim_folder(out, "sweep")
     store = SweepStore(out)
+    saved = store.saved_count()
+    if saved and store.plan() is None:
+        raise FolderError(
+            f"{out} holds {saved} saved replication(s) in {STORE}/ but no plan.json, so it "
+            "cannot be checked that they belong to this sweep",
+            hint="pass --force to start the sweep again, or choose another --out folder")
     if resume:
         if (out / "sweep.csv").exists() and store.plan() is None:
             raise FolderError(f"{out} holds a finished sweep without its saved replications "
@@ -742,7 +761,6 @@ def _prepare_out(out: Path, force: bool, replace: bool = True, resume: bool = Fa
                               "be resumed", hint="pass --force to run it again instead of "
                                                  "--resume, or choose another --out folder")
         return
-    saved = store.saved_count()
     if (out / "sweep.csv").exists():
         raise FolderError(f"{out} already holds a sweep (sweep.csv)",
                           hint="choose another --out folder, pass --resume to add to it "

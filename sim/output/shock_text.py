@@ -207,7 +207,9 @@ def describe_shocks(sc: Scenario) -> str:
         add(f"  regime {rid}{begins} on {_targets(sc, reg.targets, shared)}: {first}; "
             f"states {states}; rates {rates}")
     for iid, inc in sh.incidents.items():
-        window = [f"from {_date(sc, inc.start)}"] if inc.start is not None else []
+        # the engine draws arrivals from the run's first day at the earliest
+        window = ([f"from {_date(sc, inc.start)}"]
+                  if inc.start is not None and _date(sc, inc.start) > _run_begins(sc) else [])
         if inc.end is not None:
             window.append(f"before {_date(sc, inc.end)}")
         when = f", starting {' and '.join(window)}" if window else ""

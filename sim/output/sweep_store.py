@@ -18,6 +18,7 @@ resumed with more replications per sample (a larger ``-r``) runs only the new on
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import json
@@ -106,6 +107,12 @@ class SweepStore:
         differs, or if the store cannot be written.
         """
         before = self.plan() if resume else None
+        if resume and before is None and self.saved_count():
+            # the saved files cannot be checked against this sweep without their plan
+            raise FolderError(
+                f"{self.path} holds {self.saved_count()} saved replication(s) but no "
+                "plan.json, so it cannot be checked that they belong to this sweep",
+                hint="pass --force to start the sweep again, or choose another --out folder")
         if before is not None:
             self._check_same(before, plan)
             plan = {**plan, "created_at": before.get("created_at", plan["created_at"])}
@@ -174,6 +181,19 @@ class SweepStore:
         atomic_write_bytes(self.path / f"s{sample:06d}-r{res.replication:04d}.npz",
                            buf.getvalue())
 
+    def abandon(self, created: bool = False) -> bool:
+        """Undo a sweep stopped before any replication was saved: remove the store (its
+        plan alone), and the folder itself if the sweep ``created`` it and nothing else is
+        in it, so the command run again is not refused. Returns False, and removes
+        nothing, if a replication is saved."""
+        if self.saved_count():
+            return False
+        self.remove()
+        if created:
+            with contextlib.suppress(OSError):
+                self.folder.rmdir()  # only if empty
+        return True
+
     def remove(self) -> None:
         """Delete the store (``--force``: the sweep starts again)."""
         if self.path.exists():
@@ -189,14 +209,26 @@ def _param_text(p: Any) -> str:
 
 
 def resume_hint(folder: Path) -> str:
-    """How to finish the unfinished sweep in ``folder``: its resume command, if recorded."""
+    """How to finish the unfinished sweep in ``folder``: its resume command, if recorded,
+    with ``--out`` the folder given here (the sweep may have named it from another working
+    folder, or it may have been moved since: a --resume of a folder that does not exist
+    starts the sweep again from nothing)."""
     import shlex
 
     try:
         plan = SweepStore(folder).plan()
     except FolderError:
         plan = None
-    words = (plan or {}).get("resume_command")
-    if isinstance(words, list) and words:
-        return "finish it with: " + " ".join(shlex.quote(str(w)) for w in words)
-    return "run the sim sweep command that wrote it again with --resume"
+    words = [str(w) for w in (plan or {}).get("resume_command") or []]
+    if words:
+        for i in range(1, len(words) - 1):
+            if words[i] == "--out" and words[i - 1] not in _VALUED:
+                words[i + 1] = str(folder)
+        return "finish it with: " + shlex.join(words)
+    return ("run the sim sweep command that wrote it again with --resume (from Python, "
+            f"run_sweep(..., out={str(folder)!r}, resume=True))")
+
+
+_VALUED = ("--set", "--param", "--metric", "--design", "--seed", "-n", "-r", "--workers",
+           "--scheduler")
+"""Options of sim sweep that take a value (which may itself read "--out")."""

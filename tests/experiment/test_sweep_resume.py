@@ -224,3 +224,93 @@ def test_the_command_lists_every_file_it_wrote(tmp_path: Path) -> None:
     assert sorted(written) == sorted(["sweep.csv", "sweep-kpis.csv.gz", "sweep.json", STORE])
     for name in written:
         assert name in listed
+
+
+def test_the_finish_hint_names_the_folder_given_from_anywhere(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, whole: Path) -> None:
+    # a hint with --out as typed (relative) started a whole new sweep elsewhere, since a
+    # --resume of a folder that does not exist runs everything
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    fail_at_horizon(monkeypatch, horizons(whole)[1])
+    args = sweep_args(Path("s"), r=1)
+    args[args.index(str(TINY))] = str(TINY)
+    assert CliRunner().invoke(main, args).exit_code == 1
+    monkeypatch.undo()
+    moved = tmp_path / "moved"
+    (tmp_path / "here" / "s").rename(moved)
+    result = CliRunner().invoke(main, ["report", str(moved)])
+    assert result.exit_code == 2, result.output
+    command = result.output.split("finish it with: ")[1].strip()
+    assert f"--out {moved} " in command
+    assert CliRunner().invoke(main, shlex.split(command)[1:]).exit_code == 0
+    assert (moved / "sweep.json").is_file()
+
+
+def test_a_sweep_interrupted_before_anything_finished_leaves_no_folder(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, whole: Path) -> None:
+    out = tmp_path / "s"
+    fail_at_horizon(monkeypatch, horizons(whole)[0], KeyboardInterrupt)
+    result = CliRunner().invoke(main, sweep_args(out, r=1))
+    assert result.exit_code == 130
+    assert "no sweep was written" in result.output
+    assert not out.exists()  # as the message says: other commands may use the folder
+
+
+def test_saved_replications_without_their_plan_are_not_deleted_by_resume(
+        tmp_path: Path) -> None:
+    out = tmp_path / "s"
+    assert CliRunner().invoke(main, sweep_args(out, r=1)).exit_code == 0
+    (out / STORE / "plan.json").unlink()
+    files = saved_files(out)
+    result = CliRunner().invoke(main, sweep_args(out, "--resume", r=2))
+    assert result.exit_code == 2, result.output
+    assert "no plan.json" in result.output and "--force" in result.output
+    assert saved_files(out) == files
+
+
+def test_an_interrupted_resume_of_a_finished_sweep_says_its_tables_are_kept(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, whole: Path) -> None:
+    out = tmp_path / "s"
+    assert CliRunner().invoke(main, sweep_args(out, r=1)).exit_code == 0
+    table = (out / "sweep.csv").read_bytes()
+    fail_at_horizon(monkeypatch, horizons(whole)[1], KeyboardInterrupt)
+    result = CliRunner().invoke(main, sweep_args(out, "--resume", r=2))
+    assert result.exit_code == 130, result.output
+    # sample 0's second replication ran before sample 1's was interrupted
+    assert "interrupted: 1 new replication(s) are saved" in result.output
+    assert "the finished sweep's tables (sweep.csv, sweep.json) are as they were" in (
+        result.output)
+    assert (out / "sweep.csv").read_bytes() == table and (out / "sweep.json").is_file()
+
+
+def test_a_metric_found_missing_after_the_runs_is_added_by_resume_without_running_again(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    out = tmp_path / "s"
+    wrong = sweep_args(out, "--metric", "mean_wait_days:copper:all:border", r=1)
+    result = CliRunner().invoke(main, wrong)
+    assert result.exit_code == 2, result.output
+    assert "run the command again with --resume (the saved replications are read back" in (
+        result.output)
+    ran = fail_at_horizon(monkeypatch, -1)
+    right = sweep_args(out, "--metric", "mean_wait_days:all:all:border", "--resume", r=1)
+    assert CliRunner().invoke(main, right).exit_code == 0
+    assert ran == []
+
+
+def test_an_unreadable_saved_file_is_noted(tmp_path: Path) -> None:
+    out = tmp_path / "s"
+    assert CliRunner().invoke(main, sweep_args(out, r=1)).exit_code == 0
+    (out / STORE / "s000001-r0000.npz").write_bytes(b"garbage")
+    result = run_sweep(TINY, [PARAM], "lhs", 3, 1, 5, out=out, resume=True, figures=False)
+    assert any("1 saved replication file(s) could not be read and were run again: "
+               "s000001-r0000.npz" in note for note in result.notes)
+
+
+def test_a_python_sweep_interrupted_before_anything_finished_leaves_no_folder(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    out = tmp_path / "s"
+    fail_at_horizon(monkeypatch, 30, KeyboardInterrupt)
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(TINY, ["horizon_days=30:31:int"], "grid", 2, 1, 5, out=out)
+    assert not out.exists()

@@ -101,6 +101,9 @@ def test_incidents_with_an_end_say_none_starts_from_then(build) -> None:
     assert line(start=10, end="2024-02-01").startswith(
         "  incidents i: 2 per year, starting from 2024-01-11 and before 2024-02-01, lasting 3 ")
     assert line(end=20).startswith("  incidents i: 2 per year, starting before 2024-01-21, ")
+    # a start before the run's first day is that day: said as no start at all
+    assert line(start=-30, end=20).startswith(
+        "  incidents i: 2 per year, starting before 2024-01-21, ")
 
 
 def test_security_support_and_export_controls_say_when_they_end() -> None:
