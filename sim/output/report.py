@@ -817,7 +817,8 @@ def _difference_words(diffs: pd.DataFrame, unranked: Sequence[str] = (),
         items.append(f"<li><strong>{_e(r.scenario)}</strong>: {_e(r.commodity)} "
                      f"{_e(r.metric)} {'+' if r.diff > 0 else ''}{_num(r.diff)} {_e(r.unit)}"
                      f"{rel}, 95% CI {ci}</li>")
-    metrics = list(dict.fromkeys(diffs["metric"]))
+    # the KPI ids, without the "(both at the cap)" a row's label may carry
+    metrics = list(dict.fromkeys(str(m).split(" (")[0] for m in diffs["metric"]))
     where = ("every KPI's difference, by channel and site too, is in this folder's "
              "compare.csv" if compare_csv else
              "sim compare on these run folders writes every KPI's difference, by channel "

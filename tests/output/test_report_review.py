@@ -276,3 +276,19 @@ def test_the_command_for_another_reference_names_the_folder_in_full(
     assert f"run sim report {tmp_path / 'cmpu'} --reference NAME" in said
     page = (tmp_path / "cmpu" / "report.html").read_text(encoding="utf-8")
     assert f"run sim report {tmp_path / 'cmpu'} --reference NAME" in page
+
+
+def test_the_key_kpis_are_named_by_their_ids_not_their_row_labels() -> None:
+    # a price peak at the cap is labelled "price_peak_ratio (both at the cap)" in its row;
+    # the lead-in listed that label beside price_peak_ratio as if another KPI
+    import pandas as pd
+
+    from sim.output.report import _difference_words
+
+    rows = [("b", "cobalt", "price_peak_ratio (both at the cap)"),
+            ("b", "copper", "price_peak_ratio"), ("b", "cobalt", "delivered_t")]
+    diffs = pd.DataFrame([{"scenario": s, "commodity": c, "metric": m, "unit": "t",
+                           "diff": 1.0, "ci_low": 0.5, "ci_high": 1.5, "reference_mean": 10.0,
+                           "reference": "a"} for s, c, m in rows])
+    text = _difference_words(diffs)
+    assert "Key KPIs: price_peak_ratio, delivered_t, totals per commodity" in text
