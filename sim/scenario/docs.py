@@ -38,6 +38,135 @@ DISTRIBUTIONS: list[type[BaseModel]] = [
 ]
 
 
+EXAMPLE = """\
+# Two mines ship cobalt hydroxide through one border post and one port to a refiner abroad,
+# which sells to a market. The formal channel splits its flow between the road and a
+# rail line from a railhead; the informal channel does not declare its exports.
+# Every figure is an example, not a calibrated value.
+name: first_scenario
+title: Two mines to a refiner abroad
+start: 2025-01-01
+horizon_days: {value: 365, assumption: example}
+warmup_days: {value: 60, assumption: example}
+
+commodities:
+  cobalt:
+    forms:
+      hydroxide: {grade: 0.30, payload_t_per_truck: 30, assumption: example}
+    reference_price_usd_per_t: {value: 33000, assumption: example}
+    demand_elasticity: {value: -0.3, assumption: example}
+
+regions:
+  katanga: {country: COD}
+  zambia: {country: ZMB}
+  tanzania: {country: TZA}
+  china: {country: CHN}
+
+sites:
+  big_mine:
+    kind: mine
+    region: katanga
+    location: {lat: -10.6, lon: 26.1, assumption: example}
+    output:
+      cobalt: {form: hydroxide, t_per_year: 20000, assumption: example}
+    offtake:
+      cobalt: {formal: 1.0, assumption: example}
+  diggers:
+    kind: mine
+    name: Artisanal sites (aggregate)
+    region: katanga
+    location: {lat: -10.7, lon: 25.5, assumption: example}
+    output:
+      cobalt: {form: hydroxide, t_per_year: 5000, assumption: example}
+    offtake:
+      cobalt: {formal: 0.4, informal: 0.6, assumption: example}   # shares sum to 1
+    variability: {dist: lognormal, mean: 1.0, sd: 0.2, assumption: example}
+  border:
+    kind: border_post
+    region: katanga
+    location: {lat: -12.6, lon: 28.0, assumption: example}
+    clearance_trucks_per_day: {value: 200, assumption: example}
+    servers: {value: 4, assumption: example}
+  railhead:
+    kind: junction
+    region: zambia
+    location: {lat: -12.9, lon: 28.6, assumption: example}
+  dar:                    # no capacity here: the sailings of its sea lanes load its lots
+    kind: port
+    region: tanzania
+    location: {lat: -6.8, lon: 39.3, assumption: example}
+  refinery:
+    kind: refiner
+    region: china
+    location: {lat: 29.0, lon: 118.9, assumption: example}
+    capacity_t_per_year: {cobalt: 40000, assumption: example}
+    sales:
+      cobalt: {market: 1.0, assumption: example}
+  market:
+    kind: market
+    region: china
+    location: {lat: 31.1, lon: 121.2, assumption: example}
+    demand_t_per_year: {cobalt: 60000, assumption: example}
+    other_supply_t_per_year: {cobalt: balance}   # the rest of demand, from elsewhere
+    initial_stock_t: {cobalt: 5000, assumption: example}
+
+lanes:
+  big_mine_border:
+    from: big_mine
+    to: border
+    mode: road
+    transit_days: {dist: triangular, low: 1, mode: 1.5, high: 3, assumption: example}
+  diggers_border:
+    from: diggers
+    to: border
+    mode: road
+    transit_days: {value: 2, assumption: example}
+  border_dar:             # by road all the way
+    from: border
+    to: dar
+    mode: road
+    regions: [zambia]
+    transit_days: {dist: triangular, low: 9, mode: 11, high: 14, assumption: example}
+  border_railhead:        # by road to the railhead ...
+    from: border
+    to: railhead
+    mode: road
+    transit_days: {value: 0.5, assumption: example}
+  railhead_dar:           # ... then by rail: one lane per pair of sites
+    from: railhead
+    to: dar
+    mode: rail
+    transit_days: {dist: uniform, low: 12, high: 20, assumption: example}
+    capacity_t_per_day: {value: 100, assumption: example}
+  dar_refinery:
+    from: dar
+    to: refinery
+    mode: sea
+    transit_days: {dist: uniform, low: 20, high: 25, assumption: example}
+    sailing:
+      interval_days: {value: 7, assumption: example}
+      vessel_t: {value: 20000, assumption: example}
+  refinery_market:        # a refiner ships to the markets of its sales by lane too
+    from: refinery
+    to: market
+    mode: road
+    transit_days: {value: 3, assumption: example}
+
+channels:
+  formal:
+    routing: fixed_shares   # two routes: each needs a share
+    routes:
+      road: {path: [border, dar, refinery], share: 0.7, assumption: example}
+      rail: {path: [border, railhead, dar, refinery], share: 0.3, assumption: example}
+  informal:
+    formal: false           # undeclared exports (smuggling)
+    routes:                 # one route: no share needed
+      undeclared: {path: [border, dar, refinery]}
+"""
+"""A complete scenario written from scratch, shown in the reference (and tested by
+``tests/test_docs_examples.py``): every figure in it is labelled ``assumption: example``."""
+
+
 def field_docstrings(model: type[BaseModel]) -> dict[str, str]:
     """Attribute docstrings (the string literal under each field) of a model class."""
     out: dict[str, str] = {}
@@ -194,9 +323,30 @@ def generate() -> str:
         "it later does not make it win. `sim run ... --set a.b.c=value` overrides one value",
         "the same way (a bare number is in the field's own unit, which `sim validate`, `run`,",
         "`show` and `sweep --param` note where the file wrote another); a new site, lane or",
-        "other id",
-        "is given whole, and a list is given whole (`--set 'lanes.x.regions=[home]'`);",
+        "other id is given whole. An item of a list is named by its place, counting from 0,",
+        "as `[0]` or `.0`: `--set 'policies.export_quotas.q.schedule[0].tonnes=5000'` changes",
+        "the first quota period's tonnes, `sweep --param",
+        "'policies.export_quotas.q.schedule[0].tonnes=300:1000'` sweeps them, `--set",
+        "'lanes.x.regions[1]=away'` replaces the second region and `--set",
+        "'policies.export_quotas.q.schedule[0]=null'` removes the first period. An item past",
+        "the end of the list is refused: to add one, give the whole list (`--set",
+        "'lanes.x.regions=[home, away]'`). A file that extends another replaces a list whole.",
         "`extends` cannot be set, only written in a file.",
+        "",
+        "## A complete example",
+        "",
+        "A scenario written from scratch: two mines, a border post, a railhead, a port, a sea",
+        "lane with sailings, a refiner abroad and its market, and two channels with routes.",
+        "Every figure is labelled `assumption: example` (the shipped files in `scenarios/` cite",
+        "a `source:` instead), so `sim validate --require-citations` passes. Each pair of sites",
+        "has at most one lane: the rail route reaches the port through a railhead of its own.",
+        "The examples in [shocks-and-policies.md](shocks-and-policies.md) add shocks and",
+        "policies to this scenario; `tests/test_docs_examples.py` checks that every example",
+        "in both files validates.",
+        "",
+        "```yaml",
+        EXAMPLE.strip("\n"),
+        "```",
         "",
         "## Sections",
         "",

@@ -346,6 +346,13 @@ class Lane(Strict):
     ``transit_days``. With it, the lane is also a first-come-first-served loading queue (a
     rail line's train paths): a lot needs ``product tonnes / capacity`` days of the lane's
     capacity before it departs. A ``sailing`` makes lots wait at the port for the next ship.
+
+    Routes name sites, not lanes, so each pair of sites may have one lane in each
+    direction (``from: a, to: b`` and ``from: b, to: a`` are two lanes). For a rail line
+    and a road between the same two places, end one of them at a site of its own: a
+    ``junction`` (a railhead or a rail terminal) a short lane away, as the complete
+    example does with its ``railhead``, and name it in the path of the routes that take
+    the rail.
     """
 
     name: str | None = None
@@ -380,9 +387,12 @@ class Route(Strict):
     """Product forms the route carries (e.g. only ``concentrate``, which goes to a smelter,
     not ``cathode``, which goes to a market); all if omitted."""
     share: Fraction | None = None
-    """Share of the channel's flow for ``routing: fixed_shares``; shares are renormalised
-    over the routes a mine can use. A route of share 0 carries nothing, except as a backup
-    under ``on_closure: reroute`` while every route with a share is closed."""
+    """Share of the channel's flow for ``routing: fixed_shares``: needed on every route of
+    a ``fixed_shares`` channel that has more than one route (even routes of different
+    commodities or forms); a channel with one route needs none, and ``cheapest`` and
+    ``fastest`` ignore it. Shares are renormalised over the routes a mine can use. A route
+    of share 0 carries nothing, except as a backup under ``on_closure: reroute`` while
+    every route with a share is closed."""
 
 
 class Channel(Strict):
