@@ -588,16 +588,20 @@ def period_notes(arms: Sequence[Arm], for_python: bool = False) -> list[str]:
         return []
     parts = ", ".join(f"{a.label} {a.scenario.start} + {a.scenario.horizon:g} days"
                       for a in arms)
-    start = min(a.scenario.start for a in arms)
-    end = max(a.scenario.start + dt.timedelta(days=math.ceil(a.scenario.horizon) - 1)
-              for a in arms)
+    # the period of the scenario starting last (the longest of those): its stocks and
+    # dated shocks are set for its start, which an earlier one would move them away from
+    # (an export ban's buffer is the stock at its own start); a status quo measures as
+    # well over any period
+    last = max(arms, key=lambda a: (a.scenario.start, a.scenario.horizon)).scenario
+    start = last.start
+    end = last.start + dt.timedelta(days=math.ceil(last.horizon) - 1)
     warmups = {a.scenario.warmup_days for a in arms}
     one = [f"start={start}", f"end={end}", "horizon_days=null"]
     if len(warmups) > 1:
         one.append(f"warmup_days={max(warmups):g}")
     options = f"overrides={one!r}" if for_python else " ".join(f"--set {o}" for o in one)
     if all(a.runs for a in arms):
-        fix = "give them one period: " + options
+        fix = "give them one period, that of the scenario starting last: " + options
     elif for_python:
         # overrides do not reach finished results: their runs must be made again
         fix = (f"run them again over one period (sim.run(..., {options})), or compare the "

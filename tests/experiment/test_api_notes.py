@@ -53,8 +53,8 @@ def test_compare_warns_that_the_periods_differ_with_python_advice(longer: Path) 
     text = str(only_warning(record).message)
     assert text.startswith("the scenarios measure different periods (tiny 2024-01-01 + 100 "
                            "days, longer 2024-01-01 + 120 days)")
-    assert text.endswith("give them one period: overrides=['start=2024-01-01', "
-                         "'end=2024-04-29', 'horizon_days=null']")
+    assert text.endswith("give them one period, that of the scenario starting last: "
+                         "overrides=['start=2024-01-01', 'end=2024-04-29', 'horizon_days=null']")
     assert table.attrs["notes"] == [text]
     # the advice works
     with warnings.catch_warnings():
@@ -72,7 +72,8 @@ def test_run_comparison_words_its_notes_for_python_and_the_command_line(longer: 
         "overrides=['start=2024-01-01', 'end=2024-04-29', 'horizon_days=null']")
     # the command line asks for its own wording
     assert sim.run_comparison([TINY, longer], 1, for_python=False).notes[0].endswith(
-        "give them one period: --set start=2024-01-01 --set end=2024-04-29 "
+        "give them one period, that of the scenario starting last: --set start=2024-01-01 "
+        "--set end=2024-04-29 "
         "--set horizon_days=null")
 
 

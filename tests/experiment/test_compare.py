@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from expt_helpers import BASELINE, RANDOM, SET_RANDOM, TINY
 from scipy import stats
 
 import sim
@@ -18,7 +19,6 @@ from sim.experiment.compare import compare_table, run_comparison
 from sim.experiment.results import Results
 from sim.experiment.stats import t_interval
 from sim.metrics.series import catalogue
-from expt_helpers import BASELINE, RANDOM, SET_RANDOM, TINY
 
 
 def invoke(*args: object):
@@ -181,11 +181,12 @@ def test_the_period_hint_covers_different_starts_and_finished_folders(tmp_path: 
     note = next(n for n in run_comparison([sc, later], replications=1, seed=1,
                                           for_python=False).notes
                 if "different periods" in n)
-    # the same --set options on both give them one period, from the first start to the
-    # last end (applying the end alone would leave the starts apart)
-    assert note.endswith("give them one period: --set start=2024-01-01 --set end=2024-05-10 "
-                         "--set horizon_days=null")
-    fixed = ["start=2024-01-01", "end=2024-05-10", "horizon_days=null"]
+    # the same --set options on both give them one period, the later scenario's (its
+    # stocks and dated shocks are set for its start; applying the end alone would leave
+    # the starts apart)
+    assert note.endswith("give them one period, that of the scenario starting last: "
+                         "--set start=2024-02-01 --set end=2024-05-10 --set horizon_days=null")
+    fixed = ["start=2024-02-01", "end=2024-05-10", "horizon_days=null"]
     assert not any("different periods" in n for n in run_comparison(
         [sim.load_scenario(TINY, fixed), sim.load_scenario(TINY, ["start=2024-02-01", *fixed])],
         replications=1, seed=1).notes)
