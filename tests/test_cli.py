@@ -478,7 +478,7 @@ def test_sweep_metric_found_missing_after_running_keeps_the_sweep(
                     "mean_wait_days:copper:all:border")
     assert result.exit_code == 2, result.output
     assert f"the sweep is written to {out} without it" in result.output
-    assert "--force" in result.output
+    assert "again with --resume (the saved replications are read back" in result.output
     assert len(pd.read_csv(out / "sweep.csv")) == 3
     assert (out / "sweep-kpis.csv.gz").is_file()
 
