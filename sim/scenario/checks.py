@@ -97,6 +97,14 @@ RESERVED_IDS = {
 """Ids the results tables give a meaning of their own, by section of the scenario."""
 
 
+def _ports(sc: Scenario) -> str:
+    """The scenario's ports, for a hint (or how to add one)."""
+    ids = [sid for sid, site in sc.sites.items() if site.kind == "port"]
+    if not ids:
+        return "the scenario has none; add a site of kind: port"
+    return ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
+
+
 def kind_hint(sc: Scenario, kind: str) -> str:
     """Hint for a site of the wrong kind: the sites of the kind wanted, or how to add one."""
     ids = [sid for sid, site in sc.sites.items() if site.kind == kind]
@@ -203,7 +211,9 @@ def check_scenario(sc: Scenario) -> list[Issue]:
             c.ref((*base, "regions", i), reg, sc.regions, "region")
         if lane.sailing is not None and ok_from and sc.sites[lane.from_].kind != "port":
             c.add((*base, "sailing"), f"sailings leave from ports, but {lane.from_!r} is a "
-                  f"{sc.sites[lane.from_].kind}")
+                  f"{sc.sites[lane.from_].kind}",
+                  "remove sailing: from this lane (transit_days alone times it), or start "
+                  f"it at a port: {_ports(sc)}")
         if ok_to and sc.sites[lane.to].kind == "mine":
             c.add((*base, "to"), f"lanes cannot lead into mine {lane.to!r}",
                   "mines only send; if this lane carries the mine's output, swap from and to")
@@ -219,13 +229,7 @@ def check_scenario(sc: Scenario) -> list[Issue]:
                       "routing is fixed_shares but this route has no share",
                       "give every route of the channel a share, or use routing: fastest")
         if channel.routing == "cheapest":
-            for rid, route in channel.routes.items():
-                for a, b in zip(route.path, route.path[1:], strict=False):
-                    lid = lanes.get((a, b))
-                    if lid and sc.lanes[lid].cost_usd_per_t is None:
-                        c.add(("lanes", lid, "cost_usd_per_t"),
-                              f"channel {cid!r} routes by cost but lane {lid!r} has no cost",
-                              "give cost_usd_per_t on every lane of its routes")
+            _check_route_costs(c, sc, cid, lanes)
 
     # Every mine flow needs a route; every destination commodity needs a sink.
     for sid, site in sc.sites.items():
@@ -240,14 +244,9 @@ def check_scenario(sc: Scenario) -> list[Issue]:
                 usable = mine_routes(sc, sid, com, cid)
                 if not usable:
                     form = site.output[com].form
-                    firsts = sorted({r.path[0] for r in sc.channels[cid].routes.values()
-                                     if (r.commodities is None or com in r.commodities)
-                                     and (r.forms is None or form in r.forms)})
                     c.add(("sites", sid, "offtake", com, cid),
                           f"channel {cid!r} has no route for {com!r} ({form}) that mine "
-                          f"{sid!r} can reach",
-                          f"add a lane from {sid!r} to one of {firsts}" if firsts else
-                          f"add a route for {com!r} to channel {cid!r}")
+                          f"{sid!r} can reach", _no_route_hint(sc, sid, com, form, cid))
                 else:
                     for rid in usable:
                         route = sc.channels[cid].routes[rid]
@@ -266,6 +265,61 @@ def check_scenario(sc: Scenario) -> list[Issue]:
     countries = sorted({r.country for r in sc.regions.values()})
     c.ref(("exporting_country",), sc.exporting_country, countries, "country")
     return c.issues
+
+
+def _no_route_hint(sc: Scenario, mine_id: str, com: str, form: str, cid: str) -> str:
+    """How a mine gets a route of a channel that has none it can reach: a lane to the
+    first site of one that carries its output. Lanes cannot lead into a mine, so a route
+    whose path starts at another mine, usable by that mine alone, is pointed to the site
+    after it: started there, it serves both mines, each by its own lane."""
+    routes = {rid: r for rid, r in sc.channels[cid].routes.items()
+              if (r.commodities is None or com in r.commodities)
+              and (r.forms is None or form in r.forms)}
+    firsts = sorted({r.path[0] for r in routes.values() if r.path[0] in sc.sites
+                     and sc.sites[r.path[0]].kind != "mine"})
+    from_mine = [(rid, r.path) for rid, r in routes.items() if len(r.path) > 1
+                 and r.path[0] in sc.sites and sc.sites[r.path[0]].kind == "mine"]
+    hints = [f"add a lane from {mine_id!r} to one of {firsts}"] if firsts else []
+    if from_mine:
+        rid, path = from_mine[0]
+        hints.append(f"route {rid!r} starts at mine {path[0]!r}, so only that mine can use "
+                     f"it: start its path at {path[1]!r} (a mine reaches a route's first "
+                     f"site by a lane of its own) and add a lane from {mine_id!r} to "
+                     f"{path[1]!r}")
+    return "; or ".join(hints) or f"add a route for {com!r} to channel {cid!r}"
+
+
+def _check_route_costs(c: _Collector, sc: Scenario, cid: str,
+                       lanes: dict[tuple[str, str], str]) -> None:
+    """Every lane a lot of a cost-routed channel can travel must have a cost: the router
+    would count a missing one as 0, and a route through it would win for free. That
+    includes each mine's own lane onto a route (mine to the route's first site), for every
+    mine whose output the route can carry, as the world builds a router for every such
+    mine (a diversion or deal may send it there later). Each lane is reported once per
+    channel, however many routes share it."""
+    reported: set[str] = set()
+    channel = sc.channels[cid]
+
+    def need(lid: str | None, why: str) -> None:
+        if lid is not None and lid not in reported and sc.lanes[lid].cost_usd_per_t is None:
+            reported.add(lid)
+            c.add(("lanes", lid, "cost_usd_per_t"),
+                  f"channel {cid!r} routes by cost but lane {lid!r}{why} has no cost",
+                  "give cost_usd_per_t on every lane of its routes, the lanes from mines to "
+                  "their first sites included (a missing cost would count as 0)")
+
+    for route in channel.routes.values():
+        for a, b in zip(route.path, route.path[1:], strict=False):
+            need(lanes.get((a, b)), "")
+    for mid, site in sc.sites.items():
+        if not isinstance(site, Mine):
+            continue
+        for com in site.output:
+            for rid in mine_routes(sc, mid, com, cid):
+                first = channel.routes[rid].path[0]
+                if first != mid:
+                    need(lanes.get((mid, first)), f" (mine {mid!r} to {first!r}, the first "
+                         f"site of route {rid!r})")
 
 
 def _check_mine(c: _Collector, sc: Scenario, sid: str, mine: Mine) -> None:

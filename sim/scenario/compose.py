@@ -98,6 +98,11 @@ class RawScenario:
     """Where the ``extends`` of a file that extends another without a ``name`` of its own
     was written (file, line, column); None when the file names itself, or when ``--set
     name=...`` does."""
+    added: dict[PathT, list[str]] = field(default_factory=dict)
+    """Keys a file added beside keys it inherited (``sites.kasumbalsa`` beside the
+    parent's sites), with the inherited keys: in a mapping of ids, a new id that fails
+    validation is far more often a typo of an inherited one than a new entry, and the
+    loader says so instead of listing the fields a new entry would need."""
 
 
 @dataclass
@@ -227,6 +232,8 @@ class _MergeLog:
     :func:`comma_hint`)."""
     removed: list[PathT] = field(default_factory=list)
     """Paths of inherited keys the child set to null."""
+    added: list[tuple[PathT, list[str]]] = field(default_factory=list)
+    """Keys the child added to an inherited mapping that had others, with those others."""
 
 
 def _merge(base: Any, child: Any, path: PathT = (), log: _MergeLog | None = None) -> Any:
@@ -252,6 +259,9 @@ def _merge(base: Any, child: Any, path: PathT = (), log: _MergeLog | None = None
             elif key in out:
                 out[key] = _merge(out[key], value, (*path, key), log)
             else:
+                inherited = [str(k) for k in base if k not in PROVENANCE_KEYS]
+                if inherited and log is not None:
+                    log.added.append(((*path, key), inherited))
                 out[key] = value
         restated = any(k in child for k in ("source", "assumption"))
         changed = [k for k in child if k not in PROVENANCE_KEYS]
@@ -309,6 +319,7 @@ def load_raw(path: Path) -> RawScenario:
     notes: list[str] = []
     absent: dict[PathT, tuple[str, int | None, int | None, str | None]] = {}
     removed: dict[PathT, str] = {}
+    added: dict[PathT, list[str]] = {}
     for i, (file, data, lines) in enumerate(order):
         if i and i == len(order) - 1:
             # the parents' own words would describe another scenario under this one's name
@@ -317,8 +328,9 @@ def load_raw(path: Path) -> RawScenario:
                             [(k,) for k in OWN_WORDS]}
         log = _MergeLog()
         merged = _merge(merged, data, (), log)
-        if i:  # the first file has nothing to remove
+        if i:  # the first file has nothing to remove, nor anything to add to
             absent.update(_absent_in(file, lines, log))
+            added.update(log.added)
             for key_path in log.removed:
                 where = lines.get(key_path)
                 removed[key_path] = (f"{file}:{where[1]}" if where and where[1] is not None
@@ -338,7 +350,7 @@ def load_raw(path: Path) -> RawScenario:
     if len(order) > 1 and "name" not in top_data:
         unnamed = top_lines.get(("extends",), (str(top_file), None, None))
     return RawScenario(merged, merged_lines, files, absent_removed=absent, notes=notes,
-                       removed=removed, unnamed=unnamed)
+                       removed=removed, unnamed=unnamed, added=added)
 
 
 def _absent_in(file: Path, lines: LineMap, log: _MergeLog
@@ -561,7 +573,7 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
         lines[target] = where  # type: ignore[assignment]
         override_paths[target] = f"override: --set {text}"
     return RawScenario(data, lines, raw.files, [*raw.overrides, *overrides], override_paths,
-                       created, absent, notes, removed, unnamed)
+                       created, absent, notes, removed, unnamed, dict(raw.added))
 
 
 def _drop_below(table: dict[PathT, Any], path: PathT) -> None:

@@ -43,13 +43,14 @@ from sim.scenario.errors import (
     did_you_mean,
     format_path,
 )
-from sim.scenario.plan import make_plan, unreachable_markets
+from sim.scenario.plan import make_plan, short_warmup, unreachable_markets
 from sim.scenario.schema import SITE_KINDS, Scenario
 from sim.scenario.shock_checks import (
     check_shocks_and_policies,
     idle_export_controls,
     idle_stockpile_rules,
 )
+from sim.scenario.shock_schema import ONE_ENDING
 from sim.scenario.yamlio import LineMap, odd_space_name, parse_yaml
 
 
@@ -64,8 +65,10 @@ class ScenarioMeta:
     """The merged document with citations, as written (for the manifest and reports)."""
     notes: list[str] = field(default_factory=list)
     """What may not be what was meant, though valid: what the overrides did (see
-    ``RawScenario.notes``), then each policy that cannot act in this network (an export
-    control no sale crosses, a stockpile rebuild rule only a price shock can start)."""
+    ``RawScenario.notes``), then a warm-up shorter than the longest planned route (the
+    first weeks measured would show the network filling), then each policy that cannot act
+    in this network (an export control no sale crosses, a stockpile rebuild rule only a
+    price shock can start)."""
 
 
 def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
@@ -189,12 +192,17 @@ def _validate(raw: RawScenario) -> Scenario:
     try:
         sc = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(unnamed + _merge_union_issues(
+        found = _merge_union_issues(
             [_issue_from_error(e, data, raw.lines, raw.files[0]) for e in exc.errors()])
-        ) from None
+        for issue in found:
+            if issue.message == ONE_ENDING:
+                _blame_the_newer_ending(issue, raw, data)
+        raise ScenarioError(unnamed + _misspelt_new_ids(found, raw)) from None
     issues = check_scenario(sc)
+    plan = None
     if not issues:
-        issues = check_shocks_and_policies(sc) + unreachable_markets(sc, make_plan(sc))
+        plan = make_plan(sc)
+        issues = check_shocks_and_policies(sc) + unreachable_markets(sc, plan)
     if issues:
         for issue in issues:
             _locate(issue, raw.lines, raw.files[0])
@@ -209,7 +217,8 @@ def _validate(raw: RawScenario) -> Scenario:
     # sim validate and sim show
     meta = ScenarioMeta(files=raw.files, overrides=raw.overrides, provenance=prov,
                         document=raw.data,
-                        notes=[*raw.notes, *idle_export_controls(sc), *idle_stockpile_rules(sc)])
+                        notes=[*raw.notes, *short_warmup(sc, plan or make_plan(sc)),
+                               *idle_export_controls(sc), *idle_stockpile_rules(sc)])
     sc._meta = meta
     return sc
 
@@ -319,6 +328,79 @@ def _blame_the_newer_horizon(issue: Issue, raw: RawScenario) -> None:
             issue.hint = (f"{other} comes from {origin(other)}; add {fix} to measure by "
                           f"{mine} alone")
             return
+
+
+def _misspelt_new_ids(issues: list[Issue], raw: RawScenario) -> list[Issue]:
+    """``issues`` with those under a new id that a file added beside inherited ones
+    (:attr:`RawScenario.added`) replaced by one issue saying so, when the new entry lacks a
+    required field and its id is close to an inherited one: ``sites: {kasumbalsa:
+    {clearance_trucks_per_day: 300}}`` under a parent with ``kasumbalesa`` meant to change
+    that border post, not to build a site without a kind. ``--set`` into an unknown id is
+    told the same (:func:`_unknown_ids`)."""
+    out = list(issues)
+    for path, inherited in raw.added.items():
+        parent, new_id = path[:-1], path[-1]
+        if not isinstance(new_id, str) or not _is_id_mapping(_type_at(parent, raw.data)):
+            continue
+        under = [i for i in out if tuple(i.path[:len(path)]) == path]
+        guess = did_you_mean(new_id, inherited)
+        if guess is None or not any(i.message.startswith("missing") for i in under):
+            continue  # a complete new entry, or one unlike any inherited id
+        noun = _singular(str(parent[-1]))
+        where = raw.lines.get(path, (under[0].file, under[0].line, under[0].column))
+        lacks = sorted({m.group(1) for i in under
+                        if (m := re.match(r"missing (?:required field )?'(\w+)'", i.message))})
+        issue = Issue(f"{noun} {new_id!r} is not inherited, and as a new {noun} it lacks "
+                      f"{', '.join(lacks)}", path=path, file=where[0], line=where[1],
+                      column=where[2],
+                      hint=f"did you mean {guess!r}? A new {noun} is given whole, with every "
+                           "required field")
+        gone = {id(i) for i in under}
+        out = [issue if i is under[0] else i for i in out
+               if id(i) not in gone or i is under[0]]
+    return out
+
+
+def _blame_the_newer_ending(issue: Issue, raw: RawScenario, data: Any) -> None:
+    """An event or export ban that gives both ``end`` and ``duration_days``, usually one
+    inherited and the other written by the extending file or ``--set``: say what each is,
+    point at the newer one, and say how to drop the inherited one (a null removes it),
+    as :func:`_blame_the_newer_horizon` does for the scenario's own horizon."""
+    node: Any = data
+    for part in issue.path:
+        node = node.get(part) if isinstance(node, dict) else None
+    if not isinstance(node, dict):
+        return
+    issue.message = (f"gives both end ({_shown(node.get('end'))}) and duration_days "
+                     f"({_shown(node.get('duration_days'))}): {ONE_ENDING}")
+
+    def origin(key: str) -> str:
+        return str(raw.lines.get((*issue.path, key), ("",))[0])
+
+    def rank(key: str) -> int:
+        return 2 if origin(key).startswith("--set") else int(origin(key) == raw.files[0])
+
+    for mine, other in (("end", "duration_days"), ("duration_days", "end")):
+        if rank(mine) > rank(other):
+            where = raw.lines[(*issue.path, mine)]
+            fix = (f"--set {format_path((*issue.path, other))}=null" if rank(mine) == 2
+                   else f"{other}: null beside {mine} in {Path(where[0]).name}")
+            issue.hint = (f"{other} comes from {origin(other)}; add {fix} to end it by "
+                          f"{mine} alone")
+            issue.path = (*issue.path, mine)
+            issue.file, issue.line, issue.column = where[0], where[1], where[2]
+            return
+    issue.hint = ("remove one of them: end is the day it stops (exclusive), duration_days "
+                  "how long it lasts from start")
+
+
+def _shown(value: Any) -> str:
+    """A value as an error message quotes it: a number without its trailing ``.0``, a
+    distribution by its name."""
+    if isinstance(value, dict):
+        return f"a {value.get('dist', 'mapping')}" + (" distribution" if "dist" in value
+                                                       else "")
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def meta_of(sc: Scenario) -> ScenarioMeta:
@@ -574,8 +656,7 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
     comma = _comma_hint_at(path, err.get("input"), data)
     if key_error:
         msg = f"{value!r} is not a valid id"
-        hint = comma or ("ids use lower-case letters, digits and underscores and start "
-                         "with a letter")
+        hint = comma or _id_hint(value, data)
     elif etype == "extra_forbidden":
         key = path[-1] if path else loc[-1]
         model = _model_at(path[:-1], data)
@@ -641,7 +722,7 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
             hint = "use upper-case ISO 3166-1 alpha-3 codes such as COD, ZMB, CHN, USA"
         else:
             msg = f"{value!r} is not a valid id"
-            hint = "ids use lower-case letters, digits and underscores and start with a letter"
+            hint = _id_hint(value, data)
     elif etype in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         bound = next(iter(ctx.values()), None)
         words = {"greater_than": "greater than", "greater_than_equal": "at least",
@@ -661,6 +742,7 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
         msg = f"must be a finite number, got {value!r}"
     elif etype in ("date_from_datetime_parsing", "date_parsing", "date_type"):
         msg = f"expected a date such as 2024-01-01, got {value!r}"
+        hint = _date_hint(value)
     elif etype == "literal_error":
         expected = ctx.get("expected", "")
         msg = f"{value!r} is not allowed; expected {expected}"
@@ -669,11 +751,11 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
         if guess:
             hint = f"did you mean {guess!r}?"
     elif etype in ("dict_type", "model_type", "model_attributes_type"):
-        if isinstance(value, str) and _NUMBER_WITH_UNIT.match(value) \
-                and not _is_mapping_field(path, data):
-            # a number-or-distribution field: the text fails the mapping branch last
+        if isinstance(value, str) and not _is_mapping_field(path, data):
+            # a number-or-distribution field: the text fails the mapping branch last, but a
+            # number is what is usually meant
             msg = f"expected a number, got {value!r}"
-            hint = _unit_hint(value)
+            hint = _unit_hint(value) or _word_hint(path, value)
         else:
             msg = f"expected a mapping of fields, got {_describe(value)}"
     elif etype == "list_type":
@@ -709,6 +791,60 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
 
 
 _BOOL_HINT = "YAML reads yes/no/on/off as true/false"
+
+_ID_RULE = "ids use lower-case letters, digits and underscores and start with a letter"
+_ID_SECTIONS = ("commodities", "regions", "sites", "lanes", "channels")
+"""The top-level mappings of ids whose ids a misspelt reference is compared with."""
+
+
+def _id_hint(value: Any, data: Any) -> str:
+    """A hint for text that is not a valid id: the id it becomes in lower case, with
+    underscores for spaces and hyphens (``Cobalt`` -> ``cobalt``), as a did-you-mean
+    when the scenario has that id."""
+    if not isinstance(value, str):
+        return _ID_RULE
+    fixed = re.sub(r"[\s-]+", "_", value.strip()).lower()
+    known = {str(k) for sec in _ID_SECTIONS if isinstance(data, dict)
+             and isinstance(data.get(sec), dict) for k in data[sec]}
+    if fixed in known:
+        return f"did you mean {fixed!r}? {_ID_RULE}"
+    if re.fullmatch(r"[a-z][a-z0-9_]*", fixed):
+        return f"{_ID_RULE}, e.g. {fixed}"
+    return _ID_RULE
+
+
+_SHORT_DATE = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*$")
+
+
+def _date_hint(value: Any) -> str | None:
+    """A hint for a date written without leading zeros or with other separators
+    (``2025-3-1``), which YAML reads as text: the same date as YYYY-MM-DD."""
+    m = _SHORT_DATE.match(value) if isinstance(value, str) else None
+    if m is None:
+        return None
+    year, month, day = (int(g) for g in m.groups())
+    try:
+        date = dt.date(year, month, day)
+    except ValueError:
+        return f"there is no such date; write dates as YYYY-MM-DD, e.g. {year}-01-27"
+    return f"write {date.isoformat()} (YYYY-MM-DD, with two digits for month and day)"
+
+
+_DAY_WORDS = {"daily": 1, "weekly": 7, "fortnightly": 14, "monthly": 30.4375,
+              "quarterly": 91.3125, "yearly": 365.25, "annually": 365.25}
+"""Words for a frequency, and the days between events they mean (a month is 30.4375
+days and a year 365.25 here, as the units say)."""
+
+
+def _word_hint(path: PathT, value: str) -> str:
+    """A hint for a word where a number (or a distribution) goes: in days for a
+    ``..._days`` field written as a frequency (``weekly``)."""
+    days = _DAY_WORDS.get(value.strip().lower())
+    if days is not None and path and str(path[-1]).endswith("_days"):
+        unit = {7: "week", 30.4375: "month", 365.25: "yr"}.get(days)
+        return f"write {days:g} (days)" + (f", or {{value: 1, unit: {unit}}}" if unit else "")
+    return ("give a number, or a distribution such as "
+            "{dist: triangular, low: 1, mode: 2, high: 4}")
 
 
 def _whole_hint(path: PathT, data: Any, got: float) -> str:

@@ -15,6 +15,7 @@ the status quo has them at their output on the start date.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -298,3 +299,64 @@ def unreachable_markets(sc: Scenario, plan: Plan) -> list[Issue]:
                     hint="add other_supply_t_per_year, a refiner sale, or offtake on a channel "
                          "whose route ends here"))
     return issues
+
+
+SHORT_WARMUP_DAYS = 7.0
+"""Days of planned deliveries a warm-up may leave uncovered by stock before it is noted:
+a week, the default results period (a few days' gap shows in no weekly series)."""
+
+
+def short_warmup(sc: Scenario, plan: Plan) -> list[str]:
+    """A note (in a list, empty if none) when ``warmup_days`` is shorter than the expected
+    time (the one ``sim show`` lists) of routes that carry planned flow, and what those
+    routes would have brought to their end (a market or refiner) before their first lots
+    arrive exceeds the stock it holds on the start date (a market's ``initial_stock_t``,
+    a refiner's ``initial_output_t`` and ``initial_feed_t``) by at least
+    :data:`SHORT_WARMUP_DAYS` days of their planned flow.
+
+    The run starts with empty lanes, so nothing reaches the end of a route before its route
+    time has passed: with too short a warm-up and no stock to bridge the gap, the first
+    weeks measured show markets short of supply and prices pushed up by the network
+    filling, not by any shock. The note names the longest such route."""
+    late: dict[tuple[str, str], float] = defaultdict(float)
+    daily: dict[tuple[str, str], float] = defaultdict(float)
+    routes = []
+    for (mid, com, cid, rid), flow in plan.route_flow.items():
+        path = sc.channels[cid].routes[rid].path
+        days = expected_route_days(sc, route_lanes(sc, mid, path))
+        gap = days - sc.warmup_days
+        if flow <= 0 or gap <= 0 or sc.sites[path[-1]].kind == "stockpile":
+            continue  # a stockpile has no demand to fall short of
+        late[(path[-1], com)] += per_day(flow) * gap
+        daily[(path[-1], com)] += per_day(flow)
+        routes.append((days, mid, com, cid, rid, path[-1]))
+    short = {key for key, missing in late.items()
+             if missing - _stock_on_start(sc, *key) >= SHORT_WARMUP_DAYS * daily[key]}
+    routes = [r for r in routes if (r[5], r[2]) in short]
+    if not routes:
+        return []
+    longest, mid, com, cid, rid, end = max(routes)
+    need = math.ceil(longest)
+    ends = sorted({e for e, _c in short})
+    named = ends[:4] + ([f"{len(ends) - 4} more"] if len(ends) > 4 else [])
+    return [f"warmup_days is {sc.warmup_days:g}, shorter than the longest planned route "
+            f"({com} from {mid} to {end} by {cid}/{rid}, {longest:.1f} days without "
+            f"queueing; sim show lists route times): the network starts empty, and "
+            f"{_and_list(named)} {'has' if len(ends) == 1 else 'have'} too little stock on "
+            f"the start date to make up for it, so in the first {need - sc.warmup_days:g} "
+            "days measured results show shortfalls and price rises that no shock caused; to "
+            f"fill the pipelines first, give warmup_days: {need} or more"]
+
+
+def _stock_on_start(sc: Scenario, site_id: str, commodity: str) -> float:
+    """Tonnes of ``commodity`` that a market or refiner at a route's end holds on the start
+    date."""
+    site = sc.sites[site_id]
+    if site.kind == "market":
+        return site.initial_stock_t.get(commodity, 0.0)
+    return site.initial_output_t.get(commodity, 0.0) + site.initial_feed_t.get(commodity, 0.0)
+
+
+def _and_list(words: list[str]) -> str:
+    """``['a', 'b', 'c']`` -> ``a, b and c``."""
+    return " and ".join(filter(None, [", ".join(words[:-1]), words[-1]]))

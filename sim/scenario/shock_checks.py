@@ -442,6 +442,14 @@ def _check_all(sc: Scenario, c: _Collector) -> None:
                 c.add((*base, "schedule", i, "end"), f"ends at {_fmt_when(per.end)}, before "
                       f"its start {_fmt_when(per.start)}",
                       "a schedule entry's end is its last day, on or after its start")
+            elif sc.day_of(per.end) + 1 <= -sc.warmup_days:
+                # the end is inclusive; a period over before the run would still set the
+                # first exports (first_export_delay_days counts from the first period)
+                c.add((*base, "schedule", i, "end"), f"ends at {_fmt_when(per.end)}, before "
+                      f"the run begins (warm-up starts {sc.warmup_days:g} days before "
+                      f"{sc.start})",
+                      "it cannot act in this run: move it inside the run, lengthen "
+                      f"warmup_days, or leave it out: {_leave_out((*base, 'schedule', i))}")
             if previous is not None and sc.day_of(per.start) <= previous:
                 c.add((*base, "schedule", i, "start"), "quota periods must be in time order "
                       "and must not overlap",

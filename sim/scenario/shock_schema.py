@@ -141,6 +141,11 @@ class Effects(Strict):
         return all(getattr(self, f) is None for f in type(self).model_fields)
 
 
+ONE_ENDING = "give end or duration_days, not both"
+"""What an event or export ban that gives both is told (the loader adds where each comes
+from, and how to drop the inherited one)."""
+
+
 class Event(Strict):
     """A scripted shock: from ``start``, for ``duration_days`` or until ``end`` (or to the
     end of the run if neither is given)."""
@@ -163,7 +168,7 @@ class Event(Strict):
     @model_validator(mode="after")
     def _one_ending(self) -> Event:
         if self.end is not None and self.duration_days is not None:
-            raise ValueError("give end or duration_days, not both")
+            raise ValueError(ONE_ENDING)
         return self
 
 
@@ -262,7 +267,7 @@ class ExportBan(_Timed):
     @model_validator(mode="after")
     def _one_ending(self) -> ExportBan:
         if self.end is not None and self.duration_days is not None:
-            raise ValueError("give end or duration_days, not both")
+            raise ValueError(ONE_ENDING)
         return self
 
 
