@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 import sim
+from sim.output.tables import at_cap, price_caps, unpriced
 
 FAST = os.environ.get("SIM_NOTEBOOK_FAST") == "1"
 REPS = int(os.environ.get("SIM_NOTEBOOK_REPS", "10"))
@@ -64,13 +65,28 @@ res
 # says how precisely the runs pin down the model's average, not how far one year could
 # stray from it; for that spread, look at single replications (below) or the 5-95% bands
 # in the figures.
+#
+# As on the command line, the headline rows below leave out the price peak of a commodity
+# whose price the scenario does not model (no demand elasticity and no shock moving its
+# price: its index is 1 by definition; `res.summary()` keeps the row), and a peak equal to
+# the commodity's `price_cap_ratio` is named "at the cap": it shows the cap, not how high
+# the price would have gone.
 
 # %%
 summary = res.summary()
+NO_PRICE = unpriced(sc, summary)
+CAPS = price_caps(sc)
 headline = summary[(summary.channel == "all") & (summary.site == "all")
                    & summary.metric.isin(["mined_t", "exported_t", "delivered_t",
                                           "shortfall_t", "mean_lead_time_days",
-                                          "price_peak_ratio"])]
+                                          "price_peak_ratio"])
+                   & ~((summary.metric == "price_peak_ratio")
+                       & summary.commodity.isin(NO_PRICE))]
+headline = headline.assign(metric=[
+    f"{m} (at the cap)" if m == "price_peak_ratio" and at_cap(v, CAPS[c]) else m
+    for m, c, v in zip(headline.metric, headline.commodity, headline["mean"], strict=True)])
+if NO_PRICE:
+    print(f"price not modelled, its peak left out: {', '.join(NO_PRICE)}")
 headline[["commodity", "metric", "mean", "ci_low", "ci_high", "n", "unit"]]
 
 
@@ -81,12 +97,20 @@ def total(metric: str, commodity: str) -> float:
     return float(row["mean"].iloc[0])
 
 
+def price_text(com: str) -> str:
+    if com in NO_PRICE:
+        return "price not modelled"
+    peak = total("price_peak_ratio", com)
+    if at_cap(peak, CAPS[com]):
+        return f"price peak at the cap of {CAPS[com]:g} x reference"
+    return f"price peak {peak:.2f} x reference"
+
+
 for com in ("cobalt", "copper", "gold"):
     print(f"{com}: mined {total('mined_t', com):,.1f} t, "
           f"exported {total('exported_t', com):,.1f} t, "
           f"delivered to first destinations {total('delivered_t', com):,.1f} t, "
-          f"shortfall {total('shortfall_t', com):,.0f} t, "
-          f"price peak {total('price_peak_ratio', com):.2f} x reference")
+          f"shortfall {total('shortfall_t', com):,.0f} t, {price_text(com)}")
 
 # %% [markdown]
 # Who controls the cobalt that reaches refiners: each channel's share of delivered tonnes
@@ -140,7 +164,7 @@ res.plot.deliveries(commodity="cobalt")
 
 # %%
 for com, spec in sc.commodities.items():
-    if spec.demand_elasticity is None:
+    if com in NO_PRICE:
         print(f"{com}: reference price USD {spec.reference_price_usd_per_t:,.0f}/t; no demand "
               f"elasticity, so its price index is not modelled (stays at 1)")
     else:

@@ -20,20 +20,25 @@
 #   copper and cobalt are not in its path.
 # * **export ban** (`export_ban_2025.yaml`): the cobalt export suspension of 22 February to
 #   15 October 2025, then the quotas (the Q4 2025 allocation, then 96,600 t a year for
-#   2026-27), with no exports in the first weeks under quota. The file also gives the
+#   2026-27), with no exports under quota until 1 January 2026 (`first_export_delay_days`
+#   77: the first truck left in January 2026; the unused Q4 allocation stays valid to 31
+#   March 2026). The file also gives the
 #   Chinese refiners a starting cobalt feed (printed below) that, with the markets'
 #   stocks, makes the buffer outside the DRC 9 months of demand when the ban starts
 #   (BMI's 8-10 months, shocks.md Scenario 4). The baseline has no such feed, so the
 #   ban's differences from the baseline include that larger buffer.
-# * **US partnership** (`us_partnership.yaml`): the Orion CMC offtake of 40% of KCC and
-#   Mutanda's output (which closes in only some replications), the Lobito railway's
-#   capacity ramp, US security support lowering the eastern conflict's escalation, and
-#   oversight that halves the leakage from 2026.
-# * **all combined** (`combined_2025.yaml`): the four files above merged, as in late 2025
-#   (the export ban and quotas, the M23 offensive, the corridor failures of
-#   `corridor_shocks.yaml` and the US partnership, on the status quo with leakage).
-#   Nothing new is assumed, so what differs from the scenarios taken one at a time comes
-#   from how the shocks interact.
+# * **US partnership** (`us_partnership.yaml`): the Orion CMC offtake, which moves 40% of
+#   KCC and Mutanda's copper and cobalt from the western channel to the US-partnered one
+#   from July 2026 (ramping up over six months; in each replication the deal fails to close
+#   with probability 0.3), the Lobito railway's capacity ramp, US security support lowering
+#   the eastern conflict's escalation, and oversight that halves the leakage from 2026.
+# * **all combined** (`combined_2025.yaml`): the three files above merged with a fourth,
+#   `corridor_shocks.yaml` (Kasumbalesa's clearance cut of January 2025, the Dar es Salaam
+#   closure of October 2025 and the Lobito flood of April-June 2026, with rerouting), which
+#   is not run on its own here: the export ban and quotas, the M23 offensive, the corridor
+#   failures and the US partnership, on the status quo with leakage, as in late 2025.
+#   Nothing new is assumed, but what differs from the three scenarios above taken one at a
+#   time comes from the corridor failures as well as from how the shocks interact.
 #
 # The sentences below are computed from the results, so they stay true when the scenarios
 # change. With the defaults (20 replications, the full period) the notebook takes about
@@ -52,6 +57,7 @@ import pandas as pd
 
 import sim
 from sim.output.figures import compare_series_figure, forest_figure
+from sim.output.tables import at_cap
 
 REPS = int(os.environ.get("SIM_NOTEBOOK_REPS", "20"))
 pd.options.display.float_format = "{:,.2f}".format  # no scientific notation in tables
@@ -181,6 +187,23 @@ def amount(x: float, unit: str) -> str:
             "index": text}.get(unit, f"{text} {unit}")
 
 
+def peak_at_cap(label: str, commodity: str) -> tuple[int, int, float]:
+    """How many of ``label``'s replications have their price peak at the commodity's cap,
+    out of how many, and the cap."""
+    res = results[label]
+    cap = res.scenario.commodities[commodity].price_cap_ratio
+    peaks = res.kpi("price_peak_ratio", commodity)
+    return sum(at_cap(float(x), cap) for x in peaks), len(peaks), cap
+
+
+def peak_words(mean: float, n_at: int, n: int, cap: float) -> str:
+    if n_at == n:
+        return f"at the cap of {cap:g} x in every replication"
+    if n_at:
+        return f"{amount(mean, 'ratio')} (at the cap of {cap:g} x in {n_at} of {n} replications)"
+    return amount(mean, "ratio")
+
+
 def sentence(row: pd.Series) -> str:
     what = " ".join(p for p in (row["commodity"],
                                 row["channel"] if row["channel"] != "all" else "",
@@ -200,6 +223,16 @@ def sentence(row: pd.Series) -> str:
         verdict = "changes"
     # A relative change only where the reference is not (nearly) zero.
     rel = f", {diff / ref:+.1%}" if ref and abs(ref) > 0.01 * scale else ""
+    if row["metric"] == "price_peak_ratio" and row["channel"] == "all" and row["site"] == "all":
+        # A peak at the commodity's price_cap_ratio shows the cap, not an estimate.
+        sides = [(label, peak_at_cap(label, row["commodity"]))
+                 for label in (row["reference"], row["scenario"])]
+        if any(n_at for _label, (n_at, _n, _cap) in sides):
+            values = [peak_words(m, n_at, n, cap) for m, (_label, (n_at, n, cap))
+                      in zip((ref, row["mean"]), sides, strict=True)]
+            return (f"{row['scenario']} (vs {row['reference']}): {what}: {verdict}, "
+                    f"{values[0]} -> {values[1]}; a peak at the cap shows the cap, not how high "
+                    f"the price would have gone, so no difference is given")
     return (f"{row['scenario']} (vs {row['reference']}): {what}: {verdict}, "
             f"{amount(ref, row['unit'])} -> {amount(row['mean'], row['unit'])} "
             f"(difference {amount(diff, row['unit'])}{rel}; 95% CI "
@@ -251,12 +284,16 @@ tts = ban.kpi("time_to_shortfall_days", "cobalt")
 first_short = pd.Timestamp(ban_sc.start) + pd.Timedelta(days=float(pd.Series(tts).median()))
 cap = ban_sc.commodities["cobalt"].price_cap_ratio
 demand = ban_total("consumed_t") + ban_total("shortfall_t")
+n_at, n_reps, _cap = peak_at_cap("export ban", "cobalt")
+peak_text = (f"the price index reaches the model's cap of {cap:g} times the reference price "
+             f"in every replication" if n_at == n_reps else
+             f"the price index peaks at {ban_total('price_peak_ratio'):.2f} times the reference "
+             f"price (the mean over replications; at the model's cap of {cap:g} in {n_at} of "
+             f"{n_reps})")
 print(f"Export ban: stocks outside the DRC carry consumption until {first_short:%d %B %Y} "
       f"(median replication; first day below 95% of demand met). Over the period consumers "
       f"go short by {ban_total('shortfall_t'):,.0f} t ({ban_total('shortfall_t') / demand:.0%} "
-      f"of demand), on {ban_total('shortfall_days'):,.0f} days; the price index peaks at "
-      f"{ban_total('price_peak_ratio'):.2f} times the reference price, against the model's "
-      f"cap of {cap:g}.")
+      f"of demand), on {ban_total('shortfall_days'):,.0f} days; {peak_text}.")
 com = ban_sc.commodities["cobalt"]
 print(f"Price index: responds to {com.price_basis} against demand; demand elasticity "
       f"{com.demand_elasticity}, supply elasticity {com.supply_elasticity}; bounded by "
@@ -382,7 +419,8 @@ print(f"Alone, the partnership exports {us_cobalt['US partnership']:,.0f} t of c
       f"the US-partnered channel; with the ban and the quotas in force, "
       f"{us_cobalt['all combined']:,.0f} t. The cobalt shortfall is "
       f"{short['export ban']:,.0f} t under the ban alone and {short['all combined']:,.0f} t "
-      f"with everything combined (their references differ by the leakage).")
+      f"with everything combined (the combined scenario adds the corridor failures, and "
+      f"their references differ by the leakage).")
 together
 
 # %% [markdown]
@@ -424,7 +462,10 @@ ban.plot.deliveries(commodity="cobalt")
 #   `us_partnership_no_show.yaml` (the deal never closes), `corridor_shocks.yaml`,
 #   `china_export_control_allies.yaml`; their headline results are in
 #   `scenarios/README.md`.
-# * The same comparison from the command line, with a report:
-#   `sim compare scenarios/baseline.yaml scenarios/export_ban_2025.yaml -n 50 --out DIR`
+# * The export ban against the baseline from the command line, with a report, over the
+#   same period as `PERIOD` here (`--set` applies to every file compared; without it the
+#   baseline would run over 2024 only):
+#   `sim compare scenarios/baseline.yaml scenarios/export_ban_2025.yaml --set
+#   start=2024-07-01 --set end=2027-12-31 --set horizon_days=null -n 50 --out DIR`
 #   then `sim report DIR`; `--target-ci` runs until an interval is narrow enough.
 # * Which parameters drive the ban's shortfall: notebook `03_sensitivity`.
