@@ -6,17 +6,19 @@ ceiling a SimPy model can approach. Run from the repository root::
 
     .venv/bin/python benchmarks/bench_engine.py [--runs 5] [--years 10]
 
-It prints median seconds and SimPy events per second for both, and the ratio; and, as the
-floor, the time SimPy alone takes for as many events as the replication had, each a
+It prints the machine (CPU model and count, Python, simpy and numpy) and the load average
+before and after, median seconds and SimPy events per second for both, and the ratio; and,
+as the floor, the time SimPy alone takes for as many events as the replication had, each a
 callback that does nothing.
 """
 
 from __future__ import annotations
 
 import argparse
-import platform
+import os
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import simpy
@@ -26,11 +28,23 @@ from sim.experiment.replication import run_replication
 from sim.units import DAYS_PER_YEAR
 from sim.world.events import Wakeup
 
+import machine_info  # benchmarks/machine_info.py (the script's own folder is on sys.path)
+
+PACKAGES = ("simpy", "numpy")
+"""Packages whose versions go with the recorded figures."""
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def bare_loop(processes: int = 100, until: int = 10_000) -> tuple[float, int]:
-    """Seconds and events for ``processes`` processes ticking once per time unit."""
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f}"
+
+
+def bare_loop(processes: int = 100, until: int = 10_000,
+              clock: Callable[[], float] = time.perf_counter) -> tuple[float, int]:
+    """Seconds and events for ``processes`` processes ticking once per time unit; ``clock``
+    is wall time by default (``time.process_time`` for this process's CPU time)."""
     env = simpy.Environment()
 
     def tick(env: simpy.Environment):  # type: ignore[no-untyped-def]
@@ -39,9 +53,9 @@ def bare_loop(processes: int = 100, until: int = 10_000) -> tuple[float, int]:
 
     for _ in range(processes):
         env.process(tick(env))
-    started = time.perf_counter()
+    started = clock()
     env.run(until=until)
-    elapsed = time.perf_counter() - started
+    elapsed = clock() - started
     return elapsed, int(next(env._eid))  # noqa: SLF001 - SimPy's own event counter
 
 
@@ -82,6 +96,8 @@ def main() -> None:
     if args.runs < 1 or args.years <= 0:
         parser.error("--runs must be at least 1 and --years above 0")
 
+    print(f"machine: {machine_info.describe(PACKAGES)}")
+    print(f"before: {load()}")
     bare_s, bare_ev, base_s, base_ev, floor_s = [], [], [], [], []
     for i in range(args.runs):
         s, e = bare_loop()
@@ -96,11 +112,10 @@ def main() -> None:
 
     bare_rate = statistics.median(e / s for e, s in zip(bare_ev, bare_s, strict=True))
     base_rate = statistics.median(e / s for e, s in zip(base_ev, base_s, strict=True))
+    print(f"after: {load()}")
     print()
-    print(f"machine: {platform.processor() or platform.machine()}, "
-          f"Python {platform.python_version()}, simpy {simpy.__version__}")
     print(f"bare SimPy loop:        median {statistics.median(bare_s):.3f} s, "
-          f"{statistics.median(bare_ev):,} events, {bare_rate:,.0f} events/s")
+          f"{statistics.median(bare_ev):,.0f} events, {bare_rate:,.0f} events/s")
     print(f"baseline {args.years:g}-year rep: median {statistics.median(base_s):.3f} s, "
           f"{statistics.median(base_ev):,.0f} events, {base_rate:,.0f} events/s")
     print(f"baseline events/s as a share of the bare loop: {base_rate / bare_rate:.0%}")

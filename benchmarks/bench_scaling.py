@@ -185,6 +185,14 @@ def xs_of(group: list[Config]) -> list[float]:
     return [c.simulated_years if c.series == "horizon" else c.x for c in group]
 
 
+def line(a: float, b: float, unit: str) -> str:
+    """``a + b x`` in words with signed numbers: ``0.51 s - 0.680 s per simulated year``."""
+    fixed = f"{a:.2f}"
+    if float(fixed) == 0:
+        fixed = "0.00"  # not "-0.00" for a small negative intercept
+    return f"{fixed} s {'-' if b < 0 else '+'} {abs(b):.3f} s {unit}"
+
+
 def linear_fit(xs: list[float], ys: list[float]) -> tuple[float, float]:
     """Intercept and slope of the least-squares line (a fixed cost plus a cost per unit)."""
     fit = statistics.linear_regression(xs, ys)
@@ -203,13 +211,14 @@ def fits(configs: list[Config]) -> str:
             xs = xs_of(group)
             a, b = linear_fit(xs, ys)
             misfit = max(abs(y - (a + b * x)) / y for x, y in zip(xs, ys, strict=True))
-            out.append(f"{series}, {what} time: {a:.2f} s + {b:.3f} s per {unit} (least "
+            out.append(f"{series}, {what} time: {line(a, b, f'per {unit}')} (least "
                        f"squares through the medians; largest departure {misfit:.0%} of a "
                        "median)")
     return "\n".join(out)
 
 
-def plot(configs: list[Config], path: Path, subtitle: str) -> None:
+def plot(configs: list[Config], path: Path, subtitle: str, size_years: float) -> None:
+    """The figure; ``size_years`` is the horizon asked for the network-size runs."""
     fig = Figure(figsize=(10, 4.2), layout="constrained")
     axes = fig.subplots(1, 2)
     panels = (("horizon", "simulated years (horizon + 180-day warm-up)", axes[0]),
@@ -231,7 +240,7 @@ def plot(configs: list[Config], path: Path, subtitle: str) -> None:
             for values, colour, what in ((ys, "C0", "wall"), (cpus, "C2", "CPU")):
                 a, b = linear_fit(xs, values)
                 ax.plot([0, max(xs)], [a, a + b * max(xs)], "--", color=colour, linewidth=0.8,
-                        label=f"least squares ({what}): {a:.2f} s + {b:.3f} s x")
+                        label=f"least squares ({what}): {line(a, b, 'x')}")
         ax.set_xlabel(xlabel)
         ax.set_ylabel("seconds per replication")
         ax.set_xlim(left=0)
@@ -239,10 +248,8 @@ def plot(configs: list[Config], path: Path, subtitle: str) -> None:
         ax.grid(True, linewidth=0.3)
         ax.legend(fontsize=8, loc="upper left")
     axes[0].set_title("Against horizon (baseline network)", fontsize=10)
-    size_years = next((c.sc.horizon_days for c in configs if c.series == "size"), None)
-    if size_years is not None:
-        axes[1].set_title(f"Against network size ({size_years / DAYS_PER_YEAR:.0f}-year horizon)",
-                          fontsize=10)
+    if any(c.series == "size" for c in configs):
+        axes[1].set_title(f"Against network size ({size_years:g}-year horizon)", fontsize=10)
     fig.suptitle(f"Time per replication of scenarios/baseline.yaml\n{subtitle}", fontsize=9)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=120)
@@ -301,7 +308,7 @@ def main() -> None:
     print(table(configs))
     print(fits(configs))
     plot(configs, args.plot,
-         f"{machine_info.describe(PACKAGES)}; {args.runs} runs each, {after}")
+         f"{machine_info.describe(PACKAGES)}; {args.runs} runs each, {after}", args.size_years)
     print(f"\nfigure: {args.plot}")
 
 
