@@ -217,9 +217,11 @@ def executor_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def precision_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """--target-ci, --metric and --max-replications: precision-based stopping."""
-    func = click.option("--max-replications", default=1000, show_default=True,
-                        type=click.IntRange(min=2),
-                        help="With --target-ci: stop here even if the target is not met.")(func)
+    # default None, so that a --max-replications without --target-ci (which it cannot
+    # bound) is told apart and refused; 1000 applies with a target
+    func = click.option("--max-replications", default=None, type=click.IntRange(min=2),
+                        help="With --target-ci: stop here even if the target is not met. "
+                             "Default: 1000.")(func)
     func = click.option("--metric", "metrics", multiple=True,
                         metavar="METRIC[:COMMODITY[:CHANNEL[:SITE]]]",
                         help="A KPI whose interval --target-ci measures (repeatable), e.g. "
@@ -232,17 +234,29 @@ def precision_options(func: Callable[..., Any]) -> Callable[..., Any]:
                              "or --max-replications is reached. -n is the first batch.")(func)
 
 
-def _target(target_ci: float | None, metrics: tuple[str, ...], max_replications: int,
-            replications: int) -> Any:
+def _target(target_ci: float | None, metrics: tuple[str, ...], max_replications: int | None,
+            replications: int | None) -> Any:
+    """The precision target the options ask for, or None. ``replications``: the -n to
+    check --max-replications against, or None where the command checks it once its -n is
+    known (sim compare's default depends on the folders given or resumed)."""
     from sim.experiment.errors import ExperimentError
-    from sim.experiment.precision import Target, parse_metrics
+    from sim.experiment.precision import MAX_REPLICATIONS, Target, parse_metrics
 
     if target_ci is None:
         if metrics:
             raise ExperimentError("--metric only has an effect with --target-ci",
                                   what="--metric", hint="add --target-ci 0.02, for example")
+        if max_replications is not None:
+            # it bounds the batches a target adds: without one it was silently ignored
+            raise ExperimentError("--max-replications only has an effect with --target-ci",
+                                  what="--max-replications",
+                                  hint="add --target-ci 0.02 --metric delivered_t, for "
+                                       "example, or leave out --max-replications (-n sets "
+                                       "the count)")
         return None
-    if max_replications < replications:
+    if max_replications is None:
+        max_replications = MAX_REPLICATIONS
+    if replications is not None and max_replications < replications:
         raise ExperimentError(f"--max-replications {max_replications} is below -n "
                               f"{replications}", what="--max-replications",
                               hint="-n is the first batch; the maximum must be at least that")
@@ -519,7 +533,7 @@ def show(scenario: Path, figure: Path | None, no_figure: bool, overrides: tuple[
 @_cluster_notes
 def run(scenario: Path, replications: int, seed: int, out: Path | None, workers: int | None,
         scheduler: str | None, dask_local: bool, force: bool, resume: bool,
-        target_ci: float | None, metrics: tuple[str, ...], max_replications: int,
+        target_ci: float | None, metrics: tuple[str, ...], max_replications: int | None,
         no_figures: bool, quiet: bool, overrides: tuple[str, ...]) -> None:
     """Run SCENARIO for N replications and write a results folder.
 
@@ -554,7 +568,7 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
                     *[w for o in overrides for w in ("--set", o)]]
     if target is not None:
         resume_words += ["--target-ci", target_ci, *[w for m in metrics for w in ("--metric", m)],
-                         "--max-replications", max_replications]
+                         "--max-replications", target.max_replications]
     if no_figures:
         resume_words.append("--no-figures")
     resume_words += _executor_words(workers, scheduler, dask_local)
@@ -648,10 +662,12 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
                 metavar="SCENARIO_OR_FOLDER...")
 @click.option("-n", "--replications", default=None, type=click.IntRange(min=1),
               help="Replications per scenario. Default: 10, or as many as the results "
-                   "folders given have.")
+                   "folders given have, or with --resume as many as the comparison in --out "
+                   "holds (fewer are refused).")
 @click.option("--seed", default=None, type=click.IntRange(min=0),
               help="Root seed every scenario shares (common random numbers). Default: 0, "
-                   "or the first results folder's.")
+                   "or the first results folder's (refused if every item is a results "
+                   "folder: they keep the seeds they were run with).")
 @click.option("--out", type=_out_folder("the comparison"), default=None,
               help="Folder for compare.csv, compare.md, figures/ and a results folder per "
                    "scenario. Default: results/compare-<first>-<second>...")
@@ -669,7 +685,7 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
 def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
             out: Path | None, workers: int | None, scheduler: str | None, dask_local: bool,
             force: bool, resume: bool, target_ci: float | None, metrics: tuple[str, ...],
-            max_replications: int, no_figures: bool, quiet: bool,
+            max_replications: int | None, no_figures: bool, quiet: bool,
             overrides: tuple[str, ...]) -> None:
     """Compare scenarios with common random numbers: every KPI's mean per scenario and
     the paired difference from the first (the reference) with a 95% CI, the relative
@@ -687,7 +703,9 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
     from sim.output.folder import FolderError, claim_folder
 
     _check_executor(workers, scheduler, dask_local)
-    target = _target(target_ci, metrics, max_replications, replications or 2)
+    # --max-replications is checked against the -n in effect by run_comparison: the
+    # default 10 (or the folders' count, or a resumed comparison's) counts too
+    target = _target(target_ci, metrics, max_replications, None)
     out = out or Path("results") / ("compare-" + "-".join(
         (p.stem if p.suffix else p.name) for p in items[:4]))
     if force and resume:
@@ -720,7 +738,7 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
     words += [w for o in overrides for w in ("--set", o)]
     if target is not None:
         words += ["--target-ci", target_ci, *[w for m in metrics for w in ("--metric", m)],
-                  "--max-replications", max_replications]
+                  "--max-replications", target.max_replications]
     if no_figures:
         words.append("--no-figures")
     words += _executor_words(workers, scheduler, dask_local)
@@ -746,8 +764,14 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
     if not quiet:
         click.echo(comparison_text(comp))
         figs = "" if no_figures else ", figures/"
-        click.echo(f"\nWritten to {out}: compare.csv, compare.md, comparison.json{figs}, "
-                   "and a results folder for each scenario run")
+        # a results folder only for the scenario files run (labels in the order of items):
+        # a comparison of finished folders writes none
+        ran = [f"{label}/" for label, item in zip(comp.labels, items, strict=True)
+               if not item.is_dir()]
+        folders = ("" if not ran else f", and the results folder{'s' if len(ran) > 1 else ''}"
+                   f" of the scenario{'s' if len(ran) > 1 else ''} run: {', '.join(ran)}")
+        click.echo(f"\nWritten to {out}: compare.csv, compare.md, comparison.json{figs}"
+                   f"{folders}")
     else:
         for note in comp.notes:  # the differences may not be what they seem: said anyway
             _err(f"note: {note}")
@@ -878,7 +902,7 @@ def _scenario_error_in_comparison(exc: ScenarioError, items: tuple[Path, ...],
               help="Finish an interrupted or failed sweep in --out: keep its saved "
                    "replications (of the same scenario, --set, --param, --design, -n and "
                    "--seed) and run the rest; with a larger -r, add replications to a "
-                   "finished sweep.")
+                   "finished sweep (a smaller -r than it holds is refused).")
 @click.option("--no-figures", is_flag=True, help="Skip the figures.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or tables.")
 @SET_OPT

@@ -37,6 +37,7 @@ import pandas as pd
 from sim.experiment.errors import ExperimentError, python_wording
 from sim.experiment.executors import Backend, Job, open_backend, run_tasks
 from sim.experiment.precision import (
+    MAX_REPLICATIONS,
     Measure,
     StopReport,
     Target,
@@ -356,6 +357,14 @@ def resolve(items: Sequence[Item], overrides: Sequence[str] = (),
         if arm.runs:
             arm.seed = root
     _unique_labels(arms)
+    if seed is not None and not any(a.runs for a in arms):
+        # as --set: it was ignored without a word (the results keep the seeds they were run with)
+        seeds = ", ".join(f"{a.label} seed {a.seed}" for a in arms)
+        raise ExperimentError(
+            f"--seed {seed} sets the seed of the scenario files run, and every item here is a "
+            f"finished result, compared as it was run ({seeds})", what="--seed",
+            hint="drop --seed; for another seed, run the scenarios again with it, or compare "
+                 "the scenario files")
     return arms, root
 
 
@@ -434,22 +443,47 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
     check_confidence(confidence)
     arms, root = resolve(items, overrides, None if seed is None else int(seed))
     fixed = [a for a in arms if not a.runs]
-    if replications is None:
+    out_path = Path(out) if out is not None else None
+    asked, held = (_saved_counts(out_path, arms) if resume and out_path is not None
+                   else (0, 0))
+    given = replications is not None
+    if replications is None and asked:
+        # the comparison resumed keeps its size: the default 10 shrank one of 20 to 10
+        replications = asked
+    elif replications is None:
         replications = (len(_common_replications([a.fixed for a in fixed]))  # type: ignore[misc]
                         if fixed else DEFAULT_REPLICATIONS)
     if replications < 1:
         raise ExperimentError("expected at least 1", what="-n/--replications")
+    if target is None and replications < held:
+        # as sim run --resume refuses it: the comparison would be rebuilt from fewer
+        # replications, though the others stay saved in its results folders (with a target
+        # the first batch may be smaller: the stopping rule measures 0..n-1 alone)
+        raise ExperimentError(
+            f"the comparison in {out_path} holds {held} replications per scenario, more than "
+            f"the -n {replications} asked for", what="-n/--replications",
+            hint=f"resume with -n {held} or more (or leave out -n to keep {asked}), or pass "
+                 "--force to start again with fewer, or choose another --out folder")
     if target is not None and fixed:
         raise ExperimentError(
             f"--target-ci needs every scenario as a scenario file; {fixed[0].source} is a "
             "results folder with a fixed number of replications", what="--target-ci",
             hint="give the scenario file instead, or leave out --target-ci")
+    if target is not None and target.max_replications < replications:
+        # -n is the first batch, as sim run checks it; the default -n counts too (a maximum
+        # of 5 ran 5 replications while each scenario's run.json recorded 10)
+        whose = ("" if given else " (the comparison's in --out, resumed)" if asked
+                 else " (the default)")
+        raise ExperimentError(
+            f"--max-replications {target.max_replications} is below -n {replications}"
+            f"{whose}", what="--max-replications",
+            hint=f"-n is the first batch; the maximum must be at least that: give "
+                 f"--max-replications {replications} or more, or a smaller -n")
     if target is not None:
         # before anything is run or written; the reference's KPIs are the ones measured
         check_metrics(target.specs, arms[0].scenario)
     notes = (seed_notes(arms, root, for_python) + period_notes(arms, for_python)
              + _override_notes(arms, for_python))
-    out_path = Path(out) if out is not None else None
     runnable = [a for a in arms if a.runs]
     jobs = [Job.of(a.scenario, a.seed) for a in runnable]
     chosen: list[int] = []  # reference KPI columns a target measures
@@ -540,6 +574,39 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
                 folder.finish(res, {"comparison": str(out_path), "label": arm.label})
         write_comparison(comp, out_path, figures=figures)
     return comp
+
+
+def _saved_counts(out: Path, arms: Sequence[Arm]) -> tuple[int, int]:
+    """For a comparison resumed in ``out``: the replications per scenario its results
+    folders were last asked for (their run.json) or hold, whichever is more, and the
+    replications per scenario they hold (the highest number saved plus one); 0 and 0 if
+    none is found. Only the folders of the scenarios this comparison runs that a
+    comparison in ``out`` ran and that share its seed are read (another folder is refused
+    when the comparison begins, with the reason)."""
+    import json
+
+    from sim.output.folder import comparison_arms
+
+    ours = set(comparison_arms(out)) if out.is_dir() else set()
+    asked = held = 0
+    for arm in arms:
+        path = out / arm.label
+        if not arm.runs or path not in ours:
+            continue
+        try:
+            info = json.loads((path / "run.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(info, dict) or info.get("seed") != arm.seed:
+            continue
+        numbers = [int(p.stem.removeprefix("rep-")) for p in
+                   (path / "replications").glob("rep-*.npz")
+                   if p.stem.removeprefix("rep-").isdigit()]
+        most = max(numbers, default=-1) + 1
+        held = max(held, most)
+        recorded = info.get("replications")
+        asked = max(asked, most, recorded if isinstance(recorded, int) else 0)
+    return asked, held
 
 
 def _stopped(exc: Exception, runnable: Sequence[Arm], created: Path | None) -> Exception:
@@ -727,7 +794,7 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
             *, overrides: Sequence[str] = (), workers: int | None = 1,
             scheduler: str | None = None, dask_local: bool = False,
             target_ci: float | None = None, metrics: Sequence[str] = (),
-            max_replications: int = 1000, confidence: float = 0.95,
+            max_replications: int | None = None, confidence: float = 0.95,
             out: str | Path | None = None, force: bool = False,
             **kwargs: Any) -> pd.DataFrame:
     """Compare scenarios with common random numbers; return the comparison table.
@@ -735,14 +802,17 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
     ``items`` are scenario files, results folders, :class:`~sim.scenario.schema.Scenario`
     or :class:`~sim.experiment.results.Results` objects; the first is the reference.
     Every scenario runs ``replications`` replications (default 10, or as many as the
-    results folders given have) from the same root ``seed`` (default 0, or the first
-    folder's), with ``overrides`` (``"key.path=value"``) applied to each scenario file.
-    ``workers`` processes (1: in this process; ``None``: one per CPU), or a Dask
-    ``scheduler`` address, or ``dask_local=True`` choose where they run. With
-    ``target_ci`` and ``metrics``, replications are added in batches until each named KPI's
-    paired difference has a CI half-width within ``target_ci`` of the reference mean, or
-    ``max_replications``. With ``out``, results folders, tables and figures are written
-    there.
+    results folders given have, or with ``resume=True`` as many as the comparison in
+    ``out`` holds; fewer than it holds are refused) from the same root ``seed`` (default
+    0, or the first folder's; refused when every item is a finished results folder), with
+    ``overrides`` (``"key.path=value"``) applied to each scenario file. ``workers``
+    processes (1: in this process; ``None``: one per CPU), or a Dask ``scheduler``
+    address, or ``dask_local=True`` choose where they run. With ``target_ci`` and
+    ``metrics``, replications are added in batches until each named KPI's paired
+    difference has a CI half-width within ``target_ci`` of the reference mean, or
+    ``max_replications`` (default 1000; at least ``replications``, the first batch;
+    refused without ``target_ci``). With ``out``, results folders, tables and figures are
+    written there.
 
     The table has one row per KPI and scenario: commodity, channel, site, metric, unit,
     scenario, n, mean, ci_low, ci_high, diff, diff_ci_low, diff_ci_high, diff_n (pairs
@@ -780,8 +850,8 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
 def _compare(items: Sequence[Item], replications: int | None, seed: int | None, *,
              overrides: Sequence[str], workers: int | None, scheduler: str | None,
              dask_local: bool, target_ci: float | None, metrics: Sequence[str],
-             max_replications: int, confidence: float, out: str | Path | None, force: bool,
-             **kwargs: Any) -> Comparison:
+             max_replications: int | None, confidence: float, out: str | Path | None,
+             force: bool, **kwargs: Any) -> Comparison:
     """:func:`compare`'s comparison, before its notes are warned of."""
     check_strings(metrics, "metrics", "KPI names such as 'delivered_t:cobalt'")
     if target_ci is None and metrics:
@@ -789,6 +859,14 @@ def _compare(items: Sequence[Item], replications: int | None, seed: int | None, 
         raise ExperimentError("metrics only choose the KPIs target_ci watches, and have no "
                               "effect without it", what="metrics",
                               hint="add target_ci=0.02, for example, or leave out metrics")
+    if target_ci is None and max_replications is not None:
+        # as metrics: silently ignored, the maximum would look like a bound on the run
+        raise ExperimentError("max_replications only bounds the batches target_ci adds, and "
+                              "has no effect without it", what="max_replications",
+                              hint="add target_ci=0.02 and metrics, for example, or leave out "
+                                   "max_replications (replications= sets the count)")
+    if max_replications is None:
+        max_replications = MAX_REPLICATIONS
     # the stopping rule measures intervals of the table's confidence level
     target = (Target(target_ci, tuple(parse_metrics(metrics)), max_replications,
                      confidence=confidence) if target_ci is not None else None)

@@ -192,6 +192,10 @@ def relative_half_width(values: np.ndarray, scale: float | None = None,
     return half / ref
 
 
+MAX_REPLICATIONS = 1000
+"""The most replications a precision target runs unless told (``--max-replications``)."""
+
+
 @dataclass(frozen=True)
 class Target:
     """Stop when every named KPI's relative half-width is at most ``rel_half_width``, or
@@ -199,7 +203,7 @@ class Target:
 
     rel_half_width: float
     specs: tuple[MetricSpec, ...]
-    max_replications: int = 1000
+    max_replications: int = MAX_REPLICATIONS
     min_batch: int = 2
     confidence: float = 0.95
 

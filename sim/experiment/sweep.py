@@ -511,7 +511,8 @@ def run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], de
     figures there, and saves every replication in ``out/sweep-replications/`` as it
     finishes (:mod:`sim.output.sweep_store`): a sweep that fails or is interrupted is
     finished with ``resume=True`` (the same scenario, overrides, parameters, design,
-    samples and seed; ``replications`` may grow), which runs only what is not saved.
+    samples and seed; ``replications`` may grow, not shrink), which runs only what is not
+    saved.
     ``command``: the words of the ``sim`` command that resumes the sweep, recorded for
     the hints of other commands given the unfinished folder.
 
@@ -762,10 +763,18 @@ def _prepare_out(out: Path, force: bool, replace: bool = True, resume: bool = Fa
                                                  "--resume, or choose another --out folder")
         return
     if (out / "sweep.csv").exists():
+        plan = store.plan()
+        if plan is None:  # an older version's sweep: nothing saved to resume from
+            raise FolderError(f"{out} already holds a sweep (sweep.csv)",
+                              hint="choose another --out folder, or pass --force to replace "
+                                   "it")
+        # the -r to repeat: a smaller one is refused on resuming (it would rebuild the
+        # tables from fewer replications), and -r is 1 unless given
+        held = max([int(plan.get("replications") or 1), *store.held().values()])
         raise FolderError(f"{out} already holds a sweep (sweep.csv)",
-                          hint="choose another --out folder, pass --resume to add to it "
-                               "(more replications per sample with a larger -r, other "
-                               "--metric columns) or --force to replace it")
+                          hint=f"choose another --out folder, pass --resume -r {held} to add "
+                               "to it (other --metric columns; a larger -r adds replications "
+                               "per sample), or --force to replace it")
     if saved:
         raise FolderError(f"{out} holds an unfinished sweep ({saved} replication(s) saved in "
                           f"{STORE}/)",
@@ -936,10 +945,10 @@ def sweep(scenario: str | Path | Scenario,
     ``None``: one per CPU), ``scheduler``, ``dask_local``, ``metrics`` (extra KPI columns),
     ``out`` and ``force`` (write the sweep folder; each replication is saved there as it
     finishes), ``resume`` (finish the sweep in ``out``, running only the replications not
-    saved; ``replications`` may be larger than the saved sweep's). The table's columns are
-    ``sample``, ``block`` (Sobol), the parameters, and the mean of every total KPI as
-    ``metric:commodity``. The scenario's notes (an override over a value the file gives
-    in another unit, a policy that cannot act in the network) are warned of
+    saved; ``replications`` may be larger than the saved sweep's, not smaller). The table's
+    columns are ``sample``, ``block`` (Sobol), the parameters, and the mean of every total
+    KPI as ``metric:commodity``. The scenario's notes (an override over a value the file
+    gives in another unit, a policy that cannot act in the network) are warned of
     (``UserWarning``) as by :func:`sim.load_scenario`, and the warnings are kept in
     ``table.attrs["notes"]``. For the Sobol indices and the long KPI table use
     :func:`run_sweep`.

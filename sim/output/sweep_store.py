@@ -13,7 +13,8 @@ A sweep resumed (``sim sweep ... --resume``, ``run_sweep(..., resume=True)``) is
 against ``plan.json`` and runs only the replications not saved; its tables are those an
 uninterrupted sweep writes, because each replication depends only on its sample's scenario,
 the seed and its number. The files stay once the sweep is finished, so a finished sweep
-resumed with more replications per sample (a larger ``-r``) runs only the new ones.
+resumed with more replications per sample (a larger ``-r``) runs only the new ones; a
+smaller ``-r`` is refused (the tables would be rebuilt from fewer replications).
 """
 
 from __future__ import annotations
@@ -115,6 +116,7 @@ class SweepStore:
                 hint="pass --force to start the sweep again, or choose another --out folder")
         if before is not None:
             self._check_same(before, plan)
+            self._check_replications(int(plan["replications"]))
             plan = {**plan, "created_at": before.get("created_at", plan["created_at"])}
         try:
             if before is None and self.path.exists():
@@ -150,6 +152,38 @@ class SweepStore:
                 hint="resume with the same scenario file, --set values, --param ranges, "
                      "--design, -n and --seed (only -r may differ), or pass --force to "
                      "replace it, or choose another --out folder")
+
+    def held(self) -> dict[int, int]:
+        """Per sample with a replication saved, how many replications per sample it holds
+        (its highest replication number plus one), from the files' names alone."""
+        held: dict[int, int] = {}
+        if self.path.is_dir():
+            for path in self.path.iterdir():
+                match = _FILE.match(path.name)
+                if match is not None:
+                    k, r = int(match[1]), int(match[2])
+                    held[k] = max(held.get(k, 0), r + 1)
+        return held
+
+    def _check_replications(self, replications: int) -> None:
+        """Refuse to resume with fewer replications per sample than are saved: the
+        sweep's tables would be rebuilt from fewer of them (its means would change and
+        its sd vanish at -r 1), though the saved ones stay, as a run's folder refuses an
+        -n below its saved replications."""
+        from sim.experiment.errors import ExperimentError
+
+        held = self.held()
+        most = max(held.values(), default=0)
+        if replications >= most:
+            return
+        every = len(set(held.values())) == 1 and (self.folder / "sweep.json").is_file()
+        count = f"{most}" if every else f"up to {most}"
+        raise ExperimentError(
+            f"the sweep in {self.folder} holds {count} saved replications per sample, more "
+            f"than the -r {replications} asked for: its tables would be rebuilt from fewer "
+            "of them", what="-r",
+            hint=f"resume with -r {most} (or more, to add replications), or pass --force to "
+                 "start again with fewer, or choose another --out folder")
 
     def _read(self) -> Saved:
         for tmp in self.path.glob(".*.tmp"):  # left by a write that was killed

@@ -119,7 +119,7 @@ def test_more_replications_for_a_finished_sweep_run_only_the_new_ones(
     assert CliRunner().invoke(main, sweep_args(out, r=2)).exit_code == 0
     refused = CliRunner().invoke(main, sweep_args(out, r=3))  # without --resume
     assert refused.exit_code == 2 and "already holds a sweep" in refused.output
-    assert "pass --resume to add to it" in refused.output
+    assert "pass --resume -r 2 to add to it" in refused.output
     ran = fail_at_horizon(monkeypatch, -1)
     result = CliRunner().invoke(main, sweep_args(out, "--resume", r=3))
     assert result.exit_code == 0, result.output
