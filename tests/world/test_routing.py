@@ -19,8 +19,11 @@ def two_route_world(build, *, routing: str = "fixed_shares", on_closure: str = "
         "b": build.site("junction"),
         "market": build.market(),
     }
+    # a cost-routed channel needs a cost on the mine's own lanes too (the router counts
+    # them); equal costs there leave the choice to the lanes after
+    first = {"cost_usd_per_t": 1.0} if costs[0] is not None else {}
     lanes = [
-        build.lane("mine", "a", 1.0), build.lane("mine", "b", 1.0),
+        build.lane("mine", "a", 1.0, **first), build.lane("mine", "b", 1.0, **first),
         build.lane("a", "market", transits[0],
                    **({"cost_usd_per_t": costs[0]} if costs[0] is not None else {})),
         build.lane("b", "market", transits[1],
