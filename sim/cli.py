@@ -197,7 +197,7 @@ def _html_out(ctx: click.Context, param: click.Parameter, value: Path | None) ->
 
 SCENARIO_ARG = click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 SET_OPT = click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE",
-                       help="Override a scenario value (repeatable), e.g. --set horizon_days=730.")
+                       help="Override a scenario value (repeatable), e.g. --set lot_period_days=7.")
 
 
 def executor_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -706,8 +706,9 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
     # --max-replications is checked against the -n in effect by run_comparison: the
     # default 10 (or the folders' count, or a resumed comparison's) counts too
     target = _target(target_ci, metrics, max_replications, None)
+    # a folder given as "." or ".." is named by what it is (it gave an empty name part)
     out = out or Path("results") / ("compare-" + "-".join(
-        (p.stem if p.suffix else p.name) for p in items[:4]))
+        (p.stem if p.suffix else (p.name or p.resolve().name)) for p in items[:4]))
     if force and resume:
         raise ExperimentError("give --resume or --force, not both", what="--resume",
                               hint="--resume keeps the saved replications, --force deletes them")
@@ -892,7 +893,7 @@ def _scenario_error_in_comparison(exc: ScenarioError, items: tuple[Path, ...],
               help="Root seed of the design and of every sample's replications.")
 @click.option("--out", type=_out_folder("the sweep"), default=None,
               help="Folder for sweep.csv, sobol.csv, figures/ and the saved replications "
-                   "(sweep-replications/). Default: results/<scenario name>-sweep.")
+                   "(sweep-replications/). Default: results/<file name>-sweep.")
 @click.option("--metric", "metrics", multiple=True,
               metavar="METRIC[:COMMODITY[:CHANNEL[:SITE]]]",
               help="KPIs to show (and, if not totals, to add as columns of sweep.csv).")

@@ -697,3 +697,29 @@ def test_ctrl_c_while_the_command_starts_is_an_interrupt(monkeypatch, tiny_path)
     result = CliRunner().invoke(main, ["validate", str(tiny_path)])
     assert result.exit_code == 130
     assert "interrupted" in result.output and "Aborted" not in result.output
+
+
+@pytest.mark.parametrize("where", ["file", "folder"])
+def test_show_refuses_a_figure_it_cannot_write_before_the_description(
+        tiny_path: Path, tmp_path: Path, where: str) -> None:
+    # the whole description was printed before the write failed
+    (tmp_path / "afile").write_text("x")
+    figure = tmp_path / "afile" / "m.png" if where == "file" else tmp_path
+    if where == "folder":
+        figure = tmp_path / "m.png"
+        figure.mkdir()
+    result = invoke("show", tiny_path, "--figure", figure)
+    assert result.exit_code == 2, result.output
+    assert "Scenario tiny" not in result.output  # nothing described first
+    assert ("is a file, not a folder" if where == "file" else "is a directory") in result.output
+
+
+def test_compare_of_the_current_folder_names_its_results_after_it(
+        tiny_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("ra", "rb"):
+        assert invoke("run", tiny_path, "-n", 1, "--out", tmp_path / name, "-q", "-w", 1,
+                      "--no-figures").exit_code == 0
+    monkeypatch.chdir(tmp_path / "ra")
+    result = invoke("compare", ".", "../rb", "-q", "--no-figures")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "ra" / "results" / "compare-ra-rb").is_dir()

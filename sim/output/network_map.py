@@ -679,6 +679,15 @@ def check_figure_path(path: str | Path) -> Path:
     if path.suffix.lower() not in FIGURE_FORMATS:
         raise FigureError(f"cannot write a figure as {path.name!r}: use one of "
                           f"{', '.join(FIGURE_FORMATS)}")
+    if path.is_dir():
+        raise FigureError(f"cannot write a figure as {path}: it is a folder")
+    # the nearest existing folder on the way must be a folder (one still missing is made)
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise FigureError(f"cannot write a figure as {path}: {parent} is a file, not "
+                                  "a folder")
+            break
     return path
 
 
