@@ -6,7 +6,7 @@ Layout::
       run.json                 written first: what is being run (scenario hash, seed), so an
                                interrupted run can be resumed and checked (for a
                                comparison's scenario also the comparison folder and label)
-      manifest.json            written last: scenario, seed, versions, hashes of every file
+      manifest.json            written last: scenario, seed, versions, hashes of the files it wrote
       kpis.csv                 replication, commodity, channel, site, metric, value, unit
       summary.csv              mean, sd, n, ci_low, ci_high per KPI
       series.csv.gz            date, commodity, metric, key, unit, statistic, value, days
@@ -93,8 +93,41 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
+def utf8(text: str) -> bytes:
+    """``text`` as UTF-8, with the characters UTF-8 cannot hold written as escapes.
+
+    A file name that is not valid UTF-8 (``bad\\xff.yaml``) reaches Python as a string
+    holding a surrogate (``"bad\\udcff.yaml"``, :func:`os.fsdecode`), which UTF-8 refuses:
+    a scenario file of such a name made every table, report and Markdown summary naming it
+    fail. The undecodable byte is written as ``\\xff`` (as the name's bytes were), any other
+    lone surrogate as ``\\udXXX``, so the file stays valid UTF-8 and the name can still
+    be recognised in it.
+    """
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        pass
+    text = "".join(f"\\x{ord(c) - 0xDC00:02x}" if "\udc80" <= c <= "\udcff" else c
+                   for c in text)
+    return text.encode("utf-8", errors="backslashreplace")
+
+
 def atomic_write_text(path: Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
+    """Write ``text`` as UTF-8 (:func:`utf8`) to ``path`` (:func:`atomic_write_bytes`)."""
+    atomic_write_bytes(path, utf8(text))
+
+
+def not_a_folder(path: Path) -> str | None:
+    """Why ``path`` cannot be written because a folder on its way is a file ("afile is a
+    file, not a folder"), or None if none is: the system's own words, "File exists" or "Not
+    a directory", do not say which part of the path is wrong."""
+    for parent in Path(path).parents:
+        if parent.is_dir():
+            return None
+        if parent.exists() or parent.is_symlink():  # a file, or a link to nowhere
+            return (f"{parent} is a file, not a folder" if parent.is_file()
+                    else f"{parent} is not a folder")
+    return None
 
 
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
@@ -136,6 +169,18 @@ def other_outputs(folder: Path, kind: str) -> dict[str, list[str]]:
     found = {other: [e for e in entries if (folder / e).exists()]
              for other, entries in OUTPUT_KINDS.items() if other != kind}
     return {other: entries for other, entries in found.items() if entries}
+
+
+def others_entries(folder: Path) -> list[str]:
+    """The entries of ``folder`` that no sim command writes there (folders with a trailing
+    ``/``), sorted; none for a folder that does not exist. Left-over temporary files of an
+    interrupted write (``.NAME.*.tmp``) are not counted."""
+    if not folder.is_dir():
+        return []
+    ours = {*RESULT_ENTRIES, *(e for entries in OUTPUT_KINDS.values() for e in entries)}
+    return sorted(p.name + ("/" if p.is_dir() else "") for p in folder.iterdir()
+                  if p.name not in ours
+                  and not (p.name.startswith(".") and p.name.endswith(".tmp")))
 
 
 def _listed_scenarios(folder: Path) -> list[dict[str, Any]] | None:
@@ -464,6 +509,10 @@ class ResultsFolder:
                 f"{self.path} holds results but no run.json, so it cannot be checked that "
                 "they belong to this run; pass --force to replace them instead of --resume")
         self._created = not self.path.exists()
+        self.other_entries: list[str] = [] if resume else others_entries(self.path)
+        """What the folder held before that no sim command writes (``.git/``, ``README.md``
+        for --out . in the project): kept, and not recorded in manifest.json
+        (:meth:`other_entries_note` says so)."""
         try:
             self.path.mkdir(parents=True, exist_ok=True)
             if not resume:
@@ -475,12 +524,23 @@ class ResultsFolder:
                         target.unlink()
             (self.path / "replications").mkdir(exist_ok=True)
         except OSError as exc:
-            raise FolderError(f"cannot write to {self.path}: {exc.strerror or exc}") from None
+            why = not_a_folder(self.path / "replications") or exc.strerror or exc
+            raise FolderError(f"cannot write to {self.path}: {why}") from None
         self._index_written = (self.reps_dir / "index.json").exists()
         self.started = dt.datetime.now(dt.UTC)
         self.unreadable: list[str] = []
         """Replication files found unreadable on resume (removed; they are run again)."""
         self._resumed_info: dict[str, Any] | None = None
+
+    def other_entries_note(self) -> str | None:
+        """A note that the folder holds files of its own beside the run's (None if not)."""
+        if not self.other_entries:
+            return None
+        shown = ", ".join(self.other_entries[:4]) + (", ..." if self.other_entries[4:] else "")
+        return (f"note: {self.path} already holds {len(self.other_entries)} other file(s) or "
+                f"folder(s) ({shown}): the run's files are written beside them, which are "
+                "kept and not recorded in manifest.json; an empty or new --out folder keeps "
+                "the results apart")
 
     def begin(self, sc: Scenario, seed: int, replications: int,
               command: Sequence[str] | None = None,
@@ -651,19 +711,23 @@ class ResultsFolder:
                                      allow_nan=False))
 
     def _hashes(self, files: dict[str, Path]) -> dict[str, dict[str, Any]]:
-        """SHA-256 and size of every file in the folder (the tables and figures just
-        written, and the replications and run.json that load_results reads back)."""
+        """SHA-256 and size of every file the run wrote: the tables and figures just
+        written (``files``), run.json, and the replications and their index that
+        load_results reads back. Only those: --out may be a folder holding other files (the
+        project root, with .git/), which are not the run's to record (nor to read through,
+        thousands of them)."""
         every = dict(files)
-        for p in sorted(self.path.rglob("*")):
-            name = p.relative_to(self.path).as_posix()
-            if p.is_file() and name != "manifest.json" and not p.name.startswith("."):
-                every.setdefault(name, p)
+        own = [self.path / "run.json", self.reps_dir / "index.json",
+               *sorted(self.reps_dir.glob("rep-*.npz"))]
+        for p in own:
+            if p.is_file():
+                every.setdefault(p.relative_to(self.path).as_posix(), p)
         return file_hashes(every)
 
     def _write_csv(self, name: str, frame: pd.DataFrame, compress: bool = False) -> Path:
         path = self.path / name
         text = frame.to_csv(index=False, float_format="%.10g")
-        data = text.encode("utf-8")
+        data = utf8(text)
         if compress:
             import gzip
 

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from sim.output import style as st
-from sim.output.folder import FolderError, atomic_write_text, load_results
+from sim.output.folder import FolderError, atomic_write_text, load_results, not_a_folder
 from sim.output.tables import (
     cap_note,
     capped_prices,
@@ -877,7 +877,7 @@ def write_report(folder: str | Path, out: str | Path | None = None,
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise FolderError(f"{folder} is not a folder")
+        raise _no_folder_error(folder)
     target = Path(out) if out is not None else folder / "report.html"
     notes: list[str] = []
     if (folder / "manifest.json").exists() and (folder / "replications").is_dir():
@@ -917,8 +917,40 @@ def write_report(folder: str | Path, out: str | Path | None = None,
     try:
         atomic_write_text(target, text)
     except OSError as exc:
-        raise FolderError(f"cannot write {target}: {exc.strerror or exc}") from None
+        # "File exists" for --out afile/r.html would not say that afile is the trouble
+        blocked = not_a_folder(target)
+        raise FolderError(f"cannot write {target}: {blocked or exc.strerror or exc}",
+                          hint=(f"--out names the HTML file to write; give one in a folder, "
+                                f"or leave out --out to write {folder / 'report.html'}"
+                                if blocked else None)) from None
     return Report(target, notes)
+
+
+def _results_folders_in(where: Path, limit: int = 5) -> list[str]:
+    """Up to ``limit`` folders in ``where`` that sim run or sim compare wrote, by name."""
+    try:
+        subs = sorted(p for p in where.iterdir() if p.is_dir())
+    except OSError:
+        return []
+    found = [p.name for p in subs
+             if (p / "manifest.json").is_file() or (p / "comparison.json").is_file()]
+    return found[:limit]
+
+
+def _no_folder_error(folder: Path) -> FolderError:
+    """The error for ``sim report FOLDER`` when FOLDER is missing or not a folder, with a
+    hint naming the results folders beside where it was looked for."""
+    missing = not (folder.exists() or folder.is_symlink())
+    what = "does not exist" if missing else "is not a folder"
+    hint = ("give the folder sim run or sim compare wrote (the one holding manifest.json or "
+            "comparison.json)")
+    where = folder.parent
+    found = _results_folders_in(where) if where.is_dir() else []
+    if found:
+        place = "here" if where == Path(".") else f"in {where}"
+        hint += f"; results folders {place}: " + ", ".join(
+            str(where / name) if where != Path(".") else name for name in found)
+    return FolderError(f"{folder} {what}", hint=hint)
 
 
 def _too_few_runs(folder: Path, members: Members) -> FolderError:

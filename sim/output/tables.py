@@ -160,12 +160,14 @@ def headline_table(summary: pd.DataFrame, confidence: float = 0.95,
 
 
 def channel_table(summary: pd.DataFrame) -> str:
-    """Mean share of delivered metal by channel, per commodity."""
+    """Mean share of delivered metal by channel, per commodity; a commodity of which
+    nothing was delivered (every share undefined or 0: a horizon shorter than the journey)
+    says so instead of listing no channel."""
     s = summary[(summary["metric"] == "delivered_share") & (summary["site"] == "all")]
     if s.empty:
         return ""
     lines = []
     for com, g in s.groupby("commodity", sort=False):
         parts = [f"{r.channel} {r.mean:.1%}" for r in g.itertuples() if r.mean and r.mean > 0]
-        lines.append(f"  {com}: " + ", ".join(parts))
+        lines.append(f"  {com}: " + (", ".join(parts) or "none delivered"))
     return "Delivered by channel (mean share):\n" + "\n".join(lines)
