@@ -458,8 +458,9 @@ def test_run_bad_input_before_any_replication_leaves_no_folder(
 def test_compare_metric_found_missing_after_a_batch_says_how_to_keep_it(
         tiny_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "c"
+    # the maximum keeps the resumed run short: the point is what is kept, not the target
     common = ["compare", tiny_path, tiny_path, "-n", 2, "--out", out, "-q", "-w", 1,
-              "--no-figures", "--target-ci", 0.05]
+              "--no-figures", "--target-ci", 0.05, "--max-replications", 6]
     result = invoke(*common, "--metric", "mean_wait_days:copper:all:border")
     assert result.exit_code == 2, result.output
     assert "finished replication(s) are saved in" in result.output and "--resume" in \
