@@ -594,6 +594,9 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
                           dask_local=dask_local) as backend:
             folder = ResultsFolder(out, force=force, resume=resume)
             saved = folder.begin(sc, seed, replications, recorded)
+            mixed = folder.other_entries_note()
+            if mixed and not resume:
+                _err(mixed)
             if resume and not quiet:
                 note = f"resuming {out}: {len(saved)} replication(s) already saved"
                 if folder.unreadable:

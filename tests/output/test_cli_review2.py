@@ -162,3 +162,14 @@ def test_report_of_a_missing_folder_names_the_results_folders_there(
     assert "nonexist does not exist" in result.output
     assert "hint: give the folder sim run or sim compare wrote" in result.output
     assert "results folders here: ra" in result.output
+
+
+def test_sim_run_notes_an_out_folder_holding_other_files(tmp_path: Path) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    result = CliRunner().invoke(main, ["run", str(TINY), "-n", "1", "-w", "1", "-q",
+                                       "--no-figures", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"note: {out} already holds 1 other file(s) or folder(s) (notes.txt)" in (
+        result.output)
