@@ -38,7 +38,11 @@
   of ``border`` far more often than a new site, which is given whole instead
   (``--set 'sites.new={kind: junction, ...}'``). The loader reports those, and any error
   in what an override wrote, at the ``--set``. ``extends`` cannot be set: it names files
-  relative to the file it is written in.
+  relative to the file it is written in. An item of a list is named by its place
+  (``schedule[0]``), and ``null`` removes it. The places in one set of overrides are the
+  list's as it was before any of them removed an item: ``--set s[0]=null --set s[1]=null``
+  removes the first two items in either order (the errors that name several items to
+  remove each give its place in the list as the file wrote it).
 * Provenance: any mapping may carry ``source:`` (a citation), ``assumption:`` (why a
   judgement was made) and ``note:`` (free text). They describe the values next to them,
   are collected into a :class:`Provenance` table and removed before validation, so the
@@ -496,8 +500,14 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
     notes = list(raw.notes)
     removed = dict(raw.removed)
     unnamed = raw.unnamed
+    # The items each list has lost to an earlier override of this set, by the list's path
+    # as written: a place always counts the list as it was before, so that several
+    # removals (each an error's hint, given with the list's places) remove what they name
+    # in any order, not the item that moved up into a removed one's place.
+    gone: dict[tuple[str | int, ...], list[int]] = {}
     for text in overrides:
-        parts, value = _parse_override(text)
+        written, value = _parse_override(text)
+        parts = _current_places(text, written, data, gone)
         if parts == ["name"]:
             unnamed = None  # the command line names it
         where = ("--set " + text, None, None)
@@ -507,7 +517,7 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
             if isinstance(node, list):
                 if not isinstance(part, int) or part >= len(node):
                     raise ScenarioError([Issue(
-                        f"--set {text!r}: no item {part} at {format_path(parts[:i])}",
+                        f"--set {text!r}: no item {written[i]} at {format_path(written[:i])}",
                         file="--set")])
                 node = node[part]
                 continue
@@ -523,14 +533,21 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
         last = parts[-1]
         if isinstance(node, list):
             if not isinstance(last, int) or last >= len(node):
+                had = len(node) + len(gone.get(tuple(written[:-1]), ()))
                 raise ScenarioError([Issue(
-                    f"--set {text!r}: no such list item (the list has {len(node)})",
+                    f"--set {text!r}: no such list item (the list has {had})",
                     file="--set", hint="give the whole list instead, e.g. "
-                                       f"--set '{'.'.join(str(p) for p in parts[:-1])}=[...]'")])
+                                       f"--set '{format_path(written[:-1])}=[...]'")])
             if value is None:
                 del node[last]  # null removes the item, as it removes a key
-            else:
-                node[last] = value
+                gone.setdefault(tuple(written[:-1]), []).append(written[-1])
+                # the items after it move up a place, and so must what the tables say
+                # about them: a line or a citation of the removed item must not stand for
+                # the one now in its place (an error there would point at this --set)
+                for table in (lines, created, override_paths, absent, removed):
+                    _renumber(table, tuple(parts[:-1]), last)
+                continue
+            node[last] = value
         elif isinstance(node, dict):
             current = node.get(last)
             if value is None:
@@ -565,6 +582,9 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
                 f"--set {text!r}: {format_path(parts[:-1])} is a value, not a mapping",
                 file="--set")])
         target = tuple(parts)
+        # a list replaced whole (or the mapping holding it) counts its places afresh
+        for key in [k for k in gone if k[:len(written)] == tuple(written)]:
+            del gone[key]
         # what the file had below the target is gone: its lines must not locate errors in
         # the new value, nor stand for keys created or values set by earlier overrides
         _drop_below(lines, target)
@@ -574,6 +594,45 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
         override_paths[target] = f"override: --set {text}"
     return RawScenario(data, lines, raw.files, [*raw.overrides, *overrides], override_paths,
                        created, absent, notes, removed, unnamed, dict(raw.added))
+
+
+def _current_places(text: str, written: list[str | int], data: Any,
+                    gone: dict[tuple[str | int, ...], list[int]]) -> list[str | int]:
+    """``written`` with each place in a list that earlier overrides of the set removed
+    items from turned into the place that item has now; a removed item is an error."""
+    parts = list(written)
+    node = data
+    for i, part in enumerate(written):
+        removed = gone.get(tuple(written[:i]))
+        if isinstance(node, list) and isinstance(part, int) and removed:
+            if part in removed:
+                raise ScenarioError([Issue(
+                    f"--set {text!r}: item {part} of {format_path(written[:i])} was removed "
+                    "by an earlier --set", file="--set",
+                    hint="the places in one set of --set count each list as it was before "
+                         "any of them removed an item")])
+            parts[i] = part - sum(1 for r in removed if r < part)
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(parts[i], int) \
+                and 0 <= parts[i] < len(node):
+            node = node[parts[i]]  # type: ignore[index]
+        else:
+            break  # apply_overrides reports a path that goes nowhere
+    return parts
+
+
+def _renumber(table: dict[PathT, Any], list_path: PathT, index: int) -> None:
+    """Rekey ``table`` for the removal of item ``index`` of the list at ``list_path``:
+    what was said about that item goes, and the items after it move up a place."""
+    n = len(list_path)
+    below = {k: v for k, v in table.items()
+             if len(k) > n and k[:n] == list_path and isinstance(k[n], int) and k[n] >= index}
+    for key in below:
+        del table[key]
+    for key, v in below.items():
+        if key[n] > index:
+            table[(*list_path, key[n] - 1, *key[n + 1:])] = v
 
 
 def _drop_below(table: dict[PathT, Any], path: PathT) -> None:

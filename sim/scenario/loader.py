@@ -703,7 +703,9 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
             hint = ("inside a distribution give plain numbers and one unit for them all, "
                     "e.g. {dist: uniform, low: 1, high: 3, unit: week}")
         elif isinstance(value, str):
-            hint = _unit_hint(value)
+            # a plain day count (lot_period_days) gets the hint of a number-or-distribution
+            # one (lot_interval_days) for a frequency word, not the field's description
+            hint = _unit_hint(value) or _day_word_hint(path, value)
     elif etype == "int_from_float":  # servers: 1.5, series_period_days: {value: 1, unit: month}
         days = " of days" if path and str(path[-1]).endswith("_days") else ""
         msg = f"must be a whole number{days}, got {value:g}"
@@ -816,6 +818,11 @@ def _id_hint(value: Any, data: Any) -> str:
 _SHORT_DATE = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*$")
 
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+"""Month names for date hints (not the locale's: hints are in English)."""
+
+
 def _date_hint(value: Any) -> str | None:
     """A hint for a date written without leading zeros or with other separators
     (``2025-3-1``), which YAML reads as text: the same date as YYYY-MM-DD."""
@@ -826,7 +833,11 @@ def _date_hint(value: Any) -> str | None:
     try:
         date = dt.date(year, month, day)
     except ValueError:
-        return f"there is no such date; write dates as YYYY-MM-DD, e.g. {year}-01-27"
+        # say what is wrong with this date, not an unrelated example that reads as its fix
+        if not 1 <= month <= 12:
+            return f"there is no month {month}; write dates as YYYY-MM-DD"
+        return (f"there is no such date: {_MONTHS[month - 1]} {year} has no day {day}; "
+                "write dates as YYYY-MM-DD")
     return f"write {date.isoformat()} (YYYY-MM-DD, with two digits for month and day)"
 
 
@@ -839,12 +850,19 @@ days and a year 365.25 here, as the units say)."""
 def _word_hint(path: PathT, value: str) -> str:
     """A hint for a word where a number (or a distribution) goes: in days for a
     ``..._days`` field written as a frequency (``weekly``)."""
+    return _day_word_hint(path, value) or (
+        "give a number, or a distribution such as "
+        "{dist: triangular, low: 1, mode: 2, high: 4}")
+
+
+def _day_word_hint(path: PathT, value: str) -> str | None:
+    """For a ``..._days`` field written as a frequency (``weekly``), the number of days it
+    means (and the same with a unit); None for any other word or field."""
     days = _DAY_WORDS.get(value.strip().lower())
     if days is not None and path and str(path[-1]).endswith("_days"):
         unit = {7: "week", 30.4375: "month", 365.25: "yr"}.get(days)
         return f"write {days:g} (days)" + (f", or {{value: 1, unit: {unit}}}" if unit else "")
-    return ("give a number, or a distribution such as "
-            "{dist: triangular, low: 1, mode: 2, high: 4}")
+    return None
 
 
 def _whole_hint(path: PathT, data: Any, got: float) -> str:

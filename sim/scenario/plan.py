@@ -309,15 +309,19 @@ a week, the default results period (a few days' gap shows in no weekly series)."
 def short_warmup(sc: Scenario, plan: Plan) -> list[str]:
     """A note (in a list, empty if none) when ``warmup_days`` is shorter than the expected
     time (the one ``sim show`` lists) of routes that carry planned flow, and what those
-    routes would have brought to their end (a market or refiner) before their first lots
-    arrive exceeds the stock it holds on the start date (a market's ``initial_stock_t``,
-    a refiner's ``initial_output_t`` and ``initial_feed_t``) by at least
-    :data:`SHORT_WARMUP_DAYS` days of their planned flow.
+    routes would have brought to the markets before their first lots arrive exceeds the
+    stock there on the start date (``initial_stock_t``) by at least
+    :data:`SHORT_WARMUP_DAYS` days of that flow.
 
     The run starts with empty lanes, so nothing reaches the end of a route before its route
-    time has passed: with too short a warm-up and no stock to bridge the gap, the first
-    weeks measured show markets short of supply and prices pushed up by the network
-    filling, not by any shock. The note names the longest such route."""
+    time has passed, and deliveries fall short of plan while the pipelines fill whatever
+    the stocks. Shortfalls and price rises that no shock caused follow only where stock
+    runs out, and stock downstream counts: what a route to a refiner lacks is first taken
+    from the refiner's ``initial_output_t`` and ``initial_feed_t``, and what is left
+    reaches the refiner's markets (in its planned output's proportion to its planned feed,
+    shared as its sales are, a dispatch and the lane to each later) to be taken from their
+    stock, together with what the routes ending at those markets lack. The note names the
+    longest route to a market short of stock, directly or through a refiner."""
     late: dict[tuple[str, str], float] = defaultdict(float)
     daily: dict[tuple[str, str], float] = defaultdict(float)
     routes = []
@@ -330,9 +334,30 @@ def short_warmup(sc: Scenario, plan: Plan) -> list[str]:
         late[(path[-1], com)] += per_day(flow) * gap
         daily[(path[-1], com)] += per_day(flow)
         routes.append((days, mid, com, cid, rid, path[-1]))
-    short = {key for key, missing in late.items()
-             if missing - _stock_on_start(sc, *key) >= SHORT_WARMUP_DAYS * daily[key]}
-    routes = [r for r in routes if (r[5], r[2]) in short]
+    # what routes to a refiner lack beyond its own stock reaches its markets late
+    feeds: dict[tuple[str, str], set[str]] = defaultdict(set)  # market -> refiners short
+    lanes = lane_index(sc)
+    for (end, com), missing in list(late.items()):
+        site = sc.sites[end]
+        if site.kind != "refiner":
+            continue
+        feed = plan.refiner_feed.get((end, com), 0.0)
+        passed = plan.refined.get((end, com), 0.0) / feed if feed > 0 else 0.0
+        for mkt, share in site.sales.get(com, {}).items():
+            # refined metal also waits for a dispatch and travels on to the market
+            lid = lanes.get((end, mkt))
+            onward = 0.5 * site.dispatch_period_days + (
+                expected_route_days(sc, [lid]) if lid is not None else 0.0)
+            left = max(0.0, missing + daily[(end, com)] * onward
+                       - _stock_on_start(sc, end, com)) * passed * share
+            late[(mkt, com)] += left
+            daily[(mkt, com)] += daily[(end, com)] * passed * share
+            if left > 0:
+                feeds[(mkt, com)].add(end)
+    short = {key for key, missing in late.items() if sc.sites[key[0]].kind == "market"
+             and missing - _stock_on_start(sc, *key) >= SHORT_WARMUP_DAYS * daily[key]}
+    reaching = {(ref, com) for (mkt, com) in short for ref in feeds.get((mkt, com), ())}
+    routes = [r for r in routes if (r[5], r[2]) in short or (r[5], r[2]) in reaching]
     if not routes:
         return []
     longest, mid, com, cid, rid, end = max(routes)
@@ -341,16 +366,16 @@ def short_warmup(sc: Scenario, plan: Plan) -> list[str]:
     named = ends[:4] + ([f"{len(ends) - 4} more"] if len(ends) > 4 else [])
     return [f"warmup_days is {sc.warmup_days:g}, shorter than the longest planned route "
             f"({com} from {mid} to {end} by {cid}/{rid}, {longest:.1f} days without "
-            f"queueing; sim show lists route times): the network starts empty, and "
-            f"{_and_list(named)} {'has' if len(ends) == 1 else 'have'} too little stock on "
-            f"the start date to make up for it, so in the first {need - sc.warmup_days:g} "
-            "days measured results show shortfalls and price rises that no shock caused; to "
-            f"fill the pipelines first, give warmup_days: {need} or more"]
+            f"queueing; sim show lists route times): the network starts empty, so in the "
+            f"first {need - sc.warmup_days:g} days measured deliveries fall short of plan "
+            f"while the pipelines fill, and the stock of {_and_list(named)} on the start "
+            "date is too little to make up for it: shortfalls and price rises that no shock "
+            f"caused follow where it runs out; to fill the pipelines first, give "
+            f"warmup_days: {need} or more"]
 
 
 def _stock_on_start(sc: Scenario, site_id: str, commodity: str) -> float:
-    """Tonnes of ``commodity`` that a market or refiner at a route's end holds on the start
-    date."""
+    """Tonnes of ``commodity`` that a market or refiner holds on the start date."""
     site = sc.sites[site_id]
     if site.kind == "market":
         return site.initial_stock_t.get(commodity, 0.0)
