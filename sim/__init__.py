@@ -65,10 +65,14 @@ def load_scenario(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -
     file's unit. Raises :class:`ScenarioError` with every problem found, and
     :class:`TypeError` if ``overrides`` is a single string.
     """
+    from sim.experiment.errors import python_wording
     from sim.scenario.loader import load_scenario as load
     from sim.scenario.loader import meta_of, warn_notes
 
-    sc = load(path, overrides)
+    # the loader's messages name --set (the command line shares it); a Python caller gave
+    # overrides=[...], as sim.run words them
+    with python_wording("run"):
+        sc = load(path, overrides)
     warn_notes(meta_of(sc).notes)
     return sc
 
@@ -80,10 +84,12 @@ def scenario_from_dict(data: dict[str, Any], name: str = "<dict>",
     :func:`sim.scenario.scenario_from_dict`; ``extends`` works only in files). Raises
     :class:`ScenarioError`, and :class:`TypeError` for anything but a mapping.
     """
+    from sim.experiment.errors import python_wording
     from sim.scenario.loader import meta_of, warn_notes
     from sim.scenario.loader import scenario_from_dict as validate
 
-    sc = validate(data, name, overrides)
+    with python_wording("run"):  # overrides=[...], not --set, as in load_scenario
+        sc = validate(data, name, overrides)
     warn_notes(meta_of(sc).notes)
     return sc
 

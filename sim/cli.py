@@ -235,10 +235,11 @@ def precision_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _target(target_ci: float | None, metrics: tuple[str, ...], max_replications: int | None,
-            replications: int | None) -> Any:
+            replications: int | None, default: bool = False) -> Any:
     """The precision target the options ask for, or None. ``replications``: the -n to
     check --max-replications against, or None where the command checks it once its -n is
-    known (sim compare's default depends on the folders given or resumed)."""
+    known (sim compare's default depends on the folders given or resumed); ``default``:
+    that -n was not given (the message says so, as sim compare's does)."""
     from sim.experiment.errors import ExperimentError
     from sim.experiment.precision import MAX_REPLICATIONS, Target, parse_metrics
 
@@ -257,9 +258,13 @@ def _target(target_ci: float | None, metrics: tuple[str, ...], max_replications:
     if max_replications is None:
         max_replications = MAX_REPLICATIONS
     if replications is not None and max_replications < replications:
+        # worded as sim compare's: a -n never typed, with no fix, left the user guessing
         raise ExperimentError(f"--max-replications {max_replications} is below -n "
-                              f"{replications}", what="--max-replications",
-                              hint="-n is the first batch; the maximum must be at least that")
+                              f"{replications}{' (the default)' if default else ''}",
+                              what="--max-replications",
+                              hint=f"-n is the first batch; the maximum must be at least that: "
+                                   f"give --max-replications {replications} or more, or a "
+                                   "smaller -n")
     return Target(target_ci, tuple(parse_metrics(metrics)), max_replications)
 
 
@@ -554,7 +559,9 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
         raise ExperimentError("give --resume or --force, not both", what="--resume",
                               hint="--resume keeps the saved replications, --force deletes them")
     _check_executor(workers, scheduler, dask_local)
-    target = _target(target_ci, metrics, max_replications, replications)
+    source = click.get_current_context().get_parameter_source("replications")
+    target = _target(target_ci, metrics, max_replications, replications,
+                     default=source is click.core.ParameterSource.DEFAULT)
     sc = load_scenario(scenario, overrides)
     for note in _override_notes(sc):
         _err(f"note: {note}")
@@ -602,7 +609,9 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
                 if folder.unreadable:
                     note += f"; {len(folder.unreadable)} unreadable, run again"
                 _err(note)
-            bar.update(sum(r < replications for r in saved))
+            # with a target the first batch holds every saved replication (runner)
+            bar.update(len(saved) if target is not None
+                       else sum(r < replications for r in saved))
             results, stop = run_replications(
                 sc, seed, replications, backend=backend, sink=folder.write_replication,
                 progress=bar.update, saved=saved, target=target, on_batch=batch)
@@ -699,7 +708,7 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
     compare.md, a forest plot of the differences and the scenarios' time series with
     bands (figures/), and each scenario's results folder.
     """
-    from sim.experiment.compare import run_comparison
+    from sim.experiment.compare import finished_only_error, run_comparison
     from sim.experiment.errors import ExperimentError
     from sim.experiment.executors import ReplicationError
     from sim.output.compare_output import comparison_text
@@ -717,14 +726,8 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
                               hint="--resume keeps the saved replications, --force deletes them")
     _check_compared_folders(items)
     if replications is not None and items and all(p.is_dir() for p in items):
-        # as --set is refused there: it said "only 3 replication number(s) are common to
-        # every scenario" of two folders of 3 replications each, given -n 5
-        raise ExperimentError(
-            f"-n {replications} does not apply to finished results folders: every item "
-            "here is one, and they are compared with the replications they hold",
-            what="-n/--replications",
-            hint="drop -n; for more replications, run the folders' sim run commands again "
-                 "with a larger -n and --resume, or compare the scenario files")
+        # refused here too, before --out is claimed (run_comparison refuses it as well)
+        raise finished_only_error(replications)
     if any(p.is_dir() and out.is_dir() and p.resolve() == out.resolve() for p in items):
         raise FolderError(f"--out {out} is one of the results folders compared",
                           hint="choose another --out folder for the comparison")
@@ -876,6 +879,25 @@ def _scenario_error_in_comparison(exc: ScenarioError, items: tuple[Path, ...],
     sys.exit(EXIT_BAD_INPUT)
 
 
+def _resumed_sweep_replications(out: Path, default: int) -> int:
+    """The replications per sample of the sweep in ``out`` (as its plan asked or its store
+    holds, whichever is more), or ``default`` if it has no readable plan (the sweep then
+    says what is wrong when it begins)."""
+    from sim.output.folder import FolderError
+    from sim.output.sweep_store import SweepStore
+
+    store = SweepStore(out)
+    try:
+        plan = store.plan() if out.is_dir() else None
+    except FolderError:
+        return default
+    if plan is None:
+        return default
+    asked = plan.get("replications")
+    return max([asked if isinstance(asked, int) and asked >= 1 else default,
+                *store.held().values()])
+
+
 @main.command()
 @SCENARIO_ARG
 @click.option("--param", "params", multiple=True, required=True,
@@ -891,7 +913,8 @@ def _scenario_error_in_comparison(exc: ScenarioError, items: tuple[Path, ...],
               help="Samples (see --design).")
 @click.option("-r", "--replications", default=1, show_default=True,
               type=click.IntRange(min=1), help="Replications per sample (KPI means are "
-                                               "reported).")
+                                               "reported). With --resume, default: as many "
+                                               "as the sweep in --out holds.")
 @click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0),
               help="Root seed of the design and of every sample's replications.")
 @click.option("--out", type=_out_folder("the sweep"), default=None,
@@ -935,6 +958,12 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
                               hint="--resume keeps the saved replications, --force deletes them")
     _check_executor(workers, scheduler, dask_local)
     out = out or Path("results") / f"{scenario.stem}-sweep"
+    source = click.get_current_context().get_parameter_source("replications")
+    if resume and source is click.core.ParameterSource.DEFAULT:
+        # the sweep resumed keeps its replications per sample, as sim compare --resume keeps
+        # its -n: the default -r 1 was refused over a sweep of 3 ("more than the -r 1 asked
+        # for", though no -r was given)
+        replications = _resumed_sweep_replications(out, replications)
     words: list[Any] = ["sweep", scenario, *[w for p in params for w in ("--param", p)],
                         "--design", design, "-n", samples, "-r", replications, "--seed", seed,
                         "--out", out, *[w for m in metrics for w in ("--metric", m)],

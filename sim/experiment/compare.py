@@ -76,6 +76,9 @@ class Arm:
     sink: Callable[[ReplicationResult], None] | None = None
     folder: Any = None
     """The :class:`~sim.output.folder.ResultsFolder` the arm's replications are saved in."""
+    known_notes: int = 0
+    """Notes a loaded scenario held when given (warned of when it was loaded): those after
+    them are the comparison's overrides' own."""
 
     @property
     def runs(self) -> bool:
@@ -303,12 +306,36 @@ def _safe(label: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", label).strip("._") or "scenario"
 
 
+def finished_only_error(replications: int, for_python: bool = False) -> ExperimentError:
+    """The error for a count of ``replications`` given to a comparison of finished results
+    only: they are compared with the replications they hold, so it would be ignored. Its
+    hint is written for the command line, or (``for_python``) for the Python API."""
+    if for_python:
+        # a Results object has no folder or command: it is run again with sim.run
+        return ExperimentError(
+            f"-n {replications} does not apply to finished results: every item here is a "
+            "results folder or Results object, compared with the replications it holds",
+            what="-n/--replications",
+            hint="leave out replications; for more, run the scenarios again with more "
+                 "replications (sim.run), or compare the scenario files")
+    return ExperimentError(
+        f"-n {replications} does not apply to finished results folders: every item here is "
+        "one, and they are compared with the replications they hold",
+        what="-n/--replications",
+        hint="drop -n; for more replications, run the folders' sim run commands again with a "
+             "larger -n and --resume, or compare the scenario files")
+
+
 def resolve(items: Sequence[Item], overrides: Sequence[str] = (),
-            seed: int | None = None) -> tuple[list[Arm], int]:
+            seed: int | None = None, replications: int | None = None, *,
+            for_python: bool = True) -> tuple[list[Arm], int]:
     """Turn scenario files, results folders, scenarios and results into arms with unique
-    labels; return them and the root seed (``seed``, or the first folder's, or 0)."""
+    labels; return them and the root seed (``seed``, or the first folder's, or 0). A
+    ``seed`` or ``replications`` given when every item is a finished result is refused
+    (it would be ignored); ``for_python`` words that refusal's advice for the Python API."""
     from sim.output.folder import FolderError, load_results
     from sim.scenario import load_scenario
+    from sim.scenario.loader import meta_of
 
     if isinstance(items, str | Path | Scenario | Results):
         raise TypeError(f"items must be a list of scenario files, results folders, Scenario "
@@ -326,7 +353,8 @@ def resolve(items: Sequence[Item], overrides: Sequence[str] = (),
                             item.scenario, item.seed, fixed=item))
         elif isinstance(item, Scenario):
             sc = revalidated(item, overrides)
-            arms.append(Arm(sc.name, f"<scenario {sc.name}>", sc, -1))
+            arms.append(Arm(sc.name, f"<scenario {sc.name}>", sc, -1,
+                            known_notes=len(meta_of(item).notes)))
         else:
             path = Path(item)
             if path.is_dir():
@@ -357,6 +385,10 @@ def resolve(items: Sequence[Item], overrides: Sequence[str] = (),
         if arm.runs:
             arm.seed = root
     _unique_labels(arms)
+    if replications is not None and not any(a.runs for a in arms):
+        # as seed: silently ignored, a comparison of two Results of 3 replications each
+        # given replications=5 said only "3 replication number(s) are common"
+        raise finished_only_error(replications, for_python)
     if seed is not None and not any(a.runs for a in arms):
         # as --set: it was ignored without a word (the results keep the seeds they were run with)
         seeds = ", ".join(f"{a.label} seed {a.seed}" for a in arms)
@@ -441,7 +473,8 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
     if workers is not None and backend is None:
         check_count(workers, "workers")
     check_confidence(confidence)
-    arms, root = resolve(items, overrides, None if seed is None else int(seed))
+    arms, root = resolve(items, overrides, None if seed is None else int(seed), replications,
+                         for_python=for_python)
     fixed = [a for a in arms if not a.runs]
     out_path = Path(out) if out is not None else None
     asked, held = (_saved_counts(out_path, arms) if resume and out_path is not None
@@ -458,12 +491,21 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
     if target is None and replications < held:
         # as sim run --resume refuses it: the comparison would be rebuilt from fewer
         # replications, though the others stay saved in its results folders (with a target
-        # the first batch may be smaller: the stopping rule measures 0..n-1 alone)
+        # the first batch is raised to ``held`` below, so a smaller -n is no loss)
         raise ExperimentError(
             f"the comparison in {out_path} holds {held} replications per scenario, more than "
             f"the -n {replications} asked for", what="-n/--replications",
             hint=f"resume with -n {held} or more (or leave out -n to keep {asked}), or pass "
                  "--force to start again with fewer, or choose another --out folder")
+    if target is not None and target.max_replications < held:
+        # a target stops at its maximum: below the count saved, the comparison was rebuilt
+        # from fewer replications than its folders hold (the rest kept on disk, unused)
+        raise ExperimentError(
+            f"the comparison in {out_path} holds {held} replications per scenario, more than "
+            f"the --max-replications {target.max_replications} allows",
+            what="--max-replications",
+            hint=f"resume with --max-replications {held} or more, or pass --force to start "
+                 "again with fewer, or choose another --out folder")
     if target is not None and fixed:
         raise ExperimentError(
             f"--target-ci needs every scenario as a scenario file; {fixed[0].source} is a "
@@ -519,8 +561,10 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
             if on_batch is not None:
                 on_batch(n * len(runnable))
 
-        return run_sequential(replications, target, lambda n: run_up_to(n, own), measure,
-                              batch)
+        # the first batch uses every replication saved: a loose target met by fewer would
+        # otherwise end below them and rebuild the comparison without the rest
+        return run_sequential(max(replications, held), target, lambda n: run_up_to(n, own),
+                              measure, batch)
 
     def prepare() -> None:
         if out_path is not None:
@@ -685,14 +729,18 @@ def _override_notes(arms: Sequence[Arm], for_python: bool = False) -> list[str]:
     """The notes of the scenario files compared (see
     :attr:`~sim.scenario.loader.ScenarioMeta.notes`: what the overrides did that may not
     be what was meant, a policy that cannot act in the network), each once, in ``--set``
-    or (``for_python``) ``overrides=`` wording. Loaded scenarios and results are left out:
-    sim.load_scenario warned of theirs."""
+    or (``for_python``) ``overrides=`` wording. Of a loaded scenario, only the notes the
+    comparison's overrides added (sim.load_scenario warned of those it held, as
+    :func:`sim.run` leaves them out); results are left out."""
     from sim.scenario.loader import meta_of, python_note
 
     notes: list[str] = []
     for arm in arms:
-        if arm.runs and not arm.source.startswith("<"):
-            said = [python_note(n) if for_python else n for n in meta_of(arm.scenario).notes]
+        if arm.runs:
+            # a loaded scenario with overrides=["warmup_days=0"] dropped the short warm-up
+            # note that sim.run and sim.sweep give for it
+            own = meta_of(arm.scenario).notes[arm.known_notes:]
+            said = [python_note(n) if for_python else n for n in own]
             notes += [n for n in said if n not in notes]
     return notes
 

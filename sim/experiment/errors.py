@@ -78,6 +78,8 @@ _PHRASES = [
     ("--set values", "overrides"),
     ("--param ranges", "ranges in params"),
     ("correct the command and", "correct the call and"),
+    # "-r" alone becomes "replications": "a larger replications adds replications" misread
+    ("a larger -r adds", "a larger replications value adds"),
 ]
 
 _LIST_FLAGS = {"--set": "overrides", "--metric": "metrics", "--param": "params"}

@@ -262,11 +262,12 @@ def run_replications(sc: Scenario, seed: int, replications: int, *,
     ``on_batch(n)`` is called before each batch with the count it will reach. Returns the
     results of exactly the replications asked for (saved and new) and, with a target, the
     :class:`~sim.experiment.precision.StopReport` saying why it stopped. The precision is
-    measured on the replications returned, ``0..n-1``, even when ``saved`` holds more. Raises
-    :class:`ExperimentError` if ``saved`` holds replication numbers beyond those asked
-    for, or a target names a KPI the scenario does not have (a metric name or id that
-    cannot exist before anything is run; a combination the scenario does not produce
-    after the first replication).
+    measured on the replications returned, ``0..n-1``; with a target the first batch holds
+    every replication ``saved``, so none is left out. Raises :class:`ExperimentError` if
+    ``saved`` holds replication numbers beyond those asked for (without a target) or beyond
+    the target's maximum, or a target names a KPI the scenario does not have (a metric name
+    or id that cannot exist before anything is run; a combination the scenario does not
+    produce after the first replication).
     """
     check_run_arguments(replications, seed, 1)
     if target is not None:
@@ -277,6 +278,15 @@ def run_replications(sc: Scenario, seed: int, replications: int, *,
             f"the folder already holds replication {max(saved)}, beyond the {replications} "
             "asked for", what="-n/--replications",
             hint=f"resume with -n {max(saved) + 1} or more, or pass --force to start again")
+    held = max(saved) + 1 if saved else 0
+    if target is not None and target.max_replications < held:
+        # stopped at its maximum, the run was rebuilt from fewer replications than the
+        # folder holds (the rest left on disk, unused)
+        raise ExperimentError(
+            f"the folder already holds replication {held - 1}, beyond the "
+            f"--max-replications {target.max_replications} allowed", what="--max-replications",
+            hint=f"resume with --max-replications {held} or more, or pass --force to start "
+                 "again")
     # Results are copied into the stacked arrays as they arrive and then dropped.
     have = Collector(sc, seed, replications)
     for r in sorted(saved or {}):
@@ -324,5 +334,7 @@ def run_replications(sc: Scenario, seed: int, replications: int, *,
                             relative_half_width(values[:, j], confidence=target.confidence))
                     for j in chosen]
 
-        stop = run_sequential(replications, target, run_up_to, measure, on_batch)
+        # the first batch uses every replication saved: a loose target met by fewer stopped
+        # below them and rebuilt the results without the rest
+        stop = run_sequential(max(replications, held), target, run_up_to, measure, on_batch)
     return have.results(time.perf_counter() - started, range(current[0])), stop
