@@ -440,9 +440,10 @@ class Scenario(Strict):
     """Last day measured (inclusive); or give ``horizon_days``."""
     warmup_days: Days = 0.0
     """Days simulated before ``start`` to fill pipelines, queues and stocks; excluded from
-    every result. Give at least the longest route time ``sim show`` lists: with less, the
-    first weeks show the pipelines filling as shortfalls and price rises no shock caused
-    (``sim validate`` notes it where the stocks at the routes' ends cannot cover the gap)."""
+    every result. Give at least the longest route time ``sim show`` lists: with less,
+    deliveries fall short of plan while the pipelines fill, and shortfalls and price rises
+    that no shock caused follow where stocks run out (``sim validate`` notes it where the
+    markets' stocks, counted through the refiners that sell to them, cannot cover the gap)."""
     lot_period_days: PositiveDays = 1.0
     """Days between lots at mines without their own ``lot_interval_days``. Each lot is a
     whole period's output, shipped at the start of the period (the first at time 0), so
