@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -54,3 +55,19 @@ def failing(monkeypatch: pytest.MonkeyPatch, replication: int, scenario: str | N
         real(self)
 
     monkeypatch.setattr(World, "run", run)
+
+
+def cli(*args: object) -> Any:
+    """``sim`` with ``args`` (any objects, as strings) in this process; exceptions escape."""
+    from click.testing import CliRunner
+
+    from sim.cli import main
+
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def no_options(text: str) -> None:
+    """A message for a Python caller names arguments, not the command line's options."""
+    for option in ("--seed", "--set", "--force", "--resume", "--target-ci", "--metric",
+                   "--max-replications", "--out", "-n ", "-r "):
+        assert option not in text, text

@@ -14,31 +14,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
-from expt_helpers import TINY
+from expt_helpers import TINY, cli, no_options
 
 import sim
-from sim.cli import main
 from sim.experiment.errors import ExperimentError
 
 SHORT = ("--set", "horizon_days=20")
 QUIET = ("-q", "-w", "1", "--no-figures")
 PARAM = "horizon_days=20:30:int"
-
-
-def cli(*args: object) -> Any:
-    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
-
-
-def no_options(text: str) -> None:
-    """A message for a Python caller names arguments, not the command line's options."""
-    for option in ("--seed", "--set", "--force", "--resume", "--target-ci", "--metric",
-                   "--max-replications", "--out", "-n ", "-r "):
-        assert option not in text, text
 
 
 def sweep_args(out: Path, *extra: object) -> list[object]:

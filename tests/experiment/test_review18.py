@@ -16,14 +16,11 @@ from __future__ import annotations
 import json
 import warnings
 from pathlib import Path
-from typing import Any
 
 import pytest
-from click.testing import CliRunner
-from expt_helpers import SET_RANDOM, TINY
+from expt_helpers import SET_RANDOM, TINY, cli, no_options
 
 import sim
-from sim.cli import main
 from sim.experiment.errors import ExperimentError
 from sim.output.folder import FolderError
 from sim.scenario import ScenarioError
@@ -33,16 +30,6 @@ LONGER = ("--set", "horizon_days=50")  # past the closure's start (day 30)
 QUIET = ("-q", "-w", "1", "--no-figures")
 # loose enough that 3 replications meet it: the run would stop there unless told not to
 LOOSE = ("--target-ci", 0.9, "--metric", "delivered_t")
-
-
-def cli(*args: object) -> Any:
-    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
-
-
-def no_options(text: str) -> None:
-    for option in ("--seed", "--set", "--force", "--resume", "--target-ci", "--metric",
-                   "--max-replications", "--out", "-n ", "-r "):
-        assert option not in text, text
 
 
 # ============================== finding 1: a resume with a target keeps every saved one

@@ -226,10 +226,9 @@ def test_a_stockpile_rule_without_start_begins_at_the_start_date(build, world_of
     assert released_in_period(60) == pytest.approx(3000.0)
 
 
-def test_a_stockpile_rule_first_acts_at_the_close_of_its_first_day(build, world_of) -> None:
-    # A rule whose trigger is always on (price index 1 > 0.5). The day's end at the start
-    # date closes the last day of the warm-up, whose stocks are then reset: a release
-    # there was undone, yet counted against the cap.
+def always_releasing(build, **rule: object) -> dict:
+    """A 40-day run after a 30-day warm-up with a stockpile of 5,000 t and a rule whose
+    trigger is always on (price index 1 > 0.5), releasing 100 t a day up to 1,000 t."""
     sites = {"mine": build.mine(), "market": build.market(),
              "reserve": build.site("stockpile", initial_stock_t={"copper": 5000.0})}
     data = build.scenario(sites, [build.lane("mine", "market", 10.0)], ["market"],
@@ -237,8 +236,14 @@ def test_a_stockpile_rule_first_acts_at_the_close_of_its_first_day(build, world_
     data["policies"] = {"stockpiles": {"rule": {
         "site": "reserve", "commodity": "copper", "market": "market",
         "release_price_ratio_above": 0.5, "release_t_per_day": 100.0,
-        "release_cap_t": 1000.0}}}
-    world = world_of(data)
+        "release_cap_t": 1000.0, **rule}}}
+    return data
+
+
+def test_a_stockpile_rule_first_acts_at_the_close_of_its_first_day(build, world_of) -> None:
+    # The day's end at the start date closes the last day of the warm-up, whose stocks
+    # are then reset: a release there was undone, yet counted against the cap.
+    world = world_of(always_releasing(build))
     world.run()
     world.check_mass_balance()
     reserve = world.sites[world.site_index["reserve"]]
@@ -253,15 +258,7 @@ def test_a_stockpile_rule_started_in_the_warm_up_has_its_whole_cap_from_the_star
         build, world_of) -> None:
     # Its warm-up releases are undone when the start date's stocks are set; counted against
     # the cap, they left 400 t of a 1,000 t cap for the measured period.
-    sites = {"mine": build.mine(), "market": build.market(),
-             "reserve": build.site("stockpile", initial_stock_t={"copper": 5000.0})}
-    data = build.scenario(sites, [build.lane("mine", "market", 10.0)], ["market"],
-                          horizon=40, warmup=30)
-    data["policies"] = {"stockpiles": {"rule": {
-        "site": "reserve", "commodity": "copper", "market": "market",
-        "release_price_ratio_above": 0.5, "release_t_per_day": 100.0,
-        "release_cap_t": 1000.0, "start": -6}}}
-    world = world_of(data)
+    world = world_of(always_releasing(build, start=-6))
     world.run()
     world.check_mass_balance()
     reserve = world.sites[world.site_index["reserve"]]
