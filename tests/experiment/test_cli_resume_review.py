@@ -44,7 +44,7 @@ def swept(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-# without -r a resumed sweep keeps its own count (test_review18), so only a -r given counts
+# without -r a resumed sweep keeps its own count (test_resume_target_review.py), so only a -r given counts
 @pytest.mark.parametrize("r", [2])
 def test_a_sweep_resumed_with_fewer_replications_is_refused(swept: Path, r: int) -> None:
     before = {p.name: p.read_bytes() for p in swept.iterdir() if p.is_file()}
