@@ -879,25 +879,6 @@ def _scenario_error_in_comparison(exc: ScenarioError, items: tuple[Path, ...],
     sys.exit(EXIT_BAD_INPUT)
 
 
-def _resumed_sweep_replications(out: Path, default: int) -> int:
-    """The replications per sample of the sweep in ``out`` (as its plan asked or its store
-    holds, whichever is more), or ``default`` if it has no readable plan (the sweep then
-    says what is wrong when it begins)."""
-    from sim.output.folder import FolderError
-    from sim.output.sweep_store import SweepStore
-
-    store = SweepStore(out)
-    try:
-        plan = store.plan() if out.is_dir() else None
-    except FolderError:
-        return default
-    if plan is None:
-        return default
-    asked = plan.get("replications")
-    return max([asked if isinstance(asked, int) and asked >= 1 else default,
-                *store.held().values()])
-
-
 @main.command()
 @SCENARIO_ARG
 @click.option("--param", "params", multiple=True, required=True,
@@ -963,7 +944,7 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
         # the sweep resumed keeps its replications per sample, as sim compare --resume keeps
         # its -n: the default -r 1 was refused over a sweep of 3 ("more than the -r 1 asked
         # for", though no -r was given)
-        replications = _resumed_sweep_replications(out, replications)
+        replications = SweepStore(out).resumed_replications(replications)
     words: list[Any] = ["sweep", scenario, *[w for p in params for w in ("--param", p)],
                         "--design", design, "-n", samples, "-r", replications, "--seed", seed,
                         "--out", out, *[w for m in metrics for w in ("--metric", m)],

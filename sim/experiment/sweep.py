@@ -496,7 +496,7 @@ def _param_text(p: Param) -> str:
 
 
 def run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], design: str = "lhs",
-              samples: int = 16, replications: int = 1, seed: int = 0, *,
+              samples: int = 16, replications: int | None = None, seed: int = 0, *,
               overrides: Sequence[str] = (), workers: int | None = 1,
               backend: Backend | None = None, scheduler: str | None = None,
               dask_local: bool = False, metrics: Sequence[str] = (),
@@ -511,8 +511,9 @@ def run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], de
     figures there, and saves every replication in ``out/sweep-replications/`` as it
     finishes (:mod:`sim.output.sweep_store`): a sweep that fails or is interrupted is
     finished with ``resume=True`` (the same scenario, overrides, parameters, design,
-    samples and seed; ``replications`` may grow, not shrink), which runs only what is not
-    saved.
+    samples and seed; ``replications`` may grow, not shrink, and if omitted stays what
+    the saved sweep holds), which runs only what is not saved. ``replications`` is 1 if
+    omitted otherwise.
     ``command``: the words of the ``sim`` command that resumes the sweep, recorded for
     the hints of other commands given the unfinished folder.
 
@@ -533,7 +534,8 @@ def run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], de
 
 
 def _run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], design: str,
-               samples: int, replications: int, seed: int, *, overrides: Sequence[str],
+               samples: int, replications: int | None, seed: int, *,
+               overrides: Sequence[str],
                workers: int | None, backend: Backend | None, scheduler: str | None,
                dask_local: bool, metrics: Sequence[str], out: str | Path | None, force: bool,
                resume: bool, n_resamples: int, confidence: float,
@@ -555,6 +557,12 @@ def _run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], d
     check_strings(metrics, "metrics", "KPI names such as 'delivered_t:cobalt'")
     # as sim.run checks them ("2" and 2.0 failed deep inside with a bare TypeError)
     check_count(samples, "samples")
+    if replications is None:
+        # a resume keeps the saved sweep's count (1 would be refused as fewer than saved)
+        from sim.output.sweep_store import SweepStore
+
+        replications = (SweepStore(Path(out)).resumed_replications(1)
+                        if resume and out is not None else 1)
     check_count(replications, "replications")
     if workers is not None and backend is None:
         check_count(workers, "workers")
@@ -930,7 +938,8 @@ def _bootstrap(indices: Callable[[np.ndarray], np.ndarray], n: int, seed: int,
 
 def sweep(scenario: str | Path | Scenario,
           params: dict[str, tuple[float, float]] | Sequence[str],
-          design: str = "lhs", samples: int = 16, replications: int = 1, seed: int = 0,
+          design: str = "lhs", samples: int = 16, replications: int | None = None,
+          seed: int = 0,
           **kwargs: Any) -> pd.DataFrame:
     """Run a parameter sweep of ``scenario`` (a scenario file or a loaded
     :class:`~sim.scenario.schema.Scenario`); return one row per sample.
@@ -945,7 +954,8 @@ def sweep(scenario: str | Path | Scenario,
     ``None``: one per CPU), ``scheduler``, ``dask_local``, ``metrics`` (extra KPI columns),
     ``out`` and ``force`` (write the sweep folder; each replication is saved there as it
     finishes), ``resume`` (finish the sweep in ``out``, running only the replications not
-    saved; ``replications`` may be larger than the saved sweep's, not smaller). The table's
+    saved; ``replications`` may be larger than the saved sweep's, not smaller, and if
+    omitted stays the saved sweep's; 1 if omitted otherwise). The table's
     columns are ``sample``, ``block`` (Sobol), the parameters, and the mean of every total
     KPI as ``metric:commodity``. The scenario's notes (an override over a value the file
     gives in another unit, a policy that cannot act in the network) are warned of

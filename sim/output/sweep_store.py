@@ -165,6 +165,20 @@ class SweepStore:
                     held[k] = max(held.get(k, 0), r + 1)
         return held
 
+    def resumed_replications(self, default: int) -> int:
+        """The replications per sample of the sweep saved here (as its plan asked or its
+        files hold, whichever is more): what a resume without a count keeps; ``default`` if
+        there is no readable plan (the sweep then says what is wrong when it begins)."""
+        try:
+            plan = self.plan() if self.folder.is_dir() else None
+        except FolderError:
+            return default
+        if plan is None:
+            return default
+        asked = plan.get("replications")
+        return max([asked if isinstance(asked, int) and asked >= 1 else default,
+                    *self.held().values()])
+
     def _check_replications(self, replications: int) -> None:
         """Refuse to resume with fewer replications per sample than are saved: the
         sweep's tables would be rebuilt from fewer of them (its means would change and

@@ -314,3 +314,16 @@ def test_a_python_sweep_interrupted_before_anything_finished_leaves_no_folder(
     with pytest.raises(KeyboardInterrupt):
         run_sweep(TINY, ["horizon_days=30:31:int"], "grid", 2, 1, 5, out=out)
     assert not out.exists()
+
+
+def test_a_python_resume_without_replications_keeps_the_sweeps_count(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, whole: Path) -> None:
+    # replications defaulted to 1 and was refused as fewer than the 3 saved per sample
+    out = tmp_path / "s"
+    assert CliRunner().invoke(main, sweep_args(out, r=3)).exit_code == 0
+    ran = fail_at_horizon(monkeypatch, -1)
+    result = run_sweep(TINY, [PARAM], "lhs", 3, seed=5, out=out, resume=True, figures=False)
+    assert result.replications == 3 and ran == []
+    pd.testing.assert_frame_equal(kpi_table(out), kpi_table(whole))
+    fresh = run_sweep(TINY, [PARAM], "lhs", 3, seed=5)  # no folder: one replication each
+    assert fresh.replications == 1
