@@ -440,6 +440,22 @@ def git_commit() -> str | None:
     return out + ("-dirty" if dirty else "")
 
 
+
+VALUED_OPTIONS = ("--set", "--param", "--metric", "--design", "--seed", "-n", "-r",
+                  "--workers", "--scheduler", "--target-ci", "--max-replications")
+"""Options of the sim commands that take a value (which may itself read "--out")."""
+
+
+def with_out(words: Sequence[str], folder: Path) -> list[str]:
+    """A recorded ``sim`` command with its ``--out`` the folder given now: the command may
+    have named it from another working folder, or it may have been moved since (a
+    ``--resume`` of a folder that does not exist starts again from nothing)."""
+    words = [str(w) for w in words]
+    for i in range(1, len(words) - 1):
+        if words[i] == "--out" and words[i - 1] not in VALUED_OPTIONS:
+            words[i + 1] = str(folder)
+    return words
+
 def json_safe(value: Any) -> Any:
     """``value`` with infinities and NaN as the strings "inf", "-inf" and "nan" (JSON has
     no numbers for them; pydantic reads the strings back as floats)."""

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from sim.output import style as st
-from sim.output.folder import FolderError, atomic_write_text, load_results, not_a_folder
+from sim.output.folder import FolderError, atomic_write_text, load_results, not_a_folder, with_out
 from sim.output.tables import (
     cap_note,
     capped_prices,
@@ -554,11 +554,7 @@ def finish_command(folder: Path) -> str | None:
             # as sim run wrote it: with its --target-ci, --metric and --no-figures, but
             # --out the folder given here (the run may have named it from elsewhere, or
             # the folder may have been copied or moved since)
-            words = [str(w) for w in info["resume_command"]]
-            for i in range(1, len(words) - 1):
-                if words[i] == "--out" and words[i - 1] != "--set":
-                    words[i + 1] = str(folder)
-            return shlex.join(words)
+            return shlex.join(with_out(info["resume_command"], folder))
         files = info["scenario_files"]
         words = ["sim", "run", str(files[0]), "-n", str(int(info["replications"])),
                  "--seed", str(int(info["seed"])), "--out", str(folder)]

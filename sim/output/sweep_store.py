@@ -33,7 +33,13 @@ from typing import Any
 import numpy as np
 
 from sim.experiment.replication import ReplicationResult
-from sim.output.folder import FolderError, atomic_write_bytes, atomic_write_text, json_safe
+from sim.output.folder import (
+    FolderError,
+    atomic_write_bytes,
+    atomic_write_text,
+    json_safe,
+    with_out,
+)
 
 STORE = "sweep-replications"
 PLAN_FORMAT = "drc-minerals-sim sweep replications 1"
@@ -267,16 +273,10 @@ def resume_hint(folder: Path) -> str:
         plan = SweepStore(folder).plan()
     except FolderError:
         plan = None
-    words = [str(w) for w in (plan or {}).get("resume_command") or []]
+    words = (plan or {}).get("resume_command") or []
     if words:
-        for i in range(1, len(words) - 1):
-            if words[i] == "--out" and words[i - 1] not in _VALUED:
-                words[i + 1] = str(folder)
-        return "finish it with: " + shlex.join(words)
+        return "finish it with: " + shlex.join(with_out(words, folder))
     return ("run the sim sweep command that wrote it again with --resume (from Python, "
             f"run_sweep(..., out={str(folder)!r}, resume=True))")
 
 
-_VALUED = ("--set", "--param", "--metric", "--design", "--seed", "-n", "-r", "--workers",
-           "--scheduler")
-"""Options of sim sweep that take a value (which may itself read "--out")."""
