@@ -230,7 +230,9 @@ def describe_shocks(sc: Scenario) -> str:
             f"strategic share {q.strategic_share:.0%}; "
             f"carry-over {'yes' if q.carry_over else 'no'}"
             + (f" until {_date(sc, q.carry_over_until)}" if q.carry_over_until else "")
-            + f"; first exports {q.first_export_delay_days:g} days after the quota starts")
+            + f"; first exports {q.first_export_delay_days:g} days after the quota starts"
+            + ("; each period's allowance accrues evenly day by day" if q.release == "daily"
+               else "; each period's allowance released whole on its first day"))
     for pid, d in pol.offtake_deals.items():
         add(f"  offtake deal {pid}: from {_date(sc, d.start)}, {d.share:.0%} of "
             f"{', '.join(d.commodities)} from {', '.join(d.mines)} to {d.to_channel} over "

@@ -298,7 +298,8 @@ class ExportQuota(Strict):
     stocked at the mine as under a ban. A mine's channels under the quota share its
     allowance in proportion to the metal each has waiting. Quotas on the same flows in force
     at once add up: a mine exports against the allowance that expires first, of whichever
-    quota.
+    quota. ``release`` says whether a period's allowance is there whole on its first day or
+    accrues day by day.
     """
 
     commodity: Id
@@ -323,6 +324,14 @@ class ExportQuota(Strict):
     """Days after the first period's start before exports begin (procedures, testing)."""
     stock_limit_days: Days | None = None
     """Days of a mine's output it can stock before it curtails; no limit if omitted."""
+    release: Literal["period_start", "daily"] = "period_start"
+    """How each period's allowance becomes available. ``period_start``: the whole period's
+    tonnes on its first day, so a mine with metal in its stockyard ships the period's
+    allowance at once. ``daily``: the allowance accrues evenly, ``tonnes / days in the
+    period`` at the start of each day (a part day its share), so by the end of day ``d`` of
+    a period ``tonnes x d / days`` have been released and a mine ships at most that. Unused
+    accrued allowance carries over or is lost at the period's end as ``carry_over`` says;
+    what accrues during ``first_export_delay_days`` can be used when exports begin."""
 
 
 class OfftakeDeal(Strict):

@@ -419,6 +419,10 @@ class ShockEngine:
                 # Carried over to carry_over_until, but never expiring before its own end.
                 expiry = max(until, world.t0 + b) if spec.carry_over else world.t0 + b
 
+                if spec.release == "daily":
+                    self._accrue_daily(state, a, b, tonnes, expiry)
+                    continue
+
                 def grant(state: QuotaState = state, tonnes: float = tonnes,
                           expiry: float = expiry, b: float = b) -> None:
                     state.grant(tonnes, expiry)
@@ -427,6 +431,29 @@ class ShockEngine:
 
                 self.schedule(max(0.0, world.t0 + a), grant)
             self.schedule(max(0.0, end), off, ends=True)
+
+    def _accrue_daily(self, state: QuotaState, a: float, b: float, tonnes: float,
+                      expiry: float) -> None:
+        """Release a period's ``tonnes`` of a ``daily`` quota in equal parts at the start of
+        each day from ``a`` to ``b`` (days after the start date, ``b`` exclusive; a last
+        part day gets its share), each part usable until ``expiry`` (simulation time).
+
+        Scheduled like a period's grant, so a day's part is there before the mines produce
+        that day, as a whole period's allowance is under ``period_start``."""
+        world = self.world
+        length = b - a
+        days = math.ceil(round(length, _TIME_DIGITS))
+        for k in range(days):
+            lo, hi = a + k, min(a + k + 1.0, b)
+
+            def accrue(state: QuotaState = state, part: float = tonnes * (hi - lo) / length,
+                       first: bool = k == 0) -> None:
+                state.accrue(part, expiry)
+                if first:
+                    world.timeline.add(world.env.now, "policy", state.ident, "quota period",
+                                       f"{tonnes:,.0f} t to day {b:.0f}, released daily")
+
+            self.schedule(max(0.0, world.t0 + lo), accrue)
 
     def _deals(self) -> None:
         world = self.world

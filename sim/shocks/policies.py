@@ -60,6 +60,21 @@ class QuotaState:
         for mine, share in self.shares.items():
             self.buckets.setdefault(mine, []).append([allocable * share, expiry])
 
+    def accrue(self, tonnes: float, expiry: float) -> None:
+        """One day's release of a ``daily`` quota: each mine's share of ``tonnes`` (before
+        the strategic share), usable until ``expiry`` (simulation days).
+
+        Added to the mine's bucket of the same expiry when it has one: a period's days all
+        expire together, and a bucket per day would leave :meth:`take` sorting hundreds of
+        buckets per dispatch when the allowance goes unused under carry-over."""
+        allocable = tonnes * (1.0 - self.spec.strategic_share)
+        for mine, share in self.shares.items():
+            buckets = self.buckets.setdefault(mine, [])
+            if buckets and buckets[-1][1] == expiry:
+                buckets[-1][0] += allocable * share
+            else:
+                buckets.append([allocable * share, expiry])
+
     def remaining(self, mine: int, now: float) -> float:
         buckets = self.buckets.get(mine, [])
         buckets[:] = [b for b in buckets if b[1] > now and b[0] > _EPS]
@@ -157,7 +172,8 @@ class ExportGate:
         return min(limits) if limits else None
 
 
-def quota_periods(period: QuotaPeriod, to_day: callable, start: dt.date) -> list[tuple[float, float, float]]:  # type: ignore[valid-type]
+def quota_periods(period: QuotaPeriod, to_day: callable,  # type: ignore[valid-type]
+                  start: dt.date) -> list[tuple[float, float, float]]:
     """Split a schedule entry into (first day, end day exclusive, tonnes) periods, in days
     after the scenario start."""
     first, last = to_day(period.start), to_day(period.end) + 1.0
