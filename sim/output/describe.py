@@ -23,6 +23,14 @@ from sim.scenario.plan import (
 )
 from sim.scenario.schema import Mine, Scenario
 from sim.units import DAYS_PER_YEAR
+from sim.world.routing import throttled_reroute_notes
+
+ON_CLOSURE_WORDS = {
+    "wait": "lots keep to their routes and wait at closures and queues",
+    "reroute": "closed routes are left out; throttled ones keep their whole share",
+    "rebalance": "each route's share follows its capacity; the lost share moves to open routes",
+}
+"""How ``sim show`` says what each ``on_closure`` does."""
 
 
 @dataclass
@@ -194,9 +202,15 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
             f"days{extra}; planned {_t(flow)} t metal/yr")
     add("")
     add(f"Channels ({len(sc.channels)})")
+    throttle_notes: dict[str, list[str]] = {}
+    for note in throttled_reroute_notes(sc):
+        throttle_notes.setdefault(note.split("'")[1], []).append(note)
     for cid, ch in sc.channels.items():
         add(f"  {cid}" + (f" '{ch.name}'" if ch.name else "") +
-            f": routing {ch.routing}, on closure {ch.on_closure}")
+            f": routing {ch.routing}, on closure {ch.on_closure} "
+            f"({ON_CLOSURE_WORDS[ch.on_closure]})")
+        for note in throttle_notes.get(cid, []):
+            add(f"    note: {note}")
         for rid, route in ch.routes.items():
             share = f" share {route.share:.0%}" if route.share is not None else ""
             coms = ", ".join(route.commodities) if route.commodities else "all commodities"

@@ -96,9 +96,15 @@ class Commodity(Strict):
     gold under the 2018 mining code); royalties are not counted if omitted."""
     price_basis: Literal["consumption", "supply"] = "consumption"
     """What the price responds to: ``consumption`` (markets' consumption against demand:
-    prices move only once stocks run out) or ``supply`` (arrivals plus other supply against
-    demand: prices move as soon as flows change, stocks or not; stockpile releases count as
-    arrivals the day after, and stockpile purchases from a market as negative ones)."""
+    prices move only once stocks run out) or ``supply`` (what reaches markets each day
+    against demand: lots arriving at markets, directly or from refiners, plus other supply;
+    stockpile releases count as arrivals the day after, and stockpile purchases from a
+    market as negative ones). Under ``supply`` prices move when arrivals at markets change,
+    not when mines or corridors do: refiners holding feed stock keep shipping metal, so a
+    shock upstream reaches the price only once their stocks run down. Arrivals come in lots
+    (a ship at a time), and the price follows them day by day, smoothed only over
+    ``price_window_days``: even with no shock the index is noisy (the shipped baseline with
+    cobalt on ``supply`` peaks at about twice the reference price, price_peak_ratio 2.2)."""
     supply_elasticity: Annotated[
         float, _quantity("1"), Field(ge=0, le=5, allow_inf_nan=False)
     ] | None = None
@@ -409,10 +415,21 @@ class Channel(Strict):
     formal: bool = True
     """Whether the channel's exports are declared (and pay royalties); ``false`` for
     smuggling."""
-    on_closure: Literal["wait", "reroute"] = "wait"
+    on_closure: Literal["wait", "reroute", "rebalance"] = "wait"
     """What a new lot does when a lane or transit site of the route it would take is
-    closed: go on and wait at the closure, or take another open route of the channel (if
-    none is open, it waits)."""
+    closed or throttled. ``wait``: go on and wait at the closure or in the queue.
+    ``reroute``: take another open route of the channel (if none is open, wait); this acts
+    on full closures (capacity factor 0) only, so a route a shock throttles (say to 0.2)
+    keeps its whole share and its queue grows. ``rebalance``: move lots in proportion to
+    lost capacity. A route's capacity factor is the smallest of its lanes' and transit
+    sites', capped at 1. Under ``fixed_shares`` each route keeps its share times its factor
+    (a route at 0.3 takes 0.3 of its share); what the routes lose goes to the open routes of
+    share 0 (backups) in proportion to their factors (evenly when none is throttled), or,
+    if no backup is open, to the other open routes in proportion to what they keep. Under
+    ``cheapest`` or ``fastest`` the best open route takes its factor's share of the lots,
+    the next best that share of the rest, and so on (what the last leaves is spread over
+    them in proportion). A closed route takes nothing, as under ``reroute``; with every
+    route closed, lots wait. The split changes when capacities change, not lot by lot."""
     routes: dict[Id, Route] = Field(min_length=1)
     """Routes by id."""
 

@@ -10,13 +10,40 @@ Each (mine, commodity, channel) has a :class:`Router` over the routes the mine c
   that are open.
 
 When a route is closed, ``on_closure: reroute`` leaves it out until it reopens;
-``on_closure: wait`` keeps sending lots along it, to wait at the closure.
+``on_closure: wait`` keeps sending lots along it, to wait at the closure. Neither acts on a
+route that is only throttled (capacity factor between 0 and 1).
+
+``on_closure: rebalance`` moves lots in proportion to lost capacity. A route's capacity
+factor is the smallest of its lanes' and transit sites', capped at 1 (a boost does not draw
+more than the route's share).
+
+* Under ``fixed_shares`` each route with a share keeps its share times its factor (a route
+  at 30% takes 30% of its share); what the routes lose goes to the open share-0 backup
+  routes, in proportion to their factors (evenly when none is throttled), or, with no open
+  backup, to the open routes with a share, in proportion to what they keep. With every
+  route closed lots wait on the routes with a share, as under ``reroute``.
+* Under ``cheapest`` / ``fastest`` the best open route takes its factor's share of the lots,
+  the next best that share of the rest, and so on; what the last leaves is spread over them
+  in proportion. Unthrottled, that is the best open route alone, as under ``reroute``; with
+  every route closed lots wait on the best route.
+
+The split is worked out again only when some capacity changes (and, under ``fastest``, when
+corridor upgrades reorder the routes); lots then go by the smooth round robin above.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from sim.scenario.checks import mine_routes
+from sim.scenario.plan import route_lanes
+
+if TYPE_CHECKING:
+    from sim.scenario.schema import Scenario
+
+REBALANCE_HINT = ("on_closure: reroute acts on full closures only; `rebalance` moves traffic "
+                  "in proportion to lost capacity")
 
 
 class RouteOption:
@@ -49,6 +76,15 @@ class RouteOption:
             days += mean * (lane.transit_factor - 1.0)
         return days
 
+    def capacity_factor(self) -> float:
+        """The smallest capacity factor of the route's lanes and transit sites, capped at 1
+        (0 if any is closed)."""
+        factor = 1.0
+        for element in (*self.legs, *self.sites):
+            if element.capacity_factor < factor:
+                factor = max(element.capacity_factor, 0.0)
+        return factor
+
     def is_open(self) -> bool:
         """True if no lane or site on the route is closed."""
         return all(lane.capacity_factor > 0.0 for lane in self.legs) and all(
@@ -59,23 +95,29 @@ class Router:
     """Chooses a route for each lot of one mine's commodity in one channel.
 
     *capacity_epoch* is a one-item list the world increments whenever any site or lane
-    changes capacity; a rerouting router checks which routes are open only when it has
-    moved, not for every lot.
+    changes capacity; a rerouting or rebalancing router checks which routes are open (and
+    how much capacity they have) only when it has moved, not for every lot.
     """
 
-    __slots__ = ("_candidates", "_credit", "_epoch", "_primary", "_total_weight", "_weighted",
-                 "capacity_epoch", "options", "reroute", "rule")
+    __slots__ = ("_candidates", "_credit", "_days", "_epoch", "_primary", "_shares",
+                 "_total_weight", "_weighted", "capacity_epoch", "options", "rebalance",
+                 "reroute", "rule")
 
     def __init__(self, rule: str, on_closure: str, options: list[RouteOption],
                  capacity_epoch: list[int] | None = None) -> None:
         if not options:
             raise ValueError("a router needs at least one route")
         self.rule = rule
+        if on_closure not in ("wait", "reroute", "rebalance"):
+            raise ValueError(f"unknown on_closure {on_closure!r}: wait, reroute or rebalance")
         self.reroute = on_closure == "reroute"
+        self.rebalance = on_closure == "rebalance"
         self.options = options
         self.capacity_epoch = capacity_epoch if capacity_epoch is not None else [0]
         self._credit = [0.0] * len(options)
-        self._epoch = self.capacity_epoch[0] if not self.reroute else -1
+        self._epoch = self.capacity_epoch[0] if not (self.reroute or self.rebalance) else -1
+        self._days: tuple[float, ...] = ()
+        """Expected days of each route when a ``fastest`` rebalancing router last split."""
         everything = list(range(len(options)))
         self._primary = everything
         """The routes lots take while they are open: under fixed shares those with a share
@@ -83,6 +125,8 @@ class Router:
         if rule == "fixed_shares":
             self._primary = [i for i in everything if options[i].weight > 0] or everything
         self._set_candidates(self._primary)
+        self._shares = list(self._weighted)
+        """(index, weight) of each primary route with every route open."""
 
     def _set_candidates(self, candidates: list[int]) -> None:
         self._candidates = candidates
@@ -109,13 +153,55 @@ class Router:
             self._epoch = self.capacity_epoch[0]
         return self._candidates
 
+    def _rebalanced(self) -> None:
+        """Split the lots over the routes by the capacity they have now (see the module
+        docstring), as the weights of the smooth round robin."""
+        options = self.options
+        factor = [option.capacity_factor() for option in options]
+        weights: dict[int, float] = {}
+        if self.rule == "fixed_shares":
+            primary = self._primary
+            lost = 0.0
+            for i, share in self._shares:
+                weights[i] = share * factor[i]
+                lost += share - weights[i]
+            backups = [i for i in range(len(options)) if i not in primary and factor[i] > 0]
+            if backups and lost > 0:
+                room = sum(factor[i] for i in backups)
+                for i in backups:
+                    weights[i] = lost * factor[i] / room
+            fallback = self._shares
+        else:
+            days = self._days = tuple(option.days_now() for option in options) \
+                if self.rule == "fastest" else ()
+            key = (lambda i: options[i].cost) if self.rule == "cheapest" else days.__getitem__
+            rest = 1.0
+            for i in sorted((i for i in range(len(options)) if factor[i] > 0), key=key):
+                weights[i] = rest * factor[i]
+                rest -= weights[i]
+            fallback = [(min(range(len(options)), key=key), 1.0)]
+        weighted = [(i, w) for i, w in weights.items() if w > 0] or fallback
+        self._weighted = weighted
+        self._candidates = [i for i, _w in weighted]
+        self._total_weight = sum(w for _i, w in weighted)
+        self._epoch = self.capacity_epoch[0]
+
     def choose(self, tonnes: float) -> RouteOption:
         """The route for a lot of ``tonnes``."""
         options = self.options
         if len(options) == 1:
             return options[0]
-        candidates = self.candidates() if self.reroute else self._candidates
-        if self.rule == "fixed_shares":
+        if self.reroute:
+            candidates = self.candidates()
+        elif self.rebalance:
+            if self.capacity_epoch[0] != self._epoch or (
+                    self.rule == "fastest"
+                    and self._days != tuple(option.days_now() for option in options)):
+                self._rebalanced()
+            candidates = self._candidates
+        else:
+            candidates = self._candidates
+        if self.rule == "fixed_shares" or self.rebalance:
             # Every candidate earns its weight x tonnes; the one with most credit goes (the
             # first of equals) and pays for the whole lot.
             credit = self._credit
@@ -131,3 +217,51 @@ class Router:
         key = (lambda i: options[i].cost) if self.rule == "cheapest" else (
             lambda i: options[i].days_now())
         return options[min(candidates, key=key)]
+
+
+def throttled_reroute_notes(sc: Scenario) -> list[str]:
+    """Notes on channels with ``on_closure: reroute`` whose routes some shock only throttles
+    (a ``capacity_factor`` strictly between 0 and 1 on a lane or transit site a mine's
+    route uses): rerouting ignores the throttle, so the route keeps its whole share and
+    its queue grows. Valid input (waiting out a slowdown may be what was meant), so notes,
+    not errors; one per channel, naming the shocks."""
+    # here, not at the top: sim.shocks imports the world, which imports this module
+    from sim.shocks.targets import region_reach
+
+    shocks = sc.shocks
+    throttles = [(f"events.{sid}", ev.effects, ev.targets) for sid, ev in shocks.events.items()]
+    throttles += [(f"incidents.{sid}", inc.effects, inc.targets)
+                  for sid, inc in shocks.incidents.items()]
+    throttles += [(f"regimes.{sid}.states.{state}", st.effects, reg.targets)
+                  for sid, reg in shocks.regimes.items() for state, st in reg.states.items()]
+    throttles = [(where, eff.capacity_factor, targets) for where, eff, targets in throttles
+                 if eff.capacity_factor is not None and 0.0 < eff.capacity_factor < 1.0]
+    if not throttles:
+        return []
+    reach = []
+    for where, factor, targets in throttles:
+        in_sites, in_lanes = region_reach(sc, targets.regions)
+        reach.append((where, factor, {*targets.sites, *in_sites}, {*targets.lanes, *in_lanes}))
+    mines = [sid for sid, site in sc.sites.items() if site.kind == "mine"]
+    notes = []
+    for cid, channel in sc.channels.items():
+        if channel.on_closure != "reroute":
+            continue
+        on_route: dict[str, tuple[set[str], set[str]]] = {}
+        for mid in mines:
+            for com in sc.sites[mid].output:
+                for rid in mine_routes(sc, mid, com, cid):
+                    lanes = route_lanes(sc, mid, channel.routes[rid].path)
+                    sites, lane_set = on_route.setdefault(rid, (set(), set()))
+                    lane_set.update(lanes)
+                    sites.update(sc.lanes[lid].to for lid in lanes[:-1])
+        hits = [f"shocks.{where} to {factor:g}" for where, factor, sites, lanes in reach
+                if any(sites & r_sites or lanes & r_lanes
+                       for r_sites, r_lanes in on_route.values())]
+        if hits:
+            named = ", ".join(hits[:3]) + (f" and {len(hits) - 3} more" if len(hits) > 3 else "")
+            notes.append(f"channel {cid!r} has on_closure: reroute, but {len(hits)} "
+                         f"shock{'s' if len(hits) > 1 else ''} only throttle"
+                         f"{'' if len(hits) > 1 else 's'} its routes ({named}), which keep "
+                         f"their whole share meanwhile: {REBALANCE_HINT}")
+    return notes

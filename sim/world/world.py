@@ -346,8 +346,8 @@ class World:
                 weights.get(rid, 1.0), expected_route_days(sc, lane_ids),
                 route_cost(sc, lane_ids),
                 tuple(sc.lanes[lid].transit_days.mean() for lid in lane_ids)))
-        if channel.routing == "fixed_shares" and channel.on_closure != "reroute":
-            # a route of share 0 is only ever a backup, for rerouting
+        if channel.routing == "fixed_shares" and channel.on_closure == "wait":
+            # a route of share 0 is only ever a backup, for rerouting or rebalancing
             options = [o for o in options if o.weight > 0] or options
         return Router(channel.routing, channel.on_closure, options, self.capacity_epoch)
 
@@ -361,7 +361,7 @@ class World:
             for com in mine.spec.output:
                 for cid, channel in sc.channels.items():
                     rids = mine_routes(sc, mine.id, com, cid)
-                    if channel.routing == "fixed_shares" and channel.on_closure != "reroute":
+                    if channel.routing == "fixed_shares" and channel.on_closure == "wait":
                         weights = route_weights(sc, mine.id, com, cid)
                         rids = [r for r in rids if weights.get(r, 0.0) > 0] or rids
                     for rid in rids:
