@@ -397,8 +397,9 @@ class Route(Strict):
     a ``fixed_shares`` channel that has more than one route (even routes of different
     commodities or forms); a channel with one route needs none, and ``cheapest`` and
     ``fastest`` ignore it. Shares are renormalised over the routes a mine can use. A route
-    of share 0 carries nothing, except as a backup under ``on_closure: reroute`` while
-    every route with a share is closed."""
+    of share 0 carries nothing, except as a backup: under ``on_closure: reroute`` while
+    every route with a share is closed, under ``rebalance`` for what closed or throttled
+    routes lose."""
 
 
 class Channel(Strict):
@@ -411,7 +412,8 @@ class Channel(Strict):
     """Free text."""
     routing: Literal["fixed_shares", "cheapest", "fastest"] = "fixed_shares"
     """How a lot picks its route: by fixed shares, or the route with the lowest cost or the
-    shortest expected transit (among the open ones under ``on_closure: reroute``)."""
+    shortest expected transit (among the open ones under ``on_closure: reroute`` or
+    ``rebalance``)."""
     formal: bool = True
     """Whether the channel's exports are declared (and pay royalties); ``false`` for
     smuggling."""
