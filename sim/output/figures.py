@@ -348,8 +348,28 @@ def _kpi_interval(res: Results, metric: str, commodity: str = "all"
 
 def _subtitle(res: Results) -> str:
     sc = res.scenario
-    return (f"{sc.name}: {res.n} replication{'s' if res.n != 1 else ''}, seed {res.seed}, "
+    return (f"{st.plain(sc.name)}: {res.n} replication{'s' if res.n != 1 else ''}, "
+            f"seed {res.seed}, "
             f"{sc.horizon:g} days from {sc.start}")
+
+
+def _key_colors(res: Results, keys: Iterable[str]) -> dict[str, str]:
+    """:func:`~sim.output.style.key_colors` of the keys a figure draws (channels,
+    destination countries, markets), a market in its country's colour where free."""
+    sc = res.scenario
+    keys = list(keys)
+    same_as = {k: sc.country_of(k) for k in keys if k in sc.sites}
+    return st.key_colors(keys, same_as)
+
+
+TITLE_WRAP = 115
+"""Characters per line of a figure's title at the default width (11 points); longer lines
+wrap, rather than run past both edges of the figure."""
+
+
+def _title(text: str) -> str:
+    """A figure title wrapped to the figure's width (:data:`TITLE_WRAP`)."""
+    return st.wrap(text, TITLE_WRAP)
 
 
 def _has_flow(arr: np.ndarray) -> bool:
@@ -385,6 +405,12 @@ def flows_figure(res: Results, commodity: str | None = None,
     x = _mid_dates(res)
     partial = _partial_days(res)
     channels = list(res.scenario.channels)
+    # the keys of the figure's series only: a channel with no series here keeps no colour
+    colors = _key_colors(res, [k for com in coms for metric in metrics
+                               if (rows := _rows(res, com, metric))
+                               for k in [*channels, *rows] if k in rows])
+    # titles wrapped to their column: with several metrics they ran into each other
+    title_pt = 0.8 * st.WIDTH * 72 / len(metrics)
     shown: set[str] = set()
     for i, com in enumerate(coms):
         for j, metric in enumerate(metrics):
@@ -399,7 +425,7 @@ def flows_figure(res: Results, commodity: str | None = None,
                     layers.append(mean)
                     names.append(ch)
             if layers:
-                ax.stackplot(x, np.vstack(layers), colors=[st.channel_color(c) for c in names],
+                ax.stackplot(x, np.vstack(layers), colors=[colors[c] for c in names],
                              alpha=0.85, lw=0)
                 if partial:
                     # a veil over the short last period: its rate is drawn, but faded
@@ -412,12 +438,13 @@ def flows_figure(res: Results, commodity: str | None = None,
                 _empty(ax, f"no {flow_name(metric)} series for {com}{why}")
             else:
                 _empty(ax, "no flow")
-            ax.set_title(f"{com}: {flow_name(metric)} by {FLOW_KEYS[metric]}")
+            ax.set_title(st.fit(f"{com}: {flow_name(metric)} by {FLOW_KEYS[metric]}",
+                                title_pt, st.RC["axes.titlesize"]))
             st.tonnes_axis(ax, f"{com} {flow_name(metric)} ({FLOW_UNIT})")
             st.date_axis(ax)
             if i < len(coms) - 1:
                 ax.set_xlabel("")
-    handles = [Patch(color=st.channel_color(c), label=st.label(c))
+    handles = [Patch(color=colors[c], label=st.label(c))
                for c in [*channels, *sorted(shown - set(channels))] if c in shown]
     fig.legend(handles=handles, loc="outside lower center", ncols=max(len(handles), 1))
     note = ""
@@ -426,7 +453,7 @@ def flows_figure(res: Results, commodity: str | None = None,
                 f"a short period (the others: {res.catalogue.period_days} days)")
     split = {FLOW_KEYS[m] for m in metrics}
     by = f" by {split.pop()}" if len(split) == 1 else ""
-    fig.suptitle(f"Flows{by} (mean of replications). {_subtitle(res)}{note}")
+    fig.suptitle(_title(f"Flows{by} (mean of replications). {_subtitle(res)}{note}"))
     return fig
 
 
@@ -458,6 +485,7 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
     fig = st.new_figure(st.WIDTH, 7.0)
     if not coms:
         _empty(fig.add_subplot(), "no market demands these commodities")
+        fig.suptitle(_title(f"Deliveries against demand. {_subtitle(res)}"))
         return fig
     axes = fig.subplots(2, len(coms), squeeze=False, sharex=True)
     x = _mid_dates(res)
@@ -511,7 +539,8 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
         bottom.set_ylabel("Q(t) = consumption / demand (ratio)")
         st.date_axis(bottom)
     _legend(fig, axes.ravel(), res)
-    fig.suptitle(f"Deliveries against demand and the resilience triangle. {_subtitle(res)}")
+    fig.suptitle(_title(f"Deliveries against demand and the resilience triangle. "
+                        f"{_subtitle(res)}"))
     return fig
 
 
@@ -561,6 +590,7 @@ def prices_figure(res: Results, commodity: str | None = None) -> Figure:
     if not coms:
         _empty(fig.add_subplot(), "price not modelled for "
                + (commodity or "these commodities") + " (no demand_elasticity)")
+        fig.suptitle(_title(f"Price index. {_subtitle(res)}"))
         return fig
     axes = fig.subplots(1, len(coms), squeeze=False)[0]
     x = _mid_dates(res)
@@ -599,7 +629,7 @@ def prices_figure(res: Results, commodity: str | None = None) -> Figure:
         ax.set_ylabel("price index (1 = reference price)")
         st.date_axis(ax)
     _legend(fig, axes, res, ncols=7)
-    fig.suptitle(f"Price index fan chart. {_subtitle(res)}")
+    fig.suptitle(_title(f"Price index fan chart. {_subtitle(res)}"))
     return fig
 
 
@@ -646,7 +676,9 @@ def stocks_figure(res: Results, commodity: str | None = None,
     held_at = {key: None for _c, met, key, _u in res.catalogue.keys if met == "stock_t"}
     others = [f"{st.label(k)}s" for k in held_at if k not in kinds]
     note = f"\nStocks at other sites ({', '.join(others)}) are not drawn." if others else ""
-    fig.suptitle(f"Stocks at {shown} (mean and 5-95% of replications). {_subtitle(res)}{note}")
+    # the run on a line of its own: with four kinds named, one line ran past both edges
+    fig.suptitle(_title(f"Stocks at {shown} (mean and 5-95% of replications)\n"
+                        f"{_subtitle(res)}{note}"))
     return fig
 
 
@@ -687,17 +719,19 @@ def lead_times_figure(res: Results, commodity: str | None = None,
     fig = st.new_figure(st.WIDTH, 1.2 + 0.32 * max_routes * 1.0)
     axes = fig.subplots(1, len(coms), squeeze=False)[0]
     channels: dict[str, None] = {}
+    colors = _key_colors(res, res.scenario.channels)
     for ax, com in zip(axes, coms, strict=True):
         table = route_lead_times(res, com).head(max_routes)
         ax.set_title(f"{com}: lead time per route")
-        ax.set_xlabel("days from mine to first destination")
+        # on two lines: on one, a panel narrowed by its route names cut it at the edge
+        ax.set_xlabel("days from mine\nto first destination")
         ax.set_ylabel("route (tonnes delivered)")
         if table.empty:
             _empty(ax, "nothing delivered")
             continue
         y = np.arange(len(table))[::-1]
         for yi, row in zip(y, table.itertuples(), strict=True):
-            color = st.channel_color(row.channel)
+            color = colors.get(row.channel) or st.channel_color(row.channel)
             channels[row.channel] = None
             ax.plot([row.p05, row.p95], [yi, yi], color=color, lw=6, alpha=0.45,
                     solid_capstyle="butt")
@@ -710,14 +744,14 @@ def lead_times_figure(res: Results, commodity: str | None = None,
         ax.set_yticks(y, [f"{name}\n{st.format_tonnes(row_t)} t" for name, row_t in
                           zip(names, table.delivered_t, strict=True)], fontsize=7)
         ax.set_xlim(left=0)
-    handles = [Patch(color=st.channel_color(ch), alpha=0.45, label=f"{st.label(ch)}: 5-95%")
-               for ch in channels]
+    handles = [Patch(color=colors.get(ch) or st.channel_color(ch), alpha=0.45,
+                     label=f"{st.label(ch)}: 5-95%") for ch in channels]
     handles += [Line2D([], [], marker="|", ls="", ms=10, mew=2, color=st.NEUTRAL,
                        label="median"),
                 Line2D([], [], marker="o", ls="", ms=4, color="black", label="mean")]
     fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 6))
-    fig.suptitle(f"Lead times per route, over tonnes delivered (means of replications). "
-                 f"{_subtitle(res)}")
+    fig.suptitle(_title(f"Lead times per route, over tonnes delivered (means of "
+                        f"replications). {_subtitle(res)}"))
     return fig
 
 
@@ -829,9 +863,11 @@ def map_figure(res: Results, commodity: str | None = None) -> Figure:
         lines.append(((a.lon, a.lat), (b.lon, b.lat)))
         home = next((ax for ax, (x0, x1), (y0, y1) in boxes
                      if x0 <= mx <= x1 and y0 <= my <= y1), panels.world)
-        extra.append((home, MapLabel(mx, my, wrap_name(f"{lane.name or lid}: closed "
-                                                      f"{closed[lid]:.0f} d"),
-                                     st.CLOSED_COLOR)))
+        # named as the sites are, by name: an unnamed lane by its ends' names
+        name = lane.name or (f"{sc.sites[lane.from_].name or lane.from_} to "
+                             f"{sc.sites[lane.to].name or lane.to}")
+        extra.append((home, MapLabel(mx, my, st.plain(wrap_name(
+            f"{name}: closed {closed[lid]:.0f} d")), st.CLOSED_COLOR)))
     kinds = [k for k in KIND_STYLE if any(s.kind == k for s in sc.sites.values())]
     handles: list[Line2D | Patch] = [
         Line2D([], [], marker=KIND_STYLE[k][0], color=KIND_STYLE[k][1], ls="",
@@ -844,7 +880,8 @@ def map_figure(res: Results, commodity: str | None = None) -> Figure:
     fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 8))
     what = commodity or "all metal"
     biggest = max(flows.values(), default=0.0)
-    fig.suptitle(f"{sc.name}: network; line width = simulated flow of {what} over the run "
+    fig.suptitle(f"{st.plain(sc.name)}: network; line width = simulated flow of {what} over "
+                 "the run "
                  f"(widest {st.format_tonnes(biggest)} t)\nthroughput where measured "
                  "(capacitated lanes), elsewhere the plan scaled to simulated exports")
     label_map(fig, sc, panels, suffix={s: f" (closed {d:.0f} d)" for s, d in closed.items()},
@@ -979,7 +1016,9 @@ def _ribbon(ax: Axes, x0: float, y0: tuple[float, float], x1: float,
 
 
 def _draw_flow(ax: Axes, layers: list[list[tuple[str, float]]], links: list[np.ndarray],
-               titles: list[str], channel_ids: list[str]) -> None:
+               titles: list[str], channel_ids: list[str],
+               colors: dict[str, str] | None = None) -> None:
+    colors = colors or st.key_colors(channel_ids)
     gap_share = 0.02
     heights = [sum(v for _n, v in layer) for layer in layers]
     scale = max(heights) or 1.0
@@ -995,13 +1034,13 @@ def _draw_flow(ax: Axes, layers: list[list[tuple[str, float]]], links: list[np.n
         for idx, (name, v) in enumerate(layer):
             h = v / scale
             pos.append((y - h, y))
-            color = st.channel_color(channel_ids[idx]) if k == 1 else st.NEUTRAL
+            color = colors[channel_ids[idx]] if k == 1 else st.NEUTRAL
             ax.add_patch(PathPatch(MplPath.unit_rectangle().transformed(
                 _box(k - bar_w / 2, y - h, bar_w, h)), facecolor=color, edgecolor="none"))
             if v > 0:
                 ha = "right" if k == 0 else "left"
                 dx = -bar_w if k == 0 else bar_w
-                ax.text(k + dx, y - h / 2, f"{name} {st.format_tonnes(v)} t", ha=ha,
+                ax.text(k + dx, y - h / 2, st.plain(f"{name} {st.format_tonnes(v)} t"), ha=ha,
                         va="center", fontsize=7)
             y -= h + gap
         positions.append(pos)
@@ -1027,9 +1066,9 @@ def _draw_flow(ax: Axes, layers: list[list[tuple[str, float]]], links: list[np.n
                 out_off[i] -= f
                 in_off[j] -= g
                 if k == 0:
-                    color = st.channel_color(channel_ids[j])
+                    color = colors[channel_ids[j]]
                 elif k == 1:
-                    color = st.channel_color(channel_ids[i])
+                    color = colors[channel_ids[i]]
                 else:
                     color = st.NEUTRAL
                 _ribbon(ax, k + bar_w / 2, y0, k + 1 - bar_w / 2, y1, color)
@@ -1056,9 +1095,11 @@ def flow_diagram_figure(res: Results, commodity: str | None = None) -> Figure:
     axes = fig.subplots(len(coms), 1, squeeze=False)[:, 0]
     for ax, com in zip(axes, coms, strict=True):
         layers, links, titles = flow_layers(res, com)
-        _draw_flow(ax, layers, links, titles, list(res.scenario.channels))
+        channels = list(res.scenario.channels)
+        _draw_flow(ax, layers, links, titles, channels, _key_colors(res, channels))
         ax.set_title(f"{com}: where the metal goes (t over the run; mean of replications)")
-    fig.suptitle(f"Flow diagram: mine to channel to destination to market. {_subtitle(res)}")
+    fig.suptitle(_title(f"Flow diagram: mine to channel to destination to market. "
+                        f"{_subtitle(res)}"))
     fig.supxlabel(FLOW_NOTE, fontsize="small", color="0.3")
     return fig
 
@@ -1066,7 +1107,9 @@ def flow_diagram_figure(res: Results, commodity: str | None = None) -> Figure:
 FLOW_NOTE = ("Ribbons follow the plan's routes, scaled to the simulated column totals: a "
              "diversion or an offtake deal changes a channel's column, not which mine's "
              "ribbon feeds it.\nA column is shorter than the one before it where metal is "
-             "still in transit, held (at refiners, in stocks) or lost in refining.")
+             "still in transit, held (at refiners, in stocks) or lost in refining, and taller "
+             "where metal mined\nbefore the run (in the warm-up) arrives during it: delivered "
+             "can exceed mined.")
 """What the flow diagram's ribbons are and are not (said under the figure)."""
 
 
@@ -1129,13 +1172,14 @@ def paired_differences(named: NamedResults, metrics: Sequence[str] = COMPARE_MET
 
 def short_name(name: str, width: int = 20, lines: int = 2) -> str:
     """``name`` wrapped onto at most ``lines`` lines of ``width`` characters, the last
-    shortened with an ellipsis if it does not fit (for tick labels and axis labels)."""
+    shortened with an ellipsis if it does not fit (for tick labels and axis labels), its
+    ``$`` escaped (:func:`~sim.output.style.plain`)."""
     wrapped = textwrap.wrap(name, width) or [name]
     if len(wrapped) > lines:
         rest = " ".join(wrapped[lines - 1:])
         wrapped = [*wrapped[:lines - 1], textwrap.shorten(rest, width, placeholder="…")
                    if " " in rest[:width] else rest[:width - 1] + "…"]
-    return "\n".join(wrapped)
+    return st.plain("\n".join(wrapped))
 
 
 def _other_period(named: NamedResults) -> set[str]:

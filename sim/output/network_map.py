@@ -30,20 +30,15 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox
 
+from sim.output import style as st
 from sim.output.describe import capacity_checks
 from sim.scenario.plan import Plan, make_plan
 from sim.scenario.schema import Scenario
 
-KIND_STYLE = {
-    "mine": ("^", "#8c510a"),
-    "border_post": ("s", "#d6604d"),
-    "port": ("o", "#2166ac"),
-    "junction": (".", "#777777"),
-    "trading_hub": ("D", "#b2182b"),
-    "refiner": ("P", "#1b7837"),
-    "market": ("*", "#762a83"),
-    "stockpile": ("h", "#e08214"),
-}
+_MARKERS = {"mine": "^", "border_post": "s", "port": "o", "junction": ".", "trading_hub": "D",
+            "refiner": "P", "market": "*", "stockpile": "h"}
+KIND_STYLE = {kind: (marker, st.KIND_COLORS[kind]) for kind, marker in _MARKERS.items()}
+"""Marker and colour of each site kind on maps (the colour the other figures give it)."""
 MODE_STYLE = {"road": "-", "rail": "--", "sea": ":", "air": "-.", "lake": ":", "river": ":"}
 
 
@@ -620,8 +615,9 @@ def network_figure(sc: Scenario, plan: Plan | None = None, title: str | None = N
                 for m in modes_present]
     fig.legend(handles=handles, fontsize=7, loc="outside lower center",
                ncols=min(len(handles), 8), frameon=False)
-    fig.suptitle(title or f"{sc.name}: network (line width = metal flow planned at the start, "
-                 "before policies and shocks; red = over capacity)", fontsize=10)
+    fig.suptitle(st.plain(title or f"{sc.name}: network (line width = metal flow planned at "
+                          "the start, before policies and shocks; red = over capacity)"),
+                 fontsize=10)
     label_map(fig, sc, panels, suffix=over_sites, red=set(over_sites))
     return fig
 
@@ -647,7 +643,7 @@ def label_map(fig: Figure, sc: Scenario, panels: MapPanels,
     placed: list[PlacedLabel] = []
     for ax, chosen in panels.named_on(sc):
         labels = [MapLabel(site.location.lon, site.location.lat,
-                           wrap_name((site.name or sid) + suffix.get(sid, "")),
+                           st.plain(wrap_name((site.name or sid) + suffix.get(sid, ""))),
                            "#d62728" if sid in red else "black")
                   for sid, site in sc.sites.items() if sid in chosen]
         labels += [lab for a, lab in extra if a is ax]

@@ -400,6 +400,25 @@ def _assumptions_section(res: Results, manifest: dict[str, Any],
             "comes from.</p>" + table(cites, cls="citations") + "</section>")
 
 
+def means_paragraph(n: int, summary: pd.DataFrame) -> str:
+    """What the KPI tables of a run of ``n`` replications give: means with Student-t
+    intervals; with one replication its values and no interval; and, where some KPI has
+    no value in some replications (a lead time where nothing was delivered), that its mean
+    is over fewer (the tables' n)."""
+    if n == 1:
+        text = ("Values of the one replication: there is no confidence interval with one "
+                "replication (the interval columns show -).")
+    else:
+        text = f"Means over {n} replications with 95% confidence intervals (Student t)."
+        fewer = pd.to_numeric(summary.get("n", pd.Series(dtype=float)), errors="coerce") < n
+        if bool(fewer.any()):
+            text += (" Some KPIs have no value in some replications (such as a lead time "
+                     "where nothing was delivered): their means and intervals are over "
+                     "fewer runs, the n of their row.")
+    return (f"<p>{_e(text)} Tonnes are tonnes of contained metal over the measured "
+            "period.</p>")
+
+
 def run_report_html(res: Results, manifest: dict[str, Any] | None = None) -> str:
     """The HTML report of one run."""
     from sim.output.figures import run_figures
@@ -409,10 +428,9 @@ def run_report_html(res: Results, manifest: dict[str, Any] | None = None) -> str
     summary = res.summary()
     figures = run_figures(res)
     body = [f'<section id="run"><h2>Run</h2>{_run_meta(res, manifest)}</section>',
-            '<section id="kpis"><h2>Key results</h2>'
-            f"<p>Means over {res.n} replications with 95% confidence intervals (Student t). "
-            "Tonnes are tonnes of contained metal over the measured period.</p>",
-            CLIPPED_NOTE,
+            '<section id="kpis"><h2>Key results</h2>',
+            means_paragraph(res.n, summary),
+            CLIPPED_NOTE if res.n > 1 else "",
             "<h3>Headline KPIs by commodity</h3>",
             table(headline_frame(summary, price_caps(res.scenario), unpriced(sc, summary)), NUMERIC,
                   cls="kpi headline"),
@@ -627,6 +645,15 @@ def _numbers(reps: Sequence[int]) -> str:
     return ", ".join(str(r) for r in reps)
 
 
+DIFFERENCE_NOTE = (
+    "<p>Difference = scenario - reference: the mean over paired replications of the "
+    "scenario's value minus the reference's, with a 95% Student-t interval (95% CI low, "
+    "95% CI high); change = difference / reference mean; share diff&gt;0 = the share of paired "
+    "replications in which the difference is positive; pairs = the pairs with a value in "
+    "both runs.</p>")
+"""Which way the differences table's differences are taken, as the terminal says."""
+
+
 def compare_report_html(named: Sequence[tuple[str, Results]],
                         extra: pd.DataFrame | None = None,
                         reference_note: str | None = None,
@@ -700,6 +727,7 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
              _difference_words(diffs, unranked, compare_csv=extra is not None,
                                csv_reference=csv_ref),
              "<h3>Differences from the reference with 95% confidence intervals</h3>",
+             DIFFERENCE_NOTE,
              table(dtab, NUMERIC, cls="kpi differences"),
              *_price_notes(capped, no_price),
              "<details><summary>Headline KPIs of every scenario</summary>",

@@ -9,7 +9,8 @@ and fonts live in :data:`RC`, applied with :func:`styled` while a figure is buil
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator, Sequence
+import textwrap
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
@@ -35,7 +36,9 @@ COMMODITY_COLORS = {"cobalt": "#1f4e9c", "copper": "#b8651b", "gold": "#c9a227"}
 
 KIND_COLORS = {
     "mine": "#8c510a",
-    "border_post": "#d6604d",
+    # border posts teal, trading hubs red: two reds side by side in a stocks panel could
+    # not be told apart
+    "border_post": "#01665e",
     "port": "#2166ac",
     "junction": "#777777",
     "trading_hub": "#b2182b",
@@ -54,7 +57,16 @@ SCENARIO_LINESTYLES = ["-", (0, (5, 2)), (0, (1, 1.2)), (0, (6, 1.5, 1.2, 1.5)),
 """Line styles of the scenarios of a comparison, in order (the first solid): a scenario
 drawn over another with the same values leaves gaps through which the other shows."""
 
-EXTRA_COLORS = ["#7f7f7f", "#bcbd22", "#e377c2", "#17becf", "#9467bd", "#ff7f0e"]
+COUNTRY_COLORS = {"CHN": CHANNEL_COLORS["china"], "USA": CHANNEL_COLORS["us_partnered"],
+                  "ROW": "#7f7f7f"}
+"""Destination countries with a colour of their own: China in the china channel's red, the
+United States in the US-partnered channel's teal, the rest of the world grey. A market
+takes its country's colour (:func:`key_colors`)."""
+
+EXTRA_COLORS = ["#ff7f0e", "#9467bd", "#bcbd22", "#e377c2", "#17becf", "#2ca02c",
+                "#fdbf6f", "#6a3d9a", "#b15928", "#a6cee3", "#b2df8a", "#000000"]
+"""Colours, in order, of the keys (channels, countries, markets) with none of their own
+(:func:`key_colors`); none is one of the fixed colours above, nor near one."""
 CLOSED_COLOR = "#d62728"
 NEUTRAL = "#555555"
 BAND_ALPHA = 0.18
@@ -70,8 +82,33 @@ def _pick(table: dict[str, str], name: str) -> str:
 
 
 def channel_color(name: str) -> str:
-    """Colour of a channel (stable for channels not in :data:`CHANNEL_COLORS`)."""
+    """Colour of a channel (stable for channels not in :data:`CHANNEL_COLORS`, but two such
+    channels may share one: a figure drawing several keys takes :func:`key_colors`)."""
     return _pick(CHANNEL_COLORS, name)
+
+
+def key_colors(keys: Iterable[str], same_as: Mapping[str, str] | None = None
+               ) -> dict[str, str]:
+    """One colour per key of a figure (channels, destination countries, markets), no two
+    alike.
+
+    A key keeps its fixed colour (:data:`CHANNEL_COLORS`, :data:`COUNTRY_COLORS`, or that
+    of ``same_as[key]``, such as a market's country) unless a key before it took that
+    colour; the others take :data:`EXTRA_COLORS` in order of position, skipping colours
+    taken. Only more keys than all those colours repeat one."""
+    keys = list(dict.fromkeys(keys))
+    same_as = same_as or {}
+    fixed = {**COUNTRY_COLORS, **CHANNEL_COLORS}
+    out: dict[str, str] = {}
+    for key in keys:
+        color = fixed.get(key) or fixed.get(same_as.get(key, ""))
+        if color is not None and color not in out.values():
+            out[key] = color
+    spare = [c for c in EXTRA_COLORS if c not in out.values()]
+    rest = [k for k in keys if k not in out]
+    for i, key in enumerate(rest):
+        out[key] = spare[i % len(spare)] if spare else EXTRA_COLORS[i % len(EXTRA_COLORS)]
+    return {key: out[key] for key in keys}
 
 
 def commodity_color(name: str) -> str:
@@ -97,6 +134,39 @@ def scenario_linestyle(i: int) -> str | tuple[float, tuple[float, ...]]:
 def label(name: str) -> str:
     """An id as words: ``us_partnered`` -> ``us partnered``."""
     return name.replace("_", " ")
+
+
+def plain(text: str) -> str:
+    """``text`` (a name or title a scenario gives) escaped for matplotlib, so it is drawn
+    as written: an unescaped ``$`` starts mathtext, which draws "$5 and $10" in italics
+    and fails to render on "$^_$"."""
+    return text.replace("$", r"\$")
+
+
+def fit(text: str, width_pt: float, fontsize: float) -> str:
+    """``text`` wrapped onto as few lines as keep each narrower than ``width_pt`` points
+    at ``fontsize`` (measured with the font's metrics, so no figure is drawn)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    font = FontProperties(size=fontsize)
+
+    def widest(lines: list[str]) -> float:
+        return max(text_to_path.get_text_width_height_descent(line, font, ismath=False)[0]
+                   for line in lines)
+
+    for chars in range(len(text), 0, -1):
+        lines = textwrap.wrap(text, chars) or [text]
+        if widest(lines) <= width_pt:
+            return "\n".join(lines)
+    return "\n".join(textwrap.wrap(text, 1) or [text])
+
+
+def wrap(text: str, width: int) -> str:
+    """Each line of ``text`` wrapped onto lines of at most ``width`` characters (for
+    titles that would be wider than their panel or figure)."""
+    return "\n".join("\n".join(textwrap.wrap(line, width)) or line
+                     for line in text.split("\n"))
 
 
 # ------------------------------------------------------------------------------- fonts etc.
