@@ -8,6 +8,7 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
+from sim.output import style as st
 from sim.output.describe import describe_ramp_up
 from sim.scenario.schema import Mine, Scenario
 from sim.scenario.shock_checks import CHANNEL_FILTERED, COMMODITY_FILTERED, UNFILTERED
@@ -296,8 +297,9 @@ def timeline_figure(sc: Scenario) -> Figure | None:
         stop = end or end_of_run
         ax.barh(i, (stop - start).days or 1, left=start, height=0.6,
                 color=colors.get(group, "grey"), alpha=0.8)
-        ax.text(start, i, f" {detail}", va="center", fontsize=7)
-    ax.set_yticks(range(len(items)), [f"{g}: {lab}" for g, lab, *_ in items], fontsize=8)
+        ax.text(start, i, st.plain(f" {detail}"), va="center", fontsize=7)
+    ax.set_yticks(range(len(items)), [st.plain(f"{g}: {lab}") for g, lab, *_ in items],
+                  fontsize=8)
     ax.invert_yaxis()
     ax.axvline(sc.start, color="black", lw=0.8)
     ax.axvline(end_of_run, color="black", lw=0.8, ls="--")

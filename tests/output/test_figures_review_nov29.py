@@ -211,3 +211,15 @@ def test_the_compare_report_says_which_way_differences_are_taken(tiny_results, s
     note = html[:table_at].rsplit("<h3>", 1)[1]
     assert "Difference = scenario - reference" in note
     assert re.search(r"change = difference / reference mean", note)
+
+
+def test_the_shocks_timeline_draws_an_event_name_with_dollars_as_written(tmp_path) -> None:
+    from sim.output.shock_text import timeline_figure
+
+    data = yaml.safe_load(TINY.read_text(encoding="utf-8"))
+    data["shocks"] = {"events": {"strike": {
+        "name": "Strike $^_$ fees", "start": 20, "duration_days": 15,
+        "targets": {"lanes": ["mine_border"]}, "effects": {"capacity_factor": 0}}}}
+    path = tmp_path / "strike.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    assert "Strike $^_$ fees" in drawn_svg_text(timeline_figure(sim.load_scenario(path)))
