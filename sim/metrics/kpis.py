@@ -5,6 +5,10 @@ A KPI row is ``(commodity, channel, site, metric, unit, value)``. ``channel`` an
 port throughput, market shortfall) carry the site or lane id. Every figure covers the
 measured period only (after the warm-up).
 
+Over replications (summary.csv) each KPI is the mean of the replications' values, NaNs
+left out (``n`` says how many had one): a ratio KPI (delivered_share, mean_lead_time_days,
+the shares and indices) is the mean of per-replication ratios, not the ratio of the means.
+
 Metrics, in tonnes of contained metal unless the unit says otherwise:
 
 ========================  =====================================================================
@@ -23,12 +27,13 @@ lead_time_p05_days ...    5%, 50% and 95% quantiles of lead time over tonnes del
                           sim.world.world.LEAD_BINS (400) days or more share one open-ended
                           bin, so a quantile falling in it is NaN (known only to be at least
                           400 days)
-delivered_share           a channel's share of delivered_t
+delivered_share           a channel's share of delivered_t (NaN if nothing was delivered)
 control_hhi               Herfindahl-Hirschman index of delivered_t over channels (0-10,000)
                           for the whole period: how concentrated control of the flow is,
                           not production or refining; with n channels it cannot fall below
                           10,000 / n (2,500 with the baseline's four), so the merger
-                          guidelines' thresholds for firms (1,800) do not apply
+                          guidelines' thresholds for firms (1,800) do not apply. NaN if
+                          nothing was delivered
 consumed_t, shortfall_t   consumed by markets, and demand not met (all markets); shortfall_t
                           is the lost supply, the area of the resilience triangle (tonnes)
 other_supply_t            supply from outside the network received by markets
@@ -66,7 +71,10 @@ stranded_end_t            held at sites in the exporting country at the end (the
                           working stocks aside; border-post queues and junctions included,
                           so a run without any policy has some: read it against a reference)
 export_value_usd          exports valued at reference price x price index when exported x
-                          the payable share of the form they leave in
+                          the payable share of the form they leave in; 0, as are
+                          royalty_usd and armed_group_rent_usd, for a commodity without
+                          reference_price_usd_per_t (the scenario notes say so where a
+                          royalty or tax would apply)
 royalty_usd               royalty on formal exports (commodity royalty_rate)
 armed_group_rent_usd      tax rate x value of flows through or from sites armed groups hold
 peak_shortfall_share      largest daily shortfall as a share of demand (all markets): the
@@ -76,14 +84,20 @@ time_to_recover_days      length of the shortfall episode containing the worst d
                           day of peak_shortfall_share): the run of consecutive days with
                           Q < RECOVERY_THRESHOLD around it, from its onset to the first day
                           Q is back at or above the threshold (the resilience triangle's
-                          length); 0 if Q never falls below it; an episode still going on
-                          the last day is counted to the end of the period (censored)
+                          length); NaN if Q never falls below it (no episode: its mean over
+                          replications is over the disrupted runs only, and ``n`` counts
+                          them); an episode still going on the last day is counted to the
+                          end of the period (right-censored), and one already under way on
+                          the first day (begun in the warm-up) from the first day
+                          (left-censored): both are lower bounds
 recovered_by_end          1.0 if Q >= RECOVERY_THRESHOLD on the last day of the period, else
                           0.0 (its mean over replications is the share of runs recovered)
 time_to_shortfall_days    days from the start of the period to the first day with
-                          Q < RECOVERY_THRESHOLD, the period's length in days if none: the
-                          time to survive (TTS) only for a shock at the start; for a later
-                          shock subtract its day
+                          Q < RECOVERY_THRESHOLD, the period's length in days if none
+                          (censored): the time to survive (TTS) only for a shock at the
+                          start; for a later shock subtract its day. Its mean over
+                          replications counts runs without shortfall at the period's
+                          length, so it is a lower bound
 disrupted_days            days from the first day with Q < RECOVERY_THRESHOLD to the last,
                           inclusive (good days between dips included; 0 if none): how long
                           a disruption of repeated dips lasts, which time_to_recover_days
@@ -268,17 +282,19 @@ def _resilience_times(short_share: np.ndarray
     Time to recover is the length of the run of consecutive days with Q below
     :data:`RECOVERY_THRESHOLD` around the worst day (the first day of the largest share):
     from the first day of that run to the first day after it with Q back at or above the
-    threshold, or to the end of the period if there is none. It is 0 if Q never falls below
-    the threshold. Time to shortfall is the index of the first day with Q below the
+    threshold, or to the end of the period if there is none; a run under way on the first day
+    counts from the first day. It is NaN if Q never falls below the threshold: there is
+    nothing to recover from, and a 0 would pull the mean over replications towards 0 by
+    the undisrupted runs. Time to shortfall is the index of the first day with Q below the
     threshold (the number of days if there is none). Disrupted days run from the first day
     with Q below the threshold to the last, inclusive, good days between dips included (0
     if there is none): where shortfalls come and go, as under a monthly quota, the worst
     episode alone can be short while the disruption lasts all period. A period of no days
-    has recovered.
+    has recovered (and no episode).
     """
     n_days, n_com = short_share.shape
     if n_days == 0:
-        return np.zeros(n_com), np.ones(n_com), np.zeros(n_com), np.zeros(n_com)
+        return np.full(n_com, np.nan), np.ones(n_com), np.zeros(n_com), np.zeros(n_com)
     below = 1.0 - short_share < RECOVERY_THRESHOLD
     # The worst day as peak_shortfall_share finds it (argmax: the first of equal peaks).
     worst = short_share.argmax(axis=0)
@@ -288,11 +304,11 @@ def _resilience_times(short_share: np.ndarray
     onset = np.where(~below & (day < worst), day + 1, 0).max(axis=0)
     end = np.where(~below & (day > worst), day, n_days).min(axis=0)
     in_episode = below[worst, np.arange(n_com)]
-    recover = np.where(in_episode, end - onset, 0)
+    recover = np.where(in_episode, (end - onset).astype(float), np.nan)
     survive = np.where(below.any(axis=0), below.argmax(axis=0), n_days)
     last = n_days - 1 - below[::-1].argmax(axis=0)
     disrupted = np.where(below.any(axis=0), last - survive + 1, 0)
-    return (recover.astype(float), (~below[-1]).astype(float), survive.astype(float),
+    return (recover, (~below[-1]).astype(float), survive.astype(float),
             disrupted.astype(float))
 
 

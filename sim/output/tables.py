@@ -118,26 +118,59 @@ def unpriced_note(commodities: Sequence[str]) -> str:
             "keeps it)")
 
 
+NOT_APPLICABLE = "n/a"
+"""The mean of a KPI no replication had a value of (a time to recover where supply was never
+short, a lead time where nothing was delivered)."""
+
+
+def replications_note(replications: int, partial: bool, none: bool) -> str:
+    """A line on means over fewer than all ``replications`` ("" if there are none):
+    ``partial`` if some mean covers some of them, ``none`` if some KPI had no value in
+    any."""
+    if not (partial or none):
+        return ""
+    parts = []
+    if partial:
+        parts.append(f"'runs' says how many of the {replications} replications a mean is "
+                     "over where it is not all of them: the KPI has no value in the others "
+                     "(a lead time where nothing was delivered, a time to recover where "
+                     "supply never fell short)")
+    if none:
+        parts.append(f"{NOT_APPLICABLE}: the KPI has no value in any replication")
+    return "note: " + "; ".join(parts)
+
+
 def headline_table(summary: pd.DataFrame, confidence: float = 0.95,
                    caps: dict[str, float] | None = None,
-                   unpriced: Sequence[str] = ()) -> str:
+                   unpriced: Sequence[str] = (), replications: int | None = None) -> str:
     """Means with confidence intervals of the headline KPIs, by commodity (totals only),
     each interval clipped to what the KPI can take. With ``caps`` (each commodity's
     ``price_cap_ratio``, :func:`price_caps`), a price peak at the cap is named
     ``price_peak_ratio (at the cap)``, without an interval, and a note below says so. The
     price peaks of the ``unpriced`` commodities (:func:`unpriced`) are left out, with a
-    note."""
+    note.
+
+    A KPI that is NaN in some replications (nothing to measure there) has its mean over
+    the others: a ``runs`` column then says over how many of the ``replications`` (the
+    largest ``n`` of ``summary`` if not given), and a mean over none reads ``n/a``."""
     s = clip_intervals(summary[(summary["channel"] == "all") & (summary["site"] == "all")
                                & summary["metric"].isin(HEADLINE)])
+    total = int(replications if replications is not None
+                else (summary["n"].max() if len(summary) else 0))
     capped = capped_prices(summary, caps or {})
     rows = []
     for (com, metric), g in s.groupby(["commodity", "metric"], sort=False):
         r = g.iloc[0]
+        n = int(r["n"])
+        runs = f"{n} of {total}" if n < total else ""
         if metric == PRICE_PEAK and com in unpriced:
             continue
         if metric == PRICE_PEAK and com in capped:
             # the cap, not an estimate of how high the price went
-            rows.append((com, AT_CAP, format_number(r["mean"]), "-", r["unit"]))
+            rows.append((com, AT_CAP, format_number(r["mean"]), "-", r["unit"], runs))
+            continue
+        if n == 0:
+            rows.append((com, metric, NOT_APPLICABLE, "", r["unit"], runs))
             continue
         if pd.isna(r["ci_low"]):
             ci = ""
@@ -145,17 +178,24 @@ def headline_table(summary: pd.DataFrame, confidence: float = 0.95,
             ci = "(all equal)"  # no spread across replications, not certainty
         else:
             ci = f"[{format_number(r['ci_low'])}, {format_number(r['ci_high'])}]"
-        rows.append((com, metric, format_number(r["mean"]), ci, r["unit"]))
+        rows.append((com, metric, format_number(r["mean"]), ci, r["unit"], runs))
     order = {m: i for i, m in enumerate(HEADLINE)}
     order[AT_CAP] = order[PRICE_PEAK]
     rows.sort(key=lambda x: (x[0], order.get(x[1], 99)))
-    head = ("commodity", "metric", "mean", f"{confidence:.0%} CI", "unit")
-    widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(5)]
+    partial = any(r[5] and r[2] != NOT_APPLICABLE for r in rows)
+    none = any(r[2] == NOT_APPLICABLE for r in rows)
+    head: tuple[str, ...] = ("commodity", "metric", "mean", f"{confidence:.0%} CI", "unit",
+                             "runs")
+    if not (partial or none):
+        # every mean is over every replication: no column to say so
+        head, rows = head[:5], [r[:5] for r in rows]
+    widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
     lines = ["  ".join(str(v).ljust(w) if i < 2 else str(v).rjust(w)
                        for i, (v, w) in enumerate(zip(row, widths, strict=True)))
              for row in [head, *rows]]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    notes = [n for n in (cap_note(capped), unpriced_note(unpriced)) if n]
+    notes = [n for n in (cap_note(capped), unpriced_note(unpriced),
+                         replications_note(total, partial, none)) if n]
     return "\n".join([*lines, *notes])
 
 

@@ -405,3 +405,32 @@ def _check_destination(c: _Collector, sc: Scenario, com: str, dest: str, path: P
         c.add(path, f"route takes {com!r} to refiner {dest!r}, which has no capacity for it")
     elif site.kind == "market" and com not in site.demand_t_per_year:
         c.add(path, f"route takes {com!r} to market {dest!r}, which has no demand for it")
+
+
+def unpriced_money(sc: Scenario) -> list[str]:
+    """Notes on commodities without ``reference_price_usd_per_t`` that a royalty
+    (``royalty_rate`` above 0) or an armed-group tax (a shock's ``tax_rate`` above 0 whose
+    targets reach the commodity) applies to: money KPIs value tonnes at the reference
+    price, so their export_value_usd, royalty_usd and armed_group_rent_usd would be 0, which
+    reads as "no royalty, no rent" rather than "not valued". Valid input (tonnes are
+    modelled all the same), so notes, not errors."""
+    shocks = sc.shocks
+    taxes = [(f"events.{sid}", ev.effects, ev.targets) for sid, ev in shocks.events.items()]
+    taxes += [(f"incidents.{sid}", inc.effects, inc.targets)
+              for sid, inc in shocks.incidents.items()]
+    taxes += [(f"regimes.{sid}.states.{state}", st.effects, reg.targets)
+              for sid, reg in shocks.regimes.items() for state, st in reg.states.items()]
+    notes = []
+    for cid, com in sc.commodities.items():
+        if com.reference_price_usd_per_t is not None:
+            continue
+        why = [f"royalty_rate {com.royalty_rate:g}"] if com.royalty_rate else []
+        why += [f"the tax_rate of shocks.{where}" for where, eff, tg in taxes
+                if eff.tax_rate and (tg.commodities is None or cid in tg.commodities)]
+        if why:
+            notes.append(
+                f"commodity {cid!r} has no reference_price_usd_per_t: its export_value_usd, "
+                f"royalty_usd and armed_group_rent_usd will be 0 despite {' and '.join(why)}; "
+                f"give commodities.{cid}.reference_price_usd_per_t (US dollars per tonne of "
+                "metal) to value them")
+    return notes
