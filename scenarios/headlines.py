@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 import sim
+from sim.output.tables import PRICE_PEAK, at_cap, price_caps
 
 HERE = Path(__file__).resolve().parent
 
@@ -109,6 +110,7 @@ HEADLINES: dict[str, list[Row]] = {
     ],
 }
 HEADLINES["china_export_control_allies"] = HEADLINES["china_export_control"]
+HEADLINES["export_ban_2025_artisanal_digging"] = HEADLINES["export_ban_2025"]
 HEADLINES["combined_2025"] = [
     Row("cobalt exported", "exported_t", "cobalt"),
     *COBALT_MARKET,
@@ -138,6 +140,8 @@ REFERENCES = {
     "combined_2025": "baseline_leakage",
     # The southern push is a branch of the M23 escalation: compare it with the trunk.
     "m23_southern_push": "m23_escalation",
+    # Diggers who keep digging: against the ban as shipped, where they stop.
+    "export_ban_2025_artisanal_digging": "export_ban_2025",
 }
 """The reference each scenario is compared with (``baseline`` if not listed)."""
 
@@ -158,8 +162,24 @@ def _ci(mean: float, low: float, high: float, unit: str) -> str:
     return f"{_num(mean, unit)} ({_num(low, unit)} to {_num(high, unit)})"
 
 
-def headline_table(table: pd.DataFrame, rows: list[Row], name: str, reference: str) -> str:
-    """A markdown table of ``rows`` from a two-scenario comparison table."""
+def _capped(row: Row, value: float, caps: dict[str, float]) -> bool:
+    """Whether ``value`` of ``row`` is a price peak at its commodity's cap."""
+    return (row.metric == PRICE_PEAK and row.commodity in caps
+            and at_cap(value, caps[row.commodity]))
+
+
+def headline_table(table: pd.DataFrame, rows: list[Row], name: str, reference: str,
+                   caps: dict[str, float] | None = None) -> str:
+    """A markdown table of ``rows`` from a two-scenario comparison table.
+
+    ``caps`` maps a commodity to its ``price_cap_ratio`` (``price_caps(scenario)``). A price
+    peak whose mean sits at the cap (every replication reached it) is marked as the CLI
+    marks it: the label says which scenario is "at the cap", the value is shown without an
+    interval, and the change is a lower bound ("at least"), since the index cannot rise
+    above the cap and the peak shows the cap, not how high the price would have gone.
+    Raises KeyError if a row's KPI is not in ``table``.
+    """
+    caps = caps or {}
     lines = [f"| result | unit | {reference}, same period | {name} | difference (95% CI) "
              "| change |", "|---|---|---|---|---|---|"]
     for row in rows:
@@ -172,12 +192,26 @@ def headline_table(table: pd.DataFrame, rows: list[Row], name: str, reference: s
         scen = sel[sel.scenario == name].iloc[0]
         s = row.scale
         rel = scen.rel_change
-        lines.append(
-            f"| {row.label} | {row.unit} "
-            f"| {_ci(base['mean'] * s, base.ci_low * s, base.ci_high * s, row.unit)} "
-            f"| {_ci(scen['mean'] * s, scen.ci_low * s, scen.ci_high * s, row.unit)} "
-            f"| {_ci(scen['diff'] * s, scen.diff_ci_low * s, scen.diff_ci_high * s, row.unit)} "
-            f"| {'n/a' if not math.isfinite(rel) else f'{rel:+.1%}'} |")
+        base_cell = _ci(base['mean'] * s, base.ci_low * s, base.ci_high * s, row.unit)
+        scen_cell = _ci(scen['mean'] * s, scen.ci_low * s, scen.ci_high * s, row.unit)
+        diff_cell = _ci(scen['diff'] * s, scen.diff_ci_low * s, scen.diff_ci_high * s,
+                        row.unit)
+        change = 'n/a' if not math.isfinite(rel) else f'{rel:+.1%}'
+        label = row.label
+        at = [lab for lab, r in ((reference, base), (name, scen))
+              if _capped(row, float(r['mean']), caps)]
+        if at:
+            label += f" ({'both' if len(at) == 2 else at[0]} at the cap)"
+            if reference in at:
+                base_cell = _num(base['mean'] * s, row.unit)
+                change = "n/a"  # a change between two caps says nothing
+            if name in at:
+                scen_cell = _num(scen['mean'] * s, row.unit)
+                diff_cell = _num(scen['diff'] * s, row.unit)
+                if reference not in at and math.isfinite(rel):
+                    change = f"at least {rel:+.1%}"
+        lines.append(f"| {label} | {row.unit} | {base_cell} | {scen_cell} | {diff_cell} "
+                     f"| {change} |")
     return "\n".join(lines)
 
 
@@ -208,7 +242,8 @@ def main() -> None:
         end = scenario.start + dt.timedelta(days=int(scenario.horizon) - 1)
         print(f"### {name}: {scenario.start} to {end}, {args.replications} replications "
               f"(seed {args.seed})\n")
-        print(headline_table(table, HEADLINES[name], name, reference))
+        print(headline_table(table, HEADLINES[name], name, reference,
+                             price_caps(scenario)))
         print(flush=True)
 
 
