@@ -477,10 +477,14 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
                          for_python=for_python)
     fixed = [a for a in arms if not a.runs]
     out_path = Path(out) if out is not None else None
-    asked, held = (_saved_counts(out_path, arms) if resume and out_path is not None
-                   else (0, 0))
+    asked, held, recorded = (_saved_counts(out_path, arms) if resume and out_path is not None
+                             else (0, 0, 0))
     given = replications is not None
-    if replications is None and asked:
+    if replications is None and target is not None and recorded:
+        # a target's batches are replayed from the -n the comparison resumed was run with
+        # (the count saved is only where it was interrupted); ``held`` stays the floor
+        replications = recorded
+    elif replications is None and asked:
         # the comparison resumed keeps its size: the default 10 shrank one of 20 to 10
         replications = asked
     elif replications is None:
@@ -488,24 +492,7 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
                         if fixed else DEFAULT_REPLICATIONS)
     if replications < 1:
         raise ExperimentError("expected at least 1", what="-n/--replications")
-    if target is None and replications < held:
-        # as sim run --resume refuses it: the comparison would be rebuilt from fewer
-        # replications, though the others stay saved in its results folders (with a target
-        # the first batch is raised to ``held`` below, so a smaller -n is no loss)
-        raise ExperimentError(
-            f"the comparison in {out_path} holds {held} replications per scenario, more than "
-            f"the -n {replications} asked for", what="-n/--replications",
-            hint=f"resume with -n {held} or more (or leave out -n to keep {asked}), or pass "
-                 "--force to start again with fewer, or choose another --out folder")
-    if target is not None and target.max_replications < held:
-        # a target stops at its maximum: below the count saved, the comparison was rebuilt
-        # from fewer replications than its folders hold (the rest kept on disk, unused)
-        raise ExperimentError(
-            f"the comparison in {out_path} holds {held} replications per scenario, more than "
-            f"the --max-replications {target.max_replications} allows",
-            what="--max-replications",
-            hint=f"resume with --max-replications {held} or more, or pass --force to start "
-                 "again with fewer, or choose another --out folder")
+    _check_held(out_path, held, asked, replications, target)
     if target is not None and fixed:
         raise ExperimentError(
             f"--target-ci needs every scenario as a scenario file; {fixed[0].source} is a "
@@ -558,17 +545,29 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
             return _measure(arms, target, chosen, current[0])
 
         def batch(n: int) -> None:
+            # the replications that will then exist: saved ones beyond n count as done
             if on_batch is not None:
-                on_batch(n * len(runnable))
+                on_batch(sum(n + sum(r >= n for r in arm.done) for arm in runnable))
 
-        # the first batch uses every replication saved: a loose target met by fewer would
-        # otherwise end below them and rebuild the comparison without the rest
-        return run_sequential(max(replications, held), target, lambda n: run_up_to(n, own),
-                              measure, batch)
+        # The batches of the comparison resumed are replayed from its own -n (a first batch
+        # of every replication saved stopped elsewhere: 4 saved of one stopping at 12 after
+        # [3, 6, 12] ended at 15 after [4, 8, 15]); ``floor`` keeps a target met below the
+        # count saved from leaving saved replications out of the comparison.
+        return run_sequential(replications, target, lambda n: run_up_to(n, own),
+                              measure, batch, floor=floors[0])
+
+    floors = [held]  # what the arm folders hold, once they are opened
+    resumed_with: dict[str, int] = {}
 
     def prepare() -> None:
         if out_path is not None:
             _prepare_out(out_path, arms, root, replications, force, resume)
+            # counted again from what the folders opened hold: one whose run.json is not
+            # recognised as this comparison's (unreadable, say) still may not be cut short
+            floors[0] = max([held, *(max(a.done) + 1 for a in runnable if a.done)])
+            _check_held(out_path, floors[0], max(asked, floors[0]), replications, target)
+            if resume:
+                resumed_with.update({a.label: len(a.done) for a in runnable})
         if progress is not None and any(a.done for a in runnable):
             progress(sum(len(a.done) for a in runnable))
 
@@ -615,27 +614,33 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
             if arm.runs:
                 res.wall_s = comp.wall_s
                 folder = ResultsFolder(out_path / arm.label, resume=True)
-                folder.finish(res, {"comparison": str(out_path), "label": arm.label})
+                extra: dict[str, Any] = {"comparison": str(out_path), "label": arm.label}
+                if arm.label in resumed_with:
+                    extra["resumed_with"] = resumed_with[arm.label]  # as sim run records it
+                folder.finish(res, extra)
         write_comparison(comp, out_path, figures=figures)
     return comp
 
 
-def _saved_counts(out: Path, arms: Sequence[Arm]) -> tuple[int, int]:
+def _saved_counts(out: Path, arms: Sequence[Arm]) -> tuple[int, int, int]:
     """For a comparison resumed in ``out``: the replications per scenario its results
-    folders were last asked for (their run.json) or hold, whichever is more, and the
-    replications per scenario they hold (the highest number saved plus one); 0 and 0 if
-    none is found. Only the folders of the scenarios this comparison runs that a
-    comparison in ``out`` ran and that share its seed are read (another folder is refused
-    when the comparison begins, with the reason)."""
+    folders were last asked for (their run.json) or hold, whichever is more; the
+    replications per scenario they hold (the highest number saved plus one); and the count
+    their run.json records alone (the -n they were last run with); 0, 0 and 0 if none is
+    found. Only the folders of the scenarios this comparison runs that a comparison ran
+    and that share its seed are read: those a comparison in ``out`` ran, and those whose
+    run.json names the same label though another comparison folder (one moved while
+    interrupted, before comparison.json said whose arms they are). Another folder is
+    refused when the comparison begins, with the reason."""
     import json
 
     from sim.output.folder import comparison_arms
 
     ours = set(comparison_arms(out)) if out.is_dir() else set()
-    asked = held = 0
+    asked = held = recorded = 0
     for arm in arms:
         path = out / arm.label
-        if not arm.runs or path not in ours:
+        if not arm.runs or not (path / "run.json").is_file():
             continue
         try:
             info = json.loads((path / "run.json").read_text(encoding="utf-8"))
@@ -643,14 +648,45 @@ def _saved_counts(out: Path, arms: Sequence[Arm]) -> tuple[int, int]:
             continue
         if not isinstance(info, dict) or info.get("seed") != arm.seed:
             continue
+        moved = (info.get("label") == arm.label
+                 and isinstance(info.get("comparison"), str))
+        if path not in ours and not moved:
+            continue
         numbers = [int(p.stem.removeprefix("rep-")) for p in
                    (path / "replications").glob("rep-*.npz")
                    if p.stem.removeprefix("rep-").isdigit()]
         most = max(numbers, default=-1) + 1
         held = max(held, most)
-        recorded = info.get("replications")
-        asked = max(asked, most, recorded if isinstance(recorded, int) else 0)
-    return asked, held
+        count = info.get("replications")
+        count = count if isinstance(count, int) and not isinstance(count, bool) else 0
+        recorded = max(recorded, count)
+        asked = max(asked, most, count)
+    return asked, held, recorded
+
+
+def _check_held(out: Path | None, held: int, asked: int, replications: int,
+                target: Target | None) -> None:
+    """Raise :class:`ExperimentError` if resuming the comparison in ``out``, whose results
+    folders hold ``held`` replications per scenario (``asked`` the count it was run with
+    or holds), would rebuild it from fewer: an -n below ``held`` without a target (as sim
+    run --resume refuses it), or a ``target`` whose maximum is below it (with a target the
+    run goes on to ``held`` at least, so a smaller -n is no loss)."""
+    if target is None and replications < held:
+        # the others would stay saved in its results folders, unused
+        raise ExperimentError(
+            f"the comparison in {out} holds {held} replications per scenario, more than "
+            f"the -n {replications} asked for", what="-n/--replications",
+            hint=f"resume with -n {held} or more (or leave out -n to keep {asked}), or pass "
+                 "--force to start again with fewer, or choose another --out folder")
+    if target is not None and target.max_replications < held:
+        # a target stops at its maximum: below the count saved, the comparison was rebuilt
+        # from fewer replications than its folders hold (the rest kept on disk, unused)
+        raise ExperimentError(
+            f"the comparison in {out} holds {held} replications per scenario, more than "
+            f"the --max-replications {target.max_replications} allows",
+            what="--max-replications",
+            hint=f"resume with --max-replications {held} or more, or pass --force to start "
+                 "again with fewer, or choose another --out folder")
 
 
 def _stopped(exc: Exception, runnable: Sequence[Arm], created: Path | None) -> Exception:
@@ -851,7 +887,9 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
     or :class:`~sim.experiment.results.Results` objects; the first is the reference.
     Every scenario runs ``replications`` replications (default 10, or as many as the
     results folders given have, or with ``resume=True`` as many as the comparison in
-    ``out`` holds; fewer than it holds are refused) from the same root ``seed`` (default
+    ``out`` holds; fewer than it holds are refused; with ``target_ci`` a resume replays
+    the batches from the count the comparison was run with, and stops at the count it
+    holds at least) from the same root ``seed`` (default
     0, or the first folder's; refused when every item is a finished results folder), with
     ``overrides`` (``"key.path=value"``) applied to each scenario file. ``workers``
     processes (1: in this process; ``None``: one per CPU), or a Dask ``scheduler``

@@ -335,10 +335,19 @@ look small lowers coverage below the nominal level whatever the first batch (abo
 
 def run_sequential(start: int, target: Target, run_up_to: Callable[[int], None],
                    measure: Callable[[], list[Measure]],
-                   on_batch: Callable[[int], None] | None = None) -> StopReport:
+                   on_batch: Callable[[int], None] | None = None, *,
+                   floor: int = 0) -> StopReport:
     """Run batches: ``run_up_to(n)`` makes replications ``0..n-1`` exist, ``measure()``
-    reports the named KPIs' precision; stop by target or at the maximum. The first batch
-    has ``start`` replications, at least :data:`FIRST_BATCH_MIN`."""
+    reports the named KPIs' precision (on replications ``0..n-1``); stop by target or at
+    the maximum. The first batch has ``start`` replications, at least
+    :data:`FIRST_BATCH_MIN`.
+
+    The batches depend only on ``start``, the target and the measures, so a resumed run
+    that passes the ``start`` of the run it finishes replays its batches exactly (the
+    replications saved are read back, not run again). ``floor`` (a resume's count of
+    replications saved): the run does not stop by its target below it, but goes on to
+    ``floor`` (only when the target or ``start`` changed since the run was interrupted),
+    so no saved replication is left out of the results."""
     n = min(max(start, FIRST_BATCH_MIN), target.max_replications)
     batches: list[int] = []
     while True:
@@ -348,6 +357,9 @@ def run_sequential(start: int, target: Target, run_up_to: Callable[[int], None],
         batches.append(n)
         measures = measure()
         if measures and all(m.meets(target.rel_half_width) for m in measures):
+            if n < floor and n < target.max_replications:
+                n = min(floor, target.max_replications)
+                continue
             return StopReport("target", n, target.rel_half_width, measures, batches,
                               target.confidence)
         if n >= target.max_replications:

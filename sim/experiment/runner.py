@@ -259,11 +259,16 @@ def run_replications(sc: Scenario, seed: int, replications: int, *,
     back from a results folder being resumed), or, with a precision ``target``, start with
     ``replications`` and add batches until the target or its maximum is reached.
 
-    ``on_batch(n)`` is called before each batch with the count it will reach. Returns the
-    results of exactly the replications asked for (saved and new) and, with a target, the
+    ``on_batch(k)`` is called before each batch with the number of replications that will
+    then exist (those saved beyond the batch included). Returns the results of exactly the
+    replications asked for (saved and new) and, with a target, the
     :class:`~sim.experiment.precision.StopReport` saying why it stopped. The precision is
-    measured on the replications returned, ``0..n-1``; with a target the first batch holds
-    every replication ``saved``, so none is left out. Raises :class:`ExperimentError` if
+    measured on the replications returned, ``0..n-1``. With a target, a resume replays the
+    batches of the run it finishes from ``replications`` (its -n), reading the saved
+    replications back instead of running them, so it stops where, and with the batches,
+    that run would have uninterrupted; should the target be met below the replications
+    saved (a looser target or a smaller -n than the run had), it goes on to them, so none
+    is left out. Raises :class:`ExperimentError` if
     ``saved`` holds replication numbers beyond those asked for (without a target) or beyond
     the target's maximum, or a target names a KPI the scenario does not have (a metric name
     or id that cannot exist before anything is run; a combination the scenario does not
@@ -334,7 +339,14 @@ def run_replications(sc: Scenario, seed: int, replications: int, *,
                             relative_half_width(values[:, j], confidence=target.confidence))
                     for j in chosen]
 
-        # the first batch uses every replication saved: a loose target met by fewer stopped
-        # below them and rebuilt the results without the rest
-        stop = run_sequential(max(replications, held), target, run_up_to, measure, on_batch)
+        def batch(n: int) -> None:
+            # the progress bar counts the saved replications beyond n as done already
+            if on_batch is not None:
+                on_batch(n + sum(r >= n for r in saved or {}))
+
+        # The batches of the run resumed are replayed from its own -n (a first batch of
+        # every replication saved stopped elsewhere: 7 saved of a run stopping at 20 after
+        # [3, 6, 12, 20] ended at 17 after [7, 14, 17]); ``floor`` keeps a target met
+        # below the count saved from leaving saved replications out of the results.
+        stop = run_sequential(replications, target, run_up_to, measure, batch, floor=held)
     return have.results(time.perf_counter() - started, range(current[0])), stop
