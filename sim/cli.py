@@ -234,6 +234,19 @@ def precision_options(func: Callable[..., Any]) -> Callable[..., Any]:
                              "or --max-replications is reached. -n is the first batch.")(func)
 
 
+def _recorded_replications(out: Path) -> int | None:
+    """The -n that ``out``'s run.json records (the run a --resume finishes), or None if
+    there is none to read (the resume then says why, from the folder's own checks)."""
+    import json
+
+    try:
+        info = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    n = info.get("replications") if isinstance(info, dict) else None
+    return n if isinstance(n, int) and not isinstance(n, bool) and n >= 1 else None
+
+
 def _target(target_ci: float | None, metrics: tuple[str, ...], max_replications: int | None,
             replications: int | None, default: bool = False) -> Any:
     """The precision target the options ask for, or None. ``replications``: the -n to
@@ -519,7 +532,9 @@ def show(scenario: Path, figure: Path | None, no_figure: bool, overrides: tuple[
 @main.command()
 @SCENARIO_ARG
 @click.option("-n", "--replications", default=10, show_default=True,
-              type=click.IntRange(min=1), help="Number of replications.")
+              type=click.IntRange(min=1),
+              help="Number of replications (with --resume, default: the -n of the run "
+                   "being finished; with --target-ci, the first batch).")
 @click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0),
               help="Root seed; the same seed gives the same results.")
 @click.option("--out", type=_out_folder("the results"), default=None,
@@ -571,6 +586,13 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
     out = out or Path("results") / sc.name
     if out.exists() and not out.is_dir():
         raise FolderError(f"{out} exists and is not a folder")
+    if resume and source is click.core.ParameterSource.DEFAULT:
+        # the run being finished, not the default 10: fewer would cut it short, more
+        # would grow it unasked (sim compare's resume keeps its count too)
+        recorded_n = _recorded_replications(out)
+        if recorded_n is not None and recorded_n != replications:
+            replications = recorded_n
+            target = _target(target_ci, metrics, max_replications, replications)
     resume_words = ["run", scenario, "-n", replications, "--seed", seed, "--out", out,
                     *[w for o in overrides for w in ("--set", o)]]
     if target is not None:
@@ -609,7 +631,8 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
                 if folder.unreadable:
                     note += f"; {len(folder.unreadable)} unreadable, run again"
                 _err(note)
-            # with a target the first batch holds every saved replication (runner)
+            # with a target the batches are replayed from -n and saved replications beyond
+            # a batch count as done already (runner)
             bar.update(len(saved) if target is not None
                        else sum(r < replications for r in saved))
             results, stop = run_replications(
@@ -675,7 +698,8 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
 @click.option("-n", "--replications", default=None, type=click.IntRange(min=1),
               help="Replications per scenario. Default: 10, or as many as the results "
                    "folders given have, or with --resume as many as the comparison in --out "
-                   "holds (fewer are refused).")
+                   "holds (fewer are refused; with --target-ci, the -n it was run with, whose "
+                   "batches the resume replays).")
 @click.option("--seed", default=None, type=click.IntRange(min=0),
               help="Root seed every scenario shares (common random numbers). Default: 0, "
                    "or the first results folder's (refused if every item is a results "
