@@ -101,10 +101,14 @@ def parse_metrics(texts: Sequence[str], option: str = "--metric") -> list[Metric
 
 def kpi_places(sc: Scenario) -> tuple[list[str], list[str], list[str]]:
     """The commodity, channel and site parts a KPI label of ``sc`` can have: its ids and
-    ``all``; sites include lanes, ``route:<id>`` for every route, ``<regime>:<state>``
-    for every conflict regime's states and ``country:<ISO3>`` for every refining country."""
+    ``all`` (and channel ``refined`` where it has a refiner); sites include lanes,
+    ``route:<id>`` for every route, ``<regime>:<state>`` for every conflict regime's states
+    and ``country:<ISO3>`` for every refining country."""
     commodities = ["all", *sc.commodities]
-    channels = ["all", *sc.channels]
+    # refined metal has a channel row of its own where the scenario has a refiner
+    # (sim.metrics.kpis): metal refiners ship, which no channel carries
+    refines = any(site.kind == "refiner" for site in sc.sites.values())
+    channels = ["all", *sc.channels, *(["refined"] if refines else [])]
     sites = ["all", *sc.sites, *sc.lanes]
     sites += sorted({f"route:{rid}" for ch in sc.channels.values() for rid in ch.routes})
     sites += [f"{rid}:{state}" for rid, reg in sc.shocks.regimes.items()

@@ -5,6 +5,14 @@ A KPI row is ``(commodity, channel, site, metric, unit, value)``. ``channel`` an
 port throughput, market shortfall) carry the site or lane id. Every figure covers the
 measured period only (after the warm-up).
 
+Refined metal (what refiners ship out; no channel carries it) has a channel row of its
+own, ``refined`` (the key the series use, :data:`sim.metrics.series.REFINED`), for
+exported_t and export_value_usd where a refiner is in the exporting country, and for
+in_transit_end_t and seized_t where the scenario has any refiner: the channel rows plus
+``refined`` add up to ``all``. It has no delivered_t, delivered_share or control_hhi: those
+count metal from the mines at its first destination, so metal refined at home is counted
+once, under the channel that brought it to the refiner.
+
 Over replications (summary.csv) each KPI is the mean of the replications' values, NaNs
 left out (``n`` says how many had one): a ratio KPI (delivered_share, mean_lead_time_days,
 the shares and indices) is the mean of per-replication ratios, not the ratio of the means.
@@ -33,7 +41,8 @@ control_hhi               Herfindahl-Hirschman index of delivered_t over channel
                           not production or refining; with n channels it cannot fall below
                           10,000 / n (2,500 with the baseline's four), so the merger
                           guidelines' thresholds for firms (1,800) do not apply. NaN if
-                          nothing was delivered
+                          nothing was delivered; refined metal (channel ``refined``) is not
+                          in it: it was delivered to its refiner under its own channel
 consumed_t, shortfall_t   consumed by markets, and demand not met (all markets); shortfall_t
                           is the lost supply, the area of the resilience triangle (tonnes)
 other_supply_t            supply from outside the network received by markets
@@ -131,6 +140,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.metrics.series import REFINED
 from sim.world.ledger import BalanceReport
 from sim.world.queues import ServerStats
 from sim.world.sites import BorderPost, Hub, Market, Port, Refiner
@@ -217,6 +227,7 @@ def compute_kpis(world: World, balance: BalanceReport) -> list[KpiRow]:
         for lot in lane.lots():
             transit[lot.commodity, lot.channel] += lot.tonnes
     stock_end = world.physical_site_held().sum(axis=0)
+    refined_rows = _refined_rows(world)
 
     for c, com in enumerate(coms):
         total_delivered = delivered[c, :n_k].sum()
@@ -232,6 +243,12 @@ def compute_kpis(world: World, balance: BalanceReport) -> list[KpiRow]:
             add(com, chan, ALL, "seized_t", "t", seized[c, k])
             add(com, chan, ALL, "diverted_t", "t", diverted[c, k])
             add(com, chan, ALL, "export_value_usd", "USD", export_value[c, k])
+        for metric, unit, flow in (("exported_t", "t", exported),
+                                   ("in_transit_end_t", "t", transit),
+                                   ("seized_t", "t", seized),
+                                   ("export_value_usd", "USD", export_value)):
+            if metric in refined_rows:
+                add(com, REFINED, ALL, metric, unit, flow[c, n_k])
         shares = delivered[c, :n_k] / total_delivered if total_delivered > 0 else None
         add(com, ALL, ALL, "mined_t", "t", mined[c].sum())
         add(com, ALL, ALL, "exported_t", "t", exported[c].sum())
@@ -310,6 +327,19 @@ def _resilience_times(short_share: np.ndarray
     disrupted = np.where(below.any(axis=0), last - survive + 1, 0)
     return (recover, (~below[-1]).astype(float), survive.astype(float),
             disrupted.astype(float))
+
+
+def _refined_rows(world: World) -> set[str]:
+    """The per-channel metrics that get a ``refined`` row: where refined metal (booked in
+    the last column of the channel flows) can have some, so that the channel rows add up
+    to ``all``; the same in every replication (fixed by the scenario's refiners)."""
+    countries = {site.country for site in world.refiners}
+    if not countries:
+        return set()
+    rows = {"in_transit_end_t", "seized_t"}
+    if world.sc.exporting_country in countries:
+        rows |= {"exported_t", "export_value_usd"}
+    return rows
 
 
 def _stranded(world: World) -> np.ndarray:

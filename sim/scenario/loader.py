@@ -24,7 +24,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from sim.distributions import DIST_NAMES
-from sim.scenario.checks import BOTH_HORIZONS_HINT, check_scenario
+from sim.scenario.checks import BOTH_HORIZONS_HINT, check_scenario, unpriced_money
 from sim.scenario.compose import (
     PROVENANCE_KEYS,
     Provenance,
@@ -68,7 +68,8 @@ class ScenarioMeta:
     ``RawScenario.notes``), then a warm-up shorter than the longest planned route (the
     first weeks measured would show the network filling), then each policy that cannot act
     in this network (an export control no sale crosses, a stockpile rebuild rule only a
-    price shock can start)."""
+    price shock can start), and a royalty or armed groups' tax on a commodity without a
+    reference price (its money KPIs would read 0)."""
 
 
 def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
@@ -218,7 +219,8 @@ def _validate(raw: RawScenario) -> Scenario:
     meta = ScenarioMeta(files=raw.files, overrides=raw.overrides, provenance=prov,
                         document=raw.data,
                         notes=[*raw.notes, *short_warmup(sc, plan or make_plan(sc)),
-                               *idle_export_controls(sc), *idle_stockpile_rules(sc)])
+                               *idle_export_controls(sc), *idle_stockpile_rules(sc),
+                               *unpriced_money(sc)])
     sc._meta = meta
     return sc
 

@@ -1,6 +1,7 @@
 """KPI review of 29 November: time to recover over disrupted runs only (NaN without a
-shortfall episode), a note where money KPIs cannot be valued (no reference price), and a
-terminal headline table that says when a mean covers fewer replications than were run.
+shortfall episode), a ``refined`` channel row so that channel rows add up to ``all``, a note
+where money KPIs cannot be valued (no reference price), and a terminal headline table that
+says when a mean covers fewer replications than were run.
 
 The scenarios are built with the shared builders (tests/conftest.py): one copper mine
 (100 t/day, COD) and a market abroad (CHN, 100 t/day of demand).
@@ -14,11 +15,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 import sim
 from sim.experiment.compare import Comparison, compare_table
 from sim.experiment.stats import summarise
 from sim.metrics.kpis import _resilience_times
+from sim.metrics.series import REFINED
 from sim.output.compare_output import comparison_text
 from sim.output.tables import headline_table
 from sim.scenario import scenario_from_dict
@@ -127,6 +130,49 @@ def test_headline_table_says_when_a_mean_covers_fewer_runs() -> None:
     assert "runs" not in plain and "note" not in plain
 
 
+# ============================================== F2: refined exports have a channel row
+def home_refinery(build, refiner_region: str = "home") -> dict[str, Any]:
+    """Copper mined in the DRC, refined by ``smelter`` (in ``refiner_region``) and sold to
+    a market in China; priced, so that export values are not 0."""
+    sites = {"mine": build.mine(),
+             "smelter": build.site("refiner", region=refiner_region,
+                                   capacity_t_per_year={"copper": 1e6},
+                                   sales={"copper": {"market": 1.0}}),
+             "market": build.market()}
+    lanes = [build.lane("mine", "smelter", 1.0), build.lane("smelter", "market", 3.0)]
+    data = build.scenario(sites, lanes, ["smelter"], horizon=40)
+    data["commodities"]["copper"]["reference_price_usd_per_t"] = 9000.0
+    return data
+
+
+def test_refined_exports_have_a_channel_row_and_channel_rows_add_up_to_all(build) -> None:
+    res = sim.run(scenario_from_dict(home_refinery(build)), replications=1, seed=1)
+    k = res.kpis[res.kpis["site"] == "all"]
+    for metric in ("exported_t", "in_transit_end_t", "export_value_usd", "seized_t"):
+        rows = k[k["metric"] == metric].set_index("channel")["value"]
+        assert REFINED in rows.index, metric
+        assert rows.drop("all").sum() == pytest.approx(rows["all"]), metric
+    exported = k[k["metric"] == "exported_t"].set_index("channel")["value"]
+    assert exported["formal"] == 0.0 and exported[REFINED] > 2000.0
+    # refined metal is not delivered metal: no share, and control over the mines' flow
+    # is unchanged
+    assert not ((k["channel"] == REFINED)
+                & k["metric"].isin(["delivered_t", "delivered_share"])).any()
+    assert float(total(k, "control_hhi").iloc[0]) == pytest.approx(10_000.0)
+
+
+def test_refined_rows_only_where_refined_metal_can_be(build) -> None:
+    abroad = sim.run(scenario_from_dict(home_refinery(build, "away")), replications=1, seed=1)
+    k = abroad.kpis
+    refined = set(k[k["channel"] == REFINED]["metric"])
+    # refined metal travels and can be seized abroad, but does not leave the DRC
+    assert refined == {"in_transit_end_t", "seized_t"}
+    data = build.scenario({"mine": build.mine(), "market": build.market()},
+                          [build.lane("mine", "market", 1.0)], ["market"], horizon=10)
+    none = sim.run(scenario_from_dict(data), replications=1, seed=1)
+    assert not (none.kpis["channel"] == REFINED).any()
+
+
 # =================================================== F3: money KPIs without a reference price
 def test_a_royalty_or_tax_without_a_reference_price_is_noted(build) -> None:
     data = build.scenario({"mine": build.mine(), "market": build.market()},
@@ -142,3 +188,18 @@ def test_a_royalty_or_tax_without_a_reference_price_is_noted(build) -> None:
     assert "give commodities.copper.reference_price_usd_per_t" in note
     data["commodities"]["copper"]["reference_price_usd_per_t"] = 9000.0
     assert unpriced_money(scenario_from_dict(data)) == []
+
+
+def test_sim_validate_prints_the_unpriced_money_note(build, tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from sim.cli import main
+
+    data = build.scenario({"mine": build.mine(), "market": build.market()},
+                          [build.lane("mine", "market", 1.0)], ["market"], horizon=10)
+    data["commodities"]["copper"]["royalty_rate"] = 0.035
+    path = tmp_path / "unpriced.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "has no reference_price_usd_per_t" in result.output
