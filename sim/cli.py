@@ -648,6 +648,11 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
         if folder is None:
             _err("\ninterrupted before any replication started; nothing was written")
             _exit_interrupted()
+        if folder.abandon():
+            # a run.json alone would make the same command refuse the folder (a sweep's
+            # store is undone the same way)
+            _err("\ninterrupted before any replication finished; nothing was kept")
+            _exit_interrupted()
         done = len(list(folder.reps_dir.glob("rep-*.npz")))
         _err(f"\ninterrupted: {done} finished replication(s) are saved in {folder.reps_dir}; "
              "the folder is incomplete (no manifest.json). To finish it, run:\n  "
