@@ -42,7 +42,15 @@ control_hhi               Herfindahl-Hirschman index of delivered_t over channel
                           10,000 / n (2,500 with the baseline's four), so the merger
                           guidelines' thresholds for firms (1,800) do not apply. NaN if
                           nothing was delivered; refined metal (channel ``refined``) is not
-                          in it: it was delivered to its refiner under its own channel
+                          in it: it was delivered to its refiner under its own channel.
+                          The informal channel counts as ONE controller, however many
+                          armed groups and traders it stands for: output diverted into it
+                          from a dominant channel LOWERS the index ("less concentrated";
+                          an occupation diverting half of an area's output to informal
+                          lowered it by about 200), and a scenario can raise it by
+                          hundreds while the leading channel's share rises a few points.
+                          It is not a measure of who controls supply: read delivered_share
+                          by channel (sim compare and the reports show it by channel)
 consumed_t, shortfall_t   consumed by markets, and demand not met (all markets); shortfall_t
                           is the lost supply, the area of the resilience triangle (tonnes)
 other_supply_t            supply from outside the network received by markets

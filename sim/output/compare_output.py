@@ -5,7 +5,9 @@
     DIR/
       compare.csv              every KPI x scenario: mean and CI, paired difference from the
                                reference with its CI, relative change, share positive
-      compare.md               the headline KPIs as Markdown tables, with the method
+      compare.md               the headline KPIs as Markdown tables, with the method,
+                               and who controls supply (shares delivered and exports by
+                               channel, shares refined by country)
       comparison.json          scenarios (label, source, seed, and whether it ran them:
                                ``ran``), replications, stopping; written last
       figures/                 PNG and SVG: forest plot of paired differences with 95% CIs,
@@ -38,11 +40,16 @@ from sim.output.folder import (
     versions,
 )
 from sim.output.tables import (
+    CONTROL_LEAD,
     HEADLINE,
     PRICE_PEAK,
+    REFINED_NOTE,
     cap_note,
     capped_prices,
+    control_cells,
+    control_rows,
     format_number,
+    has_refined,
     price_caps,
     unpriced,
     unpriced_note,
@@ -147,8 +154,44 @@ def _columns(comp: Comparison, label: str) -> tuple[str, ...]:
             "share diff>0", "unit")
 
 
+def _text_table(head: tuple[str, ...], rows: Sequence[tuple[str, ...]], left: int
+                ) -> list[str]:
+    """Aligned lines: the first ``left`` columns and the last to the left, numbers to the
+    right, a rule under the header."""
+    widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
+    lines = ["  ".join(str(v).ljust(w) if i < left or i == len(head) - 1 else str(v).rjust(w)
+                       for i, (v, w) in enumerate(zip(row, widths, strict=True)))
+             for row in [head, *rows]]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return lines
+
+
+def _control_columns(comp: Comparison, label: str) -> tuple[str, ...]:
+    return ("commodity", "metric", "channel/country", comp.reference, label, "difference",
+            "95% CI", "unit")
+
+
+def _control_text(comp: Comparison, label: str) -> str:
+    """Who controls supply in ``label`` against the reference: shares delivered and exports
+    by channel, shares refined by country, with paired differences ("" if no row has a
+    nonzero mean). The totals can hardly move while metal changes hands between channels
+    or refiners' countries: this says who gained and who lost."""
+    rows = control_rows(comp.table, comp.reference, label)
+    if rows.empty:
+        return ""
+    cells = [control_cells(r) for r in rows.itertuples(index=False)]
+    lines = _text_table(_control_columns(comp, label), cells, 3)
+    lines.append(f"note: {CONTROL_LEAD}")
+    if has_refined(rows):
+        lines.append(REFINED_NOTE)
+    return (f"Who controls supply, {label} vs {comp.reference} (by channel and refiners' "
+            "country):\n" + "\n".join(lines))
+
+
 def comparison_text(comp: Comparison, metrics: Sequence[str] | None = None) -> str:
-    """The headline KPIs of every scenario against the reference, as terminal tables.
+    """The headline KPIs of every scenario against the reference, as terminal tables,
+    each followed by who controls supply (shares and exports by channel, shares refined by
+    country: :func:`sim.output.tables.control_rows`), which totals alone do not show.
 
     Notes (different periods, different seeds) come before the tables: they change how
     every number below them reads."""
@@ -156,14 +199,12 @@ def comparison_text(comp: Comparison, metrics: Sequence[str] | None = None) -> s
     blocks += [f"note: {n}" for n in comp.notes]
     for label in comp.labels[1:]:
         rows = _headline_rows(comp, label, metrics)
-        head = _columns(comp, label)
-        widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
-        lines = ["  ".join(str(v).ljust(w) if i < 2 or i == len(head) - 1 else str(v).rjust(w)
-                           for i, (v, w) in enumerate(zip(row, widths, strict=True)))
-                 for row in [head, *rows]]
-        lines.insert(1, "  ".join("-" * w for w in widths))
+        lines = _text_table(_columns(comp, label), rows, 2)
         lines += _cap_notes(comp, label, metrics)
         blocks.append(f"{label} vs {comp.reference} (reference):\n" + "\n".join(lines))
+        control = _control_text(comp, label)
+        if control:
+            blocks.append(control)
     if comp.stop is not None:
         blocks.append(comp.stop.message())
     return "\n\n".join(blocks)
@@ -202,10 +243,22 @@ def comparison_markdown(comp: Comparison, metrics: Sequence[str] | None = None) 
         parts.append("")
         parts += [f"**Note:** {n.removeprefix('note: ')}\n"
                   for n in _cap_notes(comp, label, metrics)]
+        control = control_rows(comp.table, comp.reference, label)
+        if not control.empty:
+            head = _control_columns(comp, label)
+            parts += [f"### Who controls supply, {label} vs {comp.reference}", "",
+                      CONTROL_LEAD + ".", "",
+                      "| " + " | ".join(head) + " |",
+                      "|" + "|".join(["---"] * 3 + ["---:"] * (len(head) - 4) + ["---"]) + "|"]
+            parts += ["| " + " | ".join(control_cells(r)) + " |"
+                      for r in control.itertuples(index=False)]
+            parts.append("")
+            if has_refined(control):
+                parts += [f"**Note:** {REFINED_NOTE.removeprefix('note: ')}", ""]
     if comp.stop is not None:
         parts += [comp.stop.message(), ""]
-    parts += ["Every KPI (by channel and site too) is in `compare.csv`; totals over channels "
-              "and sites are shown here.", ""]
+    parts += ["Every KPI (by channel and site too) is in `compare.csv`; here are the totals "
+              "and, by channel and refiners' country, who controls supply.", ""]
     return "\n".join(parts)
 
 

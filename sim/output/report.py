@@ -37,10 +37,18 @@ import pandas as pd
 from sim.output import style as st
 from sim.output.folder import FolderError, atomic_write_text, load_results, not_a_folder, with_out
 from sim.output.tables import (
+    CONTROL_HHI_NOTE,
+    CONTROL_LEAD,
+    NOT_APPLICABLE,
+    REFINED_NOTE,
     cap_note,
     capped_prices,
+    channel_label,
     clip_intervals,
+    control_cells,
+    control_rows,
     format_number,
+    has_refined,
     price_caps,
     unpriced,
     unpriced_note,
@@ -208,10 +216,112 @@ def _cap_paragraph(capped: dict[str, float], where: str = "") -> str:
 
 
 def channel_frame(summary: pd.DataFrame) -> pd.DataFrame:
+    """The KPIs by channel, the channel ``refined`` spelt out
+    (:data:`sim.output.tables.REFINED_LABEL`)."""
     s = summary[(summary["channel"] != "all") & (summary["site"] == "all")
                 & summary["metric"].isin(CHANNEL_METRICS)]
     s = s[~(s["mean"].isna() | ((s["mean"] == 0) & (s["metric"] != "delivered_share")))]
+    s = s.assign(channel=s["channel"].map(channel_label))
     return _ci_frame(s, ["commodity", "channel", "metric"])
+
+
+def refining_frame(summary: pd.DataFrame) -> pd.DataFrame:
+    """Each country's share of the metal the network's refiners refined (refined_share),
+    per commodity, with its interval; countries that refined nothing left out."""
+    s = summary[(summary["metric"] == "refined_share") & (summary["channel"] == "all")
+                & summary["site"].astype(str).str.startswith("country:")]
+    s = s[s["mean"].notna() & (s["mean"] != 0)]
+    s = s.assign(country=s["site"].astype(str).str.removeprefix("country:"))
+    return _ci_frame(s, ["commodity", "country", "metric"])
+
+
+REFINING_LEAD = ("<p>refined_share: a country's share of the metal the network's refiners "
+                 "refined in the period, i.e. who refines what leaves the mines unrefined "
+                 "(metal that leaves a mine already refined, such as cathode, has no refiner "
+                 "and is not in it).</p>")
+
+
+def _not_applicable(frame: pd.DataFrame) -> pd.DataFrame:
+    """A headline frame to show: the mean of a KPI no replication had a value of reads
+    n/a, as the terminal's headline table says it (not "-", which reads as missing)."""
+    out = frame.copy()
+    none = (out["n"] == 0) & out["mean"].isna()
+    if bool(none.any()):
+        out["mean"] = out["mean"].astype(object)
+        out.loc[none, "mean"] = NOT_APPLICABLE
+    return out
+
+
+def _note_paragraph(note: str) -> str:
+    """A terminal note (:mod:`sim.output.tables`) as a paragraph, its KPI ids kept as
+    written."""
+    return f"<p>{_e(note.removeprefix('note: '))}.</p>"
+
+
+def headline_notes(frame: pd.DataFrame, replications: int, scenario: str | None = None
+                   ) -> str:
+    """Paragraphs on the headline KPIs that a mean misreads, each only when its KPI is in
+    ``frame`` (:func:`headline_frame`): over which runs time_to_recover_days is a mean (per
+    commodity, ``n`` of ``replications``), that time_to_shortfall_days's mean is a lower
+    bound, and what control_hhi leaves out. With ``scenario`` (a comparison's headline
+    table of several), the first is said of it and the control_hhi note is left to the
+    section on who controls supply."""
+    metrics = set(frame["metric"])
+    parts = []
+    times = []
+    if "time_to_recover_days" in metrics:
+        rec = frame[frame["metric"] == "time_to_recover_days"]
+        counts = "; ".join(f"{c}: {int(n)} of {replications}" if n
+                           else f"{c}: none, so {NOT_APPLICABLE}"
+                           for c, n in zip(rec["commodity"], rec["n"], strict=True))
+        times.append("time_to_recover_days is the mean over the runs in which supply fell "
+                     f"below 95% of demand ({counts})")
+    if "time_to_shortfall_days" in metrics:
+        times.append("time_to_shortfall_days counts runs never short at the period's length, "
+                     "so its mean is a lower bound")
+    if times:
+        where = f"{scenario}: " if scenario is not None else ""
+        parts.append(f"<p>{_e(where + '; '.join(times))}.</p>")
+    if "control_hhi" in metrics and scenario is None:
+        parts.append(_note_paragraph(CONTROL_HHI_NOTE))
+    return "".join(parts)
+
+
+def _control_section(named: Sequence[tuple[str, Results]]) -> str:
+    """The comparison report's table of who controls supply, with what it shows."""
+    frame = control_frame(named)
+    if frame.empty:
+        return ""
+    return ("<h3>Who controls supply: by channel and refiners' country</h3>"
+            f"<p>{_e(CONTROL_LEAD)}. The totals above can hardly move while metal changes "
+            "hands between channels or refiners' countries: this says who gained and who "
+            "lost.</p>"
+            + table(frame, ("reference mean", "mean", "difference", "95% CI"),
+                    cls="kpi control")
+            + channel_note(frame, "channel/country")
+            + _note_paragraph(CONTROL_HHI_NOTE))
+
+
+def channel_note(frame: pd.DataFrame, column: str = "channel") -> str:
+    """What the channel ``refined`` is, when ``frame`` has a row of it ("" if not)."""
+    return _note_paragraph(REFINED_NOTE) if has_refined(frame, column) else ""
+
+
+def control_frame(named: Sequence[tuple[str, Results]]) -> pd.DataFrame:
+    """Who controls supply in each scenario against the first: delivered_share and
+    exported_t by channel and refined_share by country, with the paired differences of
+    sim compare (:func:`sim.output.tables.control_rows`), as text cells."""
+    from sim.experiment.compare import compare_table
+
+    labels = [name for name, _res in named]
+    table = compare_table([res for _n, res in named], labels)
+    cols = ["scenario", "commodity", "metric", "channel/country", "reference mean", "mean",
+            "difference", "95% CI", "unit"]
+    rows = []
+    for label in labels[1:]:
+        rows += [(label, *control_cells(r))
+                 for r in control_rows(table, labels[0], label).itertuples(index=False)]
+    return pd.DataFrame(rows, columns=cols)
 
 
 def site_frame(summary: pd.DataFrame) -> pd.DataFrame:
@@ -427,16 +537,24 @@ def run_report_html(res: Results, manifest: dict[str, Any] | None = None) -> str
     sc = res.scenario
     summary = res.summary()
     figures = run_figures(res)
+    head = headline_frame(summary, price_caps(res.scenario), unpriced(sc, summary))
+    channels = channel_frame(summary)
+    refining = refining_frame(summary)
     body = [f'<section id="run"><h2>Run</h2>{_run_meta(res, manifest)}</section>',
             '<section id="kpis"><h2>Key results</h2>',
             means_paragraph(res.n, summary),
             CLIPPED_NOTE if res.n > 1 else "",
             "<h3>Headline KPIs by commodity</h3>",
-            table(headline_frame(summary, price_caps(res.scenario), unpriced(sc, summary)), NUMERIC,
-                  cls="kpi headline"),
+            table(_not_applicable(head), NUMERIC, cls="kpi headline"),
             _cap_paragraph(capped_prices(summary, price_caps(res.scenario))),
             _unpriced_note(unpriced(sc, summary)),
-            "<h3>By channel</h3>", table(channel_frame(summary), NUMERIC, cls="kpi channel"),
+            headline_notes(head, res.n),
+            "<h3>By channel</h3>", table(channels, NUMERIC, cls="kpi channel"),
+            channel_note(channels),
+            "<h3>Refining by country</h3>", REFINING_LEAD,
+            (table(refining, NUMERIC, cls="kpi refining") if not refining.empty else
+             '<p class="muted">No metal was refined by the network\'s refiners in the '
+             "period.</p>"),
             "<details><summary>By site and lane</summary>",
             table(site_frame(summary), NUMERIC, cls="kpi site"), "</details>",
             "<details><summary>Every KPI</summary>",
@@ -730,8 +848,11 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
              DIFFERENCE_NOTE,
              table(dtab, NUMERIC, cls="kpi differences"),
              *_price_notes(capped, no_price),
+             _control_section(named),
              "<details><summary>Headline KPIs of every scenario</summary>",
-             table(heads, NUMERIC, cls="kpi headline"), CLIPPED_NOTE, "</details>"]
+             table(_not_applicable(heads), NUMERIC, cls="kpi headline"), CLIPPED_NOTE,
+             "".join(headline_notes(heads[heads["scenario"] == name], res.n, name)
+                     for name, res in named), "</details>"]
     if extra is not None and not extra.empty:
         against = (f" (differences from {csv_ref}, the reference of the sim compare that "
                    f"wrote it, not from {ref_name})"

@@ -211,3 +211,124 @@ def channel_table(summary: pd.DataFrame) -> str:
         parts = [f"{r.channel} {r.mean:.1%}" for r in g.itertuples() if r.mean and r.mean > 0]
         lines.append(f"  {com}: " + (", ".join(parts) or "none delivered"))
     return "Delivered by channel (mean share):\n" + "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------
+# Who controls supply
+
+REFINED_LABEL = "refined (exporting country's refiners)"
+"""How the tables name the KPI channel ``refined`` (:data:`sim.metrics.series.REFINED`)."""
+
+REFINED_NOTE = (
+    f"note: {REFINED_LABEL}: metal refined in the exporting country and shipped out by its "
+    "refiners, which no channel carries; the channel rows plus this one add up to the "
+    "totals. It has no delivered_share: that metal was delivered to its refiner under the "
+    "channel that brought it there")
+"""The line under a table with a ``refined`` channel row."""
+
+CONTROL_HHI_NOTE = (
+    "note: control_hhi counts the informal channel as one controller, however many armed "
+    "groups and traders it stands for: output diverted into it from the leading channel "
+    "lowers the index ('less concentrated'), and a scenario can raise it by hundreds while "
+    "the leading channel's share rises only a few points. Read who controls supply from "
+    "the shares by channel (delivered_share), not from control_hhi")
+"""What control_hhi does not say (under a table that shows it)."""
+
+CONTROL_METRICS = ("delivered_share", "exported_t", "refined_share")
+"""Who controls supply: each channel's share of the metal delivered and its exports
+(channel rows), and each country's share of the metal refined (site ``country:<ISO3>``)."""
+
+CONTROL_COLUMNS = ["commodity", "metric", "by", "reference_mean", "mean", "diff",
+                   "diff_ci_low", "diff_ci_high", "diff_n", "unit"]
+
+
+def channel_label(channel: str) -> str:
+    """A channel as the tables name it: ``refined`` spelt out (:data:`REFINED_LABEL`)."""
+    from sim.metrics.series import REFINED
+
+    return REFINED_LABEL if channel == REFINED else channel
+
+
+def _control_kpis(table: pd.DataFrame) -> pd.Series:
+    by_channel = (table["metric"].isin(["delivered_share", "exported_t"])
+                  & (table["channel"] != "all") & (table["site"] == "all"))
+    by_country = ((table["metric"] == "refined_share") & (table["channel"] == "all")
+                  & table["site"].astype(str).str.startswith("country:"))
+    return by_channel | by_country
+
+
+def control_rows(table: pd.DataFrame, reference: str, label: str) -> pd.DataFrame:
+    """Who controls supply in scenario ``label`` against ``reference``, from a comparison
+    table (:func:`sim.experiment.compare.compare_table`): delivered_share and exported_t
+    by channel and refined_share by country (``by``: the channel, :func:`channel_label`, or
+    the ISO3 code), with the paired difference and its interval (``diff_ci_low``,
+    ``diff_ci_high``; NaN without pairs). Shares are fractions, exports tonnes.
+
+    Only rows whose mean is nonzero in either scenario: a channel idle in both says
+    nothing. A row only one scenario has (a country refining in one) keeps NaN for the
+    other and for the difference. Columns: :data:`CONTROL_COLUMNS`."""
+    t = table[_control_kpis(table)]
+    keys = ["commodity", "channel", "site", "metric", "unit"]
+    ref = t[t["scenario"] == reference][[*keys, "mean"]].rename(
+        columns={"mean": "reference_mean"})
+    other = t[t["scenario"] == label][[*keys, "mean", "diff", "diff_ci_low", "diff_ci_high",
+                                       "diff_n"]]
+    rows = other.merge(ref, on=keys, how="outer", sort=False)
+    shown = [(pd.notna(a) and a != 0) or (pd.notna(b) and b != 0)
+             for a, b in zip(rows["reference_mean"], rows["mean"], strict=True)]
+    rows = rows[np.array(shown, dtype=bool)].copy()
+    rows["by"] = [str(s).removeprefix("country:") if m == "refined_share" else channel_label(c)
+                  for m, c, s in zip(rows["metric"], rows["channel"], rows["site"],
+                                     strict=True)]
+    rank = {m: i for i, m in enumerate(CONTROL_METRICS)}
+    rows = rows.assign(_m=rows["metric"].map(rank)).sort_values(["commodity", "_m"],
+                                                                kind="stable")
+    return rows.reset_index(drop=True)[CONTROL_COLUMNS]
+
+
+def _signed(x: float) -> str:
+    return ("+" if x > 0 else "") + format_number(x)
+
+
+def control_cells(row: Any) -> tuple[str, ...]:
+    """A :func:`control_rows` row as text: shares in % and their differences in
+    percentage points (pt), tonnes as :func:`format_number` gives them, differences
+    signed; ``-`` where there is no value, ``(all equal)`` for an interval without
+    spread."""
+    share = row.unit == "share"
+
+    def level(x: float) -> str:
+        if pd.isna(x):
+            return "-"
+        return f"{x:.1%}" if share else format_number(x)
+
+    def diff(x: float) -> str:
+        if pd.isna(x):
+            return "-"
+        if share:
+            return "0 pt" if x == 0 else f"{x * 100:+.2f} pt"
+        return _signed(x)
+
+    lo, hi = row.diff_ci_low, row.diff_ci_high
+    if pd.isna(lo):
+        ci = "-"
+    elif lo == hi:
+        ci = "(all equal)"  # every pair gave the same difference: no spread, not certainty
+    elif share:
+        ci = f"[{lo * 100:+.2f}, {hi * 100:+.2f}] pt"
+    else:
+        ci = f"[{_signed(lo)}, {_signed(hi)}]"
+    return (row.commodity, row.metric, row.by, level(row.reference_mean), level(row.mean),
+            diff(row.diff), ci, row.unit)
+
+
+CONTROL_LEAD = ("delivered_share: a channel's share of the metal delivered; exported_t by "
+                "channel; refined_share: a country's share of the metal the network's "
+                "refiners refined. Shares in %, their differences in percentage points (pt); "
+                "only rows with a nonzero mean in either scenario")
+"""What a who-controls-supply table shows (the terminal's and the reports' lead line)."""
+
+
+def has_refined(rows: pd.DataFrame, column: str = "by") -> bool:
+    """Whether a table's ``column`` holds the ``refined`` channel (as labelled)."""
+    return bool((rows[column] == REFINED_LABEL).any()) if len(rows) else False
