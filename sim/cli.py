@@ -234,17 +234,30 @@ def precision_options(func: Callable[..., Any]) -> Callable[..., Any]:
                              "or --max-replications is reached. -n is the first batch.")(func)
 
 
-def _recorded_replications(out: Path) -> int | None:
-    """The -n that ``out``'s run.json records (the run a --resume finishes), or None if
-    there is none to read (the resume then says why, from the folder's own checks)."""
+def _recorded_run(out: Path) -> dict[str, Any]:
+    """What ``out``'s run.json records (the run a --resume finishes); empty if there is
+    none to read (the resume then says why, from the folder's own checks)."""
     import json
 
     try:
         info = json.loads((out / "run.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
+        return {}
+    return info if isinstance(info, dict) else {}
+
+
+def _resumed_replications(out: Path, info: dict[str, Any], target: Any) -> int | None:
+    """The -n a --resume without -n finishes ``out`` with: the -n its run.json records;
+    without a precision target, at least the replications saved (a --target-ci run
+    resumed without one keeps what its batches ran beyond its first). None if unknown."""
+    n = info.get("replications")
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
         return None
-    n = info.get("replications") if isinstance(info, dict) else None
-    return n if isinstance(n, int) and not isinstance(n, bool) and n >= 1 else None
+    if target is None:
+        numbers = [int(p.stem.removeprefix("rep-")) for p in out.glob("replications/rep-*.npz")
+                   if p.stem.removeprefix("rep-").isdigit()]
+        n = max([n, *(r + 1 for r in numbers)])
+    return n
 
 
 def _target(target_ci: float | None, metrics: tuple[str, ...], max_replications: int | None,
@@ -586,10 +599,19 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
     out = out or Path("results") / sc.name
     if out.exists() and not out.is_dir():
         raise FolderError(f"{out} exists and is not a folder")
+    recorded_run = _recorded_run(out) if resume else {}
+    if isinstance(recorded_run.get("comparison"), str):
+        # finished alone, the arm would no longer be the comparison's (sim compare
+        # --resume then refuses it as a run no comparison there wrote)
+        raise FolderError(
+            f"{out} holds scenario {recorded_run.get('label', out.name)!r} of the comparison "
+            f"in {recorded_run['comparison']}: sim run cannot resume one scenario of it",
+            hint=f"finish the comparison: sim compare <its scenarios and options> --out "
+                 f"{recorded_run['comparison']} --resume")
     if resume and source is click.core.ParameterSource.DEFAULT:
         # the run being finished, not the default 10: fewer would cut it short, more
         # would grow it unasked (sim compare's resume keeps its count too)
-        recorded_n = _recorded_replications(out)
+        recorded_n = _resumed_replications(out, recorded_run, target)
         if recorded_n is not None and recorded_n != replications:
             replications = recorded_n
             target = _target(target_ci, metrics, max_replications, replications)

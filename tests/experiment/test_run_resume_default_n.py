@@ -49,3 +49,30 @@ def test_a_resume_with_n_still_takes_the_n_given(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["replications"] == 8
+
+
+def test_a_target_run_resumed_without_n_or_target_keeps_what_its_batches_ran(
+        tmp_path: Path) -> None:
+    # a --target-ci run records its first batch as -n; its later batches saved more
+    out = _interrupted(tmp_path, n=7, keep=5)
+    info = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    info["replications"] = 3
+    (out / "run.json").write_text(json.dumps(info), encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", str(TINY), "--seed", "3", "--out", str(out),
+                                       "--resume", "-q", "--no-figures", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["replications"] == 5
+
+
+def test_sim_run_refuses_to_resume_one_scenario_of_a_comparison(tmp_path: Path) -> None:
+    cmp = tmp_path / "cmp"
+    args = ["compare", str(TINY), str(TINY), "--set", "name=tiny", "-n", "2", "--out",
+            str(cmp), "-q", "--no-figures", "--workers", "1"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    arm = next(p for p in cmp.iterdir() if (p / "run.json").is_file())
+    result = CliRunner().invoke(main, ["run", str(TINY), "--out", str(arm), "--resume",
+                                       "-q", "--no-figures", "--workers", "1"])
+    assert result.exit_code == 2, result.output
+    assert "of the comparison in" in result.output and "sim compare" in result.output
