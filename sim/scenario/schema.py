@@ -424,14 +424,20 @@ class Channel(Strict):
     on full closures (capacity factor 0) only, so a route a shock throttles (say to 0.2)
     keeps its whole share and its queue grows. ``rebalance``: move lots in proportion to
     lost capacity. A route's capacity factor is the smallest of its lanes' and transit
-    sites', capped at 1. Under ``fixed_shares`` each route keeps its share times its factor
+    sites' that not every route of the mine passes, divided by the smallest of those every
+    route passes (a border post on all of them), capped at 1: a throttle on a shared post
+    alone moves nothing, since no route avoids it, and a lane at 0.3 behind a shared post at
+    0.5 counts as 0.6. Under ``fixed_shares`` each route keeps its share times its factor
     (a route at 0.3 takes 0.3 of its share); what the routes lose goes to the open routes of
-    share 0 (backups) in proportion to their factors (evenly when none is throttled), or,
-    if no backup is open, to the other open routes in proportion to what they keep. Under
-    ``cheapest`` or ``fastest`` the best open route takes its factor's share of the lots,
-    the next best that share of the rest, and so on (what the last leaves is spread over
-    them in proportion). A closed route takes nothing, as under ``reroute``; with every
-    route closed, lots wait. The split changes when capacities change, not lot by lot."""
+    share 0 (backups) in proportion to their factors (evenly when none is throttled), each
+    taking at most the lost share times its factor (a backup at 0.1 takes a tenth of it);
+    what the backups cannot take, or all of it if no backup is open, stays with the open
+    routes with a share in proportion to what they keep, and waits in their queues (with
+    none of them open, the backups take every lot). Under ``cheapest`` or ``fastest`` the
+    best open route takes its factor's share of the lots, the next best that share of the
+    rest, and so on (what the last leaves is spread over them in proportion). A closed route
+    takes nothing, as under ``reroute``; with every route closed (or a shared element
+    closed), lots wait. The split changes when capacities change, not lot by lot."""
     routes: dict[Id, Route] = Field(min_length=1)
     """Routes by id."""
 

@@ -13,19 +13,29 @@ When a route is closed, ``on_closure: reroute`` leaves it out until it reopens;
 ``on_closure: wait`` keeps sending lots along it, to wait at the closure. Neither acts on a
 route that is only throttled (capacity factor between 0 and 1).
 
-``on_closure: rebalance`` moves lots in proportion to lost capacity. A route's capacity
-factor is the smallest of its lanes' and transit sites', capped at 1 (a boost does not draw
-more than the route's share).
+``on_closure: rebalance`` moves lots in proportion to lost capacity. What counts is a
+route's capacity relative to the lanes and transit sites every route of the router passes
+(say one border post on all of them): moving lots between routes gains nothing there. A
+route's factor is the smallest capacity factor of its other lanes and sites, divided by the
+smallest of the shared ones, capped at 1 (a boost does not draw more than the route's
+share). So a throttle on a shared element alone leaves the split as it is (its queue
+grows), and a route's own lane at 0.3 behind a shared post at 0.5 counts as 0.6, the part
+of what passes the post the lane can carry. If a shared element is closed, every route is
+closed: lots wait, as below.
 
 * Under ``fixed_shares`` each route with a share keeps its share times its factor (a route
-  at 30% takes 30% of its share); what the routes lose goes to the open share-0 backup
-  routes, in proportion to their factors (evenly when none is throttled), or, with no open
-  backup, to the open routes with a share, in proportion to what they keep. With every
-  route closed lots wait on the routes with a share, as under ``reroute``.
+  at 30% takes 30% of its share); the open share-0 backup routes take what the routes
+  lose, each in proportion to its factor but at most the lost share times its factor (one
+  backup at 10% takes a tenth of it; an unthrottled backup, or two at 50%, take it all).
+  What the backups cannot take stays with the routes with a share, in proportion to what
+  they keep, to wait in their queues; if they keep nothing (all closed), the open backups
+  take every lot, as under ``reroute``. With every route closed lots wait on the routes
+  with a share, as under ``reroute``.
 * Under ``cheapest`` / ``fastest`` the best open route takes its factor's share of the lots,
-  the next best that share of the rest, and so on; what the last leaves is spread over them
-  in proportion. Unthrottled, that is the best open route alone, as under ``reroute``; with
-  every route closed lots wait on the best route.
+  the next best that share of the rest, and so on (each route takes its factor's part of
+  what reaches it); what the last leaves is spread over them in proportion. Unthrottled,
+  that is the best open route alone, as under ``reroute``; with every route closed lots
+  wait on the best route.
 
 The split is worked out again only when some capacity changes (and, under ``fastest``, when
 corridor upgrades reorder the routes); lots then go by the smooth round robin above.
@@ -76,12 +86,13 @@ class RouteOption:
             days += mean * (lane.transit_factor - 1.0)
         return days
 
-    def capacity_factor(self) -> float:
+    def capacity_factor(self, leaving_out: frozenset[int] = frozenset()) -> float:
         """The smallest capacity factor of the route's lanes and transit sites, capped at 1
-        (0 if any is closed)."""
+        (0 if any is closed), leaving out the elements whose ``id()`` is in
+        *leaving_out*."""
         factor = 1.0
         for element in (*self.legs, *self.sites):
-            if element.capacity_factor < factor:
+            if element.capacity_factor < factor and id(element) not in leaving_out:
                 factor = max(element.capacity_factor, 0.0)
         return factor
 
@@ -99,9 +110,9 @@ class Router:
     how much capacity they have) only when it has moved, not for every lot.
     """
 
-    __slots__ = ("_candidates", "_credit", "_days", "_epoch", "_primary", "_shares",
-                 "_total_weight", "_weighted", "capacity_epoch", "options", "rebalance",
-                 "reroute", "rule")
+    __slots__ = ("_candidates", "_credit", "_days", "_epoch", "_primary", "_shared",
+                 "_shared_ids", "_shares", "_total_weight", "_weighted", "capacity_epoch",
+                 "options", "rebalance", "reroute", "rule")
 
     def __init__(self, rule: str, on_closure: str, options: list[RouteOption],
                  capacity_epoch: list[int] | None = None) -> None:
@@ -127,6 +138,14 @@ class Router:
         self._set_candidates(self._primary)
         self._shares = list(self._weighted)
         """(index, weight) of each primary route with every route open."""
+        common = {id(element) for element in (*options[0].legs, *options[0].sites)}
+        for option in options[1:]:
+            common &= {id(element) for element in (*option.legs, *option.sites)}
+        self._shared_ids = frozenset(common)
+        """``id()`` of the lanes and sites every route passes, which rebalancing leaves out
+        of the routes' factors: moving lots between routes does not avoid them."""
+        self._shared = tuple({id(element): element for element in (*options[0].legs,
+                              *options[0].sites) if id(element) in common}.values())
 
     def _set_candidates(self, candidates: list[int]) -> None:
         self._candidates = candidates
@@ -157,19 +176,38 @@ class Router:
         """Split the lots over the routes by the capacity they have now (see the module
         docstring), as the weights of the smooth round robin."""
         options = self.options
-        factor = [option.capacity_factor() for option in options]
+        shared = 1.0
+        for element in self._shared:
+            shared = min(shared, max(element.capacity_factor, 0.0))
+        if shared > 0.0:
+            leaving_out = self._shared_ids
+            factor = [min(1.0, option.capacity_factor(leaving_out) / shared)
+                      for option in options]
+        else:  # every route passes a closed element: no route is open
+            factor = [0.0] * len(options)
         weights: dict[int, float] = {}
         if self.rule == "fixed_shares":
             primary = self._primary
-            lost = 0.0
+            lost = kept = 0.0
             for i, share in self._shares:
                 weights[i] = share * factor[i]
+                kept += weights[i]
                 lost += share - weights[i]
             backups = [i for i in range(len(options)) if i not in primary and factor[i] > 0]
+            room = sum(factor[i] for i in backups)
             if backups and lost > 0:
-                room = sum(factor[i] for i in backups)
+                # each backup takes at most lost x its factor, so one at 10% cannot draw
+                # the whole lost share
+                taken = lost * min(1.0, room)
                 for i in backups:
-                    weights[i] = lost * factor[i] / room
+                    weights[i] = taken * factor[i] / room
+                left = lost - taken
+                if left > 0 and kept > 0:
+                    # what the backups cannot take waits on the share routes, in proportion
+                    # to what they keep (with nothing kept, the weights leave it all to
+                    # the backups, as reroute would)
+                    for i, _share in self._shares:
+                        weights[i] += left * weights[i] / kept
             fallback = self._shares
         else:
             days = self._days = tuple(option.days_now() for option in options) \

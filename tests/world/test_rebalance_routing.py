@@ -201,3 +201,104 @@ def test_a_rerouting_channel_only_throttled_by_a_shock_is_noted(build) -> None:
                                ("wait", 0.2)):
         sc = scenario_from_dict(noted_scenario(build, on_closure, factor))
         assert throttled_reroute_notes(sc) == []
+
+
+# ------------------------------------------- elements every route passes (review 6)
+def shared_router(rule: str, weights: list[float], costs: list[float] | None = None
+                  ) -> tuple[Router, list[Gate], Gate, list[int]]:
+    """As :func:`router`, with one more gate (a border post, say) on every route."""
+    r, gates, epoch = router(rule, "rebalance", weights, costs)
+    post = Gate()
+    for option in r.options:
+        option.sites = (post,)
+    return Router(rule, "rebalance", r.options, epoch), gates, post, epoch
+
+
+def test_a_throttle_every_route_shares_leaves_the_split_as_it_is() -> None:
+    # moving lots gains nothing when every route passes the throttled post; before, the
+    # main route kept 0.56 of its share and the backup took the rest
+    for rule, weights, costs, split in (
+            ("fixed_shares", [1.0, 0.0], None, [100 * LOT, 0.0]),
+            ("fixed_shares", [0.6, 0.4, 0.0], None, [60 * LOT, 40 * LOT, 0.0]),
+            ("cheapest", [1.0, 1.0, 1.0], [20.0, 10.0, 30.0], [0.0, 100 * LOT, 0.0]),
+            ("fastest", [1.0, 1.0], None, [100 * LOT, 0.0])):
+        r, _gates, post, epoch = shared_router(rule, weights, costs)
+        post.capacity_factor = 0.56
+        epoch[0] += 1
+        assert sent(r, 100) == split, rule
+
+
+def test_a_route_s_own_throttle_counts_relative_to_the_shared_one() -> None:
+    r, gates, post, epoch = shared_router("fixed_shares", [0.5, 0.5])
+    post.capacity_factor = 0.5
+    throttle(gates, epoch, 0, 0.3)
+    # route 0's lane carries 0.3 / 0.5 = 0.6 of what passes the post: 0.3 against 0.5
+    assert sent(r, 80) == [30 * LOT, 50 * LOT]
+    throttle(gates, epoch, 0, 0.8)  # not below the post: it binds first, nothing moves
+    assert sent(r, 80) == [40 * LOT, 40 * LOT]
+    r, gates, post, epoch = shared_router("cheapest", [1.0, 1.0], costs=[10.0, 20.0])
+    post.capacity_factor = 0.5
+    throttle(gates, epoch, 0, 0.2)
+    # the cheapest at 0.2 / 0.5 = 0.4, the other the rest
+    assert sent(r, 100) == [40 * LOT, 60 * LOT]
+
+
+def test_a_closed_element_every_route_shares_makes_lots_wait() -> None:
+    r, _gates, post, epoch = shared_router("fixed_shares", [0.6, 0.4, 0.0])
+    post.capacity_factor = 0.0
+    epoch[0] += 1
+    assert sent(r, 10) == [6 * LOT, 4 * LOT, 0.0]  # on the share routes, as reroute
+    r, _gates, post, epoch = shared_router("cheapest", [1.0, 1.0], costs=[20.0, 10.0])
+    post.capacity_factor = 0.0
+    epoch[0] += 1
+    assert sent(r, 10) == [0.0, 10 * LOT]  # on the cheapest
+
+
+# ------------------------------------------------ what a backup can take (review 6)
+def test_a_throttled_backup_takes_at_most_its_factor_of_the_lost_share() -> None:
+    r, gates, epoch = router("fixed_shares", "rebalance", [0.6, 0.4, 0.0])
+    throttle(gates, epoch, 0, 0.2)
+    throttle(gates, epoch, 1, 0.2)
+    throttle(gates, epoch, 2, 0.1)
+    # kept 0.12 and 0.08; the backup takes 0.1 of the 0.8 lost (it took all 0.8 before);
+    # the other 0.72 waits on the share routes, 0.6 : 0.4 as they keep
+    assert sent(r, 1000) == [552 * LOT, 368 * LOT, 80 * LOT]
+
+
+def test_what_the_backups_cannot_take_stays_with_the_share_routes() -> None:
+    r, gates, epoch = router("fixed_shares", "rebalance", [0.6, 0.4, 0.0])
+    throttle(gates, epoch, 0, 0.0)
+    throttle(gates, epoch, 2, 0.5)
+    # 0.6 lost; the backup at 0.5 takes 0.3, route 1 keeps its 0.4 and the 0.3 left
+    assert sent(r, 100) == [0.0, 70 * LOT, 30 * LOT]
+    throttle(gates, epoch, 1, 0.0)
+    # no share route open: the backup takes every lot (to queue there), as under reroute
+    assert sent(r, 10) == [0.0, 0.0, 10 * LOT]
+
+
+def test_two_half_capacity_backups_take_the_whole_lost_share() -> None:
+    r, gates, epoch = router("fixed_shares", "rebalance", [0.6, 0.4, 0.0, 0.0])
+    throttle(gates, epoch, 0, 0.5)
+    throttle(gates, epoch, 2, 0.5)
+    throttle(gates, epoch, 3, 0.5)
+    # 0.3 lost; each backup may take 0.5 x 0.3, so between them all of it
+    assert sent(r, 100) == [30 * LOT, 40 * LOT, 15 * LOT, 15 * LOT]
+
+
+def test_in_a_world_a_throttle_on_the_shared_border_moves_nothing(build) -> None:
+    # both routes cross border k, then a or b: a throttle at k is met on either route
+    sites = {"mine": build.mine(), "k": build.border(100.0), "a": build.border(100.0),
+             "b": build.border(100.0), "market": build.market()}
+    lanes = [build.lane("mine", "k", 1.0), build.lane("k", "a", 1.0),
+             build.lane("k", "b", 1.0), build.lane("a", "market", 1.0),
+             build.lane("b", "market", 1.0)]
+    routes = {"via_a": {"path": ["k", "a", "market"], "share": 1.0},
+              "via_b": {"path": ["k", "b", "market"], "share": 0.0}}
+    data = build.scenario(sites, lanes, [], horizon=60, routes=routes)
+    data["channels"]["formal"]["on_closure"] = "rebalance"
+    data["shocks"] = {"events": {"go_slow": {"start": 0, "targets": {"sites": ["k"]},
+                                             "effects": {"capacity_factor": 0.56}}}}
+    world = World(scenario_from_dict(data), Streams(1, 0))
+    world.run()
+    world.check_mass_balance()
+    assert through(world, "a") > 0 and through(world, "b") == 0.0
