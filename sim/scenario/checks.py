@@ -8,9 +8,13 @@ did-you-mean for misspelt ids.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from sim.scenario.errors import Issue, PathT, did_you_mean
 from sim.scenario.schema import DESTINATION_KINDS, TRANSIT_KINDS, Mine, Scenario
+
+if TYPE_CHECKING:
+    from sim.scenario.shock_schema import Targets
 
 SHARE_TOLERANCE = 1e-6
 MAX_HORIZON_DAYS = 1e6
@@ -420,13 +424,17 @@ def unpriced_money(sc: Scenario) -> list[str]:
               for sid, inc in shocks.incidents.items()]
     taxes += [(f"regimes.{sid}.states.{state}", st.effects, reg.targets)
               for sid, reg in shocks.regimes.items() for state, st in reg.states.items()]
+    taxes = [(where, eff, tg) for where, eff, tg in taxes if eff.tax_rate]
     notes = []
     for cid, com in sc.commodities.items():
         if com.reference_price_usd_per_t is not None:
             continue
         why = [f"royalty_rate {com.royalty_rate:g}"] if com.royalty_rate else []
-        why += [f"the tax_rate of shocks.{where}" for where, eff, tg in taxes
-                if eff.tax_rate and (tg.commodities is None or cid in tg.commodities)]
+        if taxes:
+            carried = _carriers(sc, cid)
+            why += [f"the tax_rate of shocks.{where}" for where, eff, tg in taxes
+                    if (tg.commodities is None or cid in tg.commodities)
+                    and _reaches(sc, tg, carried)]
         if why:
             notes.append(
                 f"commodity {cid!r} has no reference_price_usd_per_t: its export_value_usd, "
@@ -434,3 +442,30 @@ def unpriced_money(sc: Scenario) -> list[str]:
                 f"give commodities.{cid}.reference_price_usd_per_t (US dollars per tonne of "
                 "metal) to value them")
     return notes
+
+
+def _carriers(sc: Scenario, commodity: str) -> set[str]:
+    """Ids of the mines that produce ``commodity`` and of the lanes and transit sites its
+    routes from them pass (where a shock's tax on what passes can meet it)."""
+    from sim.scenario.plan import route_lanes
+
+    out: set[str] = set()
+    for mid, site in sc.sites.items():
+        if site.kind != "mine" or commodity not in site.output:
+            continue
+        out.add(mid)
+        for chid, channel in sc.channels.items():
+            for rid in mine_routes(sc, mid, commodity, chid):
+                lanes = route_lanes(sc, mid, channel.routes[rid].path)
+                out.update(lanes)
+                out.update(sc.lanes[lid].to for lid in lanes[:-1])
+    return out
+
+
+def _reaches(sc: Scenario, targets: Targets, carried: set[str]) -> bool:
+    """Whether a shock's ``targets`` (sites, lanes, regions) meet any of ``carried``."""
+    # here, not at the top: sim.shocks imports the world, which imports this module
+    from sim.shocks.targets import region_reach
+
+    sites, lanes = region_reach(sc, targets.regions)
+    return bool({*targets.sites, *targets.lanes, *sites, *lanes} & carried)

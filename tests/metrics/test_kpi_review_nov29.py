@@ -203,3 +203,20 @@ def test_sim_validate_prints_the_unpriced_money_note(build, tmp_path) -> None:
     result = CliRunner().invoke(main, ["validate", str(path)])
     assert result.exit_code == 0, result.output
     assert "has no reference_price_usd_per_t" in result.output
+
+
+def test_the_unpriced_note_names_only_taxes_that_reach_the_commodity() -> None:
+    from pathlib import Path
+
+    from sim.scenario import load_scenario
+    from sim.scenario.checks import unpriced_money
+
+    m23 = Path(__file__).resolve().parents[2] / "scenarios" / "m23_escalation.yaml"
+    # the eastern gold taxes (Rubaya, Goma, ...) never meet copper, which is mined and
+    # carried in the south
+    [copper] = unpriced_money(load_scenario(
+        m23, ["commodities.copper.reference_price_usd_per_t=null"]))
+    assert "royalty_rate" in copper and "tax_rate" not in copper
+    [gold] = unpriced_money(load_scenario(
+        m23, ["commodities.gold.reference_price_usd_per_t=null"]))
+    assert "the tax_rate of shocks.events.goma_falls" in gold
