@@ -17,6 +17,17 @@ there are at least ``3 / target`` replications (:func:`constant_minimum`): by th
 three, with 95% confidence fewer than a share ``target`` of replications would then give
 another value.
 
+Some KPIs are NaN in a replication (``time_to_recover_days`` where supply never fell below
+95% of demand, lead times where nothing was delivered): a KPI's interval is over the
+replications that have a value (:attr:`Measure.n`), and one with fewer than two values has
+none. Such a KPI is not grown blindly to the maximum: the run goes on (doubling) while it
+has fewer than :func:`constant_minimum` replications, and stops there, or at the maximum if
+that comes first, with reason ``undefined`` (:meth:`StopReport.message` names the KPI, how
+many replications had a value, why the others are NaN, and a KPI to choose instead). By the
+same rule of three, with at most one value in ``3 / target`` replications the KPI is
+defined in hardly more than a share ``target`` of runs (below it with 95% confidence when
+it has none), so more replications would not make its mean a statement about the scenario.
+
 KPIs are named ``metric[:commodity[:channel[:site]]]``: ``delivered_t:cobalt`` is delivered
 cobalt over all channels and sites; ``delivered_t`` alone means that total for every
 commodity; ``mean_wait_days:all:all:kasumbalesa`` is one site's figure, and
@@ -27,9 +38,11 @@ half-width of each paired difference relative to the reference mean.
 Names are checked twice. :func:`check_metrics`, before anything is run or written, checks
 the metric against every metric name the simulator can produce
 (:data:`sim.metrics.kpis.KPI_METRICS`) and the commodity, channel and site against the
-scenario's ids, so a typo costs no simulation. :func:`select`, on the labels of finished
-replications, catches the rest: a combination the scenario does not produce (a site-level
-metric asked for one commodity, say).
+scenario's ids, so a typo costs no simulation; for channel ``refined`` it also checks the
+metric, which has such a row only where the scenario's refiners put one (see
+:func:`refined_metrics`). :func:`select`, on the labels of finished replications, catches
+the rest: a combination the scenario does not produce (a site-level metric asked for one
+commodity, say).
 """
 
 from __future__ import annotations
@@ -42,7 +55,7 @@ import numpy as np
 
 from sim.experiment.errors import ExperimentError
 from sim.experiment.stats import t_interval
-from sim.metrics.kpis import KPI_METRICS
+from sim.metrics.kpis import KPI_METRICS, RECOVERY_THRESHOLD
 from sim.scenario.errors import did_you_mean
 from sim.scenario.schema import Scenario
 
@@ -118,6 +131,48 @@ def kpi_places(sc: Scenario) -> tuple[list[str], list[str], list[str]]:
     return commodities, channels, sites
 
 
+REFINED_ALWAYS = ("in_transit_end_t", "seized_t")
+"""Metrics with a channel ``refined`` row wherever the scenario has a refiner."""
+REFINED_IN_EXPORTER = ("exported_t", "export_value_usd")
+"""Metrics with a channel ``refined`` row only where a refiner is in the exporting country
+(refined metal leaves that country only from a refiner in it)."""
+
+
+def refined_metrics(sc: Scenario) -> tuple[str, ...]:
+    """The metrics that have a channel ``refined`` row in ``sc``'s KPIs: none without a
+    refiner, :data:`REFINED_ALWAYS` with one, and :data:`REFINED_IN_EXPORTER` too when a
+    refiner is in the exporting country. Mirrors ``sim.metrics.kpis._refined_rows``, which
+    decides it from the world built of ``sc`` (a test holds the two together)."""
+    countries = {sc.country_of(sid) for sid, site in sc.sites.items() if site.kind == "refiner"}
+    if not countries:
+        return ()
+    if sc.exporting_country in countries:
+        return REFINED_ALWAYS + REFINED_IN_EXPORTER
+    return REFINED_ALWAYS
+
+
+def _check_refined(spec: MetricSpec, sc: Scenario, option: str) -> None:
+    """Refuse a channel ``refined`` spec whose metric has no such row in ``sc``."""
+    have = refined_metrics(sc)
+    if spec.channel != "refined" or spec.metric in have:
+        return
+    countries = sorted({sc.country_of(sid) for sid, site in sc.sites.items()
+                        if site.kind == "refiner"})
+    if spec.metric in REFINED_IN_EXPORTER:
+        why = (f"refined metal is exported (leaves {sc.exporting_country}) only from a "
+               f"refiner in {sc.exporting_country}, and scenario {sc.name!r} refines in "
+               f"{', '.join(countries)} only")
+    else:
+        why = ("channel 'refined' has rows only for metal its refiners ship: "
+               + ", ".join(have))
+    com = spec.commodity or "<commodity>"
+    raise ExperimentError(
+        f"{spec}: no channel 'refined' row for {spec.metric} in scenario {sc.name!r}",
+        what=option,
+        hint=f"{why}; name another channel, or the total over channels "
+             f"({spec.metric}:{com})")
+
+
 def check_metrics(specs: Sequence[MetricSpec], sc: Scenario, option: str = "--metric") -> None:
     """Check, before anything is run, that every spec could name a KPI of ``sc``: its
     metric is one the simulator produces and its commodity, channel and site are ids of
@@ -146,6 +201,7 @@ def check_metrics(specs: Sequence[MetricSpec], sc: Scenario, option: str = "--me
                 hint += "; lanes, route:<id>, <regime>:<state> and country:<ISO3> are sites too"
             raise ExperimentError(f"{spec}: no {part} {value!r} in scenario "
                                   f"{sc.name!r}", what=option, hint=hint)
+        _check_refined(spec, sc, option)
 
 
 def select(labels: Sequence[Label], specs: Sequence[MetricSpec],
@@ -226,17 +282,42 @@ class Target:
 
 @dataclass
 class Measure:
-    """One KPI's precision after a batch."""
+    """One KPI's precision after a batch: ``n`` values (the replications where it is not
+    NaN) of mean ``mean``, out of ``replications`` measured (``n`` when not given), and the
+    relative half-width of their interval (NaN with fewer than two values).
+    :meth:`of` computes them from the values."""
 
     name: str
     n: int
     mean: float
     rel_half_width: float
+    replications: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.replications is None:
+            self.replications = self.n
+
+    @classmethod
+    def of(cls, name: str, values: np.ndarray, scale: float | None = None,
+           confidence: float = 0.95) -> Measure:
+        """The measure of ``values`` (one per replication, NaN where the KPI has none);
+        ``scale`` as for :func:`relative_half_width` (a paired difference is scaled by the
+        reference's mean)."""
+        values = np.asarray(values, float)
+        have = values[~np.isnan(values)]
+        mean = float(have.mean()) if have.size else math.nan
+        return cls(name, int(have.size), mean,
+                   relative_half_width(values, scale, confidence), int(values.size))
 
     @property
     def constant(self) -> bool:
-        """Every replication gave the same value (a zero-width interval)."""
+        """Every value was the same (a zero-width interval)."""
         return self.rel_half_width == 0
+
+    @property
+    def undefined(self) -> bool:
+        """Fewer than two values: no interval can be formed."""
+        return math.isnan(self.rel_half_width)
 
     def meets(self, target: float) -> bool:
         """The relative half-width is at most ``target``; for identical values, only with
@@ -255,7 +336,8 @@ def constant_minimum(target: float) -> int:
 
 @dataclass
 class StopReport:
-    """Why a sequential run stopped: ``reason`` is ``target`` or ``maximum``."""
+    """Why a sequential run stopped: ``reason`` is ``target``, ``maximum``, or
+    ``undefined`` (a named KPI had fewer than two values, see the module's docstring)."""
 
     reason: str
     replications: int
@@ -292,15 +374,76 @@ class StopReport:
                     f"mean (of the reference's mean for a paired difference) ({widest})"
                     f"{same}")
         failing = [m.name for m in self.measures if not m.meets(self.target)]
+        if self.reason == "undefined":
+            return self._undefined_message(failing)
         return (f"stopped: reached the maximum of {self.replications} replications before "
                 f"the target {_pct(self.target)} was met; not met for "
                 f"{', '.join(failing)} ({widest}){same}; raise --max-replications to go on")
 
+    def _undefined_message(self, failing: list[str]) -> str:
+        lacking = [m for m in self.measures if m.undefined]
+        parts = []
+        for m in lacking:
+            # a caller passing the replications as ``n`` (not ``Measure.of``) leaves the
+            # count of values unknown beyond "fewer than two"
+            count = (f"a value in only {m.n} of {m.replications} replications" if m.n < 2
+                     else f"fewer than 2 values in {m.replications} replications")
+            parts.append(f"{m.name} has {count}{_why_nan(m.name)}")
+        others = [name for name in failing if name not in {m.name for m in lacking}]
+        rest = (f"; the target was not met for {', '.join(others)} either" if others else "")
+        alternatives = sorted({alt for m in lacking for alt in _instead(m.name)})
+        choose = (f"choose another --metric such as {' or '.join(alternatives)}"
+                  if alternatives else "choose another --metric")
+        return (f"stopped after {self.replications} replications: {'; '.join(parts)}: no "
+                f"interval can be formed, so the target {_pct(self.target)} cannot be met"
+                f"{rest}; {choose}")
+
     def as_dict(self) -> dict[str, object]:
         return {"reason": self.reason, "replications": self.replications,
                 "target_rel_half_width": self.target, "batches": self.batches,
-                "measures": [{"kpi": m.name, "n": m.n, "mean": m.mean,
-                              "rel_half_width": m.rel_half_width} for m in self.measures]}
+                "measures": [{"kpi": m.name, "n": m.n, "replications": m.replications,
+                              "mean": m.mean, "rel_half_width": m.rel_half_width}
+                             for m in self.measures]}
+
+
+_NAN_WHERE = {
+    "time_to_recover_days": f"supply never fell below {RECOVERY_THRESHOLD:.0%} of demand",
+    "mean_lead_time_days": "nothing was delivered",
+    "delivered_share": "nothing was delivered",
+    "control_hhi": "nothing was delivered",
+    "refining_hhi": "nothing was refined",
+    "refined_share": "nothing was refined",
+    "mean_wait_days": "no lot started its service there",
+    "mean_dwell_days": "no lot left there",
+}
+"""Where each KPI that can be NaN is NaN (sim.metrics.kpis)."""
+
+_INSTEAD = {"time_to_recover_days": ("disrupted_days", "recovered_by_end")}
+
+
+def _metric_of(name: str) -> str:
+    return name.split(":", 1)[0].split(" ", 1)[0]
+
+
+def nan_where(name: str) -> str:
+    """Where the KPI ``name`` (``metric[:...]``) is NaN in a replication, in words ("" if
+    not known), e.g. "supply never fell below 95% of demand" for time_to_recover_days."""
+    metric = _metric_of(name)
+    if metric.startswith("lead_time_p"):
+        return "nothing was delivered or the quantile is in the open-ended last bin"
+    return _NAN_WHERE.get(metric, "")
+
+
+def _why_nan(name: str) -> str:
+    where = nan_where(name)
+    text = f" (it is NaN where {where})" if where else ""
+    if " " in name:  # a comparison's paired difference
+        text += "; a paired difference has a value only where both scenarios have one"
+    return text
+
+
+def _instead(name: str) -> tuple[str, ...]:
+    return _INSTEAD.get(_metric_of(name), ())
 
 
 def _pct(x: float) -> str:
@@ -313,14 +456,18 @@ def _pct(x: float) -> str:
 
 def next_count(n: int, measures: Sequence[Measure], target: Target) -> int:
     """How many replications to have after the next batch."""
-    ratios = [m.rel_half_width / target.rel_half_width for m in measures]
-    finite = [r for r in ratios if math.isfinite(r)]
-    if finite and len(finite) == len(ratios):
-        wanted = math.ceil(1.1 * n * max(finite) ** 2)
-    else:
+    ratios = [m.rel_half_width / target.rel_half_width for m in measures
+              if not m.undefined]
+    if not measures or any(math.isinf(r) for r in ratios):
         wanted = 2 * n
-    if any(m.constant and not m.meets(target.rel_half_width) for m in measures):
-        # no variance to extrapolate from: go for the count at which identical values count
+    else:
+        # a KPI with a value in only some replications still narrows as 1/sqrt(n) in
+        # replications (its count of values grows in proportion)
+        wanted = math.ceil(1.1 * n * max(ratios, default=0.0) ** 2)
+    if any(m.undefined or (m.constant and not m.meets(target.rel_half_width))
+           for m in measures):
+        # no variance to extrapolate from: go for the count at which identical values count,
+        # or at which a KPI still without two values is given up (see run_sequential)
         wanted = max(wanted, constant_minimum(target.rel_half_width))
     low = n + max(1, target.min_batch)
     high = max(2 * n, low)
@@ -351,7 +498,12 @@ def run_sequential(start: int, target: Target, run_up_to: Callable[[int], None],
     replications saved are read back, not run again). ``floor`` (a resume's count of
     replications saved): the run does not stop by its target below it, but goes on to
     ``floor`` (only when the target or ``start`` changed since the run was interrupted),
-    so no saved replication is left out of the results."""
+    so no saved replication is left out of the results.
+
+    A named KPI with fewer than two values (NaN in the other replications) once there are
+    :func:`constant_minimum` replications, or at the maximum, stops the run with reason
+    ``undefined`` (not ``maximum``: more replications would not help; see the module's
+    docstring)."""
     n = min(max(start, FIRST_BATCH_MIN), target.max_replications)
     batches: list[int] = []
     while True:
@@ -365,6 +517,13 @@ def run_sequential(start: int, target: Target, run_up_to: Callable[[int], None],
                 n = min(floor, target.max_replications)
                 continue
             return StopReport("target", n, target.rel_half_width, measures, batches,
+                              target.confidence)
+        given_up = n >= min(constant_minimum(target.rel_half_width), target.max_replications)
+        if any(m.undefined for m in measures) and given_up:
+            if n < floor and n < target.max_replications:
+                n = min(floor, target.max_replications)
+                continue
+            return StopReport("undefined", n, target.rel_half_width, measures, batches,
                               target.confidence)
         if n >= target.max_replications:
             return StopReport("maximum", n, target.rel_half_width, measures, batches,

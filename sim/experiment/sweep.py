@@ -435,16 +435,26 @@ class Sweep:
 
     def correlations(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
         """Spearman rank correlation of each parameter with each KPI column (rows) that
-        varies across samples."""
+        varies across samples.
+
+        A KPI without a value at some samples (``time_to_recover_days`` where no
+        replication at a point was disrupted) is correlated over the samples where it has
+        one: ``attrs["samples"]`` gives that count per row (the rows with fewer than every
+        sample), since chance reaches further over fewer samples."""
         cols = [c for c in (columns or self.kpi_columns) if c in self.table]
         params = [p.path for p in self.design.params]
         out = {}
+        fewer: dict[str, int] = {}
         for c in cols:
             y = self.table[c]
             if y.nunique(dropna=True) < 2:
                 continue
             out[c] = [self.table[p].corr(y, method="spearman") for p in params]
-        return pd.DataFrame.from_dict(out, orient="index", columns=params)
+            if int(y.notna().sum()) < len(y):
+                fewer[c] = int(y.notna().sum())
+        frame = pd.DataFrame.from_dict(out, orient="index", columns=params)
+        frame.attrs["samples"] = fewer
+        return frame
 
     def design_text(self) -> str:
         """The design in words: samples, points, replications per point and seed, and the
@@ -855,6 +865,13 @@ def sobol_table(des: Design, table: pd.DataFrame, units: dict[str, str], seed: i
     """First-order and total Sobol indices of every KPI column that varies, with percentile
     bootstrap confidence intervals.
 
+    Columns left out are listed in ``attrs``: ``constant_outputs``, the same at every A and
+    B point; ``undefined_outputs``, without a value at some point (NaN there, as
+    ``time_to_recover_days`` where no replication at the point was disrupted): the
+    estimators need a value at every point, and dropping points would break the A, B and
+    AB_i blocks they pair. ``points_with_value`` gives, for each undefined output, at how
+    many of the design's points it has one.
+
     Uses :func:`scipy.stats.sobol_indices` on the evaluations at A, B and AB_i, and
     :func:`scipy.stats.bootstrap` over the base samples with a generator seeded by the
     root seed, so the intervals are reproducible.
@@ -862,14 +879,19 @@ def sobol_table(des: Design, table: pd.DataFrame, units: dict[str, str], seed: i
     from scipy.stats import sobol_indices
 
     n, d = des.base, len(des.params)
-    outputs = []
+    outputs: list[str] = []
+    constant: list[str] = []
+    undefined: dict[str, int] = {}
     for col in units:
         y = table[col].to_numpy(float)
+        if not np.all(np.isfinite(y)):
+            undefined[col] = int(np.isfinite(y).sum())
         # rounding noise (a mass-balance error of 1e-10 t) is no variance to apportion
-        if np.all(np.isfinite(y)) and np.ptp(y[: 2 * n]) > 1e-9 * max(1.0, np.abs(y).max()):
+        elif np.ptp(y[: 2 * n]) > 1e-9 * max(1.0, np.abs(y).max()):
             outputs.append(col)
+        else:
+            constant.append(col)
     rows: list[dict[str, Any]] = []
-    skipped = [c for c in units if c not in outputs]
     if outputs:
         y = table[outputs].to_numpy(float).T  # (s, points)
         f_a, f_b = y[:, :n], y[:, n:2 * n]
@@ -905,7 +927,9 @@ def sobol_table(des: Design, table: pd.DataFrame, units: dict[str, str], seed: i
                                         "first_order_low", "first_order_high", "total_order",
                                         "total_order_low", "total_order_high",
                                         "base_samples"])
-    frame.attrs["constant_outputs"] = skipped
+    frame.attrs["constant_outputs"] = constant
+    frame.attrs["undefined_outputs"] = list(undefined)
+    frame.attrs["points_with_value"] = undefined
     return frame
 
 

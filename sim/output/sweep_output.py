@@ -149,6 +149,35 @@ def correlation_note(n: int) -> str:
             "critical value of Spearman's rho for independent values).")
 
 
+def undefined_note(sweep: Sweep, cols: Sequence[str]) -> str | None:
+    """A line naming the KPI columns ``cols`` left out of the Sobol indices for lacking a
+    value at some design point, with at how many points each has one and why it is NaN,
+    and counting the other columns left out so (``undefined_outputs`` in sweep.json);
+    None if there are none."""
+    from sim.experiment.precision import nan_where
+
+    if sweep.sobol is None:
+        return None
+    missing = list(sweep.sobol.attrs.get("undefined_outputs", []))
+    if not missing:
+        return None
+    counts = sweep.sobol.attrs.get("points_with_value", {})
+    named = [c for c in cols if c in missing]
+    points = sweep.design.size
+    parts = []
+    for col in named:
+        where = nan_where(col)
+        why = (f"; NaN at a point where, in every replication, {where}" if where else "")
+        parts.append(f"{col} (a value at {counts.get(col, '?')} of {points} points{why})")
+    rest = [c for c in missing if c not in named]
+    more = (f"{'; and ' if parts else ''}{len(rest)} {'other ' if parts else ''}KPI column"
+            f"{'s' if len(rest) != 1 else ''} ({', '.join(rest[:3])}"
+            f"{', ...' if len(rest) > 3 else ''})" if rest else "")
+    return (f"note: no Sobol indices for {'; '.join(parts)}{more}: without a value at some "
+            "design point (Sobol indices need one at every point; sweep.csv has its mean "
+            "where it has one; undefined_outputs in sweep.json lists them all)")
+
+
 def sweep_text(sweep: Sweep, metrics: Sequence[str] = ()) -> str:
     """A summary for the terminal: design, parameters, and the Sobol indices (Sobol
     design) or rank correlations (other designs) of the headline KPIs, the latter with
@@ -179,11 +208,14 @@ def sweep_text(sweep: Sweep, metrics: Sequence[str] = ()) -> str:
         lines += [caution] if caution else []
         lines += [note] if note else []
         # sobol_table leaves out a KPI that varies only outside the A and B samples, or
-        # lacks a value in one: it varies, so it is not in the note above
-        flat = [c for c in cols if c not in set(s["output"])]
+        # lacks a value at some point: it varies, so it is not in the note above
+        missing = sweep.sobol.attrs.get("undefined_outputs", [])
+        flat = [c for c in cols if c not in set(s["output"]) and c not in missing]
         if flat:
             lines.append(f"note: no Sobol indices for {', '.join(flat)}: the same in every A "
-                         "and B sample, or without a value in some sample")
+                         "and B sample")
+        undefined = undefined_note(sweep, cols)
+        lines += [undefined] if undefined else []
     else:
         corr = sweep.correlations(cols)
         head = ("KPI", *[p.path for p in des.params])
@@ -300,6 +332,12 @@ def sobol_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
                      "(raise -n)")
     if len(available) > len(cols):
         notes.append(f"{len(cols)} of {len(available)} KPIs shown (--metric chooses)")
+    missing = set(s.attrs.get("undefined_outputs", []))
+    left = [c for c in headline_outputs(sweep, metrics) if c in missing]
+    if left:
+        # a KPI the reader asked for must not vanish from the figure without a word
+        notes.append(f"not shown, without a value at some point: {', '.join(left[:3])}"
+                     f"{', ...' if len(left) > 3 else ''} (see sweep.json)")
     fig.suptitle(f"{title}\n({sweep.design.base} base samples x {len(params) + 2}, "
                  f"{sweep.replications} replication(s) each)"
                  + "".join(f"\n{n}" for n in notes), fontsize=10)
@@ -410,6 +448,9 @@ def write_sweep(sweep: Sweep, out: Path, figures: bool = True, metrics: Sequence
         "replications": sweep.replications,
         "constant_outputs": (sweep.sobol.attrs.get("constant_outputs", [])
                              if sweep.sobol is not None else []),
+        # left out of the Sobol indices for lacking a value at some point, not constant
+        "undefined_outputs": (sweep.sobol.attrs.get("undefined_outputs", [])
+                              if sweep.sobol is not None else []),
         "repeated_points": sweep.repeated_points,
         "resumed_with": sweep.resumed_with,
         "replications_saved_in": f"{STORE}/",
