@@ -44,7 +44,6 @@ from sim.experiment.precision import (
     check_metrics,
     kpi_name,
     parse_metrics,
-    relative_half_width,
     run_sequential,
 )
 from sim.experiment.precision import select as select_kpis
@@ -867,10 +866,11 @@ def _measure(arms: Sequence[Arm], target: Target, chosen: list[int],
             if lab not in col:
                 continue
             diff = vals[:, col[lab]] - ref_vals[:, j]
-            scale = float(np.nanmean(ref_vals[:, j]))
-            out.append(Measure(f"{kpi_name(lab)} {arm.label}-{ref.label}", n,
-                               float(np.nanmean(diff)),
-                               relative_half_width(diff, scale, target.confidence)))
+            ref_have = ref_vals[:, j][~np.isnan(ref_vals[:, j])]
+            scale = float(ref_have.mean()) if ref_have.size else math.nan
+            # n counts the pairs with a difference, not the replications
+            out.append(Measure.of(f"{kpi_name(lab)} {arm.label}-{ref.label}", diff, scale,
+                                  target.confidence))
     return out
 
 

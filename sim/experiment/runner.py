@@ -17,8 +17,6 @@ from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from sim.experiment.collector import Collector
 from sim.experiment.errors import ExperimentError, python_wording
 from sim.experiment.executors import Backend, Job, open_backend, run_tasks
@@ -28,7 +26,6 @@ from sim.experiment.precision import (
     Target,
     check_metrics,
     kpi_name,
-    relative_half_width,
     run_sequential,
 )
 from sim.experiment.precision import select as select_kpis
@@ -332,11 +329,11 @@ def run_replications(sc: Scenario, seed: int, replications: int, *,
             choose(have.kpi_labels)
 
         def measure() -> list[Measure]:
-            n = current[0]
             labels = have.kpi_labels or []
-            values = have.kpi_values(range(n))
-            return [Measure(kpi_name(labels[j]), n, float(np.nanmean(values[:, j])),
-                            relative_half_width(values[:, j], confidence=target.confidence))
+            values = have.kpi_values(range(current[0]))
+            # n counts the replications with a value (NaN where a KPI has none), so the
+            # rule of three for identical values is not met by runs without one
+            return [Measure.of(kpi_name(labels[j]), values[:, j], confidence=target.confidence)
                     for j in chosen]
 
         def batch(n: int) -> None:
