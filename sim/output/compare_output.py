@@ -171,12 +171,20 @@ def _control_columns(comp: Comparison, label: str) -> tuple[str, ...]:
             "95% CI", "unit")
 
 
+def _control(comp: Comparison, label: str) -> pd.DataFrame:
+    """:func:`control_rows` of ``label``, a channel or country only one arm has measured
+    against 0 in the other, paired over the comparison's replications."""
+    return control_rows(comp.table, comp.reference, label,
+                        dict(zip(comp.labels, comp.results, strict=True)),
+                        comp.replications, comp.confidence)
+
+
 def _control_text(comp: Comparison, label: str) -> str:
     """Who controls supply in ``label`` against the reference: shares delivered and exports
     by channel, shares refined by country, with paired differences ("" if no row has a
     nonzero mean). The totals can hardly move while metal changes hands between channels
     or refiners' countries: this says who gained and who lost."""
-    rows = control_rows(comp.table, comp.reference, label)
+    rows = _control(comp, label)
     if rows.empty:
         return ""
     cells = [control_cells(r) for r in rows.itertuples(index=False)]
@@ -243,7 +251,7 @@ def comparison_markdown(comp: Comparison, metrics: Sequence[str] | None = None) 
         parts.append("")
         parts += [f"**Note:** {n.removeprefix('note: ')}\n"
                   for n in _cap_notes(comp, label, metrics)]
-        control = control_rows(comp.table, comp.reference, label)
+        control = _control(comp, label)
         if not control.empty:
             head = _control_columns(comp, label)
             parts += [f"### Who controls supply, {label} vs {comp.reference}", "",

@@ -49,7 +49,7 @@ from sim.output.network_map import (
     map_panels,
     wrap_name,
 )
-from sim.output.tables import at_cap, price_modelled, unpriced
+from sim.output.tables import at_cap, channel_label, price_modelled, unpriced
 from sim.scenario.plan import Plan, make_plan, route_lanes
 
 if TYPE_CHECKING:
@@ -444,7 +444,9 @@ def flows_figure(res: Results, commodity: str | None = None,
             st.date_axis(ax)
             if i < len(coms) - 1:
                 ax.set_xlabel("")
-    handles = [Patch(color=colors[c], label=st.label(c))
+    # the refiners' layer named as the tables name it: "refined" alone read as a channel
+    handles = [Patch(color=colors[c],
+                     label=st.label(c) if channel_label(c) == c else channel_label(c))
                for c in [*channels, *sorted(shown - set(channels))] if c in shown]
     fig.legend(handles=handles, loc="outside lower center", ncols=max(len(handles), 1))
     note = ""
@@ -880,10 +882,12 @@ def map_figure(res: Results, commodity: str | None = None) -> Figure:
     fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 8))
     what = commodity or "all metal"
     biggest = max(flows.values(), default=0.0)
-    fig.suptitle(f"{st.plain(sc.name)}: network; line width = simulated flow of {what} over "
-                 "the run "
-                 f"(widest {st.format_tonnes(biggest)} t)\nthroughput where measured "
-                 "(capacitated lanes), elsewhere the plan scaled to simulated exports")
+    # fitted to the figure: a long scenario id ran the title past both edges
+    fig.suptitle(st.fit_lines(
+        f"{st.plain(sc.name)}: network; line width = simulated flow of {what} over the run "
+        f"(widest {st.format_tonnes(biggest)} t)\nthroughput where measured "
+        "(capacitated lanes), elsewhere the plan scaled to simulated exports",
+        0.92 * fig.get_figwidth() * 72, st.RC["figure.titlesize"]))
     label_map(fig, sc, panels, suffix={s: f" (closed {d:.0f} d)" for s, d in closed.items()},
               red=set(closed), extra=extra, marks=marks, lines=lines)
     return fig

@@ -615,9 +615,13 @@ def network_figure(sc: Scenario, plan: Plan | None = None, title: str | None = N
                 for m in modes_present]
     fig.legend(handles=handles, fontsize=7, loc="outside lower center",
                ncols=min(len(handles), 8), frameon=False)
-    fig.suptitle(st.plain(title or f"{sc.name}: network (line width = metal flow planned at "
-                          "the start, before policies and shocks; red = over capacity)"),
-                 fontsize=10)
+    # only the default title, built from the scenario's name, is escaped: a caller's own
+    # title is drawn as given (mathtext included); both fitted to the figure, which a long
+    # scenario id ran past at both edges
+    text = title if title is not None else st.plain(
+        f"{sc.name}: network (line width = metal flow planned at the start, before policies "
+        "and shocks; red = over capacity)")
+    fig.suptitle(st.fit_lines(text, 0.92 * fig.get_figwidth() * 72, 10), fontsize=10)
     label_map(fig, sc, panels, suffix=over_sites, red=set(over_sites))
     return fig
 

@@ -109,10 +109,12 @@ def _num(x: Any) -> str:
 
 
 def table(frame: pd.DataFrame, numeric: Iterable[str] = (), cls: str = "kpi",
-          max_rows: int | None = None) -> str:
+          max_rows: int | None = None, aligned: Iterable[str] = ()) -> str:
     """An HTML table of ``frame`` (every cell escaped; ``numeric`` columns formatted and
-    right-aligned)."""
+    right-aligned; ``aligned`` columns, already written as text, right-aligned as they
+    are: re-read as numbers they would lose a difference's "+")."""
     numeric = set(numeric)
+    aligned = set(aligned)
     shown = frame if max_rows is None else frame.head(max_rows)
     head = "".join(f"<th>{_e(c)}</th>" for c in shown.columns)
     rows = []
@@ -124,6 +126,8 @@ def table(frame: pd.DataFrame, numeric: Iterable[str] = (), cls: str = "kpi",
                 cells.append(f'<td class="num">{int(value):d}</td>')
             elif col in numeric:
                 cells.append(f'<td class="num">{_num(value)}</td>')
+            elif col in aligned:
+                cells.append(f'<td class="num">{_e("" if _isnan(value) else value)}</td>')
             else:
                 cells.append(f"<td>{_e('' if _isnan(value) else value)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
@@ -258,6 +262,21 @@ def _note_paragraph(note: str) -> str:
     return f"<p>{_e(note.removeprefix('note: '))}.</p>"
 
 
+def _unrecovered(frame: pd.DataFrame) -> str:
+    """`` (here: <commodities>)`` naming the commodities of ``frame`` whose
+    recovered_by_end mean is below 1 ("" if none or not shown)."""
+    rec = frame[frame["metric"] == "recovered_by_end"]
+    low = []
+    for com, mean in zip(rec["commodity"], rec["mean"], strict=True):
+        try:
+            value = float(mean)
+        except (TypeError, ValueError):
+            continue
+        if value < 1:
+            low.append(str(com))
+    return f" (here: {', '.join(low)})" if low else ""
+
+
 def headline_notes(frame: pd.DataFrame, replications: int, scenario: str | None = None
                    ) -> str:
     """Paragraphs on the headline KPIs that a mean misreads, each only when its KPI is in
@@ -274,8 +293,13 @@ def headline_notes(frame: pd.DataFrame, replications: int, scenario: str | None 
         counts = "; ".join(f"{c}: {int(n)} of {replications}" if n
                            else f"{c}: none, so {NOT_APPLICABLE}"
                            for c, n in zip(rec["commodity"], rec["n"], strict=True))
+        # censored episodes: only where some run had one (without, there is no value)
+        censored = ("; an episode still under way at the end of the period, or begun in "
+                    "the warm-up, counts only to the period's edge, so the value is a lower "
+                    "bound where recovered_by_end is below 1" + _unrecovered(frame)
+                    if any(n for n in rec["n"]) else "")
         times.append("time_to_recover_days is the mean over the runs in which supply fell "
-                     f"below 95% of demand ({counts})")
+                     f"below 95% of demand ({counts}){censored}")
     if "time_to_shortfall_days" in metrics:
         times.append("time_to_shortfall_days counts runs never short at the period's length, "
                      "so its mean is a lower bound")
@@ -287,17 +311,30 @@ def headline_notes(frame: pd.DataFrame, replications: int, scenario: str | None 
     return "".join(parts)
 
 
-def _control_section(named: Sequence[tuple[str, Results]]) -> str:
-    """The comparison report's table of who controls supply, with what it shows."""
+def _control_section(named: Sequence[tuple[str, Results]], unranked: Sequence[str] = ()
+                     ) -> str:
+    """The comparison report's table of who controls supply, with what it shows; the
+    scenarios in ``unranked`` measure another period than the reference, which the
+    section says as the differences above do (their exported_t differences are mostly
+    the length of the period)."""
     frame = control_frame(named)
     if frame.empty:
         return ""
+    periods = ""
+    other = [n for n in unranked if n in set(frame["scenario"])]
+    if other:
+        periods = (f'<p class="warn">{_e(", ".join(other))}: '
+                   f"{'measures' if len(other) == 1 else 'measure'} another period than the "
+                   "reference (see the warning above), so the exported_t differences below "
+                   "are mostly the difference in the period's length, not the effect of "
+                   "what the scenarios change; the shares are of what each period delivered "
+                   "or refined. The table gives the differences as measured.</p>")
     return ("<h3>Who controls supply: by channel and refiners' country</h3>"
             f"<p>{_e(CONTROL_LEAD)}. The totals above can hardly move while metal changes "
             "hands between channels or refiners' countries: this says who gained and who "
-            "lost.</p>"
-            + table(frame, ("reference mean", "mean", "difference", "95% CI"),
-                    cls="kpi control")
+            "lost.</p>" + periods
+            + table(frame, cls="kpi control",
+                    aligned=("reference mean", "mean", "difference", "95% CI"))
             + channel_note(frame, "channel/country")
             + _note_paragraph(CONTROL_HHI_NOTE))
 
@@ -311,16 +348,20 @@ def control_frame(named: Sequence[tuple[str, Results]]) -> pd.DataFrame:
     """Who controls supply in each scenario against the first: delivered_share and
     exported_t by channel and refined_share by country, with the paired differences of
     sim compare (:func:`sim.output.tables.control_rows`), as text cells."""
-    from sim.experiment.compare import compare_table
+    from sim.experiment.compare import _common_replications, compare_table
 
     labels = [name for name, _res in named]
-    table = compare_table([res for _n, res in named], labels)
+    results = [res for _n, res in named]
+    table = compare_table(results, labels)
+    arms = dict(zip(labels, results, strict=True))
+    common = _common_replications(results)
     cols = ["scenario", "commodity", "metric", "channel/country", "reference mean", "mean",
             "difference", "95% CI", "unit"]
     rows = []
     for label in labels[1:]:
         rows += [(label, *control_cells(r))
-                 for r in control_rows(table, labels[0], label).itertuples(index=False)]
+                 for r in control_rows(table, labels[0], label, arms,
+                                       common).itertuples(index=False)]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -848,7 +889,7 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
              DIFFERENCE_NOTE,
              table(dtab, NUMERIC, cls="kpi differences"),
              *_price_notes(capped, no_price),
-             _control_section(named),
+             _control_section(named, unranked),
              "<details><summary>Headline KPIs of every scenario</summary>",
              table(_not_applicable(heads), NUMERIC, cls="kpi headline"), CLIPPED_NOTE,
              "".join(headline_notes(heads[heads["scenario"] == name], res.n, name)

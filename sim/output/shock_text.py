@@ -304,8 +304,13 @@ def timeline_figure(sc: Scenario) -> Figure | None:
     ax.axvline(sc.start, color="black", lw=0.8)
     ax.axvline(end_of_run, color="black", lw=0.8, ls="--")
     ax.set_xlabel("date")
-    ax.set_title(f"{sc.name}: scripted events and policies (random regimes and incidents "
-                 "not shown)\nsolid line: start date; dashed: end of run", fontsize=10)
+    # an axes title is centred on the axes, right of the labels: fitted to what is left
+    # of the figure's width beside the widest label, so a long scenario id stays inside
+    ticks = max(st.text_width(t.get_text(), 8) for t in ax.get_yticklabels())
+    room = max(fig.get_figwidth() * 72 - ticks - 60, 150)
+    ax.set_title(st.fit_lines(f"{st.plain(sc.name)}: scripted events and policies (random "
+                              "regimes and incidents not shown)\nsolid line: start date; "
+                              "dashed: end of run", room, 10), fontsize=10)
     ax.grid(True, axis="x", lw=0.3)
     return fig
 

@@ -57,16 +57,21 @@ SCENARIO_LINESTYLES = ["-", (0, (5, 2)), (0, (1, 1.2)), (0, (6, 1.5, 1.2, 1.5)),
 """Line styles of the scenarios of a comparison, in order (the first solid): a scenario
 drawn over another with the same values leaves gaps through which the other shows."""
 
-COUNTRY_COLORS = {"CHN": CHANNEL_COLORS["china"], "USA": CHANNEL_COLORS["us_partnered"],
-                  "ROW": "#7f7f7f"}
-"""Destination countries with a colour of their own: China in the china channel's red, the
-United States in the US-partnered channel's teal, the rest of the world grey. A market
-takes its country's colour (:func:`key_colors`)."""
+COUNTRY_COLORS = {"CHN": "#6e1a12", "USA": "#14524b", "ROW": "#7f7f7f"}
+"""Destination countries with a colour of their own, distinct from every channel's (a
+figure may draw the china channel and China side by side): China a dark shade of the
+china channel's red, the United States a dark shade of the US-partnered channel's teal,
+the rest of the world grey. A market takes its country's colour (:func:`key_colors`)."""
+
+MARKET_COLORS = {"CHN": "#e8847a", "USA": "#86c9bf"}
+"""A market's colour when its country is drawn in the same figure (a light shade of the
+country's hue): the two keys may not share one."""
 
 EXTRA_COLORS = ["#ff7f0e", "#9467bd", "#bcbd22", "#e377c2", "#17becf", "#2ca02c",
-                "#fdbf6f", "#6a3d9a", "#b15928", "#a6cee3", "#b2df8a", "#000000"]
+                "#fdbf6f", "#6a3d9a", "#b15928", "#a6cee3", "#b2df8a", "#cab2d6"]
 """Colours, in order, of the keys (channels, countries, markets) with none of their own
-(:func:`key_colors`); none is one of the fixed colours above, nor near one."""
+(:func:`key_colors`); none is one of the fixed colours above, nor near one, nor black
+(the colour of the means a figure marks over its keys' colours)."""
 CLOSED_COLOR = "#d62728"
 NEUTRAL = "#555555"
 BAND_ALPHA = 0.18
@@ -90,20 +95,33 @@ def channel_color(name: str) -> str:
 def key_colors(keys: Iterable[str], same_as: Mapping[str, str] | None = None
                ) -> dict[str, str]:
     """One colour per key of a figure (channels, destination countries, markets), no two
-    alike.
+    alike, and the same in every figure whatever the order of the keys.
 
-    A key keeps its fixed colour (:data:`CHANNEL_COLORS`, :data:`COUNTRY_COLORS`, or that
-    of ``same_as[key]``, such as a market's country) unless a key before it took that
-    colour; the others take :data:`EXTRA_COLORS` in order of position, skipping colours
-    taken. Only more keys than all those colours repeat one."""
+    A channel always has its colour (:data:`CHANNEL_COLORS`) and a country its own
+    (:data:`COUNTRY_COLORS`, none a channel's); a market (``same_as[key]``, its country)
+    takes its country's colour, or :data:`MARKET_COLORS`'s shade of it when the country is
+    drawn too. The other keys take :data:`EXTRA_COLORS` in order of position, skipping
+    colours taken. Only more keys than all those colours repeat one."""
     keys = list(dict.fromkeys(keys))
     same_as = same_as or {}
-    fixed = {**COUNTRY_COLORS, **CHANNEL_COLORS}
     out: dict[str, str] = {}
+    # fixed colours in rank (channels, countries, markets), not in the keys' order: a
+    # country listed first took the colour a channel has in every other figure
     for key in keys:
-        color = fixed.get(key) or fixed.get(same_as.get(key, ""))
-        if color is not None and color not in out.values():
-            out[key] = color
+        if key in CHANNEL_COLORS:
+            out[key] = CHANNEL_COLORS[key]
+    for key in keys:
+        if key not in out and key in COUNTRY_COLORS \
+                and COUNTRY_COLORS[key] not in out.values():
+            out[key] = COUNTRY_COLORS[key]
+    for key in keys:
+        country = same_as.get(key, "")
+        if key in out or country not in COUNTRY_COLORS:
+            continue
+        for color in (COUNTRY_COLORS[country], MARKET_COLORS.get(country)):
+            if color is not None and color not in out.values():
+                out[key] = color
+                break
     spare = [c for c in EXTRA_COLORS if c not in out.values()]
     rest = [k for k in keys if k not in out]
     for i, key in enumerate(rest):
@@ -160,6 +178,23 @@ def fit(text: str, width_pt: float, fontsize: float) -> str:
         if widest(lines) <= width_pt:
             return "\n".join(lines)
     return "\n".join(textwrap.wrap(text, 1) or [text])
+
+
+def fit_lines(text: str, width_pt: float, fontsize: float) -> str:
+    """Each line of ``text`` :func:`fit` to ``width_pt`` points at ``fontsize`` (its line
+    breaks kept): a title naming a scenario, whose id may be 64 characters long."""
+    return "\n".join(fit(line, width_pt, fontsize) if line.strip() else line
+                     for line in text.split("\n"))
+
+
+def text_width(text: str, fontsize: float) -> float:
+    """Width in points of the widest line of ``text`` at ``fontsize``."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    font = FontProperties(size=fontsize)
+    return max((text_to_path.get_text_width_height_descent(line, font, ismath=False)[0]
+                for line in text.split("\n")), default=0.0)
 
 
 def wrap(text: str, width: int) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -257,7 +257,10 @@ def _control_kpis(table: pd.DataFrame) -> pd.Series:
     return by_channel | by_country
 
 
-def control_rows(table: pd.DataFrame, reference: str, label: str) -> pd.DataFrame:
+def control_rows(table: pd.DataFrame, reference: str, label: str,
+                 results: Mapping[str, Any] | None = None,
+                 replications: Sequence[int] | None = None,
+                 confidence: float = 0.95) -> pd.DataFrame:
     """Who controls supply in scenario ``label`` against ``reference``, from a comparison
     table (:func:`sim.experiment.compare.compare_table`): delivered_share and exported_t
     by channel and refined_share by country (``by``: the channel, :func:`channel_label`, or
@@ -265,8 +268,16 @@ def control_rows(table: pd.DataFrame, reference: str, label: str) -> pd.DataFram
     ``diff_ci_high``; NaN without pairs). Shares are fractions, exports tonnes.
 
     Only rows whose mean is nonzero in either scenario: a channel idle in both says
-    nothing. A row only one scenario has (a country refining in one) keeps NaN for the
-    other and for the difference. Columns: :data:`CONTROL_COLUMNS`."""
+    nothing. A row only one scenario has (a channel the other does not define, a country
+    refining in one) is 0 in the other: a channel it lacks exported 0 t and delivered a
+    share 0 of its metal, a country that refined nothing there a share 0. Given
+    ``results`` (label -> :class:`~sim.experiment.results.Results`, both arms), its
+    difference is paired replication by replication over ``replications`` (default: the
+    numbers both arms have) with a Student-t interval at ``confidence``, as compare_table
+    pairs the others; a share stays undefined (NaN) in a replication in which the arm has
+    no share of that metric and commodity at all (nothing delivered or refined). Without
+    ``results`` such a row keeps NaN for the other arm and the difference.
+    Columns: :data:`CONTROL_COLUMNS`."""
     t = table[_control_kpis(table)]
     keys = ["commodity", "channel", "site", "metric", "unit"]
     ref = t[t["scenario"] == reference][[*keys, "mean"]].rename(
@@ -274,6 +285,9 @@ def control_rows(table: pd.DataFrame, reference: str, label: str) -> pd.DataFram
     other = t[t["scenario"] == label][[*keys, "mean", "diff", "diff_ci_low", "diff_ci_high",
                                        "diff_n"]]
     rows = other.merge(ref, on=keys, how="outer", sort=False)
+    if results is not None and reference in results and label in results:
+        rows = _fill_one_sided(rows, results[reference], results[label], replications,
+                               confidence)
     shown = [(pd.notna(a) and a != 0) or (pd.notna(b) and b != 0)
              for a, b in zip(rows["reference_mean"], rows["mean"], strict=True)]
     rows = rows[np.array(shown, dtype=bool)].copy()
@@ -284,6 +298,59 @@ def control_rows(table: pd.DataFrame, reference: str, label: str) -> pd.DataFram
     rows = rows.assign(_m=rows["metric"].map(rank)).sort_values(["commodity", "_m"],
                                                                 kind="stable")
     return rows.reset_index(drop=True)[CONTROL_COLUMNS]
+
+
+def _arm_values(res: Any, reps: Sequence[int], kpi: tuple[str, ...]) -> np.ndarray:
+    """One arm's per-replication values of control KPI ``kpi`` over ``reps``, with a KPI
+    the arm does not have taken as 0 (see :func:`control_rows`)."""
+    from sim.experiment.compare import _values
+
+    commodity, _channel, _site, metric, _unit = kpi
+    labels = list(res.kpi_labels)
+    mat = _values(res, reps)
+    if kpi in labels:
+        return np.asarray(mat[:, labels.index(kpi)], dtype=float)
+    zeros = np.zeros(len(reps))
+    if metric == "exported_t":
+        return zeros
+    # a share of nothing is undefined, not 0: only where the arm has some share of the
+    # metric (another channel's, another country's) is this one's 0
+    cols = [j for j, lab in enumerate(labels)
+            if lab[0] == commodity and lab[3] == metric and lab[4] == "share"]
+    if not cols:
+        return np.full(len(reps), np.nan)
+    some = ~np.isnan(np.asarray(mat[:, cols], dtype=float)).all(axis=1)
+    return np.where(some, zeros, np.nan)
+
+
+def _fill_one_sided(rows: pd.DataFrame, ref_res: Any, res: Any,
+                    replications: Sequence[int] | None, confidence: float) -> pd.DataFrame:
+    """``rows`` with each row one arm lacks measured with that arm at 0, paired."""
+    from sim.experiment.compare import _common_replications, paired_difference
+
+    one_sided = rows["reference_mean"].isna() | rows["mean"].isna()
+    if not one_sided.any():
+        return rows
+    reps = (list(replications) if replications is not None
+            else _common_replications([ref_res, res]))
+    if not reps:
+        return rows
+    rows = rows.copy()
+    for i in rows.index[one_sided]:
+        kpi = tuple(rows.loc[i, ["commodity", "channel", "site", "metric", "unit"]])
+        a, b = _arm_values(ref_res, reps, kpi), _arm_values(res, reps, kpi)
+        pairs = ~(np.isnan(a) | np.isnan(b))
+        with np.errstate(invalid="ignore"):
+            rows.loc[i, "reference_mean"] = float(np.nanmean(a)) if (~np.isnan(a)).any() \
+                else np.nan
+            rows.loc[i, "mean"] = float(np.nanmean(b)) if (~np.isnan(b)).any() else np.nan
+        rows.loc[i, "diff_n"] = int(pairs.sum())
+        if pairs.any():
+            mean, low, high = paired_difference(a[pairs], b[pairs], confidence)
+            rows.loc[i, ["diff", "diff_ci_low", "diff_ci_high"]] = [mean, low, high]
+        else:
+            rows.loc[i, ["diff", "diff_ci_low", "diff_ci_high"]] = [np.nan] * 3
+    return rows
 
 
 def _signed(x: float) -> str:
