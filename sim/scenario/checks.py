@@ -14,7 +14,7 @@ from sim.scenario.errors import Issue, PathT, did_you_mean
 from sim.scenario.schema import DESTINATION_KINDS, TRANSIT_KINDS, Mine, Scenario
 
 if TYPE_CHECKING:
-    from sim.scenario.shock_schema import Targets
+    from sim.scenario.shock_schema import Effects, Targets
 
 SHARE_TOLERANCE = 1e-6
 MAX_HORIZON_DAYS = 1e6
@@ -411,6 +411,18 @@ def _check_destination(c: _Collector, sc: Scenario, com: str, dest: str, path: P
         c.add(path, f"route takes {com!r} to market {dest!r}, which has no demand for it")
 
 
+def shock_effects(sc: Scenario) -> list[tuple[str, Effects, Targets]]:
+    """Every effect a shock can have, with where it is given (``events.<id>``,
+    ``incidents.<id>``, ``regimes.<id>.states.<state>``) and the targets it acts on."""
+    shocks = sc.shocks
+    out = [(f"events.{sid}", ev.effects, ev.targets) for sid, ev in shocks.events.items()]
+    out += [(f"incidents.{sid}", inc.effects, inc.targets)
+            for sid, inc in shocks.incidents.items()]
+    out += [(f"regimes.{sid}.states.{state}", st.effects, reg.targets)
+            for sid, reg in shocks.regimes.items() for state, st in reg.states.items()]
+    return out
+
+
 def unpriced_money(sc: Scenario) -> list[str]:
     """Notes on commodities without ``reference_price_usd_per_t`` that a royalty
     (``royalty_rate`` above 0) or an armed-group tax (a shock's ``tax_rate`` above 0 whose
@@ -418,13 +430,7 @@ def unpriced_money(sc: Scenario) -> list[str]:
     price, so their export_value_usd, royalty_usd and armed_group_rent_usd would be 0, which
     reads as "no royalty, no rent" rather than "not valued". Valid input (tonnes are
     modelled all the same), so notes, not errors."""
-    shocks = sc.shocks
-    taxes = [(f"events.{sid}", ev.effects, ev.targets) for sid, ev in shocks.events.items()]
-    taxes += [(f"incidents.{sid}", inc.effects, inc.targets)
-              for sid, inc in shocks.incidents.items()]
-    taxes += [(f"regimes.{sid}.states.{state}", st.effects, reg.targets)
-              for sid, reg in shocks.regimes.items() for state, st in reg.states.items()]
-    taxes = [(where, eff, tg) for where, eff, tg in taxes if eff.tax_rate]
+    taxes = [(where, eff, tg) for where, eff, tg in shock_effects(sc) if eff.tax_rate]
     notes = []
     for cid, com in sc.commodities.items():
         if com.reference_price_usd_per_t is not None:

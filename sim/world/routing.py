@@ -46,7 +46,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from sim.scenario.checks import mine_routes
+from sim.scenario.checks import mine_routes, shock_effects
 from sim.scenario.plan import route_lanes
 
 if TYPE_CHECKING:
@@ -266,13 +266,8 @@ def throttled_reroute_notes(sc: Scenario) -> list[str]:
     # here, not at the top: sim.shocks imports the world, which imports this module
     from sim.shocks.targets import region_reach
 
-    shocks = sc.shocks
-    throttles = [(f"events.{sid}", ev.effects, ev.targets) for sid, ev in shocks.events.items()]
-    throttles += [(f"incidents.{sid}", inc.effects, inc.targets)
-                  for sid, inc in shocks.incidents.items()]
-    throttles += [(f"regimes.{sid}.states.{state}", st.effects, reg.targets)
-                  for sid, reg in shocks.regimes.items() for state, st in reg.states.items()]
-    throttles = [(where, eff.capacity_factor, targets) for where, eff, targets in throttles
+    throttles = [(where, eff.capacity_factor, targets)
+                 for where, eff, targets in shock_effects(sc)
                  if eff.capacity_factor is not None and 0.0 < eff.capacity_factor < 1.0]
     if not throttles:
         return []
