@@ -28,7 +28,9 @@ from sim.world.routing import throttled_reroute_notes
 ON_CLOSURE_WORDS = {
     "wait": "lots keep to their routes and wait at closures and queues",
     "reroute": "closed routes are left out; throttled ones keep their whole share",
-    "rebalance": "each route's share follows its capacity; the lost share moves to open routes",
+    "rebalance": ("each route keeps its share times its capacity factor, counted relative "
+                  "to the posts all its routes pass; open backups take the rest up to their "
+                  "factor, the remainder queues on the share routes"),
 }
 """How ``sim show`` says what each ``on_closure`` does."""
 

@@ -259,8 +259,9 @@ class Router:
 
 def throttled_reroute_notes(sc: Scenario) -> list[str]:
     """Notes on channels with ``on_closure: reroute`` whose routes some shock only throttles
-    (a ``capacity_factor`` strictly between 0 and 1 on a lane or transit site a mine's
-    route uses): rerouting ignores the throttle, so the route keeps its whole share and
+    (a ``capacity_factor`` strictly between 0 and 1 on a lane or transit site that some but
+    not all of a mine's routes in the channel pass, where ``rebalance`` would move lots):
+    rerouting ignores the throttle, so the route keeps its whole share and
     its queue grows. Valid input (waiting out a slowdown may be what was meant), so notes,
     not errors; one per channel, naming the shocks."""
     # here, not at the top: sim.shocks imports the world, which imports this module
@@ -280,17 +281,20 @@ def throttled_reroute_notes(sc: Scenario) -> list[str]:
     for cid, channel in sc.channels.items():
         if channel.on_closure != "reroute":
             continue
-        on_route: dict[str, tuple[set[str], set[str]]] = {}
+        # only what rebalance would act on: the lanes and sites a mine's routes do not
+        # all pass (a throttle on a post every route passes, or a mine with one route,
+        # leaves nowhere better to send lots)
+        movable: set[str] = set()
         for mid in mines:
             for com in sc.sites[mid].output:
+                elements = []
                 for rid in mine_routes(sc, mid, com, cid):
                     lanes = route_lanes(sc, mid, channel.routes[rid].path)
-                    sites, lane_set = on_route.setdefault(rid, (set(), set()))
-                    lane_set.update(lanes)
-                    sites.update(sc.lanes[lid].to for lid in lanes[:-1])
+                    elements.append({*lanes, *(sc.lanes[lid].to for lid in lanes[:-1])})
+                if len(elements) > 1:
+                    movable |= set.union(*elements) - set.intersection(*elements)
         hits = [f"shocks.{where} to {factor:g}" for where, factor, sites, lanes in reach
-                if any(sites & r_sites or lanes & r_lanes
-                       for r_sites, r_lanes in on_route.values())]
+                if (sites | lanes) & movable]
         if hits:
             named = ", ".join(hits[:3]) + (f" and {len(hits) - 3} more" if len(hits) > 3 else "")
             notes.append(f"channel {cid!r} has on_closure: reroute, but {len(hits)} "

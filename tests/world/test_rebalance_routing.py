@@ -302,3 +302,31 @@ def test_in_a_world_a_throttle_on_the_shared_border_moves_nothing(build) -> None
     world.run()
     world.check_mass_balance()
     assert through(world, "a") > 0 and through(world, "b") == 0.0
+
+
+def test_no_rebalance_advice_where_rebalance_would_move_nothing(build) -> None:
+    # a throttle on a post every route of the mine passes, or a channel with one route
+    sites = {"mine": build.mine(), "s": build.border(100.0), "a": build.border(100.0),
+             "b": build.border(100.0), "market": build.market()}
+    lanes = [build.lane("mine", "s", 1.0), build.lane("s", "a", 1.0),
+             build.lane("s", "b", 1.0), build.lane("a", "market", 1.0),
+             build.lane("b", "market", 1.0)]
+    routes = {"via_a": {"path": ["s", "a", "market"], "share": 0.5},
+              "via_b": {"path": ["s", "b", "market"], "share": 0.5}}
+    data = build.scenario(sites, lanes, [], horizon=30, routes=routes)
+    data["channels"]["formal"]["on_closure"] = "reroute"
+    data["shocks"] = {"events": {"go_slow": {"start": 0, "targets": {"sites": ["s"]},
+                                             "effects": {"capacity_factor": 0.2}}}}
+    assert throttled_reroute_notes(scenario_from_dict(data)) == []
+    data["shocks"]["events"]["go_slow"]["targets"] = {"sites": ["a"]}
+    assert len(throttled_reroute_notes(scenario_from_dict(data))) == 1
+    data = noted_scenario(build, "reroute", 0.2)
+    del data["channels"]["formal"]["routes"]["via_b"]
+    data["channels"]["formal"]["routes"]["via_a"].pop("share")
+    assert throttled_reroute_notes(scenario_from_dict(data)) == []
+
+
+def test_sim_show_describes_rebalance_as_it_now_works(build) -> None:
+    text = describe(scenario_from_dict(noted_scenario(build, "rebalance", 0.2)))
+    assert "relative to the posts all its routes pass" in text
+    assert "the lost share moves to open routes" not in text
