@@ -34,11 +34,14 @@
 #   the eastern conflict's escalation, and oversight that halves the leakage from 2026.
 # * **all combined** (`combined_2025.yaml`): the three files above merged with a fourth,
 #   `corridor_shocks.yaml` (Kasumbalesa's clearance cut of January 2025, the Dar es Salaam
-#   closure of October 2025 and the Lobito flood of April-June 2026, with rerouting), which
-#   is not run on its own here: the export ban and quotas, the M23 offensive, the corridor
-#   failures and the US partnership, on the status quo with leakage, as in late 2025.
-#   Nothing new is assumed, but what differs from the three scenarios above taken one at a
-#   time comes from the corridor failures as well as from how the shocks interact.
+#   closure of October 2025 and the Lobito flood of April-June 2026, with rerouting around
+#   full closures (not Kasumbalesa's throttle)), which is not run on its own here: the
+#   export ban and quotas, the M23 offensive, the corridor failures and the US partnership,
+#   on the status quo with leakage, as in late 2025. No new number is assumed, but merging
+#   the leakage with the ban makes the ban stop the industrial mines' leaked cobalt too
+#   (about 37,600 t more curtailed, `combined_2025.yaml`'s header), and what differs from
+#   the three scenarios above taken one at a time comes from the corridor failures as well
+#   as from how the shocks interact.
 #
 # The sentences below are computed from the results, so they stay true when the scenarios
 # change. With the defaults (20 replications, the full period) the notebook takes about
@@ -252,7 +255,9 @@ for _, row in key_results.iterrows():
 #
 # `time_to_recover_days` is left out: it measures only the unbroken run of days below 95%
 # around the worst day, so under the quotas, where each month's allocation briefly lifts
-# deliveries, it counts a few weeks of a shortfall that lasts well over a year.
+# deliveries (the default `release: period_start` opens the whole month's allowance on its
+# first day; `release: daily` would spread it over the month's days), it counts a few weeks
+# of a shortfall that lasts well over a year.
 # `disrupted_days` (from the first day below 95% to the last, the brief recoveries
 # included) and `shortfall_days` measure that length.
 
@@ -294,6 +299,13 @@ print(f"Export ban: stocks outside the DRC carry consumption until {first_short:
       f"(median replication; first day below 95% of demand met). Over the period consumers "
       f"go short by {ban_total('shortfall_t'):,.0f} t ({ban_total('shortfall_t') / demand:.0%} "
       f"of demand), on {ban_total('shortfall_days'):,.0f} days; {peak_text}.")
+if first_short.year > 2025:
+    print("That 2025 passes without a shortfall follows from the 9-month buffer, a 2025 figure "
+          "(BMI's commentary: in-sample), not from an out-of-sample test (scenarios/README.md, "
+          "Validation against 2025).")
+else:
+    print("The shortfall starts in 2025, which the 2025 record does not show (scenarios/"
+          "README.md, Validation against 2025).")
 com = ban_sc.commodities["cobalt"]
 print(f"Price index: responds to {com.price_basis} against demand; demand elasticity "
       f"{com.demand_elasticity}, supply elasticity {com.supply_elasticity}; bounded by "
@@ -349,7 +361,9 @@ compare_series_figure(named, "price_index")
 
 # %% [markdown]
 # Exports across the DRC border in tonnes per day. Under the quotas cobalt leaves in a
-# burst at the start of each month, when the month's allocation opens.
+# burst at the start of each month, when the month's allocation opens: that is the default
+# `release: period_start`, which the shipped quotas use; `release: daily` spreads each
+# month's allowance over its days (docs/shocks-and-policies.md, export quotas).
 
 # %%
 compare_series_figure(named, "exported_t")
@@ -415,9 +429,33 @@ together = pd.DataFrame({
     for label in ("export ban", "US partnership", "all combined")})
 us_cobalt = together.loc["cobalt exported, US-partnered, t"]
 short = together.loc["cobalt shortfall, t"]
-print(f"Alone, the partnership exports {us_cobalt['US partnership']:,.0f} t of cobalt through "
-      f"the US-partnered channel; with the ban and the quotas in force, "
-      f"{us_cobalt['all combined']:,.0f} t. The cobalt shortfall is "
+
+
+def deal_closed(label: str) -> tuple[int, int]:
+    """In how many of ``label``'s replications the Orion deal closed (US-partnered cobalt
+    exported above 0 t), out of how many. It fails with probability 0.3 in each, so with
+    few replications it can fail in all of them, and the mean is then 0 t."""
+    exported = results[label].kpi("exported_t", "cobalt", "us_partnered")
+    return int((exported > 0).sum()), len(exported)
+
+
+def deal_words(n_closed: int, n: int, mean_t: float) -> str:
+    """The partnership's cobalt through the US-partnered channel, in words: ``mean_t``
+    (tonnes, the mean over all ``n`` replications) and in how many of them the deal
+    closed (``n_closed``, counted as replications with US-partnered cobalt exported)."""
+    if n_closed == 0:
+        return (f"the deal closes in none of the {n} replications (it fails with chance 0.3 "
+                f"in each), so no cobalt leaves through the US-partnered channel")
+    closed = f"in all {n} replications" if n_closed == n else f"in {n_closed} of {n} replications"
+    failed = "" if n_closed == n else ", failed deals included"
+    return (f"the deal closes {closed} and {mean_t:,.0f} t of cobalt leaves through the "
+            f"US-partnered channel (the mean over all {n}{failed})")
+
+
+print(f"Alone, {deal_words(*deal_closed('US partnership'), us_cobalt['US partnership'])}; "
+      f"with the ban and the quotas in force, "
+      f"{deal_words(*deal_closed('all combined'), us_cobalt['all combined'])}. "
+      f"The cobalt shortfall is "
       f"{short['export ban']:,.0f} t under the ban alone and {short['all combined']:,.0f} t "
       f"with everything combined (the combined scenario adds the corridor failures, and "
       f"their references differ by the leakage).")
@@ -431,7 +469,11 @@ together
 # The export ban in its own figures: cobalt mined and exported by channel (mining goes on
 # while exports stop; artisanal digging stops about a month into the ban, when traders stop
 # buying cobalt they cannot export), and deliveries against demand with the resilience
-# triangle.
+# triangle. The artisanal stop is an assumption (`stock_limit_days: 30` in
+# `export_ban_2025.yaml`), and the 2025 record contradicts it: DRC cobalt output in 2025 was
+# about as large as in 2024, so DRC cobalt mined falls 11% in 2025 here where it did not
+# (scenarios/README.md, Validation against 2025; `export_ban_2025_artisanal_digging.yaml`
+# keeps the diggers digging).
 
 # %%
 ban.plot.flows(commodity="cobalt")
@@ -455,11 +497,17 @@ ban.plot.deliveries(commodity="cobalt")
 # * The supplement's smaller outside-DRC buffer (40-70 kt in all, supplement.md note 6):
 #   rerun the export ban with
 #   `sites.china_cobalt_refiners.initial_feed_t.cobalt=8000` added to `PERIOD` (the variant
-#   named in `export_ban_2025.yaml`) and see the shortfall start earlier.
+#   named in `export_ban_2025.yaml`) and see the shortfall start earlier (from late
+#   September or October 2025, which the 2025 record does not show).
 # * Let the price respond to supply rather than consumption: add
-#   `commodities.cobalt.price_basis=supply`.
+#   `commodities.cobalt.price_basis=supply`. It still shows no rise in the weeks after the
+#   ban, since the refiners keep shipping from their feed stocks; the index rises from
+#   August 2025 as those stocks run low and sits at its cap from January 2026
+#   (scenarios/README.md), where the real market rose within weeks.
 # * Other scenarios: `m23_southern_push.yaml` (a push toward Katanga),
 #   `us_partnership_no_show.yaml` (the deal never closes), `corridor_shocks.yaml`,
+#   `export_ban_2025_artisanal_digging.yaml` (the ban with diggers who keep digging, as the
+#   2025 production record suggests),
 #   `china_export_control_allies.yaml`; their headline results are in
 #   `scenarios/README.md`.
 # * The export ban against the baseline from the command line, with a report, over the
