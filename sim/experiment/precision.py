@@ -153,8 +153,19 @@ def refined_metrics(sc: Scenario) -> tuple[str, ...]:
 
 def _check_refined(spec: MetricSpec, sc: Scenario, option: str) -> None:
     """Refuse a channel ``refined`` spec whose metric has no such row in ``sc``."""
+    if spec.channel != "refined":
+        return
+    refined = sorted({com for site in sc.sites.values() if site.kind == "refiner"
+                      for com, cap in site.capacity_t_per_year.items() if cap > 0})
+    if spec.commodity not in (None, "all") and spec.commodity not in refined:
+        raise ExperimentError(
+            f"{spec}: no channel 'refined' row for {spec.commodity} in scenario {sc.name!r}",
+            what=option,
+            hint=f"no refiner refines {spec.commodity} (refined: "
+                 f"{', '.join(refined) or 'nothing'}); name another channel, or the total "
+                 f"over channels ({spec.metric}:{spec.commodity})")
     have = refined_metrics(sc)
-    if spec.channel != "refined" or spec.metric in have:
+    if spec.metric in have:
         return
     countries = sorted({sc.country_of(sid) for sid, site in sc.sites.items()
                         if site.kind == "refiner"})

@@ -6,9 +6,10 @@ port throughput, market shortfall) carry the site or lane id. Every figure cover
 measured period only (after the warm-up).
 
 Refined metal (what refiners ship out; no channel carries it) has a channel row of its
-own, ``refined`` (the key the series use, :data:`sim.metrics.series.REFINED`), for
-exported_t and export_value_usd where a refiner is in the exporting country, and for
-in_transit_end_t and seized_t where the scenario has any refiner: the channel rows plus
+own, ``refined`` (the key the series use, :data:`sim.metrics.series.REFINED`), for the
+commodities some refiner refines: for exported_t and export_value_usd where a refiner is in
+the exporting country, and for in_transit_end_t and seized_t where the scenario has any
+refiner: the channel rows plus
 ``refined`` add up to ``all``. It has no delivered_t, delivered_share or control_hhi: those
 count metal from the mines at its first destination, so metal refined at home is counted
 once, under the channel that brought it to the refiner.
@@ -236,6 +237,9 @@ def compute_kpis(world: World, balance: BalanceReport) -> list[KpiRow]:
             transit[lot.commodity, lot.channel] += lot.tonnes
     stock_end = world.physical_site_held().sum(axis=0)
     refined_rows = _refined_rows(world)
+    # a commodity no refiner refines has no refined metal: no all-zero rows for it
+    refines = [any(site.capacity_per_day[c] > 0 for site in world.refiners)
+               for c in range(len(coms))]
 
     for c, com in enumerate(coms):
         total_delivered = delivered[c, :n_k].sum()
@@ -255,7 +259,7 @@ def compute_kpis(world: World, balance: BalanceReport) -> list[KpiRow]:
                                    ("in_transit_end_t", "t", transit),
                                    ("seized_t", "t", seized),
                                    ("export_value_usd", "USD", export_value)):
-            if metric in refined_rows:
+            if metric in refined_rows and refines[c]:
                 add(com, REFINED, ALL, metric, unit, flow[c, n_k])
         shares = delivered[c, :n_k] / total_delivered if total_delivered > 0 else None
         add(com, ALL, ALL, "mined_t", "t", mined[c].sum())

@@ -220,3 +220,22 @@ def test_the_unpriced_note_names_only_taxes_that_reach_the_commodity() -> None:
     [gold] = unpriced_money(load_scenario(
         m23, ["commodities.gold.reference_price_usd_per_t=null"]))
     assert "the tax_rate of shocks.events.goma_falls" in gold
+
+
+def test_a_commodity_no_refiner_refines_has_no_refined_rows() -> None:
+    from pathlib import Path
+
+    from sim.experiment.errors import ExperimentError
+    from sim.experiment.precision import check_metrics, parse_metrics
+    from sim.experiment.replication import run_replication
+    from sim.scenario import load_scenario
+
+    baseline = Path(__file__).resolve().parents[2] / "scenarios" / "baseline.yaml"
+    sc = load_scenario(baseline, ["horizon_days=10", "warmup_days=5"])
+    labels = run_replication(sc, 1, 0).kpi_labels
+    refined = {(com, metric) for com, chan, _site, metric, _unit in labels if chan == REFINED}
+    assert ("cobalt", "in_transit_end_t") in refined
+    assert not any(com == "gold" for com, _metric in refined)  # no refiner refines gold
+    check_metrics(parse_metrics(["in_transit_end_t:cobalt:refined"]), sc)
+    with pytest.raises(ExperimentError, match="no refiner refines gold"):
+        check_metrics(parse_metrics(["in_transit_end_t:gold:refined"]), sc)
