@@ -49,7 +49,15 @@ from sim.output.network_map import (
     map_panels,
     wrap_name,
 )
-from sim.output.tables import at_cap, channel_label, price_modelled, unpriced
+from sim.output.tables import (
+    at_cap,
+    capped_prices,
+    channel_label,
+    format_number,
+    price_caps,
+    price_modelled,
+    unpriced,
+)
 from sim.scenario.plan import Plan, make_plan, route_lanes
 
 if TYPE_CHECKING:
@@ -1200,6 +1208,27 @@ def _other_period(named: NamedResults) -> set[str]:
     return {name for name, res in named[1:] if period(res) not in (None, ref)}
 
 
+def _capped_peaks(named: NamedResults) -> dict[str, set[str]]:
+    """For each scenario of ``named``, the commodities whose price peak is at the cap in
+    every replication (:func:`sim.output.tables.capped_prices`, the tables' test); none
+    for a scenario given without its results."""
+    return {name: set(capped_prices(res.summary(), price_caps(res.scenario)))
+            if res is not None else set() for name, res in named}
+
+
+def _cap_label(diff: float, ref_capped: bool, capped: bool) -> str:
+    """What a price peak difference with a side at the cap says: a bound, not an
+    estimate. The capped side's peak is at least the cap, so a capped scenario's difference
+    is at least the one measured, and a capped reference's at most."""
+    if ref_capped and capped:
+        return "both at the cap"
+    number = format_number(diff)
+    signed = number if number.startswith("-") or diff == 0 else f"+{number}"
+    if capped:
+        return f"\u2265 {signed} (at the cap)"
+    return f"\u2264 {signed} (reference at the cap)"
+
+
 @st.styled
 def forest_figure(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
                   differences: pd.DataFrame | None = None) -> Figure:
@@ -1214,10 +1243,19 @@ def forest_figure(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
     length of the period, so none is marked, and the title says so (as the report does not
     rank them). ``differences`` (default :func:`paired_differences` of ``named``) may be
     given in other units, such as percent of the reference mean; its ``unit`` column labels
-    the axes."""
+    the axes.
+
+    A ``price_peak_ratio`` difference where a scenario's price peak is at its cap in every
+    replication (as the tables decide, :func:`sim.output.tables.capped_prices`) is a bound,
+    not an estimate: the peak shows the cap, not how high the price would have gone. It is
+    drawn as a hollow point with no interval and no marking, labelled "≥ +9 (at the cap)"
+    (or "≤ ... (reference at the cap)"), and "both at the cap" with no point where both
+    are. Scenarios given without results (``None``) are taken as not capped."""
     metrics = _kpi_metrics(metrics)
     diffs = differences if differences is not None else paired_differences(named, metrics)
     other_period = _other_period(named)
+    at_caps = _capped_peaks(named) if "price_peak_ratio" in metrics else {}
+    drew_cap = False
     shown = [m for m in metrics if m in set(diffs["metric"])] or list(metrics[:1])
     coms = list(dict.fromkeys(diffs["commodity"])) or ["all"]
     names = [n for n, _r in named[1:]]
@@ -1242,11 +1280,26 @@ def forest_figure(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
                        else f"no {metric} for {com}")
                 ax.set_axis_off()
                 continue
-            for row in part.itertuples():
+            cap_labels: list[tuple[float, float, str]] = []
+            estimates = []  # rows with their intervals, as opposed to bounds at a cap
+            for k, row in enumerate(part.itertuples()):
                 if row.scenario not in ys:
                     continue
                 y = ys[row.scenario]
                 color = st.scenario_color(names.index(row.scenario) + 1)
+                ref_capped = com in at_caps.get(ref, set())
+                capped = com in at_caps.get(row.scenario, set())
+                if metric == "price_peak_ratio" and (ref_capped or capped):
+                    # a bound, not an estimate: no interval, nothing marked significant
+                    label = _cap_label(row.diff, ref_capped, capped)
+                    if not (ref_capped and capped):
+                        ax.scatter([row.diff], [y], facecolors="none", edgecolors=color,
+                                   s=24, zorder=3, linewidths=1.2)
+                        drew_cap = True
+                    cap_labels.append((row.diff if not (ref_capped and capped) else math.nan,
+                                       y, label))
+                    continue
+                estimates.append(k)
                 excludes = not (math.isnan(row.ci_low) or row.ci_low <= 0 <= row.ci_high)
                 if row.scenario in other_period:
                     excludes = True  # drawn plain: solid, with no black edge
@@ -1257,13 +1310,16 @@ def forest_figure(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
                     ax.plot([row.ci_low, row.ci_high], [y, y], color=color, lw=2.0,
                             alpha=1.0 if excludes else 0.45, solid_capstyle="butt")
                 ax.scatter([row.diff], [y], color=color, s=24, zorder=3, edgecolors=edge)
-            values = part[["diff", "ci_low", "ci_high"]].to_numpy(dtype=float)
+            values = np.concatenate([
+                part[["diff", "ci_low", "ci_high"]].iloc[estimates].to_numpy(dtype=float).ravel(),
+                np.array([x for x, _y, _t in cap_labels], dtype=float)])
             flat = bool(np.all(np.nan_to_num(values) == 0))
             if flat:
                 ax.set_xlim(-1, 1)
                 ax.set_xticks([0])
-                ax.text(0.98, 0.5, "no difference", transform=ax.transAxes, ha="right",
-                        va="center", fontsize=7, color=st.NEUTRAL)
+                if estimates or any(not math.isnan(x) for x, _y, _t in cap_labels):
+                    ax.text(0.98, 0.5, "no difference", transform=ax.transAxes, ha="right",
+                            va="center", fontsize=7, color=st.NEUTRAL)
             ax.axvline(0.0, color="black", lw=0.8)
             unit = part["unit"].iloc[0]
             ax.set_xlabel(f"difference from {ref_short} ({unit})", fontsize=8)
@@ -1275,6 +1331,14 @@ def forest_figure(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
             ax.grid(True, axis="x")
             ax.grid(False, axis="y")
             ax.set_ylim(-0.6, len(names) - 0.4)
+            lo, hi = ax.get_xlim()
+            for x, y, label in cap_labels:
+                # beside the point, on the side with room; mid-panel without one
+                where = 0.5 if math.isnan(x) else (x - lo) / (hi - lo)
+                ax.annotate(label, (where, y), xycoords=("axes fraction", "data"),
+                            xytext=(0, 5), textcoords="offset points", va="bottom",
+                            ha="left" if where < 0.35 else "right" if where > 0.65
+                            else "center", fontsize=7, color=st.NEUTRAL)
     axes[0, 0].set_yticks(list(ys.values()), [short_name(n) for n in ys])
     for ax in axes[:, 1:].ravel():
         ax.tick_params(axis="y", labelleft=False)
@@ -1286,6 +1350,9 @@ def forest_figure(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
                            label="95% interval excludes 0"),
                     Line2D([], [], color=st.NEUTRAL, marker="o", alpha=0.45, lw=2,
                            label="95% interval includes 0")]
+    if drew_cap:
+        handles.append(Line2D([], [], color=st.NEUTRAL, marker="o", mfc="none", lw=0,
+                              label="price peak at the cap: a bound, no interval"))
     fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 4))
     paired = bool(diffs["paired"].all()) if len(diffs) else True
     how = ("paired by replication (common random numbers)" if paired
