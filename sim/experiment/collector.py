@@ -65,6 +65,12 @@ class Collector:
             # a folder that differ from a fresh one were saved by another version of sim
             extra = sorted({lab[3] for lab in res.kpi_labels} ^ {lab[3] for lab in
                                                                  self.kpi_labels})
+            if not extra:
+                # the same metrics on other rows (a channel or site row added or dropped):
+                # name a few, as commodity:channel:site:metric
+                rows = sorted(":".join(lab[:4]) for lab in
+                              set(map(tuple, res.kpi_labels)) ^ set(map(tuple, self.kpi_labels)))
+                extra = rows[:3] + ([f"{len(rows) - 3} more"] if len(rows) > 3 else [])
             raise ExperimentError(
                 f"replication {r} has other KPIs than the replications collected before it"
                 + (f" ({', '.join(extra)})" if extra else "")
