@@ -643,10 +643,14 @@ def _run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], d
             values[(k, r)] = kpis
             labels.setdefault(k, kpi_labels)
     reused = len(values)
-    if on_total is not None:
-        on_total(len(unique) * replications)
-    if progress is not None and reused:
-        progress(reused)
+
+    def start() -> None:
+        # once the workers are there: a cluster that cannot be reached is reported
+        # without an empty progress bar before the message
+        if on_total is not None:
+            on_total(len(unique) * replications)
+        if progress is not None and reused:
+            progress(reused)
 
     def finished(k: int, res: ReplicationResult) -> None:
         if store is not None:
@@ -663,12 +667,14 @@ def _run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], d
     drain = {} if store is not None else {"drain_s": 0.0}
     try:
         if not tasks:
-            pass
+            start()
         elif backend is not None:
+            start()
             run_tasks(jobs, tasks, finished, backend, **drain)
         else:
             with open_backend(workers, tasks=len(tasks), scheduler=scheduler,
                               dask_local=dask_local) as own:
+                start()
                 run_tasks(jobs, tasks, finished, own, **drain)
     except (KeyboardInterrupt, ExperimentError, ScenarioError):
         # stopped (or a cluster not reached) before anything was saved: no folder is left
