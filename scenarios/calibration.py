@@ -5,7 +5,10 @@ Run from the repository root::
     .venv/bin/python scenarios/calibration.py [-n 20] [--seed 2024]
 
 It prints a markdown table (reference, source, simulated mean with 95% CI, difference)
-that ``scenarios/README.md`` reproduces. ``tests/scenarios/test_shipped.py`` runs the same
+that ``scenarios/README.md`` reproduces. The CI is Student's t over replications; for a
+share (unit ``share``) it is clipped to 0-100%, which a t-interval near the bounds would
+otherwise cross (with few replications, "95.5% (90.8% to 100.2%)"), and the table's
+heading says so. ``tests/scenarios/test_shipped.py`` runs the same
 comparison at a small replication count and requires the calibrated rows within 5%;
 ``tests/scenarios/test_validation_2025.py`` checks the validation rows are there.
 """
@@ -140,11 +143,18 @@ CHECKS: list[Check] = [
 
 
 def compare(res: Results) -> list[dict[str, object]]:
-    """One row per check: reference, simulated mean and CI, relative difference."""
+    """One row per check: reference, simulated mean and CI, relative difference.
+
+    The CI is the Student-t 95% interval of the replications' values; a share's is clipped
+    to [0, 1].
+    """
     rows = []
     for chk in CHECKS:
         values = chk.simulate(res)
         mean, low, high = t_interval(values)
+        if chk.unit == "share":
+            # A share cannot leave [0, 1]; the symmetric t-interval can near the bounds.
+            low, high = max(low, 0.0), min(high, 1.0)
         rows.append({"check": chk.name, "reference": chk.reference, "unit": chk.unit,
                      "source": chk.source, "calibrated": chk.calibrated, "mean": mean,
                      "ci_low": low, "ci_high": high,
@@ -159,7 +169,8 @@ def _fmt(x: float, unit: str) -> str:
 
 
 def markdown(rows: list[dict[str, object]], n: int, seed: int) -> str:
-    lines = [f"Simulated: mean of {n} replications (seed {seed}) with 95% confidence interval.",
+    lines = [f"Simulated: mean of {n} replications (seed {seed}) with 95% confidence interval "
+             "(a share's interval is clipped to 0-100%).",
              "",
              "| check | reference | source | simulated (95% CI) | difference | calibrated |",
              "|---|---|---|---|---|---|"]

@@ -30,11 +30,16 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "sources.md"
 CITING = ("scenarios/*.yaml", "benchmarks/networks/*.yaml", "scenarios/README.md")
 
-SHEET_ID = re.compile(r"(?<![\w\[])S\d+\b")
-"""An S-number of the parameter sheet: not inside brackets (``[S3]`` is the timeline's)."""
-TIMELINE_ID = re.compile(r"\[([A-Z]\d+)\]")
-"""A bracketed id of the shock timeline, such as ``[C11]``."""
-TIMELINE_ENTRY = re.compile(r"^- \[([A-Z]\d+)\] (.+)$")
+# Both sheets give some ids a lower-case suffix (S57b, S19b; [S30c], [U5b]); without it in
+# the patterns such a citation was neither resolved nor reported unknown.
+SHEET_ID = re.compile(r"(?<![\w\[])S\d+[a-z]?\b")
+"""An S-number of the parameter sheet, with an optional letter (``S57b``): not inside
+brackets (``[S3]`` is the timeline's)."""
+TIMELINE_ID = re.compile(r"\[([A-Z]\d+[a-z]?)\]")
+"""A bracketed id of the shock timeline, such as ``[C11]`` or ``[S30c]``."""
+TIMELINE_ENTRY = re.compile(r"^- \[([A-Z]\d+[a-z]?)\] (.+)$")
+TIMELINE_ALIAS = re.compile(r"; \[([A-Z]\d+[a-z]?)\] ")
+"""A second id defined inside another's entry (``- [U5] ... ; [U5b] rewrite ...``)."""
 
 
 def cited_ids(root: Path) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
@@ -73,11 +78,24 @@ def timeline_sources(reference: Path) -> dict[str, str]:
             in_sources = line.strip() == "## Sources"
         elif in_sources and (m := TIMELINE_ENTRY.match(line.strip())):
             out[m.group(1)] = m.group(2).strip()
+            for alias in TIMELINE_ALIAS.findall(m.group(2)):
+                out.setdefault(alias, m.group(2).strip())
     return out
 
 
-def _key(ident: str) -> tuple[str, int]:
-    return ident[0], int(ident[1:])
+def unknown_ids(sheet: dict[str, set[str]], timeline: dict[str, set[str]],
+                sheet_text: dict[str, str], timeline_text: dict[str, str]) -> list[str]:
+    """Cited ids that neither sheet defines, sheet ids first (``S999b``, ``[X99]``)."""
+    return sorted(set(sheet) - set(sheet_text), key=_key) + [
+        f"[{t}]" for t in sorted(set(timeline) - set(timeline_text), key=_key)]
+
+
+def _key(ident: str) -> tuple[str, int, str]:
+    """Sort key: letter, number, suffix (S57 < S57b < S58)."""
+    m = re.fullmatch(r"([A-Z])(\d+)([a-z]?)", ident)
+    if m is None:
+        raise ValueError(f"not a source id: {ident!r}")
+    return m.group(1), int(m.group(2)), m.group(3)
 
 
 def _cell(text: str) -> str:
@@ -135,8 +153,7 @@ def main() -> int:
         return 2
     sheet, timeline = cited_ids(ROOT)
     sheet_text, timeline_text = sheet_sources(args.reference), timeline_sources(args.reference)
-    unknown = sorted(set(sheet) - set(sheet_text)) + sorted(
-        f"[{t}]" for t in set(timeline) - set(timeline_text))
+    unknown = unknown_ids(sheet, timeline, sheet_text, timeline_text)
     if unknown:
         print(f"error: cited but defined in neither sheet: {', '.join(unknown)}",
               file=sys.stderr)
