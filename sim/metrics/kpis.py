@@ -63,13 +63,18 @@ price_peak_ratio          highest price index in the period (1 = reference price
 throughput_t              through a transit site or capacitated lane (site rows)
 peak_held_t               most metal held at a border post, port or hub at a day's end
                           (site rows): the backlog at its worst
-mean_wait_days            mean wait in line per lot at a border post or capacitated lane,
-                          over lots whose service started in the period: lots still in line
-                          at the end are not in it (a closure running to the end shows in
-                          peak_held_t and stranded_end_t, not here)
+mean_wait_days            mean wait in line per lot at a border post or capacitated lane
+                          (behind earlier lots of its own convoy too: each lot is its own
+                          job), over lots whose service started in the period: lots still
+                          in line at the end are not in it (a closure running to the end
+                          shows in peak_held_t and stranded_end_t, not here)
 mean_dwell_days           tonnage-weighted days a lot waits at a port for its ship or
-                          trades at a hub, over lots that left in the period (an added
-                          delay or closure there is not counted: it shows in lead times)
+                          trades at a hub, over lots that left in the period. At a port
+                          the whole wait for a ship that can load it is counted, so a
+                          closure or throttle of the port or of its sea lane is in it
+                          (lots wait for the first sailing that can load them); an
+                          added delay there, and a hub's closure, are not (they hold a
+                          lot after it has left: they show in lead times)
 utilisation               share of the period a border post's clearance lanes (or a lane's
                           loader) were busy, at whatever speed a throttle left them: a post
                           throttled to half speed and busy all the time is 1.0, and closed

@@ -2,8 +2,15 @@
 
 The catalogue of series depends only on the scenario, so every replication of a scenario
 returns a cube of the same shape ``[series, period]`` and results can be stacked without
-labels travelling with each replication. Flows are summed over a period; stocks, tonnes
-in transit and the price index are averaged over its days.
+labels travelling with each replication. Flows are summed over a period. Levels (stocks,
+tonnes in transit, the price index) are the mean over the period's days of each day's
+end-of-day value: stock_t and in_transit_t are what is held at the end of each day, taken
+at midnight before anything due at that instant happens (a ship sailing at midnight, a
+lot arriving then), not averages over time. Where lots leave in batches at whole days this
+reads high: a port with weekly sailings at midnight is counted with the last day's arrivals
+still on the quay, about half a day's inflow above the time-average holding (Poisson
+arrivals of 1 t a day and 7-day sailings: stock_t's mean 4.0 t, where Little's law gives
+3.5 t = 1 t/day x the 3.5 days mean_dwell_days reports, which is time-based and right).
 
 Every period starts on one of ``catalogue.dates`` and lasts ``series_period_days`` days,
 except the last when the horizon is not a whole number of periods: a 60-day horizon in
@@ -27,8 +34,8 @@ demand_t           market                     demand
 consumed_t         market                     consumption
 shortfall_t        market                     demand not met
 price_index        world                      price index (1 = reference price)
-stock_t            site kind                  held at sites of that kind
-in_transit_t       all                        on lanes
+stock_t            site kind                  held at sites of that kind at each day's end
+in_transit_t       all                        on lanes at each day's end
 =================  =========================  ==============================================
 """
 
@@ -68,7 +75,8 @@ class SeriesCatalogue:
     """First day of each period."""
     days: list[int]
     """Days measured in each period: ``period_days``, except fewer in a last period cut
-    short by the horizon. Flows are summed over these days and levels averaged over them."""
+    short by the horizon. Flows are summed over these days, and levels are the mean of
+    their end-of-day values on these days."""
 
     @property
     def n_periods(self) -> int:

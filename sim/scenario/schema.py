@@ -245,7 +245,10 @@ class BorderPost(_Site):
     """A border crossing that clears trucks one lot at a time, first come first served.
 
     A lot occupies a clearance lane for ``trucks / (clearance_trucks_per_day / servers)``
-    days times a draw of ``service_variability``; lots queue when all lanes are busy.
+    days times a draw of ``service_variability``; lots queue when all lanes are busy. Lots
+    that arrive together (a convoy: copper with its by-product cobalt, lots released
+    together after a closure) are cleared the same way, each on the next free lane with
+    its own draw, and each goes on as soon as its own clearance ends.
     """
 
     kind: Literal["border_post"]

@@ -57,14 +57,17 @@ class ServerStats:
 
 
 class FifoServer:
-    """A multi-server first-come-first-served queue of batches of lots.
+    """A multi-server first-come-first-served queue of lots.
 
-    A batch is the lots that arrive together (a convoy); a server serves it as one job
-    whose workload is the sum over its lots of tonnes times the lot attribute named by
-    *units_per_t* (``"trucks_per_t"`` or ``"product_per_t"``); *rate* is units per day per
-    server; *variability* is a sampler with mean 1 that multiplies each service time;
-    *done* is called with the batch when its service ends. Statistics count lots. Raises
-    ``ValueError`` if ``servers < 1`` or ``rate <= 0``.
+    Each lot is its own job, even when several arrive at the same instant (a convoy): they
+    join the line in the order given, so a convoy's lots spread over the free servers and
+    each leaves as soon as its own service ends. A lot's workload is its tonnes times the
+    lot attribute named by *units_per_t* (``"trucks_per_t"`` or ``"product_per_t"``);
+    *rate* is units per day per server; *variability* is a sampler with mean 1 drawn once
+    per lot, multiplying its service time; *done* is called with a one-lot list when that
+    lot's service ends. Statistics count lots, and a lot's wait includes the time spent
+    behind earlier lots of its own convoy. Raises ``ValueError`` if ``servers < 1`` or
+    ``rate <= 0``.
     """
 
     def __init__(self, env: simpy.Environment, servers: int, rate: float,
@@ -96,22 +99,23 @@ class FifoServer:
             st.busy_time += len(self.in_service) * dt
             st.last_t = now
 
-    def put(self, batch: list[Lot]) -> None:
-        """A batch arrives and joins the line (or starts at once if a server is free)."""
+    def put(self, lots: list[Lot]) -> None:
+        """Lots arrive together: each joins the line as its own job, in the order given
+        (and starts at once if a server is free and nobody is waiting)."""
         self._advance()
         per_t = self._units_per_t
-        tonnes = units = 0.0
-        for lot in batch:
-            tonnes += lot.tonnes
-            units += lot.tonnes * per_t(lot)
-        job = _Job(batch, tonnes, units, self.env.now)
-        self._n_in += len(batch)
-        self._t_in += tonnes
-        if len(self.in_service) < self.servers and self.capacity_factor > 0.0 \
-                and not self.queue:
-            self._start(job)
-        else:
-            self.queue.append(job)
+        now = self.env.now
+        queue = self.queue
+        for lot in lots:
+            tonnes = lot.tonnes
+            job = _Job([lot], tonnes, tonnes * per_t(lot), now)
+            self._n_in += 1
+            self._t_in += tonnes
+            if len(self.in_service) < self.servers and self.capacity_factor > 0.0 \
+                    and not queue:
+                self._start(job)
+            else:
+                queue.append(job)
 
     def _start(self, job: _Job) -> None:
         st = self.stats
@@ -151,8 +155,8 @@ class FifoServer:
             self._start(self.queue.popleft())
 
     def set_capacity_factor(self, factor: float) -> None:
-        """Scale the service rate from now on, for the work left on batches in service as
-        well as for batches yet to start. 0 stops new services; batches in service then
+        """Scale the service rate from now on, for the work left on lots in service as
+        well as for lots yet to start. 0 stops new services; lots in service then
         finish at the speed they had (a closure does not stop a clearance half done; the
         owner's ``done`` decides whether what finished may go on), and go at the new speed
         if capacity changes again before they finish."""
@@ -187,8 +191,8 @@ class FifoServer:
 
 
 class _Job:
-    """A batch of lots in a server: its tonnes and units, and when it joined the line
-    (the lots of a batch arrive together, so they share one arrival time)."""
+    """A lot in a server (as a one-lot list, the form ``done`` takes): its tonnes and
+    units, and when it joined the line."""
 
     __slots__ = ("lots", "speed", "t_in", "t_speed", "tonnes", "units", "wakeup",
                  "work_left")

@@ -176,8 +176,8 @@ def _sum_lots(lots: Any, n: int) -> np.ndarray:
 
 
 class BorderPost(SiteBase):
-    """Clears lots truck by truck through a :class:`FifoServer`; closing it stops
-    clearance (lots queue)."""
+    """Clears lots one at a time, first come first served, through a :class:`FifoServer`
+    of ``servers`` clearance lanes; closing it stops clearance (lots queue)."""
 
     kind = "border_post"
 
@@ -193,7 +193,9 @@ class BorderPost(SiteBase):
         self.receive_batch([lot])
 
     def receive_batch(self, lots: list[Lot]) -> None:
-        """A convoy arrives: it is cleared as one job (its trucks one after another)."""
+        """A convoy arrives: each of its lots is cleared as its own job, in the convoy's
+        order, so they spread over the free clearance lanes, each with its own variability
+        draw, and each goes on as soon as its own clearance ends."""
         self._arrive_batch(lots)
         self.server.put(lots)
 
