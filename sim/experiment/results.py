@@ -9,8 +9,9 @@ on demand:
 * ``res.series_summary()``: mean and percentiles of the series across replications.
 
 Both series tables end with a ``days`` column, the days measured in the row's period
-(fewer than ``series_period_days`` in a last period cut short by the horizon; see
-:mod:`sim.metrics.series`).
+(fewer than ``series_period_days`` in a last period cut short by the horizon; with
+``series_period_days: month``, each calendar month's days, the first and last cut at the
+start and the horizon; see :mod:`sim.metrics.series`).
 """
 
 from __future__ import annotations

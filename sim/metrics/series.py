@@ -15,11 +15,14 @@ arrivals of 1 t a day and 7-day sailings: stock_t's mean 4.0 t, where Little's l
 Every period starts on one of ``catalogue.dates`` and lasts ``series_period_days`` days,
 except the last when the horizon is not a whole number of periods: a 60-day horizon in
 weeks is 8 full weeks and a last period of 4 days. That period's flows are sums over its 4
-days only, so they look low beside full weeks. ``catalogue.days`` gives the days measured in
-each period, and the series tables (``Results.series``, ``Results.series_summary()`` and
-``series.csv.gz`` in a results folder) carry it as a ``days`` column: divide a flow by
-``days`` for tonnes per day, comparable across periods. The values themselves are the
-plain sums and means.
+days only, so they look low beside full weeks. With ``series_period_days: month`` the
+periods are calendar months: the first runs from ``start`` to the end of its month, each
+next one is a whole month, and the last is cut at the horizon (from 2025-01-15 over 75
+days: 17, 28 and 30 days), so periods differ in length by design. ``catalogue.days``
+gives the days measured in each period, and the series tables (``Results.series``,
+``Results.series_summary()`` and ``series.csv.gz`` in a results folder) carry it as a
+``days`` column: divide a flow by ``days`` for tonnes per day, comparable across periods.
+The values themselves are the plain sums and means.
 
 =================  =========================  ==============================================
 metric             key                        meaning
@@ -48,7 +51,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.scenario.schema import SITE_KINDS, Scenario
+from sim.scenario.schema import MONTH, SITE_KINDS, Scenario
 
 if TYPE_CHECKING:
     from sim.world.world import World
@@ -69,18 +72,42 @@ class SeriesCatalogue:
     """Which series a scenario produces, and the start date and length of each period."""
 
     keys: list[SeriesKey]
-    period_days: int
-    """Length of a full period, days."""
+    period_days: int | str
+    """Length of a full period, days; or ``"month"`` for calendar months."""
     dates: list[dt.date]
     """First day of each period."""
     days: list[int]
     """Days measured in each period: ``period_days``, except fewer in a last period cut
-    short by the horizon. Flows are summed over these days, and levels are the mean of
-    their end-of-day values on these days."""
+    short by the horizon (with months: the days of each period's month from its first
+    date, the first and last cut at ``start`` and the horizon). Flows are summed over these
+    days, and levels are the mean of their end-of-day values on these days."""
 
     @property
     def n_periods(self) -> int:
         return len(self.dates)
+
+    @property
+    def monthly(self) -> bool:
+        """Whether the periods are calendar months."""
+        return self.period_days == MONTH
+
+    @property
+    def period_text(self) -> str:
+        """The period in words: ``calendar months`` or ``N days``."""
+        return "calendar months" if self.monthly else f"{self.period_days} days"
+
+    @property
+    def cut_days(self) -> int:
+        """Days of a last period the horizon cuts short (0 when it ends where a whole period
+        would): fewer than ``period_days``, or with months, a last period that stops before
+        its month's end."""
+        if not self.days:
+            return 0
+        last = self.days[-1]
+        if self.monthly:
+            end = self.dates[-1] + dt.timedelta(days=last)
+            return 0 if end.day == 1 else last
+        return last if last < int(self.period_days) else 0
 
 
 def destination_countries(sc: Scenario) -> list[str]:
@@ -115,18 +142,54 @@ def catalogue(sc: Scenario) -> SeriesCatalogue:
         keys.append((com, "price_index", "world", "ratio"))
         keys += [(com, "stock_t", k, "t") for k in kinds]
         keys.append((com, "in_transit_t", "all", "t"))
-    period = int(sc.series_period_days)
     n_days = math.ceil(sc.horizon)  # the days the recorder keeps
+    if sc.series_period_days == MONTH:
+        dates, days = month_periods(sc.start, n_days)
+        return SeriesCatalogue(keys, MONTH, dates, days)
+    period = int(sc.series_period_days)
     n_periods = math.ceil(n_days / period)
     dates = [sc.start + dt.timedelta(days=i * period) for i in range(n_periods)]
     days = [min(period, n_days - i * period) for i in range(n_periods)]
     return SeriesCatalogue(keys, period, dates, days)
 
 
-def _periods(daily: np.ndarray, period: int, n_periods: int, how: str) -> np.ndarray:
+def month_periods(start: dt.date, n_days: int) -> tuple[list[dt.date], list[int]]:
+    """First day and days measured of each calendar-month period of ``n_days`` days from
+    ``start``: the first period runs to the end of ``start``'s month, each next one is a
+    whole month, and the last is cut at ``n_days``."""
+    dates: list[dt.date] = []
+    days: list[int] = []
+    done = 0
+    while done < n_days:
+        first = start + dt.timedelta(days=done)
+        following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        length = min((following - first).days, n_days - done)
+        dates.append(first)
+        days.append(length)
+        done += length
+    return dates, days
+
+
+def _periods(daily: np.ndarray, period: int | str, n_periods: int, how: str,
+             days: list[int] | None = None) -> np.ndarray:
     """Sum or average a daily array (days first) over periods. A last period short of
     ``period`` days is summed or averaged over the days it has (see
-    :attr:`SeriesCatalogue.days`)."""
+    :attr:`SeriesCatalogue.days`). Periods of unequal length (months) are taken from
+    ``days``, each summed or averaged over its own days."""
+    if period == MONTH:
+        if days is None:
+            raise ValueError("calendar-month periods need the days of each period")
+        reduce = np.nansum if how == "sum" else np.nanmean
+        edges = np.cumsum([0, *days])
+        out = np.full((len(days), *daily.shape[1:]), np.nan)
+        for i in range(len(days)):
+            a, b = int(edges[i]), int(min(edges[i + 1], daily.shape[0]))
+            if b > a:  # a recorder that kept fewer days leaves the period empty, as above
+                out[i] = reduce(daily[a:b], axis=0)
+            elif how == "sum":
+                out[i] = 0.0
+        return out
+    period = int(period)
     n_days = daily.shape[0]
     pad = n_periods * period - n_days
     if pad:
@@ -139,20 +202,20 @@ def _periods(daily: np.ndarray, period: int, n_periods: int, how: str) -> np.nda
 def aggregate(world: World, cat: SeriesCatalogue) -> np.ndarray:
     """The replication's series as a float32 cube ``[len(cat.keys), cat.n_periods]``."""
     rec = world.recorder
-    p, n = cat.period_days, cat.n_periods
+    p, n, d = cat.period_days, cat.n_periods, cat.days
     sums = {
-        "mined_t": _periods(rec.mined, p, n, "sum"),
-        "exported_t": _periods(rec.exported, p, n, "sum"),
-        "delivered_t": _periods(rec.delivered, p, n, "sum"),
-        "market_arrivals_t": _periods(rec.arrivals, p, n, "sum"),
-        "demand_t": _periods(rec.demand, p, n, "sum"),
-        "consumed_t": _periods(rec.consumed, p, n, "sum"),
-        "shortfall_t": _periods(rec.shortfall, p, n, "sum"),
+        "mined_t": _periods(rec.mined, p, n, "sum", d),
+        "exported_t": _periods(rec.exported, p, n, "sum", d),
+        "delivered_t": _periods(rec.delivered, p, n, "sum", d),
+        "market_arrivals_t": _periods(rec.arrivals, p, n, "sum", d),
+        "demand_t": _periods(rec.demand, p, n, "sum", d),
+        "consumed_t": _periods(rec.consumed, p, n, "sum", d),
+        "shortfall_t": _periods(rec.shortfall, p, n, "sum", d),
     }
     means = {
-        "price_index": _periods(rec.price, p, n, "mean"),
-        "stock_t": _periods(rec.stock, p, n, "mean"),
-        "in_transit_t": _periods(rec.in_transit, p, n, "mean"),
+        "price_index": _periods(rec.price, p, n, "mean", d),
+        "stock_t": _periods(rec.stock, p, n, "mean", d),
+        "in_transit_t": _periods(rec.in_transit, p, n, "mean", d),
     }
     com_i = world.commodity_index
     chan_i = world.channel_index

@@ -116,8 +116,10 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
     if sc.question:
         add(f"Question: {sc.question}")
     last = sc.start + dt.timedelta(days=math.ceil(sc.horizon) - 1)  # a part day counts
+    series = ("series by calendar month" if sc.series_period_days == "month"
+              else f"series every {sc.series_period_days} days")
     add(f"Period: {sc.start} to {last} ({sc.horizon:g} days), warm-up {sc.warmup_days:g} days, "
-        f"lots every {sc.lot_period_days:g} days, series every {sc.series_period_days} days")
+        f"lots every {sc.lot_period_days:g} days, {series}")
     add("")
     add("Commodities")
     for cid, com in sc.commodities.items():

@@ -224,8 +224,7 @@ def _rate(res: Results, cube: np.ndarray) -> np.ndarray:
 
 def _partial_days(res: Results) -> int:
     """Days of a last period cut short by the horizon (0 when every period is whole)."""
-    days = res.catalogue.days
-    return int(days[-1]) if days and days[-1] < res.catalogue.period_days else 0
+    return res.catalogue.cut_days
 
 
 def _partial_end(ax: Axes, x: np.ndarray, y: np.ndarray, color: str, lw: float = 1.6) -> None:
@@ -460,7 +459,7 @@ def flows_figure(res: Results, commodity: str | None = None,
     note = ""
     if partial and shown:
         note = (f"\nfaded at the right: the last {partial} day{'s' if partial != 1 else ''}, "
-                f"a short period (the others: {res.catalogue.period_days} days)")
+                f"a short period (the others: {res.catalogue.period_text})")
     split = {FLOW_KEYS[m] for m in metrics}
     by = f" by {split.pop()}" if len(split) == 1 else ""
     fig.suptitle(_title(f"Flows{by} (mean of replications). {_subtitle(res)}{note}"))

@@ -17,7 +17,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, PrivateAttr, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BeforeValidator,
+    Discriminator,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
 from sim.distributions import Fixed
 from sim.scenario.shock_schema import Policies, Shocks, When
@@ -446,6 +455,52 @@ class Channel(Strict):
 
 
 # ---------------------------------------------------------------------------------------
+# The series period
+
+MONTH = "month"
+"""``series_period_days`` for calendar months."""
+
+_PERIOD_WORDS = {"week": 7, "weeks": 7, "weekly": 7, "day": 1, "days": 1, "daily": 1}
+
+
+def _month_word(value: object) -> object:
+    """``month`` as written (any case, spaces around); any other word is refused with what
+    to write instead: a frequency word that is a whole number of days gets that number,
+    one meaning months gets ``month``."""
+    if not isinstance(value, str):
+        return value
+    word = value.strip().lower()
+    if word == MONTH:
+        return MONTH
+    days = _PERIOD_WORDS.get(word)
+    if days is not None:
+        instead = f"write {days} for {'weeks' if days == 7 else 'days'}"
+    elif word.startswith("month"):
+        instead = f"write {MONTH} for calendar months"
+    else:
+        instead = f"write a number of days, or {MONTH} for calendar months"
+    raise ValueError(f"expected a whole number of days or {MONTH}, got {value!r}: {instead}")
+
+
+def _period_branch(value: object) -> str:
+    # text that is not a number goes to the word; a number (or {value: .., unit: ..}) to days
+    if isinstance(value, str):
+        try:
+            float(value)
+        except ValueError:
+            return MONTH
+    return "days"
+
+
+SeriesPeriod = Annotated[
+    Annotated[int, _quantity("day"), Field(ge=1, le=366), Tag("days")]
+    | Annotated[Literal["month"], BeforeValidator(_month_word), Tag(MONTH)],
+    Discriminator(_period_branch),
+]
+"""A whole number of days (1 to 366), or ``month`` for calendar months."""
+
+
+# ---------------------------------------------------------------------------------------
 # The scenario
 
 
@@ -478,8 +533,18 @@ class Scenario(Strict):
     ``mined_t`` counts every period that starts within the run: a horizon that is not a
     whole number of periods counts the last one in full (keep the period short against
     the horizon)."""
-    series_period_days: Annotated[int, _quantity("day"), Field(ge=1, le=366)] = 7
-    """Length in days of one time step of the output time series."""
+    series_period_days: SeriesPeriod = 7
+    """Length of one time step of the output time series: a whole number of days, or
+    ``month`` for calendar months.
+
+    With a number N, periods of N days start on ``start``; the last is cut short at the
+    horizon if it is not a whole number of periods. With ``month``, the first period runs
+    from ``start`` to the end of its calendar month, each next one is a calendar month
+    (28 to 31 days), and the last is cut at the horizon: a run from 2025-01-15 over 75 days
+    has periods from 2025-01-15 (17 days), 2025-02-01 (28) and 2025-03-01 (30). The
+    warm-up is never in the series, so months follow ``start`` whatever ``warmup_days`` is.
+    Flows are summed over each period's days and levels averaged over them; the series
+    tables' ``days`` column gives each period's days (divide a flow by it for t/day)."""
     exporting_country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "COD"
     """Country whose exports are counted (metal leaving it is 'exported')."""
     commodities: dict[Id, Commodity] = Field(min_length=1)

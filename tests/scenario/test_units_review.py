@@ -262,8 +262,9 @@ def test_the_format_doc_calls_whole_number_fields_so() -> None:
     from sim.scenario.docs import generate
 
     text = generate()
-    for key in ("horizon_days", "warmup_days", "series_period_days", "servers"):
+    for key in ("horizon_days", "warmup_days", "servers"):
         assert f"| `{key}` | whole number |" in text, key
+    assert "| `series_period_days` | whole number or `month` |" in text
     assert "| `transit_days` | distribution |" in text
     assert "| `clearance_trucks_per_day` | number |" in text
 
