@@ -4,12 +4,22 @@ Typical use::
 
     import sim
     sc = sim.load_scenario("scenarios/baseline.yaml")
-    res = sim.run(sc, replications=20, seed=1)
+    res = sim.run(sc, replications=20, seed=1)   # replications defaults to 1
     res.summary()          # KPI means with 95% confidence intervals
     res.kpis               # one row per replication x commodity x channel x site x metric
     res.series             # weekly time series of every replication
     sim.compare(["scenarios/baseline.yaml", "other.yaml"], replications=20)  # paired, CRN
     sim.sweep("scenarios/baseline.yaml", {"horizon_days": (60, 120, "int")}, design="lhs")
+
+A results folder, as ``sim run --out`` writes it, each replication saved as it finishes
+(``resume=True`` finishes an interrupted run, ``force=True`` replaces one)::
+
+    res = sim.run(sc, replications=20, seed=1, out="results/baseline", figures=False)
+    sim.load_results("results/baseline")
+
+Any :class:`concurrent.futures.Executor` runs the replications of ``sim.run``,
+``sim.compare`` and ``sim.sweep`` (``executor=``; the same numbers as in process), e.g.
+``executor=distributed.Client(address).get_executor()`` for a Dask cluster.
 """
 
 from __future__ import annotations

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import time
 import traceback
 import warnings
 from collections.abc import Callable
@@ -234,32 +233,6 @@ def precision_options(func: Callable[..., Any]) -> Callable[..., Any]:
                              "or --max-replications is reached. -n is the first batch.")(func)
 
 
-def _recorded_run(out: Path) -> dict[str, Any]:
-    """What ``out``'s run.json records (the run a --resume finishes); empty if there is
-    none to read (the resume then says why, from the folder's own checks)."""
-    import json
-
-    try:
-        info = json.loads((out / "run.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return info if isinstance(info, dict) else {}
-
-
-def _resumed_replications(out: Path, info: dict[str, Any], target: Any) -> int | None:
-    """The -n a --resume without -n finishes ``out`` with: the -n its run.json records;
-    without a precision target, at least the replications saved (a --target-ci run
-    resumed without one keeps what its batches ran beyond its first). None if unknown."""
-    n = info.get("replications")
-    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-        return None
-    if target is None:
-        numbers = [int(p.stem.removeprefix("rep-")) for p in out.glob("replications/rep-*.npz")
-                   if p.stem.removeprefix("rep-").isdigit()]
-        n = max([n, *(r + 1 for r in numbers)])
-    return n
-
-
 def _target(target_ci: float | None, metrics: tuple[str, ...], max_replications: int | None,
             replications: int | None, default: bool = False) -> Any:
     """The precision target the options ask for, or None. ``replications``: the -n to
@@ -292,24 +265,6 @@ def _target(target_ci: float | None, metrics: tuple[str, ...], max_replications:
                                    f"give --max-replications {replications} or more, or a "
                                    "smaller -n")
     return Target(target_ci, tuple(parse_metrics(metrics)), max_replications)
-
-
-def _stopped_run(exc: Exception, folder: Any) -> Exception:
-    """``exc``, raised by a run on bad input after its results folder was begun, made safe
-    to rerun: a new folder with no replication saved is removed again (so the corrected
-    command is not refused), and one with replications saved says how to keep them."""
-    from sim.experiment.errors import ExperimentError
-
-    if folder.abandon():
-        return exc
-    saved = folder.saved_count()
-    if folder.resume or not saved or not isinstance(exc, ExperimentError):
-        return exc
-    what = exc.what if exc.what and exc.what.startswith("-") else "the command"
-    note = (f"{saved} finished replication(s) are saved in {folder.path}: correct {what} "
-            "and run again with --resume to keep them, or with --force to start again")
-    return ExperimentError(exc.message, what=exc.what,
-                           hint=f"{exc.hint}; {note}" if exc.hint else note)
 
 
 def _executor_words(workers: int | None, scheduler: str | None, dask_local: bool) -> list[Any]:
@@ -575,17 +530,13 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
     """
     from tqdm import tqdm
 
-    from sim.experiment.errors import ExperimentError
-    from sim.experiment.executors import ReplicationError, open_backend
+    from sim.experiment.executors import ReplicationError
     from sim.experiment.precision import check_metrics
-    from sim.experiment.runner import run_replications
-    from sim.output.folder import FolderError, ResultsFolder
+    from sim.experiment.runner import FolderRun, check_folder_flags, resumed_replications
     from sim.output.tables import channel_table, headline_table, price_caps, unpriced
     from sim.scenario import load_scenario
 
-    if force and resume:
-        raise ExperimentError("give --resume or --force, not both", what="--resume",
-                              hint="--resume keeps the saved replications, --force deletes them")
+    check_folder_flags(force, resume)
     _check_executor(workers, scheduler, dask_local)
     source = click.get_current_context().get_parameter_source("replications")
     target = _target(target_ci, metrics, max_replications, replications,
@@ -597,21 +548,13 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
         # before anything is run or written: a misspelt --metric costs nothing
         check_metrics(target.specs, sc)
     out = out or Path("results") / sc.name
-    if out.exists() and not out.is_dir():
-        raise FolderError(f"{out} exists and is not a folder")
-    recorded_run = _recorded_run(out) if resume else {}
-    if isinstance(recorded_run.get("comparison"), str):
-        # finished alone, the arm would no longer be the comparison's (sim compare
-        # --resume then refuses it as a run no comparison there wrote)
-        raise FolderError(
-            f"{out} holds scenario {recorded_run.get('label', out.name)!r} of the comparison "
-            f"in {recorded_run['comparison']}: sim run cannot resume one scenario of it",
-            hint=f"finish the comparison: sim compare <its scenarios and options> --out "
-                 f"{recorded_run['comparison']} --resume")
+    # the same code path as sim.run(out=...): checks, folder, runs, tables
+    folder_run = FolderRun(out, force=force, resume=resume)
+    recorded_run = folder_run.check()
     if resume and source is click.core.ParameterSource.DEFAULT:
         # the run being finished, not the default 10: fewer would cut it short, more
         # would grow it unasked (sim compare's resume keeps its count too)
-        recorded_n = _resumed_replications(out, recorded_run, target)
+        recorded_n = resumed_replications(out, recorded_run, target)
         if recorded_n is not None and recorded_n != replications:
             replications = recorded_n
             target = _target(target_ci, metrics, max_replications, replications)
@@ -631,78 +574,59 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
             bar.total = n
             bar.refresh()
 
+    def begun(fr: FolderRun) -> None:
+        mixed = fr.folder.other_entries_note()
+        if mixed and not resume:
+            _err(mixed)
+        if resume and not quiet:
+            note = f"resuming {out}: {len(fr.saved)} replication(s) already saved"
+            if fr.folder.unreadable:
+                note += f"; {len(fr.folder.unreadable)} unreadable, run again"
+            _err(note)
+
     # the command run.json records is replayed from anywhere (sim report's hint): the
     # scenario by its absolute path (--out is the folder the hint is given for)
     recorded = ["sim", *resume_words, "--resume"]
     recorded[2] = scenario.absolute()
-    folder: ResultsFolder | None = None
-    started = time.perf_counter()
     try:
-        # the executor first: a cluster that cannot be reached leaves no folder behind
-        # with a precision target the run may grow to its maximum: size the pool for that
-        tasks = target.max_replications if target is not None else replications
-        with open_backend(workers, tasks=tasks, scheduler=scheduler,
-                          dask_local=dask_local) as backend:
-            folder = ResultsFolder(out, force=force, resume=resume)
-            saved = folder.begin(sc, seed, replications, recorded)
-            mixed = folder.other_entries_note()
-            if mixed and not resume:
-                _err(mixed)
-            if resume and not quiet:
-                note = f"resuming {out}: {len(saved)} replication(s) already saved"
-                if folder.unreadable:
-                    note += f"; {len(folder.unreadable)} unreadable, run again"
-                _err(note)
-            # with a target the batches are replayed from -n and saved replications beyond
-            # a batch count as done already (runner)
-            bar.update(len(saved) if target is not None
-                       else sum(r < replications for r in saved))
-            results, stop = run_replications(
-                sc, seed, replications, backend=backend, sink=folder.write_replication,
-                progress=bar.update, saved=saved, target=target, on_batch=batch)
-    except (ExperimentError, FolderError) as exc:
-        bar.close()
-        if folder is None:
-            raise
-        raise _stopped_run(exc, folder) from None
+        results = folder_run.run(sc, seed, replications, workers=workers, scheduler=scheduler,
+                                 dask_local=dask_local, target=target, progress=bar.update,
+                                 on_batch=batch, command=recorded, on_begin=begun)
     except KeyboardInterrupt:
         bar.close()
-        if folder is None:
+        if folder_run.folder is None:
             _err("\ninterrupted before any replication started; nothing was written")
             _exit_interrupted()
-        if folder.abandon():
+        if folder_run.abandoned:
             # a run.json alone would make the same command refuse the folder (a sweep's
             # store is undone the same way)
             _err("\ninterrupted before any replication finished; nothing was kept")
             _exit_interrupted()
-        done = len(list(folder.reps_dir.glob("rep-*.npz")))
-        _err(f"\ninterrupted: {done} finished replication(s) are saved in {folder.reps_dir}; "
-             "the folder is incomplete (no manifest.json). To finish it, run:\n  "
-             + _resume_command([*resume_words, "--resume"]))
+        done = folder_run.folder.saved_count()
+        _err(f"\ninterrupted: {done} finished replication(s) are saved in "
+             f"{folder_run.folder.reps_dir}; the folder is incomplete (no manifest.json). To "
+             "finish it, run:\n  " + _resume_command([*resume_words, "--resume"]))
         _exit_interrupted()
     except ReplicationError as exc:
         bar.close()
-        assert folder is not None  # replications run only once the folder is begun
-        done = len(list(folder.reps_dir.glob("rep-*.npz")))
+        assert folder_run.folder is not None  # replications run only once it is begun
+        done = folder_run.folder.saved_count()
         _exit_failed(exc, then=(
-            f"{done} finished replication(s) are saved in {folder.reps_dir}; the folder is "
-            f"incomplete (no manifest.json). To finish it{_once_fixed(exc)}, run:\n  "
+            f"{done} finished replication(s) are saved in {folder_run.folder.reps_dir}; the "
+            f"folder is incomplete (no manifest.json). To finish it{_once_fixed(exc)}, run:\n  "
             + _resume_command([*resume_words, "--resume"])))
-    bar.close()
-    results.wall_s = time.perf_counter() - started
-    extra: dict[str, Any] = backend.as_manifest()
-    if resume:
-        extra["resumed_with"] = len(saved)
-    if stop is not None:
-        extra["stopping"] = stop.as_dict()
+    finally:
+        bar.close()
+    stop, backend = folder_run.stop, folder_run.backend
+    assert backend is not None
     if not quiet and not no_figures:
         _err("drawing figures ...")
     try:
-        folder.finish(results, extra, figures=not no_figures)
+        folder_run.finish(figures=not no_figures)
     except KeyboardInterrupt:
         _err(f"\ninterrupted while writing the tables and figures: all {results.n} "
-             f"replication(s) are saved in {folder.reps_dir}; the folder is incomplete (no "
-             "manifest.json). To finish it, run:\n  "
+             f"replication(s) are saved in {folder_run.folder.reps_dir}; the folder is "
+             "incomplete (no manifest.json). To finish it, run:\n  "
              + _resume_command([*resume_words, "--resume"]))
         _exit_interrupted()
     if not quiet:

@@ -27,6 +27,7 @@ import re
 import time
 import warnings
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,7 @@ from sim.experiment.precision import (
 from sim.experiment.precision import select as select_kpis
 from sim.experiment.replication import ReplicationResult
 from sim.experiment.results import KPI_KEYS, Results, _num
-from sim.experiment.runner import check_count, check_seed, collect, revalidated
+from sim.experiment.runner import check_count, check_seed, check_where, collect, placed, revalidated
 from sim.experiment.stats import check_confidence, column_intervals
 from sim.scenario.errors import check_strings
 from sim.scenario.schema import Scenario
@@ -422,6 +423,7 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
                    seed: int | None = None, *, overrides: Sequence[str] = (),
                    workers: int | None = 1, backend: Backend | None = None,
                    scheduler: str | None = None, dask_local: bool = False,
+                   executor: Executor | None = None,
                    target: Target | None = None, confidence: float = 0.95,
                    out: str | Path | None = None, force: bool = False, resume: bool = False,
                    progress: Callable[[int], None] | None = None,
@@ -446,14 +448,16 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
     with python_wording("compare", for_python):
         return _run_comparison(
             items, replications, seed, overrides=overrides, workers=workers, backend=backend,
-            scheduler=scheduler, dask_local=dask_local, target=target, confidence=confidence,
+            scheduler=scheduler, dask_local=dask_local, executor=executor, target=target,
+            confidence=confidence,
             out=out, force=force, resume=resume, progress=progress, on_batch=on_batch,
             figures=figures, for_python=for_python)
 
 
 def _run_comparison(items: Sequence[Item], replications: int | None, seed: int | None, *,
                     overrides: Sequence[str], workers: int | None, backend: Backend | None,
-                    scheduler: str | None, dask_local: bool, target: Target | None,
+                    scheduler: str | None, dask_local: bool, executor: Executor | None,
+                    target: Target | None,
                     confidence: float, out: str | Path | None, force: bool, resume: bool,
                     progress: Callable[[int], None] | None,
                     on_batch: Callable[[int], None] | None, figures: bool,
@@ -471,6 +475,7 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
         replications = int(replications)
     if workers is not None and backend is None:
         check_count(workers, "workers")
+    check_where(executor, backend, scheduler, dask_local)
     check_confidence(confidence)
     arms, root = resolve(items, overrides, None if seed is None else int(seed), replications,
                          for_python=for_python)
@@ -577,14 +582,12 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
     try:
         if not runnable:
             prepare()
-        elif backend is not None:
-            prepare()
-            stop = execute(backend)
         else:
             # the executor first: a cluster that cannot be reached leaves no folder behind
             most = target.max_replications if target is not None else replications
-            with open_backend(workers, tasks=most * len(runnable),
-                              scheduler=scheduler, dask_local=dask_local) as own:
+            with placed(workers, tasks=most * len(runnable), scheduler=scheduler,
+                        dask_local=dask_local, executor=executor, backend=backend,
+                        opener=open_backend) as own:
                 prepare()
                 stop = execute(own)
     except (ExperimentError, FolderError) as exc:
@@ -877,6 +880,7 @@ def _measure(arms: Sequence[Arm], target: Target, chosen: list[int],
 def compare(items: Sequence[Item], replications: int | None = None, seed: int | None = None,
             *, overrides: Sequence[str] = (), workers: int | None = 1,
             scheduler: str | None = None, dask_local: bool = False,
+            executor: Executor | None = None,
             target_ci: float | None = None, metrics: Sequence[str] = (),
             max_replications: int | None = None, confidence: float = 0.95,
             out: str | Path | None = None, force: bool = False,
@@ -893,12 +897,18 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
     0, or the first folder's; refused when every item is a finished results folder), with
     ``overrides`` (``"key.path=value"``) applied to each scenario file. ``workers``
     processes (1: in this process; ``None``: one per CPU), or a Dask ``scheduler``
-    address, or ``dask_local=True`` choose where they run. With ``target_ci`` and
+    address, or ``dask_local=True``, or ``executor`` (any
+    :class:`concurrent.futures.Executor`, e.g. ``ThreadPoolExecutor(4)`` or
+    ``distributed.Client.get_executor()``; it is left running) choose where they run (at
+    most one of the last three); the results are the same wherever they run. With
+    ``target_ci`` and
     ``metrics``, replications are added in batches until each named KPI's paired
     difference has a CI half-width within ``target_ci`` of the reference mean, or
     ``max_replications`` (default 1000; at least ``replications``, the first batch;
     refused without ``target_ci``). With ``out``, results folders, tables and figures are
-    written there.
+    written there, each replication as it finishes: ``resume=True`` finishes an
+    interrupted comparison, ``force=True`` replaces one, ``figures=False`` skips the
+    figures.
 
     The table has one row per KPI and scenario: commodity, channel, site, metric, unit,
     scenario, n, mean, ci_low, ci_high, diff, diff_ci_low, diff_ci_high, diff_n (pairs
@@ -910,7 +920,8 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
 
     Raises :class:`ExperimentError` (a ``ValueError``) for bad input (``replications``
     or ``workers`` that is not an integer of at least 1, a negative or non-integer
-    ``seed``, ``metrics`` without ``target_ci``, ...), ``ValueError`` unless
+    ``seed``, ``metrics`` without ``target_ci``, more than one of ``executor``,
+    ``scheduler`` and ``dask_local``, ...), ``ValueError`` unless
     ``0 < confidence < 1``, and ``TypeError`` for a single string where a list is
     expected; :class:`~sim.output.folder.FolderError` for an ``out`` folder it may not
     write, and :class:`~sim.scenario.errors.ScenarioError` for a scenario with problems.
@@ -922,7 +933,8 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
     """
     with python_wording("compare"):
         comp = _compare(items, replications, seed, overrides=overrides, workers=workers,
-                        scheduler=scheduler, dask_local=dask_local, target_ci=target_ci,
+                        scheduler=scheduler, dask_local=dask_local, executor=executor,
+                        target_ci=target_ci,
                         metrics=metrics, max_replications=max_replications,
                         confidence=confidence, out=out, force=force, **kwargs)
     # A table alone dropped them: +303% delivered, from a period four times as long, said

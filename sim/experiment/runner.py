@@ -9,17 +9,21 @@ there), and to an optional ``progress`` callback.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import numbers
 import os
+import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
 from sim.experiment.collector import Collector
-from sim.experiment.errors import ExperimentError, python_wording
-from sim.experiment.executors import Backend, Job, open_backend, run_tasks
+from sim.experiment.errors import ExperimentError, python_wording, python_words
+from sim.experiment.executors import Backend, Job, run_tasks
 from sim.experiment.precision import (
     Measure,
     StopReport,
@@ -73,15 +77,64 @@ def _execute(sc: Scenario, replications: Iterable[int], seed: int,
             progress(1)
 
     tasks = [(0, r) for r in reps]
+    with placed(workers, tasks=len(reps), scheduler=scheduler, dask_local=dask_local,
+                executor=executor, backend=backend) as where:
+        run_tasks(jobs, tasks, finished, where)
+
+
+def check_where(executor: object = None, backend: object = None, scheduler: str | None = None,
+                dask_local: bool = False) -> None:
+    """Raise :class:`ExperimentError` if more than one place to run is given (``executor``,
+    ``backend``, ``scheduler``, ``dask_local``): each would silently win over the others
+    (``scheduler`` was ignored beside an ``executor``). ``TypeError`` for an ``executor``
+    without a ``submit`` method. ``scheduler`` with ``dask_local`` is left to
+    :func:`~sim.experiment.executors.check_backend`, which words it for both interfaces."""
+    given = [name for name, on in (("executor", executor is not None),
+                                   ("backend", backend is not None),
+                                   ("scheduler", bool(scheduler)),
+                                   ("dask_local", bool(dask_local))) if on]
+    if len(given) > 1 and given[:2] != ["scheduler", "dask_local"]:
+        raise ExperimentError(
+            f"give {' or '.join(given)}, not {'both' if len(given) == 2 else 'several'}: each "
+            "says where the replications run", what=given[0],
+            hint="executor= runs them on any concurrent.futures.Executor (for a Dask cluster, "
+                 "distributed.Client(...).get_executor()); scheduler= and dask_local=True "
+                 "reach or start a Dask cluster of their own; leave out all but one")
+    if executor is not None and not callable(getattr(executor, "submit", None)):
+        raise TypeError(f"executor must be a concurrent.futures.Executor, not "
+                        f"{type(executor).__name__}: e.g. ThreadPoolExecutor(4), "
+                        "ProcessPoolExecutor(4) or distributed.Client(...).get_executor()")
+
+
+def executor_backend(executor: Executor, workers: int | None = None) -> Backend:
+    """The backend that runs replications on a caller's ``executor``. Its size is not
+    known, so every replication of a batch is handed to it at once (it queues them);
+    ``workers`` is only what the manifest records (default 1)."""
+    return Backend(executor, max(workers or 1, 1), "executor", min_in_flight=sys.maxsize)
+
+
+@contextlib.contextmanager
+def placed(workers: int | None = None, *, tasks: int | None = None,
+           scheduler: str | None = None, dask_local: bool = False,
+           executor: Executor | None = None, backend: Backend | None = None,
+           opener: Callable[..., Any] | None = None) -> Iterator[Backend]:
+    """Where replications run, as :func:`run`, :func:`sim.compare` and :func:`sim.sweep`
+    choose it: ``backend`` as given, a caller's ``executor`` (see :func:`executor_backend`;
+    left running: it is the caller's), or else the backend ``opener`` (default
+    :func:`~sim.experiment.executors.open_backend`, looked up when called, so that it can be
+    replaced in tests, as each caller's module's own can) starts and stops afterwards.
+    Raises :class:`ExperimentError` for more than one of them (see :func:`check_where`)."""
+    check_where(executor, backend, scheduler, dask_local)
     if backend is not None:
-        run_tasks(jobs, tasks, finished, backend)
+        yield backend
     elif executor is not None:
-        run_tasks(jobs, tasks, finished, Backend(executor, max(workers, 1), "executor"),
-                  window=len(tasks) or 1)
+        yield executor_backend(executor, workers)
     else:
-        with open_backend(workers, tasks=len(reps), scheduler=scheduler,
-                          dask_local=dask_local) as own:
-            run_tasks(jobs, tasks, finished, own)
+        from sim.experiment import executors
+
+        with (opener or executors.open_backend)(workers, tasks=tasks, scheduler=scheduler,
+                                                dask_local=dask_local) as own:
+            yield own
 
 
 def as_scenario(sc: object, name: str, overrides: Sequence[str] = ()) -> Scenario:
@@ -195,11 +248,13 @@ def check_run_arguments(replications: int, seed: int, workers: int | None) -> No
         check_count(workers, "workers")
 
 
-def run(sc: Scenario | str | Path, replications: int = 1, seed: int = 0, workers: int = 1,
-        sink: Sink | None = None, progress: Callable[[int], None] | None = None,
+def run(sc: Scenario | str | Path, replications: int | None = None, seed: int = 0,
+        workers: int = 1, sink: Sink | None = None,
+        progress: Callable[[int], None] | None = None,
         executor: Executor | None = None, backend: Backend | None = None, *,
         overrides: Sequence[str] = (), scheduler: str | None = None,
-        dask_local: bool = False) -> Results:
+        dask_local: bool = False, out: str | Path | None = None, force: bool = False,
+        resume: bool = False, figures: bool = True) -> Results:
     """Run ``replications`` replications of ``sc`` (a scenario, or the path of a scenario
     file) from root seed ``seed``, with ``overrides`` (``"key.path=value"`` strings, as for
     ``--set``) applied; given a path, the scenario's notes are warned of (``UserWarning``)
@@ -210,23 +265,51 @@ def run(sc: Scenario | str | Path, replications: int = 1, seed: int = 0, workers
     scenario is validated again first (see :func:`revalidated`), so one changed in place
     is checked as its file would be.
 
+    ``replications`` defaults to 1 (the command line's ``sim run -n`` defaults to 10);
+    with ``resume=True``, to the count the run being finished was asked for (or the
+    replications its folder holds, if more).
+
     ``workers > 1`` runs them on a local process pool; ``scheduler`` (a Dask scheduler's
     address) or ``dask_local=True`` (a Dask LocalCluster of ``workers`` processes), as for
     ``sim run --scheduler``/``--dask-local``, or ``executor`` (any
-    :class:`concurrent.futures.Executor`, e.g. ``distributed.Client.get_executor()``) or
-    ``backend`` runs them there instead. The results are the same wherever they run.
+    :class:`concurrent.futures.Executor`, e.g. ``ThreadPoolExecutor(4)`` or
+    ``distributed.Client.get_executor()``; it is left running) or ``backend`` runs them
+    there instead: give at most one of these four. The results are the same wherever they
+    run.
+
+    With ``out`` (a folder), the results folder ``sim run --out`` writes is written there
+    by the same code: ``run.json`` first, each replication saved in ``replications/`` as
+    it finishes, then ``kpis.csv``, ``summary.csv``, ``series.csv.gz``, ``timeline.csv``,
+    ``figures/`` (unless ``figures=False``; drawing them takes some seconds) and, last,
+    ``manifest.json``. A folder that already holds results is refused unless ``force=True``
+    (replace them) or ``resume=True`` (finish an interrupted run: the saved replications,
+    which must be of the same scenario, overrides and seed, are read back and only the
+    rest are run); not both. A run stopped by an exception or KeyboardInterrupt keeps the
+    replications that finished, and ``resume=True`` finishes it (one stopped before any
+    finished leaves no folder behind).
+
     Raises :class:`ExperimentError` (a ``ValueError``) unless ``replications`` and
-    ``workers`` are integers of at least 1 and ``seed`` a non-negative integer, or for a
-    Dask option without Dask installed; ``TypeError`` if ``sc`` is neither a scenario nor a
-    path; :class:`~sim.scenario.errors.ScenarioError` for a scenario file with problems;
+    ``workers`` are integers of at least 1 and ``seed`` a non-negative integer, for more
+    than one of ``executor``, ``backend``, ``scheduler`` and ``dask_local``, for
+    ``resume`` without ``out``, or for a Dask option without Dask installed; ``TypeError``
+    if ``sc`` is neither a scenario nor a path, or ``executor`` is not an executor;
+    :class:`~sim.scenario.errors.ScenarioError` for a scenario file with problems;
+    :class:`~sim.output.folder.FolderError` for an ``out`` it may not write (results there
+    without ``force`` or ``resume``, another run's results to resume);
     :class:`~sim.experiment.executors.ReplicationError` if a replication fails or its
     worker dies (its ``__cause__`` is the replication's own exception), after the
-    replications that finished were handed to ``sink``. Their messages name these
-    arguments, not the command line's options (see
+    replications that finished were handed to ``sink`` (and saved in ``out``). Their
+    messages name these arguments, not the command line's options (see
     :func:`~sim.experiment.errors.python_wording`).
     """
     with python_wording("run"):
-        check_run_arguments(replications, seed, workers)
+        check_run_arguments(1 if replications is None else replications, seed, workers)
+        check_where(executor, backend, scheduler, dask_local)
+        check_folder_flags(force, resume)
+        if resume and out is None:
+            raise ExperimentError("resume needs the folder of the run to finish",
+                                  what="resume",
+                                  hint="give out=, the folder the interrupted run was writing")
         given, sc = sc, as_scenario(sc, "sc", overrides)
     if overrides or not isinstance(given, Scenario):
         from sim.scenario.loader import meta_of, warn_notes
@@ -236,6 +319,12 @@ def run(sc: Scenario | str | Path, replications: int = 1, seed: int = 0, workers
         known = len(meta_of(given).notes) if isinstance(given, Scenario) else 0
         warn_notes(meta_of(sc).notes[known:])
     seed = int(seed)  # a numpy integer is reported and saved as a plain one
+    if out is not None:
+        with python_wording("run"):
+            return _run_to_folder(sc, replications, seed, workers, sink, progress, executor,
+                                  backend, scheduler, dask_local, Path(out), force, resume,
+                                  figures)
+    replications = 1 if replications is None else int(replications)
     started = time.perf_counter()
     # Each result is copied into the stacked arrays as it arrives and then dropped.
     collector = Collector(sc, seed, replications)
@@ -243,6 +332,198 @@ def run(sc: Scenario | str | Path, replications: int = 1, seed: int = 0, workers
         _execute(sc, range(replications), seed, collector.add, workers, sink, progress,
                  executor, backend, scheduler, dask_local)
     return collector.results(time.perf_counter() - started)
+
+
+def _run_to_folder(sc: Scenario, replications: int | None, seed: int, workers: int,
+                   sink: Sink | None, progress: Callable[[int], None] | None,
+                   executor: Executor | None, backend: Backend | None,
+                   scheduler: str | None, dask_local: bool, out: Path, force: bool,
+                   resume: bool, figures: bool) -> Results:
+    """:func:`run` with ``out``: the :class:`FolderRun` ``sim run --out`` makes."""
+    folder_run = FolderRun(out, force=force, resume=resume)
+    info = folder_run.check()
+    if replications is None:
+        # the run being finished keeps its size (1 would be refused as fewer than saved)
+        replications = (resumed_replications(out, info, None) or 1) if resume else 1
+    replications = int(replications)
+
+    def begun(fr: FolderRun) -> None:
+        notes = [fr.folder.other_entries_note()]
+        if fr.folder.unreadable:
+            notes.append(f"{len(fr.folder.unreadable)} saved replication file(s) in {out} "
+                         f"could not be read and are run again: "
+                         f"{', '.join(fr.folder.unreadable)}")
+        for note in notes:
+            if note:
+                warnings.warn(python_words(note.removeprefix("note: ")), UserWarning,
+                              stacklevel=4)
+
+    results = folder_run.run(sc, seed, replications, workers=workers, scheduler=scheduler,
+                             dask_local=dask_local, executor=executor, backend=backend,
+                             sink=sink, progress=progress, on_begin=begun)
+    folder_run.finish(figures=figures)
+    return results
+
+
+def check_folder_flags(force: bool, resume: bool) -> None:
+    """Refuse ``force`` with ``resume`` (one keeps the saved replications, the other
+    deletes them), as ``sim run``, ``sim compare`` and ``sim sweep`` do."""
+    if force and resume:
+        raise ExperimentError("give --resume or --force, not both", what="--resume",
+                              hint="--resume keeps the saved replications, --force deletes them")
+
+
+def recorded_run(out: Path) -> dict[str, Any]:
+    """What ``out``'s run.json records (the run a resume finishes); empty if there is
+    none to read (the resume then says why, from the folder's own checks)."""
+    try:
+        info = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return info if isinstance(info, dict) else {}
+
+
+def resumed_replications(out: Path, info: dict[str, Any], target: Any) -> int | None:
+    """The count of replications a resume without one finishes ``out`` with: the count
+    its run.json records; without a precision target, at least the replications saved (a
+    --target-ci run resumed without one keeps what its batches ran beyond its first).
+    None if unknown."""
+    n = info.get("replications")
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        return None
+    if target is None:
+        numbers = [int(p.stem.removeprefix("rep-")) for p in out.glob("replications/rep-*.npz")
+                   if p.stem.removeprefix("rep-").isdigit()]
+        n = max([n, *(r + 1 for r in numbers)])
+    return n
+
+
+def stopped_run(exc: Exception, folder: Any) -> Exception:
+    """``exc``, raised by a run on bad input after its results folder was begun, made safe
+    to rerun: a new folder with no replication saved is removed again (so the corrected
+    command is not refused), and one with replications saved says how to keep them."""
+    if folder.abandon():
+        return exc
+    saved = folder.saved_count()
+    if folder.resume or not saved or not isinstance(exc, ExperimentError):
+        return exc
+    what = exc.what if exc.what and exc.what.startswith("-") else "the command"
+    note = (f"{saved} finished replication(s) are saved in {folder.path}: correct {what} "
+            "and run again with --resume to keep them, or with --force to start again")
+    return ExperimentError(exc.message, what=exc.what,
+                           hint=f"{exc.hint}; {note}" if exc.hint else note)
+
+
+class FolderRun:
+    """A run written to the results folder ``out`` as it goes: the one code path of
+    ``sim run --out`` and ``sim.run(out=...)``.
+
+    :meth:`check` refuses what cannot be written (before the scenario's runs are sized),
+    :meth:`run` starts the executor, begins the folder (``run.json``), runs the
+    replications, saving each as it finishes, and :meth:`finish` writes the tables,
+    figures and manifest. Messages name the command line's options (the Python API
+    rewords them). After :meth:`run` raised, :attr:`folder` is None if it stopped before
+    the folder was begun, and :attr:`abandoned` says whether a KeyboardInterrupt came
+    before any replication was saved (the folder was then removed again)."""
+
+    def __init__(self, out: str | Path, *, force: bool = False, resume: bool = False) -> None:
+        check_folder_flags(force, resume)
+        self.out = Path(out)
+        self.force, self.resume = force, resume
+        self.folder: Any = None
+        """The :class:`~sim.output.folder.ResultsFolder`, once begun."""
+        self.backend: Backend | None = None
+        self.saved: dict[int, ReplicationResult] = {}
+        """The replications read back from a resumed folder."""
+        self.results: Results | None = None
+        self.stop: StopReport | None = None
+        self.abandoned = False
+
+    def check(self) -> dict[str, Any]:
+        """Raise :class:`~sim.output.folder.FolderError` for an ``out`` that is a file, or
+        (resuming) that holds one scenario of a comparison; return what its run.json
+        records when resuming (empty otherwise, or if there is none)."""
+        from sim.output.folder import FolderError
+
+        out = self.out
+        if out.exists() and not out.is_dir():
+            raise FolderError(f"{out} exists and is not a folder")
+        info = recorded_run(out) if self.resume else {}
+        if isinstance(info.get("comparison"), str):
+            # finished alone, the arm would no longer be the comparison's (sim compare
+            # --resume then refuses it as a run no comparison there wrote)
+            raise FolderError(
+                f"{out} holds scenario {info.get('label', out.name)!r} of the comparison "
+                f"in {info['comparison']}: sim run cannot resume one scenario of it",
+                hint=f"finish the comparison: sim compare <its scenarios and options> --out "
+                     f"{info['comparison']} --resume")
+        return info
+
+    def run(self, sc: Scenario, seed: int, replications: int, *, workers: int | None = None,
+            scheduler: str | None = None, dask_local: bool = False,
+            executor: Executor | None = None, backend: Backend | None = None,
+            target: Target | None = None, sink: Sink | None = None,
+            progress: Callable[[int], None] | None = None,
+            on_batch: Callable[[int], None] | None = None,
+            command: Sequence[Any] | None = None,
+            on_begin: Callable[[FolderRun], None] | None = None) -> Results:
+        """Run the replications (see :func:`run_replications`), saving each in the folder
+        as it finishes and then handing it to ``sink``. The executor is started first (a
+        cluster that cannot be reached leaves no folder behind); ``on_begin`` is called
+        once the folder is begun and the saved replications read back, before those are
+        counted to ``progress``. ``command``: the words of the ``sim`` command that resumes
+        the run, recorded in run.json. Bad input found after the folder was begun is
+        raised as :func:`stopped_run` words it."""
+        from sim.output.folder import FolderError, ResultsFolder
+
+        started = time.perf_counter()
+
+        def save(res: ReplicationResult) -> None:
+            self.folder.write_replication(res)
+            if sink is not None:
+                sink(res)
+
+        try:
+            # with a precision target the run may grow to its maximum: size the pool for it
+            tasks = target.max_replications if target is not None else replications
+            with placed(workers, tasks=tasks, scheduler=scheduler, dask_local=dask_local,
+                        executor=executor, backend=backend) as where:
+                self.backend = where
+                self.folder = ResultsFolder(self.out, force=self.force, resume=self.resume)
+                self.saved = self.folder.begin(sc, seed, replications, command)
+                if on_begin is not None:
+                    on_begin(self)
+                if progress is not None and self.saved:
+                    # with a target the batches are replayed from its first and saved
+                    # replications beyond a batch count as done already (run_replications)
+                    progress(len(self.saved) if target is not None
+                             else sum(r < replications for r in self.saved))
+                self.results, self.stop = run_replications(
+                    sc, seed, replications, backend=where, sink=save, progress=progress,
+                    saved=self.saved, target=target, on_batch=on_batch)
+        except (ExperimentError, FolderError) as exc:
+            if self.folder is None:
+                raise
+            raise stopped_run(exc, self.folder) from None
+        except KeyboardInterrupt:
+            if self.folder is not None:
+                # a run.json alone would make the same command refuse the folder
+                self.abandoned = self.folder.abandon()
+            raise
+        self.results.wall_s = time.perf_counter() - started
+        return self.results
+
+    def finish(self, figures: bool = True) -> None:
+        """Write the tables, the figures (unless not ``figures``) and, last, the manifest,
+        which records where the replications ran, how many a resume found saved and why
+        a precision target stopped."""
+        assert self.results is not None and self.backend is not None, "run() first"
+        extra: dict[str, Any] = self.backend.as_manifest()
+        if self.resume:
+            extra["resumed_with"] = len(self.saved)
+        if self.stop is not None:
+            extra["stopping"] = self.stop.as_dict()
+        self.folder.finish(self.results, extra, figures=figures)
 
 
 def run_replications(sc: Scenario, seed: int, replications: int, *,

@@ -41,6 +41,7 @@ import re
 import time
 import warnings
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -509,7 +510,8 @@ def run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], de
               samples: int = 16, replications: int | None = None, seed: int = 0, *,
               overrides: Sequence[str] = (), workers: int | None = 1,
               backend: Backend | None = None, scheduler: str | None = None,
-              dask_local: bool = False, metrics: Sequence[str] = (),
+              dask_local: bool = False, executor: Executor | None = None,
+              metrics: Sequence[str] = (),
               out: str | Path | None = None, force: bool = False, resume: bool = False,
               n_resamples: int = 999, confidence: float = 0.95,
               progress: Callable[[int], None] | None = None,
@@ -534,8 +536,9 @@ def run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], de
     with python_wording("sweep", for_python):
         result = _run_sweep(scenario, params, design, samples, replications, seed,
                             overrides=overrides, workers=workers, backend=backend,
-                            scheduler=scheduler, dask_local=dask_local, metrics=metrics,
-                            out=out, force=force, resume=resume, n_resamples=n_resamples,
+                            scheduler=scheduler, dask_local=dask_local, executor=executor,
+                            metrics=metrics, out=out, force=force, resume=resume,
+                            n_resamples=n_resamples,
                             confidence=confidence, progress=progress, on_total=on_total,
                             figures=figures, command=command, for_python=for_python)
     if for_python:
@@ -547,14 +550,15 @@ def _run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], d
                samples: int, replications: int | None, seed: int, *,
                overrides: Sequence[str],
                workers: int | None, backend: Backend | None, scheduler: str | None,
-               dask_local: bool, metrics: Sequence[str], out: str | Path | None, force: bool,
+               dask_local: bool, executor: Executor | None, metrics: Sequence[str],
+               out: str | Path | None, force: bool,
                resume: bool, n_resamples: int, confidence: float,
                progress: Callable[[int], None] | None,
                on_total: Callable[[int], None] | None, figures: bool,
                command: Sequence[str] | None, for_python: bool) -> Sweep:
     """:func:`run_sweep`, its errors and notes worded for the command line (but for the
     hint of a sample that needs whole numbers, whose form differs with ``for_python``)."""
-    from sim.experiment.runner import check_count, check_seed
+    from sim.experiment.runner import check_count, check_seed, check_where, placed
     from sim.experiment.stats import check_confidence
 
     started = time.perf_counter()
@@ -576,6 +580,7 @@ def _run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], d
     check_count(replications, "replications")
     if workers is not None and backend is None:
         check_count(workers, "workers")
+    check_where(executor, backend, scheduler, dask_local)
     check_seed(seed)
     # numpy integers are reported and saved as plain ones
     seed, samples, replications = int(seed), int(samples), int(replications)
@@ -668,12 +673,10 @@ def _run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], d
     try:
         if not tasks:
             start()
-        elif backend is not None:
-            start()
-            run_tasks(jobs, tasks, finished, backend, **drain)
         else:
-            with open_backend(workers, tasks=len(tasks), scheduler=scheduler,
-                              dask_local=dask_local) as own:
+            with placed(workers, tasks=len(tasks), scheduler=scheduler,
+                        dask_local=dask_local, executor=executor, backend=backend,
+                        opener=open_backend) as own:
                 start()
                 run_tasks(jobs, tasks, finished, own, **drain)
     except (KeyboardInterrupt, ExperimentError, ScenarioError):
@@ -981,7 +984,10 @@ def sweep(scenario: str | Path | Scenario,
     points) or ``grid`` (``samples`` levels per parameter). Each sample runs
     ``replications`` replications from root ``seed`` (common random numbers across
     samples). Other keyword arguments: ``overrides``, ``workers`` (1: in this process;
-    ``None``: one per CPU), ``scheduler``, ``dask_local``, ``metrics`` (extra KPI columns),
+    ``None``: one per CPU), ``scheduler``, ``dask_local``, ``executor`` (any
+    :class:`concurrent.futures.Executor`, e.g. ``ThreadPoolExecutor(4)`` or
+    ``distributed.Client.get_executor()``, left running; at most one of these three; the
+    results are the same wherever they run), ``metrics`` (extra KPI columns),
     ``out`` and ``force`` (write the sweep folder; each replication is saved there as it
     finishes), ``resume`` (finish the sweep in ``out``, running only the replications not
     saved; ``replications`` may be larger than the saved sweep's, not smaller, and if
@@ -996,7 +1002,8 @@ def sweep(scenario: str | Path | Scenario,
     Raises :class:`ExperimentError` (a ``ValueError``) for bad input (a range that is not
     ``(low, high)`` or ``(low, high, "log"|"int")``, a design, ``samples``,
     ``replications`` or ``workers`` that is not an integer of at least 1, a ``seed`` that
-    is not a non-negative integer), ``ValueError`` unless ``0 < confidence < 1``, and
+    is not a non-negative integer, more than one of ``executor``, ``scheduler`` and
+    ``dask_local``), ``ValueError`` unless ``0 < confidence < 1``, and
     ``TypeError`` for a single string where a list is expected;
     :class:`~sim.output.folder.FolderError` for an ``out`` folder it may not write, and
     :class:`~sim.scenario.errors.ScenarioError` for a scenario with problems. Their
