@@ -69,11 +69,18 @@ def capacity_checks(sc: Scenario, plan: Plan) -> list[CapacityCheck]:
             for com, cap in site.capacity_t_per_year.items():
                 out.append(CapacityCheck(f"{sid} ({com})", "refiner", cap,
                                          plan.refiner_feed.get((sid, com), 0.0), "t/yr", sid))
+        elif site.kind == "port" and site.throughput_t_per_day is not None:
+            out.append(CapacityCheck(sid, "port", site.throughput_t_per_day * DAYS_PER_YEAR,
+                                     plan.site_product_t.get(sid, 0.0), "t product/yr", sid))
     for lid, lane in sc.lanes.items():
         planned = plan.lane_product_t.get(lid, 0.0)
         if lane.capacity_t_per_day is not None:
             out.append(CapacityCheck(lid, f"{lane.mode} lane", lane.capacity_t_per_day
                                      * DAYS_PER_YEAR, planned, "t product/yr", lid))
+        elif lane.capacity_trucks_per_day is not None:
+            out.append(CapacityCheck(lid, f"{lane.mode} lane", lane.capacity_trucks_per_day
+                                     * DAYS_PER_YEAR, plan.lane_trucks.get(lid, 0.0),
+                                     "trucks/yr", lid))
         if lane.sailing is not None:
             cap = lane.sailing.vessel_t * DAYS_PER_YEAR / lane.sailing.interval_days.mean()
             out.append(CapacityCheck(lid, "sailings", cap, planned, "t product/yr", lid))
@@ -167,6 +174,10 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
                 add(label + f": clears {site.clearance_trucks_per_day:g} trucks/day over "
                     f"{site.servers} lane(s); planned "
                     f"{plan.site_trucks.get(sid, 0.0) / DAYS_PER_YEAR:,.0f} trucks/day")
+            elif site.kind == "port" and site.throughput_t_per_day is not None:
+                add(label + f": throughput {site.throughput_t_per_day:,.4g} t/day of product "
+                    f"(first come first served); planned "
+                    f"{plan.site_product_t.get(sid, 0.0) / DAYS_PER_YEAR:,.4g} t/day")
             elif site.kind == "refiner":
                 caps = ", ".join(f"{com} {_t(c)} t/yr (planned feed "
                                  f"{_t(plan.refiner_feed.get((sid, com), 0.0))})"
@@ -197,6 +208,8 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
         extra = ""
         if lane.capacity_t_per_day is not None:
             extra += f", capacity {lane.capacity_t_per_day:,.0f} t/day"
+        if lane.capacity_trucks_per_day is not None:
+            extra += f", capacity {lane.capacity_trucks_per_day:,.4g} trucks/day"
         if lane.sailing is not None:
             extra += (f", sailings every {_dist(lane.sailing.interval_days)} days of "
                       f"{lane.sailing.vessel_t:,.0f} t")

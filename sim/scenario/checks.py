@@ -218,6 +218,13 @@ def check_scenario(sc: Scenario) -> list[Issue]:
                   f"{sc.sites[lane.from_].kind}",
                   "remove sailing: from this lane (transit_days alone times it), or start "
                   f"it at a port: {_ports(sc)}")
+        if lane.capacity_trucks_per_day is not None and ok_from and \
+                sc.sites[lane.from_].kind == "refiner":
+            # refined lots carry no truck payload: a truck limit would not hold them back
+            c.add((*base, "capacity_trucks_per_day"), "refined metal leaving refiner "
+                  f"{lane.from_!r} has no truck payload in the model, so a limit in trucks "
+                  "would not hold it back",
+                  "give the lane capacity_t_per_day (tonnes of refined metal a day) instead")
         if ok_to and sc.sites[lane.to].kind == "mine":
             c.add((*base, "to"), f"lanes cannot lead into mine {lane.to!r}",
                   "mines only send; if this lane carries the mine's output, swap from and to")

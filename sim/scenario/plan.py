@@ -179,6 +179,11 @@ class Plan:
     """lane -> t/yr of product."""
     site_trucks: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     """site -> trucks/yr arriving (border posts count these)."""
+    lane_trucks: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    """lane -> trucks/yr of mine output (lanes with ``capacity_trucks_per_day`` count
+    these; refined metal has no truck payload and is not in it)."""
+    site_product_t: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    """site -> t/yr of product arriving by lane (a port's ``throughput_t_per_day``)."""
     site_metal: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
     """(site, commodity) -> t/yr passing through or arriving."""
     refiner_feed: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
@@ -250,7 +255,10 @@ def _plan(sc: Scenario, at_start: bool) -> Plan:
                         plan.lane_metal[(lid, com)] += flow
                         plan.lane_product_t[lid] += flow / form.grade
                         plan.site_metal[(lane.to, com)] += flow
-                        plan.site_trucks[lane.to] += flow / (form.grade * form.payload_t_per_truck)
+                        trucks = flow / (form.grade * form.payload_t_per_truck)
+                        plan.site_trucks[lane.to] += trucks
+                        plan.lane_trucks[lid] += trucks
+                        plan.site_product_t[lane.to] += flow / form.grade
                         if (sc.country_of(lane.from_) == exporter
                                 and sc.country_of(lane.to) != exporter):
                             plan.exported[com] += flow

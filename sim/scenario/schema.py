@@ -24,6 +24,7 @@ from pydantic import (
     PrivateAttr,
     StringConstraints,
     Tag,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -270,9 +271,20 @@ class BorderPost(_Site):
 
 
 class Port(_Site):
-    """A sea port. Lots wait here for sailings of the sea lane they leave on."""
+    """A sea port. Lots wait here for sailings of the sea lane they leave on.
+
+    With ``throughput_t_per_day`` the port also handles what arrives first come first
+    served: each lot needs ``product tonnes / throughput`` days of the port's handling
+    (one lot at a time) before it joins the line for its ship, or goes on by its next lane
+    if it does not leave by sea. A ``capacity_factor`` shock on the port scales the
+    handling rate (and, as without a throughput, the load of each ship). The handling time
+    counts in the port's ``mean_dwell_days`` (time from arrival to leaving the port, for
+    lots that go on by land too) and its queue in ``peak_held_t``. Without it, handling
+    takes no time."""
 
     kind: Literal["port"]
+    throughput_t_per_day: PositiveTonnesPerDay | None = None
+    """Tonnes of product per day the port can handle (land to quay); omit for no limit."""
 
 
 class Refiner(_Site):
@@ -363,7 +375,11 @@ class Lane(Strict):
     Without ``capacity_t_per_day`` a lane is a pure delay: every lot takes a draw of
     ``transit_days``. With it, the lane is also a first-come-first-served loading queue (a
     rail line's train paths): a lot needs ``product tonnes / capacity`` days of the lane's
-    capacity before it departs. A ``sailing`` makes lots wait at the port for the next ship.
+    capacity before it departs. ``capacity_trucks_per_day`` instead (a road's trucks per
+    day; give one of the two) makes the same queue count trucks: a lot needs ``tonnes x its
+    form's trucks per tonne / capacity`` days, so the limit holds for any mix of product
+    forms (a tonne of cobalt in hydroxide takes more trucks than a tonne of copper in
+    cathode). A ``sailing`` makes lots wait at the port for the next ship.
 
     Routes name sites, not lanes, so each pair of sites may have one lane in each
     direction (``from: a, to: b`` and ``from: b, to: a`` are two lanes). For a rail line
@@ -385,12 +401,24 @@ class Lane(Strict):
     """Travel time of one lot, in days (a number or a distribution)."""
     capacity_t_per_day: PositiveTonnesPerDay | None = None
     """Tonnes of product per day the lane can load; omit for no limit."""
+    capacity_trucks_per_day: TrucksPerDay | None = None
+    """Trucks per day the lane can load, instead of ``capacity_t_per_day``: each lot takes
+    as many trucks as its product form's payload needs; omit for no limit."""
     cost_usd_per_t: UsdPerTonne | None = None
     """Cost per tonne of product; needed by channels that route by cost."""
     regions: list[Id] = []
     """Regions the lane crosses, besides those of its end sites."""
     sailing: Sailing | None = None
     """Scheduled sailings; only for lanes that leave a port."""
+
+    @field_validator("capacity_trucks_per_day")
+    @classmethod
+    def _one_capacity(cls, value: float | None, info: ValidationInfo) -> float | None:
+        # reported at the trucks, whose hint says it replaces the tonnes
+        if value is not None and info.data.get("capacity_t_per_day") is not None:
+            raise ValueError("give capacity_t_per_day or capacity_trucks_per_day, not both "
+                             "(one loading limit per lane, in tonnes of product or trucks)")
+        return value
 
 
 class Route(Strict):

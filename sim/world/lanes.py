@@ -3,7 +3,8 @@
 A lane always delays a lot by a draw of its transit time. It may also have
 
 * a loading capacity (a rail line): lots queue in a :class:`~sim.world.queues.FifoServer`
-  for ``product tonnes / capacity`` days before they depart;
+  for ``product tonnes / capacity`` days before they depart (or ``trucks / capacity`` days
+  on a lane whose capacity is in trucks per day);
 * scheduled sailings (a sea lane out of a port): lots wait *at the port* and a ship leaves
   every ``interval`` days with up to ``vessel_t`` tonnes of product, first come first
   served; a lot that does not fit is split and the rest waits for the next ship.
@@ -74,9 +75,14 @@ class Lane(Element):
         self._lane_out = world.ledger.rows("lane_out")[index]
         self._init_element()
 
-    def add_capacity(self, capacity_t_per_day: float) -> None:
-        """Make the lane a loading queue of ``capacity_t_per_day`` product tonnes."""
-        self.server = FifoServer(self.env, 1, capacity_t_per_day, units_per_t="product_per_t",
+    def add_capacity(self, capacity_per_day: float, units_per_t: str = "product_per_t"
+                     ) -> None:
+        """Make the lane a loading queue of ``capacity_per_day`` units a day: product tonnes
+        (``units_per_t="product_per_t"``), or trucks (``"trucks_per_t"``, each lot's trucks
+        per tonne of metal from its form). Capacity shocks scale the rate whatever its
+        units; a corridor upgrade sets it in tonnes, so the scenario checks refuse one on
+        a lane counted in trucks."""
+        self.server = FifoServer(self.env, 1, capacity_per_day, units_per_t=units_per_t,
                                  variability=lambda: 1.0, done=self._depart_all)
 
     def enter(self, lot: Lot) -> None:

@@ -212,7 +212,13 @@ class BorderPost(SiteBase):
 
 class Port(SiteBase):
     """A port: lots leaving on a lane with sailings wait here for a ship; a closed port
-    loads no ship and holds every lot."""
+    loads no ship and holds every lot.
+
+    With a ``throughput_t_per_day`` every arriving lot first passes the port's handling, a
+    one-server :class:`FifoServer` in product tonnes (as a capacitated lane loads), and
+    then joins its ship's line or goes on. Such a port's occupancy counts every lot from
+    its arrival to its leaving the port (handling included, for lots going on by land
+    too); without it, as before, only lots waiting for a ship, from their arrival."""
 
     kind = "port"
 
@@ -220,15 +226,29 @@ class Port(SiteBase):
         super().__init__(world, index, site_id, spec)
         self.sailings: list[Sailings] = []
         self.occupancy = Occupancy(world.env.now)
+        rate = getattr(spec, "throughput_t_per_day", None)
+        self.server: FifoServer | None = None
+        self.handled_closed: list[Lot] = []
+        """Lots for a land lane whose handling ended while the port was closed: still at
+        the port (and in its occupancy) until it reopens."""
+        if rate is not None:
+            self.server = FifoServer(world.env, 1, rate, units_per_t="product_per_t",
+                                     variability=lambda: 1.0, done=self._handled)
 
     def receive(self, lot: Lot) -> None:
         self.receive_batch([lot])
 
     def receive_batch(self, lots: list[Lot]) -> None:
-        """Lots bound for a sea lane with sailings wait here for a ship; others go on."""
+        """Lots bound for a sea lane with sailings wait here for a ship; others go on.
+        With a throughput, each first waits for and takes its turn at the handling."""
         self._arrive_batch(lots)
         now = self.env.now
         occupancy = self.occupancy
+        if self.server is not None:
+            for lot in lots:
+                occupancy.enter(lot, now)
+            self.server.put(lots)
+            return
         for lot in lots:
             sailing = lot.legs[lot.leg + 1].sailing
             if sailing is not None:
@@ -236,6 +256,28 @@ class Port(SiteBase):
                 sailing.queue.append(lot)
             else:
                 self.forward(lot)
+
+    def _handled(self, lots: list[Lot]) -> None:
+        """Lots through the handling: to their ship's line (still at the port, still in
+        its occupancy), or on by their next lane (out of the occupancy now)."""
+        now = self.env.now
+        for lot in lots:
+            sailing = lot.legs[lot.leg + 1].sailing
+            if sailing is not None:
+                sailing.queue.append(lot)
+            elif self.capacity_factor <= 0.0:
+                self.handled_closed.append(lot)
+            else:
+                self.occupancy.leave(lot, now)
+                self.forward(lot)
+
+    def _capacity_changed(self) -> None:
+        if self.server is not None:
+            self.server.set_capacity_factor(self.capacity_factor)
+            if self.capacity_factor > 0.0 and self.handled_closed:
+                waiting, self.handled_closed = self.handled_closed, []
+                self._handled(waiting)
+        super()._capacity_changed()
 
     def ship(self, lots: list[Lot], lane: Lane) -> None:
         """A sailing has loaded ``lots``: they leave the port on ``lane``.
@@ -267,11 +309,15 @@ class Port(SiteBase):
         out = super().held()
         for s in self.sailings:
             out += s.held(self.n_com)
+        if self.server is not None:
+            out += _sum_lots([*self.server.lots(), *self.handled_closed], self.n_com)
         return out
 
     def reset_stats(self) -> None:
         self.occupancy.finish(self.env.now)
         self.occupancy.reset(self.env.now)
+        if self.server is not None:
+            self.server.reset_stats()
 
 
 class Hub(SiteBase):

@@ -267,6 +267,8 @@ class World:
                         self.sites[self.site_index[spec.to]], is_export)
             if spec.capacity_t_per_day is not None:
                 lane.add_capacity(spec.capacity_t_per_day)
+            elif spec.capacity_trucks_per_day is not None:
+                lane.add_capacity(spec.capacity_trucks_per_day, units_per_t="trucks_per_t")
             self.lanes.append(lane)
             if spec.sailing is not None:
                 port = self.sites[self.site_index[spec.from_]]
