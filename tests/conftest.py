@@ -11,7 +11,8 @@ Two ways of making scenarios are offered:
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+import signal
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -24,6 +25,34 @@ TINY = DATA / "tiny.yaml"
 
 DAYS_PER_YEAR = 365.25
 PAYLOAD_T = 25.0
+
+
+# ----------------------------------------------------------------------------- signals
+KEPT_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+@pytest.fixture(autouse=True)
+def restore_signal_handlers() -> Iterator[Callable[[], None]]:
+    """Put back the SIGINT and SIGTERM handlers after every test.
+
+    A command run in-process (click's ``CliRunner``) takes SIGTERM as a Ctrl-C and, once
+    interrupted, ignores SIGINT; left in place, a later test in the same worker could not
+    be interrupted, or would see ``KeyboardInterrupt`` where it expects to be killed. The
+    fixture's value restores the handlers on demand, so a test can check that it works.
+    """
+    saved = {sig: signal.getsignal(sig) for sig in KEPT_SIGNALS}
+
+    def restore() -> None:
+        for sig, handler in saved.items():
+            # None: a handler not installed from Python, which cannot be put back from it
+            if handler is not None and signal.getsignal(sig) is not handler:
+                try:
+                    signal.signal(sig, handler)
+                except ValueError:  # not the main thread: handlers cannot change there
+                    pass
+
+    yield restore
+    restore()
 
 
 # ----------------------------------------------------------------------------- tiny.yaml

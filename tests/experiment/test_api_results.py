@@ -3,6 +3,7 @@ show in a notebook, and reading folders back."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -82,10 +83,19 @@ def test_results_comparisons_and_sweeps_are_equal_only_to_themselves(
     res = comparison.results[0]
     again = Results(res.scenario, res.seed, res.replications, res.kpi_labels, res.kpi_values,
                     res.catalogue, res.series_values)
-    assert res == res and res != again
+    # x == x never reaches a field-by-field comparison (tuples compare identical items by
+    # identity), so each object is compared with an equal copy: made field by field, or
+    # with dataclasses.replace. A list search compares with == each item before the one
+    # that is the object itself, so it raises too if == compares the arrays.
+    assert res != again and not res == again
+    assert [again, res].index(res) == 1
     # finished results are compared as they were run (a seed for them is refused)
-    assert comparison == comparison and comparison != sim.run_comparison(comparison.results)
-    assert sweep == sweep and sweep.design == sweep.design
+    rerun = sim.run_comparison(comparison.results)
+    assert comparison != rerun and [rerun, comparison].index(comparison) == 1
+    for obj in (comparison, sweep, sweep.design):
+        copy = dataclasses.replace(obj)
+        assert obj != copy and not obj == copy, type(obj).__name__
+        assert [copy, obj].index(obj) == 1
     assert len({res, again, comparison, sweep}) == 4  # and hashable, by identity
 
 
@@ -118,7 +128,8 @@ def test_a_sweep_shows_its_design_briefly(sweep: sim.Sweep) -> None:
     assert repr(sweep) == (
         "<Sweep of 'tiny': sobol design, 4 base samples, 16 points x 1 replication, seed 0 "
         # the 4 base points' warmup_days are equal in A and B: each AB block repeats one
-        "(8 points repeat earlier ones and were not run again); parameters: horizon_days 20 to 30 (int); warmup_days 0 to 5 (int); "
+        "(8 points repeat earlier ones and were not run again); "
+        "parameters: horizon_days 20 to 30 (int); warmup_days 0 to 5 (int); "
         f"{len(sweep.kpi_columns)} KPI columns (.table); Sobol indices of "
         f"{sweep.sobol['output'].nunique()} KPIs (.sobol)>")  # type: ignore[index]
     html = sweep._repr_html_()

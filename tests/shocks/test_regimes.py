@@ -69,7 +69,10 @@ def test_security_support_scales_escalation(direct, world_of) -> None:
     share = [r.time_in_state[1] / r.time_in_state.sum() for r in runs]
     mean, half = ci99(share)
     a = 0.5 * A_PER_YEAR
-    assert abs(mean - a / (a + B_PER_YEAR)) <= half
+    # the interval is narrow enough to tell the supported share (1/7) from the
+    # unsupported one (1/4); it is about 0.019 with these seeds
+    assert half < 0.03
+    assert abs(mean - a / (a + B_PER_YEAR)) <= half, (mean, half)
 
 
 def test_a_policy_does_not_change_the_conflict_history(direct) -> None:
