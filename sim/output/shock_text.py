@@ -125,12 +125,13 @@ def bars(sc: Scenario) -> list[Bar]:
     pol = sc.policies
     for pid, ban in pol.export_bans.items():
         out.append(("export ban", pid, _date(sc, ban.start), _ban_end(sc, ban),
-                    f"{ban.commodity} exports stopped"
+                    f"{ban.country or sc.exporting_country} {ban.commodity} exports stopped"
                     + (f" ({', '.join(ban.channels) or 'no channel'})"
                        if ban.channels is not None else "")))
     for pid, quota in pol.export_quotas.items():
         out.append(("export quota", pid, _date(sc, quota.schedule[0].start),
-                    _date(sc, quota.schedule[-1].end), f"{quota.commodity} quota"))
+                    _date(sc, quota.schedule[-1].end),
+                    f"{quota.country or sc.exporting_country} {quota.commodity} quota"))
     for pid, deal in pol.offtake_deals.items():
         out.append(("offtake deal", pid, _date(sc, deal.start), None,
                     f"{deal.share:.0%} to {deal.to_channel}"))
@@ -220,14 +221,18 @@ def describe_shocks(sc: Scenario) -> str:
     for pid, ban in pol.export_bans.items():
         ends = _ban_end(sc, ban)
         end = f" to {ends}" if ends is not None else ""
-        limit = (f"; mines stock up to {ban.stock_limit_days:g} days of output, then curtail"
-                 if ban.stock_limit_days is not None else "; mines stock without limit")
+        # a ban acts on the mines of its country: said, as a transit country is a slip
+        mines = f"mines in {ban.country or sc.exporting_country}"
+        limit = (f"; {mines} stock up to {ban.stock_limit_days:g} days of output, then "
+                 "curtail" if ban.stock_limit_days is not None
+                 else f"; {mines} stock without limit")
         add(f"  export ban {pid}: {ban.commodity} from {_date(sc, ban.start)}{end}"
             + _on_channels(ban.channels) + limit)
     for pid, q in pol.export_quotas.items():
         sched = "; ".join(f"{p.tonnes:,.0f} t per {p.period if p.period != 'whole' else 'period'}"
                           f" {_date(sc, p.start)} to {_date(sc, p.end)}" for p in q.schedule)
         add(f"  export quota {pid}: {q.commodity}{_on_channels(q.channels)}: {sched}; "
+            f"exports of mines in {q.country or sc.exporting_country}; "
             f"strategic share {q.strategic_share:.0%}; "
             f"carry-over {'yes' if q.carry_over else 'no'}"
             + (f" until {_date(sc, q.carry_over_until)}" if q.carry_over_until else "")

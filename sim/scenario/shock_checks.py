@@ -72,9 +72,12 @@ def _check_calendar_split(c: _Collector, sc: Scenario, path: PathT, per: Any) ->
 
 
 def _check_time(c: _Collector, sc: Scenario, path: PathT, start: Any, end: Any | None,
-                duration_days: Any = None) -> None:
+                duration_days: Any = None, window_duration: bool = False) -> None:
     """``start`` (and ``end``, or ``start`` plus the longest ``duration_days``) must leave
-    some of the shock or policy inside the run, warm-up included."""
+    some of the shock or policy inside the run, warm-up included. ``window_duration``: the
+    item's ``duration_days`` is the length of this window (events, export bans), so the
+    hint may offer it instead of ``end``; elsewhere there is no such field (security
+    support, export controls) or it is each incident's length, not the window's."""
     first = -float(sc.warmup_days)
     last = sc.horizon
     if start is None:
@@ -89,8 +92,8 @@ def _check_time(c: _Collector, sc: Scenario, path: PathT, start: Any, end: Any |
         e = sc.day_of(end)
         if e <= s:
             c.add((*path, "end"), f"ends at {_fmt_when(end)}, not after its start "
-                  f"{_fmt_when(start)}", "give an end after the start (end is exclusive), "
-                  "or duration_days instead of end")
+                  f"{_fmt_when(start)}", "give an end after the start (end is exclusive)"
+                  + (", or duration_days instead of end" if window_duration else ""))
         elif e <= first:
             c.add((*path, "end"), f"ends at {_fmt_when(end)}, before the run begins "
                   f"(warm-up starts {sc.warmup_days:g} days before {sc.start})",
@@ -373,6 +376,82 @@ def _check_states_entered(c: _Collector, path: PathT, reg: Regime) -> None:
               f"rates_per_year leads to it from the initial state {initial!r}", hint)
 
 
+def _country_mine_ids(sc: Scenario, country: str, commodity: str) -> list[str]:
+    """Mines in ``country`` producing ``commodity``: what a ban or quota there acts on."""
+    return [mid for mid, site in sc.sites.items() if isinstance(site, Mine)
+            and commodity in site.output and sc.country_of(mid) == country]
+
+
+def _check_country_mines(c: _Collector, sc: Scenario, base: PathT, noun: str,
+                         country: str | None, commodity: str, countries: list[str]) -> None:
+    """A ban or quota acts on the mines of its country (the exporting country if not
+    given) that produce its commodity: with none it could never act, while ``sim show``
+    and the timeline report it. Transit countries are the usual slip."""
+    where = country if country is not None else sc.exporting_country
+    if commodity not in sc.commodities or (country is not None and country not in countries):
+        return  # reported as unknown
+    if _country_mine_ids(sc, where, commodity):
+        return
+    producers = sorted({sc.country_of(mid) for mid, site in sc.sites.items()
+                        if isinstance(site, Mine) and commodity in site.output})
+    field = "country" if country is not None else "commodity"
+    which = "" if country is not None else " (the exporting_country: country not given)"
+    c.add((*base, field),
+          f"no mine in {where}{which} produces {commodity!r}: the {noun} can never act "
+          f"(it would stop nothing while sim show and the timeline report it)",
+          "bans and quotas act on mines in the country"
+          + (f" (mines producing {commodity} are in {', '.join(producers)})"
+             if producers else "")
+          + f"; to stop transit through {where}, close or throttle its border posts or "
+          "lanes with a shock (capacity_factor)")
+
+
+def _can_sell_on(sc: Scenario, mid: str, commodity: str, channels: list[str]) -> bool:
+    """Whether mine ``mid`` may have ``commodity`` on one of ``channels``: an offtake share
+    there, or an offtake deal or a shock's diversion that may move some there."""
+    shares = sc.sites[mid].offtake.get(commodity, {})
+    if any(shares.get(ch, 0.0) > 0 for ch in channels):
+        return True
+    if any(d.to_channel in channels and mid in d.mines and commodity in d.commodities
+           for d in sc.policies.offtake_deals.values()):
+        return True
+    return any(e.divert is not None and e.divert.to_channel in channels
+               and mid in targeted_mines(sc, t)
+               and (t.commodities is None or commodity in t.commodities)
+               for t, e in _shock_effects(sc))
+
+
+def _shock_effects(sc: Scenario) -> list[tuple[Targets, Effects]]:
+    """Every shock's (targets, effects): events, each state of a regime, incidents."""
+    sh = sc.shocks
+    return ([(ev.targets, ev.effects) for ev in sh.events.values()]
+            + [(reg.targets, st.effects) for reg in sh.regimes.values()
+               for st in reg.states.values()]
+            + [(inc.targets, inc.effects) for inc in sh.incidents.values()])
+
+
+def _check_first_exports(c: _Collector, sc: Scenario, base: PathT, quota: Any) -> None:
+    """Exports under a quota begin ``first_export_delay_days`` after its first period
+    starts; at or after the quota's end (its last period's, or ``carry_over_until`` while
+    carried-over allowance lasts) every tonne of it is lost and the quota acts as a ban for
+    its whole length, while the timeline announces first exports on a day it has ended.
+    Refused rather than noted: a quota's allowance serves no other quota."""
+    first = sc.day_of(quota.schedule[0].start)
+    last = sc.day_of(quota.schedule[-1].end) + 1.0  # the end is inclusive
+    if quota.carry_over and quota.carry_over_until is not None:
+        last = max(last, sc.day_of(quota.carry_over_until) + 1.0)
+    delay = quota.first_export_delay_days
+    if delay <= 0 or first + delay < last:
+        return
+    c.add((*base, "first_export_delay_days"),
+          f"{delay:g} days after the first period starts ({_fmt_when(quota.schedule[0].start)})"
+          f" is day {first + delay:g}, not before the quota ends (day {last:g}, the end being "
+          "exclusive): no tonne of it could ever be exported, so it would stop these exports "
+          "like a ban while the timeline announced first exports after it ended",
+          f"give first_export_delay_days below {last - first:g}, or give an export ban for "
+          "that window instead")
+
+
 def check_shocks_and_policies(sc: Scenario) -> list[Issue]:
     """Every problem with ``sc``'s shocks and policies (run after :func:`check_scenario`)."""
     c = _Collector()
@@ -383,7 +462,7 @@ def check_shocks_and_policies(sc: Scenario) -> list[Issue]:
 def _check_all(sc: Scenario, c: _Collector) -> None:
     for eid, ev in sc.shocks.events.items():
         base: PathT = ("shocks", "events", eid)
-        _check_time(c, sc, base, ev.start, ev.end, ev.duration_days)
+        _check_time(c, sc, base, ev.start, ev.end, ev.duration_days, window_duration=True)
         _check_targets(c, sc, (*base, "targets"), ev.targets)
         _check_filters(c, (*base, "targets"), ev.targets, [ev.effects])
         _check_effects(c, sc, base, ev.effects, ev.targets)
@@ -422,12 +501,14 @@ def _check_all(sc: Scenario, c: _Collector) -> None:
     countries = sorted({r.country for r in sc.regions.values()})
     for pid, ban in pol.export_bans.items():
         base = ("policies", "export_bans", pid)
-        _check_time(c, sc, base, ban.start, ban.end, ban.duration_days)
+        _check_time(c, sc, base, ban.start, ban.end, ban.duration_days,
+                    window_duration=True)
         if ban.country is not None:
             c.ref((*base, "country"), ban.country, countries, "country")
         c.ref((*base, "commodity"), ban.commodity, sc.commodities, "commodity")
         for i, ch in enumerate(ban.channels or []):
             c.ref((*base, "channels", i), ch, sc.channels, "channel")
+        _check_country_mines(c, sc, base, "ban", ban.country, ban.commodity, countries)
     for pid, quota in pol.export_quotas.items():
         base = ("policies", "export_quotas", pid)
         c.ref((*base, "commodity"), quota.commodity, sc.commodities, "commodity")
@@ -435,6 +516,8 @@ def _check_all(sc: Scenario, c: _Collector) -> None:
             c.ref((*base, "country"), quota.country, countries, "country")
         for i, ch in enumerate(quota.channels or []):
             c.ref((*base, "channels", i), ch, sc.channels, "channel")
+        _check_country_mines(c, sc, base, "quota", quota.country, quota.commodity, countries)
+        _check_first_exports(c, sc, base, quota)
         previous = None
         for i, per in enumerate(quota.schedule):
             _check_time(c, sc, (*base, "schedule", i), per.start, None)
@@ -468,12 +551,40 @@ def _check_all(sc: Scenario, c: _Collector) -> None:
                     if not isinstance(site, Mine) or quota.commodity not in site.output:
                         c.add((*base, "allocation", mid),
                               f"{mid!r} is not a mine producing {quota.commodity!r}")
+                    elif quota.channels is not None and \
+                            not _can_sell_on(sc, mid, quota.commodity, quota.channels):
+                        on = ", ".join(quota.channels) or "no channel"
+                        c.add((*base, "allocation", mid),
+                              f"mine {mid!r} sells none of its {quota.commodity} on the "
+                              f"quota's channels ({on}), and no offtake deal or diversion "
+                              "moves any there: its share of the allowance would be lost",
+                              "allocate to mines selling on those channels, or widen the "
+                              "quota's channels to the ones this mine sells on")
     for pid, deal in pol.offtake_deals.items():
         base = ("policies", "offtake_deals", pid)
         _check_time(c, sc, base, deal.start, None)
         to_ok = c.ref((*base, "to_channel"), deal.to_channel, sc.channels, "channel")
         for i, ch in enumerate(deal.from_channels or []):
             c.ref((*base, "from_channels", i), ch, sc.channels, "channel")
+        if deal.from_channels is not None and deal.to_channel in deal.from_channels:
+            # as a diversion's to_channel among its targets' channels: the engine moves
+            # nothing out of the channel it moves into
+            others = [ch for ch in deal.from_channels if ch != deal.to_channel]
+            where = (*base, "from_channels", deal.from_channels.index(deal.to_channel))
+            if not others:
+                rest = [ch for ch in sc.channels if ch != deal.to_channel]
+                c.add(where, f"the deal moves output from from_channels ({deal.to_channel}) "
+                      f"into {deal.to_channel!r}, the same channel: it would move nothing "
+                      f"while sim show and the timeline report {deal.share:.0%} moved",
+                      "list under from_channels the channels that give the output up"
+                      + (f", e.g. from_channels: [{', '.join(rest)}]" if rest else "")
+                      + f", or leave from_channels out to take from every channel but "
+                      f"{deal.to_channel}")
+            else:
+                c.add(where, f"{deal.to_channel!r} is both the deal's to_channel and one of "
+                      "its from_channels: it moves nothing out of it",
+                      f"remove {deal.to_channel} from from_channels (from_channels: "
+                      f"[{', '.join(others)}])")
         for i, com in enumerate(deal.commodities):
             c.ref((*base, "commodities", i), com, sc.commodities, "commodity")
         for i, mid in enumerate(deal.mines):
@@ -519,6 +630,14 @@ def _check_all(sc: Scenario, c: _Collector) -> None:
                       f"price_cap_ratio ({cap:g}): the price index never rises above it",
                       f"give a ratio below {cap:g}, or raise commodities.{sp.commodity}."
                       "price_cap_ratio")
+        if sp.rebuild_price_ratio_below is None:
+            # the reverse (a trigger without a rate or target) is refused by the schema
+            for field in ("rebuild_t_per_day", "rebuild_target_t"):
+                if getattr(sp, field) is not None:
+                    c.add((*base, field), f"{field} without rebuild_price_ratio_below: the "
+                          "stockpile never rebuilds, so it would do nothing",
+                          "give rebuild_price_ratio_below (buy back while the price index "
+                          f"is below it), or remove {field}")
         if sp.release_shortfall_share_above is not None and sp.release_shortfall_share_above >= 1:
             c.add((*base, "release_shortfall_share_above"),
                   "a shortfall share is never above 1, so the rule could never fire",
@@ -559,22 +678,101 @@ def controlled_refiners(sc: Scenario, ctl: Any) -> dict[str, Any]:
 
 
 def idle_stockpile_rules(sc: Scenario) -> list[str]:
-    """Notes on stockpile rebuild rules that only a price shock can start: under
-    ``price_basis: consumption`` markets never consume more than their demand, so the price
-    index falls below 1 only under a shock to it."""
-    return [f"stockpile rule {pid!r} rebuilds below a price index of "
-            f"{sp.rebuild_price_ratio_below:g}, which {sp.commodity}'s price (price_basis: "
-            "consumption) reaches only under a price shock; give the commodity price_basis: "
-            "supply for a price that falls when supply is plentiful"
-            for pid, sp in sc.policies.stockpiles.items()
-            if sp.rebuild_price_ratio_below is not None and sp.rebuild_price_ratio_below <= 1
-            and sp.commodity in sc.commodities
-            and sc.commodities[sp.commodity].price_basis == "consumption"]
+    """Notes on stockpile rules that may never act: a rebuild rule only a price shock can
+    start (under ``price_basis: consumption`` markets never consume more than their demand,
+    so the price index falls below 1 only under a shock to it), and a release capped at 0 t
+    (valid, e.g. a variant that only rebuilds, but it never releases while its triggers
+    read as if it did)."""
+    notes = [f"stockpile rule {pid!r} rebuilds below a price index of "
+             f"{sp.rebuild_price_ratio_below:g}, which {sp.commodity}'s price (price_basis: "
+             "consumption) reaches only under a price shock; give the commodity price_basis: "
+             "supply for a price that falls when supply is plentiful"
+             for pid, sp in sc.policies.stockpiles.items()
+             if sp.rebuild_price_ratio_below is not None and sp.rebuild_price_ratio_below <= 1
+             and sp.commodity in sc.commodities
+             and sc.commodities[sp.commodity].price_basis == "consumption"]
+    notes += [f"stockpile rule {pid!r} has release_cap_t: 0, so it never releases whatever "
+              "its release triggers; raise the cap, or leave it out for no limit"
+              for pid, sp in sc.policies.stockpiles.items() if sp.release_cap_t == 0]
+    return notes
+
+
+def _giving_share(sc: Scenario, mines: list[str], commodities: list[str] | None,
+                  to: str, giving: list[str] | None) -> float:
+    """The largest offtake share the giving channels (``giving``, or every channel but
+    ``to``) have of the mines' output of ``commodities`` (all their output if None), at the
+    scenario's shares: 0 when a deal or diversion from them has nothing to move."""
+    best = 0.0
+    for mid in mines:
+        site = sc.sites.get(mid)
+        if not isinstance(site, Mine):
+            continue
+        for com in site.output:
+            if commodities is not None and com not in commodities:
+                continue
+            shares = site.offtake.get(com, {})
+            best = max(best, sum(v for ch, v in shares.items()
+                                 if ch != to and (giving is None or ch in giving)))
+    return best
+
+
+def _from(giving: list[str] | None, to: str) -> str:
+    return (", ".join(ch for ch in giving if ch != to) if giving is not None
+            else f"every channel but {to}")
+
+
+def idle_policies(sc: Scenario) -> list[str]:
+    """Notes on offtake deals and diversions (of events and incidents) whose giving
+    channels take none of the targeted mines' output at the scenario's offtake shares
+    (they act only if another deal or diversion first moves output there, which may be
+    intended), and on quotas whose ``carry_over_until`` is before their first period
+    starts (nothing carries over)."""
+    notes = []
+    for pid, d in sc.policies.offtake_deals.items():
+        if _giving_share(sc, d.mines, d.commodities, d.to_channel, d.from_channels) == 0:
+            giving = _from(d.from_channels, d.to_channel)
+            notes.append(
+                f"offtake deal {pid!r} moves {d.share:.0%} of what {giving} take of "
+                f"{', '.join(d.commodities)} from "
+                f"{', '.join(d.mines)}, and those channels take none of it (offtake shares): "
+                "it moves nothing unless another deal moves output there first")
+    # Regimes are left out: their states are a template shared by regions (the baseline's
+    # Kivu regimes merge one anchor), and a capture's diversion with nothing to move in one
+    # region is meant for the others; a note on every run would bury the rest.
+    for kind, items in (("event", sc.shocks.events), ("incidents", sc.shocks.incidents)):
+        for sid, shock in items.items():
+            t, e = shock.targets, shock.effects
+            mines = targeted_mines(sc, t)
+            if e.divert is None or not mines:
+                continue
+            to = e.divert.to_channel
+            if _giving_share(sc, mines, t.commodities, to, t.channels) == 0:
+                what = ", ".join(t.commodities) if t.commodities else "output"
+                notes.append(
+                    f"{kind} {sid!r} diverts {what} of {', '.join(mines)} to {to} from "
+                    f"{_from(t.channels, to)}, and those channels take none of it (offtake "
+                    "shares): it moves nothing unless a deal or another diversion moves "
+                    "output there first")
+    for pid, q in sc.policies.export_quotas.items():
+        if q.carry_over and q.carry_over_until is not None and \
+                sc.day_of(q.carry_over_until) < sc.day_of(q.schedule[0].start):
+            notes.append(
+                f"export quota {pid!r} has carry_over_until {_fmt_when(q.carry_over_until)}, "
+                f"before its first period starts ({_fmt_when(q.schedule[0].start)}): nothing "
+                "carries over (each period's allowance lasts to its own end); give a later "
+                "date, or carry_over: false")
+    return notes
 
 
 def idle_export_controls(sc: Scenario) -> list[str]:
     """Notes on export controls that no sale in the network crosses: valid input (a control
-    kept for a variant of the network), but one that cannot change anything here."""
+    kept for a variant of the network), but one that cannot change anything here. Followed
+    by :func:`idle_policies`' notes: this is the loader's hook for policy notes (were the
+    loader to call ``idle_policies`` itself, drop them here)."""
+    return [*_idle_controls(sc), *idle_policies(sc)]
+
+
+def _idle_controls(sc: Scenario) -> list[str]:
     return [f"export control {pid!r} changes nothing in this network: no refiner in "
             f"{ctl.country} sells {ctl.commodity} to {', '.join(ctl.markets)} "
             "(flows through third countries are not modelled)"

@@ -137,7 +137,7 @@ def test_an_empty_channel_list_reads_as_no_channel_not_all(build) -> None:
     assert "  export ban b: copper from 2024-01-11 on no channel; " in text
     assert "  export quota q: copper on no channel: 1,000 t " in text
     (bar,) = [b for b in bars(sc) if b[0] == "export ban"]
-    assert bar[4] == "copper exports stopped (no channel)"
+    assert bar[4] == "COD copper exports stopped (no channel)"
 
 
 def stockpile_scenario(build, **rule: Any):

@@ -24,6 +24,6 @@ def test_a_ban_given_by_duration_ends_there_in_the_timeline_and_the_text(direct)
 
 def test_a_ban_on_some_channels_says_which(direct) -> None:
     (bar,) = [b for b in bars(banned(direct, channels=["formal"])) if b[0] == "export ban"]
-    assert bar[4] == "copper exports stopped (formal)"
+    assert bar[4] == "COD copper exports stopped (formal)"
     (bar,) = [b for b in bars(banned(direct)) if b[0] == "export ban"]
-    assert bar[4] == "copper exports stopped"
+    assert bar[4] == "COD copper exports stopped"
