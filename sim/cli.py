@@ -56,60 +56,104 @@ def _terminate_as_interrupt() -> None:
         pass
 
 
+_HANDLED = (signal.SIGINT, signal.SIGTERM)
+_as_program = False
+"""Whether ``main`` runs as the ``sim`` program (its arguments read from ``sys.argv``),
+not called in-process with a list of arguments (click's ``CliRunner``, a script)."""
+
+
+class _Main(click.Group):
+    """The ``sim`` group; it knows whether it runs as the program (see ``_as_program``)."""
+
+    def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
+        global _as_program
+        outer = _as_program
+        _as_program = args is None
+        try:
+            return super().main(args, *rest, **kwargs)
+        finally:
+            _as_program = outer
+
+
+def _restore_signals(saved: dict[int, Any]) -> None:
+    """Put back the SIGINT and SIGTERM handlers a command found, for a caller in the same
+    process: SIGTERM raising KeyboardInterrupt, or SIGINT ignored after an interrupt, must
+    not outlive the command there. The program itself ends with its command, and keeps
+    SIGINT ignored through its shutdown (see :func:`_exit_interrupted`)."""
+    if _as_program:
+        return
+    for sig, handler in saved.items():
+        # None: a handler not installed from Python, which cannot be put back from it
+        if handler is not None and signal.getsignal(sig) is not handler:
+            try:
+                signal.signal(sig, handler)
+            except ValueError:  # not the main thread: handlers cannot change there
+                pass
+
+
 def _guarded(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn expected failures into clear messages and exit codes."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        saved = {sig: signal.getsignal(sig) for sig in _HANDLED}
         try:
-            # Ctrl-C while these load (they take a moment) is an interrupt like any other,
-            # not click's "Aborted!" with status 1
-            from sim.experiment.errors import ExperimentError
-            from sim.output.folder import FolderError
-            from sim.output.network_map import FigureError
-            from sim.world.ledger import MassBalanceError
-
-            _terminate_as_interrupt()
-        except KeyboardInterrupt:
-            _err("\ninterrupted")
-            _exit_interrupted()
-
-        try:
-            return func(*args, **kwargs)
-        except ScenarioError as exc:
-            _err(exc.report())
-            sys.exit(EXIT_BAD_INPUT)
-        except ExperimentError as exc:
-            _err(f"error: {exc.report()}")
-            sys.exit(EXIT_BAD_INPUT)
-        except (FolderError, FigureError) as exc:
-            _err(f"error: {exc}")
-            sys.exit(EXIT_BAD_INPUT)
-        except MassBalanceError as exc:
-            _err(f"internal error: {exc}\nThis is a bug in the simulator; please report it "
-                 "with the scenario and seed.")
-            sys.exit(EXIT_INTERNAL)
-        except KeyboardInterrupt:
-            _err("\ninterrupted")
-            _exit_interrupted()
-        except BrokenPipeError:
-            # The reader (e.g. head) has all it wanted: stop quietly, and keep Python from
-            # failing again as it flushes stdout on the way out.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            sys.exit(EXIT_BROKEN_PIPE)
-        except (click.exceptions.Exit, click.ClickException, SystemExit):
-            raise
-        except Exception as exc:  # noqa: BLE001 - last line of defence for the user
-            if _is_replication_error(exc):
-                _exit_failed(exc)
-            if os.environ.get("SIM_DEBUG"):
-                traceback.print_exc()
-            _err(f"internal error: {type(exc).__name__}: {exc}\n"
-                 "Set SIM_DEBUG=1 to see the traceback, and please report it.")
-            sys.exit(EXIT_INTERNAL)
+            return _guarded_call(func, *args, **kwargs)
+        finally:
+            _restore_signals(saved)
 
     return wrapper
+
+
+def _guarded_call(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``func`` called with its expected failures turned into messages and exit codes."""
+    try:
+        # Ctrl-C while these load (they take a moment) is an interrupt like any other,
+        # not click's "Aborted!" with status 1
+        from sim.experiment.errors import ExperimentError
+        from sim.output.folder import FolderError
+        from sim.output.network_map import FigureError
+        from sim.world.ledger import MassBalanceError
+
+        _terminate_as_interrupt()
+    except KeyboardInterrupt:
+        _err("\ninterrupted")
+        _exit_interrupted()
+
+    try:
+        return func(*args, **kwargs)
+    except ScenarioError as exc:
+        _err(exc.report())
+        sys.exit(EXIT_BAD_INPUT)
+    except ExperimentError as exc:
+        _err(f"error: {exc.report()}")
+        sys.exit(EXIT_BAD_INPUT)
+    except (FolderError, FigureError) as exc:
+        _err(f"error: {exc}")
+        sys.exit(EXIT_BAD_INPUT)
+    except MassBalanceError as exc:
+        _err(f"internal error: {exc}\nThis is a bug in the simulator; please report it "
+             "with the scenario and seed.")
+        sys.exit(EXIT_INTERNAL)
+    except KeyboardInterrupt:
+        _err("\ninterrupted")
+        _exit_interrupted()
+    except BrokenPipeError:
+        # The reader (e.g. head) has all it wanted: stop quietly, and keep Python from
+        # failing again as it flushes stdout on the way out.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(EXIT_BROKEN_PIPE)
+    except (click.exceptions.Exit, click.ClickException, SystemExit):
+        raise
+    except Exception as exc:  # noqa: BLE001 - last line of defence for the user
+        if _is_replication_error(exc):
+            _exit_failed(exc)
+        if os.environ.get("SIM_DEBUG"):
+            traceback.print_exc()
+        _err(f"internal error: {type(exc).__name__}: {exc}\n"
+             "Set SIM_DEBUG=1 to see the traceback, and please report it.")
+        sys.exit(EXIT_INTERNAL)
 
 
 def _is_replication_error(exc: BaseException) -> bool:
@@ -155,7 +199,7 @@ def _exit_failed(exc: Any, label: Callable[[Any], str] | None = None,
     sys.exit(EXIT_INTERNAL)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="drc-minerals-sim", prog_name="sim")
 def main() -> None:
     """drc-minerals-sim: simulate cobalt, copper and gold flows from DRC mines to markets."""

@@ -100,12 +100,17 @@ class Param:
         try:
             low, high = float(parts[0]), float(parts[1])
         except ValueError:
+            message = f"the range {rng!r} is not two numbers"
             if all(_DATE.match(p) for p in parts):
                 hint = ("dates are swept as days from the scenario's start (a shock's or "
                         "policy's start and end also take a number of days), e.g. 31:152 "
                         "for 2024-02-01 to 2024-06-01 in a run starting 2024-01-01")
-            raise ExperimentError(f"the range {rng!r} is not two numbers", what=what,
-                                  hint=hint) from None
+            elif not any(_is_number(p) for p in parts if p):
+                # words (wait:rebalance) are choices, not the ends of a range: a numeric
+                # example would only invite guessing numbers for them
+                message += ": only numeric ranges are swept"
+                hint = _choice_hint(key)
+            raise ExperimentError(message, what=what, hint=hint) from None
         if not (math.isfinite(low) and math.isfinite(high)):
             raise ExperimentError("the range must be finite numbers", what=what, hint=hint)
         if low >= high:
@@ -152,6 +157,7 @@ class Param:
             exc.message = _as_tuples(exc.message.replace(repr(colon), repr(tuple(rng))))
             exc.hint = _as_tuples(exc.hint)
             exc.args = (exc.report(),)
+            _python_choice_hint(exc, path)
             raise
 
     def option(self) -> str:
@@ -187,6 +193,38 @@ class Param:
     def __str__(self) -> str:
         tail = "" if self.scale == "linear" else f":{self.scale}"
         return f"{self.path}={self.low:g}:{self.high:g}{tail}"
+
+
+def canonical_path(path: str) -> tuple[str | int, ...]:
+    """The parts of a key path as ``--set`` reads them: ``schedule[0].tonnes`` and
+    ``schedule.0.tonnes`` are both ``('schedule', 0, 'tonnes')``. A path ``--set`` would
+    refuse is split at its dots (its own check reports it)."""
+    from sim.scenario.compose import _parse_override
+
+    try:
+        parts = _parse_override(f"{path}=0")[0]
+    except ScenarioError:
+        return tuple(path.split("."))
+    return tuple(parts)
+
+
+def _choice_hint(key: str, for_python: bool = False) -> str:
+    """How to compare the values of ``key``, a choice (``wait`` or ``rebalance``) that no
+    numeric range can sweep."""
+    if for_python:
+        return (f"to compare the values of {key}, give sim.compare one scenario file per "
+                f"value (each with extends: the scenario, its own name: and {key}: VALUE), "
+                f"or run each value apart with sim.run(..., overrides=['{key}=VALUE'])")
+    return (f"to compare the values of {key}, give sim compare one scenario file per value "
+            f"(each with extends: the scenario, its own name: and {key}: VALUE), or run "
+            f"each value apart with --set {key}=VALUE")
+
+
+def _python_choice_hint(exc: ExperimentError, path: str) -> None:
+    """Reword ``exc``'s hint for a Python caller when it is :func:`_choice_hint`'s."""
+    if exc.hint == _choice_hint(path):
+        exc.hint = _choice_hint(path, for_python=True)
+        exc.args = (exc.report(),)
 
 
 def _as_tuples(text: str | None) -> str | None:
@@ -257,10 +295,16 @@ def make_design(params: Sequence[Param], design: str, samples: int, seed: int) -
     if d == 0:
         raise ExperimentError("no parameters to vary", what="--param",
                               hint="give at least one --param key.path=low:high")
-    paths = [p.path for p in params]
-    twice = sorted({path for path in paths if paths.count(path) > 1})
+    # schedule[0] and schedule.0 name one value: compared as written, both would be
+    # varied and the later override would silently undo the earlier one
+    spellings: dict[tuple[str | int, ...], list[str]] = {}
+    for p in params:
+        spellings.setdefault(canonical_path(p.path), []).append(p.path)
+    twice = sorted(f"{written[0]} is given twice" if len(set(written)) == 1 else
+                   f"{' and '.join(dict.fromkeys(written))} name the same value, given twice"
+                   for written in spellings.values() if len(written) > 1)
     if twice:
-        raise ExperimentError(f"{', '.join(twice)} is given twice", what="--param",
+        raise ExperimentError("; ".join(twice), what="--param",
                               hint="give each parameter once; to vary it over two ranges, "
                                    "run two sweeps")
     if design not in DESIGNS:
@@ -592,11 +636,22 @@ def _run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], d
     if resume and out is None:
         raise ExperimentError("resume needs the folder of the sweep to finish", what="resume",
                               hint="give out=, the folder the interrupted sweep was writing")
-    parsed = [p if isinstance(p, Param) else Param.parse(p) for p in params]
+    parsed = []
+    for p in params:
+        try:
+            parsed.append(p if isinstance(p, Param) else Param.parse(p))
+        except ExperimentError as exc:
+            if for_python:
+                _python_choice_hint(exc, str(p).partition("=")[0].strip())
+            raise
     for text in overrides:
         key = text.split("=", 1)[0].strip()
+        where = canonical_path(key)
         for p in parsed:
-            if key == p.path or key.startswith(p.path + ".") or p.path.startswith(key + "."):
+            path = canonical_path(p.path)
+            n = min(len(where), len(path))
+            # the same value, or one inside the other (schedule[0] and schedule.0 alike)
+            if where[:n] == path[:n]:
                 # the sample's value would replace the fixed one, or the reverse, silently
                 raise ExperimentError(
                     f"{key} is both set (--set {text}) and varied (--param {p.path})",

@@ -1139,6 +1139,27 @@ def _no_folder_error(folder: Path) -> FolderError:
     return FolderError(f"{folder} {what}", hint=hint)
 
 
+def _sweep_figures_hint(folder: Path) -> str:
+    """Where the sweep in ``folder`` has its figures, or, for one run with --no-figures
+    (no figures/ folder), that they were not drawn and the command that draws them: its
+    own recorded --resume command without --no-figures, which runs nothing again."""
+    from sim.output.sweep_store import SweepStore
+
+    if (folder / "figures").is_dir():
+        return f" and its figures are in {folder / 'figures'}/"
+    try:
+        plan = SweepStore(folder).plan()
+    except FolderError:
+        plan = None
+    words = [str(w) for w in (plan or {}).get("resume_command") or [] if w != "--no-figures"]
+    if words:
+        how = "draw them with: " + shlex.join(with_out(words, folder))
+    else:
+        how = ("to draw them, run the sim sweep command that wrote it again with --resume "
+               "and without --no-figures")
+    return f"; its figures were not drawn (--no-figures): {how} (nothing is run again)"
+
+
 def _too_few_runs(folder: Path, members: Members) -> FolderError:
     from sim.output.sweep_store import STORE, resume_hint
 
@@ -1152,8 +1173,7 @@ def _too_few_runs(folder: Path, members: Members) -> FolderError:
             "replication's KPI values, not its series or timeline, and sim report reads the "
             "folder of sim run or sim compare",
             hint=f"the sweep's table is {folder / 'sweep.csv'} (sweep-kpis.csv.gz has every "
-                 "KPI's mean, sd and n per sample) and its figures are in "
-                 f"{folder / 'figures'}/")
+                 f"KPI's mean, sd and n per sample){_sweep_figures_hint(folder)}")
     if not members.unfinished:
         return FolderError(
             f"{folder} is not a results folder: it has no manifest.json from `sim run` "

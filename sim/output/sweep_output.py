@@ -286,7 +286,7 @@ def sobol_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
     # Two slanted parameter names fit under a panel; more would run into each other, so
     # they stand upright on two lines (the object, then its value), on taller panels.
     upright = len(params) > 2
-    names = [_short(p).replace(".", ".\n", 1) if upright else _short(p) for p in params]
+    names = [n.replace(".", ".\n", 1) if upright else n for n in param_labels(params)]
     # at least two panels wide, so that one panel still holds the title
     width = max(6.8, 4.2 * ncols)
     fig = Figure(figsize=(width, 0.8 + (3.8 if upright else 2.8) * nrows),
@@ -353,6 +353,7 @@ def scatter_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
     fig = Figure(figsize=(max(6.8, 3.4 * len(params)), 0.8 + 2.5 * max(1, len(cols))),
                  layout="constrained")
     axes = fig.subplots(max(1, len(cols)), len(params), squeeze=False)
+    names = param_labels([p.path for p in params])
     for i, col in enumerate(cols):
         for j, p in enumerate(params):
             ax = axes[i][j]
@@ -365,7 +366,7 @@ def scatter_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
                 ax.xaxis.set_minor_formatter(
                     LogFormatter(labelOnlyBase=False, minor_thresholds=(2, 0.5)))
             if i == len(cols) - 1:
-                ax.set_xlabel(_short(p.path), fontsize=8)
+                ax.set_xlabel(names[j], fontsize=8)
             if j == 0:
                 ax.set_ylabel(f"{col} ({sweep.units.get(col, '')})", fontsize=8)
             y = sweep.table[col].to_numpy(float)
@@ -385,9 +386,50 @@ def scatter_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
     return fig
 
 
-def _short(path: str) -> str:
-    parts = path.split(".")
-    return ".".join(parts[-2:]) if len(parts) > 2 else path
+def _id_position(parts: Sequence[str | int]) -> int | None:
+    """The place in ``parts`` of the last id (``quota_2026`` in
+    ``policies.export_quotas.quota_2026.schedule.0.tonnes``: a key of a mapping of ids such
+    as ``sites`` or ``export_quotas``), or None."""
+    from sim.scenario.loader import _is_id_mapping, _type_at
+
+    found = None
+    for i in range(1, len(parts)):
+        try:
+            if _is_id_mapping(_type_at(tuple(parts[:i]), {})):
+                found = i
+        except Exception:  # noqa: BLE001 - a label is no place to fail a sweep's output
+            return found
+    return found
+
+
+def param_labels(paths: Sequence[str]) -> list[str]:
+    """Short labels of the sweep's parameter ``paths`` for figures, unique among them.
+
+    Each is the shortest ending of its path (two parts at least) that no other path ends
+    with and that reaches back to the path's id: ``kasumbalesa.clearance_trucks_per_day``.
+    An ending of four parts or more is written id, ellipsis, field
+    (``quota_2026…tonnes``) where that is still unique, else whole
+    (``quota_2026.schedule.1.tonnes``). The last two parts alone named two quotas'
+    ``schedule.0.tonnes`` both ``0.tonnes``."""
+    from sim.experiment.sweep import canonical_path
+
+    split = [[str(x) for x in canonical_path(p)] for p in paths]
+    endings: list[list[str]] = []
+    for i, parts in enumerate(split):
+        at = _id_position(canonical_path(paths[i]))
+        k = min(len(parts), max(2, len(parts) - at if at is not None else 2))
+        while k < len(parts) and any(j != i and other[-k:] == parts[-k:]
+                                     for j, other in enumerate(split)):
+            k += 1
+        endings.append(parts[-k:])
+    labels = [".".join(e) for e in endings]
+    # only an ending of four parts or more: a field between id and value
+    # (a.transit_days.value) says what the value is
+    short = [f"{e[0]}…{e[-1]}" if len(e) > 3 and _id_position(
+                 canonical_path(paths[i])) == len(split[i]) - len(e) else labels[i]
+             for i, e in enumerate(endings)]
+    return [sh if short.count(sh) == 1 and sh not in labels[:i] + labels[i + 1:] else full
+            for i, (sh, full) in enumerate(zip(short, labels, strict=True))]
 
 
 def _exact_params(sweep: Sweep, frame: pd.DataFrame) -> pd.DataFrame:

@@ -516,6 +516,7 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
             nxt = parts[i + 1]
             if isinstance(node, list):
                 if not isinstance(part, int) or part >= len(node):
+                    _raise_unknown_id(text, data, created, removed)
                     raise ScenarioError([Issue(
                         f"--set {text!r}: no item {written[i]} at {format_path(written[:i])}",
                         file="--set")])
@@ -533,6 +534,7 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
         last = parts[-1]
         if isinstance(node, list):
             if not isinstance(last, int) or last >= len(node):
+                _raise_unknown_id(text, data, created, removed)
                 had = len(node) + len(gone.get(tuple(written[:-1]), ()))
                 raise ScenarioError([Issue(
                     f"--set {text!r}: no such list item (the list has {had})",
@@ -594,6 +596,25 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
         override_paths[target] = f"override: --set {text}"
     return RawScenario(data, lines, raw.files, [*raw.overrides, *overrides], override_paths,
                        created, absent, notes, removed, unnamed, dict(raw.added))
+
+
+def _raise_unknown_id(text: str, data: dict[str, Any], created: dict[PathT, str],
+                      removed: dict[PathT, str]) -> None:
+    """Raise the loader's "unknown export quota 'quota_2062'" (with its did-you-mean) when
+    override ``text`` created an id that does not exist on its way to a list item.
+
+    ``--set ...quota_2062.strategic_share=0.5`` creates the id and the loader reports it;
+    ``--set ...quota_2062.schedule.0.tonnes=1000`` also creates an empty ``schedule``,
+    whose item 0 cannot exist, and "no item 0" would hide the typo in the id. Returns
+    when the override created no unknown id."""
+    from sim.scenario.loader import _unknown_ids  # the loader imports this module
+
+    mine = {path: t for path, t in created.items() if t == text}
+    if not mine:
+        return
+    issues = _unknown_ids(RawScenario(data, {}, [], created=mine, removed=removed))
+    if issues:
+        raise ScenarioError(issues)
 
 
 def _current_places(text: str, written: list[str | int], data: Any,
