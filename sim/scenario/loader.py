@@ -48,6 +48,7 @@ from sim.scenario.schema import SITE_KINDS, Scenario
 from sim.scenario.shock_checks import (
     check_shocks_and_policies,
     idle_export_controls,
+    idle_policies,
     idle_stockpile_rules,
 )
 from sim.scenario.shock_schema import ONE_ENDING
@@ -219,8 +220,8 @@ def _validate(raw: RawScenario) -> Scenario:
     meta = ScenarioMeta(files=raw.files, overrides=raw.overrides, provenance=prov,
                         document=raw.data,
                         notes=[*raw.notes, *short_warmup(sc, plan or make_plan(sc)),
-                               *idle_export_controls(sc), *idle_stockpile_rules(sc),
-                               *unpriced_money(sc)])
+                               *idle_export_controls(sc), *idle_policies(sc),
+                               *idle_stockpile_rules(sc), *unpriced_money(sc)])
     sc._meta = meta
     return sc
 

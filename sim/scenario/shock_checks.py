@@ -314,16 +314,18 @@ def _check_dead_effects(c: _Collector, sc: Scenario, path: PathT, e: Effects,
 def throttles(sc: Scenario, kind: str, item_id: str) -> bool:
     """Whether a capacity factor between 0 and 1 (or above 1) changes what a site
     (``kind="site"``) or lane does: mines (output), border posts (clearance), refiners
-    (refining), ports with sailings (ship loads), rail lanes with a loading capacity and
-    sea lanes with sailings. Junctions, trading hubs, markets, stockpiles and lanes
-    without a capacity only close (factor 0)."""
+    (refining), ports with sailings (ship loads) or a ``throughput_t_per_day`` (handling),
+    lanes with a loading capacity (in tonnes or trucks) and sea lanes with sailings.
+    Junctions, trading hubs, markets, stockpiles, other ports and lanes without a capacity
+    only close (factor 0)."""
     if kind == "lane":
         lane = sc.lanes[item_id]
-        return lane.capacity_t_per_day is not None or lane.sailing is not None
+        return (lane.capacity_t_per_day is not None or lane.capacity_trucks_per_day is not None
+                or lane.sailing is not None)
     site = sc.sites[item_id]
     if site.kind == "port":
-        return any(lane.from_ == item_id and lane.sailing is not None
-                   for lane in sc.lanes.values())
+        return site.throughput_t_per_day is not None or any(
+            lane.from_ == item_id and lane.sailing is not None for lane in sc.lanes.values())
     return site.kind in ("mine", "border_post", "refiner")
 
 
@@ -335,8 +337,8 @@ def _check_throttles(c: _Collector, sc: Scenario, path: PathT, factor: float,
     responds."""
     dead = [f"site {sid!r} ({sc.sites[sid].kind})" for sid in t.sites
             if sid in sc.sites and not throttles(sc, "site", sid)]
-    dead += [f"lane {lid!r} (no capacity_t_per_day or sailing)" for lid in t.lanes
-             if lid in sc.lanes and not throttles(sc, "lane", lid)]
+    dead += [f"lane {lid!r} (no capacity_t_per_day, capacity_trucks_per_day or sailing)"
+             for lid in t.lanes if lid in sc.lanes and not throttles(sc, "lane", lid)]
     # a region that reaches nothing is refused by _check_targets
     regions = {r for r in t.regions if r in sc.regions and region_reach(sc, [r]) != ([], [])}
     if regions and not (t.sites or t.lanes):
@@ -346,9 +348,11 @@ def _check_throttles(c: _Collector, sc: Scenario, path: PathT, factor: float,
             dead.append(f"anything in region(s) {', '.join(sorted(regions))}")
     if dead:
         c.add(path, f"capacity_factor {factor:g} has no effect on {'; '.join(dead)}: only 0 "
-              "(closed) changes a junction, a trading hub or a lane without a capacity",
+              "(closed) changes a junction, a trading hub, a port without sailings or "
+              "throughput_t_per_day, or a lane without a capacity",
               "to slow traffic there use added_delay_days; to throttle it give the lane "
-              "capacity_t_per_day, or target the border post, port or mine instead")
+              "capacity_t_per_day or capacity_trucks_per_day, or the port "
+              "throughput_t_per_day, or target a border post or mine instead")
 
 
 def _check_states_entered(c: _Collector, path: PathT, reg: Regime) -> None:
@@ -608,9 +612,18 @@ def _check_all(sc: Scenario, c: _Collector) -> None:
         _check_time(c, sc, base, up.start, None)
         if c.ref((*base, "lane"), up.lane, sc.lanes, "lane") and \
                 up.capacity_t_per_day is not None and sc.lanes[up.lane].capacity_t_per_day is None:
-            c.add((*base, "capacity_t_per_day"), f"lane {up.lane!r} has no capacity to upgrade "
-                  "(it is not a loading queue)", "give the lane a capacity_t_per_day, or "
-                  "upgrade only its transit_factor")
+            if sc.lanes[up.lane].capacity_trucks_per_day is not None:
+                # the upgrade sets the loading rate in tonnes: on this lane it would be read
+                # as trucks
+                c.add((*base, "capacity_t_per_day"), f"lane {up.lane!r} counts its capacity "
+                      "in trucks (capacity_trucks_per_day), which an upgrade's "
+                      "capacity_t_per_day (tonnes of product) cannot set",
+                      "give the lane capacity_t_per_day instead, or upgrade only its "
+                      "transit_factor")
+            else:
+                c.add((*base, "capacity_t_per_day"), f"lane {up.lane!r} has no capacity to "
+                      "upgrade (it is not a loading queue)", "give the lane a "
+                      "capacity_t_per_day, or upgrade only its transit_factor")
         if up.capacity_t_per_day is None and up.transit_factor is None:
             c.add(base, "give capacity_t_per_day or transit_factor (or both)")
     for pid, sp in pol.stockpiles.items():
@@ -766,13 +779,7 @@ def idle_policies(sc: Scenario) -> list[str]:
 
 def idle_export_controls(sc: Scenario) -> list[str]:
     """Notes on export controls that no sale in the network crosses: valid input (a control
-    kept for a variant of the network), but one that cannot change anything here. Followed
-    by :func:`idle_policies`' notes: this is the loader's hook for policy notes (were the
-    loader to call ``idle_policies`` itself, drop them here)."""
-    return [*_idle_controls(sc), *idle_policies(sc)]
-
-
-def _idle_controls(sc: Scenario) -> list[str]:
+    kept for a variant of the network), but one that cannot change anything here."""
     return [f"export control {pid!r} changes nothing in this network: no refiner in "
             f"{ctl.country} sells {ctl.commodity} to {', '.join(ctl.markets)} "
             "(flows through third countries are not modelled)"
