@@ -182,3 +182,56 @@ def test_a_truck_limit_on_a_refiners_lane_is_refused(build, tmp_path) -> None:
     assert result.exit_code == 2
     assert "refined metal leaving refiner 'ref' has no truck payload" in result.output
     assert "give the lane capacity_t_per_day" in result.output
+
+
+# ------------------------------------------------- throttles and upgrades (shock checks)
+
+def test_a_port_closure_stops_handling_and_throttling_scales_it(build) -> None:
+    shut = port_chain(build, 2.0, shocks={"events": {"shut": {
+        "start": 10, "duration_days": 5, "targets": {"sites": ["port"]},
+        "effects": {"capacity_factor": 0}}}})
+    world = run_world(shut)
+    port = world.sites[world.site_index["port"]]
+    assert world.check_mass_balance().max_abs_error_t.max() < 1e-9
+    # every lot still gets through: the 5 held days are caught up at 2 t/day
+    assert port.occupancy.through_t == pytest.approx(100.0)
+    slow = port_chain(build, 2.0, shocks={"events": {"slow": {
+        "start": 0, "duration_days": 100, "targets": {"sites": ["port"]},
+        "effects": {"capacity_factor": 0.25}}}})
+    port = run_world(slow).sites[1]
+    # a quarter of 2 t/day is 0.5 t/day: as the over-capacity case, 49 t through
+    assert port.occupancy.through_t == pytest.approx(49.0)
+
+
+def test_capacity_shocks_scale_a_truck_limited_lane(build) -> None:
+    data = truck_lane_chain(build, "cathode", 4.0)
+    data["shocks"] = {"events": {"half": {"start": 0, "duration_days": 100,
+                                          "targets": {"lanes": ["mine_market"]},
+                                          "effects": {"capacity_factor": 0.5}}}}
+    res = sim.run(scenario_from_dict(data), replications=1, seed=1)
+    # 4 trucks a day at half: 2 a day, as above 50 lots
+    assert res.kpi("throughput_t", commodity="copper", site="mine_market")[0] == \
+        pytest.approx(5000.0)
+
+
+def test_throttling_a_port_without_throughput_or_sailings_is_refused(build, tmp_path) -> None:
+    data = port_chain(build, None, shocks={"events": {"slow": {
+        "start": 0, "duration_days": 10, "targets": {"sites": ["port"]},
+        "effects": {"capacity_factor": 0.5}}}})
+    path = tmp_path / "p.yaml"
+    path.write_text(build.to_yaml(data))
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert "a port without sailings or throughput_t_per_day" in result.output
+    assert "the port throughput_t_per_day" in result.output
+
+
+def test_a_tonnes_upgrade_of_a_truck_limited_lane_is_refused(build, tmp_path) -> None:
+    data = truck_lane_chain(build, "cathode", 2.0)
+    data["policies"] = {"corridor_upgrades": {"wider": {
+        "lane": "mine_market", "start": 10, "capacity_t_per_day": 500}}}
+    path = tmp_path / "u.yaml"
+    path.write_text(build.to_yaml(data))
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert "counts its capacity in trucks (capacity_trucks_per_day)" in result.output
