@@ -63,20 +63,27 @@ price_peak_ratio          highest price index in the period (1 = reference price
 throughput_t              through a transit site or capacitated lane (site rows)
 peak_held_t               most metal held at a border post, port or hub at a day's end
                           (site rows): the backlog at its worst
-mean_wait_days            mean wait in line per lot at a border post or capacitated lane
+mean_wait_days            mean wait in line per lot at a border post, capacitated lane or
+                          port with a throughput_t_per_day (its handling line; a port
+                          without one has no row), not counting the service itself
                           (behind earlier lots of its own convoy too: each lot is its own
                           job), over lots whose service started in the period: lots still
                           in line at the end are not in it (a closure running to the end
                           shows in peak_held_t and stranded_end_t, not here)
 mean_dwell_days           tonnage-weighted days a lot waits at a port for its ship or
                           trades at a hub, over lots that left in the period. At a port
-                          the whole wait for a ship that can load it is counted, so a
+                          with a throughput_t_per_day it runs from the lot's arrival, so
+                          its handling (wait in line and handling time) is included, and
+                          lots going on by land count too; without one, only lots leaving
+                          by sea, from arrival to their ship. The whole wait for a ship
+                          that can load it is counted, so a
                           closure or throttle of the port or of its sea lane is in it
                           (lots wait for the first sailing that can load them); an
                           added delay there, and a hub's closure, are not (they hold a
                           lot after it has left: they show in lead times)
 utilisation               share of the period a border post's clearance lanes (or a lane's
-                          loader) were busy, at whatever speed a throttle left them: a post
+                          loader, or the handling of a port with a throughput_t_per_day)
+                          were busy, at whatever speed a throttle left them: a post
                           throttled to half speed and busy all the time is 1.0, and closed
                           time counts as idle
 refined_t                 refined metal recovered by a refiner
@@ -490,6 +497,9 @@ def _site_kpis(world: World, add: Callable[[str, str, str, str, str, float], Non
             occ = site.occupancy
             add(ALL, ALL, site.id, "mean_dwell_days", "days",
                 occ.dwell_tonne_days / occ.through_t if occ.through_t > 0 else np.nan)
+            if isinstance(site, Port) and site.server is not None:
+                # a port without a throughput has no handling line: no rows, as before
+                _server_kpis(site.id, site.server.stats, 1, world.env.now, add)
         elif isinstance(site, Refiner):
             refined = site.refined - m["refined"][world.refiners.index(site)]
             for c, com in enumerate(coms):
