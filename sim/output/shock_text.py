@@ -247,6 +247,8 @@ def describe_shocks(sc: Scenario) -> str:
         parts = []
         if up.capacity_t_per_day is not None:
             parts.append(f"capacity to {up.capacity_t_per_day:,.0f} t/day")
+        if up.capacity_trucks_per_day is not None:
+            parts.append(f"capacity to {up.capacity_trucks_per_day:,.4g} trucks/day")
         if up.transit_factor is not None:
             parts.append(f"transit x{up.transit_factor:g}")
         add(f"  corridor upgrade {pid}: {up.lane} from {_date(sc, up.start)} over "

@@ -355,6 +355,32 @@ def _check_throttles(c: _Collector, sc: Scenario, path: PathT, factor: float,
               "throughput_t_per_day, or target a border post or mine instead")
 
 
+_UPGRADE_UNITS = (("capacity_t_per_day", "tonnes of product"),
+                  ("capacity_trucks_per_day", "trucks"))
+
+
+def _check_upgrade_unit(c: _Collector, base: PathT, up: Any, lane: Any) -> None:
+    """A corridor upgrade's capacity must be in the unit of the lane's own capacity: the
+    engine ramps the lane's loading rate from what it is to the upgrade's figure, so a
+    figure in the other unit would be read in the lane's (tonnes as trucks, or trucks as
+    tonnes), and a lane without a capacity has no loading queue to upgrade."""
+    given = next(((f, unit) for f, unit in _UPGRADE_UNITS if getattr(up, f) is not None),
+                 None)
+    if given is None:
+        return
+    own = next(((f, unit) for f, unit in _UPGRADE_UNITS if getattr(lane, f) is not None),
+               None)
+    field, unit = given
+    if own is None:
+        c.add((*base, field), f"lane {up.lane!r} has no capacity to upgrade (it is not a "
+              "loading queue)", "give the lane a capacity_t_per_day or "
+              "capacity_trucks_per_day, or upgrade only its transit_factor")
+    elif own[0] != field:
+        c.add((*base, field), f"lane {up.lane!r} counts its capacity in {own[1]} "
+              f"({own[0]}), which an upgrade's {field} ({unit}) cannot set",
+              f"give the upgrade {own[0]} instead (the target in {own[1]} per day)")
+
+
 def _check_states_entered(c: _Collector, path: PathT, reg: Regime) -> None:
     """Every state must be the initial one or be reachable from it through
     ``rates_per_year``: a state never entered is a misspelt one, or a missing rate."""
@@ -610,22 +636,13 @@ def _check_all(sc: Scenario, c: _Collector) -> None:
     for pid, up in pol.corridor_upgrades.items():
         base = ("policies", "corridor_upgrades", pid)
         _check_time(c, sc, base, up.start, None)
-        if c.ref((*base, "lane"), up.lane, sc.lanes, "lane") and \
-                up.capacity_t_per_day is not None and sc.lanes[up.lane].capacity_t_per_day is None:
-            if sc.lanes[up.lane].capacity_trucks_per_day is not None:
-                # the upgrade sets the loading rate in tonnes: on this lane it would be read
-                # as trucks
-                c.add((*base, "capacity_t_per_day"), f"lane {up.lane!r} counts its capacity "
-                      "in trucks (capacity_trucks_per_day), which an upgrade's "
-                      "capacity_t_per_day (tonnes of product) cannot set",
-                      "give the lane capacity_t_per_day instead, or upgrade only its "
-                      "transit_factor")
-            else:
-                c.add((*base, "capacity_t_per_day"), f"lane {up.lane!r} has no capacity to "
-                      "upgrade (it is not a loading queue)", "give the lane a "
-                      "capacity_t_per_day, or upgrade only its transit_factor")
-        if up.capacity_t_per_day is None and up.transit_factor is None:
-            c.add(base, "give capacity_t_per_day or transit_factor (or both)")
+        if c.ref((*base, "lane"), up.lane, sc.lanes, "lane"):
+            _check_upgrade_unit(c, base, up, sc.lanes[up.lane])
+        if up.capacity_t_per_day is None and up.capacity_trucks_per_day is None and \
+                up.transit_factor is None:
+            c.add(base, "give capacity_t_per_day or transit_factor (or both; "
+                  "capacity_trucks_per_day instead of capacity_t_per_day on a lane counted "
+                  "in trucks)")
     for pid, sp in pol.stockpiles.items():
         base = ("policies", "stockpiles", pid)
         if sp.start is not None:

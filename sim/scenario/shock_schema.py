@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
 from sim.scenario.types import (
     Days,
@@ -34,6 +34,7 @@ from sim.scenario.types import (
     Strict,
     Tonnes,
     TonnesPerYear,
+    TrucksPerDay,
     _quantity,
 )
 
@@ -359,7 +360,13 @@ class OfftakeDeal(Strict):
 
 
 class CorridorUpgrade(Strict):
-    """A lane's capacity and transit time change along a linear ramp."""
+    """A lane's capacity and transit time change along a linear ramp.
+
+    The capacity is given in the lane's own unit: ``capacity_t_per_day`` for a lane with
+    ``capacity_t_per_day``, ``capacity_trucks_per_day`` for one with
+    ``capacity_trucks_per_day`` (one of the two, not both; the other is refused with the
+    field to give). A lane without a loading capacity can only have its
+    ``transit_factor`` upgraded."""
 
     lane: Id
     """Lane upgraded."""
@@ -368,9 +375,22 @@ class CorridorUpgrade(Strict):
     ramp_days: Days = 0.0
     """Days from start to the full upgrade."""
     capacity_t_per_day: PositiveTonnesPerDay | None = None
-    """Loading capacity at the end of the ramp (product tonnes per day)."""
+    """Loading capacity at the end of the ramp (product tonnes per day), for a lane whose
+    capacity is in tonnes."""
+    capacity_trucks_per_day: TrucksPerDay | None = None
+    """Loading capacity at the end of the ramp (trucks per day), for a lane whose capacity
+    is in trucks."""
     transit_factor: PositiveRatio | None = None
     """Transit times at the end of the ramp, as a multiple of today's (0.5 halves them)."""
+
+    @field_validator("capacity_trucks_per_day")
+    @classmethod
+    def _one_capacity(cls, value: float | None, info: ValidationInfo) -> float | None:
+        # a lane has one loading limit, in one unit: two targets cannot both hold
+        if value is not None and info.data.get("capacity_t_per_day") is not None:
+            raise ValueError("give capacity_t_per_day or capacity_trucks_per_day, not both "
+                             "(the one in the unit of the lane's own capacity)")
+        return value
 
 
 class StockpilePolicy(Strict):

@@ -498,16 +498,24 @@ class ShockEngine:
             start = self.at(up.start)
             base_cap, base_tf = reached.get(
                 lane.index, (lane.server.rate if lane.server is not None else 0.0, 1.0))
-            cap = up.capacity_t_per_day if up.capacity_t_per_day is not None else base_cap
+            # The target is in the lane's own unit (tonnes of product or trucks a day: the
+            # scenario checks refuse the other), the unit its loading rate is in.
+            target, unit = ((up.capacity_trucks_per_day, "trucks/day")
+                            if up.capacity_trucks_per_day is not None
+                            else (up.capacity_t_per_day, "t/day"))
+            cap = target if target is not None else base_cap
             tf = up.transit_factor if up.transit_factor is not None else base_tf
             reached[lane.index] = (cap, tf)
             self.upgrades.append((uid, lane, start, up.ramp_days, (base_cap, cap),
                                   (base_tf, tf)))
-            self.schedule(max(0.0, start), lambda uid=uid, up=up: world.timeline.add(
-                world.env.now, "policy", uid, "corridor upgrade starts",
-                f"{up.lane}: capacity to {up.capacity_t_per_day} t/day, transit x"
-                f"{up.transit_factor if up.transit_factor is not None else 1:g} over "
-                f"{up.ramp_days:g} days"))
+            parts = [] if target is None else [f"capacity to {target:g} {unit}"]
+            if up.transit_factor is not None:
+                parts.append(f"transit x{up.transit_factor:g}")
+            self.schedule(max(0.0, start), lambda uid=uid, up=up, parts=parts:
+                          world.timeline.add(world.env.now, "policy", uid,
+                                             "corridor upgrade starts",
+                                             f"{up.lane}: {', '.join(parts)} over "
+                                             f"{up.ramp_days:g} days"))
 
     def _ramps(self) -> None:
         """Put each mine's ramp-up on the timeline (the mines apply it themselves): when it
