@@ -237,6 +237,10 @@ class _Small:
     def __init__(self, other: Path) -> None:
         self.other = other
         self.called: set[str] = set()
+        self.folders = other.parent  # results folders the examples write go here
+
+    def _folder(self, path: Any) -> Path:
+        return self.folders / Path(path).name
 
     def _path(self, path: Any) -> Path:
         p = ROOT / path
@@ -246,9 +250,15 @@ class _Small:
         self.called.add("load_scenario")
         return sim.load_scenario(self._path(path), ["horizon_days=20"])
 
-    def run(self, sc: Any, replications: int = 1, seed: int = 0) -> Results:
+    def run(self, sc: Any, replications: int = 1, seed: int = 0, **kwargs: Any) -> Results:
         self.called.add("run")
-        return sim.run(sc, min(replications, 2), seed=seed)
+        if "out" in kwargs:
+            kwargs["out"] = self._folder(kwargs["out"])
+        return sim.run(sc, min(replications, 2), seed=seed, **kwargs)
+
+    def load_results(self, path: Any) -> Results:
+        self.called.add("load_results")
+        return sim.load_results(self._folder(path))
 
     def compare(self, items: Any, replications: int = 2, **kwargs: Any) -> pd.DataFrame:
         self.called.add("compare")
@@ -273,5 +283,6 @@ def test_the_package_docstring_examples_run(tmp_path: Path) -> None:
     small = _Small(other)
     namespace: dict[str, Any] = {"sim": small}
     exec("\n".join(code), namespace)  # noqa: S102 - the package's own docstring
-    assert small.called == {"load_scenario", "run", "compare", "sweep"}
+    assert small.called == {"load_scenario", "run", "compare", "sweep", "load_results"}
+    assert (tmp_path / "baseline" / "kpis.csv").is_file()
     assert isinstance(namespace["res"], Results)
