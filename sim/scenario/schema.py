@@ -417,7 +417,10 @@ class Lane(Strict):
         # reported at the trucks, whose hint says it replaces the tonnes
         if value is not None and info.data.get("capacity_t_per_day") is not None:
             raise ValueError("give capacity_t_per_day or capacity_trucks_per_day, not both "
-                             "(one loading limit per lane, in tonnes of product or trucks)")
+                             "(one loading limit per lane, in tonnes of product or trucks); "
+                             "to replace a limit in tonnes (one the file extends, say), give "
+                             "capacity_t_per_day: null beside the trucks, or --set "
+                             "lanes.<lane>.capacity_t_per_day=null")
         return value
 
 
