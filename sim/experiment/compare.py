@@ -53,7 +53,7 @@ from sim.experiment.results import KPI_KEYS, Results, _num
 from sim.experiment.runner import check_count, check_seed, check_where, collect, placed, revalidated
 from sim.experiment.stats import check_confidence, column_intervals
 from sim.scenario.errors import check_strings
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import MONTH, Scenario
 
 COMPARE_COLUMNS = [*KPI_KEYS, "scenario", "n", "mean", "ci_low", "ci_high", "diff",
                    "diff_ci_low", "diff_ci_high", "diff_n", "rel_change", "share_positive"]
@@ -516,7 +516,7 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
         # before anything is run or written; the reference's KPIs are the ones measured
         check_metrics(target.specs, arms[0].scenario)
     notes = (seed_notes(arms, root, for_python) + period_notes(arms, for_python)
-             + _override_notes(arms, for_python))
+             + series_period_notes(arms, for_python) + _override_notes(arms, for_python))
     runnable = [a for a in arms if a.runs]
     jobs = [Job.of(a.scenario, a.seed) for a in runnable]
     chosen: list[int] = []  # reference KPI columns a target measures
@@ -761,6 +761,44 @@ def period_notes(arms: Sequence[Arm], for_python: bool = False) -> list[str]:
                "scenario files with those options")
     return [f"the scenarios measure different periods ({parts}), so their totals differ by "
             f"the length of the period as well as by what the scenarios change; {fix}"]
+
+
+def _series_period_text(period: int | str) -> str:
+    return "calendar months" if period == MONTH else f"{int(period)}-day periods"
+
+
+def series_period_notes(arms: Sequence[Arm], for_python: bool = False) -> list[str]:
+    """A note when the scenarios' time series have different periods
+    (``series_period_days``: 7 and 30, or weeks and calendar months): their series are
+    sums and means over different stretches of days, so they cannot be subtracted period
+    by period, and the comparison figures draw no time-series difference from the
+    reference for the scenarios whose periods differ from its own (only each scenario's
+    own series). The KPIs are not affected. Its advice is written for the command line
+    (``--set``), or with ``for_python`` for the Python API (``overrides=``)."""
+    periods = [a.scenario.series_period_days for a in arms]
+    if len(set(periods)) == 1:
+        return []
+    parts = ", ".join(f"{a.label} {_series_period_text(p)}"
+                      for a, p in zip(arms, periods, strict=True))
+    ref = periods[0]
+    other = [a.label for a, p in zip(arms, periods, strict=True) if p != ref]
+    word = ref if ref == MONTH else f"{int(ref)}"
+    option = f"series_period_days={word}"
+    if all(a.runs for a in arms):
+        fix = (f"give them the reference's: overrides={[option]!r}" if for_python
+               else f"give them the reference's: --set {option}")
+    elif for_python:
+        # overrides do not reach finished results: their runs must be made again
+        fix = (f"run them again with one (sim.run(..., overrides={[option]!r})), or compare "
+               "the scenario files with that override")
+    else:
+        fix = (f"run them again with one (sim run ... --set {option}), or compare the "
+               "scenario files with that option")
+    return [f"the scenarios' time series have different periods ({parts}): their series "
+            "are summed or averaged over different days and cannot be subtracted period by "
+            f"period, so the comparison figures draw no time-series difference from "
+            f"{arms[0].label} for {', '.join(other)} (each scenario's own series only; the "
+            f"KPIs are not affected); {fix}"]
 
 
 def _override_notes(arms: Sequence[Arm], for_python: bool = False) -> list[str]:
