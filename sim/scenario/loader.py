@@ -871,7 +871,8 @@ def _day_word_hint(path: PathT, value: str) -> str | None:
 def _whole_hint(path: PathT, data: Any, got: float) -> str:
     """A hint for ``got`` where a field takes whole numbers: the whole numbers either side,
     and how a value written in years or months came to ``got`` days (a year is 365.25
-    days here, a month 30.4375); for ``horizon_days``, that an ``end`` date also does."""
+    days here, a month 30.4375); for ``horizon_days``, that an ``end`` date also does, and
+    for ``series_period_days``, that ``month`` gives calendar months."""
     node: Any = data
     for part in path:
         node = node.get(part) if isinstance(node, dict) else None
@@ -882,6 +883,9 @@ def _whole_hint(path: PathT, data: Any, got: float) -> str:
         text = f"{node['value']} {node['unit']} = {got:g}{days} here: {text}"
     if path == ("horizon_days",):
         text += ", or an `end` date"
+    elif path == ("series_period_days",):
+        # a month written as days is never whole; the word gives true calendar months
+        text += ", or month for calendar months"
     return text
 
 

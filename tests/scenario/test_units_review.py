@@ -243,9 +243,10 @@ def test_balance_written_as_an_uncited_value(tmp_path: Path, word: str, message:
      "must be a whole number of days, got 182.625",
      "6 months = 182.625 days here: give 182 or 183"),
     ("series_period_days={value: 1, unit: month}", ("series_period_days",),
-     "must be a whole number of days, got 30.4375", "1 month = 30.4375 days here: give 30 or 31"),
+     "must be a whole number of days, got 30.4375",
+     "1 month = 30.4375 days here: give 30 or 31, or month for calendar months"),
     ("series_period_days=7.5", ("series_period_days",),
-     "must be a whole number of days, got 7.5", "give 7 or 8"),
+     "must be a whole number of days, got 7.5", "give 7 or 8, or month for calendar months"),
     ("sites.border.servers=1.5", ("sites", "border", "servers"),
      "must be a whole number, got 1.5", "give 1 or 2"),
 ])
