@@ -1413,7 +1413,8 @@ def compare_series_figure(named: NamedResults, metric: str = "price_index") -> F
     other. Bottom row: each other scenario's difference from the reference, replications
     paired by number (sharing random numbers when the seeds are the same): mean and 5-95%
     of the paired differences. A scenario measured over other periods than the reference
-    gets no difference, and its band in the top row instead. A price index that no
+    (another start or horizon, or another series period: weekly against monthly) gets no
+    difference, and its band in the top row instead. A price index that no
     scenario models or moves gets no panel (:func:`price_shown`). Raises ``TypeError``
     unless ``metric`` is a str, ``ValueError`` for another name."""
     from sim.metrics.series import FLOW_METRICS
@@ -1518,7 +1519,8 @@ def compare_series_figure(named: NamedResults, metric: str = "price_index") -> F
     other = [n for i, (n, _r) in enumerate(named) if i and i not in diffs]
     if other:
         how += ("\nno difference for " + ", ".join(short_name(n, 30, 1) for n in other)
-                + ", measured over other periods: its 5-95% band is drawn above")
+                + ", measured over other periods (dates or series periods): its 5-95% band"
+                " is drawn above")
     fig.suptitle(how)
     return fig
 

@@ -80,8 +80,8 @@ class Lane(Element):
         """Make the lane a loading queue of ``capacity_per_day`` units a day: product tonnes
         (``units_per_t="product_per_t"``), or trucks (``"trucks_per_t"``, each lot's trucks
         per tonne of metal from its form). Capacity shocks scale the rate whatever its
-        units; a corridor upgrade sets it in tonnes, so the scenario checks refuse one on
-        a lane counted in trucks."""
+        units; a corridor upgrade sets it in the lane's own unit (the scenario checks refuse
+        an upgrade given in the other)."""
         self.server = FifoServer(self.env, 1, capacity_per_day, units_per_t=units_per_t,
                                  variability=lambda: 1.0, done=self._depart_all)
 
