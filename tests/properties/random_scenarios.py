@@ -468,9 +468,12 @@ def shocks(draw, ctx: dict[str, Any]) -> dict[str, Any]:
 def policies(draw, ctx: dict[str, Any], has_regime: bool) -> dict[str, Any]:
     out: dict[str, Any] = {}
     coms = ctx["coms"]
+    # bans and quotas act on the mines of the exporting country: one on a commodity none
+    # of them produces could never act, and is refused
+    mined = sorted({c for m in ctx["mines"] for c in ctx["sites"][m]["output"]})
     if draw(st.booleans()):
         start = _when(draw, ctx)
-        ban: dict[str, Any] = {"commodity": draw(st.sampled_from(coms)), "start": start}
+        ban: dict[str, Any] = {"commodity": draw(st.sampled_from(mined)), "start": start}
         ending = draw(st.sampled_from(["open", "end", "duration"]))
         if ending == "end":
             ban["end"] = start + draw(st.integers(1, 40))
@@ -493,11 +496,15 @@ def policies(draw, ctx: dict[str, Any], has_regime: bool) -> dict[str, Any]:
         if b + 1 < ctx["horizon"] and draw(st.booleans()):
             schedule.append({"start": b + 1, "end": b + 1 + draw(st.integers(0, 30)),
                              "tonnes": _r(draw(st.floats(0.0, 5000.0)), 1)})
-        quota: dict[str, Any] = {"commodity": draw(st.sampled_from(coms)),
+        # the first exports must come before the quota ends (its last period's last day),
+        # or none of it could ever be exported, which is refused
+        last_day = schedule[-1]["end"]
+        quota: dict[str, Any] = {"commodity": draw(st.sampled_from(mined)),
                                  "schedule": schedule,
                                  "carry_over": draw(st.booleans()),
                                  "strategic_share": _r(draw(st.floats(0.0, 0.5))),
-                                 "first_export_delay_days": float(draw(st.integers(0, 10)))}
+                                 "first_export_delay_days":
+                                     float(draw(st.integers(0, min(10, last_day - a))))}
         if draw(st.booleans()):
             quota["stock_limit_days"] = float(draw(st.integers(0, 20)))
         out["export_quotas"] = {"quota": quota}
