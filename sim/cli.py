@@ -43,17 +43,36 @@ def _exit_interrupted() -> NoReturn:
     sys.exit(EXIT_INTERRUPTED)
 
 
+def _sigterm_as_interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _default_sigterm_in_child() -> None:
+    """In a process forked from the command (a pool worker), SIGTERM ends the process
+    again. The pool's initializer also says so, but only once the worker has started: the
+    driver stopping its pool with SIGTERM while a worker was still starting made it print
+    a KeyboardInterrupt traceback."""
+    if signal.getsignal(signal.SIGTERM) is _sigterm_as_interrupt:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+_fork_hook_registered = False
+
+
 def _terminate_as_interrupt() -> None:
     """Take SIGTERM (``kill``, a batch system's time limit) as a Ctrl-C: finished
     replications are kept, the command that resumes is printed, and worker processes are
-    stopped. By default it ended the command at once and left the workers running."""
-    def interrupt(_signum: int, _frame: object) -> None:
-        raise KeyboardInterrupt
-
+    stopped. By default it ended the command at once and left the workers running.
+    Processes forked from the command do not inherit it (see
+    :func:`_default_sigterm_in_child`)."""
+    global _fork_hook_registered
     try:
-        signal.signal(signal.SIGTERM, interrupt)
+        signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
     except ValueError:  # not the main thread (the command called from a thread)
-        pass
+        return
+    if not _fork_hook_registered and hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_default_sigterm_in_child)
+        _fork_hook_registered = True
 
 
 _HANDLED = (signal.SIGINT, signal.SIGTERM)
