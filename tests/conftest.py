@@ -40,16 +40,12 @@ def restore_signal_handlers() -> Iterator[Callable[[], None]]:
     be interrupted, or would see ``KeyboardInterrupt`` where it expects to be killed. The
     fixture's value restores the handlers on demand, so a test can check that it works.
     """
+    from sim.cli import _restore_signals  # the command line's own way of putting them back
+
     saved = {sig: signal.getsignal(sig) for sig in KEPT_SIGNALS}
 
     def restore() -> None:
-        for sig, handler in saved.items():
-            # None: a handler not installed from Python, which cannot be put back from it
-            if handler is not None and signal.getsignal(sig) is not handler:
-                try:
-                    signal.signal(sig, handler)
-                except ValueError:  # not the main thread: handlers cannot change there
-                    pass
+        _restore_signals(saved)
 
     yield restore
     restore()
