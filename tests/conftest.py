@@ -143,9 +143,23 @@ def to_yaml(data: dict[str, Any]) -> str:
     return yaml.safe_dump(data, sort_keys=False)
 
 
+def run_world(data: dict[str, Any], seed: int = 1) -> Any:
+    """Build the world of scenario dict ``data``, run it with seed ``seed`` (replication 0)
+    and check its mass balance (which raises on a violation); returns the world."""
+    from sim.scenario.loader import scenario_from_dict
+    from sim.streams import Streams
+    from sim.world.world import World
+
+    world = World(scenario_from_dict(data), Streams(seed, 0))
+    world.run()
+    world.check_mass_balance()
+    return world
+
+
 BUILD = SimpleNamespace(site=site, mine=mine, border=border, port=port, market=market,
                         lane=lane, scenario=scenario, to_yaml=to_yaml, variant=variant,
-                        line_of=line_of, DAYS_PER_YEAR=DAYS_PER_YEAR, PAYLOAD_T=PAYLOAD_T)
+                        line_of=line_of, run_world=run_world,
+                        DAYS_PER_YEAR=DAYS_PER_YEAR, PAYLOAD_T=PAYLOAD_T)
 
 
 @pytest.fixture(scope="session")
@@ -154,5 +168,6 @@ def build() -> SimpleNamespace:
     ``build.mine()``, ``build.border()``, ``build.port()``, ``build.market()`` and
     ``build.lane(a, b, transit, ...)``; ``build.to_yaml(data)`` renders YAML text;
     ``build.variant(text, (old, new), ...)`` edits text and ``build.line_of(text, fragment)``
-    finds a line."""
+    finds a line; ``build.run_world(data, seed=1)`` runs a world and checks its mass
+    balance."""
     return BUILD

@@ -18,8 +18,6 @@ from sim.cli import main
 from sim.output.describe import capacity_checks, describe
 from sim.scenario import scenario_from_dict
 from sim.scenario.plan import make_plan
-from sim.streams import Streams
-from sim.world.world import World
 
 T_PER_DAY = 1.0  # what the mine sends: 1 t a day
 
@@ -39,15 +37,9 @@ def port_chain(build, throughput: float | None, *, horizon: int = 100, warmup: i
                           horizon=horizon, warmup=warmup, **top)
 
 
-def run_world(data: dict, seed: int = 1) -> World:
-    world = World(scenario_from_dict(data), Streams(seed, 0))
-    world.run()
-    return world
-
-
 def test_dd1_below_capacity_each_lot_spends_its_handling_time(build) -> None:
     # 1 t lots arriving a day apart, handled at 2 t/day: 0.5 days each, nobody waits
-    world = run_world(port_chain(build, 2.0))
+    world = build.run_world(port_chain(build, 2.0))
     port = world.sites[world.site_index["port"]]
     occ = port.occupancy
     assert occ.dwell_tonne_days / occ.through_t == pytest.approx(0.5)
@@ -82,7 +74,7 @@ def test_md1_wait_matches_pollaczek_khinchine(build) -> None:
     assert abs(mean - 0.75) <= half, f"W {mean:.4f} +- {half:.4f}, theory 0.75"
     waits = []
     for seed in range(4):
-        port = run_world(data, seed).sites[1]
+        port = build.run_world(data, seed).sites[1]
         waits.append(port.server.stats.wait_lot_days / port.server.stats.n_started)
     assert np.mean(waits) == pytest.approx(0.25, abs=0.03)
 
@@ -90,7 +82,7 @@ def test_md1_wait_matches_pollaczek_khinchine(build) -> None:
 def test_sea_bound_lots_are_handled_then_wait_for_their_ship(build) -> None:
     # handled at 0.5 t/day, 1 t a day arrives: ships leave every 7 days with what the
     # handling passed (3.5 t a week), the rest queues at the port
-    world = run_world(port_chain(build, 0.5, sea=True))
+    world = build.run_world(port_chain(build, 0.5, sea=True))
     port = world.sites[world.site_index["port"]]
     sailing = port.sailings[0]
     assert sailing.loaded_product_t == pytest.approx(49.0, abs=3.5)
@@ -190,7 +182,7 @@ def test_a_port_closure_stops_handling_and_throttling_scales_it(build) -> None:
     shut = port_chain(build, 2.0, shocks={"events": {"shut": {
         "start": 10, "duration_days": 5, "targets": {"sites": ["port"]},
         "effects": {"capacity_factor": 0}}}})
-    world = run_world(shut)
+    world = build.run_world(shut)
     port = world.sites[world.site_index["port"]]
     assert world.check_mass_balance().max_abs_error_t.max() < 1e-9
     # every lot still gets through: the 5 held days are caught up at 2 t/day
@@ -198,7 +190,7 @@ def test_a_port_closure_stops_handling_and_throttling_scales_it(build) -> None:
     slow = port_chain(build, 2.0, shocks={"events": {"slow": {
         "start": 0, "duration_days": 100, "targets": {"sites": ["port"]},
         "effects": {"capacity_factor": 0.25}}}})
-    port = run_world(slow).sites[1]
+    port = build.run_world(slow).sites[1]
     # a quarter of 2 t/day is 0.5 t/day: as the over-capacity case, 49 t through
     assert port.occupancy.through_t == pytest.approx(49.0)
 

@@ -19,13 +19,6 @@ from sim.world.world import World
 EXACT = {"rel": 1e-12, "abs": 1e-9}
 
 
-def run_world(data: dict) -> World:
-    world = World(scenario_from_dict(data), Streams(1, 0))
-    world.run()
-    world.check_mass_balance()
-    return world
-
-
 def mean_lead(world: World) -> float:
     return float(world.lead_tonne_days[0, 0] / world.delivered_by_channel[0, 0])
 
@@ -50,7 +43,7 @@ def test_merged_cargo_keeps_the_mean_lead_time(build: SimpleNamespace) -> None:
         [build.lane("mine", "port", 0.5),
          build.lane("port", "market", 10, mode="sea", sailing=sailing)],
         ["port", "market"], horizon=30)
-    world = run_world(data)
+    world = build.run_world(data)
     # lots of days 4j..4j+3 reach the port at +0.5 and sail together at 4(j+1); ships of
     # days 4..16 arrive by day 26 < 30: lead = 4(j+1) + 10 - t, averaged over 4 equal lots
     leads = [4 * (t // 4 + 1) + 10 - t for t in range(16)]
@@ -88,7 +81,7 @@ def one_lot_via_port(build: SimpleNamespace, vessel_t: float, grade: float = 1.0
 
 def test_dwell_of_a_lot_split_between_ships_counts_from_its_arrival(build) -> None:
     """Mutant: Lot.split forgets t_in, so the part on the first ship dwells from t_mined."""
-    world = run_world(one_lot_via_port(build, vessel_t=5000.0))
+    world = build.run_world(one_lot_via_port(build, vessel_t=5000.0))
     occ = world.sites[world.site_index["port"]].occupancy
     # 5,000 t sail at t = 2 (0.5 days after arrival) and 5,000 t at t = 4 (2.5 days)
     assert occ.through_t == pytest.approx(10_000.0, **EXACT)
@@ -98,7 +91,7 @@ def test_dwell_of_a_lot_split_between_ships_counts_from_its_arrival(build) -> No
 def test_a_ship_loads_its_vessel_in_product_tonnes(build) -> None:
     """Mutant: Sailings.load splits off ``room`` tonnes of metal instead of
     ``room / product_per_t`` (the same only for a form of grade 1)."""
-    world = run_world(one_lot_via_port(build, vessel_t=5000.0, grade=0.5))
+    world = build.run_world(one_lot_via_port(build, vessel_t=5000.0, grade=0.5))
     port = world.sites[world.site_index["port"]]
     sail = port.sailings[0]
     assert sail.departures == 2  # t = 2 and 4
@@ -112,7 +105,7 @@ def test_a_throttled_port_loads_ships_part_full(build) -> None:
     data = one_lot_via_port(build, vessel_t=5000.0)
     data["shocks"] = {"events": {"go_slow": {"start": 0, "targets": {"sites": ["port"]},
                                              "effects": {"capacity_factor": 0.5}}}}
-    world = run_world(data)
+    world = build.run_world(data)
     sail = world.sites[world.site_index["port"]].sailings[0]
     # half the vessel on each of the two ships (t = 2, 4)
     assert sail.loaded_product_t == pytest.approx(2 * 2500.0, **EXACT)
@@ -125,7 +118,7 @@ def test_a_corridor_upgrade_shortens_the_trips_that_start_after_it(build) -> Non
                           [build.lane("mine", "market", 10.0)], ["market"], horizon=30)
     data["policies"] = {"corridor_upgrades": {"fast": {
         "lane": "mine_market", "start": 10, "transit_factor": 0.5}}}
-    world = run_world(data)
+    world = build.run_world(data)
     # the factor applies from the close of day 9 (t = 10): lots of t = 0..9 take 10 days,
     # lots of t = 10..24 take 5 and arrive by t = 29 < 30
     leads = [10.0] * 10 + [5.0] * 15
@@ -141,7 +134,7 @@ def test_an_added_delay_on_a_lane_lengthens_every_trip(build) -> None:
     data["shocks"] = {"events": {"checkpoints": {
         "start": 0, "targets": {"lanes": ["mine_market"]},
         "effects": {"added_delay_days": 3.0}}}}
-    world = run_world(data)
+    world = build.run_world(data)
     # every lot takes 5 + 3 days: lots of t = 0..11 arrive by t = 19
     assert world.delivered_by_channel[0, 0] == pytest.approx(100.0 * 12, **EXACT)
     assert mean_lead(world) == pytest.approx(8.0, **EXACT)
@@ -170,7 +163,7 @@ def via_neighbour(build: SimpleNamespace, back_home: bool) -> dict:
 def test_metal_is_exported_once_at_its_first_exit(build, back_home: bool) -> None:
     """Mutant: _first_exit looks at legs[:leg - 1], which for the first leg is every leg but
     the last, so an export on the first leg of a longer route is never booked."""
-    world = run_world(via_neighbour(build, back_home))
+    world = build.run_world(via_neighbour(build, back_home))
     first = world.lanes[world.lane_index["mine_zm"]]
     assert first.is_export
     # every tonne that set off on the first lane left the country once, there
@@ -190,7 +183,7 @@ def test_a_throttled_refiner_refines_at_its_reduced_capacity(build) -> None:
                           ["ref"], horizon=20)
     data["shocks"] = {"events": {"power_cuts": {"start": 0, "targets": {"sites": ["ref"]},
                                                 "effects": {"capacity_factor": 0.5}}}}
-    world = run_world(data)
+    world = build.run_world(data)
     # feed never runs out, so each of the 20 day ends refines 0.5 x 50 t
     assert world.refiners[0].refined[0] == pytest.approx(20 * 25.0, **EXACT)
 
@@ -239,7 +232,7 @@ def test_rerouting_spreads_a_closed_routes_share_in_proportion(build) -> None:
     data["channels"]["formal"]["on_closure"] = "reroute"
     data["shocks"] = {"events": {"cut": {"start": 0, "targets": {"lanes": ["mine_jc"]},
                                          "effects": {"capacity_factor": 0.0}}}}
-    world = run_world(data)
+    world = build.run_world(data)
     into = {r: world.ledger.lane_in[world.lane_index[f"mine_j{r}"]][0] for r in "abc"}
     assert into["c"] == 0.0
     # 0.6 : 0.2 of 10,000 t is 7,500 : 2,500; the round robin keeps each within a lot
@@ -263,7 +256,7 @@ def test_cargo_of_two_forms_of_one_grade_keeps_each_payable_share(build) -> None
     data = build.scenario(sites, lanes, ["port", "market"], horizon=20)
     data["commodities"]["copper"]["forms"]["conc"] = {
         "grade": 1.0, "payload_t_per_truck": 25.0, "payable_share": 0.5}
-    world = run_world(data)
+    world = build.run_world(data)
     rec = world.recorder
     exported = rec.exported[:, 0, 0].sum()
     assert exported > 0.0

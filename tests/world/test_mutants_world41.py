@@ -13,18 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from sim.scenario import scenario_from_dict
-from sim.streams import Streams
-from sim.world.world import World
-
 EXACT = {"rel": 1e-12, "abs": 1e-9}
-
-
-def run_world(data: dict) -> World:
-    world = World(scenario_from_dict(data), Streams(1, 0))
-    world.run()
-    world.check_mass_balance()
-    return world
 
 
 # ----------------------------------------------------------------------------- refiner
@@ -54,7 +43,7 @@ def test_a_refiner_refines_at_its_capacity_factor(build, factor: float,
                                                   refined: float) -> None:
     """Mutant: Refiner.refine runs ``min(have, cap * days)``, ignoring the capacity factor
     (the refiner kept refining 100 t/day through a shutdown: 3,900 t)."""
-    world = run_world(refinery_chain(build, factor))
+    world = build.run_world(refinery_chain(build, factor))
     ref = world.refiners[0]
     assert ref.refined[0] == pytest.approx(refined, **EXACT)
     # the rest of what arrived (39 lots) is still waiting in the refiner's feed
@@ -86,9 +75,9 @@ def test_peak_held_counts_the_measured_period_only(build) -> None:
     # Closed on warm-up days 5-15: ~1,000 t queue, cleared at a net 100 t/day by day 25,
     # before the measured period starts at 30. After that a lot arrives at each whole day
     # and leaves half a day later: at most one 100 t lot at a day's end.
-    world = run_world(border_closed(build, start=-25))
+    world = build.run_world(border_closed(build, start=-25))
     border = world.site_index["border"]
     assert world.peak_held[border, 0] <= 100.0 + 1e-9
     # the same closure inside the measured period does show, so the check can fail
-    shown = run_world(border_closed(build, start=5))
+    shown = build.run_world(border_closed(build, start=5))
     assert shown.peak_held[shown.site_index["border"], 0] >= 900.0
