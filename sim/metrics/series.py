@@ -79,8 +79,9 @@ class SeriesCatalogue:
     days: list[int]
     """Days measured in each period: ``period_days``, except fewer in a last period cut
     short by the horizon (with months: the days of each period's month from its first
-    date, the first and last cut at ``start`` and the horizon). Flows are summed over these
-    days, and levels are the mean of their end-of-day values on these days."""
+    date, the first and last cut at ``start`` and the horizon; see :attr:`first_cut_days`
+    and :attr:`cut_days`). Flows are summed over these days, and levels are the mean of
+    their end-of-day values on these days."""
 
     @property
     def n_periods(self) -> int:
@@ -108,6 +109,17 @@ class SeriesCatalogue:
             end = self.dates[-1] + dt.timedelta(days=last)
             return 0 if end.day == 1 else last
         return last if last < int(self.period_days) else 0
+
+    @property
+    def first_cut_days(self) -> int:
+        """Days of a first period the start cuts short: with months, a run starting after
+        the 1st has a first period of the rest of that month (from 2025-01-15: 17 days).
+        0 when the run starts on the 1st, and always 0 with periods of N days, which start
+        at ``start``. A one-period run may be cut at both ends: then this and
+        :attr:`cut_days` both give its days."""
+        if not self.days or not self.monthly:
+            return 0
+        return 0 if self.dates[0].day == 1 else self.days[0]
 
 
 def destination_countries(sc: Scenario) -> list[str]:

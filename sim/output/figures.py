@@ -4,12 +4,13 @@ a flow diagram and, for comparisons, a forest plot of paired differences.
 Every function takes a :class:`~sim.experiment.results.Results` (or a list of named
 results) and options, and returns a :class:`matplotlib.figure.Figure` drawn in the style of
 :mod:`sim.output.style`. Flows are drawn as rates in tonnes of metal per day (each period's
-total divided by its days, so a short last period does not look like a drop); time axes
-show calendar dates (the middle of each period). Bands are 5-95% of the replications
-unless a label says otherwise. A last period cut short by the horizon (a few days, where a
-flow is lumpy and its spread across replications says little) gets no band: its mean is a
-hollow point at the end of a dotted segment, or, in stacked flows, faded. Each figure has
-one legend, below its panels, where it covers no data.
+total divided by its days, so a short period does not look like a drop); time axes show
+calendar dates (the middle of each period). Bands are 5-95% of the replications unless a
+label says otherwise. A last period cut short by the horizon, or with calendar months a
+first period cut short by a start after the 1st (a few days, where a flow is lumpy and its
+spread across replications says little), gets no band: its mean is a hollow point at the
+end of a dotted segment, or, in stacked flows, faded. Each figure has one legend, below its
+panels, where it covers no data.
 
 :func:`write_run_figures` and :func:`write_compare_figures` save the relevant figures as
 PNG and SVG into ``figures/`` of a results folder.
@@ -227,22 +228,66 @@ def _partial_days(res: Results) -> int:
     return res.catalogue.cut_days
 
 
-def _partial_end(ax: Axes, x: np.ndarray, y: np.ndarray, color: str, lw: float = 1.6) -> None:
-    """The last, short period as a hollow point joined by a dotted segment: over a few
-    days a flow is lumpy, and its spread across replications says little."""
-    if len(x) > 1:
-        ax.plot(x[-2:], y[-2:], color=color, lw=max(lw * 0.7, 0.8), ls=":")
-    ax.plot(x[-1:], y[-1:], ls="", marker="o", ms=4.5, mfc="white", mec=color, mew=1.2,
-            zorder=4)
+def _partial_first_days(res: Results) -> int:
+    """Days of a first period cut short by the start (calendar months from a date after the
+    1st), 0 when the first period is whole."""
+    return res.catalogue.first_cut_days
+
+
+def _short_ends(res: Results) -> tuple[bool, bool]:
+    """Whether the first and the last period of ``res`` are short."""
+    return bool(_partial_first_days(res)), bool(_partial_days(res))
+
+
+def _whole(n: int, first: bool, last: bool) -> slice:
+    """The periods of ``n`` that are whole, with the first and/or the last short (empty for
+    a single period short at either end)."""
+    return slice(1 if first else 0, max(n - 1 if last else n, 0))
+
+
+def _partial_marks(ax: Axes, x: np.ndarray, y: np.ndarray, color: str, lw: float = 1.6,
+                   first: bool = False, last: bool = True) -> None:
+    """The short first and/or last period as hollow points, each joined to its neighbour by
+    a dotted segment: over a few days a flow is lumpy, and its spread across replications
+    says little. A period short at both ends, or a segment two short periods share, is
+    drawn once."""
+    n = len(x)
+    points = sorted({i for i, short in ((0, first), (n - 1, last)) if short and n})
+    segments = sorted({i for i, short in ((0, first), (n - 2, last)) if short and n > 1})
+    for i in segments:
+        ax.plot(x[i:i + 2], y[i:i + 2], color=color, lw=max(lw * 0.7, 0.8), ls=":")
+    if points:
+        ax.plot(x[points], y[points], ls="", marker="o", ms=4.5, mfc="white", mec=color,
+                mew=1.2, zorder=4)
+
+
+def _days(d: int) -> str:
+    return f"{d} day{'s' if d != 1 else ''}"
+
+
+def _short_text(first: int, last: int, n_periods: int) -> str:
+    """The short periods in words, for a legend: ``last 30 days (short period)``, ``first 17
+    days (short period)``, both, or a single period short at both ends. Empty when neither
+    is short."""
+    if first and last and n_periods == 1:
+        return f"one period of {_days(last)} (short)"
+    if first and last:
+        return f"first {_days(first)} and last {_days(last)} (short periods)"
+    if first:
+        return f"first {_days(first)} (short period)"
+    return f"last {_days(last)} (short period)" if last else ""
+
+
+def _short_handle(text: str) -> Line2D:
+    """Legend entry for :func:`_partial_marks`."""
+    return Line2D([], [], color=st.NEUTRAL, ls=":", marker="o", ms=4.5, mfc="white",
+                  label=text)
 
 
 def _partial_handle(res: Results) -> Line2D | None:
-    """Legend entry for :func:`_partial_end`, or None when every period is whole."""
-    d = _partial_days(res)
-    if not d:
-        return None
-    return Line2D([], [], color=st.NEUTRAL, ls=":", marker="o", ms=4.5, mfc="white",
-                  label=f"last {d} day{'s' if d != 1 else ''} (short period), no band")
+    """Legend entry for :func:`_partial_marks`, or None when every period is whole."""
+    text = _short_text(_partial_first_days(res), _partial_days(res), res.catalogue.n_periods)
+    return _short_handle(f"{text}, no band") if text else None
 
 
 def _colour_key(handle: Artist) -> tuple:
@@ -276,8 +321,8 @@ def _legend(fig: Figure, axes: Iterable[Axes], res: Results, ncols: int = 4) -> 
     """One legend for the panels ``axes`` of a run figure, below them, where it covers no
     data (a legend in a panel sat over the data where the data filled the panel). Entries
     of the same label are merged; one drawn in a different colour in each panel (the
-    commodity's) shows every colour, side by side. The short last period's note comes
-    last."""
+    commodity's) shows every colour, side by side. The note of short first and last
+    periods comes last."""
     handles, labels = _legend_entries(axes)
     note = _partial_handle(res)
     if note is not None:
@@ -307,19 +352,19 @@ def _figure_legend(fig: Figure, handles: Sequence[Artist | tuple[Artist, ...]], 
 
 def _band(ax: Axes, x: np.ndarray, values: np.ndarray, color: str, label: str | None = None,
           lw: float = 1.6, ls: str = "-", band: bool = True, partial: bool = False,
-          band_label: str | None = None) -> None:
+          band_label: str | None = None, partial_first: bool = False) -> None:
     """Mean line and a 5-95% band across replications (rows of ``values``). With
-    ``partial``, the last period is short: it gets no band and is drawn apart
-    (:func:`_partial_end`)."""
+    ``partial`` the last period is short, with ``partial_first`` the first: a short period
+    gets no band and is drawn apart (:func:`_partial_marks`)."""
     mean = np.nanmean(values, axis=0)
-    k = len(x) - 1 if partial else len(x)
-    if band and values.shape[0] > 1 and k > 0:
-        lo, hi = np.nanquantile(values[:, :k], [0.05, 0.95], axis=0)
-        ax.fill_between(x[:k], lo, hi, color=color, alpha=st.BAND_ALPHA, lw=0,
+    whole = _whole(len(x), partial_first, partial)
+    if band and values.shape[0] > 1 and whole.stop > whole.start:
+        lo, hi = np.nanquantile(values[:, whole], [0.05, 0.95], axis=0)
+        ax.fill_between(x[whole], lo, hi, color=color, alpha=st.BAND_ALPHA, lw=0,
                         label=band_label)
-    ax.plot(x[:k], mean[:k], color=color, lw=lw, ls=ls, label=label)
-    if partial:
-        _partial_end(ax, x, mean, color, lw)
+    ax.plot(x[whole], mean[whole], color=color, lw=lw, ls=ls, label=label)
+    if partial or partial_first:
+        _partial_marks(ax, x, mean, color, lw, first=partial_first, last=partial)
 
 
 def _ci_of_mean(values: np.ndarray, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
@@ -411,6 +456,12 @@ def flows_figure(res: Results, commodity: str | None = None,
     axes = fig.subplots(len(coms), len(metrics), squeeze=False, sharex=True)
     x = _mid_dates(res)
     partial = _partial_days(res)
+    partial_first = _partial_first_days(res)
+    # the spans a veil fades: from the middle of a short end period to its neighbour's, a
+    # span two short periods share (or a single period short at both ends) faded once
+    n = len(x)
+    veils = sorted({(a, b) for a, b, short in ((0, min(1, n - 1), partial_first),
+                                               (max(n - 2, 0), n - 1, partial)) if short})
     channels = list(res.scenario.channels)
     # the keys of the figure's series only: a channel with no series here keeps no colour
     colors = _key_colors(res, [k for com in coms for metric in metrics
@@ -434,10 +485,9 @@ def flows_figure(res: Results, commodity: str | None = None,
             if layers:
                 ax.stackplot(x, np.vstack(layers), colors=[colors[c] for c in names],
                              alpha=0.85, lw=0)
-                if partial:
-                    # a veil over the short last period: its rate is drawn, but faded
-                    ax.axvspan(x[max(len(x) - 2, 0)], x[-1], color="white", alpha=0.65, lw=0,
-                               zorder=2.5)
+                for a, b in veils:
+                    # a veil over a short end period: its rate is drawn, but faded
+                    ax.axvspan(x[a], x[b], color="white", alpha=0.65, lw=0, zorder=2.5)
                 shown.update(names)
             elif not rows:
                 # "no flow" would read as nothing mined or delivered: there is no series
@@ -457,9 +507,19 @@ def flows_figure(res: Results, commodity: str | None = None,
                for c in [*channels, *sorted(shown - set(channels))] if c in shown]
     fig.legend(handles=handles, loc="outside lower center", ncols=max(len(handles), 1))
     note = ""
-    if partial and shown:
-        note = (f"\nfaded at the right: the last {partial} day{'s' if partial != 1 else ''}, "
-                f"a short period (the others: {res.catalogue.period_text})")
+    n_short = len({i for i, short in ((0, partial_first), (n - 1, partial)) if short})
+    # "the others" only where there are whole periods to compare with
+    others = f"({'the others' if n > n_short else 'periods'}: {res.catalogue.period_text})"
+    if shown and n == 1 and n_short:
+        note = f"\nits only period, {_days(partial or partial_first)}, is short {others}"
+    elif shown and partial and partial_first:
+        note = (f"\nfaded at both ends: the first {_days(partial_first)} and the last "
+                f"{_days(partial)}, short periods {others}")
+    elif shown and partial:
+        note = f"\nfaded at the right: the last {_days(partial)}, a short period {others}"
+    elif shown and partial_first:
+        note = (f"\nfaded at the left: the first {_days(partial_first)}, a short period "
+                f"{others}")
     split = {FLOW_KEYS[m] for m in metrics}
     by = f" by {split.pop()}" if len(split) == 1 else ""
     fig.suptitle(_title(f"Flows{by} (mean of replications). {_subtitle(res)}{note}"))
@@ -498,15 +558,16 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
         return fig
     axes = fig.subplots(2, len(coms), squeeze=False, sharex=True)
     x = _mid_dates(res)
-    partial = bool(_partial_days(res))
-    k = len(x) - 1 if partial else len(x)
+    first, partial = _short_ends(res)
+    whole = _whole(len(x), first, partial)
+    banded = whole.stop > whole.start
     for j, com in enumerate(coms):
         top, bottom = axes[0, j], axes[1, j]
         _band(top, x, _rate(res, _cube(res, com, "market_arrivals_t")), st.NEUTRAL,
               "arrivals from the DRC network", lw=1.0, partial=partial,
-              band_label="5-95% of replications")
+              band_label="5-95% of replications", partial_first=first)
         _band(top, x, _rate(res, _cube(res, com, "consumed_t")), st.commodity_color(com),
-              "consumed", lw=2.2, partial=partial)
+              "consumed", lw=2.2, partial=partial, partial_first=first)
         demand = _rate(res, _cube(res, com, "demand_t"))
         top.plot(x, demand.mean(axis=0), color="black", ls="--", lw=1.2, label="demand")
         top.set_ylim(bottom=0)
@@ -517,25 +578,26 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
 
         q = performance(res, com)
         mean = q.mean(axis=0)
-        if res.n > 1 and k > 0:
-            lo, hi = np.quantile(q[:, :k], [0.05, 0.95], axis=0)
-            bottom.fill_between(x[:k], lo, hi, color=st.commodity_color(com),
+        if res.n > 1 and banded:
+            lo, hi = np.quantile(q[:, whole], [0.05, 0.95], axis=0)
+            bottom.fill_between(x[whole], lo, hi, color=st.commodity_color(com),
                                 alpha=st.BAND_ALPHA, lw=0, label="5-95% of replications")
-            clo, chi = _ci_of_mean(q[:, :k])
+            clo, chi = _ci_of_mean(q[:, whole])
             # Q lies in [0, 1]: few replications give a wide t interval beyond either end
             clo, chi = np.maximum(clo, 0.0), np.minimum(chi, 1.0)
-            bottom.fill_between(x[:k], clo, chi, color=st.commodity_color(com),
+            bottom.fill_between(x[whole], clo, chi, color=st.commodity_color(com),
                                 alpha=st.CI_ALPHA, lw=0, label="95% CI of the mean")
         bottom.fill_between(x, mean, 1.0, where=mean < 1.0, interpolate=True,
                             color=st.CLOSED_COLOR, alpha=0.25, lw=0,
                             label="supply lost (resilience triangle)")
-        bottom.plot(x[:k], mean[:k], color=st.commodity_color(com), lw=1.6, label="mean Q(t)")
-        if partial:
-            _partial_end(bottom, x, mean, st.commodity_color(com))
+        bottom.plot(x[whole], mean[whole], color=st.commodity_color(com), lw=1.6,
+                    label="mean Q(t)")
+        if partial or first:
+            _partial_marks(bottom, x, mean, st.commodity_color(com), first=first, last=partial)
         bottom.axhline(1.0, color="black", lw=0.8)
         # the lowest thing drawn: a replication, or the interval of the mean below them all
         low = float(np.nanmin(q, initial=1.0))
-        if res.n > 1 and k > 0:
+        if res.n > 1 and banded:
             low = min(low, float(np.nanmin(clo, initial=1.0)))
         bottom.set_ylim(max(min(0.9, low - 0.05), -0.02), 1.03)
         m, a, b = _kpi_interval(res, "shortfall_t", com)
@@ -603,23 +665,23 @@ def prices_figure(res: Results, commodity: str | None = None) -> Figure:
         return fig
     axes = fig.subplots(1, len(coms), squeeze=False)[0]
     x = _mid_dates(res)
-    partial = bool(_partial_days(res))
-    k = len(x) - 1 if partial else len(x)
+    first, partial = _short_ends(res)
+    whole = _whole(len(x), first, partial)
     for ax, com in zip(axes, coms, strict=True):
         price = _cube(res, com, "price_index")
         color = st.commodity_color(com)
-        if res.n > 1 and k > 0:
+        if res.n > 1 and whole.stop > whole.start:
             for lo_q, hi_q, alpha, name in ((0.05, 0.95, 0.18, "5-95%"),
                                             (0.25, 0.75, 0.35, "25-75%")):
-                lo, hi = np.quantile(price[:, :k], [lo_q, hi_q], axis=0)
-                ax.fill_between(x[:k], lo, hi, color=color, alpha=alpha, lw=0,
+                lo, hi = np.quantile(price[:, whole], [lo_q, hi_q], axis=0)
+                ax.fill_between(x[whole], lo, hi, color=color, alpha=alpha, lw=0,
                                 label=f"{name} of replications")
         median, mean = np.median(price, axis=0), price.mean(axis=0)
-        ax.plot(x[:k], median[:k], color=color, lw=1.6, label="median")
-        ax.plot(x[:k], mean[:k], color="black", lw=0.9, ls="--", label="mean")
-        if partial:
-            _partial_end(ax, x, median, color)
-            _partial_end(ax, x, mean, "black", 0.9)
+        ax.plot(x[whole], median[whole], color=color, lw=1.6, label="median")
+        ax.plot(x[whole], mean[whole], color="black", lw=0.9, ls="--", label="mean")
+        if partial or first:
+            _partial_marks(ax, x, median, color, first=first, last=partial)
+            _partial_marks(ax, x, mean, "black", 0.9, first=first, last=partial)
         ax.axhline(1.0, color=st.NEUTRAL, lw=0.7)
         m, a, b = _kpi_interval(res, "price_peak_ratio", com)
         cap = float(res.scenario.commodities[com].price_cap_ratio)
@@ -666,7 +728,7 @@ def stocks_figure(res: Results, commodity: str | None = None,
                 continue
             cube = _cube(res, com, "stock_t", [kind])
             _band(ax, x, cube, st.kind_color(kind), f"at {st.label(kind)}s",
-                  partial=bool(_partial_days(res)))
+                  partial=bool(_partial_days(res)), partial_first=_short_ends(res)[0])
             drawn += 1
             held = max(held, float(np.nanmax(np.abs(cube), initial=0.0)))
         if not drawn:
@@ -1368,25 +1430,32 @@ def forest_figure(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
 
 
 def _compare_partial_handle(named: NamedResults) -> Line2D | None:
-    """Legend entry for the short last periods of the scenarios of a comparison: one
-    length for all, or each length with the scenarios it belongs to."""
-    days = {name: _partial_days(res) for name, res in named}
-    short = {name: d for name, d in days.items() if d}
-    if not short:
+    """Legend entry for the short first and last periods of the scenarios of a comparison:
+    the run figures' text when every scenario has the same, or each length with the
+    scenarios it belongs to."""
+    # a one-period run is told apart (its single period is both ends), no other length
+    ends = {name: (_partial_first_days(res), _partial_days(res),
+                   1 if res.catalogue.n_periods == 1 else 2) for name, res in named}
+    if not any(f or last for f, last, _n in ends.values()):
         return None
-    lengths = sorted(set(short.values()))
+    if len(set(ends.values())) == 1:
+        return _short_handle(f"{_short_text(*next(iter(ends.values())))}, no band")
 
-    def n_days(d: int) -> str:
-        return f"{d} day{'s' if d != 1 else ''}"
+    def which(end: int) -> str:
+        short = {name: e[end] for name, e in ends.items() if e[end]}
+        lengths = sorted(set(short.values()))
+        return "; ".join(f"{_days(d)} in " + ", ".join(short_name(n, 24, 1)
+                                                       for n, dn in short.items() if dn == d)
+                         for d in lengths)
 
-    if len(lengths) == 1 and len(short) == len(days):
-        text = f"last {n_days(lengths[0])} (short period), no band"
+    firsts, lasts = which(0), which(1)
+    if firsts and lasts:
+        text = f"short first period ({firsts}) and last period ({lasts}), no band"
+    elif firsts:
+        text = f"short first period ({firsts}), no band"
     else:
-        parts = [f"{n_days(d)} in " + ", ".join(short_name(n, 24, 1) for n, dn in short.items()
-                                                 if dn == d) for d in lengths]
-        text = textwrap.fill(f"short last period ({'; '.join(parts)}), no band", 60)
-    return Line2D([], [], color=st.NEUTRAL, ls=":", marker="o", ms=4.5, mfc="white",
-                  label=text)
+        text = f"short last period ({lasts}), no band"
+    return _short_handle(textwrap.fill(text, 60))
 
 
 def _series_title(metric: str) -> str:
@@ -1458,9 +1527,10 @@ def compare_series_figure(named: NamedResults, metric: str = "price_index") -> F
     for j, com in enumerate(coms):
         ax = axes[0, j]
         for i, (name, res) in enumerate(named):
+            first, last = _short_ends(res)
             _band(ax, _mid_dates(res), values(res, com), st.scenario_color(i), name,
                   lw=1.6 if i == 0 else 1.3, ls=st.scenario_linestyle(i),
-                  band=i == 0 or i not in diffs, partial=bool(_partial_days(res)))
+                  band=i == 0 or i not in diffs, partial=last, partial_first=first)
         ax.set_title(f"{com}")
         if metric == "performance":
             ax.set_ylabel("Q(t) = consumption / demand (ratio)")
@@ -1485,8 +1555,9 @@ def compare_series_figure(named: NamedResults, metric: str = "price_index") -> F
         for i in diffs:
             res = named[i][1]
             m = min(ref.n, res.n)
+            first, last = _short_ends(ref)
             _band(low, _mid_dates(ref), values(res, com)[:m] - base[:m], st.scenario_color(i),
-                  lw=1.3, ls=st.scenario_linestyle(i), partial=bool(_partial_days(ref)))
+                  lw=1.3, ls=st.scenario_linestyle(i), partial=last, partial_first=first)
         low.axhline(0.0, color="black", lw=0.7)
         low.set_ylabel(f"difference from\n{short_name(ref_name, 20, 1)} ({unit})")
         if metric not in ("price_index", "performance"):
