@@ -78,9 +78,11 @@ mean_dwell_days           tonnage-weighted days a lot waits at a port for its sh
                           by sea, from arrival to their ship. The whole wait for a ship
                           that can load it is counted, so a
                           closure or throttle of the port or of its sea lane is in it
-                          (lots wait for the first sailing that can load them); an
-                          added delay there, and a hub's closure, are not (they hold a
-                          lot after it has left: they show in lead times)
+                          (lots wait for the first sailing that can load them), and so
+                          is an added delay there (it holds a lot at the quay when its
+                          ship loads, or as it leaves the handling by land); a hub's
+                          closure is not (it holds a lot after it has left: it shows
+                          in lead times)
 utilisation               share of the period a border post's clearance lanes (or a lane's
                           loader, or the handling of a port with a throughput_t_per_day)
                           were busy, at whatever speed a throttle left them: a post

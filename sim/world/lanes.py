@@ -222,17 +222,26 @@ class Sailings:
     def load(self) -> None:
         """One departure: load waiting lots up to the ship's capacity.
 
-        Lots on the same ship that follow the same route from here on (same commodity,
-        channel, route and form) are merged into one lot: they are one cargo from now on.
-        Their mine-departure time becomes the tonnage-weighted mean, so mean lead times are
-        unchanged, and the simulation carries far fewer lots downstream of the ports.
+        A lot that an added delay at the port holds (:meth:`Port.hold`) takes no room and
+        rejoins the end of the line when the delay is over. Lots on the same ship that
+        follow the same route from here on (same commodity, channel, route and form) are
+        merged into one lot: they are one cargo from now on. Their mine-departure time
+        becomes the tonnage-weighted mean, so mean lead times are unchanged, and the
+        simulation carries far fewer lots downstream of the ports.
         """
-        room = self.vessel_t * self.lane.capacity_factor * self.port.capacity_factor
+        port = self.port
+        room = self.vessel_t * self.lane.capacity_factor * port.capacity_factor
         self.departures += 1
         queue = self.queue
+        delays = port.delays
         shipped: list[Lot] = []
         while queue and room > 1e-12:
             lot = queue[0]
+            # a delay at the port holds a lot at the quay (it rejoins the line when the
+            # delay is over) rather than after loading, so the port's dwell counts it
+            if delays and port.hold(lot):
+                queue.popleft()
+                continue
             product = lot.tonnes * lot.product_per_t
             if product <= room:
                 queue.popleft()

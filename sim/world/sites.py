@@ -265,11 +265,31 @@ class Port(SiteBase):
             sailing = lot.legs[lot.leg + 1].sailing
             if sailing is not None:
                 sailing.queue.append(lot)
+            elif self.delays and self.hold(lot):
+                continue
             elif self.capacity_factor <= 0.0:
                 self.handled_closed.append(lot)
             else:
                 self.occupancy.leave(lot, now)
                 self.forward(lot)
+
+    def hold(self, lot: Lot) -> bool:
+        """Hold ``lot`` here for the added delays it still owes (:meth:`fresh_delays`), if
+        any, and say whether it is held. Called when its ship loads or, at a port with a
+        throughput, when a lot going on by land leaves the handling: the lot stays in the
+        port's occupancy, so ``mean_dwell_days`` counts the delay, and then rejoins its
+        ship's line or goes on (:meth:`_handled`)."""
+        fresh = self.fresh_delays(lot)
+        if not fresh:
+            return False
+        self.delayed[lot] = None
+        Wakeup(self.env, self.draw_delays(lot, fresh), lot, self._held_over)
+        return True
+
+    def _held_over(self, ev: Any) -> None:
+        lot: Lot = ev._value
+        del self.delayed[lot]
+        self._handled([lot])
 
     def _capacity_changed(self) -> None:
         if self.server is not None:
