@@ -61,6 +61,11 @@ stock_end_t               held at sites at the end (stockyards, queues, stocks)
 mass_balance_error_t      largest absolute ledger error over sites and lanes
 price_peak_ratio          highest price index in the period (1 = reference price)
 throughput_t              through a transit site or capacitated lane (site rows)
+throughput_trucks         trucks cleared at a border post, or loaded on a lane whose capacity
+                          is in trucks a day (capacity_trucks_per_day), counted as a lot's
+                          clearance or loading ends: its tonnes x the trucks a tonne of its
+                          form needs (payload_t_per_truck), fractions of a truck included
+                          (site rows; a lane limited in tonnes and a port count no trucks)
 peak_held_t               most metal held at a border post, port or hub at a day's end
                           (site rows): the backlog at its worst
 mean_wait_days            mean wait in line per lot at a border post, capacitated lane or
@@ -521,6 +526,10 @@ def _site_kpis(world: World, add: Callable[[str, str, str, str, str, float], Non
         for c, com in enumerate(coms):
             add(com, ALL, lane.id, "throughput_t", "t", lane_through[lane.index, c])
         _server_kpis(lane.id, lane.server.stats, 1, world.env.now, add)
+        if world.sc.lanes[lane.id].capacity_trucks_per_day is not None:
+            # its server's units are trucks (Lane.add_capacity); a lane limited in product
+            # tonnes counts tonnes of product, which are no trucks
+            add(ALL, ALL, lane.id, "throughput_trucks", "trucks", lane.server.stats.units_done)
     _refining_concentration(world, add)
 
 
