@@ -50,6 +50,7 @@ from sim.scenario.shock_checks import (
     idle_export_controls,
     idle_policies,
     idle_stockpile_rules,
+    slack_throttles,
 )
 from sim.scenario.shock_schema import ONE_ENDING
 from sim.scenario.yamlio import LineMap, odd_space_name, parse_yaml
@@ -214,12 +215,14 @@ def _validate(raw: RawScenario) -> Scenario:
         raise ScenarioError(unnamed + issues)
     if unnamed:
         raise ScenarioError(unnamed)
+    plan = plan or make_plan(sc)
     # notes, not errors: a policy kept for a variant of the network is valid input, but
     # one that cannot act here is worth a word wherever the scenario is run, not only in
     # sim validate and sim show
     meta = ScenarioMeta(files=raw.files, overrides=raw.overrides, provenance=prov,
                         document=raw.data,
-                        notes=[*raw.notes, *short_warmup(sc, plan or make_plan(sc)),
+                        notes=[*raw.notes, *short_warmup(sc, plan),
+                               *slack_throttles(sc, plan),
                                *idle_export_controls(sc), *idle_policies(sc),
                                *idle_stockpile_rules(sc), *unpriced_money(sc)])
     sc._meta = meta

@@ -11,9 +11,11 @@ from typing import Any
 from sim.distributions import Empirical, Fixed, Triangular, TruncatedNormal, Uniform
 from sim.scenario.checks import _Collector, kind_hint, mine_routes
 from sim.scenario.errors import Issue, PathT, did_you_mean, format_path
+from sim.scenario.plan import Plan
 from sim.scenario.schema import Mine, Scenario
 from sim.scenario.shock_schema import DELAY_KINDS, Effects, Regime, Targets
 from sim.shocks.targets import region_reach
+from sim.units import DAYS_PER_YEAR
 
 
 def _fmt_when(when: Any) -> str:
@@ -802,3 +804,84 @@ def idle_export_controls(sc: Scenario) -> list[str]:
             "(flows through third countries are not modelled)"
             for pid, ctl in sc.policies.export_controls.items()
             if not controlled_refiners(sc, ctl)]
+
+
+SLACK = 2.0
+"""A throttle is noted as idle when it leaves every capacity it scales at least this many
+times the planned load: below that, queues and the variation of flows may make it bind."""
+
+
+def _capacities(sc: Scenario, plan: Plan, kind: str, item_id: str
+                ) -> list[tuple[str, float, float, str]]:
+    """What a capacity factor on a site or lane scales: (what, capacity, planned load, unit)
+    per year, for capacities the plan can load (border clearance, refining, a port's
+    handling and its ships, a lane's loading and ships). Mines are left out (a factor on a
+    mine always cuts its output)."""
+    out: list[tuple[str, float, float, str]] = []
+    lanes = ([sc.lanes[item_id]] if kind == "lane" else
+             [lane for lane in sc.lanes.values() if lane.from_ == item_id])
+    lane_ids = ([item_id] if kind == "lane" else
+                [lid for lid, lane in sc.lanes.items() if lane.from_ == item_id])
+    if kind == "site":
+        site = sc.sites[item_id]
+        if site.kind == "border_post":
+            out.append(("clearance", site.clearance_trucks_per_day * DAYS_PER_YEAR,
+                        plan.site_trucks.get(item_id, 0.0), "trucks"))
+        elif site.kind == "refiner":
+            out += [(f"{com} refining", cap, plan.refiner_feed.get((item_id, com), 0.0),
+                     "t")
+                    for com, cap in site.capacity_t_per_year.items()]
+        elif site.kind == "port":
+            if site.throughput_t_per_day is not None:
+                out.append(("handling", site.throughput_t_per_day * DAYS_PER_YEAR,
+                            plan.site_product_t.get(item_id, 0.0), "t of product"))
+        else:
+            return []
+    for lid, lane in zip(lane_ids, lanes, strict=True):
+        planned = plan.lane_product_t.get(lid, 0.0)
+        if lane.sailing is not None:
+            out.append((f"ships on {lid}", lane.sailing.vessel_t * DAYS_PER_YEAR
+                        / lane.sailing.interval_days.mean(), planned, "t of product"))
+        if kind == "lane" and lane.capacity_t_per_day is not None:
+            out.append(("loading", lane.capacity_t_per_day * DAYS_PER_YEAR, planned,
+                        "t of product"))
+        if kind == "lane" and lane.capacity_trucks_per_day is not None:
+            out.append(("loading", lane.capacity_trucks_per_day * DAYS_PER_YEAR,
+                        plan.lane_trucks.get(lid, 0.0), "trucks"))
+    return out
+
+
+def slack_throttles(sc: Scenario, plan: Plan) -> list[str]:
+    """Notes on capacity factors between 0 and 1 of events and incidents that leave every
+    capacity of a named site or lane at least :data:`SLACK` times its planned load: valid
+    (flows rerouted there by another shock may meet it), but as planned they change nothing
+    while the timeline reports them. Regimes and regions are left out: their factors are a
+    template over sites of every kind, meant for those where capacity binds."""
+    notes = []
+    for kind, items in (("event", sc.shocks.events), ("incident", sc.shocks.incidents)):
+        for sid, shock in items.items():
+            factor = shock.effects.capacity_factor
+            if factor is None or not 0.0 < factor < 1.0:
+                continue
+            named = [("site", s) for s in shock.targets.sites if s in sc.sites]
+            named += [("lane", ln) for ln in shock.targets.lanes if ln in sc.lanes]
+            for kind_of, item_id in named:
+                caps = _capacities(sc, plan, kind_of, item_id)
+                what = (sc.sites[item_id].kind.replace("_", " ") if kind_of == "site"
+                        else "lane")
+                if not caps:
+                    continue
+                ratios = [(cap * factor / load if load > 0 else math.inf, name, cap, load,
+                           unit) for name, cap, load, unit in caps]
+                ratio, name, cap, load, unit = min(ratios, key=lambda r: r[0])
+                if ratio < SLACK:
+                    continue
+                against = (f"{load:,.0f} {unit}/yr planned" if load > 0
+                           else "no planned flow")
+                times = "" if math.isinf(ratio) else f", {ratio:.1f} times the plan"
+                notes.append(
+                    f"{kind} {sid!r} sets capacity factor {factor:g} on {what} {item_id!r}, "
+                    f"which leaves its {name} at {cap * factor:,.0f} {unit}/yr against "
+                    f"{against}{times}: it changes nothing unless flows there rise that "
+                    "far; to hold lots there use added_delay_days, or give a smaller factor")
+    return notes
