@@ -269,6 +269,10 @@ class Backend:
     address): how many worker threads it has now. ``workers`` is then the most seen."""
     min_in_flight: int = 2
     """Replications kept in flight however few workers there are."""
+    cancels_running: bool = False
+    """Its futures can be cancelled while their task runs (Dask's: a future is pending until
+    it is done, whether it runs or waits), so after a failure the run keeps the oldest in
+    flight, as many as ``workers``, instead of cancelling every future that will let it."""
 
     @property
     def description(self) -> str:
@@ -448,17 +452,29 @@ def _dask_backend(workers: int | None, scheduler: str | None) -> Iterator[Backen
         executor = client.get_executor(pure=False)
         if cluster is not None:
             backend = Backend(executor, sum(client.nthreads().values()) or 1, "dask",
-                              address=client.scheduler.address, client=client)
+                              address=client.scheduler.address, client=client,
+                              cancels_running=True)
         else:
             def threads() -> int:
                 return sum(client.nthreads().values())
 
             backend = Backend(executor, threads(), "dask", address=client.scheduler.address,
                               client=client, live=threads,
-                              min_in_flight=REMOTE_MIN_IN_FLIGHT)
+                              min_in_flight=REMOTE_MIN_IN_FLIGHT, cancels_running=True)
         yield backend
     finally:
         _close_dask(client, cluster)
+
+
+def dask_client_of(executor: object) -> Any:
+    """The Dask client behind ``executor`` if it is a ``distributed`` client's executor
+    (``Client.get_executor()``), else None. ``distributed`` is not imported: an executor of
+    its making can exist only once it is."""
+    module = sys.modules.get("distributed.cfexecutor")
+    kind = getattr(module, "ClientExecutor", None) if module is not None else None
+    if kind is None or not isinstance(executor, kind):
+        return None
+    return getattr(executor, "_client", None)
 
 
 def _start_local_cluster(distributed: Any, workers: int) -> tuple[Any, Any]:
@@ -634,9 +650,10 @@ def run_tasks(jobs: Sequence[Job], tasks: Iterable[tuple[int, int]],
     def drain(failures: list[tuple[Task, BaseException]]) -> None:
         """Cancel what has not started and let what is running finish, for a while."""
         # A Dask task is pending until it is done, whether it runs or waits (and it can
-        # always be cancelled): the oldest, as many as the cluster has threads, are the
-        # ones running, as Dask starts tasks in the order they came.
-        running = list(pending)[:max(1, size.threads)] if backend.kind == "dask" else []
+        # always be cancelled, running or not: a caller's Client.get_executor() lost the
+        # replications it was running): the oldest, as many as the cluster has threads,
+        # are the ones running, as Dask starts tasks in the order they came.
+        running = list(pending)[:max(1, size.threads)] if backend.cancels_running else []
         for fut in list(pending):
             if fut not in running and fut.cancel():
                 del pending[fut]

@@ -23,7 +23,7 @@ from typing import Any
 
 from sim.experiment.collector import Collector
 from sim.experiment.errors import ExperimentError, python_wording, python_words
-from sim.experiment.executors import Backend, Job, run_tasks
+from sim.experiment.executors import Backend, Job, dask_client_of, run_tasks
 from sim.experiment.precision import (
     Measure,
     StopReport,
@@ -109,8 +109,21 @@ def check_where(executor: object = None, backend: object = None, scheduler: str 
 def executor_backend(executor: Executor, workers: int | None = None) -> Backend:
     """The backend that runs replications on a caller's ``executor``. Its size is not
     known, so every replication of a batch is handed to it at once (it queues them);
-    ``workers`` is only what the manifest records (default 1)."""
-    return Backend(executor, max(workers or 1, 1), "executor", min_in_flight=sys.maxsize)
+    ``workers`` is only what the manifest records (default 1; for a Dask client's
+    executor, its cluster's threads now).
+
+    A Dask client's executor (``Client.get_executor()``) cancels a replication even while
+    it runs: after a failure, the oldest in flight, as many as ``workers``, are left to
+    finish and be saved, as on the cluster ``scheduler=`` reaches (cancelled, they were
+    lost)."""
+    client = dask_client_of(executor)
+    if client is None:
+        return Backend(executor, max(workers or 1, 1), "executor", min_in_flight=sys.maxsize)
+    threads = 1
+    with contextlib.suppress(Exception):  # a closed client: its submit says so
+        threads = sum(client.nthreads().values())
+    return Backend(executor, max(workers or threads, 1), "executor",
+                   min_in_flight=sys.maxsize, cancels_running=True)
 
 
 @contextlib.contextmanager
