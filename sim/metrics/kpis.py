@@ -204,6 +204,35 @@ depends on its sites, routes and shocks). ``--metric`` names are checked against
 anything is run; a test keeps it equal to the names ``compute_kpis`` writes."""
 
 
+def kpi_definitions() -> dict[str, str]:
+    """Each metric's definition as this module's table of metrics gives it, on one line
+    and without reStructuredText's double backticks (``{"utilisation": "share of the
+    period ..."}``): the reports quote it rather than repeat it. A row naming several
+    metrics (``consumed_t, shortfall_t``, ``lead_time_p05_days ...``) defines each of them.
+    Empty if docstrings were stripped (``python -OO``)."""
+    lines = (__doc__ or "").splitlines()
+    rules = [i for i, line in enumerate(lines) if line.startswith("=====")]
+    if len(rules) < 2:
+        return {}
+    width = len(lines[rules[0]].split()[0]) + 2  # the first column and the gap after it
+    rows: list[tuple[str, list[str]]] = []
+    for line in lines[rules[0] + 1:rules[1]]:
+        if line[:1].strip():
+            rows.append((line[:width].strip(), [line[width:].strip()]))
+        elif rows and line.strip():
+            rows[-1][1].append(line.strip())
+    out: dict[str, str] = {}
+    for names, text in rows:
+        words = " ".join(text).replace("``", "")
+        if names.endswith(" ..."):
+            stem = names.removesuffix(" ...")
+            keys = [m for m in KPI_METRICS if m.startswith(stem.split("_p")[0] + "_p")]
+        else:
+            keys = [n.strip() for n in names.split(",")]
+        out.update(dict.fromkeys(keys, words))
+    return out
+
+
 def kpi_bounds(metric: str, unit: str) -> tuple[float, float]:
     """The range a KPI's value can take: every KPI is at least 0 (tonnes, days, money,
     counts, ratios); a share is at most 1 and a Herfindahl-Hirschman index at most

@@ -72,9 +72,13 @@ HEADLINE = ["mined_t", "exported_t", "delivered_t", "consumed_t", "shortfall_t",
 
 CHANNEL_METRICS = ["mined_t", "exported_t", "delivered_t", "delivered_share",
                    "mean_lead_time_days"]
-SITE_METRICS = ["throughput_t", "mean_wait_days", "mean_dwell_days", "utilisation",
-                "refined_t", "refined_share", "consumed_t", "shortfall_t", "closed_days",
-                "state_time_share"]
+SITE_METRICS = ["throughput_t", "throughput_trucks", "peak_held_t", "mean_wait_days",
+                "mean_dwell_days", "utilisation", "refined_t", "refined_share", "consumed_t",
+                "shortfall_t", "closed_days", "state_time_share"]
+SITE_DEFINED = ("throughput_trucks", "peak_held_t", "mean_wait_days", "mean_dwell_days",
+                "utilisation")
+"""The site KPIs whose definition the report gives under the table by site (where a wait
+or a dwell runs, what counts as busy), from :func:`sim.metrics.kpis.kpi_definitions`."""
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;
@@ -91,6 +95,7 @@ figcaption{font-size:.9em;color:#444}
 pre{background:#f7f7f7;padding:.8em;overflow-x:auto;font-size:.85em}
 .meta td:first-child{color:#555}.muted{color:#666;font-size:.9em}
 details{margin:.6em 0}summary{cursor:pointer;font-weight:600}
+dl.definitions dt{font-weight:600;margin-top:.4em}dl.definitions dd{margin-left:1.2em}
 .warn{border-left:4px solid #c0392b;background:#fdf1ef;padding:.6em .9em}
 """
 
@@ -366,10 +371,31 @@ def control_frame(named: Sequence[tuple[str, Results]]) -> pd.DataFrame:
 
 
 def site_frame(summary: pd.DataFrame) -> pd.DataFrame:
+    """The KPIs by site and lane; a commodity that never passed a site (no throughput_t)
+    has no rows of it there, its backlog (peak_held_t) included."""
     s = summary[(summary["site"] != "all") & summary["metric"].isin(SITE_METRICS)]
     s = s[~s["mean"].isna()]
-    s = s[~((s["metric"] == "throughput_t") & (s["mean"] == 0))]
+    idle = s[(s["metric"] == "throughput_t") & (s["mean"] == 0)]
+    unused = set(zip(idle["site"], idle["commodity"], strict=True))
+    drop = [m in ("throughput_t", "peak_held_t") and (site, com) in unused
+            for m, site, com in zip(s["metric"], s["site"], s["commodity"], strict=True)]
+    s = s[~np.array(drop, dtype=bool)]
     return _ci_frame(s, ["site", "commodity", "metric"])
+
+
+def site_definitions(frame: pd.DataFrame) -> str:
+    """What the queue and handling KPIs of ``frame`` (:func:`site_frame`) measure, as
+    :mod:`sim.metrics.kpis` defines them ("" if none is shown): a wait is in a line only,
+    a port's dwell includes its handling, and a throttled server busy all the time is
+    fully utilised, which the numbers alone do not tell."""
+    from sim.metrics.kpis import kpi_definitions
+
+    words = kpi_definitions()
+    shown = [m for m in SITE_DEFINED if m in set(frame["metric"]) and m in words]
+    if not shown:
+        return ""
+    items = "".join(f"<dt>{_e(m)}</dt><dd>{_e(words[m])}</dd>" for m in shown)
+    return f'<dl class="muted definitions">{items}</dl>'
 
 
 def citations_frame(manifest: dict[str, Any], res: Results | None = None) -> pd.DataFrame:
@@ -581,6 +607,7 @@ def run_report_html(res: Results, manifest: dict[str, Any] | None = None) -> str
     head = headline_frame(summary, price_caps(res.scenario), unpriced(sc, summary))
     channels = channel_frame(summary)
     refining = refining_frame(summary)
+    sites = site_frame(summary)
     body = [f'<section id="run"><h2>Run</h2>{_run_meta(res, manifest)}</section>',
             '<section id="kpis"><h2>Key results</h2>',
             means_paragraph(res.n, summary),
@@ -597,7 +624,7 @@ def run_report_html(res: Results, manifest: dict[str, Any] | None = None) -> str
              '<p class="muted">No metal was refined by the network\'s refiners in the '
              "period.</p>"),
             "<details><summary>By site and lane</summary>",
-            table(site_frame(summary), NUMERIC, cls="kpi site"), "</details>",
+            table(sites, NUMERIC, cls="kpi site"), site_definitions(sites), "</details>",
             "<details><summary>Every KPI</summary>",
             table(_ci_frame(summary, ["commodity", "channel", "site", "metric"]), NUMERIC,
                   cls="kpi all"), "</details></section>",

@@ -1,0 +1,76 @@
+"""What the HTML reports say beside their tables: the table by site and lane shows the
+backlog and trucks and says what a wait, dwell and utilisation are.
+
+The figures are stubbed out: drawing them takes seconds and is tested elsewhere."""
+
+from __future__ import annotations
+
+import pytest
+
+import sim
+import sim.output.figures as figures_module
+from sim.metrics.kpis import kpi_definitions
+from sim.output import report
+from sim.scenario.loader import scenario_from_dict
+
+
+@pytest.fixture(autouse=True)
+def no_figures(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(report, "figure_html", lambda *args, **kw: "")
+    monkeypatch.setattr(figures_module, "compare_figures", lambda named: [])
+    monkeypatch.setattr(figures_module, "flows_figure", lambda res: None)
+    monkeypatch.setattr(figures_module, "run_figures", lambda res: [])
+
+
+def site_chain(build) -> dict:
+    """Mine -> border post (2 trucks a day) -> port handling 50 t a day -> a road loading 3
+    trucks a day -> market: every kind of line there is, in one chain."""
+    return build.scenario(
+        {"mine": build.mine(), "border": build.border(2.0),
+         "port": build.port(throughput_t_per_day=50.0), "market": build.market()},
+        [build.lane("mine", "border", 1), build.lane("border", "port", 1),
+         build.lane("port", "market", 1, capacity_trucks_per_day=3.0)],
+        ["border", "port", "market"], horizon=30)
+
+
+def test_the_site_table_shows_backlog_and_trucks_and_defines_its_kpis(build) -> None:
+    res = sim.run(scenario_from_dict(site_chain(build)), replications=2, seed=1)
+    frame = report.site_frame(res.summary())
+    rows = set(zip(frame["site"], frame["metric"], strict=True))
+    assert {("border", "peak_held_t"), ("port", "peak_held_t"),
+            ("border", "throughput_trucks"), ("port_market", "throughput_trucks"),
+            ("port", "mean_wait_days"), ("port", "mean_dwell_days"),
+            ("port_market", "utilisation")} <= rows
+    html = report.run_report_html(res)
+    sites = html.split('<table class="kpi site">', 1)[1].split("</details>", 1)[0]
+    words = kpi_definitions()
+    for metric in report.SITE_DEFINED:
+        # quoted from sim.metrics.kpis, escaped as the page's text is
+        assert f"<dt>{metric}</dt><dd>{report._e(words[metric])}</dd>" in sites
+    assert "a port without one has no row" in words["mean_wait_days"]
+    assert "closed time counts as idle" in words["utilisation"]
+    assert "handling (wait in line and handling time) is included" in " ".join(
+        words["mean_dwell_days"].split())
+
+
+def test_a_commodity_that_never_passed_a_site_has_no_backlog_row() -> None:
+    import pandas as pd
+
+    summary = pd.DataFrame({
+        "commodity": ["copper", "copper", "cobalt", "cobalt"],
+        "channel": ["all"] * 4, "site": ["port"] * 4,
+        "metric": ["throughput_t", "peak_held_t"] * 2, "unit": ["t"] * 4,
+        "mean": [10.0, 0.0, 0.0, 0.0], "ci_low": [9.0, 0.0, 0.0, 0.0],
+        "ci_high": [11.0, 0.0, 0.0, 0.0], "n": [2] * 4})
+    frame = report.site_frame(summary)
+    assert list(zip(frame["commodity"], frame["metric"], strict=True)) == [
+        ("copper", "throughput_t"), ("copper", "peak_held_t")]
+
+
+def test_every_kpi_has_a_definition() -> None:
+    from sim.metrics.kpis import KPI_METRICS
+
+    words = kpi_definitions()
+    assert set(words) == set(KPI_METRICS)
+    assert words["shortfall_t"] == words["consumed_t"]
+    assert words["lead_time_p95_days"].startswith("5%, 50% and 95% quantiles")
