@@ -5,12 +5,15 @@ Every function takes a :class:`~sim.experiment.results.Results` (or a list of na
 results) and options, and returns a :class:`matplotlib.figure.Figure` drawn in the style of
 :mod:`sim.output.style`. Flows are drawn as rates in tonnes of metal per day (each period's
 total divided by its days, so a short period does not look like a drop); time axes show
-calendar dates (the middle of each period). Bands are 5-95% of the replications unless a
-label says otherwise. A last period cut short by the horizon, or with calendar months a
-first period cut short by a start after the 1st (a few days, where a flow is lumpy and its
-spread across replications says little), gets no band: its mean is a hollow point at the
-end of a dotted segment, or, in stacked flows, faded. Each figure has one legend, below its
-panels, where it covers no data.
+calendar dates (the middle of each period); levels (prices, stocks) are means over each
+period, below a daily peak where the level rose and fell within one. Bands are 5-95% of the
+replications unless a label says otherwise. A last period cut short by the horizon, or with
+calendar months a first period cut short by a start after the 1st (a few days, where a flow
+is lumpy and its spread across replications says little), gets no band: its mean is a
+hollow point at the end of a dotted segment, or, in stacked flows, faded. The only whole
+period of a run is a filled point with a bar for its band (a line or band of one point
+draws nothing), and a run of a single period is drawn over its own dates. Each figure has
+one legend, below its panels, where it covers no data.
 
 :func:`write_run_figures` and :func:`write_compare_figures` save the relevant figures as
 PNG and SVG into ``figures/`` of a results folder.
@@ -208,6 +211,44 @@ def _mid_dates(res: Results) -> np.ndarray:
     return start + half
 
 
+def _bounds(res: Results) -> np.ndarray:
+    """The first day of each period and the day after the last, as datetime64 (hours):
+    ``n_periods + 1`` bounds."""
+    start = np.asarray(res.catalogue.dates, dtype="datetime64[D]").astype("datetime64[h]")
+    end = start[-1:] + np.round(_days_per_period(res)[-1:] * 24).astype("timedelta64[h]")
+    return np.concatenate([start, end])
+
+
+def _lone_span(*runs: Results) -> tuple[np.datetime64, np.datetime64] | None:
+    """The dates the runs cover (earliest start, latest end) when none has two periods
+    (a run shorter than its series period, or a calendar month and a bit): autoscaling
+    around a lone point spans four years. None when some run has two points or more (the
+    points then set the limits)."""
+    if not runs or any(res.catalogue.n_periods > 1 for res in runs):
+        return None
+    bounds = [_bounds(res) for res in runs]
+    return min(b[0] for b in bounds), max(b[-1] for b in bounds)
+
+
+def _line(ax: Axes, x: np.ndarray, y: np.ndarray, color: str, **kwargs: object) -> None:
+    """A series as a line, or, for a single point (the only whole period of a run), as a
+    filled point: a line of one point draws nothing."""
+    if len(x) == 1:
+        kwargs = {"marker": "o", "ms": 5.0, "mfc": color, "mec": color, "zorder": 3.5,
+                  **kwargs}
+    ax.plot(x, y, color=color, **kwargs)
+
+
+def _fill(ax: Axes, x: np.ndarray, lo: np.ndarray, hi: np.ndarray, color: str,
+          alpha: float, label: str | None = None) -> None:
+    """A band from ``lo`` to ``hi``, or, for a single point (the only whole period of a
+    run), a bar from ``lo`` to ``hi`` at that point: a band of one point draws nothing."""
+    if len(x) == 1:
+        ax.vlines(x, lo, hi, colors=color, alpha=alpha, lw=7, label=label)
+    else:
+        ax.fill_between(x, lo, hi, color=color, alpha=alpha, lw=0, label=label)
+
+
 def _cube(res: Results, commodity: str, metric: str,
           keys: Iterable[str] | None = None) -> np.ndarray:
     """Sum over ``keys`` (all keys if None) of a series: [replication, period], float."""
@@ -267,10 +308,11 @@ def _days(d: int) -> str:
 
 def _short_text(first: int, last: int, n_periods: int) -> str:
     """The short periods in words, for a legend: ``last 30 days (short period)``, ``first 17
-    days (short period)``, both, or a single period short at both ends. Empty when neither
-    is short."""
-    if first and last and n_periods == 1:
-        return f"one period of {_days(last)} (short)"
+    days (short period)``, both, or ``one period of 20 days (short)`` for a run of a
+    single short period. Empty when neither end is short."""
+    if (first or last) and n_periods == 1:
+        # "last 20 days" of a 20-day run read as the end of a longer one
+        return f"one period of {_days(last or first)} (short)"
     if first and last:
         return f"first {_days(first)} and last {_days(last)} (short periods)"
     if first:
@@ -360,9 +402,8 @@ def _band(ax: Axes, x: np.ndarray, values: np.ndarray, color: str, label: str | 
     whole = _whole(len(x), partial_first, partial)
     if band and values.shape[0] > 1 and whole.stop > whole.start:
         lo, hi = np.nanquantile(values[:, whole], [0.05, 0.95], axis=0)
-        ax.fill_between(x[whole], lo, hi, color=color, alpha=st.BAND_ALPHA, lw=0,
-                        label=band_label)
-    ax.plot(x[whole], mean[whole], color=color, lw=lw, ls=ls, label=label)
+        _fill(ax, x[whole], lo, hi, color, st.BAND_ALPHA, band_label)
+    _line(ax, x[whole], mean[whole], color, lw=lw, ls=ls, label=label)
     if partial or partial_first:
         _partial_marks(ax, x, mean, color, lw, first=partial_first, last=partial)
 
@@ -436,6 +477,27 @@ def _empty(ax: Axes, text: str) -> None:
 
 
 # ================================================================================ flows
+def _veils(x: np.ndarray, bounds: np.ndarray, first: bool, last: bool
+           ) -> list[tuple[np.datetime64, np.datetime64]]:
+    """The spans (dates) the stacked flows fade over their short end periods: from the
+    middle of a short end period to its neighbour's middle, the segment its rate shapes; a
+    span two short periods share, or a single period short at both ends (drawn over its
+    own dates, ``bounds``), faded once. A veil stops at the edge of the only whole period
+    instead: over the whole of the segment it faded all of that period, and a whole month
+    looked short (January and 14 days of February). ``x``: the middle of each period;
+    ``bounds``: :func:`_bounds`."""
+    n = len(x)
+    if n == 1:
+        return [(bounds[0], bounds[1])] if first or last else []
+    lone_whole = n - first - last == 1
+    spans = set()
+    if first:
+        spans.add((x[0], bounds[1] if lone_whole else x[1]))
+    if last:
+        spans.add((bounds[-2] if lone_whole else x[-2], x[-1]))
+    return sorted(spans)
+
+
 @st.styled
 def flows_figure(res: Results, commodity: str | None = None,
                  metrics: Sequence[str] = ("mined_t", "exported_t")) -> Figure:
@@ -457,11 +519,12 @@ def flows_figure(res: Results, commodity: str | None = None,
     x = _mid_dates(res)
     partial = _partial_days(res)
     partial_first = _partial_first_days(res)
-    # the spans a veil fades: from the middle of a short end period to its neighbour's, a
-    # span two short periods share (or a single period short at both ends) faded once
     n = len(x)
-    veils = sorted({(a, b) for a, b, short in ((0, min(1, n - 1), partial_first),
-                                               (max(n - 2, 0), n - 1, partial)) if short})
+    bounds = _bounds(res)
+    veils = _veils(x, bounds, bool(partial_first), bool(partial))
+    if n == 1:
+        # one point stacks nothing: the only period is drawn flat over its own dates
+        x = bounds
     channels = list(res.scenario.channels)
     # the keys of the figure's series only: a channel with no series here keeps no colour
     colors = _key_colors(res, [k for com in coms for metric in metrics
@@ -483,11 +546,12 @@ def flows_figure(res: Results, commodity: str | None = None,
                     layers.append(mean)
                     names.append(ch)
             if layers:
-                ax.stackplot(x, np.vstack(layers), colors=[colors[c] for c in names],
-                             alpha=0.85, lw=0)
+                stack = np.vstack(layers)
+                ax.stackplot(x, stack if n > 1 else np.repeat(stack, 2, axis=1),
+                             colors=[colors[c] for c in names], alpha=0.85, lw=0)
                 for a, b in veils:
                     # a veil over a short end period: its rate is drawn, but faded
-                    ax.axvspan(x[a], x[b], color="white", alpha=0.65, lw=0, zorder=2.5)
+                    ax.axvspan(a, b, color="white", alpha=0.65, lw=0, zorder=2.5)
                 shown.update(names)
             elif not rows:
                 # "no flow" would read as nothing mined or delivered: there is no series
@@ -498,7 +562,7 @@ def flows_figure(res: Results, commodity: str | None = None,
             ax.set_title(st.fit(f"{com}: {flow_name(metric)} by {FLOW_KEYS[metric]}",
                                 title_pt, st.RC["axes.titlesize"]))
             st.tonnes_axis(ax, f"{com} {flow_name(metric)} ({FLOW_UNIT})")
-            st.date_axis(ax)
+            st.date_axis(ax, _lone_span(res))
             if i < len(coms) - 1:
                 ax.set_xlabel("")
     # the refiners' layer named as the tables name it: "refined" alone read as a channel
@@ -569,9 +633,11 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
         _band(top, x, _rate(res, _cube(res, com, "consumed_t")), st.commodity_color(com),
               "consumed", lw=2.2, partial=partial, partial_first=first)
         demand = _rate(res, _cube(res, com, "demand_t"))
-        top.plot(x, demand.mean(axis=0), color="black", ls="--", lw=1.2, label="demand")
+        # a single period's demand as a dash: a line of one point draws nothing
+        top.plot(x, demand.mean(axis=0), color="black", ls="--", lw=1.2, label="demand",
+                 **({"marker": "_", "ms": 14, "mew": 1.5} if len(x) == 1 else {}))
         top.set_ylim(bottom=0)
-        st.date_axis(top)
+        st.date_axis(top, _lone_span(res))
         top.set_xlabel("")
         top.set_title(f"{com}: deliveries against demand")
         st.tonnes_axis(top, f"{com} ({FLOW_UNIT})")
@@ -580,18 +646,18 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
         mean = q.mean(axis=0)
         if res.n > 1 and banded:
             lo, hi = np.quantile(q[:, whole], [0.05, 0.95], axis=0)
-            bottom.fill_between(x[whole], lo, hi, color=st.commodity_color(com),
-                                alpha=st.BAND_ALPHA, lw=0, label="5-95% of replications")
+            _fill(bottom, x[whole], lo, hi, st.commodity_color(com), st.BAND_ALPHA,
+                  "5-95% of replications")
             clo, chi = _ci_of_mean(q[:, whole])
             # Q lies in [0, 1]: few replications give a wide t interval beyond either end
             clo, chi = np.maximum(clo, 0.0), np.minimum(chi, 1.0)
-            bottom.fill_between(x[whole], clo, chi, color=st.commodity_color(com),
-                                alpha=st.CI_ALPHA, lw=0, label="95% CI of the mean")
+            _fill(bottom, x[whole], clo, chi, st.commodity_color(com), st.CI_ALPHA,
+                  "95% CI of the mean")
         bottom.fill_between(x, mean, 1.0, where=mean < 1.0, interpolate=True,
                             color=st.CLOSED_COLOR, alpha=0.25, lw=0,
                             label="supply lost (resilience triangle)")
-        bottom.plot(x[whole], mean[whole], color=st.commodity_color(com), lw=1.6,
-                    label="mean Q(t)")
+        _line(bottom, x[whole], mean[whole], st.commodity_color(com), lw=1.6,
+              label="mean Q(t)")
         if partial or first:
             _partial_marks(bottom, x, mean, st.commodity_color(com), first=first, last=partial)
         bottom.axhline(1.0, color="black", lw=0.8)
@@ -608,7 +674,7 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
                      else f" [{st.format_tonnes(a)}, {st.format_tonnes(b)}]")
         bottom.set_title(f"{com}: Q(t); {note}")
         bottom.set_ylabel("Q(t) = consumption / demand (ratio)")
-        st.date_axis(bottom)
+        st.date_axis(bottom, _lone_span(res))
     _legend(fig, axes.ravel(), res)
     fig.suptitle(_title(f"Deliveries against demand and the resilience triangle. "
                         f"{_subtitle(res)}"))
@@ -616,6 +682,17 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
 
 
 # ================================================================================ prices
+PRICE_AXIS = "price index, mean over each period\n(1 = reference price)"
+"""The value axis of the price panels: the series are means over each period (a month's
+mean is below its highest day), as the stocks' axis says."""
+
+
+def _peak_above(peak: float, top: float) -> bool:
+    """Whether a daily price peak (KPI ``price_peak_ratio``) is visibly above ``top``, the
+    highest value a panel draws (means over each period): by more than 0.5%."""
+    return bool(np.isfinite(peak) and np.isfinite(top) and peak > top * 1.005)
+
+
 def price_shown(res: Results, commodity: str) -> bool:
     """Whether ``commodity``'s price index is worth drawing: it has a price response
     (``demand_elasticity``) or a shock moved it. Otherwise it is 1 throughout, and a flat
@@ -653,7 +730,9 @@ def _cap_line(ax: Axes, cap: float, label: str | None = None) -> Line2D:
 @st.styled
 def prices_figure(res: Results, commodity: str | None = None) -> Figure:
     """Fan chart of the price index per commodity: median, mean, 25-75% and 5-95% of
-    replications. A commodity without a price response (no ``demand_elasticity``) whose
+    replications of the index's mean over each period; where the daily peak (KPI
+    ``price_peak_ratio``) is above all that is drawn, the panel's title says so. A
+    commodity without a price response (no ``demand_elasticity``) whose
     index no shock moved gets no panel (:func:`price_shown`): a flat line at 1 would read
     as a stable price."""
     coms = [c for c in _commodities(res, commodity) if price_shown(res, c)]
@@ -670,15 +749,17 @@ def prices_figure(res: Results, commodity: str | None = None) -> Figure:
     for ax, com in zip(axes, coms, strict=True):
         price = _cube(res, com, "price_index")
         color = st.commodity_color(com)
+        median, mean = np.median(price, axis=0), price.mean(axis=0)
+        top = max(float(np.nanmax(median, initial=-np.inf)),
+                  float(np.nanmax(mean, initial=-np.inf)))
         if res.n > 1 and whole.stop > whole.start:
             for lo_q, hi_q, alpha, name in ((0.05, 0.95, 0.18, "5-95%"),
                                             (0.25, 0.75, 0.35, "25-75%")):
                 lo, hi = np.quantile(price[:, whole], [lo_q, hi_q], axis=0)
-                ax.fill_between(x[whole], lo, hi, color=color, alpha=alpha, lw=0,
-                                label=f"{name} of replications")
-        median, mean = np.median(price, axis=0), price.mean(axis=0)
-        ax.plot(x[whole], median[whole], color=color, lw=1.6, label="median")
-        ax.plot(x[whole], mean[whole], color="black", lw=0.9, ls="--", label="mean")
+                _fill(ax, x[whole], lo, hi, color, alpha, f"{name} of replications")
+                top = max(top, float(np.nanmax(hi, initial=-np.inf)))
+        _line(ax, x[whole], median[whole], color, lw=1.6, label="median")
+        _line(ax, x[whole], mean[whole], "black", lw=0.9, ls="--", label="mean")
         if partial or first:
             _partial_marks(ax, x, median, color, first=first, last=partial)
             _partial_marks(ax, x, mean, "black", 0.9, first=first, last=partial)
@@ -696,9 +777,13 @@ def prices_figure(res: Results, commodity: str | None = None) -> Figure:
             _cap_line(ax, cap)
             if not capped:
                 peak += f"; some replications at the cap ({cap:g})"
+        if _peak_above(m, top):
+            # the KPI is the highest day; the lines are means over each period, lower
+            # where the index rose and fell within one (the cap drawn above every line)
+            peak = f"daily {peak}\nlines: means over each period, below the daily peak"
         ax.set_title(f"{com}: price index, {peak}")
-        ax.set_ylabel("price index (1 = reference price)")
-        st.date_axis(ax)
+        ax.set_ylabel(PRICE_AXIS)
+        st.date_axis(ax, _lone_span(res))
     _legend(fig, axes, res, ncols=7)
     fig.suptitle(_title(f"Price index fan chart. {_subtitle(res)}"))
     return fig
@@ -739,7 +824,7 @@ def stocks_figure(res: Results, commodity: str | None = None,
         ax.set_ylim(bottom=0)
         ax.set_title(f"{com}: stocks")
         st.tonnes_axis(ax, f"{com} held (t, mean over each period)")
-        st.date_axis(ax)
+        st.date_axis(ax, _lone_span(res))
     _legend(fig, axes, res, ncols=5)
     shown = ", ".join(f"{st.label(k)}s" for k in kinds)
     # name the kinds holding stock that are left out (markets by default), not "markets"
@@ -1524,19 +1609,37 @@ def compare_series_figure(named: NamedResults, metric: str = "price_index") -> F
     axes = fig.subplots(2 if diffs else 1, len(coms), squeeze=False, sharex="col",
                         height_ratios=[3, 2] if diffs else None)
     caps: set[float] = set()
+    span = _lone_span(*(res for _n, res in named))
     for j, com in enumerate(coms):
         ax = axes[0, j]
+        above = []  # (scenario, daily price peak) where it is above all that is drawn
         for i, (name, res) in enumerate(named):
             first, last = _short_ends(res)
-            _band(ax, _mid_dates(res), values(res, com), st.scenario_color(i), name,
+            vals = values(res, com)
+            banded = i == 0 or i not in diffs
+            _band(ax, _mid_dates(res), vals, st.scenario_color(i), name,
                   lw=1.6 if i == 0 else 1.3, ls=st.scenario_linestyle(i),
-                  band=i == 0 or i not in diffs, partial=last, partial_first=first)
-        ax.set_title(f"{com}")
+                  band=banded, partial=last, partial_first=first)
+            if metric == "price_index" and com in res.scenario.commodities:
+                whole = _whole(vals.shape[1], first, last)
+                top = float(np.nanmax(np.nanmean(vals, axis=0), initial=-np.inf))
+                if banded and res.n > 1 and whole.stop > whole.start:
+                    top = max(top, float(np.nanmax(np.nanquantile(vals[:, whole], 0.95,
+                                                                  axis=0))))
+                peak = _kpi_mean(res, "price_peak_ratio", com)
+                if _peak_above(peak, top):
+                    above.append((name, peak))
+        if above:
+            # the daily peak of the report's tables, where no line reaches it
+            peaks = ", ".join(f"{short_name(n, 20, 1)} {p:.3g}" for n, p in above)
+            ax.set_title(f"{com}: lines are means over each period;\ndaily peak {peaks}")
+        else:
+            ax.set_title(f"{com}")
         if metric == "performance":
             ax.set_ylabel("Q(t) = consumption / demand (ratio)")
             ax.axhline(1.0, color="black", lw=0.7)
         elif metric == "price_index":
-            ax.set_ylabel("price index (1 = reference price)")
+            ax.set_ylabel(PRICE_AXIS)
             ax.axhline(1.0, color="black", lw=0.7)
             # as the run's prices figure: where a scenario's index reached its cap, the
             # peak is the cap, so the cap is drawn
@@ -1546,7 +1649,7 @@ def compare_series_figure(named: NamedResults, metric: str = "price_index") -> F
                 caps.add(cap)
         else:
             st.tonnes_axis(ax, f"{com} {flow_name(metric)} ({FLOW_UNIT})")
-        st.date_axis(ax)
+        st.date_axis(ax, span)
         if not diffs:
             continue
         ax.set_xlabel("")
@@ -1562,7 +1665,7 @@ def compare_series_figure(named: NamedResults, metric: str = "price_index") -> F
         low.set_ylabel(f"difference from\n{short_name(ref_name, 20, 1)} ({unit})")
         if metric not in ("price_index", "performance"):
             low.yaxis.set_major_formatter(st.TonnesFormatter())
-        st.date_axis(low)
+        st.date_axis(low, span)
     handles: list[Line2D | Patch] = [
         Line2D([], [], color=st.scenario_color(i), lw=2, ls=st.scenario_linestyle(i),
                label=short_name(n, 40, 1) + (" (reference)" if i == 0 and diffs else ""))
@@ -1572,7 +1675,7 @@ def compare_series_figure(named: NamedResults, metric: str = "price_index") -> F
     if caps:
         handles.append(Line2D([], [], color=st.CLOSED_COLOR, lw=1.0, ls="--",
                               label="price cap (" + ", ".join(f"{c:g}" for c in sorted(caps))
-                              + "): the index reached it"))
+                              + "): the daily index reached it"))
     note = _compare_partial_handle(named)
     if note is not None:
         handles.append(note)

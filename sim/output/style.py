@@ -302,12 +302,17 @@ def format_tonnes(x: float) -> str:
     return _tonnes(x)
 
 
-def date_axis(ax: Axes) -> None:
-    """Calendar dates on the x axis, labelled concisely (months, with the year once)."""
+def date_axis(ax: Axes, span: tuple[Any, Any] | None = None) -> None:
+    """Calendar dates on the x axis, labelled concisely (months, with the year once).
+    ``span``: (first day, day after the last) of the run, as dates or datetime64, to set
+    the limits to; for a series of fewer than two points, around which matplotlib's
+    autoscaling spans four years (a 20-day run drawn from 2022 to 2026)."""
     locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     ax.set_xlabel("date")
+    if span is not None:
+        ax.set_xlim(*mdates.date2num(list(span)))
 
 
 def tonnes_axis(ax: Axes, what: str = "tonnes of metal") -> None:
