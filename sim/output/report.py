@@ -512,6 +512,7 @@ def _run_meta(res: Results, manifest: dict[str, Any]) -> str:
     rows = [("scenario", f"{sc.name}: {sc.title}" if sc.title else sc.name),
             ("question", sc.question or ""),
             ("period", _period(sc)),
+            ("series periods", res.catalogue.period_text),
             ("replications", f"{res.n} (seed {res.seed})"),
             ("scenario files", ", ".join(manifest.get("scenario_files", []) or [])),
             ("overrides", ", ".join(manifest.get("overrides", []) or []) or "none"),
@@ -799,6 +800,17 @@ def period_check(named: Sequence[tuple[str, Results]]) -> tuple[str | None, list
     return notes[0], [a.label for a in arms[1:] if period_notes([arms[0], a])]
 
 
+def series_notes(named: Sequence[tuple[str, Results]]) -> list[str]:
+    """sim compare's note when the runs' time series have different periods (weeks and
+    calendar months): the comparison figures then draw no time-series difference for the
+    runs whose periods differ from the reference's, which the report must say as the
+    terminal, compare.md and comparison.json do."""
+    from sim.experiment.compare import Arm, series_period_notes
+
+    return series_period_notes([Arm(name, name, res.scenario, res.seed, fixed=res)
+                                for name, res in named])
+
+
 def pairing_notes(named: Sequence[tuple[str, Results]]) -> list[str]:
     """What sim compare notes of runs read from folders: different seeds (its own note,
     so the report and the comparison agree), and, where the runs differ in their
@@ -884,7 +896,7 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
                  "unit"]]
     rows = "".join(
         f"<tr><td>{_e(n)}</td><td>{_e(r.scenario.name)}</td><td>{_e(r.scenario.title)}</td>"
-        f"<td>{_e(_period(r.scenario))}</td>"
+        f"<td>{_e(_period(r.scenario))}</td><td>{_e(r.catalogue.period_text)}</td>"
         f'<td class="num">{r.n}</td><td class="num">{r.seed}</td>'
         f"<td>{_e(_overrides(r))}</td></tr>" for n, r in named)
     body = []
@@ -897,7 +909,7 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
             f"{_e(', '.join(unranked))}.</p></div>")
     body += [f'<p class="warn">{_e(note)}</p>' for note in notes]
     body += [f'<p class="warn">{_e(note[:1].upper() + note[1:])}.</p>'
-             for note in pairing_notes(named)]
+             for note in [*series_notes(named), *pairing_notes(named)]]
     why = reference_note or "it was given first"
     body += ['<section id="run"><h2>Scenarios</h2>'
              f"<p>Each scenario is compared with <strong>{_e(ref_name)}</strong>, the "
@@ -905,7 +917,8 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
              "differences are paired replication by replication (common random "
              "numbers).</p>"
              "<table class=\"meta\"><thead><tr><th>label</th><th>scenario</th><th>title</th>"
-             "<th>period</th><th>replications</th><th>seed</th><th>overrides</th></tr>"
+             "<th>period</th><th>series periods</th><th>replications</th><th>seed</th>"
+             "<th>overrides</th></tr>"
              "</thead>"
              f"<tbody>{rows}</tbody></table></section>",
              '<section id="kpis"><h2>Key KPIs whose difference\'s 95% interval '
@@ -1120,7 +1133,7 @@ def write_report(folder: str | Path, out: str | Path | None = None,
             notes.append(f"warning: {period_note}; the report does not list the "
                          f"differences of {', '.join(unranked)} among those whose interval "
                          "excludes zero")
-        notes += [f"note: {note}" for note in pairing_notes(named)]
+        notes += [f"note: {note}" for note in [*series_notes(named), *pairing_notes(named)]]
         notes.append(f"reference: {ref}, because {reference_note}")
         notes += page_notes
         extra = None

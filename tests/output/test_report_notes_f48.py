@@ -1,9 +1,13 @@
-"""What the HTML reports say beside their tables: the table by site and lane shows the
-backlog and trucks and says what a wait, dwell and utilisation are.
+"""What the HTML reports say beside their tables: the comparison report warns, as sim
+compare does, when the runs' time series have different periods (its figures then draw no
+difference for them), both reports give each run's series period, and the table by site
+and lane shows the backlog and trucks and says what a wait, dwell and utilisation are.
 
 The figures are stubbed out: drawing them takes seconds and is tested elsewhere."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +17,8 @@ from sim.metrics.kpis import kpi_definitions
 from sim.output import report
 from sim.scenario.loader import scenario_from_dict
 
+TINY = Path(__file__).resolve().parents[2] / "tests" / "data" / "tiny.yaml"
+
 
 @pytest.fixture(autouse=True)
 def no_figures(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -20,6 +26,46 @@ def no_figures(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(figures_module, "compare_figures", lambda named: [])
     monkeypatch.setattr(figures_module, "flows_figure", lambda res: None)
     monkeypatch.setattr(figures_module, "run_figures", lambda res: [])
+
+
+@pytest.fixture(scope="module")
+def weekly_monthly(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of two run folders of tiny.yaml: baseline in weeks, monthly in months."""
+    root = tmp_path_factory.mktemp("periods")
+    for label, period in (("baseline", "7"), ("monthly", "month")):
+        sc = sim.load_scenario(TINY, overrides=["horizon_days=62",
+                                                f"series_period_days={period}"])
+        sim.run(sc, replications=2, seed=1, out=root / label, figures=False)
+    return root
+
+
+def test_the_comparison_report_warns_of_different_series_periods(weekly_monthly) -> None:
+    written = report.write_report(weekly_monthly)
+    html = written.path.read_text(encoding="utf-8")
+    said = [n for n in written.notes if "time series have different periods" in n]
+    assert len(said) == 1
+    # the HTML says it too, in a warning, naming what the figures leave out and the fix
+    warn = html.split("The scenarios&#x27; time series have different periods", 1)
+    assert len(warn) == 2 and warn[0].endswith('<p class="warn">')
+    assert "draw no time-series difference from baseline for monthly" in warn[1]
+    assert "--set series_period_days=7" in warn[1].split("</p>", 1)[0]
+    # and the Scenarios table gives each run's series period
+    scenarios = html.split('<section id="run">', 1)[1].split("</section>", 1)[0]
+    assert "<th>series periods</th>" in scenarios
+    assert "<td>7 days</td>" in scenarios and "<td>calendar months</td>" in scenarios
+
+
+def test_runs_of_one_series_period_get_no_such_warning(weekly_monthly) -> None:
+    named = [(name, sim.load_results(weekly_monthly / "baseline"))
+             for name in ("baseline", "again")]
+    assert report.series_notes(named) == []
+    assert "time series have different periods" not in report.compare_report_html(named)
+
+
+def test_the_run_report_gives_the_series_period(weekly_monthly) -> None:
+    res = sim.load_results(weekly_monthly / "monthly")
+    meta = report.run_report_html(res).split('<table class="meta">', 1)[1].split("</table>")[0]
+    assert "<td>series periods</td><td>calendar months</td>" in meta
 
 
 def site_chain(build) -> dict:
