@@ -752,7 +752,13 @@ def _is_unfinished(folder: Path) -> bool:
 
 def finish_command(folder: Path) -> str | None:
     """The ``sim run ... --resume`` command that finishes the unfinished run in ``folder``,
-    from what its ``run.json`` records; None if that cannot be read."""
+    from what its ``run.json`` records; None if that cannot be read.
+
+    A run from Python (no command recorded) gets the command only if its scenario file
+    and overrides, loaded now, give the scenario it ran (the fingerprint run.json
+    records): a scenario built from a mapping, or changed in Python after loading, would
+    make that command refuse the folder as another run's. It then gets the ``sim.run``
+    call that finishes it instead, saying why."""
     try:
         info = json.loads((folder / "run.json").read_text(encoding="utf-8"))
         if info.get("resume_command"):
@@ -760,13 +766,45 @@ def finish_command(folder: Path) -> str | None:
             # --out the folder given here (the run may have named it from elsewhere, or
             # the folder may have been copied or moved since)
             return shlex.join(with_out(info["resume_command"], folder))
-        files = info["scenario_files"]
-        words = ["sim", "run", str(files[0]), "-n", str(int(info["replications"])),
-                 "--seed", str(int(info["seed"])), "--out", str(folder)]
-        words += [w for o in info.get("overrides") or [] for w in ("--set", str(o))]
-    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        replications, seed = int(info["replications"]), int(info["seed"])
+        files = [str(f) for f in info.get("scenario_files") or []]
+        overrides = [str(o) for o in info.get("overrides") or []]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+    why = _not_rebuilt(files, overrides, info.get("scenario_sha256"))
+    if why is not None:
+        return (f"sim.run(<the same scenario>, replications={replications}, seed={seed}, "
+                f"out={str(folder)!r}, resume=True) (sim run cannot finish it: {why})")
+    words = ["sim", "run", files[0], "-n", str(replications), "--seed", str(seed),
+             "--out", str(folder)]
+    words += [w for o in overrides for w in ("--set", o)]
     return shlex.join([*words, "--resume"])
+
+
+def _not_rebuilt(files: Sequence[str], overrides: Sequence[str], sha256: Any) -> str | None:
+    """Why ``sim run`` on the first of ``files`` with ``overrides`` would not rebuild the
+    scenario whose fingerprint is ``sha256`` (None if it would): no file (built in
+    Python), a file not found from here, or a file and overrides that give another
+    scenario now (changed in Python after loading, or the file edited since)."""
+    from sim.output.folder import scenario_sha256
+    from sim.scenario.loader import load_scenario
+
+    # scenario_from_dict and scenario_from_yaml record their name ("<dict>") as the file
+    if not files or (files[0].startswith("<") and files[0].endswith(">")):
+        return "the scenario was built in Python, not loaded from a file"
+    path = Path(files[0])
+    if not path.is_file():
+        return (f"{files[0]} is not a scenario file found from here, so the scenario was "
+                "built in Python or its file was moved")
+    try:
+        same = scenario_sha256(load_scenario(path, overrides)) == sha256
+    except Exception:  # noqa: BLE001 - a file that no longer loads rebuilds nothing
+        same = False
+    if same:
+        return None
+    said = f"{files[0]}" + (f" with overrides {', '.join(overrides)}" if overrides else "")
+    return (f"the scenario it ran is not what {said} gives now, so it was changed in "
+            "Python after loading or the file was edited since")
 
 
 def _finish_hint(folder: Path) -> str:
