@@ -502,7 +502,7 @@ ban.plot.deliveries(commodity="cobalt")
 # * Let the price respond to supply rather than consumption: add
 #   `commodities.cobalt.price_basis=supply`. It still shows no rise in the weeks after the
 #   ban, since the refiners keep shipping from their feed stocks; the index rises from
-#   August 2025 as those stocks run low and sits at its cap from January 2026
+#   June 2025 as those stocks run low and sits at its cap from January 2026
 #   (scenarios/README.md), where the real market rose within weeks.
 # * Other scenarios: `m23_southern_push.yaml` (a push toward Katanga),
 #   `us_partnership_no_show.yaml` (the deal never closes), `corridor_shocks.yaml`,
