@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from sim.experiment.errors import ExperimentError, python_wording
-from sim.experiment.executors import Backend, Job, open_backend, run_tasks
+from sim.experiment.executors import Backend, Job, ReplicationError, open_backend, run_tasks
 from sim.experiment.precision import (
     MAX_REPLICATIONS,
     Measure,
@@ -592,6 +592,15 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
                 stop = execute(own)
     except (ExperimentError, FolderError) as exc:
         raise _stopped(exc, runnable, out_path if fresh_out else None) from None
+    except Exception as exc:
+        # stopped before any replication was saved (an executor that failed the first, say):
+        # folders holding a run.json alone made the same call refuse them as results. The
+        # command line keeps those of a failed replication, whose message gives the command
+        # that finishes the comparison.
+        saved = any(a.folder.saved_count() for a in runnable if a.folder is not None)
+        if not saved and (for_python or not isinstance(exc, ReplicationError)):
+            _stopped(exc, runnable, out_path if fresh_out else None)
+        raise
     final = stop.replications if stop is not None else replications
     results: list[Results] = []
     for arm in arms:

@@ -582,7 +582,10 @@ def run_tasks(jobs: Sequence[Job], tasks: Iterable[tuple[int, int]],
     finish (and are passed on too; on Dask, which cannot tell running tasks from waiting
     ones, the oldest in flight, as many as it has threads), and a
     :class:`ReplicationError` naming the replication(s) is raised from the original
-    exception (an :class:`ExperimentError` or ``ScenarioError`` is re-raised as it is). On
+    exception (an :class:`ExperimentError` or ``ScenarioError`` is re-raised as it is). A
+    caller's executor (``backend.kind == "executor"``) that refuses the work while nothing
+    is in flight (shut down, closed, or a process pool broken before this call) raises an
+    :class:`ExperimentError` naming ``executor``, as no replication had a part in it. On
     any other exception, including KeyboardInterrupt, tasks not yet started are cancelled
     and the exception is re-raised. Results passed to ``on_result`` stay
     passed.
@@ -616,6 +619,9 @@ def run_tasks(jobs: Sequence[Job], tasks: Iterable[tuple[int, int]],
     size = _Size(backend)
     pending: dict[Future[ReplicationResult], tuple[int, int]] = {}
     queue = iter(tasks)
+    submitted = [0]  # tasks this call handed to the executor
+    # a caller's executor: one that refuses the work is bad input, not a replication lost
+    theirs = backend.kind == "executor"
 
     def top_up() -> None:
         limit = window if window is not None else size.limit()
@@ -630,8 +636,27 @@ def run_tasks(jobs: Sequence[Job], tasks: Iterable[tuple[int, int]],
                 # A worker died: the pool refuses new work before it has failed the
                 # replications it held, which report the loss. Submit nothing more.
                 if not pending:
+                    if theirs and not submitted[0]:
+                        # nothing of this run was on it: "a worker process died running
+                        # replication 0" blamed a replication that never started
+                        raise ExperimentError(
+                            f"the executor's pool is already broken (a worker process of "
+                            f"it died before replication {r} was handed to it): {exc}",
+                            what="executor",
+                            hint="give a new executor (a broken ProcessPoolExecutor "
+                                 "runs nothing more)") from exc
                     raise ReplicationError(exc, [task(k, r)], "worker died") from exc
                 return
+            except Exception as exc:
+                if pending or not theirs:
+                    raise
+                # shut down, or refusing work: nothing of this run can go anywhere, and
+                # the caller's executor is what to fix (a replication had no part in it)
+                raise ExperimentError(
+                    f"the executor refused the work: {type(exc).__name__}: {exc}",
+                    what="executor", hint="give an executor that is running (not shut "
+                    "down or closed)") from exc
+            submitted[0] += 1
 
     def harvest(done: Iterable[Future[ReplicationResult]]
                 ) -> list[tuple[Task, BaseException]]:

@@ -23,7 +23,13 @@ from typing import Any
 
 from sim.experiment.collector import Collector
 from sim.experiment.errors import ExperimentError, python_wording, python_words
-from sim.experiment.executors import Backend, Job, dask_client_of, run_tasks
+from sim.experiment.executors import (
+    Backend,
+    Job,
+    ReplicationError,
+    dask_client_of,
+    run_tasks,
+)
 from sim.experiment.precision import (
     Measure,
     StopReport,
@@ -353,7 +359,7 @@ def _run_to_folder(sc: Scenario, replications: int | None, seed: int, workers: i
                    scheduler: str | None, dask_local: bool, out: Path, force: bool,
                    resume: bool, figures: bool) -> Results:
     """:func:`run` with ``out``: the :class:`FolderRun` ``sim run --out`` makes."""
-    folder_run = FolderRun(out, force=force, resume=resume)
+    folder_run = FolderRun(out, force=force, resume=resume, abandon_failed=True)
     info = folder_run.check()
     if replications is None:
         # the run being finished keeps its size (1 would be refused as fewer than saved)
@@ -436,13 +442,20 @@ class FolderRun:
     replications, saving each as it finishes, and :meth:`finish` writes the tables,
     figures and manifest. Messages name the command line's options (the Python API
     rewords them). After :meth:`run` raised, :attr:`folder` is None if it stopped before
-    the folder was begun, and :attr:`abandoned` says whether a KeyboardInterrupt came
-    before any replication was saved (the folder was then removed again)."""
+    the folder was begun, and :attr:`abandoned` says whether it stopped (on a
+    KeyboardInterrupt, an exception other than a :class:`ReplicationError`, or with
+    ``abandon_failed`` any exception) before any replication was saved: the new folder was
+    then removed again."""
 
-    def __init__(self, out: str | Path, *, force: bool = False, resume: bool = False) -> None:
+    def __init__(self, out: str | Path, *, force: bool = False, resume: bool = False,
+                 abandon_failed: bool = False) -> None:
         check_folder_flags(force, resume)
         self.out = Path(out)
         self.force, self.resume = force, resume
+        self.abandon_failed = abandon_failed
+        """Remove the new folder also when a replication failed before any was saved (the
+        Python API: such a run leaves no folder behind); otherwise only for a
+        KeyboardInterrupt or an error that is no replication's."""
         self.folder: Any = None
         """The :class:`~sim.output.folder.ResultsFolder`, once begun."""
         self.backend: Backend | None = None
@@ -521,6 +534,15 @@ class FolderRun:
         except KeyboardInterrupt:
             if self.folder is not None:
                 # a run.json alone would make the same command refuse the folder
+                self.abandoned = self.folder.abandon()
+            raise
+        except Exception as exc:
+            # stopped before any replication was saved (an executor that failed its first
+            # replication, say): a run.json alone made the same call refuse the folder as
+            # holding results. The command line keeps the folder of a failed replication,
+            # whose message gives the command that finishes it.
+            if self.folder is not None and (self.abandon_failed
+                                            or not isinstance(exc, ReplicationError)):
                 self.abandoned = self.folder.abandon()
             raise
         self.results.wall_s = time.perf_counter() - started
