@@ -31,11 +31,13 @@ from sim.experiment.executors import (
     run_tasks,
 )
 from sim.experiment.precision import (
+    MAX_REPLICATIONS,
     Measure,
     StopReport,
     Target,
     check_metrics,
     kpi_name,
+    parse_metrics,
     run_sequential,
 )
 from sim.experiment.precision import select as select_kpis
@@ -273,7 +275,9 @@ def run(sc: Scenario | str | Path, replications: int | None = None, seed: int = 
         executor: Executor | None = None, backend: Backend | None = None, *,
         overrides: Sequence[str] = (), scheduler: str | None = None,
         dask_local: bool = False, out: str | Path | None = None, force: bool = False,
-        resume: bool = False, figures: bool = True) -> Results:
+        resume: bool = False, figures: bool = True, target_ci: float | None = None,
+        metrics: Sequence[str] = (), max_replications: int | None = None,
+        confidence: float | None = None) -> Results:
     """Run ``replications`` replications of ``sc`` (a scenario, or the path of a scenario
     file) from root seed ``seed``, with ``overrides`` (``"key.path=value"`` strings, as for
     ``--set``) applied; given a path, the scenario's notes are warned of (``UserWarning``)
@@ -307,8 +311,20 @@ def run(sc: Scenario | str | Path, replications: int | None = None, seed: int = 
     replications that finished, and ``resume=True`` finishes it (one stopped before any
     finished leaves no folder behind).
 
+    With ``target_ci`` (a fraction: 0.02 for 2%) and ``metrics`` (KPI names such as
+    ``"delivered_t:cobalt"``, as ``sim run --metric``), ``replications`` is the first batch
+    and batches are added until every named KPI's CI half-width is within ``target_ci``
+    of its mean, or ``max_replications`` (default 1000; at least ``replications``) is
+    reached, as ``sim run --target-ci`` does (the same replications with the same seed);
+    ``confidence`` (default 0.95) is the level of those intervals. Why it stopped is in
+    the results' ``info["stopping"]`` (and, with ``out``, in ``manifest.json``). With
+    ``resume=True`` the batches of the run being finished are replayed from its first.
+
     Raises :class:`ExperimentError` (a ``ValueError``) unless ``replications`` and
-    ``workers`` are integers of at least 1 and ``seed`` a non-negative integer, for more
+    ``workers`` are integers of at least 1 and ``seed`` a non-negative integer, for
+    ``metrics``, ``max_replications`` or ``confidence`` without ``target_ci``, a
+    ``target_ci`` outside (0, 1), no ``metrics`` with it, a KPI the scenario does not
+    have, a ``max_replications`` below ``replications``, for more
     than one of ``executor``, ``backend``, ``scheduler`` and ``dask_local``, for
     ``resume`` without ``out``, or for a Dask option without Dask installed; ``TypeError``
     if ``sc`` is neither a scenario nor a path, or ``executor`` is not an executor;
@@ -329,7 +345,11 @@ def run(sc: Scenario | str | Path, replications: int | None = None, seed: int = 
             raise ExperimentError("resume needs the folder of the run to finish",
                                   what="resume",
                                   hint="give out=, the folder the interrupted run was writing")
+        settings = _target_settings(target_ci, metrics, max_replications, confidence)
         given, sc = sc, as_scenario(sc, "sc", overrides)
+        if settings is not None:
+            # before anything is run or written: a misspelt metric costs nothing
+            check_metrics(settings(1).specs, sc)
     if overrides or not isinstance(given, Scenario):
         from sim.scenario.loader import meta_of, warn_notes
 
@@ -342,8 +362,19 @@ def run(sc: Scenario | str | Path, replications: int | None = None, seed: int = 
         with python_wording("run"):
             return _run_to_folder(sc, replications, seed, workers, sink, progress, executor,
                                   backend, scheduler, dask_local, Path(out), force, resume,
-                                  figures)
+                                  figures, settings)
+    given_n = replications is not None
     replications = 1 if replications is None else int(replications)
+    if settings is not None:
+        with python_wording("run"):
+            target = settings(replications, given_n)
+            with placed(workers, tasks=target.max_replications, scheduler=scheduler,
+                        dask_local=dask_local, executor=executor, backend=backend) as where:
+                results, stop = run_replications(sc, seed, replications, backend=where,
+                                                 sink=sink, progress=progress, target=target)
+        if stop is not None:
+            results.info["stopping"] = stop.as_dict()
+        return results
     started = time.perf_counter()
     # Each result is copied into the stacked arrays as it arrives and then dropped.
     collector = Collector(sc, seed, replications)
@@ -353,18 +384,73 @@ def run(sc: Scenario | str | Path, replications: int | None = None, seed: int = 
     return collector.results(time.perf_counter() - started)
 
 
+def _target_settings(target_ci: float | None, metrics: Sequence[str],
+                     max_replications: int | None, confidence: float | None
+                     ) -> Callable[..., Target] | None:
+    """Check :func:`run`'s precision arguments; return None without ``target_ci``, else
+    the function that builds its :class:`Target` once the first batch (``replications``;
+    ``given``: whether the caller gave it) is known. The messages are
+    :func:`sim.compare`'s, which takes the same arguments."""
+    from sim.experiment.stats import check_confidence
+    from sim.scenario.errors import check_strings
+
+    check_strings(metrics, "metrics", "KPI names such as 'delivered_t:cobalt'")
+    if target_ci is None:
+        if metrics:
+            # as the command line's --metric: silently ignored, they would look watched
+            raise ExperimentError("metrics only choose the KPIs target_ci watches, and have "
+                                  "no effect without it", what="metrics",
+                                  hint="add target_ci=0.02, for example, or leave out metrics")
+        if max_replications is not None:
+            raise ExperimentError("max_replications only bounds the batches target_ci adds, "
+                                  "and has no effect without it", what="max_replications",
+                                  hint="add target_ci=0.02 and metrics, for example, or leave "
+                                       "out max_replications (replications= sets the count)")
+        if confidence is not None:
+            # a run has no table of its own: the level only matters to a target
+            raise ExperimentError("confidence only sets the level of the intervals target_ci "
+                                  "bounds, and has no effect without it", what="confidence",
+                                  hint="add target_ci=0.02 and metrics, or leave out "
+                                       "confidence (Results.summary(confidence=...) sets a "
+                                       "summary's level)")
+        return None
+    level = 0.95 if confidence is None else confidence
+    check_confidence(level)
+    if max_replications is not None:
+        check_count(max_replications, "max_replications")
+    most = MAX_REPLICATIONS if max_replications is None else int(max_replications)
+    specs = tuple(parse_metrics(metrics))
+
+    def target(replications: int, given: bool = True) -> Target:
+        if most < replications:
+            # -n is the first batch, as sim run --target-ci checks it
+            raise ExperimentError(
+                f"--max-replications {most} is below -n {replications}"
+                f"{'' if given else ' (the run in out, resumed)'}", what="--max-replications",
+                hint=f"-n is the first batch; the maximum must be at least that: give "
+                     f"--max-replications {replications} or more, or a smaller -n")
+        return Target(target_ci, specs, most, confidence=level)
+
+    target(1)  # target_ci and metrics checked now, before any folder is touched
+    return target
+
+
 def _run_to_folder(sc: Scenario, replications: int | None, seed: int, workers: int,
                    sink: Sink | None, progress: Callable[[int], None] | None,
                    executor: Executor | None, backend: Backend | None,
                    scheduler: str | None, dask_local: bool, out: Path, force: bool,
-                   resume: bool, figures: bool) -> Results:
+                   resume: bool, figures: bool,
+                   settings: Callable[..., Target] | None = None) -> Results:
     """:func:`run` with ``out``: the :class:`FolderRun` ``sim run --out`` makes."""
     folder_run = FolderRun(out, force=force, resume=resume, abandon_failed=True)
     info = folder_run.check()
+    given_n = replications is not None
     if replications is None:
-        # the run being finished keeps its size (1 would be refused as fewer than saved)
-        replications = (resumed_replications(out, info, None) or 1) if resume else 1
+        # the run being finished keeps its size (1 would be refused as fewer than saved);
+        # with a target, the first batch it was run with, whose batches are replayed
+        replications = (resumed_replications(out, info, settings) or 1) if resume else 1
     replications = int(replications)
+    target = settings(replications, given_n) if settings is not None else None
 
     def begun(fr: FolderRun) -> None:
         notes = [fr.folder.other_entries_note()]
@@ -379,8 +465,10 @@ def _run_to_folder(sc: Scenario, replications: int | None, seed: int, workers: i
 
     results = folder_run.run(sc, seed, replications, workers=workers, scheduler=scheduler,
                              dask_local=dask_local, executor=executor, backend=backend,
-                             sink=sink, progress=progress, on_begin=begun)
+                             target=target, sink=sink, progress=progress, on_begin=begun)
     folder_run.finish(figures=figures)
+    if folder_run.stop is not None:
+        results.info["stopping"] = folder_run.stop.as_dict()
     return results
 
 
