@@ -35,10 +35,12 @@ def test_a_failure_on_a_dask_client_executor_saves_the_replication_still_running
     with distributed.Client(processes=False, n_workers=1, threads_per_worker=1,
                             dashboard_address=":0") as client:
         with pytest.raises(sim.ReplicationError, match="replication 1 of scenario 'tiny'"):
-            sim.run(TINY, replications=5, seed=1, out=out, figures=False,
+            # three only: at the failure, replication 2 is the one left in flight, so the
+            # test does not hang on the order Dask starts waiting tasks in
+            sim.run(TINY, replications=3, seed=1, out=out, figures=False,
                     executor=client.get_executor(), overrides=["horizon_days=40"])
     saved = sorted(p.name for p in (out / "replications").glob("rep-*.npz"))
-    # 0 finished before the failure, 2 was running (one thread: the rest were waiting)
+    # 0 finished before the failure, 2 was running (one thread)
     assert saved == ["rep-000000.npz", "rep-000002.npz"]
 
 
