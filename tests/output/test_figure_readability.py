@@ -11,9 +11,8 @@ import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 import pytest
+from figure_marks import marks
 from matplotlib.backend_bases import RendererBase
-from matplotlib.collections import PolyCollection
-from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
@@ -176,18 +175,8 @@ def whole_weeks() -> sim.Results:
 def ends(fig: Figure) -> tuple[list[float], list[float]]:
     """The last x of every band and of every hollow point, in matplotlib date numbers
     (the resilience triangle, in red, follows the mean and is not a band)."""
-    bands, hollow = [], []
-    red = to_rgba(st.CLOSED_COLOR)[:3]
-    for ax in fig.axes:
-        for coll in ax.collections:
-            face = tuple(coll.get_facecolor()[0][:3]) if len(coll.get_facecolor()) else red
-            if isinstance(coll, PolyCollection) and coll.get_paths() and face != red:
-                verts = np.concatenate([p.vertices for p in coll.get_paths()])
-                bands.append(float(verts[:, 0].max()))
-        for line in ax.lines:
-            if line.get_marker() == "o" and line.get_markerfacecolor() in ("white", "w"):
-                hollow += [float(v) for v in mdates.date2num(line.get_xdata())]
-    return bands, hollow
+    bands, hollow, _ = marks(fig)
+    return [hi for _, hi in bands], hollow
 
 
 @pytest.mark.parametrize("func", [F.deliveries_figure, F.prices_figure, F.stocks_figure],

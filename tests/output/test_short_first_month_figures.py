@@ -16,14 +16,12 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from matplotlib.collections import PolyCollection
-from matplotlib.colors import to_rgba
+from figure_marks import marks
 from matplotlib.figure import Figure
 
 import sim
 from sim.metrics.series import catalogue
 from sim.output import figures as F
-from sim.output import style as st
 
 matplotlib.use("Agg")
 
@@ -60,25 +58,6 @@ def one_period() -> sim.Results:
 
 def _num(res: sim.Results) -> np.ndarray:
     return mdates.date2num(F._mid_dates(res))
-
-
-def marks(fig: Figure) -> tuple[list[tuple[float, float]], list[float], int]:
-    """The x range of every band, the x of every hollow point and the number of dotted
-    segments (the resilience triangle, in red, follows the mean and is not a band)."""
-    bands, hollow, dotted = [], [], 0
-    red = to_rgba(st.CLOSED_COLOR)[:3]
-    for ax in fig.axes:
-        for coll in ax.collections:
-            face = tuple(coll.get_facecolor()[0][:3]) if len(coll.get_facecolor()) else red
-            if isinstance(coll, PolyCollection) and coll.get_paths() and face != red:
-                verts = np.concatenate([p.vertices for p in coll.get_paths()])
-                bands.append((float(verts[:, 0].min()), float(verts[:, 0].max())))
-        for line in ax.lines:
-            if line.get_marker() == "o" and line.get_markerfacecolor() in ("white", "w"):
-                hollow += [float(v) for v in mdates.date2num(line.get_xdata())]
-            elif line.get_linestyle() == ":":
-                dotted += 1
-    return bands, hollow, dotted
 
 
 def legend_texts(fig: Figure) -> list[str]:
