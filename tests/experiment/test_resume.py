@@ -20,8 +20,9 @@ import sim
 from sim.cli import main
 
 N = 12
+# figures are not what these tests are about, and drawing them took most of a run's time
 ARGS = [str(BASELINE), "-n", str(N), "--seed", "5", "--set", "horizon_days=30", "--set",
-        "warmup_days=30"]
+        "warmup_days=30", "--no-figures"]
 
 
 def invoke(*args: object):
@@ -122,7 +123,7 @@ def test_two_quick_ctrl_c_stop_a_process_pool_run_without_hanging(tmp_path: Path
     # for the workers to finish: it hung for good.
     out = tmp_path / "run"
     args = [str(BASELINE), "-n", "6", "--seed", "5", "--set", "horizon_days=2000",
-            "--set", "warmup_days=30"]
+            "--set", "warmup_days=30", "--no-figures"]
     proc = subprocess.Popen([sys.executable, "-m", "sim", "run", *args, "--out", str(out),
                              "--workers", "2", "-q"], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True,
@@ -149,7 +150,7 @@ def test_sigterm_stops_a_process_pool_run_like_ctrl_c_and_leaves_no_worker(
     # on, orphaned, and the finished replications went unreported
     out = tmp_path / "run"
     args = [str(BASELINE), "-n", "6", "--seed", "5", "--set", "horizon_days=2000",
-            "--set", "warmup_days=30"]
+            "--set", "warmup_days=30", "--no-figures"]
     proc = subprocess.Popen([sys.executable, "-m", "sim", "run", *args, "--out", str(out),
                              "--workers", "2", "-q"], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
@@ -171,7 +172,7 @@ def test_sigterm_stops_a_process_pool_run_like_ctrl_c_and_leaves_no_worker(
 def test_resume_refuses_another_seed_or_scenario(tmp_path: Path) -> None:
     out = tmp_path / "run"
     assert invoke("run", TINY, "-n", 2, "--seed", 1, "--out", out, "-q", "-w", 1,
-                  *SET_RANDOM).exit_code == 0
+                  "--no-figures", *SET_RANDOM).exit_code == 0
     before = (out / "manifest.json").read_bytes()
     other_seed = CliRunner().invoke(main, ["run", str(TINY), "-n", "2", "--seed", "2", "--out",
                                            str(out), "--resume", "-q", *SET_RANDOM])
@@ -197,7 +198,7 @@ def test_resume_refuses_another_seed_or_scenario(tmp_path: Path) -> None:
 def test_a_resumed_run_drops_its_out_of_date_report(tmp_path: Path) -> None:
     out = tmp_path / "run"
     assert invoke("run", TINY, "-n", 2, "--seed", 1, "--out", out, "-q", "-w", 1,
-                  *SET_RANDOM).exit_code == 0
+                  "--no-figures", *SET_RANDOM).exit_code == 0
     assert invoke("report", out).exit_code == 0 and (out / "report.html").is_file()
     assert invoke("run", TINY, "-n", 3, "--seed", 1, "--out", out, "-q", "-w", 1, "--resume",
                   *SET_RANDOM).exit_code == 0
@@ -208,7 +209,7 @@ def test_a_resumed_run_drops_its_out_of_date_report(tmp_path: Path) -> None:
 def test_resume_adds_replications_to_a_finished_run(tmp_path: Path) -> None:
     out, whole = tmp_path / "grown", tmp_path / "whole"
     assert invoke("run", TINY, "-n", 2, "--seed", 3, "--out", out, "-q", "-w", 1,
-                  *SET_RANDOM).exit_code == 0
+                  "--no-figures", *SET_RANDOM).exit_code == 0
     assert invoke("run", TINY, "-n", 4, "--seed", 3, "--out", out, "-q", "--resume",
                   *SET_RANDOM).exit_code == 0
     assert invoke("run", TINY, "-n", 4, "--seed", 3, "--out", whole, "-q",
@@ -233,9 +234,9 @@ def test_resume_and_force_together_are_refused(tmp_path: Path) -> None:
 def test_unreadable_replication_files_are_run_again(tmp_path: Path) -> None:
     out, whole = tmp_path / "r", tmp_path / "whole"
     assert invoke("run", TINY, "-n", 3, "--seed", 8, "--out", whole, "-q", "-w", 1,
-                  *SET_RANDOM).exit_code == 0
+                  "--no-figures", *SET_RANDOM).exit_code == 0
     assert invoke("run", TINY, "-n", 3, "--seed", 8, "--out", out, "-q", "-w", 1,
-                  *SET_RANDOM).exit_code == 0
+                  "--no-figures", *SET_RANDOM).exit_code == 0
     (out / "manifest.json").unlink()
     (out / "replications" / "rep-000001.npz").write_bytes(b"truncated")
     (out / "replications" / ".rep-000002.npz.abc.tmp").write_bytes(b"half")
