@@ -256,9 +256,11 @@ def test_existing_results_are_refused_without_force(results_dir, tiny_path: Path
 
 def test_force_replaces_results(tiny_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "res"
-    assert invoke("run", tiny_path, "-n", 3, "--out", out, "-q").exit_code == 0
+    # figures are not what this test is about, and drawing them took most of a run's time
+    assert invoke("run", tiny_path, "-n", 3, "--out", out, "-q", "--no-figures").exit_code == 0
     (out / "notes.txt").write_text("mine")
-    result = invoke("run", tiny_path, "-n", 1, "--seed", 5, "--out", out, "-q", "--force")
+    result = invoke("run", tiny_path, "-n", 1, "--seed", 5, "--out", out, "-q", "--force",
+                    "--no-figures")
     assert result.exit_code == 0, result.output
     manifest = json.loads((out / "manifest.json").read_text())
     assert (manifest["seed"], manifest["replication_ids"]) == (5, [0])
@@ -269,7 +271,8 @@ def test_force_replaces_results(tiny_path: Path, tmp_path: Path) -> None:
 
 def test_run_set_override_is_recorded(tiny_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "res"
-    result = invoke("run", tiny_path, "-n", 1, "--out", out, "-q", "--set", "horizon_days=20")
+    result = invoke("run", tiny_path, "-n", 1, "--out", out, "-q", "--no-figures", "--set",
+                    "horizon_days=20")
     assert result.exit_code == 0, result.output
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["overrides"] == ["horizon_days=20"]
@@ -288,7 +291,8 @@ def test_run_set_bad_key_exits_2_with_did_you_mean(tiny_path: Path, tmp_path: Pa
 
 
 def test_run_prints_summary_unless_quiet(tiny_path: Path, tmp_path: Path) -> None:
-    result = invoke("run", tiny_path, "-n", 2, "--seed", 3, "--out", tmp_path / "r")
+    result = invoke("run", tiny_path, "-n", 2, "--seed", 3, "--out", tmp_path / "r",
+                    "--no-figures")
     assert result.exit_code == 0, result.output
     assert "tiny: 2 replication(s), seed 3" in result.output
     assert "mined_t" in result.output and "95% CI" in result.output
@@ -300,10 +304,10 @@ def test_run_with_two_workers_writes_the_same_tables(tiny_path: Path, tmp_path: 
              "high: 6}", "--set", "sites.border.service_variability={dist: exponential, "
              "mean: 1}"]
     one, two = tmp_path / "one", tmp_path / "two"
-    assert invoke("run", tiny_path, "-n", 4, "--seed", 9, "--out", one, "-q", *noisy
-                  ).exit_code == 0
-    assert invoke("run", tiny_path, "-n", 4, "--seed", 9, "--out", two, "-q", "-w", 2, *noisy
-                  ).exit_code == 0
+    assert invoke("run", tiny_path, "-n", 4, "--seed", 9, "--out", one, "-q", "--no-figures",
+                  *noisy).exit_code == 0
+    assert invoke("run", tiny_path, "-n", 4, "--seed", 9, "--out", two, "-q", "-w", 2,
+                  "--no-figures", *noisy).exit_code == 0
     assert (one / "kpis.csv").read_bytes() == (two / "kpis.csv").read_bytes()
     assert (one / "series.csv.gz").read_bytes() == (two / "series.csv.gz").read_bytes()
 
@@ -356,7 +360,7 @@ def test_load_results_refuses_an_incomplete_folder(tmp_path: Path) -> None:
 
 def test_manifest_is_standard_json(tiny_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "r"
-    result = invoke("run", tiny_path, "-n", 1, "--out", out, "-q", "--set",
+    result = invoke("run", tiny_path, "-n", 1, "--out", out, "-q", "--no-figures", "--set",
                     "lanes.mine_border.transit_days={dist: truncated_normal, mean: 3, sd: 1}")
     assert result.exit_code == 0, result.output
 
