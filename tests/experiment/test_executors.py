@@ -67,13 +67,15 @@ def test_dask_local_cluster_and_scheduler_address(scenario, reference, tmp_path:
         assert backend.kind == "dask" and backend.workers == 2
         assert same(sim.run(scenario, N, seed=11, backend=backend), reference)
         # the command line on the same cluster, by its address, writes the same tables
+        # (figures are not what this test is about, and drawing them took most of a run's time)
         out_dask, out_local = tmp_path / "dask", tmp_path / "local"
         result = CliRunner().invoke(main, ["run", str(TINY), "-n", str(N), "--seed", "11",
-                                           "--out", str(out_dask), "-q", "--scheduler",
-                                           backend.address, *SET_RANDOM])
+                                           "--out", str(out_dask), "-q", "--no-figures",
+                                           "--scheduler", backend.address, *SET_RANDOM])
         assert result.exit_code == 0, result.output
     assert CliRunner().invoke(main, ["run", str(TINY), "-n", str(N), "--seed", "11", "--out",
-                                     str(out_local), "-q", "-w", "1", *SET_RANDOM]
+                                     str(out_local), "-q", "-w", "1", "--no-figures",
+                                     *SET_RANDOM]
                               ).exit_code == 0
     for name in ("kpis.csv", "series.csv.gz"):
         assert (out_dask / name).read_bytes() == (out_local / name).read_bytes()

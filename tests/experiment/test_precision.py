@@ -126,8 +126,10 @@ def test_resumed_target_measures_only_the_replications_returned(
 
 def test_run_cli_with_target(tmp_path: Path) -> None:
     out = tmp_path / "r"
+    # figures are not what this test is about, and drawing them took most of a run's time
     result = CliRunner().invoke(main, ["run", str(TINY), "-n", "3", "--seed", "2", "--out",
-                                       str(out), "-w", "1", "--target-ci", "0.0001",
+                                       str(out), "-w", "1", "--no-figures", "--target-ci",
+                                       "0.0001",
                                        "--metric", "delivered_t:copper",
                                        "--max-replications", "5", *SET_RANDOM])
     assert result.exit_code == 0, result.output
