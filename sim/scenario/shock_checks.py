@@ -818,10 +818,8 @@ def _capacities(sc: Scenario, plan: Plan, kind: str, item_id: str
     handling and its ships, a lane's loading and ships). Mines are left out (a factor on a
     mine always cuts its output)."""
     out: list[tuple[str, float, float, str]] = []
-    lanes = ([sc.lanes[item_id]] if kind == "lane" else
-             [lane for lane in sc.lanes.values() if lane.from_ == item_id])
-    lane_ids = ([item_id] if kind == "lane" else
-                [lid for lid, lane in sc.lanes.items() if lane.from_ == item_id])
+    lanes = ([(item_id, sc.lanes[item_id])] if kind == "lane" else
+             [(lid, lane) for lid, lane in sc.lanes.items() if lane.from_ == item_id])
     if kind == "site":
         site = sc.sites[item_id]
         if site.kind == "border_post":
@@ -837,7 +835,7 @@ def _capacities(sc: Scenario, plan: Plan, kind: str, item_id: str
                             plan.site_product_t.get(item_id, 0.0), "t of product"))
         else:
             return []
-    for lid, lane in zip(lane_ids, lanes, strict=True):
+    for lid, lane in lanes:
         planned = plan.lane_product_t.get(lid, 0.0)
         if lane.sailing is not None:
             out.append((f"ships on {lid}", lane.sailing.vessel_t * DAYS_PER_YEAR
