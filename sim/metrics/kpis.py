@@ -84,8 +84,8 @@ mean_dwell_days           tonnage-weighted days a lot waits at a port for its sh
                           that can load it is counted, so a
                           closure or throttle of the port or of its sea lane is in it
                           (lots wait for the first sailing that can load them), and so
-                          is an added delay there (it holds a lot at the quay when its
-                          ship loads, or as it leaves the handling by land); a hub's
+                          is an added delay there (it holds a lot at the quay before it
+                          waits for its ship, or as it leaves the handling); a hub's
                           closure is not (it holds a lot after it has left: it shows
                           in lead times)
 utilisation               share of the period a border post's clearance lanes (or a lane's

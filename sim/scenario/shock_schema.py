@@ -120,9 +120,11 @@ class Effects(Strict):
     added_delay_days: DurationDays | None = None
     """Extra days each lot spends on a targeted lane or at a targeted transit site (border
     post, port, trading hub or junction): one draw per lot and shock, at the first of the
-    shock's targets on the lot's way. At a port a lot is held when its ship loads (it takes
-    no room and waits for a later ship), or as it leaves a port's handling by land, so the
-    port's ``mean_dwell_days`` counts the delay."""
+    shock's targets on the lot's way. At a port a lot is held as it reaches the quay (on
+    arrival, or as it leaves the port's handling) and then waits for the next ship, so the
+    delay adds its own length, counted in the port's ``mean_dwell_days``; a lot already
+    waiting for a ship when the delay begins is held when that ship loads (it takes no
+    room and waits for a later ship)."""
     divert: Divert | None = None
     """Output of targeted mines moved to another channel."""
     seize_share: Fraction | None = None

@@ -222,8 +222,10 @@ class Sailings:
     def load(self) -> None:
         """One departure: load waiting lots up to the ship's capacity.
 
-        A lot that an added delay at the port holds (:meth:`Port.hold`) takes no room and
-        rejoins the end of the line when the delay is over. Lots on the same ship that
+        Lots reaching the port during an added delay there are held before they join the
+        line (:meth:`Port.hold`); one that was already waiting when the delay began is
+        held as its ship loads: it takes no room and rejoins the end of the line when the
+        delay is over. Lots on the same ship that
         follow the same route from here on (same commodity, channel, route and form) are
         merged into one lot: they are one cargo from now on. Their mine-departure time
         becomes the tonnage-weighted mean, so mean lead times are unchanged, and the
@@ -237,8 +239,9 @@ class Sailings:
         shipped: list[Lot] = []
         while queue and room > 1e-12:
             lot = queue[0]
-            # a delay at the port holds a lot at the quay (it rejoins the line when the
-            # delay is over) rather than after loading, so the port's dwell counts it
+            # a lot in line before a delay at the port began still owes it: it is held
+            # at the quay (rejoining the line when the delay is over), not after loading,
+            # so the port's dwell counts it
             if delays and port.hold(lot):
                 queue.popleft()
                 continue

@@ -249,24 +249,26 @@ class Port(SiteBase):
                 occupancy.enter(lot, now)
             self.server.put(lots)
             return
+        delays = self.delays
         for lot in lots:
             sailing = lot.legs[lot.leg + 1].sailing
-            if sailing is not None:
-                occupancy.enter(lot, now)
-                sailing.queue.append(lot)
-            else:
+            if sailing is None:
                 self.forward(lot)
+                continue
+            occupancy.enter(lot, now)
+            if not (delays and self.hold(lot)):
+                sailing.queue.append(lot)
 
     def _handled(self, lots: list[Lot]) -> None:
         """Lots through the handling: to their ship's line (still at the port, still in
         its occupancy), or on by their next lane (out of the occupancy now)."""
         now = self.env.now
         for lot in lots:
+            if self.delays and self.hold(lot):
+                continue
             sailing = lot.legs[lot.leg + 1].sailing
             if sailing is not None:
                 sailing.queue.append(lot)
-            elif self.delays and self.hold(lot):
-                continue
             elif self.capacity_factor <= 0.0:
                 self.handled_closed.append(lot)
             else:
@@ -275,10 +277,13 @@ class Port(SiteBase):
 
     def hold(self, lot: Lot) -> bool:
         """Hold ``lot`` here for the added delays it still owes (:meth:`fresh_delays`), if
-        any, and say whether it is held. Called when its ship loads or, at a port with a
-        throughput, when a lot going on by land leaves the handling: the lot stays in the
-        port's occupancy, so ``mean_dwell_days`` counts the delay, and then rejoins its
-        ship's line or goes on (:meth:`_handled`)."""
+        any, and say whether it is held. Called as a lot reaches the quay (on arrival, or
+        at a port with a throughput as it leaves the handling, by sea or by land) and, for
+        a lot already waiting when a delay begins, when its ship loads. The lot stays in
+        the port's occupancy, so ``mean_dwell_days`` counts the delay, and when it is over
+        joins its ship's line (in the order lots became ready) or goes on
+        (:meth:`_handled`): the delay runs before the wait for a ship, not alongside it,
+        so it adds its own length to the dwell, not whole sailing intervals."""
         fresh = self.fresh_delays(lot)
         if not fresh:
             return False
