@@ -121,13 +121,20 @@ def route_lanes(sc: Scenario, mine_id: str, path: list[str]) -> list[str]:
 
 
 def expected_route_days(sc: Scenario, lane_ids: list[str]) -> float:
-    """Expected days on a route without queueing: transit, half a sailing interval, dwell."""
+    """Expected days on a route without queueing: transit, the wait for a ship, dwell.
+
+    A lot reaching a port at a random moment waits for the next sailing E[I^2] / (2 E[I])
+    days on average for intervals I (the inspection paradox: it more likely lands in a long
+    interval), half the interval when sailings are regular and the whole mean interval
+    when they are exponential."""
     total = 0.0
     for lid in lane_ids:
         lane = sc.lanes[lid]
         total += lane.transit_days.mean()
         if lane.sailing is not None:
-            total += 0.5 * lane.sailing.interval_days.mean()
+            interval = lane.sailing.interval_days
+            mean = interval.mean()
+            total += 0.5 * (interval.var() + mean * mean) / mean
         dest = sc.sites[lane.to]
         if dest.kind == "trading_hub":
             total += dest.dwell_days.mean()
