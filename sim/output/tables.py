@@ -391,8 +391,10 @@ def control_cells(row: Any) -> tuple[str, ...]:
 
 CONTROL_LEAD = ("delivered_share: a channel's share of the metal delivered; exported_t by "
                 "channel; refined_share: a country's share of the metal the network's "
-                "refiners refined. Shares in %, their differences in percentage points (pt); "
-                "only rows with a nonzero mean in either scenario")
+                "refiners refined (metal that leaves a mine already refined, such as "
+                "cathode, has no refiner and is not in it: a country at 100% refines all of "
+                "the rest, not all of the metal). Shares in %, their differences in "
+                "percentage points (pt); only rows with a nonzero mean in either scenario")
 """What a who-controls-supply table shows (the terminal's and the reports' lead line)."""
 
 

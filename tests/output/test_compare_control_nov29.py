@@ -166,3 +166,14 @@ def test_control_hhi_note_says_the_informal_channel_is_one_controller() -> None:
 
     assert "counts the informal channel as one controller" in CONTROL_HHI_NOTE
     assert "The informal channel counts as ONE controller" in kpis.__doc__
+
+
+def test_refined_share_says_metal_leaving_refined_is_not_in_it(diverted, no_figures) -> None:
+    # review 52: "copper refined_share CHN 100.0%" read as China refining all DRC copper,
+    # though cathode (most of it) has no refiner; the run report said so, the comparison
+    # outputs did not
+    clause = "cathode, has no refiner and is not in it"
+    assert clause in comparison_text(diverted)
+    assert clause in comparison_markdown(diverted)
+    assert clause in compare_report_html(list(zip(diverted.labels, diverted.results,
+                                                  strict=True)))
