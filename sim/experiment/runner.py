@@ -117,20 +117,21 @@ def check_where(executor: object = None, backend: object = None, scheduler: str 
 def executor_backend(executor: Executor, workers: int | None = None) -> Backend:
     """The backend that runs replications on a caller's ``executor``. Its size is not
     known, so every replication of a batch is handed to it at once (it queues them);
-    ``workers`` is only what the manifest records (default 1; for a Dask client's
-    executor, its cluster's threads now).
+    ``workers`` is only what the manifest records (default 1).
 
     A Dask client's executor (``Client.get_executor()``) cancels a replication even while
-    it runs: after a failure, the oldest in flight, as many as ``workers``, are left to
-    finish and be saved, as on the cluster ``scheduler=`` reaches (cancelled, they were
-    lost)."""
+    it runs: after a failure, the oldest in flight, as many as the backend's ``workers``,
+    are left to finish and be saved, as on the cluster ``scheduler=`` reaches (cancelled,
+    they were lost). Its ``workers`` is therefore at least the cluster's worker threads
+    now (the real parallelism, also what the manifest records), whatever ``workers`` says:
+    ``sim.run`` passes its default of 1, which kept a single running replication."""
     client = dask_client_of(executor)
     if client is None:
         return Backend(executor, max(workers or 1, 1), "executor", min_in_flight=sys.maxsize)
     threads = 1
     with contextlib.suppress(Exception):  # a closed client: its submit says so
         threads = sum(client.nthreads().values())
-    return Backend(executor, max(workers or threads, 1), "executor",
+    return Backend(executor, max(workers or 1, threads, 1), "executor",
                    min_in_flight=sys.maxsize, cancels_running=True)
 
 
