@@ -319,13 +319,23 @@ def run(sc: Scenario | str | Path, replications: int | None = None, seed: int = 
     reached, as ``sim run --target-ci`` does (the same replications with the same seed);
     ``confidence`` (default 0.95) is the level of those intervals. Why it stopped is in
     the results' ``info["stopping"]`` (and, with ``out``, in ``manifest.json``). With
-    ``resume=True`` the batches of the run being finished are replayed from its first.
+    ``resume=True`` the batches of the run being finished are replayed from its first;
+    with ``out``, run.json records the target, and the hint that finishes an interrupted
+    run (:func:`sim.load_results`, ``sim report``) carries it.
+
+    ``metrics`` are checked in two steps. Before anything is run or written: that each
+    metric is a KPI the simulator produces and its commodity, channel and site are ids of
+    the scenario (or ``all``). Whether the scenario produces that exact combination (e.g.
+    ``"lead_time_p50_days"``, which has rows per route and none for the totals) is known
+    only from the KPI labels of a finished replication: such a name is refused once the
+    first replication finished (with ``out``, it is saved, and ``resume=True`` with corrected
+    ``metrics`` keeps it).
 
     Raises :class:`ExperimentError` (a ``ValueError``) unless ``replications`` and
     ``workers`` are integers of at least 1 and ``seed`` a non-negative integer, for
     ``metrics``, ``max_replications`` or ``confidence`` without ``target_ci``, a
     ``target_ci`` outside (0, 1), no ``metrics`` with it, a KPI the scenario does not
-    have, a ``max_replications`` below ``replications``, for more
+    have (see above), a ``max_replications`` below ``replications``, for more
     than one of ``executor``, ``backend``, ``scheduler`` and ``dask_local``, for
     ``resume`` without ``out``, or for a Dask option without Dask installed; ``TypeError``
     if ``sc`` is neither a scenario nor a path, or ``executor`` is not an executor;
@@ -363,7 +373,7 @@ def run(sc: Scenario | str | Path, replications: int | None = None, seed: int = 
         with python_wording("run"):
             return _run_to_folder(sc, replications, seed, workers, sink, progress, executor,
                                   backend, scheduler, dask_local, Path(out), force, resume,
-                                  figures, settings)
+                                  figures, settings, metrics)
     given_n = replications is not None
     replications = 1 if replications is None else int(replications)
     if settings is not None:
@@ -441,10 +451,23 @@ def _run_to_folder(sc: Scenario, replications: int | None, seed: int, workers: i
                    executor: Executor | None, backend: Backend | None,
                    scheduler: str | None, dask_local: bool, out: Path, force: bool,
                    resume: bool, figures: bool,
-                   settings: Callable[..., Target] | None = None) -> Results:
-    """:func:`run` with ``out``: the :class:`FolderRun` ``sim run --out`` makes."""
+                   settings: Callable[..., Target] | None = None,
+                   metrics: Sequence[str] = ()) -> Results:
+    """:func:`run` with ``out``: the :class:`FolderRun` ``sim run --out`` makes. With a
+    precision target (``settings``, from ``metrics``), run.json records it (see
+    :func:`precision_record`), as ``sim run --target-ci`` records it in its command, so
+    that the hint that finishes an interrupted run goes on to the same target."""
     folder_run = FolderRun(out, force=force, resume=resume, abandon_failed=True)
     info = folder_run.check()
+    recorded = info.get("precision")
+    if resume and settings is None and isinstance(recorded, dict):
+        # resumed without its target the run keeps what is saved and stops there, which
+        # looked like the precision run finished
+        warnings.warn(
+            f"{out} holds a precision run (target_ci={recorded.get('target_ci')!r}, "
+            f"metrics={recorded.get('metrics')!r}) resumed without target_ci: it ends with "
+            "the replications saved, the target unmeasured; pass the same target_ci, metrics "
+            "and max_replications to finish it as it was run", UserWarning, stacklevel=3)
     given_n = replications is not None
     if replications is None:
         # the run being finished keeps its size (1 would be refused as fewer than saved);
@@ -464,13 +487,27 @@ def _run_to_folder(sc: Scenario, replications: int | None, seed: int, workers: i
                 warnings.warn(python_words(note.removeprefix("note: ")), UserWarning,
                               stacklevel=4)
 
+    record = precision_record(target, metrics) if target is not None else None
     results = folder_run.run(sc, seed, replications, workers=workers, scheduler=scheduler,
                              dask_local=dask_local, executor=executor, backend=backend,
-                             target=target, sink=sink, progress=progress, on_begin=begun)
+                             target=target, sink=sink, progress=progress, on_begin=begun,
+                             record=record)
     folder_run.finish(figures=figures)
     if folder_run.stop is not None:
         results.info["stopping"] = folder_run.stop.as_dict()
     return results
+
+
+def precision_record(target: Target, metrics: Sequence[str]) -> dict[str, Any]:
+    """What run.json records of a Python run's precision ``target`` (``metrics``: the KPI
+    names as given), under ``"precision"``: ``target_ci`` (a fraction of the mean),
+    ``metrics``, ``max_replications`` and ``confidence``, the ``sim.run`` keywords (and,
+    but for ``confidence``, ``sim run`` options) that finish the run as it was run. The
+    command line records them in its resume command instead."""
+    return {"precision": {"target_ci": float(target.rel_half_width),
+                          "metrics": [str(m) for m in metrics],
+                          "max_replications": int(target.max_replications),
+                          "confidence": float(target.confidence)}}
 
 
 def check_folder_flags(force: bool, resume: bool) -> None:
@@ -581,14 +618,16 @@ class FolderRun:
             progress: Callable[[int], None] | None = None,
             on_batch: Callable[[int], None] | None = None,
             command: Sequence[Any] | None = None,
-            on_begin: Callable[[FolderRun], None] | None = None) -> Results:
+            on_begin: Callable[[FolderRun], None] | None = None,
+            record: dict[str, Any] | None = None) -> Results:
         """Run the replications (see :func:`run_replications`), saving each in the folder
         as it finishes and then handing it to ``sink``. The executor is started first (a
         cluster that cannot be reached leaves no folder behind); ``on_begin`` is called
         once the folder is begun and the saved replications read back, before those are
         counted to ``progress``. ``command``: the words of the ``sim`` command that resumes
-        the run, recorded in run.json. Bad input found after the folder was begun is
-        raised as :func:`stopped_run` words it."""
+        the run, recorded in run.json; ``record``: more for run.json to record (a Python
+        run's precision target, see :func:`precision_record`). Bad input found after the
+        folder was begun is raised as :func:`stopped_run` words it."""
         from sim.output.folder import FolderError, ResultsFolder
 
         started = time.perf_counter()
@@ -605,7 +644,7 @@ class FolderRun:
                         executor=executor, backend=backend) as where:
                 self.backend = where
                 self.folder = ResultsFolder(self.out, force=self.force, resume=self.resume)
-                self.saved = self.folder.begin(sc, seed, replications, command)
+                self.saved = self.folder.begin(sc, seed, replications, command, record)
                 if on_begin is not None:
                     on_begin(self)
                 if progress is not None and self.saved:

@@ -758,7 +758,11 @@ def finish_command(folder: Path) -> str | None:
     and overrides, loaded now, give the scenario it ran (the fingerprint run.json
     records): a scenario built from a mapping, or changed in Python after loading, would
     make that command refuse the folder as another run's. It then gets the ``sim.run``
-    call that finishes it instead, saying why."""
+    call that finishes it instead, saying why. A Python precision run (run.json's
+    ``precision``) gets its target either way (``--target-ci``, ``--metric`` and
+    ``--max-replications``, or the ``sim.run`` keywords): without it the resume refused
+    the replications its batches had added. One at a confidence other than 95% gets the
+    ``sim.run`` call, as ``sim run`` has no option for it."""
     try:
         info = json.loads((folder / "run.json").read_text(encoding="utf-8"))
         if info.get("resume_command"):
@@ -769,16 +773,41 @@ def finish_command(folder: Path) -> str | None:
         replications, seed = int(info["replications"]), int(info["seed"])
         files = [str(f) for f in info.get("scenario_files") or []]
         overrides = [str(o) for o in info.get("overrides") or []]
+        target = _recorded_target(info.get("precision"))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     why = _not_rebuilt(files, overrides, info.get("scenario_sha256"))
+    if why is None and target is not None and target["confidence"] != 0.95:
+        why = (f"its target's confidence is {target['confidence']:g}, which sim run has no "
+               "option for")
     if why is not None:
+        keywords = "".join(f", {k}={v!r}" for k, v in (target or {}).items())
         return (f"sim.run(<the same scenario>, replications={replications}, seed={seed}, "
-                f"out={str(folder)!r}, resume=True) (sim run cannot finish it: {why})")
+                f"out={str(folder)!r}, resume=True{keywords}) (sim run cannot finish it: "
+                f"{why})")
     words = ["sim", "run", files[0], "-n", str(replications), "--seed", str(seed),
              "--out", str(folder)]
     words += [w for o in overrides for w in ("--set", o)]
+    if target is not None:
+        words += ["--target-ci", repr(target["target_ci"]),
+                  *[w for m in target["metrics"] for w in ("--metric", m)],
+                  "--max-replications", str(target["max_replications"])]
     return shlex.join([*words, "--resume"])
+
+
+def _recorded_target(record: Any) -> dict[str, Any] | None:
+    """The precision target run.json records for a Python run (see
+    :func:`sim.experiment.runner.precision_record`) as ``sim.run`` keywords, or None for
+    a run without one. Raises ``ValueError``/``TypeError``/``KeyError`` for a record that
+    cannot be read (the hint is then left out, not given without its target)."""
+    if record is None:
+        return None
+    metrics = record["metrics"]
+    if not isinstance(metrics, list) or not metrics:
+        raise ValueError("no metrics recorded")
+    return {"target_ci": float(record["target_ci"]), "metrics": [str(m) for m in metrics],
+            "max_replications": int(record["max_replications"]),
+            "confidence": float(record.get("confidence", 0.95))}
 
 
 def _not_rebuilt(files: Sequence[str], overrides: Sequence[str], sha256: Any) -> str | None:
