@@ -68,6 +68,10 @@ throughput_trucks         trucks cleared at a border post, or loaded on a lane w
                           (site rows; a lane limited in tonnes and a port count no trucks)
 peak_held_t               most metal held at a border post, port or hub at a day's end
                           (site rows): the backlog at its worst
+peak_held_trucks          most trucks at a border post at a day's end, in line, in
+                          clearance or held after it (site rows): the queue at its worst as
+                          reports count it, each lot as its tonnes x the trucks a tonne of
+                          its form needs (payload_t_per_truck), all commodities together
 mean_wait_days            mean wait in line per lot at a border post, capacitated lane or
                           port with a throughput_t_per_day (its handling line; a port
                           without one has no row), not counting the service itself
@@ -192,7 +196,8 @@ KPI_METRICS: tuple[str, ...] = (
     "lead_time_p05_days", "lead_time_p50_days", "lead_time_p95_days",
     "delivered_share", "control_hhi", "consumed_t", "shortfall_t", "other_supply_t",
     "lost_t", "in_transit_end_t", "stock_end_t", "mass_balance_error_t", "price_peak_ratio",
-    "throughput_t", "throughput_trucks", "peak_held_t", "mean_wait_days", "mean_dwell_days",
+    "throughput_t", "throughput_trucks", "peak_held_t", "peak_held_trucks", "mean_wait_days",
+    "mean_dwell_days",
     "utilisation", "refined_t", "seized_t", "diverted_t", "curtailed_t", "stranded_end_t",
     "export_value_usd", "royalty_usd", "armed_group_rent_usd", "peak_shortfall_share",
     "shortfall_days", "time_to_recover_days", "recovered_by_end", "time_to_shortfall_days",
@@ -529,6 +534,8 @@ def _site_kpis(world: World, add: Callable[[str, str, str, str, str, float], Non
         if isinstance(site, BorderPost):
             _server_kpis(site.id, site.server.stats, site.server.servers, world.env.now, add)
             add(ALL, ALL, site.id, "throughput_trucks", "trucks", site.server.stats.units_done)
+            add(ALL, ALL, site.id, "peak_held_trucks", "trucks",
+                world.peak_held_trucks[site.index])
         elif isinstance(site, Port | Hub) and site.kind != "junction":
             occ = site.occupancy
             add(ALL, ALL, site.id, "mean_dwell_days", "days",

@@ -72,11 +72,11 @@ HEADLINE = ["mined_t", "exported_t", "delivered_t", "consumed_t", "shortfall_t",
 
 CHANNEL_METRICS = ["mined_t", "exported_t", "delivered_t", "delivered_share",
                    "mean_lead_time_days"]
-SITE_METRICS = ["throughput_t", "throughput_trucks", "peak_held_t", "mean_wait_days",
-                "mean_dwell_days", "utilisation", "refined_t", "refined_share", "consumed_t",
-                "shortfall_t", "closed_days", "state_time_share"]
-SITE_DEFINED = ("throughput_trucks", "peak_held_t", "mean_wait_days", "mean_dwell_days",
-                "utilisation")
+SITE_METRICS = ["throughput_t", "throughput_trucks", "peak_held_t", "peak_held_trucks",
+                "mean_wait_days", "mean_dwell_days", "utilisation", "refined_t",
+                "refined_share", "consumed_t", "shortfall_t", "closed_days", "state_time_share"]
+SITE_DEFINED = ("throughput_trucks", "peak_held_t", "peak_held_trucks", "mean_wait_days",
+                "mean_dwell_days", "utilisation")
 """The site KPIs whose definition the report gives under the table by site (where a wait
 or a dwell runs, what counts as busy), from :func:`sim.metrics.kpis.kpi_definitions`."""
 

@@ -87,6 +87,9 @@ class FifoServer:
         self.stats = ServerStats(env.now)
         self._n_in = 0
         self._t_in = 0.0
+        self.units_in = 0.0
+        """Units (trucks at a border post) of the lots in the system now, waiting or in
+        service."""
 
     # -- bookkeeping of the time averages (Little's law) ------------------------------
     def _advance(self) -> None:
@@ -111,6 +114,7 @@ class FifoServer:
             job = _Job([lot], tonnes, tonnes * per_t(lot), now)
             self._n_in += 1
             self._t_in += tonnes
+            self.units_in += job.units
             if len(self.in_service) < self.servers and self.capacity_factor > 0.0 \
                     and not queue:
                 self._start(job)
@@ -143,6 +147,7 @@ class FifoServer:
         n = len(job.lots)
         self._n_in -= n
         self._t_in -= job.tonnes
+        self.units_in -= job.units
         st.n_done += n
         st.tonnes_done += job.tonnes
         st.units_done += job.units

@@ -159,6 +159,10 @@ class World:
         """(route index, commodity) -> sum of lead days x tonnes delivered."""
         self.peak_held = np.zeros((len(self.sites), n_c))
         """Most metal held at each site at a day's end in the measured period, t."""
+        self._border_posts = [s for s in self.sites if isinstance(s, BorderPost)]
+        self.peak_held_trucks = np.zeros(len(self.sites))
+        """Most trucks at each border post (in line, in clearance or held after it) at a
+        day's end in the measured period; 0 at other sites."""
         self._price = [1.0] * n_c
         """Today's price index by commodity (see :attr:`price`)."""
         self._mark: dict[str, Any] | None = None
@@ -526,6 +530,14 @@ class World:
         held += led.opening_site
         np.dot(self._kind_matrix, held, out=rec.stock_by_kind[day])
         np.maximum(self.peak_held, held, out=self.peak_held)
+        peak_trucks = self.peak_held_trucks
+        for post in self._border_posts:
+            trucks = post.server.units_in
+            if post.delayed or post.blocked:
+                trucks += sum(lot.tonnes * lot.trucks_per_t
+                              for lot in (*post.delayed, *post.blocked))
+            if trucks > peak_trucks[post.index]:
+                peak_trucks[post.index] = trucks
         transit = rec.in_transit[day]
         np.dot(self._lane_flat, self._transit_matrix, out=transit)
         transit += self._transit_opening
@@ -588,6 +600,7 @@ class World:
             if lane.server is not None:
                 lane.server.reset_stats()
         self.peak_held[:] = 0.0
+        self.peak_held_trucks[:] = 0.0
         self.lead_hist.clear()
         self.route_lead_tonne_days.clear()
 
