@@ -99,6 +99,8 @@ HEADLINES: dict[str, list[Row]] = {
         Row("Kasumbalesa mean wait", "mean_wait_days", site="kasumbalesa", unit="days"),
         Row("copper queued at Kasumbalesa at worst", "peak_held_t", "copper",
             site="kasumbalesa"),
+        Row("trucks queued at Kasumbalesa at worst", "peak_held_trucks", site="kasumbalesa",
+            unit="trucks"),
         Row("copper held at Durban at worst", "peak_held_t", "copper", site="durban"),
         Row("cobalt shortfall", "shortfall_t", "cobalt"),
     ],
