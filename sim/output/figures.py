@@ -806,25 +806,29 @@ def stocks_figure(res: Results, commodity: str | None = None,
     x = _mid_dates(res)
     for ax, com in zip(axes, coms, strict=True):
         rows = _rows(res, com, "stock_t")
-        drawn = 0
-        held = 0.0
-        for kind in kinds:
-            if kind not in rows:
-                continue
-            cube = _cube(res, com, "stock_t", [kind])
-            _band(ax, x, cube, st.kind_color(kind), f"at {st.label(kind)}s",
-                  partial=bool(_partial_days(res)), partial_first=_short_ends(res)[0])
-            drawn += 1
-            held = max(held, float(np.nanmax(np.abs(cube), initial=0.0)))
-        if not drawn:
-            _empty(ax, f"the scenario has no {', '.join(st.label(k) for k in kinds)} sites")
-        elif held == 0.0:
-            # an empty panel with a 0-0.05 axis reads as a failed plot
-            _empty(ax, f"no {com} held at these sites:\nit moves straight on")
-        ax.set_ylim(bottom=0)
+        cubes = {kind: _cube(res, com, "stock_t", [kind]) for kind in kinds if kind in rows}
+        held = max((float(np.nanmax(np.abs(c), initial=0.0)) for c in cubes.values()),
+                   default=0.0)
         ax.set_title(f"{com}: stocks")
+        empty = (f"the scenario has no {', '.join(st.label(k) for k in kinds)} sites"
+                 if not cubes else
+                 # lines along zero, with a 0-0.05 axis, read as a failed plot: say so
+                 f"no {com} held at these sites:\nit moves straight on" if held == 0.0
+                 else None)
+        if empty is not None:
+            _empty(ax, empty)
+        else:
+            for kind, cube in cubes.items():
+                _band(ax, x, cube, st.kind_color(kind), f"at {st.label(kind)}s",
+                      partial=bool(_partial_days(res)), partial_first=_short_ends(res)[0])
+            ax.set_ylim(bottom=0)
         st.tonnes_axis(ax, f"{com} held (t, mean over each period)")
         st.date_axis(ax, _lone_span(res))
+        if empty is not None:
+            # the axes keep their labels (units and dates, as every panel has) but show no
+            # scale, which would suggest data that is not there
+            ax.tick_params(left=False, bottom=False, labelleft=False, labelbottom=False)
+            ax.grid(False)
     _legend(fig, axes, res, ncols=5)
     shown = ", ".join(f"{st.label(k)}s" for k in kinds)
     # name the kinds holding stock that are left out (markets by default), not "markets"

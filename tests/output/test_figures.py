@@ -201,8 +201,14 @@ def test_unknown_commodity_is_a_clear_error(tiny_results) -> None:
 def test_a_stock_panel_with_nothing_held_says_so(baseline_short) -> None:
     # gold moves straight on from mines, ports and refiners: its panel was blank with a
     # 0 to 0.05 axis, which reads as a failed plot
-    texts = all_texts(F.stocks_figure(baseline_short))
+    fig = F.stocks_figure(baseline_short)
+    texts = all_texts(fig)
     assert "no gold held at these sites" in texts
+    # and nothing drawn under the words: lines and hollow points along zero, with ticks,
+    # still read as a plot of nothing
+    gold = next(ax for ax in fig.axes if ax.get_title() == "gold: stocks")
+    assert not gold.lines and not gold.collections
+    assert not any(t.get_visible() for t in [*gold.get_xticklabels(), *gold.get_yticklabels()])
     assert "no copper held" not in texts and "no cobalt held" not in texts
     # the title names the sites drawn (the figure's stocks are not all of stock_end_t)
     assert "Stocks at mines, ports, refiners" in texts and "not drawn" in texts
