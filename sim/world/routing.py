@@ -73,8 +73,8 @@ class RouteOption:
         """Transit sites passed (not the mine, not the destination)."""
         self.weight = weight
         self.expected_days = expected_days
-        """Expected days as the scenario gives them (transit, half a sailing interval,
-        dwell), before any corridor upgrade."""
+        """Expected days as the scenario gives them (transit, the wait for a ship, dwell:
+        :func:`sim.scenario.plan.expected_route_days`), before any corridor upgrade."""
         self.cost = cost
         self.leg_transit_days = leg_transit_days
         """Mean transit days of each leg, which upgrades scale (``lane.transit_factor``)."""

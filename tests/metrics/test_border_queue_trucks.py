@@ -48,3 +48,34 @@ def test_only_border_posts_report_it(build) -> None:
     res = sim.run(scenario_from_dict(post_chain(build)), replications=1, seed=1)
     sites = {lab[2] for lab in res.kpi_labels if lab[3] == "peak_held_trucks"}
     assert sites == {"post"}
+
+
+def test_lots_held_after_clearance_count_too(build) -> None:
+    # a 7-day delay at the post holds each lot after its clearance (half a day at 8
+    # trucks a day): in line, in clearance or held, all are at the post
+    data = post_chain(build)
+    data["sites"]["post"]["clearance_trucks_per_day"] = 8.0
+    data["shocks"] = {"events": {"checks": {"start": 0, "targets": {"sites": ["post"]},
+                                            "effects": {"added_delay_days": 7},
+                                            "assumption": "test"}}}
+    res = sim.run(scenario_from_dict(data), replications=1, seed=1)
+    held_t = res.kpi("peak_held_t", commodity="copper", site="post")[0]
+    # lot n is at the post from n + 0.5 to n + 8: 8 lots at each day's end
+    assert held_t == pytest.approx(800.0)
+    assert res.kpi("peak_held_trucks", site="post")[0] == pytest.approx(held_t / 25)
+
+
+def test_the_peak_is_over_the_measured_period_only(build) -> None:
+    # the post (5 trucks a day: 0.8 days a lot) is closed for the first 10 days of a
+    # 60-day warm-up: its worst queue, 10 lots of 4 trucks, has cleared (net a quarter
+    # of a lot a day) by the start, and the results see one lot at each day's end
+    data = post_chain(build)
+    data["sites"]["post"]["clearance_trucks_per_day"] = 5.0
+    data["warmup_days"] = 60
+    data["shocks"] = {"events": {"strike": {"start": -60, "end": -50,
+                                            "targets": {"sites": ["post"]},
+                                            "effects": {"capacity_factor": 0},
+                                            "assumption": "test"}}}
+    res = sim.run(scenario_from_dict(data), replications=1, seed=1)
+    assert res.kpi("peak_held_t", commodity="copper", site="post")[0] == pytest.approx(100.0)
+    assert res.kpi("peak_held_trucks", site="post")[0] == pytest.approx(4.0)
