@@ -40,6 +40,7 @@ from sim.experiment.executors import Backend, Job, ReplicationError, open_backen
 from sim.experiment.precision import (
     MAX_REPLICATIONS,
     Measure,
+    MetricSpec,
     StopReport,
     Target,
     check_metrics,
@@ -483,6 +484,8 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
     out_path = Path(out) if out is not None else None
     asked, held, recorded = (_saved_counts(out_path, arms) if resume and out_path is not None
                              else (0, 0, 0))
+    if resume and out_path is not None and target is None and for_python:
+        _warn_target_left_out(out_path, arms)
     given = replications is not None
     if replications is None and target is not None and recorded:
         # a target's batches are replayed from the -n the comparison resumed was run with
@@ -565,7 +568,8 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
 
     def prepare() -> None:
         if out_path is not None:
-            _prepare_out(out_path, arms, root, replications, force, resume)
+            _prepare_out(out_path, arms, root, replications, force, resume,
+                         comparison_record(arms, overrides, target))
             # counted again from what the folders opened hold: one whose run.json is not
             # recognised as this comparison's (unreadable, say) still may not be cut short
             floors[0] = max([held, *(max(a.done) + 1 for a in runnable if a.done)])
@@ -830,8 +834,77 @@ def _override_notes(arms: Sequence[Arm], for_python: bool = False) -> list[str]:
     return notes
 
 
+def comparison_record(arms: Sequence[Arm], overrides: Sequence[str],
+                      target: Target | None) -> dict[str, Any]:
+    """What each scenario's run.json records of the comparison it belongs to, so that the
+    hint that finishes an interrupted comparison (:func:`sim.load_results` or ``sim
+    report`` on one scenario's folder, see :func:`sim.output.report.finish_command`)
+    rebuilds it: ``compared``, every item in order (the reference first), each with its
+    ``source`` (an absolute path, or ``<scenario name>``/``<results name>`` for an object)
+    and, for a scenario run, the ``scenario_sha256`` it ran; ``compare_overrides``, the
+    comparison's own overrides (``--set``); and with a ``target``, ``precision`` as
+    :func:`~sim.experiment.runner.precision_record` records it for ``sim.run``
+    (``target_ci``, ``metrics``, ``max_replications``, ``confidence``). Without the
+    target a resume refused the replications its batches had added, or ended at them."""
+    from sim.experiment.runner import precision_record
+    from sim.output.folder import scenario_sha256
+
+    items: list[dict[str, Any]] = []
+    for arm in arms:
+        # absolute, as sim run's recorded command: the hint is replayed from anywhere
+        entry: dict[str, Any] = {"source": arm.source if arm.source.startswith("<")
+                                 else str(Path(arm.source).absolute())}
+        if arm.runs:
+            entry["scenario_sha256"] = scenario_sha256(arm.scenario)
+        items.append(entry)
+    record: dict[str, Any] = {"compared": items,
+                              "compare_overrides": [str(o) for o in overrides]}
+    if target is not None:
+        record.update(precision_record(target, [metric_text(s) for s in target.specs]))
+    return record
+
+
+def metric_text(spec: MetricSpec) -> str:
+    """``spec`` as ``--metric`` and ``metrics=`` take it (``metric[:commodity[:channel
+    [:site]]]``, the parts left at their defaults left out), which parses back to it."""
+    parts = [spec.metric]
+    if spec.commodity is not None:
+        parts.append(spec.commodity)
+    if spec.channel != "all" or spec.site != "all":
+        parts.append(spec.channel)
+    if spec.site != "all":
+        parts.append(spec.site)
+    return ":".join(parts)
+
+
+def _warn_target_left_out(out: Path, arms: Sequence[Arm]) -> None:
+    """Warn when the comparison in ``out``, resumed without ``target_ci``, was run with one
+    (its scenarios' run.json record it, see :func:`comparison_record`): it then ends with
+    the replications saved, which looked like the precision comparison finished."""
+    import json
+
+    for arm in arms:
+        try:
+            info = json.loads((out / arm.label / "run.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        recorded = info.get("precision") if isinstance(info, dict) else None
+        if isinstance(info, dict) and isinstance(info.get("comparison"), str) \
+                and isinstance(recorded, dict):
+            said = ", ".join(f"{k}={recorded.get(k)!r}" for k in
+                             ("target_ci", "metrics", "max_replications", "confidence"))
+            warnings.warn(
+                f"{out} holds a precision comparison ({said}) resumed without target_ci: it "
+                "ends with the replications saved, the target unmeasured; pass the same "
+                "target_ci, metrics, max_replications and confidence to finish it as it was "
+                "run", UserWarning, stacklevel=4)
+            return
+
+
 def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, force: bool,
-                 resume: bool) -> None:
+                 resume: bool, record: dict[str, Any] | None = None) -> None:
+    """Claim ``out`` and begin a results folder there for every scenario that runs;
+    ``record`` (see :func:`comparison_record`) goes into each one's run.json."""
     import shutil
 
     from sim.output.folder import FolderError, ResultsFolder, claim_folder, comparison_arms
@@ -866,7 +939,8 @@ def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, f
         # recorded in run.json, so --force over an interrupted comparison (no
         # comparison.json yet) knows the folder is a comparison's (folder.comparison_arms)
         arm.done = folder.begin(arm.scenario, seed, replications,
-                                extra={"comparison": str(out.resolve()), "label": arm.label})
+                                extra={"comparison": str(out.resolve()), "label": arm.label,
+                                       **(record or {})})
         arm.sink = folder.write_replication
 
 
@@ -955,7 +1029,11 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
     refused without ``target_ci``). With ``out``, results folders, tables and figures are
     written there, each replication as it finishes: ``resume=True`` finishes an
     interrupted comparison, ``force=True`` replaces one, ``figures=False`` skips the
-    figures.
+    figures. Each scenario's run.json there records the comparison's items, overrides and
+    target, so the hint that finishes an interrupted comparison (:func:`sim.load_results`
+    or ``sim report`` on a scenario's folder) is the ``sim compare ... --resume`` command
+    or ``sim.compare`` call with them; ``resume=True`` without the ``target_ci`` it was run
+    with warns (it then ends with the replications saved).
 
     The table has one row per KPI and scenario: commodity, channel, site, metric, unit,
     scenario, n, mean, ci_low, ci_high, diff, diff_ci_low, diff_ci_high, diff_n (pairs

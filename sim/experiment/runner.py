@@ -463,11 +463,15 @@ def _run_to_folder(sc: Scenario, replications: int | None, seed: int, workers: i
     if resume and settings is None and isinstance(recorded, dict):
         # resumed without its target the run keeps what is saved and stops there, which
         # looked like the precision run finished
+        # every keyword the run was recorded with: one at confidence=0.9 resumed with the
+        # others alone measured its target at the default 0.95
+        said = ", ".join(f"{k}={recorded.get(k)!r}" for k in
+                         ("target_ci", "metrics", "max_replications", "confidence"))
         warnings.warn(
-            f"{out} holds a precision run (target_ci={recorded.get('target_ci')!r}, "
-            f"metrics={recorded.get('metrics')!r}) resumed without target_ci: it ends with "
-            "the replications saved, the target unmeasured; pass the same target_ci, metrics "
-            "and max_replications to finish it as it was run", UserWarning, stacklevel=3)
+            f"{out} holds a precision run ({said}) resumed without target_ci: it ends with "
+            "the replications saved, the target unmeasured; pass the same target_ci, "
+            "metrics, max_replications and confidence to finish it as it was run",
+            UserWarning, stacklevel=3)
     given_n = replications is not None
     if replications is None:
         # the run being finished keeps its size (1 would be refused as fewer than saved);
@@ -602,13 +606,17 @@ class FolderRun:
             raise FolderError(f"{out} exists and is not a folder")
         info = recorded_run(out) if self.resume else {}
         if isinstance(info.get("comparison"), str):
+            from sim.output.report import finish_command
+
             # finished alone, the arm would no longer be the comparison's (sim compare
             # --resume then refuses it as a run no comparison there wrote)
+            command = finish_command(out)
             raise FolderError(
                 f"{out} holds scenario {info.get('label', out.name)!r} of the comparison "
                 f"in {info['comparison']}: sim run cannot resume one scenario of it",
-                hint=f"finish the comparison: sim compare <its scenarios and options> --out "
-                     f"{info['comparison']} --resume")
+                hint="finish the comparison: " + (
+                    command or f"sim compare <its scenarios and options> --out "
+                               f"{info['comparison']} --resume"))
         return info
 
     def run(self, sc: Scenario, seed: int, replications: int, *, workers: int | None = None,

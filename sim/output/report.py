@@ -762,9 +762,16 @@ def finish_command(folder: Path) -> str | None:
     ``precision``) gets its target either way (``--target-ci``, ``--metric`` and
     ``--max-replications``, or the ``sim.run`` keywords): without it the resume refused
     the replications its batches had added. One at a confidence other than 95% gets the
-    ``sim.run`` call, as ``sim run`` has no option for it."""
+    ``sim.run`` call, as ``sim run`` has no option for it.
+
+    A scenario's folder of a comparison (run.json's ``comparison``) gets what finishes the
+    comparison instead (see :func:`_comparison_finish_command`): ``sim run`` refuses to
+    resume one scenario of it."""
     try:
         info = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+        if isinstance(info.get("comparison"), str):
+            # sim run refuses one scenario of a comparison: the comparison is finished
+            return _comparison_finish_command(folder, info)
         if info.get("resume_command"):
             # as sim run wrote it: with its --target-ci, --metric and --no-figures, but
             # --out the folder given here (the run may have named it from elsewhere, or
@@ -793,6 +800,76 @@ def finish_command(folder: Path) -> str | None:
                   *[w for m in target["metrics"] for w in ("--metric", m)],
                   "--max-replications", str(target["max_replications"])]
     return shlex.join([*words, "--resume"])
+
+
+def _comparison_finish_command(folder: Path, info: dict[str, Any]) -> str:
+    """What finishes the comparison whose scenario ``folder`` holds (run.json ``info``,
+    see :func:`sim.experiment.compare.comparison_record`): ``sim compare`` on its items
+    with ``-n``, ``--seed``, ``--set``, its precision target (``--target-ci``,
+    ``--metric``, ``--max-replications``) and ``--resume``, ``--out`` the folder holding
+    ``folder``, as the command printed when it was interrupted; or, when those files and
+    overrides do not rebuild its scenarios (scenarios built or changed in Python, files
+    moved or edited) or its target's confidence is not 95%, the ``sim.compare`` call with
+    ``resume=True`` and the target's keywords, saying why. A comparison run before its
+    items were recorded gets the command in outline. Raises ``ValueError``, ``TypeError``
+    or ``KeyError`` for a record that cannot be read."""
+    out = folder.parent if folder.name not in ("", ".", "..") else folder.resolve().parent
+    items = info.get("compared")
+    if items is None:
+        return f"sim compare <its scenarios and options> --out {shlex.quote(str(out))} --resume"
+    replications, seed = int(info["replications"]), int(info["seed"])
+    overrides = [str(o) for o in info.get("compare_overrides") or []]
+    target = _recorded_target(info.get("precision"))
+    sources = [str(item["source"]) for item in items]
+    why = None
+    for item, source in zip(items, sources, strict=True):
+        why = _item_not_rebuilt(source, item.get("scenario_sha256"), overrides)
+        if why is not None:
+            break
+    if why is None and target is not None and target["confidence"] != 0.95:
+        why = (f"its target's confidence is {target['confidence']:g}, which sim compare has "
+               "no option for")
+    if why is not None:
+        listed = ", ".join(s if s.startswith("<") else repr(s) for s in sources)
+        keywords = f", overrides={overrides!r}" if overrides else ""
+        keywords += f", out={str(out)!r}, resume=True"
+        keywords += "".join(f", {k}={v!r}" for k, v in (target or {}).items())
+        return (f"sim.compare([{listed}], replications={replications}, seed={seed}"
+                f"{keywords}) (sim compare cannot finish it: {why})")
+    words = ["sim", "compare", *sources, "--out", str(out), "-n", str(replications),
+             "--seed", str(seed)]
+    words += [w for o in overrides for w in ("--set", o)]
+    if target is not None:
+        words += ["--target-ci", repr(target["target_ci"]),
+                  *[w for m in target["metrics"] for w in ("--metric", m)],
+                  "--max-replications", str(target["max_replications"])]
+    return shlex.join([*words, "--resume"])
+
+
+def _item_not_rebuilt(source: str, sha256: Any, overrides: Sequence[str]) -> str | None:
+    """Why ``sim compare`` given ``source`` (an item of a comparison, as
+    :func:`sim.experiment.compare.comparison_record` records it; ``sha256`` the scenario
+    it ran, or None for a results folder compared) with ``--set`` ``overrides`` would not
+    rebuild that item (None if it would)."""
+    from sim.output.folder import scenario_sha256
+    from sim.scenario.loader import load_scenario
+
+    if source.startswith("<"):
+        return f"{source} was given as a Python object, not a file or folder"
+    path = Path(source)
+    if sha256 is None:
+        return None if path.is_dir() else f"the results folder {source} is not found from here"
+    if not path.is_file():
+        return f"the scenario file {source} is not found from here"
+    try:
+        same = scenario_sha256(load_scenario(path, overrides)) == sha256
+    except Exception:  # noqa: BLE001 - a file that no longer loads rebuilds nothing
+        same = False
+    if same:
+        return None
+    return (f"the scenario it ran from {source} is not what that file gives now with the "
+            "comparison's overrides, so it was changed in Python after loading or the file "
+            "was edited since")
 
 
 def _recorded_target(record: Any) -> dict[str, Any] | None:
