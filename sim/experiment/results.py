@@ -304,6 +304,19 @@ def _other_folder(folder: Path) -> tuple[str, str] | None:
                       f"(folders: {', '.join(p.name for p in runs)}), or compare them again "
                       f"without running anything with sim.run_comparison("
                       f"{[str(p) for p in runs]!r}); compare.csv holds the table")
+    from sim.output.folder import comparison_arms
+
+    unfinished = [arm for arm in comparison_arms(folder)
+                  if not (arm / "manifest.json").is_file()]
+    if unfinished:
+        from sim.output.report import finish_command
+
+        # the comparison's own command or call (each scenario's run.json records it), not
+        # one per scenario: sim run cannot resume one scenario of a comparison
+        command = finish_command(unfinished[0])
+        return (f"{folder} is an unfinished comparison's folder (no comparison.json)",
+                f"finish it with: {command}" if command else
+                "run the sim compare command that wrote it again with --resume")
     from sim.output.sweep_store import STORE, resume_hint
 
     if not (folder / "sweep.csv").is_file() and (folder / STORE).is_dir():

@@ -104,6 +104,10 @@ def test_the_hinted_command_finishes_an_interrupted_python_precision_comparison(
         assert recorded["precision"] == {**TARGET, "confidence": 0.95}
     command = hint_of(out / "tiny")
     assert hint_of(out / "cut") == command
+    # the comparison's own folder gives it too (it said only "no manifest.json")
+    with pytest.raises(FolderError) as err:
+        sim.load_results(out)
+    assert "unfinished comparison" in str(err.value) and command in str(err.value.hint)
     words = shlex.split(command)
     # it was "sim run .../tiny.yaml -n 3 --seed 1 --out pc/tiny ... --resume", refused
     assert words[:4] == ["sim", "compare", str(TINY), str(cut)]
