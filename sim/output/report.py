@@ -1363,6 +1363,16 @@ def _too_few_runs(folder: Path, members: Members) -> FolderError:
             f"{folder} is not a results folder: it has no manifest.json from `sim run` "
             "and fewer than two run folders to compare")
     names = ", ".join(p.name for p in members.unfinished)
+    from sim.output.folder import comparison_arms
+
+    arms = set(comparison_arms(folder))
+    command = (finish_command(members.unfinished[0])
+               if all(p in arms for p in members.unfinished) else None)
+    if command is not None:
+        # one comparison's scenarios: its one command, not the same one per scenario
+        return FolderError(
+            f"{folder} holds an unfinished comparison ({names}: no manifest.json), so there "
+            "is nothing to compare yet", hint=f"finish it with: {command}")
     hints = [f"{p.name}: {_finish_hint(p)}" for p in members.unfinished]
     return FolderError(
         f"{folder} holds {len(members.runs)} finished run folder(s) and "

@@ -108,6 +108,9 @@ def test_the_hinted_command_finishes_an_interrupted_python_precision_comparison(
     with pytest.raises(FolderError) as err:
         sim.load_results(out)
     assert "unfinished comparison" in str(err.value) and command in str(err.value.hint)
+    whole_report = cli("report", out)
+    assert whole_report.exit_code == 2 and whole_report.output.count(command) == 1, \
+        whole_report.output
     words = shlex.split(command)
     # it was "sim run .../tiny.yaml -n 3 --seed 1 --out pc/tiny ... --resume", refused
     assert words[:4] == ["sim", "compare", str(TINY), str(cut)]
