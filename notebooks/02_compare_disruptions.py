@@ -501,9 +501,10 @@ ban.plot.deliveries(commodity="cobalt")
 #   September or October 2025, which the 2025 record does not show).
 # * Let the price respond to supply rather than consumption: add
 #   `commodities.cobalt.price_basis=supply`. It still shows no rise in the weeks after the
-#   ban, since the refiners keep shipping from their feed stocks; the index rises from
-#   June 2025 as those stocks run low and sits at its cap from January 2026
-#   (scenarios/README.md), where the real market rose within weeks.
+#   ban, since the refiners keep shipping from their feed stocks; from June 2025, as those
+#   stocks run down, it runs about a quarter above the baseline's, and it sits at its cap
+#   from the second half of January 2026 (scenarios/README.md), where the real market rose
+#   within weeks.
 # * Other scenarios: `m23_southern_push.yaml` (a push toward Katanga),
 #   `us_partnership_no_show.yaml` (the deal never closes), `corridor_shocks.yaml`,
 #   `export_ban_2025_artisanal_digging.yaml` (the ban with diggers who keep digging, as the

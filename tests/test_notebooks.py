@@ -98,7 +98,8 @@ def test_02_text_follows_the_scenario_docs() -> None:
     assert "consumers go short from late September or October 2025" in readme
     # price_basis: supply does not fix the flat price after the ban
     assert "It still shows no rise in the weeks after the ban" in text
-    assert "rises from June 2025" in text and "rises from June 2025" in readme
+    assert "it runs about a quarter above the baseline's" in text
+    assert "a rise of about a quarter that starts four months after the ban" in readme
     # the combined scenario's merge assumes something, and reroutes around full closures only
     assert "Nothing new is assumed" not in text
     assert "No new number is assumed, but merging the leakage with the ban" in text
