@@ -29,3 +29,12 @@ def marks(fig: Figure) -> tuple[list[tuple[float, float]], list[float], int]:
             elif line.get_linestyle() == ":":
                 dotted += 1
     return bands, hollow, dotted
+
+
+def stocks_figure(res) -> Figure:
+    """The stocks figure at markets: in tiny.yaml only the market holds metal at a day's
+    end (the mine and the post pass every lot straight on, so the default kinds show a
+    note, not lines to read marks from)."""
+    from sim.output import figures as F
+
+    return F.stocks_figure(res, kinds=["market"])

@@ -11,7 +11,7 @@ import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 import pytest
-from figure_marks import marks
+from figure_marks import marks, stocks_figure
 from matplotlib.backend_bases import RendererBase
 from matplotlib.figure import Figure
 from matplotlib.text import Text
@@ -179,7 +179,7 @@ def ends(fig: Figure) -> tuple[list[float], list[float]]:
     return [hi for _, hi in bands], hollow
 
 
-@pytest.mark.parametrize("func", [F.deliveries_figure, F.prices_figure, F.stocks_figure],
+@pytest.mark.parametrize("func", [F.deliveries_figure, F.prices_figure, stocks_figure],
                          ids=lambda f: f.__name__)
 def test_short_last_period_has_no_band_and_a_hollow_point(func, tiny_results,
                                                           whole_weeks) -> None:

@@ -16,7 +16,7 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from figure_marks import marks
+from figure_marks import marks, stocks_figure
 from matplotlib.figure import Figure
 
 import sim
@@ -30,7 +30,7 @@ TINY = ROOT / "tests" / "data" / "tiny.yaml"
 JAN15 = ["start=2025-01-15", "series_period_days=month",
          # random transit times: replications differ, so bands have a width
          "lanes.mine_border.transit_days={dist: uniform, low: 1, high: 6}"]
-RUN_FIGURES = [F.deliveries_figure, F.prices_figure, F.stocks_figure]
+RUN_FIGURES = [F.deliveries_figure, F.prices_figure, stocks_figure]
 
 
 def _run(horizon: int) -> sim.Results:
@@ -174,10 +174,10 @@ def test_one_period_short_at_both_ends_is_marked_once(one_period) -> None:
 def test_two_short_periods_share_one_dotted_segment_and_one_veil() -> None:
     res = _run(20)  # 17 and 3 days
     assert res.catalogue.days == [17, 3]
-    fig = F.stocks_figure(res)
+    fig = stocks_figure(res)
     bands, hollow, dotted = marks(fig)
     lines = [ln for ax in fig.axes for ln in ax.lines if ln.get_marker() == "o"]
-    assert not bands and dotted == len(lines) and len(hollow) == 2 * len(lines)
+    assert lines and not bands and dotted == len(lines) and len(hollow) == 2 * len(lines)
     plt.close(fig)
     fig = F.flows_figure(res)
     assert all(len(ax.patches) == 1 for ax in fig.axes if ax.collections)

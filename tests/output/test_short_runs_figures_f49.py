@@ -23,6 +23,7 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from figure_marks import stocks_figure
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 
@@ -35,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TINY = ROOT / "tests" / "data" / "tiny.yaml"
 # random transit times: replications differ, so bands have a width
 SPREAD = "lanes.mine_border.transit_days={dist: uniform, low: 1, high: 6}"
-LINE_FIGURES = [F.deliveries_figure, F.prices_figure, F.stocks_figure]
+LINE_FIGURES = [F.deliveries_figure, F.prices_figure, stocks_figure]
 
 
 def _run(*overrides: str, path: Path = TINY) -> sim.Results:
