@@ -15,18 +15,21 @@ from expt_helpers import ROOT
 posix_only = pytest.mark.skipif(os.name != "posix", reason="sends POSIX signals")
 
 
-def _run(code: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-
-
 @posix_only
-def test_stopping_a_pool_under_the_command_lines_sigterm_handler_prints_nothing() -> None:
+def test_stopping_a_pool_under_the_command_lines_sigterm_handler_prints_nothing(
+        tmp_path: Path) -> None:
     # The command line turns SIGTERM into KeyboardInterrupt; forked workers inherited that,
     # and stopping the pool (SIGTERM to each worker) printed "Process ForkProcess-2:
     # Traceback ... KeyboardInterrupt" for every idle worker.
-    proc = _run("""
-import os, signal
+    # Output goes to files, not pipes: a worker outliving the process would hold a pipe
+    # open and keep the reader waiting (the test once timed out under the suite's load,
+    # cause unknown); the process dumps its threads' stacks if it has not ended in 45 s,
+    # and its workers must be gone once it has.
+    out_file, err_file = tmp_path / "out", tmp_path / "err"
+    with out_file.open("w") as out, err_file.open("w") as err:
+        proc = subprocess.Popen([sys.executable, "-c", """
+import faulthandler, signal
+faulthandler.dump_traceback_later(45, exit=True)
 from sim.cli import _terminate_as_interrupt
 from sim.experiment.executors import open_backend
 _terminate_as_interrupt()
@@ -35,14 +38,25 @@ try:
         answers = [backend.executor.submit(signal.getsignal, s).result()
                    for s in (signal.SIGINT, signal.SIGTERM)]
         print(answers[0] == signal.SIG_IGN, answers[1] == signal.SIG_DFL)
+        print(*backend.executor._processes, flush=True)
         raise RuntimeError("stop the pool")
 except RuntimeError:
     pass
-""")
-    out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 0, err
-    assert out.split() == ["True", "True"]  # workers: SIGINT ignored, SIGTERM the default
-    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+"""], cwd=ROOT, stdout=out, stderr=err)
+        code = proc.wait(timeout=60)
+    said, errors = out_file.read_text(), err_file.read_text()
+    assert code == 0, errors
+    answers, pids = said.splitlines()
+    assert answers.split() == ["True", "True"]  # workers: SIGINT ignored, SIGTERM default
+    assert "Traceback" not in errors and "KeyboardInterrupt" not in errors, errors
+    workers = [int(p) for p in pids.split()]
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [p for p in workers if _alive(p)]
+    for pid in left:  # do not leave them behind if the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert not left, "pool workers outlived the stopped pool"
 
 
 def _alive(pid: int) -> bool:
