@@ -24,7 +24,7 @@ def durban_dwell_days(*overrides: str) -> float:
 def test_durban_disruptions_hold_lots_at_durban() -> None:
     calm = durban_dwell_days("shocks.incidents.durban_disruption.rate_per_year=0.001")
     # disrupted about two thirds of the time (4 a year of 40 days on average): a lot held
-    # 15-30 days (22.5 on average) when its ship loads; without the delay in the port's
+    # 15-30 days (22.5 on average) as it reaches the quay; without the delay in the port's
     # dwell, or with the old halving of ships ten times the load, nothing changed
     stormy = durban_dwell_days("shocks.incidents.durban_disruption.rate_per_year=4")
     assert stormy - calm > 5.0

@@ -93,7 +93,9 @@ def test_supply_price_variant_is_told_the_same_way_in_readme_and_yaml():
         assert not re.search(r"rises from (June|August) 2025", text)
         assert "second half of January 2026" in text
     for text in (readme, header):
-        assert "no higher than single replications reach before the ban" in text
+        # like with like (review 54): averaged peaks against averaged, the highest single
+        # replication against the highest
+        assert "up to 2.21 in single replications" in text and "1.84" in text
     # the first week at the cap under the shipped price basis: one window in both
     assert "between August 2026 and August 2027" in readme
     assert "between August 2026 and August 2027" in header
