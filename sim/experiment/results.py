@@ -266,12 +266,15 @@ def load_results(path: str | Path) -> Results:
     ``manifest.json``; a folder that is not a results folder but a comparison's, a sweep's,
     a folder of results folders or an unfinished run is told what to load instead. Raises
     :class:`~sim.output.folder.FolderError`.
+
+    A precision run's stopping report is in ``info["stopping"]``, as :func:`sim.run` sets
+    it in the process (``manifest.json`` records it; ``info["manifest"]`` keeps it there too).
     """
     from sim.output.folder import FolderError
     from sim.output.folder import load_results as load
 
     try:
-        return load(path)
+        res = load(path)
     except FolderError as exc:
         if exc.hint is not None or not Path(path).is_dir():
             raise
@@ -279,6 +282,11 @@ def load_results(path: str | Path) -> Results:
         if other is None:
             raise
         raise FolderError(*other) from None
+    # the README and sim.run promise it here; a loaded folder had it only under "manifest"
+    stopping = res.info.get("manifest", {}).get("stopping")
+    if stopping is not None:
+        res.info.setdefault("stopping", stopping)
+    return res
 
 
 def _other_folder(folder: Path) -> tuple[str, str] | None:
