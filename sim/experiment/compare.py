@@ -43,6 +43,7 @@ from sim.experiment.precision import (
     MetricSpec,
     StopReport,
     Target,
+    check_measurable,
     check_metrics,
     kpi_name,
     parse_metrics,
@@ -518,6 +519,7 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
     if target is not None:
         # before anything is run or written; the reference's KPIs are the ones measured
         check_metrics(target.specs, arms[0].scenario)
+        check_measurable(target.specs, [arm.scenario for arm in arms])
     notes = (seed_notes(arms, root, for_python) + period_notes(arms, for_python)
              + series_period_notes(arms, for_python) + _override_notes(arms, for_python))
     runnable = [a for a in arms if a.runs]

@@ -184,12 +184,115 @@ def _check_refined(spec: MetricSpec, sc: Scenario, option: str) -> None:
              f"({spec.metric}:{com})")
 
 
-def check_metrics(specs: Sequence[MetricSpec], sc: Scenario, option: str = "--metric") -> None:
+PRICE_METRICS = ("price_peak_ratio", "days_price_above_baseline")
+"""Metrics of a commodity's price index: 1 and 0 in every replication where its price is
+not modelled (``sim.output.tables.price_modelled``)."""
+
+
+def check_measurable(specs: Sequence[MetricSpec], scenarios: Sequence[Scenario],
+                     option: str = "--metric") -> None:
+    """Refuse, before anything is run, a precision target on a KPI that is the same in
+    every replication by definition: a price metric (:data:`PRICE_METRICS`) of a commodity
+    whose price is modelled in none of ``scenarios`` (the run's scenario, or a
+    comparison's). A target would only run :func:`constant_minimum` replications to measure
+    nothing (review 55: 60 replications for ``price_peak_ratio:gold`` at a 5% target). In a
+    comparison a price modelled in one scenario makes the paired difference vary, so that
+    one is measured. Raises :class:`ExperimentError` naming the metric, with the
+    commodities whose price is modelled as a hint.
+
+    Apart from :func:`check_metrics`, which accepts every KPI a replication can write (the
+    label exists; it only says nothing)."""
+    for spec in specs:
+        _check_priced(spec, scenarios, option)
+
+
+def _check_priced(spec: MetricSpec, scenarios: Sequence[Scenario], option: str) -> None:
+    from sim.output.tables import price_modelled
+
+    if spec.metric not in PRICE_METRICS or (spec.channel, spec.site) != ("all", "all"):
+        return  # no such row: select() says so
+    sc = scenarios[0]
+    named = list(sc.commodities) if spec.commodity is None else [spec.commodity]
+    if "all" in named:
+        return  # no commodity 'all' row: select() says so
+    unpriced = [c for c in named if not any(price_modelled(s, c) for s in scenarios)]
+    if not unpriced:
+        return
+    priced = [c for c in sc.commodities if any(price_modelled(s, c) for s in scenarios)]
+    where = (f"scenario {sc.name!r}" if len(scenarios) == 1 else
+             "any of scenarios " + ", ".join(repr(s.name) for s in scenarios))
+    value = "1" if spec.metric == "price_peak_ratio" else "0"
+    if priced:
+        hint = ("the price is modelled for " + ", ".join(priced) + ": name one, e.g. "
+                f"--metric {spec.metric}:{priced[0]}")
+    else:
+        hint = (f"no commodity's price is modelled in {where}: give one a "
+                f"demand_elasticity (e.g. --set commodities.{unpriced[0]}."
+                "demand_elasticity=-0.3), or measure another KPI")
+    raise ExperimentError(
+        f"{spec}: the price of {', '.join(unpriced)} is not modelled in {where} (no "
+        f"demand_elasticity, and no shock's price_factor reaches it), so {spec.metric} is "
+        f"{value} in every replication by definition: there is no precision to measure",
+        what=option, hint=hint)
+
+
+TRUCK_METRICS = ("throughput_trucks", "peak_held_trucks")
+"""Site metrics counted in trucks, over every commodity and channel together."""
+
+
+def truck_sites(sc: Scenario, metric: str) -> list[str]:
+    """The sites (and lanes) of ``sc`` with a row of ``metric`` (one of
+    :data:`TRUCK_METRICS`): border posts, and for ``throughput_trucks`` lanes whose
+    capacity is in trucks a day. Mirrors ``sim.metrics.kpis._site_kpis`` (a test holds the
+    two together): ports count no trucks, nor does a lane limited in tonnes."""
+    posts = [sid for sid, site in sc.sites.items() if site.kind == "border_post"]
+    if metric != "throughput_trucks":
+        return posts
+    lanes = [lid for lid, lane in sc.lanes.items()
+             if lane.capacity_t_per_day is None and lane.capacity_trucks_per_day is not None]
+    return posts + lanes
+
+
+def _check_trucks(spec: MetricSpec, sc: Scenario, option: str) -> None:
+    """Refuse a truck metric asked for where ``sc`` has no such row (a port, a commodity),
+    which would otherwise be found only after the first batch ran."""
+    if spec.metric not in TRUCK_METRICS:
+        return
+    have = truck_sites(sc, spec.metric)
+    example = (f"--metric {spec.metric}:all:all:{have[0]}" if have else
+               "another KPI")
+    if spec.commodity not in (None, "all") or spec.channel != "all":
+        raise ExperimentError(
+            f"{spec}: {spec.metric} counts the trucks of every commodity and channel "
+            "together; it has no row for one commodity or channel", what=option,
+            hint=f"name commodity and channel 'all', e.g. {example}")
+    if spec.site in have:
+        return
+    where = ", ".join(have) if have else f"no site of scenario {sc.name!r}"
+    kinds = ("border posts, and lanes whose capacity is in trucks a day "
+             "(capacity_trucks_per_day)" if spec.metric == "throughput_trucks"
+             else "border posts")
+    kind = sc.sites[spec.site].kind if spec.site in sc.sites else None
+    what = (f"{spec.site} is a {kind.replace('_', ' ')}" if kind else
+            "the total over sites has no row" if spec.site == "all" else
+            f"lane {spec.site} has no capacity in trucks a day" if spec.site in sc.lanes else
+            f"{spec.site} has no such row")
+    raise ExperimentError(
+        f"no KPI {spec}: {spec.metric} is reported at: {where} ({what}; only {kinds} "
+        "count trucks)", what=option,
+        hint=f"name one of those sites, e.g. {example}" if have else
+             "measure another KPI, e.g. peak_held_t or throughput_t (in tonnes)")
+
+
+def check_metrics(specs: Sequence[MetricSpec], sc: Scenario, option: str = "--metric"
+                  ) -> None:
     """Check, before anything is run, that every spec could name a KPI of ``sc``: its
     metric is one the simulator produces and its commodity, channel and site are ids of
     the scenario (or ``all``). Raises :class:`ExperimentError` with the nearest name as a
-    hint. Whether the scenario produces that exact combination is known only from a
-    finished replication's labels (see :func:`select`)."""
+    hint. A truck metric where the scenario counts no trucks is refused too (see
+    :func:`truck_sites`). Whether the scenario produces any other exact combination is
+    known only from a finished replication's labels (see :func:`select`); see
+    :func:`check_measurable` for KPIs that exist but cannot vary."""
     commodities, channels, sites = kpi_places(sc)
     for spec in specs:
         if spec.metric not in KPI_METRICS:
@@ -213,6 +316,7 @@ def check_metrics(specs: Sequence[MetricSpec], sc: Scenario, option: str = "--me
             raise ExperimentError(f"{spec}: no {part} {value!r} in scenario "
                                   f"{sc.name!r}", what=option, hint=hint)
         _check_refined(spec, sc, option)
+        _check_trucks(spec, sc, option)
 
 
 def select(labels: Sequence[Label], specs: Sequence[MetricSpec],
@@ -231,6 +335,17 @@ def select(labels: Sequence[Label], specs: Sequence[MetricSpec],
                 raise ExperimentError(f"no KPI named {spec.metric!r}", what=option, hint=hint)
             options = sorted({lab[0] for lab in labels if lab[3] == spec.metric})
             have = [kpi_name(lab) for lab in labels if lab[3] == spec.metric]
+            # the commodity and channel have rows of the metric, only not at this site:
+            # say where it is reported (review 55: a port's peak_held_trucks blamed the
+            # commodity)
+            same = [lab for lab in labels if lab[3] == spec.metric and lab[1] == spec.channel
+                    and (spec.commodity is None or lab[0] == spec.commodity)]
+            if same:
+                at = list(dict.fromkeys(lab[2] for lab in same))
+                shown = ", ".join(at[:12]) + (", ..." if len(at) > 12 else "")
+                raise ExperimentError(
+                    f"no KPI {spec}: {spec.metric} is reported at: {shown}", what=option,
+                    hint=f"name one of those sites, e.g. {kpi_name(same[0])}")
             close = [name for name in have if spec.site == "all" or name.endswith(
                 f":{spec.site}")] or have
             examples = ", ".join(close[:4]) + (", ..." if len(close) > 4 else "")

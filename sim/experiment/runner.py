@@ -35,6 +35,7 @@ from sim.experiment.precision import (
     Measure,
     StopReport,
     Target,
+    check_measurable,
     check_metrics,
     kpi_name,
     parse_metrics,
@@ -361,6 +362,7 @@ def run(sc: Scenario | str | Path, replications: int | None = None, seed: int = 
         if settings is not None:
             # before anything is run or written: a misspelt metric costs nothing
             check_metrics(settings(1).specs, sc)
+            check_measurable(settings(1).specs, [sc])
     if overrides or not isinstance(given, Scenario):
         from sim.scenario.loader import meta_of, warn_notes
 
@@ -638,6 +640,10 @@ class FolderRun:
         folder was begun is raised as :func:`stopped_run` words it."""
         from sim.output.folder import FolderError, ResultsFolder
 
+        if target is not None:
+            # before the folder is begun or a worker started (sim run checks the names
+            # itself, not this)
+            check_measurable(target.specs, [sc])
         started = time.perf_counter()
 
         def save(res: ReplicationResult) -> None:
@@ -726,6 +732,7 @@ def run_replications(sc: Scenario, seed: int, replications: int, *,
     check_run_arguments(replications, seed, 1)
     if target is not None:
         check_metrics(target.specs, sc)
+        check_measurable(target.specs, [sc])
     started = time.perf_counter()
     if target is None and saved and max(saved) >= replications:
         raise ExperimentError(
