@@ -44,13 +44,19 @@ from sim.output.tables import (
     HEADLINE,
     PRICE_PEAK,
     REFINED_NOTE,
+    SITE_LIMIT,
+    KpiKey,
     cap_note,
     capped_prices,
     control_cells,
     control_rows,
     format_number,
     has_refined,
+    kpi_title,
+    measured_kpis,
+    more_note,
     price_caps,
+    site_differences,
     unpriced,
     unpriced_note,
 )
@@ -132,7 +138,66 @@ def _headline_rows(comp: Comparison, label: str, metrics: Sequence[str] | None
         rows.append((r.commodity, metric, format_number(ref_mean), format_number(r.mean),
                      format_number(r.diff), ci, _pct(r.rel_change),
                      _share(r.share_positive), r.unit))
+    shown = set(zip(head["commodity"], head["metric"], strict=True))
+    extra = [k for k in named_kpis(comp)
+             if not (k[1] == k[2] == "all" and (k[0], k[3]) in shown)]
+    return rows + _kpi_rows(comp, label, extra)
+
+
+def named_kpis(comp: Comparison) -> list[KpiKey]:
+    """The KPIs the comparison's precision target measured (``--metric``, ``metrics=``):
+    the tables show them whatever they are, a site's or a lane's too."""
+    return measured_kpis(comp.stop)
+
+
+def _kpi_rows(comp: Comparison, label: str, keys: Sequence[KpiKey]
+              ) -> list[tuple[str, ...]]:
+    """Rows of the headline table for the KPIs ``keys`` of ``label`` (see
+    :func:`_headline_rows`), named by :func:`kpi_title`."""
+    t = comp.table
+    where = {(k, sc): i for i, (k, sc) in enumerate(zip(
+        zip(t["commodity"], t["channel"], t["site"], t["metric"], strict=True),
+        t["scenario"], strict=True))}
+    rows = []
+    for k in keys:
+        if (k, label) not in where:
+            continue
+        r = t.iloc[where[(k, label)]]
+        ref = (t.iloc[where[(k, comp.reference)]]["mean"] if (k, comp.reference) in where
+               else math.nan)
+        rows.append((k[0], kpi_title(k[3], k[1], k[2]), format_number(ref),
+                     format_number(r["mean"]), format_number(r["diff"]),
+                     _ci(r["diff_ci_low"], r["diff_ci_high"]), _pct(r["rel_change"]),
+                     _share(r["share_positive"]), r["unit"]))
     return rows
+
+
+def _other_period(comp: Comparison, label: str) -> bool:
+    """Whether ``label`` measures another period than the reference: its differences are
+    then mostly the length of the period, and none is listed as excluding zero."""
+    from sim.experiment.compare import Arm, period_notes
+
+    arms = [Arm(lab, lab, comp.results[comp.labels.index(lab)].scenario, 0)
+            for lab in (comp.reference, label)]
+    return bool(period_notes(arms))
+
+
+def _site_rows(comp: Comparison, label: str) -> tuple[list[tuple[str, ...]], int]:
+    """The site and lane rows of ``label`` whose difference's interval excludes zero
+    (:func:`sim.output.tables.site_differences`), at most :data:`SITE_LIMIT`, and how many
+    more there are; none for a scenario over another period than the reference's."""
+    if _other_period(comp, label):
+        return [], 0
+    found = site_differences(comp.table, label, named_kpis(comp))
+    keys = list(zip(found["commodity"], found["channel"], found["site"], found["metric"],
+                    strict=True))[:SITE_LIMIT]
+    return _kpi_rows(comp, label, keys), max(len(found) - SITE_LIMIT, 0)
+
+
+SITE_LEAD = ("Sites and lanes whose difference's 95% interval excludes zero, the largest "
+             "relative change first (each judged on its own: among many KPIs, about one in "
+             "twenty can exclude zero by chance)")
+"""The heading of the site and lane rows under a comparison's table."""
 
 
 def _cap_notes(comp: Comparison, label: str, metrics: Sequence[str] | None) -> list[str]:
@@ -210,6 +275,11 @@ def comparison_text(comp: Comparison, metrics: Sequence[str] | None = None) -> s
         lines = _text_table(_columns(comp, label), rows, 2)
         lines += _cap_notes(comp, label, metrics)
         blocks.append(f"{label} vs {comp.reference} (reference):\n" + "\n".join(lines))
+        sites, more = _site_rows(comp, label)
+        if sites:
+            lines = _text_table(_columns(comp, label), sites, 2)
+            lines += [n for n in (more_note(more),) if n]
+            blocks.append(f"{SITE_LEAD}, {label} vs {comp.reference}:\n" + "\n".join(lines))
         control = _control_text(comp, label)
         if control:
             blocks.append(control)
@@ -251,6 +321,17 @@ def comparison_markdown(comp: Comparison, metrics: Sequence[str] | None = None) 
         parts.append("")
         parts += [f"**Note:** {n.removeprefix('note: ')}\n"
                   for n in _cap_notes(comp, label, metrics)]
+        sites, more = _site_rows(comp, label)
+        if sites:
+            parts += [f"### Sites and lanes, {label} vs {comp.reference}", "",
+                      SITE_LEAD + ".", "",
+                      "| " + " | ".join(head) + " |",
+                      "|" + "|".join(["---", "---", *["---:"] * (len(head) - 3), "---"])
+                      + "|"]
+            parts += ["| " + " | ".join(row) + " |" for row in sites]
+            parts.append("")
+            if more:
+                parts += [f"**Note:** {more_note(more).removeprefix('note: ')}.", ""]
         control = _control(comp, label)
         if not control.empty:
             head = _control_columns(comp, label)
@@ -265,8 +346,9 @@ def comparison_markdown(comp: Comparison, metrics: Sequence[str] | None = None) 
                 parts += [f"**Note:** {REFINED_NOTE.removeprefix('note: ')}", ""]
     if comp.stop is not None:
         parts += [comp.stop.message(), ""]
-    parts += ["Every KPI (by channel and site too) is in `compare.csv`; here are the totals "
-              "and, by channel and refiners' country, who controls supply.", ""]
+    parts += ["Every KPI (by channel and site too) is in `compare.csv`; here are the totals, "
+              "the KPIs named with --metric, the sites and lanes whose difference excludes "
+              "zero and, by channel and refiners' country, who controls supply.", ""]
     return "\n".join(parts)
 
 
@@ -296,7 +378,11 @@ def write_comparison(comp: Comparison, out: Path, figures: bool = True,
         from sim.output.figures import write_compare_figures
 
         named = list(zip(comp.labels, comp.results, strict=True))
-        for path in write_compare_figures(named, out):
+        kpis = named_kpis(comp)
+        # the forest plot draws the KPIs named with --metric too
+        drawn = (write_compare_figures(named, out, kpis=kpis) if kpis
+                 else write_compare_figures(named, out))
+        for path in drawn:
             files[f"figures/{path.name}"] = path
     info = {
         "format": "drc-minerals-sim comparison 1",

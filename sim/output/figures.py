@@ -1282,7 +1282,8 @@ COMPARE_METRICS = ("delivered_t", "shortfall_t", "price_peak_ratio", "mean_lead_
 
 
 def paired_differences(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
-                       confidence: float = 0.95) -> pd.DataFrame:
+                       confidence: float = 0.95,
+                       kpis: Sequence[tuple[str, str, str, str]] = ()) -> pd.DataFrame:
     """Differences of headline KPI means between each scenario and the first, per
     commodity, with confidence intervals.
 
@@ -1296,15 +1297,31 @@ def paired_differences(named: NamedResults, metrics: Sequence[str] = COMPARE_MET
     with nothing delivered, drops its pair), paired, rel_change (the difference over the
     reference mean) and share_positive (the share of pairs with a positive difference), as
     sim compare gives them.
+
+    ``kpis`` adds the KPIs of those (commodity, channel, site, metric) keys not among
+    them (the KPIs a comparison's ``--metric`` named, a site's or lane's too), after them,
+    their ``metric`` written as :func:`sim.output.tables.kpi_title` names it
+    (``peak_held_trucks at kasumbalesa``).
     """
     from sim.experiment.compare import compare_table
+    from sim.output.tables import kpi_title
 
-    metrics = _kpi_metrics(metrics)
+    metrics = base = _kpi_metrics(metrics)
     labels = [name for name, _res in named]
     results = [res for _name, res in named]
     table = compare_table(results, labels, confidence)
     totals = table[(table["channel"] == "all") & (table["site"] == "all")
                    & table["metric"].isin(list(metrics))]
+    extra = [k for k in dict.fromkeys(tuple(k) for k in kpis)
+             if not (k[1] == k[2] == "all" and k[3] in metrics)]
+    if extra:
+        keys = list(zip(table["commodity"], table["channel"], table["site"], table["metric"],
+                        strict=True))
+        named_rows = table[[k in set(extra) for k in keys]].copy()
+        named_rows["metric"] = [kpi_title(m, c, s) for m, c, s in zip(
+            named_rows["metric"], named_rows["channel"], named_rows["site"], strict=True)]
+        totals = pd.concat([totals, named_rows])
+        metrics = [*metrics, *dict.fromkeys(kpi_title(k[3], k[1], k[2]) for k in extra)]
     keys = ["commodity", "metric", "unit"]
     ref = totals[totals["scenario"] == labels[0]][[*keys, "mean"]].rename(
         columns={"mean": "reference_mean"})
@@ -1324,8 +1341,10 @@ def paired_differences(named: NamedResults, metrics: Sequence[str] = COMPARE_MET
                         and c in no_price[sc])
                    for m, c, sc in zip(out["metric"], out["commodity"], out["scenario"],
                                        strict=True)]]
-    out = out.assign(_s=out["scenario"].map(scen), _m=out["metric"].map(order)).sort_values(
-        ["_s", "commodity", "_m"], kind="stable")
+    # the named KPIs after the headline ones, whatever their commodity
+    out = out.assign(_s=out["scenario"].map(scen), _m=out["metric"].map(order),
+                     _x=~out["metric"].isin(list(base))).sort_values(
+        ["_s", "_x", "commodity", "_m"], kind="stable")
     cols = ["scenario", "reference", "commodity", "metric", "unit", "reference_mean", "mean",
             "diff", "ci_low", "ci_high", "n", "diff_n", "paired", "rel_change",
             "share_positive"]
@@ -1381,7 +1400,8 @@ def _cap_label(diff: float, ref_capped: bool, capped: bool) -> str:
 
 @st.styled
 def forest_figure(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
-                  differences: pd.DataFrame | None = None) -> Figure:
+                  differences: pd.DataFrame | None = None,
+                  kpis: Sequence[tuple[str, str, str, str]] = ()) -> Figure:
     """Forest plot: each scenario's difference from the first (reference) in the headline
     KPIs, with 95% confidence intervals.
 
@@ -1400,14 +1420,25 @@ def forest_figure(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
     not an estimate: the peak shows the cap, not how high the price would have gone. It is
     drawn as a hollow point with no interval and no marking, labelled "≥ +9 (at the cap)"
     (or "≤ ... (reference at the cap)"), and "both at the cap" with no point where both
-    are. Scenarios given without results (``None``) are taken as not capped."""
+    are. Scenarios given without results (``None``) are taken as not capped.
+
+    ``kpis`` (keys as :func:`paired_differences` takes them: the KPIs a comparison's
+    ``--metric`` named) adds a row of panels for each such KPI, after the others, in its
+    commodity's column (the first, its commodity in the title, for one the other rows
+    lack, such as ``all``)."""
     metrics = _kpi_metrics(metrics)
-    diffs = differences if differences is not None else paired_differences(named, metrics)
+    diffs = (differences if differences is not None
+             else paired_differences(named, metrics, kpis=kpis))
+    # the named KPIs' rows, by their title: their commodities make no column of their own
+    extra = {m for m in dict.fromkeys(diffs["metric"]) if m not in metrics
+             and not str(m).startswith("price_peak_ratio (")} if kpis else set()
+    metrics = [*metrics, *[m for m in dict.fromkeys(diffs["metric"]) if m in extra]]
     other_period = _other_period(named)
     at_caps = _capped_peaks(named) if "price_peak_ratio" in metrics else {}
     drew_cap = False
     shown = [m for m in metrics if m in set(diffs["metric"])] or list(metrics[:1])
-    coms = list(dict.fromkeys(diffs["commodity"])) or ["all"]
+    coms = list(dict.fromkeys(diffs["commodity"][~diffs["metric"].isin(extra)])) or \
+        list(dict.fromkeys(diffs["commodity"])) or ["all"]
     names = [n for n, _r in named[1:]]
     ref = named[0][0]
     ref_short = short_name(ref, 22, 1)
@@ -1415,8 +1446,18 @@ def forest_figure(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
     axes = fig.subplots(len(shown), len(coms), squeeze=False, sharey=True)
     ys = {name: len(names) - 1 - i for i, name in enumerate(names)}
     for i, metric in enumerate(shown):
+        own = list(dict.fromkeys(diffs["commodity"][diffs["metric"] == metric]))
         for j, com in enumerate(coms):
             ax = axes[i, j]
+            title = metric
+            if metric in extra and com not in own:
+                # in its commodity's column, or the first with its commodity in the title
+                if j == 0 and own and not set(own) & set(coms):
+                    com = own[0]
+                    title = f"{metric} ({'all commodities' if com == 'all' else com})"
+                else:
+                    ax.set_axis_off()
+                    continue
             part = diffs[(diffs["metric"] == metric) & (diffs["commodity"] == com)]
             if i == 0:
                 # the column's commodity, above its first panel
@@ -1424,7 +1465,7 @@ def forest_figure(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
                             textcoords="offset points", ha="center", va="bottom",
                             fontsize=10, fontweight="bold", color=st.commodity_color(com))
             if part.empty:
-                ax.set_title(metric)
+                ax.set_title(title)
                 # paired_differences leaves out the price peaks of a price not modelled
                 _empty(ax, f"price not modelled for {com}" if metric == "price_peak_ratio"
                        else f"no {metric} for {com}")
@@ -1473,7 +1514,7 @@ def forest_figure(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
             ax.axvline(0.0, color="black", lw=0.8)
             unit = part["unit"].iloc[0]
             ax.set_xlabel(f"difference from {ref_short} ({unit})", fontsize=8)
-            ax.set_title(metric)
+            ax.set_title(title)
             ax.xaxis.set_major_formatter(st.TonnesFormatter())
             if not flat:
                 # a third of the figure wide: more ticks than this run into each other
@@ -1735,14 +1776,17 @@ def run_figures(res: Results) -> list[tuple[str, str, Figure]]:
     return out
 
 
-def compare_figures(named: NamedResults) -> list[tuple[str, str, Figure]]:
-    """Every figure of a comparison as (file stem, caption, figure)."""
+def compare_figures(named: NamedResults, kpis: Sequence[tuple[str, str, str, str]] = ()
+                    ) -> list[tuple[str, str, Figure]]:
+    """Every figure of a comparison as (file stem, caption, figure); ``kpis``: the KPIs
+    its ``--metric`` named, which the forest plot draws too (:func:`forest_figure`)."""
     ref = named[0][0]
     # the series figures draw the differences only of runs over the reference's periods
     below = (f", and each scenario's difference from {ref} (over the same periods)"
              if any(_same_periods(named[0][1], res) for _n, res in named[1:]) else "")
-    out = [("forest", f"Differences from {ref} in headline KPIs with 95% confidence "
-            "intervals.", forest_figure(named)),
+    named_too = " and the KPIs named with --metric" if kpis else ""
+    out = [("forest", f"Differences from {ref} in headline KPIs{named_too} with 95% "
+            "confidence intervals.", forest_figure(named, kpis=kpis)),
            ("compare-prices", f"Price index by scenario{below}.",
             compare_series_figure(named, "price_index")),
            ("compare-exports", f"Exports from the DRC by scenario (t/day){below}.",
@@ -1767,7 +1811,10 @@ def write_run_figures(results: Results, folder_path: str | Path) -> list[Path]:
     return _write(run_figures(results), Path(folder_path))
 
 
-def write_compare_figures(named_results: NamedResults, folder_path: str | Path) -> list[Path]:
-    """Write the comparison figures (forest plot of paired differences, price, performance
-    and export series by scenario) as PNG and SVG into ``folder_path/figures/``."""
-    return _write(compare_figures(named_results), Path(folder_path))
+def write_compare_figures(named_results: NamedResults, folder_path: str | Path,
+                          kpis: Sequence[tuple[str, str, str, str]] = ()) -> list[Path]:
+    """Write the comparison figures (forest plot of paired differences, with the KPIs
+    ``kpis`` a comparison's --metric named too, price, performance and export series by
+    scenario) as PNG and SVG into ``folder_path/figures/``."""
+    figs = compare_figures(named_results, kpis) if kpis else compare_figures(named_results)
+    return _write(figs, Path(folder_path))

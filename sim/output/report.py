@@ -41,6 +41,7 @@ from sim.output.tables import (
     CONTROL_LEAD,
     NOT_APPLICABLE,
     REFINED_NOTE,
+    SITE_LIMIT,
     cap_note,
     capped_prices,
     channel_label,
@@ -49,7 +50,10 @@ from sim.output.tables import (
     control_rows,
     format_number,
     has_refined,
+    measured_kpis,
+    more_note,
     price_caps,
+    site_differences,
     unpriced,
     unpriced_note,
 )
@@ -999,10 +1003,16 @@ DIFFERENCE_NOTE = (
 def compare_report_html(named: Sequence[tuple[str, Results]],
                         extra: pd.DataFrame | None = None,
                         reference_note: str | None = None,
-                        notes: Sequence[str] = ()) -> str:
+                        notes: Sequence[str] = (),
+                        kpis: Sequence[tuple[str, str, str, str]] = ()) -> str:
     """The HTML report of a comparison; ``named[0]`` is the reference. ``reference_note``
     says why it is (default: it was given first); ``notes`` are shown before the
-    comparison."""
+    comparison. ``kpis`` (commodity, channel, site, metric) are the KPIs the comparison's
+    ``--metric`` named (:func:`sim.output.tables.measured_kpis`): the differences, the
+    key KPIs and the forest plot show them besides the headline ones. Among the key KPIs
+    are also the site and lane rows whose difference excludes zero (at most
+    :data:`sim.output.tables.SITE_LIMIT` per scenario, the largest relative change
+    first)."""
     from sim.output.figures import (
         COMPARE_METRICS,
         compare_figures,
@@ -1025,8 +1035,9 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
         h.insert(0, "scenario", name)
         side.append(h)
     heads = pd.concat(side, ignore_index=True)
-    diffs = _price_peak_differences(paired_differences(named, COMPARE_METRICS), ref_name,
-                                    capped, no_price)
+    diffs = _price_peak_differences(paired_differences(named, COMPARE_METRICS, kpis=kpis),
+                                    ref_name, capped, no_price)
+    sites = _site_items(named, unranked, kpis)
     dtab = diffs.rename(columns={"diff": "difference", "ci_low": "95% CI low",
                                  "ci_high": "95% CI high",
                                  "reference_mean": "reference mean", "diff_n": "pairs"})
@@ -1068,7 +1079,7 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
              '<section id="kpis"><h2>Key KPIs whose difference\'s 95% interval '
              "excludes zero</h2>",
              _difference_words(diffs, unranked, compare_csv=extra is not None,
-                               csv_reference=csv_ref),
+                               csv_reference=csv_ref, sites=sites, named=bool(kpis)),
              "<h3>Differences from the reference with 95% confidence intervals</h3>",
              DIFFERENCE_NOTE,
              table(dtab, NUMERIC, cls="kpi differences"),
@@ -1093,7 +1104,8 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
                  "</details>"]
     body.append("</section>")
     body.append('<section id="figures"><h2>Figures</h2>')
-    body += [figure_html(fig, cap, stem) for stem, cap, fig in compare_figures(named)]
+    drawn = compare_figures(named, kpis) if kpis else compare_figures(named)
+    body += [figure_html(fig, cap, stem) for stem, cap, fig in drawn]
     for i, (name, res) in enumerate(named):
         body.append(figure_html(flows_figure(res), f"{name}: flows by channel.",
                                 f"flows-{i}"))
@@ -1167,26 +1179,68 @@ def _price_notes(capped: dict[str, dict[str, float]], no_price: dict[str, list[s
     return [n for n in notes if n]
 
 
+def _site_items(named: Sequence[tuple[str, Results]], unranked: Sequence[str],
+                kpis: Sequence[tuple[str, str, str, str]]) -> list[tuple[str, str]]:
+    """The site and lane rows of each scenario (but those of ``unranked``) whose paired
+    difference's interval excludes zero (:func:`sim.output.tables.site_differences`, the
+    ``kpis`` named with --metric left out: they are among the key KPIs already), at most
+    :data:`SITE_LIMIT` per scenario, as list items, with a last item per scenario saying
+    how many more compare.csv holds: (scenario, HTML)."""
+    from sim.experiment.compare import compare_table
+
+    labels = [name for name, _res in named]
+    if all(lab in unranked for lab in labels[1:]):
+        return []
+    table = compare_table([res for _n, res in named], labels)
+    out = []
+    for label in labels[1:]:
+        if label in unranked:
+            continue
+        found = site_differences(table, label, kpis)
+        for r in found.head(SITE_LIMIT).itertuples():
+            out.append((label, _difference_item(label, r.commodity, r.title, r.diff, r.unit,
+                                                r.rel_change, r.diff_ci_low, r.diff_ci_high)))
+        more = more_note(len(found) - SITE_LIMIT, "compare.csv (sim compare writes it)")
+        if more:
+            out.append((label, f"<li>{_e(label)}: {_e(more.removeprefix('note: '))}</li>"))
+    return out
+
+
+def _difference_item(scenario: str, commodity: str, metric: str, diff: float, unit: str,
+                     rel: float, low: float, high: float) -> str:
+    """One difference whose interval excludes zero as a list item; ``rel``: the relative
+    change (a fraction, NaN for none)."""
+    change = f" ({rel:+.1%})" if not _isnan(rel) else ""
+    # every pair gave the same difference: no spread to estimate, as sim compare says
+    ci = "(all equal)" if low == high else f"{_num(low)} to {_num(high)}"
+    return (f"<li><strong>{_e(scenario)}</strong>: {_e(commodity)} {_e(metric)} "
+            f"{'+' if diff > 0 else ''}{_num(diff)} {_e(unit)}{change}, 95% CI {ci}</li>")
+
+
 def _difference_words(diffs: pd.DataFrame, unranked: Sequence[str] = (),
-                      compare_csv: bool = False, csv_reference: str | None = None) -> str:
+                      compare_csv: bool = False, csv_reference: str | None = None,
+                      sites: Sequence[tuple[str, str]] = (), named: bool = False) -> str:
     """The differences whose 95% interval excludes zero, as sentences; none of the
     scenarios in ``unranked`` (measured over another period than the reference). Only the
-    KPIs of ``diffs`` (the headline ones) are judged: the lead-in says so and where every
-    KPI's difference is (``compare_csv``: the folder has compare.csv, its differences from
-    ``csv_reference`` if given)."""
+    KPIs of ``diffs`` (the headline ones, and those named with --metric: ``named``) and
+    the site and lane rows of ``sites`` (:func:`_site_items`, listed after each scenario's
+    totals) are judged: the lead-in says so and where every KPI's difference is
+    (``compare_csv``: the folder has compare.csv, its differences from ``csv_reference``
+    if given)."""
     items = []
     for r in diffs.itertuples():
         if (r.scenario in unranked or np.isnan(r.ci_low) or r.ci_low <= 0 <= r.ci_high
                 or r.diff == 0):
             continue
-        rel = (f" ({r.diff / r.reference_mean:+.1%})"
-               if r.reference_mean and not np.isnan(r.reference_mean) else "")
-        # every pair gave the same difference: no spread to estimate, as sim compare says
-        ci = ("(all equal)" if r.ci_low == r.ci_high
-              else f"{_num(r.ci_low)} to {_num(r.ci_high)}")
-        items.append(f"<li><strong>{_e(r.scenario)}</strong>: {_e(r.commodity)} "
-                     f"{_e(r.metric)} {'+' if r.diff > 0 else ''}{_num(r.diff)} {_e(r.unit)}"
-                     f"{rel}, 95% CI {ci}</li>")
+        rel = (r.diff / r.reference_mean
+               if r.reference_mean and not np.isnan(r.reference_mean) else math.nan)
+        items.append((r.scenario, _difference_item(r.scenario, r.commodity, r.metric, r.diff,
+                                                   r.unit, rel, r.ci_low, r.ci_high)))
+    # each scenario's totals, then its sites and lanes
+    order = {s: i for i, s in enumerate(dict.fromkeys(
+        [*diffs["scenario"], *(s for s, _i in sites)]))}
+    items = [html_item for _s, html_item in sorted(
+        [*items, *sites], key=lambda x: order.get(x[0], len(order)))]
     # the KPI ids, without the "(both at the cap)" a row's label may carry
     metrics = list(dict.fromkeys(str(m).split(" (")[0] for m in diffs["metric"]))
     where = ("every KPI's difference, by channel and site too, is in this folder's "
@@ -1200,9 +1254,14 @@ def _difference_words(diffs: pd.DataFrame, unranked: Sequence[str] = (),
                  f"site too, but from {csv_reference}, the reference of the sim compare "
                  f"that wrote it, not from {ref}; sim compare on these run folders with "
                  f"{ref} first gives them from {ref}")
-    scope = (f"<p>Key KPIs: {_e(', '.join(metrics))}, totals per commodity (sim compare "
-             "prints a few more); "
-             f"{_e(where)}.</p>" if metrics else "")
+    kinds = ("totals per commodity and the KPIs named with --metric" if named
+             else "totals per commodity")
+    scope = (f"<p>Key KPIs: {_e(', '.join(metrics))}, {kinds} (sim compare prints a few "
+             f"more); {_e(where)}.</p>" if metrics else "")
+    if sites:
+        scope += ("<p>Listed after each scenario's totals: the sites and lanes whose "
+                  f"difference excludes zero (at most {SITE_LIMIT} per scenario, the largest "
+                  "relative change first).</p>")
     skipped = ""
     if unranked:
         skipped = (f"<p>{_e(', '.join(unranked))}: not ranked, because "
@@ -1283,7 +1342,8 @@ def write_report(folder: str | Path, out: str | Path | None = None,
         extra = None
         if (folder / "compare.csv").exists():
             extra = pd.read_csv(folder / "compare.csv")
-        text = compare_report_html(named, extra, f"{members.reason}{choose}", page_notes)
+        text = compare_report_html(named, extra, f"{members.reason}{choose}", page_notes,
+                                   kpis=_named_kpis(folder))
     try:
         atomic_write_text(target, text)
     except OSError as exc:
@@ -1294,6 +1354,16 @@ def write_report(folder: str | Path, out: str | Path | None = None,
                                 f"or leave out --out to write {folder / 'report.html'}"
                                 if blocked else None)) from None
     return Report(target, notes)
+
+
+def _named_kpis(folder: Path) -> list[tuple[str, str, str, str]]:
+    """The KPIs the comparison in ``folder`` named with --metric, as its comparison.json
+    records them (its precision target's measures); none without one or a target."""
+    try:
+        info = json.loads((folder / "comparison.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return measured_kpis(info.get("stopping") if isinstance(info, dict) else None)
 
 
 def _results_folders_in(where: Path, limit: int = 5) -> list[str]:

@@ -401,3 +401,88 @@ CONTROL_LEAD = ("delivered_share: a channel's share of the metal delivered; expo
 def has_refined(rows: pd.DataFrame, column: str = "by") -> bool:
     """Whether a table's ``column`` holds the ``refined`` channel (as labelled)."""
     return bool((rows[column] == REFINED_LABEL).any()) if len(rows) else False
+
+
+# ---------------------------------------------------------------------------------------
+# KPIs a comparison names, and those by site and lane whose difference excludes zero
+
+KpiKey = tuple[str, str, str, str]
+"""(commodity, channel, site, metric) of a KPI."""
+
+SITE_LIMIT = 10
+"""The most site and lane rows a comparison lists among the differences that exclude zero:
+the rest are in compare.csv."""
+
+
+def kpi_key(name: str) -> KpiKey:
+    """The key of a KPI named as a precision target's measure names it
+    (``metric:commodity[:channel:site]``, :func:`sim.experiment.precision.kpi_name`,
+    optionally followed by a space and the scenarios it compares)."""
+    parts = str(name).split(" ", 1)[0].split(":")
+    metric, commodity = parts[0], parts[1] if len(parts) > 1 else "all"
+    channel = parts[2] if len(parts) > 2 else "all"
+    site = ":".join(parts[3:]) if len(parts) > 3 else "all"  # route:<id>, country:<ISO3>
+    return commodity, channel, site, metric
+
+
+def measured_kpis(stopping: Any) -> list[KpiKey]:
+    """The KPIs a comparison's precision target measured (the ``--metric`` and
+    ``metrics=`` it was given, resolved to KPIs), from its
+    :class:`~sim.experiment.precision.StopReport` or that report as comparison.json keeps
+    it (``stopping``); none without a target."""
+    if stopping is None:
+        return []
+    if isinstance(stopping, Mapping):
+        names = [m.get("kpi", "") for m in stopping.get("measures") or []
+                 if isinstance(m, Mapping)]
+    else:
+        names = [m.name for m in getattr(stopping, "measures", [])]
+    return list(dict.fromkeys(kpi_key(n) for n in names if n))
+
+
+def kpi_title(metric: str, channel: str = "all", site: str = "all") -> str:
+    """A KPI as the comparison tables name it: the metric, with its channel and site when
+    it is not a total (``peak_held_trucks at kasumbalesa``, ``delivered_t, formal at
+    route:direct``)."""
+    text = metric if channel == "all" else f"{metric}, {channel}"
+    return text if site == "all" else f"{text} at {site}"
+
+
+def _excludes_zero(diff: Any, low: Any, high: Any) -> bool:
+    if pd.isna(low) or pd.isna(high) or pd.isna(diff) or diff == 0:
+        return False
+    return not low <= 0 <= high
+
+
+def site_differences(table: pd.DataFrame, label: str, leave_out: Sequence[KpiKey] = ()
+                     ) -> pd.DataFrame:
+    """The site and lane rows (site not ``all``: sites, lanes, routes, regime states) of
+    scenario ``label`` in a comparison table (:func:`sim.experiment.compare.compare_table`)
+    whose paired difference's interval excludes zero, the largest relative change first
+    (those without one, a reference mean of 0, last, by the size of the difference).
+    Refined shares by country are left out (the who-controls-supply table has them), and
+    so are the KPIs of ``leave_out`` (shown elsewhere). Adds ``title``
+    (:func:`kpi_title`)."""
+    t = table[(table["scenario"] == label) & (table["site"] != "all")
+              & ~table["site"].astype(str).str.startswith("country:")]
+    keep = [_excludes_zero(d, lo, hi) and (c, ch, s, m) not in set(leave_out)
+            for d, lo, hi, c, ch, s, m in zip(t["diff"], t["diff_ci_low"], t["diff_ci_high"],
+                                              t["commodity"], t["channel"], t["site"],
+                                              t["metric"], strict=True)]
+    t = t[np.array(keep, dtype=bool)].copy()
+    rel = t["rel_change"].abs()
+    t = t.assign(_has=rel.isna(), _rel=-rel.fillna(0), _diff=-t["diff"].abs())
+    t = t.sort_values(["_has", "_rel", "_diff"], kind="stable").drop(
+        columns=["_has", "_rel", "_diff"])
+    t["title"] = [kpi_title(m, c, s) for m, c, s in zip(t["metric"], t["channel"], t["site"],
+                                                        strict=True)]
+    return t.reset_index(drop=True)
+
+
+def more_note(more: int, where: str = "compare.csv") -> str:
+    """The line under a list of :data:`SITE_LIMIT` site rows saying how many more there are
+    ("" if none)."""
+    if more <= 0:
+        return ""
+    return (f"note: {more} more site and lane row{'s' if more > 1 else ''} whose difference "
+            f"excludes zero {'are' if more > 1 else 'is'} in {where}")
