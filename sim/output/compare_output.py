@@ -46,6 +46,7 @@ from sim.output.tables import (
     REFINED_NOTE,
     SITE_LIMIT,
     KpiKey,
+    cap_bounds,
     cap_note,
     capped_prices,
     control_cells,
@@ -129,15 +130,18 @@ def _headline_rows(comp: Comparison, label: str, metrics: Sequence[str] | None
         key = (r.commodity, r.metric)
         ref_mean = ref["mean"].get(key, math.nan)
         metric, ci = r.metric, _ci(r.diff_ci_low, r.diff_ci_high)
+        diff, change = format_number(r.diff), _pct(r.rel_change)
         if metric == PRICE_PEAK and r.commodity in leave_out:
             continue
         if metric == PRICE_PEAK:
             metric = _price_label(comp, label, r.commodity)
             if metric != PRICE_PEAK:
                 ci = "-"  # a difference from a cap, not an estimate of one in the peak
+                diff, change = cap_bounds(r.diff, r.rel_change,
+                                          r.commodity in capped(comp, comp.reference),
+                                          r.commodity in capped(comp, label))
         rows.append((r.commodity, metric, format_number(ref_mean), format_number(r.mean),
-                     format_number(r.diff), ci, _pct(r.rel_change),
-                     _share(r.share_positive), r.unit))
+                     diff, ci, change, _share(r.share_positive), r.unit))
     shown = set(zip(head["commodity"], head["metric"], strict=True))
     extra = [k for k in named_kpis(comp)
              if not (k[1] == k[2] == "all" and (k[0], k[3]) in shown)]

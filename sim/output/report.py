@@ -42,6 +42,7 @@ from sim.output.tables import (
     NOT_APPLICABLE,
     REFINED_NOTE,
     SITE_LIMIT,
+    cap_bounds,
     cap_note,
     capped_prices,
     channel_label,
@@ -1046,6 +1047,7 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
                                             "share_positive": "share diff>0"}),
                        {"change": "+.1%", "share diff>0": ".0%"})
     dtab["paired"] = ["yes" if p else "no" for p in dtab["paired"]]
+    dtab = _cap_bound_cells(dtab, diffs, ref_name, capped)
     dtab = dtab[["scenario", "commodity", "metric", "reference mean", "mean", "difference",
                  "95% CI low", "95% CI high", "change", "share diff>0", "pairs", "paired",
                  "unit"]]
@@ -1166,6 +1168,28 @@ def _price_peak_differences(diffs: pd.DataFrame, ref_name: str,
             out.at[i, "metric"] = ("price_peak_ratio ("
                                    f"{'both' if len(which) == 2 else which[0]} at the cap)")
             out.loc[i, ["ci_low", "ci_high"]] = np.nan
+    return out
+
+
+def _cap_bound_cells(dtab: pd.DataFrame, diffs: pd.DataFrame, ref_name: str,
+                     capped: dict[str, dict[str, float]]) -> pd.DataFrame:
+    """``dtab`` (the differences table, rows as ``diffs``'s) with the difference and change
+    of a price peak at the cap written as bounds (:func:`sim.output.tables.cap_bounds`),
+    as sim compare and the forest plot write them: "≥ +8.00", "at least +800.0%"."""
+    at = [i for i, m in enumerate(diffs["metric"]) if str(m).startswith("price_peak_ratio (")]
+    if not at:
+        return dtab
+    out = dtab.copy()
+    out["difference"] = out["difference"].astype(object)
+    for i in at:
+        com, sc = diffs["commodity"].iloc[i], diffs["scenario"].iloc[i]
+        ref_mean = float(diffs["reference_mean"].iloc[i])
+        diff = float(diffs["diff"].iloc[i])
+        rel = diff / ref_mean if ref_mean and not _isnan(ref_mean) else math.nan
+        cells = cap_bounds(diff, rel, com in capped.get(ref_name, {}),
+                           com in capped.get(sc, {}))
+        out.iloc[i, out.columns.get_loc("difference")] = cells[0]
+        out.iloc[i, out.columns.get_loc("change")] = cells[1]
     return out
 
 

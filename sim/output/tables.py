@@ -486,3 +486,20 @@ def more_note(more: int, where: str = "compare.csv") -> str:
         return ""
     return (f"note: {more} more site and lane row{'s' if more > 1 else ''} whose difference "
             f"excludes zero {'are' if more > 1 else 'is'} in {where}")
+
+
+def cap_bounds(diff: float, rel: float, ref_capped: bool, capped: bool) -> tuple[str, str]:
+    """A price peak difference and relative change (a fraction) where the peak of the
+    reference (``ref_capped``) or of the scenario (``capped``) is at its cap, as text: a
+    bound, not an estimate, since the capped side's peak is at least the cap. A capped
+    scenario's difference is at least the one measured (``≥ +8.00``, ``at least +800.0%``),
+    a capped reference's at most (``≤``, ``at most``); between two caps neither says
+    anything (``-``, ``n/a``). The forest plot marks them so too."""
+    if ref_capped and capped:
+        return "-", "n/a"
+    number = format_number(diff)
+    signed = number if number.startswith("-") or diff == 0 or number == "-" else f"+{number}"
+    change = "n/a" if rel is None or rel != rel else f"{rel:+.1%}"
+    if capped:
+        return f"\u2265 {signed}", change if change == "n/a" else f"at least {change}"
+    return f"\u2264 {signed}", change if change == "n/a" else f"at most {change}"
