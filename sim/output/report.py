@@ -1095,14 +1095,21 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
         against = (f" (differences from {csv_ref}, the reference of the sim compare that "
                    f"wrote it, not from {ref_name})"
                    if csv_ref is not None and csv_ref != ref_name else "")
-        shown = _as_percent(extra, {"rel_change": "+.1%", "share_positive": ".0%"})
+        # each scenario's interval clipped to what its KPI can take, as the tables above
+        # (a queue of -1,818 trucks read as data); the differences' intervals are not
+        shown = _as_percent(clip_intervals(extra) if {"metric", "unit", "ci_low", "ci_high"}
+                            <= set(extra.columns) else extra,
+                            {"rel_change": "+.1%", "share_positive": ".0%"})
         body += [f"<details><summary>compare.csv{_e(against)}</summary>",
                  table(shown, [c for c in shown.columns
                                if pd.api.types.is_numeric_dtype(shown[c])],
                        cls="kpi compare-csv", max_rows=500),
                  '<p class="muted">rel_change: the difference as a share of the reference '
                  "mean; share_positive: the share of paired replications in which the "
-                 "difference is positive; compare.csv keeps them as fractions.</p>",
+                 "difference is positive; compare.csv keeps them as fractions, and its "
+                 "intervals as computed (here each scenario's is clipped to the range its "
+                 "KPI can take).</p>",
+                 site_definitions(extra) if "metric" in extra.columns else "",
                  "</details>"]
     body.append("</section>")
     body.append('<section id="figures"><h2>Figures</h2>')

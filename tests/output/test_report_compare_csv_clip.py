@@ -1,0 +1,63 @@
+"""The comparison report's copy of compare.csv clips each scenario's interval to what its
+KPI can take and defines the site KPIs in it (review 55: a border queue of "3,228 (-1,818
+to 8,273)" trucks and a negative wait sat a few lines below "intervals are clipped")."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.experiment.compare import run_comparison
+
+ROOT = Path(__file__).resolve().parents[2]
+TINY = ROOT / "tests" / "data" / "tiny.yaml"
+
+
+def test_the_compare_csv_table_is_clipped_and_defined(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from sim.output import figures
+    from sim.output.report import write_report
+
+    monkeypatch.setattr(figures, "compare_figures", lambda named, kpis=(): [])
+    monkeypatch.setattr(figures, "flows_figure", lambda res: None)
+    monkeypatch.setattr("sim.output.report.figure_html", lambda fig, caption, stem: "")
+    closure = tmp_path / "closure.yaml"
+    closure.write_text(f"""extends: {TINY}
+name: closure
+shocks:
+  events:
+    cut:
+      start: 30
+      duration_days: 10
+      targets: {{sites: [border]}}
+      effects: {{capacity_factor: 0.0}}
+      assumption: test input
+""")
+    out = tmp_path / "cmp"
+    # two replications and a random post: Student-t intervals far wider than their means
+    run_comparison([str(TINY), str(closure)], 2, 1, out=out, figures=False, overrides=[
+        "sites.border.service_variability={dist: exponential, mean: 1}",
+        "sites.border.clearance_trucks_per_day=5",
+        "sites.mine_a.variability={dist: gamma, shape: 2, scale: 0.5}"])
+    raw = pd.read_csv(out / "compare.csv")
+    held = raw[raw.metric.isin(["peak_held_trucks", "mean_wait_days", "peak_held_t"])]
+    assert (held.ci_low < 0).any()  # what the table used to show
+    page = html.unescape(write_report(out, out / "r.html").path.read_text(encoding="utf-8"))
+    block = page[page.index("<summary>compare.csv"):]
+    block = block[:block.index("</details>")]
+    rows = re.findall(r"<tr>(.*?)</tr>", block, flags=re.S)
+    header = [re.sub("<[^>]+>", "", c).strip() for c in re.findall(r"<th[^>]*>(.*?)</th>",
+                                                                     rows[0], flags=re.S)]
+    low = header.index("ci_low")
+    metric = header.index("metric")
+    for row in rows[1:]:
+        cells = [re.sub("<[^>]+>", "", c).strip()
+                 for c in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)]
+        if cells[metric] in ("peak_held_trucks", "mean_wait_days", "peak_held_t") \
+                and cells[low] not in ("", "-", "nan"):
+            assert not cells[low].startswith("-"), cells
+    assert "<dt>peak_held_trucks</dt>" in block and "<dt>mean_wait_days</dt>" in block
