@@ -304,12 +304,17 @@ def headline_notes(frame: pd.DataFrame, replications: int, scenario: str | None 
                            else f"{c}: none, so {NOT_APPLICABLE}"
                            for c, n in zip(rec["commodity"], rec["n"], strict=True))
         # censored episodes: only where some run had one (without, there is no value)
+        # recovered_by_end below 1 does not make the worst episode censored: under
+        # monthly quota releases it ends with the next release, and later dips follow
         censored = ("; an episode still under way at the end of the period, or begun in "
-                    "the warm-up, counts only to the period's edge, so the value is a lower "
-                    "bound where recovered_by_end is below 1" + _unrecovered(frame)
+                    "the warm-up, counts only to the period's edge, so the value may be a "
+                    "lower bound where recovered_by_end is below 1" + _unrecovered(frame)
                     if any(n for n in rec["n"]) else "")
         times.append("time_to_recover_days is the mean over the runs in which supply fell "
-                     f"below 95% of demand ({counts}){censored}")
+                     f"below 95% of demand ({counts}) of one episode's length, the one "
+                     "holding the run's worst day: where shortfalls come and go (monthly "
+                     "quota releases, say) disrupted_days gives the span from the first "
+                     f"short day to the last{censored}")
     if "time_to_shortfall_days" in metrics:
         times.append("time_to_shortfall_days counts runs never short at the period's length, "
                      "so its mean is a lower bound")
