@@ -805,11 +805,17 @@ def finish_command(folder: Path) -> str | None:
     words = ["sim", "run", files[0], "-n", str(replications), "--seed", str(seed),
              "--out", str(folder)]
     words += [w for o in overrides for w in ("--set", o)]
-    if target is not None:
-        words += ["--target-ci", repr(target["target_ci"]),
-                  *[w for m in target["metrics"] for w in ("--metric", m)],
-                  "--max-replications", str(target["max_replications"])]
-    return shlex.join([*words, "--resume"])
+    return shlex.join([*words, *_target_words(target), "--resume"])
+
+
+def _target_words(target: dict[str, Any] | None) -> list[str]:
+    """The options of a recorded precision target (:func:`_recorded_target`) on the
+    command line, [] for none; its confidence has no option (the Python call gets it)."""
+    if target is None:
+        return []
+    return ["--target-ci", repr(target["target_ci"]),
+            *[w for m in target["metrics"] for w in ("--metric", m)],
+            "--max-replications", str(target["max_replications"])]
 
 
 def _comparison_finish_command(folder: Path, info: dict[str, Any]) -> str:
@@ -849,11 +855,7 @@ def _comparison_finish_command(folder: Path, info: dict[str, Any]) -> str:
     words = ["sim", "compare", *sources, "--out", str(out), "-n", str(replications),
              "--seed", str(seed)]
     words += [w for o in overrides for w in ("--set", o)]
-    if target is not None:
-        words += ["--target-ci", repr(target["target_ci"]),
-                  *[w for m in target["metrics"] for w in ("--metric", m)],
-                  "--max-replications", str(target["max_replications"])]
-    return shlex.join([*words, "--resume"])
+    return shlex.join([*words, *_target_words(target), "--resume"])
 
 
 def _item_not_rebuilt(source: str, sha256: Any, overrides: Sequence[str]) -> str | None:
