@@ -156,9 +156,28 @@ def run_world(data: dict[str, Any], seed: int = 1) -> Any:
     return world
 
 
+def tiny_closure(path: Path, target: str, *, name: str = "closure", start: float = 30,
+                 days: float = 10) -> Path:
+    """Write to ``path`` tests/data/tiny.yaml extended by a closure (capacity factor 0) of
+    ``target`` (YAML of a shock's targets, e.g. ``{sites: [border]}``) from day ``start``
+    for ``days`` days, as scenario ``name``; returns ``path``."""
+    path.write_text(f"""extends: {TINY}
+name: {name}
+shocks:
+  events:
+    cut:
+      start: {start:g}
+      duration_days: {days:g}
+      targets: {target}
+      effects: {{capacity_factor: 0.0}}
+      assumption: test input
+""")
+    return path
+
+
 BUILD = SimpleNamespace(site=site, mine=mine, border=border, port=port, market=market,
                         lane=lane, scenario=scenario, to_yaml=to_yaml, variant=variant,
-                        line_of=line_of, run_world=run_world,
+                        line_of=line_of, run_world=run_world, tiny_closure=tiny_closure,
                         DAYS_PER_YEAR=DAYS_PER_YEAR, PAYLOAD_T=PAYLOAD_T)
 
 

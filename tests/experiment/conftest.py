@@ -5,22 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from expt_helpers import TINY
 
 
 @pytest.fixture(scope="session")
-def closure_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def closure_file(tmp_path_factory: pytest.TempPathFactory, build) -> Path:
     """tiny.yaml with a ten-day closure of the lane from the mine (scenario ``closure``)."""
-    path = tmp_path_factory.mktemp("scenarios") / "closure.yaml"
-    path.write_text(f"""extends: {TINY}
-name: closure
-shocks:
-  events:
-    cut:
-      start: 30
-      duration_days: 10
-      targets: {{lanes: [mine_border]}}
-      effects: {{capacity_factor: 0.0}}
-      assumption: test input
-""")
-    return path
+    return build.tiny_closure(tmp_path_factory.mktemp("scenarios") / "closure.yaml",
+                              "{lanes: [mine_border]}")

@@ -49,14 +49,20 @@ except RuntimeError:
     answers, pids = said.splitlines()
     assert answers.split() == ["True", "True"]  # workers: SIGINT ignored, SIGTERM default
     assert "Traceback" not in errors and "KeyboardInterrupt" not in errors, errors
-    workers = [int(p) for p in pids.split()]
-    deadline = time.monotonic() + 10
-    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+    assert not _left_after(10, [int(p) for p in pids.split()]), \
+        "pool workers outlived the stopped pool"
+
+
+def _left_after(seconds: float, pids: list[int]) -> list[int]:
+    """The processes of ``pids`` still alive after waiting up to ``seconds`` for them to
+    end; each is then killed, so that a failing test leaves none behind."""
+    deadline = time.monotonic() + seconds
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
         time.sleep(0.1)
-    left = [p for p in workers if _alive(p)]
-    for pid in left:  # do not leave them behind if the test fails
+    left = [p for p in pids if _alive(p)]
+    for pid in left:
         os.kill(pid, signal.SIGKILL)
-    assert not left, "pool workers outlived the stopped pool"
+    return left
 
 
 def _alive(pid: int) -> bool:
@@ -94,10 +100,4 @@ with open_backend(2, tasks=4) as backend:
     assert len(workers) == 2 and all(_alive(p) for p in workers)
     proc.kill()
     proc.wait(timeout=10)
-    deadline = time.monotonic() + 10
-    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    left = [p for p in workers if _alive(p)]
-    for pid in left:  # do not leave them behind if the test fails
-        os.kill(pid, signal.SIGKILL)
-    assert not left, "pool workers outlived their driver"
+    assert not _left_after(10, workers), "pool workers outlived their driver"

@@ -29,21 +29,10 @@ TARGET = {"target_ci": 0.001, "metrics": ["delivered_t:copper"], "max_replicatio
 
 
 @pytest.fixture(scope="module")
-def cut(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def cut(tmp_path_factory: pytest.TempPathFactory, build) -> Path:
     """tiny.yaml with a five-day closure of the mine's lane inside its 15 days."""
-    path = tmp_path_factory.mktemp("scenarios") / "cut.yaml"
-    path.write_text(f"""extends: {TINY}
-name: cut
-shocks:
-  events:
-    cut:
-      start: 5
-      duration_days: 5
-      targets: {{lanes: [mine_border]}}
-      effects: {{capacity_factor: 0.0}}
-      assumption: test input
-""")
-    return path
+    return build.tiny_closure(tmp_path_factory.mktemp("scenarios") / "cut.yaml",
+                              "{lanes: [mine_border]}", name="cut", start=5, days=5)
 
 
 def uninterrupted(cut: Path, confidence: float = 0.95) -> sim.Comparison:

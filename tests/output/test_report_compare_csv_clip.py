@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TINY = ROOT / "tests" / "data" / "tiny.yaml"
 
 
-def test_the_compare_csv_table_is_clipped_and_defined(tmp_path: Path,
+def test_the_compare_csv_table_is_clipped_and_defined(tmp_path: Path, build,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     from sim.output import figures
     from sim.output.report import write_report
@@ -25,18 +25,7 @@ def test_the_compare_csv_table_is_clipped_and_defined(tmp_path: Path,
     monkeypatch.setattr(figures, "compare_figures", lambda named, kpis=(): [])
     monkeypatch.setattr(figures, "flows_figure", lambda res: None)
     monkeypatch.setattr("sim.output.report.figure_html", lambda fig, caption, stem: "")
-    closure = tmp_path / "closure.yaml"
-    closure.write_text(f"""extends: {TINY}
-name: closure
-shocks:
-  events:
-    cut:
-      start: 30
-      duration_days: 10
-      targets: {{sites: [border]}}
-      effects: {{capacity_factor: 0.0}}
-      assumption: test input
-""")
+    closure = build.tiny_closure(tmp_path / "closure.yaml", "{sites: [border]}")
     out = tmp_path / "cmp"
     # two replications and a random post: Student-t intervals far wider than their means
     run_comparison([str(TINY), str(closure)], 2, 1, out=out, figures=False, overrides=[

@@ -34,22 +34,11 @@ NAMED = "peak_held_trucks:all:all:border"
 
 
 @pytest.fixture(scope="module")
-def border_closure(tmp_path_factory: pytest.TempPathFactory):
+def border_closure(tmp_path_factory: pytest.TempPathFactory, build):
     """tiny.yaml (random) against a ten-day closure of its border post, with a precision
     target on the border's queue: the totals hardly move, the border's queue does."""
     where = tmp_path_factory.mktemp("review55")
-    path = where / "closure.yaml"
-    path.write_text(f"""extends: {TINY}
-name: closure
-shocks:
-  events:
-    cut:
-      start: 30
-      duration_days: 10
-      targets: {{sites: [border]}}
-      effects: {{capacity_factor: 0.0}}
-      assumption: test input
-""")
+    path = build.tiny_closure(where / "closure.yaml", "{sites: [border]}")
     out = where / "cmp"
     comp = run_comparison([str(TINY), str(path)], 3, 1, overrides=RANDOM,
                           target=Target(0.5, tuple(parse_metrics([NAMED])), 4), out=out,
