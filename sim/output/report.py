@@ -858,13 +858,23 @@ def _comparison_finish_command(folder: Path, info: dict[str, Any]) -> str:
     return shlex.join([*words, *_target_words(target), "--resume"])
 
 
+def _rebuilds(path: Path, overrides: Sequence[str], sha256: Any) -> bool:
+    """Whether scenario file ``path`` with ``overrides`` gives, now, the scenario whose
+    fingerprint is ``sha256`` (a file that no longer loads gives none)."""
+    from sim.output.folder import scenario_sha256
+    from sim.scenario.loader import load_scenario
+
+    try:
+        return scenario_sha256(load_scenario(path, overrides)) == sha256
+    except Exception:  # noqa: BLE001 - a file that no longer loads rebuilds nothing
+        return False
+
+
 def _item_not_rebuilt(source: str, sha256: Any, overrides: Sequence[str]) -> str | None:
     """Why ``sim compare`` given ``source`` (an item of a comparison, as
     :func:`sim.experiment.compare.comparison_record` records it; ``sha256`` the scenario
     it ran, or None for a results folder compared) with ``--set`` ``overrides`` would not
     rebuild that item (None if it would)."""
-    from sim.output.folder import scenario_sha256
-    from sim.scenario.loader import load_scenario
 
     if source.startswith("<"):
         return f"{source} was given as a Python object, not a file or folder"
@@ -873,11 +883,7 @@ def _item_not_rebuilt(source: str, sha256: Any, overrides: Sequence[str]) -> str
         return None if path.is_dir() else f"the results folder {source} is not found from here"
     if not path.is_file():
         return f"the scenario file {source} is not found from here"
-    try:
-        same = scenario_sha256(load_scenario(path, overrides)) == sha256
-    except Exception:  # noqa: BLE001 - a file that no longer loads rebuilds nothing
-        same = False
-    if same:
+    if _rebuilds(path, overrides, sha256):
         return None
     return (f"the scenario it ran from {source} is not what that file gives now with the "
             "comparison's overrides, so it was changed in Python after loading or the file "
@@ -904,8 +910,6 @@ def _not_rebuilt(files: Sequence[str], overrides: Sequence[str], sha256: Any) ->
     scenario whose fingerprint is ``sha256`` (None if it would): no file (built in
     Python), a file not found from here, or a file and overrides that give another
     scenario now (changed in Python after loading, or the file edited since)."""
-    from sim.output.folder import scenario_sha256
-    from sim.scenario.loader import load_scenario
 
     # scenario_from_dict and scenario_from_yaml record their name ("<dict>") as the file
     if not files or (files[0].startswith("<") and files[0].endswith(">")):
@@ -914,11 +918,7 @@ def _not_rebuilt(files: Sequence[str], overrides: Sequence[str], sha256: Any) ->
     if not path.is_file():
         return (f"{files[0]} is not a scenario file found from here, so the scenario was "
                 "built in Python or its file was moved")
-    try:
-        same = scenario_sha256(load_scenario(path, overrides)) == sha256
-    except Exception:  # noqa: BLE001 - a file that no longer loads rebuilds nothing
-        same = False
-    if same:
+    if _rebuilds(path, overrides, sha256):
         return None
     said = f"{files[0]}" + (f" with overrides {', '.join(overrides)}" if overrides else "")
     return (f"the scenario it ran is not what {said} gives now, so it was changed in "
