@@ -15,7 +15,7 @@ import signal
 import sys
 import traceback
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
 from typing import Any, NoReturn
@@ -393,6 +393,40 @@ def _saved_in_comparison(out: Path) -> int:
     return sum(1 for _ in out.glob("*/replications/rep-*.npz"))
 
 
+def _note_target_left_out(out: Path, what: str, precision: Any,
+                          command: Sequence[str] | None) -> None:
+    """Say so when the run or comparison in ``out``, resumed without --target-ci, was run to
+    a precision target (``precision``, as run.json records a Python run's or a
+    comparison's; or the --target-ci options of ``command``, the command that resumes a
+    ``sim run``): it then ends with the replications saved, the target unmeasured, which
+    looked like the precision run finished. sim.run and sim.compare warn the same."""
+    options: list[str] = []
+    confidence = 0.95
+    if isinstance(precision, dict):
+        try:
+            options = ["--target-ci", repr(float(precision["target_ci"])),
+                       *[w for m in precision["metrics"] for w in ("--metric", str(m))],
+                       "--max-replications", str(int(precision["max_replications"]))]
+            confidence = float(precision.get("confidence", 0.95))
+        except (KeyError, TypeError, ValueError):
+            options = ["--target-ci ..."]
+    elif command and "--target-ci" in command:
+        words = [str(w) for w in command]
+        options = [w for i, w in enumerate(words) for opt in
+                   ("--target-ci", "--metric", "--max-replications")
+                   if opt in (w, words[i - 1] if i else "")]
+    if not options:
+        return
+    said = " ".join(options)
+    how = (f"give the same options ({said}) with --resume" if confidence == 0.95 else
+           f"its confidence, {confidence:g}, has no option here: finish it from Python "
+           f"with the same target and confidence={confidence:g} (sim report {out} gives "
+           "the call)")
+    _err(f"note: {out} holds a precision {what} ({said}) resumed without --target-ci: it "
+         f"ends with the replications saved, the target unmeasured; to finish it as it was "
+         f"run, {how}")
+
+
 def _resume_command(words: list[str]) -> str:
     import shlex
 
@@ -621,6 +655,9 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
         if recorded_n is not None and recorded_n != replications:
             replications = recorded_n
             target = _target(target_ci, metrics, max_replications, replications)
+    if resume and target is None:
+        _note_target_left_out(out, "run", recorded_run.get("precision"),
+                              recorded_run.get("resume_command"))
     resume_words = ["run", scenario, "-n", replications, "--seed", seed, "--out", out,
                     *[w for o in overrides for w in ("--set", o)]]
     if target is not None:
@@ -746,7 +783,11 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
     compare.md, a forest plot of the differences and the scenarios' time series with
     bands (figures/), and each scenario's results folder.
     """
-    from sim.experiment.compare import finished_only_error, run_comparison
+    from sim.experiment.compare import (
+        finished_only_error,
+        recorded_comparison_target,
+        run_comparison,
+    )
     from sim.experiment.errors import ExperimentError
     from sim.experiment.executors import ReplicationError
     from sim.output.compare_output import comparison_text
@@ -787,13 +828,20 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
     if no_figures:
         words.append("--no-figures")
     words += _executor_words(workers, scheduler, dask_local)
+    if resume and target is None:
+        _note_target_left_out(out, "comparison", recorded_comparison_target(out), None)
+    # recorded in each scenario's run.json for sim report's hint, replayed from anywhere:
+    # the items by their absolute paths (--out is the folder the hint is given for)
+    recorded = ["sim", *(Path(w).absolute() if i in range(1, len(items) + 1) else w
+                         for i, w in enumerate(words)), "--resume"]
     try:
         with bar:
             comp = run_comparison(list(items), replications, seed, overrides=overrides,
                                   workers=workers, scheduler=scheduler,
                                   dask_local=dask_local, target=target, out=out, force=force,
                                   resume=resume, progress=bar.update, on_batch=bar.set_total,
-                                  figures=not no_figures, for_python=False)
+                                  figures=not no_figures, for_python=False,
+                                  command=recorded)
     except ScenarioError as exc:
         _scenario_error_in_comparison(exc, items, overrides)
     except KeyboardInterrupt:

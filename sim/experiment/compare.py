@@ -430,7 +430,8 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
                    out: str | Path | None = None, force: bool = False, resume: bool = False,
                    progress: Callable[[int], None] | None = None,
                    on_batch: Callable[[int], None] | None = None,
-                   figures: bool = True, for_python: bool = True) -> Comparison:
+                   figures: bool = True, for_python: bool = True,
+                   command: Sequence[str] | None = None) -> Comparison:
     """Run (or read) every scenario with common random numbers and compare them with the
     first. See :func:`compare` for the arguments; returns a :class:`Comparison`.
 
@@ -445,7 +446,9 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
     With ``out``, each scenario that runs is written as a results folder ``out/<label>/``
     (replications saved as they finish, so ``resume=True`` finishes an interrupted
     comparison), and ``compare.csv``, ``compare.md``, ``comparison.json`` and figures are
-    written to ``out``.
+    written to ``out``. ``command``, the words of the ``sim compare ... --resume`` command
+    that finishes it (the command line's, with all its options), is recorded in each
+    scenario's run.json for the hint ``sim report`` gives on an unfinished comparison.
     """
     with python_wording("compare", for_python):
         return _run_comparison(
@@ -453,7 +456,7 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
             scheduler=scheduler, dask_local=dask_local, executor=executor, target=target,
             confidence=confidence,
             out=out, force=force, resume=resume, progress=progress, on_batch=on_batch,
-            figures=figures, for_python=for_python)
+            figures=figures, for_python=for_python, command=command)
 
 
 def _run_comparison(items: Sequence[Item], replications: int | None, seed: int | None, *,
@@ -463,7 +466,7 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
                     confidence: float, out: str | Path | None, force: bool, resume: bool,
                     progress: Callable[[int], None] | None,
                     on_batch: Callable[[int], None] | None, figures: bool,
-                    for_python: bool) -> Comparison:
+                    for_python: bool, command: Sequence[str] | None = None) -> Comparison:
     """:func:`run_comparison`, its errors worded for the command line."""
     started = time.perf_counter()
     # before any scenario is read or folder written: a bad seed or confidence otherwise
@@ -571,7 +574,7 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
     def prepare() -> None:
         if out_path is not None:
             _prepare_out(out_path, arms, root, replications, force, resume,
-                         comparison_record(arms, overrides, target))
+                         comparison_record(arms, overrides, target, command))
             # counted again from what the folders opened hold: one whose run.json is not
             # recognised as this comparison's (unreadable, say) still may not be cut short
             floors[0] = max([held, *(max(a.done) + 1 for a in runnable if a.done)])
@@ -837,7 +840,8 @@ def _override_notes(arms: Sequence[Arm], for_python: bool = False) -> list[str]:
 
 
 def comparison_record(arms: Sequence[Arm], overrides: Sequence[str],
-                      target: Target | None) -> dict[str, Any]:
+                      target: Target | None,
+                      command: Sequence[str] | None = None) -> dict[str, Any]:
     """What each scenario's run.json records of the comparison it belongs to, so that the
     hint that finishes an interrupted comparison (:func:`sim.load_results` or ``sim
     report`` on one scenario's folder, see :func:`sim.output.report.finish_command`)
@@ -847,7 +851,10 @@ def comparison_record(arms: Sequence[Arm], overrides: Sequence[str],
     comparison's own overrides (``--set``); and with a ``target``, ``precision`` as
     :func:`~sim.experiment.runner.precision_record` records it for ``sim.run``
     (``target_ci``, ``metrics``, ``max_replications``, ``confidence``). Without the
-    target a resume refused the replications its batches had added, or ended at them."""
+    target a resume refused the replications its batches had added, or ended at them.
+    With ``command`` (the command line's), ``resume_command``: its words, as ``sim run``
+    records its own, so that the hint keeps every option given (``--workers``,
+    ``--no-figures``), which the record alone does not hold."""
     from sim.experiment.runner import precision_record
     from sim.output.folder import scenario_sha256
 
@@ -863,6 +870,8 @@ def comparison_record(arms: Sequence[Arm], overrides: Sequence[str],
                               "compare_overrides": [str(o) for o in overrides]}
     if target is not None:
         record.update(precision_record(target, [metric_text(s) for s in target.specs]))
+    if command is not None:
+        record["resume_command"] = [str(w) for w in command]
     return record
 
 
@@ -879,28 +888,41 @@ def metric_text(spec: MetricSpec) -> str:
     return ":".join(parts)
 
 
-def _warn_target_left_out(out: Path, arms: Sequence[Arm]) -> None:
-    """Warn when the comparison in ``out``, resumed without ``target_ci``, was run with one
-    (its scenarios' run.json record it, see :func:`comparison_record`): it then ends with
-    the replications saved, which looked like the precision comparison finished."""
+def recorded_comparison_target(out: Path, labels: Sequence[str] | None = None
+                               ) -> dict[str, Any] | None:
+    """The precision target (``target_ci``, ``metrics``, ``max_replications``,
+    ``confidence``) the comparison in ``out`` was run with, as its scenarios' run.json
+    record it (see :func:`comparison_record`); None for a comparison run without one, or
+    none to read. ``labels`` names the scenarios' folders (every sub-folder if None)."""
     import json
 
-    for arm in arms:
+    runs = ([out / label / "run.json" for label in labels] if labels is not None
+            else sorted(out.glob("*/run.json")))
+    for path in runs:
         try:
-            info = json.loads((out / arm.label / "run.json").read_text(encoding="utf-8"))
+            info = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
         recorded = info.get("precision") if isinstance(info, dict) else None
         if isinstance(info, dict) and isinstance(info.get("comparison"), str) \
                 and isinstance(recorded, dict):
-            said = ", ".join(f"{k}={recorded.get(k)!r}" for k in
-                             ("target_ci", "metrics", "max_replications", "confidence"))
-            warnings.warn(
-                f"{out} holds a precision comparison ({said}) resumed without target_ci: it "
-                "ends with the replications saved, the target unmeasured; pass the same "
-                "target_ci, metrics, max_replications and confidence to finish it as it was "
-                "run", UserWarning, stacklevel=4)
-            return
+            return recorded
+    return None
+
+
+def _warn_target_left_out(out: Path, arms: Sequence[Arm]) -> None:
+    """Warn when the comparison in ``out``, resumed without ``target_ci``, was run with one:
+    it then ends with the replications saved, which looked like the precision comparison
+    finished. (``sim compare --resume`` says so in its own words.)"""
+    recorded = recorded_comparison_target(out, [arm.label for arm in arms])
+    if recorded is not None:
+        said = ", ".join(f"{k}={recorded.get(k)!r}" for k in
+                         ("target_ci", "metrics", "max_replications", "confidence"))
+        warnings.warn(
+            f"{out} holds a precision comparison ({said}) resumed without target_ci: it "
+            "ends with the replications saved, the target unmeasured; pass the same "
+            "target_ci, metrics, max_replications and confidence to finish it as it was "
+            "run", UserWarning, stacklevel=4)
 
 
 def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, force: bool,

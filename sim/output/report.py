@@ -823,13 +823,18 @@ def _comparison_finish_command(folder: Path, info: dict[str, Any]) -> str:
     see :func:`sim.experiment.compare.comparison_record`): ``sim compare`` on its items
     with ``-n``, ``--seed``, ``--set``, its precision target (``--target-ci``,
     ``--metric``, ``--max-replications``) and ``--resume``, ``--out`` the folder holding
-    ``folder``, as the command printed when it was interrupted; or, when those files and
+    ``folder``, as the command printed when it was interrupted (the command itself where
+    ``sim compare`` recorded it: ``resume_command``, with every option); or, when those files and
     overrides do not rebuild its scenarios (scenarios built or changed in Python, files
     moved or edited) or its target's confidence is not 95%, the ``sim.compare`` call with
     ``resume=True`` and the target's keywords, saying why. A comparison run before its
     items were recorded gets the command in outline. Raises ``ValueError``, ``TypeError``
     or ``KeyError`` for a record that cannot be read."""
     out = folder.parent if folder.name not in ("", ".", "..") else folder.resolve().parent
+    if info.get("resume_command"):
+        # as sim compare wrote it, with every option given (--workers, --no-figures), but
+        # --out the folder holding ``folder`` now (as for a run's recorded command)
+        return shlex.join(with_out(info["resume_command"], out))
     items = info.get("compared")
     if items is None:
         return f"sim compare <its scenarios and options> --out {shlex.quote(str(out))} --resume"
