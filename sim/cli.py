@@ -540,14 +540,20 @@ def _capacity_notes(sc: Any) -> list[str]:
     from sim.scenario.plan import make_plan
 
     notes = []
+    # the plan is the flow with nothing in force: a ban or a closure stops some of it, so
+    # the note says so rather than promise a pile-up the scenario's own ban prevents
+    acting = any(getattr(part, name) for part in (sc.shocks, sc.policies)
+                 for name in type(part).model_fields)
+    unless = (" while nothing stops that flow (the scenario's shocks and policies, not "
+              "counted here, may)" if acting else "")
     for c in capacity_checks(sc, make_plan(sc)):
         if not c.over:
             continue
         if c.kind == "refiner":
             grows = (f"unrefined feed piles up there, about {c.planned - c.capacity:,.0f} "
-                     f"{c.unit}")
+                     f"{c.unit}{unless}")
         else:
-            grows = "its queue will grow for as long as that lasts"
+            grows = f"its queue will grow for as long as that lasts{unless}"
         notes.append(f"planned flow into {c.element} ({c.kind}) is {c.utilisation:.0%} of "
                      f"its capacity ({c.planned:,.0f} against {c.capacity:,.0f} {c.unit}): "
                      f"{grows} (sim show lists every capacity)")

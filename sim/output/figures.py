@@ -790,6 +790,12 @@ def prices_figure(res: Results, commodity: str | None = None) -> Figure:
 
 
 # ================================================================================ stocks
+def _either(names: Iterable[str]) -> str:
+    """``names`` as a list in words: "mines, ports or refiners"."""
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
 @st.styled
 def stocks_figure(res: Results, commodity: str | None = None,
                   kinds: Sequence[str] = STOCK_KINDS) -> Figure:
@@ -813,7 +819,8 @@ def stocks_figure(res: Results, commodity: str | None = None,
         empty = (f"the scenario has no {', '.join(st.label(k) for k in kinds)} sites"
                  if not cubes else
                  # lines along zero, with a 0-0.05 axis, read as a failed plot: say so
-                 f"no {com} held at these sites:\nit moves straight on" if held == 0.0
+                 # only the kinds drawn: gold held elsewhere (at hubs) is not "none held"
+                 f"no {com} held at {_either(st.label(k) + 's' for k in cubes)}" if held == 0.0
                  else None)
         if empty is not None:
             _empty(ax, empty)

@@ -203,7 +203,9 @@ def test_a_stock_panel_with_nothing_held_says_so(baseline_short) -> None:
     # 0 to 0.05 axis, which reads as a failed plot
     fig = F.stocks_figure(baseline_short)
     texts = all_texts(fig)
-    assert "no gold held at these sites" in texts
+    # the kinds drawn, not "it moves straight on": gold waits at hubs, which are not drawn
+    assert "no gold held at mines, ports or refiners" in texts
+    assert "straight on" not in texts
     # and nothing drawn under the words: lines and hollow points along zero, with ticks,
     # still read as a plot of nothing
     gold = next(ax for ax in fig.axes if ax.get_title() == "gold: stocks")
