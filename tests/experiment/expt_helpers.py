@@ -71,3 +71,19 @@ def no_options(text: str) -> None:
     for option in ("--seed", "--set", "--force", "--resume", "--target-ci", "--metric",
                    "--max-replications", "--out", "-n ", "-r "):
         assert option not in text, text
+
+
+def interrupted_copy(full: Path, to: Path, keep: int) -> Path:
+    """A copy of the finished run folder ``full`` as an interrupt leaves it after
+    replications ``0..keep-1``: run.json, replications/index.json and those replications,
+    no manifest or tables."""
+    import shutil
+
+    to.mkdir(parents=True)
+    shutil.copy2(full / "run.json", to / "run.json")
+    (to / "replications").mkdir()
+    shutil.copy2(full / "replications" / "index.json", to / "replications" / "index.json")
+    for r in range(keep):
+        name = f"rep-{r:06d}.npz"
+        shutil.copy2(full / "replications" / name, to / "replications" / name)
+    return to

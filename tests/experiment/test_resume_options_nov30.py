@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import json
 import shlex
-import shutil
 from pathlib import Path
 
 import pytest
-from expt_helpers import SET_RANDOM, TINY, cli
+from expt_helpers import SET_RANDOM, TINY, cli, interrupted_copy
 
 import sim
 from sim.output.report import finish_command
@@ -33,19 +32,13 @@ def cut(tmp_path_factory: pytest.TempPathFactory, build) -> Path:
 
 
 def cut_short(full: Path, to: Path, keep: int) -> Path:
-    """A copy of the finished run folder ``full`` as an interrupt after replications
-    ``0..keep-1`` leaves it (run.json and those replications, no manifest), its run.json
-    naming ``comparison`` its comparison's folder if it has one."""
-    to.mkdir(parents=True)
-    info = json.loads((full / "run.json").read_text(encoding="utf-8"))
+    """:func:`interrupted_copy`, its run.json naming its comparison's folder ``to``'s
+    parent if it belongs to one (the comparison was interrupted where it is now)."""
+    interrupted_copy(full, to, keep)
+    info = json.loads((to / "run.json").read_text(encoding="utf-8"))
     if "comparison" in info:
         info["comparison"] = str(to.parent.resolve())
-    (to / "run.json").write_text(json.dumps(info), encoding="utf-8")
-    (to / "replications").mkdir()
-    shutil.copy2(full / "replications" / "index.json", to / "replications" / "index.json")
-    for r in range(keep):
-        name = f"rep-{r:06d}.npz"
-        shutil.copy2(full / "replications" / name, to / "replications" / name)
+        (to / "run.json").write_text(json.dumps(info), encoding="utf-8")
     return to
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from expt_helpers import SET_RANDOM, TINY, cli
+from expt_helpers import interrupted_copy as interrupted
 
 QUIET = ("-q", "-w", "1", "--no-figures")
 # tiny.yaml made random stops at 12 replications after the batches [3, 6, 12]
@@ -26,20 +27,6 @@ RUN = ("-n", 3, "--seed", 5, "--set", "horizon_days=30", *SET_RANDOM, *QUIET, *T
 # is known better: it stops at 9 after [3, 6, 9]
 COMPARE = ("-n", 3, "--seed", 5, "--set", "horizon_days=40", *SET_RANDOM, *QUIET,
            "--target-ci", 0.03, "--metric", "delivered_t", "--max-replications", 40)
-
-
-def interrupted(full: Path, to: Path, keep: int) -> Path:
-    """A copy of the finished run folder ``full`` as an interrupt leaves it after
-    replications ``0..keep-1``: run.json, replications/index.json and those replications,
-    no manifest or tables."""
-    to.mkdir(parents=True)
-    shutil.copy2(full / "run.json", to / "run.json")
-    (to / "replications").mkdir()
-    shutil.copy2(full / "replications" / "index.json", to / "replications" / "index.json")
-    for r in range(keep):
-        name = f"rep-{r:06d}.npz"
-        shutil.copy2(full / "replications" / name, to / "replications" / name)
-    return to
 
 
 def interrupted_comparison(full: Path, to: Path, keep: int, moved: bool = False) -> Path:
