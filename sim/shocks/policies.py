@@ -1,8 +1,11 @@
 """Policies at run time.
 
 * :class:`ExportGate` holds every export ban and quota on one commodity and tells a mine
-  how much of a dispatch may leave; what may not stays in the mine's stockyard, up to the
-  policy's stock limit, beyond which the mine curtails.
+  how much of a dispatch may leave the country; what may not stays in the mine's
+  stockyard, up to the policy's stock limit, beyond which the mine curtails. Only exports
+  are gated: a mine's lot on a route that stays in the country (to a refiner, stockpile or
+  market at home) passes freely and draws no quota, while a refiner's sales abroad are
+  gated too (:meth:`ExportGate.allow_refined`), its held metal waiting in its output.
 * :class:`QuotaState` keeps each mine's allowance as buckets that expire (carry-over).
 * :class:`DealState`, corridor upgrades, :class:`StockpileController`, security-support
   multipliers and :class:`ExportControlState` are the other policies' state.
@@ -28,7 +31,10 @@ _EPS = 1e-9
 # ----------------------------------------------------------------------------- bans, quotas
 @dataclass
 class BanState:
-    """An export ban: which channels it stops, and whether it is in force."""
+    """An export ban: which channels it stops, and whether it is in force.
+
+    It stops exports, metal leaving ``country``: lots of mines there on routes that leave
+    it and, if ``channels`` is None, refined metal its refiners sell abroad."""
 
     ident: str
     country: str
@@ -39,7 +45,11 @@ class BanState:
 
 @dataclass
 class QuotaState:
-    """An export quota's allowances, per mine, as (tonnes, expiry time) buckets."""
+    """An export quota's allowances, per mine, as (tonnes, expiry time) buckets.
+
+    Mines draw on their own buckets (:meth:`take`) for lots on routes that leave
+    ``country``; refiners there, for refined metal sold abroad, on every mine's
+    (:meth:`take_pooled`)."""
 
     ident: str
     spec: ExportQuota
@@ -104,9 +114,42 @@ class QuotaState:
         self.exported += used
         return used
 
+    def next_pooled_expiry(self, now: float) -> float:
+        """When the first of any mine's allowance expires (inf if none is left)."""
+        if now < self.first_export_t:
+            return math.inf
+        return min((b[1] for buckets in self.buckets.values() for b in buckets
+                    if b[1] > now and b[0] > _EPS), default=math.inf)
+
+    def take_pooled(self, tonnes: float, now: float) -> float:
+        """Use up to ``tonnes`` of the allowance of all mines together (a refiner's exports):
+        the allowance that expires first first, and of allowance expiring at the same time
+        each mine's in proportion to what it has. Returns the tonnes taken."""
+        if now < self.first_export_t:
+            return 0.0
+        groups: dict[float, list[list[float]]] = {}
+        for buckets in self.buckets.values():
+            for b in buckets:
+                if b[1] > now and b[0] > _EPS:
+                    groups.setdefault(b[1], []).append(b)
+        used = 0.0
+        for expiry in sorted(groups):
+            if used >= tonnes:
+                break
+            group = groups[expiry]
+            have = sum(b[0] for b in group)
+            step = min(have, tonnes - used)
+            for b in group:
+                b[0] -= step * (b[0] / have)
+            used += step
+        self.exported += used
+        return used
+
 
 class ExportGate:
-    """Every ban and quota on one commodity; consulted by mines of the exporting country."""
+    """Every ban and quota on one commodity; consulted for exports from the policy's
+    country: mines' lots on routes that leave it (:meth:`allow_shared`) and refiners' sales
+    abroad (:meth:`allow_refined`)."""
 
     def __init__(self) -> None:
         self.bans: list[BanState] = []
@@ -116,10 +159,33 @@ class ExportGate:
         """Whether any ban or quota on this commodity is in force for ``country``."""
         return any(p.active and p.country == country for p in [*self.bans, *self.quotas])
 
+    def allow_refined(self, country: str, tonnes: float, now: float) -> float:
+        """Tonnes of a refiner's ``tonnes`` of refined metal for markets abroad that may
+        leave ``country`` now.
+
+        Only bans and quotas on all channels apply (refined metal belongs to no channel).
+        A ban in force allows nothing; quotas in force are drawn on one after another, the
+        one whose allowance expires first first, each from the allowance of all its mines
+        (:meth:`QuotaState.take_pooled`), so a refiner's exports and the mines' share one
+        cap."""
+        if any(ban.active and ban.country == country and ban.channels is None
+               for ban in self.bans):
+            return 0.0
+        quotas = [q for q in self.quotas
+                  if q.active and q.country == country and q.channels is None]
+        if not quotas:
+            return tonnes
+        used = 0.0
+        for q in sorted(quotas, key=lambda q: q.next_pooled_expiry(now)):
+            if used >= tonnes - _EPS:
+                break
+            used += q.take_pooled(tonnes - used, now)
+        return used
+
     def allow_shared(self, mine: Mine, requests: list[tuple[int, float]], now: float
                      ) -> list[float]:
-        """Tonnes of each of a mine's dispatches, ``(channel, tonnes)``, that may be
-        exported now.
+        """Tonnes of each of a mine's exporting dispatches, ``(channel, tonnes)``, that may
+        leave now (the mine ships lots on routes that stay in the country without asking).
 
         A banned channel exports nothing; a channel under no ban or quota exports all.
         The quotas covering some of the dispatches are drawn on one after another, the
@@ -263,13 +329,19 @@ class StockpileController:
         cap_left = math.inf if spec.release_cap_t is None else (  # type: ignore[attr-defined]
             spec.release_cap_t - self.released)  # type: ignore[attr-defined]
         amount = 0.0
+        held = float(self.stockpile.stock[c])
         if trigger:
-            amount = min(spec.release_t_per_day, float(self.stockpile.stock[c]), cap_left)  # type: ignore[attr-defined]
+            amount = min(spec.release_t_per_day, held, cap_left)  # type: ignore[attr-defined]
         if (amount > _EPS) != self.releasing:
             self.releasing = amount > _EPS
+            detail = f"price index {price:.2f}, shortfall {shortfall_share:.1%}"
+            if not self.releasing:
+                # say why it stops: a stop logged with a shortfall of 100% reads as a
+                # contradiction unless the trigger is seen to be over or the metal gone
+                detail += (", no longer triggered" if not trigger else ", cap reached"
+                           if cap_left <= _EPS else ", stockpile empty")
             world.timeline.add(now, "policy", self.ident,
-                               "release starts" if self.releasing else "release stops",
-                               f"price index {price:.2f}, shortfall {shortfall_share:.1%}")
+                               "release starts" if self.releasing else "release stops", detail)
         if amount > _EPS:
             world.transfer(self.stockpile, self.market, c, amount)
             self.released += amount

@@ -6,10 +6,13 @@ ratio times the main product of the *same* lot, so cobalt follows copper up and 
 mine's ramp-up multiplies the capacity factor by its share of full output at the time.
 Output joins the stockyard, and everything above the working stock (the initial stock) is
 assigned to channels by the current offtake shares and dispatched, each channel's share on
-the route its router picks, as far as export bans and quotas allow. What may not leave stays
-in the stockyard, still belonging to its channel; under a restriction with a stock limit,
+the route its router picks, as far as export bans and quotas allow. Bans and quotas act on
+exports only: a lot on a route that stays inside the mine's country (to a refiner, stockpile
+or market there) is neither held nor counted against a quota. What may not leave stays in
+the stockyard, still belonging to its channel; under a restriction with a stock limit,
 production beyond the limit is curtailed (not mined), and with it the by-products of the
-ore left in the ground.
+ore left in the ground. A channel whose routes from the mine all stay in the country is not
+curtailed.
 
 Offtake shares start from the scenario's and change with offtake deals (which move a share
 of output to a channel) and with shocks that divert output (a mine captured by rebels sells
@@ -276,7 +279,11 @@ class Mine(SiteBase):
         self.dispatch()
 
     def _curtail(self, c: int, k: int, share: float, part: float, gate: Any) -> float:
-        """How much of ``part`` fits under the stock limit of a restricted channel."""
+        """How much of ``part`` fits under the stock limit of a restricted channel (all of
+        it on a channel whose routes all stay in the country: nothing waits there)."""
+        router = self.routers.get((c, k))
+        if router is not None and not router.leaving:
+            return part
         limit = gate.stock_limit_days(self.country, k)
         if limit is None:
             return part
@@ -295,24 +302,61 @@ class Mine(SiteBase):
             waiting = self._pending[c]
             gate = gates.get(c) if gates else None
             requests = [(k, t) for k, t in enumerate(waiting) if t > _EPS]
-            if gate is not None and requests:
-                # channels share a quota in proportion to what they have waiting
-                requests = list(zip([k for k, _t in requests],
-                                    gate.allow_shared(self, requests, now), strict=True))
+            if gate is not None and requests and gate.restricted(self.country):
+                self._dispatch_restricted(c, requests, gate, now)
+                continue
             sent = 0.0
             for k, t in requests:
-                if t <= _EPS:
-                    continue
                 sent += t
                 waiting[k] -= t
                 self._ship(c, k, t, self.routers[(c, k)], now)
             self._stock[c] -= sent
         self._backlog = any(t > _EPS for c in self.commodities for t in self._pending[c])
 
-    def _ship(self, c: int, k: int, tonnes: float, router: Router, now: float) -> None:
-        """Send ``tonnes`` of commodity ``c`` off for channel ``k`` as one lot, on the route
-        ``router`` picks (shocks at the mine may seize or tax part of it first)."""
-        option = router.choose(tonnes)
+    def _dispatch_restricted(self, c: int, requests: list[tuple[int, float]], gate: Any,
+                             now: float) -> None:
+        """:meth:`dispatch` of commodity ``c`` while a ban or quota is in force for the
+        mine's country: ``requests`` are (channel, tonnes waiting).
+
+        Only exports are gated. A channel whose routes all leave the country asks the gate
+        for its whole lot, as before; one whose routes all stay ships it. On a channel with
+        routes both ways the router picks the lot's route first, as it would without a
+        restriction (a ban does not steer metal to the home market), and the lot is gated
+        only if that route leaves; what the gate holds waits in the stockyard with the
+        channel's other metal and is routed afresh at the next dispatch, so it may then
+        take a route that stays. Channels share a quota in proportion to what their
+        exporting lots carry."""
+        waiting = self._pending[c]
+        routed: list[list[Any]] = []
+        """[channel, tonnes, route or None (the router picks when it ships)]."""
+        exports: list[int] = []
+        for k, t in requests:
+            router = self.routers[(c, k)]
+            option = router.choose(t) if router.staying else None
+            if option is None or option.leaves:
+                exports.append(len(routed))
+            routed.append([k, t, option])
+        if exports:
+            allowed = gate.allow_shared(self, [(routed[i][0], routed[i][1]) for i in exports],
+                                        now)
+            for i, t in zip(exports, allowed, strict=True):
+                routed[i][1] = t
+        sent = 0.0
+        for k, t, option in routed:
+            if t <= _EPS:
+                continue
+            sent += t
+            waiting[k] -= t
+            self._ship(c, k, t, self.routers[(c, k)], now, option)
+        self._stock[c] -= sent
+
+    def _ship(self, c: int, k: int, tonnes: float, router: Router, now: float,
+              option: Any = None) -> None:
+        """Send ``tonnes`` of commodity ``c`` off for channel ``k`` as one lot, on
+        ``option`` or else the route ``router`` picks (shocks at the mine may seize or tax
+        part of it first)."""
+        if option is None:
+            option = router.choose(tonnes)
         product_per_t, trucks_per_t, payable = self.forms[c]
         lot = Lot(c, k, tonnes, product_per_t, trucks_per_t, option.legs, option.index,
                   self.index, now, payable)

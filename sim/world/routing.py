@@ -59,12 +59,12 @@ REBALANCE_HINT = ("on_closure: reroute acts on full closures only; `rebalance` m
 class RouteOption:
     """One route as a mine sees it: the lanes from the mine to the destination."""
 
-    __slots__ = ("cost", "expected_days", "index", "leg_transit_days", "legs", "route_id",
-                 "sites", "weight")
+    __slots__ = ("cost", "expected_days", "index", "leaves", "leg_transit_days", "legs",
+                 "route_id", "sites", "weight")
 
     def __init__(self, index: int, route_id: str, legs: tuple[Any, ...], sites: tuple[Any, ...],
                  weight: float, expected_days: float, cost: float,
-                 leg_transit_days: tuple[float, ...] = ()) -> None:
+                 leg_transit_days: tuple[float, ...] = (), leaves: bool = True) -> None:
         self.index = index
         """Index of the (channel, route) pair, for per-route statistics."""
         self.route_id = route_id
@@ -78,6 +78,10 @@ class RouteOption:
         self.cost = cost
         self.leg_transit_days = leg_transit_days
         """Mean transit days of each leg, which upgrades scale (``lane.transit_factor``)."""
+        self.leaves = leaves
+        """Whether the route leaves the mine's country (a transit site or the destination
+        outside it): only such lots are exports that bans and quotas act on. Fixed when the
+        world is built, so the check costs nothing per lot."""
 
     def days_now(self) -> float:
         """Expected days with each leg's transit scaled by its current transit factor."""
@@ -112,7 +116,7 @@ class Router:
 
     __slots__ = ("_candidates", "_credit", "_days", "_epoch", "_primary", "_shared",
                  "_shared_ids", "_shares", "_total_weight", "_weighted", "capacity_epoch",
-                 "options", "rebalance", "reroute", "rule")
+                 "leaving", "options", "rebalance", "reroute", "rule", "staying")
 
     def __init__(self, rule: str, on_closure: str, options: list[RouteOption],
                  capacity_epoch: list[int] | None = None) -> None:
@@ -124,6 +128,10 @@ class Router:
         self.reroute = on_closure == "reroute"
         self.rebalance = on_closure == "rebalance"
         self.options = options
+        self.leaving = any(option.leaves for option in options)
+        """Whether some route leaves the mine's country (lots on it are exports)."""
+        self.staying = not all(option.leaves for option in options)
+        """Whether some route stays inside the mine's country (lots on it are not exports)."""
         self.capacity_epoch = capacity_epoch if capacity_epoch is not None else [0]
         self._credit = [0.0] * len(options)
         self._epoch = self.capacity_epoch[0] if not (self.reroute or self.rebalance) else -1

@@ -410,6 +410,17 @@ class Refiner(Destination):
 
     ``stock`` is the feed (intermediate) and ``output`` refined metal awaiting shipment;
     both are tonnes of contained metal. Unrecovered metal is counted as lost.
+
+    An export ban or quota in force on all channels of a commodity (one limited to named
+    channels covers mines' flows only: refined metal belongs to no channel) for the
+    refiner's country acts on its sales to markets abroad, as on a mine's exports: at a
+    dispatch the parts for markets at home leave, the parts for markets abroad leave as far
+    as the ban (nothing) or the quotas allow, and the rest stays in ``output``. The refiner
+    goes on refining, with no stock limit; what waits is split by sales shares again at
+    each dispatch, so the home markets' share of it leaves at the next one and the rest when
+    the ban ends or allowance comes. A quota's allowance is allocated to mines; a refiner
+    draws on the whole quota's (every mine's allowance, the earliest to expire first, each
+    mine's in proportion to what it has left), so its exports and the mines' share one cap.
     """
 
     kind = "refiner"
@@ -431,6 +442,8 @@ class Refiner(Destination):
             self.output[idx[com]] += t
         self.sales = sales
         """Per commodity: (lane to market, share) pairs."""
+        self.leaving: list[list[bool]] = [[] for _ in range(self.n_com)]
+        """Per commodity, for each of its sales lanes: whether the market is abroad."""
         self.country = world.sc.country_of(site_id)
         self.refined = np.zeros(self.n_com)
         """Cumulative tonnes refined (recovered metal)."""
@@ -466,17 +479,24 @@ class Refiner(Destination):
 
     def ship(self, split: Split | None = None) -> None:
         """Send all refined metal to markets by sales shares, or as ``split`` says for the
-        commodities it names (export controls: see :mod:`sim.world.export_controls`)."""
+        commodities it names (export controls: see :mod:`sim.world.export_controls`); then
+        an export ban or quota in force holds back what may not go abroad (see the class
+        docstring)."""
         world = self.world
+        gates = world.gates
         for c in range(self.n_com):
             amount = self.output[c]
             if amount <= 0.0 or not self.sales[c]:
                 continue
-            if split is not None and c in split:
-                parts, self.output[c] = split[c]
+            controlled = split is not None and c in split
+            if controlled:
+                parts, self.output[c] = split[c]  # type: ignore[index]
             else:
                 parts = [(lane, amount * share) for lane, share in self.sales[c]]
                 self.output[c] = 0.0
+            gate = gates.get(c) if gates else None
+            if gate is not None and gate.restricted(self.country):
+                parts = self._gated(c, parts, gate, controlled)
             for lane, t in parts:
                 if t <= 0.0:
                     continue
@@ -484,6 +504,41 @@ class Refiner(Destination):
                           self.env.now)
                 self._site_out[c] += t
                 lane.enter(lot)
+
+    def _gated(self, c: int, parts: list[tuple[Lane, float]], gate: Any,
+               controlled: bool) -> list[tuple[Lane, float]]:
+        """``parts`` (tonnes per sales lane, in the order of ``sales[c]``) with the parts
+        for markets abroad cut to what ``gate`` allows, in proportion; what is cut goes
+        back to ``output``. Where export controls settled the split (``controlled``), the
+        allowance they gave the tonnes held is given back to them, as those tonnes did
+        not leave."""
+        leaving = self.leaving[c]
+        abroad = 0.0
+        for (_lane, t), out in zip(parts, leaving, strict=True):
+            if out:
+                abroad += t
+        if abroad <= 0.0:
+            return parts
+        allowed = gate.allow_refined(self.country, abroad, self.env.now)
+        if allowed >= abroad:
+            return parts
+        keep = allowed / abroad
+        out_parts = []
+        held = 0.0
+        for (lane, t), out in zip(parts, leaving, strict=True):
+            if not out or t <= 0.0:
+                out_parts.append((lane, t))
+                continue
+            back = t - t * keep
+            held += back
+            out_parts.append((lane, t - back))
+            if controlled:
+                for ctl in self.world.export_controls:
+                    if (ctl.active and ctl.commodity == c and ctl.country == self.country
+                            and lane.to.index in ctl.markets):
+                        ctl.allowance += back
+        self.output[c] += held
+        return out_parts
 
     def held(self) -> np.ndarray:
         return self.stock + self.output

@@ -292,6 +292,8 @@ class World:
                 total = sum(share for share in shares.values() if share > 0)
                 ref.sales[c] = [(lanes_by_pair[(ref.id, mkt)], share / total)
                                 for mkt, share in shares.items() if share > 0]
+                ref.leaving[c] = [sc.country_of(mkt) != ref.country
+                                  for mkt, share in shares.items() if share > 0]
 
     def _route_index(self, channel: str, route: str) -> int:
         key = (channel, route)
@@ -342,16 +344,20 @@ class World:
         weights = route_weights(sc, mine_id, com, cid) if channel.routing == "fixed_shares" \
             else {}
         options = []
+        home = sc.country_of(mine_id)
         for rid in mine_routes(sc, mine_id, com, cid):
             lane_ids = route_lanes(sc, mine_id, channel.routes[rid].path)
             legs = tuple(self.lanes[self.lane_index[lid]] for lid in lane_ids)
             transit_sites = tuple(self.sites[self.site_index[sc.lanes[lid].to]]
                                   for lid in lane_ids[:-1])
+            # an export if any site after the mine is abroad (a route out through a
+            # neighbour and back in still crosses the border twice)
+            leaves = any(sc.country_of(sc.lanes[lid].to) != home for lid in lane_ids)
             options.append(RouteOption(
                 self._route_index(cid, rid), rid, legs, transit_sites,
                 weights.get(rid, 1.0), expected_route_days(sc, lane_ids),
                 route_cost(sc, lane_ids),
-                tuple(sc.lanes[lid].transit_days.mean() for lid in lane_ids)))
+                tuple(sc.lanes[lid].transit_days.mean() for lid in lane_ids), leaves))
         if channel.routing == "fixed_shares" and channel.on_closure == "wait":
             # a route of share 0 is only ever a backup, for rerouting or rebalancing
             options = [o for o in options if o.weight > 0] or options
