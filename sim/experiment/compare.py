@@ -1018,7 +1018,7 @@ def _measure(arms: Sequence[Arm], target: Target, chosen: list[int],
             scale = float(ref_have.mean()) if ref_have.size else math.nan
             # n counts the pairs with a difference, not the replications
             out.append(Measure.of(f"{kpi_name(lab)} {arm.label}-{ref.label}", diff, scale,
-                                  target.confidence))
+                                  target.confidence, (arm.label, ref.label)))
     return out
 
 

@@ -28,6 +28,19 @@ same rule of three, with at most one value in ``3 / target`` replications the KP
 defined in hardly more than a share ``target`` of runs (below it with 95% confidence when
 it has none), so more replications would not make its mean a statement about the scenario.
 
+A relative target needs a mean to be relative to. A comparison's paired difference is
+measured against the reference's mean, which is 0 where the reference never has any of the
+KPI (seized, diverted or curtailed tonnes, a shortfall in a baseline without one) while the
+other scenario does: its half-width over 0 is infinite whatever the count, so the batches
+doubled to the maximum and advised raising it (review 56). Such a KPI
+(:attr:`Measure.unscaled`) stops the run after the batch that shows it, with reason
+``zero_mean``: :meth:`StopReport.message` names it, says why, and suggests measuring it
+where it varies (the scenario alone, by ``sim run --target-ci``) or another KPI. A
+reference that is 0 in every replication of the batch but not beyond would have a mean so
+small beside the difference that no count within any reasonable maximum would meet the
+target either. (A KPI that is 0 in both scenarios has a zero-width difference, which is a
+constant, not this.)
+
 KPIs are named ``metric[:commodity[:channel[:site]]]``: ``delivered_t:cobalt`` is delivered
 cobalt over all channels and sites; ``delivered_t`` alone means that total for every
 commodity; ``mean_wait_days:all:all:kasumbalesa`` is one site's figure, and
@@ -418,6 +431,9 @@ class Measure:
     mean: float
     rel_half_width: float
     replications: int | None = None
+    pair: tuple[str, str] | None = None
+    """For a comparison's paired difference: the labels of the scenario and its
+    reference."""
 
     def __post_init__(self) -> None:
         if self.replications is None:
@@ -425,15 +441,15 @@ class Measure:
 
     @classmethod
     def of(cls, name: str, values: np.ndarray, scale: float | None = None,
-           confidence: float = 0.95) -> Measure:
+           confidence: float = 0.95, pair: tuple[str, str] | None = None) -> Measure:
         """The measure of ``values`` (one per replication, NaN where the KPI has none);
         ``scale`` as for :func:`relative_half_width` (a paired difference is scaled by the
-        reference's mean)."""
+        reference's mean, and ``pair`` names the scenario and the reference)."""
         values = np.asarray(values, float)
         have = values[~np.isnan(values)]
         mean = float(have.mean()) if have.size else math.nan
         return cls(name, int(have.size), mean,
-                   relative_half_width(values, scale, confidence), int(values.size))
+                   relative_half_width(values, scale, confidence), int(values.size), pair)
 
     @property
     def constant(self) -> bool:
@@ -444,6 +460,18 @@ class Measure:
     def undefined(self) -> bool:
         """Fewer than two values: no interval can be formed."""
         return math.isnan(self.rel_half_width)
+
+    @property
+    def unscaled(self) -> bool:
+        """The values vary but the mean the half-width is relative to (the reference's,
+        for a paired difference) is 0: no relative target can be met (see the module's
+        docstring)."""
+        return math.isinf(self.rel_half_width)
+
+    @property
+    def kpi(self) -> str:
+        """The KPI's name without the scenarios of a paired difference."""
+        return self.name.split(" ", 1)[0]
 
     def meets(self, target: float) -> bool:
         """The relative half-width is at most ``target``; for identical values, only with
@@ -462,8 +490,9 @@ def constant_minimum(target: float) -> int:
 
 @dataclass
 class StopReport:
-    """Why a sequential run stopped: ``reason`` is ``target``, ``maximum``, or
-    ``undefined`` (a named KPI had fewer than two values, see the module's docstring)."""
+    """Why a sequential run stopped: ``reason`` is ``target``, ``maximum``, ``undefined``
+    (a named KPI had fewer than two values) or ``zero_mean`` (a named KPI's relative
+    target is undefined: the mean it is relative to is 0); see the module's docstring."""
 
     reason: str
     replications: int
@@ -502,6 +531,8 @@ class StopReport:
         failing = [m.name for m in self.measures if not m.meets(self.target)]
         if self.reason == "undefined":
             return self._undefined_message(failing)
+        if self.reason == "zero_mean":
+            return self._zero_mean_message(failing)
         return (f"stopped: reached the maximum of {self.replications} replications before "
                 f"the target {_pct(self.target)} was met; not met for "
                 f"{', '.join(failing)} ({widest}){same}; raise --max-replications to go on")
@@ -523,6 +554,35 @@ class StopReport:
         return (f"stopped after {self.replications} replications: {'; '.join(parts)}: no "
                 f"interval can be formed, so the target {_pct(self.target)} cannot be met"
                 f"{rest}; {choose}")
+
+    def _zero_mean_message(self, failing: list[str]) -> str:
+        zero = [m for m in self.measures if m.unscaled]
+        parts = []
+        for m in zero:
+            if m.pair is not None:
+                scenario, reference = m.pair
+                parts.append(f"{m.name}: the reference {reference}'s mean is 0 (0 in every "
+                             f"replication) while {scenario}'s differs from it (mean "
+                             f"difference {m.mean:.4g})")
+            else:
+                parts.append(f"{m.name}: its mean is 0 while its values vary")
+        others = [name for name in failing if name not in {m.name for m in zero}]
+        rest = (f"; the target was not met for {', '.join(others)} either" if others else "")
+        kpis = list(dict.fromkeys(m.kpi for m in zero))
+        alone = list(dict.fromkeys(m.pair[0] for m in zero if m.pair is not None))
+        options = (f"--target-ci {self.target:g} "
+                   + " ".join(f"--metric {kpi}" for kpi in kpis))
+        if alone:
+            where = (f"measure it where it varies: run scenario {' or '.join(alone)} alone "
+                     f"with sim run ... {options} (sim.run(..., target_ci={self.target:g}, "
+                     f"metrics=[{', '.join(repr(k) for k in kpis)}]) from Python), or "
+                     "choose a --metric whose reference is not 0")
+        else:
+            where = "choose a --metric whose mean is not 0"
+        return (f"stopped after {self.replications} replications: the relative target is "
+                f"undefined for {'; '.join(parts)}: a half-width cannot be a share of a "
+                f"mean of 0, so the target {_pct(self.target)} can never be met, however "
+                f"many replications are run{rest}; {where}")
 
     def as_dict(self) -> dict[str, object]:
         return {"reason": self.reason, "replications": self.replications,
@@ -629,7 +689,9 @@ def run_sequential(start: int, target: Target, run_up_to: Callable[[int], None],
     A named KPI with fewer than two values (NaN in the other replications) once there are
     :func:`constant_minimum` replications, or at the maximum, stops the run with reason
     ``undefined`` (not ``maximum``: more replications would not help; see the module's
-    docstring)."""
+    docstring); one whose relative target is undefined (:attr:`Measure.unscaled`: the
+    reference's mean is 0) stops it after the batch that shows it, with reason
+    ``zero_mean``."""
     n = min(max(start, FIRST_BATCH_MIN), target.max_replications)
     batches: list[int] = []
     while True:
@@ -643,6 +705,13 @@ def run_sequential(start: int, target: Target, run_up_to: Callable[[int], None],
                 n = min(floor, target.max_replications)
                 continue
             return StopReport("target", n, target.rel_half_width, measures, batches,
+                              target.confidence)
+        if any(m.unscaled for m in measures):
+            # no count of replications gives a half-width a finite share of a mean of 0
+            if n < floor and n < target.max_replications:
+                n = min(floor, target.max_replications)
+                continue
+            return StopReport("zero_mean", n, target.rel_half_width, measures, batches,
                               target.confidence)
         given_up = n >= min(constant_minimum(target.rel_half_width), target.max_replications)
         if any(m.undefined for m in measures) and given_up:

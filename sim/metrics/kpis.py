@@ -172,7 +172,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.metrics.series import REFINED
+from sim.metrics.series import REFINED, snap_held
 from sim.world.ledger import BalanceReport
 from sim.world.queues import ServerStats
 from sim.world.sites import BorderPost, Hub, Market, Port, Refiner
@@ -530,7 +530,10 @@ def _site_kpis(world: World, add: Callable[[str, str, str, str, str, float], Non
         if site.kind in ("border_post", "port", "trading_hub", "junction"):
             for c, com in enumerate(coms):
                 add(com, ALL, site.id, "throughput_t", "t", through[site.index, c])
-                add(com, ALL, site.id, "peak_held_t", "t", world.peak_held[site.index, c])
+                # the world counts holdings from the ledger's flows: a post that never held
+                # anything at a day's end can show their rounding (HELD_RESIDUE_T)
+                add(com, ALL, site.id, "peak_held_t", "t",
+                    snap_held(world.peak_held[site.index, c], ledger.site_in[site.index, c]))
         if isinstance(site, BorderPost):
             _server_kpis(site.id, site.server.stats, site.server.servers, world.env.now, add)
             add(ALL, ALL, site.id, "throughput_trucks", "trucks", site.server.stats.units_done)
