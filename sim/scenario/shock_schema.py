@@ -296,7 +296,11 @@ class ExportQuota(Strict):
     """Exports of a commodity capped per period and allocated to mines.
 
     Each period's tonnes, less the strategic share, are allocated to mines pro rata to
-    ``allocation`` (or to their planned output on the quota's channels). Unused allowance
+    ``allocation`` (or to their planned output on the quota's channels during the period,
+    counting what offtake deals and diversions move there: see ``allocation``). Shipments
+    leaving the mines never exceed the allowance; exports counted at the border
+    (``exported_t``) lag them by the pipeline, so a month's border exports can exceed that
+    month's quota (see the ban's pipeline note in the guide). Unused allowance
     carries over while ``carry_over`` is true, until ``carry_over_until`` (a period's own
     allowance lasts at least to its end). Nothing is exported before
     ``first_export_delay_days`` after the first period starts. Metal above the allowance is
@@ -316,9 +320,16 @@ class ExportQuota(Strict):
     channels: list[Id] | None = None
     """Channels the quota applies to; all if omitted."""
     allocation: dict[Id, PositiveFraction] | None = None
-    """Share of the quota allocated to each mine; if omitted, pro rata to each mine's
-    planned output on the quota's channels (at the start date's offtake shares, mines that
-    ramp up at full output)."""
+    """Share of the quota allocated to each mine; if omitted, each period's tonnes go pro
+    rata to each mine's planned output on the quota's channels averaged over the period's
+    days: its full output (a ramp-up not counted) times its offtake shares on those
+    channels as they will stand, with the offtake deals in force (as they ramp; a deal that
+    fails in the replication moves nothing) and the diversions of scripted events (over
+    their drawn duration) applied, not the random ones of regimes and incidents. A mine a
+    deal moves into the channels from mid-period therefore gets a share for the days it
+    sells there, and one moved out loses it. A period in which no mine has output on the
+    channels is shared by their output while its allowance lasts (to its expiry, under
+    ``carry_over``). A quota on all channels is shared by full output."""
     strategic_share: Fraction = 0.0
     """Share of each period's tonnes kept by the state (not allocated to mines)."""
     carry_over: bool = True

@@ -24,7 +24,7 @@ import numpy as np
 
 from sim.scenario.schema import Mine as MineSpec
 from sim.scenario.shock_schema import Effects, Regime, When
-from sim.shocks.effects import apply_effects, remove_effects, replace_effects
+from sim.shocks.effects import Diversion, apply_effects, remove_effects, replace_effects
 from sim.shocks.policies import (
     BanState,
     DealState,
@@ -36,6 +36,7 @@ from sim.shocks.policies import (
 )
 from sim.shocks.targets import resolve
 from sim.units import DAYS_PER_YEAR
+from sim.world.mines import _move as move_offtake
 
 if TYPE_CHECKING:
     from sim.world.world import World
@@ -184,8 +185,12 @@ class ShockEngine:
                                   tuple[float, float]]] = []
         """(id, lane, start, ramp days, (capacity from, to), (transit factor from, to)),
         in order of start."""
+        self._deals_applied: list[tuple[DealState, list[Any]]] = []
         self.stockpiles: list[StockpileController] = []
         self.quotas: list[QuotaState] = []
+        self.diversions: list[tuple[float, float, Diversion, frozenset[int]]] = []
+        """Scripted events' diversions as (on, off, diversion, mine site indices), in the
+        order the mines switch them on: what a quota's default allocation counts."""
         self._due: dict[float, tuple[list[Callable[[], None]], list[Callable[[], None]]]] = {}
 
     # ------------------------------------------------------------------ time helpers
@@ -227,6 +232,8 @@ class ShockEngine:
         self._regimes()
         self._incidents()
         self._bans()
+        # before the quotas: a quota's default allocation counts what deals move
+        self._deal_states()
         self._quotas()
         self._deals()
         self._upgrades()
@@ -262,6 +269,15 @@ class ShockEngine:
             self.schedule(max(0.0, t_start), on)
             if not math.isinf(t_end):
                 self.schedule(max(0.0, t_end), off, ends=True)
+            divert = ev.effects.divert
+            if divert is not None and targets.mines:
+                self.diversions.append((
+                    max(0.0, t_start), t_end,
+                    Diversion(divert.share, world.channel_index[divert.to_channel],
+                              targets.commodities, targets.channels),
+                    frozenset(m.index for m in targets.mines)))
+        # the mines apply diversions in the order they are switched on (file order on a tie)
+        self.diversions.sort(key=lambda d: d[0])
 
     def _regimes(self) -> None:
         for rid, spec in self.sc.shocks.regimes.items():
@@ -366,25 +382,91 @@ class ShockEngine:
                 self.schedule(max(0.0, self.at(ban.start) + ban.duration_days), off, ends=True)
 
     def _allocation(self, commodity: str, allocation: dict[str, float] | None,
-                    country: str, channels: list[str] | None) -> dict[int, float]:
-        """Each mine's share of a quota: as given, or pro rata to the mine's planned output
-        on the channels the quota covers (output on other channels cannot use it)."""
+                    country: str, channels: list[str] | None,
+                    windows: list[tuple[float, float]]) -> dict[int, float]:
+        """Each mine's share of a quota's period: as given, or pro rata to the mine's planned
+        output on the channels the quota covers (output on other channels cannot use it).
+
+        The planned output is the mine's full output (a ramp-up not counted) times its
+        offtake shares on the quota's channels as they stand over the first of ``windows``
+        (simulation times ``(from, to)``) with data in it: the scenario's shares, moved by the
+        offtake deals in force then (ramping, and none of a deal that fails in this
+        replication) and the scripted events' diversions (as drawn), averaged over the
+        window. A mine that a deal moves into the channels mid-quota therefore gets its
+        share, and one moved out of them loses it. A quota on all channels shares by full
+        output. Empty if no mine has output on the channels in any window."""
         world = self.world
         sc = self.sc
         if allocation is not None:
             return {world.site_index[m]: s for m, s in allocation.items()}
         plan = world.plan
-
-        def covered(mid: str) -> float:
+        mines = [mid for mid, site in sc.sites.items()
+                 if isinstance(site, MineSpec) and commodity in site.output
+                 and sc.country_of(mid) == country]
+        if channels is None:
+            windows = windows[:1]
+        for a, b in windows:
             if channels is None:
-                return plan.mined.get((mid, commodity), 0.0)
-            return sum(plan.mine_channel.get((mid, commodity, cid), 0.0) for cid in channels)
+                planned = {mid: plan.mined.get((mid, commodity), 0.0) for mid in mines}
+            else:
+                planned = {mid: self._on_channels(mid, commodity, channels, a, b)
+                           for mid in mines}
+            total = sum(planned.values())
+            if total > 0:
+                return {world.site_index[m]: v / total for m, v in planned.items() if v > 0}
+        return {}
 
-        planned = {mid: covered(mid) for mid, site in sc.sites.items()
-                   if isinstance(site, MineSpec) and commodity in site.output
-                   and sc.country_of(mid) == country}
-        total = sum(planned.values())
-        return {world.site_index[m]: v / total for m, v in planned.items() if v > 0}
+    def _on_channels(self, mid: str, commodity: str, channels: list[str], a: float,
+                     b: float) -> float:
+        """Mine ``mid``'s planned output of ``commodity`` on ``channels`` (t/yr at full
+        output), averaged over simulation times ``a`` to ``b`` with the deals and scripted
+        diversions in force (see :meth:`_allocation`)."""
+        world = self.world
+        mine = world.sites[world.site_index[mid]]
+        c = world.commodity_index[commodity]
+        tpy = world.plan.mined.get((mid, commodity), 0.0)
+        ks = [world.channel_index[ch] for ch in channels]
+        # times at which the mine's offtake may change within the window; a deal's ramp
+        # moves it every day (the engine updates deals at day ends), so a day at a time
+        cuts = set()
+        for state, deal_mines in self.deals:
+            if state.failed or mine not in deal_mines or c not in state.commodities:
+                continue
+            t = max(0.0, state.start_t)
+            cuts.add(t)
+            if state.ramp_days > 0:
+                cuts.update(state.start_t + k for k in range(1, math.ceil(state.ramp_days)))
+                cuts.add(state.start_t + state.ramp_days)
+        for on, off, _div, where in self.diversions:
+            if mine.index in where:
+                cuts.update((on, off))
+        edges = [a, *sorted(t for t in cuts if a < t < b), b] if b > a else [a, a]
+        parts = []
+        for lo, hi in zip(edges, edges[1:], strict=False):
+            row = self._offtake_at(mine, c, (lo + hi) / 2)
+            # summed as the plan sums mine_channel, so that shares without a deal or
+            # diversion are the ones the plan gives, to the last bit
+            parts.append((hi - lo, sum(tpy * float(row[k]) for k in ks)))
+        if all(v == parts[0][1] for _w, v in parts):
+            return parts[0][1]
+        return sum(w * v for w, v in parts) / (b - a)
+
+    def _offtake_at(self, mine: Any, c: int, t: float) -> np.ndarray:
+        """The mine's offtake shares of commodity ``c`` by channel at time ``t`` as the mine
+        will compute them: the scenario's, then deals, then scripted diversions (random
+        regimes and incidents are not foreseen)."""
+        eff = mine.base_offtake.copy()
+        for state, deal_mines in self._deals_applied:
+            if state.failed or mine not in deal_mines or c not in state.commodities:
+                continue
+            share = state.share_at(t)
+            if share > 0:
+                move_offtake(eff, [c], share, state.to_channel, state.from_channels)
+        for on, off, div, where in self.diversions:
+            if on <= t < off and mine.index in where and (
+                    div.commodities is None or c in div.commodities):
+                move_offtake(eff, [c], div.share, div.to_channel, div.from_channels)
+        return eff[c]
 
     def _quotas(self) -> None:
         world = self.world
@@ -397,13 +479,21 @@ class ShockEngine:
             until = (self.at(spec.carry_over_until) + 1.0 if spec.carry_over_until is not None
                      else math.inf)
             country = spec.country or sc.exporting_country
+            end = max(last, until) if spec.carry_over and not math.isinf(until) else last
+            expiries = [max(until, world.t0 + b) if spec.carry_over else world.t0 + b
+                        for _a, b, _t in periods]
+            # each period shared by the mines' output in it; a period in which no mine has
+            # output on the channels by the output while its allowance lasts
+            shares = [self._allocation(spec.commodity, spec.allocation, country,
+                                       spec.channels,
+                                       [(max(0.0, world.t0 + a), world.t0 + b),
+                                        (max(0.0, world.t0 + a), min(expiry, end))])
+                      for (a, b, _t), expiry in zip(periods, expiries, strict=True)]
             state = QuotaState(qid, spec, country, self._channel_set(spec.channels),
-                               self._allocation(spec.commodity, spec.allocation, country,
-                                                spec.channels),
-                               first + spec.first_export_delay_days, spec.stock_limit_days)
+                               shares[0], first + spec.first_export_delay_days,
+                               spec.stock_limit_days)
             self.gate(spec.commodity).quotas.append(state)
             self.quotas.append(state)
-            end = max(last, until) if spec.carry_over and not math.isinf(until) else last
 
             def on(state: QuotaState = state) -> None:
                 state.active = True
@@ -415,16 +505,17 @@ class ShockEngine:
                 world.timeline.add(world.env.now, "policy", state.ident, "export quota ends")
 
             self.schedule(max(0.0, first), on)
-            for a, b, tonnes in periods:
+            for (a, b, tonnes), expiry, period_shares in zip(periods, expiries, shares,
+                                                             strict=True):
                 # Carried over to carry_over_until, but never expiring before its own end.
-                expiry = max(until, world.t0 + b) if spec.carry_over else world.t0 + b
-
                 if spec.release == "daily":
-                    self._accrue_daily(state, a, b, tonnes, expiry)
+                    self._accrue_daily(state, a, b, tonnes, expiry, period_shares)
                     continue
 
                 def grant(state: QuotaState = state, tonnes: float = tonnes,
-                          expiry: float = expiry, b: float = b) -> None:
+                          expiry: float = expiry, b: float = b,
+                          period_shares: dict[int, float] = period_shares) -> None:
+                    state.shares = period_shares
                     state.grant(tonnes, expiry)
                     world.timeline.add(world.env.now, "policy", state.ident, "quota period",
                                        f"{tonnes:,.0f} t to day {b:.0f}")
@@ -433,10 +524,11 @@ class ShockEngine:
             self.schedule(max(0.0, end), off, ends=True)
 
     def _accrue_daily(self, state: QuotaState, a: float, b: float, tonnes: float,
-                      expiry: float) -> None:
+                      expiry: float, shares: dict[int, float]) -> None:
         """Release a period's ``tonnes`` of a ``daily`` quota in equal parts at the start of
         each day from ``a`` to ``b`` (days after the start date, ``b`` exclusive; a last
-        part day gets its share), each part usable until ``expiry`` (simulation time).
+        part day gets its share), each part usable until ``expiry`` (simulation time) and
+        shared among mines by ``shares`` (the period's).
 
         Scheduled like a period's grant, so a day's part is there before the mines produce
         that day, as a whole period's allowance is under ``period_start``."""
@@ -448,6 +540,7 @@ class ShockEngine:
 
             def accrue(state: QuotaState = state, part: float = tonnes * (hi - lo) / length,
                        first: bool = k == 0) -> None:
+                state.shares = shares
                 state.accrue(part, expiry)
                 if first:
                     world.timeline.add(world.env.now, "policy", state.ident, "quota period",
@@ -455,7 +548,8 @@ class ShockEngine:
 
             self.schedule(max(0.0, world.t0 + lo), accrue)
 
-    def _deals(self) -> None:
+    def _deal_states(self) -> None:
+        """Draw whether each deal closes and keep its state (file order)."""
         world = self.world
         for did, spec in self.sc.policies.offtake_deals.items():
             failed = bool(world.streams.rng(f"deal:{did}").random() < spec.probability_fails)
@@ -465,6 +559,13 @@ class ShockEngine:
                               spec.ramp_days, failed)
             mines = [world.sites[world.site_index[m]] for m in spec.mines]
             self.deals.append((state, mines))
+        # a mine applies deals in the order they close (file order on a tie)
+        self._deals_applied = sorted(self.deals, key=lambda d: max(0.0, d[0].start_t))
+
+    def _deals(self) -> None:
+        world = self.world
+        for (state, mines), spec in zip(self.deals, self.sc.policies.offtake_deals.values(),
+                                        strict=True):
 
             def announce(state: DealState = state, spec: Any = spec,
                          mines: list[Any] = mines) -> None:
