@@ -256,7 +256,10 @@ class _Timed(Strict):
 class ExportBan(_Timed):
     """No exports of a commodity from the exporting country while in force. Miners keep
     mining and stock the metal at the mine, up to ``stock_limit_days`` of output, then
-    curtail; when the ban ends the stock is shipped (subject to any quota)."""
+    curtail; when the ban ends the stock is shipped (subject to any quota). Only metal
+    leaving the country is stopped: lots on routes to refiners, stockpiles or markets in
+    the country pass, and a ban on all channels also holds a refiner's sales abroad in its
+    refined output."""
 
     commodity: Id
     """Commodity banned."""

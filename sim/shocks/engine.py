@@ -36,7 +36,7 @@ from sim.shocks.policies import (
 )
 from sim.shocks.targets import resolve
 from sim.units import DAYS_PER_YEAR
-from sim.world.mines import _move as move_offtake
+from sim.world.mines import move_offtake
 
 if TYPE_CHECKING:
     from sim.world.world import World

@@ -37,8 +37,8 @@ if TYPE_CHECKING:
 _EPS = 1e-12
 
 
-def _move(offtake: np.ndarray, commodities: Any, share: float, to: int,
-          from_channels: Any | None) -> None:
+def move_offtake(offtake: np.ndarray, commodities: Any, share: float, to: int,
+                 from_channels: Any | None) -> None:
     """Move ``share`` of each commodity's offtake (from ``from_channels``, or every other
     channel) to channel ``to``, in place."""
     for c in commodities:
@@ -158,12 +158,12 @@ class Mine(SiteBase):
         eff = self.base_offtake.copy()
         for deal in self.deals.values():
             coms = [c for c in self.commodities if c in deal.commodities]
-            _move(eff, coms, deal.share_now, deal.to_channel, deal.from_channels)
+            move_offtake(eff, coms, deal.share_now, deal.to_channel, deal.from_channels)
         self.undiverted = eff.copy()
         for div in self.diversions.values():
             coms = [c for c in self.commodities
                     if div.commodities is None or c in div.commodities]
-            _move(eff, coms, div.share, div.to_channel, div.from_channels)
+            move_offtake(eff, coms, div.share, div.to_channel, div.from_channels)
         self.offtake[:] = eff
         for c in self.commodities:
             for k in np.flatnonzero(eff[c]):
