@@ -3,12 +3,10 @@
 ``write_sweep(sweep, DIR)`` writes::
 
     DIR/
-      sweep.csv               one row per sample: sample, block and group (Sobol),
-                              parameters, then the mean over replications of every total
-                              KPI (metric:commodity)
+      sweep.csv               one row per sample: sample, block (Sobol), parameters, then the
+                              mean over replications of every total KPI (metric:commodity)
       sweep-kpis.csv.gz       every KPI per sample: mean, sd, n (long form)
-      sobol.csv               Sobol design: first-order and total indices with t intervals
-                              over the design's independently scrambled groups
+      sobol.csv               Sobol design: first-order and total indices with bootstrap CIs
       sweep.json              scenario, parameters, design, seed, replications; written last
       figures/sweep-sobol.png, .svg     Sobol design: indices per parameter with CIs
       figures/sweep-scatter.png, .svg   headline KPIs against each parameter
@@ -204,9 +202,8 @@ def sweep_text(sweep: Sweep, metrics: Sequence[str] = ()) -> str:
                  f"{r.first_order:.2f} [{r.first_order_low:.2f}, {r.first_order_high:.2f}]",
                  f"{r.total_order:.2f} [{r.total_order_low:.2f}, {r.total_order_high:.2f}]")
                 for r in s.itertuples(index=False)]
-        lines += ["", f"Sobol indices ({des.base} base samples in {des.groups} independently "
-                  "scrambled groups, whose spread gives the intervals; share of the variance "
-                  "of the KPI mean):", *_table(head, rows)]
+        lines += ["", f"Sobol indices ({des.base} base samples; share of the variance of the "
+                  "KPI mean):", *_table(head, rows)]
         caution = sobol_note(s, des.base)
         lines += [caution] if caution else []
         lines += [note] if note else []
@@ -323,8 +320,7 @@ def sobol_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
         axes[0].set_visible(True)
         axes[0].text(0.5, 0.5, "no KPI varies across the samples", ha="center",
                      transform=axes[0].transAxes)
-    title = (f"{sweep.scenario}: Sobol indices with 95% CIs over "
-             f"{sweep.design.groups} scrambled groups")
+    title = f"{sweep.scenario}: Sobol indices with 95% bootstrap CIs"
     # about 6.3 points a character at 10 points: a long scenario name wraps within the width
     title = "\n".join(textwrap.wrap(title, int(width * 72 / 6.3)))
     notes = []
@@ -481,17 +477,13 @@ def write_sweep(sweep: Sweep, out: Path, figures: bool = True, metrics: Sequence
             files[f"figures/{path.name}"] = path
     des = sweep.design
     info: dict[str, Any] = {
-        # 2: a Sobol design's base points are drawn in independently scrambled groups
-        # (sobol_groups), whose spread gives sobol.csv's intervals; 1 drew one sequence
-        # and bootstrapped it
-        "format": "drc-minerals-sim sweep 2",
+        "format": "drc-minerals-sim sweep 1",
         "scenario_name": sweep.scenario,
         "scenario_file": source,
         "overrides": list(overrides),
         "design": des.name,
         "samples": des.base,
         "points": des.size,
-        **({"sobol_groups": des.groups} if des.name == "sobol" else {}),
         "parameters": [{"path": p.path, "low": p.low, "high": p.high, "scale": p.scale}
                        for p in des.params],
         "seed": sweep.seed,

@@ -51,27 +51,22 @@ Saved = dict[tuple[int, int], tuple[np.ndarray, list[KpiLabel]]]
 
 SAME = ("scenario_sha256", "design", "samples", "parameters", "seed")
 """What a resumed sweep must share with the saved one: each replication's result depends
-on these (and on its number) alone, and for a Sobol design on ``sobol_groups``, the number
-of independently scrambled groups its base points are drawn in (a plan without it is one
-of a version that drew them as one scrambled sequence, so at other points)."""
+on these (and on its number) alone."""
 
 
 def sweep_plan(scenario_name: str, scenario_sha256: str, source: str,
                overrides: Sequence[str], design: str, samples: int,
                parameters: Sequence[dict[str, Any]], seed: int, replications: int,
-               command: Sequence[str] | None = None, sobol_groups: int | None = None
-               ) -> dict[str, Any]:
+               command: Sequence[str] | None = None) -> dict[str, Any]:
     """What ``plan.json`` records. ``command``: the words of the ``sim`` command that
     resumes the sweep, where known (``sim report`` and ``sim compare`` give it as the hint
-    for an unfinished sweep's folder). ``sobol_groups``: a Sobol design's scrambled groups
-    (recorded only for a Sobol design)."""
+    for an unfinished sweep's folder)."""
     plan: dict[str, Any] = {
         "format": PLAN_FORMAT, "scenario_name": scenario_name,
         "scenario_sha256": scenario_sha256, "scenario_file": source,
         "overrides": list(overrides), "design": design, "samples": int(samples),
         "parameters": [dict(p) for p in parameters], "seed": int(seed),
         "replications": int(replications),
-        **({"sobol_groups": int(sobol_groups)} if sobol_groups is not None else {}),
         "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     if command is not None:
         plan["resume_command"] = [str(w) for w in command]
@@ -141,21 +136,6 @@ class SweepStore:
     def _check_same(self, before: dict[str, Any], now: dict[str, Any]) -> None:
         names = {"scenario_sha256": "the resolved scenario", "design": "--design",
                  "samples": "-n", "parameters": "--param", "seed": "--seed"}
-        if (before.get("design") == now.get("design") == "sobol"
-                and before.get("sobol_groups") != now.get("sobol_groups")):
-            # the same -n and --seed draw other points now: the saved replications would be
-            # read back as those of points they were not run at
-            raise FolderError(
-                f"cannot resume the Sobol sweep in {self.folder}: another version of sim "
-                "drew its design, "
-                + (f"in {before['sobol_groups']} scrambled groups"
-                   if before.get("sobol_groups") else
-                   "as one scrambled Sobol sequence (with bootstrap intervals)")
-                + f", and this one draws {now.get('sobol_groups')} independently scrambled "
-                "groups: its saved replications were run at other design points (its "
-                "sweep.csv and sobol.csv are left as they are)",
-                hint="pass --force to run the sweep again with this version, or choose "
-                     "another --out folder")
         differences = []
         for key in SAME:
             if before.get(key) != now.get(key):

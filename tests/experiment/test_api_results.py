@@ -127,9 +127,8 @@ def test_a_comparisons_notes_and_confidence_show(tmp_path: Any) -> None:
 def test_a_sweep_shows_its_design_briefly(sweep: sim.Sweep) -> None:
     assert repr(sweep) == (
         "<Sweep of 'tiny': sobol design, 4 base samples, 16 points x 1 replication, seed 0 "
-        # two base points have equal warmup_days in A and B: each AB block repeats the B or
-        # A point of these two (the design's 2 scrambled groups of 2 draw them so)
-        "(4 points repeat earlier ones and were not run again); "
+        # the 4 base points' warmup_days are equal in A and B: each AB block repeats one
+        "(8 points repeat earlier ones and were not run again); "
         "parameters: horizon_days 20 to 30 (int); warmup_days 0 to 5 (int); "
         f"{len(sweep.kpi_columns)} KPI columns (.table); Sobol indices of "
         f"{sweep.sobol['output'].nunique()} KPIs (.sobol)>")  # type: ignore[index]

@@ -146,7 +146,7 @@ def test_sobol_lists_kpis_without_a_value_apart_from_constant_ones() -> None:
     table = pd.DataFrame({"x": x, "y:c": 3 * x, "flat:c": np.ones_like(x),
                           "rare:c": np.where(x < 0.5, x, np.nan)})
     units = {"y:c": "t", "flat:c": "t", "rare:c": "days"}
-    frame = sobol_table(des, table, units)
+    frame = sobol_table(des, table, units, 0, n_resamples=50)
     assert set(frame["output"]) == {"y:c"}
     assert frame.attrs["constant_outputs"] == ["flat:c"]
     assert frame.attrs["undefined_outputs"] == ["rare:c"]
@@ -156,7 +156,7 @@ def test_sobol_lists_kpis_without_a_value_apart_from_constant_ones() -> None:
 def test_sweep_names_the_kpis_left_out_for_missing_values(tmp_path: Path) -> None:
     out = tmp_path / "s"
     sweep = run_sweep(TINY, [f"{STOCK}=0:3000"], "sobol", 4, replications=1, seed=0,
-                      out=out, metrics=["time_to_recover_days"],
+                      out=out, n_resamples=50, metrics=["time_to_recover_days"],
                       figures=False)
     have = int(sweep.table[RECOVER].notna().sum())
     assert 0 < have < len(sweep.table)  # disrupted at low stocks only

@@ -46,7 +46,7 @@ def made_up_sweep(design: str = "lhs", samples: int = 5,
     for col, values in columns.items():
         table[col] = values
         units[col] = "t"
-    sobol = (sobol_table(des, table, units) if design == "sobol"
+    sobol = (sobol_table(des, table, units, 0, n_resamples=50) if design == "sobol"
              else None)
     return Sweep(name, des, 0, 2, table, pd.DataFrame(), sobol, units)
 
