@@ -831,10 +831,6 @@ def _comparison_finish_command(folder: Path, info: dict[str, Any]) -> str:
     items were recorded gets the command in outline. Raises ``ValueError``, ``TypeError``
     or ``KeyError`` for a record that cannot be read."""
     out = folder.parent if folder.name not in ("", ".", "..") else folder.resolve().parent
-    if info.get("resume_command"):
-        # as sim compare wrote it, with every option given (--workers, --no-figures), but
-        # --out the folder holding ``folder`` now (as for a run's recorded command)
-        return shlex.join(with_out(info["resume_command"], out))
     items = info.get("compared")
     if items is None:
         return f"sim compare <its scenarios and options> --out {shlex.quote(str(out))} --resume"
@@ -857,6 +853,11 @@ def _comparison_finish_command(folder: Path, info: dict[str, Any]) -> str:
         keywords += "".join(f", {k}={v!r}" for k, v in (target or {}).items())
         return (f"sim.compare([{listed}], replications={replications}, seed={seed}"
                 f"{keywords}) (sim compare cannot finish it: {why})")
+    if info.get("resume_command"):
+        # as sim compare wrote it, with every option given (--workers, --no-figures), but
+        # --out the folder holding ``folder`` now (as for a run's recorded command); only
+        # once its files are known to rebuild the scenarios, as the command would refuse
+        return shlex.join(with_out(info["resume_command"], out))
     words = ["sim", "compare", *sources, "--out", str(out), "-n", str(replications),
              "--seed", str(seed)]
     words += [w for o in overrides for w in ("--set", o)]

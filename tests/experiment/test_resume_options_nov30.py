@@ -125,3 +125,20 @@ def test_sim_compare_resumed_without_its_target_says_so(cut: Path, tmp_path: Pat
     said = " ".join(resumed.output.split())
     assert (f"note: {out} holds a precision comparison (--target-ci 0.03 --metric "
             "delivered_t --max-replications 40) resumed without --target-ci") in said
+
+
+def test_the_recorded_command_is_not_given_once_a_file_was_edited(cut: Path,
+                                                                  tmp_path: Path) -> None:
+    # the command would refuse the folder as another run's: the hint says why instead
+    mine = tmp_path / "cut.yaml"
+    mine.write_text(cut.read_text(encoding="utf-8"), encoding="utf-8")
+    full = tmp_path / "full"
+    done = cli("compare", TINY, mine, "-n", 2, "--seed", 5, "--set", "horizon_days=40",
+               *QUIET, "--out", full)
+    assert done.exit_code == 0, done.output
+    out = interrupted_comparison(full, tmp_path / "c", keep=1)
+    mine.write_text(mine.read_text(encoding="utf-8").replace("start: 30", "start: 31"),
+                    encoding="utf-8")
+    hint = finish_command(out / "tiny")
+    assert hint is not None and hint.startswith("sim.compare([")
+    assert "was edited since" in hint and "--no-figures" not in hint
