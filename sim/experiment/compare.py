@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.experiment.errors import ExperimentError, python_wording
+from sim.experiment.errors import ExperimentError, python_wording, python_words
 from sim.experiment.executors import Backend, Job, ReplicationError, open_backend, run_tasks
 from sim.experiment.precision import (
     MAX_REPLICATIONS,
@@ -1064,8 +1064,13 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
     the difference is measured on), rel_change, share_positive (the difference columns are
     NaN for the reference). Each note of the comparison (scenarios run over different
     periods or with different seeds, an override over a value a file gives in another
-    unit) is warned of with a ``UserWarning`` and kept in ``table.attrs["notes"]``. For
-    the scenario results and the stopping report, use :func:`run_comparison`.
+    unit) is warned of with a ``UserWarning`` and kept in ``table.attrs["notes"]``. With
+    ``target_ci``, the stopping report (why it stopped, after how many replications, each
+    named KPI's precision; as :func:`sim.run`'s ``info["stopping"]``) is in
+    ``table.attrs["stopping"]``, and a stop short of the target (reason ``maximum``,
+    ``undefined`` or ``zero_mean``) is warned of with its message. For the scenario
+    results and the :class:`~sim.experiment.precision.StopReport`, use
+    :func:`run_comparison`.
 
     Raises :class:`ExperimentError` (a ``ValueError``) for bad input (``replications``
     or ``workers`` that is not an integer of at least 1, a negative or non-integer
@@ -1091,6 +1096,13 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
     for note in comp.notes:
         warnings.warn(note, UserWarning, stacklevel=2)
     comp.table.attrs["notes"] = list(comp.notes)
+    if comp.stop is not None:
+        # as sim.run's info["stopping"]; a stop short of the target is also warned of, as
+        # the table alone read as if the target had been met (review 56, F5)
+        comp.table.attrs["stopping"] = comp.stop.as_dict()
+        if not comp.stop.met:
+            warnings.warn(python_words(comp.stop.message(), "compare") or "", UserWarning,
+                          stacklevel=2)
     return comp.table
 
 

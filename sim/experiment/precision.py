@@ -31,15 +31,18 @@ it has none), so more replications would not make its mean a statement about the
 A relative target needs a mean to be relative to. A comparison's paired difference is
 measured against the reference's mean, which is 0 where the reference never has any of the
 KPI (seized, diverted or curtailed tonnes, a shortfall in a baseline without one) while the
-other scenario does: its half-width over 0 is infinite whatever the count, so the batches
-doubled to the maximum and advised raising it (review 56). Such a KPI
-(:attr:`Measure.unscaled`) stops the run after the batch that shows it, with reason
-``zero_mean``: :meth:`StopReport.message` names it, says why, and suggests measuring it
-where it varies (the scenario alone, by ``sim run --target-ci``) or another KPI. A
-reference that is 0 in every replication of the batch but not beyond would have a mean so
-small beside the difference that no count within any reasonable maximum would meet the
-target either. (A KPI that is 0 in both scenarios has a zero-width difference, which is a
-constant, not this.)
+other scenario does: its half-width over 0 is infinite, so the batches doubled to the
+maximum and advised raising it (review 56). Such a KPI (:attr:`Measure.unscaled`) is
+treated by the rule of three as a constant KPI is: a KPI merely uncommon in the reference
+(a shortfall in 40% of its runs is 0 in all of the first three with probability 0.22) gets
+a mean, and a finite half-width, once a run has it, so the run goes on batching while the
+reference has been 0 in fewer than :func:`constant_minimum` replications (``3 / target``).
+There, or at the maximum if that comes first, it stops with reason ``zero_mean``:
+:meth:`StopReport.message` names the KPI, says in how many replications the reference was
+0 (with 95% confidence, fewer than a share ``3 / N`` of its runs would differ from 0 after
+``N``), so that the relative target is undefined, and suggests measuring the KPI where it
+varies (the scenario alone, by ``sim run --target-ci``) or another KPI. (A KPI that is 0 in
+both scenarios has a zero-width difference, which is a constant, not this.)
 
 KPIs are named ``metric[:commodity[:channel[:site]]]``: ``delivered_t:cobalt`` is delivered
 cobalt over all channels and sites; ``delivered_t`` alone means that total for every
@@ -464,8 +467,9 @@ class Measure:
     @property
     def unscaled(self) -> bool:
         """The values vary but the mean the half-width is relative to (the reference's,
-        for a paired difference) is 0: no relative target can be met (see the module's
-        docstring)."""
+        for a paired difference) is 0: the relative half-width is infinite, and the
+        relative target undefined unless later replications move that mean from 0 (see
+        the module's docstring)."""
         return math.isinf(self.rel_half_width)
 
     @property
@@ -557,15 +561,28 @@ class StopReport:
 
     def _zero_mean_message(self, failing: list[str]) -> str:
         zero = [m for m in self.measures if m.unscaled]
+        least = constant_minimum(self.target)
         parts = []
         for m in zero:
+            # the rule of three: with none of N runs differing, the share of runs that
+            # would differ is below 3/N at 95% confidence
+            bound = f"fewer than {_pct(min(1.0, 3 / max(m.n, 1)))}"
+            count = (f"all {m.n} replications" if m.n == m.replications else
+                     f"all {m.n} replications with a paired difference (of "
+                     f"{m.replications})")
             if m.pair is not None:
                 scenario, reference = m.pair
-                parts.append(f"{m.name}: the reference {reference}'s mean is 0 (0 in every "
-                             f"replication) while {scenario}'s differs from it (mean "
-                             f"difference {m.mean:.4g})")
+                parts.append(f"{m.name}: the reference {reference} was 0 in {count} while "
+                             f"{scenario} differs from it (mean difference {m.mean:.4g}): "
+                             f"at 95% confidence {bound} of {reference}'s runs would "
+                             "differ from 0")
             else:
-                parts.append(f"{m.name}: its mean is 0 while its values vary")
+                parts.append(f"{m.name}: its mean over {count} is 0 while its values vary")
+        early = (f"; the maximum came first: a reference 0 in all of {least} replications "
+                 f"would bound the share of its runs that differ below {_pct(self.target)} "
+                 f"(the rule of three); raise --max-replications to at least {least} to "
+                 "see whether it stays 0"
+                 if all(m.n < least for m in zero) else "")
         others = [name for name in failing if name not in {m.name for m in zero}]
         rest = (f"; the target was not met for {', '.join(others)} either" if others else "")
         kpis = list(dict.fromkeys(m.kpi for m in zero))
@@ -579,10 +596,9 @@ class StopReport:
                      "choose a --metric whose reference is not 0")
         else:
             where = "choose a --metric whose mean is not 0"
-        return (f"stopped after {self.replications} replications: the relative target is "
-                f"undefined for {'; '.join(parts)}: a half-width cannot be a share of a "
-                f"mean of 0, so the target {_pct(self.target)} can never be met, however "
-                f"many replications are run{rest}; {where}")
+        return (f"stopped after {self.replications} replications: {'; '.join(parts)}, so "
+                f"the relative target {_pct(self.target)} is undefined (a half-width "
+                f"cannot be a share of a mean of 0){early}{rest}; {where}")
 
     def as_dict(self) -> dict[str, object]:
         return {"reason": self.reason, "replications": self.replications,
@@ -642,19 +658,25 @@ def _pct(x: float) -> str:
 
 def next_count(n: int, measures: Sequence[Measure], target: Target) -> int:
     """How many replications to have after the next batch."""
+    least = constant_minimum(target.rel_half_width)
     ratios = [m.rel_half_width / target.rel_half_width for m in measures
-              if not m.undefined]
-    if not measures or any(math.isinf(r) for r in ratios):
+              if not m.undefined and not m.unscaled]
+    if not measures:
         wanted = 2 * n
     else:
         # a KPI with a value in only some replications still narrows as 1/sqrt(n) in
         # replications (its count of values grows in proportion)
         wanted = math.ceil(1.1 * n * max(ratios, default=0.0) ** 2)
+    for m in measures:
+        if m.unscaled and m.n < least:
+            # no variance of the reference to extrapolate from: go for the count at which a
+            # reference 0 in every one is given up (see run_sequential), in replications
+            wanted = max(wanted, math.ceil(least * (m.replications or n) / max(m.n, 1)))
     if any(m.undefined or (m.constant and not m.meets(target.rel_half_width))
            for m in measures):
         # no variance to extrapolate from: go for the count at which identical values count,
         # or at which a KPI still without two values is given up (see run_sequential)
-        wanted = max(wanted, constant_minimum(target.rel_half_width))
+        wanted = max(wanted, least)
     low = n + max(1, target.min_batch)
     high = max(2 * n, low)
     return min(max(wanted, low), high, target.max_replications)
@@ -689,9 +711,10 @@ def run_sequential(start: int, target: Target, run_up_to: Callable[[int], None],
     A named KPI with fewer than two values (NaN in the other replications) once there are
     :func:`constant_minimum` replications, or at the maximum, stops the run with reason
     ``undefined`` (not ``maximum``: more replications would not help; see the module's
-    docstring); one whose relative target is undefined (:attr:`Measure.unscaled`: the
-    reference's mean is 0) stops it after the batch that shows it, with reason
-    ``zero_mean``."""
+    docstring). One whose relative target is undefined (:attr:`Measure.unscaled`: the
+    reference's mean is 0) likewise stops it with reason ``zero_mean`` once it has
+    :func:`constant_minimum` values (the reference 0 in that many replications), or at the
+    maximum; before, the batches go on, as a later replication may move that mean from 0."""
     n = min(max(start, FIRST_BATCH_MIN), target.max_replications)
     batches: list[int] = []
     while True:
@@ -706,8 +729,13 @@ def run_sequential(start: int, target: Target, run_up_to: Callable[[int], None],
                 continue
             return StopReport("target", n, target.rel_half_width, measures, batches,
                               target.confidence)
-        if any(m.unscaled for m in measures):
-            # no count of replications gives a half-width a finite share of a mean of 0
+        least = constant_minimum(target.rel_half_width)
+        zero = [m for m in measures if m.unscaled]
+        # a reference 0 in the first batch may be a KPI merely uncommon there (a shortfall
+        # in 40% of runs is 0 in all of three 22% of the time): 0 in 3 / target
+        # replications bounds the share of its runs that differ below the target (the rule
+        # of three), as for a constant KPI
+        if zero and (n >= target.max_replications or any(m.n >= least for m in zero)):
             if n < floor and n < target.max_replications:
                 n = min(floor, target.max_replications)
                 continue

@@ -2,10 +2,14 @@
 (``seized_t`` against a reference without seizures) could never meet its relative target:
 the paired difference's half-width over a reference mean of 0 is infinite, so the batches
 doubled to --max-replications and the run ended advising to raise it, which could never
-help. It now stops after the batch that shows it, with reason ``zero_mean``, a message
-naming the KPI and why, and a hint to measure it where it varies; the results of the
-batches run are kept and written as for any other stop. A KPI that is 0 in both scenarios
-(a zero-width difference) is unaffected, and so is a normal precision comparison."""
+help. It now stops with reason ``zero_mean`` once the reference has been 0 in ``3 /
+target`` replications (the rule of three, as for a constant KPI: review 56's follow-up
+found that stopping after the first batch that showed it stopped on KPIs merely uncommon
+in the reference), with a message naming the KPI, in how many replications the reference
+was 0 and why, and a hint to measure it where it varies; the results of the batches run
+are kept and written as for any other stop, and ``sim.compare`` warns of it. A KPI that
+is 0 in both scenarios (a zero-width difference) is unaffected, and so is a normal
+precision comparison."""
 
 from __future__ import annotations
 
@@ -50,46 +54,51 @@ shocks:
 
 
 def said(text: str) -> None:
-    """The stop message of a zero reference: names the KPI, why, and what to do."""
+    """The stop message of a zero reference (target 0.5, so 3 / 0.5 = 6 replications):
+    names the KPI, in how many replications the reference was 0, why, and what to do."""
     flat = " ".join(text.split())
-    assert ("stopped after 3 replications: the relative target is undefined for "
-            "seized_t:copper seize-tiny: the reference tiny's mean is 0 (0 in every "
-            "replication)") in flat, flat
-    assert "the target 5.00% can never be met" in flat
-    assert ("run scenario seize alone with sim run ... --target-ci 0.05 --metric "
+    assert ("stopped after 6 replications: seized_t:copper seize-tiny: the reference tiny "
+            "was 0 in all 6 replications while seize differs from it") in flat, flat
+    assert ("at 95% confidence fewer than 50.00% of tiny's runs would differ from 0, so "
+            "the relative target 50.00% is undefined") in flat
+    assert "can never be met" not in flat and "maximum came first" not in flat
+    assert ("run scenario seize alone with sim run ... --target-ci 0.5 --metric "
             "seized_t:copper") in flat
     assert "choose a --metric whose reference is not 0" in flat
     assert "raise --max-replications" not in flat
 
 
-def test_cli_stops_after_first_batch(tmp_path: Path, seize: Path) -> None:
+def test_cli_stops_at_rule_of_three(tmp_path: Path, seize: Path) -> None:
     out = tmp_path / "cmp"
-    res = cli("compare", TINY, seize, "-n", 3, *SET, "--target-ci", 0.05, "--metric",
+    res = cli("compare", TINY, seize, "-n", 3, *SET, "--target-ci", 0.5, "--metric",
               "seized_t:copper", "--max-replications", 40, "--out", out, "--no-figures",
               "--workers", 1)
     assert res.exit_code == 0, res.output
     said(res.output)
     stopping = json.loads((out / "comparison.json").read_text())["stopping"]
     assert stopping["reason"] == "zero_mean"
-    assert stopping["replications"] == 3 and stopping["batches"] == [3]
-    # the batch run is kept and written as for any other stop
+    assert stopping["replications"] == 6 and stopping["batches"] == [3, 6]
+    # the batches run are kept and written as for any other stop
     assert (out / "compare.csv").exists() and (out / "compare.md").exists()
     for arm in ("tiny", "seize"):
-        assert len(list((out / arm / "replications").glob("rep-*.npz"))) == 3
-        assert json.loads((out / arm / "run.json").read_text())["replications"] == 3
+        assert len(list((out / arm / "replications").glob("rep-*.npz"))) == 6
+        assert json.loads((out / arm / "manifest.json").read_text())["replications"] == 6
 
 
-def test_python_stops_after_first_batch(tmp_path: Path, seize: Path) -> None:
-    table = sim.compare([TINY, seize], replications=3, overrides=OVERRIDES, target_ci=0.05,
-                        metrics=["seized_t:copper"], max_replications=40,
-                        out=tmp_path / "cmp", figures=False, workers=1)
-    assert set(table["n"]) == {3}
+def test_python_stops_at_rule_of_three(tmp_path: Path, seize: Path) -> None:
+    with pytest.warns(UserWarning, match="the reference tiny was 0 in all 6 replications"):
+        table = sim.compare([TINY, seize], replications=3, overrides=OVERRIDES,
+                            target_ci=0.5, metrics=["seized_t:copper"], max_replications=40,
+                            out=tmp_path / "cmp", figures=False, workers=1)
+    assert set(table["n"]) == {6}
+    assert (table.attrs["stopping"]["reason"], table.attrs["stopping"]["batches"]) == (
+        "zero_mean", [3, 6])
     stopping = json.loads((tmp_path / "cmp" / "comparison.json").read_text())["stopping"]
-    assert (stopping["reason"], stopping["batches"]) == ("zero_mean", [3])
-    comp = run_comparison([TINY, seize], 3, overrides=OVERRIDES, target=target(40))
+    assert (stopping["reason"], stopping["batches"]) == ("zero_mean", [3, 6])
+    comp = run_comparison([TINY, seize], 3, overrides=OVERRIDES, target=target(40, 0.5))
     assert comp.stop is not None
     assert comp.stop.reason == "zero_mean" and not comp.stop.met
-    assert comp.stop.replications == 3 and comp.stop.batches == [3]
+    assert comp.stop.replications == 6 and comp.stop.batches == [3, 6]
     (m,) = comp.stop.measures
     assert m.unscaled and m.pair == ("seize", "tiny") and m.mean > 0
     said(comp.stop.message())
@@ -112,8 +121,8 @@ def test_normal_target_unchanged(seize: Path) -> None:
     assert all(math.isfinite(m.rel_half_width) for m in comp.stop.measures)
 
 
-def target(max_replications: int = 100) -> Target:
-    return Target(0.05, (MetricSpec("seized_t", "copper"),), max_replications)
+def target(max_replications: int = 100, rel: float = 0.05) -> Target:
+    return Target(rel, (MetricSpec("seized_t", "copper"),), max_replications)
 
 
 def unscaled(n: int) -> Measure:
@@ -121,17 +130,21 @@ def unscaled(n: int) -> Measure:
     return Measure.of("k:c b-a", diff, 0.0, pair=("b", "a"))
 
 
-def test_sequential_zero_mean_stops_at_once() -> None:
+def test_sequential_zero_mean_stops_at_rule_of_three() -> None:
+    """Doubling up to 3 / 0.05 = 60 replications of a reference 0 in every one, then
+    stopped there."""
     ran: list[int] = []
     stop = run_sequential(3, target(), ran.append, lambda: [unscaled(ran[-1])])
-    assert (stop.reason, stop.replications, stop.batches) == ("zero_mean", 3, [3])
+    assert (stop.reason, stop.replications, stop.batches) == (
+        "zero_mean", 60, [3, 6, 12, 24, 48, 60])
 
 
 def test_sequential_zero_mean_keeps_a_resumes_saved_replications() -> None:
-    """A resume with 10 replications saved goes on to them before it stops."""
+    """A resume with 70 replications saved goes on to them before it stops."""
     ran: list[int] = []
-    stop = run_sequential(3, target(), ran.append, lambda: [unscaled(ran[-1])], floor=10)
-    assert (stop.reason, stop.replications, stop.batches) == ("zero_mean", 10, [3, 10])
+    stop = run_sequential(3, target(), ran.append, lambda: [unscaled(ran[-1])], floor=70)
+    assert (stop.reason, stop.replications, stop.batches) == (
+        "zero_mean", 70, [3, 6, 12, 24, 48, 60, 70])
 
 
 def test_sequential_finite_measures_unchanged() -> None:
