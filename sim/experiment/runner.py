@@ -387,6 +387,7 @@ def run(sc: Scenario | str | Path, replications: int | None = None, seed: int = 
                                                  sink=sink, progress=progress, target=target)
         if stop is not None:
             results.info["stopping"] = stop.as_dict()
+            _warn_short_of_target(stop)
         return results
     started = time.perf_counter()
     # Each result is copied into the stacked arrays as it arrives and then dropped.
@@ -501,7 +502,17 @@ def _run_to_folder(sc: Scenario, replications: int | None, seed: int, workers: i
     folder_run.finish(figures=figures)
     if folder_run.stop is not None:
         results.info["stopping"] = folder_run.stop.as_dict()
+        _warn_short_of_target(folder_run.stop, stacklevel=4)
     return results
+
+
+def _warn_short_of_target(stop: Any, stacklevel: int = 3) -> None:
+    """Warn of a precision run that stopped short of its target (at the maximum, or with a
+    KPI that has no interval), as ``sim.compare`` warns: the results alone read as if the
+    target had been met; ``sim run`` prints the same message."""
+    if not stop.met:
+        warnings.warn(python_words(stop.message(), "run") or "", UserWarning,
+                      stacklevel=stacklevel)
 
 
 def precision_record(target: Target, metrics: Sequence[str]) -> dict[str, Any]:
