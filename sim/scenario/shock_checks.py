@@ -453,6 +453,19 @@ def _can_sell_on(sc: Scenario, mid: str, commodity: str, channels: list[str]) ->
                for t, e in _shock_effects(sc))
 
 
+def _can_export_on(sc: Scenario, mid: str, commodity: str, channels: list[str] | None
+                   ) -> bool:
+    """Whether mine ``mid`` may export ``commodity`` on one of ``channels`` (every channel
+    if None): a channel it may sell on (:func:`_can_sell_on`) with a route that leaves its
+    country or, for a quota on all channels, ends at a refiner at home selling abroad."""
+    # here, not at the top: sim.world imports the scenario package
+    from sim.world.routing import can_export
+
+    return any(_can_sell_on(sc, mid, commodity, [cid])
+               and can_export(sc, mid, commodity, cid, refined=channels is None)
+               for cid in (channels if channels is not None else list(sc.channels)))
+
+
 def _shock_effects(sc: Scenario) -> list[tuple[Targets, Effects]]:
     """Every shock's (targets, effects): events, each state of a regime, incidents."""
     sh = sc.shocks
@@ -592,6 +605,18 @@ def _check_all(sc: Scenario, c: _Collector) -> None:
                               "moves any there: its share of the allowance would be lost",
                               "allocate to mines selling on those channels, or widen the "
                               "quota's channels to the ones this mine sells on")
+                    elif not _can_export_on(sc, mid, quota.commodity, quota.channels):
+                        on = ("the quota's channels" if quota.channels is not None
+                              else "any channel")
+                        c.add((*base, "allocation", mid),
+                              f"mine {mid!r} cannot export {quota.commodity}: no route it "
+                              f"may sell on ({on}) leaves {sc.country_of(mid)}"
+                              + (" or reaches a refiner there selling abroad"
+                                 if quota.channels is None else "")
+                              + ", and lots on routes that stay draw no quota: its share "
+                              "of the allowance would be lost",
+                              "allocate to mines with a route abroad, or leave allocation "
+                              "out to share by each mine's planned exports")
     for pid, deal in pol.offtake_deals.items():
         base = ("policies", "offtake_deals", pid)
         _check_time(c, sc, base, deal.start, None)

@@ -258,8 +258,11 @@ class ExportBan(_Timed):
     mining and stock the metal at the mine, up to ``stock_limit_days`` of output, then
     curtail; when the ban ends the stock is shipped (subject to any quota). Only metal
     leaving the country is stopped: lots on routes to refiners, stockpiles or markets in
-    the country pass, and a ban on all channels also holds a refiner's sales abroad in its
-    refined output."""
+    the country pass, and a ban on all channels also holds a refiner's sales abroad. Metal
+    held waits for export: a mine's channel with routes both ways keeps what was bound
+    abroad for its routes that leave (the home routes get only their own share of new
+    output), and a refiner keeps each market abroad's share for that market (the home
+    markets get only their sales share of new refined metal)."""
 
     commodity: Id
     """Commodity banned."""
@@ -323,16 +326,23 @@ class ExportQuota(Strict):
     channels: list[Id] | None = None
     """Channels the quota applies to; all if omitted."""
     allocation: dict[Id, PositiveFraction] | None = None
-    """Share of the quota allocated to each mine; if omitted, each period's tonnes go pro
-    rata to each mine's planned output on the quota's channels averaged over the period's
-    days: its full output (a ramp-up not counted) times its offtake shares on those
-    channels as they will stand, with the offtake deals in force (as they ramp; a deal that
-    fails in the replication moves nothing) and the diversions of scripted events (over
-    their drawn duration) applied, not the random ones of regimes and incidents. A mine a
-    deal moves into the channels from mid-period therefore gets a share for the days it
-    sells there, and one moved out loses it. A period in which no mine has output on the
-    channels is shared by their output while its allowance lasts (to its expiry, under
-    ``carry_over``). A quota on all channels is shared by full output."""
+    """Share of the quota allocated to each mine; every mine named must be able to export
+    the commodity on the quota's channels (a route that leaves the country, or for a quota
+    on all channels one to a refiner at home selling abroad). If omitted, each period's
+    tonnes go pro rata to each mine's planned exports on the quota's channels averaged over
+    the period's days: its full output (a ramp-up not counted) times its offtake shares on
+    those channels as they will stand, with the offtake deals in force (as they ramp; a deal
+    that fails in the replication moves nothing) and the diversions of scripted events (over
+    their drawn duration) applied, not the random ones of regimes and incidents, each
+    channel counted for the part of it the plan sends on routes that leave the country
+    (under ``fixed_shares`` the leaving routes' shares; under ``cheapest`` / ``fastest``
+    all of it if the best route with every route open leaves, else none). A mine selling
+    only at home therefore gets no share (its lots would draw nothing). Under a quota on
+    all channels a route to a refiner at home counts for the refiner's sales share abroad,
+    as a refiner's exports draw on the mines' pooled allowance. A mine a deal moves into the
+    channels from mid-period gets a share for the days it sells there, and one moved out
+    loses it. A period in which no mine has planned exports on the channels is shared by
+    them while its allowance lasts (to its expiry, under ``carry_over``)."""
     strategic_share: Fraction = 0.0
     """Share of each period's tonnes kept by the state (not allocated to mines)."""
     carry_over: bool = True

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim.scenario.checks import mine_routes
 from sim.scenario.schema import Mine as MineSpec
 from sim.scenario.shock_schema import Effects, Regime, When
 from sim.shocks.effects import Diversion, apply_effects, remove_effects, replace_effects
@@ -37,6 +38,7 @@ from sim.shocks.policies import (
 from sim.shocks.targets import resolve
 from sim.units import DAYS_PER_YEAR
 from sim.world.mines import move_offtake
+from sim.world.routing import export_share
 
 if TYPE_CHECKING:
     from sim.world.world import World
@@ -385,16 +387,24 @@ class ShockEngine:
                     country: str, channels: list[str] | None,
                     windows: list[tuple[float, float]]) -> dict[int, float]:
         """Each mine's share of a quota's period: as given, or pro rata to the mine's planned
-        output on the channels the quota covers (output on other channels cannot use it).
+        exports on the channels the quota covers (output on other channels, or sold at home,
+        cannot use it).
 
-        The planned output is the mine's full output (a ramp-up not counted) times its
+        The planned exports are the mine's full output (a ramp-up not counted) times its
         offtake shares on the quota's channels as they stand over the first of ``windows``
         (simulation times ``(from, to)``) with data in it: the scenario's shares, moved by the
         offtake deals in force then (ramping, and none of a deal that fails in this
         replication) and the scripted events' diversions (as drawn), averaged over the
-        window. A mine that a deal moves into the channels mid-quota therefore gets its
-        share, and one moved out of them loses it. A quota on all channels shares by full
-        output. Empty if no mine has output on the channels in any window."""
+        window; each channel's share counted only for the part of it the plan sends on
+        routes that leave the country (:func:`~sim.world.routing.export_share`: under
+        ``fixed_shares`` the shares of the leaving routes, under ``cheapest`` / ``fastest``
+        all of it if the best route with every route open leaves, else none), as lots on
+        routes that stay draw nothing. A quota on all channels counts every channel, and
+        there a route that ends at a refiner at home counts for the refiner's sales share
+        abroad, as the refiner's exports draw on the mines' pooled allowance. A mine that a
+        deal moves into the channels mid-quota therefore gets its share, and one moved out
+        of them, or selling only at home, none. Empty if no mine has planned exports on the
+        channels in any window."""
         world = self.world
         sc = self.sc
         if allocation is not None:
@@ -403,29 +413,34 @@ class ShockEngine:
         mines = [mid for mid, site in sc.sites.items()
                  if isinstance(site, MineSpec) and commodity in site.output
                  and sc.country_of(mid) == country]
-        if channels is None:
-            windows = windows[:1]
+        names = list(sc.channels) if channels is None else channels
+        exported = {mid: {cid: export_share(sc, mid, commodity, cid, refined=channels is None)
+                          for cid in names} for mid in mines}
+        # a mine exporting everything on every channel it could use, under a quota on all
+        # channels: its full output, to the last bit as before
+        whole = {mid for mid in mines if channels is None and all(
+            x == 1.0 or not mine_routes(sc, mid, commodity, cid)
+            for cid, x in exported[mid].items())}
         for a, b in windows:
-            if channels is None:
-                planned = {mid: plan.mined.get((mid, commodity), 0.0) for mid in mines}
-            else:
-                planned = {mid: self._on_channels(mid, commodity, channels, a, b)
-                           for mid in mines}
+            planned = {mid: plan.mined.get((mid, commodity), 0.0) if mid in whole
+                       else self._on_channels(mid, commodity, names, a, b, exported[mid])
+                       for mid in mines}
             total = sum(planned.values())
             if total > 0:
                 return {world.site_index[m]: v / total for m, v in planned.items() if v > 0}
         return {}
 
     def _on_channels(self, mid: str, commodity: str, channels: list[str], a: float,
-                     b: float) -> float:
-        """Mine ``mid``'s planned output of ``commodity`` on ``channels`` (t/yr at full
+                     b: float, exported: dict[str, float]) -> float:
+        """Mine ``mid``'s planned exports of ``commodity`` on ``channels`` (t/yr at full
         output), averaged over simulation times ``a`` to ``b`` with the deals and scripted
-        diversions in force (see :meth:`_allocation`)."""
+        diversions in force; ``exported`` is the share of each channel's flow the plan
+        exports (see :meth:`_allocation`)."""
         world = self.world
         mine = world.sites[world.site_index[mid]]
         c = world.commodity_index[commodity]
         tpy = world.plan.mined.get((mid, commodity), 0.0)
-        ks = [world.channel_index[ch] for ch in channels]
+        ks = [(world.channel_index[ch], exported[ch]) for ch in channels]
         # times at which the mine's offtake may change within the window; a deal's ramp
         # moves it every day (the engine updates deals at day ends), so a day at a time
         cuts = set()
@@ -445,8 +460,9 @@ class ShockEngine:
         for lo, hi in zip(edges, edges[1:], strict=False):
             row = self._offtake_at(mine, c, (lo + hi) / 2)
             # summed as the plan sums mine_channel, so that shares without a deal or
-            # diversion are the ones the plan gives, to the last bit
-            parts.append((hi - lo, sum(tpy * float(row[k]) for k in ks)))
+            # diversion are the ones the plan gives, to the last bit (an export share of
+            # 1 is exact)
+            parts.append((hi - lo, sum(tpy * float(row[k]) * x for k, x in ks)))
         if all(v == parts[0][1] for _w, v in parts):
             return parts[0][1]
         return sum(w * v for w, v in parts) / (b - a)

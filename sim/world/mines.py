@@ -9,9 +9,14 @@ assigned to channels by the current offtake shares and dispatched, each channel'
 the route its router picks, as far as export bans and quotas allow. Bans and quotas act on
 exports only: a lot on a route that stays inside the mine's country (to a refiner, stockpile
 or market there) is neither held nor counted against a quota. What may not leave stays in
-the stockyard, still belonging to its channel; under a restriction with a stock limit,
+the stockyard, still belonging to its channel, and waits for export: on a channel with
+routes both ways it is held for the routes that leave and goes on one of them when the gate
+allows, never home, while the routes that stay get only their own turns of new output (a
+ban does not send exports to the home market). Under a restriction with a stock limit,
 production beyond the limit is curtailed (not mined), and with it the by-products of the
-ore left in the ground. A channel whose routes from the mine all stay in the country is not
+ore left in the ground: on a channel with routes both ways only the part of new output its
+router sends abroad, the limit counting the metal held for export against the channel's
+planned exports. A channel whose routes from the mine all stay in the country is not
 curtailed.
 
 Offtake shares start from the scenario's and change with offtake deals (which move a share
@@ -90,6 +95,10 @@ class Mine(SiteBase):
         self._pending = [[0.0] * offtake.shape[1] for _ in range(self.n_com)]
         """Metal above the working stock, by [commodity][channel] it belongs to, waiting to
         leave (held back by a ban or quota, or just produced)."""
+        self._held_out = [[0.0] * offtake.shape[1] for _ in range(self.n_com)]
+        """The part of ``_pending`` a ban or quota held on a channel with routes both ways
+        when its router sent it abroad, by [commodity][channel]: it waits for a route that
+        leaves, never taking one that stays."""
         self.commodities = sorted({c for c, _ in main} | {c for c, _, _ in coupled})
         self._production_order = ([(c, -1) for c, _t in main]
                                   + [(c, parent) for c, parent, _r in coupled])
@@ -279,8 +288,15 @@ class Mine(SiteBase):
         self.dispatch()
 
     def _curtail(self, c: int, k: int, share: float, part: float, gate: Any) -> float:
-        """How much of ``part`` fits under the stock limit of a restricted channel (all of
-        it on a channel whose routes all stay in the country: nothing waits there)."""
+        """How much of ``part`` fits under the stock limit of a restricted channel: what
+        waits may reach ``limit days x planned daily output x the channel's share``. A
+        channel whose routes all stay in the country keeps all of it (nothing waits there).
+        On a channel with routes both ways the limit is on the metal held for export and
+        days of the channel's planned exports (its share x the share of new lots its router
+        sends abroad, :meth:`~sim.world.routing.Router.export_fraction`), and only that
+        part of ``part`` is cut; the router counts what is cut as a turn of the routes that
+        leave (:meth:`~sim.world.routing.Router.skip_leaving`), so the routes that stay get
+        their share of what is mined, no more."""
         router = self.routers.get((c, k))
         if router is not None and not router.leaving:
             return part
@@ -288,6 +304,15 @@ class Mine(SiteBase):
         if limit is None:
             return part
         planned = self.rate_per_day[c] * self.ramp_factor(self.env.now)
+        if router is not None and router.staying:
+            fraction = router.export_fraction()
+            out = part * fraction
+            room = limit * planned * share * fraction - self._held_out[c][k]
+            keep = min(out, max(room, 0.0))
+            if keep < out:
+                self.world.record_curtailed(c, out - keep)
+                router.skip_leaving(out - keep)
+            return part - (out - keep)
         room = limit * planned * share - self._pending[c][k]
         keep = min(part, max(room, 0.0))
         if keep < part:
@@ -302,7 +327,8 @@ class Mine(SiteBase):
             waiting = self._pending[c]
             gate = gates.get(c) if gates else None
             requests = [(k, t) for k, t in enumerate(waiting) if t > _EPS]
-            if gate is not None and requests and gate.restricted(self.country):
+            if requests and ((gate is not None and gate.restricted(self.country))
+                             or any(t > 0.0 for t in self._held_out[c])):
                 self._dispatch_restricted(c, requests, gate, now)
                 continue
             sent = 0.0
@@ -316,39 +342,71 @@ class Mine(SiteBase):
     def _dispatch_restricted(self, c: int, requests: list[tuple[int, float]], gate: Any,
                              now: float) -> None:
         """:meth:`dispatch` of commodity ``c`` while a ban or quota is in force for the
-        mine's country: ``requests`` are (channel, tonnes waiting).
+        mine's country, or metal held for export waits: ``requests`` are (channel, tonnes
+        waiting).
 
         Only exports are gated. A channel whose routes all leave the country asks the gate
-        for its whole lot, as before; one whose routes all stay ships it. On a channel with
-        routes both ways the router picks the lot's route first, as it would without a
-        restriction (a ban does not steer metal to the home market), and the lot is gated
-        only if that route leaves; what the gate holds waits in the stockyard with the
-        channel's other metal and is routed afresh at the next dispatch, so it may then
-        take a route that stays. Channels share a quota in proportion to what their
-        exporting lots carry."""
+        for all its waiting metal, as before; one whose routes all stay ships it. On a
+        channel with routes both ways, the metal the gate held before for export
+        (``_held_out``) stays held for export, and the router picks a route for the rest
+        (the new metal) as it would without a restriction, so a ban does not steer metal to
+        the home market: the home routes get only their turns of new metal. New metal on a
+        route that leaves asks the gate together with the held metal; a lot on a route that
+        stays ships. The held metal, when the gate lets it go, takes a route that leaves
+        (:meth:`~sim.world.routing.Router.choose_leaving`); what the gate holds again waits
+        for export. Channels share a quota in proportion to what their exporting lots
+        carry."""
         waiting = self._pending[c]
+        held_out = self._held_out[c]
         routed: list[list[Any]] = []
-        """[channel, tonnes, route or None (the router picks when it ships)]."""
+        """[channel, tonnes, route or None (the router picks when it ships), held for
+        export on a channel with routes both ways]."""
         exports: list[int] = []
         for k, t in requests:
             router = self.routers[(c, k)]
+            if router.staying and router.leaving:
+                old = min(held_out[k], t)
+                free = t - old
+                option = router.choose(free) if free > _EPS else None
+                if option is not None and not option.leaves:
+                    routed.append([k, free, option, False])
+                    if old > _EPS:
+                        exports.append(len(routed))
+                        routed.append([k, old, None, True])
+                else:
+                    exports.append(len(routed))
+                    routed.append([k, t, option, True])
+                continue
             option = router.choose(t) if router.staying else None
-            if option is None or option.leaves:
+            if option is None:
                 exports.append(len(routed))
-            routed.append([k, t, option])
-        if exports:
+            routed.append([k, t, option, False])
+        if exports and gate is not None and gate.restricted(self.country):
+            asked = [routed[i][1] for i in exports]
             allowed = gate.allow_shared(self, [(routed[i][0], routed[i][1]) for i in exports],
                                         now)
-            for i, t in zip(exports, allowed, strict=True):
+            for i, want, t in zip(exports, asked, allowed, strict=True):
                 routed[i][1] = t
+                if routed[i][3]:
+                    held_out[routed[i][0]] = max(want - t, 0.0)
+        else:
+            for i in exports:
+                if routed[i][3]:
+                    held_out[routed[i][0]] = 0.0
         sent = 0.0
-        for k, t, option in routed:
+        for k, t, option, mixed in routed:
             if t <= _EPS:
                 continue
             sent += t
             waiting[k] -= t
-            self._ship(c, k, t, self.routers[(c, k)], now, option)
+            router = self.routers[(c, k)]
+            if mixed and option is None:
+                option = router.choose_leaving(t)
+            self._ship(c, k, t, router, now, option)
         self._stock[c] -= sent
+        for k, _t in requests:
+            if held_out[k] > waiting[k]:
+                held_out[k] = max(waiting[k], 0.0)
 
     def _ship(self, c: int, k: int, tonnes: float, router: Router, now: float,
               option: Any = None) -> None:

@@ -47,13 +47,76 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from sim.scenario.checks import mine_routes, shock_effects
-from sim.scenario.plan import route_lanes
+from sim.scenario.plan import route_lanes, route_weights
 
 if TYPE_CHECKING:
     from sim.scenario.schema import Scenario
 
 REBALANCE_HINT = ("on_closure: reroute acts on full closures only; `rebalance` moves traffic "
                   "in proportion to lost capacity")
+
+
+def route_leaves(sc: Scenario, mine_id: str, lane_ids: list[str]) -> bool:
+    """Whether a route from ``mine_id`` over ``lane_ids`` leaves the mine's country: an
+    export if any site after the mine is abroad (a route out through a neighbour and back
+    in still crosses the border twice)."""
+    home = sc.country_of(mine_id)
+    return any(sc.country_of(sc.lanes[lid].to) != home for lid in lane_ids)
+
+
+def export_share(sc: Scenario, mine_id: str, commodity: str, channel_id: str,
+                 refined: bool = False) -> float:
+    """Share (0 to 1) of a mine's planned flow of ``commodity`` on a channel that is
+    exported, by the plan's split over the channel's routes
+    (:func:`~sim.scenario.plan.route_weights`: under ``fixed_shares`` the routes' shares,
+    backups of share 0 counting nothing; under ``cheapest`` / ``fastest`` the best route
+    with every route open, which takes every lot). A route that leaves the mine's country
+    counts whole. With ``refined``, a route that stays but ends at a refiner counts as that
+    refiner's sales share of the commodity to markets abroad (its refined metal is
+    exported and draws on a quota on all channels). 1.0 exactly when every route leaves,
+    0.0 when none can be used."""
+    channel = sc.channels[channel_id]
+    weights = route_weights(sc, mine_id, commodity, channel_id)
+    if not weights:
+        return 0.0
+    home = sc.country_of(mine_id)
+    parts = []
+    for rid, weight in weights.items():
+        lane_ids = route_lanes(sc, mine_id, channel.routes[rid].path)
+        if route_leaves(sc, mine_id, lane_ids):
+            parts.append((weight, 1.0))
+            continue
+        abroad = 0.0
+        end = sc.sites[sc.lanes[lane_ids[-1]].to] if lane_ids else None
+        if refined and end is not None and end.kind == "refiner":
+            sales = {m: s for m, s in getattr(end, "sales", {}).get(commodity, {}).items()
+                     if s > 0}
+            total = sum(sales.values())
+            if total > 0:
+                abroad = sum(s for m, s in sales.items() if sc.country_of(m) != home) / total
+        parts.append((weight, abroad))
+    if all(x == 1.0 for _w, x in parts):
+        return 1.0  # exactly, so a plan's shares multiplied by it keep every bit
+    return sum(w * x for w, x in parts)
+
+
+def can_export(sc: Scenario, mine_id: str, commodity: str, channel_id: str,
+               refined: bool = False) -> bool:
+    """Whether some route of the channel the mine can use for ``commodity`` leaves its
+    country (with ``refined``, or ends at a refiner at home selling some abroad), backups
+    included: lots could then be exports."""
+    channel = sc.channels[channel_id]
+    home = sc.country_of(mine_id)
+    for rid in mine_routes(sc, mine_id, commodity, channel_id):
+        lane_ids = route_lanes(sc, mine_id, channel.routes[rid].path)
+        if route_leaves(sc, mine_id, lane_ids):
+            return True
+        end = sc.sites[sc.lanes[lane_ids[-1]].to] if lane_ids else None
+        if refined and end is not None and end.kind == "refiner" and any(
+                s > 0 and sc.country_of(m) != home
+                for m, s in getattr(end, "sales", {}).get(commodity, {}).items()):
+            return True
+    return False
 
 
 class RouteOption:
@@ -263,6 +326,93 @@ class Router:
         key = (lambda i: options[i].cost) if self.rule == "cheapest" else (
             lambda i: options[i].days_now())
         return options[min(candidates, key=key)]
+
+    def export_fraction(self) -> float:
+        """Share of new lots the router sends on routes that leave the country now: under
+        ``fixed_shares`` (or ``rebalance``) the leaving routes' weights in the current
+        split, under ``cheapest`` / ``fastest`` 1 if the best candidate leaves, else 0."""
+        if not self.staying:
+            return 1.0
+        if not self.leaving:
+            return 0.0
+        options = self.options
+        if self.rule == "fixed_shares" or self.rebalance:
+            if self.rebalance:
+                self.choose(0.0)  # brings the split up to date, spending no credit
+            total = self._total_weight
+            if total <= 0.0:
+                return 0.0
+            return sum(w for i, w in self._weighted if options[i].leaves) / total
+        candidates = self.candidates() if self.reroute else self._candidates
+        key = (lambda i: options[i].cost) if self.rule == "cheapest" else (
+            lambda i: options[i].days_now())
+        return 1.0 if options[min(candidates, key=key)].leaves else 0.0
+
+    def skip_leaving(self, tonnes: float) -> None:
+        """Count ``tonnes`` as a lot sent on a route that leaves, without sending it (new
+        metal for export a stock limit curtailed): under ``fixed_shares`` (or
+        ``rebalance``) every route in the split earns its weight and the leaving route with
+        most credit pays for the lot, so the routes that stay get their turns as if it had
+        gone. Nothing to do under ``cheapest`` / ``fastest``."""
+        if not (self.rule == "fixed_shares" or self.rebalance) or tonnes <= 0.0:
+            return
+        if self.rebalance:
+            self.choose(0.0)
+        options = self.options
+        if not any(options[i].leaves and w > 0 for i, w in self._weighted):
+            return
+        credit = self._credit
+        best = -1
+        top = -math.inf
+        for i, weight in self._weighted:
+            value = credit[i] + weight * tonnes
+            credit[i] = value
+            if options[i].leaves and weight > 0 and value > top:
+                best, top = i, value
+        credit[best] -= self._total_weight * tonnes
+
+    def choose_leaving(self, tonnes: float) -> RouteOption:
+        """The route for a lot of ``tonnes`` held for export (see
+        :meth:`sim.world.mines.Mine._dispatch_restricted`): :meth:`choose` among the routes
+        that leave the country only. Under ``fixed_shares`` (or ``rebalance``) the leaving
+        routes the split gives weight take turns by their weights, in the same round robin
+        (they earn and pay credit only among themselves, so the other routes' turns are
+        untouched); under ``cheapest`` / ``fastest`` the best leaving candidate goes. If
+        the split gives no leaving route weight now (all closed), the leaving route with
+        the largest share (the first of equals, or the best) waits for it."""
+        options = self.options
+        if self.leaving and not self.staying:
+            return self.choose(tonnes)
+        if self.reroute:
+            candidates = self.candidates()
+        elif self.rebalance:
+            self.choose(0.0)  # brings the split up to date, spending no credit
+            candidates = self._candidates
+        else:
+            candidates = self._candidates
+        key = (lambda i: options[i].cost) if self.rule == "cheapest" else (
+            lambda i: options[i].days_now())
+        if self.rule == "fixed_shares" or self.rebalance:
+            weighted = [(i, w) for i, w in self._weighted if options[i].leaves and w > 0]
+            if not weighted:
+                out = [i for i in range(len(options)) if options[i].leaves]
+                if self.rule == "fixed_shares":
+                    return options[max(out, key=lambda i: options[i].weight)]
+                return options[min(out, key=key)]
+            total = sum(w for _i, w in weighted)
+            credit = self._credit
+            best = -1
+            top = -math.inf
+            for i, weight in weighted:
+                value = credit[i] + weight * tonnes
+                credit[i] = value
+                if value > top:
+                    best, top = i, value
+            credit[best] -= total * tonnes
+            return options[best]
+        out = [i for i in candidates if options[i].leaves] or [
+            i for i in range(len(options)) if options[i].leaves]
+        return options[min(out, key=key)]
 
 
 def throttled_reroute_notes(sc: Scenario) -> list[str]:

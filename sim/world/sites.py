@@ -11,6 +11,7 @@ Refiners and markets also change over time without lots arriving (refining, cons
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -413,14 +414,20 @@ class Refiner(Destination):
 
     An export ban or quota in force on all channels of a commodity (one limited to named
     channels covers mines' flows only: refined metal belongs to no channel) for the
-    refiner's country acts on its sales to markets abroad, as on a mine's exports: at a
-    dispatch the parts for markets at home leave, the parts for markets abroad leave as far
-    as the ban (nothing) or the quotas allow, and the rest stays in ``output``. The refiner
-    goes on refining, with no stock limit; what waits is split by sales shares again at
-    each dispatch, so the home markets' share of it leaves at the next one and the rest when
-    the ban ends or allowance comes. A quota's allowance is allocated to mines; a refiner
-    draws on the whole quota's (every mine's allowance, the earliest to expire first, each
-    mine's in proportion to what it has left), so its exports and the mines' share one cap.
+    refiner's country acts on its sales to markets abroad, as on a mine's exports. At a
+    dispatch, new refined metal is split by sales shares (or by export controls); the parts
+    for markets at home leave. The parts for markets abroad join what already waits for
+    each of them (``held_abroad``, per sales lane), and all of it leaves as far as the ban
+    (nothing) or the quotas allow, each market's in proportion to what waits for it, oldest
+    first; the rest keeps waiting for its market. Metal held for a market abroad stays held
+    for it: it is never split again by sales shares, so a ban does not send it to the home
+    markets, which get only their share of each new dispatch. It leaves at the first
+    dispatch at which the ban has ended or allowance comes (under export controls, also no
+    more than their allowance left). The refiner goes on refining, with no stock limit; held
+    metal counts in :meth:`held` (and the mass balance) with ``output``. A quota's allowance
+    is allocated to mines; a refiner draws on the whole quota's (every mine's allowance,
+    the earliest to expire first, each mine's in proportion to what it has left), so its
+    exports and the mines' share one cap.
     """
 
     kind = "refiner"
@@ -444,6 +451,11 @@ class Refiner(Destination):
         """Per commodity: (lane to market, share) pairs."""
         self.leaving: list[list[bool]] = [[] for _ in range(self.n_com)]
         """Per commodity, for each of its sales lanes: whether the market is abroad."""
+        self.held_abroad: list[list[float]] = [[] for _ in range(self.n_com)]
+        """Per commodity, for each of its sales lanes: refined metal (t) a ban or quota
+        holds for that market abroad, waiting for it (not part of ``output``)."""
+        self.abroad = np.zeros(self.n_com)
+        """Per commodity: the total of ``held_abroad`` (t)."""
         self.country = world.sc.country_of(site_id)
         self.refined = np.zeros(self.n_com)
         """Cumulative tonnes refined (recovered metal)."""
@@ -480,22 +492,25 @@ class Refiner(Destination):
     def ship(self, split: Split | None = None) -> None:
         """Send all refined metal to markets by sales shares, or as ``split`` says for the
         commodities it names (export controls: see :mod:`sim.world.export_controls`); then
-        an export ban or quota in force holds back what may not go abroad (see the class
-        docstring)."""
+        an export ban or quota in force holds back what may not go abroad, and metal held
+        for markets abroad before leaves as far as they allow (see the class docstring)."""
         world = self.world
         gates = world.gates
         for c in range(self.n_com):
             amount = self.output[c]
-            if amount <= 0.0 or not self.sales[c]:
+            waiting = self.abroad[c] > 0.0
+            if (amount <= 0.0 and not waiting) or not self.sales[c]:
                 continue
             controlled = split is not None and c in split
             if controlled:
                 parts, self.output[c] = split[c]  # type: ignore[index]
-            else:
+            elif amount > 0.0:
                 parts = [(lane, amount * share) for lane, share in self.sales[c]]
                 self.output[c] = 0.0
+            else:
+                parts = [(lane, 0.0) for lane, _share in self.sales[c]]
             gate = gates.get(c) if gates else None
-            if gate is not None and gate.restricted(self.country):
+            if waiting or (gate is not None and gate.restricted(self.country)):
                 parts = self._gated(c, parts, gate, controlled)
             for lane, t in parts:
                 if t <= 0.0:
@@ -505,43 +520,81 @@ class Refiner(Destination):
                 self._site_out[c] += t
                 lane.enter(lot)
 
+    def _controls_room(self, c: int, lane: Lane) -> float:
+        """Tonnes export controls in force still allow to ``lane``'s market (inf if none
+        covers it)."""
+        room = math.inf
+        for ctl in self.world.export_controls:
+            if (ctl.active and ctl.commodity == c and ctl.country == self.country
+                    and lane.to.index in ctl.markets):
+                ctl.accrue(self.env.now)
+                room = min(room, ctl.allowance)
+        return room
+
+    def _draw_controls(self, c: int, lane: Lane, tonnes: float) -> None:
+        """Give export controls covering ``lane``'s market ``tonnes`` of allowance back
+        (``tonnes`` > 0) or draw it (< 0)."""
+        for ctl in self.world.export_controls:
+            if (ctl.active and ctl.commodity == c and ctl.country == self.country
+                    and lane.to.index in ctl.markets):
+                ctl.allowance = max(ctl.allowance + tonnes, 0.0)
+
     def _gated(self, c: int, parts: list[tuple[Lane, float]], gate: Any,
                controlled: bool) -> list[tuple[Lane, float]]:
-        """``parts`` (tonnes per sales lane, in the order of ``sales[c]``) with the parts
-        for markets abroad cut to what ``gate`` allows, in proportion; what is cut goes
-        back to ``output``. Where export controls settled the split (``controlled``), the
-        allowance they gave the tonnes held is given back to them, as those tonnes did
-        not leave."""
+        """``parts`` (tonnes of new metal per sales lane, in the order of ``sales[c]``)
+        with, on each lane to a market abroad, what waits for it (``held_abroad``) added and
+        the sum cut to what ``gate`` allows (everything if no ban or quota is in force), in
+        proportion to each lane's sum; the waiting metal leaves before the new. What is cut
+        waits in ``held_abroad`` for the same lane. Where export controls settled the split
+        (``controlled``), the allowance they gave new tonnes held is given back to them, as
+        those tonnes did not leave; waiting metal asks at most the controls' allowance left
+        and draws it down when it leaves."""
         leaving = self.leaving[c]
+        held = self.held_abroad[c]
+        asks = []
+        for i, ((lane, t), out) in enumerate(zip(parts, leaving, strict=True)):
+            if not out:
+                asks.append(0.0)
+                continue
+            old = held[i]
+            if old > 0.0 and self.world.export_controls:
+                old = min(old, self._controls_room(c, lane))
+            asks.append(old)
         abroad = 0.0
-        for (_lane, t), out in zip(parts, leaving, strict=True):
+        for (_lane, t), out, old in zip(parts, leaving, asks, strict=True):
             if out:
-                abroad += t
+                abroad += t + old
         if abroad <= 0.0:
             return parts
-        allowed = gate.allow_refined(self.country, abroad, self.env.now)
-        if allowed >= abroad:
-            return parts
-        keep = allowed / abroad
+        restricted = gate is not None and gate.restricted(self.country)
+        allowed = gate.allow_refined(self.country, abroad, self.env.now) if restricted \
+            else abroad
+        keep = 1.0 if allowed >= abroad else allowed / abroad
         out_parts = []
-        held = 0.0
-        for (lane, t), out in zip(parts, leaving, strict=True):
-            if not out or t <= 0.0:
+        for i, ((lane, t), out) in enumerate(zip(parts, leaving, strict=True)):
+            if not out:
                 out_parts.append((lane, t))
                 continue
-            back = t - t * keep
-            held += back
-            out_parts.append((lane, t - back))
-            if controlled:
-                for ctl in self.world.export_controls:
-                    if (ctl.active and ctl.commodity == c and ctl.country == self.country
-                            and lane.to.index in ctl.markets):
-                        ctl.allowance += back
-        self.output[c] += held
+            if keep >= 1.0:
+                old, goes, back = asks[i], t + asks[i], 0.0
+            else:
+                goes = (t + asks[i]) * keep
+                old = min(asks[i], goes)  # waiting metal first
+                back = t - (goes - old)
+            if old > 0.0:
+                held[i] -= old
+                if self.world.export_controls:
+                    self._draw_controls(c, lane, -old)
+            if back > 0.0:
+                held[i] += back
+                if controlled:
+                    self._draw_controls(c, lane, back)
+            out_parts.append((lane, goes))
+        self.abroad[c] = sum(held)
         return out_parts
 
     def held(self) -> np.ndarray:
-        return self.stock + self.output
+        return self.stock + self.output + self.abroad
 
 
 class Market(Destination):

@@ -44,7 +44,7 @@ from sim.world.ledger import BalanceReport, Ledger
 from sim.world.lots import Lot
 from sim.world.mines import Mine
 from sim.world.recorder import Recorder
-from sim.world.routing import RouteOption, Router
+from sim.world.routing import RouteOption, Router, route_leaves
 from sim.world.sites import BorderPost, Destination, Hub, Market, Port, Refiner, SiteBase, Stockpile
 
 LEAD_BINS = 400
@@ -294,6 +294,7 @@ class World:
                                 for mkt, share in shares.items() if share > 0]
                 ref.leaving[c] = [sc.country_of(mkt) != ref.country
                                   for mkt, share in shares.items() if share > 0]
+                ref.held_abroad[c] = [0.0] * len(ref.sales[c])
 
     def _route_index(self, channel: str, route: str) -> int:
         key = (channel, route)
@@ -344,15 +345,12 @@ class World:
         weights = route_weights(sc, mine_id, com, cid) if channel.routing == "fixed_shares" \
             else {}
         options = []
-        home = sc.country_of(mine_id)
         for rid in mine_routes(sc, mine_id, com, cid):
             lane_ids = route_lanes(sc, mine_id, channel.routes[rid].path)
             legs = tuple(self.lanes[self.lane_index[lid]] for lid in lane_ids)
             transit_sites = tuple(self.sites[self.site_index[sc.lanes[lid].to]]
                                   for lid in lane_ids[:-1])
-            # an export if any site after the mine is abroad (a route out through a
-            # neighbour and back in still crosses the border twice)
-            leaves = any(sc.country_of(sc.lanes[lid].to) != home for lid in lane_ids)
+            leaves = route_leaves(sc, mine_id, lane_ids)
             options.append(RouteOption(
                 self._route_index(cid, rid), rid, legs, transit_sites,
                 weights.get(rid, 1.0), expected_route_days(sc, lane_ids),
@@ -571,8 +569,13 @@ class World:
                     site.stock[c] = t
                 for com, t in spec.initial_output_t.items():
                     c = idx[com]
-                    adjusted[site.index][c] += t - float(site.output[c])
+                    # the given output is all refined metal awaiting shipment on the start
+                    # date, metal a ban or quota held for markets abroad included
+                    waiting = site.held_abroad[c]
+                    adjusted[site.index][c] += t - float(site.output[c]) - sum(waiting)
                     site.output[c] = t
+                    waiting[:] = [0.0] * len(waiting)
+                    site.abroad[c] = 0.0
             elif isinstance(site, Market | Stockpile):
                 for com, t in spec.initial_stock_t.items():
                     c = idx[com]
