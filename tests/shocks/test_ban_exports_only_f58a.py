@@ -110,17 +110,18 @@ def test_quota_counts_only_the_exporting_channel(build) -> None:
 
 def test_ban_on_a_channel_with_routes_both_ways_exports_nothing(build) -> None:
     # one channel, half to the stockpile at home and half abroad: during the ban nothing
-    # leaves, lots routed home pass, and what is held is routed afresh (so it goes home);
-    # after the ban the routes take turns again (before: the whole channel was held,
-    # 2,000 t curtailed)
+    # leaves and lots routed home pass; what the router sent abroad waits for export (it
+    # was routed afresh, and so went home, before review 59), up to the stock limit of
+    # 10 days x the 50 t/day export half = 500 t, beyond which the export half is
+    # curtailed; after the ban the 500 t leave and the routes take turns again
     world = build.run_world(two_ways(build, {"export_bans": {"ban": {
         **BAN, "stock_limit_days": 10}}}, one_channel=True))
     assert exports(world)[:30] == [0.0] * 30
-    assert world.curtailed[0] == 0.0
+    assert world.curtailed[0] == pytest.approx(1000.0)  # 20 days x the 50 t export half
     reserve = world.sites[world.site_index["reserve"]]
-    assert sum(exports(world)) + reserve.stock[0] == pytest.approx(40 * 100.0)
-    assert reserve.stock[0] == pytest.approx(3400.0)
-    assert exports(world)[30:] == [100.0, 100.0, 0.0, 100.0, 0.0, 100.0, 0.0, 100.0, 0.0,
+    assert sum(exports(world)) + reserve.stock[0] == pytest.approx(40 * 100.0 - 1000.0)
+    assert reserve.stock[0] == pytest.approx(2000.0)
+    assert exports(world)[30:] == [500.0, 100.0, 0.0, 100.0, 0.0, 100.0, 0.0, 100.0, 0.0,
                                    100.0]
 
 
