@@ -637,7 +637,9 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
                 extra: dict[str, Any] = {"comparison": str(out_path), "label": arm.label}
                 if arm.label in resumed_with:
                     extra["resumed_with"] = resumed_with[arm.label]  # as sim run records it
-                folder.finish(res, extra)
+                # a results folder as sim run writes it, figures included (they were
+                # left out, so each scenario's folder lacked the layout it promises)
+                folder.finish(res, extra, figures=figures)
         write_comparison(comp, out_path, figures=figures)
     return comp
 

@@ -66,7 +66,7 @@ throughput_trucks         trucks cleared at a border post, or loaded on a lane w
                           clearance or loading ends: its tonnes x the trucks a tonne of its
                           form needs (payload_t_per_truck), fractions of a truck included
                           (site rows; a lane limited in tonnes and a port count no trucks)
-peak_held_t               most metal held at a border post, port or hub at a day's end
+peak_held_t               most metal held at a border post, port, hub or junction at a day's end
                           (site rows): the backlog at its worst
 peak_held_trucks          most trucks at a border post at a day's end, in line, in
                           clearance or held after it (site rows): the queue at its worst as
