@@ -53,8 +53,10 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import numbers
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -438,7 +440,27 @@ def _linearize(path: Path, chain: tuple[Path, ...],
         order.append((path, data, lines))
 
 
-def _parse_override(text: str) -> tuple[list[str | int], Any]:
+def _last_place_hint(list_path: list[str | int], data: Any) -> str:
+    """How to name the last item of the list at ``list_path`` of ``data`` counted from 0
+    (its length when the list is there)."""
+    node = data
+    for part in list_path:
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            node = None
+    whole = f"or give the whole list: --set '{format_path(list_path)}=[...]'"
+    if isinstance(node, list) and node:
+        return (f"the list has {len(node)} item{'s' if len(node) > 1 else ''}: the last is "
+                f"{format_path([*list_path, len(node) - 1])}; {whole}")
+    return f"give the item's place counted from 0 (the last of n items is [n-1]), {whole}"
+
+
+def _parse_override(text: str, data: Any = None) -> tuple[list[str | int], Any]:
+    """The key path and value of ``--set text``; ``data`` (the document it applies to, if
+    given) only makes the hint for a place counted from the end (``[-1]``) exact."""
     if "=" not in text:
         raise ScenarioError([Issue(f"--set {text!r}: expected key.path=value", file="--set",
                                    hint="for example --set horizon_days=730")])
@@ -449,8 +471,18 @@ def _parse_override(text: str) -> tuple[list[str | int], Any]:
                                    file="--set",
                                    hint="write --set KEY.PATH=VALUE, e.g. --set horizon_days=730")])
     # schedule[0] (as error messages write a path) and schedule.0 both index a list
-    key = re.sub(r"\[(\d+)\]", r".\1", key)
-    parts: list[str | int] = [int(p) if p.isdigit() else p for p in key.split(".")]
+    key = re.sub(r"\[(-?\d+)\]", r".\1", key)
+    parts: list[str | int] = [int(p) if re.fullmatch(r"-?\d+", p) else p
+                              for p in key.split(".")]
+    negative = next((i for i, p in enumerate(parts) if isinstance(p, int) and p < 0), None)
+    if negative is not None:
+        # Python's schedule[-1] for the last item; read as a key, it was refused as an
+        # unknown field 'schedule[-1]' with "did you mean 'schedule'?"
+        raise ScenarioError([Issue(
+            f"--set {text!r}: items of a list are counted from 0 "
+            f"({format_path([*parts[:negative], 0])} is the first), and places counted "
+            f"from the end, such as [{parts[negative]}], are not supported",
+            file="--set", hint=_last_place_hint(parts[:negative], data))])
     if parts[0] == "extends":
         # not a field: the schema's "unknown field" and its did-you-mean 'end' would mislead
         raise ScenarioError([Issue(
@@ -506,7 +538,7 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
     # in any order, not the item that moved up into a removed one's place.
     gone: dict[tuple[str | int, ...], list[int]] = {}
     for text in overrides:
-        written, value = _parse_override(text)
+        written, value = _parse_override(text, data)
         parts = _current_places(text, written, data, gone)
         if parts == ["name"]:
             unnamed = None  # the command line names it
@@ -663,8 +695,101 @@ def _drop_below(table: dict[PathT, Any], path: PathT) -> None:
         del table[key]
 
 
+CITATION_EXAMPLES = {"source": 'source: "Author 2024, table 3"',
+                     "assumption": 'assumption: "same as the road to Lobito"',
+                     "note": 'note: "checked against the 2023 report"'}
+
+
+def _citation_text_problem(value: Any) -> str | None:
+    """What is wrong with ``value`` as a ``source``/``assumption``/``note`` (None if it is
+    fine): a citation is text that says something, or a list of such texts."""
+    def one(v: Any) -> str | None:
+        if isinstance(v, str):
+            return None if v.strip() else ("empty text" if not v else "blank text")
+        if v is None:
+            return "nothing (null)"
+        if isinstance(v, bool):
+            return f"{str(v).lower()} (YAML reads yes/no/on/off so)"
+        if isinstance(v, dt.date):
+            return f"a date ({v.isoformat()})"
+        if isinstance(v, numbers.Number):
+            return f"a number ({v})"
+        if isinstance(v, dict):
+            return "a mapping" + (f" (keys: {', '.join(map(str, v))})" if v else " ({})")
+        if isinstance(v, list):
+            return "a list inside a list"
+        return f"{type(v).__name__} {v!r}"
+
+    if isinstance(value, list):
+        if not value:
+            return "an empty list"
+        return next((f"a list holding {p}" for p in map(one, value) if p), None)
+    return one(value)
+
+
+def citation_issues(raw: RawScenario, id_noun: Callable[[PathT], str | None]
+                    ) -> list[Issue]:
+    """The malformed citations of ``raw``, and the ids that take a name reserved for them.
+
+    ``source``, ``assumption`` and ``note`` are removed from every mapping before
+    validation (:func:`strip_provenance`), so a value that is not text would be recorded
+    as a citation that says nothing (``null``) or Python's text of a mapping, and a site,
+    region or channel with one of these ids would silently vanish, leaving misleading
+    errors (``channels: must not be empty``) in its place. ``id_noun(path)`` names an entry
+    of the mapping at ``path`` if it is a mapping of ids (``channel`` for ``channels``),
+    else None. Every issue names the file and line of the key."""
+    issues: list[Issue] = []
+
+    def walk(node: Any, path: PathT) -> None:
+        if isinstance(node, list):
+            for i, item in enumerate(node):
+                walk(item, (*path, i))
+            return
+        if not isinstance(node, dict):
+            return
+        noun = id_noun(path)
+        for key in PROVENANCE_KEYS:
+            if key not in node:
+                continue
+            value = node[key]
+            where = nearest_line(raw.lines, (*path, key)) or (raw.files[0], None, None)
+            at = dict(path=(*path, key), file=where[0], line=where[1], column=where[2])
+            if noun is not None and isinstance(value, dict):
+                article = "an" if noun[:1] in "aeiou" else "a"
+                issues.append(Issue(
+                    f"{article} {noun} cannot be called {key!r}: source, assumption and note "
+                    "are reserved for citations, and are removed with them", **at,
+                    hint=f"`{key}` is reserved for citations: rename the {noun} (and every "
+                         "reference to it)"))
+                continue
+            problem = _citation_text_problem(value)
+            if problem is None:
+                continue
+            hint = f"give it as text, e.g. {CITATION_EXAMPLES[key]}"
+            scalar = isinstance(value, numbers.Number | dt.date)
+            if scalar and not isinstance(value, bool):
+                hint += " (quote it: YAML reads an unquoted number or date as one)"
+            if value is None or (isinstance(value, str) and not value.strip()):
+                hint += f", or remove `{key}:` if there is nothing to cite"
+            if noun is not None and scalar:
+                # {note: 1.0} among offtake shares: a channel called note, not a citation
+                hint += (f"; if {key!r} is meant as an id here, rename it: source, "
+                         "assumption and note are reserved for citations")
+            issues.append(Issue(f"{key} must be text (a citation), got {problem}", **at,
+                                hint=hint))
+        for key, value in node.items():
+            if key not in PROVENANCE_KEYS:
+                walk(value, (*path, key))
+
+    walk(raw.data, ())
+    return issues
+
+
 def strip_provenance(raw: RawScenario) -> tuple[dict[str, Any], Provenance]:
-    """Remove ``source``/``assumption``/``note`` keys; return clean data and the citations."""
+    """Remove ``source``/``assumption``/``note`` keys; return clean data and the citations.
+
+    The citations are taken as they are: :func:`citation_issues` refuses those that are
+    not text first."""
     prov = Provenance()
 
     def walk(node: Any, path: PathT, cited: bool, overridden: bool = False) -> Any:

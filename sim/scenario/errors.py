@@ -49,6 +49,10 @@ class Issue:
     unknown: tuple[str, str] | None = field(default=None, compare=False, repr=False)
     """For a reference to an id that does not exist, what it names and the id (``('site',
     'beira')``), so that the loader can say which file or ``--set`` removed it."""
+    after: str | None = field(default=None, compare=False, repr=False)
+    """The ``--set`` (or several, comma-separated) that changed the value this issue is
+    about, when the issue is located in a file: shown beside the file's line, which alone
+    would read as the mistake."""
 
     def location(self) -> str:
         parts = []
@@ -58,7 +62,11 @@ class Issue:
                 loc += f":{self.line}"
                 if self.column is not None:
                     loc += f":{self.column}"
+            if self.after:
+                loc += f" (after {self.after})"
             parts.append(loc)
+        elif self.after:
+            parts.append(f"(after {self.after})")
         if self.path:
             parts.append(format_path(self.path))
         return ": ".join(parts)

@@ -30,6 +30,7 @@ from sim.scenario.compose import (
     Provenance,
     RawScenario,
     apply_overrides,
+    citation_issues,
     comma_hint,
     load_raw,
     nearest_line,
@@ -185,12 +186,70 @@ def _plain(value: object) -> bool:
 
 
 def _validate(raw: RawScenario) -> Scenario:
+    """:func:`_check` ``raw``; each issue in what a ``--set`` changed says so (see
+    :func:`_mark_overrides`), since the file alone may be fine."""
+    try:
+        return _check(raw)
+    except ScenarioError as exc:
+        if not raw.override_paths:
+            raise
+        _mark_overrides(exc.issues, raw)
+        raise ScenarioError(exc.issues) from None
+
+
+def _mark_overrides(issues: list[Issue], raw: RawScenario) -> None:
+    """Name the ``--set`` behind each issue located in a file but about a value that an
+    override changed: the issue's path lies at or under the override's, the override's
+    under the issue's (``allocation`` sums to 1.352 after ``--set ...allocation.kcc=0.5``),
+    or beside it in the same mapping (``unknown field 'low'`` after ``--set
+    ...transit_days.dist=gamma``). Without it, the file's line reads as the mistake."""
+    for issue in issues:
+        path = tuple(issue.path)
+        if not path or (issue.file or "").startswith("--set"):
+            continue  # already located at the --set, or about the scenario as a whole
+        texts = []
+        for target, cite in raw.override_paths.items():
+            if (path[:len(target)] == target or target[:len(path)] == path
+                    or (len(path) >= 2 and len(target) == len(path)
+                        and target[:-1] == path[:-1])):
+                text = cite.removeprefix("override: ")
+                if text not in texts:
+                    texts.append(text)
+        if texts:
+            issue.after = ", ".join(texts)
+            if issue.hint is None:
+                issue.hint = (f"the file may be fine: this is the value as {texts[-1]} left "
+                              "it; change or drop that --set")
+
+
+def _id_noun(raw: RawScenario) -> Any:
+    """For :func:`citation_issues`: what an entry of the mapping at a path is (``channel``
+    for ``channels``, ``key of offtake.cobalt`` for a mine's offtake shares), or None for a
+    mapping of fields."""
+    def noun(path: PathT) -> str | None:
+        if not path:
+            return None
+        tp = _type_at(path, raw.data)
+        if typing.get_origin(_unwrap(tp)) is not dict:
+            return None
+        if _is_id_mapping(tp):
+            return _singular(str(path[-1]))
+        return f"key of {format_path(path)}"
+    return noun
+
+
+def _check(raw: RawScenario) -> Scenario:
     # an extending file without a name is reported with whatever else is wrong, so that
     # one pass fixes everything
     unnamed = _unnamed(raw)
     unknown = _unknown_ids(raw) + _absent_removals(raw)
     if unknown:
         raise ScenarioError(unnamed + unknown)
+    # a citation that is not text would be recorded as saying nothing, and an id named
+    # like one would vanish with the citations, leaving misleading errors in its place
+    cited = citation_issues(raw, _id_noun(raw))
+    if cited:
+        raise ScenarioError(unnamed + cited)
     data, prov = strip_provenance(raw)
     try:
         sc = Scenario.model_validate(data)
@@ -660,9 +719,15 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
     hint = None
 
     comma = _comma_hint_at(path, err.get("input"), data)
+    timed = _time_of_day(value) if etype in _DATE_OR_NUMBER_ERRORS else None
     if key_error:
         msg = f"{value!r} is not a valid id"
         hint = comma or _id_hint(value, data)
+    elif timed is not None:
+        # pydantic's "Datetimes provided to dates should have zero time", and for a date
+        # or a number of days also "expected a number, got datetime.datetime(...)": one
+        # message, the same for both branches, which _merge_union_issues then says once
+        msg, hint = timed
     elif etype == "extra_forbidden":
         key = path[-1] if path else loc[-1]
         model = _model_at(path[:-1], data)
@@ -751,6 +816,9 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
     elif etype in ("date_from_datetime_parsing", "date_parsing", "date_type"):
         msg = f"expected a date such as 2024-01-01, got {value!r}"
         hint = _date_hint(value)
+        if hint is None and isinstance(value, str) and _unwrap(_type_at(path, data)) \
+                is not dt.date:
+            hint = _days_hint(value)  # `start: 30 days` where a date or days go
     elif etype == "literal_error":
         expected = ctx.get("expected", "")
         msg = f"{value!r} is not allowed; expected {expected}"
@@ -819,6 +887,25 @@ def _id_hint(value: Any, data: Any) -> str:
     if re.fullmatch(r"[a-z][a-z0-9_]*", fixed):
         return f"{_ID_RULE}, e.g. {fixed}"
     return _ID_RULE
+
+
+_DATE_OR_NUMBER_ERRORS = ("date_from_datetime_inexact", "date_from_datetime_parsing",
+                          "date_parsing", "date_type", "float_parsing", "float_type")
+_WITH_TIME = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})(?:[Tt]|\s+)\d{1,2}:\d{2}")
+
+
+def _time_of_day(value: Any) -> tuple[str, str] | None:
+    """The message and hint for a date given with a time of day (``2025-01-01 06:00``,
+    which YAML reads as text, or ``2025-01-01T06:00:00``, which it reads as a moment);
+    None for anything else. A scenario counts whole days."""
+    if isinstance(value, dt.datetime):
+        day, shown = value.date().isoformat(), value.isoformat(sep=" ", timespec="minutes")
+    elif isinstance(value, str) and (m := _WITH_TIME.match(value)):
+        day, shown = m.group(1), value.strip()
+    else:
+        return None
+    return (f"expected a date without a time of day, e.g. 2025-01-01, got {shown}",
+            f"write {day}: the model counts whole days, so a time of day cannot be given")
 
 
 _SHORT_DATE = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*$")
@@ -981,6 +1068,20 @@ def _unit_hint(text: str) -> str | None:
         return (f"write {number}% as {float(number) / 100:g}, or as "
                 f"{{value: {number}, unit: '%'}}")
     return f"give the unit apart from the number: {{value: {number}, unit: {unit}}}"
+
+
+def _days_hint(text: str) -> str | None:
+    """A hint for a number and its unit in one piece ("30 days", "2 weeks") where a date
+    or a number of days goes (an event's ``start``)."""
+    m = _NUMBER_WITH_UNIT.match(text)
+    if m is None:
+        return None
+    number, unit = m.group(1), m.group(2)
+    if unit.lower() in ("d", "day", "days"):
+        return (f"write {number} (days after the scenario's start), or a date such as "
+                "2025-01-27")
+    return (f"give the unit apart from the number: {{value: {number}, unit: {unit}}}, or "
+            "write a number of days after the scenario's start, or a date such as 2025-01-27")
 
 
 def _lower_first(text: str) -> str:
