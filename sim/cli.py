@@ -536,7 +536,7 @@ def _override_notes(sc: Any) -> list[str]:
 def _capacity_notes(sc: Any) -> list[str]:
     """Capacities below the flow the scenario plans through them: valid input, but queues
     there grow for as long as it lasts, which is worth knowing before a long run."""
-    from sim.output.describe import capacity_checks
+    from sim.output.describe import capacity_checks, fmt_capacity
     from sim.scenario.plan import make_plan
 
     notes = []
@@ -555,7 +555,8 @@ def _capacity_notes(sc: Any) -> list[str]:
         else:
             grows = f"its queue will grow for as long as that lasts{unless}"
         notes.append(f"planned flow into {c.element} ({c.kind}) is {c.utilisation:.0%} of "
-                     f"its capacity ({c.planned:,.0f} against {c.capacity:,.0f} {c.unit}): "
+                     f"its capacity ({c.planned:,.0f} against {fmt_capacity(c.capacity)} "
+                     f"{c.unit}): "
                      f"{grows} (sim show lists every capacity)")
     return notes
 

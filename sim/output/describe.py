@@ -91,6 +91,12 @@ def _t(x: float) -> str:
     return f"{x:,.0f}"
 
 
+def fmt_capacity(x: float) -> str:
+    """A capacity for text: whole numbers from 100 up (36,525), three significant figures
+    below (0.00365), so that a small capacity does not print as 0."""
+    return f"{x:,.0f}" if x == 0 or abs(x) >= 100 else f"{x:.3g}"
+
+
 def _dist(d: object) -> str:
     mean = d.mean()  # type: ignore[attr-defined]
     name = d.dist  # type: ignore[attr-defined]
@@ -179,7 +185,7 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
                     f"(first come first served); planned "
                     f"{plan.site_product_t.get(sid, 0.0) / DAYS_PER_YEAR:,.4g} t/day")
             elif site.kind == "refiner":
-                caps = ", ".join(f"{com} {_t(c)} t/yr (planned feed "
+                caps = ", ".join(f"{com} {fmt_capacity(c)} t/yr (planned feed "
                                  f"{_t(plan.refiner_feed.get((sid, com), 0.0))})"
                                  for com, c in site.capacity_t_per_year.items())
                 add(label + f": capacity {caps}")
@@ -207,12 +213,12 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
         flow = sum(v for (l_id, _c), v in plan.lane_metal.items() if l_id == lid)
         extra = ""
         if lane.capacity_t_per_day is not None:
-            extra += f", capacity {lane.capacity_t_per_day:,.0f} t/day"
+            extra += f", capacity {fmt_capacity(lane.capacity_t_per_day)} t/day"
         if lane.capacity_trucks_per_day is not None:
             extra += f", capacity {lane.capacity_trucks_per_day:,.4g} trucks/day"
         if lane.sailing is not None:
             extra += (f", sailings every {_dist(lane.sailing.interval_days)} days of "
-                      f"{lane.sailing.vessel_t:,.0f} t")
+                      f"{fmt_capacity(lane.sailing.vessel_t)} t")
         if lane.cost_usd_per_t is not None:
             extra += f", {lane.cost_usd_per_t:g} USD/t"
         add(f"  {lid}: {lane.from_} -> {lane.to} by {lane.mode}, {_dist(lane.transit_days)} "
@@ -267,8 +273,8 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
         add("  (no capacities in this network)")
     for chk in checks:
         flag = "  !! planned flow exceeds capacity" if chk.over else ""
-        add(f"  {chk.element} ({chk.kind}): capacity {_t(chk.capacity)} {chk.unit}, planned "
-            f"{_t(chk.planned)} ({chk.utilisation:.0%}){flag}")
+        add(f"  {chk.element} ({chk.kind}): capacity {fmt_capacity(chk.capacity)} {chk.unit}, "
+            f"planned {_t(chk.planned)} ({chk.utilisation:.0%}){flag}")
     over = [c for c in checks if c.over]
     if over:
         add("")

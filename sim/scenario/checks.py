@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from sim.scenario.shock_schema import Effects, Targets
 
 SHARE_TOLERANCE = 1e-6
+SHIP_MODES = ("sea", "lake", "river")
+"""Lane modes whose traffic goes by ship, and may have a ``sailing``."""
 MAX_HORIZON_DAYS = 1e6
 """Longest run, whether given as ``horizon_days`` or as ``end`` (the bound of
 :data:`~sim.scenario.types.PositiveDays`)."""
@@ -109,6 +111,14 @@ def _ports(sc: Scenario) -> str:
     return ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
 
 
+def _destinations(sc: Scenario) -> str:
+    """The scenario's refiners, markets and stockpiles, for a hint."""
+    ids = [sid for sid, site in sc.sites.items() if site.kind in DESTINATION_KINDS]
+    if not ids:
+        return "the scenario has none; add a site of kind: market"
+    return ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
+
+
 def kind_hint(sc: Scenario, kind: str) -> str:
     """Hint for a site of the wrong kind: the sites of the kind wanted, or how to add one."""
     ids = [sid for sid, site in sc.sites.items() if site.kind == kind]
@@ -163,7 +173,9 @@ def check_scenario(sc: Scenario) -> list[Issue]:
                     if c.ref((*base, field, com), com, commodities, "commodity") and \
                             com not in site.capacity_t_per_year:
                         c.add((*base, field, com),
-                              f"refiner has no capacity_t_per_year for {com!r}")
+                              f"refiner has no capacity_t_per_year for {com!r}",
+                              f"give it capacity_t_per_year: {{{com}: <tonnes of metal a "
+                              f"year>}}, or remove {com} from {field}")
             for com in site.capacity_t_per_year:
                 if com not in site.sales:
                     c.add((*base, "sales"), f"no sales shares for {com!r}",
@@ -183,7 +195,9 @@ def check_scenario(sc: Scenario) -> list[Issue]:
                                   f"add a lane with from: {sid} and to: {mid}")
                         elif com not in sc.sites[mid].demand_t_per_year:
                             c.add((*base, "sales", com, mid),
-                                  f"market {mid!r} has no demand for {com!r}")
+                                  f"market {mid!r} has no demand for {com!r}",
+                                  f"give sites.{mid}.demand_t_per_year a {com} entry, or "
+                                  f"sell {com} to a market that demands it")
         elif site.kind == "market":
             for field in ("demand_t_per_year", "other_supply_t_per_year", "initial_stock_t"):
                 for com in getattr(site, field):
@@ -204,7 +218,8 @@ def check_scenario(sc: Scenario) -> list[Issue]:
         ok_from = c.ref((*base, "from"), lane.from_, sites, "site")
         ok_to = c.ref((*base, "to"), lane.to, sites, "site")
         if ok_from and ok_to and lane.from_ == lane.to:
-            c.add(base, f"lane goes from {lane.from_!r} to itself")
+            c.add(base, f"lane goes from {lane.from_!r} to itself",
+                  "a lane joins two different sites: correct its from or to")
         pair = (lane.from_, lane.to)
         if pair in seen_pairs:
             c.add(base, f"lanes {seen_pairs[pair]!r} and {lid!r} both join {pair[0]!r} to "
@@ -218,7 +233,21 @@ def check_scenario(sc: Scenario) -> list[Issue]:
                   f"{sc.sites[lane.from_].kind}",
                   "remove sailing: from this lane (transit_days alone times it), or start "
                   f"it at a port: {_ports(sc)}")
-        if lane.capacity_trucks_per_day is not None and ok_from and \
+        elif lane.sailing is not None and lane.mode not in SHIP_MODES:
+            # a timetable of ships on a road or rail line is a slip of the mode or of the
+            # lane: lots would wait for "ships" the lane's mode says it does not have
+            c.add((*base, "sailing"), f"sailings are ships, but lane {lid!r} is mode: "
+                  f"{lane.mode}",
+                  "give the lane mode: sea (or lake or river), or remove sailing: from it "
+                  "(capacity_t_per_day gives a road or rail line a loading limit)")
+        if lane.capacity_trucks_per_day is not None and lane.mode != "road":
+            # the limit counts trucks by the product form's truck payload: a ship, train or
+            # plane carries another load, so the limit would mean something else
+            c.add((*base, "capacity_trucks_per_day"), f"a limit in trucks is for road lanes, "
+                  f"but lane {lid!r} is mode: {lane.mode}",
+                  "give it capacity_t_per_day (tonnes of product a day) instead"
+                  + (", or a sailing for scheduled ships" if lane.mode in SHIP_MODES else ""))
+        elif lane.capacity_trucks_per_day is not None and ok_from and \
                 sc.sites[lane.from_].kind == "refiner":
             # refined lots carry no truck payload: a truck limit would not hold them back
             c.add((*base, "capacity_trucks_per_day"), "refined metal leaving refiner "
@@ -342,15 +371,22 @@ def _check_mine(c: _Collector, sc: Scenario, sid: str, mine: Mine) -> None:
               f"{com} form")
         if out.ratio_to is not None:
             if out.ratio_to == com:
+                mains = [m for m, o in mine.output.items() if m != com and o.ratio_to is None]
                 c.add((*base, "output", com, "ratio_to"), "a commodity cannot be a by-product "
-                      "of itself")
+                      "of itself",
+                      "give ratio_to the mine's main product"
+                      + (f" ({', '.join(mains)})" if mains else "")
+                      + f", or give {com} t_per_year instead of ratio_to")
             elif out.ratio_to not in mine.output:
                 c.ref((*base, "output", com, "ratio_to"), out.ratio_to, mine.output,
                       "output of this mine")
             elif mine.output[out.ratio_to].t_per_year is None:
+                mains = [m for m, o in mine.output.items() if o.t_per_year is not None]
                 c.add((*base, "output", com, "ratio_to"),
-                      f"{out.ratio_to!r} is itself a by-product; couple to a main product "
-                      "(one with t_per_year)")
+                      f"{out.ratio_to!r} is itself a by-product (it has no t_per_year)",
+                      "couple it to a main product, one with t_per_year"
+                      + (f": ratio_to: {mains[0]}" if mains else
+                         f", or give {out.ratio_to} t_per_year"))
     for com in mine.initial_stock_t:
         c.ref((*base, "initial_stock_t", com), com, sc.commodities, "commodity")
     for com in mine.output:
@@ -389,14 +425,25 @@ def _check_route(c: _Collector, sc: Scenario, cid: str, rid: str,
         last = i == len(route.path) - 1
         if i == 0 and kind == "mine":
             if len(route.path) == 1:
-                c.add((*base, "path"), "a route cannot end at a mine")
+                c.add((*base, "path"), "a route cannot end at a mine",
+                      "list the sites after the mine, ending at a refiner, market or "
+                      f"stockpile ({_destinations(sc)}); a mine reaches a route by a lane to "
+                      "its first site, so the mine may be left out")
             continue
         if last and kind not in DESTINATION_KINDS:
             c.add((*base, "path", i), f"a route must end at a refiner, market or stockpile; "
-                  f"{sid!r} is a {kind}")
+                  f"{sid!r} is a {kind}",
+                  f"continue the path from {sid} to where the metal is sold, refined or "
+                  f"stored ({_destinations(sc)}), with a lane for each step")
         elif not last and kind not in TRANSIT_KINDS:
             c.add((*base, "path", i), f"{sid!r} is a {kind}; only border posts, ports, "
-                  "trading hubs and junctions can be passed through")
+                  "trading hubs and junctions can be passed through",
+                  f"a {kind} ends a route: end the path at {sid}"
+                  + (" (a refiner sends its refined metal on to the markets of its sales:, "
+                     "by lane)" if kind == "refiner" else "")
+                  if kind in DESTINATION_KINDS else
+                  "a mine can only start a path (a mine also reaches a route by a lane to "
+                  "its first site): remove it, or start the path with it")
     for i, (a, b) in enumerate(zip(route.path, route.path[1:], strict=False)):
         if (a, b) not in lanes:
             outgoing = [t for (f, t) in lanes if f == a]
@@ -413,9 +460,13 @@ def _check_destination(c: _Collector, sc: Scenario, com: str, dest: str, path: P
     if site is None:
         return
     if site.kind == "refiner" and com not in site.capacity_t_per_year:
-        c.add(path, f"route takes {com!r} to refiner {dest!r}, which has no capacity for it")
+        c.add(path, f"route takes {com!r} to refiner {dest!r}, which has no capacity for it",
+              f"give sites.{dest}.capacity_t_per_year a {com} entry, or keep {com} off this "
+              "route with commodities: (the ones the refiner takes)")
     elif site.kind == "market" and com not in site.demand_t_per_year:
-        c.add(path, f"route takes {com!r} to market {dest!r}, which has no demand for it")
+        c.add(path, f"route takes {com!r} to market {dest!r}, which has no demand for it",
+              f"give sites.{dest}.demand_t_per_year a {com} entry, or keep {com} off this "
+              "route with commodities: (the ones the market demands)")
 
 
 def shock_effects(sc: Scenario) -> list[tuple[str, Effects, Targets]]:

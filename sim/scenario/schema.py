@@ -403,13 +403,14 @@ class Lane(Strict):
     """Tonnes of product per day the lane can load; omit for no limit."""
     capacity_trucks_per_day: TrucksPerDay | None = None
     """Trucks per day the lane can load, instead of ``capacity_t_per_day``: each lot takes
-    as many trucks as its product form's payload needs; omit for no limit."""
+    as many trucks as its product form's payload needs; omit for no limit. Road lanes
+    only."""
     cost_usd_per_t: UsdPerTonne | None = None
     """Cost per tonne of product; needed by channels that route by cost."""
     regions: list[Id] = []
     """Regions the lane crosses, besides those of its end sites."""
     sailing: Sailing | None = None
-    """Scheduled sailings; only for lanes that leave a port."""
+    """Scheduled sailings; only for lanes of mode sea, lake or river that leave a port."""
 
     @field_validator("capacity_trucks_per_day")
     @classmethod

@@ -141,7 +141,10 @@ def _check_targets(c: _Collector, sc: Scenario, path: PathT, t: Targets,
     for i, com in enumerate(t.commodities or []):
         c.ref((*path, "commodities", i), com, sc.commodities, "commodity")
     if need_any and not (t.sites or t.lanes or t.regions or t.markets or t.commodities):
-        c.add(path, "no targets: give sites, lanes, regions, markets or commodities")
+        first = next(iter(sc.sites))
+        c.add(path, "no targets: give sites, lanes, regions, markets or commodities",
+              f"say what the shock acts on, e.g. targets: {{sites: [{first}]}}; lanes: and "
+              "regions: take lane and region ids, markets: the markets whose demand changes")
 
 
 CHANNEL_FILTERED = ("divert", "seize_share", "tax_rate")
@@ -214,8 +217,12 @@ def _check_effects(c: _Collector, sc: Scenario, path: PathT, e: Effects, t: Targ
         if c.ref((*path, "effects", "divert", "to_channel"), to, sc.channels, "channel"):
             mines = targeted_mines(sc, t)
             if not mines:
+                ids = [sid for sid, site in sc.sites.items() if isinstance(site, Mine)]
                 c.add((*path, "effects", "divert"), "divert needs targeted mines (sites or "
-                      "regions containing mines)")
+                      "regions containing mines)",
+                      "divert moves a mine's output to another channel: name mines under "
+                      f"targets.sites ({', '.join(ids[:8])}) or a region holding some; to "
+                      "stop flows through a place, use capacity_factor or seize_share")
             for mid in mines:
                 for com in sc.sites[mid].output:
                     if t.commodities is not None and com not in t.commodities:
@@ -228,7 +235,10 @@ def _check_effects(c: _Collector, sc: Scenario, path: PathT, e: Effects, t: Targ
     if e.capacity_factor is not None and e.capacity_factor not in (0.0, 1.0):
         _check_throttles(c, sc, (*path, "effects", "capacity_factor"), e.capacity_factor, t)
     if (e.demand_factor is not None) and not t.markets:
-        c.add((*path, "effects", "demand_factor"), "demand_factor needs targets.markets")
+        markets = [sid for sid, site in sc.sites.items() if site.kind == "market"]
+        c.add((*path, "effects", "demand_factor"), "demand_factor needs targets.markets",
+              f"name the markets whose demand changes, e.g. targets: {{markets: "
+              f"[{markets[0]}]}}" if markets else kind_hint(sc, "market"))
     _check_dead_effects(c, sc, path, e, t)
 
 
@@ -497,6 +507,64 @@ def _check_first_exports(c: _Collector, sc: Scenario, base: PathT, quota: Any) -
           "that window instead")
 
 
+def _check_allocation(c: _Collector, sc: Scenario, base: PathT, quota: Any) -> None:
+    """A quota's ``allocation`` shares its tonnes among mines that can draw on them: mines
+    of the quota's country producing its commodity and able to export it on the quota's
+    channels. The share of any other mine would be lost (the allowance is never drawn)."""
+    total = sum(quota.allocation.values())
+    where = quota.country if quota.country is not None else sc.exporting_country
+    own = _country_mine_ids(sc, where, quota.commodity)
+    if abs(total - 1.0) > 1e-6:
+        parts = ", ".join(f"{mid}: {v:g}" for mid, v in quota.allocation.items())
+        c.add((*base, "allocation"), f"allocation shares sum to {total:.6g}, not 1 ({parts})",
+              "give each mine its share of the quota so the shares add up to exactly 1 "
+              f"(e.g. divide each by {total:.6g})")
+    for mid in quota.allocation:
+        if not c.ref((*base, "allocation", mid), mid, sc.sites, "site"):
+            continue
+        site = sc.sites[mid]
+        if not isinstance(site, Mine) or quota.commodity not in site.output:
+            what = (f"a {site.kind.replace('_', ' ')}" if not isinstance(site, Mine)
+                    else f"a mine that does not produce {quota.commodity}")
+            c.add((*base, "allocation", mid),
+                  f"{mid!r} is not a mine producing {quota.commodity!r}: it is {what}",
+                  f"allocate among the mines in {where} producing {quota.commodity}"
+                  + (f": {', '.join(own[:8])}" if own else "")
+                  + ", or leave allocation out to share by each mine's planned exports")
+        elif sc.country_of(mid) != where:
+            which = "" if quota.country is not None else " (the exporting_country)"
+            c.add((*base, "allocation", mid),
+                  f"mine {mid!r} is in {sc.country_of(mid)}, not {where}{which}: the quota "
+                  f"caps {where}'s exports, so this mine's share of the allowance would be "
+                  "lost",
+                  f"allocate among the mines in {where} producing {quota.commodity}"
+                  + (f": {', '.join(own[:8])}" if own else "")
+                  + (", or give the quota country: "
+                     f"{sc.country_of(mid)} if it caps that country's exports"
+                     if quota.country is None else ""))
+        elif quota.channels is not None and \
+                not _can_sell_on(sc, mid, quota.commodity, quota.channels):
+            on = ", ".join(quota.channels)
+            c.add((*base, "allocation", mid),
+                  f"mine {mid!r} sells none of its {quota.commodity} on the "
+                  f"quota's channels ({on}), and no offtake deal or diversion "
+                  "moves any there: its share of the allowance would be lost",
+                  "allocate to mines selling on those channels, or widen the "
+                  "quota's channels to the ones this mine sells on")
+        elif not _can_export_on(sc, mid, quota.commodity, quota.channels):
+            on = ("the quota's channels" if quota.channels is not None
+                  else "any channel")
+            c.add((*base, "allocation", mid),
+                  f"mine {mid!r} cannot export {quota.commodity}: no route it "
+                  f"may sell on ({on}) leaves {sc.country_of(mid)}"
+                  + (" or reaches a refiner there selling abroad"
+                     if quota.channels is None else "")
+                  + ", and lots on routes that stay draw no quota: its share "
+                  "of the allowance would be lost",
+                  "allocate to mines with a route abroad, or leave allocation "
+                  "out to share by each mine's planned exports")
+
+
 def check_shocks_and_policies(sc: Scenario) -> list[Issue]:
     """Every problem with ``sc``'s shocks and policies (run after :func:`check_scenario`)."""
     c = _Collector()
@@ -519,10 +587,18 @@ def _check_all(sc: Scenario, c: _Collector) -> None:
         for frm, row in reg.rates_per_year.items():
             if not c.ref((*base, "rates_per_year", frm), frm, reg.states, "state"):
                 continue
-            for to in row:
-                if c.ref((*base, "rates_per_year", frm, to), to, reg.states, "state") \
-                        and to == frm:
-                    c.add((*base, "rates_per_year", frm, to), "a state cannot move to itself")
+            for to, rate in row.items():
+                known = c.ref((*base, "rates_per_year", frm, to), to, reg.states, "state")
+                if rate <= 0:
+                    c.add((*base, "rates_per_year", frm, to),
+                          f"must be greater than 0, got {rate:g}",
+                          f"a rate is how many times a year, on average, the regime moves "
+                          f"from {frm} to {to} (0.5: once in two years); to never move so, "
+                          f"remove {to} from rates_per_year.{frm}")
+                elif known and to == frm:
+                    c.add((*base, "rates_per_year", frm, to), "a state cannot move to itself",
+                          f"remove {to} from rates_per_year.{frm}: each rate leads to another "
+                          "state (the regime stays in a state between its moves)")
         shared = [state.effects for state in reg.states.values()]
         _check_filters(c, (*base, "targets"), reg.targets, shared)
         for sid, state in reg.states.items():
@@ -530,7 +606,12 @@ def _check_all(sc: Scenario, c: _Collector) -> None:
                 _check_effects(c, sc, (*base, "states", sid), state.effects, reg.targets,
                                shared)
         if not any(row for row in reg.rates_per_year.values()):
-            c.add((*base, "rates_per_year"), "no transitions: the regime never changes state")
+            states = list(reg.states)
+            c.add((*base, "rates_per_year"), "no transitions: the regime never changes state",
+                  f"give rates per year between states, e.g. rates_per_year: {{{states[0]}: "
+                  f"{{{states[1]}: 0.5}}, {states[1]}: {{{states[0]}: 2.0}}}} (from "
+                  f"{states[0]} to {states[1]} once in two years on average, back in about "
+                  "six months)")
         else:
             _check_states_entered(c, base, reg)
         if reg.start is not None:
@@ -587,36 +668,7 @@ def _check_all(sc: Scenario, c: _Collector) -> None:
             if per.period != "whole":
                 _check_calendar_split(c, sc, (*base, "schedule", i), per)
         if quota.allocation is not None:
-            total = sum(quota.allocation.values())
-            if abs(total - 1.0) > 1e-6:
-                c.add((*base, "allocation"), f"allocation shares sum to {total:.6g}, not 1")
-            for mid in quota.allocation:
-                if c.ref((*base, "allocation", mid), mid, sc.sites, "site"):
-                    site = sc.sites[mid]
-                    if not isinstance(site, Mine) or quota.commodity not in site.output:
-                        c.add((*base, "allocation", mid),
-                              f"{mid!r} is not a mine producing {quota.commodity!r}")
-                    elif quota.channels is not None and \
-                            not _can_sell_on(sc, mid, quota.commodity, quota.channels):
-                        on = ", ".join(quota.channels) or "no channel"
-                        c.add((*base, "allocation", mid),
-                              f"mine {mid!r} sells none of its {quota.commodity} on the "
-                              f"quota's channels ({on}), and no offtake deal or diversion "
-                              "moves any there: its share of the allowance would be lost",
-                              "allocate to mines selling on those channels, or widen the "
-                              "quota's channels to the ones this mine sells on")
-                    elif not _can_export_on(sc, mid, quota.commodity, quota.channels):
-                        on = ("the quota's channels" if quota.channels is not None
-                              else "any channel")
-                        c.add((*base, "allocation", mid),
-                              f"mine {mid!r} cannot export {quota.commodity}: no route it "
-                              f"may sell on ({on}) leaves {sc.country_of(mid)}"
-                              + (" or reaches a refiner there selling abroad"
-                                 if quota.channels is None else "")
-                              + ", and lots on routes that stay draw no quota: its share "
-                              "of the allowance would be lost",
-                              "allocate to mines with a route abroad, or leave allocation "
-                              "out to share by each mine's planned exports")
+            _check_allocation(c, sc, base, quota)
     for pid, deal in pol.offtake_deals.items():
         base = ("policies", "offtake_deals", pid)
         _check_time(c, sc, base, deal.start, None)
@@ -654,7 +706,9 @@ def _check_all(sc: Scenario, c: _Collector) -> None:
                 continue
             for com in deal.commodities:
                 if com in sc.commodities and com not in site.output:
-                    c.add((*base, "mines", i), f"mine {mid!r} does not produce {com!r}")
+                    c.add((*base, "mines", i), f"mine {mid!r} does not produce {com!r}",
+                          f"remove {mid} from mines, or {com} from commodities ({mid} "
+                          f"produces {', '.join(site.output)})")
                 elif to_ok and com in site.output and not mine_routes(sc, mid, com,
                                                                       deal.to_channel):
                     c.add((*base, "to_channel"), f"channel {deal.to_channel!r} has no route "
@@ -669,7 +723,9 @@ def _check_all(sc: Scenario, c: _Collector) -> None:
                 up.transit_factor is None:
             c.add(base, "give capacity_t_per_day or transit_factor (or both; "
                   "capacity_trucks_per_day instead of capacity_t_per_day on a lane counted "
-                  "in trucks)")
+                  "in trucks)",
+                  "say what the upgrade changes, e.g. transit_factor: 0.8 (a fifth faster) "
+                  "or capacity_t_per_day: 500 (loading at the end of the ramp)")
     for pid, sp in pol.stockpiles.items():
         base = ("policies", "stockpiles", pid)
         if sp.start is not None:
@@ -687,8 +743,43 @@ def _check_all(sc: Scenario, c: _Collector) -> None:
                       f"price_cap_ratio ({cap:g}): the price index never rises above it",
                       f"give a ratio below {cap:g}, or raise commodities.{sp.commodity}."
                       "price_cap_ratio")
-        if sp.rebuild_price_ratio_below is None:
-            # the reverse (a trigger without a rate or target) is refused by the schema
+        if sp.site in sc.sites and sc.sites[sp.site].kind == "stockpile" and \
+                sp.commodity in sc.commodities and \
+                sp.commodity not in sc.sites[sp.site].initial_stock_t and \
+                not _ever_filled(sc, sp.site, sp.commodity):
+            c.add((*base, "commodity"),
+                  f"stockpile {sp.site!r} never holds {sp.commodity}: it has no "
+                  f"initial_stock_t of it, no route brings it there and no stockpile rule "
+                  "rebuilds it, so the rule would release nothing while sim show and the "
+                  "timeline report it releasing",
+                  f"give sites.{sp.site}.initial_stock_t: {{{sp.commodity}: <tonnes>}}, or "
+                  f"rebuild_price_ratio_below with rebuild_t_per_day and rebuild_target_t, "
+                  f"or name the stockpile and commodity it is meant for")
+        if sp.rebuild_price_ratio_below is not None and \
+                sp.release_price_ratio_above is not None and \
+                sp.rebuild_price_ratio_below > sp.release_price_ratio_above:
+            c.add((*base, "rebuild_price_ratio_below"),
+                  f"rebuild_price_ratio_below {sp.rebuild_price_ratio_below:g} is above "
+                  f"release_price_ratio_above {sp.release_price_ratio_above:g}: at a price "
+                  "index between the two the rule would release what it holds and buy it "
+                  "back again, by turns",
+                  "buy back below the release trigger: give rebuild_price_ratio_below below "
+                  f"{sp.release_price_ratio_above:g} (e.g. 0.9 with a release above 1.2)")
+        if sp.release_price_ratio_above is None and sp.release_shortfall_share_above is None:
+            c.add(base, "give release_price_ratio_above or release_shortfall_share_above",
+                  "say when the stockpile releases, e.g. release_price_ratio_above: 1.5 "
+                  "(while the price index is above 1.5) or release_shortfall_share_above: "
+                  "0.1 (while a tenth of the market's demand goes unmet)")
+        if sp.rebuild_price_ratio_below is not None:
+            missing = [f for f in ("rebuild_t_per_day", "rebuild_target_t")
+                       if getattr(sp, f) is None]
+            if missing:
+                c.add((*base, missing[0]), "rebuilding needs rebuild_t_per_day and "
+                      "rebuild_target_t",
+                      f"give {' and '.join(missing)} (the most it buys a day and the stock "
+                      "it buys back to), or remove rebuild_price_ratio_below")
+        else:
+            # the reverse: a rate or target without the trigger that starts rebuilding
             for field in ("rebuild_t_per_day", "rebuild_target_t"):
                 if getattr(sp, field) is not None:
                     c.add((*base, field), f"{field} without rebuild_price_ratio_below: the "
@@ -725,6 +816,20 @@ def _check_all(sc: Scenario, c: _Collector) -> None:
                       kind_hint(sc, "market"))
 
 
+def _ever_filled(sc: Scenario, site: str, commodity: str) -> bool:
+    """Whether ``commodity`` can reach stockpile ``site`` other than by its initial stock:
+    a route ending there that a mine producing it can use (in any channel: a deal or a
+    diversion may move output there), or a stockpile rule that rebuilds it there."""
+    if any(sp.site == site and sp.commodity == commodity
+           and sp.rebuild_price_ratio_below is not None
+           for sp in sc.policies.stockpiles.values()):
+        return True
+    return any(sc.channels[cid].routes[rid].path[-1] == site
+               for mid, mine in sc.sites.items()
+               if isinstance(mine, Mine) and commodity in mine.output
+               for cid in sc.channels for rid in mine_routes(sc, mid, commodity, cid))
+
+
 def controlled_refiners(sc: Scenario, ctl: Any) -> dict[str, Any]:
     """The refiners an export control acts on: in its country, selling its commodity to at
     least one of its markets (by id, in file order)."""
@@ -739,7 +844,8 @@ def idle_stockpile_rules(sc: Scenario) -> list[str]:
     start (under ``price_basis: consumption`` markets never consume more than their demand,
     so the price index falls below 1 only under a shock to it), and a release capped at 0 t
     (valid, e.g. a variant that only rebuilds, but it never releases while its triggers
-    read as if it did)."""
+    read as if it did), and a release from a stockpile that starts with 0 t of the
+    commodity (given outright) and that nothing fills."""
     notes = [f"stockpile rule {pid!r} rebuilds below a price index of "
              f"{sp.rebuild_price_ratio_below:g}, which {sp.commodity}'s price (price_basis: "
              "consumption) reaches only under a price shock; give the commodity price_basis: "
@@ -751,6 +857,15 @@ def idle_stockpile_rules(sc: Scenario) -> list[str]:
     notes += [f"stockpile rule {pid!r} has release_cap_t: 0, so it never releases whatever "
               "its release triggers; raise the cap, or leave it out for no limit"
               for pid, sp in sc.policies.stockpiles.items() if sp.release_cap_t == 0]
+    # an initial stock of 0 t given outright (a sweep's or a variant's lower bound) is not
+    # refused, as a commodity never listed is, but the rule cannot release
+    notes += [f"stockpile rule {pid!r} releases {sp.commodity} from {sp.site!r}, which "
+              f"starts with 0 t of it and which no route or rebuild rule fills, so it never "
+              f"releases; give sites.{sp.site}.initial_stock_t.{sp.commodity} above 0"
+              for pid, sp in sc.policies.stockpiles.items()
+              if sp.site in sc.sites and sc.sites[sp.site].kind == "stockpile"
+              and sc.sites[sp.site].initial_stock_t.get(sp.commodity, 1.0) <= 0
+              and not _ever_filled(sc, sp.site, sp.commodity)]
     return notes
 
 
@@ -782,8 +897,10 @@ def idle_policies(sc: Scenario) -> list[str]:
     """Notes on offtake deals and diversions (of events and incidents) whose giving
     channels take none of the targeted mines' output at the scenario's offtake shares
     (they act only if another deal or diversion first moves output there, which may be
-    intended), and on quotas whose ``carry_over_until`` is before their first period
-    starts (nothing carries over)."""
+    intended), on quotas whose ``carry_over_until`` is before their first period starts or
+    that have ``carry_over: false`` (nothing carries over), on security support whose
+    factors are both 1 (it changes nothing), and on channels with ``on_closure: reroute``
+    or ``rebalance`` but a single route (no other route to take)."""
     notes = []
     for pid, d in sc.policies.offtake_deals.items():
         if _giving_share(sc, d.mines, d.commodities, d.to_channel, d.from_channels) == 0:
@@ -811,6 +928,12 @@ def idle_policies(sc: Scenario) -> list[str]:
                     "shares): it moves nothing unless a deal or another diversion moves "
                     "output there first")
     for pid, q in sc.policies.export_quotas.items():
+        if not q.carry_over and q.carry_over_until is not None:
+            # valid: a variant may turn off the carry-over its base file dates
+            notes.append(
+                f"export quota {pid!r} has carry_over: false, so its carry_over_until "
+                f"{_fmt_when(q.carry_over_until)} does nothing (no allowance carries over); "
+                "remove carry_over_until (null), or give carry_over: true")
         if q.carry_over and q.carry_over_until is not None and \
                 sc.day_of(q.carry_over_until) < sc.day_of(q.schedule[0].start):
             notes.append(
@@ -818,6 +941,19 @@ def idle_policies(sc: Scenario) -> list[str]:
                 f"before its first period starts ({_fmt_when(q.schedule[0].start)}): nothing "
                 "carries over (each period's allowance lasts to its own end); give a later "
                 "date, or carry_over: false")
+    # a sweep or a variant may set both factors to 1 (support off): worth a word, not refused
+    notes += [f"security support {pid!r} has escalation_factor and deescalation_factor 1, "
+              "so it changes no regime's rates; give a factor below 1 to slow escalation "
+              "(or above 1 to speed calming), or remove it"
+              for pid, sup in sc.policies.security_support.items()
+              if sup.escalation_factor == 1 and sup.deescalation_factor == 1]
+    # a base file's setting a variant gives more routes: valid, but here it cannot act
+    notes += [f"channel {cid!r} has on_closure: {ch.on_closure} but one route "
+              f"({next(iter(ch.routes))}), so lots have no other route to take and wait at a "
+              "closure as under on_closure: wait; add a route to the channel, or leave "
+              "on_closure out"
+              for cid, ch in sc.channels.items()
+              if ch.on_closure != "wait" and len(ch.routes) == 1]
     return notes
 
 

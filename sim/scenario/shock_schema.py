@@ -63,6 +63,9 @@ Ratio = Annotated[float, _quantity("1"), Field(ge=0, le=1000, allow_inf_nan=Fals
 CapacityFactor = Annotated[float, _quantity("1"), Field(ge=0, le=10, allow_inf_nan=False)]
 PositiveRatio = Annotated[float, _quantity("1"), Field(gt=0, le=1000, allow_inf_nan=False)]
 RatePerYear = Annotated[float, _quantity("1/yr"), Field(gt=0, le=1e5, allow_inf_nan=False)]
+TransitionRate = Annotated[float, _quantity("1/yr"), Field(le=1e5, allow_inf_nan=False)]
+"""A regime's rate of moving between two states: above 0, which the cross-checks test so
+that the refusal can say what to write (the schema's own message has no hint there)."""
 ISO3 = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
 
 
@@ -87,12 +90,14 @@ class Targets(Strict):
     """Markets whose demand the effects change (``demand_factor``), and the only ones: a
     market among ``sites`` or in ``regions`` keeps its demand. Other effects act on sites,
     lanes and regions."""
-    channels: list[Id] | None = None
-    """Only flows of these channels are diverted, seized or taxed (capacity factors and
-    delays act on every channel)."""
-    commodities: list[Id] | None = None
-    """Only these commodities are diverted, seized, taxed or have demand or price changed
-    (capacity factors and delays act on every commodity)."""
+    channels: list[Id] | None = Field(None, min_length=1)
+    """Only flows of these channels are diverted, seized or taxed; leave it out for all
+    channels. An empty list is refused: it would narrow the shock to nothing. Capacity
+    factors and delays act on every channel."""
+    commodities: list[Id] | None = Field(None, min_length=1)
+    """Only these commodities are diverted, seized, taxed or have demand or price changed;
+    leave it out for all commodities. An empty list is refused: it would narrow the shock
+    to nothing. Capacity factors and delays act on every commodity."""
 
 
 class Divert(Strict):
@@ -204,8 +209,8 @@ class Regime(Strict):
     """State the regime starts in, when it starts running (see ``start``); the first state
     if omitted. A regime that starts before the scenario's start date may have left it by
     then: the chain runs through the warm-up."""
-    rates_per_year: dict[Id, dict[Id, RatePerYear]]
-    """Transition rates: ``{from_state: {to_state: rate per year}}``."""
+    rates_per_year: dict[Id, dict[Id, TransitionRate]]
+    """Transition rates: ``{from_state: {to_state: rate per year}}``, each above 0."""
     start: When | None = None
     """When the regime starts running, in its ``initial`` state: the start of the warm-up
     if omitted or earlier."""
@@ -270,8 +275,9 @@ class ExportBan(_Timed):
     """Country whose exports are banned; the scenario's ``exporting_country`` if omitted."""
     duration_days: PositiveDays | None = None
     """How long the ban lasts; or give ``end`` (neither: to the end of the run)."""
-    channels: list[Id] | None = None
-    """Channels the ban applies to; all if omitted."""
+    channels: list[Id] | None = Field(None, min_length=1)
+    """Channels the ban applies to; leave it out for all. An empty list (no channel) is
+    refused."""
     stock_limit_days: Days | None = None
     """Days of a mine's output it can stock before it curtails; no limit if omitted."""
 
@@ -323,8 +329,9 @@ class ExportQuota(Strict):
     """Country whose exports are capped; the scenario's ``exporting_country`` if omitted."""
     schedule: list[QuotaPeriod] = Field(min_length=1)
     """Quota periods in time order."""
-    channels: list[Id] | None = None
-    """Channels the quota applies to; all if omitted."""
+    channels: list[Id] | None = Field(None, min_length=1)
+    """Channels the quota applies to; leave it out for all. An empty list (no channel) is
+    refused."""
     allocation: dict[Id, PositiveFraction] | None = None
     """Share of the quota allocated to each mine; every mine named must be able to export
     the commodity on the quota's channels (a route that leaves the country, or for a quota
@@ -377,8 +384,9 @@ class OfftakeDeal(Strict):
     0.2 to ``to_channel`` moves 0.4 of its output, leaving 0.4 and 0.6."""
     to_channel: Id
     """Channel that takes it."""
-    from_channels: list[Id] | None = None
-    """Channels that give it up (in proportion to their shares); all others if omitted."""
+    from_channels: list[Id] | None = Field(None, min_length=1)
+    """Channels that give it up (in proportion to their shares); leave it out for all
+    channels but ``to_channel``. An empty list (no channel) is refused."""
     start: When
     """When the ramp starts."""
     ramp_days: Days = 0.0
@@ -432,7 +440,8 @@ class StockpilePolicy(Strict):
     market: Id
     """Market it releases to and buys from."""
     release_price_ratio_above: PositiveRatio | None = None
-    """Release while the price index is above this."""
+    """Release while the price index is above this (give this trigger, the shortfall one,
+    or both)."""
     release_shortfall_share_above: Fraction | None = None
     """Release while the market's shortfall (share of its demand, last day, counting what
     it consumed of the rule's own release as short) is above this; below 1."""
@@ -443,23 +452,14 @@ class StockpilePolicy(Strict):
     rebuild_price_ratio_below: PositiveRatio | None = None
     """Buy back while the price index is below this (never if omitted)."""
     rebuild_t_per_day: PositiveTonnesPerDay | None = None
-    """Most it buys per day when rebuilding."""
+    """Most it buys per day when rebuilding (needed with ``rebuild_price_ratio_below``)."""
     rebuild_target_t: Tonnes | None = None
-    """Stock it rebuilds to."""
+    """Stock it rebuilds to (needed with ``rebuild_price_ratio_below``)."""
     start: When | None = None
     """When the policy takes effect; the start date if omitted, not the start of the
     warm-up. A ``start`` in the warm-up is honoured, but the stockpile's and the market's
     ``initial_stock_t`` are set again on the start date, and ``release_cap_t`` counts
     releases from the start date."""
-
-    @model_validator(mode="after")
-    def _triggers(self) -> StockpilePolicy:
-        if self.release_price_ratio_above is None and self.release_shortfall_share_above is None:
-            raise ValueError("give release_price_ratio_above or release_shortfall_share_above")
-        if self.rebuild_price_ratio_below is not None and (
-                self.rebuild_t_per_day is None or self.rebuild_target_t is None):
-            raise ValueError("rebuilding needs rebuild_t_per_day and rebuild_target_t")
-        return self
 
 
 class SecuritySupport(_Timed):

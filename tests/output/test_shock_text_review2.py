@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 import sim
-from sim.output.shock_text import bars, describe_shocks
-from sim.scenario import scenario_from_dict
+from sim.output.shock_text import describe_shocks
+from sim.scenario import ScenarioError, scenario_from_dict
+from sim.scenario.errors import format_path
 from sim.streams import Streams
 from sim.world.world import World
 
@@ -127,17 +128,21 @@ def test_a_quota_names_its_channels() -> None:
         "  export quota quota_2026: cobalt on channels china, western, us_partnered: 8,050 t ")
 
 
-def test_an_empty_channel_list_reads_as_no_channel_not_all(build) -> None:
-    # the engine applies a ban or quota with channels: [] to no channel
-    sc = scenario_from_dict(direct(build, policies={
-        "export_bans": {"b": {"commodity": "copper", "start": 10, "channels": []}},
-        "export_quotas": {"q": {"commodity": "copper", "channels": [], "schedule": [
-            {"start": 0, "end": 59, "tonnes": 1000.0}]}}}))
-    text = describe_shocks(sc)
-    assert "  export ban b: copper from 2024-01-11 on no channel; " in text
-    assert "  export quota q: copper on no channel: 1,000 t " in text
-    (bar,) = [b for b in bars(sc) if b[0] == "export ban"]
-    assert bar[4] == "COD copper exports stopped (no channel)"
+def test_an_empty_channel_list_is_refused_not_read_as_no_channel(build) -> None:
+    # the engine applied a ban or quota with channels: [] to no channel, which the text
+    # then said; an empty list is refused since review 60 (leave channels out for all)
+    for policies, where in (
+            ({"export_bans": {"b": {"commodity": "copper", "start": 10, "channels": []}}},
+             "policies.export_bans.b.channels"),
+            ({"export_quotas": {"q": {"commodity": "copper", "channels": [], "schedule": [
+                {"start": 0, "end": 59, "tonnes": 1000.0}]}}},
+             "policies.export_quotas.q.channels")):
+        with pytest.raises(ScenarioError) as exc:
+            scenario_from_dict(direct(build, policies=policies))
+        (issue,) = exc.value.issues
+        assert format_path(issue.path) == where
+        assert issue.message == "must not be empty"
+        assert "leave it out for all" in issue.hint
 
 
 def stockpile_scenario(build, **rule: Any):

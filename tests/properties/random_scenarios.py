@@ -249,6 +249,7 @@ def valid_scenarios(draw) -> dict[str, Any]:
         if draw(st.integers(0, 3)) == 0:
             spec["capacity_t_per_day"] = _r(draw(st.floats(5.0, 3000.0)))
         if a in ports and draw(st.booleans()):
+            spec["mode"] = "sea"  # sailings are ships: refused on a road or rail lane
             spec["sailing"] = {"interval_days": draw(distributions(allow_zero=False).filter(
                 lambda d: not isinstance(d, int | float) or d > 0.1)),
                 "vessel_t": _r(draw(st.floats(50.0, 100000.0)))}
@@ -540,7 +541,10 @@ def policies(draw, ctx: dict[str, Any], has_regime: bool) -> dict[str, Any]:
         if draw(st.booleans()):
             sp["release_cap_t"] = _r(draw(st.floats(0.0, 2000.0)))
         if draw(st.booleans()):
-            sp["rebuild_price_ratio_below"] = _r(draw(st.floats(0.5, 2.0)))
+            # buying back above the release trigger is refused (it would release and buy
+            # back by turns)
+            sp["rebuild_price_ratio_below"] = min(_r(draw(st.floats(0.5, 2.0))),
+                                                  sp.get("release_price_ratio_above", 2.0))
             sp["rebuild_t_per_day"] = _r(draw(st.floats(1.0, 100.0)))
             sp["rebuild_target_t"] = _r(draw(st.floats(0.0, 5000.0)))
         out["stockpiles"] = {"reserve_rule": sp}

@@ -23,8 +23,9 @@ def test_both_capacities_refusal_says_how_to_drop_the_tonnes() -> None:
 
 
 def test_following_the_hint_switches_the_lane_to_trucks() -> None:
+    # a limit in trucks is for road lanes (review 60): the variant makes the line a road
     sc = load_scenario(BASELINE, [f"{LANE}.capacity_trucks_per_day=50",
-                                  f"{LANE}.capacity_t_per_day=null"])
+                                  f"{LANE}.capacity_t_per_day=null", f"{LANE}.mode=road"])
     lane = sc.lanes["kolwezi_rail_lobito"]
     assert lane.capacity_trucks_per_day == 50
     assert lane.capacity_t_per_day is None
