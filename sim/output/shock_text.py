@@ -37,11 +37,9 @@ def _first_day(sc: Scenario) -> str:
 
 
 def _on_channels(channels: list[str] | None) -> str:
-    """The channels a ban or quota covers, as a suffix ("" for all: none given). An empty
-    list covers no channel, which the engine honours; saying nothing would read as all."""
-    if channels is None:
-        return ""
-    return f" on channels {', '.join(channels)}" if channels else " on no channel"
+    """The channels a ban or quota covers, as a suffix ("" for all: none given; the
+    schema refuses an empty list)."""
+    return f" on channels {', '.join(channels)}" if channels else ""
 
 
 _LIST_AT_MOST = 6
@@ -126,8 +124,7 @@ def bars(sc: Scenario) -> list[Bar]:
     for pid, ban in pol.export_bans.items():
         out.append(("export ban", pid, _date(sc, ban.start), _ban_end(sc, ban),
                     f"{ban.country or sc.exporting_country} {ban.commodity} exports stopped"
-                    + (f" ({', '.join(ban.channels) or 'no channel'})"
-                       if ban.channels is not None else "")))
+                    + (f" ({', '.join(ban.channels)})" if ban.channels else "")))
     for pid, quota in pol.export_quotas.items():
         out.append(("export quota", pid, _date(sc, quota.schedule[0].start),
                     _date(sc, quota.schedule[-1].end),
@@ -235,7 +232,9 @@ def describe_shocks(sc: Scenario) -> str:
             f"exports of mines in {q.country or sc.exporting_country}; "
             f"strategic share {q.strategic_share:.0%}; "
             f"carry-over {'yes' if q.carry_over else 'no'}"
-            + (f" until {_date(sc, q.carry_over_until)}" if q.carry_over_until else "")
+            # a date beside carry_over false is ignored (sim validate notes it)
+            + (f" until {_date(sc, q.carry_over_until)}"
+               if q.carry_over and q.carry_over_until else "")
             + f"; first exports {q.first_export_delay_days:g} days after the quota starts"
             + ("; each period's allowance accrues evenly day by day" if q.release == "daily"
                else "; each period's allowance released whole on its first day"))
