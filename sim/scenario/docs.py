@@ -284,6 +284,7 @@ def generate() -> str:
         "by hand. A scenario is one YAML file. Unknown keys are errors. Every mapping may also",
         "carry `source:` (a citation), `assumption:` (why a judgement was made) and `note:`;",
         "these describe the values beside them and are collected into the results manifest.",
+        "Each is text (or a list of texts), never empty; the three names cannot be ids.",
         "",
         "Numbers are in the unit their field name ends with (`_t`: tonnes, `_t_per_year`,",
         "`_days`, `_trucks_per_day`, `_usd_per_t`). Tonnes are of contained metal, except",
