@@ -312,7 +312,8 @@ class Router:
             candidates = self._candidates
         if self.rule == "fixed_shares" or self.rebalance:
             # Every candidate earns its weight x tonnes; the one with most credit goes (the
-            # first of equals) and pays for the whole lot.
+            # first of equals) and pays for the whole lot. (As _take_turn does, written out
+            # here: this runs once per lot, the hot path.)
             credit = self._credit
             best = -1
             top = -math.inf
@@ -361,15 +362,8 @@ class Router:
         options = self.options
         if not any(options[i].leaves and w > 0 for i, w in self._weighted):
             return
-        credit = self._credit
-        best = -1
-        top = -math.inf
-        for i, weight in self._weighted:
-            value = credit[i] + weight * tonnes
-            credit[i] = value
-            if options[i].leaves and weight > 0 and value > top:
-                best, top = i, value
-        credit[best] -= self._total_weight * tonnes
+        _take_turn(self._credit, self._weighted, self._total_weight, tonnes,
+                   lambda i, w: options[i].leaves and w > 0)
 
     def choose_leaving(self, tonnes: float) -> RouteOption:
         """The route for a lot of ``tonnes`` held for export (see
@@ -399,20 +393,28 @@ class Router:
                 if self.rule == "fixed_shares":
                     return options[max(out, key=lambda i: options[i].weight)]
                 return options[min(out, key=key)]
-            total = sum(w for _i, w in weighted)
-            credit = self._credit
-            best = -1
-            top = -math.inf
-            for i, weight in weighted:
-                value = credit[i] + weight * tonnes
-                credit[i] = value
-                if value > top:
-                    best, top = i, value
-            credit[best] -= total * tonnes
-            return options[best]
+            return options[_take_turn(self._credit, weighted, sum(w for _i, w in weighted),
+                                      tonnes, lambda _i, _w: True)]
         out = [i for i in candidates if options[i].leaves] or [
             i for i in range(len(options)) if options[i].leaves]
         return options[min(out, key=key)]
+
+
+def _take_turn(credit: list[float], weighted: list[tuple[int, float]], total: float,
+               tonnes: float, may_pay: Any) -> int:
+    """One turn of the weighted round robin: every route in ``weighted`` (index, weight)
+    earns weight x ``tonnes`` of ``credit``; of those ``may_pay(index, weight)`` allows,
+    the one with most credit (the first of equals) pays ``total`` x ``tonnes``. Returns its
+    index."""
+    best = -1
+    top = -math.inf
+    for i, weight in weighted:
+        value = credit[i] + weight * tonnes
+        credit[i] = value
+        if value > top and may_pay(i, weight):
+            best, top = i, value
+    credit[best] -= total * tonnes
+    return best
 
 
 def throttled_reroute_notes(sc: Scenario) -> list[str]:
