@@ -157,10 +157,11 @@ def run_world(data: dict[str, Any], seed: int = 1) -> Any:
 
 
 def tiny_closure(path: Path, target: str, *, name: str = "closure", start: float = 30,
-                 days: float = 10) -> Path:
-    """Write to ``path`` tests/data/tiny.yaml extended by a closure (capacity factor 0) of
-    ``target`` (YAML of a shock's targets, e.g. ``{sites: [border]}``) from day ``start``
-    for ``days`` days, as scenario ``name``; returns ``path``."""
+                 days: float = 10, effects: str = "{capacity_factor: 0.0}") -> Path:
+    """Write to ``path`` tests/data/tiny.yaml extended by a closure (capacity factor 0, or
+    the shock ``effects`` given as YAML, e.g. ``{seize_share: 0.2}``) of ``target`` (YAML
+    of a shock's targets, e.g. ``{sites: [border]}``) from day ``start`` for ``days``
+    days, as scenario ``name``; returns ``path``."""
     path.write_text(f"""extends: {TINY}
 name: {name}
 shocks:
@@ -169,7 +170,7 @@ shocks:
       start: {start:g}
       duration_days: {days:g}
       targets: {target}
-      effects: {{capacity_factor: 0.0}}
+      effects: {effects}
       assumption: test input
 """)
     return path

@@ -36,21 +36,11 @@ SET = [w for o in OVERRIDES for w in ("--set", o)]
 
 
 @pytest.fixture(scope="module")
-def seize(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def seize(tmp_path_factory: pytest.TempPathFactory, build) -> Path:
     """tiny.yaml with a 20% seizure at the border from day 20 (of 40)."""
-    path = tmp_path_factory.mktemp("scenarios") / "seize.yaml"
-    path.write_text(f"""extends: {TINY}
-name: seize
-shocks:
-  events:
-    grab:
-      start: 20
-      duration_days: 20
-      targets: {{sites: [border]}}
-      effects: {{seize_share: 0.2}}
-      assumption: test input
-""")
-    return path
+    return build.tiny_closure(tmp_path_factory.mktemp("scenarios") / "seize.yaml",
+                              "{sites: [border]}", name="seize", start=20, days=20,
+                              effects="{seize_share: 0.2}")
 
 
 def said(text: str) -> None:

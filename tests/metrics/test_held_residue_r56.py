@@ -21,20 +21,10 @@ VARIABLE = ["sites.mine_a.variability={dist: gamma, shape: 4, scale: 0.25}"]
 
 
 @pytest.fixture(scope="module")
-def seize(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("scenarios") / "seize.yaml"
-    path.write_text(f"""extends: {TINY}
-name: seize
-shocks:
-  events:
-    grab:
-      start: 80
-      duration_days: 20
-      targets: {{sites: [border]}}
-      effects: {{seize_share: 0.2}}
-      assumption: test input
-""")
-    return path
+def seize(tmp_path_factory: pytest.TempPathFactory, build) -> Path:
+    return build.tiny_closure(tmp_path_factory.mktemp("scenarios") / "seize.yaml",
+                              "{sites: [border]}", name="seize", start=80, days=20,
+                              effects="{seize_share: 0.2}")
 
 
 def test_peak_held_at_border_exactly_zero(seize: Path) -> None:
