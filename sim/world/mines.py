@@ -351,11 +351,12 @@ class Mine(SiteBase):
         (``_held_out``) stays held for export, and the router picks a route for the rest
         (the new metal) as it would without a restriction, so a ban does not steer metal to
         the home market: the home routes get only their turns of new metal. New metal on a
-        route that leaves asks the gate together with the held metal; a lot on a route that
-        stays ships. The held metal, when the gate lets it go, takes a route that leaves
-        (:meth:`~sim.world.routing.Router.choose_leaving`); what the gate holds again waits
-        for export. Channels share a quota in proportion to what their exporting lots
-        carry."""
+        route that leaves asks the gate beside the held metal (a lot of its own); a lot on a
+        route that stays ships. The held metal, when the gate lets it go, leaves in lots on
+        the routes that leave, each taking the part it was charged for when the metal was
+        held (:meth:`~sim.world.routing.Router.release`), so a backlog keeps to the routes'
+        shares; what the gate holds again waits for export. Channels share a quota in
+        proportion to what their exporting lots carry."""
         waiting = self._pending[c]
         held_out = self._held_out[c]
         routed: list[list[Any]] = []
@@ -367,15 +368,20 @@ class Mine(SiteBase):
             if router.staying and router.leaving:
                 old = min(held_out[k], t)
                 free = t - old
-                option = router.choose(free) if free > _EPS else None
-                if option is not None and not option.leaves:
-                    routed.append([k, free, option, False])
-                    if old > _EPS:
+                if free > _EPS:
+                    option = router.choose(free)
+                    if option.leaves:
                         exports.append(len(routed))
-                        routed.append([k, old, None, True])
-                else:
+                    routed.append([k, free, option, option.leaves])
+                elif old <= _EPS:
+                    old = t
+                # the held metal is a lot of its own, routed among the leaving routes when
+                # it ships: riding with new metal it would all take the route the router
+                # picked for the new metal, uncharged, and a backlog would land on one
+                # export route
+                if old > _EPS:
                     exports.append(len(routed))
-                    routed.append([k, t, option, True])
+                    routed.append([k, old, None, True])
                 continue
             option = router.choose(t) if router.staying else None
             if option is None:
@@ -385,10 +391,17 @@ class Mine(SiteBase):
             asked = [routed[i][1] for i in exports]
             allowed = gate.allow_shared(self, [(routed[i][0], routed[i][1]) for i in exports],
                                         now)
+            # a channel may have two export entries (held and new metal): what the gate
+            # holds of both waits for export
+            for i in exports:
+                if routed[i][3]:
+                    held_out[routed[i][0]] = 0.0
             for i, want, t in zip(exports, asked, allowed, strict=True):
                 routed[i][1] = t
                 if routed[i][3]:
-                    held_out[routed[i][0]] = max(want - t, 0.0)
+                    held_out[routed[i][0]] += max(want - t, 0.0)
+                    if routed[i][2] is not None and want - t > 0.0:
+                        self.routers[(c, routed[i][0])].hold(routed[i][2], want - t)
         else:
             for i in exports:
                 if routed[i][3]:
@@ -401,7 +414,9 @@ class Mine(SiteBase):
             waiting[k] -= t
             router = self.routers[(c, k)]
             if mixed and option is None:
-                option = router.choose_leaving(t)
+                for leaving, part in router.release(t):
+                    self._ship(c, k, part, router, now, leaving)
+                continue
             self._ship(c, k, t, router, now, option)
         self._stock[c] -= sent
         for k, _t in requests:

@@ -177,7 +177,7 @@ class Router:
     how much capacity they have) only when it has moved, not for every lot.
     """
 
-    __slots__ = ("_candidates", "_credit", "_days", "_epoch", "_primary", "_shared",
+    __slots__ = ("_candidates", "_credit", "_days", "_epoch", "_owed", "_primary", "_shared",
                  "_shared_ids", "_shares", "_total_weight", "_weighted", "capacity_epoch",
                  "leaving", "options", "rebalance", "reroute", "rule", "staying")
 
@@ -197,6 +197,9 @@ class Router:
         """Whether some route stays inside the mine's country (lots on it are not exports)."""
         self.capacity_epoch = capacity_epoch if capacity_epoch is not None else [0]
         self._credit = [0.0] * len(options)
+        self._owed = [0.0] * len(options)
+        """Tonnes held for export (see :meth:`hold`) each route was charged for in
+        :meth:`choose` and has not carried yet."""
         self._epoch = self.capacity_epoch[0] if not (self.reroute or self.rebalance) else -1
         self._days: tuple[float, ...] = ()
         """Expected days of each route when a ``fastest`` rebalancing router last split."""
@@ -364,6 +367,47 @@ class Router:
             return
         _take_turn(self._credit, self._weighted, self._total_weight, tonnes,
                    lambda i, w: options[i].leaves and w > 0)
+
+    def hold(self, option: RouteOption, tonnes: float) -> None:
+        """Note that ``tonnes`` of a lot :meth:`choose` sent on ``option`` (a route that
+        leaves) did not leave: a ban or quota held them for export. The route paid its
+        turn for them, so they wait for it (:meth:`release`). Nothing to note under
+        ``cheapest`` / ``fastest``, where the best route when they go takes them."""
+        if tonnes > 0.0 and (self.rule == "fixed_shares" or self.rebalance):
+            self._owed[self.options.index(option)] += tonnes
+
+    def release(self, tonnes: float) -> list[tuple[RouteOption, float]]:
+        """The lots (route, tonnes) that carry ``tonnes`` of metal held for export when
+        the gate lets it go. Under ``fixed_shares`` (or ``rebalance``) each leaving route
+        gets the part of ``tonnes`` in proportion to what it is owed (:meth:`hold`): it
+        paid its turn when the metal was held, so a backlog released at once keeps to the
+        routes' shares and no route is charged twice. A part owed to a route the split
+        gives no weight now (closed), or metal no route is owed, goes by
+        :meth:`choose_leaving`; so does all of it under ``cheapest`` / ``fastest``."""
+        if self.leaving and not self.staying:
+            return [(self.choose(tonnes), tonnes)]
+        owed = self._owed
+        total = sum(owed)
+        if total <= 0.0 or not (self.rule == "fixed_shares" or self.rebalance):
+            return [(self.choose_leaving(tonnes), tonnes)]
+        if self.rebalance:
+            self.choose(0.0)  # brings the split up to date, spending no credit
+        options = self.options
+        live = {i for i, w in self._weighted if options[i].leaves and w > 0}
+        ratio = min(tonnes / total, 1.0)
+        lots: list[tuple[RouteOption, float]] = []
+        rest = tonnes
+        for i, t in enumerate(owed):
+            if t <= 0.0:
+                continue
+            part = t * ratio
+            owed[i] = t - part
+            if i in live:
+                lots.append((options[i], part))
+                rest -= part
+        if rest > 1e-9:
+            lots.append((self.choose_leaving(rest), rest))
+        return lots
 
     def choose_leaving(self, tonnes: float) -> RouteOption:
         """The route for a lot of ``tonnes`` held for export (see
