@@ -187,6 +187,15 @@ def reword_for_python(exc: BaseException, command: str = "run") -> None:
             elif issue.file and issue.file.startswith("--set "):
                 issue.file = f"override {issue.file[len('--set '):]!r}"
             issue.message = re.sub(r"^--set ('[^']*'|\S+): ", r"override \1: ", issue.message)
+            if issue.after:
+                # "(after --set x=1, --set y=2)" beside a file's line: the overrides given
+                issue.after = ", ".join(f"override {t.removeprefix('--set ')!r}"
+                                        for t in re.split(r", (?=--set )", issue.after))
+                if issue.hint:  # the loader's hint when the issue had none of its own
+                    issue.hint = re.sub(
+                        r"as --set (.+?) left it; change or drop that --set$",
+                        lambda m: f"as override {m.group(1)!r} left it; change or drop "
+                                  "that override", issue.hint)
             issue.message = python_words(issue.message, command) or ""
             issue.hint = python_words(issue.hint, command)
         exc.args = (exc.report(),)

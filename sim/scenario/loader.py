@@ -197,12 +197,51 @@ def _validate(raw: RawScenario) -> Scenario:
         raise ScenarioError(exc.issues) from None
 
 
+# Keys that say how the rest of their mapping is read: a distribution's ``dist``, a
+# site's ``kind``, a lane's ``mode``, a mine output's ``form``. Changing one makes the
+# fields beside it unknown or missing, though the file wrote them right.
+_DISCRIMINATORS = frozenset({"dist", "kind", "mode", "form"})
+
+
+def _rereads_siblings(target: PathT, data: Any) -> bool:
+    """Whether the override at ``target`` changes how the keys beside it are read: it set a
+    discriminator (``dist``, ``kind``, ``mode``, ``form``), or replaced a whole mapping."""
+    node: Any = data
+    for part in target[:-1]:
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return False
+    if not isinstance(node, dict):
+        return False
+    key = target[-1]
+    if key in _DISCRIMINATORS:
+        # a triangular distribution's mode is a number, not what kind of lane it is
+        return not (key == "mode" and "dist" in node)
+    value = node.get(key)
+    # a bare number over {value: ..., assumption: ...} is wrapped as one: not a new mapping
+    wrapped = isinstance(value, dict) and set(value) == {"value", "assumption"} and \
+        str(value["assumption"]).startswith("override: ")
+    return isinstance(value, dict) and not wrapped
+
+
+def _sibling_field_issue(issue: Issue) -> bool:
+    """An unknown or missing field: what a re-read of its mapping gives."""
+    return issue.message.startswith(("unknown field ", "missing required field "))
+
+
 def _mark_overrides(issues: list[Issue], raw: RawScenario) -> None:
     """Name the ``--set`` behind each issue located in a file but about a value that an
     override changed: the issue's path lies at or under the override's, the override's
     under the issue's (``allocation`` sums to 1.352 after ``--set ...allocation.kcc=0.5``),
-    or beside it in the same mapping (``unknown field 'low'`` after ``--set
-    ...transit_days.dist=gamma``). Without it, the file's line reads as the mistake."""
+    or, for an unknown or missing field, beside it in the same mapping when the override
+    changed how that mapping is read (``unknown field 'low'`` after ``--set
+    ...transit_days.dist=gamma``; see :func:`_rereads_siblings`). Without it, the file's
+    line reads as the mistake. An error in a sibling the override did not re-read (``lon``
+    beside a ``--set ...lat``) is the file's own, and is left as it is."""
+    rereads = {target: _rereads_siblings(target, raw.data) for target in raw.override_paths}
     for issue in issues:
         path = tuple(issue.path)
         if not path or (issue.file or "").startswith("--set"):
@@ -211,7 +250,8 @@ def _mark_overrides(issues: list[Issue], raw: RawScenario) -> None:
         for target, cite in raw.override_paths.items():
             if (path[:len(target)] == target or target[:len(path)] == path
                     or (len(path) >= 2 and len(target) == len(path)
-                        and target[:-1] == path[:-1])):
+                        and target[:-1] == path[:-1] and rereads[target]
+                        and _sibling_field_issue(issue))):
                 text = cite.removeprefix("override: ")
                 if text not in texts:
                     texts.append(text)
@@ -880,6 +920,10 @@ def _id_hint(value: Any, data: Any) -> str:
     if not isinstance(value, str):
         return _ID_RULE
     fixed = re.sub(r"[\s-]+", "_", value.strip()).lower()
+    if fixed in PROVENANCE_KEYS:
+        # `Source` -> `source` would be refused next: the name is reserved for citations
+        return (f"{_ID_RULE}, e.g. {fixed}_site or {fixed}_1 ({fixed!r} itself is "
+                "reserved for citations)")
     known = {str(k) for sec in _ID_SECTIONS if isinstance(data, dict)
              and isinstance(data.get(sec), dict) for k in data[sec]}
     if fixed in known:

@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import deque
+from collections.abc import Iterable
 from typing import Any
 
 from sim.distributions import Empirical, Fixed, Triangular, TruncatedNormal, Uniform
-from sim.scenario.checks import _Collector, kind_hint, mine_routes
+from sim.scenario.checks import SHIP_MODES, _Collector, kind_hint, mine_routes
 from sim.scenario.errors import Issue, PathT, did_you_mean, format_path
 from sim.scenario.plan import Plan
 from sim.scenario.schema import Mine, Scenario
@@ -349,8 +350,9 @@ def _check_throttles(c: _Collector, sc: Scenario, path: PathT, factor: float,
     responds."""
     dead = [f"site {sid!r} ({sc.sites[sid].kind})" for sid in t.sites
             if sid in sc.sites and not throttles(sc, "site", sid)]
-    dead += [f"lane {lid!r} (no capacity_t_per_day, capacity_trucks_per_day or sailing)"
-             for lid in t.lanes if lid in sc.lanes and not throttles(sc, "lane", lid)]
+    dead_lanes = [lid for lid in t.lanes if lid in sc.lanes and not throttles(sc, "lane", lid)]
+    dead += [f"lane {lid!r} (no {_lane_capacities(sc.lanes[lid].mode, ' or ')})"
+             for lid in dead_lanes]
     # a region that reaches nothing is refused by _check_targets
     regions = {r for r in t.regions if r in sc.regions and region_reach(sc, [r]) != ([], [])}
     if regions and not (t.sites or t.lanes):
@@ -363,8 +365,31 @@ def _check_throttles(c: _Collector, sc: Scenario, path: PathT, factor: float,
               "(closed) changes a junction, a trading hub, a port without sailings or "
               "throughput_t_per_day, or a lane without a capacity",
               "to slow traffic there use added_delay_days; to throttle it give the lane "
-              "capacity_t_per_day or capacity_trucks_per_day, or the port "
-              "throughput_t_per_day, or target a border post or mine instead")
+              f"{_lane_capacity_advice(sc.lanes[lid].mode for lid in dead_lanes)}, or the "
+              "port throughput_t_per_day, or target a border post or mine instead")
+
+
+def _lane_capacities(mode: str, last: str) -> str:
+    """The fields that give a lane of ``mode`` a loading limit, joined with ``last`` before
+    the final one: a limit in trucks is for road lanes only, sailings for ship lanes."""
+    fields = ["capacity_t_per_day"]
+    if mode == "road":
+        fields.append("capacity_trucks_per_day")
+    if mode in SHIP_MODES:
+        fields.append("sailing")
+    return fields[0] if len(fields) == 1 else ", ".join(fields[:-1]) + last + fields[-1]
+
+
+def _lane_capacity_advice(modes: Iterable[str]) -> str:
+    """What to give the lanes of ``modes`` (any of them, or none known: a region's) for a
+    capacity: capacity_trucks_per_day only where all are road lanes (it is refused on
+    rail, sea, lake, river and air lanes)."""
+    given = set(modes)
+    if given and given <= {"road"}:
+        return "capacity_t_per_day or capacity_trucks_per_day"
+    if "road" in given or not given:
+        return "capacity_t_per_day (or, on a road lane, capacity_trucks_per_day)"
+    return "capacity_t_per_day"
 
 
 _UPGRADE_UNITS = (("capacity_t_per_day", "tonnes of product"),
@@ -385,8 +410,8 @@ def _check_upgrade_unit(c: _Collector, base: PathT, up: Any, lane: Any) -> None:
     field, unit = given
     if own is None:
         c.add((*base, field), f"lane {up.lane!r} has no capacity to upgrade (it is not a "
-              "loading queue)", "give the lane a capacity_t_per_day or "
-              "capacity_trucks_per_day, or upgrade only its transit_factor")
+              "loading queue)", f"give the lane a {_lane_capacity_advice([lane.mode])}, or "
+              "upgrade only its transit_factor")
     elif own[0] != field:
         c.add((*base, field), f"lane {up.lane!r} counts its capacity in {own[1]} "
               f"({own[0]}), which an upgrade's {field} ({unit}) cannot set",
