@@ -13,7 +13,12 @@ allowance before one that ships weekly (each gets the same share of its output).
 go, in further rounds, to the refiner's markets that can still take more, in proportion to
 their sales shares: markets no control covers, and covered markets whose controls have
 allowance left. What no market can take stays in the refiner's output, waiting for the next
-dispatch.
+dispatch. Refined metal a ban or quota holds for a covered market (a refiner's
+``held_abroad``) is older than the day's output and claims the allowance first: the split of
+new metal gets only what it leaves, so during a ban the control's markets are granted no
+more than their cap and the rest goes to the other markets. Allowance given to metal the
+ban then holds is given back and carries over (up to a year's cap), for the held metal to
+leave with when the ban ends.
 
 Each round but the last exhausts at least one control (the one with the tightest cut gives
 away all its allowance), so there is at most one round more than there are controls.
@@ -113,6 +118,16 @@ def settle(refiners: Sequence[Refiner], controls: Sequence[Any], commodity: int,
         ctl.accrue(now)
     covers = [[_covering(controls, ref.country, lane) for lane, _share in ref.sales[commodity]]
               for ref in refiners]
+    # metal a ban or quota held for a covered market is older than today's output: it
+    # claims the allowance first (oldest first), so the split of new metal gets only what
+    # is left; the claim goes back to the allowance for the refiner to draw when it ships
+    claimed = []
+    for ctl in controls:
+        held = sum(ref.held_abroad[commodity][i] for r, ref in enumerate(refiners)
+                   for i, covering in enumerate(covers[r]) if any(c is ctl for c in covering))
+        take = min(held, ctl.allowance)
+        ctl.allowance -= take
+        claimed.append(take)
     placed = [[0.0] * len(ref.sales[commodity]) for ref in refiners]
     pending = [float(ref.output[commodity]) for ref in refiners]
     kept = [0.0] * len(refiners)
@@ -155,6 +170,8 @@ def settle(refiners: Sequence[Refiner], controls: Sequence[Any], commodity: int,
                 ctl.allowance = max(ctl.allowance - allowed, 0.0)
     for r in range(len(refiners)):
         kept[r] += pending[r]
+    for ctl, take in zip(controls, claimed, strict=True):
+        ctl.allowance += take
     return {r: ([(lane, placed[r][i]) for i, (lane, _s) in enumerate(ref.sales[commodity])],
                 kept[r])
             for r, ref in enumerate(refiners)}

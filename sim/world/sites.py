@@ -423,11 +423,15 @@ class Refiner(Destination):
     for it: it is never split again by sales shares, so a ban does not send it to the home
     markets, which get only their share of each new dispatch. It leaves at the first
     dispatch at which the ban has ended or allowance comes (under export controls, also no
-    more than their allowance left). The refiner goes on refining, with no stock limit; held
-    metal counts in :meth:`held` (and the mass balance) with ``output``. A quota's allowance
-    is allocated to mines; a refiner draws on the whole quota's (every mine's allowance,
-    the earliest to expire first, each mine's in proportion to what it has left), so its
-    exports and the mines' share one cap.
+    more than their allowance; held metal claims a control's allowance before the split of
+    new metal, oldest first, and the allowance a control gave metal a ban or quota then
+    held is given back and carries over, so after a ban the held metal leaves with the
+    allowance of the days it waited while the control's markets abroad took no more than
+    their cap and the other markets got the rest). The refiner goes on refining, with no
+    stock limit; held metal counts in :meth:`held` (and the mass balance) with ``output``.
+    A quota's allowance is allocated to mines; a refiner draws on the whole quota's (every
+    mine's allowance, the earliest to expire first, each mine's in proportion to what it
+    has left), so its exports and the mines' share one cap.
     """
 
     kind = "refiner"
