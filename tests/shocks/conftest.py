@@ -42,3 +42,18 @@ def direct(build):
 def world_of():
     """``world_of(data, seed=1, rep=0)``: a World for a scenario mapping."""
     return make_world
+
+
+def run_checked(data: dict[str, Any], seed: int = 1) -> World:
+    """The World of scenario mapping ``data``, run, with its mass balance checked."""
+    world = make_world(data, seed)
+    world.run()
+    world.check_mass_balance()
+    return world
+
+
+@pytest.fixture
+def ran():
+    """``ran(data, seed=1)``: the World of a scenario mapping, run, its mass balance
+    checked (which raises on a violation)."""
+    return run_checked

@@ -47,20 +47,14 @@ def into(world, lane: str) -> float:
     return float(world.ledger.lane_in[world.lane_index[lane]][0])
 
 
-def run(world_of, data):
-    world = world_of(data)
-    world.run()
-    world.check_mass_balance()
-    return world
-
 
 @pytest.mark.parametrize("order", [("us", "eu"), ("eu", "us")])
-def test_a_cap_on_several_markets_is_shared_in_proportion_to_sales(build, world_of,
+def test_a_cap_on_several_markets_is_shared_in_proportion_to_sales(build, ran,
                                                                    order) -> None:
     # 20% of sales to one market, 80% to the other: whichever is listed first, the shared
     # 10 t/day goes 2 : 8 (before, the first market listed took all of it)
     shares = {order[0]: 0.2, order[1]: 0.8}
-    world = run(world_of, refined_trade(build, {"ref": shares},
+    world = ran(refined_trade(build, {"ref": shares},
                                         {"c": cap(["us", "eu"])}))
     got = {m: into(world, f"ref_{m}") for m in ("us", "eu")}
     total = got["us"] + got["eu"]
@@ -70,32 +64,32 @@ def test_a_cap_on_several_markets_is_shared_in_proportion_to_sales(build, world_
 
 
 @pytest.mark.parametrize("order", [("ref_a", "ref_b"), ("ref_b", "ref_a")])
-def test_a_cap_is_shared_by_refiners_whatever_their_order(build, world_of, order) -> None:
+def test_a_cap_is_shared_by_refiners_whatever_their_order(build, ran, order) -> None:
     # two refiners with the same feed, both selling everything to the US under one cap:
     # each gets half (before, the refiner first in the file took the whole allowance)
-    world = run(world_of, refined_trade(build, {r: {"us": 1.0} for r in order},
+    world = ran(refined_trade(build, {r: {"us": 1.0} for r in order},
                                         {"c": cap(["us"])}))
     a, b = into(world, "ref_a_us"), into(world, "ref_b_us")
     assert a + b > 40 * T_PER_DAY
     assert a == pytest.approx(b, **EXACT)
 
 
-def test_tonnes_cut_go_to_a_market_whose_own_control_has_room(build, world_of) -> None:
+def test_tonnes_cut_go_to_a_market_whose_own_control_has_room(build, ran) -> None:
     # A full stop on the US; a control on eu so loose it never binds. The US's 90% goes to
     # eu (before, it stayed at the refiner: only markets without any control took it).
     controls = {"no_us": cap(["us"], 0.0), "loose": cap(["eu"], 1e6)}
-    world = run(world_of, refined_trade(build, {"ref": {"us": 0.9, "eu": 0.1}}, controls))
+    world = ran(refined_trade(build, {"ref": {"us": 0.9, "eu": 0.1}}, controls))
     ref = world.sites[world.site_index["ref"]]
     assert into(world, "ref_us") == 0.0
     assert float(ref.output[0]) == 0.0
     assert into(world, "ref_eu") == pytest.approx(float(ref.refined[0]), **EXACT)
 
 
-def test_what_no_market_can_take_waits_at_the_refiner(build, world_of) -> None:
+def test_what_no_market_can_take_waits_at_the_refiner(build, ran) -> None:
     # no_us stops the US; tight caps eu and jp together at 10 t/day. What is cut stays at
     # the refiner: markets take only their allowance, 10 t/day in all.
     controls = {"no_us": cap(["us"], 0.0), "tight": cap(["eu", "jp"])}
-    world = run(world_of, refined_trade(build, {"ref": {"us": 0.5, "eu": 0.25, "jp": 0.25}},
+    world = ran(refined_trade(build, {"ref": {"us": 0.5, "eu": 0.25, "jp": 0.25}},
                                         controls))
     ref = world.sites[world.site_index["ref"]]
     eu, jp = into(world, "ref_eu"), into(world, "ref_jp")
@@ -133,7 +127,7 @@ def test_a_control_no_sale_crosses_gets_a_note(build, tmp_path) -> None:
 
 
 @pytest.mark.parametrize("order", [("ref_a", "ref_b"), ("ref_b", "ref_a")])
-def test_a_refiner_shipping_less_often_gets_the_same_share_of_a_cap(build, world_of,
+def test_a_refiner_shipping_less_often_gets_the_same_share_of_a_cap(build, ran,
                                                                     order) -> None:
     # ref_a ships daily, ref_b every 10 days, both fed 100 t/day and selling it all to the
     # US under one 10 t/day cap. ref_b's refined metal claims its part on every day ref_a
@@ -142,7 +136,7 @@ def test_a_refiner_shipping_less_often_gets_the_same_share_of_a_cap(build, world
     data = refined_trade(build, {r: {"us": 1.0} for r in order}, {"c": cap(["us"])},
                          horizon=60)
     data["sites"]["ref_b"]["dispatch_period_days"] = 10
-    world = run(world_of, data)
+    world = ran(data)
     a, b = into(world, "ref_a_us"), into(world, "ref_b_us")
     assert a + b > 40 * T_PER_DAY
     assert a == pytest.approx(b, **EXACT)
@@ -150,14 +144,14 @@ def test_a_refiner_shipping_less_often_gets_the_same_share_of_a_cap(build, world
     assert float(ref_b.output[0]) == pytest.approx(float(ref_b.refined[0]) - b, **EXACT)
 
 
-def test_allowance_set_aside_for_a_refiner_is_never_lost(build, world_of) -> None:
+def test_allowance_set_aside_for_a_refiner_is_never_lost(build, ran) -> None:
     # ref_b ships every 10 days, half to the US under the cap and half to eu: what is set
     # aside for it and what it does not use stay in the allowance, so the US gets the whole
     # cap over the run (shipped + still allowed + still set aside = accrued)
     data = refined_trade(build, {"ref_a": {"us": 1.0}, "ref_b": {"us": 0.5, "eu": 0.5}},
                          {"c": cap(["us"])}, horizon=65)
     data["sites"]["ref_b"]["dispatch_period_days"] = 10
-    world = run(world_of, data)
+    world = ran(data)
     (ctl,) = world.export_controls
     us = into(world, "ref_a_us") + into(world, "ref_b_us")
     assert into(world, "ref_b_us") > 0.0

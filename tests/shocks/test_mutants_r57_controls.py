@@ -45,18 +45,12 @@ def into(world, lane: str) -> float:
     return float(world.ledger.lane_in[world.lane_index[lane]][0])
 
 
-def run(world_of, data):
-    world = world_of(data)
-    world.run()
-    world.check_mass_balance()
-    return world
 
-
-def test_the_tightest_of_several_controls_on_a_market_binds(build, world_of) -> None:
+def test_the_tightest_of_several_controls_on_a_market_binds(build, ran) -> None:
     """Mutant: where several controls cover a market, settle takes the loosest cut."""
-    both = run(world_of, refiners(build, {"ref": "away"},
+    both = ran(refiners(build, {"ref": "away"},
                                   {"loose": control("CHN", 30.0), "tight": control("CHN", 10.0)}))
-    tight = run(world_of, refiners(build, {"ref": "away"}, {"tight": control("CHN", 10.0)}))
+    tight = ran(refiners(build, {"ref": "away"}, {"tight": control("CHN", 10.0)}))
     shipped = into(both, "ref_us")
     # the loose cap takes nothing off what the tight one allows, and the tight one binds
     # every time refined metal ships: its whole allowance of 60 days of 10 t is used
@@ -64,23 +58,23 @@ def test_the_tightest_of_several_controls_on_a_market_binds(build, world_of) -> 
     assert shipped == pytest.approx(10.0 * 60, **EXACT)
 
 
-def test_a_control_leaves_another_countrys_refiners_alone(build, world_of) -> None:
+def test_a_control_leaves_another_countrys_refiners_alone(build, ran) -> None:
     """Mutant: a control acts on every refiner selling to its markets, whatever its
     country (China's cap would cut a Finnish refiner's sales to the US)."""
     # FIN's own control is loose but puts the Finnish refiner among those settled (a
     # refiner of a country without a control is never settled at all); China's is tight
     controls = {"chn": control("CHN", 10.0), "fin": control("FIN", 1e5)}
-    world = run(world_of, refiners(build, {"ref_cn": "away", "ref_fi": "fin"}, controls))
-    free = run(world_of, refiners(build, {"ref_cn": "away", "ref_fi": "fin"}, {}))
+    world = ran(refiners(build, {"ref_cn": "away", "ref_fi": "fin"}, controls))
+    free = ran(refiners(build, {"ref_cn": "away", "ref_fi": "fin"}, {}))
     assert into(world, "ref_fi_us") == pytest.approx(into(free, "ref_fi_us"), **EXACT)
     assert into(world, "ref_fi_us") == pytest.approx(59 * 100.0, **EXACT)
     assert into(world, "ref_cn_us") == pytest.approx(10.0 * 60, **EXACT)
 
 
-def test_a_control_earns_no_allowance_before_its_start(build, world_of) -> None:
+def test_a_control_earns_no_allowance_before_its_start(build, ran) -> None:
     """Mutant: a control's allowance clock is not reset when it starts, so one starting on
     day 30 is granted the 30 days before as well."""
-    world = run(world_of, refiners(build, {"ref": "away"},
+    world = ran(refiners(build, {"ref": "away"},
                                    {"late": control("CHN", 10.0, start=30)}))
     # free until the close of day 29 (29 x 100 t), then 10 t a day for the 30 days from
     # the start (with the 30 days before the start granted as well, 300 t more would ship)

@@ -25,20 +25,14 @@ def capture(share: float, start: float = 10, end: float = 30) -> dict:
                                                           "to_channel": "informal"}}}}}
 
 
-def run(world_of, data):
-    world = world_of(data)
-    world.run()
-    world.check_mass_balance()
-    return world
 
-
-def test_diverted_tonnes_leave_out_the_channels_own_share(direct, world_of) -> None:
+def test_diverted_tonnes_leave_out_the_channels_own_share(direct, ran) -> None:
     """Mutant: the free-production path books a diverted channel's whole part (its own
     scenario share too) as diverted."""
     data = direct(transit=1.0, horizon=40, extra_channels=channels("informal"),
                   shocks=capture(0.5))
     data["sites"]["mine"]["offtake"] = {"copper": {"formal": 0.7, "informal": 0.3}}
-    world = run(world_of, data)
+    world = ran(data)
     informal = world.channel_index["informal"]
     assert not world.gates  # no ban or quota: the fused free-production path
     # 20 days of capture: informal gets 30 t of its own and 35 t moved there (half of the
@@ -48,7 +42,7 @@ def test_diverted_tonnes_leave_out_the_channels_own_share(direct, world_of) -> N
                                                                 **EXACT)
 
 
-def test_a_deal_share_is_not_diverted(direct, world_of) -> None:
+def test_a_deal_share_is_not_diverted(direct, ran) -> None:
     """Mutant: the shares before diversions are the scenario's, not the scenario's moved by
     deals, so a deal's share of output counts as diverted."""
     data = direct(transit=1.0, horizon=40, extra_channels=channels("us", "informal"),
@@ -56,7 +50,7 @@ def test_a_deal_share_is_not_diverted(direct, world_of) -> None:
                   policies={"offtake_deals": {"orion": {
                       "mines": ["mine"], "commodities": ["copper"], "share": 0.4,
                       "to_channel": "us", "start": 5}}})
-    world = run(world_of, data)
+    world = ran(data)
     formal, us, informal = (world.channel_index[k] for k in ("formal", "us", "informal"))
     diverted = world.diverted_by_channel[0]
     # the deal moves 40 t/day to us from day 5; the capture (days 10-29) moves half of
@@ -67,7 +61,7 @@ def test_a_deal_share_is_not_diverted(direct, world_of) -> None:
     assert world.mined_by_channel[0, us] == pytest.approx(15 * 40.0 + 20 * 20.0, **EXACT)
 
 
-def test_output_left_in_the_ground_is_not_diverted(direct, world_of) -> None:
+def test_output_left_in_the_ground_is_not_diverted(direct, ran) -> None:
     """Mutant: the restricted path books a diverted channel's planned diversion
     (share moved x lot) as diverted even where a stock limit cut the tonnes mined."""
     data = direct(transit=1.0, horizon=40, extra_channels=channels("informal"),
@@ -75,7 +69,7 @@ def test_output_left_in_the_ground_is_not_diverted(direct, world_of) -> None:
                   policies={"export_bans": {"ban": {
                       "commodity": "copper", "start": 0, "end": 30,
                       "channels": ["informal"], "stock_limit_days": 4.5}}})
-    world = run(world_of, data)
+    world = ran(data)
     informal = world.channel_index["informal"]
     # all output is diverted to informal for 20 days while informal may not export: the
     # stockyard takes 4.5 days of it (450 t, the fifth day's lot cut to 50 t), the rest is

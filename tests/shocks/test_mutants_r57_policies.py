@@ -21,12 +21,6 @@ EXACT = {"rel": 1e-12, "abs": 1e-9}
 TEN_A_DAY = 10 * 365.25  # t/yr
 
 
-def run(world_of, data, seed: int = 1):
-    world = world_of(data, seed)
-    world.run()
-    world.check_mass_balance()
-    return world
-
 
 def february(world, channel: int = 0) -> float:
     return float(world.recorder.exported[31:60, 0, channel].sum())
@@ -65,7 +59,7 @@ def test_adding_a_deal_leaves_whether_another_fails(direct, world_of) -> None:
 
 # ----------------------------------------------------------------------------- quota periods
 @pytest.mark.parametrize("carry", [False, True])
-def test_a_periods_allowance_is_gone_on_the_next_periods_first_day(direct, world_of,
+def test_a_periods_allowance_is_gone_on_the_next_periods_first_day(direct, ran,
                                                                    carry: bool) -> None:
     """Mutants: a period's allowance expires a day after its end, or is still usable at
     the instant it expires, so January's unused tonnes ship on 1 February."""
@@ -74,18 +68,18 @@ def test_a_periods_allowance_is_gone_on_the_next_periods_first_day(direct, world
     fields = {"carry_over": False} if not carry else {"carry_over_until": "2024-01-15"}
     data = direct(transit=1.0, horizon=60, t_per_year=TEN_A_DAY,
                   policies=quota([month("jan", 500), month("feb", 100)], **fields))
-    world = run(world_of, data)
+    world = ran(data)
     assert float(world.recorder.exported[:31, 0, 0].sum()) == pytest.approx(310.0, **EXACT)
     assert february(world) == pytest.approx(100.0, **EXACT)
 
 
-def test_carried_over_allowance_lasts_through_its_last_day(direct, world_of) -> None:
+def test_carried_over_allowance_lasts_through_its_last_day(direct, ran) -> None:
     """Mutant: carry_over_until is taken as the instant the carried allowance expires, so
     it is lost a day early."""
     data = direct(transit=1.0, horizon=60, t_per_year=TEN_A_DAY,
                   policies=quota([month("jan", 500), month("feb", 50)],
                                  carry_over_until="2024-02-10"))
-    world = run(world_of, data)
+    world = ran(data)
     # January's 190 t left carry the lots of 1-10 February (100 t, expiring first), then
     # February's own 50 t
     assert february(world) == pytest.approx(100.0 + 50.0, **EXACT)
@@ -111,7 +105,7 @@ def test_a_quarterly_split_keeps_its_first_part_quarter(first_month: int) -> Non
     assert periods == [(a, b, 90.0) for a, b in pairwise(days)]
 
 
-def test_of_quotas_expiring_together_the_narrower_is_drawn_first(direct, world_of) -> None:
+def test_of_quotas_expiring_together_the_narrower_is_drawn_first(direct, ran) -> None:
     """Mutant: quotas whose allowance expires at the same time are drawn on in file order
     (or the wider first), so a channel with a quota of its own also uses up the quota it
     shares, and the channel with only the shared quota runs out."""
@@ -127,7 +121,7 @@ def test_of_quotas_expiring_together_the_narrower_is_drawn_first(direct, world_o
                       "own": {"commodity": "copper", "schedule": whole,
                               "channels": ["partner"]}}})
     data["sites"]["mine"]["offtake"] = {"copper": {"formal": 0.5, "partner": 0.5}}
-    world = run(world_of, data)
+    world = ran(data)
     formal, partner = world.channel_index["formal"], world.channel_index["partner"]
     assert world.exported_by_channel[0, formal] == pytest.approx(20 * 50.0, **EXACT)
     assert world.exported_by_channel[0, partner] == pytest.approx(20 * 50.0, **EXACT)
@@ -143,26 +137,26 @@ def two_countries(build, direct, policies: dict) -> dict:
     return data
 
 
-def test_a_quota_is_shared_by_its_own_countrys_mines_only(build, direct, world_of) -> None:
+def test_a_quota_is_shared_by_its_own_countrys_mines_only(build, direct, ran) -> None:
     """Mutant: the default allocation counts every mine's planned exports, so a Zambian
     mine takes half of a Congolese quota (and cannot use it)."""
     whole = [{"start": "2024-01-01", "end": "2024-01-30", "tonnes": 600}]
     data = two_countries(build, direct, {"export_quotas": {"q": {
         "commodity": "copper", "country": "COD", "schedule": whole}}})
-    world = run(world_of, data)
+    world = ran(data)
     # the Congolese mine's 3,000 t would all leave; the quota lets 600 t of them go
     assert into(world, "mine_market") == pytest.approx(600.0, **EXACT)
     assert into(world, "zmine_market") == pytest.approx(30 * 100.0, **EXACT)
 
 
-def test_a_ban_leaves_another_countrys_mines_alone(build, direct, world_of) -> None:
+def test_a_ban_leaves_another_countrys_mines_alone(build, direct, ran) -> None:
     """Mutant: a mine asks every ban in force, whatever its country, once a restriction of
     its own country applies (a Congolese ban stops a Zambian mine under a Zambian quota)."""
     whole = [{"start": "2024-01-01", "end": "2024-01-30", "tonnes": 1e6}]
     data = two_countries(build, direct, {
         "export_bans": {"ban": {"commodity": "copper", "country": "COD", "start": 0}},
         "export_quotas": {"q": {"commodity": "copper", "country": "ZMB", "schedule": whole}}})
-    world = run(world_of, data)
+    world = ran(data)
     assert into(world, "mine_market") == 0.0
     assert into(world, "zmine_market") == pytest.approx(30 * 100.0, **EXACT)
 
