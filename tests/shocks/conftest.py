@@ -29,6 +29,25 @@ def direct_scenario(build, *, transit: float = 10.0, horizon: int = 100, warmup:
     return data
 
 
+def home_refiner_scenario(build, policies: dict[str, Any], horizon: int) -> dict[str, Any]:
+    """A refiner in COD refining 100 t/day (plenty of feed) that sells 95% to a market in
+    CHN (3 days) and 5% to one at home (1 day, demand 5 t/day), under ``policies``."""
+    refiner = build.site("refiner", capacity_t_per_year={"copper": 100 * build.DAYS_PER_YEAR},
+                         initial_feed_t={"copper": 30_000.0},
+                         sales={"copper": {"market": 0.95, "local": 0.05}})
+    sites = {"mine": build.mine(t_per_year=1.0), "ref": refiner, "market": build.market(),
+             "local": build.site("market", demand_t_per_year={"copper": 5 * build.DAYS_PER_YEAR})}
+    lanes = [build.lane("mine", "ref", 2), build.lane("ref", "market", 3),
+             build.lane("ref", "local", 1)]
+    return build.scenario(sites, lanes, ["ref"], horizon=horizon, policies=policies)
+
+
+@pytest.fixture
+def home_refiner(build):
+    """``home_refiner(policies, horizon)``: :func:`home_refiner_scenario`."""
+    return lambda policies, horizon: home_refiner_scenario(build, policies, horizon)
+
+
 def make_world(data: dict[str, Any], seed: int = 1, rep: int = 0) -> World:
     return World(scenario_from_dict(data), Streams(seed, rep))
 

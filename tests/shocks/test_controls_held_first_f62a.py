@@ -11,34 +11,27 @@ from __future__ import annotations
 import pytest
 
 
-def refiner_case(build, horizon: int = 40) -> dict:
-    """A refiner in COD refining 100 t/day, selling 95% to a market in CHN (3 days) and 5%
-    to one at home (1 day); a ban for days 0-20 and a control capping the CHN market at
-    20 t/day for days 0-39."""
-    refiner = build.site("refiner", capacity_t_per_year={"copper": 100 * build.DAYS_PER_YEAR},
-                         initial_feed_t={"copper": 30_000.0},
-                         sales={"copper": {"market": 0.95, "local": 0.05}})
-    sites = {"mine": build.mine(t_per_year=1.0), "ref": refiner, "market": build.market(),
-             "local": build.site("market", demand_t_per_year={"copper": 5 * build.DAYS_PER_YEAR})}
-    lanes = [build.lane("mine", "ref", 2), build.lane("ref", "market", 3),
-             build.lane("ref", "local", 1)]
-    return build.scenario(sites, lanes, ["ref"], horizon=horizon, policies={
+def refiner_case(home_refiner, build, horizon: int = 40) -> dict:
+    """The home refiner (the ``home_refiner`` fixture); a ban for days 0-20 and a control
+    capping the CHN market at 20 t/day for days 0-39."""
+    return home_refiner({
         "export_bans": {"ban": {"commodity": "copper", "start": 0, "end": 20}},
         "export_controls": {"ec": {"country": "COD", "commodity": "copper",
                                    "markets": ["market"], "cap_t_per_year":
-                                   20 * build.DAYS_PER_YEAR, "start": 0, "end": 39}}})
+                                   20 * build.DAYS_PER_YEAR, "start": 0, "end": 39}}}, horizon)
 
 
-def test_a_ban_does_not_shrink_what_a_control_sends_home(build) -> None:
-    world = build.run_world(refiner_case(build))
+def test_a_ban_does_not_shrink_what_a_control_sends_home(build, home_refiner) -> None:
+    world = build.run_world(refiner_case(home_refiner, build))
     home = world.recorder.arrivals[:, 0, world.country_index["COD"]].tolist()
     # the control lets 20 t/day to CHN, the other 80 t go home, ban or not (before: 80,
     # 60, 40, 20, then 5 t/day during the ban)
     assert home[2:] == pytest.approx([80.0] * 38)
 
 
-def test_metal_held_during_a_ban_leaves_with_the_allowance_of_its_days(build) -> None:
-    world = build.run_world(refiner_case(build))
+def test_metal_held_during_a_ban_leaves_with_the_allowance_of_its_days(
+        build, home_refiner) -> None:
+    world = build.run_world(refiner_case(home_refiner, build))
     abroad = world.recorder.arrivals[:, 0, world.country_index["CHN"]].tolist()
     # 20 days x 20 t held leave with the day's 20 t on day 21 (arriving day 24), then
     # 20 t/day (before: 1,395 t stayed held until the control ended)
@@ -47,6 +40,6 @@ def test_metal_held_during_a_ban_leaves_with_the_allowance_of_its_days(build) ->
     assert abroad[25:] == pytest.approx([20.0] * 15)
     # nothing waits at the refiner once the held metal has gone, the control still on
     # (before: 1,395 t on day 30)
-    early = build.run_world(refiner_case(build, horizon=30))
+    early = build.run_world(refiner_case(home_refiner, build, horizon=30))
     held = early.sites[early.site_index["ref"]].held_abroad[0]
     assert held == pytest.approx([0.0, 0.0], abs=1e-6)

@@ -85,23 +85,14 @@ def test_an_allocation_to_a_mine_that_cannot_export_is_refused(build) -> None:
 
 
 # ------------------------------------------------------------------ F2: held metal waits
-def refiner_case(build, ban_end: int, horizon: int) -> dict:
-    """The review's case: a refiner in COD refining 100 t/day (plenty of feed) sells 95% to
-    a market in CHN (3 days) and 5% to one in COD (1 day, demand 5 t/day)."""
-    refiner = build.site("refiner", capacity_t_per_year={"copper": 100 * build.DAYS_PER_YEAR},
-                         initial_feed_t={"copper": 30_000.0},
-                         sales={"copper": {"market": 0.95, "local": 0.05}})
-    sites = {"mine": build.mine(t_per_year=1.0), "ref": refiner, "market": build.market(),
-             "local": build.site("market", demand_t_per_year={"copper": 5 * build.DAYS_PER_YEAR})}
-    lanes = [build.lane("mine", "ref", 2), build.lane("ref", "market", 3),
-             build.lane("ref", "local", 1)]
+def refiner_case(home_refiner, build, ban_end: int, horizon: int) -> dict:
+    """The review's case (the ``home_refiner`` fixture) under a ban to ``ban_end``."""
     ban = {"commodity": "copper", "start": 0, "end": ban_end}
-    return build.scenario(sites, lanes, ["ref"], horizon=horizon,
-                          policies={"export_bans": {"ban": ban}})
+    return home_refiner({"export_bans": {"ban": ban}}, horizon)
 
 
-def test_refined_metal_held_for_abroad_waits_for_it(build) -> None:
-    world = build.run_world(refiner_case(build, ban_end=30, horizon=40))
+def test_refined_metal_held_for_abroad_waits_for_it(build, home_refiner) -> None:
+    world = build.run_world(refiner_case(home_refiner, build, ban_end=30, horizon=40))
     arrivals = world.recorder.arrivals[:, 0, :]
     home, abroad = world.country_index["COD"], world.country_index["CHN"]
     # the home market gets its 5% of each day's 100 t, no more (before: the whole output
@@ -114,8 +105,9 @@ def test_refined_metal_held_for_abroad_waits_for_it(build) -> None:
     assert ref.abroad[0] == 0.0 and ref.output[0] == 0.0
 
 
-def test_refined_metal_held_counts_in_the_refiners_stock(build) -> None:
-    world = build.run_world(refiner_case(build, ban_end=100, horizon=40))  # mass balance
+def test_refined_metal_held_counts_in_the_refiners_stock(build, home_refiner) -> None:
+    # run_world checks the mass balance
+    world = build.run_world(refiner_case(home_refiner, build, ban_end=100, horizon=40))
     ref = world.sites[world.site_index["ref"]]
     assert ref.abroad[0] == pytest.approx(40 * 95.0)
     assert ref.held_abroad[0] == pytest.approx([40 * 95.0, 0.0])
