@@ -593,9 +593,9 @@ class StopReport:
             where = (f"measure it where it varies: run scenario {' or '.join(alone)} alone "
                      f"with sim run ... {options} (sim.run(..., target_ci={self.target:g}, "
                      f"metrics=[{', '.join(repr(k) for k in kpis)}]) from Python), or "
-                     "choose a --metric whose reference is not 0")
+                     "measure a KPI whose reference is not 0")
         else:
-            where = "choose a --metric whose mean is not 0"
+            where = "measure a KPI whose mean is not 0"
         return (f"stopped after {self.replications} replications: {'; '.join(parts)}, so "
                 f"the relative target {_pct(self.target)} is undefined (a half-width "
                 f"cannot be a share of a mean of 0){early}{rest}; {where}")

@@ -54,7 +54,7 @@ def said(text: str) -> None:
     assert "can never be met" not in flat and "maximum came first" not in flat
     assert ("run scenario seize alone with sim run ... --target-ci 0.5 --metric "
             "seized_t:copper") in flat
-    assert "choose a --metric whose reference is not 0" in flat
+    assert "measure a KPI whose reference is not 0" in flat
     assert "raise --max-replications" not in flat
 
 
