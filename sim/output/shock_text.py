@@ -229,7 +229,9 @@ def describe_shocks(sc: Scenario) -> str:
         sched = "; ".join(f"{p.tonnes:,.0f} t per {p.period if p.period != 'whole' else 'period'}"
                           f" {_date(sc, p.start)} to {_date(sc, p.end)}" for p in q.schedule)
         add(f"  export quota {pid}: {q.commodity}{_on_channels(q.channels)}: {sched}; "
-            f"exports of mines in {q.country or sc.exporting_country}; "
+            # a quota on all channels caps a refiner's refined exports too
+            f"exports of {'mines' if q.channels else 'mines and refiners'} in "
+            f"{q.country or sc.exporting_country}; "
             f"strategic share {q.strategic_share:.0%}; "
             f"carry-over {'yes' if q.carry_over else 'no'}"
             # a date beside carry_over false is ignored (sim validate notes it)

@@ -30,3 +30,11 @@ policies:
 """, encoding="utf-8")
     text = " ".join(describe_shocks(load_scenario(path)).split())
     assert said in text
+
+
+def test_a_quota_on_named_channels_caps_the_mines_only() -> None:
+    # refined metal belongs to no channel: only a quota on all channels caps refiners
+    root = Path(__file__).resolve().parents[2]
+    text = " ".join(describe_shocks(load_scenario(root / "scenarios" /
+                                                  "export_ban_2025.yaml")).split())
+    assert "exports of mines in COD;" in text and "mines and refiners" not in text

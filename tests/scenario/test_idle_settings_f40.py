@@ -69,7 +69,8 @@ def test_the_ban_and_quota_text_and_bars_name_the_country(tmp_path: Path) -> Non
         "export_quotas": {"q": {**QUOTA, "country": "COD"}}}}))
     text = describe_shocks(sc)
     assert "mines in COD stock without limit" in text
-    assert "exports of mines in COD;" in text
+    # a quota on all channels caps refiners' exports too (QUOTA names none)
+    assert "exports of mines and refiners in COD;" in text
     details = {b[0]: b[4] for b in bars(sc)}
     assert details["export ban"] == "COD cobalt exports stopped"
     assert details["export quota"] == "COD cobalt quota"
