@@ -22,13 +22,9 @@ ROOT = Path(__file__).resolve().parents[2]
 TINY = ROOT / "tests" / "data" / "tiny.yaml"
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 
-RANDOM = [
-    "lanes.mine_border.transit_days={dist: triangular, low: 2, mode: 3, high: 6}",
-    "lanes.border_market.transit_days={dist: lognormal, mean: 10, sd: 3}",
-    "sites.mine_a.variability={dist: gamma, shape: 4, scale: 0.25}",
-    "sites.border.service_variability={dist: exponential, mean: 1}",
-    "sites.border.clearance_trucks_per_day=5",
-]
+# one override a line, in a file the tests of every folder read (a list here could not be
+# imported from tests/output reliably)
+RANDOM = (ROOT / "tests" / "data" / "tiny_random.set").read_text(encoding="utf-8").splitlines()
 """--set values that make tiny.yaml random."""
 
 SET_RANDOM = [w for o in RANDOM for w in ("--set", o)]

@@ -23,13 +23,8 @@ from sim.output.compare_output import comparison_markdown, comparison_text
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = ROOT / "tests" / "data" / "tiny.yaml"
-RANDOM = [
-    "lanes.mine_border.transit_days={dist: triangular, low: 2, mode: 3, high: 6}",
-    "lanes.border_market.transit_days={dist: lognormal, mean: 10, sd: 3}",
-    "sites.mine_a.variability={dist: gamma, shape: 4, scale: 0.25}",
-    "sites.border.service_variability={dist: exponential, mean: 1}",
-    "sites.border.clearance_trucks_per_day=5",
-]
+# the --set values that make tiny.yaml random, as the experiment tests use them
+RANDOM = (ROOT / "tests" / "data" / "tiny_random.set").read_text(encoding="utf-8").splitlines()
 NAMED = "peak_held_trucks:all:all:border"
 
 

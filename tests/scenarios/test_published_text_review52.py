@@ -10,12 +10,11 @@ yaml; the validation's price row silent on the price level; and the combined sce
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import yaml
+from scenario_scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
@@ -49,12 +48,7 @@ def _mean(cell: str) -> float:
 
 
 def _headlines():
-    spec = importlib.util.spec_from_file_location("headlines_r52", SCENARIOS / "headlines.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up here
-    assert spec.loader is not None
-    spec.loader.exec_module(module)
-    return module
+    return load_script("headlines", "headlines_r52")
 
 
 def test_combined_rent_is_explained_by_the_period_not_the_support_start():

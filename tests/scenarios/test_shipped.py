@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from scenario_scripts import load_script
 
 import sim
 from sim.scenario import meta_of
@@ -15,15 +14,6 @@ from sim.scenario.errors import format_path
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
-
-
-def _load_script(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scenarios" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up here
-    assert spec.loader is not None
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_there_are_shipped_scenarios():
@@ -55,7 +45,7 @@ def test_every_scenario_runs_and_balances(path):
 
 
 def test_baseline_reproduces_2024_within_5_percent():
-    calibration = _load_script("calibration")
+    calibration = load_script("calibration")
     res = sim.run(sim.load_scenario(ROOT / "scenarios" / "baseline.yaml"), replications=2,
                   seed=11)
     rows = calibration.compare(res)
@@ -118,14 +108,14 @@ def test_baseline_status_quo_has_no_shortfall_or_price_spike():
 
 
 def test_every_scenario_but_the_baseline_has_headline_results():
-    headlines = _load_script("headlines")
+    headlines = load_script("headlines")
     names = {p.stem for p in SCENARIOS} - {"baseline"}
     assert set(headlines.HEADLINES) == names
     assert set(headlines.REFERENCES.values()) <= {p.stem for p in SCENARIOS}
 
 
 def test_headline_table_compares_a_scenario_with_its_reference():
-    headlines = _load_script("headlines")
+    headlines = load_script("headlines")
     scenario, reference, table = headlines.compare_with_reference(
         "china_export_control_allies", replications=2, seed=5, workers=1)
     assert reference == "baseline" and scenario.horizon == 731
