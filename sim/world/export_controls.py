@@ -14,9 +14,10 @@ go, in further rounds, to the refiner's markets that can still take more, in pro
 their sales shares: markets no control covers, and covered markets whose controls have
 allowance left. What no market can take stays in the refiner's output, waiting for the next
 dispatch. Refined metal a ban or quota holds for a covered market (a refiner's
-``held_abroad``) is older than the day's output and claims the allowance first: the split of
-new metal gets only what it leaves, so during a ban the control's markets are granted no
-more than their cap and the rest goes to the other markets. Allowance given to metal the
+``held_abroad``, whether that refiner ships that day or not) is older than the day's output
+and claims the allowance first: the split of new metal gets only what it leaves, so during
+a ban the control's markets are granted no more than their cap and the rest goes to the
+other markets. Allowance given to metal the
 ban then holds is given back and carries over (up to a year's cap), for the held metal to
 leave with when the ban ends.
 
@@ -104,7 +105,7 @@ def _first_cut(refiners: Sequence[Refiner], requests: Sequence[tuple[int, int, f
 
 
 def settle(refiners: Sequence[Refiner], controls: Sequence[Any], commodity: int,
-           now: float, waiting: Sequence[Refiner] = ()
+           now: float, waiting: Sequence[Refiner] = (), holding: Sequence[Refiner] = ()
            ) -> dict[int, tuple[list[tuple[Lane, float]], float]]:
     """Tonnes each refiner ships of ``commodity`` on each sales lane, and keeps, under the
     active ``controls`` on it; keyed by the refiner's position in ``refiners``.
@@ -113,7 +114,9 @@ def settle(refiners: Sequence[Refiner], controls: Sequence[Any], commodity: int,
     ``commodity``. ``waiting`` are refiners the controls act on that do not ship now: the
     part of the allowance their refined metal would get is set aside for them (in each
     control's ``reserved``) until they ship. Draws the controls' allowances down by what
-    passes."""
+    passes. ``holding`` are other refiners the controls act on whose metal a ban or quota
+    holds (``held_abroad``): it claims the allowance before the new metal, as the shippers'
+    own held metal does, whether or not they ship now."""
     for ctl in controls:
         ctl.accrue(now)
     covers = [[_covering(controls, ref.country, lane) for lane, _share in ref.sales[commodity]]
@@ -122,9 +125,13 @@ def settle(refiners: Sequence[Refiner], controls: Sequence[Any], commodity: int,
     # claims the allowance first (oldest first), so the split of new metal gets only what
     # is left; the claim goes back to the allowance for the refiner to draw when it ships
     claimed = []
+    holders = [*refiners, *holding]
+    covers_held = covers + [[_covering(controls, ref.country, lane)
+                             for lane, _share in ref.sales[commodity]] for ref in holding]
     for ctl in controls:
-        held = sum(ref.held_abroad[commodity][i] for r, ref in enumerate(refiners)
-                   for i, covering in enumerate(covers[r]) if any(c is ctl for c in covering))
+        held = sum(ref.held_abroad[commodity][i] for r, ref in enumerate(holders)
+                   for i, covering in enumerate(covers_held[r])
+                   if any(c is ctl for c in covering))
         take = min(held, ctl.allowance)
         ctl.allowance -= take
         claimed.append(take)
@@ -195,7 +202,12 @@ def ship_under_controls(due: Sequence[Refiner], refiners: Sequence[Refiner],
         if not shipping:
             continue
         waiting = [ref for ref in refiners if id(ref) not in shipping_now and acted_on(ref)]
-        settled = settle([due[r] for r in shipping], on_c, c, now, waiting)
+        # held metal claims first wherever it waits: at a refiner that does not ship today,
+        # or one that ships today with no new metal (it draws its claim in its own ship)
+        settling = {id(due[r]) for r in shipping}
+        holding = [ref for ref in refiners if id(ref) not in settling
+                   and ref.country in countries and ref.abroad[c] > 0.0 and ref.sales[c]]
+        settled = settle([due[r] for r in shipping], on_c, c, now, waiting, holding)
         for pos, r in enumerate(shipping):
             splits[r][c] = settled[pos]
     for ref, split in zip(due, splits, strict=True):
