@@ -203,9 +203,12 @@ def _validate(raw: RawScenario) -> Scenario:
 _DISCRIMINATORS = frozenset({"dist", "kind", "mode", "form"})
 
 
-def _rereads_siblings(target: PathT, data: Any) -> bool:
-    """Whether the override at ``target`` changes how the keys beside it are read: it set a
-    discriminator (``dist``, ``kind``, ``mode``, ``form``), or replaced a whole mapping."""
+def _rereads_siblings(target: PathT, data: Any) -> str | None:
+    """How the override at ``target`` changes the reading of the keys beside it:
+    ``"discriminator"`` if it set one (``dist``, ``kind``, ``mode``, ``form``), which changes
+    what every field beside it means (a lane's ``capacity_trucks_per_day`` after ``--set
+    ...mode=rail``); ``"mapping"`` if it replaced a whole mapping, which may leave fields
+    beside it unknown or missing; None otherwise."""
     node: Any = data
     for part in target[:-1]:
         if isinstance(node, dict):
@@ -213,32 +216,37 @@ def _rereads_siblings(target: PathT, data: Any) -> bool:
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
         else:
-            return False
+            return None
     if not isinstance(node, dict):
-        return False
+        return None
     key = target[-1]
     if key in _DISCRIMINATORS:
         # a triangular distribution's mode is a number, not what kind of lane it is
-        return not (key == "mode" and "dist" in node)
+        return None if key == "mode" and "dist" in node else "discriminator"
     value = node.get(key)
     # a bare number over {value: ..., assumption: ...} is wrapped as one: not a new mapping
     wrapped = isinstance(value, dict) and set(value) == {"value", "assumption"} and \
         str(value["assumption"]).startswith("override: ")
-    return isinstance(value, dict) and not wrapped
+    return "mapping" if isinstance(value, dict) and not wrapped else None
 
 
-def _sibling_field_issue(issue: Issue) -> bool:
-    """An unknown or missing field: what a re-read of its mapping gives."""
-    return issue.message.startswith(("unknown field ", "missing required field "))
+def _sibling_issue(issue: Issue, reread: str | None) -> bool:
+    """Whether an issue about a field beside an override is the override's doing: any issue
+    after a discriminator changed, an unknown or missing field (what a re-read of its
+    mapping gives) after a mapping was replaced."""
+    if reread == "discriminator":
+        return True
+    return reread == "mapping" and issue.message.startswith(
+        ("unknown field ", "missing required field "))
 
 
 def _mark_overrides(issues: list[Issue], raw: RawScenario) -> None:
     """Name the ``--set`` behind each issue located in a file but about a value that an
     override changed: the issue's path lies at or under the override's, the override's
     under the issue's (``allocation`` sums to 1.352 after ``--set ...allocation.kcc=0.5``),
-    or, for an unknown or missing field, beside it in the same mapping when the override
-    changed how that mapping is read (``unknown field 'low'`` after ``--set
-    ...transit_days.dist=gamma``; see :func:`_rereads_siblings`). Without it, the file's
+    or beside it in the same mapping when the override changed how that mapping is read
+    (``unknown field 'low'`` after ``--set ...transit_days.dist=gamma``, a truck limit
+    after ``--set ...mode=rail``; see :func:`_rereads_siblings`). Without it, the file's
     line reads as the mistake. An error in a sibling the override did not re-read (``lon``
     beside a ``--set ...lat``) is the file's own, and is left as it is."""
     rereads = {target: _rereads_siblings(target, raw.data) for target in raw.override_paths}
@@ -250,8 +258,8 @@ def _mark_overrides(issues: list[Issue], raw: RawScenario) -> None:
         for target, cite in raw.override_paths.items():
             if (path[:len(target)] == target or target[:len(path)] == path
                     or (len(path) >= 2 and len(target) == len(path)
-                        and target[:-1] == path[:-1] and rereads[target]
-                        and _sibling_field_issue(issue))):
+                        and target[:-1] == path[:-1]
+                        and _sibling_issue(issue, rereads[target]))):
                 text = cite.removeprefix("override: ")
                 if text not in texts:
                     texts.append(text)

@@ -54,6 +54,23 @@ def test_a_changed_kind_names_the_set_for_the_fields_it_made_unknown(tiny_path) 
     assert issue.after == f"--set {override}"
 
 
+def test_a_changed_mode_names_the_set_for_a_check_it_made_fail(tmp_path,
+                                                              tiny_variant) -> None:
+    # the file's truck limit is right for its road lane; --set mode=rail made it wrong, and
+    # the check (not the schema) refuses it: it was reported as the file's own mistake
+    path = write(tmp_path / "trucks.yaml", tiny_variant(
+        ("    transit_days: {value: 3, assumption: test input}\n",
+         "    transit_days: {value: 3, assumption: test input}\n"
+         "    capacity_trucks_per_day: {value: 100, assumption: test}\n")))
+    override = "lanes.mine_border.mode=rail"
+    load_scenario(path)  # valid as written
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(path, [override])
+    issue = only_issue(exc)
+    assert issue.message.startswith("a limit in trucks is for road lanes")
+    assert issue.after == f"--set {override}"
+
+
 def test_a_set_mode_of_a_triangular_distribution_does_not_blame_its_siblings(
         tmp_path, tiny_variant) -> None:
     # a distribution's mode is a number, not a lane's mode: its siblings are read as before
