@@ -331,6 +331,15 @@ class Router:
             lambda i: options[i].days_now())
         return options[min(candidates, key=key)]
 
+    def _refresh(self) -> None:
+        """Bring the split (``_weighted``) up to date with the routes open now, spending no
+        credit. :meth:`choose` does it for each new lot; the other ways in (held metal
+        released, curtailed lots counted) may come on a day with no new lot."""
+        if self.reroute:
+            self.candidates()
+        elif self.rebalance:
+            self.choose(0.0)
+
     def export_fraction(self) -> float:
         """Share of new lots the router sends on routes that leave the country now: under
         ``fixed_shares`` (or ``rebalance``) the leaving routes' weights in the current
@@ -341,8 +350,7 @@ class Router:
             return 0.0
         options = self.options
         if self.rule == "fixed_shares" or self.rebalance:
-            if self.rebalance:
-                self.choose(0.0)  # brings the split up to date, spending no credit
+            self._refresh()
             total = self._total_weight
             if total <= 0.0:
                 return 0.0
@@ -360,8 +368,7 @@ class Router:
         gone. Nothing to do under ``cheapest`` / ``fastest``."""
         if not (self.rule == "fixed_shares" or self.rebalance) or tonnes <= 0.0:
             return
-        if self.rebalance:
-            self.choose(0.0)
+        self._refresh()
         options = self.options
         if not any(options[i].leaves and w > 0 for i, w in self._weighted):
             return
@@ -390,8 +397,7 @@ class Router:
         total = sum(owed)
         if total <= 0.0 or not (self.rule == "fixed_shares" or self.rebalance):
             return [(self.choose_leaving(tonnes), tonnes)]
-        if self.rebalance:
-            self.choose(0.0)  # brings the split up to date, spending no credit
+        self._refresh()
         options = self.options
         live = {i for i, w in self._weighted if options[i].leaves and w > 0}
         ratio = min(tonnes / total, 1.0)
@@ -421,13 +427,8 @@ class Router:
         options = self.options
         if self.leaving and not self.staying:
             return self.choose(tonnes)
-        if self.reroute:
-            candidates = self.candidates()
-        elif self.rebalance:
-            self.choose(0.0)  # brings the split up to date, spending no credit
-            candidates = self._candidates
-        else:
-            candidates = self._candidates
+        self._refresh()
+        candidates = self._candidates
         key = (lambda i: options[i].cost) if self.rule == "cheapest" else (
             lambda i: options[i].days_now())
         if self.rule == "fixed_shares" or self.rebalance:
