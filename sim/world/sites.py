@@ -427,8 +427,10 @@ class Refiner(Destination):
     new metal, oldest first, and the allowance a control gave metal a ban or quota then
     held is given back and carries over, so after a ban the held metal leaves with the
     allowance of the days it waited while the control's markets abroad took no more than
-    their cap and the other markets got the rest). The refiner goes on refining, with no
-    stock limit; held metal counts in :meth:`held` (and the mass balance) with ``output``.
+    their cap and the other markets got the rest; the allowance carries over up to a year's
+    cap, so after a year of ban new metal gets none and goes to the other markets). The
+    refiner goes on refining, with no stock limit; held metal counts in :meth:`held` (and
+    the mass balance) with ``output``.
     A quota's allowance is allocated to mines; a refiner draws on the whole quota's (every
     mine's allowance, the earliest to expire first, each mine's in proportion to what it
     has left), so its exports and the mines' share one cap.
