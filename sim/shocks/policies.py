@@ -377,6 +377,9 @@ class ExportControlState:
     last_t: float = 0.0
     reserved: dict[int, float] = field(default_factory=dict)
     """Tonnes of allowance set aside for a refiner (by site index) until it next ships."""
+    asked: dict[int, float] = field(default_factory=dict)
+    """Tonnes of a refiner's (by site index) held output that have already asked for a
+    part of the allowance since it last shipped: only output refined since asks again."""
 
     def accrue(self, now: float) -> None:
         """Add the allowance earned since the last call; unused allowance carries over, up

@@ -7,19 +7,20 @@ the markets a control covers exceed its allowance, each is cut in the same propo
 whichever refiner and market it comes from (the order of sites in the file does not
 matter); where several controls cover a market, the tightest cut binds. Refiners the
 control acts on that do not ship that day (a longer ``dispatch_period_days``) claim their
-part too: the refined metal they hold counts as a request in that first cut, and what it
-would be allowed is set aside for them, so a refiner that ships daily does not draw the
-allowance before one that ships weekly (each gets the same share of its output). Tonnes cut
-go, in further rounds, to the refiner's markets that can still take more, in proportion to
-their sales shares: markets no control covers, and covered markets whose controls have
-allowance left. What no market can take stays in the refiner's output, waiting for the next
-dispatch. Refined metal a ban or quota holds for a covered market (a refiner's
-``held_abroad``, whether that refiner ships that day or not) is older than the day's output
-and claims the allowance first: the split of new metal gets only what it leaves, so during
-a ban the control's markets are granted no more than their cap and the rest goes to the
-other markets. Allowance given to metal the
-ban then holds is given back and carries over (up to a year's cap), for the held metal to
-leave with when the ban ends.
+part too: the refined metal they hold counts as a request in that first cut (once, where
+the refiner has another market for what is cut: a shipper's cut metal goes there and does
+not ask again), and what it would be allowed is set aside for them, so a refiner that
+ships daily does not draw the allowance before one that ships weekly, nor the reverse
+(each gets the same share of its output). Tonnes cut go, in further rounds, to the
+refiner's markets that can still take more, in proportion to their sales shares: markets
+no control covers, and covered markets whose controls have allowance left. What no market
+can take stays in the refiner's output, waiting for the next dispatch. Refined metal a ban
+or quota holds for a covered market (a refiner's ``held_abroad``, whether that refiner
+ships that day or not) is older than the day's output and claims the allowance first: the
+split of new metal gets only what it leaves, so during a ban the control's markets are
+granted no more than their cap and the rest goes to the other markets. Allowance given to
+metal the ban then holds is given back and carries over (up to a year's cap), for the held
+metal to leave with when the ban ends.
 
 Each round but the last exhausts at least one control (the one with the tightest cut gives
 away all its allowance), so there is at most one round more than there are controls.
@@ -64,43 +65,53 @@ def _covered(requests: Sequence[tuple[int, float, list[Any]]], ctl: Any) -> floa
 def _first_cut(refiners: Sequence[Refiner], requests: Sequence[tuple[int, int, float, list[Any]]],
                waiting: Sequence[Refiner], controls: Sequence[Any],
                commodity: int) -> dict[tuple[int, int], float]:
-    """Each shipping refiner's factor on its requests under each control, for the first
-    round: the free allowance is cut in proportion to what every refiner the control acts
-    on wants beyond what is already set aside for it, shippers and ``waiting`` refiners
-    alike. The waiting refiners' parts are set aside for them; a shipper's own part set
-    aside earlier goes back to the free allowance, and is added to what it may ship."""
+    """Each shipping refiner's factor on its requests under each control, for the first round:
+    the free allowance is cut in proportion to what every refiner the control acts on
+    asks for its metal that has not asked before, shippers and ``waiting`` refiners
+    alike: a waiting refiner's output asks once, on the day it is refined, if the
+    refiner has another market for what the control cuts (a shipper's cut goes there);
+    if not, what was cut asks again on later days, as a shipper's kept output does. The
+    waiting refiners' parts are set aside for them; a shipper's own part set aside
+    earlier goes back to the free allowance, and is added to what it may ship."""
     by_refiner: list[list[tuple[int, float, list[Any]]]] = [[] for _ in refiners]
     for r, i, t, covering in requests:
         by_refiner[r].append((i, t, covering))
-    claims = [(ref.index, _requests(ref, float(ref.output[commodity]), commodity,
-                                    [_covering(controls, ref.country, lane)
-                                     for lane, _share in ref.sales[commodity]]))
-              for ref in waiting]
+    claims = []
+    outlets: dict[tuple[int, int], bool] = {}
+    for ref in waiting:
+        covers = [_covering(controls, ref.country, lane) for lane, _share in ref.sales[commodity]]
+        claims.append((ref.index, _requests(ref, float(ref.output[commodity]), commodity, covers)))
+        for ctl in controls:
+            # whether what this control cuts has another market to go to, as a shipper's
+            # cut does; if not it stays in the output and asks again, as a shipper's does
+            outlets[ref.index, id(ctl)] = any(
+                share > 0.0 and not any(c is ctl for c in covering)
+                for (_lane, share), covering in zip(ref.sales[commodity], covers, strict=True))
     factors: dict[tuple[int, int], float] = {}
     for ctl in controls:
+        asked = ctl.asked
         shipper_wants = [(r, refiners[r].index, _covered(reqs, ctl))
                          for r, reqs in enumerate(by_refiner)]
         waiting_wants = [(key, _covered(reqs, ctl)) for key, reqs in claims]
-        wanted = sum(max(covered - ctl.reserved.get(key, 0.0), 0.0)
+        wanted = sum(max(covered - asked.get(key, 0.0), 0.0)
                      for _r, key, covered in shipper_wants)
-        wanted += sum(max(covered - ctl.reserved.get(key, 0.0), 0.0)
+        wanted += sum(max(covered - asked.get(key, 0.0), 0.0)
                       for key, covered in waiting_wants)
         scale = 1.0 if wanted <= ctl.allowance else ctl.allowance / wanted
         for key, covered in waiting_wants:
+            before = asked.get(key, 0.0)
             held = ctl.reserved.get(key, 0.0)
-            more = min(max(covered - held, 0.0) * scale, ctl.allowance)
+            more = min(max(covered - before, 0.0) * scale, ctl.allowance)
             if more > 0.0:
                 ctl.reserved[key] = held + more
                 ctl.allowance -= more
+            asked[key] = max(covered, before) if outlets[key, id(ctl)] else held + more
         for r, key, covered in shipper_wants:
             held = ctl.reserved.pop(key, 0.0)
-            if held <= 0.0:
-                factors[r, id(ctl)] = scale
-            elif covered > 0.0:
-                ctl.allowance += held
-                factors[r, id(ctl)] = (held + max(covered - held, 0.0) * scale) / covered
-            else:
-                ctl.allowance += held
+            new = max(covered - asked.pop(key, 0.0), 0.0)
+            ctl.allowance += held
+            factors[r, id(ctl)] = min((held + new * scale) / covered, 1.0) \
+                if covered > 0.0 else scale
     return factors
 
 

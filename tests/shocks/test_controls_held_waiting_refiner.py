@@ -1,8 +1,14 @@
-"""Export controls and a ban with two refiners at home, one shipping daily and one every
-9 days. Metal the ban held at the slower refiner did not claim the control's allowance on
-the days it did not ship, so the daily refiner's new metal drew the allowance first: the
+"""Export controls with two refiners at home, one shipping daily and one every 9 days.
+
+With a ban: metal the ban held at the slower refiner did not claim the control's allowance
+on the days it did not ship, so the daily refiner's new metal drew the allowance first: the
 held metal left a dispatch late, and the ban changed what went home after it ended. Held
-metal now claims the allowance first wherever it waits. Failed before the fix."""
+metal now claims the allowance first wherever it waits.
+
+Without a ban (review 63, F4): the slower refiner's whole output since it last shipped
+asked for the allowance again every day it waited, so it took more than twice the daily
+refiner's part of the control's markets. Its output now asks once. Both failed before the
+fixes."""
 
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ import pytest
 HORIZON = 60
 
 
-def two_refiners(build, ban: bool) -> dict:
+def two_refiners(build, ban: bool = True) -> dict:
     """Refiners ``ref`` (daily) and ``slow`` (every 9 days) in COD, each refining 100 t/day
     and selling 95% to a market in CHN (3 days) and 5% to one at home (1 day); a control caps
     the CHN market at 20 t/day; with ``ban``, a ban on copper for days 0-20."""
@@ -54,3 +60,16 @@ def test_held_metal_leaves_at_the_slow_refiners_first_dispatch_after_the_ban(bui
     # dispatches of days 0-26 (arriving by day 29; day 27's is the slow refiner's first
     # after the ban) carry the control's whole allowance of those 27 days (before: 444 t)
     assert sum(abroad[:31]) == pytest.approx(27 * 20.0)
+
+
+def lane_in(world, lane_id: str) -> float:
+    return float(world.ledger.lane_in[world.lane_index[lane_id]].sum())
+
+
+def test_refiners_shipping_daily_and_every_9_days_share_a_control_alike(build) -> None:
+    world = build.run_world(two_refiners(build, ban=False))
+    # 10 t/day each of the control's 20: the daily refiner for days 0-58 (the control
+    # ends on day 59, when its 95 t go uncut), the slow one for the 54 days its
+    # dispatches (days 9 to 54) carry (before: 372 and 833 t)
+    assert lane_in(world, "ref_market") == pytest.approx(10.0 * 59 + 95.0)
+    assert lane_in(world, "slow_market") == pytest.approx(10.0 * 54)
