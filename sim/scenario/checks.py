@@ -22,6 +22,10 @@ SHIP_MODES = ("sea", "lake", "river")
 MAX_HORIZON_DAYS = 1e6
 """Longest run, whether given as ``horizon_days`` or as ``end`` (the bound of
 :data:`~sim.scenario.types.PositiveDays`)."""
+MAX_MINE_LOTS = 10_000_000
+"""Most mine lots one replication may dispatch (all mines, warm-up included): about 200
+times the baseline's 10 years, a few minutes per replication. More means a lot period or
+interval given in the wrong unit (``1e-6`` days), and a run that would not finish."""
 
 
 def _plural(noun: str) -> str:
@@ -151,6 +155,9 @@ def check_scenario(sc: Scenario) -> list[Issue]:
         c.add(("end",), f"end {sc.end} is {sc.horizon:,.0f} days from start {sc.start}; the "
               f"run must be shorter than {MAX_HORIZON_DAYS:,.0f} days",
               "this date is implausibly far; check its year")
+
+    if sc.horizon_days is not None or (sc.end is not None and sc.end >= sc.start):
+        _check_lot_count(c, sc)
 
     for section, reserved in RESERVED_IDS.items():
         for rid, why in reserved.items():
@@ -360,6 +367,32 @@ def _check_route_costs(c: _Collector, sc: Scenario, cid: str,
                 if first != mid:
                     need(lanes.get((mid, first)), f" (mine {mid!r} to {first!r}, the first "
                          f"site of route {rid!r})")
+
+
+def _check_lot_count(c: _Collector, sc: Scenario) -> None:
+    """Refuse lot periods so short that a replication would dispatch more than
+    :data:`MAX_MINE_LOTS` lots: it would run for hours without a word."""
+    days = sc.horizon + sc.warmup_days
+    lots = 0.0
+    worst: tuple[float, PathT, float] | None = None
+    for sid, site in sc.sites.items():
+        if not isinstance(site, Mine):
+            continue
+        if site.lot_interval_days is not None:
+            period, path = site.lot_interval_days.mean(), ("sites", sid, "lot_interval_days")
+        else:
+            period, path = sc.lot_period_days, ("lot_period_days",)
+        n = days / period
+        lots += n
+        if worst is None or n > worst[0]:
+            worst = (n, path, period)
+    if worst is not None and lots > MAX_MINE_LOTS:
+        _n, path, period = worst
+        c.add(path, f"a lot every {period:g} days makes {lots:,.0f} mine lots in a "
+              f"replication of {days:,.0f} days (warm-up included), more than the "
+              f"{MAX_MINE_LOTS:,} a run can dispatch in reasonable time",
+              "lot periods are in days: a day (1) or a week (7) is usual; check the unit "
+              "(e.g. 1 h is 0.0417 days)")
 
 
 def _check_mine(c: _Collector, sc: Scenario, sid: str, mine: Mine) -> None:

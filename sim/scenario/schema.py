@@ -564,7 +564,8 @@ class Scenario(Strict):
     whole period's output, shipped at the start of the period (the first at time 0), so
     ``mined_t`` counts every period that starts within the run: a horizon that is not a
     whole number of periods counts the last one in full (keep the period short against
-    the horizon)."""
+    the horizon). A replication may dispatch at most 10 million mine lots in all, warm-up
+    included: shorter periods are refused as a unit mistake."""
     series_period_days: SeriesPeriod = 7
     """Length of one time step of the output time series: a whole number of days, or
     ``month`` for calendar months.
