@@ -250,22 +250,12 @@ class PlacedLabel:
     box: Bbox
     leader: bool
 
-    @property
-    def leader_segment(self) -> tuple[np.ndarray, np.ndarray]:
-        """The leader line, from the text's nearest edge to the point."""
-        p = np.asarray(self.point, dtype=float)
-        return _nearest_on(self.box, p), p
-
 
 def _alignment(angle: float) -> tuple[str, str]:
     c, s = math.cos(math.radians(angle)), math.sin(math.radians(angle))
     ha = "left" if c > 0.38 else "right" if c < -0.38 else "center"
     va = "bottom" if s > 0.38 else "top" if s < -0.38 else "center"
     return ha, va
-
-
-def _nearest_on(box: Bbox, p: np.ndarray) -> np.ndarray:
-    return np.array([min(max(p[0], box.x0), box.x1), min(max(p[1], box.y0), box.y1)])
 
 
 # The placement's geometry works on many boxes and segments at once: a box is its extents

@@ -321,11 +321,6 @@ def tonnes_axis(ax: Axes, what: str = "tonnes of metal") -> None:
     ax.set_ylabel(what)
 
 
-def period_label(period_days: int) -> str:
-    """``week`` for 7 days, else ``N days``."""
-    return "week" if period_days == 7 else f"{period_days} days"
-
-
 # ---------------------------------------------------------------------------------- saving
 def figure_bytes(fig: Figure, fmt: str = "png", dpi: float | None = None) -> bytes:
     """The figure rendered to PNG or SVG bytes."""

@@ -255,7 +255,7 @@ class Sailings:
             self.loaded_product_t += lot.tonnes * lot.product_per_t
             shipped.append(lot)
         if shipped:
-            self.port.ship(shipped, self.lane)
+            self.port.ship(shipped)
 
     def held(self, n_commodities: int) -> np.ndarray:
         out = np.zeros(n_commodities)

@@ -47,9 +47,11 @@ _LANE_SIGNS = {"lane_in": 1.0, "lane_out": -1.0, "lane_lost": -1.0}
 class Ledger:
     """Flow accounts per site and lane and commodity, in tonnes of contained metal.
 
-    Accounts (indexed ``[site or lane, commodity]``) only ever grow: they are cumulative
-    since the start of the warm-up. The site accounts share one flat buffer of doubles, the
-    lane accounts another, so what every site should hold is one matrix product.
+    Accounts (indexed ``[site or lane, commodity]``) are cumulative since the start of the
+    warm-up, and all but ``adjusted`` only ever grow (``adjusted`` books the stocks reset to
+    their start-date levels after the warm-up, up or down). The site accounts share one
+    flat buffer of doubles, the lane accounts another, so what every site should hold is
+    one matrix product.
     Components add to their own row through ``rows(account)[i]`` (a memoryview: a fraction
     of the cost of a numpy scalar update on the hot path), while ``ledger.site_in`` and the
     other attributes of the same names are live numpy views of the same memory.

@@ -75,7 +75,7 @@ class Mine(SiteBase):
     def __init__(self, world: World, index: int, site_id: str, spec: Any,
                  main: list[tuple[int, float]], coupled: list[tuple[int, int, float]],
                  offtake: np.ndarray, routers: dict[tuple[int, int], Router],
-                 forms: dict[int, tuple[float, float]], variability: Any) -> None:
+                 forms: dict[int, tuple[float, float, float]], variability: Any) -> None:
         super().__init__(world, index, site_id, spec)
         self.main = main
         self.coupled = coupled

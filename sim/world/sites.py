@@ -305,8 +305,9 @@ class Port(SiteBase):
                 self._handled(waiting)
         super()._capacity_changed()
 
-    def ship(self, lots: list[Lot], lane: Lane) -> None:
-        """A sailing has loaded ``lots``: they leave the port on ``lane``.
+    def ship(self, lots: list[Lot]) -> None:
+        """A sailing has loaded ``lots``: they leave the port, each on the next lane of its
+        route (the sailing's lane, as the sailing loads only lots bound for it).
 
         Lots that follow the same route from here on (same commodity, channel, route and
         form) and that the same shocks have seized from, taxed or delayed become one cargo lot:
