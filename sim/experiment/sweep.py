@@ -394,7 +394,10 @@ class PointScenarios:
         from sim.scenario.compose import load_raw
 
         self.overrides = list(overrides)
+        self.for_python = False
+        """Name parameter values as a Python caller gave them (see :func:`as_param`)."""
         self.path: Path | None
+        self._loaded_notes: list[str]
         if isinstance(path, Scenario):
             # a loaded scenario: its resolved document stands in for the file
             from sim.experiment.runner import revalidated
@@ -402,18 +405,41 @@ class PointScenarios:
             from sim.scenario.compose import RawScenario
 
             self.path = None
+            self._loaded_notes = list(meta_of(path).notes)
             self.base = revalidated(path, self.overrides)  # as a file would be checked
             self._raw = RawScenario(scenario_json(path), {}, [path.name])
             return
         self.path = Path(path)
+        self._loaded_notes = []
         self.base = load_scenario(self.path, self.overrides)  # reports file errors as usual
         self._raw = load_raw(self.path)
 
     def scenario(self, sets: Sequence[str]) -> Scenario:
+        """The scenario with the overrides, then the parameter values ``sets`` (``--set``
+        texts) applied. Raises :class:`ScenarioError`, which names a parameter value as
+        ``--param path=value`` (it was no ``--set`` of the user's)."""
         from sim.scenario.compose import apply_overrides
         from sim.scenario.loader import _validate  # one validation path for files and --set
 
-        return _validate(apply_overrides(self._raw, [*self.overrides, *sets]))
+        try:
+            return _validate(apply_overrides(self._raw, [*self.overrides, *sets]))
+        except ScenarioError as exc:
+            for issue in exc.issues:
+                for name in ("message", "file", "hint", "after"):
+                    text = getattr(issue, name)
+                    if text:
+                        setattr(issue, name, as_param(text, sets, self.for_python))
+            raise ScenarioError(exc.issues) from None
+
+    def notes(self, sc: Scenario, sets: Sequence[str]) -> list[str]:
+        """The notes of point scenario ``sc`` (made by :meth:`scenario` from ``sets``),
+        with its parameter values named as ``--param``. The unit note of a value is left
+        out (:meth:`check` words it once for the whole range), and so are the notes of a
+        loaded scenario, which were warned of when it was loaded."""
+        own = set(self._loaded_notes)
+        units = tuple(f"--set {s}: " for s in sets)
+        return [as_param(n, sets, self.for_python) for n in meta_of(sc).notes
+                if n not in own and not n.startswith(units)]
 
     def check(self, params: Sequence[Param]) -> list[str]:
         """Check every parameter path at both ends of its range; return a note for each
@@ -447,13 +473,63 @@ class PointScenarios:
         node: Any = apply_overrides(self._raw, self.overrides).data
         for part in parts:
             node = node[part]
-        unit = lost_unit(node, 0.0) or ""
+        unit = lost_unit(node, 0.0, tuple(parts)) or ""
         tail = "" if p.scale == "linear" else f":{p.scale}"
         keep = (f"to keep {unit}, vary its value: --param '{p.path}.value={p.low:g}:"
                 f"{p.high:g}{tail}'" if "value" in node
                 else f"to keep {unit}, give the range converted from {unit}")
         return unit_note(f"--param {p}", "the file", tuple(parts), node, unit,
                          "each sampled number", keep)
+
+
+def as_param(text: str, sets: Sequence[str], for_python: bool = False) -> str:
+    """``text`` (an error's or a note's) with the ``--set`` of each of ``sets``, a design
+    point's parameter values, written as the ``--param`` it came from (``param 'x=1'``
+    for a Python caller, whose ``params`` hold no such text to quote)."""
+    for s in sets:
+        pattern = r"--set (['\"]?)" + re.escape(s) + r"(?![\w.])\1"
+        text = re.sub(pattern, (lambda m, s=s: f"param {s!r}") if for_python else
+                      (lambda m, s=s: f"--param {m.group(1)}{s}{m.group(1)}"), text)
+    return text
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_LISTED = 10
+"""Samples named in a note that concerns only some design points; more are counted."""
+
+
+def point_notes(per_point: Sequence[Sequence[str]]) -> list[str]:
+    """The notes of a sweep from those of each design point's scenario: each distinct note
+    once, with at how many points (and which samples) it holds unless it holds at all.
+    Notes that differ only in their numbers (a capacity factor each point sets to another
+    value) are one note: the first point's is shown, with the points of them all."""
+    size = len(per_point)
+    groups: dict[str, dict[str, list[int]]] = {}
+    for k, notes in enumerate(per_point):
+        for note in dict.fromkeys(notes):
+            groups.setdefault(_NUMBER.sub("#", note), {}).setdefault(note, []).append(k)
+    out = []
+    for texts in groups.values():
+        first, at = next(iter(texts.items()))
+        samples = sorted({k for ks in texts.values() for k in ks})
+        if len(texts) == 1:
+            out.append(first if len(samples) == size else f"{first} ({_at(samples, size)})")
+        else:
+            out.append(f"{first} (so at {_samples(at)}; the same note with other numbers "
+                       f"{_at(samples, size)})")
+    return out
+
+
+def _at(samples: Sequence[int], size: int) -> str:
+    if len(samples) == size:
+        return f"at all {size} points"
+    return f"at {len(samples)} of {size} points: {_samples(samples)}"
+
+
+def _samples(samples: Sequence[int]) -> str:
+    listed = ", ".join(str(k) for k in samples[:_LISTED])
+    more = f", ... ({len(samples) - _LISTED} more)" if len(samples) > _LISTED else ""
+    return f"sample{'s' if len(samples) != 1 else ''} {listed}{more}"
 
 
 # ---------------------------------------------------------------------------------------
@@ -661,10 +737,10 @@ def _run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], d
         where = canonical_path(key)
         for p in parsed:
             path = canonical_path(p.path)
-            n = min(len(where), len(path))
-            # the same value, or one inside the other (schedule[0] and schedule.0 alike)
-            if where[:n] == path[:n]:
-                # the sample's value would replace the fixed one, or the reverse, silently
+            # the same value, or one inside it (schedule[0] and schedule.0 alike): the
+            # sample's value would replace the fixed one silently. A --set of a mapping
+            # holding the parameter is applied first, and the sample's value after it.
+            if where[:len(path)] == path:
                 raise ExperimentError(
                     f"{key} is both set (--set {text}) and varied (--param {p.path})",
                     what="--set", hint="drop the --set, or vary another parameter")
@@ -675,13 +751,19 @@ def _run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], d
         # refused at once; nothing deleted yet
         _prepare_out(out_path, force, replace=False, resume=resume)
     points = PointScenarios(scenario, overrides)
+    points.for_python = for_python
     param_notes = points.check(parsed)
     check_metrics(specs, points.base)  # before anything is run: a typo costs nothing
     jobs = []
+    # each point's own notes: a setting that does nothing may hold at some points only,
+    # and the file's value that the base scenario notes may be at none
+    per_point: list[list[str]] = []
     for i, row in enumerate(des.values):
         sets = [p.override(v) for p, v in zip(parsed, row, strict=True)]
         try:
-            jobs.append(Job.of(points.scenario(sets), seed))
+            sc = points.scenario(sets)
+            per_point.append(points.notes(sc, sets))
+            jobs.append(Job.of(sc, seed))
         except ScenarioError as exc:
             whole = any("whole number" in issue.message for issue in exc.issues)
             raise ExperimentError(
@@ -759,13 +841,11 @@ def _run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], d
             for r in range(replications):
                 values[(k, r)] = values[(same, r)]
     table, long, units, unmatched = _tables(des, values, labels, replications, specs)
-    # the notes of these overrides; a loaded scenario's own were warned of when loaded
-    known = len(meta_of(scenario).notes) if isinstance(scenario, Scenario) else 0
     unreadable = ([f"{len(store.unreadable)} saved replication file(s) could not be read "
                    f"and were run again: {', '.join(store.unreadable)}"]
                   if store is not None and store.unreadable else [])
     result = Sweep(points.base.name, des, seed, replications, table, long, None, units,
-                   notes=[*meta_of(points.base).notes[known:], *param_notes, *unreadable],
+                   notes=[*point_notes(per_point), *param_notes, *unreadable],
                    resumed_with=reused,
                    repeated_points=des.size - len(unique))
     if design == "sobol":
@@ -856,7 +936,9 @@ def _prepare_out(out: Path, force: bool, replace: bool = True, resume: bool = Fa
                               "be resumed", hint="pass --force to run it again instead of "
                                                  "--resume, or choose another --out folder")
         return
-    if (out / "sweep.csv").exists():
+    # sweep.json is written last: with sweep.csv but not it, the sweep was stopped while
+    # its tables were written, and is finished with --resume as any other unfinished one
+    if (out / "sweep.json").exists():
         plan = store.plan()
         if plan is None:  # an older version's sweep: nothing saved to resume from
             raise FolderError(f"{out} already holds a sweep (sweep.csv)",
@@ -869,7 +951,11 @@ def _prepare_out(out: Path, force: bool, replace: bool = True, resume: bool = Fa
                           hint=f"choose another --out folder, pass --resume -r {held} to add "
                                "to it (other --metric columns; a larger -r adds replications "
                                "per sample), or --force to replace it")
-    if saved:
+    if not saved and (out / "sweep.csv").exists() and store.plan() is None:
+        raise FolderError(f"{out} holds an incomplete sweep (sweep.csv, but no sweep.json) "
+                          f"and no saved replications ({STORE}/) to finish it from",
+                          hint="pass --force to run it again, or choose another --out folder")
+    if saved or (out / "sweep.csv").exists():
         raise FolderError(f"{out} holds an unfinished sweep ({saved} replication(s) saved in "
                           f"{STORE}/)",
                           hint="pass --resume to finish it (the same scenario, --set, --param, "

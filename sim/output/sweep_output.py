@@ -173,9 +173,13 @@ def undefined_note(sweep: Sweep, cols: Sequence[str]) -> str | None:
     more = (f"{'; and ' if parts else ''}{len(rest)} {'other ' if parts else ''}KPI column"
             f"{'s' if len(rest) != 1 else ''} ({', '.join(rest[:3])}"
             f"{', ...' if len(rest) > 3 else ''})" if rest else "")
-    return (f"note: no Sobol indices for {'; '.join(parts)}{more}: without a value at some "
-            "design point (Sobol indices need one at every point; sweep.csv has its mean "
-            "where it has one; undefined_outputs in sweep.json lists them all)")
+    # a KPI without a value anywhere (no replication disrupted at any point) is not one
+    # missing "at some" point
+    none = all(counts.get(c, 1) == 0 for c in missing)
+    return (f"note: no Sobol indices for {'; '.join(parts)}{more}: without a value at "
+            f"{'any' if none else 'some'} design point (Sobol indices need one at every "
+            "point; sweep.csv has its mean where it has one; undefined_outputs in sweep.json "
+            "lists them all)")
 
 
 def sweep_text(sweep: Sweep, metrics: Sequence[str] = ()) -> str:
@@ -255,10 +259,10 @@ def sobol_note(sobol: pd.DataFrame, base: int) -> str | None:
         return None
     why = []
     if outside:
-        why.append("some indices lie outside 0-1, which a share of the variance cannot")
+        why.append("some indices lie outside 0-1, which a share of the variance cannot be")
     if few:
         why.append(f"{base} base samples are few for Sobol indices")
-    return (f"warning: {' and '.join(why)}: the indices may be mostly sampling noise; read "
+    return (f"warning: {'; and '.join(why)}: the indices may be mostly sampling noise; read "
             "only those whose interval is narrow, or run more base samples (-n "
             f"{max(SOBOL_FEW_BASE * 4, base * 4)} or more, a power of 2)")
 

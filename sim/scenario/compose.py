@@ -165,15 +165,19 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
-def lost_unit(current: Any, new: Any) -> str | None:
+def lost_unit(current: Any, new: Any, path: PathT = ()) -> str | None:
     """The unit that ``new``, replacing ``current`` whole, silently drops: that of a
     quantity or distribution written with ``unit:`` (``{value: 2700, unit: USD/oz}``),
     when ``new`` is a number, or a quantity or distribution without a unit of its own, and
-    so read in the field's own unit. None when nothing is dropped."""
+    so read in the field's own unit. None when nothing is dropped, and when that unit is
+    the field's own (``t/yr`` for a ``t_per_year`` at ``path``): a number means the same
+    with it or without."""
     if not isinstance(current, dict) or not _is_single_value(current):
         return None
     unit = current.get("unit")
     if unit is None:
+        return None
+    if _is_field_unit(unit, path):
         return None
     if isinstance(new, dict):
         if not _is_single_value(new) or "unit" in new:
@@ -183,6 +187,84 @@ def lost_unit(current: Any, new: Any) -> str | None:
     elif not _is_number(new):
         return None
     return str(unit)
+
+
+def _is_field_unit(unit: Any, path: PathT) -> bool:
+    """Whether ``unit`` is the own unit (factor 1) of the field that ``path`` ends at, as
+    the schema's type for a field of that name converts to; False when not known."""
+    from sim.units import UnitError, convert
+
+    name = next((p for p in reversed(path) if isinstance(p, str)), None) if path else None
+    own = _field_units().get(name) if name is not None else None
+    if own is None or not isinstance(unit, str):
+        return False
+    for target in own:
+        try:
+            if abs(convert(1.0, unit, target) - 1.0) <= 1e-12:
+                return True
+        except UnitError:
+            continue
+    return False
+
+
+_FIELD_UNITS: dict[str, tuple[str, ...]] | None = None
+
+
+def _field_units() -> dict[str, tuple[str, ...]]:
+    """The unit each scenario field converts a ``{value:, unit:}`` to, by field name
+    (with ``t/truck`` beside ``t`` for a payload), read from the schema's types; a name
+    whose fields differ in unit is left out."""
+    global _FIELD_UNITS
+    if _FIELD_UNITS is not None:
+        return _FIELD_UNITS
+    import typing
+
+    from pydantic import BaseModel
+
+    from sim.scenario.schema import Scenario
+
+    found: dict[str, set[tuple[str, ...]]] = {}
+    seen: set[type] = set()
+
+    def units_of(tp: Any) -> tuple[str, ...] | None:
+        for meta in getattr(tp, "__metadata__", ()):
+            func = getattr(meta, "func", None)
+            cells = dict(zip(getattr(getattr(func, "__code__", None), "co_freevars", ()),
+                             getattr(func, "__closure__", None) or (), strict=False))
+            if "unit" in cells:
+                unit = cells["unit"].cell_contents
+                per = cells["per"].cell_contents if "per" in cells else None
+                return (unit, f"{unit}/{per}") if per else (unit,)
+        for arg in typing.get_args(tp):
+            got = units_of(arg)
+            if got:
+                return got
+        return None
+
+    def models(tp: Any) -> list[type]:
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            return [tp]
+        return [m for arg in typing.get_args(tp) for m in models(arg)]
+
+    def walk(model: type) -> None:
+        if model in seen:
+            return
+        seen.add(model)
+        hints = typing.get_type_hints(model, include_extras=True)
+        for name in model.model_fields:
+            tp = hints.get(name)
+            got = units_of(tp)
+            if got:
+                found.setdefault(name, set()).add(got)
+            for sub in models(tp):
+                walk(sub)
+
+    try:
+        walk(Scenario)
+    except Exception:  # noqa: BLE001 - a schema this cannot read keeps every note
+        found = {}
+    _FIELD_UNITS = {name: next(iter(u)) for name, u in found.items() if len(u) == 1}
+    return _FIELD_UNITS
 
 
 def unit_note(where: str, origin: str, path: PathT, current: dict[str, Any], unit: str,
@@ -284,7 +366,7 @@ def _merge(base: Any, child: Any, path: PathT = (), log: _MergeLog | None = None
         return out
     if log is not None:
         log.replaced.append(path)
-        if lost_unit(base, child) is not None:
+        if lost_unit(base, child, path) is not None:
             log.lost_units.append((path, base, child))
     return child
 
@@ -594,7 +676,7 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
                     # the loader checks it names a field
                     absent[tuple(parts)] = ("--set " + text, None, None, None)
             else:
-                unit = lost_unit(current, value)
+                unit = lost_unit(current, value, tuple(parts))
                 if unit is not None:
                     # The file's value is replaced whole: a number without a unit is in the
                     # field's own unit, and the override cites it.
