@@ -170,7 +170,7 @@ def test_the_command_line_keeps_its_options(tmp_path: Path) -> None:
                  "--out", tmp_path / "s")
     assert result.exit_code == 2
     assert "end the --param with :int (KEY.PATH=LOW:HIGH:int)" in result.output
-    assert "--set horizon_days=" in result.output and "override" not in result.output
+    assert "--param horizon_days=" in result.output and "override" not in result.output
     result = cli("compare", TINY, TINY, "-n", 1, "--set", "end=2024-03-01")
     assert result.exit_code == 2
     assert "add --set horizon_days=null to measure by end alone" in result.output
