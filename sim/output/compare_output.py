@@ -45,10 +45,12 @@ from sim.output.tables import (
     PRICE_PEAK,
     REFINED_NOTE,
     SITE_LIMIT,
+    SITE_ORDER,
     KpiKey,
     cap_bounds,
     cap_note,
     capped_prices,
+    change_text,
     control_cells,
     control_rows,
     format_number,
@@ -67,12 +69,6 @@ if TYPE_CHECKING:
 
 # ---------------------------------------------------------------------------------------
 # Text
-
-
-def _pct(x: float) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "-"
-    return f"{x:+.1%}"
 
 
 def _share(x: float) -> str:
@@ -130,7 +126,7 @@ def _headline_rows(comp: Comparison, label: str, metrics: Sequence[str] | None
         key = (r.commodity, r.metric)
         ref_mean = ref["mean"].get(key, math.nan)
         metric, ci = r.metric, _ci(r.diff_ci_low, r.diff_ci_high)
-        diff, change = format_number(r.diff), _pct(r.rel_change)
+        diff, change = format_number(r.diff), change_text(r.rel_change, ref_mean, r.diff)
         if metric == PRICE_PEAK and r.commodity in leave_out:
             continue
         if metric == PRICE_PEAK:
@@ -171,7 +167,8 @@ def _kpi_rows(comp: Comparison, label: str, keys: Sequence[KpiKey]
                else math.nan)
         rows.append((k[0], kpi_title(k[3], k[1], k[2]), format_number(ref),
                      format_number(r["mean"]), format_number(r["diff"]),
-                     _ci(r["diff_ci_low"], r["diff_ci_high"]), _pct(r["rel_change"]),
+                     _ci(r["diff_ci_low"], r["diff_ci_high"]),
+                     change_text(r["rel_change"], ref, r["diff"]),
                      _share(r["share_positive"]), r["unit"]))
     return rows
 
@@ -198,8 +195,8 @@ def _site_rows(comp: Comparison, label: str) -> tuple[list[tuple[str, ...]], int
     return _kpi_rows(comp, label, keys), max(len(found) - SITE_LIMIT, 0)
 
 
-SITE_LEAD = ("Sites and lanes whose difference's 95% interval excludes zero, the largest "
-             "relative change first (each judged on its own: among many KPIs, about one in "
+SITE_LEAD = ("Sites and lanes whose difference's 95% interval excludes zero, "
+             f"{SITE_ORDER} (each judged on its own: among many KPIs, about one in "
              "twenty can exclude zero by chance)")
 """The heading of the site and lane rows under a comparison's table."""
 

@@ -39,12 +39,15 @@ from sim.output.folder import FolderError, atomic_write_text, load_results, not_
 from sim.output.tables import (
     CONTROL_HHI_NOTE,
     CONTROL_LEAD,
+    NEW,
     NOT_APPLICABLE,
     REFINED_NOTE,
     SITE_LIMIT,
+    SITE_ORDER,
     cap_bounds,
     cap_note,
     capped_prices,
+    change_text,
     channel_label,
     clip_intervals,
     control_cells,
@@ -1025,8 +1028,8 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
     ``--metric`` named (:func:`sim.output.tables.measured_kpis`): the differences, the
     key KPIs and the forest plot show them besides the headline ones. Among the key KPIs
     are also the site and lane rows whose difference excludes zero (at most
-    :data:`sim.output.tables.SITE_LIMIT` per scenario, the largest relative change
-    first)."""
+    :data:`sim.output.tables.SITE_LIMIT` per scenario, in the order
+    :data:`sim.output.tables.SITE_ORDER` says)."""
     from sim.output.figures import (
         COMPARE_METRICS,
         compare_figures,
@@ -1058,7 +1061,10 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
     # the interval of a difference stands on the pairs with a value in both scenarios
     dtab = _as_percent(dtab.rename(columns={"rel_change": "change",
                                             "share_positive": "share diff>0"}),
-                       {"change": "+.1%", "share diff>0": ".0%"})
+                       {"share diff>0": ".0%"})
+    # a change from a reference of 0 reads "new", as sim compare writes it
+    dtab["change"] = [change_text(rel, ref, d) for rel, ref, d in zip(
+        diffs["rel_change"], diffs["reference_mean"], diffs["diff"], strict=True)]
     dtab["paired"] = ["yes" if p else "no" for p in dtab["paired"]]
     dtab = _cap_bound_cells(dtab, diffs, ref_name, capped)
     dtab = dtab[["scenario", "commodity", "metric", "reference mean", "mean", "difference",
@@ -1243,7 +1249,8 @@ def _site_items(named: Sequence[tuple[str, Results]], unranked: Sequence[str],
         found = site_differences(table, label, kpis)
         for r in found.head(SITE_LIMIT).itertuples():
             out.append((label, _difference_item(label, r.commodity, r.title, r.diff, r.unit,
-                                                r.rel_change, r.diff_ci_low, r.diff_ci_high)))
+                                                r.rel_change, r.diff_ci_low, r.diff_ci_high,
+                                                new=bool(r.new))))
         more = more_note(len(found) - SITE_LIMIT, "compare.csv (sim compare writes it)")
         if more:
             out.append((label, f"<li>{_e(label)}: {_e(more.removeprefix('note: '))}</li>"))
@@ -1251,10 +1258,12 @@ def _site_items(named: Sequence[tuple[str, Results]], unranked: Sequence[str],
 
 
 def _difference_item(scenario: str, commodity: str, metric: str, diff: float, unit: str,
-                     rel: float, low: float, high: float) -> str:
+                     rel: float, low: float, high: float, new: bool = False) -> str:
     """One difference whose interval excludes zero as a list item; ``rel``: the relative
-    change (a fraction, NaN for none)."""
-    change = f" ({rel:+.1%})" if not _isnan(rel) else ""
+    change (a fraction, NaN for none); ``new``: the reference mean is 0 (a change from
+    nothing, marked as such rather than with no change at all)."""
+    change = (f" ({rel:+.1%})" if not _isnan(rel)
+              else f" ({NEW}: from 0)" if new else "")
     # every pair gave the same difference: no spread to estimate, as sim compare says
     ci = "(all equal)" if low == high else f"{_num(low)} to {_num(high)}"
     return (f"<li><strong>{_e(scenario)}</strong>: {_e(commodity)} {_e(metric)} "
@@ -1279,7 +1288,8 @@ def _difference_words(diffs: pd.DataFrame, unranked: Sequence[str] = (),
         rel = (r.diff / r.reference_mean
                if r.reference_mean and not np.isnan(r.reference_mean) else math.nan)
         items.append((r.scenario, _difference_item(r.scenario, r.commodity, r.metric, r.diff,
-                                                   r.unit, rel, r.ci_low, r.ci_high)))
+                                                   r.unit, rel, r.ci_low, r.ci_high,
+                                                   new=r.reference_mean == 0)))
     # each scenario's totals, then its sites and lanes
     order = {s: i for i, s in enumerate(dict.fromkeys(
         [*diffs["scenario"], *(s for s, _i in sites)]))}
@@ -1304,8 +1314,8 @@ def _difference_words(diffs: pd.DataFrame, unranked: Sequence[str] = (),
              f"more); {_e(where)}.</p>" if metrics else "")
     if sites:
         scope += ("<p>Listed after each scenario's totals: the sites and lanes whose "
-                  f"difference excludes zero (at most {SITE_LIMIT} per scenario, the largest "
-                  "relative change first).</p>")
+                  f"difference excludes zero (at most {SITE_LIMIT} per scenario, "
+                  f"{SITE_ORDER}).</p>")
     skipped = ""
     if unranked:
         skipped = (f"<p>{_e(', '.join(unranked))}: not ranked, because "

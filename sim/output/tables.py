@@ -454,15 +454,38 @@ def _excludes_zero(diff: Any, low: Any, high: Any) -> bool:
     return not low <= 0 <= high
 
 
+SITE_ORDER = ("first those changed from a reference mean of 0 (change: new), by the size "
+              "of the difference, then the largest relative change first")
+"""How :func:`site_differences` orders its rows, as the headings under a comparison say."""
+
+NEW = "new"
+"""The relative change of a KPI whose reference mean is 0 but whose scenario's is not: a
+change from nothing, which no percentage measures."""
+
+
+def change_text(rel: float | None, ref_mean: float | None, diff: float | None) -> str:
+    """A relative change (a fraction) as text (``+12.5%``): :data:`NEW` where there is
+    none because the reference mean is 0 and the difference is not, ``-`` where there is
+    none otherwise (nothing to compare, or a reference mean that is unknown)."""
+    if rel is not None and rel == rel:
+        return f"{rel:+.1%}"
+    if (ref_mean is not None and ref_mean == 0 and diff is not None and diff == diff
+            and diff != 0):
+        return NEW
+    return "-"
+
+
 def site_differences(table: pd.DataFrame, label: str, leave_out: Sequence[KpiKey] = ()
                      ) -> pd.DataFrame:
     """The site and lane rows (site not ``all``: sites, lanes, routes, regime states) of
     scenario ``label`` in a comparison table (:func:`sim.experiment.compare.compare_table`)
-    whose paired difference's interval excludes zero, the largest relative change first
-    (those without one, a reference mean of 0, last, by the size of the difference).
-    Refined shares by country are left out (the who-controls-supply table has them), and
-    so are the KPIs of ``leave_out`` (shown elsewhere). Adds ``title``
-    (:func:`kpi_title`)."""
+    whose paired difference's interval excludes zero, in the order :data:`SITE_ORDER`
+    says: first those with no relative change (a reference mean of 0: a flow a reroute
+    opened, the change from nothing being the largest there is), by the size of the
+    difference, then the largest relative change first. Refined shares by country are
+    left out (the who-controls-supply table has them), and so are the KPIs of
+    ``leave_out`` (shown elsewhere). Adds ``title`` (:func:`kpi_title`) and ``new`` (True
+    for a row from a reference of 0)."""
     t = table[(table["scenario"] == label) & (table["site"] != "all")
               & ~table["site"].astype(str).str.startswith("country:")]
     keep = [_excludes_zero(d, lo, hi) and (c, ch, s, m) not in set(leave_out)
@@ -471,9 +494,12 @@ def site_differences(table: pd.DataFrame, label: str, leave_out: Sequence[KpiKey
                                               t["metric"], strict=True)]
     t = t[np.array(keep, dtype=bool)].copy()
     rel = t["rel_change"].abs()
-    t = t.assign(_has=rel.isna(), _rel=-rel.fillna(0), _diff=-t["diff"].abs())
-    t = t.sort_values(["_has", "_rel", "_diff"], kind="stable").drop(
-        columns=["_has", "_rel", "_diff"])
+    # A kept row has a difference that is not 0, so no relative change means a reference
+    # mean of 0 (compare_table leaves it out only then): it used to go last, which hid a
+    # reroute's main effect (the new route's tonnes) under every few-percent change.
+    t = t.assign(new=rel.isna(), _rel=-rel.fillna(0), _diff=-t["diff"].abs())
+    t = t.sort_values(["new", "_rel", "_diff"], ascending=[False, True, True],
+                      kind="stable").drop(columns=["_rel", "_diff"])
     t["title"] = [kpi_title(m, c, s) for m, c, s in zip(t["metric"], t["channel"], t["site"],
                                                         strict=True)]
     return t.reset_index(drop=True)
@@ -481,11 +507,12 @@ def site_differences(table: pd.DataFrame, label: str, leave_out: Sequence[KpiKey
 
 def more_note(more: int, where: str = "compare.csv") -> str:
     """The line under a list of :data:`SITE_LIMIT` site rows saying how many more there are
-    ("" if none)."""
+    ("" if none): those after them in :data:`SITE_ORDER`."""
     if more <= 0:
         return ""
     return (f"note: {more} more site and lane row{'s' if more > 1 else ''} whose difference "
-            f"excludes zero {'are' if more > 1 else 'is'} in {where}")
+            f"excludes zero, after these in that order, {'are' if more > 1 else 'is'} in "
+            f"{where}")
 
 
 def cap_bounds(diff: float, rel: float, ref_capped: bool, capped: bool) -> tuple[str, str]:
