@@ -60,7 +60,7 @@ import pandas as pd
 
 import sim
 from sim.output.figures import compare_series_figure, forest_figure
-from sim.output.tables import at_cap
+from sim.output.tables import PRICE_PEAK, at_cap, cap_bounds, capped_prices, price_caps
 
 REPS = int(os.environ.get("SIM_NOTEBOOK_REPS", "20"))
 pd.options.display.float_format = "{:,.2f}".format  # no scientific notation in tables
@@ -120,6 +120,13 @@ print(f"\nChinese refiners' cobalt feed on {ban_sc.start}: export ban {feed:,.0f
 # then differ by the length of the period; or with different seeds, so without common
 # random numbers); the sentences below then say so instead of calling the difference a
 # change.
+#
+# A price peak at the commodity's cap (`price_cap_ratio`, reached in every replication)
+# shows the cap, not how high the price would have gone: its difference is a bound, not an
+# estimate. The table writes it as `sim compare` does, `≥` (the scenario at the cap: the
+# difference is at least this) or `≤` (the reference at the cap), with no interval (`-`,
+# no difference at all, where both are at the cap), and names who is at the cap beside the
+# metric.
 
 # %%
 KEYS = ["commodity", "channel", "site", "metric", "unit"]
@@ -167,10 +174,37 @@ def pick(table: pd.DataFrame, rows: list[tuple[str, str, str, str]]) -> pd.DataF
     return wanted.merge(table, on=KEYS[:4], how="inner")
 
 
+def capped(label: str) -> dict[str, float]:
+    """The commodities whose price peak in ``label`` is at the cap in every replication."""
+    res = results[label]
+    return capped_prices(res.summary(), price_caps(res.scenario))
+
+
+def as_bounds(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` for display, a price peak at the cap in either scenario written as
+    ``sim compare`` writes it: the difference as a bound (``≥ +9.00``), no interval."""
+    out = table.copy()
+    out["diff"] = out["diff"].astype(object)
+    for i, row in out.iterrows():
+        if (row["metric"], row["channel"], row["site"]) != (PRICE_PEAK, "all", "all"):
+            continue
+        which = [lab for lab in (row["reference"], row["scenario"])
+                 if row["commodity"] in capped(lab)]
+        if not which:
+            continue
+        out.at[i, "metric"] = (f"{PRICE_PEAK} "
+                               f"({'both' if len(which) == 2 else which[0]} at the cap)")
+        out.at[i, "diff"] = cap_bounds(row["diff"], row["rel_change"],
+                                       row["reference"] in which, row["scenario"] in which)[0]
+        out.at[i, "diff_ci_low"] = out.at[i, "diff_ci_high"] = float("nan")
+    return out
+
+
 key_results = pd.concat([pick(versus(s), rows) for s, rows in QUESTIONS.items()],
                         ignore_index=True)
-key_results[["scenario", "reference", "commodity", "channel", "site", "metric", "unit",
-             "reference_mean", "mean", "diff", "diff_ci_low", "diff_ci_high"]]
+as_bounds(key_results)[["scenario", "reference", "commodity", "channel", "site", "metric",
+                        "unit", "reference_mean", "mean", "diff", "diff_ci_low",
+                        "diff_ci_high"]]
 
 # %% [markdown]
 # ## In words
