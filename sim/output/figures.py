@@ -1277,8 +1277,9 @@ FLOW_NOTE = ("Ribbons follow the plan's routes, scaled to the simulated column t
              "diversion or an offtake deal changes a channel's column, not which mine's "
              "ribbon feeds it.\nA column is shorter than the one before it where metal is "
              "still in transit, held (at refiners, in stocks) or lost in refining, and taller "
-             "where metal mined\nbefore the run (in the warm-up) arrives during it: delivered "
-             "can exceed mined.")
+             "where metal mined in the warm-up\narrives during the run, or where stocks given "
+             "at the start (a refiner's initial_feed_t, initial_output_t) reach markets: "
+             "delivered can exceed mined, arrivals delivered.")
 """What the flow diagram's ribbons are and are not (said under the figure)."""
 
 
