@@ -141,6 +141,9 @@ class RegimeRun:
             self._account(now, completed=False)
 
     def run(self, start_t: float) -> Generator[Any, Any, None]:
+        """The regime's SimPy process: from ``start_t`` (simulation days), enter the first
+        state and move between states at the transition rates (per year, scaled by any
+        security support in force), applying each state's effects."""
         env = self.world.env
         if start_t > env.now:
             yield env.timeout(start_t - env.now)
@@ -351,6 +354,8 @@ class ShockEngine:
 
     # ------------------------------------------------------------------ policies
     def gate(self, commodity: str) -> ExportGate:
+        """The world's export gate of ``commodity`` (bans and quotas on it), made on first
+        use."""
         c = self.world.commodity_index[commodity]
         return self.world.gates.setdefault(c, ExportGate())
 

@@ -86,6 +86,8 @@ class QuotaState:
                 buckets.append([allocable * share, expiry])
 
     def remaining(self, mine: int, now: float) -> float:
+        """Tonnes of allowance ``mine`` (site index) can still use at ``now`` (simulation
+        days): its unexpired buckets; expired and empty ones are dropped."""
         buckets = self.buckets.get(mine, [])
         buckets[:] = [b for b in buckets if b[1] > now and b[0] > _EPS]
         return sum(b[0] for b in buckets)
@@ -282,6 +284,8 @@ class DealState:
     share_now: float = 0.0
 
     def share_at(self, now: float) -> float:
+        """The deal's share (0-1) of the covered output at ``now`` (simulation days): 0
+        before its start or if it failed, rising linearly over ``ramp_days``."""
         if self.failed or now < self.start_t:
             return 0.0
         if self.ramp_days <= 0:
@@ -307,6 +311,10 @@ class StockpileController:
     """Tonnes released at the last step, which the market could consume the day after."""
 
     def step(self, world: World) -> None:
+        """One day's end: release up to ``release_t_per_day`` to the market while a trigger
+        holds (within the cap and the stock), else buy back up to ``rebuild_t_per_day``
+        while the price is below the rebuild trigger; starts and stops go on the
+        timeline."""
         spec = self.spec
         now = world.env.now
         # A day's end at time t closes the day that began at t - 1: the first day of the
