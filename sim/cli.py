@@ -886,13 +886,13 @@ def _check_compared_folders(items: tuple[Path, ...]) -> None:
     interrupted run with sim run ... --resume")."""
     import shlex
 
-    from sim.experiment.results import _other_folder
+    from sim.experiment.results import other_folder
     from sim.output.folder import FolderError, compared_folders
 
     for path in items:
         if not path.is_dir() or (path / "manifest.json").exists():
             continue
-        other = _other_folder(path)
+        other = other_folder(path)
         if other is None:
             continue
         message = other[0]

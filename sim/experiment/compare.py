@@ -51,7 +51,7 @@ from sim.experiment.precision import (
 )
 from sim.experiment.precision import select as select_kpis
 from sim.experiment.replication import ReplicationResult
-from sim.experiment.results import KPI_KEYS, Results, _num
+from sim.experiment.results import KPI_KEYS, Results, short_number
 from sim.experiment.runner import check_count, check_seed, check_where, collect, placed, revalidated
 from sim.experiment.stats import check_confidence, column_intervals
 from sim.scenario.errors import check_strings
@@ -188,7 +188,7 @@ REPR_METRICS = ("delivered_t", "shortfall_t", "price_peak_ratio")
 
 def _signed(x: float) -> str:
     """A difference with its sign: +1,234, -0.5, 0."""
-    return ("+" if x > 0 else "") + _num(x)
+    return ("+" if x > 0 else "") + short_number(x)
 
 
 # ---------------------------------------------------------------------------------------
@@ -208,12 +208,12 @@ def compare_table(results: Sequence[Results], labels: Sequence[str],
     """
     if len(results) != len(labels) or len(results) < 2:
         raise ValueError("compare needs at least two results and one label for each")
-    common = _common_replications(results) if replications is None else list(replications)
+    common = common_replications(results) if replications is None else list(replications)
     if not common:
         raise ExperimentError("the scenarios have no replication numbers in common",
                               hint="run them with the same -n (replications are paired by "
                                    "number)")
-    mats = [_values(res, common) for res in results]
+    mats = [replication_values(res, common) for res in results]
     index = [{lab: j for j, lab in enumerate(res.kpi_labels)} for res in results]
     order: list[tuple[str, str, str, str, str]] = []
     seen: set[tuple[str, str, str, str, str]] = set()
@@ -280,14 +280,18 @@ def compare_table(results: Sequence[Results], labels: Sequence[str],
     return table.reset_index(drop=True)[COMPARE_COLUMNS]
 
 
-def _common_replications(results: Sequence[Results]) -> list[int]:
+def common_replications(results: Sequence[Results]) -> list[int]:
+    """The replication numbers every one of ``results`` has, ascending (the pairs a
+    paired comparison may use)."""
     common = set(results[0].replications)
     for res in results[1:]:
         common &= set(res.replications)
     return sorted(common)
 
 
-def _values(res: Results, reps: Sequence[int]) -> np.ndarray:
+def replication_values(res: Results, reps: Sequence[int]) -> np.ndarray:
+    """``res``'s KPI values, one row per replication of ``reps`` in that order, one column
+    per :data:`KPI_KEYS` entry. Raises KeyError for a replication ``res`` lacks."""
     row = {r: i for i, r in enumerate(res.replications)}
     return res.kpi_values[[row[r] for r in reps], :]
 
@@ -499,7 +503,7 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
         # the comparison resumed keeps its size: the default 10 shrank one of 20 to 10
         replications = asked
     elif replications is None:
-        replications = (len(_common_replications([a.fixed for a in fixed]))  # type: ignore[misc]
+        replications = (len(common_replications([a.fixed for a in fixed]))  # type: ignore[misc]
                         if fixed else DEFAULT_REPLICATIONS)
     if replications < 1:
         raise ExperimentError("expected at least 1", what="-n/--replications")
@@ -618,7 +622,7 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
         else:
             results.append(collect(arm.scenario, arm.seed,
                                    [arm.done.pop(r) for r in range(final)], consume=True))
-    reps = _common_replications(results)
+    reps = common_replications(results)
     if fixed and len(reps) < replications:
         notes.append(f"only {len(reps)} replication number(s) are common to every scenario; "
                      "those are paired")

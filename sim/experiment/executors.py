@@ -46,6 +46,7 @@ from sim.experiment.errors import DaskMissingError, ExperimentError
 from sim.experiment.replication import ReplicationResult, run_replication
 from sim.metrics.series import SeriesCatalogue, catalogue
 from sim.scenario.errors import ScenarioError
+from sim.scenario.loader import set_meta
 from sim.scenario.plan import Plan, make_plan
 from sim.scenario.schema import Scenario
 
@@ -84,7 +85,7 @@ class Job:
     @classmethod
     def of(cls, sc: Scenario, seed: int) -> Job:
         lean = sc.model_copy()
-        lean._meta = None
+        set_meta(lean, None)
         return cls(lean, int(seed), make_plan(sc), catalogue(sc))
 
 

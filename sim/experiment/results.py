@@ -224,8 +224,8 @@ class Results:
                 f"{'s' if self.n != 1 else ''}, seed {self.seed}, "
                 f"{self.scenario.horizon:g} days from {start}, {len(self.kpi_labels)} KPIs, "
                 f"{len(self.catalogue.keys)} series")
-        lines = [f"  {com} {metric}: {_num(mean)}" + (f" [{_num(lo)}, {_num(hi)}]"
-                                                      if not np.isnan(lo) else "")
+        lines = [f"  {com} {metric}: {short_number(mean)}"
+                 + (f" [{short_number(lo)}, {short_number(hi)}]" if not np.isnan(lo) else "")
                  + f" {unit}" for com, metric, mean, lo, hi, unit in self._headline()]
         if not lines:
             return head + ">"
@@ -240,9 +240,9 @@ class Results:
         sc = self.scenario
         cells = "".join(
             f"<tr><td>{html.escape(com)}</td><td>{html.escape(metric)}</td>"
-            f"<td style='text-align:right'>{_num(mean)}</td>"
+            f"<td style='text-align:right'>{short_number(mean)}</td>"
             f"<td style='text-align:right'>"
-            f"{'' if np.isnan(lo) else f'{_num(lo)} to {_num(hi)}'}</td>"
+            f"{'' if np.isnan(lo) else f'{short_number(lo)} to {short_number(hi)}'}</td>"
             f"<td>{html.escape(unit)}</td></tr>"
             for com, metric, mean, lo, hi, unit in self._headline())
         title = html.escape(sc.title or sc.name)
@@ -278,7 +278,7 @@ def load_results(path: str | Path) -> Results:
     except FolderError as exc:
         if exc.hint is not None or not Path(path).is_dir():
             raise
-        other = _other_folder(Path(path))
+        other = other_folder(Path(path))
         if other is None:
             raise
         raise FolderError(*other) from None
@@ -289,9 +289,9 @@ def load_results(path: str | Path) -> Results:
     return res
 
 
-def _other_folder(folder: Path) -> tuple[str, str] | None:
+def other_folder(folder: Path) -> tuple[str, str] | None:
     """The message and hint for a folder without ``manifest.json`` that holds another
-    kind of output, or None."""
+    kind of output (a comparison's, a sweep's), or None when it holds none we know."""
 
     def runs_in(where: Path) -> list[Path]:
         return sorted(p for p in where.iterdir() if (p / "manifest.json").is_file())
@@ -424,7 +424,9 @@ def quantile_names(quantiles: Sequence[float]) -> list[str]:
     return names
 
 
-def _num(x: float) -> str:
+def short_number(x: float) -> str:
+    """``x`` for a summary line: ``-`` for NaN, whole with thousands commas from 100 up,
+    else three significant digits (``1,234``, ``0.125``)."""
     if np.isnan(x):
         return "-"
     if abs(x) >= 100:

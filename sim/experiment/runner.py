@@ -189,20 +189,27 @@ def revalidated(sc: Scenario, overrides: Sequence[str] = ()) -> Scenario:
     """
     import warnings
 
-    from sim.scenario.loader import ScenarioMeta, meta_of, scenario_from_dict
+    from sim.scenario.loader import (
+        ScenarioMeta,
+        has_meta,
+        meta_of,
+        scenario_from_dict,
+        set_meta,
+    )
 
     with warnings.catch_warnings():
         # a value of the wrong type put in a mapping: the validation below reports it
         warnings.simplefilter("ignore", UserWarning)
         data = sc.model_dump(mode="json", by_alias=True)
     new = scenario_from_dict(data, f"<scenario {sc.name}>", overrides)
-    if sc._meta is not None:
+    if has_meta(sc):
         old, added = meta_of(sc), meta_of(new)
         # the scenario's own notes (an idle policy's) are found again: kept once
-        new._meta = ScenarioMeta(files=old.files, overrides=[*old.overrides, *added.overrides],
-                                 provenance=old.provenance, document=old.document,
-                                 notes=[*old.notes,
-                                        *(n for n in added.notes if n not in old.notes)])
+        set_meta(new, ScenarioMeta(files=old.files,
+                                   overrides=[*old.overrides, *added.overrides],
+                                   provenance=old.provenance, document=old.document,
+                                   notes=[*old.notes,
+                                          *(n for n in added.notes if n not in old.notes)]))
     return new
 
 

@@ -211,10 +211,10 @@ def canonical_path(path: str) -> tuple[str | int, ...]:
     """The parts of a key path as ``--set`` reads them: ``schedule[0].tonnes`` and
     ``schedule.0.tonnes`` are both ``('schedule', 0, 'tonnes')``. A path ``--set`` would
     refuse is split at its dots (its own check reports it)."""
-    from sim.scenario.compose import _parse_override
+    from sim.scenario.compose import parse_override
 
     try:
-        parts = _parse_override(f"{path}=0")[0]
+        parts = parse_override(f"{path}=0")[0]
     except ScenarioError:
         return tuple(path.split("."))
     return tuple(parts)
@@ -419,10 +419,10 @@ class PointScenarios:
         texts) applied. Raises :class:`ScenarioError`, which names a parameter value as
         ``--param path=value`` (it was no ``--set`` of the user's)."""
         from sim.scenario.compose import apply_overrides
-        from sim.scenario.loader import _validate  # one validation path for files and --set
+        from sim.scenario.loader import validate_raw  # one path for files and --set
 
         try:
-            return _validate(apply_overrides(self._raw, [*self.overrides, *sets]))
+            return validate_raw(apply_overrides(self._raw, [*self.overrides, *sets]))
         except ScenarioError as exc:
             for issue in exc.issues:
                 for name in ("message", "file", "hint", "after"):
@@ -467,9 +467,9 @@ class PointScenarios:
     def _unit_note(self, p: Param) -> str:
         """The note for ``p``, whose bare numbers replace a value given with a unit: the
         --set note, phrased for the whole range, with a ``--param`` that keeps the unit."""
-        from sim.scenario.compose import _parse_override, apply_overrides, lost_unit, unit_note
+        from sim.scenario.compose import apply_overrides, lost_unit, parse_override, unit_note
 
-        parts = _parse_override(f"{p.path}=0")[0]
+        parts = parse_override(f"{p.path}=0")[0]
         node: Any = apply_overrides(self._raw, self.overrides).data
         for part in parts:
             node = node[part]

@@ -366,13 +366,13 @@ def control_frame(named: Sequence[tuple[str, Results]]) -> pd.DataFrame:
     """Who controls supply in each scenario against the first: delivered_share and
     exported_t by channel and refined_share by country, with the paired differences of
     sim compare (:func:`sim.output.tables.control_rows`), as text cells."""
-    from sim.experiment.compare import _common_replications, compare_table
+    from sim.experiment.compare import common_replications, compare_table
 
     labels = [name for name, _res in named]
     results = [res for _n, res in named]
     table = compare_table(results, labels)
     arms = dict(zip(labels, results, strict=True))
-    common = _common_replications(results)
+    common = common_replications(results)
     cols = ["scenario", "commodity", "metric", "channel/country", "reference mean", "mean",
             "difference", "95% CI", "unit"]
     rows = []

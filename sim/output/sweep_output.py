@@ -394,12 +394,12 @@ def _id_position(parts: Sequence[str | int]) -> int | None:
     """The place in ``parts`` of the last id (``quota_2026`` in
     ``policies.export_quotas.quota_2026.schedule.0.tonnes``: a key of a mapping of ids such
     as ``sites`` or ``export_quotas``), or None."""
-    from sim.scenario.loader import _is_id_mapping, _type_at
+    from sim.scenario.schema_paths import is_id_mapping, type_at
 
     found = None
     for i in range(1, len(parts)):
         try:
-            if _is_id_mapping(_type_at(tuple(parts[:i]), {})):
+            if is_id_mapping(type_at(tuple(parts[:i]), {})):
                 found = i
         except Exception:  # noqa: BLE001 - a label is no place to fail a sweep's output
             return found

@@ -303,11 +303,11 @@ def control_rows(table: pd.DataFrame, reference: str, label: str,
 def _arm_values(res: Any, reps: Sequence[int], kpi: tuple[str, ...]) -> np.ndarray:
     """One arm's per-replication values of control KPI ``kpi`` over ``reps``, with a KPI
     the arm does not have taken as 0 (see :func:`control_rows`)."""
-    from sim.experiment.compare import _values
+    from sim.experiment.compare import replication_values
 
     commodity, _channel, _site, metric, _unit = kpi
     labels = list(res.kpi_labels)
-    mat = _values(res, reps)
+    mat = replication_values(res, reps)
     if kpi in labels:
         return np.asarray(mat[:, labels.index(kpi)], dtype=float)
     zeros = np.zeros(len(reps))
@@ -326,13 +326,13 @@ def _arm_values(res: Any, reps: Sequence[int], kpi: tuple[str, ...]) -> np.ndarr
 def _fill_one_sided(rows: pd.DataFrame, ref_res: Any, res: Any,
                     replications: Sequence[int] | None, confidence: float) -> pd.DataFrame:
     """``rows`` with each row one arm lacks measured with that arm at 0, paired."""
-    from sim.experiment.compare import _common_replications, paired_difference
+    from sim.experiment.compare import common_replications, paired_difference
 
     one_sided = rows["reference_mean"].isna() | rows["mean"].isna()
     if not one_sided.any():
         return rows
     reps = (list(replications) if replications is not None
-            else _common_replications([ref_res, res]))
+            else common_replications([ref_res, res]))
     if not reps:
         return rows
     rows = rows.copy()

@@ -35,14 +35,20 @@ def _plural(noun: str) -> str:
     return noun + "s"
 
 
-class _Collector:
+class IssueCollector:
+    """The issues found by the cross-checks, in the order found (:attr:`issues`); its
+    methods add one at a field path."""
+
     def __init__(self) -> None:
         self.issues: list[Issue] = []
 
     def add(self, path: PathT, message: str, hint: str | None = None) -> None:
+        """Record an issue at field ``path`` (file and line are found later)."""
         self.issues.append(Issue(message, path=path, hint=hint))
 
     def ref(self, path: PathT, value: str, options: Iterable[str], what: str) -> bool:
+        """Whether id ``value`` is one of ``options``; if not, record ``unknown <what>``
+        at ``path`` with a did-you-mean (or the known ids) and return False."""
         options = list(options)
         if value in options:
             return True
@@ -56,7 +62,7 @@ class _Collector:
         return False
 
 
-def _check_shares(c: _Collector, path: PathT, shares: dict[str, float], what: str) -> None:
+def _check_shares(c: IssueCollector, path: PathT, shares: dict[str, float], what: str) -> None:
     total = sum(shares.values())
     if abs(total - 1.0) > SHARE_TOLERANCE:
         parts = ", ".join(f"{k}={v:g}" for k, v in shares.items())
@@ -134,7 +140,7 @@ def kind_hint(sc: Scenario, kind: str) -> str:
 
 def check_scenario(sc: Scenario) -> list[Issue]:
     """Every cross-field problem in ``sc`` (an empty list if there is none)."""
-    c = _Collector()
+    c = IssueCollector()
     commodities = list(sc.commodities)
     sites = list(sc.sites)
 
@@ -336,7 +342,7 @@ def _no_route_hint(sc: Scenario, mine_id: str, com: str, form: str, cid: str) ->
     return "; or ".join(hints) or f"add a route for {com!r} to channel {cid!r}"
 
 
-def _check_route_costs(c: _Collector, sc: Scenario, cid: str,
+def _check_route_costs(c: IssueCollector, sc: Scenario, cid: str,
                        lanes: dict[tuple[str, str], str]) -> None:
     """Every lane a lot of a cost-routed channel can travel must have a cost: the router
     would count a missing one as 0, and a route through it would win for free. That
@@ -369,7 +375,7 @@ def _check_route_costs(c: _Collector, sc: Scenario, cid: str,
                          f"site of route {rid!r})")
 
 
-def _check_lot_count(c: _Collector, sc: Scenario) -> None:
+def _check_lot_count(c: IssueCollector, sc: Scenario) -> None:
     """Refuse lot periods so short that a replication would dispatch more than
     :data:`MAX_MINE_LOTS` lots: it would run for hours without a word."""
     days = sc.horizon + sc.warmup_days
@@ -395,7 +401,7 @@ def _check_lot_count(c: _Collector, sc: Scenario) -> None:
               "(e.g. 1 h is 0.0417 days)")
 
 
-def _check_mine(c: _Collector, sc: Scenario, sid: str, mine: Mine) -> None:
+def _check_mine(c: IssueCollector, sc: Scenario, sid: str, mine: Mine) -> None:
     base: PathT = ("sites", sid)
     for com, out in mine.output.items():
         if not c.ref((*base, "output", com), com, sc.commodities, "commodity"):
@@ -434,7 +440,7 @@ def _check_mine(c: _Collector, sc: Scenario, sid: str, mine: Mine) -> None:
             c.ref((*base, "offtake", com, cid), cid, sc.channels, "channel")
 
 
-def _check_route(c: _Collector, sc: Scenario, cid: str, rid: str,
+def _check_route(c: IssueCollector, sc: Scenario, cid: str, rid: str,
                  lanes: dict[tuple[str, str], str]) -> None:
     route = sc.channels[cid].routes[rid]
     base: PathT = ("channels", cid, "routes", rid)
@@ -488,7 +494,7 @@ def _check_route(c: _Collector, sc: Scenario, cid: str, rid: str,
             c.add((*base, "path", i + 1), f"route is broken: no lane from {a!r} to {b!r}", hint)
 
 
-def _check_destination(c: _Collector, sc: Scenario, com: str, dest: str, path: PathT) -> None:
+def _check_destination(c: IssueCollector, sc: Scenario, com: str, dest: str, path: PathT) -> None:
     site = sc.sites.get(dest)
     if site is None:
         return

@@ -61,7 +61,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sim.scenario.errors import Issue, PathT, ScenarioError, format_path
+from sim.scenario.errors import Issue, PathT, ScenarioError, did_you_mean, format_path
+from sim.scenario.schema import Scenario
+from sim.scenario.schema_paths import is_id_mapping, singular, type_at
 from sim.scenario.yamlio import LineMap, parse_yaml, read_yaml
 
 PROVENANCE_KEYS = ("source", "assumption", "note")
@@ -220,8 +222,6 @@ def _field_units() -> dict[str, tuple[str, ...]]:
     import typing
 
     from pydantic import BaseModel
-
-    from sim.scenario.schema import Scenario
 
     found: dict[str, set[tuple[str, ...]]] = {}
     seen: set[type] = set()
@@ -540,9 +540,11 @@ def _last_place_hint(list_path: list[str | int], data: Any) -> str:
     return f"give the item's place counted from 0 (the last of n items is [n-1]), {whole}"
 
 
-def _parse_override(text: str, data: Any = None) -> tuple[list[str | int], Any]:
-    """The key path and value of ``--set text``; ``data`` (the document it applies to, if
-    given) only makes the hint for a place counted from the end (``[-1]``) exact."""
+def parse_override(text: str, data: Any = None) -> tuple[list[str | int], Any]:
+    """The key path (list places as ints) and value of ``--set text``; ``data`` (the
+    document it applies to, if given) only makes the hint for a place counted from the
+    end (``[-1]``) exact. Raises :class:`ScenarioError` naming the ``--set`` for a text
+    without ``=``, an empty or negative path part, ``extends`` or an unreadable value."""
     if "=" not in text:
         raise ScenarioError([Issue(f"--set {text!r}: expected key.path=value", file="--set",
                                    hint="for example --set horizon_days=730")])
@@ -620,7 +622,7 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
     # in any order, not the item that moved up into a removed one's place.
     gone: dict[tuple[str | int, ...], list[int]] = {}
     for text in overrides:
-        written, value = _parse_override(text, data)
+        written, value = parse_override(text, data)
         parts = _current_places(text, written, data, gone)
         if parts == ["name"]:
             unnamed = None  # the command line names it
@@ -721,14 +723,48 @@ def _raise_unknown_id(text: str, data: dict[str, Any], created: dict[PathT, str]
     ``--set ...quota_2062.schedule.0.tonnes=1000`` also creates an empty ``schedule``,
     whose item 0 cannot exist, and "no item 0" would hide the typo in the id. Returns
     when the override created no unknown id."""
-    from sim.scenario.loader import _unknown_ids  # the loader imports this module
-
     mine = {path: t for path, t in created.items() if t == text}
     if not mine:
         return
-    issues = _unknown_ids(RawScenario(data, {}, [], created=mine, removed=removed))
+    issues = unknown_ids(RawScenario(data, {}, [], created=mine, removed=removed))
     if issues:
         raise ScenarioError(issues)
+
+
+def unknown_ids(raw: RawScenario) -> list[Issue]:
+    """Overrides that reach into an id that does not exist, such as ``--set
+    sites.bordr.servers=2``: one issue each, at the ``--set``, with a did-you-mean.
+
+    A new site, event or state is given whole (``--set 'sites.x={kind: ...}'``); set field
+    by field into an unknown id, it is nearly always a typo, and validating it would only
+    report the fields it lacks at the wrong place."""
+    issues: list[Issue] = []
+    reported: set[str] = set()
+    for path, text in raw.created.items():
+        parent = path[:-1]
+        if text in reported or not parent or not isinstance(path[-1], str) \
+                or not is_id_mapping(type_at(parent, raw.data)):
+            continue
+        reported.add(text)
+        new_id, group = path[-1], str(parent[-1])
+        node: Any = raw.data
+        for part in parent:
+            node = node[part]
+        known = [k for k in node if k not in PROVENANCE_KEYS and (*parent, k) not in raw.created]
+        noun, plural = singular(group), group.replace("_", " ")
+        guess = did_you_mean(new_id, known)
+        if path in raw.removed:
+            hint = f"{raw.removed[path]} removed it."
+        elif guess:
+            hint = f"did you mean {guess!r}?"
+        elif known:
+            hint = f"known {plural}: {', '.join(known[:12])}{' ...' if len(known) > 12 else ''}."
+        else:
+            hint = f"no {plural} are defined."
+        hint += f" A new {noun} is given whole: --set '{format_path(path)}={{...}}'"
+        issues.append(Issue(f"unknown {noun} {new_id!r}", path=path, file=f"--set {text}",
+                            hint=hint))
+    return issues
 
 
 def _current_places(text: str, written: list[str | int], data: Any,

@@ -194,7 +194,7 @@ def _type_name(tp: Any) -> str:
         for m in meta:
             if type(m).__name__ == "BeforeValidator":
                 qualname = getattr(m.func, "__qualname__", "")
-                if "_quantity" in qualname:
+                if qualname.startswith("quantity."):
                     name = "whole number" if base is int else "number"
         return name
     if origin in (typing.Union, types.UnionType):

@@ -9,10 +9,8 @@ file, line, field path, what was expected and a hint.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import re
-import types
 import typing
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
@@ -35,6 +33,7 @@ from sim.scenario.compose import (
     load_raw,
     nearest_line,
     strip_provenance,
+    unknown_ids,
 )
 from sim.scenario.errors import (
     Issue,
@@ -44,8 +43,17 @@ from sim.scenario.errors import (
     did_you_mean,
     format_path,
 )
+from sim.scenario.overrides import as_overrides
 from sim.scenario.plan import make_plan, short_warmup, unreachable_markets
 from sim.scenario.schema import SITE_KINDS, Scenario
+from sim.scenario.schema_paths import (
+    is_id_mapping,
+    is_mapping_field,
+    model_at,
+    singular,
+    type_at,
+    unwrap,
+)
 from sim.scenario.shock_checks import (
     check_shocks_and_policies,
     idle_export_controls,
@@ -89,7 +97,7 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
     raw = load_raw(Path(path))
     if overrides:
         raw = apply_overrides(raw, list(overrides))
-    return _validate(raw)
+    return validate_raw(raw)
 
 
 def scenario_from_dict(data: dict[str, Any], name: str = "<dict>",
@@ -108,7 +116,7 @@ def scenario_from_dict(data: dict[str, Any], name: str = "<dict>",
     raw = RawScenario(dict(data), {}, [name])
     if overrides:
         raw = apply_overrides(raw, list(overrides))
-    return _validate(raw)
+    return validate_raw(raw)
 
 
 def scenario_from_yaml(text: str, name: str = "<string>") -> Scenario:
@@ -118,7 +126,7 @@ def scenario_from_yaml(text: str, name: str = "<string>") -> Scenario:
     if not isinstance(data, dict):
         raise ScenarioError([Issue("the top level must be a mapping of fields", file=name)])
     _refuse_extends(data, name, lines)
-    return _validate(RawScenario(data, lines, [name]))
+    return validate_raw(RawScenario(data, lines, [name]))
 
 
 def _not_a_mapping(data: object) -> str:
@@ -142,7 +150,7 @@ def _refuse_extends(data: Mapping[str, Any], name: str, lines: LineMap | None = 
     if "extends" not in data:
         return
     parent = data["extends"]
-    changes = _as_overrides({k: v for k, v in data.items() if k != "extends"})
+    changes = as_overrides({k: v for k, v in data.items() if k != "extends"})
     if isinstance(parent, str) and changes is not None and len(changes) <= 6:
         hint = (f"load the file it extends with the rest as overrides: "
                 f"sim.load_scenario({parent!r}, overrides={changes!r}), or ")
@@ -155,38 +163,10 @@ def _refuse_extends(data: Mapping[str, Any], name: str, lines: LineMap | None = 
     raise ScenarioError([issue])
 
 
-def _as_overrides(data: Mapping[str, Any], prefix: str = "") -> list[str] | None:
-    """``data`` as ``"key.path=value"`` overrides, one per value that is not a mapping
-    (None if a value cannot be written so simply)."""
-    out: list[str] = []
-    for key, value in data.items():
-        path = f"{prefix}{key}"
-        if isinstance(value, Mapping) and value:
-            inner = _as_overrides(value, f"{path}.")
-            if inner is None:
-                return None
-            out += inner
-        elif value is None or isinstance(value, bool | int | float | str | dt.date):
-            # JSON is YAML: null, true, 200, 0.5 and "text" read back as the same value
-            text = json.dumps(value if not isinstance(value, dt.date) else str(value))
-            out.append(f"{path}={text.strip(chr(34)) if _plain(value) else text}")
-        else:
-            return None
-    return out
-
-
-def _plain(value: object) -> bool:
-    """Whether the text ``value`` reads back from YAML as the same text, unquoted."""
-    if isinstance(value, dt.date):
-        return True
-    if not isinstance(value, str):
-        return False
-    return bool(re.fullmatch(r"[A-Za-z_][\w./-]*", value)) and value.lower() not in (
-        "null", "true", "false", "yes", "no", "on", "off", "y", "n", "nan", "inf")
-
-
-def _validate(raw: RawScenario) -> Scenario:
-    """:func:`_check` ``raw``; each issue in what a ``--set`` changed says so (see
+def validate_raw(raw: RawScenario) -> Scenario:
+    """The validated, cross-checked :class:`Scenario` of a merged document ``raw`` (see
+    :func:`~sim.scenario.compose.load_raw` and ``apply_overrides``). Raises
+    :class:`ScenarioError` with every issue; each in what a ``--set`` changed says so (see
     :func:`_mark_overrides`), since the file alone may be fine."""
     try:
         return _check(raw)
@@ -277,11 +257,11 @@ def _id_noun(raw: RawScenario) -> Any:
     def noun(path: PathT) -> str | None:
         if not path:
             return None
-        tp = _type_at(path, raw.data)
-        if typing.get_origin(_unwrap(tp)) is not dict:
+        tp = type_at(path, raw.data)
+        if typing.get_origin(unwrap(tp)) is not dict:
             return None
-        if _is_id_mapping(tp):
-            return _singular(str(path[-1]))
+        if is_id_mapping(tp):
+            return singular(str(path[-1]))
         return f"key of {format_path(path)}"
     return noun
 
@@ -290,7 +270,7 @@ def _check(raw: RawScenario) -> Scenario:
     # an extending file without a name is reported with whatever else is wrong, so that
     # one pass fixes everything
     unnamed = _unnamed(raw)
-    unknown = _unknown_ids(raw) + _absent_removals(raw)
+    unknown = unknown_ids(raw) + _absent_removals(raw)
     if unknown:
         raise ScenarioError(unnamed + unknown)
     # a citation that is not text would be recorded as saying nothing, and an id named
@@ -332,7 +312,7 @@ def _check(raw: RawScenario) -> Scenario:
                                *slack_throttles(sc, plan),
                                *idle_export_controls(sc), *idle_policies(sc),
                                *idle_stockpile_rules(sc), *unpriced_money(sc)])
-    sc._meta = meta
+    set_meta(sc, meta)
     return sc
 
 
@@ -417,7 +397,7 @@ def _id_entry(path: PathT, data: Any) -> PathT | None:
     ids (the lane ``lanes.x`` for ``lanes.x.to``, the route for a site of its path), which
     a null removes with all it refers to; None if there is none."""
     for n in range(len(path) - 1, 1, -1):
-        if _is_id_mapping(_type_at(path[:n - 1], data)):
+        if is_id_mapping(type_at(path[:n - 1], data)):
             return path[:n]
     return None
 
@@ -449,17 +429,17 @@ def _misspelt_new_ids(issues: list[Issue], raw: RawScenario) -> list[Issue]:
     required field and its id is close to an inherited one: ``sites: {kasumbalsa:
     {clearance_trucks_per_day: 300}}`` under a parent with ``kasumbalesa`` meant to change
     that border post, not to build a site without a kind. ``--set`` into an unknown id is
-    told the same (:func:`_unknown_ids`)."""
+    told the same (:func:`~sim.scenario.compose.unknown_ids`)."""
     out = list(issues)
     for path, inherited in raw.added.items():
         parent, new_id = path[:-1], path[-1]
-        if not isinstance(new_id, str) or not _is_id_mapping(_type_at(parent, raw.data)):
+        if not isinstance(new_id, str) or not is_id_mapping(type_at(parent, raw.data)):
             continue
         under = [i for i in out if tuple(i.path[:len(path)]) == path]
         guess = did_you_mean(new_id, inherited)
         if guess is None or not any(i.message.startswith("missing") for i in under):
             continue  # a complete new entry, or one unlike any inherited id
-        noun = _singular(str(parent[-1]))
+        noun = singular(str(parent[-1]))
         where = raw.lines.get(path, (under[0].file, under[0].line, under[0].column))
         lacks = sorted({m.group(1) for i in under
                         if (m := re.match(r"missing (?:required field )?'(\w+)'", i.message))})
@@ -519,6 +499,18 @@ def _shown(value: Any) -> str:
 def meta_of(sc: Scenario) -> ScenarioMeta:
     """The :class:`ScenarioMeta` of a loaded scenario (empty for one built in code)."""
     return sc._meta or ScenarioMeta()
+
+
+def has_meta(sc: Scenario) -> bool:
+    """Whether ``sc`` carries a :class:`ScenarioMeta` (loaded, or given one with
+    :func:`set_meta`); False for a scenario built in code or stripped of it."""
+    return sc._meta is not None
+
+
+def set_meta(sc: Scenario, meta: ScenarioMeta | None) -> None:
+    """Attach ``meta`` (files, overrides, provenance, notes) to ``sc`` in place, or drop
+    it with None; :func:`meta_of` reads it back. The scenario's fields are unchanged."""
+    sc._meta = meta
 
 
 def python_note(note: str) -> str:
@@ -593,96 +585,6 @@ def _data_path(loc: tuple[Any, ...], data: Any, etype: str) -> tuple[PathT, bool
     return tuple(path), key_error
 
 
-def _unwrap(tp: Any) -> Any:
-    while True:
-        origin = typing.get_origin(tp)
-        if origin is typing.Annotated:
-            tp = typing.get_args(tp)[0]
-            continue
-        if origin in (typing.Union, types.UnionType):
-            args = [a for a in typing.get_args(tp) if a is not type(None)]
-            if len(args) == 1:
-                tp = args[0]
-                continue
-        return tp
-
-
-def _is_mapping_field(path: PathT, data: Any) -> bool:
-    """Whether the schema wants a mapping of fields or of ids at ``path`` (a location, a
-    mine's output, offtake shares), not a number that may also be a distribution."""
-    tp = _unwrap(_type_at(path, data))
-    return (isinstance(tp, type) and issubclass(tp, BaseModel)) or typing.get_origin(tp) is dict
-
-
-def _model_at(path: PathT, data: Any) -> type[BaseModel] | None:
-    """The schema model that describes the mapping at ``path`` (None if not a model)."""
-    tp = _type_at(path, data)
-    return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None
-
-
-def _type_at(path: PathT, data: Any) -> Any:
-    """The schema type of the value at ``path``: a model, ``dict[...]``, ``list[...]`` or a
-    plain type (None where the schema or the data's ``kind``/``dist`` tags do not say)."""
-    tp: Any = Scenario
-    node = data
-    for part in (*path, None):
-        tp = _unwrap(tp)
-        origin = typing.get_origin(tp)
-        if origin in (typing.Union, types.UnionType):
-            chosen = None
-            for arg in typing.get_args(tp):
-                arg = _unwrap(arg)
-                if not (isinstance(arg, type) and issubclass(arg, BaseModel)):
-                    continue
-                for tag in ("kind", "dist"):
-                    if tag in arg.model_fields and isinstance(node, dict):
-                        literal = typing.get_args(arg.model_fields[tag].annotation)
-                        if node.get(tag) in literal:
-                            chosen = arg
-            if chosen is None:
-                return None
-            tp = chosen
-        if part is None:
-            break
-        if isinstance(tp, type) and issubclass(tp, BaseModel):
-            fld = next((f for n, f in tp.model_fields.items()
-                        if (f.alias or n) == part or n == part), None)
-            if fld is None:
-                return None
-            tp = fld.annotation
-        elif typing.get_origin(tp) is dict:
-            tp = typing.get_args(tp)[1]
-        elif typing.get_origin(tp) is list:
-            tp = typing.get_args(tp)[0]
-        else:
-            return None
-        node = node.get(part) if isinstance(node, dict) else (
-            node[part] if isinstance(node, list) and isinstance(part, int)
-            and part < len(node) else None)
-    return tp
-
-
-def _is_id_mapping(tp: Any) -> bool:
-    """Whether ``tp`` is a mapping of ids to things with fields (``sites``, ``lanes``, a
-    regime's ``states``), not of ids to numbers (``offtake``, ``demand_t_per_year``)."""
-    if typing.get_origin(tp) is not dict:
-        return False
-    value = _unwrap(typing.get_args(tp)[1])
-    options = typing.get_args(value) if typing.get_origin(value) in (
-        typing.Union, types.UnionType) else (value,)
-    return all(isinstance(o, type) and issubclass(o, BaseModel)
-               for o in map(_unwrap, options))
-
-
-def _singular(key: str) -> str:
-    """``sites`` -> ``site``, ``commodities`` -> ``commodity``, ``export_bans`` ->
-    ``export ban``: the name of one entry of a mapping of ids."""
-    word = key.replace("_", " ")
-    if word.endswith("ies"):
-        return word[:-3] + "y"
-    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
-
-
 def _absent_removals(raw: RawScenario) -> list[Issue]:
     """``--set key=null``, or ``key: null`` in a file over the one it extends, for a key
     that is not there: fine for a field of the schema left at its default, a typo or the
@@ -690,7 +592,7 @@ def _absent_removals(raw: RawScenario) -> list[Issue]:
     it)."""
     issues = []
     for path, (file, line, column, comma) in raw.absent_removed.items():
-        model = _model_at(path[:-1], raw.data)
+        model = model_at(path[:-1], raw.data)
         options = allowed_keys(model) if model is not None else []
         if comma is not None:
             issues.append(Issue(f"{path[-1]} reads as a key of its own, with no value",
@@ -707,42 +609,6 @@ def _absent_removals(raw: RawScenario) -> list[Issue]:
         issues.append(Issue(f"there is no {format_path(path)} to remove", path=path,
                             file=file, line=line, column=column,
                             hint=f"did you mean {guess!r}?" if guess else None))
-    return issues
-
-
-def _unknown_ids(raw: RawScenario) -> list[Issue]:
-    """Overrides that reach into an id that does not exist, such as ``--set
-    sites.bordr.servers=2``: one issue each, at the ``--set``, with a did-you-mean.
-
-    A new site, event or state is given whole (``--set 'sites.x={kind: ...}'``); set field
-    by field into an unknown id, it is nearly always a typo, and validating it would only
-    report the fields it lacks at the wrong place."""
-    issues: list[Issue] = []
-    reported: set[str] = set()
-    for path, text in raw.created.items():
-        parent = path[:-1]
-        if text in reported or not parent or not isinstance(path[-1], str) \
-                or not _is_id_mapping(_type_at(parent, raw.data)):
-            continue
-        reported.add(text)
-        new_id, group = path[-1], str(parent[-1])
-        node: Any = raw.data
-        for part in parent:
-            node = node[part]
-        known = [k for k in node if k not in PROVENANCE_KEYS and (*parent, k) not in raw.created]
-        noun, plural = _singular(group), group.replace("_", " ")
-        guess = did_you_mean(new_id, known)
-        if path in raw.removed:
-            hint = f"{raw.removed[path]} removed it."
-        elif guess:
-            hint = f"did you mean {guess!r}?"
-        elif known:
-            hint = f"known {plural}: {', '.join(known[:12])}{' ...' if len(known) > 12 else ''}."
-        else:
-            hint = f"no {plural} are defined."
-        hint += f" A new {noun} is given whole: --set '{format_path(path)}={{...}}'"
-        issues.append(Issue(f"unknown {noun} {new_id!r}", path=path, file=f"--set {text}",
-                            hint=hint))
     return issues
 
 
@@ -778,7 +644,7 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
         msg, hint = timed
     elif etype == "extra_forbidden":
         key = path[-1] if path else loc[-1]
-        model = _model_at(path[:-1], data)
+        model = model_at(path[:-1], data)
         options = allowed_keys(model) if model else []
         msg = f"unknown field {key!r}"
         guess = did_you_mean(str(key), options)
@@ -793,7 +659,7 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
     elif etype == "missing":
         key = loc[-1]
         msg = f"missing required field {key!r}"
-        model = _model_at(path[:-1], data) if path and path[-1] == key else None
+        model = model_at(path[:-1], data) if path and path[-1] == key else None
         if model is not None:
             fld = next((f for n, f in model.model_fields.items() if (f.alias or n) == key), None)
             if fld is not None and fld.description:
@@ -864,7 +730,7 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
     elif etype in ("date_from_datetime_parsing", "date_parsing", "date_type"):
         msg = f"expected a date such as 2024-01-01, got {value!r}"
         hint = _date_hint(value)
-        if hint is None and isinstance(value, str) and _unwrap(_type_at(path, data)) \
+        if hint is None and isinstance(value, str) and unwrap(type_at(path, data)) \
                 is not dt.date:
             hint = _days_hint(value)  # `start: 30 days` where a date or days go
     elif etype == "literal_error":
@@ -875,7 +741,7 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
         if guess:
             hint = f"did you mean {guess!r}?"
     elif etype in ("dict_type", "model_type", "model_attributes_type"):
-        if isinstance(value, str) and not _is_mapping_field(path, data):
+        if isinstance(value, str) and not is_mapping_field(path, data):
             # a number-or-distribution field: the text fails the mapping branch last, but a
             # number is what is usually meant
             msg = f"expected a number, got {value!r}"
@@ -1100,7 +966,7 @@ def _field_hint(path: PathT, data: Any) -> str | None:
     for end in (len(path), len(path) - 1):
         if end < 1 or not isinstance(path[end - 1], str):
             continue
-        model = _model_at(path[:end - 1], data)
+        model = model_at(path[:end - 1], data)
         key = path[end - 1]
         fld = None if model is None else next(
             (f for n, f in model.model_fields.items() if (f.alias or n) == key), None)

@@ -30,6 +30,7 @@ from pydantic import (
 )
 
 from sim.distributions import Fixed
+from sim.scenario.overrides import as_overrides
 from sim.scenario.shock_schema import Policies, Shocks, When
 from sim.scenario.types import (
     Days,
@@ -50,7 +51,7 @@ from sim.scenario.types import (
     TonnesPerYear,
     TrucksPerDay,
     UsdPerTonne,
-    _quantity,
+    quantity,
 )
 
 # ---------------------------------------------------------------------------------------
@@ -88,7 +89,7 @@ class Commodity(Strict):
     reference_price_usd_per_t: PositiveUsdPerTonne | None = None
     """Price at which the price index is 1, in US dollars per tonne of metal."""
     demand_elasticity: Annotated[
-        float, _quantity("1"), Field(lt=0, ge=-20, allow_inf_nan=False)
+        float, quantity("1"), Field(lt=0, ge=-20, allow_inf_nan=False)
     ] | None = None
     """Short-run price elasticity of demand (negative). Without it the price index does not
     answer supply and demand (price not modelled): it stays at 1 but for the price factors
@@ -97,7 +98,7 @@ class Commodity(Strict):
     """Time constant, in days, of the exponential smoothing of the supply-demand ratio
     behind the price index: each day the smoothed ratio moves 1 - exp(-1 / this) of the way
     to the day's ratio (not a moving average over this many days)."""
-    price_cap_ratio: Annotated[float, _quantity("1"), Field(gt=1, le=1000)] = 10.0
+    price_cap_ratio: Annotated[float, quantity("1"), Field(gt=1, le=1000)] = 10.0
     """Upper bound on the price index, so a total stop does not give an infinite price; its
     inverse is the lower bound (0.1 with the default cap of 10), for gluts and price
     shocks alike."""
@@ -116,7 +117,7 @@ class Commodity(Strict):
     ``price_window_days``: even with no shock the index is noisy (the shipped baseline with
     cobalt on ``supply`` peaks at about twice the reference price, price_peak_ratio 2.2)."""
     supply_elasticity: Annotated[
-        float, _quantity("1"), Field(ge=0, le=5, allow_inf_nan=False)
+        float, quantity("1"), Field(ge=0, le=5, allow_inf_nan=False)
     ] | None = None
     """Price elasticity of the markets' other supply (supply from outside the network):
     other supply is scaled by (smoothed price index) ** ``supply_elasticity``, so high prices
@@ -138,9 +139,9 @@ class Region(Strict):
 class Location(Strict):
     """Where a site is, in decimal degrees (WGS84)."""
 
-    lat: Annotated[float, _quantity("deg"), Field(ge=-90, le=90)]
+    lat: Annotated[float, quantity("deg"), Field(ge=-90, le=90)]
     """Latitude, degrees north."""
-    lon: Annotated[float, _quantity("deg"), Field(ge=-180, le=180)]
+    lon: Annotated[float, quantity("deg"), Field(ge=-180, le=180)]
     """Longitude, degrees east."""
 
 
@@ -169,7 +170,7 @@ class MineOutput(Strict):
     """Product form the commodity leaves the mine in (an id under the commodity's forms)."""
     t_per_year: PositiveTonnesPerYear | None = None
     """Output in tonnes of contained metal per year."""
-    ratio: Annotated[float, _quantity("1"), Field(ge=0, le=100, allow_inf_nan=False)] | None = (
+    ratio: Annotated[float, quantity("1"), Field(ge=0, le=100, allow_inf_nan=False)] | None = (
         None
     )
     """Tonnes of this commodity per tonne of ``ratio_to``."""
@@ -264,7 +265,7 @@ class BorderPost(_Site):
     kind: Literal["border_post"]
     clearance_trucks_per_day: TrucksPerDay
     """Trucks the post clears per day with all clearance lanes working."""
-    servers: Annotated[int, _quantity("1"), Field(ge=1, le=1000)] = 1
+    servers: Annotated[int, quantity("1"), Field(ge=1, le=1000)] = 1
     """Parallel clearance lanes; each clears ``clearance_trucks_per_day / servers``."""
     service_variability: Factor = Fixed(value=1.0)  # type: ignore[assignment]
     """Multiplicative noise on each lot's clearance time (mean 1)."""
@@ -525,7 +526,7 @@ def _period_branch(value: object) -> str:
 
 
 SeriesPeriod = Annotated[
-    Annotated[int, _quantity("day"), Field(ge=1, le=366), Tag("days")]
+    Annotated[int, quantity("day"), Field(ge=1, le=366), Tag("days")]
     | Annotated[Literal["month"], BeforeValidator(_month_word), Tag(MONTH)],
     Discriminator(_period_branch),
 ]
@@ -602,10 +603,8 @@ class Scenario(Strict):
         # pydantic's refusal ("1 validation error for Scenario ... Instance is frozen")
         # says neither why nor what to do instead
         if name in type(self).model_fields:
-            from sim.scenario.loader import _as_overrides
-
             scalar = value is None or isinstance(value, bool | int | float | str | dt.date)
-            given = (_as_overrides({name: value}) if scalar else None) or [f"{name}=..."]
+            given = (as_overrides({name: value}) if scalar else None) or [f"{name}=..."]
             shown = repr(value) if scalar else "..."
             raise AttributeError(
                 f"a Scenario is not changed in place (sc.{name} = {shown}): give the change "

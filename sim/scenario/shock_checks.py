@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from sim.distributions import Empirical, Fixed, Triangular, TruncatedNormal, Uniform
-from sim.scenario.checks import SHIP_MODES, _Collector, kind_hint, mine_routes
+from sim.scenario.checks import SHIP_MODES, IssueCollector, kind_hint, mine_routes
 from sim.scenario.errors import Issue, PathT, did_you_mean, format_path
 from sim.scenario.plan import Plan
 from sim.scenario.schema import Mine, Scenario
@@ -52,7 +52,7 @@ def _leave_out(path: PathT) -> str:
 _PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
 
-def _check_calendar_split(c: _Collector, sc: Scenario, path: PathT, per: Any) -> None:
+def _check_calendar_split(c: IssueCollector, sc: Scenario, path: PathT, per: Any) -> None:
     """A schedule entry split into calendar periods must start and end on their edges:
     each period gets the entry's ``tonnes`` whole, so a part period at either end would get
     a whole period's allowance."""
@@ -74,7 +74,7 @@ def _check_calendar_split(c: _Collector, sc: Scenario, path: PathT, per: Any) ->
               f"entry on a {per.period}'s {edge} day")
 
 
-def _check_time(c: _Collector, sc: Scenario, path: PathT, start: Any, end: Any | None,
+def _check_time(c: IssueCollector, sc: Scenario, path: PathT, start: Any, end: Any | None,
                 duration_days: Any = None, window_duration: bool = False) -> None:
     """``start`` (and ``end``, or ``start`` plus the longest ``duration_days``) must leave
     some of the shock or policy inside the run, warm-up included. ``window_duration``: the
@@ -114,7 +114,7 @@ def _check_time(c: _Collector, sc: Scenario, path: PathT, start: Any, end: Any |
               "move its start inside the run, or lengthen warmup_days")
 
 
-def _check_targets(c: _Collector, sc: Scenario, path: PathT, t: Targets,
+def _check_targets(c: IssueCollector, sc: Scenario, path: PathT, t: Targets,
                    need_any: bool = True) -> None:
     kinds = {"sites": (sc.sites, "site"), "lanes": (sc.lanes, "lane"),
              "regions": (sc.regions, "region")}
@@ -164,7 +164,7 @@ def _and(names: list[str] | tuple[str, ...]) -> str:
     return " and ".join(filter(None, [", ".join(names[:-1]), names[-1]]))
 
 
-def _check_filters(c: _Collector, path: PathT, t: Targets, effects: list[Effects]) -> None:
+def _check_filters(c: IssueCollector, path: PathT, t: Targets, effects: list[Effects]) -> None:
     """``channels`` and ``commodities`` narrow only some effects (``effects``: all the
     shock's, every state of a regime): on a shock with none of those they would do nothing
     while ``sim show`` printed them as if they applied."""
@@ -204,7 +204,7 @@ def targeted_mines(sc: Scenario, t: Targets) -> list[str]:
     return out
 
 
-def _check_effects(c: _Collector, sc: Scenario, path: PathT, e: Effects, t: Targets,
+def _check_effects(c: IssueCollector, sc: Scenario, path: PathT, e: Effects, t: Targets,
                    shared: list[Effects] | None = None) -> None:
     """``shared`` lists every set of effects on the same targets (a regime's states), for
     the filters of ``t`` that another state may need; ``[e]`` if not given."""
@@ -243,7 +243,7 @@ def _check_effects(c: _Collector, sc: Scenario, path: PathT, e: Effects, t: Targ
     _check_dead_effects(c, sc, path, e, t)
 
 
-def _check_divert_into_own_channel(c: _Collector, sc: Scenario, path: PathT, to: str,
+def _check_divert_into_own_channel(c: IssueCollector, sc: Scenario, path: PathT, to: str,
                                    t: Targets, shared: list[Effects]) -> None:
     """A diversion moves output from the targets' ``channels`` into ``to``: listing ``to``
     there moves nothing out of it. Refused when nothing else is listed (the diversion does
@@ -269,7 +269,7 @@ def _check_divert_into_own_channel(c: _Collector, sc: Scenario, path: PathT, to:
               f"remove {to} from targets.channels (channels: [{', '.join(others)}])")
 
 
-def _check_dead_effects(c: _Collector, sc: Scenario, path: PathT, e: Effects,
+def _check_dead_effects(c: IssueCollector, sc: Scenario, path: PathT, e: Effects,
                         t: Targets) -> None:
     """Effects named on targets they cannot act on would do nothing while the timeline and
     ``closed_days`` report them: refuse them, saying what does act."""
@@ -342,7 +342,7 @@ def throttles(sc: Scenario, kind: str, item_id: str) -> bool:
     return site.kind in ("mine", "border_post", "refiner")
 
 
-def _check_throttles(c: _Collector, sc: Scenario, path: PathT, factor: float,
+def _check_throttles(c: IssueCollector, sc: Scenario, path: PathT, factor: float,
                      t: Targets) -> None:
     """A fractional capacity factor on a site or lane that has no capacity to scale would
     do nothing while ``sim show`` and the timeline report it: refuse it. Named targets are
@@ -396,7 +396,7 @@ _UPGRADE_UNITS = (("capacity_t_per_day", "tonnes of product"),
                   ("capacity_trucks_per_day", "trucks"))
 
 
-def _check_upgrade_unit(c: _Collector, base: PathT, up: Any, lane: Any) -> None:
+def _check_upgrade_unit(c: IssueCollector, base: PathT, up: Any, lane: Any) -> None:
     """A corridor upgrade's capacity must be in the unit of the lane's own capacity: the
     engine ramps the lane's loading rate from what it is to the upgrade's figure, so a
     figure in the other unit would be read in the lane's (tonnes as trucks, or trucks as
@@ -418,7 +418,7 @@ def _check_upgrade_unit(c: _Collector, base: PathT, up: Any, lane: Any) -> None:
               f"give the upgrade {own[0]} instead (the target in {own[1]} per day)")
 
 
-def _check_states_entered(c: _Collector, path: PathT, reg: Regime) -> None:
+def _check_states_entered(c: IssueCollector, path: PathT, reg: Regime) -> None:
     """Every state must be the initial one or be reachable from it through
     ``rates_per_year``: a state never entered is a misspelt one, or a missing rate."""
     initial = reg.initial if reg.initial is not None else next(iter(reg.states))
@@ -449,7 +449,7 @@ def _country_mine_ids(sc: Scenario, country: str, commodity: str) -> list[str]:
             and commodity in site.output and sc.country_of(mid) == country]
 
 
-def _check_country_mines(c: _Collector, sc: Scenario, base: PathT, noun: str,
+def _check_country_mines(c: IssueCollector, sc: Scenario, base: PathT, noun: str,
                          country: str | None, commodity: str, countries: list[str]) -> None:
     """A ban or quota acts on the mines of its country (the exporting country if not
     given) that produce its commodity: with none it could never act, while ``sim show``
@@ -510,7 +510,7 @@ def _shock_effects(sc: Scenario) -> list[tuple[Targets, Effects]]:
             + [(inc.targets, inc.effects) for inc in sh.incidents.values()])
 
 
-def _check_first_exports(c: _Collector, sc: Scenario, base: PathT, quota: Any) -> None:
+def _check_first_exports(c: IssueCollector, sc: Scenario, base: PathT, quota: Any) -> None:
     """Exports under a quota begin ``first_export_delay_days`` after its first period
     starts; at or after the quota's end (its last period's, or ``carry_over_until`` while
     carried-over allowance lasts) every tonne of it is lost and the quota acts as a ban for
@@ -532,7 +532,7 @@ def _check_first_exports(c: _Collector, sc: Scenario, base: PathT, quota: Any) -
           "that window instead")
 
 
-def _check_allocation(c: _Collector, sc: Scenario, base: PathT, quota: Any) -> None:
+def _check_allocation(c: IssueCollector, sc: Scenario, base: PathT, quota: Any) -> None:
     """A quota's ``allocation`` shares its tonnes among mines that can draw on them: mines
     of the quota's country producing its commodity and able to export it on the quota's
     channels. The share of any other mine would be lost (the allowance is never drawn)."""
@@ -592,12 +592,12 @@ def _check_allocation(c: _Collector, sc: Scenario, base: PathT, quota: Any) -> N
 
 def check_shocks_and_policies(sc: Scenario) -> list[Issue]:
     """Every problem with ``sc``'s shocks and policies (run after :func:`check_scenario`)."""
-    c = _Collector()
+    c = IssueCollector()
     _check_all(sc, c)
     return c.issues
 
 
-def _check_all(sc: Scenario, c: _Collector) -> None:
+def _check_all(sc: Scenario, c: IssueCollector) -> None:
     for eid, ev in sc.shocks.events.items():
         base: PathT = ("shocks", "events", eid)
         _check_time(c, sc, base, ev.start, ev.end, ev.duration_days, window_duration=True)

@@ -35,7 +35,7 @@ from sim.scenario.types import (
     Tonnes,
     TonnesPerYear,
     TrucksPerDay,
-    _quantity,
+    quantity,
 )
 
 
@@ -46,7 +46,7 @@ def _when(value: object) -> object:
         inner = value["value"]
         if isinstance(inner, dt.date) or "unit" not in value:
             return _when(inner)
-        return _quantity("day").func(value)
+        return quantity("day").func(value)
     if isinstance(value, bool):
         raise ValueError(f"expected a date such as 2025-01-27 or a number of days, got "
                          f"{value!r}")
@@ -59,11 +59,11 @@ When = Annotated[
 ]
 """A calendar date, or days after the scenario's start."""
 
-Ratio = Annotated[float, _quantity("1"), Field(ge=0, le=1000, allow_inf_nan=False)]
-CapacityFactor = Annotated[float, _quantity("1"), Field(ge=0, le=10, allow_inf_nan=False)]
-PositiveRatio = Annotated[float, _quantity("1"), Field(gt=0, le=1000, allow_inf_nan=False)]
-RatePerYear = Annotated[float, _quantity("1/yr"), Field(gt=0, le=1e5, allow_inf_nan=False)]
-TransitionRate = Annotated[float, _quantity("1/yr"), Field(le=1e5, allow_inf_nan=False)]
+Ratio = Annotated[float, quantity("1"), Field(ge=0, le=1000, allow_inf_nan=False)]
+CapacityFactor = Annotated[float, quantity("1"), Field(ge=0, le=10, allow_inf_nan=False)]
+PositiveRatio = Annotated[float, quantity("1"), Field(gt=0, le=1000, allow_inf_nan=False)]
+RatePerYear = Annotated[float, quantity("1/yr"), Field(gt=0, le=1e5, allow_inf_nan=False)]
+TransitionRate = Annotated[float, quantity("1/yr"), Field(le=1e5, allow_inf_nan=False)]
 """A regime's rate of moving between two states: above 0, which the cross-checks test so
 that the refusal can say what to write (the schema's own message has no hint there)."""
 ISO3 = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]

@@ -23,7 +23,7 @@ from sim.distributions import Distribution, coerce_distribution
 from sim.units import UnitError, convert
 
 
-def _quantity(unit: str, per: str | None = None) -> BeforeValidator:
+def quantity(unit: str, per: str | None = None) -> BeforeValidator:
     """Accept a number, or ``{value: x, unit: u}`` converted to ``unit`` (or to
     ``unit/per``, which means the same for a field that holds one ``per``'s worth:
     ``t/truck`` for a truck's payload in ``t``). ``true`` and ``false`` are refused (YAML
@@ -66,30 +66,30 @@ def _quantity(unit: str, per: str | None = None) -> BeforeValidator:
 
 _BIG = 1e13  # larger than any physical quantity here; catches typos such as 3.3e30
 
-Tonnes = Annotated[float, _quantity("t"), Field(ge=0, lt=_BIG, allow_inf_nan=False)]
-PositiveTonnes = Annotated[float, _quantity("t"), Field(gt=0, lt=_BIG, allow_inf_nan=False)]
-TonnesPerYear = Annotated[float, _quantity("t/yr"), Field(ge=0, lt=_BIG, allow_inf_nan=False)]
+Tonnes = Annotated[float, quantity("t"), Field(ge=0, lt=_BIG, allow_inf_nan=False)]
+PositiveTonnes = Annotated[float, quantity("t"), Field(gt=0, lt=_BIG, allow_inf_nan=False)]
+TonnesPerYear = Annotated[float, quantity("t/yr"), Field(ge=0, lt=_BIG, allow_inf_nan=False)]
 PositiveTonnesPerYear = Annotated[
-    float, _quantity("t/yr"), Field(gt=0, lt=_BIG, allow_inf_nan=False)
+    float, quantity("t/yr"), Field(gt=0, lt=_BIG, allow_inf_nan=False)
 ]
 PositiveTonnesPerDay = Annotated[
-    float, _quantity("t/day"), Field(gt=0, lt=_BIG, allow_inf_nan=False)
+    float, quantity("t/day"), Field(gt=0, lt=_BIG, allow_inf_nan=False)
 ]
 PayloadTonnes = Annotated[
-    float, _quantity("t", per="truck"), Field(gt=0, lt=_BIG, allow_inf_nan=False)
+    float, quantity("t", per="truck"), Field(gt=0, lt=_BIG, allow_inf_nan=False)
 ]
 """Tonnes one truck carries, in ``t`` or, as the field name says, ``t/truck``."""
-Days = Annotated[float, _quantity("day"), Field(ge=0, lt=1e6, allow_inf_nan=False)]
-PositiveDays = Annotated[float, _quantity("day"), Field(gt=0, lt=1e6, allow_inf_nan=False)]
+Days = Annotated[float, quantity("day"), Field(ge=0, lt=1e6, allow_inf_nan=False)]
+PositiveDays = Annotated[float, quantity("day"), Field(gt=0, lt=1e6, allow_inf_nan=False)]
 TrucksPerDay = Annotated[
-    float, _quantity("truck/day"), Field(gt=0, lt=1e9, allow_inf_nan=False)
+    float, quantity("truck/day"), Field(gt=0, lt=1e9, allow_inf_nan=False)
 ]
-UsdPerTonne = Annotated[float, _quantity("usd/t"), Field(ge=0, lt=_BIG, allow_inf_nan=False)]
+UsdPerTonne = Annotated[float, quantity("usd/t"), Field(ge=0, lt=_BIG, allow_inf_nan=False)]
 PositiveUsdPerTonne = Annotated[
-    float, _quantity("usd/t"), Field(gt=0, lt=_BIG, allow_inf_nan=False)
+    float, quantity("usd/t"), Field(gt=0, lt=_BIG, allow_inf_nan=False)
 ]
-Fraction = Annotated[float, _quantity("1"), Field(ge=0, le=1, allow_inf_nan=False)]
-PositiveFraction = Annotated[float, _quantity("1"), Field(gt=0, le=1, allow_inf_nan=False)]
+Fraction = Annotated[float, quantity("1"), Field(ge=0, le=1, allow_inf_nan=False)]
+PositiveFraction = Annotated[float, quantity("1"), Field(gt=0, le=1, allow_inf_nan=False)]
 
 Id = Annotated[
     str,
