@@ -218,10 +218,16 @@ def _exit_failed(exc: Any, label: Callable[[Any], str] | None = None,
     sys.exit(EXIT_INTERNAL)
 
 
-@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
+# Each command's description is given to click as help= rather than as its docstring:
+# python -OO strips docstrings, which left sim --help and sim run --help without them.
+_MAIN_HELP = "drc-minerals-sim: simulate cobalt, copper and gold flows from DRC mines to markets."
+
+
+@click.group(cls=_Main, help=_MAIN_HELP,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="drc-minerals-sim", prog_name="sim")
 def main() -> None:
-    """drc-minerals-sim: simulate cobalt, copper and gold flows from DRC mines to markets."""
+    pass  # the commands below do the work; its description is _MAIN_HELP
 
 
 class _PathWithHint(click.Path):
@@ -476,7 +482,10 @@ def _uncited_text(item: tuple[Any, Any], where: dict[Any, tuple[str, int | None]
     return f"{at}{format_path(path)} = {value}"
 
 
-@main.command()
+_VALIDATE_HELP = "Check scenario FILES; exit with status 2 if any has an error."
+
+
+@main.command(help=_VALIDATE_HELP)
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--require-citations", is_flag=True,
@@ -484,7 +493,6 @@ def _uncited_text(item: tuple[Any, Any], where: dict[Any, tuple[str, int | None]
 @SET_OPT
 @_guarded
 def validate(files: tuple[Path, ...], require_citations: bool, overrides: tuple[str, ...]) -> None:
-    """Check scenario FILES; exit with status 2 if any has an error."""
     from sim.scenario import load_scenario, meta_of
     from sim.scenario.errors import format_path
 
@@ -561,7 +569,12 @@ def _capacity_notes(sc: Any) -> list[str]:
     return notes
 
 
-@main.command()
+_SHOW_HELP = """Describe SCENARIO's network, shocks and policies in words, and draw the network as
+a map and the shocks and policies on a calendar.
+"""
+
+
+@main.command(help=_SHOW_HELP)
 @SCENARIO_ARG
 @click.option("--figure", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to save the network map (.png, .svg or .pdf). "
@@ -571,8 +584,6 @@ def _capacity_notes(sc: Any) -> list[str]:
 @SET_OPT
 @_guarded
 def show(scenario: Path, figure: Path | None, no_figure: bool, overrides: tuple[str, ...]) -> None:
-    """Describe SCENARIO's network, shocks and policies in words, and draw the network as
-    a map and the shocks and policies on a calendar."""
     from sim.output.describe import describe
     from sim.output.shock_text import describe_shocks
     from sim.scenario import load_scenario, make_plan
@@ -601,7 +612,14 @@ def show(scenario: Path, figure: Path | None, no_figure: bool, overrides: tuple[
             click.echo(f"Timeline of shocks and policies written to {timeline}")
 
 
-@main.command()
+_RUN_HELP = """Run SCENARIO for N replications and write a results folder.
+
+Each replication is saved as it finishes; an interrupted run (Ctrl-C, or the process
+killed) is finished with the same command and --resume.
+"""
+
+
+@main.command(help=_RUN_HELP)
 @SCENARIO_ARG
 @click.option("-n", "--replications", default=10, show_default=True,
               type=click.IntRange(min=1),
@@ -627,11 +645,6 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
         scheduler: str | None, dask_local: bool, force: bool, resume: bool,
         target_ci: float | None, metrics: tuple[str, ...], max_replications: int | None,
         no_figures: bool, quiet: bool, overrides: tuple[str, ...]) -> None:
-    """Run SCENARIO for N replications and write a results folder.
-
-    Each replication is saved as it finishes; an interrupted run (Ctrl-C, or the process
-    killed) is finished with the same command and --resume.
-    """
     from tqdm import tqdm
 
     from sim.experiment.executors import ReplicationError
@@ -750,7 +763,18 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
         click.echo(stop.message())
 
 
-@main.command()
+_COMPARE_HELP = """Compare scenarios with common random numbers: every KPI's mean per scenario and
+the paired difference from the first (the reference) with a 95% CI, the relative
+change and the share of replications in which the difference is positive.
+
+Each item is a scenario file or a results folder written by `sim run` (the first is
+the reference). --set applies to every scenario file. Writes compare.csv,
+compare.md, a forest plot of the differences and the scenarios' time series with
+bands (figures/), and each scenario's results folder.
+"""
+
+
+@main.command(help=_COMPARE_HELP)
 @click.argument("items", nargs=-1, required=True, type=click.Path(path_type=Path),
                 metavar="SCENARIO_OR_FOLDER...")
 @click.option("-n", "--replications", default=None, type=click.IntRange(min=1),
@@ -781,15 +805,6 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
             force: bool, resume: bool, target_ci: float | None, metrics: tuple[str, ...],
             max_replications: int | None, no_figures: bool, quiet: bool,
             overrides: tuple[str, ...]) -> None:
-    """Compare scenarios with common random numbers: every KPI's mean per scenario and
-    the paired difference from the first (the reference) with a 95% CI, the relative
-    change and the share of replications in which the difference is positive.
-
-    Each item is a scenario file or a results folder written by `sim run` (the first is
-    the reference). --set applies to every scenario file. Writes compare.csv,
-    compare.md, a forest plot of the differences and the scenarios' time series with
-    bands (figures/), and each scenario's results folder.
-    """
     from sim.experiment.compare import (
         finished_only_error,
         recorded_comparison_target,
@@ -972,7 +987,16 @@ def _scenario_error_in_comparison(exc: ScenarioError, items: tuple[Path, ...],
     sys.exit(EXIT_BAD_INPUT)
 
 
-@main.command()
+_SWEEP_HELP = """Vary scenario values over a design (Latin hypercube, Sobol or grid) and write one
+row per sample with its parameter values and the mean of every KPI; with --design
+sobol, also first-order and total Sobol indices with confidence intervals.
+
+Each replication is saved in --out as it finishes; a sweep interrupted or stopped by
+a failed replication is finished with the same command and --resume.
+"""
+
+
+@main.command(help=_SWEEP_HELP)
 @SCENARIO_ARG
 @click.option("--param", "params", multiple=True, required=True,
               metavar="KEY.PATH=LOW:HIGH[:log|:int]",
@@ -1013,13 +1037,6 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
           replications: int, seed: int, out: Path | None, metrics: tuple[str, ...],
           workers: int | None, scheduler: str | None, dask_local: bool, force: bool,
           resume: bool, no_figures: bool, quiet: bool, overrides: tuple[str, ...]) -> None:
-    """Vary scenario values over a design (Latin hypercube, Sobol or grid) and write one
-    row per sample with its parameter values and the mean of every KPI; with --design
-    sobol, also first-order and total Sobol indices with confidence intervals.
-
-    Each replication is saved in --out as it finishes; a sweep interrupted or stopped by
-    a failed replication is finished with the same command and --resume.
-    """
     from sim.experiment.errors import ExperimentError
     from sim.experiment.executors import ReplicationError
     from sim.experiment.sweep import run_sweep
@@ -1106,7 +1123,13 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
                    + "; replications saved in sweep-replications/")
 
 
-@main.command()
+_REPORT_HELP = """Build one self-contained HTML report (figures, KPI tables with confidence
+intervals, assumptions and sources, timeline of shocks and policies) from a results
+FOLDER written by `sim run`, or from a folder of run folders to compare.
+"""
+
+
+@main.command(help=_REPORT_HELP)
 @click.argument("folder", type=_PathWithHint(
     file_okay=False, path_type=Path,
     hint="give the folder sim run or sim compare wrote (the one holding manifest.json or "
@@ -1122,9 +1145,6 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
                    "else the first in alphabetical order.")
 @_guarded
 def report(folder: Path, out: Path | None, reference: str | None) -> None:
-    """Build one self-contained HTML report (figures, KPI tables with confidence
-    intervals, assumptions and sources, timeline of shocks and policies) from a results
-    FOLDER written by `sim run`, or from a folder of run folders to compare."""
     from sim.output.report import write_report
 
     written = write_report(folder, out, reference)
