@@ -125,6 +125,9 @@ def kpi_name(label: Label) -> str:
 
 
 def parse_metrics(texts: Sequence[str], option: str = "--metric") -> list[MetricSpec]:
+    """``texts`` (``metric[:commodity[:channel[:site]]]``, e.g. ``delivered_t:cobalt``) as
+    :class:`MetricSpec` s, in order. Raises :class:`ExperimentError` naming ``option`` for a
+    text not of that form; whether the metric exists is checked by :func:`check_metrics`."""
     return [MetricSpec.parse(t, option) for t in texts]
 
 
@@ -509,14 +512,19 @@ class StopReport:
 
     @property
     def met(self) -> bool:
+        """Whether the run stopped because every named KPI met the target."""
         return self.reason == "target"
 
     def worst(self) -> Measure | None:
+        """The measure with the widest relative half-width (an undefined, NaN one counts as
+        widest; the first on a tie), or None if no KPI was measured."""
         def key(m: Measure) -> float:
             return math.inf if math.isnan(m.rel_half_width) else m.rel_half_width
         return max(self.measures, key=key) if self.measures else None
 
     def message(self) -> str:
+        """Why the run stopped, in one line for the user: after how many replications,
+        the widest interval (in % of the mean) and, if the target was not met, what to do."""
         worst = self.worst()
         widest = ""
         if worst is not None:
@@ -601,6 +609,9 @@ class StopReport:
                 f"cannot be a share of a mean of 0){early}{rest}; {where}")
 
     def as_dict(self) -> dict[str, object]:
+        """The report as JSON-ready data (saved as ``stopping`` in a results folder's
+        manifest): reason, replications, target_rel_half_width, batches, and per measure
+        kpi, n, replications, mean and rel_half_width (a share of the mean, NaN if none)."""
         return {"reason": self.reason, "replications": self.replications,
                 "target_rel_half_width": self.target, "batches": self.batches,
                 "measures": [{"kpi": m.name, "n": m.n, "replications": m.replications,

@@ -284,6 +284,8 @@ class Design:
 
     @property
     def size(self) -> int:
+        """Points to run (rows of ``values``): ``base`` for lhs, ``base`` x (parameters + 2)
+        for Sobol, ``base`` to the power of the parameters for a grid."""
         return len(self.values)
 
 

@@ -136,11 +136,11 @@ def _names(value: object, name: str, what: str) -> list[str]:
     return items
 
 
-def _flow_metrics(res: Results, metrics: object) -> list[str]:
-    """``metrics`` of :func:`flows_figure`, checked: each a flow series these results can
-    have. Raises ``TypeError`` as :func:`_names`, and ``ValueError`` for a name that is not
-    a flow series (a level such as ``price_index`` told which figure draws it, a typo the
-    closest flow)."""
+def _flow_metrics(metrics: object) -> list[str]:
+    """``metrics`` of :func:`flows_figure`, checked: each a flow series name
+    (:data:`~sim.metrics.series.FLOW_METRICS`). Raises ``TypeError`` as :func:`_names`,
+    and ``ValueError`` for a name that is not a flow series (a level such as
+    ``price_index`` told which figure draws it, a typo the closest flow)."""
     from sim.metrics.series import FLOW_METRICS
     from sim.scenario.errors import did_you_mean
 
@@ -512,7 +512,7 @@ def flows_figure(res: Results, commodity: str | None = None,
     ``ValueError`` for a metric that is not a flow series (with the closest one, or the
     figure that draws a level such as ``price_index``), and ``KeyError`` for an unknown
     ``commodity``."""
-    metrics = _flow_metrics(res, metrics)
+    metrics = _flow_metrics(metrics)
     coms = _commodities(res, commodity)
     fig = st.new_figure(st.WIDTH, 2.6 * len(coms) + 0.8)
     axes = fig.subplots(len(coms), len(metrics), squeeze=False, sharex=True)

@@ -406,6 +406,8 @@ def file_hashes(files: dict[str, Path]) -> dict[str, dict[str, Any]]:
 
 
 def sha256_of(path: Path) -> str:
+    """The SHA-256 digest of the file at ``path`` as 64 hex digits (read in 1 MiB blocks).
+    Raises OSError if the file cannot be read."""
     h = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):

@@ -1342,13 +1342,6 @@ class Report:
     notes: list[str] = field(default_factory=list)
 
 
-def build_report(folder: str | Path, out: str | Path | None = None,
-                 reference: str | None = None) -> Path:
-    """Write the report of a run or comparison folder to ``out`` (default
-    ``folder/report.html``); returns its path. See :func:`write_report`."""
-    return write_report(folder, out, reference).path
-
-
 def write_report(folder: str | Path, out: str | Path | None = None,
                  reference: str | None = None) -> Report:
     """Write the report of a run or comparison folder to ``out`` (default

@@ -264,6 +264,8 @@ def _default(field: Any) -> str:
 
 
 def model_section(model: type[BaseModel]) -> str:
+    """The Markdown section on ``model``: a ``### Name`` heading, its docstring on one line
+    and a table of its fields (key as written in YAML, type, default, meaning)."""
     docs = field_docstrings(model)
     lines = [f"### {model.__name__}", ""]
     if model.__doc__:
@@ -277,6 +279,9 @@ def model_section(model: type[BaseModel]) -> str:
 
 
 def generate() -> str:
+    """The whole of ``docs/scenario-format.md`` as Markdown text ending in a newline: the
+    format's rules, an example and a section per schema model (``python -m
+    sim.scenario.docs`` prints it)."""
     parts = [
         "# Scenario format",
         "",
