@@ -1,8 +1,10 @@
 """The ``sim`` command: validate, show and run scenarios.
 
 Exit status: 0 on success; 2 for bad input (scenario errors, bad options, a results
-folder that exists); 1 for an internal error (a bug: please report it) or a replication
-lost with its worker process (out of memory, or killed); 130 when interrupted; 141 when
+folder that exists) or an environment that fails the command (a full disk, a read-only
+folder: an OSError, reported with the file and the system's reason); 1 for an internal
+error (a bug: please report it) or a replication lost with its worker process (out of
+memory, or killed); 130 when interrupted; 141 when
 the reader of the output went away (``sim validate ... | head``), as for any command
 killed by a closed pipe. Bad input never prints a traceback; set
 ``SIM_DEBUG=1`` to see one for an internal error.
@@ -10,6 +12,7 @@ killed by a closed pipe. Bad input never prints a traceback; set
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -163,6 +166,8 @@ def _guarded_call(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(EXIT_BROKEN_PIPE)
+    except OSError as exc:
+        _exit_environment(exc)
     except (click.exceptions.Exit, click.ClickException, SystemExit):
         raise
     except Exception as exc:  # noqa: BLE001 - last line of defence for the user
@@ -173,6 +178,55 @@ def _guarded_call(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         _err(f"internal error: {type(exc).__name__}: {exc}\n"
              "Set SIM_DEBUG=1 to see the traceback, and please report it.")
         sys.exit(EXIT_INTERNAL)
+
+
+def _environment_text(exc: OSError) -> str:
+    """What an OSError (a full disk, a read-only folder, a file that cannot be read) means
+    for the user: the file, the system's reason and what to do; not a bug to report. A
+    write to the standard output that fails (``> /dev/full``) names no file: it is said to
+    be the output, and what is still buffered for it is dropped, so that Python does not
+    fail again as it flushes it on the way out."""
+    import errno
+
+    what = exc.strerror or str(exc)
+    code = errno.errorcode.get(exc.errno or 0)
+    if code:
+        what += f" ({code})"
+    if exc.filename is not None:
+        where = os.fsdecode(exc.filename)
+        if exc.filename2 is not None:
+            where += f" -> {os.fsdecode(exc.filename2)}"
+    elif _raised_by_echo(exc):
+        where = "cannot write the output"
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+    else:
+        where = "input/output failed"  # the system named no file
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        hint = "free some disk space (or choose a folder on another disk)"
+    elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        hint = "choose a folder you can write to (--out), or make this one writable"
+    else:
+        hint = "check the file and the disk it is on"
+    return (f"error: {where}: {what}\n    hint: {hint}; this is the "
+            "environment, not a bug in the simulator")
+
+
+def _raised_by_echo(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised writing the command's output (by ``click.echo``)."""
+    tb, last = exc.__traceback__, None
+    while tb is not None:
+        last, tb = tb.tb_frame, tb.tb_next
+    return (last is not None and last.f_code.co_name == "echo"
+            and last.f_code.co_filename == click.echo.__code__.co_filename)
+
+
+def _exit_environment(exc: OSError, then: str = "") -> NoReturn:
+    """Report an OSError (:func:`_environment_text`), then ``then`` (what became of the
+    work, and the command that finishes it), and exit with status 2."""
+    _err(_environment_text(exc) + (f"\n{then}" if then else ""))
+    sys.exit(EXIT_BAD_INPUT)
 
 
 def _is_replication_error(exc: BaseException) -> bool:
@@ -392,6 +446,15 @@ def _once_fixed(exc: Any) -> str:
     first (the replication would fail again); a replication lost with its worker is simply
     run again."""
     return "" if exc.worker_died else " once that is fixed"
+
+
+def _saved_count(count: Callable[[], int]) -> int:
+    """``count()``, the replications saved, or 0 if the folder cannot even be listed (the
+    environment that stopped the command may be failing it too)."""
+    try:
+        return count()
+    except OSError:
+        return 0
 
 
 def _saved_in_comparison(out: Path) -> int:
@@ -727,6 +790,15 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
              f"{folder_run.folder.reps_dir}; the folder is incomplete (no manifest.json). To "
              "finish it, run:\n  " + _resume_command([*resume_words, "--resume"]))
         _exit_interrupted()
+    except OSError as exc:
+        bar.close()
+        if folder_run.folder is None or folder_run.abandoned:
+            raise  # nothing was kept: reported as any environment error
+        _exit_environment(exc, then=(
+            f"{_saved_count(folder_run.folder.saved_count)} finished replication(s) are "
+            f"saved in {folder_run.folder.reps_dir}; the folder is incomplete (no "
+            "manifest.json). To finish it once that is fixed, run:\n  "
+            + _resume_command([*resume_words, "--resume"])))
     except ReplicationError as exc:
         bar.close()
         assert folder_run.folder is not None  # replications run only once it is begun
@@ -749,6 +821,11 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
              "incomplete (no manifest.json). To finish it, run:\n  "
              + _resume_command([*resume_words, "--resume"]))
         _exit_interrupted()
+    except OSError as exc:
+        _exit_environment(exc, then=(
+            f"all {results.n} replication(s) are saved in {folder_run.folder.reps_dir}; the "
+            "folder is incomplete (no manifest.json). To finish it once that is fixed, "
+            "run:\n  " + _resume_command([*resume_words, "--resume"])))
     if not quiet:
         click.echo(f"{sc.name}: {results.n} replication(s), seed {seed}, "
                    f"{results.wall_s:.1f} s ({backend.description}); results in {out}"
@@ -871,6 +948,13 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
              f"in {out}; to finish the comparison, run:\n  "
              + _resume_command([*words, "--resume"]))
         _exit_interrupted()
+    except OSError as exc:
+        saved = _saved_count(lambda: _saved_in_comparison(out))
+        if not saved:
+            raise  # nothing was kept: reported as any environment error
+        _exit_environment(exc, then=(
+            f"{saved} finished replication(s) are saved in {out}; to finish the comparison "
+            "once that is fixed, run:\n  " + _resume_command([*words, "--resume"])))
     except ReplicationError as exc:
         _exit_failed(exc, then=(
             f"{_saved_in_comparison(out)} finished replication(s) are saved in {out}; to "
@@ -1100,6 +1184,15 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
             _exit_interrupted()
         _err(f"\ninterrupted: {kept()}, run:\n  " + _resume_command(words))
         _exit_interrupted()
+    except OSError as exc:
+        if _saved_count(store.saved_count) == 0 and not (resume and finished_before):
+            if not resume:
+                # a plan alone would make the command, run again, refuse the folder
+                with contextlib.suppress(OSError):
+                    store.abandon(created)
+            raise  # nothing was kept: reported as any environment error
+        _exit_environment(exc, then=f"{kept()} once that is fixed, run:\n  "
+                          + _resume_command(words))
     except ReplicationError as exc:
         from sim.experiment.sweep import Param, make_design
 

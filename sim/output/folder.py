@@ -88,6 +88,13 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes files private; results are not
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if exc.filename is None:
+            # a write or fsync that fails (a full disk) names no file: the message would
+            # not say which one, nor where space is short
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
+        raise
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -541,6 +548,14 @@ class ResultsFolder:
                     else:
                         target.unlink()
             (self.path / "replications").mkdir(exist_ok=True)
+            if resume:
+                # a finished folder resumed is changed only once a replication is saved
+                # (_reopen): on a read-only folder every replication was run in vain first
+                for where in (self.path, self.path / "replications"):
+                    fd, probe = tempfile.mkstemp(prefix=".write-test.", suffix=".tmp",
+                                                 dir=where)
+                    os.close(fd)
+                    os.unlink(probe)
         except OSError as exc:
             why = not_a_folder(self.path / "replications") or exc.strerror or exc
             raise FolderError(f"cannot write to {self.path}: {why}") from None
