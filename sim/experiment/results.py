@@ -337,10 +337,13 @@ def other_folder(folder: Path) -> tuple[str, str] | None:
                 "sweep-kpis.csv.gz for every KPI's mean, sd and n per sample), or run it "
                 "again with sim.run_sweep(...) for a Sweep")
     if (folder / "run.json").is_file() or (folder / "replications").is_dir():
+        from sim.output.folder import force_hint, resume_refusal
         from sim.output.report import finish_command
 
+        why = resume_refusal(folder)
         command = finish_command(folder)
         return (f"{folder} is an unfinished run (no manifest.json)",
+                force_hint(folder, why) if why else
                 f"finish it with: {command}" if command else
                 "run the sim run command that wrote it again with --resume")
     runs = runs_in(folder)

@@ -786,6 +786,48 @@ def read_replication(path: Path, replication: int,
                                  timeline=timeline)  # type: ignore[arg-type]
 
 
+def resume_refusal(folder: Path) -> str | None:
+    """Why ``sim run ... --resume`` would refuse the results folder ``folder`` (its
+    run.json cannot be read, or replications are saved without a readable
+    ``replications/index.json``, which labels their values), or None if it would take
+    it. The hints that send the user to --resume check it first: following them otherwise
+    only led to "pass --force"."""
+    run_path = folder / "run.json"
+    if run_path.exists() or (folder / "manifest.json").exists():
+        try:
+            info = json.loads(run_path.read_text(encoding="utf-8"))
+            if not isinstance(info, dict):
+                raise ValueError(f"a JSON {type(info).__name__}, not an object")
+        except FileNotFoundError:
+            return "it has no run.json, which records the run to check the folder against"
+        except (OSError, ValueError) as exc:
+            return f"its run.json cannot be read ({exc})"
+    reps = folder / "replications"
+    if any(reps.glob("rep-*.npz")):
+        try:
+            json.loads((reps / "index.json").read_text(encoding="utf-8"))["kpi_labels"]
+        except FileNotFoundError:
+            return ("replications/index.json, which labels the saved replications' values, "
+                    "is missing")
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            return (f"replications/index.json, which labels the saved replications' values, "
+                    f"cannot be read ({exc})")
+    return None
+
+
+def force_hint(folder: Path, why: str) -> str:
+    """The hint for a results folder that ``--resume`` refuses (``why``,
+    :func:`resume_refusal`): start it again with --force, losing what is saved."""
+    saved = len(list((folder / "replications").glob("rep-*.npz")))
+    lost = (f", and its {saved} saved replication(s) are lost" if saved else "")
+    command = "sim run"
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        if json.loads((folder / "run.json").read_text(encoding="utf-8")).get("comparison"):
+            command = "sim compare"  # one scenario of a comparison, which sim run refuses
+    return (f"--resume cannot finish or rebuild it: {why}; run the {command} command that "
+            f"wrote it again with --force instead of --resume (it starts again{lost})")
+
+
 def load_results(path: str | Path) -> Results:
     """Read a finished results folder back into a :class:`Results`.
 
@@ -808,11 +850,13 @@ def load_results(path: str | Path) -> Results:
     try:
         return _load_results(folder)
     except _Damaged as exc:
+        why = resume_refusal(folder)
         raise FolderError(
             f"{folder} is damaged or not written by sim run: {exc}",
-            hint="run the sim run command that wrote it again with --resume to rebuild it "
-                 "from the replications saved there (missing ones are run again), or with "
-                 "--force to start it again") from None
+            hint=force_hint(folder, why) if why else
+            "run the sim run command that wrote it again with --resume to rebuild it "
+            "from the replications saved there (missing ones are run again), or with "
+            "--force to start it again") from None
 
 
 class _Damaged(Exception):

@@ -35,7 +35,15 @@ import numpy as np
 import pandas as pd
 
 from sim.output import style as st
-from sim.output.folder import FolderError, atomic_write_text, load_results, not_a_folder, with_out
+from sim.output.folder import (
+    FolderError,
+    atomic_write_text,
+    force_hint,
+    load_results,
+    not_a_folder,
+    resume_refusal,
+    with_out,
+)
 from sim.output.tables import (
     CONTROL_HHI_NOTE,
     CONTROL_LEAD,
@@ -935,6 +943,9 @@ def _not_rebuilt(files: Sequence[str], overrides: Sequence[str], sha256: Any) ->
 
 
 def _finish_hint(folder: Path) -> str:
+    why = resume_refusal(folder)
+    if why is not None:
+        return force_hint(folder, why)
     command = finish_command(folder)
     if command is None:
         return "run the sim run command that wrote it again with --resume"
