@@ -1,5 +1,6 @@
-"""``python -m sim`` runs the ``sim`` command."""
+"""``python -m sim`` runs the ``sim`` command (a Ctrl-C while it loads ends it quietly,
+see :mod:`sim.entry`)."""
 
-from sim.cli import main
+from sim.entry import main
 
 main(prog_name="sim")
