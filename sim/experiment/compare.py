@@ -943,7 +943,9 @@ def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, f
         raise FolderError(f"{out} exists and is not a folder")
     if force and resume:
         raise ExperimentError("give --resume or --force, not both", what="--resume")
-    _refuse_others_runs(out, arms, resume)
+    _refuse_others_runs(out, arms, resume)  # first: --force would not do there
+    if resume:
+        _refuse_other_comparison(out, arms)
     claim_folder(out, "comparison", force=force)  # before anything runs, not on writing
     if (out / "compare.csv").exists() and not (force or resume):
         raise FolderError(f"{out} already holds a comparison (compare.csv); choose another "
@@ -972,6 +974,78 @@ def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, f
                                 extra={"comparison": str(out.resolve()), "label": arm.label,
                                        **(record or {})})
         arm.sink = folder.write_replication
+
+
+def _source_key(source: str) -> str:
+    """A comparison's item source as recorded: a path resolved, ``<name>`` as it is."""
+    return source if source.startswith("<") else str(Path(source).resolve())
+
+
+def _recorded_items(out: Path) -> list[tuple[str | None, str, str | None]] | None:
+    """What the comparison in ``out`` compares, in order, as ``(label, source,
+    scenario_sha256)`` (a part not recorded is None): from comparison.json once it is
+    finished, else from its scenarios' run.json (:func:`comparison_record`). None if
+    neither can be read (nothing to check against)."""
+    import json
+
+    try:
+        info = json.loads((out / "comparison.json").read_text(encoding="utf-8"))
+        return [(str(e["label"]), _source_key(str(e["source"])), None)
+                for e in info["scenarios"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    for path in sorted(out.glob("*/run.json")):
+        try:
+            info = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(info.get("comparison"), str):
+                continue
+            return [(None, _source_key(str(e["source"])), e.get("scenario_sha256"))
+                    for e in info["compared"]]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            continue
+    return None
+
+
+def _refuse_other_comparison(out: Path, arms: Sequence[Arm]) -> None:
+    """Refuse to resume the comparison in ``out`` with other items (other scenarios, or
+    the same in another order) than it compares: it went on, ran the new ones and
+    overwrote compare.csv, compare.md and comparison.json with another comparison,
+    leaving the old scenario's folder there unlisted. A scenario run here is told by its
+    label (and its fingerprint, where recorded; its own folder checks it too), a results
+    folder given by its path."""
+    from sim.output.folder import FolderError, scenario_sha256
+
+    recorded = _recorded_items(out)
+    if recorded is None:
+        return
+    now = [(a.label, _source_key(a.source),
+            scenario_sha256(a.scenario) if a.runs else None) for a in arms]
+
+    def same(old: tuple[str | None, str, str | None], new: tuple[str, str, str | None]
+             ) -> bool:
+        if old[0] is not None and old[0] != new[0]:
+            return False
+        if old[2] is not None and new[2] is not None:
+            return old[2] == new[2]
+        if new[2] is not None and old[0] is not None:
+            return True  # a scenario run here, of the same label: its folder checks it
+        return old[1] == new[1]
+
+    if len(recorded) == len(now) and all(map(same, recorded, now)):
+        return
+
+    by_label = all(label is not None for label, _, _ in recorded)
+
+    def names(items: Sequence[tuple[str | None, str, str | None]]) -> str:
+        # by label as comparison.json names them, else by file (as run.json records them)
+        return ", ".join((label if by_label else None) or Path(source).name
+                         for label, source, _ in items)
+
+    raise FolderError(
+        f"cannot resume the comparison in {out}: it compares {names(recorded)}, not "
+        f"{names(now)} (the scenarios given, in that order)",
+        hint="resume it with the items it compares, in the same order; or pass --force to "
+             "replace it with this comparison, or choose another --out folder")
 
 
 def _refuse_others_runs(out: Path, arms: Sequence[Arm], resume: bool) -> None:
