@@ -111,7 +111,7 @@ def test_a_port_keeps_lots_a_shock_delayed_apart_from_lots_it_has_not(build, wor
         port.occupancy.enter(made, 0.0)
         return made
 
-    port.ship([lot(()), lot(("event:slow|event:slow",)), lot(())], None)
+    port.ship([lot(()), lot(("event:slow|event:slow",)), lot(())])
     assert sorted(c.tonnes for c in shipped) == [10.0, 20.0]
     (delayed,) = [c for c in shipped if c.delayed_by]
     assert delayed.split(5.0).delayed_by == delayed.delayed_by

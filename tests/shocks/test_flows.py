@@ -370,5 +370,5 @@ def test_a_port_keeps_lots_taxed_to_different_shares_apart(build, world_of) -> N
         taxed.append(lot)
     sent = []
     port.forward_batch = sent.extend  # the cargo lots that leave the port
-    port.ship(taxed, sea)
+    port.ship(taxed)
     assert sorted(lot.untaxed for lot in sent) == [0.1, 0.7]
