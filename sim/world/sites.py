@@ -574,8 +574,11 @@ class Refiner(Destination):
         if abroad <= 0.0:
             return parts
         restricted = gate is not None and gate.restricted(self.country)
-        allowed = gate.allow_refined(self.country, abroad, self.env.now) if restricted \
-            else abroad
+        # a dispatch at the close of day d (time d + 1) ships day d's metal: a quota's
+        # allowance and first-export delay are judged within that day, as bans are (at
+        # time d + 1 itself, the allowance of a period ending on day d has expired)
+        allowed = gate.allow_refined(self.country, abroad, self.env.now - 0.5) \
+            if restricted else abroad
         keep = 1.0 if allowed >= abroad else allowed / abroad
         out_parts = []
         for i, ((lane, t), out) in enumerate(zip(parts, leaving, strict=True)):
