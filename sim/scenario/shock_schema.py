@@ -333,7 +333,8 @@ class ExportQuota(Strict):
     """Channels the quota applies to; leave it out for all. An empty list (no channel) is
     refused."""
     allocation: dict[Id, PositiveFraction] | None = None
-    """Share of the quota allocated to each mine; every mine named must be able to export
+    """Share of the quota allocated to each mine (fractions that add up to 1, within
+    1e-6, not relative weights); every mine named must be able to export
     the commodity on the quota's channels (a route that leaves the country, or for a quota
     on all channels one to a refiner at home selling abroad). If omitted, each period's
     tonnes go pro rata to each mine's planned exports on the quota's channels averaged over
