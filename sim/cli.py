@@ -7,7 +7,7 @@ error (a bug: please report it) or a replication lost with its worker process (o
 memory, or killed); 130 when interrupted; 141 when
 the reader of the output went away (``sim validate ... | head``), as for any command
 killed by a closed pipe. Bad input never prints a traceback; set
-``SIM_DEBUG=1`` to see one for an internal error.
+``SIM_DEBUG=1`` to see one for an internal error (``SIM_DEBUG=0`` leaves it off).
 """
 
 from __future__ import annotations
@@ -36,6 +36,27 @@ EXIT_BROKEN_PIPE = 141
 
 def _err(text: str) -> None:
     click.echo(text, err=True)
+
+
+def _debugging() -> bool:
+    """Whether SIM_DEBUG asks for tracebacks: set to anything but empty, 0, false, no or
+    off (SIM_DEBUG=0 turned them on)."""
+    value = os.environ.get("SIM_DEBUG", "").strip().lower()
+    return value not in ("", "0", "false", "no", "off")
+
+
+BAR_INTERVAL_NOT_A_TERMINAL = 30.0
+"""Seconds between progress bar updates when stderr is not a terminal (a log file, a
+batch system's output): tqdm's 0.1 s wrote some 140 lines into the log of a 200-
+replication run."""
+
+
+def _bar_interval() -> float:
+    """tqdm's ``mininterval`` for a progress bar on stderr."""
+    try:
+        return 0.1 if sys.stderr.isatty() else BAR_INTERVAL_NOT_A_TERMINAL
+    except (AttributeError, ValueError):  # replaced or closed
+        return BAR_INTERVAL_NOT_A_TERMINAL
 
 
 def _exit_interrupted() -> NoReturn:
@@ -173,7 +194,7 @@ def _guarded_call(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     except Exception as exc:  # noqa: BLE001 - last line of defence for the user
         if _is_replication_error(exc):
             _exit_failed(exc)
-        if os.environ.get("SIM_DEBUG"):
+        if _debugging():
             traceback.print_exc()
         _err(f"internal error: {type(exc).__name__}: {exc}\n"
              "Set SIM_DEBUG=1 to see the traceback, and please report it.")
@@ -243,7 +264,7 @@ def _failure_text(exc: Any, label: Callable[[Any], str] | None = None) -> str:
     (default: its scenario)."""
     from sim.world.ledger import MassBalanceError
 
-    if os.environ.get("SIM_DEBUG"):
+    if _debugging():
         traceback.print_exception(exc)
     if exc.reason == "worker died" and type(exc.cause).__name__ == "KilledWorker":
         return (f"error: {exc.describe(label)}\n"
@@ -517,7 +538,7 @@ class _LazyBar:
             from tqdm import tqdm
 
             self.bar = tqdm(total=total, desc=self.desc, unit="rep", disable=self.quiet,
-                            file=sys.stderr, dynamic_ncols=True)
+                            file=sys.stderr, dynamic_ncols=True, mininterval=_bar_interval())
         return self.bar
 
     def set_total(self, total: int) -> None:
@@ -750,7 +771,7 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
         resume_words.append("--no-figures")
     resume_words += _executor_words(workers, scheduler, dask_local)
     bar = tqdm(total=replications, desc=f"{sc.name}", unit="rep", disable=quiet,
-               file=sys.stderr, dynamic_ncols=True, delay=0.1)
+               file=sys.stderr, dynamic_ncols=True, delay=0.1, mininterval=_bar_interval())
 
     def batch(n: int) -> None:
         if n != bar.total:

@@ -1461,8 +1461,10 @@ def _sweep_figures_hint(folder: Path) -> str:
         return f" and its figures are in {folder / 'figures'}/"
     try:
         plan = SweepStore(folder).plan()
-    except FolderError:
-        plan = None
+    except FolderError as exc:
+        # --resume refuses it too: saying it "runs nothing again" sent the user there
+        return (f"; its figures were not drawn (--no-figures), and the sweep cannot be "
+                f"resumed to draw them: {exc.message}; {exc.hint}")
     words = [str(w) for w in (plan or {}).get("resume_command") or [] if w != "--no-figures"]
     if words:
         how = "draw them with: " + shlex.join(with_out(words, folder))
@@ -1470,6 +1472,44 @@ def _sweep_figures_hint(folder: Path) -> str:
         how = ("to draw them, run the sim sweep command that wrote it again with --resume "
                "and without --no-figures")
     return f"; its figures were not drawn (--no-figures): {how} (nothing is run again)"
+
+
+def _missing_compared(folder: Path) -> FolderError | None:
+    """The error for a comparison's folder (comparison.json) some of whose scenarios'
+    results folders are gone, naming them: it was called "not a results folder ... fewer
+    than two run folders". A scenario the comparison ran is run again by its command with
+    --resume (the others are kept); a results folder it was given must be found again.
+    None if comparison.json cannot be read or lists no missing folder."""
+    try:
+        info = json.loads((folder / "comparison.json").read_text(encoding="utf-8"))
+        entries = [(str(e["label"]), str(e["source"]), bool(e.get("ran", True)))
+                   for e in info["scenarios"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    ran_gone = [label for label, _source, ran in entries
+                if ran and not (folder / label / "manifest.json").is_file()
+                and not (folder / label / "run.json").is_file()]
+    given_gone = [source for _label, source, ran in entries
+                  if not ran and not source.startswith("<")
+                  and not (Path(source) / "manifest.json").is_file()]
+    if not ran_gone and not given_gone:
+        return None
+    gone = [str(folder / label) for label in ran_gone] + given_gone
+    hints = []
+    if ran_gone:
+        kept = [folder / label for label, _source, ran in entries
+                if ran and label not in ran_gone and (folder / label / "run.json").is_file()]
+        command = next((c for c in map(finish_command, kept) if c), None)
+        how = (f"finish it with: {command}" if command else
+               "run the sim compare command that wrote it again with --resume")
+        hints.append(f"{how} (the missing scenarios are run again, the others kept)")
+    if given_gone:
+        hints.append("give sim compare the results folders it compared from where they are "
+                     "now (moved?), or the scenario files")
+    return FolderError(
+        f"{folder} is a comparison's folder, but the results folder(s) of "
+        f"{len(gone)} of the scenarios its comparison.json lists are missing: "
+        f"{', '.join(gone)}", hint="; or ".join(hints))
 
 
 def _too_few_runs(folder: Path, members: Members) -> FolderError:
@@ -1486,6 +1526,9 @@ def _too_few_runs(folder: Path, members: Members) -> FolderError:
             "folder of sim run or sim compare",
             hint=f"the sweep's table is {folder / 'sweep.csv'} (sweep-kpis.csv.gz has every "
                  f"KPI's mean, sd and n per sample){_sweep_figures_hint(folder)}")
+    missing = _missing_compared(folder)
+    if missing is not None:
+        return missing
     if not members.unfinished:
         return FolderError(
             f"{folder} is not a results folder: it has no manifest.json from `sim run` "

@@ -98,11 +98,21 @@ class SweepStore:
             plan = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise FolderError(f"{path} cannot be read ({exc})",
-                              hint="pass --force to start the sweep again") from None
+                              hint=self._force_hint()) from None
         if not isinstance(plan, dict) or plan.get("format") != PLAN_FORMAT:
             raise FolderError(f"{path} is not a sweep's plan ({PLAN_FORMAT!r})",
-                              hint="pass --force to start the sweep again")
+                              hint=self._force_hint())
         return plan
+
+    def _force_hint(self) -> str:
+        """What to do about a plan.json that cannot be read: the saved replications
+        cannot be checked against the sweep without it, so --resume refuses them."""
+        saved = self.saved_count()
+        lost = (f" (its {saved} saved replication(s) are deleted and run again)" if saved
+                else "")
+        return (f"--resume cannot check the saved replications without it: run the sim "
+                f"sweep command that wrote it again with --force instead of --resume to start "
+                f"the sweep again{lost}, or give another --out folder to keep this one")
 
     def begin(self, plan: dict[str, Any], resume: bool) -> Saved:
         """Start saving the sweep ``plan`` describes and return the replications already

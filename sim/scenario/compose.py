@@ -1,6 +1,7 @@
 """Put a scenario document together: ``extends:``, ``--set`` overrides and provenance.
 
-* ``extends: other.yaml`` (a path relative to the extending file) inherits every value of
+* ``extends: other.yaml`` (a path relative to the extending file's folder, as that file
+  was named: a symbolic link's own folder, not its target's) inherits every value of
   the other scenario. Mappings of fields merge key by key, recursively; any other value
   (number, text, list) replaces the inherited one, and so does a single value written as a
   mapping, a quantity ``{value: ...}`` or a distribution ``{dist: ...}``: it replaces the
@@ -511,10 +512,16 @@ def _linearize(path: Path, chain: tuple[Path, ...],
                     path=("extends",), file=where[0], line=where[1],
                     hint="a scenario cannot extend itself, directly or through others")])
             if not parent_path.exists():
+                hint = ("extends paths are relative to the file that contains them: to the "
+                        "folder it was named in (a symbolic link's own folder, not its "
+                        "target's)")
+                if path.parent.resolve() != resolved.parent:
+                    # the folder a link is in, not its target's: said, as it surprises
+                    hint += (f"; {path} leads to {resolved}, and its extends paths are "
+                             f"looked up in {path.absolute().parent}")
                 raise ScenarioError([Issue(
                     f"file {parent!r} not found (looked for {parent_path})",
-                    path=("extends",), file=where[0], line=where[1],
-                    hint="extends paths are relative to the file that contains them")])
+                    path=("extends",), file=where[0], line=where[1], hint=hint)])
             if parent_path.resolve() not in seen:
                 _linearize(parent_path, (*chain, resolved), order, seen)
     if resolved not in seen:
