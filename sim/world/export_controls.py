@@ -7,9 +7,10 @@ the markets a control covers exceed its allowance, each is cut in the same propo
 whichever refiner and market it comes from (the order of sites in the file does not
 matter); where several controls cover a market, the tightest cut binds. Refiners the
 control acts on that do not ship that day (a longer ``dispatch_period_days``) claim their
-part too: the refined metal they hold counts as a request in that first cut (once, where
-the refiner has another market for what is cut: a shipper's cut metal goes there and does
-not ask again), and what it would be allowed is set aside for them, so a refiner that
+part too: the refined metal they hold counts as a request in that first cut (once, as far
+as the refiner's other markets could take what is cut, as a shipper's cut metal goes there
+and does not ask again; the rest asks again, as a shipper's kept output does), and what it
+would be allowed is set aside for them, so a refiner that
 ships daily does not draw the allowance before one that ships weekly, nor the reverse
 (each gets the same share of its output). Tonnes cut go, in further rounds, to the
 refiner's markets that can still take more, in proportion to their sales shares: markets
@@ -27,6 +28,7 @@ away all its allowance), so there is at most one round more than there are contr
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -66,46 +68,44 @@ def _first_cut(refiners: Sequence[Refiner], requests: Sequence[tuple[int, int, f
                waiting: Sequence[Refiner], controls: Sequence[Any],
                commodity: int) -> dict[tuple[int, int], float]:
     """Each shipping refiner's factor on its requests under each control, for the first round:
-    the free allowance is cut in proportion to what every refiner the control acts on
-    asks for its metal that has not asked before, shippers and ``waiting`` refiners
-    alike: a waiting refiner's output asks once, on the day it is refined, if the
-    refiner has another market for what the control cuts (a shipper's cut goes there);
-    if not, what was cut asks again on later days, as a shipper's kept output does. The
-    waiting refiners' parts are set aside for them; a shipper's own part set aside
-    earlier goes back to the free allowance, and is added to what it may ship."""
+    the free allowance is cut in proportion to what every refiner the control acts on asks
+    for its metal that has not asked before, shippers and ``waiting`` refiners alike. A
+    shipper's cut metal goes to its other markets as far as they can take it, and what they
+    cannot take stays in its output and asks again the next day; a waiting refiner's does
+    the same (:func:`_outlet_room`): its output asks once, and the part of its cut its other
+    markets could not take asks again. The waiting refiners' parts are set aside for them; a
+    shipper's own part set aside earlier goes back to the free allowance, and is added to
+    what it may ship."""
     by_refiner: list[list[tuple[int, float, list[Any]]]] = [[] for _ in refiners]
     for r, i, t, covering in requests:
         by_refiner[r].append((i, t, covering))
     claims = []
-    outlets: dict[tuple[int, int], bool] = {}
     for ref in waiting:
         covers = [_covering(controls, ref.country, lane) for lane, _share in ref.sales[commodity]]
-        claims.append((ref.index, _requests(ref, float(ref.output[commodity]), commodity, covers)))
-        for ctl in controls:
-            # whether what this control cuts has another market to go to, as a shipper's
-            # cut does; if not it stays in the output and asks again, as a shipper's does
-            outlets[ref.index, id(ctl)] = any(
-                share > 0.0 and not any(c is ctl for c in covering)
-                for (_lane, share), covering in zip(ref.sales[commodity], covers, strict=True))
+        claims.append((ref, _requests(ref, float(ref.output[commodity]), commodity, covers),
+                       covers))
     factors: dict[tuple[int, int], float] = {}
     for ctl in controls:
         asked = ctl.asked
         shipper_wants = [(r, refiners[r].index, _covered(reqs, ctl))
                          for r, reqs in enumerate(by_refiner)]
-        waiting_wants = [(key, _covered(reqs, ctl)) for key, reqs in claims]
+        waiting_wants = [(ref, _covered(reqs, ctl), covers) for ref, reqs, covers in claims]
         wanted = sum(max(covered - asked.get(key, 0.0), 0.0)
                      for _r, key, covered in shipper_wants)
-        wanted += sum(max(covered - asked.get(key, 0.0), 0.0)
-                      for key, covered in waiting_wants)
+        wanted += sum(max(covered - asked.get(ref.index, 0.0), 0.0)
+                      for ref, covered, _covers in waiting_wants)
         scale = 1.0 if wanted <= ctl.allowance else ctl.allowance / wanted
-        for key, covered in waiting_wants:
+        for ref, covered, covers in waiting_wants:
+            key = ref.index
             before = asked.get(key, 0.0)
             held = ctl.reserved.get(key, 0.0)
-            more = min(max(covered - before, 0.0) * scale, ctl.allowance)
+            new = max(covered - before, 0.0)
+            more = min(new * scale, ctl.allowance)
             if more > 0.0:
                 ctl.reserved[key] = held + more
                 ctl.allowance -= more
-            asked[key] = max(covered, before) if outlets[key, id(ctl)] else held + more
+            kept = max(new - more - _outlet_room(ref, commodity, covers, ctl), 0.0)
+            asked[key] = before + new - kept
         for r, key, covered in shipper_wants:
             held = ctl.reserved.pop(key, 0.0)
             new = max(covered - asked.pop(key, 0.0), 0.0)
@@ -113,6 +113,21 @@ def _first_cut(refiners: Sequence[Refiner], requests: Sequence[tuple[int, int, f
             factors[r, id(ctl)] = min((held + new * scale) / covered, 1.0) \
                 if covered > 0.0 else scale
     return factors
+
+
+def _outlet_room(ref: Refiner, commodity: int, covers: list[list[Any]], ctl: Any) -> float:
+    """Tonnes of what ``ctl`` cuts that ``ref``'s other markets could take now: unlimited
+    if one of them (with a sales share) is under no control, else the allowance the
+    tightest control on each has left (0 for none). An estimate for a refiner that does
+    not ship today, whose cut metal would otherwise go there as a shipper's does."""
+    room = 0.0
+    for (_lane, share), covering in zip(ref.sales[commodity], covers, strict=True):
+        if share <= 0.0 or any(c is ctl for c in covering):
+            continue
+        if not covering:
+            return math.inf
+        room += min(c.allowance for c in covering)
+    return room
 
 
 def settle(refiners: Sequence[Refiner], controls: Sequence[Any], commodity: int,
