@@ -25,10 +25,15 @@ Any :class:`concurrent.futures.Executor` runs the replications of ``sim.run``,
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import pkgutil
+from collections.abc import Mapping, Sequence
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
+# The package itself, for annotations that name a lazily imported class as sim.Scenario:
+# typing.get_type_hints looks a bare name up in this module's dict, where a lazy name is
+# not until first used (a NameError), but sim.Scenario goes through __getattr__.
+import sim
 from sim.lazy import lazy_exports
 
 try:
@@ -58,14 +63,17 @@ matplotlib take most of a second and over 100 MB, and a simulation needs none of
 
 __all__ = ["__version__", *sorted([*_EXPORTS, "load_scenario", "scenario_from_dict"])]
 
-__getattr__ = lazy_exports(__name__, _EXPORTS)
+if not TYPE_CHECKING:
+    # A module-level __getattr__ makes type checkers read every attribute, a misspelt
+    # sim.runn included, as Any; they see the names eagerly imported at the end instead.
+    __getattr__ = lazy_exports(__name__, _EXPORTS)
 
 
 # The two loaders are defined here, not exported from sim.scenario, because they warn: the
 # command line calls sim.scenario's, which return the notes for it to print once.
 
 
-def load_scenario(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -> Scenario:
+def load_scenario(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -> sim.Scenario:
     """Load, merge, override and validate a scenario file (see
     :func:`sim.scenario.load_scenario`).
 
@@ -87,8 +95,8 @@ def load_scenario(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -
     return sc
 
 
-def scenario_from_dict(data: dict[str, Any], name: str = "<dict>",
-                       overrides: Sequence[str] = ()) -> Scenario:
+def scenario_from_dict(data: Mapping[str, Any], name: str = "<dict>",
+                       overrides: Sequence[str] = ()) -> sim.Scenario:
     """Validate a scenario given as a Python mapping (as it would be read from YAML), with
     ``overrides`` applied and warned of as by :func:`load_scenario` (see
     :func:`sim.scenario.scenario_from_dict`; ``extends`` works only in files). Raises
@@ -105,7 +113,10 @@ def scenario_from_dict(data: dict[str, Any], name: str = "<dict>",
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_EXPORTS])
+    """The public names and the subpackages, not the helpers this module imports (``os``,
+    ``Any``, ``lazy_exports``...), which completion would otherwise offer."""
+    return sorted({*__all__, *(m.name for m in pkgutil.iter_modules(__path__)
+                               if not m.name.startswith("_"))})
 
 
 if TYPE_CHECKING:  # for type checkers and editors: the same names, eagerly

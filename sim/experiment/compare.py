@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import math
+import os
 import re
 import time
 import warnings
@@ -431,7 +432,8 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
                    scheduler: str | None = None, dask_local: bool = False,
                    executor: Executor | None = None,
                    target: Target | None = None, confidence: float = 0.95,
-                   out: str | Path | None = None, force: bool = False, resume: bool = False,
+                   out: str | os.PathLike[str] | None = None, force: bool = False,
+                   resume: bool = False,
                    progress: Callable[[int], None] | None = None,
                    on_batch: Callable[[int], None] | None = None,
                    figures: bool = True, for_python: bool = True,
@@ -467,7 +469,8 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
                     overrides: Sequence[str], workers: int | None, backend: Backend | None,
                     scheduler: str | None, dask_local: bool, executor: Executor | None,
                     target: Target | None,
-                    confidence: float, out: str | Path | None, force: bool, resume: bool,
+                    confidence: float, out: str | os.PathLike[str] | None, force: bool,
+                    resume: bool,
                     progress: Callable[[int], None] | None,
                     on_batch: Callable[[int], None] | None, figures: bool,
                     for_python: bool, command: Sequence[str] | None = None) -> Comparison:
@@ -1108,8 +1111,10 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
             executor: Executor | None = None,
             target_ci: float | None = None, metrics: Sequence[str] = (),
             max_replications: int | None = None, confidence: float = 0.95,
-            out: str | Path | None = None, force: bool = False,
-            **kwargs: Any) -> pd.DataFrame:
+            out: str | os.PathLike[str] | None = None, force: bool = False,
+            resume: bool = False, figures: bool = True, backend: Backend | None = None,
+            progress: Callable[[int], None] | None = None,
+            on_batch: Callable[[int], None] | None = None) -> pd.DataFrame:
     """Compare scenarios with common random numbers; return the comparison table.
 
     ``items`` are scenario files, results folders, :class:`~sim.scenario.schema.Scenario`
@@ -1133,10 +1138,14 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
     refused without ``target_ci``). With ``out``, results folders, tables and figures are
     written there, each replication as it finishes: ``resume=True`` finishes an
     interrupted comparison, ``force=True`` replaces one, ``figures=False`` skips the
-    figures. Each scenario's run.json there records the comparison's items, overrides and
-    target, so the hint that finishes an interrupted comparison (:func:`sim.load_results`
-    or ``sim report`` on a scenario's folder) is the ``sim compare ... --resume`` command
-    or ``sim.compare`` call with them; ``resume=True`` without the ``target_ci`` it was run
+    figures. ``progress`` is called with 1 as each replication finishes, ``on_batch``
+    before each batch with the replications there will then be (over all scenarios;
+    one batch without ``target_ci``), and ``backend`` (see
+    :func:`sim.experiment.executors.open_backend`) is one more place to run them. Each
+    scenario's run.json there records the comparison's items, overrides and target, so
+    the hint that finishes an interrupted comparison (:func:`sim.load_results` or ``sim
+    report`` on a scenario's folder) is the ``sim compare ... --resume`` command or
+    ``sim.compare`` call with them; ``resume=True`` without the ``target_ci`` it was run
     with warns (it then ends with the replications saved).
 
     The table has one row per KPI and scenario: commodity, channel, site, metric, unit,
@@ -1170,7 +1179,9 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
                         scheduler=scheduler, dask_local=dask_local, executor=executor,
                         target_ci=target_ci,
                         metrics=metrics, max_replications=max_replications,
-                        confidence=confidence, out=out, force=force, **kwargs)
+                        confidence=confidence, out=out, force=force, resume=resume,
+                        figures=figures, backend=backend, progress=progress,
+                        on_batch=on_batch)
     # A table alone dropped them: +303% delivered, from a period four times as long, said
     # nothing of the period.
     for note in comp.notes:
@@ -1189,8 +1200,11 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
 def _compare(items: Sequence[Item], replications: int | None, seed: int | None, *,
              overrides: Sequence[str], workers: int | None, scheduler: str | None,
              dask_local: bool, target_ci: float | None, metrics: Sequence[str],
-             max_replications: int | None, confidence: float, out: str | Path | None,
-             force: bool, **kwargs: Any) -> Comparison:
+             max_replications: int | None, confidence: float,
+             out: str | os.PathLike[str] | None, force: bool, executor: Executor | None,
+             resume: bool, figures: bool, backend: Backend | None,
+             progress: Callable[[int], None] | None,
+             on_batch: Callable[[int], None] | None) -> Comparison:
     """:func:`compare`'s comparison, before its notes are warned of."""
     check_strings(metrics, "metrics", "KPI names such as 'delivered_t:cobalt'")
     if target_ci is None and metrics:
@@ -1212,5 +1226,6 @@ def _compare(items: Sequence[Item], replications: int | None, seed: int | None, 
     return run_comparison(items, replications, seed, overrides=overrides, workers=workers,
                           scheduler=scheduler, dask_local=dask_local, target=target,
                           confidence=confidence, out=out, force=force, for_python=True,
-                          **kwargs)
+                          executor=executor, resume=resume, figures=figures, backend=backend,
+                          progress=progress, on_batch=on_batch)
 

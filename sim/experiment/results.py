@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import numbers
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,7 @@ from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
     import pandas as pd
+    from matplotlib.figure import Figure
 
 KPI_COLUMNS = ["replication", "commodity", "channel", "site", "metric", "value", "unit"]
 KPI_KEYS = ["commodity", "channel", "site", "metric", "unit"]
@@ -258,7 +260,7 @@ class Results:
                 "figures</small></div>")
 
 
-def load_results(path: str | Path) -> Results:
+def load_results(path: str | os.PathLike[str]) -> Results:
     """Read a finished results folder (written by ``sim run``, or one scenario's folder of
     a comparison) back into a :class:`Results`.
 
@@ -274,7 +276,7 @@ def load_results(path: str | Path) -> Results:
     from sim.output.folder import load_results as load
 
     try:
-        res = load(path)
+        res = load(Path(path))  # what it does first; it is annotated for str | Path
     except FolderError as exc:
         if exc.hint is not None or not Path(path).is_dir():
             raise
@@ -445,7 +447,7 @@ class ResultsPlot:
         self._res = results
 
     def flows(self, commodity: str | None = None,
-              metrics: Sequence[str] = ("mined_t", "exported_t")) -> Any:
+              metrics: Sequence[str] = ("mined_t", "exported_t")) -> Figure:
         """Flows over time, stacked by channel (mined, exported), destination country
         (delivered, market arrivals) or market (demand, consumed, shortfall), per commodity.
         ``metrics`` is a list of flow series names; see
@@ -454,39 +456,43 @@ class ResultsPlot:
 
         return flows_figure(self._res, commodity, metrics)
 
-    def deliveries(self, commodity: str | None = None) -> Any:
+    def deliveries(self, commodity: str | None = None) -> Figure:
         """Deliveries against demand and the resilience triangle."""
         from sim.output.figures import deliveries_figure
 
         return deliveries_figure(self._res, commodity)
 
-    def prices(self, commodity: str | None = None) -> Any:
+    def prices(self, commodity: str | None = None) -> Figure:
         """Price-index fan chart."""
         from sim.output.figures import prices_figure
 
         return prices_figure(self._res, commodity)
 
     def stocks(self, commodity: str | None = None,
-               kinds: Sequence[str] = ("mine", "port", "refiner")) -> Any:
-        """Stocks at sites of each kind over time. ``kinds`` is a list of site kinds; see
+               kinds: Sequence[str] | None = None) -> Figure:
+        """Stocks at sites of each kind over time. ``kinds`` is a list of site kinds
+        (default: :data:`~sim.output.figures.STOCK_KINDS`, mines, ports and refiners); see
         :func:`~sim.output.figures.stocks_figure` for the errors raised."""
-        from sim.output.figures import stocks_figure
+        from sim.output.figures import STOCK_KINDS, stocks_figure
 
-        return stocks_figure(self._res, commodity, kinds)
+        # the default is the figure's own, not a copy of it that could drift apart
+        return stocks_figure(self._res, commodity, STOCK_KINDS if kinds is None else kinds)
 
-    def lead_times(self, commodity: str | None = None) -> Any:
-        """Lead time by channel, across replications."""
+    def lead_times(self, commodity: str | None = None, max_routes: int = 12) -> Figure:
+        """Lead time from mine to first destination per route, across replications, for
+        the ``max_routes`` routes carrying most metal, coloured by channel (see
+        :func:`~sim.output.figures.lead_times_figure`)."""
         from sim.output.figures import lead_times_figure
 
-        return lead_times_figure(self._res, commodity)
+        return lead_times_figure(self._res, commodity, max_routes)
 
-    def map(self, commodity: str | None = None) -> Any:
+    def map(self, commodity: str | None = None) -> Figure:
         """Schematic map, line width by simulated flow, closures marked."""
         from sim.output.figures import map_figure
 
         return map_figure(self._res, commodity)
 
-    def flow_diagram(self, commodity: str | None = None) -> Any:
+    def flow_diagram(self, commodity: str | None = None) -> Figure:
         """Mine to channel to destination to market."""
         from sim.output.figures import flow_diagram_figure
 

@@ -49,7 +49,7 @@ from sim.scenario.schema import Scenario
 Sink = Callable[[ReplicationResult], None]
 
 
-def run_many(sc: Scenario, replications: Iterable[int], seed: int, workers: int = 1,
+def run_many(sc: Scenario, replications: Iterable[int], seed: int, workers: int | None = 1,
              sink: Sink | None = None, progress: Callable[[int], None] | None = None,
              executor: Executor | None = None,
              backend: Backend | None = None) -> list[ReplicationResult]:
@@ -57,9 +57,9 @@ def run_many(sc: Scenario, replications: Iterable[int], seed: int, workers: int 
 
     Where they run: a ``backend`` (see :func:`sim.experiment.executors.open_backend`), or
     any ``executor``, or else a local process pool of ``workers`` processes when
-    ``workers > 1`` (in this process otherwise). On KeyboardInterrupt pending replications
-    are cancelled and the interrupt re-raised; replications already passed to ``sink`` are
-    kept.
+    ``workers > 1`` (one per CPU when ``None``; in this process when 1). On
+    KeyboardInterrupt pending replications are cancelled and the interrupt re-raised;
+    replications already passed to ``sink`` are kept.
     """
     done: list[ReplicationResult] = []
     _execute(sc, replications, seed, done.append, workers, sink, progress, executor, backend)
@@ -68,7 +68,7 @@ def run_many(sc: Scenario, replications: Iterable[int], seed: int, workers: int 
 
 
 def _execute(sc: Scenario, replications: Iterable[int], seed: int,
-             keep: Callable[[ReplicationResult], None], workers: int = 1,
+             keep: Callable[[ReplicationResult], None], workers: int | None = 1,
              sink: Sink | None = None, progress: Callable[[int], None] | None = None,
              executor: Executor | None = None, backend: Backend | None = None,
              scheduler: str | None = None, dask_local: bool = False) -> None:
@@ -278,12 +278,13 @@ def check_run_arguments(replications: int, seed: int, workers: int | None) -> No
         check_count(workers, "workers")
 
 
-def run(sc: Scenario | str | Path, replications: int | None = None, seed: int = 0,
-        workers: int = 1, sink: Sink | None = None,
+def run(sc: Scenario | str | os.PathLike[str], replications: int | None = None, seed: int = 0,
+        workers: int | None = 1, sink: Sink | None = None,
         progress: Callable[[int], None] | None = None,
         executor: Executor | None = None, backend: Backend | None = None, *,
         overrides: Sequence[str] = (), scheduler: str | None = None,
-        dask_local: bool = False, out: str | Path | None = None, force: bool = False,
+        dask_local: bool = False, out: str | os.PathLike[str] | None = None,
+        force: bool = False,
         resume: bool = False, figures: bool = True, target_ci: float | None = None,
         metrics: Sequence[str] = (), max_replications: int | None = None,
         confidence: float | None = None) -> Results:
@@ -301,7 +302,8 @@ def run(sc: Scenario | str | Path, replications: int | None = None, seed: int = 
     with ``resume=True``, to the count the run being finished was asked for (or the
     replications its folder holds, if more).
 
-    ``workers > 1`` runs them on a local process pool; ``scheduler`` (a Dask scheduler's
+    ``workers > 1`` runs them on a local process pool (``workers=None``: one process per
+    CPU; 1, the default: in this process); ``scheduler`` (a Dask scheduler's
     address) or ``dask_local=True`` (a Dask LocalCluster of ``workers`` processes), as for
     ``sim run --scheduler``/``--dask-local``, or ``executor`` (any
     :class:`concurrent.futures.Executor`, e.g. ``ThreadPoolExecutor(4)`` or
@@ -339,8 +341,9 @@ def run(sc: Scenario | str | Path, replications: int | None = None, seed: int = 
     first replication finished (with ``out``, it is saved, and ``resume=True`` with corrected
     ``metrics`` keeps it).
 
-    Raises :class:`ExperimentError` (a ``ValueError``) unless ``replications`` and
-    ``workers`` are integers of at least 1 and ``seed`` a non-negative integer, for
+    Raises :class:`ExperimentError` (a ``ValueError``) unless ``replications`` is an
+    integer of at least 1, ``workers`` one too or ``None``, and ``seed`` a non-negative
+    integer, for
     ``metrics``, ``max_replications`` or ``confidence`` without ``target_ci``, a
     ``target_ci`` outside (0, 1), no ``metrics`` with it, a KPI the scenario does not
     have (see above), a ``max_replications`` below ``replications``, for more
@@ -456,7 +459,7 @@ def _target_settings(target_ci: float | None, metrics: Sequence[str],
     return target
 
 
-def _run_to_folder(sc: Scenario, replications: int | None, seed: int, workers: int,
+def _run_to_folder(sc: Scenario, replications: int | None, seed: int, workers: int | None,
                    sink: Sink | None, progress: Callable[[int], None] | None,
                    executor: Executor | None, backend: Backend | None,
                    scheduler: str | None, dask_local: bool, out: Path, force: bool,

@@ -52,7 +52,7 @@ import os
 import re
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -391,7 +391,8 @@ class PointScenarios:
     point only applies its overrides and validates.
     """
 
-    def __init__(self, path: str | Path | Scenario, overrides: Sequence[str] = ()) -> None:
+    def __init__(self, path: str | os.PathLike[str] | Scenario,
+                 overrides: Sequence[str] = ()) -> None:
         from sim.scenario import load_scenario
         from sim.scenario.compose import load_raw
 
@@ -640,13 +641,15 @@ def _param_text(p: Param) -> str:
     return f"{p.path} {p.low:g} to {p.high:g}" + ("" if p.scale == "linear" else f" ({p.scale})")
 
 
-def run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], design: str = "lhs",
+def run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str | Param],
+              design: str = "lhs",
               samples: int = 16, replications: int | None = None, seed: int = 0, *,
               overrides: Sequence[str] = (), workers: int | None = 1,
               backend: Backend | None = None, scheduler: str | None = None,
               dask_local: bool = False, executor: Executor | None = None,
               metrics: Sequence[str] = (),
-              out: str | Path | None = None, force: bool = False, resume: bool = False,
+              out: str | os.PathLike[str] | None = None, force: bool = False,
+              resume: bool = False,
               n_resamples: int = 999, confidence: float = 0.95,
               progress: Callable[[int], None] | None = None,
               on_total: Callable[[int], None] | None = None,
@@ -680,12 +683,12 @@ def run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], de
     return result
 
 
-def _run_sweep(scenario: str | Path | Scenario, params: Sequence[str | Param], design: str,
-               samples: int, replications: int | None, seed: int, *,
+def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str | Param],
+               design: str, samples: int, replications: int | None, seed: int, *,
                overrides: Sequence[str],
                workers: int | None, backend: Backend | None, scheduler: str | None,
                dask_local: bool, executor: Executor | None, metrics: Sequence[str],
-               out: str | Path | None, force: bool,
+               out: str | os.PathLike[str] | None, force: bool,
                resume: bool, n_resamples: int, confidence: float,
                progress: Callable[[int], None] | None,
                on_total: Callable[[int], None] | None, figures: bool,
@@ -893,11 +896,11 @@ def _whole_hint(params: Sequence[Param], exc: ScenarioError, for_python: bool) -
     return f"end the range with :int to draw whole numbers: '{p.path}={low}:{high}:int'"
 
 
-def _source(scenario: str | Path | Scenario) -> str:
+def _source(scenario: str | os.PathLike[str] | Scenario) -> str:
     """Where the swept scenario came from, as the sweep's files record it."""
     if isinstance(scenario, Scenario):
         return f"<scenario {scenario.name}>"  # as a comparison labels one
-    return str(scenario)
+    return os.fspath(scenario)  # str() of an os.PathLike other than Path is its repr
 
 
 def _param_records(params: Sequence[Param]) -> list[dict[str, Any]]:
@@ -1124,15 +1127,21 @@ def _bootstrap(indices: Callable[[np.ndarray], np.ndarray], n: int, seed: int,
 # The Python API
 
 
-def sweep(scenario: str | Path | Scenario,
-          params: dict[str, tuple[float, float]] | Sequence[str],
+def sweep(scenario: str | os.PathLike[str] | Scenario,
+          params: Mapping[str, tuple[float, float] | tuple[float, float, str]] | Sequence[str],
           design: str = "lhs", samples: int = 16, replications: int | None = None,
-          seed: int = 0,
-          **kwargs: Any) -> pd.DataFrame:
+          seed: int = 0, *, overrides: Sequence[str] = (), workers: int | None = 1,
+          backend: Backend | None = None, scheduler: str | None = None,
+          dask_local: bool = False, executor: Executor | None = None,
+          metrics: Sequence[str] = (), out: str | os.PathLike[str] | None = None,
+          force: bool = False, resume: bool = False, n_resamples: int = 999,
+          confidence: float = 0.95, progress: Callable[[int], None] | None = None,
+          on_total: Callable[[int], None] | None = None,
+          figures: bool = True) -> pd.DataFrame:
     """Run a parameter sweep of ``scenario`` (a scenario file or a loaded
     :class:`~sim.scenario.schema.Scenario`); return one row per sample.
 
-    ``params`` maps key paths (as for ``--set``) to ``(low, high)`` ranges (or
+    ``params`` (any mapping) maps key paths (as for ``--set``) to ``(low, high)`` ranges (or
     ``(low, high, "log"|"int")``; a value the scenario takes in whole numbers, such as
     ``horizon_days``, needs ``"int"``), or is a list of ``"key.path=low:high"`` strings.
     ``design`` is ``lhs``, ``sobol`` (``samples`` a power of 2; ``samples x (d + 2)``
@@ -1146,7 +1155,10 @@ def sweep(scenario: str | Path | Scenario,
     ``out`` and ``force`` (write the sweep folder; each replication is saved there as it
     finishes), ``resume`` (finish the sweep in ``out``, running only the replications not
     saved; ``replications`` may be larger than the saved sweep's, not smaller, and if
-    omitted stays the saved sweep's; 1 if omitted otherwise). The table's
+    omitted stays the saved sweep's; 1 if omitted otherwise), ``figures`` (False: none
+    in ``out``), ``confidence`` and ``n_resamples`` (the Sobol indices' bootstrap
+    intervals), ``progress`` (called with 1 as each replication finishes), ``on_total``
+    (called with the count of replications to run) and ``backend``. The table's
     columns are ``sample``, ``block`` (Sobol), the parameters, and the mean of every total
     KPI as ``metric:commodity``. The scenario's notes (an override over a value the file
     gives in another unit, a policy that cannot act in the network) are warned of
@@ -1171,12 +1183,19 @@ def sweep(scenario: str | Path | Scenario,
     check_strings(params, "params", "'key.path=low:high' strings (or a dict of key path to "
                   "(low, high))")
     with python_wording("sweep"):
-        if isinstance(params, dict):
+        # any mapping: a MappingProxyType or a custom Mapping is a dict to its user, and
+        # list() of one gave its keys, refused as "key.path=low:high" strings
+        if isinstance(params, Mapping):
             specs: list[str | Param] = [Param.of_range(path, rng)
                                         for path, rng in params.items()]
         else:
             specs = list(params)
-    result = run_sweep(scenario, specs, design, samples, replications, seed, **kwargs)
+    result = run_sweep(scenario, specs, design, samples, replications, seed,
+                       overrides=overrides, workers=workers, backend=backend,
+                       scheduler=scheduler, dask_local=dask_local, executor=executor,
+                       metrics=metrics, out=out, force=force, resume=resume,
+                       n_resamples=n_resamples, confidence=confidence, progress=progress,
+                       on_total=on_total, figures=figures)
     notes = [python_note(n) for n in result.notes]
     for note in notes:
         warnings.warn(note, UserWarning, stacklevel=2)

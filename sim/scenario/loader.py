@@ -83,7 +83,7 @@ class ScenarioMeta:
     reference price (its money KPIs would read 0)."""
 
 
-def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
+def load_scenario(path: str | PathLike[str], overrides: Sequence[str] = ()) -> Scenario:
     """Load, merge, override and validate a scenario file.
 
     ``overrides`` is a list of ``"key.path=value"`` strings (as for ``--set``). What an
@@ -100,7 +100,7 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
     return validate_raw(raw)
 
 
-def scenario_from_dict(data: dict[str, Any], name: str = "<dict>",
+def scenario_from_dict(data: Mapping[str, Any], name: str = "<dict>",
                        overrides: Sequence[str] = ()) -> Scenario:
     """Validate a scenario given as a Python mapping (as it would be read from YAML), with
     ``overrides`` as for :func:`load_scenario`.

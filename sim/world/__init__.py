@@ -17,7 +17,8 @@ _EXPORTS = {"Ledger": "sim.world.ledger", "MassBalanceError": "sim.world.ledger"
 __all__ = sorted(_EXPORTS)
 
 
-__getattr__ = lazy_exports(__name__, _EXPORTS)
+if not TYPE_CHECKING:  # else type checkers read every attribute, misspelt ones too, as Any
+    __getattr__ = lazy_exports(__name__, _EXPORTS)
 
 
 if TYPE_CHECKING:
