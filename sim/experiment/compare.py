@@ -531,7 +531,8 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
         check_metrics(target.specs, arms[0].scenario)
         check_measurable(target.specs, [arm.scenario for arm in arms])
     notes = (seed_notes(arms, root, for_python) + period_notes(arms, for_python)
-             + series_period_notes(arms, for_python) + _override_notes(arms, for_python))
+             + series_period_notes(arms, for_python) + _override_notes(arms, for_python)
+             + extends_notes(arms))
     runnable = [a for a in arms if a.runs]
     jobs = [Job.of(a.scenario, a.seed) for a in runnable]
     chosen: list[int] = []  # reference KPI columns a target measures
@@ -826,6 +827,49 @@ def series_period_notes(arms: Sequence[Arm], for_python: bool = False) -> list[s
             f"period, so the comparison figures draw no time-series difference from "
             f"{arms[0].label} for {', '.join(other)} (each scenario's own series only; the "
             f"KPIs are not affected); {fix}"]
+
+
+def _chain(sc: Scenario) -> list[Path]:
+    """The files scenario ``sc`` was loaded from, itself first and then each file it
+    ``extends`` in turn, resolved; [] for a scenario not loaded from a file."""
+    from sim.scenario.loader import meta_of
+
+    try:
+        files = [str(f) for f in meta_of(sc).files]
+    except Exception:  # noqa: BLE001 - a scenario built in code records no files
+        return []
+    if not files or (files[0].startswith("<") and files[0].endswith(">")):
+        return []
+    return [Path(f).resolve() for f in files]
+
+
+def extends_notes(arms: Sequence[Arm]) -> list[str]:
+    """A note for each compared scenario whose ``extends`` chain has files the reference's
+    chain lacks (the reference not being one of them): its differences from the reference
+    are those files' changes as well as its own, so they are not its own effect (a
+    partnership over a leaky baseline, compared with the clean baseline, shows the leakage
+    as the partnership's). Scenarios not loaded from files, or read from results folders
+    that do not record their files, get none."""
+    if len(arms) < 2:
+        return []
+    ref = arms[0]
+    ref_chain = set(_chain(ref.scenario))
+    if not ref_chain:
+        return []
+    notes: list[str] = []
+    for arm in arms[1:]:
+        extra = [f for f in _chain(arm.scenario)[1:] if f not in ref_chain]
+        if not extra:
+            continue
+        names = [f.name for f in extra]
+        listed = (names[0] if len(names) == 1
+                  else ", ".join(names[:-1]) + f" and {names[-1]}")
+        whose = ", ".join(f"{f.stem}'s" for f in extra)
+        notes.append(
+            f"{arm.label} extends {listed}, which the reference ({ref.label}) does not: "
+            f"its differences from {ref.label} include {whose} changes as well as its own; "
+            f"compare it with {names[0]} for {arm.label}'s own effect")
+    return notes
 
 
 def _override_notes(arms: Sequence[Arm], for_python: bool = False) -> list[str]:
