@@ -496,7 +496,9 @@ def as_param(text: str, sets: Sequence[str], for_python: bool = False) -> str:
     return text
 
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# A free-standing number only: digits inside an identifier or a quoted id ('sup_1',
+# 'q2') name another object, so notes that differ there are about different things.
+_NUMBER = re.compile(r"(?<![\w'])\d+(?:[.,]\d+)*(?![\w'])")
 _LISTED = 10
 """Samples named in a note that concerns only some design points; more are counted."""
 
@@ -504,23 +506,59 @@ _LISTED = 10
 def point_notes(per_point: Sequence[Sequence[str]]) -> list[str]:
     """The notes of a sweep from those of each design point's scenario: each distinct note
     once, with at how many points (and which samples) it holds unless it holds at all.
-    Notes that differ only in their numbers (a capacity factor each point sets to another
-    value) are one note: the first point's is shown, with the points of them all."""
+
+    Notes that differ only in their free-standing numbers (a capacity factor each point
+    sets to another value) are one note, each number that differs between them shown as
+    its range over those points (``48 to 63``), so that advice holds at every point. Two
+    notes of the same point are never one: they say different things."""
     size = len(per_point)
-    groups: dict[str, dict[str, list[int]]] = {}
+    groups: list[dict[str, list[int]]] = []  # each note's text -> the points it holds at
+    by_key: dict[str, list[int]] = {}  # numbers masked -> indices into groups
     for k, notes in enumerate(per_point):
         for note in dict.fromkeys(notes):
-            groups.setdefault(_NUMBER.sub("#", note), {}).setdefault(note, []).append(k)
+            candidates = by_key.setdefault(_NUMBER.sub("#", note), [])
+            free = [g for g in candidates
+                    if not any(ks[-1] == k for ks in groups[g].values())]
+            same = [g for g in free if note in groups[g]]
+            if same or free:
+                groups[(same or free)[0]].setdefault(note, []).append(k)
+            else:
+                candidates.append(len(groups))
+                groups.append({note: [k]})
     out = []
-    for texts in groups.values():
-        first, at = next(iter(texts.items()))
+    for texts in groups:
         samples = sorted({k for ks in texts.values() for k in ks})
         if len(texts) == 1:
+            first = next(iter(texts))
             out.append(first if len(samples) == size else f"{first} ({_at(samples, size)})")
         else:
-            out.append(f"{first} (so at {_samples(at)}; the same note with other numbers "
-                       f"{_at(samples, size)})")
+            out.append(f"{_ranged(list(texts))} ({_at(samples, size)}; a number that "
+                       "differs between these points is shown as its range over them)")
     return out
+
+
+def _ranged(texts: Sequence[str]) -> str:
+    """The first of ``texts`` (notes equal but for their numbers) with each number that
+    differs between them written as ``low to high``."""
+    numbers = [_NUMBER.findall(t) for t in texts]
+    pieces = _NUMBER.split(texts[0])
+    out = [pieces[0]]
+    for i, rest in enumerate(pieces[1:]):
+        values = sorted({n[i] for n in numbers}, key=_magnitude)
+        out.append(values[0] if len(values) == 1 else f"{values[0]} to {values[-1]}")
+        out.append(rest)
+    return "".join(out)
+
+
+def _magnitude(number: str) -> tuple[float, str]:
+    """The value of a number as a note writes it (``1,789`` thousands, ``47.3``), to
+    order a range by; one that is not a single number sorts by its text."""
+    plain = number.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", number) \
+        else number
+    try:
+        return float(plain), number
+    except ValueError:
+        return float("inf"), number
 
 
 def _at(samples: Sequence[int], size: int) -> str:
