@@ -13,6 +13,7 @@ killed by a closed pipe. Bad input never prints a traceback; set
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import signal
 import sys
@@ -57,6 +58,20 @@ def _bar_interval() -> float:
         return 0.1 if sys.stderr.isatty() else BAR_INTERVAL_NOT_A_TERMINAL
     except (AttributeError, ValueError):  # replaced or closed
         return BAR_INTERVAL_NOT_A_TERMINAL
+
+
+def _bar_timing() -> dict[str, float]:
+    """tqdm's ``mininterval`` and ``maxinterval`` (seconds) for a progress bar on stderr,
+    and into a file ``miniters`` 1. tqdm's monitor thread redraws a bar not drawn for
+    ``maxinterval`` (10 s by default) once its updates are counted in batches: that put a
+    second line into a log file between the bar's own every 30 s. The maximum is at least
+    the minimum, and an update every replication (a clock read each) leaves the monitor
+    nothing to do."""
+    interval = _bar_interval()
+    timing = {"mininterval": interval, "maxinterval": max(interval, 10.0)}
+    if interval >= BAR_INTERVAL_NOT_A_TERMINAL:
+        timing["miniters"] = 1
+    return timing
 
 
 def _exit_interrupted() -> NoReturn:
@@ -201,24 +216,34 @@ def _guarded_call(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         sys.exit(EXIT_INTERNAL)
 
 
+_ENVIRONMENT_ERRNOS = frozenset(
+    getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM", "EIO",
+                                      "EMFILE", "ENFILE") if hasattr(errno, name))
+"""OSErrors that say something about the machine (a full disk, a read-only folder, too
+many open files), not about the simulator. Others (a missing file, a folder where a file
+was expected) may be a bug: a file the simulator itself asked for under a wrong name."""
+
+
 def _environment_text(exc: OSError) -> str:
     """What an OSError (a full disk, a read-only folder, a file that cannot be read) means
-    for the user: the file, the system's reason and what to do; not a bug to report. A
-    write to the standard output that fails (``> /dev/full``) names no file: it is said to
-    be the output, and what is still buffered for it is dropped, so that Python does not
-    fail again as it flushes it on the way out."""
-    import errno
-
+    for the user: the file, the system's reason and what to do. Only an error of the
+    environment (:data:`_ENVIRONMENT_ERRNOS`, or a failed write of the command's output) is
+    said not to be a bug; for others (a missing file) the hint asks for a report, with
+    SIM_DEBUG=1 showing where the file was asked for. A write to the standard output that
+    fails (``> /dev/full``) names no file: it is said to be the output, and what is still
+    buffered for it is dropped, so that Python does not fail again as it flushes it on the
+    way out."""
     what = exc.strerror or str(exc)
     code = errno.errorcode.get(exc.errno or 0)
     if code:
         what += f" ({code})"
+    output = False
     if exc.filename is not None:
         where = os.fsdecode(exc.filename)
         if exc.filename2 is not None:
             where += f" -> {os.fsdecode(exc.filename2)}"
     elif _raised_by_echo(exc):
-        where = "cannot write the output"
+        where, output = "cannot write the output", True
         with contextlib.suppress(OSError, ValueError):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
@@ -228,8 +253,19 @@ def _environment_text(exc: OSError) -> str:
         hint = "free some disk space (or choose a folder on another disk)"
     elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         hint = "choose a folder you can write to (--out), or make this one writable"
-    else:
+    elif exc.errno in (errno.EMFILE, errno.ENFILE):
+        hint = "too many files are open: raise the limit (ulimit -n), or use fewer --workers"
+    elif output or exc.errno in _ENVIRONMENT_ERRNOS:
         hint = "check the file and the disk it is on"
+    else:
+        # not the environment's doing as far as one can tell: perhaps a file the simulator
+        # asked for under a wrong name
+        shown = ("the traceback above shows where" if _debugging()
+                 else "set SIM_DEBUG=1 to see where")
+        asked = "it was asked for" if exc.filename is not None else "it failed"
+        should = "if this file should exist, " if exc.filename is not None else ""
+        return (f"error: {where}: {what}\n    hint: {should}{shown} {asked}, and please "
+                "report it")
     return (f"error: {where}: {what}\n    hint: {hint}; this is the "
             "environment, not a bug in the simulator")
 
@@ -245,7 +281,11 @@ def _raised_by_echo(exc: BaseException) -> bool:
 
 def _exit_environment(exc: OSError, then: str = "") -> NoReturn:
     """Report an OSError (:func:`_environment_text`), then ``then`` (what became of the
-    work, and the command that finishes it), and exit with status 2."""
+    work, and the command that finishes it), and exit with status 2. With SIM_DEBUG set,
+    the traceback is printed first (a missing file may be one the simulator itself asked
+    for under a wrong name)."""
+    if _debugging():
+        traceback.print_exception(exc)
     _err(_environment_text(exc) + (f"\n{then}" if then else ""))
     sys.exit(EXIT_BAD_INPUT)
 
@@ -538,7 +578,7 @@ class _LazyBar:
             from tqdm import tqdm
 
             self.bar = tqdm(total=total, desc=self.desc, unit="rep", disable=self.quiet,
-                            file=sys.stderr, dynamic_ncols=True, mininterval=_bar_interval())
+                            file=sys.stderr, dynamic_ncols=True, **_bar_timing())
         return self.bar
 
     def set_total(self, total: int) -> None:
@@ -771,7 +811,7 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
         resume_words.append("--no-figures")
     resume_words += _executor_words(workers, scheduler, dask_local)
     bar = tqdm(total=replications, desc=f"{sc.name}", unit="rep", disable=quiet,
-               file=sys.stderr, dynamic_ncols=True, delay=0.1, mininterval=_bar_interval())
+               file=sys.stderr, dynamic_ncols=True, delay=0.1, **_bar_timing())
 
     def batch(n: int) -> None:
         if n != bar.total:
