@@ -26,8 +26,7 @@ from __future__ import annotations
 
 import os
 import pkgutil
-from collections.abc import Mapping, Sequence
-from importlib import metadata
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 # The package itself, for annotations that name a lazily imported class as sim.Scenario:
@@ -36,10 +35,10 @@ from typing import TYPE_CHECKING, Any
 import sim
 from sim.lazy import lazy_exports
 
-try:
-    __version__ = metadata.version("drc-minerals-sim")
-except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
+__version__: str
+"""The installed distribution's version ("0+unknown" from a bare source tree). Read from
+the package metadata when first used, not at import: importlib.metadata takes some 50 ms
+to load, and a Ctrl-C then, before :mod:`sim.entry` can handle it, printed a traceback."""
 
 _EXPORTS = {
     "Comparison": "sim.experiment.compare",
@@ -63,10 +62,30 @@ matplotlib take most of a second and over 100 MB, and a simulation needs none of
 
 __all__ = ["__version__", *sorted([*_EXPORTS, "load_scenario", "scenario_from_dict"])]
 
+
+def _with_version(lazy: Callable[[str], Any]) -> Callable[[str], Any]:
+    """``lazy`` (a module ``__getattr__``) that also gives ``__version__``, read from the
+    package metadata on first use and then kept on the module."""
+
+    def __getattr__(name: str) -> Any:
+        if name != "__version__":
+            return lazy(name)
+        from importlib import metadata
+
+        try:
+            version = metadata.version("drc-minerals-sim")
+        except metadata.PackageNotFoundError:  # pragma: no cover - a bare source tree
+            version = "0+unknown"
+        globals()["__version__"] = version
+        return version
+
+    return __getattr__
+
+
 if not TYPE_CHECKING:
     # A module-level __getattr__ makes type checkers read every attribute, a misspelt
     # sim.runn included, as Any; they see the names eagerly imported at the end instead.
-    __getattr__ = lazy_exports(__name__, _EXPORTS)
+    __getattr__ = _with_version(lazy_exports(__name__, _EXPORTS))
 
 
 # The two loaders are defined here, not exported from sim.scenario, because they warn: the
