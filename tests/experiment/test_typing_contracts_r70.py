@@ -82,9 +82,10 @@ def test_names_are_still_imported_on_first_use() -> None:
 
 
 def test_sweep_takes_any_mapping_of_ranges() -> None:
-    params = MappingProxyType({"horizon_days": (20, 30, "int")})
+    path = "sites.border.clearance_trucks_per_day"
+    params = MappingProxyType({path: (50, 60, "int")})
     table = sim.sweep(TINY, params, design="grid", samples=2, workers=1, overrides=SHORT)
-    assert table["horizon_days"].tolist() == [20, 30]
+    assert table[path].tolist() == [50, 60]
 
 
 def test_sweep_params_annotation_is_a_covariant_mapping() -> None:
