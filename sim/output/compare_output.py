@@ -41,6 +41,7 @@ from sim.output.folder import (
 )
 from sim.output.tables import (
     CONTROL_LEAD,
+    CONTROL_TOTALS,
     HEADLINE,
     PRICE_PEAK,
     REFINED_NOTE,
@@ -53,10 +54,13 @@ from sim.output.tables import (
     change_text,
     control_cells,
     control_rows,
+    deal_note,
     format_number,
     has_refined,
+    high_prices,
     kpi_title,
     measured_kpis,
+    money_note,
     more_note,
     price_caps,
     site_differences,
@@ -141,7 +145,24 @@ def _headline_rows(comp: Comparison, label: str, metrics: Sequence[str] | None
     shown = set(zip(head["commodity"], head["metric"], strict=True))
     extra = [k for k in named_kpis(comp)
              if not (k[1] == k[2] == "all" and (k[0], k[3]) in shown)]
+    if metrics is None:
+        # who lost metal to seizure or diversion, and who earned from it: a comparison
+        # that left them out read "changes almost nothing" over +USD 195 m of rent
+        extra += [k for k in nonzero_totals(comp, CONTROL_TOTALS)
+                  if (k[0], k[3]) not in shown and k not in extra]
     return rows + _kpi_rows(comp, label, extra)
+
+
+def nonzero_totals(comp: Comparison, metrics: Sequence[str]) -> list[KpiKey]:
+    """The totals (channel and site ``all``) of ``metrics`` whose mean is not 0 in some
+    scenario of the comparison, by commodity in the table's order, then in the order of
+    ``metrics``."""
+    t = comp.table
+    s = t[(t["channel"] == "all") & (t["site"] == "all") & t["metric"].isin(list(metrics))]
+    s = s[s["mean"].notna() & (s["mean"] != 0)]
+    found = set(zip(s["commodity"], s["metric"], strict=True))
+    commodities = list(dict.fromkeys(t["commodity"]))
+    return [(c, "all", "all", m) for c in commodities for m in metrics if (c, m) in found]
 
 
 def named_kpis(comp: Comparison) -> list[KpiKey]:
@@ -215,6 +236,28 @@ def _cap_notes(comp: Comparison, label: str, metrics: Sequence[str] | None) -> l
     return [n for n in notes if n]
 
 
+def _money_notes(comp: Comparison, label: str) -> list[str]:
+    """The notes that the money KPIs (:data:`sim.output.tables.MONEY_KPIS`) of the
+    reference or of ``label`` are valued at a price index at its cap or far above 1
+    (:func:`sim.output.tables.high_prices`), in this table or in compare.csv."""
+    notes = []
+    for lab in (comp.reference, label):
+        res = comp.results[comp.labels.index(lab)]
+        t = comp.table
+        rows = t[(t["scenario"] == lab) & (t["channel"] == "all") & (t["site"] == "all")]
+        high = high_prices(rows, price_caps(res.scenario))
+        notes.append(money_note(high, f" in {lab} (here and in compare.csv)"))
+    return [n for n in notes if n]
+
+
+def _deal_notes(comp: Comparison, label: str) -> list[str]:
+    """The notes on the offtake deals of the reference or of ``label`` that failed in
+    some replication (:func:`sim.output.tables.deal_note`)."""
+    notes = [deal_note(comp.results[comp.labels.index(lab)], f" in {lab}")
+             for lab in dict.fromkeys((comp.reference, label))]
+    return [n for n in notes if n]
+
+
 def _columns(comp: Comparison, label: str) -> tuple[str, ...]:
     return ("commodity", "metric", comp.reference, label, "difference", "95% CI", "change",
             "share diff>0", "unit")
@@ -275,6 +318,7 @@ def comparison_text(comp: Comparison, metrics: Sequence[str] | None = None) -> s
         rows = _headline_rows(comp, label, metrics)
         lines = _text_table(_columns(comp, label), rows, 2)
         lines += _cap_notes(comp, label, metrics)
+        lines += _money_notes(comp, label) + _deal_notes(comp, label)
         blocks.append(f"{label} vs {comp.reference} (reference):\n" + "\n".join(lines))
         sites, more = _site_rows(comp, label)
         if sites:
@@ -321,7 +365,8 @@ def comparison_markdown(comp: Comparison, metrics: Sequence[str] | None = None) 
         parts += ["| " + " | ".join(row) + " |" for row in _headline_rows(comp, label, metrics)]
         parts.append("")
         parts += [f"**Note:** {n.removeprefix('note: ')}\n"
-                  for n in _cap_notes(comp, label, metrics)]
+                  for n in [*_cap_notes(comp, label, metrics), *_money_notes(comp, label),
+                            *_deal_notes(comp, label)]]
         sites, more = _site_rows(comp, label)
         if sites:
             parts += [f"### Sites and lanes, {label} vs {comp.reference}", "",

@@ -47,6 +47,7 @@ from sim.output.folder import (
 from sim.output.tables import (
     CONTROL_HHI_NOTE,
     CONTROL_LEAD,
+    CONTROL_TOTALS,
     NEW,
     NOT_APPLICABLE,
     REFINED_NOTE,
@@ -60,12 +61,16 @@ from sim.output.tables import (
     clip_intervals,
     control_cells,
     control_rows,
+    deal_note,
     format_number,
     has_refined,
+    high_prices,
     measured_kpis,
+    money_note,
     more_note,
     price_caps,
     site_differences,
+    targeted_channels,
     unpriced,
     unpriced_note,
 )
@@ -234,18 +239,40 @@ def _unpriced_note(commodities: Sequence[str]) -> str:
     return _paragraph(unpriced_note(commodities))
 
 
+def money_paragraph(summary: pd.DataFrame, scenario: Any, where: str = "") -> str:
+    """A warning that the money KPIs of ``summary`` are valued at a price index at its cap
+    or far above 1 (:func:`sim.output.tables.high_prices`), in scenario ``where`` if
+    given ("" if no price is so high)."""
+    high = high_prices(summary, price_caps(scenario))
+    return _paragraph(money_note(high, f" in {where}" if where else ""), "warn")
+
+
+def deal_paragraph(res: Results, where: str = "") -> str:
+    """A warning naming the offtake deals of ``res`` that failed and in how many
+    replications (:func:`sim.output.tables.deal_note`; "" if none did)."""
+    return _paragraph(deal_note(res, f" in {where}" if where else ""), "warn")
+
+
 def _cap_paragraph(capped: dict[str, float], where: str = "") -> str:
     """A paragraph naming the price peaks at the cap ("" if none), in scenario ``where``
     if given."""
     return _paragraph(cap_note(capped, f" in {where}" if where else ""), "warn")
 
 
-def channel_frame(summary: pd.DataFrame) -> pd.DataFrame:
+def channel_frame(summary: pd.DataFrame, keep: Iterable[tuple[str, str]] = ()
+                  ) -> pd.DataFrame:
     """The KPIs by channel, the channel ``refined`` spelt out
-    (:data:`sim.output.tables.REFINED_LABEL`)."""
+    (:data:`sim.output.tables.REFINED_LABEL`); a KPI at 0 is left out (but
+    delivered_share) unless its (commodity, channel) is in ``keep``: the channels a deal or
+    diversion moves output into (:func:`sim.output.tables.targeted_channels`), which
+    vanished without a word when a deal failed in every replication."""
     s = summary[(summary["channel"] != "all") & (summary["site"] == "all")
                 & summary["metric"].isin(CHANNEL_METRICS)]
-    s = s[~(s["mean"].isna() | ((s["mean"] == 0) & (s["metric"] != "delivered_share")))]
+    kept = set(keep)
+    targeted = np.array([(c, ch) in kept for c, ch in zip(s["commodity"], s["channel"],
+                                                           strict=True)], dtype=bool)
+    s = s[~(s["mean"].isna() | ((s["mean"] == 0) & (s["metric"] != "delivered_share")
+                                & ~targeted))]
     s = s.assign(channel=s["channel"].map(channel_label))
     return _ci_frame(s, ["commodity", "channel", "metric"])
 
@@ -627,7 +654,7 @@ def run_report_html(res: Results, manifest: dict[str, Any] | None = None) -> str
     summary = res.summary()
     figures = run_figures(res)
     head = headline_frame(summary, price_caps(res.scenario), unpriced(sc, summary))
-    channels = channel_frame(summary)
+    channels = channel_frame(summary, targeted_channels(sc))
     refining = refining_frame(summary)
     sites = site_frame(summary)
     body = [f'<section id="run"><h2>Run</h2>{_run_meta(res, manifest)}</section>',
@@ -637,10 +664,11 @@ def run_report_html(res: Results, manifest: dict[str, Any] | None = None) -> str
             "<h3>Headline KPIs by commodity</h3>",
             table(_not_applicable(head), NUMERIC, cls="kpi headline"),
             _cap_paragraph(capped_prices(summary, price_caps(res.scenario))),
+            money_paragraph(summary, sc),
             _unpriced_note(unpriced(sc, summary)),
             headline_notes(head, res.n),
             "<h3>By channel</h3>", table(channels, NUMERIC, cls="kpi channel"),
-            channel_note(channels),
+            channel_note(channels), deal_paragraph(res),
             "<h3>Refining by country</h3>", REFINING_LEAD,
             (table(refining, NUMERIC, cls="kpi refining") if not refining.empty else
              '<p class="muted">No metal was refined by the network\'s refiners in the '
@@ -1063,7 +1091,13 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
         h.insert(0, "scenario", name)
         side.append(h)
     heads = pd.concat(side, ignore_index=True)
-    diffs = _price_peak_differences(paired_differences(named, COMPARE_METRICS, kpis=kpis),
+    # the metal seized and diverted, royalties and rent, where some scenario has them:
+    # left out, an armed group's +USD 195 m read as a scenario that changes almost nothing
+    totals = heads[(heads["metric"].isin(CONTROL_TOTALS)) & (heads["mean"] != 0)
+                   & heads["mean"].notna()]
+    shown_metrics = (*COMPARE_METRICS,
+                     *[m for m in CONTROL_TOTALS if m in set(totals["metric"])])
+    diffs = _price_peak_differences(paired_differences(named, shown_metrics, kpis=kpis),
                                     ref_name, capped, no_price)
     sites = _site_items(named, unranked, kpis)
     dtab = diffs.rename(columns={"diff": "difference", "ci_low": "95% CI low",
@@ -1116,6 +1150,8 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
              DIFFERENCE_NOTE,
              table(dtab, NUMERIC, cls="kpi differences"),
              *_price_notes(capped, no_price),
+             *[money_paragraph(res.summary(), res.scenario, name) for name, res in named],
+             *[deal_paragraph(res, name) for name, res in named],
              _control_section(named, unranked),
              "<details><summary>Headline KPIs of every scenario</summary>",
              table(_not_applicable(heads), NUMERIC, cls="kpi headline"), CLIPPED_NOTE,

@@ -267,8 +267,10 @@ def control_rows(table: pd.DataFrame, reference: str, label: str,
     the ISO3 code), with the paired difference and its interval (``diff_ci_low``,
     ``diff_ci_high``; NaN without pairs). Shares are fractions, exports tonnes.
 
-    Only rows whose mean is nonzero in either scenario: a channel idle in both says
-    nothing. A row only one scenario has (a channel the other does not define, a country
+    Only rows whose mean is nonzero in either scenario (a channel idle in both says
+    nothing), and, given ``results``, the rows of the channels an offtake deal or a
+    diversion of either scenario moves output into (:func:`targeted_channels`), even at 0.
+    A row only one scenario has (a channel the other does not define, a country
     refining in one) is 0 in the other: a channel it lacks exported 0 t and delivered a
     share 0 of its metal, a country that refined nothing there a share 0. Given
     ``results`` (label -> :class:`~sim.experiment.results.Results`, both arms), its
@@ -288,8 +290,17 @@ def control_rows(table: pd.DataFrame, reference: str, label: str,
     if results is not None and reference in results and label in results:
         rows = _fill_one_sided(rows, results[reference], results[label], replications,
                                confidence)
+    # a channel a deal or diversion moves output into stays, even at 0 in both (a deal
+    # that failed in every replication): its row vanishing hid what the scenario aimed at
+    kept: set[tuple[str, str]] = set()
+    for lab in (reference, label):
+        sc = getattr(results.get(lab), "scenario", None) if results is not None else None
+        if sc is not None:  # results read without their scenario keep no row at 0
+            kept |= targeted_channels(sc)
     shown = [(pd.notna(a) and a != 0) or (pd.notna(b) and b != 0)
-             for a, b in zip(rows["reference_mean"], rows["mean"], strict=True)]
+             or (m != "refined_share" and (c, ch) in kept)
+             for a, b, c, ch, m in zip(rows["reference_mean"], rows["mean"], rows["commodity"],
+                                       rows["channel"], rows["metric"], strict=True)]
     rows = rows[np.array(shown, dtype=bool)].copy()
     rows["by"] = [str(s).removeprefix("country:") if m == "refined_share" else channel_label(c)
                   for m, c, s in zip(rows["metric"], rows["channel"], rows["site"],
@@ -394,7 +405,8 @@ CONTROL_LEAD = ("delivered_share: a channel's share of the metal delivered; expo
                 "refiners refined (metal that leaves a mine already refined, such as "
                 "cathode, has no refiner and is not in it: a country at 100% refines all of "
                 "the rest, not all of the metal). Shares in %, their differences in "
-                "percentage points (pt); only rows with a nonzero mean in either scenario")
+                "percentage points (pt); only rows with a nonzero mean in either scenario, and "
+                "those of a channel an offtake deal or diversion moves output into")
 """What a who-controls-supply table shows (the terminal's and the reports' lead line)."""
 
 
@@ -530,3 +542,104 @@ def cap_bounds(diff: float, rel: float, ref_capped: bool, capped: bool) -> tuple
     if capped:
         return f"\u2265 {signed}", change if change == "n/a" else f"at least {change}"
     return f"\u2264 {signed}", change if change == "n/a" else f"at most {change}"
+
+
+# ---------------------------------------------------------------------------------------
+# Money valued at the price index; offtake deals that failed; channels a shock targets
+
+MONEY_KPIS = ("export_value_usd", "royalty_usd", "armed_group_rent_usd")
+"""KPIs in US dollars valued at reference price x the model's price index when the metal
+moved (:meth:`sim.world.world.World.value_per_t`)."""
+
+CONTROL_TOTALS = ("seized_t", "diverted_t", "royalty_usd", "armed_group_rent_usd")
+"""Totals the comparison tables add whenever some scenario's mean of them is not 0: the
+metal seized and diverted, the royalties and the armed groups' rent."""
+
+PRICE_HIGH = 2.0
+"""A mean price peak (price_peak_ratio) from which the money KPIs are mostly the price
+index: the value of a halved volume at a price many times the reference rises."""
+
+
+def high_prices(summary: pd.DataFrame, caps: Mapping[str, float]) -> dict[str, str]:
+    """The commodities whose mean price peak in ``summary`` is at its cap (``caps``,
+    :func:`price_caps`) or at least :data:`PRICE_HIGH` times the reference price, with how
+    (``"reached its cap (10)"``, ``"peaked at 3.2 times the reference"``)."""
+    s = summary[(summary["channel"] == "all") & (summary["site"] == "all")
+                & (summary["metric"] == PRICE_PEAK)]
+    out = {}
+    for c, m in zip(s["commodity"], s["mean"], strict=True):
+        peak = float(m)
+        if c in caps and at_cap(peak, caps[c]):
+            out[str(c)] = f"reached its cap ({caps[c]:g})"
+        elif not math.isnan(peak) and peak >= PRICE_HIGH:
+            out[str(c)] = f"peaked at {peak:.1f} times the reference"
+    return out
+
+
+def money_note(high: Mapping[str, str], where: str = "") -> str:
+    """A line saying that the money KPIs of the commodities in ``high``
+    (:func:`high_prices`) measure the price response, not revenue ("" if none);
+    ``where`` names the scenario (in a comparison)."""
+    if not high:
+        return ""
+    which = "; ".join(f"{c}: the index {how}" for c, how in high.items())
+    return (f"note: {', '.join(MONEY_KPIS)}{where} are valued at the model's price index "
+            f"({which}): they measure the price response, not revenue, and can rise while "
+            "exported_t falls; read volumes from exported_t and keep these values out of "
+            "headlines")
+
+
+def money_shown(metrics: Sequence[str]) -> bool:
+    """Whether a table of ``metrics`` shows a money KPI (:data:`MONEY_KPIS`)."""
+    return any(m in MONEY_KPIS for m in metrics)
+
+
+def targeted_channels(scenario: Any) -> set[tuple[str, str]]:
+    """The (commodity, channel) pairs an offtake deal or a shock's diversion moves output
+    into in ``scenario``: their rows are kept in the tables of who controls supply even at
+    0 (a deal that failed in every replication, a diversion that never struck), so that a
+    channel does not vanish without a word."""
+    out: set[tuple[str, str]] = set()
+    for deal in scenario.policies.offtake_deals.values():
+        out |= {(c, deal.to_channel) for c in deal.commodities}
+    shocks = scenario.shocks
+    effects = [(ev.effects, ev.targets) for ev in shocks.events.values()]
+    effects += [(inc.effects, inc.targets) for inc in shocks.incidents.values()]
+    effects += [(state.effects, reg.targets) for reg in shocks.regimes.values()
+                for state in reg.states.values()]
+    for eff, tg in effects:
+        if eff.divert is not None:
+            coms = tg.commodities if tg.commodities is not None else list(scenario.commodities)
+            out |= {(c, eff.divert.to_channel) for c in coms}
+    return out
+
+
+def failed_deals(res: Any) -> list[tuple[str, str, int, int]]:
+    """The offtake deals of a run (:class:`~sim.experiment.results.Results`) that failed in
+    some replication: (deal id, the channel it moves output to, replications in which it
+    failed, replications), as the timeline's "deal fails" rows count them."""
+    sc = getattr(res, "scenario", None)
+    deals = sc.policies.offtake_deals if sc is not None else {}
+    if not deals:
+        return []
+    tl = res.timeline
+    fails = tl[(tl["kind"] == "deal") & (tl["action"] == "deal fails")]
+    out = []
+    for did, spec in deals.items():
+        k = int(fails.loc[fails["id"] == did, "replication"].nunique())
+        if k:
+            out.append((str(did), str(spec.to_channel), k, int(res.n)))
+    return out
+
+
+def deal_note(res: Any, where: str = "") -> str:
+    """A line naming the offtake deals of ``res`` that failed and in how many
+    replications ("" if none failed); ``where`` names the scenario (in a comparison)."""
+    failed = failed_deals(res)
+    if not failed:
+        return ""
+    which = "; ".join(f"deal {d} failed in {k} of {n} replications (its channel {ch} gets "
+                      f"{'none' if k == n else 'none in those'} of the output it would move)"
+                      for d, ch, k, n in failed)
+    return (f"note: offtake deal{'s' if len(failed) > 1 else ''}{where}: {which}; each deal "
+            "fails with its probability_fails, drawn once per replication")
