@@ -62,7 +62,10 @@ BASELINE = ROOT / "scenarios" / "baseline.yaml"
 #   case's value (judgements; the stocks are a calibrated, not a measured, parameter:
 #   supplement.md note 6);
 # * demand elasticity: twice and half the baseline's -0.28 (one unrefereed study,
-#   supplement.md s.1);
+#   supplement.md s.1). It does not let demand fall with the price: it sets how far the
+#   price index rises for a given cut in consumption. The shortfall is demand at the
+#   reference price minus consumption, so a more elastic demand gives a lower price peak
+#   and, drawing less outside supply, if anything a larger shortfall, not a smaller one;
 # * Kasumbalesa clearance: 300 and 600 trucks a day around the baseline's 450 (S86); the
 #   January 2025 cut took it to 250 (shocks.md A4 [L9]).
 

@@ -53,7 +53,14 @@ control_hhi               Herfindahl-Hirschman index of delivered_t over channel
                           It is not a measure of who controls supply: read delivered_share
                           by channel (sim compare and the reports show it by channel)
 consumed_t, shortfall_t   consumed by markets, and demand not met (all markets); shortfall_t
-                          is the lost supply, the area of the resilience triangle (tonnes)
+                          is the lost supply, the area of the resilience triangle (tonnes):
+                          demand at the reference price (demand_t_per_year, as shocks scale
+                          it; the price does not lower it) minus consumption. The price
+                          index is what demand_elasticity says would match demand to what
+                          was consumed, so a more elastic demand gives a lower price peak
+                          and, drawing less outside supply (supply_elasticity), a shortfall
+                          as large or larger, not smaller: demand the price would have
+                          priced out counts as shortfall
 other_supply_t            supply from outside the network received by markets
 lost_t                    lost in refining (unrecovered) or otherwise
 in_transit_end_t          on lanes at the end (queued for capacity or travelling)
