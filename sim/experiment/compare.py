@@ -829,18 +829,22 @@ def series_period_notes(arms: Sequence[Arm], for_python: bool = False) -> list[s
             f"KPIs are not affected); {fix}"]
 
 
-def _chain(sc: Scenario) -> list[Path]:
-    """The files scenario ``sc`` was loaded from, itself first and then each file it
-    ``extends`` in turn, resolved; [] for a scenario not loaded from a file."""
+def _chain(arm: Arm) -> list[Path]:
+    """The files the scenario of ``arm`` was loaded from, itself first and then each file
+    it ``extends`` in turn (for results read from a folder, as its manifest records them);
+    [] for a scenario not loaded from a file."""
     from sim.scenario.loader import meta_of
 
     try:
-        files = [str(f) for f in meta_of(sc).files]
+        files = [str(f) for f in meta_of(arm.scenario).files]
+        if not files and arm.fixed is not None:
+            files = [str(f) for f in
+                     arm.fixed.info.get("manifest", {}).get("scenario_files") or []]
     except Exception:  # noqa: BLE001 - a scenario built in code records no files
         return []
     if not files or (files[0].startswith("<") and files[0].endswith(">")):
         return []
-    return [Path(f).resolve() for f in files]
+    return [Path(f) for f in files]
 
 
 def extends_notes(arms: Sequence[Arm]) -> list[str]:
@@ -848,17 +852,19 @@ def extends_notes(arms: Sequence[Arm]) -> list[str]:
     chain lacks (the reference not being one of them): its differences from the reference
     are those files' changes as well as its own, so they are not its own effect (a
     partnership over a leaky baseline, compared with the clean baseline, shows the leakage
-    as the partnership's). Scenarios not loaded from files, or read from results folders
-    that do not record their files, get none."""
+    as the partnership's). Files are matched by name. Scenarios not loaded from files,
+    or read from results folders that do not record their files, get none."""
     if len(arms) < 2:
         return []
     ref = arms[0]
-    ref_chain = set(_chain(ref.scenario))
+    # by file name: a results folder's manifest records the paths as typed, relative to
+    # wherever that run was started
+    ref_chain = {f.name for f in _chain(ref)}
     if not ref_chain:
         return []
     notes: list[str] = []
     for arm in arms[1:]:
-        extra = [f for f in _chain(arm.scenario)[1:] if f not in ref_chain]
+        extra = [f for f in _chain(arm)[1:] if f.name not in ref_chain]
         if not extra:
             continue
         names = [f.name for f in extra]

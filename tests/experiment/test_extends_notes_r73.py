@@ -46,3 +46,28 @@ def test_the_note_reaches_the_comparison(tmp_path: Path) -> None:
         warnings.simplefilter("ignore")
         table = sim.compare([TINY, deal], replications=1, workers=1)
     assert any(n.startswith("deal extends leaky.yaml") for n in table.attrs["notes"])
+
+
+def test_results_folders_are_read_from_their_manifests() -> None:
+    from types import SimpleNamespace
+
+    import sim
+    from sim.experiment.compare import Arm
+    from sim.scenario.loader import set_meta
+
+    sc = sim.load_scenario(TINY)
+    set_meta(sc, None)  # as results read from a folder: no files of their own
+
+    def arm(label: str, files: list[str]) -> Arm:
+        fixed = SimpleNamespace(info={"manifest": {"scenario_files": files}})
+        return Arm(label, f"runs/{label}", sc, 1, fixed=fixed)
+
+    arms = [arm("baseline", ["scenarios/baseline.yaml"]),
+            arm("us_partnership", ["scenarios/us_partnership.yaml",
+                                   "scenarios/baseline_leakage.yaml",
+                                   "scenarios/baseline.yaml"])]
+    notes = extends_notes(arms)
+    assert len(notes) == 1 and notes[0].startswith(
+        "us_partnership extends baseline_leakage.yaml, which the reference (baseline) does not")
+    assert extends_notes([arms[1], arm("leaky", ["scenarios/baseline_leakage.yaml",
+                                                 "scenarios/baseline.yaml"])]) == []
