@@ -774,7 +774,14 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
     from sim.experiment.executors import ReplicationError
     from sim.experiment.precision import check_metrics
     from sim.experiment.runner import FolderRun, check_folder_flags, resumed_replications
-    from sim.output.tables import channel_table, headline_table, price_caps, unpriced
+    from sim.output.tables import (
+        channel_table,
+        deal_note,
+        headline_table,
+        price_caps,
+        targeted_channels,
+        unpriced,
+    )
     from sim.scenario import load_scenario
 
     check_folder_flags(force, resume)
@@ -894,9 +901,12 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
         summary = results.summary()
         click.echo(headline_table(summary, caps=price_caps(results.scenario),
                                   unpriced=unpriced(results.scenario, summary)))
-        table = channel_table(summary)
+        table = channel_table(summary, keep=targeted_channels(results.scenario))
         if table:
             click.echo(table)
+        note = deal_note(results)
+        if note:
+            click.echo(note)
     if stop is not None:
         click.echo(stop.message())
 

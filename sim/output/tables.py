@@ -199,16 +199,20 @@ def headline_table(summary: pd.DataFrame, confidence: float = 0.95,
     return "\n".join([*lines, *notes])
 
 
-def channel_table(summary: pd.DataFrame) -> str:
+def channel_table(summary: pd.DataFrame, keep: set[tuple[str, str]] | None = None) -> str:
     """Mean share of delivered metal by channel, per commodity; a commodity of which
     nothing was delivered (every share undefined or 0: a horizon shorter than the journey)
-    says so instead of listing no channel."""
+    says so instead of listing no channel. The (commodity, channel) pairs in ``keep`` (see
+    :func:`targeted_channels`) are listed even at 0."""
     s = summary[(summary["metric"] == "delivered_share") & (summary["site"] == "all")]
     if s.empty:
         return ""
+    keep = keep or set()
     lines = []
     for com, g in s.groupby("commodity", sort=False):
-        parts = [f"{r.channel} {r.mean:.1%}" for r in g.itertuples() if r.mean and r.mean > 0]
+        parts = [f"{r.channel} {(r.mean if r.mean == r.mean else 0.0):.1%}"
+                 for r in g.itertuples()
+                 if (r.mean and r.mean > 0) or (com, r.channel) in keep]
         lines.append(f"  {com}: " + (", ".join(parts) or "none delivered"))
     return "Delivered by channel (mean share):\n" + "\n".join(lines)
 

@@ -170,3 +170,17 @@ def test_shortfall_definition_says_demand_is_at_the_reference_price() -> None:
     readme = (Path(__file__).resolve().parents[2] / "scenarios" / "README.md").read_text(
         encoding="utf-8")
     assert "Demand responds to the price only through" not in " ".join(readme.split())
+
+
+def test_sim_run_names_a_failed_deal_and_keeps_its_channel(scenarios, tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from sim.cli import main
+
+    result = CliRunner().invoke(main, ["run", str(scenarios["deal"]), "-n", "2", "-w", "1",
+                                       "--seed", "1", "--no-figures",
+                                       "--out", str(tmp_path / "run")])
+    assert result.exit_code == 0, result.output
+    assert "note: offtake deal: deal deal_x failed in 2 of 2 replications" in result.output
+    channels = result.output.split("Delivered by channel", 1)[1].splitlines()[1]
+    assert "informal 0.0%" in channels
