@@ -1087,6 +1087,20 @@ def _refuse_other_comparison(out: Path, arms: Sequence[Arm]) -> None:
     if len(recorded) == len(now) and all(map(same, recorded, now)):
         return
 
+    if len(recorded) == len(now) and all(
+            (old[0] is None or old[0] == new[0]) and old[1] == new[1]
+            for old, new in zip(recorded, now)):
+        # the same items in the same order, but one resolves to another scenario: naming
+        # the items again would read "compares a.yaml, not a.yaml"
+        changed = [new[0] for old, new in zip(recorded, now) if not same(old, new)]
+        one = len(changed) == 1
+        raise FolderError(
+            f"cannot resume the comparison in {out}: {', '.join(changed)} "
+            f"{'resolves' if one else 'resolve'} to another scenario than the one run there "
+            "(another --set, or the file was edited)",
+            hint="resume with the same files and --set values, or pass --force to start "
+                 "again")
+
     by_label = all(label is not None for label, _, _ in recorded)
 
     def names(items: Sequence[tuple[str | None, str, str | None]]) -> str:
