@@ -130,7 +130,8 @@ def _headline_rows(comp: Comparison, label: str, metrics: Sequence[str] | None
         key = (r.commodity, r.metric)
         ref_mean = ref["mean"].get(key, math.nan)
         metric, ci = r.metric, _ci(r.diff_ci_low, r.diff_ci_high)
-        diff, change = format_number(r.diff), change_text(r.rel_change, ref_mean, r.diff)
+        diff, change = format_number(r.diff), change_text(r.rel_change, ref_mean, r.diff,
+                                                          r.diff_ci_low, r.diff_ci_high)
         if metric == PRICE_PEAK and r.commodity in leave_out:
             continue
         if metric == PRICE_PEAK:
@@ -189,7 +190,8 @@ def _kpi_rows(comp: Comparison, label: str, keys: Sequence[KpiKey]
         rows.append((k[0], kpi_title(k[3], k[1], k[2]), format_number(ref),
                      format_number(r["mean"]), format_number(r["diff"]),
                      _ci(r["diff_ci_low"], r["diff_ci_high"]),
-                     change_text(r["rel_change"], ref, r["diff"]),
+                     change_text(r["rel_change"], ref, r["diff"], r["diff_ci_low"],
+                                 r["diff_ci_high"]),
                      _share(r["share_positive"]), r["unit"]))
     return rows
 

@@ -1107,9 +1107,11 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
     dtab = _as_percent(dtab.rename(columns={"rel_change": "change",
                                             "share_positive": "share diff>0"}),
                        {"share diff>0": ".0%"})
-    # a change from a reference of 0 reads "new", as sim compare writes it
-    dtab["change"] = [change_text(rel, ref, d) for rel, ref, d in zip(
-        diffs["rel_change"], diffs["reference_mean"], diffs["diff"], strict=True)]
+    # a change from a reference of 0 reads "new" (if its interval excludes 0), as sim
+    # compare writes it
+    dtab["change"] = [change_text(rel, ref, d, lo, hi) for rel, ref, d, lo, hi in zip(
+        diffs["rel_change"], diffs["reference_mean"], diffs["diff"], diffs["ci_low"],
+        diffs["ci_high"], strict=True)]
     dtab["paired"] = ["yes" if p else "no" for p in dtab["paired"]]
     dtab = _cap_bound_cells(dtab, diffs, ref_name, capped)
     dtab = dtab[["scenario", "commodity", "metric", "reference mean", "mean", "difference",

@@ -479,14 +479,19 @@ NEW = "new"
 change from nothing, which no percentage measures."""
 
 
-def change_text(rel: float | None, ref_mean: float | None, diff: float | None) -> str:
+def change_text(rel: float | None, ref_mean: float | None, diff: float | None,
+                low: float | None = None, high: float | None = None) -> str:
     """A relative change (a fraction) as text (``+12.5%``): :data:`NEW` where there is
     none because the reference mean is 0 and the difference is not, ``-`` where there is
-    none otherwise (nothing to compare, or a reference mean that is unknown)."""
+    none otherwise (nothing to compare, or a reference mean that is unknown). ``low`` and
+    ``high`` bound the difference's 95% interval (in its unit): given, "new" needs an
+    interval that excludes 0 (one that includes it, or NaN bounds, read ``-``), since a
+    flow that may well be 0 in the scenario too is no change from nothing."""
     if rel is not None and rel == rel:
         return f"{rel:+.1%}"
     if (ref_mean is not None and ref_mean == 0 and diff is not None and diff == diff
-            and diff != 0):
+            and diff != 0
+            and (low is None and high is None or _excludes_zero(diff, low, high))):
         return NEW
     return "-"
 
