@@ -815,16 +815,25 @@ def resume_refusal(folder: Path) -> str | None:
     return None
 
 
-def force_hint(folder: Path, why: str) -> str:
+def force_hint(folder: Path, why: str, command: str | None = None) -> str:
     """The hint for a results folder that ``--resume`` refuses (``why``,
-    :func:`resume_refusal`): start it again with --force, losing what is saved."""
+    :func:`resume_refusal`): start it again with --force, losing what is saved. A
+    scenario's folder of a comparison (run.json's ``comparison``) is deleted instead and
+    the comparison resumed, with ``command`` (the comparison's --resume command) if
+    given: that runs only this scenario again, where ``sim compare --force`` would run
+    every scenario again and ``sim run`` refuses one scenario of a comparison."""
+    member = False
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        member = bool(json.loads((folder / "run.json").read_text(encoding="utf-8"))
+                      .get("comparison"))
+    if member:
+        how = (f"run: {command}" if command else
+               "run the sim compare command that wrote it again with --resume")
+        return (f"--resume cannot finish or rebuild it: {why}; delete {folder}, then {how} "
+                "(only this scenario is run again)")
     saved = len(list((folder / "replications").glob("rep-*.npz")))
     lost = (f", and its {saved} saved replication(s) are lost" if saved else "")
-    command = "sim run"
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        if json.loads((folder / "run.json").read_text(encoding="utf-8")).get("comparison"):
-            command = "sim compare"  # one scenario of a comparison, which sim run refuses
-    return (f"--resume cannot finish or rebuild it: {why}; run the {command} command that "
+    return (f"--resume cannot finish or rebuild it: {why}; run the sim run command that "
             f"wrote it again with --force instead of --resume (it starts again{lost})")
 
 

@@ -972,9 +972,9 @@ def _not_rebuilt(files: Sequence[str], overrides: Sequence[str], sha256: Any) ->
 
 def _finish_hint(folder: Path) -> str:
     why = resume_refusal(folder)
-    if why is not None:
-        return force_hint(folder, why)
     command = finish_command(folder)
+    if why is not None:
+        return force_hint(folder, why, command)
     if command is None:
         return "run the sim run command that wrote it again with --resume"
     return f"finish it with: {command}"
@@ -1575,13 +1575,20 @@ def _too_few_runs(folder: Path, members: Members) -> FolderError:
     from sim.output.folder import comparison_arms
 
     arms = set(comparison_arms(folder))
-    command = (finish_command(members.unfinished[0])
+    command = (next((c for c in map(finish_command, members.unfinished) if c), None)
                if all(p in arms for p in members.unfinished) else None)
     if command is not None:
-        # one comparison's scenarios: its one command, not the same one per scenario
+        # one comparison's scenarios: its one command, not the same one per scenario; a
+        # scenario whose folder --resume refuses (its replications/index.json lost) made
+        # that command refuse the comparison: without the folder it runs that one again
+        refused = [p for p in members.unfinished if resume_refusal(p) is not None]
+        one = len(refused) == 1
+        hint = (f"delete {' and '.join(map(str, refused))}, then run: {command} (only "
+                f"{'this scenario is' if one else 'these scenarios are'} run again)"
+                if refused else f"finish it with: {command}")
         return FolderError(
             f"{folder} holds an unfinished comparison ({names}: no manifest.json), so there "
-            "is nothing to compare yet", hint=f"finish it with: {command}")
+            "is nothing to compare yet", hint=hint)
     hints = [f"{p.name}: {_finish_hint(p)}" for p in members.unfinished]
     return FolderError(
         f"{folder} holds {len(members.runs)} finished run folder(s) and "
