@@ -5,7 +5,6 @@ while sim.__version__ still gives the installed version."""
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 import sys
@@ -18,19 +17,10 @@ from click.testing import CliRunner
 
 import sim
 import sim.cli as cli
+from tests.test_small_env_fixes_r66 import _NotATerminal, _Terminal
 
 TINY = Path(__file__).parent / "data" / "tiny.yaml"
 ROOT = Path(__file__).parents[1]
-
-
-class _NotATerminal(io.StringIO):
-    def isatty(self) -> bool:
-        return False
-
-
-class _Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
 
 
 def test_a_bar_into_a_file_leaves_the_monitor_thread_nothing_to_draw(monkeypatch):

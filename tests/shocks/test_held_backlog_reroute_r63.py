@@ -6,28 +6,20 @@ the open export route. Failed before the fix."""
 
 from __future__ import annotations
 
-from tests.shocks.test_held_backlog_shares_f62a import lane_totals
+from tests.shocks.test_held_backlog_shares_f62a import lane_totals, three_routes
 
 
 def rerouting_case(build) -> dict:
     """A mine (100 t/day) whose channel sends 60% to a stockpile at home and 30% and 10% to
     two markets abroad (1 day each), rerouting on closure; a ban for days 0-99, the mine
     closed for days 90-119 and the lane to the first market for days 95-129."""
-    sites = {"mine": build.mine(), "reserve": build.site("stockpile", region="home"),
-             "market": build.market(), "m2": build.market()}
-    lanes = [build.lane("mine", "reserve", 1), build.lane("mine", "market", 1),
-             build.lane("mine", "m2", 1)]
-    routes = {"home": {"path": ["reserve"], "share": 0.6},
-              "a1": {"path": ["market"], "share": 0.3},
-              "a2": {"path": ["m2"], "share": 0.1}}
+    data = three_routes(build, 140, shares=(0.6, 0.3, 0.1), ban_end=100)
     closed = {"capacity_factor": 0.0}
-    data = build.scenario(sites, lanes, [], routes=routes, horizon=140, policies={
-        "export_bans": {"ban": {"commodity": "copper", "start": 0, "end": 100}}}, shocks={
-        "events": {
-            "mine_shut": {"start": 90, "duration_days": 30, "targets": {"sites": ["mine"]},
-                          "effects": closed},
-            "lane_shut": {"start": 95, "duration_days": 35,
-                          "targets": {"lanes": ["mine_market"]}, "effects": closed}}})
+    data["shocks"] = {"events": {
+        "mine_shut": {"start": 90, "duration_days": 30, "targets": {"sites": ["mine"]},
+                      "effects": closed},
+        "lane_shut": {"start": 95, "duration_days": 35,
+                      "targets": {"lanes": ["mine_market"]}, "effects": closed}}}
     data["channels"]["formal"]["on_closure"] = "reroute"
     return data
 

@@ -9,18 +9,20 @@ from __future__ import annotations
 import pytest
 
 
-def three_routes(build, horizon: int) -> dict:
-    """One channel of a mine (100 t/day): half to a stockpile at home, a quarter to each
-    of two markets abroad, 1 day each; a ban for days 0-29."""
+def three_routes(build, horizon: int, shares: tuple[float, float, float] = (0.5, 0.25, 0.25),
+                 ban_end: int = 29) -> dict:
+    """One channel of a mine (100 t/day) with three routes, 1 day each, by ``shares``: to a
+    stockpile at home (route ``home``) and to two markets abroad (``a1`` to ``market``,
+    ``a2`` to ``m2``; by default half home, a quarter each abroad); a ban for days 0 to
+    ``ban_end``."""
     sites = {"mine": build.mine(), "reserve": build.site("stockpile", region="home"),
              "market": build.market(), "m2": build.market()}
     lanes = [build.lane("mine", "reserve", 1), build.lane("mine", "market", 1),
              build.lane("mine", "m2", 1)]
-    routes = {"home": {"path": ["reserve"], "share": 0.5},
-              "a1": {"path": ["market"], "share": 0.25},
-              "a2": {"path": ["m2"], "share": 0.25}}
+    routes = {rid: {"path": [to], "share": share} for rid, to, share in
+              zip(("home", "a1", "a2"), ("reserve", "market", "m2"), shares, strict=True)}
     return build.scenario(sites, lanes, [], routes=routes, horizon=horizon, policies={
-        "export_bans": {"ban": {"commodity": "copper", "start": 0, "end": 29}}})
+        "export_bans": {"ban": {"commodity": "copper", "start": 0, "end": ban_end}}})
 
 
 def lane_totals(world) -> dict[str, float]:
