@@ -496,27 +496,42 @@ def as_param(text: str, sets: Sequence[str], for_python: bool = False) -> str:
     return text
 
 
-# A free-standing number only: digits inside an identifier or a quoted id ('sup_1',
-# 'q2') name another object, so notes that differ there are about different things.
-_NUMBER = re.compile(r"(?<![\w'])\d+(?:[.,]\d+)*(?![\w'])")
+# A free-standing number or date only: digits inside an identifier or a quoted id ('sup_1',
+# 'q2', 'sup-1') name another object, so notes that differ there are about different
+# things. An ISO date is one value, not three numbers, and a '-' is a number's sign only
+# where it does not join two words or numbers ('x-5', '10-20'), so a range keeps it.
+_TOKEN = re.compile(
+    r"(?<![\w'\-])(?P<date>\d{4}-\d{1,2}-\d{1,2})(?![\w'\-])"
+    r"|(?P<number>(?:(?<![\w'\-.])-)?(?<![\w'])(?<![^\W\d]-)(?<!'-)\d+(?:[.,]\d+)*)(?![\w'])")
+_NEXT_TO_RANGE = (re.compile(r"(?:\bto|[-\u2013])\s*$"), re.compile(r"^\s*(?:to\b|[-\u2013])"))
+"""Text before and after a number that reads as a range already ('1.5 to 2', '10-20'): a
+range written there is bracketed, so '[1.5, 1.7] to [2, 3]' cannot be read as one range."""
 _LISTED = 10
 """Samples named in a note that concerns only some design points; more are counted."""
+
+
+def _masked(note: str) -> str:
+    """``note`` with each free-standing number and date replaced by a placeholder of its
+    kind: notes equal but for their numbers (or dates) share it."""
+    return _TOKEN.sub(lambda m: "#date#" if m.group("date") else "#", note)
 
 
 def point_notes(per_point: Sequence[Sequence[str]]) -> list[str]:
     """The notes of a sweep from those of each design point's scenario: each distinct note
     once, with at how many points (and which samples) it holds unless it holds at all.
 
-    Notes that differ only in their free-standing numbers (a capacity factor each point
-    sets to another value) are one note, each number that differs between them shown as
-    its range over those points (``48 to 63``), so that advice holds at every point. Two
-    notes of the same point are never one: they say different things."""
+    Notes that differ only in their free-standing numbers or ISO dates (a capacity factor
+    each point sets to another value) are one note, each number or date that differs
+    between them shown as its range over those points (``48 to 63``, ``-0.5 to -0.3``,
+    ``2024-02-17 to 2024-03-04``; ``[1.5, 1.7]`` where the text already says ``to`` or
+    ``-`` next to it), so that advice holds at every point. Two notes of the same point
+    are never one: they say different things."""
     size = len(per_point)
     groups: list[dict[str, list[int]]] = []  # each note's text -> the points it holds at
     by_key: dict[str, list[int]] = {}  # numbers masked -> indices into groups
     for k, notes in enumerate(per_point):
         for note in dict.fromkeys(notes):
-            candidates = by_key.setdefault(_NUMBER.sub("#", note), [])
+            candidates = by_key.setdefault(_masked(note), [])
             free = [g for g in candidates
                     if not any(ks[-1] == k for ks in groups[g].values())]
             same = [g for g in free if note in groups[g]]
@@ -538,22 +553,31 @@ def point_notes(per_point: Sequence[Sequence[str]]) -> list[str]:
 
 
 def _ranged(texts: Sequence[str]) -> str:
-    """The first of ``texts`` (notes equal but for their numbers) with each number that
-    differs between them written as ``low to high``."""
-    numbers = [_NUMBER.findall(t) for t in texts]
-    pieces = _NUMBER.split(texts[0])
+    """The first of ``texts`` (notes equal but for their numbers and dates, so holding
+    them at the same places) with each that differs between them written as ``low to
+    high`` (the earliest to the latest date), or ``[low, high]`` where the text beside it
+    already reads as a range."""
+    tokens = [[m.group() for m in _TOKEN.finditer(t)] for t in texts]
+    pieces = _TOKEN.split(texts[0])[::3]  # split also returns the two groups' texts
     out = [pieces[0]]
     for i, rest in enumerate(pieces[1:]):
-        values = sorted({n[i] for n in numbers}, key=_magnitude)
-        out.append(values[0] if len(values) == 1 else f"{values[0]} to {values[-1]}")
+        values = sorted({n[i] for n in tokens}, key=_magnitude)
+        if len(values) == 1:
+            out.append(values[0])
+        elif _NEXT_TO_RANGE[0].search(out[-1]) or _NEXT_TO_RANGE[1].search(rest):
+            out.append(f"[{values[0]}, {values[-1]}]")
+        else:
+            out.append(f"{values[0]} to {values[-1]}")
         out.append(rest)
     return "".join(out)
 
 
-def _magnitude(number: str) -> tuple[float, str]:
-    """The value of a number as a note writes it (``1,789`` thousands, ``47.3``), to
-    order a range by; one that is not a single number sorts by its text."""
-    plain = number.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", number) \
+def _magnitude(number: str) -> tuple[float | str, ...]:
+    """The value of a number as a note writes it (``1,789`` thousands, ``-47.3``) or of a
+    date (year, month, day), to order a range by; one that is neither sorts by its text."""
+    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", number):
+        return tuple(float(part) for part in number.split("-"))
+    plain = number.replace(",", "") if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", number) \
         else number
     try:
         return float(plain), number
