@@ -360,6 +360,8 @@ def resolve(items: Sequence[Item], overrides: Sequence[str] = (),
                             item.scenario, item.seed, fixed=item))
         elif isinstance(item, Scenario):
             sc = revalidated(item, overrides)
+            # revalidated rebuilds it from a mapping: it still stands for the files read
+            meta_of(sc).from_file = meta_of(item).from_file
             arms.append(Arm(sc.name, f"<scenario {sc.name}>", sc, -1,
                             known_notes=len(meta_of(item).notes)))
         else:
@@ -489,6 +491,13 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
         check_count(workers, "workers")
     check_where(executor, backend, scheduler, dask_local)
     check_confidence(confidence)
+    if resume and out is None:
+        # as sim.run and sim.sweep: without the folder there is nothing to finish, and
+        # the whole comparison ran again without a word
+        raise ExperimentError("resume needs the folder of the comparison to finish",
+                              what="resume",
+                              hint="give out=, the folder the interrupted comparison was "
+                                   "writing")
     arms, root = resolve(items, overrides, None if seed is None else int(seed), replications,
                          for_python=for_python)
     fixed = [a for a in arms if not a.runs]
@@ -829,22 +838,70 @@ def series_period_notes(arms: Sequence[Arm], for_python: bool = False) -> list[s
             f"KPIs are not affected); {fix}"]
 
 
-def _chain(arm: Arm) -> list[Path]:
-    """The files the scenario of ``arm`` was loaded from, itself first and then each file
-    it ``extends`` in turn (for results read from a folder, as its manifest records them);
-    [] for a scenario not loaded from a file."""
-    from sim.scenario.loader import meta_of
+@dataclass
+class _Chain:
+    """The files a compared scenario was loaded from (see :func:`_chain`)."""
+
+    files: list[Path]
+    """Itself first, then every file it extends, directly or not."""
+    parents: list[Path] | None
+    """The files its own ``extends`` names (None when that cannot be told)."""
+    here: bool
+    """Loaded from these paths in this process: they lead to the files themselves, so two
+    files of one name in different folders are told apart."""
+
+
+def _own_extends(files: list[Path], here: bool) -> list[Path] | None:
+    """The files ``files[0]``'s own ``extends`` names, as paths like those of ``files``;
+    None when it cannot be read or does not match ``files`` (a folder's file moved or
+    edited since its run). The loader keeps only the flattened list."""
+    if len(files) == 2:
+        return [files[1]]  # one file besides itself: its only parent
+    from sim.scenario.yamlio import read_yaml
 
     try:
-        files = [str(f) for f in meta_of(arm.scenario).files]
-        if not files and arm.fixed is not None:
-            files = [str(f) for f in
-                     arm.fixed.info.get("manifest", {}).get("scenario_files") or []]
-    except Exception:  # noqa: BLE001 - a scenario built in code records no files
-        return []
-    if not files or (files[0].startswith("<") and files[0].endswith(">")):
-        return []
-    return [Path(f) for f in files]
+        data, _lines = read_yaml(files[0])
+    except Exception:  # noqa: BLE001 - not readable: unknown, and the note says less
+        return None
+    named = data.get("extends") if isinstance(data, dict) else None
+    named = [named] if isinstance(named, str) else named
+    if not isinstance(named, list) or not all(isinstance(p, str) for p in named):
+        return None
+    parents = [files[0].parent / p for p in named]
+    if here:
+        known = {str(f.resolve()): f for f in files[1:]}
+        found = [known.get(str(p.resolve())) for p in parents]
+    else:
+        names = {f.name: f for f in files[1:]}
+        found = [names.get(p.name) for p in parents]
+    return None if any(f is None for f in found) else [f for f in found if f is not None]
+
+
+def _chain(arm: Arm) -> _Chain | None:
+    """The files the scenario of ``arm`` was loaded from: those :func:`load_scenario` read
+    in this process, or for results read from a folder those its manifest records (as
+    typed, relative to wherever that run was started); None for a scenario built from a
+    mapping or YAML text, or results that record no files."""
+    from sim.scenario.loader import meta_of
+
+    meta = meta_of(arm.scenario)
+    if meta.from_file and meta.files:
+        files, here = [Path(f) for f in meta.files], True
+    elif arm.fixed is not None:
+        try:
+            recorded = arm.fixed.info.get("manifest", {}).get("scenario_files") or []
+        except Exception:  # noqa: BLE001 - results built in code record no manifest
+            return None
+        files, here = [Path(str(f)) for f in recorded], False
+    else:
+        return None
+    if not files:
+        return None
+    return _Chain(files, _own_extends(files, here) if len(files) > 1 else [], here)
+
+
+def _listed(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
 
 
 def extends_notes(arms: Sequence[Arm]) -> list[str]:
@@ -852,29 +909,46 @@ def extends_notes(arms: Sequence[Arm]) -> list[str]:
     chain lacks (the reference not being one of them): its differences from the reference
     are those files' changes as well as its own, so they are not its own effect (a
     partnership over a leaky baseline, compared with the clean baseline, shows the leakage
-    as the partnership's). Files are matched by name. Scenarios not loaded from files,
-    or read from results folders that do not record their files, get none."""
+    as the partnership's). A scenario whose own ``extends`` names one file is told to be
+    compared with it; one that names several combines them, and its difference from any
+    one of them still holds the others' changes, so it gets no such advice.
+
+    Files are matched by their paths when both scenarios were loaded from files in this
+    process, by name when either is read from a results folder (whose manifest records
+    the paths as typed). Scenarios built from a mapping or YAML text, or read from results
+    folders that do not record their files, get none."""
     if len(arms) < 2:
         return []
     ref = arms[0]
-    # by file name: a results folder's manifest records the paths as typed, relative to
-    # wherever that run was started
-    ref_chain = {f.name for f in _chain(ref)}
-    if not ref_chain:
+    ref_chain = _chain(ref)
+    if ref_chain is None:
         return []
     notes: list[str] = []
     for arm in arms[1:]:
-        extra = [f for f in _chain(arm)[1:] if f.name not in ref_chain]
+        chain = _chain(arm)
+        if chain is None:
+            continue
+        here = chain.here and ref_chain.here
+
+        def key(f: Path, here: bool = here) -> str:
+            return str(f.resolve()) if here else f.name
+
+        ref_keys = {key(f) for f in ref_chain.files}
+        extra = [f for f in chain.files[1:] if key(f) not in ref_keys]
         if not extra:
             continue
         names = [f.name for f in extra]
-        listed = (names[0] if len(names) == 1
-                  else ", ".join(names[:-1]) + f" and {names[-1]}")
         whose = ", ".join(f"{f.stem}'s" for f in extra)
-        notes.append(
-            f"{arm.label} extends {listed}, which the reference ({ref.label}) does not: "
-            f"its differences from {ref.label} include {whose} changes as well as its own; "
-            f"compare it with {names[0]} for {arm.label}'s own effect")
+        note = (f"{arm.label} extends {_listed(names)}, which the reference ({ref.label}) "
+                f"does not: its differences from {ref.label} include {whose} changes as "
+                "well as its own")
+        parents = chain.parents
+        if parents is not None and len(parents) == 1:
+            note += f"; compare it with {parents[0].name} for {arm.label}'s own effect"
+        elif parents:
+            note += (f"; it combines {_listed([p.name for p in parents])}, so its "
+                     "difference from any one of them still holds the others' changes")
+        notes.append(note)
     return notes
 
 

@@ -1056,6 +1056,16 @@ DIFFERENCE_NOTE = (
 """Which way the differences table's differences are taken, as the terminal says."""
 
 
+def extends_report_notes(named: Sequence[tuple[str, Results]]) -> list[str]:
+    """sim compare's note for each run whose scenario extends files the reference's does
+    not (its differences hold those files' changes), for this report's reference (which
+    --reference may have changed), from the files each run's manifest records."""
+    from sim.experiment.compare import Arm, extends_notes
+
+    return extends_notes([Arm(name, name, res.scenario, res.seed, fixed=res)
+                          for name, res in named])
+
+
 def compare_report_html(named: Sequence[tuple[str, Results]],
                         extra: pd.DataFrame | None = None,
                         reference_note: str | None = None,
@@ -1133,6 +1143,8 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
     body += [f'<p class="warn">{_e(note)}</p>' for note in notes]
     body += [f'<p class="warn">{_e(note[:1].upper() + note[1:])}.</p>'
              for note in [*series_notes(named), *pairing_notes(named)]]
+    # these begin with a scenario's label, which an upper-cased first letter would change
+    body += [f'<p class="warn">{_e(note)}.</p>' for note in extends_report_notes(named)]
     why = reference_note or "it was given first"
     body += ['<section id="run"><h2>Scenarios</h2>'
              f"<p>Each scenario is compared with <strong>{_e(ref_name)}</strong>, the "
@@ -1432,7 +1444,8 @@ def write_report(folder: str | Path, out: str | Path | None = None,
             notes.append(f"warning: {period_note}; the report does not list the "
                          f"differences of {', '.join(unranked)} among those whose interval "
                          "excludes zero")
-        notes += [f"note: {note}" for note in [*series_notes(named), *pairing_notes(named)]]
+        notes += [f"note: {note}" for note in [*series_notes(named), *pairing_notes(named),
+                                               *extends_report_notes(named)]]
         notes.append(f"reference: {ref}, because {reference_note}")
         notes += page_notes
         extra = None

@@ -81,6 +81,10 @@ class ScenarioMeta:
     in this network (an export control no sale crosses, a stockpile rebuild rule only a
     price shock can start), and a royalty or armed groups' tax on a commodity without a
     reference price (its money KPIs would read 0)."""
+    from_file: bool = False
+    """True when :func:`load_scenario` read it from ``files`` in this process (their paths
+    then lead to those files, relative to the working folder as it was); False for a
+    scenario built from a mapping or YAML text, whose ``files`` holds only a name."""
 
 
 def load_scenario(path: str | PathLike[str], overrides: Sequence[str] = ()) -> Scenario:
@@ -97,7 +101,9 @@ def load_scenario(path: str | PathLike[str], overrides: Sequence[str] = ()) -> S
     raw = load_raw(Path(path))
     if overrides:
         raw = apply_overrides(raw, list(overrides))
-    return validate_raw(raw)
+    sc = validate_raw(raw)
+    meta_of(sc).from_file = True  # validate_raw cannot tell a file's document from a dict's
+    return sc
 
 
 def scenario_from_dict(data: Mapping[str, Any], name: str = "<dict>",
