@@ -360,8 +360,6 @@ def resolve(items: Sequence[Item], overrides: Sequence[str] = (),
                             item.scenario, item.seed, fixed=item))
         elif isinstance(item, Scenario):
             sc = revalidated(item, overrides)
-            # revalidated rebuilds it from a mapping: it still stands for the files read
-            meta_of(sc).from_file = meta_of(item).from_file
             arms.append(Arm(sc.name, f"<scenario {sc.name}>", sc, -1,
                             known_notes=len(meta_of(item).notes)))
         else:

@@ -205,7 +205,8 @@ def revalidated(sc: Scenario, overrides: Sequence[str] = ()) -> Scenario:
     if has_meta(sc):
         old, added = meta_of(sc), meta_of(new)
         # the scenario's own notes (an idle policy's) are found again: kept once
-        set_meta(new, ScenarioMeta(files=old.files,
+        # it still stands for the files it was read from (from_file)
+        set_meta(new, ScenarioMeta(files=old.files, from_file=old.from_file,
                                    overrides=[*old.overrides, *added.overrides],
                                    provenance=old.provenance, document=old.document,
                                    notes=[*old.notes,
