@@ -372,7 +372,12 @@ class StockpileController:
 # ----------------------------------------------------------------------------- export controls
 @dataclass
 class ExportControlState:
-    """Refiners of a country may sell a commodity to named markets only up to a cap."""
+    """Refiners of a country may sell a commodity to named markets only up to a cap.
+
+    Amounts are tonnes of refined metal, ``cap_per_day`` tonnes per day. When the control
+    ends, what it set aside for refiners still waiting (``reserved``, ``asked``) stays here
+    until :func:`sim.world.export_controls.hand_over` passes it to a control on the same
+    country, commodity and markets in force after it, or drops it once the refiner ships."""
 
     ident: str
     country: str
@@ -383,8 +388,11 @@ class ExportControlState:
     allowance: float = 0.0
     """Tonnes allowed now, not set aside for a refiner."""
     last_t: float = 0.0
+    """Time of the last :meth:`accrue`; once the control has ended, the time it ended
+    (only controls in force accrue)."""
     reserved: dict[int, float] = field(default_factory=dict)
-    """Tonnes of allowance set aside for a refiner (by site index) until it next ships."""
+    """Tonnes of allowance set aside for a refiner (by site index) until it next ships
+    (under this control, or under one that follows it: see the class docstring)."""
     asked: dict[int, float] = field(default_factory=dict)
     """Tonnes of a refiner's (by site index) held output that have already asked for a
     part of the allowance since it last shipped: only output refined since asks again."""

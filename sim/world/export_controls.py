@@ -23,6 +23,17 @@ granted no more than their cap and the rest goes to the other markets. Allowance
 metal the ban then holds is given back and carries over (up to a year's cap), for the held
 metal to leave with when the ban ends.
 
+When a control ends while a refiner waits, the allowance set aside for it was granted while
+the control was in force: it is not lost if a control on the same country, commodity and
+markets follows (starting as it ends, overlapping it, or later, as long as the refiner has
+not shipped in between). The set-aside tonnes pass to the follower (:func:`hand_over`) and
+leave at the refiner's next dispatch on top of its share of the follower's own allowance,
+which they do not draw; its metal that asked the ended control does not ask the follower
+again. So two controls back to back split the allowance between refiners as one control
+over both periods would, and each control grants no more than its own allowance (the
+follower's markets may take up to the set-aside tonnes more while it is in force). Metal
+that already asked the follower (the two overlapped) carries nothing: both cuts bound it.
+
 Each round but the last exhausts at least one control (the one with the tightest cut gives
 away all its allowance), so there is at most one round more than there are controls.
 """
@@ -210,11 +221,71 @@ def settle(refiners: Sequence[Refiner], controls: Sequence[Any], commodity: int,
             for r, ref in enumerate(refiners)}
 
 
+def _shipped_since(ref: Refiner, t: float) -> bool:
+    """Whether ``ref`` has dispatched at time ``t`` or later (its last dispatch is one
+    period before the next)."""
+    return ref._next_dispatch - ref.dispatch_period >= t - _EPS
+
+
+def hand_over(ended: Sequence[Any], active: Sequence[Any],
+              refiners: Sequence[Refiner]) -> None:
+    """Pass what ended controls set aside for refiners to the ``active`` controls that
+    follow them, so the tonnes are neither lost nor asked for twice.
+
+    For each refiner with tonnes set aside (``reserved``) or held output that asked
+    (``asked``) in an ended control, both in tonnes of its metal for the control's
+    markets: if it has dispatched since the control ended (its ``last_t``), they lapse, as
+    its metal left then; else each active control on the same country and commodity that
+    covers some of the ended one's markets takes the part of them for the markets both
+    cover (by the refiner's sales shares), less what of that output already asked it (it
+    overlapped the ended one): ``asked`` grows by the rest and ``reserved`` by the same
+    part of what was set aside. The follower's free ``allowance`` is not drawn. Entries of
+    a refiner no active control follows stay in the ended control until one starts or the
+    refiner ships."""
+    by_index = {ref.index: ref for ref in refiners}
+    for old in ended:
+        for key in sorted(set(old.reserved) | set(old.asked)):
+            ref = by_index.get(key)
+            if ref is None or _shipped_since(ref, old.last_t):
+                old.reserved.pop(key, None)
+                old.asked.pop(key, None)
+                continue
+            sales = ref.sales[old.commodity]
+            in_old = sum(share for lane, share in sales if lane.to.index in old.markets)
+            followers = []
+            for new in active:
+                if new.commodity != old.commodity or new.country != old.country:
+                    continue
+                both = sum(share for lane, share in sales
+                           if lane.to.index in old.markets and lane.to.index in new.markets)
+                if both > 0.0 and in_old > 0.0:
+                    followers.append((new, both / in_old))
+            if not followers:
+                continue
+            reserved = old.reserved.pop(key, 0.0)
+            asked = old.asked.pop(key, 0.0)
+            for new, part in followers:
+                mine = asked * part
+                fresh = max(mine - new.asked.get(key, 0.0), 0.0)
+                if fresh <= _EPS:
+                    continue
+                new.asked[key] = new.asked.get(key, 0.0) + fresh
+                new.reserved[key] = new.reserved.get(key, 0.0) + reserved * part * fresh / mine
+
+
 def ship_under_controls(due: Sequence[Refiner], refiners: Sequence[Refiner],
                         controls: Sequence[Any], now: float) -> None:
     """Ship the refiners ``due`` to dispatch, with the active ``controls`` settled across
     all of them, commodity by commodity; the other ``refiners`` the controls act on claim
-    their part of each allowance for their next dispatch."""
+    their part of each allowance for their next dispatch. What controls that have ended
+    set aside for refiners still waiting passes to the active ones first
+    (:func:`hand_over`)."""
+    if due:
+        # the ended controls are not passed in: only the world lists them
+        ended = [ctl for ctl in due[0].world.export_controls
+                 if not ctl.active and (ctl.reserved or ctl.asked)]
+        if ended:
+            hand_over(ended, controls, refiners)
     splits: list[Split] = [{} for _ in due]
     shipping_now = {id(ref) for ref in due}
     for c in sorted({ctl.commodity for ctl in controls}):
