@@ -222,9 +222,8 @@ def settle(refiners: Sequence[Refiner], controls: Sequence[Any], commodity: int,
 
 
 def _shipped_since(ref: Refiner, t: float) -> bool:
-    """Whether ``ref`` has dispatched at time ``t`` or later (its last dispatch is one
-    period before the next)."""
-    return ref._next_dispatch - ref.dispatch_period >= t - _EPS
+    """Whether ``ref`` has dispatched at time ``t`` or later."""
+    return ref.last_dispatch_t >= t - _EPS
 
 
 def hand_over(ended: Sequence[Any], active: Sequence[Any],

@@ -489,6 +489,12 @@ class Refiner(Destination):
             if run > got:
                 self._lost[c] += run - got
 
+    @property
+    def last_dispatch_t(self) -> float:
+        """Time (days) of the last dispatch: one period before the next (before the first,
+        one period before it, though none took place)."""
+        return self._next_dispatch - self.dispatch_period
+
     def dispatch_due(self) -> bool:
         """True if a dispatch falls due now (and the next one is then scheduled)."""
         if self.env.now + 1e-9 >= self._next_dispatch:

@@ -117,8 +117,7 @@ def control(markets: set[int], **state) -> SimpleNamespace:
 
 def refiner(shares: dict[int, float], last_dispatch: float = 27.0) -> SimpleNamespace:
     sales = [[(SimpleNamespace(to=SimpleNamespace(index=m)), s) for m, s in shares.items()]]
-    return SimpleNamespace(index=7, sales=sales, dispatch_period=9.0,
-                           _next_dispatch=last_dispatch + 9.0)
+    return SimpleNamespace(index=7, sales=sales, last_dispatch_t=last_dispatch)
 
 
 def test_a_follower_on_part_of_the_markets_takes_their_part() -> None:
