@@ -573,6 +573,53 @@ def _run_meta(res: Results, manifest: dict[str, Any]) -> str:
     return f'<table class="meta">{cells}</table>{desc}'
 
 
+def scenario_notes(res: Results, manifest: dict[str, Any] | None = None) -> list[str]:
+    """The notes of the scenario ``res`` ran (see
+    :attr:`~sim.scenario.loader.ScenarioMeta.notes`: what its overrides did that may not
+    be what was meant, a short warm-up, a policy that cannot act in its network), each
+    once, as ``sim run`` and ``sim compare`` printed them before running it.
+
+    A scenario still holding where it came from gives its own. One read from a results
+    folder does not (manifest.json keeps no notes), so they are found again: from the
+    scenario file and overrides its ``manifest`` (default: the one ``res`` was read
+    with) records if they still give the scenario run (same fingerprint), else from the
+    scenario itself, which finds every note on the scenario but not those on how its
+    files and ``--set`` values combined (the files are gone or changed)."""
+    import warnings
+
+    from sim.output.folder import scenario_sha256
+    from sim.scenario.loader import has_meta, load_scenario, meta_of, scenario_from_dict
+
+    if has_meta(res.scenario):
+        return list(dict.fromkeys(meta_of(res.scenario).notes))
+    manifest = manifest if manifest is not None else res.info.get("manifest", {})
+    files = manifest.get("scenario_files") or []
+    overrides = manifest.get("overrides") or []
+    with warnings.catch_warnings():
+        # notes are returned here, not warned of; a scenario that no longer validates
+        # (another version wrote it) has none to give
+        warnings.simplefilter("ignore", UserWarning)
+        try:
+            first = str(files[0]) if files else ""
+            if first and not first.startswith("<") and Path(first).is_file():
+                sc = load_scenario(first, [str(o) for o in overrides])
+                if scenario_sha256(sc) == scenario_sha256(res.scenario):
+                    return list(dict.fromkeys(meta_of(sc).notes))
+        except Exception:  # noqa: BLE001 - a file that no longer loads rebuilds nothing
+            pass
+        try:
+            data = res.scenario.model_dump(mode="json", by_alias=True)
+            again = scenario_from_dict(data, f"<scenario {res.scenario.name}>")
+        except Exception:  # noqa: BLE001 - nothing to say of a scenario that fails now
+            return []
+    return list(dict.fromkeys(meta_of(again).notes))
+
+
+def _notes_html(notes: Iterable[str]) -> str:
+    """Notes as the terminal and compare.md give them, each a "Note:" paragraph."""
+    return "".join(f'<p class="warn"><strong>Note:</strong> {_e(n)}</p>' for n in notes)
+
+
 def _timeline_section(res: Results, anchor: str = "timeline") -> str:
     from sim.output.shock_text import describe_shocks, timeline_figure
 
@@ -657,7 +704,9 @@ def run_report_html(res: Results, manifest: dict[str, Any] | None = None) -> str
     channels = channel_frame(summary, targeted_channels(sc))
     refining = refining_frame(summary)
     sites = site_frame(summary)
-    body = [f'<section id="run"><h2>Run</h2>{_run_meta(res, manifest)}</section>',
+    # what sim run said of the scenario before running it (a policy that cannot act)
+    body = [f'<section id="run"><h2>Run</h2>{_run_meta(res, manifest)}'
+            f"{_notes_html(scenario_notes(res, manifest))}</section>",
             '<section id="kpis"><h2>Key results</h2>',
             means_paragraph(res.n, summary),
             CLIPPED_NOTE if res.n > 1 else "",
@@ -1066,6 +1115,12 @@ def extends_report_notes(named: Sequence[tuple[str, Results]]) -> list[str]:
                           for name, res in named])
 
 
+def compared_scenario_notes(named: Sequence[tuple[str, Results]]) -> list[str]:
+    """The notes of every run's scenario (:func:`scenario_notes`), each once however
+    many runs share it, as sim compare gives them."""
+    return list(dict.fromkeys(n for _name, res in named for n in scenario_notes(res)))
+
+
 def compare_report_html(named: Sequence[tuple[str, Results]],
                         extra: pd.DataFrame | None = None,
                         reference_note: str | None = None,
@@ -1143,6 +1198,8 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
     body += [f'<p class="warn">{_e(note)}</p>' for note in notes]
     body += [f'<p class="warn">{_e(note[:1].upper() + note[1:])}.</p>'
              for note in [*series_notes(named), *pairing_notes(named)]]
+    # what sim compare said of the scenarios it ran, as it wrote them in compare.md
+    body.append(_notes_html(compared_scenario_notes(named)))
     # these begin with a scenario's label, which an upper-cased first letter would change
     body += [f'<p class="warn">{_e(note)}.</p>' for note in extends_report_notes(named)]
     why = reference_note or "it was given first"
@@ -1423,6 +1480,7 @@ def write_report(folder: str | Path, out: str | Path | None = None,
                               hint="--reference is for a folder of run folders to compare")
         res = load_results(folder)
         text = run_report_html(res, res.info.get("manifest", {}))
+        notes += [f"note: {note}" for note in scenario_notes(res)]
     elif _is_unfinished(folder):
         raise unfinished_run_error(folder)
     else:
@@ -1445,6 +1503,7 @@ def write_report(folder: str | Path, out: str | Path | None = None,
                          f"differences of {', '.join(unranked)} among those whose interval "
                          "excludes zero")
         notes += [f"note: {note}" for note in [*series_notes(named), *pairing_notes(named),
+                                               *compared_scenario_notes(named),
                                                *extends_report_notes(named)]]
         notes.append(f"reference: {ref}, because {reference_note}")
         notes += page_notes
