@@ -499,13 +499,19 @@ def as_param(text: str, sets: Sequence[str], for_python: bool = False) -> str:
 # A free-standing number or date only: digits inside an identifier or a quoted id ('sup_1',
 # 'q2', 'sup-1') name another object, so notes that differ there are about different
 # things. An ISO date is one value, not three numbers, and a '-' is a number's sign only
-# where it does not join two words or numbers ('x-5', '10-20'), so a range keeps it.
+# where it does not join two words or numbers ('x-5', '10-20'), so a range keeps it. The
+# minus sign U+2212 ('\u22120.3', as typeset text writes it) is a sign as '-' is: read as
+# text, '\u22120.5' and '\u22120.3' merged to '\u22120.3 to 0.5'.
 _TOKEN = re.compile(
-    r"(?<![\w'\-])(?P<date>\d{4}-\d{1,2}-\d{1,2})(?![\w'\-])"
-    r"|(?P<number>(?:(?<![\w'\-.])-)?(?<![\w'])(?<![^\W\d]-)(?<!'-)\d+(?:[.,]\d+)*)(?![\w'])")
-_NEXT_TO_RANGE = (re.compile(r"(?:\bto|[-\u2013])\s*$"), re.compile(r"^\s*(?:to\b|[-\u2013])"))
+    r"(?<![\w'\-\u2212])(?P<date>\d{4}-\d{1,2}-\d{1,2})(?![\w'\-\u2212])"
+    r"|(?P<number>(?:(?<![\w'\-\u2212.])[-\u2212])?(?<![\w'])(?<![^\W\d][-\u2212])"
+    r"(?<!'[-\u2212])\d+(?:[.,]\d+)*)(?![\w'])")
+_NEXT_TO_RANGE = (re.compile(r"(?:\bto|[-\u2013\u2212])\s*$"),
+                  re.compile(r"^\s*(?:to\b|[-\u2013\u2212])"))
 """Text before and after a number that reads as a range already ('1.5 to 2', '10-20'): a
 range written there is bracketed, so '[1.5, 1.7] to [2, 3]' cannot be read as one range."""
+RANGE_NOTE = "a number that differs between these points is shown as its range over them"
+"""What a merged note of several design points says of its ranges, after the points."""
 _LISTED = 10
 """Samples named in a note that concerns only some design points; more are counted."""
 
@@ -547,8 +553,7 @@ def point_notes(per_point: Sequence[Sequence[str]]) -> list[str]:
             first = next(iter(texts))
             out.append(first if len(samples) == size else f"{first} ({_at(samples, size)})")
         else:
-            out.append(f"{_ranged(list(texts))} ({_at(samples, size)}; a number that "
-                       "differs between these points is shown as its range over them)")
+            out.append(f"{_ranged(list(texts))} ({_at(samples, size)}; {RANGE_NOTE})")
     return out
 
 
@@ -562,7 +567,7 @@ def _ranged(texts: Sequence[str]) -> str:
     out = [pieces[0]]
     for i, rest in enumerate(pieces[1:]):
         values = sorted({n[i] for n in tokens}, key=_magnitude)
-        if len(values) == 1:
+        if len({v.replace("\u2212", "-") for v in values}) == 1:  # one number, two minus signs
             out.append(values[0])
         elif _NEXT_TO_RANGE[0].search(out[-1]) or _NEXT_TO_RANGE[1].search(rest):
             out.append(f"[{values[0]}, {values[-1]}]")
@@ -573,12 +578,14 @@ def _ranged(texts: Sequence[str]) -> str:
 
 
 def _magnitude(number: str) -> tuple[float | str, ...]:
-    """The value of a number as a note writes it (``1,789`` thousands, ``-47.3``) or of a
-    date (year, month, day), to order a range by; one that is neither sorts by its text."""
+    """The value of a number as a note writes it (``1,789`` thousands, ``-47.3`` or
+    ``\u221247.3``) or of a date (year, month, day), to order a range by; one that is
+    neither sorts by its text."""
     if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", number):
         return tuple(float(part) for part in number.split("-"))
-    plain = number.replace(",", "") if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", number) \
-        else number
+    signed = number.replace("\u2212", "-")  # float() takes no U+2212
+    plain = signed.replace(",", "") if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", signed) \
+        else signed
     try:
         return float(plain), number
     except ValueError:
