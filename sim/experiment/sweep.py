@@ -510,7 +510,7 @@ _NEXT_TO_RANGE = (re.compile(r"(?:\bto|[-\u2013\u2212])\s*$"),
                   re.compile(r"^\s*(?:to\b|[-\u2013\u2212])"))
 """Text before and after a number that reads as a range already ('1.5 to 2', '10-20'): a
 range written there is bracketed, so '[1.5, 1.7] to [2, 3]' cannot be read as one range."""
-RANGE_NOTE = "a number that differs between these points is shown as its range over them"
+RANGE_NOTE = "a number or date that differs between these points is shown as its range over them"
 """What a merged note of several design points says of its ranges, after the points."""
 _LISTED = 10
 """Samples named in a note that concerns only some design points; more are counted."""

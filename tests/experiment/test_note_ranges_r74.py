@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sim.experiment.sweep import point_notes
 
-RANGED = "a number that differs between these points is shown as its range over them"
+RANGED = "a number or date that differs between these points is shown as its range over them"
 
 
 def test_dates_are_ranged_as_whole_dates_earliest_to_latest() -> None:

@@ -44,3 +44,11 @@ def test_a_minus_sign_inside_an_id_is_no_sign() -> None:
     c, d = f"supplier sup{MINUS}1 ships 5 t", f"supplier sup{MINUS}2 ships 5 t"
     assert point_notes([[c], [d]]) == [f"{c} (at 1 of 2 points: sample 0)",
                                        f"{d} (at 1 of 2 points: sample 1)"]
+
+
+def test_the_footnote_says_dates_are_ranged_too() -> None:
+    # dates are ranged as numbers are: the footnote said "a number" only
+    notes = point_notes([["the ban ends on 2024-03-04"], ["the ban ends on 2024-02-17"]])
+    assert notes == ["the ban ends on 2024-02-17 to 2024-03-04 (at all 2 points; a number "
+                     "or date that differs between these points is shown as its range over "
+                     "them)"]

@@ -71,8 +71,8 @@ def test_point_notes_counts_each_distinct_note_once() -> None:
                          ["same", "factor 0.9 does nothing", "other"]])
     assert notes == ["same",
                      "factor 0.5 to 0.9 does nothing (at 2 of 3 points: samples 0, 2; a "
-                     "number that differs between these points is shown as its range over "
-                     "them)",
+                     "number or date that differs between these points is shown as its range "
+                     "over them)",
                      "other (at 1 of 3 points: sample 2)"]
     many = point_notes([["x"]] * 12 + [[]])
     assert many == ["x (at 12 of 13 points: samples 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, ... "
