@@ -735,6 +735,9 @@ class ResultsFolder:
             "command": sys.argv,
             "scenario": scenario_json(sc),
             "citations": [c.as_dict() for c in meta.provenance.citations.values()],
+            # what sim run said of the scenario before running it, for sim report to
+            # say again once its files and --set values are gone
+            "notes": list(meta.notes),
             "files": self._hashes(files),
         }
         if extra:

@@ -579,8 +579,9 @@ def scenario_notes(res: Results, manifest: dict[str, Any] | None = None) -> list
     be what was meant, a short warm-up, a policy that cannot act in its network), each
     once, as ``sim run`` and ``sim compare`` printed them before running it.
 
-    A scenario still holding where it came from gives its own. One read from a results
-    folder does not (manifest.json keeps no notes), so they are found again: from the
+    A scenario still holding where it came from gives its own; one read from a results
+    folder, those its manifest.json saved. Folders written before manifests saved notes
+    have them found again: from the
     scenario file and overrides its ``manifest`` (default: the one ``res`` was read
     with) records if they still give the scenario run (same fingerprint), else from the
     scenario itself, which finds every note on the scenario but not those on how its
@@ -593,6 +594,9 @@ def scenario_notes(res: Results, manifest: dict[str, Any] | None = None) -> list
     if has_meta(res.scenario):
         return list(dict.fromkeys(meta_of(res.scenario).notes))
     manifest = manifest if manifest is not None else res.info.get("manifest", {})
+    saved = manifest.get("notes")
+    if isinstance(saved, list) and all(isinstance(n, str) for n in saved):
+        return list(dict.fromkeys(saved))
     files = manifest.get("scenario_files") or []
     overrides = manifest.get("overrides") or []
     with warnings.catch_warnings():

@@ -75,10 +75,14 @@ def test_the_note_is_found_from_the_scenario_once_its_file_is_gone(
     from sim.output.report import scenario_notes
 
     res = load_results(folders["run"])
+    assert res.info["manifest"]["notes"] == [IDLE]  # saved with the results
     assert scenario_notes(res) == [IDLE]
-    gone = {**res.info["manifest"], "scenario_files": [str(tmp_path / "gone.yaml")]}
+    # a folder written before manifests saved notes
+    older = {k: v for k, v in res.info["manifest"].items() if k != "notes"}
+    assert scenario_notes(res, older) == [IDLE]
+    gone = {**older, "scenario_files": [str(tmp_path / "gone.yaml")]}
     assert scenario_notes(res, gone) == [IDLE]
-    built = {**res.info["manifest"], "scenario_files": ["<dict>"]}
+    built = {**older, "scenario_files": ["<dict>"]}
     assert scenario_notes(res, built) == [IDLE]
 
 
@@ -103,3 +107,18 @@ def test_an_override_note_is_found_again_from_the_file_and_its_overrides(
     # the file edited since gives another scenario: its notes are not taken for this one
     priced.write_text(f"extends: {TINY}\nname: priced\nhorizon_days: 50\n", encoding="utf-8")
     assert scenario_notes(res, manifest) == []
+
+
+def test_a_saved_override_note_outlives_the_file(tmp_path: Path) -> None:
+    # manifest.json keeps the notes sim run printed: the report gives what a --set did
+    # even after the file was edited
+    priced = tmp_path / "priced.yaml"
+    priced.write_text(f"extends: {TINY}\nname: priced\ncommodities:\n  copper:\n"
+                      "    reference_price_usd_per_t: {value: 4, unit: usd/lb}\n",
+                      encoding="utf-8")
+    out = quiet_run(priced, tmp_path / "run", [PRICE])
+    priced.write_text(f"extends: {TINY}\nname: priced\nhorizon_days: 50\n", encoding="utf-8")
+    report = write_report(out)
+    said = [n for n in report.notes if n.startswith(f"note: --set {PRICE}: the file gave ")]
+    assert len(said) == 1
+    assert paragraphs(report.path.read_text(encoding="utf-8"), said[0][len("note: "):]) == 1
