@@ -7,7 +7,9 @@ generator is seeded by ``SeedSequence(root_seed, spawn_key=(replication, hash(ke
 * the same root seed and replication give the same numbers, whatever the order in which
   components are built, on whichever worker the replication runs;
 * two scenarios that share a component (same id, same purpose) give it the same stream,
-  so their comparison uses common random numbers;
+  so their comparison uses common random numbers; a component draws in the order lots
+  reach it, so its draws meet the same lots only until the scenarios' flows through it
+  first differ (a shared hub downstream of a shock gives later lots other draws);
 * replications are independent streams of the same family.
 
 The hash is BLAKE2b of the key, so it does not change between Python sessions.
