@@ -845,8 +845,8 @@ class _Chain:
     parents: list[Path] | None
     """The files its own ``extends`` names (None when that cannot be told)."""
     here: bool
-    """Loaded from these paths in this process: they lead to the files themselves, so two
-    files of one name in different folders are told apart."""
+    """The paths lead to the files themselves (loaded in this process, or recorded
+    absolute), so two files of one name in different folders are told apart."""
 
 
 def _own_extends(files: list[Path], here: bool) -> list[Path] | None:
@@ -875,31 +875,87 @@ def _own_extends(files: list[Path], here: bool) -> list[Path] | None:
     return None if any(f is None for f in found) else [f for f in found if f is not None]
 
 
+def chain_record(sc: Scenario) -> dict[str, Any] | None:
+    """What a results folder's manifest records (``scenario_chain``) of the files
+    ``sc`` was loaded from, for the extends notes of a later comparison or report:
+    ``files`` (itself first, then every file it extends) and ``parents`` (those its own
+    ``extends`` names, or None if that cannot be told), each an absolute path as the file
+    was named (symbolic links kept), read now, while the paths still lead to the files
+    from this working folder. None for a scenario built from a mapping or YAML text, whose
+    ``scenario_files`` holds only a name."""
+    from sim.scenario.loader import meta_of
+
+    meta = meta_of(sc)
+    if not (meta.from_file and meta.files):
+        return None
+    files = [Path(f) for f in meta.files]
+    parents = _own_extends(files, True) if len(files) > 1 else []
+    return {"files": [os.path.abspath(f) for f in files],
+            "parents": None if parents is None else [os.path.abspath(p) for p in parents]}
+
+
+def _recorded_chain(manifest: dict[str, Any]) -> _Chain | None:
+    """The chain a results folder's manifest records: ``scenario_chain``
+    (:func:`chain_record`) where written, None there for a scenario not loaded from files.
+    An older folder has only ``scenario_files``, as typed, relative to wherever that run
+    was started: names ``<...>`` (``<dict>``) are not files; relative paths are matched by
+    name, and the file's own ``extends`` is read only from an absolute path (one relative
+    to this working folder could be another file, or none)."""
+    if "scenario_chain" in manifest:
+        rec = manifest["scenario_chain"]
+        if not isinstance(rec, dict) or not rec.get("files"):
+            return None
+        files = [Path(str(f)) for f in rec["files"]]
+        parents = rec.get("parents")
+        return _Chain(files, [Path(str(p)) for p in parents]
+                      if isinstance(parents, list) else None, True)
+    recorded = manifest.get("scenario_files") or []
+    if not isinstance(recorded, list) or not recorded:
+        return None
+    first = str(recorded[0])
+    if first.startswith("<") and first.endswith(">"):
+        return None  # scenario_from_dict's or scenario_from_yaml's name, not a file
+    files = [Path(str(f)) for f in recorded]
+    here = all(f.is_absolute() for f in files)
+    if len(files) == 1:
+        return _Chain(files, [], here)
+    return _Chain(files, _own_extends(files, here) if here or len(files) == 2 else None,
+                  here)
+
+
 def _chain(arm: Arm) -> _Chain | None:
     """The files the scenario of ``arm`` was loaded from: those :func:`load_scenario` read
-    in this process, or for results read from a folder those its manifest records (as
-    typed, relative to wherever that run was started); None for a scenario built from a
-    mapping or YAML text, or results that record no files."""
+    in this process, or for results read from a folder those its manifest records (see
+    :func:`_recorded_chain`); None for a scenario built from a mapping or YAML text, or
+    results that record no files."""
     from sim.scenario.loader import meta_of
 
     meta = meta_of(arm.scenario)
     if meta.from_file and meta.files:
-        files, here = [Path(f) for f in meta.files], True
-    elif arm.fixed is not None:
-        try:
-            recorded = arm.fixed.info.get("manifest", {}).get("scenario_files") or []
-        except Exception:  # noqa: BLE001 - results built in code record no manifest
-            return None
-        files, here = [Path(str(f)) for f in recorded], False
-    else:
+        files = [Path(f) for f in meta.files]
+        return _Chain(files, _own_extends(files, True) if len(files) > 1 else [], True)
+    if arm.fixed is None:
         return None
-    if not files:
+    try:
+        manifest = arm.fixed.info.get("manifest", {})
+    except Exception:  # noqa: BLE001 - results built in code record no manifest
         return None
-    return _Chain(files, _own_extends(files, here) if len(files) > 1 else [], here)
+    return _recorded_chain(manifest) if isinstance(manifest, dict) else None
 
 
 def _listed(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+
+
+def _told_apart(a: Path, b: Path) -> tuple[str, str]:
+    """Two paths of files of one name, each shortened to the last parts that tell them
+    apart (``a/base.yaml`` and ``b/base.yaml``), the whole absolute path if none do."""
+    pa = Path(os.path.abspath(a)).parts
+    pb = Path(os.path.abspath(b)).parts
+    for n in range(2, max(len(pa), len(pb)) + 1):
+        if pa[-n:] != pb[-n:]:
+            return str(Path(*pa[-n:])), str(Path(*pb[-n:]))
+    return str(Path(*pa)), str(Path(*pb))
 
 
 def extends_notes(arms: Sequence[Arm]) -> list[str]:
@@ -909,12 +965,15 @@ def extends_notes(arms: Sequence[Arm]) -> list[str]:
     partnership over a leaky baseline, compared with the clean baseline, shows the leakage
     as the partnership's). A scenario whose own ``extends`` names one file is told to be
     compared with it; one that names several combines them, and its difference from any
-    one of them still holds the others' changes, so it gets no such advice.
+    one of them still holds the others' changes, so it gets no such advice. A file of the
+    name of one of the reference's, in another folder, is said to be another file, each
+    shown with the folders that tell them apart.
 
-    Files are matched by their paths when both scenarios were loaded from files in this
-    process, by name when either is read from a results folder (whose manifest records
-    the paths as typed). Scenarios built from a mapping or YAML text, or read from results
-    folders that do not record their files, get none."""
+    Files are matched by the files their paths lead to (as the loader reads each file
+    once) when both scenarios were loaded from files in this process or read from results
+    folders that record absolute paths; by name when either is read from an older results
+    folder, whose manifest records the paths as typed. Scenarios built from a mapping or
+    YAML text, or read from results folders that do not record their files, get none."""
     if len(arms) < 2:
         return []
     ref = arms[0]
@@ -935,17 +994,34 @@ def extends_notes(arms: Sequence[Arm]) -> list[str]:
         extra = [f for f in chain.files[1:] if key(f) not in ref_keys]
         if not extra:
             continue
+        ref_named = {f.name: f for f in reversed(ref_chain.files)}  # the nearest first
+        shown: dict[Path, str] = {}
+        others = []
+        for f in extra:
+            if f.name in ref_named:
+                mine, theirs = _told_apart(f, ref_named[f.name])
+                shown[f] = mine
+                others.append(f"its {f.name} is {mine}, not the reference's {theirs}")
+        for p in chain.parents or []:
+            # the reference's own file by another path (a symbolic link, whose extends
+            # the loader looks up in the link's folder): the advice names which one
+            same = [f for f in ref_chain.files if key(f) == key(p)]
+            if here and same and os.path.abspath(same[0]) != os.path.abspath(p):
+                shown.setdefault(p, _told_apart(p, same[0])[0])
         names = [f.name for f in extra]
         whose = ", ".join(f"{f.stem}'s" for f in extra)
+        apart = f" ({'; '.join(others)})" if others else ""
         note = (f"{arm.label} extends {_listed(names)}, which the reference ({ref.label}) "
-                f"does not: its differences from {ref.label} include {whose} changes as "
-                "well as its own")
+                f"does not{apart}: its differences from {ref.label} include {whose} "
+                "changes as well as its own")
         parents = chain.parents
         if parents is not None and len(parents) == 1:
-            note += f"; compare it with {parents[0].name} for {arm.label}'s own effect"
+            note += (f"; compare it with {shown.get(parents[0], parents[0].name)} for "
+                     f"{arm.label}'s own effect")
         elif parents:
-            note += (f"; it combines {_listed([p.name for p in parents])}, so its "
-                     "difference from any one of them still holds the others' changes")
+            note += (f"; it combines {_listed([shown.get(p, p.name) for p in parents])}, "
+                     "so its difference from any one of them still holds the others' "
+                     "changes")
         notes.append(note)
     return notes
 

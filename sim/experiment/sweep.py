@@ -501,11 +501,14 @@ def as_param(text: str, sets: Sequence[str], for_python: bool = False) -> str:
 # things. An ISO date is one value, not three numbers, and a '-' is a number's sign only
 # where it does not join two words or numbers ('x-5', '10-20'), so a range keeps it. The
 # minus sign U+2212 ('\u22120.3', as typeset text writes it) is a sign as '-' is: read as
-# text, '\u22120.5' and '\u22120.3' merged to '\u22120.3 to 0.5'.
+# text, '\u22120.5' and '\u22120.3' merged to '\u22120.3 to 0.5'. A number is taken whole,
+# its exponent included ('1.5e-3'), or not at all: a part of it ('1' of '1.5e-3' or of
+# '1.5kg', '5' of 'v1.5') made '1.5e-3' and '2.5e-3' one note reading '1 to 2.5e-3'.
 _TOKEN = re.compile(
     r"(?<![\w'\-\u2212])(?P<date>\d{4}-\d{1,2}-\d{1,2})(?![\w'\-\u2212])"
     r"|(?P<number>(?:(?<![\w'\-\u2212.])[-\u2212])?(?<![\w'])(?<![^\W\d][-\u2212])"
-    r"(?<!'[-\u2212])\d+(?:[.,]\d+)*)(?![\w'])")
+    r"(?<!'[-\u2212])(?<!\d[.,])\d+(?:[.,]\d+)*(?:[eE][-+\u2212]?\d+)?)"
+    r"(?![\w']|[.,]\d)")
 _NEXT_TO_RANGE = (re.compile(r"(?:\bto|[-\u2013\u2212])\s*$"),
                   re.compile(r"^\s*(?:to\b|[-\u2013\u2212])"))
 """Text before and after a number that reads as a range already ('1.5 to 2', '10-20'): a

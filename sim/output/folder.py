@@ -645,8 +645,20 @@ class ResultsFolder:
             labels = [tuple(row) for row in
                       json.loads(index_path.read_text(encoding="utf-8"))["kpi_labels"]]
         except (OSError, ValueError, KeyError) as exc:
-            raise FolderError(f"{index_path} is missing or unreadable ({exc}); pass --force "
-                              "to start the folder again") from None
+            said = f"{index_path} is missing or unreadable ({exc})"
+            info = self._resumed_info or {}
+            if info.get("comparison"):
+                # one scenario of a comparison: --force would run every scenario again,
+                # where deleting this folder and resuming runs this one alone again
+                import shlex
+
+                words = info.get("resume_command")
+                command = (shlex.join(with_out(words, self.path.parent))
+                           if isinstance(words, list) and words else None)
+                raise FolderError(said, hint=force_hint(self.path, (
+                    "replications/index.json, which labels the saved replications' values, "
+                    "cannot be read"), command)) from None
+            raise FolderError(f"{said}; pass --force to start the folder again") from None
         saved: dict[int, ReplicationResult] = {}
         for path in files:
             try:
@@ -716,12 +728,18 @@ class ResultsFolder:
 
             for path in write_run_figures(results, self.path):
                 files[f"figures/{path.name}"] = path
+        from sim.experiment.compare import chain_record
+
         sc = results.scenario
         meta = meta_of(sc)
         manifest: dict[str, Any] = {
             "format": "drc-minerals-sim results 1",
             "scenario_name": sc.name,
             "scenario_files": meta.files,
+            # the files as absolute paths and the scenario's own parents, read now: the
+            # extends notes of a later comparison or report cannot tell them from paths
+            # typed relative to this working folder, nor a mapping's name from a file
+            "scenario_chain": chain_record(sc),
             "overrides": meta.overrides,
             "seed": results.seed,
             "replications": results.n,
