@@ -1,8 +1,10 @@
 """Put a scenario document together: ``extends:``, ``--set`` overrides and provenance.
 
 * ``extends: other.yaml`` (a path relative to the extending file's folder, as that file
-  was named: a symbolic link's own folder, not its target's) inherits every value of
-  the other scenario. Mappings of fields merge key by key, recursively; any other value
+  was named: a symbolic link's own folder, not its target's, or an absolute path; ``~``
+  and ``$VARIABLES`` are not expanded, here as in every path the tool reads itself, so
+  that a scenario means the same on every machine) inherits every value of the other
+  scenario. Mappings of fields merge key by key, recursively; any other value
   (number, text, list) replaces the inherited one, and so does a single value written as a
   mapping, a quantity ``{value: ...}`` or a distribution ``{dist: ...}``: it replaces the
   inherited value whole, with its ``unit:``, ``source:`` and ``assumption:``, and keeps
@@ -519,14 +521,59 @@ def _linearize(path: Path, chain: tuple[Path, ...],
                     # the folder a link is in, not its target's: said, as it surprises
                     hint += (f"; {path} leads to {resolved}, and its extends paths are "
                              f"looked up in {path.absolute().parent}")
+                hint += _unexpanded_hint(parent)
                 raise ScenarioError([Issue(
                     f"file {parent!r} not found (looked for {parent_path})",
-                    path=("extends",), file=where[0], line=where[1], hint=hint)])
+                    path=("extends",), file=where[0], line=where[1], column=where[2],
+                    hint=hint)])
+            if not parent_path.is_file():
+                # read, a folder said only "adir.yaml: is a directory", without the line
+                # that named it; a device or a pipe could be read for ever
+                raise ScenarioError([Issue(
+                    f"{parent!r} is {_not_a_file(parent_path)}, not a scenario file "
+                    f"(looked for {parent_path})",
+                    path=("extends",), file=where[0], line=where[1], column=where[2],
+                    hint=_scenario_files_hint(parent_path))])
             if parent_path.resolve() not in seen:
                 _linearize(parent_path, (*chain, resolved), order, seen)
     if resolved not in seen:
         seen.add(resolved)
         order.append((path, data, lines))
+
+
+_UNEXPANDED = re.compile(r"^~|\$\{?[A-Za-z_]")
+
+
+def _unexpanded_hint(parent: str) -> str:
+    """For an ``extends`` path starting with ``~`` or holding ``$NAME``: that they are taken
+    as written (the tool expands them in no path it reads, and a scenario must mean the
+    same for everyone who runs it); empty for any other path."""
+    if not _UNEXPANDED.search(parent):
+        return ""
+    return ("; ~ and $VARIABLES are not expanded in extends (the path is read as written, "
+            "so that the scenario means the same on every machine): write the path relative "
+            "to this file's folder, or in full")
+
+
+def _not_a_file(path: Path) -> str:
+    """What ``path`` (which exists and is not a regular file) is."""
+    return "a directory" if path.is_dir() else "a device, pipe or socket"
+
+
+def _scenario_files_hint(path: Path) -> str:
+    """A hint for an ``extends`` that names ``path``, which is not a file: the scenario
+    files in it when it is a folder."""
+    hint = "extends names a scenario file (.yaml), relative to this file's folder"
+    if path.is_dir():
+        try:
+            found = sorted(p.name for p in path.iterdir()
+                           if p.suffix.lower() in (".yaml", ".yml") and p.is_file())
+        except OSError:
+            found = []
+        if found:
+            shown = ", ".join(found[:5]) + (" ..." if len(found) > 5 else "")
+            hint += f"; {path} holds {shown}"
+    return hint
 
 
 def _last_place_hint(list_path: list[str | int], data: Any) -> str:
@@ -552,6 +599,7 @@ def parse_override(text: str, data: Any = None) -> tuple[list[str | int], Any]:
     document it applies to, if given) only makes the hint for a place counted from the
     end (``[-1]``) exact. Raises :class:`ScenarioError` naming the ``--set`` for a text
     without ``=``, an empty or negative path part, ``extends`` or an unreadable value."""
+    _refuse_undecodable(text)
     if "=" not in text:
         raise ScenarioError([Issue(f"--set {text!r}: expected key.path=value", file="--set",
                                    hint="for example --set horizon_days=730")])
@@ -584,11 +632,63 @@ def parse_override(text: str, data: Any = None) -> tuple[list[str | int], Any]:
     return parts, _parse_value(text, value_text)
 
 
+def _refuse_undecodable(text: str) -> None:
+    """Refuse an override holding a byte that is not UTF-8 (Python hands such a byte of a
+    command-line argument over as a lone surrogate, U+DC80 to U+DCFF), which YAML's reader
+    reported as a control character "such as NUL"."""
+    bad = next((i for i, ch in enumerate(text) if "\ud800" <= ch <= "\udfff"), None)
+    if bad is None:
+        return
+    try:
+        shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that was never a byte (given from Python)
+        shown = repr(text)
+    code = ord(text[bad])
+    what = (f"byte 0x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF
+            else f"U+{code:04X}, half of a UTF-16 pair")
+    raise ScenarioError([Issue(
+        f"--set {shown}: the argument is not UTF-8 text ({what} at character {bad + 1})",
+        file="--set",
+        hint="the terminal or the shell sends another encoding (such as Latin-1): set it "
+             "to UTF-8 (e.g. LANG=C.UTF-8) and type the value again, or write it in the "
+             "scenario file, saved as UTF-8")])
+
+
+def _quoted(key: str, value_text: str) -> str:
+    """``--set`` with ``value_text`` quoted as YAML text, as typed in a POSIX shell."""
+    if "'" in value_text or "\n" in value_text:
+        return f"--set '{key}=\"...\"'"
+    inner = value_text.strip().replace("\\", "\\\\").replace('"', '\\"')
+    return f"--set '{key}=\"{inner}\"'"
+
+
+def _syntax_hint(key: str, value_text: str, problem: str) -> str:
+    """The hint for a ``--set`` value YAML cannot read, from what it holds."""
+    stripped = value_text.strip()
+    quote = _quoted(key, value_text)
+    if "\t" in value_text or "'\\t'" in problem:
+        bare = re.sub(r"\s+", " ", value_text).strip()
+        return (f"the value holds a tab, which YAML does not allow there: write "
+                f"--set '{key}={bare}', or quote the value if the tab belongs to a text")
+    if problem.startswith("found undefined alias"):
+        return (f"'*' at the start of a value begins a YAML alias, which a --set cannot "
+                f"use: quote the value to give it as text: {quote}")
+    if "more than one YAML document" in problem or re.search(r"(?m)^(?:---|\.\.\.)",
+                                                             stripped):
+        return (f"'---' and '...' at the start of a line mark where a YAML document starts "
+                f"and ends: give one value, or quote it to give it as text: {quote}")
+    if ":" in value_text or "#" in value_text:
+        return (f"a ':' followed by a space starts a mapping and ' #' a comment: quote text "
+                f"that holds them: {quote}")
+    return f"quote the value if it is text: {quote}"
+
+
 def _parse_value(text: str, value_text: str) -> Any:
     """The value of ``--set key=VALUE``, read like a scenario file: tags, duplicate keys
     and impossible dates (2024-02-30) are refused, each as an error naming the ``--set``."""
     if not value_text.strip():
         return ""
+    key = text.partition("=")[0].strip()
     try:
         value, _lines = parse_yaml(value_text, "--set", allow_empty=True)
     except ScenarioError as exc:
@@ -597,7 +697,7 @@ def _parse_value(text: str, value_text: str) -> Any:
         if first.message.startswith("YAML syntax error: "):
             problem = first.message.removeprefix("YAML syntax error: ")
             message = f"the value is not valid YAML ({problem})"
-            hint = "quote text values containing ':' or '#'"
+            hint = _syntax_hint(key, value_text, problem)
         else:  # a tag, a duplicate key, an impossible date ...
             problem = first.message.removeprefix("cannot read value: ")
             message = f"the value is not valid YAML for a scenario: {problem}"

@@ -687,7 +687,7 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
             hint = ("write a fixed value as a number, or give a distribution such as "
                     "{dist: triangular, low: 1, mode: 2, high: 4}")
     elif etype in ("float_parsing", "float_type", "int_parsing", "int_type"):
-        msg = f"expected a number, got {value!r}"
+        msg = f"expected a number, got {_shown(value)}"
         if isinstance(value, bool):
             hint = _BOOL_HINT
         elif tagged:  # {value: 1, unit: week} where only a plain number goes
@@ -702,7 +702,7 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
         msg = f"must be a whole number{days}, got {value:g}"
         hint = _whole_hint(path, data, value)
     elif etype in ("bool_parsing", "bool_type"):
-        msg = f"expected true or false, got {value!r}"
+        msg = f"expected true or false, got {_shown(value)}"
     elif etype == "string_type" and isinstance(value, bool):
         msg = f"expected text, got {value!r}"
         hint = "YAML reads yes, no, on, off (and the country code NO) as true/false; quote it"
@@ -741,7 +741,7 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
             hint = _days_hint(value)  # `start: 30 days` where a date or days go
     elif etype == "literal_error":
         expected = ctx.get("expected", "")
-        msg = f"{value!r} is not allowed; expected {expected}"
+        msg = f"{_shown(value)} is not allowed; expected {expected}"
         options = [o.strip().strip("'") for o in str(expected).replace(" or ", ",").split(",")]
         guess = did_you_mean(str(value), [o for o in options if o])
         if guess:
@@ -779,6 +779,8 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
         else:
             hint = f"this field is in {target}: give the number in {target}" + (
                 f", or with a unit of the same kind ({examples})" if examples else "")
+    if hint is None and msg.startswith("must be a calendar date"):
+        hint = _base60_hint(value)
     if hint is None and etype != "extra_forbidden":
         hint = _field_hint(path, data)
     issue = Issue(msg, path=path, hint=hint)
@@ -806,7 +808,8 @@ def _id_hint(value: Any, data: Any) -> str:
                 "reserved for citations)")
     known = {str(k) for sec in _ID_SECTIONS if isinstance(data, dict)
              and isinstance(data.get(sec), dict) for k in data[sec]}
-    if fixed in known:
+    if fixed in known and fixed != value:
+        # the bad id is among the known ones itself: "did you mean '1'?" for '1' repeats it
         return f"did you mean {fixed!r}? {_ID_RULE}"
     if re.fullmatch(r"[a-z][a-z0-9_]*", fixed):
         return f"{_ID_RULE}, e.g. {fixed}"
@@ -951,7 +954,19 @@ def _describe(value: Any) -> str:
     if isinstance(value, dict):
         keys = ", ".join(str(k) for k in value)
         return f"a mapping (keys: {keys})"[:80]
+    if isinstance(value, dt.date):
+        return _shown(value)
     return f"{type(value).__name__} {value!r}"[:80]
+
+
+def _shown(value: Any) -> str:
+    """``value`` as a message shows what was written: a date as YAML wrote it (``the date
+    2024-05-01``), not Python's ``datetime.date(2024, 5, 1)``; anything else as its repr."""
+    if isinstance(value, dt.datetime):
+        return f"the date and time {value.isoformat(sep=' ')}"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    return repr(value)
 
 
 _NUMBER_WITH_UNIT = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*"
@@ -982,8 +997,32 @@ def _field_hint(path: PathT, data: Any) -> str | None:
     return None
 
 
+_PREFIXED = re.compile(r"^\s*([-+]?)0([oObBxX])([0-9A-Za-z_]*)\s*$")
+
+
+def _prefixed_hint(text: str) -> str | None:
+    """A hint for a number in Python's or YAML 1.2's notation for another base (``0o17``),
+    which YAML 1.1 reads as text; None for any other text."""
+    m = _PREFIXED.match(text)
+    if m is None:
+        return None
+    sign, letter, digits = m.groups()
+    base = {"o": 8, "b": 2, "x": 16}[letter.lower()]
+    name = {8: "octal", 2: "binary", 16: "hexadecimal"}[base]
+    try:
+        number = int(sign + digits.replace("_", ""), base)
+    except ValueError:
+        return f"{text.strip()} is not a number: write the number in decimal"
+    return (f"{text.strip()} is {name} notation, which scenario files do not read: write "
+            f"the number in decimal, {number}")
+
+
 def _unit_hint(text: str) -> str | None:
-    """A hint for a number written with its unit in one piece ("21 days", "40%")."""
+    """A hint for a number written with its unit in one piece ("21 days", "40%"), or in
+    the notation of another base (``0o17``, which is no number 0 in unit ``o17``)."""
+    prefixed = _prefixed_hint(text)
+    if prefixed is not None:
+        return prefixed
     m = _NUMBER_WITH_UNIT.match(text)
     if m is None:
         return None
@@ -994,9 +1033,29 @@ def _unit_hint(text: str) -> str | None:
     return f"give the unit apart from the number: {{value: {number}, unit: {unit}}}"
 
 
+def _base60_hint(value: Any) -> str | None:
+    """For a whole number of 60 or more where a calendar date goes: YAML 1.1 reads a time
+    of day such as ``12:30`` as a number in base 60 (750), so say so, as the number shown
+    is not what was written; None for any other value."""
+    if not isinstance(value, int) or isinstance(value, bool) or abs(value) < 60:
+        return None
+    sign, rest = ("-" if value < 0 else ""), abs(value)
+    parts = []
+    while rest:
+        rest, digit = divmod(rest, 60)
+        parts.append(digit)
+    written = sign + ":".join([str(parts[-1]), *(f"{d:02d}" for d in reversed(parts[:-1]))])
+    return (f"if {written} was written, YAML read it as a number in base 60 ({value}), as "
+            "it reads times of day; write a date such as 2024-07-01 (the model counts whole "
+            "days, so a time of day cannot be given)")
+
+
 def _days_hint(text: str) -> str | None:
     """A hint for a number and its unit in one piece ("30 days", "2 weeks") where a date
     or a number of days goes (an event's ``start``)."""
+    prefixed = _prefixed_hint(text)
+    if prefixed is not None:
+        return prefixed
     m = _NUMBER_WITH_UNIT.match(text)
     if m is None:
         return None

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BeforeValidator,
+    ConfigDict,
     Discriminator,
     Field,
     PrivateAttr,
@@ -389,6 +390,11 @@ class Lane(Strict):
     example does with its ``railhead``, and name it in the path of the routes that take
     the rail.
     """
+
+    # Only the key the format documents: `from_` (the attribute's name, since `from` is a
+    # Python keyword) was accepted alone but refused beside `from`. Dumps use `from` so
+    # that a dumped scenario validates again.
+    model_config = ConfigDict(validate_by_name=False, serialize_by_alias=True)
 
     name: str | None = None
     """Display name."""
