@@ -4,14 +4,22 @@ Scenario files are parsed with PyYAML's *safe* loader only: no Python objects ar
 constructed from tags, so a scenario cannot run code. While building the data we record
 the line and column of every mapping key and list item (a :data:`LineMap`), so that a
 validation error deep in the data can point at ``file:line``. We also refuse what a
-safe loader alone would accept but that would hurt us: files that are not UTF-8, several
-documents in one file, duplicate keys (YAML keeps the last silently), nesting deeper than
-:data:`MAX_DEPTH`, and alias "bombs" that expand to more than :data:`MAX_NODES` values.
+safe loader alone would accept but that would hurt us: files that are not UTF-8 or larger
+than :data:`MAX_BYTES`, several documents in one file, duplicate keys (YAML keeps the last
+silently) and two ``<<`` merge keys in one mapping (the first wins silently), nesting deeper
+than :data:`MAX_DEPTH`, documents and alias "bombs" that hold or expand to more than
+:data:`MAX_NODES` values, numbers YAML 1.1 reads in another base than the one they appear
+to be written in (``017`` is octal 15, ``1:30`` is 90 in base 60), and the Unicode line
+breaks U+0085, U+2028 and U+2029, which YAML counts as lines and editors do not.
+
+Lines are counted as YAML and editors count them: at ``\r\n``, ``\r`` or ``\n``.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +27,11 @@ import yaml
 
 from sim.scenario.errors import Issue, PathT, ScenarioError
 
-MAX_BYTES = 5_000_000
+MAX_BYTES = 1_000_000
+"""Largest scenario file read, in bytes. The pure-Python parser (kept for its messages and
+positions; libyaml's words differ) takes about 6 s of CPU for a megabyte of densely written
+values, 1.5 s for one of comments or a long line; scenarios/baseline.yaml, the largest
+shipped file, is 60 kB (0.3 s)."""
 MAX_DEPTH = 40
 MAX_NODES = 200_000
 
@@ -37,7 +49,33 @@ class _Loader(yaml.SafeLoader):
     YAML 1.1 (which PyYAML follows) only reads an exponent as a float when the mantissa
     has a dot, so ``3.3e6`` would silently become text; YAML 1.2 and every scientist
     read it as a number.
+
+    It also counts the nodes it composes, refusing a document of more than
+    :data:`MAX_NODES` of them before the rest is parsed, and notes whether the document uses
+    aliases (``*name``), so that a document that grows too large says which it was.
     """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.composed = 0
+        self.saw_alias = False
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self.saw_alias = True
+        else:
+            self.composed += 1
+            if self.composed > MAX_NODES:
+                raise _TooLarge(self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
+class _TooLarge(Exception):
+    """A document of more than :data:`MAX_NODES` nodes as written, at the node past it."""
+
+    def __init__(self, mark: Any) -> None:
+        super().__init__(mark)
+        self.mark = mark
 
 
 _Loader.yaml_implicit_resolvers = {k: list(v) for k, v in
@@ -64,10 +102,15 @@ def _fail(file: str, message: str, line: int | None = None, column: int | None =
 
 
 def read_text(path: Path) -> str:
-    """The file's text, or a :class:`ScenarioError` saying why it cannot be read."""
+    """The file's text, or a :class:`ScenarioError` saying why it cannot be read.
+
+    At most :data:`MAX_BYTES` + 1 bytes are read, so that a huge file or a device without
+    end (``/dev/zero``) is refused as too large instead of filling memory."""
     name = str(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+            size = os.fstat(handle.fileno())
     except FileNotFoundError:
         raise _fail(name, "file not found",
                     hint="check the path; scenarios normally live in scenarios/") from None
@@ -76,22 +119,61 @@ def read_text(path: Path) -> str:
     except OSError as exc:
         raise _fail(name, f"cannot read file: {exc.strerror}") from None
     if len(raw) > MAX_BYTES:
-        raise _fail(name, f"file is {len(raw):,} bytes; scenario files are limited to "
-                    f"{MAX_BYTES:,} bytes")
+        hint = ("scenario files are text of some kilobytes (scenarios/baseline.yaml, the "
+                "largest shipped, is 60 kB); check that this is the file you meant")
+        if stat.S_ISREG(size.st_mode):
+            raise _fail(name, f"file is {size.st_size:,} bytes; scenario files are limited "
+                        f"to {MAX_BYTES:,} bytes", hint=hint)
+        raise _fail(name, f"holds more than {MAX_BYTES:,} bytes, the limit for a scenario "
+                    "file (it is not a regular file, and may have no end)", hint=hint)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        line, column = _line_column(raw, exc.start)
+        # columns count characters, as for every other message, not bytes
+        column = len(raw[exc.start - column + 1: exc.start].decode("utf-8", "replace")) + 1
         raise _fail(name, f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset "
-                    f"{exc.start})", line=line,
+                    f"{exc.start})", line=line, column=column,
                     hint="save the file as UTF-8 text") from None
+
+
+def _line_column(text: str | bytes, pos: int) -> tuple[int, int]:
+    """Line and column (from 1) of offset ``pos`` in ``text``, a line ending at ``\r\n``,
+    ``\r`` or ``\n`` as YAML's own marks and editors count them (a file saved with
+    ``\r`` alone, as old Mac editors did, has lines too)."""
+    cr, lf = ("\r", "\n") if isinstance(text, str) else (b"\r", b"\n")
+    line = text.count(lf, 0, pos) + text.count(cr, 0, pos) - text.count(cr + lf, 0, pos) + 1
+    start = max(text.rfind(lf, 0, pos), text.rfind(cr, 0, pos)) + 1
+    return line, pos - start + 1
+
+
+# Characters YAML reads as a line break that editors, grep -n and this module's own
+# counting do not: every line number after one would be off by one, and in a comment the
+# rest of the line would be read as YAML.
+_ODD_BREAKS = {"\u0085": "a next-line character (U+0085)",
+               "\u2028": "a line separator (U+2028)",
+               "\u2029": "a paragraph separator (U+2029)"}
+
+
+def _refuse_odd_breaks(text: str, file: str) -> None:
+    found = [(pos, char) for char in _ODD_BREAKS if (pos := text.find(char)) >= 0]
+    if not found:
+        return
+    pos, char = min(found)
+    line, column = _line_column(text, pos)
+    raise _fail(file, f"file contains {_ODD_BREAKS[char]}, which YAML reads as a line break "
+                "though editors show none", line=line, column=column,
+                hint="replace it with a space, or with an ordinary line break; such "
+                     "characters come with text copied from a web page or a PDF")
 
 
 def parse_yaml(text: str, file: str, *, allow_empty: bool = False) -> tuple[Any, LineMap]:
     """Parse one YAML document safely; return the data and its line map.
 
-    An empty document (nothing but blanks and comments) is an error, or ``None`` with
-    ``allow_empty`` (a ``--set`` value)."""
+    An empty document (nothing but blanks and comments, or only ``---`` or ``~``) is an
+    error, or ``None`` with ``allow_empty`` (a ``--set`` value). Every refusal is a
+    :class:`ScenarioError` naming ``file`` and, where known, line and column."""
+    _refuse_odd_breaks(text, file)
     try:
         loader = _Loader(text)  # checks every character up front
     except yaml.reader.ReaderError as exc:
@@ -100,24 +182,25 @@ def parse_yaml(text: str, file: str, *, allow_empty: bool = False) -> tuple[Any,
         try:
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            problem = exc.problem or "invalid YAML"
-            if exc.context and "expected a single document" in exc.context:
-                problem = "the file holds more than one YAML document ('---'); use one"
-            line = mark.line + 1 if mark else None
-            raise _fail(file, f"YAML syntax error: {problem}", line=line,
-                        column=mark.column + 1 if mark else None,
-                        hint=_odd_space_hint(text, line)
-                        or "check indentation, colons and quotes near this line") from None
+            raise _syntax_error(file, text, exc) from None
         except yaml.YAMLError as exc:
             raise _fail(file, f"YAML error: {exc}") from None
         except RecursionError:
             raise _fail(file, f"nesting is too deep (more than {MAX_DEPTH} levels)",
                         hint=DEEP_HINT) from None
-        if node is None:
+        except _TooLarge as exc:
+            raise _fail(file, f"document holds more than {MAX_NODES:,} values",
+                        line=exc.mark.line + 1, column=exc.mark.column + 1,
+                        hint="scenario files hold some thousands (scenarios/baseline.yaml "
+                             "about 5,000); check that this is the file you meant") from None
+        if node is None or (not allow_empty and _is_null(node)):
             if allow_empty:
                 return None, {}
-            raise _fail(file, "file is empty",
+            held = "" if node is None else f" (it holds only {node.value or '---'!r}, " \
+                "which YAML reads as nothing)"
+            raise _fail(file, "file is empty" + held,
+                        line=node.start_mark.line + 1 if node is not None and node.value
+                        else None,
                         hint="a scenario needs at least name, start, horizon_days, "
                              "commodities, regions, sites, lanes and channels")
         lines: LineMap = {}
@@ -125,6 +208,40 @@ def parse_yaml(text: str, file: str, *, allow_empty: bool = False) -> tuple[Any,
         return data, lines
     finally:
         loader.dispose()
+
+
+def _is_null(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
+
+
+def _syntax_error(file: str, text: str, exc: yaml.MarkedYAMLError) -> ScenarioError:
+    """A YAML syntax error, with a hint for the mistakes YAML's own words do not explain."""
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or "invalid YAML"
+    line = mark.line + 1 if mark else None
+    hint = _odd_space_hint(text, line)
+    if exc.context and "expected a single document" in exc.context:
+        problem = "the file holds more than one YAML document ('---'); use one"
+        hint = (f"a scenario file is one YAML document: remove the '---' on line {line} "
+                "('---' may only open the file)")
+    elif "'\\t'" in problem or (line is not None and re.search(r"^\s*\t|:\t",
+                                                               _row(text, line))):
+        hint = "YAML forbids tabs in indentation, and this reader also after ':'; use spaces"
+    elif problem.startswith("found undefined alias"):
+        name = problem.removeprefix("found undefined alias").strip(" '\"")
+        hint = (f"an alias (*{name}) needs an anchor (&{name}) written before it in the "
+                "same file")
+        if re.search(r"^extends[ \t]*:", text, re.MULTILINE):
+            hint += ("; anchors do not cross extends: one in the file this one extends "
+                     "cannot be used here, so write the value again")
+    return _fail(file, f"YAML syntax error: {problem}", line=line,
+                 column=mark.column + 1 if mark else None,
+                 hint=hint or "check indentation, colons and quotes near this line")
+
+
+def _row(text: str, line: int) -> str:
+    rows = text.splitlines()
+    return rows[line - 1] if 0 < line <= len(rows) else ""
 
 
 # Spaces that look like a blank but are not one to YAML (pasted from a PDF, a web page or
@@ -162,8 +279,7 @@ def _unreadable_character(file: str, text: str, exc: yaml.reader.ReaderError
                           ) -> ScenarioError:
     """A character YAML forbids (NUL and other control characters), with its position."""
     pos = max(0, min(int(exc.position), len(text)))
-    line = text.count("\n", 0, pos) + 1
-    column = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    line, column = _line_column(text, pos)
     return _fail(file, f"file contains a character YAML does not allow "
                  f"(#x{int(exc.character):04x})", line=line, column=column,
                  hint="remove control characters such as NUL; save the file as plain UTF-8 "
@@ -179,9 +295,11 @@ def _build(node: yaml.Node, loader: _Loader, file: str, path: PathT, lines: Line
            budget: _Budget, depth: int) -> Any:
     budget.nodes += 1
     if budget.nodes > MAX_NODES:
+        # without aliases the loader refuses such a document while composing it
         raise _fail(file, f"document expands to more than {MAX_NODES:,} values (too many "
                     "aliases or too large)", line=node.start_mark.line + 1,
-                    hint="do not nest YAML aliases (*name) inside each other")
+                    hint="do not nest YAML aliases (*name) inside each other"
+                    if loader.saw_alias else None)
     if depth > MAX_DEPTH:
         raise _fail(file, f"nesting is too deep (more than {MAX_DEPTH} levels)",
                     line=node.start_mark.line + 1, path=path, hint=DEEP_HINT)
@@ -195,6 +313,7 @@ def _build(node: yaml.Node, loader: _Loader, file: str, path: PathT, lines: Line
         # Duplicates are errors among the keys written here; keys merged in with '<<' may be
         # overridden by explicit ones, as YAML intends.
         seen: dict[str, int] = {}
+        merge_line: int | None = None
         for key_node, _value in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _fail(file, "mapping keys must be plain names, not lists or mappings",
@@ -208,7 +327,15 @@ def _build(node: yaml.Node, loader: _Loader, file: str, path: PathT, lines: Line
                             hint="mapping keys are plain names; tags such as !!python are "
                                  "refused")
             key = str(loader.construct_scalar(key_node))
-            if key == "<<":
+            if key == "<<" and key_node.tag == "tag:yaml.org,2002:merge":
+                # a second one was dropped silently (the first's keys won)
+                if merge_line is not None:
+                    raise _fail(file, f"a second merge key '<<' in one mapping (the first is "
+                                f"on line {merge_line})", line=key_node.start_mark.line + 1,
+                                column=key_node.start_mark.column + 1, path=path,
+                                hint="merge several mappings with one key and a list: "
+                                     "<<: [*a, *b] (where both give a key, the first wins)")
+                merge_line = key_node.start_mark.line + 1
                 continue
             if key in seen:
                 raise _fail(file, f"duplicate key {key!r} (first defined on line {seen[key]})",
@@ -221,7 +348,10 @@ def _build(node: yaml.Node, loader: _Loader, file: str, path: PathT, lines: Line
         except yaml.constructor.ConstructorError as exc:
             mark = exc.problem_mark
             raise _fail(file, f"cannot merge: {exc.problem}",
-                        line=mark.line + 1 if mark else None, path=path) from None
+                        line=mark.line + 1 if mark else None,
+                        column=mark.column + 1 if mark else None, path=path,
+                        hint="'<<:' takes an alias of a mapping (<<: *name) or a list of "
+                             "them (<<: [*a, *b])") from None
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key = str(loader.construct_scalar(key_node))
@@ -236,15 +366,46 @@ def _build(node: yaml.Node, loader: _Loader, file: str, path: PathT, lines: Line
             items.append(_build(item, loader, file, (*path, i), lines, budget, depth + 1))
         return items
     try:
-        return loader.construct_object(node, deep=True)
+        value = loader.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         raise _fail(file, f"cannot read value: {exc.problem}",
-                    line=mark.line + 1 if mark else None, path=path,
+                    line=mark.line + 1 if mark else None,
+                    column=mark.column + 1 if mark else None, path=path,
                     hint="scenario files hold plain numbers, text, dates, lists and mappings "
                          "only; tags such as !!python are refused") from None
     except ValueError as exc:
         hint = ("a date is written YYYY-MM-DD and must be a day of the calendar"
                 if node.tag == "tag:yaml.org,2002:timestamp" else None)
         raise _fail(file, f"cannot read value: {exc}", line=node.start_mark.line + 1,
-                    path=path, hint=hint) from None
+                    column=node.start_mark.column + 1, path=path, hint=hint) from None
+    _refuse_other_base(node, value, file, path)
+    return value
+
+
+# YAML 1.1's integers with a leading zero (octal) and its base-60 numbers ("sexagesimal",
+# meant for times): PyYAML reads 017 as 15 and 1:30 as 90 without a word, where YAML 1.2
+# and every reader see 17 and a time or text.
+_OCTAL = re.compile(r"[-+]?0[0-7_]+")
+_BASE_60 = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+
+
+def _refuse_other_base(node: yaml.Node, value: Any, file: str, path: PathT) -> None:
+    """Refuse a plain number YAML reads in base 8 or 60 (``017``, ``1:30``): its value is not
+    what it shows. A zero-padded number worth the same either way (``07``) is kept."""
+    if node.tag not in _NUMBER_TAGS or not isinstance(node, yaml.ScalarNode) or node.style:
+        return
+    written = str(node.value)
+    line, column = node.start_mark.line + 1, node.start_mark.column + 1
+    if _OCTAL.fullmatch(written):
+        decimal = int(written.replace("_", ""), 10)
+        if decimal != value:
+            raise _fail(file, f"{written} is read by YAML as octal {value}, not {decimal}",
+                        line=line, column=column, path=path,
+                        hint=f"write {decimal}, without the leading zero (or quote it, "
+                             f"'{written}', if it is text)")
+    elif _BASE_60.fullmatch(written):
+        raise _fail(file, f"{written} is read by YAML as {value} (base 60, as for times of "
+                    "day)", line=line, column=column, path=path,
+                    hint=f"write a number, or quote it ('{written}') if it is text")
