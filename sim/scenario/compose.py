@@ -654,6 +654,18 @@ def _refuse_undecodable(text: str) -> None:
              "scenario file, saved as UTF-8")])
 
 
+_NULL_WORDS = ("null", "Null", "NULL", "~")
+
+
+def _null_written(value_text: str) -> bool:
+    """Whether ``value_text`` (read by YAML as null) says null itself (``null``, ``~``,
+    beside comments and document markers), rather than holding only a comment
+    (``# note``) or a document marker (``---``), which YAML reads as nothing."""
+    words = re.sub(r"(?m)(?:^|\s)#.*$", " ", value_text)
+    words = re.sub(r"(?m)^(?:---|\.\.\.)(?=\s|$)", " ", words)
+    return words.strip() in _NULL_WORDS
+
+
 def _quoted(key: str, value_text: str) -> str:
     """``--set`` with ``value_text`` quoted as YAML text, as typed in a POSIX shell."""
     if "'" in value_text or "\n" in value_text:
@@ -685,7 +697,9 @@ def _syntax_hint(key: str, value_text: str, problem: str) -> str:
 
 def _parse_value(text: str, value_text: str) -> Any:
     """The value of ``--set key=VALUE``, read like a scenario file: tags, duplicate keys
-    and impossible dates (2024-02-30) are refused, each as an error naming the ``--set``."""
+    and impossible dates (2024-02-30) are refused, each as an error naming the ``--set``,
+    and so is a value that YAML reads as nothing though it is not ``null`` or ``~``
+    (``# note`` is a comment, ``---`` a document marker), which would remove the key."""
     if not value_text.strip():
         return ""
     key = text.partition("=")[0].strip()
@@ -706,6 +720,15 @@ def _parse_value(text: str, value_text: str) -> Any:
     except ValueError as exc:  # a value the reader did not anticipate; never a traceback
         raise ScenarioError([Issue(f"--set {text!r}: the value is not valid YAML for a "
                                    f"scenario: {exc}", file="--set")]) from None
+    if value is None and not _null_written(value_text):
+        # it would silently remove the key, as --set KEY=null does
+        what = ("a comment ('#' at the start or after a space begins one)"
+                if "#" in value_text else "a YAML document marker ('---' or '...')")
+        raise ScenarioError([Issue(
+            f"--set {text!r}: YAML reads the value as empty: it holds only {what}",
+            file="--set",
+            hint=f"to give it as text, quote it: {_quoted(key, value_text)}; to remove "
+                 f"{key}, write --set {key}=null")])
     return value
 
 

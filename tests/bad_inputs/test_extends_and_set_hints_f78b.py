@@ -6,7 +6,8 @@
   offered as its own fix, each --set syntax error gets a hint about what it holds, a
   non-UTF-8 argument is named as such, a date is shown as written and a number read in
   base 60 where a date goes says so;
-* a lane accepts only its documented key ``from`` (``from_`` alone was accepted).
+* a lane accepts only its documented key ``from`` (``from_`` alone was accepted);
+* ``--set KEY=# comment`` and ``--set KEY=---`` no longer silently remove the key.
 """
 
 from __future__ import annotations
@@ -217,3 +218,22 @@ def test_a_dumped_scenario_still_validates_and_names_from() -> None:
     assert "from_" not in dumped["lanes"]["mine_border"]
     assert Scenario.model_validate(dumped).model_dump() == dumped
     assert sc.lanes["mine_border"].from_ == "mine_a"
+
+
+# ------------------------------------------------------- finding 8: --set read as empty
+
+@pytest.mark.parametrize("value, what", [("# c", "a comment"), ("---", "document marker"),
+                                         ("--- # c", "a comment"), ("...\n", None)])
+def test_set_value_read_as_empty_is_refused(value: str, what: str | None) -> None:
+    result = validate(str(TINY), "--set", f"horizon_days={value}")
+    assert result.exit_code == 2
+    assert "give exactly one of horizon_days or end" not in result.output
+    if what is not None:
+        assert "YAML reads the value as empty" in result.output and what in result.output
+        assert "to remove horizon_days, write --set horizon_days=null" in result.output
+
+
+@pytest.mark.parametrize("null", ["null", "~", "null # gone", "--- ~", "NULL"])
+def test_set_null_still_removes_the_key(null: str) -> None:
+    result = validate(str(TINY), "--set", f"horizon_days={null}", "--set", "end=2024-04-09")
+    assert result.exit_code == 0, result.output

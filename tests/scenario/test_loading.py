@@ -368,12 +368,19 @@ def test_set_malformed_exits_2_without_internal_error(tiny_path: Path, override:
     assert f"--set {override!r}" in result.output
 
 
-def test_set_comment_only_value_is_null_and_removes_the_key(tiny_path: Path) -> None:
+def test_set_comment_only_value_is_refused_not_read_as_null(tiny_path: Path) -> None:
+    # YAML reads '# nothing' as null, which would silently remove the key (review 78)
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(tiny_path, ["title=# nothing"])
+    assert "YAML reads the value as empty" in only_issue(exc).message
+
+
+def test_set_null_removes_the_key(tiny_path: Path) -> None:
     # null removes a key, as in a file that extends another: the field's default applies,
     # and a required field is then missing
-    assert load_scenario(tiny_path, ["title=# nothing"]).title == ""
+    assert load_scenario(tiny_path, ["title=null"]).title == ""
     with pytest.raises(ScenarioError) as exc:
-        load_scenario(tiny_path, ["name=# nothing"])
+        load_scenario(tiny_path, ["name=~"])
     assert only_issue(exc).message == "missing required field 'name'"
 
 
