@@ -175,7 +175,7 @@ class TruncatedNormal(_Dist):
     high: Number = Field(default=math.inf, allow_inf_nan=True)
     """Upper cut-off; none unless given (``.inf`` also means none)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+    model_config = ConfigDict(extra="forbid", frozen=True, serialize_by_alias=True,
                               use_attribute_docstrings=True, allow_inf_nan=False)
 
     @model_validator(mode="after")
@@ -222,7 +222,7 @@ class LogNormal(_Dist):
     sd: Number = Field(gt=0)
     """Standard deviation of the variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+    model_config = ConfigDict(extra="forbid", frozen=True, serialize_by_alias=True,
                               use_attribute_docstrings=True, allow_inf_nan=False)
 
     def _mu_sigma(self) -> tuple[float, float]:
@@ -250,7 +250,7 @@ class Exponential(_Dist):
     mean_: Number = Field(alias="mean", gt=0)
     """Mean (1 / rate)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+    model_config = ConfigDict(extra="forbid", frozen=True, serialize_by_alias=True,
                               use_attribute_docstrings=True, allow_inf_nan=False)
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
