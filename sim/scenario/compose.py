@@ -475,6 +475,20 @@ def _lost_unit_note(file: Path, lines: LineMap, parent_lines: LineMap, path: Pat
     return unit_note(at, origin, path, base, unit, number, keep)
 
 
+def _what(data: Any) -> str:
+    """``data``, a file's whole content that is not a mapping, in a user's words."""
+    if isinstance(data, bool):
+        return f"the truth value {str(data).lower()}"
+    if isinstance(data, (int, float)):
+        return f"the number {data}"
+    if isinstance(data, str):
+        shown = data if len(data) <= 40 else data[:37] + "..."
+        return f"the text {shown!r} (a file holding one line of text)"
+    if isinstance(data, list):
+        return f"a list of {len(data)} item(s) (lines starting with '- ')"
+    return "a single value"
+
+
 def _linearize(path: Path, chain: tuple[Path, ...],
                order: list[tuple[Path, dict[str, Any], LineMap]], seen: set[Path]) -> None:
     """Append ``path``'s ancestors (each once, parents first) and then ``path`` itself, with
@@ -488,7 +502,7 @@ def _linearize(path: Path, chain: tuple[Path, ...],
             hint = (f"{path.name} does not look like a scenario file (.yaml); sim run, show "
                     "and compare take a scenario file, and compare also a results folder")
         raise ScenarioError([Issue(
-            f"the top level must be a mapping of fields, not a {type(data).__name__}",
+            f"the top level must be a mapping of fields, not {_what(data)}",
             file=str(path), line=1, hint=hint)])
     parents = data.pop("extends", None)
     if parents is not None:
