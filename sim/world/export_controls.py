@@ -221,13 +221,15 @@ def settle(refiners: Sequence[Refiner], controls: Sequence[Any], commodity: int,
             for r, ref in enumerate(refiners)}
 
 
-def _shipped_since(ref: Refiner, t: float) -> bool:
-    """Whether ``ref`` has dispatched at time ``t`` or later."""
-    return ref.last_dispatch_t >= t - _EPS
+def _shipped_since(ref: Refiner, t: float, shipping: bool) -> bool:
+    """Whether ``ref`` has dispatched at time ``t`` or later, before now: one that is
+    ``shipping`` now has already counted this dispatch as its last."""
+    last = ref.last_dispatch_t - ref.dispatch_period if shipping else ref.last_dispatch_t
+    return last >= t - _EPS
 
 
 def hand_over(ended: Sequence[Any], active: Sequence[Any],
-              refiners: Sequence[Refiner]) -> None:
+              refiners: Sequence[Refiner], shipping: Sequence[Refiner] = ()) -> None:
     """Pass what ended controls set aside for refiners to the ``active`` controls that
     follow them, so the tonnes are neither lost nor asked for twice.
 
@@ -240,12 +242,14 @@ def hand_over(ended: Sequence[Any], active: Sequence[Any],
     overlapped the ended one): ``asked`` grows by the rest and ``reserved`` by the same
     part of what was set aside. The follower's free ``allowance`` is not drawn. Entries of
     a refiner no active control follows stay in the ended control until one starts or the
-    refiner ships."""
+    refiner ships. ``shipping`` are the refiners dispatching now (their own dispatch is
+    the one the handed-over tonnes leave with)."""
     by_index = {ref.index: ref for ref in refiners}
+    now_shipping = {id(ref) for ref in shipping}
     for old in ended:
         for key in sorted(set(old.reserved) | set(old.asked)):
             ref = by_index.get(key)
-            if ref is None or _shipped_since(ref, old.last_t):
+            if ref is None or _shipped_since(ref, old.last_t, id(ref) in now_shipping):
                 old.reserved.pop(key, None)
                 old.asked.pop(key, None)
                 continue
@@ -284,7 +288,7 @@ def ship_under_controls(due: Sequence[Refiner], refiners: Sequence[Refiner],
         ended = [ctl for ctl in due[0].world.export_controls
                  if not ctl.active and (ctl.reserved or ctl.asked)]
         if ended:
-            hand_over(ended, controls, refiners)
+            hand_over(ended, controls, refiners, due)
     splits: list[Split] = [{} for _ in due]
     shipping_now = {id(ref) for ref in due}
     for c in sorted({ctl.commodity for ctl in controls}):

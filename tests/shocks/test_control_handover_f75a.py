@@ -62,6 +62,17 @@ def test_controls_back_to_back_split_the_allowance_as_one_control(build, dispatc
     assert lane_in(world, "ref_market") == pytest.approx(10.0 * 59 + 95.0)
 
 
+@pytest.mark.parametrize("spans", [[(0, 35), (35, 59)], [(0, 30), (30, 35), (35, 59)]])
+def test_a_control_ending_the_day_before_the_refiner_ships_hands_over_too(
+        build, dispatches, spans) -> None:
+    # the slow refiner's own dispatch (time 36) is the first after A ends: its dispatch
+    # already counts as its last when the handover runs (review 80: 18 t, not 90 t)
+    world = build.run_world(back_to_back(build, spans))
+    assert to_market(dispatches, "slow_market")[36.0] == pytest.approx(90.0)
+    assert to_market(dispatches, "ref_market")[36.0] == pytest.approx(10.0)
+    assert lane_in(world, "slow_market") == pytest.approx(6 * 90.0)
+
+
 def test_each_control_grants_no_more_than_its_allowance(build, dispatches) -> None:
     build.run_world(back_to_back(build, [(0, 30), (30, 59)]))
     shipped = [(t, tonnes) for lane, t, tonnes in dispatches
