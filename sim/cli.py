@@ -19,7 +19,7 @@ import signal
 import sys
 import traceback
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import wraps
 from pathlib import Path
 from typing import Any, NoReturn
@@ -121,16 +121,42 @@ not called in-process with a list of arguments (click's ``CliRunner``, a script)
 
 
 class _Main(click.Group):
-    """The ``sim`` group; it knows whether it runs as the program (see ``_as_program``)."""
+    """The ``sim`` group; it knows whether it runs as the program (see ``_as_program``).
+
+    A Ctrl-C anywhere in the command ends it as an interrupt (status 130), not as click's
+    "Aborted!" with status 1: a command's own guard (:func:`_guarded`) starts only once
+    click has read the command line and called it, and a Ctrl-C before that, or in its
+    last moments, reached click."""
 
     def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
         global _as_program
         outer = _as_program
         _as_program = args is None
+        saved = {sig: signal.getsignal(sig) for sig in _HANDLED}
         try:
             return super().main(args, *rest, **kwargs)
         finally:
+            _restore_signals(saved)
             _as_program = outer
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        with _interrupt_exits():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        # the command's name and options are read (and checked) in here, then it is run
+        with _interrupt_exits():
+            return super().invoke(ctx)
+
+
+@contextlib.contextmanager
+def _interrupt_exits() -> Iterator[None]:
+    """A KeyboardInterrupt in the body is reported and exits with status 130."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        _err("\ninterrupted")
+        _exit_interrupted()
 
 
 def _restore_signals(saved: dict[int, Any]) -> None:

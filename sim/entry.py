@@ -29,9 +29,13 @@ def _interrupted() -> NoReturn:
 
 def main(**kwargs: Any) -> Any:
     """Run the ``sim`` command (``kwargs`` go to click's ``main``, e.g. ``prog_name``).
-    Exits with status 130, with no traceback, if interrupted while it loads."""
+    Exits with status 130, with no traceback, if interrupted while it loads, or before
+    click's handling starts (it looks for a shell-completion request first)."""
     try:
         from sim.cli import main as command
     except KeyboardInterrupt:
         _interrupted()
-    return command(**kwargs)
+    try:
+        return command(**kwargs)
+    except KeyboardInterrupt:
+        _interrupted()

@@ -405,30 +405,103 @@ def open_backend(workers: int | None = None, *, tasks: int | None = None,
     pool.shutdown()
 
 
-def _stop_pool(pool: ProcessPoolExecutor) -> None:
+STOP_WAIT_S = 10.0
+"""How long stopping a pool waits for each step: a worker sending its result to finish
+sending it, the workers to end once told to (then they are killed), and the thread that
+manages the pool to end."""
+
+
+def _stop_pool(pool: ProcessPoolExecutor, wait_s: float | None = None) -> None:
     """Stop a pool at once, on an error or Ctrl-C: queued work is cancelled and the
     workers, which ignore SIGINT, are ended mid-replication (their results would be thrown
     away). Left to finish, they kept the interpreter's exit waiting on them, and a second
-    Ctrl-C in that wait hung the process for good; SIGINT is ignored until they are gone."""
+    Ctrl-C in that wait hung the process for good; SIGINT is ignored until they are gone.
+
+    A worker ended part-way through sending its result left the pool's manager thread
+    waiting for the rest of the message for ever, and Python's exit joins that thread
+    with no time limit: the process printed the resume command and never ended. So no
+    worker is ended mid-send: the pool's result lock is taken first (waiting up to
+    ``wait_s`` seconds, default :data:`STOP_WAIT_S`, for a send under way). Should one
+    have died mid-send anyway (killed by someone else), the driver's copy of the result
+    pipe's write end is closed, so the manager thread reads end-of-file and ends. One
+    still alive after that no longer holds up the interpreter's exit (see
+    :func:`_exit_without`).
+    """
     try:
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     except ValueError:  # not the main thread: signals are not ours to handle
         previous = None
+    wait_s = STOP_WAIT_S if wait_s is None else wait_s
+    sending = None
     try:
         # ProcessPoolExecutor has no public way to end its workers before Python 3.14, and
-        # shutdown() forgets them: take them (and the thread that manages them) first
+        # shutdown() forgets them: take them (and the thread that manages them, and the
+        # queue their results come back on) first
         processes = list((getattr(pool, "_processes", None) or {}).values())
         manager = getattr(pool, "_executor_manager_thread", None)
+        results = getattr(pool, "_result_queue", None)
+        work = getattr(pool, "_pending_work_items", None)
         pool.shutdown(wait=False, cancel_futures=True)
+        lock = getattr(results, "_wlock", None)  # None on Windows (messages are atomic)
+        if lock is not None and processes and lock.acquire(timeout=wait_s):
+            sending = lock  # held: no worker is part-way through a message, none can start
         for process in processes:
             process.terminate()
         for process in processes:
-            process.join(timeout=10)
+            process.join(timeout=wait_s)
+        for process in processes:
+            if process.is_alive():
+                process.kill()
+                process.join(timeout=wait_s)
+        if manager is not None and manager.is_alive():
+            _spare_cancelled(work)
+        writer = getattr(results, "_writer", None)
+        if writer is not None:
+            with contextlib.suppress(OSError):
+                writer.close()
         if manager is not None:
-            manager.join(timeout=10)
+            manager.join(timeout=wait_s)
+            if manager.is_alive():
+                _exit_without(manager)
     finally:
+        if sending is not None:
+            with contextlib.suppress(ValueError):
+                sending.release()
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
+
+
+def _spare_cancelled(work: dict[int, Any] | None) -> None:
+    """Keep a pool's manager thread, woken by end-of-file, from failing on the futures
+    the driver cancelled: it sets a BrokenProcessPool on every future it still holds, and
+    one already cancelled raised InvalidStateError, which ended the thread with a
+    traceback. Each cancelled one it holds is swapped for a fresh future nobody reads (a
+    swap, not a removal, leaves the dict the thread may be going through the same
+    size)."""
+    for item in list((work or {}).values()):
+        future = getattr(item, "future", None)
+        if future is not None and future.cancelled():
+            item.future = Future()
+
+
+def _exit_without(thread: threading.Thread) -> None:
+    """Let the interpreter exit without joining ``thread``, a pool's manager thread that
+    cannot end (still waiting on the result pipe: another process, e.g. one forked from
+    this one meanwhile, holds its write end open). ``concurrent.futures`` joins it at exit
+    with no time limit, and so does ``threading`` (it is not a daemon thread), which hung
+    the process for good. This undoes both, through CPython's private names, where they
+    exist (CPython 3.11 and 3.12); elsewhere it does nothing."""
+    from concurrent.futures import process as cf_process
+
+    wakeups = getattr(cf_process, "_threads_wakeups", None)
+    if wakeups is not None:
+        wakeups.pop(thread, None)
+    lock = getattr(thread, "_tstate_lock", None)
+    locks = getattr(threading, "_shutdown_locks", None)
+    guard = getattr(threading, "_shutdown_locks_lock", None)
+    if lock is not None and locks is not None and guard is not None:
+        with guard:
+            locks.discard(lock)
 
 
 @contextlib.contextmanager
