@@ -687,7 +687,7 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
             hint = ("write a fixed value as a number, or give a distribution such as "
                     "{dist: triangular, low: 1, mode: 2, high: 4}")
     elif etype in ("float_parsing", "float_type", "int_parsing", "int_type"):
-        msg = f"expected a number, got {_shown(value)}"
+        msg = f"expected a number, got {_as_written(value)}"
         if isinstance(value, bool):
             hint = _BOOL_HINT
         elif tagged:  # {value: 1, unit: week} where only a plain number goes
@@ -702,7 +702,7 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
         msg = f"must be a whole number{days}, got {value:g}"
         hint = _whole_hint(path, data, value)
     elif etype in ("bool_parsing", "bool_type"):
-        msg = f"expected true or false, got {_shown(value)}"
+        msg = f"expected true or false, got {_as_written(value)}"
     elif etype == "string_type" and isinstance(value, bool):
         msg = f"expected text, got {value!r}"
         hint = "YAML reads yes, no, on, off (and the country code NO) as true/false; quote it"
@@ -741,7 +741,7 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
             hint = _days_hint(value)  # `start: 30 days` where a date or days go
     elif etype == "literal_error":
         expected = ctx.get("expected", "")
-        msg = f"{_shown(value)} is not allowed; expected {expected}"
+        msg = f"{_as_written(value)} is not allowed; expected {expected}"
         options = [o.strip().strip("'") for o in str(expected).replace(" or ", ",").split(",")]
         guess = did_you_mean(str(value), [o for o in options if o])
         if guess:
@@ -780,7 +780,7 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
             hint = f"this field is in {target}: give the number in {target}" + (
                 f", or with a unit of the same kind ({examples})" if examples else "")
     if hint is None and msg.startswith("must be a calendar date"):
-        hint = _base60_hint(value)
+        hint = _date_number_hint(value)
     if hint is None and etype != "extra_forbidden":
         hint = _field_hint(path, data)
     issue = Issue(msg, path=path, hint=hint)
@@ -955,11 +955,11 @@ def _describe(value: Any) -> str:
         keys = ", ".join(str(k) for k in value)
         return f"a mapping (keys: {keys})"[:80]
     if isinstance(value, dt.date):
-        return _shown(value)
+        return _as_written(value)
     return f"{type(value).__name__} {value!r}"[:80]
 
 
-def _shown(value: Any) -> str:
+def _as_written(value: Any) -> str:
     """``value`` as a message shows what was written: a date as YAML wrote it (``the date
     2024-05-01``), not Python's ``datetime.date(2024, 5, 1)``; anything else as its repr."""
     if isinstance(value, dt.datetime):
@@ -1033,21 +1033,23 @@ def _unit_hint(text: str) -> str | None:
     return f"give the unit apart from the number: {{value: {number}, unit: {unit}}}"
 
 
-def _base60_hint(value: Any) -> str | None:
-    """For a whole number of 60 or more where a calendar date goes: YAML 1.1 reads a time
-    of day such as ``12:30`` as a number in base 60 (750), so say so, as the number shown
-    is not what was written; None for any other value."""
-    if not isinstance(value, int) or isinstance(value, bool) or abs(value) < 60:
+def _date_number_hint(value: Any) -> str | None:
+    """For a whole number where a calendar date goes that reads as one (a year, or a date
+    written without its dashes, 20240501): the date to write; None for any other value.
+    (A time of day such as 12:30, which YAML would read as a number in base 60, is refused
+    where it is read.)"""
+    if not isinstance(value, int) or isinstance(value, bool):
         return None
-    sign, rest = ("-" if value < 0 else ""), abs(value)
-    parts = []
-    while rest:
-        rest, digit = divmod(rest, 60)
-        parts.append(digit)
-    written = sign + ":".join([str(parts[-1]), *(f"{d:02d}" for d in reversed(parts[:-1]))])
-    return (f"if {written} was written, YAML read it as a number in base 60 ({value}), as "
-            "it reads times of day; write a date such as 2024-07-01 (the model counts whole "
-            "days, so a time of day cannot be given)")
+    if 1900 <= value <= 2100:
+        return f"a year alone is not a date: write {value}-01-01, or the day meant"
+    text = str(value)
+    if len(text) == 8:
+        try:
+            day = dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        except ValueError:
+            return None
+        return f"write the date with dashes: {day.isoformat()}"
+    return None
 
 
 def _days_hint(text: str) -> str | None:

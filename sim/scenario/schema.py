@@ -624,8 +624,9 @@ class Scenario(Strict):
     def _calendar_date(cls, value: object) -> object:
         # pydantic reads a number as seconds since 1970: start: 0 ran from 1970-01-01
         if isinstance(value, int | float) and not isinstance(value, bool):
+            shown = value if isinstance(value, int) else f"{value:g}"
             raise ValueError(f"must be a calendar date such as 2024-07-01, got the number "
-                             f"{value:g} (days after the start are for shocks and policies)")
+                             f"{shown} (days after the start are for shocks and policies)")
         return value
 
     @field_validator("warmup_days", "horizon_days")
