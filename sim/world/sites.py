@@ -11,7 +11,6 @@ Refiners and markets also change over time without lots arriving (refining, cons
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -533,16 +532,23 @@ class Refiner(Destination):
                 self._site_out[c] += t
                 lane.enter(lot)
 
-    def _controls_room(self, c: int, lane: Lane) -> float:
-        """Tonnes export controls in force still allow to ``lane``'s market (inf if none
-        covers it)."""
-        room = math.inf
+    def _share_controls_room(self, c: int, parts: list[tuple[Lane, float]],
+                             asks: list[float]) -> None:
+        """Cut ``asks`` (tonnes of waiting metal per sales lane) in place so that, for each
+        export control in force, what they ask on the lanes to its markets together is at
+        most its allowance left, each lane's ask in proportion: each lane asking for the
+        whole allowance let a control pass its cap once per market it covers."""
         for ctl in self.world.export_controls:
-            if (ctl.active and ctl.commodity == c and ctl.country == self.country
-                    and lane.to.index in ctl.markets):
-                ctl.accrue(self.env.now)
-                room = min(room, ctl.allowance)
-        return room
+            if not (ctl.active and ctl.commodity == c and ctl.country == self.country):
+                continue
+            ctl.accrue(self.env.now)
+            covered = [i for i, (lane, _t) in enumerate(parts)
+                       if asks[i] > 0.0 and lane.to.index in ctl.markets]
+            wanted = sum(asks[i] for i in covered)
+            if wanted > ctl.allowance:
+                scale = max(ctl.allowance, 0.0) / wanted
+                for i in covered:
+                    asks[i] *= scale
 
     def _draw_controls(self, c: int, lane: Lane, tonnes: float) -> None:
         """Give export controls covering ``lane``'s market ``tonnes`` of allowance back
@@ -564,15 +570,9 @@ class Refiner(Destination):
         and draws it down when it leaves."""
         leaving = self.leaving[c]
         held = self.held_abroad[c]
-        asks = []
-        for i, ((lane, t), out) in enumerate(zip(parts, leaving, strict=True)):
-            if not out:
-                asks.append(0.0)
-                continue
-            old = held[i]
-            if old > 0.0 and self.world.export_controls:
-                old = min(old, self._controls_room(c, lane))
-            asks.append(old)
+        asks = [old if out else 0.0 for old, out in zip(held, leaving, strict=True)]
+        if self.world.export_controls and any(asks):
+            self._share_controls_room(c, parts, asks)
         abroad = 0.0
         for (_lane, t), out, old in zip(parts, leaving, asks, strict=True):
             if out:
