@@ -1027,23 +1027,55 @@ def extends_notes(arms: Sequence[Arm]) -> list[str]:
 
 
 def _override_notes(arms: Sequence[Arm], for_python: bool = False) -> list[str]:
-    """The notes of the scenario files compared (see
+    """The notes of the scenarios compared (see
     :attr:`~sim.scenario.loader.ScenarioMeta.notes`: what the overrides did that may not
     be what was meant, a policy that cannot act in the network), each once, in ``--set``
-    or (``for_python``) ``overrides=`` wording. Of a loaded scenario, only the notes the
-    comparison's overrides added (sim.load_scenario warned of those it held, as
-    :func:`sim.run` leaves them out); results are left out."""
-    from sim.scenario.loader import meta_of, python_note
+    or (``for_python``) ``overrides=`` wording; on the command line, a note that not every
+    scenario holds begins with the labels of those that do (see :func:`labelled_notes`).
 
-    notes: list[str] = []
+    A results folder's are those its manifest.json saved (``sim run`` printed them, maybe
+    long before; the report of the comparison gives them too). Of a loaded scenario, only
+    the notes the comparison's overrides added, and none of results :func:`sim.run`
+    returned in this session: sim.load_scenario and sim.run warned of those."""
+    from sim.output.report import scenario_notes
+    from sim.scenario.loader import has_meta, meta_of, python_note
+
+    held: list[list[str]] = []
+    said: list[list[str]] = []
     for arm in arms:
         if arm.runs:
             # a loaded scenario with overrides=["warmup_days=0"] dropped the short warm-up
             # note that sim.run and sim.sweep give for it
-            own = meta_of(arm.scenario).notes[arm.known_notes:]
-            said = [python_note(n) if for_python else n for n in own]
-            notes += [n for n in said if n not in notes]
-    return notes
+            every = list(meta_of(arm.scenario).notes)
+            own = every[arm.known_notes:]
+        else:
+            every = scenario_notes(arm.fixed)
+            own = [] if has_meta(arm.fixed.scenario) else every
+        held.append([python_note(n) if for_python else n for n in every])
+        said.append([python_note(n) if for_python else n for n in own])
+    if for_python:
+        # warned of in the words sim.load_scenario and sim.run warn with, so that a warnings
+        # filter on "^override '...'" catches each wherever it is raised
+        return list(dict.fromkeys(n for notes in said for n in notes))
+    return labelled_notes([arm.label for arm in arms], held, said)
+
+
+def labelled_notes(labels: Sequence[str], held: Sequence[Sequence[str]],
+                   said: Sequence[Sequence[str]] | None = None) -> list[str]:
+    """Each note of ``said`` (default: ``held``), once, where ``held[k]`` are all the
+    notes of the scenario labelled ``labels[k]`` and ``said[k]`` those to give of it: a
+    note every scenario holds is given as it is, any other begins with the labels of the
+    scenarios holding it (``"b2: --set ..."``), as a note on one scenario alone, such as
+    "stockpile rule 'x' never releases", does not say which scenario it is about."""
+    out: list[str] = []
+    for notes in (held if said is None else said):
+        for note in notes:
+            whose = [label for label, own in zip(labels, held, strict=True) if note in own]
+            text = note if not whose or len(whose) == len(labels) else \
+                f"{', '.join(whose)}: {note}"
+            if text not in out:
+                out.append(text)
+    return out
 
 
 def comparison_record(arms: Sequence[Arm], overrides: Sequence[str],

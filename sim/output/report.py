@@ -1121,8 +1121,13 @@ def extends_report_notes(named: Sequence[tuple[str, Results]]) -> list[str]:
 
 def compared_scenario_notes(named: Sequence[tuple[str, Results]]) -> list[str]:
     """The notes of every run's scenario (:func:`scenario_notes`), each once however
-    many runs share it, as sim compare gives them."""
-    return list(dict.fromkeys(n for _name, res in named for n in scenario_notes(res)))
+    many runs share it, as sim compare gives them: a note that not every run holds begins
+    with the names of those that do ("b2: --set ..."); a results folder compared has its
+    own, in both."""
+    from sim.experiment.compare import labelled_notes
+
+    return labelled_notes([name for name, _res in named],
+                          [scenario_notes(res) for _name, res in named])
 
 
 def compare_report_html(named: Sequence[tuple[str, Results]],

@@ -486,6 +486,10 @@ def _what(data: Any) -> str:
         return f"the text {shown!r} (a file holding one line of text)"
     if isinstance(data, list):
         return f"a list of {len(data)} item(s) (lines starting with '- ')"
+    if isinstance(data, dt.datetime):
+        return f"the time {data.isoformat(sep=' ')}"
+    if isinstance(data, dt.date):
+        return f"the date {data.isoformat()}"
     return "a single value"
 
 
@@ -671,13 +675,35 @@ def _refuse_undecodable(text: str) -> None:
 _NULL_WORDS = ("null", "Null", "NULL", "~")
 
 
+def _tokens(value_text: str) -> list[Any]:
+    """YAML's tokens of ``value_text`` (one that parsed), or none if it cannot be scanned."""
+    import yaml
+
+    try:
+        return list(yaml.scan(value_text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError:  # it parsed, so this is not expected; nothing to say then
+        return []
+
+
 def _null_written(value_text: str) -> bool:
     """Whether ``value_text`` (read by YAML as null) says null itself (``null``, ``~``,
-    beside comments and document markers), rather than holding only a comment
-    (``# note``) or a document marker (``---``), which YAML reads as nothing."""
-    words = re.sub(r"(?m)(?:^|\s)#.*$", " ", value_text)
-    words = re.sub(r"(?m)^(?:---|\.\.\.)(?=\s|$)", " ", words)
-    return words.strip() in _NULL_WORDS
+    beside comments, document markers, directives and tags), rather than holding only a
+    comment (``# note``), a document marker (``---``) or directive (``%YAML 1.1``), which
+    YAML reads as nothing, or a ``!!null`` tag on other text (``!!null ''``)."""
+    import yaml
+
+    scalars = [t for t in _tokens(value_text) if isinstance(t, yaml.ScalarToken)]
+    return len(scalars) == 1 and scalars[0].plain and scalars[0].value in _NULL_WORDS
+
+
+def _markup(value_text: str) -> list[str]:
+    """The YAML directives (``%YAML 1.1``) and document markers (``---``, ``...`` at the
+    start of a line) in ``value_text``, as typed: YAML drops them from the value."""
+    import yaml
+
+    kinds = (yaml.DirectiveToken, yaml.DocumentStartToken, yaml.DocumentEndToken)
+    return [value_text[t.start_mark.index:t.end_mark.index].strip()
+            for t in _tokens(value_text) if isinstance(t, kinds)]
 
 
 def _quoted(key: str, value_text: str) -> str:
@@ -710,10 +736,13 @@ def _syntax_hint(key: str, value_text: str, problem: str) -> str:
 
 
 def _parse_value(text: str, value_text: str) -> Any:
-    """The value of ``--set key=VALUE``, read like a scenario file: tags, duplicate keys
-    and impossible dates (2024-02-30) are refused, each as an error naming the ``--set``,
-    and so is a value that YAML reads as nothing though it is not ``null`` or ``~``
-    (``# note`` is a comment, ``---`` a document marker), which would remove the key."""
+    """The value of ``--set key=VALUE``, read like a scenario file: tags other than YAML's
+    own, duplicate keys and impossible dates (2024-02-30) are refused, each as a
+    :class:`ScenarioError` naming the ``--set``; so is a value that YAML reads as nothing
+    though it does not say ``null`` or ``~`` (``# note`` is a comment, ``---`` a document
+    marker, ``!!null ''`` tagged null), which would remove the key, and a value that YAML
+    reads without its document markers or directives (``--- x`` is ``x``), which would
+    drop what was typed. ``--- null`` says null, and removes the key."""
     if not value_text.strip():
         return ""
     key = text.partition("=")[0].strip()
@@ -736,14 +765,45 @@ def _parse_value(text: str, value_text: str) -> Any:
                                    f"scenario: {exc}", file="--set")]) from None
     if value is None and not _null_written(value_text):
         # it would silently remove the key, as --set KEY=null does
-        what = ("a comment ('#' at the start or after a space begins one)"
-                if "#" in value_text else "a YAML document marker ('---' or '...')")
         raise ScenarioError([Issue(
-            f"--set {text!r}: YAML reads the value as empty: it holds only {what}",
+            f"--set {text!r}: YAML reads the value as empty: {_why_empty(value_text)}",
             file="--set",
             hint=f"to give it as text, quote it: {_quoted(key, value_text)}; to remove "
                  f"{key}, write --set {key}=null")])
+    markup = _markup(value_text)
+    if value is not None and markup:
+        # '--- x' was read as 'x': what the user typed lost its first word without a word
+        marks = " and ".join(repr(m) for m in dict.fromkeys(markup))
+        got = repr(value) if not isinstance(value, str) or len(value) <= 40 \
+            else repr(value[:37] + "...")
+        raise ScenarioError([Issue(
+            f"--set {text!r}: YAML takes {marks} as document markup, not as part of the "
+            f"value ('%' at the start of a line begins a directive, '---' and '...' start "
+            f"and end a document), and reads the value as {got}",
+            file="--set",
+            hint=f"to give the text as typed, quote it: {_quoted(key, value_text)}; to give "
+                 f"{got}, leave out {marks}")])
     return value
+
+
+def _why_empty(value_text: str) -> str:
+    """Why YAML reads ``value_text``, which does not say null, as null: a ``!!null`` tag,
+    or nothing but comments, document markers and directives."""
+    import yaml
+
+    tokens = _tokens(value_text)
+    tag = next((t for t in tokens if isinstance(t, yaml.TagToken)), None)
+    if tag is not None:
+        shown = value_text[tag.start_mark.index:tag.end_mark.index]
+        return f"its tag {shown!r} makes it null, whatever follows the tag"
+    held = []
+    if any(isinstance(t, yaml.DirectiveToken) for t in tokens):
+        held.append("a YAML directive ('%' at the start of a line)")
+    if any(isinstance(t, (yaml.DocumentStartToken, yaml.DocumentEndToken)) for t in tokens):
+        held.append("a YAML document marker ('---' or '...')")
+    if re.search(r"(?m)(?:^|\s)#", value_text):
+        held.append("a comment ('#' at the start or after a space begins one)")
+    return "it holds only " + (" and ".join(held) or "blanks")
 
 
 def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
