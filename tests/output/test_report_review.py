@@ -130,9 +130,11 @@ def test_sim_report_on_a_folder_of_runs_with_other_seeds_says_so(tmp_path) -> No
         assert result.exit_code == 0, result.output
         return result.output
 
-    invoke("run", TINY, "-n", 3, "--seed", 0, "--out", tmp_path / "baseline", "-q", "-w", 1)
+    # the runs' own figures are not what is tested (drawing them took most of the time)
+    invoke("run", TINY, "-n", 3, "--seed", 0, "--out", tmp_path / "baseline", "-q", "-w", 1,
+           "--no-figures")
     invoke("run", TINY, "-n", 2, "--seed", 5, "--set", "sites.border.clearance_trucks_per_day=300",
-           "--out", tmp_path / "faster", "-q", "-w", 1)
+           "--out", tmp_path / "faster", "-q", "-w", 1, "--no-figures")
     said = invoke("report", tmp_path)
     assert ("note: the scenarios were run with different seeds (baseline seed 0, faster seed "
             "5)") in said
@@ -212,7 +214,7 @@ def test_the_scenarios_table_gives_each_runs_overrides(compare_folder, tmp_path)
     shutil.copytree(compare_folder / "baseline", root / "baseline")
     result = CliRunner().invoke(main, ["run", str(TINY), "-n", "3", "--seed", "1", "--set",
                                        "sites.border.clearance_trucks_per_day=300", "--out",
-                                       str(root / "faster"), "-q", "-w", "1"])
+                                       str(root / "faster"), "-q", "-w", "1", "--no-figures"])
     assert result.exit_code == 0, result.output
     result = CliRunner().invoke(main, ["report", str(root)])
     assert result.exit_code == 0, result.output
