@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import math
 import os
 import re
@@ -847,6 +848,48 @@ class _Chain:
     here: bool
     """The paths lead to the files themselves (loaded in this process, or recorded
     absolute), so two files of one name in different folders are told apart."""
+    sha256: list[str | None] | None = None
+    """The sha256 of each file's bytes (as ``files``; None for one that could not be
+    read), or None when not known (a folder whose manifest records none)."""
+    recorded: bool = False
+    """Read from a results folder's manifest: its paths are where the files were at run
+    time, which lead to other files, or none, once the project is moved or copied."""
+
+    def digest(self, f: Path) -> str | None:
+        """The sha256 of file ``f`` of :attr:`files`, None if not known."""
+        if self.sha256 is None:
+            return None
+        for g, h in zip(self.files, self.sha256, strict=True):
+            if g == f:
+                return h
+        return None
+
+
+def _sha256(path: Path) -> str | None:
+    """The sha256 (hex) of the bytes of ``path``, None if it cannot be read."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _same_file(a: Path, ha: str | None, b: Path, hb: str | None, here: bool,
+               recorded: bool) -> bool:
+    """Whether files ``a`` and ``b`` (with their sha256 ``ha``, ``hb``, None if not
+    known) are one scenario file. The same file by its path (``here``: both paths lead to
+    the files, symbolic links followed) is. Of two files loaded in this process, no
+    other is: a copy in another folder is another file, to be edited apart. When either
+    path was ``recorded`` by a results folder, it may lead elsewhere (the project moved,
+    copied or mounted in another place), so files with contents both known are one when
+    their bytes are, and with a content not known (a folder recorded before contents
+    were, or a file not readable) they are matched by name, as an older folder's are."""
+    if here and a.resolve() == b.resolve():
+        return True
+    if not recorded:
+        return False
+    if ha is not None and hb is not None:
+        return ha == hb
+    return a.name == b.name
 
 
 def _own_extends(files: list[Path], here: bool) -> list[Path] | None:
@@ -880,8 +923,10 @@ def chain_record(sc: Scenario) -> dict[str, Any] | None:
     ``sc`` was loaded from, for the extends notes of a later comparison or report:
     ``files`` (itself first, then every file it extends) and ``parents`` (those its own
     ``extends`` names, or None if that cannot be told), each an absolute path as the file
-    was named (symbolic links kept), read now, while the paths still lead to the files
-    from this working folder. None for a scenario built from a mapping or YAML text, whose
+    was named (symbolic links kept), and ``sha256``, the hex sha256 of each file's bytes
+    (as ``files``, None for one not readable), read now, while the paths still lead to the
+    files from this working folder: a comparison made after the project moved matches
+    its files by content. None for a scenario built from a mapping or YAML text, whose
     ``scenario_files`` holds only a name."""
     from sim.scenario.loader import meta_of
 
@@ -891,12 +936,14 @@ def chain_record(sc: Scenario) -> dict[str, Any] | None:
     files = [Path(f) for f in meta.files]
     parents = _own_extends(files, True) if len(files) > 1 else []
     return {"files": [os.path.abspath(f) for f in files],
-            "parents": None if parents is None else [os.path.abspath(p) for p in parents]}
+            "parents": None if parents is None else [os.path.abspath(p) for p in parents],
+            "sha256": [_sha256(f) for f in files]}
 
 
 def _recorded_chain(manifest: dict[str, Any]) -> _Chain | None:
     """The chain a results folder's manifest records: ``scenario_chain``
-    (:func:`chain_record`) where written, None there for a scenario not loaded from files.
+    (:func:`chain_record`) where written, None there for a scenario not loaded from files;
+    one written before the files' ``sha256`` were has none (its files matched by name).
     An older folder has only ``scenario_files``, as typed, relative to wherever that run
     was started: names ``<...>`` (``<dict>``) are not files; relative paths are matched by
     name, and the file's own ``extends`` is read only from an absolute path (one relative
@@ -907,8 +954,13 @@ def _recorded_chain(manifest: dict[str, Any]) -> _Chain | None:
             return None
         files = [Path(str(f)) for f in rec["files"]]
         parents = rec.get("parents")
+        sums = rec.get("sha256")
+        # a record written before contents were (or edited by hand): files matched by name
+        if not (isinstance(sums, list) and len(sums) == len(files)
+                and all(h is None or isinstance(h, str) for h in sums)):
+            sums = None
         return _Chain(files, [Path(str(p)) for p in parents]
-                      if isinstance(parents, list) else None, True)
+                      if isinstance(parents, list) else None, True, sums, True)
     recorded = manifest.get("scenario_files") or []
     if not isinstance(recorded, list) or not recorded:
         return None
@@ -918,9 +970,9 @@ def _recorded_chain(manifest: dict[str, Any]) -> _Chain | None:
     files = [Path(str(f)) for f in recorded]
     here = all(f.is_absolute() for f in files)
     if len(files) == 1:
-        return _Chain(files, [], here)
+        return _Chain(files, [], here, None, True)
     return _Chain(files, _own_extends(files, here) if here or len(files) == 2 else None,
-                  here)
+                  here, None, True)
 
 
 def _chain(arm: Arm) -> _Chain | None:
@@ -933,7 +985,8 @@ def _chain(arm: Arm) -> _Chain | None:
     meta = meta_of(arm.scenario)
     if meta.from_file and meta.files:
         files = [Path(f) for f in meta.files]
-        return _Chain(files, _own_extends(files, True) if len(files) > 1 else [], True)
+        return _Chain(files, _own_extends(files, True) if len(files) > 1 else [], True,
+                      [_sha256(f) for f in files])
     if arm.fixed is None:
         return None
     try:
@@ -969,11 +1022,15 @@ def extends_notes(arms: Sequence[Arm]) -> list[str]:
     name of one of the reference's, in another folder, is said to be another file, each
     shown with the folders that tell them apart.
 
-    Files are matched by the files their paths lead to (as the loader reads each file
-    once) when both scenarios were loaded from files in this process or read from results
-    folders that record absolute paths; by name when either is read from an older results
-    folder, whose manifest records the paths as typed. Scenarios built from a mapping or
-    YAML text, or read from results folders that do not record their files, get none."""
+    Files are one when their paths lead to one file (as the loader reads each file once)
+    where both scenarios were loaded from files in this process or read from results
+    folders that record absolute paths. When either is read from a results folder, whose
+    recorded paths lead to other files, or none, once the project is moved or copied,
+    files of equal contents (sha256, recorded at run time or read here) are one too, and
+    they are matched by name when a content is not known (an older results folder, whose
+    manifest records the paths as typed or no contents, or a file not readable).
+    Scenarios built from a mapping or YAML text, or read from results folders that do not
+    record their files, get none."""
     if len(arms) < 2:
         return []
     ref = arms[0]
@@ -986,12 +1043,14 @@ def extends_notes(arms: Sequence[Arm]) -> list[str]:
         if chain is None:
             continue
         here = chain.here and ref_chain.here
+        recorded = chain.recorded or ref_chain.recorded
 
-        def key(f: Path, here: bool = here) -> str:
-            return str(f.resolve()) if here else f.name
+        def in_ref(f: Path, chain: _Chain = chain, here: bool = here,
+                   recorded: bool = recorded) -> bool:
+            return any(_same_file(f, chain.digest(f), g, ref_chain.digest(g), here,
+                                  recorded) for g in ref_chain.files)
 
-        ref_keys = {key(f) for f in ref_chain.files}
-        extra = [f for f in chain.files[1:] if key(f) not in ref_keys]
+        extra = [f for f in chain.files[1:] if not in_ref(f)]
         if not extra:
             continue
         ref_named = {f.name: f for f in reversed(ref_chain.files)}  # the nearest first
@@ -1005,8 +1064,8 @@ def extends_notes(arms: Sequence[Arm]) -> list[str]:
         for p in chain.parents or []:
             # the reference's own file by another path (a symbolic link, whose extends
             # the loader looks up in the link's folder): the advice names which one
-            same = [f for f in ref_chain.files if key(f) == key(p)]
-            if here and same and os.path.abspath(same[0]) != os.path.abspath(p):
+            same = [f for f in ref_chain.files if here and f.resolve() == p.resolve()]
+            if same and os.path.abspath(same[0]) != os.path.abspath(p):
                 shown.setdefault(p, _told_apart(p, same[0])[0])
         names = [f.name for f in extra]
         whose = ", ".join(f"{f.stem}'s" for f in extra)

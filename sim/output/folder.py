@@ -736,9 +736,10 @@ class ResultsFolder:
             "format": "drc-minerals-sim results 1",
             "scenario_name": sc.name,
             "scenario_files": meta.files,
-            # the files as absolute paths and the scenario's own parents, read now: the
-            # extends notes of a later comparison or report cannot tell them from paths
-            # typed relative to this working folder, nor a mapping's name from a file
+            # the files as absolute paths, their sha256 and the scenario's own parents,
+            # read now: the extends notes of a later comparison or report cannot tell them
+            # from paths typed relative to this working folder, nor a mapping's name from
+            # a file, nor (but by contents) the same files once the project has moved
             "scenario_chain": chain_record(sc),
             "overrides": meta.overrides,
             "seed": results.seed,
