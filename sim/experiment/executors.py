@@ -421,7 +421,9 @@ def _stop_pool(pool: ProcessPoolExecutor, wait_s: float | None = None) -> None:
     waiting for the rest of the message for ever, and Python's exit joins that thread
     with no time limit: the process printed the resume command and never ended. So no
     worker is ended mid-send: the pool's result lock is taken first (waiting up to
-    ``wait_s`` seconds, default :data:`STOP_WAIT_S`, for a send under way). Should one
+    ``wait_s`` seconds, default :data:`STOP_WAIT_S`, for a send under way; not waiting
+    when the pool is broken or no worker is alive, as a worker that died holding the
+    lock never frees it). Should one
     have died mid-send anyway (killed by someone else), the driver's copy of the result
     pipe's write end is closed, so the manager thread reads end-of-file and ends. One
     still alive after that no longer holds up the interpreter's exit (see
@@ -441,9 +443,15 @@ def _stop_pool(pool: ProcessPoolExecutor, wait_s: float | None = None) -> None:
         manager = getattr(pool, "_executor_manager_thread", None)
         results = getattr(pool, "_result_queue", None)
         work = getattr(pool, "_pending_work_items", None)
+        # a broken pool's workers are dead or being killed, and its manager thread reads
+        # no more results; a dead worker may have died holding the lock, which then
+        # never comes free: waiting for it only delayed the error, or the Ctrl-C, by
+        # wait_s
+        broken = bool(getattr(pool, "_broken", False))
+        alive = not broken and any(process.is_alive() for process in processes)
         pool.shutdown(wait=False, cancel_futures=True)
         lock = getattr(results, "_wlock", None)  # None on Windows (messages are atomic)
-        if lock is not None and processes and lock.acquire(timeout=wait_s):
+        if lock is not None and processes and lock.acquire(timeout=wait_s if alive else 0):
             sending = lock  # held: no worker is part-way through a message, none can start
         for process in processes:
             process.terminate()
