@@ -692,6 +692,11 @@ class ShockEngine:
                                    f"cap {ctl.cap_t_per_year:,.0f} t/yr")
 
             def off(state: ExportControlState = state) -> None:
+                from sim.world.export_controls import claim_at_end
+
+                # allowance earned since the last day a refiner shipped is set aside for
+                # the refiners still waiting, so a control that follows passes it on
+                claim_at_end(state, world.refiners, world.export_controls, world.env.now)
                 state.accrue(world.env.now)
                 state.active = False
                 world.timeline.add(world.env.now, "policy", state.ident, "export control ends")

@@ -396,6 +396,10 @@ class ExportControlState:
     asked: dict[int, float] = field(default_factory=dict)
     """Tonnes of a refiner's (by site index) held output that have already asked for a
     part of the allowance since it last shipped: only output refined since asks again."""
+    grants: dict[int, float] = field(default_factory=dict)
+    """Tonnes of the allowance a refiner (by site index) may draw today for the metal a
+    ban or quota holds for this control's markets: its part of their claim, set when
+    refiners ship under controls and emptied once they have."""
 
     def accrue(self, now: float) -> None:
         """Add the allowance earned since the last call; unused allowance carries over, up

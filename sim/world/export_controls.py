@@ -10,29 +10,36 @@ control acts on that do not ship that day (a longer ``dispatch_period_days``) cl
 part too: the refined metal they hold counts as a request in that first cut (once, as far
 as the refiner's other markets could take what is cut, as a shipper's cut metal goes there
 and does not ask again; the rest asks again, as a shipper's kept output does), and what it
-would be allowed is set aside for them, so a refiner that
-ships daily does not draw the allowance before one that ships weekly, nor the reverse
-(each gets the same share of its output). Tonnes cut go, in further rounds, to the
-refiner's markets that can still take more, in proportion to their sales shares: markets
-no control covers, and covered markets whose controls have allowance left. What no market
-can take stays in the refiner's output, waiting for the next dispatch. Refined metal a ban
-or quota holds for a covered market (a refiner's ``held_abroad``, whether that refiner
-ships that day or not) is older than the day's output and claims the allowance first: the
-split of new metal gets only what it leaves, so during a ban the control's markets are
-granted no more than their cap and the rest goes to the other markets. Allowance given to
-metal the ban then holds is given back and carries over (up to a year's cap), for the held
-metal to leave with when the ban ends.
+would be allowed is set aside for them, so a refiner that ships daily does not draw the
+allowance before one that ships weekly, nor the reverse (each gets the same share of its
+output). Tonnes cut go, in further rounds, to the refiner's markets that can still take
+more, in proportion to their sales shares: markets no control covers, and covered markets
+whose controls have allowance left. What no market can take stays in the refiner's output,
+waiting for the next dispatch. Refined metal a ban or quota holds for a covered market (a
+refiner's ``held_abroad``, whether that refiner ships that day or not) is older than the
+day's output and claims the allowance first: the split of new metal gets only what it
+leaves, so during a ban the control's markets are granted no more than their cap and the
+rest goes to the other markets. Held metal's claim is split across the refiners holding it
+in proportion to the tonnes each holds for the control's markets, and each draws only its
+part when it ships (:func:`claim_held`), so the first refiner in the file does not take it
+all. Allowance given to metal the ban then holds is given back and carries over (up to a
+year's cap), for the held metal to leave with when the ban ends.
 
-When a control ends while a refiner waits, the allowance set aside for it was granted while
-the control was in force: it is not lost if a control on the same country, commodity and
-markets follows (starting as it ends, overlapping it, or later, as long as the refiner has
-not shipped in between). The set-aside tonnes pass to the follower (:func:`hand_over`) and
-leave at the refiner's next dispatch on top of its share of the follower's own allowance,
-which they do not draw; its metal that asked the ended control does not ask the follower
-again. So two controls back to back split the allowance between refiners as one control
-over both periods would, and each control grants no more than its own allowance (the
-follower's markets may take up to the set-aside tonnes more while it is in force). Metal
-that already asked the follower (the two overlapped) carries nothing: both cuts bound it.
+Set-asides are made on days some refiner ships, and once more as a control ends
+(:func:`claim_at_end`), so allowance earned after the last such day is not lost when a
+control is split into pieces. When a control ends while a refiner waits, the allowance set
+aside for it was granted while the control was in force: it is not lost if a control on
+the same country, commodity and markets follows (starting as it ends, overlapping it, or
+later, as long as the refiner has not shipped in between). The set-aside tonnes pass to
+the follower (:func:`hand_over`) and leave at the refiner's next dispatch on top of its
+share of the follower's own allowance, which they do not draw; its metal that asked the
+ended control does not ask the follower again. So two controls back to back split the
+allowance between refiners as one control over both periods would, and each control grants
+no more than its own allowance (the follower's markets may take up to the set-aside tonnes
+more while it is in force). Metal that already asked the follower (the two overlapped)
+carries nothing: both cuts bound it. Not so for allowance a ban makes carry over: what
+held metal could not use while the ban held it is free allowance, not set aside for the
+holding refiner, and lapses when the control ends (a limitation).
 
 Each round but the last exhausts at least one control (the one with the tightest cut gives
 away all its allowance), so there is at most one round more than there are controls.
@@ -77,7 +84,8 @@ def _covered(requests: Sequence[tuple[int, float, list[Any]]], ctl: Any) -> floa
 
 def _first_cut(refiners: Sequence[Refiner], requests: Sequence[tuple[int, int, float, list[Any]]],
                waiting: Sequence[Refiner], controls: Sequence[Any],
-               commodity: int) -> dict[tuple[int, int], float]:
+               commodity: int, cutting: Sequence[Any] | None = None
+               ) -> dict[tuple[int, int], float]:
     """Each shipping refiner's factor on its requests under each control, for the first round:
     the free allowance is cut in proportion to what every refiner the control acts on asks
     for its metal that has not asked before, shippers and ``waiting`` refiners alike. A
@@ -86,7 +94,10 @@ def _first_cut(refiners: Sequence[Refiner], requests: Sequence[tuple[int, int, f
     the same (:func:`_outlet_room`): its output asks once, and the part of its cut its other
     markets could not take asks again. The waiting refiners' parts are set aside for them; a
     shipper's own part set aside earlier goes back to the free allowance, and is added to
-    what it may ship."""
+    what it may ship. ``cutting``: the controls that cut (default all ``controls``; the
+    others only say which lanes are covered). Every control's cut and the other markets'
+    room are judged from the allowances as they stood before any of this round's
+    set-asides, so the order the controls are listed in does not matter."""
     by_refiner: list[list[tuple[int, float, list[Any]]]] = [[] for _ in refiners]
     for r, i, t, covering in requests:
         by_refiner[r].append((i, t, covering))
@@ -96,7 +107,8 @@ def _first_cut(refiners: Sequence[Refiner], requests: Sequence[tuple[int, int, f
         claims.append((ref, _requests(ref, float(ref.output[commodity]), commodity, covers),
                        covers))
     factors: dict[tuple[int, int], float] = {}
-    for ctl in controls:
+    room_of = {id(ctl): ctl.allowance for ctl in controls}
+    for ctl in (controls if cutting is None else cutting):
         asked = ctl.asked
         shipper_wants = [(r, refiners[r].index, _covered(reqs, ctl))
                          for r, reqs in enumerate(by_refiner)]
@@ -115,8 +127,9 @@ def _first_cut(refiners: Sequence[Refiner], requests: Sequence[tuple[int, int, f
             if more > 0.0:
                 ctl.reserved[key] = held + more
                 ctl.allowance -= more
-            kept = max(new - more - _outlet_room(ref, commodity, covers, ctl), 0.0)
-            asked[key] = before + new - kept
+            kept = max(new - more - _outlet_room(ref, commodity, covers, ctl, room_of), 0.0)
+            if before + new - kept > 0.0:
+                asked[key] = before + new - kept
         for r, key, covered in shipper_wants:
             held = ctl.reserved.pop(key, 0.0)
             new = max(covered - asked.pop(key, 0.0), 0.0)
@@ -126,10 +139,12 @@ def _first_cut(refiners: Sequence[Refiner], requests: Sequence[tuple[int, int, f
     return factors
 
 
-def _outlet_room(ref: Refiner, commodity: int, covers: list[list[Any]], ctl: Any) -> float:
+def _outlet_room(ref: Refiner, commodity: int, covers: list[list[Any]], ctl: Any,
+                 room_of: dict[int, float]) -> float:
     """Tonnes of what ``ctl`` cuts that ``ref``'s other markets could take now: unlimited
     if one of them (with a sales share) is under no control, else the allowance the
-    tightest control on each has left (0 for none). An estimate for a refiner that does
+    tightest control on each had left (``room_of``, by ``id``) before this round's
+    set-asides (0 for none). An estimate for a refiner that does
     not ship today, whose cut metal would otherwise go there as a shipper's does."""
     room = 0.0
     for (_lane, share), covering in zip(ref.sales[commodity], covers, strict=True):
@@ -137,7 +152,7 @@ def _outlet_room(ref: Refiner, commodity: int, covers: list[list[Any]], ctl: Any
             continue
         if not covering:
             return math.inf
-        room += min(c.allowance for c in covering)
+        room += min(room_of[id(c)] for c in covering)
     return room
 
 
@@ -161,17 +176,12 @@ def settle(refiners: Sequence[Refiner], controls: Sequence[Any], commodity: int,
     # metal a ban or quota held for a covered market is older than today's output: it
     # claims the allowance first (oldest first), so the split of new metal gets only what
     # is left; the claim goes back to the allowance for the refiner to draw when it ships
-    claimed = []
-    holders = [*refiners, *holding]
-    covers_held = covers + [[_covering(controls, ref.country, lane)
-                             for lane, _share in ref.sales[commodity]] for ref in holding]
-    for ctl in controls:
-        held = sum(ref.held_abroad[commodity][i] for r, ref in enumerate(holders)
-                   for i, covering in enumerate(covers_held[r])
-                   if any(c is ctl for c in covering))
-        take = min(held, ctl.allowance)
+    claimed = claim_held([*refiners, *holding], controls, commodity,
+                         covers + [[_covering(controls, ref.country, lane)
+                                    for lane, _share in ref.sales[commodity]]
+                                   for ref in holding])
+    for ctl, take in zip(controls, claimed, strict=True):
         ctl.allowance -= take
-        claimed.append(take)
     placed = [[0.0] * len(ref.sales[commodity]) for ref in refiners]
     pending = [float(ref.output[commodity]) for ref in refiners]
     kept = [0.0] * len(refiners)
@@ -221,6 +231,33 @@ def settle(refiners: Sequence[Refiner], controls: Sequence[Any], commodity: int,
             for r, ref in enumerate(refiners)}
 
 
+def claim_held(holders: Sequence[Refiner], controls: Sequence[Any], commodity: int,
+               covers: Sequence[list[list[Any]]] | None = None) -> list[float]:
+    """Tonnes of each control's allowance that the metal a ban or quota holds for its
+    markets (``held_abroad``) at ``holders`` claims: all it holds, at most the allowance.
+    Each control's ``grants`` says what part each holder (by site index) may draw when it
+    ships today, in proportion to the tonnes it holds for the control's markets, so that
+    the first holder in the file does not draw the whole claim before the others.
+    ``covers``: per holder, the controls covering each sales lane (computed if ``None``)."""
+    if covers is None:
+        covers = [[_covering(controls, ref.country, lane) for lane, _share in ref.sales[commodity]]
+                  for ref in holders]
+    claimed = []
+    for ctl in controls:
+        mine = {}
+        for ref, ref_covers in zip(holders, covers, strict=True):
+            held = sum(ref.held_abroad[commodity][i] for i, covering in enumerate(ref_covers)
+                       if any(c is ctl for c in covering))
+            if held > 0.0:
+                mine[ref.index] = mine.get(ref.index, 0.0) + held
+        total = sum(mine.values())
+        take = min(total, max(ctl.allowance, 0.0))
+        ctl.grants = {key: take * held / total for key, held in mine.items()} if total > 0.0 \
+            else {}
+        claimed.append(take)
+    return claimed
+
+
 def _shipped_since(ref: Refiner, t: float, shipping: bool) -> bool:
     """Whether ``ref`` has dispatched at time ``t`` or later, before now: one that is
     ``shipping`` now has already counted this dispatch as its last."""
@@ -239,13 +276,20 @@ def hand_over(ended: Sequence[Any], active: Sequence[Any],
     its metal left then; else each active control on the same country and commodity that
     covers some of the ended one's markets takes the part of them for the markets both
     cover (by the refiner's sales shares), less what of that output already asked it (it
-    overlapped the ended one): ``asked`` grows by the rest and ``reserved`` by the same
-    part of what was set aside. The follower's free ``allowance`` is not drawn. Entries of
-    a refiner no active control follows stay in the ended control until one starts or the
-    refiner ships. ``shipping`` are the refiners dispatching now (their own dispatch is
-    the one the handed-over tonnes leave with)."""
+    overlapped the ended one, or another ended control handed it over): ``asked`` grows
+    by the rest and ``reserved`` by the same part of what was set aside. Where several
+    ended controls hand over the same metal, the one that set aside least per tonne asked
+    goes first (its cut bound that metal), whatever their order in the file. The
+    follower's free ``allowance`` is not drawn. Entries of a refiner no active control
+    follows stay in the ended control until one starts or the refiner ships.
+    ``shipping`` are the refiners dispatching now (their own dispatch is the one the
+    handed-over tonnes leave with)."""
     by_index = {ref.index: ref for ref in refiners}
     now_shipping = {id(ref) for ref in shipping}
+    # per (refiner, follower): what each ended control offers, applied below tightest
+    # first, so where two ended controls bound the same metal the tighter set-aside binds,
+    # not the one listed first
+    offers: dict[tuple[int, int], tuple[Any, list[tuple[float, float, float]]]] = {}
     for old in ended:
         for key in sorted(set(old.reserved) | set(old.asked)):
             ref = by_index.get(key)
@@ -269,11 +313,16 @@ def hand_over(ended: Sequence[Any], active: Sequence[Any],
             asked = old.asked.pop(key, 0.0)
             for new, part in followers:
                 mine = asked * part
-                fresh = max(mine - new.asked.get(key, 0.0), 0.0)
-                if fresh <= _EPS:
-                    continue
-                new.asked[key] = new.asked.get(key, 0.0) + fresh
-                new.reserved[key] = new.reserved.get(key, 0.0) + reserved * part * fresh / mine
+                if mine > _EPS:
+                    offers.setdefault((key, id(new)), (new, []))[1].append(
+                        (reserved / asked, mine, reserved * part))
+    for (key, _new_id), (new, items) in offers.items():
+        for _rate, mine, set_aside in sorted(items):
+            fresh = max(mine - new.asked.get(key, 0.0), 0.0)
+            if fresh <= _EPS:
+                continue
+            new.asked[key] = new.asked.get(key, 0.0) + fresh
+            new.reserved[key] = new.reserved.get(key, 0.0) + set_aside * fresh / mine
 
 
 def ship_under_controls(due: Sequence[Refiner], refiners: Sequence[Refiner],
@@ -300,6 +349,15 @@ def ship_under_controls(due: Sequence[Refiner], refiners: Sequence[Refiner],
 
         shipping = [r for r, ref in enumerate(due) if acted_on(ref)]
         if not shipping:
+            # no new metal to split, but a refiner shipping now may release held metal:
+            # it draws only its part of the claim, whatever the order of sites
+            releasing = [ref for ref in due if ref.country in countries
+                         and ref.abroad[c] > 0.0 and ref.sales[c]]
+            if releasing:
+                for ctl in on_c:
+                    ctl.accrue(now)
+                claim_held([ref for ref in refiners if ref.country in countries
+                            and ref.abroad[c] > 0.0 and ref.sales[c]], on_c, c)
             continue
         waiting = [ref for ref in refiners if id(ref) not in shipping_now and acted_on(ref)]
         # held metal claims first wherever it waits: at a refiner that does not ship today,
@@ -312,3 +370,37 @@ def ship_under_controls(due: Sequence[Refiner], refiners: Sequence[Refiner],
             splits[r][c] = settled[pos]
     for ref, split in zip(due, splits, strict=True):
         ref.ship(split)
+    for ctl in controls:
+        ctl.grants = {}
+
+
+def claim_at_end(ending: Any, refiners: Sequence[Refiner], controls: Sequence[Any],
+                 now: float) -> None:
+    """Set aside, as ``ending`` (still active) ends at ``now``, the part of its free
+    allowance that the refiners it acts on would get for their refined metal, as on a day
+    some refiner ships (:func:`_first_cut`): set-asides are otherwise made only on such
+    days, so allowance earned after the last of them would lapse with the control instead
+    of passing to a control that follows it (:func:`hand_over`). Refiners that shipped at
+    ``now`` are left out: their set-aside would lapse at their next dispatch. ``controls``:
+    every control the world lists (those in force on the same commodity say which of the
+    refiners' other markets are covered; one with no allowance left is passed over, as
+    its lanes would close to the claim). The held metal's claim comes first, as in
+    :func:`settle`."""
+    c = ending.commodity
+    ending.accrue(now)
+    waiting = [ref for ref in refiners
+               if ref.country == ending.country and ref.sales[c] and ref.output[c] > 0.0
+               and ref.last_dispatch_t < now - _EPS]
+    if not waiting or ending.allowance <= _EPS:
+        return
+    # a control with no allowance left, as one starting now has, would close the lanes it
+    # covers to this claim: the ending control's allowance would then lapse after all
+    on_c = [ctl for ctl in controls if ctl.active and ctl.commodity == c
+            and (ctl is ending or ctl.allowance > _EPS)]
+    holding = [ref for ref in refiners
+               if ref.country == ending.country and ref.abroad[c] > 0.0 and ref.sales[c]]
+    take = claim_held(holding, [ending], c)[0] if holding else 0.0
+    ending.grants = {}
+    ending.allowance -= take
+    _first_cut([], [], waiting, on_c, c, cutting=[ending])
+    ending.allowance += take

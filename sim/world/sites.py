@@ -537,18 +537,50 @@ class Refiner(Destination):
         """Cut ``asks`` (tonnes of waiting metal per sales lane) in place so that, for each
         export control in force, what they ask on the lanes to its markets together is at
         most its allowance left, each lane's ask in proportion: each lane asking for the
-        whole allowance let a control pass its cap once per market it covers."""
+        whole allowance let a control pass its cap once per market it covers. On a day
+        refiners ship under controls, the allowance left is this refiner's part of the held
+        metal's claim (the control's ``grants``), not what the refiners before it left.
+        Where several controls cover a lane, the tightest cut binds; what a control's cut
+        leaves of its room goes, in further rounds, to its lanes that the others still let
+        through (cutting the asks control by control made the result depend on the order
+        the controls are listed in)."""
+        rooms = []
         for ctl in self.world.export_controls:
             if not (ctl.active and ctl.commodity == c and ctl.country == self.country):
                 continue
             ctl.accrue(self.env.now)
-            covered = [i for i, (lane, _t) in enumerate(parts)
-                       if asks[i] > 0.0 and lane.to.index in ctl.markets]
-            wanted = sum(asks[i] for i in covered)
-            if wanted > ctl.allowance:
-                scale = max(ctl.allowance, 0.0) / wanted
-                for i in covered:
-                    asks[i] *= scale
+            lanes = [i for i, (lane, _t) in enumerate(parts)
+                     if asks[i] > 0.0 and lane.to.index in ctl.markets]
+            if lanes:
+                # the held metal's claim is split across the refiners holding it: draw only
+                # this refiner's grant, not what is left live (the first listed took all)
+                room = min(ctl.grants.get(self.index, 0.0), ctl.allowance) if ctl.grants \
+                    else ctl.allowance
+                rooms.append([max(room, 0.0), lanes])
+        if not rooms:
+            return
+        pending = list(asks)
+        asks[:] = [0.0 if any(i in lanes for _r, lanes in rooms) else t
+                   for i, t in enumerate(pending)]
+        for _round in range(len(rooms) + 1):
+            open_ = [i for i, t in enumerate(pending) if t > 1e-12
+                     and all(room > 1e-9 for room, lanes in rooms if i in lanes)
+                     and any(i in lanes for _r, lanes in rooms)]
+            if not open_:
+                break
+            scales = [min(room / w, 1.0) if (w := sum(pending[i] for i in lanes
+                                                      if i in open_)) > 0.0 else 1.0
+                      for room, lanes in rooms]
+            for i in open_:
+                give = pending[i] * min(s for s, (_r, lanes) in zip(scales, rooms, strict=True)
+                                        if i in lanes)
+                asks[i] += give
+                pending[i] -= give
+                for entry in rooms:
+                    if i in entry[1]:
+                        entry[0] = max(entry[0] - give, 0.0)
+            if all(s >= 1.0 for s in scales):
+                break
 
     def _draw_controls(self, c: int, lane: Lane, tonnes: float) -> None:
         """Give export controls covering ``lane``'s market ``tonnes`` of allowance back
