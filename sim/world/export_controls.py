@@ -385,14 +385,26 @@ def claim_at_end(ending: Any, refiners: Sequence[Refiner], controls: Sequence[An
     every control the world lists (those in force on the same commodity say which of the
     refiners' other markets are covered; one with no allowance left is passed over, as
     its lanes would close to the claim). The held metal's claim comes first, as in
-    :func:`settle`."""
+    :func:`settle`. What ``ending`` has set aside then passes to the controls in force
+    that follow it (:func:`hand_over`)."""
     c = ending.commodity
     ending.accrue(now)
     waiting = [ref for ref in refiners
                if ref.country == ending.country and ref.sales[c] and ref.output[c] > 0.0
                and ref.last_dispatch_t < now - _EPS]
-    if not waiting or ending.allowance <= _EPS:
-        return
+    if waiting and ending.allowance > _EPS:
+        _claim_waiting(ending, refiners, controls, waiting)
+    # a control starting now takes the set-asides at once: one ending before the refiner's
+    # next dispatch then claims only for metal that has not asked, and what each piece set
+    # aside adds up (handed over together at the dispatch, they bound the same metal)
+    followers = [ctl for ctl in controls if ctl.active and ctl is not ending]
+    if followers and (ending.reserved or ending.asked):
+        hand_over([ending], followers, refiners)
+
+
+def _claim_waiting(ending: Any, refiners: Sequence[Refiner], controls: Sequence[Any],
+                   waiting: Sequence[Refiner]) -> None:
+    c = ending.commodity
     # a control with no allowance left, as one starting now has, would close the lanes it
     # covers to this claim: the ending control's allowance would then lapse after all
     on_c = [ctl for ctl in controls if ctl.active and ctl.commodity == c

@@ -120,13 +120,15 @@ def slow_refiner(spans: list[tuple[int, int]]) -> dict:
                           policies={"export_controls": controls})
 
 
-@pytest.mark.parametrize("spans", [[(0, 54)], [(0, 30), (30, 54)], [(0, 30), (31, 54)]],
-                         ids=["one", "back-to-back", "a-day-apart"])
+@pytest.mark.parametrize("spans", [[(0, 54)], [(0, 30), (30, 54)], [(0, 30), (31, 54)],
+                                   [(0, 30), (30, 32), (32, 34), (34, 54)]],
+                         ids=["one", "back-to-back", "a-day-apart", "pieces-between-dispatches"])
 def test_back_to_back_pieces_lose_no_allowance(entered, spans) -> None:
     build.run_world(slow_refiner(spans))
     # dispatches at 9, 18, ..., 54: nine days of 20 t each; the dispatch at 36 draws
     # days 27-29 of the first piece (set aside as it ends) and 30-35 of the second
-    # (with a day's gap, day 30 is under no control and earns nothing: 160 t)
+    # (with a day's gap, day 30 is under no control and earns nothing: 160 t); pieces
+    # ending between two dispatches add up what each set aside
     at_36 = 160.0 if spans[-1][0] == 31 else 180.0
     for t in (9.0, 18.0, 27.0, 36.0, 45.0, 54.0):
         assert sent(entered, "slow_market", t - 1, t) == pytest.approx(
