@@ -21,6 +21,9 @@ from sim.world.world import World
 ROOT = Path(__file__).resolve().parents[2]
 TINY = ROOT / "tests" / "data" / "tiny.yaml"
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
+TINY_30_DAYS = TINY.read_text(encoding="utf-8").replace(
+    "horizon_days: {value: 100,", "horizon_days: {value: 30,", 1)
+"""tiny.yaml's text with a 30-day horizon, for chains of scenario files written by tests."""
 
 # one override a line, in a file the tests of every folder read (a list here could not be
 # imported from tests/output reliably)
@@ -83,3 +86,10 @@ def interrupted_copy(full: Path, to: Path, keep: int) -> Path:
         name = f"rep-{r:06d}.npz"
         shutil.copy2(full / "replications" / name, to / "replications" / name)
     return to
+
+
+def write_file(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path`` (its folders made as needed) and return the path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

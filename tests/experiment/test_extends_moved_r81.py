@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from expt_helpers import TINY_30_DAYS, write_file
 
 import sim
 from sim.experiment.compare import extends_notes, resolve
@@ -21,23 +22,14 @@ from sim.experiment.compare import extends_notes, resolve
 # the scenarios' notes (a period shorter than tiny's) are not what is tested
 pytestmark = pytest.mark.filterwarnings("ignore")
 
-TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.yaml"
-BASE = TINY.read_text(encoding="utf-8").replace(
-    "horizon_days: {value: 100,", "horizon_days: {value: 30,", 1)
-
-
-def _write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def _kid_run(tmp_path: Path) -> Path:
     """sc/kid.yaml extending sc/mid.yaml extending sc/base.yaml, run into a folder."""
     sc = tmp_path / "sc"
-    _write(sc / "base.yaml", BASE)
-    _write(sc / "mid.yaml", "name: mid\nextends: base.yaml\n")
-    kid = _write(sc / "kid.yaml", "name: kid\nextends: mid.yaml\n")
+    write_file(sc / "base.yaml", TINY_30_DAYS)
+    write_file(sc / "mid.yaml", "name: mid\nextends: base.yaml\n")
+    kid = write_file(sc / "kid.yaml", "name: kid\nextends: mid.yaml\n")
     sim.run(kid, replications=1, workers=1, out=tmp_path / "cmp" / "kid", figures=False)
     return tmp_path / "cmp" / "kid"
 
@@ -77,7 +69,7 @@ def test_the_manifest_records_each_file_s_sha256(tmp_path: Path) -> None:
 def test_a_moved_base_file_of_other_contents_is_still_another_file(tmp_path: Path) -> None:
     folder = _kid_run(tmp_path)
     shutil.copytree(tmp_path / "sc", tmp_path / "sc_moved")
-    edited = _write(tmp_path / "sc_moved" / "base.yaml", BASE.replace(
+    edited = write_file(tmp_path / "sc_moved" / "base.yaml", TINY_30_DAYS.replace(
         "horizon_days: {value: 30,", "horizon_days: {value: 40,", 1))
     notes = _notes(edited, folder)
     assert len(notes) == 1
@@ -101,8 +93,8 @@ def test_a_record_without_contents_is_matched_by_name(tmp_path: Path) -> None:
 
 def test_two_copies_loaded_here_are_still_two_files(tmp_path: Path) -> None:
     # loaded in this process, both paths lead to the files: a copy is edited apart
-    _write(tmp_path / "a" / "base.yaml", BASE)
-    kid = _write(tmp_path / "a" / "kid.yaml", "name: kid\nextends: base.yaml\n")
-    other = _write(tmp_path / "b" / "base.yaml", BASE)
+    write_file(tmp_path / "a" / "base.yaml", TINY_30_DAYS)
+    kid = write_file(tmp_path / "a" / "kid.yaml", "name: kid\nextends: base.yaml\n")
+    other = write_file(tmp_path / "b" / "base.yaml", TINY_30_DAYS)
     notes = extends_notes(resolve([other, kid])[0])
     assert len(notes) == 1 and "(its base.yaml is " in notes[0]

@@ -21,6 +21,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from expt_helpers import TINY, TINY_30_DAYS, write_file
 
 import sim
 from sim.experiment.compare import Arm, extends_notes, resolve
@@ -32,22 +33,13 @@ from sim.scenario.yamlio import read_yaml
 # the scenarios' notes (a period shorter than tiny's) are not what is tested
 pytestmark = pytest.mark.filterwarnings("ignore")
 
-TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.yaml"
-BASE = TINY.read_text(encoding="utf-8").replace(
-    "horizon_days: {value: 100,", "horizon_days: {value: 30,", 1)
-
-
-def _write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def _chain_of_three(folder: Path) -> Path:
     """folder/base.yaml (a copy of tiny, 30 days), p1.yaml extending it, c1 extending p1."""
-    _write(folder / "base.yaml", BASE)
-    _write(folder / "p1.yaml", "name: p1\nextends: base.yaml\n")
-    return _write(folder / "c1.yaml", "name: c1\nextends: p1.yaml\n")
+    write_file(folder / "base.yaml", TINY_30_DAYS)
+    write_file(folder / "p1.yaml", "name: p1\nextends: base.yaml\n")
+    return write_file(folder / "c1.yaml", "name: c1\nextends: p1.yaml\n")
 
 
 def test_a_folder_of_a_mapping_s_scenario_as_reference_gets_no_note(tmp_path: Path) -> None:
@@ -105,7 +97,7 @@ def test_the_report_s_advice_does_not_depend_on_the_working_folder(
 def test_an_older_folder_s_relative_paths_are_not_read_from_here(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # another c1.yaml at the recorded relative path, naming two parents, must not be read
-    _write(tmp_path / "r" / "c1.yaml", "name: c1\nextends: [p1.yaml, base.yaml]\n")
+    write_file(tmp_path / "r" / "c1.yaml", "name: c1\nextends: [p1.yaml, base.yaml]\n")
     sc = sim.load_scenario(TINY)
     set_meta(sc, None)  # as results read from a folder: no files of their own
 
@@ -126,7 +118,7 @@ def test_an_older_folder_s_relative_paths_are_not_read_from_here(
 def test_a_file_of_a_reference_s_name_in_another_folder_is_shown_by_its_folder(
         tmp_path: Path) -> None:
     c1 = _chain_of_three(tmp_path / "a")
-    other = _write(tmp_path / "b" / "base.yaml", BASE)
+    other = write_file(tmp_path / "b" / "base.yaml", TINY_30_DAYS)
     notes = extends_notes(resolve([other, c1])[0])
     assert len(notes) == 1
     assert notes[0].startswith(
@@ -139,12 +131,12 @@ def test_a_file_of_a_reference_s_name_in_another_folder_is_shown_by_its_folder(
 def test_a_folder_read_back_is_matched_by_path(tmp_path: Path) -> None:
     c1 = _chain_of_three(tmp_path / "a")
     # edited: a folder's file of equal contents is the same file (review 81, F1)
-    other = _write(tmp_path / "b" / "base.yaml", BASE.replace(
+    other = write_file(tmp_path / "b" / "base.yaml", TINY_30_DAYS.replace(
         "horizon_days: {value: 30,", "horizon_days: {value: 40,", 1))
     sim.run(other, replications=1, workers=1, out=tmp_path / "fb", figures=False)
     notes = extends_notes(resolve([tmp_path / "fb", c1])[0])
     own = extends_notes(resolve([tmp_path / "fb",
-                                 _write(tmp_path / "b" / "own.yaml",
+                                 write_file(tmp_path / "b" / "own.yaml",
                                         "name: own\nextends: base.yaml\n")])[0])
     assert len(notes) == 1 and f"(its base.yaml is {Path('a', 'base.yaml')}" in notes[0]
     assert own == []  # the reference's own file, recorded absolute, is still matched
@@ -154,7 +146,7 @@ def test_a_folder_read_back_is_matched_by_path(tmp_path: Path) -> None:
 def test_a_parent_that_is_the_reference_s_file_by_a_link_is_named_by_path(
         tmp_path: Path) -> None:
     c1 = _chain_of_three(tmp_path / "a")
-    _write(tmp_path / "b" / "base.yaml", BASE)
+    write_file(tmp_path / "b" / "base.yaml", TINY_30_DAYS)
     link = tmp_path / "b" / "link_p1.yaml"
     try:
         link.symlink_to(tmp_path / "a" / "p1.yaml")

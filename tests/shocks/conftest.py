@@ -76,3 +76,19 @@ def ran():
     """``ran(data, seed=1)``: the World of a scenario mapping, run, its mass balance
     checked (which raises on a violation)."""
     return run_checked
+
+
+@pytest.fixture
+def lane_entries(monkeypatch):
+    """Tonnes entering each lane during the test, as (lane id, time, tonnes)."""
+    from sim.world import lanes as lanes_module
+
+    log: list[tuple[str, float, float]] = []
+    enter = lanes_module.Lane.enter
+
+    def logged(lane, lot):
+        log.append((lane.id, round(lane.env.now, 6), lot.tonnes))
+        return enter(lane, lot)
+
+    monkeypatch.setattr(lanes_module.Lane, "enter", logged)
+    return log

@@ -15,7 +15,6 @@ from types import SimpleNamespace
 
 import pytest
 
-from sim.world import lanes as lanes_module
 from sim.world.export_controls import hand_over
 from tests.shocks.test_controls_held_waiting_refiner import lane_in, two_refiners
 
@@ -31,28 +30,15 @@ def back_to_back(build, spans: list[tuple[int, int]]) -> dict:
     return data
 
 
-@pytest.fixture
-def dispatches(monkeypatch):
-    """Tonnes entering each lane, as (lane id, time, tonnes), for runs in the test."""
-    log: list[tuple[str, float, float]] = []
-    enter = lanes_module.Lane.enter
-
-    def logged(lane, lot):
-        log.append((lane.id, round(lane.env.now, 6), lot.tonnes))
-        return enter(lane, lot)
-
-    monkeypatch.setattr(lanes_module.Lane, "enter", logged)
-    return log
-
 
 def to_market(log, lane_id: str) -> dict[float, float]:
     return {t: tonnes for lane, t, tonnes in log if lane == lane_id}
 
 
-def test_controls_back_to_back_split_the_allowance_as_one_control(build, dispatches) -> None:
+def test_controls_back_to_back_split_the_allowance_as_one_control(build, lane_entries) -> None:
     world = build.run_world(back_to_back(build, [(0, 30), (30, 59)]))  # mass balance checked
-    slow = to_market(dispatches, "slow_market")
-    daily = to_market(dispatches, "ref_market")
+    slow = to_market(lane_entries, "slow_market")
+    daily = to_market(lane_entries, "ref_market")
     # day 36: A's 30 t set aside for days 27-29 and B's 10 t/day of days 30-35 (before:
     # 66 t, as those days' metal asked B again and took 16 t of its first day's 20)
     assert slow[36.0] == pytest.approx(30.0 + 6 * 10.0)
@@ -64,20 +50,20 @@ def test_controls_back_to_back_split_the_allowance_as_one_control(build, dispatc
 
 @pytest.mark.parametrize("spans", [[(0, 35), (35, 59)], [(0, 30), (30, 35), (35, 59)]])
 def test_a_control_ending_the_day_before_the_refiner_ships_hands_over_too(
-        build, dispatches, spans) -> None:
+        build, lane_entries, spans) -> None:
     # the slow refiner's own dispatch (time 36) is the first after A ends: its dispatch
     # already counts as its last when the handover runs (review 80: 18 t, not 90 t)
     world = build.run_world(back_to_back(build, spans))
-    assert to_market(dispatches, "slow_market")[36.0] == pytest.approx(90.0)
-    assert to_market(dispatches, "ref_market")[36.0] == pytest.approx(10.0)
+    assert to_market(lane_entries, "slow_market")[36.0] == pytest.approx(90.0)
+    assert to_market(lane_entries, "ref_market")[36.0] == pytest.approx(10.0)
     assert lane_in(world, "slow_market") == pytest.approx(6 * 90.0)
 
 
-def test_each_control_grants_no_more_than_its_allowance(build, dispatches) -> None:
+def test_each_control_grants_no_more_than_its_allowance(build, lane_entries) -> None:
     build.run_world(back_to_back(build, [(0, 30), (30, 59)]))
-    shipped = [(t, tonnes) for lane, t, tonnes in dispatches
+    shipped = [(t, tonnes) for lane, t, tonnes in lane_entries
                if lane in ("ref_market", "slow_market")]
-    # dispatches at the close of days 0-29 (times 1-30) are A's, plus the 30 t it set
+    # lane_entries at the close of days 0-29 (times 1-30) are A's, plus the 30 t it set
     # aside for slow and handed to B; B's days 30-58 (times 31-59) less those 30 t and
     # the 50 t B holds for slow's days 54-58 when it ends
     under_a = sum(x for t, x in shipped if t <= 30.0) + 30.0
@@ -86,21 +72,21 @@ def test_each_control_grants_no_more_than_its_allowance(build, dispatches) -> No
     assert under_b == pytest.approx(29 * 20.0)
 
 
-def test_a_day_without_control_between_them_hands_over_too(build, dispatches) -> None:
+def test_a_day_without_control_between_them_hands_over_too(build, lane_entries) -> None:
     world = build.run_world(back_to_back(build, [(0, 30), (31, 59)]))
-    slow = to_market(dispatches, "slow_market")
+    slow = to_market(lane_entries, "slow_market")
     # day 30 is free (ref sends its 95 t); on B's first day slow's metal of days 30-31
     # (190 t) and ref's 95 t share B's 20 t: 13.33 t for slow, then 10 t/day for days
     # 32-35, on top of A's 30 t (before: 56.67 t, within a day's 10 t of one control's 90)
     assert slow[36.0] == pytest.approx(30.0 + 190.0 * 20.0 / 285.0 + 4 * 10.0)
-    assert to_market(dispatches, "ref_market")[32.0] == pytest.approx(95.0 * 20.0 / 285.0)
+    assert to_market(lane_entries, "ref_market")[32.0] == pytest.approx(95.0 * 20.0 / 285.0)
     assert lane_in(world, "slow_market") == pytest.approx(5 * 90.0 + slow[36.0])
 
 
-def test_nothing_is_handed_over_once_the_refiner_shipped_free(build, dispatches) -> None:
+def test_nothing_is_handed_over_once_the_refiner_shipped_free(build, lane_entries) -> None:
     # A ends on day 35, slow ships uncut at the close of day 35 (time 36), B starts day 37
     world = build.run_world(back_to_back(build, [(0, 35), (37, 59)]))
-    slow = to_market(dispatches, "slow_market")
+    slow = to_market(lane_entries, "slow_market")
     assert slow[36.0] == pytest.approx(9 * 95.0)
     # day 45: slow's metal of days 36-44 asks B from its first day (day 37), as when no
     # control came before: days 36-37 (190 t) with ref's 95 t share B's first 20 t
@@ -108,9 +94,9 @@ def test_nothing_is_handed_over_once_the_refiner_shipped_free(build, dispatches)
     assert lane_in(world, "slow_market") == pytest.approx(4 * 90.0 + 855.0 + slow[45.0])
 
 
-def test_overlapping_controls_hand_over_nothing_both_cut(build, dispatches) -> None:
+def test_overlapping_controls_hand_over_nothing_both_cut(build, lane_entries) -> None:
     build.run_world(back_to_back(build, [(0, 40), (30, 59)]))
-    slow = to_market(dispatches, "slow_market")
+    slow = to_market(lane_entries, "slow_market")
     # B started while slow waited: its metal of days 27-30 (380 t) asked B with ref's
     # 95 t on B's first day, for 16 t of B's 20 t, then 10 t/day for days 31-35; B's cut
     # binds on day 36 as the tighter (A would allow 90 t)

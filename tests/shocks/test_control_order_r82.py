@@ -11,24 +11,10 @@ import pytest
 
 from sim.shocks.policies import ExportControlState
 from sim.world import export_controls as ec
-from sim.world import lanes as lanes_module
 from tests.conftest import BUILD as build
 
 DAYS = build.DAYS_PER_YEAR
 
-
-@pytest.fixture
-def entered(monkeypatch):
-    """Tonnes entering each lane, as (lane id, time, tonnes)."""
-    log: list[tuple[str, float, float]] = []
-    enter = lanes_module.Lane.enter
-
-    def logged(lane, lot):
-        log.append((lane.id, round(lane.env.now, 6), lot.tonnes))
-        return enter(lane, lot)
-
-    monkeypatch.setattr(lanes_module.Lane, "enter", logged)
-    return log
 
 
 def sent(log, lane: str, after: float = -1.0, upto: float = 1e9) -> float:
@@ -58,24 +44,24 @@ def two_holders(order: list[str], b_t_per_day: float) -> dict:
 
 
 @pytest.mark.parametrize("order", [["a", "b"], ["b", "a"]])
-def test_equal_holders_share_the_held_claim_whatever_the_site_order(entered, order) -> None:
+def test_equal_holders_share_the_held_claim_whatever_the_site_order(lane_entries, order) -> None:
     build.run_world(two_holders(order, 100.0))  # mass balance checked
     # each holds 500 t at time 5; 20 t/day goes to held metal, 10 t to each
     for t in (6.0, 7.0, 8.0, 9.0, 10.0):
-        assert sent(entered, "a_market", t - 1, t) == pytest.approx(10.0)
-        assert sent(entered, "b_market", t - 1, t) == pytest.approx(10.0)  # was 0 or 20
+        assert sent(lane_entries, "a_market", t - 1, t) == pytest.approx(10.0)
+        assert sent(lane_entries, "b_market", t - 1, t) == pytest.approx(10.0)  # was 0 or 20
 
 
 @pytest.mark.parametrize("order", [["a", "b"], ["b", "a"]])
-def test_the_held_claim_follows_the_tonnes_held(entered, order) -> None:
+def test_the_held_claim_follows_the_tonnes_held(lane_entries, order) -> None:
     build.run_world(two_holders(order, 50.0))
     # 500 t and 250 t held: 2:1, and each releases in that ratio so it stays 2:1
-    assert sent(entered, "a_market", 5.0, 10.0) == pytest.approx(5 * 20.0 * 2 / 3)
-    assert sent(entered, "b_market", 5.0, 10.0) == pytest.approx(5 * 20.0 / 3)
+    assert sent(lane_entries, "a_market", 5.0, 10.0) == pytest.approx(5 * 20.0 * 2 / 3)
+    assert sent(lane_entries, "b_market", 5.0, 10.0) == pytest.approx(5 * 20.0 / 3)
 
 
 @pytest.mark.parametrize("order", [["a", "b"], ["b", "a"]])
-def test_holders_with_no_new_metal_share_the_held_claim(entered, order) -> None:
+def test_holders_with_no_new_metal_share_the_held_claim(lane_entries, order) -> None:
     # each refines its 500 t of feed during the ban and has no new metal after: the
     # refiners shipping release only held metal (no split of new metal is settled)
     sites = {"mine": build.mine(t_per_year=1.0),
@@ -95,10 +81,10 @@ def test_holders_with_no_new_metal_share_the_held_claim(entered, order) -> None:
     build.run_world(build.scenario(sites, lanes, [], horizon=12, routes=routes,
                                    policies=policies))
     for t in (6.0, 7.0, 8.0, 9.0, 10.0):  # was 20 t for the first listed, 0 for the other
-        assert sent(entered, "a_market", t - 1, t) == pytest.approx(10.0)
-        assert sent(entered, "b_market", t - 1, t) == pytest.approx(10.0)
+        assert sent(lane_entries, "a_market", t - 1, t) == pytest.approx(10.0)
+        assert sent(lane_entries, "b_market", t - 1, t) == pytest.approx(10.0)
     # the control over, the 450 t left at each leaves at once
-    assert sent(entered, "a_market", 10.0, 11.0) == pytest.approx(450.0)
+    assert sent(lane_entries, "a_market", 10.0, 11.0) == pytest.approx(450.0)
 
 
 # ----------------------------------------------------------------------------- F3(a)
@@ -123,7 +109,7 @@ def slow_refiner(spans: list[tuple[int, int]]) -> dict:
 @pytest.mark.parametrize("spans", [[(0, 54)], [(0, 30), (30, 54)], [(0, 30), (31, 54)],
                                    [(0, 30), (30, 32), (32, 34), (34, 54)]],
                          ids=["one", "back-to-back", "a-day-apart", "pieces-between-dispatches"])
-def test_back_to_back_pieces_lose_no_allowance(entered, spans) -> None:
+def test_back_to_back_pieces_lose_no_allowance(lane_entries, spans) -> None:
     build.run_world(slow_refiner(spans))
     # dispatches at 9, 18, ..., 54: nine days of 20 t each; the dispatch at 36 draws
     # days 27-29 of the first piece (set aside as it ends) and 30-35 of the second
@@ -131,7 +117,7 @@ def test_back_to_back_pieces_lose_no_allowance(entered, spans) -> None:
     # ending between two dispatches add up what each set aside
     at_36 = 160.0 if spans[-1][0] == 31 else 180.0
     for t in (9.0, 18.0, 27.0, 36.0, 45.0, 54.0):
-        assert sent(entered, "slow_market", t - 1, t) == pytest.approx(
+        assert sent(lane_entries, "slow_market", t - 1, t) == pytest.approx(
             at_36 if t == 36.0 else 180.0)  # was 120 at 36 when split
 
 
@@ -202,12 +188,12 @@ def two_markets_two_controls(order: list[str]) -> dict:
                           policies={"export_controls": {k: c[k] for k in order}})
 
 
-def test_whole_run_does_not_depend_on_the_order_of_controls(entered) -> None:
+def test_whole_run_does_not_depend_on_the_order_of_controls(lane_entries) -> None:
     got = []
     for order in (["ca", "cb"], ["cb", "ca"]):
-        entered.clear()
+        lane_entries.clear()
         build.run_world(two_markets_two_controls(order))
-        got.append({ln: sent(entered, ln) for ln in ("daily_m1", "slow_m0", "slow_m1")})
+        got.append({ln: sent(lane_entries, ln) for ln in ("daily_m1", "slow_m0", "slow_m1")})
     assert got[0] == pytest.approx(got[1], abs=1e-6)  # differed by 17 t
     # the cap binds: ca passes at most 60 t/day, cb 40 t/day over 20 days
     assert sum(got[0].values()) <= 20 * 60.0 + 1e-6
@@ -225,7 +211,7 @@ def test_nothing_covered_leaves_no_asked_entry() -> None:
 
 
 @pytest.mark.parametrize("reverse", [False, True])
-def test_held_metal_under_two_controls_does_not_depend_on_their_order(entered, reverse):
+def test_held_metal_under_two_controls_does_not_depend_on_their_order(lane_entries, reverse):
     # 100 t/day, half to m0 and half to m1; a ban on days 0-4 holds 250 t for each; on
     # days 5-9 control ca (m0, m1) allows 20 t/day and cb (m1) nothing. Held metal for m1
     # may not leave, so ca's 20 t/day all go to m0 (was 10 t/day with ca listed first, as
@@ -248,5 +234,5 @@ def test_held_metal_under_two_controls_does_not_depend_on_their_order(entered, r
                                         "start": 0, "end": 5}}}
     build.run_world(build.scenario(sites, lanes, ["ref"], horizon=12, policies=policies))
     for t in (6.0, 7.0, 8.0, 9.0, 10.0):
-        assert sent(entered, "ref_m0", t - 1, t) == pytest.approx(20.0)
-        assert sent(entered, "ref_m1", t - 1, t) == 0.0
+        assert sent(lane_entries, "ref_m0", t - 1, t) == pytest.approx(20.0)
+        assert sent(lane_entries, "ref_m1", t - 1, t) == 0.0

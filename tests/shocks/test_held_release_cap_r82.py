@@ -6,24 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from sim.world import lanes as lanes_module
 from tests.conftest import BUILD as build
 
 DAYS = build.DAYS_PER_YEAR
 
-
-@pytest.fixture
-def entered(monkeypatch):
-    """Tonnes entering each lane, as (lane id, time, tonnes)."""
-    log: list[tuple[str, float, float]] = []
-    enter = lanes_module.Lane.enter
-
-    def logged(lane, lot):
-        log.append((lane.id, round(lane.env.now, 6), lot.tonnes))
-        return enter(lane, lot)
-
-    monkeypatch.setattr(lanes_module.Lane, "enter", logged)
-    return log
 
 
 def ban_then_control(markets: list[str]) -> dict:
@@ -49,17 +35,17 @@ def under_control(log, lanes: tuple[str, ...]) -> float:
     return sum(x for lane, t, x in log if lane in lanes and 5.0 < t <= 10.0)
 
 
-def test_held_metal_on_two_covered_markets_passes_the_cap_once(entered) -> None:
+def test_held_metal_on_two_covered_markets_passes_the_cap_once(lane_entries) -> None:
     build.run_world(ban_then_control(["a", "b"]))  # mass balance checked
-    assert under_control(entered, ("ref_a", "ref_b")) == pytest.approx(5 * 10.0)  # was 100
+    assert under_control(lane_entries, ("ref_a", "ref_b")) == pytest.approx(5 * 10.0)  # was 100
     # shared in proportion to what waits for each: 5 t/day each
-    assert under_control(entered, ("ref_a",)) == pytest.approx(25.0)
+    assert under_control(lane_entries, ("ref_a",)) == pytest.approx(25.0)
 
 
-def test_a_control_on_one_market_leaves_the_other_free(entered) -> None:
+def test_a_control_on_one_market_leaves_the_other_free(lane_entries) -> None:
     build.run_world(ban_then_control(["a"]))
-    assert under_control(entered, ("ref_a",)) == pytest.approx(5 * 10.0)
+    assert under_control(lane_entries, ("ref_a",)) == pytest.approx(5 * 10.0)
     # b is under no control: its held 250 t leave at once with its new 50 t/day, and a's
     # new 50 t/day too, as a's held metal claims a's allowance first and what the control
     # cuts goes to the refiner's other markets
-    assert under_control(entered, ("ref_b",)) == pytest.approx(250.0 + 5 * (50.0 + 50.0))
+    assert under_control(lane_entries, ("ref_b",)) == pytest.approx(250.0 + 5 * (50.0 + 50.0))
