@@ -29,8 +29,6 @@ PAYLOAD_T = 25.0
 
 # ----------------------------------------------------------------------------- signals
 KEPT_SIGNALS = (signal.SIGINT, signal.SIGTERM)
-SESSION_HANDLERS = {sig: signal.getsignal(sig) for sig in KEPT_SIGNALS}
-"""The handlers the test process started with (each xdist worker imports this file)."""
 
 
 @pytest.fixture(autouse=True)
@@ -44,10 +42,6 @@ def restore_signal_handlers() -> Iterator[Callable[[], None]]:
     """
     from sim.cli import _restore_signals  # the command line's own way of putting them back
 
-    # every test starts with the process's own handlers: a suite run on CI once found
-    # SIGINT ignored at a test's start (left by an earlier test or fixture in the same
-    # worker, not found), which the restore at each test's end then kept
-    _restore_signals(SESSION_HANDLERS)
     saved = {sig: signal.getsignal(sig) for sig in KEPT_SIGNALS}
 
     def restore() -> None:
