@@ -30,6 +30,10 @@ def test_an_interrupted_command_leaves_the_handlers_as_it_found_them(monkeypatch
         raise KeyboardInterrupt
 
     monkeypatch.setattr(sim.scenario, "load_scenario", interrupted)
+    # Python's own handler, whatever the test process inherited: a shell that starts the
+    # suite in the background starts it with SIGINT ignored (the autouse fixture puts
+    # the inherited one back)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     before = handlers()
     result = CliRunner().invoke(main, ["validate", str(tiny_path)])
     assert result.exit_code == 130, result.output
