@@ -354,6 +354,65 @@ class _Size:
                 stacklevel=2)
 
 
+DEAD_WORKER_S = 3.0
+"""How long a process-pool worker may lie dead while its pool still counts as working
+before a run gives the pool's replications up as lost (see :class:`_DeadWorkers`)."""
+
+WORKER_CHECK_S = 1.0
+"""How often a run on a process pool looks for such a worker."""
+
+
+class _DeadWorkers:
+    """Notices a process-pool worker that died part-way through sending its result.
+
+    A pool whose worker dies normally breaks within milliseconds: its manager thread sees
+    the worker's sentinel and fails every future it holds. One killed (by the
+    out-of-memory killer, say) part-way through sending a result left the manager thread
+    reading the rest of the message, which never comes, so it never looked at the
+    sentinels and the run waited for ever. A worker seen dead for :data:`DEAD_WORKER_S`
+    seconds while the pool is not broken is that case. Only for a
+    :class:`~concurrent.futures.ProcessPoolExecutor` (through its private ``_processes``
+    and ``_broken``; without them, as on another Python, nothing is watched).
+    """
+
+    def __init__(self, executor: Executor) -> None:
+        processes = (getattr(executor, "_processes", None)
+                     if isinstance(executor, ProcessPoolExecutor) else None)
+        self.executor = executor
+        self.processes: dict[int, Any] | None = (processes if isinstance(processes, dict)
+                                                 else None)
+        self.since: float | None = None
+
+    @property
+    def poll_s(self) -> float | None:
+        """How long to wait for a result before looking again (``None``: no need)."""
+        return WORKER_CHECK_S if self.processes is not None else None
+
+    def lost(self) -> BrokenProcessPool | None:
+        """The pool's loss, once a worker has lain dead unnoticed for long enough."""
+        if self.processes is None or getattr(self.executor, "_broken", False):
+            return None
+        dead = [p for p in list(self.processes.values()) if p.exitcode is not None]
+        if not dead:
+            self.since = None
+            return None
+        now = time.monotonic()
+        if self.since is None:
+            self.since = now
+        if now - self.since < DEAD_WORKER_S:
+            return None
+        codes = ", ".join(str(p.exitcode) for p in dead)
+        return BrokenProcessPool(
+            f"a worker process ended (exit code {codes}) part-way through sending a "
+            "result, and the pool could not go on")
+
+
+def _shortest(*waits: float | None) -> float | None:
+    """The shortest of ``waits``, ``None`` meaning no limit."""
+    given = [w for w in waits if w is not None]
+    return min(given) if given else None
+
+
 def _import_distributed(option: str) -> Any:
     try:
         import distributed
@@ -407,8 +466,8 @@ def open_backend(workers: int | None = None, *, tasks: int | None = None,
 
 STOP_WAIT_S = 10.0
 """How long stopping a pool waits for each step: a worker sending its result to finish
-sending it, the workers to end once told to (then they are killed), and the thread that
-manages the pool to end."""
+sending it, the workers to end once killed, and the thread that manages the pool to
+end."""
 
 
 def _stop_pool(pool: ProcessPoolExecutor, wait_s: float | None = None) -> None:
@@ -422,7 +481,7 @@ def _stop_pool(pool: ProcessPoolExecutor, wait_s: float | None = None) -> None:
     with no time limit: the process printed the resume command and never ended. So no
     worker is ended mid-send: the pool's result lock is taken first (waiting up to
     ``wait_s`` seconds, default :data:`STOP_WAIT_S`, for a send under way; not waiting
-    when the pool is broken or no worker is alive, as a worker that died holding the
+    when the pool is broken or a worker has died, as a worker that died holding the
     lock never frees it). Should one
     have died mid-send anyway (killed by someone else), the driver's copy of the result
     pipe's write end is closed, so the manager thread reads end-of-file and ends. One
@@ -444,23 +503,23 @@ def _stop_pool(pool: ProcessPoolExecutor, wait_s: float | None = None) -> None:
         results = getattr(pool, "_result_queue", None)
         work = getattr(pool, "_pending_work_items", None)
         # a broken pool's workers are dead or being killed, and its manager thread reads
-        # no more results; a dead worker may have died holding the lock, which then
-        # never comes free: waiting for it only delayed the error, or the Ctrl-C, by
-        # wait_s
+        # no more results; a dead worker (in a broken pool, or one the pool has not
+        # noticed: see _DeadWorkers) may have died holding the lock, which then never
+        # comes free: waiting for it only delayed the error, or the Ctrl-C, by wait_s
         broken = bool(getattr(pool, "_broken", False))
-        alive = not broken and any(process.is_alive() for process in processes)
+        alive = not broken and bool(processes) and all(p.is_alive() for p in processes)
         pool.shutdown(wait=False, cancel_futures=True)
         lock = getattr(results, "_wlock", None)  # None on Windows (messages are atomic)
         if lock is not None and processes and lock.acquire(timeout=wait_s if alive else 0):
             sending = lock  # held: no worker is part-way through a message, none can start
+        # killed, not sent SIGTERM: a worker still starting up (in Python's own at-fork
+        # hooks, which run before the one that resets SIGTERM in the child) took the
+        # command line's SIGTERM as a Ctrl-C and printed a traceback; what a worker was
+        # doing is thrown away either way
         for process in processes:
-            process.terminate()
+            process.kill()
         for process in processes:
             process.join(timeout=wait_s)
-        for process in processes:
-            if process.is_alive():
-                process.kill()
-                process.join(timeout=wait_s)
         if manager is not None and manager.is_alive():
             _spare_cancelled(work)
         writer = getattr(results, "_writer", None)
@@ -699,6 +758,7 @@ def run_tasks(jobs: Sequence[Job], tasks: Iterable[tuple[int, int]],
         return
     executor = backend.executor
     size = _Size(backend)
+    watch = _DeadWorkers(executor)
     pending: dict[Future[ReplicationResult], tuple[int, int]] = {}
     queue = iter(tasks)
     submitted = [0]  # tasks this call handed to the executor
@@ -775,8 +835,14 @@ def run_tasks(jobs: Sequence[Job], tasks: Iterable[tuple[int, int]],
     try:
         top_up()
         while pending:
-            done, _ = wait(pending, timeout=size.poll_s, return_when=FIRST_COMPLETED)
+            done, _ = wait(pending, timeout=_shortest(size.poll_s, watch.poll_s),
+                           return_when=FIRST_COMPLETED)
             failures = harvest(done)
+            if not failures and (loss := watch.lost()) is not None:
+                # the pool will pass on nothing more: no drain, every replication it
+                # held is lost with it
+                raise _failure([(task(*pending[fut]), loss)
+                                for fut in sorted(pending, key=lambda f: pending[f])])
             if failures:
                 drain(failures)
                 raise _failure(failures)

@@ -1,0 +1,57 @@
+"""Stopping a pool while a worker is still starting prints nothing.
+
+The pool's workers are forked with the driver's signal handlers (the command line turns
+SIGTERM into KeyboardInterrupt) and only then reset them (SIGINT ignored, SIGTERM the
+default). Stopping the pool sent each worker SIGTERM, so a worker that had not reached
+that reset yet raised KeyboardInterrupt and printed a traceback: the intermittent failure
+of test_executor_workers.py's quiet-stop test on CI. Workers are now killed outright (the
+default SIGTERM did no more: a worker's results are thrown away either way).
+
+The command line resets SIGTERM in forked children with an at-fork hook, but hooks run in
+the order they were registered, and Python's own (``threading._after_fork``, registered when
+threading is imported) run first: CI's failure was a SIGTERM arriving there. Here a hook
+registered before the command line's sleeps, so the pool is stopped while its workers are
+all in that window.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from expt_helpers import ROOT
+
+DRIVER = """
+import faulthandler, os, time
+faulthandler.dump_traceback_later(40, exit=True)
+from sim.cli import _terminate_as_interrupt
+from sim.experiment.executors import open_backend
+# registered first, so it runs before the command line's hook resets SIGTERM in the child
+# (as Python's own threading._after_fork does: the window the CI failure fell in)
+os.register_at_fork(after_in_child=lambda: time.sleep(2))
+_terminate_as_interrupt()
+try:
+    with open_backend(2, tasks=4) as backend:
+        backend.executor.submit(os.getpid)
+        print(*backend.executor._processes, flush=True)
+        time.sleep(0.5)  # the workers are forked and asleep in the hook
+        raise RuntimeError("stop the pool")
+except RuntimeError:
+    print("stopped", flush=True)
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX signals and fork")
+def test_a_pool_stopped_while_its_workers_start_prints_no_traceback(tmp_path: Path) -> None:
+    out_file, err_file = tmp_path / "out", tmp_path / "err"
+    with out_file.open("w") as out, err_file.open("w") as err:
+        proc = subprocess.Popen([sys.executable, "-c", DRIVER], cwd=ROOT, stdout=out,
+                                stderr=err)
+        code = proc.wait(timeout=60)
+    said, errors = out_file.read_text(), err_file.read_text()
+    assert code == 0, errors
+    assert said.splitlines()[-1] == "stopped"
+    assert "Traceback" not in errors and "KeyboardInterrupt" not in errors, errors
