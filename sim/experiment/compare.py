@@ -1089,8 +1089,11 @@ def _override_notes(arms: Sequence[Arm], for_python: bool = False) -> list[str]:
     """The notes of the scenarios compared (see
     :attr:`~sim.scenario.loader.ScenarioMeta.notes`: what the overrides did that may not
     be what was meant, a policy that cannot act in the network), each once, in ``--set``
-    or (``for_python``) ``overrides=`` wording; on the command line, a note that not every
-    scenario holds begins with the labels of those that do (see :func:`labelled_notes`).
+    or (``for_python``) ``overrides=`` wording; a note that not every scenario holds
+    names those that do (see :func:`labelled_notes`): on the command line it begins with
+    their labels, in Python it ends with them (``"... (b2 only)"``), so that a warnings
+    filter on ``"^override '...'"`` catches it as it catches sim.load_scenario's and
+    sim.run's.
 
     A results folder's are those its manifest.json saved (``sim run`` printed them, maybe
     long before; the report of the comparison gives them too). Of a loaded scenario, only
@@ -1112,26 +1115,28 @@ def _override_notes(arms: Sequence[Arm], for_python: bool = False) -> list[str]:
             own = [] if has_meta(arm.fixed.scenario) else every
         held.append([python_note(n) if for_python else n for n in every])
         said.append([python_note(n) if for_python else n for n in own])
-    if for_python:
-        # warned of in the words sim.load_scenario and sim.run warn with, so that a warnings
-        # filter on "^override '...'" catches each wherever it is raised
-        return list(dict.fromkeys(n for notes in said for n in notes))
-    return labelled_notes([arm.label for arm in arms], held, said)
+    return labelled_notes([arm.label for arm in arms], held, said, at_end=for_python)
 
 
 def labelled_notes(labels: Sequence[str], held: Sequence[Sequence[str]],
-                   said: Sequence[Sequence[str]] | None = None) -> list[str]:
+                   said: Sequence[Sequence[str]] | None = None,
+                   at_end: bool = False) -> list[str]:
     """Each note of ``said`` (default: ``held``), once, where ``held[k]`` are all the
     notes of the scenario labelled ``labels[k]`` and ``said[k]`` those to give of it: a
     note every scenario holds is given as it is, any other begins with the labels of the
-    scenarios holding it (``"b2: --set ..."``), as a note on one scenario alone, such as
-    "stockpile rule 'x' never releases", does not say which scenario it is about."""
+    scenarios holding it (``"b2: --set ..."``; ``at_end``: ends with them, ``"override
+    ... (b2 only)"``), as a note on one scenario alone, such as "stockpile rule 'x'
+    never releases", does not say which scenario it is about."""
     out: list[str] = []
     for notes in (held if said is None else said):
         for note in notes:
             whose = [label for label, own in zip(labels, held, strict=True) if note in own]
-            text = note if not whose or len(whose) == len(labels) else \
-                f"{', '.join(whose)}: {note}"
+            if not whose or len(whose) == len(labels):
+                text = note
+            elif at_end:
+                text = f"{note} ({', '.join(whose)} only)"
+            else:
+                text = f"{', '.join(whose)}: {note}"
             if text not in out:
                 out.append(text)
     return out
