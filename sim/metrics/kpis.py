@@ -63,7 +63,8 @@ consumed_t, shortfall_t   consumed by markets, and demand not met (all markets);
                           priced out counts as shortfall
 other_supply_t            supply from outside the network received by markets
 lost_t                    lost in refining (unrecovered) or otherwise
-in_transit_end_t          on lanes at the end (queued for capacity or travelling)
+in_transit_end_t          on lanes at the end (queued for capacity, held at a closed lane's
+                          entrance, or travelling)
 stock_end_t               held at sites at the end (stockyards, queues, stocks)
 mass_balance_error_t      largest absolute ledger error over sites and lanes
 price_peak_ratio          highest price index in the period (1 = reference price)
@@ -115,9 +116,13 @@ seized_t                  seized by shocks (part of lost_t)
 diverted_t                moved by shocks into a channel (e.g. captured output to informal)
 curtailed_t               not mined because stockyards were full under a ban or quota
                           (by-products included: cobalt in copper ore left unmined)
-stranded_end_t            held at sites in the exporting country at the end (the mines'
+stranded_end_t            held in the exporting country at the end: at its sites (the mines'
                           working stocks aside; border-post queues and junctions included,
                           so a run without any policy has some: read it against a reference)
+                          and waiting to set off on a lane leaving one of its sites (held
+                          at a closed lane's entrance or in a slow lane's loading queue;
+                          those lots are in in_transit_end_t too). Lots that have set off,
+                          travelling or stopped part-way by a closure, are not in it
 export_value_usd          exports valued at reference price x price index when exported x
                           the payable share of the form they leave in; 0, as are
                           royalty_usd and armed_group_rent_usd, for a commodity without
@@ -415,16 +420,33 @@ def _refined_rows(world: World) -> set[str]:
 
 
 def _stranded(world: World) -> np.ndarray:
-    """Metal held in the exporting country at the end beyond the mines' working stocks."""
-    exporter = world.sc.exporting_country
+    """Tonnes per commodity held in the exporting country at the end beyond the mines'
+    working stocks: at its sites, and waiting to set off on a lane that leaves one of them
+    (held at a closed lane's entrance, or in a capacitated lane's loading queue).
+
+    A lot waiting at a lane's entrance is still at the lane's origin: closing the road out
+    of a border post strands what it holds as closing the post itself does. The ledger books
+    such lots on the lane, so they are in in_transit_end_t as well; stranded_end_t is not
+    part of the mass balance, and counts them once. Lots that have set off are not
+    stranded, whether travelling or stopped part-way by a closure (a closure on the road
+    is not a holding in the country's sites).
+    """
+    sc = world.sc
+    exporter = sc.exporting_country
     out = np.zeros(world.n_commodities)
     for site in world.sites:
-        if world.sc.country_of(site.id) != exporter:
+        if sc.country_of(site.id) != exporter:
             continue
         held = site.held()
         if site.kind == "mine":
             held = np.maximum(held - site.working_stock, 0.0)  # type: ignore[attr-defined]
         out += held
+    # world.lanes is built in the order of sc.lanes
+    for lane, spec in zip(world.lanes, sc.lanes.values(), strict=True):
+        if sc.country_of(spec.from_) != exporter:
+            continue
+        for lot in lane.waiting():
+            out[lot.commodity] += lot.tonnes
     return out
 
 

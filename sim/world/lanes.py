@@ -180,7 +180,15 @@ class Lane(Element):
     def lots(self) -> list[Lot]:
         """Every lot on the lane: waiting to load, held back by a closure or travelling."""
         out = [lot for convoy in self.travelling.values() for lot in convoy]
-        out += self.held_back
+        out += self.waiting()
+        return out
+
+    def waiting(self) -> list[Lot]:
+        """The lots on the lane that have not set off: held back at its entrance by a
+        closure, or in its loading queue (waiting or loading). They are still at the
+        lane's origin; convoys travelling, or stopped part-way by a closure, are not in
+        it. Read at the end of a run (KPIs), not on the simulation's hot path."""
+        out = list(self.held_back)
         if self.server is not None:
             out += self.server.lots()
         return out
