@@ -314,9 +314,12 @@ class StockpileController:
         """One day's end: release up to ``release_t_per_day`` to the market while a trigger
         holds (within the cap and the stock), else buy back up to ``rebuild_t_per_day``
         while the price is below the rebuild trigger; starts and stops go on the
-        timeline."""
+        timeline, stamped with the day being closed (time ``now - 1``)."""
         spec = self.spec
         now = world.env.now
+        # what moves now is booked to the day being closed, which began a day ago: stamped
+        # ``now``, the timeline put a release a day after the series shows it
+        closed_day = now - 1.0
         # A day's end at time t closes the day that began at t - 1: the first day of the
         # rule is closed at start_t + 1. (At the start date itself the day's end closes the
         # warm-up's last day, whose stocks are then reset: a release there would be undone
@@ -348,7 +351,7 @@ class StockpileController:
                 # contradiction unless the trigger is seen to be over or the metal gone
                 detail += (", no longer triggered" if not trigger else ", cap reached"
                            if cap_left <= _EPS else ", stockpile empty")
-            world.timeline.add(now, "policy", self.ident,
+            world.timeline.add(closed_day, "policy", self.ident,
                                "release starts" if self.releasing else "release stops", detail)
         if amount > _EPS:
             world.transfer(self.stockpile, self.market, c, amount)
@@ -362,7 +365,7 @@ class StockpileController:
             buying = max(0.0, min(spec.rebuild_t_per_day, need, float(self.market.stock[c])))  # type: ignore[attr-defined]
         if (buying > _EPS) != self.rebuilding:
             self.rebuilding = buying > _EPS
-            world.timeline.add(now, "policy", self.ident,
+            world.timeline.add(closed_day, "policy", self.ident,
                                "rebuild starts" if self.rebuilding else "rebuild stops",
                                f"price index {price:.2f}")
         if buying > _EPS:

@@ -251,7 +251,9 @@ def test_a_stockpile_rule_first_acts_at_the_close_of_its_first_day(build, world_
     assert 5000.0 - reserve.stock[0] == pytest.approx(1000.0)
     assert world.ledger.adjusted[reserve.index, 0] == pytest.approx(0.0)
     starts = [t for t, kind, ident, action, _ in world.timeline.rows if action == "release starts"]
-    assert starts == [1.0]  # days since the start date
+    # days since the start date: the first release is booked to the start date's own day
+    # (it was stamped 1.0, the time of that day's end; review 85)
+    assert starts == [0.0]
 
 
 def test_a_stockpile_rule_started_in_the_warm_up_has_its_whole_cap_from_the_start_date(
