@@ -31,15 +31,20 @@ import contextlib
 import gc
 import logging
 import os
+import pickle
+import re
 import signal
+import struct
 import sys
 import threading
 import time
+import traceback
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from sim.experiment.errors import DaskMissingError, ExperimentError
@@ -571,22 +576,131 @@ def _exit_without(thread: threading.Thread) -> None:
             locks.discard(lock)
 
 
+DASK_CONNECT_S = 30.0
+"""Wall-clock limit, in seconds, on connecting to the Dask scheduler given by its address
+(``--scheduler``, ``scheduler=``): the TCP connection, Dask's handshake and the scheduler's
+first answers. Dask's own ``timeout`` does not cover the handshake, so a service that
+accepts the connection and never answers (the dashboard's port, 8787, or any web server)
+kept the run waiting for ever, silently. A third of it is Dask's own limit on the TCP
+connection, so that a closed port or an unknown host is reported as that, first."""
+
+_CONNECT_HINT = ("give the address the scheduler prints, e.g. tcp://10.0.0.5:8786 (8786 is "
+                 "usually the scheduler's port, 8787 its dashboard's), and check it is running")
+
+
+def _connect_dask(distributed: Any, scheduler: str, option: str) -> Any:
+    """A ``distributed.Client`` connected to the scheduler at ``scheduler``, within
+    :data:`DASK_CONNECT_S` seconds.
+
+    The client is made in a daemon thread, the only way to bound Dask's handshake: one
+    still stuck in it when the time is up is left behind (it keeps the process from
+    exiting no more than it holds up the run), and closed there should it ever connect.
+    It is never the default client, so a stuck or failed one cannot become the client other
+    Dask code in this process finds. Ctrl-C while waiting raises KeyboardInterrupt at once.
+
+    Raises :class:`ExperimentError` (naming ``option`` and the address, with a hint) if the
+    address is malformed, nothing listens there, the service there does not speak Dask's
+    protocol or does not answer in time.
+    """
+    guard = threading.Lock()
+    outcome: dict[str, Any] = {}
+
+    def connect() -> None:
+        try:
+            made = distributed.Client(scheduler, timeout=f"{DASK_CONNECT_S / 3}s",
+                                      set_as_default=False)
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+            # The half-made client is dropped here, its traceback's frames cleared and its
+            # reference cycles collected, while its event loop still runs: kept alive with
+            # the error, it closed itself at exit, once its loop had gone, which held the
+            # exit up 20 s and printed a "TimeoutError" traceback.
+            cause: BaseException | None = exc
+            while cause is not None:
+                traceback.clear_frames(cause.__traceback__)
+                cause.__traceback__ = None
+                cause = cause.__cause__ or cause.__context__
+            with guard:
+                outcome["error"] = exc
+            del exc, cause
+            gc.collect()
+            return
+        with guard:
+            wanted = not outcome.get("abandoned")
+            if wanted:
+                outcome["client"] = made
+        if not wanted:
+            _close_dask(made, None)
+
+    def abandon() -> Any:
+        with guard:
+            outcome["abandoned"] = True
+            return outcome.pop("client", None)
+
+    thread = threading.Thread(target=connect, name="sim-dask-connect", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + DASK_CONNECT_S
+    try:
+        # in short steps: a long join is not interrupted by Ctrl-C everywhere (Windows)
+        while thread.is_alive() and (left := deadline - time.monotonic()) > 0:
+            thread.join(min(left, 0.25))
+    except BaseException:
+        _close_dask(abandon(), None)
+        raise
+    client = abandon()
+    if client is not None:
+        return client
+    error = outcome.get("error")
+    if error is None:
+        raise ExperimentError(
+            f"no Dask scheduler answered at {scheduler} within {DASK_CONNECT_S:g} s: "
+            "something accepted the connection but did not answer as a Dask scheduler does",
+            what=option, hint=_CONNECT_HINT)
+    if not isinstance(error, Exception):
+        raise error
+    where = f"cannot connect to the Dask scheduler at {scheduler}"
+    if isinstance(error, (OSError, TimeoutError)):
+        raise ExperimentError(f"{where}: {error}", what=option, hint=_CONNECT_HINT) from None
+    malformed = _bad_address(distributed, scheduler)
+    if malformed is not None:
+        raise ExperimentError(f"{where}: {malformed}", what=option,
+                              hint=_CONNECT_HINT) from None
+    if isinstance(error, _GARBLED):
+        # e.g. an SSH server's banner read as a Dask message's length: "Unable to allocate
+        # 2.82 EiB" (MemoryError) named neither the address nor the cause
+        raise ExperimentError(
+            f"{where}: the service there does not speak Dask's protocol "
+            f"({type(error).__name__})", what=option, hint=_CONNECT_HINT) from None
+    raise ExperimentError(f"{where}: {type(error).__name__}: {error}", what=option,
+                          hint=_CONNECT_HINT) from None
+
+
+_GARBLED: tuple[type[BaseException], ...] = (
+    MemoryError, ValueError, AssertionError, LookupError, EOFError, struct.error,
+    pickle.UnpicklingError)
+"""What reading a reply that is not a Dask message raises (once the address is known to be
+well formed): a length read from text, a message too short, one of the wrong shape."""
+
+
+def _bad_address(distributed: Any, scheduler: str) -> str | None:
+    """Why ``scheduler`` is not an address Dask can connect to, or None if it is one."""
+    try:
+        comm = distributed.comm
+        comm.registry.get_backend(comm.parse_address(scheduler)[0])
+        comm.get_address_host_port(scheduler)
+    except ValueError as exc:
+        return str(exc)
+    except Exception:  # noqa: BLE001 - not for this check to say
+        return None
+    return None
+
+
 @contextlib.contextmanager
 def _dask_backend(workers: int | None, scheduler: str | None) -> Iterator[Backend]:
     option = "--scheduler" if scheduler else "--dask-local"
     distributed = _import_distributed(option)
     cluster = None
     if scheduler:
-        try:
-            client = distributed.Client(scheduler, timeout="10s")
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise ExperimentError(
-                f"cannot connect to the Dask scheduler at {scheduler}: {exc}", what=option,
-                hint="give the address the scheduler prints, e.g. tcp://10.0.0.5:8786, "
-                     "and check it is running") from None
-        except Exception as exc:  # noqa: BLE001 - any start-up failure is reported plainly
-            raise ExperimentError(f"cannot start Dask: {type(exc).__name__}: {exc}",
-                                  what=option) from None
+        client = _connect_dask(distributed, scheduler, option)
     else:
         cluster, client = _start_local_cluster(distributed, workers or available_cpus())
     try:
@@ -656,10 +770,56 @@ def _start_local_cluster(distributed: Any, workers: int) -> tuple[Any, Any]:
     except BaseException as exc:
         _close_dask(client, cluster)
         if isinstance(exc, Exception):
+            hint = _main_rerun_hint(str(exc))
             raise ExperimentError(f"cannot start Dask: {type(exc).__name__}: {exc}",
-                                  what="--dask-local") from None
+                                  what="--dask-local", hint=hint) from None
         raise
     return cluster, client
+
+
+_MAIN_GUARD = re.compile(r"""__name__\s*==\s*['"]__main__['"]|['"]__main__['"]\s*==\s*__name__""")
+
+
+def _main_rerun_hint(failure: str) -> str | None:
+    """The likely cause of a LocalCluster that failed to start with the message
+    ``failure``, if it is the caller's main script, else None.
+
+    Each worker process starts by running the main script again (as ``__mp_main__``): one
+    with no ``if __name__ == "__main__":`` guard starts another cluster in every worker,
+    which fails there, and then here ("Nanny failed to start."); code read from stdin
+    cannot be run again at all. An interactive session (Jupyter, the REPL, ``python -c``)
+    has no script and is never run again.
+    """
+    guard = "if __name__ == \"__main__\":"
+    rerun = sys.modules.get("__mp_main__")
+    main = sys.modules.get("__main__")
+    if rerun is not None and rerun is not main and _top_level_running(rerun):
+        return (f"this is one of Dask's worker processes, running the main script "
+                f"({getattr(rerun, '__file__', '?')}) again as each does: put the script's "
+                f"calls under {guard}")
+    path = getattr(main, "__file__", None)
+    if "failed to start" not in failure or main is None or not isinstance(path, str):
+        return None
+    if not os.path.isfile(path):
+        return (f"Dask's worker processes start by running the main script again, and "
+                f"{path} is not a file they can run: save the code as a script, with its "
+                f"calls under {guard}, and run that")
+    try:
+        guarded = _MAIN_GUARD.search(Path(path).read_text(errors="replace")) is not None
+    except OSError:
+        return None
+    if guarded or not _top_level_running(main):
+        return None
+    return (f"Dask's worker processes start by running the main script ({path}) again, "
+            f"which started another cluster in each: put the script's calls under {guard}")
+
+
+def _top_level_running(module: Any) -> bool:
+    """Whether the top-level code of ``module`` is running in this thread (the call came,
+    at however many removes, from a script's top level, or from its import)."""
+    names = vars(module)
+    return any(frame.f_code.co_name == "<module>" and frame.f_globals is names
+               for frame, _ in traceback.walk_stack(None))
 
 
 def _close_dask(client: Any, cluster: Any) -> None:
