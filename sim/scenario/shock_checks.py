@@ -824,6 +824,8 @@ def _check_all(sc: Scenario, c: IssueCollector) -> None:
                 c.add((*base, "market"), f"market {sp.market!r} has no demand for "
                       f"{sp.commodity!r}", f"give it a demand_t_per_year for "
                       f"{sp.commodity!r}, or release to a market that has one")
+            elif sp.site in sc.sites and sc.sites[sp.site].kind == "stockpile":
+                _check_stockpile_country(c, sc, base, sp)
     for pid, sup in pol.security_support.items():
         base = ("policies", "security_support", pid)
         _check_time(c, sc, base, sup.start, sup.end)
@@ -839,6 +841,32 @@ def _check_all(sc: Scenario, c: IssueCollector) -> None:
                     sc.sites[mid].kind != "market":
                 c.add((*base, "markets", i), f"{mid!r} is a {sc.sites[mid].kind}, not a market",
                       kind_hint(sc, "market"))
+
+
+def _check_stockpile_country(c: IssueCollector, sc: Scenario, base: PathT, sp: Any) -> None:
+    """Refuse a stockpile rule whose stockpile and market are in different countries.
+
+    The release (and the rebuild) moves metal straight from one site to the other, with
+    no lane: across a border it would skip export bans and quotas and not be counted as
+    exported (or imported)."""
+    site_region, market_region = sc.sites[sp.site].region, sc.sites[sp.market].region
+    if site_region not in sc.regions or market_region not in sc.regions:
+        return  # an unknown region is reported by the network checks
+    here, there = sc.country_of(sp.site), sc.country_of(sp.market)
+    if here == there:
+        return
+    own = sorted(mid for mid, site in sc.sites.items()
+                 if site.kind == "market" and site.region in sc.regions
+                 and sc.country_of(mid) == here and sp.commodity in site.demand_t_per_year)
+    there_markets = (f" ({', '.join(repr(m) for m in own)})" if own else
+                     f" (add one: none there has demand for {sp.commodity!r})")
+    c.add((*base, "market"),
+          f"stockpile {sp.site!r} is in {here} but market {sp.market!r} is in {there}: "
+          "the rule would move metal across the border with no lane, past any export ban "
+          "or quota, and not count it as exported",
+          f"a stockpile releases into a market of its own country; put the stockpile site "
+          f"in {there} (sites.{sp.site}.region: {market_region}, the market's region) or "
+          f"release into a market in {here}{there_markets}")
 
 
 def _ever_filled(sc: Scenario, site: str, commodity: str) -> bool:

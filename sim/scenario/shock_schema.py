@@ -439,7 +439,9 @@ class StockpilePolicy(Strict):
     commodity: Id
     """Commodity held."""
     market: Id
-    """Market it releases to and buys from."""
+    """Market it releases to and buys from, in the stockpile's own country: metal moves
+    between the two with no lane, so a market abroad is refused (it would cross a border
+    past any export ban or quota and not be counted as exported)."""
     release_price_ratio_above: PositiveRatio | None = None
     """Release while the price index is above this (give this trigger, the shortfall one,
     or both)."""

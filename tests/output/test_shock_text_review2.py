@@ -148,7 +148,7 @@ def test_an_empty_channel_list_is_refused_not_read_as_no_channel(build) -> None:
 def stockpile_scenario(build, **rule: Any):
     data = build.scenario(
         {"mine": build.mine(), "market": build.market(initial_stock_t={"copper": 0.0}),
-         "reserve": build.site("stockpile", initial_stock_t={"copper": 5000.0})},
+         "reserve": build.site("stockpile", region="away", initial_stock_t={"copper": 5000.0})},
         [build.lane("mine", "market", 1.0)], ["market"], horizon=80)
     data["policies"] = {"stockpiles": {"s": {
         "site": "reserve", "commodity": "copper", "market": "market",

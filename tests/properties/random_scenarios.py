@@ -173,7 +173,9 @@ def valid_scenarios(draw) -> dict[str, Any]:
                             **fields))
     stockpile = None
     if draw(st.booleans()):
-        stockpile = add("reserve", "stockpile", "usa",
+        # in a market's country: a stockpile rule releases only into a market of its own
+        # country (metal released abroad would cross a border with no lane)
+        stockpile = add("reserve", "stockpile", sites[draw(st.sampled_from(markets))]["region"],
                         initial_stock_t={c: _r(draw(st.floats(0.0, 3000.0)), 1) for c in coms})
 
     # corridors: distinct transit sites in random order, ending at a destination
@@ -532,7 +534,9 @@ def policies(draw, ctx: dict[str, Any], has_regime: bool) -> dict[str, Any]:
         out["corridor_upgrades"] = {"upgrade": up}
     if ctx["stockpile"] and draw(st.booleans()):
         sp: dict[str, Any] = {"site": ctx["stockpile"], "commodity": draw(st.sampled_from(coms)),
-                              "market": draw(st.sampled_from(ctx["markets"])),
+                              "market": draw(st.sampled_from(
+                                  [m for m in ctx["markets"] if ctx["sites"][m]["region"]
+                                   == ctx["sites"][ctx["stockpile"]]["region"]])),
                               "release_t_per_day": _r(draw(st.floats(1.0, 200.0)))}
         if draw(st.booleans()):
             sp["release_price_ratio_above"] = _r(draw(st.floats(0.5, 2.0)))

@@ -155,7 +155,7 @@ def test_ban_releases_allowance_export_controls_gave_to_held_metal(build) -> Non
                          [(5000.0, 3000.0, "cap reached"), (1500.0, None, "stockpile empty")])
 def test_stockpile_release_stop_says_why(build, stock, cap, reason) -> None:
     sites = {"mine": build.mine(), "market": build.market(initial_stock_t={"copper": 0.0}),
-             "reserve": build.site("stockpile", initial_stock_t={"copper": stock})}
+             "reserve": build.site("stockpile", region="away", initial_stock_t={"copper": stock})}
     data = build.scenario(sites, [build.lane("mine", "market", 1.0)], ["market"], horizon=80)
     data["commodities"]["copper"]["demand_elasticity"] = -0.5
     rule = {"site": "reserve", "commodity": "copper", "market": "market",

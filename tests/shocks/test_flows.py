@@ -162,7 +162,7 @@ def test_corridor_upgrade_ramps_capacity_and_transit(build, world_of) -> None:
 def stockpile_data(build, price_release: float):
     sites = {"mine": build.mine(), "market": build.market(
                 initial_stock_t={"copper": 0.0}),
-             "reserve": build.site("stockpile", initial_stock_t={"copper": 5000.0})}
+             "reserve": build.site("stockpile", region="away", initial_stock_t={"copper": 5000.0})}
     data = build.scenario(sites, [build.lane("mine", "market", 1.0)], ["market"], horizon=80)
     data["commodities"]["copper"]["demand_elasticity"] = -0.5
     data["policies"] = {"stockpiles": {"reserve_rule": {
@@ -224,7 +224,8 @@ def test_two_release_rules_on_one_market_each_judge_the_gap_without_their_own(
     # than it faced without its own release and stopped every other day (1,200 t and
     # 630 t, by order in the file); without either release the market is 70% short
     data = shortfall_rule(build, 30.0)
-    data["sites"]["reserve_b"] = build.site("stockpile", initial_stock_t={"copper": 5000.0})
+    data["sites"]["reserve_b"] = build.site("stockpile", region="away",
+                                            initial_stock_t={"copper": 5000.0})
     rule = data["policies"]["stockpiles"].pop("reserve_rule")
     rules = {"rule_a": rule, "rule_b": {**rule, "site": "reserve_b"}}
     data["policies"]["stockpiles"] = {k: rules[k] for k in order}
@@ -289,7 +290,7 @@ def test_timeline_is_written_with_results(direct, tmp_path) -> None:
 
 def test_stockpile_rebuilds_when_prices_are_low(build, world_of) -> None:
     sites = {"mine": build.mine(), "market": build.market(initial_stock_t={"copper": 3000.0}),
-             "reserve": build.site("stockpile", initial_stock_t={"copper": 0.0})}
+             "reserve": build.site("stockpile", region="away", initial_stock_t={"copper": 0.0})}
     data = build.scenario(sites, [build.lane("mine", "market", 1.0)], ["market"], horizon=40)
     data["commodities"]["copper"]["demand_elasticity"] = -0.5
     data["policies"] = {"stockpiles": {"rule": {
@@ -325,7 +326,7 @@ def test_stockpile_purchases_move_a_price_on_supply(build, world_of) -> None:
     # index at 2 ** (1 / -0.5) = 0.25. Buying 50 t/day for the stockpile takes half the
     # supply off the market: the price rises until it stops the buying, near 1.01.
     sites = {"mine": build.mine(), "market": build.market(50 * build.DAYS_PER_YEAR),
-             "reserve": build.site("stockpile", initial_stock_t={"copper": 0.0})}
+             "reserve": build.site("stockpile", region="away", initial_stock_t={"copper": 0.0})}
     data = build.scenario(sites, [build.lane("mine", "market", 1.0)], ["market"], horizon=300)
     data["commodities"]["copper"].update(demand_elasticity=-0.5, price_basis="supply")
     rule = {"site": "reserve", "commodity": "copper", "market": "market",

@@ -206,7 +206,8 @@ def test_a_stockpile_rule_without_start_begins_at_the_start_date(build, world_of
     # stock, runs short and the whole 3,000 t cap is released in the measured period.
     def released_in_period(warmup: int) -> float:
         sites = {"mine": build.mine(), "market": build.market(initial_stock_t={"copper": 0.0}),
-                 "reserve": build.site("stockpile", initial_stock_t={"copper": 5000.0})}
+                 "reserve": build.site("stockpile", region="away",
+                                       initial_stock_t={"copper": 5000.0})}
         data = build.scenario(sites, [build.lane("mine", "market", 10.0)], ["market"],
                               horizon=80, warmup=warmup)
         data["commodities"]["copper"]["demand_elasticity"] = -0.5
@@ -230,7 +231,7 @@ def always_releasing(build, **rule: object) -> dict:
     """A 40-day run after a 30-day warm-up with a stockpile of 5,000 t and a rule whose
     trigger is always on (price index 1 > 0.5), releasing 100 t a day up to 1,000 t."""
     sites = {"mine": build.mine(), "market": build.market(),
-             "reserve": build.site("stockpile", initial_stock_t={"copper": 5000.0})}
+             "reserve": build.site("stockpile", region="away", initial_stock_t={"copper": 5000.0})}
     data = build.scenario(sites, [build.lane("mine", "market", 10.0)], ["market"],
                           horizon=40, warmup=30)
     data["policies"] = {"stockpiles": {"rule": {
