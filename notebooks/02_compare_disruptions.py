@@ -115,11 +115,13 @@ print(f"\nChinese refiners' cobalt feed on {ban_sc.start}: export ban {feed:,.0f
 # show). Money is in USD, metal in tonnes of contained metal over the whole period.
 #
 # `sim.compare` takes the finished results (it runs nothing again) and pairs their
-# replications by number. It warns, and keeps the warning in `table.attrs["notes"]`, when
-# two results are not comparable as they stand (run over different periods, whose totals
-# then differ by the length of the period; or with different seeds, so without common
-# random numbers); the sentences below then say so instead of calling the difference a
-# change.
+# replications by number. It warns, and keeps its notes in `table.attrs["notes"]`, when
+# something about the pair needs saying: two results are not comparable as they stand when
+# they were run over different periods (their totals then differ by the length of the
+# period) or with different seeds (so without common random numbers), and the sentences
+# below then say so instead of calling the difference a change. Its other notes inform
+# without making the pair incomparable: that the combined scenario extends files its
+# reference does not, say, which the scenario list above already explains.
 #
 # A price peak at the commodity's cap (`price_cap_ratio`, reached in every replication)
 # shows the cap, not how high the price would have gone: its difference is a bound, not an
@@ -166,7 +168,18 @@ def versus(scenario: str) -> pd.DataFrame:
                                                strict=True)))
     ref = t[t.scenario == reference][[*KEYS, "mean"]].rename(columns={"mean": "reference_mean"})
     out = t[t.scenario == scenario].merge(ref, on=KEYS)
-    return out.assign(reference=reference, comparable=not t.attrs.get("notes"))
+    return out.assign(reference=reference,
+                      comparable=comparable(results[reference], results[scenario]))
+
+
+def comparable(a: sim.Results, b: sim.Results) -> bool:
+    """Whether two results measure the same period with the same seed (common random
+    numbers): what their paired differences need to mean what the scenarios change."""
+    def period(res: sim.Results) -> tuple[object, ...]:
+        sc = res.scenario
+        return sc.start, sc.horizon, sc.warmup_days
+
+    return a.seed == b.seed and period(a) == period(b)
 
 
 def pick(table: pd.DataFrame, rows: list[tuple[str, str, str, str]]) -> pd.DataFrame:
