@@ -26,8 +26,9 @@ class Collector:
 
     *capacity* is the number of replications expected (rows ``0..capacity-1``); more are
     accepted, the arrays growing by doubling. Raises :class:`ExperimentError` if a result's
-    KPI labels differ from the first one's (saved by another version of sim), and
-    ``ValueError`` if its series do not have the shape of the first one's.
+    KPI labels differ from the first one's, or its KPI values or series do not have the
+    shape of the first one's (saved by another version of sim: the same scenario gives
+    the same KPIs and series).
     """
 
     def __init__(self, sc: Scenario, seed: int, capacity: int = 0) -> None:
@@ -78,7 +79,14 @@ class Collector:
                 hint="run again with --force to start the folder afresh")
         if res.kpi_values().shape != self._values.shape[1:] or \
                 res.series.shape != self._series.shape[1:]:
-            raise ValueError(f"replication {r} does not have the shape of the others")
+            # a bare ValueError reached the command line as an "internal error" asking
+            # for a report, where the saved replications are at fault
+            raise ExperimentError(
+                f"replication {r} has series of shape {res.series.shape} and "
+                f"{res.kpi_values().size} KPI values, where the replications collected "
+                f"before it have {self._series.shape[1:]} and {self._values.shape[1]}: "
+                "saved replications from another version of sim cannot be resumed",
+                hint="run again with --force to start the folder afresh")
         if r >= len(self._values):
             self._grow(r + 1)
         self._values[r] = res.kpi_values()

@@ -456,8 +456,14 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
     written to ``out``. ``command``, the words of the ``sim compare ... --resume`` command
     that finishes it (the command line's, with all its options), is recorded in each
     scenario's run.json for the hint ``sim report`` gives on an unfinished comparison.
+
+    ``out`` and the scenarios' folders in it are locked while the comparison writes them
+    (:func:`sim.output.folder.lock_folder`): another ``sim`` command writing there is
+    refused, and this one is refused if another is, with ``force`` or ``resume`` too.
     """
-    with python_wording("compare", for_python):
+    from sim.output.folder import writing
+
+    with python_wording("compare", for_python), writing(out, "sim compare"):
         return _run_comparison(
             items, replications, seed, overrides=overrides, workers=workers, backend=backend,
             scheduler=scheduler, dask_local=dask_local, executor=executor, target=target,
@@ -649,7 +655,8 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
         for arm, res in zip(arms, results, strict=True):
             if arm.runs:
                 res.wall_s = comp.wall_s
-                folder = ResultsFolder(out_path / arm.label, resume=True)
+                folder = ResultsFolder(out_path / arm.label, resume=True,
+                                       command="sim compare")
                 extra: dict[str, Any] = {"comparison": str(out_path), "label": arm.label}
                 if arm.label in resumed_with:
                     extra["resumed_with"] = resumed_with[arm.label]  # as sim run records it
@@ -1263,7 +1270,8 @@ def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, f
     for arm in arms:
         if not arm.runs:
             continue
-        folder = ResultsFolder(out / arm.label, force=force, resume=resume)
+        folder = ResultsFolder(out / arm.label, force=force, resume=resume,
+                               command="sim compare")
         arm.folder = folder
         # recorded in run.json, so --force over an interrupted comparison (no
         # comparison.json yet) knows the folder is a comparison's (folder.comparison_arms)

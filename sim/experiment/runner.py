@@ -599,7 +599,9 @@ class FolderRun:
     the folder was begun, and :attr:`abandoned` says whether it stopped (on a
     KeyboardInterrupt, an exception other than a :class:`ReplicationError`, or with
     ``abandon_failed`` any exception) before any replication was saved: the new folder was
-    then removed again."""
+    then removed again. The folder's lock (:class:`~sim.output.folder.ResultsFolder`),
+    which refuses other commands writing to ``out``, is held from the folder's opening in
+    :meth:`run` until :meth:`finish` ends, or :meth:`run` raises."""
 
     def __init__(self, out: str | Path, *, force: bool = False, resume: bool = False,
                  abandon_failed: bool = False) -> None:
@@ -673,6 +675,7 @@ class FolderRun:
             if sink is not None:
                 sink(res)
 
+        ran = False
         try:
             # with a precision target the run may grow to its maximum: size the pool for it
             tasks = target.max_replications if target is not None else replications
@@ -691,6 +694,7 @@ class FolderRun:
                 self.results, self.stop = run_replications(
                     sc, seed, replications, backend=where, sink=save, progress=progress,
                     saved=self.saved, target=target, on_batch=on_batch)
+            ran = True
         except (ExperimentError, FolderError) as exc:
             if self.folder is None:
                 raise
@@ -709,6 +713,10 @@ class FolderRun:
                                             or not isinstance(exc, ReplicationError)):
                 self.abandoned = self.folder.abandon()
             raise
+        finally:
+            if not ran and self.folder is not None:
+                # stopped: nothing more is written (finish() releases it otherwise)
+                self.folder.release()
         self.results.wall_s = time.perf_counter() - started
         return self.results
 
@@ -717,12 +725,16 @@ class FolderRun:
         which records where the replications ran, how many a resume found saved and why
         a precision target stopped."""
         assert self.results is not None and self.backend is not None, "run() first"
-        extra: dict[str, Any] = self.backend.as_manifest()
-        if self.resume:
-            extra["resumed_with"] = len(self.saved)
-        if self.stop is not None:
-            extra["stopping"] = self.stop.as_dict()
-        self.folder.finish(self.results, extra, figures=figures)
+        try:
+            extra: dict[str, Any] = self.backend.as_manifest()
+            if self.resume:
+                extra["resumed_with"] = len(self.saved)
+            if self.stop is not None:
+                extra["stopping"] = self.stop.as_dict()
+        except BaseException:
+            self.folder.release()
+            raise
+        self.folder.finish(self.results, extra, figures=figures)  # releases the lock
 
 
 def run_replications(sc: Scenario, seed: int, replications: int, *,

@@ -741,8 +741,14 @@ def run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str 
     The sweep's ``notes`` and the messages of the errors raised are written for the
     Python API (``overrides=[...]``, ``samples``, ``force=True``), or with
     ``for_python=False`` for the command line, which calls this (``--set``, ``-n``,
-    ``--force``)."""
-    with python_wording("sweep", for_python):
+    ``--force``).
+
+    ``out`` is locked while the sweep writes it (:func:`sim.output.folder.lock_folder`):
+    another ``sim`` command writing there is refused, and this one is refused if another
+    is, with ``force`` or ``resume`` too."""
+    from sim.output.folder import writing
+
+    with python_wording("sweep", for_python), writing(out, "sim sweep"):
         result = _run_sweep(scenario, params, design, samples, replications, seed,
                             overrides=overrides, workers=workers, backend=backend,
                             scheduler=scheduler, dask_local=dask_local, executor=executor,

@@ -16,10 +16,17 @@ Layout::
       replications/
         index.json             labels of the KPI values and series rows
         rep-000000.npz ...     each replication's KPI values and series, saved on completion
+      .sim-lock                while a command writes the folder: its lock, naming the
+                               process (:func:`lock_folder`); one a killed command left
+                               is taken over by the next
 
 Every file is written to a temporary name and renamed into place, so a crash never leaves
 a half-written file under a final name. A folder without ``manifest.json`` is incomplete.
 An existing folder with results is never overwritten unless the caller asks for it.
+Two commands never write one folder at once: ``sim run``, ``sim compare`` and ``sim sweep``
+hold the folder's lock while they write it (:func:`lock_folder`) and refuse a folder whose
+lock another process holds; commands that only read a folder (``sim report``,
+:func:`load_results`) take none.
 
 Resuming: ``ResultsFolder(DIR, resume=True)`` keeps what is there; :meth:`ResultsFolder.begin`
 checks ``run.json`` against the scenario and seed asked for (refusing a folder from another
@@ -41,8 +48,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -78,9 +86,16 @@ def _umask() -> int:
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
+    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
+
+    The temporary file is ``.NAME.XXXXXXXX.tmp`` with NAME the first 64 bytes of the
+    file's name at most: the whole name made it 14 bytes longer, so valid names of 242 to
+    255 bytes failed with "File name too long"."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    name = path.name
+    while len(os.fsencode(name)) > 64:
+        name = name[:-1]  # by whole characters: half of one does not encode back
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -137,6 +152,220 @@ def not_a_folder(path: Path) -> str | None:
     return None
 
 
+# ---------------------------------------------------------------------------------------
+# The lock of a folder being written
+
+LOCK_NAME = ".sim-lock"
+"""The file in a folder that ``sim run``, ``sim compare`` or ``sim sweep`` is writing
+that holds the command's lock (and says which process it is); removed when it ends."""
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks of this kind
+    fcntl = None  # type: ignore[assignment]
+
+
+class _Held:
+    """The lock this process holds on one folder: the open lock file and how many
+    :class:`FolderLock` handles share it."""
+
+    def __init__(self, key: tuple[int, int], fd: int, lock_path: Path,
+                 created: list[Path]) -> None:
+        self.key, self.fd, self.lock_path, self.created = key, fd, lock_path, created
+        self.count = 0
+
+
+_HELD: dict[tuple[int, int], _Held] = {}
+_HELD_GUARD = threading.Lock()
+_SCOPES = threading.local()
+
+
+def _forget_locks_in_child() -> None:
+    # a forked worker shares the parent's lock (not its own): it drops its copies of the
+    # files, which leaves the lock to the parent, and ends with the parent when killed
+    global _HELD, _HELD_GUARD
+    for held in _HELD.values():
+        with contextlib.suppress(OSError):
+            os.close(held.fd)
+    _HELD, _HELD_GUARD = {}, threading.Lock()
+    _SCOPES.__dict__.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_locks_in_child)
+
+
+class FolderLock:
+    """One holding of the lock of a folder being written (see :func:`lock_folder`).
+    :meth:`release` (idempotent) gives it back; the last holding in the process unlocks
+    the folder, removes its lock file and the folders the lock created if they are
+    empty."""
+
+    def __init__(self, held: _Held) -> None:
+        self._held: _Held | None = held
+
+    def release(self) -> None:
+        """Give this holding back (again: nothing)."""
+        held, self._held = self._held, None
+        if held is None:
+            return
+        with _HELD_GUARD:
+            held.count -= 1
+            if held.count > 0:
+                return
+            _HELD.pop(held.key, None)
+            # removed while still locked, so a command that opened it meanwhile finds on
+            # locking that it is no longer the folder's lock file and opens it again
+            with contextlib.suppress(OSError):
+                if _same_file(os.fstat(held.fd), held.lock_path):
+                    held.lock_path.unlink()
+            with contextlib.suppress(OSError):
+                os.close(held.fd)
+        for path in reversed(held.created):  # the deepest first; only if left empty
+            with contextlib.suppress(OSError):
+                path.rmdir()
+
+
+def _same_file(st: os.stat_result, path: Path) -> bool:
+    try:
+        now = os.stat(path)
+    except OSError:
+        return False
+    return (now.st_dev, now.st_ino) == (st.st_dev, st.st_ino)
+
+
+def _holder_text(fd: int) -> tuple[str, str | None]:
+    """Who holds a lock file (``fd`` open on it): "pid N" (with the host if another), and
+    the holder's command line if recorded."""
+    try:
+        info = json.loads(os.pread(fd, 65536, 0).decode("utf-8"))
+        pid = int(info["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        # written by the holder just after it locked: not yet, or by an older sim
+        return "pid unknown", None
+    host = info.get("host")
+    who = f"pid {pid}" + (f" on {host}" if host and host != platform.node() else "")
+    argv = info.get("argv")
+    if not isinstance(argv, list) or not argv:
+        return who, None
+    import shlex
+
+    words = [str(w) for w in argv]
+    if Path(words[0]).name in ("sim", "sim.exe", "__main__.py"):  # the command line's
+        words[0] = "sim"
+    return who, shlex.join(words)
+
+
+def lock_folder(folder: str | Path, command: str) -> FolderLock | None:
+    """Take the lock of ``folder`` for the command writing it (``command``: "sim run",
+    "sim compare" or "sim sweep"), creating the folder if it does not exist: an exclusive
+    advisory lock (``flock``) on ``folder/.sim-lock``, which records the process id, host
+    and command line. Held until :meth:`FolderLock.release` or, whatever happens, the end
+    of the process (the system releases it when a process is killed, so a folder is never
+    left locked; the file left behind is taken over by the next command).
+
+    Two commands writing one folder at once mixed their replications silently; the
+    second is now refused, ``--force`` and ``--resume`` included. Raises
+    :class:`FolderError` if another process holds the lock, naming the folder and the
+    process. Within one process the lock is shared (each holding released on its own):
+    a comparison finishes its scenarios' folders through new objects, and threads of
+    one process are not kept apart. Returns None, and nothing is locked, where locks
+    cannot be taken: on a system without ``fcntl`` (Windows), on a file system that does
+    not support them, or where the folder or its lock file cannot be created or opened
+    (the command's own writing then says what is wrong).
+    """
+    if fcntl is None:
+        return None
+    folder = Path(folder)
+    created = []
+    for parent in (folder, *folder.parents):
+        if parent.exists() or parent.is_symlink():
+            break
+        created.append(parent)
+    created.reverse()  # the outermost first
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        st = os.stat(folder)
+    except OSError:
+        for path in reversed(created):
+            with contextlib.suppress(OSError):
+                path.rmdir()
+        return None
+    key = (st.st_dev, st.st_ino)
+    lock_path = folder / LOCK_NAME
+    with _HELD_GUARD:
+        held = _HELD.get(key)
+        if held is None:
+            fd = _take(lock_path, folder, command)
+            if fd is None:
+                return None
+            held = _HELD[key] = _Held(key, fd, lock_path, created)
+        held.count += 1
+    handle = FolderLock(held)
+    scopes = getattr(_SCOPES, "stack", None)
+    if scopes:
+        scopes[-1].append(handle)
+    return handle
+
+
+def _take(lock_path: Path, folder: Path, command: str) -> int | None:
+    """The descriptor of ``lock_path`` locked, or None if locks cannot be taken there;
+    raises :class:`FolderError` if another process holds it."""
+    assert fcntl is not None
+    for _ in range(10):
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0),
+                         0o666)
+        except OSError:
+            try:  # a folder one may read but not write: a lock is still a lock
+                fd = os.open(lock_path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            except OSError:
+                return None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            who, argv = _holder_text(fd)
+            os.close(fd)
+            raise FolderError(
+                f"{folder} is being written by another sim command ({who})",
+                hint="wait for it to end, or give another --out folder"
+                     + (f" (the other command: {argv})" if argv else "")) from None
+        except OSError:  # ENOLCK, EOPNOTSUPP: a file system without locks
+            os.close(fd)
+            return None
+        if _same_file(os.fstat(fd), lock_path):
+            break
+        # its holder removed it between our opening and locking it: open the new one
+        os.close(fd)
+    else:
+        return None
+    info = {"pid": os.getpid(), "host": platform.node(), "command": command, "argv": sys.argv,
+            "since": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+    with contextlib.suppress(OSError):  # read-only: locked all the same, unnamed
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps(info).encode("utf-8", "backslashreplace"), 0)
+    return fd
+
+
+@contextlib.contextmanager
+def writing(folder: str | os.PathLike[str] | None, command: str) -> Iterator[None]:
+    """Hold the lock of ``folder`` (:func:`lock_folder`; nothing for None) while the
+    command inside writes it, and release, on leaving, every lock taken inside (the
+    results folders of a comparison's scenarios) that is still held, whatever ends it
+    (an exception, a KeyboardInterrupt)."""
+    stack = getattr(_SCOPES, "stack", None)
+    if stack is None:
+        stack = _SCOPES.stack = []
+    stack.append([])
+    try:
+        if isinstance(folder, str | os.PathLike):
+            lock_folder(Path(folder), command)
+        yield
+    finally:
+        for handle in reversed(stack.pop()):
+            handle.release()
+
+
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 
 
@@ -181,12 +410,13 @@ def other_outputs(folder: Path, kind: str) -> dict[str, list[str]]:
 def others_entries(folder: Path) -> list[str]:
     """The entries of ``folder`` that no sim command writes there (folders with a trailing
     ``/``), sorted; none for a folder that does not exist. Left-over temporary files of an
-    interrupted write (``.NAME.*.tmp``) are not counted."""
+    interrupted write (``.NAME.*.tmp``) and the lock file of a command writing the folder
+    (:data:`LOCK_NAME`, or left by one that was killed) are not counted."""
     if not folder.is_dir():
         return []
     ours = {*RESULT_ENTRIES, *(e for entries in OUTPUT_KINDS.values() for e in entries)}
     return sorted(p.name + ("/" if p.is_dir() else "") for p in folder.iterdir()
-                  if p.name not in ours
+                  if p.name not in ours and p.name != LOCK_NAME
                   and not (p.name.startswith(".") and p.name.endswith(".tmp")))
 
 
@@ -513,13 +743,34 @@ class ResultsFolder:
     Raises :class:`FolderError` if ``path`` already holds results and neither ``force`` nor
     ``resume`` is given. With ``force`` the previous results (and only those) are removed
     first; with ``resume`` they are kept and :meth:`begin` checks they belong to this run.
+
+    The folder's lock (:func:`lock_folder`) is taken first, before anything is checked
+    or removed: another command writing the folder refuses this one (:class:`FolderError`,
+    ``force`` and ``resume`` included). It is held until :meth:`finish` has written the
+    manifest, :meth:`abandon` has undone the run, or :meth:`release`; at the latest until
+    the process ends.
     """
 
-    def __init__(self, path: str | Path, force: bool = False, resume: bool = False) -> None:
+    def __init__(self, path: str | Path, force: bool = False, resume: bool = False,
+                 command: str = "sim run") -> None:
         self.path = Path(path)
         self.resume = resume
         if self.path.exists() and not self.path.is_dir():
             raise FolderError(f"{self.path} exists and is not a folder")
+        self._created = not self.path.exists()
+        self._lock = lock_folder(self.path, command)
+        try:
+            self._open(force, resume)
+        except BaseException:
+            self.release()
+            raise
+
+    def release(self) -> None:
+        """Give back the folder's lock (again: nothing), once nothing more is written."""
+        if self._lock is not None:
+            self._lock.release()
+
+    def _open(self, force: bool, resume: bool) -> None:
         # another command's results are refused even with --resume (there is no run of
         # this one to finish), and replaced entirely with --force
         claim_folder(self.path, "run", force=force)
@@ -533,7 +784,6 @@ class ResultsFolder:
             raise FolderError(
                 f"{self.path} holds results but no run.json, so it cannot be checked that "
                 "they belong to this run; pass --force to replace them instead of --resume")
-        self._created = not self.path.exists()
         self.other_entries: list[str] = [] if resume else others_entries(self.path)
         """What the folder held before that no sim command writes (``.git/``, ``README.md``
         for --out . in the project): kept, and not recorded in manifest.json
@@ -564,6 +814,8 @@ class ResultsFolder:
         self.unreadable: list[str] = []
         """Replication files found unreadable on resume (removed; they are run again)."""
         self._resumed_info: dict[str, Any] | None = None
+        self._run_info: dict[str, Any] | None = None
+        """run.json as this run wrote it, checked again before the manifest is written."""
 
     def other_entries_note(self) -> str | None:
         """A note that the folder holds files of its own beside the run's (None if not)."""
@@ -601,8 +853,11 @@ class ResultsFolder:
             self._check_same_run(before, info)
             info["created_at"] = before.get("created_at", info["created_at"])
             self._resumed_info = info
-            return self.saved_replications()
+            self._run_info = json.loads(json.dumps(json_safe(info)))
+            cat = catalogue(sc)
+            return self.saved_replications((len(cat.keys), cat.n_periods))
         atomic_write_text(run_path, json.dumps(json_safe(info), indent=2))
+        self._run_info = json.loads(json.dumps(json_safe(info)))
         return {}
 
     def _reopen(self) -> None:
@@ -632,9 +887,17 @@ class ResultsFolder:
                 "resume with the same scenario file, --set values and --seed, or pass --force "
                 "to replace it, or choose another --out folder")
 
-    def saved_replications(self) -> dict[int, ReplicationResult]:
+    def saved_replications(self, shape: tuple[int, int] | None = None
+                           ) -> dict[int, ReplicationResult]:
         """The replications saved in the folder, read back (unreadable files are removed
-        and listed in :attr:`unreadable`, so they are run again)."""
+        and listed in :attr:`unreadable`, so they are run again). ``shape``: the shape of
+        the run's series (series keys, periods; its scenario's catalogue), if known.
+
+        Raises :class:`~sim.experiment.errors.ExperimentError` if a saved replication
+        holds series of another ``shape``, as for KPIs other than the run's: saved by
+        another version of sim (or changed since), it cannot be resumed; nothing is
+        removed. Raises :class:`FolderError` if ``replications/index.json`` cannot be
+        read."""
         for tmp in self.reps_dir.glob(".*.tmp"):  # left by a write that was killed
             tmp.unlink(missing_ok=True)
         index_path = self.reps_dir / "index.json"
@@ -667,6 +930,18 @@ class ResultsFolder:
             except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
                 self.unreadable.append(f"{path.name} ({exc})")
                 path.unlink(missing_ok=True)
+                continue
+            if shape is not None and saved[r].series.shape != shape:
+                from sim.experiment.errors import ExperimentError
+
+                # as the collector refuses other KPIs: the same scenario gives series of
+                # one shape, so these were saved by another version of sim; read on,
+                # they failed as an "internal error" once collected
+                raise ExperimentError(
+                    f"{path} holds series of shape {saved[r].series.shape}, not {shape} as "
+                    "the scenario gives: saved replications from another version of sim "
+                    "cannot be resumed",
+                    hint="run again with --force to start the folder afresh")
         return saved
 
     @property
@@ -682,7 +957,8 @@ class ResultsFolder:
         remove its ``run.json`` and empty ``replications`` folder, and the folder itself if
         this object created it and nothing else is in it, so that the corrected command is
         not refused. Returns False, and removes nothing, if the run was resumed or any
-        replication is saved (those are results: the caller says how to keep them)."""
+        replication is saved (those are results: the caller says how to keep them). The
+        folder's lock is released once it is undone (kept otherwise)."""
         if self.resume or self.saved_count():
             return False
         (self.path / "run.json").unlink(missing_ok=True)
@@ -692,6 +968,7 @@ class ResultsFolder:
                     entry.unlink(missing_ok=True)
             with contextlib.suppress(OSError):
                 self.reps_dir.rmdir()
+        self.release()  # its lock file goes with it: the folder may then be empty
         if self._created:
             with contextlib.suppress(OSError):
                 self.path.rmdir()  # only if empty
@@ -713,7 +990,34 @@ class ResultsFolder:
     def finish(self, results: Results, extra: dict[str, Any] | None = None,
                figures: bool = False) -> None:
         """Write the tables, the figures (PNG and SVG in ``figures/``) if asked, and, last,
-        the manifest."""
+        the manifest; then release the folder's lock (also if writing fails).
+
+        Raises :class:`FolderError`, and writes no manifest, if run.json is no longer the
+        one this run wrote (another command wrote to the folder meanwhile: the lock keeps
+        sim commands apart, but not one on a system without locks, or another program)."""
+        try:
+            self._finish(results, extra, figures)
+        finally:
+            self.release()
+
+    def _check_run_json(self) -> None:
+        if self._run_info is None:
+            return  # not begun by this object (a comparison finishes its scenarios so)
+        run_path = self.path / "run.json"
+        try:
+            now = json.loads(run_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            now = None
+        if now != self._run_info:
+            raise FolderError(
+                f"{run_path} is no longer the one this run wrote: another command wrote to "
+                f"{self.path} while it ran, so its files may be mixed with this run's; "
+                "manifest.json is not written (the folder stays unfinished)",
+                hint="make sure nothing else writes to the folder, then run again with "
+                     "--force, or give another --out folder")
+
+    def _finish(self, results: Results, extra: dict[str, Any] | None,
+                figures: bool) -> None:
         self._reopen()
         files: dict[str, Path] = {}
         kpis = results.kpis
@@ -761,6 +1065,7 @@ class ResultsFolder:
         }
         if extra:
             manifest.update(extra)
+        self._check_run_json()
         atomic_write_text(self.path / "manifest.json",
                           json.dumps(json_safe(manifest), indent=2, default=str,
                                      allow_nan=False))
