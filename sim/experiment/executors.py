@@ -31,7 +31,6 @@ import contextlib
 import gc
 import logging
 import os
-import pickle
 import re
 import signal
 import struct
@@ -675,10 +674,11 @@ def _connect_dask(distributed: Any, scheduler: str, option: str) -> Any:
 
 
 _GARBLED: tuple[type[BaseException], ...] = (
-    MemoryError, ValueError, AssertionError, LookupError, EOFError, struct.error,
-    pickle.UnpicklingError)
+    MemoryError, ValueError, AssertionError, LookupError, EOFError, struct.error)
 """What reading a reply that is not a Dask message raises (once the address is known to be
-well formed): a length read from text, a message too short, one of the wrong shape."""
+well formed): a length read from text, a message too short, one of the wrong shape. (A
+reply Dask fails to unpickle is reported as any other error is: with the address and the
+hint; this package imports no unpickler, see tests/test_safety.py.)"""
 
 
 def _bad_address(distributed: Any, scheduler: str) -> str | None:
