@@ -677,6 +677,10 @@ class ShockEngine:
 
     def _controls(self) -> None:
         world = self.world
+        # controls ending at one time end together (see ``off``), keyed as :meth:`schedule`
+        # keys its times; the time each control started says which ones start as they end
+        ending_at: dict[float, list[ExportControlState]] = {}
+        started_at: dict[int, float] = {}
         for cid, ctl in self.sc.policies.export_controls.items():
             state = ExportControlState(
                 cid, ctl.country, world.commodity_index[ctl.commodity],
@@ -687,23 +691,35 @@ class ShockEngine:
             def on(state: ExportControlState = state, ctl: Any = ctl) -> None:
                 state.accrue(world.env.now)
                 state.active = True
+                started_at[id(state)] = world.env.now
                 world.timeline.add(world.env.now, "policy", state.ident, "export control starts",
                                    f"{ctl.country} {ctl.commodity} to {', '.join(ctl.markets)}: "
                                    f"cap {ctl.cap_t_per_year:,.0f} t/yr")
 
-            def off(state: ExportControlState = state) -> None:
-                from sim.world.export_controls import claim_at_end
-
-                # allowance earned since the last day a refiner shipped is set aside for
-                # the refiners still waiting, so a control that follows passes it on
-                claim_at_end(state, world.refiners, world.export_controls, world.env.now)
-                state.accrue(world.env.now)
-                state.active = False
-                world.timeline.add(world.env.now, "policy", state.ident, "export control ends")
-
             self.schedule(max(0.0, self.at(ctl.start)), on)
             if ctl.end is not None:
-                self.schedule(max(0.0, self.at(ctl.end)), off, ends=True)
+                t = max(0.0, self.at(ctl.end))
+                ending_at.setdefault(round(t, _TIME_DIGITS) if math.isfinite(t) else t,
+                                     []).append(state)
+
+        def off(states: list[ExportControlState]) -> None:
+            from sim.world.export_controls import claim_at_end
+
+            now = world.env.now
+            # all at once: ended one by one, the first took the second, still in force, for
+            # its follower, and the result depended on their order in the file; allowance
+            # earned since the last day a refiner shipped is set aside for the refiners
+            # still waiting, so a control that follows passes it on
+            starting = [s for s in world.export_controls
+                        if s.active and abs(started_at.get(id(s), -math.inf) - now) <= 1e-9]
+            claim_at_end(states, world.refiners, world.export_controls, now, starting)
+            for state in states:
+                state.accrue(now)
+                state.active = False
+                world.timeline.add(now, "policy", state.ident, "export control ends")
+
+        for t, states in ending_at.items():
+            self.schedule(t, lambda states=states: off(states), ends=True)
 
     # ------------------------------------------------------------------ daily
     def daily(self) -> None:

@@ -27,17 +27,21 @@ year's cap), for the held metal to leave with when the ban ends.
 
 Set-asides are made on days some refiner ships, and once more as a control ends
 (:func:`claim_at_end`), so allowance earned after the last such day is not lost when a
-control is split into pieces. When a control ends while a refiner waits, the allowance set
-aside for it was granted while the control was in force: it is not lost if a control on
-the same country, commodity and markets follows (starting as it ends, overlapping it, or
-later, as long as the refiner has not shipped in between). The set-aside tonnes pass to
-the follower (:func:`hand_over`) and leave at the refiner's next dispatch on top of its
-share of the follower's own allowance, which they do not draw; its metal that asked the
-ended control does not ask the follower again. So two controls back to back split the
-allowance between refiners as one control over both periods would, and each control grants
-no more than its own allowance (the follower's markets may take up to the set-aside tonnes
-more while it is in force). Metal that already asked the follower (the two overlapped)
-carries nothing: both cuts bound it. Not so for allowance a ban makes carry over: what
+control is split into pieces. Controls ending at the same time end together, whatever
+their order in the file: they claim, then hand over, as one. When a control ends while a
+refiner waits, the allowance set aside for it was granted while the control was in force:
+it is not lost if a control on the same country, commodity and markets follows (starting
+as it ends, or later, as long as the refiner has not shipped in between). The set-aside
+tonnes pass to the follower (:func:`hand_over`) and leave at the refiner's next dispatch on
+top of its share of the follower's own allowance, which they do not draw; its metal that
+asked the ended control does not ask the follower again. So two controls back to back
+split the allowance between refiners as one control over both periods would, and each
+control grants no more than its own allowance (the follower's markets may take up to the
+set-aside tonnes more while it is in force). A control in force as the other ends (the
+two overlapped) claims with it, as on a day some refiner ships, and takes nothing: its cut
+binds the waiting metal, and handed over on top of its allowance the set-aside let it pass
+more than its cap. So a control that starts shortly before another ends can pass less
+than one starting as it ends. Allowance a ban makes carry over does not pass either: what
 held metal could not use while the ban held it is free allowance, not set aside for the
 holding refiner, and lapses when the control ends (a limitation).
 
@@ -266,7 +270,8 @@ def _shipped_since(ref: Refiner, t: float, shipping: bool) -> bool:
 
 
 def hand_over(ended: Sequence[Any], active: Sequence[Any],
-              refiners: Sequence[Refiner], shipping: Sequence[Refiner] = ()) -> None:
+              refiners: Sequence[Refiner], shipping: Sequence[Refiner] = (),
+              overlapping: Sequence[Any] = ()) -> None:
     """Pass what ended controls set aside for refiners to the ``active`` controls that
     follow them, so the tonnes are neither lost nor asked for twice.
 
@@ -283,9 +288,15 @@ def hand_over(ended: Sequence[Any], active: Sequence[Any],
     follower's free ``allowance`` is not drawn. Entries of a refiner no active control
     follows stay in the ended control until one starts or the refiner ships.
     ``shipping`` are the refiners dispatching now (their own dispatch is the one the
-    handed-over tonnes leave with)."""
+    handed-over tonnes leave with). ``overlapping``: active controls that were in force
+    with the ended ones and claimed for the waiting metal as they ended
+    (:func:`claim_at_end`): their own cut binds that metal, so nothing passes to them (the
+    part of it their cut kept, to ask them again, would otherwise count as fresh and take
+    the ended control's set-aside on top of their allowance); what is set aside for them
+    lapses, and a follower starting now still takes its part."""
     by_index = {ref.index: ref for ref in refiners}
     now_shipping = {id(ref) for ref in shipping}
+    overlapping_ids = {id(ctl) for ctl in overlapping}
     # per (refiner, follower): what each ended control offers, applied below tightest
     # first, so where two ended controls bound the same metal the tighter set-aside binds,
     # not the one listed first
@@ -313,7 +324,7 @@ def hand_over(ended: Sequence[Any], active: Sequence[Any],
             asked = old.asked.pop(key, 0.0)
             for new, part in followers:
                 mine = asked * part
-                if mine > _EPS:
+                if mine > _EPS and id(new) not in overlapping_ids:
                     offers.setdefault((key, id(new)), (new, []))[1].append(
                         (reserved / asked, mine, reserved * part))
     for (key, _new_id), (new, items) in offers.items():
@@ -374,45 +385,76 @@ def ship_under_controls(due: Sequence[Refiner], refiners: Sequence[Refiner],
         ctl.grants = {}
 
 
-def claim_at_end(ending: Any, refiners: Sequence[Refiner], controls: Sequence[Any],
-                 now: float) -> None:
-    """Set aside, as ``ending`` (still active) ends at ``now``, the part of its free
-    allowance that the refiners it acts on would get for their refined metal, as on a day
-    some refiner ships (:func:`_first_cut`): set-asides are otherwise made only on such
+def claim_at_end(ending: Sequence[Any], refiners: Sequence[Refiner], controls: Sequence[Any],
+                 now: float, starting: Sequence[Any] = ()) -> None:
+    """Set aside, as the controls ``ending`` (still active) end at ``now``, the part of their
+    free allowance that the refiners they act on would get for their refined metal, as on a
+    day some refiner ships (:func:`_first_cut`): set-asides are otherwise made only on such
     days, so allowance earned after the last of them would lapse with the control instead
-    of passing to a control that follows it (:func:`hand_over`). Refiners that shipped at
-    ``now`` are left out: their set-aside would lapse at their next dispatch. ``controls``:
-    every control the world lists (those in force on the same commodity say which of the
-    refiners' other markets are covered; one with no allowance left is passed over, as
-    its lanes would close to the claim). The held metal's claim comes first, as in
-    :func:`settle`. What ``ending`` has set aside then passes to the controls in force
-    that follow it (:func:`hand_over`)."""
-    c = ending.commodity
-    ending.accrue(now)
-    waiting = [ref for ref in refiners
-               if ref.country == ending.country and ref.sales[c] and ref.output[c] > 0.0
-               and ref.last_dispatch_t < now - _EPS]
-    if waiting and ending.allowance > _EPS:
-        _claim_waiting(ending, refiners, controls, waiting)
+    of passing to a control that follows it (:func:`hand_over`). Then pass what they set
+    aside to the controls in force that follow them.
+
+    ``ending``: every control that ends at ``now``, ended together, so neither takes the
+    other for a follower and the result does not depend on their order in the file.
+    ``controls``: every control the world lists. The controls in force that stay in force
+    and share a market with an ending one on its country and commodity claim at the same
+    moment, as on a day some refiner ships: the waiting metal has then asked them, so what
+    an ending control set aside for it does not pass to them on top of their own allowance
+    (their cut binds it too). ``starting``: controls that start at ``now``; they neither
+    claim nor close lanes to the claim (with no allowance yet, they would make the ending
+    controls' allowance lapse), but take the set-asides as followers. One in force with no
+    allowance left closes the lanes it covers to the claim, as on a day some refiner ships,
+    unless it neither ends nor follows. Refiners that shipped at ``now`` are left out: their
+    set-aside would lapse at their next dispatch. The held metal's claim comes first, as in
+    :func:`settle`."""
+    ending_ids = {id(ctl) for ctl in ending}
+    starting_ids = {id(ctl) for ctl in starting}
+    for c, country in sorted({(ctl.commodity, ctl.country) for ctl in ending}):
+        markets = frozenset().union(*(ctl.markets for ctl in ending
+                                      if ctl.commodity == c and ctl.country == country))
+        cutting = [ctl for ctl in controls
+                   if ctl.active and id(ctl) not in starting_ids and ctl.commodity == c
+                   and ctl.country == country
+                   and (id(ctl) in ending_ids or ctl.markets & markets)]
+        for ctl in cutting:
+            ctl.accrue(now)
+        waiting = [ref for ref in refiners
+                   if ref.country == country and ref.sales[c] and ref.output[c] > 0.0
+                   and ref.last_dispatch_t < now - _EPS]
+        if waiting and any(ctl.allowance > _EPS for ctl in cutting):
+            _claim_waiting(cutting, refiners, controls, waiting, starting_ids)
+    for ctl in ending:
+        ctl.accrue(now)
     # a control starting now takes the set-asides at once: one ending before the refiner's
     # next dispatch then claims only for metal that has not asked, and what each piece set
     # aside adds up (handed over together at the dispatch, they bound the same metal)
-    followers = [ctl for ctl in controls if ctl.active and ctl is not ending]
-    if followers and (ending.reserved or ending.asked):
-        hand_over([ending], followers, refiners)
+    followers = [ctl for ctl in controls if ctl.active and id(ctl) not in ending_ids]
+    ended = [ctl for ctl in ending if ctl.reserved or ctl.asked]
+    if followers and ended:
+        hand_over(ended, followers, refiners, overlapping=[
+            ctl for ctl in followers if id(ctl) not in starting_ids])
 
 
-def _claim_waiting(ending: Any, refiners: Sequence[Refiner], controls: Sequence[Any],
-                   waiting: Sequence[Refiner]) -> None:
-    c = ending.commodity
-    # a control with no allowance left, as one starting now has, would close the lanes it
-    # covers to this claim: the ending control's allowance would then lapse after all
+def _claim_waiting(cutting: Sequence[Any], refiners: Sequence[Refiner],
+                   controls: Sequence[Any], waiting: Sequence[Refiner],
+                   starting_ids: set[int]) -> None:
+    """One claim by the ``waiting`` refiners on every control in ``cutting`` (one country
+    and commodity), each judged from the allowances as they stood before it."""
+    c = cutting[0].commodity
+    country = cutting[0].country
+    cutting_ids = {id(ctl) for ctl in cutting}
+    # a control with no allowance left would close the lanes it covers to this claim: one
+    # starting now never does (the ending controls' allowance would then lapse after all),
+    # nor one that neither ends nor follows (it does not claim, as before)
     on_c = [ctl for ctl in controls if ctl.active and ctl.commodity == c
-            and (ctl is ending or ctl.allowance > _EPS)]
+            and id(ctl) not in starting_ids
+            and (id(ctl) in cutting_ids or ctl.allowance > _EPS)]
     holding = [ref for ref in refiners
-               if ref.country == ending.country and ref.abroad[c] > 0.0 and ref.sales[c]]
-    take = claim_held(holding, [ending], c)[0] if holding else 0.0
-    ending.grants = {}
-    ending.allowance -= take
-    _first_cut([], [], waiting, on_c, c, cutting=[ending])
-    ending.allowance += take
+               if ref.country == country and ref.abroad[c] > 0.0 and ref.sales[c]]
+    takes = claim_held(holding, cutting, c) if holding else [0.0] * len(cutting)
+    for ctl, take in zip(cutting, takes, strict=True):
+        ctl.grants = {}
+        ctl.allowance -= take
+    _first_cut([], [], waiting, on_c, c, cutting=cutting)
+    for ctl, take in zip(cutting, takes, strict=True):
+        ctl.allowance += take
