@@ -244,10 +244,12 @@ def _guarded_call(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 _ENVIRONMENT_ERRNOS = frozenset(
     getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM", "EIO",
-                                      "EMFILE", "ENFILE") if hasattr(errno, name))
+                                      "EMFILE", "ENFILE", "EFBIG", "ENAMETOOLONG")
+    if hasattr(errno, name))
 """OSErrors that say something about the machine (a full disk, a read-only folder, too
-many open files), not about the simulator. Others (a missing file, a folder where a file
-was expected) may be a bug: a file the simulator itself asked for under a wrong name."""
+many open files, a file size limit, a path too long for the file system), not about the
+simulator. Others (a missing file, a folder where a file was expected) may be a bug: a file
+the simulator itself asked for under a wrong name."""
 
 
 def _environment_text(exc: OSError) -> str:
@@ -281,6 +283,13 @@ def _environment_text(exc: OSError) -> str:
         hint = "choose a folder you can write to (--out), or make this one writable"
     elif exc.errno in (errno.EMFILE, errno.ENFILE):
         hint = "too many files are open: raise the limit (ulimit -n), or use fewer --workers"
+    elif exc.errno == errno.EFBIG:
+        # "please report it" sent users to report their shell's limit as a bug
+        hint = ("the file would be larger than the file size limit this command runs "
+                "under: raise it (ulimit -f shows it; ulimit -f unlimited lifts it)")
+    elif exc.errno == errno.ENAMETOOLONG:
+        hint = ("a name in the path is longer than the file system allows (255 bytes for "
+                "one name, 4096 for the whole path on most): shorten the path (--out)")
     elif output or exc.errno in _ENVIRONMENT_ERRNOS:
         hint = "check the file and the disk it is on"
     else:

@@ -288,7 +288,73 @@ def load_results(path: str | os.PathLike[str]) -> Results:
     stopping = res.info.get("manifest", {}).get("stopping")
     if stopping is not None:
         res.info.setdefault("stopping", stopping)
+    note = damaged_tables_note(Path(path), res.info.get("manifest", {}),
+                               "these results are read from its saved replications, which "
+                               "are intact, not from the tables")
+    if note is not None:
+        import warnings
+
+        warnings.warn(note, UserWarning, stacklevel=2)
     return res
+
+
+RUN_TABLES = ("kpis.csv", "summary.csv", "series.csv.gz", "timeline.csv")
+"""The tables ``sim run`` writes that nothing reads back (:func:`load_results` rebuilds
+them from the saved replications), so their damage went unnoticed."""
+
+
+def damaged_tables(folder: Path, manifest: Any) -> list[str]:
+    """What is wrong with each table of :data:`RUN_TABLES` that the results folder
+    ``folder``'s ``manifest`` (``manifest.json`` read back) lists with its size and SHA-256:
+    missing, unreadable, or another size or hash ("kpis.csv is missing"). Only those tables
+    are read, each once, and one of another size is not hashed."""
+    import hashlib
+
+    listed = manifest.get("files") if isinstance(manifest, dict) else None
+    if not isinstance(listed, dict):
+        return []
+    found = []
+    for name in RUN_TABLES:
+        entry = listed.get(name)
+        if not isinstance(entry, dict):
+            continue
+        path = folder / name
+        try:
+            size = path.stat().st_size
+            if "bytes" in entry and entry["bytes"] != size:
+                found.append(f"{name} is {size:,} bytes, not the {entry['bytes']:,} "
+                             "manifest.json records")
+                continue
+            if "sha256" in entry:
+                digest = hashlib.sha256()
+                with path.open("rb") as fh:
+                    for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                        digest.update(block)
+                if digest.hexdigest() != entry["sha256"]:
+                    found.append(f"{name} has changed (its SHA-256 is not the one "
+                                 "manifest.json records)")
+        except FileNotFoundError:
+            found.append(f"{name} is missing")
+        except OSError as exc:
+            found.append(f"{name} cannot be read ({exc.strerror or exc})")
+    return found
+
+
+def damaged_tables_note(folder: Path, manifest: Any, read: str) -> str | None:
+    """The note for a finished results folder whose tables (:func:`damaged_tables`) are
+    damaged since ``sim run`` wrote them, or None if none is: what is wrong, ``read`` (what
+    was read instead: its saved replications), and the command with ``--resume`` that
+    writes the tables again (:func:`sim.output.report.finish_command`)."""
+    found = damaged_tables(folder, manifest)
+    if not found:
+        return None
+    from sim.output.report import finish_command
+
+    command = finish_command(folder)
+    how = (f"{command} rewrites them" if command else
+           "the sim run command that wrote it, run again with --resume, rewrites them")
+    return (f"{folder}: its tables are not those sim run wrote ({'; '.join(found)}); "
+            f"{read}, and {how} (running no replication again)")
 
 
 def other_folder(folder: Path) -> tuple[str, str] | None:
@@ -327,11 +393,9 @@ def other_folder(folder: Path) -> tuple[str, str] | None:
         return (f"{folder} is an unfinished comparison's folder (no comparison.json)",
                 f"finish it with: {command}" if command else
                 "run the sim compare command that wrote it again with --resume")
-    from sim.output.sweep_store import STORE, resume_hint
-
-    if not (folder / "sweep.csv").is_file() and (folder / STORE).is_dir():
-        return (f"{folder} is an unfinished sweep's folder (no sweep.json), not a results "
-                "folder", resume_hint(folder))
+    trouble = unfinished_sweep(folder)
+    if trouble is not None:
+        return trouble
     if (folder / "sweep.json").is_file() or (folder / "sweep.csv").is_file():
         return (f"{folder} is a sweep's folder, not a results folder: a sweep keeps each "
                 "replication's KPI values, not its series or timeline",
@@ -354,6 +418,42 @@ def other_folder(folder: Path) -> tuple[str, str] | None:
                 f"load one with sim.load_results({str(runs[0])!r}) (folders: "
                 f"{', '.join(p.name for p in runs)})")
     return None
+
+
+def unfinished_sweep(folder: Path) -> tuple[str, str] | None:
+    """The message and hint for a sweep's folder that lacks ``sweep.json`` or
+    ``sweep.csv``, naming the missing one(s); None for a finished sweep's folder (both
+    there) or a folder holding no sweep.
+
+    ``sweep.json`` is written last: without it the sweep stopped before it finished (while
+    drawing its figures, say) and is finished with ``--resume``, though ``sweep.csv`` may be
+    there; testing ``sweep.csv`` called such a sweep finished. With ``sweep.json`` but not
+    ``sweep.csv``, the table was lost since: ``--resume`` rewrites it from the saved
+    replications, running nothing again. Without saved replications (older versions kept
+    none) there is nothing to resume from, and the hint is ``--force``."""
+    from sim.output.sweep_store import STORE, resume_hint
+
+    store = (folder / STORE).is_dir()
+    there = {name: (folder / name).is_file() for name in ("sweep.json", "sweep.csv")}
+    if all(there.values()) or not (store or any(there.values())):
+        return None
+    missing = " and no ".join(name for name, found in there.items() if not found)
+    if not store:
+        what = "a sweep's folder" if there["sweep.json"] else "an unfinished sweep's folder"
+        return (f"{folder} is {what} (no {missing}), not a results folder, and it has no "
+                f"saved replications ({STORE}/) to finish it from",
+                "run the sim sweep command that wrote it again with --force (from Python, "
+                f"run_sweep(..., out={str(folder)!r}, force=True))")
+    if not there["sweep.json"]:
+        return (f"{folder} is an unfinished sweep's folder (no {missing}), not a results "
+                "folder", resume_hint(folder))
+    hint = resume_hint(folder)
+    if hint.startswith("finish it with: "):
+        hint = "rewrite it with: " + hint.removeprefix("finish it with: ")
+    return (f"{folder} is a sweep's folder whose table sweep.csv is missing (deleted since "
+            "the sweep wrote it), not a results folder",
+            f"{hint} (it rebuilds the tables from the replications saved in {STORE}/, "
+            "running none again)")
 
 
 def _missing_combination(labels: Sequence[tuple[str, ...]], wanted: dict[str, str]) -> str:

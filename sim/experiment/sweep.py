@@ -994,11 +994,16 @@ def _prepare_out(out: Path, force: bool, replace: bool = True, resume: bool = Fa
     that call comes before the scenario and the parameters are checked, and the one that
     replaces them after (a mistyped --param, --metric or --set must not cost them). With
     ``resume``, a sweep there is kept to be finished."""
-    from sim.output.folder import FolderError, claim_folder
+    from sim.output.folder import FolderError, claim_folder, not_a_folder
     from sim.output.sweep_store import STORE, SweepStore
 
     if out.exists() and not out.is_dir():
         raise FolderError(f"{out} exists and is not a folder")
+    # a file on the way (--out afile/x) was "cannot write to afile/x/sweep-replications:
+    # Not a directory", not saying which part is a file, as sim run and compare do
+    blocked = not_a_folder(out / STORE)
+    if blocked is not None:
+        raise FolderError(f"cannot write to {out}: {blocked}")
     if force:
         if replace:
             claim_folder(out, "sweep", force=True)

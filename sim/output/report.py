@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import errno
 import html
 import json
 import math
@@ -789,6 +790,10 @@ def _members(folder: Path) -> Members:
     subs = sorted(p for p in folder.iterdir() if p.is_dir())
     runs = [p for p in subs if (p / "manifest.json").exists()]
     unfinished = [p for p in subs if _is_unfinished(p)]
+    # a comparison.json that cannot be read is damage (it is written whole, and last),
+    # not the absence of one: the order of the folders' names would silently take another
+    # reference, saying no comparison.json lists the runs
+    comparison_record(folder)
     # comparison.json's own record first: it finds the compared folders from any working
     # folder (an older one's sources may be relative to another)
     from sim.output.folder import compared_members
@@ -843,6 +848,88 @@ def _members(folder: Path) -> Members:
         reason = ("no comparison.json lists the runs and none is named baseline, so the "
                   "first folder in alphabetical order is taken")
     return Members(members, reason, unfinished)
+
+
+def comparison_record(folder: Path) -> dict[str, Any] | None:
+    """``folder/comparison.json`` read back, or None if there is none.
+
+    Raises :class:`FolderError` naming it if it is there but cannot be read, is not JSON
+    (cut short, say) or lists no scenarios, with the hint of the comparison's command with
+    ``--resume``, which writes it again (:func:`comparison_resume_hint`)."""
+    path = folder / "comparison.json"
+    if not (path.exists() or path.is_symlink()):
+        return None
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        why = f"cannot be read ({exc.strerror or exc})"
+    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
+        why = f"is not valid JSON ({exc}); it may have been cut short"
+    else:
+        if isinstance(info, dict) and isinstance(info.get("scenarios"), list):
+            return info
+        why = ("lists no scenarios" if isinstance(info, dict)
+               else f"holds a JSON {type(info).__name__}, not an object")
+    raise FolderError(f"{path} {why}, so the comparison's scenarios and reference are not "
+                      "known", hint=comparison_resume_hint(folder, "comparison.json"))
+
+
+def comparison_resume_hint(folder: Path, damaged: str) -> str:
+    """The hint for a comparison's folder whose file ``damaged`` (``compare.csv``,
+    ``comparison.json``) is damaged: the comparison's command with ``--resume``, as its
+    scenarios' run.json record it (:func:`finish_command`), which writes the comparison's
+    files again from the scenarios' finished runs (none is run again)."""
+    from sim.output.folder import comparison_arms
+
+    arms = comparison_arms(folder)
+    # comparison.json unread, or the folder copied: the scenarios' own run.json say so
+    with_record = []
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir() and p not in arms):
+        try:
+            info = json.loads((sub / "run.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(info, dict) and isinstance(info.get("comparison"), str):
+            with_record.append(sub)
+    command = next((c for c in map(finish_command, [*arms, *with_record]) if c), None)
+    how = (f"rewrite it with: {command}" if command else
+           "run the sim compare command that wrote it again with --resume")
+    return (f"{how} (it writes {damaged} again from the scenarios' finished runs, running "
+            "none of them again)")
+
+
+def _compare_csv(folder: Path, info: dict[str, Any] | None) -> pd.DataFrame | None:
+    """``folder/compare.csv``, checked against the size and SHA-256 its comparison.json
+    (``info``) records, or None if there is none. Raises :class:`FolderError` naming it if
+    it differs (cut short or changed: the report would show part of it as the whole) or
+    is not a table pandas can read."""
+    import hashlib
+    import io
+
+    path = folder / "compare.csv"
+    if not (path.exists() or path.is_symlink()):
+        return None
+    files = info.get("files") if info is not None else None
+    entry = files.get("compare.csv") if isinstance(files, dict) else None
+    why = None
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        data, why = b"", f"cannot be read ({exc.strerror or exc})"
+    if why is None and isinstance(entry, dict):
+        if "bytes" in entry and entry["bytes"] != len(data):
+            why = (f"is {len(data):,} bytes, but comparison.json records {entry['bytes']:,} "
+                   "(changed or cut short since sim compare wrote it)")
+        elif "sha256" in entry and entry["sha256"] != hashlib.sha256(data).hexdigest():
+            why = ("has changed since sim compare wrote it (its SHA-256 differs from the "
+                   "one in comparison.json)")
+    if why is None:
+        try:
+            return pd.read_csv(io.BytesIO(data))
+        except (ValueError, UnicodeDecodeError) as exc:
+            # pandas' ParserError and EmptyDataError are ValueErrors
+            why = f"is not a table that can be read ({type(exc).__name__}: {exc})"
+    raise FolderError(f"{path} {why}", hint=comparison_resume_hint(folder, "compare.csv"))
 
 
 def _is_unfinished(folder: Path) -> bool:
@@ -1490,13 +1577,18 @@ def write_report(folder: str | Path, out: str | Path | None = None,
         res = load_results(folder)
         text = run_report_html(res, res.info.get("manifest", {}))
         notes += [f"note: {note}" for note in scenario_notes(res)]
+        notes += _damaged_tables_notes([folder], [res])
     elif _is_unfinished(folder):
         raise unfinished_run_error(folder)
     else:
         members = find_members(folder, reference)
         if len(members.runs) < 2:
             raise _too_few_runs(folder, members)
+        # checked before the runs are loaded: damaged, it stops the report
+        extra = _compare_csv(folder, comparison_record(folder))
         named = [(name, load_results(path)) for name, path in members.runs]
+        notes += _damaged_tables_notes([path for _name, path in members.runs],
+                                       [res for _name, res in named])
         ref = named[0][0]
         others = [name for name, _path in members.runs[1:]]
         # the folder as a path that works from anywhere, not as typed
@@ -1516,9 +1608,6 @@ def write_report(folder: str | Path, out: str | Path | None = None,
                                                *extends_report_notes(named)]]
         notes.append(f"reference: {ref}, because {reference_note}")
         notes += page_notes
-        extra = None
-        if (folder / "compare.csv").exists():
-            extra = pd.read_csv(folder / "compare.csv")
         text = compare_report_html(named, extra, f"{members.reason}{choose}", page_notes,
                                    kpis=_named_kpis(folder))
     try:
@@ -1526,11 +1615,45 @@ def write_report(folder: str | Path, out: str | Path | None = None,
     except OSError as exc:
         # "File exists" for --out afile/r.html would not say that afile is the trouble
         blocked = not_a_folder(target)
-        raise FolderError(f"cannot write {target}: {blocked or exc.strerror or exc}",
+        code = errno.errorcode.get(exc.errno or 0)
+        why = blocked or ((exc.strerror or str(exc)) + (f" ({code})" if code else ""))
+        raise FolderError(f"cannot write {target}: {why}",
                           hint=(f"--out names the HTML file to write; give one in a folder, "
                                 f"or leave out --out to write {folder / 'report.html'}"
-                                if blocked else None)) from None
+                                if blocked else _write_hint(exc, out is None))) from None
     return Report(target, notes)
+
+
+def _write_hint(exc: OSError, default_out: bool) -> str | None:
+    """What to do about the report that could not be written (``exc``), by its errno:
+    a read-only folder, a full disk, a file size limit, a name too long; None for another
+    error (its message is all there is to say). ``default_out``: it was the folder's own
+    report.html (no --out), so --out is the way round a folder that cannot be written."""
+    elsewhere = "give --out a file in another folder" if default_out else "give another --out"
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"the folder cannot be written (read-only?): make it writable, or {elsewhere}"
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        return f"the disk is full (or a quota reached): free some space, or {elsewhere}"
+    if exc.errno == errno.EFBIG:
+        return ("the report is larger than the file size limit this command runs under: "
+                "raise it (ulimit -f shows it; ulimit -f unlimited lifts it)")
+    if exc.errno == errno.ENAMETOOLONG:
+        return ("a name in the path is longer than the file system allows (255 bytes for one "
+                "name, 4096 for the whole path on most): give a shorter --out")
+    return None
+
+
+def _damaged_tables_notes(folders: Sequence[Path], loaded: Sequence[Results]) -> list[str]:
+    """A note for each results folder whose tables differ from what its manifest.json
+    records (:func:`sim.experiment.results.damaged_tables_note`): the report does not read
+    them, so it is right, but the tables are not."""
+    from sim.experiment.results import damaged_tables_note
+
+    found = (damaged_tables_note(path, res.info.get("manifest", {}),
+                                 "the report was rebuilt from its saved replications, which "
+                                 "are intact")
+             for path, res in zip(folders, loaded, strict=True))
+    return [f"note: {note}" for note in found if note is not None]
 
 
 def _named_kpis(folder: Path) -> list[tuple[str, str, str, str]]:
@@ -1632,11 +1755,13 @@ def _missing_compared(folder: Path) -> FolderError | None:
 
 
 def _too_few_runs(folder: Path, members: Members) -> FolderError:
-    from sim.output.sweep_store import STORE, resume_hint
+    from sim.experiment.results import unfinished_sweep
 
-    if not (folder / "sweep.csv").is_file() and (folder / STORE).is_dir():
-        return FolderError(f"{folder} is an unfinished sweep's folder (no sweep.json), not a "
-                           "results folder", hint=resume_hint(folder))
+    # sweep.json, written last, says the sweep finished (not sweep.csv, written before the
+    # figures); the message names the file that is missing
+    sweep = unfinished_sweep(folder)
+    if sweep is not None:
+        return FolderError(*sweep)
     if (folder / "sweep.json").is_file() or (folder / "sweep.csv").is_file():
         # as sim.load_results says it
         return FolderError(
