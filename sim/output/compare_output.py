@@ -49,8 +49,9 @@ from sim.output.tables import (
     SITE_ORDER,
     KpiKey,
     cap_bounds,
+    cap_count,
     cap_note,
-    capped_prices,
+    cap_runs,
     change_text,
     control_cells,
     control_rows,
@@ -91,21 +92,30 @@ def _ci(low: float, high: float) -> str:
     return f"[{format_number(low)}, {format_number(high)}]"
 
 
+def cap_counts(comp: Comparison, label: str) -> dict[str, tuple[float, int, int]]:
+    """The commodities whose price peak in scenario ``label`` is at its price cap in some
+    of the paired replications: (cap, replications at it, replications)
+    (:func:`sim.output.tables.cap_runs`)."""
+    return cap_runs(comp.results[comp.labels.index(label)], comp.replications)
+
+
 def capped(comp: Comparison, label: str) -> dict[str, float]:
-    """The commodities whose mean price peak in scenario ``label`` is at its price cap
-    (every replication's price index reached it), with the cap."""
-    res = comp.results[comp.labels.index(label)]
-    t = comp.table
-    rows = t[(t["scenario"] == label) & (t["channel"] == "all") & (t["site"] == "all")]
-    return capped_prices(rows, price_caps(res.scenario))
+    """The commodities whose price peak in scenario ``label`` is at its price cap in some
+    paired replication, with the cap: the mean peak is then held down by the cap, a lower
+    bound, whether the price reached the cap in every replication or only in some."""
+    return {c: cap for c, (cap, _k, _n) in cap_counts(comp, label).items()}
 
 
 def _price_label(comp: Comparison, label: str, commodity: str) -> str:
-    """``price_peak_ratio``, marked when the peak of either scenario is at its cap."""
+    """``price_peak_ratio``, marked when the peak of either scenario is at its cap, with
+    in how many replications where not all (``in 3 of 4``)."""
     which = [lab for lab in (comp.reference, label) if commodity in capped(comp, lab)]
     if not which:
         return PRICE_PEAK
-    return f"{PRICE_PEAK} ({'both' if len(which) == 2 else which[0]} at the cap)"
+    counts = "".join(cap_count(cap_counts(comp, lab), commodity) for lab in which)
+    if len(which) == 2:
+        return f"{PRICE_PEAK} (both at the cap{' in some replications' if counts else ''})"
+    return f"{PRICE_PEAK} ({which[0]} at the cap{counts})"
 
 
 def _unpriced(comp: Comparison, label: str) -> list[str]:
@@ -230,10 +240,12 @@ def _cap_notes(comp: Comparison, label: str, metrics: Sequence[str] | None) -> l
     if PRICE_PEAK not in (list(metrics) if metrics else HEADLINE):
         return []
     ref, other = capped(comp, comp.reference), capped(comp, label)
-    if ref and ref == other:
-        notes = [cap_note(ref, f" in {comp.reference} and {label}")]
+    ref_n, other_n = cap_counts(comp, comp.reference), cap_counts(comp, label)
+    if ref and ref_n == other_n:
+        notes = [cap_note(ref, f" in {comp.reference} and {label}", ref_n)]
     else:
-        notes = [cap_note(ref, f" in {comp.reference}"), cap_note(other, f" in {label}")]
+        notes = [cap_note(ref, f" in {comp.reference}", ref_n),
+                 cap_note(other, f" in {label}", other_n)]
     notes.append(unpriced_note(_unpriced(comp, label)))
     return [n for n in notes if n]
 

@@ -55,10 +55,9 @@ from sim.output.network_map import (
 )
 from sim.output.tables import (
     at_cap,
-    capped_prices,
+    capped_runs,
     channel_label,
     format_number,
-    price_caps,
     price_modelled,
     unpriced,
 )
@@ -1387,10 +1386,9 @@ def _other_period(named: NamedResults) -> set[str]:
 
 def _capped_peaks(named: NamedResults) -> dict[str, set[str]]:
     """For each scenario of ``named``, the commodities whose price peak is at the cap in
-    every replication (:func:`sim.output.tables.capped_prices`, the tables' test); none
-    for a scenario given without its results."""
-    return {name: set(capped_prices(res.summary(), price_caps(res.scenario)))
-            if res is not None else set() for name, res in named}
+    some replication (:func:`sim.output.tables.capped_runs`, the tables' test: the mean is
+    then held down by the cap, a bound); none for a scenario given without its results."""
+    return {name: set(capped_runs(res)) if res is not None else set() for name, res in named}
 
 
 def _cap_label(diff: float, ref_capped: bool, capped: bool) -> str:
@@ -1423,9 +1421,9 @@ def forest_figure(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
     given in other units, such as percent of the reference mean; its ``unit`` column labels
     the axes.
 
-    A ``price_peak_ratio`` difference where a scenario's price peak is at its cap in every
-    replication (as the tables decide, :func:`sim.output.tables.capped_prices`) is a bound,
-    not an estimate: the peak shows the cap, not how high the price would have gone. It is
+    A ``price_peak_ratio`` difference where a scenario's price peak is at its cap in some
+    replication (as the tables decide, :func:`sim.output.tables.capped_runs`) is a bound,
+    not an estimate: the cap holds the mean peak down. It is
     drawn as a hollow point with no interval and no marking, labelled "≥ +9 (at the cap)"
     (or "≤ ... (reference at the cap)"), and "both at the cap" with no point where both
     are. Scenarios given without results (``None``) are taken as not capped.

@@ -49,14 +49,18 @@ from sim.output.tables import (
     CONTROL_HHI_NOTE,
     CONTROL_LEAD,
     CONTROL_TOTALS,
+    MONEY_KPIS,
     NEW,
     NOT_APPLICABLE,
     REFINED_NOTE,
     SITE_LIMIT,
     SITE_ORDER,
     cap_bounds,
+    cap_count,
     cap_note,
+    cap_runs,
     capped_prices,
+    capped_runs,
     change_text,
     channel_label,
     clip_intervals,
@@ -189,11 +193,12 @@ def _page(title: str, nav: Sequence[tuple[str, str]], body: str) -> str:
 
 
 # =============================================================================== tables
-def _ci_frame(summary: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+def _ci_frame(summary: pd.DataFrame, columns: list[str],
+              caps: dict[str, float] | None = None) -> pd.DataFrame:
     """The KPIs' means and intervals, each interval clipped to the range the KPI can take
     (a Student-t interval of a share near 1, or of a few tonnes at small n, runs past it);
     summary.csv keeps the intervals as computed."""
-    out = clip_intervals(summary)[columns + ["mean", "ci_low", "ci_high", "n", "unit"]]
+    out = clip_intervals(summary, caps)[columns + ["mean", "ci_low", "ci_high", "n", "unit"]]
     return out.rename(columns={"ci_low": "95% CI low", "ci_high": "95% CI high"})
 
 
@@ -207,11 +212,14 @@ NUMERIC = ("mean", "95% CI low", "95% CI high", "n", "pairs", "sd", "difference"
 
 
 def headline_frame(summary: pd.DataFrame, caps: dict[str, float] | None = None,
-                   unpriced: Sequence[str] = ()) -> pd.DataFrame:
-    """Totals per commodity of the headline KPIs, with confidence intervals. With
-    ``caps`` (each commodity's ``price_cap_ratio``), a price peak at the cap is named
-    ``price_peak_ratio (at the cap)``; the price peaks of the ``unpriced`` commodities
-    (:func:`sim.output.tables.unpriced`) are left out."""
+                   unpriced: Sequence[str] = (),
+                   counts: dict[str, tuple[float, int, int]] | None = None) -> pd.DataFrame:
+    """Totals per commodity of the headline KPIs, with confidence intervals (a price
+    peak's clipped to its cap). With ``caps`` (each commodity's ``price_cap_ratio``), a
+    price peak at the cap is named ``price_peak_ratio (at the cap)``, without an interval;
+    with ``counts`` (:func:`sim.output.tables.cap_runs`) a peak at the cap in some
+    replications only is too, ``(at the cap in 3 of 4)``; the price peaks of the
+    ``unpriced`` commodities (:func:`sim.output.tables.unpriced`) are left out."""
     s = summary[(summary["channel"] == "all") & (summary["site"] == "all")
                 & summary["metric"].isin(HEADLINE)
                 & ~((summary["metric"] == "price_peak_ratio")
@@ -219,10 +227,15 @@ def headline_frame(summary: pd.DataFrame, caps: dict[str, float] | None = None,
     order = {m: i for i, m in enumerate(HEADLINE)}
     s["_o"] = s["metric"].map(order)
     s = s.sort_values(["commodity", "_o"], kind="stable")
-    capped = set(capped_prices(summary, caps or {}))
-    s["metric"] = [f"{m} (at the cap)" if m == "price_peak_ratio" and c in capped else m
-                   for m, c in zip(s["metric"], s["commodity"], strict=True)]
-    return _ci_frame(s, ["commodity", "metric"])
+    capped = set(counts) if counts is not None else set(capped_prices(summary, caps or {}))
+    at = [m == "price_peak_ratio" and c in capped
+          for m, c in zip(s["metric"], s["commodity"], strict=True)]
+    s["metric"] = [f"{m} (at the cap{cap_count(counts, c)})" if a else m
+                   for m, c, a in zip(s["metric"], s["commodity"], at, strict=True)]
+    out = _ci_frame(s, ["commodity", "metric"], caps)
+    # the cap holds the mean down: a bound, as sim run and sim compare show it
+    out.loc[np.array(at, dtype=bool), ["95% CI low", "95% CI high"]] = np.nan
+    return out
 
 
 def _paragraph(note: str, cls: str = "") -> str:
@@ -254,10 +267,11 @@ def deal_paragraph(res: Results, where: str = "") -> str:
     return _paragraph(deal_note(res, f" in {where}" if where else ""), "warn")
 
 
-def _cap_paragraph(capped: dict[str, float], where: str = "") -> str:
+def _cap_paragraph(capped: dict[str, float], where: str = "",
+                   counts: dict[str, tuple[float, int, int]] | None = None) -> str:
     """A paragraph naming the price peaks at the cap ("" if none), in scenario ``where``
-    if given."""
-    return _paragraph(cap_note(capped, f" in {where}" if where else ""), "warn")
+    if given, with in how many replications (``counts``, :func:`cap_runs`)."""
+    return _paragraph(cap_note(capped, f" in {where}" if where else "", counts), "warn")
 
 
 def channel_frame(summary: pd.DataFrame, keep: Iterable[tuple[str, str]] = ()
@@ -705,7 +719,8 @@ def run_report_html(res: Results, manifest: dict[str, Any] | None = None) -> str
     sc = res.scenario
     summary = res.summary()
     figures = run_figures(res)
-    head = headline_frame(summary, price_caps(res.scenario), unpriced(sc, summary))
+    counts = cap_runs(res)
+    head = headline_frame(summary, price_caps(res.scenario), unpriced(sc, summary), counts)
     channels = channel_frame(summary, targeted_channels(sc))
     refining = refining_frame(summary)
     sites = site_frame(summary)
@@ -717,7 +732,7 @@ def run_report_html(res: Results, manifest: dict[str, Any] | None = None) -> str
             CLIPPED_NOTE if res.n > 1 else "",
             "<h3>Headline KPIs by commodity</h3>",
             table(_not_applicable(head), NUMERIC, cls="kpi headline"),
-            _cap_paragraph(capped_prices(summary, price_caps(res.scenario))),
+            _cap_paragraph(capped_runs(res), counts=counts),
             money_paragraph(summary, sc),
             _unpriced_note(unpriced(sc, summary)),
             headline_notes(head, res.n),
@@ -1243,12 +1258,13 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
     csv_ref = (str(extra["scenario"].iloc[0])
                if extra is not None and not extra.empty and "scenario" in extra else None)
     period_note, unranked = period_check(named)
-    side, capped, no_price = [], {}, {}
+    side, capped, no_price, counts = [], {}, {}, {}
     for name, res in named:
         summary = res.summary()
-        capped[name] = capped_prices(summary, price_caps(res.scenario))
+        counts[name] = cap_runs(res)
+        capped[name] = capped_runs(res)
         no_price[name] = unpriced(res.scenario, summary)
-        h = headline_frame(summary, price_caps(res.scenario), no_price[name])
+        h = headline_frame(summary, price_caps(res.scenario), no_price[name], counts[name])
         h.insert(0, "scenario", name)
         side.append(h)
     heads = pd.concat(side, ignore_index=True)
@@ -1312,11 +1328,12 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
              '<section id="kpis"><h2>Key KPIs whose difference\'s 95% interval '
              "excludes zero</h2>",
              _difference_words(diffs, unranked, compare_csv=extra is not None,
-                               csv_reference=csv_ref, sites=sites, named=bool(kpis)),
+                               csv_reference=csv_ref, sites=sites, named=bool(kpis),
+                               money=_money_priced(named)),
              "<h3>Differences from the reference with 95% confidence intervals</h3>",
              DIFFERENCE_NOTE,
              table(dtab, NUMERIC, cls="kpi differences"),
-             *_price_notes(capped, no_price),
+             *_price_notes(capped, no_price, counts),
              *[money_paragraph(res.summary(), res.scenario, name) for name, res in named],
              *[deal_paragraph(res, name) for name, res in named],
              _control_section(named, unranked),
@@ -1433,10 +1450,12 @@ def _cap_bound_cells(dtab: pd.DataFrame, diffs: pd.DataFrame, ref_name: str,
     return out
 
 
-def _price_notes(capped: dict[str, dict[str, float]], no_price: dict[str, list[str]]
+def _price_notes(capped: dict[str, dict[str, float]], no_price: dict[str, list[str]],
+                 counts: dict[str, dict[str, tuple[float, int, int]]] | None = None
                  ) -> list[str]:
     """Paragraphs on the price peaks at a cap and the prices no scenario models."""
-    notes = [_cap_paragraph(caps, name) for name, caps in capped.items()]
+    notes = [_cap_paragraph(caps, name, (counts or {}).get(name))
+             for name, caps in capped.items()]
     everywhere = [c for c in next(iter(no_price.values()), [])
                   if all(c in v for v in no_price.values())]
     notes.append(_unpriced_note(everywhere))
@@ -1484,9 +1503,34 @@ def _difference_item(scenario: str, commodity: str, metric: str, diff: float, un
             f"{'+' if diff > 0 else ''}{_num(diff)} {_e(unit)}{change}, 95% CI {ci}</li>")
 
 
+def _money_priced(named: Sequence[tuple[str, Results]]) -> dict[str, set[str]]:
+    """For each scenario of ``named`` (the reference first), the commodities whose money
+    KPIs the report's price note covers (:func:`sim.output.tables.high_prices`) in it or
+    in the reference: their differences measure the price response, not revenue."""
+    high = {name: set(high_prices(res.summary(), price_caps(res.scenario)))
+            for name, res in named}
+    ref = high[named[0][0]] if named else set()
+    return {name: ref | h for name, h in high.items()}
+
+
+MONEY_CAVEAT = ("valued at the price index, which rose far or reached its cap: the price "
+                "response, not revenue (see the note below; not for headlines)")
+"""What a money KPI's difference in the key list says when the price note applies."""
+
+
+def _cap_item(scenario: str, commodity: str, diff: float, unit: str, rel: float) -> str:
+    """A price peak difference at the cap as a list item: a lower bound, as sim compare
+    writes it (``≥ +9.00 ratio (at least +900.0%), at the cap``)."""
+    bound, change = cap_bounds(diff, rel, False, True)
+    change = "" if change == "n/a" else f" ({change})"
+    return (f"<li><strong>{_e(scenario)}</strong>: {_e(commodity)} price_peak_ratio "
+            f"{_e(bound)} {_e(unit)}{_e(change)}, at the cap (a bound, no interval)</li>")
+
+
 def _difference_words(diffs: pd.DataFrame, unranked: Sequence[str] = (),
                       compare_csv: bool = False, csv_reference: str | None = None,
-                      sites: Sequence[tuple[str, str]] = (), named: bool = False) -> str:
+                      sites: Sequence[tuple[str, str]] = (), named: bool = False,
+                      money: dict[str, set[str]] | None = None) -> str:
     """The differences whose 95% interval excludes zero, as sentences; none of the
     scenarios in ``unranked`` (measured over another period than the reference). Only the
     KPIs of ``diffs`` (the headline ones, and those named with --metric: ``named``) and
@@ -1496,14 +1540,23 @@ def _difference_words(diffs: pd.DataFrame, unranked: Sequence[str] = (),
     if given)."""
     items = []
     for r in diffs.itertuples():
+        rel = (r.diff / r.reference_mean
+               if r.reference_mean and not np.isnan(r.reference_mean) else math.nan)
+        if (r.scenario not in unranked and r.diff > 0
+                and str(r.metric).startswith(f"price_peak_ratio ({r.scenario} at the cap")):
+            # the scenario's peak is held down by its cap: at least this difference (it
+            # has no interval, and left out it read as no price response at all)
+            items.append((r.scenario, _cap_item(r.scenario, r.commodity, r.diff, r.unit,
+                                                rel)))
+            continue
         if (r.scenario in unranked or np.isnan(r.ci_low) or r.ci_low <= 0 <= r.ci_high
                 or r.diff == 0):
             continue
-        rel = (r.diff / r.reference_mean
-               if r.reference_mean and not np.isnan(r.reference_mean) else math.nan)
-        items.append((r.scenario, _difference_item(r.scenario, r.commodity, r.metric, r.diff,
-                                                   r.unit, rel, r.ci_low, r.ci_high,
-                                                   new=r.reference_mean == 0)))
+        item = _difference_item(r.scenario, r.commodity, r.metric, r.diff, r.unit, rel,
+                                r.ci_low, r.ci_high, new=r.reference_mean == 0)
+        if r.metric in MONEY_KPIS and r.commodity in (money or {}).get(r.scenario, set()):
+            item = item.removesuffix("</li>") + f"; {_e(MONEY_CAVEAT)}</li>"
+        items.append((r.scenario, item))
     # each scenario's totals, then its sites and lanes
     order = {s: i for i, s in enumerate(dict.fromkeys(
         [*diffs["scenario"], *(s for s, _i in sites)]))}

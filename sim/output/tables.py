@@ -28,10 +28,13 @@ def format_number(x: float | None) -> str:
     return f"{x:.3g}"
 
 
-def clip_intervals(summary: pd.DataFrame) -> pd.DataFrame:
+def clip_intervals(summary: pd.DataFrame,
+                   caps: Mapping[str, float] | None = None) -> pd.DataFrame:
     """A copy of a KPI summary with each ``ci_low``/``ci_high`` clipped to the range its
     KPI can take (:func:`sim.metrics.kpis.kpi_bounds`): at small n a Student-t interval
-    of a share near 1, or of a stock near 0, runs past what the KPI can be."""
+    of a share near 1, or of a stock near 0, runs past what the KPI can be. With ``caps``
+    (:func:`price_caps`) a price peak's interval is clipped to its commodity's
+    ``price_cap_ratio`` too: the index never rises above it."""
     from sim.metrics.kpis import kpi_bounds
 
     out = summary.copy()
@@ -40,6 +43,12 @@ def clip_intervals(summary: pd.DataFrame) -> pd.DataFrame:
                       dtype=float).reshape(-1, 2)
     for col in ("ci_low", "ci_high"):
         out[col] = np.clip(out[col].to_numpy(dtype=float), bounds[:, 0], bounds[:, 1])
+    if caps:
+        top = np.array([caps.get(c, np.inf) if m == PRICE_PEAK else np.inf
+                        for c, m in zip(summary["commodity"], summary["metric"], strict=True)],
+                       dtype=float)
+        for col in ("ci_low", "ci_high"):
+            out[col] = np.minimum(out[col].to_numpy(dtype=float), top)
     return out
 
 
@@ -67,15 +76,66 @@ def capped_prices(summary: pd.DataFrame, caps: dict[str, float]) -> dict[str, fl
             if c in caps and at_cap(float(m), caps[c])}
 
 
-def cap_note(capped: dict[str, float], where: str = "") -> str:
+def cap_runs(res: Any, replications: Sequence[int] | None = None
+             ) -> dict[str, tuple[float, int, int]]:
+    """The commodities of a run (:class:`~sim.experiment.results.Results`) whose price
+    peak is at the cap in at least one replication (of ``replications`` if given: the
+    pairs of a comparison), with (the cap, replications at it, replications with a peak).
+
+    A peak at the cap in some replications only holds the mean down as surely as in all:
+    the mean is then a lower bound of how high the price would have gone, and its
+    interval can pass the cap."""
+    out: dict[str, tuple[float, int, int]] = {}
+    keep = (None if replications is None
+            else np.isin(np.asarray(res.replications), list(replications)))
+    for c, com in res.scenario.commodities.items():
+        try:
+            v = res.kpi(PRICE_PEAK, c)
+        except KeyError:
+            continue
+        if keep is not None:
+            v = v[keep]
+        v = v[~np.isnan(v)]
+        cap = float(com.price_cap_ratio)
+        k = sum(at_cap(float(x), cap) for x in v)
+        if k:
+            out[str(c)] = (cap, int(k), int(v.size))
+    return out
+
+
+def capped_runs(res: Any, replications: Sequence[int] | None = None) -> dict[str, float]:
+    """:func:`cap_runs` as :func:`capped_prices` gives it: commodity and cap."""
+    return {c: cap for c, (cap, _k, _n) in cap_runs(res, replications).items()}
+
+
+def cap_count(counts: Mapping[str, tuple[float, int, int]] | None, commodity: str) -> str:
+    """``" in 3 of 4"`` where ``commodity``'s price peak is at the cap in some replications
+    only (:func:`cap_runs`), else ""."""
+    if not counts or commodity not in counts:
+        return ""
+    _cap, k, n = counts[commodity]
+    return f" in {k} of {n}" if k < n else ""
+
+
+def cap_note(capped: dict[str, float], where: str = "",
+             counts: Mapping[str, tuple[float, int, int]] | None = None) -> str:
     """A line naming the price peaks at the cap ("" if none); ``where`` names the
-    scenario (in a comparison)."""
+    scenario (in a comparison); ``counts`` (:func:`cap_runs`) says in how many
+    replications where not all."""
     if not capped:
         return ""
-    which = ", ".join(f"{c} ({cap:g})" for c, cap in capped.items())
-    return (f"note: price peak at the cap{where}: {which}. The price index reached the "
-            "scenario's price_cap_ratio in every replication and never rises above it, so "
-            "the peak shows the cap, not how high the price would have gone")
+    partial = {c: cap_count(counts, c) for c in capped if cap_count(counts, c)}
+    if not partial:
+        which = ", ".join(f"{c} ({cap:g})" for c, cap in capped.items())
+        return (f"note: price peak at the cap{where}: {which}. The price index reached the "
+                "scenario's price_cap_ratio in every replication and never rises above it, "
+                "so the peak shows the cap, not how high the price would have gone")
+    which = ", ".join(f"{c} ({cap:g}, at the cap{partial.get(c, ' in every')} "
+                      "replications)" for c, cap in capped.items())
+    return (f"note: price peak at the cap{where}: {which}. The price index never rises above "
+            "the scenario's price_cap_ratio, so the replications at it hold the mean peak "
+            "down: the mean, and a difference from it, is a lower bound of how high the "
+            "price would have gone, not an estimate, and is given without an interval")
 
 
 def price_modelled(scenario: Any, commodity: str) -> bool:
@@ -154,7 +214,7 @@ def headline_table(summary: pd.DataFrame, confidence: float = 0.95,
     the others: a ``runs`` column then says over how many of the ``replications`` (the
     largest ``n`` of ``summary`` if not given), and a mean over none reads ``n/a``."""
     s = clip_intervals(summary[(summary["channel"] == "all") & (summary["site"] == "all")
-                               & summary["metric"].isin(HEADLINE)])
+                               & summary["metric"].isin(HEADLINE)], caps)
     total = int(replications if replications is not None
                 else (summary["n"].max() if len(summary) else 0))
     capped = capped_prices(summary, caps or {})

@@ -1,0 +1,81 @@
+"""A price peak at the cap in some replications only (review 88, F1, F2): the mean is held
+down by the cap, so it is shown as a bound "at the cap in k of n", never with an interval
+past the cap; the report's key list shows a capped peak as its bound and a money KPI valued
+at such a price with the price note's caveat, instead of dropping the one and headlining
+the other. Built from small synthetic data: no simulation is run."""
+
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+
+from sim.output import report as R
+from sim.output import tables as T
+
+PEAKS = np.array([10.0, 10.0, 10.0, 9.8718])  # review 88's cobalt peaks, cap 10
+
+
+def fake_results(peaks: np.ndarray, cap: float = 10.0) -> SimpleNamespace:
+    values = {"cobalt": peaks}
+    return SimpleNamespace(
+        replications=list(range(len(peaks))),
+        scenario=SimpleNamespace(commodities={"cobalt": SimpleNamespace(price_cap_ratio=cap)}),
+        kpi=lambda metric, commodity: values[commodity].copy())
+
+
+def test_a_peak_at_the_cap_in_some_replications_is_counted_and_named() -> None:
+    counts = T.cap_runs(fake_results(PEAKS))
+    assert counts == {"cobalt": (10.0, 3, 4)}
+    assert T.capped_runs(fake_results(PEAKS)) == {"cobalt": 10.0}
+    # over the pairs of a comparison only
+    assert T.cap_runs(fake_results(PEAKS), replications=[3]) == {}
+    assert T.cap_runs(fake_results(np.array([9.0, 9.5]))) == {}
+    note = T.cap_note({"cobalt": 10.0}, " in combined_2025", counts)
+    assert "at the cap in 3 of 4 replications" in note and "lower bound" in note
+    # every replication at the cap: the note as before
+    full = T.cap_note({"cobalt": 10.0}, "", T.cap_runs(fake_results(np.full(4, 10.0))))
+    assert full == T.cap_note({"cobalt": 10.0})
+
+
+def summary(mean: float, low: float, high: float) -> pd.DataFrame:
+    return pd.DataFrame({"commodity": ["cobalt"], "channel": ["all"], "site": ["all"],
+                         "metric": ["price_peak_ratio"], "unit": ["ratio"], "mean": [mean],
+                         "sd": [0.1], "n": [4], "ci_low": [low], "ci_high": [high]})
+
+
+def test_a_price_peak_interval_never_passes_the_cap() -> None:
+    out = T.clip_intervals(summary(9.97, 9.87, 10.07), {"cobalt": 10.0})
+    assert out["ci_high"].iloc[0] == 10.0 and out["ci_low"].iloc[0] == 9.87
+    # the terminal's table of a run too
+    text = T.headline_table(summary(9.5, 9.0, 10.07), caps={"cobalt": 10.0})
+    assert "10.07" not in text and "[9.00, 10.00]" in text
+
+
+def test_the_report_headline_shows_a_partly_capped_peak_as_a_bound() -> None:
+    counts = T.cap_runs(fake_results(PEAKS))
+    head = R.headline_frame(summary(9.97, 9.87, 10.07), {"cobalt": 10.0}, (), counts)
+    row = head.iloc[0]
+    assert row["metric"] == "price_peak_ratio (at the cap in 3 of 4)"
+    assert math.isnan(row["95% CI low"]) and math.isnan(row["95% CI high"])
+
+
+def diffs_frame() -> pd.DataFrame:
+    return pd.DataFrame({
+        "scenario": ["ban", "ban"], "reference": ["base", "base"],
+        "commodity": ["cobalt", "cobalt"],
+        "metric": ["price_peak_ratio (ban at the cap)", "royalty_usd"],
+        "unit": ["ratio", "USD"], "reference_mean": [1.0, 1.476e9], "mean": [10.0, 2.237e9],
+        "diff": [9.0, 7.61e8], "ci_low": [math.nan, 5e8], "ci_high": [math.nan, 9e8]})
+
+
+def test_the_key_list_keeps_a_capped_peak_as_a_bound_and_flags_money() -> None:
+    html = R._difference_words(diffs_frame(), money={"ban": {"cobalt"}})
+    assert "price_peak_ratio \u2265 +9.00 ratio (at least +900.0%), at the cap" in html
+    royalty = next(li for li in html.split("<li>")[1:] if "royalty_usd" in li)
+    assert "not revenue" in royalty and "not for headlines" in royalty
+    # a reference at the cap bounds the difference from above: not listed as excluding 0
+    d = diffs_frame().iloc[:1].assign(metric="price_peak_ratio (base at the cap)")
+    assert "<li>" not in R._difference_words(d)
