@@ -1275,7 +1275,7 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
     shown_metrics = (*COMPARE_METRICS,
                      *[m for m in CONTROL_TOTALS if m in set(totals["metric"])])
     diffs = _price_peak_differences(paired_differences(named, shown_metrics, kpis=kpis),
-                                    ref_name, capped, no_price)
+                                    ref_name, capped, no_price, counts)
     sites = _site_items(named, unranked, kpis)
     dtab = diffs.rename(columns={"diff": "difference", "ci_low": "95% CI low",
                                  "ci_high": "95% CI high",
@@ -1409,10 +1409,13 @@ def _overrides(res: Results) -> str:
 
 def _price_peak_differences(diffs: pd.DataFrame, ref_name: str,
                             capped: dict[str, dict[str, float]],
-                            no_price: dict[str, list[str]]) -> pd.DataFrame:
+                            no_price: dict[str, list[str]],
+                            counts: dict[str, dict[str, tuple[float, int, int]]] | None = None
+                            ) -> pd.DataFrame:
     """``diffs`` without the price peaks of a commodity whose price neither the reference
-    nor the scenario models, and with a peak at the cap in either named so and given no
-    interval: a difference from a cap is not an estimate of one in the peak."""
+    nor the scenario models, and with a peak at the cap in either named so (with in how
+    many replications where not all, ``counts``: :func:`cap_runs` by scenario) and given
+    no interval: a difference from a cap is not an estimate of one in the peak."""
     out = diffs.copy()
     peak = out["metric"] == "price_peak_ratio"
     drop = [bool(p) and c in no_price[ref_name] and c in no_price.get(sc, [])
@@ -1422,8 +1425,12 @@ def _price_peak_differences(diffs: pd.DataFrame, ref_name: str,
         com, sc = out.at[i, "commodity"], out.at[i, "scenario"]
         which = [n for n in (ref_name, sc) if com in capped.get(n, {})]
         if which:
-            out.at[i, "metric"] = ("price_peak_ratio ("
-                                   f"{'both' if len(which) == 2 else which[0]} at the cap)")
+            some = [cap_count((counts or {}).get(n), com) for n in which]
+            if len(which) == 2:
+                out.at[i, "metric"] = ("price_peak_ratio (both at the cap"
+                                       f"{' in some replications' if any(some) else ''})")
+            else:
+                out.at[i, "metric"] = f"price_peak_ratio ({which[0]} at the cap{some[0]})"
             out.loc[i, ["ci_low", "ci_high"]] = np.nan
     return out
 

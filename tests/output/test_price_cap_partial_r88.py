@@ -79,3 +79,12 @@ def test_the_key_list_keeps_a_capped_peak_as_a_bound_and_flags_money() -> None:
     # a reference at the cap bounds the difference from above: not listed as excluding 0
     d = diffs_frame().iloc[:1].assign(metric="price_peak_ratio (base at the cap)")
     assert "<li>" not in R._difference_words(d)
+
+
+def test_the_report_differences_table_says_in_how_many_replications() -> None:
+    d = diffs_frame().iloc[:1].assign(metric="price_peak_ratio", ci_low=8.87, ci_high=9.07)
+    counts = {"base": {}, "ban": T.cap_runs(fake_results(PEAKS))}
+    out = R._price_peak_differences(d, "base", {"base": {}, "ban": {"cobalt": 10.0}},
+                                    {"base": [], "ban": []}, counts)
+    assert out["metric"].iloc[0] == "price_peak_ratio (ban at the cap in 3 of 4)"
+    assert math.isnan(out["ci_low"].iloc[0]) and math.isnan(out["ci_high"].iloc[0])
