@@ -67,7 +67,7 @@ def run_replication(sc: Scenario, seed: int, replication: int, plan: Plan | None
     events = _events(world)
     return ReplicationResult(replication, [row[:5] for row in kpis],
                              np.array([row[5] for row in kpis], dtype=float), series, events,
-                             time.perf_counter() - started, list(world.timeline.rows))
+                             time.perf_counter() - started, world.timeline.ordered())
 
 
 def _events(world: World) -> int:

@@ -7,10 +7,12 @@ TimelineRow = tuple[float, str, str, str, str]
 
 
 class Timeline:
-    """An append-only list of what happened, in the order it happened.
+    """An append-only list of what happened, in the order it was recorded.
 
     *t0* is the simulation time of the start date, so rows carry days since the start date
-    (negative during the warm-up).
+    (negative during the warm-up). A step taken at a day's end is stamped with the day it
+    closes, and so recorded after rows of later times (an event half a day on): read the
+    rows in time order with :meth:`ordered`.
     """
 
     __slots__ = ("rows", "t0")
@@ -21,3 +23,7 @@ class Timeline:
 
     def add(self, now: float, kind: str, ident: str, action: str, detail: str = "") -> None:
         self.rows.append((round(now - self.t0, 6), kind, ident, action, detail))
+
+    def ordered(self) -> list[TimelineRow]:
+        """The rows in time order; rows of one time in the order they were recorded."""
+        return sorted(self.rows, key=lambda row: row[0])

@@ -82,3 +82,28 @@ def test_rebuild_start_is_on_the_day_the_series_shows_it() -> None:
     starts = _rows(res, "rebuild starts")
     assert starts
     assert starts[0][0] == pytest.approx(float(rising[0]))
+
+
+def test_the_timeline_stays_in_time_order_around_a_stockpile_row() -> None:
+    # review 89: the release row, stamped for the day it closes (10), was recorded after an
+    # event at 10.5, so res.timeline and timeline.csv read 10.5 before 10.0
+    data = yaml.safe_load(TINY.read_text())
+    data["sites"]["res"] = {
+        "kind": "stockpile", "region": "away",
+        "location": {"lat": 30.0, "lon": 119.0, "assumption": "test input"},
+        "initial_stock_t": {"copper": 1000.0, "assumption": "test input"}}
+    data["shocks"] = {"events": {
+        "closed": {"start": 0, "end": 40, "targets": {"sites": ["border"]},
+                   "effects": {"capacity_factor": 0.0}},
+        "blip": {"start": 10.5, "end": 11.5, "targets": {"sites": ["border"]},
+                 "effects": {"capacity_factor": 0.9}}}}
+    data["policies"] = {"stockpiles": {"sp": {
+        "site": "res", "commodity": "copper", "market": "market_x",
+        "release_shortfall_share_above": 0.05, "release_t_per_day": 50.0}}}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = sim.run(sim.scenario_from_dict(data), replications=1, seed=1, workers=1)
+    days = res.timeline["day"].tolist()
+    assert days == sorted(days)
+    starts = res.timeline[res.timeline["action"] == "release starts"]["day"].tolist()
+    assert starts and starts[0] <= 10.5  # the release started before the blip
