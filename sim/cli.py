@@ -1230,7 +1230,7 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
     from sim.experiment.errors import ExperimentError
     from sim.experiment.executors import ReplicationError
     from sim.experiment.sweep import run_sweep
-    from sim.output.folder import claim_folder
+    from sim.output.folder import claim_folder, writing
     from sim.output.sweep_output import sweep_text
     from sim.output.sweep_store import SweepStore
 
@@ -1270,48 +1270,52 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
                     "rest")
         return (f"{store.saved_count()} finished replication(s) are saved in {store.path}; "
                 "the sweep is incomplete (no sweep.json). To finish it")
-    # a run's or comparison's results in --out: refused at once, or with --force replaced
-    # by run_sweep once the sweep is found valid, just before its runs start (a mistyped
-    # --param, --metric or --set does not cost them)
-    if not force:
-        claim_folder(out, "sweep")
-    bar = _LazyBar("sweep", quiet)
-    try:
-        with bar:
-            result = run_sweep(scenario, list(params), design, samples, replications, seed,
-                               overrides=overrides, workers=workers, scheduler=scheduler,
-                               dask_local=dask_local, metrics=metrics, out=out, force=force,
-                               resume=resume, progress=bar.update, on_total=bar.set_total,
-                               figures=not no_figures, command=recorded, for_python=False)
-    except KeyboardInterrupt:
-        if not resume and store.abandon(created):
-            _err(f"\ninterrupted before any replication finished; no sweep was written to "
-                 f"{out}")
+    # the folder's lock is held until the handlers below are done with it (run_sweep holds it
+    # too, and released it before they removed an unfinished sweep's plan)
+    with writing(out, "sim sweep"):
+        # a run's or comparison's results in --out: refused at once, or with --force replaced
+        # by run_sweep once the sweep is found valid, just before its runs start (a mistyped
+        # --param, --metric or --set does not cost them)
+        if not force:
+            claim_folder(out, "sweep")
+        bar = _LazyBar("sweep", quiet)
+        try:
+            with bar:
+                result = run_sweep(scenario, list(params), design, samples, replications, seed,
+                                   overrides=overrides, workers=workers, scheduler=scheduler,
+                                   dask_local=dask_local, metrics=metrics, out=out, force=force,
+                                   resume=resume, progress=bar.update, on_total=bar.set_total,
+                                   figures=not no_figures, command=recorded, for_python=False)
+        except KeyboardInterrupt:
+            if not resume and store.abandon(created):
+                _err(f"\ninterrupted before any replication finished; no sweep was written to "
+                     f"{out}")
+                _exit_interrupted()
+            _err(f"\ninterrupted: {kept()}, run:\n  " + _resume_command(words))
             _exit_interrupted()
-        _err(f"\ninterrupted: {kept()}, run:\n  " + _resume_command(words))
-        _exit_interrupted()
-    except OSError as exc:
-        if _saved_count(store.saved_count) == 0 and not (resume and finished_before):
-            if not resume:
-                # a plan alone would make the command, run again, refuse the folder
-                with contextlib.suppress(OSError):
-                    store.abandon(created)
-            raise  # nothing was kept: reported as any environment error
-        _exit_environment(exc, then=f"{kept()} once that is fixed, run:\n  "
-                          + _resume_command(words))
-    except ReplicationError as exc:
-        from sim.experiment.sweep import Param, make_design
+        except OSError as exc:
+            if _saved_count(store.saved_count) == 0 and not (resume and finished_before):
+                if not resume:
+                    # a plan alone would make the command, run again, refuse the folder
+                    with contextlib.suppress(OSError):
+                        store.abandon(created)
+                raise  # nothing was kept: reported as any environment error
+            _exit_environment(exc, then=f"{kept()} once that is fixed, run:\n  "
+                              + _resume_command(words))
+        except ReplicationError as exc:
+            from sim.experiment.sweep import Param, make_design
 
-        # the sample's values, so that the failing scenario can be run again by itself
-        parsed = [Param.parse(p) for p in params]
-        rows = make_design(parsed, design, samples, seed).values
+            # the sample's values, so that the failing scenario can be run again by itself
+            parsed = [Param.parse(p) for p in params]
+            rows = make_design(parsed, design, samples, seed).values
 
-        def label(task: Any) -> str:
-            sets = ", ".join(p.override(v) for p, v in zip(parsed, rows[task.job], strict=True))
-            return f"sample {task.job} at {sets}"
+            def label(task: Any) -> str:
+                sets = ", ".join(p.override(v)
+                                 for p, v in zip(parsed, rows[task.job], strict=True))
+                return f"sample {task.job} at {sets}"
 
-        _exit_failed(exc, label, then=f"{kept()}{_once_fixed(exc)}, run:\n  "
-                     + _resume_command(words))
+            _exit_failed(exc, label, then=f"{kept()}{_once_fixed(exc)}, run:\n  "
+                         + _resume_command(words))
     for note in result.notes:  # may not be what was meant: said even when quiet
         _err(f"note: {note}")
     if not quiet:
