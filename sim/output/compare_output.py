@@ -242,10 +242,10 @@ def _cap_notes(comp: Comparison, label: str, metrics: Sequence[str] | None) -> l
     ref, other = capped(comp, comp.reference), capped(comp, label)
     ref_n, other_n = cap_counts(comp, comp.reference), cap_counts(comp, label)
     if ref and ref_n == other_n:
-        notes = [cap_note(ref, f" in {comp.reference} and {label}", ref_n)]
+        notes = [cap_note(ref, f" in {comp.reference} and {label}", ref_n, "both")]
     else:
-        notes = [cap_note(ref, f" in {comp.reference}", ref_n),
-                 cap_note(other, f" in {label}", other_n)]
+        notes = [cap_note(ref, f" in {comp.reference}", ref_n, "reference"),
+                 cap_note(other, f" in {label}", other_n, "scenario")]
     notes.append(unpriced_note(_unpriced(comp, label)))
     return [n for n in notes if n]
 

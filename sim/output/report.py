@@ -268,10 +268,13 @@ def deal_paragraph(res: Results, where: str = "") -> str:
 
 
 def _cap_paragraph(capped: dict[str, float], where: str = "",
-                   counts: dict[str, tuple[float, int, int]] | None = None) -> str:
+                   counts: dict[str, tuple[float, int, int]] | None = None,
+                   side: str = "") -> str:
     """A paragraph naming the price peaks at the cap ("" if none), in scenario ``where``
-    if given, with in how many replications (``counts``, :func:`cap_runs`)."""
-    return _paragraph(cap_note(capped, f" in {where}" if where else "", counts), "warn")
+    if given, with in how many replications (``counts``, :func:`cap_runs`) and what a
+    difference from them is (``side``, :func:`sim.output.tables.cap_note`)."""
+    return _paragraph(cap_note(capped, f" in {where}" if where else "", counts, side),
+                      "warn")
 
 
 def channel_frame(summary: pd.DataFrame, keep: Iterable[tuple[str, str]] = ()
@@ -1460,8 +1463,12 @@ def _cap_bound_cells(dtab: pd.DataFrame, diffs: pd.DataFrame, ref_name: str,
 def _price_notes(capped: dict[str, dict[str, float]], no_price: dict[str, list[str]],
                  counts: dict[str, dict[str, tuple[float, int, int]]] | None = None
                  ) -> list[str]:
-    """Paragraphs on the price peaks at a cap and the prices no scenario models."""
-    notes = [_cap_paragraph(caps, name, (counts or {}).get(name))
+    """Paragraphs on the price peaks at a cap and the prices no scenario models; the
+    first scenario of ``capped`` is the reference, from which a difference is an upper
+    bound where its peak is at the cap."""
+    ref = next(iter(capped), None)
+    notes = [_cap_paragraph(caps, name, (counts or {}).get(name),
+                            "reference" if name == ref else "scenario")
              for name, caps in capped.items()]
     everywhere = [c for c in next(iter(no_price.values()), [])
                   if all(c in v for v in no_price.values())]

@@ -118,10 +118,14 @@ def cap_count(counts: Mapping[str, tuple[float, int, int]] | None, commodity: st
 
 
 def cap_note(capped: dict[str, float], where: str = "",
-             counts: Mapping[str, tuple[float, int, int]] | None = None) -> str:
+             counts: Mapping[str, tuple[float, int, int]] | None = None,
+             side: str = "") -> str:
     """A line naming the price peaks at the cap ("" if none); ``where`` names the
     scenario (in a comparison); ``counts`` (:func:`cap_runs`) says in how many
-    replications where not all."""
+    replications where not all. ``side`` says what a difference (scenario minus
+    reference) from the peaks is: ``"scenario"`` (a lower bound), ``"reference"`` (an
+    upper bound: the capped reference's true peak is higher), ``"both"`` (neither); ""
+    (one run, no difference) says nothing of one."""
     if not capped:
         return ""
     partial = {c: cap_count(counts, c) for c in capped if cap_count(counts, c)}
@@ -132,10 +136,19 @@ def cap_note(capped: dict[str, float], where: str = "",
                 "so the peak shows the cap, not how high the price would have gone")
     which = ", ".join(f"{c} ({cap:g}, at the cap{partial.get(c, ' in every')} "
                       "replications)" for c, cap in capped.items())
+    # the reference's peak held down makes a difference from it too large, not too small
+    difference = {
+        "scenario": ("; a difference from a reference not at the cap is a lower bound too "
+                     "(at least)"),
+        "reference": ("; a difference of a scenario not at the cap from it is an upper "
+                      "bound (at most)"),
+        "both": "; a difference between two peaks at the cap is neither an estimate nor a "
+                "bound",
+    }.get(side, "")
     return (f"note: price peak at the cap{where}: {which}. The price index never rises above "
             "the scenario's price_cap_ratio, so the replications at it hold the mean peak "
-            "down: the mean, and a difference from it, is a lower bound of how high the "
-            "price would have gone, not an estimate, and is given without an interval")
+            "down: the mean is a lower bound of how high the price would have gone, not an "
+            f"estimate, and is given without an interval{difference}")
 
 
 def price_modelled(scenario: Any, commodity: str) -> bool:

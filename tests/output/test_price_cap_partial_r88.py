@@ -88,3 +88,37 @@ def test_the_report_differences_table_says_in_how_many_replications() -> None:
                                     {"base": [], "ban": []}, counts)
     assert out["metric"].iloc[0] == "price_peak_ratio (ban at the cap in 3 of 4)"
     assert math.isnan(out["ci_low"].iloc[0]) and math.isnan(out["ci_high"].iloc[0])
+
+
+# review 90 -------------------------------------------------------------------------------
+def test_a_reference_partly_at_the_cap_bounds_a_difference_from_above_r90() -> None:
+    counts = T.cap_runs(fake_results(PEAKS))
+    ref = T.cap_note({"cobalt": 10.0}, " in base", counts, "reference")
+    assert "upper bound (at most)" in ref and "a difference from it, is a lower" not in ref
+    assert "lower bound (at least)" not in ref
+    other = T.cap_note({"cobalt": 10.0}, " in ban", counts, "scenario")
+    assert "lower bound too (at least)" in other and "upper bound" not in other
+    # the report: the reference's note (the first scenario) says at most
+    notes = R._price_notes({"base": {"cobalt": 10.0}, "ban": {}}, {"base": [], "ban": []},
+                           {"base": counts, "ban": {}})
+    assert len(notes) == 1 and "upper bound (at most)" in notes[0]
+    # one run: no difference to speak of
+    assert "difference" not in T.cap_note({"cobalt": 10.0}, "", counts)
+
+
+def test_sim_compare_notes_a_partly_capped_reference_as_an_upper_bound_r90() -> None:
+    from sim.output import compare_output as C
+
+    def res(peaks: np.ndarray) -> SimpleNamespace:
+        r = fake_results(peaks)
+        r.scenario.commodities["cobalt"].demand_elasticity = -0.3
+        return r
+
+    table = pd.DataFrame({"scenario": ["base", "ban"], "channel": ["all"] * 2,
+                          "site": ["all"] * 2, "commodity": ["cobalt"] * 2,
+                          "metric": ["price_peak_ratio"] * 2, "mean": [9.97, 2.0]})
+    comp = SimpleNamespace(results=[res(PEAKS), res(np.full(4, 2.0))], labels=["base", "ban"],
+                           reference="base", replications=[0, 1, 2, 3], table=table)
+    notes = C._cap_notes(comp, "ban", None)
+    assert len(notes) == 1 and " in base:" in notes[0]
+    assert "upper bound (at most)" in notes[0] and "lower bound too" not in notes[0]
