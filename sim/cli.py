@@ -810,6 +810,7 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
     from sim.experiment.precision import check_metrics
     from sim.experiment.runner import FolderRun, check_folder_flags, resumed_replications
     from sim.output.tables import (
+        cap_runs,
         channel_table,
         deal_note,
         headline_table,
@@ -935,7 +936,8 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
                    + ("" if no_figures else f", figures in {out / 'figures'}/"))
         summary = results.summary()
         click.echo(headline_table(summary, caps=price_caps(results.scenario),
-                                  unpriced=unpriced(results.scenario, summary)))
+                                  unpriced=unpriced(results.scenario, summary),
+                                  counts=cap_runs(results)))
         table = channel_table(summary, keep=targeted_channels(results.scenario))
         if table:
             click.echo(table)

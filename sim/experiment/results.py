@@ -200,12 +200,15 @@ class Results:
     def _headline(self) -> list[tuple[str, str, float, float, float, str]]:
         """(commodity, metric, mean, ci_low, ci_high, unit) of a few headline KPIs: as the
         CLI's summary shows them, without the price peak of a commodity whose price is not
-        modelled, and a peak at the price cap named so, without an interval."""
+        modelled, and a peak at the price cap in some replication named so (with in how
+        many where not all, ``(at the cap in 3 of 6)``), without an interval: the cap holds
+        the mean down, so it is a lower bound and its interval could pass the cap."""
         from sim.experiment.stats import t_interval
-        from sim.output.tables import at_cap, price_modelled
+        from sim.output.tables import cap_count, cap_runs, price_modelled
 
+        counts = cap_runs(self)
         out = []
-        for com, spec in self.scenario.commodities.items():
+        for com in self.scenario.commodities:
             for metric, unit in (("delivered_t", "t"), ("shortfall_t", "t"),
                                  ("price_peak_ratio", "ratio")):
                 try:
@@ -215,8 +218,9 @@ class Results:
                 if metric == "price_peak_ratio":
                     if not price_modelled(self.scenario, com) and mean == 1.0:
                         continue
-                    if at_cap(mean, spec.price_cap_ratio):
-                        metric, low, high = "price_peak_ratio (at the cap)", math.nan, math.nan
+                    if com in counts:
+                        metric = f"price_peak_ratio (at the cap{cap_count(counts, com)})"
+                        low, high = math.nan, math.nan
                 out.append((com, metric, mean, low, high, unit))
         return out
 

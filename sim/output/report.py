@@ -202,6 +202,14 @@ def _ci_frame(summary: pd.DataFrame, columns: list[str],
     return out.rename(columns={"ci_low": "95% CI low", "ci_high": "95% CI high"})
 
 
+def every_kpi_frame(summary: pd.DataFrame, scenario: Any) -> pd.DataFrame:
+    """Every KPI of a run's ``summary`` with its interval, clipped as :func:`_ci_frame`
+    does and a price peak's to ``scenario``'s price cap (a peak at the cap in some
+    replications has a Student-t interval past it)."""
+    return _ci_frame(summary, ["commodity", "channel", "site", "metric"],
+                     price_caps(scenario))
+
+
 CLIPPED_NOTE = ("<p>Intervals are clipped to the range a KPI can take (at least 0; shares "
                 "at most 1; HHIs at most 10,000): at small n a Student-t interval can run "
                 "past it. summary.csv keeps them as computed.</p>")
@@ -748,8 +756,8 @@ def run_report_html(res: Results, manifest: dict[str, Any] | None = None) -> str
             "<details><summary>By site and lane</summary>",
             table(sites, NUMERIC, cls="kpi site"), site_definitions(sites), "</details>",
             "<details><summary>Every KPI</summary>",
-            table(_ci_frame(summary, ["commodity", "channel", "site", "metric"]), NUMERIC,
-                  cls="kpi all"), "</details></section>",
+            table(every_kpi_frame(summary, sc), NUMERIC, cls="kpi all"),
+            "</details></section>",
             '<section id="figures"><h2>Figures</h2>']
     body += [figure_html(fig, caption, stem) for stem, caption, fig in figures
              if stem != "timeline"]
@@ -1350,8 +1358,9 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
                    if csv_ref is not None and csv_ref != ref_name else "")
         # each scenario's interval clipped to what its KPI can take, as the tables above
         # (a queue of -1,818 trucks read as data); the differences' intervals are not
-        shown = _as_percent(clip_intervals(extra) if {"metric", "unit", "ci_low", "ci_high"}
-                            <= set(extra.columns) else extra,
+        shown = _as_percent(_clip_by_scenario(extra, named)
+                            if {"metric", "unit", "ci_low", "ci_high"} <= set(extra.columns)
+                            else extra,
                             {"rel_change": "+.1%", "share_positive": ".0%"})
         body += [f"<details><summary>compare.csv{_e(against)}</summary>",
                  table(shown, [c for c in shown.columns
@@ -1361,7 +1370,7 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
                  "mean; share_positive: the share of paired replications in which the "
                  "difference is positive; compare.csv keeps them as fractions, and its "
                  "intervals as computed (here each scenario's is clipped to the range its "
-                 "KPI can take).</p>",
+                 "KPI can take, a price peak's to its scenario's price cap).</p>",
                  site_definitions(extra) if "metric" in extra.columns else "",
                  "</details>"]
     body.append("</section>")
@@ -1390,6 +1399,20 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
            ("timeline", "Timelines"), ("assumptions", "Assumptions and sources")]
     names = ", ".join(n for n, _r in named[1:])
     return _page(f"{names} compared with {ref_name}", nav, "".join(body))
+
+
+def _clip_by_scenario(extra: pd.DataFrame, named: Sequence[tuple[str, Results]]
+                      ) -> pd.DataFrame:
+    """compare.csv's rows (``extra``) with each scenario's interval clipped to the range
+    its KPI can take, and a price peak's to the price cap of the scenario of its row
+    (:func:`sim.output.tables.price_caps`; by label, from ``named``): a peak at the cap in
+    some replications has an interval that runs past it."""
+    caps = {name: price_caps(res.scenario) for name, res in named}
+    if "scenario" not in extra.columns:
+        return clip_intervals(extra)
+    parts = [clip_intervals(g, caps.get(str(sc))) for sc, g in
+             extra.groupby("scenario", sort=False, dropna=False)]
+    return pd.concat(parts).loc[extra.index] if parts else clip_intervals(extra)
 
 
 def _as_percent(frame: pd.DataFrame, formats: dict[str, str]) -> pd.DataFrame:

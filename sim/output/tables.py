@@ -215,11 +215,14 @@ def replications_note(replications: int, partial: bool, none: bool) -> str:
 
 def headline_table(summary: pd.DataFrame, confidence: float = 0.95,
                    caps: dict[str, float] | None = None,
-                   unpriced: Sequence[str] = (), replications: int | None = None) -> str:
+                   unpriced: Sequence[str] = (), replications: int | None = None,
+                   counts: Mapping[str, tuple[float, int, int]] | None = None) -> str:
     """Means with confidence intervals of the headline KPIs, by commodity (totals only),
     each interval clipped to what the KPI can take. With ``caps`` (each commodity's
     ``price_cap_ratio``, :func:`price_caps`), a price peak at the cap is named
-    ``price_peak_ratio (at the cap)``, without an interval, and a note below says so. The
+    ``price_peak_ratio (at the cap)``, without an interval, and a note below says so; with
+    ``counts`` (:func:`cap_runs` of the run) a peak at the cap in some replications only is
+    too, ``price_peak_ratio (at the cap in 3 of 4)``: its mean is a lower bound. The
     price peaks of the ``unpriced`` commodities (:func:`unpriced`) are left out, with a
     note.
 
@@ -231,6 +234,8 @@ def headline_table(summary: pd.DataFrame, confidence: float = 0.95,
     total = int(replications if replications is not None
                 else (summary["n"].max() if len(summary) else 0))
     capped = capped_prices(summary, caps or {})
+    if counts:
+        capped = {**capped, **{c: cap for c, (cap, _k, _n) in counts.items()}}
     rows = []
     for (com, metric), g in s.groupby(["commodity", "metric"], sort=False):
         r = g.iloc[0]
@@ -240,7 +245,8 @@ def headline_table(summary: pd.DataFrame, confidence: float = 0.95,
             continue
         if metric == PRICE_PEAK and com in capped:
             # the cap, not an estimate of how high the price went
-            rows.append((com, AT_CAP, format_number(r["mean"]), "-", r["unit"], runs))
+            rows.append((com, f"{PRICE_PEAK} (at the cap{cap_count(counts, com)})",
+                         format_number(r["mean"]), "-", r["unit"], runs))
             continue
         if n == 0:
             rows.append((com, metric, NOT_APPLICABLE, "", r["unit"], runs))
@@ -253,8 +259,7 @@ def headline_table(summary: pd.DataFrame, confidence: float = 0.95,
             ci = f"[{format_number(r['ci_low'])}, {format_number(r['ci_high'])}]"
         rows.append((com, metric, format_number(r["mean"]), ci, r["unit"], runs))
     order = {m: i for i, m in enumerate(HEADLINE)}
-    order[AT_CAP] = order[PRICE_PEAK]
-    rows.sort(key=lambda x: (x[0], order.get(x[1], 99)))
+    rows.sort(key=lambda x: (x[0], order.get(x[1].split(" (")[0], 99)))
     partial = any(r[5] and r[2] != NOT_APPLICABLE for r in rows)
     none = any(r[2] == NOT_APPLICABLE for r in rows)
     head: tuple[str, ...] = ("commodity", "metric", "mean", f"{confidence:.0%} CI", "unit",
@@ -267,7 +272,7 @@ def headline_table(summary: pd.DataFrame, confidence: float = 0.95,
                        for i, (v, w) in enumerate(zip(row, widths, strict=True)))
              for row in [head, *rows]]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    notes = [n for n in (cap_note(capped), unpriced_note(unpriced),
+    notes = [n for n in (cap_note(capped, "", counts), unpriced_note(unpriced),
                          replications_note(total, partial, none)) if n]
     return "\n".join([*lines, *notes])
 

@@ -122,3 +122,45 @@ def test_sim_compare_notes_a_partly_capped_reference_as_an_upper_bound_r90() -> 
     notes = C._cap_notes(comp, "ban", None)
     assert len(notes) == 1 and " in base:" in notes[0]
     assert "upper bound (at most)" in notes[0] and "lower bound too" not in notes[0]
+
+
+def test_sim_runs_table_shows_a_partly_capped_peak_as_a_bound_r90() -> None:
+    counts = T.cap_runs(fake_results(PEAKS))
+    text = T.headline_table(summary(9.97, 9.87, 10.07), caps={"cobalt": 10.0}, counts=counts)
+    assert "price_peak_ratio (at the cap in 3 of 4)" in text
+    assert "9.87" not in text and "10.07" not in text
+    assert "at the cap in 3 of 4 replications" in text and "lower bound" in text
+
+
+def test_results_repr_shows_a_partly_capped_peak_as_a_bound_r90() -> None:
+    from sim.experiment.results import Results
+
+    peaks = np.array([3.5, 3.5, 3.5, 2.64, 2.9, 3.2])
+    res = fake_results(peaks, cap=3.5)
+    res.scenario.commodities["cobalt"].demand_elasticity = -0.3
+
+    def kpi(metric: str, commodity: str) -> np.ndarray:
+        if metric != "price_peak_ratio":
+            raise KeyError(metric)
+        return peaks.copy()
+
+    res.kpi = kpi
+    rows = Results._headline(res)
+    assert len(rows) == 1
+    com, metric, mean, low, high, _unit = rows[0]
+    assert metric == "price_peak_ratio (at the cap in 3 of 6)"
+    assert math.isnan(low) and math.isnan(high)
+
+
+def test_the_reports_every_kpi_and_compare_csv_tables_clip_a_peak_to_the_cap_r90() -> None:
+    sc = SimpleNamespace(commodities={"cobalt": SimpleNamespace(price_cap_ratio=10.0)})
+    out = R.every_kpi_frame(summary(9.97, 9.87, 10.07), sc)
+    assert out["95% CI high"].iloc[0] == 10.0
+    other = SimpleNamespace(commodities={"cobalt": SimpleNamespace(price_cap_ratio=20.0)})
+    extra = pd.concat([summary(9.97, 9.87, 10.07).assign(scenario="partial"),
+                       summary(9.97, 9.87, 10.07).assign(scenario="nocap")],
+                      ignore_index=True)
+    named = [("partial", SimpleNamespace(scenario=sc)), ("nocap", SimpleNamespace(scenario=other))]
+    clipped = R._clip_by_scenario(extra, named)
+    assert list(clipped["ci_high"]) == [10.0, 10.07]
+    assert list(clipped["scenario"]) == ["partial", "nocap"]
