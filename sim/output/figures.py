@@ -1386,9 +1386,16 @@ def _other_period(named: NamedResults) -> set[str]:
 
 def _capped_peaks(named: NamedResults) -> dict[str, set[str]]:
     """For each scenario of ``named``, the commodities whose price peak is at the cap in
-    some replication (:func:`sim.output.tables.capped_runs`, the tables' test: the mean is
-    then held down by the cap, a bound); none for a scenario given without its results."""
-    return {name: set(capped_runs(res)) if res is not None else set() for name, res in named}
+    some paired replication (:func:`sim.output.tables.capped_runs`, the tables' test: the
+    mean is then held down by the cap, a bound; the differences stand on the replications
+    every scenario has, so one at the cap outside them bounds nothing); none for a
+    scenario given without its results."""
+    from sim.experiment.compare import common_replications
+
+    given = [res for _name, res in named if res is not None]
+    pairs = common_replications(given) if given else []
+    return {name: set(capped_runs(res, pairs)) if res is not None else set()
+            for name, res in named}
 
 
 def _cap_label(diff: float, ref_capped: bool, capped: bool) -> str:

@@ -1243,6 +1243,18 @@ def compared_scenario_notes(named: Sequence[tuple[str, Results]]) -> list[str]:
                           [scenario_notes(res) for _name, res in named])
 
 
+def paired_cap_runs(named: Sequence[tuple[str, Any]]
+                    ) -> dict[str, dict[str, tuple[float, int, int]]]:
+    """:func:`sim.output.tables.cap_runs` of each scenario of ``named`` over the
+    replications every one of them has: the pairs the differences stand on, as sim
+    compare counts them (:func:`sim.output.compare_output.cap_counts`). A peak at the cap
+    in an unpaired replication holds no difference's mean down."""
+    from sim.experiment.compare import common_replications
+
+    pairs = common_replications([res for _n, res in named]) if named else []
+    return {name: cap_runs(res, pairs) for name, res in named}
+
+
 def compare_report_html(named: Sequence[tuple[str, Results]],
                         extra: pd.DataFrame | None = None,
                         reference_note: str | None = None,
@@ -1269,13 +1281,16 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
     csv_ref = (str(extra["scenario"].iloc[0])
                if extra is not None and not extra.empty and "scenario" in extra else None)
     period_note, unranked = period_check(named)
-    side, capped, no_price, counts = [], {}, {}, {}
+    side, no_price = [], {}
+    # each scenario's own headline row counts all its replications, its differences only
+    # the pairs
+    counts = paired_cap_runs(named)
+    capped = {name: {c: cap for c, (cap, _k, _n) in runs.items()}
+              for name, runs in counts.items()}
     for name, res in named:
         summary = res.summary()
-        counts[name] = cap_runs(res)
-        capped[name] = capped_runs(res)
         no_price[name] = unpriced(res.scenario, summary)
-        h = headline_frame(summary, price_caps(res.scenario), no_price[name], counts[name])
+        h = headline_frame(summary, price_caps(res.scenario), no_price[name], cap_runs(res))
         h.insert(0, "scenario", name)
         side.append(h)
     heads = pd.concat(side, ignore_index=True)

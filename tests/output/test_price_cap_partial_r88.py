@@ -164,3 +164,19 @@ def test_the_reports_every_kpi_and_compare_csv_tables_clip_a_peak_to_the_cap_r90
     clipped = R._clip_by_scenario(extra, named)
     assert list(clipped["ci_high"]) == [10.0, 10.07]
     assert list(clipped["scenario"]) == ["partial", "nocap"]
+
+
+def test_the_report_counts_cap_hits_over_the_pairs_only_r90() -> None:
+    from sim.output import figures as F
+
+    # review 90's rp6: peaks 2.49, 2.33, then 3 of 4 at the cap; rt2 has replications 0, 1
+    partial = fake_results(np.array([2.49, 2.33, 3.5, 3.5, 3.5, 3.2]), cap=3.5)
+    tiny = fake_results(np.array([1.2, 1.25]), cap=3.5)
+    named = [("tiny", tiny), ("partial", partial)]
+    assert R.paired_cap_runs(named) == {"tiny": {}, "partial": {}}
+    assert F._capped_peaks(named) == {"tiny": set(), "partial": set()}
+    # with every replication paired, they count as before
+    whole = fake_results(np.array([1.2, 1.25, 1.1, 1.3, 1.2, 1.2]), cap=3.5)
+    assert R.paired_cap_runs([("tiny", whole), ("partial", partial)])["partial"] == {
+        "cobalt": (3.5, 3, 6)}
+    assert F._capped_peaks([("tiny", whole), ("partial", partial)])["partial"] == {"cobalt"}
