@@ -1570,13 +1570,17 @@ MONEY_CAVEAT = ("valued at the price index, which rose far or reached its cap: t
 """What a money KPI's difference in the key list says when the price note applies."""
 
 
-def _cap_item(scenario: str, commodity: str, diff: float, unit: str, rel: float) -> str:
-    """A price peak difference at the cap as a list item: a lower bound, as sim compare
-    writes it (``≥ +9.00 ratio (at least +900.0%), at the cap``)."""
-    bound, change = cap_bounds(diff, rel, False, True)
+def _cap_item(scenario: str, commodity: str, diff: float, unit: str, rel: float,
+              reference: bool = False) -> str:
+    """A price peak difference at the cap as a list item: a lower bound where the
+    scenario's peak is at the cap, as sim compare writes it (``≥ +9.00 ratio (at least
+    +900.0%), at the cap``), an upper bound where the reference's is (``reference``:
+    ``≤ -1.98 ratio (at most -61.8%), reference at the cap``)."""
+    bound, change = cap_bounds(diff, rel, reference, not reference)
     change = "" if change == "n/a" else f" ({change})"
+    where = "reference at the cap" if reference else "at the cap"
     return (f"<li><strong>{_e(scenario)}</strong>: {_e(commodity)} price_peak_ratio "
-            f"{_e(bound)} {_e(unit)}{_e(change)}, at the cap (a bound, no interval)</li>")
+            f"{_e(bound)} {_e(unit)}{_e(change)}, {where} (a bound, no interval)</li>")
 
 
 def _difference_words(diffs: pd.DataFrame, unranked: Sequence[str] = (),
@@ -1600,6 +1604,13 @@ def _difference_words(diffs: pd.DataFrame, unranked: Sequence[str] = (),
             # has no interval, and left out it read as no price response at all)
             items.append((r.scenario, _cap_item(r.scenario, r.commodity, r.diff, r.unit,
                                                 rel)))
+            continue
+        row_ref = getattr(r, "reference", None)
+        if (r.scenario not in unranked and r.diff < 0 and row_ref is not None
+                and str(r.metric).startswith(f"price_peak_ratio ({row_ref} at the cap")):
+            # the reference's peak is held down: the fall is at most this (excludes zero)
+            items.append((r.scenario, _cap_item(r.scenario, r.commodity, r.diff, r.unit,
+                                                rel, reference=True)))
             continue
         if (r.scenario in unranked or np.isnan(r.ci_low) or r.ci_low <= 0 <= r.ci_high
                 or r.diff == 0):

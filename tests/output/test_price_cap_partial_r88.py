@@ -180,3 +180,13 @@ def test_the_report_counts_cap_hits_over_the_pairs_only_r90() -> None:
     assert R.paired_cap_runs([("tiny", whole), ("partial", partial)])["partial"] == {
         "cobalt": (3.5, 3, 6)}
     assert F._capped_peaks([("tiny", whole), ("partial", partial)])["partial"] == {"cobalt"}
+
+
+def test_the_key_list_keeps_a_fall_from_a_capped_reference_as_a_bound_r90() -> None:
+    d = diffs_frame().iloc[:1].assign(metric="price_peak_ratio (base at the cap in 3 of 6)",
+                                      reference_mean=3.2, mean=1.22, diff=-1.98)
+    html = R._difference_words(d)
+    assert ("price_peak_ratio \u2264 -1.98 ratio (at most -61.9%), reference at the cap"
+            in html)
+    # a rise from a capped reference says nothing: still left out
+    assert "<li>" not in R._difference_words(d.assign(diff=1.0, mean=4.2))
