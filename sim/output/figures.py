@@ -55,6 +55,7 @@ from sim.output.network_map import (
 )
 from sim.output.tables import (
     at_cap,
+    cap_runs,
     capped_runs,
     channel_label,
     format_number,
@@ -775,7 +776,11 @@ def prices_figure(res: Results, commodity: str | None = None) -> Figure:
         if capped or reached_cap(res, com, price) is not None:
             _cap_line(ax, cap)
             if not capped:
-                peak += f"; some replications at the cap ({cap:g})"
+                # the replications at the cap hold the mean down: a lower bound, whose
+                # interval (past the cap) the tables do not give either
+                _c, k, n = cap_runs(res).get(com, (cap, 0, 0))
+                some = f"in {k} of {n} replications" if n else "in some replications"
+                peak = f"peak \u2265 {m:.3g} (at the cap ({cap:g}) {some})"
         if _peak_above(m, top):
             # the KPI is the highest day; the lines are means over each period, lower
             # where the index rose and fell within one (the cap drawn above every line)

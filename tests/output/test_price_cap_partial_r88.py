@@ -190,3 +190,30 @@ def test_the_key_list_keeps_a_fall_from_a_capped_reference_as_a_bound_r90() -> N
             in html)
     # a rise from a capped reference says nothing: still left out
     assert "<li>" not in R._difference_words(d.assign(diff=1.0, mean=4.2))
+
+
+def test_the_price_figure_gives_a_partly_capped_peak_as_a_bound_r90(tmp_path) -> None:
+    from pathlib import Path
+
+    import yaml
+
+    import sim
+    from sim.output import figures as F
+
+    # review 90's partial.yaml: tiny with a closure of 5-25 days and copper capped at 3.5
+    tiny = Path(__file__).resolve().parents[1] / "data" / "tiny.yaml"
+    data = yaml.safe_load(tiny.read_text(encoding="utf-8"))
+    data["name"] = "partial"
+    data["commodities"]["copper"]["price_cap_ratio"] = 3.5
+    data["shocks"] = {"events": {"border_closure": {
+        "name": "Border closed", "start": 20,
+        "duration_days": {"dist": "uniform", "low": 5, "high": 25},
+        "targets": {"sites": ["border"]}, "effects": {"capacity_factor": 0}}}}
+    path = tmp_path / "partial.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    res = sim.run(sim.load_scenario(path), replications=6, seed=1)
+    _cap, k, n = T.cap_runs(res)["copper"]
+    assert 0 < k < n
+    title = F.prices_figure(res, "copper").axes[0].get_title()
+    assert "peak \u2265" in title and f"at the cap (3.5) in {k} of {n} replications" in title
+    assert "95% CI" not in title
