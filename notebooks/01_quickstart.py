@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 import sim
-from sim.output.tables import at_cap, price_caps, unpriced
+from sim.output.tables import cap_runs, unpriced
 
 FAST = os.environ.get("SIM_NOTEBOOK_FAST") == "1"
 REPS = int(os.environ.get("SIM_NOTEBOOK_REPS", "10"))
@@ -69,13 +69,13 @@ res
 # As on the command line, the headline rows below leave out the price peak of a commodity
 # whose price the scenario does not model (no demand elasticity and no shock moving its
 # price: its index is 1 by definition; `res.summary()` keeps the row), and a peak equal to
-# the commodity's `price_cap_ratio` is named "at the cap": it shows the cap, not how high
-# the price would have gone.
+# the commodity's `price_cap_ratio` in some replications is named "at the cap in k of n": the
+# mean is then held down by the cap, a lower bound of how high the price would have gone.
 
 # %%
 summary = res.summary()
 NO_PRICE = unpriced(sc, summary)
-CAPS = price_caps(sc)
+CAPPED = cap_runs(res)  # commodity -> (cap, replications at it, replications)
 headline = summary[(summary.channel == "all") & (summary.site == "all")
                    & summary.metric.isin(["mined_t", "exported_t", "delivered_t",
                                           "shortfall_t", "mean_lead_time_days",
@@ -83,8 +83,9 @@ headline = summary[(summary.channel == "all") & (summary.site == "all")
                    & ~((summary.metric == "price_peak_ratio")
                        & summary.commodity.isin(NO_PRICE))]
 headline = headline.assign(metric=[
-    f"{m} (at the cap)" if m == "price_peak_ratio" and at_cap(v, CAPS[c]) else m
-    for m, c, v in zip(headline.metric, headline.commodity, headline["mean"], strict=True)])
+    f"{m} (at the cap in {CAPPED[c][1]} of {CAPPED[c][2]})"
+    if m == "price_peak_ratio" and c in CAPPED else m
+    for m, c in zip(headline.metric, headline.commodity, strict=True)])
 if NO_PRICE:
     print(f"price not modelled, its peak left out: {', '.join(NO_PRICE)}")
 headline[["commodity", "metric", "mean", "ci_low", "ci_high", "n", "unit"]]
@@ -101,8 +102,10 @@ def price_text(com: str) -> str:
     if com in NO_PRICE:
         return "price not modelled"
     peak = total("price_peak_ratio", com)
-    if at_cap(peak, CAPS[com]):
-        return f"price peak at the cap of {CAPS[com]:g} x reference"
+    if com in CAPPED:
+        cap, k, n = CAPPED[com]
+        return (f"price peak at least {peak:.2f} x reference (at the cap of {cap:g} x in {k} "
+                f"of {n} replications)")
     return f"price peak {peak:.2f} x reference"
 
 

@@ -60,7 +60,7 @@ import pandas as pd
 
 import sim
 from sim.output.figures import compare_series_figure, forest_figure
-from sim.output.tables import PRICE_PEAK, at_cap, cap_bounds, capped_prices, price_caps
+from sim.output.tables import PRICE_PEAK, at_cap, cap_bounds, cap_runs
 
 REPS = int(os.environ.get("SIM_NOTEBOOK_REPS", "20"))
 pd.options.display.float_format = "{:,.2f}".format  # no scientific notation in tables
@@ -123,12 +123,12 @@ print(f"\nChinese refiners' cobalt feed on {ban_sc.start}: export ban {feed:,.0f
 # without making the pair incomparable: that the combined scenario extends files its
 # reference does not, say, which the scenario list above already explains.
 #
-# A price peak at the commodity's cap (`price_cap_ratio`, reached in every replication)
-# shows the cap, not how high the price would have gone: its difference is a bound, not an
-# estimate. The table writes it as `sim compare` does, `≥` (the scenario at the cap: the
-# difference is at least this) or `≤` (the reference at the cap), with no interval (`-`,
-# no difference at all, where both are at the cap), and names who is at the cap beside the
-# metric.
+# A price peak at the commodity's cap (`price_cap_ratio`, reached in at least one
+# replication) shows the cap, not how high the price would have gone: its difference is a
+# bound, not an estimate. The table writes it as `sim compare` does, `≥` (the scenario at
+# the cap: the difference is at least this) or `≤` (the reference at the cap), with no
+# interval (`-`, no difference at all, where both are at the cap), and names who is at the
+# cap beside the metric.
 
 # %%
 KEYS = ["commodity", "channel", "site", "metric", "unit"]
@@ -188,9 +188,9 @@ def pick(table: pd.DataFrame, rows: list[tuple[str, str, str, str]]) -> pd.DataF
 
 
 def capped(label: str) -> dict[str, float]:
-    """The commodities whose price peak in ``label`` is at the cap in every replication."""
-    res = results[label]
-    return capped_prices(res.summary(), price_caps(res.scenario))
+    """The commodities whose price peak in ``label`` is at the cap in at least one
+    replication (the mean is then held down by the cap), with their cap."""
+    return {c: cap for c, (cap, _k, _n) in cap_runs(results[label]).items()}
 
 
 def as_bounds(table: pd.DataFrame) -> pd.DataFrame:
