@@ -1364,7 +1364,8 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
              *[deal_paragraph(res, name) for name, res in named],
              _control_section(named, unranked),
              "<details><summary>Headline KPIs of every scenario</summary>",
-             table(_not_applicable(heads), NUMERIC, cls="kpi headline"), CLIPPED_NOTE,
+             table(_not_applicable(heads), NUMERIC, cls="kpi headline"),
+             *_headline_cap_notes(named, counts), CLIPPED_NOTE,
              "".join(headline_notes(heads[heads["scenario"] == name], res.n, name)
                      for name, res in named), "</details>"]
     if extra is not None and not extra.empty:
@@ -1414,6 +1415,22 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
            ("timeline", "Timelines"), ("assumptions", "Assumptions and sources")]
     names = ", ".join(n for n, _r in named[1:])
     return _page(f"{names} compared with {ref_name}", nav, "".join(body))
+
+
+def _headline_cap_notes(named: Sequence[tuple[str, Any]],
+                        paired: dict[str, dict[str, tuple[float, int, int]]]) -> list[str]:
+    """Paragraphs on the price peaks at the cap in the headline table of every scenario
+    of ``named``, whose rows count all of a scenario's replications
+    (:func:`sim.output.tables.cap_runs`), for the scenarios where that count differs from
+    the pairs' (``paired``, :func:`paired_cap_runs`) that the differences' notes give: a
+    cap hit in an unpaired replication marks the row "at the cap" with no note else."""
+    notes = []
+    for name, res in named:
+        every = cap_runs(res)
+        if every != paired.get(name, {}):
+            notes.append(_cap_paragraph({c: cap for c, (cap, _k, _n) in every.items()},
+                                        name, every))
+    return [n for n in notes if n]
 
 
 def _clip_by_scenario(extra: pd.DataFrame, named: Sequence[tuple[str, Results]]

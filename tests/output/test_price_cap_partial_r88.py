@@ -217,3 +217,21 @@ def test_the_price_figure_gives_a_partly_capped_peak_as_a_bound_r90(tmp_path) ->
     title = F.prices_figure(res, "copper").axes[0].get_title()
     assert "peak \u2265" in title and f"at the cap (3.5) in {k} of {n} replications" in title
     assert "95% CI" not in title
+
+
+# review 91 -------------------------------------------------------------------------------
+def test_the_headline_table_of_a_comparison_notes_caps_in_unpaired_replications_r91() -> None:
+    # review 91's cmp_unpaired: every cap hit of rp6 falls in replications rt2 lacks
+    partial = fake_results(np.array([2.49, 2.33, 3.5, 3.5, 3.5, 3.2]), cap=3.5)
+    tiny = fake_results(np.array([1.2, 1.25]), cap=3.5)
+    named = [("tiny", tiny), ("partial", partial)]
+    paired = R.paired_cap_runs(named)
+    assert R._price_notes({n: {} for n in paired}, {"tiny": [], "partial": []}, paired) == []
+    notes = R._headline_cap_notes(named, paired)
+    assert len(notes) == 1
+    assert "at the cap in partial: cobalt (3.5, at the cap in 3 of 6 replications)" in notes[0]
+    assert "without an interval" in notes[0] and "difference" not in notes[0]
+    # every replication paired: the differences' notes say it already
+    whole = fake_results(np.array([1.2, 1.25, 1.1, 1.3, 1.2, 1.2]), cap=3.5)
+    named = [("tiny", whole), ("partial", partial)]
+    assert R._headline_cap_notes(named, R.paired_cap_runs(named)) == []
