@@ -27,7 +27,7 @@ import json
 import math
 import re
 import shlex
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,6 +52,7 @@ from sim.output.tables import (
     MONEY_KPIS,
     NEW,
     NOT_APPLICABLE,
+    PRICE_PEAK,
     REFINED_NOTE,
     SITE_LIMIT,
     SITE_ORDER,
@@ -202,12 +203,21 @@ def _ci_frame(summary: pd.DataFrame, columns: list[str],
     return out.rename(columns={"ci_low": "95% CI low", "ci_high": "95% CI high"})
 
 
-def every_kpi_frame(summary: pd.DataFrame, scenario: Any) -> pd.DataFrame:
+def every_kpi_frame(summary: pd.DataFrame, scenario: Any,
+                    counts: Mapping[str, tuple[float, int, int]] | None = None
+                    ) -> pd.DataFrame:
     """Every KPI of a run's ``summary`` with its interval, clipped as :func:`_ci_frame`
     does and a price peak's to ``scenario``'s price cap (a peak at the cap in some
-    replications has a Student-t interval past it)."""
-    return _ci_frame(summary, ["commodity", "channel", "site", "metric"],
-                     price_caps(scenario))
+    replications has a Student-t interval past it). The price peaks of the commodities
+    of ``counts`` (:func:`sim.output.tables.cap_runs`: at the cap in some replication)
+    get no interval: their mean is a lower bound, as the headline table and its note
+    say."""
+    out = _ci_frame(summary, ["commodity", "channel", "site", "metric"],
+                    price_caps(scenario))
+    if counts:
+        at = (out["metric"] == PRICE_PEAK) & out["commodity"].isin(list(counts))
+        out.loc[at.to_numpy(), ["95% CI low", "95% CI high"]] = np.nan
+    return out
 
 
 CLIPPED_NOTE = ("<p>Intervals are clipped to the range a KPI can take (at least 0; shares "
@@ -756,7 +766,7 @@ def run_report_html(res: Results, manifest: dict[str, Any] | None = None) -> str
             "<details><summary>By site and lane</summary>",
             table(sites, NUMERIC, cls="kpi site"), site_definitions(sites), "</details>",
             "<details><summary>Every KPI</summary>",
-            table(every_kpi_frame(summary, sc), NUMERIC, cls="kpi all"),
+            table(every_kpi_frame(summary, sc, counts), NUMERIC, cls="kpi all"),
             "</details></section>",
             '<section id="figures"><h2>Figures</h2>']
     body += [figure_html(fig, caption, stem) for stem, caption, fig in figures
@@ -1374,7 +1384,7 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
                    if csv_ref is not None and csv_ref != ref_name else "")
         # each scenario's interval clipped to what its KPI can take, as the tables above
         # (a queue of -1,818 trucks read as data); the differences' intervals are not
-        shown = _as_percent(_clip_by_scenario(extra, named)
+        shown = _as_percent(_clip_by_scenario(extra, named, counts)
                             if {"metric", "unit", "ci_low", "ci_high"} <= set(extra.columns)
                             else extra,
                             {"rel_change": "+.1%", "share_positive": ".0%"})
@@ -1433,18 +1443,33 @@ def _headline_cap_notes(named: Sequence[tuple[str, Any]],
     return [n for n in notes if n]
 
 
-def _clip_by_scenario(extra: pd.DataFrame, named: Sequence[tuple[str, Results]]
-                      ) -> pd.DataFrame:
+def _clip_by_scenario(extra: pd.DataFrame, named: Sequence[tuple[str, Results]],
+                      counts: Mapping[str, Mapping[str, tuple[float, int, int]]] | None
+                      = None) -> pd.DataFrame:
     """compare.csv's rows (``extra``) with each scenario's interval clipped to the range
     its KPI can take, and a price peak's to the price cap of the scenario of its row
     (:func:`sim.output.tables.price_caps`; by label, from ``named``): a peak at the cap in
-    some replications has an interval that runs past it."""
+    some replications has an interval that runs past it. With ``counts``
+    (:func:`paired_cap_runs`, by label) a price peak at the cap in some replication gets
+    no interval, nor does its difference, or a difference from compare.csv's reference
+    (its first scenario) at the cap: a bound, as the differences table gives it."""
     caps = {name: price_caps(res.scenario) for name, res in named}
     if "scenario" not in extra.columns:
         return clip_intervals(extra)
     parts = [clip_intervals(g, caps.get(str(sc))) for sc, g in
              extra.groupby("scenario", sort=False, dropna=False)]
-    return pd.concat(parts).loc[extra.index] if parts else clip_intervals(extra)
+    out = pd.concat(parts).loc[extra.index] if parts else clip_intervals(extra)
+    if counts and not out.empty and {"commodity", "metric"} <= set(out.columns):
+        ref = counts.get(str(out["scenario"].iloc[0]), {})
+        peak = (out["metric"] == PRICE_PEAK).to_numpy()
+        own = np.array([c in counts.get(str(sc), {}) for c, sc in
+                        zip(out["commodity"], out["scenario"], strict=True)], dtype=bool)
+        from_ref = out["commodity"].isin(list(ref)).to_numpy()
+        out.loc[peak & own, ["ci_low", "ci_high"]] = np.nan
+        diff_ci = [c for c in ("diff_ci_low", "diff_ci_high") if c in out.columns]
+        if diff_ci:
+            out.loc[peak & (own | from_ref), diff_ci] = np.nan
+    return out
 
 
 def _as_percent(frame: pd.DataFrame, formats: dict[str, str]) -> pd.DataFrame:

@@ -235,3 +235,35 @@ def test_the_headline_table_of_a_comparison_notes_caps_in_unpaired_replications_
     whole = fake_results(np.array([1.2, 1.25, 1.1, 1.3, 1.2, 1.2]), cap=3.5)
     named = [("tiny", whole), ("partial", partial)]
     assert R._headline_cap_notes(named, R.paired_cap_runs(named)) == []
+
+
+def test_the_reports_raw_tables_give_a_partly_capped_peak_no_interval_r91() -> None:
+    sc = SimpleNamespace(commodities={"cobalt": SimpleNamespace(price_cap_ratio=10.0)})
+    counts = T.cap_runs(fake_results(PEAKS))
+    out = R.every_kpi_frame(summary(9.97, 9.87, 10.07), sc, counts)
+    assert math.isnan(out["95% CI low"].iloc[0]) and math.isnan(out["95% CI high"].iloc[0])
+    assert out["mean"].iloc[0] == 9.97
+    # no cap reached: the interval as before
+    assert R.every_kpi_frame(summary(9.5, 9.0, 9.8), sc, {})["95% CI low"].iloc[0] == 9.0
+    # review 91's cmp4: partial (capped, the csv's reference), nocap and tiny (not capped)
+    other = SimpleNamespace(commodities={"cobalt": SimpleNamespace(price_cap_ratio=50.0)})
+    diff = {"diff": [math.nan, 0.382, -1.98], "diff_ci_low": [math.nan, -0.196, -2.53],
+            "diff_ci_high": [math.nan, 0.961, -1.42]}
+    extra = pd.concat([summary(3.2, 2.64, 3.76).assign(scenario="partial"),
+                       summary(3.58, 2.6, 4.56).assign(scenario="nocap"),
+                       summary(1.22, 1.22, 1.22).assign(scenario="tiny"),
+                       summary(3.2, 2.64, 3.76).assign(scenario="nocap", metric="mined_t",
+                                                       unit="t")],
+                      ignore_index=True)
+    extra = extra.assign(**{k: v + [0.5] for k, v in diff.items()})
+    named = [(n, SimpleNamespace(scenario=sc if n == "partial" else other))
+             for n in ("partial", "nocap", "tiny")]
+    counts = {"partial": {"cobalt": (3.5, 3, 6)}, "nocap": {}, "tiny": {}}
+    out = R._clip_by_scenario(extra, named, counts)
+    assert out["ci_low"].isna().tolist() == [True, False, False, False]
+    assert out["diff_ci_low"].isna().tolist() == [True, True, True, False]
+    assert out["diff_ci_high"].isna().tolist() == [True, True, True, False]
+    assert out["ci_high"].iloc[1] == 4.56 and out["diff_ci_low"].iloc[3] == 0.5
+    # no cap anywhere: as before
+    plain = R._clip_by_scenario(extra, named, {n: {} for n in counts})
+    assert plain["diff_ci_low"].iloc[1] == -0.196 and plain["ci_low"].iloc[0] == 2.64
