@@ -1545,11 +1545,29 @@ def _price_notes(capped: dict[str, dict[str, float]], no_price: dict[str, list[s
                  ) -> list[str]:
     """Paragraphs on the price peaks at a cap and the prices no scenario models; the
     first scenario of ``capped`` is the reference, from which a difference is an upper
-    bound where its peak is at the cap."""
-    ref = next(iter(capped), None)
-    notes = [_cap_paragraph(caps, name, (counts or {}).get(name),
-                            "reference" if name == ref else "scenario")
-             for name, caps in capped.items()]
+    bound where its peak is at the cap. Scenarios at the cap as the reference is (the same
+    commodities in as many replications, ``counts``) share its note, as sim compare's
+    notes do: their differences from it are between two capped peaks, neither an
+    estimate nor a bound."""
+    names = list(capped)
+
+    def runs(name: str) -> Any:
+        return (counts or {}).get(name) if counts is not None else capped[name]
+
+    ref = names[0] if names else None
+    same = ([n for n in names[1:] if runs(n) == runs(ref)]
+            if ref is not None and capped[ref] else [])
+    notes = []
+    if same:
+        joint = [ref, *same]
+        where = f"{', '.join(joint[:-1])} and {joint[-1]}"
+        # the scenarios not at the cap still differ from a capped reference: at most
+        side = "both" if len(joint) == len(names) else "reference+both"
+        notes.append(_cap_paragraph(capped[ref], where, (counts or {}).get(ref), side))
+    elif ref is not None:
+        notes.append(_cap_paragraph(capped[ref], ref, (counts or {}).get(ref), "reference"))
+    notes += [_cap_paragraph(capped[n], n, (counts or {}).get(n), "scenario")
+              for n in names[1:] if n not in same]
     everywhere = [c for c in next(iter(no_price.values()), [])
                   if all(c in v for v in no_price.values())]
     notes.append(_unpriced_note(everywhere))

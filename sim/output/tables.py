@@ -124,8 +124,9 @@ def cap_note(capped: dict[str, float], where: str = "",
     scenario (in a comparison); ``counts`` (:func:`cap_runs`) says in how many
     replications where not all. ``side`` says what a difference (scenario minus
     reference) from the peaks is: ``"scenario"`` (a lower bound), ``"reference"`` (an
-    upper bound: the capped reference's true peak is higher), ``"both"`` (neither); ""
-    (one run, no difference) says nothing of one."""
+    upper bound: the capped reference's true peak is higher), ``"both"`` (neither), or
+    several joined by ``+`` (``"reference+both"``: a reference whose note some scenarios at
+    the cap share, others not); "" (one run, no difference) says nothing of one."""
     if not capped:
         return ""
     partial = {c: cap_count(counts, c) for c in capped if cap_count(counts, c)}
@@ -137,14 +138,15 @@ def cap_note(capped: dict[str, float], where: str = "",
     which = ", ".join(f"{c} ({cap:g}, at the cap{partial.get(c, ' in every')} "
                       "replications)" for c, cap in capped.items())
     # the reference's peak held down makes a difference from it too large, not too small
-    difference = {
+    clauses = {
         "scenario": ("; a difference from a reference not at the cap is a lower bound too "
                      "(at least)"),
         "reference": ("; a difference of a scenario not at the cap from it is an upper "
                       "bound (at most)"),
         "both": "; a difference between two peaks at the cap is neither an estimate nor a "
                 "bound",
-    }.get(side, "")
+    }
+    difference = "".join(clauses.get(s, "") for s in side.split("+"))
     return (f"note: price peak at the cap{where}: {which}. The price index never rises above "
             "the scenario's price_cap_ratio, so the replications at it hold the mean peak "
             "down: the mean is a lower bound of how high the price would have gone, not an "

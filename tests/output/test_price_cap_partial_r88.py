@@ -267,3 +267,28 @@ def test_the_reports_raw_tables_give_a_partly_capped_peak_no_interval_r91() -> N
     # no cap anywhere: as before
     plain = R._clip_by_scenario(extra, named, {n: {} for n in counts})
     assert plain["diff_ci_low"].iloc[1] == -0.196 and plain["ci_low"].iloc[0] == 2.64
+
+
+def test_the_report_notes_two_scenarios_at_the_cap_alike_jointly_r91() -> None:
+    # review 91's cmpboth: partial and partial2, one scenario under two names
+    runs = {"copper": (3.5, 3, 6)}
+    capped = {"partial": {"copper": 3.5}, "partial2": {"copper": 3.5}}
+    no_price = {"partial": [], "partial2": []}
+    notes = R._price_notes(capped, no_price, {"partial": runs, "partial2": dict(runs)})
+    assert len(notes) == 1 and " in partial and partial2: copper" in notes[0]
+    assert notes[0].endswith("neither an estimate nor a bound.</p>")
+    assert "upper bound" not in notes[0] and "lower bound too" not in notes[0]
+    # as sim compare says it
+    assert notes[0] == R._cap_paragraph(capped["partial"], "partial and partial2", runs,
+                                        "both")
+    # a third scenario not at the cap still differs from a capped reference: at most
+    capped["tiny"], no_price["tiny"] = {}, []
+    notes = R._price_notes(capped, no_price,
+                           {"partial": runs, "partial2": dict(runs), "tiny": {}})
+    assert len(notes) == 1 and "upper bound (at most)" in notes[0]
+    assert "neither an estimate nor a bound" in notes[0]
+    # at the cap in other replications: each its own note, as before
+    notes = R._price_notes(capped, no_price,
+                           {"partial": runs, "partial2": {"copper": (3.5, 2, 6)}, "tiny": {}})
+    assert len(notes) == 2 and "upper bound (at most)" in notes[0]
+    assert " in partial2:" in notes[1] and "lower bound too (at least)" in notes[1]
