@@ -130,23 +130,28 @@ def cap_note(capped: dict[str, float], where: str = "",
     if not capped:
         return ""
     partial = {c: cap_count(counts, c) for c in capped if cap_count(counts, c)}
-    if not partial:
-        which = ", ".join(f"{c} ({cap:g})" for c, cap in capped.items())
-        return (f"note: price peak at the cap{where}: {which}. The price index reached the "
-                "scenario's price_cap_ratio in every replication and never rises above it, "
-                "so the peak shows the cap, not how high the price would have gone")
-    which = ", ".join(f"{c} ({cap:g}, at the cap{partial.get(c, ' in every')} "
-                      "replications)" for c, cap in capped.items())
+    # the full note says the mean is the cap, not that it is a bound: no "too" there
+    too = " too" if partial else ""
     # the reference's peak held down makes a difference from it too large, not too small
     clauses = {
-        "scenario": ("; a difference from a reference not at the cap is a lower bound too "
-                     "(at least)"),
+        "scenario": ("; a difference from a reference not at the cap is a lower bound"
+                     f"{too} (at least)"),
         "reference": ("; a difference of a scenario not at the cap from it is an upper "
                       "bound (at most)"),
         "both": "; a difference between two peaks at the cap is neither an estimate nor a "
                 "bound",
     }
     difference = "".join(clauses.get(s, "") for s in side.split("+"))
+    if not partial:
+        which = ", ".join(f"{c} ({cap:g})" for c, cap in capped.items())
+        return (f"note: price peak at the cap{where}: {which}. The price index reached the "
+                "scenario's price_cap_ratio in every replication and never rises above it, "
+                "so the peak shows the cap, not how high the price would have gone"
+                f"{difference}")
+    which = ", ".join(f"{c} ({cap:g}, at the cap"
+                      + (f"{partial[c]} replications)" if c in partial
+                         else " in every replication)")
+                      for c, cap in capped.items())
     return (f"note: price peak at the cap{where}: {which}. The price index never rises above "
             "the scenario's price_cap_ratio, so the replications at it hold the mean peak "
             "down: the mean is a lower bound of how high the price would have gone, not an "

@@ -292,3 +292,25 @@ def test_the_report_notes_two_scenarios_at_the_cap_alike_jointly_r91() -> None:
                            {"partial": runs, "partial2": {"copper": (3.5, 2, 6)}, "tiny": {}})
     assert len(notes) == 2 and "upper bound (at most)" in notes[0]
     assert " in partial2:" in notes[1] and "lower bound too (at least)" in notes[1]
+
+
+def test_a_cap_note_of_peaks_partly_and_fully_at_the_cap_is_grammatical_r91() -> None:
+    note = T.cap_note({"copper": 3.5, "cobalt": 10.0}, " in x",
+                      {"copper": (3.5, 3, 6), "cobalt": (10.0, 4, 4)})
+    assert "copper (3.5, at the cap in 3 of 6 replications)" in note
+    assert "cobalt (10, at the cap in every replication)" in note
+    assert "every replications" not in note
+
+
+def test_a_cap_note_of_a_peak_at_the_cap_everywhere_says_what_a_difference_is_r91() -> None:
+    runs = {"cobalt": (10.0, 4, 4)}
+    ref = T.cap_note({"cobalt": 10.0}, " in x", runs, "reference")
+    assert ref.endswith("; a difference of a scenario not at the cap from it is an upper "
+                        "bound (at most)")
+    other = T.cap_note({"cobalt": 10.0}, " in x", runs, "scenario")
+    assert other.endswith("is a lower bound (at least)") and "upper" not in other
+    both = T.cap_note({"cobalt": 10.0}, " in x", runs, "both")
+    assert both.endswith("neither an estimate nor a bound")
+    # one run: as before, nothing of a difference
+    assert "difference" not in T.cap_note({"cobalt": 10.0}, "", runs)
+    assert T.cap_note({"cobalt": 10.0}, "", runs) == T.cap_note({"cobalt": 10.0})
