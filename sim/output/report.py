@@ -1392,11 +1392,7 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
                  table(shown, [c for c in shown.columns
                                if pd.api.types.is_numeric_dtype(shown[c])],
                        cls="kpi compare-csv", max_rows=500),
-                 '<p class="muted">rel_change: the difference as a share of the reference '
-                 "mean; share_positive: the share of paired replications in which the "
-                 "difference is positive; compare.csv keeps them as fractions, and its "
-                 "intervals as computed (here each scenario's is clipped to the range its "
-                 "KPI can take, a price peak's to its scenario's price cap).</p>",
+                 _compare_csv_caption(counts),
                  site_definitions(extra) if "metric" in extra.columns else "",
                  "</details>"]
     body.append("</section>")
@@ -1425,6 +1421,21 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
            ("timeline", "Timelines"), ("assumptions", "Assumptions and sources")]
     names = ", ".join(n for n, _r in named[1:])
     return _page(f"{names} compared with {ref_name}", nav, "".join(body))
+
+
+def _compare_csv_caption(counts: Mapping[str, Mapping[str, tuple[float, int, int]]]
+                         ) -> str:
+    """The caption of the report's compare.csv section; what it says of price peaks only
+    where some scenario's peak is at the cap in a paired replication (``counts``,
+    :func:`paired_cap_runs`), so a comparison with no cap reads as it always has."""
+    caps = (", a price peak's to its scenario's price cap, and a peak at the cap in some "
+            "replication, and a difference of or from one, is given none"
+            if any(counts.values()) else "")
+    return ('<p class="muted">rel_change: the difference as a share of the reference '
+            "mean; share_positive: the share of paired replications in which the "
+            "difference is positive; compare.csv keeps them as fractions, and its "
+            "intervals as computed (here each scenario's is clipped to the range its "
+            f"KPI can take{caps}).</p>")
 
 
 def _headline_cap_notes(named: Sequence[tuple[str, Any]],

@@ -314,3 +314,14 @@ def test_a_cap_note_of_a_peak_at_the_cap_everywhere_says_what_a_difference_is_r9
     # one run: as before, nothing of a difference
     assert "difference" not in T.cap_note({"cobalt": 10.0}, "", runs)
     assert T.cap_note({"cobalt": 10.0}, "", runs) == T.cap_note({"cobalt": 10.0})
+
+
+def test_the_compare_csv_caption_speaks_of_price_caps_only_where_one_is_reached_r91() -> None:
+    before = ('<p class="muted">rel_change: the difference as a share of the reference '
+              "mean; share_positive: the share of paired replications in which the "
+              "difference is positive; compare.csv keeps them as fractions, and its "
+              "intervals as computed (here each scenario's is clipped to the range its "
+              "KPI can take).</p>")
+    assert R._compare_csv_caption({"base": {}, "ban": {}}) == before
+    capped = R._compare_csv_caption({"base": {}, "ban": {"cobalt": (10.0, 3, 4)}})
+    assert "price cap" in capped and "is given none" in capped
