@@ -33,6 +33,24 @@ RANDOM = (ROOT / "tests" / "data" / "tiny_random.set").read_text(encoding="utf-8
 SET_RANDOM = [w for o in RANDOM for w in ("--set", o)]
 
 
+def run_script(code: str, *args: object, folder: Path, timeout: float
+               ) -> tuple[int | None, str, str]:
+    """Run Python ``code`` with ``args`` in a subprocess from the project's root; its exit
+    status, stdout and stderr. Output goes to files in ``folder``, not pipes: a worker
+    process outliving the script would hold a pipe open and keep the reader waiting. A
+    script still running after ``timeout`` seconds is killed (status: the kill's)."""
+    out_file, err_file = folder / "out", folder / "err"
+    with out_file.open("w") as out, err_file.open("w") as err:
+        proc = subprocess.Popen([sys.executable, "-c", code, *map(str, args)], cwd=ROOT,
+                                stdout=out, stderr=err)
+        try:
+            status = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            status = proc.wait()
+    return status, out_file.read_text(), err_file.read_text()
+
+
 def sim_process(*args: object, timeout: float = 180) -> subprocess.CompletedProcess:
     """``python -m sim ARGS`` in a subprocess."""
     return subprocess.run([sys.executable, "-m", "sim", *map(str, args)], capture_output=True,

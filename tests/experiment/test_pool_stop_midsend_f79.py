@@ -22,7 +22,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from expt_helpers import ROOT
+from expt_helpers import ROOT, run_script
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX pipes and fork")
 
@@ -89,24 +89,16 @@ sys.exit(130)
 
 def _drive(tmp_path: Path, mode: str) -> tuple[int, str, str]:
     """Run the driver in ``mode``; its exit status, stdout and stderr."""
-    out_file, err_file = tmp_path / "out", tmp_path / "err"
-    with out_file.open("w") as out, err_file.open("w") as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-c", DRIVER.format(hang=HANG_S), str(tmp_path), mode],
-            cwd=ROOT, stdout=out, stderr=err)
-        try:
-            code = proc.wait(timeout=HANG_S + 20)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-            holder = tmp_path / "holder"
-            if holder.exists():
-                try:
-                    os.kill(int(holder.read_text()), signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-    return code, out_file.read_text(), err_file.read_text()
+    try:
+        return run_script(DRIVER.format(hang=HANG_S), tmp_path, mode, folder=tmp_path,
+                          timeout=HANG_S + 20)
+    finally:
+        holder = tmp_path / "holder"
+        if holder.exists():
+            try:
+                os.kill(int(holder.read_text()), signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
 
 @posix_only

@@ -17,12 +17,10 @@ all in that window.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from expt_helpers import ROOT
+from expt_helpers import run_script
 
 DRIVER = """
 import faulthandler, os, time
@@ -46,12 +44,7 @@ except RuntimeError:
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX signals and fork")
 def test_a_pool_stopped_while_its_workers_start_prints_no_traceback(tmp_path: Path) -> None:
-    out_file, err_file = tmp_path / "out", tmp_path / "err"
-    with out_file.open("w") as out, err_file.open("w") as err:
-        proc = subprocess.Popen([sys.executable, "-c", DRIVER], cwd=ROOT, stdout=out,
-                                stderr=err)
-        code = proc.wait(timeout=60)
-    said, errors = out_file.read_text(), err_file.read_text()
+    code, said, errors = run_script(DRIVER, folder=tmp_path, timeout=60)
     assert code == 0, errors
     assert said.splitlines()[-1] == "stopped"
     assert "Traceback" not in errors and "KeyboardInterrupt" not in errors, errors

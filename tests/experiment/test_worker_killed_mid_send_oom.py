@@ -16,12 +16,10 @@ dumps its threads' stacks and exits with status 1.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from expt_helpers import ROOT, TINY
+from expt_helpers import TINY, run_script
 
 HANG_S = 30
 
@@ -70,17 +68,8 @@ except executors.ReplicationError:
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX signals and fork")
 def test_a_worker_killed_mid_send_ends_the_run_with_the_loss_named(tmp_path: Path) -> None:
-    out_file, err_file = tmp_path / "out", tmp_path / "err"
-    with out_file.open("w") as out, err_file.open("w") as err:
-        proc = subprocess.Popen([sys.executable, "-c", DRIVER.format(hang=HANG_S), str(TINY)],
-                                cwd=ROOT, stdout=out, stderr=err)
-        try:
-            code = proc.wait(timeout=HANG_S + 20)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-    said, errors = out_file.read_text(), err_file.read_text()
+    code, said, errors = run_script(DRIVER.format(hang=HANG_S), TINY, folder=tmp_path,
+                                    timeout=HANG_S + 20)
     assert code == 3, f"the run did not end with the loss (status {code}):\n{said}\n{errors}"
     lines = dict(line.split(":", 1) for line in said.splitlines() if ":" in line)
     assert lines["worker died"].strip() == "True"
