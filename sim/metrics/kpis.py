@@ -66,6 +66,16 @@ lost_t                    lost in refining (unrecovered) or otherwise
 in_transit_end_t          on lanes at the end (queued for capacity, held at a closed lane's
                           entrance, or travelling)
 stock_end_t               held at sites at the end (stockyards, queues, stocks)
+in_transit_start_t        on lanes when the measured period starts, counted as
+                          in_transit_end_t is (a total per commodity: no channel rows)
+stock_start_t             held at sites when the measured period starts, counted as
+                          stock_end_t is, after the start-date reset: the refiners',
+                          markets' and stockpiles' given initial stocks (initial_*), which
+                          the warm-up moved, are put back, and the tonnes the reset adds
+                          or removes (the ledger's adjusted account) are in this figure,
+                          in no flow. The period balances per commodity: mined_t +
+                          other_supply_t - consumed_t - lost_t = stock_end_t +
+                          in_transit_end_t - stock_start_t - in_transit_start_t
 mass_balance_error_t      largest absolute ledger error over sites and lanes
 price_peak_ratio          highest price index in the period (1 = reference price)
 throughput_t              through a transit site or capacitated lane (site rows)
@@ -207,7 +217,8 @@ KPI_METRICS: tuple[str, ...] = (
     "mined_t", "exported_t", "delivered_t", "mean_lead_time_days",
     "lead_time_p05_days", "lead_time_p50_days", "lead_time_p95_days",
     "delivered_share", "control_hhi", "consumed_t", "shortfall_t", "other_supply_t",
-    "lost_t", "in_transit_end_t", "stock_end_t", "mass_balance_error_t", "price_peak_ratio",
+    "lost_t", "in_transit_end_t", "stock_end_t", "in_transit_start_t", "stock_start_t",
+    "mass_balance_error_t", "price_peak_ratio",
     "throughput_t", "throughput_trucks", "peak_held_t", "peak_held_trucks", "mean_wait_days",
     "mean_dwell_days",
     "utilisation", "refined_t", "seized_t", "diverted_t", "curtailed_t", "stranded_end_t",
@@ -296,11 +307,11 @@ def compute_kpis(world: World, balance: BalanceReport) -> list[KpiRow]:
     other_supply = (ledger.supplied - m["supplied"]).sum(axis=0)
     shortfall = world.recorder.shortfall.sum(axis=(0, 2))
     price_peak = world.recorder.price.max(axis=0) if world.recorder.n_days else np.ones(len(coms))
-    transit = np.zeros((len(coms), n_k + 1))
-    for lane in world.lanes:
-        for lot in lane.lots():
-            transit[lot.commodity, lot.channel] += lot.tonnes
+    transit = world.in_transit_by_channel()
     stock_end = world.physical_site_held().sum(axis=0)
+    # held when the period started (World._mark_start, after the start-date reset)
+    transit_start = m["in_transit"].sum(axis=1)
+    stock_start = m["site_held"].sum(axis=0)
     refined_rows = _refined_rows(world)
     # a commodity no refiner refines has no refined metal: no all-zero rows for it
     refines = [any(site.capacity_per_day[c] > 0 for site in world.refiners)
@@ -336,6 +347,8 @@ def compute_kpis(world: World, balance: BalanceReport) -> list[KpiRow]:
         add(com, ALL, ALL, "lost_t", "t", lost_all[c])
         add(com, ALL, ALL, "in_transit_end_t", "t", transit[c].sum())
         add(com, ALL, ALL, "stock_end_t", "t", stock_end[c])
+        add(com, ALL, ALL, "in_transit_start_t", "t", transit_start[c])
+        add(com, ALL, ALL, "stock_start_t", "t", stock_start[c])
         add(com, ALL, ALL, "mass_balance_error_t", "t", balance.max_abs_error_t[c])
         add(com, ALL, ALL, "mean_lead_time_days", "days",
             lead[c, :n_k].sum() / total_delivered if total_delivered > 0 else np.nan)

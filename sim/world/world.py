@@ -602,6 +602,10 @@ class World:
             "rents": self.rents.copy(),
             "curtailed": self.curtailed.copy(), "lane_lost": led.lane_lost.copy(),
             "refined": np.array([r.refined.copy() for r in self.refiners]),
+            # what is held when the period starts, after the reset above: the KPIs'
+            # stock_start_t and in_transit_start_t, so the period's balance can be rebuilt
+            "site_held": self.physical_site_held(),
+            "in_transit": self.in_transit_by_channel(),
         }
         for site in self.sites:
             site.reset_stats()
@@ -827,6 +831,15 @@ class World:
         """Tonnes on each lane, counted from the lots: [lane, commodity]."""
         return np.array([lane.held(self.n_commodities) for lane in self.lanes]).reshape(
             len(self.lanes), self.n_commodities)
+
+    def in_transit_by_channel(self) -> np.ndarray:
+        """Tonnes on lanes now, counted from the lots: [commodity, channel], refined metal
+        (channel -1) in the last column."""
+        transit = np.zeros((self.n_commodities, len(self.channel_ids) + 1))
+        for lane in self.lanes:
+            for lot in lane.lots():
+                transit[lot.commodity, lot.channel] += lot.tonnes
+        return transit
 
     def check_mass_balance(self, rel_tol: float = 1e-9, raise_error: bool = True
                            ) -> BalanceReport:
