@@ -10,13 +10,24 @@ each component reports what it physically holds (lots in its queues, metal in it
 (for a lane: held now = held at start + in - out - seized)
 
 so a component that moves metal without recording it (or records without moving) is
-caught, and the error names the site or lane and the commodity.
+caught, and the error names the site or lane and the commodity. A move booked with one
+amount leaving a site and another arriving balances at both ends, so the check also
+asserts, per commodity, the identity of the network as a whole (flows between sites and
+lanes cancel)::
+
+    held at all sites and on all lanes = held at start + mined + supplied + adjusted
+                                         - consumed - lost - lost on lanes
+
+and, given what was seized and what refining lost, that every tonne lost was one or the
+other; the world adds the checks of its components' own books (see
+:meth:`sim.world.world.World.check_mass_balance`).
 """
 
 from __future__ import annotations
 
 import array
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -27,14 +38,35 @@ class MassBalanceError(RuntimeError):
 
 @dataclass
 class BalanceReport:
-    """Result of a mass-balance check."""
+    """Result of a mass-balance check (:meth:`Ledger.check_mass_balance`)."""
 
     max_abs_error_t: np.ndarray
-    """Largest absolute error per commodity, tonnes."""
+    """Largest absolute error per commodity over the sites and lanes, each compared with
+    its own ledger rows, tonnes (the KPI ``mass_balance_error_t``; the network-wide and
+    component checks are in the fields below)."""
     scale_t: float
-    """Largest flow or stock, tonnes (the tolerance is relative to it)."""
+    """Largest of :attr:`scale_by_commodity_t`, tonnes."""
     worst: tuple[str, str, float] | None
-    """(site or lane, commodity, error in tonnes) of the largest error."""
+    """(site or lane, commodity, error in tonnes) of the largest site or lane error."""
+    scale_by_commodity_t: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """Per commodity: its largest opening holding or account entry (any site or lane,
+    any account), at least 1 t; the tolerance is ``rel_tol`` times it."""
+    tolerance_t: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """Per commodity: the tolerance every check of that commodity used, tonnes."""
+    network_error_t: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """Per commodity: held at all sites and lanes minus what the ledger's sources and
+    sinks leave (the identity of the network as a whole), tonnes."""
+    lost_error_t: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """Per commodity: lost at sites and on lanes minus (seized + refining losses), tonnes;
+    zeros if the caller gave neither."""
+    component_error_t: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """Per commodity: largest absolute error of the components' own checks, tonnes."""
+    violations: list[str] = field(default_factory=list)
+    """Every check that failed, worst first for each kind (empty if the balance holds)."""
+
+
+Invariant = tuple[str, int, str, float]
+"""A component's own check: (site or lane, commodity index, what is compared, error t)."""
 
 
 SITE_ACCOUNTS = ("mined", "site_in", "site_out", "consumed", "lost", "supplied", "adjusted")
@@ -133,26 +165,45 @@ class Ledger:
     def check_mass_balance(self, site_held: np.ndarray, lane_held: np.ndarray,
                            site_names: list[str], lane_names: list[str],
                            commodity_names: list[str], rel_tol: float = 1e-9,
-                           raise_error: bool = True) -> BalanceReport:
-        """Compare physical holdings with the ledger.
+                           raise_error: bool = True, *, seized_t: np.ndarray | None = None,
+                           refining_loss_t: np.ndarray | None = None,
+                           invariants: Iterable[Invariant] = ()) -> BalanceReport:
+        """Compare physical holdings (tonnes, [site or lane, commodity]) with the ledger.
 
-        The tolerance is ``rel_tol`` times the largest stock or cumulative flow. Raises
-        :class:`MassBalanceError` naming the worst site or lane and commodity if any error
-        exceeds it (unless ``raise_error`` is false).
+        Checks, per commodity: every site and every lane against its own ledger rows; the
+        network as a whole (all holdings against opening + mined + supplied + adjusted -
+        consumed - lost - lost on lanes, so a move booked with different amounts at its two
+        ends fails); if ``seized_t`` and ``refining_loss_t`` (tonnes per commodity since
+        the ledger opened) are given, that everything lost at sites and on lanes is their
+        sum; and each of ``invariants`` (a component's own books, error in tonnes).
+
+        The tolerance of a commodity is ``rel_tol`` times its own scale: its largest
+        opening holding or account entry (any site or lane, any account), at least 1 t. One
+        scale for all commodities let copper's 10^7 t hide tens of kilograms of gold.
+        Raises :class:`MassBalanceError` naming the commodity, the site or lane (or the
+        network as a whole), the error and the tolerance of the worst failure of each
+        kind (unless ``raise_error`` is false: the report lists them).
         """
-        site_err = np.asarray(site_held) - self.expected_site_held()
-        lane_err = np.asarray(lane_held) - self.expected_lane_held()
-        scale = float(max(
-            1.0,
-            np.abs(self.opening_site).max(initial=0.0), np.abs(self.site_in).max(initial=0.0),
-            np.abs(self.mined).max(initial=0.0), np.abs(self.supplied).max(initial=0.0),
-            np.abs(self.consumed).max(initial=0.0), np.abs(self.lane_in).max(initial=0.0),
-            np.abs(self.adjusted).max(initial=0.0), np.abs(self.opening_lane).max(initial=0.0),
-        ))
+        n_c = self.n_commodities
+        site_held = np.asarray(site_held, dtype=float).reshape(self._shapes[0])
+        lane_held = np.asarray(lane_held, dtype=float).reshape(self._shapes[1])
+        site_err = site_held - self.expected_site_held()
+        lane_err = lane_held - self.expected_lane_held()
+        scale_c = np.ones(n_c)
+        for part in (self.opening_site, self.opening_lane):
+            if part.size:
+                np.maximum(scale_c, np.abs(part).max(axis=0), out=scale_c)
+        for block, shape in zip(self._blocks, self._shapes, strict=True):
+            if block.size:
+                np.maximum(scale_c, np.abs(block).reshape(-1, shape[1]).max(axis=0),
+                           out=scale_c)
+        tol = rel_tol * scale_c
         per_com = np.maximum(np.abs(site_err).max(axis=0, initial=0.0),
                              np.abs(lane_err).max(axis=0, initial=0.0))
+        violations: list[str] = []
         worst = None
         best = 0.0
+        worst_over: tuple[float, str] | None = None
         for errs, names in ((site_err, site_names), (lane_err, lane_names)):
             if errs.size == 0:
                 continue
@@ -162,10 +213,60 @@ class Ledger:
             if size[i, j] > best:
                 best = float(size[i, j])
                 worst = (names[i], commodity_names[j], float(errs[i, j]))
-        report = BalanceReport(per_com, scale, worst)
-        if raise_error and worst is not None and best > rel_tol * scale:
-            where, com, err = worst
-            raise MassBalanceError(
-                f"mass balance violated at {where!r} for {com}: holdings differ from the "
-                f"ledger by {err:+.6g} t (tolerance {rel_tol * scale:.3g} t)")
+            # the worst relative to its commodity's tolerance fails first
+            over = size / tol
+            i, j = np.unravel_index(int(np.argmax(over)), errs.shape)
+            if over[i, j] > 1.0 and (worst_over is None or over[i, j] > worst_over[0]):
+                worst_over = (float(over[i, j]), (
+                    f"mass balance violated at {names[i]!r} for {commodity_names[j]}: "
+                    f"holdings differ from the ledger by {errs[i, j]:+.6g} t "
+                    f"(tolerance {tol[j]:.3g} t)"))
+        if worst_over is not None:
+            violations.append(worst_over[1])
+
+        held_total = site_held.sum(axis=0) + lane_held.sum(axis=0)
+        expected_total = (self.opening_site.sum(axis=0) + self.opening_lane.sum(axis=0)
+                          + self.mined.sum(axis=0) + self.supplied.sum(axis=0)
+                          + self.adjusted.sum(axis=0) - self.consumed.sum(axis=0)
+                          - self.lost.sum(axis=0) - self.lane_lost.sum(axis=0))
+        network_err = held_total - expected_total
+        violations += [
+            f"mass balance violated for {commodity_names[j]} in the network as a whole: "
+            f"held at all sites and on all lanes differs from opening + mined + supplied + "
+            f"adjusted - consumed - lost by {network_err[j]:+.6g} t, so flows between "
+            f"sites and lanes do not cancel (tolerance {tol[j]:.3g} t)"
+            for j in _failing(network_err, tol)]
+
+        lost_err = np.zeros(n_c)
+        if seized_t is not None and refining_loss_t is not None:
+            lost_err = (self.lost.sum(axis=0) + self.lane_lost.sum(axis=0)
+                        - np.asarray(seized_t, dtype=float)
+                        - np.asarray(refining_loss_t, dtype=float))
+            violations += [
+                f"mass balance violated for {commodity_names[j]} in the network as a "
+                f"whole: lost at sites and on lanes differs from seized + refining losses "
+                f"by {lost_err[j]:+.6g} t (tolerance {tol[j]:.3g} t)"
+                for j in _failing(lost_err, tol)]
+
+        comp_err = np.zeros(n_c)
+        comp_over: tuple[float, str] | None = None
+        for where, c, what, err in invariants:
+            size = abs(err) if err == err else np.inf
+            comp_err[c] = max(comp_err[c], size)
+            if size > tol[c] and (comp_over is None or size / tol[c] > comp_over[0]):
+                comp_over = (size / tol[c], (
+                    f"mass balance violated at {where!r} for {commodity_names[c]}: {what}: "
+                    f"{err:+.6g} t (tolerance {tol[c]:.3g} t)"))
+        if comp_over is not None:
+            violations.append(comp_over[1])
+
+        report = BalanceReport(per_com, float(scale_c.max(initial=1.0)), worst, scale_c, tol,
+                               network_err, lost_err, comp_err, violations)
+        if raise_error and violations:
+            raise MassBalanceError("; ".join(violations))
         return report
+
+
+def _failing(err: np.ndarray, tol: np.ndarray) -> list[int]:
+    """Commodities whose error exceeds their tolerance (a NaN error fails)."""
+    return [int(j) for j in np.flatnonzero(~(np.abs(err) <= tol))]

@@ -440,3 +440,13 @@ class Mine(SiteBase):
 
     def held(self) -> np.ndarray:
         return np.array(self._stock)
+
+    def invariants(self) -> list[tuple[str, int, str, float]]:
+        """The mine's own books, for the mass-balance check: per commodity, the stockyard
+        (``_stock``, what :meth:`held` reports) minus the working stock and the metal
+        waiting per channel (``_pending``), tonnes. Metal put in a channel's pending but
+        not in the stockyard (or taken from one alone) would leave, or stay, unbooked as
+        mined or shipped: the ledger cannot see it."""
+        return [(self.id, c, "the stockyard minus working stock and metal waiting per channel",
+                 self._stock[c] - (float(self.working_stock[c]) + sum(self._pending[c])))
+                for c in self.commodities]

@@ -642,7 +642,20 @@ class Refiner(Destination):
         return out_parts
 
     def held(self) -> np.ndarray:
-        return self.stock + self.output + self.abroad
+        """Feed, refined metal awaiting shipment and metal held for markets abroad, by
+        commodity (t). The held metal is summed from the per-lane ``held_abroad`` lists,
+        the metal itself, not from their cached total ``abroad``, so metal dropped from a
+        list shows in the mass balance (:meth:`invariants` checks the cache)."""
+        return self.stock + self.output + np.array([sum(h) for h in self.held_abroad],
+                                                   dtype=float)
+
+    def invariants(self) -> list[tuple[str, int, str, float]]:
+        """The refiner's own books, for the mass-balance check: per commodity, the cached
+        total ``abroad`` minus the sum of the per-lane ``held_abroad`` lists, tonnes (the
+        cache decides whether held metal asks to leave)."""
+        return [(self.id, c, "the total held for markets abroad minus its per-lane lists",
+                 float(self.abroad[c]) - sum(self.held_abroad[c]))
+                for c in range(self.n_com)]
 
 
 class Market(Destination):

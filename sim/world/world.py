@@ -843,10 +843,59 @@ class World:
 
     def check_mass_balance(self, rel_tol: float = 1e-9, raise_error: bool = True
                            ) -> BalanceReport:
-        """Compare what components hold with the ledger; raise on a violation."""
+        """Compare what components hold with the ledger; raise
+        :class:`~sim.world.ledger.MassBalanceError` on a violation (see
+        :meth:`Ledger.check_mass_balance <sim.world.ledger.Ledger.check_mass_balance>`).
+
+        Besides each site and lane and the network as a whole, it checks that every tonne
+        lost was seized or lost in refining (refining loses ``refined x (1 - r) / r`` at
+        recovery ``r``), each mine's and refiner's own books (``invariants()``), and that
+        no metal is stuck on a lane: a convoy still travelling after the time it was due to
+        arrive, or lots paused or held back on a lane that is open (metal stuck there would
+        balance forever). Run once, at the end of a replication."""
+        n_c = self.n_commodities
+        refining_loss = np.zeros(n_c)
+        for ref in self.refiners:
+            # recovery is in (0, 1] (the schema's PositiveFraction)
+            refining_loss += ref.refined * (1.0 - ref.recovery) / ref.recovery
+        invariants: list[tuple[str, int, str, float]] = []
+        for site in self.sites:
+            own = getattr(site, "invariants", None)
+            if own is not None:
+                invariants += own()
+        now = self.env.now
+        for lane in self.lanes:
+            stuck = np.zeros(n_c)
+            due = math.inf
+            paused = {id(convoy) for convoy, _owed in lane.paused}
+            for key, convoy in lane.travelling.items():
+                # a convoy's arrival event falls at t_dep + travel (the same sum), so one
+                # that is not paused and due before now has been lost by the event queue
+                if key in paused or not convoy:
+                    continue
+                at = convoy[0].t_dep + convoy[0].travel
+                if at < now:
+                    due = min(due, at)
+                    for lot in convoy:
+                        stuck[lot.commodity] += lot.tonnes
+            what = f"metal due to arrive by day {due:.6g} is still on the lane at day " \
+                f"{now:.6g}" if due < math.inf else ""
+            if lane.capacity_factor > 0.0 and (lane.paused or lane.held_back):
+                # opening a lane resumes its paused convoys and sends what was held back
+                for convoy, _owed in lane.paused:
+                    for lot in convoy:
+                        stuck[lot.commodity] += lot.tonnes
+                for lot in lane.held_back:
+                    stuck[lot.commodity] += lot.tonnes
+                what = " and ".join(filter(None, (
+                    what, "metal paused or held back on the lane, which is open")))
+            invariants += [(lane.id, c, what, float(stuck[c]))
+                           for c in np.flatnonzero(stuck)]
         return self.ledger.check_mass_balance(
             self.physical_site_held(), self.physical_lane_held(), self.site_ids,
-            self.lane_ids, self.commodity_ids, rel_tol=rel_tol, raise_error=raise_error)
+            self.lane_ids, self.commodity_ids, rel_tol=rel_tol, raise_error=raise_error,
+            seized_t=self.seized_by_channel.sum(axis=1), refining_loss_t=refining_loss,
+            invariants=invariants)
 
     def run(self) -> None:
         """Simulate warm-up and the measured period."""
