@@ -316,7 +316,8 @@ def _half_writing_failure(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_report_html_is_written_atomically(tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
-    assert invoke("run", TINY, "-n", 1, "--out", out, "-q", "-w", 1,
+    # no figures: the report draws its own (drawing the run's too was most of this time)
+    assert invoke("run", TINY, "-n", 1, "--out", out, "-q", "-w", 1, "--no-figures",
                   "--set", "horizon_days=20").exit_code == 0
     (out / "report.html").write_text("<html>the previous, complete report</html>")
     _half_writing_failure(monkeypatch)
@@ -407,7 +408,9 @@ def test_report_escapes_every_piece_of_scenario_text(tmp_path: Path) -> None:
              f"      effects: {{capacity_factor: 0, note: '{SCRIPT}'}}\n")
     scenario.write_text(text)
     out = tmp_path / "out"
-    result = invoke("run", scenario, "-n", 2, "--out", out, "-q", "-w", 1,
+    # no figures: the report draws and embeds its own, which is what reaches the page
+    # (drawing the run's too was half of this test's time)
+    result = invoke("run", scenario, "-n", 2, "--out", out, "-q", "-w", 1, "--no-figures",
                     "--set", f"sites.market_x.name='{SCRIPT}'")
     assert result.exit_code == 0, result.output
     result = invoke("report", out)

@@ -91,8 +91,13 @@ def test_compare_pairs_only_common_replication_numbers() -> None:
 @pytest.fixture(scope="module")
 def compared(tmp_path_factory: pytest.TempPathFactory, closure_file: Path):
     out = tmp_path_factory.mktemp("cmp") / "cmp"
-    result = invoke("compare", TINY, closure_file, "-n", 6, "--seed", 4, "--out", out,
-                    "--workers", 1, *SET_RANDOM)
+    # The comparison's own figures are checked here, each scenario folder's run figures in
+    # test_compare_arm_figures_r61.py: drawing those too was most of this fixture's time.
+    # (A renamed function fails here, loudly, rather than drawing them again unseen.)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("sim.output.figures.write_run_figures", lambda results, folder: [])
+        result = invoke("compare", TINY, closure_file, "-n", 6, "--seed", 4, "--out", out,
+                        "--workers", 1, *SET_RANDOM)
     return out, result
 
 

@@ -8,10 +8,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from expt_helpers import TINY, cli
 
 
-def test_a_comparisons_scenario_folders_hold_their_figures(build, tmp_path: Path) -> None:
+def test_a_comparisons_scenario_folders_hold_their_figures(
+        build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the comparison's own figures are test_compare.py's; drawing them here too was about
+    # a third of this test's time
+    monkeypatch.setattr("sim.output.figures.write_compare_figures", lambda *a, **k: [])
     cut = build.tiny_closure(tmp_path / "cut.yaml", "{lanes: [mine_border]}", start=5, days=5)
     compared = cli("compare", TINY, cut, "-n", 1, "-w", 1, "-q", "--out", tmp_path / "c")
     assert compared.exit_code == 0, compared.output
