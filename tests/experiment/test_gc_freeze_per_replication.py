@@ -1,7 +1,8 @@
 """A replication run through the executors collects its own garbage without walking the
 caller's heap: what existed before it is frozen while it runs (``gc.freeze``) and thawed
-after, so each full collection scans the replication's objects only (65-85 ms saved per
-replication with the modules a run imports, more in a test session or a notebook)."""
+after, so each full collection scans the replication's objects only (about 55 ms saved per
+10-year baseline replication in `sim run`, where a full pass over the heap takes 15-20 ms,
+more in a notebook or a test session, where one takes 65-85 ms)."""
 
 from __future__ import annotations
 
