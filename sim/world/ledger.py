@@ -175,7 +175,10 @@ class Ledger:
         consumed - lost - lost on lanes, so a move booked with different amounts at its two
         ends fails); if ``seized_t`` and ``refining_loss_t`` (tonnes per commodity since
         the ledger opened) are given, that everything lost at sites and on lanes is their
-        sum; and each of ``invariants`` (a component's own books, error in tonnes).
+        sum; each of ``invariants`` (a component's own books, error in tonnes); and that
+        no site or lane holds less than minus the tolerance (metal taken from where there
+        was none balances every flow, so the sign alone shows it; the worst such holding
+        of the sites and of the lanes is named).
 
         The tolerance of a commodity is ``rel_tol`` times its own scale: its largest
         opening holding or account entry (any site or lane, any account), at least 1 t. One
@@ -223,6 +226,17 @@ class Ledger:
                     f"(tolerance {tol[j]:.3g} t)"))
         if worst_over is not None:
             violations.append(worst_over[1])
+        # Metal taken from a site that held none balances its own rows and the network
+        # (the taker's gain equals the giver's booked loss), so only the sign shows it.
+        for held, names in ((site_held, site_names), (lane_held, lane_names)):
+            if held.size == 0:
+                continue
+            under = -held / tol
+            i, j = np.unravel_index(int(np.argmax(under)), held.shape)
+            if under[i, j] > 1.0:
+                violations.append(
+                    f"mass balance violated at {names[i]!r} for {commodity_names[j]}: it "
+                    f"holds {held[i, j]:+.6g} t, a negative amount (tolerance {tol[j]:.3g} t)")
 
         held_total = site_held.sum(axis=0) + lane_held.sum(axis=0)
         expected_total = (self.opening_site.sum(axis=0) + self.opening_lane.sum(axis=0)
