@@ -48,6 +48,7 @@ from sim.output.tables import (
     SITE_LIMIT,
     SITE_ORDER,
     KpiKey,
+    both_at_cap,
     cap_bounds,
     cap_count,
     cap_note,
@@ -112,10 +113,10 @@ def _price_label(comp: Comparison, label: str, commodity: str) -> str:
     which = [lab for lab in (comp.reference, label) if commodity in capped(comp, lab)]
     if not which:
         return PRICE_PEAK
-    counts = "".join(cap_count(cap_counts(comp, lab), commodity) for lab in which)
     if len(which) == 2:
-        return f"{PRICE_PEAK} (both at the cap{' in some replications' if counts else ''})"
-    return f"{PRICE_PEAK} ({which[0]} at the cap{counts})"
+        named = [(lab, cap_counts(comp, lab)) for lab in which]
+        return f"{PRICE_PEAK} ({both_at_cap(named, commodity)})"
+    return f"{PRICE_PEAK} ({which[0]} at the cap{cap_count(cap_counts(comp, which[0]), commodity)})"
 
 
 def _unpriced(comp: Comparison, label: str) -> list[str]:

@@ -56,6 +56,7 @@ from sim.output.tables import (
     REFINED_NOTE,
     SITE_LIMIT,
     SITE_ORDER,
+    both_at_cap,
     cap_bounds,
     cap_count,
     cap_note,
@@ -1519,12 +1520,12 @@ def _price_peak_differences(diffs: pd.DataFrame, ref_name: str,
         com, sc = out.at[i, "commodity"], out.at[i, "scenario"]
         which = [n for n in (ref_name, sc) if com in capped.get(n, {})]
         if which:
-            some = [cap_count((counts or {}).get(n), com) for n in which]
             if len(which) == 2:
-                out.at[i, "metric"] = ("price_peak_ratio (both at the cap"
-                                       f"{' in some replications' if any(some) else ''})")
+                named = [(n, (counts or {}).get(n)) for n in which]
+                out.at[i, "metric"] = f"price_peak_ratio ({both_at_cap(named, com)})"
             else:
-                out.at[i, "metric"] = f"price_peak_ratio ({which[0]} at the cap{some[0]})"
+                some = cap_count((counts or {}).get(which[0]), com)
+                out.at[i, "metric"] = f"price_peak_ratio ({which[0]} at the cap{some})"
             out.loc[i, ["ci_low", "ci_high"]] = np.nan
     return out
 

@@ -117,6 +117,19 @@ def cap_count(counts: Mapping[str, tuple[float, int, int]] | None, commodity: st
     return f" in {k} of {n}" if k < n else ""
 
 
+def both_at_cap(named: Sequence[tuple[str, Mapping[str, tuple[float, int, int]] | None]],
+                commodity: str) -> str:
+    """The label's note for a price peak at the cap in both scenarios of a pair, each
+    ``(name, counts)`` (:func:`cap_runs`): ``"both at the cap"`` where both are in every
+    replication, else with each one's count (``"both at the cap: baseline in 3 of 4,
+    ban in every replication"``), which the bound's reading depends on."""
+    said = [(name, cap_count(counts, commodity)) for name, counts in named]
+    if not any(some for _name, some in said):
+        return "both at the cap"
+    return "both at the cap: " + ", ".join(
+        f"{name}{some or ' in every replication'}" for name, some in said)
+
+
 def cap_note(capped: dict[str, float], where: str = "",
              counts: Mapping[str, tuple[float, int, int]] | None = None,
              side: str = "") -> str:
