@@ -22,8 +22,8 @@ demo: $(STAMP)
 	$(BIN)/sim run scenarios/baseline.yaml -n 20 --seed 2024 --out $(DEMO_OUT) --force
 	$(BIN)/sim report $(DEMO_OUT)
 
-# two test processes (pytest-xdist): CI's machine has 2 cores; the suite takes about 8
-# minutes there instead of 12 on one
+# two test processes (pytest-xdist): CI's machine has 2 cores; the suite takes about 6 to 8
+# minutes there
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2
 
