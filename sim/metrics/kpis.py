@@ -8,11 +8,11 @@ measured period only (after the warm-up).
 Refined metal (what refiners ship out; no channel carries it) has a channel row of its
 own, ``refined`` (the key the series use, :data:`sim.metrics.series.REFINED`), for the
 commodities some refiner refines: for exported_t and export_value_usd where a refiner is in
-the exporting country, and for in_transit_end_t and seized_t where the scenario has any
-refiner: the channel rows plus
-``refined`` add up to ``all``. It has no delivered_t, delivered_share or control_hhi: those
-count metal from the mines at its first destination, so metal refined at home is counted
-once, under the channel that brought it to the refiner.
+the exporting country, and for in_transit_end_t, in_transit_start_t and seized_t where the
+scenario has any refiner: the channel rows plus ``refined`` add up to ``all``. It has no
+delivered_t, delivered_share or control_hhi: those count metal from the mines at its first
+destination, so metal refined at home is counted once, under the channel that brought it to
+the refiner.
 
 Over replications (summary.csv) each KPI is the mean of the replications' values, NaNs
 left out (``n`` says how many had one): a ratio KPI (delivered_share, mean_lead_time_days,
@@ -67,7 +67,7 @@ in_transit_end_t          on lanes at the end (queued for capacity, held at a cl
                           entrance, or travelling)
 stock_end_t               held at sites at the end (stockyards, queues, stocks)
 in_transit_start_t        on lanes when the measured period starts, counted as
-                          in_transit_end_t is (a total per commodity: no channel rows)
+                          in_transit_end_t is, with the same channel rows
 stock_start_t             held at sites when the measured period starts, counted as
                           stock_end_t is, after the start-date reset: the refiners',
                           markets' and stockpiles' given initial stocks (initial_*), which
@@ -310,7 +310,7 @@ def compute_kpis(world: World, balance: BalanceReport) -> list[KpiRow]:
     transit = world.in_transit_by_channel()
     stock_end = world.physical_site_held().sum(axis=0)
     # held when the period started (World._mark_start, after the start-date reset)
-    transit_start = m["in_transit"].sum(axis=1)
+    transit_start = m["in_transit"]
     stock_start = m["site_held"].sum(axis=0)
     refined_rows = _refined_rows(world)
     # a commodity no refiner refines has no refined metal: no all-zero rows for it
@@ -328,11 +328,13 @@ def compute_kpis(world: World, balance: BalanceReport) -> list[KpiRow]:
             add(com, chan, ALL, "delivered_share", "share",
                 delivered[c, k] / total_delivered if total_delivered > 0 else np.nan)
             add(com, chan, ALL, "in_transit_end_t", "t", transit[c, k])
+            add(com, chan, ALL, "in_transit_start_t", "t", transit_start[c, k])
             add(com, chan, ALL, "seized_t", "t", seized[c, k])
             add(com, chan, ALL, "diverted_t", "t", diverted[c, k])
             add(com, chan, ALL, "export_value_usd", "USD", export_value[c, k])
         for metric, unit, flow in (("exported_t", "t", exported),
                                    ("in_transit_end_t", "t", transit),
+                                   ("in_transit_start_t", "t", transit_start),
                                    ("seized_t", "t", seized),
                                    ("export_value_usd", "USD", export_value)):
             if metric in refined_rows and refines[c]:
@@ -347,7 +349,7 @@ def compute_kpis(world: World, balance: BalanceReport) -> list[KpiRow]:
         add(com, ALL, ALL, "lost_t", "t", lost_all[c])
         add(com, ALL, ALL, "in_transit_end_t", "t", transit[c].sum())
         add(com, ALL, ALL, "stock_end_t", "t", stock_end[c])
-        add(com, ALL, ALL, "in_transit_start_t", "t", transit_start[c])
+        add(com, ALL, ALL, "in_transit_start_t", "t", transit_start[c].sum())
         add(com, ALL, ALL, "stock_start_t", "t", stock_start[c])
         add(com, ALL, ALL, "mass_balance_error_t", "t", balance.max_abs_error_t[c])
         add(com, ALL, ALL, "mean_lead_time_days", "days",
@@ -426,7 +428,7 @@ def _refined_rows(world: World) -> set[str]:
     countries = {site.country for site in world.refiners}
     if not countries:
         return set()
-    rows = {"in_transit_end_t", "seized_t"}
+    rows = {"in_transit_end_t", "in_transit_start_t", "seized_t"}
     if world.sc.exporting_country in countries:
         rows |= {"exported_t", "export_value_usd"}
     return rows

@@ -166,7 +166,7 @@ def test_refined_rows_only_where_refined_metal_can_be(build) -> None:
     k = abroad.kpis
     refined = set(k[k["channel"] == REFINED]["metric"])
     # refined metal travels and can be seized abroad, but does not leave the DRC
-    assert refined == {"in_transit_end_t", "seized_t"}
+    assert refined == {"in_transit_end_t", "in_transit_start_t", "seized_t"}
     data = build.scenario({"mine": build.mine(), "market": build.market()},
                           [build.lane("mine", "market", 1.0)], ["market"], horizon=10)
     none = sim.run(scenario_from_dict(data), replications=1, seed=1)

@@ -76,10 +76,12 @@ shocks:
         assert t.loc["copper", "in_transit_start_t"] > 100.0
         assert t.loc["copper", "stock_start_t"] >= 1000.0
         assert balance_gap(t).max() < 1e-6
-    # the start rows are totals, as stock_end_t is
+    # stock_start_t is a total, as stock_end_t is; in_transit_start_t has the channel
+    # rows in_transit_end_t has (tests/metrics/test_start_transit_by_channel.py)
     start = res.kpis[res.kpis["metric"].isin(["stock_start_t", "in_transit_start_t"])]
-    assert set(start["channel"]) == {"all"} and set(start["site"]) == {"all"}
-    assert set(start["unit"]) == {"t"}
+    assert set(start["site"]) == {"all"} and set(start["unit"]) == {"t"}
+    assert set(start[start["metric"] == "stock_start_t"]["channel"]) == {"all"}
+    assert set(start[start["metric"] == "in_transit_start_t"]["channel"]) == {"all", "formal"}
 
 
 def test_shipped_scenario_balances_from_the_kpis() -> None:
