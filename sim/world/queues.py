@@ -180,6 +180,21 @@ class FifoServer:
                                     self._finish)
         self._fill()
 
+    def stalled(self) -> list[Lot]:
+        """Lots the server should be working on and is not: waiting in line while a server
+        is free and the capacity open, or in service past the instant their service was due
+        to end (the same sum :meth:`_start` and :meth:`set_capacity_factor` schedule it at).
+        Always empty in a correct run; the mass-balance check reports any, as such lots
+        would balance forever without ever moving on."""
+        now = self.env.now
+        out: list[Lot] = []
+        if self.queue and self.capacity_factor > 0.0 and len(self.in_service) < self.servers:
+            out += [lot for job in self.queue for lot in job.lots]
+        for job in self.in_service.values():
+            if job.speed > 0.0 and job.t_speed + max(job.work_left, 0.0) / job.speed < now:
+                out += job.lots
+        return out
+
     def lots(self) -> list[Lot]:
         """Every lot waiting or in service."""
         return [lot for job in [*self.queue, *self.in_service.values()] for lot in job.lots]

@@ -164,6 +164,13 @@ class SiteBase(Element):
         """Tonnes physically at the site, by commodity."""
         return _sum_lots([*self.delayed, *self.blocked], self.n_com)
 
+    def stalled(self) -> list[Lot]:
+        """Lots held here that nothing will move on: waiting for the site to reopen while
+        it is open (reopening forwards them). Kinds with a queue add its stalled lots
+        (:meth:`FifoServer.stalled`). Empty in a correct run; read by the mass-balance
+        check at the end of a replication."""
+        return list(self.blocked) if self.capacity_factor > 0.0 else []
+
     def reset_stats(self) -> None:
         """Start statistics afresh (end of warm-up)."""
 
@@ -201,6 +208,9 @@ class BorderPost(SiteBase):
 
     def held(self) -> np.ndarray:
         return super().held() + _sum_lots(self.server.lots(), self.n_com)
+
+    def stalled(self) -> list[Lot]:
+        return super().stalled() + self.server.stalled()
 
     def _capacity_changed(self) -> None:
         self.server.set_capacity_factor(self.capacity_factor)
@@ -337,6 +347,14 @@ class Port(SiteBase):
             out += s.held(self.n_com)
         if self.server is not None:
             out += _sum_lots([*self.server.lots(), *self.handled_closed], self.n_com)
+        return out
+
+    def stalled(self) -> list[Lot]:
+        out = super().stalled()
+        if self.server is not None:
+            out += self.server.stalled()
+            if self.capacity_factor > 0.0:
+                out += self.handled_closed  # reopening sends them on
         return out
 
     def reset_stats(self) -> None:

@@ -852,7 +852,11 @@ class World:
         recovery ``r``), each mine's and refiner's own books (``invariants()``), and that
         no metal is stuck on a lane: a convoy still travelling after the time it was due to
         arrive, or lots paused or held back on a lane that is open (metal stuck there would
-        balance forever). Run once, at the end of a replication."""
+        balance forever), nor in a queue or site: lots waiting while a server is free,
+        in service past their end, or waiting for a site to reopen that is open
+        (:meth:`SiteBase.stalled <sim.world.sites.SiteBase.stalled>`). Lots held by an
+        added delay or a hub's dwell are not checked (their end is not kept). Run once,
+        at the end of a replication."""
         n_c = self.n_commodities
         refining_loss = np.zeros(n_c)
         for ref in self.refiners:
@@ -863,6 +867,10 @@ class World:
             own = getattr(site, "invariants", None)
             if own is not None:
                 invariants += own()
+            invariants += _stalled_rows(site.id, site.stalled(), n_c,
+                                        "metal held at the site that nothing will move on "
+                                        "(waiting with a server free or the site open, or "
+                                        "in service past its end)")
         now = self.env.now
         for lane in self.lanes:
             stuck = np.zeros(n_c)
@@ -891,6 +899,11 @@ class World:
                     what, "metal paused or held back on the lane, which is open")))
             invariants += [(lane.id, c, what, float(stuck[c]))
                            for c in np.flatnonzero(stuck)]
+            if lane.server is not None:
+                invariants += _stalled_rows(lane.id, lane.server.stalled(), n_c,
+                                            "metal in the lane's loading queue that nothing "
+                                            "will move on (waiting with the line free, or "
+                                            "loading past its end)")
         return self.ledger.check_mass_balance(
             self.physical_site_held(), self.physical_lane_held(), self.site_ids,
             self.lane_ids, self.commodity_ids, rel_tol=rel_tol, raise_error=raise_error,
@@ -924,6 +937,17 @@ class World:
         if self._mark is None:
             raise RuntimeError("the measured period has not started")
         return self._mark
+
+
+def _stalled_rows(element_id: str, lots: list[Lot], n_c: int, what: str
+                  ) -> list[tuple[str, int, str, float]]:
+    """Invariant rows (element, commodity, what, tonnes) for stalled ``lots``."""
+    if not lots:
+        return []
+    tonnes = np.zeros(n_c)
+    for lot in lots:
+        tonnes[lot.commodity] += lot.tonnes
+    return [(element_id, c, what, float(tonnes[c])) for c in np.flatnonzero(tonnes)]
 
 
 def _column_sum(flat: list[float], c: int, n_c: int) -> float:

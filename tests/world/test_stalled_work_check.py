@@ -1,0 +1,138 @@
+"""The mass-balance check finds metal that nothing will move on at a site or in a queue.
+
+Lots stuck in a queue or at a site balance forever: the ledger booked them in, the site
+holds them, and no flow is wrong. The check already caught convoys lost on lanes; these
+mutants (each a plausible bug in a server or a site's reopening) left every holding
+balanced and the run passed. :meth:`FifoServer.stalled` and :meth:`SiteBase.stalled` now
+report lots waiting while a server is free, in service past their end, or waiting for a
+site to reopen that is open; the check fails naming the site or lane. Each test runs the
+correct code first, which must pass.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from sim.world.ledger import MassBalanceError
+from sim.world.queues import FifoServer
+from sim.world.sites import Port, SiteBase
+
+SHUT = {"start": 10.5, "duration_days": 5, "effects": {"capacity_factor": 0.0},
+        "assumption": "test input"}
+
+
+def border_chain(build: SimpleNamespace) -> dict[str, Any]:
+    """Mine (100 t a day, 4 trucks) -> 1 day -> border post (2 trucks a day on one lane:
+    a queue builds) -> 1 day -> market; 30 days."""
+    return build.scenario({"mine": build.mine(), "border": build.border(2.0, servers=1),
+                           "market": build.market()},
+                          [build.lane("mine", "border", 1.0), build.lane("border", "market", 1.0)],
+                          ["border", "market"], horizon=30)
+
+
+def junction_chain(build: SimpleNamespace) -> dict[str, Any]:
+    """Mine -> 1 day -> junction (closed on days [10.5, 15.5)) -> 1 day -> market."""
+    data = build.scenario({"mine": build.mine(), "hub": build.site("junction"),
+                           "market": build.market()},
+                          [build.lane("mine", "hub", 1.0), build.lane("hub", "market", 1.0)],
+                          ["hub", "market"], horizon=30)
+    data["shocks"] = {"events": {"shut": {**SHUT, "targets": {"sites": ["hub"]}}}}
+    return data
+
+
+def port_chain(build: SimpleNamespace) -> dict[str, Any]:
+    """Mine -> 1 day -> port handling 400 t a day (closed on days [10.1, 15.1), while the
+    lot that arrived at day 10 is handled until 10.25) -> 1 day by land -> market."""
+    data = build.scenario({"mine": build.mine(), "port": build.port(throughput_t_per_day=400.0),
+                           "market": build.market()},
+                          [build.lane("mine", "port", 1.0), build.lane("port", "market", 1.0)],
+                          ["port", "market"], horizon=30)
+    data["shocks"] = {"events": {"shut": {**SHUT, "start": 10.1,
+                                          "targets": {"sites": ["port"]}}}}
+    return data
+
+
+def rail_chain(build: SimpleNamespace) -> dict[str, Any]:
+    """Mine -> rail loading 50 t a day (half the mine's output: a queue builds) -> 1 day ->
+    market; 30 days."""
+    return build.scenario({"mine": build.mine(), "market": build.market()},
+                          [build.lane("mine", "market", 1.0, mode="rail",
+                                      capacity_t_per_day=50.0)],
+                          ["market"], horizon=30)
+
+
+def fails_at(build: SimpleNamespace, data: dict[str, Any], where: str) -> str:
+    with pytest.raises(MassBalanceError) as info:
+        build.run_world(data)
+    message = str(info.value)
+    assert f"at {where!r}" in message and "nothing will move on" in message, message
+    return message
+
+
+def test_a_server_that_never_starts_the_next_lot_is_caught(build, monkeypatch) -> None:
+    """Mutant: FifoServer._fill does nothing, so after the first clearance every later lot
+    waits in line with the clearance lane free."""
+    world = build.run_world(border_chain(build))
+    assert world.sites[world.site_index["border"]].stalled() == []
+    monkeypatch.setattr(FifoServer, "_fill", lambda self: None)
+    fails_at(build, border_chain(build), "border")
+
+
+def test_a_server_that_loses_its_finish_events_is_caught(build, monkeypatch) -> None:
+    """Mutant: FifoServer._finish ignores its event, so the first lot stays in service
+    forever and the line behind it never moves."""
+    monkeypatch.setattr(FifoServer, "_finish", lambda self, ev: None)
+    message = fails_at(build, border_chain(build), "border")
+    assert "copper" in message
+
+
+def test_a_loading_queue_that_stalls_is_caught_on_the_lane(build, monkeypatch) -> None:
+    """The same mutant as above on a rail lane's loading queue."""
+    world = build.run_world(rail_chain(build))
+    assert world.lanes[0].server.stalled() == []
+    monkeypatch.setattr(FifoServer, "_fill", lambda self: None)
+    fails_at(build, rail_chain(build), "mine_market")
+
+
+def test_a_site_that_keeps_lots_after_reopening_is_caught(build, monkeypatch) -> None:
+    """Mutant: SiteBase._capacity_changed does not forward the lots that waited for the
+    site to reopen."""
+    world = build.run_world(junction_chain(build))
+    assert world.sites[world.site_index["hub"]].blocked == []
+    monkeypatch.setattr(SiteBase, "_capacity_changed", lambda self: None)
+    fails_at(build, junction_chain(build), "hub")
+
+
+def test_a_port_that_keeps_handled_lots_after_reopening_is_caught(build, monkeypatch) -> None:
+    """Mutant: Port._capacity_changed resumes the handling but not the lots whose handling
+    ended while it was closed."""
+    world = build.run_world(port_chain(build))
+    port = world.sites[world.site_index["port"]]
+    assert port.handled_closed == [] and port.stalled() == []
+    delivered = world.ledger.rows("site_in")[world.site_index["market"]][0]
+    assert delivered == pytest.approx(28 * 100.0)  # days 0-27 shipped, 2 days to market
+
+    def reopen_without_handled(self: Port) -> None:
+        self.server.set_capacity_factor(self.capacity_factor)
+        SiteBase._capacity_changed(self)
+
+    monkeypatch.setattr(Port, "_capacity_changed", reopen_without_handled)
+    fails_at(build, port_chain(build), "port")
+
+
+def test_the_report_counts_stalled_lots_per_commodity(build) -> None:
+    # state set by hand: a lot in line behind nobody, with the one clearance lane free
+    world = build.run_world(border_chain(build))
+    server = world.sites[world.site_index["border"]].server
+    assert len(server.queue) > 0 and len(server.in_service) == 1
+    job = server.in_service.pop(next(iter(server.in_service)))
+    server.queue.appendleft(job)
+    stalled = server.stalled()
+    assert len(stalled) == len(server.queue)
+    report = world.check_mass_balance(raise_error=False)
+    [violation] = [v for v in report.violations if "nothing will move on" in v]
+    held = sum(lot.tonnes for lot in stalled)
+    assert f"{held:+.6g} t" in violation
