@@ -87,8 +87,9 @@ class SiteBase(Element):
         self.n_com = world.n_commodities
         self._site_in = world.ledger.rows("site_in")[index]
         self._site_out = world.ledger.rows("site_out")[index]
-        self.delayed: dict[Lot, None] = {}
-        """Lots held by an added delay (ordered for identical sums)."""
+        self.delayed: dict[Lot, float] = {}
+        """Lots held by an added delay, with the day it ends (ordered for identical
+        sums)."""
         self.blocked: list[Lot] = []
         """Lots waiting for the site to reopen."""
         self._init_element()
@@ -121,8 +122,9 @@ class SiteBase(Element):
         if self.delays:
             fresh = self.fresh_delays(lot)
             if fresh:
-                self.delayed[lot] = None
-                Wakeup(self.env, self.draw_delays(lot, fresh), lot, self._delay_over)
+                days = self.draw_delays(lot, fresh)
+                self.delayed[lot] = self.env.now + days  # the sum the Wakeup falls at
+                Wakeup(self.env, days, lot, self._delay_over)
                 return
         self._forward_open(lot)
 
@@ -166,10 +168,15 @@ class SiteBase(Element):
 
     def stalled(self) -> list[Lot]:
         """Lots held here that nothing will move on: waiting for the site to reopen while
-        it is open (reopening forwards them). Kinds with a queue add its stalled lots
-        (:meth:`FifoServer.stalled`). Empty in a correct run; read by the mass-balance
-        check at the end of a replication."""
-        return list(self.blocked) if self.capacity_factor > 0.0 else []
+        it is open (reopening forwards them), or held by an added delay that ended before
+        now. Kinds with a queue add its stalled lots (:meth:`FifoServer.stalled`), hubs
+        their overdue dwellers. Empty in a correct run; read by the mass-balance check at
+        the end of a replication."""
+        now = self.env.now
+        out = [lot for lot, until in self.delayed.items() if until < now]
+        if self.capacity_factor > 0.0:
+            out += self.blocked
+        return out
 
     def reset_stats(self) -> None:
         """Start statistics afresh (end of warm-up)."""
@@ -297,8 +304,9 @@ class Port(SiteBase):
         fresh = self.fresh_delays(lot)
         if not fresh:
             return False
-        self.delayed[lot] = None
-        Wakeup(self.env, self.draw_delays(lot, fresh), lot, self._held_over)
+        days = self.draw_delays(lot, fresh)
+        self.delayed[lot] = self.env.now + days
+        Wakeup(self.env, days, lot, self._held_over)
         return True
 
     def _held_over(self, ev: Any) -> None:
@@ -374,7 +382,9 @@ class Hub(SiteBase):
         super().__init__(world, index, site_id, spec)
         self.kind = spec.kind
         self.dwell = dwell
-        self.present: dict[Lot, None] = {}  # ordered, for run-to-run identical sums
+        self.present: dict[Lot, float] = {}
+        """Lots dwelling here, with the day their dwell ends (ordered, for run-to-run
+        identical sums)."""
         self.occupancy = Occupancy(world.env.now)
 
     def receive(self, lot: Lot) -> None:
@@ -382,9 +392,10 @@ class Hub(SiteBase):
         if self.dwell is None:
             self.forward(lot)
             return
-        self.present[lot] = None
+        days = self.dwell()
+        self.present[lot] = self.env.now + days
         self.occupancy.enter(lot, self.env.now)
-        Wakeup(self.env, self.dwell(), lot, self._leave)
+        Wakeup(self.env, days, lot, self._leave)
 
     def _leave(self, ev: Any) -> None:
         lot: Lot = ev._value
@@ -394,6 +405,10 @@ class Hub(SiteBase):
 
     def held(self) -> np.ndarray:
         return super().held() + _sum_lots(self.present, self.n_com)
+
+    def stalled(self) -> list[Lot]:
+        now = self.env.now
+        return super().stalled() + [lot for lot, until in self.present.items() if until < now]
 
     def reset_stats(self) -> None:
         self.occupancy.finish(self.env.now)

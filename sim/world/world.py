@@ -852,11 +852,10 @@ class World:
         recovery ``r``), each mine's and refiner's own books (``invariants()``), and that
         no metal is stuck on a lane: a convoy still travelling after the time it was due to
         arrive, or lots paused or held back on a lane that is open (metal stuck there would
-        balance forever), nor in a queue or site: lots waiting while a server is free,
-        in service past their end, or waiting for a site to reopen that is open
-        (:meth:`SiteBase.stalled <sim.world.sites.SiteBase.stalled>`). Lots held by an
-        added delay or a hub's dwell are not checked (their end is not kept). Run once,
-        at the end of a replication."""
+        balance forever), nor in a queue or at a site: lots waiting while a server is free
+        or for a site to reopen that is open, or in service, held by an added delay or
+        dwelling at a hub past their end (:meth:`SiteBase.stalled
+        <sim.world.sites.SiteBase.stalled>`). Run once, at the end of a replication."""
         n_c = self.n_commodities
         refining_loss = np.zeros(n_c)
         for ref in self.refiners:
@@ -870,7 +869,7 @@ class World:
             invariants += _stalled_rows(site.id, site.stalled(), n_c,
                                         "metal held at the site that nothing will move on "
                                         "(waiting with a server free or the site open, or "
-                                        "in service past its end)")
+                                        "in service, delayed or dwelling past its end)")
         now = self.env.now
         for lane in self.lanes:
             stuck = np.zeros(n_c)

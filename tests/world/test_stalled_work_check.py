@@ -4,9 +4,9 @@ Lots stuck in a queue or at a site balance forever: the ledger booked them in, t
 holds them, and no flow is wrong. The check already caught convoys lost on lanes; these
 mutants (each a plausible bug in a server or a site's reopening) left every holding
 balanced and the run passed. :meth:`FifoServer.stalled` and :meth:`SiteBase.stalled` now
-report lots waiting while a server is free, in service past their end, or waiting for a
-site to reopen that is open; the check fails naming the site or lane. Each test runs the
-correct code first, which must pass.
+report lots waiting while a server is free or for a site to reopen that is open, or in
+service, held by an added delay or dwelling at a hub past their end; the check fails naming
+the site or lane. Each test runs the correct code first, which must pass.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest
 
 from sim.world.ledger import MassBalanceError
 from sim.world.queues import FifoServer
-from sim.world.sites import Port, SiteBase
+from sim.world.sites import Hub, Port, SiteBase
 
 SHUT = {"start": 10.5, "duration_days": 5, "effects": {"capacity_factor": 0.0},
         "assumption": "test input"}
@@ -62,6 +62,24 @@ def rail_chain(build: SimpleNamespace) -> dict[str, Any]:
                           [build.lane("mine", "market", 1.0, mode="rail",
                                       capacity_t_per_day=50.0)],
                           ["market"], horizon=30)
+
+
+def hub_chain(build: SimpleNamespace, kind: str, **hub: Any) -> dict[str, Any]:
+    """Mine -> 1 day -> hub of ``kind`` -> 1 day -> market; 30 days."""
+    return build.scenario({"mine": build.mine(), "hub": build.site(kind, **hub),
+                           "market": build.market()},
+                          [build.lane("mine", "hub", 1.0), build.lane("hub", "market", 1.0)],
+                          ["hub", "market"], horizon=30)
+
+
+def delayed_chain(build: SimpleNamespace) -> dict[str, Any]:
+    """A junction that holds every lot 3 days from day 5 to day 25."""
+    data = hub_chain(build, "junction")
+    data["shocks"] = {"events": {"slow": {"start": 5, "duration_days": 20,
+                                          "targets": {"sites": ["hub"]},
+                                          "effects": {"added_delay_days": 3.0},
+                                          "assumption": "test input"}}}
+    return data
 
 
 def fails_at(build: SimpleNamespace, data: dict[str, Any], where: str) -> str:
@@ -136,3 +154,25 @@ def test_the_report_counts_stalled_lots_per_commodity(build) -> None:
     [violation] = [v for v in report.violations if "nothing will move on" in v]
     held = sum(lot.tonnes for lot in stalled)
     assert f"{held:+.6g} t" in violation
+
+
+def test_a_delay_that_never_releases_its_lot_is_caught(build, monkeypatch) -> None:
+    """Mutant: SiteBase._delay_over does nothing, so a lot held by an added delay stays at
+    the junction for good."""
+    world = build.run_world(delayed_chain(build))
+    hub = world.sites[world.site_index["hub"]]
+    assert hub.stalled() == [] and hub.delayed == {}
+    monkeypatch.setattr(SiteBase, "_delay_over", lambda self, ev: None)
+    fails_at(build, delayed_chain(build), "hub")
+
+
+def test_a_hub_that_never_ends_a_dwell_is_caught(build, monkeypatch) -> None:
+    """Mutant: Hub._leave does nothing, so lots dwell at a trading hub for good."""
+    data = hub_chain(build, "trading_hub", dwell_days=2.0)
+    world = build.run_world(data)
+    hub = world.sites[world.site_index["hub"]]
+    # the lots of days 27 and 28 dwell until 30 and 31; the run stops at 30 before that
+    # instant's events, so the first is due now, not overdue
+    assert hub.stalled() == [] and len(hub.present) == 2
+    monkeypatch.setattr(Hub, "_leave", lambda self, ev: None)
+    fails_at(build, hub_chain(build, "trading_hub", dwell_days=2.0), "hub")
