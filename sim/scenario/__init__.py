@@ -1,25 +1,37 @@
-"""Scenario input: the typed format, YAML loading, merging, citations and checks."""
+"""Scenario input: the typed format, YAML loading, merging, citations and checks.
 
-from sim.scenario.errors import Issue, ScenarioError
-from sim.scenario.loader import (
-    ScenarioMeta,
-    load_scenario,
-    meta_of,
-    scenario_from_dict,
-    scenario_from_yaml,
-)
-from sim.scenario.plan import Plan, make_plan
-from sim.scenario.schema import Scenario
+The public names are imported on first use: the shocks and the world import parts of this
+package (the schema, the plan, the checks), and loading the whole package with them would
+import the scenario checks, which import :mod:`sim.shocks.targets`, in the middle of
+importing it (importing ``sim.shocks.targets`` first failed on that cycle)."""
 
-__all__ = [
-    "Issue",
-    "Plan",
-    "Scenario",
-    "ScenarioError",
-    "ScenarioMeta",
-    "load_scenario",
-    "make_plan",
-    "meta_of",
-    "scenario_from_dict",
-    "scenario_from_yaml",
-]
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim.lazy import lazy_exports
+
+_EXPORTS = {"Issue": "sim.scenario.errors", "ScenarioError": "sim.scenario.errors",
+            "ScenarioMeta": "sim.scenario.loader", "load_scenario": "sim.scenario.loader",
+            "meta_of": "sim.scenario.loader", "scenario_from_dict": "sim.scenario.loader",
+            "scenario_from_yaml": "sim.scenario.loader", "Plan": "sim.scenario.plan",
+            "make_plan": "sim.scenario.plan", "Scenario": "sim.scenario.schema"}
+
+__all__ = sorted(_EXPORTS)
+
+
+if not TYPE_CHECKING:  # else type checkers read every attribute, misspelt ones too, as Any
+    __getattr__ = lazy_exports(__name__, _EXPORTS)
+
+
+if TYPE_CHECKING:
+    from sim.scenario.errors import Issue as Issue
+    from sim.scenario.errors import ScenarioError as ScenarioError
+    from sim.scenario.loader import ScenarioMeta as ScenarioMeta
+    from sim.scenario.loader import load_scenario as load_scenario
+    from sim.scenario.loader import meta_of as meta_of
+    from sim.scenario.loader import scenario_from_dict as scenario_from_dict
+    from sim.scenario.loader import scenario_from_yaml as scenario_from_yaml
+    from sim.scenario.plan import Plan as Plan
+    from sim.scenario.plan import make_plan as make_plan
+    from sim.scenario.schema import Scenario as Scenario
