@@ -117,6 +117,10 @@ class Mine(SiteBase):
         self.diversions: dict[str, Diversion] = {}
         self.deals: dict[str, DealState] = {}
         self._mined = world.ledger.rows("mined")[index]
+        self.curtailed_own_t = [0.0] * self.n_com
+        """Tonnes by commodity not mined here since the run started because a ban's or
+        quota's stock limit on that commodity cut them (not counting by-products left in
+        the ore with a curtailed main product)."""
         self._backlog = False
         """True while metal above the working stock waits in the stockyard."""
         self._shares: dict[int, list[tuple[int, float, float]]] = {}
@@ -287,6 +291,11 @@ class Mine(SiteBase):
                 mined_share[c] *= total / t
         self.dispatch()
 
+    def _record_curtailed(self, c: int, tonnes: float) -> None:
+        """A stock limit on commodity ``c`` cut ``tonnes`` of it here."""
+        self.curtailed_own_t[c] += tonnes
+        self.world.record_curtailed(c, tonnes)
+
     def _curtail(self, c: int, k: int, share: float, part: float, gate: Any) -> float:
         """How much of ``part`` fits under the stock limit of a restricted channel: what
         waits may reach ``limit days x planned daily output x the channel's share``. A
@@ -310,13 +319,13 @@ class Mine(SiteBase):
             room = limit * planned * share * fraction - self._held_out[c][k]
             keep = min(out, max(room, 0.0))
             if keep < out:
-                self.world.record_curtailed(c, out - keep)
+                self._record_curtailed(c, out - keep)
                 router.skip_leaving(out - keep)
             return part - (out - keep)
         room = limit * planned * share - self._pending[c][k]
         keep = min(part, max(room, 0.0))
         if keep < part:
-            self.world.record_curtailed(c, part - keep)
+            self._record_curtailed(c, part - keep)
         return keep
 
     def dispatch(self) -> None:
@@ -446,7 +455,19 @@ class Mine(SiteBase):
         (``_stock``, what :meth:`held` reports) minus the working stock and the metal
         waiting per channel (``_pending``), tonnes. Metal put in a channel's pending but
         not in the stockyard (or taken from one alone) would leave, or stay, unbooked as
-        mined or shipped: the ledger cannot see it."""
-        return [(self.id, c, "the stockyard minus working stock and metal waiting per channel",
-                 self._stock[c] - (float(self.working_stock[c]) + sum(self._pending[c])))
-                for c in self.commodities]
+        mined or shipped: the ledger cannot see it.
+
+        And per by-product, the coupling: what was mined of it, plus what a stock limit on
+        it alone curtailed, minus its ratio times what was mined of its main product,
+        tonnes of the by-product. Cobalt comes out with the copper ore mined, whatever
+        shocks do to output: copper curtailed leaves its cobalt in the ground, and only a
+        limit on cobalt itself leaves cobalt of mined ore unmined."""
+        books = [(self.id, c, "the stockyard minus working stock and metal waiting per channel",
+                  self._stock[c] - (float(self.working_stock[c]) + sum(self._pending[c])))
+                 for c in self.commodities]
+        mined, own = self._mined, self.curtailed_own_t
+        books += [(self.id, c, "by-product mined (or curtailed by a limit on it) minus its "
+                   "ratio times the main product mined", float(mined[c]) + own[c]
+                   - ratio * float(mined[parent]))
+                  for c, parent, ratio in self.coupled]
+        return books
