@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO_OUT ?= results/baseline
 
-.PHONY: setup demo test bench clean
+.PHONY: setup demo test bench compiled clean
 
 setup: $(STAMP)
 
@@ -30,5 +30,21 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py
 
+# Optional: the same package with the simulation's hot path compiled by mypyc (needs a C
+# compiler and the Python headers; about a minute), in an environment of its own so that
+# .venv stays the plain-Python reference the tests run: .venv-compiled/bin/sim run ...
+# benchmarks/bench_compiled.py checks that both give identical results and times them.
+CVENV := .venv-compiled
+CSTAMP := $(CVENV)/.installed-stamp
+
+compiled: $(CSTAMP)
+
+$(CSTAMP): pyproject.toml setup.py $(shell find sim -name '*.py')
+	$(PYTHON) -m venv $(CVENV)
+	$(CVENV)/bin/python -m pip install --quiet setuptools wheel 'mypy>=1.10' .
+	SIM_COMPILE=1 $(CVENV)/bin/python -m pip install --quiet --no-build-isolation --no-deps \
+		--force-reinstall .
+	touch $(CSTAMP)
+
 clean:
-	rm -rf $(VENV) results .pytest_cache
+	rm -rf $(VENV) $(CVENV) build results .pytest_cache

@@ -41,7 +41,9 @@ class Element:
     """Mixin for sites and lanes: modifiers from shocks and the closures they cause."""
 
     capacity_factor: float
-    env: object
+    env: Any
+    """The world's :class:`~sim.world.events.Environment` (or a plain SimPy one in tests);
+    read for ``now``."""
 
     def _init_element(self) -> None:
         self.capacity_factor = 1.0

@@ -248,7 +248,7 @@ def claim_held(holders: Sequence[Refiner], controls: Sequence[Any], commodity: i
                   for ref in holders]
     claimed = []
     for ctl in controls:
-        mine = {}
+        mine: dict[int, float] = {}
         for ref, ref_covers in zip(holders, covers, strict=True):
             held = sum(ref.held_abroad[commodity][i] for i, covering in enumerate(ref_covers)
                        if any(c is ctl for c in covering))
@@ -356,7 +356,7 @@ def ship_under_controls(due: Sequence[Refiner], refiners: Sequence[Refiner],
         countries = {ctl.country for ctl in on_c}
 
         def acted_on(ref: Refiner) -> bool:
-            return ref.country in countries and bool(ref.sales[c]) and ref.output[c] > 0.0
+            return ref.country in countries and bool(ref.sales[c]) and float(ref.output[c]) > 0.0
 
         shipping = [r for r, ref in enumerate(due) if acted_on(ref)]
         if not shipping:
@@ -419,7 +419,7 @@ def claim_at_end(ending: Sequence[Any], refiners: Sequence[Refiner], controls: S
         for ctl in cutting:
             ctl.accrue(now)
         waiting = [ref for ref in refiners
-                   if ref.country == country and ref.sales[c] and ref.output[c] > 0.0
+                   if ref.country == country and ref.sales[c] and float(ref.output[c]) > 0.0
                    and ref.last_dispatch_t < now - _EPS]
         if waiting and any(ctl.allowance > _EPS for ctl in cutting):
             _claim_waiting(cutting, refiners, controls, waiting, starting_ids)

@@ -97,7 +97,7 @@ class Ledger:
     def __init__(self, n_sites: int, n_lanes: int, n_commodities: int) -> None:
         self.n_commodities = n_commodities
         self._views: dict[str, np.ndarray] = {}
-        self._rows: dict[str, list[memoryview]] = {}
+        self._rows: dict[str, list[memoryview[float]]] = {}
         self._blocks: list[np.ndarray] = []
         self._signs: list[np.ndarray] = []
         for names, signs, n in ((SITE_ACCOUNTS, _SITE_SIGNS, n_sites),
@@ -107,7 +107,7 @@ class Ledger:
             block = np.frombuffer(buf, dtype=float).reshape(len(names), size)
             self._blocks.append(block)
             self._signs.append(np.array([signs[name] for name in names]))
-            whole = memoryview(buf)
+            whole: memoryview[float] = memoryview(buf)  # of doubles, as buf is
             for a, name in enumerate(names):
                 self._views[name] = block[a].reshape(n, n_commodities)
                 self._rows[name] = [whole[a * size + i * n_commodities:
@@ -120,7 +120,7 @@ class Ledger:
         """Physical holdings when the ledger was opened (initial stocks)."""
         self.opening_lane = np.zeros((n_lanes, n_commodities))
 
-    def rows(self, account: str) -> list[memoryview]:
+    def rows(self, account: str) -> list[memoryview[float]]:
         """The live rows of an account, to add to in place."""
         return self._rows[account]
 
@@ -265,10 +265,10 @@ class Ledger:
         comp_err = np.zeros(n_c)
         comp_over: tuple[float, str] | None = None
         for where, c, what, err in invariants:
-            size = abs(err) if err == err else np.inf
-            comp_err[c] = max(comp_err[c], size)
-            if size > tol[c] and (comp_over is None or size / tol[c] > comp_over[0]):
-                comp_over = (size / tol[c], (
+            err_t = abs(err) if err == err else np.inf
+            comp_err[c] = max(comp_err[c], err_t)
+            if err_t > tol[c] and (comp_over is None or err_t / tol[c] > comp_over[0]):
+                comp_over = (err_t / tol[c], (
                     f"mass balance violated at {where!r} for {commodity_names[c]}: {what}: "
                     f"{err:+.6g} t (tolerance {tol[c]:.3g} t)"))
         if comp_over is not None:

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.world.lots import Lot
-from sim.world.routing import Router
+from sim.world.routing import RouteOption, Router
 from sim.world.sites import SiteBase
 
 if TYPE_CHECKING:
@@ -144,7 +144,8 @@ class Mine(SiteBase):
                 for k in np.flatnonzero(self.offtake[c] > 0.0)]
             for c in self.commodities}
         n_k1 = self.world.n_channels + 1
-        self._shares_at = {c: [(k, share, moved, c * n_k1 + k, self.routers.get((c, k)))
+        # every channel with a share has its router (World._build_mines, recompute_offtake)
+        self._shares_at = {c: [(k, share, moved, c * n_k1 + k, self.routers[(c, k)])
                                for k, share, moved in shares]
                            for c, shares in self._shares.items()}
         """As ``_shares``, with the day-buffer slot and the router of each channel."""
@@ -369,6 +370,7 @@ class Mine(SiteBase):
         waiting = self._pending[c]
         held_out = self._held_out[c]
         routed: list[list[Any]] = []
+        option: RouteOption | None
         """[channel, tonnes, route or None (the router picks when it ships), held for
         export on a channel with routes both ways]."""
         exports: list[int] = []

@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 
 from sim.scenario.checks import mine_routes, shock_effects
 from sim.scenario.plan import route_lanes, route_weights
+from sim.scenario.schema import Mine as MineSpec
 
 if TYPE_CHECKING:
     from sim.scenario.schema import Scenario
@@ -481,7 +482,7 @@ def throttled_reroute_notes(sc: Scenario) -> list[str]:
     for where, factor, targets in throttles:
         in_sites, in_lanes = region_reach(sc, targets.regions)
         reach.append((where, factor, {*targets.sites, *in_sites}, {*targets.lanes, *in_lanes}))
-    mines = [sid for sid, site in sc.sites.items() if site.kind == "mine"]
+    mines = {sid: site for sid, site in sc.sites.items() if isinstance(site, MineSpec)}
     notes = []
     for cid, channel in sc.channels.items():
         if channel.on_closure != "reroute":
@@ -490,14 +491,14 @@ def throttled_reroute_notes(sc: Scenario) -> list[str]:
         # all pass (a throttle on a post every route passes, or a mine with one route,
         # leaves nowhere better to send lots)
         movable: set[str] = set()
-        for mid in mines:
-            for com in sc.sites[mid].output:
-                elements = []
+        for mid, mine in mines.items():
+            for com in mine.output:
+                elements: list[set[str]] = []
                 for rid in mine_routes(sc, mid, com, cid):
                     lanes = route_lanes(sc, mid, channel.routes[rid].path)
                     elements.append({*lanes, *(sc.lanes[lid].to for lid in lanes[:-1])})
                 if len(elements) > 1:
-                    movable |= set.union(*elements) - set.intersection(*elements)
+                    movable |= set().union(*elements) - elements[0].intersection(*elements)
         hits = [f"shocks.{where} to {factor:g}" for where, factor, sites, lanes in reach
                 if (sites | lanes) & movable]
         if hits:

@@ -725,10 +725,10 @@ class Market(Destination):
             self._demand_mods.pop(source, None)
         else:
             self._demand_mods[source] = (factor, commodities)
-        factor = np.ones(self.n_com)
+        factors = np.ones(self.n_com)
         for f, coms in self._demand_mods.values():
             for c in range(self.n_com):
                 if coms is None or c in coms:
-                    factor[c] *= f
-        self.demand_factor[:] = factor  # a view the world's daily market step reads
+                    factors[c] *= f
+        self.demand_factor[:] = factors  # a view the world's daily market step reads
         self.world.demand_changed()

@@ -189,6 +189,9 @@ class World:
 
     def _build_sites(self) -> None:
         sc = self.sc
+        # the spec of a site of kind ``kind``: the schema's union narrows by kind, which
+        # the type checker does not follow
+        spec: Any
         for i, (sid, spec) in enumerate(sc.sites.items()):
             kind = spec.kind
             site: SiteBase
@@ -226,7 +229,7 @@ class World:
         operation for all markets."""
         markets = self.markets
         n_c = self.n_commodities
-        self._mk_index = np.array([m.index for m in markets], dtype=int)
+        self._mk_index: np.ndarray | slice = np.array([m.index for m in markets], dtype=int)
         if len(markets) and np.array_equal(
                 self._mk_index, np.arange(self._mk_index[0], self._mk_index[0] + len(markets))):
             # contiguous market rows: a slice is a view, so updating it is one cheap step
@@ -319,6 +322,8 @@ class World:
                 if out.t_per_year is not None:
                     main.append((c, out.t_per_year / DAYS_PER_YEAR * mean_interval))
                 else:
+                    # the schema asks for ratio_to and ratio where t_per_year is not given
+                    assert out.ratio_to is not None and out.ratio is not None
                     coupled.append((c, self.commodity_index[out.ratio_to], out.ratio))
             offtake = np.zeros((self.n_commodities, n_k + 1))
             routers: dict[tuple[int, int], Router] = {}
@@ -798,12 +803,12 @@ class World:
             self._price_mods.pop(source, None)
         else:
             self._price_mods[source] = (factor, commodities)
-        factor = [1.0] * self.n_commodities
+        factors = [1.0] * self.n_commodities
         for f, coms in self._price_mods.values():
             for c in range(self.n_commodities):
                 if coms is None or c in coms:
-                    factor[c] *= f
-        self._price_factor = factor
+                    factors[c] *= f
+        self._price_factor = factors
 
     def last_shortfall_share(self, market: Market, commodity: int,
                              added_t: float = 0.0) -> float:
@@ -896,7 +901,7 @@ class World:
                     stuck[lot.commodity] += lot.tonnes
                 what = " and ".join(filter(None, (
                     what, "metal paused or held back on the lane, which is open")))
-            invariants += [(lane.id, c, what, float(stuck[c]))
+            invariants += [(lane.id, int(c), what, float(stuck[c]))
                            for c in np.flatnonzero(stuck)]
             if lane.server is not None:
                 invariants += _stalled_rows(lane.id, lane.server.stalled(), n_c,
@@ -946,7 +951,7 @@ def _stalled_rows(element_id: str, lots: list[Lot], n_c: int, what: str
     tonnes = np.zeros(n_c)
     for lot in lots:
         tonnes[lot.commodity] += lot.tonnes
-    return [(element_id, c, what, float(tonnes[c])) for c in np.flatnonzero(tonnes)]
+    return [(element_id, int(c), what, float(tonnes[c])) for c in np.flatnonzero(tonnes)]
 
 
 def _column_sum(flat: list[float], c: int, n_c: int) -> float:
