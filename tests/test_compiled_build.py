@@ -65,11 +65,22 @@ def test_the_compiled_modules_type_check() -> None:
 
 
 WORKER = textwrap.dedent("""
-    import pickle, sys, warnings
+    import gc, pickle, sys, warnings, weakref
     sys.path.insert(0, sys.argv[1])
     import sim, sim.world.lanes
     from sim.experiment.replication import run_replication
+    from sim.streams import Streams
+    from sim.world.world import World
     out = {"lanes": sim.world.lanes.__file__}
+    # a finished world is freed once closed (compiled generators hide their references
+    # from the cyclic collector: left suspended, they kept every world alive)
+    world = World(sim.load_scenario(sys.argv[3], ["horizon_days=60"]), Streams(1, 0))
+    world.run()
+    world.close()
+    freed = weakref.ref(world)
+    del world
+    gc.collect()
+    out["freed"] = freed() is None
     for path in sys.argv[3:]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -101,6 +112,7 @@ def test_the_compiled_build_gives_identical_results(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     compiled = pickle.loads(out.read_bytes())
     assert compiled.pop("lanes").endswith(".so")  # the compiled module ran, not the source
+    assert compiled.pop("freed")
 
     for path in paths:
         with warnings.catch_warnings():

@@ -65,6 +65,7 @@ def run_replication(sc: Scenario, seed: int, replication: int, plan: Plan | None
     kpis = compute_kpis(world, balance)
     series = aggregate(world, cat if cat is not None else catalogue(sc))
     events = _events(world)
+    world.close()
     return ReplicationResult(replication, [row[:5] for row in kpis],
                              np.array([row[5] for row in kpis], dtype=float), series, events,
                              time.perf_counter() - started, world.timeline.ordered())

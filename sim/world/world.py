@@ -21,6 +21,7 @@ import math
 from typing import Any
 
 import numpy as np
+from simpy.events import Process
 
 from sim.distributions import make_sampler
 from sim.scenario.checks import mine_routes
@@ -934,6 +935,24 @@ class World:
         for lane in self.lanes:
             if lane.server is not None:
                 lane.server.finish_stats()
+
+    def close(self) -> None:
+        """End the processes left waiting at the horizon and empty the event queue, once
+        everything wanted of the run has been read (the ledger, records and components
+        stay as they are; the world cannot run on).
+
+        A finished world is a web of cycles (sites and lanes point at the world and back)
+        that only the cyclic garbage collector frees. In the compiled build
+        (``make compiled``) the suspended generators of its processes do not show the
+        collector what they hold, so a world left with them was never freed: about 10 MB
+        a replication, 1 GB a worker over 100. Closing them breaks the cycles."""
+        queue = self.env._queue  # noqa: SLF001 - SimPy's event queue, (time, prio, id, event)
+        for _t, _priority, _eid, event in queue:
+            for callback in event.callbacks or ():
+                process = getattr(callback, "__self__", None)
+                if isinstance(process, Process) and process.is_alive:
+                    process._generator.close()  # noqa: SLF001
+        queue.clear()
 
     @property
     def mark(self) -> dict[str, Any]:
