@@ -8,6 +8,7 @@ file, line, field path, what was expected and a hint.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import math
 import re
@@ -63,6 +64,7 @@ from sim.scenario.shock_checks import (
 )
 from sim.scenario.shock_schema import ONE_ENDING
 from sim.scenario.yamlio import LineMap, odd_space_name, parse_yaml
+from sim.units import UnitError, convert
 
 
 @dataclass
@@ -614,8 +616,20 @@ def _absent_removals(raw: RawScenario) -> list[Issue]:
         guess = did_you_mean(str(path[-1]), [*options, *present])
         issues.append(Issue(f"there is no {format_path(path)} to remove", path=path,
                             file=file, line=line, column=column,
-                            hint=f"did you mean {guess!r}?" if guess else None))
+                            hint=f"did you mean {guess!r}?" if guess
+                            else _removable_hint(path, present)))
     return issues
+
+
+def _removable_hint(path: PathT, present: list[str]) -> str:
+    """The hint for removing a key that is not there and resembles none that is: the keys
+    that are there (the first few of a long mapping), or that there is nothing to remove."""
+    where = format_path(path[:-1]) if path[:-1] else "the top level"
+    if not present:
+        return f"{where} holds no keys to remove: leave out this removal"
+    shown = ", ".join(present[:12]) + (f" and {len(present) - 12} more"
+                                       if len(present) > 12 else "")
+    return f"{where} holds {shown}: name one of those, or leave out this removal"
 
 
 def allowed_keys(model: type[BaseModel]) -> list[str]:
@@ -696,7 +710,7 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
         elif isinstance(value, str):
             # a plain day count (lot_period_days) gets the hint of a number-or-distribution
             # one (lot_interval_days) for a frequency word, not the field's description
-            hint = _unit_hint(value) or _day_word_hint(path, value)
+            hint = _unit_hint(value, path, data) or _day_word_hint(path, value)
     elif etype == "int_from_float":  # servers: 1.5, series_period_days: {value: 1, unit: month}
         days = " of days" if path and str(path[-1]).endswith("_days") else ""
         msg = f"must be a whole number{days}, got {value:g}"
@@ -738,7 +752,7 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
         hint = _date_hint(value)
         if hint is None and isinstance(value, str) and unwrap(type_at(path, data)) \
                 is not dt.date:
-            hint = _days_hint(value)  # `start: 30 days` where a date or days go
+            hint = _days_hint(value, path, data)  # `start: 30 days` where a date or days go
     elif etype == "literal_error":
         expected = ctx.get("expected", "")
         msg = f"{_as_written(value)} is not allowed; expected {expected}"
@@ -751,7 +765,7 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
             # a number-or-distribution field: the text fails the mapping branch last, but a
             # number is what is usually meant
             msg = f"expected a number, got {value!r}"
-            hint = _unit_hint(value) or _word_hint(path, value)
+            hint = _unit_hint(value, path, data) or _word_hint(path, value)
         else:
             msg = f"expected a mapping of fields, got {_describe(value)}"
     elif etype == "list_type":
@@ -772,13 +786,7 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
                 "page, where YAML needs an ordinary space (after a colon, in indentation)")
     converts = _NOT_CONVERTIBLE.search(msg)
     if hint is None and converts:
-        target = converts.group(1)
-        examples = _UNIT_EXAMPLES.get(target)
-        if target == "1":
-            hint = "this field is a number without a unit: give it so, or in % (50% is 0.5)"
-        else:
-            hint = f"this field is in {target}: give the number in {target}" + (
-                f", or with a unit of the same kind ({examples})" if examples else "")
+        hint = _convert_hint(converts.group(1))
     if hint is None and msg.startswith("must be a calendar date"):
         hint = _date_number_hint(value)
     if hint is None and etype != "extra_forbidden":
@@ -981,6 +989,15 @@ _UNIT_EXAMPLES = {"t/yr": "kt/yr, t/day", "t": "kt, oz", "day": "week, month, yr
 it), to name in a hint; a field without a unit (``1``) has a hint of its own."""
 
 
+def _convert_hint(target: str) -> str:
+    """The hint for a unit that cannot be converted to ``target``, a field's unit."""
+    if target == "1":
+        return "this field is a number without a unit: give it so, or in % (50% is 0.5)"
+    examples = _UNIT_EXAMPLES.get(target)
+    return f"this field is in {target}: give the number in {target}" + (
+        f", or with a unit of the same kind ({examples})" if examples else "")
+
+
 def _field_hint(path: PathT, data: Any) -> str | None:
     """What the field at ``path`` holds, from its schema description (the field itself, or
     the mapping it is an entry of): a hint for a value of the wrong type or size."""
@@ -1017,9 +1034,10 @@ def _prefixed_hint(text: str) -> str | None:
             f"the number in decimal, {number}")
 
 
-def _unit_hint(text: str) -> str | None:
-    """A hint for a number written with its unit in one piece ("21 days", "40%"), or in
-    the notation of another base (``0o17``, which is no number 0 in unit ``o17``)."""
+def _unit_hint(text: str, path: PathT, data: Any) -> str | None:
+    """A hint for a number written with its unit in one piece ("21 days", "40%") at
+    ``path``, or in the notation of another base (``0o17``, which is no number 0 in unit
+    ``o17``)."""
     prefixed = _prefixed_hint(text)
     if prefixed is not None:
         return prefixed
@@ -1030,7 +1048,77 @@ def _unit_hint(text: str) -> str | None:
     if unit in ("%", "percent"):
         return (f"write {number}% as {float(number) / 100:g}, or as "
                 f"{{value: {number}, unit: '%'}}")
-    return f"give the unit apart from the number: {{value: {number}, unit: {unit}}}"
+    return _apart_hint(number, unit, path, data)
+
+
+def _apart_hint(number: str, unit: str, path: PathT, data: Any) -> str:
+    """How to write ``number unit`` (given in one piece) as ``{value: ..., unit: ...}`` at
+    ``path``. The form is validated there before it is suggested: repeating the unit as
+    written would lead into the next error when it does not fit the field (``20 kt`` for
+    a field in ``t/yr``, ``1 yr`` for a whole number of days)."""
+    value = float(number)
+    # as written: the whole-days hint repeats it ("1 yr = 365.25 days", not "1.0 yr")
+    shown: float | int = int(value) if value.is_integer() and "." not in number else value
+    refused = _refusal_at(path, data, {"value": shown, "unit": unit})
+    if refused is None:
+        return f"give the unit apart from the number: {{value: {number}, unit: {unit}}}"
+    issue, trial = refused
+    converts = _NOT_CONVERTIBLE.search(issue.message)
+    if converts:
+        target = converts.group(1)
+        fitting = _fitting_unit(unit, target)
+        if fitting is not None and _refusal_at(
+                path, data, {"value": shown, "unit": fitting}) is None:
+            return (f"this field is in {target}: give the unit apart from the number, "
+                    f"e.g. {{value: {number}, unit: {fitting}}}")
+        return _convert_hint(target)
+    if issue.message.startswith("must be a whole number"):
+        # the unit fits, but what it comes to is not whole (1 yr is 365.25 days)
+        return _whole_hint(path, trial, float(issue.message.rsplit(" ", 1)[1]))
+    return f"{{value: {number}, unit: {unit}}} is refused too: {issue.message}"
+
+
+def _fitting_unit(unit: str, target: str) -> str | None:
+    """``unit`` made to fit ``target`` by dividing it by what ``target`` counts per
+    (``kt`` for ``t/yr`` gives ``kt/yr``, ``trucks`` for ``truck/day`` gives
+    ``trucks/day``); None when ``unit`` is not of the kind of ``target``'s first part."""
+    if "/" in unit or "/" not in target:
+        return None
+    top, per = target.split("/", 1)
+    try:
+        convert(1.0, unit, top or "1")
+    except UnitError:
+        return None
+    return f"{unit}/{per}"
+
+
+def _refusal_at(path: PathT, data: Any, value: Any) -> tuple[Issue, Any] | None:
+    """Whether the schema accepts ``value`` at ``path`` of ``data`` (the rest as it is):
+    None if it does, else the first issue there and the data tried."""
+    trial = copy.deepcopy(data)
+    node: Any = trial
+    for part in path[:-1]:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    if not path:
+        return None
+    last = path[-1]
+    if isinstance(node, dict):
+        node[last] = value
+    elif isinstance(node, list) and isinstance(last, int) and last < len(node):
+        node[last] = value
+    else:
+        return None
+    try:
+        Scenario.model_validate(trial)
+    except ValidationError as exc:
+        for err in exc.errors():
+            where, _ = _data_path(tuple(err["loc"]), trial, err["type"])
+            if where[:len(path)] == path:
+                return _issue_from_error(dict(err), trial, {}, ""), trial
+    return None
 
 
 def _date_number_hint(value: Any) -> str | None:
@@ -1052,9 +1140,9 @@ def _date_number_hint(value: Any) -> str | None:
     return None
 
 
-def _days_hint(text: str) -> str | None:
+def _days_hint(text: str, path: PathT, data: Any) -> str | None:
     """A hint for a number and its unit in one piece ("30 days", "2 weeks") where a date
-    or a number of days goes (an event's ``start``)."""
+    or a number of days goes (an event's ``start``, at ``path``)."""
     prefixed = _prefixed_hint(text)
     if prefixed is not None:
         return prefixed
@@ -1065,8 +1153,8 @@ def _days_hint(text: str) -> str | None:
     if unit.lower() in ("d", "day", "days"):
         return (f"write {number} (days after the scenario's start), or a date such as "
                 "2025-01-27")
-    return (f"give the unit apart from the number: {{value: {number}, unit: {unit}}}, or "
-            "write a number of days after the scenario's start, or a date such as 2025-01-27")
+    return (f"{_apart_hint(number, unit, path, data)}; or write a number of days after "
+            "the scenario's start, or a date such as 2025-01-27")
 
 
 def _lower_first(text: str) -> str:
