@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 
 from matplotlib.figure import Figure
@@ -102,13 +103,20 @@ def _filter_note(t: Targets, effects: list[Effects]) -> str:
             "commodity the targets carry)")
 
 
-def _ban_end(sc: Scenario, ban: ExportBan) -> dt.date | None:
-    """When a ban ends (exclusive): its ``end``, or its start plus ``duration_days``."""
+def _ban_end_day(sc: Scenario, ban: ExportBan) -> float | None:
+    """When a ban ends (exclusive), in days from the start: its ``end``, or its start plus
+    ``duration_days``."""
     if ban.end is not None:
-        return _date(sc, ban.end)
+        return sc.day_of(ban.end)
     if ban.duration_days is not None:
-        return _date(sc, sc.day_of(ban.start) + ban.duration_days)
+        return sc.day_of(ban.start) + ban.duration_days
     return None
+
+
+def _ban_end(sc: Scenario, ban: ExportBan) -> dt.date | None:
+    """When a ban ends (exclusive), as a date."""
+    day = _ban_end_day(sc, ban)
+    return _date(sc, day) if day is not None else None
 
 
 def bars(sc: Scenario) -> list[Bar]:
@@ -153,8 +161,22 @@ def bars(sc: Scenario) -> list[Bar]:
 
 
 def _until(sc: Scenario, end: When | None) -> str:
-    """The " to <end>" of a policy with an end (exclusive, as an event's); "" without."""
-    return f" to {_date(sc, end)}" if end is not None else ""
+    """The " to <last day> inclusive" of a policy with an end (exclusive, as an event's);
+    "" without."""
+    return f" {_to_last_day(sc, end)}" if end is not None else ""
+
+
+def _to_last_day(sc: Scenario, end: When) -> str:
+    """An exclusive ``end`` in words as the last day in force, inclusive, as quota periods
+    and the scenario's period are given: "to <end>" alone reads as including the end date
+    (an end of 2025-06-22 is "to 2025-06-21 inclusive"). An end partway through a day
+    (day 100.5) leaves that day the last, in part."""
+    day = sc.day_of(end)
+    last = math.ceil(day) - 1
+    text = f"to {_date(sc, last)} inclusive"
+    if day != math.ceil(day):
+        text += f" (it stops partway through that day, at day {day:g})"
+    return text
 
 
 def _regime_start(sc: Scenario, rid: str) -> tuple[str, str]:
@@ -188,7 +210,7 @@ def describe_shocks(sc: Scenario) -> str:
     sh, pol = sc.shocks, sc.policies
     for eid, ev in sh.events.items():
         if ev.end is not None:
-            span = f"from {_date(sc, ev.start)} to {_date(sc, ev.end)}"
+            span = f"from {_date(sc, ev.start)} {_to_last_day(sc, ev.end)}"
         elif ev.duration_days is not None:
             span = (f"from {_date(sc, ev.start)} for {ev.duration_days.mean():.3g} days"
                     + (" (mean)" if ev.duration_days.dist != "fixed" else ""))
@@ -216,8 +238,8 @@ def describe_shocks(sc: Scenario) -> str:
             f"{inc.duration_days.mean():.3g} days on average: {describe_effects(inc.effects)} "
             f"on {_targets(sc, inc.targets, [inc.effects])}")
     for pid, ban in pol.export_bans.items():
-        ends = _ban_end(sc, ban)
-        end = f" to {ends}" if ends is not None else ""
+        ends = _ban_end_day(sc, ban)
+        end = f" {_to_last_day(sc, ends)}" if ends is not None else ""
         # a ban acts on the mines of its country: said, as a transit country is a slip
         mines = f"mines in {ban.country or sc.exporting_country}"
         limit = (f"; {mines} stock up to {ban.stock_limit_days:g} days of output, then "
@@ -227,7 +249,8 @@ def describe_shocks(sc: Scenario) -> str:
             + _on_channels(ban.channels) + limit)
     for pid, q in pol.export_quotas.items():
         sched = "; ".join(f"{p.tonnes:,.0f} t per {p.period if p.period != 'whole' else 'period'}"
-                          f" {_date(sc, p.start)} to {_date(sc, p.end)}" for p in q.schedule)
+                          f" {_date(sc, p.start)} to {_date(sc, p.end)} inclusive"
+                          for p in q.schedule)
         add(f"  export quota {pid}: {q.commodity}{_on_channels(q.channels)}: {sched}; "
             # a quota on all channels caps a refiner's refined exports too
             f"exports of {'mines' if q.channels else 'mines and refiners'} in "
@@ -235,7 +258,7 @@ def describe_shocks(sc: Scenario) -> str:
             f"strategic share {q.strategic_share:.0%}; "
             f"carry-over {'yes' if q.carry_over else 'no'}"
             # a date beside carry_over false is ignored (sim validate notes it)
-            + (f" until {_date(sc, q.carry_over_until)}"
+            + (f" to {_date(sc, q.carry_over_until)} inclusive"
                if q.carry_over and q.carry_over_until else "")
             + f"; first exports {q.first_export_delay_days:g} days after the quota starts"
             + ("; each period's allowance accrues evenly day by day" if q.release == "daily"

@@ -14,7 +14,7 @@ TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.yaml"
 
 
 @pytest.mark.parametrize(("carry", "said"), [("false", "carry-over no;"),
-                                             ("true", "carry-over yes until 2024-02-29;")])
+                                             ("true", "carry-over yes to 2024-02-29 inclusive;")])
 def test_a_quota_is_described_by_what_it_does(tmp_path: Path, carry: str, said: str) -> None:
     path = tmp_path / "q.yaml"
     path.write_text(f"""extends: {TINY}

@@ -111,11 +111,13 @@ def test_security_support_and_export_controls_say_when_they_end() -> None:
     sc = sim.load_scenario(SCENARIOS / "us_partnership.yaml", overrides=[
         "policies.security_support.us_security_support.end=2027-01-01"])
     assert line_of(describe_shocks(sc), "  security support").startswith(
-        "  security support us_security_support from 2026-01-01 to 2027-01-01: regimes ")
+        "  security support us_security_support from 2026-01-01 to 2026-12-31 inclusive: "
+        "regimes ")
     sc = sim.load_scenario(SCENARIOS / "china_export_control.yaml", overrides=[
         "policies.export_controls.china_cobalt_to_us.end=2025-01-01"])
     assert line_of(describe_shocks(sc), "  export control").startswith(
-        "  export control china_cobalt_to_us from 2024-07-01 to 2025-01-01: CHN refiners' ")
+        "  export control china_cobalt_to_us from 2024-07-01 to 2024-12-31 inclusive: CHN "
+        "refiners' ")
     sc = sim.load_scenario(SCENARIOS / "china_export_control.yaml")
     assert line_of(describe_shocks(sc), "  export control").startswith(
         "  export control china_cobalt_to_us from 2024-07-01: CHN refiners' ")

@@ -19,7 +19,8 @@ def test_a_ban_given_by_duration_ends_there_in_the_timeline_and_the_text(direct)
     (bar,) = [b for b in bars(sc) if b[0] == "export ban"]
     assert bar[2] == sc.start + dt.timedelta(days=10)
     assert bar[3] == sc.start + dt.timedelta(days=40)  # it ran to the end of the run
-    assert f"to {sc.start + dt.timedelta(days=40)}" in describe_shocks(sc)
+    # in words, the last day it is in force (review 96: "to <end>" read as including it)
+    assert f"to {sc.start + dt.timedelta(days=39)} inclusive" in describe_shocks(sc)
 
 
 def test_a_ban_on_some_channels_says_which(direct) -> None:
