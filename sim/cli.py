@@ -237,9 +237,16 @@ def _guarded_call(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
             _exit_failed(exc)
         if _debugging():
             traceback.print_exc()
-        _err(f"internal error: {type(exc).__name__}: {exc}\n"
-             "Set SIM_DEBUG=1 to see the traceback, and please report it.")
+        _err(f"internal error: {type(exc).__name__}: {exc}\n{_see_traceback()}, and please "
+             "report it.")
         sys.exit(EXIT_INTERNAL)
+
+
+def _see_traceback() -> str:
+    """Where the traceback of an internal error is: above, when SIM_DEBUG printed it (the
+    message said to set SIM_DEBUG=1 even then), or how to see it."""
+    return ("The traceback is above" if _debugging()
+            else "Set SIM_DEBUG=1 to see the traceback")
 
 
 _ENVIRONMENT_ERRNOS = frozenset(
@@ -356,8 +363,7 @@ def _failure_text(exc: Any, label: Callable[[Any], str] | None = None) -> str:
         return (f"internal error: {cause}\n  in {exc.where(label)}\n"
                 "This is a bug in the simulator; please report it with the scenario and seed.")
     return (f"internal error: {type(cause).__name__}: {cause}\n  in {exc.where(label)}\n"
-            "Set SIM_DEBUG=1 to see the traceback, and please report it with the scenario "
-            "and seed.")
+            f"{_see_traceback()}, and please report it with the scenario and seed.")
 
 
 def _exit_failed(exc: Any, label: Callable[[Any], str] | None = None,
@@ -1212,7 +1218,8 @@ a failed replication is finished with the same command and --resume.
                    "(sweep-replications/). Default: results/<file name>-sweep.")
 @click.option("--metric", "metrics", multiple=True,
               metavar="METRIC[:COMMODITY[:CHANNEL[:SITE]]]",
-              help="KPIs to show (and, if not totals, to add as columns of sweep.csv).")
+              help="A KPI to show (repeatable) and, if it is not a total, to add as a "
+                   "column of sweep.csv.")
 @executor_options
 @click.option("--force", is_flag=True, help="Replace a sweep already in --out.")
 @click.option("--resume", is_flag=True,

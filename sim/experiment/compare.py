@@ -485,15 +485,17 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
     started = time.perf_counter()
     # before any scenario is read or folder written: a bad seed or confidence otherwise
     # fails only once replications run, leaving folders a rerun refuses
+    # in the command line's words, as every error here: run_comparison rewords them for
+    # a Python caller (with "seed=", the command line's wording went to neither)
     if seed is not None:
-        check_seed(seed, "seed", "give seed=0, 1, 2, ... (or leave it out: 0, or the "
+        check_seed(seed, "--seed", "give --seed 0, 1, 2, ... (or leave it out: 0, or the "
                    "first results folder's)")
     # as sim.run checks them ("2" and 2.0 failed deep inside with a bare TypeError)
     if replications is not None:
-        check_count(replications, "replications")
+        check_count(replications, "-n/--replications")
         replications = int(replications)
     if workers is not None and backend is None:
-        check_count(workers, "workers")
+        check_count(workers, "--workers")
     check_where(executor, backend, scheduler, dask_local)
     check_confidence(confidence)
     if resume and out is None:

@@ -614,9 +614,13 @@ def claim_folder(folder: str | Path, kind: str, force: bool = False) -> None:
         keep = (f"; {_names(kept)}, {'results folders' if len(kept) > 1 else 'a results folder'}"
                 f" the comparison did not write, {'are' if len(kept) > 1 else 'is'} kept"
                 if kept else "")
+        # only what is there: a sweep's folder has figures but no report
+        shared = [n for n, e in (("figures", "figures"), ("report", "report.html"))
+                  if (folder / e).exists()]
+        lose = f" and delete their {' and '.join(shared)}" if shared else ""
         raise FolderError(
             f"{folder} holds the results of {what}, not of {mine}: {command} would mix its "
-            "files with them and delete their figures and report",
+            f"files with them{lose}",
             hint="choose another --out folder, or pass --force to replace them (it first "
                  f"deletes {_names(deleted)}{keep})")
     try:
