@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import importlib.util
 import os
 import signal
 import sys
@@ -379,9 +380,19 @@ def _exit_failed(exc: Any, label: Callable[[Any], str] | None = None,
 _MAIN_HELP = "drc-minerals-sim: simulate cobalt, copper and gold flows from DRC mines to markets."
 
 
+def build_kind() -> str:
+    """Which build of the package this is: "compiled" where the simulation's hot path was
+    compiled by mypyc (``make compiled``), else "plain Python". Found without importing
+    the simulation, so ``sim --version`` stays quick."""
+    spec = importlib.util.find_spec("sim.world.lanes")
+    origin = spec.origin if spec is not None and spec.origin else ""
+    return "compiled" if origin.endswith((".so", ".pyd")) else "plain Python"
+
+
 @click.group(cls=_Main, help=_MAIN_HELP,
              context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="drc-minerals-sim", prog_name="sim")
+@click.version_option(package_name="drc-minerals-sim", prog_name="sim",
+                      message=f"%(prog)s, version %(version)s ({build_kind()} build)")
 def main() -> None:
     pass  # the commands below do the work; its description is _MAIN_HELP
 

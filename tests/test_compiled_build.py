@@ -81,6 +81,8 @@ WORKER = textwrap.dedent("""
     del world
     gc.collect()
     out["freed"] = freed() is None
+    from sim.cli import build_kind
+    out["build"] = build_kind()
     for path in sys.argv[3:]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -113,6 +115,7 @@ def test_the_compiled_build_gives_identical_results(tmp_path: Path) -> None:
     compiled = pickle.loads(out.read_bytes())
     assert compiled.pop("lanes").endswith(".so")  # the compiled module ran, not the source
     assert compiled.pop("freed")
+    assert compiled.pop("build") == "compiled"  # what sim --version says
 
     for path in paths:
         with warnings.catch_warnings():
