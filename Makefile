@@ -47,4 +47,4 @@ $(CSTAMP): pyproject.toml setup.py $(shell find sim -name '*.py')
 	touch $(CSTAMP)
 
 clean:
-	rm -rf $(VENV) $(CVENV) build results .pytest_cache
+	rm -rf $(VENV) $(CVENV) build results .pytest_cache .mypy_cache *.egg-info

@@ -3,6 +3,7 @@ loads only what its user touches."""
 
 from __future__ import annotations
 
+import pkgutil
 import sys
 from collections.abc import Callable
 from importlib import import_module
@@ -23,3 +24,17 @@ def lazy_exports(package: str, exports: dict[str, str]) -> Callable[[str], Any]:
         return value
 
     return __getattr__
+
+
+def lazy_dir(package: str, exports: dict[str, str]) -> Callable[[], list[str]]:
+    """A module-level ``__dir__`` for ``package``: its public names (those imported on first
+    use included, which the module's dict lacks until then) and its submodules, so that
+    ``dir()``, ``help()`` and completion in a notebook offer them."""
+
+    def __dir__() -> list[str]:
+        module = sys.modules[package]
+        submodules = {m.name for m in pkgutil.iter_modules(module.__path__)
+                      if not m.name.startswith("_")}
+        return sorted({*exports, *submodules})
+
+    return __dir__

@@ -81,6 +81,22 @@ WORKER = textwrap.dedent("""
     del world
     gc.collect()
     out["freed"] = freed() is None
+    # and so is the world of a replication (run_replication closes it), given numpy's ints
+    import numpy as np
+    import sim.experiment.replication as rep
+    made = []
+
+    class Tracked(World):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(weakref.ref(self))
+
+    rep.World = Tracked
+    rep.run_replication(sim.load_scenario(sys.argv[3], ["horizon_days=60"]),
+                        np.int64(1), np.int64(0))
+    rep.World = World
+    gc.collect()
+    out["freed_by_replication"] = len(made) == 1 and made[0]() is None
     from sim.cli import build_kind
     out["build"] = build_kind()
     for path in sys.argv[3:]:
@@ -115,6 +131,7 @@ def test_the_compiled_build_gives_identical_results(tmp_path: Path) -> None:
     compiled = pickle.loads(out.read_bytes())
     assert compiled.pop("lanes").endswith(".so")  # the compiled module ran, not the source
     assert compiled.pop("freed")
+    assert compiled.pop("freed_by_replication")
     assert compiled.pop("build") == "compiled"  # what sim --version says
 
     for path in paths:

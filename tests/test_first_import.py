@@ -50,3 +50,18 @@ def test_the_lazy_packages_still_give_their_public_names() -> None:
     for package in (sim.scenario, sim.shocks):
         for name in package.__all__:
             assert getattr(package, name).__name__ == name
+
+
+def test_the_lazy_packages_list_their_names_before_first_use() -> None:
+    # review 97: dir(sim.scenario) listed none of its public names until each was used,
+    # so help() and completion in a notebook lost them
+    script = textwrap.dedent("""
+        import sim.scenario, sim.shocks, sim.world
+        for package in (sim.scenario, sim.shocks, sim.world):
+            missing = sorted(set(package.__all__) - set(dir(package)))
+            print(package.__name__, missing)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:3] == ["sim.scenario []", "sim.shocks []", "sim.world []"]

@@ -59,16 +59,20 @@ def run_replication(sc: Scenario, seed: int, replication: int, plan: Plan | None
                     cat: SeriesCatalogue | None = None) -> ReplicationResult:
     """Simulate replication ``replication`` of ``sc`` with root seed ``seed``."""
     started = time.perf_counter()
-    world = World(sc, Streams(seed, replication), plan)
-    world.run()
-    balance = world.check_mass_balance()
-    kpis = compute_kpis(world, balance)
-    series = aggregate(world, cat if cat is not None else catalogue(sc))
-    events = _events(world)
-    world.close()
+    # plain ints: the compiled build's Streams refuses numpy's (np.arange's seeds)
+    world = World(sc, Streams(int(seed), int(replication)), plan)
+    try:
+        world.run()
+        balance = world.check_mass_balance()
+        kpis = compute_kpis(world, balance)
+        series = aggregate(world, cat if cat is not None else catalogue(sc))
+        events = _events(world)
+        timeline = world.timeline.ordered()
+    finally:
+        world.close()  # frees the world in the compiled build, failed replications too
     return ReplicationResult(replication, [row[:5] for row in kpis],
                              np.array([row[5] for row in kpis], dtype=float), series, events,
-                             time.perf_counter() - started, world.timeline.ordered())
+                             time.perf_counter() - started, timeline)
 
 
 def _events(world: World) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.lazy import lazy_exports
+from sim.lazy import lazy_dir, lazy_exports
 
 _EXPORTS = {"ShockEngine": "sim.shocks.engine", "Timeline": "sim.shocks.timeline"}
 
@@ -20,6 +20,8 @@ __all__ = sorted(_EXPORTS)
 
 if not TYPE_CHECKING:  # else type checkers read every attribute, misspelt ones too, as Any
     __getattr__ = lazy_exports(__name__, _EXPORTS)
+
+__dir__ = lazy_dir(__name__, _EXPORTS)
 
 
 if TYPE_CHECKING:

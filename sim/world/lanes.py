@@ -216,6 +216,9 @@ class Sailings:
         self.interval = interval
         self.vessel_t = vessel_t
         self.queue: deque[Lot] = deque()
+        self.next_t = lane.env.now
+        """When the next ship leaves (the sum its timeout falls at): a line waiting past it
+        has lost its sailings (:meth:`Port.stalled <sim.world.sites.Port.stalled>`)."""
         self.departures = 0
         self.loaded_product_t = 0.0
         lane.sailing = self
@@ -224,7 +227,9 @@ class Sailings:
     def _run(self) -> Any:
         env = self.lane.env
         while True:
-            yield env.timeout(self.interval())
+            days = self.interval()
+            self.next_t = env.now + days
+            yield env.timeout(days)
             self.load()
 
     def load(self) -> None:

@@ -359,6 +359,10 @@ class Port(SiteBase):
 
     def stalled(self) -> list[Lot]:
         out = super().stalled()
+        now = self.env.now
+        for sailing in self.sailings:
+            if sailing.queue and sailing.next_t < now:  # no ship will come for them
+                out += sailing.queue
         if self.server is not None:
             out += self.server.stalled()
             if self.capacity_factor > 0.0:

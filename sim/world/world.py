@@ -336,6 +336,14 @@ class World:
                     k = self.channel_index[cid]
                     offtake[c, k] = share
                     routers[(c, k)] = self._router(sid, com, cid)
+                # The checks accept shares that sum to 1 within SHARE_TOLERANCE (0.6666666
+                # and 0.3333333 mean two thirds and one third): taken as written they would
+                # mine that much less of the commodity, and a by-product would drift from
+                # its ratio to the ore mined. Sums within 1e-12 (float rounding of shares
+                # meant exactly) are left as they are, so their results do not move.
+                total = offtake[c].sum()
+                if total > 0.0 and abs(total - 1.0) > 1e-12:
+                    offtake[c] /= total
             mine = Mine(self, i, sid, spec, main, coupled, offtake, routers, forms,
                         self._sampler(spec.variability, f"mine:{sid}:output"))
             self.sites[i] = mine

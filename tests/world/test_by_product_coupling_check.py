@@ -107,3 +107,19 @@ def test_by_products_produced_before_their_main_product_are_caught(build) -> Non
     assert coupling_error(world) == pytest.approx(17 * 100.0 * RATIO)
     with pytest.raises(MassBalanceError, match="minus its ratio times the main product mined"):
         world.check_mass_balance()
+
+
+def test_shares_summing_to_one_within_the_checks_tolerance_keep_the_ratio(build) -> None:
+    """Review 97: offtake shares the checks accept as summing to 1 (within 1e-6) were taken
+    as written, so a mine mined 0.9999995 of its cobalt and the coupling check failed a
+    valid scenario (-0.0015 t at KCC for 0.6666666 and 0.3333333). Such rows are now
+    scaled to sum to 1 exactly."""
+    data = coupled_chain(build)
+    data["channels"]["informal"] = {"formal": False, "routes": {"main": {"path": ["market"]}}}
+    data["sites"]["mine"]["offtake"]["cobalt"] = {"formal": 0.6666666, "informal": 0.3333333}
+    world = build.run_world(data)  # the check passes
+    mined = world.ledger.rows("mined")[world.site_index["mine"]]
+    assert mined[1] == pytest.approx(RATIO * mined[0], rel=1e-12)
+    # two thirds and one third of the cobalt, as meant
+    by_channel = world.mined_by_channel[1]
+    assert by_channel[0] == pytest.approx(2 * by_channel[1], rel=1e-6)

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from sim.world.lanes import Sailings
 from sim.world.ledger import MassBalanceError
 from sim.world.queues import FifoServer
 from sim.world.sites import Hub, Port, SiteBase
@@ -176,3 +177,61 @@ def test_a_hub_that_never_ends_a_dwell_is_caught(build, monkeypatch) -> None:
     assert hub.stalled() == [] and len(hub.present) == 2
     monkeypatch.setattr(Hub, "_leave", lambda self, ev: None)
     fails_at(build, hub_chain(build, "trading_hub", dwell_days=2.0), "hub")
+
+
+# ------------------------------------------------- review 97: what must not be flagged, and ships
+def test_lots_waiting_at_a_site_closed_past_the_horizon_are_not_stalled(build) -> None:
+    """The guard of SiteBase.stalled: lots waiting for a site that is still closed at the
+    end are where they should be (a mutant flagging them anyway passed the whole suite)."""
+    data = junction_chain(build)
+    data["shocks"]["events"]["shut"].update(start=20.5, duration_days=100)
+    world = build.run_world(data)  # the check passes
+    hub = world.sites[world.site_index["hub"]]
+    # the lots of days 20 to 28 reached the closed junction (day 29's is on the lane)
+    assert sum(lot.tonnes for lot in hub.blocked) == pytest.approx(900.0)
+    assert hub.stalled() == []
+
+
+def test_lots_handled_while_a_port_is_closed_past_the_horizon_are_not_stalled(build) -> None:
+    """The guard of Port.stalled on ``handled_closed``: the lot handled as the port closed
+    waits there, rightly, when the port is still closed at the end."""
+    data = port_chain(build)
+    data["shocks"]["events"]["shut"].update(duration_days=100)
+    world = build.run_world(data)  # the check passes
+    port = world.sites[world.site_index["port"]]
+    assert sum(lot.tonnes for lot in port.handled_closed) == pytest.approx(100.0)
+    assert port.stalled() == []
+
+
+def sea_chain(build: SimpleNamespace) -> dict[str, Any]:
+    """Mine -> 1 day -> port (closed on days [10.5, 15.5)) -> ships every 2 days, 10 days at
+    sea -> market; 60 days."""
+    data = build.scenario({"mine": build.mine(), "port": build.port(), "market": build.market()},
+                          [build.lane("mine", "port", 1.0),
+                           build.lane("port", "market", 10.0, mode="sea",
+                                      sailing={"interval_days": 2, "vessel_t": 1e6})],
+                          ["port", "market"], horizon=60)
+    data["shocks"] = {"events": {"shut": {**SHUT, "targets": {"sites": ["port"]}}}}
+    return data
+
+
+def test_a_line_whose_ships_stopped_coming_is_caught(build, monkeypatch) -> None:
+    """Review 97's mutant: Sailings._run ends when it finds the port closed at a departure,
+    so 5,000 t wait at an open port for ships that never come."""
+    world = build.run_world(sea_chain(build))
+    port = world.sites[world.site_index["port"]]
+    waiting = sum(lot.tonnes for s in port.sailings for lot in s.queue)
+    assert 0.0 < waiting <= 200.0 and port.stalled() == []  # lots since the last ship
+
+    def run_until_closed(self: Sailings):  # type: ignore[no-untyped-def]
+        env = self.lane.env
+        while True:
+            days = self.interval()
+            self.next_t = env.now + days
+            yield env.timeout(days)
+            if self.port.capacity_factor <= 0.0:
+                return
+            self.load()
+
+    monkeypatch.setattr(Sailings, "_run", run_until_closed)
+    fails_at(build, sea_chain(build), "port")
