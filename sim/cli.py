@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import importlib.util
 import os
 import signal
 import sys
@@ -27,6 +26,7 @@ from typing import Any, NoReturn
 
 import click
 
+from sim.build import build_kind
 from sim.scenario.errors import ScenarioError
 
 EXIT_BAD_INPUT = 2
@@ -378,15 +378,6 @@ def _exit_failed(exc: Any, label: Callable[[Any], str] | None = None,
 # Each command's description is given to click as help= rather than as its docstring:
 # python -OO strips docstrings, which left sim --help and sim run --help without them.
 _MAIN_HELP = "drc-minerals-sim: simulate cobalt, copper and gold flows from DRC mines to markets."
-
-
-def build_kind() -> str:
-    """Which build of the package this is: "compiled" where the simulation's hot path was
-    compiled by mypyc (``make compiled``), else "plain Python". Found without importing
-    the simulation, so ``sim --version`` stays quick."""
-    spec = importlib.util.find_spec("sim.world.lanes")
-    origin = spec.origin if spec is not None and spec.origin else ""
-    return "compiled" if origin.endswith((".so", ".pyd")) else "plain Python"
 
 
 @click.group(cls=_Main, help=_MAIN_HELP,

@@ -97,7 +97,7 @@ WORKER = textwrap.dedent("""
     rep.World = World
     gc.collect()
     out["freed_by_replication"] = len(made) == 1 and made[0]() is None
-    from sim.cli import build_kind
+    from sim.build import build_kind
     out["build"] = build_kind()
     for path in sys.argv[3:]:
         with warnings.catch_warnings():

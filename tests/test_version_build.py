@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 from click.testing import CliRunner
 
-from sim import cli
+from sim import build, cli
 
 
 def test_the_plain_build_says_so() -> None:
@@ -28,4 +28,4 @@ def test_a_compiled_lanes_module_makes_it_the_compiled_build(monkeypatch) -> Non
         return spec
 
     monkeypatch.setattr(importlib.util, "find_spec", compiled_spec)
-    assert cli.build_kind() == "compiled"
+    assert build.build_kind() == "compiled"

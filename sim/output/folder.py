@@ -3,7 +3,8 @@
 Layout::
 
     DIR/
-      run.json                 written first: what is being run (scenario hash, seed), so an
+      run.json                 written first: what is being run (scenario hash, seed, the
+                               builds that ran it: plain Python or compiled), so an
                                interrupted run can be resumed and checked (for a
                                comparison's scenario also the comparison folder and label)
       manifest.json            written last: scenario, seed, versions, hashes of the files it wrote
@@ -58,6 +59,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.build import build_kind
 from sim.experiment.replication import ReplicationResult
 from sim.experiment.results import Results
 from sim.metrics.series import SeriesCatalogue, catalogue
@@ -732,7 +734,7 @@ def run_info(sc: Scenario, seed: int, replications: int,
     info = {"format": RUN_FORMAT, "scenario_name": sc.name,
             "scenario_sha256": scenario_sha256(sc), "seed": int(seed),
             "replications": int(replications), "scenario_files": meta.files,
-            "overrides": meta.overrides,
+            "overrides": meta.overrides, "builds": [build_kind()],
             "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     if command is not None:
         info["resume_command"] = [str(w) for w in command]
@@ -856,6 +858,9 @@ class ResultsFolder:
                                   "replace the folder") from None
             self._check_same_run(before, info)
             info["created_at"] = before.get("created_at", info["created_at"])
+            # the builds that saved its replications, in order (their results are the same)
+            info["builds"] = [*before.get("builds", []),
+                              *(b for b in info["builds"] if b not in before.get("builds", []))]
             self._resumed_info = info
             self._run_info = json.loads(json.dumps(json_safe(info)))
             cat = catalogue(sc)
