@@ -766,6 +766,12 @@ def _start_local_cluster(distributed: Any, workers: int) -> tuple[Any, Any]:
       (dask/distributed#7207) and warned "Port 8787 is already in use" when another
       cluster ran on the machine.
     """
+    unrunnable = _unrunnable_main()
+    if unrunnable is not None:
+        # refused before any worker starts: each would fail to run the main script again
+        # and print its traceback ahead of this message (review 96)
+        raise ExperimentError("cannot start Dask: the main script cannot be run again",
+                              what="--dask-local", hint=unrunnable)
     if os.name == "posix":
         # The first process multiprocessing starts starts its resource tracker, and that
         # unblocks SIGINT in the starting thread: start it now, outside the hold.
@@ -813,10 +819,9 @@ def _main_rerun_hint(failure: str) -> str | None:
     path = getattr(main, "__file__", None)
     if "failed to start" not in failure or main is None or not isinstance(path, str):
         return None
-    if not os.path.isfile(path):
-        return (f"Dask's worker processes start by running the main script again, and "
-                f"{path} is not a file they can run: save the code as a script, with its "
-                f"calls under {guard}, and run that")
+    unrunnable = _unrunnable_main()
+    if unrunnable is not None:
+        return unrunnable
     try:
         guarded = _MAIN_GUARD.search(Path(path).read_text(errors="replace")) is not None
     except OSError:
@@ -825,6 +830,18 @@ def _main_rerun_hint(failure: str) -> str | None:
         return None
     return (f"Dask's worker processes start by running the main script ({path}) again, "
             f"which started another cluster in each: put the script's calls under {guard}")
+
+
+def _unrunnable_main() -> str | None:
+    """The hint for a main script Dask's worker processes cannot run again (code read from
+    stdin: its ``__file__`` is ``<stdin>``, no file), else None. An interactive session
+    (Jupyter, the REPL, ``python -c``) has no ``__file__`` and is never run again."""
+    path = getattr(sys.modules.get("__main__"), "__file__", None)
+    if not isinstance(path, str) or os.path.isfile(path):
+        return None
+    return (f"Dask's worker processes start by running the main script again, and {path} "
+            f"is not a file they can run: save the code as a script, with its calls under "
+            f"if __name__ == \"__main__\":, and run that")
 
 
 def _top_level_running(module: Any) -> bool:
