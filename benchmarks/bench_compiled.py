@@ -40,6 +40,7 @@ COMPILED = ROOT / ".venv-compiled" / "bin" / "python"
 def _worker(mode: str, out: str, years: float, seed: int) -> None:
     """Run in the environment under test; pickles its results to ``out``."""
     import time
+    import warnings
 
     import numpy as np
     import simpy
@@ -54,8 +55,6 @@ def _worker(mode: str, out: str, years: float, seed: int) -> None:
         paths = sorted((ROOT / "scenarios").glob("*.yaml"))
         paths += sorted((ROOT / "benchmarks" / "networks").glob("*.yaml"))
         for path in paths:
-            import warnings
-
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # the scenarios' own notes, printed by sim
                 sc = sim.load_scenario(path)

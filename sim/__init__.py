@@ -25,7 +25,6 @@ Any :class:`concurrent.futures.Executor` runs the replications of ``sim.run``,
 from __future__ import annotations
 
 import os
-import pkgutil
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 # typing.get_type_hints looks a bare name up in this module's dict, where a lazy name is
 # not until first used (a NameError), but sim.Scenario goes through __getattr__.
 import sim
-from sim.lazy import lazy_exports
+from sim.lazy import lazy_dir, lazy_exports
 
 __version__: str
 """The installed distribution's version ("0+unknown" from a bare source tree). Read from
@@ -131,11 +130,7 @@ def scenario_from_dict(data: Mapping[str, Any], name: str = "<dict>",
     return sc
 
 
-def __dir__() -> list[str]:
-    """The public names and the subpackages, not the helpers this module imports (``os``,
-    ``Any``, ``lazy_exports``...), which completion would otherwise offer."""
-    return sorted({*__all__, *(m.name for m in pkgutil.iter_modules(__path__)
-                               if not m.name.startswith("_"))})
+__dir__ = lazy_dir(__name__, __all__)
 
 
 if TYPE_CHECKING:  # for type checkers and editors: the same names, eagerly

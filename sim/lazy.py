@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pkgutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from importlib import import_module
 from typing import Any
 
@@ -26,15 +26,16 @@ def lazy_exports(package: str, exports: dict[str, str]) -> Callable[[str], Any]:
     return __getattr__
 
 
-def lazy_dir(package: str, exports: dict[str, str]) -> Callable[[], list[str]]:
-    """A module-level ``__dir__`` for ``package``: its public names (those imported on first
-    use included, which the module's dict lacks until then) and its submodules, so that
-    ``dir()``, ``help()`` and completion in a notebook offer them."""
+def lazy_dir(package: str, names: Iterable[str]) -> Callable[[], list[str]]:
+    """A module-level ``__dir__`` for ``package``: its public ``names`` (those imported on
+    first use included, which the module's dict lacks until then) and its submodules, not
+    the helpers it imports, so that ``dir()``, ``help()`` and completion offer them."""
+    names = tuple(names)
 
     def __dir__() -> list[str]:
         module = sys.modules[package]
         submodules = {m.name for m in pkgutil.iter_modules(module.__path__)
                       if not m.name.startswith("_")}
-        return sorted({*exports, *submodules})
+        return sorted({*names, *submodules})
 
     return __dir__
