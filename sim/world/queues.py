@@ -141,6 +141,9 @@ class FifoServer:
         job: _Job = ev._value
         if ev is not job.wakeup:
             return  # rescheduled by a change of capacity
+        # The job and its wakeup point at each other: unlinked here, both go with their last
+        # reference instead of waiting for the cyclic collector (a third of its work).
+        job.wakeup = None
         self._advance()
         del self.in_service[id(job)]
         st = self.stats
