@@ -1482,8 +1482,8 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
     Raises :class:`ExperimentError` (a ``ValueError``) for bad input (``replications``
     or ``workers`` that is not an integer of at least 1, a negative or non-integer
     ``seed``, ``metrics`` without ``target_ci``, more than one of ``executor``,
-    ``scheduler`` and ``dask_local``, ...), ``ValueError`` unless
-    ``0 < confidence < 1``, and ``TypeError`` for a single string where a list is
+    ``scheduler`` and ``dask_local``, a ``confidence`` outside (0, 1), ...), and
+    ``TypeError`` for a single string where a list is
     expected; :class:`~sim.output.folder.FolderError` for an ``out`` folder it may not
     write, and :class:`~sim.scenario.errors.ScenarioError` for a scenario with problems.
     Their messages name these arguments (``seed``, ``force=True``, ``overrides=[...]``),

@@ -82,7 +82,8 @@ class Results:
 
     def summary(self, confidence: float = 0.95) -> pd.DataFrame:
         """Mean, sd, n and Student-t confidence interval of every KPI. Raises
-        ``ValueError`` unless ``0 < confidence < 1`` (0.95 for 95%)."""
+        :class:`~sim.experiment.errors.ExperimentError` (a ``ValueError``) unless
+        ``0 < confidence < 1`` (0.95 for 95%)."""
         from sim.experiment.stats import summarise
 
         return summarise(self.kpis, KPI_KEYS, confidence)

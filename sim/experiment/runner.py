@@ -346,8 +346,8 @@ def run(sc: Scenario | str | os.PathLike[str], replications: int | None = None, 
     integer of at least 1, ``workers`` one too or ``None``, and ``seed`` a non-negative
     integer, for
     ``metrics``, ``max_replications`` or ``confidence`` without ``target_ci``, a
-    ``target_ci`` outside (0, 1), no ``metrics`` with it, a KPI the scenario does not
-    have (see above), a ``max_replications`` below ``replications``, for more
+    ``target_ci`` or ``confidence`` outside (0, 1), no ``metrics`` with it, a KPI the
+    scenario does not have (see above), a ``max_replications`` below ``replications``, for more
     than one of ``executor``, ``backend``, ``scheduler`` and ``dask_local``, for
     ``resume`` without ``out``, or for a Dask option without Dask installed; ``TypeError``
     if ``sc`` is neither a scenario nor a path, or ``executor`` is not an executor;

@@ -7,18 +7,21 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.experiment.errors import ExperimentError
+
 if TYPE_CHECKING:
     import pandas as pd
 
 
 def check_confidence(confidence: float, name: str = "confidence") -> None:
-    """Raise ``ValueError`` unless ``0 < confidence < 1``: outside it every interval would
-    be NaN, silently (a level of 95 meant as 95% is the usual slip)."""
+    """Raise :class:`~sim.experiment.errors.ExperimentError` (a ``ValueError``) unless
+    ``0 < confidence < 1``: outside it every interval would be NaN, silently (a level of 95
+    meant as 95% is the usual slip)."""
     if not (isinstance(confidence, numbers.Real) and 0 < confidence < 1):
         hint = (f" ({confidence:g}% is {confidence / 100:g})"
                 if isinstance(confidence, numbers.Real) and 1 < confidence < 100 else "")
-        raise ValueError(f"{name} must be a fraction between 0 and 1, e.g. 0.95 for a 95% "
-                         f"interval, not {confidence!r}{hint}")
+        raise ExperimentError(f"{name} must be a fraction between 0 and 1, e.g. 0.95 for a 95% "
+                              f"interval, not {confidence!r}{hint}")
 
 
 def t_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:

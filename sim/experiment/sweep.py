@@ -1253,8 +1253,8 @@ def sweep(scenario: str | os.PathLike[str] | Scenario,
     ``(low, high)`` or ``(low, high, "log"|"int")``, a design, ``samples``,
     ``replications`` or ``workers`` that is not an integer of at least 1, a ``seed`` that
     is not a non-negative integer, more than one of ``executor``, ``scheduler`` and
-    ``dask_local``), ``ValueError`` unless ``0 < confidence < 1``, and
-    ``TypeError`` for a single string where a list is expected;
+    ``dask_local``, a ``confidence`` outside (0, 1)), and ``TypeError`` for a single
+    string where a list is expected;
     :class:`~sim.output.folder.FolderError` for an ``out`` folder it may not write, and
     :class:`~sim.scenario.errors.ScenarioError` for a scenario with problems. Their
     messages name these arguments (``samples``, ``params``, ``force=True``), not the
