@@ -140,6 +140,12 @@ class RegimeRun:
         if self.started:
             self._account(now, completed=False)
 
+    def begin(self) -> None:
+        """Enter the first state now, applying its effects."""
+        self._since = self.world.env.now
+        self.started = True
+        self._enter(self.state, first=True)
+
     def run(self, start_t: float) -> Generator[Any, Any, None]:
         """The regime's SimPy process: from ``start_t`` (simulation days), enter the first
         state and move between states at the transition rates (per year, scaled by any
@@ -147,9 +153,8 @@ class RegimeRun:
         env = self.world.env
         if start_t > env.now:
             yield env.timeout(start_t - env.now)
-        self._since = env.now
-        self.started = True
-        self._enter(self.state, first=True)
+        if not self.started:
+            self.begin()
         need = self.rng.exponential()
         n = len(self.states)
         while True:
@@ -197,6 +202,8 @@ class ShockEngine:
         """Scripted events' diversions as (on, off, diversion, mine site indices), in the
         order the mines switch them on: what a quota's default allocation counts."""
         self._due: dict[float, tuple[list[Callable[[], None]], list[Callable[[], None]]]] = {}
+        self._begin_now: list[RegimeRun] = []
+        """Regimes that start with the run, entered by :meth:`start`."""
 
     # ------------------------------------------------------------------ time helpers
     def at(self, when: When) -> float:
@@ -245,6 +252,12 @@ class ShockEngine:
         self._stockpiles()
         self._controls()
         self._ramps()
+        # Regimes starting with the run enter their first state before anything runs, as
+        # events starting then are applied: their processes' first step would come after
+        # the mines' first lots of this instant. Last, so that they follow what starts now
+        # in the same order as when a process entered them.
+        for run in self._begin_now:
+            run.begin()
 
     def _events(self) -> None:
         world = self.world
@@ -289,6 +302,8 @@ class ShockEngine:
             run = RegimeRun(self, rid, spec)
             self.regimes[rid] = run
             start = max(0.0, self.at(spec.start)) if spec.start is not None else 0.0
+            if start <= self.world.env.now:
+                self._begin_now.append(run)
             self.world.env.process(run.run(start))
 
     def _security(self) -> None:

@@ -325,6 +325,6 @@ def test_a_regime_starts_in_its_initial_state(build) -> None:
     assert len(rows) == 1
     assert rows[0][0] == 0.0
     assert rows[0][4].startswith("hot:")
-    # hot halves the mine's 100 t/day: from day 1 on, 50 t/day leave it (the lot leaving
-    # at time 0 is the same 100 t with or without the regime, so it is left out)
-    assert world.recorder.exported[1:, 0].sum(axis=-1).tolist() == [50.0] * 19
+    # hot halves the mine's 100 t/day: 50 t/day leave it, from the lot of time 0 on
+    # (tests/shocks/test_regime_first_instant.py)
+    assert world.recorder.exported[:, 0].sum(axis=-1).tolist() == [50.0] * 20
