@@ -546,7 +546,8 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
         # before anything is run or written; the reference's KPIs are the ones measured
         check_metrics(target.specs, arms[0].scenario)
         check_measurable(target.specs, [arm.scenario for arm in arms])
-    notes = (seed_notes(arms, root, for_python) + period_notes(arms, for_python)
+    notes = (identical_notes(arms, for_python) + seed_notes(arms, root, for_python)
+             + period_notes(arms, for_python)
              + series_period_notes(arms, for_python) + _override_notes(arms, for_python)
              + extends_notes(arms))
     runnable = [a for a in arms if a.runs]
@@ -770,6 +771,31 @@ def seed_notes(arms: Sequence[Arm], root: int, for_python: bool = False) -> list
     return [f"the scenarios were run with different seeds ({parts}): replications are paired "
             "by number but do not share random numbers, so intervals are wider than with "
             f"common random numbers ({fix})"]
+
+
+_METADATA = {"name", "title", "question", "description"}
+"""Scenario fields that describe it and change nothing in a run."""
+
+
+def identical_notes(arms: Sequence[Arm], for_python: bool = False) -> list[str]:
+    """A note naming the scenarios that are the reference itself (the same fields once
+    overrides are applied, names and descriptions aside) run with its seed: every
+    difference from it is 0 by construction, which a comparison of a file with itself
+    under ``--set`` gives, as ``--set`` changes every scenario it runs."""
+    ref = arms[0]
+    body = ref.scenario.model_dump(exclude=_METADATA)
+    same = [a.label for a in arms[1:]
+            if a.seed == ref.seed and a.scenario.model_dump(exclude=_METADATA) == body]
+    if not same:
+        return []
+    fix = ("sim.run the variant and the original each with its own overrides and out, then "
+           "sim.compare the two results folders" if for_python else
+           "run the variant and the original apart (sim run ... --set ... --out A, sim run "
+           "... --out B), then compare the two results folders (sim compare A B)")
+    return [f"{_listed(same)} {'is' if len(same) == 1 else 'are'} the same scenario as the "
+            f"reference ({ref.label}) with the same seed, so every difference is 0; "
+            f"{'overrides change' if for_python else '--set changes'} every scenario a "
+            f"comparison runs: to compare a variant with its original, {fix}"]
 
 
 def period_notes(arms: Sequence[Arm], for_python: bool = False) -> list[str]:

@@ -43,6 +43,7 @@ from sim.output.tables import (
     CONTROL_LEAD,
     CONTROL_TOTALS,
     HEADLINE,
+    POLICY_TOTALS,
     PRICE_PEAK,
     REFINED_NOTE,
     SITE_LIMIT,
@@ -160,7 +161,7 @@ def _headline_rows(comp: Comparison, label: str, metrics: Sequence[str] | None
     if metrics is None:
         # who lost metal to seizure or diversion, and who earned from it: a comparison
         # that left them out read "changes almost nothing" over +USD 195 m of rent
-        extra += [k for k in nonzero_totals(comp, CONTROL_TOTALS)
+        extra += [k for k in nonzero_totals(comp, (*POLICY_TOTALS, *CONTROL_TOTALS))
                   if (k[0], k[3]) not in shown and k not in extra]
     return rows + _kpi_rows(comp, label, extra)
 

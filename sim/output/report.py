@@ -52,6 +52,7 @@ from sim.output.tables import (
     MONEY_KPIS,
     NEW,
     NOT_APPLICABLE,
+    POLICY_TOTALS,
     PRICE_PEAK,
     REFINED_NOTE,
     SITE_LIMIT,
@@ -1307,10 +1308,10 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
     heads = pd.concat(side, ignore_index=True)
     # the metal seized and diverted, royalties and rent, where some scenario has them:
     # left out, an armed group's +USD 195 m read as a scenario that changes almost nothing
-    totals = heads[(heads["metric"].isin(CONTROL_TOTALS)) & (heads["mean"] != 0)
+    extras = (*POLICY_TOTALS, *CONTROL_TOTALS)
+    totals = heads[(heads["metric"].isin(extras)) & (heads["mean"] != 0)
                    & heads["mean"].notna()]
-    shown_metrics = (*COMPARE_METRICS,
-                     *[m for m in CONTROL_TOTALS if m in set(totals["metric"])])
+    shown_metrics = (*COMPARE_METRICS, *[m for m in extras if m in set(totals["metric"])])
     diffs = _price_peak_differences(paired_differences(named, shown_metrics, kpis=kpis),
                                     ref_name, capped, no_price, counts)
     sites = _site_items(named, unranked, kpis)

@@ -249,8 +249,10 @@ def headline_table(summary: pd.DataFrame, confidence: float = 0.95,
     A KPI that is NaN in some replications (nothing to measure there) has its mean over
     the others: a ``runs`` column then says over how many of the ``replications`` (the
     largest ``n`` of ``summary`` if not given), and a mean over none reads ``n/a``."""
+    shown = summary["metric"].isin(HEADLINE) | (summary["metric"].isin(POLICY_TOTALS)
+                                                 & summary["mean"].fillna(0).ne(0))
     s = clip_intervals(summary[(summary["channel"] == "all") & (summary["site"] == "all")
-                               & summary["metric"].isin(HEADLINE)], caps)
+                               & shown], caps)
     total = int(replications if replications is not None
                 else (summary["n"].max() if len(summary) else 0))
     capped = capped_prices(summary, caps or {})
@@ -278,7 +280,7 @@ def headline_table(summary: pd.DataFrame, confidence: float = 0.95,
         else:
             ci = f"[{format_number(r['ci_low'])}, {format_number(r['ci_high'])}]"
         rows.append((com, metric, format_number(r["mean"]), ci, r["unit"], runs))
-    order = {m: i for i, m in enumerate(HEADLINE)}
+    order = {m: i for i, m in enumerate((*HEADLINE, *POLICY_TOTALS))}
     rows.sort(key=lambda x: (x[0], order.get(x[1].split(" (")[0], 99)))
     partial = any(r[5] and r[2] != NOT_APPLICABLE for r in rows)
     none = any(r[2] == NOT_APPLICABLE for r in rows)
@@ -661,6 +663,12 @@ moved (:meth:`sim.world.world.World.value_per_t`)."""
 CONTROL_TOTALS = ("seized_t", "diverted_t", "royalty_usd", "armed_group_rent_usd")
 """Totals the comparison tables add whenever some scenario's mean of them is not 0: the
 metal seized and diverted, the royalties and the armed groups' rent."""
+
+POLICY_TOTALS = ("stranded_end_t", "curtailed_t")
+"""Totals every table of headline KPIs adds whenever some scenario's mean of them is not 0:
+the metal a ban or quota left waiting at the mines, and the output it curtailed.
+``stock_end_t`` nets the first against stocks drawn down abroad (review 99: under the 2025
+cobalt ban +332,000 t stranded at the mines showed only as +152,000 t of stock)."""
 
 PRICE_HIGH = 2.0
 """A mean price peak (price_peak_ratio) from which the money KPIs are mostly the price

@@ -1,0 +1,49 @@
+"""A comparison of a scenario with itself says so, instead of a silent table of zeros.
+
+Review 99: `sim compare X.yaml X.yaml --set ...` applies --set to both, so an analyst
+comparing a variant with its original got every difference 0 and no word why.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from expt_helpers import TINY, TINY_30_DAYS, cli
+
+import sim
+
+SAME = "tiny-2 is the same scenario as the reference (tiny) with the same seed"
+
+
+def test_the_python_api_warns_and_keeps_the_note() -> None:
+    with pytest.warns(UserWarning, match="same scenario as the reference") as caught:
+        table = sim.compare([TINY, TINY], replications=2, workers=1,
+                            overrides=["horizon_days=20"])
+    note = next(n for n in table.attrs["notes"] if n.startswith(SAME))
+    assert "overrides change every scenario" in note and "--set" not in note
+    assert any(SAME in str(w.message) for w in caught)
+
+
+def test_the_command_line_prints_it(tmp_path: Path) -> None:
+    out = cli("compare", TINY, TINY, "-n", "2", "-w", "1", "--set", "horizon_days=20",
+              "--out", tmp_path / "cmp", "--no-figures")
+    assert out.exit_code == 0, out.output
+    assert f"note: {SAME}" in out.output
+    assert "--set changes every scenario" in out.output
+    assert SAME in (tmp_path / "cmp" / "compare.md").read_text(encoding="utf-8")
+
+
+def test_a_scenario_that_differs_gets_no_such_note(tmp_path: Path) -> None:
+    other = tmp_path / "tiny.yaml"  # the same name, another file: one field differs
+    other.write_text(TINY.read_text(encoding="utf-8").replace(
+        "clearance_trucks_per_day: {value: 100,", "clearance_trucks_per_day: {value: 90,"),
+        encoding="utf-8")
+    table = sim.compare([TINY, other], replications=2, workers=1,
+                        overrides=["horizon_days=20"])
+    assert not any("same scenario" in n for n in table.attrs["notes"])
+    # a copy under another name and title is still the same scenario
+    copy = tmp_path / "copy.yaml"
+    copy.write_text(TINY_30_DAYS.replace("name: tiny", "name: tiny_copy"), encoding="utf-8")
+    with pytest.warns(UserWarning, match="same scenario"):
+        sim.compare([TINY, copy], replications=2, workers=1, overrides=["horizon_days=20"])
