@@ -548,8 +548,8 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
         check_measurable(target.specs, [arm.scenario for arm in arms])
     notes = (identical_notes(arms, for_python) + seed_notes(arms, root, for_python)
              + period_notes(arms, for_python)
-             + series_period_notes(arms, for_python) + _override_notes(arms, for_python)
-             + extends_notes(arms))
+             + series_period_notes(arms, for_python) + regime_window_notes(arms)
+             + _override_notes(arms, for_python) + extends_notes(arms))
     runnable = [a for a in arms if a.runs]
     jobs = [Job.of(a.scenario, a.seed) for a in runnable]
     chosen: list[int] = []  # reference KPI columns a target measures
@@ -796,6 +796,33 @@ def identical_notes(arms: Sequence[Arm], for_python: bool = False) -> list[str]:
             f"reference ({ref.label}) with the same seed, so every difference is 0; "
             f"{'overrides change' if for_python else '--set changes'} every scenario a "
             f"comparison runs: to compare a variant with its original, {fix}"]
+
+
+def _regime_from(sc: Scenario, rid: str) -> dt.date:
+    """The first measured date of regime ``rid`` in ``sc``: its start, or the scenario's
+    start date if it runs from before (``state_time_share`` counts from there)."""
+    spec = sc.shocks.regimes[rid]
+    days = max(0.0, sc.day_of(spec.start)) if spec.start is not None else 0.0
+    return sc.start + dt.timedelta(days=math.ceil(days))
+
+
+def regime_window_notes(arms: Sequence[Arm]) -> list[str]:
+    """A note for each regime whose measured time starts on another date in a compared
+    scenario than in the reference (one that hands over from a scripted history, say):
+    its ``state_time_share`` rows are shares of different periods, so their difference is
+    not the scenario's effect on the regime alone."""
+    ref = arms[0]
+    notes = []
+    for rid in ref.scenario.shocks.regimes:
+        ours = _regime_from(ref.scenario, rid)
+        other = [(a.label, _regime_from(a.scenario, rid)) for a in arms[1:]
+                 if rid in a.scenario.shocks.regimes]
+        if any(d != ours for _label, d in other):
+            parts = ", ".join(f"{label} from {d}" for label, d in [(ref.label, ours), *other])
+            notes.append(f"regime {rid} is measured over different periods ({parts}): its "
+                         "state_time_share rows are shares of different spans of time, so "
+                         "their differences compare the periods as well as the scenarios")
+    return notes
 
 
 def period_notes(arms: Sequence[Arm], for_python: bool = False) -> list[str]:
