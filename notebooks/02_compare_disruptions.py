@@ -135,7 +135,8 @@ KEYS = ["commodity", "channel", "site", "metric", "unit"]
 QUESTIONS = {
     "M23 escalation": [
         ("gold", "all", "all", "exported_t"), ("gold", "informal", "all", "exported_t"),
-        ("gold", "all", "all", "diverted_t"), ("gold", "all", "all", "armed_group_rent_usd"),
+        ("gold", "all", "all", "diverted_t"), ("gold", "all", "all", "taxed_t"),
+        ("gold", "all", "all", "armed_group_rent_usd"),
         ("gold", "all", "all", "royalty_usd"), ("copper", "all", "all", "exported_t"),
         ("cobalt", "all", "all", "exported_t")],
     "export ban": [

@@ -8,8 +8,8 @@ measured period only (after the warm-up).
 Refined metal (what refiners ship out; no channel carries it) has a channel row of its
 own, ``refined`` (the key the series use, :data:`sim.metrics.series.REFINED`), for the
 commodities some refiner refines: for exported_t and export_value_usd where a refiner is in
-the exporting country, and for in_transit_end_t, in_transit_start_t and seized_t where the
-scenario has any refiner: the channel rows plus ``refined`` add up to ``all``. It has no
+the exporting country, and for in_transit_end_t, in_transit_start_t, seized_t and taxed_t
+where the scenario has any refiner: the channel rows plus ``refined`` add up to ``all``. It has no
 delivered_t, delivered_share or control_hhi: those count metal from the mines at its first
 destination, so metal refined at home is counted once, under the channel that brought it to
 the refiner.
@@ -123,6 +123,9 @@ refined_share             a country's share of the metal the network's refiner s
 refining_hhi              Herfindahl-Hirschman index of refined_share over countries
                           (0-10,000; NaN if nothing was refined)
 seized_t                  seized by shocks (part of lost_t)
+taxed_t                   taxed by armed groups (a shock's tax_rate), each tonne counted
+                          once however many of their sites it passed: the metal that moved
+                          under their control, where armed_group_rent_usd is what it paid
 diverted_t                moved by shocks into a channel (e.g. captured output to informal)
 curtailed_t               not mined because stockyards were full under a ban or quota
                           (by-products included: cobalt in copper ore left unmined)
@@ -221,7 +224,8 @@ KPI_METRICS: tuple[str, ...] = (
     "mass_balance_error_t", "price_peak_ratio",
     "throughput_t", "throughput_trucks", "peak_held_t", "peak_held_trucks", "mean_wait_days",
     "mean_dwell_days",
-    "utilisation", "refined_t", "seized_t", "diverted_t", "curtailed_t", "stranded_end_t",
+    "utilisation", "refined_t", "seized_t", "taxed_t", "diverted_t", "curtailed_t",
+    "stranded_end_t",
     "export_value_usd", "royalty_usd", "armed_group_rent_usd", "peak_shortfall_share",
     "shortfall_days", "time_to_recover_days", "recovered_by_end", "time_to_shortfall_days",
     "disrupted_days", "days_price_above_baseline", "closed_days", "state_time_share",
@@ -292,6 +296,7 @@ def compute_kpis(world: World, balance: BalanceReport) -> list[KpiRow]:
     lost_all = ((ledger.lost - m["lost"]).sum(axis=0)
                 + (ledger.lane_lost - m["lane_lost"]).sum(axis=0))
     seized = world.seized_by_channel - m["seized_by_channel"]
+    taxed = world.taxed_by_channel - m["taxed_by_channel"]
     diverted = world.diverted_by_channel - m["diverted_by_channel"]
     export_value, royalties = _export_value(world)
     rents = world.rents - m["rents"]
@@ -330,12 +335,14 @@ def compute_kpis(world: World, balance: BalanceReport) -> list[KpiRow]:
             add(com, chan, ALL, "in_transit_end_t", "t", transit[c, k])
             add(com, chan, ALL, "in_transit_start_t", "t", transit_start[c, k])
             add(com, chan, ALL, "seized_t", "t", seized[c, k])
+            add(com, chan, ALL, "taxed_t", "t", taxed[c, k])
             add(com, chan, ALL, "diverted_t", "t", diverted[c, k])
             add(com, chan, ALL, "export_value_usd", "USD", export_value[c, k])
         for metric, unit, flow in (("exported_t", "t", exported),
                                    ("in_transit_end_t", "t", transit),
                                    ("in_transit_start_t", "t", transit_start),
                                    ("seized_t", "t", seized),
+                                   ("taxed_t", "t", taxed),
                                    ("export_value_usd", "USD", export_value)):
             if metric in refined_rows and refines[c]:
                 add(com, REFINED, ALL, metric, unit, flow[c, n_k])
@@ -358,6 +365,7 @@ def compute_kpis(world: World, balance: BalanceReport) -> list[KpiRow]:
         add(com, ALL, ALL, "control_hhi", "index",
             float((shares**2).sum() * 10_000) if shares is not None else np.nan)
         add(com, ALL, ALL, "seized_t", "t", seized[c].sum())
+        add(com, ALL, ALL, "taxed_t", "t", taxed[c].sum())
         add(com, ALL, ALL, "diverted_t", "t", diverted[c].sum())
         add(com, ALL, ALL, "curtailed_t", "t", curtailed[c])
         add(com, ALL, ALL, "stranded_end_t", "t", stranded[c])
@@ -428,7 +436,7 @@ def _refined_rows(world: World) -> set[str]:
     countries = {site.country for site in world.refiners}
     if not countries:
         return set()
-    rows = {"in_transit_end_t", "in_transit_start_t", "seized_t"}
+    rows = {"in_transit_end_t", "in_transit_start_t", "seized_t", "taxed_t"}
     if world.sc.exporting_country in countries:
         rows |= {"exported_t", "export_value_usd"}
     return rows

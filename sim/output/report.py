@@ -95,8 +95,8 @@ HEADLINE = ["mined_t", "exported_t", "delivered_t", "consumed_t", "shortfall_t",
             "price_peak_ratio",
             "days_price_above_baseline", "control_hhi", "refining_hhi", "stock_end_t",
             "in_transit_end_t",
-            "curtailed_t", "stranded_end_t", "seized_t", "diverted_t", "export_value_usd",
-            "royalty_usd", "armed_group_rent_usd"]
+            "curtailed_t", "stranded_end_t", "seized_t", "taxed_t", "diverted_t",
+            "export_value_usd", "royalty_usd", "armed_group_rent_usd"]
 """KPIs (totals per commodity) in the headline table, in this order."""
 
 CHANNEL_METRICS = ["mined_t", "exported_t", "delivered_t", "delivered_share",

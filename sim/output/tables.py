@@ -660,9 +660,10 @@ MONEY_KPIS = ("export_value_usd", "royalty_usd", "armed_group_rent_usd")
 """KPIs in US dollars valued at reference price x the model's price index when the metal
 moved (:meth:`sim.world.world.World.value_per_t`)."""
 
-CONTROL_TOTALS = ("seized_t", "diverted_t", "royalty_usd", "armed_group_rent_usd")
+CONTROL_TOTALS = ("seized_t", "taxed_t", "diverted_t", "royalty_usd", "armed_group_rent_usd")
 """Totals the comparison tables add whenever some scenario's mean of them is not 0: the
-metal seized and diverted, the royalties and the armed groups' rent."""
+metal seized, taxed by armed groups and diverted, the royalties and the armed groups'
+rent."""
 
 POLICY_TOTALS = ("stranded_end_t", "curtailed_t")
 """Totals every table of headline KPIs adds whenever some scenario's mean of them is not 0:

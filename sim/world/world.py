@@ -95,6 +95,9 @@ class World:
 
         self.ledger = Ledger(len(self.site_ids), len(self.lane_ids), n_c)
         self.seized_by_channel = np.zeros((n_c, n_k + 1))
+        self.taxed_by_channel = np.zeros((n_c, n_k + 1))
+        """Tonnes armed groups taxed, each lot counted once (at its first tax, with the
+        tonnes it then had), [commodity, channel + 1]."""
         self.rents = np.zeros(n_c)
         """Armed-group rents, US dollars."""
         self.curtailed = np.zeros(n_c)
@@ -612,6 +615,7 @@ class World:
             "delivered_by_channel": self.delivered_by_channel.copy(),
             "lead_tonne_days": self.lead_tonne_days.copy(),
             "seized_by_channel": self.seized_by_channel.copy(),
+            "taxed_by_channel": self.taxed_by_channel.copy(),
             "diverted_by_channel": self.diverted_by_channel.copy(),
             "rents": self.rents.copy(),
             "curtailed": self.curtailed.copy(), "lane_lost": led.lane_lost.copy(),
@@ -790,6 +794,8 @@ class World:
             if inter.tax_rate > 0.0 and lot.untaxed > 0.0:
                 # taxes at several places add up to at most the lot's whole value
                 take = min(inter.tax_rate, lot.untaxed)
+                if lot.untaxed == 1.0:  # its first tax: metal passing under their control
+                    self.taxed_by_channel[c, k] += lot.tonnes
                 lot.untaxed -= take
                 self.rents[c] += take * lot.tonnes * lot.payable * self.value_per_t(c)
 
