@@ -74,13 +74,15 @@ COBALT_MARKET = [
 ]
 
 HEADLINES: dict[str, list[Row]] = {
-    "m23_escalation": GOLD_EAST + [Row("copper exported", "exported_t", "copper")],
+    "m23_escalation": [*GOLD_EAST[:3], Row("gold taxed by armed groups", "taxed_t", "gold"),
+                       *GOLD_EAST[3:], Row("copper exported", "exported_t", "copper")],
     "m23_southern_push": COPPER_BELT + [GOLD_EAST[2]],
     "export_ban_2025": [
         Row("cobalt mined", "mined_t", "cobalt"),
         Row("cobalt exported", "exported_t", "cobalt"),
         Row("cobalt held back at mines (curtailed)", "curtailed_t", "cobalt"),
         Row("cobalt in stock at the end", "stock_end_t", "cobalt"),
+        Row("cobalt stranded in the DRC at the end", "stranded_end_t", "cobalt"),
         *COBALT_MARKET,
         Row("peak daily cobalt shortfall (share of demand)", "peak_shortfall_share", "cobalt",
             unit="share"),
