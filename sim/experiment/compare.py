@@ -546,7 +546,7 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
         # before anything is run or written; the reference's KPIs are the ones measured
         check_metrics(target.specs, arms[0].scenario)
         check_measurable(target.specs, [arm.scenario for arm in arms])
-    notes = (identical_notes(arms, for_python) + seed_notes(arms, root, for_python)
+    notes = (identical_notes(arms, overrides, for_python) + seed_notes(arms, root, for_python)
              + period_notes(arms, for_python)
              + series_period_notes(arms, for_python) + regime_window_notes(arms)
              + _override_notes(arms, for_python) + extends_notes(arms))
@@ -773,29 +773,41 @@ def seed_notes(arms: Sequence[Arm], root: int, for_python: bool = False) -> list
             f"common random numbers ({fix})"]
 
 
-_METADATA = {"name", "title", "question", "description"}
-"""Scenario fields that describe it and change nothing in a run."""
+_NOT_RUN = {"name", "title", "question", "description", "horizon_days", "end"}
+"""Scenario fields that change nothing in a run as such: what describes it, and the two
+ways of giving its length (compared as :attr:`~sim.scenario.schema.Scenario.horizon`)."""
 
 
-def identical_notes(arms: Sequence[Arm], for_python: bool = False) -> list[str]:
-    """A note naming the scenarios that are the reference itself (the same fields once
-    overrides are applied, names and descriptions aside) run with its seed: every
-    difference from it is 0 by construction, which a comparison of a file with itself
-    under ``--set`` gives, as ``--set`` changes every scenario it runs."""
+def _run_as(sc: Scenario) -> tuple[dict[str, Any], float]:
+    return sc.model_dump(exclude=_NOT_RUN), sc.horizon
+
+
+def identical_notes(arms: Sequence[Arm], overrides: Sequence[str] = (),
+                    for_python: bool = False) -> list[str]:
+    """A note naming the scenarios run here that are the reference itself (the same fields
+    once overrides are applied, names and descriptions aside, and the same length however
+    given) with its seed: every difference from it is 0 by construction, which a file
+    compared with itself under ``--set`` gives, as ``--set`` changes every scenario it runs.
+    Results folders are left out: two of one scenario and seed may come from different
+    versions of the simulator, a regression check whose differences are not 0."""
     ref = arms[0]
-    body = ref.scenario.model_dump(exclude=_METADATA)
+    if not ref.runs:
+        return []
+    body = _run_as(ref.scenario)
     same = [a.label for a in arms[1:]
-            if a.seed == ref.seed and a.scenario.model_dump(exclude=_METADATA) == body]
+            if a.runs and a.seed == ref.seed and _run_as(a.scenario) == body]
     if not same:
         return []
+    note = (f"{_listed(same)} {'is' if len(same) == 1 else 'are'} the same scenario as the "
+            f"reference ({ref.label}) with the same seed, so every difference is 0")
+    if not overrides:
+        return [note]
     fix = ("sim.run the variant and the original each with its own overrides and out, then "
            "sim.compare the two results folders" if for_python else
            "run the variant and the original apart (sim run ... --set ... --out A, sim run "
            "... --out B), then compare the two results folders (sim compare A B)")
-    return [f"{_listed(same)} {'is' if len(same) == 1 else 'are'} the same scenario as the "
-            f"reference ({ref.label}) with the same seed, so every difference is 0; "
-            f"{'overrides change' if for_python else '--set changes'} every scenario a "
-            f"comparison runs: to compare a variant with its original, {fix}"]
+    return [f"{note}; {'overrides change' if for_python else '--set changes'} every "
+            f"scenario a comparison runs: to compare a variant with its original, {fix}"]
 
 
 def _regime_from(sc: Scenario, rid: str) -> dt.date:

@@ -150,7 +150,7 @@ def kpi_places(sc: Scenario) -> tuple[list[str], list[str], list[str]]:
     return commodities, channels, sites
 
 
-REFINED_ALWAYS = ("in_transit_end_t", "in_transit_start_t", "seized_t", "taxed_t")
+REFINED_ALWAYS = ("in_transit_end_t", "in_transit_start_t", "seized_t")
 """Metrics with a channel ``refined`` row wherever the scenario has a refiner."""
 REFINED_IN_EXPORTER = ("exported_t", "export_value_usd")
 """Metrics with a channel ``refined`` row only where a refiner is in the exporting country

@@ -8,8 +8,8 @@ measured period only (after the warm-up).
 Refined metal (what refiners ship out; no channel carries it) has a channel row of its
 own, ``refined`` (the key the series use, :data:`sim.metrics.series.REFINED`), for the
 commodities some refiner refines: for exported_t and export_value_usd where a refiner is in
-the exporting country, and for in_transit_end_t, in_transit_start_t, seized_t and taxed_t
-where the scenario has any refiner: the channel rows plus ``refined`` add up to ``all``. It has no
+the exporting country, and for in_transit_end_t, in_transit_start_t and seized_t where the
+scenario has any refiner: the channel rows plus ``refined`` add up to ``all``. It has no
 delivered_t, delivered_share or control_hhi: those count metal from the mines at its first
 destination, so metal refined at home is counted once, under the channel that brought it to
 the refiner.
@@ -123,9 +123,12 @@ refined_share             a country's share of the metal the network's refiner s
 refining_hhi              Herfindahl-Hirschman index of refined_share over countries
                           (0-10,000; NaN if nothing was refined)
 seized_t                  seized by shocks (part of lost_t)
-taxed_t                   taxed by armed groups (a shock's tax_rate), each tonne counted
-                          once however many of their sites it passed: the metal that moved
-                          under their control, where armed_group_rent_usd is what it paid
+taxed_t                   mine output taxed by armed groups (a shock's tax_rate), each
+                          tonne counted once however many of their sites it passed: the
+                          metal that moved under their control, where armed_group_rent_usd
+                          is what it paid (that includes taxes on refined metal, which
+                          taxed_t leaves out: ore and the metal refined from it would count
+                          twice)
 diverted_t                moved by shocks into a channel (e.g. captured output to informal)
 curtailed_t               not mined because stockyards were full under a ban or quota
                           (by-products included: cobalt in copper ore left unmined)
@@ -342,7 +345,6 @@ def compute_kpis(world: World, balance: BalanceReport) -> list[KpiRow]:
                                    ("in_transit_end_t", "t", transit),
                                    ("in_transit_start_t", "t", transit_start),
                                    ("seized_t", "t", seized),
-                                   ("taxed_t", "t", taxed),
                                    ("export_value_usd", "USD", export_value)):
             if metric in refined_rows and refines[c]:
                 add(com, REFINED, ALL, metric, unit, flow[c, n_k])
@@ -436,7 +438,7 @@ def _refined_rows(world: World) -> set[str]:
     countries = {site.country for site in world.refiners}
     if not countries:
         return set()
-    rows = {"in_transit_end_t", "in_transit_start_t", "seized_t", "taxed_t"}
+    rows = {"in_transit_end_t", "in_transit_start_t", "seized_t"}
     if world.sc.exporting_country in countries:
         rows |= {"exported_t", "export_value_usd"}
     return rows

@@ -23,7 +23,7 @@ class Lot:
 
     __slots__ = ("channel", "commodity", "delayed_by", "exported", "intercepted", "leg",
                  "legs", "origin", "parts", "payable", "product_per_t", "route", "t_dep",
-                 "t_in", "t_mined", "tonnes", "travel", "trucks_per_t", "untaxed")
+                 "t_in", "t_mined", "taxed", "tonnes", "travel", "trucks_per_t", "untaxed")
 
     def __init__(self, commodity: int, channel: int, tonnes: float, product_per_t: float,
                  trucks_per_t: float, legs: tuple[Any, ...], route: int, origin: int,
@@ -55,6 +55,8 @@ class Lot:
         self.untaxed = 1.0
         """Share of the lot's value armed groups have not yet taxed: taxes at successive
         places add up, but never past the whole value."""
+        self.taxed = False
+        """True once armed groups have taxed it (its tonnes are then in ``taxed_t``)."""
         self.exported = False
         """True once it has set off on a lane out of the exporting country (not while it
         waits to load or is held by a closure): a route through a neighbour and back
@@ -70,6 +72,7 @@ class Lot:
         part.delayed_by = self.delayed_by
         part.exported = self.exported
         part.untaxed = self.untaxed
+        part.taxed = self.taxed
         if self.parts is not None and self.tonnes > 0.0:
             share = tonnes / self.tonnes
             part.parts = [[t, w * share] for t, w in self.parts]

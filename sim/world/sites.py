@@ -334,14 +334,14 @@ class Port(SiteBase):
         the first pass its later targets untouched; and lots taxed to different shares of
         their value would average, and a later tax on the cargo take more than on each.)"""
         now = self.env.now
-        cargo: dict[tuple[int, int, int, float, float, float, tuple[str, ...], float,
+        cargo: dict[tuple[int, int, int, float, float, float, tuple[str, ...], float, bool,
                           tuple[str, ...]], Lot] = {}
         for lot in lots:
             self.occupancy.leave(lot, now)
             # the form is its grade, payload and payable share together: two forms of one
             # grade merged would carry the first one's payable share and trucks per tonne
             key = (lot.commodity, lot.channel, lot.route, lot.product_per_t, lot.trucks_per_t,
-                   lot.payable, lot.intercepted, lot.untaxed, lot.delayed_by)
+                   lot.payable, lot.intercepted, lot.untaxed, lot.taxed, lot.delayed_by)
             first = cargo.get(key)
             if first is None:
                 cargo[key] = lot

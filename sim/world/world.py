@@ -95,9 +95,11 @@ class World:
 
         self.ledger = Ledger(len(self.site_ids), len(self.lane_ids), n_c)
         self.seized_by_channel = np.zeros((n_c, n_k + 1))
-        self.taxed_by_channel = np.zeros((n_c, n_k + 1))
-        """Tonnes armed groups taxed, each lot counted once (at its first tax, with the
-        tonnes it then had), [commodity, channel + 1]."""
+        self.taxed_by_channel = np.zeros((n_c, n_k))
+        """Tonnes of mine output armed groups taxed, each lot counted once (at its first
+        tax, with the tonnes it then had), [commodity, channel]. Refined metal is not
+        counted: a refiner's output is new lots, so ore taxed on its way in would count
+        again as metal taxed on its way out."""
         self.rents = np.zeros(n_c)
         """Armed-group rents, US dollars."""
         self.curtailed = np.zeros(n_c)
@@ -794,7 +796,8 @@ class World:
             if inter.tax_rate > 0.0 and lot.untaxed > 0.0:
                 # taxes at several places add up to at most the lot's whole value
                 take = min(inter.tax_rate, lot.untaxed)
-                if lot.untaxed == 1.0:  # its first tax: metal passing under their control
+                if not lot.taxed and k >= 0:  # metal passing under their control
+                    lot.taxed = True
                     self.taxed_by_channel[c, k] += lot.tonnes
                 lot.untaxed -= take
                 self.rents[c] += take * lot.tonnes * lot.payable * self.value_per_t(c)

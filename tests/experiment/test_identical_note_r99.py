@@ -47,3 +47,32 @@ def test_a_scenario_that_differs_gets_no_such_note(tmp_path: Path) -> None:
     copy.write_text(TINY_30_DAYS.replace("name: tiny", "name: tiny_copy"), encoding="utf-8")
     with pytest.warns(UserWarning, match="same scenario"):
         sim.compare([TINY, copy], replications=2, workers=1, overrides=["horizon_days=20"])
+
+
+def test_without_overrides_the_note_gives_no_advice_about_them() -> None:
+    with pytest.warns(UserWarning, match="same scenario") as caught:
+        sim.compare([TINY, TINY], replications=2, workers=1)
+    said = [str(w.message) for w in caught if SAME in str(w.message)]
+    assert said == [f"{SAME}, so every difference is 0"]
+
+
+def test_a_length_given_as_an_end_date_is_the_same_length(tmp_path: Path) -> None:
+    # tiny runs 100 days from 2024-01-01: to 2024-04-09 inclusive
+    by_end = tmp_path / "by_end.yaml"
+    by_end.write_text(TINY.read_text(encoding="utf-8").replace(
+        "horizon_days: {value: 100, assumption: test input}", "end: 2024-04-09"),
+        encoding="utf-8")
+    with pytest.warns(UserWarning, match="same scenario"):
+        sim.compare([TINY, by_end], replications=2, workers=1)
+
+
+def test_results_folders_of_one_scenario_get_no_such_note(tmp_path: Path) -> None:
+    # two runs of one scenario and seed (say by two versions of sim): a regression check,
+    # whose differences need not be 0
+    for name in ("old", "new"):
+        sim.run(TINY, replications=2, workers=1, out=tmp_path / name)
+    table = sim.compare([tmp_path / "old", tmp_path / "new"])
+    assert not any("same scenario" in n for n in table.attrs["notes"])
+    # a results folder against the scenario run here: not both run here, no note either
+    table = sim.compare([tmp_path / "old", TINY], replications=2, workers=1)
+    assert not any("same scenario" in n for n in table.attrs["notes"])

@@ -165,8 +165,8 @@ def test_refined_rows_only_where_refined_metal_can_be(build) -> None:
     abroad = sim.run(scenario_from_dict(home_refinery(build, "away")), replications=1, seed=1)
     k = abroad.kpis
     refined = set(k[k["channel"] == REFINED]["metric"])
-    # refined metal travels and can be seized or taxed abroad, but does not leave the DRC
-    assert refined == {"in_transit_end_t", "in_transit_start_t", "seized_t", "taxed_t"}
+    # refined metal travels and can be seized abroad, but does not leave the DRC
+    assert refined == {"in_transit_end_t", "in_transit_start_t", "seized_t"}
     data = build.scenario({"mine": build.mine(), "market": build.market()},
                           [build.lane("mine", "market", 1.0)], ["market"], horizon=10)
     none = sim.run(scenario_from_dict(data), replications=1, seed=1)

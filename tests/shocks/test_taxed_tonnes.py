@@ -44,3 +44,35 @@ def test_nothing_taxed_without_a_tax(build) -> None:
                                    "effects": {"seize_share": 0.5}}}}
     taxed = kpi(direct_scenario(build, shocks=seizing), "taxed_t")
     assert taxed[("copper", "all", "all", "taxed_t")] == 0.0
+
+
+def test_ore_taxed_before_a_refiner_is_not_counted_again_as_refined_metal(build) -> None:
+    from tests.metrics.test_kpi_review_nov29 import home_refinery
+
+    data = home_refinery(build)  # 100 t/day mined for 40 days, refined at home, sold abroad
+    data["shocks"] = {"events": {"pit": tax({"sites": ["mine"]}, 0.1),
+                                 "road": tax({"lanes": ["smelter_market"]}, 0.1)}}
+    taxed = kpi(data, "taxed_t")
+    # review 100: a refiner's output is new lots, so the refined metal counted again
+    # (formal 4,000 t + refined 3,900 t = 7,900 t of 4,000 t mined)
+    assert taxed == {("copper", "formal", "all", "taxed_t"): 4000.0,
+                     ("copper", "all", "all", "taxed_t"): 4000.0}
+    # the rent still counts the tax on the refined metal
+    rent = kpi(data, "armed_group_rent_usd")[("copper", "all", "all", "armed_group_rent_usd")]
+    assert rent > 0.1 * 4000.0 * 9000.0
+
+
+def test_metal_taxed_in_the_warm_up_is_not_counted(build) -> None:
+    taxed = kpi(direct_scenario(build, warmup=5, shocks={"events": {
+        "pit": tax({"sites": ["mine"]}, 0.3, start=-5)}}), "taxed_t")
+    # the measured 100 days' lots only, not the warm-up's 500 t
+    assert taxed[("copper", "all", "all", "taxed_t")] == 10_000.0
+
+
+def test_a_split_lot_keeps_its_taxed_mark() -> None:
+    from sim.world.lots import Lot
+
+    lot = Lot(0, 0, 10.0, 1.0, 0.04, (), 0, 0, 0.0)
+    lot.taxed = True
+    part = lot.split(4.0)
+    assert part.taxed and lot.taxed and (part.tonnes, lot.tonnes) == (4.0, 6.0)
