@@ -41,25 +41,25 @@ def test_a_run_shows_what_a_ban_stranded(tmp_path: Path) -> None:
     assert "stock_end_t" in plain and "stranded_end_t" not in plain
 
 
-def test_a_comparison_shows_it_too(tmp_path: Path) -> None:
+def compare_with_ban(tmp_path: Path) -> str:
+    """`sim compare` of tiny.yaml with the ban into ``tmp_path/cmp``; its output."""
     path = tmp_path / "ban.yaml"
     path.write_text(TINY.read_text(encoding="utf-8").replace("name: tiny", "name: ban") + BAN,
                     encoding="utf-8")
     out = cli("compare", TINY, path, "-n", "2", "-w", "1", "--out", tmp_path / "cmp",
               "--no-figures")
     assert out.exit_code == 0, out.output
-    row = metric_rows(out.output)["stranded_end_t"]
+    return str(out.output)
+
+
+def test_a_comparison_shows_it_too(tmp_path: Path) -> None:
+    row = metric_rows(compare_with_ban(tmp_path))["stranded_end_t"]
     assert row[2:5] == ["0", "9,000", "9,000"]  # tiny, ban, difference
     assert "stranded_end_t" in (tmp_path / "cmp" / "compare.md").read_text(encoding="utf-8")
 
 
 def test_the_comparison_report_shows_it(tmp_path: Path) -> None:
-    path = tmp_path / "ban.yaml"
-    path.write_text(TINY.read_text(encoding="utf-8").replace("name: tiny", "name: ban") + BAN,
-                    encoding="utf-8")
-    out = cli("compare", TINY, path, "-n", "2", "-w", "1", "--out", tmp_path / "cmp",
-              "--no-figures")
-    assert out.exit_code == 0, out.output
+    compare_with_ban(tmp_path)
     report = cli("report", tmp_path / "cmp")
     assert report.exit_code == 0, report.output
     html = (tmp_path / "cmp" / "report.html").read_text(encoding="utf-8")
