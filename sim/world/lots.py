@@ -83,10 +83,9 @@ class Lot:
 
     def absorb(self, other: Lot) -> None:
         """Take ``other`` into this lot (same commodity, channel, route, form, shocks met,
-        share of value untaxed and ``taxed`` mark, which therefore stays as it is): tonnes add
-        up and the mine-departure time becomes their
-        tonnage-weighted mean. ``other`` keeps its tonnes for the caller's accounts and must
-        not travel on."""
+        share of value untaxed and ``taxed`` mark, which therefore stays as it is): tonnes
+        add up and the mine-departure time becomes their tonnage-weighted mean. ``other``
+        keeps its tonnes for the caller's accounts and must not travel on."""
         total = self.tonnes + other.tonnes
         if self.parts is None:
             self.parts = [[self.t_mined, self.tonnes]]
