@@ -159,8 +159,9 @@ def _headline_rows(comp: Comparison, label: str, metrics: Sequence[str] | None
     extra = [k for k in named_kpis(comp)
              if not (k[1] == k[2] == "all" and (k[0], k[3]) in shown)]
     if metrics is None:
-        # who lost metal to seizure or diversion, and who earned from it: a comparison
-        # that left them out read "changes almost nothing" over +USD 195 m of rent
+        # what a policy stranded or curtailed, who lost metal to seizure or diversion, and
+        # who earned from it: a comparison that left them out read "changes almost nothing"
+        # over +USD 195 m of rent
         extra += [k for k in nonzero_totals(comp, (*POLICY_TOTALS, *CONTROL_TOTALS))
                   if (k[0], k[3]) not in shown and k not in extra]
     return rows + _kpi_rows(comp, label, extra)

@@ -1306,8 +1306,9 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
         h.insert(0, "scenario", name)
         side.append(h)
     heads = pd.concat(side, ignore_index=True)
-    # the metal seized and diverted, royalties and rent, where some scenario has them:
-    # left out, an armed group's +USD 195 m read as a scenario that changes almost nothing
+    # what policies stranded or curtailed, the metal seized, taxed and diverted, royalties
+    # and rent, where some scenario has them: left out, an armed group's +USD 195 m read as
+    # a scenario that changes almost nothing
     extras = (*POLICY_TOTALS, *CONTROL_TOTALS)
     totals = heads[(heads["metric"].isin(extras)) & (heads["mean"] != 0)
                    & heads["mean"].notna()]
