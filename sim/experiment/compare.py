@@ -778,8 +778,21 @@ _NOT_RUN = {"name", "title", "question", "description", "horizon_days", "end"}
 ways of giving its length (compared as :attr:`~sim.scenario.schema.Scenario.horizon`)."""
 
 
-def _run_as(sc: Scenario) -> tuple[dict[str, Any], float]:
-    return sc.model_dump(exclude=_NOT_RUN), sc.horizon
+def _run_as(sc: Scenario) -> tuple[dt.date, float, Any]:
+    """What a run of ``sc`` is made of: its start date, its length, and every other field
+    with each date in it as days from the start (an event's ``start: 5`` and ``start:
+    2024-01-06`` are one start)."""
+
+    def days(x: Any) -> Any:
+        if isinstance(x, dt.date):
+            return sc.day_of(x)
+        if isinstance(x, dict):
+            return {k: days(v) for k, v in x.items()}
+        if isinstance(x, list | tuple):
+            return [days(v) for v in x]
+        return x
+
+    return sc.start, sc.horizon, days(sc.model_dump(exclude=_NOT_RUN | {"start"}))
 
 
 def identical_notes(arms: Sequence[Arm], overrides: Sequence[str] = (),

@@ -76,3 +76,24 @@ def test_results_folders_of_one_scenario_get_no_such_note(tmp_path: Path) -> Non
     # a results folder against the scenario run here: not both run here, no note either
     table = sim.compare([tmp_path / "old", TINY], replications=2, workers=1)
     assert not any("same scenario" in n for n in table.attrs["notes"])
+
+
+def test_a_date_given_as_days_is_the_same_date(tmp_path: Path) -> None:
+    # review 101: an event from day 5 to day 20, and the same event by its dates
+    event = ("\nshocks:\n  events:\n    slow:\n      targets: {{sites: [border]}}\n"
+             "      start: {start}\n      end: {end}\n"
+             "      effects: {{added_delay_days: 1}}\n")
+    paths = []
+    for name, start, end in (("by_day", "5", "20"), ("by_date", "2024-01-06", "2024-01-21")):
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(TINY.read_text(encoding="utf-8").replace("name: tiny", f"name: {name}")
+                        + event.format(start=start, end=end), encoding="utf-8")
+        paths.append(path)
+    with pytest.warns(UserWarning, match="by_date is the same scenario as the reference"):
+        sim.compare(paths, replications=2, workers=1)
+    # and a start a day later is another scenario
+    paths[1].write_text(paths[1].read_text(encoding="utf-8").replace("2024-01-06",
+                                                                       "2024-01-07"),
+                        encoding="utf-8")
+    table = sim.compare(paths, replications=2, workers=1)
+    assert not any("same scenario" in n for n in table.attrs["notes"])
