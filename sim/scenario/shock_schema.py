@@ -446,8 +446,9 @@ class StockpilePolicy(Strict):
     """Release while the price index is above this (give this trigger, the shortfall one,
     or both)."""
     release_shortfall_share_above: Fraction | None = None
-    """Release while the market's shortfall (share of its demand, last day, counting what
-    it consumed of the rule's own release as short) is above this; below 1."""
+    """Release while the market's shortfall (share of its demand, last day, without the
+    rule's metal still in the market: what it consumed of the rule's releases counts as
+    short) is above this; below 1."""
     release_t_per_day: PositiveTonnesPerDay
     """Most it releases per day."""
     release_cap_t: Tonnes | None = None

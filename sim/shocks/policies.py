@@ -307,8 +307,10 @@ class StockpileController:
     released: float = 0.0
     releasing: bool = False
     rebuilding: bool = False
-    last_release: float = 0.0
-    """Tonnes released at the last step, which the market could consume the day after."""
+    in_market: float = 0.0
+    """Tonnes of this rule's releases still in the market's stock. The market is taken to
+    consume them after all its other supply, so they are what it would not have had
+    without the rule (its stock beyond them is what it had anyway)."""
 
     def step(self, world: World) -> None:
         """One day's end: release up to ``release_t_per_day`` to the market while a trigger
@@ -328,11 +330,16 @@ class StockpileController:
             return
         c = self.commodity
         price = float(world.price[c])
-        # the shortfall the market would have had without this rule's release the day
-        # before: judged on the shortfall it leaves, a release that closed most of the gap
-        # would stop itself the next day and start again the day after
-        shortfall_share = world.last_shortfall_share(self.market, c, self.last_release)
-        self.last_release = 0.0
+        # the shortfall the market would have had without this rule's metal still in it:
+        # judged on the shortfall its releases leave, a release that closed most of the gap
+        # stopped itself the next day; judged without only the day before's release, one
+        # above demand stopped once its surplus covered a day, and restarted when that ran
+        # out and the market had gone short again
+        shortfall_share = world.last_shortfall_share(self.market, c, self.in_market)
+        # consumed last: what the day's consumption left is the most of it still there
+        # (and another rule's purchase may have taken some since)
+        self.in_market = min(self.in_market, world.stock_left_by_consumption(self.market, c),
+                             float(self.market.stock[c]))  # type: ignore[attr-defined]
         trigger = ((spec.release_price_ratio_above is not None  # type: ignore[attr-defined]
                     and price > spec.release_price_ratio_above)  # type: ignore[attr-defined]
                    or (spec.release_shortfall_share_above is not None  # type: ignore[attr-defined]
@@ -356,7 +363,7 @@ class StockpileController:
         if amount > _EPS:
             world.transfer(self.stockpile, self.market, c, amount)
             self.released += amount
-            self.last_release = amount
+            self.in_market += amount
             return
         below = spec.rebuild_price_ratio_below  # type: ignore[attr-defined]
         buying = 0.0
@@ -370,6 +377,8 @@ class StockpileController:
                                f"price index {price:.2f}")
         if buying > _EPS:
             world.transfer(self.market, self.stockpile, c, buying)
+            # buying back its own metal first: what it bought beyond that was the market's
+            self.in_market = max(0.0, self.in_market - buying)
 
 
 # ----------------------------------------------------------------------------- export controls

@@ -829,10 +829,10 @@ class World:
         self._price_factor = factors
 
     def last_shortfall_share(self, market: Market, commodity: int,
-                             added_t: float = 0.0) -> float:
-        """Share of a market's demand it could not meet on the last day; with ``added_t``,
-        the share it would have missed without that many tonnes added to its stock the
-        day before (it had what it consumed and what the day's consumption left, less those
+                             without_t: float = 0.0) -> float:
+        """Share of a market's demand it could not meet on the last day; with ``without_t``,
+        the share it would have missed without that many tonnes of the stock it had that
+        day (it had what it consumed and what the day's consumption left, less those
         tonnes; stock moved after the market step, by another stockpile rule say, is not
         counted)."""
         j = self._market_slot[market.index] * self.n_commodities + commodity
@@ -840,10 +840,16 @@ class World:
         if want <= 0.0:
             return 0.0
         consumed = self._consumed_list[j]
-        if added_t > 0.0:
-            had = consumed + self._stock_after_list[j] - added_t
+        if without_t > 0.0:
+            had = consumed + self._stock_after_list[j] - without_t
             consumed = min(want, max(had, 0.0))
         return (want - consumed) / want
+
+    def stock_left_by_consumption(self, market: Market, commodity: int) -> float:
+        """Tonnes of ``commodity`` in ``market`` as the last day's consumption left them
+        (before any stock moved after the market step)."""
+        return self._stock_after_list[self._market_slot[market.index] * self.n_commodities
+                                      + commodity]
 
     # ---------------------------------------------------------------- state
     def physical_site_held(self) -> np.ndarray:
