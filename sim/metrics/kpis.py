@@ -173,6 +173,10 @@ disrupted_days            days from the first day with Q < RECOVERY_THRESHOLD to
                           (one episode) understates
 days_price_above_baseline days with the price index above 1.05
 closed_days               days a site or lane some shock can close was closed (site rows)
+released_t                released by stockpile rules from a stockpile into its market in the
+                          period (site rows: the stockpile, for each commodity a rule on it
+                          moves; its rules together)
+bought_back_t             bought back by those rules from their markets in the period
 state_time_share          share of the time a regime ran in the measured period that it
                           spent in a state (site ``regime:state``; a regime starting later
                           counts from its start)
@@ -231,7 +235,8 @@ KPI_METRICS: tuple[str, ...] = (
     "stranded_end_t",
     "export_value_usd", "royalty_usd", "armed_group_rent_usd", "peak_shortfall_share",
     "shortfall_days", "time_to_recover_days", "recovered_by_end", "time_to_shortfall_days",
-    "disrupted_days", "days_price_above_baseline", "closed_days", "state_time_share",
+    "disrupted_days", "days_price_above_baseline", "closed_days", "released_t",
+    "bought_back_t", "state_time_share",
     "refined_share", "refining_hhi",
 )
 """Every metric name :func:`compute_kpis` can produce (whether a scenario has a given one
@@ -502,6 +507,16 @@ def _shock_kpis(world: World, add: Callable[[str, str, str, str, str, float], No
     for ident, el in closable_elements(world):
         add(ALL, ALL, ident, "closed_days", "days",
             el.closed_time(world.t0, now))  # type: ignore[attr-defined]
+    # one row per stockpile and commodity a rule moves, whatever the rules on it did
+    moved: dict[tuple[str, int], list[float]] = {}
+    for ctl in world.shocks.stockpiles:
+        key = (ctl.stockpile.id, ctl.commodity)  # type: ignore[attr-defined]
+        both = moved.setdefault(key, [0.0, 0.0])
+        both[0] += ctl.released
+        both[1] += ctl.bought_back
+    for (site, c), (released, bought_back) in moved.items():
+        add(world.commodity_ids[c], ALL, site, "released_t", "t", released)
+        add(world.commodity_ids[c], ALL, site, "bought_back_t", "t", bought_back)
     for rid, run in world.shocks.regimes.items():
         total = run.measured_time.sum()
         for i, state in enumerate(run.states):

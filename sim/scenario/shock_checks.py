@@ -841,6 +841,15 @@ def _check_all(sc: Scenario, c: IssueCollector) -> None:
                     sc.sites[mid].kind != "market":
                 c.add((*base, "markets", i), f"{mid!r} is a {sc.sites[mid].kind}, not a market",
                       kind_hint(sc, "market"))
+            elif mid in sc.sites and sc.sites[mid].region in sc.regions and \
+                    sc.country_of(mid) == ctl.country:
+                # it would act (a control caps sales by market, wherever the market is),
+                # which is not what an export control means
+                c.add((*base, "markets", i),
+                      f"market {mid!r} is in {ctl.country}, the control's own country: an "
+                      "export control limits what leaves the country",
+                      f"name markets outside {ctl.country}; to cut a home market's supply, "
+                      "close or cap the lanes to it with an event")
 
 
 def _check_stockpile_country(c: IssueCollector, sc: Scenario, base: PathT, sp: Any) -> None:

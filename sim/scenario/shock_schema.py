@@ -62,6 +62,9 @@ When = Annotated[
 Ratio = Annotated[float, quantity("1"), Field(ge=0, le=1000, allow_inf_nan=False)]
 CapacityFactor = Annotated[float, quantity("1"), Field(ge=0, le=10, allow_inf_nan=False)]
 PositiveRatio = Annotated[float, quantity("1"), Field(gt=0, le=1000, allow_inf_nan=False)]
+TransitFactor = Annotated[float, quantity("1"), Field(gt=0, le=10, allow_inf_nan=False)]
+"""A multiple of transit times: at most 10, as a larger number is far more often a percentage
+typed as a number (74 for 0.74) than a lane made ten times slower."""
 RatePerYear = Annotated[float, quantity("1/yr"), Field(gt=0, le=1e5, allow_inf_nan=False)]
 TransitionRate = Annotated[float, quantity("1/yr"), Field(le=1e5, allow_inf_nan=False)]
 """A regime's rate of moving between two states: above 0, which the cross-checks test so
@@ -417,8 +420,9 @@ class CorridorUpgrade(Strict):
     capacity_trucks_per_day: TrucksPerDay | None = None
     """Loading capacity at the end of the ramp (trucks per day), for a lane whose capacity
     is in trucks."""
-    transit_factor: PositiveRatio | None = None
-    """Transit times at the end of the ramp, as a multiple of today's (0.5 halves them)."""
+    transit_factor: TransitFactor | None = None
+    """Transit times at the end of the ramp, as a multiple of today's (0.5 halves them); at
+    most 10 (a larger number is far more often a percentage typed as a number)."""
 
     @field_validator("capacity_trucks_per_day")
     @classmethod
@@ -488,7 +492,7 @@ class ExportControl(_Timed):
     commodity: Id
     """Refined commodity controlled."""
     markets: list[Id] = Field(min_length=1)
-    """Markets it may not (or only up to the cap) be sold to."""
+    """Markets outside ``country`` it may not (or only up to the cap) be sold to."""
     cap_t_per_year: TonnesPerYear = 0.0
     """Tonnes per year still allowed to those markets together (0 stops them). The
     allowance accrues day by day; what is not used carries over, up to one year's cap. When

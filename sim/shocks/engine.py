@@ -750,7 +750,7 @@ class ShockEngine:
             if now == self.world.t0:
                 # the start date's stocks are set now: a rule started in the warm-up has its
                 # releases so far undone, and its cap counts from the start date
-                ctl.released = 0.0
+                ctl.released = ctl.bought_back = 0.0
 
     def finish(self) -> None:
         """End of run: close regime accounts."""

@@ -305,6 +305,9 @@ class StockpileController:
     commodity: int
     start_t: float
     released: float = 0.0
+    """Tonnes released since the start date (what ``release_cap_t`` counts)."""
+    bought_back: float = 0.0
+    """Tonnes bought back from the market since the start date."""
     releasing: bool = False
     rebuilding: bool = False
     in_market: float = 0.0
@@ -377,6 +380,7 @@ class StockpileController:
                                f"price index {price:.2f}")
         if buying > _EPS:
             world.transfer(self.market, self.stockpile, c, buying)
+            self.bought_back += buying
             # buying back its own metal first: what it bought beyond that was the market's
             self.in_market = max(0.0, self.in_market - buying)
 

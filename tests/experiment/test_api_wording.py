@@ -26,7 +26,7 @@ from sim.output.folder import FolderError
 from sim.scenario import ScenarioError
 from sim.scenario.loader import meta_of
 
-IDLE = ("export control 'idle' changes nothing in this network: no refiner in CHN sells "
+IDLE = ("export control 'idle' changes nothing in this network: no refiner in COD sells "
         "copper to market_x")
 
 
@@ -44,7 +44,7 @@ def idle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """tiny.yaml with an export control no sale crosses (tiny.yaml has no refiner)."""
     path = tmp_path_factory.mktemp("idle") / "idle.yaml"
     path.write_text(f"extends: {TINY}\nname: tiny_idle\npolicies:\n  export_controls:\n"
-                    "    idle: {country: CHN, commodity: copper, markets: [market_x], "
+                    "    idle: {country: COD, commodity: copper, markets: [market_x], "
                     "start: 10, cap_t_per_year: 0}\n", encoding="utf-8")
     return path
 

@@ -24,7 +24,7 @@ from sim.output.report import compared_scenario_notes, write_report
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.yaml"
 PRICE = "commodities.copper.reference_price_usd_per_t"
-IDLE = ("export control 'idle' changes nothing in this network: no refiner in CHN sells "
+IDLE = ("export control 'idle' changes nothing in this network: no refiner in COD sells "
         "copper to market_x (flows through third countries are not modelled)")
 
 
@@ -40,7 +40,7 @@ def scenario_file(where: Path, name: str, idle: bool = False) -> Path:
     text = (f"extends: {TINY}\nname: {name}\ncommodities:\n  copper:\n"
             "    reference_price_usd_per_t: {value: 4, unit: usd/lb}\n")
     if idle:
-        text += ("policies:\n  export_controls:\n    idle: {country: CHN, commodity: copper, "
+        text += ("policies:\n  export_controls:\n    idle: {country: COD, commodity: copper, "
                  "markets: [market_x], start: 10, cap_t_per_year: 0}\n")
     path = where / f"{name}.yaml"
     path.write_text(text, encoding="utf-8")

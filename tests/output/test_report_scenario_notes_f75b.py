@@ -17,7 +17,7 @@ from sim.output.folder import load_results
 from sim.output.report import write_report
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.yaml"
-IDLE = ("export control 'idle' changes nothing in this network: no refiner in CHN sells "
+IDLE = ("export control 'idle' changes nothing in this network: no refiner in COD sells "
         "copper to market_x (flows through third countries are not modelled)")
 PRICE = "commodities.copper.reference_price_usd_per_t=9000"
 
@@ -26,7 +26,7 @@ def idle_yaml(where: Path, name: str = "tiny_idle") -> Path:
     """tiny.yaml with an export control no sale crosses (tiny.yaml has no refiner)."""
     path = where / f"{name}.yaml"
     path.write_text(f"extends: {TINY}\nname: {name}\npolicies:\n  export_controls:\n"
-                    "    idle: {country: CHN, commodity: copper, markets: [market_x], "
+                    "    idle: {country: COD, commodity: copper, markets: [market_x], "
                     "start: 10, cap_t_per_year: 0}\n", encoding="utf-8")
     return path
 

@@ -560,10 +560,13 @@ def policies(draw, ctx: dict[str, Any], has_regime: bool) -> dict[str, Any]:
     if draw(st.booleans()):
         refiner = draw(st.sampled_from(ctx["refiners"]))
         country = REGIONS[ctx["sites"][refiner]["region"]]
-        out["export_controls"] = {"control": {
-            "country": country, "commodity": draw(st.sampled_from(coms)),
-            "markets": draw(st.lists(st.sampled_from(ctx["markets"]), min_size=1,
-                                     unique=True)),
-            "cap_t_per_year": _r(draw(st.floats(0.0, 10000.0)), 1),
-            "start": _when(draw, ctx)}}
+        # a control limits what leaves its country: a market there is refused
+        abroad = [m for m in ctx["markets"]
+                  if REGIONS[ctx["sites"][m]["region"]] != country]
+        if abroad:
+            out["export_controls"] = {"control": {
+                "country": country, "commodity": draw(st.sampled_from(coms)),
+                "markets": draw(st.lists(st.sampled_from(abroad), min_size=1, unique=True)),
+                "cap_t_per_year": _r(draw(st.floats(0.0, 10000.0)), 1),
+                "start": _when(draw, ctx)}}
     return out

@@ -19,7 +19,8 @@ T_PER_DAY = 10.0  # the shared cap in these tests
 def refined_trade(build, sales: dict[str, dict[str, float]], controls: dict,
                   horizon: int = 60) -> dict:
     """Refiners ``sales`` = {refiner: {market: share}}, each fed 100 t/day by a mine of its
-    own. Markets: those sold to; ``us`` is in the USA, others in China."""
+    own. Markets: those sold to; ``us`` is in the USA, ``eu`` in Finland, ``jp`` in Japan,
+    others in China (an export control may name only markets abroad)."""
     demand = {"demand_t_per_year": {"copper": 100 * build.DAYS_PER_YEAR}}
     sites = {}
     for ref, shares in sales.items():
@@ -27,13 +28,16 @@ def refined_trade(build, sales: dict[str, dict[str, float]], controls: dict,
         sites[ref] = build.site("refiner", region="away", capacity_t_per_year={"copper": 1e6},
                                 sales={"copper": shares})
     for m in sorted({m for shares in sales.values() for m in shares}):
-        sites[m] = build.site("market", region="usa" if m == "us" else "away", **demand)
+        region = {"us": "usa", "eu": "europe", "jp": "japan"}.get(m, "away")
+        sites[m] = build.site("market", region=region, **demand)
     lanes = [build.lane(f"mine_{ref}", ref, 1.0) for ref in sales]
     lanes += [build.lane(ref, m, 1.0) for ref, shares in sales.items() for m in shares]
     # each mine reaches only its own refiner, so takes that route whatever the shares
     routes = {ref: {"path": [ref], "share": 1.0 / len(sales)} for ref in sales}
     data = build.scenario(sites, lanes, [], horizon=horizon, routes=routes)
     data["regions"]["usa"] = {"country": "USA"}
+    data["regions"]["europe"] = {"country": "FIN"}
+    data["regions"]["japan"] = {"country": "JPN"}
     data["policies"] = {"export_controls": controls}
     return data
 

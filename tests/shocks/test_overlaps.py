@@ -148,17 +148,19 @@ def test_a_regime_between_two_closing_states_never_opens_the_site(direct, world_
 
 
 def controlled_refiner(build, controls: dict, horizon: int = 200) -> dict:
-    """100 t/day of copper refined in China and sold half to the US, half elsewhere."""
+    """100 t/day of copper refined in China and sold half to the US, half to Finland."""
     sites = {"mine": build.mine(),
              "ref": build.site("refiner", region="away", capacity_t_per_year={"copper": 1e6},
                                sales={"copper": {"us": 0.5, "eu": 0.5}}),
              "us": build.site("market", region="usa",
                               demand_t_per_year={"copper": 100 * build.DAYS_PER_YEAR}),
-             "eu": build.market()}
+             "eu": build.site("market", region="europe",
+                              demand_t_per_year={"copper": 100 * build.DAYS_PER_YEAR})}
     lanes = [build.lane("mine", "ref", 1.0), build.lane("ref", "us", 1.0),
              build.lane("ref", "eu", 1.0)]
     data = build.scenario(sites, lanes, ["ref"], horizon=horizon)
     data["regions"]["usa"] = {"country": "USA"}
+    data["regions"]["europe"] = {"country": "FIN"}
     data["policies"] = {"export_controls": controls}
     return data
 

@@ -8,6 +8,9 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from sim.experiment.precision import MetricSpec, check_metrics
+from sim.metrics.kpis import compute_kpis
+from sim.scenario import scenario_from_dict
 from sim.shocks.policies import StockpileController
 
 
@@ -119,3 +122,40 @@ def test_what_it_buys_back_is_its_own_metal_first() -> None:
     ctl = rule(world, 100.0, rebuild_price_ratio_below=0.9, rebuild_t_per_day=300.0)
     ctl.step(world)
     assert ctl.in_market == 0.0
+
+
+def kpis_of(world) -> dict[tuple[str, str, str, str], float]:
+    return {(com, ch, site, metric): value for com, ch, site, metric, _unit, value
+            in compute_kpis(world, world.check_mass_balance())}
+
+
+def test_released_and_bought_back_are_kpis_of_the_stockpile(build, world_of) -> None:
+    # Sizing a stockpile needs what its rules released: before, only a series summing
+    # every stockpile had it (review 103)
+    world = world_of(shortfall_rule(build, 150.0))
+    world.run()
+    kpi = kpis_of(world)
+    reserve = world.sites[world.site_index["reserve"]]
+    released = kpi["copper", "all", "reserve", "released_t"]
+    assert released == world.shocks.stockpiles[0].released > 0.0
+    assert released == pytest.approx(20000.0 - reserve.stock[0])
+    assert kpi["copper", "all", "reserve", "bought_back_t"] == 0.0
+    assert not any(site == "market" and metric in ("released_t", "bought_back_t")
+                   for _c, _k, site, metric in kpi)
+
+
+def test_two_rules_on_one_stockpile_share_its_rows(build, world_of) -> None:
+    data = shortfall_rule(build, 40.0)
+    rules = data["policies"]["stockpiles"]
+    rules["second"] = {**rules["reserve_rule"], "release_shortfall_share_above": 0.1}
+    world = world_of(data)
+    world.run()
+    kpi = kpis_of(world)
+    first, second = (ctl.released for ctl in world.shocks.stockpiles)
+    assert first > 0.0 and second > 0.0
+    assert kpi["copper", "all", "reserve", "released_t"] == pytest.approx(first + second)
+
+
+def test_a_release_metric_is_accepted_before_running(build) -> None:
+    sc = scenario_from_dict(shortfall_rule(build, 150.0))
+    check_metrics([MetricSpec("released_t", "copper", "all", "reserve")], sc)
