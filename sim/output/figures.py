@@ -393,7 +393,7 @@ def _figure_legend(fig: Figure, handles: Sequence[Artist | tuple[Artist, ...]], 
 
 
 def _band(ax: Axes, x: np.ndarray, values: np.ndarray, color: str, label: str | None = None,
-          lw: float = 1.6, ls: str = "-", band: bool = True, partial: bool = False,
+          lw: float = 1.6, ls: st.LineStyle = "-", band: bool = True, partial: bool = False,
           band_label: str | None = None, partial_first: bool = False) -> None:
     """Mean line and a 5-95% band across replications (rows of ``values``). With
     ``partial`` the last period is short, with ``partial_first`` the first: a short period
@@ -530,6 +530,7 @@ def flows_figure(res: Results, commodity: str | None = None,
     colors = _key_colors(res, [k for com in coms for metric in metrics
                                if (rows := _rows(res, com, metric))
                                for k in [*channels, *rows] if k in rows])
+    hatches = {key: st.hatch(i) for i, key in enumerate(colors)}
     # titles wrapped to their column: with several metrics they ran into each other
     title_pt = 0.8 * st.WIDTH * 72 / len(metrics)
     shown: set[str] = set()
@@ -547,8 +548,13 @@ def flows_figure(res: Results, commodity: str | None = None,
                     names.append(ch)
             if layers:
                 stack = np.vstack(layers)
-                ax.stackplot(x, stack if n > 1 else np.repeat(stack, 2, axis=1),
-                             colors=[colors[c] for c in names], alpha=0.85, lw=0)
+                polys = ax.stackplot(x, stack if n > 1 else np.repeat(stack, 2, axis=1),
+                                     colors=[colors[c] for c in names], alpha=0.85, lw=0)
+                for poly, name in zip(polys, names, strict=True):
+                    # a texture per key as well as a colour: in a grey print the channels'
+                    # colours are one grey, and some pairs alike under colour blindness
+                    poly.set_hatch(hatches[name])
+                    poly.set_edgecolor(st.HATCH_COLOR)
                 for a, b in veils:
                     # a veil over a short end period: its rate is drawn, but faded
                     ax.axvspan(a, b, color="white", alpha=0.65, lw=0, zorder=2.5)
@@ -566,8 +572,8 @@ def flows_figure(res: Results, commodity: str | None = None,
             if i < len(coms) - 1:
                 ax.set_xlabel("")
     # the refiners' layer named as the tables name it: "refined" alone read as a channel
-    handles = [Patch(color=colors[c],
-                     label=st.label(c) if channel_label(c) == c else channel_label(c))
+    handles = [Patch(facecolor=colors[c], edgecolor=st.HATCH_COLOR, hatch=hatches[c],
+                     lw=0, label=st.label(c) if channel_label(c) == c else channel_label(c))
                for c in [*channels, *sorted(shown - set(channels))] if c in shown]
     fig.legend(handles=handles, loc="outside lower center", ncols=max(len(handles), 1))
     note = ""
@@ -830,8 +836,11 @@ def stocks_figure(res: Results, commodity: str | None = None,
             _empty(ax, empty)
         else:
             for kind, cube in cubes.items():
+                # a line style per kind too: mines, ports and refiners are three lines of
+                # one grey in print, and pairs of them alike under colour-vision deficiency
                 _band(ax, x, cube, st.kind_color(kind), f"at {st.label(kind)}s",
-                      partial=bool(_partial_days(res)), partial_first=_short_ends(res)[0])
+                      ls=st.kind_linestyle(kind), partial=bool(_partial_days(res)),
+                      partial_first=_short_ends(res)[0])
             ax.set_ylim(bottom=0)
         st.tonnes_axis(ax, f"{com} held (t, mean over each period)")
         st.date_axis(ax, _lone_span(res))
@@ -884,8 +893,8 @@ def lead_times_figure(res: Results, commodity: str | None = None,
     """Lead time from mine to first destination per route: for each of the ``max_routes``
     routes carrying most metal, the 5-95% range of lead times over the tonnes it delivered
     (bar), the median (tick) and the mean (dot), each averaged over replications; bar
-    colour is the channel. Lead times include every wait on the way (queues, ships,
-    closures)."""
+    colour is the channel, which each row's label names too. Lead times include every
+    wait on the way (queues, ships, closures)."""
     coms = _commodities(res, commodity)
     fig = st.new_figure(st.WIDTH, 1.2 + 0.32 * max_routes * 1.0)
     axes = fig.subplots(1, len(coms), squeeze=False)[0]
@@ -896,7 +905,7 @@ def lead_times_figure(res: Results, commodity: str | None = None,
         ax.set_title(f"{com}: lead time per route")
         # on two lines: on one, a panel narrowed by its route names cut it at the edge
         ax.set_xlabel("days from mine\nto first destination")
-        ax.set_ylabel("route (tonnes delivered)")
+        ax.set_ylabel("route (channel, tonnes delivered)")
         if table.empty:
             _empty(ax, "nothing delivered")
             continue
@@ -908,12 +917,15 @@ def lead_times_figure(res: Results, commodity: str | None = None,
                     solid_capstyle="butt")
             ax.plot([row.p50], [yi], marker="|", ms=14, mew=2, color=color)
             ax.plot([row.mean], [yi], marker="o", ms=4, color="black", zorder=3)
-        # one route id may serve several channels: name the channel where it repeats
-        repeated = set(table.route[table.route.duplicated()])
-        names = [f"{st.label(r)} ({st.label(ch)})" if r in repeated else st.label(r)
-                 for r, ch in zip(table.route, table.channel, strict=True)]
-        ax.set_yticks(y, [f"{name}\n{st.format_tonnes(row_t)} t" for name, row_t in
-                          zip(names, table.delivered_t, strict=True)], fontsize=7)
+        # every row names its channel: the bars' colours alone fail in a grey print, and
+        # under colour-vision deficiency (informal beside china, us partnered beside
+        # western); one route id may serve several channels, too
+        # (on the second line: on the first, the labels narrowed the panels until the
+        # last one's title ran past the figure's edge)
+        ax.set_yticks(y, [f"{st.label(r)}\n{st.label(ch)}, {st.format_tonnes(row_t)} t"
+                          for r, ch, row_t in zip(table.route, table.channel,
+                                                  table.delivered_t, strict=True)],
+                      fontsize=7)
         ax.set_xlim(left=0)
     handles = [Patch(color=colors.get(ch) or st.channel_color(ch), alpha=0.45,
                      label=f"{st.label(ch)}: 5-95%") for ch in channels]
@@ -1478,10 +1490,11 @@ def forest_figure(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
                     continue
             part = diffs[(diffs["metric"] == metric) & (diffs["commodity"] == com)]
             if i == 0:
-                # the column's commodity, above its first panel
+                # the column's commodity, above its first panel, in the text's colour: gold's
+                # and copper's own are below the contrast text needs on white (2.4:1, 4.3:1)
                 ax.annotate(com, (0.5, 1.0), xycoords="axes fraction", xytext=(0, 14),
                             textcoords="offset points", ha="center", va="bottom",
-                            fontsize=10, fontweight="bold", color=st.commodity_color(com))
+                            fontsize=10, fontweight="bold", color="#222222")
             if part.empty:
                 ax.set_title(title)
                 # paired_differences leaves out the price peaks of a price not modelled

@@ -597,6 +597,25 @@ def network_figure(sc: Scenario, plan: Plan | None = None, title: str | None = N
         ax.tick_params(labelsize=8)
         ax.title.set_fontsize(9)
     finish_panels(panels)
+    # a lane over capacity is named on the map with its load, as a site is: its red alone
+    # is the grey of the other lanes in print, and close to it under protanopia
+    for chk in checks:
+        if chk.at not in sc.lanes:
+            continue
+        lane = sc.lanes[chk.at]
+        a, b = sc.sites[lane.from_].location, sc.sites[lane.to].location
+        mid = ((a.lon + b.lon) / 2, (a.lat + b.lat) / 2)
+        # once, on the panel that shows it largest (as sites are named)
+        showing = [(abs(np.subtract(*ax.get_xlim()) * np.subtract(*ax.get_ylim())), i)
+                   for i, ax in enumerate(panels.all)
+                   if min(ax.get_xlim()) <= mid[0] <= max(ax.get_xlim())
+                   and min(ax.get_ylim()) <= mid[1] <= max(ax.get_ylim())]
+        if showing:
+            ax = panels.all[min(showing)[1]]
+            ax.text(*mid, f"{st.plain(chk.at)}: {chk.utilisation:.0%} of capacity",
+                    fontsize=6.5, color="#d62728", ha="center", va="center", zorder=4,
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "#d62728",
+                          "lw": 0.6, "alpha": 0.9})
     kinds_present = [k for k in KIND_STYLE if any(s.kind == k for s in sc.sites.values())]
     handles = [Line2D([], [], marker=KIND_STYLE[k][0], color=KIND_STYLE[k][1], ls="",
                       label=k.replace("_", " ")) for k in kinds_present]
@@ -610,7 +629,7 @@ def network_figure(sc: Scenario, plan: Plan | None = None, title: str | None = N
     # scenario id ran past at both edges
     text = title if title is not None else st.plain(
         f"{sc.name}: network (line width = metal flow planned at the start, before policies "
-        "and shocks; red = over capacity)")
+        "and shocks; red, with its load, = over capacity)")
     fig.suptitle(st.fit_lines(text, 0.92 * fig.get_figwidth() * 72, 10), fontsize=10)
     label_map(fig, sc, panels, suffix=over_sites, red=set(over_sites))
     return fig

@@ -103,7 +103,8 @@ CHANNEL_METRICS = ["mined_t", "exported_t", "delivered_t", "delivered_share",
                    "mean_lead_time_days"]
 SITE_METRICS = ["throughput_t", "throughput_trucks", "peak_held_t", "peak_held_trucks",
                 "mean_wait_days", "mean_dwell_days", "utilisation", "refined_t",
-                "refined_share", "consumed_t", "shortfall_t", "closed_days", "state_time_share"]
+                "refined_share", "consumed_t", "shortfall_t", "closed_days", "released_t",
+                "bought_back_t", "state_time_share"]
 SITE_DEFINED = ("throughput_trucks", "peak_held_t", "peak_held_trucks", "mean_wait_days",
                 "mean_dwell_days", "utilisation")
 """The site KPIs whose definition the report gives under the table by site (where a wait
@@ -662,25 +663,32 @@ def _notes_html(notes: Iterable[str]) -> str:
     return "".join(f'<p class="warn"><strong>Note:</strong> {_e(n)}</p>' for n in notes)
 
 
-def _timeline_section(res: Results, anchor: str = "timeline") -> str:
+def _timeline_section(res: Results, anchor: str = "timeline", name: str | None = None) -> str:
+    """The timeline of one run; with ``name``, one scenario's part of a comparison's
+    timelines: headed by the name, its subsections a level lower (a screen reader's list of
+    headings nests them under their scenario) and its calendar's caption naming it."""
     from sim.output.shock_text import describe_shocks, timeline_figure
 
     sc = res.scenario
-    parts = [f'<section id="{_e(anchor)}"><h2>Timeline of shocks and policies</h2>']
+    sub = "h3" if name is None else "h4"
+    heading = ("<h2>Timeline of shocks and policies</h2>" if name is None
+               else f"<h3>{_e(name)}</h3>")
+    parts = [f'<section id="{_e(anchor)}">{heading}']
     words = describe_shocks(sc)
     if words:
         parts.append(f"<pre>{_e(words)}</pre>")
         with st.style():
             fig = timeline_figure(sc)
         if fig is not None:
-            parts.append(figure_html(fig, "Shocks and policies on the calendar (as "
+            whose = "" if name is None else f"{name}: "
+            parts.append(figure_html(fig, f"{whose}Shocks and policies on the calendar (as "
                                      "scripted; stochastic regimes and incidents vary by "
                                      "replication).", f"{anchor}-calendar"))
     else:
         parts.append("<p>This scenario has no shocks or policies.</p>")
     tl = timeline_frame(res)
     _measured, rest = measured_events(res.timeline)
-    parts.append("<h3>What happened in the replications</h3>")
+    parts.append(f"<{sub}>What happened in the replications</{sub}>")
     # the KPIs measure from the start date: events of the warm-up are counted apart
     left_out = ""
     if not rest.empty:
@@ -698,7 +706,7 @@ def _timeline_section(res: Results, anchor: str = "timeline") -> str:
         parts.append(table(tl, numeric=("times",), cls="timeline", max_rows=300))
     start = regimes_at_start(res)
     if not start.empty:
-        parts.append("<h3>Regime states on the start date</h3>")
+        parts.append(f"<{sub}>Regime states on the start date</{sub}>")
         parts.append(table(start, cls="timeline-start"))
     parts.append("</section>")
     return "".join(parts)
@@ -1408,9 +1416,7 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
     body.append("</section>")
     body.append('<section id="timeline"><h2>Timelines</h2>')
     for i, (name, res) in enumerate(named):
-        body.append(f"<h3>{_e(name)}</h3>")
-        body.append(_timeline_section(res, f"timeline-{i}").replace(
-            "<h2>Timeline of shocks and policies</h2>", ""))
+        body.append(_timeline_section(res, f"timeline-{i}", name))
     body.append("</section>")
     body.append('<section id="assumptions"><h2>Assumptions and sources</h2>')
     for i, (name, res) in enumerate(named):

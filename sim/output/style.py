@@ -52,10 +52,32 @@ SCENARIO_COLORS = ["#333333", "#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f
                    "#17becf", "#8c564b"]
 """Scenarios in a comparison, in order (the first, usually the baseline, is dark grey)."""
 
-SCENARIO_LINESTYLES = ["-", (0, (5, 2)), (0, (1, 1.2)), (0, (6, 1.5, 1.2, 1.5)),
-                       (0, (2.5, 1.5)), (0, (8, 2, 1.2, 2, 1.2, 2))]
-"""Line styles of the scenarios of a comparison, in order (the first solid): a scenario
-drawn over another with the same values leaves gaps through which the other shows."""
+LineStyle = str | tuple[float, tuple[float, ...]]
+
+LINESTYLES: list[LineStyle] = [
+    "-", (0, (5, 2)), (0, (1, 1.2)), (0, (6, 1.5, 1.2, 1.5)), (0, (2.5, 1.5)),
+    (0, (8, 2, 1.2, 2, 1.2, 2)), (0, (12, 3)), (0, (1, 3))]
+"""Eight line styles told apart without colour (solid, dashed, dotted, dash-dot, short
+dashes, dash-dot-dot, long dashes, sparse dots): lines of a figure whose colours a reader
+with a colour-vision deficiency, or a grey print, cannot separate keep a second cue."""
+
+SCENARIO_LINESTYLES = LINESTYLES
+"""Line styles of the scenarios of a comparison, in order (the first solid), one for each
+of :data:`SCENARIO_COLORS`: a scenario drawn over another with the same values leaves gaps
+through which the other shows."""
+
+KIND_LINESTYLES: dict[str, LineStyle] = dict(zip(
+    ("mine", "port", "border_post", "refiner", "trading_hub", "junction", "market",
+     "stockpile"), LINESTYLES, strict=True))
+"""One line style per site kind: mines, ports and refiners, drawn together by default, are
+brown, blue and green, which protanopia, deuteranopia, tritanopia and grey print each bring
+within reach of one another (refiners dash-dot: dots mark a short period's points)."""
+
+HATCHES = ["", "///", "...", "xxx", "\\\\\\", "+++", "ooo", "---", "|||", "***"]
+"""Hatching of stacked areas, in order of their keys: the channels' red, blue, brown and
+teal fall close together in a grey print (and some pairs under a colour-vision
+deficiency), so each layer has a texture of its own as well."""
+HATCH_COLOR = "#ffffff"
 
 COUNTRY_COLORS = {"CHN": "#6e1a12", "USA": "#14524b", "ROW": "#7f7f7f"}
 """Destination countries with a colour of their own, distinct from every channel's (a
@@ -144,9 +166,19 @@ def scenario_color(i: int) -> str:
     return SCENARIO_COLORS[i % len(SCENARIO_COLORS)]
 
 
-def scenario_linestyle(i: int) -> str | tuple[float, tuple[float, ...]]:
+def scenario_linestyle(i: int) -> LineStyle:
     """Line style of the ``i``-th scenario of a comparison."""
     return SCENARIO_LINESTYLES[i % len(SCENARIO_LINESTYLES)]
+
+
+def kind_linestyle(name: str) -> LineStyle:
+    """Line style of a site kind (solid for a name that is not one)."""
+    return KIND_LINESTYLES.get(name, "-")
+
+
+def hatch(i: int) -> str:
+    """Hatching of the ``i``-th layer of a stacked area (none for the first)."""
+    return HATCHES[i % len(HATCHES)]
 
 
 def label(name: str) -> str:
@@ -219,6 +251,7 @@ RC: dict[str, Any] = {
     "grid.linewidth": 0.4,
     "grid.alpha": 0.5,
     "legend.frameon": False,
+    "hatch.linewidth": 0.7,
     "svg.fonttype": "path",  # SVG text as outlines: the file needs no font to render
     "svg.hashsalt": "drc-minerals-sim",  # stable ids, so the same figure gives the same file
     "savefig.dpi": 150,
