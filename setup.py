@@ -5,8 +5,41 @@ modules from the same typed source. Without it the package is plain Python, as `
 setup`` installs it; the two give bit-identical results (benchmarks/bench_compiled.py)."""
 
 import os
+import subprocess
+from pathlib import Path
 
 from setuptools import setup
+from setuptools.command.build_py import build_py
+
+SOURCE_COMMIT = "_source_commit.txt"
+"""Written into a built package (not the source tree): the git commit of the source it was
+built from, ``-dirty`` if ``sim/`` had changes, for ``sim.output.folder.git_commit`` to
+record in a results folder's manifest where the installed package has no ``.git`` beside it
+(the compiled build is such a copy, and can lag behind the source)."""
+
+
+def source_commit() -> str | None:
+    """The commit of the git checkout this runs in, or None if it is not one."""
+    here = Path(__file__).resolve().parent
+    try:
+        head = subprocess.run(["git", "-C", str(here), "rev-parse", "HEAD"], check=True,
+                              capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(here), "status", "--porcelain", "--", "sim"],
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return head + ("-dirty" if dirty else "") if head else None
+
+
+class BuildWithCommit(build_py):
+    """The package's modules, and :data:`SOURCE_COMMIT` beside them."""
+
+    def run(self) -> None:
+        super().run()
+        commit = source_commit()
+        if commit is not None:
+            (Path(self.build_lib) / "sim" / SOURCE_COMMIT).write_text(commit + "\n",
+                                                                      encoding="utf-8")
 
 COMPILED = [
     "sim/streams.py",
@@ -33,4 +66,4 @@ if os.environ.get("SIM_COMPILE") == "1":
     ext_modules = mypycify(["--follow-imports=silent", *COMPILED], opt_level="3",
                            debug_level="0")
 
-setup(ext_modules=ext_modules)
+setup(ext_modules=ext_modules, cmdclass={"build_py": BuildWithCommit})

@@ -793,7 +793,8 @@ killed) is finished with the same command and --resume.
               help="Number of replications (with --resume, default: the -n of the run "
                    "being finished; with --target-ci, the first batch).")
 @click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0),
-              help="Root seed; the same seed gives the same results.")
+              help="Root seed; the same seed gives the same results (with --resume, "
+                   "default: the seed of the run being finished).")
 @click.option("--out", type=_out_folder("the results"), default=None,
               help="Results folder. Default: results/<scenario name>.")
 @executor_options
@@ -850,6 +851,13 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
         if recorded_n is not None and recorded_n != replications:
             replications = recorded_n
             target = _target(target_ci, metrics, max_replications, replications)
+    recorded_seed = recorded_run.get("seed") if resume else None
+    if (isinstance(recorded_seed, int) and not isinstance(recorded_seed, bool)
+            and recorded_seed >= 0 and click.get_current_context().get_parameter_source(
+                "seed") is click.core.ParameterSource.DEFAULT):
+        # as -n: the run being finished keeps its seed (the default 0 refused a run of
+        # another seed, "seed 3 there, 0 here", though no --seed was given)
+        seed = recorded_seed
     if resume and target is None:
         _note_target_left_out(out, "run", recorded_run.get("precision"),
                               recorded_run.get("resume_command"))

@@ -10,6 +10,10 @@ generator is seeded by ``SeedSequence(root_seed, spawn_key=(replication, hash(ke
   so their comparison uses common random numbers; a component draws in the order lots
   reach it, so its draws meet the same lots only until the scenarios' flows through it
   first differ (a shared hub downstream of a shock gives later lots other draws);
+* lots made at the same instant reach a component in the order of the scenario's
+  commodities, channels, lanes and routes, so reordering those in the file gives the
+  same results in distribution but not draw for draw (the order of sites, regions,
+  regimes and incidents changes nothing);
 * replications are independent streams of the same family.
 
 The hash is BLAKE2b of the key, so it does not change between Python sessions.

@@ -647,6 +647,18 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
     if fixed and len(reps) < replications:
         notes.append(f"only {len(reps)} replication number(s) are common to every scenario; "
                      "those are paired")
+    else:
+        # results folders alone are compared over the replications they share: one holding
+        # more has the others left out, and its means here differ from its own summary's
+        unpaired = [f"{arm.label} has {len(res.replications)}"
+                    for arm, res in zip(arms, results, strict=True)
+                    if len(res.replications) > len(reps)]
+        if unpaired:
+            one = len(unpaired) == 1
+            notes.append(f"only the {len(reps)} replication number(s) common to every "
+                         f"scenario are paired: {', '.join(unpaired)}, and "
+                         f"{'its' if one else 'their'} means here are over the paired "
+                         f"{len(reps)}, not those of {'its' if one else 'their'} own summary")
     table = compare_table(results, [a.label for a in arms], confidence, reps)
     comp = Comparison([a.label for a in arms], [a.source for a in arms], results, table, reps,
                       [a.seed for a in arms], stop, notes, time.perf_counter() - started,

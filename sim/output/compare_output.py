@@ -354,7 +354,8 @@ def _method(comp: Comparison) -> str:
     n = len(comp.replications)
     if comp.crn:
         how = (f"common random numbers (every scenario uses root seed {comp.seeds[0]}; "
-               "shared components draw the same random numbers)")
+               "shared components draw the same random numbers, given to the same lots "
+               "until the scenarios' flows through a component first differ)")
     else:
         how = ("replications paired by number, but run with different seeds (no common "
                "random numbers)")

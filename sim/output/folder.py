@@ -670,11 +670,19 @@ def versions() -> dict[str, str]:
     return out
 
 
-def git_commit() -> str | None:
-    """The git commit of the source tree the package runs from, if it is a git checkout."""
-    root = Path(__file__).resolve().parents[2]
+def git_commit(package: Path | None = None) -> str | None:
+    """The git commit of the source tree the package runs from, if it is a git checkout;
+    else the one an installed copy was built from (``_source_commit.txt``, written by
+    setup.py: the compiled build is such a copy); else None. ``package`` is the ``sim``
+    folder (this one by default)."""
+    package = package if package is not None else Path(__file__).resolve().parents[1]
+    root = package.parent
     if not (root / ".git").exists():
-        return None
+        try:
+            built = (package / "_source_commit.txt").read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        return built or None
     try:
         out = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
                              text=True, timeout=5, check=True).stdout.strip()
