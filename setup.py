@@ -19,9 +19,15 @@ record in a results folder's manifest where the installed package has no ``.git`
 
 
 def source_commit() -> str | None:
-    """The commit of the git checkout this runs in, or None if it is not one."""
+    """The commit of the git checkout this file is the top of, or None if it is not one
+    (an sdist unpacked inside another checkout is not that checkout's commit)."""
     here = Path(__file__).resolve().parent
     try:
+        top = subprocess.run(["git", "-C", str(here), "rev-parse", "--show-toplevel"],
+                             check=True, capture_output=True, text=True,
+                             timeout=10).stdout.strip()
+        if not top or Path(top).resolve() != here:
+            return None
         head = subprocess.run(["git", "-C", str(here), "rev-parse", "HEAD"], check=True,
                               capture_output=True, text=True, timeout=10).stdout.strip()
         dirty = subprocess.run(["git", "-C", str(here), "status", "--porcelain", "--", "sim"],
@@ -36,10 +42,13 @@ class BuildWithCommit(build_py):
 
     def run(self) -> None:
         super().run()
+        package = Path(self.build_lib) / "sim"
+        # an editable install builds no copy (the checkout's own .git names the commit)
+        if getattr(self, "editable_mode", False) or not package.is_dir():
+            return
         commit = source_commit()
         if commit is not None:
-            (Path(self.build_lib) / "sim" / SOURCE_COMMIT).write_text(commit + "\n",
-                                                                      encoding="utf-8")
+            (package / SOURCE_COMMIT).write_text(commit + "\n", encoding="utf-8")
 
 COMPILED = [
     "sim/streams.py",

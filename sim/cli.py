@@ -986,7 +986,8 @@ bands (figures/), and each scenario's results folder.
 @click.option("--seed", default=None, type=click.IntRange(min=0),
               help="Root seed every scenario shares (common random numbers). Default: 0, "
                    "or the first results folder's (refused if every item is a results "
-                   "folder: they keep the seeds they were run with).")
+                   "folder: they keep the seeds they were run with); with --resume, the "
+                   "seed of the comparison being finished.")
 @click.option("--out", type=_out_folder("the comparison"), default=None,
               help="Folder for compare.csv, compare.md, figures/ and a results folder per "
                    "scenario. Default: results/compare-<first>-<second>...")

@@ -507,8 +507,14 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
                                    "writing")
     arms, root = resolve(items, overrides, None if seed is None else int(seed), replications,
                          for_python=for_python)
-    fixed = [a for a in arms if not a.runs]
     out_path = Path(out) if out is not None else None
+    if resume and out_path is not None and seed is None:
+        # as its -n: the comparison resumed keeps its seed (the default 0 refused one of
+        # seed 3, "seed 3 there, 0 here", though no seed was given)
+        kept = _recorded_seed(out_path, [a.label for a in arms if a.runs])
+        if kept is not None and kept != root:
+            arms, root = resolve(items, overrides, kept, replications, for_python=for_python)
+    fixed = [a for a in arms if not a.runs]
     asked, held, recorded = (_saved_counts(out_path, arms) if resume and out_path is not None
                              else (0, 0, 0))
     if resume and out_path is not None and target is None and for_python:
@@ -680,6 +686,23 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
                 folder.finish(res, extra, figures=figures)
         write_comparison(comp, out_path, figures=figures)
     return comp
+
+
+def _recorded_seed(out: Path, labels: Sequence[str]) -> int | None:
+    """The root seed the scenarios ``labels`` of the comparison in ``out`` were run with
+    (their run.json), if they agree on one; else None."""
+    import json
+
+    seeds = set()
+    for label in labels:
+        try:
+            info = json.loads((out / label / "run.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        value = info.get("seed") if isinstance(info, dict) else None
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            seeds.add(value)
+    return seeds.pop() if len(seeds) == 1 else None
 
 
 def _saved_counts(out: Path, arms: Sequence[Arm]) -> tuple[int, int, int]:
@@ -894,8 +917,14 @@ def period_notes(arms: Sequence[Arm], for_python: bool = False) -> list[str]:
         # --set does not reach a finished results folder: its runs must be made again
         fix = (f"run them again over one period (sim run ... {options}), or compare the "
                "scenario files with those options")
+    # the same length on other dates: what differs is the calendar (dated shocks, prices
+    # and stocks of other days), not the length
+    lengths = {a.scenario.horizon for a in arms}
+    why = ("the length of the period" if len(lengths) > 1 else
+           "the dates they cover" if len({a.scenario.start for a in arms}) > 1
+           else "the warm-up before them")
     return [f"the scenarios measure different periods ({parts}), so their totals differ by "
-            f"the length of the period as well as by what the scenarios change; {fix}"]
+            f"{why} as well as by what the scenarios change; {fix}"]
 
 
 def _series_period_text(period: int | str) -> str:

@@ -48,6 +48,23 @@ _TIME_DIGITS = 9
 millisecond): enough to merge sums that miss by a rounding error, too few to matter."""
 
 
+def _day_text(day: float) -> str:
+    """A day number as the timeline writes it: one decimal (15.0), or as many as it needs
+    (375.25, which one decimal rounded to 375.2)."""
+    text = f"{day:.1f}"
+    return text if abs(float(text) - day) < 1e-9 else f"{day:.9g}"
+
+
+def _share_in_run(start_t: float, end_t: float) -> float:
+    """Share of the span from ``start_t`` to ``end_t`` (simulation times) from the run's
+    first instant (time 0) on: 1 for a span within the run, 0 for one wholly before it."""
+    if start_t >= 0.0:
+        return 1.0
+    if end_t <= 0.0 or end_t <= start_t:
+        return 0.0
+    return end_t / (end_t - start_t)
+
+
 def describe_effects(effects: Effects) -> str:
     """Effects in a few words (for the timeline and ``sim show``)."""
     parts = []
@@ -275,7 +292,8 @@ class ShockEngine:
             def on(eid: str = eid, ev: Any = ev, targets: Any = targets, t_end: float = t_end,
                    source: str = source) -> None:
                 apply_effects(world, source, ev.effects, targets, source)
-                until = "" if math.isinf(t_end) else f" until day {t_end - world.t0:.1f}"
+                until = ("" if math.isinf(t_end)
+                         else f" until day {_day_text(t_end - world.t0)}")
                 world.timeline.add(world.env.now, "event", eid, "start",
                                    describe_effects(ev.effects) + until)
 
@@ -533,8 +551,11 @@ class ShockEngine:
 
             def on(state: QuotaState = state) -> None:
                 state.active = True
+                limit = state.spec.stock_limit_days  # type: ignore[attr-defined]
                 world.timeline.add(world.env.now, "policy", state.ident, "export quota starts",
-                                   f"first exports from day {state.first_export_t - world.t0:.1f}")
+                                   f"first exports from day {state.first_export_t - world.t0:.1f}"
+                                   + (f", stock limit {limit:g} days of output"
+                                      if limit is not None else ""))
 
             def off(state: QuotaState = state) -> None:
                 state.active = False
@@ -548,13 +569,22 @@ class ShockEngine:
                     self._accrue_daily(state, a, b, tonnes, expiry, period_shares)
                     continue
 
-                def grant(state: QuotaState = state, tonnes: float = tonnes,
+                # A period begun before the run (warm-up included) grants only the part of
+                # its tonnes for its days in the run: the rest would have been used before
+                # it (granted whole, with carry-over, it spilled into the measured period)
+                in_run = _share_in_run(world.t0 + a, world.t0 + b)
+                if in_run <= 0.0:
+                    continue
+
+                def grant(state: QuotaState = state, tonnes: float = tonnes * in_run,
                           expiry: float = expiry, b: float = b,
-                          period_shares: dict[int, float] = period_shares) -> None:
+                          whole: float = tonnes) -> None:
                     state.shares = period_shares
                     state.grant(tonnes, expiry)
+                    part = (f" (the part of {whole:,.0f} t for its days in the run)"
+                            if tonnes < whole else "")
                     world.timeline.add(world.env.now, "policy", state.ident, "quota period",
-                                       f"{tonnes:,.0f} t to day {b:.0f}")
+                                       f"{tonnes:,.0f} t to day {b:g}{part}")
 
                 self.schedule(max(0.0, world.t0 + a), grant)
             self.schedule(max(0.0, end), off, ends=True)
@@ -571,16 +601,24 @@ class ShockEngine:
         world = self.world
         length = b - a
         days = math.ceil(round(length, _TIME_DIGITS))
+        announced = False
         for k in range(days):
             lo, hi = a + k, min(a + k + 1.0, b)
+            # the days before the run (warm-up included) accrue nothing: their parts would
+            # have been used before it, not released all at once at its first instant
+            in_run = _share_in_run(world.t0 + lo, world.t0 + hi)
+            if in_run <= 0.0:
+                continue
+            first, announced = not announced, True
 
-            def accrue(state: QuotaState = state, part: float = tonnes * (hi - lo) / length,
-                       first: bool = k == 0) -> None:
+            def accrue(state: QuotaState = state,
+                       part: float = tonnes * (hi - lo) / length * in_run,
+                       first: bool = first) -> None:
                 state.shares = shares
                 state.accrue(part, expiry)
                 if first:
                     world.timeline.add(world.env.now, "policy", state.ident, "quota period",
-                                       f"{tonnes:,.0f} t to day {b:.0f}, released daily")
+                                       f"{tonnes:,.0f} t to day {b:g}, released daily")
 
             self.schedule(max(0.0, world.t0 + lo), accrue)
 
@@ -749,8 +787,9 @@ class ShockEngine:
             ctl.step(self.world)
             if now == self.world.t0:
                 # the start date's stocks are set now: a rule started in the warm-up has its
-                # releases so far undone, and its cap counts from the start date
-                ctl.released = ctl.bought_back = 0.0
+                # releases so far undone (none of its metal is in the market now), and its
+                # cap counts from the start date
+                ctl.released = ctl.bought_back = ctl.in_market = 0.0
 
     def finish(self) -> None:
         """End of run: close regime accounts."""

@@ -74,3 +74,26 @@ def test_a_resumed_run_keeps_its_seed_without_seed(tmp_path: Path) -> None:
     other = CliRunner().invoke(main, ["run", str(TINY), "--seed", "4", "--out", str(out),
                                       "--resume", "-q", "-w", "1", "--no-figures"])
     assert other.exit_code == 2 and "seed 3 there, 4 here" in other.output, other.output
+
+
+def test_a_resumed_comparison_keeps_its_seed_without_seed(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from sim.cli import main
+
+    out = tmp_path / "c"
+    args = ["compare", str(TINY), str(TINY), "--out", str(out), "-q", "-w", "1",
+            "--no-figures"]
+    first = CliRunner().invoke(main, [*args, "-n", "2", "--seed", "3"])
+    assert first.exit_code == 0, first.output
+    more = CliRunner().invoke(main, [*args, "-n", "3", "--resume"])
+    assert more.exit_code == 0, more.output
+    for arm in ("tiny", "tiny-2"):
+        res = sim.load_results(out / arm)
+        assert res.seed == 3 and res.n == 3
+    # in Python too: no seed given, the comparison's own (seed 0 was refused)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sim.compare([TINY, TINY], 4, out=out, resume=True, figures=False)
+    assert sim.load_results(out / "tiny").seed == 3
+    assert sim.load_results(out / "tiny").n == 4

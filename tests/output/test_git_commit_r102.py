@@ -41,3 +41,25 @@ def test_a_built_package_carries_the_commit_of_its_source(tmp_path: Path) -> Non
     written = (built / "sim" / "_source_commit.txt").read_text(encoding="utf-8").strip()
     assert written == git_commit()
     assert git_commit(built / "sim") == written
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_a_copy_inside_another_checkout_records_no_commit(tmp_path: Path) -> None:
+    # an sdist unpacked inside some other git checkout took that checkout's commit
+    outer = tmp_path / "outer"
+    source = outer / "unpacked"
+    source.mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(outer)], check=True)
+    subprocess.run(["git", "-C", str(outer), "-c", "user.name=t", "-c", "user.email=t@t",
+                    "commit", "-q", "--allow-empty", "-m", "other project"], check=True)
+    for name in ("setup.py", "pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    shutil.copytree(ROOT / "sim", source / "sim",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.so"))
+    built = tmp_path / "build"
+    done = subprocess.run([sys.executable, "setup.py", "-q", "build_py", "--build-lib",
+                           str(built)], cwd=source, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (built / "sim" / "__init__.py").is_file()
+    assert not (built / "sim" / "_source_commit.txt").exists()

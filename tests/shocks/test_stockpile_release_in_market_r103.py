@@ -159,3 +159,25 @@ def test_two_rules_on_one_stockpile_share_its_rows(build, world_of) -> None:
 def test_a_release_metric_is_accepted_before_running(build) -> None:
     sc = scenario_from_dict(shortfall_rule(build, 150.0))
     check_metrics([MetricSpec("released_t", "copper", "all", "reserve")], sc)
+
+
+def test_a_rule_started_in_the_warm_up_has_none_of_its_metal_in_the_market_at_the_start(
+        build, world_of) -> None:
+    # The start date sets the market's stock to its initial_stock_t, undoing the warm-up's
+    # releases; the rule still counted them in the market, judged the first measured day
+    # 100% short without them, and released 150 t while the market was never short
+    # (review 105)
+    data = shortfall_rule(build, 150.0)
+    data["warmup_days"] = 30
+    data["horizon_days"] = 40
+    data["policies"]["stockpiles"]["reserve_rule"]["start"] = -25
+    data["shocks"]["events"]["stop"].update(start=-25, end=-5)
+    world = world_of(data)
+    world.run()
+    world.check_mass_balance()
+    consumed = world.recorder.consumed_flat[:, 0]
+    assert all(consumed[d] >= 100.0 - 1e-9 for d in range(len(consumed)))
+    ctl = world.shocks.stockpiles[0]
+    assert ctl.released == 0.0
+    assert not [t for t, _k, who, r, _d in world.timeline.rows
+                if who == "reserve_rule" and t >= 0 and r == "release starts"]
