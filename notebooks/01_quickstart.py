@@ -176,7 +176,7 @@ for com, spec in sc.commodities.items():
 res.plot.prices()
 
 # %% [markdown]
-# Metal held at mines, ports and refiners. Cobalt feed at refiners builds up through the
+# Metal held at mines, border posts, ports and refiners. Cobalt feed at refiners builds up through the
 # year when the refiners receive more than they can refine; the numbers behind it:
 
 # %%

@@ -80,7 +80,7 @@ HEADLINES: dict[str, list[Row]] = {
     "export_ban_2025": [
         Row("cobalt mined", "mined_t", "cobalt"),
         Row("cobalt exported", "exported_t", "cobalt"),
-        Row("cobalt held back at mines (curtailed)", "curtailed_t", "cobalt"),
+        Row("cobalt not mined (curtailed)", "curtailed_t", "cobalt"),
         Row("cobalt in stock at the end", "stock_end_t", "cobalt"),
         Row("cobalt stranded in the DRC at the end", "stranded_end_t", "cobalt"),
         *COBALT_MARKET,

@@ -576,7 +576,8 @@ class ResultsPlot:
     def stocks(self, commodity: str | None = None,
                kinds: Sequence[str] | None = None) -> Figure:
         """Stocks at sites of each kind over time. ``kinds`` is a list of site kinds
-        (default: :data:`~sim.output.figures.STOCK_KINDS`, mines, ports and refiners); see
+        (default: :data:`~sim.output.figures.STOCK_KINDS`, mines, border posts, ports and
+        refiners); see
         :func:`~sim.output.figures.stocks_figure` for the errors raised."""
         from sim.output.figures import STOCK_KINDS, stocks_figure
 

@@ -100,6 +100,13 @@ class Param:
         if not eq or not key or any(not part for part in key.split(".")):
             raise ExperimentError("expected key.path=low:high", what=what, hint=hint)
         parts = [p.strip() for p in rng.split(":")]
+        if key in ("start", "end"):
+            # the run's own dates: a range of dates is not numbers, and a range of days is
+            # refused at the first sample ("must be a calendar date")
+            raise ExperimentError(
+                f"the scenario's {key} is a calendar date, which is not swept", what=what,
+                hint="sweep horizon_days for the run's length, or run one scenario per date "
+                     f"(sim run ... --set {key}=2025-01-01) and compare them")
         scale = "linear"
         if len(parts) == 3 and parts[2] in SCALES:
             scale = parts.pop()

@@ -130,8 +130,11 @@ taxed_t                   mine output taxed by armed groups (a shock's tax_rate)
                           taxed_t leaves out: ore and the metal refined from it would count
                           twice)
 diverted_t                moved by shocks into a channel (e.g. captured output to informal)
-curtailed_t               not mined because stockyards were full under a ban or quota
-                          (by-products included: cobalt in copper ore left unmined)
+curtailed_t               not produced because stockyards were full under a ban or quota:
+                          ore not mined, its by-products with it (cobalt in copper ore left
+                          unmined), and a by-product whose own stockyard was full not
+                          recovered from ore still mined for its main product (cobalt
+                          under a cobalt ban's limit while copper goes on)
 stranded_end_t            held in the exporting country at the end: at its sites (the mines'
                           working stocks aside; border-post queues and junctions included,
                           so a run without any policy has some: read it against a reference)

@@ -119,6 +119,11 @@ def describe_ramp_up(sc: Scenario, mine: Mine) -> str:
             f"scenario's start date ({sc.start})")
 
 
+def _n_days(days: float) -> str:
+    """``days`` as "1 day", "0 days", "365.25 days"."""
+    return f"{days:g} day{'' if days == 1 else 's'}"
+
+
 def describe(sc: Scenario, plan: Plan | None = None) -> str:
     """A readable description of the scenario's network and planned flows."""
     plan = plan or make_plan(sc)
@@ -130,9 +135,12 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
         add(f"Question: {sc.question}")
     last = sc.start + dt.timedelta(days=math.ceil(sc.horizon) - 1)  # a part day counts
     series = ("series by calendar month" if sc.series_period_days == "month"
+              else "series every day" if sc.series_period_days == 1
               else f"series every {sc.series_period_days} days")
-    add(f"Period: {sc.start} to {last} ({sc.horizon:g} days), warm-up {sc.warmup_days:g} days, "
-        f"lots every {sc.lot_period_days:g} days, {series}")
+    lots = ("lots every day" if sc.lot_period_days == 1
+            else f"lots every {sc.lot_period_days:g} days")
+    add(f"Period: {sc.start} to {last} ({_n_days(sc.horizon)}), warm-up "
+        f"{_n_days(sc.warmup_days)}, {lots}, {series}")
     add("")
     add("Commodities")
     for cid, com in sc.commodities.items():

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import matplotlib as mpl
 import numpy as np
 import pandas as pd
 from matplotlib.artist import Artist
@@ -71,7 +72,7 @@ NamedResults = Sequence[tuple[str, "Results"]]
 """``[(name, results), ...]``; the first is the reference (baseline) of a comparison."""
 
 FLOW_UNIT = "t/day"
-STOCK_KINDS = ("mine", "port", "refiner")
+STOCK_KINDS = ("mine", "border_post", "port", "refiner")
 FLOW_NAMES = {"mined_t": "mined", "exported_t": "exported", "delivered_t": "delivered",
               "shortfall_t": "shortfall", "consumed_t": "consumed", "demand_t": "demand",
               "market_arrivals_t": "arrivals at markets"}
@@ -230,11 +231,12 @@ def _lone_span(*runs: Results) -> tuple[np.datetime64, np.datetime64] | None:
     return min(b[0] for b in bounds), max(b[-1] for b in bounds)
 
 
-def _line(ax: Axes, x: np.ndarray, y: np.ndarray, color: str, **kwargs: object) -> None:
+def _line(ax: Axes, x: np.ndarray, y: np.ndarray, color: str, point: str = "o",
+          **kwargs: object) -> None:
     """A series as a line, or, for a single point (the only whole period of a run), as a
-    filled point: a line of one point draws nothing."""
+    filled point of marker ``point``: a line of one point draws nothing."""
     if len(x) == 1:
-        kwargs = {"marker": "o", "ms": 5.0, "mfc": color, "mec": color, "zorder": 3.5,
+        kwargs = {"marker": point, "ms": 5.0, "mfc": color, "mec": color, "zorder": 3.5,
                   **kwargs}
     ax.plot(x, y, color=color, **kwargs)
 
@@ -287,18 +289,18 @@ def _whole(n: int, first: bool, last: bool) -> slice:
 
 
 def _partial_marks(ax: Axes, x: np.ndarray, y: np.ndarray, color: str, lw: float = 1.6,
-                   first: bool = False, last: bool = True) -> None:
-    """The short first and/or last period as hollow points, each joined to its neighbour by
-    a dotted segment: over a few days a flow is lumpy, and its spread across replications
-    says little. A period short at both ends, or a segment two short periods share, is
-    drawn once."""
+                   first: bool = False, last: bool = True, point: str = "o") -> None:
+    """The short first and/or last period as hollow points (marker ``point``), each joined
+    to its neighbour by a dotted segment: over a few days a flow is lumpy, and its spread
+    across replications says little. A period short at both ends, or a segment two short
+    periods share, is drawn once."""
     n = len(x)
     points = sorted({i for i, short in ((0, first), (n - 1, last)) if short and n})
     segments = sorted({i for i, short in ((0, first), (n - 2, last)) if short and n > 1})
     for i in segments:
         ax.plot(x[i:i + 2], y[i:i + 2], color=color, lw=max(lw * 0.7, 0.8), ls=":")
     if points:
-        ax.plot(x[points], y[points], ls="", marker="o", ms=4.5, mfc="white", mec=color,
+        ax.plot(x[points], y[points], ls="", marker=point, ms=4.5, mfc="white", mec=color,
                 mew=1.2, zorder=4)
 
 
@@ -394,18 +396,20 @@ def _figure_legend(fig: Figure, handles: Sequence[Artist | tuple[Artist, ...]], 
 
 def _band(ax: Axes, x: np.ndarray, values: np.ndarray, color: str, label: str | None = None,
           lw: float = 1.6, ls: st.LineStyle = "-", band: bool = True, partial: bool = False,
-          band_label: str | None = None, partial_first: bool = False) -> None:
+          band_label: str | None = None, partial_first: bool = False,
+          point: str = "o") -> None:
     """Mean line and a 5-95% band across replications (rows of ``values``). With
     ``partial`` the last period is short, with ``partial_first`` the first: a short period
-    gets no band and is drawn apart (:func:`_partial_marks`)."""
+    gets no band and is drawn apart (:func:`_partial_marks`). A single whole period is a
+    point of marker ``point``."""
     mean = np.nanmean(values, axis=0)
     whole = _whole(len(x), partial_first, partial)
     if band and values.shape[0] > 1 and whole.stop > whole.start:
         lo, hi = np.nanquantile(values[:, whole], [0.05, 0.95], axis=0)
         _fill(ax, x[whole], lo, hi, color, st.BAND_ALPHA, band_label)
-    _line(ax, x[whole], mean[whole], color, lw=lw, ls=ls, label=label)
+    _line(ax, x[whole], mean[whole], color, point, lw=lw, ls=ls, label=label)
     if partial or partial_first:
-        _partial_marks(ax, x, mean, color, lw, first=partial_first, last=partial)
+        _partial_marks(ax, x, mean, color, lw, first=partial_first, last=partial, point=point)
 
 
 def _ci_of_mean(values: np.ndarray, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
@@ -470,8 +474,12 @@ def _has_flow(arr: np.ndarray) -> bool:
 
 
 def _empty(ax: Axes, text: str) -> None:
-    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes,
-            color=st.NEUTRAL)
+    # wrapped to the panel (a third of the figure, say): on one line, "no gold held at
+    # mines, border posts, ports or refiners" ran past both its edges
+    size = float(mpl.rcParams["font.size"])
+    width_pt = 0.9 * ax.get_position().width * ax.get_figure().get_figwidth() * 72
+    ax.text(0.5, 0.5, st.fit_lines(text, width_pt, size), ha="center", va="center",
+            transform=ax.transAxes, color=st.NEUTRAL, fontsize=size)
     ax.set_xticks([])  # axes from 0 to 1 would suggest data that is not there
     ax.set_yticks([])
 
@@ -809,7 +817,8 @@ def _either(names: Iterable[str]) -> str:
 @st.styled
 def stocks_figure(res: Results, commodity: str | None = None,
                   kinds: Sequence[str] = STOCK_KINDS) -> Figure:
-    """Metal held at sites of each kind (mines, ports and refiners by default) over time:
+    """Metal held at sites of each kind (mines, border posts, ports and refiners by default)
+    over time:
     mean and 5-95% band, one panel per commodity.
 
     Raises ``TypeError`` unless ``kinds`` is a list of str (a single kind included),
@@ -836,11 +845,13 @@ def stocks_figure(res: Results, commodity: str | None = None,
             _empty(ax, empty)
         else:
             for kind, cube in cubes.items():
-                # a line style per kind too: mines, ports and refiners are three lines of
+                # a line style per kind too: mines, ports and refiners were three lines of
                 # one grey in print, and pairs of them alike under colour-vision deficiency
+                # (and, for a run of one period, drawn as points, the map's marker)
                 _band(ax, x, cube, st.kind_color(kind), f"at {st.label(kind)}s",
                       ls=st.kind_linestyle(kind), partial=bool(_partial_days(res)),
-                      partial_first=_short_ends(res)[0])
+                      partial_first=_short_ends(res)[0],
+                      point=KIND_STYLE.get(kind, ("o", ""))[0])
             ax.set_ylim(bottom=0)
         st.tonnes_axis(ax, f"{com} held (t, mean over each period)")
         st.date_axis(ax, _lone_span(res))
@@ -1788,7 +1799,8 @@ def run_figures(res: Results) -> list[tuple[str, str, Figure]]:
     out += [
         ("prices", "Price index fan chart (5-95% and 25-75% of replications).",
          prices_figure(res)),
-        ("stocks", "Stocks at mines, ports and refiners (mean and 5-95%).", stocks_figure(res)),
+        ("stocks", "Stocks at mines, border posts, ports and refiners (mean and 5-95%).",
+         stocks_figure(res)),
         ("lead-times", "Lead time from mine to first destination per route: 5-95% of the "
          "tonnes delivered, median and mean (means of replications).",
          lead_times_figure(res)),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from pathlib import Path
+from typing import Any
 
 from matplotlib.figure import Figure
 
@@ -35,6 +36,27 @@ def _first_day(sc: Scenario) -> str:
     if sc.warmup_days:
         return f"at the start of the warm-up ({_run_begins(sc)})"
     return f"on the start date ({sc.start})"
+
+
+def _quota_span(sc: Scenario, entry: Any) -> str:
+    """A quota schedule entry's days: "<first> to <last> inclusive", or, where a day number
+    ends partway through a day, the day number with the date it falls in (day 30.5 as an
+    end lets the allowance run to day 31.5, partway through 1 February: "to 2024-01-31
+    inclusive" hid the half day)."""
+    a, b = sc.day_of(entry.start), sc.day_of(entry.end) + 1.0
+    first = (str(_date(sc, entry.start)) if a == math.floor(a)
+             else f"day {a:g} (partway through {_date(sc, math.floor(a))})")
+    last = (f"{_date(sc, entry.end)} inclusive" if b == math.floor(b)
+            else f"day {b:g} (partway through {_date(sc, math.floor(b))})")
+    return f"{first} to {last}"
+
+
+def _by_products_too(sc: Scenario, commodity: str) -> str:
+    """What else curtailing ``commodity`` leaves unmined: the by-products some mine couples
+    to it (a copper limit curtails the cobalt of that ore too, on every channel)."""
+    coupled = sorted({com for site in sc.sites.values() if isinstance(site, Mine)
+                      for com, out in site.output.items() if out.ratio_to == commodity})
+    return f" (and the {' and '.join(coupled)} of the ore left unmined)" if coupled else ""
 
 
 def _on_channels(channels: list[str] | None) -> str:
@@ -211,9 +233,14 @@ def describe_shocks(sc: Scenario) -> str:
     for eid, ev in sh.events.items():
         if ev.end is not None:
             span = f"from {_date(sc, ev.start)} {_to_last_day(sc, ev.end)}"
+        elif ev.duration_days is not None and ev.duration_days.dist == "fixed":
+            # a fixed length ends on a known day: written as every other end is (the
+            # length alone, rounded, hid a quarter day in 365.25)
+            span = (f"from {_date(sc, ev.start)} "
+                    f"{_to_last_day(sc, sc.day_of(ev.start) + ev.duration_days.mean())}")
         elif ev.duration_days is not None:
-            span = (f"from {_date(sc, ev.start)} for {ev.duration_days.mean():.3g} days"
-                    + (" (mean)" if ev.duration_days.dist != "fixed" else ""))
+            span = (f"from {_date(sc, ev.start)} for {ev.duration_days.mean():.4g} days "
+                    "(mean)")
         else:
             span = f"from {_date(sc, ev.start)} to the end of the run"
         add(f"  event {eid}" + (f" '{ev.name}'" if ev.name else "") +
@@ -243,13 +270,13 @@ def describe_shocks(sc: Scenario) -> str:
         # a ban acts on the mines of its country: said, as a transit country is a slip
         mines = f"mines in {ban.country or sc.exporting_country}"
         limit = (f"; {mines} stock up to {ban.stock_limit_days:g} days of output, then "
-                 "curtail" if ban.stock_limit_days is not None
-                 else f"; {mines} stock without limit")
+                 f"curtail{_by_products_too(sc, ban.commodity)}"
+                 if ban.stock_limit_days is not None else f"; {mines} stock without limit")
         add(f"  export ban {pid}: {ban.commodity} from {_date(sc, ban.start)}{end}"
             + _on_channels(ban.channels) + limit)
     for pid, q in pol.export_quotas.items():
-        sched = "; ".join(f"{p.tonnes:,.0f} t per {p.period if p.period != 'whole' else 'period'}"
-                          f" {_date(sc, p.start)} to {_date(sc, p.end)} inclusive"
+        sched = "; ".join((f"{p.tonnes:,.0f} t per {p.period}" if p.period != "whole"
+                           else f"{p.tonnes:,.0f} t") + " " + _quota_span(sc, p)
                           for p in q.schedule)
         add(f"  export quota {pid}: {q.commodity}{_on_channels(q.channels)}: {sched}; "
             # a quota on all channels caps a refiner's refined exports too
@@ -262,7 +289,11 @@ def describe_shocks(sc: Scenario) -> str:
                if q.carry_over and q.carry_over_until else "")
             + f"; first exports {q.first_export_delay_days:g} days after the quota starts"
             + ("; each period's allowance accrues evenly day by day" if q.release == "daily"
-               else "; each period's allowance released whole on its first day"))
+               else "; each period's allowance released whole on its first day")
+            # as a ban's: the limit is what makes the mines curtail
+            + (f"; mines stock up to {q.stock_limit_days:g} days of output, then curtail"
+               f"{_by_products_too(sc, q.commodity)}" if q.stock_limit_days is not None
+               else "; mines stock without limit"))
     for pid, d in pol.offtake_deals.items():
         add(f"  offtake deal {pid}: from {_date(sc, d.start)}, {d.share:.0%} of "
             f"{', '.join(d.commodities)} from {', '.join(d.mines)} to {d.to_channel} over "

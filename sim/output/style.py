@@ -67,11 +67,12 @@ of :data:`SCENARIO_COLORS`: a scenario drawn over another with the same values l
 through which the other shows."""
 
 KIND_LINESTYLES: dict[str, LineStyle] = dict(zip(
-    ("mine", "port", "border_post", "refiner", "trading_hub", "junction", "market",
+    ("mine", "port", "junction", "refiner", "border_post", "trading_hub", "market",
      "stockpile"), LINESTYLES, strict=True))
-"""One line style per site kind: mines, ports and refiners, drawn together by default, are
-brown, blue and green, which protanopia, deuteranopia, tritanopia and grey print each bring
-within reach of one another (refiners dash-dot: dots mark a short period's points)."""
+"""One line style per site kind: mines, border posts, ports and refiners, drawn together
+by default, are brown, teal, blue and green, which protanopia, deuteranopia, tritanopia and
+grey print bring within reach of one another. Dots (junctions) are for a kind seldom drawn:
+a short period's points are joined by dots too."""
 
 HATCHES = ["", "///", "...", "xxx", "\\\\\\", "+++", "ooo", "---", "|||", "***"]
 """Hatching of stacked areas, in order of their keys: the channels' red, blue, brown and

@@ -7,6 +7,8 @@ did-you-mean for misspelt ids.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -138,6 +140,32 @@ def kind_hint(sc: Scenario, kind: str) -> str:
     return f"name a {kind.replace('_', ' ')}: {shown}"
 
 
+EARLIEST_DAY = dt.date(2, 1, 1)
+LATEST_DAY = dt.date(9998, 12, 31)
+"""The run, warm-up included, must fall within these days: the calendar's own limits (years
+1 to 9999) less a year, for the periods of the series and quotas that reach past the run's
+ends. A date beyond them is a slip of the year, and printing it failed with an internal
+error."""
+
+
+def _check_calendar_range(c: IssueCollector, sc: Scenario) -> None:
+    """Refuse a run whose first day (the warm-up's) or last day falls outside
+    :data:`EARLIEST_DAY` to :data:`LATEST_DAY`."""
+    first = sc.start.toordinal() - math.ceil(sc.warmup_days)
+    last = sc.start.toordinal() + math.ceil(sc.horizon)
+    years = f"years {EARLIEST_DAY.year} to {LATEST_DAY.year}"
+    if last > LATEST_DAY.toordinal():
+        c.add(("end",) if sc.end is not None else ("start",),
+              f"the run ends beyond {LATEST_DAY}, the last day the simulator's calendar "
+              f"covers ({years})", "check the year of start (and end)")
+    elif first < EARLIEST_DAY.toordinal():
+        field = "start" if sc.start < EARLIEST_DAY else "warmup_days"
+        c.add((field,), f"the run, warm-up included, begins before {EARLIEST_DAY}, the first "
+              f"day the simulator's calendar covers ({years})",
+              "check the year of start" + (", or shorten warmup_days"
+                                             if field == "warmup_days" else ""))
+
+
 def check_scenario(sc: Scenario) -> list[Issue]:
     """Every cross-field problem in ``sc`` (an empty list if there is none)."""
     c = IssueCollector()
@@ -164,6 +192,8 @@ def check_scenario(sc: Scenario) -> list[Issue]:
 
     if sc.horizon_days is not None or (sc.end is not None and sc.end >= sc.start):
         _check_lot_count(c, sc)
+        if sc.horizon < MAX_HORIZON_DAYS:  # else refused above, with its own reason
+            _check_calendar_range(c, sc)
 
     for section, reserved in RESERVED_IDS.items():
         for rid, why in reserved.items():

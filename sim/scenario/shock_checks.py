@@ -990,6 +990,19 @@ def idle_policies(sc: Scenario) -> list[str]:
                     "shares): it moves nothing unless a deal or another diversion moves "
                     "output there first")
     for pid, q in sc.policies.export_quotas.items():
+        for i, (per, nxt) in enumerate(zip(q.schedule, q.schedule[1:])):
+            gap = sc.day_of(nxt.start) - (sc.day_of(per.end) + 1)
+            if gap > 1e-9:
+                # valid (a quota may pause), but far more often an end a day short
+                first = sc.start + dt.timedelta(days=math.floor(sc.day_of(per.end) + 1))
+                last = sc.start + dt.timedelta(days=math.ceil(sc.day_of(nxt.start)) - 1)
+                span = f"on {first}" if first == last else f"from {first} to {last}"
+                notes.append(
+                    f"export quota {pid!r} has no allowance {span}, between schedule entries "
+                    f"{i} and {i + 1}: nothing leaves then"
+                    + (" unless allowance carries over" if q.carry_over else "")
+                    + f"; if they should meet, end entry {i} the day before entry {i + 1} "
+                    "starts")
         if not q.carry_over and q.carry_over_until is not None:
             # valid: a variant may turn off the carry-over its base file dates
             notes.append(

@@ -24,7 +24,9 @@ def marks(fig: Figure) -> tuple[list[tuple[float, float]], list[float], int]:
                 verts = np.concatenate([p.vertices for p in coll.get_paths()])
                 bands.append((float(verts[:, 0].min()), float(verts[:, 0].max())))
         for line in ax.lines:
-            if line.get_marker() == "o" and line.get_markerfacecolor() in ("white", "w"):
+            # a circle, or the stocks figure's marker of its kind of site
+            if line.get_marker() not in (None, "None", "", " ") \
+                    and line.get_markerfacecolor() in ("white", "w"):
                 hollow += [float(v) for v in mdates.date2num(line.get_xdata())]
             elif line.get_linestyle() == ":":
                 dotted += 1

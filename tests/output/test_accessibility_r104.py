@@ -9,6 +9,7 @@ from pathlib import Path
 
 import matplotlib as mpl
 import numpy as np
+import pytest
 
 import sim
 from sim.output import figures as F
@@ -101,3 +102,20 @@ def test_a_comparisons_timelines_nest_under_their_scenarios(compare_folder: Path
             assert h == "h4", headings
     calendars = re.findall(r'<img alt="([^"]*Shocks and policies on the calendar[^"]*)"', part)
     assert calendars and all(a.startswith(("baseline: ", "closure: ")) for a in calendars)
+
+
+@pytest.mark.parametrize("horizon", [5, 7])
+def test_a_run_of_one_period_draws_each_kind_with_its_own_marker(horizon: int) -> None:
+    # one period (short at 5 days, whole at 7) is drawn as points, where line styles do
+    # not show: each kind took the same circle, told apart by colour alone (review 105)
+    sc = sim.load_scenario(ROOT / "scenarios" / "baseline.yaml",
+                           overrides=[f"horizon_days={horizon}", "warmup_days=20"])
+    res = sim.run(sc, replications=1, seed=1)
+    fig = F.stocks_figure(res, "cobalt")
+    markers = {mpl.colors.to_hex(line.get_markeredgecolor()): line.get_marker()
+               for line in fig.axes[0].get_lines()
+               if line.get_marker() not in (None, "None", "", " ")}
+    kinds = [k for k in F.STOCK_KINDS if k in ("mine", "border_post", "port", "refiner")]
+    drawn = {st.kind_color(k) for k in kinds} & set(markers)
+    assert len(drawn) >= 3, markers
+    assert len({markers[c] for c in drawn}) == len(drawn), markers

@@ -153,7 +153,8 @@ def test_one_period_short_at_both_ends_is_marked_once(one_period) -> None:
         bands, hollow, dotted = marks(fig)
         assert not bands and not dotted
         # one hollow point per mean drawn, not one per end
-        means = {ax: [ln for ln in ax.lines if ln.get_marker() == "o"] for ax in fig.axes}
+        means = {ax: [ln for ln in ax.lines if ln.get_marker() not in (None, "None", "", " ")]
+                 for ax in fig.axes}
         assert all(len(ln.get_xdata()) == 1 for lines in means.values() for ln in lines)
         assert hollow and all(h == pytest.approx(x[0]) for h in hollow)
         assert legend_texts(fig)[-1] == "one period of 10 days (short), no band"
@@ -176,7 +177,8 @@ def test_two_short_periods_share_one_dotted_segment_and_one_veil() -> None:
     assert res.catalogue.days == [17, 3]
     fig = stocks_figure(res)
     bands, hollow, dotted = marks(fig)
-    lines = [ln for ax in fig.axes for ln in ax.lines if ln.get_marker() == "o"]
+    lines = [ln for ax in fig.axes for ln in ax.lines
+             if ln.get_marker() not in (None, "None", "", " ")]
     assert lines and not bands and dotted == len(lines) and len(hollow) == 2 * len(lines)
     plt.close(fig)
     fig = F.flows_figure(res)

@@ -147,8 +147,10 @@ def test_flows_keep_the_lone_whole_period_between_two_short_ones_unfaded() -> No
 def test_a_lone_whole_period_is_a_filled_point_with_a_bar(func, days45) -> None:
     x0 = _x(days45)[0]
     fig = func(days45)
+    # (a circle, or, in the stocks figure, the marker of each kind of site)
     filled = [ln for ax in fig.axes for ln in ax.lines
-              if ln.get_marker() == "o" and ln.get_markerfacecolor() not in ("white", "w")]
+              if ln.get_marker() not in (None, "None", "", " ")
+              and ln.get_markerfacecolor() not in ("white", "w")]
     # a line of one point draws nothing: each whole mean is a visible point
     assert filled and all(list(mdates.date2num(ln.get_xdata())) == [pytest.approx(x0)]
                           for ln in filled)

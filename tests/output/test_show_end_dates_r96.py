@@ -87,5 +87,5 @@ def test_an_end_partway_through_a_day_says_so(tmp_path: Path) -> None:
 
 def test_quota_periods_are_marked_inclusive_the_same_way(tmp_path: Path) -> None:
     text = _text(tmp_path)
-    assert "100 t per period 2024-03-15 to 2024-03-31 inclusive;" in text
+    assert "100 t 2024-03-15 to 2024-03-31 inclusive;" in text
     assert "carry-over yes to 2024-03-31 inclusive;" in text
