@@ -917,12 +917,18 @@ def period_notes(arms: Sequence[Arm], for_python: bool = False) -> list[str]:
         # --set does not reach a finished results folder: its runs must be made again
         fix = (f"run them again over one period (sim run ... {options}), or compare the "
                "scenario files with those options")
+    if len({(a.scenario.start, a.scenario.horizon) for a in arms}) == 1:
+        # one period after warm-ups of different lengths: the periods are the same, what
+        # they start from is not
+        warm = ", ".join(f"{a.label} {a.scenario.warmup_days:g} days" for a in arms)
+        return [f"the scenarios measure one period ({arms[0].scenario.start} + "
+                f"{arms[0].scenario.horizon:g} days) after warm-ups of different lengths "
+                f"({warm}), so the stocks and regime states they start from differ as well "
+                f"as what the scenarios change; {fix}"]
     # the same length on other dates: what differs is the calendar (dated shocks, prices
     # and stocks of other days), not the length
-    lengths = {a.scenario.horizon for a in arms}
-    why = ("the length of the period" if len(lengths) > 1 else
-           "the dates they cover" if len({a.scenario.start for a in arms}) > 1
-           else "the warm-up before them")
+    why = ("the length of the period" if len({a.scenario.horizon for a in arms}) > 1
+           else "the dates they cover")
     return [f"the scenarios measure different periods ({parts}), so their totals differ by "
             f"{why} as well as by what the scenarios change; {fix}"]
 

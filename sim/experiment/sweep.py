@@ -105,8 +105,9 @@ class Param:
             # refused at the first sample ("must be a calendar date")
             raise ExperimentError(
                 f"the scenario's {key} is a calendar date, which is not swept", what=what,
-                hint="sweep horizon_days for the run's length, or run one scenario per date "
-                     f"(sim run ... --set {key}=2025-01-01) and compare them")
+                hint="sweep horizon_days for the run's length (with --set end=null where "
+                     "the scenario gives an end), or run one scenario per date (sim run ... "
+                     f"--set {key}=2025-01-01) and compare them")
         scale = "linear"
         if len(parts) == 3 and parts[2] in SCALES:
             scale = parts.pop()

@@ -22,6 +22,7 @@ from sim.scenario.plan import (
     standing_diversions,
 )
 from sim.scenario.schema import Mine, Scenario
+from sim.shocks.engine import n_days
 from sim.units import DAYS_PER_YEAR
 from sim.world.routing import throttled_reroute_notes
 
@@ -119,11 +120,6 @@ def describe_ramp_up(sc: Scenario, mine: Mine) -> str:
             f"scenario's start date ({sc.start})")
 
 
-def _n_days(days: float) -> str:
-    """``days`` as "1 day", "0 days", "365.25 days"."""
-    return f"{days:g} day{'' if days == 1 else 's'}"
-
-
 def describe(sc: Scenario, plan: Plan | None = None) -> str:
     """A readable description of the scenario's network and planned flows."""
     plan = plan or make_plan(sc)
@@ -139,8 +135,8 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
               else f"series every {sc.series_period_days} days")
     lots = ("lots every day" if sc.lot_period_days == 1
             else f"lots every {sc.lot_period_days:g} days")
-    add(f"Period: {sc.start} to {last} ({_n_days(sc.horizon)}), warm-up "
-        f"{_n_days(sc.warmup_days)}, {lots}, {series}")
+    add(f"Period: {sc.start} to {last} ({n_days(sc.horizon)}), warm-up "
+        f"{n_days(sc.warmup_days)}, {lots}, {series}")
     add("")
     add("Commodities")
     for cid, com in sc.commodities.items():

@@ -322,16 +322,24 @@ def _short_text(first: int, last: int, n_periods: int) -> str:
     return f"last {_days(last)} (short period)" if last else ""
 
 
-def _short_handle(text: str) -> Line2D:
-    """Legend entry for :func:`_partial_marks`."""
-    return Line2D([], [], color=st.NEUTRAL, ls=":", marker="o", ms=4.5, mfc="white",
+def _short_handle(text: str, point: str = "o") -> Line2D:
+    """Legend entry for :func:`_partial_marks` drawn with marker ``point``."""
+    return Line2D([], [], color=st.NEUTRAL, ls=":", marker=point, ms=4.5, mfc="white",
                   label=text)
 
 
-def _partial_handle(res: Results) -> Line2D | None:
-    """Legend entry for :func:`_partial_marks`, or None when every period is whole."""
+def _partial_handle(res: Results, points: Sequence[str] = ("o",)
+                    ) -> Line2D | tuple[Line2D, ...] | None:
+    """Legend entry for :func:`_partial_marks`, or None when every period is whole: one
+    hollow point, or one of each marker in ``points`` side by side where the figure marks
+    short periods with several (the stocks figure, a marker per kind of site)."""
     text = _short_text(_partial_first_days(res), _partial_days(res), res.catalogue.n_periods)
-    return _short_handle(f"{text}, no band") if text else None
+    if not text:
+        return None
+    marks = list(dict.fromkeys(points)) or ["o"]
+    if len(marks) == 1:
+        return _short_handle(f"{text}, no band", marks[0])
+    return tuple(_short_handle(f"{text}, no band", m) for m in marks)
 
 
 def _colour_key(handle: Artist) -> tuple:
@@ -361,17 +369,18 @@ def _legend_entries(axes: Iterable[Axes]
     return handles, list(groups)
 
 
-def _legend(fig: Figure, axes: Iterable[Axes], res: Results, ncols: int = 4) -> Legend:
+def _legend(fig: Figure, axes: Iterable[Axes], res: Results, ncols: int = 4,
+            points: Sequence[str] = ("o",)) -> Legend:
     """One legend for the panels ``axes`` of a run figure, below them, where it covers no
     data (a legend in a panel sat over the data where the data filled the panel). Entries
     of the same label are merged; one drawn in a different colour in each panel (the
     commodity's) shows every colour, side by side. The note of short first and last
-    periods comes last."""
+    periods comes last, with the markers ``points`` its hollow points are drawn with."""
     handles, labels = _legend_entries(axes)
-    note = _partial_handle(res)
+    note = _partial_handle(res, points)
     if note is not None:
         handles.append(note)
-        labels.append(note.get_label())
+        labels.append((note[0] if isinstance(note, tuple) else note).get_label())
     many = max((len(h) for h in handles if isinstance(h, tuple)), default=1)
     return _figure_legend(fig, handles, ncols, labels=labels,
                           handler_map={tuple: HandlerTuple(ndivide=None, pad=0)},
@@ -860,7 +869,9 @@ def stocks_figure(res: Results, commodity: str | None = None,
             # scale, which would suggest data that is not there
             ax.tick_params(left=False, bottom=False, labelleft=False, labelbottom=False)
             ax.grid(False)
-    _legend(fig, axes, res, ncols=5)
+    drawn = [k for k in kinds if any(k in _rows(res, com, "stock_t") for com in coms)]
+    _legend(fig, axes, res, ncols=5,
+            points=[KIND_STYLE.get(k, ("o", ""))[0] for k in drawn] or ["o"])
     shown = ", ".join(f"{st.label(k)}s" for k in kinds)
     # name the kinds holding stock that are left out (markets by default), not "markets"
     # when they are drawn

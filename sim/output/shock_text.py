@@ -15,7 +15,7 @@ from sim.output.describe import describe_ramp_up
 from sim.scenario.schema import Mine, Scenario
 from sim.scenario.shock_checks import CHANNEL_FILTERED, COMMODITY_FILTERED, UNFILTERED
 from sim.scenario.shock_schema import Effects, ExportBan, Targets, When
-from sim.shocks.engine import describe_effects
+from sim.shocks.engine import describe_effects, n_days
 from sim.shocks.targets import region_reach
 
 Bar = tuple[str, str, dt.date, dt.date | None, str]
@@ -269,7 +269,7 @@ def describe_shocks(sc: Scenario) -> str:
         end = f" {_to_last_day(sc, ends)}" if ends is not None else ""
         # a ban acts on the mines of its country: said, as a transit country is a slip
         mines = f"mines in {ban.country or sc.exporting_country}"
-        limit = (f"; {mines} stock up to {ban.stock_limit_days:g} days of output, then "
+        limit = (f"; {mines} stock up to {n_days(ban.stock_limit_days)} of output, then "
                  f"curtail{_by_products_too(sc, ban.commodity)}"
                  if ban.stock_limit_days is not None else f"; {mines} stock without limit")
         add(f"  export ban {pid}: {ban.commodity} from {_date(sc, ban.start)}{end}"
@@ -287,11 +287,11 @@ def describe_shocks(sc: Scenario) -> str:
             # a date beside carry_over false is ignored (sim validate notes it)
             + (f" to {_date(sc, q.carry_over_until)} inclusive"
                if q.carry_over and q.carry_over_until else "")
-            + f"; first exports {q.first_export_delay_days:g} days after the quota starts"
+            + f"; first exports {n_days(q.first_export_delay_days)} after the quota starts"
             + ("; each period's allowance accrues evenly day by day" if q.release == "daily"
                else "; each period's allowance released whole on its first day")
             # as a ban's: the limit is what makes the mines curtail
-            + (f"; mines stock up to {q.stock_limit_days:g} days of output, then curtail"
+            + (f"; mines stock up to {n_days(q.stock_limit_days)} of output, then curtail"
                f"{_by_products_too(sc, q.commodity)}" if q.stock_limit_days is not None
                else "; mines stock without limit"))
     for pid, d in pol.offtake_deals.items():
@@ -355,9 +355,13 @@ def timeline_figure(sc: Scenario) -> Figure | None:
               "offtake deal": "#1f77b4", "corridor upgrade": "#2ca02c",
               "security support": "#17becf", "export control": "#ff7f0e",
               "mine ramp-up": "#bcbd22"}
+    # bars cut a little past the run's ends: an end years away (9998-12-31 for "no end")
+    # squeezed the run into a sliver, or ran the axis past the calendar matplotlib draws
+    margin = dt.timedelta(days=max(30, math.ceil(sc.horizon / 4)))
+    lo, hi = _run_begins(sc) - margin, end_of_run + margin
     for i, (group, label, start, end, detail) in enumerate(items):
-        stop = end or end_of_run
-        ax.barh(i, (stop - start).days or 1, left=start, height=0.6,
+        start, stop = max(start, lo), min(end or end_of_run, hi)
+        ax.barh(i, max((stop - start).days, 1), left=start, height=0.6,
                 color=colors.get(group, "grey"), alpha=0.8)
         ax.text(start, i, st.plain(f" {detail}"), va="center", fontsize=7)
     ax.set_yticks(range(len(items)), [st.plain(f"{g}: {lab}") for g, lab, *_ in items],

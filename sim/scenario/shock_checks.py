@@ -74,6 +74,26 @@ def _check_calendar_split(c: IssueCollector, sc: Scenario, path: PathT, per: Any
               f"entry on a {per.period}'s {edge} day")
 
 
+def _check_calendar(c: IssueCollector, sc: Scenario, path: PathT, when: Any) -> bool:
+    """``when`` (a date, or days after the start) must be a day the simulator's calendar
+    covers (:data:`~sim.scenario.checks.EARLIEST_DAY` to ``LATEST_DAY``): an end of
+    9999-12-31, meant as "no end", ended ``sim show`` and ``sim run`` in an internal error.
+    Returns whether it is."""
+    from sim.scenario.checks import EARLIEST_DAY, LATEST_DAY
+
+    if when is None:
+        return True
+    day = sc.start.toordinal() + math.floor(sc.day_of(when))
+    if EARLIEST_DAY.toordinal() <= day <= LATEST_DAY.toordinal():
+        return True
+    optional_end = path[-1] == "end" and "schedule" not in path
+    c.add(path, f"{_fmt_when(when)} is beyond the days the simulator's calendar covers "
+          f"({EARLIEST_DAY} to {LATEST_DAY})",
+          "for no end, leave the end out (or null); else check the year" if optional_end
+          else "check the year")
+    return False
+
+
 def _check_time(c: IssueCollector, sc: Scenario, path: PathT, start: Any, end: Any | None,
                 duration_days: Any = None, window_duration: bool = False) -> None:
     """``start`` (and ``end``, or ``start`` plus the longest ``duration_days``) must leave
@@ -84,6 +104,9 @@ def _check_time(c: IssueCollector, sc: Scenario, path: PathT, start: Any, end: A
     first = -float(sc.warmup_days)
     last = sc.horizon
     if start is None:
+        return
+    if not (_check_calendar(c, sc, (*path, "start"), start)
+            & _check_calendar(c, sc, (*path, "end"), end)):
         return
     s = sc.day_of(start)
     if s >= last:
@@ -301,13 +324,18 @@ def _check_dead_effects(c: IssueCollector, sc: Scenario, path: PathT, e: Effects
     if e.price_factor is not None and places and t.commodities is None \
             and len(sc.commodities) > 1:
         names = sorted(sc.commodities)
+        # the example names what the targeted mines produce, where they produce something:
+        # a tin mine's event was told "commodities: [cobalt]"
+        produced = sorted({com for mid in targeted_mines(sc, t)
+                           for com in getattr(sc.sites[mid], "output", {})})
+        example = produced[0] if produced else names[0]
         narrows = [name for name in ("divert", "seize_share", "tax_rate", "demand_factor")
                    if getattr(e, name) is not None]
         c.add((*path, "effects", "price_factor"),
               "price_factor moves the world price index of commodities, not a price at "
               f"the targeted {'; '.join(places)}: without targets.commodities it moves "
               f"every commodity's price ({', '.join(names)})",
-              f"name the commodities, e.g. targets: {{commodities: [{names[0]}]}}"
+              f"name the commodities, e.g. targets: {{commodities: [{example}]}}"
               + (f"; that narrows {', '.join(narrows)} too, so give the price change a "
                  "shock of its own if those should act on every commodity" if narrows else ""))
     elif e.price_factor is not None and t.markets and t.commodities is None:
@@ -672,6 +700,8 @@ def _check_all(sc: Scenario, c: IssueCollector) -> None:
         previous = None
         for i, per in enumerate(quota.schedule):
             _check_time(c, sc, (*base, "schedule", i), per.start, None)
+            if not _check_calendar(c, sc, (*base, "schedule", i, "end"), per.end):
+                continue
             if sc.day_of(per.end) < sc.day_of(per.start):
                 c.add((*base, "schedule", i, "end"), f"ends at {_fmt_when(per.end)}, before "
                       f"its start {_fmt_when(per.start)}",
@@ -991,12 +1021,15 @@ def idle_policies(sc: Scenario) -> list[str]:
                     "output there first")
     for pid, q in sc.policies.export_quotas.items():
         for i, (per, nxt) in enumerate(zip(q.schedule, q.schedule[1:])):
-            gap = sc.day_of(nxt.start) - (sc.day_of(per.end) + 1)
-            if gap > 1e-9:
+            after, resumes = sc.day_of(per.end) + 1, sc.day_of(nxt.start)
+            if resumes - after > 1e-9:
                 # valid (a quota may pause), but far more often an end a day short
-                first = sc.start + dt.timedelta(days=math.floor(sc.day_of(per.end) + 1))
-                last = sc.start + dt.timedelta(days=math.ceil(sc.day_of(nxt.start)) - 1)
-                span = f"on {first}" if first == last else f"from {first} to {last}"
+                if after == math.floor(after) and resumes == math.floor(resumes):
+                    first = sc.start + dt.timedelta(days=after)
+                    last = sc.start + dt.timedelta(days=resumes - 1)
+                    span = f"on {first}" if first == last else f"from {first} to {last}"
+                else:  # part days: the day numbers say where it stops and starts again
+                    span = f"from day {after:g} to day {resumes:g}"
                 notes.append(
                     f"export quota {pid!r} has no allowance {span}, between schedule entries "
                     f"{i} and {i + 1}: nothing leaves then"

@@ -48,6 +48,11 @@ _TIME_DIGITS = 9
 millisecond): enough to merge sums that miss by a rounding error, too few to matter."""
 
 
+def n_days(days: float) -> str:
+    """``days`` as words: "1 day", "0 days", "2.5 days" (the timeline's and ``sim show``'s)."""
+    return f"{days:g} day{'' if days == 1 else 's'}"
+
+
 def _day_text(day: float) -> str:
     """A day number as the timeline writes it: one decimal (15.0), or as many as it needs
     (375.25, which one decimal rounded to 375.2)."""
@@ -408,7 +413,7 @@ class ShockEngine:
                 state.active = True
                 world.timeline.add(world.env.now, "policy", state.ident, "export ban starts",
                                    f"{ban.commodity}" + (f", stock limit "
-                                   f"{ban.stock_limit_days:g} days of output"
+                                   f"{n_days(ban.stock_limit_days)} of output"
                                    if ban.stock_limit_days is not None else ""))
 
             def off(state: BanState = state) -> None:
@@ -554,7 +559,7 @@ class ShockEngine:
                 limit = state.spec.stock_limit_days  # type: ignore[attr-defined]
                 world.timeline.add(world.env.now, "policy", state.ident, "export quota starts",
                                    f"first exports from day {state.first_export_t - world.t0:.1f}"
-                                   + (f", stock limit {limit:g} days of output"
+                                   + (f", stock limit {n_days(limit)} of output"
                                       if limit is not None else ""))
 
             def off(state: QuotaState = state) -> None:
@@ -584,7 +589,7 @@ class ShockEngine:
                     part = (f" (the part of {whole:,.0f} t for its days in the run)"
                             if tonnes < whole else "")
                     world.timeline.add(world.env.now, "policy", state.ident, "quota period",
-                                       f"{tonnes:,.0f} t to day {b:g}{part}")
+                                       f"{tonnes:,.0f} t to day {b:.9g}{part}")
 
                 self.schedule(max(0.0, world.t0 + a), grant)
             self.schedule(max(0.0, end), off, ends=True)
@@ -601,6 +606,9 @@ class ShockEngine:
         world = self.world
         length = b - a
         days = math.ceil(round(length, _TIME_DIGITS))
+        granted = tonnes * _share_in_run(world.t0 + a, world.t0 + b)
+        whole = (f" (the part of {tonnes:,.0f} t for its days in the run)"
+                 if granted < tonnes - 1e-9 else "")
         announced = False
         for k in range(days):
             lo, hi = a + k, min(a + k + 1.0, b)
@@ -618,7 +626,8 @@ class ShockEngine:
                 state.accrue(part, expiry)
                 if first:
                     world.timeline.add(world.env.now, "policy", state.ident, "quota period",
-                                       f"{tonnes:,.0f} t to day {b:g}, released daily")
+                                       f"{granted:,.0f} t to day {b:.9g}, released "
+                                       f"daily{whole}")
 
             self.schedule(max(0.0, world.t0 + lo), accrue)
 

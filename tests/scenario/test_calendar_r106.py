@@ -110,3 +110,70 @@ def test_periods_of_one_length_on_other_dates_are_said_to_differ_by_their_dates(
     c = sim.scenario.load_scenario(TINY, ["horizon_days=50", "name=short"])
     arms, _ = resolve([a, c])
     assert "differ by the length of the period as well" in period_notes(arms)[0]
+
+
+# --- review 108 ---------------------------------------------------------------------------
+@pytest.mark.parametrize("sets", [
+    ["start=9998-01-01", "horizon_days=null", "end=9998-12-31"],
+    ["start=9998-12-31", "horizon_days=1"],
+])
+def test_a_run_ending_on_the_calendars_last_day_is_accepted(sets) -> None:
+    # its last day was taken as the day after it: "ends beyond 9998-12-31" for a run
+    # ending on 9998-12-31
+    args = ["validate", str(TINY)]
+    for item in sets:
+        args += ["--set", item]
+    assert cli(*args).exit_code == 0
+
+
+@pytest.mark.parametrize(("item", "path", "hint"), [
+    ("shocks.events.e={start: 10, end: 9999-12-31, targets: {sites: [mine_a]}, "
+     "effects: {capacity_factor: 0.5}}", "shocks.events.e.end", "leave the end out"),
+    ("policies.export_bans.b={country: COD, commodity: copper, start: 2024-02-01, "
+     "end: 9999-12-31}", "policies.export_bans.b.end", "leave the end out"),
+    ("policies.export_quotas.q={country: COD, commodity: copper, schedule: [{start: "
+     "2024-01-01, end: 9999-12-31, tonnes: 1000, period: year}]}",
+     "policies.export_quotas.q.schedule[0].end", "check the year"),
+])
+def test_a_shock_or_policy_date_beyond_the_calendar_is_refused(item, path, hint) -> None:
+    # 9999-12-31, meant as "no end", passed sim validate (or not: the quota's ended it in
+    # an internal error) and ended sim show and sim run in one
+    result = cli("validate", TINY, "--set", item)
+    assert result.exit_code == 2, result.output
+    out = " ".join(result.output.split())
+    assert f"{path}: 9999-12-31 is beyond the days the simulator's calendar covers" in out
+    assert hint in out and "internal error" not in out
+
+
+def test_an_end_years_past_the_run_draws_and_runs(tmp_path: Path) -> None:
+    item = ("shocks.events.e={start: 10, end: 9998-12-31, targets: {sites: [mine_a]}, "
+            "effects: {capacity_factor: 0.5}}")
+    shown = cli("show", TINY, "--figure", tmp_path / "t.png", "--set", item)
+    assert shown.exit_code == 0, shown.output
+    ran = cli("run", TINY, "-n", "1", "-w", "1", "-q", "--out", tmp_path / "r", "--set", item)
+    assert ran.exit_code == 0, ran.output
+
+
+def test_one_day_limits_and_delays_are_one_day() -> None:
+    sc = sim.scenario.load_scenario(TINY, [QUOTA.replace(
+        "commodity: copper,", "commodity: copper, first_export_delay_days: 1, "
+        "stock_limit_days: 1,") % "{start: 0, end: 30, tonnes: 1000}"])
+    text = describe_shocks(sc)
+    assert "first exports 1 day after" in text and "stock up to 1 day of output" in text
+
+
+def test_a_gap_of_part_days_is_given_in_day_numbers() -> None:
+    sc = sim.scenario.load_scenario(TINY, [QUOTA % (
+        "{start: 0, end: 30.5, tonnes: 1000}, {start: 32, end: 59, tonnes: 0}")])
+    (note,) = [n for n in meta_of(sc).notes if "no allowance" in n]
+    assert "has no allowance from day 31.5 to day 32," in note
+
+
+def test_warm_ups_of_different_lengths_are_said_to_be_one_period() -> None:
+    from sim.experiment.compare import period_notes, resolve
+
+    a = sim.scenario.load_scenario(TINY)
+    b = sim.scenario.load_scenario(TINY, ["warmup_days=30", "name=warm"])
+    (note,) = period_notes(resolve([a, b])[0])
+    assert note.startswith("the scenarios measure one period (2024-01-01 + 100 days) after "
+                           "warm-ups of different lengths (tiny 0 days, warm 30 days)")

@@ -46,3 +46,12 @@ def test_a_period_with_one_day_in_the_run_grants_one_days_part() -> None:
     assert tonnes == pytest.approx(10000.0, abs=1e-6)
     first = [r for r in timeline if r[3] == "quota period"][0]
     assert first[4].startswith("27 t to day 0 (the part of 10,000 t")
+
+
+def test_a_daily_quota_says_what_part_of_a_period_the_run_has() -> None:
+    # the daily release granted the part, but the timeline gave the whole year's tonnes
+    _, timeline = exported("daily", carry_over=False)
+    rows = [r for r in timeline if r[3] == "quota period"]
+    assert rows[0][4] == ("822 t to day 0, released daily (the part of 10,000 t for its "
+                          "days in the run)")
+    assert rows[1][4] == "10,000 t to day 366, released daily"
