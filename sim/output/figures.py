@@ -909,6 +909,10 @@ def route_lead_times(res: Results, commodity: str) -> pd.DataFrame:
     return frame.sort_values("delivered_t", ascending=False, kind="stable").reset_index(drop=True)
 
 
+LEAD_TIME_COLUMNS = 3
+"""Most panels (commodities) in a row of the lead-times figure."""
+
+
 @st.styled
 def lead_times_figure(res: Results, commodity: str | None = None,
                       max_routes: int = 12) -> Figure:
@@ -918,8 +922,16 @@ def lead_times_figure(res: Results, commodity: str | None = None,
     colour is the channel, which each row's label names too. Lead times include every
     wait on the way (queues, ships, closures)."""
     coms = _commodities(res, commodity)
-    fig = st.new_figure(st.WIDTH, 1.2 + 0.32 * max_routes * 1.0)
-    axes = fig.subplots(1, len(coms), squeeze=False)[0]
+    # at most three panels a row: a fourth commodity's, squeezed beside three sets of
+    # route names, ran past the figure's edge
+    ncols = min(len(coms), LEAD_TIME_COLUMNS)
+    nrows = math.ceil(len(coms) / ncols)
+    fig = st.new_figure(st.WIDTH, 0.4 + nrows * (0.8 + 0.32 * max_routes))
+    grid = fig.subplots(nrows, ncols, squeeze=False)
+    axes = list(grid.flat)
+    for spare in axes[len(coms):]:
+        spare.set_axis_off()
+    axes = axes[:len(coms)]
     channels: dict[str, None] = {}
     colors = _key_colors(res, res.scenario.channels)
     for ax, com in zip(axes, coms, strict=True):

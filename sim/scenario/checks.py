@@ -166,6 +166,25 @@ def _check_calendar_range(c: IssueCollector, sc: Scenario) -> None:
                                              if field == "warmup_days" else ""))
 
 
+def foreign_mines(sc: Scenario) -> list[str]:
+    """Notes on mines outside ``exporting_country``: valid (a neighbour's tin, say), but
+    the export KPIs are the exporting country's, so such a mine's exports, and what a ban
+    or quota on its country holds back, have no KPI of their own."""
+    out = []
+    for mid, site in sc.sites.items():
+        if not isinstance(site, Mine) or site.region not in sc.regions:
+            continue
+        country = sc.country_of(mid)
+        if country != sc.exporting_country:
+            out.append(
+                f"mine {mid!r} is in {country}, not the exporting country "
+                f"{sc.exporting_country}: its output counts in mined_t, but exported_t, "
+                f"export_value_usd, royalty_usd and stranded_end_t are "
+                f"{sc.exporting_country}'s, so its exports (and what a ban or quota on "
+                f"{country} holds back) have no KPI; read delivered_t by route")
+    return out
+
+
 def check_scenario(sc: Scenario) -> list[Issue]:
     """Every cross-field problem in ``sc`` (an empty list if there is none)."""
     c = IssueCollector()

@@ -186,6 +186,33 @@ def field_docstrings(model: type[BaseModel]) -> dict[str, str]:
     return out
 
 
+def _bounds(meta: list[Any]) -> str:
+    """The bounds an ``Annotated`` type's ``Field(ge=..., le=...)`` sets, in words ("0 to
+    100", "above 0, at most 10"), or "" if it sets none: the validator refuses a number
+    beyond them, so the reference says where they are."""
+    limits: dict[str, float] = {}
+    for m in meta:
+        for c in getattr(m, "metadata", []) or []:
+            for attr in ("ge", "gt", "le", "lt"):
+                value = getattr(c, attr, None)
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    # a bound of a billion or more only keeps a number finite: not worth
+                    # a word
+                    if not (attr in ("le", "lt") and value >= 1e9):
+                        limits[attr] = value
+
+    def num(value: float) -> str:
+        return f"{int(value):,}" if value == int(value) else f"{value:g}"
+
+    lo = (f"at least {num(limits['ge'])}" if "ge" in limits
+          else f"above {num(limits['gt'])}" if "gt" in limits else "")
+    hi = (f"at most {num(limits['le'])}" if "le" in limits
+          else f"below {num(limits['lt'])}" if "lt" in limits else "")
+    if "ge" in limits and "le" in limits:
+        return f"{num(limits['ge'])} to {num(limits['le'])}"
+    return ", ".join(p for p in (lo, hi) if p)
+
+
 def _type_name(tp: Any) -> str:
     origin = typing.get_origin(tp)
     if origin is typing.Annotated:
@@ -196,7 +223,8 @@ def _type_name(tp: Any) -> str:
                 qualname = getattr(m.func, "__qualname__", "")
                 if qualname.startswith("quantity."):
                     name = "whole number" if base is int else "number"
-        return name
+        bounds = _bounds(meta) if name in ("number", "whole number") else ""
+        return f"{name} ({bounds})" if bounds else name
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
         if all(isinstance(a, type) and issubclass(a, dists._Dist) for a in

@@ -23,7 +23,12 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from sim.distributions import DIST_NAMES
-from sim.scenario.checks import BOTH_HORIZONS_HINT, check_scenario, unpriced_money
+from sim.scenario.checks import (
+    BOTH_HORIZONS_HINT,
+    check_scenario,
+    foreign_mines,
+    unpriced_money,
+)
 from sim.scenario.compose import (
     PROVENANCE_KEYS,
     Provenance,
@@ -319,7 +324,8 @@ def _check(raw: RawScenario) -> Scenario:
                         notes=[*raw.notes, *short_warmup(sc, plan),
                                *slack_throttles(sc, plan),
                                *idle_export_controls(sc), *idle_policies(sc),
-                               *idle_stockpile_rules(sc), *unpriced_money(sc)])
+                               *idle_stockpile_rules(sc), *unpriced_money(sc),
+                               *foreign_mines(sc)])
     set_meta(sc, meta)
     return sc
 

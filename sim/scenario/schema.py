@@ -79,7 +79,11 @@ class ProductForm(Strict):
 
 
 class Commodity(Strict):
-    """A traded metal: cobalt, copper or gold, with its forms and market response."""
+    """A traded metal, with its forms and market response. The shipped scenarios have
+    cobalt, copper and gold; any id works (tin, say): a new commodity needs at least a mine
+    producing it, a route for every channel that takes it (a regime's diversion included),
+    refiners with ``capacity_t_per_year`` and ``sales`` for it if its form is refined, and
+    a market with ``demand_t_per_year`` for it."""
 
     name: str | None = None
     """Display name; the id if omitted."""
@@ -174,7 +178,9 @@ class MineOutput(Strict):
     ratio: Annotated[float, quantity("1"), Field(ge=0, le=100, allow_inf_nan=False)] | None = (
         None
     )
-    """Tonnes of this commodity per tonne of ``ratio_to``."""
+    """Tonnes of this commodity per tonne of ``ratio_to``; at most 100 (a by-product that
+    outweighs its main product a hundredfold is better written the other way round: give
+    it ``t_per_year`` and the other commodity ``ratio_to`` it)."""
     ratio_to: Id | None = None
     """The commodity this one is a by-product of."""
 

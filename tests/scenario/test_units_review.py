@@ -263,11 +263,14 @@ def test_the_format_doc_calls_whole_number_fields_so() -> None:
     from sim.scenario.docs import generate
 
     text = generate()
-    for key in ("horizon_days", "warmup_days", "servers"):
-        assert f"| `{key}` | whole number |" in text, key
-    assert "| `series_period_days` | whole number or `month` |" in text
+    # (with their bounds since review 110)
+    for key, bounds in (("horizon_days", "above 0, below 1,000,000"),
+                        ("warmup_days", "at least 0, below 1,000,000"),
+                        ("servers", "1 to 1,000")):
+        assert f"| `{key}` | whole number ({bounds}) |" in text, key
+    assert "| `series_period_days` | whole number (1 to 366) or `month` |" in text
     assert "| `transit_days` | distribution |" in text
-    assert "| `clearance_trucks_per_day` | number |" in text
+    assert "| `clearance_trucks_per_day` | number (above 0) |" in text
 
 
 # finding 8: unit hints and units

@@ -124,18 +124,19 @@ def with_cobalt(direct, targets, effects) -> dict:
     return data
 
 
-@pytest.mark.parametrize("targets, effects", [
-    ({"regions": ["home"]}, {"price_factor": 2}),
-    ({"regions": ["home"]}, {"price_factor": 2, "tax_rate": 0.1}),
-    ({"sites": ["mine"]}, {"price_factor": 2}),
-    ({"lanes": ["mine_market"], "markets": ["market"]}, {"price_factor": 2}),
+@pytest.mark.parametrize("targets, effects, example", [
+    ({"regions": ["home"]}, {"price_factor": 2}, "copper"),
+    ({"regions": ["home"]}, {"price_factor": 2, "tax_rate": 0.1}, "copper"),
+    ({"sites": ["mine"]}, {"price_factor": 2}, "copper"),
+    ({"lanes": ["mine_market"], "markets": ["market"]}, {"price_factor": 2}, "cobalt"),
 ])
 def test_a_price_factor_on_places_without_commodities_is_refused(direct, targets,
-                                                                effects) -> None:
+                                                                effects, example) -> None:
     found = issues(with_cobalt(direct, targets, effects))
     assert [i.path for i in found] == [("shocks", "events", "e", "effects", "price_factor")]
     assert "it moves every commodity's price (cobalt, copper)" in found[0].message
-    assert "targets: {commodities: [cobalt]}" in found[0].hint
+    # the example is what the targeted mines produce (copper), else the first commodity
+    assert f"targets: {{commodities: [{example}]}}" in found[0].hint
     assert ("narrows tax_rate too" in found[0].hint) == ("tax_rate" in effects)
 
 
