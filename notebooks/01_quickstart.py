@@ -6,7 +6,8 @@
 # standard figures. Everything runs in this process (`workers=1`); pass `workers=2` or more
 # to `sim.run` to use a process pool.
 #
-# The full run (the year 2024, 10 replications) takes about half a minute on one core. The
+# The full run (the year 2024, 10 replications) took about ten seconds on one core of a
+# shared 2-core machine (2026-11-30). The
 # test suite runs this notebook with `SIM_NOTEBOOK_FAST=1` and `SIM_NOTEBOOK_REPS=2`, which
 # shorten the run to 90 days and two replications; unset them for the full year and 10
 # replications. The sentences printed below are computed from the results, so they stay

@@ -44,8 +44,8 @@
 #   as from how the shocks interact.
 #
 # The sentences below are computed from the results, so they stay true when the scenarios
-# change. With the defaults (20 replications, the full period) the notebook takes about
-# four minutes on one core. The test suite runs it with `SIM_NOTEBOOK_REPS=2`; with two
+# change. With the defaults (20 replications, the full period) the notebook took about a
+# minute and a quarter on one core of a shared 2-core machine (2026-11-30). The test suite runs it with `SIM_NOTEBOOK_REPS=2`; with two
 # replications the intervals are wide, so use 20 or more for conclusions. It also sets
 # `SIM_NOTEBOOK_FAST=1`, which this notebook ignores: the period is the question, and a
 # warm-up shorter than the scenarios' 180 days would start the runs with the routes from
@@ -121,7 +121,9 @@ print(f"\nChinese refiners' cobalt feed on {ban_sc.start}: export ban {feed:,.0f
 # period) or with different seeds (so without common random numbers), and the sentences
 # below then say so instead of calling the difference a change. Its other notes inform
 # without making the pair incomparable: that the combined scenario extends files its
-# reference does not, say, which the scenario list above already explains.
+# reference does not, say, which the scenario list above already explains, or that a
+# conflict regime is measured from different dates (the M23 scenarios start their Kivu
+# regimes in 2026), which concerns only its `state_time_share` rows, not shown here.
 #
 # A price peak at the commodity's cap (`price_cap_ratio`, reached in at least one
 # replication) shows the cap, not how high the price would have gone: its difference is a
@@ -247,6 +249,13 @@ def peak_at_cap(label: str, commodity: str) -> tuple[int, int, float]:
     return sum(at_cap(float(x), cap) for x in peaks), len(peaks), cap
 
 
+def peak_cell(label: str, mean: float) -> float | str:
+    """A table's cell for ``label``'s mean cobalt price peak: the number, or, where some
+    replication reached the cap, the bound it is ("≥ 9.99, at the cap in 19 of 20")."""
+    n_at, n, _cap = peak_at_cap(label, "cobalt")
+    return f"≥ {mean:.2f}, at the cap in {n_at} of {n}" if n_at else mean
+
+
 def peak_words(mean: float, n_at: int, n: int, cap: float) -> str:
     if n_at == n:
         return f"at the cap of {cap:g} x in every replication"
@@ -320,7 +329,12 @@ for label, res in named:
           & s.metric.isin(COBALT)]
     rows.append(s.assign(scenario=label)[["scenario", "metric", "mean", "unit"]])
 cobalt = pd.concat(rows).pivot(index="metric", columns="scenario", values="mean")
-cobalt.loc[COBALT, list(results)]
+cobalt = cobalt.loc[COBALT, list(results)].astype(object)
+for label in results:
+    # a peak at the cap is a bound, as in the sentences above, not a plain mean
+    cobalt.loc["price_peak_ratio", label] = peak_cell(label, cobalt.loc["price_peak_ratio",
+                                                                       label])
+cobalt
 
 # %%
 ban = results["export ban"]
@@ -469,7 +483,8 @@ def mean_kpi(label: str, metric: str, commodity: str = "cobalt", channel: str = 
 
 together = pd.DataFrame({
     label: {"cobalt shortfall, t": mean_kpi(label, "shortfall_t"),
-            "cobalt price peak, x reference": mean_kpi(label, "price_peak_ratio"),
+            "cobalt price peak, x reference": peak_cell(label,
+                                                        mean_kpi(label, "price_peak_ratio")),
             "cobalt exported, US-partnered, t": mean_kpi(label, "exported_t",
                                                          channel="us_partnered"),
             "copper exported, US-partnered, t": mean_kpi(label, "exported_t", "copper",

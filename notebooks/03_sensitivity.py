@@ -20,8 +20,8 @@
 # change up to 31 December, not over the whole shortfall. The calibrated 2025 ban is
 # `scenarios/export_ban_2025.yaml` (see notebook 02).
 #
-# The full design (11 runs of 10 replications, and two more without the ban) takes about
-# two minutes on one core. The test suite runs this notebook with `SIM_NOTEBOOK_REPS=2`,
+# The full design (11 runs of 10 replications, and two more without the ban) took about
+# half a minute on one core of a shared 2-core machine (2026-11-30). The test suite runs this notebook with `SIM_NOTEBOOK_REPS=2`,
 # two replications of the same design. It also sets `SIM_NOTEBOOK_FAST=1`, which this
 # notebook ignores: the period and the warm-up are part of the question. A shorter year
 # would end the count before the ban's shortfall has run its course (with 300 days the

@@ -1215,8 +1215,36 @@ def extends_notes(arms: Sequence[Arm]) -> list[str]:
             note += (f"; it combines {_listed([shown.get(p, p.name) for p in parents])}, "
                      "so its difference from any one of them still holds the others' "
                      "changes")
+            base = _shared_base(parents, extra)
+            if base is not None:
+                # the status quo they all build on: against the reference alone, its
+                # changes (leakage, say) read as the combination's, some with the
+                # opposite sign (review 111)
+                note += (f"; they all build on {shown.get(base, base.name)}: compare it "
+                         f"with that for the combination's effect without "
+                         f"{base.stem}'s changes")
         notes.append(note)
     return notes
+
+
+def _shared_base(parents: Sequence[Path], extra: Sequence[Path]) -> Path | None:
+    """The nearest of ``extra`` (files a compared scenario extends and the reference does
+    not) that every one of ``parents`` extends, directly or not; None if none is, or a
+    parent's chain cannot be read."""
+    from sim.scenario.compose import load_raw
+    from sim.scenario.errors import ScenarioError
+
+    chains = []
+    for parent in parents:
+        try:
+            files = load_raw(parent).files
+        except (ScenarioError, OSError):
+            return None
+        chains.append({Path(f).resolve() for f in files[1:]})
+    for f in extra:
+        if f not in parents and all(f.resolve() in chain for chain in chains):
+            return f
+    return None
 
 
 def _override_notes(arms: Sequence[Arm], for_python: bool = False) -> list[str]:

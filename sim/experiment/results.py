@@ -200,10 +200,11 @@ class Results:
 
     def _headline(self) -> list[tuple[str, str, float, float, float, str]]:
         """(commodity, metric, mean, ci_low, ci_high, unit) of a few headline KPIs: as the
-        CLI's summary shows them, without the price peak of a commodity whose price is not
-        modelled, and a peak at the price cap in some replication named so (with in how
-        many where not all, ``(at the cap in 3 of 6)``), without an interval: the cap holds
-        the mean down, so it is a lower bound and its interval could pass the cap."""
+        CLI's summary shows them (tonnes' intervals clipped at 0), without the price peak
+        of a commodity whose price is not modelled, and a peak at the price cap in some
+        replication named so (with in how many where not all, ``(at the cap in 3 of 6)``),
+        without an interval: the cap holds the mean down, so it is a lower bound and its
+        interval could pass the cap."""
         from sim.experiment.stats import t_interval
         from sim.output.tables import cap_count, cap_runs, price_modelled
 
@@ -216,6 +217,10 @@ class Results:
                     mean, low, high = t_interval(self.kpi(metric, com))
                 except KeyError:
                     continue
+                if unit == "t":
+                    # clipped as sim run's summary is: "[-51,419, 144,973] t" from two
+                    # replications read as negative tonnes
+                    low = max(low, 0.0)
                 if metric == "price_peak_ratio":
                     if not price_modelled(self.scenario, com) and mean == 1.0:
                         continue

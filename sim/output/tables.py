@@ -699,10 +699,13 @@ def money_note(high: Mapping[str, str], where: str = "") -> str:
     if not high:
         return ""
     which = "; ".join(f"{c}: the index {how}" for c, how in high.items())
-    return (f"note: {', '.join(MONEY_KPIS)}{where} are valued at the model's price index "
-            f"({which}): they measure the price response, not revenue, and can rise while "
-            "exported_t falls; read volumes from exported_t and keep these values out of "
-            "headlines")
+    # only those commodities' values: the note read as if gold's rent and copper's
+    # royalties, at prices that never moved, were to be kept out of headlines too
+    coms = " and ".join(high)
+    return (f"note: {', '.join(MONEY_KPIS)}{where} of {coms} are valued at the model's "
+            f"price index ({which}): they measure the price response, not revenue, and can "
+            "rise while exported_t falls; read volumes from exported_t and keep these "
+            f"values out of headlines (the other commodities' are not affected)")
 
 
 def money_shown(metrics: Sequence[str]) -> bool:

@@ -1,0 +1,55 @@
+"""What a reader sees first (reviews 111 and 112): the money note names the commodities it
+is about, and the printed results give no negative tonnes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+import sim
+from sim.output.tables import money_note
+
+TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.yaml"
+
+
+def test_the_money_note_names_only_the_commodities_whose_price_moved() -> None:
+    # it read as if gold's rent and copper's royalties, at prices that never moved, were
+    # to be kept out of headlines too
+    note = money_note({"cobalt": "reached its cap (10)"}, " in combined_2025")
+    assert note.startswith("note: export_value_usd, royalty_usd, armed_group_rent_usd in "
+                           "combined_2025 of cobalt are valued at the model's price index")
+    assert note.endswith("(the other commodities' are not affected)")
+    assert money_note({}) == ""
+
+
+def test_printed_results_clip_tonnes_intervals_at_zero(monkeypatch) -> None:
+    # two replications of a noisy total gave "[-51,419, 144,973] t"
+    res = sim.run(sim.load_scenario(TINY), replications=2, seed=1)
+    monkeypatch.setattr(res, "kpi", lambda metric, commodity: np.array([0.0, 100.0]))
+    rows = {(c, m): (lo, hi) for c, m, _mean, lo, hi, unit in res._headline() if unit == "t"}
+    assert rows[("copper", "shortfall_t")][0] == 0.0
+    assert rows[("copper", "shortfall_t")][1] > 100.0  # the upper end as computed
+    assert "[-" not in repr(res)
+
+
+def test_a_combination_is_pointed_to_the_status_quo_its_parts_build_on(tmp_path) -> None:
+    # review 111: against the clean baseline, a combination of files that all build on a
+    # leaky status quo showed the leakage as its own effect
+    from sim.experiment.compare import extends_notes, resolve
+
+    (tmp_path / "leaky.yaml").write_text(f"extends: {TINY}\nname: leaky\n", encoding="utf-8")
+    for part in ("a", "b"):
+        (tmp_path / f"{part}.yaml").write_text(f"extends: leaky.yaml\nname: {part}\n",
+                                               encoding="utf-8")
+    (tmp_path / "both.yaml").write_text("extends: [a.yaml, b.yaml]\nname: both\n",
+                                        encoding="utf-8")
+    (note,) = extends_notes(resolve([TINY, tmp_path / "both.yaml"])[0])
+    assert note.endswith("they all build on leaky.yaml: compare it with that for the "
+                         "combination's effect without leaky's changes")
+    # parts on different bases get no such advice
+    (tmp_path / "c.yaml").write_text(f"extends: {TINY}\nname: c\n", encoding="utf-8")
+    (tmp_path / "mixed.yaml").write_text("extends: [a.yaml, c.yaml]\nname: mixed\n",
+                                         encoding="utf-8")
+    (note,) = extends_notes(resolve([TINY, tmp_path / "mixed.yaml"])[0])
+    assert "build on" not in note
