@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.scenario.schema import Commodity
+
 HEADLINE = ["mined_t", "exported_t", "delivered_t", "consumed_t", "shortfall_t",
             "mean_lead_time_days", "price_peak_ratio", "stock_end_t", "in_transit_end_t"]
 
@@ -54,6 +56,10 @@ def clip_intervals(summary: pd.DataFrame,
 
 PRICE_PEAK = "price_peak_ratio"
 AT_CAP = f"{PRICE_PEAK} (at the cap)"
+
+
+DEFAULT_PRICE_CAP = float(Commodity.model_fields["price_cap_ratio"].default)
+"""``price_cap_ratio`` where a scenario gives none."""
 
 
 def price_caps(scenario: Any) -> dict[str, float]:
@@ -154,7 +160,12 @@ def cap_note(capped: dict[str, float], where: str = "",
         "both": "; a difference between two peaks at the cap is neither an estimate nor a "
                 "bound",
     }
-    difference = "".join(clauses.get(s, "") for s in side.split("+"))
+    # "at least +900%" read as a finding about the market; the cap is the schema's guard
+    # unless a scenario sets (and cites) its own (review 111)
+    difference = (f". Unless the scenario sets price_cap_ratio, the cap is the model's "
+                  f"default of {DEFAULT_PRICE_CAP:g}: a guard so that a total stop does not "
+                  "give an infinite price, not a sourced figure"
+                  + "".join(clauses.get(s, "") for s in side.split("+")))
     if not partial:
         which = ", ".join(f"{c} ({cap:g})" for c, cap in capped.items())
         return (f"note: price peak at the cap{where}: {which}. The price index reached the "

@@ -53,3 +53,17 @@ def test_a_combination_is_pointed_to_the_status_quo_its_parts_build_on(tmp_path)
                                          encoding="utf-8")
     (note,) = extends_notes(resolve([TINY, tmp_path / "mixed.yaml"])[0])
     assert "build on" not in note
+
+
+def test_a_cap_note_says_the_default_cap_is_a_guard_not_a_source() -> None:
+    # "≥ +9.00 (at least +900%)" rested on the schema's default cap, which no scenario
+    # cites (review 111)
+    from sim.output.tables import DEFAULT_PRICE_CAP, cap_note
+    from sim.scenario.schema import Commodity
+
+    assert DEFAULT_PRICE_CAP == Commodity.model_fields["price_cap_ratio"].default == 10
+    for counts in (None, {"cobalt": (10.0, 3, 6)}):
+        note = cap_note({"cobalt": 10.0}, " in x", counts, "scenario")
+        assert ("Unless the scenario sets price_cap_ratio, the cap is the model's default of "
+                "10: a guard so that a total stop does not give an infinite price, not a "
+                "sourced figure; a difference") in note
