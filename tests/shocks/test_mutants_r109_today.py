@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 from types import SimpleNamespace
 
-import numpy as np
 import pytest
 from click.testing import CliRunner
+from stockpile_day import MarketDay
 
 import sim
 from sim.cli import main
@@ -62,29 +62,6 @@ def test_two_rules_on_one_stockpile_sum_their_purchases() -> None:
                                                                                  rel=0.05)
 
 
-class Day:
-    """What a stockpile rule reads at a day's end, for one market and commodity."""
-
-    def __init__(self, consumed: float, left: float, stock_now: float) -> None:
-        self.env = SimpleNamespace(now=10.0)
-        self.price = np.array([1.0])
-        self.consumed, self.left = consumed, left
-        self.market = SimpleNamespace(stock=np.array([stock_now]))
-        self.reserve = SimpleNamespace(stock=np.array([5000.0]))
-        self.timeline = SimpleNamespace(add=lambda *row: None)
-
-    def last_shortfall_share(self, market, commodity, without_t=0.0):
-        had = max(self.consumed + self.left - without_t, 0.0)
-        return (100.0 - min(100.0, had)) / 100.0
-
-    def stock_left_by_consumption(self, market, commodity):
-        return self.left
-
-    def transfer(self, source, target, commodity, tonnes):
-        source.stock[commodity] -= tonnes
-        target.stock[commodity] += tonnes
-
-
 @pytest.mark.parametrize(("left", "stock_now", "kept"), [
     (80.0, 20.0, 20.0),  # another rule bought 60 t after the market step (mutant P3)
     (0.0, 30.0, 0.0),    # another rule released 30 t after it (mutants P4, W4)
@@ -92,7 +69,7 @@ class Day:
 def test_the_rules_metal_in_the_market_is_at_most_what_is_there(left, stock_now, kept):
     from sim.shocks.policies import StockpileController
 
-    day = Day(consumed=100.0, left=left, stock_now=stock_now)
+    day = MarketDay(consumed=100.0, left=left, stock_now=stock_now)
     spec = SimpleNamespace(release_price_ratio_above=None, release_shortfall_share_above=None,
                            release_cap_t=None, release_t_per_day=0.0,
                            rebuild_price_ratio_below=None, rebuild_target_t=0.0,

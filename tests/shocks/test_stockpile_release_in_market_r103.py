@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-import numpy as np
 import pytest
+from stockpile_day import MarketDay
 
 from sim.experiment.precision import MetricSpec, check_metrics
 from sim.metrics.kpis import compute_kpis
@@ -65,30 +65,7 @@ def test_the_market_is_never_short_again_once_the_release_began(build, world_of)
     assert short_days == [0], short_days
 
 
-class FakeWorld:
-    """What a stockpile rule reads and moves at a day's end, for one market and commodity."""
-
-    def __init__(self, consumed: float, left: float, price: float) -> None:
-        self.env = SimpleNamespace(now=10.0)
-        self.price = np.array([price])
-        self.consumed, self.left = consumed, left
-        self.market = SimpleNamespace(stock=np.array([left]))
-        self.reserve = SimpleNamespace(stock=np.array([5000.0]))
-        self.timeline = SimpleNamespace(add=lambda *row: None)
-
-    def last_shortfall_share(self, market, commodity, without_t=0.0):
-        had = max(self.consumed + self.left - without_t, 0.0)
-        return (100.0 - min(100.0, had)) / 100.0
-
-    def stock_left_by_consumption(self, market, commodity):
-        return self.left
-
-    def transfer(self, source, target, commodity, tonnes):
-        source.stock[commodity] -= tonnes
-        target.stock[commodity] += tonnes
-
-
-def rule(world: FakeWorld, in_market: float, **spec) -> StockpileController:
+def rule(world: MarketDay, in_market: float, **spec) -> StockpileController:
     fields = dict(release_price_ratio_above=None, release_shortfall_share_above=0.5,
                   release_cap_t=None, release_t_per_day=60.0, rebuild_price_ratio_below=None,
                   rebuild_target_t=10000.0, rebuild_t_per_day=0.0)
@@ -102,7 +79,7 @@ def test_the_rule_judges_the_day_without_its_metal_and_counts_it_consumed_last()
     # 100 t/day of demand met in full, 150 t left; 200 t of it is the rule's: without it
     # the market had 50 t, 50% short, not above the trigger; the rule's metal left is at
     # most the 150 t still there
-    world = FakeWorld(consumed=100.0, left=150.0, price=1.0)
+    world = MarketDay(consumed=100.0, left=150.0, price=1.0)
     ctl = rule(world, 200.0)
     ctl.step(world)
     assert ctl.in_market == 150.0 and not ctl.releasing
@@ -114,7 +91,7 @@ def test_the_rule_judges_the_day_without_its_metal_and_counts_it_consumed_last()
 
 
 def test_what_it_buys_back_is_its_own_metal_first() -> None:
-    world = FakeWorld(consumed=100.0, left=2000.0, price=0.5)
+    world = MarketDay(consumed=100.0, left=2000.0, price=0.5)
     ctl = rule(world, 500.0, rebuild_price_ratio_below=0.9, rebuild_t_per_day=300.0)
     ctl.step(world)
     assert ctl.rebuilding and world.reserve.stock[0] == 5300.0
