@@ -67,3 +67,30 @@ def test_a_cap_note_says_the_default_cap_is_a_guard_not_a_source() -> None:
         assert ("Unless the scenario sets price_cap_ratio, the cap is the model's default of "
                 "10: a guard so that a total stop does not give an infinite price, not a "
                 "sourced figure; a difference") in note
+
+
+def test_comparison_json_keeps_the_tables_cap_and_money_notes(tmp_path) -> None:
+    # compare.csv gives a peak at the cap a zero-width interval; nothing beside it in the
+    # machine-readable files said it is a bound (review 111)
+    import json
+    import warnings
+
+    cut = tmp_path / "cut.yaml"
+    cut.write_text(f"extends: {TINY}\nname: cut\ncommodities:\n  copper:\n"
+                   "    reference_price_usd_per_t: 9000\n    price_cap_ratio: 1.01\n"
+                   "shocks:\n  events:\n    cut: {start: 5, end: 60, targets: {lanes: "
+                   "[border_market]}, effects: {capacity_factor: 0}}\n", encoding="utf-8")
+    base = tmp_path / "base.yaml"
+    base.write_text(f"extends: {TINY}\nname: base\ncommodities:\n  copper:\n"
+                    "    reference_price_usd_per_t: 9000\n    price_cap_ratio: 1.01\n",
+                    encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sim.compare([base, cut], 2, out=tmp_path / "c", figures=False)
+        sim.compare([TINY, TINY], 2, out=tmp_path / "same", figures=False)
+    notes = json.loads((tmp_path / "c" / "comparison.json").read_text())["table_notes"]
+    assert any(n.startswith("note: price peak at the cap in ") and "copper (1.01)" in n
+               for n in notes), notes
+    assert any("valued at the model's price index" in n for n in notes), notes
+    same = json.loads((tmp_path / "same" / "comparison.json").read_text())
+    assert same["table_notes"] == []
