@@ -64,6 +64,7 @@ from sim.output.tables import (
     unpriced,
 )
 from sim.scenario.plan import Plan, make_plan, route_lanes
+from sim.shocks.engine import n_days
 
 if TYPE_CHECKING:
     from sim.experiment.results import Results
@@ -304,22 +305,18 @@ def _partial_marks(ax: Axes, x: np.ndarray, y: np.ndarray, color: str, lw: float
                 mew=1.2, zorder=4)
 
 
-def _days(d: int) -> str:
-    return f"{d} day{'s' if d != 1 else ''}"
-
-
 def _short_text(first: int, last: int, n_periods: int) -> str:
     """The short periods in words, for a legend: ``last 30 days (short period)``, ``first 17
     days (short period)``, both, or ``one period of 20 days (short)`` for a run of a
     single short period. Empty when neither end is short."""
     if (first or last) and n_periods == 1:
         # "last 20 days" of a 20-day run read as the end of a longer one
-        return f"one period of {_days(last or first)} (short)"
+        return f"one period of {n_days(last or first)} (short)"
     if first and last:
-        return f"first {_days(first)} and last {_days(last)} (short periods)"
+        return f"first {n_days(first)} and last {n_days(last)} (short periods)"
     if first:
-        return f"first {_days(first)} (short period)"
-    return f"last {_days(last)} (short period)" if last else ""
+        return f"first {n_days(first)} (short period)"
+    return f"last {n_days(last)} (short period)" if last else ""
 
 
 def _short_handle(text: str, point: str = "o") -> Line2D:
@@ -598,14 +595,14 @@ def flows_figure(res: Results, commodity: str | None = None,
     # "the others" only where there are whole periods to compare with
     others = f"({'the others' if n > n_short else 'periods'}: {res.catalogue.period_text})"
     if shown and n == 1 and n_short:
-        note = f"\nits only period, {_days(partial or partial_first)}, is short {others}"
+        note = f"\nits only period, {n_days(partial or partial_first)}, is short {others}"
     elif shown and partial and partial_first:
-        note = (f"\nfaded at both ends: the first {_days(partial_first)} and the last "
-                f"{_days(partial)}, short periods {others}")
+        note = (f"\nfaded at both ends: the first {n_days(partial_first)} and the last "
+                f"{n_days(partial)}, short periods {others}")
     elif shown and partial:
-        note = f"\nfaded at the right: the last {_days(partial)}, a short period {others}"
+        note = f"\nfaded at the right: the last {n_days(partial)}, a short period {others}"
     elif shown and partial_first:
-        note = (f"\nfaded at the left: the first {_days(partial_first)}, a short period "
+        note = (f"\nfaded at the left: the first {n_days(partial_first)}, a short period "
                 f"{others}")
     split = {FLOW_KEYS[m] for m in metrics}
     by = f" by {split.pop()}" if len(split) == 1 else ""
@@ -1639,7 +1636,7 @@ def _compare_partial_handle(named: NamedResults) -> Line2D | None:
     def which(end: int) -> str:
         short = {name: e[end] for name, e in ends.items() if e[end]}
         lengths = sorted(set(short.values()))
-        return "; ".join(f"{_days(d)} in " + ", ".join(short_name(n, 24, 1)
+        return "; ".join(f"{n_days(d)} in " + ", ".join(short_name(n, 24, 1)
                                                        for n, dn in short.items() if dn == d)
                          for d in lengths)
 
