@@ -1376,7 +1376,7 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
              "excludes zero</h2>",
              _difference_words(diffs, unranked, compare_csv=extra is not None,
                                csv_reference=csv_ref, sites=sites, named=bool(kpis),
-                               money=_money_priced(named)),
+                               money=_money_priced(named), timing=_timings(named)),
              "<h3>Differences from the reference with 95% confidence intervals</h3>",
              DIFFERENCE_NOTE,
              table(dtab, NUMERIC, cls="kpi differences"),
@@ -1622,6 +1622,11 @@ def _site_items(named: Sequence[tuple[str, Results]], unranked: Sequence[str],
     return out
 
 
+FROM_LITTLE = 10.0
+"""A relative change at least this large (1,000%) in the key list names the reference's
+value beside it: so large a change is mostly of a reference near nothing."""
+
+
 def _difference_item(scenario: str, commodity: str, metric: str, diff: float, unit: str,
                      rel: float, low: float, high: float, new: bool = False) -> str:
     """One difference whose interval excludes zero as a list item; ``rel``: the relative
@@ -1629,6 +1634,9 @@ def _difference_item(scenario: str, commodity: str, metric: str, diff: float, un
     nothing, marked as such rather than with no change at all)."""
     change = (f" ({rel:+.1%})" if not _isnan(rel)
               else f" ({NEW}: from 0)" if new else "")
+    if not _isnan(rel) and abs(rel) >= FROM_LITTLE:
+        # +116011.6% alone hid that the reference held a few hundred tonnes
+        change = f" ({rel:+,.0%} on the reference's {_num(diff / rel)} {_e(unit)})"
     # every pair gave the same difference: no spread to estimate, as sim compare says
     ci = "(all equal)" if low == high else f"{_num(low)} to {_num(high)}"
     return (f"<li><strong>{_e(scenario)}</strong>: {_e(commodity)} {_e(metric)} "
@@ -1643,6 +1651,62 @@ def _money_priced(named: Sequence[tuple[str, Results]]) -> dict[str, set[str]]:
             for name, res in named}
     ref = high[named[0][0]] if named else set()
     return {name: ref | h for name, h in high.items()}
+
+
+def _first_short(res: Results, commodity: str) -> tuple[list[float], int] | None:
+    """The days from the start date to ``commodity``'s first day below the recovery
+    threshold in each replication that had one, and the number of replications; None if
+    the results have no such KPI (a run of no days)."""
+    try:
+        days = res.kpi("time_to_shortfall_days", commodity)
+    except KeyError:
+        return None
+    # a replication without such a day records the period's length (censored)
+    return [float(d) for d in days if d < math.ceil(res.scenario.horizon)], len(days)
+
+
+def _first_short_words(res: Results, commodity: str) -> str:
+    """``commodity``'s first day below the threshold in ``res`` as a date: the median over
+    the replications that had one (``2025-03-04 (median of the 8 of 8 replications with
+    one)``), or ``none in its 8 replications``."""
+    first = _first_short(res, commodity)
+    if first is None:
+        return "not measured"
+    days, n = first
+    if not days:
+        return f"none in its {n} replication{'s' if n != 1 else ''}"
+    date = res.scenario.start + dt.timedelta(days=math.floor(float(np.median(days))))
+    if len(days) == 1 and n == 1:
+        return str(date)
+    return f"{date} (median of the {len(days)} of {n} replications with one)"
+
+
+def shortfall_timing(ref: Results, res: Results, commodity: str) -> str:
+    """How long and from when ``commodity`` was short in ``res``, beside the reference
+    ``ref``: the mean of ``shortfall_days`` and the first day below
+    :data:`sim.metrics.kpis.RECOVERY_THRESHOLD` of demand met (``time_to_shortfall_days``
+    as a date). A shortfall's tonnes alone say neither how long a market went short nor
+    when it began. "" where the results lack the KPIs."""
+    from sim.metrics.kpis import RECOVERY_THRESHOLD
+
+    try:
+        days, ref_days = (r.kpi("shortfall_days", commodity) for r in (res, ref))
+    except KeyError:
+        return ""
+    return (f"short on {np.mean(days):,.0f} days on average (reference "
+            f"{np.mean(ref_days):,.0f}); first day below {RECOVERY_THRESHOLD:.0%} of demand "
+            f"met: {_first_short_words(res, commodity)}; reference: "
+            f"{_first_short_words(ref, commodity)}")
+
+
+def _timings(named: Sequence[tuple[str, Results]]) -> dict[tuple[str, str], str]:
+    """:func:`shortfall_timing` of every scenario of ``named`` but the reference (the
+    first) and commodity, keyed (scenario, commodity)."""
+    if not named:
+        return {}
+    ref = named[0][1]
+    return {(name, com): shortfall_timing(ref, res, com)
+            for name, res in named[1:] for com in res.scenario.commodities}
 
 
 MONEY_CAVEAT = ("valued at the price index, which rose far or reached its cap: the price "
@@ -1666,14 +1730,17 @@ def _cap_item(scenario: str, commodity: str, diff: float, unit: str, rel: float,
 def _difference_words(diffs: pd.DataFrame, unranked: Sequence[str] = (),
                       compare_csv: bool = False, csv_reference: str | None = None,
                       sites: Sequence[tuple[str, str]] = (), named: bool = False,
-                      money: dict[str, set[str]] | None = None) -> str:
+                      money: dict[str, set[str]] | None = None,
+                      timing: Mapping[tuple[str, str], str] | None = None) -> str:
     """The differences whose 95% interval excludes zero, as sentences; none of the
     scenarios in ``unranked`` (measured over another period than the reference). Only the
     KPIs of ``diffs`` (the headline ones, and those named with --metric: ``named``) and
     the site and lane rows of ``sites`` (:func:`_site_items`, listed after each scenario's
     totals) are judged: the lead-in says so and where every KPI's difference is
     (``compare_csv``: the folder has compare.csv, its differences from ``csv_reference``
-    if given)."""
+    if given). ``money`` (:func:`_money_priced`) marks money KPIs valued at a price far
+    up; ``timing`` (:func:`_timings`) says, after a commodity's shortfall, how long and
+    from when it was short."""
     items = []
     for r in diffs.itertuples():
         rel = (r.diff / r.reference_mean
@@ -1699,6 +1766,9 @@ def _difference_words(diffs: pd.DataFrame, unranked: Sequence[str] = (),
                                 r.ci_low, r.ci_high, new=r.reference_mean == 0)
         if r.metric in MONEY_KPIS and r.commodity in (money or {}).get(r.scenario, set()):
             item = item.removesuffix("</li>") + f"; {_e(MONEY_CAVEAT)}</li>"
+        when = (timing or {}).get((r.scenario, r.commodity), "")
+        if r.metric == "shortfall_t" and when:
+            item = item.removesuffix("</li>") + f"; {_e(when)}</li>"
         items.append((r.scenario, item))
     # each scenario's totals, then its sites and lanes
     order = {s: i for i, s in enumerate(dict.fromkeys(
