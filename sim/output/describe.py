@@ -89,7 +89,8 @@ def capacity_checks(sc: Scenario, plan: Plan) -> list[CapacityCheck]:
 
 
 def _t(x: float) -> str:
-    return f"{x:,.0f}"
+    # tonnes as fmt_capacity gives them: gold's 0.13 t a year printed as 0
+    return fmt_capacity(x)
 
 
 def fmt_capacity(x: float) -> str:
