@@ -203,7 +203,7 @@ res.plot.lead_times()
 
 # %% [markdown]
 # Where the metal goes: the network at its coordinates (line width = simulated flow, as
-# measured on lanes with a capacity and elsewhere the plan scaled to the simulated exports;
+# measured on lanes with a capacity and elsewhere what each route delivered;
 # sites and lanes closed by any shock in red, with their mean days closed) and the flow
 # from mines through channels to first destinations and markets.
 

@@ -975,25 +975,43 @@ def lane_flows(res: Results, commodity: str | None = None, plan: Plan | None = N
     """Mean tonnes of metal per lane over the run, and the lanes that were measured.
 
     Capacitated lanes report their throughput (KPI ``throughput_t``); other lanes carry the
-    plan's flow of each channel scaled to the channel's simulated exports (refiner-to-market
-    lanes: to the refiner's simulated output).
+    tonnes each route delivered (its ``delivered_t`` at site ``route:<id>``), spread over
+    the route's lanes from each mine as the plan spreads the route's flow (a route the plan
+    sends nothing, used after a closure, from the channel's mines as planned for the
+    channel); refiner-to-market lanes carry the plan scaled to the refiner's simulated
+    output.
     """
     sc = res.scenario
     plan = plan or make_plan(sc)
     coms = _commodities(res, commodity)
     years = float(sc.horizon) / 365.25
-    by_channel: dict[tuple[str, str, str], float] = defaultdict(float)
+    # each route's plan by mine: scaled by channel, an occupied mine's lost output thinned
+    # every other route of its channel, and rerouting showed nowhere (review 114)
+    by_route: dict[tuple[str, str, str], dict[str, float]] = defaultdict(dict)
+    by_channel_mine: dict[tuple[str, str], dict[str, float]] = defaultdict(
+        lambda: defaultdict(float))
     for (mine, com, ch, route), flow in plan.route_flow.items():
-        for lid in route_lanes(sc, mine, sc.channels[ch].routes[route].path):
-            by_channel[(lid, com, ch)] += flow
+        if com in coms and flow > 0:
+            by_route[(com, ch, route)][mine] = flow
+            by_channel_mine[(com, ch)][mine] += flow
     flows: dict[str, float] = defaultdict(float)
-    for (lid, com, ch), flow in by_channel.items():
-        if com not in coms:
-            continue
-        planned = plan.by_channel.get((com, ch), 0.0)
-        sim = _kpi_mean(res, "exported_t", com, ch)
-        factor = sim / (planned * years) if planned > 0 and not math.isnan(sim) else 1.0
-        flows[lid] += flow * years * factor
+    for com in coms:
+        for ch, channel in sc.channels.items():
+            for route, spec in channel.routes.items():
+                delivered = _kpi_mean(res, "delivered_t", com, ch, f"route:{route}")
+                mines = by_route.get((com, ch, route)) or by_channel_mine.get((com, ch))
+                if not mines or math.isnan(delivered) or delivered <= 0:
+                    continue
+                chains = {}
+                for mine in mines:
+                    try:
+                        chains[mine] = route_lanes(sc, mine, spec.path)
+                    except KeyError:  # a mine of the channel with no lane onto this route
+                        continue
+                total = sum(mines[m] for m in chains)
+                for mine, lids in chains.items():
+                    for lid in lids:
+                        flows[lid] += delivered * mines[mine] / total
     for (ref, com), refined in plan.refined.items():
         if com not in coms or refined <= 0:
             continue
@@ -1098,7 +1116,7 @@ def map_figure(res: Results, commodity: str | None = None) -> Figure:
     fig.suptitle(st.fit_lines(
         f"{st.plain(sc.name)}: network; line width = simulated flow of {what} over the run "
         f"(widest {st.format_tonnes(biggest)} t)\nthroughput where measured "
-        "(capacitated lanes), elsewhere the plan scaled to simulated exports",
+        "(capacitated lanes), elsewhere each route's simulated deliveries",
         0.92 * fig.get_figwidth() * 72, st.RC["figure.titlesize"]))
     label_map(fig, sc, panels, suffix={s: f" (closed {d:.0f} d)" for s, d in closed.items()},
               red=set(closed), extra=extra, marks=marks, lines=lines)
