@@ -134,8 +134,9 @@ def parse_metrics(texts: Sequence[str], option: str = "--metric") -> list[Metric
 def kpi_places(sc: Scenario) -> tuple[list[str], list[str], list[str]]:
     """The commodity, channel and site parts a KPI label of ``sc`` can have: its ids and
     ``all`` (and channel ``refined`` where it has a refiner); sites include lanes,
-    ``route:<id>`` for every route, ``<regime>:<state>`` for every conflict regime's states
-    and ``country:<ISO3>`` for every refining country."""
+    ``route:<id>`` for every route, ``<regime>:<state>`` for every conflict regime's states,
+    the shocks that tax (``event:<id>`` ..., :meth:`~sim.scenario.shock_schema.Shocks.
+    tax_sources`) and ``country:<ISO3>`` for every refining country."""
     commodities = ["all", *sc.commodities]
     # refined metal has a channel row of its own where the scenario has a refiner
     # (sim.metrics.kpis): metal refiners ship, which no channel carries
@@ -145,6 +146,7 @@ def kpi_places(sc: Scenario) -> tuple[list[str], list[str], list[str]]:
     sites += sorted({f"route:{rid}" for ch in sc.channels.values() for rid in ch.routes})
     sites += [f"{rid}:{state}" for rid, reg in sc.shocks.regimes.items()
               for state in reg.states]
+    sites += sc.shocks.tax_sources()
     sites += sorted({f"country:{sc.country_of(sid)}" for sid, site in sc.sites.items()
                      if site.kind == "refiner"})
     return commodities, channels, sites

@@ -21,8 +21,10 @@ the shares and indices) is the mean of per-replication ratios, not the ratio of 
 Metrics, in tonnes of contained metal unless the unit says otherwise:
 
 ========================  =====================================================================
-mined_t                   produced by mines (by channel: the offtake share of each lot; site
-                          rows: by mine)
+mined_t                   produced by mines (by channel: the offtake share of each lot when
+                          mined, after offtake deals and diversions, so output a shock
+                          diverts is in the channel it went to, and in diverted_t too: do
+                          not add the two; site rows: by mine)
 exported_t                left the exporting country (counted when the lot sets off on the
                           lane that leaves it)
 delivered_t               reached its first destination (refiner, market or stockpile)
@@ -149,6 +151,8 @@ export_value_usd          exports valued at reference price x price index when e
                           royalty or tax would apply)
 royalty_usd               royalty on formal exports (commodity royalty_rate)
 armed_group_rent_usd      tax rate x value of flows through or from sites armed groups hold
+                          (site rows ``event:<id>``, ``regime:<id>``, ``incident:<id>``: the
+                          rent each shock that can tax took, 0 where it took none)
 peak_shortfall_share      largest daily shortfall as a share of demand (all markets): the
                           depth of the resilience triangle, 1 - min Q
 shortfall_days            days with shortfall above 0.1% of demand
@@ -520,6 +524,11 @@ def _shock_kpis(world: World, add: Callable[[str, str, str, str, str, float], No
     for (site, c), (released, bought_back) in moved.items():
         add(world.commodity_ids[c], ALL, site, "released_t", "t", released)
         add(world.commodity_ids[c], ALL, site, "bought_back_t", "t", bought_back)
+    # who took the armed groups' rent: one row per shock that can tax and commodity
+    rents = world.rents_by_source - world.mark["rents_by_source"]
+    for i, source in enumerate(world.rent_sources):
+        for c, com in enumerate(world.commodity_ids):
+            add(com, ALL, source, "armed_group_rent_usd", "USD", float(rents[i, c]))
     for rid, run in world.shocks.regimes.items():
         total = run.measured_time.sum()
         for i, state in enumerate(run.states):

@@ -249,6 +249,17 @@ class Shocks(Strict):
     incidents: dict[Id, Incident] = {}
     """Incident hazards."""
 
+    def tax_sources(self) -> list[str]:
+        """The shocks with a tax in their effects (in any state, for a regime), named as
+        their effects act and their rent is reported: ``event:<id>``, ``regime:<id>``,
+        ``incident:<id>``, in this order and the file's."""
+        out = [f"event:{eid}" for eid, ev in self.events.items() if ev.effects.tax_rate]
+        out += [f"regime:{rid}" for rid, reg in self.regimes.items()
+                if any(state.effects.tax_rate for state in reg.states.values())]
+        out += [f"incident:{iid}" for iid, inc in self.incidents.items()
+                if inc.effects.tax_rate]
+        return out
+
 
 # ---------------------------------------------------------------------------------------
 # Policies

@@ -102,6 +102,13 @@ class World:
         again as metal taxed on its way out."""
         self.rents = np.zeros(n_c)
         """Armed-group rents, US dollars."""
+        self.rent_sources = sc.shocks.tax_sources()
+        """The shocks that can tax (``event:<id>``, ``regime:<id>``, ``incident:<id>``),
+        in the scenario's order: the rows of :attr:`rents_by_source`."""
+        self._rent_row = {source: i for i, source in enumerate(self.rent_sources)}
+        self.rents_by_source = np.zeros((len(self.rent_sources), n_c))
+        """Armed-group rents, US dollars, [shock, commodity]: who took them (their sum over
+        shocks is :attr:`rents`)."""
         self.curtailed = np.zeros(n_c)
         self.refined_trucks_per_t = 0.0  # refined metal never crosses a border post here
         self.reference_price = np.array([sc.commodities[c].reference_price_usd_per_t or 0.0
@@ -619,7 +626,7 @@ class World:
             "seized_by_channel": self.seized_by_channel.copy(),
             "taxed_by_channel": self.taxed_by_channel.copy(),
             "diverted_by_channel": self.diverted_by_channel.copy(),
-            "rents": self.rents.copy(),
+            "rents": self.rents.copy(), "rents_by_source": self.rents_by_source.copy(),
             "curtailed": self.curtailed.copy(), "lane_lost": led.lane_lost.copy(),
             "refined": np.array([r.refined.copy() for r in self.refiners]),
             # what is held when the period starts, after the reset above: the KPIs'
@@ -800,7 +807,10 @@ class World:
                     lot.taxed = True
                     self.taxed_by_channel[c, k] += lot.tonnes
                 lot.untaxed -= take
-                self.rents[c] += take * lot.tonnes * lot.payable * self.value_per_t(c)
+                rent = take * lot.tonnes * lot.payable * self.value_per_t(c)
+                self.rents[c] += rent
+                # an incident's source carries its number (incident:<id>#<n>)
+                self.rents_by_source[self._rent_row[source.split("#")[0]], c] += rent
 
     def transfer(self, source: Destination, target: Destination, commodity: int,
                  tonnes: float) -> None:
