@@ -121,6 +121,18 @@ _as_program = False
 not called in-process with a list of arguments (click's ``CliRunner``, a script)."""
 
 
+
+def _replace_unwritable_characters() -> None:
+    """Let the standard output write a character its encoding lacks as ``?``: under a
+    Latin-1 or cp1252 output (Windows, redirected) a scenario title with an em dash ended
+    ``sim show`` as an internal error, with nothing of its description written (review
+    115). The standard error already escapes them."""
+    stream = sys.stdout
+    with contextlib.suppress(AttributeError, ValueError, LookupError):
+        if stream.errors == "strict":
+            stream.reconfigure(errors="replace")  # type: ignore[union-attr]
+
+
 class _Main(click.Group):
     """The ``sim`` group; it knows whether it runs as the program (see ``_as_program``).
 
@@ -134,6 +146,8 @@ class _Main(click.Group):
         outer = _as_program
         _as_program = args is None
         saved = {sig: signal.getsignal(sig) for sig in _HANDLED}
+        if _as_program:
+            _replace_unwritable_characters()
         try:
             return super().main(args, *rest, **kwargs)
         finally:
@@ -196,8 +210,8 @@ def _guarded_call(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         # Ctrl-C while these load (they take a moment) is an interrupt like any other,
         # not click's "Aborted!" with status 1
         from sim.experiment.errors import ExperimentError
+        from sim.output.errors import FigureError
         from sim.output.folder import FolderError
-        from sim.output.network_map import FigureError
         from sim.world.ledger import MassBalanceError
 
         _terminate_as_interrupt()
@@ -229,11 +243,12 @@ def _guarded_call(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(EXIT_BROKEN_PIPE)
-    except OSError as exc:
-        _exit_environment(exc)
     except (click.exceptions.Exit, click.ClickException, SystemExit):
         raise
     except Exception as exc:  # noqa: BLE001 - last line of defence for the user
+        env = _environmental(exc)
+        if env is not None:
+            _exit_environment(env)
         if _is_replication_error(exc):
             _exit_failed(exc)
         if _debugging():
@@ -241,6 +256,39 @@ def _guarded_call(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         _err(f"internal error: {type(exc).__name__}: {exc}\n{_see_traceback()}, and please "
              "report it.")
         sys.exit(EXIT_INTERNAL)
+
+
+class MatplotlibUnavailable(OSError):
+    """matplotlib, which draws the figures, failed to start: the environment's doing (a bad
+    MPLBACKEND, no folder it can write its cache to, a file in the working folder named as
+    a module it imports), reported as an OSError is."""
+
+
+def _matplotlib_failed(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised while matplotlib was being imported: in the code of one
+    of its modules that runs as it is imported, or as the import of it failed."""
+    if isinstance(exc, ImportError) and (exc.name or "").split(".")[0] == "matplotlib":
+        return True
+    package = f"{os.sep}matplotlib{os.sep}"
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_name == "<module>" and package in code.co_filename:
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def _environmental(exc: BaseException) -> OSError | None:
+    """``exc`` as an error of the environment, or None: an OSError as it is, matplotlib
+    failing to start as :class:`MatplotlibUnavailable` (before review 115 a bad
+    MPLBACKEND was an "internal error" to report)."""
+    if _matplotlib_failed(exc):
+        env = MatplotlibUnavailable(f"matplotlib, which draws the figures, cannot start: "
+                                    f"{type(exc).__name__}: {exc}")
+        env.__cause__ = exc
+        return env
+    return exc if isinstance(exc, OSError) else None
 
 
 def _see_traceback() -> str:
@@ -269,6 +317,12 @@ def _environment_text(exc: OSError) -> str:
     fails (``> /dev/full``) names no file: it is said to be the output, and what is still
     buffered for it is dropped, so that Python does not fail again as it flushes it on the
     way out."""
+    if isinstance(exc, MatplotlibUnavailable):
+        return (f"error: {exc}\n    hint: unset MPLBACKEND or give a backend matplotlib "
+                "knows (the figures need no display), let MPLCONFIGDIR name a folder you can "
+                "write to, and run from a folder without files named as Python modules "
+                "(timeit.py, say); or draw no figures (--no-figures, sim show --no-figure); "
+                "this is the environment, not a bug in the simulator")
     what = exc.strerror or str(exc)
     code = errno.errorcode.get(exc.errno or 0)
     if code:
@@ -288,7 +342,8 @@ def _environment_text(exc: OSError) -> str:
     if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
         hint = "free some disk space (or choose a folder on another disk)"
     elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        hint = "choose a folder you can write to (--out), or make this one writable"
+        hint = (f"choose a place you can write to ({_output_option()}), or make this one "
+                "writable (and readable, for a file read)")
     elif exc.errno in (errno.EMFILE, errno.ENFILE):
         hint = "too many files are open: raise the limit (ulimit -n), or use fewer --workers"
     elif exc.errno == errno.EFBIG:
@@ -297,7 +352,7 @@ def _environment_text(exc: OSError) -> str:
                 "under: raise it (ulimit -f shows it; ulimit -f unlimited lifts it)")
     elif exc.errno == errno.ENAMETOOLONG:
         hint = ("a name in the path is longer than the file system allows (255 bytes for "
-                "one name, 4096 for the whole path on most): shorten the path (--out)")
+                "one name, 4096 for the whole path on most): shorten the path")
     elif output or exc.errno in _ENVIRONMENT_ERRNOS:
         hint = "check the file and the disk it is on"
     else:
@@ -311,6 +366,15 @@ def _environment_text(exc: OSError) -> str:
                 "report it")
     return (f"error: {where}: {what}\n    hint: {hint}; this is the "
             "environment, not a bug in the simulator")
+
+
+def _output_option() -> str:
+    """The option of the command running that says where it writes, for a hint: sim show
+    has no --out, and its map was told to change one (review 115)."""
+    ctx = click.get_current_context(silent=True)
+    command = ctx.info_name if ctx is not None else None
+    return {"show": "--figure PATH, or --no-figure",
+            "report": "--out FILE"}.get(command or "", "--out")
 
 
 def _raised_by_echo(exc: BaseException) -> bool:
@@ -328,7 +392,8 @@ def _exit_environment(exc: OSError, then: str = "") -> NoReturn:
     the traceback is printed first (a missing file may be one the simulator itself asked
     for under a wrong name)."""
     if _debugging():
-        traceback.print_exception(exc)
+        traceback.print_exception(exc.__cause__ if isinstance(exc, MatplotlibUnavailable)
+                                  else exc)
     _err(_environment_text(exc) + (f"\n{then}" if then else ""))
     sys.exit(EXIT_BAD_INPUT)
 
@@ -396,10 +461,20 @@ class _PathWithHint(click.Path):
         self.hint = hint
 
     def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        if isinstance(value, str) and not value:
+            # "" is the working folder to the system: `--out "$UNSET"` wrote results beside
+            # the user's files, and with --force deleted their figures/ (review 115)
+            self.fail("an empty path (an unset shell variable?)\n    hint: give the folder "
+                      "by name; '.' for the working folder", param, ctx)
         try:
             return super().convert(value, param, ctx)
         except click.BadParameter as exc:
-            exc.message += f"\n    hint: {self.hint}"
+            if "not readable" in exc.message or "not writable" in exc.message:
+                # the path is of the right kind; its permissions refuse (review 115)
+                exc.message += ("\n    hint: check its permissions (ls -ld shows them): "
+                                "reading a folder needs r and x, writing in it w")
+            else:
+                exc.message += f"\n    hint: {self.hint}"
             raise
 
 
@@ -601,9 +676,9 @@ def _note_target_left_out(out: Path, what: str, precision: Any,
 
 
 def _resume_command(words: list[str]) -> str:
-    import shlex
+    from sim.shell import join
 
-    return " ".join(shlex.quote(str(w)) for w in ["sim", *words])
+    return join(["sim", *words])
 
 
 class _LazyBar:
@@ -768,13 +843,20 @@ def show(scenario: Path, figure: Path | None, no_figure: bool, overrides: tuple[
     if shocks:
         click.echo("\n" + shocks)
     if not no_figure:
+        from sim.output.errors import FigureError
         from sim.output.network_map import save_network_figure
         from sim.output.shock_text import save_timeline_figure
 
-        path = save_network_figure(sc, figure or Path(f"{sc.name}-network.png"), plan)
-        click.echo(f"\nNetwork map written to {path}")
-        timeline = save_timeline_figure(sc, path.with_name(
-            path.stem.replace("-network", "") + "-timeline" + path.suffix))
+        try:
+            path = save_network_figure(sc, figure or Path(f"{sc.name}-network.png"), plan)
+            click.echo(f"\nNetwork map written to {path}")
+            timeline = save_timeline_figure(sc, path.with_name(
+                path.stem.replace("-network", "") + "-timeline" + path.suffix))
+        except FigureError as exc:
+            # the description is printed: say so, and how to have it without the figure
+            raise FigureError(f"{exc}\n    hint: the description above is complete; write "
+                              "the figures elsewhere (--figure PATH) or skip them "
+                              "(--no-figure)") from None
         if timeline is not None:
             click.echo(f"Timeline of shocks and policies written to {timeline}")
 
@@ -941,8 +1023,11 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
              "incomplete (no manifest.json). To finish it, run:\n  "
              + _resume_command([*resume_words, "--resume"]))
         _exit_interrupted()
-    except OSError as exc:
-        _exit_environment(exc, then=(
+    except Exception as exc:
+        env = _environmental(exc)
+        if env is None:
+            raise
+        _exit_environment(env, then=(
             f"all {results.n} replication(s) are saved in {folder_run.folder.reps_dir}; the "
             "folder is incomplete (no manifest.json). To finish it once that is fixed, "
             "run:\n  " + _resume_command([*resume_words, "--resume"])))
@@ -1073,18 +1158,19 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
              f"in {out}; to finish the comparison, run:\n  "
              + _resume_command([*words, "--resume"]))
         _exit_interrupted()
-    except OSError as exc:
-        saved = _saved_count(lambda: _saved_in_comparison(out))
-        if not saved:
-            raise  # nothing was kept: reported as any environment error
-        _exit_environment(exc, then=(
-            f"{saved} finished replication(s) are saved in {out}; to finish the comparison "
-            "once that is fixed, run:\n  " + _resume_command([*words, "--resume"])))
     except ReplicationError as exc:
         _exit_failed(exc, then=(
             f"{_saved_in_comparison(out)} finished replication(s) are saved in {out}; to "
             f"finish the comparison{_once_fixed(exc)}, run:\n  "
             + _resume_command([*words, "--resume"])))
+    except Exception as exc:
+        env = _environmental(exc)
+        saved = _saved_count(lambda: _saved_in_comparison(out)) if env is not None else 0
+        if env is None or not saved:
+            raise  # nothing was kept: reported as any environment error
+        _exit_environment(env, then=(
+            f"{saved} finished replication(s) are saved in {out}; to finish the comparison "
+            "once that is fixed, run:\n  " + _resume_command([*words, "--resume"])))
     if not quiet:
         click.echo(comparison_text(comp))
         figs = "" if no_figures else ", figures/"
@@ -1108,10 +1194,9 @@ def _check_compared_folders(items: tuple[Path, ...]) -> None:
     (or a folder of results folders) with the message :func:`sim.load_results` gives and
     a hint for the command line (it said "not a finished results folder ... finish an
     interrupted run with sim run ... --resume")."""
-    import shlex
-
     from sim.experiment.results import other_folder
     from sim.output.folder import FolderError, compared_folders
+    from sim.shell import join
 
     for path in items:
         if not path.is_dir() or (path / "manifest.json").exists():
@@ -1134,7 +1219,7 @@ def _check_compared_folders(items: tuple[Path, ...]) -> None:
                     "mean, sd and n per sample)")
         elif "comparison's folder" in message and runs:
             hint = ("compare its scenarios' results folders, e.g. sim compare "
-                    + " ".join(shlex.quote(str(p)) for p in runs[:2])
+                    + join(runs[:2])
                     + f" (folders: {', '.join(p.name for p in runs)}); its table is "
                     f"{path / 'compare.csv'}")
         elif "comparison's folder" in message and any(
@@ -1313,15 +1398,6 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
                 _exit_interrupted()
             _err(f"\ninterrupted: {kept()}, run:\n  " + _resume_command(words))
             _exit_interrupted()
-        except OSError as exc:
-            if _saved_count(store.saved_count) == 0 and not (resume and finished_before):
-                if not resume:
-                    # a plan alone would make the command, run again, refuse the folder
-                    with contextlib.suppress(OSError):
-                        store.abandon(created)
-                raise  # nothing was kept: reported as any environment error
-            _exit_environment(exc, then=f"{kept()} once that is fixed, run:\n  "
-                              + _resume_command(words))
         except ReplicationError as exc:
             from sim.experiment.sweep import Param, make_design
 
@@ -1336,6 +1412,18 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
 
             _exit_failed(exc, label, then=f"{kept()}{_once_fixed(exc)}, run:\n  "
                          + _resume_command(words))
+        except Exception as exc:
+            env = _environmental(exc)
+            if env is None:
+                raise
+            if _saved_count(store.saved_count) == 0 and not (resume and finished_before):
+                if not resume:
+                    # a plan alone would make the command, run again, refuse the folder
+                    with contextlib.suppress(OSError):
+                        store.abandon(created)
+                raise  # nothing was kept: reported as any environment error
+            _exit_environment(env, then=f"{kept()} once that is fixed, run:\n  "
+                              + _resume_command(words))
     for note in result.notes:  # may not be what was meant: said even when quiet
         _err(f"note: {note}")
     if not quiet:

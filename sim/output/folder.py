@@ -250,12 +250,12 @@ def _holder_text(fd: int) -> tuple[str, str | None]:
     argv = info.get("argv")
     if not isinstance(argv, list) or not argv:
         return who, None
-    import shlex
+    from sim.shell import join
 
     words = [str(w) for w in argv]
     if Path(words[0]).name in ("sim", "sim.exe", "__main__.py"):  # the command line's
         words[0] = "sim"
-    return who, shlex.join(words)
+    return who, join(words)
 
 
 def lock_folder(folder: str | Path, command: str) -> FolderLock | None:
@@ -822,7 +822,11 @@ class ResultsFolder:
                     os.unlink(probe)
         except OSError as exc:
             why = not_a_folder(self.path / "replications") or exc.strerror or exc
-            raise FolderError(f"cannot write to {self.path}: {why}") from None
+            # the folder that refused: the run folder was blamed for its replications/
+            failed = Path(os.fsdecode(exc.filename)) if exc.filename else self.path
+            if failed.name.startswith(".write-test."):
+                failed = failed.parent
+            raise FolderError(f"cannot write to {failed}: {why}") from None
         self._index_written = (self.reps_dir / "index.json").exists()
         self.started = dt.datetime.now(dt.UTC)
         self.unreadable: list[str] = []
@@ -930,10 +934,10 @@ class ResultsFolder:
             if info.get("comparison"):
                 # one scenario of a comparison: --force would run every scenario again,
                 # where deleting this folder and resuming runs this one alone again
-                import shlex
+                from sim.shell import join
 
                 words = info.get("resume_command")
-                command = (shlex.join(with_out(words, self.path.parent))
+                command = (join(with_out(words, self.path.parent))
                            if isinstance(words, list) and words else None)
                 raise FolderError(said, hint=force_hint(self.path, (
                     "replications/index.json, which labels the saved replications' values, "

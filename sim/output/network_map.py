@@ -32,6 +32,7 @@ from matplotlib.transforms import Bbox
 
 from sim.output import style as st
 from sim.output.describe import capacity_checks
+from sim.output.errors import FigureError
 from sim.scenario.plan import Plan, make_plan
 from sim.scenario.schema import Scenario
 
@@ -665,10 +666,6 @@ def label_map(fig: Figure, sc: Scenario, panels: MapPanels,
 
 
 FIGURE_FORMATS = (".png", ".svg", ".pdf")
-
-
-class FigureError(ValueError):
-    """A figure cannot be written where or in the format asked for."""
 
 
 def save_network_figure(sc: Scenario, path: str | Path, plan: Plan | None = None) -> Path:

@@ -26,7 +26,6 @@ import html
 import json
 import math
 import re
-import shlex
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,6 +81,7 @@ from sim.output.tables import (
     unpriced,
     unpriced_note,
 )
+from sim.shell import join, quote
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -1011,7 +1011,7 @@ def finish_command(folder: Path) -> str | None:
             # as sim run wrote it: with its --target-ci, --metric and --no-figures, but
             # --out the folder given here (the run may have named it from elsewhere, or
             # the folder may have been copied or moved since)
-            return shlex.join(with_out(info["resume_command"], folder))
+            return join(with_out(info["resume_command"], folder))
         replications, seed = int(info["replications"]), int(info["seed"])
         files = [str(f) for f in info.get("scenario_files") or []]
         overrides = [str(o) for o in info.get("overrides") or []]
@@ -1030,7 +1030,7 @@ def finish_command(folder: Path) -> str | None:
     words = ["sim", "run", files[0], "-n", str(replications), "--seed", str(seed),
              "--out", str(folder)]
     words += [w for o in overrides for w in ("--set", o)]
-    return shlex.join([*words, *_target_words(target), "--resume"])
+    return join([*words, *_target_words(target), "--resume"])
 
 
 def _target_words(target: dict[str, Any] | None) -> list[str]:
@@ -1058,7 +1058,7 @@ def _comparison_finish_command(folder: Path, info: dict[str, Any]) -> str:
     out = folder.parent if folder.name not in ("", ".", "..") else folder.resolve().parent
     items = info.get("compared")
     if items is None:
-        return f"sim compare <its scenarios and options> --out {shlex.quote(str(out))} --resume"
+        return f"sim compare <its scenarios and options> --out {quote(str(out))} --resume"
     replications, seed = int(info["replications"]), int(info["seed"])
     overrides = [str(o) for o in info.get("compare_overrides") or []]
     target = _recorded_target(info.get("precision"))
@@ -1082,11 +1082,11 @@ def _comparison_finish_command(folder: Path, info: dict[str, Any]) -> str:
         # as sim compare wrote it, with every option given (--workers, --no-figures), but
         # --out the folder holding ``folder`` now (as for a run's recorded command); only
         # once its files are known to rebuild the scenarios, as the command would refuse
-        return shlex.join(with_out(info["resume_command"], out))
+        return join(with_out(info["resume_command"], out))
     words = ["sim", "compare", *sources, "--out", str(out), "-n", str(replications),
              "--seed", str(seed)]
     words += [w for o in overrides for w in ("--set", o)]
-    return shlex.join([*words, *_target_words(target), "--resume"])
+    return join([*words, *_target_words(target), "--resume"])
 
 
 def _rebuilds(path: Path, overrides: Sequence[str], sha256: Any) -> bool:
@@ -1858,7 +1858,7 @@ def write_report(folder: str | Path, out: str | Path | None = None,
         ref = named[0][0]
         others = [name for name, _path in members.runs[1:]]
         # the folder as a path that works from anywhere, not as typed
-        choose = (f"; to take another, run sim report {shlex.quote(str(folder.resolve()))} "
+        choose = (f"; to take another, run sim report {quote(str(folder.resolve()))} "
                   f"--reference NAME (one of: {', '.join(others)})")
         reference_note = members.reason + choose
         page_notes = [f"Left out: {p.name} is an unfinished run (no manifest.json); "
@@ -1975,7 +1975,7 @@ def _sweep_figures_hint(folder: Path) -> str:
                 f"resumed to draw them: {exc.message}; {exc.hint}")
     words = [str(w) for w in (plan or {}).get("resume_command") or [] if w != "--no-figures"]
     if words:
-        how = "draw them with: " + shlex.join(with_out(words, folder))
+        how = "draw them with: " + join(with_out(words, folder))
     else:
         how = ("to draw them, run the sim sweep command that wrote it again with --resume "
                "and without --no-figures")

@@ -6,17 +6,17 @@ from __future__ import annotations
 import datetime as dt
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from matplotlib.figure import Figure
-
-from sim.output import style as st
 from sim.output.describe import describe_ramp_up
 from sim.scenario.schema import Mine, Scenario
 from sim.scenario.shock_checks import CHANNEL_FILTERED, COMMODITY_FILTERED, UNFILTERED
 from sim.scenario.shock_schema import Effects, ExportBan, Targets, When
 from sim.shocks.engine import describe_effects, n_days
 from sim.shocks.targets import region_reach
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 Bar = tuple[str, str, dt.date, dt.date | None, str]
 """(group, label, start date, end date or None = to the end, detail)."""
@@ -345,6 +345,12 @@ def describe_shocks(sc: Scenario) -> str:
 
 def timeline_figure(sc: Scenario) -> Figure | None:
     """Bars on a calendar for events and policies; None if there are none."""
+    # matplotlib is loaded only to draw: the words alone (sim show --no-figure) must work
+    # where it cannot start (review 115)
+    from matplotlib.figure import Figure
+
+    from sim.output import style as st
+
     items = bars(sc)
     if not items:
         return None

@@ -277,7 +277,7 @@ def resume_hint(folder: Path) -> str:
     with ``--out`` the folder given here (the sweep may have named it from another working
     folder, or it may have been moved since: a --resume of a folder that does not exist
     starts the sweep again from nothing)."""
-    import shlex
+    from sim.shell import join
 
     try:
         plan = SweepStore(folder).plan()
@@ -285,7 +285,7 @@ def resume_hint(folder: Path) -> str:
         plan = None
     words = (plan or {}).get("resume_command") or []
     if words:
-        return "finish it with: " + shlex.join(with_out(words, folder))
+        return "finish it with: " + join(with_out(words, folder))
     return ("run the sim sweep command that wrote it again with --resume (from Python, "
             f"run_sweep(..., out={str(folder)!r}, resume=True))")
 

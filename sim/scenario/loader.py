@@ -13,6 +13,7 @@ import datetime as dt
 import math
 import re
 import typing
+import unicodedata
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -804,7 +805,8 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
 
 _BOOL_HINT = "YAML reads yes/no/on/off as true/false"
 
-_ID_RULE = "ids use lower-case letters, digits and underscores and start with a letter"
+_ID_RULE = ("ids use the lower-case letters a-z (no accents), digits and underscores and "
+            "start with a letter")
 _ID_SECTIONS = ("commodities", "regions", "sites", "lanes", "channels")
 """The top-level mappings of ids whose ids a misspelt reference is compared with."""
 
@@ -815,7 +817,9 @@ def _id_hint(value: Any, data: Any) -> str:
     when the scenario has that id."""
     if not isinstance(value, str):
         return _ID_RULE
-    fixed = re.sub(r"[\s-]+", "_", value.strip()).lower()
+    # accents dropped as well: 'kolwézi' is told 'kolwezi' (review 115)
+    plain = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    fixed = re.sub(r"[\s-]+", "_", plain.strip()).lower()
     if fixed in PROVENANCE_KEYS:
         # `Source` -> `source` would be refused next: the name is reserved for citations
         return (f"{_ID_RULE}, e.g. {fixed}_site or {fixed}_1 ({fixed!r} itself is "

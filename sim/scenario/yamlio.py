@@ -112,6 +112,10 @@ def read_text(path: Path) -> str:
             raw = handle.read(MAX_BYTES + 1)
             size = os.fstat(handle.fileno())
     except FileNotFoundError:
+        if name == "-":
+            raise _fail(name, "a scenario is read from a file, not from standard input",
+                        hint="save it to a file (e.g. scenario.yaml) and give its path") \
+                from None
         raise _fail(name, "file not found",
                     hint="check the path; scenarios normally live in scenarios/") from None
     except IsADirectoryError:

@@ -104,7 +104,7 @@ def test_a_bad_id_is_not_offered_as_its_own_fix() -> None:
         scenario_from_dict(data)
     (issue,) = [i for i in info.value.issues if "is not a valid id" in i.message]
     assert "did you mean '1'" not in issue.hint
-    assert issue.hint.startswith("ids use lower-case letters")
+    assert issue.hint.startswith("ids use the lower-case letters a-z")
 
 
 def test_a_bad_id_still_gets_the_lower_case_id_that_exists() -> None:

@@ -257,7 +257,7 @@ def test_a_frequency_word_for_days_is_told_the_number(tiny_path: Path) -> None:
 def test_an_id_in_capitals_is_pointed_to_its_lower_case_form(tiny_path: Path, override: str,
                                                              guess: str) -> None:
     issue = only_issue(pytest.raises(ScenarioError, load_scenario, tiny_path, [override]))
-    assert issue.hint.startswith(f"did you mean {guess!r}? ids use lower-case letters")
+    assert issue.hint.startswith(f"did you mean {guess!r}? ids use the lower-case letters a-z")
 
 
 def test_a_sailing_off_a_lane_that_is_not_from_a_port_has_a_hint(tiny_path: Path) -> None:
