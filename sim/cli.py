@@ -1299,8 +1299,8 @@ a failed replication is finished with the same command and --resume.
 @click.option("--design", type=click.Choice(["lhs", "sobol", "grid"]), default="lhs",
               show_default=True,
               help="lhs: Latin hypercube of N samples; sobol: N base samples (a power of 2), "
-                   "N x (parameters + 2) runs, with Sobol indices; grid: N levels per "
-                   "parameter.")
+                   "N x (parameters + 2) points of -r replications each, with Sobol "
+                   "indices; grid: N levels per parameter.")
 @click.option("-n", "--samples", default=16, show_default=True, type=click.IntRange(min=1),
               help="Samples (see --design).")
 @click.option("-r", "--replications", default=1, show_default=True,

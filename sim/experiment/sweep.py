@@ -334,6 +334,14 @@ def make_design(params: Sequence[Param], design: str, samples: int, seed: int) -
                               f"{', '.join(DESIGNS)}", what="--design")
     if samples < 1:
         raise ExperimentError("expected at least 1", what="-n/--samples")
+    points = {"lhs": samples, "sobol": samples * (d + 2)}.get(design)
+    if points is not None and points > MAX_POINTS:
+        # every point's scenario is checked and kept before the first runs: 327,680 points
+        # ran out of memory after minutes without a word (review 113)
+        raise ExperimentError(f"-n {samples} makes {points:,} {design} design points (at "
+                              f"most {MAX_POINTS:,})", what="-n/--samples",
+                              hint="use fewer samples: a few hundred points already take "
+                                   "hours of replications")
     rng = _generator(seed, design)
     blocks: list[str] = []
     if design == "lhs":
@@ -342,7 +350,8 @@ def make_design(params: Sequence[Param], design: str, samples: int, seed: int) -
         if samples < 2 or samples & (samples - 1):
             lower = 1 << (samples.bit_length() - 1)
             raise ExperimentError(
-                f"the Sobol design needs a power of 2 base samples, got {samples}",
+                f"the Sobol design needs a power of 2 base samples, at least 2, got "
+                f"{samples}",
                 what="-n/--samples",
                 hint=(f"use -n {lower} or -n {lower * 2}" if lower >= 2 else "use -n 2")
                 + f"; it runs n x (parameters + 2) = n x {d + 2} points")
@@ -473,7 +482,33 @@ class PointScenarios:
                 if end == p.low and any(n.startswith(f"--set {text}: ")
                                         for n in meta_of(sc).notes):
                     notes.append(self._unit_note(p))
+            dist = self._distribution_note(p)
+            if dist:
+                notes.append(dist)
         return notes
+
+    def _distribution_note(self, p: Param) -> str | None:
+        """A note for ``p`` when the file gives a distribution where it varies a number:
+        each sample replaces the whole distribution with a fixed value, so the spread goes
+        with it (review 113: a lane's uniform transit time swept as a number)."""
+        from sim.scenario.compose import apply_overrides, parse_override
+
+        node: Any = apply_overrides(self._raw, self.overrides).data
+        try:
+            for part in parse_override(f"{p.path}=0")[0]:
+                node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+        if not isinstance(node, dict) or "dist" not in node:
+            return None
+        shape = ", ".join(f"{k}: {v}" for k, v in node.items()
+                          if k not in ("source", "assumption", "note"))
+        kept = [k for k in node if k not in ("dist", "source", "assumption", "note")]
+        example = (f"; to move the distribution, vary one of its parameters instead, e.g. "
+                   f"--param '{p.path}.{kept[-1]}=...'" if kept else "")
+        return (f"--param {p}: the file gives a distribution there ({{{shape}}}); each "
+                f"sampled number replaces it with that fixed value, so its spread is gone at "
+                f"every sample{example}")
 
     def _unit_note(self, p: Param) -> str:
         """The note for ``p``, whose bare numbers replace a value given with a unit: the
@@ -619,6 +654,19 @@ def _samples(samples: Sequence[int]) -> str:
 # Running
 
 
+def varies(values: Any) -> bool:
+    """Whether ``values`` (NaN left out) differ by more than rounding noise: a column of
+    6,599,630.296 t at every sample, off by 1e-15 of itself from summation order, was
+    ranked with rho = -0.63 against a parameter it does not depend on (review 113)."""
+    y = np.asarray(values, dtype=float)
+    y = y[np.isfinite(y)]
+    return bool(y.size > 1 and np.ptp(y) > ROUNDING * max(1.0, float(np.abs(y).max())))
+
+
+ROUNDING = 1e-9
+"""Relative spread below which a KPI's values across samples are taken as one value."""
+
+
 @dataclass(eq=False)  # equal only to itself: its tables have no single truth value
 class Sweep:
     """A finished sweep: ``table`` has one row per sample (parameters, then the mean of
@@ -644,6 +692,20 @@ class Sweep:
     """What the overrides did to the scenario swept that may not be what was meant (a
     bare number over a value its file gives in another unit), as ``sim validate --set``
     prints it; :func:`sweep` warns of each."""
+    cautions: list[str] = field(default_factory=list)
+    """For the Python API (:func:`run_sweep`, which warns of each): what the command line
+    prints beside the indices or correlations (too few base samples, replication noise,
+    price peaks at their cap), in the API's words."""
+    noise_share: dict[str, float] = field(default_factory=dict)
+    """Per KPI column: the share of the variance of its sample means that is replication
+    noise, the mean over samples of sd^2 / n against the variance of the means (NaN with
+    one replication per sample, where it cannot be measured). Indices and correlations
+    count that share as if the parameters caused it (review 113)."""
+    at_cap: dict[str, tuple[int, int, float]] = field(default_factory=dict)
+    """Per ``price_peak_ratio:<commodity>`` column whose peak reached the price cap at
+    some sample: (samples where every replication's peak is at the cap, samples where some
+    are, the cap; the largest where the cap is varied). There the peak shows the cap, not
+    how high the price would have gone."""
 
     @property
     def kpi_columns(self) -> list[str]:
@@ -663,7 +725,7 @@ class Sweep:
         fewer: dict[str, int] = {}
         for c in cols:
             y = self.table[c]
-            if y.nunique(dropna=True) < 2:
+            if not varies(y):
                 continue
             out[c] = [self.table[p].corr(y, method="spearman") for p in params]
             if int(y.notna().sum()) < len(y):
@@ -693,7 +755,7 @@ class Sweep:
         params = "; ".join(_param_text(p) for p in self.design.params)
         sobol = ("" if self.sobol is None else
                  f"; Sobol indices of {self.sobol['output'].nunique()} KPIs (.sobol)")
-        notes = "".join(f"\n  note: {python_note(n)}" for n in self.notes)
+        notes = "".join(f"\n  note: {python_note(n)}" for n in [*self.notes, *self.cautions])
         return (f"<Sweep of {self.scenario!r}: {self.design_text()}; parameters: {params}; "
                 f"{len(self.kpi_columns)} KPI columns (.table){sobol}{notes}>")
 
@@ -706,7 +768,7 @@ class Sweep:
         sobol = ("" if self.sobol is None else
                  f"; Sobol indices of {self.sobol['output'].nunique()} KPIs in .sobol")
         notes = "".join(f"<p><strong>Note:</strong> {html.escape(python_note(n))}</p>"
-                        for n in self.notes)
+                        for n in [*self.notes, *self.cautions])
         return (f"<div><strong>Sweep</strong> of {html.escape(self.scenario)}: "
                 f"{html.escape(self.design_text())}"
                 "<table><thead><tr><th>parameter</th><th>low</th><th>high</th><th>scale</th>"
@@ -734,7 +796,7 @@ def run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str 
               progress: Callable[[int], None] | None = None,
               on_total: Callable[[int], None] | None = None,
               figures: bool = True, command: Sequence[str] | None = None,
-              for_python: bool = True) -> Sweep:
+              for_python: bool = True, _stacklevel: int = 2) -> Sweep:
     """Run a sweep; see :func:`sweep`. Returns a :class:`Sweep`; with ``out``, writes
     ``sweep.csv``, ``sweep-kpis.csv.gz``, ``sobol.csv`` (Sobol design), ``sweep.json`` and
     figures there, and saves every replication in ``out/sweep-replications/`` as it
@@ -765,8 +827,23 @@ def run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str 
                             confidence=confidence, progress=progress, on_total=on_total,
                             figures=figures, command=command, for_python=for_python)
     if for_python:
+        from sim.output.sweep_output import cautions
+
+        # what the command line prints beside the indices reached no notebook (review
+        # 113): a Sobol sweep of 2 base samples gave an index of -0.39 without a word
         result.notes = [python_note(n) for n in result.notes]
+        result.cautions = [_python_caution(c) for c in cautions(result)]
+        for text in result.cautions:
+            warnings.warn(text, UserWarning, stacklevel=_stacklevel)
     return result
+
+
+def _python_caution(text: str) -> str:
+    """A caution of :func:`sim.output.sweep_output.cautions` in the Python API's words."""
+    text = text.removeprefix("warning: ").removeprefix("note: ")
+    text = re.sub(r"-n (\d+)", r"samples=\1", text)
+    text = re.sub(r"-r (\d+)", r"replications=\1", text)
+    return text.replace("(-r)", "(replications=)").replace("(--set)", "(overrides=[...])")
 
 
 def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str | Param],
@@ -849,12 +926,15 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
     # each point's own notes: a setting that does nothing may hold at some points only,
     # and the file's value that the base scenario notes may be at none
     per_point: list[list[str]] = []
+    point_caps: list[dict[str, float]] = []  # each point's price caps, by commodity
     for i, row in enumerate(des.values):
         sets = [p.override(v) for p, v in zip(parsed, row, strict=True)]
         try:
             sc = points.scenario(sets)
             per_point.append(points.notes(sc, sets))
             jobs.append(Job.of(sc, seed))
+            point_caps.append({c: float(com.price_cap_ratio)
+                               for c, com in sc.commodities.items()})
         except ScenarioError as exc:
             whole = any("whole number" in issue.message for issue in exc.issues)
             raise ExperimentError(
@@ -938,9 +1018,13 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
     result = Sweep(points.base.name, des, seed, replications, table, long, None, units,
                    notes=[*point_notes(per_point), *param_notes, *unreadable],
                    resumed_with=reused,
-                   repeated_points=des.size - len(unique))
+                   repeated_points=des.size - len(unique),
+                   noise_share=noise_shares(long, units, replications),
+                   at_cap=_capped(values, labels, replications, point_caps))
     if design == "sobol":
         result.sobol = sobol_table(des, table, units, seed, n_resamples, confidence)
+        # beside the indices it inflates (NaN: not measured, one replication per sample)
+        result.sobol["noise_share"] = result.sobol["output"].map(result.noise_share)
     result.wall_s = time.perf_counter() - started
     if out_path is not None:
         from sim.output.sweep_output import write_sweep
@@ -1114,6 +1198,56 @@ def _tables(des: Design, values: dict[tuple[int, int], np.ndarray],
     return table, long, units, unmatched
 
 
+def noise_shares(long: pd.DataFrame, units: Mapping[str, str],
+                 replications: int) -> dict[str, float]:
+    """For each KPI column of ``units``: the mean over samples of the variance of a
+    sample's mean from replication noise (sd^2 / n), as a share of the variance of the
+    sample means; NaN with one replication per sample (nothing to measure it by), or where
+    the means do not vary. Read from ``long``, the sweep's KPI table (mean, sd and n per
+    sample and KPI)."""
+    names = [kpi_name((c, ch, st, m, u)) for c, ch, st, m, u in
+             long[["commodity", "channel", "site", "metric", "unit"]].itertuples(index=False)]
+    keyed = long.assign(column=names)
+    out: dict[str, float] = {}
+    for col in units:
+        rows = keyed[keyed["column"] == col]
+        means = rows["mean"].to_numpy(float)
+        spread = np.nanvar(means, ddof=1) if np.isfinite(means).sum() > 1 else math.nan
+        if replications < 2 or not spread > 0:
+            out[col] = math.nan
+            continue
+        n = rows["n"].to_numpy(float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            noise = np.nanmean(np.where(n > 1, rows["sd"].to_numpy(float) ** 2 / n, np.nan))
+        out[col] = float(noise / spread) if np.isfinite(noise) else math.nan
+    return out
+
+
+def _capped(values: Mapping[tuple[int, int], np.ndarray],
+            labels: Mapping[int, Sequence[tuple[str, str, str, str, str]]], replications: int,
+            caps: Sequence[Mapping[str, float]]) -> dict[str, tuple[int, int, float]]:
+    """:attr:`Sweep.at_cap` from each sample's replications' KPI ``values`` (``labels``
+    their keys) and each sample's price caps ``caps``."""
+    out: dict[str, tuple[int, int, float]] = {}
+    for k, point_caps in enumerate(caps):
+        for j, lab in enumerate(labels.get(k, ())):
+            com, chan, site, metric, _unit = lab
+            if metric != "price_peak_ratio" or (chan, site) != ("all", "all"):
+                continue
+            cap = point_caps.get(com)
+            if cap is None:
+                continue
+            peaks = np.array([values[(k, r)][j] for r in range(replications)
+                              if (k, r) in values])
+            reached = int((peaks >= cap * (1 - 1e-9)).sum())
+            if not reached:
+                continue
+            every, some, top = out.get(kpi_name(lab), (0, 0, cap))
+            whole = reached == len(peaks)
+            out[kpi_name(lab)] = (every + whole, some + (not whole), max(top, cap))
+    return out
+
+
 # ---------------------------------------------------------------------------------------
 # Sobol indices
 
@@ -1145,7 +1279,7 @@ def sobol_table(des: Design, table: pd.DataFrame, units: dict[str, str], seed: i
         if not np.all(np.isfinite(y)):
             undefined[col] = int(np.isfinite(y).sum())
         # rounding noise (a mass-balance error of 1e-10 t) is no variance to apportion
-        elif np.ptp(y[: 2 * n]) > 1e-9 * max(1.0, np.abs(y).max()):
+        elif np.ptp(y[: 2 * n]) > ROUNDING * max(1.0, np.abs(y).max()):
             outputs.append(col)
         else:
             constant.append(col)
@@ -1286,9 +1420,9 @@ def sweep(scenario: str | os.PathLike[str] | Scenario,
                        scheduler=scheduler, dask_local=dask_local, executor=executor,
                        metrics=metrics, out=out, force=force, resume=resume,
                        n_resamples=n_resamples, confidence=confidence, progress=progress,
-                       on_total=on_total, figures=figures)
-    notes = [python_note(n) for n in result.notes]
-    for note in notes:
+                       on_total=on_total, figures=figures, _stacklevel=3)
+    # run_sweep warned of its cautions at the caller's line; the scenario's notes here
+    for note in result.notes:
         warnings.warn(note, UserWarning, stacklevel=2)
-    result.table.attrs["notes"] = notes
+    result.table.attrs["notes"] = [*result.notes, *result.cautions]
     return result.table

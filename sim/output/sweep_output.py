@@ -67,7 +67,9 @@ def headline_outputs(sweep: Sweep, metrics: Sequence[str] = (), varying: bool = 
     cols = [c for m in wanted for c in sweep.kpi_columns if _names(m, c)]
     cols = list(dict.fromkeys(cols))  # a column two metrics name is shown once
     if varying:
-        cols = [c for c in cols if sweep.table[c].nunique(dropna=True) > 1]
+        from sim.experiment.sweep import varies
+
+        cols = [c for c in cols if varies(sweep.table[c])]
     return cols
 
 
@@ -87,18 +89,24 @@ def constant_note(sweep: Sweep, metrics: Sequence[str]) -> str | None:
     (so no table or figure shows it), with its value; None if there is none."""
     if not metrics:
         return None
+    from sim.experiment.sweep import varies
     from sim.output.tables import format_number
 
     parts = []
     for col in headline_outputs(sweep, metrics, varying=False):
         values = sweep.table[col].dropna()
-        if values.nunique() > 1:
+        if varies(values):
             continue
         if values.empty:
             parts.append(f"{col} (no value in any sample)")
             continue
         value = f"{format_number(float(values.iloc[0]))} {sweep.units.get(col, '')}".strip()
         some = " where it has one" if len(values) < len(sweep.table) else ""
+        every, _some, cap = sweep.at_cap.get(col, (0, 0, math.nan))
+        if every == len(sweep.table):
+            # "the same in every sample" read as: no input drives the price (review 113)
+            some += (f", the price cap {cap:g}: the price would have gone higher at every "
+                     "sample, so no input can be ranked by it")
         parts.append(f"{col} ({value}{some})")
     if not parts:
         return None
@@ -182,6 +190,69 @@ def undefined_note(sweep: Sweep, cols: Sequence[str]) -> str | None:
             "lists them all)")
 
 
+NOISE_NOTE_SHARE = 0.05
+"""Share of the variance of a KPI's sample means from replication noise above which the
+noise note names the KPI."""
+
+
+def cap_note(sweep: Sweep, cols: Sequence[str]) -> str | None:
+    """A line naming each price peak of ``cols`` that reached its cap at some samples but
+    not all (:attr:`~sim.experiment.sweep.Sweep.at_cap`; one at the cap at every sample is
+    in :func:`constant_note`): there it shows the cap, so what ranks its inputs ranks what
+    reaches the cap, not the price's response. None if there is none."""
+    parts = []
+    for col in cols:
+        every, some, cap = sweep.at_cap.get(col, (0, 0, math.nan))
+        if not (every or some) or every == len(sweep.table):
+            continue
+        where = [f"every replication at {every} of {len(sweep.table)} samples"] if every else []
+        where += [f"some replications at {some}"] if some else []
+        parts.append(f"{col} reached its cap ({cap:g}) in {' and '.join(where)}")
+    if not parts:
+        return None
+    return (f"note: {'; '.join(parts)}: there the peak shows the cap, not how high the price "
+            "would have gone, so the indices (correlations) rank what reaches the cap rather "
+            "than the price's response; a higher price_cap_ratio (--set) shows more")
+
+
+def noise_note(sweep: Sweep, cols: Sequence[str]) -> str | None:
+    """A line on replication noise in ``cols``: the KPIs whose noise share
+    (:attr:`~sim.experiment.sweep.Sweep.noise_share`) is above :data:`NOISE_NOTE_SHARE`,
+    or, with one replication per sample and Sobol indices, that it is not measured. None
+    otherwise."""
+    if sweep.replications < 2:
+        if sweep.sobol is None:
+            return None
+        return ("note: with 1 replication per sample, replication noise cannot be told from "
+                "the parameters' effects: it adds to the total indices as if they had caused "
+                "it; run -r 2 or more to measure it (noise_share in sobol.csv)")
+    noisy = [(c, sweep.noise_share.get(c, math.nan)) for c in cols]
+    noisy = [(c, v) for c, v in noisy if v > NOISE_NOTE_SHARE]
+    if not noisy:
+        return None
+    shown = ", ".join(f"{c} {min(v, 1.0):.0%}" for c, v in noisy)
+    return (f"note: replication noise is part of the variance of the sample means of {shown} "
+            f"(from the spread of their {sweep.replications} replications per sample): the "
+            f"{'indices' if sweep.sobol is not None else 'correlations'} count it as the "
+            "parameters' doing (in total indices above all); more replications per sample "
+            "(-r) shrink it in proportion")
+
+
+def cautions(sweep: Sweep, metrics: Sequence[str] = ()) -> list[str]:
+    """The warnings and notes :func:`sweep_text` prints beside the headline KPIs' indices
+    or correlations: too few base samples or indices outside 0-1
+    (:func:`sobol_note`), replication noise (:func:`noise_note`), price peaks at their cap
+    (:func:`cap_note`)."""
+    cols = headline_outputs(sweep, metrics)
+    found = []
+    if sweep.sobol is not None and not sweep.sobol.empty:
+        shown = sweep.sobol[sweep.sobol["output"].isin(cols)]
+        if not shown.empty:
+            found.append(sobol_note(shown, sweep.design.base))
+    found += [noise_note(sweep, cols), cap_note(sweep, cols)]
+    return [c for c in found if c]
+
+
 def sweep_text(sweep: Sweep, metrics: Sequence[str] = ()) -> str:
     """A summary for the terminal: design, parameters, and the Sobol indices (Sobol
     design) or rank correlations (other designs) of the headline KPIs, the latter with
@@ -210,6 +281,7 @@ def sweep_text(sweep: Sweep, metrics: Sequence[str] = ()) -> str:
                   "KPI mean):", *_table(head, rows)]
         caution = sobol_note(s, des.base)
         lines += [caution] if caution else []
+        lines += [n for n in (noise_note(sweep, cols), cap_note(sweep, cols)) if n]
         lines += [note] if note else []
         # sobol_table leaves out a KPI that varies only outside the A and B samples, or
         # lacks a value at some point: it varies, so it is not in the note above
@@ -237,6 +309,7 @@ def sweep_text(sweep: Sweep, metrics: Sequence[str] = ()) -> str:
                      else f"|rho| below {min(critical, 1.0):.2f}")
             lines.append(f"note: {col} has a value in {n} of {len(sweep.table)} samples: over "
                          f"those, {reach} could be chance")
+        lines += [n for n in (noise_note(sweep, cols), cap_note(sweep, cols)) if n]
         lines += [note] if note else []
     return "\n".join(lines)
 
@@ -262,9 +335,10 @@ def sobol_note(sobol: pd.DataFrame, base: int) -> str | None:
         why.append("some indices lie outside 0-1, which a share of the variance cannot be")
     if few:
         why.append(f"{base} base samples are few for Sobol indices")
-    return (f"warning: {'; and '.join(why)}: the indices may be mostly sampling noise; read "
-            "only those whose interval is narrow, or run more base samples (-n "
-            f"{max(SOBOL_FEW_BASE * 4, base * 4)} or more, a power of 2)")
+    return (f"warning: {'; and '.join(why)}: the indices may be mostly sampling noise, and "
+            "their intervals can miss the true value, narrow ones too; rank nothing by them, "
+            f"run more base samples first (-n {max(SOBOL_FEW_BASE * 4, base * 4)} or more, a "
+            "power of 2)")
 
 
 def _table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
@@ -373,6 +447,12 @@ def scatter_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
                 ax.set_xlabel(names[j], fontsize=8)
             if j == 0:
                 ax.set_ylabel(f"{col} ({sweep.units.get(col, '')})", fontsize=8)
+            if col in sweep.at_cap:
+                # the peak at the cap is the cap, not a finding: say where it is
+                ax.axhline(sweep.at_cap[col][2], color=st.CLOSED_COLOR, lw=0.8, ls="--")
+                ax.annotate("price cap", (1.0, sweep.at_cap[col][2]),
+                            xycoords=("axes fraction", "data"), ha="right", va="bottom",
+                            fontsize=7, color=st.CLOSED_COLOR)
             y = sweep.table[col].to_numpy(float)
             if np.nanmax(np.abs(y)) >= 1e4 and np.ptp(y) >= 10:
                 # 950,000 rather than 0.95 and an offset "1e6" above the axis
@@ -497,6 +577,12 @@ def write_sweep(sweep: Sweep, out: Path, figures: bool = True, metrics: Sequence
         # left out of the Sobol indices for lacking a value at some point, not constant
         "undefined_outputs": (sweep.sobol.attrs.get("undefined_outputs", [])
                               if sweep.sobol is not None else []),
+        # the share of each KPI's variance across samples that is replication noise, and
+        # the price peaks at their cap (samples with every / some replication there, cap)
+        "noise_share": {c: (None if math.isnan(v) else v)  # null: not measured
+                        for c, v in sweep.noise_share.items()},
+        "price_peaks_at_cap": {col: {"samples_all_at_cap": a, "samples_some_at_cap": b,
+                                     "cap": cap} for col, (a, b, cap) in sweep.at_cap.items()},
         "repeated_points": sweep.repeated_points,
         "resumed_with": sweep.resumed_with,
         "replications_saved_in": f"{STORE}/",

@@ -125,13 +125,17 @@ def test_a_comparisons_notes_and_confidence_show(tmp_path: Any) -> None:
 
 
 def test_a_sweep_shows_its_design_briefly(sweep: sim.Sweep) -> None:
-    assert repr(sweep) == (
+    text = repr(sweep)
+    assert text.startswith(
         "<Sweep of 'tiny': sobol design, 4 base samples, 16 points x 1 replication, seed 0 "
         # the 4 base points' warmup_days are equal in A and B: each AB block repeats one
         "(8 points repeat earlier ones and were not run again); "
         "parameters: horizon_days 20 to 30 (int); warmup_days 0 to 5 (int); "
         f"{len(sweep.kpi_columns)} KPI columns (.table); Sobol indices of "
-        f"{sweep.sobol['output'].nunique()} KPIs (.sobol)>")  # type: ignore[index]
+        f"{sweep.sobol['output'].nunique()} KPIs (.sobol)\n")  # type: ignore[index]
+    # the cautions the command line prints beside the indices, in the API's words
+    assert "\n  note: " in text and "4 base samples are few for Sobol indices" in text
+    assert "(samples=256 or more" in text and "-n" not in text and text.endswith(">")
     html = sweep._repr_html_()
     assert "<tr><td>warmup_days</td><td>0</td><td>5</td><td>int</td></tr>" in html
     assert len(html) < 2000

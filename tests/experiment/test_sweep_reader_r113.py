@@ -1,0 +1,138 @@
+"""What the sensitivity analyst of review 113 needed a sweep to say: a KPI that varies
+by rounding alone is constant, replication noise is measured and named, price peaks at
+their cap are named and drawn, a distribution swept as a number is noted, designs too
+large to hold are refused, and the Python API warns of all of it."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.experiment.errors import ExperimentError
+from sim.experiment.sweep import (
+    MAX_POINTS,
+    Param,
+    PointScenarios,
+    Sweep,
+    _capped,
+    make_design,
+    noise_shares,
+    run_sweep,
+    varies,
+)
+from sim.output.sweep_output import (
+    cap_note,
+    constant_note,
+    noise_note,
+    scatter_figure,
+    sweep_text,
+)
+
+TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.yaml"
+CLEARANCE = Param("sites.border.clearance_trucks_per_day", 50, 150)
+
+
+def made(columns: dict[str, np.ndarray], design: str = "lhs", samples: int = 8,
+         replications: int = 2, **extra) -> Sweep:
+    des = make_design([CLEARANCE], design, samples, seed=0)
+    table = pd.DataFrame({"sample": np.arange(des.size),
+                          CLEARANCE.path: [row[0] for row in des.values]})
+    for col, values in columns.items():
+        table[col] = values
+    units = {c: "t" if not c.startswith("price") else "ratio" for c in columns}
+    return Sweep("tiny", des, 0, replications, table, pd.DataFrame(), None, units, **extra)
+
+
+def test_a_column_that_varies_by_rounding_alone_is_constant() -> None:
+    # 6,599,630.296 t in every sample, off by 1e-15 of itself: ranked at rho = -0.63
+    flat = 6_599_630.296 + np.array([0, 7.5e-9, -3e-9, 1e-9, 0, 2e-9, -1e-9, 4e-9])
+    sw = made({"exported_t:copper": flat, "delivered_t:copper": np.arange(8.0)})
+    assert not varies(flat) and varies(np.arange(8.0)) and not varies([1.0, math.nan])
+    assert list(sw.correlations().index) == ["delivered_t:copper"]
+    note = constant_note(sw, ["exported_t:copper"])
+    assert note is not None and "exported_t:copper (6,599,630 t) is the same" in note
+
+
+def test_noise_share_is_the_replications_variance_over_the_means() -> None:
+    # two samples: means 10 and 20 (variance 50), sd 2 and 4 over n 4: (1 + 4) / 2 = 2.5
+    long = pd.DataFrame({"sample": [0, 1], "commodity": "cobalt", "channel": "all",
+                         "site": "all", "metric": "shortfall_t", "unit": "t",
+                         "mean": [10.0, 20.0], "sd": [2.0, 4.0], "n": [4, 4]})
+    share = noise_shares(long, {"shortfall_t:cobalt": "t"}, 4)
+    assert share["shortfall_t:cobalt"] == pytest.approx(2.5 / 50)
+    assert math.isnan(noise_shares(long, {"shortfall_t:cobalt": "t"}, 1)["shortfall_t:cobalt"])
+
+
+def test_the_noise_note_names_noisy_kpis_and_says_when_noise_is_not_measured() -> None:
+    cols = {"shortfall_t:cobalt": np.arange(8.0), "delivered_t:cobalt": np.arange(8.0)}
+    sw = made(cols, noise_share={"shortfall_t:cobalt": 0.75, "delivered_t:cobalt": 0.01})
+    note = noise_note(sw, list(cols))
+    assert note is not None and "shortfall_t:cobalt 75%" in note
+    assert "delivered_t:cobalt" not in note and "(-r)" in note
+    one = made(cols, replications=1)
+    assert noise_note(one, list(cols)) is None  # correlations: chance is said apart
+    one.sobol = pd.DataFrame({"output": []})
+    assert "cannot be told from the parameters' effects" in noise_note(one, list(cols))
+
+
+def test_peaks_at_the_cap_are_counted_named_and_drawn() -> None:
+    # replications' price peaks at 3 samples of a cap of 10: all, some, none at the cap
+    labels = {k: [("cobalt", "all", "all", "price_peak_ratio", "ratio")] for k in range(3)}
+    values = {(0, 0): np.array([10.0]), (0, 1): np.array([10.0]),
+              (1, 0): np.array([10.0]), (1, 1): np.array([4.0]),
+              (2, 0): np.array([3.0]), (2, 1): np.array([2.0])}
+    caps = [{"cobalt": 10.0}] * 3
+    assert _capped(values, labels, 2, caps) == {"price_peak_ratio:cobalt": (1, 1, 10.0)}
+    peaks = np.array([10.0, 7.0, 2.5, 3, 4, 5, 6, 10.0])
+    sw = made({"price_peak_ratio:cobalt": peaks},
+              at_cap={"price_peak_ratio:cobalt": (2, 1, 10.0)})
+    note = cap_note(sw, ["price_peak_ratio:cobalt"])
+    assert note is not None
+    assert "reached its cap (10) in every replication at 2 of 8 samples" in note
+    assert "some replications at 1" in note and "not how high the price" in note
+    assert "price_peak_ratio:cobalt" in sweep_text(sw, ["price_peak_ratio:cobalt"])
+    fig = scatter_figure(sw, ["price_peak_ratio:cobalt"])
+    ax = fig.axes[0]
+    assert any(list(line.get_ydata()) == [10.0, 10.0] for line in ax.get_lines())
+    assert "price cap" in [t.get_text() for t in ax.texts]
+    # at the cap everywhere: not "the same in every sample" as if nothing drove it
+    every = made({"price_peak_ratio:cobalt": np.full(8, 10.0)},
+                 at_cap={"price_peak_ratio:cobalt": (8, 0, 10.0)})
+    note = constant_note(every, ["price_peak_ratio:cobalt"])
+    assert note is not None and "the price cap 10" in note and "no input can be ranked" in note
+
+
+def test_a_distribution_swept_as_a_number_is_noted(tmp_path) -> None:
+    path = tmp_path / "spread.yaml"
+    path.write_text(f"extends: {TINY}\nname: spread\nlanes:\n  border_market:\n"
+                    "    transit_days: {dist: uniform, low: 9, high: 11, assumption: test}\n",
+                    encoding="utf-8")
+    points = PointScenarios(path)
+    (note,) = points.check([Param.parse("lanes.border_market.transit_days=8:12")])
+    assert "the file gives a distribution there ({dist: uniform, low: 9, high: 11})" in note
+    assert "--param 'lanes.border_market.transit_days.high=...'" in note
+    assert points.check([Param.parse("lanes.border_market.transit_days.high=10:12")]) == []
+
+
+def test_designs_too_large_to_hold_are_refused() -> None:
+    with pytest.raises(ExperimentError, match="at most 100,000"):
+        make_design([CLEARANCE], "lhs", MAX_POINTS + 1, 0)
+    with pytest.raises(ExperimentError, match="327,680 sobol design points"):
+        make_design([CLEARANCE, Param("horizon_days", 20, 30), Param("warmup_days", 0, 5)],
+                    "sobol", 65536, 0)
+    with pytest.raises(ExperimentError, match="power of 2 base samples, at least 2, got 1"):
+        make_design([CLEARANCE], "sobol", 1, 0)
+
+
+def test_the_python_api_warns_of_the_cautions_at_the_callers_line() -> None:
+    # a Sobol sweep of 2 base samples gave an index of -0.39 with no word in a notebook
+    with pytest.warns(UserWarning, match="2 base samples are few for Sobol") as record:
+        result = run_sweep(TINY, ["horizon_days=20:30:int"], "sobol", 2, 1, 0)
+    few = [w for w in record if "few for Sobol" in str(w.message)]
+    assert few[0].filename == __file__
+    assert "samples=256" in str(few[0].message) and "-n" not in str(few[0].message)
+    assert result.cautions and "noise_share" in result.sobol.columns
