@@ -1215,35 +1215,53 @@ def extends_notes(arms: Sequence[Arm]) -> list[str]:
             note += (f"; it combines {_listed([shown.get(p, p.name) for p in parents])}, "
                      "so its difference from any one of them still holds the others' "
                      "changes")
-            base = _shared_base(parents, extra)
-            if base is not None:
+            shared = _shared_base(parents, extra)
+            if shared is not None:
                 # the status quo they all build on: against the reference alone, its
                 # changes (leakage, say) read as the combination's, some with the
                 # opposite sign (review 111)
-                note += (f"; they all build on {shown.get(base, base.name)}: compare it "
-                         f"with that for the combination's effect without "
+                base, on_it = shared
+                name = shown.get(base, base.name)
+                rest = len(parents) - len(on_it)
+                whose = ("they all build on it" if not rest else
+                         f"{_listed([shown.get(p, p.name) for p in on_it])} "
+                         f"build{'s' if len(on_it) == 1 else ''} on it, and the "
+                         f"other{'s' if rest > 1 else ''} only on what it builds on")
+                note += (f"; {name} holds all its parts build on ({whose}): compare it "
+                         f"with {name} for the combination's effect without "
                          f"{base.stem}'s changes")
         notes.append(note)
     return notes
 
 
-def _shared_base(parents: Sequence[Path], extra: Sequence[Path]) -> Path | None:
+def _shared_base(parents: Sequence[Path], extra: Sequence[Path]
+                 ) -> tuple[Path, list[Path]] | None:
     """The nearest of ``extra`` (files a compared scenario extends and the reference does
-    not) that every one of ``parents`` extends, directly or not; None if none is, or a
-    parent's chain cannot be read."""
+    not) that holds all that ``parents`` build on: each parent extends it, directly or
+    not, or builds only on files it extends itself; with the parents that extend it.
+    None if there is none, or a file's chain cannot be read.
+
+    combined_2025 merges us_partnership (on baseline_leakage, on baseline) with three
+    files on baseline: baseline_leakage holds all four's bases, and compared with it the
+    combination shows its parts' effects without the leakage (review 111)."""
     from sim.scenario.compose import load_raw
     from sim.scenario.errors import ScenarioError
 
-    chains = []
-    for parent in parents:
-        try:
-            files = load_raw(parent).files
-        except (ScenarioError, OSError):
-            return None
-        chains.append({Path(f).resolve() for f in files[1:]})
-    for f in extra:
-        if f not in parents and all(f.resolve() in chain for chain in chains):
-            return f
+    def ancestors(f: Path) -> set[Path]:
+        return {Path(g).resolve() for g in load_raw(f).files[1:]}
+
+    try:
+        chains = [ancestors(parent) for parent in parents]
+        for f in extra:
+            if f in parents:
+                continue
+            own = ancestors(f)
+            on_it = [p for p, chain in zip(parents, chains, strict=True)
+                     if f.resolve() in chain]
+            if on_it and all(f.resolve() in chain or chain <= own for chain in chains):
+                return f, on_it
+    except (ScenarioError, OSError):
+        return None
     return None
 
 
