@@ -63,7 +63,7 @@ def test_a_numpy_integer_count_is_accepted(tiny: sim.Scenario) -> None:
     assert comp.replications == [0, 1]
     table = sim.sweep(TINY, RANGE, samples=np.int64(2), replications=np.int64(1))
     assert len(table) == 2
-    with pytest.raises(ExperimentError, match="needs a power of 2 base samples, got 6"):
+    with pytest.raises(ExperimentError, match="needs a power of 2 base samples, at least 2, got 6"):
         sim.sweep(TINY, RANGE, "sobol", samples=np.int64(6))
 
 
