@@ -321,8 +321,8 @@ def _environment_text(exc: OSError) -> str:
         return (f"error: {exc}\n    hint: unset MPLBACKEND or give a backend matplotlib "
                 "knows (the figures need no display), let MPLCONFIGDIR name a folder you can "
                 "write to, and run from a folder without files named as Python modules "
-                "(timeit.py, say); or draw no figures (--no-figures, sim show --no-figure); "
-                "this is the environment, not a bug in the simulator")
+                f"(timeit.py, say){_without_figures()}; this is the environment, not a bug "
+                "in the simulator")
     what = exc.strerror or str(exc)
     code = errno.errorcode.get(exc.errno or 0)
     if code:
@@ -366,6 +366,20 @@ def _environment_text(exc: OSError) -> str:
                 "report it")
     return (f"error: {where}: {what}\n    hint: {hint}; this is the "
             "environment, not a bug in the simulator")
+
+
+def _without_figures() -> str:
+    """How the command running could do without matplotlib, for the hint of its failing
+    to start: only sim run and sim show need it for their figures alone (sim compare and
+    sim sweep load it for their tables too, and sim report is figures), so "--no-figures"
+    is offered where it helps (review 117)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return ""
+    drawn = not (ctx.params.get("no_figures") or ctx.params.get("no_figure"))
+    return {"run": "; or draw no figures (--no-figures)" if drawn else "",
+            "show": "; or draw no map (--no-figure)" if drawn else ""}.get(
+                ctx.info_name or "", "")
 
 
 def _output_option() -> str:
@@ -461,11 +475,13 @@ class _PathWithHint(click.Path):
         self.hint = hint
 
     def convert(self, value: Any, param: Any, ctx: Any) -> Any:
-        if isinstance(value, str) and not value:
+        if isinstance(value, str) and not value.strip():
             # "" is the working folder to the system: `--out "$UNSET"` wrote results beside
-            # the user's files, and with --force deleted their figures/ (review 115)
-            self.fail("an empty path (an unset shell variable?)\n    hint: give the folder "
-                      "by name; '.' for the working folder", param, ctx)
+            # the user's files, and with --force deleted their figures/ (review 115); a
+            # name of blanks alone made a folder no message could show (review 117)
+            self.fail(f"{'an empty path' if not value else 'a path of blanks only'} (an "
+                      "unset shell variable?)\n    hint: give a name; '.' for the working "
+                      "folder", param, ctx)
         try:
             return super().convert(value, param, ctx)
         except click.BadParameter as exc:
@@ -1061,7 +1077,9 @@ bands (figures/), and each scenario's results folder.
 
 
 @main.command(help=_COMPARE_HELP)
-@click.argument("items", nargs=-1, required=True, type=click.Path(path_type=Path),
+@click.argument("items", nargs=-1, required=True,
+                type=_PathWithHint(path_type=Path, hint="give scenario files or results "
+                                                         "folders"),
                 metavar="SCENARIO_OR_FOLDER...")
 @click.option("-n", "--replications", default=None, type=click.IntRange(min=1),
               help="Replications per scenario. Default: 10, or as many as the results "

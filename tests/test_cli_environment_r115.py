@@ -51,6 +51,11 @@ def test_a_bad_mplbackend_fails_only_what_draws_and_as_the_environment(tmp_path)
     assert (out / "replications").is_dir()  # the replication is kept
     done = sim_cmd("show", TINY, env=env, cwd=tmp_path)
     assert done.returncode == 2 and "--no-figure" in done.stderr, done.stderr
+    # sim compare loads matplotlib for its tables too: --no-figures is not offered
+    done = sim_cmd("compare", TINY, TINY, "-n", 1, "-w", 1, "--no-figures", "--out",
+                   tmp_path / "cmp", env=env)
+    assert done.returncode == 2 and "cannot start" in done.stderr, done.stderr
+    assert "--no-figures" not in done.stderr.split("hint:")[1]
 
 
 def test_show_writes_what_a_latin_1_output_cannot_hold_as_question_marks(tmp_path) -> None:
@@ -100,6 +105,15 @@ def test_an_empty_out_is_refused(command) -> None:
     result = invoke(*args)
     assert result.exit_code == 2
     assert "an empty path" in result.output and "'.' for the working folder" in result.output
+    # a name of blanks alone made a folder no message could show (review 117)
+    blank = [*command, " "] if command == ["report"] else [*command, "--out", " "]
+    result = invoke(*blank)
+    assert result.exit_code == 2 and "a path of blanks only" in result.output
+
+
+def test_compare_refuses_an_empty_scenario_or_folder() -> None:
+    result = invoke("compare", "", TINY, "-n", 1)
+    assert result.exit_code == 2 and "an empty path" in result.output
 
 
 def test_resume_names_the_folder_it_cannot_write(tmp_path, monkeypatch) -> None:

@@ -333,7 +333,9 @@ def check_metrics(specs: Sequence[MetricSpec], sc: Scenario, option: str = "--me
             hint = (f"did you mean {guess!r}? " if guess else "") + \
                 f"scenario {sc.name!r} has {plural} {listed} (or 'all' for the total)"
             if part == "site":
-                hint += "; lanes, route:<id>, <regime>:<state> and country:<ISO3> are sites too"
+                hint += ("; lanes, route:<id>, <regime>:<state>, country:<ISO3> and, for "
+                         "armed_group_rent_usd, event:<id>, regime:<id> and incident:<id> "
+                         "are sites too")
             raise ExperimentError(f"{spec}: no {part} {value!r} in scenario "
                                   f"{sc.name!r}", what=option, hint=hint)
         _check_refined(spec, sc, option)

@@ -978,6 +978,14 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
             progress(reused)
 
     def finished(k: int, res: ReplicationResult) -> None:
+        if k in labels and list(res.kpi_labels) != labels[k]:
+            # one sample's replications all have its KPIs: saved ones that differ came
+            # from another version of sim, and stacking them failed as an internal error
+            raise ExperimentError(
+                f"sample {k}'s replication {res.replication} has other KPIs than its "
+                "replications saved before: saved replications from another version of sim "
+                "cannot be resumed", what="--resume",
+                hint="run again with --force to start the sweep afresh")
         if store is not None:
             store.save(k, res)
         values[(k, res.replication)] = res.kpi_values()
@@ -1019,7 +1027,7 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
                    notes=[*point_notes(per_point), *param_notes, *unreadable],
                    resumed_with=reused,
                    repeated_points=des.size - len(unique),
-                   noise_share=noise_shares(long, units, replications),
+                   noise_share=noise_shares(values, labels, units, unique, replications),
                    at_cap=_capped(values, labels, replications, point_caps))
     if design == "sobol":
         result.sobol = sobol_table(des, table, units, seed, n_resamples, confidence)
@@ -1198,28 +1206,39 @@ def _tables(des: Design, values: dict[tuple[int, int], np.ndarray],
     return table, long, units, unmatched
 
 
-def noise_shares(long: pd.DataFrame, units: Mapping[str, str],
+def noise_shares(values: Mapping[tuple[int, int], np.ndarray],
+                 labels: Mapping[int, Sequence[tuple[str, str, str, str, str]]],
+                 units: Mapping[str, str], points: Sequence[int],
                  replications: int) -> dict[str, float]:
-    """For each KPI column of ``units``: the mean over samples of the variance of a
-    sample's mean from replication noise (sd^2 / n), as a share of the variance of the
-    sample means; NaN with one replication per sample (nothing to measure it by), or where
-    the means do not vary. Read from ``long``, the sweep's KPI table (mean, sd and n per
-    sample and KPI)."""
-    names = [kpi_name((c, ch, st, m, u)) for c, ch, st, m, u in
-             long[["commodity", "channel", "site", "metric", "unit"]].itertuples(index=False)]
-    keyed = long.assign(column=names)
+    """For each KPI column of ``units``: the share of the variance of its sample means
+    (over the distinct design ``points``) that replication noise makes, after common
+    random numbers cancel what every sample shares.
+
+    With Y[k, r] the KPI at point k in replication r, the noise that moves the sample
+    means apart is the interaction of point and replication: the residual of Y after its
+    point and replication means, of variance s2 = sum(resid^2) / ((K - 1)(R - 1)). A
+    sample mean carries s2 / R of it, so the share is s2 / R over the variance of the
+    sample means. A replication that is high at every point (a closure drawn long) moves
+    every mean alike and is not counted: sd^2 / n over the replications counted it, and
+    gave "shares" of 4 and 52 (review 117). NaN with one replication per point, where
+    the KPI lacks a value somewhere, or where its means do not vary."""
     out: dict[str, float] = {}
+    where = {k: {kpi_name(lab): j for j, lab in enumerate(labels.get(k, ()))}
+             for k in points}
     for col in units:
-        rows = keyed[keyed["column"] == col]
-        means = rows["mean"].to_numpy(float)
-        spread = np.nanvar(means, ddof=1) if np.isfinite(means).sum() > 1 else math.nan
-        if replications < 2 or not spread > 0:
+        if replications < 2 or len(points) < 2 or any(col not in where[k] for k in points):
             out[col] = math.nan
             continue
-        n = rows["n"].to_numpy(float)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            noise = np.nanmean(np.where(n > 1, rows["sd"].to_numpy(float) ** 2 / n, np.nan))
-        out[col] = float(noise / spread) if np.isfinite(noise) else math.nan
+        y = np.array([[values[(k, r)][where[k][col]] for r in range(replications)]
+                      for k in points])
+        means = y.mean(axis=1)
+        spread = float(means.var(ddof=1)) if np.all(np.isfinite(y)) else math.nan
+        if not spread > ROUNDING * max(1.0, float(np.abs(means).max())) ** 2:
+            out[col] = math.nan
+            continue
+        resid = y - means[:, None] - y.mean(axis=0)[None, :] + y.mean()
+        s2 = float((resid ** 2).sum()) / ((len(points) - 1) * (replications - 1))
+        out[col] = s2 / replications / spread
     return out
 
 

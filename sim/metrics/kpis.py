@@ -80,7 +80,12 @@ stock_start_t             held at sites when the measured period starts, counted
                           in_transit_end_t - stock_start_t - in_transit_start_t
 mass_balance_error_t      largest absolute ledger error over sites and lanes
 price_peak_ratio          highest price index in the period (1 = reference price)
-throughput_t              through a transit site or capacitated lane (site rows)
+throughput_t              through a transit site or lane (site rows; a lane without a
+                          capacity for each commodity a route or a refiner's sales can put
+                          on it: what left the lane at its far end), in tonnes
+                          of metal like every _t KPI, where a lane's or port's capacity is
+                          in tonnes of product: at grade 0.5 a lane carrying half its
+                          capacity in product carries a quarter of it in metal
 throughput_trucks         trucks cleared at a border post, or loaded on a lane whose capacity
                           is in trucks a day (capacity_trucks_per_day), counted as a lot's
                           clearance or loading ends: its tonnes x the trucks a tonne of its
@@ -116,7 +121,8 @@ utilisation               share of the period a border post's clearance lanes (o
                           loader, or the handling of a port with a throughput_t_per_day)
                           were busy, at whatever speed a throttle left them: a post
                           throttled to half speed and busy all the time is 1.0, and closed
-                          time counts as idle
+                          time counts as idle; for a capacity in tonnes, busy with product
+                          (read it against the capacity, not against throughput_t)
 refined_t                 refined metal recovered by a refiner
 refined_share             a country's share of the metal the network's refiner sites refined
                           in the period (site ``country:<ISO3>``): who refines what leaves
@@ -179,7 +185,11 @@ disrupted_days            days from the first day with Q < RECOVERY_THRESHOLD to
                           a disruption of repeated dips lasts, which time_to_recover_days
                           (one episode) understates
 days_price_above_baseline days with the price index above 1.05
-closed_days               days a site or lane some shock can close was closed (site rows)
+closed_days               days a site or lane some shock can close or throttle was closed
+                          (site rows; 0 for one only throttled: see reduced_days)
+reduced_days              days such a site or lane ran below its full capacity, closed
+                          days included (site rows): a post throttled to 30% for a week
+                          has 7 reduced days and no closed one
 released_t                released by stockpile rules from a stockpile into its market in the
                           period (site rows: the stockpile, for each commodity a rule on it
                           moves; its rules together)
@@ -242,7 +252,8 @@ KPI_METRICS: tuple[str, ...] = (
     "stranded_end_t",
     "export_value_usd", "royalty_usd", "armed_group_rent_usd", "peak_shortfall_share",
     "shortfall_days", "time_to_recover_days", "recovered_by_end", "time_to_shortfall_days",
-    "disrupted_days", "days_price_above_baseline", "closed_days", "released_t",
+    "disrupted_days", "days_price_above_baseline", "closed_days", "reduced_days",
+    "released_t",
     "bought_back_t", "state_time_share",
     "refined_share", "refining_hhi",
 )
@@ -514,6 +525,8 @@ def _shock_kpis(world: World, add: Callable[[str, str, str, str, str, float], No
     for ident, el in closable_elements(world):
         add(ALL, ALL, ident, "closed_days", "days",
             el.closed_time(world.t0, now))  # type: ignore[attr-defined]
+        add(ALL, ALL, ident, "reduced_days", "days",
+            el.reduced_time(world.t0, now))  # type: ignore[attr-defined]
     # one row per stockpile and commodity a rule moves, whatever the rules on it did
     moved: dict[tuple[str, int], list[float]] = {}
     for ctl in world.shocks.stockpiles:
@@ -640,8 +653,13 @@ def _site_kpis(world: World, add: Callable[[str, str, str, str, str, float], Non
                         world.recorder.consumed[:, c, slot].sum())
                     add(com, ALL, site.id, "shortfall_t", "t",
                         world.recorder.shortfall[:, c, slot].sum())
+    carried = world.lane_commodities()
     for lane in world.lanes:
         if lane.server is None:
+            # every lane's flow, for the map: estimated from the plan, an occupied mine's
+            # loss was drawn on the lanes of the mines beside it (review 117)
+            for c in carried.get(lane.id, ()):
+                add(coms[c], ALL, lane.id, "throughput_t", "t", lane_through[lane.index, c])
             continue
         for c, com in enumerate(coms):
             add(com, ALL, lane.id, "throughput_t", "t", lane_through[lane.index, c])

@@ -218,12 +218,13 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
         flow = sum(v for (l_id, _c), v in plan.lane_metal.items() if l_id == lid)
         extra = ""
         if lane.capacity_t_per_day is not None:
-            extra += f", capacity {fmt_capacity(lane.capacity_t_per_day)} t/day"
+            # product, where the planned flow beside it is metal (review 116)
+            extra += f", capacity {fmt_capacity(lane.capacity_t_per_day)} t product/day"
         if lane.capacity_trucks_per_day is not None:
             extra += f", capacity {lane.capacity_trucks_per_day:,.4g} trucks/day"
         if lane.sailing is not None:
             extra += (f", sailings every {_dist(lane.sailing.interval_days)} days of "
-                      f"{fmt_capacity(lane.sailing.vessel_t)} t")
+                      f"{fmt_capacity(lane.sailing.vessel_t)} t product")
         if lane.cost_usd_per_t is not None:
             extra += f", {lane.cost_usd_per_t:g} USD/t"
         add(f"  {lid}: {lane.from_} -> {lane.to} by {lane.mode}, {_dist(lane.transit_days)} "

@@ -974,11 +974,12 @@ def lane_flows(res: Results, commodity: str | None = None, plan: Plan | None = N
                ) -> tuple[dict[str, float], set[str]]:
     """Mean tonnes of metal per lane over the run, and the lanes that were measured.
 
-    Capacitated lanes report their throughput (KPI ``throughput_t``); other lanes carry the
-    tonnes each route delivered (its ``delivered_t`` at site ``route:<id>``), spread over
-    the route's lanes from each mine as the plan spreads the route's flow (a route the plan
-    sends nothing, used after a closure, from the channel's mines as planned for the
-    channel); refiner-to-market lanes carry the plan scaled to the refiner's simulated
+    Every lane reports its throughput (KPI ``throughput_t``). Results written before lanes
+    without a capacity did (only capacitated ones then) get an estimate for the others:
+    the tonnes each route delivered (its ``delivered_t`` at site ``route:<id>``), spread
+    over the route's lanes from each mine as the plan spreads the route's flow (a route
+    the plan sends nothing, used after a closure, from the channel's mines as planned for
+    the channel); refiner-to-market lanes the plan scaled to the refiner's simulated
     output.
     """
     sc = res.scenario
@@ -1112,11 +1113,13 @@ def map_figure(res: Results, commodity: str | None = None) -> Figure:
     fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 8))
     what = commodity or "all metal"
     biggest = max(flows.values(), default=0.0)
+    estimated = any(flow > 0 for lid, flow in flows.items() if lid not in measured)
     # fitted to the figure: a long scenario id ran the title past both edges
     fig.suptitle(st.fit_lines(
         f"{st.plain(sc.name)}: network; line width = simulated flow of {what} over the run "
-        f"(widest {st.format_tonnes(biggest)} t)\nthroughput where measured "
-        "(capacitated lanes), elsewhere each route's simulated deliveries",
+        f"(widest {st.format_tonnes(biggest)} t)"
+        + ("\nthroughput where measured (capacitated lanes, in results of an older "
+           "version), elsewhere each route's simulated deliveries" if estimated else ""),
         0.92 * fig.get_figwidth() * 72, st.RC["figure.titlesize"]))
     label_map(fig, sc, panels, suffix={s: f" (closed {d:.0f} d)" for s, d in closed.items()},
               red=set(closed), extra=extra, marks=marks, lines=lines)

@@ -103,7 +103,8 @@ CHANNEL_METRICS = ["mined_t", "exported_t", "delivered_t", "delivered_share",
                    "mean_lead_time_days"]
 SITE_METRICS = ["throughput_t", "throughput_trucks", "peak_held_t", "peak_held_trucks",
                 "mean_wait_days", "mean_dwell_days", "utilisation", "refined_t",
-                "refined_share", "consumed_t", "shortfall_t", "closed_days", "released_t",
+                "refined_share", "consumed_t", "shortfall_t", "closed_days", "reduced_days",
+                "released_t",
                 "bought_back_t", "state_time_share"]
 SITE_DEFINED = ("throughput_trucks", "peak_held_t", "peak_held_trucks", "mean_wait_days",
                 "mean_dwell_days", "utilisation")
@@ -1693,10 +1694,16 @@ def shortfall_timing(ref: Results, res: Results, commodity: str) -> str:
         days, ref_days = (r.kpi("shortfall_days", commodity) for r in (res, ref))
     except KeyError:
         return ""
-    return (f"short on {np.mean(days):,.0f} days on average (reference "
-            f"{np.mean(ref_days):,.0f}); first day below {RECOVERY_THRESHOLD:.0%} of demand "
+    return (f"short on {_days(np.mean(days))} days on average (reference "
+            f"{_days(np.mean(ref_days))}); first day below {RECOVERY_THRESHOLD:.0%} of demand "
             f"met: {_first_short_words(res, commodity)}; reference: "
             f"{_first_short_words(ref, commodity)}")
+
+
+def _days(mean: float) -> str:
+    """A mean number of days: whole where it is whole, else to a tenth (18.5 was rounded
+    half to even, to 18)."""
+    return f"{mean:,.0f}" if float(mean).is_integer() else f"{mean:,.1f}"
 
 
 def _timings(named: Sequence[tuple[str, Results]]) -> dict[tuple[str, str], str]:

@@ -205,8 +205,9 @@ def cap_note(sweep: Sweep, cols: Sequence[str]) -> str | None:
         every, some, cap = sweep.at_cap.get(col, (0, 0, math.nan))
         if not (every or some) or every == len(sweep.table):
             continue
-        where = [f"every replication at {every} of {len(sweep.table)} samples"] if every else []
-        where += [f"some replications at {some}"] if some else []
+        total = len(sweep.table)
+        where = [f"every replication at {every} of {total} samples"] if every else []
+        where += [f"some replications at {some} of {total} samples"] if some else []
         parts.append(f"{col} reached its cap ({cap:g}) in {' and '.join(where)}")
     if not parts:
         return None

@@ -250,14 +250,16 @@ class Shocks(Strict):
     """Incident hazards."""
 
     def tax_sources(self) -> list[str]:
-        """The shocks with a tax in their effects (in any state, for a regime), named as
-        their effects act and their rent is reported: ``event:<id>``, ``regime:<id>``,
-        ``incident:<id>``, in this order and the file's."""
-        out = [f"event:{eid}" for eid, ev in self.events.items() if ev.effects.tax_rate]
+        """The shocks with a tax in their effects, 0 included (in any state, for a
+        regime), named as their effects act and their rent is reported: ``event:<id>``,
+        ``regime:<id>``, ``incident:<id>``, in this order and the file's."""
+        # a tax of 0 is a tax too: a sweep of the rate from 0 had no row at 0 (review 117)
+        out = [f"event:{eid}" for eid, ev in self.events.items()
+               if ev.effects.tax_rate is not None]
         out += [f"regime:{rid}" for rid, reg in self.regimes.items()
-                if any(state.effects.tax_rate for state in reg.states.values())]
+                if any(state.effects.tax_rate is not None for state in reg.states.values())]
         out += [f"incident:{iid}" for iid, inc in self.incidents.items()
-                if inc.effects.tax_rate]
+                if inc.effects.tax_rate is not None]
         return out
 
 

@@ -54,6 +54,9 @@ class Element:
         self.interceptions: dict[str, Interception] = {}
         self.closures: list[list[float]] = []
         """[start, end] of each closure; end is ``inf`` while it lasts."""
+        self.reductions: list[list[float]] = []
+        """[start, end] of each time below full capacity (factor under 1, closures
+        included); end is ``inf`` while it lasts."""
 
     # -- capacity ---------------------------------------------------------------------
     def set_modifier(self, source: str, factor: float | None) -> None:
@@ -72,12 +75,17 @@ class Element:
     def _change_capacity(self, factor: float) -> None:
         now = self.env.now  # type: ignore[attr-defined]
         was_closed = self.capacity_factor <= 0.0
+        was_reduced = self.capacity_factor < 1.0
         self.capacity_factor = factor
         self.world.capacity_epoch[0] += 1  # type: ignore[attr-defined]
         if factor <= 0.0 and not was_closed:
             self.closures.append([now, math.inf])
         elif factor > 0.0 and was_closed and self.closures:
             self.closures[-1][1] = now
+        if factor < 1.0 and not was_reduced:
+            self.reductions.append([now, math.inf])
+        elif factor >= 1.0 and was_reduced and self.reductions:
+            self.reductions[-1][1] = now
         self._capacity_changed()
 
     def _capacity_changed(self) -> None:
@@ -89,12 +97,12 @@ class Element:
 
     def closed_time(self, t1: float, t2: float) -> float:
         """Days the element was closed between ``t1`` and ``t2``."""
-        total = 0.0
-        for a, b in self.closures:
-            lo, hi = max(a, t1), min(b, t2)
-            if hi > lo:
-                total += hi - lo
-        return total
+        return _overlap(self.closures, t1, t2)
+
+    def reduced_time(self, t1: float, t2: float) -> float:
+        """Days the element ran below full capacity (closed included) between ``t1`` and
+        ``t2``: a border post throttled to 30% for a week is closed no day of it."""
+        return _overlap(self.reductions, t1, t2)
 
     # -- delays and interceptions --------------------------------------------------------
     def set_delay(self, source: str, sampler: Callable[[], float] | None,
@@ -136,3 +144,13 @@ class Element:
             self.interceptions.pop(source, None)
         else:
             self.interceptions[source] = interception
+
+
+def _overlap(spans: list[list[float]], t1: float, t2: float) -> float:
+    """Days of ``spans`` ([start, end] each) between ``t1`` and ``t2``."""
+    total = 0.0
+    for a, b in spans:
+        lo, hi = max(a, t1), min(b, t2)
+        if hi > lo:
+            total += hi - lo
+    return total

@@ -404,6 +404,26 @@ class World:
                         keys[(cid, rid, self.commodity_index[com])] = None
         return list(keys)
 
+    def lane_commodities(self) -> dict[str, list[int]]:
+        """For every lane that can carry anything, the commodities (indices, in order) a
+        mine's route or a refiner's sales can put on it, whether or not any does: the fixed
+        set of per-lane throughput KPIs, the same in every replication."""
+        sc = self.sc
+        found: dict[str, set[int]] = {}
+        for mine in self.mines:
+            for com in mine.spec.output:
+                c = self.commodity_index[com]
+                for cid, channel in sc.channels.items():
+                    for rid in mine_routes(sc, mine.id, com, cid):
+                        for lid in route_lanes(sc, mine.id, channel.routes[rid].path):
+                            found.setdefault(lid, set()).add(c)
+        for ref in self.refiners:
+            made = [c for c in range(len(self.commodity_ids)) if ref.capacity_per_day[c] > 0]
+            for lid, lane in sc.lanes.items():
+                if lane.from_ == ref.id:
+                    found.setdefault(lid, set()).update(made)
+        return {lid: sorted(cs) for lid, cs in found.items()}
+
     # ---------------------------------------------------------------- processes
     def _start_processes(self) -> None:
         env = self.env

@@ -57,14 +57,22 @@ def test_a_column_that_varies_by_rounding_alone_is_constant() -> None:
     assert note is not None and "exported_t:copper (6,599,630 t) is the same" in note
 
 
-def test_noise_share_is_the_replications_variance_over_the_means() -> None:
-    # two samples: means 10 and 20 (variance 50), sd 2 and 4 over n 4: (1 + 4) / 2 = 2.5
-    long = pd.DataFrame({"sample": [0, 1], "commodity": "cobalt", "channel": "all",
-                         "site": "all", "metric": "shortfall_t", "unit": "t",
-                         "mean": [10.0, 20.0], "sd": [2.0, 4.0], "n": [4, 4]})
-    share = noise_shares(long, {"shortfall_t:cobalt": "t"}, 4)
-    assert share["shortfall_t:cobalt"] == pytest.approx(2.5 / 50)
-    assert math.isnan(noise_shares(long, {"shortfall_t:cobalt": "t"}, 1)["shortfall_t:cobalt"])
+def test_noise_share_counts_only_the_noise_common_random_numbers_leave() -> None:
+    # KPI at 3 points x 2 replications: replication 1 is 10 higher at every point (a
+    # closure drawn long), which moves every sample mean alike and cancels
+    label = [("cobalt", "all", "all", "shortfall_t", "t")]
+    labels = {k: label for k in range(3)}
+    grid = [[0.0, 10.0], [4.0, 14.0], [8.0, 18.0]]
+    values = {(k, r): np.array([grid[k][r]]) for k in range(3) for r in range(2)}
+    units = {"shortfall_t:cobalt": "t"}
+    assert noise_shares(values, labels, units, [0, 1, 2], 2)["shortfall_t:cobalt"] == 0.0
+    # now noise the replications do not share: residuals +-1 around the additive fit
+    grid = [[1.0, 9.0], [4.0, 14.0], [7.0, 19.0]]
+    values = {(k, r): np.array([grid[k][r]]) for k in range(3) for r in range(2)}
+    # means 5, 9, 13 (variance 16); residuals +1, -1 / 0, 0 / -1, +1: s2 = 4 / 2 = 2
+    share = noise_shares(values, labels, units, [0, 1, 2], 2)["shortfall_t:cobalt"]
+    assert share == pytest.approx(2 / 2 / 16)
+    assert math.isnan(noise_shares(values, labels, units, [0, 1, 2], 1)["shortfall_t:cobalt"])
 
 
 def test_the_noise_note_names_noisy_kpis_and_says_when_noise_is_not_measured() -> None:
@@ -93,7 +101,7 @@ def test_peaks_at_the_cap_are_counted_named_and_drawn() -> None:
     note = cap_note(sw, ["price_peak_ratio:cobalt"])
     assert note is not None
     assert "reached its cap (10) in every replication at 2 of 8 samples" in note
-    assert "some replications at 1" in note and "not how high the price" in note
+    assert "some replications at 1 of 8 samples" in note and "not how high the price" in note
     assert "price_peak_ratio:cobalt" in sweep_text(sw, ["price_peak_ratio:cobalt"])
     fig = scatter_figure(sw, ["price_peak_ratio:cobalt"])
     ax = fig.axes[0]

@@ -92,9 +92,28 @@ def test_map_marks_closed_sites(shock_results) -> None:
     assert "closed 15 d" in text
 
 
-def test_lane_flows_measure_or_scale_the_plan(tiny_results) -> None:
+def without_lane_rows(res):
+    """``res`` as results of an older version give it: throughput rows for capacitated
+    lanes only (tiny.yaml has none)."""
+    import copy
+
+    old = copy.copy(res)
+    keep = [j for j, lab in enumerate(res.kpi_labels)
+            if not (lab[3] == "throughput_t" and lab[2] in res.scenario.lanes)]
+    old.kpi_labels = [res.kpi_labels[j] for j in keep]
+    old.kpi_values = res.kpi_values[:, keep]
+    return old
+
+
+def test_lane_flows_measure_every_lane_or_estimate_from_routes(tiny_results) -> None:
     flows, measured = F.lane_flows(tiny_results)
-    assert measured == set()  # no capacitated lane in tiny.yaml
+    assert measured == {"mine_border", "border_market"}  # every lane reports its flow
+    for lid in measured:
+        assert flows[lid] == pytest.approx(
+            tiny_results.kpi("throughput_t", "copper", "all", lid).mean(), rel=1e-12)
+    # results of an older version: each route's deliveries spread over its lanes
+    flows, measured = F.lane_flows(without_lane_rows(tiny_results))
+    assert measured == set()
     delivered = tiny_results.kpi("delivered_t", "copper", "formal", "route:direct").mean()
     assert delivered > 0
     assert flows["border_market"] == pytest.approx(delivered, rel=1e-9)
@@ -140,12 +159,47 @@ shocks:
         capacity_factor: 0.0
 """, encoding="utf-8")
     res = sim.run(sim.load_scenario(yaml), replications=1, seed=1)
-    flows, _measured = F.lane_flows(res)
+    flows, _measured = F.lane_flows(without_lane_rows(res))
     via_a = res.kpi("delivered_t", "copper", "formal", "route:direct").mean()
     assert via_a > 0 and res.kpi("delivered_t", "copper", "formal", "route:via_b")[0] == 0
     assert flows["border_market"] == pytest.approx(via_a, rel=1e-9)
     assert flows["mine_border"] == pytest.approx(via_a, rel=1e-9)
     assert flows["border_b_market"] == flows["mine_b_border_b"] == 0.0
+
+
+@pytest.mark.filterwarnings("ignore:warmup_days is 0")
+def test_a_stopped_mine_on_a_shared_route_shows_no_flow(tmp_path) -> None:
+    # review 117: two mines on one route, one stopped: the route's deliveries were split
+    # between their lanes by the plan, 4,350 t on the stopped mine's lane
+    yaml = tmp_path / "shared.yaml"
+    yaml.write_text(f"""extends: {TINY}
+name: shared_route
+sites:
+  mine_b:
+    kind: mine
+    region: home
+    location: {{lat: -9.0, lon: 25.0, assumption: test input}}
+    output:
+      copper: {{form: cathode, t_per_year: 36525, assumption: test input}}
+    offtake:
+      copper: {{formal: 1.0, assumption: test input}}
+lanes:
+  mine_b_border: {{from: mine_b, to: border, mode: road, transit_days: 3}}
+shocks:
+  events:
+    b_stopped:
+      start: 0
+      end: 200
+      targets: {{sites: [mine_b]}}
+      effects:
+        capacity_factor: 0.0
+""", encoding="utf-8")
+    res = sim.run(sim.load_scenario(yaml), replications=1, seed=1)
+    flows, measured = F.lane_flows(res)
+    assert {"mine_border", "mine_b_border", "border_market"} <= measured
+    assert flows["mine_b_border"] == 0.0
+    assert flows["mine_border"] > 0
+    assert flows["border_market"] == pytest.approx(flows["mine_border"], rel=0.2)
 
 
 def test_lead_times_show_each_route_with_its_quantiles(baseline_short) -> None:

@@ -1,0 +1,50 @@
+"""Review 116: a border post throttled to 30% for a week was reported "closed 0 days",
+with no KPI for the days it ran below capacity. ``reduced_days`` counts them, closures
+included."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import sim
+
+TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.yaml"
+
+
+def test_reduced_days_count_throttles_and_closures_closed_days_closures_only(tmp_path):
+    path = tmp_path / "throttled.yaml"
+    path.write_text(f"""extends: {TINY}
+name: throttled
+lanes:
+  border_market:
+    capacity_t_per_day: {{value: 1000, assumption: test input}}
+shocks:
+  events:
+    strike:
+      start: 10
+      end: 17
+      targets: {{sites: [border]}}
+      effects:
+        capacity_factor: {{value: 0.3, assumption: test input}}
+    shut:
+      start: 15
+      end: 25
+      targets: {{sites: [border]}}
+      effects:
+        capacity_factor: {{value: 0.0, assumption: test input}}
+    slow_road:
+      start: 40
+      end: 43.5
+      targets: {{lanes: [border_market]}}
+      effects:
+        capacity_factor: {{value: 0.5, assumption: test input}}
+""", encoding="utf-8")
+    res = sim.run(sim.load_scenario(path), replications=1, seed=0)
+    # below capacity from day 10 to day 25 (throttled, then closed from 15): 15 days
+    assert res.kpi("reduced_days", "all", "all", "border")[0] == pytest.approx(15.0)
+    assert res.kpi("closed_days", "all", "all", "border")[0] == pytest.approx(10.0)
+    # a throttled lane: reduced, never closed
+    assert res.kpi("reduced_days", "all", "all", "border_market")[0] == pytest.approx(3.5)
+    assert res.kpi("closed_days", "all", "all", "border_market")[0] == 0.0
