@@ -197,6 +197,30 @@ def _signed(x: float) -> str:
 # The statistics
 
 
+ABSENT_IS_ZERO = frozenset({
+    "armed_group_rent_usd", "throughput_t", "throughput_trucks", "delivered_t", "mined_t",
+    "refined_t", "released_t", "bought_back_t", "closed_days", "reduced_days",
+    "peak_held_t", "peak_held_trucks"})
+"""Site-row metrics that are 0 where a scenario lacks the row (it has not the shock, site,
+lane or route): a comparison measures their difference from 0. Means and shares (a lead
+time, a wait, a utilisation) have no value there, and no difference."""
+
+
+def _lacks(sc: Any, site: str) -> bool:
+    """Whether scenario ``sc`` has not the element a KPI row's ``site`` names (a site,
+    lane, route or taxing shock): then the row is 0 there, not missing. A row missing for
+    an element ``sc`` has (results of an older version, which kept fewer rows) is not
+    taken as 0."""
+    if site == "all" or sc is None:
+        return False
+    kind, _sep, ident = site.partition(":")
+    if kind == "route" and ident:
+        return all(ident not in ch.routes for ch in sc.channels.values())
+    if kind in ("event", "regime", "incident") and ident:
+        return site not in sc.shocks.tax_sources()
+    return site not in sc.sites and site not in sc.lanes
+
+
 def compare_table(results: Sequence[Results], labels: Sequence[str],
                   confidence: float = 0.95,
                   replications: Sequence[int] | None = None) -> pd.DataFrame:
@@ -243,10 +267,17 @@ def compare_table(results: Sequence[Results], labels: Sequence[str],
         rel = np.full(len(labs), np.nan)
         share = np.full(len(labs), np.nan)
         if k > 0:
-            paired = [i for i, lab in enumerate(labs) if lab in ref_idx]
+            paired = [i for i, lab in enumerate(labs)
+                      if lab in ref_idx or (lab[3] in ABSENT_IS_ZERO
+                                            and _lacks(results[0].scenario, lab[2]))]
             if paired:
-                rcols = [ref_idx[labs[i]] for i in paired]
-                this, ref = mat[:, [cols[i] for i in paired]], mats[0][:, rcols]
+                # a row the reference lacks (a shock, site, lane or route it has not) counts
+                # 0 there: the rent of an event only one scenario scripts is new, not
+                # without a difference (review 117)
+                zero = np.zeros((mat.shape[0], 1))
+                rcols = [ref_idx.get(labs[i], -1) for i in paired]
+                ref = np.hstack([mats[0], zero])[:, rcols]
+                this = mat[:, [cols[i] for i in paired]]
                 diff = this - ref
                 # Summing the same tonnes in another order leaves about 1e-11 t: under
                 # common random numbers that is "the same", not a difference of 50% sign
@@ -259,7 +290,7 @@ def compare_table(results: Sequence[Results], labels: Sequence[str],
                 with np.errstate(invalid="ignore", divide="ignore"):
                     positive = np.where(dn > 0, ((diff > 0) & valid).sum(axis=0)
                                         / np.maximum(dn, 1), np.nan)
-                    rm = ref_mean[rcols]
+                    rm = np.append(ref_mean, 0.0)[rcols]
                     relative = np.where((rm != 0) & ~np.isnan(rm), dm / np.where(rm != 0, rm, 1),
                                         np.nan)
                 diff_mean[paired] = dm

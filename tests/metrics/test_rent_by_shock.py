@@ -87,3 +87,28 @@ def test_the_rows_are_known_before_running(taxed) -> None:
     labels = {lab[2] for lab in res.kpi_labels if lab[3] == "armed_group_rent_usd"}
     assert labels == {"all", *sc.shocks.tax_sources()}
     assert labels <= set(sites)
+
+
+def test_a_comparison_counts_a_shock_the_reference_lacks_as_new(taxed) -> None:
+    # review 117: the rent rows of an event only one scenario scripts got no difference
+    import copy
+
+    from sim.experiment.compare import compare_table
+
+    sc, res = taxed
+    plain = sim.run(sim.load_scenario(TINY), replications=3, seed=4)
+    table = compare_table([plain, res], ["tiny", "taxed"])
+    row = table[(table.scenario == "taxed") & (table.metric == "armed_group_rent_usd")
+                & (table.site == "event:toll_early")].iloc[0]
+    assert row["diff"] == pytest.approx(row["mean"]) and row["diff"] > 0
+    assert np.isnan(row["rel_change"])  # from 0: "new"
+    # a row the reference's scenario has, but its older results lack, is no zero
+    old = copy.copy(plain)
+    keep = [j for j, lab in enumerate(plain.kpi_labels)
+            if not (lab[3] == "throughput_t" and lab[2] == "border_market")]
+    old.kpi_labels = [plain.kpi_labels[j] for j in keep]
+    old.kpi_values = plain.kpi_values[:, keep]
+    table = compare_table([old, res], ["tiny", "taxed"])
+    lane = table[(table.scenario == "taxed") & (table.metric == "throughput_t")
+                 & (table.site == "border_market")].iloc[0]
+    assert np.isnan(lane["diff"])
