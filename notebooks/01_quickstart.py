@@ -202,8 +202,8 @@ res.plot.stocks()
 res.plot.lead_times()
 
 # %% [markdown]
-# Where the metal goes: the network at its coordinates (line width = simulated flow, as
-# measured on lanes with a capacity and elsewhere what each route delivered;
+# Where the metal goes: the network at its coordinates (line width = simulated flow,
+# what left each lane over the run;
 # sites and lanes closed by any shock in red, with their mean days closed) and the flow
 # from mines through channels to first destinations and markets.
 
