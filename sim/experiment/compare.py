@@ -206,6 +206,24 @@ lane or route): a comparison measures their difference from 0. Means and shares 
 time, a wait, a utilisation) have no value there, and no difference."""
 
 
+def current_rows(res: Results) -> bool:
+    """Whether ``res`` has the KPI rows this version writes (per-shock rent, reduced days,
+    every lane's throughput), so that a row it lacks is one its scenario cannot have: no
+    shock on that site, no route over that lane (then it is 0 there). Results of an older
+    version lack rows their scenario has; they are told by having none of the new rows
+    where their scenario would have some."""
+    sc = getattr(res, "scenario", None)
+    if sc is None:  # results made up of tables alone say nothing of their scenario
+        return False
+    new = {"reduced_days"}
+    if any(lab[3] in new or (lab[3] == "armed_group_rent_usd" and lab[2] != "all")
+           for lab in res.kpi_labels):
+        return True
+    open_lanes = {lid for lid, lane in sc.lanes.items()
+                  if lane.capacity_t_per_day is None and lane.capacity_trucks_per_day is None}
+    return any(lab[3] == "throughput_t" and lab[2] in open_lanes for lab in res.kpi_labels)
+
+
 def _lacks(sc: Any, site: str) -> bool:
     """Whether scenario ``sc`` has not the element a KPI row's ``site`` names (a site,
     lane, route or taxing shock): then the row is 0 there, not missing. A row missing for
@@ -248,10 +266,29 @@ def compare_table(results: Sequence[Results], labels: Sequence[str],
             if lab not in seen:
                 seen.add(lab)
                 order.append(lab)
+    # A row of a tonnage, money or day count that a scenario lacks because it cannot have
+    # it (no shock on that site, no route over that lane: it has not the element, or its
+    # results are of this version, which writes every row its scenario can have) is 0
+    # there: the rent of an event only one scenario scripts, or a route only one has, is a
+    # difference from 0, either way round (reviews 117 and 119).
+    current = [current_rows(res) for res in results]
+
+    def zero_there(k: int, lab: tuple[str, str, str, str, str]) -> bool:
+        return (lab[3] in ABSENT_IS_ZERO and lab[2] != "all"
+                and (current[k] or _lacks(getattr(results[k], "scenario", None), lab[2])))
+
+    zeroed = [[lab for lab in order if lab not in index[k] and zero_there(k, lab)
+               and any(lab in index[j] for j in ((0,) if k else range(1, len(results))))]
+              for k in range(len(results))]
+    # each scenario's values with a column of zeros for each row zeroed there
+    full = [np.hstack([mat, np.zeros((mat.shape[0], len(zeroed[k])))])
+            for k, mat in enumerate(mats)]
+    index = [{**idx, **{lab: len(idx) + i for i, lab in enumerate(zeroed[k])}}
+             for k, idx in enumerate(index)]
     ref_idx = index[0]
-    ref_mean, ref_sd, ref_n, ref_half = column_intervals(mats[0], confidence)
+    ref_mean, ref_sd, ref_n, ref_half = column_intervals(full[0], confidence)
     blocks = []
-    for k, (res, mat) in enumerate(zip(results, mats, strict=True)):
+    for k, (res, mat) in enumerate(zip(results, full, strict=True)):
         labs = [lab for lab in order if lab in index[k]]
         cols = [index[k][lab] for lab in labs]
         mean, _sd, n, half = column_intervals(mat[:, cols], confidence)
@@ -267,17 +304,10 @@ def compare_table(results: Sequence[Results], labels: Sequence[str],
         rel = np.full(len(labs), np.nan)
         share = np.full(len(labs), np.nan)
         if k > 0:
-            paired = [i for i, lab in enumerate(labs)
-                      if lab in ref_idx or (lab[3] in ABSENT_IS_ZERO
-                                            and _lacks(results[0].scenario, lab[2]))]
+            paired = [i for i, lab in enumerate(labs) if lab in ref_idx]
             if paired:
-                # a row the reference lacks (a shock, site, lane or route it has not) counts
-                # 0 there: the rent of an event only one scenario scripts is new, not
-                # without a difference (review 117)
-                zero = np.zeros((mat.shape[0], 1))
-                rcols = [ref_idx.get(labs[i], -1) for i in paired]
-                ref = np.hstack([mats[0], zero])[:, rcols]
-                this = mat[:, [cols[i] for i in paired]]
+                rcols = [ref_idx[labs[i]] for i in paired]
+                this, ref = mat[:, [cols[i] for i in paired]], full[0][:, rcols]
                 diff = this - ref
                 # Summing the same tonnes in another order leaves about 1e-11 t: under
                 # common random numbers that is "the same", not a difference of 50% sign
@@ -290,7 +320,7 @@ def compare_table(results: Sequence[Results], labels: Sequence[str],
                 with np.errstate(invalid="ignore", divide="ignore"):
                     positive = np.where(dn > 0, ((diff > 0) & valid).sum(axis=0)
                                         / np.maximum(dn, 1), np.nan)
-                    rm = np.append(ref_mean, 0.0)[rcols]
+                    rm = ref_mean[rcols]
                     relative = np.where((rm != 0) & ~np.isnan(rm), dm / np.where(rm != 0, rm, 1),
                                         np.nan)
                 diff_mean[paired] = dm

@@ -67,6 +67,7 @@ from sim.experiment.executors import Backend, Job, open_backend, run_tasks
 from sim.experiment.precision import check_metrics, kpi_name, parse_metrics
 from sim.experiment.precision import select as select_kpis
 from sim.experiment.replication import ReplicationResult
+from sim.metrics.kpis import KPI_ROWS
 from sim.scenario.errors import ScenarioError, check_strings, did_you_mean, format_path
 from sim.scenario.loader import meta_of, python_note
 from sim.scenario.schema import Scenario
@@ -943,6 +944,7 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
                 hint=_whole_hint(parsed, exc, for_python) if whole else
                      "narrow the --param ranges to values the scenario accepts") from None
     store = None
+    saved_rows: int | None = None
     saved: dict[tuple[int, int], tuple[np.ndarray, list[Any]]] = {}
     if out_path is not None:
         from sim.output.folder import scenario_sha256
@@ -952,6 +954,7 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
         # every input is checked: only now does --force replace another command's results
         _prepare_out(out_path, force, resume=resume)
         store = SweepStore(out_path)
+        saved_rows = (store.plan() or {}).get("kpi_rows", 1) if resume else None
         plan = sweep_plan(points.base.name, scenario_sha256(points.base), _source(scenario),
                           overrides, des.name, des.base, _param_records(parsed), seed,
                           replications, command)
@@ -995,6 +998,13 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
             progress(1)
 
     tasks = [(k, r) for k in unique for r in range(replications) if (k, r) not in values]
+    if store is not None and saved and tasks and saved_rows != KPI_ROWS:
+        # samples run now would have other KPI rows than the saved ones: sweep.csv would
+        # mix them without a word (review 119)
+        raise ExperimentError(
+            f"the sweep in {out_path} was saved by an older version of sim, whose KPIs "
+            f"differ from this one's: {len(tasks)} replication(s) to run would mix the two",
+            what="--resume", hint="run again with --force to start the sweep afresh")
     # a sweep that saves nothing keeps nothing of a failure: waiting for the replications
     # still running (as a run does, to save them) would only delay the message
     drain = {} if store is not None else {"drain_s": 0.0}

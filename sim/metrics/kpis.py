@@ -189,7 +189,9 @@ closed_days               days a site or lane some shock can close or throttle w
                           (site rows; 0 for one only throttled: see reduced_days)
 reduced_days              days such a site or lane ran below its full capacity, closed
                           days included (site rows): a post throttled to 30% for a week
-                          has 7 reduced days and no closed one
+                          has 7 reduced days and no closed one; a junction, hub or road
+                          without a capacity, which a throttle does not slow (a region's
+                          reaches them), counts only its closed days
 released_t                released by stockpile rules from a stockpile into its market in the
                           period (site rows: the stockpile, for each commodity a rule on it
                           moves; its rules together)
@@ -301,6 +303,12 @@ def kpi_bounds(metric: str, unit: str) -> tuple[float, float]:
     if metric.endswith("_hhi"):
         return 0.0, 10_000.0
     return 0.0, float("inf")
+
+
+KPI_ROWS = 2
+"""The version of the set of KPI rows a replication writes: 2 added the rent per taxing
+shock, reduced days and every lane's throughput. A sweep records it, so that resuming one
+saved by an older version does not mix the two sets (review 119)."""
 
 
 def compute_kpis(world: World, balance: BalanceReport) -> list[KpiRow]:

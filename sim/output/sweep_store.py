@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from sim.experiment.replication import ReplicationResult
+from sim.metrics.kpis import KPI_ROWS
 from sim.output.folder import (
     FolderError,
     atomic_write_bytes,
@@ -67,6 +68,7 @@ def sweep_plan(scenario_name: str, scenario_sha256: str, source: str,
         "overrides": list(overrides), "design": design, "samples": int(samples),
         "parameters": [dict(p) for p in parameters], "seed": int(seed),
         "replications": int(replications),
+        "kpi_rows": KPI_ROWS,
         "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     if command is not None:
         plan["resume_command"] = [str(w) for w in command]

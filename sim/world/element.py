@@ -55,8 +55,9 @@ class Element:
         self.closures: list[list[float]] = []
         """[start, end] of each closure; end is ``inf`` while it lasts."""
         self.reductions: list[list[float]] = []
-        """[start, end] of each time below full capacity (factor under 1, closures
-        included); end is ``inf`` while it lasts."""
+        """[start, end] of each time below full capacity (closed, or a factor under 1 where
+        a factor slows the element: :meth:`_throttles`); end is ``inf`` while it lasts."""
+        self._reduced = False
 
     # -- capacity ---------------------------------------------------------------------
     def set_modifier(self, source: str, factor: float | None) -> None:
@@ -75,18 +76,27 @@ class Element:
     def _change_capacity(self, factor: float) -> None:
         now = self.env.now  # type: ignore[attr-defined]
         was_closed = self.capacity_factor <= 0.0
-        was_reduced = self.capacity_factor < 1.0
         self.capacity_factor = factor
         self.world.capacity_epoch[0] += 1  # type: ignore[attr-defined]
         if factor <= 0.0 and not was_closed:
             self.closures.append([now, math.inf])
         elif factor > 0.0 and was_closed and self.closures:
             self.closures[-1][1] = now
-        if factor < 1.0 and not was_reduced:
+        # a region's throttle reaches junctions and roads too, which only a closure slows
+        # (review 119)
+        reduced = factor <= 0.0 or (factor < 1.0 and self._throttles())
+        if reduced and not self._reduced:
             self.reductions.append([now, math.inf])
-        elif factor >= 1.0 and was_reduced and self.reductions:
+        elif not reduced and self._reduced and self.reductions:
             self.reductions[-1][1] = now
+        self._reduced = reduced
         self._capacity_changed()
+
+    def _throttles(self) -> bool:
+        """Whether a capacity factor between 0 and 1 slows this element (a border post, a
+        port, a lane with a loading capacity or sailings, a mine, a refiner), rather than
+        only a closure (a junction, a hub, a road without a capacity)."""
+        return False
 
     def _capacity_changed(self) -> None:
         """Act on a new capacity factor (subclasses: resume or hold lots)."""

@@ -163,6 +163,10 @@ class Lane(Element):
             lot.travel = days
         Wakeup(self.env, days, convoy, self._arrive)
 
+    def _throttles(self) -> bool:
+        # its loader, or the room its ships take; a road without a capacity only closes
+        return self.server is not None or self.sailing is not None
+
     def _capacity_changed(self) -> None:
         if self.server is not None:
             self.server.set_capacity_factor(self.capacity_factor)

@@ -127,6 +127,9 @@ class Mine(SiteBase):
         """Per commodity: (channel, share, share moved there by shocks), nonzero shares."""
         self._cache_shares()
 
+    def _throttles(self) -> bool:
+        return True  # its output
+
     @property
     def stock(self) -> np.ndarray:
         """Metal in the stockyard by commodity (working stock plus waiting metal)."""

@@ -223,6 +223,9 @@ class BorderPost(SiteBase):
         self.server.set_capacity_factor(self.capacity_factor)
         super()._capacity_changed()
 
+    def _throttles(self) -> bool:
+        return True
+
     def reset_stats(self) -> None:
         self.server.reset_stats()
 
@@ -321,6 +324,10 @@ class Port(SiteBase):
                 waiting, self.handled_closed = self.handled_closed, []
                 self._handled(waiting)
         super()._capacity_changed()
+
+    def _throttles(self) -> bool:
+        # its handling, and the room its ships take (Sailings)
+        return True
 
     def ship(self, lots: list[Lot]) -> None:
         """A sailing has loaded ``lots``: they leave the port, each on the next lane of its
@@ -508,6 +515,9 @@ class Refiner(Destination):
                        for c in range(self.n_com) if self.capacity_per_day[c] > 0.0]
         """(commodity, capacity t/day, recovery) of what this refiner refines."""
         self._lost = world.ledger.rows("lost")[index]
+
+    def _throttles(self) -> bool:
+        return True  # its refining
 
     def refine(self, days: float) -> None:
         """Refine for ``days`` at capacity."""

@@ -144,3 +144,24 @@ def test_the_python_api_warns_of_the_cautions_at_the_callers_line() -> None:
     assert few[0].filename == __file__
     assert "samples=256" in str(few[0].message) and "-n" not in str(few[0].message)
     assert result.cautions and "noise_share" in result.sobol.columns
+
+
+def test_a_sweep_saved_by_an_older_version_is_not_mixed_with_new_runs(tmp_path) -> None:
+    # review 119: resumed with new samples to run, an older version's saved replications
+    # (other KPI rows) were mixed into sweep.csv without a word
+    import json
+
+    out = tmp_path / "sw"
+    run_sweep(TINY, ["horizon_days=20:30:int"], "lhs", 3, 1, 0, out=out, figures=False)
+    plan_path = out / "sweep-replications" / "plan.json"
+    plan = json.loads(plan_path.read_text(encoding="utf-8"))
+    assert plan["kpi_rows"] == 2
+    del plan["kpi_rows"]  # as an older version wrote it
+    plan_path.write_text(json.dumps(plan), encoding="utf-8")
+    with pytest.raises(ExperimentError, match="saved by an older version of sim"):
+        run_sweep(TINY, ["horizon_days=20:30:int"], "lhs", 3, 2, 0, out=out, resume=True,
+                  figures=False)
+    # nothing left to run: the saved sweep is read back as it is
+    result = run_sweep(TINY, ["horizon_days=20:30:int"], "lhs", 3, 1, 0, out=out,
+                       resume=True, figures=False)
+    assert result.resumed_with == 3

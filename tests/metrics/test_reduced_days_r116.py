@@ -48,3 +48,31 @@ shocks:
     # a throttled lane: reduced, never closed
     assert res.kpi("reduced_days", "all", "all", "border_market")[0] == pytest.approx(3.5)
     assert res.kpi("closed_days", "all", "all", "border_market")[0] == 0.0
+
+
+def test_a_region_s_throttle_reduces_only_what_it_can_slow(tmp_path):
+    # review 119: a region throttled at 50% gave its junctions and roads without a
+    # capacity reduced days, though only a closure acts on them
+    path = tmp_path / "region.yaml"
+    path.write_text(f"""extends: {TINY}
+name: region
+shocks:
+  events:
+    unrest:
+      start: 40
+      end: 50
+      targets: {{regions: [home]}}
+      effects:
+        capacity_factor: {{value: 0.5, assumption: test input}}
+    washout:
+      start: 60
+      end: 65
+      targets: {{lanes: [mine_border]}}
+      effects:
+        capacity_factor: {{value: 0.0, assumption: test input}}
+""", encoding="utf-8")
+    res = sim.run(sim.load_scenario(path), replications=1, seed=0)
+    assert res.kpi("reduced_days", "all", "all", "border")[0] == pytest.approx(10.0)
+    # the road from the mine has no capacity: only its closure counts
+    assert res.kpi("reduced_days", "all", "all", "mine_border")[0] == pytest.approx(5.0)
+    assert res.kpi("closed_days", "all", "all", "mine_border")[0] == pytest.approx(5.0)

@@ -102,13 +102,62 @@ def test_a_comparison_counts_a_shock_the_reference_lacks_as_new(taxed) -> None:
                 & (table.site == "event:toll_early")].iloc[0]
     assert row["diff"] == pytest.approx(row["mean"]) and row["diff"] > 0
     assert np.isnan(row["rel_change"])  # from 0: "new"
-    # a row the reference's scenario has, but its older results lack, is no zero
+    # a row the reference's scenario has, but its older results lack, is no zero: results
+    # of an older version have none of the new rows (every lane's throughput, the rent
+    # and reduced days per shock)
     old = copy.copy(plain)
     keep = [j for j, lab in enumerate(plain.kpi_labels)
-            if not (lab[3] == "throughput_t" and lab[2] == "border_market")]
+            if not (lab[3] == "throughput_t" and lab[2] in plain.scenario.lanes)
+            and lab[3] != "reduced_days"
+            and not (lab[3] == "armed_group_rent_usd" and lab[2] != "all")]
     old.kpi_labels = [plain.kpi_labels[j] for j in keep]
     old.kpi_values = plain.kpi_values[:, keep]
     table = compare_table([old, res], ["tiny", "taxed"])
     lane = table[(table.scenario == "taxed") & (table.metric == "throughput_t")
                  & (table.site == "border_market")].iloc[0]
     assert np.isnan(lane["diff"])
+    # the same reference as this version writes it: the lane row it lacks is 0 there only
+    # if its scenario cannot carry that commodity on it; here it can, and has the row
+    table = compare_table([plain, res], ["tiny", "taxed"])
+    lane = table[(table.scenario == "taxed") & (table.metric == "throughput_t")
+                 & (table.site == "border_market")].iloc[0]
+    assert not np.isnan(lane["diff"])
+
+
+def test_a_shock_or_route_only_the_scenario_has_counts_from_0_on_sites_both_have(tmp_path):
+    # review 119: tiny has the border post but no shock on it, so no reduced_days row; a
+    # scenario throttling it showed its 40 days with no difference
+    from sim.experiment.compare import compare_table
+
+    path = tmp_path / "toll.yaml"
+    path.write_text(f"""extends: {TINY}
+name: toll
+shocks:
+  events:
+    toll:
+      start: 10
+      end: 50
+      targets: {{sites: [border]}}
+      effects:
+        capacity_factor: {{value: 0.5, assumption: test input}}
+""", encoding="utf-8")
+    plain = sim.run(sim.load_scenario(TINY), replications=2, seed=1)
+    toll = sim.run(sim.load_scenario(path), replications=2, seed=1)
+    table = compare_table([plain, toll], ["tiny", "toll"])
+    row = table[(table.scenario == "toll") & (table.metric == "reduced_days")
+                & (table.site == "border")].iloc[0]
+    assert row["diff"] == pytest.approx(40.0) and np.isnan(row["rel_change"])
+    # either way round: the scenario without the shock shows the 40 days gone
+    table = compare_table([toll, plain], ["toll", "tiny"])
+    row = table[(table.scenario == "tiny") & (table.metric == "reduced_days")
+                & (table.site == "border")].iloc[0]
+    assert row["mean"] == 0.0 and row["diff"] == pytest.approx(-40.0)
+    assert row["rel_change"] == pytest.approx(-1.0)
+    # the reference's own row of 0, which compare.md and the terminal print beside it
+    ref = table[(table.scenario == "toll") & (table.metric == "reduced_days")
+                & (table.site == "border")].iloc[0]
+    assert ref["mean"] == pytest.approx(40.0)
+    table = compare_table([plain, toll], ["tiny", "toll"])
+    ref = table[(table.scenario == "tiny") & (table.metric == "reduced_days")
+                & (table.site == "border")].iloc[0]
+    assert ref["mean"] == 0.0

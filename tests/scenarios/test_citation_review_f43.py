@@ -175,7 +175,7 @@ def test_readme_variants_give_set_paths_that_change_the_value():
             ("Cobalt content of hydroxide", "baseline.yaml",
              {"commodities.cobalt.forms.hydroxide.grade": 0.25}),
             ("Cobalt buffer stocks outside the DRC (export ban)", "export_ban_2025.yaml",
-             {"sites.china_cobalt_refiners.initial_feed_t.cobalt": 54900.0})):
+             {"sites.china_cobalt_refiners.initial_feed_t.cobalt": 52100.0})):
         row = _variant_row(cell)
         sets = _sets(row)
         assert any(s.split("=")[0] in expected for s in sets), (cell, sets)
