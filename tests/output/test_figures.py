@@ -120,6 +120,30 @@ def test_lane_flows_measure_every_lane_or_estimate_from_routes(tiny_results) -> 
     assert flows["mine_border"] == pytest.approx(delivered, rel=1e-9)
 
 
+MINE_B = """sites:
+  mine_b:
+    kind: mine
+    region: home
+    location: {lat: -9.0, lon: 25.0, assumption: test input}
+    output:
+      copper: {form: cathode, t_per_year: 36525, assumption: test input}
+    offtake:
+      copper: {formal: 1.0, assumption: test input}
+"""
+"""A second mine beside tiny.yaml's, as big, for the lane-flow tests (its lanes given
+apart)."""
+B_STOPPED = """shocks:
+  events:
+    b_stopped:
+      start: 0
+      end: 200
+      targets: {sites: [mine_b]}
+      effects:
+        capacity_factor: 0.0
+"""
+"""mine_b stopped for the whole run."""
+
+
 @pytest.mark.filterwarnings("ignore:warmup_days is 0")
 def test_lane_flows_follow_each_route_not_the_channel_as_a_whole(tmp_path) -> None:
     # review 114: scaled by the channel's exports, a stopped mine's loss thinned the other
@@ -127,16 +151,7 @@ def test_lane_flows_follow_each_route_not_the_channel_as_a_whole(tmp_path) -> No
     yaml = tmp_path / "two.yaml"
     yaml.write_text(f"""extends: {TINY}
 name: two_mines
-sites:
-  mine_b:
-    kind: mine
-    region: home
-    location: {{lat: -9.0, lon: 25.0, assumption: test input}}
-    output:
-      copper: {{form: cathode, t_per_year: 36525, assumption: test input}}
-    offtake:
-      copper: {{formal: 1.0, assumption: test input}}
-  border_b:
+{MINE_B}  border_b:
     kind: border_post
     region: home
     location: {{lat: -11.0, lon: 24.0, assumption: test input}}
@@ -149,15 +164,7 @@ channels:
     routing: fastest
     routes:
       via_b: {{path: [border_b, market_x]}}
-shocks:
-  events:
-    b_stopped:
-      start: 0
-      end: 200
-      targets: {{sites: [mine_b]}}
-      effects:
-        capacity_factor: 0.0
-""", encoding="utf-8")
+{B_STOPPED}""", encoding="utf-8")
     res = sim.run(sim.load_scenario(yaml), replications=1, seed=1)
     flows, _measured = F.lane_flows(without_lane_rows(res))
     via_a = res.kpi("delivered_t", "copper", "formal", "route:direct").mean()
@@ -174,26 +181,9 @@ def test_a_stopped_mine_on_a_shared_route_shows_no_flow(tmp_path) -> None:
     yaml = tmp_path / "shared.yaml"
     yaml.write_text(f"""extends: {TINY}
 name: shared_route
-sites:
-  mine_b:
-    kind: mine
-    region: home
-    location: {{lat: -9.0, lon: 25.0, assumption: test input}}
-    output:
-      copper: {{form: cathode, t_per_year: 36525, assumption: test input}}
-    offtake:
-      copper: {{formal: 1.0, assumption: test input}}
-lanes:
+{MINE_B}lanes:
   mine_b_border: {{from: mine_b, to: border, mode: road, transit_days: 3}}
-shocks:
-  events:
-    b_stopped:
-      start: 0
-      end: 200
-      targets: {{sites: [mine_b]}}
-      effects:
-        capacity_factor: 0.0
-""", encoding="utf-8")
+{B_STOPPED}""", encoding="utf-8")
     res = sim.run(sim.load_scenario(yaml), replications=1, seed=1)
     flows, measured = F.lane_flows(res)
     assert {"mine_border", "mine_b_border", "border_market"} <= measured
