@@ -127,8 +127,11 @@ class Collector:
             values, series = self._values, self._series
         else:
             values, series = self._values[reps], self._series[reps]
+        from sim.metrics.kpis import KPI_ROWS
+
         return Results(scenario=self.scenario, seed=self.seed, replications=reps,
                        kpi_labels=list(self.kpi_labels or []), kpi_values=values,
                        catalogue=catalogue(self.scenario), series_values=series,
                        wall_s=wall_s, events=self._events,
-                       timeline_rows=[(r, *row) for r in reps for row in self._timeline[r]])
+                       timeline_rows=[(r, *row) for r in reps for row in self._timeline[r]],
+                       info={"kpi_rows": KPI_ROWS})

@@ -198,30 +198,27 @@ def _signed(x: float) -> str:
 
 
 ABSENT_IS_ZERO = frozenset({
-    "armed_group_rent_usd", "throughput_t", "throughput_trucks", "delivered_t", "mined_t",
-    "refined_t", "released_t", "bought_back_t", "closed_days", "reduced_days",
-    "peak_held_t", "peak_held_trucks"})
+    "armed_group_rent_usd", "throughput_t", "delivered_t", "mined_t", "refined_t",
+    "released_t", "bought_back_t", "closed_days", "reduced_days", "peak_held_t",
+    "peak_held_trucks"})
 """Site-row metrics that are 0 where a scenario lacks the row (it has not the shock, site,
 lane or route): a comparison measures their difference from 0. Means and shares (a lead
-time, a wait, a utilisation) have no value there, and no difference."""
+time, a wait, a utilisation) have no value there, and no difference; nor has a lane's
+``throughput_trucks``, which is measured only where its capacity is in trucks (review
+120)."""
 
 
 def current_rows(res: Results) -> bool:
     """Whether ``res`` has the KPI rows this version writes (per-shock rent, reduced days,
-    every lane's throughput), so that a row it lacks is one its scenario cannot have: no
-    shock on that site, no route over that lane (then it is 0 there). Results of an older
-    version lack rows their scenario has; they are told by having none of the new rows
-    where their scenario would have some."""
-    sc = getattr(res, "scenario", None)
-    if sc is None:  # results made up of tables alone say nothing of their scenario
-        return False
-    new = {"reduced_days"}
-    if any(lab[3] in new or (lab[3] == "armed_group_rent_usd" and lab[2] != "all")
-           for lab in res.kpi_labels):
-        return True
-    open_lanes = {lid for lid, lane in sc.lanes.items()
-                  if lane.capacity_t_per_day is None and lane.capacity_trucks_per_day is None}
-    return any(lab[3] == "throughput_t" and lab[2] in open_lanes for lab in res.kpi_labels)
+    every lane's throughput: :data:`sim.metrics.kpis.KPI_ROWS`), as its ``info`` records
+    (a run in this process) or its manifest (a results folder), so that a row it lacks is
+    one its scenario cannot have: no shock on that site, no route over that lane (then it
+    is 0 there). Results that record no row version (older ones) are not."""
+    from sim.metrics.kpis import KPI_ROWS
+
+    info = getattr(res, "info", None) or {}
+    rows = info.get("kpi_rows", (info.get("manifest") or {}).get("kpi_rows"))
+    return rows == KPI_ROWS
 
 
 def _lacks(sc: Any, site: str) -> bool:
@@ -1644,9 +1641,15 @@ def _measure(arms: Sequence[Arm], target: Target, chosen: list[int],
         vals = np.vstack([arm.done[r].kpi_values() for r in reps])
         for j in chosen:
             lab = ref_labels[j]
-            if lab not in col:
+            if lab in col:
+                diff = vals[:, col[lab]] - ref_vals[:, j]
+            elif lab[3] in ABSENT_IS_ZERO and lab[2] != "all":
+                # a row this scenario (run now, so of this version) cannot have is 0
+                # there, as compare_table has it: the target was never measured and the
+                # replications ran to the maximum (review 120)
+                diff = -ref_vals[:, j]
+            else:
                 continue
-            diff = vals[:, col[lab]] - ref_vals[:, j]
             ref_have = ref_vals[:, j][~np.isnan(ref_vals[:, j])]
             scale = float(ref_have.mean()) if ref_have.size else math.nan
             # n counts the pairs with a difference, not the replications

@@ -954,11 +954,12 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
         # every input is checked: only now does --force replace another command's results
         _prepare_out(out_path, force, resume=resume)
         store = SweepStore(out_path)
-        saved_rows = (store.plan() or {}).get("kpi_rows", 1) if resume else None
         plan = sweep_plan(points.base.name, scenario_sha256(points.base), _source(scenario),
                           overrides, des.name, des.base, _param_records(parsed), seed,
                           replications, command)
         saved = store.begin(plan, resume)
+        # the saved replications' row version, which begin keeps in the plan
+        saved_rows = (store.plan() or {}).get("kpi_rows", 1)
     # a point equal to an earlier one (a one-parameter Sobol design's AB block is its B
     # block) is run once: its replications would be the same
     first: dict[tuple[float | int, ...], int] = {}

@@ -1074,6 +1074,9 @@ class ResultsFolder:
             "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "wall_s": round(results.wall_s, 3),
             "events": results.events,
+            # the KPI rows' version (sim.metrics.kpis.KPI_ROWS): a comparison takes a row
+            # these results lack as 0 only if they have every row their scenario can have
+            "kpi_rows": results.info.get("kpi_rows"),
             "versions": versions(),
             "git_commit": git_commit(),
             "command": sys.argv,

@@ -135,7 +135,10 @@ class SweepStore:
         if before is not None:
             self._check_same(before, plan)
             self._check_replications(int(plan["replications"]))
-            plan = {**plan, "created_at": before.get("created_at", plan["created_at"])}
+            # the saved replications' row version stays until the sweep is made afresh:
+            # a refused resume stamped the new one, and the same command then mixed them
+            plan = {**plan, "created_at": before.get("created_at", plan["created_at"]),
+                    "kpi_rows": before.get("kpi_rows", 1)}
         try:
             if before is None and self.path.exists():
                 shutil.rmtree(self.path)

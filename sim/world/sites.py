@@ -326,8 +326,9 @@ class Port(SiteBase):
         super()._capacity_changed()
 
     def _throttles(self) -> bool:
-        # its handling, and the room its ships take (Sailings)
-        return True
+        # its handling, or the room its ships take (Sailings); a port with neither (a
+        # port of arrival) only closes (review 120)
+        return self.server is not None or bool(self.sailings)
 
     def ship(self, lots: list[Lot]) -> None:
         """A sailing has loaded ``lots``: they leave the port, each on the next lane of its

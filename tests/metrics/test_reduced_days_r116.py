@@ -76,3 +76,36 @@ shocks:
     # the road from the mine has no capacity: only its closure counts
     assert res.kpi("reduced_days", "all", "all", "mine_border")[0] == pytest.approx(5.0)
     assert res.kpi("closed_days", "all", "all", "mine_border")[0] == pytest.approx(5.0)
+
+
+def test_a_port_of_arrival_is_reduced_only_when_closed(tmp_path):
+    # review 120: a port without handling or sailings, which a throttle does not slow,
+    # got the region's throttled days
+    path = tmp_path / "quay.yaml"
+    path.write_text(f"""extends: {TINY}
+name: quay
+sites:
+  quay:
+    kind: port
+    region: home
+    location: {{lat: -13.0, lon: 29.0, assumption: test input}}
+lanes:
+  border_market: null
+  border_quay: {{from: border, to: quay, mode: road, transit_days: 2}}
+  quay_market: {{from: quay, to: market_x, mode: road, transit_days: 8}}
+channels:
+  formal:
+    routes:
+      direct: {{path: [border, quay, market_x]}}
+shocks:
+  events:
+    region_slow:
+      start: 20
+      end: 30
+      targets: {{regions: [home]}}
+      effects:
+        capacity_factor: {{value: 0.5, assumption: test input}}
+""", encoding="utf-8")
+    res = sim.run(sim.load_scenario(path), replications=1, seed=0)
+    assert res.kpi("reduced_days", "all", "all", "quay")[0] == 0.0
+    assert res.kpi("reduced_days", "all", "all", "border")[0] == pytest.approx(10.0)

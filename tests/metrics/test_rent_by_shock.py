@@ -112,6 +112,7 @@ def test_a_comparison_counts_a_shock_the_reference_lacks_as_new(taxed) -> None:
             and not (lab[3] == "armed_group_rent_usd" and lab[2] != "all")]
     old.kpi_labels = [plain.kpi_labels[j] for j in keep]
     old.kpi_values = plain.kpi_values[:, keep]
+    old.info = {}  # older results record no version of their rows
     table = compare_table([old, res], ["tiny", "taxed"])
     lane = table[(table.scenario == "taxed") & (table.metric == "throughput_t")
                  & (table.site == "border_market")].iloc[0]
@@ -161,3 +162,40 @@ shocks:
     ref = table[(table.scenario == "tiny") & (table.metric == "reduced_days")
                 & (table.site == "border")].iloc[0]
     assert ref["mean"] == 0.0
+
+
+def test_rows_are_zeroed_only_for_results_that_record_the_current_row_set(tmp_path):
+    # review 120: results of a version between (rent rows, but no reduced days or lane
+    # throughput) were taken as current, and the same scenario showed lanes as "new"; and
+    # a scenario without an open lane or a shock was not taken as current
+    import copy
+
+    from sim.experiment.compare import current_rows
+    from sim.metrics.kpis import KPI_ROWS
+
+    plain = sim.run(sim.load_scenario(TINY), replications=1, seed=1)
+    assert plain.info["kpi_rows"] == KPI_ROWS and current_rows(plain)
+    between = copy.copy(plain)
+    between.info = {}
+    assert not current_rows(between)
+    folder = tmp_path / "run"
+    sim.run(sim.load_scenario(TINY), replications=1, seed=1, out=folder, figures=False)
+    assert current_rows(sim.load_results(folder))
+
+
+def test_a_lane_s_truck_count_is_not_zeroed_where_it_is_not_measured(tmp_path):
+    # review 120: a lane given a truck capacity in one scenario only got "+388 trucks,
+    # new", though the traffic was the same: trucks are counted only where the capacity is
+    from sim.experiment.compare import ABSENT_IS_ZERO, compare_table
+
+    assert "throughput_trucks" not in ABSENT_IS_ZERO
+    path = tmp_path / "trucks.yaml"
+    path.write_text(f"extends: {TINY}\nname: trucks\nlanes:\n  border_market:\n"
+                    "    capacity_trucks_per_day: {value: 1000, assumption: test input}\n",
+                    encoding="utf-8")
+    plain = sim.run(sim.load_scenario(TINY), replications=2, seed=1)
+    trucks = sim.run(sim.load_scenario(path), replications=2, seed=1)
+    table = compare_table([plain, trucks], ["tiny", "trucks"])
+    row = table[(table.scenario == "trucks") & (table.metric == "throughput_trucks")
+                & (table.site == "border_market")].iloc[0]
+    assert np.isnan(row["diff"])
