@@ -208,6 +208,26 @@ time, a wait, a utilisation) have no value there, and no difference; nor has a l
 120)."""
 
 
+def _only_elsewhere(exc: ExperimentError, specs: Sequence[Any], arms: Sequence[Arm]) -> None:
+    """Raise, instead of ``exc`` (a --metric the reference refuses), why a site only
+    another compared scenario has cannot be targeted: the comparison counts its row from
+    0 in the reference (:data:`ABSENT_IS_ZERO`), where a half-width relative to the
+    reference's mean means nothing (review 121: a new shock's rent was "no site" in the
+    reference, with its sites listed)."""
+    for spec in specs:
+        site = getattr(spec, "site", None)
+        if site is None or not _lacks(arms[0].scenario, site):
+            continue
+        others = [arm.label for arm in arms[1:] if not _lacks(arm.scenario, site)]
+        if others:
+            raise ExperimentError(
+                f"{spec}: {site} is in {', '.join(others)} but not in the reference "
+                f"{arms[0].label}, where its value is 0: a target relative to the "
+                "reference's mean cannot be measured there", what=exc.what,
+                hint="target a KPI the reference has (the scenario's total, say), or "
+                     "compare with a reference that has it") from None
+
+
 def current_rows(res: Results) -> bool:
     """Whether ``res`` has the KPI rows this version writes (per-shock rent, reduced days,
     every lane's throughput: :data:`sim.metrics.kpis.KPI_ROWS`), as its ``info`` records
@@ -608,7 +628,11 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
                  f"--max-replications {replications} or more, or a smaller -n")
     if target is not None:
         # before anything is run or written; the reference's KPIs are the ones measured
-        check_metrics(target.specs, arms[0].scenario)
+        try:
+            check_metrics(target.specs, arms[0].scenario)
+        except ExperimentError as exc:
+            _only_elsewhere(exc, target.specs, arms)
+            raise
         check_measurable(target.specs, [arm.scenario for arm in arms])
     notes = (identical_notes(arms, overrides, for_python) + seed_notes(arms, root, for_python)
              + period_notes(arms, for_python)

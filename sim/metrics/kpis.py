@@ -189,9 +189,11 @@ closed_days               days a site or lane some shock can close or throttle w
                           (site rows; 0 for one only throttled: see reduced_days)
 reduced_days              days such a site or lane ran below its full capacity, closed
                           days included (site rows): a post throttled to 30% for a week
-                          has 7 reduced days and no closed one; a junction, hub or road
-                          without a capacity, which a throttle does not slow (a region's
-                          reaches them), counts only its closed days
+                          has 7 reduced days and no closed one; only where a throttle
+                          slows the element (a border post, a port with handling or
+                          sailings, a lane with a loader or sailings, a mine, a refiner):
+                          a junction, hub or road without a capacity, which only a closure
+                          slows, has closed_days alone
 released_t                released by stockpile rules from a stockpile into its market in the
                           period (site rows: the stockpile, for each commodity a rule on it
                           moves; its rules together)
@@ -533,8 +535,10 @@ def _shock_kpis(world: World, add: Callable[[str, str, str, str, str, float], No
     for ident, el in closable_elements(world):
         add(ALL, ALL, ident, "closed_days", "days",
             el.closed_time(world.t0, now))  # type: ignore[attr-defined]
-        add(ALL, ALL, ident, "reduced_days", "days",
-            el.reduced_time(world.t0, now))  # type: ignore[attr-defined]
+        if el._throttles():  # type: ignore[attr-defined]
+            # elsewhere it would repeat closed_days: only a closure slows the element
+            add(ALL, ALL, ident, "reduced_days", "days",
+                el.reduced_time(world.t0, now))  # type: ignore[attr-defined]
     # one row per stockpile and commodity a rule moves, whatever the rules on it did
     moved: dict[tuple[str, int], list[float]] = {}
     for ctl in world.shocks.stockpiles:

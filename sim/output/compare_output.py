@@ -46,6 +46,7 @@ from sim.output.tables import (
     POLICY_TOTALS,
     PRICE_PEAK,
     REFINED_NOTE,
+    REPEATS_NOTE,
     SITE_LIMIT,
     SITE_ORDER,
     KpiKey,
@@ -65,6 +66,7 @@ from sim.output.tables import (
     measured_kpis,
     money_note,
     more_note,
+    open_lanes,
     price_caps,
     site_differences,
     unpriced,
@@ -225,7 +227,8 @@ def _site_rows(comp: Comparison, label: str) -> tuple[list[tuple[str, ...]], int
     more there are; none for a scenario over another period than the reference's."""
     if _other_period(comp, label):
         return [], 0
-    found = site_differences(comp.table, label, named_kpis(comp))
+    found = site_differences(comp.table, label, named_kpis(comp),
+                             open_lanes(res.scenario for res in comp.results))
     keys = list(zip(found["commodity"], found["channel"], found["site"], found["metric"],
                     strict=True))[:SITE_LIMIT]
     return _kpi_rows(comp, label, keys), max(len(found) - SITE_LIMIT, 0)
@@ -341,6 +344,7 @@ def comparison_text(comp: Comparison, metrics: Sequence[str] | None = None) -> s
         if sites:
             lines = _text_table(_columns(comp, label), sites, 2)
             lines += [n for n in (more_note(more),) if n]
+            lines.append(f"note: {REPEATS_NOTE}")
             blocks.append(f"{SITE_LEAD}, {label} vs {comp.reference}:\n" + "\n".join(lines))
         control = _control_text(comp, label)
         if control:
@@ -396,6 +400,7 @@ def comparison_markdown(comp: Comparison, metrics: Sequence[str] | None = None) 
             parts.append("")
             if more:
                 parts += [f"**Note:** {more_note(more).removeprefix('note: ')}.", ""]
+            parts += [f"**Note:** {REPEATS_NOTE}.", ""]
         control = _control(comp, label)
         if not control.empty:
             head = _control_columns(comp, label)

@@ -54,6 +54,8 @@ from sim.output.tables import (
     POLICY_TOTALS,
     PRICE_PEAK,
     REFINED_NOTE,
+    REPEATS_NOTE,
+    SHOCK_SITES,
     SITE_LIMIT,
     SITE_ORDER,
     both_at_cap,
@@ -75,6 +77,7 @@ from sim.output.tables import (
     measured_kpis,
     money_note,
     more_note,
+    open_lanes,
     price_caps,
     site_differences,
     targeted_channels,
@@ -105,9 +108,10 @@ SITE_METRICS = ["throughput_t", "throughput_trucks", "peak_held_t", "peak_held_t
                 "mean_wait_days", "mean_dwell_days", "utilisation", "refined_t",
                 "refined_share", "consumed_t", "shortfall_t", "closed_days", "reduced_days",
                 "released_t",
-                "bought_back_t", "state_time_share"]
-SITE_DEFINED = ("throughput_trucks", "peak_held_t", "peak_held_trucks", "mean_wait_days",
-                "mean_dwell_days", "utilisation")
+                "bought_back_t", "state_time_share", "armed_group_rent_usd"]
+SITE_DEFINED = ("throughput_t", "throughput_trucks", "peak_held_t", "peak_held_trucks",
+                "mean_wait_days", "mean_dwell_days", "utilisation", "closed_days",
+                "reduced_days", "armed_group_rent_usd")
 """The site KPIs whose definition the report gives under the table by site (where a wait
 or a dwell runs, what counts as busy), from :func:`sim.metrics.kpis.kpi_definitions`."""
 
@@ -458,11 +462,19 @@ def control_frame(named: Sequence[tuple[str, Results]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
+QUIET_ZEROS = ("armed_group_rent_usd", "closed_days", "reduced_days")
+"""Site metrics whose rows of 0 the table by site leaves out (a shock that took no rent of
+a commodity, a site or lane never closed or throttled), as its definitions say."""
+
+
 def site_frame(summary: pd.DataFrame) -> pd.DataFrame:
     """The KPIs by site and lane; a commodity that never passed a site (no throughput_t)
     has no rows of it there, its backlog (peak_held_t) included."""
     s = summary[(summary["site"] != "all") & summary["metric"].isin(SITE_METRICS)]
     s = s[~s["mean"].isna()]
+    # a shock's rent of a commodity it never taxed, and the closed days of what never
+    # closed, were two rows in five of the table (review 121)
+    s = s[~(s["metric"].isin(QUIET_ZEROS) & (s["mean"] == 0))]
     idle = s[(s["metric"] == "throughput_t") & (s["mean"] == 0)]
     unused = set(zip(idle["site"], idle["commodity"], strict=True))
     drop = [m in ("throughput_t", "peak_held_t") and (site, com) in unused
@@ -471,11 +483,13 @@ def site_frame(summary: pd.DataFrame) -> pd.DataFrame:
     return _ci_frame(s, ["site", "commodity", "metric"])
 
 
-def site_definitions(frame: pd.DataFrame) -> str:
+def site_definitions(frame: pd.DataFrame, quiet: bool = True) -> str:
     """What the queue and handling KPIs of ``frame`` (:func:`site_frame`) measure, as
     :mod:`sim.metrics.kpis` defines them ("" if none is shown): a wait is in a line only,
     a port's dwell includes its handling, and a throttled server busy all the time is
-    fully utilised, which the numbers alone do not tell."""
+    fully utilised, which the numbers alone do not tell. Then what the site names that are
+    no places mean, and, with ``quiet`` (the table by site, not compare.csv), that its rows
+    of 0 of :data:`QUIET_ZEROS` are left out."""
     from sim.metrics.kpis import kpi_definitions
 
     words = kpi_definitions()
@@ -483,7 +497,21 @@ def site_definitions(frame: pd.DataFrame) -> str:
     if not shown:
         return ""
     items = "".join(f"<dt>{_e(m)}</dt><dd>{_e(words[m])}</dd>" for m in shown)
-    return f'<dl class="muted definitions">{items}</dl>'
+    # what the site names that are not places are, and what the table leaves out (review
+    # 121: "armed_group_rent_usd at event:goma_falls" was explained nowhere a reader looks)
+    sites = set(frame["site"].astype(str)) if "site" in frame else set()
+    names = []
+    if any(s.startswith("route:") for s in sites):
+        names.append("route:<id> is a route (what it delivered, and its lead times)")
+    if any(s.startswith(SHOCK_SITES) for s in sites):
+        names.append("event:<id>, regime:<id> and incident:<id> are the shocks that took the "
+                     "armed groups' rent")
+    if any(s.startswith("country:") for s in sites):
+        names.append("country:<ISO3> is a refining country")
+    said = f"<p class=\"muted\">{_e('; '.join(names))}.</p>" if names else ""
+    left = (f"<p class=\"muted\">Rows of 0 of {_e(', '.join(QUIET_ZEROS))} are left out of "
+            "the table by site.</p>" if quiet else "")
+    return f'<dl class="muted definitions">{items}</dl>{said}{left}'
 
 
 def citations_frame(manifest: dict[str, Any], res: Results | None = None) -> pd.DataFrame:
@@ -1405,7 +1433,7 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
                                if pd.api.types.is_numeric_dtype(shown[c])],
                        cls="kpi compare-csv", max_rows=500),
                  _compare_csv_caption(counts),
-                 site_definitions(extra) if "metric" in extra.columns else "",
+                 site_definitions(extra, quiet=False) if "metric" in extra.columns else "",
                  "</details>"]
     body.append("</section>")
     body.append('<section id="figures"><h2>Figures</h2>')
@@ -1612,7 +1640,8 @@ def _site_items(named: Sequence[tuple[str, Results]], unranked: Sequence[str],
     for label in labels[1:]:
         if label in unranked:
             continue
-        found = site_differences(table, label, kpis)
+        found = site_differences(table, label, kpis,
+                                 open_lanes(res.scenario for _n, res in named))
         for r in found.head(SITE_LIMIT).itertuples():
             out.append((label, _difference_item(label, r.commodity, r.title, r.diff, r.unit,
                                                 r.rel_change, r.diff_ci_low, r.diff_ci_high,
@@ -1802,7 +1831,7 @@ def _difference_words(diffs: pd.DataFrame, unranked: Sequence[str] = (),
     if sites:
         scope += ("<p>Listed after each scenario's totals: the sites and lanes whose "
                   f"difference excludes zero (at most {SITE_LIMIT} per scenario, "
-                  f"{SITE_ORDER}).</p>")
+                  f"{SITE_ORDER}). {_e(REPEATS_NOTE)}.</p>")
     skipped = ""
     if unranked:
         skipped = (f"<p>{_e(', '.join(unranked))}: not ranked, because "

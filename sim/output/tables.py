@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -607,8 +607,27 @@ def change_text(rel: float | None, ref_mean: float | None, diff: float | None,
     return "-"
 
 
-def site_differences(table: pd.DataFrame, label: str, leave_out: Sequence[KpiKey] = ()
-                     ) -> pd.DataFrame:
+SHOCK_SITES = ("event:", "regime:", "incident:")
+"""Prefixes of the sites that name a shock (the armed groups' rent each took)."""
+
+REPEATS_NOTE = ("Left out of this list, as they repeat other rows: the armed groups' rent "
+                "by shock (it adds up to the total above, and gains at one shock can stand "
+                "for losses at another), each lane without a capacity's throughput (its "
+                "routes' delivered_t) and reduced_days where closed_days says the same; "
+                "compare.csv has them, the sites named event:<id>, regime:<id> and "
+                "incident:<id> being the shocks that took rent")
+"""What :func:`site_differences` leaves out as repeats, for the line under its list."""
+
+
+def open_lanes(scenarios: Iterable[Any]) -> set[str]:
+    """The lanes without a capacity (no loading queue) in any of ``scenarios``: their
+    ``throughput_t`` repeats the ``delivered_t`` of the routes over them."""
+    return {lid for sc in scenarios for lid, lane in sc.lanes.items()
+            if lane.capacity_t_per_day is None and lane.capacity_trucks_per_day is None}
+
+
+def site_differences(table: pd.DataFrame, label: str, leave_out: Sequence[KpiKey] = (),
+                     repeats: Collection[str] = ()) -> pd.DataFrame:
     """The site and lane rows (site not ``all``: sites, lanes, routes, regime states) of
     scenario ``label`` in a comparison table (:func:`sim.experiment.compare.compare_table`)
     whose paired difference's interval excludes zero, in the order :data:`SITE_ORDER`
@@ -620,6 +639,19 @@ def site_differences(table: pd.DataFrame, label: str, leave_out: Sequence[KpiKey
     for a row from a reference of 0)."""
     t = table[(table["scenario"] == label) & (table["site"] != "all")
               & ~table["site"].astype(str).str.startswith("country:")]
+    # repeats of other rows (REPEATS_NOTE) took the list's slots from what answers the
+    # question: six rent rows, a Lobito flow five times (review 121)
+    site = t["site"].astype(str)
+    closed = {(c, ch, st): d for c, ch, st, m, d in zip(
+        t["commodity"], t["channel"], t["site"], t["metric"], t["diff"], strict=True)
+        if m == "closed_days"}
+    twin = [m == "reduced_days" and (c, ch, st) in closed
+            and abs(d - closed[(c, ch, st)]) <= 1e-9 * max(1.0, abs(d))
+            for c, ch, st, m, d in zip(t["commodity"], t["channel"], t["site"], t["metric"],
+                                        t["diff"], strict=True)]
+    t = t[~((t["metric"] == "armed_group_rent_usd") & site.str.startswith(SHOCK_SITES))
+          & ~((t["metric"] == "throughput_t") & site.isin(set(repeats)))
+          & ~np.array(twin, dtype=bool)]
     keep = [_excludes_zero(d, lo, hi) and (c, ch, s, m) not in set(leave_out)
             for d, lo, hi, c, ch, s, m in zip(t["diff"], t["diff_ci_low"], t["diff_ci_high"],
                                               t["commodity"], t["channel"], t["site"],
