@@ -46,7 +46,6 @@ from sim.output.tables import (
     POLICY_TOTALS,
     PRICE_PEAK,
     REFINED_NOTE,
-    REPEATS_NOTE,
     SITE_LIMIT,
     SITE_ORDER,
     KpiKey,
@@ -68,6 +67,7 @@ from sim.output.tables import (
     more_note,
     open_lanes,
     price_caps,
+    repeats_note,
     site_differences,
     unpriced,
     unpriced_note,
@@ -221,17 +221,19 @@ def _other_period(comp: Comparison, label: str) -> bool:
     return bool(period_notes(arms))
 
 
-def _site_rows(comp: Comparison, label: str) -> tuple[list[tuple[str, ...]], int]:
+def _site_rows(comp: Comparison, label: str) -> tuple[list[tuple[str, ...]], int, int]:
     """The site and lane rows of ``label`` whose difference's interval excludes zero
-    (:func:`sim.output.tables.site_differences`), at most :data:`SITE_LIMIT`, and how many
-    more there are; none for a scenario over another period than the reference's."""
+    (:func:`sim.output.tables.site_differences`), at most :data:`SITE_LIMIT`, how many
+    more there are, and how many such rows were left out as repeats of others; none for a
+    scenario over another period than the reference's."""
     if _other_period(comp, label):
-        return [], 0
+        return [], 0, 0
     found = site_differences(comp.table, label, named_kpis(comp),
                              open_lanes(res.scenario for res in comp.results))
     keys = list(zip(found["commodity"], found["channel"], found["site"], found["metric"],
                     strict=True))[:SITE_LIMIT]
-    return _kpi_rows(comp, label, keys), max(len(found) - SITE_LIMIT, 0)
+    return (_kpi_rows(comp, label, keys), max(len(found) - SITE_LIMIT, 0),
+            int(found.attrs.get("repeats", 0)))
 
 
 SITE_LEAD = ("Sites and lanes whose difference's 95% interval excludes zero, "
@@ -340,11 +342,12 @@ def comparison_text(comp: Comparison, metrics: Sequence[str] | None = None) -> s
         lines += _cap_notes(comp, label, metrics)
         lines += _money_notes(comp, label) + _deal_notes(comp, label)
         blocks.append(f"{label} vs {comp.reference} (reference):\n" + "\n".join(lines))
-        sites, more = _site_rows(comp, label)
-        if sites:
-            lines = _text_table(_columns(comp, label), sites, 2)
+        sites, more, repeats = _site_rows(comp, label)
+        if sites or repeats:
+            # a list of repeats alone said nothing had changed at any site (review 122)
+            lines = _text_table(_columns(comp, label), sites, 2) if sites else []
             lines += [n for n in (more_note(more),) if n]
-            lines.append(f"note: {REPEATS_NOTE}")
+            lines += [f"note: {repeats_note(repeats)}"] if repeats else []
             blocks.append(f"{SITE_LEAD}, {label} vs {comp.reference}:\n" + "\n".join(lines))
         control = _control_text(comp, label)
         if control:
@@ -389,18 +392,20 @@ def comparison_markdown(comp: Comparison, metrics: Sequence[str] | None = None) 
         parts += [f"**Note:** {n.removeprefix('note: ')}\n"
                   for n in [*_cap_notes(comp, label, metrics), *_money_notes(comp, label),
                             *_deal_notes(comp, label)]]
-        sites, more = _site_rows(comp, label)
-        if sites:
+        sites, more, repeats = _site_rows(comp, label)
+        if sites or repeats:
             parts += [f"### Sites and lanes, {label} vs {comp.reference}", "",
-                      SITE_LEAD + ".", "",
-                      "| " + " | ".join(head) + " |",
-                      "|" + "|".join(["---", "---", *["---:"] * (len(head) - 3), "---"])
-                      + "|"]
-            parts += ["| " + " | ".join(row) + " |" for row in sites]
-            parts.append("")
+                      SITE_LEAD + ".", ""]
+            if sites:
+                parts += ["| " + " | ".join(head) + " |",
+                          "|" + "|".join(["---", "---", *["---:"] * (len(head) - 3), "---"])
+                          + "|"]
+                parts += ["| " + " | ".join(row) + " |" for row in sites]
+                parts.append("")
             if more:
                 parts += [f"**Note:** {more_note(more).removeprefix('note: ')}.", ""]
-            parts += [f"**Note:** {REPEATS_NOTE}.", ""]
+            if repeats:
+                parts += [f"**Note:** {repeats_note(repeats)}.", ""]
         control = _control(comp, label)
         if not control.empty:
             head = _control_columns(comp, label)

@@ -54,7 +54,6 @@ from sim.output.tables import (
     POLICY_TOTALS,
     PRICE_PEAK,
     REFINED_NOTE,
-    REPEATS_NOTE,
     SHOCK_SITES,
     SITE_LIMIT,
     SITE_ORDER,
@@ -79,6 +78,7 @@ from sim.output.tables import (
     more_note,
     open_lanes,
     price_caps,
+    repeats_note,
     site_differences,
     targeted_channels,
     unpriced,
@@ -1642,6 +1642,7 @@ def _site_items(named: Sequence[tuple[str, Results]], unranked: Sequence[str],
             continue
         found = site_differences(table, label, kpis,
                                  open_lanes(res.scenario for _n, res in named))
+
         for r in found.head(SITE_LIMIT).itertuples():
             out.append((label, _difference_item(label, r.commodity, r.title, r.diff, r.unit,
                                                 r.rel_change, r.diff_ci_low, r.diff_ci_high,
@@ -1649,6 +1650,9 @@ def _site_items(named: Sequence[tuple[str, Results]], unranked: Sequence[str],
         more = more_note(len(found) - SITE_LIMIT, "compare.csv (sim compare writes it)")
         if more:
             out.append((label, f"<li>{_e(label)}: {_e(more.removeprefix('note: '))}</li>"))
+        left = int(found.attrs.get("repeats", 0))
+        if left:
+            out.append((label, f"<li>{_e(label)}: {_e(repeats_note(left))}</li>"))
     return out
 
 
@@ -1831,7 +1835,7 @@ def _difference_words(diffs: pd.DataFrame, unranked: Sequence[str] = (),
     if sites:
         scope += ("<p>Listed after each scenario's totals: the sites and lanes whose "
                   f"difference excludes zero (at most {SITE_LIMIT} per scenario, "
-                  f"{SITE_ORDER}). {_e(REPEATS_NOTE)}.</p>")
+                  f"{SITE_ORDER}).</p>")
     skipped = ""
     if unranked:
         skipped = (f"<p>{_e(', '.join(unranked))}: not ranked, because "

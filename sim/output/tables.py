@@ -610,13 +610,20 @@ def change_text(rel: float | None, ref_mean: float | None, diff: float | None,
 SHOCK_SITES = ("event:", "regime:", "incident:")
 """Prefixes of the sites that name a shock (the armed groups' rent each took)."""
 
-REPEATS_NOTE = ("Left out of this list, as they repeat other rows: the armed groups' rent "
-                "by shock (it adds up to the total above, and gains at one shock can stand "
-                "for losses at another), each lane without a capacity's throughput (its "
-                "routes' delivered_t) and reduced_days where closed_days says the same; "
-                "compare.csv has them, the sites named event:<id>, regime:<id> and "
-                "incident:<id> being the shocks that took rent")
+REPEATS_NOTE = ("as they repeat other rows: the armed groups' rent by shock (it adds up to "
+                "the total above, and gains at one shock can stand for losses at another), "
+                "each lane without a capacity's throughput (its routes' delivered_t) and "
+                "reduced_days where closed_days says the same; compare.csv has them, the "
+                "sites named event:<id>, regime:<id> and incident:<id> being the shocks "
+                "that took rent")
 """What :func:`site_differences` leaves out as repeats, for the line under its list."""
+
+
+def repeats_note(left: int) -> str:
+    """The line under a list of changed sites saying that ``left`` rows whose interval
+    excludes zero were left out as repeats (:data:`REPEATS_NOTE`)."""
+    rows = "1 row" if left == 1 else f"{left:,} rows"
+    return f"{rows} whose difference excludes zero left out of this list, {REPEATS_NOTE}"
 
 
 def open_lanes(scenarios: Iterable[Any]) -> set[str]:
@@ -635,8 +642,9 @@ def site_differences(table: pd.DataFrame, label: str, leave_out: Sequence[KpiKey
     opened, the change from nothing being the largest there is), by the size of the
     difference, then the largest relative change first. Refined shares by country are
     left out (the who-controls-supply table has them), and so are the KPIs of
-    ``leave_out`` (shown elsewhere). Adds ``title`` (:func:`kpi_title`) and ``new`` (True
-    for a row from a reference of 0)."""
+    ``leave_out`` (shown elsewhere), and the rows that repeat others (:data:`REPEATS_NOTE`;
+    ``attrs["repeats"]`` counts those whose interval excludes zero). Adds ``title``
+    (:func:`kpi_title`) and ``new`` (True for a row from a reference of 0)."""
     t = table[(table["scenario"] == label) & (table["site"] != "all")
               & ~table["site"].astype(str).str.startswith("country:")]
     # repeats of other rows (REPEATS_NOTE) took the list's slots from what answers the
@@ -649,14 +657,15 @@ def site_differences(table: pd.DataFrame, label: str, leave_out: Sequence[KpiKey
             and abs(d - closed[(c, ch, st)]) <= 1e-9 * max(1.0, abs(d))
             for c, ch, st, m, d in zip(t["commodity"], t["channel"], t["site"], t["metric"],
                                         t["diff"], strict=True)]
-    t = t[~((t["metric"] == "armed_group_rent_usd") & site.str.startswith(SHOCK_SITES))
-          & ~((t["metric"] == "throughput_t") & site.isin(set(repeats)))
-          & ~np.array(twin, dtype=bool)]
-    keep = [_excludes_zero(d, lo, hi) and (c, ch, s, m) not in set(leave_out)
-            for d, lo, hi, c, ch, s, m in zip(t["diff"], t["diff_ci_low"], t["diff_ci_high"],
-                                              t["commodity"], t["channel"], t["site"],
-                                              t["metric"], strict=True)]
-    t = t[np.array(keep, dtype=bool)].copy()
+    repeat = ((t["metric"] == "armed_group_rent_usd") & site.str.startswith(SHOCK_SITES)) \
+        | ((t["metric"] == "throughput_t") & site.isin(set(repeats))) \
+        | np.array(twin, dtype=bool)
+    keep = np.array([_excludes_zero(d, lo, hi) and (c, ch, s, m) not in set(leave_out)
+                     for d, lo, hi, c, ch, s, m in zip(
+                         t["diff"], t["diff_ci_low"], t["diff_ci_high"], t["commodity"],
+                         t["channel"], t["site"], t["metric"], strict=True)], dtype=bool)
+    left = int((keep & repeat.to_numpy()).sum())
+    t = t[keep & ~repeat.to_numpy()].copy()
     rel = t["rel_change"].abs()
     # A kept row has a difference that is not 0, so no relative change means a reference
     # mean of 0 (compare_table leaves it out only then): it used to go last, which hid a
@@ -666,7 +675,9 @@ def site_differences(table: pd.DataFrame, label: str, leave_out: Sequence[KpiKey
                       kind="stable").drop(columns=["_rel", "_diff"])
     t["title"] = [kpi_title(m, c, s) for m, c, s in zip(t["metric"], t["channel"], t["site"],
                                                         strict=True)]
-    return t.reset_index(drop=True)
+    t = t.reset_index(drop=True)
+    t.attrs["repeats"] = left
+    return t
 
 
 def more_note(more: int, where: str = "compare.csv") -> str:

@@ -13,7 +13,7 @@ import pytest
 import sim
 from sim.experiment.errors import ExperimentError
 from sim.output.report import site_definitions, site_frame
-from sim.output.tables import REPEATS_NOTE, site_differences
+from sim.output.tables import REPEATS_NOTE, repeats_note, site_differences
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.yaml"
 
@@ -40,6 +40,12 @@ def test_repeats_of_other_rows_leave_the_list_of_changed_sites() -> None:
     assert kept == {("closed_days", "kavumu"), ("reduced_days", "kasumbalesa"),
                     ("throughput_t", "kolwezi_rail_lobito"), ("delivered_t", "route:gold_goma")}
     assert "compare.csv has them" in REPEATS_NOTE
+    # counted, so that the note is said only when something was left out, and alone
+    # when everything that changed repeats another row (review 122)
+    assert found.attrs["repeats"] == 4
+    assert repeats_note(4).startswith("4 rows whose difference excludes zero left out")
+    only = site_differences(table[table["metric"] == "armed_group_rent_usd"], "m23")
+    assert only.empty and only.attrs["repeats"] == 2
 
 
 def test_the_table_by_site_leaves_out_zero_rents_and_days_and_names_its_sites() -> None:
