@@ -220,9 +220,11 @@ def _only_elsewhere(exc: ExperimentError, specs: Sequence[Any], arms: Sequence[A
             continue
         others = [arm.label for arm in arms[1:] if not _lacks(arm.scenario, site)]
         if others:
+            value = ("its value is 0" if getattr(spec, "metric", None) in ABSENT_IS_ZERO
+                     else "it has no value")
             raise ExperimentError(
                 f"{spec}: {site} is in {', '.join(others)} but not in the reference "
-                f"{arms[0].label}, where its value is 0: a target relative to the "
+                f"{arms[0].label}, where {value}: a target relative to the "
                 "reference's mean cannot be measured there", what=exc.what,
                 hint="target a KPI the reference has (the scenario's total, say), or "
                      "compare with a reference that has it") from None
@@ -297,9 +299,20 @@ def compare_table(results: Sequence[Results], labels: Sequence[str],
     zeroed = [[lab for lab in order if lab not in index[k] and zero_there(k, lab)
                and any(lab in index[j] for j in ((0,) if k else range(1, len(results))))]
               for k in range(len(results))]
-    # each scenario's values with a column of zeros for each row zeroed there
-    full = [np.hstack([mat, np.zeros((mat.shape[0], len(zeroed[k])))])
-            for k, mat in enumerate(mats)]
+    # each scenario's values with a column for each row zeroed there: 0, but a site's
+    # reduced days where it has closed days only (a throttle cannot slow it: the days it
+    # ran below capacity are its closed days, review 122)
+    def filled(k: int, mat: np.ndarray) -> np.ndarray:
+        cols = []
+        for lab in zeroed[k]:
+            closed = (*lab[:3], "closed_days", lab[4])
+            if lab[3] == "reduced_days" and closed in index[k]:
+                cols.append(mat[:, index[k][closed]])
+            else:
+                cols.append(np.zeros(mat.shape[0]))
+        return np.column_stack([mat, *cols]) if cols else mat
+
+    full = [filled(k, mat) for k, mat in enumerate(mats)]
     index = [{**idx, **{lab: len(idx) + i for i, lab in enumerate(zeroed[k])}}
              for k, idx in enumerate(index)]
     ref_idx = index[0]

@@ -307,10 +307,12 @@ def kpi_bounds(metric: str, unit: str) -> tuple[float, float]:
     return 0.0, float("inf")
 
 
-KPI_ROWS = 2
+KPI_ROWS = 3
 """The version of the set of KPI rows a replication writes: 2 added the rent per taxing
-shock, reduced days and every lane's throughput. A sweep records it, so that resuming one
-saved by an older version does not mix the two sets (review 119)."""
+shock, reduced days and every lane's throughput; 3 kept reduced days only where a throttle
+can slow the element. Results and sweeps record it: a comparison takes a row missing from
+results of this version as one their scenario cannot have, and a sweep saved by another
+version is not resumed into a mix of the two (reviews 119, 120 and 122)."""
 
 
 def compute_kpis(world: World, balance: BalanceReport) -> list[KpiRow]:

@@ -221,19 +221,20 @@ def _other_period(comp: Comparison, label: str) -> bool:
     return bool(period_notes(arms))
 
 
-def _site_rows(comp: Comparison, label: str) -> tuple[list[tuple[str, ...]], int, int]:
+def _site_rows(comp: Comparison, label: str
+               ) -> tuple[list[tuple[str, ...]], int, dict[str, int]]:
     """The site and lane rows of ``label`` whose difference's interval excludes zero
     (:func:`sim.output.tables.site_differences`), at most :data:`SITE_LIMIT`, how many
     more there are, and how many such rows were left out as repeats of others; none for a
     scenario over another period than the reference's."""
     if _other_period(comp, label):
-        return [], 0, 0
+        return [], 0, {}
     found = site_differences(comp.table, label, named_kpis(comp),
                              open_lanes(res.scenario for res in comp.results))
     keys = list(zip(found["commodity"], found["channel"], found["site"], found["metric"],
                     strict=True))[:SITE_LIMIT]
     return (_kpi_rows(comp, label, keys), max(len(found) - SITE_LIMIT, 0),
-            int(found.attrs.get("repeats", 0)))
+            dict(found.attrs.get("repeats", {})))
 
 
 SITE_LEAD = ("Sites and lanes whose difference's 95% interval excludes zero, "
@@ -343,11 +344,12 @@ def comparison_text(comp: Comparison, metrics: Sequence[str] | None = None) -> s
         lines += _money_notes(comp, label) + _deal_notes(comp, label)
         blocks.append(f"{label} vs {comp.reference} (reference):\n" + "\n".join(lines))
         sites, more, repeats = _site_rows(comp, label)
-        if sites or repeats:
+        left = repeats_note(repeats)
+        if sites or left:
             # a list of repeats alone said nothing had changed at any site (review 122)
             lines = _text_table(_columns(comp, label), sites, 2) if sites else []
             lines += [n for n in (more_note(more),) if n]
-            lines += [f"note: {repeats_note(repeats)}"] if repeats else []
+            lines += [f"note: {left}"] if left else []
             blocks.append(f"{SITE_LEAD}, {label} vs {comp.reference}:\n" + "\n".join(lines))
         control = _control_text(comp, label)
         if control:
@@ -393,7 +395,8 @@ def comparison_markdown(comp: Comparison, metrics: Sequence[str] | None = None) 
                   for n in [*_cap_notes(comp, label, metrics), *_money_notes(comp, label),
                             *_deal_notes(comp, label)]]
         sites, more, repeats = _site_rows(comp, label)
-        if sites or repeats:
+        left = repeats_note(repeats)
+        if sites or left:
             parts += [f"### Sites and lanes, {label} vs {comp.reference}", "",
                       SITE_LEAD + ".", ""]
             if sites:
@@ -404,8 +407,8 @@ def comparison_markdown(comp: Comparison, metrics: Sequence[str] | None = None) 
                 parts.append("")
             if more:
                 parts += [f"**Note:** {more_note(more).removeprefix('note: ')}.", ""]
-            if repeats:
-                parts += [f"**Note:** {repeats_note(repeats)}.", ""]
+            if left:
+                parts += [f"**Note:** {left}.", ""]
         control = _control(comp, label)
         if not control.empty:
             head = _control_columns(comp, label)

@@ -1650,9 +1650,9 @@ def _site_items(named: Sequence[tuple[str, Results]], unranked: Sequence[str],
         more = more_note(len(found) - SITE_LIMIT, "compare.csv (sim compare writes it)")
         if more:
             out.append((label, f"<li>{_e(label)}: {_e(more.removeprefix('note: '))}</li>"))
-        left = int(found.attrs.get("repeats", 0))
+        left = repeats_note(found.attrs.get("repeats", {}))
         if left:
-            out.append((label, f"<li>{_e(label)}: {_e(repeats_note(left))}</li>"))
+            out.append((label, f"<li>{_e(label)}: {_e(left)}</li>"))
     return out
 
 

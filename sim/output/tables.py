@@ -610,27 +610,43 @@ def change_text(rel: float | None, ref_mean: float | None, diff: float | None,
 SHOCK_SITES = ("event:", "regime:", "incident:")
 """Prefixes of the sites that name a shock (the armed groups' rent each took)."""
 
-REPEATS_NOTE = ("as they repeat other rows: the armed groups' rent by shock (it adds up to "
-                "the total above, and gains at one shock can stand for losses at another), "
-                "each lane without a capacity's throughput (its routes' delivered_t) and "
-                "reduced_days where closed_days says the same; compare.csv has them, the "
-                "sites named event:<id>, regime:<id> and incident:<id> being the shocks "
-                "that took rent")
-"""What :func:`site_differences` leaves out as repeats, for the line under its list."""
+REPEATS = {
+    "rent": "the armed groups' rent by shock (sites event:<id>, regime:<id>, incident:<id>; "
+            "it adds up to the commodity's total rent, and a gain at one shock can stand "
+            "for a loss at another)",
+    "lanes": "the throughput of lanes without a capacity (the flow of the routes over "
+             "them)",
+    "twins": "reduced_days equal to closed_days (the same days)"}
+"""What :func:`site_differences` leaves out as repeats of other rows, by kind."""
 
 
-def repeats_note(left: int) -> str:
-    """The line under a list of changed sites saying that ``left`` rows whose interval
-    excludes zero were left out as repeats (:data:`REPEATS_NOTE`)."""
-    rows = "1 row" if left == 1 else f"{left:,} rows"
-    return f"{rows} whose difference excludes zero left out of this list, {REPEATS_NOTE}"
+def repeats_note(left: Mapping[str, int]) -> str:
+    """The line under a list of changed sites naming what :func:`site_differences` left
+    out as repeats (``left``: rows whose interval excludes zero, by kind of
+    :data:`REPEATS`), and where they are; "" if nothing was."""
+    kinds = [REPEATS[k] for k, n in left.items() if n]
+    if not kinds:
+        return ""
+    total = sum(left.values())
+    rows = "1 row" if total == 1 else f"{total:,} rows"
+    return (f"{rows} whose difference excludes zero left out of this list, as they repeat "
+            f"other rows: {'; '.join(kinds)}; compare.csv has them")
 
 
 def open_lanes(scenarios: Iterable[Any]) -> set[str]:
-    """The lanes without a capacity (no loading queue) in any of ``scenarios``: their
-    ``throughput_t`` repeats the ``delivered_t`` of the routes over them."""
-    return {lid for sc in scenarios for lid, lane in sc.lanes.items()
-            if lane.capacity_t_per_day is None and lane.capacity_trucks_per_day is None}
+    """The lanes without a capacity (no loading queue) in every one of ``scenarios`` that
+    has them: their ``throughput_t`` is the flow of the routes over them. A lane with a
+    capacity in any scenario is a bottleneck there, and its throughput is its own (review
+    122: a lane capacitated in the compared scenario only was left out)."""
+    capped: set[str] = set()
+    open_: set[str] = set()
+    for sc in scenarios:
+        for lid, lane in sc.lanes.items():
+            if lane.capacity_t_per_day is None and lane.capacity_trucks_per_day is None:
+                open_.add(lid)
+            else:
+                capped.add(lid)
+    return open_ - capped
 
 
 def site_differences(table: pd.DataFrame, label: str, leave_out: Sequence[KpiKey] = (),
@@ -642,12 +658,12 @@ def site_differences(table: pd.DataFrame, label: str, leave_out: Sequence[KpiKey
     opened, the change from nothing being the largest there is), by the size of the
     difference, then the largest relative change first. Refined shares by country are
     left out (the who-controls-supply table has them), and so are the KPIs of
-    ``leave_out`` (shown elsewhere), and the rows that repeat others (:data:`REPEATS_NOTE`;
-    ``attrs["repeats"]`` counts those whose interval excludes zero). Adds ``title``
+    ``leave_out`` (shown elsewhere), and the rows that repeat others (:data:`REPEATS`;
+    ``attrs["repeats"]`` counts, by kind, those whose interval excludes zero). Adds ``title``
     (:func:`kpi_title`) and ``new`` (True for a row from a reference of 0)."""
     t = table[(table["scenario"] == label) & (table["site"] != "all")
               & ~table["site"].astype(str).str.startswith("country:")]
-    # repeats of other rows (REPEATS_NOTE) took the list's slots from what answers the
+    # repeats of other rows (REPEATS) took the list's slots from what answers the
     # question: six rent rows, a Lobito flow five times (review 121)
     site = t["site"].astype(str)
     closed = {(c, ch, st): d for c, ch, st, m, d in zip(
@@ -657,15 +673,18 @@ def site_differences(table: pd.DataFrame, label: str, leave_out: Sequence[KpiKey
             and abs(d - closed[(c, ch, st)]) <= 1e-9 * max(1.0, abs(d))
             for c, ch, st, m, d in zip(t["commodity"], t["channel"], t["site"], t["metric"],
                                         t["diff"], strict=True)]
-    repeat = ((t["metric"] == "armed_group_rent_usd") & site.str.startswith(SHOCK_SITES)) \
-        | ((t["metric"] == "throughput_t") & site.isin(set(repeats))) \
-        | np.array(twin, dtype=bool)
+    kinds = {
+        "rent": ((t["metric"] == "armed_group_rent_usd")
+                 & site.str.startswith(SHOCK_SITES)).to_numpy(),
+        "lanes": ((t["metric"] == "throughput_t") & site.isin(set(repeats))).to_numpy(),
+        "twins": np.array(twin, dtype=bool)}
+    repeat = kinds["rent"] | kinds["lanes"] | kinds["twins"]
     keep = np.array([_excludes_zero(d, lo, hi) and (c, ch, s, m) not in set(leave_out)
                      for d, lo, hi, c, ch, s, m in zip(
                          t["diff"], t["diff_ci_low"], t["diff_ci_high"], t["commodity"],
                          t["channel"], t["site"], t["metric"], strict=True)], dtype=bool)
-    left = int((keep & repeat.to_numpy()).sum())
-    t = t[keep & ~repeat.to_numpy()].copy()
+    left = {k: int((keep & mask).sum()) for k, mask in kinds.items()}
+    t = t[keep & ~repeat].copy()
     rel = t["rel_change"].abs()
     # A kept row has a difference that is not 0, so no relative change means a reference
     # mean of 0 (compare_table leaves it out only then): it used to go last, which hid a

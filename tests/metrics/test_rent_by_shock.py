@@ -199,3 +199,38 @@ def test_a_lane_s_truck_count_is_not_zeroed_where_it_is_not_measured(tmp_path):
     row = table[(table.scenario == "trucks") & (table.metric == "throughput_trucks")
                 & (table.site == "border_market")].iloc[0]
     assert np.isnan(row["diff"])
+
+
+def test_reduced_days_missing_where_only_a_closure_slows_are_the_closed_days(tmp_path):
+    # review 122: a lane closed 10 days in both scenarios, with a capacity in one only
+    # (so a reduced_days row in that one alone), showed "reduced_days 0 -> 10, new"
+    from sim.experiment.compare import compare_table
+
+    shut = f"""extends: {TINY}
+name: NAME
+lanes:
+  border_market:CAP
+shocks:
+  events:
+    washout:
+      start: 10
+      end: 20
+      targets: {{lanes: [border_market]}}
+      effects:
+        capacity_factor: {{value: 0, assumption: test input}}
+"""
+    plain, capped = tmp_path / "lshut.yaml", tmp_path / "lshutcap.yaml"
+    plain.write_text(shut.replace("NAME", "lshut").replace("lanes:\n  border_market:CAP\n",
+                                                           ""), encoding="utf-8")
+    capped.write_text(shut.replace("NAME", "lshutcap").replace(
+        ":CAP", ":\n    capacity_t_per_day: {value: 200, assumption: test input}"),
+        encoding="utf-8")
+    a = sim.run(sim.load_scenario(plain), replications=2, seed=1)
+    b = sim.run(sim.load_scenario(capped), replications=2, seed=1)
+    with pytest.raises(KeyError):
+        a.kpi("reduced_days", "all", "all", "border_market")
+    table = compare_table([a, b], ["lshut", "lshutcap"])
+    pick = table[(table.metric == "reduced_days") & (table.site == "border_market")]
+    ref = pick[pick.scenario == "lshut"].iloc[0]
+    row = pick[pick.scenario == "lshutcap"].iloc[0]
+    assert ref["mean"] == pytest.approx(10.0) and row["diff"] == pytest.approx(0.0)

@@ -13,7 +13,7 @@ import pytest
 import sim
 from sim.experiment.errors import ExperimentError
 from sim.output.report import site_definitions, site_frame
-from sim.output.tables import REPEATS_NOTE, repeats_note, site_differences
+from sim.output.tables import repeats_note, site_differences
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.yaml"
 
@@ -39,13 +39,31 @@ def test_repeats_of_other_rows_leave_the_list_of_changed_sites() -> None:
     kept = set(zip(found["metric"], found["site"], strict=True))
     assert kept == {("closed_days", "kavumu"), ("reduced_days", "kasumbalesa"),
                     ("throughput_t", "kolwezi_rail_lobito"), ("delivered_t", "route:gold_goma")}
-    assert "compare.csv has them" in REPEATS_NOTE
-    # counted, so that the note is said only when something was left out, and alone
+    # counted by kind, so that the note names only what was left out, and is said alone
     # when everything that changed repeats another row (review 122)
-    assert found.attrs["repeats"] == 4
-    assert repeats_note(4).startswith("4 rows whose difference excludes zero left out")
+    assert found.attrs["repeats"] == {"rent": 2, "lanes": 1, "twins": 1}
+    note = repeats_note(found.attrs["repeats"])
+    assert note.startswith("4 rows whose difference excludes zero left out of this list")
+    assert note.endswith("compare.csv has them")
     only = site_differences(table[table["metric"] == "armed_group_rent_usd"], "m23")
-    assert only.empty and only.attrs["repeats"] == 2
+    assert only.empty and only.attrs["repeats"] == {"rent": 2, "lanes": 0, "twins": 0}
+    note = repeats_note(only.attrs["repeats"])
+    assert "rent by shock" in note and "lanes" not in note and "closed_days" not in note
+    assert repeats_note({"rent": 0, "lanes": 0, "twins": 0}) == ""
+
+
+def test_a_lane_with_a_capacity_in_any_scenario_is_no_repeat() -> None:
+    # review 122: the union of open lanes hid a bottleneck only the scenario had
+    from types import SimpleNamespace
+
+    from sim.output.tables import open_lanes
+
+    def lane(capacity):
+        return SimpleNamespace(capacity_t_per_day=capacity, capacity_trucks_per_day=None)
+
+    ref = SimpleNamespace(lanes={"road": lane(None), "border_market": lane(None)})
+    capped = SimpleNamespace(lanes={"road": lane(None), "border_market": lane(60.0)})
+    assert open_lanes([ref, capped]) == {"road"}
 
 
 def test_the_table_by_site_leaves_out_zero_rents_and_days_and_names_its_sites() -> None:
