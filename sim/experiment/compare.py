@@ -28,7 +28,7 @@ import os
 import re
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -230,6 +230,17 @@ def _only_elsewhere(exc: ExperimentError, specs: Sequence[Any], arms: Sequence[A
                      "compare with a reference that has it") from None
 
 
+def absent_values(lab: tuple[str, str, str, str, str], index: Mapping[Any, int],
+                  mat: np.ndarray) -> np.ndarray:
+    """Per replication (the rows of ``mat``, whose columns ``index`` maps from KPI labels),
+    what the row ``lab`` that a scenario cannot have is there: 0, but a site's reduced days
+    its closed days where it has those only (only a closure slows it, review 122)."""
+    closed = (*lab[:3], "closed_days", lab[4])
+    if lab[3] == "reduced_days" and closed in index:
+        return mat[:, index[closed]]
+    return np.zeros(mat.shape[0])
+
+
 def current_rows(res: Results) -> bool:
     """Whether ``res`` has the KPI rows this version writes (per-shock rent, reduced days,
     every lane's throughput: :data:`sim.metrics.kpis.KPI_ROWS`), as its ``info`` records
@@ -299,20 +310,9 @@ def compare_table(results: Sequence[Results], labels: Sequence[str],
     zeroed = [[lab for lab in order if lab not in index[k] and zero_there(k, lab)
                and any(lab in index[j] for j in ((0,) if k else range(1, len(results))))]
               for k in range(len(results))]
-    # each scenario's values with a column for each row zeroed there: 0, but a site's
-    # reduced days where it has closed days only (a throttle cannot slow it: the days it
-    # ran below capacity are its closed days, review 122)
-    def filled(k: int, mat: np.ndarray) -> np.ndarray:
-        cols = []
-        for lab in zeroed[k]:
-            closed = (*lab[:3], "closed_days", lab[4])
-            if lab[3] == "reduced_days" and closed in index[k]:
-                cols.append(mat[:, index[k][closed]])
-            else:
-                cols.append(np.zeros(mat.shape[0]))
-        return np.column_stack([mat, *cols]) if cols else mat
-
-    full = [filled(k, mat) for k, mat in enumerate(mats)]
+    # each scenario's values with a column for each row zeroed there (absent_values)
+    full = [np.column_stack([mat, *(absent_values(lab, index[k], mat) for lab in zeroed[k])])
+            if zeroed[k] else mat for k, mat in enumerate(mats)]
     index = [{**idx, **{lab: len(idx) + i for i, lab in enumerate(zeroed[k])}}
              for k, idx in enumerate(index)]
     ref_idx = index[0]
@@ -1681,10 +1681,10 @@ def _measure(arms: Sequence[Arm], target: Target, chosen: list[int],
             if lab in col:
                 diff = vals[:, col[lab]] - ref_vals[:, j]
             elif lab[3] in ABSENT_IS_ZERO and lab[2] != "all":
-                # a row this scenario (run now, so of this version) cannot have is 0
-                # there, as compare_table has it: the target was never measured and the
+                # a row this scenario (run now, so of this version) cannot have, valued as
+                # compare_table values it: the target was never measured and the
                 # replications ran to the maximum (review 120)
-                diff = -ref_vals[:, j]
+                diff = absent_values(lab, col, vals) - ref_vals[:, j]
             else:
                 continue
             ref_have = ref_vals[:, j][~np.isnan(ref_vals[:, j])]

@@ -234,3 +234,19 @@ shocks:
     ref = pick[pick.scenario == "lshut"].iloc[0]
     row = pick[pick.scenario == "lshutcap"].iloc[0]
     assert ref["mean"] == pytest.approx(10.0) and row["diff"] == pytest.approx(0.0)
+
+
+def test_a_missing_row_is_valued_alike_in_tables_and_targets() -> None:
+    # compare_table and the --target-ci measure share one rule: 0, or a site's closed
+    # days for its reduced days
+    from sim.experiment.compare import absent_values
+
+    mat = np.array([[10.0, 1.0], [12.0, 2.0]])
+    index = {("all", "all", "lane", "closed_days", "days"): 0,
+             ("copper", "all", "lane", "throughput_t", "t"): 1}
+    reduced = ("all", "all", "lane", "reduced_days", "days")
+    np.testing.assert_array_equal(absent_values(reduced, index, mat), [10.0, 12.0])
+    rent = ("gold", "all", "event:x", "armed_group_rent_usd", "USD")
+    np.testing.assert_array_equal(absent_values(rent, index, mat), [0.0, 0.0])
+    np.testing.assert_array_equal(
+        absent_values(("all", "all", "road", "reduced_days", "days"), index, mat), [0, 0])
