@@ -52,7 +52,7 @@ from sim.experiment.precision import (
     run_sequential,
 )
 from sim.experiment.precision import select as select_kpis
-from sim.experiment.replication import ReplicationResult
+from sim.experiment.replication import ReplicationResult, kpi_labels_of
 from sim.experiment.results import KPI_KEYS, Results, short_number
 from sim.experiment.runner import check_count, check_seed, check_where, collect, placed, revalidated
 from sim.experiment.stats import check_confidence, column_intervals
@@ -209,25 +209,43 @@ time, a wait, a utilisation) have no value there, and no difference; nor has a l
 
 
 def _only_elsewhere(exc: ExperimentError, specs: Sequence[Any], arms: Sequence[Arm]) -> None:
-    """Raise, instead of ``exc`` (a --metric the reference refuses), why a site only
-    another compared scenario has cannot be targeted: the comparison counts its row from
-    0 in the reference (:data:`ABSENT_IS_ZERO`), where a half-width relative to the
-    reference's mean means nothing (review 121: a new shock's rent was "no site" in the
-    reference, with its sites listed)."""
+    """Raise, instead of ``exc`` (a --metric the reference refuses), why a row only
+    another compared scenario has cannot be targeted: the comparison counts it from 0 in
+    the reference (:data:`ABSENT_IS_ZERO`), or it has no value there, and a half-width
+    relative to the reference's mean means nothing. Review 121: a new shock's rent was "no
+    site" in the reference, with its sites listed; review 122 left open a row at a site
+    both have (closed days where only the other scenario's shock closes it), refused as
+    "no KPI named" after the replications had run."""
     for spec in specs:
-        site = getattr(spec, "site", None)
-        if site is None or not _lacks(arms[0].scenario, site):
+        if _has_row(arms[0].scenario, spec):
             continue
-        others = [arm.label for arm in arms[1:] if not _lacks(arm.scenario, site)]
-        if others:
-            value = ("its value is 0" if getattr(spec, "metric", None) in ABSENT_IS_ZERO
-                     else "it has no value")
-            raise ExperimentError(
-                f"{spec}: {site} is in {', '.join(others)} but not in the reference "
-                f"{arms[0].label}, where {value}: a target relative to the "
-                "reference's mean cannot be measured there", what=exc.what,
-                hint="target a KPI the reference has (the scenario's total, say), or "
-                     "compare with a reference that has it") from None
+        others = [arm.label for arm in arms[1:] if _has_row(arm.scenario, spec)]
+        if not others:
+            continue
+        site = getattr(spec, "site", "all")
+        value = ("its value is 0" if getattr(spec, "metric", None) in ABSENT_IS_ZERO
+                 else "it has no value")
+        where = (f"{site} is in {', '.join(others)} but not in the reference "
+                 f"{arms[0].label}" if _lacks(arms[0].scenario, site) else
+                 f"only {', '.join(others)} {'has' if len(others) == 1 else 'have'} this "
+                 f"row, not the reference {arms[0].label}")
+        raise ExperimentError(
+            f"{spec}: {where}, where {value}: a target relative to the reference's mean "
+            "cannot be measured there", what=exc.what,
+            hint="target a KPI the reference has (the scenario's total, say), or compare "
+                 "with a reference that has it") from None
+
+
+def _has_row(sc: Any, spec: Any) -> bool:
+    """Whether scenario ``sc`` (None for a results folder: unknown, taken as no) writes a
+    row ``spec`` names."""
+    if sc is None:
+        return False
+    try:
+        select_kpis(kpi_labels_of(sc), [spec])
+    except ExperimentError:
+        return False
+    return True
 
 
 def absent_values(lab: tuple[str, str, str, str, str], index: Mapping[Any, int],

@@ -56,9 +56,10 @@ the metric against every metric name the simulator can produce
 (:data:`sim.metrics.kpis.KPI_METRICS`) and the commodity, channel and site against the
 scenario's ids, so a typo costs no simulation; for channel ``refined`` it also checks the
 metric, which has such a row only where the scenario's refiners put one (see
-:func:`refined_metrics`). :func:`select`, on the labels of finished replications, catches
-the rest: a combination the scenario does not produce (a site-level metric asked for one
-commodity, say).
+:func:`refined_metrics`); then it matches the name against the rows a one-day
+replication of the scenario writes (the same rows as every replication's), so a
+combination the scenario does not produce (a site-level metric asked for one commodity,
+say) is refused before the run too, by :func:`select`, which names the rows that exist.
 """
 
 from __future__ import annotations
@@ -311,9 +312,12 @@ def check_metrics(specs: Sequence[MetricSpec], sc: Scenario, option: str = "--me
     metric is one the simulator produces and its commodity, channel and site are ids of
     the scenario (or ``all``). Raises :class:`ExperimentError` with the nearest name as a
     hint. A truck metric where the scenario counts no trucks is refused too (see
-    :func:`truck_sites`). Whether the scenario produces any other exact combination is
-    known only from a finished replication's labels (see :func:`select`); see
-    :func:`check_measurable` for KPIs that exist but cannot vary."""
+    :func:`truck_sites`). Last, every spec must match a row the scenario writes
+    (:func:`sim.experiment.replication.kpi_labels_of`, whose one-day replication gives
+    every row): a site's ``reduced_days`` where no throttle reaches it was found only after
+    the first replication, and a comparison's reference was refused for a row only the
+    other scenario has with "no KPI named" once its replications had run (both left open
+    by review 122). See :func:`check_measurable` for KPIs that exist but cannot vary."""
     commodities, channels, sites = kpi_places(sc)
     for spec in specs:
         if spec.metric not in KPI_METRICS:
@@ -340,6 +344,28 @@ def check_metrics(specs: Sequence[MetricSpec], sc: Scenario, option: str = "--me
                                   f"{sc.name!r}", what=option, hint=hint)
         _check_refined(spec, sc, option)
         _check_trucks(spec, sc, option)
+    if specs:
+        from sim.experiment.replication import kpi_labels_of
+
+        labels = kpi_labels_of(sc)
+        for spec in specs:
+            try:
+                select(labels, [spec], option)
+            except ExperimentError as exc:
+                _closed_only(exc, spec, labels)
+                raise
+
+
+def _closed_only(exc: ExperimentError, spec: MetricSpec, labels: Sequence[Label]) -> None:
+    """Raise, instead of ``exc``, why a site has no ``reduced_days`` row where it has a
+    ``closed_days`` one: nothing slows it but a closure, so they would be the same."""
+    closed = ("all", "all", spec.site, "closed_days", "days")
+    if spec.metric != "reduced_days" or closed not in labels:
+        return
+    raise ExperimentError(
+        f"no KPI {spec}: {spec.site} has no capacity a throttle can cut, so only a closure "
+        "slows it and its reduced days are its closed days", what=exc.what,
+        hint=f"measure --metric closed_days:all:all:{spec.site}") from None
 
 
 def select(labels: Sequence[Label], specs: Sequence[MetricSpec],

@@ -75,6 +75,16 @@ def run_replication(sc: Scenario, seed: int, replication: int, plan: Plan | None
                              time.perf_counter() - started, timeline)
 
 
+def kpi_labels_of(sc: Scenario) -> list[KpiLabel]:
+    """The KPI labels every replication of ``sc`` writes, in row order, without running it:
+    taken from a one-day replication with no warm-up, which builds the same elements,
+    routes and shocks. The rows are fixed by what the scenario holds, never by what
+    happens in a run (a test holds this for every shipped scenario), so a KPI named for
+    a precision target can be checked before anything is run."""
+    day = sc.model_copy(update={"horizon_days": 1.0, "end": None, "warmup_days": 0.0})
+    return run_replication(day, 0, 0).kpi_labels
+
+
 def _events(world: World) -> int:
     # SimPy numbers every scheduled event; the next number is the count so far.
     counter = world.env._eid  # noqa: SLF001 - only way to count events without a hook

@@ -334,13 +334,13 @@ def run(sc: Scenario | str | os.PathLike[str], replications: int | None = None, 
     with ``out``, run.json records the target, and the hint that finishes an interrupted
     run (:func:`sim.load_results`, ``sim report``) carries it.
 
-    ``metrics`` are checked in two steps. Before anything is run or written: that each
-    metric is a KPI the simulator produces and its commodity, channel and site are ids of
-    the scenario (or ``all``). Whether the scenario produces that exact combination (e.g.
-    ``"lead_time_p50_days"``, which has rows per route and none for the totals) is known
-    only from the KPI labels of a finished replication: such a name is refused once the
-    first replication finished (with ``out``, it is saved, and ``resume=True`` with corrected
-    ``metrics`` keeps it).
+    ``metrics`` are checked before anything is run or written: that each metric is a KPI
+    the simulator produces, its commodity, channel and site are ids of the scenario (or
+    ``all``), and the scenario produces that exact combination (e.g.
+    ``"lead_time_p50_days"`` has rows per route and none for the totals), which a one-day
+    replication's KPI labels tell (:func:`sim.experiment.replication.kpi_labels_of`: the
+    rows are fixed by the scenario). The labels of the finished replications are matched
+    again, should a row exist in the one-day replication only.
 
     Raises :class:`ExperimentError` (a ``ValueError``) unless ``replications`` is an
     integer of at least 1, ``workers`` one too or ``None``, and ``seed`` a non-negative
@@ -759,9 +759,8 @@ def run_replications(sc: Scenario, seed: int, replications: int, *,
     saved (a looser target or a smaller -n than the run had), it goes on to them, so none
     is left out. Raises :class:`ExperimentError` if
     ``saved`` holds replication numbers beyond those asked for (without a target) or beyond
-    the target's maximum, or a target names a KPI the scenario does not have (a metric name
-    or id that cannot exist before anything is run; a combination the scenario does not
-    produce after the first replication).
+    the target's maximum, or a target names a KPI the scenario does not have (before
+    anything is run).
     """
     check_run_arguments(replications, seed, 1)
     if target is not None:

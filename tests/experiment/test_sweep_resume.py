@@ -8,6 +8,7 @@ import gzip
 import json
 import shlex
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -17,10 +18,12 @@ from expt_helpers import TINY
 
 import sim
 from sim.cli import main
+from sim.experiment import executors
+from sim.experiment import sweep as sweep_module
+from sim.experiment.replication import ReplicationResult
 from sim.experiment.sweep import run_sweep
 from sim.output.folder import FolderError
 from sim.output.sweep_store import STORE
-from sim.world.world import World
 
 PARAM = "horizon_days=30:45:int"
 
@@ -33,17 +36,19 @@ def sweep_args(out: Path, *extra: str, r: int = 2) -> list[str]:
 def fail_at_horizon(monkeypatch: pytest.MonkeyPatch, horizon_days: int,
                     error: type[BaseException] = ZeroDivisionError) -> list[int]:
     """Make every replication of the sample whose horizon is ``horizon_days`` raise
-    ``error``; return the list the horizons of the replications run are added to."""
-    real = World.run
+    ``error``; return the list the horizons of the replications run are added to. (The
+    executors' replications: the one-day replication that finds a scenario's KPI rows
+    before a sweep, ``kpi_labels_of``, is none of the sweep's.)"""
+    real = executors.run_replication
     ran: list[int] = []
 
-    def run(self: World) -> None:
-        ran.append(self.sc.horizon_days)
-        if self.sc.horizon_days == horizon_days:
+    def run(sc: sim.Scenario, *args: Any) -> ReplicationResult:
+        ran.append(sc.horizon_days)
+        if sc.horizon_days == horizon_days:
             raise error("injected")
-        real(self)
+        return real(sc, *args)
 
-    monkeypatch.setattr(World, "run", run)
+    monkeypatch.setattr(executors, "run_replication", run)
     return ran
 
 
@@ -286,6 +291,10 @@ def test_an_interrupted_resume_of_a_finished_sweep_says_its_tables_are_kept(
 
 def test_a_metric_found_missing_after_the_runs_is_added_by_resume_without_running_again(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # a row the base scenario has but some points may lack (a refiner's refined_t where a
+    # point sets its capacity to 0) is found missing only after the runs; the check before
+    # them, which finds a name the base lacks, is left out to stand for such a row
+    monkeypatch.setattr(sweep_module, "check_metrics", lambda *args: None)
     out = tmp_path / "s"
     wrong = sweep_args(out, "--metric", "mean_wait_days:copper:all:border", r=1)
     result = CliRunner().invoke(main, wrong)
