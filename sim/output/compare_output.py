@@ -60,13 +60,12 @@ from sim.output.tables import (
     deal_note,
     format_number,
     has_refined,
-    high_prices,
     kpi_title,
     measured_kpis,
     money_note,
     more_note,
     open_lanes,
-    price_caps,
+    price_extremes,
     repeats_note,
     site_differences,
     unpriced,
@@ -261,14 +260,14 @@ def _cap_notes(comp: Comparison, label: str, metrics: Sequence[str] | None) -> l
 
 def _money_notes(comp: Comparison, label: str) -> list[str]:
     """The notes that the money KPIs (:data:`sim.output.tables.MONEY_KPIS`) of the
-    reference or of ``label`` are valued at a price index at its cap or far above 1
-    (:func:`sim.output.tables.high_prices`), in this table or in compare.csv."""
+    reference or of ``label`` are valued at a price index at its cap, far above 1 or at
+    its floor (:func:`sim.output.tables.price_extremes`), in this table or in compare.csv."""
     notes = []
     for lab in (comp.reference, label):
         res = comp.results[comp.labels.index(lab)]
         t = comp.table
         rows = t[(t["scenario"] == lab) & (t["channel"] == "all") & (t["site"] == "all")]
-        high = high_prices(rows, price_caps(res.scenario))
+        high = price_extremes(rows, res)
         notes.append(money_note(high, f" in {lab} (here and in compare.csv)"))
     return [n for n in notes if n]
 

@@ -741,6 +741,26 @@ def reached_cap(res: Results, commodity: str, price: np.ndarray | None = None
     return cap if peaks.size and at_cap(float(peaks.max()), cap) else None
 
 
+def reached_floor(res: Results, commodity: str, price: np.ndarray | None = None
+                  ) -> float | None:
+    """``commodity``'s price floor (one over its ``price_cap_ratio``) if its index sat
+    there through a whole period of some replication of ``res`` (then the index is held,
+    not how low the price would have gone, and the figures draw the floor), else None.
+    ``price``: the index cube, if at hand."""
+    floor = 1.0 / float(res.scenario.commodities[commodity].price_cap_ratio)
+    price = _cube(res, commodity, "price_index") if price is None else price
+    values = np.asarray(price, dtype=float)
+    values = values[~np.isnan(values)]
+    # float32 series: a tenth is stored a few parts in 1e9 off
+    return floor if values.size and float(values.min()) <= floor * (1 + 1e-6) else None
+
+
+def _floor_line(ax: Axes, floor: float) -> Line2D:
+    """The price floor as a dotted red line across ``ax``."""
+    return ax.axhline(floor, color=st.CLOSED_COLOR, lw=1.0, ls=":",
+                      label=f"price floor ({floor:.3g})")
+
+
 def _cap_line(ax: Axes, cap: float, label: str | None = None) -> Line2D:
     """The price cap as a dashed red line across ``ax``."""
     return ax.axhline(cap, color=st.CLOSED_COLOR, lw=1.0, ls="--",
@@ -801,6 +821,10 @@ def prices_figure(res: Results, commodity: str | None = None) -> Figure:
                 _c, k, n = cap_runs(res).get(com, (cap, 0, 0))
                 some = f"in {k} of {n} replications" if n else "in some replications"
                 peak = f"peak \u2265 {m:.3g} (at the cap ({cap:g}) {some})"
+        floor = reached_floor(res, com, price)
+        if floor is not None:
+            _floor_line(ax, floor)
+            ax.set_ylim(bottom=0.0)
         if _peak_above(m, top):
             # the KPI is the highest day; the lines are means over each period, lower
             # where the index rose and fell within one (the cap drawn above every line)
@@ -1737,6 +1761,7 @@ def compare_series_figure(named: NamedResults, metric: str = "price_index") -> F
     axes = fig.subplots(2 if diffs else 1, len(coms), squeeze=False, sharex="col",
                         height_ratios=[3, 2] if diffs else None)
     caps: set[float] = set()
+    floors: set[float] = set()
     span = _lone_span(*(res for _n, res in named))
     for j, com in enumerate(coms):
         ax = axes[0, j]
@@ -1775,6 +1800,10 @@ def compare_series_figure(named: NamedResults, metric: str = "price_index") -> F
                                and (c := reached_cap(res, com)) is not None}):
                 _cap_line(ax, cap)
                 caps.add(cap)
+            for floor in sorted({f for _n, res in named if com in res.scenario.commodities
+                                 and (f := reached_floor(res, com)) is not None}):
+                _floor_line(ax, floor)
+                floors.add(floor)
         else:
             st.tonnes_axis(ax, f"{com} {flow_name(metric)} ({FLOW_UNIT})")
         st.date_axis(ax, span)
@@ -1804,6 +1833,11 @@ def compare_series_figure(named: NamedResults, metric: str = "price_index") -> F
         handles.append(Line2D([], [], color=st.CLOSED_COLOR, lw=1.0, ls="--",
                               label="price cap (" + ", ".join(f"{c:g}" for c in sorted(caps))
                               + "): the daily index reached it"))
+    if floors:
+        handles.append(Line2D([], [], color=st.CLOSED_COLOR, lw=1.0, ls=":",
+                              label="price floor (" + ", ".join(f"{f:.3g}" for f in
+                                                                sorted(floors))
+                              + "): the index sat there a whole period"))
     note = _compare_partial_handle(named)
     if note is not None:
         handles.append(note)

@@ -72,12 +72,12 @@ from sim.output.tables import (
     deal_note,
     format_number,
     has_refined,
-    high_prices,
     measured_kpis,
     money_note,
     more_note,
     open_lanes,
     price_caps,
+    price_extremes,
     repeats_note,
     site_differences,
     targeted_channels,
@@ -279,11 +279,12 @@ def _unpriced_note(commodities: Sequence[str]) -> str:
     return _paragraph(unpriced_note(commodities))
 
 
-def money_paragraph(summary: pd.DataFrame, scenario: Any, where: str = "") -> str:
-    """A warning that the money KPIs of ``summary`` are valued at a price index at its cap
-    or far above 1 (:func:`sim.output.tables.high_prices`), in scenario ``where`` if
-    given ("" if no price is so high)."""
-    high = high_prices(summary, price_caps(scenario))
+def money_paragraph(summary: pd.DataFrame, res: Results, where: str = "") -> str:
+    """A warning that the money KPIs of ``summary`` (of results ``res``) are valued at a
+    price index at its cap, far above 1 or at its floor
+    (:func:`sim.output.tables.price_extremes`), in scenario ``where`` if given ("" if no
+    price went so far)."""
+    high = price_extremes(summary, res)
     return _paragraph(money_note(high, f" in {where}" if where else ""), "warn")
 
 
@@ -793,7 +794,7 @@ def run_report_html(res: Results, manifest: dict[str, Any] | None = None) -> str
             "<h3>Headline KPIs by commodity</h3>",
             table(_not_applicable(head), NUMERIC, cls="kpi headline"),
             _cap_paragraph(capped_runs(res), counts=counts),
-            money_paragraph(summary, sc),
+            money_paragraph(summary, res),
             _unpriced_note(unpriced(sc, summary)),
             headline_notes(head, res.n),
             "<h3>By channel</h3>", table(channels, NUMERIC, cls="kpi channel"),
@@ -1410,7 +1411,7 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
              DIFFERENCE_NOTE,
              table(dtab, NUMERIC, cls="kpi differences"),
              *_price_notes(capped, no_price, counts),
-             *[money_paragraph(res.summary(), res.scenario, name) for name, res in named],
+             *[money_paragraph(res.summary(), res, name) for name, res in named],
              *[deal_paragraph(res, name) for name, res in named],
              _control_section(named, unranked),
              "<details><summary>Headline KPIs of every scenario</summary>",
@@ -1679,10 +1680,9 @@ def _difference_item(scenario: str, commodity: str, metric: str, diff: float, un
 
 def _money_priced(named: Sequence[tuple[str, Results]]) -> dict[str, set[str]]:
     """For each scenario of ``named`` (the reference first), the commodities whose money
-    KPIs the report's price note covers (:func:`sim.output.tables.high_prices`) in it or
+    KPIs the report's price note covers (:func:`sim.output.tables.price_extremes`) in it or
     in the reference: their differences measure the price response, not revenue."""
-    high = {name: set(high_prices(res.summary(), price_caps(res.scenario)))
-            for name, res in named}
+    high = {name: set(price_extremes(res.summary(), res)) for name, res in named}
     ref = high[named[0][0]] if named else set()
     return {name: ref | h for name, h in high.items()}
 

@@ -765,6 +765,32 @@ def high_prices(summary: pd.DataFrame, caps: Mapping[str, float]) -> dict[str, s
     return out
 
 
+def floored_prices(res: Any) -> dict[str, str]:
+    """The commodities of results ``res`` whose price index sat at its floor (one over its
+    ``price_cap_ratio``) through a whole series period of some replication, with how
+    (``"fell to its floor (0.1)"``): their money KPIs follow a bounded index down as
+    :func:`high_prices`' do up (review 126: royalties -61% under a price crash, no note)."""
+    out: dict[str, str] = {}
+    values = res.series_values
+    for i, (com, metric, _key, _unit) in enumerate(res.catalogue.keys):
+        if metric != "price_index" or com not in res.scenario.commodities or not values.size:
+            continue
+        floor = 1.0 / float(res.scenario.commodities[com].price_cap_ratio)
+        # float32 series: a tenth is stored a few parts in 1e9 off
+        if float(np.nanmin(values[:, i, :])) <= floor * (1 + 1e-6):
+            out[str(com)] = f"fell to its floor ({floor:.3g})"
+    return out
+
+
+def price_extremes(summary: pd.DataFrame, res: Any) -> dict[str, str]:
+    """:func:`high_prices` of ``summary`` and :func:`floored_prices` of ``res``, joined:
+    the commodities whose money KPIs measure the price response, with how."""
+    high = high_prices(summary, price_caps(res.scenario))
+    for com, how in floored_prices(res).items():
+        high[com] = f"{high[com]} and {how}" if com in high else how
+    return high
+
+
 def money_note(high: Mapping[str, str], where: str = "") -> str:
     """A line saying that the money KPIs of the commodities in ``high``
     (:func:`high_prices`) measure the price response, not revenue ("" if none);
@@ -776,9 +802,10 @@ def money_note(high: Mapping[str, str], where: str = "") -> str:
     # royalties, at prices that never moved, were to be kept out of headlines too
     coms = " and ".join(high)
     return (f"note: {', '.join(MONEY_KPIS)}{where} of {coms} are valued at the model's "
-            f"price index ({which}): they measure the price response, not revenue, and can "
-            "rise while exported_t falls; read volumes from exported_t and keep these "
-            f"values out of headlines (the other commodities' are not affected)")
+            f"price index ({which}): they measure the price response, not revenue, and "
+            "move with the index however exported_t moves; read volumes from exported_t "
+            "and keep these values out of headlines (the other commodities' are not "
+            "affected)")
 
 
 def money_shown(metrics: Sequence[str]) -> bool:

@@ -66,7 +66,9 @@ from sim.scenario.shock_checks import (
     idle_export_controls,
     idle_policies,
     idle_stockpile_rules,
+    price_factor_bounds,
     slack_throttles,
+    warmup_only,
 )
 from sim.scenario.shock_schema import ONE_ENDING
 from sim.scenario.yamlio import LineMap, odd_space_name, parse_yaml
@@ -326,7 +328,8 @@ def _check(raw: RawScenario) -> Scenario:
                                *slack_throttles(sc, plan),
                                *idle_export_controls(sc), *idle_policies(sc),
                                *idle_stockpile_rules(sc), *unpriced_money(sc),
-                               *foreign_mines(sc)])
+                               *foreign_mines(sc), *warmup_only(sc),
+                               *price_factor_bounds(sc)])
     set_meta(sc, meta)
     return sc
 

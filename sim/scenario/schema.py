@@ -120,7 +120,10 @@ class Commodity(Strict):
     shock upstream reaches the price only once their stocks run down. Arrivals come in lots
     (a ship at a time), and the price follows them day by day, smoothed only over
     ``price_window_days``: even with no shock the index is noisy (the shipped baseline with
-    cobalt on ``supply`` peaks at about twice the reference price, price_peak_ratio 2.2)."""
+    cobalt on ``supply`` peaks at about twice the reference price, price_peak_ratio 2.2).
+    A day with no demand for the commodity at any market counts as balanced (ratio 1) on
+    either basis, so a demand cut to nothing leaves the index at 1 where a cut to almost
+    nothing sends it to its floor under ``supply``."""
     supply_elasticity: Annotated[
         float, quantity("1"), Field(ge=0, le=5, allow_inf_nan=False)
     ] | None = None

@@ -1065,6 +1065,85 @@ def idle_policies(sc: Scenario) -> list[str]:
     return notes
 
 
+def warmup_only(sc: Scenario) -> list[str]:
+    """Notes on events, incidents' hazards, export bans, export controls and security
+    support that end by the start date, inside the warm-up (one ending before the warm-up
+    is an error): results count from the start date, where stocks and prices are set
+    again, so such a shock changes only what the warm-up leaves on lanes, in queues and at
+    mines, and a demand or price effect nothing at all (review 126: a comparison with such
+    an event read "all equal" without a word why)."""
+    items: list[tuple[str, Any, Any, Any]] = []
+    items += [(f"shocks.events.{i}", ev.start, ev.end, ev.duration_days)
+              for i, ev in sc.shocks.events.items()]
+    items += [(f"shocks.incidents.{i}", inc.start, inc.end, None)
+              for i, inc in sc.shocks.incidents.items()]
+    pol = sc.policies
+    items += [(f"policies.export_bans.{i}", ban.start, ban.end, ban.duration_days)
+              for i, ban in pol.export_bans.items()]
+    items += [(f"policies.export_controls.{i}", ctl.start, ctl.end, None)
+              for i, ctl in pol.export_controls.items()]
+    items += [(f"policies.security_support.{i}", sup.start, sup.end, None)
+              for i, sup in pol.security_support.items()]
+    notes = []
+    for where, start, end, duration in items:
+        if start is None:
+            continue
+        if end is not None:
+            last = sc.day_of(end)
+        else:
+            longest = _longest(duration)
+            if longest is None:
+                continue  # no end, or one a distribution may draw past the start date
+            last = sc.day_of(start) + longest
+        if -float(sc.warmup_days) < last <= 0:
+            ends = sc.start + dt.timedelta(days=math.floor(last))
+            notes.append(
+                f"{where} ends by {ends}, inside the warm-up, before the start date "
+                f"{sc.start} from which results count: stocks and prices are set again "
+                "then, so it changes only what the warm-up leaves on lanes, in queues and at "
+                "mines (a demand or price effect, nothing); move it after the start date to "
+                "measure it")
+    return notes
+
+
+def price_factor_bounds(sc: Scenario) -> list[str]:
+    """Notes on shocks whose ``price_factor`` moves a commodity's price index past its
+    ``price_cap_ratio`` or below its floor (one over the cap): the index is clipped there,
+    so the factor acts only up to the bound (review 126: a factor of 0.05 was held at 0.1
+    without a word, and the money KPIs fell with it)."""
+    shocks = sc.shocks
+    items = [(f"shocks.events.{i}", [ev.effects], ev.targets)
+             for i, ev in shocks.events.items()]
+    items += [(f"shocks.incidents.{i}", [inc.effects], inc.targets)
+              for i, inc in shocks.incidents.items()]
+    items += [(f"shocks.regimes.{i}.states.{name}", [st.effects], reg.targets)
+              for i, reg in shocks.regimes.items() for name, st in reg.states.items()]
+    notes = []
+    for where, effects, targets in items:
+        for e in effects:
+            factor = e.price_factor
+            if factor is None:
+                continue
+            named = targets.commodities or list(sc.commodities)
+            for com in named:
+                if com not in sc.commodities:
+                    continue
+                cap = float(sc.commodities[com].price_cap_ratio)
+                if factor > cap:
+                    bound = f"above {com}'s price_cap_ratio ({cap:g})"
+                elif factor < 1.0 / cap:
+                    bound = (f"below {com}'s price floor ({1.0 / cap:.3g}, one over its "
+                             f"price_cap_ratio {cap:g})")
+                else:
+                    continue
+                notes.append(
+                    f"{where}: price_factor {factor:g} is {bound}: the price index is held "
+                    "at that bound, so the factor acts only up to it (export values and "
+                    f"royalties of {com} follow the bounded index); change price_cap_ratio "
+                    "to widen the bounds")
+    return notes
+
+
 def idle_export_controls(sc: Scenario) -> list[str]:
     """Notes on export controls that no sale in the network crosses: valid input (a control
     kept for a variant of the network), but one that cannot change anything here."""

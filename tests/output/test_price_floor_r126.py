@@ -1,0 +1,80 @@
+"""Review 126: a price index held at its floor is said, as one at its cap is, and a shock
+that ends in the warm-up is noted.
+
+A ``price_factor`` of 0.05 was held at the floor of 0.1 without a word: royalties fell 61%
+with exports unchanged, the comparison's money note (only for high prices) said nothing,
+and the price figure drew no floor. A shock wholly inside the warm-up changed nothing, and
+a comparison read "all equal" with no reason given."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import sim
+from sim.experiment.compare import run_comparison
+from sim.output.compare_output import comparison_text
+from sim.output.figures import reached_floor
+from sim.output.tables import floored_prices, money_note, price_extremes
+from sim.scenario.shock_checks import price_factor_bounds, warmup_only
+
+TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.yaml"
+
+
+def scenario(tmp_path: Path, events: str, warmup: int = 0) -> Path:
+    path = tmp_path / "shocked.yaml"
+    path.write_text(
+        f"extends: {TINY}\nname: shocked\nwarmup_days: {warmup}\nshocks:\n  events:\n"
+        + events, encoding="utf-8")
+    return path
+
+
+def event(name: str, start: int, days: int, effects: str) -> str:
+    return (f"    {name}:\n      start: {start}\n      duration_days: {days}\n"
+            f"      targets: {{commodities: [copper], markets: [market_x]}}\n"
+            f"      effects: {{{effects}}}\n")
+
+
+@pytest.mark.parametrize("factor, bound", [(0.05, "below copper's price floor (0.1"),
+                                           (12.0, "above copper's price_cap_ratio (10)")])
+def test_a_price_factor_past_a_bound_is_noted(tmp_path: Path, factor: float,
+                                              bound: str) -> None:
+    path = scenario(tmp_path, event("crash", 10, 30, f"price_factor: {factor}"))
+    with pytest.warns(UserWarning, match="price index is held at that bound"):
+        sc = sim.load_scenario(path)
+    notes = price_factor_bounds(sc)
+    assert len(notes) == 1 and f"price_factor {factor:g} is {bound}" in notes[0]
+    assert price_factor_bounds(sim.load_scenario(TINY)) == []
+
+
+def test_a_shock_ending_in_the_warm_up_is_noted(tmp_path: Path) -> None:
+    path = scenario(tmp_path, event("early", -40, 40, "demand_factor: 3")
+                    + event("late", -40, 41, "demand_factor: 3"), warmup=50)
+    with pytest.warns(UserWarning, match="inside the warm-up"):
+        sc = sim.load_scenario(path)
+    notes = warmup_only(sc)
+    # "late" runs into the start date's first day: it is measured
+    assert len(notes) == 1 and notes[0].startswith("shocks.events.early ends by 2024-01-01")
+
+
+def test_a_price_at_its_floor_is_noted_and_drawn(tmp_path: Path) -> None:
+    path = scenario(tmp_path, event("crash", 14, 42, "price_factor: 0.05"))
+    with pytest.warns(UserWarning):
+        res = sim.run(path, replications=2, seed=1, workers=1, figures=False)
+    assert floored_prices(res) == {"copper": "fell to its floor (0.1)"}
+    assert reached_floor(res, "copper") == pytest.approx(0.1)
+    high = price_extremes(res.summary(), res)
+    assert "copper: the index fell to its floor (0.1)" in money_note(high)
+    plain = sim.run(TINY, replications=2, seed=1, workers=1, figures=False)
+    assert floored_prices(plain) == {} and reached_floor(plain, "copper") is None
+    assert np.all(plain.series_values >= 0)
+
+
+def test_the_comparison_says_the_money_kpis_follow_the_floor(tmp_path: Path) -> None:
+    path = scenario(tmp_path, event("crash", 14, 42, "price_factor: 0.05"))
+    comp = run_comparison([TINY, path], replications=2, seed=1, workers=1)
+    text = " ".join(comparison_text(comp).split())
+    assert "in shocked (here and in compare.csv) of copper" in text
+    assert "fell to its floor (0.1)" in text
