@@ -420,10 +420,20 @@ def test_bad_metric_is_refused_before_anything_runs_or_is_written(
     assert not out.exists()
 
 
+@pytest.fixture
+def rows_found_late(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Leave out the check of a metric against the scenario's rows before the run, to stand
+    for a row found missing only in the finished replications (a sweep's point that sets a
+    refiner's capacity to 0 has no refined_t row there): what is kept then."""
+    from sim.experiment import precision
+
+    monkeypatch.setattr(precision, "check_rows", lambda *args: None)
+
+
 def test_run_metric_found_missing_after_a_replication_says_how_to_keep_it(
-        tiny_path: Path, tmp_path: Path) -> None:
-    # mean_wait_days is a site figure of commodity 'all': only a replication's labels show
-    # that copper has none. The saved replication is kept, and --resume reuses it.
+        tiny_path: Path, tmp_path: Path, rows_found_late: None) -> None:
+    # mean_wait_days is a site figure of commodity 'all': the replication's labels show that
+    # copper has none. The saved replication is kept, and --resume reuses it.
     out = tmp_path / "r"
     # tiny is deterministic: identical replications meet a 5% target only after 60 (the
     # rule of three), so the run is capped at the 2 this test is about
@@ -460,7 +470,7 @@ def test_run_bad_input_before_any_replication_leaves_no_folder(
 
 
 def test_compare_metric_found_missing_after_a_batch_says_how_to_keep_it(
-        tiny_path: Path, tmp_path: Path) -> None:
+        tiny_path: Path, tmp_path: Path, rows_found_late: None) -> None:
     out = tmp_path / "c"
     # the maximum keeps the resumed run short: the point is what is kept, not the target
     common = ["compare", tiny_path, tiny_path, "-n", 2, "--out", out, "-q", "-w", 1,
@@ -475,7 +485,7 @@ def test_compare_metric_found_missing_after_a_batch_says_how_to_keep_it(
 
 
 def test_sweep_metric_found_missing_after_running_keeps_the_sweep(
-        tiny_path: Path, tmp_path: Path) -> None:
+        tiny_path: Path, tmp_path: Path, rows_found_late: None) -> None:
     out = tmp_path / "s"
     result = invoke("sweep", tiny_path, "--param",
                     "sites.border.clearance_trucks_per_day=40:60:int", "-n", 3, "--out", out,

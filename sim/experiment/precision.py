@@ -344,16 +344,25 @@ def check_metrics(specs: Sequence[MetricSpec], sc: Scenario, option: str = "--me
                                   f"{sc.name!r}", what=option, hint=hint)
         _check_refined(spec, sc, option)
         _check_trucks(spec, sc, option)
-    if specs:
-        from sim.experiment.replication import kpi_labels_of
+    check_rows(specs, sc, option)
 
-        labels = kpi_labels_of(sc)
-        for spec in specs:
-            try:
-                select(labels, [spec], option)
-            except ExperimentError as exc:
-                _closed_only(exc, spec, labels)
-                raise
+
+def check_rows(specs: Sequence[MetricSpec], sc: Scenario, option: str = "--metric") -> None:
+    """Refuse a spec that matches no row the scenario writes, as :func:`select` does on
+    finished replications, from the labels of a one-day replication
+    (:func:`sim.experiment.replication.kpi_labels_of`); with the closed days to measure
+    instead where a site's reduced days are asked for and only a closure slows it."""
+    if not specs:
+        return
+    from sim.experiment.replication import kpi_labels_of
+
+    labels = kpi_labels_of(sc)
+    for spec in specs:
+        try:
+            select(labels, [spec], option)
+        except ExperimentError as exc:
+            _closed_only(exc, spec, labels)
+            raise
 
 
 def _closed_only(exc: ExperimentError, spec: MetricSpec, labels: Sequence[Label]) -> None:

@@ -275,6 +275,11 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
     add("")
     checks = capacity_checks(sc, plan)
     add("Capacity against planned flow")
+    deals = len(sc.policies.offtake_deals)
+    if deals:
+        whose = "the offtake deal's" if deals == 1 else f"the {deals} offtake deals'"
+        add(f"  (planned at the offtake shares above: {whose} load is not counted; run the "
+            "scenario and read the lanes' utilisation and waits)")
     if not checks:
         add("  (no capacities in this network)")
     for chk in checks:

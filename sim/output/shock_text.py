@@ -295,8 +295,7 @@ def describe_shocks(sc: Scenario) -> str:
                f"{_by_products_too(sc, q.commodity)}" if q.stock_limit_days is not None
                else "; mines stock without limit"))
     for pid, d in pol.offtake_deals.items():
-        add(f"  offtake deal {pid}: from {_date(sc, d.start)}, {d.share:.0%} of "
-            f"{', '.join(d.commodities)} from {', '.join(d.mines)} to {d.to_channel} over "
+        add(f"  offtake deal {pid}: from {_date(sc, d.start)}, {d.moves()} over "
             f"{d.ramp_days:g} days; probability it fails {d.probability_fails:.0%}")
     for pid, up in pol.corridor_upgrades.items():
         parts = []

@@ -63,6 +63,7 @@ from sim.scenario.schema_paths import (
 )
 from sim.scenario.shock_checks import (
     check_shocks_and_policies,
+    competing_deals,
     idle_export_controls,
     idle_policies,
     idle_stockpile_rules,
@@ -329,7 +330,7 @@ def _check(raw: RawScenario) -> Scenario:
                                *idle_export_controls(sc), *idle_policies(sc),
                                *idle_stockpile_rules(sc), *unpriced_money(sc),
                                *foreign_mines(sc), *warmup_only(sc),
-                               *price_factor_bounds(sc)])
+                               *price_factor_bounds(sc), *competing_deals(sc)])
     set_meta(sc, meta)
     return sc
 

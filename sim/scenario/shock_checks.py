@@ -1065,6 +1065,38 @@ def idle_policies(sc: Scenario) -> list[str]:
     return notes
 
 
+def competing_deals(sc: Scenario) -> list[str]:
+    """Notes on pairs of offtake deals that take the same mine's commodity from a common
+    channel (or one takes from the channel the other fills): they apply one after another
+    in the order they start (file order for the same start), each to what the earlier
+    left, so their order decides who gets which (review 123: two deals of 0.6 from one
+    channel swapped 13,631 t and 5,452 t of cobalt between their channels with the order
+    of the file, without a word)."""
+    deals = sorted(sc.policies.offtake_deals.items(), key=lambda kv: sc.day_of(kv[1].start))
+
+    def giving(d: Any) -> set[str]:
+        return set(d.from_channels) if d.from_channels is not None else \
+            set(sc.channels) - {d.to_channel}
+
+    notes = []
+    for i, (aid, a) in enumerate(deals):
+        for bid, b in deals[i + 1:]:
+            mines = [m for m in a.mines if m in b.mines]
+            coms = [c for c in a.commodities if c in b.commodities]
+            common = sorted(giving(a) & giving(b))
+            if not mines or not coms or not (common or a.to_channel in giving(b)):
+                continue
+            what = (f"from {' and '.join(common)}" if common else
+                    f"{bid} from {a.to_channel}, which {aid} fills")
+            notes.append(
+                f"offtake deals {aid} and {bid} both take {', '.join(coms)} of "
+                f"{', '.join(mines)} ({what}): {aid} applies first (it starts first, or "
+                f"comes first in the file), {bid} to what it leaves, so their order decides "
+                "how much each channel gets; merge them into one deal, or order them as "
+                "intended")
+    return notes
+
+
 def warmup_only(sc: Scenario) -> list[str]:
     """Notes on events, incidents' hazards, export bans, export controls and security
     support that end by the start date, inside the warm-up (one ending before the warm-up

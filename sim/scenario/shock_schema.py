@@ -389,7 +389,16 @@ class ExportQuota(Strict):
 
 class OfftakeDeal(Strict):
     """From ``start``, a share of named mines' output moves to a channel, ramping up over
-    ``ramp_days``; with ``probability_fails`` the deal never closes."""
+    ``ramp_days``; with ``probability_fails`` the deal never closes.
+
+    Deals on one mine's commodity apply one after another, in the order they start (file
+    order for the same start), each to what the giving channels take after the deals
+    before it: two deals of 0.6 from one channel move 0.6 and then 0.24 of what it took,
+    so their order decides who gets which (``sim validate`` notes such deals). Deals apply
+    to the scenario's offtake shares, and a shock's diversion to what they leave. The
+    planned flows of ``sim show`` and ``sim validate`` are at the scenario's offtake shares,
+    without deals: a deal's load on its routes is not in their capacity notes (run the
+    scenario and read the lanes' ``utilisation`` and waits)."""
 
     mines: list[Id] = Field(min_length=1)
     """Mines whose output the deal covers."""
@@ -410,6 +419,15 @@ class OfftakeDeal(Strict):
     """Days from start to the full share."""
     probability_fails: Fraction = 0.0
     """Probability that the deal never closes (drawn once per replication)."""
+
+    def moves(self) -> str:
+        """What the deal moves, in words: ``40% of copper, cobalt from kcc, mutanda (of
+        what western takes) to us_partnered``."""
+        giving = ("" if self.from_channels is None else
+                  f" (of what {' and '.join(self.from_channels)} "
+                  f"{'takes' if len(self.from_channels) == 1 else 'take'})")
+        return (f"{self.share:.0%} of {', '.join(self.commodities)} from "
+                f"{', '.join(self.mines)}{giving} to {self.to_channel}")
 
 
 class CorridorUpgrade(Strict):

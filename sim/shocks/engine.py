@@ -654,8 +654,7 @@ class ShockEngine:
                          mines: list[Any] = mines) -> None:
                 outcome = "fails" if state.failed else "closes"
                 world.timeline.add(world.env.now, "deal", state.ident, f"deal {outcome}",
-                                   f"{spec.share:.0%} of {', '.join(spec.commodities)} from "
-                                   f"{', '.join(spec.mines)} to {spec.to_channel}"
+                                   spec.moves()
                                    + (f" over {spec.ramp_days:g} days" if spec.ramp_days else ""))
                 if not state.failed:
                     self._update_deal(state, mines)

@@ -77,3 +77,13 @@ def test_a_row_neither_scenario_has_names_the_reference_sites(no_runs: None) -> 
         sim.compare([BASELINE, CORRIDOR], replications=2, target_ci=0.1,
                     metrics=["throughput_t:cobalt:all:lobito_shanghai"])
     assert "throughput_t is reported at: kasumbalesa" in str(err.value)
+
+
+def test_a_sweep_metric_the_scenario_lacks_is_refused_before_the_run(
+        tmp_path: Path, no_runs: None) -> None:
+    res = cli("sweep", TINY, "--param", "sites.border.clearance_trucks_per_day=40:60:int",
+              "-n", 3, "--out", tmp_path / "s", "-q", "--no-figures", "--metric",
+              "mean_wait_days:copper:all:border")
+    assert res.exit_code == 2, res.output
+    assert "exists for commodities all" in res.output
+    assert not (tmp_path / "s").exists()

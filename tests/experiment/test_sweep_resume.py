@@ -18,8 +18,7 @@ from expt_helpers import TINY
 
 import sim
 from sim.cli import main
-from sim.experiment import executors
-from sim.experiment import sweep as sweep_module
+from sim.experiment import executors, precision
 from sim.experiment.replication import ReplicationResult
 from sim.experiment.sweep import run_sweep
 from sim.output.folder import FolderError
@@ -292,9 +291,9 @@ def test_an_interrupted_resume_of_a_finished_sweep_says_its_tables_are_kept(
 def test_a_metric_found_missing_after_the_runs_is_added_by_resume_without_running_again(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # a row the base scenario has but some points may lack (a refiner's refined_t where a
-    # point sets its capacity to 0) is found missing only after the runs; the check before
-    # them, which finds a name the base lacks, is left out to stand for such a row
-    monkeypatch.setattr(sweep_module, "check_metrics", lambda *args: None)
+    # point sets its capacity to 0) is found missing only after the runs; the check of the
+    # base scenario's rows before them is left out to stand for such a row
+    monkeypatch.setattr(precision, "check_rows", lambda *args: None)
     out = tmp_path / "s"
     wrong = sweep_args(out, "--metric", "mean_wait_days:copper:all:border", r=1)
     result = CliRunner().invoke(main, wrong)
