@@ -34,6 +34,7 @@ bench: $(STAMP)
 # compiler and the Python headers; about a minute), in an environment of its own so that
 # .venv stays the plain-Python reference the tests run: .venv-compiled/bin/sim run ...
 # benchmarks/bench_compiled.py checks that both give identical results and times them.
+# The benchmark extra (SupplyNetPy, psutil) comes too, so every benchmark runs with it.
 CVENV := .venv-compiled
 CSTAMP := $(CVENV)/.installed-stamp
 
@@ -41,7 +42,7 @@ compiled: $(CSTAMP)
 
 $(CSTAMP): pyproject.toml setup.py $(shell find sim -name '*.py')
 	$(PYTHON) -m venv $(CVENV)
-	$(CVENV)/bin/python -m pip install --quiet setuptools wheel 'mypy>=1.10' .
+	$(CVENV)/bin/python -m pip install --quiet setuptools wheel 'mypy>=1.10' '.[benchmark]'
 	SIM_COMPILE=1 $(CVENV)/bin/python -m pip install --quiet --no-build-isolation --no-deps \
 		--force-reinstall .
 	touch $(CSTAMP)

@@ -16,8 +16,11 @@ medians, their ratio and each process's bare SimPy loop (for machine noise). Exi
 if any result differs, 2 if an environment is missing.
 
 Each side runs in its own interpreter started with ``-P``, so ``import sim`` finds the
-package its environment installed, never the source tree the script sits in; the worker
-prints which file ``sim.world.lanes`` came from.
+package its environment installed, never the source tree the script sits in (``-P`` does
+not undo ``PYTHONPATH``: a compiled side that imports the plain source is refused, exit
+status 2); the worker prints which file ``sim.world.lanes`` came from and the commit each
+side is built from, and a compiled build of another commit than the source is noted
+(``make compiled`` rebuilds it).
 """
 
 from __future__ import annotations
@@ -48,10 +51,14 @@ def _worker(mode: str, out: str, years: float, seed: int) -> None:
     import sim
     import sim.world.lanes
     from sim.experiment.replication import run_replication
+    from sim.output.folder import git_commit
 
     built = "compiled" if sim.world.lanes.__file__.endswith(".so") else "plain"
-    results: dict[str, object] = {"built": built, "lanes_file": sim.world.lanes.__file__}
-    if mode == "check":
+    results: dict[str, object] = {"built": built, "lanes_file": sim.world.lanes.__file__,
+                                  "commit": git_commit() or "unknown"}
+    if mode == "which":
+        pass  # only which build this is, before anything is run
+    elif mode == "check":
         paths = sorted((ROOT / "scenarios").glob("*.yaml"))
         paths += sorted((ROOT / "benchmarks" / "networks").glob("*.yaml"))
         for path in paths:
@@ -110,11 +117,34 @@ def _same(a: object, b: object) -> bool:
     return a == b
 
 
+def builds() -> None:
+    """Print which build each environment imports and from which commit; exit with status
+    2 if the compiled one imports the plain source."""
+    plain = _run(PLAIN, "which", 0.0, 0)
+    compiled = _run(COMPILED, "which", 0.0, 0)
+    commits = {"plain": plain["commit"], "compiled": compiled["commit"]}
+    print(f"plain:    {plain['built']} build of {commits['plain']} ({plain['lanes_file']})")
+    built = compiled["built"]
+    print(f"compiled: {built} build of {commits['compiled']} ({compiled['lanes_file']})")
+    if built != "compiled":
+        # PYTHONPATH, say, put the source tree before the compiled package: the two sides
+        # would be the same code, and "identical" and their ratio would mean nothing
+        print(f"\n{COMPILED.relative_to(ROOT)} imports the plain source, not its compiled "
+              "package (is PYTHONPATH set?): nothing to compare; unset PYTHONPATH, or run "
+              "`make compiled` again", file=sys.stderr)
+        sys.exit(2)
+    if commits["plain"] != commits["compiled"]:
+        print(f"\nnote: the compiled build is of {commits['compiled']}, the source of "
+              f"{commits['plain']}: results may differ for that alone; run `make compiled` "
+              "to rebuild it from this source", file=sys.stderr)
+
+
 def check(seed: int) -> bool:
     plain = _run(PLAIN, "check", 0.0, seed)
     compiled = _run(COMPILED, "check", 0.0, seed)
-    print(f"plain:    {plain.pop('built')} ({plain.pop('lanes_file')})")
-    print(f"compiled: {compiled.pop('built')} ({compiled.pop('lanes_file')})")
+    for res in (plain, compiled):
+        for key in ("built", "lanes_file", "commit"):
+            res.pop(key)
     ok = True
     print(f"\n{'scenario':44} {'events':>9} {'plain s':>8} {'compiled s':>10}  identical")
     for name, (events, kpis, series, timeline, secs) in plain.items():
@@ -154,7 +184,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="processes per side (3 reps each)")
     parser.add_argument("--years", type=float, default=10.0, help="baseline horizon in years")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--worker", choices=("check", "time"), help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=("which", "check", "time"), help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -170,6 +200,7 @@ def main() -> None:
 
     print(machine_info.describe(("simpy", "numpy", "mypy")))
     print(f"load average {os.getloadavg()[0]:.2f} before")
+    builds()
     ok = check(args.seed)
     print()
     timing(args.runs, args.years, args.seed)

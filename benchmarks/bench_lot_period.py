@@ -16,6 +16,7 @@ KPIs in all moved beyond noise (at 95%, about 1 in 20 would by chance alone).
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -26,6 +27,8 @@ import numpy as np
 import sim
 from sim.experiment.compare import paired_difference
 from sim.experiment.replication import run_replication
+
+import machine_info  # benchmarks/machine_info.py (the script's own folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -67,6 +70,8 @@ def main() -> None:
         parser.error("--replications must be at least 2, --years above 0 and every period "
                      "at least 1 day")
     periods = args.periods
+    print(f"machine: {machine_info.describe(('simpy', 'numpy'))}")
+    print("load average before: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     horizon = round(args.years * 365.25)
     scenarios = {p: sim.load_scenario(ROOT / "scenarios" / "baseline.yaml",
                                       [f"horizon_days={horizon}", f"lot_period_days={p}"])
@@ -88,6 +93,7 @@ def main() -> None:
     assert labels is not None
     ref = periods[0]
 
+    print("load average after: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     print(f"baseline, {args.years:g} years, {args.replications} paired replications, "
           f"seed {args.seed}\n")
     # CPU seconds and events are each replication's own; the medians are over the replications.
@@ -111,8 +117,10 @@ def main() -> None:
         for p in periods[1:]:
             mean, low, high = paired_difference(ref_values[:, j], np.array(values[p])[:, j])
             beyond = low > 0 or high < 0
-            cells.append(f"{mean:+.4g} ({low:+.3g} to {high:+.3g}){' **beyond noise**' if beyond else ''}")
-        print(f"| {':'.join(key)} | {np.nanmean(ref_values[:, j]):.4g} | " + " | ".join(cells) + " |")
+            mark = " **beyond noise**" if beyond else ""
+            cells.append(f"{mean:+.4g} ({low:+.3g} to {high:+.3g}){mark}")
+        print(f"| {':'.join(key)} | {np.nanmean(ref_values[:, j]):.4g} | "
+              + " | ".join(cells) + " |")
 
     print()
     varying = [j for j in range(len(labels)) if varies(ref_values[:, j])

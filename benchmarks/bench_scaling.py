@@ -210,10 +210,11 @@ def fits(configs: list[Config]) -> str:
                          ("CPU", [c.median_cpu_s() for c in group])):
             xs = xs_of(group)
             a, b = linear_fit(xs, ys)
-            misfit = max(abs(y - (a + b * x)) / y for x, y in zip(xs, ys, strict=True))
+            misfit, at = max((abs(y - (a + b * x)) / y, c.label)
+                             for c, x, y in zip(group, xs, ys, strict=True))
             out.append(f"{series}, {what} time: {line(a, b, f'per {unit}')} (least "
                        f"squares through the medians; largest departure {misfit:.0%} of a "
-                       "median)")
+                       f"median, at {at})")
     return "\n".join(out)
 
 

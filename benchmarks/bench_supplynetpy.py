@@ -250,9 +250,13 @@ def main() -> None:
     try:
         import SupplyNetPy.Components as scm  # optional: the benchmark extra
     except ImportError:
-        print("SupplyNetPy is not installed; install the benchmark extra with\n"
-              "    .venv/bin/pip install -e '.[benchmark]'\n"
-              "or  .venv/bin/pip install supplynetpy==0.5.1", file=sys.stderr)
+        # into the environment running this script: `pip install -e` into the compiled
+        # build's would replace its compiled package with the source tree
+        here = Path(sys.executable)
+        print("SupplyNetPy is not installed in this environment; install it with\n"
+              f"    {here} -m pip install supplynetpy==0.5.1\n"
+              "(for .venv the benchmark extra does the same: "
+              ".venv/bin/pip install -e '.[benchmark]')", file=sys.stderr)
         sys.exit(2)
     if machine_info.version("supplynetpy") != "0.5.1":
         print(f"note: supplynetpy {machine_info.version('supplynetpy')} is installed; "

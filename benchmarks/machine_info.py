@@ -15,8 +15,21 @@ def version(package: str) -> str:
         return "not installed"
 
 
+def build() -> str:
+    """Which build of ``sim`` this interpreter imports, and the commit it is made from
+    (``plain Python build of 1a2b3c4``), so that a printed figure can be matched to a
+    row of benchmarks/README.md, whose rows are by build and commit."""
+    from sim.build import build_kind
+    from sim.output.folder import git_commit
+
+    commit = git_commit() or "an unknown commit"
+    return f"sim {build_kind()} build of {commit[:12]}" + (
+        " (uncommitted changes)" if commit.endswith("-dirty") else "")
+
+
 def describe(packages: Iterable[str]) -> str:
-    """CPU model, CPU count, Python and the versions of ``packages``."""
+    """CPU model, CPU count, Python, the versions of ``packages`` and which build of
+    ``sim`` runs (:func:`build`)."""
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as fh:
@@ -25,4 +38,5 @@ def describe(packages: Iterable[str]) -> str:
     except OSError:
         pass
     versions = ", ".join(f"{p} {version(p)}" for p in packages)
-    return f"{cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {versions}"
+    return (f"{cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {versions}; "
+            f"{build()}")

@@ -547,8 +547,10 @@ def precision_options(func: Callable[..., Any]) -> Callable[..., Any]:
                                                              max_open=True),
                         default=None, metavar="FRACTION",
                         help="Run batches of replications until every --metric's 95% CI "
-                             "half-width is at most this fraction of its mean (0.02 = 2%), "
-                             "or --max-replications is reached. -n is the first batch.")(func)
+                             "half-width is at most this fraction of its mean (0.02 = 2%; "
+                             "in sim compare, of the paired difference's half-width over "
+                             "the reference's mean), or --max-replications is reached. -n "
+                             "is the first batch.")(func)
 
 
 def _target(target_ci: float | None, metrics: tuple[str, ...], max_replications: int | None,

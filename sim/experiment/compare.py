@@ -21,6 +21,7 @@ same seed, which the comparison checks and reports).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import math
@@ -797,7 +798,22 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
                 # a results folder as sim run writes it, figures included (they were
                 # left out, so each scenario's folder lacked the layout it promises)
                 folder.finish(res, extra, figures=figures)
-        write_comparison(comp, out_path, figures=figures)
+        written = comp
+        if confidence != 0.95:
+            # the folder is read by sim report and its figures, which give 95% intervals
+            # as sim compare does (it has no option for another level): its tables are at
+            # 95% too, and say so, so that no file labels an interval of another level
+            # "95%" (review 128: a 50% interval was headed "95% CI" beside the forest
+            # plot's 95% one)
+            written = dataclasses.replace(
+                comp, confidence=0.95,
+                table=compare_table(results, [a.label for a in arms], 0.95, reps))
+            comp.notes.append(
+                f"the files in {out_path} give 95% intervals, as sim compare and sim "
+                f"report do; the table returned gives the {confidence * 100:g}% intervals "
+                f"asked for (confidence={confidence:g})")
+            written.notes = comp.notes
+        write_comparison(written, out_path, figures=figures)
     return comp
 
 

@@ -569,16 +569,26 @@ class StopReport:
         if worst is not None:
             widest = f"widest {worst.name} {_pct(worst.rel_half_width)}"
         constant = [m.name for m in self.measures if m.constant]
+        # the rule of three bounds the share of runs that differ, not the mean's error: a
+        # rare event (a closure in 1 run of 150) stops at 0 [0, 0] in most runs of a 5%
+        # target (review 128), so such a KPI's mean is said to be unmeasured
         same = (f"; every replication gave the same value for {', '.join(constant)} (a "
                 f"zero-width interval, accepted only from {constant_minimum(self.target)} "
                 "replications: by the rule of three, fewer than "
-                f"{_pct(self.target)} of replications would then differ)") if constant else ""
+                f"{_pct(self.target)} of replications would then differ; that bounds how "
+                "often it differs, not how far its mean is from this value: a rare event's "
+                "mean needs a fixed -n large enough to see it)") if constant else ""
+        paired = any(m.pair is not None for m in self.measures)
+        of_mean = ("the reference's mean (for a paired difference)" if paired
+                   else "its mean")
         if self.met:
-            return (f"stopped: target met after {self.replications} replications: every "
-                    f"named KPI's {self.confidence:.0%} CI half-width is within "
-                    f"{_pct(self.target)} of its "
-                    f"mean (of the reference's mean for a paired difference) ({widest})"
-                    f"{same}")
+            who = ("every other named KPI's" if constant and len(constant) < len(self.measures)
+                   else "every named KPI's")
+            if constant and len(constant) == len(self.measures):
+                return (f"stopped: after {self.replications} replications{same}")
+            return (f"stopped: target met after {self.replications} replications: {who} "
+                    f"{self.confidence:.0%} CI half-width is within {_pct(self.target)} of "
+                    f"{of_mean} ({widest}){same}")
         failing = [m.name for m in self.measures if not m.meets(self.target)]
         if self.reason == "undefined":
             return self._undefined_message(failing)

@@ -55,6 +55,7 @@ from sim.output.tables import (
     cap_note,
     cap_runs,
     change_text,
+    ci_level,
     control_cells,
     control_rows,
     deal_note,
@@ -133,18 +134,29 @@ def _unpriced(comp: Comparison, label: str) -> list[str]:
     return sorted(both[0] & both[1])
 
 
+def runs_of(text: str, n: float, total: int) -> str:
+    """``text`` (a mean or a difference) with ``(k of N)`` where it stands on ``n`` runs or
+    pairs of the ``total`` the comparison paired: a lead time with nothing delivered leaves
+    its run out, and a difference over 19 pairs is not the difference of the means over 19
+    and 20 beside it (review 128), as sim run's table says "k of N"."""
+    k = int(n) if n == n else total
+    return f"{text} ({k} of {total})" if k < total and text != "-" else text
+
+
 def _headline_rows(comp: Comparison, label: str, metrics: Sequence[str] | None
                    ) -> list[tuple[str, ...]]:
     leave_out = _unpriced(comp, label)
     head = comp.headline(metrics)
     ref = head[head["scenario"] == comp.reference].set_index(["commodity", "metric"])
+    total = len(comp.replications)
     rows = []
     for r in head[head["scenario"] == label].itertuples(index=False):
         key = (r.commodity, r.metric)
         ref_mean = ref["mean"].get(key, math.nan)
         metric, ci = r.metric, _ci(r.diff_ci_low, r.diff_ci_high)
-        diff, change = format_number(r.diff), change_text(r.rel_change, ref_mean, r.diff,
-                                                          r.diff_ci_low, r.diff_ci_high)
+        diff, change = (runs_of(format_number(r.diff), r.diff_n, total),
+                        change_text(r.rel_change, ref_mean, r.diff, r.diff_ci_low,
+                                    r.diff_ci_high))
         if metric == PRICE_PEAK and r.commodity in leave_out:
             continue
         if metric == PRICE_PEAK:
@@ -154,7 +166,9 @@ def _headline_rows(comp: Comparison, label: str, metrics: Sequence[str] | None
                 diff, change = cap_bounds(r.diff, r.rel_change,
                                           r.commodity in capped(comp, comp.reference),
                                           r.commodity in capped(comp, label))
-        rows.append((r.commodity, metric, format_number(ref_mean), format_number(r.mean),
+        rows.append((r.commodity, metric,
+                     runs_of(format_number(ref_mean), ref["n"].get(key, total), total),
+                     runs_of(format_number(r.mean), r.n, total),
                      diff, ci, change, _share(r.share_positive), r.unit))
     shown = set(zip(head["commodity"], head["metric"], strict=True))
     extra = [k for k in named_kpis(comp)
@@ -194,15 +208,24 @@ def _kpi_rows(comp: Comparison, label: str, keys: Sequence[KpiKey]
     where = {(k, sc): i for i, (k, sc) in enumerate(zip(
         zip(t["commodity"], t["channel"], t["site"], t["metric"], strict=True),
         t["scenario"], strict=True))}
+    total = len(comp.replications)
+
+    def of(text: str, n: float) -> str:
+        return runs_of(text, n, total)
+
     rows = []
     for k in keys:
         if (k, label) not in where:
             continue
         r = t.iloc[where[(k, label)]]
-        ref = (t.iloc[where[(k, comp.reference)]]["mean"] if (k, comp.reference) in where
-               else math.nan)
-        rows.append((k[0], kpi_title(k[3], k[1], k[2]), format_number(ref),
-                     format_number(r["mean"]), format_number(r["diff"]),
+        ref_row = (t.iloc[where[(k, comp.reference)]] if (k, comp.reference) in where
+                   else None)
+        ref = ref_row["mean"] if ref_row is not None else math.nan
+        rows.append((k[0], kpi_title(k[3], k[1], k[2]),
+                     of(format_number(ref), ref_row["n"]) if ref_row is not None
+                     else format_number(ref),
+                     of(format_number(r["mean"]), r["n"]),
+                     of(format_number(r["diff"]), r["diff_n"]),
                      _ci(r["diff_ci_low"], r["diff_ci_high"]),
                      change_text(r["rel_change"], ref, r["diff"], r["diff_ci_low"],
                                  r["diff_ci_high"]),
@@ -236,10 +259,14 @@ def _site_rows(comp: Comparison, label: str
             dict(found.attrs.get("repeats", {})))
 
 
-SITE_LEAD = ("Sites and lanes whose difference's 95% interval excludes zero, "
-             f"{SITE_ORDER} (each judged on its own: among many KPIs, about one in "
-             "twenty can exclude zero by chance)")
-"""The heading of the site and lane rows under a comparison's table."""
+def site_lead(confidence: float = 0.95) -> str:
+    """The heading of the site and lane rows under a comparison's table, whose intervals
+    are at ``confidence``."""
+    chance = ("about one in twenty" if confidence == 0.95 else
+              f"about {1 - confidence:.0%} of them")
+    return (f"Sites and lanes whose difference's {ci_level(confidence)} interval excludes "
+            f"zero, {SITE_ORDER} (each judged on its own: among many KPIs, {chance} can "
+            "exclude zero by chance)")
 
 
 def _cap_notes(comp: Comparison, label: str, metrics: Sequence[str] | None) -> list[str]:
@@ -281,8 +308,8 @@ def _deal_notes(comp: Comparison, label: str) -> list[str]:
 
 
 def _columns(comp: Comparison, label: str) -> tuple[str, ...]:
-    return ("commodity", "metric", comp.reference, label, "difference", "95% CI", "change",
-            "share diff>0", "unit")
+    return ("commodity", "metric", comp.reference, label, "difference",
+            f"{ci_level(comp.confidence)} CI", "change", "share diff>0", "unit")
 
 
 def _text_table(head: tuple[str, ...], rows: Sequence[tuple[str, ...]], left: int
@@ -299,7 +326,7 @@ def _text_table(head: tuple[str, ...], rows: Sequence[tuple[str, ...]], left: in
 
 def _control_columns(comp: Comparison, label: str) -> tuple[str, ...]:
     return ("commodity", "metric", "channel/country", comp.reference, label, "difference",
-            "95% CI", "unit")
+            f"{ci_level(comp.confidence)} CI", "unit")
 
 
 def _control(comp: Comparison, label: str) -> pd.DataFrame:
@@ -349,7 +376,8 @@ def comparison_text(comp: Comparison, metrics: Sequence[str] | None = None) -> s
             lines = _text_table(_columns(comp, label), sites, 2) if sites else []
             lines += [n for n in (more_note(more),) if n]
             lines += [f"note: {left}"] if left else []
-            blocks.append(f"{SITE_LEAD}, {label} vs {comp.reference}:\n" + "\n".join(lines))
+            blocks.append(f"{site_lead(comp.confidence)}, {label} vs {comp.reference}:\n"
+                          + "\n".join(lines))
         control = _control_text(comp, label)
         if control:
             blocks.append(control)
@@ -369,9 +397,11 @@ def _method(comp: Comparison) -> str:
                "random numbers)")
     return (f"Comparison of {len(comp.labels)} scenarios against {comp.reference}: {n} paired "
             f"replication(s), {how}. Difference = scenario - reference, mean over replications "
-            "with a 95% Student-t interval; change = difference / reference mean; "
+            f"with a {ci_level(comp.confidence)} Student-t interval; change = difference / "
+            "reference mean; "
             "share diff>0 = share of paired replications in which the difference is "
-            "positive.")
+            "positive (a tie, frequent under common random numbers, is not: 20% may be 4 "
+            "positive and 16 equal).")
 
 
 def comparison_markdown(comp: Comparison, metrics: Sequence[str] | None = None) -> str:
@@ -397,7 +427,7 @@ def comparison_markdown(comp: Comparison, metrics: Sequence[str] | None = None) 
         left = repeats_note(repeats)
         if sites or left:
             parts += [f"### Sites and lanes, {label} vs {comp.reference}", "",
-                      SITE_LEAD + ".", ""]
+                      site_lead(comp.confidence) + ".", ""]
             if sites:
                 parts += ["| " + " | ".join(head) + " |",
                           "|" + "|".join(["---", "---", *["---:"] * (len(head) - 3), "---"])
@@ -471,6 +501,7 @@ def write_comparison(comp: Comparison, out: Path, figures: bool = True,
                       for lab, src, seed in zip(comp.labels, comp.sources, comp.seeds,
                                                 strict=True)],
         "replication_ids": comp.replications,
+        "confidence": comp.confidence,
         "common_random_numbers": comp.crn,
         "stopping": comp.stop.as_dict() if comp.stop is not None else None,
         "notes": comp.notes,

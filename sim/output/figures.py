@@ -1645,7 +1645,8 @@ def forest_figure(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
                       label=short_name(n, 48, 3)) for i, n in enumerate(names)]
     if set(names) - other_period:
         handles += [Line2D([], [], color=st.NEUTRAL, marker="o", mec="black", lw=2,
-                           label="95% interval excludes 0"),
+                           label="95% interval excludes 0 (each judged on its own: about "
+                                 "one in twenty can by chance)"),
                     Line2D([], [], color=st.NEUTRAL, marker="o", alpha=0.45, lw=2,
                            label="95% interval includes 0")]
     if drew_cap:

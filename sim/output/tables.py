@@ -62,6 +62,11 @@ DEFAULT_PRICE_CAP = float(Commodity.model_fields["price_cap_ratio"].default)
 """``price_cap_ratio`` where a scenario gives none."""
 
 
+def ci_level(confidence: float) -> str:
+    """A confidence level as a table heading writes it: ``95%``, ``50%``, ``99.5%``."""
+    return f"{confidence * 100:g}%"
+
+
 def price_caps(scenario: Any) -> dict[str, float]:
     """Each commodity's price cap (``price_cap_ratio``) in ``scenario``."""
     return {c: float(com.price_cap_ratio) for c, com in scenario.commodities.items()}
