@@ -541,9 +541,15 @@ def measured_events(tl: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``tl`` (:attr:`Results.timeline`) split into the events of the measured period (day
     0, the start date, on) and the rest: the warm-up's events and each regime's state at the
     start (a regime's first row, when on or before the start date, is the state it begins
-    in, not a change)."""
+    in, not a change). The first row of a regime that begins later (its ``start``) is kept,
+    as action ``starts``: it is no change of state either, and counted as one it added every
+    replication's start to the entries of its first state (review 129: "occupied" 65 times
+    in 50 replications, 15 of them entered)."""
     first = (tl["kind"] == "regime") & ~tl.duplicated(["replication", "kind", "id"])
     measured = (tl["day"] >= 0) & ~(first & (tl["day"] <= 0))
+    late = first & (tl["day"] > 0)
+    if late.any():
+        tl = tl.assign(action=np.where(late, "starts", tl["action"]))
     return tl[measured], tl[~measured]
 
 
@@ -555,9 +561,13 @@ def dated_detail(detail: str, start: dt.date) -> str:
     date, as the timeline records them) given as calendar dates, as the table's other dates
     are. "to day N" is the exclusive end of a quota period (sim/shocks/engine.py), so it
     becomes the period's last day, day N - 1; "until day N" is when an event's effects are
-    lifted, the event's ``end`` as the scenario gives it."""
+    lifted, the event's exclusive ``end``, so it becomes "to" its last day in force,
+    "inclusive", as ``sim show`` writes every end (review 129: "until 2025-07-10" beside
+    show's "to 2025-07-09 inclusive" read as one day more)."""
     def date(m: re.Match[str]) -> str:
         word, day = m.group(1), float(m.group(2))
+        if word == "until":
+            return f"to {start + dt.timedelta(days=math.ceil(day) - 1)} inclusive"
         last = math.ceil(day) - 1 if word == "to" else math.floor(day)
         return f"{word} {start + dt.timedelta(days=last)}"
 

@@ -327,6 +327,12 @@ class ShockEngine:
             start = max(0.0, self.at(spec.start)) if spec.start is not None else 0.0
             if start <= self.world.env.now:
                 self._begin_now.append(run)
+            else:
+                # among the starts of its instant, before whatever ends then: a regime
+                # that takes over from an event closing the same site (the M23 files' hand
+                # over on 2026-01-01) began after the event ended, and the gold held there
+                # left untaxed in between (review 129)
+                self.schedule(start, lambda run=run: None if run.started else run.begin())
             self.world.env.process(run.run(start))
 
     def _security(self) -> None:

@@ -105,5 +105,5 @@ def test_report_timeline_gives_dates_not_day_numbers() -> None:
 
     start = dt.date(2024, 1, 1)
     assert (dated_detail("21% armed-group tax until day 731.0", start)
-            == "21% armed-group tax until 2026-01-01")
+            == "21% armed-group tax to 2025-12-31 inclusive")
     assert dated_detail("closed", start) == "closed"

@@ -284,7 +284,8 @@ def test_timeline_counts_the_measured_period_and_keeps_each_row_true(tiny_result
         ("r", "state", hot): ("1 of 3", 1, "2024-02-10"),
         ("i", "start", "first: #1: closed for 2.0 days"): ("2 of 3", 2, "2024-01-21"),
         ("i", "end", "#1"): ("2 of 3", 2, "2024-01-05"),
-        ("late", "state", calm): ("1 of 3", 1, "2024-01-13")}
+        # its start, not an entry into its first state (review 129)
+        ("late", "starts", calm): ("1 of 3", 1, "2024-01-13")}
     start = regimes_at_start(res)
     assert start.to_dict("records") == [{"regime": "r", "state on the start date": hot,
                                          "replications": "2 of 3"}]

@@ -34,8 +34,11 @@ def test_the_timeline_gives_a_quotas_days_as_dates() -> None:
     assert (dated_detail("first exports from day 549", start)
             == "first exports from 2026-01-01")
     assert dated_detail("3,625 t to day 488", start) == "3,625 t to 2025-10-31"
+    # an event's end is exclusive: its last day in force, as sim show writes it
     assert (dated_detail("21% armed-group tax until day 730.0", start)
-            == "21% armed-group tax until 2026-07-01")
+            == "21% armed-group tax to 2026-06-30 inclusive")
+    assert (dated_detail("closed until day 20.5", start)
+            == "closed to 2024-07-21 inclusive")
     assert dated_detail("diverted to informal", start) == "diverted to informal"
 
 
