@@ -21,7 +21,6 @@ same seed, which the comparison checks and reports).
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import hashlib
 import math
@@ -31,7 +30,7 @@ import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -224,8 +223,20 @@ def _only_elsewhere(exc: ExperimentError, specs: Sequence[Any], arms: Sequence[A
         if not others:
             continue
         site = getattr(spec, "site", "all")
-        value = ("its value is 0" if getattr(spec, "metric", None) in ABSENT_IS_ZERO
-                 else "it has no value")
+        metric = getattr(spec, "metric", None)
+        value = ("its value is 0" if metric in ABSENT_IS_ZERO else "it has no value")
+        if metric == "reduced_days" and _has_row(arms[0].scenario,
+                                                  replace(spec, metric="closed_days")):
+            # the tables read it as the reference's closed days (absent_values): the
+            # reference has a mean, but the target measures the reference's own rows
+            # (review 130: "its value is 0" beside a table showing 10)
+            raise ExperimentError(
+                f"{spec}: only {', '.join(others)} {'has' if len(others) == 1 else 'have'} "
+                f"this row, not the reference {arms[0].label}, where only a closure slows "
+                f"{site} and the tables read its reduced days as its closed days: a "
+                "target measures the reference's own rows", what=exc.what,
+                hint=f"target closed_days:all:all:{site}, which both have, or measure "
+                     f"{others[0]} alone (sim run --target-ci)") from None
         where = (f"{site} is in {', '.join(others)} but not in the reference "
                  f"{arms[0].label}" if _lacks(arms[0].scenario, site) else
                  f"only {', '.join(others)} {'has' if len(others) == 1 else 'have'} this "
@@ -805,7 +816,7 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
             # 95% too, and say so, so that no file labels an interval of another level
             # "95%" (review 128: a 50% interval was headed "95% CI" beside the forest
             # plot's 95% one)
-            written = dataclasses.replace(
+            written = replace(
                 comp, confidence=0.95,
                 table=compare_table(results, [a.label for a in arms], 0.95, reps))
             comp.notes.append(

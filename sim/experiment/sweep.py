@@ -64,7 +64,7 @@ from scipy.stats import qmc
 
 from sim.experiment.errors import ExperimentError, python_wording
 from sim.experiment.executors import Backend, Job, open_backend, run_tasks
-from sim.experiment.precision import check_metrics, kpi_name, parse_metrics
+from sim.experiment.precision import check_metrics, check_point_rows, kpi_name, parse_metrics
 from sim.experiment.precision import select as select_kpis
 from sim.experiment.replication import ReplicationResult
 from sim.metrics.kpis import KPI_ROWS
@@ -922,7 +922,8 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
     points = PointScenarios(scenario, overrides)
     points.for_python = for_python
     param_notes = points.check(parsed)
-    check_metrics(specs, points.base)  # before anything is run: a typo costs nothing
+    # before anything is run: a typo costs nothing (the rows, once the points are built)
+    check_metrics(specs, points.base, rows=False)
     jobs = []
     # each point's own notes: a setting that does nothing may hold at some points only,
     # and the file's value that the base scenario notes may be at none
@@ -943,6 +944,7 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
                 + exc.report().replace("\n", "\n  "), what="--param",
                 hint=_whole_hint(parsed, exc, for_python) if whole else
                      "narrow the --param ranges to values the scenario accepts") from None
+    check_point_rows(specs, points.base, [job.sc for job in jobs])
     store = None
     saved_rows: int | None = None
     saved: dict[tuple[int, int], tuple[np.ndarray, list[Any]]] = {}

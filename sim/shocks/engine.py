@@ -648,8 +648,12 @@ class ShockEngine:
                               spec.ramp_days, failed)
             mines = [world.sites[world.site_index[m]] for m in spec.mines]
             self.deals.append((state, mines))
-        # a mine applies deals in the order they close (file order on a tie)
+        # a mine applies deals in the order they start (file order on a tie), whenever
+        # each first moves a share: a ramping deal, at 0 on its first day, came after one
+        # of the same start that did not ramp (review 130)
         self._deals_applied = sorted(self.deals, key=lambda d: max(0.0, d[0].start_t))
+        for rank, (state, _mines) in enumerate(self._deals_applied):
+            state.rank = rank
 
     def _deals(self) -> None:
         world = self.world

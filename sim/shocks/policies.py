@@ -282,6 +282,8 @@ class DealState:
     ramp_days: float
     failed: bool
     share_now: float = 0.0
+    rank: int = 0
+    """Place in the order a mine applies its deals: by start, then file order."""
 
     def share_at(self, now: float) -> float:
         """The deal's share (0-1) of the covered output at ``now`` (simulation days): 0

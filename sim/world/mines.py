@@ -173,7 +173,7 @@ class Mine(SiteBase):
     def recompute_offtake(self) -> None:
         """Offtake = scenario shares, then deals, then diversions."""
         eff = self.base_offtake.copy()
-        for deal in self.deals.values():
+        for deal in sorted(self.deals.values(), key=lambda d: d.rank):
             coms = [c for c in self.commodities if c in deal.commodities]
             move_offtake(eff, coms, deal.share_now, deal.to_channel, deal.from_channels)
         self.undiverted = eff.copy()

@@ -87,3 +87,41 @@ def test_a_sweep_metric_the_scenario_lacks_is_refused_before_the_run(
     assert res.exit_code == 2, res.output
     assert "exists for commodities all" in res.output
     assert not (tmp_path / "s").exists()
+
+
+def test_a_sweep_metric_a_swept_parameter_gives_the_points_runs(tmp_path: Path) -> None:
+    # review 130: the base's lane has no capacity, so no utilisation; every point gives it
+    # one. Refused once rows were checked against the base alone; it ran before, and does
+    res = cli("sweep", TINY, "--param", "lanes.mine_border.capacity_trucks_per_day=50:100",
+              "-n", 2, "-w", 1, "--out", tmp_path / "s", "-q", "--no-figures", "--metric",
+              "utilisation:all:all:mine_border")
+    assert res.exit_code == 0, res.output
+    assert "utilisation:all:all:mine_border" in (tmp_path / "s" / "sweep.csv").read_text()
+
+
+def test_a_metric_the_scenario_has_no_row_of_says_why(no_runs: None) -> None:
+    with pytest.raises(ExperimentError) as err:
+        sim.run(TINY, 2, target_ci=0.1, metrics=["reduced_days:all:all:border"])
+    text = str(err.value)
+    assert "the scenario has no row of reduced_days, which is written only where" in text
+    assert "did you mean" not in text + (err.value.hint or "")
+
+
+def test_reduced_days_the_reference_reads_as_closed_days_says_so(tmp_path: Path,
+                                                                 no_runs: None) -> None:
+    # a closure of a road without a capacity: only closed days there; a capacity in the
+    # other scenario gives it reduced days, which the tables read as the reference's
+    # closed days (not 0)
+    path = tmp_path / "closed.yaml"
+    path.write_text(f"extends: {TINY}\nname: closed\nshocks:\n  events:\n    cut:\n"
+                    "      start: 10\n      end: 20\n      targets: {lanes: [mine_border]}\n"
+                    "      effects: {capacity_factor: 0}\n", encoding="utf-8")
+    other = sim.load_scenario(path, ["lanes.mine_border.capacity_trucks_per_day=200",
+                                     "name=other"])
+    with pytest.raises(ExperimentError) as err:
+        sim.compare([sim.load_scenario(path), other], replications=2, target_ci=0.1,
+                    metrics=["reduced_days:all:all:mine_border"])
+    text = " ".join(str(err.value).split())
+    assert "read its reduced days as its closed days" in text
+    assert "its value is 0" not in text
+    assert "closed_days:all:all:mine_border" in err.value.hint

@@ -79,3 +79,34 @@ def test_show_names_the_giving_channels_and_that_deals_are_not_planned() -> None
     assert ("40% of copper, cobalt from kcc, mutanda (of what western takes) to "
             "us_partnered") in out
     assert "(planned at the offtake shares above: the offtake deal's load is not counted" in out
+
+
+TINY = ROOT / "tests" / "data" / "tiny.yaml"
+
+
+def tiny_deal(name: str, to: str, ramp: int) -> str:
+    return (f"    {name}:\n      mines: [mine_a]\n      commodities: [copper]\n"
+            f"      share: 0.6\n      to_channel: {to}\n      from_channels: [formal]\n"
+            f"      start: 10\n      ramp_days: {ramp}\n")
+
+
+@pytest.mark.parametrize("ramp", [0, 5])
+def test_a_ramping_deal_keeps_its_place_in_the_order(tmp_path: Path, ramp: int) -> None:
+    # review 130: a deal ramping from 0 first moved a share a day after one of the same
+    # start that did not ramp, and a mine applied them in that order, not the file's
+    path = tmp_path / "deals.yaml"
+    path.write_text(
+        f"extends: {TINY}\nname: deals\nhorizon_days: 200\nchannels:\n"
+        "  ch_a:\n    routes:\n      direct: {path: [border, market_x]}\n"
+        "  ch_b:\n    routes:\n      direct: {path: [border, market_x]}\n"
+        "policies:\n  offtake_deals:\n" + tiny_deal("deal_a", "ch_a", ramp)
+        + tiny_deal("deal_b", "ch_b", 0), encoding="utf-8")
+    sc = load(path)
+    assert competing_deals(sc)[0].startswith("offtake deals deal_a and deal_b")
+    res = sim.run(sc, replications=1, seed=1, workers=1, figures=False)
+    a, b, left = (float(res.kpi("mined_t", "copper", ch)[0])
+                  for ch in ("ch_a", "ch_b", "formal"))
+    # from the end of the ramp on, 60 t a day to ch_a, 0.6 of the 40 left to ch_b
+    assert a > 2 * b
+    if ramp == 0:
+        assert (a, b, left) == pytest.approx((11_400, 4_560, 4_040))  # 1,000 t before
