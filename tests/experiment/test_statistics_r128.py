@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 from expt_helpers import RANDOM, TINY
 
+import sim
 from sim.experiment.compare import run_comparison
 from sim.experiment.precision import Measure, StopReport
 from sim.output.compare_output import comparison_text, runs_of
@@ -76,8 +77,35 @@ def test_a_difference_over_fewer_pairs_says_so() -> None:
     assert runs_of("1.5", float("nan"), 20) == "1.5"
 
 
-@pytest.mark.parametrize("n, exact", [(8, True), (12, False)])
+@pytest.mark.parametrize("n, exact", [(8, True), (9, True), (10, False), (12, False)])
 def test_the_correlation_note_says_how_its_line_is_drawn(n: int, exact: bool) -> None:
     note = correlation_note(n)
     assert ("t approximation" in note) is not exact
     assert "about one in twenty can pass that line by chance" in note
+
+
+def test_a_comparison_at_50_percent_says_50_everywhere_and_marks_fewer_pairs() -> None:
+    # a 16-day horizon: one run of the reference delivers nothing, so its lead time is a
+    # mean over 19 runs and the difference over 19 pairs; the scenarios differ, so the
+    # sites' list is printed under the table too
+    a = sim.load_scenario(TINY, [*RANDOM, "horizon_days=16"])
+    b = sim.load_scenario(TINY, [*RANDOM, "horizon_days=16",
+                                 "sites.border.clearance_trucks_per_day=8", "name=tinyb"])
+    comp = run_comparison([a, b], replications=20, seed=1, workers=1, confidence=0.5)
+    text = comparison_text(comp)
+    assert "95%" not in text and "one in twenty" not in text
+    assert "with a 50% Student-t interval" in text and "50% CI" in text
+    assert "Sites and lanes whose difference's 50% interval excludes zero" in text
+    assert "about 50% of them can exclude zero by chance" in text
+    lead = next(line for line in text.splitlines()
+                if line.startswith("copper     mean_lead_time_days "))
+    # the reference's mean over 19 runs, the scenario's over 20, the difference over 19
+    assert lead.split()[2:6] == ["12.39", "(19", "of", "20)"]
+    assert "-0.442 (19 of 20)" in lead and "12.04 (" not in lead
+
+
+@pytest.mark.parametrize("level, text", [(0.95, "95%"), (0.5, "50%"), (0.995, "99.5%")])
+def test_a_level_is_written_as_a_percent(level: float, text: str) -> None:
+    from sim.output.tables import ci_level
+
+    assert ci_level(level) == text

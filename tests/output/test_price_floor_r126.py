@@ -9,14 +9,17 @@ a comparison read "all equal" with no reason given."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 import sim
 from sim.experiment.compare import run_comparison
+from sim.output import figures as F
 from sim.output.compare_output import comparison_text
 from sim.output.figures import reached_floor
+from sim.output.report import compare_report_html, run_report_html
 from sim.output.tables import floored_prices, money_note, price_extremes
 from sim.scenario.shock_checks import price_factor_bounds, warmup_only
 
@@ -49,6 +52,50 @@ def test_a_price_factor_past_a_bound_is_noted(tmp_path: Path, factor: float,
     assert price_factor_bounds(sim.load_scenario(TINY)) == []
 
 
+def test_a_bound_is_noted_for_every_commodity_and_a_regime_state(tmp_path: Path) -> None:
+    # no commodity named: every commodity the shock moves; a regime's state too
+    path = tmp_path / "bounds.yaml"
+    path.write_text(
+        f"extends: {TINY}\nname: bounds\nshocks:\n  events:\n    crash:\n"
+        "      start: 10\n      duration_days: 5\n      targets: {markets: [market_x]}\n"
+        "      effects: {price_factor: 0.01}\n  regimes:\n    mood:\n"
+        "      targets: {markets: [market_x]}\n      states:\n        calm: {}\n"
+        "        mania:\n          effects: {price_factor: 20}\n"
+        "      rates_per_year:\n        calm: {mania: 1}\n        mania: {calm: 4}\n",
+        encoding="utf-8")
+    with pytest.warns(UserWarning):
+        sc = sim.load_scenario(path)
+    notes = price_factor_bounds(sc)
+    assert [n.split(":")[0] for n in notes] == ["shocks.events.crash",
+                                                "shocks.regimes.mood.states.mania"]
+    assert "below copper's price floor" in notes[0] and "above" in notes[1]
+
+
+def test_a_bound_exactly_at_the_floor_or_cap_is_not_noted(tmp_path: Path) -> None:
+    for factor in (0.1, 10.0):
+        path = scenario(tmp_path, event("edge", 10, 5, f"price_factor: {factor}"))
+        assert price_factor_bounds(sim.load_scenario(path)) == []
+
+
+def test_a_ban_and_an_incident_hazard_ending_in_the_warm_up_are_noted(
+        tmp_path: Path) -> None:
+    path = tmp_path / "early.yaml"
+    path.write_text(
+        f"extends: {TINY}\nname: early\nwarmup_days: 50\npolicies:\n  export_bans:\n"
+        "    stop:\n      commodity: copper\n      start: -40\n      end: -10.5\n"
+        "shocks:\n  incidents:\n    strikes:\n      rate_per_year: 5\n"
+        "      duration_days: 3\n      start: -40\n      end: -20\n"
+        "      targets: {sites: [border]}\n      effects: {capacity_factor: 0}\n",
+        encoding="utf-8")
+    with pytest.warns(UserWarning):
+        sc = sim.load_scenario(path)
+    notes = warmup_only(sc)
+    # the ban's end inside day -11 (2023-12-21) is given as that day
+    assert [n.split(" ends by ")[0] for n in notes] == ["shocks.incidents.strikes",
+                                                       "policies.export_bans.stop"]
+    assert "ends by 2023-12-21" in notes[1]
+
+
 def test_a_shock_ending_in_the_warm_up_is_noted(tmp_path: Path) -> None:
     path = scenario(tmp_path, event("early", -40, 40, "demand_factor: 3")
                     + event("late", -40, 41, "demand_factor: 3"), warmup=50)
@@ -59,6 +106,12 @@ def test_a_shock_ending_in_the_warm_up_is_noted(tmp_path: Path) -> None:
     assert len(notes) == 1 and notes[0].startswith("shocks.events.early ends by 2024-01-01")
 
 
+def floor_lines(fig: Any) -> list[Any]:
+    """The dotted lines at the floor of 0.1 in ``fig``'s panels."""
+    return [line for ax in fig.axes for line in ax.get_lines()
+            if line.get_linestyle() == ":" and list(line.get_ydata()) == [0.1, 0.1]]
+
+
 def test_a_price_at_its_floor_is_noted_and_drawn(tmp_path: Path) -> None:
     path = scenario(tmp_path, event("crash", 14, 42, "price_factor: 0.05"))
     with pytest.warns(UserWarning):
@@ -66,10 +119,19 @@ def test_a_price_at_its_floor_is_noted_and_drawn(tmp_path: Path) -> None:
     assert floored_prices(res) == {"copper": "fell to its floor (0.1)"}
     assert reached_floor(res, "copper") == pytest.approx(0.1)
     high = price_extremes(res.summary(), res)
-    assert "copper: the index fell to its floor (0.1)" in money_note(high)
-    plain = sim.run(TINY, replications=2, seed=1, workers=1, figures=False)
-    assert floored_prices(plain) == {} and reached_floor(plain, "copper") is None
-    assert np.all(plain.series_values >= 0)
+    note = money_note(high)
+    assert "copper: the index fell to its floor (0.1)" in note
+    assert "move with the index however exported_t moves" in note
+    assert "fell to its floor (0.1)" in run_report_html(res)
+    assert floor_lines(F.prices_figure(res))
+    plain_run = sim.run(TINY, replications=2, seed=1, workers=1, figures=False)
+    named = [("tiny", plain_run), ("shocked", res)]
+    assert floor_lines(F.compare_series_figure(named, "price_index"))
+    assert not floor_lines(F.compare_series_figure(named[:1] * 2, "price_index"))
+    assert "fell to its floor (0.1)" in compare_report_html(named)
+    assert floored_prices(plain_run) == {} and reached_floor(plain_run, "copper") is None
+    assert not floor_lines(F.prices_figure(plain_run))
+    assert np.all(plain_run.series_values >= 0)
 
 
 def test_the_comparison_says_the_money_kpis_follow_the_floor(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ out the channels the deal takes from."""
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,64 @@ def test_a_ramping_deal_keeps_its_place_in_the_order(tmp_path: Path, ramp: int) 
     assert a > 2 * b
     if ramp == 0:
         assert (a, b, left) == pytest.approx((11_400, 4_560, 4_040))  # 1,000 t before
+
+
+def deal_on(name: str, mines: str, coms: str, to: str, giving: str | None) -> str:
+    give = f"      from_channels: {giving}\n" if giving else ""
+    return (f"    {name}:\n      mines: {mines}\n      commodities: {coms}\n"
+            f"      share: 0.5\n      to_channel: {to}\n{give}      start: 10\n")
+
+
+def deals_file(tmp_path: Path, *deals: str) -> sim.Scenario:
+    path = tmp_path / "pair.yaml"
+    path.write_text(
+        f"extends: {TINY}\nname: pair\nhorizon_days: 30\nchannels:\n"
+        "  ch_a:\n    routes:\n      direct: {path: [border, market_x]}\n"
+        "  ch_b:\n    routes:\n      direct: {path: [border, market_x]}\n"
+        "sites:\n  mine_b:\n    kind: mine\n    region: home\n"
+        "    location: {lat: -10.5, lon: 26.5}\n    output:\n"
+        "      copper: {form: cathode, t_per_year: 3652.5}\n"
+        "    offtake:\n      copper: {formal: 1.0}\n"
+        "lanes:\n  mine_b_border: {from: mine_b, to: border, mode: road, transit_days: 2}\n"
+        "policies:\n  offtake_deals:\n" + "".join(deals), encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return sim.load_scenario(path)
+
+
+def test_deals_on_other_mines_are_not_noted(tmp_path: Path) -> None:
+    sc = deals_file(tmp_path, deal_on("a", "[mine_a]", "[copper]", "ch_a", "[formal]"),
+                    deal_on("b", "[mine_b]", "[copper]", "ch_b", "[formal]"))
+    assert competing_deals(sc) == []
+
+
+def test_a_deal_taking_from_the_channel_another_fills_is_noted(tmp_path: Path) -> None:
+    sc = deals_file(tmp_path, deal_on("a", "[mine_a]", "[copper]", "ch_a", "[formal]"),
+                    deal_on("b", "[mine_a]", "[copper]", "ch_b", "[ch_a]"))
+    assert competing_deals(sc) == [
+        "offtake deals a and b both take copper of mine_a (b from ch_a, which a fills): a "
+        "applies first (it starts first, or comes first in the file), b to what it leaves, "
+        "so their order decides how much each channel gets; merge them into one deal, or "
+        "order them as intended"]
+
+
+def test_deals_without_giving_channels_take_from_all_but_their_own(tmp_path: Path) -> None:
+    sc = deals_file(tmp_path, deal_on("a", "[mine_a]", "[copper]", "ch_a", None),
+                    deal_on("b", "[mine_a, mine_b]", "[copper]", "ch_b", None))
+    # a gives up formal and ch_b, b formal and ch_a: formal is common
+    assert competing_deals(sc)[0].startswith(
+        "offtake deals a and b both take copper of mine_a (from formal):")
+
+
+def test_the_deal_timeline_names_the_giving_channels(tmp_path: Path) -> None:
+    sc = deals_file(tmp_path, deal_on("a", "[mine_a]", "[copper]", "ch_a", "[formal]"))
+    res = sim.run(sc, replications=1, seed=1, workers=1, figures=False)
+    rows = res.timeline[res.timeline["kind"] == "deal"]
+    assert list(rows["detail"]) == ["50% of copper from mine_a (of what formal takes) to ch_a"]
+
+
+def test_show_says_nothing_of_deals_where_there_are_none() -> None:
+    from click.testing import CliRunner
+
+    out = CliRunner().invoke(main, ["show", str(TINY), "--no-figure"]).output
+    assert "Capacity against planned flow" in out and "offtake deal" not in out
