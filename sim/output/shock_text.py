@@ -26,6 +26,13 @@ def _date(sc: Scenario, when: When) -> dt.date:
     return when if isinstance(when, dt.date) else sc.start + dt.timedelta(days=float(when))
 
 
+def _first_exports(sc: Scenario, q: Any) -> dt.date:
+    """The day quota ``q``'s first exports may leave: its first period's start plus its
+    ``first_export_delay_days`` (a part day within that day)."""
+    delay = dt.timedelta(days=math.floor(q.first_export_delay_days))
+    return _date(sc, q.schedule[0].start) + delay
+
+
 def _run_begins(sc: Scenario) -> dt.date:
     """The first simulated day: the start of the warm-up (the start date without one)."""
     return sc.start - dt.timedelta(days=float(sc.warmup_days))
@@ -156,9 +163,17 @@ def bars(sc: Scenario) -> list[Bar]:
                     f"{ban.country or sc.exporting_country} {ban.commodity} exports stopped"
                     + (f" ({', '.join(ban.channels)})" if ban.channels else "")))
     for pid, quota in pol.export_quotas.items():
+        # in force to its last period's last day or, carried over, to carry_over_until
+        # (inclusive days: the bar's end is the day after); the calendar drew the Q4 2025
+        # quota to 31 December, when its exports only began, not to 31 March (review 132)
+        last = _date(sc, quota.schedule[-1].end)
+        if quota.carry_over and quota.carry_over_until is not None:
+            last = max(last, _date(sc, quota.carry_over_until))
+        first = (f", first exports {_first_exports(sc, quota)}"
+                 if quota.first_export_delay_days else "")
         out.append(("export quota", pid, _date(sc, quota.schedule[0].start),
-                    _date(sc, quota.schedule[-1].end),
-                    f"{quota.country or sc.exporting_country} {quota.commodity} quota"))
+                    last + dt.timedelta(days=1),
+                    f"{quota.country or sc.exporting_country} {quota.commodity} quota{first}"))
     for pid, deal in pol.offtake_deals.items():
         out.append(("offtake deal", pid, _date(sc, deal.start), None,
                     f"{deal.share:.0%} to {deal.to_channel}"))
@@ -266,7 +281,7 @@ def describe_shocks(sc: Scenario) -> str:
             f"on {_targets(sc, inc.targets, [inc.effects])}")
     for pid, ban in pol.export_bans.items():
         ends = _ban_end_day(sc, ban)
-        end = f" {_to_last_day(sc, ends)}" if ends is not None else ""
+        end = f" {_to_last_day(sc, ends)}" if ends is not None else " to the end of the run"
         # a ban acts on the mines of its country: said, as a transit country is a slip
         mines = f"mines in {ban.country or sc.exporting_country}"
         limit = (f"; {mines} stock up to {n_days(ban.stock_limit_days)} of output, then "
@@ -288,6 +303,10 @@ def describe_shocks(sc: Scenario) -> str:
             + (f" to {_date(sc, q.carry_over_until)} inclusive"
                if q.carry_over and q.carry_over_until else "")
             + f"; first exports {n_days(q.first_export_delay_days)} after the quota starts"
+            + (f" (from {_first_exports(sc, q)})" if q.first_export_delay_days else "")
+            # who gets it is the core of such a policy (review 132)
+            + ("; shared among " + ", ".join(f"{m} {s * 100:.4g}%" for m, s in q.allocation.items())
+               if q.allocation else "; shared by the mines' planned output on its channels")
             + ("; each period's allowance accrues evenly day by day" if q.release == "daily"
                else "; each period's allowance released whole on its first day")
             # as a ban's: the limit is what makes the mines curtail

@@ -1036,6 +1036,13 @@ def idle_policies(sc: Scenario) -> list[str]:
                     + (" unless allowance carries over" if q.carry_over else "")
                     + f"; if they should meet, end entry {i} the day before entry {i + 1} "
                     "starts")
+        if q.strategic_share >= 1:
+            # valid (a sweep may reach it), but it stops these exports as a ban would, as a
+            # first-export delay past the quota's end does, which is refused (review 132)
+            notes.append(
+                f"export quota {pid!r} has strategic_share {q.strategic_share:g}: the state "
+                "keeps every tonne, so no mine exports anything under it, as under a ban; "
+                "give a share below 1, or an export ban if that is meant")
         if not q.carry_over and q.carry_over_until is not None:
             # valid: a variant may turn off the carry-over its base file dates
             notes.append(
