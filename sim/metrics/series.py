@@ -39,7 +39,14 @@ shortfall_t        market                     demand not met
 price_index        world                      price index (1 = reference price)
 stock_t            site kind                  held at sites of that kind at each day's end
 in_transit_t       all                        on lanes at each day's end
+held_t             site (``series_sites``)    held at that site at each day's end
+held_trucks        border post                trucks in line, in clearance or held after
+                   (``series_sites``;         it at each day's end (as
+                   commodity ``all``)         ``peak_held_trucks`` counts them)
 =================  =========================  ==============================================
+
+``held_t`` and ``held_trucks`` exist only for the sites a scenario names in
+``series_sites`` (none by default: each adds a series per commodity to every replication).
 """
 
 from __future__ import annotations
@@ -183,6 +190,10 @@ def catalogue(sc: Scenario) -> SeriesCatalogue:
         keys.append((com, "price_index", "world", "ratio"))
         keys += [(com, "stock_t", k, "t") for k in kinds]
         keys.append((com, "in_transit_t", "all", "t"))
+        keys += [(com, "held_t", s, "t") for s in sc.series_sites]
+    # trucks carry every commodity: one series per border post, as World records them
+    keys += [("all", "held_trucks", s, "trucks") for s in sc.series_sites
+             if sc.sites[s].kind == "border_post"]
     n_days = math.ceil(sc.horizon)  # the days the recorder keeps
     if sc.series_period_days == MONTH:
         dates, days = month_periods(sc.start, n_days)
@@ -258,11 +269,21 @@ def aggregate(world: World, cat: SeriesCatalogue) -> np.ndarray:
         "stock_t": _periods(rec.stock, p, n, "mean", d),
         "in_transit_t": _periods(rec.in_transit, p, n, "mean", d),
     }
+    if rec.site_held.shape[1]:
+        means["held_t"] = _periods(rec.site_held, p, n, "mean", d)
+        held_i = {s: i for i, s in enumerate(world.sc.series_sites)}
+    if rec.held_trucks.shape[1]:
+        means["held_trucks"] = _periods(rec.held_trucks, p, n, "mean", d)
+        posts = [s for s in world.sc.series_sites
+                 if world.sc.sites[s].kind == "border_post"]
+        truck_i = {s: i for i, s in enumerate(posts)}
     # holdings are counted from the ledger's flows: a day that held nothing can show a
     # residue of their rounding (HELD_RESIDUE_T)
     passed = passed_t(world)
     means["stock_t"] = snap_held(means["stock_t"], passed[None, :, None])
     means["in_transit_t"] = snap_held(means["in_transit_t"], passed[None, :])
+    if "held_t" in means:
+        means["held_t"] = snap_held(means["held_t"], passed[None, None, :])
     com_i = world.commodity_index
     chan_i = world.channel_index
     country_i = world.country_index
@@ -270,6 +291,9 @@ def aggregate(world: World, cat: SeriesCatalogue) -> np.ndarray:
     kind_i = {k: i for i, k in enumerate(world.kinds)}
     out = np.empty((len(cat.keys), n), dtype=np.float32)
     for row, (com, metric, key, _unit) in enumerate(cat.keys):
+        if metric == "held_trucks":
+            out[row] = means["held_trucks"][:, truck_i[key]]
+            continue
         c = com_i[com]
         if metric in ("mined_t", "exported_t"):
             # refined metal is booked in the column after the channels'
@@ -285,6 +309,8 @@ def aggregate(world: World, cat: SeriesCatalogue) -> np.ndarray:
             out[row] = means["stock_t"][:, c, kind_i[key]]
         elif metric == "in_transit_t":
             out[row] = means["in_transit_t"][:, c]
+        elif metric == "held_t":
+            out[row] = means["held_t"][:, held_i[key], c]
         else:  # pragma: no cover - the catalogue has no other metric
             raise ValueError(metric)
     return out

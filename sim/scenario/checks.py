@@ -214,6 +214,14 @@ def check_scenario(sc: Scenario) -> list[Issue]:
         if sc.horizon < MAX_HORIZON_DAYS:  # else refused above, with its own reason
             _check_calendar_range(c, sc)
 
+    seen_series: set[str] = set()
+    for i, sid in enumerate(sc.series_sites):
+        if sid in seen_series:
+            c.add(("series_sites", i), f"site {sid!r} is named twice",
+                  "name each site once")
+        seen_series.add(sid)
+        c.ref(("series_sites", i), sid, sites, "site")
+
     for section, reserved in RESERVED_IDS.items():
         for rid, why in reserved.items():
             if rid in getattr(sc, section):

@@ -594,6 +594,15 @@ class Scenario(Strict):
     warm-up is never in the series, so months follow ``start`` whatever ``warmup_days`` is.
     Flows are summed over each period's days and levels averaged over them; the series
     tables' ``days`` column gives each period's days (divide a flow by it for t/day)."""
+    series_sites: list[Id] = []
+    """Sites whose holdings get time series of their own, beside ``stock_t`` by kind of
+    site: ``held_t`` of each commodity (metal held there at each day's end, averaged over
+    each period) and, for a border post, ``held_trucks`` (trucks in line, in clearance or
+    held after it at each day's end, as ``peak_held_trucks`` counts them, averaged over
+    each period; key the post, commodity ``all``). For the queue at a border post or a
+    port over time, e.g. ``series_sites: [kasumbalesa, dar_es_salaam]``. Each site adds a
+    series per commodity to every replication's results (about 2 kB a series over ten
+    years of weekly periods)."""
     exporting_country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "COD"
     """Country whose exports are counted (metal leaving it is 'exported')."""
     commodities: dict[Id, Commodity] = Field(min_length=1)

@@ -19,11 +19,14 @@ class Recorder:
     share of their form) [day, commodity, channel + 1] (the last channel column is refined
     metal); ``delivered`` and ``arrivals`` [day, commodity, country];
     ``demand``, ``consumed`` and ``shortfall`` [day, commodity, market]; ``price`` [day,
-    commodity]; ``stock`` [day, commodity, site kind]; ``in_transit`` [day, commodity].
+    commodity]; ``stock`` [day, commodity, site kind]; ``in_transit`` [day, commodity];
+    ``site_held`` [day, named site, commodity] and ``held_trucks`` [day, named border
+    post] for the scenario's ``series_sites``.
     """
 
     def __init__(self, t0: float, horizon_days: float, n_commodities: int, n_channels: int,
-                 n_countries: int, n_markets: int, n_kinds: int) -> None:
+                 n_countries: int, n_markets: int, n_kinds: int, n_series_sites: int = 0,
+                 n_series_posts: int = 0) -> None:
         self.t0 = t0
         self.n_days = int(math.ceil(horizon_days))
         d, c = self.n_days, n_commodities
@@ -44,6 +47,8 @@ class Recorder:
         """The stocks, laid out for the daily matrix product that fills them."""
         self.stock = self.stock_by_kind.transpose(0, 2, 1)
         self.in_transit = np.zeros((d, c))
+        self.site_held = np.zeros((d, n_series_sites, c))
+        self.held_trucks = np.zeros((d, n_series_posts))
 
     def day(self, now: float) -> int:
         """Index of the measured day containing time ``now``; -1 outside the period."""

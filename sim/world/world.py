@@ -133,8 +133,15 @@ class World:
         self.countries = dest_countries
         self.country_index = {c: i for i, c in enumerate(dest_countries)}
         self.market_ids = [s for s, site in sc.sites.items() if site.kind == "market"]
+        self._series_sites = np.array([self.site_index[s] for s in sc.series_sites],
+                                      dtype=np.intp)
+        """Sites of ``sc.series_sites``, by index: their holdings are recorded daily."""
+        posts = [s for s in sc.series_sites if sc.sites[s].kind == "border_post"]
+        self._series_post_slot = {self.site_index[s]: j for j, s in enumerate(posts)}
+        """Border posts of ``sc.series_sites``: site index -> column of their trucks."""
         self.recorder = Recorder(self.t0, sc.horizon, n_c, n_k, len(dest_countries),
-                                 len(self.market_ids), len(self.kinds))
+                                 len(self.market_ids), len(self.kinds),
+                                 len(self._series_sites), len(posts))
         self._new_day_buffers()
         self._kind_matrix = np.zeros((len(self.kinds), len(self.site_ids)))
         for i, sid in enumerate(self.site_ids):
@@ -580,7 +587,10 @@ class World:
         held += led.opening_site
         np.dot(self._kind_matrix, held, out=rec.stock_by_kind[day])
         np.maximum(self.peak_held, held, out=self.peak_held)
+        if self._series_sites.size:
+            np.take(held, self._series_sites, axis=0, out=rec.site_held[day])
         peak_trucks = self.peak_held_trucks
+        slots = self._series_post_slot
         for post in self._border_posts:
             trucks = post.server.units_in
             if post.delayed or post.blocked:
@@ -588,6 +598,10 @@ class World:
                               for lot in (*post.delayed, *post.blocked))
             if trucks > peak_trucks[post.index]:
                 peak_trucks[post.index] = trucks
+            if slots:
+                slot = slots.get(post.index)
+                if slot is not None:
+                    rec.held_trucks[day, slot] = trucks
         transit = rec.in_transit[day]
         np.dot(self._lane_flat, self._transit_matrix, out=transit)
         transit += self._transit_opening
