@@ -86,7 +86,11 @@ panel in :func:`flows_figure`."""
 _NOT_FLOWS = {"price_index": "a level, not a flow: draw it with res.plot.prices() "
                              "(prices_figure)",
               "stock_t": "a level, not a flow: draw it with res.plot.stocks() (stocks_figure)",
-              "in_transit_t": "a level, not a flow: read it from res.series_summary()"}
+              "in_transit_t": "a level, not a flow: read it from res.series_summary()",
+              "held_t": "a level (a named site's holdings), not a flow: read it from "
+                        "res.series_summary()",
+              "held_trucks": "a level (a border post's trucks), not a flow: read it from "
+                             "res.series_summary()"}
 
 
 def flow_name(metric: str) -> str:

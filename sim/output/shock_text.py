@@ -29,8 +29,10 @@ def _date(sc: Scenario, when: When) -> dt.date:
 def _first_exports(sc: Scenario, q: Any) -> dt.date:
     """The day quota ``q``'s first exports may leave: its first period's start plus its
     ``first_export_delay_days`` (a part day within that day)."""
-    delay = dt.timedelta(days=math.floor(q.first_export_delay_days))
-    return _date(sc, q.schedule[0].start) + delay
+    # the day the start plus the delay falls in: a start at day 10.5 and a delay of 0.6
+    # days allow exports from day 11.1 (review 134)
+    day = math.floor(sc.day_of(q.schedule[0].start) + q.first_export_delay_days)
+    return sc.start + dt.timedelta(days=day)
 
 
 def _run_begins(sc: Scenario) -> dt.date:

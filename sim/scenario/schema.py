@@ -601,8 +601,9 @@ class Scenario(Strict):
     held after it at each day's end, as ``peak_held_trucks`` counts them, averaged over
     each period; key the post, commodity ``all``). For the queue at a border post or a
     port over time, e.g. ``series_sites: [kasumbalesa, dar_es_salaam]``. Each site adds a
-    series per commodity to every replication's results (about 2 kB a series over ten
-    years of weekly periods)."""
+    series per commodity to every replication's results: about 2 kB a series over ten
+    years of weekly periods as results keep them, and about 150 kB in the tidy
+    ``Results.series`` table (522 rows of about 280 bytes), so name the sites you need."""
     exporting_country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "COD"
     """Country whose exports are counted (metal leaving it is 'exported')."""
     commodities: dict[Id, Commodity] = Field(min_length=1)

@@ -651,7 +651,9 @@ class ShockEngine:
         # a mine applies deals in the order they start (file order on a tie), whenever
         # each first moves a share: a ramping deal, at 0 on its first day, came after one
         # of the same start that did not ramp (review 130)
-        self._deals_applied = sorted(self.deals, key=lambda d: max(0.0, d[0].start_t))
+        # by the start as given: deals starting before the warm-up all act from its first
+        # instant, but the one that starts first still comes first (review 134)
+        self._deals_applied = sorted(self.deals, key=lambda d: d[0].start_t)
         for rank, (state, _mines) in enumerate(self._deals_applied):
             state.rank = rank
 

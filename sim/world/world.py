@@ -601,7 +601,10 @@ class World:
             if slots:
                 slot = slots.get(post.index)
                 if slot is not None:
-                    rec.held_trucks[day, slot] = trucks
+                    # the running count of trucks in and out leaves a residue of its
+                    # rounding when the post empties (-1e-14): 0, as holdings are (review
+                    # 134)
+                    rec.held_trucks[day, slot] = trucks if abs(trucks) > 1e-9 else 0.0
         transit = rec.in_transit[day]
         np.dot(self._lane_flat, self._transit_matrix, out=transit)
         transit += self._transit_opening

@@ -83,3 +83,27 @@ def test_a_site_named_wrongly_is_refused_with_its_line(tmp_path: Path) -> None:
     assert "named.yaml:5" in text and "unknown site 'bordre'" in text
     assert "did you mean 'border'?" in text
     assert "site 'border' is named twice" in text
+
+
+def test_a_post_that_empties_has_no_trucks_left(tmp_path: Path) -> None:
+    # review 134: the running count of trucks in and out left -1e-14 trucks when the post
+    # emptied, where held_t was 0
+    path = tmp_path / "closed.yaml"
+    path.write_text(f"extends: {TINY}\nname: closed\nseries_period_days: 1\n"
+                    "series_sites: [border]\nshocks:\n  events:\n    shut:\n"
+                    "      start: 20\n      end: 30\n      targets: {sites: [border]}\n"
+                    "      effects: {capacity_factor: 0}\n", encoding="utf-8")
+    # lots of random size at 30 t a truck: fractions of trucks that do not add up exactly
+    sc = sim.load_scenario(path, ["commodities.copper.forms.cathode.payload_t_per_truck=30",
+                                  "sites.mine_a.variability={dist: gamma, shape: 4, "
+                                  "scale: 0.25}"])
+    res = sim.run(sc, replications=2, seed=1, figures=False)
+    held, trucks = series(res, "held_t", "border"), series(res, "held_trucks", "border")
+    assert trucks.max() > 30 and (trucks >= 0).all()
+    assert (trucks[held == 0] == 0).all() and (held == 0).sum() > 100
+
+
+@pytest.mark.parametrize("metric", ["held_t", "held_trucks"])
+def test_they_are_levels_for_the_flows_figure(slow: sim.Results, metric: str) -> None:
+    with pytest.raises(ValueError, match="a level .* read it from res.series_summary"):
+        slow.plot.flows(metrics=[metric])

@@ -58,3 +58,12 @@ def test_a_quota_the_state_keeps_whole_is_noted(share: float, noted: bool) -> No
         sc = sim.load_scenario(TINY, [quota])
     assert any("keeps every tonne" in str(w.message) for w in caught) is noted
     assert any("keeps every tonne" in n for n in idle_policies(sc)) is noted
+
+
+def test_the_first_exports_day_counts_a_part_day_start() -> None:
+    # review 134: a start at day 10.5 and a delay of 0.6 allow exports from day 11.1
+    sc = sim.load_scenario(TINY, ["policies.export_quotas.q={commodity: copper, schedule: "
+                                  "[{start: 10.5, end: 40, tonnes: 1000}], "
+                                  "first_export_delay_days: 0.6}"])
+    q = line_of(describe_shocks(sc), "  export quota q:")
+    assert "(from 2024-01-12)" in q

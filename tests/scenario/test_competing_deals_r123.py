@@ -172,3 +172,16 @@ def test_show_says_nothing_of_deals_where_there_are_none() -> None:
 
     out = CliRunner().invoke(main, ["show", str(TINY), "--no-figure"]).output
     assert "Capacity against planned flow" in out and "offtake deal" not in out
+
+
+def test_deals_starting_before_the_run_keep_their_start_order(tmp_path: Path) -> None:
+    # review 134: both act from the run's first instant, and their ranks tied at it, so
+    # the file's order decided; the one that started first applies first
+    sc = deals_file(tmp_path, deal_on("late", "[mine_a]", "[copper]", "ch_a", "[formal]")
+                    .replace("start: 10", "start: -100"),
+                    deal_on("early", "[mine_a]", "[copper]", "ch_b", "[formal]")
+                    .replace("start: 10", "start: -200"))
+    assert competing_deals(sc)[0].startswith("offtake deals early and late")
+    res = sim.run(sc, replications=1, seed=1, workers=1, figures=False)
+    early, late = (float(res.kpi("mined_t", "copper", ch)[0]) for ch in ("ch_b", "ch_a"))
+    assert early == pytest.approx(2 * late)  # 0.5 first, then 0.5 of the 0.5 left
