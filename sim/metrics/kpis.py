@@ -211,7 +211,13 @@ Differences from the resilience triangle of reference/anchors.md, by design: Q i
 against the day's demand, shocks to demand included, not a fixed baseline demand; it is one
 figure for all markets together, so a small market cut off beside a large one well supplied
 barely moves it (read the market rows of shortfall_t); depth and length belong to the
-episode of the worst day while shortfall_t, the area, sums every short day of the period.
+episode of the worst day (the first such day on a tie, as under total closures, where a
+longer episode may follow: disrupted_days spans them) while shortfall_t, the area, sums
+every short day of the period. Time to recover and time to survive are of market supply
+over all markets, not per node or corridor, and no node-removal (risk exposure) ranking is
+computed: compare a scenario closing the node with the baseline instead. A stockpile's
+"days of cover" and "shortfall avoided per tonne released" are not KPIs: released_t beside
+the shortfall difference of a comparison without the stockpile gives the second.
 Concentration is of channel control (control_hhi) and of refining by country
 (refining_hhi), for the whole period; a production HHI (every mine is in the DRC), the
 top-3 share and a governance-weighted HHI (no governance table in the references) are not

@@ -697,7 +697,7 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
             note += (" (all equal)" if a == b
                      else f" [{st.format_tonnes(a)}, {st.format_tonnes(b)}]")
         bottom.set_title(f"{com}: Q(t); {note}")
-        bottom.set_ylabel("Q(t) = consumption / demand (ratio)")
+        bottom.set_ylabel(Q_AXIS)
         st.date_axis(bottom, _lone_span(res))
     _legend(fig, axes.ravel(), res)
     fig.suptitle(_title(f"Deliveries against demand and the resilience triangle. "
@@ -707,6 +707,9 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
 
 # ================================================================================ prices
 PRICE_AXIS = "price index, mean over each period\n(1 = reference price)"
+Q_AXIS = "Q(t) = consumption / demand,\nmean over each period (ratio)"
+"""The value axis of the performance panels: a period's Q is over its days, shallower than
+its worst day (peak_shortfall_share gives the depth by day; review 135)."""
 """The value axis of the price panels: the series are means over each period (a month's
 mean is below its highest day), as the stocks' axis says."""
 
@@ -1794,7 +1797,7 @@ def compare_series_figure(named: NamedResults, metric: str = "price_index") -> F
         else:
             ax.set_title(f"{com}")
         if metric == "performance":
-            ax.set_ylabel("Q(t) = consumption / demand (ratio)")
+            ax.set_ylabel(Q_AXIS)
             ax.axhline(1.0, color="black", lw=0.7)
         elif metric == "price_index":
             ax.set_ylabel(PRICE_AXIS)

@@ -356,8 +356,9 @@ def _note_paragraph(note: str) -> str:
 
 
 def _unrecovered(frame: pd.DataFrame) -> str:
-    """`` (here: <commodities>)`` naming the commodities of ``frame`` whose
-    recovered_by_end mean is below 1 ("" if none or not shown)."""
+    """`` (some runs of <commodities> were)`` naming the commodities of ``frame`` whose
+    recovered_by_end mean is below 1 ("" if none or not shown): runs still short at the
+    end, whose last episode is cut there, not always the one measured."""
     rec = frame[frame["metric"] == "recovered_by_end"]
     low = []
     for com, mean in zip(rec["commodity"], rec["mean"], strict=True):
@@ -367,7 +368,7 @@ def _unrecovered(frame: pd.DataFrame) -> str:
             continue
         if value < 1:
             low.append(str(com))
-    return f" (here: {', '.join(low)})" if low else ""
+    return f" (some runs of {', '.join(low)} were)" if low else ""
 
 
 def headline_notes(frame: pd.DataFrame, replications: int, scenario: str | None = None
@@ -389,9 +390,14 @@ def headline_notes(frame: pd.DataFrame, replications: int, scenario: str | None 
         # censored episodes: only where some run had one (without, there is no value)
         # recovered_by_end below 1 does not make the worst episode censored: under
         # monthly quota releases it ends with the next release, and later dips follow
-        censored = ("; an episode still under way at the end of the period, or begun in "
-                    "the warm-up, counts only to the period's edge, so the value may be a "
-                    "lower bound where recovered_by_end is below 1" + _unrecovered(frame)
+        # which episode was measured, and whether it touched an edge, is not recorded:
+        # the proxies are named as such (review 135: a complete episode was flagged, a
+        # cut one in the warm-up was not)
+        censored = ("; an episode counts only to the period's edge where it was under way "
+                    "on the start date (a run short from its first day: "
+                    "time_to_shortfall_days 0) or still under way at the end (a run short "
+                    "at the end: recovered_by_end 0" + _unrecovered(frame) + "), so the "
+                    "value may then be a lower bound"
                     if any(n for n in rec["n"]) else "")
         times.append("time_to_recover_days is the mean over the runs in which supply fell "
                      f"below 95% of demand ({counts}) of one episode's length, the one "

@@ -202,9 +202,10 @@ def test_the_recovery_note_says_a_censored_episode_is_a_lower_bound() -> None:
                           "metric": ["time_to_recover_days", "recovered_by_end"] * 2,
                           "mean": [12.0, 0.5, 3.0, 1.0], "n": [2, 2, 2, 2]})
     notes = R.headline_notes(frame, 2)
-    assert ("an episode still under way at the end of the period, or begun in the warm-up, "
-            "counts only to the period&#x27;s edge, so the value may be a lower bound where "
-            "recovered_by_end is below 1 (here: copper)") in notes
+    assert ("an episode counts only to the period&#x27;s edge where it was under way on the "
+            "start date (a run short from its first day: time_to_shortfall_days 0) or still "
+            "under way at the end (a run short at the end: recovered_by_end 0 (some runs of "
+            "copper were)), so the value may then be a lower bound") in notes
     # review 55: under monthly quota releases the worst day's episode ends with the next
     # release (15 days, complete, in a run short at the end): one episode, not the span
     assert "one episode&#x27;s length, the one holding the run&#x27;s worst day" in notes
