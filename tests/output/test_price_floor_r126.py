@@ -34,6 +34,14 @@ def scenario(tmp_path: Path, events: str, warmup: int = 0) -> Path:
     return path
 
 
+def noted(tmp_path: Path, name: str, body: str) -> sim.Scenario:
+    """Tiny with ``body`` (YAML) added, loaded: its notes are warned."""
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(f"extends: {TINY}\nname: {name}\n{body}", encoding="utf-8")
+    with pytest.warns(UserWarning):
+        return sim.load_scenario(path)
+
+
 def event(name: str, start: int, days: int, effects: str) -> str:
     return (f"    {name}:\n      start: {start}\n      duration_days: {days}\n"
             f"      targets: {{commodities: [copper], markets: [market_x]}}\n"
@@ -54,17 +62,13 @@ def test_a_price_factor_past_a_bound_is_noted(tmp_path: Path, factor: float,
 
 def test_a_bound_is_noted_for_every_commodity_and_a_regime_state(tmp_path: Path) -> None:
     # no commodity named: every commodity the shock moves; a regime's state too
-    path = tmp_path / "bounds.yaml"
-    path.write_text(
-        f"extends: {TINY}\nname: bounds\nshocks:\n  events:\n    crash:\n"
+    sc = noted(tmp_path, "bounds", (
+        "shocks:\n  events:\n    crash:\n"
         "      start: 10\n      duration_days: 5\n      targets: {markets: [market_x]}\n"
         "      effects: {price_factor: 0.01}\n  regimes:\n    mood:\n"
         "      targets: {markets: [market_x]}\n      states:\n        calm: {}\n"
         "        mania:\n          effects: {price_factor: 20}\n"
-        "      rates_per_year:\n        calm: {mania: 1}\n        mania: {calm: 4}\n",
-        encoding="utf-8")
-    with pytest.warns(UserWarning):
-        sc = sim.load_scenario(path)
+        "      rates_per_year:\n        calm: {mania: 1}\n        mania: {calm: 4}\n"))
     notes = price_factor_bounds(sc)
     assert [n.split(":")[0] for n in notes] == ["shocks.events.crash",
                                                 "shocks.regimes.mood.states.mania"]
@@ -79,16 +83,12 @@ def test_a_bound_exactly_at_the_floor_or_cap_is_not_noted(tmp_path: Path) -> Non
 
 def test_a_ban_and_an_incident_hazard_ending_in_the_warm_up_are_noted(
         tmp_path: Path) -> None:
-    path = tmp_path / "early.yaml"
-    path.write_text(
-        f"extends: {TINY}\nname: early\nwarmup_days: 50\npolicies:\n  export_bans:\n"
+    sc = noted(tmp_path, "early", (
+        "warmup_days: 50\npolicies:\n  export_bans:\n"
         "    stop:\n      commodity: copper\n      start: -40\n      end: -10.5\n"
         "shocks:\n  incidents:\n    strikes:\n      rate_per_year: 5\n"
         "      duration_days: 3\n      start: -40\n      end: -20\n"
-        "      targets: {sites: [border]}\n      effects: {capacity_factor: 0}\n",
-        encoding="utf-8")
-    with pytest.warns(UserWarning):
-        sc = sim.load_scenario(path)
+        "      targets: {sites: [border]}\n      effects: {capacity_factor: 0}\n"))
     notes = warmup_only(sc)
     # the ban's end inside day -11 (2023-12-21) is given as that day
     assert [n.split(" ends by ")[0] for n in notes] == ["shocks.incidents.strikes",
