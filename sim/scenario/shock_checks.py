@@ -1236,12 +1236,28 @@ def _capacities(sc: Scenario, plan: Plan, kind: str, item_id: str
     return out
 
 
+def _rebalanced(sc: Scenario, kind_of: str, item_id: str) -> bool:
+    """Whether a route of a channel with ``on_closure: rebalance`` passes site or lane
+    ``item_id`` (a lane into a stop of its path, the mine's lane to its first stop too)."""
+    for channel in sc.channels.values():
+        if channel.on_closure != "rebalance":
+            continue
+        for route in channel.routes.values():
+            if kind_of == "site" and item_id in route.path:
+                return True
+            if kind_of == "lane" and sc.lanes[item_id].to in route.path:
+                return True
+    return False
+
+
 def slack_throttles(sc: Scenario, plan: Plan) -> list[str]:
     """Notes on capacity factors between 0 and 1 of events and incidents that leave every
     capacity of a named site or lane at least :data:`SLACK` times its planned load: valid
     (flows rerouted there by another shock may meet it), but as planned they change nothing
     while the timeline reports them. Regimes and regions are left out: their factors are a
-    template over sites of every kind, meant for those where capacity binds."""
+    template over sites of every kind, meant for those where capacity binds; so are sites
+    and lanes on a route of a channel with ``on_closure: rebalance``, which splits its lots
+    by the factor whether the capacity binds or not."""
     notes = []
     for kind, items in (("event", sc.shocks.events), ("incident", sc.shocks.incidents)):
         for sid, shock in items.items():
@@ -1251,6 +1267,10 @@ def slack_throttles(sc: Scenario, plan: Plan) -> list[str]:
             named = [("site", s) for s in shock.targets.sites if s in sc.sites]
             named += [("lane", ln) for ln in shock.targets.lanes if ln in sc.lanes]
             for kind_of, item_id in named:
+                if _rebalanced(sc, kind_of, item_id):
+                    # a channel that rebalances splits its lots by the factor whether the
+                    # capacity binds or not: the throttle moves lots (review 136)
+                    continue
                 caps = _capacities(sc, plan, kind_of, item_id)
                 what = (sc.sites[item_id].kind.replace("_", " ") if kind_of == "site"
                         else "lane")

@@ -98,6 +98,17 @@ class Element:
         only a closure (a junction, a hub, a road without a capacity)."""
         return False
 
+    def routing_factor(self) -> float:
+        """The capacity factor routes are rebalanced by (``on_closure: rebalance``): the
+        factor where a throttle can slow this element (:meth:`_throttles`), else 0 if it is
+        closed and 1 if not. A region's throttle sets its factor on every element in the
+        region, but slows only those with a capacity: a junction on a route took half the
+        route's lots away for a throttle that slowed nothing there (review 136)."""
+        factor = self.capacity_factor
+        if factor <= 0.0:
+            return 0.0
+        return factor if self._throttles() else 1.0
+
     def _capacity_changed(self) -> None:
         """Act on a new capacity factor (subclasses: resume or hold lots)."""
 

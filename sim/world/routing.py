@@ -155,13 +155,14 @@ class RouteOption:
         return days
 
     def capacity_factor(self, leaving_out: frozenset[int] = frozenset()) -> float:
-        """The smallest capacity factor of the route's lanes and transit sites, capped at 1
-        (0 if any is closed), leaving out the elements whose ``id()`` is in
-        *leaving_out*."""
+        """The smallest routing factor (:meth:`~sim.world.element.Element.routing_factor`)
+        of the route's lanes and transit sites, capped at 1 (0 if any is closed), leaving
+        out the elements whose ``id()`` is in *leaving_out*."""
         factor = 1.0
         for element in (*self.legs, *self.sites):
-            if element.capacity_factor < factor and id(element) not in leaving_out:
-                factor = max(element.capacity_factor, 0.0)
+            own = element.routing_factor()
+            if own < factor and id(element) not in leaving_out:
+                factor = own
         return factor
 
     def is_open(self) -> bool:
@@ -253,7 +254,7 @@ class Router:
         options = self.options
         shared = 1.0
         for element in self._shared:
-            shared = min(shared, max(element.capacity_factor, 0.0))
+            shared = min(shared, element.routing_factor())
         if shared > 0.0:
             leaving_out = self._shared_ids
             factor = [min(1.0, option.capacity_factor(leaving_out) / shared)

@@ -72,6 +72,9 @@ def test_a_rerouting_router_leaves_closed_routes_out_until_they_reopen() -> None
     class Gate:
         capacity_factor = 1.0
 
+        def routing_factor(self) -> float:
+            return max(self.capacity_factor, 0.0)
+
     gate = Gate()
     options = _options([0.5, 0.5])
     options[0].legs = (gate,)  # route 0 runs through the gate

@@ -14,11 +14,15 @@ LOT = 100.0  # t: the builders' mine makes one 100 t lot a day
 
 
 class Gate:
-    """A lane or site as a route sees it: only its capacity factor."""
+    """A lane or site as a route sees it: only its capacity factor (one a throttle slows,
+    so routes are rebalanced by the factor itself)."""
 
     def __init__(self) -> None:
         self.capacity_factor = 1.0
         self.transit_factor = 1.0
+
+    def routing_factor(self) -> float:
+        return max(self.capacity_factor, 0.0)
 
 
 def router(rule: str, on_closure: str, weights: list[float], costs: list[float] | None = None
