@@ -707,11 +707,11 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
 
 # ================================================================================ prices
 PRICE_AXIS = "price index, mean over each period\n(1 = reference price)"
+"""The value axis of the price panels: the series are means over each period (a month's
+mean is below its highest day), as the stocks' axis says."""
 Q_AXIS = "Q(t) = consumption / demand,\nmean over each period (ratio)"
 """The value axis of the performance panels: a period's Q is over its days, shallower than
 its worst day (peak_shortfall_share gives the depth by day; review 135)."""
-"""The value axis of the price panels: the series are means over each period (a month's
-mean is below its highest day), as the stocks' axis says."""
 
 
 def _peak_above(peak: float, top: float) -> bool:

@@ -356,7 +356,7 @@ def _note_paragraph(note: str) -> str:
 
 
 def _unrecovered(frame: pd.DataFrame) -> str:
-    """`` (some runs of <commodities> were)`` naming the commodities of ``frame`` whose
+    """``; such runs: <commodities>`` naming the commodities of ``frame`` whose
     recovered_by_end mean is below 1 ("" if none or not shown): runs still short at the
     end, whose last episode is cut there, not always the one measured."""
     rec = frame[frame["metric"] == "recovered_by_end"]
@@ -368,7 +368,7 @@ def _unrecovered(frame: pd.DataFrame) -> str:
             continue
         if value < 1:
             low.append(str(com))
-    return f" (some runs of {', '.join(low)} were)" if low else ""
+    return f"; such runs: {', '.join(low)}" if low else ""
 
 
 def headline_notes(frame: pd.DataFrame, replications: int, scenario: str | None = None

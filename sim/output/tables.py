@@ -745,7 +745,9 @@ rent."""
 
 POLICY_TOTALS = ("stranded_end_t", "curtailed_t")
 """Totals every table of headline KPIs adds whenever some scenario's mean of them is not 0:
-the metal a ban or quota left waiting at the mines, and the output it curtailed.
+the metal held in the exporting country at the end (a ban's or quota's at the mines, and
+border queues, so a run without policies has some too: read it against the reference),
+and the output a stock limit curtailed.
 ``stock_end_t`` nets the first against stocks drawn down abroad (review 99: under the 2025
 cobalt ban +332,000 t stranded at the mines showed only as +152,000 t of stock)."""
 

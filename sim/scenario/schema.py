@@ -478,17 +478,20 @@ class Channel(Strict):
     """Whether the channel's exports are declared (and pay royalties); ``false`` for
     smuggling."""
     on_closure: Literal["wait", "reroute", "rebalance"] = "wait"
-    """What a new lot does when a lane or transit site of the route it would take is
-    closed or throttled. ``wait``: go on and wait at the closure or in the queue.
-    ``reroute``: take another open route of the channel (if none is open, wait); this acts
-    on full closures (capacity factor 0) only, so a route a shock throttles (say to 0.2)
-    keeps its whole share and its queue grows. ``rebalance``: move lots in proportion to
-    lost capacity. A route's capacity factor is the smallest of its lanes' and transit
-    sites' that not every route of the mine passes, divided by the smallest of those every
+    """What a new lot does when a lane or transit site of the route it would take is closed or
+    throttled. ``wait``: go on and wait at the closure or in the queue. ``reroute``: take
+    another open route of the channel (if none is open, wait); this acts on full closures
+    (capacity factor 0) only, so a route a shock throttles (say to 0.2) keeps its whole
+    share and its queue grows. ``rebalance``: move lots in proportion to lost capacity. A
+    route's capacity factor is the smallest of its lanes' and transit sites' (counting a
+    factor only where a throttle slows the route there: a border post, a refiner, a lane
+    with a loading capacity or sailings, a port with handling or one the route leaves by
+    sea; a junction, a hub, a road without a capacity or a port left by road counts 1 unless
+    closed) that not every route of the mine passes, divided by the smallest of those every
     route passes (a border post on all of them), capped at 1: a throttle on a shared post
     alone moves nothing, since no route avoids it, and a lane at 0.3 behind a shared post at
-    0.5 counts as 0.6. Under ``fixed_shares`` each route keeps its share times its factor
-    (a route at 0.3 takes 0.3 of its share); what the routes lose goes to the open routes of
+    0.5 counts as 0.6. Under ``fixed_shares`` each route keeps its share times its factor (a
+    route at 0.3 takes 0.3 of its share); what the routes lose goes to the open routes of
     share 0 (backups) in proportion to their factors (evenly when none is throttled), each
     taking at most the lost share times its factor (a backup at 0.1 takes a tenth of it);
     what the backups cannot take, or all of it if no backup is open, stays with the open

@@ -1236,18 +1236,16 @@ def _capacities(sc: Scenario, plan: Plan, kind: str, item_id: str
     return out
 
 
-def _rebalanced(sc: Scenario, kind_of: str, item_id: str) -> bool:
-    """Whether a route of a channel with ``on_closure: rebalance`` passes site or lane
-    ``item_id`` (a lane into a stop of its path, the mine's lane to its first stop too)."""
-    for channel in sc.channels.values():
-        if channel.on_closure != "rebalance":
-            continue
-        for route in channel.routes.values():
-            if kind_of == "site" and item_id in route.path:
-                return True
-            if kind_of == "lane" and sc.lanes[item_id].to in route.path:
-                return True
-    return False
+def _rebalanced(sc: Scenario, item_id: str) -> bool:
+    """Whether a throttle on site or lane ``item_id`` moves lots between the routes of a
+    channel with ``on_closure: rebalance`` (:func:`sim.world.routing.rebalanced_elements`):
+    then it acts whether the capacity binds or not (review 137: every site on such a
+    route was left out, a port all routes pass and a destination too, which move
+    nothing)."""
+    from sim.world.routing import rebalanced_elements  # the world imports this module
+
+    return any(item_id in rebalanced_elements(sc, cid)
+               for cid, channel in sc.channels.items() if channel.on_closure == "rebalance")
 
 
 def slack_throttles(sc: Scenario, plan: Plan) -> list[str]:
@@ -1267,7 +1265,7 @@ def slack_throttles(sc: Scenario, plan: Plan) -> list[str]:
             named = [("site", s) for s in shock.targets.sites if s in sc.sites]
             named += [("lane", ln) for ln in shock.targets.lanes if ln in sc.lanes]
             for kind_of, item_id in named:
-                if _rebalanced(sc, kind_of, item_id):
+                if _rebalanced(sc, item_id):
                     # a channel that rebalances splits its lots by the factor whether the
                     # capacity binds or not: the throttle moves lots (review 136)
                     continue

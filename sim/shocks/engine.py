@@ -648,10 +648,10 @@ class ShockEngine:
                               spec.ramp_days, failed)
             mines = [world.sites[world.site_index[m]] for m in spec.mines]
             self.deals.append((state, mines))
-        # a mine applies deals by this rank, by their start as given (file order on a tie),
-        # whenever each first moves a share: a ramping deal, at 0 on its first day, came
-        # after one of the same start that did not (review 130), and deals starting
-        # before the warm-up, all acting from its first instant, in file order (review 134)
+        # a mine applies deals by this rank: by their start as given, file order on a tie,
+        # whenever each first moves a share (a ramping deal, at 0 on its first day, came
+        # after one of the same start that did not, review 130), and for deals starting
+        # before the warm-up too, though all act from its first instant (review 134)
         self._deals_applied = sorted(self.deals, key=lambda d: d[0].start_t)
         for rank, (state, _mines) in enumerate(self._deals_applied):
             state.rank = rank

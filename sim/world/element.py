@@ -98,12 +98,13 @@ class Element:
         only a closure (a junction, a hub, a road without a capacity)."""
         return False
 
-    def routing_factor(self) -> float:
+    def routing_factor(self, leaving: Any = None) -> float:
         """The capacity factor routes are rebalanced by (``on_closure: rebalance``): the
         factor where a throttle can slow this element (:meth:`_throttles`), else 0 if it is
         closed and 1 if not. A region's throttle sets its factor on every element in the
         region, but slows only those with a capacity: a junction on a route took half the
-        route's lots away for a throttle that slowed nothing there (review 136)."""
+        route's lots away for a throttle that slowed nothing there (review 136).
+        ``leaving``: the lane a route leaves this site by, where that decides (a port)."""
         factor = self.capacity_factor
         if factor <= 0.0:
             return 0.0

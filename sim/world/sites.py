@@ -330,6 +330,18 @@ class Port(SiteBase):
         # port of arrival) only closes (review 120)
         return self.server is not None or bool(self.sailings)
 
+    def routing_factor(self, leaving: Any = None) -> float:
+        # a route leaving by road, from a port without handling, is not slowed by the
+        # room its ships take (review 137)
+        factor = self.capacity_factor
+        if factor <= 0.0:
+            return 0.0
+        if self.server is not None:
+            return factor
+        if leaving is None:
+            return factor if self.sailings else 1.0
+        return factor if leaving.sailing is not None else 1.0
+
     def ship(self, lots: list[Lot]) -> None:
         """A sailing has loaded ``lots``: they leave the port, each on the next lane of its
         route (the sailing's lane, as the sailing loads only lots bound for it).

@@ -204,8 +204,8 @@ def test_the_recovery_note_says_a_censored_episode_is_a_lower_bound() -> None:
     notes = R.headline_notes(frame, 2)
     assert ("an episode counts only to the period&#x27;s edge where it was under way on the "
             "start date (a run short from its first day: time_to_shortfall_days 0) or still "
-            "under way at the end (a run short at the end: recovered_by_end 0 (some runs of "
-            "copper were)), so the value may then be a lower bound") in notes
+            "under way at the end (a run short at the end: recovered_by_end 0; such runs: "
+            "copper), so the value may then be a lower bound") in notes
     # review 55: under monthly quota releases the worst day's episode ends with the next
     # release (15 days, complete, in a run short at the end): one episode, not the span
     assert "one episode&#x27;s length, the one holding the run&#x27;s worst day" in notes

@@ -67,3 +67,81 @@ def test_a_regions_throttle_moves_nothing_off_a_route_it_cannot_slow(
                           route + junction + THROTTLE.format(targets="{regions: [rz]}"))
     assert by_route(shocked) == by_route(plain) == pytest.approx(
         {"ra": 4_400, "rb": 4_200, "rc": 0})
+
+
+# review 137: a port's ships slow only the lots that sail; the note is left out only where
+# rebalancing acts; the advice to rebalance only where it would act
+def variant(tmp_path: Path, name: str, body: str) -> tuple[sim.Scenario, list[str]]:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(f"extends: {TWO}\nname: {name}\n{body}", encoding="utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        sc = sim.load_scenario(path)
+    return sc, [str(w.message) for w in caught]
+
+
+PORT_BY_ROAD = (
+    "channels:\n  formal:\n    on_closure: rebalance\n    routes:\n"
+    "      rb: {path: [border2, pq, market_x], share: 0.5}\n"
+    "sites:\n  pq: {kind: port, region: home, location: {lat: -6.0, lon: 12.0}}\n"
+    "  market_y: {kind: market, region: away, location: {lat: 31.0, lon: 121.0}, "
+    "demand_t_per_year: {copper: 1000}, other_supply_t_per_year: {copper: 1000}}\n"
+    "lanes:\n  border2_market: null\n"
+    "  border2_pq: {from: border2, to: pq, mode: road, transit_days: 2}\n"
+    "  pq_market: {from: pq, to: market_x, mode: road, transit_days: 10}\n"
+    "  pq_y: {from: pq, to: market_y, mode: sea, transit_days: 20, "
+    "sailing: {interval_days: 7, vessel_t: 5000}}\n")
+PORT_THROTTLE = ("shocks:\n  events:\n    s1: {start: 20, duration_days: 30, "
+                 "targets: {sites: [pq]}, effects: {capacity_factor: 0.5}}\n")
+
+
+def test_a_ports_throttle_moves_no_lots_that_leave_it_by_road(tmp_path: Path) -> None:
+    plain, _ = variant(tmp_path, "road", PORT_BY_ROAD)
+    shocked, _ = variant(tmp_path, "road_shocked", PORT_BY_ROAD + PORT_THROTTLE)
+    assert by_route(shocked) == by_route(plain) == {"ra": 4_400, "rb": 4_200, "rc": 0}
+
+
+def test_the_slack_note_is_kept_where_rebalancing_moves_nothing(tmp_path: Path) -> None:
+    # a port every route passes: left out of the split, so its throttle moves nothing
+    shared = (
+        "channels:\n  formal:\n    on_closure: rebalance\n    routes:\n"
+        "      ra: {path: [border, pp, market_x], share: 0.5}\n"
+        "      rb: {path: [border2, pp, market_x], share: 0.5}\n"
+        "      rc: {path: [border3, pp, market_x], share: 0}\n"
+        "sites:\n  pp: {kind: port, region: home, location: {lat: -6.0, lon: 12.0}, "
+        "throughput_t_per_day: 1000}\n"
+        "lanes:\n  border_market: null\n  border2_market: null\n  border3_market: null\n"
+        "  border_pp: {from: border, to: pp, mode: road, transit_days: 10}\n"
+        "  border2_pp: {from: border2, to: pp, mode: road, transit_days: 12}\n"
+        "  border3_pp: {from: border3, to: pp, mode: road, transit_days: 15}\n"
+        "  pp_market: {from: pp, to: market_x, mode: sea, transit_days: 20}\n"
+        "shocks:\n  events:\n    s1: {start: 20, duration_days: 30, "
+        "targets: {sites: [pp]}, effects: {capacity_factor: 0.5}}\n")
+    _sc, notes = variant(tmp_path, "shared", shared)
+    assert any("'pp'" in n and "changes nothing unless flows there rise" in n for n in notes)
+
+
+def test_the_advice_to_rebalance_is_not_given_for_a_junctions_throttle(
+        tmp_path: Path) -> None:
+    from sim.world.routing import throttled_reroute_notes
+
+    junction = (
+        "regions:\n  rz: {country: COD}\nsites:\n"
+        "  jct: {kind: junction, region: rz, location: {lat: -11.0, lon: 27.0}}\n"
+        "  border4: {kind: border_post, region: rz, location: {lat: -11.5, lon: 27.5}, "
+        "clearance_trucks_per_day: 100}\n"
+        "lanes:\n  mine_border: null\n"
+        "  mine_jct: {from: mine_a, to: jct, mode: road, transit_days: 1}\n"
+        "  jct_border: {from: jct, to: border, mode: road, transit_days: 2}\n"
+        "channels:\n  formal:\n    on_closure: reroute\n    routes:\n"
+        "      ra: {path: [jct, border, market_x], share: 0.5}\n"
+        "shocks:\n  events:\n    s1: {start: 20, duration_days: 10, "
+        "targets: {regions: [rz]}, effects: {capacity_factor: 0.5}}\n")
+    sc, _ = variant(tmp_path, "jct", junction)
+    assert throttled_reroute_notes(sc) == []
+    # a post on one route: the advice stands
+    post = ("channels:\n  formal:\n    on_closure: reroute\n"
+            "shocks:\n  events:\n    s1: {start: 20, duration_days: 10, "
+            "targets: {sites: [border]}, effects: {capacity_factor: 0.5}}\n")
+    sc, _ = variant(tmp_path, "post", post)
+    assert len(throttled_reroute_notes(sc)) == 1

@@ -72,7 +72,7 @@ def test_a_rerouting_router_leaves_closed_routes_out_until_they_reopen() -> None
     class Gate:
         capacity_factor = 1.0
 
-        def routing_factor(self) -> float:
+        def routing_factor(self, leaving: object = None) -> float:
             return max(self.capacity_factor, 0.0)
 
     gate = Gate()

@@ -27,7 +27,7 @@ class Gate:
         self.capacity_factor = 1.0
         self.transit_factor = 1.0
 
-    def routing_factor(self) -> float:
+    def routing_factor(self, leaving: object = None) -> float:
         return max(self.capacity_factor, 0.0)
 
 
