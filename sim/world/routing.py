@@ -172,6 +172,15 @@ class RouteOption:
                 factor = own
         return factor
 
+    def element_factor(self, element: Any) -> float:
+        """The routing factor of one of the route's lanes or transit sites, a site's with
+        the lane the route leaves it by."""
+        for i, site in enumerate(self.sites):
+            if site is element:
+                legs = self.legs
+                return site.routing_factor(legs[i + 1] if i + 1 < len(legs) else None)
+        return element.routing_factor()
+
     def is_open(self) -> bool:
         """True if no lane or site on the route is closed."""
         return all(lane.capacity_factor > 0.0 for lane in self.legs) and all(
@@ -226,7 +235,8 @@ class Router:
             common &= {id(element) for element in (*option.legs, *option.sites)}
         self._shared_ids = frozenset(common)
         """``id()`` of the lanes and sites every route passes, which rebalancing leaves out
-        of the routes' factors: moving lots between routes does not avoid them."""
+        of the routes' factors where they slow every route alike: moving lots between
+        routes does not avoid them."""
         self._shared = tuple({id(element): element for element in (*options[0].legs,
                               *options[0].sites) if id(element) in common}.values())
 
@@ -260,11 +270,18 @@ class Router:
         docstring), as the weights of the smooth round robin."""
         options = self.options
         shared = 1.0
+        leaving_out = set()
         for element in self._shared:
-            shared = min(shared, element.routing_factor())
+            # shared only where it slows every route alike: a port every route passes
+            # slows by its ships only the routes that sail from it (review 139), and a
+            # port no route sails from not at all, whatever its other lanes
+            own = {option.element_factor(element) for option in options}
+            if len(own) == 1:
+                shared = min(shared, own.pop())
+                leaving_out.add(id(element))
         if shared > 0.0:
-            leaving_out = self._shared_ids
-            factor = [min(1.0, option.capacity_factor(leaving_out) / shared)
+            kept_out = frozenset(leaving_out)
+            factor = [min(1.0, option.capacity_factor(kept_out) / shared)
                       for option in options]
         else:  # every route passes a closed element: no route is open
             factor = [0.0] * len(options)
@@ -485,33 +502,47 @@ def _route_throttles(sc: Scenario, lane_ids: list[str]) -> set[str]:
             out.add(lid)
         if i == len(lane_ids) - 1:
             break  # the destination is no transit site
+        # transit sites are border posts, ports, hubs and junctions (the scenario checks)
         site = sc.sites[lane.to]
         leaving = sc.lanes[lane_ids[i + 1]]
-        if site.kind in ("border_post", "refiner", "mine") or (site.kind == "port" and (
+        if site.kind == "border_post" or (site.kind == "port" and (
                 site.throughput_t_per_day is not None or leaving.sailing is not None)):
             out.add(lane.to)
     return out
 
 
 def rebalanced_elements(sc: Scenario, cid: str) -> set[str]:
-    """The lanes and sites whose throttle moves lots between the routes of channel ``cid``
-    under ``on_closure: rebalance``: those a throttle slows on some route of a mine
-    (:func:`_route_throttles`) that not all its routes pass. An element every route passes
-    is left out of the split, and a mine with one route has nowhere else to send lots."""
+    """The lanes and sites whose throttle alone moves lots between the routes of channel
+    ``cid`` under ``on_closure: rebalance``: those a throttle slows on a route of a mine
+    that takes a share (:func:`_route_throttles`; a backup of share 0 takes lots only when
+    another route loses some) where it does not slow every route of that mine alike. An
+    element slowing every route alike is left out of the split, and a mine with one
+    route, or selling nothing on the channel, has nowhere to move lots from."""
     channel = sc.channels[cid]
     movable: set[str] = set()
     for mid, mine in sc.sites.items():
         if not isinstance(mine, MineSpec):
             continue
         for com in mine.output:
+            if not (mine.offtake.get(com) or {}).get(cid):
+                continue
             passed: list[set[str]] = []
-            slowed: set[str] = set()
+            slowed: list[set[str]] = []
+            shares: list[float] = []
             for rid in mine_routes(sc, mid, com, cid):
-                lanes = route_lanes(sc, mid, channel.routes[rid].path)
+                route = channel.routes[rid]
+                lanes = route_lanes(sc, mid, route.path)
                 passed.append({*lanes, *(sc.lanes[lid].to for lid in lanes[:-1])})
-                slowed |= _route_throttles(sc, lanes)
-            if len(passed) > 1:
-                movable |= slowed - passed[0].intersection(*passed)
+                slowed.append(_route_throttles(sc, lanes))
+                shares.append(route.share)
+            if len(passed) < 2:
+                continue
+            common = passed[0].intersection(*passed)
+            alike = {e for e in common
+                     if all(e in s for s in slowed) or not any(e in s for s in slowed)}
+            primary = [s for s, share in zip(slowed, shares, strict=True)
+                       if share is None or share > 0 or channel.routing != "fixed_shares"]
+            movable |= set().union(*primary) - alike
     return movable
 
 

@@ -145,3 +145,71 @@ def test_the_advice_to_rebalance_is_not_given_for_a_junctions_throttle(
             "targets: {sites: [border]}, effects: {capacity_factor: 0.5}}\n")
     sc, _ = variant(tmp_path, "post", post)
     assert len(throttled_reroute_notes(sc)) == 1
+
+
+# review 139: a port every route passes is shared only where it slows them alike
+VIA_PQ = (
+    "channels:\n  formal:\n    on_closure: rebalance\n    routes:\n"
+    "      ra: {{path: [border, pq, market_x], share: 0.5}}\n"
+    "      rb: {{path: [border2, pq, {rb_to}], share: 0.5}}\n"
+    "      rc: {{path: [border3, pq, {rb_to}], share: 0}}\n"
+    "regions:\n  rz: {{country: COD}}\n"
+    "sites:\n  border: {{region: rz}}\n"
+    "  pq: {{kind: port, region: rz, location: {{lat: -6.0, lon: 12.0}}}}\n"
+    "  market_y: {{kind: market, region: away, location: {{lat: 31.0, lon: 121.0}}, "
+    "demand_t_per_year: {{copper: 20000}}, other_supply_t_per_year: {{copper: 1000}}}}\n"
+    "lanes:\n  border_market: null\n  border2_market: null\n  border3_market: null\n"
+    "  border_pq: {{from: border, to: pq, mode: road, transit_days: 2}}\n"
+    "  border2_pq: {{from: border2, to: pq, mode: road, transit_days: 2}}\n"
+    "  border3_pq: {{from: border3, to: pq, mode: road, transit_days: 2}}\n"
+    "  pq_market: {{from: pq, to: market_x, mode: {ra_mode}, transit_days: 10{ra_sailing}}}\n"
+    "  pq_y: {{from: pq, to: market_y, mode: {y_mode}, transit_days: 20{y_sailing}}}\n")
+SAILING = ", sailing: {interval_days: 7, vessel_t: 5000}"
+
+
+def via_pq(rb_to: str, ra_sails: bool, y_sails: bool) -> str:
+    return VIA_PQ.format(rb_to=rb_to, ra_mode="sea" if ra_sails else "road",
+                         ra_sailing=SAILING if ra_sails else "",
+                         y_mode="sea" if y_sails else "road",
+                         y_sailing=SAILING if y_sails else "")
+
+
+def throttle(targets: str) -> str:
+    return ("shocks:\n  events:\n    s1: {start: 20, duration_days: 30, "
+            f"targets: {targets}, effects: {{capacity_factor: 0.5}}}}\n")
+
+
+def test_a_port_no_route_sails_from_does_not_cancel_a_posts_throttle(
+        tmp_path: Path) -> None:
+    # every route leaves pq by road; pq also has a sailing no route uses. The region's
+    # throttle slows border (ra's post): ra loses lots as if pq had no sailing at all
+    moved = []
+    for y_sails in (True, False):
+        sc, _ = variant(tmp_path, f"pq_{int(y_sails)}", via_pq("market_x", False, y_sails)
+                        + throttle("{regions: [rz]}"))
+        moved.append(by_route(sc))
+    assert moved[0] == moved[1] and moved[0]["rc"] > 0
+
+
+def test_a_port_only_one_route_sails_from_slows_that_route(tmp_path: Path) -> None:
+    # ra sails from pq; rb and rc leave it by road: the port's throttle and its sailing
+    # lane's both cut ra's ships alike
+    port, _ = variant(tmp_path, "port", via_pq("market_y", True, False)
+                      + throttle("{sites: [pq]}"))
+    lane, _ = variant(tmp_path, "lane", via_pq("market_y", True, False)
+                      + throttle("{lanes: [pq_market]}"))
+    assert by_route(port) == by_route(lane) and by_route(port)["rc"] > 0
+
+
+def test_a_backups_throttle_alone_keeps_its_note_and_draws_no_advice(
+        tmp_path: Path) -> None:
+    from sim.world.routing import rebalanced_elements, throttled_reroute_notes
+
+    body = throttle("{sites: [border3]}")
+    balancing, notes = variant(tmp_path, "backup", "channels:\n  formal:\n"
+                               "    on_closure: rebalance\n" + body)
+    assert "border3" not in rebalanced_elements(balancing, "formal")
+    assert any("'border3'" in n and "changes nothing" in n for n in notes)
+    rerouting, _ = variant(tmp_path, "backup_rr", "channels:\n  formal:\n"
+                           "    on_closure: reroute\n" + body)
+    assert throttled_reroute_notes(rerouting) == []
