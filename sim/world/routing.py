@@ -47,7 +47,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from sim.scenario.checks import mine_routes, shock_effects
-from sim.scenario.plan import route_lanes, route_weights
+from sim.scenario.plan import expected_route_days, route_cost, route_lanes, route_weights
 from sim.scenario.schema import Mine as MineSpec
 
 if TYPE_CHECKING:
@@ -513,36 +513,47 @@ def _route_throttles(sc: Scenario, lane_ids: list[str]) -> set[str]:
 
 def rebalanced_elements(sc: Scenario, cid: str) -> set[str]:
     """The lanes and sites whose throttle alone moves lots between the routes of channel
-    ``cid`` under ``on_closure: rebalance``: those a throttle slows on a route of a mine
-    that takes a share (:func:`_route_throttles`; a backup of share 0 takes lots only when
-    another route loses some) where it does not slow every route of that mine alike. An
-    element slowing every route alike is left out of the split, and a mine with one
-    route, or selling nothing on the channel, has nowhere to move lots from."""
+    ``cid`` under ``on_closure: rebalance``: those a throttle slows on a route that takes
+    lots as planned (:func:`_route_throttles`): one with a share under ``fixed_shares``,
+    the best under ``cheapest`` or ``fastest`` (a backup, or a route behind the best, takes
+    lots only when another loses some), where it does not slow every route of that mine
+    alike. An element slowing every route alike is left out of the split; a mine with one
+    route has nowhere to move lots, nor one that neither sells on the channel nor can be
+    moved onto it (by a shock's diversion or an offtake deal)."""
     channel = sc.channels[cid]
+    # a diversion or a deal may put any mine on the channel: counted as selling there
+    moved_in = any(eff.divert is not None and eff.divert.to_channel == cid
+                   for _where, eff, _t in shock_effects(sc)) or any(
+        deal.to_channel == cid for deal in sc.policies.offtake_deals.values())
     movable: set[str] = set()
     for mid, mine in sc.sites.items():
         if not isinstance(mine, MineSpec):
             continue
         for com in mine.output:
-            if not (mine.offtake.get(com) or {}).get(cid):
+            if not moved_in and not (mine.offtake.get(com) or {}).get(cid):
                 continue
             passed: list[set[str]] = []
             slowed: list[set[str]] = []
-            shares: list[float] = []
+            rank: list[float] = []
             for rid in mine_routes(sc, mid, com, cid):
                 route = channel.routes[rid]
                 lanes = route_lanes(sc, mid, route.path)
                 passed.append({*lanes, *(sc.lanes[lid].to for lid in lanes[:-1])})
                 slowed.append(_route_throttles(sc, lanes))
-                shares.append(route.share)
+                rank.append(-(route.share or 0.0) if channel.routing == "fixed_shares"
+                            else route_cost(sc, lanes) if channel.routing == "cheapest"
+                            else expected_route_days(sc, lanes))
             if len(passed) < 2:
                 continue
             common = passed[0].intersection(*passed)
             alike = {e for e in common
                      if all(e in s for s in slowed) or not any(e in s for s in slowed)}
-            primary = [s for s, share in zip(slowed, shares, strict=True)
-                       if share is None or share > 0 or channel.routing != "fixed_shares"]
-            movable |= set().union(*primary) - alike
+            if channel.routing == "fixed_shares":
+                takes = [s for s, r in zip(slowed, rank, strict=True) if r < 0]
+            else:
+                # the best route by cost or planned days (an upgrade may reorder them)
+                takes = [s for s, r in zip(slowed, rank, strict=True) if r == min(rank)]
+            movable |= set().union(*takes) - alike
     return movable
 
 

@@ -213,3 +213,36 @@ def test_a_backups_throttle_alone_keeps_its_note_and_draws_no_advice(
     rerouting, _ = variant(tmp_path, "backup_rr", "channels:\n  formal:\n"
                            "    on_closure: reroute\n" + body)
     assert throttled_reroute_notes(rerouting) == []
+
+
+# review 140: a channel a diversion moves a mine onto; routes behind the best one
+def test_a_channel_a_diversion_fills_counts_its_throttles(tmp_path: Path) -> None:
+    from sim.world.routing import rebalanced_elements
+
+    body = ("channels:\n  formal:\n    routes:\n      rb: null\n      rc: null\n"
+            "      ra: {share: 1}\n  other:\n    on_closure: rebalance\n    routes:\n"
+            "      oa: {path: [border2, market_x], share: 0.5}\n"
+            "      ob: {path: [border3, market_x], share: 0.5}\n"
+            "shocks:\n  events:\n    dv: {start: 0, duration_days: 100, "
+            "targets: {sites: [mine_a]}, effects: {divert: {share: 0.5, to_channel: other}}}\n"
+            "    s1: {start: 20, duration_days: 30, targets: {sites: [border3]}, "
+            "effects: {capacity_factor: 0.5}}\n")
+    sc, notes = variant(tmp_path, "diverted", body)
+    assert rebalanced_elements(sc, "other") == {"border2", "border3"}
+    assert not any("'border3'" in n and "changes nothing" in n for n in notes)
+
+
+def test_a_route_behind_the_cheapest_is_no_route_a_throttle_alone_moves(
+        tmp_path: Path) -> None:
+    from sim.world.routing import rebalanced_elements
+
+    costs = "".join(f"  {lane}: {{cost_usd_per_t: {c}}}\n" for lane, c in (
+        ("mine_border", 1), ("border_market", 1), ("mine_border2", 2),
+        ("border2_market", 2), ("mine_border3", 3), ("border3_market", 3)))
+    body = ("channels:\n  formal:\n    on_closure: rebalance\n    routing: cheapest\n"
+            "lanes:\n" + costs + throttle("{sites: [border2]}"))
+    sc, notes = variant(tmp_path, "cheapest", body)
+    assert rebalanced_elements(sc, "formal") == {"border"}
+    assert any("'border2'" in n and "changes nothing" in n for n in notes)
+    plain, _ = variant(tmp_path, "cheapest_plain", body.split("shocks:")[0])
+    assert by_route(sc) == by_route(plain)  # rb takes nothing as planned: nothing moves
