@@ -484,13 +484,13 @@ class Channel(Strict):
     (capacity factor 0) only, so a route a shock throttles (say to 0.2) keeps its whole
     share and its queue grows. ``rebalance``: move lots in proportion to lost capacity. A
     route's capacity factor is the smallest of its lanes' and transit sites' (counting a
-    factor only where a throttle slows the route there: a border post, a lane with a
-    loading capacity or sailings, a port with handling or one the route leaves by sea; a
-    junction, a hub, a road without a capacity or a port without handling left by road
-    counts 1 unless closed) that do not slow every route of the mine alike, divided by the smallest of those
-    that do (a border post on all of them), capped at 1: a throttle on a shared post
-    alone moves nothing, since no route avoids it, and a lane at 0.3 behind a shared post at
-    0.5 counts as 0.6. Under ``fixed_shares`` each route keeps its share times its factor (a
+    factor only where a throttle slows the route there: a border post, a lane with a loading
+    capacity or sailings, a port with handling or one the route leaves by sea; a junction, a
+    hub, a road without a capacity or a port without handling left by road counts 1 unless
+    closed) that do not slow every route of the mine alike, divided by the smallest of those
+    that do (a border post on all of them), capped at 1: a throttle on a shared post alone
+    moves nothing, since no route avoids it, and a lane at 0.3 behind a shared post at 0.5
+    counts as 0.6. Under ``fixed_shares`` each route keeps its share times its factor (a
     route at 0.3 takes 0.3 of its share); what the routes lose goes to the open routes of
     share 0 (backups) in proportion to their factors (evenly when none is throttled), each
     taking at most the lost share times its factor (a backup at 0.1 takes a tenth of it);
