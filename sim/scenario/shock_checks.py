@@ -1236,15 +1236,15 @@ def _capacities(sc: Scenario, plan: Plan, kind: str, item_id: str
     return out
 
 
-def _rebalanced(sc: Scenario, item_id: str) -> bool:
-    """Whether a throttle on site or lane ``item_id`` moves lots between the routes of a
-    channel with ``on_closure: rebalance`` (:func:`sim.world.routing.rebalanced_elements`):
-    then it acts whether the capacity binds or not (review 137: every site on such a
-    route was left out, a port all routes pass and a destination too, which move
-    nothing)."""
-    from sim.world.routing import rebalanced_elements  # the world imports this module
+def _rebalanced(sc: Scenario, reach: set[str]) -> bool:
+    """Whether a throttle on the sites and lanes ``reach`` moves lots between the routes of
+    a channel with ``on_closure: rebalance`` (:func:`sim.world.routing.
+    throttle_moves_lots`): then it acts whether the capacity binds or not (review 137:
+    every site on such a route was left out, a port all routes pass and a destination too,
+    which move nothing)."""
+    from sim.world.routing import throttle_moves_lots  # the world imports this module
 
-    return any(item_id in rebalanced_elements(sc, cid)
+    return any(throttle_moves_lots(sc, cid, reach)
                for cid, channel in sc.channels.items() if channel.on_closure == "rebalance")
 
 
@@ -1264,8 +1264,11 @@ def slack_throttles(sc: Scenario, plan: Plan) -> list[str]:
                 continue
             named = [("site", s) for s in shock.targets.sites if s in sc.sites]
             named += [("lane", ln) for ln in shock.targets.lanes if ln in sc.lanes]
+            # a rebalancing channel moves lots for the shock as a whole (one factor on
+            # every route of a mine moves none), off the elements it can move them off
+            moves = _rebalanced(sc, {item_id for _kind, item_id in named})
             for kind_of, item_id in named:
-                if _rebalanced(sc, item_id):
+                if moves and _rebalanced(sc, {item_id}):
                     # a channel that rebalances splits its lots by the factor whether the
                     # capacity binds or not: the throttle moves lots (review 136)
                     continue

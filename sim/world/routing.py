@@ -511,21 +511,21 @@ def _route_throttles(sc: Scenario, lane_ids: list[str]) -> set[str]:
     return out
 
 
-def rebalanced_elements(sc: Scenario, cid: str) -> set[str]:
-    """The lanes and sites whose throttle alone moves lots between the routes of channel
-    ``cid`` under ``on_closure: rebalance``: those a throttle slows on a route that takes
-    lots as planned (:func:`_route_throttles`): one with a share under ``fixed_shares``,
-    the best under ``cheapest`` or ``fastest`` (a backup, or a route behind the best, takes
-    lots only when another loses some), where it does not slow every route of that mine
-    alike. An element slowing every route alike is left out of the split; a mine with one
-    route has nowhere to move lots, nor one that neither sells on the channel nor can be
-    moved onto it (by a shock's diversion or an offtake deal)."""
+def _route_groups(sc: Scenario, cid: str
+                  ) -> list[tuple[list[set[str]], list[bool], set[str]]]:
+    """For each mine and commodity with two routes or more on channel ``cid`` (that sells
+    on it, or that a shock's diversion or an offtake deal can move onto it): each route's
+    elements a throttle slows on it (:func:`_route_throttles`), whether the route takes
+    lots as planned (a share under ``fixed_shares``; the best by cost or planned days under
+    ``cheapest`` or ``fastest``: a backup, or a route behind the best, takes lots only when
+    another loses some), and the elements every route passes that slow them all alike,
+    which rebalancing leaves out of the split."""
     channel = sc.channels[cid]
     # a diversion or a deal may put any mine on the channel: counted as selling there
     moved_in = any(eff.divert is not None and eff.divert.to_channel == cid
                    for _where, eff, _t in shock_effects(sc)) or any(
         deal.to_channel == cid for deal in sc.policies.offtake_deals.values())
-    movable: set[str] = set()
+    groups = []
     for mid, mine in sc.sites.items():
         if not isinstance(mine, MineSpec):
             continue
@@ -548,13 +548,35 @@ def rebalanced_elements(sc: Scenario, cid: str) -> set[str]:
             common = passed[0].intersection(*passed)
             alike = {e for e in common
                      if all(e in s for s in slowed) or not any(e in s for s in slowed)}
-            if channel.routing == "fixed_shares":
-                takes = [s for s, r in zip(slowed, rank, strict=True) if r < 0]
-            else:
-                # the best route by cost or planned days (an upgrade may reorder them)
-                takes = [s for s, r in zip(slowed, rank, strict=True) if r == min(rank)]
-            movable |= set().union(*takes) - alike
+            # under fastest, an upgrade may reorder the routes: the best as planned
+            takes = ([r < 0 for r in rank] if channel.routing == "fixed_shares"
+                     else [r == min(rank) for r in rank])
+            groups.append((slowed, takes, alike))
+    return groups
+
+
+def rebalanced_elements(sc: Scenario, cid: str) -> set[str]:
+    """The lanes and sites whose throttle alone moves lots between the routes of channel
+    ``cid`` under ``on_closure: rebalance``: those a throttle slows on a route that takes
+    lots as planned, where they do not slow every route of that mine alike
+    (:func:`_route_groups`)."""
+    movable: set[str] = set()
+    for slowed, takes, alike in _route_groups(sc, cid):
+        movable |= set().union(*(s for s, t in zip(slowed, takes, strict=True) if t)) - alike
     return movable
+
+
+def throttle_moves_lots(sc: Scenario, cid: str, reach: set[str]) -> bool:
+    """Whether one throttle on the lanes and sites ``reach`` moves lots between the routes
+    of channel ``cid`` under ``on_closure: rebalance``: it slows a route that takes lots
+    (:func:`rebalanced_elements`) but not every route of that mine, for a throttle of one
+    factor on every route leaves their split as it is (review 140: a region over the posts
+    of both routes drew the advice to rebalance, which then moved nothing)."""
+    for slowed, takes, alike in _route_groups(sc, cid):
+        hit = [bool((s & reach) - alike) for s in slowed]
+        if any(h and t for h, t in zip(hit, takes, strict=True)) and not all(hit):
+            return True
+    return False
 
 
 def throttled_reroute_notes(sc: Scenario) -> list[str]:
@@ -582,9 +604,8 @@ def throttled_reroute_notes(sc: Scenario) -> list[str]:
             continue
         # only what rebalance would act on (review 137: a junction's throttle drew the
         # advice, which rebalance then ignored)
-        movable = rebalanced_elements(sc, cid)
         hits = [f"shocks.{where} to {factor:g}" for where, factor, sites, lanes in reach
-                if (sites | lanes) & movable]
+                if throttle_moves_lots(sc, cid, sites | lanes)]
         if hits:
             named = ", ".join(hits[:3]) + (f" and {len(hits) - 3} more" if len(hits) > 3 else "")
             notes.append(f"channel {cid!r} has on_closure: reroute, but {len(hits)} "

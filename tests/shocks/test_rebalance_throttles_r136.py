@@ -246,3 +246,29 @@ def test_a_route_behind_the_cheapest_is_no_route_a_throttle_alone_moves(
     assert any("'border2'" in n and "changes nothing" in n for n in notes)
     plain, _ = variant(tmp_path, "cheapest_plain", body.split("shocks:")[0])
     assert by_route(sc) == by_route(plain)  # rb takes nothing as planned: nothing moves
+
+
+@pytest.mark.parametrize("targets", ["{regions: [rz]}", "{sites: [border, border2]}"])
+def test_one_throttle_on_every_route_alike_draws_no_advice(tmp_path: Path,
+                                                           targets: str) -> None:
+    # review 140: without a backup, one factor on both routes' posts leaves the split as
+    # it is, under rebalance too; with the backup, rebalancing sends it lots
+    from sim.world.routing import throttled_reroute_notes
+
+    region = "regions:\n  rz: {country: COD}\nsites:\n  border: {region: rz}\n" \
+             "  border2: {region: rz}\n"
+    no_backup = "    routes:\n      rc: null\n"
+    for backup, advised in (("", True), (no_backup, False)):
+        name = f"alike_{int(advised)}"
+        sc, _ = variant(tmp_path, f"{name}_rr", "channels:\n  formal:\n"
+                        "    on_closure: reroute\n" + backup + region + throttle(targets))
+        assert bool(throttled_reroute_notes(sc)) is advised
+        balancing, notes = variant(tmp_path, f"{name}_rb", "channels:\n  formal:\n"
+                                   "    on_closure: rebalance\n" + backup + region
+                                   + throttle(targets))
+        plain, _ = variant(tmp_path, f"{name}_plain", "channels:\n  formal:\n"
+                           "    on_closure: rebalance\n" + backup + region)
+        assert (by_route(balancing) != by_route(plain)) is advised
+        if targets.startswith("{sites") and not advised:
+            # the posts' slack is noted again: as planned the throttle changes nothing
+            assert any("changes nothing" in n for n in notes)
