@@ -192,8 +192,7 @@ def catalogue(sc: Scenario) -> SeriesCatalogue:
         keys.append((com, "in_transit_t", "all", "t"))
         keys += [(com, "held_t", s, "t") for s in sc.series_sites]
     # trucks carry every commodity: one series per border post, as World records them
-    keys += [("all", "held_trucks", s, "trucks") for s in sc.series_sites
-             if sc.sites[s].kind == "border_post"]
+    keys += [("all", "held_trucks", s, "trucks") for s in sc.series_posts()]
     n_days = math.ceil(sc.horizon)  # the days the recorder keeps
     if sc.series_period_days == MONTH:
         dates, days = month_periods(sc.start, n_days)
@@ -274,9 +273,7 @@ def aggregate(world: World, cat: SeriesCatalogue) -> np.ndarray:
         held_i = {s: i for i, s in enumerate(world.sc.series_sites)}
     if rec.held_trucks.shape[1]:
         means["held_trucks"] = _periods(rec.held_trucks, p, n, "mean", d)
-        posts = [s for s in world.sc.series_sites
-                 if world.sc.sites[s].kind == "border_post"]
-        truck_i = {s: i for i, s in enumerate(posts)}
+        truck_i = {s: i for i, s in enumerate(world.sc.series_posts())}
     # holdings are counted from the ledger's flows: a day that held nothing can show a
     # residue of their rounding (HELD_RESIDUE_T)
     passed = passed_t(world)

@@ -667,6 +667,11 @@ class Scenario(Strict):
             raise ValueError("the scenario gives neither horizon_days nor end")
         return float((self.end - self.start).days + 1)
 
+    def series_posts(self) -> list[str]:
+        """The border posts of ``series_sites``, in its order: the sites whose trucks get a
+        series (``held_trucks``), as the world records them and the catalogue lists them."""
+        return [s for s in self.series_sites if self.sites[s].kind == "border_post"]
+
     def day_of(self, when: dt.date | float) -> float:
         """Days from ``start`` to ``when`` (a date, or already a number of days)."""
         if isinstance(when, dt.date):

@@ -136,7 +136,7 @@ class World:
         self._series_sites = np.array([self.site_index[s] for s in sc.series_sites],
                                       dtype=np.intp)
         """Sites of ``sc.series_sites``, by index: their holdings are recorded daily."""
-        posts = [s for s in sc.series_sites if sc.sites[s].kind == "border_post"]
+        posts = sc.series_posts()
         self._series_post_slot = {self.site_index[s]: j for j, s in enumerate(posts)}
         """Border posts of ``sc.series_sites``: site index -> column of their trucks."""
         self.recorder = Recorder(self.t0, sc.horizon, n_c, n_k, len(dest_countries),
