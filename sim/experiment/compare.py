@@ -199,8 +199,8 @@ def _signed(x: float) -> str:
 
 ABSENT_IS_ZERO = frozenset({
     "armed_group_rent_usd", "throughput_t", "delivered_t", "mined_t", "refined_t",
-    "released_t", "bought_back_t", "closed_days", "reduced_days", "peak_held_t",
-    "peak_held_trucks"})
+    "released_t", "bought_back_t", "closed_days", "reduced_days", "congested_days",
+    "peak_held_t", "peak_held_trucks"})
 """Site-row metrics that are 0 where a scenario lacks the row (it has not the shock, site,
 lane or route): a comparison measures their difference from 0. Means and shares (a lead
 time, a wait, a utilisation) have no value there, and no difference; nor has a lane's

@@ -416,9 +416,9 @@ ROWS_WHERE = {
     "refined_t": "a refiner", "refined_share": "a refiner", "refining_hhi": "a refiner",
     "throughput_trucks": "a border post or a lane whose capacity is in trucks",
     "peak_held_trucks": "a border post",
-    "utilisation": "a border post, a port with handling, or a lane with a loading capacity",
-    "mean_wait_days": "a border post, a port with handling, or a lane with a loading "
-                      "capacity",
+    **dict.fromkeys(("utilisation", "mean_wait_days", "wait_p50_days", "wait_p95_days",
+                     "congested_days"),
+                    "a border post, a port with handling, or a lane with a loading capacity"),
     "mean_dwell_days": "a port or a trading hub",
 }
 """For a KPI a scenario may have no row of: what it needs to have one."""
@@ -730,7 +730,8 @@ _NAN_WHERE = {
     "control_hhi": "nothing was delivered",
     "refining_hhi": "nothing was refined",
     "refined_share": "nothing was refined",
-    "mean_wait_days": "no lot started its service there",
+    **dict.fromkeys(("mean_wait_days", "wait_p50_days", "wait_p95_days"),
+                    "no lot started its service there"),
     "mean_dwell_days": "no lot left there",
 }
 """Where each KPI that can be NaN is NaN (sim.metrics.kpis)."""

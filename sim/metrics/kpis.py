@@ -104,6 +104,16 @@ mean_wait_days            mean wait in line per lot at a border post, capacitate
                           job), over lots whose service started in the period: lots still
                           in line at the end are not in it (a closure running to the end
                           shows in peak_held_t and stranded_end_t, not here)
+wait_p50_days ...         median and 95th percentile (wait_p95_days) of the waits in line
+                          that mean_wait_days averages, over the same lots, each lot
+                          counting once, interpolated between lots: how long half
+                          the lots wait at most, and how long the last twentieth waits at
+                          least, which a mean_wait_days hides when a few lots wait long
+                          and most do not
+congested_days            days the border post's clearance lanes (or a lane's loader, or a
+                          port's handling) were busy at least 90% of the day, as utilisation
+                          counts busy time: days at which queues build up (closed days are not
+                          congested days, unless lots in clearance kept the lanes busy)
 mean_dwell_days           tonnage-weighted days a lot waits at a port for its ship or
                           trades at a hub, over lots that left in the period. At a port
                           with a throughput_t_per_day it runs from the lot's arrival, so
@@ -257,7 +267,7 @@ KPI_METRICS: tuple[str, ...] = (
     "lost_t", "in_transit_end_t", "stock_end_t", "in_transit_start_t", "stock_start_t",
     "mass_balance_error_t", "price_peak_ratio",
     "throughput_t", "throughput_trucks", "peak_held_t", "peak_held_trucks", "mean_wait_days",
-    "mean_dwell_days",
+    "wait_p50_days", "wait_p95_days", "congested_days", "mean_dwell_days",
     "utilisation", "refined_t", "seized_t", "taxed_t", "diverted_t", "curtailed_t",
     "stranded_end_t",
     "export_value_usd", "royalty_usd", "armed_group_rent_usd", "peak_shortfall_share",
@@ -719,4 +729,11 @@ def _server_kpis(where: str, st: ServerStats, servers: int, now: float,
     elapsed = max(now - st.start_t, 1e-12)
     add(ALL, ALL, where, "mean_wait_days", "days",
         st.wait_lot_days / st.n_started if st.n_started else np.nan)
+    if len(st.waits):
+        p50, p95 = np.quantile(np.frombuffer(st.waits), (0.5, 0.95))
+    else:
+        p50 = p95 = np.nan
+    add(ALL, ALL, where, "wait_p50_days", "days", float(p50))
+    add(ALL, ALL, where, "wait_p95_days", "days", float(p95))
     add(ALL, ALL, where, "utilisation", "share", st.busy_time / (servers * elapsed))
+    add(ALL, ALL, where, "congested_days", "days", float(st.congested_days))

@@ -105,12 +105,14 @@ HEADLINE = ["mined_t", "exported_t", "delivered_t", "consumed_t", "shortfall_t",
 CHANNEL_METRICS = ["mined_t", "exported_t", "delivered_t", "delivered_share",
                    "mean_lead_time_days"]
 SITE_METRICS = ["throughput_t", "throughput_trucks", "peak_held_t", "peak_held_trucks",
-                "mean_wait_days", "mean_dwell_days", "utilisation", "refined_t",
+                "mean_wait_days", "wait_p50_days", "wait_p95_days", "mean_dwell_days",
+                "utilisation", "congested_days", "refined_t",
                 "refined_share", "consumed_t", "shortfall_t", "closed_days", "reduced_days",
                 "released_t",
                 "bought_back_t", "state_time_share", "armed_group_rent_usd"]
 SITE_DEFINED = ("throughput_t", "throughput_trucks", "peak_held_t", "peak_held_trucks",
-                "mean_wait_days", "mean_dwell_days", "utilisation", "closed_days",
+                "mean_wait_days", "wait_p50_days", "wait_p95_days", "mean_dwell_days",
+                "utilisation", "congested_days", "closed_days",
                 "reduced_days", "armed_group_rent_usd")
 """The site KPIs whose definition the report gives under the table by site (where a wait
 or a dwell runs, what counts as busy), from :func:`sim.metrics.kpis.kpi_definitions`."""

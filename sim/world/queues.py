@@ -10,11 +10,13 @@ of copper in cathode.
 
 Congestion is therefore not a parameter: it emerges when arrivals approach capacity. The
 server also keeps the statistics that queueing theory predicts (time-average number in
-system, mean wait), which the verification tests compare with M/M/1 and M/M/c formulas.
+system, mean wait, the spread of waits), which the verification tests compare with M/M/1 and
+M/M/c formulas.
 """
 
 from __future__ import annotations
 
+from array import array
 from collections import deque
 from collections.abc import Callable
 from operator import attrgetter
@@ -25,13 +27,18 @@ import simpy
 from sim.world.events import Wakeup
 from sim.world.lots import Lot
 
+CONGESTED_SHARE = 0.9
+"""Share of a day a server's lanes must be busy for the day to count as congested: above it,
+waits in line grow steeply with load (an M/M/1 queue at 90% waits nine services on
+average)."""
+
 
 class ServerStats:
     """Accumulated statistics of a server since the last :meth:`reset`."""
 
-    __slots__ = ("area_lots", "area_tonnes", "busy_time", "last_t", "n_done", "n_started",
-                 "sojourn_lot_days", "start_t", "tonnes_done", "units_done", "wait_lot_days",
-                 "wait_tonne_days")
+    __slots__ = ("area_lots", "area_tonnes", "busy_mark", "busy_time", "congested_days",
+                 "last_t", "n_done", "n_started", "sojourn_lot_days", "start_t", "tonnes_done",
+                 "units_done", "wait_lot_days", "wait_tonne_days", "waits")
 
     def __init__(self, now: float = 0.0) -> None:
         self.reset(now)
@@ -50,6 +57,13 @@ class ServerStats:
         self.wait_lot_days = 0.0
         """Sum over lots that started service of their wait in line."""
         self.wait_tonne_days = 0.0
+        self.waits = array("d")
+        """Each lot's wait in line, days, in the order their services started: for the
+        quantiles of the wait (a C array of doubles, 8 bytes a lot)."""
+        self.busy_mark = 0.0
+        """busy_time at the end of the last day closed (:meth:`FifoServer.close_day`)."""
+        self.congested_days = 0
+        """Days closed with the servers busy at least CONGESTED_SHARE of the day."""
         self.sojourn_lot_days = 0.0
         """Sum over lots that finished of their time in the system."""
         self.tonnes_done = 0.0
@@ -128,6 +142,7 @@ class FifoServer:
         wait = now - job.t_in
         st.n_started += n
         st.wait_lot_days += wait * n
+        st.waits.append(wait)  # a job is one lot (put)
         st.wait_tonne_days += wait * job.tonnes
         self.in_service[id(job)] = job
         # The variability draw scales the work, so a later change of capacity scales
@@ -202,6 +217,18 @@ class FifoServer:
     def lots(self) -> list[Lot]:
         """Every lot waiting or in service."""
         return [lot for job in [*self.queue, *self.in_service.values()] for lot in job.lots]
+
+    def close_day(self) -> None:
+        """The day of length 1 ending now: count it congested if the servers were busy at
+        least :data:`CONGESTED_SHARE` of it, at whatever speed a throttle left them (as
+        ``utilisation`` counts busy time). Called once at each day's end, without bringing
+        the time integrals up to now: the busy servers since the last change are counted
+        here instead, which leaves the integrals as they were."""
+        st = self.stats
+        busy = st.busy_time + len(self.in_service) * (self.env.now - st.last_t)
+        if busy - st.busy_mark >= CONGESTED_SHARE * self.servers:
+            st.congested_days += 1
+        st.busy_mark = busy
 
     def reset_stats(self) -> None:
         """Start the statistics afresh from now (end of warm-up)."""

@@ -180,6 +180,9 @@ class World:
         self.peak_held = np.zeros((len(self.sites), n_c))
         """Most metal held at each site at a day's end in the measured period, t."""
         self._border_posts = [s for s in self.sites if isinstance(s, BorderPost)]
+        self._servers = [x.server for x in (*self.sites, *self.lanes)
+                         if isinstance(x, BorderPost | Port | Lane) and x.server is not None]
+        """Every queue (clearance, port handling, lane loading), for its congested days."""
         self.peak_held_trucks = np.zeros(len(self.sites))
         """Most trucks at each border post (in line, in clearance or held after it) at a
         day's end in the measured period; 0 at other sites."""
@@ -587,6 +590,8 @@ class World:
         held += led.opening_site
         np.dot(self._kind_matrix, held, out=rec.stock_by_kind[day])
         np.maximum(self.peak_held, held, out=self.peak_held)
+        for server in self._servers:
+            server.close_day()
         if self._series_sites.size:
             np.take(held, self._series_sites, axis=0, out=rec.site_held[day])
         peak_trucks = self.peak_held_trucks

@@ -10,6 +10,8 @@ intervals, and each test also checks that its interval is narrow enough to mean 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from queue_theory import erlang_c_wait, t_interval
@@ -78,6 +80,28 @@ def test_mm1_utilisation_matches_rho(mm1: sim.Results) -> None:
     mean, half = t_interval(mm1.kpi("utilisation", site="border"))
     assert half < 0.02
     assert abs(mean - LAMBDA / MU_TOTAL) <= half
+
+
+def test_mm1_wait_quantiles_match_theory(mm1: sim.Results) -> None:
+    # P(Wq > t) = rho exp(-(mu - lambda) t): a share 1 - rho waits nothing, and the
+    # q-quantile for q > 1 - rho is ln(rho / (1 - q)) / (mu - lambda)
+    rho = LAMBDA / MU_TOTAL
+    for metric, q in (("wait_p50_days", 0.5), ("wait_p95_days", 0.95)):
+        theory = math.log(rho / (1 - q)) / (MU_TOTAL - LAMBDA)  # 0.046 and 0.621 days
+        mean, half = t_interval(mm1.kpi(metric, site="border"))
+        assert half < 0.25 * theory, f"{metric}: interval too wide to mean anything"
+        assert abs(mean - theory) <= half, f"{metric} {mean:.4f} +- {half:.4f}, theory {theory:.4f}"
+
+
+def test_mm2_wait_p95_matches_erlang_c(mm2: sim.Results) -> None:
+    # P(Wq > t) = C exp(-(c mu - lambda) t), C the probability of waiting (Erlang C),
+    # which is Wq (c mu - lambda)
+    spare = MU_TOTAL - LAMBDA
+    waiting = erlang_c_wait(LAMBDA, MU_TOTAL / 2, 2) * spare  # 0.45
+    theory = math.log(waiting / 0.05) / spare  # 0.549 days
+    mean, half = t_interval(mm2.kpi("wait_p95_days", site="border"))
+    assert half < 0.1 * theory
+    assert abs(mean - theory) <= half, f"p95 {mean:.4f} +- {half:.4f}, theory {theory:.4f}"
 
 
 def test_mm2_mean_wait_matches_erlang_c(mm2: sim.Results) -> None:
