@@ -182,13 +182,15 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
                                     for com, sh in at_start.items())
                     add(f"      at the start date, with the diversions in force then: {now}")
             elif site.kind == "border_post":
-                add(label + f": clears {site.clearance_trucks_per_day:g} trucks/day over "
-                    f"{site.servers} lane(s); planned "
+                # "clearance lanes": a lane elsewhere is a road, rail or sea link (review 142)
+                add(label + f": clears {fmt_capacity(site.clearance_trucks_per_day)} trucks/day "
+                    f"over {site.servers} clearance lane(s); planned "
                     f"{plan.site_trucks.get(sid, 0.0) / DAYS_PER_YEAR:,.0f} trucks/day")
             elif site.kind == "port" and site.throughput_t_per_day is not None:
-                add(label + f": throughput {site.throughput_t_per_day:,.4g} t/day of product "
-                    f"(first come first served); planned "
-                    f"{plan.site_product_t.get(sid, 0.0) / DAYS_PER_YEAR:,.4g} t/day")
+                # 12,346, not 1.235e+04 (review 142)
+                add(label + f": throughput {fmt_capacity(site.throughput_t_per_day)} t/day of "
+                    f"product (first come first served); planned "
+                    f"{fmt_capacity(plan.site_product_t.get(sid, 0.0) / DAYS_PER_YEAR)} t/day")
             elif site.kind == "refiner":
                 caps = ", ".join(f"{com} {fmt_capacity(c)} t/yr (planned feed "
                                  f"{_t(plan.refiner_feed.get((sid, com), 0.0))})"
@@ -221,7 +223,7 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
             # product, where the planned flow beside it is metal (review 116)
             extra += f", capacity {fmt_capacity(lane.capacity_t_per_day)} t product/day"
         if lane.capacity_trucks_per_day is not None:
-            extra += f", capacity {lane.capacity_trucks_per_day:,.4g} trucks/day"
+            extra += f", capacity {fmt_capacity(lane.capacity_trucks_per_day)} trucks/day"
         if lane.sailing is not None:
             extra += (f", sailings every {_dist(lane.sailing.interval_days)} days of "
                       f"{fmt_capacity(lane.sailing.vessel_t)} t product")

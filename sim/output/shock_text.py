@@ -8,7 +8,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.output.describe import describe_ramp_up
+from sim.output.describe import describe_ramp_up, fmt_capacity
 from sim.scenario.schema import Mine, Scenario
 from sim.scenario.shock_checks import CHANNEL_FILTERED, COMMODITY_FILTERED, UNFILTERED
 from sim.scenario.shock_schema import Effects, ExportBan, Targets, When
@@ -61,11 +61,23 @@ def _quota_span(sc: Scenario, entry: Any) -> str:
 
 
 def _by_products_too(sc: Scenario, commodity: str) -> str:
-    """What else curtailing ``commodity`` leaves unmined: the by-products some mine couples
-    to it (a copper limit curtails the cobalt of that ore too, on every channel)."""
-    coupled = sorted({com for site in sc.sites.values() if isinstance(site, Mine)
+    """What curtailing ``commodity`` does through the coupling of outputs: the by-products
+    some mine couples to it are left unmined with its ore (a copper limit curtails the
+    cobalt of that ore too, on every channel); where ``commodity`` is itself a by-product,
+    the ore goes on being mined for its main product and only ``commodity`` is not
+    recovered (review 143: "curtail" alone read as less ore mined)."""
+    mines = [site for site in sc.sites.values() if isinstance(site, Mine)]
+    coupled = sorted({com for site in mines
                       for com, out in site.output.items() if out.ratio_to == commodity})
-    return f" (and the {' and '.join(coupled)} of the ore left unmined)" if coupled else ""
+    mains = sorted({out.ratio_to for site in mines for com, out in site.output.items()
+                    if com == commodity and out.ratio_to is not None})
+    parts = []
+    if coupled:
+        parts.append(f"and the {' and '.join(coupled)} of the ore left unmined")
+    if mains:
+        parts.append(f"ore still mined for its {' and '.join(mains)} leaves its "
+                     f"{commodity} unrecovered")
+    return f" ({'; '.join(parts)})" if parts else ""
 
 
 def _on_channels(channels: list[str] | None) -> str:
@@ -323,7 +335,7 @@ def describe_shocks(sc: Scenario) -> str:
         if up.capacity_t_per_day is not None:
             parts.append(f"capacity to {up.capacity_t_per_day:,.0f} t/day")
         if up.capacity_trucks_per_day is not None:
-            parts.append(f"capacity to {up.capacity_trucks_per_day:,.4g} trucks/day")
+            parts.append(f"capacity to {fmt_capacity(up.capacity_trucks_per_day)} trucks/day")
         if up.transit_factor is not None:
             parts.append(f"transit x{up.transit_factor:g}")
         add(f"  corridor upgrade {pid}: {up.lane} from {_date(sc, up.start)} over "

@@ -171,7 +171,10 @@ class MineOutput(Strict):
 
     Give either ``t_per_year`` or both ``ratio`` and ``ratio_to``. A ratio couples a
     by-product to its main product lot by lot (cobalt = ratio x copper), so anything that
-    changes copper output changes cobalt with it.
+    changes copper output changes cobalt with it. One thing acts on the by-product alone:
+    a ban's or quota's stock limit on it, once the mine's stockyard of it is full, leaves
+    the by-product of ore still mined for the main product unrecovered (cobalt below ratio
+    x copper, the difference in ``curtailed_t``).
     """
 
     form: Id
