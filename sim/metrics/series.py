@@ -43,10 +43,14 @@ held_t             site (``series_sites``)    held at that site at each day's en
 held_trucks        border post                trucks in line, in clearance or held after
                    (``series_sites``;         it at each day's end (as
                    commodity ``all``)         ``peak_held_trucks`` counts them)
+waiting_t          lane (``series_lanes``)    waiting to set off on that lane at each day's
+                                              end: in its loading queue, loading, or held
+                                              back at its entrance by a closure
 =================  =========================  ==============================================
 
 ``held_t`` and ``held_trucks`` exist only for the sites a scenario names in
-``series_sites`` (none by default: each adds a series per commodity to every replication).
+``series_sites``, and ``waiting_t`` for the lanes it names in ``series_lanes`` (none by
+default: each adds a series per commodity to every replication).
 """
 
 from __future__ import annotations
@@ -191,6 +195,7 @@ def catalogue(sc: Scenario) -> SeriesCatalogue:
         keys += [(com, "stock_t", k, "t") for k in kinds]
         keys.append((com, "in_transit_t", "all", "t"))
         keys += [(com, "held_t", s, "t") for s in sc.series_sites]
+        keys += [(com, "waiting_t", lid, "t") for lid in sc.series_lanes]
     # trucks carry every commodity: one series per border post, as World records them
     keys += [("all", "held_trucks", s, "trucks") for s in sc.series_posts()]
     n_days = math.ceil(sc.horizon)  # the days the recorder keeps
@@ -274,6 +279,10 @@ def aggregate(world: World, cat: SeriesCatalogue) -> np.ndarray:
     if rec.held_trucks.shape[1]:
         means["held_trucks"] = _periods(rec.held_trucks, p, n, "mean", d)
         truck_i = {s: i for i, s in enumerate(world.sc.series_posts())}
+    if rec.lane_waiting.shape[1]:
+        # counted from the lots themselves: no ledger rounding to snap
+        means["waiting_t"] = _periods(rec.lane_waiting, p, n, "mean", d)
+        waiting_i = {lid: i for i, lid in enumerate(world.sc.series_lanes)}
     # holdings are counted from the ledger's flows: a day that held nothing can show a
     # residue of their rounding (HELD_RESIDUE_T)
     passed = passed_t(world)
@@ -308,6 +317,8 @@ def aggregate(world: World, cat: SeriesCatalogue) -> np.ndarray:
             out[row] = means["in_transit_t"][:, c]
         elif metric == "held_t":
             out[row] = means["held_t"][:, held_i[key], c]
+        elif metric == "waiting_t":
+            out[row] = means["waiting_t"][:, waiting_i[key], c]
         else:  # pragma: no cover - the catalogue has no other metric
             raise ValueError(metric)
     return out

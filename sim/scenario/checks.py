@@ -220,7 +220,24 @@ def check_scenario(sc: Scenario) -> list[Issue]:
             c.add(("series_sites", i), f"site {sid!r} is named twice",
                   "name each site once")
         seen_series.add(sid)
+        if sid in sc.lanes and sid not in sites:
+            # review 142: the did-you-mean led to the junction the lane leaves, which
+            # never holds its queue
+            c.add(("series_sites", i), f"{sid!r} is a lane, not a site",
+                  f"name it in series_lanes: [{sid}] for its lots waiting to set off "
+                  "(waiting_t)")
+            continue
         c.ref(("series_sites", i), sid, sites, "site")
+    seen_lanes: set[str] = set()
+    for i, lid in enumerate(sc.series_lanes):
+        if lid in seen_lanes:
+            c.add(("series_lanes", i), f"lane {lid!r} is named twice", "name each lane once")
+        seen_lanes.add(lid)
+        if lid in sites and lid not in sc.lanes:
+            c.add(("series_lanes", i), f"{lid!r} is a site, not a lane",
+                  f"name it in series_sites: [{lid}] for what it holds (held_t)")
+            continue
+        c.ref(("series_lanes", i), lid, sc.lanes, "lane")
 
     for section, reserved in RESERVED_IDS.items():
         for rid, why in reserved.items():

@@ -609,7 +609,17 @@ class Scenario(Strict):
     port over time, e.g. ``series_sites: [kasumbalesa, dar_es_salaam]``. Each site adds a
     series per commodity to every replication's results: about 2 kB a series over ten
     years of weekly periods as results keep them, and about 150 kB in the tidy
-    ``Results.series`` table (522 rows of about 280 bytes), so name the sites you need."""
+    ``Results.series`` table (522 rows of about 280 bytes), so name the sites you need.
+    A lane's queue is not at a site (the junction a rail lane leaves holds nothing): name
+    the lane in ``series_lanes``."""
+    series_lanes: list[Id] = []
+    """Lanes whose lots waiting to set off get a time series of their own: ``waiting_t`` of
+    each commodity (metal in the lane's loading queue, loading, or held back at its
+    entrance by a closure, at each day's end, averaged over each period; key the lane).
+    For the backlog at a rail line's loading over time, e.g. ``series_lanes:
+    [kolwezi_rail_lobito]``. These lots are on the lane in ``in_transit_t`` and
+    ``in_transit_end_t``, and in ``stranded_end_t`` at the end. Each lane adds a series per
+    commodity, as a site of ``series_sites`` does."""
     exporting_country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "COD"
     """Country whose exports are counted (metal leaving it is 'exported')."""
     commodities: dict[Id, Commodity] = Field(min_length=1)

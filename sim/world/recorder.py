@@ -21,12 +21,13 @@ class Recorder:
     ``demand``, ``consumed`` and ``shortfall`` [day, commodity, market]; ``price`` [day,
     commodity]; ``stock`` [day, commodity, site kind]; ``in_transit`` [day, commodity];
     ``site_held`` [day, named site, commodity] and ``held_trucks`` [day, named border
-    post] for the scenario's ``series_sites``.
+    post] for the scenario's ``series_sites``; ``lane_waiting`` [day, named lane,
+    commodity] for its ``series_lanes``.
     """
 
     def __init__(self, t0: float, horizon_days: float, n_commodities: int, n_channels: int,
                  n_countries: int, n_markets: int, n_kinds: int, n_series_sites: int = 0,
-                 n_series_posts: int = 0) -> None:
+                 n_series_posts: int = 0, n_series_lanes: int = 0) -> None:
         self.t0 = t0
         self.n_days = int(math.ceil(horizon_days))
         d, c = self.n_days, n_commodities
@@ -49,6 +50,7 @@ class Recorder:
         self.in_transit = np.zeros((d, c))
         self.site_held = np.zeros((d, n_series_sites, c))
         self.held_trucks = np.zeros((d, n_series_posts))
+        self.lane_waiting = np.zeros((d, n_series_lanes, c))
 
     def day(self, now: float) -> int:
         """Index of the measured day containing time ``now``; -1 outside the period."""

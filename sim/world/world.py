@@ -141,7 +141,7 @@ class World:
         """Border posts of ``sc.series_sites``: site index -> column of their trucks."""
         self.recorder = Recorder(self.t0, sc.horizon, n_c, n_k, len(dest_countries),
                                  len(self.market_ids), len(self.kinds),
-                                 len(self._series_sites), len(posts))
+                                 len(self._series_sites), len(posts), len(sc.series_lanes))
         self._new_day_buffers()
         self._kind_matrix = np.zeros((len(self.kinds), len(self.site_ids)))
         for i, sid in enumerate(self.site_ids):
@@ -180,6 +180,9 @@ class World:
         self.peak_held = np.zeros((len(self.sites), n_c))
         """Most metal held at each site at a day's end in the measured period, t."""
         self._border_posts = [s for s in self.sites if isinstance(s, BorderPost)]
+        self._series_lanes = [self.lanes[self.lane_index[lid]] for lid in sc.series_lanes]
+        """Lanes of ``sc.series_lanes``, in its order: their waiting lots are recorded
+        daily (counted from the lots: a few lanes a user names, not the hot path)."""
         self._servers = [x.server for x in (*self.sites, *self.lanes)
                          if isinstance(x, BorderPost | Port | Lane) and x.server is not None]
         """Every queue (clearance, port handling, lane loading), for its congested days."""
@@ -610,6 +613,11 @@ class World:
                     # rounding when the post empties (-1e-14): 0, as holdings are (review
                     # 134)
                     rec.held_trucks[day, slot] = trucks if abs(trucks) > 1e-9 else 0.0
+        if self._series_lanes:
+            waiting = rec.lane_waiting[day]
+            for slot, lane in enumerate(self._series_lanes):
+                for lot in lane.waiting():
+                    waiting[slot, lot.commodity] += lot.tonnes
         transit = rec.in_transit[day]
         np.dot(self._lane_flat, self._transit_matrix, out=transit)
         transit += self._transit_opening
