@@ -104,16 +104,21 @@ mean_wait_days            mean wait in line per lot at a border post, capacitate
                           job), over lots whose service started in the period: lots still
                           in line at the end are not in it (a closure running to the end
                           shows in peak_held_t and stranded_end_t, not here)
-wait_p50_days ...         median and 95th percentile (wait_p95_days) of the waits in line
-                          that mean_wait_days averages, over the same lots, each lot
-                          counting once, interpolated between lots: how long half
-                          the lots wait at most, and how long the last twentieth waits at
-                          least, which a mean_wait_days hides when a few lots wait long
-                          and most do not
+wait_p50_days             median of the waits in line that mean_wait_days averages, over
+                          the same lots, each lot counting once, interpolated between lots:
+                          how long half the lots wait at most (a mean can hide that most
+                          lots do not wait and a few wait long). Over replications, the
+                          mean of each replication's median
+wait_p95_days             95th percentile of the waits in line that mean_wait_days
+                          averages: how long the last twentieth of the lots waits at
+                          least. Over replications, the mean of each replication's
+                          percentile
 congested_days            days the border post's clearance lanes (or a lane's loader, or a
                           port's handling) were busy at least 90% of the day, as utilisation
-                          counts busy time: days at which queues build up (closed days are not
-                          congested days, unless lots in clearance kept the lanes busy)
+                          counts busy time: days of a load at which waits grow steeply when
+                          arrivals vary (load, not waiting: a steady flow at 95% waits
+                          nothing, and a line held by a closure is not busy; closed days are
+                          congested only where lots in clearance kept the lanes busy)
 mean_dwell_days           tonnage-weighted days a lot waits at a port for its ship or
                           trades at a hub, over lots that left in the period. At a port
                           with a throughput_t_per_day it runs from the lot's arrival, so
@@ -323,12 +328,14 @@ def kpi_bounds(metric: str, unit: str) -> tuple[float, float]:
     return 0.0, float("inf")
 
 
-KPI_ROWS = 3
+KPI_ROWS = 4
 """The version of the set of KPI rows a replication writes: 2 added the rent per taxing
 shock, reduced days and every lane's throughput; 3 kept reduced days only where a throttle
-can slow the element. Results and sweeps record it: a comparison takes a row missing from
-results of this version as one their scenario cannot have, and a sweep saved by another
-version is not resumed into a mix of the two (reviews 119, 120 and 122)."""
+can slow the element; 4 added the wait quantiles and congested days at every queue.
+Results and sweeps record it: a comparison takes a row missing from results of this
+version as one their scenario cannot have (a folder of version 3 lacks congested days,
+which are not 0 there: review 144), and a sweep saved by another version is not resumed
+into a mix of the two (reviews 119, 120 and 122)."""
 
 
 def compute_kpis(world: World, balance: BalanceReport) -> list[KpiRow]:

@@ -633,7 +633,7 @@ def _demanded(res: Results) -> list[str]:
 def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
     """Deliveries against demand, and the resilience triangle.
 
-    Top row: demand, consumption and arrivals at markets from the DRC network (t/day; mean
+    Top row: demand, consumption and arrivals at markets from the network (t/day; mean
     and 5-95% band). Bottom row: performance Q(t) = consumption / demand, with the area
     lost below 1 (the resilience triangle) shaded, the 5-95% band of replications and the
     95% confidence band of the mean.
@@ -652,7 +652,7 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
     for j, com in enumerate(coms):
         top, bottom = axes[0, j], axes[1, j]
         _band(top, x, _rate(res, _cube(res, com, "market_arrivals_t")), st.NEUTRAL,
-              "arrivals from the DRC network", lw=1.0, partial=partial,
+              "arrivals from the network", lw=1.0, partial=partial,
               band_label="5-95% of replications", partial_first=first)
         _band(top, x, _rate(res, _cube(res, com, "consumed_t")), st.commodity_color(com),
               "consumed", lw=2.2, partial=partial, partial_first=first)
@@ -1915,7 +1915,8 @@ def compare_figures(named: NamedResults, kpis: Sequence[tuple[str, str, str, str
             "confidence intervals.", forest_figure(named, kpis=kpis)),
            ("compare-prices", f"Price index by scenario{below}.",
             compare_series_figure(named, "price_index")),
-           ("compare-exports", f"Exports from the DRC by scenario (t/day){below}.",
+           ("compare-exports", f"Exports from {named[0][1].scenario.exporting_country} by "
+            f"scenario (t/day){below}.",
             compare_series_figure(named, "exported_t"))]
     if _demanded(named[0][1]):
         out.insert(1, ("compare-performance", "Performance Q(t) = consumption / demand by "

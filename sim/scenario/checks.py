@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -31,7 +32,11 @@ interval given in the wrong unit (``1e-6`` days), and a run that would not finis
 
 
 def _plural(noun: str) -> str:
-    """``commodity`` -> ``commodities``, ``site`` -> ``sites`` (the words used here)."""
+    """``commodity`` -> ``commodities``, ``site`` -> ``sites``, ``output of this mine`` ->
+    ``outputs of this mine`` (the words used here)."""
+    head, of, rest = noun.partition(" of ")
+    if of:
+        return _plural(head) + of + rest
     if noun.endswith("y") and noun[-2:-1] not in "aeiou":
         return noun[:-1] + "ies"
     return noun + "s"
@@ -44,9 +49,14 @@ class IssueCollector:
     def __init__(self) -> None:
         self.issues: list[Issue] = []
 
-    def add(self, path: PathT, message: str, hint: str | None = None) -> None:
-        """Record an issue at field ``path`` (file and line are found later)."""
+    def add(self, path: PathT, message: str, hint: str | None = None) -> bool:
+        """Record an issue at field ``path`` (file and line are found later), unless the
+        same message is already recorded there (a route's check runs once per mine using
+        it, review 145); whether it was recorded."""
+        if any(i.path == path and i.message == message for i in self.issues):
+            return False
         self.issues.append(Issue(message, path=path, hint=hint))
+        return True
 
     def ref(self, path: PathT, value: str, options: Iterable[str], what: str) -> bool:
         """Whether id ``value`` is one of ``options``; if not, record ``unknown <what>``
@@ -59,8 +69,8 @@ class IssueCollector:
             f"known {_plural(what)}: {', '.join(options[:12])}"
             f"{' ...' if len(options) > 12 else ''}"
             if options else f"no {_plural(what)} are defined")
-        self.add(path, f"unknown {what} {value!r}", hint)
-        self.issues[-1].unknown = (what, value)
+        if self.add(path, f"unknown {what} {value!r}", hint):
+            self.issues[-1].unknown = (what, value)
         return False
 
 
@@ -390,7 +400,18 @@ def check_scenario(sc: Scenario) -> list[Issue]:
                               "mine's offtake off this channel")
 
     countries = sorted({r.country for r in sc.regions.values()})
-    c.ref(("exporting_country",), sc.exporting_country, countries, "country")
+    if "exporting_country" not in sc.model_fields_set and sc.exporting_country not in countries:
+        # review 145: a network elsewhere, without the field, was told "unknown country
+        # 'COD'" at no line, a country it never wrote
+        mines = Counter(sc.country_of(s) for s, site in sc.sites.items() if site.kind == "mine")
+        guess = mines.most_common(1)[0][0] if mines else countries[0] if countries else "ZMB"
+        c.add(("exporting_country",),
+              f"not given, so {sc.exporting_country} by default, and no region is in "
+              f"{sc.exporting_country}",
+              f"add exporting_country: {guess} at the top level (the country whose exports "
+              f"count; the regions' countries: {', '.join(countries)})")
+    else:
+        c.ref(("exporting_country",), sc.exporting_country, countries, "country")
     return c.issues
 
 
@@ -491,8 +512,9 @@ def _check_mine(c: IssueCollector, sc: Scenario, sid: str, mine: Mine) -> None:
                       + (f" ({', '.join(mains)})" if mains else "")
                       + f", or give {com} t_per_year instead of ratio_to")
             elif out.ratio_to not in mine.output:
-                c.ref((*base, "output", com, "ratio_to"), out.ratio_to, mine.output,
-                      "output of this mine")
+                # its other outputs: a by-product of itself is refused above
+                c.ref((*base, "output", com, "ratio_to"), out.ratio_to,
+                      [m for m in mine.output if m != com], "output of this mine")
             elif mine.output[out.ratio_to].t_per_year is None:
                 mains = [m for m, o in mine.output.items() if o.t_per_year is not None]
                 c.add((*base, "output", com, "ratio_to"),

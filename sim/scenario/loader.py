@@ -786,6 +786,10 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
     elif etype == "too_short":
         msg = "must not be empty"
 
+    if isinstance(value, str) and _takes_date(path, data):
+        # review 145: `start: 01/03/2025` got the field's description as its hint, and
+        # `1 March 2025` a list of units (as if 1 were a value and "March 2025" its unit)
+        hint = _date_hint(value) or hint
     if msg.startswith("must be a whole number of days, got ") and hint is None:
         hint = _whole_hint(path, data, float(msg.rsplit(" ", 1)[1]))
     if comma is not None:  # {copper: 1,800} or {value: 1,450}: the comma, not the field
@@ -865,12 +869,30 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 """Month names for date hints (not the locale's: hints are in English)."""
 
 
+_YEAR_LAST = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*$")
+_WORD_DATE = re.compile(r"^\s*(?:(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?|([A-Za-z]+)\.?\s+"
+                        r"(\d{1,2})(?:st|nd|rd|th)?,?)\s+(\d{4})\s*$")
+
+
+def _month_of(word: str) -> int | None:
+    """1-12 for an English month's name or its first three letters or more (``Sept``)."""
+    word = word.lower()
+    for i, name in enumerate(_MONTHS):
+        if len(word) >= 3 and name.lower().startswith(word):
+            return i + 1
+    return None
+
+
 def _date_hint(value: Any) -> str | None:
-    """A hint for a date written without leading zeros or with other separators
-    (``2025-3-1``), which YAML reads as text: the same date as YYYY-MM-DD."""
-    m = _SHORT_DATE.match(value) if isinstance(value, str) else None
-    if m is None:
+    """A hint for a date written as YAML does not read one: without leading zeros or with
+    other separators (``2025-3-1``), with the year last (``01/03/2025``, whose day and
+    month order the hint cannot know when both are 12 or less), or in words (``1 March
+    2025``, ``March 1, 2025``): the same date as YYYY-MM-DD. None for other text."""
+    if not isinstance(value, str):
         return None
+    m = _SHORT_DATE.match(value)
+    if m is None:
+        return _year_last_hint(value) or _word_date_hint(value)
     year, month, day = (int(g) for g in m.groups())
     try:
         date = dt.date(year, month, day)
@@ -881,6 +903,49 @@ def _date_hint(value: Any) -> str | None:
         return (f"there is no such date: {_MONTHS[month - 1]} {year} has no day {day}; "
                 "write dates as YYYY-MM-DD")
     return f"write {date.isoformat()} (YYYY-MM-DD, with two digits for month and day)"
+
+
+def _valid(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _year_last_hint(value: str) -> str | None:
+    m = _YEAR_LAST.match(value)
+    if m is None:
+        return None
+    a, b, year = (int(g) for g in m.groups())
+    day_first, month_first = _valid(year, b, a), _valid(year, a, b)
+    if day_first and month_first and day_first != month_first:
+        return (f"write dates as YYYY-MM-DD: {day_first.isoformat()} for "
+                f"{day_first.day} {_MONTHS[day_first.month - 1]}, or "
+                f"{month_first.isoformat()} for {month_first.day} "
+                f"{_MONTHS[month_first.month - 1]}")
+    date = day_first or month_first
+    return (f"write {date.isoformat()} (YYYY-MM-DD)" if date
+            else "write dates as YYYY-MM-DD")
+
+
+def _word_date_hint(value: str) -> str | None:
+    m = _WORD_DATE.match(value)
+    if m is None:
+        return None
+    day_text, month_text = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+    month = _month_of(month_text)
+    if month is None:
+        return None
+    date = _valid(int(m.group(5)), month, int(day_text))
+    return (f"write {date.isoformat()} (YYYY-MM-DD)" if date
+            else f"there is no such date: {_MONTHS[month - 1]} {m.group(5)} has no day "
+                 f"{day_text}; write dates as YYYY-MM-DD")
+
+
+def _takes_date(path: PathT, data: Any) -> bool:
+    """Whether the field at ``path`` takes a date (alone, or beside days as ``When``)."""
+    tp = unwrap(type_at(path, data))
+    return tp is dt.date or any(unwrap(a) is dt.date for a in typing.get_args(tp))
 
 
 _DAY_WORDS = {"daily": 1, "weekly": 7, "fortnightly": 14, "monthly": 30.4375,
