@@ -194,8 +194,9 @@ class Results:
     @property
     def plot(self) -> ResultsPlot:
         """Figures of these results: ``res.plot.flows()``, ``.deliveries()``, ``.prices()``,
-        ``.stocks()``, ``.lead_times()``, ``.map()``, ``.flow_diagram()``; each returns a
-        matplotlib figure (shown in Jupyter)."""
+        ``.stocks()``, ``.queues()`` (of ``series_sites`` and ``series_lanes``),
+        ``.lead_times()``, ``.map()``, ``.flow_diagram()``; each returns a matplotlib
+        figure (shown in Jupyter)."""
         return ResultsPlot(self)
 
     def _headline(self) -> list[tuple[str, str, float, float, float, str]]:
@@ -589,6 +590,18 @@ class ResultsPlot:
         # the default is the figure's own, not a copy of it that could drift apart
         return stocks_figure(self._res, commodity, STOCK_KINDS if kinds is None else kinds)
 
+    def queues(self, commodity: str | None = None) -> Figure:
+        """Holdings over time of the sites the scenario names in ``series_sites``, a panel
+        per site: metal held (t, per commodity) and, beside a border post's, its trucks;
+        and the metal waiting to set off on the lanes it names in ``series_lanes``; mean
+        and 5-95% band of replications. ``commodity`` restricts the tonnes panels to
+        one. Raises ``ValueError`` when the scenario names neither (the message says how
+        to name them) and ``KeyError`` for an unknown ``commodity``; see
+        :func:`~sim.output.figures.queues_figure`."""
+        from sim.output.figures import queues_figure
+
+        return queues_figure(self._res, commodity)
+
     def lead_times(self, commodity: str | None = None, max_routes: int = 12) -> Figure:
         """Lead time from mine to first destination per route, across replications, for
         the ``max_routes`` routes carrying most metal, coloured by channel (see
@@ -610,5 +623,5 @@ class ResultsPlot:
         return flow_diagram_figure(self._res, commodity)
 
     def __repr__(self) -> str:
-        return ("<figures: flows(), deliveries(), prices(), stocks(), lead_times(), map(), "
-                "flow_diagram()>")
+        return ("<figures: flows(), deliveries(), prices(), stocks(), queues(), lead_times(), "
+                "map(), flow_diagram()>")

@@ -50,7 +50,8 @@ waiting_t          lane (``series_lanes``)    waiting to set off on that lane at
 
 ``held_t`` and ``held_trucks`` exist only for the sites a scenario names in
 ``series_sites``, and ``waiting_t`` for the lanes it names in ``series_lanes`` (none by
-default: each adds a series per commodity to every replication).
+default: each adds a series per commodity to every replication);
+:func:`~sim.output.figures.queues_figure` draws them.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""Figures of results: flows, deliveries against demand, prices, stocks, lead times, a map,
-a flow diagram and, for comparisons, a forest plot of paired differences.
+"""Figures of results: flows, deliveries against demand, prices, stocks, queues at the sites
+a scenario names, lead times, a map, a flow diagram and, for comparisons, a forest plot of
+paired differences.
 
 Every function takes a :class:`~sim.experiment.results.Results` (or a list of named
 results) and options, and returns a :class:`matplotlib.figure.Figure` drawn in the style of
@@ -25,6 +26,7 @@ import math
 import textwrap
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -87,10 +89,12 @@ _NOT_FLOWS = {"price_index": "a level, not a flow: draw it with res.plot.prices(
                              "(prices_figure)",
               "stock_t": "a level, not a flow: draw it with res.plot.stocks() (stocks_figure)",
               "in_transit_t": "a level, not a flow: read it from res.series_summary()",
-              "held_t": "a level (a named site's holdings), not a flow: read it from "
-                        "res.series_summary()",
-              "held_trucks": "a level (a border post's trucks), not a flow: read it from "
-                             "res.series_summary()"}
+              "held_t": "a level (a named site's holdings), not a flow: draw it with "
+                        "res.plot.queues() (queues_figure)",
+              "held_trucks": "a level (a border post's trucks), not a flow: draw it with "
+                             "res.plot.queues() (queues_figure)",
+              "waiting_t": "a level (lots waiting to set off on a lane), not a flow: draw "
+                           "it with res.plot.queues() (queues_figure)"}
 
 
 def flow_name(metric: str) -> str:
@@ -909,6 +913,163 @@ def stocks_figure(res: Results, commodity: str | None = None,
     # the run on a line of its own: with four kinds named, one line ran past both edges
     fig.suptitle(_title(f"Stocks at {shown} (mean and 5-95% of replications)\n"
                         f"{_subtitle(res)}{note}"))
+    return fig
+
+
+# ================================================================================ queues
+QUEUE_METRICS = ("held_t", "held_trucks", "waiting_t")
+"""Level series of named places that :func:`queues_figure` draws, a panel per place and
+metric: ``held_t``, metal held at a site of ``series_sites`` (t, per commodity);
+``held_trucks``, a border post's trucks in line, in clearance or held after it (trucks,
+commodity ``all``); ``waiting_t``, metal in lots waiting to set off on a lane (t, per
+commodity, keyed by the lane)."""
+QUEUE_PANELS = {
+    "held_t": ("{key}: metal held", "held (t, mean over each period)",
+               "no {what} held at {key} in any replication"),
+    "held_trucks": ("{key}: trucks in line, in clearance or held after it",
+                    "trucks held\n(trucks, mean over each period)",
+                    "no trucks held at {key} in any replication"),
+    "waiting_t": ("lane {key}: metal waiting to set off",
+                  "waiting to set off\n(t, mean over each period)",
+                  "no {what} waited to set off on lane {key} in any replication"),
+}
+"""Per metric of :data:`QUEUE_METRICS`: its panel's title, value axis and the text of a
+panel with nothing to draw (``{key}``: the site or lane, ``{what}``: the commodities)."""
+QUEUE_POINTS = ("o", "s", "^", "D", "v", "P", "X", "*")
+"""Marker of each commodity (in the scenario's order) where a run of one period is drawn
+as points: the commodities of a panel differ by colour, line style and marker."""
+
+
+def queue_panels(res: Results) -> list[tuple[str, str]]:
+    """(key, metric) of each panel of :func:`queues_figure`: the sites (and lanes) in the
+    order the series catalogue first names them (``series_sites``' order), each one's
+    metrics in the order of :data:`QUEUE_METRICS` (a border post's tonnes, then its
+    trucks). Empty when the scenario names no sites."""
+    found: dict[str, set[str]] = {}
+    for _com, metric, key, _unit in res.catalogue.keys:
+        if metric in QUEUE_METRICS:
+            found.setdefault(key, set()).add(metric)
+    return [(key, metric) for key, metrics in found.items()
+            for metric in QUEUE_METRICS if metric in metrics]
+
+
+def _queue_cells(panels: Sequence[tuple[str, str]], ncols: int) -> list[int]:
+    """Grid cell (row-major index) of each of ``panels``: in order, but a place's panels
+    (a border post's tonnes and trucks) start a new row where they would otherwise be
+    split over two, so its trucks sit beside its tonnes."""
+    cells: list[int] = []
+    cell = 0
+    for _key, group in groupby(panels, key=lambda panel: panel[0]):
+        size = len(list(group))
+        if cell % ncols and cell % ncols + size > ncols and size <= ncols:
+            cell += ncols - cell % ncols
+        cells += range(cell, cell + size)
+        cell += size
+    return cells
+
+
+def _queue_example(res: Results) -> str:
+    """A site of the scenario to name in the hint of :func:`queues_figure`: Kasumbalesa
+    where there is one, else the first border post or port (the queues worth following)."""
+    sites = res.scenario.sites
+    if "kasumbalesa" in sites:
+        return "kasumbalesa"
+    for kind in ("border_post", "port"):
+        for sid, site in sites.items():
+            if site.kind == kind:
+                return sid
+    return next(iter(sites), "kasumbalesa")
+
+
+@st.styled
+def queues_figure(res: Results, commodity: str | None = None) -> Figure:
+    """Holdings of the sites a scenario names in ``series_sites`` over time, one panel per
+    site in that order: the metal held there (``held_t``, t, a line per commodity) and,
+    for a border post, in a panel beside it, its trucks in line, in clearance or held after
+    it (``held_trucks``, trucks); then the metal waiting to set off on each lane it names in
+    ``series_lanes`` (``waiting_t``, t). Each is the mean over each period, drawn as the
+    mean and 5-95% band of the replications. A commodity a place never held is left out of
+    its panel, and a panel where none was held says so. ``commodity`` restricts the tonnes
+    panels to one commodity (trucks carry every commodity: their panels stay).
+
+    Raises ``ValueError`` when the scenario names no sites or lanes (nothing to draw; the
+    message says how to name them), ``TypeError`` unless ``commodity`` is a str or None
+    and ``KeyError`` for an unknown ``commodity``."""
+    coms = _commodities(res, commodity)
+    panels = queue_panels(res)
+    if not panels:
+        example = _queue_example(res)
+        raise ValueError(
+            f"no queues to draw: scenario {res.scenario.name!r} names no sites in "
+            f"series_sites and no lanes in series_lanes, so its results have no series of "
+            f"a site's holdings or a lane's waiting lots. Name the sites (or lanes) to "
+            f"follow and run it again, e.g. sim run ... --set \"series_sites=[{example}]\" "
+            f"(or series_sites: [{example}] in the scenario)")
+    ncols = 1 if len(panels) == 1 else 2
+    cells = _queue_cells(panels, ncols)
+    nrows = cells[-1] // ncols + 1
+    fig = st.new_figure(st.WIDTH, 1.5 + 2.8 * nrows)
+    grid = list(fig.subplots(nrows, ncols, squeeze=False).flat)
+    for i, spare in enumerate(grid):
+        if i not in cells:
+            spare.set_axis_off()
+    axes = [grid[c] for c in cells]
+    x = _mid_dates(res)
+    first, last = _short_ends(res)
+    order = list(res.scenario.commodities)
+    # titles wrapped to their column: a post's trucks title is long beside its tonnes
+    title_pt = 0.8 * st.WIDTH * 72 / ncols
+    points: dict[str, None] = {}
+    skipped = False
+    for ax, cell, (key, metric) in zip(axes, cells, panels, strict=True):
+        title, axis, nothing = QUEUE_PANELS[metric]
+        unit = next(u for _c, m, k, u in res.catalogue.keys if m == metric and k == key)
+        series = [c for c, m, k, _u in res.catalogue.keys if m == metric and k == key]
+        # a series over every commodity (a post's trucks) is not one of the commodities
+        chosen = series if series == ["all"] else [c for c in coms if c in series]
+        cubes = {c: _cube(res, c, metric, [key]) for c in chosen}
+        held = {c: cube for c, cube in cubes.items() if _has_flow(cube)}
+        # a copper post holds no gold: a line along zero for it says nothing
+        skipped |= 0 < len(held) < len(cubes)
+        ax.set_title(st.fit(title.format(key=st.label(key)), title_pt,
+                            st.RC["axes.titlesize"]))
+        empty = (f"no {_either(coms)} series for {st.label(key)}" if not cubes else
+                 nothing.format(key=st.label(key), what=_either(list(cubes)))
+                 if not held else None)
+        if empty is not None:
+            _empty(ax, empty)
+        for com, cube in held.items():
+            i = order.index(com) if com in order else 0
+            point = QUEUE_POINTS[i % len(QUEUE_POINTS)]
+            points[point] = None
+            if com == "all":
+                color = st.NEUTRAL
+                name = "trucks (every commodity)" if unit == "trucks" else "all commodities"
+            else:
+                color, name = st.commodity_color(com), com
+            _band(ax, x, cube, color, name, ls=st.LINESTYLES[i % len(st.LINESTYLES)],
+                  partial=last, partial_first=first, point=point,
+                  band_label="5-95% of replications")
+        if held:
+            ax.set_ylim(bottom=0)
+        # tonnes and trucks alike read with thousands separators and one scale an axis
+        st.tonnes_axis(ax, axis if unit in ("t", "trucks") else f"{axis} ({unit})")
+        st.date_axis(ax, _lone_span(res))
+        if cell + ncols in cells:
+            ax.set_xlabel("")  # the panel below names the dates
+        if empty is not None:
+            # labels kept (units and dates, as every panel has), but no scale, which would
+            # suggest data that is not there
+            ax.tick_params(left=False, bottom=False, labelleft=False, labelbottom=False)
+            ax.grid(False)
+    _legend(fig, axes, res, ncols=6, points=list(points) or ["o"])
+    metrics = {m for _k, m in panels}
+    places = ("sites and lanes" if metrics - {"waiting_t"} and "waiting_t" in metrics
+              else "lanes" if metrics == {"waiting_t"} else "sites")
+    note = ("\nA commodity a place never held is left out of its panel." if skipped
+            else "")
+    fig.suptitle(_title(f"Queues at named {places}: mean over each period (mean and 5-95% "
+                        f"of replications)\n{_subtitle(res)}{note}"))
     return fig
 
 
@@ -1870,8 +2031,21 @@ def compare_series_figure(named: NamedResults, metric: str = "price_index") -> F
 
 
 # ================================================================================ writing
+def _queues_caption(res: Results) -> str:
+    """Caption of :func:`queues_figure` in a report: what its panels hold."""
+    metrics = {m for _k, m in queue_panels(res)}
+    parts = [text for metric, text in (
+        ("held_t", "metal held at the sites named in series_sites (t)"),
+        ("held_trucks", "trucks held at border posts"),
+        ("waiting_t", "metal waiting to set off on lanes (t)")) if metric in metrics]
+    what = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
+    return (f"Queues over time: {what}; means over each period, mean and 5-95% of "
+            "replications.")
+
+
 def run_figures(res: Results) -> list[tuple[str, str, Figure]]:
-    """Every figure of a run as (file stem, caption, figure)."""
+    """Every figure of a run as (file stem, caption, figure); ``queues`` only for a
+    scenario that names sites in ``series_sites`` or lanes in ``series_lanes``."""
     out: list[tuple[str, str, Figure]] = [
         ("flows", "Flows by channel over time (mined and exported; stacked means, t/day).",
          flows_figure(res)),
@@ -1884,6 +2058,11 @@ def run_figures(res: Results) -> list[tuple[str, str, Figure]]:
          prices_figure(res)),
         ("stocks", "Stocks at mines, border posts, ports and refiners (mean and 5-95%).",
          stocks_figure(res)),
+    ]
+    if queue_panels(res):
+        # only for a scenario naming sites or lanes: other runs' figures unchanged
+        out.append(("queues", _queues_caption(res), queues_figure(res)))
+    out += [
         ("lead-times", "Lead time from mine to first destination per route: 5-95% of the "
          "tonnes delivered, median and mean (means of replications).",
          lead_times_figure(res)),

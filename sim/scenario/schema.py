@@ -606,7 +606,8 @@ class Scenario(Strict):
     each period) and, for a border post, ``held_trucks`` (trucks in line, in clearance or
     held after it at each day's end, as ``peak_held_trucks`` counts them, averaged over
     each period; key the post, commodity ``all``). For the queue at a border post or a
-    port over time, e.g. ``series_sites: [kasumbalesa, dar_es_salaam]``. Each site adds a
+    port over time, e.g. ``series_sites: [kasumbalesa, dar_es_salaam]``; ``sim run`` draws
+    them in ``figures/queues.png`` (``Results.plot.queues()``). Each site adds a
     series per commodity to every replication's results: about 2 kB a series over ten
     years of weekly periods as results keep them, and about 150 kB in the tidy
     ``Results.series`` table (522 rows of about 280 bytes), so name the sites you need.

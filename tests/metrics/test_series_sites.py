@@ -105,5 +105,5 @@ def test_a_post_that_empties_has_no_trucks_left(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("metric", ["held_t", "held_trucks"])
 def test_they_are_levels_for_the_flows_figure(slow: sim.Results, metric: str) -> None:
-    with pytest.raises(ValueError, match="a level .* read it from res.series_summary"):
+    with pytest.raises(ValueError, match=r"a level .* draw it with res\.plot\.queues\(\)"):
         slow.plot.flows(metrics=[metric])
