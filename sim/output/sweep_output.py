@@ -239,9 +239,12 @@ def noise_note(sweep: Sweep, cols: Sequence[str]) -> str | None:
     shown = ", ".join(f"{c} {min(v, 1.0):.0%}" for c, v in noisy)
     return (f"note: replication noise is part of the variance of the sample means of {shown} "
             f"(from the spread of their {sweep.replications} replications per sample): the "
-            f"{'indices' if sweep.sobol is not None else 'correlations'} count it as the "
-            "parameters' doing (in total indices above all); more replications per sample "
-            "(-r) shrink it in proportion")
+            + ("indices count it as the parameters' doing (in total indices above all)"
+               if sweep.sobol is not None else
+               # review 146: grid and LHS designs have no total indices to speak of
+               "correlations weaken with it (toward 0), and a parameter may get one of "
+               "chance size")
+            + "; more replications per sample (-r) shrink it in proportion")
 
 
 def cautions(sweep: Sweep, metrics: Sequence[str] = ()) -> list[str]:
@@ -428,10 +431,18 @@ def sobol_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
     return fig
 
 
+SCATTER_ROWS = 4
+"""KPI rows of the scatter figure unless ``--metric`` names more (up to
+:data:`SCATTER_ROWS_MAX`)."""
+SCATTER_ROWS_MAX = 8
+
+
 def scatter_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
-    """Each headline KPI (rows, at most four) against each parameter (columns)."""
+    """Each headline KPI, or each KPI ``metrics`` names, that varies (rows: at most four
+    headline KPIs, at most eight named ones) against each parameter (columns)."""
     varying = headline_outputs(sweep, metrics)
-    cols = varying[:4]
+    # review 146: five KPIs named with --metric showed four, "--metric chooses"
+    cols = varying[:min(max(SCATTER_ROWS, len(metrics)), SCATTER_ROWS_MAX)]
     params = sweep.design.params
     # at least two panels wide, so that one parameter's column still holds the title
     fig = Figure(figsize=(max(6.8, 3.4 * len(params)), 0.8 + 2.5 * max(1, len(cols))),
@@ -456,9 +467,13 @@ def scatter_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
             if col in sweep.at_cap:
                 # the peak at the cap is the cap, not a finding: say where it is
                 ax.axhline(sweep.at_cap[col][2], color=st.CLOSED_COLOR, lw=0.8, ls="--")
-                ax.annotate("price cap", (1.0, sweep.at_cap[col][2]),
+                ax.annotate("price cap", (0.98, sweep.at_cap[col][2]),
                             xycoords=("axes fraction", "data"), ha="right", va="bottom",
                             fontsize=7, color=st.CLOSED_COLOR)
+            x = sweep.table[p.path].to_numpy(float)
+            if p.scale != "log" and np.nanmax(np.abs(x)) >= 1e4:
+                # 12,000 rather than 12000 run into its neighbour (review 146)
+                ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
             y = sweep.table[col].to_numpy(float)
             if np.nanmax(np.abs(y)) >= 1e4 and np.ptp(y) >= 10:
                 # 950,000 rather than 0.95 and an offset "1e6" above the axis
@@ -469,7 +484,8 @@ def scatter_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
     if not cols:
         axes[0][0].text(0.5, 0.5, "no headline KPI varies across the samples", ha="center",
                         transform=axes[0][0].transAxes)
-    more = (f"; {len(cols)} of {len(varying)} KPIs shown (--metric chooses)"
+    more = (f"; {len(cols)} of {len(varying)} KPIs shown "
+            + ("(the first named with --metric)" if metrics else "(--metric chooses)")
             if len(varying) > len(cols) else "")
     fig.suptitle(f"{sweep.scenario}: KPI means per sample\n({sweep.design.name} design, "
                  f"{sweep.replications} replication(s) each{more})", fontsize=10)
