@@ -110,11 +110,12 @@ def test_a_refiners_market_stock_bridges_a_short_warmup(example: Path) -> None:
     assert warmup_notes(example, "warmup_days=0") == []
     # with small stock at the market the note is what it was made for
     (note,) = warmup_notes(example, "warmup_days=0", "sites.market.initial_stock_t.cobalt=500")
-    assert note.startswith("warmup_days is 0, shorter than the longest planned route (cobalt "
+    assert note.startswith("warmup_days is 0, shorter than the longest planned route "
+                           "takes to fill (cobalt "
                            "from diggers to refinery by formal/rail, 44.5 days")
     assert "the stock of market on the start date is too little" in note
     assert "deliveries fall short of plan while the pipelines fill" in note
-    assert note.endswith("give warmup_days: 45 or more")
+    assert note.endswith("give warmup_days: 48 or more")  # a whole week's wait for a ship
     # the refiner's own stock counts first
     assert warmup_notes(example, "warmup_days=0", "sites.market.initial_stock_t.cobalt=500",
                         "sites.refinery.initial_output_t={cobalt: 3000}") == []
@@ -153,3 +154,29 @@ def test_an_impossible_date_says_what_is_wrong_without_an_example(tiny_path: Pat
     issue = only_issue(pytest.raises(ScenarioError, load_scenario, tiny_path,
                                      ["start=2023-2-29"]))
     assert "February 2023 has no day 29" in issue.hint
+
+
+def test_a_route_by_ship_counts_a_whole_interval_before_its_first_load(build) -> None:
+    # review 145: weekly sailings; the market's stock covers the expected route time
+    # (2 days' transit and half a week's wait) but not the wait of a first ship sailing up
+    # to a week after the first lots: a five-week shortfall came without a note
+    from sim.scenario import scenario_from_dict
+
+    def notes(stock_t: float) -> list[str]:
+        data = build.scenario(
+            {"mine": build.mine(), "port": build.port(),
+             "market": build.market(initial_stock_t={"copper": stock_t})},
+            [build.lane("mine", "port", 1.0),
+             build.lane("port", "market", 1.0, mode="sea",
+                        sailing={"interval_days": 7, "vessel_t": 1e6})],
+            ["port", "market"], horizon=60)
+        return [n for n in meta_of(scenario_from_dict(data)).notes
+                if n.startswith("warmup_days")]
+
+    # 100 t a day: 5.5 days expected (550 t), 9 days to the first load (900 t); the note
+    # comes where the stock leaves 7 days' flow (700 t) uncovered
+    (note,) = notes(100.0)
+    assert ("5.5 days without queueing, 9.0 with a whole interval's wait for its first "
+            "ship") in note
+    assert note.endswith("give warmup_days: 9 or more")
+    assert notes(250.0) == []

@@ -46,7 +46,9 @@ def test_the_ban_on_the_leakage_status_quo_curtails_industrial_mines_and_says_so
 
     header = _header("combined_2025.yaml")
     assert "Nothing new is assumed" not in header
-    assert "the industrial mines stop mining" in header
+    # review 143: they go on mining the ore for its copper, and leave that cobalt
+    assert "the industrial mines stop recovering the share that would have leaked" in header
+    assert "copper and leave that cobalt unrecovered" in header
     assert f"--set {NO_LIMIT}" in header
     readme = (SCENARIOS / "README.md").read_text(encoding="utf-8")
     section = readme.split("## combined_2025.yaml")[1].split("\n## ")[0]
