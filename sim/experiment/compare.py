@@ -199,7 +199,7 @@ def _signed(x: float) -> str:
 
 ABSENT_IS_ZERO = frozenset({
     "armed_group_rent_usd", "throughput_t", "delivered_t", "mined_t", "refined_t",
-    "released_t", "bought_back_t", "closed_days", "reduced_days", "congested_days",
+    "released_t", "bought_back_t", "closed_days", "reduced_days", "high_load_days",
     "peak_held_t", "peak_held_trucks"})
 """Site-row metrics that are 0 where a scenario lacks the row (it has not the shock, site,
 lane or route): a comparison measures their difference from 0. Means and shares (a lead

@@ -417,7 +417,7 @@ ROWS_WHERE = {
     "throughput_trucks": "a border post or a lane whose capacity is in trucks",
     "peak_held_trucks": "a border post",
     **dict.fromkeys(("utilisation", "mean_wait_days", "wait_p50_days", "wait_p95_days",
-                     "congested_days"),
+                     "high_load_days"),
                     "a border post, a port with handling, or a lane with a loading capacity"),
     "mean_dwell_days": "a port or a trading hub",
 }

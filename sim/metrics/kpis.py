@@ -113,12 +113,14 @@ wait_p95_days             95th percentile of the waits in line that mean_wait_da
                           averages: how long the last twentieth of the lots waits at
                           least. Over replications, the mean of each replication's
                           percentile
-congested_days            days the border post's clearance lanes (or a lane's loader, or a
+high_load_days            days the border post's clearance lanes (or a lane's loader, or a
                           port's handling) were busy at least 90% of the day, as utilisation
                           counts busy time: days of a load at which waits grow steeply when
-                          arrivals vary (load, not waiting: a steady flow at 95% waits
-                          nothing, and a line held by a closure is not busy; closed days are
-                          congested only where lots in clearance kept the lanes busy)
+                          arrivals vary. It measures load, not waiting: a steady flow at 95%
+                          waits nothing, a line held by a closure is not busy (closed days
+                          count only where lots in clearance kept the lanes busy), and a
+                          scenario that moves traffic elsewhere can have fewer such days and
+                          longer waits (read wait_p95_days and peak_held_t beside it)
 mean_dwell_days           tonnage-weighted days a lot waits at a port for its ship or
                           trades at a hub, over lots that left in the period. At a port
                           with a throughput_t_per_day it runs from the lot's arrival, so
@@ -272,7 +274,7 @@ KPI_METRICS: tuple[str, ...] = (
     "lost_t", "in_transit_end_t", "stock_end_t", "in_transit_start_t", "stock_start_t",
     "mass_balance_error_t", "price_peak_ratio",
     "throughput_t", "throughput_trucks", "peak_held_t", "peak_held_trucks", "mean_wait_days",
-    "wait_p50_days", "wait_p95_days", "congested_days", "mean_dwell_days",
+    "wait_p50_days", "wait_p95_days", "high_load_days", "mean_dwell_days",
     "utilisation", "refined_t", "seized_t", "taxed_t", "diverted_t", "curtailed_t",
     "stranded_end_t",
     "export_value_usd", "royalty_usd", "armed_group_rent_usd", "peak_shortfall_share",
@@ -331,9 +333,9 @@ def kpi_bounds(metric: str, unit: str) -> tuple[float, float]:
 KPI_ROWS = 4
 """The version of the set of KPI rows a replication writes: 2 added the rent per taxing
 shock, reduced days and every lane's throughput; 3 kept reduced days only where a throttle
-can slow the element; 4 added the wait quantiles and congested days at every queue.
+can slow the element; 4 added the wait quantiles and high-load days at every queue.
 Results and sweeps record it: a comparison takes a row missing from results of this
-version as one their scenario cannot have (a folder of version 3 lacks congested days,
+version as one their scenario cannot have (a folder of version 3 lacks high-load days,
 which are not 0 there: review 144), and a sweep saved by another version is not resumed
 into a mix of the two (reviews 119, 120 and 122)."""
 
@@ -743,4 +745,4 @@ def _server_kpis(where: str, st: ServerStats, servers: int, now: float,
     add(ALL, ALL, where, "wait_p50_days", "days", float(p50))
     add(ALL, ALL, where, "wait_p95_days", "days", float(p95))
     add(ALL, ALL, where, "utilisation", "share", st.busy_time / (servers * elapsed))
-    add(ALL, ALL, where, "congested_days", "days", float(st.congested_days))
+    add(ALL, ALL, where, "high_load_days", "days", float(st.high_load_days))

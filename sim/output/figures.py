@@ -924,17 +924,35 @@ metric: ``held_t``, metal held at a site of ``series_sites`` (t, per commodity);
 commodity ``all``); ``waiting_t``, metal in lots waiting to set off on a lane (t, per
 commodity, keyed by the lane)."""
 QUEUE_PANELS = {
-    "held_t": ("{key}: metal held", "held (t, mean over each period)",
+    "held_t": ("{key}: metal held", "held\n(t, mean over {period})",
                "no {what} held at {key} in any replication"),
     "held_trucks": ("{key}: trucks in line, in clearance or held after it",
-                    "trucks held\n(trucks, mean over each period)",
+                    "held\n(trucks, mean over {period})",
                     "no trucks held at {key} in any replication"),
     "waiting_t": ("lane {key}: metal waiting to set off",
-                  "waiting to set off\n(t, mean over each period)",
+                  "waiting to set off\n(t, mean over {period})",
                   "no {what} waited to set off on lane {key} in any replication"),
 }
 """Per metric of :data:`QUEUE_METRICS`: its panel's title, value axis and the text of a
-panel with nothing to draw (``{key}``: the site or lane, ``{what}``: the commodities)."""
+panel with nothing to draw (``{key}``: the site or lane, ``{what}``: the commodities,
+``{period}``: :func:`_period_words`)."""
+
+
+def _period_words(res: Results) -> str:
+    """A series period in words for an axis: ``each 7-day period``, ``each day``, ``each
+    month`` (review 149: "each period" left the reader to find its length)."""
+    cat = res.catalogue
+    if cat.monthly:
+        return "each month"
+    return "each day" if cat.period_days == 1 else f"each {cat.period_days}-day period"
+
+
+def _place_name(res: Results, key: str) -> str:
+    """A site's own name where the scenario gives one (``Dar es Salaam``), else its id as
+    words; a lane's id as words."""
+    site = res.scenario.sites.get(key)
+    name = getattr(site, "name", None) if site is not None else None
+    return st.plain(name) if name else st.label(key)
 QUEUE_POINTS = ("o", "s", "^", "D", "v", "P", "X", "*")
 """Marker of each commodity (in the scenario's order) where a run of one period is drawn
 as points: the commodities of a panel differ by colour, line style and marker."""
@@ -1031,7 +1049,7 @@ def queues_figure(res: Results, commodity: str | None = None) -> Figure:
         held = {c: cube for c, cube in cubes.items() if _has_flow(cube)}
         # a copper post holds no gold: a line along zero for it says nothing
         skipped |= 0 < len(held) < len(cubes)
-        ax.set_title(st.fit(title.format(key=st.label(key)), title_pt,
+        ax.set_title(st.fit(title.format(key=_place_name(res, key)), title_pt,
                             st.RC["axes.titlesize"]))
         empty = (f"no {_either(coms)} series for {st.label(key)}" if not cubes else
                  nothing.format(key=st.label(key), what=_either(list(cubes)))
@@ -1053,6 +1071,7 @@ def queues_figure(res: Results, commodity: str | None = None) -> Figure:
         if held:
             ax.set_ylim(bottom=0)
         # tonnes and trucks alike read with thousands separators and one scale an axis
+        axis = axis.format(period=_period_words(res))
         st.tonnes_axis(ax, axis if unit in ("t", "trucks") else f"{axis} ({unit})")
         st.date_axis(ax, _lone_span(res))
         if cell + ncols in cells:
@@ -1068,8 +1087,13 @@ def queues_figure(res: Results, commodity: str | None = None) -> Figure:
               else "lanes" if metrics == {"waiting_t"} else "sites")
     note = ("\nA commodity a place never held is left out of its panel." if skipped
             else "")
-    fig.suptitle(_title(f"Queues at named {places}: mean over each period (mean and 5-95% "
-                        f"of replications)\n{_subtitle(res)}{note}"))
+    if metrics & {"held_t", "held_trucks"}:
+        # review 149: the KPIs' 6,280 trucks beside a curve topping 4,345 read as a misfit
+        note += ("\npeak_held_t and peak_held_trucks are each replication's worst day's "
+                 "end, above these period means")
+    only = f" ({commodity} only)" if commodity is not None else ""
+    fig.suptitle(_title(f"Queues at named {places}{only}: mean over {_period_words(res)} "
+                        f"(mean and 5-95% of replications)\n{_subtitle(res)}{note}"))
     return fig
 
 
@@ -2031,16 +2055,19 @@ def compare_series_figure(named: NamedResults, metric: str = "price_index") -> F
 
 
 # ================================================================================ writing
-def _queues_caption(res: Results) -> str:
+def queues_caption(res: Results) -> str:
     """Caption of :func:`queues_figure` in a report: what its panels hold."""
     metrics = {m for _k, m in queue_panels(res)}
     parts = [text for metric, text in (
         ("held_t", "metal held at the sites named in series_sites (t)"),
-        ("held_trucks", "trucks held at border posts"),
-        ("waiting_t", "metal waiting to set off on lanes (t)")) if metric in metrics]
+        ("held_trucks", "trucks held at the border posts among them"),
+        ("waiting_t", "metal waiting to set off on the lanes named in series_lanes (t)"))
+        if metric in metrics]
     what = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
-    return (f"Queues over time: {what}; means over each period, mean and 5-95% of "
-            "replications.")
+    peaks = (" The peak_held KPIs are each replication's worst day's end, above these "
+             "period means." if metrics & {"held_t", "held_trucks"} else "")
+    return (f"Queues over time: {what}; means over {_period_words(res)}, mean and 5-95% of "
+            f"replications.{peaks}")
 
 
 def run_figures(res: Results) -> list[tuple[str, str, Figure]]:
@@ -2061,7 +2088,7 @@ def run_figures(res: Results) -> list[tuple[str, str, Figure]]:
     ]
     if queue_panels(res):
         # only for a scenario naming sites or lanes: other runs' figures unchanged
-        out.append(("queues", _queues_caption(res), queues_figure(res)))
+        out.append(("queues", queues_caption(res), queues_figure(res)))
     out += [
         ("lead-times", "Lead time from mine to first destination per route: 5-95% of the "
          "tonnes delivered, median and mean (means of replications).",

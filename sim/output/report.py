@@ -106,13 +106,13 @@ CHANNEL_METRICS = ["mined_t", "exported_t", "delivered_t", "delivered_share",
                    "mean_lead_time_days"]
 SITE_METRICS = ["throughput_t", "throughput_trucks", "peak_held_t", "peak_held_trucks",
                 "mean_wait_days", "wait_p50_days", "wait_p95_days", "mean_dwell_days",
-                "utilisation", "congested_days", "refined_t",
+                "utilisation", "high_load_days", "refined_t",
                 "refined_share", "consumed_t", "shortfall_t", "closed_days", "reduced_days",
                 "released_t",
                 "bought_back_t", "state_time_share", "armed_group_rent_usd"]
 SITE_DEFINED = ("throughput_t", "throughput_trucks", "peak_held_t", "peak_held_trucks",
                 "mean_wait_days", "wait_p50_days", "wait_p95_days", "mean_dwell_days",
-                "utilisation", "congested_days", "closed_days",
+                "utilisation", "high_load_days", "closed_days",
                 "reduced_days", "armed_group_rent_usd")
 """The site KPIs whose definition the report gives under the table by site (where a wait
 or a dwell runs, what counts as busy), from :func:`sim.metrics.kpis.kpi_definitions`."""
@@ -1345,6 +1345,9 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
         compare_figures,
         flows_figure,
         paired_differences,
+        queue_panels,
+        queues_caption,
+        queues_figure,
     )
 
     ref_name = named[0][0]
@@ -1465,6 +1468,12 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
     for i, (name, res) in enumerate(named):
         body.append(figure_html(flows_figure(res), f"{name}: flows by channel.",
                                 f"flows-{i}"))
+    for i, (name, res) in enumerate(named):
+        # review 149: the queues of the sites and lanes a scenario names, as its own report
+        # shows them
+        if queue_panels(res):
+            body.append(figure_html(queues_figure(res), f"{name}: {queues_caption(res)}",
+                                    f"queues-{i}"))
     body.append("</section>")
     body.append('<section id="timeline"><h2>Timelines</h2>')
     for i, (name, res) in enumerate(named):

@@ -27,16 +27,16 @@ import simpy
 from sim.world.events import Wakeup
 from sim.world.lots import Lot
 
-CONGESTED_SHARE = 0.9
-"""Share of a day a server's lanes must be busy for the day to count as congested: above it,
-waits in line grow steeply with load (an M/M/1 queue at 90% waits nine services on
-average)."""
+HIGH_LOAD_SHARE = 0.9
+"""Share of a day a server's lanes must be busy for the day to count as a high-load day: at
+such loads waits in line grow steeply when arrivals vary (an M/M/1 queue at 90% waits nine
+services on average)."""
 
 
 class ServerStats:
     """Accumulated statistics of a server since the last :meth:`reset`."""
 
-    __slots__ = ("area_lots", "area_tonnes", "busy_mark", "busy_time", "congested_days",
+    __slots__ = ("area_lots", "area_tonnes", "busy_mark", "busy_time", "high_load_days",
                  "last_t", "n_done", "n_started", "sojourn_lot_days", "start_t", "tonnes_done",
                  "units_done", "wait_lot_days", "wait_tonne_days", "waits")
 
@@ -62,8 +62,8 @@ class ServerStats:
         quantiles of the wait (a C array of doubles, 8 bytes a lot)."""
         self.busy_mark = 0.0
         """busy_time at the end of the last day closed (:meth:`FifoServer.close_day`)."""
-        self.congested_days = 0
-        """Days closed with the servers busy at least CONGESTED_SHARE of the day."""
+        self.high_load_days = 0
+        """Days closed with the servers busy at least HIGH_LOAD_SHARE of the day."""
         self.sojourn_lot_days = 0.0
         """Sum over lots that finished of their time in the system."""
         self.tonnes_done = 0.0
@@ -219,17 +219,17 @@ class FifoServer:
         return [lot for job in [*self.queue, *self.in_service.values()] for lot in job.lots]
 
     def close_day(self) -> None:
-        """The day of length 1 ending now: count it congested if the servers were busy at
-        least :data:`CONGESTED_SHARE` of it, at whatever speed a throttle left them (as
+        """The day of length 1 ending now: count it a high-load day if the servers were busy at
+        least :data:`HIGH_LOAD_SHARE` of it, at whatever speed a throttle left them (as
         ``utilisation`` counts busy time). Called once at each day's end, without bringing
         the time integrals up to now: the busy servers since the last change are counted
         here instead, which leaves the integrals as they were."""
         st = self.stats
         busy = st.busy_time + len(self.in_service) * (self.env.now - st.last_t)
-        # a day busy exactly 90% (a fixed service of 0.9 days) is congested whatever the
+        # a day busy exactly 90% (a fixed service of 0.9 days) is a high-load day whatever the
         # rounding of t + 0.9 - t (review 144: 13 of 40 such days counted)
-        if busy - st.busy_mark >= CONGESTED_SHARE * self.servers - 1e-9:
-            st.congested_days += 1
+        if busy - st.busy_mark >= HIGH_LOAD_SHARE * self.servers - 1e-9:
+            st.high_load_days += 1
         st.busy_mark = busy
 
     def reset_stats(self) -> None:

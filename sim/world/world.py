@@ -185,7 +185,7 @@ class World:
         daily (counted from the lots: a few lanes a user names, not the hot path)."""
         self._servers = [x.server for x in (*self.sites, *self.lanes)
                          if isinstance(x, BorderPost | Port | Lane) and x.server is not None]
-        """Every queue (clearance, port handling, lane loading), for its congested days."""
+        """Every queue (clearance, port handling, lane loading), for its high-load days."""
         self.peak_held_trucks = np.zeros(len(self.sites))
         """Most trucks at each border post (in line, in clearance or held after it) at a
         day's end in the measured period; 0 at other sites."""

@@ -86,9 +86,29 @@ def test_a_panel_per_site_in_order_with_a_posts_trucks_beside_it(queued) -> None
     assert held.get_subplotspec().colspan != trucks.get_subplotspec().colspan
     assert "trucks" in trucks.get_ylabel() and "(trucks" in trucks.get_ylabel()
     for ax in by_title.values():
-        assert "mean over each period" in ax.get_ylabel()
+        # review 149: the period's length, not "each period"
+        assert "mean over each 7-day period" in ax.get_ylabel()
         assert isinstance(ax.xaxis.get_major_formatter(), mdates.ConciseDateFormatter)
-    assert "mean over each period" in fig.get_suptitle()
+    assert "mean over each 7-day period" in fig.get_suptitle()
+    assert "worst day's end, above these period means" in fig.get_suptitle()
+    assert trucks.get_ylabel().startswith("held\n(trucks")
+
+
+def test_named_sites_are_titled_by_their_names_and_a_commodity_s_figure_says_so(
+        two_yaml) -> None:
+    res = run(two_yaml, SLOW, "sites.border.name=Kasumbalesa (DRC-Zambia)")
+    fig = F.queues_figure(res, "copper")
+    assert "Kasumbalesa (DRC-Zambia): metal held" in panels(fig)
+    assert "(copper only)" in fig.get_suptitle()
+
+
+def test_the_comparison_report_shows_each_scenario_s_queues(queued, tmp_path) -> None:
+    from sim.output.report import compare_report_html
+
+    html = compare_report_html([("a", queued), ("b", queued)])
+    assert "a: Queues over time: metal held at the sites named in series_sites" in html
+    assert "b: Queues over time: metal held at the sites named in series_sites" in html
+    assert "queues-0" in html and "queues-1" in html
 
 
 def test_a_post_named_second_keeps_its_trucks_on_its_row(two_yaml) -> None:
