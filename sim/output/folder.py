@@ -51,7 +51,7 @@ import sys
 import tempfile
 import threading
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -733,6 +733,28 @@ def scenario_sha256(sc: Scenario) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _kpi_rows() -> int:
+    from sim.metrics.kpis import KPI_ROWS
+
+    return KPI_ROWS
+
+
+def other_version(before: Mapping[str, Any]) -> str:
+    """Why a folder's run or sweep may differ from this one though its user changed
+    nothing: written by another version of sim (its ``kpi_rows`` or ``sim_commit`` in
+    run.json or plan.json not this version's, or neither recorded: older than both),
+    whose resolved scenario has other fields or defaults; "" if it is this version's.
+    Review 147: a run interrupted under the previous version was refused as "a different
+    resolved scenario" to a user who had changed nothing."""
+    rows, commit = before.get("kpi_rows"), before.get("sim_commit")
+    if rows == _kpi_rows() and (commit is None or commit == git_commit()):
+        return ""
+    which = f" (commit {str(commit)[:12]})" if commit else ""
+    return (f"; it was written by another version of sim{which}, whose resolved scenario "
+            "has other fields or defaults: its saved replications cannot be resumed with "
+            "this one")
+
+
 def run_info(sc: Scenario, seed: int, replications: int,
              command: Sequence[str] | None = None,
              extra: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -743,6 +765,7 @@ def run_info(sc: Scenario, seed: int, replications: int,
             "scenario_sha256": scenario_sha256(sc), "seed": int(seed),
             "replications": int(replications), "scenario_files": meta.files,
             "overrides": meta.overrides, "builds": [build_kind()],
+            "kpi_rows": _kpi_rows(), "sim_commit": git_commit(),
             "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     if command is not None:
         info["resume_command"] = [str(w) for w in command]
@@ -901,7 +924,8 @@ class ResultsFolder:
                     f"{', '.join(before.get('scenario_files') or ['?'])}")
             if before.get("overrides"):
                 what += " with --set " + " --set ".join(before["overrides"])
-            differences.append(f"a different resolved scenario there ({what})")
+            differences.append(f"a different resolved scenario there ({what})"
+                               + other_version(before))
         if differences:
             raise FolderError(
                 f"cannot resume {self.path}: it holds another run ({'; '.join(differences)}); "

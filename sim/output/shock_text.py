@@ -10,7 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 from sim.output.describe import describe_ramp_up, fmt_capacity
 from sim.scenario.schema import Mine, Scenario
-from sim.scenario.shock_checks import CHANNEL_FILTERED, COMMODITY_FILTERED, UNFILTERED
+from sim.scenario.shock_checks import (
+    CHANNEL_FILTERED,
+    COMMODITY_FILTERED,
+    UNFILTERED,
+    can_sell_on,
+)
 from sim.scenario.shock_schema import Effects, ExportBan, Targets, When
 from sim.shocks.engine import describe_effects, n_days
 from sim.shocks.targets import region_reach
@@ -60,23 +65,32 @@ def _quota_span(sc: Scenario, entry: Any) -> str:
     return f"{first} to {last}"
 
 
-def _by_products_too(sc: Scenario, commodity: str) -> str:
-    """What curtailing ``commodity`` does through the coupling of outputs: the by-products
-    some mine couples to it are left unmined with its ore (a copper limit curtails the
-    cobalt of that ore too, on every channel); where ``commodity`` is itself a by-product,
-    the ore goes on being mined for its main product and only ``commodity`` is not
-    recovered (review 143: "curtail" alone read as less ore mined)."""
-    mines = [site for site in sc.sites.values() if isinstance(site, Mine)]
+def _by_products_too(sc: Scenario, commodity: str, country: str | None,
+                     channels: list[str] | None) -> str:
+    """What curtailing ``commodity`` does through the coupling of outputs, at the mines a
+    ban or quota on ``country`` (the exporting country if None) and ``channels`` (all if
+    None) reaches: the by-products they couple to it are left unmined with its ore (a
+    copper limit curtails the cobalt of that ore too, on every channel); where
+    ``commodity`` is itself a by-product there, the ore goes on being mined for its main
+    product and only ``commodity`` is not recovered (review 143: "curtail" alone read as
+    less ore mined; review 147: not said of a ban whose mines produce it alone)."""
+    country = country or sc.exporting_country
+    # on the channels by offtake, a deal or a shock's diversion (combined_2025's leaked
+    # industrial cobalt reaches the informal channel by a diversion)
+    mines = [site for sid, site in sc.sites.items() if isinstance(site, Mine)
+             and commodity in site.output and sc.regions.get(site.region) is not None
+             and sc.country_of(sid) == country
+             and (channels is None or can_sell_on(sc, sid, commodity, channels))]
     coupled = sorted({com for site in mines
                       for com, out in site.output.items() if out.ratio_to == commodity})
-    mains = sorted({out.ratio_to for site in mines for com, out in site.output.items()
-                    if com == commodity and out.ratio_to is not None})
+    mains = sorted({site.output[commodity].ratio_to for site in mines
+                    if site.output[commodity].ratio_to is not None})
     parts = []
     if coupled:
         parts.append(f"and the {' and '.join(coupled)} of the ore left unmined")
     if mains:
-        parts.append(f"ore still mined for its {' and '.join(mains)} leaves its "
-                     f"{commodity} unrecovered")
+        parts.append(f"where {commodity} comes with {' and '.join(mains)}, the ore still mined "
+                     f"for its {' and '.join(mains)} leaves its {commodity} unrecovered")
     return f" ({'; '.join(parts)})" if parts else ""
 
 
@@ -299,7 +313,7 @@ def describe_shocks(sc: Scenario) -> str:
         # a ban acts on the mines of its country: said, as a transit country is a slip
         mines = f"mines in {ban.country or sc.exporting_country}"
         limit = (f"; {mines} stock up to {n_days(ban.stock_limit_days)} of output, then "
-                 f"curtail{_by_products_too(sc, ban.commodity)}"
+                 f"curtail{_by_products_too(sc, ban.commodity, ban.country, ban.channels)}"
                  if ban.stock_limit_days is not None else f"; {mines} stock without limit")
         add(f"  export ban {pid}: {ban.commodity} from {_date(sc, ban.start)}{end}"
             + _on_channels(ban.channels) + limit)
@@ -325,7 +339,8 @@ def describe_shocks(sc: Scenario) -> str:
                else "; each period's allowance released whole on its first day")
             # as a ban's: the limit is what makes the mines curtail
             + (f"; mines stock up to {n_days(q.stock_limit_days)} of output, then curtail"
-               f"{_by_products_too(sc, q.commodity)}" if q.stock_limit_days is not None
+               f"{_by_products_too(sc, q.commodity, q.country, q.channels)}"
+               if q.stock_limit_days is not None
                else "; mines stock without limit"))
     for pid, d in pol.offtake_deals.items():
         add(f"  offtake deal {pid}: from {_date(sc, d.start)}, {d.moves()} over "

@@ -38,7 +38,9 @@ from sim.output.folder import (
     FolderError,
     atomic_write_bytes,
     atomic_write_text,
+    git_commit,
     json_safe,
+    other_version,
     with_out,
 )
 
@@ -68,7 +70,7 @@ def sweep_plan(scenario_name: str, scenario_sha256: str, source: str,
         "overrides": list(overrides), "design": design, "samples": int(samples),
         "parameters": [dict(p) for p in parameters], "seed": int(seed),
         "replications": int(replications),
-        "kpi_rows": KPI_ROWS,
+        "kpi_rows": KPI_ROWS, "sim_commit": git_commit(),
         "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     if command is not None:
         plan["resume_command"] = [str(w) for w in command]
@@ -159,7 +161,8 @@ class SweepStore:
                             f"{before.get('scenario_file') or '?'}")
                     if before.get("overrides"):
                         what += " with --set " + " --set ".join(before["overrides"])
-                    differences.append(f"a different resolved scenario there ({what})")
+                    differences.append(f"a different resolved scenario there ({what})"
+                                       + other_version(before))
                 elif key == "parameters":
                     differences.append("--param " + " --param ".join(
                         _param_text(p) for p in before.get(key) or []) + " there")

@@ -195,6 +195,25 @@ def foreign_mines(sc: Scenario) -> list[str]:
     return out
 
 
+def unloaded_series_lanes(sc: Scenario) -> list[str]:
+    """Notes on lanes of ``series_lanes`` without a loading capacity: their ``waiting_t``
+    holds only lots a closure keeps at the entrance, 0 otherwise; and a sea lane's lots
+    waiting for a ship are at its port (review 147: a sea lane's series read 0 beside a
+    port holding 400 t for the ship)."""
+    out = []
+    for lid in sc.series_lanes:
+        lane = sc.lanes.get(lid)
+        if lane is None or lane.capacity_t_per_day is not None \
+                or lane.capacity_trucks_per_day is not None:
+            continue
+        ship = (f"; lots waiting for a ship are held at its port: name {lane.from_!r} in "
+                "series_sites for them (held_t)" if lane.sailing is not None else "")
+        out.append(f"series_lanes: lane {lid!r} has no loading capacity, so its waiting_t "
+                   f"holds only lots a closure keeps at its entrance (0 while it is open)"
+                   f"{ship}")
+    return out
+
+
 def check_scenario(sc: Scenario) -> list[Issue]:
     """Every cross-field problem in ``sc`` (an empty list if there is none)."""
     c = IssueCollector()
@@ -403,7 +422,9 @@ def check_scenario(sc: Scenario) -> list[Issue]:
     if "exporting_country" not in sc.model_fields_set and sc.exporting_country not in countries:
         # review 145: a network elsewhere, without the field, was told "unknown country
         # 'COD'" at no line, a country it never wrote
-        mines = Counter(sc.country_of(s) for s, site in sc.sites.items() if site.kind == "mine")
+        # a mine in an unknown region is its own issue (review 147: a KeyError here)
+        mines = Counter(sc.regions[site.region].country for site in sc.sites.values()
+                        if site.kind == "mine" and site.region in sc.regions)
         guess = mines.most_common(1)[0][0] if mines else countries[0] if countries else "ZMB"
         c.add(("exporting_country",),
               f"not given, so {sc.exporting_country} by default, and no region is in "
@@ -513,8 +534,16 @@ def _check_mine(c: IssueCollector, sc: Scenario, sid: str, mine: Mine) -> None:
                       + f", or give {com} t_per_year instead of ratio_to")
             elif out.ratio_to not in mine.output:
                 # its other outputs: a by-product of itself is refused above
-                c.ref((*base, "output", com, "ratio_to"), out.ratio_to,
-                      [m for m in mine.output if m != com], "output of this mine")
+                others = [m for m in mine.output if m != com]
+                if others:
+                    c.ref((*base, "output", com, "ratio_to"), out.ratio_to, others,
+                          "output of this mine")
+                else:  # review 147: "no outputs of this mine are defined" beside its own
+                    c.add((*base, "output", com, "ratio_to"),
+                          f"the mine has no output {out.ratio_to!r} for {com} to be a "
+                          "by-product of (it produces only " + com + ")",
+                          f"give the mine an output of {out.ratio_to} with t_per_year, or "
+                          f"give {com} t_per_year instead of ratio_to")
             elif mine.output[out.ratio_to].t_per_year is None:
                 mains = [m for m, o in mine.output.items() if o.t_per_year is not None]
                 c.add((*base, "output", com, "ratio_to"),

@@ -28,6 +28,7 @@ from sim.scenario.checks import (
     BOTH_HORIZONS_HINT,
     check_scenario,
     foreign_mines,
+    unloaded_series_lanes,
     unpriced_money,
 )
 from sim.scenario.compose import (
@@ -329,7 +330,8 @@ def _check(raw: RawScenario) -> Scenario:
                                *slack_throttles(sc, plan),
                                *idle_export_controls(sc), *idle_policies(sc),
                                *idle_stockpile_rules(sc), *unpriced_money(sc),
-                               *foreign_mines(sc), *warmup_only(sc),
+                               *foreign_mines(sc), *unloaded_series_lanes(sc),
+                               *warmup_only(sc),
                                *price_factor_bounds(sc), *competing_deals(sc)])
     set_meta(sc, meta)
     return sc

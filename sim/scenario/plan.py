@@ -23,7 +23,7 @@ import numpy as np
 
 from sim.scenario.checks import lane_index, mine_routes, route_sites
 from sim.scenario.errors import Issue
-from sim.scenario.schema import Mine, Scenario
+from sim.scenario.schema import Mine, Sailing, Scenario
 from sim.units import DAYS_PER_YEAR
 
 
@@ -316,6 +316,16 @@ def unreachable_markets(sc: Scenario, plan: Plan) -> list[Issue]:
     return issues
 
 
+def _first_ship_extra(sailing: Sailing) -> float:
+    """Days the first lots may wait for a ship beyond what a lot arriving at random waits
+    (:func:`expected_route_days`): up to a whole mean interval in all, so half of one for
+    regular sailings and none for exponential ones, whose wait is already a whole mean
+    interval (review 147: 1.5 intervals were counted for them)."""
+    interval = sailing.interval_days
+    mean = interval.mean()
+    return max(0.0, mean - 0.5 * (interval.var() + mean * mean) / mean)
+
+
 SHORT_WARMUP_DAYS = 7.0
 """Days of planned deliveries a warm-up may leave uncovered by stock before it is noted:
 a week, the default results period (a few days' gap shows in no weekly series)."""
@@ -348,8 +358,8 @@ def short_warmup(sc: Scenario, plan: Plan) -> list[str]:
         # a sailing, not the half a lot arriving at random waits, before the stock has a
         # batch to last until the next (review 145: a weekly-sailing route short by 6.3
         # days of flow on this count ran short for five weeks, without a note)
-        first = days + sum(0.5 * sc.lanes[lid].sailing.interval_days.mean()
-                           for lid in lanes_on if sc.lanes[lid].sailing is not None)
+        first = days + sum(_first_ship_extra(sailing) for lid in lanes_on
+                           if (sailing := sc.lanes[lid].sailing) is not None)
         gap = first - sc.warmup_days
         if flow <= 0 or gap <= 0 or sc.sites[path[-1]].kind == "stockpile":
             continue  # a stockpile has no demand to fall short of

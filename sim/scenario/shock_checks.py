@@ -501,7 +501,7 @@ def _check_country_mines(c: IssueCollector, sc: Scenario, base: PathT, noun: str
           "lanes with a shock (capacity_factor)")
 
 
-def _can_sell_on(sc: Scenario, mid: str, commodity: str, channels: list[str]) -> bool:
+def can_sell_on(sc: Scenario, mid: str, commodity: str, channels: list[str]) -> bool:
     """Whether mine ``mid`` may have ``commodity`` on one of ``channels``: an offtake share
     there, or an offtake deal or a shock's diversion that may move some there."""
     shares = sc.sites[mid].offtake.get(commodity, {})
@@ -519,12 +519,12 @@ def _can_sell_on(sc: Scenario, mid: str, commodity: str, channels: list[str]) ->
 def _can_export_on(sc: Scenario, mid: str, commodity: str, channels: list[str] | None
                    ) -> bool:
     """Whether mine ``mid`` may export ``commodity`` on one of ``channels`` (every channel
-    if None): a channel it may sell on (:func:`_can_sell_on`) with a route that leaves its
+    if None): a channel it may sell on (:func:`can_sell_on`) with a route that leaves its
     country or, for a quota on all channels, ends at a refiner at home selling abroad."""
     # here, not at the top: sim.world imports the scenario package
     from sim.world.routing import can_export
 
-    return any(_can_sell_on(sc, mid, commodity, [cid])
+    return any(can_sell_on(sc, mid, commodity, [cid])
                and can_export(sc, mid, commodity, cid, refined=channels is None)
                for cid in (channels if channels is not None else list(sc.channels)))
 
@@ -596,7 +596,7 @@ def _check_allocation(c: IssueCollector, sc: Scenario, base: PathT, quota: Any) 
                      f"{sc.country_of(mid)} if it caps that country's exports"
                      if quota.country is None else ""))
         elif quota.channels is not None and \
-                not _can_sell_on(sc, mid, quota.commodity, quota.channels):
+                not can_sell_on(sc, mid, quota.commodity, quota.channels):
             on = ", ".join(quota.channels)
             c.add((*base, "allocation", mid),
                   f"mine {mid!r} sells none of its {quota.commodity} on the "

@@ -30,10 +30,40 @@ def _ban_line(build, commodity: str) -> str:
 
 def test_a_limit_on_the_by_product_says_the_ore_is_still_mined(build) -> None:
     line = _ban_line(build, "cobalt")
-    assert line.endswith("then curtail (ore still mined for its copper leaves its cobalt "
-                         "unrecovered)"), line
+    assert line.endswith("then curtail (where cobalt comes with copper, the ore still "
+                         "mined for its copper leaves its cobalt unrecovered)"), line
 
 
 def test_a_limit_on_the_main_product_says_its_by_product_goes_with_it(build) -> None:
     line = _ban_line(build, "copper")
     assert line.endswith("then curtail (and the cobalt of the ore left unmined)"), line
+
+
+def test_only_the_mines_a_ban_reaches_are_described() -> None:
+    # review 147: export_ban_2025's ban on the informal channel reaches only the artisanal
+    # diggers, whose cobalt is no by-product, yet was said to leave cobalt unrecovered
+    from pathlib import Path
+
+    import sim
+
+    ban = Path(__file__).resolve().parents[2] / "scenarios" / "export_ban_2025.yaml"
+    text = describe_shocks(sim.load_scenario(ban))
+    line = next(ln for ln in text.splitlines()
+                if ln.startswith("  export ban artisanal_outside_quota:"))
+    assert line.endswith("stock up to 30 days of output, then curtail"), line
+
+
+
+def test_mines_a_diversion_brings_onto_the_ban_s_channel_count() -> None:
+    # combined_2025: the leaked industrial cobalt reaches the informal channel by a
+    # shock's diversion, and its ore goes on being mined for copper
+    from pathlib import Path
+
+    import sim
+
+    combined = Path(__file__).resolve().parents[2] / "scenarios" / "combined_2025.yaml"
+    text = describe_shocks(sim.load_scenario(combined))
+    line = next(ln for ln in text.splitlines()
+                if ln.startswith("  export ban artisanal_outside_quota:"))
+    assert line.endswith("(where cobalt comes with copper, the ore still mined for its "
+                         "copper leaves its cobalt unrecovered)"), line
