@@ -788,10 +788,6 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
     elif etype == "too_short":
         msg = "must not be empty"
 
-    if isinstance(value, str) and _takes_date(path, data):
-        # review 145: `start: 01/03/2025` got the field's description as its hint, and
-        # `1 March 2025` a list of units (as if 1 were a value and "March 2025" its unit)
-        hint = _date_hint(value) or hint
     if msg.startswith("must be a whole number of days, got ") and hint is None:
         hint = _whole_hint(path, data, float(msg.rsplit(" ", 1)[1]))
     if comma is not None:  # {copper: 1,800} or {value: 1,450}: the comma, not the field
@@ -942,12 +938,6 @@ def _word_date_hint(value: str) -> str | None:
     return (f"write {date.isoformat()} (YYYY-MM-DD)" if date
             else f"there is no such date: {_MONTHS[month - 1]} {m.group(5)} has no day "
                  f"{day_text}; write dates as YYYY-MM-DD")
-
-
-def _takes_date(path: PathT, data: Any) -> bool:
-    """Whether the field at ``path`` takes a date (alone, or beside days as ``When``)."""
-    tp = unwrap(type_at(path, data))
-    return tp is dt.date or any(unwrap(a) is dt.date for a in typing.get_args(tp))
 
 
 _DAY_WORDS = {"daily": 1, "weekly": 7, "fortnightly": 14, "monthly": 30.4375,

@@ -93,8 +93,27 @@ def test_a_lane_named_as_a_site_and_a_site_as_a_lane_point_to_the_right_list(
         sim.load_scenario(path)
     text = err.value.report()
     assert "named.yaml:4" in text and "'border_market' is a lane, not a site" in text
+    assert "unknown site 'border_market'" not in text  # the misdirection review 142 removed
     assert "name it in series_lanes: [border_market]" in text
     assert "named.yaml:6" in text and "'border' is a site, not a lane" in text
     assert "name it in series_sites: [border]" in text
     assert "unknown lane 'border_markt'" in text and "did you mean 'border_market'?" in text
     assert "lane 'mine_border' is named twice" in text
+
+
+def test_two_lanes_keep_their_own_series_and_periods_average_the_days() -> None:
+    # review 148: every lane's series read from one column, or summed over a period, went
+    # unnoticed with one lane and daily periods
+    shut = ("shocks.events.shut={start: 20, end: 30, targets: {lanes: [border_market]}, "
+            "effects: {capacity_factor: 0}, assumption: test input}")
+    both = ["series_lanes=[mine_border, border_market]", shut]
+    daily = sim.run(sim.load_scenario(TINY, ["series_period_days=1", *both]),
+                    replications=1, seed=1, figures=False)
+    weekly = sim.run(sim.load_scenario(TINY, ["series_period_days=7", *both]),
+                     replications=1, seed=1, figures=False)
+    assert waiting(daily, "mine_border").max() == 0.0  # open all run
+    held = waiting(daily)
+    assert held.max() == 1000.0
+    # weekly periods: the mean of their days' ends (the last, of 2 days, too)
+    expected = [held[i:i + 7].mean() for i in range(0, 100, 7)]
+    assert waiting(weekly) == pytest.approx(expected)

@@ -225,3 +225,21 @@ def test_a_named_lane_s_waiting_lots_get_a_panel_after_the_sites(two_yaml: Path)
     waiting = mean_of(res, "copper", "waiting_t", "border_market")
     assert np.allclose(lines(ax)["copper"], waiting) and waiting.max() > 300
     assert "sites and lanes" in fig._suptitle.get_text()
+
+
+def test_the_report_lists_the_queue_kpis_by_site_with_their_definitions(queued) -> None:
+    # review 148: no report test named the new queue KPIs
+    from sim.output.report import run_report_html
+
+    html = run_report_html(queued)
+    for metric in ("wait_p50_days", "wait_p95_days", "high_load_days"):
+        assert f"<td>{metric}</td>" in html, metric
+    assert "It measures load, not waiting" in html
+
+
+def test_lanes_alone_get_their_figure_and_caption(two_yaml: Path) -> None:
+    res = run(two_yaml, "series_sites=[]", "series_lanes=[border_market]")
+    [(stem, caption, _fig)] = [f for f in F.run_figures(res) if f[0] == "queues"]
+    assert caption.startswith("Queues over time: metal waiting to set off on the lanes "
+                              "named in series_lanes (t); means over each 7-day period")
+    assert "peak_held" not in caption

@@ -29,3 +29,17 @@ def test_large_capacities_print_with_separators_not_exponents() -> None:
     post = _line(text, "kasumbalesa 'Kasumbalesa")
     assert "clears 10,000 trucks/day over 1 clearance lane(s)" in post
     assert "capacity 20,000 trucks/day" in _line(text, "kasumbalesa_dar:")
+
+
+def test_a_port_s_planned_flow_above_ten_thousand_tonnes_a_day_has_separators(build) -> None:
+    # review 148: the planned t/day beside the throughput kept the exponent format
+    from sim.scenario import scenario_from_dict
+
+    data = build.scenario(
+        {"mine": build.mine(4_000_000), "port": build.port(throughput_t_per_day=12000.0),
+         "market": build.market(4_000_000)},
+        [build.lane("mine", "port", 1), build.lane("port", "market", 1)],
+        ["port", "market"])
+    line = _line(describe(scenario_from_dict(data)), "port, home (COD):")
+    assert "throughput 12,000 t/day of product" in line
+    assert "planned 10,951 t/day" in line and "e+0" not in line

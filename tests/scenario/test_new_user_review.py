@@ -55,6 +55,7 @@ def test_a_warmup_shorter_than_the_longest_route_is_noted(tmp_path: Path,
                            "takes to fill (copper "
                            "from mine_a to market_x by formal/direct, 40.0 days")
     assert "deliveries fall short of plan while the pipelines fill" in note
+    assert "whole interval" not in note  # no ship on the way (review 148)
     assert "the stock of market_x on the start date is too little" in note
     assert "shortfalls and price rises that no shock caused follow where it runs out" in note
     assert note.endswith("give warmup_days: 40 or more")

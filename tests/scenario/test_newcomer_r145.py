@@ -117,7 +117,17 @@ sites:
 """, encoding="utf-8")
     text = problems(path)
     assert "unknown output of this mine 'gold'" in text
-    assert "known outputs of this mine: copper" in text  # not cobalt itself
+    assert "hint: known outputs of this mine: copper\n" in text + "\n"  # not cobalt itself
+
+
+def test_the_same_problem_at_two_places_is_reported_at_both(tmp_path: Path) -> None:
+    # only the same words at the same field are one problem (review 148)
+    path = tmp_path / "twice.yaml"
+    path.write_text(f"extends: {TINY}\nname: twice\nseries_sites:\n  - bordr\n  - bordr\n",
+                    encoding="utf-8")
+    text = problems(path)
+    assert text.count("unknown site 'bordr'") == 2, text
+    assert "site 'bordr' is named twice" in text
 
 
 def test_figures_name_the_scenario_s_exporting_country(tmp_path: Path) -> None:
