@@ -619,7 +619,8 @@ class Scenario(Strict):
     entrance by a closure, at each day's end, averaged over each period; key the lane).
     For the backlog at a rail line's loading over time, e.g. ``series_lanes:
     [kolwezi_rail_lobito]``. These lots are on the lane in ``in_transit_t`` and
-    ``in_transit_end_t``, and in ``stranded_end_t`` at the end. Each lane adds a series per
+    ``in_transit_end_t``, and at the end in ``stranded_end_t`` where the lane leaves a site
+    in the exporting country. Each lane adds a series per
     commodity, as a site of ``series_sites`` does."""
     exporting_country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "COD"
     """Country whose exports are counted (metal leaving it is 'exported')."""
