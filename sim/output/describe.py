@@ -88,6 +88,13 @@ def capacity_checks(sc: Scenario, plan: Plan) -> list[CapacityCheck]:
     return out
 
 
+def _stocks(lead: str, stocks: dict[str, float]) -> str:
+    """``lead`` and the tonnes of each commodity in ``stocks`` (``; in stock on the start
+    date cobalt 47,500 t``), or "" when it holds none."""
+    held = [f"{com} {_t(t)} t" for com, t in stocks.items() if t > 0]
+    return f"{lead} {', '.join(held)}" if held else ""
+
+
 def _t(x: float) -> str:
     # tonnes as fmt_capacity gives them: gold's 0.13 t a year printed as 0
     return fmt_capacity(x)
@@ -195,7 +202,9 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
                 caps = ", ".join(f"{com} {fmt_capacity(c)} t/yr (planned feed "
                                  f"{_t(plan.refiner_feed.get((sid, com), 0.0))})"
                                  for com, c in site.capacity_t_per_year.items())
-                add(label + f": capacity {caps}")
+                add(label + f": capacity {caps}"
+                    + _stocks("; feed on the start date", site.initial_feed_t)
+                    + _stocks("; refined metal on the start date", site.initial_output_t))
             elif site.kind == "market":
                 parts = []
                 for com, d in site.demand_t_per_year.items():
@@ -211,7 +220,11 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
                                    "start date, before mines ramp up)")
                     parts.append(f"{com} demand {_t(d)}, planned from network {_t(inflow)}, "
                                  f"other supply {_t(other)}{tag} t/yr")
-                add(label + ": " + "; ".join(parts))
+                add(label + ": " + "; ".join(parts)
+                    + _stocks("; in stock on the start date", site.initial_stock_t))
+            elif site.kind == "stockpile" and site.initial_stock_t:
+                # review 152: the size of a reserve is the input of a stockpile question
+                add(label + _stocks(": holds on the start date", site.initial_stock_t))
             else:
                 add(label)
     add("")

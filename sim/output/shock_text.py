@@ -222,6 +222,17 @@ def bars(sc: Scenario) -> list[Bar]:
         out.append(("export control", pid, _date(sc, ctl.start),
                     _date(sc, ctl.end) if ctl.end is not None else None,
                     f"{ctl.country} {ctl.commodity}"))
+    for pid, sp in pol.stockpiles.items():
+        # in force from its start to the end of the run, releasing only when triggered
+        # (review 152: the calendar left stockpile rules out)
+        when = [f"price index above {sp.release_price_ratio_above:g}"
+                if sp.release_price_ratio_above is not None else "",
+                f"shortfall above {sp.release_shortfall_share_above * 100:.3g}%"
+                if sp.release_shortfall_share_above is not None else ""]
+        out.append(("stockpile rule", pid,
+                    _date(sc, sp.start) if sp.start is not None else sc.start, None,
+                    f"{sp.site} {sp.commodity} to {sp.market} when "
+                    + " or ".join(w for w in when if w)))
     return out
 
 
@@ -363,7 +374,7 @@ def describe_shocks(sc: Scenario) -> str:
         if sp.release_price_ratio_above is not None:
             trig.append(f"price index above {sp.release_price_ratio_above:g}")
         if sp.release_shortfall_share_above is not None:
-            trig.append(f"shortfall above {sp.release_shortfall_share_above:.0%}")
+            trig.append(f"shortfall above {sp.release_shortfall_share_above * 100:.3g}%")
         since = f" from {_date(sc, sp.start)}" if sp.start is not None else ""
         cap = (f" (at most {sp.release_cap_t:,.0f} t in all)" if sp.release_cap_t is not None
                else "")
@@ -407,7 +418,7 @@ def timeline_figure(sc: Scenario) -> Figure | None:
     colors = {"event": "#d62728", "export ban": "#9467bd", "export quota": "#8c564b",
               "offtake deal": "#1f77b4", "corridor upgrade": "#2ca02c",
               "security support": "#17becf", "export control": "#ff7f0e",
-              "mine ramp-up": "#bcbd22"}
+              "mine ramp-up": "#bcbd22", "stockpile rule": "#7f7f7f"}
     # bars cut a little past the run's ends: an end years away (9998-12-31 for "no end")
     # squeezed the run into a sliver, or ran the axis past the calendar matplotlib draws
     margin = dt.timedelta(days=max(30, math.ceil(sc.horizon / 4)))

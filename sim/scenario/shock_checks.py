@@ -958,6 +958,19 @@ def idle_stockpile_rules(sc: Scenario) -> list[str]:
               if sp.site in sc.sites and sc.sites[sp.site].kind == "stockpile"
               and sc.sites[sp.site].initial_stock_t.get(sp.commodity, 1.0) <= 0
               and not _ever_filled(sc, sp.site, sp.commodity)]
+    # review 152: one rule rebuilding above its own release trigger is refused; two rules
+    # on one stockpile's metal doing the same by turns passed without a word
+    rules = sc.policies.stockpiles
+    notes += [f"stockpile rules {a!r} and {b!r} on {ra.site!r}'s {ra.commodity}: {b!r} buys "
+              f"back below a price index of {rb.rebuild_price_ratio_below:g}, above {a!r}'s "
+              f"release trigger of {ra.release_price_ratio_above:g}, so at an index between "
+              f"the two one buys back what the other releases, by turns; give {b!r} a "
+              f"rebuild_price_ratio_below below {ra.release_price_ratio_above:g}"
+              for a, ra in rules.items() for b, rb in rules.items()
+              if a != b and ra.site == rb.site and ra.commodity == rb.commodity
+              and ra.release_price_ratio_above is not None
+              and rb.rebuild_price_ratio_below is not None
+              and rb.rebuild_price_ratio_below > ra.release_price_ratio_above]
     return notes
 
 

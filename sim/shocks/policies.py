@@ -372,14 +372,22 @@ class StockpileController:
             return
         below = spec.rebuild_price_ratio_below  # type: ignore[attr-defined]
         buying = 0.0
-        if below is not None and price < below:
+        cheap = below is not None and price < below
+        need = 0.0
+        if cheap:
             need = spec.rebuild_target_t - float(self.stockpile.stock[c])  # type: ignore[attr-defined]
             buying = max(0.0, min(spec.rebuild_t_per_day, need, float(self.market.stock[c])))  # type: ignore[attr-defined]
         if (buying > _EPS) != self.rebuilding:
             self.rebuilding = buying > _EPS
+            detail = f"price index {price:.2f}"
+            if not self.rebuilding:
+                # review 152: "rebuild stops, price index 1.19" under a threshold of 3 read
+                # as a fault; say which of its limits ended it, as a release's stop does
+                detail += (", no longer below the rebuild threshold" if not cheap
+                           else ", stock back at its target" if need <= _EPS
+                           else ", the market has no stock left to buy")
             world.timeline.add(closed_day, "policy", self.ident,
-                               "rebuild starts" if self.rebuilding else "rebuild stops",
-                               f"price index {price:.2f}")
+                               "rebuild starts" if self.rebuilding else "rebuild stops", detail)
         if buying > _EPS:
             world.transfer(self.market, self.stockpile, c, buying)
             self.bought_back += buying
