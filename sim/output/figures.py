@@ -633,6 +633,11 @@ def _demanded(res: Results) -> list[str]:
     return [c for c in res.scenario.commodities if _rows(res, c, "demand_t")]
 
 
+SMALL_SHARE = 0.02
+"""Share of demand below which a panel says how small the network's arrivals are: a line
+at that share of the axis's height is not seen."""
+
+
 @st.styled
 def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
     """Deliveries against demand, and the resilience triangle.
@@ -667,7 +672,13 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
         top.set_ylim(bottom=0)
         st.date_axis(top, _lone_span(res))
         top.set_xlabel("")
-        top.set_title(f"{com}: deliveries against demand")
+        arrivals = float(np.nansum(_cube(res, com, "market_arrivals_t").mean(axis=0)))
+        demanded = float(np.nansum(_cube(res, com, "demand_t").mean(axis=0)))
+        # review 151: gold's 0.1 t/day from the network lay flat under 9 t/day of world
+        # demand, unexplained
+        small = (f"\narrivals from the network {arrivals / demanded:.1%} of demand"
+                 if demanded > 0 and 0 < arrivals < SMALL_SHARE * demanded else "")
+        top.set_title(f"{com}: deliveries against demand{small}")
         st.tonnes_axis(top, f"{com} ({FLOW_UNIT})")
 
         q = performance(res, com)
@@ -876,12 +887,18 @@ def stocks_figure(res: Results, commodity: str | None = None,
         held = max((float(np.nanmax(np.abs(c), initial=0.0)) for c in cubes.values()),
                    default=0.0)
         ax.set_title(f"{com}: stocks")
+        # review 151: gold's panel said only "none held", its holdings all at hubs
+        elsewhere = [k for k in rows if k not in kinds
+                     and _has_flow(_cube(res, com, "stock_t", [k]))]
+        where = (f"; held at {_either(st.label(k) + 's' for k in elsewhere)} instead: "
+                 f"res.plot.stocks(kinds=[{', '.join(repr(k) for k in elsewhere)}])"
+                 if elsewhere else "")
         empty = (f"the scenario has no {', '.join(st.label(k) for k in kinds)} sites"
                  if not cubes else
                  # lines along zero, with a 0-0.05 axis, read as a failed plot: say so
                  # only the kinds drawn: gold held elsewhere (at hubs) is not "none held"
-                 f"no {com} held at {_either(st.label(k) + 's' for k in cubes)}" if held == 0.0
-                 else None)
+                 f"no {com} held at {_either(st.label(k) + 's' for k in cubes)}{where}"
+                 if held == 0.0 else None)
         if empty is not None:
             _empty(ax, empty)
         else:
