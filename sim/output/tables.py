@@ -311,8 +311,27 @@ def headline_table(summary: pd.DataFrame, confidence: float = 0.95,
              for row in [head, *rows]]
     lines.insert(1, "  ".join("-" * w for w in widths))
     notes = [n for n in (cap_note(capped, "", counts), unpriced_note(unpriced),
-                         replications_note(total, partial, none)) if n]
+                         replications_note(total, partial, none),
+                         stockpile_note(summary)) if n]
     return "\n".join([*lines, *notes])
+
+
+def stockpile_note(summary: pd.DataFrame) -> str:
+    """What each stockpile's rules moved (means of ``released_t`` and ``bought_back_t``
+    over the replications), or that they released nothing: a rule whose triggers were
+    never met ran without a word in the run's table (review 152). "" without rules."""
+    rows = summary[summary["metric"].isin(("released_t", "bought_back_t"))
+                   & (summary["site"] != "all")]
+    parts = []
+    for (com, site), g in rows.groupby(["commodity", "site"], sort=False):
+        means = dict(zip(g["metric"], g["mean"], strict=True))
+        released, bought = means.get("released_t", 0.0), means.get("bought_back_t", 0.0)
+        parts.append(f"{site} released {format_number(released)} t of {com}"
+                     + (f" and bought back {format_number(bought)} t" if bought else "")
+                     + (" (its rules' triggers were never met, or it held nothing)"
+                        if not released else ""))
+    return ("note: stockpile rules, means over the replications: " + "; ".join(parts)
+            if parts else "")
 
 
 def channel_table(summary: pd.DataFrame, keep: set[tuple[str, str]] | None = None) -> str:

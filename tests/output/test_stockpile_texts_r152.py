@@ -95,3 +95,28 @@ def test_long_ids_keep_their_end_where_variants_differ() -> None:
     assert len(short_name(allies, 20, 1)) == 20
     # names with spaces are still cut at a word
     assert short_name("a long scenario title here", 12, 1).endswith("…")
+
+
+def test_the_run_table_says_what_stockpile_rules_moved_or_that_they_never_did(
+        tmp_path: Path) -> None:
+    from sim.output.tables import headline_table
+
+    never = """    sell:
+      site: reserve
+      commodity: copper
+      market: market_x
+      release_shortfall_share_above: 0.5
+      release_t_per_day: 50
+"""
+    # 9 days: the market's 1,000 t last 10 days, so it is never short
+    sc = sim.load_scenario(reserve(tmp_path, never), ["horizon_days=9"])
+    text = headline_table(sim.run(sc, replications=2, seed=1).summary())
+    assert text.splitlines()[-1] == (
+        "note: stockpile rules, means over the replications: reserve released 0 t of copper "
+        "(its rules' triggers were never met, or it held nothing)")
+    # run on, the market goes short before the mines' metal comes, and the rule releases
+    sc = sim.load_scenario(reserve(tmp_path, never), ["horizon_days=20"])
+    text = headline_table(sim.run(sc, replications=2, seed=1).summary())
+    assert "reserve released" in text and "never met" not in text
+    assert "stockpile rules" not in headline_table(
+        sim.run(sim.load_scenario(TINY), replications=1, seed=1).summary())
