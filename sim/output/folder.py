@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -739,20 +740,34 @@ def _kpi_rows() -> int:
     return KPI_ROWS
 
 
+@functools.cache
+def scenario_format_sha256() -> str:
+    """A fingerprint of the scenario format (the schema's fields, types and defaults):
+    it changes with a version of sim that adds a field or changes a default, which
+    changes every resolved scenario, and not with a commit that leaves the format."""
+    from sim.scenario.schema import Scenario
+
+    text = json.dumps(Scenario.model_json_schema(), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def other_version(before: Mapping[str, Any]) -> str:
-    """Why a folder's run or sweep may differ from this one though its user changed
-    nothing: written by another version of sim (its ``kpi_rows`` or ``sim_commit`` in
-    run.json or plan.json not this version's, or neither recorded: older than both),
-    whose resolved scenario has other fields or defaults; "" if it is this version's.
+    """Why a folder's run or sweep may hold another resolved scenario though its user
+    changed nothing: written by a version of sim whose scenario format differs (its
+    ``format_sha256`` in run.json or plan.json not this version's), or by one older than
+    that record (which may or may not differ); "" if the format is this version's.
     Review 147: a run interrupted under the previous version was refused as "a different
-    resolved scenario" to a user who had changed nothing."""
-    rows, commit = before.get("kpi_rows"), before.get("sim_commit")
-    if rows == _kpi_rows() and (commit is None or commit == git_commit()):
+    resolved scenario" to a user who had changed nothing (review 153: a commit of the
+    user's own scenario files is no other version)."""
+    saved = before.get("format_sha256")
+    if saved == scenario_format_sha256():
         return ""
-    which = f" (commit {str(commit)[:12]})" if commit else ""
-    return (f"; it was written by another version of sim{which}, whose resolved scenario "
-            "has other fields or defaults: its saved replications cannot be resumed with "
-            "this one")
+    if saved is None:
+        return ("; if nothing was changed, it was written by an older version of sim, whose "
+                "resolved scenario has other fields or defaults: its saved replications "
+                "cannot be resumed with this one")
+    return ("; it was written by a version of sim whose scenario format differs (other "
+            "fields or defaults): its saved replications cannot be resumed with this one")
 
 
 def run_info(sc: Scenario, seed: int, replications: int,
@@ -765,7 +780,7 @@ def run_info(sc: Scenario, seed: int, replications: int,
             "scenario_sha256": scenario_sha256(sc), "seed": int(seed),
             "replications": int(replications), "scenario_files": meta.files,
             "overrides": meta.overrides, "builds": [build_kind()],
-            "kpi_rows": _kpi_rows(), "sim_commit": git_commit(),
+            "kpi_rows": _kpi_rows(), "format_sha256": scenario_format_sha256(),
             "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     if command is not None:
         info["resume_command"] = [str(w) for w in command]

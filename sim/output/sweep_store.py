@@ -38,9 +38,9 @@ from sim.output.folder import (
     FolderError,
     atomic_write_bytes,
     atomic_write_text,
-    git_commit,
     json_safe,
     other_version,
+    scenario_format_sha256,
     with_out,
 )
 
@@ -70,7 +70,7 @@ def sweep_plan(scenario_name: str, scenario_sha256: str, source: str,
         "overrides": list(overrides), "design": design, "samples": int(samples),
         "parameters": [dict(p) for p in parameters], "seed": int(seed),
         "replications": int(replications),
-        "kpi_rows": KPI_ROWS, "sim_commit": git_commit(),
+        "kpi_rows": KPI_ROWS, "format_sha256": scenario_format_sha256(),
         "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     if command is not None:
         plan["resume_command"] = [str(w) for w in command]

@@ -95,21 +95,58 @@ def test_a_lane_without_loading_capacity_in_series_lanes_is_noted(build) -> None
     assert "name 'port' in series_sites for them (held_t)" in note
 
 
-def test_resuming_a_folder_of_another_version_says_so(tmp_path: Path) -> None:
+def _unfinished(tmp_path: Path, sc) -> tuple[Path, dict]:
     import json
 
-    from sim.output.folder import FolderError
-
     out = tmp_path / "run"
-    sc = sim.load_scenario(TINY, ["horizon_days=5"])
     sim.run(sc, replications=1, seed=1, out=out, figures=False)
     (out / "manifest.json").unlink()  # unfinished, as after Ctrl-C
-    info = json.loads((out / "run.json").read_text(encoding="utf-8"))
-    assert info["kpi_rows"] >= 4 and "sim_commit" in info
-    # as the previous version wrote it: no row version, another resolved scenario
-    for key in ("kpi_rows", "sim_commit"):
-        info.pop(key)
+    return out, json.loads((out / "run.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(("saved", "said"), [
+    ("drop", "if nothing was changed, it was written by an older version of sim"),
+    ("other", "written by a version of sim whose scenario format differs"),
+    ("same", None)])
+def test_resuming_a_folder_of_another_version_says_so(tmp_path: Path, saved: str,
+                                                      said: str | None) -> None:
+    import json
+
+    from sim.output.folder import FolderError, scenario_format_sha256
+
+    sc = sim.load_scenario(TINY, ["horizon_days=5"])
+    out, info = _unfinished(tmp_path, sc)
+    assert info["format_sha256"] == scenario_format_sha256()
+    # another resolved scenario there; its format as the previous version wrote it (no
+    # record), another version's, or this one's (then the user changed the scenario)
+    if saved == "drop":
+        info.pop("format_sha256")
+    elif saved == "other":
+        info["format_sha256"] = "0" * 64
     info["scenario_sha256"] = "0" * 64
     (out / "run.json").write_text(json.dumps(info), encoding="utf-8")
-    with pytest.raises(FolderError, match="written by another version of sim"):
+    with pytest.raises(FolderError) as err:
         sim.run(sc, replications=2, seed=1, out=out, resume=True, figures=False)
+    assert "a different resolved scenario there" in str(err.value)
+    if said is None:
+        assert "version of sim" not in str(err.value)
+    else:
+        assert said in str(err.value)
+
+
+def test_a_sweep_of_another_scenario_format_says_so(tmp_path: Path) -> None:
+    import json
+
+    from sim.experiment.sweep import run_sweep
+    from sim.output.folder import FolderError
+
+    out = tmp_path / "sw"
+    run_sweep(TINY, ["horizon_days=20:30:int"], "lhs", 2, 1, 0, out=out, figures=False)
+    plan_path = out / "sweep-replications" / "plan.json"
+    plan = json.loads(plan_path.read_text(encoding="utf-8"))
+    plan["format_sha256"] = "0" * 64
+    plan["scenario_sha256"] = "0" * 64
+    plan_path.write_text(json.dumps(plan), encoding="utf-8")
+    with pytest.raises(FolderError, match="a version of sim whose scenario format differs"):
+        run_sweep(TINY, ["horizon_days=20:30:int"], "lhs", 2, 1, 0, out=out, resume=True,
+                  figures=False)
