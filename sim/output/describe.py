@@ -203,8 +203,7 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
                                  f"{_t(plan.refiner_feed.get((sid, com), 0.0))})"
                                  for com, c in site.capacity_t_per_year.items())
                 add(label + f": capacity {caps}"
-                    + _stocks("; feed on the start date", site.initial_feed_t)
-                    + _stocks("; refined metal on the start date", site.initial_output_t))
+                    + _stocks("; feed on the start date", site.initial_feed_t))
             elif site.kind == "market":
                 parts = []
                 for com, d in site.demand_t_per_year.items():
@@ -305,5 +304,7 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
     if over:
         add("")
         add(f"{len(over)} capacit{'y is' if len(over) == 1 else 'ies are'} below planned flow: "
-            + ", ".join(c.element for c in over) + ". Expect queues to grow without bound there.")
+            + ", ".join(c.element for c in over) + ". Expect what exceeds them to pile up there "
+            "(a queue, or a refiner's feed stock) for as long as that flow lasts; shocks and "
+            "policies, not counted here, may stop it sooner.")
     return "\n".join(lines)

@@ -69,7 +69,7 @@ def headline_outputs(sweep: Sweep, metrics: Sequence[str] = (), varying: bool = 
     if varying:
         from sim.experiment.sweep import varies
 
-        cols = [c for c in cols if varies(sweep.table[c])]
+        cols = [c for c in cols if varies(sweep.table[c], c)]
     return cols
 
 
@@ -95,7 +95,7 @@ def constant_note(sweep: Sweep, metrics: Sequence[str]) -> str | None:
     parts = []
     for col in headline_outputs(sweep, metrics, varying=False):
         values = sweep.table[col].dropna()
-        if varies(values):
+        if varies(values, col):
             continue
         if values.empty:
             parts.append(f"{col} (no value in any sample)")

@@ -188,3 +188,19 @@ def test_the_python_api_s_cautions_are_on_the_kpis_asked_for() -> None:
     noisy = [str(w.message) for w in record if "replication noise" in str(w.message)]
     assert noisy and wanted in noisy[0], [str(w.message) for w in record]
     assert result.noise_share[wanted] > NOISE_NOTE_SHARE
+
+
+def test_a_check_kpi_s_rounding_gets_no_indices_nor_correlations() -> None:
+    # review 154: copper's mass-balance error, 4e-8 to 1e-7 t of rounding, got first-order
+    # 0.93: beyond the relative guard for values below 1 t
+    from sim.experiment.sweep import CHECKS, varies
+
+    assert "mass_balance_error_t" in CHECKS
+    rounding = np.array([4e-8, 1e-7, 6e-8, 9e-8])
+    assert varies(rounding)  # as a plain column it passes the guard
+    assert not varies(rounding, "mass_balance_error_t:copper")
+    cols = {"mass_balance_error_t:copper": np.linspace(4e-8, 1e-7, 8),
+            "delivered_t:cobalt": np.arange(8.0)}
+    sw = made(cols)
+    assert list(sw.correlations().index) == ["delivered_t:cobalt"]
+    assert "mass_balance_error_t:copper" in constant_note(sw, ["mass_balance_error_t"])
