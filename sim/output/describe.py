@@ -203,7 +203,8 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
                                  f"{_t(plan.refiner_feed.get((sid, com), 0.0))})"
                                  for com, c in site.capacity_t_per_year.items())
                 add(label + f": capacity {caps}"
-                    + _stocks("; feed on the start date", site.initial_feed_t))
+                    + _stocks("; feed on the start date", site.initial_feed_t)
+                    + _stocks("; refined metal on the start date", site.initial_output_t))
             elif site.kind == "market":
                 parts = []
                 for com, d in site.demand_t_per_year.items():
