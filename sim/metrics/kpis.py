@@ -330,10 +330,11 @@ def kpi_bounds(metric: str, unit: str) -> tuple[float, float]:
     return 0.0, float("inf")
 
 
-KPI_ROWS = 4
+KPI_ROWS = 5
 """The version of the set of KPI rows a replication writes: 2 added the rent per taxing
 shock, reduced days and every lane's throughput; 3 kept reduced days only where a throttle
-can slow the element; 4 added the wait quantiles and high-load days at every queue.
+can slow the element; 4 added the wait quantiles and days busy at least 90% at every
+queue; 5 renamed those ``high_load_days`` (review 155: a folder of 4 read as having none).
 Results and sweeps record it: a comparison takes a row missing from results of this
 version as one their scenario cannot have (a folder of version 3 lacks high-load days,
 which are not 0 there: review 144), and a sweep saved by another version is not resumed

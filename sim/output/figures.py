@@ -1663,12 +1663,15 @@ def paired_differences(named: NamedResults, metrics: Sequence[str] = COMPARE_MET
 def short_name(name: str, width: int = 20, lines: int = 2) -> str:
     """``name`` wrapped onto at most ``lines`` lines of ``width`` characters, the last
     shortened with an ellipsis if it does not fit (for tick labels and axis labels), its
-    ``$`` escaped (:func:`~sim.output.style.plain`). An id too long for one line (no
+    ``$`` escaped (:func:`~sim.output.style.plain`). An id too long for its lines (no
     spaces) keeps its end, where variants differ (``china_expo…ntrol_allies``): cut at its
-    end, it read as the scenario it extends (review 152)."""
-    if lines == 1 and " " not in name and len(name) > width >= 9:
-        head = (width - 1) // 2
-        return st.plain(name[:head] + "…" + name[-(width - 1 - head):])
+    end, it read as the scenario it extends (review 152; review 155: on two lines too)."""
+    if " " not in name and len(name) > width * lines and width >= 9:
+        if lines == 1:
+            head = (width - 1) // 2
+            return st.plain(name[:head] + "…" + name[-(width - 1 - head):])
+        first = [name[i * width:(i + 1) * width] for i in range(lines - 1)]
+        return st.plain("\n".join([*first, "…" + name[-(width - 1):]]))
     wrapped = textwrap.wrap(name, width) or [name]
     if len(wrapped) > lines:
         rest = " ".join(wrapped[lines - 1:])

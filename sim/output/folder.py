@@ -744,10 +744,22 @@ def _kpi_rows() -> int:
 def scenario_format_sha256() -> str:
     """A fingerprint of the scenario format (the schema's fields, types and defaults):
     it changes with a version of sim that adds a field or changes a default, which
-    changes every resolved scenario, and not with a commit that leaves the format."""
+    changes every resolved scenario, and not with a commit that leaves the format. The
+    schema's titles and descriptions (the fields' docstrings) are left out: review 155
+    found a reworded docstring changed it."""
     from sim.scenario.schema import Scenario
 
-    text = json.dumps(Scenario.model_json_schema(), sort_keys=True, separators=(",", ":"))
+    def bare(node: Any, fields: bool = False) -> Any:
+        # ``fields``: a mapping of field names (a field may be named ``title``)
+        if isinstance(node, dict):
+            return {k: bare(v, k == "properties" and not fields) for k, v in node.items()
+                    if fields or k not in ("description", "title")}
+        if isinstance(node, list):
+            return [bare(v) for v in node]
+        return node
+
+    text = json.dumps(bare(Scenario.model_json_schema()), sort_keys=True,
+                      separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

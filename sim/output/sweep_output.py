@@ -89,12 +89,19 @@ def constant_note(sweep: Sweep, metrics: Sequence[str]) -> str | None:
     (so no table or figure shows it), with its value; None if there is none."""
     if not metrics:
         return None
-    from sim.experiment.sweep import varies
+    from sim.experiment.sweep import CHECKS, varies
     from sim.output.tables import format_number
 
     parts = []
+    checks = []
     for col in headline_outputs(sweep, metrics, varying=False):
         values = sweep.table[col].dropna()
+        if col.split(":")[0] in CHECKS:
+            # review 155: called "the same in every sample" at 1.31e-07 and 2.36e-07 t
+            top = float(values.abs().max()) if not values.empty else math.nan
+            checks.append(f"{col} (at most {format_number(top)} "
+                          f"{sweep.units.get(col, '')})".replace(" )", ")"))
+            continue
         if varies(values, col):
             continue
         if values.empty:
@@ -108,11 +115,16 @@ def constant_note(sweep: Sweep, metrics: Sequence[str]) -> str | None:
             some += (f", the price cap {cap:g}: the price would have gone higher at every "
                      "sample, so no input can be ranked by it")
         parts.append(f"{col} ({value}{some})")
-    if not parts:
-        return None
-    verb = "is" if len(parts) == 1 else "are"
-    return (f"note: {', '.join(parts)} {verb} the same in every sample, so not shown in the "
-            "table")
+    lines = []
+    if parts:
+        verb = "is" if len(parts) == 1 else "are"
+        lines.append(f"note: {', '.join(parts)} {verb} the same in every sample, so not "
+                     "shown in the table")
+    if checks:
+        what = "is a check" if len(checks) == 1 else "are checks"
+        lines.append(f"note: {', '.join(checks)} {what} of the run, 0 up to rounding, so not "
+                     "ranked against the parameters")
+    return "\n".join(lines) or None
 
 
 @functools.lru_cache(maxsize=32)

@@ -329,6 +329,8 @@ def stockpile_note(summary: pd.DataFrame) -> str:
         parts.append(f"{site} released {format_number(released)} t of {com}"
                      + (f" and bought back {format_number(bought)} t" if bought else "")
                      + (" (its rules' triggers were never met, or it held nothing)"
+                        if not released and not bought else
+                        " (it released nothing: its release triggers were never met)"
                         if not released else ""))
     return ("note: stockpile rules, means over the replications: " + "; ".join(parts)
             if parts else "")

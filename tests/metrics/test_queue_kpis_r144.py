@@ -25,7 +25,9 @@ def _post(build, trucks_per_day: float, horizon: float = 40):
     return scenario_from_dict(data)
 
 
-def test_results_of_the_previous_row_set_do_not_count_missing_high_load_days_as_zero(build):
+@pytest.mark.parametrize("rows", [3, 4])  # 4: as congested_days (review 155)
+def test_results_of_the_previous_row_set_do_not_count_missing_high_load_days_as_zero(build,
+                                                                                  rows):
     res = sim.run(_post(build, 4.2), replications=2, seed=1)
     assert res.kpi("high_load_days", "all", "all", "border").tolist() == [40.0, 40.0]
     # the same results as version 3 wrote them: no queue rows, and its row version
@@ -34,7 +36,7 @@ def test_results_of_the_previous_row_set_do_not_count_missing_high_load_days_as_
             if lab[3] not in ("high_load_days", "wait_p50_days", "wait_p95_days")]
     old.kpi_labels = [res.kpi_labels[j] for j in keep]
     old.kpi_values = res.kpi_values[:, keep]
-    old.info = {**res.info, "kpi_rows": 3}
+    old.info = {**res.info, "kpi_rows": rows}
     assert current_rows(res) and not current_rows(old)
     table = compare_table([old, res], ["old", "new"])
     row = table[(table.scenario == "new") & (table.metric == "high_load_days")].iloc[0]

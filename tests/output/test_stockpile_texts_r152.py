@@ -120,3 +120,16 @@ def test_the_run_table_says_what_stockpile_rules_moved_or_that_they_never_did(
     assert "reserve released" in text and "never met" not in text
     assert "stockpile rules" not in headline_table(
         sim.run(sim.load_scenario(TINY), replications=1, seed=1).summary())
+
+
+def test_a_rule_that_only_bought_back_is_not_said_to_have_done_nothing(tmp_path: Path) -> None:
+    # review 155: "released 0 t and bought back 200 t (its rules' triggers were never met)"
+    from sim.output.tables import stockpile_note
+
+    buyer = REBUILD.replace("release_shortfall_share_above: 0.999",
+                            "release_price_ratio_above: 9")
+    sc = sim.load_scenario(reserve(tmp_path, buyer), ["horizon_days=5"])
+    note = stockpile_note(sim.run(sc, replications=2, seed=1).summary())
+    assert note == ("note: stockpile rules, means over the replications: reserve released 0 t "
+                    "of copper and bought back 200 t (it released nothing: its release "
+                    "triggers were never met)")

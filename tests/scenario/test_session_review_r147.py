@@ -150,3 +150,35 @@ def test_a_sweep_of_another_scenario_format_says_so(tmp_path: Path) -> None:
     with pytest.raises(FolderError, match="a version of sim whose scenario format differs"):
         run_sweep(TINY, ["horizon_days=20:30:int"], "lhs", 2, 1, 0, out=out, resume=True,
                   figures=False)
+
+
+def test_the_format_fingerprint_ignores_docstrings_but_not_defaults(monkeypatch) -> None:
+    # review 155: a reworded field docstring changed it, so a user's own edit was blamed
+    # on "a version of sim whose scenario format differs"
+    import copy
+
+    from sim.output import folder
+    from sim.scenario.schema import Scenario
+
+    schema = Scenario.model_json_schema()
+    base = folder.scenario_format_sha256()
+
+    def fingerprint(changed: dict) -> str:
+        monkeypatch.setattr(Scenario, "model_json_schema", classmethod(lambda cls: changed))
+        folder.scenario_format_sha256.cache_clear()
+        try:
+            return folder.scenario_format_sha256()
+        finally:
+            folder.scenario_format_sha256.cache_clear()
+
+    reworded = copy.deepcopy(schema)
+    reworded["properties"]["series_lanes"]["description"] = "other words"
+    reworded["title"] = "Another"
+    assert fingerprint(reworded) == base
+    defaulted = copy.deepcopy(schema)
+    defaulted["properties"]["lot_period_days"]["default"] = 7.0
+    assert fingerprint(defaulted) != base
+    # a field may be named title: it stays in the fingerprint
+    untitled = copy.deepcopy(schema)
+    del untitled["properties"]["title"]
+    assert fingerprint(untitled) != base
