@@ -176,9 +176,29 @@ shocks:
     return path
 
 
+def tiny_reserve(path: Path, rules: str) -> Path:
+    """Write to ``path`` tests/data/tiny.yaml over 20 days with a reserve (a stockpile of
+    500 t of copper beside market_x) and the stockpile rules ``rules`` (YAML of
+    ``policies.stockpiles``' entries, indented four spaces); returns ``path``."""
+    path.write_text(f"""extends: {TINY}
+name: reserve
+horizon_days: 20
+sites:
+  reserve:
+    kind: stockpile
+    region: away
+    location: {{lat: 30.0, lon: 121.0}}
+    initial_stock_t: {{copper: 500}}
+policies:
+  stockpiles:
+{rules}""", encoding="utf-8")
+    return path
+
+
 BUILD = SimpleNamespace(site=site, mine=mine, border=border, port=port, market=market,
                         lane=lane, scenario=scenario, to_yaml=to_yaml, variant=variant,
                         line_of=line_of, run_world=run_world, tiny_closure=tiny_closure,
+                        tiny_reserve=tiny_reserve,
                         DAYS_PER_YEAR=DAYS_PER_YEAR, PAYLOAD_T=PAYLOAD_T)
 
 

@@ -18,22 +18,11 @@ ROOT = Path(__file__).resolve().parents[2]
 TINY = ROOT / "tests" / "data" / "tiny.yaml"
 
 
-def test_a_rebuild_stops_once_the_price_rises_above_its_threshold(tmp_path: Path) -> None:
+def test_a_rebuild_stops_once_the_price_rises_above_its_threshold(build,
+                                                                   tmp_path: Path) -> None:
     # from day 2, buying 200 t a day from the market's 1,000 t (whose metal takes 13 days
     # to come) leaves it short: the price index rises above 1.05 and the buying stops
-    path = tmp_path / "reserve.yaml"
-    path.write_text(f"""extends: {TINY}
-name: reserve
-horizon_days: 20
-sites:
-  reserve:
-    kind: stockpile
-    region: away
-    location: {{lat: 30.0, lon: 121.0}}
-    initial_stock_t: {{copper: 500}}
-policies:
-  stockpiles:
-    refill:
+    path = build.tiny_reserve(tmp_path / "reserve.yaml", """    refill:
       site: reserve
       commodity: copper
       market: market_x
@@ -43,7 +32,7 @@ policies:
       rebuild_price_ratio_below: 1.05
       rebuild_t_per_day: 200
       rebuild_target_t: 5000
-""", encoding="utf-8")
+""")
     res = sim.run(sim.load_scenario(path), replications=1, seed=1, figures=False)
     rows = res.timeline[res.timeline.id == "refill"]
     assert rows[["day", "action", "detail"]].to_dict("records") == [

@@ -145,41 +145,26 @@ def test_a_dollar_in_a_long_id_cut_in_the_middle_is_escaped() -> None:
 
 
 # ----------------------------------------------------------------------------- stockpile rules
-def _reserve(tmp_path: Path, rule: str) -> sim.Scenario:
-    path = tmp_path / "reserve.yaml"
-    path.write_text(f"""extends: {TINY}
-name: reserve
-horizon_days: 20
-sites:
-  reserve:
-    kind: stockpile
-    region: away
-    location: {{lat: 30.0, lon: 121.0}}
-    initial_stock_t: {{copper: 500}}
-policies:
-  stockpiles:
-    sell:
-      site: reserve
-      commodity: copper
-      market: market_x
-      release_t_per_day: 50
-{rule}""", encoding="utf-8")
-    return sim.load_scenario(path)
+def _reserve(build, tmp_path: Path, rule: str) -> sim.Scenario:
+    sell = ("    sell:\n      site: reserve\n      commodity: copper\n      market: market_x\n"
+            "      release_t_per_day: 50\n")
+    return sim.load_scenario(build.tiny_reserve(tmp_path / "reserve.yaml", sell + rule))
 
 
 def test_the_calendar_starts_a_rule_at_its_own_start_with_its_price_trigger(
-        tmp_path: Path) -> None:
+        build, tmp_path: Path) -> None:
     import datetime as dt
 
-    sc = _reserve(tmp_path, "      start: 5\n      release_price_ratio_above: 1.5\n")
+    sc = _reserve(build, tmp_path, "      start: 5\n      release_price_ratio_above: 1.5\n")
     [bar] = [b for b in bars(sc) if b[0] == "stockpile rule"]
     assert bar == ("stockpile rule", "sell", dt.date(2024, 1, 6), None,
                    "reserve copper to market_x when price index above 1.5")
     assert sc.start == dt.date(2024, 1, 1)
 
 
-def test_sim_show_gives_a_shortfall_trigger_of_0_999_as_99_9_percent(tmp_path: Path) -> None:
-    sc = _reserve(tmp_path, "      release_shortfall_share_above: 0.999\n")
+def test_sim_show_gives_a_shortfall_trigger_of_0_999_as_99_9_percent(build,
+                                                                     tmp_path: Path) -> None:
+    sc = _reserve(build, tmp_path, "      release_shortfall_share_above: 0.999\n")
     assert _line(describe_shocks(sc), "  stockpile sell") == (
         "  stockpile sell: reserve releases copper to market_x at up to 50 t/day when "
         "shortfall above 99.9%")
