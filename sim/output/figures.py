@@ -1068,8 +1068,10 @@ def queues_figure(res: Results, commodity: str | None = None) -> Figure:
         skipped |= 0 < len(held) < len(cubes)
         ax.set_title(st.fit(title.format(key=_place_name(res, key)), title_pt,
                             st.RC["axes.titlesize"]))
-        empty = (f"no {_either(coms)} series for {st.label(key)}" if not cubes else
-                 nothing.format(key=st.label(key), what=_either(list(cubes)))
+        # named as in the panel's title (review 155: the title's name, the text's id)
+        place = _place_name(res, key)
+        empty = (f"no {_either(coms)} series for {place}" if not cubes else
+                 nothing.format(key=place, what=_either(list(cubes)))
                  if not held else None)
         if empty is not None:
             _empty(ax, empty)

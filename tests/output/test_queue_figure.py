@@ -243,3 +243,11 @@ def test_lanes_alone_get_their_figure_and_caption(two_yaml: Path) -> None:
     assert caption.startswith("Queues over time: metal waiting to set off on the lanes "
                               "named in series_lanes (t); means over each 7-day period")
     assert "peak_held" not in caption
+
+
+def test_an_empty_panel_names_its_site_as_its_title_does(two_yaml) -> None:
+    # review 155: the title gave the site's name, the text under it the id
+    res = run(two_yaml, "sites.border.name=Kasumbalesa (DRC-Zambia)")
+    by_title = panels(F.queues_figure(res))
+    assert texts(by_title["Kasumbalesa (DRC-Zambia): metal held"]) == [
+        "no copper or gold held at Kasumbalesa (DRC-Zambia) in any replication"]
