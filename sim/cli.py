@@ -19,7 +19,7 @@ import signal
 import sys
 import traceback
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from functools import wraps
 from pathlib import Path
 from typing import Any, NoReturn
@@ -801,9 +801,36 @@ def _override_notes(sc: Any) -> list[str]:
     return list(meta_of(sc).notes)
 
 
-def _capacity_notes(sc: Any) -> list[str]:
+def _over_capacity(sc: Any) -> set[tuple[str, str]]:
+    """The (element, kind) of every capacity below the flow ``sc`` plans through it."""
+    from sim.output.describe import capacity_checks
+    from sim.scenario.plan import make_plan
+
+    return {(c.element, c.kind) for c in capacity_checks(sc, make_plan(sc)) if c.over}
+
+
+def _set_capacity_notes(scenario: Path, sc: Any, overrides: Sequence[str]) -> list[str]:
+    """The capacity notes of ``sc`` that its ``--set`` overrides brought about (a capacity
+    over its planned flow in the file, below it with the overrides): sim run says these,
+    where a capacity the file itself overloads is the scenario's, which sim validate and
+    sim show report, and would be repeated at every run of it (the baseline's Chinese
+    cobalt refiners)."""
+    if not overrides:
+        return []
+    from sim.scenario import load_scenario
+
+    try:
+        before = _over_capacity(load_scenario(scenario))
+    except ScenarioError:
+        before = set()  # the overrides make the file valid: every note is theirs
+    return _capacity_notes(sc, skip=before, lead="with --set, ")
+
+
+def _capacity_notes(sc: Any, skip: Container[tuple[str, str]] = (),
+                    lead: str = "") -> list[str]:
     """Capacities below the flow the scenario plans through them: valid input, but queues
-    there grow for as long as it lasts, which is worth knowing before a long run."""
+    there grow for as long as it lasts, which is worth knowing before a long run. Those
+    whose (element, kind) is in ``skip`` are left out; ``lead`` begins each note."""
     from sim.output.describe import capacity_checks, fmt_capacity
     from sim.scenario.plan import make_plan
 
@@ -815,14 +842,14 @@ def _capacity_notes(sc: Any) -> list[str]:
     unless = (" while nothing stops that flow (the scenario's shocks and policies, not "
               "counted here, may)" if acting else "")
     for c in capacity_checks(sc, make_plan(sc)):
-        if not c.over:
+        if not c.over or (c.element, c.kind) in skip:
             continue
         if c.kind == "refiner":
             grows = (f"unrefined feed piles up there, about {c.planned - c.capacity:,.0f} "
                      f"{c.unit}{unless}")
         else:
             grows = f"its queue will grow for as long as that lasts{unless}"
-        notes.append(f"planned flow into {c.element} ({c.kind}) is {c.utilisation:.0%} of "
+        notes.append(f"{lead}planned flow into {c.element} ({c.kind}) is {c.utilisation:.0%} of "
                      f"its capacity ({c.planned:,.0f} against {fmt_capacity(c.capacity)} "
                      f"{c.unit}): "
                      f"{grows} (sim show lists every capacity)")
@@ -935,7 +962,7 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
     target = _target(target_ci, metrics, max_replications, replications,
                      default=source is click.core.ParameterSource.DEFAULT)
     sc = load_scenario(scenario, overrides)
-    for note in _override_notes(sc):
+    for note in [*_override_notes(sc), *_set_capacity_notes(scenario, sc, overrides)]:
         _err(f"note: {note}")
     if target is not None:
         # before anything is run or written: a misspelt --metric costs nothing

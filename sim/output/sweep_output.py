@@ -155,8 +155,29 @@ def spearman_chance(n: int, alpha: float = 0.05) -> tuple[float, float]:
     return t / math.sqrt(n - 2 + t * t), 2 / math.factorial(n)
 
 
-def correlation_note(n: int) -> str:
-    """What rank correlations over ``n`` samples can tell, for the line beside them."""
+def rho_digits(values: Sequence[float], critical: float) -> int:
+    """Decimals (2 or more) at which no ``values`` that differs from ``critical`` prints
+    as it does: a rho of 0.496 and a line at 0.503 both read 0.50 at two, and which side
+    of the line it is on is what the reader wants from them (review 154)."""
+    digits = 2
+    close = [abs(v) for v in values if math.isfinite(v) and abs(v) != critical]
+    while digits < 6 and any(round(v, digits) == round(critical, digits) for v in close):
+        digits += 1
+    return digits
+
+
+def rho_text(rho: float, critical: float, digits: int) -> str:
+    """``rho`` signed, at two decimals unless it prints as the ``critical`` value does
+    there; then at ``digits`` (:func:`rho_digits`), as the footnote gives the value."""
+    if math.isnan(rho):
+        return "-"
+    near = round(abs(rho), 2) == round(critical, 2)
+    return f"{rho:+.{digits if near else 2}f}"
+
+
+def correlation_note(n: int, digits: int = 2) -> str:
+    """What rank correlations over ``n`` samples can tell, for the line beside them; the
+    critical value at ``digits`` decimals."""
     # A rank correlation over few samples is ±1 by chance alone far too often to mean
     # anything (over 4 samples in 1 of 12 random orderings), and the sweep prints it
     # with nothing to say so; the two-sided 5% critical value of rho is the usual line.
@@ -168,8 +189,8 @@ def correlation_note(n: int) -> str:
     how = ("" if n <= EXACT_SPEARMAN_UP_TO else
            ", from the t approximation scipy's spearmanr uses: exact tables give a little more "
            "for small n, 0.648 against 0.63 at 10")
-    return (f"With {n} samples, |rho| below {critical:.2f} could be chance (the two-sided 5% "
-            f"critical value of Spearman's rho for independent values{how}). Each "
+    return (f"With {n} samples, |rho| below {critical:.{digits}f} could be chance (the "
+            f"two-sided 5% critical value of Spearman's rho for independent values{how}). Each "
             "correlation is judged on its own: among many KPIs and parameters, about one in "
             "twenty can pass that line by chance.")
 
@@ -316,10 +337,12 @@ def sweep_text(sweep: Sweep, metrics: Sequence[str] = ()) -> str:
     else:
         corr = sweep.correlations(cols)
         head = ("KPI", *[p.path for p in des.params])
-        rows = [(name, *[("-" if math.isnan(v) else f"{v:+.2f}") for v in row])
+        critical, _p = spearman_chance(len(sweep.table))
+        digits = rho_digits(corr.to_numpy().ravel().tolist(), critical)
+        rows = [(name, *[rho_text(v, critical, digits) for v in row])
                 for name, row in zip(corr.index, corr.to_numpy(), strict=True)]
         lines += ["", "Spearman rank correlation of each KPI with each parameter:",
-                  *_table(head, rows), correlation_note(len(sweep.table))]
+                  *_table(head, rows), correlation_note(len(sweep.table), digits)]
         # a KPI without a value in some samples (a lead time where nothing arrived) is
         # correlated over fewer samples, where chance reaches further
         fewer = {c: int(sweep.table[c].notna().sum()) for c in corr.index
