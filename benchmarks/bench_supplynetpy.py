@@ -262,7 +262,10 @@ def main() -> None:
         print(f"note: supplynetpy {machine_info.version('supplynetpy')} is installed; "
               "the reference figure is for 0.5.1", file=sys.stderr)
 
-    sc = sim.load_scenario(SCENARIO)
+    with warnings.catch_warnings():
+        # its note that the mines plan more than the demand: SupplyNetPy's network, on purpose
+        warnings.simplefilter("ignore")
+        sc = sim.load_scenario(SCENARIO)
     print(f"machine: {machine_info.describe(PACKAGES)}")
     print(f"before: {load()}")
     loggers = "at SupplyNetPy's default" if args.node_logging else "muted"

@@ -128,11 +128,40 @@ class Comparison:
         return rows.assign(_rank=rank).sort_values(["commodity", "_rank"], kind="stable") \
             .drop(columns="_rank")
 
-    def _differences(self) -> pd.DataFrame:
+    def _differences(self) -> list[tuple[str, str, str, str, str, str, str, str]]:
         """The rows a notebook shows: each scenario's paired difference from the reference
-        in a few key KPIs (those ``Results`` shows)."""
+        in a few key KPIs (those ``Results`` shows), as text: (scenario, commodity, KPI,
+        difference, its interval's ends or "", relative change or "", unit).
+
+        As ``sim compare`` shows them (review 158): no price peak of a commodity whose
+        price is modelled in neither scenario, and a peak at the cap in either as a bound
+        (``≥ +9``, ``at least +900.0%``) without an interval, which a cap holds at zero
+        width and would read as exact."""
+        from sim.output.compare_output import capped, price_label, unpriced_in
+        from sim.output.tables import cap_bounds, change_text
+
         rows = self.headline(list(REPR_METRICS))
-        return rows[rows["scenario"] != self.reference]
+        ref = rows[rows["scenario"] == self.reference].set_index(["commodity", "metric"])
+        out = []
+        for r in rows[rows["scenario"] != self.reference].itertuples(index=False):
+            metric, low, high = r.metric, "", ""
+            if not np.isnan(r.diff_ci_low):
+                low, high = _signed(r.diff_ci_low), _signed(r.diff_ci_high)
+            diff = _signed(r.diff)
+            change = change_text(r.rel_change, ref["mean"].get((r.commodity, r.metric)),
+                                 r.diff, r.diff_ci_low, r.diff_ci_high)
+            if metric == "price_peak_ratio":
+                if r.commodity in unpriced_in(self, r.scenario):
+                    continue
+                metric = price_label(self, r.scenario, r.commodity)
+                if metric != "price_peak_ratio":
+                    low = high = ""
+                    diff, change = cap_bounds(r.diff, r.rel_change,
+                                              r.commodity in capped(self, self.reference),
+                                              r.commodity in capped(self, r.scenario))
+            out.append((r.scenario, r.commodity, metric, diff, low, high,
+                        "" if change == "-" else change, r.unit))
+        return out
 
     def _seeds_text(self) -> str:
         if self.crn:
@@ -144,12 +173,13 @@ class Comparison:
         head = (f"<Comparison of {len(self.labels)} scenarios, reference {self.reference!r}: "
                 f"{', '.join(self.labels[1:])}; {len(self.replications)} replications "
                 f"paired, {self._seeds_text()}, {len(self.table)} table rows")
-        lines = [f"  {r.scenario} {r.commodity} {r.metric}: {_signed(r.diff)}"
-                 + ("" if np.isnan(r.diff_ci_low) else
-                    f" [{_signed(r.diff_ci_low)}, {_signed(r.diff_ci_high)}]")
-                 + f" {r.unit}" + ("" if np.isnan(r.rel_change) else
-                                   f" ({r.rel_change:+.0%})")
-                 for r in self._differences().itertuples(index=False)]
+        # a zero-width interval is no certainty, only pairs that did not differ (as the
+        # tables' "(all equal)")
+        lines = [f"  {label} {com} {metric}: {diff}"
+                 + (f" [{low}, {high}]" if low and low != high else "") + f" {unit}"
+                 + (", the same in every pair" if low and low == high else "")
+                 + (f" ({change})" if change else "")
+                 for label, com, metric, diff, low, high, change, unit in self._differences()]
         text = head
         if lines:
             text += f"; difference from the reference, mean [{level} CI]:\n" + "\n".join(lines)
@@ -164,13 +194,11 @@ class Comparison:
         level = f"{self.confidence * 100:g}%"
         right = "<td style='text-align:right'>"
         cells = "".join(
-            f"<tr><td>{html.escape(r.scenario)}</td><td>{html.escape(r.commodity)}</td>"
-            f"<td>{html.escape(r.metric)}</td>{right}{_signed(r.diff)}</td>{right}"
-            + ("" if np.isnan(r.diff_ci_low) else
-               f"{_signed(r.diff_ci_low)} to {_signed(r.diff_ci_high)}")
-            + f"</td>{right}" + ("" if np.isnan(r.rel_change) else f"{r.rel_change:+.0%}")
-            + f"</td><td>{html.escape(r.unit)}</td></tr>"
-            for r in self._differences().itertuples(index=False))
+            f"<tr><td>{html.escape(label)}</td><td>{html.escape(com)}</td>"
+            f"<td>{html.escape(metric)}</td>{right}{html.escape(diff)}</td>{right}"
+            + ("" if not low else f"{low} to {high}" if low != high else "all equal")
+            + f"</td>{right}{html.escape(change)}</td><td>{html.escape(unit)}</td></tr>"
+            for label, com, metric, diff, low, high, change, unit in self._differences())
         notes = "".join(f"<p><strong>Note:</strong> {html.escape(n)}</p>" for n in self.notes)
         stop = (f"<br>{html.escape(self.stop.message())}" if self.stop is not None else "")
         return (f"<div><strong>Comparison</strong> of {len(self.labels)} scenarios, reference "
@@ -1006,6 +1034,14 @@ def _regime_from(sc: Scenario, rid: str) -> dt.date:
     return sc.start + dt.timedelta(days=math.ceil(days))
 
 
+def regimes_over_other_periods(reference: Scenario, scenario: Scenario) -> list[str]:
+    """The regimes of both scenarios whose measured time starts on another date in
+    ``scenario`` than in ``reference`` (:func:`regime_window_notes`): their
+    ``state_time_share`` differences compare periods, and are not ranked with the others."""
+    return [rid for rid in reference.shocks.regimes if rid in scenario.shocks.regimes
+            and _regime_from(reference, rid) != _regime_from(scenario, rid)]
+
+
 def regime_window_notes(arms: Sequence[Arm]) -> list[str]:
     """A note for each regime whose measured time starts on another date in a compared
     scenario than in the reference (one that hands over from a scripted history, say):
@@ -1021,7 +1057,8 @@ def regime_window_notes(arms: Sequence[Arm]) -> list[str]:
             parts = ", ".join(f"{label} from {d}" for label, d in [(ref.label, ours), *other])
             notes.append(f"regime {rid} is measured over different periods ({parts}): its "
                          "state_time_share rows are shares of different spans of time, so "
-                         "their differences compare the periods as well as the scenarios")
+                         "their differences compare the periods as well as the scenarios "
+                         "(and are not listed among the differences that stand out)")
     return notes
 
 

@@ -178,7 +178,7 @@ armed_group_rent_usd      tax rate x value of flows through or from sites armed 
                           rent each shock that can tax took, 0 where it took none)
 peak_shortfall_share      largest daily shortfall as a share of demand (all markets): the
                           depth of the resilience triangle, 1 - min Q
-shortfall_days            days with shortfall above 0.1% of demand
+shortfall_days            days with shortfall (all markets together) above 0.1% of their demand
 time_to_recover_days      length of the shortfall episode containing the worst day (the first
                           day of peak_shortfall_share): the run of consecutive days with
                           Q < RECOVERY_THRESHOLD around it, from its onset to the first day
@@ -190,7 +190,10 @@ time_to_recover_days      length of the shortfall episode containing the worst d
                           the first day (begun in the warm-up) from the first day
                           (left-censored): both are lower bounds
 recovered_by_end          1.0 if Q >= RECOVERY_THRESHOLD on the last day of the period, else
-                          0.0 (its mean over replications is the share of runs recovered)
+                          0.0 (its mean over replications is the share of runs recovered
+                          on that day: one day's Q, so under lumpy arrivals, as a monthly
+                          quota's, it says whether that day got a delivery, not whether
+                          the shortfalls are over)
 time_to_shortfall_days    days from the start of the period to the first day with
                           Q < RECOVERY_THRESHOLD, the period's length in days if none
                           (censored): the time to survive (TTS) only for a shock at the

@@ -110,7 +110,7 @@ def capped(comp: Comparison, label: str) -> dict[str, float]:
     return {c: cap for c, (cap, _k, _n) in cap_counts(comp, label).items()}
 
 
-def _price_label(comp: Comparison, label: str, commodity: str) -> str:
+def price_label(comp: Comparison, label: str, commodity: str) -> str:
     """``price_peak_ratio``, marked when the peak of either scenario is at its cap, with
     in how many replications where not all (``in 3 of 4``)."""
     which = [lab for lab in (comp.reference, label) if commodity in capped(comp, lab)]
@@ -122,7 +122,7 @@ def _price_label(comp: Comparison, label: str, commodity: str) -> str:
     return f"{PRICE_PEAK} ({which[0]} at the cap{cap_count(cap_counts(comp, which[0]), commodity)})"
 
 
-def _unpriced(comp: Comparison, label: str) -> list[str]:
+def unpriced_in(comp: Comparison, label: str) -> list[str]:
     """Commodities whose price is modelled neither in the reference nor in ``label``
     (:func:`sim.output.tables.unpriced`): their price peak rows are left out."""
     both = []
@@ -145,7 +145,7 @@ def runs_of(text: str, n: float, total: int) -> str:
 
 def _headline_rows(comp: Comparison, label: str, metrics: Sequence[str] | None
                    ) -> list[tuple[str, ...]]:
-    leave_out = _unpriced(comp, label)
+    leave_out = unpriced_in(comp, label)
     head = comp.headline(metrics)
     ref = head[head["scenario"] == comp.reference].set_index(["commodity", "metric"])
     total = len(comp.replications)
@@ -160,7 +160,7 @@ def _headline_rows(comp: Comparison, label: str, metrics: Sequence[str] | None
         if metric == PRICE_PEAK and r.commodity in leave_out:
             continue
         if metric == PRICE_PEAK:
-            metric = _price_label(comp, label, r.commodity)
+            metric = price_label(comp, label, r.commodity)
             if metric != PRICE_PEAK:
                 ci = "-"  # a difference from a cap, not an estimate of one in the peak
                 diff, change = cap_bounds(r.diff, r.rel_change,
@@ -251,8 +251,13 @@ def _site_rows(comp: Comparison, label: str
     scenario over another period than the reference's."""
     if _other_period(comp, label):
         return [], 0, {}
+    from sim.experiment.compare import regimes_over_other_periods
+
+    ref = comp.results[0].scenario
     found = site_differences(comp.table, label, named_kpis(comp),
-                             open_lanes(res.scenario for res in comp.results))
+                             open_lanes(res.scenario for res in comp.results),
+                             regimes_over_other_periods(
+                                 ref, comp.results[comp.labels.index(label)].scenario))
     keys = list(zip(found["commodity"], found["channel"], found["site"], found["metric"],
                     strict=True))[:SITE_LIMIT]
     return (_kpi_rows(comp, label, keys), max(len(found) - SITE_LIMIT, 0),
@@ -281,7 +286,7 @@ def _cap_notes(comp: Comparison, label: str, metrics: Sequence[str] | None) -> l
     else:
         notes = [cap_note(ref, f" in {comp.reference}", ref_n, "reference"),
                  cap_note(other, f" in {label}", other_n, "scenario")]
-    notes.append(unpriced_note(_unpriced(comp, label)))
+    notes.append(unpriced_note(unpriced_in(comp, label)))
     return [n for n in notes if n]
 
 
@@ -395,7 +400,10 @@ def _method(comp: Comparison) -> str:
     else:
         how = ("replications paired by number, but run with different seeds (no common "
                "random numbers)")
-    return (f"Comparison of {len(comp.labels)} scenarios against {comp.reference}: {n} paired "
+    # "2 scenarios against baseline" read as two besides the reference (review 156)
+    others = comp.labels[1:]
+    what = others[0] if len(others) == 1 else f"{len(others)} scenarios ({', '.join(others)})"
+    return (f"Comparison of {what} against {comp.reference}: {n} paired "
             f"replication(s), {how}. Difference = scenario - reference, mean over replications "
             f"with a {ci_level(comp.confidence)} Student-t interval; change = difference / "
             "reference mean; "

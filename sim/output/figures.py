@@ -975,6 +975,22 @@ QUEUE_POINTS = ("o", "s", "^", "D", "v", "P", "X", "*")
 as points: the commodities of a panel differ by colour, line style and marker."""
 
 
+def _lane_queues_text(res: Results, sid: str) -> str:
+    """For a site's empty panel: the lanes with a loading capacity that leave it and whose
+    queue is not drawn, where lots waiting to load are (review 157: "no copper held at
+    Kolwezi rail terminal" while 82,000 t waited to load onto its railway); "" if none."""
+    sc = res.scenario
+    loaded = [lid for lid, lane in sc.lanes.items()
+              if lane.from_ == sid and lid not in sc.series_lanes
+              and (lane.capacity_t_per_day is not None
+                   or lane.capacity_trucks_per_day is not None)]
+    if not loaded:
+        return ""
+    return (f"\n(lots waiting to load onto {', '.join(loaded)} are the "
+            f"lane{'s' if len(loaded) > 1 else ''}'s: name "
+            f"{'them' if len(loaded) > 1 else 'it'} in series_lanes)")
+
+
 def queue_panels(res: Results) -> list[tuple[str, str]]:
     """(key, metric) of each panel of :func:`queues_figure`: the sites (and lanes) in the
     order the series catalogue first names them (``series_sites``' order), each one's
@@ -1073,6 +1089,8 @@ def queues_figure(res: Results, commodity: str | None = None) -> Figure:
         empty = (f"no {_either(coms)} series for {place}" if not cubes else
                  nothing.format(key=place, what=_either(list(cubes)))
                  if not held else None)
+        if empty is not None and metric == "held_t":
+            empty += _lane_queues_text(res, key)
         if empty is not None:
             _empty(ax, empty)
         for com, cube in held.items():

@@ -1662,7 +1662,7 @@ def _site_items(named: Sequence[tuple[str, Results]], unranked: Sequence[str],
     ``kpis`` named with --metric left out: they are among the key KPIs already), at most
     :data:`SITE_LIMIT` per scenario, as list items, with a last item per scenario saying
     how many more compare.csv holds: (scenario, HTML)."""
-    from sim.experiment.compare import compare_table
+    from sim.experiment.compare import compare_table, regimes_over_other_periods
 
     labels = [name for name, _res in named]
     if all(lab in unranked for lab in labels[1:]):
@@ -1673,7 +1673,9 @@ def _site_items(named: Sequence[tuple[str, Results]], unranked: Sequence[str],
         if label in unranked:
             continue
         found = site_differences(table, label, kpis,
-                                 open_lanes(res.scenario for _n, res in named))
+                                 open_lanes(res.scenario for _n, res in named),
+                                 regimes_over_other_periods(
+                                     named[0][1].scenario, named[labels.index(label)][1].scenario))
 
         for r in found.head(SITE_LIMIT).itertuples():
             out.append((label, _difference_item(label, r.commodity, r.title, r.diff, r.unit,

@@ -676,7 +676,8 @@ def open_lanes(scenarios: Iterable[Any]) -> set[str]:
 
 
 def site_differences(table: pd.DataFrame, label: str, leave_out: Sequence[KpiKey] = (),
-                     repeats: Collection[str] = ()) -> pd.DataFrame:
+                     repeats: Collection[str] = (),
+                     other_periods: Collection[str] = ()) -> pd.DataFrame:
     """The site and lane rows (site not ``all``: sites, lanes, routes, regime states) of
     scenario ``label`` in a comparison table (:func:`sim.experiment.compare.compare_table`)
     whose paired difference's interval excludes zero, in the order :data:`SITE_ORDER`
@@ -686,9 +687,15 @@ def site_differences(table: pd.DataFrame, label: str, leave_out: Sequence[KpiKey
     left out (the who-controls-supply table has them), and so are the KPIs of
     ``leave_out`` (shown elsewhere), and the rows that repeat others (:data:`REPEATS`;
     ``attrs["repeats"]`` counts, by kind, those whose interval excludes zero). Adds ``title``
-    (:func:`kpi_title`) and ``new`` (True for a row from a reference of 0)."""
+    (:func:`kpi_title`) and ``new`` (True for a row from a reference of 0). The
+    ``state_time_share`` rows of the regimes in ``other_periods`` are left out too: shares
+    of different spans of time in the two scenarios, which a note says (review 156)."""
     t = table[(table["scenario"] == label) & (table["site"] != "all")
               & ~table["site"].astype(str).str.startswith("country:")]
+    if other_periods:
+        prefixes = tuple(f"{rid}:" for rid in other_periods)
+        t = t[~((t["metric"] == "state_time_share")
+                & t["site"].astype(str).str.startswith(prefixes))]
     # repeats of other rows (REPEATS) took the list's slots from what answers the
     # question: six rent rows, a Lobito flow five times (review 121)
     site = t["site"].astype(str)

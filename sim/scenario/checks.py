@@ -195,6 +195,26 @@ def foreign_mines(sc: Scenario) -> list[str]:
     return out
 
 
+def lane_queues_of_series_sites(sc: Scenario) -> list[str]:
+    """Notes on sites of ``series_sites`` that lanes with a loading capacity leave, where
+    those lanes are not in ``series_lanes``: lots waiting to load are the lane's, not the
+    site's (review 157: 82,000 t waited to load at Kolwezi's rail terminal while its
+    held_t, peak_held_t and queue panel read nothing held there)."""
+    out = []
+    for sid in sc.series_sites:
+        loaded = [lid for lid, lane in sc.lanes.items()
+                  if lane.from_ == sid and lid not in sc.series_lanes
+                  and (lane.capacity_t_per_day is not None
+                       or lane.capacity_trucks_per_day is not None)]
+        if loaded:
+            names = ", ".join(loaded)
+            out.append(f"series_sites: lots waiting to load at {sid!r} onto {names} are "
+                       f"the lane{'s' if len(loaded) > 1 else ''}'s, not the site's (its "
+                       f"held_t leaves them out): name {'them' if len(loaded) > 1 else 'it'} "
+                       f"in series_lanes for their waiting_t, e.g. series_lanes: [{names}]")
+    return out
+
+
 def unloaded_series_lanes(sc: Scenario) -> list[str]:
     """Notes on lanes of ``series_lanes`` without a loading capacity: their ``waiting_t``
     holds only lots a closure keeps at the entrance, 0 otherwise; and a sea lane's lots

@@ -28,6 +28,7 @@ from sim.scenario.checks import (
     BOTH_HORIZONS_HINT,
     check_scenario,
     foreign_mines,
+    lane_queues_of_series_sites,
     unloaded_series_lanes,
     unpriced_money,
 )
@@ -52,7 +53,7 @@ from sim.scenario.errors import (
     format_path,
 )
 from sim.scenario.overrides import as_overrides
-from sim.scenario.plan import make_plan, short_warmup, unreachable_markets
+from sim.scenario.plan import make_plan, short_warmup, unbalanced_markets, unreachable_markets
 from sim.scenario.schema import SITE_KINDS, Scenario
 from sim.scenario.schema_paths import (
     is_id_mapping,
@@ -326,11 +327,12 @@ def _check(raw: RawScenario) -> Scenario:
     # sim validate and sim show
     meta = ScenarioMeta(files=raw.files, overrides=raw.overrides, provenance=prov,
                         document=raw.data,
-                        notes=[*raw.notes, *short_warmup(sc, plan),
+                        notes=[*raw.notes, *short_warmup(sc, plan), *unbalanced_markets(sc, plan),
                                *slack_throttles(sc, plan),
                                *idle_export_controls(sc), *idle_policies(sc),
                                *idle_stockpile_rules(sc), *unpriced_money(sc),
                                *foreign_mines(sc), *unloaded_series_lanes(sc),
+                               *lane_queues_of_series_sites(sc),
                                *warmup_only(sc),
                                *price_factor_bounds(sc), *competing_deals(sc)])
     set_meta(sc, meta)

@@ -316,6 +316,56 @@ def unreachable_markets(sc: Scenario, plan: Plan) -> list[Issue]:
     return issues
 
 
+MARKET_IMBALANCE_SHARE = 0.01
+"""Share of a market's demand by which its planned supply (the network's inflow and its
+other supply) may miss it before :func:`unbalanced_markets` notes it: the baseline's
+Chinese cobalt market is planned 0.03% above its demand, which is rounding, not a glut."""
+
+
+def unbalanced_markets(sc: Scenario, plan: Plan) -> list[str]:
+    """Notes on markets whose planned supply misses their demand by more than
+    :data:`MARKET_IMBALANCE_SHARE` of it in the status quo (the inflow ``balance`` closes
+    against): a network that alone brings more than the demand, where ``balance`` cannot
+    go below 0, so stock piles up and a price following supply falls; and supply short of
+    demand from the start, before any shock (review 159: both ran without a word)."""
+    out = []
+    inflow = plan.market_inflow if plan.balance_inflow is None else plan.balance_inflow
+    for sid, site in sc.sites.items():
+        if site.kind != "market":
+            continue
+        for com, demand in site.demand_t_per_year.items():
+            network = inflow.get((sid, com), 0.0)
+            other = plan.other_supply(sc, sid, com)
+            gap = network + other - demand
+            if abs(gap) <= MARKET_IMBALANCE_SHARE * demand:
+                continue
+            given = site.other_supply_t_per_year.get(com, 0.0)
+            commodity = sc.commodities.get(com)
+            falls = (", and its price, which follows supply, falls"
+                     if commodity is not None and commodity.price_basis == "supply" else "")
+            grows = (f"its stock grows by about {gap:,.0f} t/yr while nothing stops that "
+                     f"flow{falls}")
+            if gap > 0 and given == "balance":
+                out.append(
+                    f"market {sid!r}: the network alone plans {network:,.0f} t/yr of {com} "
+                    f"into it, above its demand of {demand:,.0f} t/yr, so "
+                    "other_supply_t_per_year: balance is 0 and the market is not balanced: "
+                    + grows)
+            elif gap > 0:
+                other_text = (f" and other supply gives {other:,.0f}" if other > 0 else "")
+                out.append(
+                    f"market {sid!r}: the network plans {network:,.0f} t/yr of {com} into "
+                    f"it{other_text}, above its demand of {demand:,.0f} t/yr: {grows}")
+            else:
+                other_text = (f" and other supply {other:,.0f}" if other > 0 else "")
+                out.append(
+                    f"market {sid!r} demands {demand:,.0f} t/yr of {com}, but the network "
+                    f"plans {network:,.0f}{other_text}: short by about {-gap:,.0f} t/yr "
+                    f"({-gap / demand:.0%}) from the start, before any shock "
+                    "(other_supply_t_per_year: balance closes the gap)")
+    return out
+
+
 def _first_ship_extra(sailing: Sailing) -> float:
     """Days the first lots may wait for a ship beyond what a lot arriving at random waits
     (:func:`expected_route_days`): up to a whole mean interval in all, so half of one for

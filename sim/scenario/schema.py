@@ -333,7 +333,9 @@ class Market(_Site):
     commodity. ``balance`` sets it to demand minus the planned inflow from the network, so
     the market is balanced in the status quo: the scenario's offtake with the diversions of
     scripted events in force at the start date (not their other effects, later events,
-    regimes or policies such as offtake deals)."""
+    regimes or policies such as offtake deals). It is never below 0: where the network
+    alone brings more than the demand the market is not balanced, and a note says so (as
+    it does of supply short of demand from the start)."""
     initial_stock_t: dict[Id, Tonnes] = {}
     """Metal in stock at the start (exchange and consumer stocks), by commodity."""
 

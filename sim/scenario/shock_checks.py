@@ -1121,9 +1121,11 @@ def warmup_only(sc: Scenario) -> list[str]:
     """Notes on events, incidents' hazards, export bans, export controls and security
     support that end by the start date, inside the warm-up (one ending before the warm-up
     is an error): results count from the start date, where stocks and prices are set
-    again, so such a shock changes only what the warm-up leaves on lanes, in queues and at
-    mines, and a demand or price effect nothing at all (review 126: a comparison with such
-    an event read "all equal" without a word why)."""
+    again, so such a shock acts only through what the warm-up leaves on lanes, in queues
+    and at mines, and a demand or price effect not at all (review 126: a comparison with
+    such an event read "all equal" without a word why); what it leaves can still show as
+    shortfalls and price rises after the start date, which the note says (review 159: a
+    closure ending before the start date left 1,639 t of shortfall)."""
     items: list[tuple[str, Any, Any, Any]] = []
     items += [(f"shocks.events.{i}", ev.start, ev.end, ev.duration_days)
               for i, ev in sc.shocks.events.items()]
@@ -1152,9 +1154,11 @@ def warmup_only(sc: Scenario) -> list[str]:
             notes.append(
                 f"{where} ends by {ends}, inside the warm-up, before the start date "
                 f"{sc.start} from which results count: stocks and prices are set again "
-                "then, so it changes only what the warm-up leaves on lanes, in queues and at "
-                "mines (a demand or price effect, nothing); move it after the start date to "
-                "measure it")
+                "then, so it acts only through what the warm-up leaves on lanes, in queues "
+                "and at mines (a demand or price effect not at all), but that can still "
+                "show: a pipeline it emptied reaches the markets late, with shortfalls and "
+                "price rises after the start date; move it after the start date to "
+                "measure it as a shock of the period")
     return notes
 
 

@@ -56,5 +56,5 @@ def test_sim_compares_table_gives_both_counts() -> None:
             "ban": fake_results([10.0, 10.0, 10.0, 9.87])}
     comp = SimpleNamespace(labels=["base", "ban"], reference="base", replications=[0, 1, 2, 3],
                            results=[runs["base"], runs["ban"]])
-    assert (C._price_label(comp, "ban", "cobalt")
+    assert (C.price_label(comp, "ban", "cobalt")
             == "price_peak_ratio (both at the cap: base in every replication, ban in 3 of 4)")

@@ -140,3 +140,14 @@ def test_the_comparison_says_the_money_kpis_follow_the_floor(tmp_path: Path) -> 
     text = " ".join(comparison_text(comp).split())
     assert "in shocked (here and in compare.csv) of copper" in text
     assert "fell to its floor (0.1)" in text
+
+
+def test_the_warm_up_note_says_an_emptied_pipeline_still_shows(tmp_path: Path) -> None:
+    # review 159: "changes only what the warm-up leaves" read as "no effect on results",
+    # where a closure ending before the start date left 1,639 t of shortfall after it
+    path = scenario(tmp_path, event("early", -40, 40, "demand_factor: 3"), warmup=60)
+    with pytest.warns(UserWarning, match="inside the warm-up"):
+        sc = sim.load_scenario(path)
+    (note,) = warmup_only(sc)
+    assert "a pipeline it emptied reaches the markets late, with shortfalls and price " \
+           "rises after the start date" in note

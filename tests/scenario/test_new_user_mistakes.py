@@ -259,7 +259,10 @@ def test_a_bare_number_over_a_value_in_another_unit_gets_a_note() -> None:
     baseline = ROOT / "scenarios" / "baseline.yaml"
     field = "sites.kibali.output.gold.t_per_year"
     notes = meta_of(load_scenario(baseline, [f"{field}=700000"])).notes
-    assert len(notes) == 1 and "686000 oz/yr" in notes[0]
+    # and the gold market, now flooded, is said to be so (review 159)
+    assert [n.split(":")[0] for n in notes[1:]] == ["market 'gold_world'"]
+    assert "balance is 0 and the market is not balanced" in notes[1]
+    assert "686000 oz/yr" in notes[0]
     assert f"--set '{field}={{value: 700000, unit: oz/yr}}'" in notes[0]
     kept = load_scenario(baseline, [f"{field}={{value: 700000, unit: oz/yr}}"])
     assert meta_of(kept).notes == []
