@@ -823,7 +823,11 @@ def price_extremes(summary: pd.DataFrame, res: Any) -> dict[str, str]:
     high = high_prices(summary, price_caps(res.scenario))
     for com, how in floored_prices(res).items():
         high[com] = f"{high[com]} and {how}" if com in high else how
-    return high
+    # without a reference price the money KPIs are 0 whatever the index does: nothing to
+    # caution against (review 162)
+    coms = res.scenario.commodities
+    return {c: how for c, how in high.items()
+            if c in coms and coms[c].reference_price_usd_per_t is not None}
 
 
 def money_note(high: Mapping[str, str], where: str = "") -> str:

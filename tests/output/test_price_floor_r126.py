@@ -26,11 +26,16 @@ from sim.scenario.shock_checks import price_factor_bounds, warmup_only
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.yaml"
 
 
-def scenario(tmp_path: Path, events: str, warmup: int = 0) -> Path:
+# tiny's copper has no reference price, so no money KPI to follow the index (review 162)
+PRICED = ("commodities:\n  copper:\n    reference_price_usd_per_t: "
+          "{value: 9000, assumption: test input}\n")
+
+
+def scenario(tmp_path: Path, events: str, warmup: int = 0, priced: bool = False) -> Path:
     path = tmp_path / "shocked.yaml"
     path.write_text(
-        f"extends: {TINY}\nname: shocked\nwarmup_days: {warmup}\nshocks:\n  events:\n"
-        + events, encoding="utf-8")
+        f"extends: {TINY}\nname: shocked\nwarmup_days: {warmup}\n"
+        + (PRICED if priced else "") + "shocks:\n  events:\n" + events, encoding="utf-8")
     return path
 
 
@@ -113,7 +118,7 @@ def floor_lines(fig: Any) -> list[Any]:
 
 
 def test_a_price_at_its_floor_is_noted_and_drawn(tmp_path: Path) -> None:
-    path = scenario(tmp_path, event("crash", 14, 42, "price_factor: 0.05"))
+    path = scenario(tmp_path, event("crash", 14, 42, "price_factor: 0.05"), priced=True)
     with pytest.warns(UserWarning):
         res = sim.run(path, replications=2, seed=1, workers=1, figures=False)
     assert floored_prices(res) == {"copper": "fell to its floor (0.1)"}
@@ -135,7 +140,7 @@ def test_a_price_at_its_floor_is_noted_and_drawn(tmp_path: Path) -> None:
 
 
 def test_the_comparison_says_the_money_kpis_follow_the_floor(tmp_path: Path) -> None:
-    path = scenario(tmp_path, event("crash", 14, 42, "price_factor: 0.05"))
+    path = scenario(tmp_path, event("crash", 14, 42, "price_factor: 0.05"), priced=True)
     comp = run_comparison([TINY, path], replications=2, seed=1, workers=1)
     text = " ".join(comparison_text(comp).split())
     assert "in shocked (here and in compare.csv) of copper" in text
