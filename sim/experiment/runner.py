@@ -44,6 +44,7 @@ from sim.experiment.precision import (
 from sim.experiment.precision import select as select_kpis
 from sim.experiment.replication import ReplicationResult
 from sim.experiment.results import Results
+from sim.scenario.errors import Issue, PathT, ScenarioError, did_you_mean
 from sim.scenario.schema import Scenario
 
 Sink = Callable[[ReplicationResult], None]
@@ -201,7 +202,18 @@ def revalidated(sc: Scenario, overrides: Sequence[str] = ()) -> Scenario:
         # a value of the wrong type put in a mapping: the validation below reports it
         warnings.simplefilter("ignore", UserWarning)
         data = sc.model_dump(mode="json", by_alias=True)
-    new = scenario_from_dict(data, f"<scenario {sc.name}>", overrides)
+    name = f"<scenario {sc.name}>"
+    # the dump holds only the fields, so a misspelt key of model_copy(update=...) would
+    # be dropped here and the scenario run without the change
+    strays = stray_fields(sc, name)
+    try:
+        new = scenario_from_dict(data, name, overrides)
+    except ScenarioError as err:
+        if strays:
+            raise ScenarioError([*strays, *err.issues]) from None
+        raise
+    if strays:
+        raise ScenarioError(strays)
     if has_meta(sc):
         old, added = meta_of(sc), meta_of(new)
         # the scenario's own notes (an idle policy's) are found again: kept once
@@ -212,6 +224,41 @@ def revalidated(sc: Scenario, overrides: Sequence[str] = ()) -> Scenario:
                                    notes=[*old.notes,
                                           *(n for n in added.notes if n not in old.notes)]))
     return new
+
+
+def stray_fields(sc: Scenario, file: str | None = None) -> list[Issue]:
+    """An "unknown field" issue, as the loader words one, for each attribute of a model in
+    ``sc`` (the scenario, a site, a lane, ...) that is not one of its fields, with the
+    field it is closest to: ``model_copy(update=...)`` stores any key it is given without
+    a word (``update={"horizon_dayz": 60}``). The path is the scenario file's (a lane's
+    ``from``); ``file`` is given as the issues' file."""
+    from pydantic import BaseModel
+
+    issues: list[Issue] = []
+
+    def walk(node: object, path: PathT) -> None:
+        if isinstance(node, BaseModel):
+            fields = type(node).model_fields
+            for key in node.__dict__:
+                if key not in fields:
+                    guess = did_you_mean(key, fields)
+                    issues.append(Issue(
+                        f"unknown field {key!r}", path=(*path, key), file=file,
+                        hint=(f"did you mean {guess!r}? " if guess else "")
+                        + f"model_copy(update=...) sets a {type(node).__name__}'s fields "
+                          "by their names and keeps any other key unused"))
+            for attr, info in fields.items():
+                if attr in node.__dict__:
+                    walk(node.__dict__[attr], (*path, info.alias or attr))
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, (*path, key))
+        elif isinstance(node, list | tuple):
+            for i, value in enumerate(node):
+                walk(value, (*path, i))
+
+    walk(sc, ())
+    return issues
 
 
 def collect(sc: Scenario, seed: int, results: list[ReplicationResult],
