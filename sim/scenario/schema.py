@@ -31,6 +31,7 @@ from pydantic import (
 )
 
 from sim.distributions import Fixed
+from sim.scenario.errors import did_you_mean
 from sim.scenario.overrides import as_overrides
 from sim.scenario.shock_schema import Policies, Shocks, When
 from sim.scenario.types import (
@@ -649,16 +650,37 @@ class Scenario(Strict):
     def __setattr__(self, name: str, value: Any) -> None:
         # pydantic's refusal ("1 validation error for Scenario ... Instance is frozen")
         # says neither why nor what to do instead
-        if name in type(self).model_fields:
-            scalar = value is None or isinstance(value, bool | int | float | str | dt.date)
-            given = (as_overrides({name: value}) if scalar else None) or [f"{name}=..."]
-            shown = repr(value) if scalar else "..."
+        fields = type(self).model_fields
+        if name.startswith("_"):
+            # private attributes (pydantic's and the loader's metadata) are set as before
+            super().__setattr__(name, value)
+            return
+        scalar = value is None or isinstance(value, bool | int | float | str | dt.date)
+        shown = repr(value) if scalar else "..."
+        field = name if name in fields else did_you_mean(name, fields)
+        if field is None:
             raise AttributeError(
-                f"a Scenario is not changed in place (sc.{name} = {shown}): give the change "
-                f"as an override, which is checked as a scenario file is: "
-                f"sim.run(sc, overrides={given!r}), or sim.load_scenario(path, "
-                f"overrides={given!r})")
-        super().__setattr__(name, value)
+                f"a Scenario is not changed in place (sc.{name} = {shown}), and has no "
+                f"field {name!r} (sc.model_dump() shows every field): give a change as an "
+                "override, which is checked as a scenario file is, e.g. "
+                "sim.run(sc, overrides=['horizon_days=365'])")
+        given = (as_overrides({field: value}) if scalar else None) or [f"{field}=..."]
+        unknown = "" if field == name else \
+            f", and has no field {name!r}: did you mean {field!r}? Give"
+        raise AttributeError(
+            f"a Scenario is not changed in place (sc.{name} = {shown})"
+            + (unknown or ": give") + " the change as an override, which is checked as a "
+            f"scenario file is: sim.run(sc, overrides={given!r}), or "
+            f"sim.load_scenario(path, overrides={given!r})")
+
+    def __eq__(self, other: object) -> bool:
+        # The loader's metadata (files, lines, citations, notes) tells where a scenario came
+        # from, not what it is: pydantic compares it too, so a run's scenario was unequal to
+        # the same scenario read back from its results folder, which keeps only the fields
+        if not isinstance(other, Scenario):
+            return NotImplemented
+        return type(self) is type(other) and all(
+            getattr(self, name) == getattr(other, name) for name in type(self).model_fields)
 
     @field_validator("start", "end", mode="before")
     @classmethod

@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from sim.distributions import Distribution, coerce_distribution
+from sim.scenario.errors import did_you_mean
 from sim.units import UnitError, convert
 
 
@@ -133,9 +134,31 @@ class Strict(BaseModel):
 
     def __setattr__(self, name: str, value: Any) -> None:
         # pydantic's refusal ("Instance is frozen") says neither why nor what to do instead
-        if name in type(self).model_fields:
+        fields = type(self).model_fields
+        if name in fields:
             raise AttributeError(
                 f"a scenario is not changed in place (.{name} = ...): give the change as an "
                 "override with its key path, which is checked as a scenario file is, e.g. "
                 "sim.run(sc, overrides=['sites.kasumbalesa.clearance_trucks_per_day=250'])")
+        if not name.startswith("_"):
+            # private attributes (pydantic's and ours) are set as before
+            raise AttributeError(unknown_field_message(type(self), name))
         super().__setattr__(name, value)
+
+
+def unknown_field_message(model: type[BaseModel], name: str) -> str:
+    """Why ``.name = ...`` on a model of the scenario is refused when ``model`` has no such
+    field (a misspelling, most likely: the closest field is named), and the override to
+    give a change as."""
+    fields = model.model_fields
+    guess = did_you_mean(name, fields)
+    text = (f"a scenario is not changed in place (.{name} = ...), and a {model.__name__} "
+            f"has no field {name!r}")
+    if guess is None:
+        return (text + f" (its fields: {', '.join(fields)}): give a change as an override "
+                "with its key path, which is checked as a scenario file is, e.g. "
+                "sim.run(sc, overrides=['sites.kasumbalesa.clearance_trucks_per_day=250'])")
+    key = fields[guess].alias or guess
+    return (text + f": did you mean {guess!r}? Give the change as an override with its key "
+            f"path, ending in {key}, which is checked as a scenario file is, e.g. "
+            "sim.run(sc, overrides=['sites.kasumbalesa.clearance_trucks_per_day=250'])")
