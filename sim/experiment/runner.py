@@ -359,6 +359,15 @@ def run(sc: Scenario | str | os.PathLike[str], replications: int | None = None, 
     there instead: give at most one of these four. The results are the same wherever they
     run.
 
+    ``sink`` and ``progress`` are called in this process as each replication finishes,
+    wherever it ran, in the order they finish: ``sink`` with its
+    :class:`~sim.experiment.replication.ReplicationResult` (``replication``, ``kpis``,
+    ``series``, ...; with ``out``, once it is saved there), then ``progress`` with 1.
+    With ``resume=True``, ``progress`` is called first with the count of replications the
+    folder held already, which are not handed to ``sink``. For a progress bar, give
+    ``progress=tqdm(total=replications).update``; with ``target_ci`` the count is not
+    known beforehand (at most ``max_replications``).
+
     With ``out`` (a folder), the results folder ``sim run --out`` writes is written there
     by the same code: ``run.json`` first, each replication saved in ``replications/`` as
     it finishes, then ``kpis.csv``, ``summary.csv``, ``series.csv.gz``, ``timeline.csv``,
