@@ -144,6 +144,9 @@ def python_words(text: str | None, command: str = "run") -> str | None:
     if not text:
         return text
     count = "samples" if command == "sweep" else "replications"
+    # the command as the subject of a sentence ("sim run would mix its files with those of
+    # the comparison there"), not a command to type: the call that was made
+    text = re.sub(r"\bsim (run|compare|sweep) would\b", r"sim.\1(out=...) would", text)
     out, at = [], 0
     for m in _CLI_COMMAND.finditer(text):
         out += [_words(text[at:m.start()], count), m.group(0)]

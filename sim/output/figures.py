@@ -1050,12 +1050,15 @@ def queues_figure(res: Results, commodity: str | None = None) -> Figure:
     panels = queue_panels(res)
     if not panels:
         example = _queue_example(res)
+        # raised only in Python (sim run and the reports draw the figure only when there
+        # are panels): the Python form first, the command line's for a folder it wrote
         raise ValueError(
             f"no queues to draw: scenario {res.scenario.name!r} names no sites in "
             f"series_sites and no lanes in series_lanes, so its results have no series of "
             f"a site's holdings or a lane's waiting lots. Name the sites (or lanes) to "
-            f"follow and run it again, e.g. sim run ... --set \"series_sites=[{example}]\" "
-            f"(or series_sites: [{example}] in the scenario)")
+            f"follow and run it again, e.g. sim.run(sc, overrides=['series_sites=[{example}]'])"
+            f" (sim run ... --set \"series_sites=[{example}]\" on the command line, or "
+            f"series_sites: [{example}] in the scenario)")
     ncols = 1 if len(panels) == 1 else 2
     cells = _queue_cells(panels, ncols)
     nrows = cells[-1] // ncols + 1

@@ -1239,6 +1239,19 @@ def force_hint(folder: Path, why: str, command: str | None = None) -> str:
             f"wrote it again with --force instead of --resume (it starts again{lost})")
 
 
+def _missing_folder_hint(folder: Path) -> str | None:
+    """For a results folder that does not exist: the folder beside it of the closest name
+    (a misspelling), or None."""
+    from sim.scenario.errors import did_you_mean
+
+    try:
+        near = [p.name for p in folder.parent.iterdir() if p.is_dir()]
+    except OSError:
+        return None
+    guess = did_you_mean(folder.name, near)
+    return f"did you mean {str(folder.parent / guess)!r}?" if guess else None
+
+
 def load_results(path: str | Path) -> Results:
     """Read a finished results folder back into a :class:`Results`.
 
@@ -1256,6 +1269,9 @@ def load_results(path: str | Path) -> Results:
         what = "the results folder" if (holder / "manifest.json").is_file() else "the folder"
         raise FolderError(f"{folder} is a file, not a results folder",
                           hint=f"give {what} holding it: {str(holder)!r}")
+    if not folder.exists():
+        # "not a finished results folder (no manifest.json)" read as a run stopped early
+        raise FolderError(f"{folder} does not exist", hint=_missing_folder_hint(folder))
     if not manifest_path.exists():
         raise FolderError(f"{folder} is not a finished results folder (no manifest.json)")
     try:
