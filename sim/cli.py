@@ -945,6 +945,7 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
     from sim.experiment.executors import ReplicationError
     from sim.experiment.precision import check_metrics
     from sim.experiment.runner import FolderRun, check_folder_flags, resumed_replications
+    from sim.output.folder import mixed_code_note
     from sim.output.tables import (
         cap_runs,
         channel_table,
@@ -971,6 +972,9 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
     # the same code path as sim.run(out=...): checks, folder, runs, tables
     folder_run = FolderRun(out, force=force, resume=resume)
     recorded_run = folder_run.check()
+    mixed = mixed_code_note(recorded_run, out, sc) if resume else None
+    if mixed:
+        _err(f"note: {mixed}")
     if resume and source is click.core.ParameterSource.DEFAULT:
         # the run being finished, not the default 10: fewer would cut it short, more
         # would grow it unasked (sim compare's resume keeps its count too)

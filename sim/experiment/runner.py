@@ -527,8 +527,13 @@ def _run_to_folder(sc: Scenario, replications: int | None, seed: int, workers: i
     precision target (``settings``, from ``metrics``), run.json records it (see
     :func:`precision_record`), as ``sim run --target-ci`` records it in its command, so
     that the hint that finishes an interrupted run goes on to the same target."""
+    from sim.output.folder import mixed_code_note
+
     folder_run = FolderRun(out, force=force, resume=resume, abandon_failed=True)
     info = folder_run.check()
+    mixed = mixed_code_note(info, out, sc) if resume else None
+    if mixed:
+        warnings.warn(mixed.replace("--force", "force=True"), UserWarning, stacklevel=3)
     recorded = info.get("precision")
     if resume and settings is None and isinstance(recorded, dict):
         # resumed without its target the run keeps what is saved and stops there, which

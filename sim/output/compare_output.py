@@ -59,6 +59,7 @@ from sim.output.tables import (
     control_cells,
     control_rows,
     deal_note,
+    falling_totals_note,
     format_number,
     has_refined,
     kpi_title,
@@ -345,14 +346,16 @@ def _control(comp: Comparison, label: str) -> pd.DataFrame:
 def _control_text(comp: Comparison, label: str) -> str:
     """Who controls supply in ``label`` against the reference: shares delivered and exports
     by channel, shares refined by country, with paired differences ("" if no row has a
-    nonzero mean). The totals can hardly move while metal changes hands between channels
-    or refiners' countries: this says who gained and who lost."""
+    nonzero mean): metal changing hands between channels or refiners' countries, which
+    the totals do not show."""
     rows = _control(comp, label)
     if rows.empty:
         return ""
     cells = [control_cells(r) for r in rows.itertuples(index=False)]
     lines = _text_table(_control_columns(comp, label), cells, 3)
     lines.append(f"note: {CONTROL_LEAD}")
+    fell = falling_totals_note(comp.table, label)
+    lines += [fell] if fell else []
     if has_refined(rows):
         lines.append(REFINED_NOTE)
     return (f"Who controls supply, {label} vs {comp.reference} (by channel and refiners' "

@@ -597,7 +597,7 @@ def flows_figure(res: Results, commodity: str | None = None,
     handles = [Patch(facecolor=colors[c], edgecolor=st.HATCH_COLOR, hatch=hatches[c],
                      lw=0, label=st.label(c) if channel_label(c) == c else channel_label(c))
                for c in [*channels, *sorted(shown - set(channels))] if c in shown]
-    fig.legend(handles=handles, loc="outside lower center", ncols=max(len(handles), 1))
+    _figure_legend(fig, handles, max(len(handles), 1))
     note = ""
     n_short = len({i for i, short in ((0, partial_first), (n - 1, partial)) if short})
     # "the others" only where there are whole periods to compare with
@@ -1219,7 +1219,7 @@ def lead_times_figure(res: Results, commodity: str | None = None,
     handles += [Line2D([], [], marker="|", ls="", ms=10, mew=2, color=st.NEUTRAL,
                        label="median"),
                 Line2D([], [], marker="o", ls="", ms=4, color="black", label="mean")]
-    fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 6))
+    _figure_legend(fig, handles, 6)
     fig.suptitle(_title(f"Lead times per route, over tonnes delivered (means of "
                         f"replications). {_subtitle(res)}"))
     return fig
@@ -1366,7 +1366,7 @@ def map_figure(res: Results, commodity: str | None = None) -> Figure:
     if closed:
         handles.append(Line2D([], [], marker="X", color=st.CLOSED_COLOR, ls="-",
                               label="closed (mean days)"))
-    fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 8))
+    _figure_legend(fig, handles, 8)
     what = commodity or "all metal"
     biggest = max(flows.values(), default=0.0)
     estimated = any(flow > 0 for lid, flow in flows.items() if lid not in measured)
@@ -1892,7 +1892,9 @@ def forest_figure(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
     if drew_cap:
         handles.append(Line2D([], [], color=st.NEUTRAL, marker="o", mfc="none", lw=0,
                               label="price peak at the cap: a bound, no interval"))
-    fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 4))
+    # fewer columns where four would run past the figure's edges (review 161: "price
+    # peak at the cap: a bound, no inte")
+    _figure_legend(fig, handles, 4)
     paired = bool(diffs["paired"].all()) if len(diffs) else True
     how = ("paired by replication (common random numbers)" if paired
            else "paired by replication number (different seeds: no common random numbers)")

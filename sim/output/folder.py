@@ -734,6 +734,15 @@ def scenario_sha256(sc: Scenario) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def scenario_order_sha256(sc: Scenario) -> str:
+    """A fingerprint of the resolved scenario with its mappings in their order: the order
+    of lanes, channels, routes and commodities draws the random numbers, and every
+    table's rows follow it, so a copy listing them in another order (the same
+    :func:`scenario_sha256`) is another run to resume (review 160)."""
+    text = json.dumps(scenario_json(sc), separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def _kpi_rows() -> int:
     from sim.metrics.kpis import KPI_ROWS
 
@@ -782,6 +791,34 @@ def other_version(before: Mapping[str, Any]) -> str:
             "fields or defaults): its saved replications cannot be resumed with this one")
 
 
+def code_label() -> str:
+    """The simulator's version and the git commit of its source (``drc-minerals-sim 0.1.0
+    at 1a2b3c4d5e6f``), as run.json records the code that ran each part of a run."""
+    from sim import __version__
+
+    commit = git_commit()
+    return f"drc-minerals-sim {__version__} at {commit[:12] if commit else 'an unknown commit'}"
+
+
+def mixed_code_note(before: dict[str, Any], out: str | Path, sc: Scenario) -> str | None:
+    """A note for a resume of ``out``, whose run.json is ``before``, with scenario ``sc``
+    by other code than saved its replications (review 160: 20 replications counted
+    high-load days by one rule and 10 by another, and nothing in the folder said so); None
+    where the code is the same, a folder of an older version did not record it, or the
+    folder holds another scenario (the resume is refused, and says why)."""
+    saved = before.get("code")
+    if (not isinstance(saved, list) or not saved
+            or before.get("scenario_sha256") != scenario_sha256(sc)):
+        return None
+    now = code_label()
+    if now in saved:
+        return None
+    return (f"the replications saved in {out} were run by {', '.join(map(str, saved))}; "
+            f"the rest will be run by {now}: where the two differ in the model, the folder "
+            "mixes their results (run.json's code lists both); --force runs them all again "
+            "with this one")
+
+
 def run_info(sc: Scenario, seed: int, replications: int,
              command: Sequence[str] | None = None,
              extra: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -789,9 +826,10 @@ def run_info(sc: Scenario, seed: int, replications: int,
     ``command``, the words of the ``sim`` command that resumes it, where known."""
     meta = meta_of(sc)
     info = {"format": RUN_FORMAT, "scenario_name": sc.name,
-            "scenario_sha256": scenario_sha256(sc), "seed": int(seed),
+            "scenario_sha256": scenario_sha256(sc),
+            "order_sha256": scenario_order_sha256(sc), "seed": int(seed),
             "replications": int(replications), "scenario_files": meta.files,
-            "overrides": meta.overrides, "builds": [build_kind()],
+            "overrides": meta.overrides, "builds": [build_kind()], "code": [code_label()],
             "kpi_rows": _kpi_rows(), "format_sha256": scenario_format_sha256(),
             "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     if command is not None:
@@ -923,6 +961,10 @@ class ResultsFolder:
             # the builds that saved its replications, in order (their results are the same)
             info["builds"] = [*before.get("builds", []),
                               *(b for b in info["builds"] if b not in before.get("builds", []))]
+            # and the code that did (its version and commit): a git pull between an
+            # interrupt and its resume can change the model (review 160)
+            saved = before.get("code") if isinstance(before.get("code"), list) else []
+            info["code"] = [*saved, *(c for c in info["code"] if c not in saved)]
             self._resumed_info = info
             self._run_info = json.loads(json.dumps(json_safe(info)))
             cat = catalogue(sc)
@@ -953,6 +995,11 @@ class ResultsFolder:
                 what += " with --set " + " --set ".join(before["overrides"])
             differences.append(f"a different resolved scenario there ({what})"
                                + other_version(before))
+        elif before.get("order_sha256", now["order_sha256"]) != now["order_sha256"]:
+            differences.append(
+                "the same scenario, but with its sites, lanes, channels, routes or "
+                "commodities listed in another order, which draws other random numbers and "
+                "orders every table otherwise")
         if differences:
             raise FolderError(
                 f"cannot resume {self.path}: it holds another run ({'; '.join(differences)}); "
@@ -1130,6 +1177,8 @@ class ResultsFolder:
             "kpi_rows": results.info.get("kpi_rows"),
             "versions": versions(),
             "git_commit": git_commit(),
+            # every version that ran part of it, where a resume mixed them
+            "code": (self._run_info or {}).get("code", [code_label()]),
             "command": sys.argv,
             "scenario": scenario_json(sc),
             "citations": [c.as_dict() for c in meta.provenance.citations.values()],

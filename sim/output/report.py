@@ -70,6 +70,7 @@ from sim.output.tables import (
     control_cells,
     control_rows,
     deal_note,
+    falling_totals_note,
     format_number,
     has_refined,
     measured_kpis,
@@ -435,10 +436,14 @@ def _control_section(named: Sequence[tuple[str, Results]], unranked: Sequence[st
                    "are mostly the difference in the period's length, not the effect of "
                    "what the scenarios change; the shares are of what each period delivered "
                    "or refined. The table gives the differences as measured.</p>")
+    from sim.experiment.compare import compare_table
+
+    compared = compare_table([res for _n, res in named], [name for name, _res in named])
+    fell = [falling_totals_note(compared, name) for name, _res in named[1:]]
     return ("<h3>Who controls supply: by channel and refiners' country</h3>"
-            f"<p>{_e(CONTROL_LEAD)}. The totals above can hardly move while metal changes "
-            "hands between channels or refiners' countries: this says who gained and who "
-            "lost.</p>" + periods
+            f"<p>{_e(CONTROL_LEAD)}. It shows metal changing hands between channels or "
+            "refiners' countries, which the totals above do not.</p>" + periods
+            + "".join(_note_paragraph(n) for n in fell if n)
             + table(frame, cls="kpi control",
                     aligned=("reference mean", "mean", "difference", "95% CI"))
             + channel_note(frame, "channel/country")
@@ -639,6 +644,19 @@ def _period(sc: Any) -> str:
     # the last simulated day, as sim show gives it (a part day counts as a day)
     end = sc.start + dt.timedelta(days=math.ceil(sc.horizon) - 1)
     return f"{sc.start} to {end} ({sc.horizon:g} days after a {sc.warmup_days:g}-day warm-up)"
+
+
+def _questions(named: Sequence[tuple[str, Results]]) -> str:
+    """Each compared scenario's question and description, as the run report gives them
+    (review 161: a combination's own limits, a flat 2025 price, were on no page of its
+    comparison); "" where none has either."""
+    items = []
+    for label, res in named:
+        sc = res.scenario
+        said = " ".join(x for x in (sc.question.strip(), sc.description.strip()) if x)
+        if said:
+            items.append(f"<li><strong>{_e(label)}</strong>: {_e(said)}</li>")
+    return f"<ul class=\"questions\">{''.join(items)}</ul>" if items else ""
 
 
 def _run_meta(res: Results, manifest: dict[str, Any]) -> str:
@@ -1426,7 +1444,7 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
              "<th>period</th><th>series periods</th><th>replications</th><th>seed</th>"
              "<th>overrides</th></tr>"
              "</thead>"
-             f"<tbody>{rows}</tbody></table></section>",
+             f"<tbody>{rows}</tbody></table>{_questions(named)}</section>",
              '<section id="kpis"><h2>Key KPIs whose difference\'s 95% interval '
              "excludes zero</h2>",
              _difference_words(diffs, unranked, compare_csv=extra is not None,

@@ -847,6 +847,28 @@ def money_note(high: Mapping[str, str], where: str = "") -> str:
             "affected)")
 
 
+FALLING_TOTAL = 0.1
+"""A fall in a commodity's total exports (a fraction of the reference's) from which the
+tables of who controls supply say that a share can rise while its channel loses tonnes."""
+
+
+def falling_totals_note(table: pd.DataFrame, label: str) -> str:
+    """A line for the table of who controls supply in scenario ``label`` of a comparison
+    table (:func:`sim.experiment.compare.compare_table`) where a commodity's total
+    exports fell by :data:`FALLING_TOTAL` or more: every channel can then lose tonnes while
+    some shares rise, which says who lost least, not who gained (review 161: western
+    cobalt's share +6.4 pt over -42% of its tonnes); "" if none fell so."""
+    t = table[(table["scenario"] == label) & (table["channel"] == "all")
+              & (table["site"] == "all") & (table["metric"] == "exported_t")]
+    fell = [f"{c} {-r:.0%}" for c, r in zip(t["commodity"], t["rel_change"], strict=True)
+            if r == r and r <= -FALLING_TOTAL]
+    if not fell:
+        return ""
+    return (f"note: total exports fell in {label} ({', '.join(fell)}): a share can rise while "
+            "its channel loses tonnes, so a rising share there says who lost least, not who "
+            "gained; read exported_t by channel beside it")
+
+
 def money_shown(metrics: Sequence[str]) -> bool:
     """Whether a table of ``metrics`` shows a money KPI (:data:`MONEY_KPIS`)."""
     return any(m in MONEY_KPIS for m in metrics)

@@ -113,15 +113,26 @@ def test_a_comparison_shows_its_differences_and_notes_briefly(
     assert len(html) < 4000
 
 
-def test_a_comparisons_notes_and_confidence_show(tmp_path: Any) -> None:
+def test_a_comparisons_notes_and_confidence_show(tmp_path: Any, closure_file: Any) -> None:
     longer = tmp_path / "longer.yaml"
     longer.write_text(f"extends: {TINY}\nname: longer\nhorizon_days: 60\n")
     comp = sim.run_comparison([TINY, longer], 2, confidence=0.9)
     assert comp.confidence == 0.9
-    assert "mean [90% CI]" in repr(comp)
-    assert "\n  note: the scenarios measure different periods" in repr(comp)
-    assert "<strong>Note:</strong> the scenarios measure different periods" \
-        in comp._repr_html_()
+    text = repr(comp)
+    # the notes first, and over periods of different lengths no differences (review 161)
+    assert ", different periods, " in text.splitlines()[0]
+    assert "\n  note: the scenarios measure different periods" in text
+    assert text.endswith("\n  differences not listed: over periods of different lengths "
+                         "they are mostly the periods' (.table has them)>")
+    assert "difference from the reference" not in text
+    html = comp._repr_html_()
+    assert "<strong>Note:</strong> the scenarios measure different periods" in html
+    assert "Differences not listed" in html and "<table>" not in html
+    same = sim.run_comparison([TINY, closure_file], 2, seed=1, confidence=0.9)
+    text = repr(same)
+    assert ", 2024-01-01 to 2024-04-09, " in text.splitlines()[0]
+    assert "\n  difference from the reference, mean [90% CI]:\n  closure copper" in text
+    assert "<th>90% CI</th>" in same._repr_html_()
 
 
 def test_a_sweep_shows_its_design_briefly(sweep: sim.Sweep) -> None:

@@ -1,0 +1,92 @@
+"""Review 160 (reproducibility): a copy listing its lanes in another order is not the
+same run (its random numbers and table rows follow the order): a comparison does not call
+it "the same scenario", and a resume with it is refused up front; and a resume by another
+version of the simulator is recorded and said."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+import sim
+from sim.output import folder as F
+from sim.output.folder import FolderError
+
+TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.yaml"
+
+
+def copy(tmp_path: Path, name: str, reverse_lanes: bool) -> Path:
+    data = yaml.safe_load(TINY.read_text(encoding="utf-8"))
+    data["name"] = name
+    if reverse_lanes:
+        data["lanes"] = dict(reversed(list(data["lanes"].items())))
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+SAME = "is the same scenario as the reference"
+
+
+def test_a_reordered_copy_is_not_called_the_same_scenario(tmp_path: Path) -> None:
+    reordered = sim.run_comparison([TINY, copy(tmp_path, "reordered", True)], 1, 1)
+    assert not any(SAME in n for n in reordered.notes)
+    renamed = sim.run_comparison([TINY, copy(tmp_path, "renamed", False)], 1, 1)
+    assert any(SAME in n for n in renamed.notes)
+
+
+def test_a_resume_with_a_reordered_copy_is_refused_before_it_runs(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    sim.run(TINY, replications=2, seed=3, out=out, figures=False)
+    before = (out / "run.json").read_text(encoding="utf-8")
+    with pytest.raises(FolderError, match="listed in another order"):
+        sim.run(copy(tmp_path, "tiny", True), replications=3, seed=3, out=out, resume=True,
+                figures=False)
+    assert (out / "run.json").read_text(encoding="utf-8") == before
+    # the same file in the same order resumes
+    sim.run(copy(tmp_path, "tiny", False), replications=3, seed=3, out=out, resume=True,
+            figures=False)
+
+
+def test_a_resume_by_other_code_is_said_and_recorded(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "run"
+    sim.run(TINY, replications=2, seed=3, out=out, figures=False)
+    first = json.loads((out / "run.json").read_text(encoding="utf-8"))["code"]
+    assert first == [F.code_label()] and first[0].startswith("drc-minerals-sim ")
+    monkeypatch.setattr(F, "code_label", lambda: "drc-minerals-sim 9.9.9 at 0123456789ab")
+    with pytest.warns(UserWarning, match="were run by drc-minerals-sim .* the rest will be "
+                                         "run by drc-minerals-sim 9.9.9 at 0123456789ab"):
+        sim.run(TINY, replications=3, seed=3, out=out, resume=True, figures=False)
+    both = [*first, "drc-minerals-sim 9.9.9 at 0123456789ab"]
+    assert json.loads((out / "run.json").read_text(encoding="utf-8"))["code"] == both
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["code"] == both
+
+
+def test_the_same_code_resumes_without_a_word(tmp_path: Path) -> None:
+    import warnings
+
+    out = tmp_path / "run"
+    sim.run(TINY, replications=2, seed=3, out=out, figures=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sim.run(TINY, replications=3, seed=3, out=out, resume=True, figures=False)
+
+
+def test_sim_run_says_it_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from sim.cli import main
+
+    out = tmp_path / "run"
+    args = ["run", str(TINY), "-n", "2", "--seed", "3", "--out", str(out), "--no-figures",
+            "-q", "-w", "1"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    monkeypatch.setattr(F, "code_label", lambda: "drc-minerals-sim 9.9.9 at 0123456789ab")
+    result = CliRunner().invoke(main, [*args[:3], "3", *args[4:], "--resume"])
+    assert result.exit_code == 0, result.output
+    assert "note: the replications saved in" in result.stderr
+    assert "--force runs them all again with this one" in result.stderr
