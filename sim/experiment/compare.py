@@ -1427,7 +1427,8 @@ def extends_notes(arms: Sequence[Arm]) -> list[str]:
                          f"{_listed([shown.get(p, p.name) for p in on_it])} "
                          f"build{'s' if len(on_it) == 1 else ''} on it, and the "
                          f"other{'s' if rest > 1 else ''} only on what it builds on")
-                note += (f"; {name} holds all its parts build on ({whose}): compare it "
+                note += (f"; {name} is the status quo all its parts build on ({whose}): "
+                         f"compare it "
                          f"with {name} for the combination's effect without "
                          f"{base.stem}'s changes")
         notes.append(note)

@@ -1713,20 +1713,30 @@ FROM_LITTLE = 10.0
 value beside it: so large a change is mostly of a reference near nothing."""
 
 
+def _usd(x: float) -> str:
+    """US dollars in millions or billions (``681.2 m``, ``1.27 bn``): a key line's
+    "+681,200,748 USD" was read digit by digit (review 161)."""
+    if _isnan(x) or abs(x) < 1e6:
+        return _num(x)
+    return f"{x / 1e9:,.2f} bn" if abs(x) >= 1e9 else f"{x / 1e6:,.1f} m"
+
+
 def _difference_item(scenario: str, commodity: str, metric: str, diff: float, unit: str,
                      rel: float, low: float, high: float, new: bool = False) -> str:
     """One difference whose interval excludes zero as a list item; ``rel``: the relative
     change (a fraction, NaN for none); ``new``: the reference mean is 0 (a change from
-    nothing, marked as such rather than with no change at all)."""
+    nothing, marked as such rather than with no change at all). US dollars are given in
+    millions or billions."""
+    num = _usd if unit == "USD" else _num
     change = (f" ({rel:+.1%})" if not _isnan(rel)
               else f" ({NEW}: from 0)" if new else "")
     if not _isnan(rel) and abs(rel) >= FROM_LITTLE:
         # +116011.6% alone hid that the reference held a few hundred tonnes
-        change = f" ({rel:+,.0%} on the reference's {_num(diff / rel)} {_e(unit)})"
+        change = f" ({rel:+,.0%} on the reference's {num(diff / rel)} {_e(unit)})"
     # every pair gave the same difference: no spread to estimate, as sim compare says
-    ci = "(all equal)" if low == high else f"{_num(low)} to {_num(high)}"
+    ci = "(all equal)" if low == high else f"{num(low)} to {num(high)}"
     return (f"<li><strong>{_e(scenario)}</strong>: {_e(commodity)} {_e(metric)} "
-            f"{'+' if diff > 0 else ''}{_num(diff)} {_e(unit)}{change}, 95% CI {ci}</li>")
+            f"{'+' if diff > 0 else ''}{num(diff)} {_e(unit)}{change}, 95% CI {ci}</li>")
 
 
 def _money_priced(named: Sequence[tuple[str, Results]]) -> dict[str, set[str]]:
@@ -1898,8 +1908,13 @@ def _difference_words(diffs: pd.DataFrame, unranked: Sequence[str] = (),
             return scope + skipped
         return (scope + skipped + "<p>No key KPI differs from the reference with 95% "
                 "confidence (more replications may tell).</p>")
+    # review 161: the page warned of changes that are chance, never of the reverse: the
+    # armed groups' rent, +USD 195 m with an interval from -138 m, was left off the list
     return (scope + skipped + "<p>Differences whose 95% interval excludes zero, each judged "
-            "on its own: among many KPIs, about one in twenty can exclude zero by chance.</p>"
+            "on its own: among many KPIs, about one in twenty can exclude zero by chance. "
+            "The reverse holds too: a KPI left off this list may still have changed, with an "
+            "interval too wide to tell at this many replications (the table below gives "
+            "them all; more replications narrow them).</p>"
             "<ul>" + "".join(items) + "</ul>")
 
 

@@ -45,9 +45,9 @@ def test_a_combination_is_pointed_to_the_status_quo_its_parts_build_on(tmp_path)
     (tmp_path / "both.yaml").write_text("extends: [a.yaml, b.yaml]\nname: both\n",
                                         encoding="utf-8")
     (note,) = extends_notes(resolve([TINY, tmp_path / "both.yaml"])[0])
-    assert note.endswith("leaky.yaml holds all its parts build on (they all build on it): "
-                         "compare it with leaky.yaml for the combination's effect without "
-                         "leaky's changes")
+    assert note.endswith("leaky.yaml is the status quo all its parts build on (they all "
+                         "build on it): compare it with leaky.yaml for the combination's "
+                         "effect without leaky's changes")
     # combined_2025's shape: one part on the leaky status quo, another on the clean
     # baseline that the leaky one builds on too; against leaky, the combination shows both
     # parts' effects without the leakage
@@ -55,16 +55,16 @@ def test_a_combination_is_pointed_to_the_status_quo_its_parts_build_on(tmp_path)
     (tmp_path / "mixed.yaml").write_text("extends: [a.yaml, c.yaml]\nname: mixed\n",
                                          encoding="utf-8")
     (note,) = extends_notes(resolve([TINY, tmp_path / "mixed.yaml"])[0])
-    assert note.endswith("leaky.yaml holds all its parts build on (a.yaml builds on it, and "
-                         "the other only on what it builds on): compare it with leaky.yaml "
-                         "for the combination's effect without leaky's changes")
+    assert note.endswith("leaky.yaml is the status quo all its parts build on (a.yaml builds "
+                         "on it, and the other only on what it builds on): compare it with "
+                         "leaky.yaml for the combination's effect without leaky's changes")
     # parts on bases of their own get no such advice
     (tmp_path / "other.yaml").write_text(f"extends: {TINY}\nname: other\n", encoding="utf-8")
     (tmp_path / "d.yaml").write_text("extends: other.yaml\nname: d\n", encoding="utf-8")
     (tmp_path / "apart.yaml").write_text("extends: [a.yaml, d.yaml]\nname: apart\n",
                                          encoding="utf-8")
     (note,) = extends_notes(resolve([TINY, tmp_path / "apart.yaml"])[0])
-    assert "holds all its parts" not in note
+    assert "all its parts build on" not in note
 
 
 def test_a_cap_note_says_the_default_cap_is_a_guard_not_a_source() -> None:

@@ -72,3 +72,20 @@ def test_the_comparison_report_gives_each_scenarios_question(closed: sim.Compari
     res = dataclasses.replace(closed.results[1], scenario=asked)
     html = compare_report_html([named[0], ("closure", res)])
     assert "<li><strong>closure</strong>: What if the mine stops? A &amp; B.</li>" in html
+
+
+def test_money_in_the_key_list_is_in_millions() -> None:
+    # review 161: "+681,200,748 USD" was read digit by digit
+    from sim.output.report import _difference_item
+
+    item = _difference_item("ban", "cobalt", "royalty_usd", 681_200_748.0, "USD", 0.461,
+                            -138e6, 1.5e9)
+    assert "royalty_usd +681.2 m USD (+46.1%), 95% CI -138.0 m to 1.50 bn</li>" in item
+    assert "+950 USD" in _difference_item("ban", "gold", "royalty_usd", 950.0, "USD", 0.1,
+                                          1.0, 2.0)
+
+
+def test_the_key_list_says_a_change_may_hide_in_a_wide_interval(closed: sim.Comparison
+                                                                  ) -> None:
+    html = compare_report_html([("tiny", closed.results[0]), ("closure", closed.results[1])])
+    assert "a KPI left off this list may still have changed, with an interval too wide" in html
