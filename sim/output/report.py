@@ -70,6 +70,7 @@ from sim.output.tables import (
     control_cells,
     control_rows,
     deal_note,
+    difference_cells,
     falling_totals_note,
     format_number,
     has_refined,
@@ -448,6 +449,61 @@ def _control_section(named: Sequence[tuple[str, Results]], unranked: Sequence[st
                     aligned=("reference mean", "mean", "difference", "95% CI"))
             + channel_note(frame, "channel/country")
             + _note_paragraph(CONTROL_HHI_NOTE))
+
+
+QUEUE_ROWS = ("mean_wait_days", "wait_p50_days", "wait_p95_days", "high_load_days",
+              "utilisation", "peak_held_trucks")
+"""The KPIs of each queue (a border post, a port with a throughput, a lane with a loading
+capacity) the comparison report sets side by side, in this order."""
+
+
+def queue_frame(named: Sequence[tuple[str, Results]]) -> pd.DataFrame:
+    """Every queue's :data:`QUEUE_ROWS` in each scenario against the first, as text cells
+    (scenario, place, KPI, reference mean, mean, difference, 95% CI, unit): the queues
+    busy some of the time in some scenario. Review 161: they reached the key list only
+    where one stood out far enough, and there among tonnes ranked by size."""
+    from sim.experiment.compare import compare_table
+
+    labels = [name for name, _res in named]
+    table_ = compare_table([res for _n, res in named], labels)
+    t = table_[(table_["channel"] == "all") & table_["metric"].isin(QUEUE_ROWS)]
+    # a queue idle in every scenario (a lane no route uses) says nothing
+    busy = t[(t["metric"] == "utilisation") & (t["mean"] > 0)]
+    places = [p for p in dict.fromkeys(t[t["metric"] == "utilisation"]["site"])
+              if p in set(busy["site"])]
+    ref = t[t["scenario"] == labels[0]].set_index(["site", "metric"])["mean"]
+    rank = {m: i for i, m in enumerate(QUEUE_ROWS)}
+    rows = []
+    for label in labels[1:]:
+        own = t[(t["scenario"] == label) & t["site"].isin(places)]
+        own = own.assign(_place=own["site"].map({p: i for i, p in enumerate(places)}),
+                         _rank=own["metric"].map(rank)).sort_values(["_place", "_rank"])
+        own = own.assign(reference_mean=[ref.get(k, math.nan) for k in
+                                         zip(own["site"], own["metric"], strict=True)])
+        rows += [(label, r.site, r.metric, *difference_cells(r), r.unit)
+                 for r in own.itertuples(index=False)]
+    return pd.DataFrame(rows, columns=["scenario", "place", "KPI", "reference mean", "mean",
+                                       "difference", "95% CI", "unit"])
+
+
+def _queue_section(named: Sequence[tuple[str, Results]], unranked: Sequence[str] = ()
+                   ) -> str:
+    """The comparison report's table of queues (:func:`queue_frame`), "" if none."""
+    frame = queue_frame(named)
+    if frame.empty:
+        return ""
+    other = [n for n in unranked if n in set(frame["scenario"])]
+    periods = (f'<p class="warn">{_e(", ".join(other))}: another period than the '
+               "reference's (see the warning above): high_load_days and the worst queue "
+               "differ with its length too.</p>" if other else "")
+    return ("<h3>Queues: border posts, ports and lanes with a capacity</h3>"
+            "<p>Each queue's waits (mean, median and 95th percentile of each lot's wait in "
+            "line), its days busy at least 90% of the day, its share of time busy and, at a "
+            "border post, its worst queue in trucks. Fewer busy days can come with a longer "
+            "worst queue (a closure empties the post while the line grows): read them "
+            "together.</p>" + periods
+            + table(frame, cls="kpi queues",
+                    aligned=("reference mean", "mean", "difference", "95% CI")))
 
 
 def channel_note(frame: pd.DataFrame, column: str = "channel") -> str:
@@ -1457,6 +1513,7 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
              *[money_paragraph(res.summary(), res, name) for name, res in named],
              *[deal_paragraph(res, name) for name, res in named],
              _control_section(named, unranked),
+             _queue_section(named, unranked),
              "<details><summary>Headline KPIs of every scenario</summary>",
              table(_not_applicable(heads), NUMERIC, cls="kpi headline"),
              *_headline_cap_notes(named, counts), CLIPPED_NOTE,
@@ -1791,7 +1848,30 @@ def shortfall_timing(ref: Results, res: Results, commodity: str) -> str:
     return (f"short on {_days(np.mean(days))} days on average (reference "
             f"{_days(np.mean(ref_days))}); first day below {RECOVERY_THRESHOLD:.0%} of demand "
             f"met: {_first_short_words(res, commodity)}; reference: "
-            f"{_first_short_words(ref, commodity)}")
+            f"{_first_short_words(ref, commodity)}" + _by_market(ref, res, commodity))
+
+
+def _by_market(ref: Results, res: Results, commodity: str) -> str:
+    """Where ``commodity`` went short in ``res``, where it has two markets or more: each
+    market's mean shortfall, the reference's beside it (``; by market: China 52,493 t
+    (reference 0), ...``); "" otherwise (review 161: who lost was in the tables far
+    below the key list)."""
+    markets = [site for com, chan, site, metric, _unit in getattr(res, "kpi_labels", ())
+               if com == commodity and chan == "all" and metric == "shortfall_t"
+               and site != "all"]
+    if len(markets) < 2:
+        return ""
+    parts = []
+    for sid in markets:
+        mean = float(np.mean(res.kpi("shortfall_t", commodity, site=sid)))
+        try:
+            before = _num(float(np.mean(ref.kpi("shortfall_t", commodity, site=sid))))
+        except KeyError:
+            before = "-"
+        site = res.scenario.sites.get(sid)
+        name = getattr(site, "name", None) or sid
+        parts.append(f"{name} {_num(mean)} t (reference {before})")
+    return "; by market: " + ", ".join(parts)
 
 
 def _days(mean: float) -> str:

@@ -510,10 +510,17 @@ def _signed(x: float) -> str:
 
 
 def control_cells(row: Any) -> tuple[str, ...]:
-    """A :func:`control_rows` row as text: shares in % and their differences in
-    percentage points (pt), tonnes as :func:`format_number` gives them, differences
-    signed; ``-`` where there is no value, ``(all equal)`` for an interval without
-    spread."""
+    """A :func:`control_rows` row as text: commodity, metric, by, then
+    :func:`difference_cells`, then the unit."""
+    return (row.commodity, row.metric, row.by, *difference_cells(row), row.unit)
+
+
+def difference_cells(row: Any) -> tuple[str, str, str, str]:
+    """The reference mean, mean, paired difference and its interval of a comparison
+    table's row (``reference_mean``, ``mean``, ``diff``, ``diff_ci_low``,
+    ``diff_ci_high``, ``unit``) as text: shares in % and their differences in percentage
+    points (pt), other values as :func:`format_number` gives them, differences signed;
+    ``-`` where there is no value, ``(all equal)`` for an interval without spread."""
     share = row.unit == "share"
 
     def level(x: float) -> str:
@@ -537,8 +544,7 @@ def control_cells(row: Any) -> tuple[str, ...]:
         ci = f"[{lo * 100:+.2f}, {hi * 100:+.2f}] pt"
     else:
         ci = f"[{_signed(lo)}, {_signed(hi)}]"
-    return (row.commodity, row.metric, row.by, level(row.reference_mean), level(row.mean),
-            diff(row.diff), ci, row.unit)
+    return level(row.reference_mean), level(row.mean), diff(row.diff), ci
 
 
 CONTROL_LEAD = ("delivered_share: a channel's share of the metal delivered; exported_t by "

@@ -11,7 +11,7 @@ import pytest
 import sim
 from sim.output.compare_output import comparison_text
 from sim.output.report import compare_report_html
-from sim.output.tables import FALLING_TOTAL, falling_totals_note
+from sim.output.tables import FALLING_TOTAL, falling_totals_note, format_number
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.yaml"
 
@@ -89,3 +89,55 @@ def test_the_key_list_says_a_change_may_hide_in_a_wide_interval(closed: sim.Comp
                                                                   ) -> None:
     html = compare_report_html([("tiny", closed.results[0]), ("closure", closed.results[1])])
     assert "a KPI left off this list may still have changed, with an interval too wide" in html
+
+
+def test_the_shortfall_line_says_which_market_went_short(tmp_path: Path) -> None:
+    # review 161: who lost (China 52,493 t, the rest of the world 73,971 t, the US none)
+    # was in the tables far below the key list
+    from sim.output.report import shortfall_timing
+
+    two = tmp_path / "two.yaml"
+    two.write_text(
+        f"extends: {TINY}\nname: two\nsites:\n  market_y:\n    kind: market\n"
+        "    name: Market Y\n    region: away\n"
+        "    location: {lat: 31.0, lon: 121.0, assumption: test input}\n"
+        "    demand_t_per_year: {copper: 1000, assumption: test input}\n"
+        "    other_supply_t_per_year: {copper: 400, assumption: test input}\n")
+    ref = sim.run(sim.load_scenario(two), replications=2, seed=1)
+    k = ref.kpis
+    short = k[(k.metric == "shortfall_t") & (k.site.isin(["market_x", "market_y"]))]
+    means = short.groupby("site")["value"].mean()
+    x, y = (format_number(means[m]) for m in ("market_x", "market_y"))
+    assert float(means["market_y"]) > 0  # it has no network supply: short of 600 t a year
+    assert shortfall_timing(ref, ref, "copper").endswith(
+        f"; by market: market_x {x} t (reference {x}), Market Y {y} t (reference {y})")
+    one = sim.run(sim.load_scenario(TINY), replications=1, seed=1)
+    assert "by market" not in shortfall_timing(one, one, "copper")
+
+
+def test_the_comparison_report_sets_the_queues_side_by_side(tmp_path: Path, build) -> None:
+    # review 161: Kasumbalesa's waits and worst queue were on no part of the page the
+    # reader reached; a lane no route uses (idle in both) gets no rows
+    from sim.output.report import QUEUE_ROWS, queue_frame
+
+    idle = ("  spare:\n    from: mine_a\n    to: market_x\n    mode: rail\n"
+            "    transit_days: {value: 5, assumption: test input}\n"
+            "    capacity_t_per_day: {value: 500, assumption: test input}\n")
+    ref = tmp_path / "ref.yaml"
+    ref.write_text(TINY.read_text(encoding="utf-8").replace("lanes:\n", "lanes:\n" + idle)
+                   .replace("name: tiny", "name: ref"), encoding="utf-8")
+    cut = build.tiny_closure(tmp_path / "cut.yaml", "{sites: [border]}", start=10, days=20)
+    cut.write_text(cut.read_text(encoding="utf-8").replace(str(TINY), str(ref)),
+                   encoding="utf-8")
+    comp = sim.run_comparison([ref, cut], 2, 1)
+    frame = queue_frame(list(zip(comp.labels, comp.results, strict=True)))
+    assert "spare" in set(comp.table[comp.table["metric"] == "utilisation"]["site"])
+    assert list(frame["place"]) == ["border"] * len(QUEUE_ROWS)
+    assert list(frame["KPI"]) == list(QUEUE_ROWS)
+    row = frame.set_index("KPI").loc["peak_held_trucks"]
+    t = comp.table
+    want = t[(t["scenario"] == "closure") & (t["site"] == "border")
+             & (t["metric"] == "peak_held_trucks")]["diff"].item()
+    assert row["difference"] == f"+{format_number(want)}" and want > 0
+    html = compare_report_html(list(zip(comp.labels, comp.results, strict=True)))
+    assert "<h3>Queues: border posts, ports and lanes with a capacity</h3>" in html
