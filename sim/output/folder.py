@@ -800,6 +800,11 @@ def code_label() -> str:
     return f"drc-minerals-sim {__version__} at {commit[:12] if commit else 'an unknown commit'}"
 
 
+UNRECORDED_CODE = "a version of drc-minerals-sim that did not record itself in run.json"
+"""What run.json's ``code`` lists first for a resumed folder whose run.json had no ``code``
+(written before it was recorded): its saved replications' code is unknown."""
+
+
 def mixed_code_note(before: dict[str, Any], out: str | Path, sc: Scenario) -> str | None:
     """A note for a resume of ``out``, whose run.json is ``before``, with scenario ``sc``
     by other code than saved its replications (review 160: 20 replications counted
@@ -963,7 +968,8 @@ class ResultsFolder:
                               *(b for b in info["builds"] if b not in before.get("builds", []))]
             # and the code that did (its version and commit): a git pull between an
             # interrupt and its resume can change the model (review 160)
-            saved = before.get("code") if isinstance(before.get("code"), list) else []
+            saved = before.get("code") if isinstance(before.get("code"), list) else [
+                UNRECORDED_CODE]  # a folder from before run.json listed it: not ours to claim
             info["code"] = [*saved, *(c for c in info["code"] if c not in saved)]
             self._resumed_info = info
             self._run_info = json.loads(json.dumps(json_safe(info)))

@@ -1,0 +1,184 @@
+"""Tests for the gaps mutation testing found in this session's changes (review 163): each
+case here failed under a mutation that every other test let pass."""
+
+from __future__ import annotations
+
+import json
+import math
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import sim
+from sim.experiment.runner import stray_fields
+from sim.output import folder as F
+from sim.output.folder import FolderError
+from sim.output.tables import falling_totals_note, site_differences
+from sim.scenario import load_scenario
+from sim.scenario.loader import meta_of
+
+TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.yaml"
+ROOT = Path(__file__).resolve().parents[2]
+OTHER_CODE = "drc-minerals-sim 9.9.9 at 0123456789ab"
+
+
+# --- resumes: old folders, other scenarios, the commit in the code's label ------------------
+
+def old_folder(tmp_path: Path) -> Path:
+    """A folder as a version from before run.json listed its code and key order wrote."""
+    out = tmp_path / "run"
+    sim.run(TINY, replications=2, seed=3, out=out, figures=False)
+    info = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    del info["code"], info["order_sha256"]
+    (out / "run.json").write_text(json.dumps(info), encoding="utf-8")
+    return out
+
+
+def test_a_folder_from_before_resumes_without_a_word(tmp_path: Path) -> None:
+    out = old_folder(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sim.run(TINY, replications=3, seed=3, out=out, resume=True, figures=False)
+    # its first replications' code is unknown, and not claimed for this one
+    code = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["code"]
+    assert code == [F.UNRECORDED_CODE, F.code_label()]
+
+
+def test_another_scenario_gets_the_refusal_and_no_code_note(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "run"
+    sim.run(TINY, replications=2, seed=3, out=out, figures=False)
+    monkeypatch.setattr(F, "code_label", lambda: OTHER_CODE)
+    other = load_scenario(TINY, ["horizon_days=50"])
+    assert F.mixed_code_note(json.loads((out / "run.json").read_text()), out, other) is None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(FolderError, match="a different resolved scenario"):
+            sim.run(other, replications=3, seed=3, out=out, resume=True, figures=False)
+
+
+def test_python_is_told_force_true(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "run"
+    sim.run(TINY, replications=2, seed=3, out=out, figures=False)
+    monkeypatch.setattr(F, "code_label", lambda: OTHER_CODE)
+    with pytest.warns(UserWarning) as caught:
+        sim.run(TINY, replications=3, seed=3, out=out, resume=True, figures=False)
+    (said,) = [str(w.message) for w in caught if "were run by" in str(w.message)]
+    assert said.endswith("force=True runs them all again with this one")
+    assert "--force" not in said
+
+
+def test_the_codes_label_names_its_commit() -> None:
+    commit = F.git_commit()
+    if commit is None:
+        pytest.skip("not a git checkout and no recorded source commit")
+    assert F.code_label().endswith(f" at {commit[:12]}")
+
+
+# --- a Comparison's summary: notes before differences, no "(-)" -----------------------------
+
+@pytest.fixture(scope="module")
+def noted(tmp_path_factory: pytest.TempPathFactory) -> sim.Comparison:
+    # the same period, another seed: a note, and differences listed
+    return sim.run_comparison([sim.run(TINY, replications=2, seed=1),
+                               sim.run(TINY, replications=2, seed=2)])
+
+
+def test_the_notes_come_before_the_differences(noted: sim.Comparison) -> None:
+    assert noted.notes
+    text = repr(noted)
+    assert text.index("\n  note: ") < text.index("difference from the reference")
+    html = noted._repr_html_()
+    assert html.index("<strong>Note:</strong>") < html.index("<table>")
+    assert "(-)" not in text
+
+
+# --- market balance: the tolerance, and ramping mines ---------------------------------------
+
+def market_notes(*overrides: str) -> list[str]:
+    return [n for n in meta_of(load_scenario(TINY, list(overrides))).notes
+            if n.startswith("market 'market_x'")]
+
+
+def test_the_balance_tolerance_is_one_percent() -> None:
+    demand = "sites.market_x.demand_t_per_year.copper"
+    assert market_notes(f"{demand}={36525 / 1.02}")  # a 2% glut
+    assert market_notes(f"{demand}={36525 / 0.98}")  # 2% short
+    assert not market_notes(f"{demand}={36525 / 1.005}")
+
+
+def test_a_ramping_mine_is_balanced_at_its_output_on_the_start_date() -> None:
+    # balance closes the market against the start date's output: no glut to note, though
+    # the mine's full output is above the demand the balance leaves
+    assert market_notes("sites.market_x.other_supply_t_per_year.copper=balance",
+                        "sites.mine_a.ramp_up={start: 30, ramp_days: 30, initial_factor: 0.5}"
+                        ) == []
+
+
+# --- series_sites: a lane loaded by trucks; the empty panel and series_lanes -----------------
+
+def test_a_lane_loaded_by_trucks_is_pointed_to_too() -> None:
+    notes = [n for n in meta_of(load_scenario(TINY, [
+        "series_sites=[border]", "lanes.border_market.capacity_trucks_per_day=50"])).notes
+        if "lots waiting to load" in n]
+    assert len(notes) == 1 and "onto border_market" in notes[0]
+
+
+def test_the_empty_panel_leaves_out_a_lane_already_in_series_lanes() -> None:
+    from sim.output.figures import _lane_queues_text
+
+    res = sim.run(load_scenario(ROOT / "scenarios" / "baseline.yaml", [
+        "horizon_days=10", "series_sites=[kolwezi_rail]",
+        "series_lanes=[kolwezi_rail_lobito]"]), replications=1, seed=1)
+    assert _lane_queues_text(res, "kolwezi_rail") == ""
+
+
+# --- regimes over other periods: only their rows, only those of that regime ------------------
+
+def share_rows(sites: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({
+        "scenario": "b", "commodity": "all", "channel": "all", "site": sites,
+        "metric": "state_time_share", "unit": "share", "mean": 0.5, "n": 2,
+        "diff": 0.3, "diff_ci_low": 0.2, "diff_ci_high": 0.4, "rel_change": 0.5,
+        "diff_n": 2, "share_positive": 1.0})
+
+
+def test_only_the_shares_of_the_regime_over_other_periods_are_left_out() -> None:
+    table = pd.concat([share_rows(["unrest:calm", "unrest_south:calm", "other:calm"]),
+                       share_rows(["unrest:bad"]).assign(metric="closed_days", unit="days")])
+    kept = site_differences(table, "b", other_periods=["unrest"])
+    assert sorted(zip(kept["site"], kept["metric"], strict=True)) == [
+        ("other:calm", "state_time_share"), ("unrest:bad", "closed_days"),
+        ("unrest_south:calm", "state_time_share")]
+
+
+# --- falling totals: a fall of 10% or more, never a rise ------------------------------------
+
+def exports(rel: float) -> pd.DataFrame:
+    return pd.DataFrame({"scenario": ["b"], "commodity": ["copper"], "channel": ["all"],
+                         "site": ["all"], "metric": ["exported_t"], "rel_change": [rel]})
+
+
+def test_totals_that_fall_ten_percent_are_noted_and_rises_are_not() -> None:
+    assert "(copper 12%)" in falling_totals_note(exports(-0.12), "b")
+    assert falling_totals_note(exports(-0.05), "b") == ""
+    assert falling_totals_note(exports(0.5), "b") == ""
+    assert falling_totals_note(exports(math.nan), "b") == ""
+
+
+# --- model_copy strays inside lists; equality by name ---------------------------------------
+
+def test_a_stray_key_in_a_list_of_models_is_found() -> None:
+    sc = load_scenario(ROOT / "scenarios" / "export_ban_2025.yaml")
+    quota = next(iter(sc.policies.export_quotas.values()))
+    quota.schedule[0] = quota.schedule[0].model_copy(update={"tonnez": 1})
+    (issue,) = stray_fields(sc)
+    assert issue.path[-3:] == ("schedule", 0, "tonnez")
+    assert issue.hint is not None and issue.hint.startswith("did you mean 'tonnes'?")
+
+
+def test_scenarios_differing_only_in_name_are_unequal() -> None:
+    assert load_scenario(TINY) == load_scenario(TINY)
+    assert load_scenario(TINY) != load_scenario(TINY, ["name=other"])
