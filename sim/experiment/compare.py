@@ -32,7 +32,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -128,25 +128,31 @@ class Comparison:
         return rows.assign(_rank=rank).sort_values(["commodity", "_rank"], kind="stable") \
             .drop(columns="_rank")
 
-    def _differences(self) -> list[tuple[str, str, str, str, str, str, str, str]]:
-        """The rows a notebook shows: each scenario's paired difference from the reference
-        in a few key KPIs (those ``Results`` shows), as text: (scenario, commodity, KPI,
-        difference, its interval's ends or "", relative change or "", unit).
+    def _differences(self) -> list[ShownDifference]:
+        """The rows a notebook shows: the paired difference from the reference in a few key
+        KPIs (those ``Results`` shows) of each scenario over the reference's period, as
+        text (:class:`ShownDifference`).
 
         As ``sim compare`` shows them (review 158): no price peak of a commodity whose
         price is modelled in neither scenario, and a peak at the cap in either as a bound
         (``≥ +9``, ``at least +900.0%``) without an interval, which a cap holds at zero
-        width and would read as exact."""
+        width and would read as exact. A scenario over another period is left out, as
+        ``sim compare`` ranks none of its differences (its summary says so)."""
         from sim.output.compare_output import capped, price_label, unpriced_in
         from sim.output.tables import cap_bounds, change_text
 
         rows = self.headline(list(REPR_METRICS))
         ref = rows[rows["scenario"] == self.reference].set_index(["commodity", "metric"])
+        elsewhere = self._other_periods()
         out = []
         for r in rows[rows["scenario"] != self.reference].itertuples(index=False):
+            if r.scenario in elsewhere:
+                continue
             metric, low, high = r.metric, "", ""
             if not np.isnan(r.diff_ci_low):
                 low, high = _signed(r.diff_ci_low), _signed(r.diff_ci_high)
+            # no spread in the pairs' differences, not certainty (the tables' "all equal")
+            same = bool(r.diff_ci_low == r.diff_ci_high)
             diff = _signed(r.diff)
             change = change_text(r.rel_change, ref["mean"].get((r.commodity, r.metric)),
                                  r.diff, r.diff_ci_low, r.diff_ci_high)
@@ -156,11 +162,12 @@ class Comparison:
                 metric = price_label(self, r.scenario, r.commodity)
                 if metric != "price_peak_ratio":
                     low = high = ""
+                    same = False
                     diff, change = cap_bounds(r.diff, r.rel_change,
                                               r.commodity in capped(self, self.reference),
                                               r.commodity in capped(self, r.scenario))
-            out.append((r.scenario, r.commodity, metric, diff, low, high,
-                        "" if change == "-" else change, r.unit))
+            out.append(ShownDifference(r.scenario, r.commodity, metric, diff, low, high, same,
+                                       "" if change == "-" else change, r.unit))
         return out
 
     def _seeds_text(self) -> str:
@@ -177,6 +184,22 @@ class Comparison:
         ((start, horizon),) = periods
         return f"{start} to {start + dt.timedelta(days=math.ceil(horizon) - 1)}"
 
+    def _other_periods(self) -> list[str]:
+        """The scenarios measuring another period than the reference (another start or
+        length): their differences are mostly the periods'."""
+        ref = self.results[0].scenario
+        return [label for label, res in zip(self.labels[1:], self.results[1:], strict=True)
+                if (res.scenario.start, res.scenario.horizon) != (ref.start, ref.horizon)]
+
+    def _not_listed(self) -> str:
+        """The line saying whose differences the summary leaves out, "" if none."""
+        elsewhere = self._other_periods()
+        if not elsewhere:
+            return ""
+        who = ("it measures" if len(elsewhere) == 1 else "they measure")
+        return (f"differences of {', '.join(elsewhere)} not listed: {who} another period "
+                "than the reference, so they are mostly the periods' (.table has them)")
+
     def __repr__(self) -> str:
         level = f"{self.confidence * 100:g}%"
         period = self._period()
@@ -188,16 +211,14 @@ class Comparison:
         # (review 161: "+148,652 t (+67.7%)" of a ban read before the note that the two
         # scenarios measure periods of different lengths)
         text = head + "".join(f"\n  note: {note}" for note in self.notes)
-        if period is None:
-            return text + ("\n  differences not listed: over periods of different lengths "
-                           "they are mostly the periods' (.table has them)>")
-        # a zero-width interval is no certainty, only pairs that did not differ (as the
-        # tables' "(all equal)")
-        lines = [f"  {label} {com} {metric}: {diff}"
-                 + (f" [{low}, {high}]" if low and low != high else "") + f" {unit}"
-                 + (", the same in every pair" if low and low == high else "")
-                 + (f" ({change})" if change else "")
-                 for label, com, metric, diff, low, high, change, unit in self._differences()]
+        not_listed = self._not_listed()
+        if not_listed:
+            text += f"\n  {not_listed}"
+        lines = [f"  {d.scenario} {d.commodity} {d.metric}: {d.diff}"
+                 + (f" [{d.low}, {d.high}]" if d.low and not d.same else "") + f" {d.unit}"
+                 + (", the same in every pair" if d.low and d.same else "")
+                 + (f" ({d.change})" if d.change else "")
+                 for d in self._differences()]
         if lines:
             text += (f"\n  difference from the reference, mean [{level} CI]:\n"
                      + "\n".join(lines))
@@ -209,20 +230,22 @@ class Comparison:
         level = f"{self.confidence * 100:g}%"
         right = "<td style='text-align:right'>"
         cells = "".join(
-            f"<tr><td>{html.escape(label)}</td><td>{html.escape(com)}</td>"
-            f"<td>{html.escape(metric)}</td>{right}{html.escape(diff)}</td>{right}"
-            + ("" if not low else f"{low} to {high}" if low != high else "all equal")
-            + f"</td>{right}{html.escape(change)}</td><td>{html.escape(unit)}</td></tr>"
-            for label, com, metric, diff, low, high, change, unit in self._differences())
+            f"<tr><td>{html.escape(d.scenario)}</td><td>{html.escape(d.commodity)}</td>"
+            f"<td>{html.escape(d.metric)}</td>{right}{html.escape(d.diff)}</td>{right}"
+            + ("" if not d.low else "all equal" if d.same else f"{d.low} to {d.high}")
+            + f"</td>{right}{html.escape(d.change)}</td><td>{html.escape(d.unit)}</td></tr>"
+            for d in self._differences())
         notes = "".join(f"<p><strong>Note:</strong> {html.escape(n)}</p>" for n in self.notes)
         stop = (f"<br>{html.escape(self.stop.message())}" if self.stop is not None else "")
         period = self._period()
-        # notes first, and no differences over periods of different lengths (as __repr__)
-        shown = ("<p>Differences not listed: over periods of different lengths they are "
-                 "mostly the periods' (.table has them).</p>" if period is None else
-                 "<table><thead><tr><th>scenario</th><th>commodity</th><th>KPI</th>"
-                 f"<th>difference</th><th>{level} CI</th><th>relative</th><th>unit</th></tr>"
-                 f"</thead><tbody>{cells}</tbody></table>")
+        not_listed = self._not_listed()
+        # notes first, and no differences of a scenario over another period (as __repr__)
+        shown = (f"<p>{html.escape(not_listed[:1].upper() + not_listed[1:])}.</p>"
+                 if not_listed else "")
+        if cells:
+            shown += ("<table><thead><tr><th>scenario</th><th>commodity</th><th>KPI</th>"
+                      f"<th>difference</th><th>{level} CI</th><th>relative</th>"
+                      f"<th>unit</th></tr></thead><tbody>{cells}</tbody></table>")
         return (f"<div><strong>Comparison</strong> of {len(self.labels)} scenarios, reference "
                 f"{html.escape(self.reference)}: {html.escape(', '.join(self.labels[1:]))}<br>"
                 f"{len(self.replications)} replications paired, "
@@ -230,6 +253,24 @@ class Comparison:
                 f"{notes}{shown}"
                 "<small>.table for every KPI; .headline() for the key KPIs; .results for "
                 "each scenario's Results</small></div>")
+
+
+class ShownDifference(NamedTuple):
+    """One row of a :class:`Comparison`'s summary, as text (see
+    :meth:`Comparison._differences`)."""
+
+    scenario: str
+    commodity: str
+    metric: str
+    diff: str
+    low: str
+    """The interval's ends, "" where there is none (one pair, a bound at the cap)."""
+    high: str
+    same: bool
+    """Every pair gave the same difference: an interval of no width."""
+    change: str
+    """The relative change, "" where there is none."""
+    unit: str
 
 
 REPR_METRICS = ("delivered_t", "shortfall_t", "price_peak_ratio")
@@ -777,8 +818,11 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
 
     def prepare() -> None:
         if out_path is not None:
-            _prepare_out(out_path, arms, root, replications, force, resume,
-                         comparison_record(arms, overrides, target, command))
+            mixed = _prepare_out(out_path, arms, root, replications, force, resume,
+                                 comparison_record(arms, overrides, target, command))
+            # a comparison resumed by other code than ran its saved replications
+            notes.extend(n.replace("--force", "force=True") if for_python else n
+                         for n in mixed)
             # counted again from what the folders opened hold: one whose run.json is not
             # recognised as this comparison's (unreadable, say) still may not be cut short
             floors[0] = max([held, *(max(a.done) + 1 for a in runnable if a.done)])
@@ -1610,12 +1654,21 @@ def _warn_target_left_out(out: Path, arms: Sequence[Arm]) -> None:
 
 
 def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, force: bool,
-                 resume: bool, record: dict[str, Any] | None = None) -> None:
+                 resume: bool, record: dict[str, Any] | None = None) -> list[str]:
     """Claim ``out`` and begin a results folder there for every scenario that runs;
-    ``record`` (see :func:`comparison_record`) goes into each one's run.json."""
+    ``record`` (see :func:`comparison_record`) goes into each one's run.json. Returns the
+    notes on resumed scenarios whose saved replications other code ran
+    (:func:`sim.output.folder.mixed_code_note`), each beginning with its label."""
     import shutil
 
-    from sim.output.folder import FolderError, ResultsFolder, claim_folder, comparison_arms
+    from sim.experiment.runner import recorded_run
+    from sim.output.folder import (
+        FolderError,
+        ResultsFolder,
+        claim_folder,
+        comparison_arms,
+        mixed_code_note,
+    )
 
     if out.exists() and not out.is_dir():
         raise FolderError(f"{out} exists and is not a folder")
@@ -1641,9 +1694,12 @@ def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, f
         except OSError as exc:
             raise FolderError(f"cannot replace the comparison in {out}: "
                               f"{exc.strerror or exc}") from None
+    code_notes = []
     for arm in arms:
         if not arm.runs:
             continue
+        mixed = (mixed_code_note(recorded_run(out / arm.label), out / arm.label, arm.scenario)
+                 if resume else None)
         folder = ResultsFolder(out / arm.label, force=force, resume=resume,
                                command="sim compare")
         arm.folder = folder
@@ -1653,6 +1709,9 @@ def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, f
                                 extra={"comparison": str(out.resolve()), "label": arm.label,
                                        **(record or {})})
         arm.sink = folder.write_replication
+        if mixed:  # said once its folder is known to be this scenario's (begin checks)
+            code_notes.append(f"{arm.label}: {mixed}")
+    return code_notes
 
 
 def _source_key(source: str) -> str:

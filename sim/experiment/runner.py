@@ -46,6 +46,7 @@ from sim.experiment.replication import ReplicationResult
 from sim.experiment.results import Results
 from sim.scenario.errors import Issue, PathT, ScenarioError, did_you_mean
 from sim.scenario.schema import Scenario
+from sim.scenario.types import article
 
 Sink = Callable[[ReplicationResult], None]
 
@@ -240,12 +241,14 @@ def stray_fields(sc: Scenario, file: str | None = None) -> list[Issue]:
         if isinstance(node, BaseModel):
             fields = type(node).model_fields
             for key in node.__dict__:
-                if key not in fields:
+                # a private name (sc._cache = ...) is Python's own business, not a field
+                if key not in fields and not key.startswith("_"):
                     guess = did_you_mean(key, fields)
                     issues.append(Issue(
                         f"unknown field {key!r}", path=(*path, key), file=file,
                         hint=(f"did you mean {guess!r}? " if guess else "")
-                        + f"model_copy(update=...) sets a {type(node).__name__}'s fields "
+                        + f"model_copy(update=...) sets {article(type(node).__name__)} "
+                          f"{type(node).__name__}'s fields "
                           "by their names and keeps any other key unused"))
             for attr, info in fields.items():
                 if attr in node.__dict__:

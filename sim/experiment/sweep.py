@@ -958,7 +958,7 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
     saved_rows: int | None = None
     saved: dict[tuple[int, int], tuple[np.ndarray, list[Any]]] = {}
     if out_path is not None:
-        from sim.output.folder import scenario_sha256
+        from sim.output.folder import scenario_order_sha256, scenario_sha256
         from sim.output.sweep_store import SweepStore, sweep_plan
 
         created = not out_path.exists()
@@ -967,7 +967,7 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
         store = SweepStore(out_path)
         plan = sweep_plan(points.base.name, scenario_sha256(points.base), _source(scenario),
                           overrides, des.name, des.base, _param_records(parsed), seed,
-                          replications, command)
+                          replications, command, scenario_order_sha256(points.base))
         saved = store.begin(plan, resume)
         # the saved replications' row version, which begin keeps in the plan
         saved_rows = (store.plan() or {}).get("kpi_rows", 1)
@@ -1046,7 +1046,10 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
                    f"and were run again: {', '.join(store.unreadable)}"]
                   if store is not None and store.unreadable else [])
     result = Sweep(points.base.name, des, seed, replications, table, long, None, units,
-                   notes=[*point_notes(per_point), *param_notes, *unreadable],
+                   notes=[*point_notes(per_point), *param_notes, *unreadable,
+                          *([store.code_note.replace("--force", "force=True")
+                             if for_python else store.code_note]
+                            if store is not None and store.code_note else [])],
                    resumed_with=reused,
                    repeated_points=des.size - len(unique),
                    noise_share=noise_shares(values, labels, units, unique, replications),

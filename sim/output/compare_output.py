@@ -354,7 +354,8 @@ def _control_text(comp: Comparison, label: str) -> str:
     cells = [control_cells(r) for r in rows.itertuples(index=False)]
     lines = _text_table(_control_columns(comp, label), cells, 3)
     lines.append(f"note: {CONTROL_LEAD}")
-    fell = falling_totals_note(comp.table, label)
+    # over another period, the totals fell with the period's length (review 164)
+    fell = "" if _other_period(comp, label) else falling_totals_note(comp.table, label)
     lines += [fell] if fell else []
     if has_refined(rows):
         lines.append(REFINED_NOTE)

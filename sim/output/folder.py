@@ -743,6 +743,13 @@ def scenario_order_sha256(sc: Scenario) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+REORDERED = ("the same scenario, but with its sites, lanes, channels, routes or commodities "
+             "listed in another order, which draws other random numbers and orders every "
+             "table otherwise")
+"""Why a resume with a reordered copy of the scenario is refused (run.json's or plan.json's
+``order_sha256`` differs, :func:`scenario_order_sha256`)."""
+
+
 def _kpi_rows() -> int:
     from sim.metrics.kpis import KPI_ROWS
 
@@ -797,7 +804,11 @@ def code_label() -> str:
     from sim import __version__
 
     commit = git_commit()
-    return f"drc-minerals-sim {__version__} at {commit[:12] if commit else 'an unknown commit'}"
+    if not commit:
+        return f"drc-minerals-sim {__version__} at an unknown commit"
+    # an edit not committed is the likeliest change between an interrupt and its resume
+    dirty = " with uncommitted changes" if commit.endswith("-dirty") else ""
+    return f"drc-minerals-sim {__version__} at {commit[:12]}{dirty}"
 
 
 UNRECORDED_CODE = "a version of drc-minerals-sim that did not record itself in run.json"
@@ -815,12 +826,19 @@ def mixed_code_note(before: dict[str, Any], out: str | Path, sc: Scenario) -> st
     if (not isinstance(saved, list) or not saved
             or before.get("scenario_sha256") != scenario_sha256(sc)):
         return None
+    return code_note(saved, out, "run.json")
+
+
+def code_note(saved: Sequence[Any], out: str | Path, record: str) -> str | None:
+    """The note of :func:`mixed_code_note` where the code that ran ``out``'s saved
+    replications, as ``record`` (run.json, plan.json) lists it, is ``saved``; None where
+    this code is among it."""
     now = code_label()
     if now in saved:
         return None
     return (f"the replications saved in {out} were run by {', '.join(map(str, saved))}; "
-            f"the rest will be run by {now}: where the two differ in the model, the folder "
-            "mixes their results (run.json's code lists both); --force runs them all again "
+            f"the rest will be run by {now}: where they differ in the model, the folder "
+            f"mixes their results ({record}'s code lists each); --force runs them all again "
             "with this one")
 
 
@@ -1002,10 +1020,7 @@ class ResultsFolder:
             differences.append(f"a different resolved scenario there ({what})"
                                + other_version(before))
         elif before.get("order_sha256", now["order_sha256"]) != now["order_sha256"]:
-            differences.append(
-                "the same scenario, but with its sites, lanes, channels, routes or "
-                "commodities listed in another order, which draws other random numbers and "
-                "orders every table otherwise")
+            differences.append(REORDERED)
         if differences:
             raise FolderError(
                 f"cannot resume {self.path}: it holds another run ({'; '.join(differences)}); "

@@ -440,7 +440,9 @@ def _control_section(named: Sequence[tuple[str, Results]], unranked: Sequence[st
     from sim.experiment.compare import compare_table
 
     compared = compare_table([res for _n, res in named], [name for name, _res in named])
-    fell = [falling_totals_note(compared, name) for name, _res in named[1:]]
+    # over another period, the totals fell with the period's length (review 164)
+    fell = [falling_totals_note(compared, name) for name, _res in named[1:]
+            if name not in unranked]
     return ("<h3>Who controls supply: by channel and refiners' country</h3>"
             f"<p>{_e(CONTROL_LEAD)}. It shows metal changing hands between channels or "
             "refiners' countries, which the totals above do not.</p>" + periods

@@ -35,9 +35,13 @@ import numpy as np
 from sim.experiment.replication import ReplicationResult
 from sim.metrics.kpis import KPI_ROWS
 from sim.output.folder import (
+    REORDERED,
+    UNRECORDED_CODE,
     FolderError,
     atomic_write_bytes,
     atomic_write_text,
+    code_label,
+    code_note,
     json_safe,
     other_version,
     scenario_format_sha256,
@@ -60,10 +64,12 @@ on these (and on its number) alone."""
 def sweep_plan(scenario_name: str, scenario_sha256: str, source: str,
                overrides: Sequence[str], design: str, samples: int,
                parameters: Sequence[dict[str, Any]], seed: int, replications: int,
-               command: Sequence[str] | None = None) -> dict[str, Any]:
+               command: Sequence[str] | None = None,
+               order_sha256: str | None = None) -> dict[str, Any]:
     """What ``plan.json`` records. ``command``: the words of the ``sim`` command that
     resumes the sweep, where known (``sim report`` and ``sim compare`` give it as the hint
-    for an unfinished sweep's folder)."""
+    for an unfinished sweep's folder); ``order_sha256``: the base scenario's
+    :func:`~sim.output.folder.scenario_order_sha256`."""
     plan: dict[str, Any] = {
         "format": PLAN_FORMAT, "scenario_name": scenario_name,
         "scenario_sha256": scenario_sha256, "scenario_file": source,
@@ -71,9 +77,12 @@ def sweep_plan(scenario_name: str, scenario_sha256: str, source: str,
         "parameters": [dict(p) for p in parameters], "seed": int(seed),
         "replications": int(replications),
         "kpi_rows": KPI_ROWS, "format_sha256": scenario_format_sha256(),
+        "code": [code_label()],
         "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     if command is not None:
         plan["resume_command"] = [str(w) for w in command]
+    if order_sha256 is not None:
+        plan["order_sha256"] = order_sha256
     return plan
 
 
@@ -85,6 +94,9 @@ class SweepStore:
         self.path = self.folder / STORE
         self.unreadable: list[str] = []
         """Files found unreadable by :meth:`begin` (removed; they are run again)."""
+        self.code_note: str | None = None
+        """Set by :meth:`begin` when other code ran the saved replications of the sweep it
+        resumes (:func:`~sim.output.folder.code_note`)."""
 
     def saved_count(self) -> int:
         """How many replication files the store holds."""
@@ -141,6 +153,13 @@ class SweepStore:
             # a refused resume stamped the new one, and the same command then mixed them
             plan = {**plan, "created_at": before.get("created_at", plan["created_at"]),
                     "kpi_rows": before.get("kpi_rows", 1)}
+            # the code that ran each part, as run.json lists it (review 164)
+            saved = before.get("code")
+            if isinstance(saved, list) and saved:
+                self.code_note = code_note(saved, self.folder, "plan.json")
+            else:
+                saved = [UNRECORDED_CODE]
+            plan["code"] = [*saved, *(c for c in plan["code"] if c not in saved)]
         try:
             if before is None and self.path.exists():
                 shutil.rmtree(self.path)
@@ -169,6 +188,10 @@ class SweepStore:
                 else:
                     differences.append(f"{names[key]} {before.get(key)} there, "
                                        f"{now.get(key)} here")
+        if not differences and before.get("order_sha256", now.get("order_sha256")) \
+                != now.get("order_sha256"):
+            # review 164: the resumed samples drew other random numbers, mixed in silently
+            differences.append(REORDERED)
         if differences:
             raise FolderError(
                 f"cannot resume the sweep in {self.folder}: it holds another sweep "

@@ -146,13 +146,19 @@ class Strict(BaseModel):
         super().__setattr__(name, value)
 
 
+def article(word: str) -> str:
+    """``a`` or ``an`` before ``word`` (a model's name: "an Event", "a Lane")."""
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
 def unknown_field_message(model: type[BaseModel], name: str) -> str:
     """Why ``.name = ...`` on a model of the scenario is refused when ``model`` has no such
     field (a misspelling, most likely: the closest field is named), and the override to
     give a change as."""
     fields = model.model_fields
     guess = did_you_mean(name, fields)
-    text = (f"a scenario is not changed in place (.{name} = ...), and a {model.__name__} "
+    text = (f"a scenario is not changed in place (.{name} = ...), and "
+            f"{article(model.__name__)} {model.__name__} "
             f"has no field {name!r}")
     if guess is None:
         return (text + f" (its fields: {', '.join(fields)}): give a change as an override "

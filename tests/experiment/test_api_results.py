@@ -122,12 +122,19 @@ def test_a_comparisons_notes_and_confidence_show(tmp_path: Any, closure_file: An
     # the notes first, and over periods of different lengths no differences (review 161)
     assert ", different periods, " in text.splitlines()[0]
     assert "\n  note: the scenarios measure different periods" in text
-    assert text.endswith("\n  differences not listed: over periods of different lengths "
-                         "they are mostly the periods' (.table has them)>")
+    assert text.endswith("\n  differences of longer not listed: it measures another period "
+                         "than the reference, so they are mostly the periods' (.table has "
+                         "them)>")
     assert "difference from the reference" not in text
     html = comp._repr_html_()
     assert "<strong>Note:</strong> the scenarios measure different periods" in html
-    assert "Differences not listed" in html and "<table>" not in html
+    assert "Differences of longer not listed" in html and "<table>" not in html
+    # review 164: a scenario over the reference's period keeps its differences beside one
+    # that is not
+    three = sim.run_comparison([TINY, closure_file, longer], 2, seed=1)
+    text = repr(three)
+    assert "differences of longer not listed: it measures" in text
+    assert "\n  closure copper delivered_t: " in text and "\n  longer copper" not in text
     same = sim.run_comparison([TINY, closure_file], 2, seed=1, confidence=0.9)
     text = repr(same)
     assert ", 2024-01-01 to 2024-04-09, " in text.splitlines()[0]

@@ -74,7 +74,8 @@ def test_the_codes_label_names_its_commit() -> None:
     commit = F.git_commit()
     if commit is None:
         pytest.skip("not a git checkout and no recorded source commit")
-    assert F.code_label().endswith(f" at {commit[:12]}")
+    dirty = " with uncommitted changes" if commit.endswith("-dirty") else ""
+    assert F.code_label().endswith(f" at {commit[:12]}{dirty}")
 
 
 # --- a Comparison's summary: notes before differences, no "(-)" -----------------------------
@@ -182,3 +183,45 @@ def test_a_stray_key_in_a_list_of_models_is_found() -> None:
 def test_scenarios_differing_only_in_name_are_unequal() -> None:
     assert load_scenario(TINY) == load_scenario(TINY)
     assert load_scenario(TINY) != load_scenario(TINY, ["name=other"])
+
+
+def test_uncommitted_changes_are_in_the_label(monkeypatch: pytest.MonkeyPatch) -> None:
+    # review 164: "-dirty" was cut off with the commit's tail, so an edit of sim/ between
+    # an interrupt and its resume went unnoted
+    monkeypatch.setattr(F, "git_commit", lambda: "0123456789abcdef0123-dirty")
+    assert F.code_label().endswith(" at 0123456789ab with uncommitted changes")
+    monkeypatch.setattr(F, "git_commit", lambda: None)
+    assert F.code_label().endswith(" at an unknown commit")
+
+
+# --- review 164's smaller findings -----------------------------------------------------------
+
+def test_an_events_stray_key_reads_an_event(tmp_path: Path) -> None:
+    sc = load_scenario(ROOT / "scenarios" / "m23_escalation.yaml")
+    key = next(iter(sc.shocks.events))
+    sc.shocks.events[key] = sc.shocks.events[key].model_copy(update={"stat": 1})
+    (issue,) = stray_fields(sc)
+    assert issue.hint is not None and "sets an Event's fields" in issue.hint
+
+
+def test_a_private_attribute_is_no_stray_field() -> None:
+    sc = load_scenario(TINY)
+    object.__setattr__(sc.sites["border"], "_cache", 3)
+    assert stray_fields(sc) == []
+
+
+def test_no_falling_totals_note_for_a_shorter_period(tmp_path: Path) -> None:
+    from sim.output.compare_output import comparison_text
+    from sim.output.report import compare_report_html
+
+    shorter = tmp_path / "shorter.yaml"
+    shorter.write_text(f"extends: {TINY}\nname: shorter\nhorizon_days: 50\n",
+                       encoding="utf-8")
+    comp = sim.run_comparison([TINY, shorter], 2, 1)
+    t = comp.table
+    fell = t[(t["scenario"] == "shorter") & (t["metric"] == "exported_t")
+             & (t["channel"] == "all") & (t["site"] == "all")]["rel_change"].item()
+    assert fell < -0.3  # half the days, half the exports: no loss of anyone's
+    assert "total exports fell" not in comparison_text(comp)
+    named = list(zip(comp.labels, comp.results, strict=True))
+    assert "total exports fell" not in compare_report_html(named)

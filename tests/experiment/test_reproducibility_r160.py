@@ -90,3 +90,47 @@ def test_sim_run_says_it_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert result.exit_code == 0, result.output
     assert "note: the replications saved in" in result.stderr
     assert "--force runs them all again with this one" in result.stderr
+
+
+def test_a_comparison_resumed_by_other_code_notes_it(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # review 164: only sim run said so
+    out = tmp_path / "cmp"
+    other = copy(tmp_path, "other", False)
+    sim.run_comparison([TINY, other], 2, 3, out=out, figures=False)
+    monkeypatch.setattr(F, "code_label", lambda: "drc-minerals-sim 9.9.9 at 0123456789ab")
+    comp = sim.run_comparison([TINY, other], 3, 3, out=out, resume=True, figures=False)
+    said = [n for n in comp.notes if "were run by" in n]
+    assert [n.split(":")[0] for n in said] == ["tiny", "other"]
+    assert all(n.endswith("force=True runs them all again with this one") for n in said)
+
+
+def test_a_sweep_resumed_with_a_reordered_copy_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "sweep"
+    params = ["horizon_days=30:40:int"]
+    sim.run_sweep(TINY, params, "lhs", 2, 1, 0, out=out, figures=False)
+    (saved,) = sorted((out / "sweep-replications").glob("s000001-*.npz"))
+    saved.unlink()
+    with pytest.raises(FolderError, match="listed in another order"):
+        sim.run_sweep(copy(tmp_path, "tiny", True), params, "lhs", 2, 1, 0, out=out,
+                      resume=True, figures=False)
+    sim.run_sweep(copy(tmp_path, "tiny", False), params, "lhs", 2, 1, 0, out=out,
+                  resume=True, figures=False)
+
+
+def test_a_sweep_resumed_by_other_code_notes_it(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "sweep"
+    params = ["horizon_days=30:40:int"]
+    sim.run_sweep(TINY, params, "lhs", 2, 1, 0, out=out, figures=False)
+    first = json.loads((out / "sweep-replications" / "plan.json").read_text())["code"]
+    assert first == [F.code_label()]
+    monkeypatch.setattr(F, "code_label", lambda: "drc-minerals-sim 9.9.9 at 0123456789ab")
+    import sim.output.sweep_store as S
+
+    monkeypatch.setattr(S, "code_label", F.code_label)
+    result = sim.run_sweep(TINY, params, "lhs", 2, 2, 0, out=out, resume=True, figures=False)
+    said = [n for n in result.notes if "were run by" in n]
+    assert len(said) == 1 and said[0].endswith("force=True runs them all again with this one")
+    plan = json.loads((out / "sweep-replications" / "plan.json").read_text())
+    assert plan["code"] == [*first, "drc-minerals-sim 9.9.9 at 0123456789ab"]
