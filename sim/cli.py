@@ -963,7 +963,9 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
     target = _target(target_ci, metrics, max_replications, replications,
                      default=source is click.core.ParameterSource.DEFAULT)
     sc = load_scenario(scenario, overrides)
-    for note in [*_override_notes(sc), *_set_capacity_notes(scenario, sc, overrides)]:
+    # the notes of this command beyond the scenario's own: the manifest keeps them too
+    run_notes = _set_capacity_notes(scenario, sc, overrides)
+    for note in [*_override_notes(sc), *run_notes]:
         _err(f"note: {note}")
     if target is not None:
         # before anything is run or written: a misspelt --metric costs nothing
@@ -975,6 +977,8 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
     mixed = mixed_code_note(recorded_run, out, sc) if resume else None
     if mixed:
         _err(f"note: {mixed}")
+        run_notes.append(mixed)
+    folder_run.notes = run_notes
     if resume and source is click.core.ParameterSource.DEFAULT:
         # the run being finished, not the default 10: fewer would cut it short, more
         # would grow it unasked (sim compare's resume keeps its count too)

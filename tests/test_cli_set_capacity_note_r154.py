@@ -58,3 +58,14 @@ def test_a_set_that_repairs_the_file_leaves_every_overload_to_the_set(
     path.write_text(broken)
     result = run(path, tmp_path / "r", "--set", "sites.border.clearance_trucks_per_day=1")
     assert f"note: with --set, {NOTE}" in result.stderr
+
+
+def test_the_manifest_keeps_the_note(tiny_path: Path, tmp_path: Path) -> None:
+    # review 167: sim run printed it, manifest.json's notes (which sim report says again
+    # once the --set values are gone) did not hold it
+    import json
+
+    out = tmp_path / "r"
+    run(tiny_path, out, "--set", "sites.border.clearance_trucks_per_day=1")
+    notes = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["notes"]
+    assert [n for n in notes if n.startswith(f"with --set, {NOTE}")]

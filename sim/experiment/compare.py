@@ -1471,10 +1471,10 @@ def extends_notes(arms: Sequence[Arm]) -> list[str]:
                          f"{_listed([shown.get(p, p.name) for p in on_it])} "
                          f"build{'s' if len(on_it) == 1 else ''} on it, and the "
                          f"other{'s' if rest > 1 else ''} only on what it builds on")
+                # the combination named: "compare it" read as the status quo itself
                 note += (f"; {name} is the status quo all its parts build on ({whose}): "
-                         f"compare it "
-                         f"with {name} for the combination's effect without "
-                         f"{base.stem}'s changes")
+                         f"compare {arm.label} with {name} for the combination's effect "
+                         f"without {base.stem}'s changes")
         notes.append(note)
     return notes
 
@@ -1666,6 +1666,7 @@ def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, f
         FolderError,
         ResultsFolder,
         claim_folder,
+        code_note,
         comparison_arms,
         mixed_code_note,
     )
@@ -1694,12 +1695,12 @@ def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, f
         except OSError as exc:
             raise FolderError(f"cannot replace the comparison in {out}: "
                               f"{exc.strerror or exc}") from None
-    code_notes = []
+    mixed_arms: list[tuple[str, Any]] = []
     for arm in arms:
         if not arm.runs:
             continue
-        mixed = (mixed_code_note(recorded_run(out / arm.label), out / arm.label, arm.scenario)
-                 if resume else None)
+        before = recorded_run(out / arm.label) if resume else {}
+        mixed = mixed_code_note(before, out / arm.label, arm.scenario) if resume else None
         folder = ResultsFolder(out / arm.label, force=force, resume=resume,
                                command="sim compare")
         arm.folder = folder
@@ -1710,8 +1711,17 @@ def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, f
                                        **(record or {})})
         arm.sink = folder.write_replication
         if mixed:  # said once its folder is known to be this scenario's (begin checks)
-            code_notes.append(f"{arm.label}: {mixed}")
-    return code_notes
+            mixed_arms.append((arm.label, before["code"]))
+    if not mixed_arms:
+        return []
+    # one note where every scenario's saved replications were run by the same code
+    # (review 165: three notes alike but for the folder)
+    if all(saved == mixed_arms[0][1] for _label, saved in mixed_arms):
+        labels = [label for label, _saved in mixed_arms]
+        note = code_note(mixed_arms[0][1], f"{out}/{{{','.join(labels)}}}", "their run.json")
+        return [note] if note else []
+    return [n for label, saved in mixed_arms
+            if (n := code_note(saved, out / label, "run.json")) is not None]
 
 
 def _source_key(source: str) -> str:

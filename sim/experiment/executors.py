@@ -515,8 +515,14 @@ def _stop_pool(pool: ProcessPoolExecutor, wait_s: float | None = None) -> None:
         # ProcessPoolExecutor has no public way to end its workers before Python 3.14, and
         # shutdown() forgets them: take them (and the thread that manages them, and the
         # queue their results come back on) first
-        known = getattr(pool, "_processes", None)  # shutdown() forgets it: held here
-        processes = list((known or {}).values())
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        # the manager thread, once one worker is dead, sends SIGTERM to every worker it
+        # still knows (terminate_broken): between two of the kills below, on a loaded
+        # machine, that reached one still starting up (see the kills' comment). Its
+        # terminate is made a kill; the dict it iterates is left alone (emptying it raced
+        # with join_executor_internals: "dictionary changed size during iteration")
+        for process in processes:
+            process.terminate = process.kill  # type: ignore[method-assign]
         manager = getattr(pool, "_executor_manager_thread", None)
         results = getattr(pool, "_result_queue", None)
         work = getattr(pool, "_pending_work_items", None)
@@ -533,12 +539,7 @@ def _stop_pool(pool: ProcessPoolExecutor, wait_s: float | None = None) -> None:
         # killed, not sent SIGTERM: a worker still starting up (in Python's own at-fork
         # hooks, which run before the one that resets SIGTERM in the child) took the
         # command line's SIGTERM as a Ctrl-C and printed a traceback; what a worker was
-        # doing is thrown away either way. The manager thread, once the first of them is
-        # dead, sends SIGTERM to every worker it still knows (terminate_broken): between
-        # two kills on a loaded machine that reached one still starting up, so it knows
-        # none any more (the dict is the one it reads)
-        if isinstance(known, dict):
-            known.clear()
+        # doing is thrown away either way
         for process in processes:
             process.kill()
         for process in processes:

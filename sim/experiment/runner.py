@@ -537,6 +537,7 @@ def _run_to_folder(sc: Scenario, replications: int | None, seed: int, workers: i
     mixed = mixed_code_note(info, out, sc) if resume else None
     if mixed:
         warnings.warn(mixed.replace("--force", "force=True"), UserWarning, stacklevel=3)
+        folder_run.notes.append(mixed.replace("--force", "force=True"))
     recorded = info.get("precision")
     if resume and settings is None and isinstance(recorded, dict):
         # resumed without its target the run keeps what is saved and stops there, which
@@ -682,6 +683,10 @@ class FolderRun:
         self.saved: dict[int, ReplicationResult] = {}
         """The replications read back from a resumed folder."""
         self.results: Results | None = None
+        self.notes: list[str] = []
+        """Notes the command gave beyond the scenario's own (a --set that overloads a
+        capacity, a resume by other code): the manifest records them with those, for
+        ``sim report`` and a reader of the folder (review 167)."""
         self.stop: StopReport | None = None
         self.abandoned = False
 
@@ -795,6 +800,12 @@ class FolderRun:
                 extra["resumed_with"] = len(self.saved)
             if self.stop is not None:
                 extra["stopping"] = self.stop.as_dict()
+            if self.notes:
+                from sim.scenario.loader import has_meta, meta_of
+
+                sc = self.results.scenario
+                own = list(meta_of(sc).notes) if has_meta(sc) else []
+                extra["notes"] = [*own, *(n for n in self.notes if n not in own)]
         except BaseException:
             self.folder.release()
             raise

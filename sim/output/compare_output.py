@@ -59,7 +59,6 @@ from sim.output.tables import (
     control_cells,
     control_rows,
     deal_note,
-    falling_totals_note,
     format_number,
     has_refined,
     kpi_title,
@@ -69,6 +68,7 @@ from sim.output.tables import (
     open_lanes,
     price_extremes,
     repeats_note,
+    rising_share_note,
     site_differences,
     unpriced,
     unpriced_note,
@@ -354,8 +354,8 @@ def _control_text(comp: Comparison, label: str) -> str:
     cells = [control_cells(r) for r in rows.itertuples(index=False)]
     lines = _text_table(_control_columns(comp, label), cells, 3)
     lines.append(f"note: {CONTROL_LEAD}")
-    # over another period, the totals fell with the period's length (review 164)
-    fell = "" if _other_period(comp, label) else falling_totals_note(comp.table, label)
+    # over another period, tonnes differ with the period's length (review 164)
+    fell = "" if _other_period(comp, label) else rising_share_note(comp.table, label)
     lines += [fell] if fell else []
     if has_refined(rows):
         lines.append(REFINED_NOTE)

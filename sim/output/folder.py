@@ -806,12 +806,35 @@ def code_label() -> str:
     commit = git_commit()
     if not commit:
         return f"drc-minerals-sim {__version__} at an unknown commit"
-    # an edit not committed is the likeliest change between an interrupt and its resume
-    dirty = " with uncommitted changes" if commit.endswith("-dirty") else ""
+    # an edit not committed is the likeliest change between an interrupt and its resume,
+    # and a second edit is another change (review 165): the changes' digest tells them apart
+    dirty = (f" with uncommitted changes {_uncommitted_digest() or ''}".rstrip()
+             if commit.endswith("-dirty") else "")
     return f"drc-minerals-sim {__version__} at {commit[:12]}{dirty}"
 
 
-UNRECORDED_CODE = "a version of drc-minerals-sim that did not record itself in run.json"
+def _uncommitted_digest(package: Path | None = None) -> str | None:
+    """The first 8 hex digits of a SHA-256 of the uncommitted changes to the ``sim``
+    folder (``git diff HEAD`` and the untracked files' contents), None if git cannot say."""
+    package = package if package is not None else Path(__file__).resolve().parents[1]
+    root = package.parent
+    try:
+        diff = subprocess.run(["git", "-C", str(root), "diff", "--no-ext-diff", "HEAD", "--",
+                               "sim"], capture_output=True, timeout=10, check=True).stdout
+        new = subprocess.run(["git", "-C", str(root), "ls-files", "--others",
+                              "--exclude-standard", "-z", "--", "sim"], capture_output=True,
+                             timeout=10, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    digest = hashlib.sha256(diff)
+    for name in sorted(n for n in new.split(b"\0") if n):
+        digest.update(name)
+        with contextlib.suppress(OSError):
+            digest.update((root / name.decode("utf-8", "surrogateescape")).read_bytes())
+    return digest.hexdigest()[:8]
+
+
+UNRECORDED_CODE = "a version of drc-minerals-sim that did not record itself"
 """What run.json's ``code`` lists first for a resumed folder whose run.json had no ``code``
 (written before it was recorded): its saved replications' code is unknown."""
 
@@ -836,10 +859,12 @@ def code_note(saved: Sequence[Any], out: str | Path, record: str) -> str | None:
     now = code_label()
     if now in saved:
         return None
-    return (f"the replications saved in {out} were run by {', '.join(map(str, saved))}; "
-            f"the rest will be run by {now}: where they differ in the model, the folder "
-            f"mixes their results ({record}'s code lists each); --force runs them all again "
-            "with this one")
+    # in no tense of the run: said before it (sim run) and in the tables after it (review
+    # 165: "will be run" in a comparison's summary of a finished run)
+    return (f"the replications saved in {out} before this resume were run by "
+            f"{', '.join(map(str, saved))}, the others by {now}: where they differ in the "
+            f"model, the folder mixes their results ({record}'s code lists each); --force "
+            "runs them all again with one")
 
 
 def run_info(sc: Scenario, seed: int, replications: int,

@@ -71,7 +71,6 @@ from sim.output.tables import (
     control_rows,
     deal_note,
     difference_cells,
-    falling_totals_note,
     format_number,
     has_refined,
     measured_kpis,
@@ -81,6 +80,7 @@ from sim.output.tables import (
     price_caps,
     price_extremes,
     repeats_note,
+    rising_share_note,
     site_differences,
     targeted_channels,
     unpriced,
@@ -440,8 +440,8 @@ def _control_section(named: Sequence[tuple[str, Results]], unranked: Sequence[st
     from sim.experiment.compare import compare_table
 
     compared = compare_table([res for _n, res in named], [name for name, _res in named])
-    # over another period, the totals fell with the period's length (review 164)
-    fell = [falling_totals_note(compared, name) for name, _res in named[1:]
+    # over another period, tonnes differ with the period's length (review 164)
+    fell = [rising_share_note(compared, name) for name, _res in named[1:]
             if name not in unranked]
     return ("<h3>Who controls supply: by channel and refiners' country</h3>"
             f"<p>{_e(CONTROL_LEAD)}. It shows metal changing hands between channels or "
@@ -474,6 +474,8 @@ def queue_frame(named: Sequence[tuple[str, Results]]) -> pd.DataFrame:
     places = [p for p in dict.fromkeys(t[t["metric"] == "utilisation"]["site"])
               if p in set(busy["site"])]
     ref = t[t["scenario"] == labels[0]].set_index(["site", "metric"])["mean"]
+    in_reference = set(t[(t["scenario"] == labels[0]) & (t["metric"] == "utilisation")
+                         & t["mean"].notna()]["site"])
     rank = {m: i for i, m in enumerate(QUEUE_ROWS)}
     rows = []
     for label in labels[1:]:
@@ -482,6 +484,10 @@ def queue_frame(named: Sequence[tuple[str, Results]]) -> pd.DataFrame:
                          _rank=own["metric"].map(rank)).sort_values(["_place", "_rank"])
         own = own.assign(reference_mean=[ref.get(k, math.nan) for k in
                                          zip(own["site"], own["metric"], strict=True)])
+        # a queue the reference lacks (a port only the scenario has) has no difference: a
+        # row of 0 "(all equal)" beside rows of "-" read as measured (review 165)
+        absent = ~own["site"].isin(in_reference)
+        own.loc[absent, ["reference_mean", "diff", "diff_ci_low", "diff_ci_high"]] = math.nan
         rows += [(label, r.site, r.metric, *difference_cells(r), r.unit)
                  for r in own.itertuples(index=False)]
     return pd.DataFrame(rows, columns=["scenario", "place", "KPI", "reference mean", "mean",
@@ -1777,7 +1783,8 @@ def _usd(x: float) -> str:
     "+681,200,748 USD" was read digit by digit (review 161)."""
     if _isnan(x) or abs(x) < 1e6:
         return _num(x)
-    return f"{x / 1e9:,.2f} bn" if abs(x) >= 1e9 else f"{x / 1e6:,.1f} m"
+    # 999,950,000 rounds to a thousand millions: a billion
+    return f"{x / 1e9:,.2f} bn" if abs(x) >= 999.95e6 else f"{x / 1e6:,.1f} m"
 
 
 def _difference_item(scenario: str, commodity: str, metric: str, diff: float, unit: str,

@@ -7,7 +7,10 @@
                               mean over replications of every total KPI (metric:commodity)
       sweep-kpis.csv.gz       every KPI per sample: mean, sd, n (long form)
       sobol.csv               Sobol design: first-order and total indices with bootstrap CIs
-      sweep.json              scenario, parameters, design, seed, replications; written last
+      sweep.json              scenario, parameters, design, seed, replications, the code
+                              that ran them (version and commit); written last
+      sweep-replications/     each replication's KPIs (.npz) as it finishes, and plan.json:
+                              what the sweep is, read by --resume
       figures/sweep-sobol.png, .svg     Sobol design: indices per parameter with CIs
       figures/sweep-scatter.png, .svg   headline KPIs against each parameter
 
@@ -32,15 +35,18 @@ from matplotlib.ticker import LogFormatter, StrMethodFormatter
 
 from sim.output import style as st
 from sim.output.folder import (
+    FolderError,
     atomic_write_bytes,
     atomic_write_text,
     claim_folder,
     clear_figures,
+    code_label,
     file_hashes,
+    git_commit,
     json_safe,
     versions,
 )
-from sim.output.sweep_store import STORE
+from sim.output.sweep_store import STORE, SweepStore
 
 if TYPE_CHECKING:
     from sim.experiment.sweep import Sweep
@@ -585,6 +591,17 @@ def _exact_params(sweep: Sweep, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _sweep_code(out: Path) -> list[str]:
+    """The code that ran the replications saved in ``out`` (plan.json's ``code``), or this
+    code's label where none are saved there (a sweep written in Python without ``out``)."""
+    try:
+        plan = SweepStore(out).plan() or {}
+    except FolderError:
+        plan = {}
+    code = plan.get("code")
+    return [str(c) for c in code] if isinstance(code, list) and code else [code_label()]
+
+
 def write_sweep(sweep: Sweep, out: Path, figures: bool = True, metrics: Sequence[str] = (),
                 source: str = "", overrides: Sequence[str] = ()) -> dict[str, Path]:
     """Write the sweep's tables, figures and, last, ``sweep.json``."""
@@ -645,6 +662,10 @@ def write_sweep(sweep: Sweep, out: Path, figures: bool = True, metrics: Sequence
         "replications_saved_in": f"{STORE}/",
         "wall_s": round(sweep.wall_s, 3),
         "versions": versions(),
+        # the code that ran its replications, as plan.json lists it (review 167: the
+        # commit behind a sweep was only in sweep-replications/plan.json)
+        "git_commit": git_commit(),
+        "code": _sweep_code(out),
         "files": file_hashes(files),
     }
     atomic_write_text(out / "sweep.json",

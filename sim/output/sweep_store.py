@@ -156,7 +156,9 @@ class SweepStore:
             # the code that ran each part, as run.json lists it (review 164)
             saved = before.get("code")
             if isinstance(saved, list) and saved:
-                self.code_note = code_note(saved, self.folder, "plan.json")
+                # only of replications there are (review 165)
+                self.code_note = (code_note(saved, self.folder, "plan.json")
+                                  if self.saved_count() else None)
             else:
                 saved = [UNRECORDED_CODE]
             plan["code"] = [*saved, *(c for c in plan["code"] if c not in saved)]

@@ -1010,8 +1010,12 @@ def idle_policies(sc: Scenario) -> list[str]:
     for pid, d in sc.policies.offtake_deals.items():
         if _giving_share(sc, d.mines, d.commodities, d.to_channel, d.from_channels) == 0:
             giving = _from(d.from_channels, d.to_channel)
+            # "what china take" read as a slip (review 166)
+            one = d.from_channels is None or len(
+                [ch for ch in d.from_channels if ch != d.to_channel]) == 1
             notes.append(
-                f"offtake deal {pid!r} moves {d.share:.0%} of what {giving} take of "
+                f"offtake deal {pid!r} moves {d.share:.0%} of what {giving} "
+                f"{'takes' if one else 'take'} of "
                 f"{', '.join(d.commodities)} from "
                 f"{', '.join(d.mines)}, and those channels take none of it (offtake shares): "
                 "it moves nothing unless another deal moves output there first")

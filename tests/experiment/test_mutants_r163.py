@@ -15,7 +15,7 @@ import sim
 from sim.experiment.runner import stray_fields
 from sim.output import folder as F
 from sim.output.folder import FolderError
-from sim.output.tables import falling_totals_note, site_differences
+from sim.output.tables import rising_share_note, site_differences
 from sim.scenario import load_scenario
 from sim.scenario.loader import meta_of
 
@@ -66,7 +66,7 @@ def test_python_is_told_force_true(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     with pytest.warns(UserWarning) as caught:
         sim.run(TINY, replications=3, seed=3, out=out, resume=True, figures=False)
     (said,) = [str(w.message) for w in caught if "were run by" in str(w.message)]
-    assert said.endswith("force=True runs them all again with this one")
+    assert said.endswith("force=True runs them all again with one")
     assert "--force" not in said
 
 
@@ -74,8 +74,11 @@ def test_the_codes_label_names_its_commit() -> None:
     commit = F.git_commit()
     if commit is None:
         pytest.skip("not a git checkout and no recorded source commit")
-    dirty = " with uncommitted changes" if commit.endswith("-dirty") else ""
-    assert F.code_label().endswith(f" at {commit[:12]}{dirty}")
+    label = F.code_label()
+    if commit.endswith("-dirty"):
+        assert f" at {commit[:12]} with uncommitted changes " in label
+    else:
+        assert label.endswith(f" at {commit[:12]}")
 
 
 # --- a Comparison's summary: notes before differences, no "(-)" -----------------------------
@@ -155,18 +158,28 @@ def test_only_the_shares_of_the_regime_over_other_periods_are_left_out() -> None
         ("unrest_south:calm", "state_time_share")]
 
 
-# --- falling totals: a fall of 10% or more, never a rise ------------------------------------
+# --- a share risen on fewer tonnes: both intervals clear of 0, per channel -----------------
 
-def exports(rel: float) -> pd.DataFrame:
-    return pd.DataFrame({"scenario": ["b"], "commodity": ["copper"], "channel": ["all"],
-                         "site": ["all"], "metric": ["exported_t"], "rel_change": [rel]})
+def shares(share: tuple[float, float, float], tonnes: tuple[float, float, float]
+           ) -> pd.DataFrame:
+    row = {"scenario": "b", "commodity": "copper", "channel": "west", "site": "all"}
+    return pd.DataFrame([
+        {**row, "metric": "delivered_share", "diff": share[0], "diff_ci_low": share[1],
+         "diff_ci_high": share[2], "rel_change": 0.1},
+        {**row, "metric": "delivered_t", "diff": tonnes[0], "diff_ci_low": tonnes[1],
+         "diff_ci_high": tonnes[2], "rel_change": -0.16}])
 
 
-def test_totals_that_fall_ten_percent_are_noted_and_rises_are_not() -> None:
-    assert "(copper 12%)" in falling_totals_note(exports(-0.12), "b")
-    assert falling_totals_note(exports(-0.05), "b") == ""
-    assert falling_totals_note(exports(0.5), "b") == ""
-    assert falling_totals_note(exports(math.nan), "b") == ""
+def test_a_share_risen_on_fewer_tonnes_needs_both_intervals_clear() -> None:
+    assert "(west's copper +1.20 pt on 16% fewer tonnes)" in rising_share_note(
+        shares((0.012, 0.007, 0.017), (-9700, -12000, -7000)), "b")
+    # a share that may not have risen, tonnes that may not have fallen, or a gain
+    assert rising_share_note(shares((0.012, -0.001, 0.02), (-9700, -12000, -7000)), "b") == ""
+    assert rising_share_note(shares((0.012, 0.007, 0.017), (-9700, -12000, 100)), "b") == ""
+    assert rising_share_note(shares((0.012, 0.007, 0.017), (9700, 7000, 12000)), "b") == ""
+    # one pair (no interval): the differences' signs
+    assert rising_share_note(shares((0.012, math.nan, math.nan), (-9700, math.nan, math.nan)),
+                             "b")
 
 
 # --- model_copy strays inside lists; equality by name ---------------------------------------
@@ -189,7 +202,11 @@ def test_uncommitted_changes_are_in_the_label(monkeypatch: pytest.MonkeyPatch) -
     # review 164: "-dirty" was cut off with the commit's tail, so an edit of sim/ between
     # an interrupt and its resume went unnoted
     monkeypatch.setattr(F, "git_commit", lambda: "0123456789abcdef0123-dirty")
-    assert F.code_label().endswith(" at 0123456789ab with uncommitted changes")
+    monkeypatch.setattr(F, "_uncommitted_digest", lambda: "feedbeef")
+    assert F.code_label().endswith(" at 0123456789ab with uncommitted changes feedbeef")
+    # review 165: a second edit is another code
+    monkeypatch.setattr(F, "_uncommitted_digest", lambda: "0badcafe")
+    assert F.code_label().endswith(" with uncommitted changes 0badcafe")
     monkeypatch.setattr(F, "git_commit", lambda: None)
     assert F.code_label().endswith(" at an unknown commit")
 
@@ -210,18 +227,50 @@ def test_a_private_attribute_is_no_stray_field() -> None:
     assert stray_fields(sc) == []
 
 
-def test_no_falling_totals_note_for_a_shorter_period(tmp_path: Path) -> None:
+def test_no_rising_share_note_for_a_shorter_period(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # over another period tonnes differ with its length: no loss of anyone's (review 164)
     from sim.output.compare_output import comparison_text
     from sim.output.report import compare_report_html
 
+    table = shares((0.012, 0.007, 0.017), (-9700, -12000, -7000))
+    assert rising_share_note(table, "b")
     shorter = tmp_path / "shorter.yaml"
     shorter.write_text(f"extends: {TINY}\nname: shorter\nhorizon_days: 50\n",
                        encoding="utf-8")
     comp = sim.run_comparison([TINY, shorter], 2, 1)
-    t = comp.table
-    fell = t[(t["scenario"] == "shorter") & (t["metric"] == "exported_t")
-             & (t["channel"] == "all") & (t["site"] == "all")]["rel_change"].item()
-    assert fell < -0.3  # half the days, half the exports: no loss of anyone's
-    assert "total exports fell" not in comparison_text(comp)
+    comp.table = pd.concat([comp.table, table.assign(scenario="shorter")])
+    assert "share of the metal delivered rose" not in comparison_text(comp)
+    # the report computes its own table: a note it would give is left out all the same
+    import sim.output.report as R
+
+    monkeypatch.setattr(R, "rising_share_note", lambda *_a: "note: a share of the metal "
+                        "delivered rose")
     named = list(zip(comp.labels, comp.results, strict=True))
-    assert "total exports fell" not in compare_report_html(named)
+    assert "share of the metal delivered rose" not in compare_report_html(named)
+    same = sim.run_comparison([TINY, TINY], 1, 1)
+    assert "share of the metal delivered rose" in compare_report_html(
+        list(zip(same.labels, same.results, strict=True)))
+
+
+def test_the_digest_of_uncommitted_changes_follows_them(tmp_path: Path) -> None:
+    import subprocess
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True)
+
+    package = tmp_path / "sim"
+    package.mkdir()
+    (package / "a.py").write_text("x = 1\n")
+    git("init", "-q")
+    git("add", ".")
+    git("-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "a")
+    clean = F._uncommitted_digest(package)
+    (package / "a.py").write_text("x = 2\n")
+    one = F._uncommitted_digest(package)
+    (package / "a.py").write_text("x = 3\n")
+    two = F._uncommitted_digest(package)
+    (package / "b.py").write_text("y = 1\n")  # untracked
+    three = F._uncommitted_digest(package)
+    assert len({clean, one, two, three}) == 4 and all(d and len(d) == 8
+                                                      for d in (clean, one, two, three))

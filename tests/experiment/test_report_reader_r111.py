@@ -46,7 +46,7 @@ def test_a_combination_is_pointed_to_the_status_quo_its_parts_build_on(tmp_path)
                                         encoding="utf-8")
     (note,) = extends_notes(resolve([TINY, tmp_path / "both.yaml"])[0])
     assert note.endswith("leaky.yaml is the status quo all its parts build on (they all "
-                         "build on it): compare it with leaky.yaml for the combination's "
+                         "build on it): compare both with leaky.yaml for the combination's "
                          "effect without leaky's changes")
     # combined_2025's shape: one part on the leaky status quo, another on the clean
     # baseline that the leaky one builds on too; against leaky, the combination shows both
@@ -56,7 +56,7 @@ def test_a_combination_is_pointed_to_the_status_quo_its_parts_build_on(tmp_path)
                                          encoding="utf-8")
     (note,) = extends_notes(resolve([TINY, tmp_path / "mixed.yaml"])[0])
     assert note.endswith("leaky.yaml is the status quo all its parts build on (a.yaml builds "
-                         "on it, and the other only on what it builds on): compare it with "
+                         "on it, and the other only on what it builds on): compare mixed with "
                          "leaky.yaml for the combination's effect without leaky's changes")
     # parts on bases of their own get no such advice
     (tmp_path / "other.yaml").write_text(f"extends: {TINY}\nname: other\n", encoding="utf-8")

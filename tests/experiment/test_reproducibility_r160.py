@@ -58,12 +58,15 @@ def test_a_resume_by_other_code_is_said_and_recorded(tmp_path: Path,
     first = json.loads((out / "run.json").read_text(encoding="utf-8"))["code"]
     assert first == [F.code_label()] and first[0].startswith("drc-minerals-sim ")
     monkeypatch.setattr(F, "code_label", lambda: "drc-minerals-sim 9.9.9 at 0123456789ab")
-    with pytest.warns(UserWarning, match="were run by drc-minerals-sim .* the rest will be "
-                                         "run by drc-minerals-sim 9.9.9 at 0123456789ab"):
+    with pytest.warns(UserWarning, match="before this resume were run by drc-minerals-sim .*, "
+                                         "the others by drc-minerals-sim 9.9.9 at 0123456789ab"):
         sim.run(TINY, replications=3, seed=3, out=out, resume=True, figures=False)
     both = [*first, "drc-minerals-sim 9.9.9 at 0123456789ab"]
     assert json.loads((out / "run.json").read_text(encoding="utf-8"))["code"] == both
-    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["code"] == both
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["code"] == both
+    # and the note, for sim report and a reader of the folder (review 167)
+    assert [n for n in manifest["notes"] if "were run by" in n and "force=True" in n]
 
 
 def test_the_same_code_resumes_without_a_word(tmp_path: Path) -> None:
@@ -89,7 +92,7 @@ def test_sim_run_says_it_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     result = CliRunner().invoke(main, [*args[:3], "3", *args[4:], "--resume"])
     assert result.exit_code == 0, result.output
     assert "note: the replications saved in" in result.stderr
-    assert "--force runs them all again with this one" in result.stderr
+    assert "--force runs them all again with one" in result.stderr
 
 
 def test_a_comparison_resumed_by_other_code_notes_it(tmp_path: Path,
@@ -101,8 +104,10 @@ def test_a_comparison_resumed_by_other_code_notes_it(tmp_path: Path,
     monkeypatch.setattr(F, "code_label", lambda: "drc-minerals-sim 9.9.9 at 0123456789ab")
     comp = sim.run_comparison([TINY, other], 3, 3, out=out, resume=True, figures=False)
     said = [n for n in comp.notes if "were run by" in n]
-    assert [n.split(":")[0] for n in said] == ["tiny", "other"]
-    assert all(n.endswith("force=True runs them all again with this one") for n in said)
+    # one note for both, as the same code saved both (review 165)
+    assert len(said) == 1 and f"saved in {out}/{{tiny,other}} before this resume" in said[0]
+    assert "(their run.json's code lists each)" in said[0]
+    assert all(n.endswith("force=True runs them all again with one") for n in said)
 
 
 def test_a_sweep_resumed_with_a_reordered_copy_is_refused(tmp_path: Path) -> None:
@@ -131,6 +136,31 @@ def test_a_sweep_resumed_by_other_code_notes_it(tmp_path: Path,
     monkeypatch.setattr(S, "code_label", F.code_label)
     result = sim.run_sweep(TINY, params, "lhs", 2, 2, 0, out=out, resume=True, figures=False)
     said = [n for n in result.notes if "were run by" in n]
-    assert len(said) == 1 and said[0].endswith("force=True runs them all again with this one")
+    assert len(said) == 1 and said[0].endswith("force=True runs them all again with one")
     plan = json.loads((out / "sweep-replications" / "plan.json").read_text())
     assert plan["code"] == [*first, "drc-minerals-sim 9.9.9 at 0123456789ab"]
+
+
+def test_sweep_json_names_the_code(tmp_path: Path) -> None:
+    # review 167: the commit behind a sweep was only in sweep-replications/plan.json
+    out = tmp_path / "sweep"
+    sim.run_sweep(TINY, ["horizon_days=30:40:int"], "lhs", 2, 1, 0, out=out, figures=False)
+    info = json.loads((out / "sweep.json").read_text(encoding="utf-8"))
+    plan = json.loads((out / "sweep-replications" / "plan.json").read_text(encoding="utf-8"))
+    assert info["code"] == plan["code"] == [F.code_label()]
+    assert info["git_commit"] == F.git_commit()
+
+
+def test_a_sweep_with_nothing_saved_gets_no_code_note(tmp_path: Path) -> None:
+    # review 165: "the replications saved in ... were run by" of none
+    out = tmp_path / "sweep"
+    params = ["horizon_days=30:40:int"]
+    sim.run_sweep(TINY, params, "lhs", 2, 1, 0, out=out, figures=False)
+    store = out / "sweep-replications"
+    plan = json.loads((store / "plan.json").read_text())
+    plan["code"] = ["drc-minerals-sim 9.9.9 at 0123456789ab"]
+    (store / "plan.json").write_text(json.dumps(plan))
+    for saved in store.glob("*.npz"):
+        saved.unlink()
+    result = sim.run_sweep(TINY, params, "lhs", 2, 1, 0, out=out, resume=True, figures=False)
+    assert not [n for n in result.notes if "were run by" in n]

@@ -207,3 +207,21 @@ def test_a_check_kpi_s_rounding_gets_no_indices_nor_correlations() -> None:
     note = constant_note(sw, ["mass_balance_error_t"])
     assert note == ("note: mass_balance_error_t:copper (at most 1e-07 t) is a check of the run, "
                     "0 up to rounding, so not ranked against the parameters")
+
+
+def test_noise_is_measured_wherever_the_means_vary_past_rounding() -> None:
+    # review 167: other_supply_t:copper's means, about 5.94 Mt, varied by 114 t (2e-5 of
+    # themselves): indices were given, its noise share (6%) left blank
+    label = [("copper", "all", "all", "other_supply_t", "t")]
+    labels = {k: label for k in range(3)}
+    base = 5_938_400.0
+    grid = [[base + 1, base + 9], [base + 44, base + 54], [base + 87, base + 99]]
+    values = {(k, r): np.array([grid[k][r]]) for k in range(3) for r in range(2)}
+    means = np.array([np.mean(row) for row in grid])
+    assert varies(means)
+    share = noise_shares(values, labels, {"other_supply_t:copper": "t"}, [0, 1, 2], 2)
+    assert 0 < share["other_supply_t:copper"] < 0.1
+    # rounding alone is still not measured: it is no spread
+    flat = {(k, r): np.array([base * (1 + 1e-12 * k)]) for k in range(3) for r in range(2)}
+    assert math.isnan(noise_shares(flat, labels, {"other_supply_t:copper": "t"}, [0, 1, 2],
+                                   2)["other_supply_t:copper"])

@@ -58,7 +58,8 @@ def test_a_channel_the_reference_lacks_is_measured_against_zero(build) -> None:
                            direct(build, 0.4, "diverted")], replications=2, seed=1)
     text = comparison_text(comp)
     block = text[text.index("Who controls supply"):]
-    rows = {tuple(line.split()[1:3]): line.split() for line in block.splitlines()[3:7]}
+    table = block.split("\n\n")[0].splitlines()[3:]
+    rows = {tuple(line.split()[1:3]): line.split() for line in table if len(line.split()) > 3}
     share = rows[("delivered_share", "informal")]
     assert share[3:6] == ["0.0%", "40.0%", "+40.00"]
     exported = rows[("exported_t", "informal")]

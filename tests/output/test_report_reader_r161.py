@@ -7,11 +7,12 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+import yaml
 
 import sim
 from sim.output.compare_output import comparison_text
 from sim.output.report import compare_report_html
-from sim.output.tables import FALLING_TOTAL, falling_totals_note, format_number
+from sim.output.tables import format_number, rising_share_note
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.yaml"
 
@@ -23,23 +24,38 @@ def closed(tmp_path_factory: pytest.TempPathFactory, build) -> sim.Comparison:
     return sim.run_comparison([TINY, path], 2, 1)
 
 
-def test_falling_totals_are_said_beside_who_controls_supply(closed: sim.Comparison) -> None:
-    t = closed.table
-    rel = t[(t["scenario"] == "closure") & (t["channel"] == "all") & (t["site"] == "all")
-            & (t["metric"] == "exported_t")]["rel_change"].item()
-    assert rel <= -FALLING_TOTAL
-    note = falling_totals_note(t, "closure")
-    assert note == (f"note: total exports fell in closure (copper {-rel:.0%}): a share can "
-                    "rise while its channel loses tonnes, so a rising share there says who "
-                    "lost least, not who gained; read exported_t by channel beside it")
-    assert note in comparison_text(closed)
-    html = compare_report_html([("tiny", closed.results[0]), ("closure", closed.results[1])])
-    assert "total exports fell in closure (copper" in html
-    assert "who gained and who lost" not in html
+def test_a_share_risen_on_fewer_tonnes_is_said(tmp_path: Path, build) -> None:
+    # review 161: western cobalt's share +6.4 pt on 42% fewer tonnes read as a gain; review
+    # 166: of the metal delivered, what the shares are of, per channel
+    data = yaml.safe_load(TINY.read_text(encoding="utf-8"))
+    data["channels"]["other"] = {"routes": {"direct": {"path": ["border", "market_x"]}}}
+    data["sites"]["mine_b"] = {**data["sites"]["mine_a"],
+                               "offtake": {"copper": {"other": 1.0}}}
+    data["lanes"]["mine_b_border"] = {**data["lanes"]["mine_border"], "from": "mine_b"}
+    two = tmp_path / "two.yaml"
+    two.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    # the formal channel's mine closed 40 of 100 days: its share falls, other's rises on
+    # the same tonnes; then other's mine closed 10 days too: a rise on fewer tonnes
+    both = build.tiny_closure(tmp_path / "both.yaml", "{sites: [mine_a]}", start=10, days=40)
+    both.write_text(both.read_text(encoding="utf-8").replace(str(TINY), str(two))
+                    + "    cut_b:\n      start: 10\n      duration_days: 10\n"
+                      "      targets: {sites: [mine_b]}\n      effects: {capacity_factor: 0.0}\n"
+                      "      assumption: test input\n", encoding="utf-8")
+    comp = sim.run_comparison([two, both], 2, 1)
+    note = rising_share_note(comp.table, "closure")
+    assert note.startswith("note: in closure, a channel's share of the metal delivered rose "
+                           "while its tonnes fell (other's copper +")
+    assert "formal" not in note
+    assert note.endswith("such a share says who lost least, not who gained")
+    assert note in comparison_text(comp)
+    named = list(zip(comp.labels, comp.results, strict=True))
+    assert "a channel&#x27;s share of the metal delivered rose" in compare_report_html(named)
 
 
-def test_no_such_note_where_totals_hold(closed: sim.Comparison) -> None:
-    assert falling_totals_note(closed.table, "tiny") == ""
+def test_no_such_note_where_no_share_rose_on_fewer_tonnes(closed: sim.Comparison) -> None:
+    # one channel: its share is 100% in both
+    assert rising_share_note(closed.table, "closure") == ""
+    assert rising_share_note(closed.table, "tiny") == ""
 
 
 def test_the_forest_legend_fits_the_figure(tmp_path: Path, shock_yaml: Path) -> None:
@@ -141,3 +157,36 @@ def test_the_comparison_report_sets_the_queues_side_by_side(tmp_path: Path, buil
     assert row["difference"] == f"+{format_number(want)}" and want > 0
     html = compare_report_html(list(zip(comp.labels, comp.results, strict=True)))
     assert "<h3>Queues: border posts, ports and lanes with a capacity</h3>" in html
+
+
+def test_the_control_table_gives_the_indices_beside_the_shares(closed: sim.Comparison) -> None:
+    # review 166: the report's caveat on control_hhi came with no row of it, and the
+    # terminal never printed it
+    from sim.output.report import control_frame
+
+    frame = control_frame(list(zip(closed.labels, closed.results, strict=True)))
+    hhi = frame[frame["metric"] == "control_hhi"]
+    assert list(hhi["channel/country"]) == ["all"]
+    assert hhi["reference mean"].item() == "10,000"  # one channel
+    assert list(frame["metric"])[0] == "control_hhi"
+    text = comparison_text(closed)
+    assert "copper     control_hhi" in text[text.index("Who controls supply"):]
+
+
+def test_a_queue_the_reference_lacks_has_no_difference(tmp_path: Path) -> None:
+    # review 165: a port only the scenario has read "high_load_days 0 -> 29, (all equal)"
+    # beside its waits' "-"
+    from sim.output.report import QUEUE_ROWS, _usd, queue_frame
+
+    loaded = tmp_path / "loaded.yaml"
+    loaded.write_text(f"extends: {TINY}\nname: loaded\nlanes:\n  border_market:\n"
+                      "    capacity_trucks_per_day: {value: 50, assumption: test input}\n",
+                      encoding="utf-8")
+    comp = sim.run_comparison([TINY, loaded], 2, 1)
+    frame = queue_frame(list(zip(comp.labels, comp.results, strict=True)))
+    lane = frame[frame["place"] == "border_market"]
+    assert len(lane) == len(QUEUE_ROWS) - 1  # no trucks held: it is no border post
+    assert set(lane["reference mean"]) == set(lane["difference"]) == set(lane["95% CI"]) \
+        == {"-"}
+    assert set(frame[frame["place"] == "border"]["reference mean"]) != {"-"}
+    assert _usd(999_950_000.0) == "1.00 bn" and _usd(999_940_000.0) == "999.9 m"

@@ -98,7 +98,7 @@ def test_a_deal_or_diversion_from_channels_a_mine_does_not_sell_on_is_noted(
     deal = {"mines": ["big_mine"], "commodities": ["cobalt"], "share": 0.5,
             "to_channel": "formal", "start": 10}
     (note,) = notes(tmp_path, {"policies": {"offtake_deals": {"d": deal}}})
-    assert note.startswith("offtake deal 'd' moves 50% of what every channel but formal take")
+    assert note.startswith("offtake deal 'd' moves 50% of what every channel but formal takes")
     assert "it moves nothing" in note
     event = {"start": 10, "end": 20, "targets": {"sites": ["big_mine"]},
              "effects": {"divert": {"share": 1.0, "to_channel": "formal"}}}
