@@ -69,3 +69,33 @@ def test_the_manifest_keeps_the_note(tiny_path: Path, tmp_path: Path) -> None:
     run(tiny_path, out, "--set", "sites.border.clearance_trucks_per_day=1")
     notes = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["notes"]
     assert [n for n in notes if n.startswith(f"with --set, {NOTE}")]
+
+
+def test_an_overload_the_set_makes_worse_is_named(tiny_text: str, tmp_path: Path) -> None:
+    # review 169: the file's 121% made 207% by a --set went unnoted as "the file's own"
+    path = tmp_path / "over.yaml"
+    path.write_text(tiny_text.replace("clearance_trucks_per_day: {value: 100,",
+                                      "clearance_trucks_per_day: {value: 3,"))
+    assert "planned flow into" not in run(path, tmp_path / "same").stderr
+    slightly = run(path, tmp_path / "slightly", "--set",
+                   "sites.border.clearance_trucks_per_day=2.9").stderr
+    assert "planned flow into" not in slightly  # within 5% of the file's overload
+    worse = run(path, tmp_path / "worse", "--set", "sites.border.clearance_trucks_per_day=1")
+    assert f"note: with --set, {NOTE}" in worse.stderr
+
+
+def test_compare_and_sweep_name_it_too(tiny_path: Path, tmp_path: Path) -> None:
+    # review 169: only sim run said it
+    overload = ("--set", "sites.border.clearance_trucks_per_day=1")
+    compared = CliRunner().invoke(main, [
+        "compare", str(tiny_path), str(tiny_path), "-n", "1", "--out", str(tmp_path / "c"),
+        "--no-figures", "-q", "-w", "1", "--set", "horizon_days=5", *overload],
+        catch_exceptions=False)
+    assert compared.exit_code == 0, compared.output
+    assert compared.stderr.count(f"note: tiny: with --set, {NOTE}") == 2
+    swept = CliRunner().invoke(main, [
+        "sweep", str(tiny_path), "--param", "horizon_days=5:8:int", "-n", "2", "--out",
+        str(tmp_path / "s"), "--no-figures", "-q", "-w", "1", *overload],
+        catch_exceptions=False)
+    assert swept.exit_code == 0, swept.output
+    assert f"note: with --set, {NOTE}" in swept.stderr

@@ -1700,6 +1700,7 @@ def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, f
         if not arm.runs:
             continue
         before = recorded_run(out / arm.label) if resume else {}
+        # a scenario with nothing saved mixes nothing (review 168)
         mixed = mixed_code_note(before, out / arm.label, arm.scenario) if resume else None
         folder = ResultsFolder(out / arm.label, force=force, resume=resume,
                                command="sim compare")

@@ -1261,7 +1261,7 @@ def noise_shares(values: Mapping[tuple[int, int], np.ndarray],
         # the same test of rounding as the indices get (varies): the variance against the
         # square of ROUNDING left KPIs varying by 1e-9 to 3e-5 of their size ranked but
         # unmeasured (review 167: other_supply_t, noise 6% of its spread, blank)
-        if not (spread > 0 and varies(means)):
+        if not (spread > 0 and varies(means, col)):
             out[col] = math.nan
             continue
         resid = y - means[:, None] - y.mean(axis=0)[None, :] + y.mean()

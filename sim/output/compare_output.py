@@ -40,6 +40,7 @@ from sim.output.folder import (
     versions,
 )
 from sim.output.tables import (
+    CONTROL_HHI_NOTE,
     CONTROL_LEAD,
     CONTROL_TOTALS,
     HEADLINE,
@@ -359,6 +360,8 @@ def _control_text(comp: Comparison, label: str) -> str:
     lines += [fell] if fell else []
     if has_refined(rows):
         lines.append(REFINED_NOTE)
+    if (rows["metric"] == "control_hhi").any():
+        lines.append(CONTROL_HHI_NOTE)  # review 169: only the report said it
     return (f"Who controls supply, {label} vs {comp.reference} (by channel and refiners' "
             "country):\n" + "\n".join(lines))
 
@@ -462,6 +465,13 @@ def comparison_markdown(comp: Comparison, metrics: Sequence[str] | None = None) 
             parts.append("")
             if has_refined(control):
                 parts += [f"**Note:** {REFINED_NOTE.removeprefix('note: ')}", ""]
+            # as the terminal and the report say them (review 169: compare.md, the saved
+            # text, had neither beside the rows they are about)
+            notes = [CONTROL_HHI_NOTE] if (control["metric"] == "control_hhi").any() else []
+            rose = "" if _other_period(comp, label) else rising_share_note(comp.table, label)
+            notes += [rose] if rose else []
+            parts += [line for n in notes for line in (
+                f"**Note:** {n.removeprefix('note: ')}", "")]
     if comp.stop is not None:
         parts += [comp.stop.message(), ""]
     parts += ["Every KPI (by channel and site too) is in `compare.csv`; here are the totals, "

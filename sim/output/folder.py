@@ -818,19 +818,28 @@ def _uncommitted_digest(package: Path | None = None) -> str | None:
     folder (``git diff HEAD`` and the untracked files' contents), None if git cannot say."""
     package = package if package is not None else Path(__file__).resolve().parents[1]
     root = package.parent
+    if not (root / ".git").exists():
+        # an installed copy (the compiled build) inside a checkout: git would describe the
+        # checkout's tree, not the copy's (review 168)
+        return None
     try:
-        diff = subprocess.run(["git", "-C", str(root), "diff", "--no-ext-diff", "HEAD", "--",
-                               "sim"], capture_output=True, timeout=10, check=True).stdout
+        # the changed and the untracked files' names, and their contents hashed below: a
+        # diff's text follows the user's git config (context, prefixes, colour)
+        changed = subprocess.run(["git", "-C", str(root), "diff", "--name-only", "-z", "HEAD",
+                                  "--", "sim"], capture_output=True, timeout=10,
+                                 check=True).stdout
         new = subprocess.run(["git", "-C", str(root), "ls-files", "--others",
                               "--exclude-standard", "-z", "--", "sim"], capture_output=True,
                              timeout=10, check=True).stdout
     except (OSError, subprocess.SubprocessError):
         return None
-    digest = hashlib.sha256(diff)
-    for name in sorted(n for n in new.split(b"\0") if n):
-        digest.update(name)
-        with contextlib.suppress(OSError):
+    digest = hashlib.sha256()
+    for name in sorted({n for n in (changed + b"\0" + new).split(b"\0") if n}):
+        digest.update(name + b"\0")
+        try:
             digest.update((root / name.decode("utf-8", "surrogateescape")).read_bytes())
+        except OSError:
+            digest.update(b"(deleted)")
     return digest.hexdigest()[:8]
 
 
@@ -847,9 +856,16 @@ def mixed_code_note(before: dict[str, Any], out: str | Path, sc: Scenario) -> st
     folder holds another scenario (the resume is refused, and says why)."""
     saved = before.get("code")
     if (not isinstance(saved, list) or not saved
-            or before.get("scenario_sha256") != scenario_sha256(sc)):
+            or before.get("scenario_sha256") != scenario_sha256(sc)
+            or not holds_replications(out)):
         return None
     return code_note(saved, out, "run.json")
+
+
+def holds_replications(out: str | Path) -> bool:
+    """Whether the results folder ``out`` holds a saved replication (review 168: a run
+    killed before its first one was noted as mixing the code of none)."""
+    return any((Path(out) / "replications").glob("rep-*.npz"))
 
 
 def code_note(saved: Sequence[Any], out: str | Path, record: str) -> str | None:

@@ -1781,7 +1781,7 @@ value beside it: so large a change is mostly of a reference near nothing."""
 def _usd(x: float) -> str:
     """US dollars in millions or billions (``681.2 m``, ``1.27 bn``): a key line's
     "+681,200,748 USD" was read digit by digit (review 161)."""
-    if _isnan(x) or abs(x) < 1e6:
+    if _isnan(x) or abs(x) < 999_999.5:  # a million rounds to "1.0 m", not "1,000,000"
         return _num(x)
     # 999,950,000 rounds to a thousand millions: a billion
     return f"{x / 1e9:,.2f} bn" if abs(x) >= 999.95e6 else f"{x / 1e6:,.1f} m"

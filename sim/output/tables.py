@@ -409,9 +409,9 @@ def control_rows(table: pd.DataFrame, reference: str, label: str,
                  replications: Sequence[int] | None = None,
                  confidence: float = 0.95) -> pd.DataFrame:
     """Who controls supply in scenario ``label`` against ``reference``, from a comparison
-    table (:func:`sim.experiment.compare.compare_table`): delivered_share and exported_t
-    by channel and refined_share by country (``by``: the channel, :func:`channel_label`, or
-    the ISO3 code), with the paired difference and its interval (``diff_ci_low``,
+    table (:func:`sim.experiment.compare.compare_table`): control_hhi, delivered_share and
+    exported_t by channel, refining_hhi and refined_share by country (``by``: the channel,
+    :func:`channel_label`, the ISO3 code, or ``all`` for an index), with the paired difference and its interval (``diff_ci_low``,
     ``diff_ci_high``; NaN without pairs). Shares are fractions, exports tonnes.
 
     Only rows whose mean is nonzero in either scenario (a channel idle in both says
@@ -862,8 +862,8 @@ def money_note(high: Mapping[str, str], where: str = "") -> str:
 def rising_share_note(table: pd.DataFrame, label: str) -> str:
     """A line for the table of who controls supply in scenario ``label`` of a comparison
     table (:func:`sim.experiment.compare.compare_table`) naming each channel whose
-    ``delivered_share`` rose while its ``delivered_t`` fell (both intervals clear of 0,
-    or the differences' signs where there is no interval): such a share says who lost
+    ``delivered_share`` rose while its ``delivered_t`` fell (both intervals clear of 0;
+    nothing where there are none, as with one pair): such a share says who lost
     least, not who gained (review 161: western cobalt +6.4 pt on 42% fewer tonnes). Of
     delivered metal, what the shares are of (review 166: a test of total exports missed a
     closed port's fall in deliveries and called a deal channel's gain a loss); "" if
@@ -876,11 +876,12 @@ def rising_share_note(table: pd.DataFrame, label: str) -> str:
         if (r.commodity, r.channel) not in tonnes.index:
             continue
         d = tonnes.loc[(r.commodity, r.channel)]
-        rose = r.diff_ci_low if r.diff_ci_low == r.diff_ci_low else r.diff
-        fell = d.diff_ci_high if d.diff_ci_high == d.diff_ci_high else d["diff"]
-        if rose > 0 and fell < 0:
-            less = (f"{-d.rel_change:.0%} fewer tonnes" if d.rel_change == d.rel_change
-                    else f"{format_number(-d['diff'])} t fewer")
+        # with no interval (one pair) no rise can be told from noise: nothing is said
+        # (review 168: "+0.01 pt on 0% fewer tonnes")
+        if r.diff_ci_low > 0 and d.diff_ci_high < 0:
+            less = (f"{-d.rel_change:.0%} fewer tonnes delivered"
+                    if d.rel_change == d.rel_change
+                    else f"{format_number(-d['diff'])} t fewer delivered")
             found.append(f"{channel_label(r.channel)}'s {r.commodity} {r.diff * 100:+.2f} pt "
                          f"on {less}")
     if not found:

@@ -8,6 +8,7 @@ import math
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -171,15 +172,15 @@ def shares(share: tuple[float, float, float], tonnes: tuple[float, float, float]
 
 
 def test_a_share_risen_on_fewer_tonnes_needs_both_intervals_clear() -> None:
-    assert "(west's copper +1.20 pt on 16% fewer tonnes)" in rising_share_note(
+    assert "(west's copper +1.20 pt on 16% fewer tonnes delivered)" in rising_share_note(
         shares((0.012, 0.007, 0.017), (-9700, -12000, -7000)), "b")
     # a share that may not have risen, tonnes that may not have fallen, or a gain
     assert rising_share_note(shares((0.012, -0.001, 0.02), (-9700, -12000, -7000)), "b") == ""
     assert rising_share_note(shares((0.012, 0.007, 0.017), (-9700, -12000, 100)), "b") == ""
     assert rising_share_note(shares((0.012, 0.007, 0.017), (9700, 7000, 12000)), "b") == ""
-    # one pair (no interval): the differences' signs
+    # one pair (no interval): no rise can be told from noise (review 168)
     assert rising_share_note(shares((0.012, math.nan, math.nan), (-9700, math.nan, math.nan)),
-                             "b")
+                             "b") == ""
 
 
 # --- model_copy strays inside lists; equality by name ---------------------------------------
@@ -274,3 +275,52 @@ def test_the_digest_of_uncommitted_changes_follows_them(tmp_path: Path) -> None:
     three = F._uncommitted_digest(package)
     assert len({clean, one, two, three}) == 4 and all(d and len(d) == 8
                                                       for d in (clean, one, two, three))
+
+
+def test_the_mixed_code_note_needs_saved_replications(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # review 168: a run killed before its first replication was noted as mixing code
+    out = tmp_path / "run"
+    sim.run(TINY, replications=2, seed=3, out=out, figures=False)
+    before = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    monkeypatch.setattr(F, "code_label", lambda: OTHER_CODE)
+    assert F.mixed_code_note(before, out, load_scenario(TINY))
+    for saved in (out / "replications").glob("rep-*.npz"):
+        saved.unlink()
+    assert F.mixed_code_note(before, out, load_scenario(TINY)) is None
+
+
+def test_the_digest_ignores_git_config_and_installed_copies(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    import subprocess
+
+    package = tmp_path / "sim"
+    package.mkdir()
+    (package / "a.py").write_text("x = 1\n")
+    for args in (["init", "-q"], ["add", "."],
+                 ["-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "a"]):
+        subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True)
+    (package / "a.py").write_text("x = 2\n")
+    plain = F._uncommitted_digest(package)
+    for key, value in (("diff.context", "1"), ("diff.noprefix", "true"),
+                       ("color.diff", "always")):
+        monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
+        monkeypatch.setenv("GIT_CONFIG_KEY_0", key)
+        monkeypatch.setenv("GIT_CONFIG_VALUE_0", value)
+        assert F._uncommitted_digest(package) == plain, key
+    # a copy of the package inside a checkout but not its root (the compiled build's)
+    copy = tmp_path / "site" / "sim"
+    copy.mkdir(parents=True)
+    assert F._uncommitted_digest(copy) is None
+
+
+def test_a_check_gets_no_noise_share() -> None:
+    from sim.experiment.sweep import noise_shares
+
+    label = [("copper", "all", "all", "mass_balance_error_t", "t")]
+    values = {(k, r): np.array([1e-7 * (k + 2 * r + (k * r) % 3)]) for k in range(5)
+              for r in range(3)}
+    share = noise_shares(values, {k: label for k in range(5)},
+                         {"mass_balance_error_t:copper": "t"}, list(range(5)), 3)
+    assert math.isnan(share["mass_balance_error_t:copper"])

@@ -50,6 +50,14 @@ def test_a_share_risen_on_fewer_tonnes_is_said(tmp_path: Path, build) -> None:
     assert note in comparison_text(comp)
     named = list(zip(comp.labels, comp.results, strict=True))
     assert "a channel&#x27;s share of the metal delivered rose" in compare_report_html(named)
+    # review 169: compare.md, the saved text, had neither this nor control_hhi's caveat
+    from sim.output.compare_output import comparison_markdown
+    from sim.output.tables import CONTROL_HHI_NOTE
+
+    md = comparison_markdown(comp)
+    assert f"**Note:** {note.removeprefix('note: ')}" in md
+    assert f"**Note:** {CONTROL_HHI_NOTE.removeprefix('note: ')}" in md
+    assert CONTROL_HHI_NOTE in comparison_text(comp)
 
 
 def test_no_such_note_where_no_share_rose_on_fewer_tonnes(closed: sim.Comparison) -> None:
