@@ -584,8 +584,8 @@ class Scenario(Strict):
     deliveries fall short of plan while the pipelines fill, and shortfalls and price rises
     that no shock caused follow where stocks run out (``sim validate`` notes it where the
     markets' stocks, counted through the refiners that sell to them, fall a week or more
-    of the routes' planned flow short of the gap: a smaller one shows in no weekly
-    series, but can in the shortfall KPIs and the price)."""
+    of the routes' planned flow short of the gap: a smaller gap gets no note, but can
+    still show as shortfall, in the KPIs and the weekly series, and in the price)."""
     lot_period_days: PositiveDays = 1.0
     """Days between lots at mines without their own ``lot_interval_days``. Each lot is a
     whole period's output, shipped at the start of the period (the first at time 0), so
