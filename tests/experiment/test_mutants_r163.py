@@ -324,3 +324,43 @@ def test_a_check_gets_no_noise_share() -> None:
     share = noise_shares(values, {k: label for k in range(5)},
                          {"mass_balance_error_t:copper": "t"}, list(range(5)), 3)
     assert math.isnan(share["mass_balance_error_t:copper"])
+
+
+# --- review 170's survivors ------------------------------------------------------------------
+
+def test_the_control_table_has_the_refining_index(tmp_path: Path) -> None:
+    from sim.output.tables import control_rows
+
+    comp = sim.run_comparison([ROOT / "scenarios" / "baseline.yaml",
+                               ROOT / "scenarios" / "baseline_leakage.yaml"], 2, 1,
+                              overrides=["horizon_days=30", "warmup_days=30"])
+    rows = control_rows(comp.table, "baseline", "baseline_leakage")
+    assert {"control_hhi", "refining_hhi"} <= set(rows["metric"])
+
+
+def test_a_scenario_starting_later_is_another_period(tmp_path: Path) -> None:
+    later = tmp_path / "later.yaml"
+    later.write_text(f"extends: {TINY}\nname: later\nstart: 2024-02-01\n", encoding="utf-8")
+    comp = sim.run_comparison([TINY, later], 2, 1)
+    assert "differences of later not listed" in repr(comp)
+
+
+def test_a_million_dollars_reads_in_millions() -> None:
+    from sim.output.report import _usd
+
+    assert _usd(999_999.7) == "1.0 m" and _usd(999_999.4) == "999,999"
+
+
+def test_sweep_json_lists_every_code_of_a_resumed_sweep(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import sim.output.sweep_store as S
+
+    out = tmp_path / "sweep"
+    params = ["horizon_days=30:40:int"]
+    sim.run_sweep(TINY, params, "lhs", 2, 1, 0, out=out, figures=False)
+    first = F.code_label()
+    monkeypatch.setattr(F, "code_label", lambda: OTHER_CODE)
+    monkeypatch.setattr(S, "code_label", F.code_label)
+    sim.run_sweep(TINY, params, "lhs", 2, 2, 0, out=out, resume=True, figures=False)
+    assert json.loads((out / "sweep.json").read_text(encoding="utf-8"))["code"] == [
+        first, OTHER_CODE]
