@@ -28,7 +28,7 @@ import os
 import re
 import time
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -83,6 +83,9 @@ class Arm:
     known_notes: int = 0
     """Notes a loaded scenario held when given (warned of when it was loaded): those after
     them are the comparison's overrides' own."""
+    code_note: str | None = None
+    """Where a resume runs the arm by other code than saved its replications, the note
+    saying so, kept in its folder's manifest.json as ``sim run`` keeps its own."""
 
     @property
     def runs(self) -> bool:
@@ -106,6 +109,10 @@ class Comparison:
     wall_s: float = 0.0
     confidence: float = 0.95
     """Confidence level of the table's intervals."""
+    codes: list[list[str] | None] = field(default_factory=list)
+    """Per scenario, the code that ran its replications (``drc-minerals-sim 0.1.0 at
+    <commit>``, :func:`~sim.output.folder.code_label`), more than one where a resume mixed
+    them; None for results that do not record it (built in code, or by an older version)."""
 
     @property
     def reference(self) -> str:
@@ -544,6 +551,52 @@ def finished_only_error(replications: int, for_python: bool = False) -> Experime
              "larger -n and --resume, or compare the scenario files")
 
 
+@contextlib.contextmanager
+def _naming_scenario(name: str, overrides: Sequence[str], items: Sequence[Item],
+                     item: Item) -> Iterator[None]:
+    """Name the scenario (``name``: its file) a ``--set`` failed on where another of the
+    ``items`` compared takes it: it changes every scenario, and one may lack what another
+    has (an event of the variant's own), so "unknown event" alone did not say which."""
+    from sim.scenario.errors import ScenarioError
+
+    try:
+        yield
+    except ScenarioError as exc:
+        said = [i for i in exc.issues if i.file is not None and i.file.startswith("--set ")]
+        if not overrides or not said or not _taken_elsewhere(overrides, items, item):
+            raise
+        for issue in said:
+            issue.message = f"{issue.message} in {name}"
+        said[0].hint = (f"{said[0].hint}; " if said[0].hint else "") + (
+            "a value given with --set changes every scenario compared; to change one "
+            "alone, write a scenario file that extends it and sets the value")
+        raise ScenarioError(exc.issues) from None
+
+
+def _taken_elsewhere(overrides: Sequence[str], items: Sequence[Item], item: Item) -> bool:
+    """Whether a scenario file or Scenario of ``items`` other than ``item`` takes every
+    one of ``overrides`` (its own notes unsaid: only the failure of ``item`` is)."""
+    from sim.scenario import load_scenario
+    from sim.scenario.errors import ScenarioError
+
+    for other in items:
+        if other is item or isinstance(other, Results):
+            continue
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                if isinstance(other, Scenario):
+                    revalidated(other, overrides)
+                elif Path(other).is_file():
+                    load_scenario(Path(other), overrides)
+                else:
+                    continue
+        except (ScenarioError, OSError):
+            continue
+        return True
+    return False
+
+
 def resolve(items: Sequence[Item], overrides: Sequence[str] = (),
             seed: int | None = None, replications: int | None = None, *,
             for_python: bool = True) -> tuple[list[Arm], int]:
@@ -570,7 +623,8 @@ def resolve(items: Sequence[Item], overrides: Sequence[str] = (),
             arms.append(Arm(item.scenario.name, f"<results {item.scenario.name}>",
                             item.scenario, item.seed, fixed=item))
         elif isinstance(item, Scenario):
-            sc = revalidated(item, overrides)
+            with _naming_scenario(f"scenario {item.name!r}", overrides, items, item):
+                sc = revalidated(item, overrides)
             arms.append(Arm(sc.name, f"<scenario {sc.name}>", sc, -1,
                             known_notes=len(meta_of(item).notes)))
         else:
@@ -587,7 +641,8 @@ def resolve(items: Sequence[Item], overrides: Sequence[str] = (),
                 arms.append(Arm(res.scenario.name, str(path), res.scenario, res.seed,
                                 fixed=res))
             elif path.is_file():
-                sc = load_scenario(path, overrides)
+                with _naming_scenario(str(path), overrides, items, item):
+                    sc = load_scenario(path, overrides)
                 arms.append(Arm(sc.name, str(path), sc, -1))
             else:
                 raise ExperimentError("no such scenario file or results folder", what=str(path),
@@ -885,10 +940,11 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
     table = compare_table(results, [a.label for a in arms], confidence, reps)
     comp = Comparison([a.label for a in arms], [a.source for a in arms], results, table, reps,
                       [a.seed for a in arms], stop, notes, time.perf_counter() - started,
-                      confidence)
+                      confidence, [_arm_code(a) for a in arms])
     if out_path is not None:
         from sim.output.compare_output import write_comparison
         from sim.output.folder import ResultsFolder
+        from sim.scenario.loader import has_meta, meta_of
 
         for arm, res in zip(arms, results, strict=True):
             if arm.runs:
@@ -898,6 +954,13 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
                 extra: dict[str, Any] = {"comparison": str(out_path), "label": arm.label}
                 if arm.label in resumed_with:
                     extra["resumed_with"] = resumed_with[arm.label]  # as sim run records it
+                if arm.code_note:
+                    # the folder read alone (sim report, load_results) says it too, not
+                    # only the comparison's files (as sim run's manifest does)
+                    own = list(meta_of(arm.scenario).notes) if has_meta(arm.scenario) else []
+                    note = (arm.code_note.replace("--force", "force=True") if for_python
+                            else arm.code_note)
+                    extra["notes"] = [*own, *([note] if note not in own else [])]
                 # a results folder as sim run writes it, figures included (they were
                 # left out, so each scenario's folder lacked the layout it promises)
                 folder.finish(res, extra, figures=figures)
@@ -1713,6 +1776,7 @@ def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, f
         arm.sink = folder.write_replication
         if mixed:  # said once its folder is known to be this scenario's (begin checks)
             mixed_arms.append((arm.label, before["code"]))
+            arm.code_note = mixed
     if not mixed_arms:
         return []
     # one note where every scenario's saved replications were run by the same code
@@ -1723,6 +1787,17 @@ def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, f
         return [note] if note else []
     return [n for label, saved in mixed_arms
             if (n := code_note(saved, out / label, "run.json")) is not None]
+
+
+def _arm_code(arm: Arm) -> list[str] | None:
+    """The code that ran ``arm``'s replications (:attr:`Comparison.codes`)."""
+    from sim.output.folder import code_label
+
+    if arm.runs:
+        return arm.folder.code if arm.folder is not None else [code_label()]
+    manifest = arm.fixed.info.get("manifest") if arm.fixed is not None else None
+    code = manifest.get("code") if isinstance(manifest, dict) else None
+    return [str(c) for c in code] if isinstance(code, list) and code else None
 
 
 def _source_key(source: str) -> str:

@@ -8,8 +8,10 @@
       compare.md               the headline KPIs as Markdown tables, with the method,
                                and who controls supply (shares delivered and exports by
                                channel, shares refined by country)
-      comparison.json          scenarios (label, source, seed, and whether it ran them:
-                               ``ran``), replications, stopping; written last
+      comparison.json          scenarios (label, source, seed, whether it ran them:
+                               ``ran``, and the code that ran their replications:
+                               ``code``), replications, stopping, the code that compared
+                               them; written last
       figures/                 PNG and SVG: forest plot of paired differences with 95% CIs,
                                and price, performance and exports over time by scenario,
                                with each one's difference from the reference below
@@ -34,6 +36,7 @@ from sim.output.folder import (
     atomic_write_text,
     claim_folder,
     clear_figures,
+    code_label,
     file_hashes,
     json_safe,
     ran_from_source,
@@ -518,10 +521,14 @@ def write_comparison(comp: Comparison, out: Path, figures: bool = True,
         # ran: run here into <label>/, not read from a results folder (or a Results) given
         # to compare, which --force over this folder must not delete (sim.output.folder)
         # source: absolute, so the folders given are found from any working folder
+        # code: what ran each scenario's replications (its folder's run.json says so too,
+        # but a comparison of results folders is read without them); None: not recorded
         "scenarios": [{"label": lab, "source": _absolute(src), "seed": seed,
-                       "ran": ran_from_source(src) is not False}
-                      for lab, src, seed in zip(comp.labels, comp.sources, comp.seeds,
-                                                strict=True)],
+                       "ran": ran_from_source(src) is not False, "code": code}
+                      for lab, src, seed, code in zip(
+                          comp.labels, comp.sources, comp.seeds,
+                          comp.codes or [None] * len(comp.labels), strict=True)],
+        "code": code_label(),  # what computed these tables
         "replication_ids": comp.replications,
         "confidence": comp.confidence,
         "common_random_numbers": comp.crn,

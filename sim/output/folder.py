@@ -1129,6 +1129,21 @@ class ResultsFolder:
     def reps_dir(self) -> Path:
         return self.path / "replications"
 
+    @property
+    def code(self) -> list[str]:
+        """The code (:func:`code_label`) that ran the folder's replications, in order: this
+        code, after those a resumed folder's run.json lists."""
+        info = self._run_info
+        if info is None:
+            # not begun by this object (a comparison finishes its scenarios so): its
+            # run.json says, or a resume's history is lost from manifest.json
+            try:
+                info = json.loads((self.path / "run.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                info = None
+        code = info.get("code") if isinstance(info, dict) else None
+        return [str(c) for c in code] if isinstance(code, list) and code else [code_label()]
+
     def saved_count(self) -> int:
         """How many replication files the folder holds."""
         return len(list(self.reps_dir.glob("rep-*.npz")))
@@ -1240,7 +1255,7 @@ class ResultsFolder:
             "versions": versions(),
             "git_commit": git_commit(),
             # every version that ran part of it, where a resume mixed them
-            "code": (self._run_info or {}).get("code", [code_label()]),
+            "code": self.code,
             "command": sys.argv,
             "scenario": scenario_json(sc),
             "citations": [c.as_dict() for c in meta.provenance.citations.values()],
