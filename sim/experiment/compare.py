@@ -822,7 +822,7 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
             raise
         check_measurable(target.specs, [arm.scenario for arm in arms])
     notes = (identical_notes(arms, overrides, for_python) + seed_notes(arms, root, for_python)
-             + period_notes(arms, for_python)
+             + period_notes(arms, for_python) + initial_stock_notes(arms, for_python)
              + series_period_notes(arms, for_python) + regime_window_notes(arms)
              + _override_notes(arms, for_python) + extends_notes(arms))
     runnable = [a for a in arms if a.runs]
@@ -1238,6 +1238,60 @@ def period_notes(arms: Sequence[Arm], for_python: bool = False) -> list[str]:
            else "the dates they cover")
     return [f"the scenarios measure different periods ({parts}), so their totals differ by "
             f"{why} as well as by what the scenarios change; {fix}"]
+
+
+STOCK_FIELDS = ("initial_stock_t", "initial_feed_t", "initial_output_t")
+"""The sites' fields of metal held on the start date (mines, refiners, markets,
+stockpiles)."""
+
+
+def _initial_stocks(sc: Scenario) -> dict[tuple[str, str, str], float]:
+    """Tonnes held on the start date by (commodity, site, field), where not 0."""
+    return {(com, sid, name): float(t) for sid, site in sc.sites.items()
+            for name in STOCK_FIELDS for com, t in (getattr(site, name, None) or {}).items()
+            if t}
+
+
+def initial_stock_notes(arms: Sequence[Arm], for_python: bool = False) -> list[str]:
+    """A note for each scenario that starts with another stock of a commodity than the
+    reference (review 173: export_ban_2025 starts with an 80,100 t buffer at the refiners
+    the baseline lacks, so its "stock at the end" row against the baseline was +73% where
+    the ban's own effect was +30%). Its advice, where every scenario is run here and holds
+    the sites, is the ``--set`` (or, ``for_python``, ``overrides=``) that gives the
+    reference's sites the scenario's stocks."""
+    ref = arms[0]
+    ours = _initial_stocks(ref.scenario)
+    notes = []
+    for arm in arms[1:]:
+        theirs = _initial_stocks(arm.scenario)
+        for com in dict.fromkeys(c for c, _s, _f in [*ours, *theirs]):
+            keys = [k for k in dict.fromkeys([*ours, *theirs])
+                    if k[0] == com and ours.get(k, 0.0) != theirs.get(k, 0.0)]
+            more = sum(theirs.get(k, 0.0) - ours.get(k, 0.0) for k in keys)
+            if not keys or abs(more) < 0.5:
+                continue
+            where = "; ".join(
+                f"{sid} {name} {_tonnes(theirs.get((com, sid, name), 0.0))} against "
+                f"{_tonnes(ours.get((com, sid, name), 0.0))}" for _c, sid, name in keys)
+            note = (f"{arm.label} starts with {_tonnes(abs(more))} "
+                    f"{'more' if more > 0 else 'less'} {com} in stock than {ref.label} "
+                    f"({where}): its stocks at the end, and the shortfalls and prices "
+                    f"those stocks buffer, differ by that as well as by what the scenario "
+                    f"changes")
+            settable = all(a.runs for a in arms) and all(
+                sid in a.scenario.sites for a in arms for _c, sid, _n in keys)
+            if settable:
+                sets = [f"sites.{sid}.{name}.{com}={theirs.get((com, sid, name), 0.0):g}"
+                        for _c, sid, name in keys]
+                given = (f"overrides={sets!r}" if for_python
+                         else " ".join(f"--set {s}" for s in sets))
+                note += f"; to compare like with like, start them all with its stocks: {given}"
+            notes.append(note)
+    return notes
+
+
+def _tonnes(t: float) -> str:
+    return f"{t:,.0f} t" if t else "none"
 
 
 def _series_period_text(period: int | str) -> str:

@@ -371,8 +371,9 @@ CONTROL_HHI_NOTE = (
     "note: control_hhi counts the informal channel as one controller, however many armed "
     "groups and traders it stands for: output diverted into it from the leading channel "
     "lowers the index ('less concentrated'), and a scenario can raise it by hundreds while "
-    "the leading channel's share rises only a few points. Read who controls supply from "
-    "the shares by channel (delivered_share), not from control_hhi")
+    "the leading channel's share rises only a few points, or even falls (as a small "
+    "channel shrinks and another grows). Read who controls supply from the shares by "
+    "channel (delivered_share), not from control_hhi")
 """What control_hhi does not say (under a table that shows it)."""
 
 CONTROL_METRICS = ("control_hhi", "delivered_share", "exported_t", "refining_hhi",
@@ -411,8 +412,9 @@ def control_rows(table: pd.DataFrame, reference: str, label: str,
     """Who controls supply in scenario ``label`` against ``reference``, from a comparison
     table (:func:`sim.experiment.compare.compare_table`): control_hhi, delivered_share and
     exported_t by channel, refining_hhi and refined_share by country (``by``: the channel,
-    :func:`channel_label`, the ISO3 code, or ``all`` for an index), with the paired difference and its interval (``diff_ci_low``,
-    ``diff_ci_high``; NaN without pairs). Shares are fractions, exports tonnes.
+    :func:`channel_label`, the ISO3 code, or ``all`` for an index), with the paired
+    difference and its interval (``diff_ci_low``, ``diff_ci_high``; NaN without pairs).
+    Shares are fractions, exports tonnes.
 
     Only rows whose mean is nonzero in either scenario (a channel idle in both says
     nothing), and, given ``results``, the rows of the channels an offtake deal or a
