@@ -19,7 +19,7 @@ import signal
 import sys
 import traceback
 import warnings
-from collections.abc import Callable, Container, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import wraps
 from pathlib import Path
 from typing import Any, NoReturn
@@ -27,6 +27,7 @@ from typing import Any, NoReturn
 import click
 
 from sim.build import build_kind
+from sim.scenario.capacity import capacity_notes, file_override_notes
 from sim.scenario.errors import ScenarioError
 
 EXIT_BAD_INPUT = 2
@@ -785,7 +786,7 @@ def validate(files: tuple[Path, ...], require_citations: bool, overrides: tuple[
                  "beside each, e.g. {value: 3, source: \"...\"}")
             continue
         click.echo(msg)
-        for note in [*_override_notes(sc), *_capacity_notes(sc)]:
+        for note in [*_override_notes(sc), *capacity_notes(sc)]:
             click.echo(f"     note: {note}")
     if bad:
         sys.exit(EXIT_BAD_INPUT)
@@ -799,42 +800,6 @@ def _override_notes(sc: Any) -> list[str]:
     from sim.scenario import meta_of
 
     return list(meta_of(sc).notes)
-
-
-def _over_capacity(sc: Any) -> dict[tuple[str, str], float]:
-    """The utilisation (planned flow over capacity) of every capacity below the flow
-    ``sc`` plans through it, by (element, kind)."""
-    from sim.output.describe import capacity_checks
-    from sim.scenario.plan import make_plan
-
-    return {(c.element, c.kind): c.utilisation for c in capacity_checks(sc, make_plan(sc))
-            if c.over}
-
-
-WORSE_BY = 0.05
-"""How much higher (a share of the file's) a --set must make a capacity's overload, one the
-file already has, for sim run to note it as the --set's (review 169: a cobalt refiner cut
-from 121% to 207% of its capacity went unnoted)."""
-
-
-def _set_capacity_notes(scenario: Path, sc: Any, overrides: Sequence[str]) -> list[str]:
-    """The capacity notes of ``sc`` that its ``--set`` overrides brought about (a capacity
-    below its planned flow with the overrides, not in the file, or further below it by
-    more than :data:`WORSE_BY`): sim run says these,
-    where a capacity the file itself overloads is the scenario's, which sim validate and
-    sim show report, and would be repeated at every run of it (the baseline's Chinese
-    cobalt refiners)."""
-    if not overrides:
-        return []
-    from sim.scenario import load_scenario
-
-    try:
-        before = _over_capacity(load_scenario(scenario))
-    except ScenarioError:
-        before = {}  # the overrides make the file valid: every note is theirs
-    now = _over_capacity(sc)
-    skip = {key for key, load in before.items() if now.get(key, 0.0) <= load * (1 + WORSE_BY)}
-    return _capacity_notes(sc, skip=skip, lead="with --set, ")
 
 
 def _note_set_capacities(files: Sequence[Path], overrides: Sequence[str]) -> None:
@@ -852,38 +817,8 @@ def _note_set_capacities(files: Sequence[Path], overrides: Sequence[str]) -> Non
                 sc = load_scenario(path, overrides)
         except ScenarioError:
             continue
-        for note in _set_capacity_notes(path, sc, overrides):
+        for note in file_override_notes(path, sc, overrides):
             _err(f"note: {sc.name}: {note}" if len(files) > 1 else f"note: {note}")
-
-
-def _capacity_notes(sc: Any, skip: Container[tuple[str, str]] = (),
-                    lead: str = "") -> list[str]:
-    """Capacities below the flow the scenario plans through them: valid input, but queues
-    there grow for as long as it lasts, which is worth knowing before a long run. Those
-    whose (element, kind) is in ``skip`` are left out; ``lead`` begins each note."""
-    from sim.output.describe import capacity_checks, fmt_capacity
-    from sim.scenario.plan import make_plan
-
-    notes = []
-    # the plan is the flow with nothing in force: a ban or a closure stops some of it, so
-    # the note says so rather than promise a pile-up the scenario's own ban prevents
-    acting = any(getattr(part, name) for part in (sc.shocks, sc.policies)
-                 for name in type(part).model_fields)
-    unless = (" while nothing stops that flow (the scenario's shocks and policies, not "
-              "counted here, may)" if acting else "")
-    for c in capacity_checks(sc, make_plan(sc)):
-        if not c.over or (c.element, c.kind) in skip:
-            continue
-        if c.kind == "refiner":
-            grows = (f"unrefined feed piles up there, about {c.planned - c.capacity:,.0f} "
-                     f"{c.unit}{unless}")
-        else:
-            grows = f"its queue will grow for as long as that lasts{unless}"
-        notes.append(f"{lead}planned flow into {c.element} ({c.kind}) is {c.utilisation:.0%} of "
-                     f"its capacity ({c.planned:,.0f} against {fmt_capacity(c.capacity)} "
-                     f"{c.unit}): "
-                     f"{grows} (sim show lists every capacity)")
-    return notes
 
 
 _SHOW_HELP = """Describe SCENARIO's network, shocks and policies in words, and draw the network as
@@ -994,7 +929,7 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
                      default=source is click.core.ParameterSource.DEFAULT)
     sc = load_scenario(scenario, overrides)
     # the notes of this command beyond the scenario's own: the manifest keeps them too
-    run_notes = _set_capacity_notes(scenario, sc, overrides)
+    run_notes = file_override_notes(scenario, sc, overrides)
     for note in [*_override_notes(sc), *run_notes]:
         _err(f"note: {note}")
     if target is not None:

@@ -54,7 +54,15 @@ from sim.experiment.precision import (
 from sim.experiment.precision import select as select_kpis
 from sim.experiment.replication import ReplicationResult, kpi_labels_of
 from sim.experiment.results import KPI_KEYS, Results, short_number
-from sim.experiment.runner import check_count, check_seed, check_where, collect, placed, revalidated
+from sim.experiment.runner import (
+    check_count,
+    check_seed,
+    check_where,
+    collect,
+    overrides_capacity_notes,
+    placed,
+    revalidated,
+)
 from sim.experiment.stats import check_confidence, column_intervals
 from sim.scenario.errors import check_strings
 from sim.scenario.schema import MONTH, Scenario
@@ -83,6 +91,9 @@ class Arm:
     known_notes: int = 0
     """Notes a loaded scenario held when given (warned of when it was loaded): those after
     them are the comparison's overrides' own."""
+    capacity_notes: list[str] = field(default_factory=list)
+    """The capacities the comparison's overrides overload in the scenario, for a caller
+    of the Python API (``sim compare`` says them before it runs)."""
     code_note: str | None = None
     """Where a resume runs the arm by other code than saved its replications, the note
     saying so, kept in its folder's manifest.json as ``sim run`` keeps its own."""
@@ -627,6 +638,8 @@ def resolve(items: Sequence[Item], overrides: Sequence[str] = (),
                 sc = revalidated(item, overrides)
             arms.append(Arm(sc.name, f"<scenario {sc.name}>", sc, -1,
                             known_notes=len(meta_of(item).notes)))
+            if for_python:
+                arms[-1].capacity_notes = overrides_capacity_notes(item, sc, overrides)
         else:
             path = Path(item)
             if path.is_dir():
@@ -644,6 +657,8 @@ def resolve(items: Sequence[Item], overrides: Sequence[str] = (),
                 with _naming_scenario(str(path), overrides, items, item):
                     sc = load_scenario(path, overrides)
                 arms.append(Arm(sc.name, str(path), sc, -1))
+                if for_python:
+                    arms[-1].capacity_notes = overrides_capacity_notes(path, sc, overrides)
             else:
                 raise ExperimentError("no such scenario file or results folder", what=str(path),
                                       hint="check the path; folders must be written by sim run")
@@ -824,7 +839,9 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
     notes = (identical_notes(arms, overrides, for_python) + seed_notes(arms, root, for_python)
              + period_notes(arms, for_python) + initial_stock_notes(arms, for_python)
              + series_period_notes(arms, for_python) + regime_window_notes(arms)
-             + _override_notes(arms, for_python) + extends_notes(arms))
+             + _override_notes(arms, for_python) + extends_notes(arms)
+             + labelled_notes([a.label for a in arms], [a.capacity_notes for a in arms],
+                              at_end=True))
     runnable = [a for a in arms if a.runs]
     jobs = [Job.of(a.scenario, a.seed) for a in runnable]
     chosen: list[int] = []  # reference KPI columns a target measures

@@ -440,12 +440,19 @@ def run(sc: Scenario | str | os.PathLike[str], replications: int | None = None, 
         # of when it was loaded
         known = len(meta_of(given).notes) if isinstance(given, Scenario) else 0
         warn_notes(meta_of(sc).notes[known:])
+    # as sim run says them: the capacities the overrides overload (a notebook's exercise
+    # cut Kasumbalesa to 250 trucks a day for the whole year without a word; review 172)
+    capacity = overrides_capacity_notes(given, sc, overrides)
+    if capacity:
+        from sim.scenario.loader import warn_notes
+
+        warn_notes(capacity)
     seed = int(seed)  # a numpy integer is reported and saved as a plain one
     if out is not None:
         with python_wording("run"):
             return _run_to_folder(sc, replications, seed, workers, sink, progress, executor,
                                   backend, scheduler, dask_local, Path(out), force, resume,
-                                  figures, settings, metrics)
+                                  figures, settings, metrics, capacity)
     given_n = replications is not None
     replications = 1 if replications is None else int(replications)
     if settings is not None:
@@ -519,20 +526,36 @@ def _target_settings(target_ci: float | None, metrics: Sequence[str],
     return target
 
 
+def overrides_capacity_notes(given: Scenario | str | os.PathLike[str], sc: Scenario,
+                             overrides: Sequence[str]) -> list[str]:
+    """The capacity notes ``overrides`` bring about in ``sc``, the scenario ``given`` (a
+    file or a Scenario) changed by them (see
+    :func:`sim.scenario.capacity.override_capacity_notes`)."""
+    from sim.scenario.capacity import PYTHON_LEAD, file_override_notes, override_capacity_notes
+
+    if not overrides:
+        return []
+    if isinstance(given, Scenario):
+        return override_capacity_notes(given, sc, PYTHON_LEAD)
+    return file_override_notes(given, sc, overrides, PYTHON_LEAD)
+
+
 def _run_to_folder(sc: Scenario, replications: int | None, seed: int, workers: int | None,
                    sink: Sink | None, progress: Callable[[int], None] | None,
                    executor: Executor | None, backend: Backend | None,
                    scheduler: str | None, dask_local: bool, out: Path, force: bool,
                    resume: bool, figures: bool,
                    settings: Callable[..., Target] | None = None,
-                   metrics: Sequence[str] = ()) -> Results:
+                   metrics: Sequence[str] = (), notes: Sequence[str] = ()) -> Results:
     """:func:`run` with ``out``: the :class:`FolderRun` ``sim run --out`` makes. With a
     precision target (``settings``, from ``metrics``), run.json records it (see
     :func:`precision_record`), as ``sim run --target-ci`` records it in its command, so
-    that the hint that finishes an interrupted run goes on to the same target."""
+    that the hint that finishes an interrupted run goes on to the same target. ``notes``
+    (said already) are kept in manifest.json, as sim run keeps its own."""
     from sim.output.folder import mixed_code_note
 
     folder_run = FolderRun(out, force=force, resume=resume, abandon_failed=True)
+    folder_run.notes.extend(notes)
     info = folder_run.check()
     mixed = mixed_code_note(info, out, sc) if resume else None
     if mixed:

@@ -931,6 +931,14 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
     points = PointScenarios(scenario, overrides)
     points.for_python = for_python
     param_notes = points.check(parsed)
+    if for_python:
+        # as sim sweep says them before it runs (it prints its own)
+        from sim.experiment.runner import overrides_capacity_notes
+
+        capacity = overrides_capacity_notes(scenario, points.base, overrides)
+        for text in capacity:
+            warnings.warn(text, UserWarning, stacklevel=3)
+        param_notes = [*capacity, *param_notes]
     # before anything is run: a typo costs nothing (the rows, once the points are built)
     check_metrics(specs, points.base, rows=False)
     jobs = []

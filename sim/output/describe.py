@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
 
+from sim.scenario.capacity import capacity_checks, fmt_capacity
 from sim.scenario.checks import mine_routes
 from sim.scenario.plan import (
     Plan,
@@ -36,58 +36,6 @@ ON_CLOSURE_WORDS = {
 """How ``sim show`` says what each ``on_closure`` does."""
 
 
-@dataclass
-class CapacityCheck:
-    """One capacity compared with its planned load (both per year, same unit)."""
-
-    element: str
-    """What is checked, as shown: a site or lane id, with the commodity for a refiner."""
-    kind: str
-    capacity: float
-    planned: float
-    unit: str
-    at: str
-    """The site or lane id the capacity belongs to."""
-
-    @property
-    def utilisation(self) -> float:
-        return self.planned / self.capacity if self.capacity > 0 else float("inf")
-
-    @property
-    def over(self) -> bool:
-        return self.planned > self.capacity * (1 + 1e-9)
-
-
-def capacity_checks(sc: Scenario, plan: Plan) -> list[CapacityCheck]:
-    """Every capacity in the network against its planned yearly load."""
-    out = []
-    for sid, site in sc.sites.items():
-        if site.kind == "border_post":
-            out.append(CapacityCheck(sid, "border post", site.clearance_trucks_per_day
-                                     * DAYS_PER_YEAR, plan.site_trucks.get(sid, 0.0),
-                                     "trucks/yr", sid))
-        elif site.kind == "refiner":
-            for com, cap in site.capacity_t_per_year.items():
-                out.append(CapacityCheck(f"{sid} ({com})", "refiner", cap,
-                                         plan.refiner_feed.get((sid, com), 0.0), "t/yr", sid))
-        elif site.kind == "port" and site.throughput_t_per_day is not None:
-            out.append(CapacityCheck(sid, "port", site.throughput_t_per_day * DAYS_PER_YEAR,
-                                     plan.site_product_t.get(sid, 0.0), "t product/yr", sid))
-    for lid, lane in sc.lanes.items():
-        planned = plan.lane_product_t.get(lid, 0.0)
-        if lane.capacity_t_per_day is not None:
-            out.append(CapacityCheck(lid, f"{lane.mode} lane", lane.capacity_t_per_day
-                                     * DAYS_PER_YEAR, planned, "t product/yr", lid))
-        elif lane.capacity_trucks_per_day is not None:
-            out.append(CapacityCheck(lid, f"{lane.mode} lane", lane.capacity_trucks_per_day
-                                     * DAYS_PER_YEAR, plan.lane_trucks.get(lid, 0.0),
-                                     "trucks/yr", lid))
-        if lane.sailing is not None:
-            cap = lane.sailing.vessel_t * DAYS_PER_YEAR / lane.sailing.interval_days.mean()
-            out.append(CapacityCheck(lid, "sailings", cap, planned, "t product/yr", lid))
-    return out
-
-
 def _stocks(lead: str, stocks: dict[str, float]) -> str:
     """``lead`` and the tonnes of each commodity in ``stocks`` (``; in stock on the start
     date cobalt 47,500 t``), or "" when it holds none."""
@@ -98,12 +46,6 @@ def _stocks(lead: str, stocks: dict[str, float]) -> str:
 def _t(x: float) -> str:
     # tonnes as fmt_capacity gives them: gold's 0.13 t a year printed as 0
     return fmt_capacity(x)
-
-
-def fmt_capacity(x: float) -> str:
-    """A capacity for text: whole numbers from 100 up (36,525), three significant figures
-    below (0.00365), so that a small capacity does not print as 0."""
-    return f"{x:,.0f}" if x == 0 or abs(x) >= 100 else f"{x:.3g}"
 
 
 def _dist(d: object) -> str:

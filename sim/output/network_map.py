@@ -31,8 +31,8 @@ from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox
 
 from sim.output import style as st
-from sim.output.describe import capacity_checks
 from sim.output.errors import FigureError
+from sim.scenario.capacity import capacity_checks
 from sim.scenario.plan import Plan, make_plan
 from sim.scenario.schema import Scenario
 

@@ -8,7 +8,8 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.output.describe import describe_ramp_up, fmt_capacity
+from sim.output.describe import describe_ramp_up
+from sim.scenario.capacity import fmt_capacity
 from sim.scenario.schema import Mine, Scenario
 from sim.scenario.shock_checks import (
     CHANNEL_FILTERED,

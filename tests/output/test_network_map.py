@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 from matplotlib.colors import to_rgba
 
-from sim.output.describe import capacity_checks
 from sim.output.network_map import network_figure
 from sim.scenario import load_scenario
+from sim.scenario.capacity import capacity_checks
 from sim.scenario.plan import make_plan
 
 BASELINE = Path(__file__).resolve().parents[2] / "scenarios" / "baseline.yaml"

@@ -243,7 +243,7 @@ def test_a_limit_in_trucks_on_a_sea_or_rail_lane_is_refused(tmp_path: Path) -> N
 
 
 def test_a_small_capacity_prints_with_significant_figures(tmp_path: Path) -> None:
-    from sim.output.describe import fmt_capacity
+    from sim.scenario.capacity import fmt_capacity
 
     assert fmt_capacity(36525.0) == "36,525"
     assert fmt_capacity(0.0521786) == "0.0522"

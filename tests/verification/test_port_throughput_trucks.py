@@ -15,8 +15,9 @@ from queue_theory import t_interval
 
 import sim
 from sim.cli import main
-from sim.output.describe import capacity_checks, describe
+from sim.output.describe import describe
 from sim.scenario import scenario_from_dict
+from sim.scenario.capacity import capacity_checks
 from sim.scenario.plan import make_plan
 
 T_PER_DAY = 1.0  # what the mine sends: 1 t a day

@@ -1,0 +1,148 @@
+"""Capacities against the flow a scenario plans through them, and the notes that say which
+it overloads: valid input, but a queue there grows for as long as the load lasts, which is
+worth knowing before a long run (``sim validate``, ``sim show``, ``sim run``, and
+:func:`sim.run` where its overrides bring one about)."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Container, Sequence
+from dataclasses import dataclass
+
+from sim.scenario.plan import Plan, make_plan
+from sim.scenario.schema import Scenario
+from sim.units import DAYS_PER_YEAR
+
+
+@dataclass
+class CapacityCheck:
+    """One capacity compared with its planned load (both per year, same unit)."""
+
+    element: str
+    """What is checked, as shown: a site or lane id, with the commodity for a refiner."""
+    kind: str
+    capacity: float
+    planned: float
+    unit: str
+    at: str
+    """The site or lane id the capacity belongs to."""
+
+    @property
+    def utilisation(self) -> float:
+        return self.planned / self.capacity if self.capacity > 0 else float("inf")
+
+    @property
+    def over(self) -> bool:
+        return self.planned > self.capacity * (1 + 1e-9)
+
+
+def capacity_checks(sc: Scenario, plan: Plan) -> list[CapacityCheck]:
+    """Every capacity in the network against its planned yearly load."""
+    out = []
+    for sid, site in sc.sites.items():
+        if site.kind == "border_post":
+            out.append(CapacityCheck(sid, "border post", site.clearance_trucks_per_day
+                                     * DAYS_PER_YEAR, plan.site_trucks.get(sid, 0.0),
+                                     "trucks/yr", sid))
+        elif site.kind == "refiner":
+            for com, cap in site.capacity_t_per_year.items():
+                out.append(CapacityCheck(f"{sid} ({com})", "refiner", cap,
+                                         plan.refiner_feed.get((sid, com), 0.0), "t/yr", sid))
+        elif site.kind == "port" and site.throughput_t_per_day is not None:
+            out.append(CapacityCheck(sid, "port", site.throughput_t_per_day * DAYS_PER_YEAR,
+                                     plan.site_product_t.get(sid, 0.0), "t product/yr", sid))
+    for lid, lane in sc.lanes.items():
+        planned = plan.lane_product_t.get(lid, 0.0)
+        if lane.capacity_t_per_day is not None:
+            out.append(CapacityCheck(lid, f"{lane.mode} lane", lane.capacity_t_per_day
+                                     * DAYS_PER_YEAR, planned, "t product/yr", lid))
+        elif lane.capacity_trucks_per_day is not None:
+            out.append(CapacityCheck(lid, f"{lane.mode} lane", lane.capacity_trucks_per_day
+                                     * DAYS_PER_YEAR, plan.lane_trucks.get(lid, 0.0),
+                                     "trucks/yr", lid))
+        if lane.sailing is not None:
+            cap = lane.sailing.vessel_t * DAYS_PER_YEAR / lane.sailing.interval_days.mean()
+            out.append(CapacityCheck(lid, "sailings", cap, planned, "t product/yr", lid))
+    return out
+
+
+def fmt_capacity(x: float) -> str:
+    """A capacity for text: whole numbers from 100 up (36,525), three significant figures
+    below (0.00365), so that a small capacity does not print as 0."""
+    return f"{x:,.0f}" if x == 0 or abs(x) >= 100 else f"{x:.3g}"
+
+
+WORSE_BY = 0.05
+"""How much higher (a share of the file's) an override must make a capacity's overload, one
+the file already has, for it to be noted as the override's (review 169: a cobalt refiner
+cut from 121% to 207% of its capacity went unnoted)."""
+
+
+def over_capacity(sc: Scenario) -> dict[tuple[str, str], float]:
+    """The utilisation (planned flow over capacity) of every capacity below the flow
+    ``sc`` plans through it, by (element, kind)."""
+    return {(c.element, c.kind): c.utilisation for c in capacity_checks(sc, make_plan(sc))
+            if c.over}
+
+
+def capacity_notes(sc: Scenario, skip: Container[tuple[str, str]] = (),
+                   lead: str = "") -> list[str]:
+    """Capacities below the flow the scenario plans through them. Those whose (element,
+    kind) is in ``skip`` are left out; ``lead`` begins each note."""
+    notes = []
+    # the plan is the flow with nothing in force: a ban or a closure stops some of it, so
+    # the note says so rather than promise a pile-up the scenario's own ban prevents
+    acting = any(getattr(part, name) for part in (sc.shocks, sc.policies)
+                 for name in type(part).model_fields)
+    unless = (" while nothing stops that flow (the scenario's shocks and policies, not "
+              "counted here, may)" if acting else "")
+    for c in capacity_checks(sc, make_plan(sc)):
+        if not c.over or (c.element, c.kind) in skip:
+            continue
+        if c.kind == "refiner":
+            grows = (f"unrefined feed piles up there, about {c.planned - c.capacity:,.0f} "
+                     f"{c.unit}{unless}")
+        else:
+            grows = f"its queue will grow for as long as that lasts{unless}"
+        notes.append(f"{lead}planned flow into {c.element} ({c.kind}) is {c.utilisation:.0%} of "
+                     f"its capacity ({c.planned:,.0f} against {fmt_capacity(c.capacity)} "
+                     f"{c.unit}): "
+                     f"{grows} (sim show lists every capacity)")
+    return notes
+
+
+PYTHON_LEAD = "with these overrides, "
+"""How a note of :func:`override_capacity_notes` begins for a caller of the Python API."""
+
+
+def override_capacity_notes(base: Scenario | None, sc: Scenario,
+                            lead: str = "with --set, ") -> list[str]:
+    """The capacity notes of ``sc`` that overrides of the scenario ``base`` brought about
+    (a capacity below its planned flow with them, not in ``base``, or further below it by
+    more than :data:`WORSE_BY`; with no ``base``, which the overrides alone made valid,
+    every one). A capacity the file itself overloads is the scenario's, which ``sim
+    validate`` and ``sim show`` report, and would be repeated at every run of it (the
+    baseline's Chinese cobalt refiners)."""
+    before = over_capacity(base) if base is not None else {}
+    now = over_capacity(sc)
+    skip = {key for key, load in before.items() if now.get(key, 0.0) <= load * (1 + WORSE_BY)}
+    return capacity_notes(sc, skip=skip, lead=lead)
+
+
+def file_override_notes(path: str | os.PathLike[str], sc: Scenario,
+                        overrides: Sequence[str], lead: str = "with --set, ") -> list[str]:
+    """:func:`override_capacity_notes` of ``sc``, the scenario file ``path`` loaded with
+    ``overrides``, against the file alone (none without overrides)."""
+    if not overrides:
+        return []
+    from sim.scenario.errors import ScenarioError
+    from sim.scenario.loader import load_scenario
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the file's own notes are said where it loads
+            base: Scenario | None = load_scenario(path)
+    except ScenarioError:
+        base = None  # the overrides make the file valid: every note is theirs
+    return override_capacity_notes(base, sc, lead)
