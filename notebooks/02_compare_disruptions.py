@@ -60,7 +60,14 @@ import pandas as pd
 
 import sim
 from sim.output.figures import compare_series_figure, forest_figure
-from sim.output.tables import PRICE_PEAK, at_cap, cap_bounds, cap_runs
+from sim.output.tables import (
+    CONTROL_HHI_NOTE,
+    PRICE_PEAK,
+    at_cap,
+    cap_bounds,
+    cap_runs,
+    rising_share_note,
+)
 
 REPS = int(os.environ.get("SIM_NOTEBOOK_REPS", "20"))
 pd.options.display.float_format = "{:,.2f}".format  # no scientific notation in tables
@@ -131,6 +138,13 @@ print(f"\nChinese refiners' cobalt feed on {ban_sc.start}: export ban {feed:,.0f
 # the cap: the difference is at least this) or `≤` (the reference at the cap), with no
 # interval (`-`, no difference at all, where both are at the cap), and names who is at the
 # cap beside the metric.
+#
+# `control_hhi` (in the US partnership's and the combined scenario's rows) is the
+# concentration of control over the channels, and it counts the informal channel as one
+# controller, however many armed groups and traders it stands for. So a rise in it does not
+# by itself say that one channel took control: read who controls supply from each
+# channel's share of the metal delivered, further down. The sentences of those two
+# scenarios end with the note `sim compare` prints beside the index.
 
 # %%
 KEYS = ["commodity", "channel", "site", "metric", "unit"]
@@ -162,13 +176,26 @@ QUESTIONS = {
 }
 
 
+PAIRED: dict[str, pd.DataFrame] = {}
+
+
+def paired(scenario: str) -> pd.DataFrame:
+    """``sim.compare``'s table of ``scenario`` and its reference (every KPI, by channel and
+    site too), each named by its label here."""
+    if scenario not in PAIRED:
+        reference = REFERENCE[scenario]
+        t = sim.compare([results[reference], results[scenario]], workers=1)
+        # The table names each scenario by its file's name, the reference first: use ours.
+        t["scenario"] = t["scenario"].map(dict(zip(t["scenario"].unique(),
+                                                   (reference, scenario), strict=True)))
+        PAIRED[scenario] = t
+    return PAIRED[scenario]
+
+
 def versus(scenario: str) -> pd.DataFrame:
     """Every KPI of ``scenario`` against its reference, paired by replication."""
     reference = REFERENCE[scenario]
-    t = sim.compare([results[reference], results[scenario]], workers=1)
-    # The table names each scenario by its file's name, the reference first: use ours.
-    t["scenario"] = t["scenario"].map(dict(zip(t["scenario"].unique(), (reference, scenario),
-                                               strict=True)))
+    t = paired(scenario)
     ref = t[t.scenario == reference][[*KEYS, "mean"]].rename(columns={"mean": "reference_mean"})
     out = t[t.scenario == scenario].merge(ref, on=KEYS)
     return out.assign(reference=reference,
@@ -183,6 +210,19 @@ def comparable(a: sim.Results, b: sim.Results) -> bool:
         return sc.start, sc.horizon, sc.warmup_days
 
     return a.seed == b.seed and period(a) == period(b)
+
+
+def control_notes(table: pd.DataFrame, scenario: str, shown: list[str],
+                  same_run: bool) -> list[str]:
+    """The notes ``sim compare`` prints under the numbers of who controls supply in
+    ``scenario`` (``table`` as :func:`paired` gives it), for the metrics ``shown``: what
+    control_hhi does not say, and each channel whose share of the metal delivered rose
+    while its tonnes fell."""
+    notes = [CONTROL_HHI_NOTE] if "control_hhi" in shown else []
+    # tonnes over another period or without common random numbers say nothing of a loss
+    rose = (rising_share_note(table, scenario)
+            if "delivered_share" in shown and same_run else "")
+    return notes + ([rose] if rose else [])
 
 
 def pick(table: pd.DataFrame, rows: list[tuple[str, str, str, str]]) -> pd.DataFrame:
@@ -260,7 +300,9 @@ def peak_words(mean: float, n_at: int, n: int, cap: float) -> str:
     if n_at == n:
         return f"at the cap of {cap:g} x in every replication"
     if n_at:
-        return f"{amount(mean, 'ratio')} (at the cap of {cap:g} x in {n_at} of {n} replications)"
+        # the capped replications hold the mean down: it is a lower bound, as in the tables
+        return (f"≥ {amount(mean, 'ratio')} (at the cap of {cap:g} x in {n_at} of {n} "
+                f"replications)")
     return amount(mean, "ratio")
 
 
@@ -299,8 +341,12 @@ def sentence(row: pd.Series) -> str:
             f"{amount(low, row['unit'])} to {amount(high, row['unit'])})")
 
 
-for _, row in key_results.iterrows():
-    print(sentence(row))
+for scenario, rows in key_results.groupby("scenario", sort=False):
+    for _, row in rows.iterrows():
+        print(sentence(row))
+    for note in control_notes(paired(scenario), scenario, list(rows["metric"]),
+                              bool(rows["comparable"].iloc[0])):
+        print(note)
 
 # %% [markdown]
 # Cobalt is where the scenarios part ways. For each scenario: cobalt exported, the
@@ -354,9 +400,11 @@ demand = ban_total("consumed_t") + ban_total("shortfall_t")
 n_at, n_reps, _cap = peak_at_cap("export ban", "cobalt")
 peak_text = (f"the price index reaches the model's cap of {cap:g} times the reference price "
              f"in every replication" if n_at == n_reps else
-             f"the price index peaks at {ban_total('price_peak_ratio'):.2f} times the reference "
-             f"price (the mean over replications; at the model's cap of {cap:g} in {n_at} of "
-             f"{n_reps})")
+             f"the price index peaks at ≥ {ban_total('price_peak_ratio'):.2f} times the "
+             f"reference price (the mean over replications, held down by the model's cap of "
+             f"{cap:g}, reached in {n_at} of {n_reps})" if n_at else
+             f"the price index peaks at {ban_total('price_peak_ratio'):.2f} times the "
+             f"reference price (the mean over replications)")
 print(f"Export ban: stocks outside the DRC carry consumption until {first_short:%d %B %Y} "
       f"(median replication; first day below 95% of demand met). Over the period consumers "
       f"go short by {ban_total('shortfall_t'):,.0f} t ({ban_total('shortfall_t') / demand:.0%} "
@@ -450,9 +498,18 @@ for label in ("baseline", "status quo with leakage", "US partnership"):
 
 # %% [markdown]
 # Who controls the cobalt delivered: each channel's share, by scenario. Read the US
-# partnership against the status quo with leakage, its reference.
+# partnership against the status quo with leakage, its reference. A share is of the metal
+# delivered, so a channel's share rises when it loses less than the others do: the lines
+# printed above the table, the notes `sim compare` prints, name each channel whose share
+# rose against its scenario's reference while its tonnes fell (both intervals clear of
+# zero). Such a channel lost least; it did not gain.
 
 # %%
+for scenario, reference in REFERENCE.items():
+    cobalt_rows = paired(scenario)[paired(scenario)["commodity"] == "cobalt"]
+    for note in control_notes(cobalt_rows, scenario, ["delivered_share"],
+                              comparable(results[reference], results[scenario])):
+        print(note)
 share_rows = []
 for label, res in named:
     s = res.summary()
