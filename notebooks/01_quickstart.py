@@ -232,11 +232,23 @@ with tempfile.TemporaryDirectory() as tmp:
 # ## What to try next
 #
 # * Change a parameter with an override and rerun, e.g.
-#   `overrides=["sites.kasumbalesa.clearance_trucks_per_day=250"]` (the January 2025 cut
-#   from 450 to 250 trucks a day, shocks.md A4 [L9]), and look at `mean_lead_time_days` and
-#   the Kasumbalesa rows of `res.summary()` (`site == "kasumbalesa"`).
-# * Run longer or more replications (`horizon_days=730`, `replications=50`) and watch the
-#   confidence intervals narrow.
+#   `overrides=["sites.kasumbalesa.clearance_trucks_per_day=250"]`, and look at
+#   `mean_lead_time_days` and the Kasumbalesa rows of `res.summary()` (`site ==
+#   "kasumbalesa"`). An override holds for the whole run: this is a permanent cut to 250
+#   trucks a day, below what the mines send that way (planned flow into Kasumbalesa is 168%
+#   of its capacity, as `sim validate scenarios/baseline.yaml --set
+#   sites.kasumbalesa.clearance_trucks_per_day=250` notes), so the queue at the border
+#   grows all year: with 10 replications the cobalt lead time goes from about 56 to 183
+#   days and copper runs about 525,000 t short. The real cut of January 2025, from 450 to
+#   250 trucks a day (shocks.md A4 [L9]), is the event `kasumbalesa_clearance_cut` in
+#   `scenarios/corridor_shocks.yaml`: 30 days from 6 January 2025 (its length is a
+#   judgement, since none was found), beside the other corridor failures of 2025-26.
+# * More replications (`replications=50`) narrow the confidence intervals, roughly as one
+#   over the square root of their number. A longer run (`horizon_days=730`) does not
+#   narrow them the same way: totals grow with the period, and so does the width of their
+#   intervals in tonnes (cobalt delivered: about 9,500 t wide over one year, 11,300 t over
+#   two, with 10 replications); only the width relative to the total shrinks, and that of
+#   some averages, such as cobalt's mean lead time.
 # * Compare scenarios with paired differences: notebook `02_compare_disruptions`.
 # * Ask which parameters matter: notebook `03_sensitivity`, or `sim sweep` on the command
 #   line.
