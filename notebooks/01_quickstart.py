@@ -235,10 +235,9 @@ with tempfile.TemporaryDirectory() as tmp:
 #   `overrides=["sites.kasumbalesa.clearance_trucks_per_day=250"]`, and look at
 #   `mean_lead_time_days` and the Kasumbalesa rows of `res.summary()` (`site ==
 #   "kasumbalesa"`). An override holds for the whole run: this is a permanent cut to 250
-#   trucks a day, below what the mines send that way (planned flow into Kasumbalesa is 168%
-#   of its capacity, as `sim validate scenarios/baseline.yaml --set
-#   sites.kasumbalesa.clearance_trucks_per_day=250` notes), so the queue at the border
-#   grows all year: with 10 replications the cobalt lead time goes from about 56 to 183
+#   trucks a day, below what the mines send that way (`sim.run` warns that the planned flow
+#   into Kasumbalesa is then 168% of its capacity), so the queue at the border grows all
+#   year: with 10 replications the cobalt lead time goes from about 56 to 183
 #   days and copper runs about 525,000 t short. The real cut of January 2025, from 450 to
 #   250 trucks a day (shocks.md A4 [L9]), is the event `kasumbalesa_clearance_cut` in
 #   `scenarios/corridor_shocks.yaml`: 30 days from 6 January 2025 (its length is a

@@ -17,6 +17,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import sim
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 NB01 = NOTEBOOKS / "01_quickstart.py"
@@ -192,7 +194,14 @@ def test_01_the_kasumbalesa_exercise_is_a_permanent_cut() -> None:
     prose = _prose(NB01)
     assert "(the January 2025 cut from 450 to 250 trucks a day" not in prose
     assert "this is a permanent cut to 250 trucks a day" in prose
-    assert "planned flow into Kasumbalesa is 168% of its capacity" in prose
+    assert "the planned flow into Kasumbalesa is then 168% of its capacity" in prose
+    # as sim.run warns of it
+    from sim.experiment.runner import overrides_capacity_notes
+
+    cut = ["sites.kasumbalesa.clearance_trucks_per_day=250"]
+    baseline = ROOT / "scenarios" / "baseline.yaml"
+    notes = overrides_capacity_notes(baseline, sim.load_scenario(baseline, cut), cut)
+    assert any("planned flow into kasumbalesa (border post) is 168%" in n for n in notes)
     assert "the event `kasumbalesa_clearance_cut` in `scenarios/corridor_shocks.yaml`: 30 " \
            "days from 6 January 2025" in prose
     import yaml
