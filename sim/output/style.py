@@ -9,6 +9,7 @@ and fonts live in :data:`RC`, applied with :func:`styled` while a figure is buil
 from __future__ import annotations
 
 import io
+import math
 import textwrap
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -90,17 +91,52 @@ MARKET_COLORS = {"CHN": "#e8847a", "USA": "#86c9bf"}
 """A market's colour when its country is drawn in the same figure (a light shade of the
 country's hue): the two keys may not share one."""
 
-EXTRA_COLORS = ["#ff7f0e", "#9467bd", "#bcbd22", "#e377c2", "#17becf", "#2ca02c",
-                "#fdbf6f", "#6a3d9a", "#b15928", "#a6cee3", "#b2df8a", "#cab2d6"]
+EXTRA_COLORS = ["#b32666", "#00bf80", "#8099ff", "#667300", "#e377c2", "#995980",
+                "#d9a673", "#596633", "#ff7399", "#a6b373", "#b3a6d9", "#e699b3"]
 """Colours, in order, of the keys (channels, countries, markets) with none of their own
-(:func:`key_colors`); none is one of the fixed colours above, nor near one, nor black
-(the colour of the means a figure marks over its keys' colours)."""
+(:func:`key_colors`), and of a commodity with none of its own (:func:`commodity_color`);
+none is one of the fixed colours of this module, nor near one
+(:func:`colour_distance` at least :data:`MIN_COLOUR_DISTANCE`), nor near another, black
+(the colour of the means a figure marks over its keys' colours) or white (the page).
+Review 175: lithium took #b15928, 11 apart from copper's #b8651b, and four of the twelve
+were scenario colours; the fixed colours crowd the saturated hues, so these are the pinks,
+olives and pale blues between them."""
 CLOSED_COLOR = "#d62728"
 NEUTRAL = "#555555"
 BAND_ALPHA = 0.18
 """Transparency of the 5-95% band across replications."""
 CI_ALPHA = 0.40
 """Transparency of the 95% confidence band of the mean."""
+
+
+MIN_COLOUR_DISTANCE = 24.0
+"""Least :func:`colour_distance` of each of :data:`EXTRA_COLORS` from every fixed colour
+of this module, black, white and each other (lithium's #b15928 was 11 from copper's, and
+its lines read as copper's)."""
+
+
+def colour_distance(a: str, b: str) -> float:
+    """How far apart two colours look: the CIE76 colour difference (Delta E*ab), the
+    Euclidean distance between their CIELAB coordinates (sRGB, D65 white); about 2.3 is
+    the least difference seen side by side."""
+    return math.dist(_lab(a), _lab(b))
+
+
+def _lab(color: str) -> tuple[float, float, float]:
+    from matplotlib.colors import to_rgb
+
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(color)]
+    rows = ((0.4124564, 0.3575761, 0.1804375), (0.2126729, 0.7151522, 0.0721750),
+            (0.0193339, 0.1191920, 0.9503041))
+    white = (0.95047, 1.0, 1.08883)
+    fx, fy, fz = (_lab_f(sum(m * c for m, c in zip(row, lin, strict=True)) / w)
+                  for row, w in zip(rows, white, strict=True))
+    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
+
+
+def _lab_f(t: float) -> float:
+    d = 6 / 29
+    return t ** (1 / 3) if t > d ** 3 else t / (3 * d * d) + 4 / 29
 
 
 def _pick(table: dict[str, str], name: str) -> str:
