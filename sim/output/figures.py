@@ -1788,6 +1788,15 @@ def forest_figure(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
     names = [n for n, _r in named[1:]]
     ref = named[0][0]
     ref_short = short_name(ref, 22, 1)
+    lacking = {com: {n for n, res in named if _lacks(res, com)} for com in coms}
+    if coms and set(coms) & set(_scenario_commodities(named[0][1])):
+        # a commodity only the reference has gives no difference rows: without a column
+        # of its own it vanished from the figure (review 175)
+        for com in _scenario_commodities(named[0][1]):
+            missing = {n for n, res in named[1:] if _lacks(res, com)}
+            if com not in coms and missing:
+                coms.append(com)
+                lacking[com] = missing
     fig = st.new_figure(st.WIDTH, len(shown) * (0.3 * max(len(names), 1) + 0.95) + 0.9)
     axes = fig.subplots(len(shown), len(coms), squeeze=False, sharey=True)
     ys = {name: len(names) - 1 - i for i, name in enumerate(names)}
@@ -1811,19 +1820,30 @@ def forest_figure(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
                 ax.annotate(com, (0.5, 1.0), xycoords="axes fraction", xytext=(0, 14),
                             textcoords="offset points", ha="center", va="bottom",
                             fontsize=10, fontweight="bold", color="#222222")
+            absent = lacking.get(com, set())
             if part.empty:
                 ax.set_title(title)
                 # paired_differences leaves out the price peaks of a price not modelled
-                _empty(ax, f"price not modelled for {com}" if metric == "price_peak_ratio"
+                _empty(ax, "not in " + ", ".join(short_name(n, 22, 1) for n in names)
+                       if names and absent >= set(names)
+                       else f"price not modelled for {com}" if metric == "price_peak_ratio"
                        else f"no {metric} for {com}")
                 ax.set_axis_off()
                 continue
             cap_labels: list[tuple[float, float, str]] = []
             estimates = []  # rows with their intervals, as opposed to bounds at a cap
+            # rows with no difference to draw, and why (review 175: a commodity the
+            # reference lacks went through nan_to_num and was labelled "no difference")
+            blanks = [(ys[n], "not in this scenario") for n in names
+                      if n in absent and n not in set(part["scenario"])]
             for k, row in enumerate(part.itertuples()):
                 if row.scenario not in ys:
                     continue
                 y = ys[row.scenario]
+                if math.isnan(row.diff):
+                    blanks.append((y, f"not in {ref_short}" if ref in absent
+                                   else _no_value_text(row, ref_short)))
+                    continue
                 color = st.scenario_color(names.index(row.scenario) + 1)
                 ref_capped = com in at_caps.get(ref, set())
                 capped = com in at_caps.get(row.scenario, set())
@@ -1852,13 +1872,20 @@ def forest_figure(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
                 part[["diff", "ci_low", "ci_high"]].iloc[estimates].to_numpy(dtype=float).ravel(),
                 np.array([x for x, _y, _t in cap_labels], dtype=float)])
             flat = bool(np.all(np.nan_to_num(values) == 0))
+            drawn = bool(estimates or cap_labels)
             if flat:
                 ax.set_xlim(-1, 1)
-                ax.set_xticks([0])
+                # no zero tick and line where nothing is drawn: they read as a difference of 0
+                ax.set_xticks([0] if drawn else [])
                 if estimates or any(not math.isnan(x) for x, _y, _t in cap_labels):
                     ax.text(0.98, 0.5, "no difference", transform=ax.transAxes, ha="right",
                             va="center", fontsize=7, color=st.NEUTRAL)
-            ax.axvline(0.0, color="black", lw=0.8)
+            if drawn:
+                ax.axvline(0.0, color="black", lw=0.8)
+            for y, text in blanks:
+                ax.annotate(text, (0.5, y), xycoords=("axes fraction", "data"), ha="center",
+                            va="center", fontsize=7, color=st.NEUTRAL,
+                            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
             unit = part["unit"].iloc[0]
             ax.set_xlabel(f"difference from {ref_short} ({unit})", fontsize=8)
             ax.set_title(title)
@@ -1907,6 +1934,26 @@ def forest_figure(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
     fig.suptitle(f"Differences from {short_name(ref, 60, 1)} with 95% confidence intervals, "
                  f"each panel on its own scale\n{how}")
     return fig
+
+
+def _scenario_commodities(res: Results | None) -> list[str]:
+    """The commodities of a run's scenario (none for a scenario given without results)."""
+    return [] if res is None else list(res.scenario.commodities)
+
+
+def _lacks(res: Results | None, commodity: str) -> bool:
+    """Whether a run's scenario has no ``commodity`` (not known without its results)."""
+    return res is not None and commodity not in res.scenario.commodities
+
+
+def _no_value_text(row: object, ref_short: str) -> str:
+    """Why a forest plot row has no difference, where both scenarios have the commodity:
+    a KPI with no value (a lead time with nothing delivered) on one side, or no pairs."""
+    if math.isnan(getattr(row, "reference_mean", math.nan)):
+        return f"no value in {ref_short}"
+    if math.isnan(getattr(row, "mean", math.nan)):
+        return "no value in this scenario"
+    return "no pairs of replications"
 
 
 def _compare_partial_handle(named: NamedResults) -> Line2D | None:
