@@ -2011,8 +2011,11 @@ def compare_series_figure(named: NamedResults, metric: str = "price_index") -> F
     of the paired differences. A scenario measured over other periods than the reference
     (another start or horizon, or another series period: weekly against monthly) gets no
     difference, and its band in the top row instead. A price index that no
-    scenario models or moves gets no panel (:func:`price_shown`). Raises ``TypeError``
-    unless ``metric`` is a str, ``ValueError`` for another name."""
+    scenario models or moves gets no panel (:func:`price_shown`). The columns are the
+    commodities of every scenario, the reference's first; a scenario without a commodity
+    draws no line in its column (and no difference), which the column's title names, and
+    a column the reference lacks draws no difference at all, saying so. Raises
+    ``TypeError`` unless ``metric`` is a str, ``ValueError`` for another name."""
     from sim.metrics.series import FLOW_METRICS
     from sim.scenario.errors import did_you_mean
 
@@ -2025,9 +2028,11 @@ def compare_series_figure(named: NamedResults, metric: str = "price_index") -> F
         raise ValueError(f"metric {metric!r} is not a series this figure draws ("
                          f"{', '.join(drawn)})" + (f"; did you mean {guess!r}?" if guess else ""))
     ref_name, ref = named[0]
-    coms = list(ref.scenario.commodities)
+    # every scenario's commodities: with the reference's alone, one a variant adds (review
+    # 175: lithium) was drawn nowhere
+    coms = list(dict.fromkeys(c for _n, res in named for c in res.scenario.commodities))
     if metric == "performance":
-        coms = [c for c in coms if c in _demanded(ref)]
+        coms = [c for c in coms if any(c in _demanded(res) for _n, res in named)]
     elif metric == "price_index":
         coms = [c for c in coms if any(price_shown(res, c) for _n, res in named)]
     title = _series_title(metric)
@@ -2056,10 +2061,15 @@ def compare_series_figure(named: NamedResults, metric: str = "price_index") -> F
     for j, com in enumerate(coms):
         ax = axes[0, j]
         above = []  # (scenario, daily price peak) where it is above all that is drawn
+        # a scenario without the commodity has no series: its zeros would be drawn as a
+        # price of 0, or exports of 0
+        lacking = [n for n, res in named if com not in res.scenario.commodities]
         for i, (name, res) in enumerate(named):
+            if name in lacking:
+                continue
             first, last = _short_ends(res)
             vals = values(res, com)
-            banded = i == 0 or i not in diffs
+            banded = i == 0 or i not in diffs or ref_name in lacking
             _band(ax, _mid_dates(res), vals, st.scenario_color(i), name,
                   lw=1.6 if i == 0 else 1.3, ls=st.scenario_linestyle(i),
                   band=banded, partial=last, partial_first=first)
@@ -2072,12 +2082,15 @@ def compare_series_figure(named: NamedResults, metric: str = "price_index") -> F
                 peak = _kpi_mean(res, "price_peak_ratio", com)
                 if _peak_above(peak, top):
                     above.append((name, peak))
+        missing = ("\nnot in " + ", ".join(short_name(n, 20, 1) for n in lacking)
+                   if lacking else "")
         if above:
             # the daily peak of the report's tables, where no line reaches it
             peaks = ", ".join(f"{short_name(n, 20, 1)} {p:.3g}" for n, p in above)
-            ax.set_title(f"{com}: lines are means over each period;\ndaily peak {peaks}")
+            ax.set_title(f"{com}: lines are means over each period;\ndaily peak {peaks}"
+                         f"{missing}")
         else:
-            ax.set_title(f"{com}")
+            ax.set_title(f"{com}{missing}")
         if metric == "performance":
             ax.set_ylabel(Q_AXIS)
             ax.axhline(1.0, color="black", lw=0.7)
@@ -2102,13 +2115,27 @@ def compare_series_figure(named: NamedResults, metric: str = "price_index") -> F
         ax.set_xlabel("")
         low = axes[1, j]
         base = values(ref, com)
-        for i in diffs:
+        compared = [i for i in diffs if named[i][0] not in lacking]
+        for i in compared if ref_name not in lacking else []:
             res = named[i][1]
             m = min(ref.n, res.n)
             first, last = _short_ends(ref)
             _band(low, _mid_dates(ref), values(res, com)[:m] - base[:m], st.scenario_color(i),
                   lw=1.3, ls=st.scenario_linestyle(i), partial=last, partial_first=first)
-        low.axhline(0.0, color="black", lw=0.7)
+        if ref_name in lacking or not compared:
+            # no zero line: it would read as no difference
+            gone = ([ref_name] if ref_name in lacking
+                    else [named[i][0] for i in diffs])
+            size = float(mpl.rcParams["font.size"])
+            width_pt = 0.9 * low.get_position().width * fig.get_figwidth() * 72
+            low.text(0.5, 0.5, st.fit_lines("not in " + ", ".join(short_name(n, 20, 1)
+                                                                  for n in gone),
+                                            width_pt, size),
+                     transform=low.transAxes, ha="center", va="center", color=st.NEUTRAL,
+                     fontsize=size)
+            low.set_yticks([])  # not _empty: its x ticks are the column's (sharex)
+        else:
+            low.axhline(0.0, color="black", lw=0.7)
         low.set_ylabel(f"difference from\n{short_name(ref_name, 20, 1)} ({unit})")
         if metric not in ("price_index", "performance"):
             low.yaxis.set_major_formatter(st.TonnesFormatter())
@@ -2221,7 +2248,7 @@ def compare_figures(named: NamedResults, kpis: Sequence[tuple[str, str, str, str
            ("compare-exports", f"Exports from {named[0][1].scenario.exporting_country} by "
             f"scenario (t/day){below}.",
             compare_series_figure(named, "exported_t"))]
-    if _demanded(named[0][1]):
+    if any(_demanded(res) for _n, res in named):
         out.insert(1, ("compare-performance", "Performance Q(t) = consumption / demand by "
                        f"scenario{below}.", compare_series_figure(named, "performance")))
     return out
