@@ -637,6 +637,32 @@ SMALL_SHARE = 0.02
 """Share of demand below which a panel says how small the network's arrivals are: a line
 at that share of the axis's height is not seen."""
 
+DELIVERY_COLUMNS = 3
+"""Most commodities side by side in the deliveries figure: more wrap onto further pairs of
+rows (review 175: four columns ran gold's title into its neighbours', and lithium's past
+the figure's edge)."""
+
+
+def _panel_grid(n: int, most: int) -> tuple[int, int]:
+    """(rows, columns) of ``n`` panels at most ``most`` a row, the rows as even as can be
+    (four as two and two, not three and one)."""
+    rows = math.ceil(n / most)
+    return rows, math.ceil(n / rows)
+
+
+def _panel_title(ax: Axes, text: str, ncols: int) -> None:
+    """``ax``'s title, each line wrapped to the width of a panel in one of ``ncols``
+    columns of the figure: constrained layout makes room above a title, not beside it, so
+    a long one ran into its neighbour's."""
+    from matplotlib.font_manager import FontProperties
+
+    size = FontProperties(size=mpl.rcParams["axes.titlesize"]).get_size_in_points()
+    fig = ax.get_figure()
+    # a panel's share of its column, the rest its value axis's labels (measured: 0.77
+    # of a third and 0.85 of a half of the figure's 11 inches)
+    width_pt = 0.72 * fig.get_figwidth() / ncols * 72
+    ax.set_title(st.fit_lines(text, width_pt, size))
+
 
 @st.styled
 def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
@@ -648,18 +674,25 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
     95% confidence band of the mean.
     """
     coms = [c for c in _commodities(res, commodity) if c in _demanded(res)]
-    fig = st.new_figure(st.WIDTH, 7.0)
+    blocks, ncols = _panel_grid(max(len(coms), 1), DELIVERY_COLUMNS)
+    fig = st.new_figure(st.WIDTH, 7.0 if blocks == 1 else 1.2 + 5.4 * blocks)
     if not coms:
         _empty(fig.add_subplot(), "no market demands these commodities")
         fig.suptitle(_title(f"Deliveries against demand. {_subtitle(res)}"))
         return fig
-    axes = fig.subplots(2, len(coms), squeeze=False, sharex=True)
+    grid = fig.subplots(2 * blocks, ncols, squeeze=False, sharex=True)
+    # each commodity a column of two panels (deliveries, then Q(t)) in a block of rows
+    pairs = [(grid[2 * (j // ncols), j % ncols], grid[2 * (j // ncols) + 1, j % ncols])
+             for j in range(len(coms))]
+    used = {id(ax) for pair in pairs for ax in pair}
+    for spare in grid.flat:
+        if id(spare) not in used:
+            spare.set_axis_off()
     x = _mid_dates(res)
     first, partial = _short_ends(res)
     whole = _whole(len(x), first, partial)
     banded = whole.stop > whole.start
-    for j, com in enumerate(coms):
-        top, bottom = axes[0, j], axes[1, j]
+    for com, (top, bottom) in zip(coms, pairs, strict=True):
         _band(top, x, _rate(res, _cube(res, com, "market_arrivals_t")), st.NEUTRAL,
               "arrivals from the network", lw=1.0, partial=partial,
               band_label="5-95% of replications", partial_first=first)
@@ -678,7 +711,7 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
         # demand, unexplained
         small = (f"\narrivals from the network {arrivals / demanded:.1%} of demand"
                  if demanded > 0 and 0 < arrivals < SMALL_SHARE * demanded else "")
-        top.set_title(f"{com}: deliveries against demand{small}")
+        _panel_title(top, f"{com}: deliveries against demand{small}", ncols)
         st.tonnes_axis(top, f"{com} ({FLOW_UNIT})")
 
         q = performance(res, com)
@@ -711,10 +744,13 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
             # equal bounds: every replication agreed, which is no spread, not certainty
             note += (" (all equal)" if a == b
                      else f" [{st.format_tonnes(a)}, {st.format_tonnes(b)}]")
-        bottom.set_title(f"{com}: Q(t); {note}")
+        _panel_title(bottom, f"{com}: Q(t); {note}", ncols)
         bottom.set_ylabel(Q_AXIS)
         st.date_axis(bottom, _lone_span(res))
-    _legend(fig, axes.ravel(), res)
+        # shared dates keep tick labels on the figure's last row only: a block above it
+        # had "date" with no dates under it
+        bottom.xaxis.set_tick_params(labelbottom=True)
+    _legend(fig, [ax for pair in pairs for ax in pair], res)
     fig.suptitle(_title(f"Deliveries against demand and the resilience triangle. "
                         f"{_subtitle(res)}"))
     return fig
