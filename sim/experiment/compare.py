@@ -28,7 +28,7 @@ import os
 import re
 import time
 import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -1209,6 +1209,79 @@ def regime_window_notes(arms: Sequence[Arm]) -> list[str]:
     return notes
 
 
+def _left_outside(arms: Sequence[Arm], period: Sequence[str]) -> dict[str, list[str]]:
+    """By scenario label, the events, regimes and policies (``policies.export_quotas.q``)
+    that ``period`` (overrides giving the scenarios one period) would leave outside the
+    run, which the loader refuses (review 176: the period suggested for corridor_shocks
+    and export_ban_2025 was refused for the ban's 2027 quota)."""
+    from sim.scenario.errors import ScenarioError
+
+    outside: dict[str, list[str]] = {}
+    for arm in arms:
+        dropped: list[str] = []
+        for _attempt in range(20):  # each pass drops what the last refusal named
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    revalidated(arm.scenario, [*period, *(f"{d}=null" for d in dropped)])
+            except ScenarioError as exc:
+                new = [k for k in dict.fromkeys(
+                    ".".join(map(str, i.path[:3])) for i in exc.issues
+                    if len(i.path) >= 3 and i.path[0] in ("shocks", "policies"))
+                    if k not in dropped]
+                if new:
+                    dropped += new
+                    continue
+            break
+        if dropped:
+            outside[arm.label] = dropped
+    return outside
+
+
+def _outside_words(outside: dict[str, list[str]], for_python: bool) -> str:
+    """What :func:`_left_outside` found, in words. The period is that of the scenario
+    starting last, which holds all its own, so another lacks each one found: an override
+    removing it would be refused there."""
+    said = "; ".join(
+        f"{label}'s {', '.join(keys)} would fall outside that period, and "
+        f"{'an override' if for_python else 'a --set'} cannot drop "
+        f"{'it' if len(keys) == 1 else 'them'} from one scenario alone: compare a copy of "
+        "its file without " + ("it" if len(keys) == 1 else "them")
+        for label, keys in outside.items())
+    return f" ({said})" if said else ""
+
+
+def period_kind(reference: Scenario, scenario: Scenario) -> str | None:
+    """How ``scenario`` measures another period than ``reference``: ``"length"`` (another
+    horizon), ``"dates"`` (the same length from another start), ``"warm-up"`` (the same
+    period after another warm-up), or None (the same). The rule of :func:`period_notes`."""
+    if scenario.horizon != reference.horizon:
+        return "length"
+    if scenario.start != reference.start:
+        return "dates"
+    if scenario.warmup_days != reference.warmup_days:
+        return "warm-up"
+    return None
+
+
+PERIOD_WORDS = {
+    "length": "mostly the length of the period",
+    "dates": "partly those of the dates the periods cover",
+    "warm-up": "partly those of the stocks and states their warm-ups leave",
+}
+"""What differences over another period (:func:`period_kind`) are, besides the
+scenarios' effect ("differences are ..."; review 176: one period after other warm-ups was
+said to differ "mostly by the length of the period")."""
+
+
+def period_words(kinds: Collection[str | None]) -> str:
+    """:data:`PERIOD_WORDS` of ``kinds`` (one kind each), or a word for them all."""
+    known = {k for k in kinds if k is not None}
+    if len(known) == 1:
+        return PERIOD_WORDS[known.pop()]
+    return "partly those of the periods they measure"
+
+
 def period_notes(arms: Sequence[Arm], for_python: bool = False) -> list[str]:
     """A note when the scenarios do not measure the same period: their totals then differ
     by the length of the period, not by what the scenarios change. Its advice is written
@@ -1227,21 +1300,28 @@ def period_notes(arms: Sequence[Arm], for_python: bool = False) -> list[str]:
     start = last.start
     end = last.start + dt.timedelta(days=math.ceil(last.horizon) - 1)
     warmups = {a.scenario.warmup_days for a in arms}
-    one = [f"start={start}", f"end={end}", "horizon_days=null"]
+    one_period = len({(a.scenario.start, a.scenario.horizon) for a in arms}) == 1
+    # only what differs: one period after other warm-ups is given one warm-up (review 176)
+    one = [] if one_period else [f"start={start}", f"end={end}", "horizon_days=null"]
     if len(warmups) > 1:
         one.append(f"warmup_days={max(warmups):g}")
     options = f"overrides={one!r}" if for_python else " ".join(f"--set {o}" for o in one)
     if all(a.runs for a in arms):
+        options += _outside_words(_left_outside(arms, one), for_python)
+    over = "after one warm-up" if one_period else "over one period"
+    if all(a.runs for a in arms) and one_period:
+        fix = "give them one warm-up: " + options
+    elif all(a.runs for a in arms):
         fix = "give them one period, that of the scenario starting last: " + options
     elif for_python:
         # overrides do not reach finished results: their runs must be made again
-        fix = (f"run them again over one period (sim.run(..., {options})), or compare the "
+        fix = (f"run them again {over} (sim.run(..., {options})), or compare the "
                "scenario files with those overrides")
     else:
         # --set does not reach a finished results folder: its runs must be made again
-        fix = (f"run them again over one period (sim run ... {options}), or compare the "
+        fix = (f"run them again {over} (sim run ... {options}), or compare the "
                "scenario files with those options")
-    if len({(a.scenario.start, a.scenario.horizon) for a in arms}) == 1:
+    if one_period:
         # one period after warm-ups of different lengths: the periods are the same, what
         # they start from is not
         warm = ", ".join(f"{a.label} {a.scenario.warmup_days:g} days" for a in arms)

@@ -1962,10 +1962,17 @@ def forest_figure(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
     how = ("paired by replication (common random numbers)" if paired
            else "paired by replication number (different seeds: no common random numbers)")
     if other_period:
+        from sim.experiment.compare import period_kind, period_words
+
         which = ("all scenarios" if other_period >= set(names)
                  else ", ".join(short_name(n, 40, 1) for n in names if n in other_period))
-        how = (f"runs over different periods: {which} measure another period than the "
-               "reference, so differences are\nmostly the length of the period, and no "
+        by_name = dict(named)
+        kinds = [period_kind(named[0][1].scenario, by_name[n].scenario) for n in other_period]
+        warm_ups = set(kinds) == {"warm-up"}
+        how = ((f"runs after different warm-ups: {which} start the reference's period from "
+                "another warm-up" if warm_ups else
+                f"runs over different periods: {which} measure another period than the "
+                "reference") + f", so differences are\n{period_words(kinds)}, and no "
                "interval is marked as excluding 0")
     fig.suptitle(f"Differences from {short_name(ref, 60, 1)} with 95% confidence intervals, "
                  f"each panel on its own scale\n{how}")

@@ -434,9 +434,9 @@ def _control_section(named: Sequence[tuple[str, Results]], unranked: Sequence[st
         periods = (f'<p class="warn">{_e(", ".join(other))}: '
                    f"{'measures' if len(other) == 1 else 'measure'} another period than the "
                    "reference (see the warning above), so the exported_t differences below "
-                   "are mostly the difference in the period's length, not the effect of "
-                   "what the scenarios change; the shares are of what each period delivered "
-                   "or refined. The table gives the differences as measured.</p>")
+                   f"are {_period_words(named, other)}, as well as the effect of what the "
+                   "scenarios change; the shares are of what each period delivered or "
+                   "refined. The table gives the differences as measured.</p>")
     from sim.experiment.compare import compare_table
 
     compared = compare_table([res for _n, res in named], [name for name, _res in named])
@@ -502,8 +502,9 @@ def _queue_section(named: Sequence[tuple[str, Results]], unranked: Sequence[str]
         return ""
     other = [n for n in unranked if n in set(frame["scenario"])]
     periods = (f'<p class="warn">{_e(", ".join(other))}: another period than the '
-               "reference's (see the warning above): high_load_days and the worst queue "
-               "differ with its length too.</p>" if other else "")
+               "reference's (see the warning above): the differences in high_load_days "
+               f"and the worst queue are {_period_words(named, other)} too.</p>"
+               if other else "")
     return ("<h3>Queues: border posts, ports and lanes with a capacity</h3>"
             "<p>Each queue's waits (mean, median and 95th percentile of each lot's wait in "
             "line), its days busy at least 90% of the day, its share of time busy and, at a "
@@ -1305,6 +1306,30 @@ def unfinished_run_error(folder: Path) -> FolderError:
         "to report yet", hint=_finish_hint(folder) + "; then run sim report again")
 
 
+def _period_words(named: Sequence[tuple[str, Results]], other: Sequence[str]) -> str:
+    """What the differences of the runs ``other`` are besides the scenarios' effect, as
+    their periods differ from the reference's (:func:`sim.experiment.compare.period_words`:
+    the length, the dates, or the warm-ups)."""
+    from sim.experiment.compare import period_kind, period_words
+
+    by_name = dict(named)
+    ref = getattr(named[0][1], "scenario", None)
+    return period_words([period_kind(ref, by_name[n].scenario) if ref is not None else None
+                         for n in other if n in by_name])
+
+
+def _period_heading(named: Sequence[tuple[str, Results]], other: Sequence[str]) -> str:
+    """"different periods", or, where every run in ``other`` measures the reference's
+    period after another warm-up, "one period after different warm-ups" (review 176)."""
+    from sim.experiment.compare import period_kind
+
+    by_name = dict(named)
+    kinds = {period_kind(named[0][1].scenario, by_name[n].scenario) for n in other
+             if n in by_name}
+    return ("one period after different warm-ups" if kinds == {"warm-up"}
+            else "different periods")
+
+
 def period_check(named: Sequence[tuple[str, Results]]) -> tuple[str | None, list[str]]:
     """Whether the runs measure different periods: the note of ``sim compare`` (None if
     they all measure one period), and the labels of the runs whose period differs from
@@ -1486,8 +1511,9 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
     body = []
     if period_note:
         body.append(
-            '<div class="warn" id="periods"><p><strong>These runs measure different '
-            "periods, so their differences are not the effect of what the scenarios change."
+            '<div class="warn" id="periods"><p><strong>These runs measure '
+            f"{_period_heading(named, unranked)}, so their differences are not the effect of "
+            "what the scenarios change alone."
             f"</strong> {_e(period_note[0].upper() + period_note[1:])}.</p><p>Not listed "
             "below among the differences whose interval excludes zero: "
             f"{_e(', '.join(unranked))}.</p></div>")

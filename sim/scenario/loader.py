@@ -728,7 +728,7 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
             hint = _unit_hint(value, path, data) or _day_word_hint(path, value)
     elif etype == "int_from_float":  # servers: 1.5, series_period_days: {value: 1, unit: month}
         days = " of days" if path and str(path[-1]).endswith("_days") else ""
-        msg = f"must be a whole number{days}, got {value:g}"
+        msg = f"must be a whole number{days}, got {value:.15g}"
         hint = _whole_hint(path, data, value)
     elif etype in ("bool_parsing", "bool_type"):
         msg = f"expected true or false, got {_as_written(value)}"

@@ -696,7 +696,8 @@ class Scenario(Strict):
     @classmethod
     def _whole_days(cls, value: float | None) -> float | None:
         if value is not None and value != int(value):
-            raise ValueError(f"must be a whole number of days, got {value:g}")
+            # every digit that is not whole: "got 100" for 100.0000001 read as a contradiction
+            raise ValueError(f"must be a whole number of days, got {value:.15g}")
         return value
 
     @property
