@@ -161,7 +161,8 @@ curtailed_t               not produced because stockyards were full under a ban 
                           recovered from ore still mined for its main product (cobalt
                           under a cobalt ban's limit while copper goes on)
 stranded_end_t            held in the exporting country at the end: at its sites (the mines'
-                          working stocks aside; border-post queues and junctions included,
+                          working stocks aside, and its markets' and stockpiles' stocks,
+                          which have arrived; border-post queues and junctions included,
                           so a run without any policy has some: read it against a reference)
                           and waiting to set off on a lane leaving one of its sites (held
                           at a closed lane's entrance or in a slow lane's loading queue;
@@ -510,8 +511,9 @@ def _refined_rows(world: World) -> set[str]:
 
 def _stranded(world: World) -> np.ndarray:
     """Tonnes per commodity held in the exporting country at the end beyond the mines'
-    working stocks: at its sites, and waiting to set off on a lane that leaves one of them
-    (held at a closed lane's entrance, or in a capacitated lane's loading queue).
+    working stocks: at its sites but its markets and stockpiles (metal that reached them
+    is where it was going), and waiting to set off on a lane that leaves one of them (held
+    at a closed lane's entrance, or in a capacitated lane's loading queue).
 
     A lot waiting at a lane's entrance is still at the lane's origin: closing the road out
     of a border post strands what it holds as closing the post itself does. The ledger books
@@ -524,7 +526,9 @@ def _stranded(world: World) -> np.ndarray:
     exporter = sc.exporting_country
     out = np.zeros(world.n_commodities)
     for site in world.sites:
-        if sc.country_of(site.id) != exporter:
+        # a market's or stockpile's stock has arrived where it was going: a home market's
+        # consumer stock is not metal a ban stranded (review 179)
+        if sc.country_of(site.id) != exporter or site.kind in ("market", "stockpile"):
             continue
         held = site.held()
         if site.kind == "mine":

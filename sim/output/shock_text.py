@@ -324,7 +324,8 @@ def describe_shocks(sc: Scenario) -> str:
         end = f" {_to_last_day(sc, ends)}" if ends is not None else " to the end of the run"
         # a ban acts on the mines of its country: said, as a transit country is a slip
         mines = f"mines in {ban.country or sc.exporting_country}"
-        limit = (f"; {mines} stock up to {n_days(ban.stock_limit_days)} of output, then "
+        limit = (f"; {mines} stock up to {n_days(ban.stock_limit_days)} of each channel's "
+                 "planned exports, then "
                  f"curtail{_by_products_too(sc, ban.commodity, ban.country, ban.channels)}"
                  if ban.stock_limit_days is not None else f"; {mines} stock without limit")
         add(f"  export ban {pid}: {ban.commodity} from {_date(sc, ban.start)}{end}"
@@ -350,7 +351,8 @@ def describe_shocks(sc: Scenario) -> str:
             + ("; each period's allowance accrues evenly day by day" if q.release == "daily"
                else "; each period's allowance released whole on its first day")
             # as a ban's: the limit is what makes the mines curtail
-            + (f"; mines stock up to {n_days(q.stock_limit_days)} of output, then curtail"
+            + (f"; mines stock up to {n_days(q.stock_limit_days)} of each channel's planned "
+               "exports, then curtail"
                f"{_by_products_too(sc, q.commodity, q.country, q.channels)}"
                if q.stock_limit_days is not None
                else "; mines stock without limit"))

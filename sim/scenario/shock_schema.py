@@ -276,8 +276,8 @@ class _Timed(Strict):
 
 class ExportBan(_Timed):
     """No exports of a commodity from the exporting country while in force. Miners keep
-    mining and stock the metal at the mine, up to ``stock_limit_days`` of output, then
-    curtail; when the ban ends the stock is shipped (subject to any quota). Only metal
+    mining and stock the metal at the mine, up to ``stock_limit_days`` of each channel's
+    planned exports, then curtail; when the ban ends the stock is shipped (subject to any quota). Only metal
     leaving the country is stopped: lots on routes to refiners, stockpiles or markets in
     the country pass, and a ban on all channels also holds a refiner's sales abroad. Metal
     held waits for export: a mine's channel with routes both ways keeps what was bound
@@ -295,7 +295,10 @@ class ExportBan(_Timed):
     """Channels the ban applies to; leave it out for all. An empty list (no channel) is
     refused."""
     stock_limit_days: Days | None = None
-    """Days of a mine's output it can stock before it curtails; no limit if omitted."""
+    """How much a mine may hold for each channel the restriction covers before it curtails
+    that channel's output: days of the channel's planned exports (its share of the mine's
+    output, at the share ``ramp_up`` allows then, times the share of its routes that leave
+    the country); no limit if omitted. Review 179: not days of the mine's whole output."""
 
     @model_validator(mode="after")
     def _one_ending(self) -> ExportBan:
@@ -376,7 +379,10 @@ class ExportQuota(Strict):
     first_export_delay_days: Days = 0.0
     """Days after the first period's start before exports begin (procedures, testing)."""
     stock_limit_days: Days | None = None
-    """Days of a mine's output it can stock before it curtails; no limit if omitted."""
+    """How much a mine may hold for each channel the restriction covers before it curtails
+    that channel's output: days of the channel's planned exports (its share of the mine's
+    output, at the share ``ramp_up`` allows then, times the share of its routes that leave
+    the country); no limit if omitted. Review 179: not days of the mine's whole output."""
     release: Literal["period_start", "daily"] = "period_start"
     """How each period's allowance becomes available. ``period_start``: the whole period's
     tonnes on its first day, so a mine with metal in its stockyard ships the period's

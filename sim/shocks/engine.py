@@ -419,7 +419,8 @@ class ShockEngine:
                 state.active = True
                 world.timeline.add(world.env.now, "policy", state.ident, "export ban starts",
                                    f"{ban.commodity}" + (f", stock limit "
-                                   f"{n_days(ban.stock_limit_days)} of output"
+                                   f"{n_days(ban.stock_limit_days)} of each channel's "
+                                   "planned exports"
                                    if ban.stock_limit_days is not None else ""))
 
             def off(state: BanState = state) -> None:
@@ -565,7 +566,8 @@ class ShockEngine:
                 limit = state.spec.stock_limit_days  # type: ignore[attr-defined]
                 world.timeline.add(world.env.now, "policy", state.ident, "export quota starts",
                                    f"first exports from day {state.first_export_t - world.t0:.1f}"
-                                   + (f", stock limit {n_days(limit)} of output"
+                                   + (f", stock limit {n_days(limit)} of each channel's "
+                                      "planned exports"
                                       if limit is not None else ""))
 
             def off(state: QuotaState = state) -> None:

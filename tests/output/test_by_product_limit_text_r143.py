@@ -50,7 +50,7 @@ def test_only_the_mines_a_ban_reaches_are_described() -> None:
     text = describe_shocks(sim.load_scenario(ban))
     line = next(ln for ln in text.splitlines()
                 if ln.startswith("  export ban artisanal_outside_quota:"))
-    assert line.endswith("stock up to 30 days of output, then curtail"), line
+    assert line.endswith("stock up to 30 days of each channel's planned exports, then curtail"), line
 
 
 

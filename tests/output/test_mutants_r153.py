@@ -191,8 +191,8 @@ def _two_countries(build, country: str) -> sim.Scenario:
 
 
 @pytest.mark.parametrize(("country", "ending"), [
-    ("ZMB", "mines in ZMB stock up to 3 days of output, then curtail"),
-    ("COD", "mines in COD stock up to 3 days of output, then curtail (and the cobalt of "
+    ("ZMB", "mines in ZMB stock up to 3 days of each channel's planned exports, then curtail"),
+    ("COD", "mines in COD stock up to 3 days of each channel's planned exports, then curtail (and the cobalt of "
             "the ore left unmined)")])
 def test_a_ban_s_by_products_are_those_of_the_mines_of_its_country(
         build, country: str, ending: str) -> None:

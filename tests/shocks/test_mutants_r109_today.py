@@ -111,7 +111,7 @@ def test_the_timeline_gives_a_quotas_stock_limit_and_exact_ends() -> None:
     # mutants Q17 (stock limit dropped), Q18 (until day 101.3), Q16 (to day 32)
     _, timeline = kpis_and_timeline(quota("daily", "{start: 0, end: 30.5, tonnes: 4000}"))
     text = {(r[2], r[3]): r[4] for r in timeline}
-    assert text[("q", "export quota starts")].endswith(", stock limit 30 days of output")
+    assert text[("q", "export quota starts")].endswith(", stock limit 30 days of each channel's planned exports")
     assert text[("stop", "start")] == "capacity x0.5 until day 101.3125"
     assert text[("q", "quota period")] == "4,000 t to day 31.5, released daily"
 
