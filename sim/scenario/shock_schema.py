@@ -278,8 +278,9 @@ class ExportBan(_Timed):
     """No exports of a commodity from the exporting country while in force. Miners keep
     mining and stock the metal at the mine, up to ``stock_limit_days`` of each channel's
     planned exports, then curtail; when the ban ends the stock is shipped (subject to any
-    quota). Only metal leaving the country is stopped: lots on routes to refiners, stockpiles or markets in
-    the country pass, and a ban on all channels also holds a refiner's sales abroad. Metal
+    quota). Only metal leaving the country is stopped: lots on routes to refiners,
+    stockpiles or markets in the country pass, and a ban on all channels also holds a
+    refiner's sales abroad. Metal
     held waits for export: a mine's channel with routes both ways keeps what was bound
     abroad for its routes that leave (the home routes get only their own share of new
     output), and a refiner keeps each market abroad's share for that market (the home
