@@ -90,7 +90,9 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
     add("")
     add("Commodities")
     for cid, com in sc.commodities.items():
-        forms = ", ".join(f"{fid} ({f.grade:.0%} metal, {f.payload_t_per_truck:g} t/truck)"
+        # three figures: a concentrate's 2.79% printed as 3%, 0.4% as 0% (review 175)
+        forms = ", ".join(f"{fid} ({f.grade * 100:.3g}% metal, "
+                          f"{f.payload_t_per_truck:g} t/truck)"
                           for fid, f in com.forms.items())
         price = (f"elasticity {com.demand_elasticity:g}, price on {com.price_basis}"
                  if com.demand_elasticity is not None else "price not modelled")

@@ -913,7 +913,13 @@ def targeted_channels(scenario: Any) -> set[tuple[str, str]]:
                 for state in reg.states.values()]
     for eff, tg in effects:
         if eff.divert is not None:
-            coms = tg.commodities if tg.commodities is not None else list(scenario.commodities)
+            # a diversion moves mines' output: only what the targeted mines produce (review
+            # 175: lithium and copper got "informal 0.0%" rows from a Kivu diversion of
+            # gold and cobalt mines)
+            mined = {com for sid, site in scenario.sites.items() if site.kind == "mine"
+                     and (sid in tg.sites or site.region in tg.regions)
+                     for com in site.output}
+            coms = mined if tg.commodities is None else mined & set(tg.commodities)
             out |= {(c, eff.divert.to_channel) for c in coms}
     return out
 
