@@ -498,6 +498,11 @@ def _fill_one_sided(rows: pd.DataFrame, ref_res: Any, res: Any,
     rows = rows.copy()
     for i in rows.index[one_sided]:
         kpi = tuple(rows.loc[i, ["commodity", "channel", "site", "metric", "unit"]])
+        if not all(_has_commodity(r, kpi[0]) for r in (ref_res, res)):
+            # a commodity one arm does not model has no 0 there, as its total has none
+            # (review 175: lithium's channel rows read "baseline 0, +4,120" beside its
+            # total's "-", and compare.csv had neither)
+            continue
         a, b = _arm_values(ref_res, reps, kpi), _arm_values(res, reps, kpi)
         pairs = ~(np.isnan(a) | np.isnan(b))
         with np.errstate(invalid="ignore"):
@@ -511,6 +516,12 @@ def _fill_one_sided(rows: pd.DataFrame, ref_res: Any, res: Any,
         else:
             rows.loc[i, ["diff", "diff_ci_low", "diff_ci_high"]] = [np.nan] * 3
     return rows
+
+
+def _has_commodity(res: Any, commodity: str) -> bool:
+    """Whether the results' scenario models ``commodity`` (True where it is not known)."""
+    sc = getattr(res, "scenario", None)
+    return sc is None or commodity in sc.commodities
 
 
 def _signed(x: float) -> str:
