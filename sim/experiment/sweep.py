@@ -415,6 +415,7 @@ class PointScenarios:
         from sim.scenario.compose import load_raw
 
         self.overrides = list(overrides)
+        self._base_over: dict[tuple[str, str], float] | None = None
         self.for_python = False
         """Name parameter values as a Python caller gave them (see :func:`as_param`)."""
         self.path: Path | None
@@ -460,7 +461,18 @@ class PointScenarios:
         own = set(self._loaded_notes)
         units = tuple(f"--set {s}: " for s in sets)
         return [as_param(n, sets, self.for_python) for n in meta_of(sc).notes
-                if n not in own and not n.startswith(units)]
+                if n not in own and not n.startswith(units)] + self._capacity_notes(sc)
+
+    def _capacity_notes(self, sc: Scenario) -> list[str]:
+        """The capacities point ``sc``'s parameter values overload, beyond the base
+        scenario's (review 178: a sweep of Kasumbalesa's clearance over 150-400 trucks a
+        day ran every point below the flow planned through it without a word, where the
+        same value given with --set is noted)."""
+        from sim.scenario.capacity import over_capacity, override_capacity_notes
+
+        if self._base_over is None:
+            self._base_over = over_capacity(self.base)
+        return override_capacity_notes(self.base, sc, "", before=self._base_over)
 
     def check(self, params: Sequence[Param]) -> list[str]:
         """Check every parameter path at both ends of its range; return a note for each

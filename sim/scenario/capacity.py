@@ -117,14 +117,17 @@ PYTHON_LEAD = "with these overrides, "
 
 
 def override_capacity_notes(base: Scenario | None, sc: Scenario,
-                            lead: str = "with --set, ") -> list[str]:
+                            lead: str = "with --set, ",
+                            before: dict[tuple[str, str], float] | None = None) -> list[str]:
     """The capacity notes of ``sc`` that overrides of the scenario ``base`` brought about
     (a capacity below its planned flow with them, not in ``base``, or further below it by
     more than :data:`WORSE_BY`; with no ``base``, which the overrides alone made valid,
     every one). A capacity the file itself overloads is the scenario's, which ``sim
     validate`` and ``sim show`` report, and would be repeated at every run of it (the
-    baseline's Chinese cobalt refiners)."""
-    before = over_capacity(base) if base is not None else {}
+    baseline's Chinese cobalt refiners). ``before``: :func:`over_capacity` of ``base``, if
+    known (a sweep compares every point with one base)."""
+    if before is None:
+        before = over_capacity(base) if base is not None else {}
     now = over_capacity(sc)
     skip = {key for key, load in before.items() if now.get(key, 0.0) <= load * (1 + WORSE_BY)}
     return capacity_notes(sc, skip=skip, lead=lead)
