@@ -411,8 +411,10 @@ def other_folder(folder: Path) -> tuple[str, str] | None:
         return (f"{folder} is a sweep's folder, not a results folder: a sweep keeps each "
                 "replication's KPI values, not its series or timeline",
                 f"read its table with pandas.read_csv({str(folder / 'sweep.csv')!r}) (and "
-                "sweep-kpis.csv.gz for every KPI's mean, sd and n per sample), or run it "
-                "again with sim.run_sweep(...) for a Sweep")
+                "sweep-kpis.csv.gz for every KPI's mean, sd and n per sample), or, for a "
+                "Sweep, call sim.run_sweep with the sweep's own arguments (sweep.json "
+                f"records them) and out={str(folder)!r}, resume=True: it reads the saved "
+                "replications back and runs none again")
     if (folder / "run.json").is_file() or (folder / "replications").is_dir():
         from sim.output.folder import force_hint, resume_refusal
         from sim.output.report import finish_command

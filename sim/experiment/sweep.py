@@ -719,8 +719,9 @@ class Sweep:
     price peaks at their cap), in the API's words."""
     noise_share: dict[str, float] = field(default_factory=dict)
     """Per KPI column: the share of the variance of its sample means that is replication
-    noise, the mean over samples of sd^2 / n against the variance of the means (NaN with
-    one replication per sample, where it cannot be measured). Indices and correlations
+    noise, measured by the interaction of sample and replication, so that what common
+    random numbers move alike at every sample is not counted (:func:`noise_shares`; NaN
+    with one replication per sample, where it cannot be measured). Indices and correlations
     count that share as if the parameters caused it (review 113)."""
     at_cap: dict[str, tuple[int, int, float]] = field(default_factory=dict)
     """Per ``price_peak_ratio:<commodity>`` column whose peak reached the price cap at

@@ -55,6 +55,9 @@ HEADLINE_OUTPUTS = ("delivered_t", "shortfall_t", "price_peak_ratio", "mean_lead
                     "exported_t")
 """Metrics shown first in printed tables and figures (for every commodity)."""
 MAX_PANELS = 6
+MAX_NAMED_PANELS = 9
+"""Panels of the Sobol figure: the headline KPIs' first six, or up to nine named with
+``--metric`` (three rows of three)."""
 EXACT_SPEARMAN_UP_TO = 9
 """Sample counts up to which the null distribution of Spearman's rho is enumerated (9! =
 362,880 orderings take a fraction of a second); above, scipy's t approximation is close
@@ -166,7 +169,10 @@ def rho_digits(values: Sequence[float], critical: float) -> int:
     as it does: a rho of 0.496 and a line at 0.503 both read 0.50 at two, and which side
     of the line it is on is what the reader wants from them (review 154)."""
     digits = 2
-    close = [abs(v) for v in values if math.isfinite(v) and abs(v) != critical]
+    # a rho of -0.9999999999999999 is -1 in floating point: the line itself, which more
+    # decimals cannot tell apart (review 178: every rho printed as -1.000000)
+    close = [abs(v) for v in values
+             if math.isfinite(v) and not math.isclose(abs(v), critical, rel_tol=1e-9)]
     while digits < 6 and any(round(v, digits) == round(critical, digits) for v in close):
         digits += 1
     return digits
@@ -177,7 +183,8 @@ def rho_text(rho: float, critical: float, digits: int) -> str:
     there; then at ``digits`` (:func:`rho_digits`), as the footnote gives the value."""
     if math.isnan(rho):
         return "-"
-    near = round(abs(rho), 2) == round(critical, 2)
+    near = (round(abs(rho), 2) == round(critical, 2)
+            and not math.isclose(abs(rho), critical, rel_tol=1e-9))
     return f"{rho:+.{digits if near else 2}f}"
 
 
@@ -401,13 +408,15 @@ def _table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
 
 def sobol_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
     """First-order and total Sobol index of each parameter with 95% CIs, one panel per
-    headline KPI (at most six)."""
+    headline KPI (at most six) or per KPI ``metrics`` names (at most nine)."""
     s = sweep.sobol if sweep.sobol is not None else pd.DataFrame()
     available = [c for c in headline_outputs(sweep, metrics)
                  if not s.empty and c in set(s["output"])]
     if not available and not s.empty:
         available = list(dict.fromkeys(s["output"]))
-    cols = available[:MAX_PANELS]
+    # review 178: eight KPIs named with --metric showed six, "(--metric chooses)", as the
+    # scatter figure did before review 146
+    cols = available[:min(max(MAX_PANELS, len(metrics)), MAX_NAMED_PANELS)]
     params = [p.path for p in sweep.design.params]
     ncols = min(3, max(1, len(cols)))
     nrows = max(1, math.ceil(len(cols) / ncols))
@@ -459,7 +468,8 @@ def sobol_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
         notes.append("intervals reaching beyond 0-1: too few samples for these indices "
                      "(raise -n)")
     if len(available) > len(cols):
-        notes.append(f"{len(cols)} of {len(available)} KPIs shown (--metric chooses)")
+        notes.append(f"{len(cols)} of {len(available)} KPIs shown "
+                     + ("(the first named with --metric)" if metrics else "(--metric chooses)"))
     missing = set(s.attrs.get("undefined_outputs", []))
     left = [c for c in headline_outputs(sweep, metrics) if c in missing]
     if left:
@@ -646,11 +656,16 @@ def write_sweep(sweep: Sweep, out: Path, figures: bool = True, metrics: Sequence
                        for p in des.params],
         "seed": sweep.seed,
         "replications": sweep.replications,
+        # the KPIs sweep.csv and the figures show: a Sweep read back with run_sweep(...,
+        # resume=True) writes them again for the metrics it is given (review 178)
+        "metrics": list(metrics),
+        # the KPIs the Sobol indices leave out; null for other designs, which leave out
+        # none ([] read as "nothing constant" where 67 of 93 were; review 178)
         "constant_outputs": (sweep.sobol.attrs.get("constant_outputs", [])
-                             if sweep.sobol is not None else []),
+                             if sweep.sobol is not None else None),
         # left out of the Sobol indices for lacking a value at some point, not constant
         "undefined_outputs": (sweep.sobol.attrs.get("undefined_outputs", [])
-                              if sweep.sobol is not None else []),
+                              if sweep.sobol is not None else None),
         # the share of each KPI's variance across samples that is replication noise, and
         # the price peaks at their cap (samples with every / some replication there, cap)
         "noise_share": {c: (None if math.isnan(v) else v)  # null: not measured
