@@ -998,6 +998,28 @@ def _from(giving: list[str] | None, to: str) -> str:
             else f"every channel but {to}")
 
 
+def _sparse_lot_mines(sc: Scenario, quota: Any) -> list[str]:
+    """The mines a quota covers (its country's, producing its commodity) whose lots come
+    less often than once a day on average."""
+    country = quota.country or sc.exporting_country
+    out = []
+    for sid, site in sc.sites.items():
+        if site.kind != "mine" or quota.commodity not in site.output:
+            continue
+        if sc.country_of(sid) != country:
+            continue
+        interval = site.lot_interval_days
+        mean = interval.mean() if interval is not None else sc.lot_period_days
+        if mean > 1 + 1e-9:
+            out.append(sid)
+    return out
+
+
+def _listed(names: list[str]) -> str:
+    shown = names[:3] + ([f"{len(names) - 3} more"] if len(names) > 3 else [])
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + f" and {shown[-1]}"
+
+
 def idle_policies(sc: Scenario) -> list[str]:
     """Notes on offtake deals and diversions (of events and incidents) whose giving
     channels take none of the targeted mines' output at the scenario's offtake shares
@@ -1060,6 +1082,18 @@ def idle_policies(sc: Scenario) -> list[str]:
                 f"export quota {pid!r} has strategic_share {q.strategic_share:g}: the state "
                 "keeps every tonne, so no mine exports anything under it, as under a ban; "
                 "give a share below 1, or an export ban if that is meant")
+        sparse = _sparse_lot_mines(sc, q) if not q.carry_over else []
+        if sparse:
+            # a mine ships only as it mines a lot (review 176: a monthly 1,000 t quota
+            # released daily let 5,276 t of 6,000 leave over six months of weekly lots)
+            release = ("each day's release after a period's last lot"
+                       if q.release == "daily" else "the allowance of a period with no lot")
+            notes.append(
+                f"export quota {pid!r} has carry_over: false and {_listed(sparse)} "
+                f"{'mines' if len(sparse) == 1 else 'mine'} a lot less often than daily: a "
+                f"mine ships its stock only as it mines a lot, so {release} expires unused; "
+                "give carry_over: true, or lots every day (lot_interval_days, "
+                "lot_period_days)")
         if not q.carry_over and q.carry_over_until is not None:
             # valid: a variant may turn off the carry-over its base file dates
             notes.append(
