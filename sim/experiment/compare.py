@@ -564,17 +564,20 @@ def finished_only_error(replications: int, for_python: bool = False) -> Experime
 
 @contextlib.contextmanager
 def _naming_scenario(name: str, overrides: Sequence[str], items: Sequence[Item],
-                     item: Item) -> Iterator[None]:
-    """Name the scenario (``name``: its file) a ``--set`` failed on where another of the
-    ``items`` compared takes it: it changes every scenario, and one may lack what another
-    has (an event of the variant's own), so "unknown event" alone did not say which."""
+                     item: Item, for_python: bool) -> Iterator[None]:
+    """For a caller of the Python API (``for_python``; ``sim compare`` says it its own
+    way), name the scenario (``name``: its file) an override failed on where another of
+    the ``items`` compared takes it: it changes every scenario, and one may lack what
+    another has (an event of the variant's own), so "unknown event" alone did not say
+    which."""
     from sim.scenario.errors import ScenarioError
 
     try:
         yield
     except ScenarioError as exc:
         said = [i for i in exc.issues if i.file is not None and i.file.startswith("--set ")]
-        if not overrides or not said or not _taken_elsewhere(overrides, items, item):
+        if (not for_python or not overrides or not said
+                or not _taken_elsewhere(overrides, items, item)):
             raise
         for issue in said:
             issue.message = f"{issue.message} in {name}"
@@ -634,7 +637,8 @@ def resolve(items: Sequence[Item], overrides: Sequence[str] = (),
             arms.append(Arm(item.scenario.name, f"<results {item.scenario.name}>",
                             item.scenario, item.seed, fixed=item))
         elif isinstance(item, Scenario):
-            with _naming_scenario(f"scenario {item.name!r}", overrides, items, item):
+            with _naming_scenario(f"scenario {item.name!r}", overrides, items, item,
+                                  for_python):
                 sc = revalidated(item, overrides)
             arms.append(Arm(sc.name, f"<scenario {sc.name}>", sc, -1,
                             known_notes=len(meta_of(item).notes)))
@@ -654,7 +658,7 @@ def resolve(items: Sequence[Item], overrides: Sequence[str] = (),
                 arms.append(Arm(res.scenario.name, str(path), res.scenario, res.seed,
                                 fixed=res))
             elif path.is_file():
-                with _naming_scenario(str(path), overrides, items, item):
+                with _naming_scenario(str(path), overrides, items, item, for_python):
                     sc = load_scenario(path, overrides)
                 arms.append(Arm(sc.name, str(path), sc, -1))
                 if for_python:
@@ -1252,17 +1256,23 @@ def _outside_words(outside: dict[str, list[str]], for_python: bool) -> str:
 
 
 def period_kind(reference: Scenario, scenario: Scenario) -> str | None:
-    """How ``scenario`` measures another period than ``reference``: ``"length"`` (another
-    horizon), ``"dates"`` (the same length from another start), ``"warm-up"`` (the same
-    period after another warm-up), or None (the same). The rule of :func:`period_notes`."""
-    if scenario.horizon != reference.horizon:
+    """How ``scenario`` measures another period than ``reference``: ``"length"`` (a horizon
+    more than :data:`SAME_LENGTH` apart), ``"dates"`` (about the same length, on other
+    dates), ``"warm-up"`` (the same period after another warm-up), or None (the same). The
+    rule of :func:`period_notes`."""
+    longer = max(scenario.horizon, reference.horizon)
+    if abs(scenario.horizon - reference.horizon) > SAME_LENGTH * longer:
         return "length"
-    if scenario.start != reference.start:
+    if scenario.start != reference.start or scenario.horizon != reference.horizon:
         return "dates"
     if scenario.warmup_days != reference.warmup_days:
         return "warm-up"
     return None
 
+
+SAME_LENGTH = 0.01
+"""Horizons this share apart or closer are about one length (review 180: 731 and 730 days
+a year apart were said to differ "mostly by the length of the period")."""
 
 PERIOD_WORDS = {
     "length": "mostly the length of the period",
@@ -1331,7 +1341,8 @@ def period_notes(arms: Sequence[Arm], for_python: bool = False) -> list[str]:
                 f"as what the scenarios change; {fix}"]
     # the same length on other dates: what differs is the calendar (dated shocks, prices
     # and stocks of other days), not the length
-    why = ("the length of the period" if len({a.scenario.horizon for a in arms}) > 1
+    why = ("the length of the period"
+           if any(period_kind(arms[0].scenario, a.scenario) == "length" for a in arms[1:])
            else "the dates they cover")
     return [f"the scenarios measure different periods ({parts}), so their totals differ by "
             f"{why} as well as by what the scenarios change; {fix}"]
@@ -1362,6 +1373,10 @@ def initial_stock_notes(arms: Sequence[Arm], for_python: bool = False) -> list[s
     for arm in arms[1:]:
         theirs = _initial_stocks(arm.scenario)
         for com in dict.fromkeys(c for c, _s, _f in [*ours, *theirs]):
+            if any(com not in a.scenario.commodities for a in (ref, arm)):
+                # the tables give no difference of a commodity one scenario lacks, and a
+                # --set of its stock there is refused (review 180)
+                continue
             keys = [k for k in dict.fromkeys([*ours, *theirs])
                     if k[0] == com and ours.get(k, 0.0) != theirs.get(k, 0.0)]
             more = sum(theirs.get(k, 0.0) - ours.get(k, 0.0) for k in keys)
@@ -1370,10 +1385,15 @@ def initial_stock_notes(arms: Sequence[Arm], for_python: bool = False) -> list[s
             where = "; ".join(
                 f"{sid} {name} {_tonnes(theirs.get((com, sid, name), 0.0))} against "
                 f"{_tonnes(ours.get((com, sid, name), 0.0))}" for _c, sid, name in keys)
+            # a mine's working stock stays at the mine: it buffers no market (review 180)
+            buffers = any(arm.scenario.sites.get(sid, ref.scenario.sites.get(sid)).kind
+                          != "mine" for _c, sid, _n in keys)
+            what = ("its stocks at the end, and the shortfalls and prices those stocks "
+                    "buffer," if buffers else "its stocks at the end (a mine's working "
+                    "stock, which stays there)")
             note = (f"{arm.label} starts with {_tonnes(abs(more))} "
                     f"{'more' if more > 0 else 'less'} {com} in stock than {ref.label} "
-                    f"({where}): its stocks at the end, and the shortfalls and prices "
-                    f"those stocks buffer, differ by that as well as by what the scenario "
+                    f"({where}): {what} differ by that as well as by what the scenario "
                     f"changes")
             settable = all(a.runs for a in arms) and all(
                 sid in a.scenario.sites for a in arms for _c, sid, _n in keys)

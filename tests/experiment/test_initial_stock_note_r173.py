@@ -68,3 +68,29 @@ def test_the_export_ban_against_the_baseline() -> None:
     assert ("export_ban_2025 starts with 80,100 t more cobalt in stock than baseline "
             "(china_cobalt_refiners initial_feed_t 80,100 t against none)") in note
     assert note.endswith("--set sites.china_cobalt_refiners.initial_feed_t.cobalt=80100")
+
+
+def test_a_commodity_one_scenario_lacks_gets_no_note(tmp_path: Path) -> None:
+    # review 180: its advice, --set ...tin=500, is refused by the scenario without tin
+    data = yaml.safe_load(TINY.read_text(encoding="utf-8"))
+    data["name"] = "with_tin"
+    data["commodities"]["tin"] = {"forms": {"conc": {"grade": 0.5,
+                                                     "payload_t_per_truck": 30}}}
+    data["sites"]["market_x"]["initial_stock_t"]["tin"] = 500
+    path = tmp_path / "tin.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    arms, _root = resolve([TINY, path])
+    assert initial_stock_notes(arms) == []
+
+
+def test_a_mine_working_stock_is_not_said_to_buffer_markets(tmp_path: Path) -> None:
+    data = yaml.safe_load(TINY.read_text(encoding="utf-8"))
+    data["name"] = "yard"
+    data["sites"]["mine_a"]["initial_stock_t"] = {"copper": 500, "assumption": "test"}
+    path = tmp_path / "yard.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    arms, _root = resolve([TINY, path])
+    (note,) = initial_stock_notes(arms)
+    assert "(mine_a initial_stock_t 500 t against none): its stocks at the end (a mine's " \
+           "working stock, which stays there) differ by that" in note
+    assert "shortfalls" not in note

@@ -102,3 +102,16 @@ def test_a_near_whole_number_is_shown_as_given(given: str, said: str, hint: str)
         sim.load_scenario(TINY, [given])
     (issue,) = caught.value.issues
     assert issue.message.endswith(said) and issue.hint.startswith(hint)
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_a_day_apart_a_year_later_is_other_dates() -> None:
+    # review 180: 731 days from 2024 and 730 from 2025 were "mostly the length"
+    ref = sim.load_scenario(SCENARIOS / "china_export_control.yaml")
+    other = sim.load_scenario(SCENARIOS / "corridor_shocks.yaml")
+    assert (ref.horizon, other.horizon) == (731, 730)
+    assert period_kind(ref, other) == "dates"
+    arms, _root = resolve([SCENARIOS / "china_export_control.yaml",
+                           SCENARIOS / "corridor_shocks.yaml"], for_python=False)
+    (note,) = period_notes(arms)
+    assert "differ by the dates they cover" in note

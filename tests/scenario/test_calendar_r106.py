@@ -159,7 +159,7 @@ def test_one_day_limits_and_delays_are_one_day() -> None:
         "commodity: copper,", "commodity: copper, first_export_delay_days: 1, "
         "stock_limit_days: 1,") % "{start: 0, end: 30, tonnes: 1000}"])
     text = describe_shocks(sc)
-    assert "first exports 1 day after" in text and "stock up to 1 day of output" in text
+    assert "first exports 1 day after" in text and "stock up to 1 day of each channel's planned exports" in text
 
 
 def test_a_gap_of_part_days_is_given_in_day_numbers() -> None:
