@@ -637,10 +637,10 @@ SMALL_SHARE = 0.02
 """Share of demand below which a panel says how small the network's arrivals are: a line
 at that share of the axis's height is not seen."""
 
-DELIVERY_COLUMNS = 3
-"""Most commodities side by side in the deliveries figure: more wrap onto further pairs of
-rows (review 175: four columns ran gold's title into its neighbours', and lithium's past
-the figure's edge)."""
+COMMODITY_COLUMNS = 3
+"""Most commodities side by side in a run's deliveries, prices and stocks figures: more
+wrap onto further rows (review 175: four columns ran gold's title into its neighbours', and
+lithium's past the figure's edge)."""
 
 
 def _panel_grid(n: int, most: int) -> tuple[int, int]:
@@ -664,6 +664,23 @@ def _panel_title(ax: Axes, text: str, ncols: int) -> None:
     ax.set_title(st.fit_lines(text, width_pt, size))
 
 
+def _commodity_panels(fig: Figure, n: int) -> tuple[list[Axes], int]:
+    """``n`` panels of ``fig``, one a commodity, in rows of at most
+    :data:`COMMODITY_COLUMNS` (:func:`_panel_grid`), the grid's spare cells hidden; and the
+    number of columns, for :func:`_panel_title`."""
+    rows, ncols = _panel_grid(n, COMMODITY_COLUMNS)
+    cells = list(fig.subplots(rows, ncols, squeeze=False).flat)
+    for spare in cells[n:]:
+        spare.set_axis_off()
+    return cells[:n], ncols
+
+
+def _commodity_rows(n: int, row_in: float = 3.0, rest_in: float = 1.0) -> float:
+    """Height (inches) of a figure of ``n`` commodity panels: ``row_in`` a row of
+    :func:`_commodity_panels`, ``rest_in`` for its title and legend."""
+    return rest_in + row_in * _panel_grid(max(n, 1), COMMODITY_COLUMNS)[0]
+
+
 @st.styled
 def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
     """Deliveries against demand, and the resilience triangle.
@@ -674,7 +691,7 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
     95% confidence band of the mean.
     """
     coms = [c for c in _commodities(res, commodity) if c in _demanded(res)]
-    blocks, ncols = _panel_grid(max(len(coms), 1), DELIVERY_COLUMNS)
+    blocks, ncols = _panel_grid(max(len(coms), 1), COMMODITY_COLUMNS)
     fig = st.new_figure(st.WIDTH, 7.0 if blocks == 1 else 1.2 + 5.4 * blocks)
     if not coms:
         _empty(fig.add_subplot(), "no market demands these commodities")
@@ -834,13 +851,15 @@ def prices_figure(res: Results, commodity: str | None = None) -> Figure:
     index no shock moved gets no panel (:func:`price_shown`): a flat line at 1 would read
     as a stable price."""
     coms = [c for c in _commodities(res, commodity) if price_shown(res, c)]
-    fig = st.new_figure(st.WIDTH, 4.0)
+    fig = st.new_figure(st.WIDTH, _commodity_rows(len(coms)))
     if not coms:
         _empty(fig.add_subplot(), "price not modelled for "
                + (commodity or "these commodities") + " (no demand_elasticity)")
         fig.suptitle(_title(f"Price index. {_subtitle(res)}"))
         return fig
-    axes = fig.subplots(1, len(coms), squeeze=False)[0]
+    # a fourth priced commodity wraps onto a second row: four titles of "daily peak ...
+    # (95% CI ...)" in one row ran into each other and past the figure's edge
+    axes, ncols = _commodity_panels(fig, len(coms))
     x = _mid_dates(res)
     first, partial = _short_ends(res)
     whole = _whole(len(x), first, partial)
@@ -887,7 +906,7 @@ def prices_figure(res: Results, commodity: str | None = None) -> Figure:
             # the KPI is the highest day; the lines are means over each period, lower
             # where the index rose and fell within one (the cap drawn above every line)
             peak = f"daily {peak}\nlines: means over each period, below the daily peak"
-        ax.set_title(f"{com}: price index, {peak}")
+        _panel_title(ax, f"{com}: price index, {peak}", ncols)
         ax.set_ylabel(PRICE_AXIS)
         st.date_axis(ax, _lone_span(res))
     _legend(fig, axes, res, ncols=7)
@@ -914,15 +933,17 @@ def stocks_figure(res: Results, commodity: str | None = None,
     ``KeyError`` for an unknown ``commodity``."""
     kinds = _stock_kinds(kinds)
     coms = _commodities(res, commodity)
-    fig = st.new_figure(st.WIDTH, 4.0)
-    axes = fig.subplots(1, len(coms), squeeze=False)[0]
+    fig = st.new_figure(st.WIDTH, _commodity_rows(len(coms)))
+    # a fourth commodity wraps onto a second row: in four narrow columns gold's text broke
+    # inside the call it names ("res.plot.stocks(ki" / "nds=...")
+    axes, ncols = _commodity_panels(fig, len(coms))
     x = _mid_dates(res)
     for ax, com in zip(axes, coms, strict=True):
         rows = _rows(res, com, "stock_t")
         cubes = {kind: _cube(res, com, "stock_t", [kind]) for kind in kinds if kind in rows}
         held = max((float(np.nanmax(np.abs(c), initial=0.0)) for c in cubes.values()),
                    default=0.0)
-        ax.set_title(f"{com}: stocks")
+        _panel_title(ax, f"{com}: stocks", ncols)
         # review 151: gold's panel said only "none held", its holdings all at hubs
         elsewhere = [k for k in rows if k not in kinds
                      and _has_flow(_cube(res, com, "stock_t", [k]))]
