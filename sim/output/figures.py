@@ -487,12 +487,35 @@ def _has_flow(arr: np.ndarray) -> bool:
     return bool(np.nanmax(np.abs(arr), initial=0.0) > 0)
 
 
+def _word_lines(text: str, width_pt: float, size: float) -> str:
+    """Each line of ``text`` wrapped between words only onto lines narrower than
+    ``width_pt`` points at ``size``, save a word wider than that, which has a line of its
+    own."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        current = ""
+        for word in line.split():
+            longer = f"{current} {word}" if current else word
+            if current and st.text_width(longer, size) > width_pt:
+                out.append(current)
+                current = word
+            else:
+                current = longer
+        out.append(current)
+    return "\n".join(out)
+
+
 def _empty(ax: Axes, text: str) -> None:
     # wrapped to the panel (a third of the figure, say): on one line, "no gold held at
     # mines, border posts, ports or refiners" ran past both its edges
     size = float(mpl.rcParams["font.size"])
     width_pt = 0.9 * ax.get_position().width * ax.get_figure().get_figwidth() * 72
-    ax.text(0.5, 0.5, st.fit_lines(text, width_pt, size), ha="center", va="center",
+    wrapped = st.fit_lines(text, width_pt, size)
+    if wrapped.split() != text.split():
+        # a word wider than the panel was cut: a call to copy read "res.plot.stocks(ki" /
+        # "nds=[...])" (review 175); whole words, the widest on a line of its own
+        wrapped = _word_lines(text, width_pt, size)
+    ax.text(0.5, 0.5, wrapped, ha="center", va="center",
             transform=ax.transAxes, color=st.NEUTRAL, fontsize=size)
     ax.set_xticks([])  # axes from 0 to 1 would suggest data that is not there
     ax.set_yticks([])

@@ -15,6 +15,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 import sim
 from sim.output import figures as F
+from sim.output import style as st
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.yaml"
 # priced, and demand the mine meets 1% of: the price climbs to its cap, and copper's
@@ -100,3 +101,16 @@ def test_at_most_three_a_row_and_four_as_two_rows_of_two(results, draw) -> None:
     for ax in panels:  # every panel has its dates, not only the last row's
         assert ax.get_xlabel() == "date", ax.get_title()
         assert any(t.get_text() for t in ax.get_xticklabels()) or not ax.has_data()
+
+
+def test_an_empty_panel_breaks_its_text_between_words_only() -> None:
+    # a panel narrower than the call it names: the call stands whole on its own line
+    text = ("no gold held at mines, border posts, ports or refiners; held at markets or "
+            "trading hubs instead: res.plot.stocks(kinds=['market', 'trading_hub'])")
+    with st.style():
+        fig = st.new_figure(st.WIDTH, 3.0)
+        axes = fig.subplots(1, 6)
+        F._empty(axes[2], text)
+    [shown] = [t.get_text() for t in axes[2].texts]
+    assert shown.split() == text.split(), shown
+    assert "res.plot.stocks(kinds=['market'," in shown.split("\n"), shown
