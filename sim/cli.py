@@ -802,12 +802,14 @@ def _override_notes(sc: Any) -> list[str]:
     return list(meta_of(sc).notes)
 
 
-def _note_set_capacities(files: Sequence[Path], overrides: Sequence[str]) -> None:
+def _note_set_capacities(files: Sequence[Path], overrides: Sequence[str]) -> list[str]:
     """Say, as sim run does, which capacities the ``--set`` overrides overload in each of
     ``files`` (review 169: sim compare and sim sweep ran a Kasumbalesa at 168% without a
-    word); a file the overrides do not load is left to the command, which reports it."""
+    word), and return the notes said; a file the overrides do not load is left to the
+    command, which reports it."""
+    said: list[str] = []
     if not overrides:
-        return
+        return said
     from sim.scenario import load_scenario
 
     for path in files:
@@ -819,6 +821,8 @@ def _note_set_capacities(files: Sequence[Path], overrides: Sequence[str]) -> Non
             continue
         for note in file_override_notes(path, sc, overrides):
             _err(f"note: {sc.name}: {note}" if len(files) > 1 else f"note: {note}")
+            said.append(note)
+    return said
 
 
 _SHOW_HELP = """Describe SCENARIO's network, shocks and policies in words, and draw the network as
@@ -1126,7 +1130,9 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
     # --max-replications is checked against the -n in effect by run_comparison: the
     # default 10 (or the folders' count, or a resumed comparison's) counts too
     target = _target(target_ci, metrics, max_replications, None)
-    _note_set_capacities([p for p in items if not p.is_dir()], overrides)
+    # said before the run; the comparison's files and report keep them (review 182), and
+    # its summary after the run leaves them out rather than say them twice
+    capacity_said = _note_set_capacities([p for p in items if not p.is_dir()], overrides)
     # a folder given as "." or ".." is named by what it is (it gave an empty name part)
     out = out or Path("results") / ("compare-" + "-".join(
         (p.stem if p.suffix else (p.name or p.resolve().name)) for p in items[:4]))
@@ -1192,8 +1198,11 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
         _exit_environment(env, then=(
             f"{saved} finished replication(s) are saved in {out}; to finish the comparison "
             "once that is fixed, run:\n  " + _resume_command([*words, "--resume"])))
+    shown = [n for n in comp.notes if not any(n.endswith(c) for c in capacity_said)]
     if not quiet:
-        click.echo(comparison_text(comp))
+        from dataclasses import replace
+
+        click.echo(comparison_text(replace(comp, notes=shown)))
         figs = "" if no_figures else ", figures/"
         # a results folder only for the scenario files run (labels in the order of items):
         # a comparison of finished folders writes none
@@ -1204,7 +1213,7 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
         click.echo(f"\nWritten to {out}: compare.csv, compare.md, comparison.json{figs}"
                    f"{folders}")
     else:
-        for note in comp.notes:  # the differences may not be what they seem: said anyway
+        for note in shown:  # the differences may not be what they seem: said anyway
             _err(f"note: {note}")
         if comp.stop is not None:  # why it stopped is said even when quiet, as by sim run
             click.echo(comp.stop.message())

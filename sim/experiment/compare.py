@@ -92,8 +92,9 @@ class Arm:
     """Notes a loaded scenario held when given (warned of when it was loaded): those after
     them are the comparison's overrides' own."""
     capacity_notes: list[str] = field(default_factory=list)
-    """The capacities the comparison's overrides overload in the scenario, for a caller
-    of the Python API (``sim compare`` says them before it runs)."""
+    """The capacities the comparison's overrides overload in the scenario: among the
+    comparison's notes and in its folder's manifest.json (review 182: ``sim compare`` said
+    them before it ran, and no file or report kept them)."""
     code_note: str | None = None
     """Where a resume runs the arm by other code than saved its replications, the note
     saying so, kept in its folder's manifest.json as ``sim run`` keeps its own."""
@@ -642,8 +643,8 @@ def resolve(items: Sequence[Item], overrides: Sequence[str] = (),
                 sc = revalidated(item, overrides)
             arms.append(Arm(sc.name, f"<scenario {sc.name}>", sc, -1,
                             known_notes=len(meta_of(item).notes)))
-            if for_python:
-                arms[-1].capacity_notes = overrides_capacity_notes(item, sc, overrides)
+            arms[-1].capacity_notes = overrides_capacity_notes(item, sc, overrides,
+                                                               for_python)
         else:
             path = Path(item)
             if path.is_dir():
@@ -661,8 +662,8 @@ def resolve(items: Sequence[Item], overrides: Sequence[str] = (),
                 with _naming_scenario(str(path), overrides, items, item, for_python):
                     sc = load_scenario(path, overrides)
                 arms.append(Arm(sc.name, str(path), sc, -1))
-                if for_python:
-                    arms[-1].capacity_notes = overrides_capacity_notes(path, sc, overrides)
+                arms[-1].capacity_notes = overrides_capacity_notes(path, sc, overrides,
+                                                                   for_python)
             else:
                 raise ExperimentError("no such scenario file or results folder", what=str(path),
                                       hint="check the path; folders must be written by sim run")
@@ -975,13 +976,14 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
                 extra: dict[str, Any] = {"comparison": str(out_path), "label": arm.label}
                 if arm.label in resumed_with:
                     extra["resumed_with"] = resumed_with[arm.label]  # as sim run records it
-                if arm.code_note:
-                    # the folder read alone (sim report, load_results) says it too, not
+                said = [*arm.capacity_notes, *([arm.code_note] if arm.code_note else [])]
+                if said:
+                    # the folder read alone (sim report, load_results) says them too, not
                     # only the comparison's files (as sim run's manifest does)
                     own = list(meta_of(arm.scenario).notes) if has_meta(arm.scenario) else []
-                    note = (arm.code_note.replace("--force", "force=True") if for_python
-                            else arm.code_note)
-                    extra["notes"] = [*own, *([note] if note not in own else [])]
+                    said = [n.replace("--force", "force=True") if for_python else n
+                            for n in said]
+                    extra["notes"] = [*own, *(n for n in said if n not in own)]
                 # a results folder as sim run writes it, figures included (they were
                 # left out, so each scenario's folder lacked the layout it promises)
                 folder.finish(res, extra, figures=figures)
@@ -1275,7 +1277,7 @@ SAME_LENGTH = 0.01
 a year apart were said to differ "mostly by the length of the period")."""
 
 PERIOD_WORDS = {
-    "length": "mostly the length of the period",
+    "length": "partly the length of the period (totals grow with it)",
     "dates": "partly those of the dates the periods cover",
     "warm-up": "partly those of the stocks and states their warm-ups leave",
 }
@@ -1388,13 +1390,15 @@ def initial_stock_notes(arms: Sequence[Arm], for_python: bool = False) -> list[s
             # a mine's working stock stays at the mine: it buffers no market (review 180)
             buffers = any(arm.scenario.sites.get(sid, ref.scenario.sites.get(sid)).kind
                           != "mine" for _c, sid, _n in keys)
-            what = ("its stocks at the end, and the shortfalls and prices those stocks "
-                    "buffer," if buffers else "its stocks at the end (a mine's working "
-                    "stock, which stays there)")
+            # "may": where neither scenario goes short, a buffer changes no shortfall
+            # (review 182: the note made the reader doubt a shortfall it did not touch)
+            what = ("its stocks at the end differ by that as well as by what the scenario "
+                    "changes, and so may the shortfalls and prices those stocks buffer"
+                    if buffers else "its stocks at the end (a mine's working stock, which "
+                    "stays there) differ by that as well as by what the scenario changes")
             note = (f"{arm.label} starts with {_tonnes(abs(more))} "
                     f"{'more' if more > 0 else 'less'} {com} in stock than {ref.label} "
-                    f"({where}): {what} differ by that as well as by what the scenario "
-                    f"changes")
+                    f"({where}): {what}")
             settable = all(a.runs for a in arms) and all(
                 sid in a.scenario.sites for a in arms for _c, sid, _n in keys)
             if settable:

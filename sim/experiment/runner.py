@@ -527,7 +527,7 @@ def _target_settings(target_ci: float | None, metrics: Sequence[str],
 
 
 def overrides_capacity_notes(given: Scenario | str | os.PathLike[str], sc: Scenario,
-                             overrides: Sequence[str]) -> list[str]:
+                             overrides: Sequence[str], for_python: bool = True) -> list[str]:
     """The capacity notes ``overrides`` bring about in ``sc``, the scenario ``given`` (a
     file or a Scenario) changed by them (see
     :func:`sim.scenario.capacity.override_capacity_notes`)."""
@@ -535,9 +535,10 @@ def overrides_capacity_notes(given: Scenario | str | os.PathLike[str], sc: Scena
 
     if not overrides:
         return []
+    lead = PYTHON_LEAD if for_python else "with --set, "
     if isinstance(given, Scenario):
-        return override_capacity_notes(given, sc, PYTHON_LEAD)
-    return file_override_notes(given, sc, overrides, PYTHON_LEAD)
+        return override_capacity_notes(given, sc, lead)
+    return file_override_notes(given, sc, overrides, lead)
 
 
 def _run_to_folder(sc: Scenario, replications: int | None, seed: int, workers: int | None,

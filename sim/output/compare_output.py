@@ -240,7 +240,7 @@ def _kpi_rows(comp: Comparison, label: str, keys: Sequence[KpiKey]
 
 def _other_period(comp: Comparison, label: str) -> bool:
     """Whether ``label`` measures another period than the reference: its differences are
-    then mostly the length of the period, and none is listed as excluding zero."""
+    then partly the length of the period, and none is listed as excluding zero."""
     from sim.experiment.compare import Arm, period_notes
 
     arms = [Arm(lab, lab, comp.results[comp.labels.index(lab)].scenario, 0)

@@ -275,7 +275,14 @@ def _paragraph(note: str, cls: str = "") -> str:
     if not text:
         return ""
     attr = f' class="{cls}"' if cls else ""
-    return f"<p{attr}>{_e(text[:1].upper() + text[1:])}.</p>"
+    return f"<p{attr}>{_e(_capitalised(text))}.</p>"
+
+
+def _capitalised(text: str) -> str:
+    """``text`` with its first letter upper-case, unless its first word is a name to keep
+    as it is (a KPI such as export_value_usd; review 182: "Export_value_usd")."""
+    first = text.split(" ", 1)[0]
+    return text if "_" in first else text[:1].upper() + text[1:]
 
 
 def _unpriced_note(commodities: Sequence[str]) -> str:
@@ -1333,7 +1340,7 @@ def _period_heading(named: Sequence[tuple[str, Results]], other: Sequence[str]) 
 def period_check(named: Sequence[tuple[str, Results]]) -> tuple[str | None, list[str]]:
     """Whether the runs measure different periods: the note of ``sim compare`` (None if
     they all measure one period), and the labels of the runs whose period differs from
-    the reference's (their differences are mostly the length of the period, so they are
+    the reference's (their differences are partly the period's, so they are
     not ranked)."""
     # sim compare's own rule and wording, so the report and the comparison agree
     from sim.experiment.compare import Arm, period_notes
@@ -1404,11 +1411,18 @@ def extends_report_notes(named: Sequence[tuple[str, Results]]) -> list[str]:
     differences hold those files' changes), from the files each run's manifest records,
     and for each regime measured from another date than in the reference (its
     state_time_share differences compare periods too; review 133: left out of the report,
-    where six such differences excluded zero)."""
-    from sim.experiment.compare import Arm, extends_notes, regime_window_notes
+    where six such differences excluded zero), and for each run that starts with other
+    stocks than the reference (review 182: the export ban's 80,100 t buffer, which sim
+    compare notes, was not in its report)."""
+    from sim.experiment.compare import (
+        Arm,
+        extends_notes,
+        initial_stock_notes,
+        regime_window_notes,
+    )
 
     arms = [Arm(name, name, res.scenario, res.seed, fixed=res) for name, res in named]
-    return extends_notes(arms) + regime_window_notes(arms)
+    return extends_notes(arms) + initial_stock_notes(arms) + regime_window_notes(arms)
 
 
 def compared_scenario_notes(named: Sequence[tuple[str, Results]]) -> list[str]:
@@ -1518,7 +1532,7 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
             "below among the differences whose interval excludes zero: "
             f"{_e(', '.join(unranked))}.</p></div>")
     body += [f'<p class="warn">{_e(note)}</p>' for note in notes]
-    body += [f'<p class="warn">{_e(note[:1].upper() + note[1:])}.</p>'
+    body += [f'<p class="warn">{_e(_capitalised(note))}.</p>'
              for note in [*series_notes(named), *pairing_notes(named)]]
     # what sim compare said of the scenarios it ran, as it wrote them in compare.md
     body.append(_notes_html(compared_scenario_notes(named)))

@@ -1,0 +1,53 @@
+"""Review 182 (a policymaker reading a comparison's report): two notes `sim compare`
+printed never reached report.html: a scenario starting with other stocks than the
+reference (the export ban's 80,100 t buffer), and the capacities its `--set` overloads,
+which no file of the comparison kept either."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+
+from sim.output.report import write_report
+from tests.experiment.expt_helpers import cli
+
+TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.yaml"
+CUT = "sites.border.clearance_trucks_per_day=2"
+CAPACITY = "planned flow into border (border post) is 200% of its capacity"
+
+
+def stocked(tmp_path: Path) -> Path:
+    data = yaml.safe_load(TINY.read_text(encoding="utf-8"))
+    data["name"] = "stocked"
+    data["sites"]["market_x"]["initial_stock_t"]["copper"] = 5000
+    path = tmp_path / "stocked.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_the_report_gives_the_stock_note(tmp_path: Path) -> None:
+    out = tmp_path / "cmp"
+    assert cli("compare", TINY, stocked(tmp_path), "-n", "2", "-w", "1", "--out", out,
+               "--no-figures").exit_code == 0
+    report = write_report(out)
+    said = "stocked starts with 4,000 t more copper in stock than tiny"
+    assert said in report.path.read_text(encoding="utf-8")
+    assert any(said in n for n in report.notes)  # sim report's terminal too
+
+
+def test_capacity_notes_are_kept_and_said_once(tmp_path: Path) -> None:
+    out = tmp_path / "cmp"
+    result = cli("compare", TINY, stocked(tmp_path), "-n", "2", "-w", "1", "--out", out,
+                 "--no-figures", "--set", CUT)
+    assert result.exit_code == 0, result.output
+    # before the run, for each scenario; not again in the summary after it
+    assert result.stderr.count(CAPACITY) == 2 and CAPACITY not in result.stdout
+    assert CAPACITY in (out / "compare.md").read_text(encoding="utf-8")
+    assert any(CAPACITY in n for n in json.loads(
+        (out / "comparison.json").read_text(encoding="utf-8"))["notes"])
+    for label in ("tiny", "stocked"):
+        manifest = json.loads((out / label / "manifest.json").read_text(encoding="utf-8"))
+        assert any(n.startswith(f"with --set, {CAPACITY}") for n in manifest["notes"])
+    assert CAPACITY in write_report(out).path.read_text(encoding="utf-8")
