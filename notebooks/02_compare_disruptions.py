@@ -132,8 +132,9 @@ print(f"\nChinese refiners' cobalt feed on {ban_sc.start}: export ban {feed:,.0f
 # conflict regime is measured from different dates (the M23 scenarios start their Kivu
 # regimes in 2026), which concerns only its `state_time_share` rows, not shown here, or
 # that the export ban (and the combined scenario) starts with the buffer at the Chinese
-# refiners that its reference lacks (the scenario list above says so), which concerns the
-# cobalt in stock at the end, not shown here.
+# refiners that its reference lacks (the scenario list above says so of the ban), which
+# here concerns only the cobalt in stock at the end, not shown: the references run short
+# of nothing either way, so the buffer changes no shortfall or price of theirs.
 #
 # A price peak at the commodity's cap (`price_cap_ratio`, reached in at least one
 # replication) shows the cap, not how high the price would have gone: its difference is a

@@ -74,9 +74,9 @@ BASELINE = ROOT / "scenarios" / "baseline.yaml"
 # `PARAMETERS` needs only its override template and its low and high values (a template
 # with `{}` where the value goes); the ban's length, which is not a value in the scenario
 # file, is `BAN_MONTHS`. The ban-length row is left out when the base case has no stylised
-# ban (`BASE` on the calibrated scenario, as in the last exercise below), and the run
-# without the ban at the end drops every export ban and quota of the base case, the
-# scenario file's own included.
+# ban (`BASE` on the calibrated scenario, as in the exercise on the calibrated ban
+# below), and the run without the ban at the end drops every export ban and quota of the
+# base case, the scenario file's own included.
 
 # %%
 BAN_ID, BAN_START, BAN_MONTHS = "stylised", "2024-01-15", 6

@@ -511,7 +511,7 @@ def _refined_rows(world: World) -> set[str]:
 
 def _stranded(world: World) -> np.ndarray:
     """Tonnes per commodity held in the exporting country at the end beyond the mines'
-    working stocks: at its sites but its markets and stockpiles (metal that reached them
+    working stocks: at its sites other than its markets and stockpiles (metal that reached them
     is where it was going), and waiting to set off on a lane that leaves one of them (held
     at a closed lane's entrance, or in a capacitated lane's loading queue).
 

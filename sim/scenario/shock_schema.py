@@ -299,7 +299,7 @@ class ExportBan(_Timed):
     """How much a mine may hold for each channel the restriction covers before it curtails
     that channel's output: days of the channel's planned exports (its share of the mine's
     output, at the share ``ramp_up`` allows then, times the share of its routes that leave
-    the country); no limit if omitted. Review 179: not days of the mine's whole output."""
+    the country), not of the mine's whole output; no limit if omitted."""
 
     @model_validator(mode="after")
     def _one_ending(self) -> ExportBan:
@@ -383,7 +383,7 @@ class ExportQuota(Strict):
     """How much a mine may hold for each channel the restriction covers before it curtails
     that channel's output: days of the channel's planned exports (its share of the mine's
     output, at the share ``ramp_up`` allows then, times the share of its routes that leave
-    the country); no limit if omitted. Review 179: not days of the mine's whole output."""
+    the country), not of the mine's whole output; no limit if omitted."""
     release: Literal["period_start", "daily"] = "period_start"
     """How each period's allowance becomes available. ``period_start``: the whole period's
     tonnes on its first day, so a mine with metal in its stockyard ships the period's
