@@ -138,3 +138,8 @@ def test_a_rho_at_the_line_prints_as_it_at_three_decimals() -> None:
     digits = rho_digits([-0.9999999999999999, 0.9996], 1.0)
     assert digits >= 3
     assert rho_text(-0.9999999999999999, 1.0, digits) == "-1.00"
+
+
+def test_a_filter_on_what_the_mines_do_not_produce_keeps_no_row(tmp_path: Path) -> None:
+    sc = two_commodities(tmp_path, {"regions": ["home"], "commodities": ["tin"]})
+    assert targeted_channels(sc) == set()
