@@ -100,7 +100,9 @@ class MetricSpec:
                 what=option, hint="for example --metric delivered_t:cobalt or "
                                   "--metric shortfall_t (every commodity)")
         metric, *rest = parts
-        commodity = rest[0] if rest else None
+        # "*" is any commodity, as str() writes it: sweep.json records metrics so, and
+        # refusing that form read back failed (review 184)
+        commodity = rest[0] if rest and rest[0] != "*" else None
         channel = rest[1] if len(rest) > 1 else "all"
         site = ":".join(rest[2:]) if len(rest) > 2 else "all"
         return cls(metric, commodity, channel, site)

@@ -856,7 +856,9 @@ def run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str 
         result.notes = [python_note(n) for n in result.notes]
         # on the KPIs asked for, as the command line's (review 146: metrics= was ignored)
         result.cautions = [_python_caution(c) for c in cautions(result, list(metrics))]
-        for text in result.cautions:
+        # the notes too (review 184: the README promises them as warnings, and only
+        # sim.sweep gave them, the capacity note of an override twice)
+        for text in [*result.notes, *result.cautions]:
             warnings.warn(text, UserWarning, stacklevel=_stacklevel)
     return result
 
@@ -945,13 +947,12 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
     points.for_python = for_python
     param_notes = points.check(parsed)
     if for_python:
-        # as sim sweep says them before it runs (it prints its own)
+        # as sim sweep says them before it runs (it prints its own); run_sweep warns of
+        # them with the sweep's other notes
         from sim.experiment.runner import overrides_capacity_notes
 
-        capacity = overrides_capacity_notes(scenario, points.base, overrides)
-        for text in capacity:
-            warnings.warn(text, UserWarning, stacklevel=3)
-        param_notes = [*capacity, *param_notes]
+        param_notes = [*overrides_capacity_notes(scenario, points.base, overrides),
+                       *param_notes]
     # before anything is run: a typo costs nothing (the rows, once the points are built)
     check_metrics(specs, points.base, rows=False)
     jobs = []
@@ -1489,8 +1490,6 @@ def sweep(scenario: str | os.PathLike[str] | Scenario,
                        metrics=metrics, out=out, force=force, resume=resume,
                        n_resamples=n_resamples, confidence=confidence, progress=progress,
                        on_total=on_total, figures=figures, _stacklevel=3)
-    # run_sweep warned of its cautions at the caller's line; the scenario's notes here
-    for note in result.notes:
-        warnings.warn(note, UserWarning, stacklevel=2)
+    # run_sweep warned of its notes and cautions at the caller's line
     result.table.attrs["notes"] = [*result.notes, *result.cautions]
     return result.table

@@ -659,6 +659,9 @@ def write_sweep(sweep: Sweep, out: Path, figures: bool = True, metrics: Sequence
         # the KPIs sweep.csv and the figures show: a Sweep read back with run_sweep(...,
         # resume=True) writes them again for the metrics it is given (review 178)
         "metrics": list(metrics),
+        # what the command printed of the sweep (review 184: kept nowhere), as manifest.json
+        # and comparison.json keep theirs
+        "notes": list(sweep.notes),
         # the KPIs the Sobol indices leave out; null for other designs, which leave out
         # none ([] read as "nothing constant" where 67 of 93 were; review 178)
         "constant_outputs": (sweep.sobol.attrs.get("constant_outputs", [])
