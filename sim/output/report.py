@@ -569,6 +569,23 @@ def site_frame(summary: pd.DataFrame) -> pd.DataFrame:
     return _ci_frame(s, ["site", "commodity", "metric"])
 
 
+def metric_definitions(frame: pd.DataFrame) -> str:
+    """What each KPI of ``frame`` (a table with a ``metric`` column) measures, as
+    :mod:`sim.metrics.kpis` defines them, folded ("" if none): a reader who is not a
+    modeller met delivered_t or stranded_end_t with no word of what it counts (review
+    182)."""
+    from sim.metrics.kpis import kpi_definitions
+
+    words = kpi_definitions()
+    shown = [m for m in dict.fromkeys(frame.get("metric", pd.Series(dtype=str)).astype(str))
+             if m in words]
+    if not shown:
+        return ""
+    items = "".join(f"<dt>{_e(m)}</dt><dd>{_e(words[m])}</dd>" for m in shown)
+    return (f'<details><summary>What these KPIs measure</summary>'
+            f'<dl class="muted definitions">{items}</dl></details>')
+
+
 def site_definitions(frame: pd.DataFrame, quiet: bool = True) -> str:
     """What the queue and handling KPIs of ``frame`` (:func:`site_frame`) measure, as
     :mod:`sim.metrics.kpis` defines them ("" if none is shown): a wait is in a line only,
@@ -1401,7 +1418,9 @@ DIFFERENCE_NOTE = (
     "95% CI high); change = difference / reference mean; share diff&gt;0 = the share of paired "
     "replications in which the difference is positive (a tie, frequent under common random "
     "numbers, is not: 0% may be every pair equal); pairs = the pairs with a value in both "
-    "runs.</p>")
+    "runs. The interval says how precisely these runs pin down the mean difference: it is "
+    "not the range of outcomes one year could show, and it leaves out the uncertainty of "
+    "the scenarios' assumed inputs (their variants in scenarios/README.md).</p>")
 """Which way the differences table's differences are taken, as the terminal says."""
 
 
@@ -1557,6 +1576,7 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
              "<h3>Differences from the reference with 95% confidence intervals</h3>",
              DIFFERENCE_NOTE,
              table(dtab, NUMERIC, cls="kpi differences"),
+             metric_definitions(dtab),
              *_price_notes(capped, no_price, counts),
              *[money_paragraph(res.summary(), res, name) for name, res in named],
              *[deal_paragraph(res, name) for name, res in named],

@@ -51,3 +51,19 @@ def test_capacity_notes_are_kept_and_said_once(tmp_path: Path) -> None:
         manifest = json.loads((out / label / "manifest.json").read_text(encoding="utf-8"))
         assert any(n.startswith(f"with --set, {CAPACITY}") for n in manifest["notes"])
     assert CAPACITY in write_report(out).path.read_text(encoding="utf-8")
+
+
+def test_the_differences_table_says_what_its_kpis_and_intervals_mean(tmp_path: Path) -> None:
+    # review 182: raw KPI names with no glossary, and an interval read as a range of
+    # outcomes
+    out = tmp_path / "cmp"
+    assert cli("compare", TINY, stocked(tmp_path), "-n", "2", "-w", "1", "--out", out,
+               "--no-figures").exit_code == 0
+    html = write_report(out).path.read_text(encoding="utf-8")
+    assert "<summary>What these KPIs measure</summary>" in html
+    from sim.metrics.kpis import kpi_definitions
+    from sim.output.report import _e
+
+    words = kpi_definitions()
+    assert f"<dt>delivered_t</dt><dd>{_e(words['delivered_t'])}</dd>" in html
+    assert "not the range of outcomes one year could show" in html
