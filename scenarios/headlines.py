@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 import sim
-from sim.output.tables import PRICE_PEAK, at_cap, price_caps
+from sim.output.tables import PRICE_PEAK, at_cap, clip_intervals, price_caps
 
 HERE = Path(__file__).resolve().parent
 
@@ -184,6 +184,9 @@ def headline_table(table: pd.DataFrame, rows: list[Row], name: str, reference: s
     Raises KeyError if a row's KPI is not in ``table``.
     """
     caps = caps or {}
+    # each scenario's interval within what its KPI can take, as sim compare's tables
+    # (review 185: "160 (-1,054 to 1,375)" t stranded at -n 2); a difference may be < 0
+    table = clip_intervals(table)
     lines = [f"| result | unit | {reference}, same period | {name} | difference (95% CI) "
              "| change |", "|---|---|---|---|---|---|"]
     for row in rows:

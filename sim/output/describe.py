@@ -169,6 +169,9 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
             elif site.kind == "stockpile" and site.initial_stock_t:
                 # review 152: the size of a reserve is the input of a stockpile question
                 add(label + _stocks(": holds on the start date", site.initial_stock_t))
+            elif site.kind == "trading_hub":
+                # most of an informal route's time (review 186: 8 of its 14 days)
+                add(label + f": lots stay {_dist(site.dwell_days)} days")
             else:
                 add(label)
     add("")

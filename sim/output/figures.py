@@ -1046,7 +1046,11 @@ def _period_words(res: Results) -> str:
 
 def _place_name(res: Results, key: str) -> str:
     """A site's own name where the scenario gives one (``Dar es Salaam``), else its id as
-    words; a lane's id as words."""
+    words; a lane as its two ends (``goma → kigali``: review 187, "kasumbalesa walvis
+    bay" did not say which words were which end)."""
+    lane = res.scenario.lanes.get(key)
+    if lane is not None and key not in res.scenario.sites:
+        return f"{st.label(lane.from_)} → {st.label(lane.to)}"
     site = res.scenario.sites.get(key)
     name = getattr(site, "name", None) if site is not None else None
     return st.plain(name) if name else st.label(key)

@@ -516,7 +516,7 @@ def _queue_section(named: Sequence[tuple[str, Results]], unranked: Sequence[str]
             "<p>Each queue's waits (mean, median and 95th percentile of each lot's wait in "
             "line), its days busy at least 90% of the day, its share of time busy and, at a "
             "border post, its worst queue in trucks. Fewer busy days can come with a longer "
-            "worst queue (a closure empties the post while the line grows): read them "
+            "worst queue (a closure leaves the clearance idle while the line grows): read them "
             "together.</p>" + periods
             + table(frame, cls="kpi queues",
                     aligned=("reference mean", "mean", "difference", "95% CI")))
@@ -1039,7 +1039,9 @@ def _members(folder: Path) -> Members:
             return p.name
 
     members = [(p.name, p) for p in runs]
-    members.sort(key=lambda m: (not (m[0] == "baseline" or scenario_name(m[1]) == "baseline"),
+    # a folder named baseline first, then one whose scenario is (review 185: "base", of the
+    # baseline scenario, took the place of the folder "baseline" by alphabetical order)
+    members.sort(key=lambda m: (m[0] != "baseline", scenario_name(m[1]) != "baseline",
                                 m[0]))
     if members and members[0][0] == "baseline":
         reason = "its folder is named baseline"

@@ -125,6 +125,27 @@ def _region_reach(sc: Scenario, regions: list[str]) -> str:
     return text
 
 
+def _throttled_in(sc: Scenario, regions: list[str], effects: list[Effects]) -> str:
+    """Where a capacity factor between 0 and 1 (or above) acts in ``regions``: a region
+    mixes kinds, and its junctions and lanes without a capacity can only be closed (review
+    187: "capacity x0.8 on regions north_kivu (... goma, butembo ...)" read as Goma's trade
+    cut to 80%, where only the digging was)."""
+    from sim.scenario.shock_checks import throttles
+
+    if not any(e.capacity_factor is not None and e.capacity_factor not in (0.0, 1.0)
+               for e in effects):
+        return ""
+    sites, lanes = region_reach(sc, regions)
+    acting = ([s for s in sites if throttles(sc, "site", s)]
+              + [ln for ln in lanes if throttles(sc, "lane", ln)])
+    if len(acting) == len(sites) + len(lanes):
+        return ""
+    where = (" and ".join([", ".join(acting[:-1]), acting[-1]]) if len(acting) > 1
+             else acting[0] if acting else "nothing there")
+    return (f"; a capacity factor other than 0 acts only on {where} (the rest has no "
+            "capacity to scale and only closes)")
+
+
 def _targets(sc: Scenario, t: Targets, effects: list[Effects]) -> str:
     """The targets in words, with what a region reaches; ``effects`` (all a shock's, every
     state of a regime) tell which of them the ``channels`` and ``commodities`` filters
@@ -134,7 +155,8 @@ def _targets(sc: Scenario, t: Targets, effects: list[Effects]) -> str:
         items = getattr(t, name)
         if items:
             reach = f" ({_region_reach(sc, items)})" if name == "regions" else ""
-            parts.append(f"{name} {', '.join(items)}{reach}")
+            parts.append(f"{name} {', '.join(items)}{reach}" + (
+                _throttled_in(sc, items, effects) if name == "regions" else ""))
     if t.commodities is not None:
         parts.append(f"commodities {', '.join(t.commodities)}")
     if t.channels is not None:

@@ -221,7 +221,8 @@ def test_a_named_lane_s_waiting_lots_get_a_panel_after_the_sites(two_yaml: Path)
               "effects: {capacity_factor: 0}, assumption: test input}")
     assert F.queue_panels(res)[-1] == ("border_market", "waiting_t")
     fig = res.plot.queues()
-    ax = panels(fig)["lane border market: metal waiting to set off"]
+    # each end named (review 187)
+    ax = panels(fig)["lane border \u2192 market x: metal waiting to set off"]
     waiting = mean_of(res, "copper", "waiting_t", "border_market")
     assert np.allclose(lines(ax)["copper"], waiting) and waiting.max() > 300
     assert "sites and lanes" in fig._suptitle.get_text()

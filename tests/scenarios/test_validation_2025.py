@@ -59,7 +59,8 @@ def test_calibration_has_the_refining_and_eastern_gold_checks_and_evaluates_them
 
 def _comparison(peak: float, ref_peak: float = 1.0) -> pd.DataFrame:
     """A two-scenario comparison table as sim.compare returns it, one price-peak KPI."""
-    base = dict(metric="price_peak_ratio", commodity="cobalt", channel="all", site="all")
+    base = dict(metric="price_peak_ratio", commodity="cobalt", channel="all", site="all",
+                unit="ratio")
     return pd.DataFrame([
         {**base, "scenario": "baseline", "mean": ref_peak, "ci_low": ref_peak,
          "ci_high": ref_peak, "diff": 0.0, "diff_ci_low": 0.0, "diff_ci_high": 0.0,
