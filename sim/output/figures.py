@@ -36,7 +36,7 @@ import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.collections import Collection
-from matplotlib.colors import to_hex
+from matplotlib.colors import to_hex, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.legend_handler import HandlerTuple
@@ -765,8 +765,11 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
             clo, chi = np.maximum(clo, 0.0), np.minimum(chi, 1.0)
             _fill(bottom, x[whole], clo, chi, st.commodity_color(com), st.CI_ALPHA,
                   "95% CI of the mean")
+        # hatched: it overlaps the interval's fill, of a colour some readers cannot tell
+        # from it (review 189)
         bottom.fill_between(x, mean, 1.0, where=mean < 1.0, interpolate=True,
-                            color=st.CLOSED_COLOR, alpha=0.25, lw=0,
+                            facecolor=to_rgba(st.CLOSED_COLOR, 0.25), lw=0,
+                            edgecolor=to_rgba(st.CLOSED_COLOR, 0.6), hatch="\\\\",
                             label="supply lost (resilience triangle)")
         _line(bottom, x[whole], mean[whole], st.commodity_color(com), lw=1.6,
               label="mean Q(t)")
@@ -853,15 +856,22 @@ def reached_floor(res: Results, commodity: str, price: np.ndarray | None = None
     return floor if values.size and float(values.min()) <= floor * (1 + 1e-6) else None
 
 
-def _floor_line(ax: Axes, floor: float) -> Line2D:
-    """The price floor as a dotted red line across ``ax``."""
-    return ax.axhline(floor, color=st.CLOSED_COLOR, lw=1.0, ls=":",
-                      label=f"price floor ({floor:.3g})")
+LIMIT_BAND = {"color": st.CLOSED_COLOR, "lw": 4.0, "ls": "-", "alpha": 0.3}
+"""How a comparison draws the price cap and floor: a wide pale band, which no scenario's
+thin line looks like (review 189: the cap's red dashes were the second scenario's own red
+dashes, and merged with its line where it sat at the cap)."""
 
 
-def _cap_line(ax: Axes, cap: float, label: str | None = None) -> Line2D:
-    """The price cap as a dashed red line across ``ax``."""
-    return ax.axhline(cap, color=st.CLOSED_COLOR, lw=1.0, ls="--",
+def _floor_line(ax: Axes, floor: float, band: bool = False) -> Line2D:
+    """The price floor as a dotted red line across ``ax`` (``band``: :data:`LIMIT_BAND`)."""
+    style = LIMIT_BAND if band else {"color": st.CLOSED_COLOR, "lw": 1.0, "ls": ":"}
+    return ax.axhline(floor, **style, label=f"price floor ({floor:.3g})")
+
+
+def _cap_line(ax: Axes, cap: float, label: str | None = None, band: bool = False) -> Line2D:
+    """The price cap as a dashed red line across ``ax`` (``band``: :data:`LIMIT_BAND`)."""
+    style = LIMIT_BAND if band else {"color": st.CLOSED_COLOR, "lw": 1.0, "ls": "--"}
+    return ax.axhline(cap, **style,
                       label=label if label is not None else f"price cap ({cap:g})")
 
 
@@ -1580,16 +1590,19 @@ def flow_layers(res: Results, commodity: str, min_share: float = 0.02
 
 
 def _ribbon(ax: Axes, x0: float, y0: tuple[float, float], x1: float,
-            y1: tuple[float, float], color: str, alpha: float = 0.45) -> None:
-    """A band from (x0, y0[0]..y0[1]) to (x1, y1[0]..y1[1]) with S-shaped edges."""
+            y1: tuple[float, float], color: str, alpha: float = 0.45,
+            hatch: str = "") -> None:
+    """A band from (x0, y0[0]..y0[1]) to (x1, y1[0]..y1[1]) with S-shaped edges, hatched
+    with ``hatch`` (its channel's, as its bar)."""
     xm = (x0 + x1) / 2
     verts = [(x0, y0[0]), (xm, y0[0]), (xm, y1[0]), (x1, y1[0]),
              (x1, y1[1]), (xm, y1[1]), (xm, y0[1]), (x0, y0[1]), (x0, y0[0])]
     codes = [MplPath.MOVETO, MplPath.CURVE4, MplPath.CURVE4, MplPath.CURVE4,
              MplPath.LINETO, MplPath.CURVE4, MplPath.CURVE4, MplPath.CURVE4,
              MplPath.CLOSEPOLY]
-    ax.add_patch(PathPatch(MplPath(verts, codes), facecolor=color, edgecolor="none",
-                           alpha=alpha))
+    ax.add_patch(PathPatch(MplPath(verts, codes), facecolor=to_rgba(color, alpha),
+                           edgecolor=to_rgba(color, min(1.0, 2 * alpha)) if hatch else "none",
+                           lw=0, hatch=hatch or None))
 
 
 def _draw_flow(ax: Axes, layers: list[list[tuple[str, float]]], links: list[np.ndarray],
@@ -1612,8 +1625,12 @@ def _draw_flow(ax: Axes, layers: list[list[tuple[str, float]]], links: list[np.n
             h = v / scale
             pos.append((y - h, y))
             color = colors[channel_ids[idx]] if k == 1 else st.NEUTRAL
+            # a hatch per channel, as the flows figure gives: crossing ribbons of colours
+            # one grey in print, or alike to some readers, stay apart (review 189)
             ax.add_patch(PathPatch(MplPath.unit_rectangle().transformed(
-                _box(k - bar_w / 2, y - h, bar_w, h)), facecolor=color, edgecolor="none"))
+                _box(k - bar_w / 2, y - h, bar_w, h)), facecolor=color,
+                edgecolor="white" if k == 1 else "none", lw=0,
+                hatch=st.hatch(idx) or None if k == 1 else None))
             if v > 0:
                 ha = "right" if k == 0 else "left"
                 dx = -bar_w if k == 0 else bar_w
@@ -1643,12 +1660,12 @@ def _draw_flow(ax: Axes, layers: list[list[tuple[str, float]]], links: list[np.n
                 out_off[i] -= f
                 in_off[j] -= g
                 if k == 0:
-                    color = colors[channel_ids[j]]
+                    color, pattern = colors[channel_ids[j]], st.hatch(j)
                 elif k == 1:
-                    color = colors[channel_ids[i]]
+                    color, pattern = colors[channel_ids[i]], st.hatch(i)
                 else:
-                    color = st.NEUTRAL
-                _ribbon(ax, k + bar_w / 2, y0, k + 1 - bar_w / 2, y1, color)
+                    color, pattern = st.NEUTRAL, ""
+                _ribbon(ax, k + bar_w / 2, y0, k + 1 - bar_w / 2, y1, color, hatch=pattern)
     ax.set_xlim(-0.9, len(layers) - 1 + 0.9)
     ax.set_ylim(-0.02, 1.0 + gap_share * 16)
     ax.axis("off")
@@ -2192,11 +2209,11 @@ def compare_series_figure(named: NamedResults, metric: str = "price_index") -> F
             # peak is the cap, so the cap is drawn
             for cap in sorted({c for _n, res in named if com in res.scenario.commodities
                                and (c := reached_cap(res, com)) is not None}):
-                _cap_line(ax, cap)
+                _cap_line(ax, cap, band=True)
                 caps.add(cap)
             for floor in sorted({f for _n, res in named if com in res.scenario.commodities
                                  and (f := reached_floor(res, com)) is not None}):
-                _floor_line(ax, floor)
+                _floor_line(ax, floor, band=True)
                 floors.add(floor)
         else:
             st.tonnes_axis(ax, f"{com} {flow_name(metric)} ({FLOW_UNIT})")
@@ -2238,11 +2255,11 @@ def compare_series_figure(named: NamedResults, metric: str = "price_index") -> F
     handles.append(Patch(color=st.NEUTRAL, alpha=st.BAND_ALPHA * 1.5,
                          label="5-95% of replications"))
     if caps:
-        handles.append(Line2D([], [], color=st.CLOSED_COLOR, lw=1.0, ls="--",
+        handles.append(Line2D([], [], **LIMIT_BAND,
                               label="price cap (" + ", ".join(f"{c:g}" for c in sorted(caps))
                               + "): the daily index reached it"))
     if floors:
-        handles.append(Line2D([], [], color=st.CLOSED_COLOR, lw=1.0, ls=":",
+        handles.append(Line2D([], [], **LIMIT_BAND,
                               label="price floor (" + ", ".join(f"{f:.3g}" for f in
                                                                 sorted(floors))
                               + "): the index sat there a whole period"))

@@ -82,3 +82,14 @@ def test_four_commodities_wrap_into_two_blocks_of_two() -> None:
         if "Q(t)" in ax.get_title():
             assert any(t.get_visible() and t.get_text() for t in ax.get_xticklabels()), \
                 ax.get_title()
+
+
+def test_supply_lost_is_hatched() -> None:
+    # review 189: its red fill and the interval's fill were one colour to some readers
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = sim.run(TINY, 2, 1, overrides=["sites.border.clearance_trucks_per_day=2"])
+    fig = F.deliveries_figure(res)
+    lost = [c for ax in fig.axes for c in ax.collections
+            if c.get_label() == "supply lost (resilience triangle)"]
+    assert lost and all(c.get_hatch() for c in lost)

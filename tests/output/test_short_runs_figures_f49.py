@@ -220,3 +220,21 @@ def test_compare_prices_name_the_daily_peaks_above_the_lines(shock_monthly,
     assert "price cap (2.5): the daily index reached it" in _legend_texts(fig)
     plt.close(fig)
 
+
+
+def test_compare_cap_line_is_no_scenarios_line(shock_monthly, shock_monthly_capped) -> None:
+    # review 189: the cap was drawn in the second scenario's red dashes, so the two merged
+    # where that scenario sat at the cap
+    from matplotlib.colors import to_hex
+
+    from sim.output import style as st
+
+    fig = F.compare_series_figure([("free", shock_monthly), ("capped", shock_monthly_capped)],
+                                  "price_index")
+    top = fig.axes[0]
+    cap = [ln for ln in top.lines if ln.get_label().startswith("price cap")]
+    assert cap and all(ln.get_linewidth() >= 3 and ln.get_alpha() < 1 for ln in cap)
+    scenario_lines = [ln for ln in top.lines if ln not in cap and len(ln.get_xdata()) > 2]
+    assert all(ln.get_linewidth() < 3 for ln in scenario_lines)
+    assert to_hex(cap[0].get_color()) == to_hex(st.CLOSED_COLOR)
+    plt.close(fig)

@@ -40,3 +40,13 @@ def test_past_nine_the_figure_says_which_it_shows() -> None:
     fig = sobol_figure(sweep_of(names), names)
     assert len(panel_titles(fig)) == 9
     assert "9 of 10 KPIs shown (the first named with --metric)" in fig.get_suptitle()
+
+
+def test_total_bars_are_hatched_for_grey_print() -> None:
+    # review 189: first-order and total bars were one grey in print, told apart by colour
+    fig = sobol_figure(sweep_of(NAMES[:1]), NAMES[:1])
+    ax = next(a for a in fig.axes if a.get_visible() and a.get_title())
+    hatches = {p.get_hatch() for p in ax.patches}
+    assert hatches == {None, "//"}
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["first order (left)", "total (right)"]
