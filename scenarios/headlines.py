@@ -186,7 +186,7 @@ def headline_table(table: pd.DataFrame, rows: list[Row], name: str, reference: s
     caps = caps or {}
     # each scenario's interval within what its KPI can take, as sim compare's tables
     # (review 185: "160 (-1,054 to 1,375)" t stranded at -n 2); a difference may be < 0
-    table = clip_intervals(table)
+    table = clip_intervals(table, caps)
     lines = [f"| result | unit | {reference}, same period | {name} | difference (95% CI) "
              "| change |", "|---|---|---|---|---|---|"]
     for row in rows:

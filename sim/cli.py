@@ -1198,7 +1198,8 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
         _exit_environment(env, then=(
             f"{saved} finished replication(s) are saved in {out}; to finish the comparison "
             "once that is fixed, run:\n  " + _resume_command([*words, "--resume"])))
-    shown = [n for n in comp.notes if not any(n.endswith(c) for c in capacity_said)]
+    # a note not every scenario holds carries their labels (review 188)
+    shown = [n for n in comp.notes if not any(c in n for c in capacity_said)]
     if not quiet:
         from dataclasses import replace
 
@@ -1373,7 +1374,8 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
         raise ExperimentError("give --resume or --force, not both", what="--resume",
                               hint="--resume keeps the saved replications, --force deletes them")
     _check_executor(workers, scheduler, dask_local)
-    _note_set_capacities([scenario], overrides)
+    # said before the run; sweep.json keeps them with the sweep's notes (review 188)
+    capacity_said = _note_set_capacities([scenario], overrides)
     out = out or Path("results") / f"{scenario.stem}-sweep"
     source = click.get_current_context().get_parameter_source("replications")
     if resume and source is click.core.ParameterSource.DEFAULT:
@@ -1456,6 +1458,8 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
             _exit_environment(env, then=f"{kept()} once that is fixed, run:\n  "
                               + _resume_command(words))
     for note in result.notes:  # may not be what was meant: said even when quiet
+        if any(c in note for c in capacity_said):
+            continue
         _err(f"note: {note}")
     if not quiet:
         click.echo(sweep_text(result, list(metrics)))

@@ -846,7 +846,7 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
              + series_period_notes(arms, for_python) + regime_window_notes(arms)
              + _override_notes(arms, for_python) + extends_notes(arms)
              + labelled_notes([a.label for a in arms], [a.capacity_notes for a in arms],
-                              at_end=True))
+                              at_end=for_python))
     runnable = [a for a in arms if a.runs]
     jobs = [Job.of(a.scenario, a.seed) for a in runnable]
     chosen: list[int] = []  # reference KPI columns a target measures

@@ -946,13 +946,12 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
     points = PointScenarios(scenario, overrides)
     points.for_python = for_python
     param_notes = points.check(parsed)
-    if for_python:
-        # as sim sweep says them before it runs (it prints its own); run_sweep warns of
-        # them with the sweep's other notes
-        from sim.experiment.runner import overrides_capacity_notes
+    # the capacities the overrides overload: sim sweep says them before it runs, and
+    # run_sweep warns of them with the sweep's other notes; sweep.json keeps them
+    from sim.experiment.runner import overrides_capacity_notes
 
-        param_notes = [*overrides_capacity_notes(scenario, points.base, overrides),
-                       *param_notes]
+    param_notes = [*overrides_capacity_notes(scenario, points.base, overrides, for_python),
+                   *param_notes]
     # before anything is run: a typo costs nothing (the rows, once the points are built)
     check_metrics(specs, points.base, rows=False)
     jobs = []

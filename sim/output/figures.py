@@ -1060,7 +1060,7 @@ def _place_name(res: Results, key: str) -> str:
     bay" did not say which words were which end)."""
     lane = res.scenario.lanes.get(key)
     if lane is not None and key not in res.scenario.sites:
-        return f"{st.label(lane.from_)} → {st.label(lane.to)}"
+        return f"{_place_name(res, lane.from_)} → {_place_name(res, lane.to)}"
     site = res.scenario.sites.get(key)
     name = getattr(site, "name", None) if site is not None else None
     return st.plain(name) if name else st.label(key)

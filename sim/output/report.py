@@ -577,8 +577,11 @@ def metric_definitions(frame: pd.DataFrame) -> str:
     from sim.metrics.kpis import kpi_definitions
 
     words = kpi_definitions()
-    shown = [m for m in dict.fromkeys(frame.get("metric", pd.Series(dtype=str)).astype(str))
-             if m in words]
+    # "price_peak_ratio (b at the cap)": the KPI is the name before the words about it
+    # (review 188)
+    shown = [m for m in dict.fromkeys(
+        str(m).split(" (", 1)[0] for m in frame.get("metric", pd.Series(dtype=str)))
+        if m in words]
     if not shown:
         return ""
     items = "".join(f"<dt>{_e(m)}</dt><dd>{_e(words[m])}</dd>" for m in shown)
@@ -1421,7 +1424,8 @@ DIFFERENCE_NOTE = (
     "replications in which the difference is positive (a tie, frequent under common random "
     "numbers, is not: 0% may be every pair equal); pairs = the pairs with a value in both "
     "runs. The interval says how precisely these runs pin down the mean difference: it is "
-    "not the range of outcomes one year could show, and it leaves out the uncertainty of "
+    "not the range of outcomes one run of the period could show, and it leaves out the "
+    "uncertainty of "
     "the scenarios' assumed inputs (their variants in scenarios/README.md).</p>")
 """Which way the differences table's differences are taken, as the terminal says."""
 

@@ -143,7 +143,7 @@ def _throttled_in(sc: Scenario, regions: list[str], effects: list[Effects]) -> s
     where = (" and ".join([", ".join(acting[:-1]), acting[-1]]) if len(acting) > 1
              else acting[0] if acting else "nothing there")
     return (f"; a capacity factor other than 0 acts only on {where} (the rest has no "
-            "capacity to scale and only closes)")
+            "capacity to scale: a factor of 0 closes it, any other changes nothing there)")
 
 
 def _targets(sc: Scenario, t: Targets, effects: list[Effects]) -> str:

@@ -112,9 +112,12 @@ def test_a_shock_ending_in_the_warm_up_is_noted(tmp_path: Path) -> None:
 
 
 def floor_lines(fig: Any) -> list[Any]:
-    """The dotted lines at the floor of 0.1 in ``fig``'s panels."""
+    """The lines at the floor of 0.1 in ``fig``'s panels: dotted in a run's figure, a
+    wide pale band in a comparison's (review 189), labelled either way."""
     return [line for ax in fig.axes for line in ax.get_lines()
-            if line.get_linestyle() == ":" and list(line.get_ydata()) == [0.1, 0.1]]
+            if str(line.get_label()).startswith("price floor")
+            and (line.get_linestyle() == ":" or line.get_linewidth() >= 3)
+            and list(line.get_ydata()) == [0.1, 0.1]]
 
 
 def test_a_price_at_its_floor_is_noted_and_drawn(tmp_path: Path) -> None:

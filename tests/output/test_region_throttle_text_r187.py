@@ -19,7 +19,7 @@ def test_a_region_throttle_names_what_it_acts_on() -> None:
     text = describe_shocks(sim.load_scenario(M23))
     line = next(ln for ln in text.splitlines() if "event south_kivu_fighting" in ln)
     assert ("a capacity factor other than 0 acts only on gold_asm_south_kivu and twangiza "
-            "(the rest has no capacity to scale and only closes)") in line
+            "(the rest has no capacity to scale: a factor of 0 closes it, any other changes nothing there)") in line
     # a closure acts on everything: no such words (the Goma event closes, taxes)
     goma = next(ln for ln in text.splitlines() if "event goma_falls" in ln)
     assert "acts only on" not in goma

@@ -66,4 +66,4 @@ def test_the_differences_table_says_what_its_kpis_and_intervals_mean(tmp_path: P
 
     words = kpi_definitions()
     assert f"<dt>delivered_t</dt><dd>{_e(words['delivered_t'])}</dd>" in html
-    assert "not the range of outcomes one year could show" in html
+    assert "not the range of outcomes one run of the period could show" in html
