@@ -530,12 +530,18 @@ def overrides_capacity_notes(given: Scenario | str | os.PathLike[str], sc: Scena
                              overrides: Sequence[str], for_python: bool = True) -> list[str]:
     """The capacity notes ``overrides`` bring about in ``sc``, the scenario ``given`` (a
     file or a Scenario) changed by them (see
-    :func:`sim.scenario.capacity.override_capacity_notes`)."""
-    from sim.scenario.capacity import PYTHON_LEAD, file_override_notes, override_capacity_notes
+    :func:`sim.scenario.capacity.override_capacity_notes`), worded for the Python API or
+    (not ``for_python``) the command line."""
+    from sim.scenario.capacity import (
+        PYTHON_LEAD,
+        SET_LEAD,
+        file_override_notes,
+        override_capacity_notes,
+    )
 
     if not overrides:
         return []
-    lead = PYTHON_LEAD if for_python else "with --set, "
+    lead = PYTHON_LEAD if for_python else SET_LEAD
     if isinstance(given, Scenario):
         return override_capacity_notes(given, sc, lead)
     return file_override_notes(given, sc, overrides, lead)

@@ -112,12 +112,15 @@ def capacity_notes(sc: Scenario, skip: Container[tuple[str, str]] = (),
     return notes
 
 
+SET_LEAD = "with --set, "
+"""How a note of :func:`override_capacity_notes` begins on the command line."""
+
 PYTHON_LEAD = "with these overrides, "
 """How a note of :func:`override_capacity_notes` begins for a caller of the Python API."""
 
 
 def override_capacity_notes(base: Scenario | None, sc: Scenario,
-                            lead: str = "with --set, ",
+                            lead: str = SET_LEAD,
                             before: dict[tuple[str, str], float] | None = None) -> list[str]:
     """The capacity notes of ``sc`` that overrides of the scenario ``base`` brought about
     (a capacity below its planned flow with them, not in ``base``, or further below it by
@@ -134,7 +137,7 @@ def override_capacity_notes(base: Scenario | None, sc: Scenario,
 
 
 def file_override_notes(path: str | os.PathLike[str], sc: Scenario,
-                        overrides: Sequence[str], lead: str = "with --set, ") -> list[str]:
+                        overrides: Sequence[str], lead: str = SET_LEAD) -> list[str]:
     """:func:`override_capacity_notes` of ``sc``, the scenario file ``path`` loaded with
     ``overrides``, against the file alone (none without overrides)."""
     if not overrides:
