@@ -111,13 +111,17 @@ def test_a_shock_ending_in_the_warm_up_is_noted(tmp_path: Path) -> None:
     assert len(notes) == 1 and notes[0].startswith("shocks.events.early ends by 2024-01-01")
 
 
-def floor_lines(fig: Any) -> list[Any]:
+def floor_lines(fig: Any, band: bool = False) -> list[Any]:
     """The lines at the floor of 0.1 in ``fig``'s panels: dotted in a run's figure, a
-    wide pale band in a comparison's (review 189), labelled either way."""
+    wide pale band (``band``) in a comparison's, which no scenario's line looks like
+    (review 189)."""
+    def drawn(line: Any) -> bool:
+        if band:
+            return line.get_linewidth() >= 3 and (line.get_alpha() or 1) < 1
+        return line.get_linestyle() == ":"
+
     return [line for ax in fig.axes for line in ax.get_lines()
-            if str(line.get_label()).startswith("price floor")
-            and (line.get_linestyle() == ":" or line.get_linewidth() >= 3)
-            and list(line.get_ydata()) == [0.1, 0.1]]
+            if drawn(line) and list(line.get_ydata()) == [0.1, 0.1]]
 
 
 def test_a_price_at_its_floor_is_noted_and_drawn(tmp_path: Path) -> None:
@@ -134,8 +138,13 @@ def test_a_price_at_its_floor_is_noted_and_drawn(tmp_path: Path) -> None:
     assert floor_lines(F.prices_figure(res))
     plain_run = sim.run(TINY, replications=2, seed=1, workers=1, figures=False)
     named = [("tiny", plain_run), ("shocked", res)]
-    assert floor_lines(F.compare_series_figure(named, "price_index"))
-    assert not floor_lines(F.compare_series_figure(named[:1] * 2, "price_index"))
+    compared = F.compare_series_figure(named, "price_index")
+    assert floor_lines(compared, band=True)
+    # its legend's key is the band too (review 190)
+    (key,) = [h for h in compared.legends[0].legend_handles
+              if h.get_label().startswith("price floor")]
+    assert key.get_linewidth() >= 3 and key.get_alpha() < 1
+    assert not floor_lines(F.compare_series_figure(named[:1] * 2, "price_index"), band=True)
     assert "fell to its floor (0.1)" in compare_report_html(named)
     assert floored_prices(plain_run) == {} and reached_floor(plain_run, "copper") is None
     assert not floor_lines(F.prices_figure(plain_run))
