@@ -770,7 +770,9 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
         bottom.fill_between(x, mean, 1.0, where=mean < 1.0, interpolate=True,
                             facecolor=to_rgba(st.CLOSED_COLOR, 0.25), lw=0,
                             edgecolor=to_rgba(st.CLOSED_COLOR, 0.6), hatch="\\\\",
-                            label="supply lost (resilience triangle)")
+                            # no legend entry for what is not drawn (review 191)
+                            label=("supply lost (resilience triangle)"
+                                   if bool(np.any(mean < 1.0)) else "_nolegend_"))
         _line(bottom, x[whole], mean[whole], st.commodity_color(com), lw=1.6,
               label="mean Q(t)")
         if partial or first:
@@ -2189,12 +2191,15 @@ def compare_series_figure(named: NamedResults, metric: str = "price_index") -> F
                                                                   axis=0))))
                 peak = _kpi_mean(res, "price_peak_ratio", com)
                 if _peak_above(peak, top):
-                    above.append((name, peak))
+                    # at the cap in some replication the mean is a lower bound, as the
+                    # tables write it (review 191)
+                    above.append((name, peak, com in cap_runs(res)))
         missing = ("\nnot in " + ", ".join(short_name(n, 20, 1) for n in lacking)
                    if lacking else "")
         if above:
             # the daily peak of the report's tables, where no line reaches it
-            peaks = ", ".join(f"{short_name(n, 20, 1)} {p:.3g}" for n, p in above)
+            peaks = ", ".join(f"{short_name(n, 20, 1)} {'≥ ' if capped else ''}{p:.3g}"
+                              for n, p, capped in above)
             ax.set_title(f"{com}: lines are means over each period;\ndaily peak {peaks}"
                          f"{missing}")
         else:

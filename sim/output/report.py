@@ -584,7 +584,12 @@ def metric_definitions(frame: pd.DataFrame) -> str:
         if m in words]
     if not shown:
         return ""
-    items = "".join(f"<dt>{_e(m)}</dt><dd>{_e(words[m])}</dd>" for m in shown)
+    # KPIs defined together (consumed_t and shortfall_t) are named together: the words
+    # begin with the first one's (review 191)
+    texts = dict.fromkeys(words[m] for m in shown)
+    items = "".join(
+        f"<dt>{_e(', '.join(k for k, v in words.items() if v == text))}</dt>"
+        f"<dd>{_e(text)}</dd>" for text in texts)
     return (f'<details><summary>What these KPIs measure</summary>'
             f'<dl class="muted definitions">{items}</dl></details>')
 
@@ -921,6 +926,7 @@ def run_report_html(res: Results, manifest: dict[str, Any] | None = None) -> str
             CLIPPED_NOTE if res.n > 1 else "",
             "<h3>Headline KPIs by commodity</h3>",
             table(_not_applicable(head), NUMERIC, cls="kpi headline"),
+            metric_definitions(head),  # as the comparison's report (review 191)
             _cap_paragraph(capped_runs(res), counts=counts),
             money_paragraph(summary, res),
             _unpriced_note(unpriced(sc, summary)),

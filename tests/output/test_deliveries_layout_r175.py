@@ -93,3 +93,15 @@ def test_supply_lost_is_hatched() -> None:
     lost = [c for ax in fig.axes for c in ax.collections
             if c.get_label() == "supply lost (resilience triangle)"]
     assert lost and all(c.get_hatch() for c in lost)
+
+
+def test_no_supply_lost_key_without_a_shortfall() -> None:
+    # review 191: the legend named a hatched "supply lost" that nothing drew (a stock
+    # that covers the first lots' transit: no shortfall)
+    res = sim.run(TINY, 2, 1, overrides=["sites.market_x.initial_stock_t.copper=5000"])
+    assert res.kpi("shortfall_t", "copper").max() == 0
+    fig = F.deliveries_figure(res)
+    labels = [t.get_text() for leg in fig.legends for t in leg.get_texts()]
+    labels += [t.get_text() for ax in fig.axes if ax.get_legend()
+               for t in ax.get_legend().get_texts()]
+    assert "supply lost (resilience triangle)" not in labels

@@ -67,3 +67,26 @@ def test_the_differences_table_says_what_its_kpis_and_intervals_mean(tmp_path: P
     words = kpi_definitions()
     assert f"<dt>delivered_t</dt><dd>{_e(words['delivered_t'])}</dd>" in html
     assert "not the range of outcomes one run of the period could show" in html
+
+
+def test_a_run_report_says_what_its_kpis_measure() -> None:
+    # review 191: only the comparison's report had the definitions
+    import sim
+    from sim.metrics.kpis import kpi_definitions
+    from sim.output.report import _e, run_report_html
+
+    html = run_report_html(sim.run(TINY, 2, 1))
+    words = kpi_definitions()
+    assert "<summary>What these KPIs measure</summary>" in html
+    assert f"<dt>stranded_end_t</dt><dd>{_e(words['stranded_end_t'])}</dd>" in html
+
+
+def test_kpis_defined_together_are_named_together() -> None:
+    # review 191: "shortfall_t: consumed by markets, and demand not met" read as
+    # shortfall_t's own first words
+    import pandas as pd
+
+    from sim.output.report import metric_definitions
+
+    html = metric_definitions(pd.DataFrame({"metric": ["shortfall_t", "delivered_t"]}))
+    assert "<dt>consumed_t, shortfall_t</dt>" in html and "<dt>delivered_t</dt>" in html
