@@ -53,12 +53,9 @@ def test_the_length_words() -> None:
 
 # M14: the stock note says shortfalls and prices may differ, not that they do
 def test_the_stock_note_says_may(tmp_path: Path) -> None:
-    data = yaml.safe_load(TINY.read_text(encoding="utf-8"))
-    data["name"] = "stocked"
-    data["sites"]["market_x"]["initial_stock_t"]["copper"] = 5000
-    path = tmp_path / "stocked.yaml"
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    arms, _root = resolve([TINY, path])
+    from tests.output.test_report_notes_r182 import stocked
+
+    arms, _root = resolve([TINY, stocked(tmp_path)])
     (note,) = initial_stock_notes(arms)
     assert ("(market_x initial_stock_t 5,000 t against 1,000 t): its stocks at the end "
             "differ by that as well as by what the scenario changes, and so may the "
