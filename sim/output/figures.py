@@ -2257,8 +2257,10 @@ def compare_series_figure(named: NamedResults, metric: str = "price_index") -> F
         Line2D([], [], color=st.scenario_color(i), lw=2, ls=st.scenario_linestyle(i),
                label=short_name(n, 40, 1) + (" (reference)" if i == 0 and diffs else ""))
         for i, (n, _r) in enumerate(named)]
+    # each band is in its line's colour (the differences' in their scenario's): a grey key
+    # alone read as the baseline's band only (review 191)
     handles.append(Patch(color=st.NEUTRAL, alpha=st.BAND_ALPHA * 1.5,
-                         label="5-95% of replications"))
+                         label="5-95% of replications, in its line's colour"))
     if caps:
         handles.append(Line2D([], [], **LIMIT_BAND,
                               label="price cap (" + ", ".join(f"{c:g}" for c in sorted(caps))

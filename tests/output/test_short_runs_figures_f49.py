@@ -240,3 +240,11 @@ def test_compare_cap_line_is_no_scenarios_line(shock_monthly, shock_monthly_capp
     assert all(ln.get_linewidth() < 3 for ln in scenario_lines)
     assert to_hex(cap[0].get_color()) == to_hex(st.CLOSED_COLOR)
     plt.close(fig)
+
+
+def test_compare_band_key_says_its_colours(shock_monthly, shock_monthly_capped) -> None:
+    # review 191: a grey key beside the second scenario's red difference band
+    fig = F.compare_series_figure([("free", shock_monthly), ("capped", shock_monthly_capped)],
+                                  "price_index")
+    assert "5-95% of replications, in its line's colour" in _legend_texts(fig)
+    plt.close(fig)
