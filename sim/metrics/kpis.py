@@ -271,6 +271,10 @@ RECOVERY_THRESHOLD = 0.95
 counts as recovered, and below which a day belongs to a shortfall episode: the "95%
 recovery" of the resilience literature."""
 
+PRICE_ABOVE_BASELINE = 1.05
+"""The price index above which a day counts in ``days_price_above_baseline``: 5% above
+the reference price, beyond day-to-day noise."""
+
 KPI_METRICS: tuple[str, ...] = (
     "mined_t", "exported_t", "delivered_t", "mean_lead_time_days",
     "lead_time_p05_days", "lead_time_p50_days", "lead_time_p95_days",
@@ -444,7 +448,7 @@ def compute_kpis(world: World, balance: BalanceReport) -> list[KpiRow]:
         add(com, ALL, ALL, "shortfall_days", "days",
             float((short_share[:, c] > 1e-3).sum()))
         add(com, ALL, ALL, "days_price_above_baseline", "days",
-            float((rec.price[:, c] > 1.05).sum()))
+            float((rec.price[:, c] > PRICE_ABOVE_BASELINE).sum()))
         add(com, ALL, ALL, "time_to_recover_days", "days", recover_days[c])
         add(com, ALL, ALL, "recovered_by_end", "share", recovered_end[c])
         add(com, ALL, ALL, "time_to_shortfall_days", "days", survive_days[c])

@@ -79,6 +79,7 @@ from sim.output.tables import (
     open_lanes,
     price_caps,
     price_extremes,
+    price_modelled,
     repeats_note,
     rising_share_note,
     site_differences,
@@ -1584,7 +1585,8 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
              "excludes zero</h2>",
              _difference_words(diffs, unranked, compare_csv=extra is not None,
                                csv_reference=csv_ref, sites=sites, named=bool(kpis),
-                               money=_money_priced(named), timing=_timings(named)),
+                               money=_money_priced(named), timing=_timings(named),
+                               price_timing=_price_timings(named)),
              "<h3>Differences from the reference with 95% confidence intervals</h3>",
              DIFFERENCE_NOTE,
              table(dtab, NUMERIC, cls="kpi differences"),
@@ -1928,8 +1930,64 @@ def shortfall_timing(ref: Results, res: Results, commodity: str) -> str:
         return ""
     return (f"short on {_days(np.mean(days))} days on average (reference "
             f"{_days(np.mean(ref_days))}); first day below {RECOVERY_THRESHOLD:.0%} of demand "
-            f"met: {_first_short_words(res, commodity)}; reference: "
-            f"{_first_short_words(ref, commodity)}" + _by_market(ref, res, commodity))
+            f"met: {_first_short_words(res, commodity)}{_short_at_end(res, commodity)}; "
+            f"reference: {_first_short_words(ref, commodity)}"
+            f"{_short_at_end(ref, commodity)}" + _by_market(ref, res, commodity))
+
+
+def _short_at_end(res: Results, commodity: str) -> str:
+    """How many replications of ``res`` were still below the recovery threshold on the
+    period's last day (``recovered_by_end`` of 0): ``, still short on the last day in 8
+    of 8``; "" where none was or the results lack the KPI. A first day alone read as a
+    shortage that passed, where under a lasting ban it runs to the period's end."""
+    try:
+        recovered = res.kpi("recovered_by_end", commodity)
+    except KeyError:
+        return ""
+    short = int(np.sum(np.asarray(recovered) == 0))
+    return f", still short on the last day in {short} of {len(recovered)}" if short else ""
+
+
+def price_timing(ref: Results, res: Results, commodity: str) -> str:
+    """How long and from when ``commodity``'s price index was above
+    :data:`sim.metrics.kpis.PRICE_ABOVE_BASELINE` in ``res``, beside the reference
+    ``ref``: the mean of ``days_price_above_baseline``, and the first series period whose
+    mean index is above it (the median over the replications with one, as the period's
+    first date). A peak alone says neither how long prices stayed up nor when they began
+    to rise. "" where the results lack the KPI."""
+    from sim.metrics.kpis import PRICE_ABOVE_BASELINE as PRICE_ABOVE
+
+    try:
+        days, ref_days = (r.kpi("days_price_above_baseline", commodity) for r in (res, ref))
+    except KeyError:
+        return ""
+    return (f"price index above {PRICE_ABOVE:g} on {_days(np.mean(days))} days on average "
+            f"(reference {_days(np.mean(ref_days))}); first series period with a mean above "
+            f"{PRICE_ABOVE:g}: {_first_high_words(res, commodity)}; reference: "
+            f"{_first_high_words(ref, commodity)}")
+
+
+def _first_high_words(res: Results, commodity: str) -> str:
+    """The first date of the first series period whose mean price index of ``commodity``
+    is above :data:`sim.metrics.kpis.PRICE_ABOVE_BASELINE`: the median over the
+    replications with one (``from 2025-03-01 (median of the 8 of 8 replications with
+    one)``), or ``none in its 8 replications``; ``not measured`` without such a series."""
+    from sim.metrics.kpis import PRICE_ABOVE_BASELINE as PRICE_ABOVE
+
+    rows = [i for i, (com, metric, _key, _unit) in enumerate(res.catalogue.keys)
+            if com == commodity and metric == "price_index"]
+    if not rows or not res.catalogue.dates:
+        return "not measured"
+    high = np.asarray(res.series_values[:, rows[0], :], dtype=float) > PRICE_ABOVE
+    n = high.shape[0]
+    firsts = [int(np.argmax(rep)) for rep in high if rep.any()]
+    if not firsts:
+        return f"none in its {n} replication{'s' if n != 1 else ''}"
+    # the lower median: a period's date, never a day between two periods
+    date = res.catalogue.dates[sorted(firsts)[(len(firsts) - 1) // 2]]
+    if len(firsts) == 1 and n == 1:
+        return f"from {date}"
+    return f"from {date} (median of the {len(firsts)} of {n} replications with one)"
 
 
 def _by_market(ref: Results, res: Results, commodity: str) -> str:
@@ -1971,6 +2029,17 @@ def _timings(named: Sequence[tuple[str, Results]]) -> dict[tuple[str, str], str]
             for name, res in named[1:] for com in res.scenario.commodities}
 
 
+def _price_timings(named: Sequence[tuple[str, Results]]) -> dict[tuple[str, str], str]:
+    """:func:`price_timing` of every scenario of ``named`` but the reference (the first)
+    and commodity whose price the model sets, keyed (scenario, commodity)."""
+    if not named:
+        return {}
+    ref = named[0][1]
+    return {(name, com): price_timing(ref, res, com)
+            for name, res in named[1:] for com in res.scenario.commodities
+            if price_modelled(res.scenario, com)}
+
+
 MONEY_CAVEAT = ("valued at the price index, which rose far or reached its cap: the price "
                 "response, not revenue (see the note below; not for headlines)")
 """What a money KPI's difference in the key list says when the price note applies."""
@@ -1993,7 +2062,8 @@ def _difference_words(diffs: pd.DataFrame, unranked: Sequence[str] = (),
                       compare_csv: bool = False, csv_reference: str | None = None,
                       sites: Sequence[tuple[str, str]] = (), named: bool = False,
                       money: dict[str, set[str]] | None = None,
-                      timing: Mapping[tuple[str, str], str] | None = None) -> str:
+                      timing: Mapping[tuple[str, str], str] | None = None,
+                      price_timing: Mapping[tuple[str, str], str] | None = None) -> str:
     """The differences whose 95% interval excludes zero, as sentences; none of the
     scenarios in ``unranked`` (measured over another period than the reference). Only the
     KPIs of ``diffs`` (the headline ones, and those named with --metric: ``named``) and
@@ -2002,7 +2072,13 @@ def _difference_words(diffs: pd.DataFrame, unranked: Sequence[str] = (),
     (``compare_csv``: the folder has compare.csv, its differences from ``csv_reference``
     if given). ``money`` (:func:`_money_priced`) marks money KPIs valued at a price far
     up; ``timing`` (:func:`_timings`) says, after a commodity's shortfall, how long and
-    from when it was short."""
+    from when it was short, and ``price_timing`` (:func:`_price_timings`), after its price
+    peak, how long and from when its price was up."""
+
+    def timed(item: str, words: Mapping[tuple[str, str], str] | None, r: Any) -> str:
+        when = (words or {}).get((r.scenario, r.commodity), "")
+        return item.removesuffix("</li>") + f"; {_e(when)}</li>" if when else item
+
     items = []
     for r in diffs.itertuples():
         rel = (r.diff / r.reference_mean
@@ -2011,15 +2087,16 @@ def _difference_words(diffs: pd.DataFrame, unranked: Sequence[str] = (),
                 and str(r.metric).startswith(f"price_peak_ratio ({r.scenario} at the cap")):
             # the scenario's peak is held down by its cap: at least this difference (it
             # has no interval, and left out it read as no price response at all)
-            items.append((r.scenario, _cap_item(r.scenario, r.commodity, r.diff, r.unit,
-                                                rel)))
+            items.append((r.scenario, timed(_cap_item(r.scenario, r.commodity, r.diff,
+                                                      r.unit, rel), price_timing, r)))
             continue
         row_ref = getattr(r, "reference", None)
         if (r.scenario not in unranked and r.diff < 0 and row_ref is not None
                 and str(r.metric).startswith(f"price_peak_ratio ({row_ref} at the cap")):
             # the reference's peak is held down: the fall is at most this (excludes zero)
-            items.append((r.scenario, _cap_item(r.scenario, r.commodity, r.diff, r.unit,
-                                                rel, reference=True)))
+            items.append((r.scenario, timed(_cap_item(r.scenario, r.commodity, r.diff,
+                                                      r.unit, rel, reference=True),
+                                            price_timing, r)))
             continue
         if (r.scenario in unranked or np.isnan(r.ci_low) or r.ci_low <= 0 <= r.ci_high
                 or r.diff == 0):
@@ -2028,9 +2105,10 @@ def _difference_words(diffs: pd.DataFrame, unranked: Sequence[str] = (),
                                 r.ci_low, r.ci_high, new=r.reference_mean == 0)
         if r.metric in MONEY_KPIS and r.commodity in (money or {}).get(r.scenario, set()):
             item = item.removesuffix("</li>") + f"; {_e(MONEY_CAVEAT)}</li>"
-        when = (timing or {}).get((r.scenario, r.commodity), "")
-        if r.metric == "shortfall_t" and when:
-            item = item.removesuffix("</li>") + f"; {_e(when)}</li>"
+        if r.metric == "shortfall_t":
+            item = timed(item, timing, r)
+        elif r.metric == PRICE_PEAK:
+            item = timed(item, price_timing, r)
         items.append((r.scenario, item))
     # each scenario's totals, then its sites and lanes
     order = {s: i for i, s in enumerate(dict.fromkeys(
