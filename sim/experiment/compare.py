@@ -1215,21 +1215,32 @@ def regime_window_notes(arms: Sequence[Arm]) -> list[str]:
     return notes
 
 
-def _left_outside(arms: Sequence[Arm], period: Sequence[str]) -> dict[str, list[str]]:
+def _left_outside(arms: Sequence[Arm], period: Sequence[str]
+                  ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """By scenario label, the events, regimes and policies (``policies.export_quotas.q``)
     that ``period`` (overrides giving the scenarios one period) would leave outside the
     run, which the loader refuses (review 176: the period suggested for corridor_shocks
-    and export_ban_2025 was refused for the ban's 2027 quota)."""
+    and export_ban_2025 was refused for the ban's 2027 quota); and those it would end
+    inside the warm-up, before the start date, which the loader only notes
+    (:func:`sim.scenario.shock_checks.warmup_only`): measured from a later start, a shock
+    of the period becomes one the results barely see."""
     from sim.scenario.errors import ScenarioError
+    from sim.scenario.shock_checks import warmup_only
+
+    def warm(sc: Scenario) -> list[str]:
+        # each note begins with the shock's key ("shocks.events.x ends by ...")
+        return [note.split(" ", 1)[0] for note in warmup_only(sc)]
 
     outside: dict[str, list[str]] = {}
+    warmed: dict[str, list[str]] = {}
     for arm in arms:
         dropped: list[str] = []
         for _attempt in range(20):  # each pass drops what the last refusal named
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    revalidated(arm.scenario, [*period, *(f"{d}=null" for d in dropped)])
+                    moved = revalidated(arm.scenario,
+                                        [*period, *(f"{d}=null" for d in dropped)])
             except ScenarioError as exc:
                 new = [k for k in dict.fromkeys(
                     ".".join(map(str, i.path[:3])) for i in exc.issues
@@ -1238,23 +1249,34 @@ def _left_outside(arms: Sequence[Arm], period: Sequence[str]) -> dict[str, list[
                 if new:
                     dropped += new
                     continue
+            else:
+                before = set(warm(arm.scenario))
+                if pushed := [k for k in warm(moved) if k not in before]:
+                    warmed[arm.label] = pushed
             break
         if dropped:
             outside[arm.label] = dropped
-    return outside
+    return outside, warmed
 
 
-def _outside_words(outside: dict[str, list[str]], for_python: bool) -> str:
+def _outside_words(found: tuple[dict[str, list[str]], dict[str, list[str]]],
+                   for_python: bool) -> str:
     """What :func:`_left_outside` found, in words. The period is that of the scenario
     starting last, which holds all its own, so another lacks each one found: an override
     removing it would be refused there."""
-    said = "; ".join(
+    outside, warmed = found
+    said = [
         f"{label}'s {', '.join(keys)} would fall outside that period, and "
         f"{'an override' if for_python else 'a --set'} cannot drop "
         f"{'it' if len(keys) == 1 else 'them'} from one scenario alone: compare a copy of "
         "its file without " + ("it" if len(keys) == 1 else "them")
-        for label, keys in outside.items())
-    return f" ({said})" if said else ""
+        for label, keys in outside.items()]
+    said += [
+        f"{label}'s {', '.join(keys)} would end inside the warm-up, before that period "
+        "starts, and act on its results only through what "
+        f"{'it leaves' if len(keys) == 1 else 'they leave'} on lanes, in queues and at "
+        "mines" for label, keys in warmed.items()]
+    return f" ({'; '.join(said)})" if said else ""
 
 
 def period_kind(reference: Scenario, scenario: Scenario) -> str | None:

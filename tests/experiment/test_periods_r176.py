@@ -115,3 +115,27 @@ def test_a_day_apart_a_year_later_is_other_dates() -> None:
                            SCENARIOS / "corridor_shocks.yaml"], for_python=False)
     (note,) = period_notes(arms)
     assert "differ by the dates they cover" in note
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_a_shock_the_suggested_period_would_put_in_the_warm_up_is_named(
+        tmp_path: Path) -> None:
+    # the closure lies inside the early scenario's period, but would end inside the warm-up
+    # of the period suggested (the later scenario's), and the results would barely see it
+    closure = {"events": {"strike": {"start": "2024-01-10", "end": "2024-01-20",
+                                     "targets": {"sites": ["border"]},
+                                     "effects": {"capacity_factor": 0.0}}}}
+    early = copy(tmp_path, "early", warmup_days=60, shocks=closure)
+    late = copy(tmp_path, "late", warmup_days=60, start="2024-02-01")
+    arms, _root = resolve([early, late], for_python=False)
+    (note,) = period_notes(arms)
+    assert note.endswith(
+        "--set start=2024-02-01 --set end=2024-05-10 --set horizon_days=null (early's "
+        "shocks.events.strike would end inside the warm-up, before that period starts, and "
+        "act on its results only through what it leaves on lanes, in queues and at mines)")
+    # a shock already ending in its own warm-up is not news
+    early_warm = copy(tmp_path, "early_warm", warmup_days=60, start="2024-01-25",
+                      shocks=closure)
+    arms, _root = resolve([early_warm, late], for_python=False)
+    (note,) = period_notes(arms)
+    assert "warm-up, before that period" not in note
