@@ -483,12 +483,17 @@ def compare_table(results: Sequence[Results], labels: Sequence[str],
                 with np.errstate(invalid="ignore"):
                     same = np.abs(diff) <= 1e-12 * np.maximum(np.abs(this), np.abs(ref))
                 diff = np.where(same, 0.0, diff)
+                diff = _snap_alike(diff, this, ref)
                 dm, _dsd, dn, dh = column_intervals(diff, confidence)
                 valid = ~np.isnan(diff)
                 with np.errstate(invalid="ignore", divide="ignore"):
                     positive = np.where(dn > 0, ((diff > 0) & valid).sum(axis=0)
                                         / np.maximum(dn, 1), np.nan)
-                    rm = ref_mean[rcols]
+                    # relative to the reference over the same pairs as the difference
+                    # (review 195: over all its replications, where a NaN dropped pairs,
+                    # the change divided means of two sets of runs)
+                    rm = np.where(dn == ref_n[rcols], ref_mean[rcols],
+                                  np.where(valid, ref, 0.0).sum(axis=0) / np.maximum(dn, 1))
                     relative = np.where((rm != 0) & ~np.isnan(rm), dm / np.where(rm != 0, rm, 1),
                                         np.nan)
                 diff_mean[paired] = dm
@@ -509,6 +514,85 @@ def compare_table(results: Sequence[Results], labels: Sequence[str],
     table["_arm"] = table["scenario"].map({lab: i for i, lab in enumerate(labels)})
     table = table.sort_values(["_kpi", "_arm"], kind="stable").drop(columns=["_kpi", "_arm"])
     return table.reset_index(drop=True)[COMPARE_COLUMNS]
+
+
+ALIKE = 1e-12
+"""Differences this share of the KPI's largest value apart are one difference: summing the
+same tonnes in another order leaves about 1e-13 of them (review 195: -100 t in every pair
+up to 6e-14 was given the interval "-100 to -100.00", not "(all equal)")."""
+
+
+def _alike_tolerance(this: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    """Per column of [replication, column] values, the rounding :data:`ALIKE` allows."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a column of NaN only
+        big = np.fmax(np.nanmax(np.abs(this), axis=0, initial=0.0),
+                      np.nanmax(np.abs(ref), axis=0, initial=0.0))
+    return ALIKE * big
+
+
+def _snap_alike(diff: np.ndarray, this: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    """``diff`` [replication, column] with each column whose differences are all alike up
+    to rounding (:data:`ALIKE`) set to one value, their mean: the same in every pair, as
+    the tables then say, not an interval a few 1e-14 wide."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a column of NaN only
+        spread = np.nanmax(diff, axis=0, initial=-np.inf) - np.nanmin(
+            diff, axis=0, initial=np.inf)
+        mean = np.nanmean(diff, axis=0)
+    alike = (spread > 0) & (spread <= _alike_tolerance(this, ref))
+    if not alike.any():
+        return diff
+    out = diff.copy()
+    out[:, alike] = np.where(np.isnan(diff[:, alike]), np.nan, mean[alike])
+    return out
+
+
+def alike_notes(results: Sequence[Results], labels: Sequence[str],
+                replications: Sequence[int] | None = None) -> list[str]:
+    """A note for each scenario (but the reference, ``results[0]``) whose difference in a
+    commodity's total is the same in every pair though the KPI varies from replication to
+    replication: common random numbers left the pairs alike, but more pairs may not be,
+    and "(all equal)" is then no interval (review 195: the extra 100 t of a starting stock
+    was -100 t of shortfall in every pair of 2, and in 83% of pairs over 500; at 10 pairs,
+    28% of comparisons were all alike, and the intervals held the true difference, about
+    -95.6 t, in 64% of them). A KPI the same in every replication of both scenarios (a
+    starting stock) is alike by construction, and not noted."""
+    reps = common_replications(results) if replications is None else list(replications)
+    if len(reps) < 2:
+        return []
+    ref = results[0]
+    ref_vals = replication_values(ref, reps)
+    ref_col = {lab: j for j, lab in enumerate(ref.kpi_labels)}
+    notes = []
+    for res, label in zip(results[1:], labels[1:], strict=True):
+        vals = replication_values(res, reps)
+        found = []
+        for j, lab in enumerate(res.kpi_labels):
+            if lab[1:3] != ("all", "all") or lab not in ref_col:
+                continue
+            this, before = vals[:, j:j + 1], ref_vals[:, ref_col[lab]:ref_col[lab] + 1]
+            diff = this - before
+            ok = ~np.isnan(diff[:, 0])
+            if ok.sum() < 2:
+                continue
+            tol = float(_alike_tolerance(this, before)[0])
+            d = diff[ok, 0]
+            varies = (np.ptp(this[ok, 0]) > tol) or (np.ptp(before[ok, 0]) > tol)
+            if np.ptp(d) <= tol and abs(float(d.mean())) > tol and varies:
+                found.append(f"{lab[0]} {lab[3]} ({_signed(float(d.mean()))} {lab[4]})")
+        if found:
+            n = len(reps)
+            bound = (f"with {n} pairs, pairs unlike them could be up to {min(1, 3 / n):.0%} "
+                     "of all (the rule of three)" if n >= 4 else
+                     f"{n} pairs say little of how many would differ")
+            notes.append(
+                f"{label}'s difference from {labels[0]} is the same in every pair in "
+                f"{', '.join(found)}, though the KPI varies from one replication to the "
+                "next: common random numbers left these pairs alike, more pairs may not be "
+                f"({bound}), so \"(all equal)\" is not an interval there; run more "
+                "replications to measure it")
+    return notes
 
 
 def common_replications(results: Sequence[Results]) -> list[int]:
@@ -960,6 +1044,7 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
                          f"{'its' if one else 'their'} means here are over the paired "
                          f"{len(reps)}, not those of {'its' if one else 'their'} own summary")
     table = compare_table(results, [a.label for a in arms], confidence, reps)
+    notes += alike_notes(results, [a.label for a in arms], reps)
     comp = Comparison([a.label for a in arms], [a.source for a in arms], results, table, reps,
                       [a.seed for a in arms], stop, notes, time.perf_counter() - started,
                       confidence, [_arm_code(a) for a in arms])
@@ -2127,7 +2212,10 @@ def _measure(arms: Sequence[Arm], target: Target, chosen: list[int],
         for j in chosen:
             lab = ref_labels[j]
             if lab in col:
-                diff = vals[:, col[lab]] - ref_vals[:, j]
+                # alike up to rounding is alike: the rule of three, not a half-width of
+                # 1e-14, decides when such a difference is measured
+                diff = _snap_alike((vals[:, col[lab]] - ref_vals[:, j])[:, None],
+                                   vals[:, col[lab]][:, None], ref_vals[:, j][:, None])[:, 0]
             elif lab[3] in ABSENT_IS_ZERO and lab[2] != "all":
                 # a row this scenario (run now, so of this version) cannot have, valued as
                 # compare_table values it: the target was never measured and the
@@ -2135,7 +2223,9 @@ def _measure(arms: Sequence[Arm], target: Target, chosen: list[int],
                 diff = absent_values(lab, col, vals) - ref_vals[:, j]
             else:
                 continue
-            ref_have = ref_vals[:, j][~np.isnan(ref_vals[:, j])]
+            # the reference over the pairs the difference stands on (review 195: over
+            # every replication, the scale mixed two sets of runs)
+            ref_have = ref_vals[:, j][~np.isnan(diff)]
             scale = float(ref_have.mean()) if ref_have.size else math.nan
             # n counts the pairs with a difference, not the replications
             out.append(Measure.of(f"{kpi_name(lab)} {arm.label}-{ref.label}", diff, scale,

@@ -224,9 +224,21 @@ def check_measurable(specs: Sequence[MetricSpec], scenarios: Sequence[Scenario],
     one is measured. Raises :class:`ExperimentError` naming the metric, with the
     commodities whose price is modelled as a hint.
 
+    A check of the run (:data:`sim.experiment.sweep.CHECKS`: ``mass_balance_error_t``,
+    0 up to rounding in every run that passes) is refused too: its rounding noise has no
+    mean to be precise about, and a target on it ran to the maximum (review 195).
+
     Apart from :func:`check_metrics`, which accepts every KPI a replication can write (the
     label exists; it only says nothing)."""
+    from sim.experiment.sweep import CHECKS
+
     for spec in specs:
+        if spec.metric in CHECKS:
+            raise ExperimentError(
+                f"{spec}: {spec.metric} is a check of the run, 0 up to rounding in every "
+                "replication that passes (a run whose ledger does not balance fails), so "
+                "there is no precision to measure", what=option,
+                hint="name a KPI the scenario measures, e.g. --metric delivered_t")
         _check_priced(spec, scenarios, option)
 
 

@@ -1394,13 +1394,15 @@ def series_notes(named: Sequence[tuple[str, Results]]) -> list[str]:
 
 def pairing_notes(named: Sequence[tuple[str, Results]]) -> list[str]:
     """What sim compare notes of runs read from folders: different seeds (its own note,
-    so the report and the comparison agree), and, where the runs differ in their
+    so the report and the comparison agree), differences the same in every pair by chance
+    (:func:`sim.experiment.compare.alike_notes`), and, where the runs differ in their
     replication numbers, which numbers the differences pair."""
-    from sim.experiment.compare import Arm, seed_notes
+    from sim.experiment.compare import Arm, alike_notes, seed_notes
 
     arms = [Arm(name, name, res.scenario, res.seed, fixed=res) for name, res in named]
     # the seed sim compare on these folders would take: the first folder's
     notes = seed_notes(arms, named[0][1].seed)
+    notes += alike_notes([res for _n, res in named], [name for name, _res in named])
     common = sorted(set.intersection(*(set(res.replications) for _n, res in named)))
     if any(set(res.replications) != set(common) for _n, res in named):
         counts = ", ".join(f"{name} {res.n}" for name, res in named)
