@@ -88,6 +88,30 @@ def _sigterm_as_interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
+_sigint_seen = False
+"""Whether a Ctrl-C reached the command running: see :func:`_sigint_as_interrupt`."""
+
+
+def _sigint_as_interrupt(_signum: int, _frame: object) -> None:
+    """Python's own Ctrl-C (a KeyboardInterrupt), remembered: one that lands while a
+    compiled module initialises (matplotlib's, as it is imported) can come out as another
+    error ("ImportError: initialization failed"), which was then reported as a broken
+    environment with status 2, not as an interrupt (review 194)."""
+    global _sigint_seen
+    _sigint_seen = True
+    raise KeyboardInterrupt
+
+
+def _take_sigint() -> None:
+    """Ctrl-C as :func:`_sigint_as_interrupt`, where the command may set handlers (the
+    main thread) and Ctrl-C is not ignored already."""
+    global _sigint_seen
+    _sigint_seen = False
+    with contextlib.suppress(ValueError):  # not the main thread
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            signal.signal(signal.SIGINT, _sigint_as_interrupt)
+
+
 def _default_sigterm_in_child() -> None:
     """In a process forked from the command (a pool worker), SIGTERM ends the process
     again. The pool's initializer also says so, but only once the worker has started: the
@@ -216,6 +240,7 @@ def _guarded_call(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         from sim.world.ledger import MassBalanceError
 
         _terminate_as_interrupt()
+        _take_sigint()
     except KeyboardInterrupt:
         _err("\ninterrupted")
         _exit_interrupted()
@@ -229,6 +254,9 @@ def _guarded_call(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         _err(f"error: {exc.report()}")
         sys.exit(EXIT_BAD_INPUT)
     except (FolderError, FigureError) as exc:
+        if _sigint_seen:
+            _err("\ninterrupted")  # a figure that failed as Ctrl-C stopped matplotlib
+            _exit_interrupted()
         _err(f"error: {exc}")
         sys.exit(EXIT_BAD_INPUT)
     except MassBalanceError as exc:
@@ -247,6 +275,10 @@ def _guarded_call(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     except (click.exceptions.Exit, click.ClickException, SystemExit):
         raise
     except Exception as exc:  # noqa: BLE001 - last line of defence for the user
+        if _sigint_seen:
+            # a Ctrl-C that another error came out of: the user stopped the command
+            _err("\ninterrupted")
+            _exit_interrupted()
         env = _environmental(exc)
         if env is not None:
             _exit_environment(env)
