@@ -13,7 +13,11 @@
   over a cited ``{dist: triangular, ...}``) change the inherited distribution in place, and
   the result is uncited unless the child cites it. A child's value that changes one
   beside an inherited ``source:`` (a number, ``{value: ...}`` or ``{dist: ...}`` without a
-  citation of its own) leaves the mapping uncited: that source never gave it. A key set
+  citation of its own) leaves the mapping uncited, without the inherited ``note:`` either:
+  that source never gave it. A child that cites a mapping (``source:`` or
+  ``assumption:``) replaces the inherited citation whole, ``note:`` included unless it
+  writes its own: ``{share: 0, assumption: A}`` over ``{share: 0.15, source: S,
+  assumption: B}`` is cited by A alone, at the child's line; S argued for 0.15. A key set
   to ``null`` removes the inherited key (and is remembered, so that what still refers to a
   removed id says who removed it); a null for a key that is neither inherited nor a field
   of the schema is an error, since it is a typo or the digits after a comma in ``{copper:
@@ -356,15 +360,22 @@ def _merge(base: Any, child: Any, path: PathT = (), log: _MergeLog | None = None
                 out[key] = value
         restated = any(k in child for k in ("source", "assumption"))
         changed = [k for k in child if k not in PROVENANCE_KEYS]
-        if not restated and changed and (
+        if restated:
+            # the child's citation is the mapping's whole citation: the parent's `source:`
+            # kept beside the child's `assumption:` would argue for the value the child
+            # replaced, under the child's file and line (review 193)
+            for key in PROVENANCE_KEYS:
+                if key not in child and out.pop(key, None) is not None and log is not None:
+                    log.replaced.append((*path, key))
+        elif changed and (
                 _is_single_value(base)
                 or any(_changes_cited_value(base.get(k), child[k]) for k in changed)):
             # {high: 20} over a cited distribution, or {copper: 5} (or {value: 5, unit:
             # t/yr}) beside the parent's `source:` for {copper: 36525}, changes a number
             # the parent's source never gave: the merged mapping is uncited until the child
-            # cites it
-            for key in ("source", "assumption"):
-                if out.pop(key, None) is not None and log is not None:
+            # cites it, and the parent's `note:` on the old number goes with its citation
+            for key in PROVENANCE_KEYS:
+                if key not in child and out.pop(key, None) is not None and log is not None:
                     log.replaced.append((*path, key))
         return out
     if log is not None:
