@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import line_of
 from scenario_helpers import write
 
 from sim.scenario import load_scenario, meta_of
+from tests.conftest import line_of
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMAND = ("sites", "market_x", "demand_t_per_year")
