@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from sim.scenario.capacity import capacity_checks, fmt_capacity
+from sim.scenario.capacity import capacity_at_start, capacity_checks, fmt_capacity
 from sim.scenario.checks import mine_routes
 from sim.scenario.plan import (
     Plan,
@@ -179,10 +179,17 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
     for lid, lane in sc.lanes.items():
         flow = sum(v for (l_id, _c), v in plan.lane_metal.items() if l_id == lid)
         extra = ""
-        if lane.capacity_t_per_day is not None:
+        up = capacity_at_start(sc, lid)
+        if up is not None:
+            # the capacity the run has from its first day, not the one an upgrade replaced
+            own = (lane.capacity_t_per_day if lane.capacity_t_per_day is not None
+                   else lane.capacity_trucks_per_day)
+            extra += (f", capacity {fmt_capacity(up.per_day)} {up.unit} {up.words()} "
+                      f"(the lane's own figure is {fmt_capacity(own or 0.0)})")
+        elif lane.capacity_t_per_day is not None:
             # product, where the planned flow beside it is metal (review 116)
             extra += f", capacity {fmt_capacity(lane.capacity_t_per_day)} t product/day"
-        if lane.capacity_trucks_per_day is not None:
+        elif lane.capacity_trucks_per_day is not None:
             extra += f", capacity {fmt_capacity(lane.capacity_trucks_per_day)} trucks/day"
         if lane.sailing is not None:
             extra += (f", sailings every {_dist(lane.sailing.interval_days)} days of "
@@ -246,8 +253,9 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
         add("  (no capacities in this network)")
     for chk in checks:
         flag = "  !! planned flow exceeds capacity" if chk.over else ""
-        add(f"  {chk.element} ({chk.kind}): capacity {fmt_capacity(chk.capacity)} {chk.unit}, "
-            f"planned {_t(chk.planned)} ({chk.utilisation:.0%}){flag}")
+        whence = f" {chk.upgrade.words()}" if chk.upgrade is not None else ""
+        add(f"  {chk.element} ({chk.kind}): capacity {fmt_capacity(chk.capacity)} {chk.unit}"
+            f"{whence}, planned {_t(chk.planned)} ({chk.utilisation:.0%}){flag}")
     over = [c for c in checks if c.over]
     if over:
         add("")

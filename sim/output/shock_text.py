@@ -278,6 +278,20 @@ def _to_last_day(sc: Scenario, end: When) -> str:
     return text
 
 
+def _ramp_at_start(sc: Scenario, start: When, ramp_days: float) -> str:
+    """For a deal or corridor upgrade that starts before the start date, how far its ramp
+    of ``ramp_days`` (days) has gone by then, as a clause to end its line ("" for one that
+    starts on the start date or later): the run applies it so from its first day."""
+    day = sc.day_of(start)
+    if day >= 0:
+        return ""
+    full = day + ramp_days
+    if full <= 0:
+        return f", in full force from {_date(sc, full)}, before the start date"
+    return (f", {round(full, 6):g} of those days left on the start date ({sc.start}), in "
+            f"full force on {_date(sc, full)}")
+
+
 def _regime_start(sc: Scenario, rid: str) -> tuple[str, str]:
     """When a regime starts running and in which state, as the engine does it: at its
     ``start``, or at the start of the warm-up if it has none or its ``start`` is earlier
@@ -380,7 +394,8 @@ def describe_shocks(sc: Scenario) -> str:
                else "; mines stock without limit"))
     for pid, d in pol.offtake_deals.items():
         add(f"  offtake deal {pid}: from {_date(sc, d.start)}, {d.moves()} over "
-            f"{d.ramp_days:g} days; probability it fails {d.probability_fails:.0%}")
+            f"{d.ramp_days:g} days{_ramp_at_start(sc, d.start, d.ramp_days)}; probability "
+            f"it fails {d.probability_fails:.0%}")
     for pid, up in pol.corridor_upgrades.items():
         parts = []
         if up.capacity_t_per_day is not None:
@@ -390,7 +405,8 @@ def describe_shocks(sc: Scenario) -> str:
         if up.transit_factor is not None:
             parts.append(f"transit x{up.transit_factor:g}")
         add(f"  corridor upgrade {pid}: {up.lane} from {_date(sc, up.start)} over "
-            f"{up.ramp_days:g} days: {', '.join(parts)}")
+            f"{up.ramp_days:g} days: {', '.join(parts)}"
+            f"{_ramp_at_start(sc, up.start, up.ramp_days)}")
     for sid, site in sc.sites.items():
         if isinstance(site, Mine) and site.ramp_up is not None:
             add(f"  mine {sid} {describe_ramp_up(sc, site)}")

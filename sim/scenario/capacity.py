@@ -5,6 +5,7 @@ worth knowing before a long run (``sim validate``, ``sim show``, ``sim run``, an
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import warnings
 from collections.abc import Container, Sequence
@@ -13,6 +14,68 @@ from dataclasses import dataclass
 from sim.scenario.plan import Plan, make_plan
 from sim.scenario.schema import Scenario
 from sim.units import DAYS_PER_YEAR
+
+
+@dataclass
+class StartCapacity:
+    """A lane's capacity on the start date where a corridor upgrade started by then set
+    it, as the run applies it (from its first day, a warm-up included)."""
+
+    per_day: float
+    """The capacity in force on the start date, in the lane's own unit a day."""
+    unit: str
+    """That unit: ``t product/day`` or ``trucks/day``."""
+    upgrade: str
+    """The upgrade that set it: of those of the lane started by the start date, the last
+    to start that changes its capacity."""
+    target_per_day: float
+    """What the upgrade takes the capacity to at the end of its ramp (``per_day`` when it
+    had ended by the start date)."""
+    full_on: dt.date
+    """The date the upgrade's ramp ends."""
+
+    @property
+    def ramping(self) -> bool:
+        return self.target_per_day != self.per_day
+
+    def words(self) -> str:
+        """Where the capacity comes from, to follow it: "from the upgrade <id>", or for
+        one still ramping, that the capacity is the start date's and when the ramp ends."""
+        if not self.ramping:
+            return f"from the upgrade {self.upgrade}"
+        how = "raises" if self.target_per_day > self.per_day else "lowers"
+        return (f"on the start date: the upgrade {self.upgrade} {how} it to "
+                f"{fmt_capacity(self.target_per_day)} {self.unit} by {self.full_on}")
+
+
+def capacity_at_start(sc: Scenario, lid: str) -> StartCapacity | None:
+    """Lane ``lid``'s capacity on the start date where a corridor upgrade started on or
+    before that date changes it; None where none does (its own capacity holds then).
+
+    As the run does it: the lane's upgrades in order of start each ramp linearly from the
+    capacity the one before it reaches, the last started having the last word, and one
+    that leaves the capacity as it was (a transit factor alone) does not touch it."""
+    lane = sc.lanes[lid]
+    own, unit = ((lane.capacity_t_per_day, "t product/day")
+                 if lane.capacity_t_per_day is not None
+                 else (lane.capacity_trucks_per_day, "trucks/day"))
+    if own is None:
+        return None
+    ups = sorted(((uid, up) for uid, up in sc.policies.corridor_upgrades.items()
+                  if up.lane == lid), key=lambda item: sc.day_of(item[1].start))
+    reached, found = own, None
+    for uid, up in ups:
+        target = (up.capacity_t_per_day if up.capacity_t_per_day is not None
+                  else up.capacity_trucks_per_day)
+        base, reached = reached, (target if target is not None else reached)
+        day = sc.day_of(up.start)
+        if day > 0 or reached == base:
+            continue
+        done = 1.0 if up.ramp_days <= 0 else min(1.0, -day / up.ramp_days)
+        now = reached if done >= 1.0 else base + (reached - base) * done
+        found = StartCapacity(now, unit, uid, reached,
+                              sc.start + dt.timedelta(days=day + up.ramp_days))
+    return found
 
 
 @dataclass
@@ -27,6 +90,9 @@ class CapacityCheck:
     unit: str
     at: str
     """The site or lane id the capacity belongs to."""
+    upgrade: StartCapacity | None = None
+    """For a lane whose capacity on the start date a corridor upgrade set, that upgrade's
+    part (:attr:`capacity` is then the capacity in force on the start date)."""
 
     @property
     def utilisation(self) -> float:
@@ -54,13 +120,17 @@ def capacity_checks(sc: Scenario, plan: Plan) -> list[CapacityCheck]:
                                      plan.site_product_t.get(sid, 0.0), "t product/yr", sid))
     for lid, lane in sc.lanes.items():
         planned = plan.lane_product_t.get(lid, 0.0)
+        # an upgrade in force by the start date is the capacity the run has from its first
+        # day: the lane's own figure would report a queue the upgrade prevents (review 193)
+        up = capacity_at_start(sc, lid)
         if lane.capacity_t_per_day is not None:
-            out.append(CapacityCheck(lid, f"{lane.mode} lane", lane.capacity_t_per_day
-                                     * DAYS_PER_YEAR, planned, "t product/yr", lid))
+            cap = up.per_day if up is not None else lane.capacity_t_per_day
+            out.append(CapacityCheck(lid, f"{lane.mode} lane", cap * DAYS_PER_YEAR, planned,
+                                     "t product/yr", lid, up))
         elif lane.capacity_trucks_per_day is not None:
-            out.append(CapacityCheck(lid, f"{lane.mode} lane", lane.capacity_trucks_per_day
-                                     * DAYS_PER_YEAR, plan.lane_trucks.get(lid, 0.0),
-                                     "trucks/yr", lid))
+            cap = up.per_day if up is not None else lane.capacity_trucks_per_day
+            out.append(CapacityCheck(lid, f"{lane.mode} lane", cap * DAYS_PER_YEAR,
+                                     plan.lane_trucks.get(lid, 0.0), "trucks/yr", lid, up))
         if lane.sailing is not None:
             cap = lane.sailing.vessel_t * DAYS_PER_YEAR / lane.sailing.interval_days.mean()
             out.append(CapacityCheck(lid, "sailings", cap, planned, "t product/yr", lid))
@@ -105,9 +175,10 @@ def capacity_notes(sc: Scenario, skip: Container[tuple[str, str]] = (),
                      f"{c.unit}{unless}")
         else:
             grows = f"its queue will grow for as long as that lasts{unless}"
+        whence = f", {c.upgrade.words()}" if c.upgrade is not None else ""
         notes.append(f"{lead}planned flow into {c.element} ({c.kind}) is {c.utilisation:.0%} of "
                      f"its capacity ({c.planned:,.0f} against {fmt_capacity(c.capacity)} "
-                     f"{c.unit}): "
+                     f"{c.unit}{whence}): "
                      f"{grows} (sim show lists every capacity)")
     return notes
 

@@ -444,7 +444,10 @@ class CorridorUpgrade(Strict):
     ``capacity_t_per_day``, ``capacity_trucks_per_day`` for one with
     ``capacity_trucks_per_day`` (one of the two, not both; the other is refused with the
     field to give). A lane without a loading capacity can only have its
-    ``transit_factor`` upgraded."""
+    ``transit_factor`` upgraded. An upgrade that starts before the run is in force from its
+    first day as far as its ramp has gone by then, and the capacity notes of ``sim
+    validate`` and ``sim show`` check the lane at the capacity the upgrades started by the
+    start date give it on that date."""
 
     lane: Id
     """Lane upgraded."""

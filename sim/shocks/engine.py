@@ -16,6 +16,7 @@ rates, and a lot's added delay does not depend on traffic at the shock's other t
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
@@ -231,6 +232,27 @@ class ShockEngine:
     def at(self, when: When) -> float:
         """Simulation time of a scenario time (date or days after the start date)."""
         return self.world.t0 + self.sc.day_of(when)
+
+    def date_of(self, t: float) -> dt.date:
+        """The calendar date simulation time ``t`` falls in."""
+        return self.sc.start + dt.timedelta(days=t - self.world.t0)
+
+    def ramp_before_run(self, start: float, ramp_days: float) -> str | None:
+        """For a deal or upgrade that started (simulation time ``start``) before the run
+        begins, and is therefore recorded at the run's first instant: its start date and
+        what is left then of its ramp of ``ramp_days`` (days), as a timeline row's words.
+        None for one that starts with the run or later, whose row is at its start."""
+        if start >= 0.0:
+            return None
+        began = f"started {self.date_of(start)}"
+        left = start + ramp_days
+        if ramp_days <= 0:
+            return f"{began}, in full force from then"
+        if left <= 0.0:
+            return (f"{began} over {ramp_days:g} days, in full force since "
+                    f"{self.date_of(left)}")
+        return (f"{began} over {ramp_days:g} days: {round(left, 6):g} of them left at this "
+                f"date, in full force on {self.date_of(left)}")
 
     def schedule(self, t: float, action: Callable[[], None], ends: bool = False) -> None:
         """Run ``action`` at time ``t`` (now if ``t`` has passed).
@@ -666,9 +688,18 @@ class ShockEngine:
             def announce(state: DealState = state, spec: Any = spec,
                          mines: list[Any] = mines) -> None:
                 outcome = "fails" if state.failed else "closes"
+                # a deal of before the run is recorded as the run begins: "over 180 days"
+                # from then read as a ramp still to come, where it was over (review 193)
+                early = self.ramp_before_run(state.start_t, spec.ramp_days)
+                if early is None:
+                    detail = spec.moves() + (f" over {spec.ramp_days:g} days"
+                                             if spec.ramp_days else "")
+                elif state.failed:
+                    detail = f"{spec.moves()} (due {self.date_of(state.start_t)})"
+                else:
+                    detail = f"{spec.moves()} ({early})"
                 world.timeline.add(world.env.now, "deal", state.ident, f"deal {outcome}",
-                                   spec.moves()
-                                   + (f" over {spec.ramp_days:g} days" if spec.ramp_days else ""))
+                                   detail)
                 if not state.failed:
                     self._update_deal(state, mines)
 
@@ -707,11 +738,15 @@ class ShockEngine:
             parts = [] if target is None else [f"capacity to {target:g} {unit}"]
             if up.transit_factor is not None:
                 parts.append(f"transit x{up.transit_factor:g}")
-            self.schedule(max(0.0, start), lambda uid=uid, up=up, parts=parts:
-                          world.timeline.add(world.env.now, "policy", uid,
-                                             "corridor upgrade starts",
-                                             f"{up.lane}: {', '.join(parts)} over "
-                                             f"{up.ramp_days:g} days"))
+            early = self.ramp_before_run(start, up.ramp_days)
+            # one of before the run is recorded as the run begins, already (partly) in force
+            action, detail = (("corridor upgrade starts",
+                               f"{up.lane}: {', '.join(parts)} over {up.ramp_days:g} days")
+                              if early is None else
+                              ("corridor upgrade in force",
+                               f"{up.lane}: {', '.join(parts)} ({early})"))
+            self.schedule(max(0.0, start), lambda uid=uid, action=action, detail=detail:
+                          world.timeline.add(world.env.now, "policy", uid, action, detail))
 
     def _ramps(self) -> None:
         """Put each mine's ramp-up on the timeline (the mines apply it themselves): when it
