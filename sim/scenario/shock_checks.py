@@ -12,7 +12,7 @@ from typing import Any
 from sim.distributions import Empirical, Fixed, Triangular, TruncatedNormal, Uniform
 from sim.scenario.checks import SHIP_MODES, IssueCollector, kind_hint, mine_routes
 from sim.scenario.errors import Issue, PathT, did_you_mean, format_path
-from sim.scenario.plan import Plan
+from sim.scenario.plan import Plan, make_plan
 from sim.scenario.schema import Mine, Scenario
 from sim.scenario.shock_schema import DELAY_KINDS, Effects, Regime, Targets
 from sim.shocks.targets import region_reach
@@ -866,7 +866,15 @@ def _check_all(sc: Scenario, c: IssueCollector) -> None:
         _check_time(c, sc, base, ctl.start, ctl.end)
         c.ref((*base, "country"), ctl.country, countries, "country")
         c.ref((*base, "commodity"), ctl.commodity, sc.commodities, "commodity")
+        named: set[str] = set()
         for i, mid in enumerate(ctl.markets):
+            # review 192: [market_row, market_row] passed without a word; refused as a site
+            # named twice in series_sites is
+            if mid in named:
+                c.add((*base, "markets", i), f"market {mid!r} is named twice",
+                      "name each market once")
+                continue
+            named.add(mid)
             if c.ref((*base, "markets", i), mid, sc.sites, "site") and \
                     sc.sites[mid].kind != "market":
                 c.add((*base, "markets", i), f"{mid!r} is a {sc.sites[mid].kind}, not a market",
@@ -937,7 +945,9 @@ def idle_stockpile_rules(sc: Scenario) -> list[str]:
     so the price index falls below 1 only under a shock to it), and a release capped at 0 t
     (valid, e.g. a variant that only rebuilds, but it never releases while its triggers
     read as if it did), and a release from a stockpile that starts with 0 t of the
-    commodity (given outright) and that nothing fills."""
+    commodity (given outright) and that nothing fills; and on rules that may act against
+    their aim: a buy-back below a price index above 1 (:func:`_rebuild_while_short`), and
+    two rules buying back what the other releases."""
     notes = [f"stockpile rule {pid!r} rebuilds below a price index of "
              f"{sp.rebuild_price_ratio_below:g}, which {sp.commodity}'s price (price_basis: "
              "consumption) reaches only under a price shock; give the commodity price_basis: "
@@ -946,6 +956,8 @@ def idle_stockpile_rules(sc: Scenario) -> list[str]:
              if sp.rebuild_price_ratio_below is not None and sp.rebuild_price_ratio_below <= 1
              and sp.commodity in sc.commodities
              and sc.commodities[sp.commodity].price_basis == "consumption"]
+    notes += [n for pid, sp in sc.policies.stockpiles.items()
+              if (n := _rebuild_while_short(sc, pid, sp))]
     notes += [f"stockpile rule {pid!r} has release_cap_t: 0, so it never releases whatever "
               "its release triggers; raise the cap, or leave it out for no limit"
               for pid, sp in sc.policies.stockpiles.items() if sp.release_cap_t == 0]
@@ -972,6 +984,46 @@ def idle_stockpile_rules(sc: Scenario) -> list[str]:
               and rb.rebuild_price_ratio_below is not None
               and rb.rebuild_price_ratio_below > ra.release_price_ratio_above]
     return notes
+
+
+def _rebuild_while_short(sc: Scenario, pid: str, sp: Any) -> str:
+    """A note on stockpile rule ``pid`` if it buys back below a price index above 1 ("" if
+    not): the index above 1 means markets are short (``price_basis: consumption``) or
+    arrivals below demand (``supply``), so it buys while they are, and after a crisis it
+    buys the market's stock, which a consumption price does not see, until none is left.
+    Without a ``demand_elasticity`` the index stays at 1 and it buys every day it can."""
+    below = sp.rebuild_price_ratio_below
+    com = sc.commodities.get(sp.commodity)
+    if below is None or below <= 1 or com is None:
+        return ""
+    # review 192: a buy-back below 1.1 after an export control emptied market_row's stock
+    # and left it 6,150 t short in the year after (78 t without it), the index at 1.05-1.25
+    head = (f"stockpile rule {pid!r} buys back {sp.commodity} from {sp.market!r} below a "
+            f"price index of {below:g}, above 1: ")
+    harm = ("the buy-back can itself make the market short and hold the price up after "
+            "the crisis (compare a run with the rebuild_* fields set to null)")
+    if com.demand_elasticity is None:
+        return (head + f"{sp.commodity}'s price is not modelled (no demand_elasticity), so "
+                "the index stays at 1 and the rule buys every day its stock is below "
+                "rebuild_target_t, whether markets are short or not, until the market has "
+                f"no stock left; {harm}; give {sp.commodity} a demand_elasticity and "
+                "price_basis: supply, with a threshold at or below 1")
+    if com.price_basis == "consumption":
+        return (head + "with price_basis: consumption an index above 1 means markets have "
+                "been short, unless a shock's price_factor raises it (it follows their "
+                "consumption against demand, smoothed over price_window_days "
+                f"{com.price_window_days:g}), so the rule buys while they "
+                "are, and once they are not it buys the market's stock, which the index does "
+                "not see, until the market has none left for the lulls between its "
+                f"arrivals; {harm}; a threshold nearer 1 buys less during a shortage but "
+                "takes the stock all the same, a lower rebuild_t_per_day or rebuild_target_t "
+                "takes less of it, and a threshold at or below 1 needs price_basis: supply, "
+                "where plentiful arrivals lower the index")
+    return (head + "with price_basis: supply an index above 1 means arrivals at markets ran "
+            "below demand (smoothed over price_window_days "
+            f"{com.price_window_days:g}), so the rule buys while markets live off their "
+            f"stocks and drains its market's stock further; {harm}; give a threshold at or "
+            "below 1, where arrivals exceed demand")
 
 
 def _giving_share(sc: Scenario, mines: list[str], commodities: list[str] | None,
@@ -1238,14 +1290,41 @@ def price_factor_bounds(sc: Scenario) -> list[str]:
     return notes
 
 
-def idle_export_controls(sc: Scenario) -> list[str]:
-    """Notes on export controls that no sale in the network crosses: valid input (a control
-    kept for a variant of the network), but one that cannot change anything here."""
-    return [f"export control {pid!r} changes nothing in this network: no refiner in "
-            f"{ctl.country} sells {ctl.commodity} to {', '.join(ctl.markets)} "
-            "(flows through third countries are not modelled)"
-            for pid, ctl in sc.policies.export_controls.items()
-            if not controlled_refiners(sc, ctl)]
+def idle_export_controls(sc: Scenario, plan: Plan | None = None) -> list[str]:
+    """Notes on export controls that cannot change anything here, valid input though they
+    are (a control kept for a variant of the network): one that no sale in the network
+    crosses, and one whose ``cap_t_per_year`` is above the sales it limits as planned (the
+    controlled refiners' planned refined output times their sales shares to its markets,
+    in t/yr, from ``plan`` or :func:`~sim.scenario.plan.make_plan`)."""
+    notes = []
+    for pid, ctl in sc.policies.export_controls.items():
+        refiners = controlled_refiners(sc, ctl)
+        if not refiners:
+            notes.append(f"export control {pid!r} changes nothing in this network: no "
+                         f"refiner in {ctl.country} sells {ctl.commodity} to "
+                         f"{', '.join(dict.fromkeys(ctl.markets))} (flows through third "
+                         "countries are not modelled)")
+            continue
+        if ctl.cap_t_per_year <= 0:
+            continue
+        if plan is None:
+            plan = make_plan(sc)
+        markets = set(ctl.markets)
+        planned = sum(plan.refined.get((rid, ctl.commodity), 0.0)
+                      * sum(share for mkt, share in site.sales.get(ctl.commodity, {}).items()
+                            if mkt in markets)
+                      for rid, site in refiners.items())
+        # review 192: a cap of 500,000 t/yr on 105,000 t/yr of sales was accepted without a
+        # word, where a control no sale crosses is noted
+        if ctl.cap_t_per_year > planned:
+            notes.append(
+                f"export control {pid!r} caps {ctl.country}'s {ctl.commodity} sales to "
+                f"{', '.join(dict.fromkeys(ctl.markets))} at {ctl.cap_t_per_year:,.0f} t/yr, "
+                f"above the {planned:,.0f} t/yr its refiners plan to sell there (planned "
+                "refining times their sales shares): as planned it never binds, only where "
+                "sales run above the plan (metal a ban held leaving at once, say); give "
+                f"cap_t_per_year below {planned:,.0f} for a control that cuts sales")
+    return notes
 
 
 SLACK = 2.0
