@@ -357,7 +357,8 @@ class StockpileController:
             amount = min(spec.release_t_per_day, held, cap_left)  # type: ignore[attr-defined]
         if (amount > _EPS) != self.releasing:
             self.releasing = amount > _EPS
-            detail = f"price index {price:.2f}, shortfall {shortfall_share:.1%}"
+            detail = (f"{_index_text(price, spec.release_price_ratio_above, True)}, "  # type: ignore[attr-defined]
+                      f"shortfall {shortfall_share:.1%}")
             if not self.releasing:
                 # say why it stops: a stop logged with a shortfall of 100% reads as a
                 # contradiction unless the trigger is seen to be over or the metal gone
@@ -379,7 +380,7 @@ class StockpileController:
             buying = max(0.0, min(spec.rebuild_t_per_day, need, float(self.market.stock[c])))  # type: ignore[attr-defined]
         if (buying > _EPS) != self.rebuilding:
             self.rebuilding = buying > _EPS
-            detail = f"price index {price:.2f}"
+            detail = _index_text(price, below, False)
             if not self.rebuilding:
                 # review 152: "rebuild stops, price index 1.19" under a threshold of 3 read
                 # as a fault; say which of its limits ended it, as a release's stop does
@@ -393,6 +394,22 @@ class StockpileController:
             self.bought_back += buying
             # buying back its own metal first: what it bought beyond that was the market's
             self.in_market = max(0.0, self.in_market - buying)
+
+
+def _index_text(price: float, threshold: float | None, release: bool) -> str:
+    """The price index in a stockpile rule's start or stop row, to 3 decimals and, where the
+    rule has a price threshold, on which side of it: "price index 1.503 (above 1.5)" for a
+    release (``release``), "price index 1.100 (not below 1.1)" for a rebuild."""
+    # review 192: at 2 decimals "release starts, price index 1.50" and "release stops,
+    # price index 1.50, no longer triggered" read alike under a threshold of 1.5
+    text = f"price index {price:.3f}"
+    if threshold is None:
+        return text
+    if release:
+        side = "above" if price > threshold else "not above"
+    else:
+        side = "below" if price < threshold else "not below"
+    return f"{text} ({side} {threshold:g})"
 
 
 # ----------------------------------------------------------------------------- export controls

@@ -36,9 +36,9 @@ def test_a_rebuild_stops_once_the_price_rises_above_its_threshold(build,
     res = sim.run(sim.load_scenario(path), replications=1, seed=1, figures=False)
     rows = res.timeline[res.timeline.id == "refill"]
     assert rows[["day", "action", "detail"]].to_dict("records") == [
-        {"day": 2.0, "action": "rebuild starts", "detail": "price index 1.00"},
+        {"day": 2.0, "action": "rebuild starts", "detail": "price index 1.000 (below 1.05)"},
         {"day": 5.0, "action": "rebuild stops",
-         "detail": "price index 1.07, no longer below the rebuild threshold"}]
+         "detail": "price index 1.069 (not below 1.05), no longer below the rebuild threshold"}]
 
 
 def test_a_lane_s_high_load_days_only_one_scenario_has_count_from_0(tmp_path: Path) -> None:

@@ -52,7 +52,7 @@ def test_a_rebuild_s_stop_says_which_limit_ended_it(reserve) -> None:
     stops = res.timeline[res.timeline.action == "rebuild stops"]["detail"].tolist()
     # 500 t to its 700 t target at 100 t a day: two days' buying, then it stops; later,
     # buying again, it empties the market (whose metal takes 13 days to come)
-    assert stops[0] == "price index 1.00, stock back at its target"
+    assert stops[0] == "price index 1.000 (below 3), stock back at its target"
     assert "the market has no stock left to buy" in stops[1]
 
 
