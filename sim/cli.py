@@ -953,6 +953,7 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
         deal_note,
         headline_table,
         price_caps,
+        stockpile_markets,
         targeted_channels,
         unpriced,
     )
@@ -1092,7 +1093,8 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
         summary = results.summary()
         click.echo(headline_table(summary, caps=price_caps(results.scenario),
                                   unpriced=unpriced(results.scenario, summary),
-                                  counts=cap_runs(results)))
+                                  counts=cap_runs(results),
+                                  releases_into=stockpile_markets(results.scenario)))
         table = channel_table(summary, keep=targeted_channels(results.scenario))
         if table:
             click.echo(table)

@@ -252,7 +252,9 @@ def replications_note(replications: int, partial: bool, none: bool) -> str:
 def headline_table(summary: pd.DataFrame, confidence: float = 0.95,
                    caps: dict[str, float] | None = None,
                    unpriced: Sequence[str] = (), replications: int | None = None,
-                   counts: Mapping[str, tuple[float, int, int]] | None = None) -> str:
+                   counts: Mapping[str, tuple[float, int, int]] | None = None,
+                   releases_into: Mapping[tuple[str, str], Sequence[str]] | None = None
+                   ) -> str:
     """Means with confidence intervals of the headline KPIs, by commodity (totals only),
     each interval clipped to what the KPI can take. With ``caps`` (each commodity's
     ``price_cap_ratio``, :func:`price_caps`), a price peak at the cap is named
@@ -264,7 +266,9 @@ def headline_table(summary: pd.DataFrame, confidence: float = 0.95,
 
     A KPI that is NaN in some replications (nothing to measure there) has its mean over
     the others: a ``runs`` column then says over how many of the ``replications`` (the
-    largest ``n`` of ``summary`` if not given), and a mean over none reads ``n/a``."""
+    largest ``n`` of ``summary`` if not given), and a mean over none reads ``n/a``. The
+    note on stockpile rules below it (:func:`stockpile_note`) names the markets they
+    release into with ``releases_into`` (:func:`stockpile_markets` of the scenario)."""
     shown = summary["metric"].isin(HEADLINE) | (summary["metric"].isin(POLICY_TOTALS)
                                                  & summary["mean"].fillna(0).ne(0))
     s = clip_intervals(summary[(summary["channel"] == "all") & (summary["site"] == "all")
@@ -312,28 +316,74 @@ def headline_table(summary: pd.DataFrame, confidence: float = 0.95,
     lines.insert(1, "  ".join("-" * w for w in widths))
     notes = [n for n in (cap_note(capped, "", counts), unpriced_note(unpriced),
                          replications_note(total, partial, none),
-                         stockpile_note(summary)) if n]
+                         stockpile_note(summary, releases_into)) if n]
     return "\n".join([*lines, *notes])
 
 
-def stockpile_note(summary: pd.DataFrame) -> str:
+def stockpile_markets(scenario: Any) -> dict[tuple[str, str], list[str]]:
+    """The markets the stockpile rules of ``scenario`` release into, by (commodity,
+    stockpile site), in file order: what :func:`stockpile_note` reads ``released_t``
+    against."""
+    out: dict[tuple[str, str], list[str]] = {}
+    for rule in scenario.policies.stockpiles.values():
+        markets = out.setdefault((rule.commodity, rule.site), [])
+        if rule.market not in markets:
+            markets.append(rule.market)
+    return out
+
+
+def stockpile_note(summary: pd.DataFrame,
+                   releases_into: Mapping[tuple[str, str], Sequence[str]] | None = None
+                   ) -> str:
     """What each stockpile's rules moved (means of ``released_t`` and ``bought_back_t``
     over the replications), or that they released nothing: a rule whose triggers were
-    never met ran without a word in the run's table (review 152). "" without rules."""
+    never met ran without a word in the run's table (review 152). "" without rules.
+
+    With ``releases_into`` (:func:`stockpile_markets`) it names the markets a stockpile
+    released into, and says which of them were never short in the period (``shortfall_t``
+    of the market 0 in every replication): a release helps only the market it goes into,
+    so there it eased no shortage (review 192)."""
     rows = summary[summary["metric"].isin(("released_t", "bought_back_t"))
                    & (summary["site"] != "all")]
     parts = []
     for (com, site), g in rows.groupby(["commodity", "site"], sort=False):
         means = dict(zip(g["metric"], g["mean"], strict=True))
         released, bought = means.get("released_t", 0.0), means.get("bought_back_t", 0.0)
-        parts.append(f"{site} released {format_number(released)} t of {com}"
+        markets = list((releases_into or {}).get((com, site), ()))
+        into = f" into {_and_names(markets)}" if released and markets else ""
+        parts.append(f"{site} released {format_number(released)} t of {com}{into}"
                      + (f" and bought back {format_number(bought)} t" if bought else "")
                      + (" (its rules' triggers were never met, or it held nothing)"
                         if not released and not bought else
                         " (it released nothing: its release triggers were never met)"
-                        if not released else ""))
+                        if not released else _never_short(summary, com, markets)))
     return ("note: stockpile rules, means over the replications: " + "; ".join(parts)
             if parts else "")
+
+
+def _and_names(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _never_short(summary: pd.DataFrame, com: str, markets: Sequence[str]) -> str:
+    """The clause of :func:`stockpile_note` on the ``markets`` a stockpile released ``com``
+    into that were never short in the period ("" if each of them was, or none is known)."""
+    short = summary[(summary["metric"] == "shortfall_t") & (summary["commodity"] == com)
+                    & (summary["channel"] == "all")].set_index("site")["mean"]
+    # a shortfall is demand less consumption, exactly 0 on a day the market is supplied:
+    # a mean of 0 is 0 in every replication
+    never = [m for m in markets if m in short.index and short[m] <= 1e-9]
+    if not never:
+        return ""
+    # what the market had anyway is consumed first, so a release into a market never
+    # short stayed in its stock, unless it was what kept the market supplied: only a run
+    # without the rule tells the two apart
+    one = len(never) == 1
+    return (f" ({_and_names(never)} {'was' if one else 'were'} never short in the period: a "
+            "release helps only the market it goes into, so what went there eased no "
+            f"shortage and stayed in {'its stock' if one else 'their stocks'}, unless it was "
+            f"what kept {'the market' if one else 'them'} supplied, which a run without the "
+            "rule tells)")
 
 
 def channel_table(summary: pd.DataFrame, keep: set[tuple[str, str]] | None = None) -> str:
