@@ -238,7 +238,11 @@ every short day of the period. Time to recover and time to survive are of market
 over all markets, not per node or corridor, and no node-removal (risk exposure) ranking is
 computed: compare a scenario closing the node with the baseline instead. A stockpile's
 "days of cover" and "shortfall avoided per tonne released" are not KPIs: released_t beside
-the shortfall difference of a comparison without the stockpile gives the second.
+the shortfall difference of a comparison without the stockpile gives the second. A buy-back
+in the period counts against it, as what the rule buys back from its market can leave that
+market short after the crisis: for the release alone, make the comparison with the rule's
+rebuild_* fields set to null (review 192: 0.53 t avoided per tonne released with a buy-back
+below a price index of 1.1, about 0.94 t without it).
 Concentration is of channel control (control_hhi) and of refining by country
 (refining_hhi), for the whole period; a production HHI (every mine is in the DRC), the
 top-3 share and a governance-weighted HHI (no governance table in the references) are not
