@@ -244,7 +244,11 @@ def bars(sc: Scenario) -> list[Bar]:
     for pid, ctl in pol.export_controls.items():
         out.append(("export control", pid, _date(sc, ctl.start),
                     _date(sc, ctl.end) if ctl.end is not None else None,
-                    f"{ctl.country} {ctl.commodity}"))
+                    # which markets and how far: two controls of one country and commodity
+                    # read alike as "CHN cobalt" (review 192)
+                    f"{ctl.country} {ctl.commodity} to {', '.join(ctl.markets)}, "
+                    + ("stopped" if not ctl.cap_t_per_year
+                       else f"cap {ctl.cap_t_per_year:,.0f} t/yr")))
     for pid, sp in pol.stockpiles.items():
         # in force from its start to the end of the run, releasing only when triggered
         # (review 152: the calendar left stockpile rules out)

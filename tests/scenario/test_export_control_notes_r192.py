@@ -60,3 +60,12 @@ def test_a_market_named_twice_is_refused_where_it_is_written(tmp_path: Path) -> 
     assert ("dup.yaml:6:29: policies.export_controls.china_cobalt_to_allies.markets[1]: "
             "market 'market_row' is named twice") in result.output
     assert "hint: name each market once" in result.output
+
+
+def test_the_calendar_bar_of_a_control_names_its_markets_and_cap() -> None:
+    from sim.output.shock_text import bars
+
+    sc = sim.load_scenario(ROOT / "scenarios" / "china_export_control_allies.yaml")
+    labels = [b[-1] for b in bars(sc) if b[0] == "export control"]
+    assert labels and all(" to market_" in label for label in labels)
+    assert any("cap " in label and " t/yr" in label for label in labels)
