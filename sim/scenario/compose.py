@@ -2,8 +2,8 @@
 
 * ``extends: other.yaml`` (a path relative to the extending file's folder, as that file
   was named: a symbolic link's own folder, not its target's, or an absolute path; ``~``
-  and ``$VARIABLES`` are not expanded, here as in every path the tool reads itself, so
-  that a scenario means the same on every machine) inherits every value of the other
+  and ``$VARIABLES`` are not expanded, here as in every path read from a file, so that a
+  scenario means the same on every machine) inherits every value of the other
   scenario. Mappings of fields merge key by key, recursively; any other value
   (number, text, list) replaces the inherited one, and so does a single value written as a
   mapping, a quantity ``{value: ...}`` or a distribution ``{dist: ...}``: it replaces the
@@ -71,7 +71,14 @@ from typing import Any
 from sim.scenario.errors import Issue, PathT, ScenarioError, did_you_mean, format_path
 from sim.scenario.schema import Scenario
 from sim.scenario.schema_paths import is_id_mapping, singular, type_at
-from sim.scenario.yamlio import LineMap, parse_yaml, read_yaml
+from sim.scenario.yamlio import (
+    LineMap,
+    foreign_file_hint,
+    missing_path_hints,
+    on_disk,
+    parse_yaml,
+    read_yaml,
+)
 
 PROVENANCE_KEYS = ("source", "assumption", "note")
 OWN_WORDS = ("title", "question", "description")
@@ -415,7 +422,7 @@ def load_raw(path: Path) -> RawScenario:
     (:data:`OWN_WORDS`), and an extending file without a ``name`` is recorded in
     :attr:`RawScenario.unnamed` for the loader to refuse."""
     order: list[tuple[Path, dict[str, Any], LineMap]] = []
-    _linearize(Path(path), (), order, set())
+    _linearize(Path(on_disk(Path("."), str(path))), (), order, set())
     merged: dict[str, Any] = {}
     merged_lines: LineMap = {}
     notes: list[str] = []
@@ -510,15 +517,20 @@ def _linearize(path: Path, chain: tuple[Path, ...],
     their own documents (``extends`` removed), to ``order``."""
     resolved = path.resolve()
     data, lines = read_yaml(path)
+    foreign = path.suffix.lower() not in (".yaml", ".yml")
     if not isinstance(data, dict):
         hint = "start the file with 'name: ...' and the other scenario fields"
-        if path.suffix.lower() not in (".yaml", ".yml"):
+        if foreign:
             # a results table or a figure given where a scenario belongs
-            hint = (f"{path.name} does not look like a scenario file (.yaml); sim run, show "
-                    "and compare take a scenario file, and compare also a results folder")
+            hint = foreign_file_hint(path)
         raise ScenarioError([Issue(
             f"the top level must be a mapping of fields, not {_what(data)}",
             file=str(path), line=1, hint=hint)])
+    if foreign and data and not set(data) & set(Scenario.model_fields):
+        # JSON is YAML: run.json was read, and refused field by field (21 problems)
+        raise ScenarioError([Issue(
+            "not a scenario: none of its fields is a scenario's (name, start, sites ...)",
+            file=str(path), hint=foreign_file_hint(path))])
     parents = data.pop("extends", None)
     if parents is not None:
         where = lines.get(("extends",), (str(path), None, None))
@@ -536,6 +548,7 @@ def _linearize(path: Path, chain: tuple[Path, ...],
                 f"extends chain is deeper than {MAX_EXTENDS_DEPTH} files",
                 path=("extends",), file=where[0], line=where[1])])
         for parent in parents:
+            parent = on_disk(path.parent, parent)
             parent_path = path.parent / parent
             if parent_path.resolve() in (*chain, resolved):
                 raise ScenarioError([Issue(
@@ -543,16 +556,19 @@ def _linearize(path: Path, chain: tuple[Path, ...],
                     path=("extends",), file=where[0], line=where[1],
                     hint="a scenario cannot extend itself, directly or through others")])
             if not parent_path.exists():
-                hint = ("extends paths are relative to the file that contains them: to the "
-                        "folder it was named in (a symbolic link's own folder, not its "
-                        "target's)")
+                # a path written on another system first: the likeliest cause when it holds
+                # backslashes or differs from a file there only in letter case
+                hint = "".join(f"{h}; " for h in missing_path_hints(path.parent, parent))
+                hint += ("extends paths are relative to the file that contains them: to the "
+                         "folder it was named in (a symbolic link's own folder, not its "
+                         "target's)")
                 if path.parent.resolve() != resolved.parent:
                     # the folder a link is in, not its target's: said, as it surprises
                     hint += (f"; {path} leads to {resolved}, and its extends paths are "
                              f"looked up in {path.absolute().parent}")
                 hint += _unexpanded_hint(parent)
                 raise ScenarioError([Issue(
-                    f"file {parent!r} not found (looked for {parent_path})",
+                    f"file {_quoted_path(parent)} not found (looked for {parent_path})",
                     path=("extends",), file=where[0], line=where[1], column=where[2],
                     hint=hint)])
             if not parent_path.is_file():
@@ -573,10 +589,18 @@ def _linearize(path: Path, chain: tuple[Path, ...],
 _UNEXPANDED = re.compile(r"^~|\$\{?[A-Za-z_]")
 
 
+def _quoted_path(written: str) -> str:
+    """``written`` in quotes as it was written: repr() doubled its backslashes, so that a
+    Windows path showed two ways in one line (review 194); repr only for characters that
+    would not show."""
+    return f"'{written}'" if written.isprintable() else repr(written)
+
+
 def _unexpanded_hint(parent: str) -> str:
     """For an ``extends`` path starting with ``~`` or holding ``$NAME``: that they are taken
-    as written (the tool expands them in no path it reads, and a scenario must mean the
-    same for everyone who runs it); empty for any other path."""
+    as written (the tool expands them in no path read from a file, only ``~`` in its
+    command line's arguments, and a scenario must mean the same for everyone who runs
+    it); empty for any other path."""
     if not _UNEXPANDED.search(parent):
         return ""
     return ("; ~ and $VARIABLES are not expanded in extends (the path is read as written, "

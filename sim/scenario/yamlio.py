@@ -9,7 +9,8 @@ than :data:`MAX_BYTES`, several documents in one file, duplicate keys (YAML keep
 silently) and two ``<<`` merge keys in one mapping (the first wins silently), nesting deeper
 than :data:`MAX_DEPTH`, documents and alias "bombs" that hold or expand to more than
 :data:`MAX_NODES` values, numbers YAML 1.1 reads in another base than the one they appear
-to be written in (``017`` is octal 15, ``1:30`` is 90 in base 60), and the Unicode line
+to be written in (``017`` is octal 15, ``1:30`` is 90 in base 60), numbers too large for a
+float (``1e400``, which would read as infinity), and the Unicode line
 breaks U+0085, U+2028 and U+2029, which YAML counts as lines and editors do not.
 
 Lines are counted as YAML and editors count them: at ``\r\n``, ``\r`` or ``\n``.
@@ -17,9 +18,11 @@ Lines are counted as YAML and editors count them: at ``\r\n``, ``\r`` or ``\n``.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import stat
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -116,10 +119,16 @@ def read_text(path: Path) -> str:
             raise _fail(name, "a scenario is read from a file, not from standard input",
                         hint="save it to a file (e.g. scenario.yaml) and give its path") \
                 from None
-        raise _fail(name, "file not found",
-                    hint="check the path; scenarios normally live in scenarios/") from None
+        hint = "; ".join([*missing_path_hints(Path("."), name),
+                          "check the path; scenarios normally live in scenarios/"])
+        if name.startswith("~"):
+            # the command line expands it (sim/cli.py); Python's open() does not
+            hint += ("; ~ is not expanded in a path given from Python: write it in full, "
+                     f"or os.path.expanduser({name!r})")
+        raise _fail(name, "file not found", hint=hint) from None
     except IsADirectoryError:
-        raise _fail(name, "is a directory, not a scenario file") from None
+        raise _fail(name, "is a directory, not a scenario file",
+                    hint=folder_hint(path)) from None
     except OSError as exc:
         raise _fail(name, f"cannot read file: {exc.strerror}") from None
     if len(raw) > MAX_BYTES:
@@ -130,6 +139,11 @@ def read_text(path: Path) -> str:
                         f"to {MAX_BYTES:,} bytes", hint=hint)
         raise _fail(name, f"holds more than {MAX_BYTES:,} bytes, the limit for a scenario "
                     "file (it is not a regular file, and may have no end)", hint=hint)
+    kind = _binary_kind(raw, path)
+    if kind is not None:
+        # "not valid UTF-8 ... save the file as UTF-8 text" sent the user to re-save a
+        # results file (series.csv.gz) as text (review 194)
+        raise _fail(name, f"file holds {kind}, not text", hint=foreign_file_hint(path))
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -139,6 +153,160 @@ def read_text(path: Path) -> str:
         raise _fail(name, f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset "
                     f"{exc.start})", line=line, column=column,
                     hint="save the file as UTF-8 text") from None
+
+
+_MAGIC = ((b"\x1f\x8b", "gzip-compressed data"), (b"PK\x03\x04", "a zip archive"),
+          (b"\x89PNG", "a PNG image"), (b"%PDF", "a PDF document"),
+          (b"\x93NUMPY", "a NumPy array"))
+
+
+def _binary_kind(raw: bytes, path: Path) -> str | None:
+    """What ``raw``, a file's first bytes, holds when it is plainly not text: a known
+    binary format, or NUL bytes in a file not named as a scenario. None for text, and for
+    a .yaml file that may be a scenario saved in the wrong encoding (UTF-16 holds NULs),
+    which the UTF-8 check then names."""
+    for magic, kind in _MAGIC:
+        if raw.startswith(magic):
+            return kind
+    if b"\0" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")) \
+            and path.suffix.lower() not in (".yaml", ".yml"):
+        return "binary data"
+    return None
+
+
+_OUTPUT_FILES = {
+    "run.json": "the record sim run keeps in a results folder",
+    "manifest.json": "a finished results folder's record of its run and files",
+    "comparison.json": "the record sim compare keeps of a comparison",
+    "sweep.json": "the record sim sweep keeps of a sweep",
+    "plan.json": "the plan sim sweep keeps of an unfinished sweep",
+    "index.json": "the labels of a results folder's saved replications",
+    "kpis.csv": "a results table (every replication's KPIs)",
+    "summary.csv": "a results table (the KPIs' means and confidence intervals)",
+    "timeline.csv": "a results table (the shocks' and policies' dates)",
+    "series.csv.gz": "a results folder's time series (compressed)",
+    "compare.csv": "a comparison's table",
+    "sweep.csv": "a sweep's table",
+    "sweep-kpis.csv.gz": "a sweep's KPIs per replication (compressed)",
+    "report.html": "a report sim report wrote",
+}
+"""The files the tool writes, by name, in words: given where a scenario goes, the message
+says what the file is (review 194)."""
+
+
+def foreign_file_hint(path: Path) -> str:
+    """The hint for ``path`` given where a scenario file goes, when it is not one: what it
+    is, if the tool wrote it, and what to do instead."""
+    text = f"{path.name} does not look like a scenario file (.yaml)"
+    what = _OUTPUT_FILES.get(path.name)
+    if what is None and re.fullmatch(r"rep-\d+\.npz", path.name):
+        what = "a saved replication of a results folder"
+    if what is None:
+        return (text + "; sim run, show and compare take a scenario file, and compare also "
+                "a results folder")
+    folder = path.parent
+    if folder.name == "replications":
+        folder = folder.parent
+    readable = any((folder / f).is_file() for f in ("manifest.json", "run.json",
+                                                    "comparison.json", "compare.csv"))
+    return (f"{text}: it is {what}; pass the scenario file"
+            + (f", or read the results with sim report {folder}" if readable else ""))
+
+
+def folder_hint(path: Path) -> str:
+    """The hint for a folder given where a scenario file goes: what the folder holds (a
+    results folder, scenario files) and what to give instead."""
+    def has(*names: str) -> bool:
+        return any((path / n).exists() for n in names)
+
+    if has("manifest.json", "run.json"):
+        return (f"{path} is a results folder: sim report {path} reads it; sim run, show and "
+                "validate need a scenario file (.yaml)")
+    if has("comparison.json", "compare.csv"):
+        return (f"{path} is a comparison's folder: sim report {path} reads it; a scenario "
+                "is a .yaml file")
+    if has("sweep.json", "plan.json", "sweep-replications"):
+        return f"{path} is a sweep's folder (sweep.csv holds its table); a scenario is a .yaml file"
+    try:
+        found = sorted(p.name for p in path.iterdir()
+                       if p.suffix.lower() in (".yaml", ".yml") and p.is_file())
+    except OSError:
+        found = []
+    if not found:
+        return "give a scenario file (.yaml), not a folder"
+    shown = ", ".join(found[:5]) + (" ..." if len(found) > 5 else "")
+    return (f"name a scenario file in it, e.g. {path / found[0]} ({path} holds {shown}); "
+            f"sim validate {path}/*.yaml checks them all")
+
+
+def respelt(base: Path, written: str) -> tuple[str, bool] | None:
+    """``written``, a path relative to ``base`` (or absolute) that is not found, with each
+    name missing from its folder replaced by the one entry there that differs from it
+    only in Unicode normalisation or in letter case, and True when normalisation alone
+    differed. None when a name has no such entry, or several.
+
+    A name typed or written on one system (é as one character, NFC) is stored by macOS
+    decomposed (e + accent, NFD): both look the same, and on Linux they are two names."""
+    parts = Path(written).parts
+    if not parts:
+        return None
+    absolute = Path(written).is_absolute()
+    here = Path(parts[0]) if absolute else base
+    out = [parts[0]] if absolute else []
+    form_only, changed = True, False
+    for part in parts[1:] if absolute else parts:
+        if os.path.lexists(here / part):
+            here, out = here / part, [*out, part]
+            continue
+        try:
+            names = os.listdir(here)
+        except OSError:
+            return None
+        key = unicodedata.normalize("NFC", part)
+        same = [n for n in names if unicodedata.normalize("NFC", n) == key]
+        if len(same) != 1:
+            form_only = False
+            same = [n for n in names if unicodedata.normalize("NFC", n).casefold()
+                    == key.casefold()]
+        if len(same) != 1:
+            return None
+        here, out, changed = here / same[0], [*out, same[0]], True
+    return (str(Path(*out)), form_only) if changed else None
+
+
+def on_disk(base: Path, written: str) -> str:
+    """``written`` as the file on disk spells it, when the path is not found as written
+    and one file's name differs from it only in Unicode normalisation (:func:`respelt`):
+    that is the file meant, as macOS, which does not tell the two apart, would open it.
+    Otherwise ``written`` itself."""
+    if os.path.lexists(base / written):
+        return written
+    found = respelt(base, written)
+    return found[0] if found is not None and found[1] else written
+
+
+_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+
+
+def missing_path_hints(base: Path, written: str) -> list[str]:
+    """Hints for ``written``, a path relative to ``base`` that is not found, when it was
+    written on another system: backslashes as separators (Windows), a drive letter, or
+    a name whose letter case (or Unicode normalisation) differs from a file's there."""
+    if "\\" in written:
+        if _DRIVE.match(written):
+            return [f"{written} is a Windows path, with a drive letter: give the file's "
+                    "path on this machine, with / as the separator"]
+        slashed = written.replace("\\", "/")
+        found = respelt(base, slashed)
+        return [f"use / as the separator, as on every system: "
+                f"{found[0] if found else slashed}"]
+    found = respelt(base, written)
+    if found is None:
+        return []
+    if found[1]:
+        return [f"{found[0]} exists, a name that differs only in how its accented letters "
+                "are encoded (Unicode normalisation)"]
+    return [f"did you mean {found[0]}? (letter case counts in file names here)"]
 
 
 def _line_column(text: str | bytes, pos: int) -> tuple[int, int]:
@@ -230,7 +398,7 @@ def _syntax_error(file: str, text: str, exc: yaml.MarkedYAMLError) -> ScenarioEr
                 "('---' may only open the file)")
     elif "'\\t'" in problem or (line is not None and re.search(r"^\s*\t|:\t",
                                                                _row(text, line))):
-        hint = "YAML forbids tabs in indentation, and this reader also after ':'; use spaces"
+        hint = _tab_hint(_row(text, line or 0), mark.column if mark else -1)
     elif problem.startswith("found undefined alias"):
         name = problem.removeprefix("found undefined alias").strip(" '\"")
         hint = (f"an alias (*{name}) needs an anchor (&{name}) written before it in the "
@@ -241,6 +409,27 @@ def _syntax_error(file: str, text: str, exc: yaml.MarkedYAMLError) -> ScenarioEr
     return _fail(file, f"YAML syntax error: {problem}", line=line,
                  column=mark.column + 1 if mark else None,
                  hint=hint or "check indentation, colons and quotes near this line")
+
+
+def _tab_hint(row: str, column: int) -> str:
+    """Where the tab YAML refused is on ``row`` (the one at ``column``, counted from 0, or
+    the first), and what to write instead. "YAML forbids tabs in indentation, and this
+    reader also after ':'" was given for a tab before a trailing comment too (review 194)."""
+    at = column if 0 <= column < len(row) and row[column] == "\t" else row.find("\t")
+    before, after = row[:max(at, 0)], row[max(at, 0):].lstrip(" \t")
+    if at < 0 or not before.strip():
+        return "YAML forbids tabs in indentation; use spaces"
+    if after.startswith("#"):
+        where = "between the value and its # comment"
+    elif before.rstrip(" \t").endswith(":"):
+        where = "after ':'"
+    elif before.rstrip(" \t").endswith("-"):
+        where = "after a list item's '-'"
+    else:
+        where = "between two values"
+    # YAML 1.2 allows a tab there; PyYAML, which reads the files, refuses it
+    return (f"the tab at column {at + 1} is {where}: the YAML reader (PyYAML) takes only "
+            "spaces there; replace it with a space")
 
 
 def _row(text: str, line: int) -> str:
@@ -384,7 +573,18 @@ def _build(node: yaml.Node, loader: _Loader, file: str, path: PathT, lines: Line
         raise _fail(file, f"cannot read value: {exc}", line=node.start_mark.line + 1,
                     column=node.start_mark.column + 1, path=path, hint=hint) from None
     _refuse_other_base(node, value, file, path)
+    if isinstance(value, float) and math.isinf(value) and not _INF.fullmatch(node.value):
+        # 1e400 is read as infinity, and was refused as "must be a finite number, got inf":
+        # not what was written (review 194)
+        raise _fail(file, f"the number {node.value} is too large: beyond about 1.8e308, the "
+                    "largest a number can be, it reads as infinity",
+                    line=node.start_mark.line + 1, column=node.start_mark.column + 1,
+                    path=path, hint="check its exponent (and its unit): scenario values are "
+                                    "far smaller, e.g. 1e6 for a million")
     return value
+
+
+_INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)")
 
 
 # YAML 1.1's integers with a leading zero (octal) and its base-60 numbers ("sexagesimal",
