@@ -501,11 +501,16 @@ def main() -> None:
 
 
 class _PathWithHint(click.Path):
-    """A click path whose refusal ("Directory 'x' is a file.") comes with a hint."""
+    """A click path whose refusal ("Directory 'x' is a file.") comes with a hint, and in
+    which a leading ``~`` is the home folder (see :meth:`_home`)."""
 
     def __init__(self, *args: Any, hint: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.hint = hint
+
+    def hint_for(self, value: str) -> str:
+        """The hint for ``value`` refused by click."""
+        return self.hint
 
     def convert(self, value: Any, param: Any, ctx: Any) -> Any:
         if isinstance(value, str) and not value.strip():
@@ -515,6 +520,7 @@ class _PathWithHint(click.Path):
             self.fail(f"{'an empty path' if not value else 'a path of blanks only'} (an "
                       "unset shell variable?)\n    hint: give a name; '.' for the working "
                       "folder", param, ctx)
+        value = self._home(value, param, ctx)
         try:
             return super().convert(value, param, ctx)
         except click.BadParameter as exc:
@@ -523,8 +529,39 @@ class _PathWithHint(click.Path):
                 exc.message += ("\n    hint: check its permissions (ls -ld shows them): "
                                 "reading a folder needs r and x, writing in it w")
             else:
-                exc.message += f"\n    hint: {self.hint}"
+                exc.message += f"\n    hint: {self.hint_for(value)}"
             raise
+
+    def _home(self, value: Any, param: Any, ctx: Any) -> Any:
+        """``value`` with a leading ``~`` or ``~user`` expanded, as the shell expands it
+        everywhere but after ``=``: --out=~/x made a folder named ~ in the working folder,
+        and the output, "results in ~/x", read as the home folder (review 194). A folder
+        really named ~ is written ./~. A ``~user`` that is no user is refused rather than
+        taken as a name."""
+        if not isinstance(value, str) or not value.startswith("~"):
+            return value
+        expanded = os.path.expanduser(value)
+        if expanded.startswith("~"):
+            user = value[1:].split("/", 1)[0]
+            whose = f"no user {user!r} on this system" if user else "no home folder is known"
+            self.fail(f"{value}: ~ cannot be expanded ({whose})\n    hint: give the full "
+                      f"path, or ./{value} for a name starting with ~ in the working "
+                      "folder", param, ctx)
+        return expanded
+
+
+class _ScenarioPath(_PathWithHint):
+    """A scenario file's path: a folder is refused with what it is and what to give (click
+    said only "File 'x' is a directory.", for a results folder too)."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, path_type=Path,
+                         hint="give the path of a scenario file (.yaml)")
+
+    def hint_for(self, value: str) -> str:
+        from sim.scenario.yamlio import folder_hint
+
+        return folder_hint(Path(value)) if os.path.isdir(value) else self.hint
 
 
 def _out_folder(what: str) -> click.Path:
@@ -545,7 +582,7 @@ def _html_out(ctx: click.Context, param: click.Parameter, value: Path | None) ->
     return value
 
 
-SCENARIO_ARG = click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+SCENARIO_ARG = click.argument("scenario", type=_ScenarioPath())
 SET_OPT = click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE",
                        help="Override a scenario value (repeatable), e.g. --set lot_period_days=7.")
 
@@ -779,8 +816,7 @@ _VALIDATE_HELP = "Check scenario FILES; exit with status 2 if any has an error."
 
 
 @main.command(help=_VALIDATE_HELP)
-@click.argument("files", nargs=-1, required=True,
-                type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=_ScenarioPath())
 @click.option("--require-citations", is_flag=True,
               help="Also fail if a numeric value has no source: or assumption: beside it.")
 @SET_OPT
@@ -864,7 +900,10 @@ a map and the shocks and policies on a calendar.
 
 @main.command(help=_SHOW_HELP)
 @SCENARIO_ARG
-@click.option("--figure", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--figure", type=_PathWithHint(
+    dir_okay=False, path_type=Path, hint="--figure names the image file to write, and a "
+                                         "folder has that name: give a file name, e.g. "
+                                         "map.png in that folder"), default=None,
               help="Where to save the network map (.png, .svg or .pdf). "
                    "Default: <scenario name>-network.png")
 @click.option("--no-figure", "--no-figures", "no_figure", is_flag=True,
