@@ -143,7 +143,10 @@ def read_text(path: Path) -> str:
     if kind is not None:
         # "not valid UTF-8 ... save the file as UTF-8 text" sent the user to re-save a
         # results file (series.csv.gz) as text (review 194)
-        raise _fail(name, f"file holds {kind}, not text", hint=foreign_file_hint(path))
+        raise _fail(name, f"file holds {kind}, not text", hint=foreign_file_hint(path)
+                    if path.suffix.lower() not in (".yaml", ".yml") else
+                    "a scenario file is YAML text: open the original, or decompress this "
+                    "one if it was compressed")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:

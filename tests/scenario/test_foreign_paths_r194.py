@@ -196,3 +196,12 @@ def test_a_results_folder_loaded_as_a_scenario_says_what_it_is(results: Path) ->
     assert issue.message == "is a directory, not a scenario file"
     assert issue.hint == (f"{results} is a results folder: sim report {results} reads it; "
                           "sim run, show and validate need a scenario file (.yaml)")
+
+
+def test_a_compressed_yaml_file_is_told_to_be_decompressed(tmp_path: Path,
+                                                          tiny_text: str) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_bytes(gzip.compress(tiny_text.encode()))
+    issue = issue_of(path)
+    assert issue.message == "file holds gzip-compressed data, not text"
+    assert "decompress this one" in issue.hint
