@@ -682,6 +682,29 @@ def _check_executor(workers: int | None, scheduler: str | None, dask_local: bool
              "workers run the replications")
 
 
+@contextlib.contextmanager
+def _damage_notes() -> Iterator[None]:
+    """Show, as notes, that a finished results folder read has a damaged run.json
+    (:class:`~sim.output.folder.DamagedRunWarning`), once each (review 194: sim report and
+    sim compare said nothing of it)."""
+    from sim.output.folder import DamagedRunWarning
+
+    said: set[str] = set()
+    with warnings.catch_warnings():
+        shown = warnings.showwarning
+
+        def show(message: Any, category: type[Warning], *rest: Any, **kw: Any) -> None:
+            if not issubclass(category, DamagedRunWarning):
+                shown(message, category, *rest, **kw)
+            elif str(message) not in said:
+                said.add(str(message))
+                _err(f"note: {message}")
+
+        warnings.showwarning = show
+        warnings.simplefilter("always", DamagedRunWarning)
+        yield
+
+
 def _cluster_notes(func: Callable[..., Any]) -> Callable[..., Any]:
     """Show warnings about the cluster (:class:`~sim.experiment.executors.ClusterWarning`,
     e.g. one with no workers) as notes, above the progress bar."""
@@ -1037,7 +1060,10 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
     if resume and target is None:
         _note_target_left_out(out, "run", recorded_run.get("precision"),
                               recorded_run.get("resume_command"))
-    resume_words = ["run", scenario, "-n", replications, "--seed", seed, "--out", out,
+    # the printed command works from any working folder (review 194: pasted elsewhere, a
+    # relative --out began a new run there): scenario and --out absolute
+    resume_words = ["run", scenario.absolute(), "-n", replications, "--seed", seed,
+                    "--out", out.absolute(),
                     *[w for o in overrides for w in ("--set", o)]]
     if target is not None:
         resume_words += ["--target-ci", target_ci, *[w for m in metrics for w in ("--metric", m)],
@@ -1057,6 +1083,8 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
         mixed = fr.folder.other_entries_note()
         if mixed and not resume:
             _err(mixed)
+        for note in fr.folder.notes:  # nothing to resume; run.json rebuilt (review 194)
+            _err(f"note: {note}")
         if resume and not quiet:
             note = f"resuming {out}: {len(fr.saved)} replication(s) already saved"
             if fr.folder.unreadable:
@@ -1197,7 +1225,7 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
     from sim.experiment.errors import ExperimentError
     from sim.experiment.executors import ReplicationError
     from sim.output.compare_output import comparison_text
-    from sim.output.folder import FolderError, claim_folder
+    from sim.output.folder import FolderError, claim_folder, nothing_saved
 
     _check_executor(workers, scheduler, dask_local)
     # --max-replications is checked against the -n in effect by run_comparison: the
@@ -1225,7 +1253,9 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
     if not force:
         claim_folder(out, "comparison")
     bar = _LazyBar("compare", quiet)
-    words: list[Any] = ["compare", *items, "--out", out]
+    # the printed command works from any working folder: the items and --out absolute
+    # (review 194: pasted elsewhere, a relative --out began a new comparison there)
+    words: list[Any] = ["compare", *(p.absolute() for p in items), "--out", out.absolute()]
     if replications is not None:
         words += ["-n", replications]
     if seed is not None:
@@ -1239,12 +1269,17 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
     words += _executor_words(workers, scheduler, dask_local)
     if resume and target is None:
         _note_target_left_out(out, "comparison", recorded_comparison_target(out), None)
+    if resume and nothing_saved(out):
+        # review 194: pasted from another working folder, a resume ran a whole new
+        # comparison into a new folder without a word
+        _err(f"note: nothing saved in {out.absolute()}: --resume starts a new comparison "
+             "there")
     # recorded in each scenario's run.json for sim report's hint, replayed from anywhere:
     # the items by their absolute paths (--out is the folder the hint is given for)
     recorded = ["sim", *(Path(w).absolute() if i in range(1, len(items) + 1) else w
                          for i, w in enumerate(words)), "--resume"]
     try:
-        with bar:
+        with bar, _damage_notes():
             comp = run_comparison(list(items), replications, seed, overrides=overrides,
                                   workers=workers, scheduler=scheduler,
                                   dask_local=dask_local, target=target, out=out, force=force,
@@ -1439,7 +1474,7 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
     from sim.experiment.errors import ExperimentError
     from sim.experiment.executors import ReplicationError
     from sim.experiment.sweep import run_sweep
-    from sim.output.folder import claim_folder, writing
+    from sim.output.folder import claim_folder, nothing_saved, writing
     from sim.output.sweep_output import sweep_text
     from sim.output.sweep_store import SweepStore
 
@@ -1456,9 +1491,12 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
         # its -n: the default -r 1 was refused over a sweep of 3 ("more than the -r 1 asked
         # for", though no -r was given)
         replications = SweepStore(out).resumed_replications(replications)
-    words: list[Any] = ["sweep", scenario, *[w for p in params for w in ("--param", p)],
+    # the printed command works from any working folder (review 194): scenario and --out
+    # absolute
+    words: list[Any] = ["sweep", scenario.absolute(),
+                        *[w for p in params for w in ("--param", p)],
                         "--design", design, "-n", samples, "-r", replications, "--seed", seed,
-                        "--out", out, *[w for m in metrics for w in ("--metric", m)],
+                        "--out", out.absolute(), *[w for m in metrics for w in ("--metric", m)],
                         *[w for o in overrides for w in ("--set", o)]]
     if no_figures:
         words.append("--no-figures")
@@ -1467,6 +1505,8 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
     recorded = ["sim", *words]
     recorded[2] = scenario.absolute()
     recorded[recorded.index("--out") + 1] = out.absolute()
+    if resume and nothing_saved(out):
+        _err(f"note: nothing saved in {out.absolute()}: --resume starts a new sweep there")
     store = SweepStore(out)
     created = not out.exists()
     finished_before = (out / "sweep.json").is_file()
@@ -1566,7 +1606,8 @@ FOLDER written by `sim run`, or from a folder of run folders to compare.
 def report(folder: Path, out: Path | None, reference: str | None) -> None:
     from sim.output.report import write_report
 
-    written = write_report(folder, out, reference)
+    with _damage_notes():
+        written = write_report(folder, out, reference)
     for note in written.notes:
         _err(note)
     click.echo(f"Report written to {written.path}")

@@ -735,8 +735,11 @@ def resolve(items: Sequence[Item], overrides: Sequence[str] = (),
                 try:
                     res = load_results(path)
                 except FolderError as exc:
+                    # "t1: t1 is damaged" named the folder twice (review 194)
+                    said = (f"the folder {exc.message.removeprefix(f'{path} ')}"
+                            if exc.message.startswith(f"{path} ") else exc.message)
                     raise ExperimentError(
-                        exc.message, what=str(path),
+                        said, what=str(path),
                         hint=exc.hint or "give a scenario file or a finished results folder; "
                                          "finish an interrupted run with sim run ... "
                                          "--resume") from None
@@ -978,6 +981,12 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
     resumed_with: dict[str, int] = {}
 
     def prepare() -> None:
+        from sim.output.folder import nothing_saved
+
+        if out_path is not None and resume and for_python and nothing_saved(out_path):
+            # review 194: a resume of the wrong folder ran a new comparison without a word
+            warnings.warn(f"nothing saved in {out_path.absolute()}: resume=True starts a new "
+                          "comparison there", UserWarning, stacklevel=2)
         if out_path is not None:
             mixed = _prepare_out(out_path, arms, root, replications, force, resume,
                                  comparison_record(arms, overrides, target, command))
@@ -2014,6 +2023,7 @@ def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, f
         code_note,
         comparison_arms,
         mixed_code_note,
+        refuse_unmarked,
     )
 
     if out.exists() and not out.is_dir():
@@ -2024,6 +2034,11 @@ def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, f
     if resume:
         _refuse_other_comparison(out, arms)
     claim_folder(out, "comparison", force=force)  # before anything runs, not on writing
+    for arm in arms:
+        if arm.runs:  # before any scenario's folder is begun (review 194)
+            refuse_unmarked(out / arm.label, hint=(
+                f"move them out of {out / arm.label}, where the comparison writes the results "
+                f"of scenario {arm.label!r}, or choose another --out folder"))
     if (out / "compare.csv").exists() and not (force or resume):
         raise FolderError(f"{out} already holds a comparison (compare.csv); choose another "
                           "--out folder, pass --resume to finish it, or --force to replace it")

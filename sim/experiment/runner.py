@@ -590,7 +590,7 @@ def _run_to_folder(sc: Scenario, replications: int | None, seed: int, workers: i
     target = settings(replications, given_n) if settings is not None else None
 
     def begun(fr: FolderRun) -> None:
-        notes = [fr.folder.other_entries_note()]
+        notes = [fr.folder.other_entries_note(), *fr.folder.notes]
         if fr.folder.unreadable:
             notes.append(f"{len(fr.folder.unreadable)} saved replication file(s) in {out} "
                          f"could not be read and are run again: "
@@ -643,7 +643,14 @@ def check_folder_flags(force: bool, resume: bool) -> None:
 
 def recorded_run(out: Path) -> dict[str, Any]:
     """What ``out``'s run.json records (the run a resume finishes); empty if there is
-    none to read (the resume then says why, from the folder's own checks)."""
+    none to read (the resume then says why, from the folder's own checks). A finished
+    folder whose run.json is missing or damaged gives what its manifest.json records of
+    it (:func:`~sim.output.folder.rebuilt_run_json`), so the resume keeps its -n and seed."""
+    from sim.output.folder import rebuilt_run_json, run_json_damage
+
+    if (out / "manifest.json").is_file() and (run_json_damage(out) is not None
+                                              or not (out / "run.json").exists()):
+        return rebuilt_run_json(out)[0] or {}
     try:
         info = json.loads((out / "run.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -945,6 +945,12 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
     if out_path is not None:
         # refused at once; nothing deleted yet
         _prepare_out(out_path, force, replace=False, resume=resume)
+        from sim.output.folder import nothing_saved
+
+        if resume and for_python and nothing_saved(out_path):
+            # review 194: a resume of the wrong folder ran a new sweep without a word
+            warnings.warn(f"nothing saved in {out_path.absolute()}: resume=True starts a new "
+                          "sweep there", UserWarning, stacklevel=3)
     points = PointScenarios(scenario, overrides)
     points.for_python = for_python
     param_notes = points.check(parsed)
@@ -1085,6 +1091,12 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
     if out_path is not None:
         from sim.output.sweep_output import write_sweep
 
+        if store is not None:
+            # the folder removed or moved meanwhile: the tables would make it again
+            try:
+                store.check_here()
+            finally:
+                store.close()
         write_sweep(result, out_path, figures=figures, metrics=[str(s) for s in specs],
                     source=_source(scenario), overrides=list(overrides))
     if unmatched:
@@ -1142,7 +1154,13 @@ def _prepare_out(out: Path, force: bool, replace: bool = True, resume: bool = Fa
     that call comes before the scenario and the parameters are checked, and the one that
     replaces them after (a mistyped --param, --metric or --set must not cost them). With
     ``resume``, a sweep there is kept to be finished."""
-    from sim.output.folder import FolderError, claim_folder, not_a_folder
+    from sim.output.folder import (
+        FolderError,
+        claim_folder,
+        folder_hint,
+        not_a_folder,
+        refuse_unmarked,
+    )
     from sim.output.sweep_store import STORE, SweepStore
 
     if out.exists() and not out.is_dir():
@@ -1151,8 +1169,9 @@ def _prepare_out(out: Path, force: bool, replace: bool = True, resume: bool = Fa
     # Not a directory", not saying which part is a file, as sim run and compare do
     blocked = not_a_folder(out / STORE)
     if blocked is not None:
-        raise FolderError(f"cannot write to {out}: {blocked}")
+        raise FolderError(f"cannot write to {out}: {blocked}", hint=folder_hint(out))
     if force:
+        refuse_unmarked(out)  # before the inputs are checked: --force cannot help there
         if replace:
             claim_folder(out, "sweep", force=True)
             SweepStore(out).remove()

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import functools
 import hashlib
 import io
@@ -152,6 +153,37 @@ def not_a_folder(path: Path) -> str | None:
         if parent.exists() or parent.is_symlink():  # a file, or a link to nowhere
             return (f"{parent} is a file, not a folder" if parent.is_file()
                     else f"{parent} is not a folder")
+    return None
+
+
+def existing_part(path: Path) -> Path:
+    """``path`` or, if it does not exist, the nearest folder above it that does: the one
+    whose permissions refused to make what is below it."""
+    while not path.exists() and not path.is_symlink() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def folder_hint(path: Path, exc: OSError | None = None) -> str | None:
+    """The hint for a results folder ``path`` that cannot be written (``exc``, the
+    system's refusal): a symbolic link to nowhere on its way (where it points, and to make
+    that folder), or a folder that may not be written (to choose one that may be, or fix
+    its permissions); None for another cause. Review 194: "cannot write to ro/replications:
+    Permission denied" and "dangling is not a folder" had no hint."""
+    for part in (path, *path.parents):
+        if part.is_symlink() and not part.exists():
+            try:
+                target = os.readlink(part)
+            except OSError:
+                break
+            where = Path(part.parent, target)
+            return (f"{part} is a symbolic link to {target}, which does not exist: create that "
+                    f"folder (mkdir -p {where}) or choose another --out")
+    if exc is not None and exc.errno in (errno.EACCES, errno.EPERM):
+        return ("choose a folder you can write to, or fix the permissions of this one (ls -ld "
+                "shows them: writing in a folder needs w and x)")
+    if exc is not None and exc.errno == errno.EROFS:
+        return "the file system is read-only: choose a folder on another one"
     return None
 
 
@@ -423,6 +455,69 @@ def others_entries(folder: Path) -> list[str]:
                   and not (p.name.startswith(".") and p.name.endswith(".tmp")))
 
 
+MARKS = ("run.json", "manifest.json", "comparison.json", "sweep.json",
+         "sweep-replications/plan.json")
+"""The files that mark a folder's results as written by a sim command: each command writes
+one of them before anything else (run.json, plan.json) or last (manifest.json,
+comparison.json, sweep.json). Saved replications (``replications/rep-*.npz``,
+``sweep-replications/s*.npz``) and a comparison's scenario folders mark it too, so a folder
+damaged by losing its run.json is still recognised as results."""
+
+
+def holds_marks(folder: Path) -> bool:
+    """Whether ``folder`` holds results a sim command wrote (:data:`MARKS`, saved
+    replications, or the scenario folders of a comparison run there), damaged ones too."""
+    if any((folder / name).is_file() for name in MARKS):
+        return True
+    if any((folder / "replications").glob("rep-*.npz")):
+        return True
+    if any((folder / "sweep-replications").glob("s*-r*.npz")):
+        return True
+    return bool(comparison_arms(folder))
+
+
+def nothing_saved(folder: Path) -> bool:
+    """Whether ``folder`` holds nothing a --resume could finish: it does not exist, or it
+    holds none of sim's marks (:func:`holds_marks`)."""
+    return not folder.is_dir() or not holds_marks(folder)
+
+
+def unmarked_entries(folder: Path) -> list[str]:
+    """The entries of ``folder`` that have the names sim writes (figures/, report.html,
+    summary.csv, replications/, ...) in a folder that holds none of sim's marks
+    (:func:`holds_marks`), sorted, folders with a trailing ``/``; [] for a folder with a
+    mark, or none of those names. Review 194: --force deleted a paper's own figures/ and
+    report.html from --out ., though nothing in it was ever a result."""
+    if not folder.is_dir():
+        return []
+    ours = {*RESULT_ENTRIES, *(e for entries in OUTPUT_KINDS.values() for e in entries)}
+    found = sorted(e + ("/" if (folder / e).is_dir() else "") for e in ours
+                   if (folder / e).exists() or (folder / e).is_symlink())
+    if not found or holds_marks(folder):
+        return []
+    if "report.html" in found and any(_holds_run(p) for p in folder.iterdir()):
+        # what sim report writes in a folder of run folders it compares
+        found.remove("report.html")
+    return found
+
+
+def refuse_unmarked(folder: Path, hint: str | None = None) -> None:
+    """Raise :class:`FolderError` if ``folder`` holds entries of the names sim writes but
+    none of its marks (:func:`unmarked_entries`): they cannot be told apart from the user's
+    own files, so neither a new run nor --force may write over or delete them. ``hint``:
+    what to do instead, where choosing another --out is not the whole answer."""
+    found = unmarked_entries(folder)
+    if not found:
+        return
+    sub = os.path.join(folder, "results")  # "./results" for ".", not a bare "results"
+    raise FolderError(
+        f"{folder} holds {_names(found)}, which are not results this tool wrote (it holds "
+        "none of run.json, manifest.json, comparison.json, sweep.json or saved "
+        "replications): they are kept, and nothing is written there, with --force neither",
+        hint=hint or f"choose another --out folder, e.g. a new subfolder ({sub}); or, if "
+                     "those are old results you no longer need, move them away yourself")
+
+
 def _listed_scenarios(folder: Path) -> list[dict[str, Any]] | None:
     """The scenarios ``folder/comparison.json`` lists (label, source, seed and, since it is
     recorded, whether the comparison ran it), or None if there is no readable one."""
@@ -594,8 +689,11 @@ def claim_folder(folder: str | Path, kind: str, force: bool = False) -> None:
     the other's figures and report. Raises :class:`FolderError` if it does, naming what
     ``force`` would delete, unless ``force``: then the other command's output (its files,
     figures and report, and the results folders of the scenarios a comparison ran, but not
-    those it was given) is removed first, so none of it is left mixed in."""
+    those it was given) is removed first, so none of it is left mixed in. A folder holding
+    entries of those names but no results of sim (:func:`refuse_unmarked`) is refused,
+    ``force`` or not."""
     folder = Path(folder)
+    refuse_unmarked(folder)
     others = other_outputs(folder, kind)
     if not others:
         return
@@ -903,6 +1001,76 @@ def run_info(sc: Scenario, seed: int, replications: int,
     return info
 
 
+def folder_identity(path: Path) -> tuple[int, int] | None:
+    """The (device, inode) of the folder ``path``, None if it cannot be found: a folder
+    removed or moved while a command writes it has another (or none) at that path."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def open_folder_fd(path: Path) -> int | None:
+    """A descriptor open on the folder ``path`` (None where that cannot be done): it
+    follows the folder if moved, so :func:`where_now` can say where it went."""
+    try:
+        return os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
+                       | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+
+
+def where_now(fd: int | None) -> Path | str | None:
+    """Where the folder open as ``fd`` is now, if the system can say (Linux's /proc):
+    its path, "removed" if it was, None if the system cannot say."""
+    if fd is None:
+        return None
+    try:
+        now = os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return None
+    if now.endswith(" (deleted)"):
+        return "removed"
+    return Path(now) if os.path.isabs(now) else None
+
+
+def gone_error(path: Path, moved_to: Path | str | None, saved: int,
+               arm: bool = False) -> FolderError:
+    """The error for a results folder ``path`` removed or moved (``moved_to``: where, as
+    :func:`where_now` says) while it was written, after ``saved`` replications were saved
+    there; ``arm``: it is a scenario's folder of a comparison (``path.parent`` is the
+    comparison's folder, which may be what went). Review 194: the folder came back,
+    recreated by the next save, without its run.json, and the run ended saying that
+    another command had written to it."""
+    what = "the comparison" if arm else "the run"
+    subject, count = path, f"the {saved} replication(s) saved in it so far"
+    if arm and (not path.parent.is_dir() or (isinstance(moved_to, Path)
+                                             and moved_to.name == path.name
+                                             and not path.parent.samefile(moved_to.parent))):
+        # the comparison's folder went, with every scenario's replications
+        subject, count = path.parent, "the replications saved in it so far"
+        moved_to = moved_to.parent if isinstance(moved_to, Path) else moved_to
+    if moved_to == "removed":
+        return FolderError(
+            f"{subject} was removed while {what} was going, with {count}; {what} stopped "
+            f"without saving more, and did not make {subject} again",
+            hint="run the command again, and keep the folder until it ends")
+    if isinstance(moved_to, Path):
+        out = moved_to if subject != path or not arm else moved_to.parent
+        return FolderError(
+            f"{subject} was moved to {moved_to} while {what} was going: {count} are there; "
+            f"{what} stopped without saving more",
+            hint=f"finish {what} where it is now: the same command with --out {out} and "
+                 "--resume runs only the replications not saved there")
+    return FolderError(
+        f"{subject} was removed or moved while {what} was going, with {count}; {what} "
+        f"stopped without saving more, and did not make {subject} again",
+        hint=f"if it was moved, finish {what} where it is now with the same command, --out "
+             "its new place and --resume; if it was removed, run the command again (and "
+             "keep the folder until it ends)")
+
+
 class ResultsFolder:
     """A results folder being written.
 
@@ -924,6 +1092,11 @@ class ResultsFolder:
         if self.path.exists() and not self.path.is_dir():
             raise FolderError(f"{self.path} exists and is not a folder")
         self._created = not self.path.exists()
+        self.command = command
+        self._identity: tuple[int, int] | None = None
+        self._fd: int | None = None
+        self._written = 0
+        """Replications this object saved (those read back by a resume are counted too)."""
         self._lock = lock_folder(self.path, command)
         try:
             self._open(force, resume)
@@ -935,6 +1108,25 @@ class ResultsFolder:
         """Give back the folder's lock (again: nothing), once nothing more is written."""
         if self._lock is not None:
             self._lock.release()
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
+
+    def gone(self) -> bool:
+        """Whether the folder was removed or moved since it was opened (another folder, or
+        none, is at its path)."""
+        return (self._identity is not None
+                and folder_identity(self.path) != self._identity)
+
+    def check_here(self) -> None:
+        """Raise :class:`FolderError` if the folder was removed or moved while this object
+        writes it (:func:`gone_error`): saving on would make it again, without its run.json
+        and the replications saved before, as if another command had written there."""
+        if not self.gone():
+            return
+        raise gone_error(self.path, where_now(self._fd), self._written,
+                         arm=self.command == "sim compare")
 
     def _open(self, force: bool, resume: bool) -> None:
         # another command's results are refused even with --resume (there is no run of
@@ -946,10 +1138,26 @@ class ResultsFolder:
                 f"{self.path} already holds results ({', '.join(existing)}); choose another "
                 "--out folder, pass --resume to finish an interrupted run, or --force to "
                 "replace them")
+        self.notes: list[str] = []
+        """What the command says before it runs (as notes): a --resume that found nothing
+        to resume, a run.json rebuilt from manifest.json."""
         if existing and resume and not (self.path / "run.json").exists():
-            raise FolderError(
-                f"{self.path} holds results but no run.json, so it cannot be checked that "
-                "they belong to this run; pass --force to replace them instead of --resume")
+            record, why = rebuilt_run_json(self.path)
+            if record is None:
+                saved = self.saved_count()
+                keep = (f"move {self.path} aside to keep its {saved} saved replication(s), "
+                        "then run the command again without --resume; or pass --force "
+                        "instead of --resume to replace them" if saved else
+                        "pass --force instead of --resume to replace them")
+                raise FolderError(
+                    f"{self.path} holds results but no run.json, so it cannot be checked that "
+                    f"they belong to this run, and {why}",
+                    hint=f"restore its run.json if you have a copy; else {keep}")
+        if resume and not existing:
+            # review 194: pasted from another working folder, a resume ran a whole new run
+            # into a new folder without a word
+            self.notes.append(f"nothing saved in {self.path.absolute()}: --resume starts a "
+                              "new run there")
         self.other_entries: list[str] = [] if resume else others_entries(self.path)
         """What the folder held before that no sim command writes (``.git/``, ``README.md``
         for --out . in the project): kept, and not recorded in manifest.json
@@ -973,12 +1181,24 @@ class ResultsFolder:
                     os.close(fd)
                     os.unlink(probe)
         except OSError as exc:
-            why = not_a_folder(self.path / "replications") or exc.strerror or exc
+            blocked = not_a_folder(self.path / "replications")
+            why = blocked or exc.strerror or exc
             # the folder that refused: the run folder was blamed for its replications/
             failed = Path(os.fsdecode(exc.filename)) if exc.filename else self.path
-            if failed.name.startswith(".write-test."):
+            if failed.name.startswith(".write-test.") or (
+                    exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
+                    and failed != self.path and not failed.is_dir()):
+                # a file that could not be made or removed: its folder refused (review
+                # 194 was told of "ro/replications", which did not exist)
                 failed = failed.parent
-            raise FolderError(f"cannot write to {failed}: {why}") from None
+            failed = existing_part(failed)
+            with contextlib.suppress(OSError):
+                if failed.resolve() == self.path.resolve():
+                    failed = self.path  # as given, not the probe's absolute path
+            raise FolderError(f"cannot write to {failed}: {why}",
+                              hint=folder_hint(self.path, exc)) from None
+        self._identity = folder_identity(self.path)
+        self._fd = open_folder_fd(self.path)
         self._index_written = (self.reps_dir / "index.json").exists()
         self.started = dt.datetime.now(dt.UTC)
         self.unreadable: list[str] = []
@@ -1014,12 +1234,26 @@ class ResultsFolder:
         """
         info = run_info(sc, seed, replications, command, extra)
         run_path = self.path / "run.json"
-        if self.resume and run_path.exists():
+        rebuilt = None
+        if self.resume and (self.path / "manifest.json").exists() and (
+                run_json_damage(self.path) is not None or not run_path.exists()):
+            rebuilt, _why = rebuilt_run_json(self.path)
+        if self.resume and (run_path.exists() or rebuilt is not None):
             try:
-                before = json.loads(run_path.read_text(encoding="utf-8"))
+                if rebuilt is not None:
+                    # written on the first save (_reopen), with this run's record
+                    before = rebuilt
+                    self.notes.append(f"{run_path} {run_json_damage(self.path) or 'is missing'}"
+                                      ": rebuilt from manifest.json, which records the same "
+                                      "run")
+                else:
+                    before = json.loads(run_path.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
-                raise FolderError(f"{run_path} cannot be read ({exc}); pass --force to "
-                                  "replace the folder") from None
+                why = rebuilt_run_json(self.path)[1]
+                raise FolderError(f"{run_path} cannot be read ({exc}), and {why}",
+                                  hint="restore its run.json if you have a copy; else move "
+                                       f"{self.path} aside to keep its replications, or "
+                                       "pass --force to replace the folder") from None
             self._check_same_run(before, info)
             info["created_at"] = before.get("created_at", info["created_at"])
             # the builds that saved its replications, in order (their results are the same)
@@ -1033,7 +1267,9 @@ class ResultsFolder:
             self._resumed_info = info
             self._run_info = json.loads(json.dumps(json_safe(info)))
             cat = catalogue(sc)
-            return self.saved_replications((len(cat.keys), cat.n_periods))
+            saved = self.saved_replications((len(cat.keys), cat.n_periods))
+            self._written = len(saved)
+            return saved
         atomic_write_text(run_path, json.dumps(json_safe(info), indent=2))
         self._run_info = json.loads(json.dumps(json_safe(info)))
         return {}
@@ -1155,7 +1391,8 @@ class ResultsFolder:
         not refused. Returns False, and removes nothing, if the run was resumed or any
         replication is saved (those are results: the caller says how to keep them). The
         folder's lock is released once it is undone (kept otherwise)."""
-        if self.resume or self.saved_count():
+        if self.resume or self.gone() or self.saved_count():
+            # gone: what is at its path now is not this run's to remove
             return False
         (self.path / "run.json").unlink(missing_ok=True)
         if self.reps_dir.is_dir():
@@ -1172,6 +1409,7 @@ class ResultsFolder:
 
     def write_replication(self, res: ReplicationResult) -> None:
         """Save one finished replication (the first also saves the label index)."""
+        self.check_here()
         self._reopen()
         if not self._index_written:
             index = {"kpi_labels": [list(label) for label in res.kpi_labels]}
@@ -1182,6 +1420,7 @@ class ResultsFolder:
                             events=np.array(res.events), wall_s=np.array(res.wall_s),
                             timeline=np.array(json.dumps(res.timeline)))
         atomic_write_bytes(self.reps_dir / f"rep-{res.replication:06d}.npz", buf.getvalue())
+        self._written += 1
 
     def finish(self, results: Results, extra: dict[str, Any] | None = None,
                figures: bool = False) -> None:
@@ -1214,6 +1453,7 @@ class ResultsFolder:
 
     def _finish(self, results: Results, extra: dict[str, Any] | None,
                 figures: bool) -> None:
+        self.check_here()  # before a table is written: it would make the folder again
         self._reopen()
         files: dict[str, Path] = {}
         kpis = results.kpis
@@ -1314,6 +1554,100 @@ def read_replication(path: Path, replication: int,
                                  timeline=timeline)  # type: ignore[arg-type]
 
 
+class DamagedRunWarning(UserWarning):
+    """A finished results folder read back whose run.json is missing or not the one its
+    manifest.json records (:func:`run_json_note`): the results are intact, but a resume
+    needs run.json (rebuilt from manifest.json where it can be)."""
+
+
+def rebuilt_run_json(folder: Path) -> tuple[dict[str, Any] | None, str]:
+    """What ``folder``'s run.json recorded, rebuilt from its manifest.json (which records
+    the same run, finished), with "" ; or None and why it cannot be: no readable
+    manifest.json, a scenario's folder of a comparison (its run.json records the
+    comparison's items, which manifest.json does not), or a scenario written in another
+    version's format (its fingerprint, taken now, would not be the one the replications
+    were run with). Review 194: a finished folder that lost run.json had its replications
+    refused by --resume, though manifest.json holds all that run.json holds but the
+    fingerprints, which are taken again from its scenario."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None, "there is no manifest.json to rebuild it from"
+    except (OSError, ValueError) as exc:
+        return None, f"manifest.json, which could stand in for it, cannot be read ({exc})"
+    if not isinstance(manifest, dict):
+        return None, "manifest.json, which could stand in for it, is not a JSON object"
+    if manifest.get("comparison") is not None:
+        return None, ("it is a scenario's folder of a comparison, whose run.json records the "
+                      "comparison's items, which manifest.json does not")
+    missing = [k for k in ("scenario", "seed", "replications") if k not in manifest]
+    if missing:
+        return None, f"manifest.json has no {', '.join(missing)} to rebuild it from"
+    try:
+        sc = Scenario.model_validate(manifest["scenario"])
+    except ValueError:
+        return None, "the scenario in manifest.json is not valid in this version of sim"
+    if scenario_json(sc) != manifest["scenario"]:
+        return None, ("the scenario in manifest.json was written by a version of sim with "
+                      "other scenario fields or defaults")
+    code = manifest.get("code")
+    record = {"format": RUN_FORMAT, "scenario_name": manifest.get("scenario_name", sc.name),
+              "scenario_sha256": scenario_sha256(sc),
+              "order_sha256": scenario_order_sha256(sc), "seed": manifest["seed"],
+              "replications": manifest["replications"],
+              "scenario_files": manifest.get("scenario_files") or [],
+              "overrides": manifest.get("overrides") or [],
+              "code": code if isinstance(code, list) and code else [UNRECORDED_CODE],
+              "kpi_rows": manifest.get("kpi_rows"), "format_sha256": scenario_format_sha256(),
+              "created_at": manifest.get("started_at"), "rebuilt_from": "manifest.json"}
+    return record, ""
+
+
+def run_json_damage(folder: Path) -> str | None:
+    """What is wrong with the run.json of the finished results folder ``folder``
+    ("is missing", "cannot be read", "is not the one ..."), or None if nothing is (or its
+    manifest.json, which records run.json's size and hash, cannot say). One changed since
+    but still a JSON object is taken as it is, as a resume takes it."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        entry = manifest["files"]["run.json"]
+        size, digest = entry["bytes"], entry["sha256"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    path = folder / "run.json"
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return "is missing"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if len(data) == size and hashlib.sha256(data).hexdigest() == digest:
+        return None
+    try:
+        if isinstance(json.loads(data.decode("utf-8")), dict):
+            # changed but whole (edited, or an older version's): it still says what ran
+            return None
+    except ValueError:
+        pass
+    return ("is not the one sim wrote (its size or SHA-256 is not the one manifest.json "
+            "records, and it is not a JSON object: cut short?)")
+
+
+def run_json_note(folder: Path) -> str | None:
+    """A note for a finished results folder whose run.json is damaged
+    (:func:`run_json_damage`): the results read are intact, and whether --resume can
+    rebuild run.json; None if it is not damaged. Review 194: the damage went unnoticed
+    until a resume refused the folder."""
+    damage = run_json_damage(folder)
+    if damage is None:
+        return None
+    record, why = rebuilt_run_json(folder)
+    then = ("--resume rebuilds it from manifest.json" if record is not None else
+            f"--resume cannot finish or extend the run ({why})")
+    return (f"{folder}: its run.json {damage}; the results are read from manifest.json and "
+            f"the saved replications, which are intact, and {then}")
+
+
 def resume_refusal(folder: Path) -> str | None:
     """Why ``sim run ... --resume`` would refuse the results folder ``folder`` (its
     run.json cannot be read, or replications are saved without a readable
@@ -1327,9 +1661,14 @@ def resume_refusal(folder: Path) -> str | None:
             if not isinstance(info, dict):
                 raise ValueError(f"a JSON {type(info).__name__}, not an object")
         except FileNotFoundError:
-            return "it has no run.json, which records the run to check the folder against"
+            record, why = rebuilt_run_json(folder)
+            if record is None:
+                return ("it has no run.json, which records the run to check the folder "
+                        f"against, and {why}")
         except (OSError, ValueError) as exc:
-            return f"its run.json cannot be read ({exc})"
+            record, why = rebuilt_run_json(folder)
+            if record is None:
+                return f"its run.json cannot be read ({exc}), and {why}"
     reps = folder / "replications"
     if any(reps.glob("rep-*.npz")):
         try:
@@ -1401,15 +1740,42 @@ def load_results(path: str | Path) -> Results:
     if not manifest_path.exists():
         raise FolderError(f"{folder} is not a finished results folder (no manifest.json)")
     try:
-        return _load_results(folder)
+        res = _load_results(folder)
     except _Damaged as exc:
         why = resume_refusal(folder)
-        raise FolderError(
-            f"{folder} is damaged or not written by sim run: {exc}",
-            hint=force_hint(folder, why) if why else
-            "run the sim run command that wrote it again with --resume to rebuild it "
-            "from the replications saved there (missing ones are run again), or with "
-            "--force to start it again") from None
+        if why:
+            hint = force_hint(folder, why)
+        elif _comparison_of(folder):
+            # a scenario's folder of a comparison: sim run refuses to resume it, and the
+            # comparison's --resume rebuilds it (review 194 was sent to sim run)
+            from sim.output.report import finish_command
+
+            command = finish_command(folder)
+            hint = ("finish the comparison again to rebuild it from the replications saved "
+                    "there (missing ones are run again): " + (
+                        command or "run the sim compare command that wrote it again with "
+                                   "--resume"))
+        else:
+            hint = ("run the sim run command that wrote it again with --resume to rebuild it "
+                    "from the replications saved there (missing ones are run again), or with "
+                    "--force to start it again")
+        raise FolderError(f"{folder} is damaged or not written by sim run: {exc}",
+                          hint=hint) from None
+    note = run_json_note(folder)
+    if note is not None:
+        import warnings
+
+        warnings.warn(note, DamagedRunWarning, stacklevel=2)
+    return res
+
+
+def _comparison_of(folder: Path) -> bool:
+    """Whether ``folder``'s run.json says a comparison ran it (one of its scenarios)."""
+    try:
+        info = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(info, dict) and isinstance(info.get("comparison"), str)
 
 
 class _Damaged(Exception):

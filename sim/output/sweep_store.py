@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import io
 import json
+import os
 import re
 import shutil
 import zipfile
@@ -42,9 +44,15 @@ from sim.output.folder import (
     atomic_write_text,
     code_label,
     code_note,
+    existing_part,
+    folder_hint,
+    folder_identity,
+    gone_error,
     json_safe,
+    open_folder_fd,
     other_version,
     scenario_format_sha256,
+    where_now,
     with_out,
 )
 
@@ -97,6 +105,9 @@ class SweepStore:
         self.code_note: str | None = None
         """Set by :meth:`begin` when other code ran the saved replications of the sweep it
         resumes (:func:`~sim.output.folder.code_note`)."""
+        self._identity: tuple[int, int] | None = None
+        self._fd: int | None = None
+        self._written = 0
 
     def saved_count(self) -> int:
         """How many replication files the store holds."""
@@ -168,8 +179,35 @@ class SweepStore:
             self.path.mkdir(parents=True, exist_ok=True)
             atomic_write_text(self.path / "plan.json", json.dumps(json_safe(plan), indent=2))
         except OSError as exc:
-            raise FolderError(f"cannot write to {self.path}: {exc.strerror or exc}") from None
-        return {} if before is None else self._read()
+            # the folder that refused, not sweep-replications/ that it did not let be made
+            failed = Path(os.fsdecode(exc.filename)) if exc.filename else self.path
+            if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and not failed.is_dir():
+                failed = failed.parent
+            raise FolderError(f"cannot write to {existing_part(failed)}: "
+                              f"{exc.strerror or exc}",
+                              hint=folder_hint(self.path, exc)) from None
+        self._identity = folder_identity(self.folder)
+        if self._fd is None:
+            self._fd = open_folder_fd(self.folder)
+        saved = {} if before is None else self._read()
+        self._written = len(saved)
+        return saved
+
+    def check_here(self) -> None:
+        """Raise :class:`FolderError` if the sweep's folder was removed or moved since
+        :meth:`begin` (review 194): a save would make it again without its plan."""
+        if self._identity is None or folder_identity(self.folder) == self._identity:
+            return
+        error = gone_error(self.folder, where_now(self._fd), self._written)
+        raise FolderError(error.message.replace("the run", "the sweep"),
+                          hint=(error.hint or "").replace("the run", "the sweep"))
+
+    def close(self) -> None:
+        """Close the descriptor :meth:`begin` keeps on the folder (again: nothing)."""
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
 
     def _check_same(self, before: dict[str, Any], now: dict[str, Any]) -> None:
         names = {"scenario_sha256": "the resolved scenario", "design": "--design",
@@ -271,20 +309,23 @@ class SweepStore:
 
     def save(self, sample: int, res: ReplicationResult) -> None:
         """Save one finished replication of ``sample``."""
+        self.check_here()
         buf = io.BytesIO()
         np.savez_compressed(buf, kpi_values=res.kpi_values(),
                             kpi_labels=np.array(json.dumps([list(lab) for lab in
                                                             res.kpi_labels])))
         atomic_write_bytes(self.path / f"s{sample:06d}-r{res.replication:04d}.npz",
                            buf.getvalue())
+        self._written += 1
 
     def abandon(self, created: bool = False) -> bool:
         """Undo a sweep stopped before any replication was saved: remove the store (its
         plan alone), and the folder itself if the sweep ``created`` it and nothing else is
         in it, so the command run again is not refused. Returns False, and removes
         nothing, if a replication is saved."""
-        if self.saved_count():
-            return False
+        if self.saved_count() or (self._identity is not None
+                                  and folder_identity(self.folder) != self._identity):
+            return False  # gone: what is at its path now is not this sweep's to remove
         self.remove()
         if created:
             with contextlib.suppress(OSError):

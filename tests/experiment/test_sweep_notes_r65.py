@@ -139,8 +139,13 @@ def test_tables_without_saved_replications_or_sweep_json_are_offered_force(
     (out / "sweep.csv").write_text("sample\n0\n")
     refused = CliRunner().invoke(main, sweep_args(out))
     assert refused.exit_code == 2, refused.output
-    assert "incomplete sweep (sweep.csv, but no sweep.json)" in refused.output
-    assert "--force" in refused.output
+    # review 194: without sweep.json or saved replications, nothing marks sweep.csv as a
+    # sweep's: it is kept, --force included, and another folder is offered
+    assert "not results this tool wrote" in refused.output
+    assert "choose another --out folder" in refused.output
+    forced = CliRunner().invoke(main, [*sweep_args(out), "--force"])
+    assert forced.exit_code == 2, forced.output
+    assert (out / "sweep.csv").read_text() == "sample\n0\n"
 
 
 def test_sobol_caution_reads_as_sentences() -> None:

@@ -34,8 +34,10 @@ def test_a_run_into_a_sweeps_folder_mentions_no_report(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("entries", "tail"), [
-    (["sweep.csv"], "would mix its files with them"),
-    (["sweep.csv", "figures/"], "would mix its files with them and delete their figures"),
+    # with sweep.json: a sweep's results, not the user's own files (review 194)
+    (["sweep.json", "sweep.csv"], "would mix its files with them"),
+    (["sweep.json", "sweep.csv", "figures/"],
+     "would mix its files with them and delete their figures"),
     (["manifest.json", "figures/", "report.html"],
      "would mix its files with them and delete their figures and report"),
 ])
