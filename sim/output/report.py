@@ -1239,7 +1239,10 @@ def _comparison_finish_command(folder: Path, info: dict[str, Any]) -> str:
         why = (f"its target's confidence is {target['confidence']:g}, which sim compare has "
                "no option for")
     if why is not None:
-        listed = ", ".join(s if s.startswith("<") else repr(s) for s in sources)
+        # a file not found is no item to pass (review 194: the call failed with "no such
+        # scenario file"), as sim.run's hint then gives <the same scenario>
+        listed = ", ".join(s if s.startswith("<") else repr(s) if Path(s).exists()
+                           else "<the same scenario>" for s in sources)
         keywords = f", overrides={overrides!r}" if overrides else ""
         keywords += f", out={str(out)!r}, resume=True"
         keywords += "".join(f", {k}={v!r}" for k, v in (target or {}).items())
