@@ -461,10 +461,23 @@ def _failure_text(exc: Any, label: Callable[[Any], str] | None = None) -> str:
 
     if _debugging():
         traceback.print_exception(exc)
-    if exc.reason == "worker died" and type(exc.cause).__name__ == "KilledWorker":
+    from sim.experiment.executors import dask_tries
+
+    tries = dask_tries(exc.cause) if exc.reason == "worker died" else None
+    one = len(exc.tasks) == 1
+    if tries == 1:
+        # the scheduler gave each task one worker (allowed-failures 0): a death, not a
+        # replication that kills every worker (review 196)
         return (f"error: {exc.describe(label)}\n"
-                "    hint: Dask ran it again on other workers and each of them died too: it "
-                "may need more memory than a worker has")
+                "    hint: the cluster's scheduler runs a task on one worker only "
+                "(distributed.scheduler.allowed-failures is 0), so one worker's death lost "
+                f"{'it' if one else 'them'}; if memory ran short, give the workers more, or "
+                "let the scheduler retry")
+    if tries is not None:
+        return (f"error: {exc.describe(label)}\n"
+                f"    hint: Dask ran {'it' if one else 'each'} on {tries} workers and each "
+                f"of them died: {'it' if one else 'they'} may need more memory than a worker "
+                "has")
     if exc.reason == "worker died":
         return (f"error: {exc.describe(label)}\n"
                 "    hint: if memory ran short, run with fewer --workers; the replication is "

@@ -177,6 +177,14 @@ class ReplicationError(Exception):
     def describe(self, label: Callable[[Task], str] | None = None) -> str:
         """What happened, in one line."""
         where = self.where(label)
+        tries = dask_tries(self.cause)
+        if self.reason == "worker died" and tries is not None:
+            # Dask's scheduler ran each on as many workers as it allows before giving up
+            # (review 196: "the pool lost the work it held" where one Dask worker died)
+            if tries == 1:
+                return f"a Dask worker died (out of memory, or killed?) running {where}"
+            return (f"every Dask worker that ran {where} died ({tries} workers each: out of "
+                    "memory, or killed?)")
         if self.reason == "worker died":
             if len(self.tasks) > 1:
                 return ("a worker process died (out of memory, or killed?), and the pool lost "
@@ -188,6 +196,15 @@ class ReplicationError(Exception):
         if len(self.tasks) > 1:
             return f"{where} failed; the first with {first}"
         return f"{where} failed: {first}"
+
+
+def dask_tries(exc: BaseException) -> int | None:
+    """How many Dask workers a task ran on before its scheduler gave it up, if ``exc`` is
+    Dask's ``KilledWorker`` (its ``allowed_failures`` plus one), else None."""
+    if type(exc).__name__ != "KilledWorker":
+        return None
+    allowed = getattr(exc, "allowed_failures", None)
+    return allowed + 1 if isinstance(allowed, int) else None
 
 
 def _listed(numbers: Sequence[int], most: int = 8) -> str:
@@ -714,8 +731,46 @@ def _bad_address(distributed: Any, scheduler: str) -> str | None:
     return None
 
 
+DASK_LOGGERS = ("distributed", "tornado")
+"""Loggers a client of a scheduler given by its address is quietened on: a scheduler that
+stopped mid-run printed 25-35 lines of Dask's and tornado's errors and tracebacks before the
+command's own message, which says what became of the replications (review 196). A
+``--dask-local`` cluster is started with its logs silenced already."""
+
+
+@contextlib.contextmanager
+def _quiet_logs(names: Sequence[str] = DASK_LOGGERS) -> Iterator[None]:
+    """Loggers ``names`` and those under them at CRITICAL while the body runs, put back
+    after: Dask's configuration gives some of its loggers levels of their own
+    (``distributed.client`` at WARNING, ``tornado.application`` at ERROR), which their
+    parents' level does not reach."""
+    known = [name for name in logging.root.manager.loggerDict
+             if any(name == n or name.startswith(f"{n}.") for n in names)]
+    loggers = [logging.getLogger(name) for name in dict.fromkeys([*names, *known])]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.setLevel(level)
+
+
 @contextlib.contextmanager
 def _dask_backend(workers: int | None, scheduler: str | None) -> Iterator[Backend]:
+    if scheduler:
+        # imported first: Dask sets its loggers' levels as it is imported
+        _import_distributed("--scheduler")
+        with _quiet_logs(), _dask_backend_of(workers, scheduler) as backend:
+            yield backend
+    else:
+        with _dask_backend_of(workers, scheduler) as backend:
+            yield backend
+
+
+@contextlib.contextmanager
+def _dask_backend_of(workers: int | None, scheduler: str | None) -> Iterator[Backend]:
     option = "--scheduler" if scheduler else "--dask-local"
     distributed = _import_distributed(option)
     cluster = None
@@ -1023,11 +1078,20 @@ def run_tasks(jobs: Sequence[Job], tasks: Iterable[tuple[int, int]],
                 del pending[fut]
         deadline = time.monotonic() + drain_s
         try:
-            while pending and (left := deadline - time.monotonic()) > 0:
-                done, _ = wait(pending, timeout=left, return_when=FIRST_COMPLETED)
+            # a Dask client that has closed (its scheduler gone) hands back nothing more:
+            # a replication it still listed kept the command waiting the whole minute
+            # (review 196), so it is checked at least once a second
+            while (pending and not _client_closed(backend)
+                   and (left := deadline - time.monotonic()) > 0):
+                done, _ = wait(pending, timeout=min(left, 1.0), return_when=FIRST_COMPLETED)
                 failures += harvest(done)
         except KeyboardInterrupt:
             pass  # stop waiting; the failure is still what the user needs to hear
+        from concurrent.futures import CancelledError
+
+        # what never came back is named with what was dropped, not left out of the message
+        failures += [(task(*pending[fut]), CancelledError())
+                     for fut in sorted(pending, key=lambda f: pending[f])]
 
     try:
         top_up()
@@ -1048,6 +1112,13 @@ def run_tasks(jobs: Sequence[Job], tasks: Iterable[tuple[int, int]],
         for fut in pending:
             fut.cancel()
         raise
+
+
+def _client_closed(backend: Backend) -> bool:
+    """Whether ``backend``'s Dask client has closed (or is closing): its scheduler went
+    away and it gave up reconnecting."""
+    status = getattr(backend.client, "status", None)
+    return str(status).rsplit(".", 1)[-1] in ("closed", "closing", "failed")
 
 
 def _failure(failures: list[tuple[Task, BaseException]]) -> BaseException:
