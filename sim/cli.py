@@ -102,6 +102,23 @@ def _sigint_as_interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
+@contextlib.contextmanager
+def _ctrl_c_as_interrupt() -> Iterator[None]:
+    """An error that came out of a Ctrl-C (:func:`_sigint_as_interrupt`) raised as the
+    KeyboardInterrupt it was, so that a command's own interrupt handler, which says what is
+    saved and how to finish, reports it (review 197: ``sim run``, ``compare`` and ``sweep``
+    took one raised while matplotlib loaded for their figures as matplotlib unable to start,
+    status 2)."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:
+        if _sigint_seen:
+            raise KeyboardInterrupt from exc
+        raise
+
+
 def _take_sigint() -> None:
     """Ctrl-C as :func:`_sigint_as_interrupt`, where the command may set handlers (the
     main thread) and Ctrl-C is not ignored already."""
@@ -1109,9 +1126,11 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
     recorded = ["sim", *resume_words, "--resume"]
     recorded[2] = scenario.absolute()
     try:
-        results = folder_run.run(sc, seed, replications, workers=workers, scheduler=scheduler,
-                                 dask_local=dask_local, target=target, progress=bar.update,
-                                 on_batch=batch, command=recorded, on_begin=begun)
+        with _ctrl_c_as_interrupt():
+            results = folder_run.run(sc, seed, replications, workers=workers,
+                                     scheduler=scheduler, dask_local=dask_local,
+                                     target=target, progress=bar.update, on_batch=batch,
+                                     command=recorded, on_begin=begun)
     except KeyboardInterrupt:
         bar.close()
         if folder_run.folder is None:
@@ -1151,7 +1170,8 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
     if not quiet and not no_figures:
         _err("drawing figures ...")
     try:
-        folder_run.finish(figures=not no_figures)
+        with _ctrl_c_as_interrupt():
+            folder_run.finish(figures=not no_figures)
     except KeyboardInterrupt:
         _err(f"\ninterrupted while writing the tables and figures: all {results.n} "
              f"replication(s) are saved in {folder_run.folder.reps_dir}; the folder is "
@@ -1292,7 +1312,7 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
     recorded = ["sim", *(Path(w).absolute() if i in range(1, len(items) + 1) else w
                          for i, w in enumerate(words)), "--resume"]
     try:
-        with bar, _damage_notes():
+        with bar, _damage_notes(), _ctrl_c_as_interrupt():
             comp = run_comparison(list(items), replications, seed, overrides=overrides,
                                   workers=workers, scheduler=scheduler,
                                   dask_local=dask_local, target=target, out=out, force=force,
@@ -1544,7 +1564,7 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
             claim_folder(out, "sweep")
         bar = _LazyBar("sweep", quiet)
         try:
-            with bar:
+            with bar, _ctrl_c_as_interrupt():
                 result = run_sweep(scenario, list(params), design, samples, replications, seed,
                                    overrides=overrides, workers=workers, scheduler=scheduler,
                                    dask_local=dask_local, metrics=metrics, out=out, force=force,

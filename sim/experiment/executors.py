@@ -40,7 +40,14 @@ import time
 import traceback
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    CancelledError,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    wait,
+)
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,19 +145,23 @@ class ReplicationError(Exception):
     worker loses every replication it was running or had queued, and cannot say which one
     was on the dead worker, so all of those are named. ``reason`` is ``"failed"`` (it
     raised), ``"worker died"`` or ``"cancelled"`` (a Dask cluster dropped it, e.g. its
-    scheduler went away).
+    scheduler went away). ``unfinished`` are the replications that, once the run stopped,
+    never came back (a Dask client whose scheduler went away, or one still running when
+    the wait for them ran out), named after the others.
     """
 
-    def __init__(self, cause: BaseException, tasks: Sequence[Task], reason: str) -> None:
+    def __init__(self, cause: BaseException, tasks: Sequence[Task], reason: str,
+                 unfinished: Sequence[Task] = ()) -> None:
         self.cause = cause
         self.tasks = tuple(tasks)
         self.reason = reason
+        self.unfinished = tuple(unfinished)
         super().__init__(self.describe())
 
     def __reduce__(self) -> tuple[Any, ...]:
         # BaseException pickles its message alone, which this __init__ cannot take: a run
         # inside a worker of the caller's own pool would lose the error on the way back
-        return type(self), (self.cause, self.tasks, self.reason)
+        return type(self), (self.cause, self.tasks, self.reason, self.unfinished)
 
     @property
     def worker_died(self) -> bool:
@@ -176,6 +187,15 @@ class ReplicationError(Exception):
 
     def describe(self, label: Callable[[Task], str] | None = None) -> str:
         """What happened, in one line."""
+        said = self._describe(label)
+        if not self.unfinished:
+            return said
+        # review 197: a worker's death named alone, the replications that never came
+        # back after it left out of the message
+        others = ReplicationError(self.cause, self.unfinished, self.reason).where(label)
+        return f"{said}; {others} did not finish"
+
+    def _describe(self, label: Callable[[Task], str] | None = None) -> str:
         where = self.where(label)
         tries = dask_tries(self.cause)
         if self.reason == "worker died" and tries is not None:
@@ -225,8 +245,6 @@ def _loss(exc: BaseException) -> str:
     killed = getattr(distributed, "KilledWorker", None) if distributed is not None else None
     if killed is not None and isinstance(exc, killed):
         return "worker died"
-    from concurrent.futures import CancelledError
-
     if isinstance(exc, CancelledError):
         return "cancelled"
     return "failed"
@@ -1087,10 +1105,8 @@ def run_tasks(jobs: Sequence[Job], tasks: Iterable[tuple[int, int]],
                 failures += harvest(done)
         except KeyboardInterrupt:
             pass  # stop waiting; the failure is still what the user needs to hear
-        from concurrent.futures import CancelledError
-
-        # what never came back is named with what was dropped, not left out of the message
-        failures += [(task(*pending[fut]), CancelledError())
+        # what never came back is named too, not left out of the message
+        failures += [(task(*pending[fut]), _Unfinished())
                      for fut in sorted(pending, key=lambda f: pending[f])]
 
     try:
@@ -1114,6 +1130,11 @@ def run_tasks(jobs: Sequence[Job], tasks: Iterable[tuple[int, int]],
         raise
 
 
+class _Unfinished(CancelledError):
+    """A replication still listed when the wait for the running ones ended: it never came
+    back (its client closed, or the wait ran out)."""
+
+
 def _client_closed(backend: Backend) -> bool:
     """Whether ``backend``'s Dask client has closed (or is closing): its scheduler went
     away and it gave up reconnecting."""
@@ -1128,6 +1149,7 @@ def _failure(failures: list[tuple[Task, BaseException]]) -> BaseException:
         return first
     reason = _loss(first)
     same = [t for t, exc in failures if _loss(exc) == reason]
-    error = ReplicationError(first, same, reason)
+    gone = [t for t, exc in failures if isinstance(exc, _Unfinished) and t not in same]
+    error = ReplicationError(first, same, reason, gone)
     error.__cause__ = first
     return error

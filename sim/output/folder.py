@@ -473,7 +473,13 @@ def holds_marks(folder: Path) -> bool:
         return True
     if any((folder / "sweep-replications").glob("s*-r*.npz")):
         return True
-    return bool(comparison_arms(folder))
+    if bool(comparison_arms(folder)):
+        return True
+    # a comparison's folder moved or copied elsewhere: its scenarios' run.json name the
+    # folder it was run in (review 197: following the hint for a moved comparison, its
+    # resume was said to find "nothing saved" as it went on with what was)
+    return folder.is_dir() and any(_holds_run(p) and _ran_by_a_comparison(p)
+                                   for p in folder.iterdir())
 
 
 def nothing_saved(folder: Path) -> bool:
@@ -590,6 +596,17 @@ def _recorded_arm(path: Path, folder: Path) -> bool:
                 and Path(info["comparison"]).resolve() == folder.resolve())
     except (OSError, ValueError):
         return False
+
+
+def _ran_by_a_comparison(path: Path) -> bool:
+    """Whether ``path``'s run.json says a comparison ran it there, under its own name as
+    the label, in whatever folder it was then."""
+    try:
+        info = json.loads((path / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (isinstance(info, dict) and info.get("label") == path.name
+            and isinstance(info.get("comparison"), str))
 
 
 def comparison_arms(folder: Path) -> list[Path]:
@@ -1056,8 +1073,19 @@ def gone_error(path: Path, moved_to: Path | str | None, saved: int,
             f"{subject} was removed while {what} was going, with {count}; {what} stopped "
             f"without saving more, and did not make {subject} again",
             hint="run the command again, and keep the folder until it ends")
+    if isinstance(moved_to, Path) and arm and subject == path:
+        # a scenario's folder alone moved: a resume looks for it under its label only
+        # (review 197: "--out <the comparison> and --resume" reran its replications)
+        from sim.shell import join
+
+        return FolderError(
+            f"{path} was moved to {moved_to} while {what} was going: {count} are there; "
+            f"{what} stopped without saving more",
+            hint=f"move it back ({join(['mv', str(moved_to), str(path)])}), then run the "
+                 f"same command with --out {path.parent} and --resume: it runs only the "
+                 "replications not saved")
     if isinstance(moved_to, Path):
-        out = moved_to if subject != path or not arm else moved_to.parent
+        out = moved_to
         return FolderError(
             f"{subject} was moved to {moved_to} while {what} was going: {count} are there; "
             f"{what} stopped without saving more",

@@ -98,3 +98,37 @@ def test_dask_s_loggers_are_quiet_while_a_scheduler_s_client_runs() -> None:
         assert child.level == logging.WARNING
     finally:
         child.setLevel(before)
+
+
+class DeathExecutor(FakeExecutor):
+    """The first future's worker died; the others never come back."""
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        fut: Future[Any] = Future()
+        if not self.futures:
+            fut.set_exception(BrokenProcessPool("a worker died"))
+        self.futures.append(fut)
+        return fut
+
+
+def test_the_replications_that_never_came_back_after_a_death_are_named() -> None:
+    # review 197: the death was named alone
+    backend = Backend(DeathExecutor(), 1, "dask", client=SimpleNamespace(status="closed"),
+                      cancels_running=True)
+    jobs = [SimpleNamespace(sc=SimpleNamespace(name="base"), seed=1)]
+    with pytest.raises(ReplicationError) as lost:
+        run_tasks(jobs, [(0, 0), (0, 1), (0, 2)], lambda k, res: None, backend,
+                  window=3, drain_s=5.0)
+    assert lost.value.reason == "worker died"
+    assert [t.replication for t in lost.value.tasks] == [0]
+    # the oldest in flight, as many as the cluster has threads, is running: it never came
+    # back; replication 2, waiting, was cancelled (it runs on resume)
+    assert [t.replication for t in lost.value.unfinished] == [1]
+    assert str(lost.value).endswith("; replication 1 of scenario 'base' (seed 1) did not "
+                                    "finish")
+    import pickle
+
+    again = pickle.loads(pickle.dumps(lost.value))
+    assert again.unfinished == lost.value.unfinished
