@@ -51,6 +51,19 @@ def restore_signal_handlers() -> Iterator[Callable[[], None]]:
     restore()
 
 
+def after_count(n: int, act: Callable[[], None]) -> Callable[[int], None]:
+    """A progress hook (``progress=`` of sim.run, compare, sweep) that does ``act`` once
+    ``n`` replications are counted: to remove or move a results folder mid-run."""
+    done = [0]
+
+    def progress(k: int) -> None:
+        done[0] += k
+        if done[0] >= n and done[0] - k < n:
+            act()
+
+    return progress
+
+
 # ----------------------------------------------------------------------------- tiny.yaml
 @pytest.fixture
 def tiny_path() -> Path:

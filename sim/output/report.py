@@ -1591,7 +1591,7 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
              _difference_words(diffs, unranked, compare_csv=extra is not None,
                                csv_reference=csv_ref, sites=sites, named=bool(kpis),
                                money=_money_priced(named), timing=_timings(named),
-                               price_timing=_price_timings(named)),
+                               price_timing=_timings(named, prices=True)),
              "<h3>Differences from the reference with 95% confidence intervals</h3>",
              DIFFERENCE_NOTE,
              table(dtab, NUMERIC, cls="kpi differences"),
@@ -2024,25 +2024,18 @@ def _days(mean: float) -> str:
     return f"{mean:,.0f}" if float(mean).is_integer() else f"{mean:,.1f}"
 
 
-def _timings(named: Sequence[tuple[str, Results]]) -> dict[tuple[str, str], str]:
-    """:func:`shortfall_timing` of every scenario of ``named`` but the reference (the
-    first) and commodity, keyed (scenario, commodity)."""
+def _timings(named: Sequence[tuple[str, Results]], prices: bool = False
+             ) -> dict[tuple[str, str], str]:
+    """:func:`shortfall_timing` (or, with ``prices``, :func:`price_timing`, of the
+    commodities whose price the model sets) of every scenario of ``named`` but the
+    reference (the first) and commodity, keyed (scenario, commodity)."""
     if not named:
         return {}
     ref = named[0][1]
-    return {(name, com): shortfall_timing(ref, res, com)
-            for name, res in named[1:] for com in res.scenario.commodities}
-
-
-def _price_timings(named: Sequence[tuple[str, Results]]) -> dict[tuple[str, str], str]:
-    """:func:`price_timing` of every scenario of ``named`` but the reference (the first)
-    and commodity whose price the model sets, keyed (scenario, commodity)."""
-    if not named:
-        return {}
-    ref = named[0][1]
-    return {(name, com): price_timing(ref, res, com)
+    words = price_timing if prices else shortfall_timing
+    return {(name, com): words(ref, res, com)
             for name, res in named[1:] for com in res.scenario.commodities
-            if price_modelled(res.scenario, com)}
+            if not prices or price_modelled(res.scenario, com)}
 
 
 MONEY_CAVEAT = ("valued at the price index, which rose far or reached its cap: the price "
@@ -2077,8 +2070,8 @@ def _difference_words(diffs: pd.DataFrame, unranked: Sequence[str] = (),
     (``compare_csv``: the folder has compare.csv, its differences from ``csv_reference``
     if given). ``money`` (:func:`_money_priced`) marks money KPIs valued at a price far
     up; ``timing`` (:func:`_timings`) says, after a commodity's shortfall, how long and
-    from when it was short, and ``price_timing`` (:func:`_price_timings`), after its price
-    peak, how long and from when its price was up."""
+    from when it was short, and ``price_timing`` (:func:`_timings` of prices), after its
+    price peak, how long and from when its price was up."""
 
     def timed(item: str, words: Mapping[tuple[str, str], str] | None, r: Any) -> str:
         when = (words or {}).get((r.scenario, r.commodity), "")

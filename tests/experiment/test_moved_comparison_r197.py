@@ -6,34 +6,24 @@ replications."""
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 import sim
 from sim.output.folder import FolderError, nothing_saved
+from tests.conftest import after_count
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.yaml"
 TWO = TINY.parent / "two_routes.yaml"
 
-
-def _after(n: int, act: Callable[[], None]) -> Callable[[int], None]:
-    done = [0]
-
-    def progress(k: int) -> None:
-        done[0] += k
-        if done[0] >= n and done[0] - k < n:
-            act()
-
-    return progress
 
 
 def test_a_moved_comparison_holds_what_it_saved(tmp_path: Path) -> None:
     out, moved = tmp_path / "cm3", tmp_path / "cm3_moved"
     with pytest.raises(FolderError):
         sim.compare([TINY, TWO], replications=3, out=out, figures=False,
-                    progress=_after(2, lambda: out.rename(moved)))
+                    progress=after_count(2, lambda: out.rename(moved)))
     assert not nothing_saved(moved)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -46,7 +36,7 @@ def test_a_scenario_s_folder_moved_is_told_to_be_moved_back(tmp_path: Path) -> N
     arm, moved = out / "tiny", out / "tiny_moved"
     with pytest.raises(FolderError) as info:
         sim.compare([TINY, TWO], replications=3, out=out, figures=False,
-                    progress=_after(2, lambda: arm.rename(moved)))
+                    progress=after_count(2, lambda: arm.rename(moved)))
     assert f"{arm} was moved to {moved}" in info.value.message
     # (in Python words: "--resume" reads resume=True)
     assert info.value.hint.startswith(f"move it back (mv {moved} {arm}), then run the same ")

@@ -6,34 +6,23 @@ happened and where the saved replications are."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 import sim
 from sim.output.folder import FolderError
+from tests.conftest import after_count
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.yaml"
 
-
-def _after(n: int, act: Callable[[], None]) -> Callable[[int], None]:
-    """A progress hook that does ``act`` once ``n`` replications are counted."""
-    done = [0]
-
-    def progress(k: int) -> None:
-        done[0] += k
-        if done[0] >= n and done[0] - k < n:
-            act()
-
-    return progress
 
 
 def test_a_run_whose_folder_is_removed_stops_and_says_so(tmp_path: Path) -> None:
     out = tmp_path / "del1"
     with pytest.raises(FolderError) as info:
         sim.run(TINY, replications=4, out=out, figures=False,
-                progress=_after(2, lambda: shutil.rmtree(out)))
+                progress=after_count(2, lambda: shutil.rmtree(out)))
     assert "was removed while the run was going" in info.value.message
     assert "another command" not in info.value.message
     assert not out.exists()  # not made again, half empty
@@ -43,7 +32,7 @@ def test_a_run_whose_folder_is_moved_says_where_and_resumes_there(tmp_path: Path
     out, moved = tmp_path / "mv1", tmp_path / "mv1b"
     with pytest.raises(FolderError) as info:
         sim.run(TINY, replications=4, out=out, figures=False,
-                progress=_after(2, lambda: out.rename(moved)))
+                progress=after_count(2, lambda: out.rename(moved)))
     assert f"was moved to {moved}" in info.value.message
     assert str(moved) in (info.value.hint or "")
     assert not out.exists()
@@ -74,7 +63,7 @@ def test_a_comparison_whose_folder_is_removed_does_not_speak_of_resume(
     out = tmp_path / "cdel"
     with pytest.raises(FolderError) as info:
         sim.compare([TINY, TINY], replications=3, out=out, figures=False,
-                    progress=_after(2, lambda: shutil.rmtree(out)))
+                    progress=after_count(2, lambda: shutil.rmtree(out)))
     text = f"{info.value.message} {info.value.hint}"
     assert f"{out} was removed while the comparison was going" in text
     assert "resume" not in text and "no run.json" not in text
@@ -85,7 +74,7 @@ def test_a_comparison_moved_is_finished_where_it_went(tmp_path: Path) -> None:
     out, moved = tmp_path / "cmv", tmp_path / "cmvb"
     with pytest.raises(FolderError) as info:
         sim.compare([TINY, TINY], replications=3, out=out, figures=False,
-                    progress=_after(2, lambda: out.rename(moved)))
+                    progress=after_count(2, lambda: out.rename(moved)))
     assert f"{out} was moved to {moved}" in info.value.message
     table = sim.compare([TINY, TINY], replications=3, out=moved, resume=True, figures=False)
     assert len(table) and (moved / "comparison.json").is_file()
@@ -95,5 +84,5 @@ def test_a_sweep_whose_folder_is_removed_stops(tmp_path: Path) -> None:
     out = tmp_path / "sw"
     with pytest.raises(FolderError, match="was removed while the sweep was going"):
         sim.sweep(TINY, {"horizon_days": (20, 30, "int")}, samples=3, out=out,
-                  figures=False, progress=_after(1, lambda: shutil.rmtree(out)))
+                  figures=False, progress=after_count(1, lambda: shutil.rmtree(out)))
     assert not out.exists()
