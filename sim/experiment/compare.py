@@ -125,6 +125,9 @@ class Comparison:
     """Per scenario, the code that ran its replications (``drc-minerals-sim 0.1.0 at
     <commit>``, :func:`~sim.output.folder.code_label`), more than one where a resume mixed
     them; None for results that do not record it (built in code, or by an older version)."""
+    builds: list[list[str] | None] = field(default_factory=list)
+    """Per scenario, the builds that ran its replications (plain Python or compiled), as
+    :attr:`codes`; None where not recorded."""
 
     @property
     def reference(self) -> str:
@@ -937,9 +940,15 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
     runnable = [a for a in arms if a.runs]
     jobs = [Job.of(a.scenario, a.seed) for a in runnable]
     chosen: list[int] = []  # reference KPI columns a target measures
+    from sim.output.folder import CodeTally
+
+    # the code each scenario's replications run now were run by (a cluster's worker may
+    # run other code than this process: review 196)
+    tallies = {a.label: CodeTally() for a in runnable}
 
     def finished(k: int, res: ReplicationResult) -> None:
         arm = runnable[k]
+        tallies[arm.label].add(res)
         arm.done[res.replication] = res
         if arm.sink is not None:
             arm.sink(res)
@@ -1054,9 +1063,20 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
                          f"{len(reps)}, not those of {'its' if one else 'their'} own summary")
     table = compare_table(results, [a.label for a in arms], confidence, reps)
     notes += alike_notes(results, [a.label for a in arms], reps)
+    from sim.output.folder import code_label, worker_code_note
+
+    own = code_label()
+    worker = worker_code_note(
+        [(f"scenario {label!r}", t.ran) for label, t in tallies.items()], own,
+        out_path if out_path is not None else "the comparison",
+        "comparison.json's and each scenario's manifest.json's code" if out_path is not None
+        else "the comparison's codes", pairs=True)
+    if worker:
+        notes.append(worker)
     comp = Comparison([a.label for a in arms], [a.source for a in arms], results, table, reps,
                       [a.seed for a in arms], stop, notes, time.perf_counter() - started,
-                      confidence, [_arm_code(a) for a in arms])
+                      confidence, [_arm_code(a, tallies.get(a.label)) for a in arms],
+                      [_arm_builds(a, tallies.get(a.label)) for a in arms])
     if out_path is not None:
         from sim.output.compare_output import write_comparison
         from sim.output.folder import ResultsFolder
@@ -1071,6 +1091,11 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
                 if arm.label in resumed_with:
                     extra["resumed_with"] = resumed_with[arm.label]  # as sim run records it
                 said = [*arm.capacity_notes, *([arm.code_note] if arm.code_note else [])]
+                ran_by = worker_code_note([("", tallies[arm.label].ran)], own,
+                                          out_path / arm.label,
+                                          "run.json's and manifest.json's code")
+                if ran_by:
+                    said.append(ran_by)
                 if said:
                     # the folder read alone (sim report, load_results) says them too, not
                     # only the comparison's files (as sim run's manifest does)
@@ -2086,15 +2111,32 @@ def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, f
             if (n := code_note(saved, out / label, "run.json")) is not None]
 
 
-def _arm_code(arm: Arm) -> list[str] | None:
-    """The code that ran ``arm``'s replications (:attr:`Comparison.codes`)."""
+def _arm_code(arm: Arm, tally: Any = None) -> list[str] | None:
+    """The code that ran ``arm``'s replications (:attr:`Comparison.codes`); ``tally``:
+    the :class:`~sim.output.folder.CodeTally` of those it ran, for an arm saved nowhere."""
     from sim.output.folder import code_label
 
     if arm.runs:
-        return arm.folder.code if arm.folder is not None else [code_label()]
+        if arm.folder is not None:
+            return arm.folder.code
+        return list(tally.ran) if tally is not None and tally.ran else [code_label()]
     manifest = arm.fixed.info.get("manifest") if arm.fixed is not None else None
     code = manifest.get("code") if isinstance(manifest, dict) else None
     return [str(c) for c in code] if isinstance(code, list) and code else None
+
+
+def _arm_builds(arm: Arm, tally: Any = None) -> list[str] | None:
+    """The builds that ran ``arm``'s replications (:attr:`Comparison.builds`), as
+    :func:`_arm_code` gives their code."""
+    from sim.output.folder import build_kind
+
+    if arm.runs:
+        if arm.folder is not None:
+            return arm.folder.builds
+        return list(tally.builds) if tally is not None and tally.builds else [build_kind()]
+    manifest = arm.fixed.info.get("manifest") if arm.fixed is not None else None
+    builds = manifest.get("builds") if isinstance(manifest, dict) else None
+    return [str(b) for b in builds] if isinstance(builds, list) and builds else None
 
 
 def _source_key(source: str) -> str:

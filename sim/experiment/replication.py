@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.build import running_code
 from sim.metrics.kpis import KpiLabel, KpiRow, compute_kpis
 from sim.metrics.series import SeriesCatalogue, aggregate, catalogue
 from sim.scenario.plan import Plan
@@ -43,6 +44,12 @@ class ReplicationResult:
     """Seconds this replication took."""
     timeline: list[tuple[float, str, str, str, str]] = field(default_factory=list)
     """What happened when: (days since the start date, kind, id, action, detail)."""
+    code: str | None = None
+    """The code that ran it (:func:`sim.build.code_label` of its process: a cluster's
+    worker may run other code than the command); None where unknown (saved by a version
+    that did not record it)."""
+    build: str | None = None
+    """The build that ran it (:func:`sim.build.build_kind`); None where unknown."""
 
     @property
     def kpis(self) -> list[KpiRow]:
@@ -58,6 +65,10 @@ class ReplicationResult:
 def run_replication(sc: Scenario, seed: int, replication: int, plan: Plan | None = None,
                     cat: SeriesCatalogue | None = None) -> ReplicationResult:
     """Simulate replication ``replication`` of ``sc`` with root seed ``seed``."""
+    # first, out of the timing: a worker runs git as its first replication starts, not as
+    # it ends, when the run may be stopping its workers (a worker killed then would leave
+    # git running, orphaned)
+    code, build = running_code()
     started = time.perf_counter()
     # plain ints: the compiled build's Streams refuses numpy's (np.arange's seeds)
     world = World(sc, Streams(int(seed), int(replication)), plan)
@@ -72,7 +83,7 @@ def run_replication(sc: Scenario, seed: int, replication: int, plan: Plan | None
         world.close()  # frees the world in the compiled build, failed replications too
     return ReplicationResult(replication, [row[:5] for row in kpis],
                              np.array([row[5] for row in kpis], dtype=float), series, events,
-                             time.perf_counter() - started, timeline)
+                             time.perf_counter() - started, timeline, code, build)
 
 
 def kpi_labels_of(sc: Scenario) -> list[KpiLabel]:

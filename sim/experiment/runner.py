@@ -25,6 +25,7 @@ from sim.experiment.collector import Collector
 from sim.experiment.errors import ExperimentError, python_wording, python_words
 from sim.experiment.executors import (
     Backend,
+    ClusterWarning,
     Job,
     ReplicationError,
     dask_client_of,
@@ -824,6 +825,12 @@ class FolderRun:
                 # stopped: nothing more is written (finish() releases it otherwise)
                 self.folder.release()
         self.results.wall_s = time.perf_counter() - started
+        note = self.folder.worker_code_note()
+        if note:
+            # a cluster's worker on other code: said above the results (sim run shows a
+            # ClusterWarning as a note), and kept in manifest.json's notes
+            self.notes.append(note)
+            warnings.warn(note, ClusterWarning, stacklevel=2)
         return self.results
 
     def finish(self, figures: bool = True) -> None:

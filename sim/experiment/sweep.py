@@ -1012,6 +1012,9 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
             values[(k, r)] = kpis
             labels.setdefault(k, kpi_labels)
     reused = len(values)
+    ran_by: dict[str, int] = {}
+    """How many of the replications run now each code ran (review 196: a cluster's worker
+    may run other code than this process)."""
 
     def start() -> None:
         # once the workers are there: a cluster that cannot be reached is reported
@@ -1030,6 +1033,8 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
                 "replications saved before: saved replications from another version of sim "
                 "cannot be resumed", what="--resume",
                 hint="run again with --force to start the sweep afresh")
+        if res.code is not None:
+            ran_by[res.code] = ran_by.get(res.code, 0) + 1
         if store is not None:
             store.save(k, res)
         values[(k, res.replication)] = res.kpi_values()
@@ -1074,8 +1079,10 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
     unreadable = ([f"{len(store.unreadable)} saved replication file(s) could not be read "
                    f"and were run again: {', '.join(store.unreadable)}"]
                   if store is not None and store.unreadable else [])
+    worker = _worker_code_note(ran_by, out_path)
     result = Sweep(points.base.name, des, seed, replications, table, long, None, units,
                    notes=[*point_notes(per_point), *param_notes, *unreadable,
+                          *([worker] if worker else []),
                           *([store.code_note.replace("--force", "force=True")
                              if for_python else store.code_note]
                             if store is not None and store.code_note else [])],
@@ -1112,6 +1119,26 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
             " run the command again with --resume (the saved replications are read back: "
             "nothing is run again)")
     return result
+
+
+def _worker_code_note(ran_by: dict[str, int], out: Path | None) -> str | None:
+    """A note where some of the sweep's replications were run by other code than this
+    process's (a cluster's worker not restarted after a git pull), counting them per
+    code; None where every one was run by this code."""
+    from sim.output.folder import WORKERS_SAME_CODE, code_label
+
+    own = code_label()
+    if all(code == own for code in ran_by):
+        return None
+    total = sum(ran_by.values())
+    said = ", ".join(f"{n} by {code}" for code, n in ran_by.items())
+    where = str(out) if out is not None else "the sweep"
+    what = (f"{where} mixes their results" if len(ran_by) > 1
+            else f"{where} holds that code's results")
+    record = "plan.json's and sweep.json's code lists" if out is not None else "this note lists"
+    return (f"of the {total} replications run, {said}, not by {own}, which started the "
+            f"sweep: where the code differs in the model, {what} ({record} each); "
+            f"{WORKERS_SAME_CODE}")
 
 
 def _whole_hint(params: Sequence[Param], exc: ScenarioError, for_python: bool) -> str:

@@ -523,11 +523,14 @@ def write_comparison(comp: Comparison, out: Path, figures: bool = True,
         # source: absolute, so the folders given are found from any working folder
         # code: what ran each scenario's replications (its folder's run.json says so too,
         # but a comparison of results folders is read without them); None: not recorded
+        # builds: as code, plain Python or compiled (review 196)
         "scenarios": [{"label": lab, "source": _absolute(src), "seed": seed,
-                       "ran": ran_from_source(src) is not False, "code": code}
-                      for lab, src, seed, code in zip(
+                       "ran": ran_from_source(src) is not False, "code": code,
+                       "builds": builds}
+                      for lab, src, seed, code, builds in zip(
                           comp.labels, comp.sources, comp.seeds,
-                          comp.codes or [None] * len(comp.labels), strict=True)],
+                          comp.codes or [None] * len(comp.labels),
+                          comp.builds or [None] * len(comp.labels), strict=True)],
         "code": code_label(),  # what computed these tables
         "replication_ids": comp.replications,
         "confidence": comp.confidence,

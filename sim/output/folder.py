@@ -48,7 +48,6 @@ import math
 import os
 import platform
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -61,7 +60,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.build import build_kind
+from sim.build import (  # noqa: F401 - code_label and the rest are read from here too
+    _uncommitted_digest,
+    build_kind,
+    code_label,
+    git_commit,
+)
 from sim.experiment.replication import ReplicationResult
 from sim.experiment.results import Results
 from sim.metrics.series import SeriesCatalogue, catalogue
@@ -786,29 +790,6 @@ def versions() -> dict[str, str]:
     return out
 
 
-def git_commit(package: Path | None = None) -> str | None:
-    """The git commit of the source tree the package runs from, if it is a git checkout;
-    else the one an installed copy was built from (``_source_commit.txt``, written by
-    setup.py: the compiled build is such a copy); else None. ``package`` is the ``sim``
-    folder (this one by default)."""
-    package = package if package is not None else Path(__file__).resolve().parents[1]
-    root = package.parent
-    if not (root / ".git").exists():
-        try:
-            built = (package / "_source_commit.txt").read_text(encoding="utf-8").strip()
-        except (OSError, UnicodeDecodeError):
-            return None
-        return built or None
-    try:
-        out = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
-                             text=True, timeout=5, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", "sim"],
-                               capture_output=True, text=True, timeout=5).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out + ("-dirty" if dirty else "")
-
-
 
 VALUED_OPTIONS = ("--set", "--param", "--metric", "--design", "--seed", "-n", "-r",
                   "--workers", "--scheduler", "--target-ci", "--max-replications")
@@ -913,51 +894,6 @@ def other_version(before: Mapping[str, Any]) -> str:
             "fields or defaults): its saved replications cannot be resumed with this one")
 
 
-def code_label() -> str:
-    """The simulator's version and the git commit of its source (``drc-minerals-sim 0.1.0
-    at 1a2b3c4d5e6f``), as run.json records the code that ran each part of a run."""
-    from sim import __version__
-
-    commit = git_commit()
-    if not commit:
-        return f"drc-minerals-sim {__version__} at an unknown commit"
-    # an edit not committed is the likeliest change between an interrupt and its resume,
-    # and a second edit is another change (review 165): the changes' digest tells them apart
-    dirty = (f" with uncommitted changes {_uncommitted_digest() or ''}".rstrip()
-             if commit.endswith("-dirty") else "")
-    return f"drc-minerals-sim {__version__} at {commit[:12]}{dirty}"
-
-
-def _uncommitted_digest(package: Path | None = None) -> str | None:
-    """The first 8 hex digits of a SHA-256 of the uncommitted changes to the ``sim``
-    folder (``git diff HEAD`` and the untracked files' contents), None if git cannot say."""
-    package = package if package is not None else Path(__file__).resolve().parents[1]
-    root = package.parent
-    if not (root / ".git").exists():
-        # an installed copy (the compiled build) inside a checkout: git would describe the
-        # checkout's tree, not the copy's (review 168)
-        return None
-    try:
-        # the changed and the untracked files' names, and their contents hashed below: a
-        # diff's text follows the user's git config (context, prefixes, colour)
-        changed = subprocess.run(["git", "-C", str(root), "diff", "--name-only", "-z", "HEAD",
-                                  "--", "sim"], capture_output=True, timeout=10,
-                                 check=True).stdout
-        new = subprocess.run(["git", "-C", str(root), "ls-files", "--others",
-                              "--exclude-standard", "-z", "--", "sim"], capture_output=True,
-                             timeout=10, check=True).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    digest = hashlib.sha256()
-    for name in sorted({n for n in (changed + b"\0" + new).split(b"\0") if n}):
-        digest.update(name + b"\0")
-        try:
-            digest.update((root / name.decode("utf-8", "surrogateescape")).read_bytes())
-        except OSError:
-            digest.update(b"(deleted)")
-    return digest.hexdigest()[:8]
-
-
 UNRECORDED_CODE = "a version of drc-minerals-sim that did not record itself"
 """What run.json's ``code`` lists first for a resumed folder whose run.json had no ``code``
 (written before it was recorded): its saved replications' code is unknown."""
@@ -996,6 +932,84 @@ def code_note(saved: Sequence[Any], out: str | Path, record: str) -> str | None:
             f"{', '.join(map(str, saved))}, the others by {now}: where they differ in the "
             f"model, the folder mixes their results ({record}'s code lists each); --force "
             "runs them all again with one")
+
+
+WORKERS_SAME_CODE = (
+    "every worker must run the code of the command that starts the run: restart a "
+    "cluster's workers after a git pull or an edit (`sim --version` and `git rev-parse "
+    "HEAD` in the checkout a worker imports sim from say what it runs)")
+"""How to keep a cluster's workers on the command's code (:func:`worker_code_note`)."""
+
+
+class CodeTally:
+    """The code and build of each replication a driver receives
+    (:attr:`~sim.experiment.replication.ReplicationResult.code` and ``build``): what
+    run.json records of the code that ran a run, and :func:`worker_code_note` of where it
+    was not the command's own (review 196: a stale worker's replications were recorded as
+    the command's commit)."""
+
+    def __init__(self) -> None:
+        self.ran: dict[str, list[int]] = {}
+        """Each code received, in the order first seen, and the replications it ran."""
+        self.builds: list[str] = []
+        """Each build received, in the order first seen."""
+
+    def add(self, res: ReplicationResult) -> bool:
+        """Count ``res``; True where its code or build was not seen before (the record of
+        them changes). A result that does not say (read back from an older file) counts
+        for nothing."""
+        new = False
+        if res.code is not None:
+            reps = self.ran.get(res.code)
+            if reps is None:
+                reps = self.ran[res.code] = []
+                new = True
+            reps.append(res.replication)
+        if res.build is not None and res.build not in self.builds:
+            self.builds.append(res.build)
+            new = True
+        return new
+
+
+def _listed(numbers: Sequence[int], most: int = 8) -> str:
+    """``1, 2 and 3``; beyond ``most`` numbers, ``1, 2, ... and 12 more``."""
+    numbers = sorted(numbers)
+    if len(numbers) > most:
+        return ", ".join(map(str, numbers[:most])) + f" and {len(numbers) - most} more"
+    if len(numbers) == 1:
+        return str(numbers[0])
+    return ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
+
+
+def worker_code_note(ran: Sequence[tuple[str, Mapping[str, Sequence[int]]]], own: str,
+                     where: str | Path, record: str, pairs: bool = False) -> str | None:
+    """A note where replications were run by other code than ``own``, the code of the
+    process that started the run (a cluster's worker not restarted after a git pull);
+    None where every one was run by ``own``. ``ran``: per part of the run, its name for
+    the note ("" for a run, ``scenario 'x'`` in a comparison) and each code's
+    replications (:attr:`CodeTally.ran`); ``where``: the folder (or "the comparison");
+    ``record``: what lists each code ("run.json's code"); ``pairs``: a comparison, whose
+    pairs then may not share one model."""
+    said = []
+    for name, by_code in ran:
+        if all(code == own for code in by_code):
+            continue
+        lead = f"in {name}, " if name else ""
+        if len(by_code) == 1:
+            said.append(f"{lead}every replication was run by {next(iter(by_code))}")
+        else:
+            said.append(lead + ", ".join(
+                f"replication{'s' if len(reps) > 1 else ''} {_listed(reps)} "
+                f"{'were' if len(reps) > 1 else 'was'} run by {code}"
+                for code, reps in by_code.items()))
+    if not said:
+        return None
+    codes = {code for _name, by_code in ran for code in by_code}
+    what = (f"{where} mixes their results" + (
+        ", and a replication and its pair in another scenario may not share one model"
+        if pairs else "") if len(codes) > 1 else f"{where} holds that code's results")
+    return (f"{'; '.join(said)}, not by {own}, which started the run: where the code "
+            f"differs in the model, {what} ({record} lists each); {WORKERS_SAME_CODE}")
 
 
 def run_info(sc: Scenario, seed: int, replications: int,
@@ -1234,6 +1248,13 @@ class ResultsFolder:
         self._resumed_info: dict[str, Any] | None = None
         self._run_info: dict[str, Any] | None = None
         """run.json as this run wrote it, checked again before the manifest is written."""
+        self.tally = CodeTally()
+        """The code and build of each replication saved by this object."""
+        self._own: tuple[str, str] | None = None
+        """This process's code and build (set by :meth:`begin`): a run's that received no
+        replication."""
+        self._before: tuple[list[str], list[str]] = ([], [])
+        """The code and builds a resumed folder's run.json lists (its saved replications')."""
 
     def other_entries_note(self) -> str | None:
         """A note that the folder holds files of its own beside the run's (None if not)."""
@@ -1261,6 +1282,7 @@ class ResultsFolder:
         another arm of a comparison) must not leave a finished folder unfinished.
         """
         info = run_info(sc, seed, replications, command, extra)
+        self._own = (info["code"][0], info["builds"][0])
         run_path = self.path / "run.json"
         rebuilt = None
         if self.resume and (self.path / "manifest.json").exists() and (
@@ -1292,6 +1314,7 @@ class ResultsFolder:
             saved = before.get("code") if isinstance(before.get("code"), list) else [
                 UNRECORDED_CODE]  # a folder from before run.json listed it: not ours to claim
             info["code"] = [*saved, *(c for c in info["code"] if c not in saved)]
+            self._before = ([str(c) for c in saved], [str(b) for b in before.get("builds", [])])
             self._resumed_info = info
             self._run_info = json.loads(json.dumps(json_safe(info)))
             cat = catalogue(sc)
@@ -1408,6 +1431,20 @@ class ResultsFolder:
         code = info.get("code") if isinstance(info, dict) else None
         return [str(c) for c in code] if isinstance(code, list) and code else [code_label()]
 
+    @property
+    def builds(self) -> list[str]:
+        """The builds (:func:`~sim.build.build_kind`) that ran the folder's replications,
+        as run.json lists them; this process's where it lists none."""
+        info = self._run_info
+        if info is None:
+            try:
+                info = json.loads((self.path / "run.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                info = None
+        builds = info.get("builds") if isinstance(info, dict) else None
+        return ([str(b) for b in builds] if isinstance(builds, list) and builds
+                else [build_kind()])
+
     def saved_count(self) -> int:
         """How many replication files the folder holds."""
         return len(list(self.reps_dir.glob("rep-*.npz")))
@@ -1443,12 +1480,48 @@ class ResultsFolder:
             index = {"kpi_labels": [list(label) for label in res.kpi_labels]}
             atomic_write_text(self.reps_dir / "index.json", json.dumps(index))
             self._index_written = True
+        if self.tally.add(res):
+            # before the replication is saved: none is ever saved by code run.json omits
+            self._record_code()
+        said = {"code": np.array(res.code)} if res.code is not None else {}
+        if res.build is not None:
+            said["build"] = np.array(res.build)
         buf = io.BytesIO()
         np.savez_compressed(buf, kpi_values=res.kpi_values(), series=res.series,
                             events=np.array(res.events), wall_s=np.array(res.wall_s),
-                            timeline=np.array(json.dumps(res.timeline)))
+                            timeline=np.array(json.dumps(res.timeline)), **said)
         atomic_write_bytes(self.reps_dir / f"rep-{res.replication:06d}.npz", buf.getvalue())
         self._written += 1
+
+    def _ran_by(self) -> tuple[list[str], list[str]]:
+        """The code and builds that ran the folder's replications, in order: those a
+        resumed folder's run.json lists, then those of the replications saved since;
+        this process's own where none was (review 196: it was listed alone, though a
+        cluster's workers ran the replications)."""
+        code, builds = self._before
+        own = self._own or (code_label(), build_kind())
+        ran = list(self.tally.ran) or [own[0]]
+        made = self.tally.builds or [own[1]]
+        return ([*code, *(c for c in ran if c not in code)],
+                [*builds, *(b for b in made if b not in builds)])
+
+    def _record_code(self) -> None:
+        """Rewrite run.json where the code or builds of the replications saved changed
+        what it lists (a worker running other code than the command's)."""
+        if self._run_info is None:
+            return
+        code, builds = self._ran_by()
+        if self._run_info.get("code") == code and self._run_info.get("builds") == builds:
+            return
+        self._run_info = {**self._run_info, "code": code, "builds": builds}
+        atomic_write_text(self.path / "run.json",
+                          json.dumps(json_safe(self._run_info), indent=2))
+
+    def worker_code_note(self) -> str | None:
+        """The note of :func:`worker_code_note` for the replications saved by this object."""
+        own = self._own[0] if self._own is not None else code_label()
+        return worker_code_note([("", self.tally.ran)], own, self.path,
+                                "run.json's and manifest.json's code")
 
     def finish(self, results: Results, extra: dict[str, Any] | None = None,
                figures: bool = False) -> None:
@@ -1522,8 +1595,10 @@ class ResultsFolder:
             "kpi_rows": results.info.get("kpi_rows"),
             "versions": versions(),
             "git_commit": git_commit(),
-            # every version that ran part of it, where a resume mixed them
+            # every version that ran part of it, where a resume or a cluster's workers
+            # mixed them, and the builds (plain Python or compiled)
             "code": self.code,
+            "builds": self.builds,
             "command": sys.argv,
             "scenario": scenario_json(sc),
             "citations": [c.as_dict() for c in meta.provenance.citations.values()],
@@ -1574,12 +1649,16 @@ def read_replication(path: Path, replication: int,
             raise ValueError(f"{values.shape[0]} KPI values for {len(labels)} labels")
         timeline = ([tuple(row) for row in json.loads(str(data["timeline"]))]
                     if "timeline" in data else [])
+        # saved by a version that did not record them: unknown
+        code = str(data["code"]) if "code" in data else None
+        build = str(data["build"]) if "build" in data else None
         return ReplicationResult(replication=replication,
                                  kpi_labels=[tuple(label) for label in labels],  # type: ignore[misc]
                                  kpi_array=np.asarray(values, dtype=float),
                                  series=data["series"], events=int(data["events"]),
                                  wall_s=float(data["wall_s"]),
-                                 timeline=timeline)  # type: ignore[arg-type]
+                                 timeline=timeline,  # type: ignore[arg-type]
+                                 code=code, build=build)
 
 
 class DamagedRunWarning(UserWarning):
@@ -1626,6 +1705,8 @@ def rebuilt_run_json(folder: Path) -> tuple[dict[str, Any] | None, str]:
               "scenario_files": manifest.get("scenario_files") or [],
               "overrides": manifest.get("overrides") or [],
               "code": code if isinstance(code, list) and code else [UNRECORDED_CODE],
+              "builds": [str(b) for b in manifest.get("builds") or []
+                         ] if isinstance(manifest.get("builds"), list) else [],
               "kpi_rows": manifest.get("kpi_rows"), "format_sha256": scenario_format_sha256(),
               "created_at": manifest.get("started_at"), "rebuilt_from": "manifest.json"}
     return record, ""

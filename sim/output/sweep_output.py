@@ -38,6 +38,7 @@ from sim.output.folder import (
     FolderError,
     atomic_write_bytes,
     atomic_write_text,
+    build_kind,
     claim_folder,
     clear_figures,
     code_label,
@@ -614,6 +615,18 @@ def _sweep_code(out: Path) -> list[str]:
     return [str(c) for c in code] if isinstance(code, list) and code else [code_label()]
 
 
+def _sweep_builds(out: Path) -> list[str]:
+    """The builds that ran the replications saved in ``out`` (plan.json's ``builds``), or
+    this build where it lists none."""
+    try:
+        plan = SweepStore(out).plan() or {}
+    except FolderError:
+        plan = {}
+    builds = plan.get("builds")
+    return ([str(b) for b in builds] if isinstance(builds, list) and builds
+            else [build_kind()])
+
+
 def write_sweep(sweep: Sweep, out: Path, figures: bool = True, metrics: Sequence[str] = (),
                 source: str = "", overrides: Sequence[str] = ()) -> dict[str, Path]:
     """Write the sweep's tables, figures and, last, ``sweep.json``."""
@@ -686,6 +699,7 @@ def write_sweep(sweep: Sweep, out: Path, figures: bool = True, metrics: Sequence
         # commit behind a sweep was only in sweep-replications/plan.json)
         "git_commit": git_commit(),
         "code": _sweep_code(out),
+        "builds": _sweep_builds(out),
         "files": file_hashes(files),
     }
     atomic_write_text(out / "sweep.json",

@@ -39,9 +39,11 @@ from sim.metrics.kpis import KPI_ROWS
 from sim.output.folder import (
     REORDERED,
     UNRECORDED_CODE,
+    CodeTally,
     FolderError,
     atomic_write_bytes,
     atomic_write_text,
+    build_kind,
     code_label,
     code_note,
     existing_part,
@@ -85,7 +87,7 @@ def sweep_plan(scenario_name: str, scenario_sha256: str, source: str,
         "parameters": [dict(p) for p in parameters], "seed": int(seed),
         "replications": int(replications),
         "kpi_rows": KPI_ROWS, "format_sha256": scenario_format_sha256(),
-        "code": [code_label()],
+        "code": [code_label()], "builds": [build_kind()],
         "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     if command is not None:
         plan["resume_command"] = [str(w) for w in command]
@@ -108,6 +110,14 @@ class SweepStore:
         self._identity: tuple[int, int] | None = None
         self._fd: int | None = None
         self._written = 0
+        self.tally = CodeTally()
+        """The code and build of each replication saved by this object (review 196)."""
+        self.saved_code: dict[tuple[int, int], str | None] = {}
+        """The code each replication read back by :meth:`begin` was run by (None: saved
+        by a version that did not record it)."""
+        self._plan: dict[str, Any] | None = None
+        self._own: tuple[str, str] | None = None
+        self._before: tuple[list[str], list[str]] = ([], [])
 
     def saved_count(self) -> int:
         """How many replication files the store holds."""
@@ -172,7 +182,16 @@ class SweepStore:
                                   if self.saved_count() else None)
             else:
                 saved = [UNRECORDED_CODE]
+            own = (plan["code"][0], plan["builds"][0])
             plan["code"] = [*saved, *(c for c in plan["code"] if c not in saved)]
+            built = before.get("builds")
+            built = [str(b) for b in built] if isinstance(built, list) else []
+            plan["builds"] = [*built, *(b for b in plan["builds"] if b not in built)]
+            self._before = ([str(c) for c in saved], built)
+        else:
+            own = (plan["code"][0], plan["builds"][0])
+        self._own = own
+        self._plan = plan
         try:
             if before is None and self.path.exists():
                 shutil.rmtree(self.path)
@@ -298,6 +317,7 @@ class SweepStore:
                 with np.load(path) as data:
                     values = np.asarray(data["kpi_values"], dtype=float)
                     labels = [tuple(label) for label in json.loads(str(data["kpi_labels"]))]
+                    code = str(data["code"]) if "code" in data else None
                 if values.shape != (len(labels),) or any(len(lab) != 5 for lab in labels):
                     raise ValueError(f"{values.size} KPI values for {len(labels)} labels")
             except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
@@ -305,18 +325,41 @@ class SweepStore:
                 path.unlink(missing_ok=True)
                 continue
             saved[(int(match[1]), int(match[2]))] = (values, labels)  # type: ignore[assignment]
+            self.saved_code[(int(match[1]), int(match[2]))] = code
         return saved
 
     def save(self, sample: int, res: ReplicationResult) -> None:
         """Save one finished replication of ``sample``."""
         self.check_here()
+        if self.tally.add(res):
+            # before the replication is saved: none is ever saved by code plan.json omits
+            self._record_code()
+        said = {"code": np.array(res.code)} if res.code is not None else {}
+        if res.build is not None:
+            said["build"] = np.array(res.build)
         buf = io.BytesIO()
         np.savez_compressed(buf, kpi_values=res.kpi_values(),
                             kpi_labels=np.array(json.dumps([list(lab) for lab in
-                                                            res.kpi_labels])))
+                                                            res.kpi_labels])), **said)
         atomic_write_bytes(self.path / f"s{sample:06d}-r{res.replication:04d}.npz",
                            buf.getvalue())
         self._written += 1
+
+    def _record_code(self) -> None:
+        """Rewrite plan.json where the code or builds of the replications saved changed
+        what it lists: those of the sweep resumed, then those saved since (this
+        process's where none was)."""
+        if self._plan is None or self._own is None:
+            return
+        code, builds = self._before
+        ran = list(self.tally.ran) or [self._own[0]]
+        made = self.tally.builds or [self._own[1]]
+        code = [*code, *(c for c in ran if c not in code)]
+        builds = [*builds, *(b for b in made if b not in builds)]
+        if self._plan.get("code") == code and self._plan.get("builds") == builds:
+            return
+        self._plan = {**self._plan, "code": code, "builds": builds}
+        atomic_write_text(self.path / "plan.json", json.dumps(json_safe(self._plan), indent=2))
 
     def abandon(self, created: bool = False) -> bool:
         """Undo a sweep stopped before any replication was saved: remove the store (its
