@@ -47,6 +47,9 @@ def test_folders_compared_keep_their_own_code(tmp_path: Path,
     first, second = tmp_path / "a", tmp_path / "b"
     sim.run(TINY, 2, 3, out=first)
     monkeypatch.setattr(F, "code_label", lambda: OTHER_CODE)
+    # the replications run here carry their code too (review 196)
+    monkeypatch.setattr("sim.experiment.replication.running_code",
+                        lambda: (OTHER_CODE, F.build_kind()))
     sim.run(other(tmp_path), 2, 3, out=second)
     monkeypatch.undo()
     out = tmp_path / "cmp"
@@ -72,6 +75,9 @@ def test_a_resume_by_other_code_is_noted_in_each_manifest(
     sim.run_comparison([TINY, second], 2, 3, out=out, figures=False)
     before = F.code_label()
     monkeypatch.setattr(F, "code_label", lambda: OTHER_CODE)
+    # the replications run here carry their code too (review 196)
+    monkeypatch.setattr("sim.experiment.replication.running_code",
+                        lambda: (OTHER_CODE, F.build_kind()))
     monkeypatch.setattr(C, "code_label", lambda: OTHER_CODE)
     comp = sim.run_comparison([TINY, second], 3, 3, out=out, resume=True, figures=False)
     assert comp.codes == [[before, OTHER_CODE]] * 2

@@ -52,6 +52,9 @@ def test_another_scenario_gets_the_refusal_and_no_code_note(
     out = tmp_path / "run"
     sim.run(TINY, replications=2, seed=3, out=out, figures=False)
     monkeypatch.setattr(F, "code_label", lambda: OTHER_CODE)
+    # the replications run here carry their code too (review 196)
+    monkeypatch.setattr("sim.experiment.replication.running_code",
+                        lambda: (OTHER_CODE, F.build_kind()))
     other = load_scenario(TINY, ["horizon_days=50"])
     assert F.mixed_code_note(json.loads((out / "run.json").read_text()), out, other) is None
     with warnings.catch_warnings():
@@ -64,6 +67,9 @@ def test_python_is_told_force_true(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     out = tmp_path / "run"
     sim.run(TINY, replications=2, seed=3, out=out, figures=False)
     monkeypatch.setattr(F, "code_label", lambda: OTHER_CODE)
+    # the replications run here carry their code too (review 196)
+    monkeypatch.setattr("sim.experiment.replication.running_code",
+                        lambda: (OTHER_CODE, F.build_kind()))
     with pytest.warns(UserWarning) as caught:
         sim.run(TINY, replications=3, seed=3, out=out, resume=True, figures=False)
     (said,) = [str(w.message) for w in caught if "were run by" in str(w.message)]
@@ -202,13 +208,16 @@ def test_scenarios_differing_only_in_name_are_unequal() -> None:
 def test_uncommitted_changes_are_in_the_label(monkeypatch: pytest.MonkeyPatch) -> None:
     # review 164: "-dirty" was cut off with the commit's tail, so an edit of sim/ between
     # an interrupt and its resume went unnoted
-    monkeypatch.setattr(F, "git_commit", lambda: "0123456789abcdef0123-dirty")
-    monkeypatch.setattr(F, "_uncommitted_digest", lambda: "feedbeef")
+    # sim.build holds them since review 196 (a worker reads its label with it alone)
+    import sim.build as B
+
+    monkeypatch.setattr(B, "git_commit", lambda: "0123456789abcdef0123-dirty")
+    monkeypatch.setattr(B, "_uncommitted_digest", lambda: "feedbeef")
     assert F.code_label().endswith(" at 0123456789ab with uncommitted changes feedbeef")
     # review 165: a second edit is another code
-    monkeypatch.setattr(F, "_uncommitted_digest", lambda: "0badcafe")
+    monkeypatch.setattr(B, "_uncommitted_digest", lambda: "0badcafe")
     assert F.code_label().endswith(" with uncommitted changes 0badcafe")
-    monkeypatch.setattr(F, "git_commit", lambda: None)
+    monkeypatch.setattr(B, "git_commit", lambda: None)
     assert F.code_label().endswith(" at an unknown commit")
 
 
@@ -284,6 +293,9 @@ def test_the_mixed_code_note_needs_saved_replications(tmp_path: Path,
     sim.run(TINY, replications=2, seed=3, out=out, figures=False)
     before = json.loads((out / "run.json").read_text(encoding="utf-8"))
     monkeypatch.setattr(F, "code_label", lambda: OTHER_CODE)
+    # the replications run here carry their code too (review 196)
+    monkeypatch.setattr("sim.experiment.replication.running_code",
+                        lambda: (OTHER_CODE, F.build_kind()))
     assert F.mixed_code_note(before, out, load_scenario(TINY))
     for saved in (out / "replications").glob("rep-*.npz"):
         saved.unlink()
@@ -360,6 +372,9 @@ def test_sweep_json_lists_every_code_of_a_resumed_sweep(tmp_path: Path,
     sim.run_sweep(TINY, params, "lhs", 2, 1, 0, out=out, figures=False)
     first = F.code_label()
     monkeypatch.setattr(F, "code_label", lambda: OTHER_CODE)
+    # the replications run here carry their code too (review 196)
+    monkeypatch.setattr("sim.experiment.replication.running_code",
+                        lambda: (OTHER_CODE, F.build_kind()))
     monkeypatch.setattr(S, "code_label", F.code_label)
     sim.run_sweep(TINY, params, "lhs", 2, 2, 0, out=out, resume=True, figures=False)
     assert json.loads((out / "sweep.json").read_text(encoding="utf-8"))["code"] == [

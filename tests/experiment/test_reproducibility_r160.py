@@ -58,6 +58,9 @@ def test_a_resume_by_other_code_is_said_and_recorded(tmp_path: Path,
     first = json.loads((out / "run.json").read_text(encoding="utf-8"))["code"]
     assert first == [F.code_label()] and first[0].startswith("drc-minerals-sim ")
     monkeypatch.setattr(F, "code_label", lambda: "drc-minerals-sim 9.9.9 at 0123456789ab")
+    # the replications run here carry their code too (review 196)
+    monkeypatch.setattr("sim.experiment.replication.running_code",
+                        lambda: ("drc-minerals-sim 9.9.9 at 0123456789ab", F.build_kind()))
     with pytest.warns(UserWarning, match="before this resume were run by drc-minerals-sim .*, "
                                          "the others by drc-minerals-sim 9.9.9 at 0123456789ab"):
         sim.run(TINY, replications=3, seed=3, out=out, resume=True, figures=False)
@@ -89,6 +92,9 @@ def test_sim_run_says_it_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
             "-q", "-w", "1"]
     assert CliRunner().invoke(main, args).exit_code == 0
     monkeypatch.setattr(F, "code_label", lambda: "drc-minerals-sim 9.9.9 at 0123456789ab")
+    # the replications run here carry their code too (review 196)
+    monkeypatch.setattr("sim.experiment.replication.running_code",
+                        lambda: ("drc-minerals-sim 9.9.9 at 0123456789ab", F.build_kind()))
     result = CliRunner().invoke(main, [*args[:3], "3", *args[4:], "--resume"])
     assert result.exit_code == 0, result.output
     assert "note: the replications saved in" in result.stderr
@@ -102,6 +108,9 @@ def test_a_comparison_resumed_by_other_code_notes_it(tmp_path: Path,
     other = copy(tmp_path, "other", False)
     sim.run_comparison([TINY, other], 2, 3, out=out, figures=False)
     monkeypatch.setattr(F, "code_label", lambda: "drc-minerals-sim 9.9.9 at 0123456789ab")
+    # the replications run here carry their code too (review 196)
+    monkeypatch.setattr("sim.experiment.replication.running_code",
+                        lambda: ("drc-minerals-sim 9.9.9 at 0123456789ab", F.build_kind()))
     comp = sim.run_comparison([TINY, other], 3, 3, out=out, resume=True, figures=False)
     said = [n for n in comp.notes if "were run by" in n]
     # one note for both, as the same code saved both (review 165)
@@ -131,6 +140,9 @@ def test_a_sweep_resumed_by_other_code_notes_it(tmp_path: Path,
     first = json.loads((out / "sweep-replications" / "plan.json").read_text())["code"]
     assert first == [F.code_label()]
     monkeypatch.setattr(F, "code_label", lambda: "drc-minerals-sim 9.9.9 at 0123456789ab")
+    # the replications run here carry their code too (review 196)
+    monkeypatch.setattr("sim.experiment.replication.running_code",
+                        lambda: ("drc-minerals-sim 9.9.9 at 0123456789ab", F.build_kind()))
     import sim.output.sweep_store as S
 
     monkeypatch.setattr(S, "code_label", F.code_label)

@@ -24,6 +24,9 @@ def test_run_json_names_the_builds_that_ran_it(tmp_path: Path, monkeypatch) -> N
     assert builds(out) == ["plain Python"]
     # resumed for more replications by the compiled build
     monkeypatch.setattr(folder, "build_kind", lambda: "compiled")
+    # the replications run carry their build too (review 196)
+    monkeypatch.setattr("sim.experiment.replication.running_code",
+                        lambda: (folder.code_label(), "compiled"))
     sim.run(sc, replications=2, seed=1, out=out, resume=True, figures=False)
     assert builds(out) == ["plain Python", "compiled"]
     # and again by the same: listed once
