@@ -60,12 +60,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.build import (  # noqa: F401 - code_label and the rest are read from here too
-    _uncommitted_digest,
-    build_kind,
-    code_label,
-    git_commit,
-)
+from sim.build import build_kind, code_label, git_commit  # read from here too (review 196)
 from sim.experiment.replication import ReplicationResult
 from sim.experiment.results import Results
 from sim.metrics.series import SeriesCatalogue, catalogue

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 import sim
+import sim.build as B
 from sim.experiment.runner import stray_fields
 from sim.output import folder as F
 from sim.output.folder import FolderError
@@ -209,8 +210,6 @@ def test_uncommitted_changes_are_in_the_label(monkeypatch: pytest.MonkeyPatch) -
     # review 164: "-dirty" was cut off with the commit's tail, so an edit of sim/ between
     # an interrupt and its resume went unnoted
     # sim.build holds them since review 196 (a worker reads its label with it alone)
-    import sim.build as B
-
     monkeypatch.setattr(B, "git_commit", lambda: "0123456789abcdef0123-dirty")
     monkeypatch.setattr(B, "_uncommitted_digest", lambda: "feedbeef")
     assert F.code_label().endswith(" at 0123456789ab with uncommitted changes feedbeef")
@@ -275,13 +274,13 @@ def test_the_digest_of_uncommitted_changes_follows_them(tmp_path: Path) -> None:
     git("init", "-q")
     git("add", ".")
     git("-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "a")
-    clean = F._uncommitted_digest(package)
+    clean = B._uncommitted_digest(package)
     (package / "a.py").write_text("x = 2\n")
-    one = F._uncommitted_digest(package)
+    one = B._uncommitted_digest(package)
     (package / "a.py").write_text("x = 3\n")
-    two = F._uncommitted_digest(package)
+    two = B._uncommitted_digest(package)
     (package / "b.py").write_text("y = 1\n")  # untracked
-    three = F._uncommitted_digest(package)
+    three = B._uncommitted_digest(package)
     assert len({clean, one, two, three}) == 4 and all(d and len(d) == 8
                                                       for d in (clean, one, two, three))
 
@@ -314,17 +313,17 @@ def test_the_digest_ignores_git_config_and_installed_copies(tmp_path: Path,
                  ["-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "a"]):
         subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True)
     (package / "a.py").write_text("x = 2\n")
-    plain = F._uncommitted_digest(package)
+    plain = B._uncommitted_digest(package)
     for key, value in (("diff.context", "1"), ("diff.noprefix", "true"),
                        ("color.diff", "always")):
         monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
         monkeypatch.setenv("GIT_CONFIG_KEY_0", key)
         monkeypatch.setenv("GIT_CONFIG_VALUE_0", value)
-        assert F._uncommitted_digest(package) == plain, key
+        assert B._uncommitted_digest(package) == plain, key
     # a copy of the package inside a checkout but not its root (the compiled build's)
     copy = tmp_path / "site" / "sim"
     copy.mkdir(parents=True)
-    assert F._uncommitted_digest(copy) is None
+    assert B._uncommitted_digest(copy) is None
 
 
 def test_a_check_gets_no_noise_share() -> None:
