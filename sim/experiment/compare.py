@@ -62,6 +62,7 @@ from sim.experiment.runner import (
     overrides_capacity_notes,
     placed,
     revalidated,
+    where_record,
 )
 from sim.experiment.stats import check_confidence, column_intervals
 from sim.scenario.errors import check_strings
@@ -128,6 +129,9 @@ class Comparison:
     builds: list[list[str] | None] = field(default_factory=list)
     """Per scenario, the builds that ran its replications (plain Python or compiled), as
     :attr:`codes`; None where not recorded."""
+    where: dict[str, Any] | None = None
+    """Where the replications run now ran (executor, workers, scheduler, cluster:
+    :func:`sim.experiment.runner.where_record`); None where none was run."""
 
     @property
     def reference(self) -> str:
@@ -1015,6 +1019,7 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
 
     stop: StopReport | None = None
     fresh_out = out_path is not None and not out_path.exists()
+    where: dict[str, Any] | None = None
     try:
         if not runnable:
             prepare()
@@ -1024,6 +1029,7 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
             with placed(workers, tasks=most * len(runnable), scheduler=scheduler,
                         dask_local=dask_local, executor=executor, backend=backend,
                         opener=open_backend) as own:
+                where = where_record(own)
                 prepare()
                 stop = execute(own)
     except (ExperimentError, FolderError) as exc:
@@ -1076,7 +1082,7 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
     comp = Comparison([a.label for a in arms], [a.source for a in arms], results, table, reps,
                       [a.seed for a in arms], stop, notes, time.perf_counter() - started,
                       confidence, [_arm_code(a, tallies.get(a.label)) for a in arms],
-                      [_arm_builds(a, tallies.get(a.label)) for a in arms])
+                      [_arm_builds(a, tallies.get(a.label)) for a in arms], where)
     if out_path is not None:
         from sim.output.compare_output import write_comparison
         from sim.output.folder import ResultsFolder
@@ -1087,7 +1093,8 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
                 res.wall_s = comp.wall_s
                 folder = ResultsFolder(out_path / arm.label, resume=True,
                                        command="sim compare")
-                extra: dict[str, Any] = {"comparison": str(out_path), "label": arm.label}
+                extra: dict[str, Any] = {"comparison": str(out_path), "label": arm.label,
+                                         **(where or {})}  # as sim run's manifest has it
                 if arm.label in resumed_with:
                     extra["resumed_with"] = resumed_with[arm.label]  # as sim run records it
                 said = [*arm.capacity_notes, *([arm.code_note] if arm.code_note else [])]

@@ -139,6 +139,35 @@ def executor_backend(executor: Executor, workers: int | None = None) -> Backend:
                    min_in_flight=sys.maxsize, cancels_running=True)
 
 
+def where_record(backend: Backend) -> dict[str, Any]:
+    """Where a run's replications ran, as manifest.json, comparison.json and sweep.json
+    record it: ``executor`` (``in-process``, ``process pool``, ``dask``, or ``executor`` for
+    one the caller gave), ``workers`` and, on Dask, ``scheduler`` (its address), as
+    :meth:`~sim.experiment.executors.Backend.as_manifest` gives them; and, added for review
+    196 (a caller's Dask client was recorded as a bare "executor", and a temporary
+    --dask-local cluster's address read as a --scheduler's), ``cluster`` on Dask:
+    ``dask-local`` (a LocalCluster started for the run and closed after it), ``dask
+    scheduler`` (--scheduler) or ``dask client`` (the caller's executor is a Dask
+    client's: ``scheduler`` is its scheduler's address); and ``executor_type``, the class
+    of any other executor the caller gave. Taken while the backend is open (a caller's
+    client is asked its scheduler)."""
+    out = backend.as_manifest()
+    if backend.kind == "dask":
+        # a --scheduler cluster is read again as it grows or shrinks (``live``); the
+        # LocalCluster of --dask-local is the size it was started with
+        out["cluster"] = "dask scheduler" if backend.live is not None else "dask-local"
+    elif backend.kind == "executor" and backend.executor is not None:
+        client = dask_client_of(backend.executor)
+        if client is not None:
+            out["cluster"] = "dask client"
+            with contextlib.suppress(Exception):  # a closed client: no address to give
+                out["scheduler"] = str(client.scheduler.address)
+        else:
+            kind = type(backend.executor)
+            out["executor_type"] = f"{kind.__module__}.{kind.__qualname__}"
+    return out
+
+
 @contextlib.contextmanager
 def placed(workers: int | None = None, *, tasks: int | None = None,
            scheduler: str | None = None, dask_local: bool = False,
@@ -727,6 +756,9 @@ class FolderRun:
         ``sim report`` and a reader of the folder (review 167)."""
         self.stop: StopReport | None = None
         self.abandoned = False
+        self.where: dict[str, Any] | None = None
+        """Where the replications ran (:func:`where_record`), once :meth:`run` started the
+        executor."""
 
     def check(self) -> dict[str, Any]:
         """Raise :class:`~sim.output.folder.FolderError` for an ``out`` that is a file, or
@@ -789,6 +821,7 @@ class FolderRun:
             with placed(workers, tasks=tasks, scheduler=scheduler, dask_local=dask_local,
                         executor=executor, backend=backend) as where:
                 self.backend = where
+                self.where = where_record(where)
                 self.folder = ResultsFolder(self.out, force=self.force, resume=self.resume)
                 self.saved = self.folder.begin(sc, seed, replications, command, record)
                 if on_begin is not None:
@@ -839,7 +872,7 @@ class FolderRun:
         a precision target stopped."""
         assert self.results is not None and self.backend is not None, "run() first"
         try:
-            extra: dict[str, Any] = self.backend.as_manifest()
+            extra: dict[str, Any] = dict(self.where or where_record(self.backend))
             if self.resume:
                 extra["resumed_with"] = len(self.saved)
             if self.stop is not None:

@@ -730,6 +730,9 @@ class Sweep:
     some sample: (samples where every replication's peak is at the cap, samples where some
     are, the cap; the largest where the cap is varied). There the peak shows the cap, not
     how high the price would have gone."""
+    where: dict[str, Any] | None = None
+    """Where the replications run now ran (executor, workers, scheduler, cluster:
+    :func:`sim.experiment.runner.where_record`); None where none was run."""
 
     @property
     def kpi_columns(self) -> list[str]:
@@ -885,7 +888,13 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
                command: Sequence[str] | None, for_python: bool) -> Sweep:
     """:func:`run_sweep`, its errors and notes worded for the command line (but for the
     hint of a sample that needs whole numbers, whose form differs with ``for_python``)."""
-    from sim.experiment.runner import check_count, check_seed, check_where, placed
+    from sim.experiment.runner import (
+        check_count,
+        check_seed,
+        check_where,
+        placed,
+        where_record,
+    )
     from sim.experiment.stats import check_confidence
 
     started = time.perf_counter()
@@ -1054,6 +1063,7 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
     # a sweep that saves nothing keeps nothing of a failure: waiting for the replications
     # still running (as a run does, to save them) would only delay the message
     drain = {} if store is not None else {"drain_s": 0.0}
+    where: dict[str, Any] | None = None
     try:
         if not tasks:
             start()
@@ -1061,6 +1071,7 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
             with placed(workers, tasks=len(tasks), scheduler=scheduler,
                         dask_local=dask_local, executor=executor, backend=backend,
                         opener=open_backend) as own:
+                where = where_record(own)
                 start()
                 run_tasks(jobs, tasks, finished, own, **drain)
     except (KeyboardInterrupt, ExperimentError, ScenarioError):
@@ -1089,7 +1100,7 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
                    resumed_with=reused,
                    repeated_points=des.size - len(unique),
                    noise_share=noise_shares(values, labels, units, unique, replications),
-                   at_cap=_capped(values, labels, replications, point_caps))
+                   at_cap=_capped(values, labels, replications, point_caps), where=where)
     if design == "sobol":
         result.sobol = sobol_table(des, table, units, seed, n_resamples, confidence)
         # beside the indices it inflates (NaN: not measured, one replication per sample)

@@ -532,6 +532,9 @@ def write_comparison(comp: Comparison, out: Path, figures: bool = True,
                           comp.codes or [None] * len(comp.labels),
                           comp.builds or [None] * len(comp.labels), strict=True)],
         "code": code_label(),  # what computed these tables
+        # where the replications run now ran, as a run's manifest.json records it (review
+        # 196): executor, workers, scheduler and cluster; absent where none was run
+        **(comp.where or {}),
         "replication_ids": comp.replications,
         "confidence": comp.confidence,
         "common_random_numbers": comp.crn,

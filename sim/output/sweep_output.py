@@ -23,6 +23,7 @@ import functools
 import itertools
 import json
 import math
+import sys
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
@@ -693,6 +694,11 @@ def write_sweep(sweep: Sweep, out: Path, figures: bool = True, metrics: Sequence
         "repeated_points": sweep.repeated_points,
         "resumed_with": sweep.resumed_with,
         "replications_saved_in": f"{STORE}/",
+        # where the replications run now ran and the command, as a run's manifest.json
+        # records them (review 196): executor, workers, scheduler and cluster (absent where
+        # none was run)
+        **(sweep.where or {}),
+        "command": sys.argv,
         "wall_s": round(sweep.wall_s, 3),
         "versions": versions(),
         # the code that ran its replications, as plan.json lists it (review 167: the
