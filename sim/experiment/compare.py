@@ -2121,29 +2121,28 @@ def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, f
 def _arm_code(arm: Arm, tally: Any = None) -> list[str] | None:
     """The code that ran ``arm``'s replications (:attr:`Comparison.codes`); ``tally``:
     the :class:`~sim.output.folder.CodeTally` of those it ran, for an arm saved nowhere."""
-    from sim.output.folder import code_label
-
-    if arm.runs:
-        if arm.folder is not None:
-            return arm.folder.code
-        return list(tally.ran) if tally is not None and tally.ran else [code_label()]
-    manifest = arm.fixed.info.get("manifest") if arm.fixed is not None else None
-    code = manifest.get("code") if isinstance(manifest, dict) else None
-    return [str(c) for c in code] if isinstance(code, list) and code else None
+    return _arm_record(arm, "code", tally)
 
 
 def _arm_builds(arm: Arm, tally: Any = None) -> list[str] | None:
     """The builds that ran ``arm``'s replications (:attr:`Comparison.builds`), as
     :func:`_arm_code` gives their code."""
-    from sim.output.folder import build_kind
+    return _arm_record(arm, "builds", tally)
+
+
+def _arm_record(arm: Arm, key: str, tally: Any = None) -> list[str] | None:
+    """``arm``'s ``code`` or ``builds``: its folder's, its tally's (an arm saved nowhere),
+    or the manifest's of results read from a folder (None where it has none)."""
+    from sim.output.folder import build_kind, code_label
 
     if arm.runs:
         if arm.folder is not None:
-            return arm.folder.builds
-        return list(tally.builds) if tally is not None and tally.builds else [build_kind()]
+            return arm.folder.code if key == "code" else arm.folder.builds
+        seen = (tally.ran if key == "code" else tally.builds) if tally is not None else None
+        return list(seen) if seen else [code_label() if key == "code" else build_kind()]
     manifest = arm.fixed.info.get("manifest") if arm.fixed is not None else None
-    builds = manifest.get("builds") if isinstance(manifest, dict) else None
-    return [str(b) for b in builds] if isinstance(builds, list) and builds else None
+    values = manifest.get(key) if isinstance(manifest, dict) else None
+    return [str(v) for v in values] if isinstance(values, list) and values else None
 
 
 def _source_key(source: str) -> str:

@@ -52,7 +52,7 @@ import sys
 import tempfile
 import threading
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -1415,6 +1415,16 @@ class ResultsFolder:
     def code(self) -> list[str]:
         """The code (:func:`code_label`) that ran the folder's replications, in order: this
         code, after those a resumed folder's run.json lists."""
+        return self._run_list("code", code_label)
+
+    @property
+    def builds(self) -> list[str]:
+        """The builds (:func:`~sim.build.build_kind`) that ran the folder's replications,
+        as run.json lists them; this process's where it lists none."""
+        return self._run_list("builds", build_kind)
+
+    def _run_list(self, key: str, own: Callable[[], str]) -> list[str]:
+        """run.json's list ``key``, or ``[own()]`` where it has none."""
         info = self._run_info
         if info is None:
             # not begun by this object (a comparison finishes its scenarios so): its
@@ -1423,22 +1433,8 @@ class ResultsFolder:
                 info = json.loads((self.path / "run.json").read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 info = None
-        code = info.get("code") if isinstance(info, dict) else None
-        return [str(c) for c in code] if isinstance(code, list) and code else [code_label()]
-
-    @property
-    def builds(self) -> list[str]:
-        """The builds (:func:`~sim.build.build_kind`) that ran the folder's replications,
-        as run.json lists them; this process's where it lists none."""
-        info = self._run_info
-        if info is None:
-            try:
-                info = json.loads((self.path / "run.json").read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                info = None
-        builds = info.get("builds") if isinstance(info, dict) else None
-        return ([str(b) for b in builds] if isinstance(builds, list) and builds
-                else [build_kind()])
+        values = info.get(key) if isinstance(info, dict) else None
+        return [str(v) for v in values] if isinstance(values, list) and values else [own()]
 
     def saved_count(self) -> int:
         """How many replication files the folder holds."""
