@@ -290,8 +290,10 @@ def _ramp_at_start(sc: Scenario, start: When, ramp_days: float) -> str:
     if day >= 0:
         return ""
     full = day + ramp_days
-    if full <= 0:
+    if full < 0:
         return f", in full force from {_date(sc, full)}, before the start date"
+    if full == 0:  # its ramp ends on the start date (review 198)
+        return f", in full force from the start date ({sc.start})"
     return (f", {round(full, 6):g} of those days left on the start date ({sc.start}), in "
             f"full force on {_date(sc, full)}")
 
