@@ -87,3 +87,19 @@ def test_the_removed_run_folder_message_counts_this_runs_saves(tmp_path: Path) -
                 progress=after_count(3, lambda: shutil.rmtree(out)))
     assert (f"{out} was removed while the run was going, with the 3 replication(s) saved "
             "in it so far") in info.value.message
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_a_comparison_refuses_a_scenario_folder_holding_others_files_before_any_begins(
+        tmp_path: Path) -> None:
+    out = tmp_path / "cmp"
+    (out / "tiny" / "figures").mkdir(parents=True)
+    (out / "tiny" / "summary.csv").write_text("mine\n")
+    with pytest.raises(FolderError) as info:
+        sim.compare([TINY, TINY], replications=2, out=out, figures=False)
+    assert info.value.hint == (
+        f"move them out of {out / 'tiny'}, where the comparison writes the results of "
+        "scenario 'tiny', or choose another out folder")
+    # nothing begun: no scenario's folder, no run.json
+    assert sorted(p.name for p in out.iterdir()) == ["tiny"]
+    assert sorted(p.name for p in (out / "tiny").iterdir()) == ["figures", "summary.csv"]
