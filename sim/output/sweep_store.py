@@ -376,9 +376,19 @@ class SweepStore:
         return True
 
     def remove(self) -> None:
-        """Delete the store (``--force``: the sweep starts again)."""
-        if self.path.exists():
+        """Delete the store (``--force``: the sweep starts again). Raises
+        :class:`FolderError` naming what could not be removed, with a hint (review 198: a
+        permission failure came out of ``sim.sweep(..., force=True)`` as a bare
+        PermissionError)."""
+        if not self.path.exists():
+            return
+        try:
             shutil.rmtree(self.path)
+        except OSError as exc:
+            failed = Path(os.fsdecode(exc.filename)) if exc.filename else self.path
+            raise FolderError(f"cannot remove the old sweep's {STORE}/ to start again: "
+                              f"{failed}: {exc.strerror or exc}",
+                              hint=folder_hint(self.path, exc)) from None
 
 
 def _param_text(p: Any) -> str:
