@@ -1289,8 +1289,8 @@ class ResultsFolder:
                     # written on the first save (_reopen), with this run's record
                     before = rebuilt
                     self.notes.append(f"{run_path} {run_json_damage(self.path) or 'is missing'}"
-                                      ": rebuilt from manifest.json, which records the same "
-                                      "run")
+                                      ": read from manifest.json, which records the same run,"
+                                      " and written again once this resume goes on")
                 else:
                     before = json.loads(run_path.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:

@@ -122,7 +122,7 @@ def test_resume_rebuilds_run_json_from_the_manifest(lost: Path, damage: str) -> 
     code, out = _cli("run", str(TINY), "--out", str(lost), "-w", "1", "-q", "--no-figures",
                      "--resume")
     assert code == 0, out
-    assert "rebuilt from manifest.json" in out
+    assert "read from manifest.json" in out
     info = json.loads((lost / "run.json").read_text())
     assert info["seed"] == 3 and info["replications"] == 2  # the run's own -n and seed
     assert sim.load_results(lost).n == 2
@@ -139,3 +139,15 @@ def test_resume_cannot_rebuild_it_and_says_what_is_missing(lost: Path) -> None:
     assert "move" in out and "keep its 2 saved replication(s)" in out
     assert len(list((lost / "replications").glob("rep-*.npz"))) == 2
     shutil.rmtree(lost)
+
+
+def test_a_resume_refused_for_its_n_does_not_say_run_json_was_rebuilt(lost: Path) -> None:
+    # the record is read from manifest.json, but run.json is written only once the resume
+    # goes on: one refused for its -n left it missing while the note said "rebuilt"
+    code, out = _cli("run", str(TINY), "-n", "1", "--out", str(lost), "-w", "1", "-q",
+                     "--no-figures", "--resume")
+    assert code == 2 and "beyond the 1 asked for" in out
+    assert "read from manifest.json" in out and "once this resume goes on" in out
+    assert "rebuilt" not in out
+    assert not (lost / "run.json").exists()
+    assert len(list((lost / "replications").glob("rep-*.npz"))) == 2
