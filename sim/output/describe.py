@@ -253,6 +253,8 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
         add("  (no capacities in this network)")
     for chk in checks:
         flag = "  !! planned flow exceeds capacity" if chk.over else ""
+        if chk.later is not None:
+            flag += (" until " if chk.later.relieves else "; ") + chk.later.words()
         whence = f" {chk.upgrade.words()}" if chk.upgrade is not None else ""
         add(f"  {chk.element} ({chk.kind}): capacity {fmt_capacity(chk.capacity)} {chk.unit}"
             f"{whence}, planned {_t(chk.planned)} ({chk.utilisation:.0%}){flag}")

@@ -48,13 +48,23 @@ class StartCapacity:
                 f"{fmt_capacity(self.target_per_day)} {self.unit} by {self.full_on}")
 
 
-def capacity_at_start(sc: Scenario, lid: str) -> StartCapacity | None:
-    """Lane ``lid``'s capacity on the start date where a corridor upgrade started on or
-    before that date changes it; None where none does (its own capacity holds then).
+@dataclass
+class _Step:
+    """One corridor upgrade of a lane, as the run applies it: it ramps linearly from the
+    capacity the upgrade before it reached (``base``) to ``reached`` (the same where it
+    leaves the capacity as it was, a transit factor alone)."""
 
-    As the run does it: the lane's upgrades in order of start each ramp linearly from the
-    capacity the one before it reaches, the last started having the last word, and one
-    that leaves the capacity as it was (a transit factor alone) does not touch it."""
+    upgrade: str
+    day: float
+    """Its start, in days from the start date."""
+    ramp_days: float
+    base: float
+    reached: float
+
+
+def _steps(sc: Scenario, lid: str) -> tuple[str, list[_Step]] | None:
+    """The unit of lane ``lid``'s capacity and its upgrades in order of start; None for a
+    lane without a loading capacity."""
     lane = sc.lanes[lid]
     own, unit = ((lane.capacity_t_per_day, "t product/day")
                  if lane.capacity_t_per_day is not None
@@ -63,19 +73,87 @@ def capacity_at_start(sc: Scenario, lid: str) -> StartCapacity | None:
         return None
     ups = sorted(((uid, up) for uid, up in sc.policies.corridor_upgrades.items()
                   if up.lane == lid), key=lambda item: sc.day_of(item[1].start))
-    reached, found = own, None
+    steps, reached = [], own
     for uid, up in ups:
         target = (up.capacity_t_per_day if up.capacity_t_per_day is not None
                   else up.capacity_trucks_per_day)
         base, reached = reached, (target if target is not None else reached)
-        day = sc.day_of(up.start)
-        if day > 0 or reached == base:
+        steps.append(_Step(uid, sc.day_of(up.start), up.ramp_days, base, reached))
+    return unit, steps
+
+
+def capacity_at_start(sc: Scenario, lid: str) -> StartCapacity | None:
+    """Lane ``lid``'s capacity on the start date where a corridor upgrade started on or
+    before that date changes it; None where none does (its own capacity holds then).
+
+    As the run does it: the lane's upgrades in order of start each ramp linearly from the
+    capacity the one before it reaches, the last started having the last word, and one
+    that leaves the capacity as it was (a transit factor alone) does not touch it."""
+    known = _steps(sc, lid)
+    if known is None:
+        return None
+    unit, steps = known
+    found = None
+    for st in steps:
+        if st.day > 0 or st.reached == st.base:
             continue
-        done = 1.0 if up.ramp_days <= 0 else min(1.0, -day / up.ramp_days)
-        now = reached if done >= 1.0 else base + (reached - base) * done
-        found = StartCapacity(now, unit, uid, reached,
-                              sc.start + dt.timedelta(days=day + up.ramp_days))
+        done = 1.0 if st.ramp_days <= 0 else min(1.0, -st.day / st.ramp_days)
+        now = st.reached if done >= 1.0 else st.base + (st.reached - st.base) * done
+        found = StartCapacity(now, unit, st.upgrade, st.reached,
+                              sc.start + dt.timedelta(days=st.day + st.ramp_days))
     return found
+
+
+@dataclass
+class LaterUpgrade:
+    """A corridor upgrade starting after the start date that raises an overloaded lane's
+    capacity: the first that brings it up to its planned load, or, where none does, the
+    last that raises it."""
+
+    upgrade: str
+    per_day: float
+    """The capacity at the end of its ramp, in the lane's own unit a day."""
+    unit: str
+    start: dt.date
+    full_on: dt.date
+    utilisation: float
+    """Planned load over that capacity."""
+
+    @property
+    def relieves(self) -> bool:
+        """Whether the upgraded capacity carries the planned load."""
+        return self.utilisation <= 1 + 1e-9
+
+    def words(self) -> str:
+        """When the overload ends, or that the upgrade only eases it."""
+        ramp = f" (fully by {self.full_on})" if self.full_on != self.start else ""
+        then = (f"which carries the planned flow ({self.utilisation:.0%})"
+                if self.relieves else
+                f"still {self.utilisation:.0%} of it")
+        return (f"the upgrade {self.upgrade} raises it to {fmt_capacity(self.per_day)} "
+                f"{self.unit} from {self.start}{ramp}, {then}")
+
+
+def later_upgrade(sc: Scenario, lid: str, planned_per_year: float) -> LaterUpgrade | None:
+    """The upgrade of lane ``lid`` started after the start date that relieves a planned
+    load of ``planned_per_year`` (in the lane's unit a year), or the last that raises its
+    capacity where none does; None where no later upgrade raises it. Review 193: a lane
+    overloaded on the start date was not told that an upgrade relieves it."""
+    known = _steps(sc, lid)
+    if known is None:
+        return None
+    unit, steps = known
+    best = None
+    for st in steps:
+        if st.day <= 0 or st.reached <= st.base:
+            continue
+        start = sc.start + dt.timedelta(days=st.day)
+        best = LaterUpgrade(st.upgrade, st.reached, unit, start,
+                            start + dt.timedelta(days=st.ramp_days),
+                            planned_per_year / (st.reached * DAYS_PER_YEAR))
+        if best.relieves:
+            break
+    return best
 
 
 @dataclass
@@ -93,6 +171,9 @@ class CapacityCheck:
     upgrade: StartCapacity | None = None
     """For a lane whose capacity on the start date a corridor upgrade set, that upgrade's
     part (:attr:`capacity` is then the capacity in force on the start date)."""
+    later: LaterUpgrade | None = None
+    """For a lane overloaded at that capacity, the upgrade during the run that relieves or
+    eases it."""
 
     @property
     def utilisation(self) -> float:
@@ -131,6 +212,8 @@ def capacity_checks(sc: Scenario, plan: Plan) -> list[CapacityCheck]:
             cap = up.per_day if up is not None else lane.capacity_trucks_per_day
             out.append(CapacityCheck(lid, f"{lane.mode} lane", cap * DAYS_PER_YEAR,
                                      plan.lane_trucks.get(lid, 0.0), "trucks/yr", lid, up))
+        if out and out[-1].at == lid and out[-1].over:
+            out[-1].later = later_upgrade(sc, lid, out[-1].planned)
         if lane.sailing is not None:
             cap = lane.sailing.vessel_t * DAYS_PER_YEAR / lane.sailing.interval_days.mean()
             out.append(CapacityCheck(lid, "sailings", cap, planned, "t product/yr", lid))
@@ -173,8 +256,12 @@ def capacity_notes(sc: Scenario, skip: Container[tuple[str, str]] = (),
         if c.kind == "refiner":
             grows = (f"unrefined feed piles up there, about {c.planned - c.capacity:,.0f} "
                      f"{c.unit}{unless}")
+        elif c.later is not None and c.later.relieves:
+            grows = (f"its queue will grow until {c.later.words()}{unless}")
         else:
             grows = f"its queue will grow for as long as that lasts{unless}"
+            if c.later is not None:
+                grows += f"; {c.later.words()}"
         whence = f", {c.upgrade.words()}" if c.upgrade is not None else ""
         notes.append(f"{lead}planned flow into {c.element} ({c.kind}) is {c.utilisation:.0%} of "
                      f"its capacity ({c.planned:,.0f} against {fmt_capacity(c.capacity)} "

@@ -447,7 +447,8 @@ class CorridorUpgrade(Strict):
     ``transit_factor`` upgraded. An upgrade that starts before the run is in force from its
     first day as far as its ramp has gone by then, and the capacity notes of ``sim
     validate`` and ``sim show`` check the lane at the capacity the upgrades started by the
-    start date give it on that date."""
+    start date give it on that date; for a lane overloaded then, they name the later
+    upgrade that carries its planned flow (or the last that raises its capacity)."""
 
     lane: Id
     """Lane upgraded."""
