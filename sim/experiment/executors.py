@@ -331,8 +331,13 @@ class Backend:
     def description(self) -> str:
         if self.kind == "in-process":
             return "in-process"
+        size = f"{self.workers} worker{'s' if self.workers != 1 else ''}"
+        if self.kind == "dask" and self.live is None:
+            # --dask-local's cluster lives for this run only: its temporary address read
+            # like a --scheduler's (review 196)
+            return f"local dask cluster of {size}"
         where = f" at {self.address}" if self.address else ""
-        return f"{self.kind} of {self.workers} worker{'s' if self.workers != 1 else ''}{where}"
+        return f"{self.kind} of {size}{where}"
 
     def as_manifest(self) -> dict[str, Any]:
         out: dict[str, Any] = {"executor": self.kind, "workers": self.workers}

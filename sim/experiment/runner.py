@@ -485,24 +485,50 @@ def run(sc: Scenario | str | os.PathLike[str], replications: int | None = None, 
                                   figures, settings, metrics, capacity)
     given_n = replications is not None
     replications = 1 if replications is None else int(replications)
+    from sim.output.folder import CodeTally
+
+    tally = CodeTally()
+
+    def tallied(res: ReplicationResult) -> None:
+        tally.add(res)
+        if sink is not None:
+            sink(res)
+
     if settings is not None:
         with python_wording("run"):
             target = settings(replications, given_n)
             with placed(workers, tasks=target.max_replications, scheduler=scheduler,
                         dask_local=dask_local, executor=executor, backend=backend) as where:
                 results, stop = run_replications(sc, seed, replications, backend=where,
-                                                 sink=sink, progress=progress, target=target)
+                                                 sink=tallied, progress=progress,
+                                                 target=target)
         if stop is not None:
             results.info["stopping"] = stop.as_dict()
             _warn_short_of_target(stop)
-        return results
-    started = time.perf_counter()
-    # Each result is copied into the stacked arrays as it arrives and then dropped.
-    collector = Collector(sc, seed, replications)
-    with python_wording("run"):
-        _execute(sc, range(replications), seed, collector.add, workers, sink, progress,
-                 executor, backend, scheduler, dask_local)
-    return collector.results(time.perf_counter() - started)
+    else:
+        started = time.perf_counter()
+        # Each result is copied into the stacked arrays as it arrives and then dropped.
+        collector = Collector(sc, seed, replications)
+        with python_wording("run"):
+            _execute(sc, range(replications), seed, collector.add, workers, tallied,
+                     progress, executor, backend, scheduler, dask_local)
+        results = collector.results(time.perf_counter() - started)
+    _code_record(results, tally)
+    return results
+
+
+def _code_record(results: Results, tally: Any) -> None:
+    """Record in ``results.info["code"]`` the code that ran a run kept in memory (as a
+    folder's run.json does; ``tally``: the :class:`~sim.output.folder.CodeTally` of its
+    replications), and warn where it is not this process's: review 196's note
+    reached a run saved in a folder only."""
+    from sim.output.folder import code_label, worker_code_note
+
+    results.info["code"] = list(tally.ran)
+    note = worker_code_note([("", tally.ran)], code_label(), "the returned Results",
+                            'its info["code"]')
+    if note:
+        warnings.warn(note, ClusterWarning, stacklevel=3)
 
 
 def _target_settings(target_ci: float | None, metrics: Sequence[str],

@@ -930,9 +930,11 @@ def code_note(saved: Sequence[Any], out: str | Path, record: str) -> str | None:
 
 
 WORKERS_SAME_CODE = (
-    "every worker must run the code of the command that starts the run: restart a "
-    "cluster's workers after a git pull or an edit (`sim --version` and `git rev-parse "
-    "HEAD` in the checkout a worker imports sim from say what it runs)")
+    "every worker must run the code of the command that starts the run: leave the "
+    "checkout as it is while a run goes on (a worker may import from it after the run "
+    "starts), and restart a Dask cluster's workers after a git pull or an edit (`sim "
+    "--version` and `git rev-parse HEAD` in the checkout a worker imports sim from say "
+    "what it runs)")
 """How to keep a cluster's workers on the command's code (:func:`worker_code_note`)."""
 
 

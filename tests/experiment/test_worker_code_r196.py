@@ -71,7 +71,8 @@ def test_a_run_records_each_workers_code_and_says_which_ran_what(
     note = str(said[0].message)
     assert "replications 1 and 3 were run by " + OTHER in note
     assert "replications 0 and 2 were run by " + HERE in note
-    assert "mixes their results" in note and "restart a cluster's workers" in note
+    assert "mixes their results" in note and "restart a Dask cluster's workers" in note
+    assert "leave the checkout as it is while a run goes on" in note
     assert read(out / "run.json")["code"] == [HERE, OTHER]
     manifest = read(out / "manifest.json")
     assert manifest["code"] == [HERE, OTHER]
@@ -120,6 +121,32 @@ def test_sim_run_says_it_on_the_terminal(tmp_path: Path,
     assert result.exit_code == 0, result.output
     assert (f"note: replication 0 was run by {HERE}, replication 1 was run by {OTHER}, "
             f"not by {HERE}, which started the run") in result.stderr
+
+
+def test_a_run_kept_in_memory_records_its_code_and_says_which_ran_what(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # the note reached a run saved in a folder only, and results in memory named no code
+    other_on_odd_calls(monkeypatch)
+    with pytest.warns(ClusterWarning) as said:
+        res = sim.run(TINY, 3, seed=1)
+    (note,) = [str(w.message) for w in said if w.category is ClusterWarning]
+    assert note.startswith(f"replications 0 and 2 were run by {HERE}, replication 1 was run "
+                           f"by {OTHER}, not by {HERE}, which started the run")
+    assert 'the returned Results mixes their results (its info["code"] lists each)' in note
+    assert res.info["code"] == [HERE, OTHER]
+    # with a precision target too
+    with pytest.warns(ClusterWarning):
+        res = sim.run(TINY, 2, seed=1, target_ci=0.5, metrics=["delivered_t:copper"])
+    assert set(res.info["code"]) == {HERE, OTHER}
+
+
+def test_a_run_kept_in_memory_on_its_own_code_gives_no_note() -> None:
+    seen = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ClusterWarning)
+        res = sim.run(TINY, 2, seed=1, sink=seen.append)
+    assert res.info["code"] == [HERE]
+    assert [r.replication for r in seen] == [0, 1]  # the caller's sink still gets each
 
 
 def test_an_old_replication_file_without_code_still_resumes(
