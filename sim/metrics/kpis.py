@@ -29,7 +29,10 @@ exported_t                left the exporting country (counted when the lot sets 
                           lane that leaves it)
 delivered_t               reached its first destination (refiner, market or stockpile)
 mean_lead_time_days       tonnage-weighted days from mine to first destination, for lots
-                          delivered in the period
+                          delivered in the period, counted from the day a lot leaves its
+                          mine: the days a ban or quota holds metal at the mine are not in
+                          it (they show in the stock_t series of mines and stranded_end_t), so
+                          read a ban's delay from its shortfall and time_to_recover_days
 lead_time_p05_days ...    5%, 50% and 95% quantiles of lead time over tonnes delivered,
                           per route (site ``route:<id>``, with delivered_t and
                           mean_lead_time_days); one-day bins, each bin's tonnes spread
