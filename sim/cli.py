@@ -27,7 +27,7 @@ from typing import Any, NoReturn
 import click
 
 from sim.build import build_kind
-from sim.scenario.capacity import capacity_notes, file_override_notes
+from sim.scenario.capacity import capacity_notes, file_override_notes, unit_slip_notes
 from sim.scenario.errors import ScenarioError
 
 EXIT_BAD_INPUT = 2
@@ -907,7 +907,7 @@ def validate(files: tuple[Path, ...], require_citations: bool, overrides: tuple[
                  "beside each, e.g. {value: 3, source: \"...\"}")
             continue
         click.echo(msg)
-        for note in [*_override_notes(sc), *capacity_notes(sc)]:
+        for note in [*_override_notes(sc), *capacity_notes(sc), *unit_slip_notes(sc)]:
             click.echo(f"     note: {note}")
     if bad:
         sys.exit(EXIT_BAD_INPUT)

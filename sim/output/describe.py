@@ -10,7 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from sim.scenario.capacity import capacity_at_start, capacity_checks, fmt_capacity
+from sim.scenario.capacity import (
+    FAR_BELOW,
+    capacity_at_start,
+    capacity_checks,
+    fmt_capacity,
+)
 from sim.scenario.checks import mine_routes
 from sim.scenario.plan import (
     Plan,
@@ -253,6 +258,9 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
         add("  (no capacities in this network)")
     for chk in checks:
         flag = "  !! planned flow exceeds capacity" if chk.over else ""
+        if chk.far_below:
+            flag = (f"  ?? over {1 / FAR_BELOW:,.0f} times the planned flow: a yearly figure "
+                    "given as a daily one?")
         if chk.later is not None:
             flag += (" until " if chk.later.relieves else "; ") + chk.later.words()
         whence = f" {chk.upgrade.words()}" if chk.upgrade is not None else ""
