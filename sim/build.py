@@ -3,8 +3,10 @@
 compiled by mypyc (``make compiled``, :func:`build_kind`). Both builds give identical
 results; ``sim --version`` says which runs. Every replication carries the label and build
 of the process that ran it (:func:`running_code`), so run.json records the code of each
-worker, not only that of the command. Imports nothing of the simulation or the output
-code: a worker reads its own label with this module alone."""
+worker, not only that of the command; :class:`CodeTally` counts them as they arrive and
+:func:`worker_code_note` says where they are not the command's. Imports nothing of the
+simulation or the output code: a worker reads its own label with this module alone, and a
+run kept in memory tallies its workers' without importing pandas."""
 
 from __future__ import annotations
 
@@ -12,7 +14,12 @@ import functools
 import hashlib
 import importlib.util
 import subprocess
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sim.experiment.replication import ReplicationResult
 
 PLAIN = "plain Python"
 COMPILED = "compiled"
@@ -106,3 +113,83 @@ def running_code() -> tuple[str, str]:
     A process runs the code it imported whatever is pulled or edited on disk later, so
     the label taken at its first replication stays its label."""
     return code_label(), build_kind()
+
+
+WORKERS_SAME_CODE = (
+    "every worker must run the code of the command that starts the run: leave the "
+    "checkout as it is while a run goes on (a worker may import from it after the run "
+    "starts), and restart a Dask cluster's workers after a git pull or an edit (`sim "
+    "--version` and `git rev-parse HEAD` in the checkout a worker imports sim from say "
+    "what it runs)")
+"""How to keep a cluster's workers on the command's code (:func:`worker_code_note`)."""
+
+
+class CodeTally:
+    """The code and build of each replication a driver receives
+    (:attr:`~sim.experiment.replication.ReplicationResult.code` and ``build``): what
+    run.json records of the code that ran a run, and :func:`worker_code_note` of where it
+    was not the command's own (review 196: a stale worker's replications were recorded as
+    the command's commit)."""
+
+    def __init__(self) -> None:
+        self.ran: dict[str, list[int]] = {}
+        """Each code received, in the order first seen, and the replications it ran."""
+        self.builds: list[str] = []
+        """Each build received, in the order first seen."""
+
+    def add(self, res: ReplicationResult) -> bool:
+        """Count ``res``; True where its code or build was not seen before (the record of
+        them changes). A result that does not say (read back from an older file) counts
+        for nothing."""
+        new = False
+        if res.code is not None:
+            reps = self.ran.get(res.code)
+            if reps is None:
+                reps = self.ran[res.code] = []
+                new = True
+            reps.append(res.replication)
+        if res.build is not None and res.build not in self.builds:
+            self.builds.append(res.build)
+            new = True
+        return new
+
+
+def _listed(numbers: Sequence[int], most: int = 8) -> str:
+    """``1, 2 and 3``; beyond ``most`` numbers, ``1, 2, ... and 12 more``."""
+    numbers = sorted(numbers)
+    if len(numbers) > most:
+        return ", ".join(map(str, numbers[:most])) + f" and {len(numbers) - most} more"
+    if len(numbers) == 1:
+        return str(numbers[0])
+    return ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
+
+
+def worker_code_note(ran: Sequence[tuple[str, Mapping[str, Sequence[int]]]], own: str,
+                     where: str | Path, record: str, pairs: bool = False) -> str | None:
+    """A note where replications were run by other code than ``own``, the code of the
+    process that started the run (a cluster's worker not restarted after a git pull);
+    None where every one was run by ``own``. ``ran``: per part of the run, its name for
+    the note ("" for a run, ``scenario 'x'`` in a comparison) and each code's
+    replications (:attr:`CodeTally.ran`); ``where``: the folder (or "the comparison");
+    ``record``: what lists each code ("run.json's code"); ``pairs``: a comparison, whose
+    pairs then may not share one model."""
+    said = []
+    for name, by_code in ran:
+        if all(code == own for code in by_code):
+            continue
+        lead = f"in {name}, " if name else ""
+        if len(by_code) == 1:
+            said.append(f"{lead}every replication was run by {next(iter(by_code))}")
+        else:
+            said.append(lead + ", ".join(
+                f"replication{'s' if len(reps) > 1 else ''} {_listed(reps)} "
+                f"{'were' if len(reps) > 1 else 'was'} run by {code}"
+                for code, reps in by_code.items()))
+    if not said:
+        return None
+    codes = {code for _name, by_code in ran for code in by_code}
+    what = (f"{where} mixes their results" + (
+        ", and a replication and its pair in another scenario may not share one model"
+        if pairs else "") if len(codes) > 1 else f"{where} holds that code's results")
+    return (f"{'; '.join(said)}, not by {own}, which started the run: where the code "
+            f"differs in the model, {what} ({record} lists each); {WORKERS_SAME_CODE}")

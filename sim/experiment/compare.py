@@ -944,7 +944,7 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
     runnable = [a for a in arms if a.runs]
     jobs = [Job.of(a.scenario, a.seed) for a in runnable]
     chosen: list[int] = []  # reference KPI columns a target measures
-    from sim.output.folder import CodeTally
+    from sim.build import CodeTally
 
     # the code each scenario's replications run now were run by (a cluster's worker may
     # run other code than this process: review 196)
@@ -1069,7 +1069,7 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
                          f"{len(reps)}, not those of {'its' if one else 'their'} own summary")
     table = compare_table(results, [a.label for a in arms], confidence, reps)
     notes += alike_notes(results, [a.label for a in arms], reps)
-    from sim.output.folder import code_label, worker_code_note
+    from sim.build import code_label, worker_code_note
 
     own = code_label()
     worker = worker_code_note(
@@ -2120,7 +2120,7 @@ def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, f
 
 def _arm_code(arm: Arm, tally: Any = None) -> list[str] | None:
     """The code that ran ``arm``'s replications (:attr:`Comparison.codes`); ``tally``:
-    the :class:`~sim.output.folder.CodeTally` of those it ran, for an arm saved nowhere."""
+    the :class:`~sim.build.CodeTally` of those it ran, for an arm saved nowhere."""
     return _arm_record(arm, "code", tally)
 
 

@@ -485,7 +485,7 @@ def run(sc: Scenario | str | os.PathLike[str], replications: int | None = None, 
                                   figures, settings, metrics, capacity)
     given_n = replications is not None
     replications = 1 if replications is None else int(replications)
-    from sim.output.folder import CodeTally
+    from sim.build import CodeTally
 
     tally = CodeTally()
 
@@ -519,10 +519,10 @@ def run(sc: Scenario | str | os.PathLike[str], replications: int | None = None, 
 
 def _code_record(results: Results, tally: Any) -> None:
     """Record in ``results.info["code"]`` the code that ran a run kept in memory (as a
-    folder's run.json does; ``tally``: the :class:`~sim.output.folder.CodeTally` of its
+    folder's run.json does; ``tally``: the :class:`~sim.build.CodeTally` of its
     replications), and warn where it is not this process's: review 196's note
     reached a run saved in a folder only."""
-    from sim.output.folder import code_label, worker_code_note
+    from sim.build import code_label, worker_code_note
 
     results.info["code"] = list(tally.ran)
     note = worker_code_note([("", tally.ran)], code_label(), "the returned Results",

@@ -1136,7 +1136,7 @@ def _worker_code_note(ran_by: dict[str, int], out: Path | None) -> str | None:
     """A note where some of the sweep's replications were run by other code than this
     process's (a cluster's worker not restarted after a git pull), counting them per
     code; None where every one was run by this code."""
-    from sim.output.folder import WORKERS_SAME_CODE, code_label
+    from sim.build import WORKERS_SAME_CODE, code_label
 
     own = code_label()
     if all(code == own for code in ran_by):

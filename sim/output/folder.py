@@ -60,7 +60,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.build import build_kind, code_label, git_commit  # read from here too (review 196)
+from sim.build import (  # read from here too (review 196)
+    CodeTally,
+    build_kind,
+    code_label,
+    git_commit,
+    worker_code_note,
+)
 from sim.experiment.replication import ReplicationResult
 from sim.experiment.results import Results
 from sim.metrics.series import SeriesCatalogue, catalogue
@@ -927,86 +933,6 @@ def code_note(saved: Sequence[Any], out: str | Path, record: str) -> str | None:
             f"{', '.join(map(str, saved))}, the others by {now}: where they differ in the "
             f"model, the folder mixes their results ({record}'s code lists each); --force "
             "runs them all again with one")
-
-
-WORKERS_SAME_CODE = (
-    "every worker must run the code of the command that starts the run: leave the "
-    "checkout as it is while a run goes on (a worker may import from it after the run "
-    "starts), and restart a Dask cluster's workers after a git pull or an edit (`sim "
-    "--version` and `git rev-parse HEAD` in the checkout a worker imports sim from say "
-    "what it runs)")
-"""How to keep a cluster's workers on the command's code (:func:`worker_code_note`)."""
-
-
-class CodeTally:
-    """The code and build of each replication a driver receives
-    (:attr:`~sim.experiment.replication.ReplicationResult.code` and ``build``): what
-    run.json records of the code that ran a run, and :func:`worker_code_note` of where it
-    was not the command's own (review 196: a stale worker's replications were recorded as
-    the command's commit)."""
-
-    def __init__(self) -> None:
-        self.ran: dict[str, list[int]] = {}
-        """Each code received, in the order first seen, and the replications it ran."""
-        self.builds: list[str] = []
-        """Each build received, in the order first seen."""
-
-    def add(self, res: ReplicationResult) -> bool:
-        """Count ``res``; True where its code or build was not seen before (the record of
-        them changes). A result that does not say (read back from an older file) counts
-        for nothing."""
-        new = False
-        if res.code is not None:
-            reps = self.ran.get(res.code)
-            if reps is None:
-                reps = self.ran[res.code] = []
-                new = True
-            reps.append(res.replication)
-        if res.build is not None and res.build not in self.builds:
-            self.builds.append(res.build)
-            new = True
-        return new
-
-
-def _listed(numbers: Sequence[int], most: int = 8) -> str:
-    """``1, 2 and 3``; beyond ``most`` numbers, ``1, 2, ... and 12 more``."""
-    numbers = sorted(numbers)
-    if len(numbers) > most:
-        return ", ".join(map(str, numbers[:most])) + f" and {len(numbers) - most} more"
-    if len(numbers) == 1:
-        return str(numbers[0])
-    return ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
-
-
-def worker_code_note(ran: Sequence[tuple[str, Mapping[str, Sequence[int]]]], own: str,
-                     where: str | Path, record: str, pairs: bool = False) -> str | None:
-    """A note where replications were run by other code than ``own``, the code of the
-    process that started the run (a cluster's worker not restarted after a git pull);
-    None where every one was run by ``own``. ``ran``: per part of the run, its name for
-    the note ("" for a run, ``scenario 'x'`` in a comparison) and each code's
-    replications (:attr:`CodeTally.ran`); ``where``: the folder (or "the comparison");
-    ``record``: what lists each code ("run.json's code"); ``pairs``: a comparison, whose
-    pairs then may not share one model."""
-    said = []
-    for name, by_code in ran:
-        if all(code == own for code in by_code):
-            continue
-        lead = f"in {name}, " if name else ""
-        if len(by_code) == 1:
-            said.append(f"{lead}every replication was run by {next(iter(by_code))}")
-        else:
-            said.append(lead + ", ".join(
-                f"replication{'s' if len(reps) > 1 else ''} {_listed(reps)} "
-                f"{'were' if len(reps) > 1 else 'was'} run by {code}"
-                for code, reps in by_code.items()))
-    if not said:
-        return None
-    codes = {code for _name, by_code in ran for code in by_code}
-    what = (f"{where} mixes their results" + (
-        ", and a replication and its pair in another scenario may not share one model"
-        if pairs else "") if len(codes) > 1 else f"{where} holds that code's results")
-    return (f"{'; '.join(said)}, not by {own}, which started the run: where the code "
-            f"differs in the model, {what} ({record} lists each); {WORKERS_SAME_CODE}")
 
 
 def run_info(sc: Scenario, seed: int, replications: int,
