@@ -63,6 +63,8 @@ from sim.output.tables import (
     control_cells,
     control_rows,
     deal_note,
+    fixed_price_note,
+    fixed_prices,
     format_number,
     has_refined,
     kpi_title,
@@ -299,13 +301,19 @@ def _money_notes(comp: Comparison, label: str) -> list[str]:
     """The notes that the money KPIs (:data:`sim.output.tables.MONEY_KPIS`) of the
     reference or of ``label`` are valued at a price index at its cap, far above 1 or at
     its floor (:func:`sim.output.tables.price_extremes`), in this table or in compare.csv."""
-    notes = []
+    notes, fixed = [], []
     for lab in (comp.reference, label):
         res = comp.results[comp.labels.index(lab)]
         t = comp.table
         rows = t[(t["scenario"] == lab) & (t["channel"] == "all") & (t["site"] == "all")]
         high = price_extremes(rows, res)
         notes.append(money_note(high, f" in {lab} (here and in compare.csv)"))
+        fixed.append(fixed_prices(rows, res))
+    if fixed[0] == fixed[1]:
+        notes.append(fixed_price_note(fixed[0], f" in {comp.reference} and {label}"))
+    else:
+        notes += [fixed_price_note(fixed[0], f" in {comp.reference}"),
+                  fixed_price_note(fixed[1], f" in {label}")]
     return [n for n in notes if n]
 
 
