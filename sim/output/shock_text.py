@@ -260,6 +260,14 @@ def bars(sc: Scenario) -> list[Bar]:
                     _date(sc, sp.start) if sp.start is not None else sc.start, None,
                     f"{sp.site} {sp.commodity} to {sp.market} when "
                     + " or ".join(w for w in when if w)))
+    for rid, reg in sc.shocks.regimes.items():
+        # a regime given its own start is known there: its first state, the scenario's
+        # assumption (review 201: m23_escalation's occupation from 2026 was drawn as
+        # nothing, which read as M23 leaving); what follows is random, hence no end
+        if reg.start is not None:
+            first = reg.initial if reg.initial is not None else next(iter(reg.states))
+            out.append(("conflict regime", reg.name or rid, _date(sc, reg.start), None,
+                        f"starts {first}, then random"))
     return out
 
 
@@ -465,15 +473,19 @@ def timeline_figure(sc: Scenario) -> Figure | None:
     colors = {"event": "#d62728", "export ban": "#9467bd", "export quota": "#8c564b",
               "offtake deal": "#1f77b4", "corridor upgrade": "#2ca02c",
               "security support": "#17becf", "export control": "#ff7f0e",
-              "mine ramp-up": "#bcbd22", "stockpile rule": "#7f7f7f"}
+              "mine ramp-up": "#bcbd22", "stockpile rule": "#7f7f7f",
+              "conflict regime": "#e377c2"}
     # bars cut a little past the run's ends: an end years away (9998-12-31 for "no end")
     # squeezed the run into a sliver, or ran the axis past the calendar matplotlib draws
     margin = dt.timedelta(days=max(30, math.ceil(sc.horizon / 4)))
     lo, hi = _run_begins(sc) - margin, end_of_run + margin
     for i, (group, label, start, end, detail) in enumerate(items):
         start, stop = max(start, lo), min(end or end_of_run, hi)
+        # a regime's bar is hatched: only its first state is known, the rest is random
         ax.barh(i, max((stop - start).days, 1), left=start, height=0.6,
-                color=colors.get(group, "grey"), alpha=0.8)
+                color=colors.get(group, "grey"), alpha=0.8,
+                **({"hatch": "//", "edgecolor": "white", "linewidth": 0}
+                   if group == "conflict regime" else {}))
         ax.text(start, i, st.plain(f" {detail}"), va="center", fontsize=7)
     ax.set_yticks(range(len(items)), [st.plain(f"{g}: {lab}") for g, lab, *_ in items],
                   fontsize=8)
@@ -485,9 +497,13 @@ def timeline_figure(sc: Scenario) -> Figure | None:
     # of the figure's width beside the widest label, so a long scenario id stays inside
     ticks = max(st.text_width(t.get_text(), 8) for t in ax.get_yticklabels())
     room = max(fig.get_figwidth() * 72 - ticks - 60, 150)
-    ax.set_title(st.fit_lines(f"{st.plain(sc.name)}: scripted events and policies (random "
-                              "regimes and incidents not shown)\nsolid line: start date; "
-                              "dashed: end of run", room, 10), fontsize=10)
+    regimes = ("a regime with a start of its own is hatched from it: its first state is "
+               "set, the rest random; other regimes and incidents"
+               if any(g == "conflict regime" for g, *_ in items)
+               else "random regimes and incidents")
+    ax.set_title(st.fit_lines(f"{st.plain(sc.name)}: scripted events and policies ({regimes}"
+                              " not shown)\nsolid line: start date; dashed: end of run", room,
+                              10), fontsize=10)
     ax.grid(True, axis="x", lw=0.3)
     return fig
 
