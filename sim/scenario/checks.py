@@ -420,9 +420,13 @@ def check_scenario(sc: Scenario) -> list[Issue]:
                 usable = mine_routes(sc, sid, com, cid)
                 if not usable:
                     form = site.output[com].form
-                    c.add(("sites", sid, "offtake", com, cid),
-                          f"channel {cid!r} has no route for {com!r} ({form}) that mine "
-                          f"{sid!r} can reach", _no_route_hint(sc, sid, com, form, cid))
+                    if c.add(("sites", sid, "offtake", com, cid),
+                             f"channel {cid!r} has no route for {com!r} ({form}) that mine "
+                             f"{sid!r} can reach", _no_route_hint(sc, sid, com, form, cid)):
+                        c.issues[-1].missing_lanes = [
+                            (sid, r.path[0]) for r in sc.channels[cid].routes.values()
+                            if (r.commodities is None or com in r.commodities)
+                            and (r.forms is None or form in r.forms)]
                 else:
                     for rid in usable:
                         route = sc.channels[cid].routes[rid]
@@ -629,14 +633,32 @@ def _check_route(c: IssueCollector, sc: Scenario, cid: str, rid: str,
                   "a mine can only start a path (a mine also reaches a route by a lane to "
                   "its first site): remove it, or start the path with it")
     for i, (a, b) in enumerate(zip(route.path, route.path[1:], strict=False)):
-        if (a, b) not in lanes:
-            outgoing = [t for (f, t) in lanes if f == a]
-            guess = did_you_mean(b, outgoing)
-            hint = (f"no lane from {a!r} to {b!r}; lanes from {a!r} go to "
-                    f"{', '.join(outgoing) if outgoing else 'nowhere'}")
-            if guess:
-                hint += f"; did you mean {guess!r}?"
-            c.add((*base, "path", i + 1), f"route is broken: no lane from {a!r} to {b!r}", hint)
+        if (a, b) not in lanes and c.add((*base, "path", i + 1),
+                                         f"route is broken: no lane from {a!r} to {b!r}",
+                                         _broken_step_hint(sc, lanes, a, b)):
+            c.issues[-1].missing_lanes = [(a, b)]
+
+
+def _broken_step_hint(sc: Scenario, lanes: dict[tuple[str, str], str], a: str, b: str) -> str:
+    """How to mend a route's step from site ``a`` to site ``b`` that no lane joins. A lane
+    from ``a`` to an unknown id like ``b`` (or to ``b`` from one like ``a``) is reported at
+    the lane, and is named here as the one likely meant: a did-you-mean to its unknown id
+    would send the user to change a correct path to a site that does not exist (review
+    199). Otherwise the sites lanes from ``a`` lead to, with a did-you-mean among them."""
+    for (f, t), lid in lanes.items():
+        if f == a and t not in sc.sites and did_you_mean(t, [b]):
+            return (f"lane {lid!r} from {a!r} leads to {t!r}, which is no site: if it is "
+                    f"the lane meant, correct its to: to {b}, and this path is right")
+        if t == b and f not in sc.sites and did_you_mean(f, [a]):
+            return (f"lane {lid!r} to {b!r} leads from {f!r}, which is no site: if it is "
+                    f"the lane meant, correct its from: to {a}, and this path is right")
+    known = [t for (f, t) in lanes if f == a and t in sc.sites]
+    add = f"add a lane with from: {a} and to: {b}, or correct the path"
+    if not known:
+        return f"there is no lane from {a!r}: {add}"
+    guess = did_you_mean(b, known)
+    return f"lanes from {a!r} go to {', '.join(known)}: " + (
+        f"did you mean {guess!r}?" if guess else add)
 
 
 def _check_destination(c: IssueCollector, sc: Scenario, com: str, dest: str, path: PathT) -> None:

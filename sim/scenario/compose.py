@@ -125,6 +125,10 @@ class RawScenario:
     parent's sites), with the inherited keys: in a mapping of ids, a new id that fails
     validation is far more often a typo of an inherited one than a new entry, and the
     loader says so instead of listing the fields a new entry would need."""
+    removed_lanes: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    """The (from, to) sites of each inherited lane that a null removed (its own, or a
+    ``lanes: null``), with the lane's id and who removed it as in :attr:`removed`: a route
+    left without it names a pair of sites, not the lane's id."""
 
 
 @dataclass
@@ -428,6 +432,7 @@ def load_raw(path: Path) -> RawScenario:
     notes: list[str] = []
     absent: dict[PathT, tuple[str, int | None, int | None, str | None]] = {}
     removed: dict[PathT, str] = {}
+    removed_lanes: dict[tuple[str, str], tuple[str, str]] = {}
     added: dict[PathT, list[str]] = {}
     for i, (file, data, lines) in enumerate(order):
         if i and i == len(order) - 1:
@@ -436,6 +441,7 @@ def load_raw(path: Path) -> RawScenario:
             merged_lines = {p: w for p, w in merged_lines.items() if p[:1] not in
                             [(k,) for k in OWN_WORDS]}
         log = _MergeLog()
+        before = merged  # _merge copies what it changes: the removed values stay here
         merged = _merge(merged, data, (), log)
         if i:  # the first file has nothing to remove, nor anything to add to
             absent.update(_absent_in(file, lines, log))
@@ -444,6 +450,8 @@ def load_raw(path: Path) -> RawScenario:
                 where = lines.get(key_path)
                 removed[key_path] = (f"{file}:{where[1]}" if where and where[1] is not None
                                      else str(file))
+                _note_removed_lanes(key_path, _value_at(before, key_path),
+                                    removed[key_path], removed_lanes)
         notes += [_lost_unit_note(file, lines, merged_lines, p, base, child)
                   for p, base, child in log.lost_units]
         # the lines of what a child replaced (a parent's `low:` under a distribution the
@@ -459,7 +467,33 @@ def load_raw(path: Path) -> RawScenario:
     if len(order) > 1 and "name" not in top_data:
         unnamed = top_lines.get(("extends",), (str(top_file), None, None))
     return RawScenario(merged, merged_lines, files, absent_removed=absent, notes=notes,
-                       removed=removed, unnamed=unnamed, added=added)
+                       removed=removed, unnamed=unnamed, added=added,
+                       removed_lanes=removed_lanes)
+
+
+def _value_at(data: Any, path: PathT) -> Any:
+    """The value at ``path`` in ``data`` (None where there is none)."""
+    for part in path:
+        data = data.get(part) if isinstance(data, dict) else None
+    return data
+
+
+def _note_removed_lanes(path: PathT, value: Any, who: str,
+                        into: dict[tuple[str, str], tuple[str, str]]) -> None:
+    """Record in ``into`` the (from, to) sites of the lanes that removing ``value`` at
+    ``path`` removed (one lane at ``lanes.<id>``, every lane at ``lanes``), with the
+    lane's id and ``who`` removed it."""
+    lanes: list[tuple[Any, Any]]
+    if path == ("lanes",) and isinstance(value, dict):
+        lanes = list(value.items())
+    elif len(path) == 2 and path[0] == "lanes":
+        lanes = [(path[1], value)]
+    else:
+        return
+    for lid, lane in lanes:
+        if isinstance(lane, dict) and isinstance(lane.get("from"), str) \
+                and isinstance(lane.get("to"), str):
+            into[(lane["from"], lane["to"])] = (str(lid), who)
 
 
 def _absent_in(file: Path, lines: LineMap, log: _MergeLog
@@ -854,6 +888,7 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
     absent = dict(raw.absent_removed)
     notes = list(raw.notes)
     removed = dict(raw.removed)
+    removed_lanes = dict(raw.removed_lanes)
     unnamed = raw.unnamed
     # The items each list has lost to an earlier override of this set, by the list's path
     # as written: a place always counts the list as it was before, so that several
@@ -911,8 +946,11 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
                 # null removes the key, as in a file that extends another; a key that is not
                 # there is a typo, which removing nothing would hide
                 if last in node:
-                    if node.pop(last) is not None:
+                    gone_value = node.pop(last)
+                    if gone_value is not None:
                         removed[tuple(parts)] = f"--set {text}"
+                        _note_removed_lanes(tuple(parts), gone_value, f"--set {text}",
+                                            removed_lanes)
                 else:
                     # the loader checks it names a field
                     absent[tuple(parts)] = ("--set " + text, None, None, None)
@@ -950,7 +988,8 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
         lines[target] = where  # type: ignore[assignment]
         override_paths[target] = f"override: --set {text}"
     return RawScenario(data, lines, raw.files, [*raw.overrides, *overrides], override_paths,
-                       created, absent, notes, removed, unnamed, dict(raw.added))
+                       created, absent, notes, removed, unnamed=unnamed,
+                       added=dict(raw.added), removed_lanes=removed_lanes)
 
 
 def _raise_unknown_id(text: str, data: dict[str, Any], created: dict[PathT, str],

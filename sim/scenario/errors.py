@@ -49,6 +49,11 @@ class Issue:
     unknown: tuple[str, str] | None = field(default=None, compare=False, repr=False)
     """For a reference to an id that does not exist, what it names and the id (``('site',
     'beira')``), so that the loader can say which file or ``--set`` removed it."""
+    missing_lanes: list[tuple[str, str]] = field(default_factory=list, compare=False,
+                                                 repr=False)
+    """For a route or mine left without a lane it needs, the (from, to) pairs of sites a
+    lane would have to join, so that the loader can say which file or ``--set`` removed
+    such a lane."""
     after: str | None = field(default=None, compare=False, repr=False)
     """The ``--set`` (or several, comma-separated) that changed the value this issue is
     about, when the issue is located in a file: shown beside the file's line, which alone

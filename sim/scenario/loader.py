@@ -379,6 +379,8 @@ def _blame_the_removal(issue: Issue, raw: RawScenario) -> None:
     """An unknown id that a file's ``null`` or a ``--set ...=null`` removed: say who
     removed it, and what to do with the reference, which was inherited as it was; a
     look-alike id (``did you mean 'uvira'?`` for a removed ``beira``) would mislead."""
+    if issue.missing_lanes:
+        _blame_the_lane_removal(issue, raw)
     if issue.unknown is None:
         return
     what, ident = issue.unknown
@@ -407,6 +409,35 @@ def _blame_the_removal(issue: Issue, raw: RawScenario) -> None:
         drop = f" or remove {format_path(owner)} (set it to null)" if owner else ""
         issue.hint = (f"removing a {what} leaves what refers to it: in {_file_of(who)}, "
                       f"change {format_path(issue.path)}{drop}")
+
+
+def _blame_the_lane_removal(issue: Issue, raw: RawScenario) -> None:
+    """A route, or a mine's offtake, left without a lane that a file's ``null`` or a
+    ``--set ...=null`` removed: say who removed which lane, and what to do, as for a
+    removed site; the lanes left from the site (or none) would not say why (review 199)."""
+    found = next(((pair, raw.removed_lanes[pair]) for pair in issue.missing_lanes
+                  if pair in raw.removed_lanes), None)
+    if found is None:
+        return
+    (a, b), (lid, who) = found
+    route = issue.path[:4] if issue.path[:1] == ("channels",) else None
+    # "which --set ... removed", as for a site, is reworded for Python where it is raised
+    if route:
+        issue.message += f"; lane {lid!r}, which {who} removed, joined them"
+    else:
+        issue.message += (f"; lane {lid!r} from {a!r} to {b!r}, which {who} removed, led "
+                          "it onto one")
+    other = (f"give {format_path(route)} a path without that step" if route
+             else f"move the mine's offtake off channel {issue.path[-1]!r}")
+    if who.startswith("--set "):
+        drop = f"add --set {format_path(route)}=null" if route else None
+        fix = f"drop {who} to keep the lane, or " + (f"{drop}, or {other}" if drop else other)
+    else:
+        drop = f"set {format_path(route)} to null" if route else None
+        fix = (f"in {_file_of(who)}, drop the lane's null to keep it, or "
+               + (f"{drop} (or give it a path without that step)" if drop else other))
+    left = "the routes over it broken" if route else "a mine without its way onto a route"
+    issue.hint = f"removing a lane leaves {left}: {fix}"
 
 
 def _file_of(who: str) -> str:

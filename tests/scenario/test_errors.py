@@ -137,7 +137,8 @@ CASES = {
         (("  border_market:\n    from: border\n", "  border_market:\n    from: mine_a\n"),),
         ("channels", "formal", "routes", "direct", "path", 1),
         "route is broken: no lane from 'border' to 'market_x'",
-        "lanes from 'border' go to nowhere", ROUTE),
+        "there is no lane from 'border': add a lane with from: border and to: market_x",
+        ROUTE),
     "route through a misspelt lane end": Case(
         (("    to: market_x\n", "    to: market_y\n"), MARKET_Y),
         ("channels", "formal", "routes", "direct", "path", 1),
