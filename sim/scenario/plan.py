@@ -167,6 +167,20 @@ def route_weights(sc: Scenario, mine_id: str, commodity: str, channel_id: str) -
     return {r: (1.0 if r == first else 0.0) for r in usable}
 
 
+def sendable_routes(sc: Scenario, mine_id: str, commodity: str, channel_id: str) -> list[str]:
+    """Ids of the routes a mine's router for ``commodity`` on a channel may send a lot on
+    (:func:`~sim.scenario.checks.mine_routes`), less the routes of share 0 of a
+    ``fixed_shares`` channel with ``on_closure: wait``: only rerouting or rebalancing takes
+    a backup, so such a route never carries a lot (unless every route the mine can use has
+    share 0, when the flow is split equally)."""
+    rids = mine_routes(sc, mine_id, commodity, channel_id)
+    channel = sc.channels[channel_id]
+    if channel.routing == "fixed_shares" and channel.on_closure == "wait":
+        weights = route_weights(sc, mine_id, commodity, channel_id)
+        rids = [r for r in rids if weights.get(r, 0.0) > 0] or rids
+    return rids
+
+
 @dataclass
 class Plan:
     """Planned yearly flows (tonnes of metal per year unless a name says otherwise)."""

@@ -32,6 +32,7 @@ from sim.scenario.plan import (
     route_cost,
     route_lanes,
     route_weights,
+    sendable_routes,
 )
 from sim.scenario.schema import SITE_KINDS, Scenario
 from sim.shocks.engine import ShockEngine
@@ -384,7 +385,7 @@ class World:
         weights = route_weights(sc, mine_id, com, cid) if channel.routing == "fixed_shares" \
             else {}
         options = []
-        for rid in mine_routes(sc, mine_id, com, cid):
+        for rid in sendable_routes(sc, mine_id, com, cid):
             lane_ids = route_lanes(sc, mine_id, channel.routes[rid].path)
             legs = tuple(self.lanes[self.lane_index[lid]] for lid in lane_ids)
             transit_sites = tuple(self.sites[self.site_index[sc.lanes[lid].to]]
@@ -395,9 +396,6 @@ class World:
                 weights.get(rid, 1.0), expected_route_days(sc, lane_ids),
                 route_cost(sc, lane_ids),
                 tuple(sc.lanes[lid].transit_days.mean() for lid in lane_ids), leaves))
-        if channel.routing == "fixed_shares" and channel.on_closure == "wait":
-            # a route of share 0 is only ever a backup, for rerouting or rebalancing
-            options = [o for o in options if o.weight > 0] or options
         return Router(channel.routing, channel.on_closure, options, self.capacity_epoch)
 
     def possible_routes(self) -> list[tuple[str, str, int]]:
@@ -408,12 +406,8 @@ class World:
         keys: dict[tuple[str, str, int], None] = {}
         for mine in self.mines:
             for com in mine.spec.output:
-                for cid, channel in sc.channels.items():
-                    rids = mine_routes(sc, mine.id, com, cid)
-                    if channel.routing == "fixed_shares" and channel.on_closure == "wait":
-                        weights = route_weights(sc, mine.id, com, cid)
-                        rids = [r for r in rids if weights.get(r, 0.0) > 0] or rids
-                    for rid in rids:
+                for cid in sc.channels:
+                    for rid in sendable_routes(sc, mine.id, com, cid):
                         keys[(cid, rid, self.commodity_index[com])] = None
         return list(keys)
 
