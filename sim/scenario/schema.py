@@ -403,7 +403,11 @@ class Lane(Strict):
     and a road between the same two places, end one of them at a site of its own: a
     ``junction`` (a railhead or a rail terminal) a short lane away, as the complete
     example does with its ``railhead``, and name it in the path of the routes that take
-    the rail.
+    the rail. A lane carries lots of the routes whose path names its two sites in a row
+    (a mine's lane, of those whose path starts where it leads) and a refiner's sales to
+    the market it leads to; one that nothing can ever use (on no route, on routes no mine
+    can send a lot on, or from a refiner nothing feeds) is noted, as is a border post,
+    port, trading hub or junction no such lane reaches or leaves.
     """
 
     # Only the key the format documents: `from_` (the attribute's name, since `from` is a

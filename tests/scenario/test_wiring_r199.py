@@ -53,6 +53,138 @@ def _with(tiny_text: str, sites: str = "", lanes: str = "", routes: str = "") ->
     return text + routes
 
 
+# ---------------------------------------------------------------- 1. unused wiring noted
+def test_a_port_with_no_lanes_is_noted(tiny_text: str) -> None:
+    assert _wiring(_notes(tiny_text)) == []
+    [note] = _wiring(_notes(_with(tiny_text, _site("tanga", "port"))))
+    assert note.startswith("port 'tanga' has no lanes, so nothing reaches or leaves it: ")
+    assert "name tanga in the path of the route meant to pass it" in note
+    assert "for a misspelt id" in note
+
+
+def test_a_junction_no_lane_leaves_is_noted_with_its_lane(tiny_text: str) -> None:
+    text = _with(tiny_text, _site("nowhere", "junction"), _lane("border_nowhere", "border",
+                                                                 "nowhere"))
+    [note] = _wiring(_notes(text))
+    assert note.startswith("junction 'nowhere': no lane leaves it, so nothing passes it and "
+                           "its lane border_nowhere carries nothing: add a lane out of it")
+
+
+def test_a_refiner_nothing_feeds_is_noted(tiny_text: str) -> None:
+    refiner = _site("smelter", "refiner",
+                    "    capacity_t_per_year: {copper: 1000, assumption: test input}\n"
+                    "    sales: {copper: {market_x: 1.0}, assumption: test input}\n")
+    text = _with(tiny_text, refiner, _lane("smelter_market_x", "smelter", "market_x"))
+    [note] = _wiring(_notes(text))
+    assert note.startswith("refiner 'smelter': no route a mine can use ends at it and it "
+                           "holds no initial_feed_t or initial_output_t, so it refines "
+                           "nothing, and its lane smelter_market_x carries nothing: end the "
+                           "path of the route meant to feed it at smelter")
+    # its stock on the start date is shipped on the lane: nothing to note
+    stocked = text.replace("    sales: {copper:",
+                           "    initial_output_t: {copper: 10, assumption: test input}\n"
+                           "    sales: {copper:")
+    assert _wiring(_notes(stocked)) == []
+
+
+def test_lanes_on_no_route_share_one_note(tiny_text: str) -> None:
+    market_y = _site("market_y", "market",
+                     "    demand_t_per_year: {copper: 10, assumption: test input}\n"
+                     "    other_supply_t_per_year: {copper: balance}\n")
+    text = _with(tiny_text, market_y + _site("hub", "junction"),
+                 _lane("border_market_y", "border", "market_y")
+                 + _lane("border_hub", "border", "hub") + _lane("hub_market_y", "hub",
+                                                               "market_y"))
+    notes = _wiring(_notes(text))
+    # the junction's lanes are named in its own note (the baseline's test has several)
+    [astray] = [n for n in notes if n.startswith("lane border_market_y")]
+    assert astray.startswith("lane border_market_y (border to market_y) carries nothing: no "
+                             "route's path steps from its first site to the second: name "
+                             "both in a row in the path of the route meant to pass it")
+    [hub] = [n for n in notes if n.startswith("junction 'hub'")]
+    assert "is on no route a mine can use, so nothing passes it and its lanes border_hub " \
+           "and hub_market_y carry nothing" in hub
+
+
+def test_a_mine_lane_to_where_no_route_starts_is_noted(tiny_text: str) -> None:
+    text = _with(tiny_text, lanes=_lane("mine_market", "mine_a", "market_x"))
+    [note] = _wiring(_notes(text))
+    # a route of a channel the mine does not sell on: a deal or a diversion, here or in a
+    # variant, may put it there (the Lobito line of the baseline)
+    other = text + "  other:\n    routes:\n      east: {path: [market_x]}\n"
+    assert _wiring(_notes(other)) == []
+    assert note.startswith("lane 'mine_market' (from mine_a to market_x) carries nothing: no "
+                           "route starts at 'market_x', and a lane from a mine leads to a "
+                           "route's first site: start the path of the route meant for "
+                           "mine_a's output at market_x")
+    # a route from there for another form: the mine cannot use it either
+    text = text.replace("      cathode: {grade",
+                        "      ore: {grade: 0.5, payload_t_per_truck: 30, assumption: t}\n"
+                        "      cathode: {grade").replace(
+        ROUTES, "      direct: {path: [border, market_x], share: 0.5}\n"
+                "      ore_way: {forms: [ore], path: [market_x], share: 0.5}\n")
+    [note] = _wiring(_notes(text))
+    assert note.startswith("lane 'mine_market' (from mine_a to market_x) carries nothing: "
+                           "mine 'mine_a' can send nothing on route formal/ore_way, starting "
+                           "at 'market_x': they carry other commodities or forms than it "
+                           "ships")
+
+
+def _backup(tiny_text: str, on_closure: str) -> str:
+    return _with(tiny_text, _site("hub", "junction"),
+                 _lane("mine_hub", "mine_a", "hub") + _lane("hub_market_x", "hub", "market_x"),
+                 "      spare: {path: [hub, market_x], share: 0}\n").replace(
+        ROUTES, "      direct: {path: [border, market_x], share: 1}\n").replace(
+        "channels:\n  formal:\n", f"channels:\n  formal:\n    on_closure: {on_closure}\n")
+
+
+def test_only_a_backup_the_channel_never_takes_is_noted(tiny_text: str) -> None:
+    notes = _wiring(_notes(_backup(tiny_text, "wait")))
+    assert len(notes) == 1
+    assert notes[0].startswith("junction 'hub' is on no route a mine can use (no mine can "
+                               "send a lot on route formal/spare, passing it)")
+    # rerouting or rebalancing takes it when the route with a share closes
+    for on_closure in ("reroute", "rebalance"):
+        assert _wiring(_notes(_backup(tiny_text, on_closure))) == [], on_closure
+
+
+def test_a_lane_only_a_waiting_backup_passes_is_noted(tiny_text: str) -> None:
+    market_y = _site("market_y", "market",
+                     "    demand_t_per_year: {copper: 10, assumption: test input}\n"
+                     "    other_supply_t_per_year: {copper: balance}\n")
+    text = _with(tiny_text, market_y, _lane("border_market_y", "border", "market_y"),
+                 "      spare: {path: [border, market_y], share: 0}\n").replace(
+        ROUTES, "      direct: {path: [border, market_x], share: 1}\n")
+    [note] = _wiring(_notes(text))
+    assert note == ("lane 'border_market_y' (from border to market_y) carries nothing: it is "
+                    "only on route formal/spare of share 0 in a fixed_shares channel with "
+                    "on_closure: wait, which never sends a lot on a backup: give the route a "
+                    "share, or its channel on_closure: reroute (or rebalance) to keep it as a "
+                    "backup")
+    rerouting = text.replace("channels:\n  formal:\n",
+                             "channels:\n  formal:\n    on_closure: reroute\n")
+    assert _wiring(_notes(rerouting)) == []
+
+
+def test_the_baseline_notes_only_lanes_no_route_passes() -> None:
+    with pytest.warns(UserWarning):
+        notes = _wiring(meta_of(sim.load_scenario(ROOT / "scenarios" / "baseline.yaml")).notes)
+    # the Lobito line carries nothing in the status quo, but a deal opens it
+    assert not any("kolwezi_rail" in n or "lobito_rotterdam" in n for n in notes)
+    [note] = notes
+    assert note.startswith("lanes dar_baltimore (dar_es_salaam to baltimore), ")
+    assert "lobito_shanghai (lobito to shanghai) carry nothing: no route's path" in note
+
+
+def test_the_note_is_shown_by_validate_and_show(tiny_text: str, tmp_path: Path) -> None:
+    path = tmp_path / "orphan.yaml"
+    path.write_text(_with(tiny_text, _site("tanga", "port")), encoding="utf-8")
+    for command in (["validate"], ["show", "--no-figure"]):
+        result = CliRunner().invoke(main, [*command, str(path)])
+        assert result.exit_code == 0, result.output
+        assert "note: port 'tanga' has no lanes" in result.output, command
+
+
 # ------------------------------------------------------------- 2. route-broken hints
 def _issues(text: str):
     with pytest.raises(ScenarioError) as exc:
