@@ -74,7 +74,6 @@ from sim.scenario.shock_checks import (
     warmup_only,
 )
 from sim.scenario.shock_schema import ONE_ENDING
-from sim.scenario.wiring import unused_wiring
 from sim.scenario.yamlio import LineMap, odd_space_name, parse_yaml
 from sim.units import UnitError, convert
 
@@ -92,11 +91,11 @@ class ScenarioMeta:
     """What may not be what was meant, though valid: what the overrides did (see
     ``RawScenario.notes``), then a warm-up shorter than the longest planned route (the
     first weeks measured would show the network filling), markets whose planned supply
-    misses their demand, lanes and sites nothing can use (a route's path or an id that
-    does not name what was meant, :mod:`sim.scenario.wiring`), then each policy that
-    cannot act in this network (an export control no sale crosses, a stockpile rebuild
-    rule only a price shock can start), and a royalty or armed groups' tax on a commodity without a
-    reference price (its money KPIs would read 0)."""
+    misses their demand, then each policy that cannot act in this network (an export
+    control no sale crosses, a stockpile rebuild rule only a price shock can start), and a
+    royalty or armed groups' tax on a commodity without a reference price (its money KPIs
+    would read 0). Lanes and sites nothing can use (:mod:`sim.scenario.wiring`) are ``sim
+    validate``'s and ``sim show``'s notes, not every load's."""
     from_file: bool = False
     """True when :func:`load_scenario` read it from ``files`` in this process (their paths
     then lead to those files, relative to the working folder as it was); False for a
@@ -331,7 +330,7 @@ def _check(raw: RawScenario) -> Scenario:
     meta = ScenarioMeta(files=raw.files, overrides=raw.overrides, provenance=prov,
                         document=raw.data,
                         notes=[*raw.notes, *short_warmup(sc, plan), *unbalanced_markets(sc, plan),
-                               *unused_wiring(sc), *slack_throttles(sc, plan),
+                               *slack_throttles(sc, plan),
                                *idle_export_controls(sc), *idle_policies(sc),
                                *idle_stockpile_rules(sc), *unpriced_money(sc),
                                *foreign_mines(sc), *unloaded_series_lanes(sc),

@@ -195,7 +195,8 @@ def _lane_notes(sc: Scenario, unused: list[str], idle_sales: dict[str, list[str]
             f"lane{'s' if many else ''} {_listed(pairs, 6)} carr{'y' if many else 'ies'} "
             f"nothing: no route's path steps from {'their' if many else 'its'} first site "
             "to the second: name both in a row in the path of the route meant to pass "
-            f"{'them' if many else 'it'}, {_FIX_PATH}")
+            f"{'them' if many else 'it'}, {_FIX_PATH} (a lane kept for a variant's routes "
+            "is fine as it is)")
     return notes
 
 

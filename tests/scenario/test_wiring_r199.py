@@ -20,7 +20,7 @@ from click.testing import CliRunner
 import sim
 from sim.cli import main
 from sim.scenario import ScenarioError, scenario_from_yaml
-from sim.scenario.loader import meta_of
+from sim.scenario.wiring import unused_wiring
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,7 +39,7 @@ def _lane(lid: str, a: str, b: str) -> str:
 
 
 def _notes(text: str) -> list[str]:
-    return meta_of(scenario_from_yaml(text)).notes
+    return unused_wiring(scenario_from_yaml(text))
 
 
 def _wiring(notes: list[str]) -> list[str]:
@@ -167,8 +167,7 @@ def test_a_lane_only_a_waiting_backup_passes_is_noted(tiny_text: str) -> None:
 
 
 def test_the_baseline_notes_only_lanes_no_route_passes() -> None:
-    with pytest.warns(UserWarning):
-        notes = _wiring(meta_of(sim.load_scenario(ROOT / "scenarios" / "baseline.yaml")).notes)
+    notes = _wiring(unused_wiring(sim.load_scenario(ROOT / "scenarios" / "baseline.yaml")))
     # the Lobito line carries nothing in the status quo, but a deal opens it
     assert not any("kolwezi_rail" in n or "lobito_rotterdam" in n for n in notes)
     [note] = notes
@@ -183,6 +182,12 @@ def test_the_note_is_shown_by_validate_and_show(tiny_text: str, tmp_path: Path) 
         result = CliRunner().invoke(main, [*command, str(path)])
         assert result.exit_code == 0, result.output
         assert "note: port 'tanga' has no lanes" in result.output, command
+    # valid input: not repeated at every run (the baseline keeps sea lanes no route takes)
+    result = CliRunner().invoke(main, ["run", str(path), "-n", "1", "-w", "1", "-q",
+                                       "--no-figures", "--out", str(tmp_path / "r"),
+                                       "--set", "horizon_days=5"])
+    assert result.exit_code == 0, result.output
+    assert "tanga" not in result.output
 
 
 # ------------------------------------------------------------- 2. route-broken hints
