@@ -240,6 +240,25 @@ def check_measurable(specs: Sequence[MetricSpec], scenarios: Sequence[Scenario],
                 "there is no precision to measure", what=option,
                 hint="name a KPI the scenario measures, e.g. --metric delivered_t")
         _check_priced(spec, scenarios, option)
+        _check_carried(spec, scenarios, option)
+
+
+def _check_carried(spec: MetricSpec, scenarios: Sequence[Scenario], option: str) -> None:
+    """Refuse a target on a KPI of a lane nothing can travel in some scenario
+    (:func:`sim.scenario.wiring.usable_lanes`): its rows say nothing in any replication,
+    and a comparison ran 30 replications a scenario before saying so (review 149)."""
+    from sim.scenario.wiring import usable_lanes
+
+    idle = [s.name for s in scenarios if spec.site in s.lanes and spec.site not in
+            usable_lanes(s)]
+    if not idle:
+        return
+    where = "scenario " + ", ".join(repr(n) for n in idle)
+    raise ExperimentError(
+        f"{spec}: lane {spec.site!r} can carry nothing in {where} (no route a mine can "
+        "send a lot on passes it), so its rows have no value there to be precise about",
+        what=option, hint="sim validate names the lanes nothing can use; name a lane a "
+                          "route passes, or a total such as --metric delivered_t")
 
 
 def _check_priced(spec: MetricSpec, scenarios: Sequence[Scenario], option: str) -> None:

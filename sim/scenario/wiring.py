@@ -79,6 +79,13 @@ def _routes_on(sc: Scenario, lid: str) -> list[str]:
     return out
 
 
+def usable_lanes(sc: Scenario) -> set[str]:
+    """The lanes of ``sc`` some run can send a lot over (see the module docstring); the
+    others carry nothing in any replication, whatever the shocks."""
+    used, fed = _route_use(sc)
+    return used | _sales_use(sc, fed)[0]
+
+
 def _waiting_backup(sc: Scenario, route: str) -> bool:
     """Whether ``channel/route`` has share 0 in a ``fixed_shares`` channel that waits out
     closures, where it never takes a lot."""
