@@ -270,6 +270,10 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
                     "given as a daily one?")
         if chk.later is not None:
             flag += (" until " if chk.later.relieves else "; ") + chk.later.words()
+        if chk.cut is not None:
+            flag += (f"; then {chk.cut.words()}" if chk.over else
+                     f"  !! from {chk.cut.crosses_on or chk.cut.start} planned flow exceeds "
+                     f"capacity: {chk.cut.words()}")
         whence = f" {chk.upgrade.words()}" if chk.upgrade is not None else ""
         add(f"  {chk.element} ({chk.kind}): capacity {fmt_capacity(chk.capacity)} {chk.unit}"
             f"{whence}, planned {_t(chk.planned)} ({chk.utilisation:.0%}){flag}")

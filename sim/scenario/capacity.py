@@ -106,9 +106,11 @@ def capacity_at_start(sc: Scenario, lid: str) -> StartCapacity | None:
 
 @dataclass
 class LaterUpgrade:
-    """A corridor upgrade starting after the start date that raises an overloaded lane's
-    capacity: the first that brings it up to its planned load, or, where none does, the
-    last that raises it."""
+    """A corridor upgrade that changes a lane's capacity after the start date (or whose
+    ramp is still under way then), with what it does to the planned load: for a lane
+    overloaded on the start date, the first that brings the capacity up to the load, or,
+    where none does, the last that raises it; for a lane whose load fits, or once relieved,
+    the first that cuts the capacity below it."""
 
     upgrade: str
     per_day: float
@@ -118,6 +120,10 @@ class LaterUpgrade:
     full_on: dt.date
     utilisation: float
     """Planned load over that capacity."""
+    raises: bool
+    """Whether it raises the capacity (else it cuts it)."""
+    crosses_on: dt.date | None = None
+    """For one whose ramp takes the capacity across the planned load, the day it does."""
 
     @property
     def relieves(self) -> bool:
@@ -125,35 +131,56 @@ class LaterUpgrade:
         return self.utilisation <= 1 + 1e-9
 
     def words(self) -> str:
-        """When the overload ends, or that the upgrade only eases it."""
+        """What it does and what the load is then: "the upgrade u raises it to 5
+        trucks/day from 2024-03-01 (fully by 2024-03-31), which carries the planned flow
+        (80%) from about 2024-03-19"."""
         ramp = f" (fully by {self.full_on})" if self.full_on != self.start else ""
-        then = (f"which carries the planned flow ({self.utilisation:.0%})"
-                if self.relieves else
-                f"still {self.utilisation:.0%} of it")
-        return (f"the upgrade {self.upgrade} raises it to {fmt_capacity(self.per_day)} "
-                f"{self.unit} from {self.start}{ramp}, {then}")
+        when = (f" from about {self.crosses_on}"
+                if self.crosses_on is not None and self.crosses_on != self.start else "")
+        if self.raises:
+            then = (f"which carries the planned flow ({self.utilisation:.0%}){when}"
+                    if self.relieves else f"still {self.utilisation:.0%} of it")
+        else:
+            then = f"{self.utilisation:.0%} of it{when}"
+        return (f"the upgrade {self.upgrade} {'raises' if self.raises else 'cuts'} it to "
+                f"{fmt_capacity(self.per_day)} {self.unit} from {self.start}{ramp}, {then}")
 
 
-def later_upgrade(sc: Scenario, lid: str, planned_per_year: float) -> LaterUpgrade | None:
-    """The upgrade of lane ``lid`` started after the start date that relieves a planned
-    load of ``planned_per_year`` (in the lane's unit a year), or the last that raises its
-    capacity where none does; None where no later upgrade raises it. Review 193: a lane
-    overloaded on the start date was not told that an upgrade relieves it."""
+def later_upgrades(sc: Scenario, lid: str, planned_per_year: float, over: bool
+                   ) -> tuple[LaterUpgrade | None, LaterUpgrade | None]:
+    """For lane ``lid`` and a planned load of ``planned_per_year`` (in the lane's unit a
+    year): (the upgrade that relieves it, or the last that eases it, where ``over``, the
+    load being above the capacity on the start date; the first upgrade after that, or
+    after the start date, that puts the load above the capacity again). Both are upgrades
+    whose ramp goes on after the start date, taken in order of start as the run applies
+    them: one still ramping on the start date may be the one that relieves it. Review 193:
+    an overloaded lane was not told an upgrade relieves it; review 205: nor that one still
+    ramping does, nor that a later one overloads it again."""
     known = _steps(sc, lid)
     if known is None:
-        return None
+        return None, None
     unit, steps = known
-    best = None
+    need = planned_per_year / DAYS_PER_YEAR
+    eased: LaterUpgrade | None = None
     for st in steps:
-        if st.day <= 0 or st.reached <= st.base:
-            continue
+        if st.day + st.ramp_days <= 0 or st.reached == st.base:
+            continue  # done by the start date (the start's capacity), or capacity unchanged
+        crossing = (st.base < need <= st.reached) or (st.reached < need <= st.base)
+        on = None
+        if crossing:
+            share = (need - st.base) / (st.reached - st.base) if st.ramp_days > 0 else 1.0
+            on = sc.start + dt.timedelta(days=max(0.0, st.day + st.ramp_days * share))
         start = sc.start + dt.timedelta(days=st.day)
-        best = LaterUpgrade(st.upgrade, st.reached, unit, start,
-                            start + dt.timedelta(days=st.ramp_days),
-                            planned_per_year / (st.reached * DAYS_PER_YEAR))
-        if best.relieves:
-            break
-    return best
+        change = LaterUpgrade(st.upgrade, st.reached, unit, start,
+                              start + dt.timedelta(days=st.ramp_days),
+                              planned_per_year / (st.reached * DAYS_PER_YEAR),
+                              st.reached > st.base, on)
+        if over and (eased is None or not eased.relieves):
+            if change.raises:
+                eased = change
+        elif not change.relieves and not change.raises:
+            return eased, change
+    return eased, None
 
 
 @dataclass
@@ -174,6 +201,8 @@ class CapacityCheck:
     later: LaterUpgrade | None = None
     """For a lane overloaded at that capacity, the upgrade during the run that relieves or
     eases it."""
+    cut: LaterUpgrade | None = None
+    """The upgrade during the run that puts its load above its capacity (again)."""
     field: str | None = None
     """The scenario field giving the capacity a day (``capacity_t_per_day``, ...); None for
     one given a year (a refiner's) or made of ships (sailings)."""
@@ -223,8 +252,9 @@ def capacity_checks(sc: Scenario, plan: Plan) -> list[CapacityCheck]:
             out.append(CapacityCheck(lid, f"{lane.mode} lane", cap * DAYS_PER_YEAR,
                                      plan.lane_trucks.get(lid, 0.0), "trucks/yr", lid, up,
                                      field="capacity_trucks_per_day"))
-        if out and out[-1].at == lid and out[-1].over:
-            out[-1].later = later_upgrade(sc, lid, out[-1].planned)
+        if out and out[-1].at == lid and out[-1].kind.endswith(" lane"):
+            out[-1].later, out[-1].cut = later_upgrades(sc, lid, out[-1].planned,
+                                                        out[-1].over)
         if lane.sailing is not None:
             cap = lane.sailing.vessel_t * DAYS_PER_YEAR / lane.sailing.interval_days.mean()
             out.append(CapacityCheck(lid, "sailings", cap, planned, "t product/yr", lid))
@@ -251,9 +281,15 @@ def unit_slip_notes(sc: Scenario) -> list[str]:
     for c in capacity_checks(sc, make_plan(sc)):
         if c.far_below:
             day = c.unit.replace("/yr", "/day")
+            # the figure given: an upgrade in force on the start date gives the capacity,
+            # not the lane's own field (review 205)
+            given, value = ((f"its {c.field}", c.capacity / DAYS_PER_YEAR) if c.upgrade is None
+                            else (f"the {c.field} of its upgrade {c.upgrade.upgrade} "
+                                  f"(policies.corridor_upgrades.{c.upgrade.upgrade})",
+                                  c.upgrade.target_per_day))
             notes.append(
                 f"planned flow into {c.element} ({c.kind}) is {c.utilisation:.2%} of its "
-                f"capacity: its {c.field} of {fmt_capacity(c.capacity / DAYS_PER_YEAR)} is "
+                f"capacity: {given} of {fmt_capacity(value)} is "
                 f"over {1 / FAR_BELOW:,.0f} times the {fmt_capacity(c.planned / DAYS_PER_YEAR)}"
                 f" {day} planned through it, as a yearly figure given as a daily one would be;"
                 " if it is meant, nothing is wrong")
@@ -274,24 +310,35 @@ def over_capacity(sc: Scenario) -> dict[tuple[str, str], float]:
 
 
 def capacity_notes(sc: Scenario, skip: Container[tuple[str, str]] = (),
-                   lead: str = "") -> list[str]:
-    """Capacities below the flow the scenario plans through them. Those whose (element,
+                   lead: str = "", cuts: bool = True) -> list[str]:
+    """Capacities below the flow the scenario plans through them, on the start date or,
+    with ``cuts``, from when a corridor upgrade cuts one below it. Those whose (element,
     kind) is in ``skip`` are left out; ``lead`` begins each note."""
     notes = []
     # the plan is the flow with nothing in force: a ban or a closure stops some of it, so
-    # the note says so rather than promise a pile-up the scenario's own ban prevents
+    # the note says so rather than promise a pile-up the scenario's own ban prevents (the
+    # corridor upgrades stop nothing, and the notes count them: review 205)
     acting = any(getattr(part, name) for part in (sc.shocks, sc.policies)
-                 for name in type(part).model_fields)
+                 for name in type(part).model_fields if name != "corridor_upgrades")
     unless = (" while nothing stops that flow (the scenario's shocks and policies, not "
               "counted here, may)" if acting else "")
     for c in capacity_checks(sc, make_plan(sc)):
-        if not c.over or (c.element, c.kind) in skip:
+        if (c.element, c.kind) in skip:
+            continue
+        if not c.over:
+            if cuts and c.cut is not None:
+                notes.append(f"{lead}planned flow into {c.element} ({c.kind}) fits its "
+                             f"capacity on the start date ({c.utilisation:.0%}), but "
+                             f"{c.cut.words()}: its queue will grow from then{unless} (sim "
+                             "show lists every capacity)")
             continue
         if c.kind == "refiner":
             grows = (f"unrefined feed piles up there, about {c.planned - c.capacity:,.0f} "
                      f"{c.unit}{unless}")
         elif c.later is not None and c.later.relieves:
-            grows = (f"its queue will grow until {c.later.words()}{unless}")
+            grows = f"its queue will grow{unless} until {c.later.words()}"
+            if c.cut is not None:
+                grows += f"; then {c.cut.words()}, and it grows again"
         else:
             grows = f"its queue will grow for as long as that lasts{unless}"
             if c.later is not None:
@@ -325,7 +372,8 @@ def override_capacity_notes(base: Scenario | None, sc: Scenario,
         before = over_capacity(base) if base is not None else {}
     now = over_capacity(sc)
     skip = {key for key, load in before.items() if now.get(key, 0.0) <= load * (1 + WORSE_BY)}
-    return capacity_notes(sc, skip=skip, lead=lead)
+    # a cut by an upgrade is the file's, as the upgrade is: sim validate and show say it
+    return capacity_notes(sc, skip=skip, lead=lead, cuts=False)
 
 
 def file_override_notes(path: str | os.PathLike[str], sc: Scenario,

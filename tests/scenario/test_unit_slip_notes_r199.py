@@ -60,3 +60,16 @@ def test_no_shipped_scenario_has_such_a_capacity() -> None:
     for path in [*sorted((root / "scenarios").glob("*.yaml")),
                  *sorted((root / "benchmarks" / "networks").glob("*.yaml"))]:
         assert unit_slip_notes(sim.load_scenario(path)) == [], path.name
+
+
+def test_a_capacity_an_upgrade_set_is_named_as_the_upgrade_s() -> None:
+    # review 205: the note sent the user to the lane's own capacity_t_per_day (200), where
+    # the 36,525 came from an upgrade in force on the start date
+    sc = sim.load_scenario(TINY, [
+        "lanes.mine_border.capacity_t_per_day=200",
+        "policies.corridor_upgrades.u0={lane: mine_border, start: 2023-06-01, "
+        "capacity_t_per_day: 36525}"])
+    (note,) = unit_slip_notes(sc)
+    assert ("the capacity_t_per_day of its upgrade u0 (policies.corridor_upgrades.u0) of "
+            "36,525 is over 200 times") in note
+    assert "its capacity_t_per_day of" not in note
