@@ -244,18 +244,19 @@ def check_measurable(specs: Sequence[MetricSpec], scenarios: Sequence[Scenario],
 
 
 def _check_carried(spec: MetricSpec, scenarios: Sequence[Scenario], option: str) -> None:
-    """Refuse a target on a KPI of a lane nothing can travel in some scenario
-    (:func:`sim.scenario.wiring.usable_lanes`): its rows say nothing in any replication,
-    and a comparison ran 30 replications a scenario before saying so (review 149)."""
-    from sim.scenario.wiring import usable_lanes
+    """Refuse a target on a KPI of a lane or transit site nothing can pass in some scenario
+    (:func:`sim.scenario.wiring.idle_places`): its rows say nothing in any replication,
+    and a comparison ran 30 replications a scenario before saying so (review 149; transit
+    sites, review 205)."""
+    from sim.scenario.wiring import idle_places
 
-    idle = [s.name for s in scenarios if spec.site in s.lanes and spec.site not in
-            usable_lanes(s)]
+    idle = [s.name for s in scenarios if spec.site in idle_places(s)]
     if not idle:
         return
     where = "scenario " + ", ".join(repr(n) for n in idle)
+    what = "lane" if spec.site in scenarios[0].lanes else "site"
     raise ExperimentError(
-        f"{spec}: lane {spec.site!r} can carry nothing in {where} (no route a mine can "
+        f"{spec}: {what} {spec.site!r} can carry nothing in {where} (no route a mine can "
         "send a lot on passes it), so its rows have no value there to be precise about",
         what=option, hint="sim validate names the lanes nothing can use; name a lane a "
                           "route passes, or a total such as --metric delivered_t")

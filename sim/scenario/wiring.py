@@ -86,6 +86,17 @@ def usable_lanes(sc: Scenario) -> set[str]:
     return used | _sales_use(sc, fed)[0]
 
 
+def idle_places(sc: Scenario) -> set[str]:
+    """The lanes of ``sc`` nothing can travel (:func:`usable_lanes`) and its transit sites
+    (border posts, ports, trading hubs, junctions) no usable lane reaches or leaves: no lot
+    passes them in any replication."""
+    used = usable_lanes(sc)
+    touched = {end for lid in used for end in (sc.lanes[lid].from_, sc.lanes[lid].to)}
+    return ({lid for lid in sc.lanes if lid not in used}
+            | {sid for sid, site in sc.sites.items()
+               if site.kind in TRANSIT_KINDS and sid not in touched})
+
+
 def _waiting_backup(sc: Scenario, route: str) -> bool:
     """Whether ``channel/route`` has share 0 in a ``fixed_shares`` channel that waits out
     closures, where it never takes a lot."""
@@ -226,6 +237,12 @@ def _transit_note(sc: Scenario, what: str, sid: str, ins: list[str], outs: list[
                 f"{_carry(outs)}: add a lane into it and {fix}")
     routes = [f"{cid}/{rid}" for cid, ch in sc.channels.items()
               for rid, route in ch.routes.items() if sid in route.path]
+    if routes and all(_waiting_backup(sc, r) for r in routes):
+        # it is on its routes' paths: the advice to name it there misled (review 205)
+        return (f"{what} is only on {_routes_word(routes)} of share 0 in a fixed_shares "
+                "channel with on_closure: wait, which never sends a lot on a backup, so "
+                f"nothing passes it and its {_carry([*ins, *outs])}: give the route a share, "
+                "or its channel on_closure: reroute (or rebalance) to keep it as a backup")
     on = f" (no mine can send a lot on {_routes_word(routes)}, passing it)" if routes else ""
     return (f"{what} is on no route a mine can use{on}, so nothing passes it and its "
             f"{_carry([*ins, *outs])}: {fix}")

@@ -41,3 +41,11 @@ def test_a_lane_a_route_passes_is_measured() -> None:
     res = sim.run(sc, 2, target_ci=0.5, metrics=["throughput_t:copper:all:spare"],
                   max_replications=4)
     assert res.info["stopping"]["replications"] >= 2
+
+
+def test_a_transit_site_nothing_passes_is_refused_too() -> None:
+    # review 205: border3 is only on a share-0 route of a channel that waits out closures;
+    # a target on its throughput ran to the maximum, every replication alike
+    sc = sim.load_scenario(TINY.with_name("two_routes.yaml"))
+    with pytest.raises(ExperimentError, match="site 'border3' can carry nothing"):
+        sim.run(sc, 2, target_ci=0.1, metrics=["throughput_trucks:all:all:border3"])

@@ -141,8 +141,13 @@ def _backup(tiny_text: str, on_closure: str) -> str:
 def test_only_a_backup_the_channel_never_takes_is_noted(tiny_text: str) -> None:
     notes = _wiring(_notes(_backup(tiny_text, "wait")))
     assert len(notes) == 1
-    assert notes[0].startswith("junction 'hub' is on no route a mine can use (no mine can "
-                               "send a lot on route formal/spare, passing it)")
+    # review 205: it said "name hub in the path of the route meant to pass it", where hub
+    # is in that path and the route's share 0 is the reason
+    assert notes[0] == (
+        "junction 'hub' is only on route formal/spare of share 0 in a fixed_shares channel "
+        "with on_closure: wait, which never sends a lot on a backup, so nothing passes it and "
+        "its lanes mine_hub and hub_market_x carry nothing: give the route a share, or its "
+        "channel on_closure: reroute (or rebalance) to keep it as a backup")
     # rerouting or rebalancing takes it when the route with a share closes
     for on_closure in ("reroute", "rebalance"):
         assert _wiring(_notes(_backup(tiny_text, on_closure))) == [], on_closure
