@@ -309,11 +309,13 @@ def _money_notes(comp: Comparison, label: str) -> list[str]:
         high = price_extremes(rows, res)
         notes.append(money_note(high, f" in {lab} (here and in compare.csv)"))
         fixed.append(fixed_prices(rows, res))
+    # named where they are: a money KPI may be in compare.csv alone (review 205)
     if fixed[0] == fixed[1]:
-        notes.append(fixed_price_note(fixed[0], f" in {comp.reference} and {label}"))
+        notes.append(fixed_price_note(fixed[0], f" in {comp.reference} and {label} (here or "
+                                                "in compare.csv)"))
     else:
-        notes += [fixed_price_note(fixed[0], f" in {comp.reference}"),
-                  fixed_price_note(fixed[1], f" in {label}")]
+        notes += [fixed_price_note(fixed[0], f" in {comp.reference} (here or in compare.csv)"),
+                  fixed_price_note(fixed[1], f" in {label} (here or in compare.csv)")]
     return [n for n in notes if n]
 
 

@@ -266,8 +266,11 @@ def bars(sc: Scenario) -> list[Bar]:
         # nothing, which read as M23 leaving); what follows is random, hence no end
         if reg.start is not None:
             first = reg.initial if reg.initial is not None else next(iter(reg.states))
-            out.append(("conflict regime", reg.name or rid, _date(sc, reg.start), None,
-                        f"starts {first}, then random"))
+            # one dated before the run starts in that state with the run (review 205)
+            early = sc.day_of(reg.start) < -float(sc.warmup_days)
+            out.append(("conflict regime", reg.name or rid,
+                        _run_begins(sc) if early else _date(sc, reg.start), None,
+                        f"starts {first}{' with the run' if early else ''}, then random"))
     return out
 
 

@@ -922,29 +922,35 @@ def money_note(high: Mapping[str, str], where: str = "") -> str:
             "affected)")
 
 
-def fixed_prices(summary: pd.DataFrame, res: Any) -> dict[str, float]:
+def fixed_prices(summary: pd.DataFrame, res: Any) -> dict[str, tuple[float, tuple[str, ...]]]:
     """The commodities of ``res`` whose price is not modelled (:func:`price_modelled`) and
     whose money KPIs (:data:`MONEY_KPIS`) in ``summary`` are not all 0, with their reference
-    price (USD a tonne): every value of theirs is at that one price, whatever year it is
-    for (review 201: gold's rent over 2024-27 at the 2024 price, with no word beside it)."""
+    price (USD a tonne) and those KPIs: every value of theirs is at that one price, whatever
+    year it is for (review 201: gold's rent over 2024-27 at the 2024 price, with no word
+    beside it)."""
     rows = summary[(summary["channel"] == "all") & (summary["site"] == "all")
-                   & summary["metric"].isin(MONEY_KPIS)]
-    valued = set(rows.loc[rows["mean"].fillna(0.0) != 0.0, "commodity"])
+                   & summary["metric"].isin(MONEY_KPIS) & (summary["mean"].fillna(0.0) != 0.0)]
     coms = res.scenario.commodities
-    return {c: float(coms[c].reference_price_usd_per_t) for c in coms
-            if c in valued and coms[c].reference_price_usd_per_t is not None
-            and not price_modelled(res.scenario, c)}
+    out = {}
+    for c in coms:
+        valued = tuple(m for m in MONEY_KPIS if ((rows["commodity"] == c)
+                                                  & (rows["metric"] == m)).any())
+        if valued and coms[c].reference_price_usd_per_t is not None \
+                and not price_modelled(res.scenario, c):
+            out[c] = (float(coms[c].reference_price_usd_per_t), valued)
+    return out
 
 
-def fixed_price_note(prices: Mapping[str, float], where: str = "") -> str:
+def fixed_price_note(prices: Mapping[str, tuple[float, Sequence[str]]], where: str = "") -> str:
     """A line saying that the money KPIs of the commodities in ``prices``
     (:func:`fixed_prices`) are at their reference price in every year ("" if none);
-    ``where`` names the scenarios (in a comparison)."""
+    ``where`` names the scenarios and the files (in a comparison)."""
     if not prices:
         return ""
-    which = ", ".join(f"{c} at {p:,.0f} USD/t" for c, p in prices.items())
-    return (f"note: {', '.join(MONEY_KPIS)}{where} of {' and '.join(prices)} are valued at "
-            f"the reference price in every year ({which}; the scenario's "
+    kpis = [m for m in MONEY_KPIS if any(m in valued for _p, valued in prices.values())]
+    which = ", ".join(f"{c} at {p:,.0f} USD/t" for c, (p, _v) in prices.items())
+    return (f"note: {', '.join(kpis)}{where} of {' and '.join(prices)} are valued at the "
+            f"reference price in every year ({which}; the scenario's "
             "reference_price_usd_per_t), as the price is not modelled: they follow tonnes "
             "only, and scale with the price (at another price, multiply by its ratio to "
             "this one)")

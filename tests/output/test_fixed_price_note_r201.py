@@ -15,8 +15,9 @@ from sim.output.compare_output import comparison_markdown, comparison_text
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.yaml"
 VALUED = ["commodities.copper.reference_price_usd_per_t=9259",
           "commodities.copper.royalty_rate=0.035"]
-NOTE = ("export_value_usd, royalty_usd, armed_group_rent_usd in a and b of copper are valued "
-        "at the reference price in every year (copper at 9,259 USD/t; the scenario's "
+# no armed group taxes copper here: its rent, 0, is not named (review 205)
+NOTE = ("export_value_usd, royalty_usd in a and b (here or in compare.csv) of copper are "
+        "valued at the reference price in every year (copper at 9,259 USD/t; the scenario's "
         "reference_price_usd_per_t), as the price is not modelled")
 
 

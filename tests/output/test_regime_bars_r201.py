@@ -39,3 +39,12 @@ def test_a_regime_running_from_the_warm_up_is_not_drawn() -> None:
     assert not [b for b in bars(sc) if b[0] == "conflict regime"]
     fig = timeline_figure(sc)
     assert fig is None or "random regimes and incidents not shown" in fig.axes[0].get_title()
+
+
+def test_a_regime_dated_before_the_run_is_drawn_from_the_run_s_start() -> None:
+    # review 205: dated 2019, it was drawn from 2019 (the axis's left edge) as "starts
+    # occupied", where the chain starts occupied with the warm-up, 2023-07-05
+    sc = sim.load_scenario(ROOT / "scenarios" / "m23_escalation.yaml",
+                           ["shocks.regimes.north_kivu_conflict.start=2019-01-01"])
+    (bar,) = [b for b in bars(sc) if b[1] == "North Kivu conflict"]
+    assert bar[2:] == (dt.date(2023, 7, 5), None, "starts occupied with the run, then random")
