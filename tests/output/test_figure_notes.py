@@ -95,7 +95,10 @@ def test_timeline_says_it_shows_the_scripted_events_only() -> None:
     fig = timeline_figure(sim.load_scenario(ROOT / "scenarios" / "m23_escalation.yaml"))
     title = fig.axes[0].get_title()
     assert "scripted events and policies" in title
-    assert "random regimes and incidents not shown" in title
+    # its Kivu regimes start in a set state on 1 January 2026 and are drawn from there
+    # (review 201); what they do after, and the other regimes, vary by replication
+    assert "other regimes and incidents" in title.replace("\n", " ")
+    assert "not shown" in title
 
 
 def test_report_timeline_gives_dates_not_day_numbers() -> None:
