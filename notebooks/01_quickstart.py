@@ -27,7 +27,9 @@ FAST = os.environ.get("SIM_NOTEBOOK_FAST") == "1"
 REPS = int(os.environ.get("SIM_NOTEBOOK_REPS", "10"))
 pd.options.display.float_format = "{:,.2f}".format  # no scientific notation in tables
 
-ROOT = Path.cwd().resolve()
+# Run as a script, the file says where the repository is, whatever the working folder;
+# Jupyter has no __file__, so there the search starts from the notebook's folder.
+ROOT = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd().resolve()
 while not (ROOT / "scenarios").is_dir() and ROOT != ROOT.parent:
     ROOT = ROOT.parent
 
@@ -231,14 +233,17 @@ with tempfile.TemporaryDirectory() as tmp:
 # %% [markdown]
 # ## What to try next
 #
-# * Change a parameter with an override and rerun, e.g.
-#   `overrides=["sites.kasumbalesa.clearance_trucks_per_day=250"]`, and look at
+# * Change a parameter with an override and rerun:
+#   `res = sim.run(sc, replications=10, seed=1, workers=1,
+#   overrides=["sites.kasumbalesa.clearance_trucks_per_day=250"])`, then look at
 #   `mean_lead_time_days` and the Kasumbalesa rows of `res.summary()` (`site ==
 #   "kasumbalesa"`). An override holds for the whole run: this is a permanent cut to 250
-#   trucks a day, below what the mines send that way (`sim.run` warns that the planned flow
-#   into Kasumbalesa is then 168% of its capacity), so the queue at the border grows all
-#   year: with 10 replications the cobalt lead time goes from about 56 to 183
-#   days and copper runs about 525,000 t short. The real cut of January 2025, from 450 to
+#   trucks a day, below what the mines send that way, so `sim.run` warns that the planned
+#   flow into Kasumbalesa is then 168% of its capacity. It checks capacities against the
+#   overrides given to it: the same override given to `sim.load_scenario` (as `overrides`
+#   above) cuts the border the same way but brings no such warning. The queue at the
+#   border grows all year: with 10 replications the cobalt lead time goes from about 56
+#   to 183 days and copper runs about 525,000 t short. The real cut of January 2025, from 450 to
 #   250 trucks a day (shocks.md A4 [L9]), is the event `kasumbalesa_clearance_cut` in
 #   `scenarios/corridor_shocks.yaml`: 30 days from 6 January 2025 (its length is a
 #   judgement, since none was found), beside the other corridor failures of 2025-26.

@@ -72,7 +72,9 @@ from sim.output.tables import (
 REPS = int(os.environ.get("SIM_NOTEBOOK_REPS", "20"))
 pd.options.display.float_format = "{:,.2f}".format  # no scientific notation in tables
 
-ROOT = Path.cwd().resolve()
+# Run as a script, the file says where the repository is, whatever the working folder;
+# Jupyter has no __file__, so there the search starts from the notebook's folder.
+ROOT = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd().resolve()
 while not (ROOT / "scenarios").is_dir() and ROOT != ROOT.parent:
     ROOT = ROOT.parent
 
@@ -626,9 +628,11 @@ ban.plot.deliveries(commodity="cobalt")
 # * Let the price respond to supply rather than consumption: add
 #   `commodities.cobalt.price_basis=supply`. It still shows no rise in the weeks after the
 #   ban, since the refiners keep shipping from their feed stocks; from June 2025, as those
-#   stocks run down, it runs about a quarter above the baseline's, and it sits at its cap
-#   from the second half of January 2026 (scenarios/README.md), where the real market rose
-#   within weeks.
+#   stocks run down, it runs about a quarter above the baseline's (scenarios/README.md).
+#   Its weekly value first reaches the cap between mid-January and February 2026, and
+#   does not stay there: after that first week it is at the cap in about one week in ten
+#   (6-14% of the weeks, by replication; 10 replications, seed 1). The real market rose
+#   within weeks of the ban.
 # * Other scenarios: `m23_southern_push.yaml` (a push toward Katanga),
 #   `us_partnership_no_show.yaml` (the deal never closes), `corridor_shocks.yaml`,
 #   `export_ban_2025_artisanal_digging.yaml` (the ban with diggers who keep digging, as the

@@ -46,7 +46,9 @@ from sim.output.style import new_figure
 REPS = int(os.environ.get("SIM_NOTEBOOK_REPS", "10"))
 pd.options.display.float_format = "{:,.2f}".format  # no scientific notation in tables
 
-ROOT = Path.cwd().resolve()
+# Run as a script, the file says where the repository is, whatever the working folder;
+# Jupyter has no __file__, so there the search starts from the notebook's folder.
+ROOT = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd().resolve()
 while not (ROOT / "scenarios").is_dir() and ROOT != ROOT.parent:
     ROOT = ROOT.parent
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
