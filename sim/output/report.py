@@ -26,7 +26,7 @@ import html
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -73,6 +73,7 @@ from sim.output.tables import (
     difference_cells,
     format_number,
     has_refined,
+    kpi_title,
     measured_kpis,
     money_note,
     more_note,
@@ -304,6 +305,22 @@ def deal_paragraph(res: Results, where: str = "") -> str:
     """A warning naming the offtake deals of ``res`` that failed and in how many
     replications (:func:`sim.output.tables.deal_note`; "" if none did)."""
     return _paragraph(deal_note(res, f" in {where}" if where else ""), "warn")
+
+
+DEAL_LIST_NOTE = ("A change through a deal's channel depends on whether the deal closed: "
+                  "where it failed in some replications, the change varies with that and "
+                  "its interval can include zero; where it failed in all, there is none. "
+                  "Either way it can be missing from the list above (compare.csv has every "
+                  "KPI by channel)")
+"""What a failed deal means for the key list, said beside it (review 203: the partnership's
+US-partnered exports were left off the list, and why was said only far below it)."""
+
+
+def deal_list_paragraph(res: Results, where: str = "") -> str:
+    """:func:`deal_paragraph` with :data:`DEAL_LIST_NOTE`, for beside the key list ("" if
+    no deal failed)."""
+    note = deal_note(res, f" in {where}" if where else "")
+    return _paragraph(f"{note}. {DEAL_LIST_NOTE}" if note else "", "warn")
 
 
 def _cap_paragraph(capped: dict[str, float], where: str = "",
@@ -595,6 +612,74 @@ def metric_definitions(frame: pd.DataFrame) -> str:
             f'<dl class="muted definitions">{items}</dl></details>')
 
 
+PLACE_WORDS = ((("route:",), "route:<id> is a route (what it delivered, and its lead times)"),
+               (SHOCK_SITES, "event:<id>, regime:<id> and incident:<id> are the shocks that "
+                             "took the armed groups' rent"),
+               (("country:",), "country:<ISO3> is a refining country"))
+"""What the site names that are no places mean, by their prefixes."""
+
+SHORT_ASIDE = 70
+"""An aside (in brackets) at least this long is left out of a KPI's short definition."""
+
+
+def short_definition(text: str) -> str:
+    """The first clause of a KPI's definition (:func:`sim.metrics.kpis.kpi_definitions`):
+    up to the first colon, semicolon or full stop outside brackets, without the asides in
+    brackets of :data:`SHORT_ASIDE` characters or more (mined_t's runs to 200)."""
+    out, aside, depth = [], [], 0
+    for i, ch in enumerate(text):
+        if depth == 0 and ch in ":;." and text[i + 1:i + 2] in (" ", ""):
+            break
+        if ch == "(":
+            depth += 1
+        if depth:
+            aside.append(ch)
+        else:
+            out.append(ch)
+        if ch == ")" and depth:
+            depth -= 1
+            if not depth:
+                if len(aside) < SHORT_ASIDE:
+                    out += aside
+                aside = []
+    # an aside never closed is left out; a space before the aside left out stays behind
+    return re.sub(r"\s+([,)])", r"\1", " ".join("".join(out).split()))
+
+
+def terms_used(items: str) -> str:
+    """The KPIs and kinds of site name that the key list's ``items`` (HTML) use, each with
+    its short definition (:func:`short_definition`, from the definitions the KPI tables'
+    notes quote), as a paragraph and a list; "" if none. Review 203: state_time_share and
+    the "HHI" of control_hhi were defined nowhere in the report, and peak_held_t some 750
+    lines below the list."""
+    from sim.metrics.kpis import kpi_definitions
+
+    words = kpi_definitions()
+    text = html.unescape(re.sub(r"<[^>]+>", " ", items))
+    found = {m: hit.start() for m in words
+             if (hit := re.search(rf"(?<![\w:]){re.escape(m)}(?!\w)", text))}
+    used = sorted(found, key=found.__getitem__)
+    if not used:
+        return ""
+    # KPIs defined together (consumed_t and shortfall_t) are named together, as in the
+    # tables' notes: the words begin with the first one's
+    texts = dict.fromkeys(words[m] for m in used)
+    rows = []
+    for full in texts:
+        names = [k for k, v in words.items() if v == full]
+        short = short_definition(full)
+        if any(n.endswith("_hhi") for n in names):
+            short = short.replace("Herfindahl-Hirschman index",
+                                  "Herfindahl-Hirschman index (HHI)", 1)
+        rows.append(f"<dt>{_e(', '.join(names))}</dt><dd>{_e(short)}</dd>")
+    places = [w for prefixes, w in PLACE_WORDS
+              if any(re.search(rf"(?<![\w:]){re.escape(p)}", text) for p in prefixes)]
+    said = f"<p class=\"muted\">{_e('; '.join(places))}.</p>" if places else ""
+    return ('<p class="muted">Terms used in the list above, in short (tonnes are of '
+            "contained metal):</p>"
+            f'<dl class="muted definitions">{"".join(rows)}</dl>{said}')
+
+
 def site_definitions(frame: pd.DataFrame, quiet: bool = True) -> str:
     """What the queue and handling KPIs of ``frame`` (:func:`site_frame`) measure, as
     :mod:`sim.metrics.kpis` defines them ("" if none is shown): a wait is in a line only,
@@ -612,14 +697,8 @@ def site_definitions(frame: pd.DataFrame, quiet: bool = True) -> str:
     # what the site names that are not places are, and what the table leaves out (review
     # 121: "armed_group_rent_usd at event:goma_falls" was explained nowhere a reader looks)
     sites = set(frame["site"].astype(str)) if "site" in frame else set()
-    names = []
-    if any(s.startswith("route:") for s in sites):
-        names.append("route:<id> is a route (what it delivered, and its lead times)")
-    if any(s.startswith(SHOCK_SITES) for s in sites):
-        names.append("event:<id>, regime:<id> and incident:<id> are the shocks that took the "
-                     "armed groups' rent")
-    if any(s.startswith("country:") for s in sites):
-        names.append("country:<ISO3> is a refining country")
+    names = [words for prefixes, words in PLACE_WORDS
+             if any(s.startswith(prefixes) for s in sites)]
     said = f"<p class=\"muted\">{_e('; '.join(names))}.</p>" if names else ""
     left = (f"<p class=\"muted\">Rows of 0 of {_e(', '.join(QUIET_ZEROS))} are left out of "
             "the table by site.</p>" if quiet else "")
@@ -1442,7 +1521,17 @@ DIFFERENCE_NOTE = (
 """Which way the differences table's differences are taken, as the terminal says."""
 
 
-def extends_report_notes(named: Sequence[tuple[str, Results]]) -> list[str]:
+def ran_labels(info: Mapping[str, Any] | None) -> set[str]:
+    """The labels of the scenarios that the comparison of ``info`` (comparison.json, as
+    :func:`comparison_record` reads it) ran from their files, rather than read from results
+    folders: ``sim compare`` can run those again with other ``--set`` values."""
+    entries = (info or {}).get("scenarios") or []
+    return {str(e["label"]) for e in entries
+            if isinstance(e, Mapping) and e.get("ran") is True and e.get("label")}
+
+
+def extends_report_notes(named: Sequence[tuple[str, Results]],
+                         ran: Collection[str] = ()) -> list[str]:
     """sim compare's notes that depend on this report's reference (which --reference may
     have changed): for each run whose scenario extends files the reference's does not (its
     differences hold those files' changes), from the files each run's manifest records,
@@ -1450,7 +1539,9 @@ def extends_report_notes(named: Sequence[tuple[str, Results]]) -> list[str]:
     state_time_share differences compare periods too; review 133: left out of the report,
     where six such differences excluded zero), and for each run that starts with other
     stocks than the reference (review 182: the export ban's 80,100 t buffer, which sim
-    compare notes, was not in its report)."""
+    compare notes, was not in its report). Where every scenario is among ``ran``
+    (:func:`ran_labels`), the note on stocks ends with the ``--set`` that starts them all
+    with the same stocks, as sim compare's does (review 203)."""
     from sim.experiment.compare import (
         Arm,
         extends_notes,
@@ -1459,7 +1550,11 @@ def extends_report_notes(named: Sequence[tuple[str, Results]]) -> list[str]:
     )
 
     arms = [Arm(name, name, res.scenario, res.seed, fixed=res) for name, res in named]
-    return extends_notes(arms) + initial_stock_notes(arms) + regime_window_notes(arms)
+    # a scenario the comparison ran from its file runs again with a --set; one read from a
+    # results folder does not, and the note then gives no --set
+    rerun = [Arm(a.label, a.source, a.scenario, a.seed, fixed=None if a.label in ran else
+                 a.fixed) for a in arms]
+    return extends_notes(arms) + initial_stock_notes(rerun) + regime_window_notes(arms)
 
 
 def compared_scenario_notes(named: Sequence[tuple[str, Results]]) -> list[str]:
@@ -1489,7 +1584,8 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
                         extra: pd.DataFrame | None = None,
                         reference_note: str | None = None,
                         notes: Sequence[str] = (),
-                        kpis: Sequence[tuple[str, str, str, str]] = ()) -> str:
+                        kpis: Sequence[tuple[str, str, str, str]] = (),
+                        ran: Collection[str] = ()) -> str:
     """The HTML report of a comparison; ``named[0]`` is the reference. ``reference_note``
     says why it is (default: it was given first); ``notes`` are shown before the
     comparison. ``kpis`` (commodity, channel, site, metric) are the KPIs the comparison's
@@ -1497,7 +1593,8 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
     key KPIs and the forest plot show them besides the headline ones. Among the key KPIs
     are also the site and lane rows whose difference excludes zero (at most
     :data:`sim.output.tables.SITE_LIMIT` per scenario, in the order
-    :data:`sim.output.tables.SITE_ORDER` says)."""
+    :data:`sim.output.tables.SITE_ORDER` says). ``ran``: the labels of the scenarios the
+    comparison ran from their files (:func:`ran_labels`)."""
     from sim.output.figures import (
         COMPARE_METRICS,
         compare_figures,
@@ -1574,7 +1671,8 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
     # what sim compare said of the scenarios it ran, as it wrote them in compare.md
     body.append(_notes_html(compared_scenario_notes(named)))
     # these begin with a scenario's label, which an upper-cased first letter would change
-    body += [f'<p class="warn">{_e(note)}.</p>' for note in extends_report_notes(named)]
+    body += [f'<p class="warn">{_e(note)}.</p>'
+             for note in extends_report_notes(named, ran)]
     why = reference_note or "it was given first"
     body += ['<section id="run"><h2>Scenarios</h2>'
              f"<p>Each scenario is compared with <strong>{_e(ref_name)}</strong>, the "
@@ -1586,19 +1684,24 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
              "<th>overrides</th></tr>"
              "</thead>"
              f"<tbody>{rows}</tbody></table>{_questions(named)}</section>",
-             '<section id="kpis"><h2>Key KPIs whose difference\'s 95% interval '
-             "excludes zero</h2>",
+             '<section id="kpis"><h2>Differences from the reference</h2>',
+             # review 203: this heading stood over the full table too, whose intervals
+             # include zero, and over "not ranked" alone where no scenario was ranked
+             "<h3>Key KPIs whose difference's 95% interval excludes zero</h3>"
+             if any(name not in unranked for name, _res in named[1:])
+             else "<h3>Key KPIs: not ranked</h3>",
              _difference_words(diffs, unranked, compare_csv=extra is not None,
                                csv_reference=csv_ref, sites=sites, named=bool(kpis),
                                money=_money_priced(named), timing=_timings(named),
                                price_timing=_timings(named, prices=True)),
+             # review 203: read after the table, a failed deal did not explain the list
+             *[deal_list_paragraph(res, name) for name, res in named],
              "<h3>Differences from the reference with 95% confidence intervals</h3>",
              DIFFERENCE_NOTE,
              table(dtab, NUMERIC, cls="kpi differences"),
              metric_definitions(dtab),
              *_price_notes(capped, no_price, counts),
              *[money_paragraph(res.summary(), res, name) for name, res in named],
-             *[deal_paragraph(res, name) for name, res in named],
              _control_section(named, unranked),
              _queue_section(named, unranked),
              "<details><summary>Headline KPIs of every scenario</summary>",
@@ -1615,7 +1718,11 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
         shown = _as_percent(_clip_by_scenario(extra, named, counts)
                             if {"metric", "unit", "ci_low", "ci_high"} <= set(extra.columns)
                             else extra,
-                            {"rel_change": "+.1%", "share_positive": ".0%"})
+                            {"share_positive": ".0%"})
+        if "rel_change" in shown:
+            # as the differences table and sim compare write it (no decimals from 1,000%)
+            shown["rel_change"] = [change_text(float(v), None, None) for v in
+                                   shown["rel_change"]]
         body += [f"<details><summary>compare.csv{_e(against)}</summary>",
                  table(shown, [c for c in shown.columns
                                if pd.api.types.is_numeric_dtype(shown[c])],
@@ -1839,8 +1946,10 @@ def _site_items(named: Sequence[tuple[str, Results]], unranked: Sequence[str],
                                  regimes_over_other_periods(
                                      named[0][1].scenario, named[labels.index(label)][1].scenario))
 
+        scenarios = [named[labels.index(label)][1].scenario, named[0][1].scenario]
         for r in found.head(SITE_LIMIT).itertuples():
-            out.append((label, _difference_item(label, r.commodity, r.title, r.diff, r.unit,
+            title = kpi_title(r.metric, r.channel, place_name(str(r.site), scenarios))
+            out.append((label, _difference_item(label, r.commodity, title, r.diff, r.unit,
                                                 r.rel_change, r.diff_ci_low, r.diff_ci_high,
                                                 new=bool(r.new))))
         more = more_note(len(found) - SITE_LIMIT, "compare.csv (sim compare writes it)")
@@ -1850,6 +1959,18 @@ def _site_items(named: Sequence[tuple[str, Results]], unranked: Sequence[str],
         if left:
             out.append((label, f"<li>{_e(label)}: {_e(left)}</li>"))
     return out
+
+
+def place_name(site: str, scenarios: Sequence[Any]) -> str:
+    """``site`` by the name the first of ``scenarios`` that has it gives it, else its id
+    (routes, lanes, regime states have none): the key list's shortfall by market named
+    markets so, and its site rows by id (review 203: "Rest of world (EU, India, ...)" and
+    "market_row" in one list)."""
+    for sc in scenarios:
+        found = getattr(sc, "sites", {}).get(site)
+        if found is not None and getattr(found, "name", None):
+            return str(found.name)
+    return site
 
 
 FROM_LITTLE = 10.0
@@ -2019,9 +2140,14 @@ def _by_market(ref: Results, res: Results, commodity: str) -> str:
 
 
 def _days(mean: float) -> str:
-    """A mean number of days: whole where it is whole, else to a tenth (18.5 was rounded
-    half to even, to 18)."""
-    return f"{mean:,.0f}" if float(mean).is_integer() else f"{mean:,.1f}"
+    """A mean number of days, whole, as the tables give a mean of 100 days or more
+    (review 203: "478.6 days" over 5 replications whose interval spans 33); half a day
+    rounds up (18.5 was rounded half to even, to 18). Below 1 day, to a tenth: "0" read
+    as never short."""
+    mean = float(mean)
+    if 0 < abs(mean) < 0.95:
+        return f"{mean:.1f}"
+    return f"{math.floor(mean + 0.5):,d}"
 
 
 def _timings(named: Sequence[tuple[str, Results]], prices: bool = False
@@ -2152,7 +2278,7 @@ def _difference_words(diffs: pd.DataFrame, unranked: Sequence[str] = (),
             "The reverse holds too: a KPI left off this list may still have changed, with an "
             "interval too wide to tell at this many replications (the table below gives "
             "them all; more replications narrow them).</p>"
-            "<ul>" + "".join(items) + "</ul>")
+            "<ul>" + "".join(items) + "</ul>" + terms_used("".join(items)))
 
 
 # ================================================================================ entry
@@ -2194,7 +2320,8 @@ def write_report(folder: str | Path, out: str | Path | None = None,
         if len(members.runs) < 2:
             raise _too_few_runs(folder, members)
         # checked before the runs are loaded: damaged, it stops the report
-        extra = _compare_csv(folder, comparison_record(folder))
+        info = comparison_record(folder)
+        extra = _compare_csv(folder, info)
         named = [(name, load_results(path)) for name, path in members.runs]
         notes += _damaged_tables_notes([path for _name, path in members.runs],
                                        [res for _name, res in named])
@@ -2214,11 +2341,12 @@ def write_report(folder: str | Path, out: str | Path | None = None,
                          "excludes zero")
         notes += [f"note: {note}" for note in [*series_notes(named), *pairing_notes(named),
                                                *compared_scenario_notes(named),
-                                               *extends_report_notes(named)]]
+                                               *extends_report_notes(named,
+                                                                     ran_labels(info))]]
         notes.append(f"reference: {ref}, because {reference_note}")
         notes += page_notes
         text = compare_report_html(named, extra, f"{members.reason}{choose}", page_notes,
-                                   kpis=_named_kpis(folder))
+                                   kpis=_named_kpis(folder), ran=ran_labels(info))
     try:
         atomic_write_text(target, text)
     except OSError as exc:

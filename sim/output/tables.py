@@ -691,6 +691,11 @@ NEW = "new"
 change from nothing, which no percentage measures."""
 
 
+WHOLE_PERCENT = 10.0
+"""A relative change (a fraction) at least this large (1,000%) is written without
+decimals."""
+
+
 def change_text(rel: float | None, ref_mean: float | None, diff: float | None,
                 low: float | None = None, high: float | None = None) -> str:
     """A relative change (a fraction) as text (``+12.5%``): :data:`NEW` where there is
@@ -700,7 +705,9 @@ def change_text(rel: float | None, ref_mean: float | None, diff: float | None,
     interval that excludes 0 (one that includes it, or NaN bounds, read ``-``), since a
     flow that may well be 0 in the scenario too is no change from nothing."""
     if rel is not None and rel == rel:
-        return f"{rel:+.1%}"
+        # "+130948.6%" over a few replications claimed a precision they do not give
+        # (review 203): from 1,000% on, whole percentages, as the report's key list has them
+        return f"{rel:+,.0%}" if abs(rel) >= WHOLE_PERCENT else f"{rel:+.1%}"
     if (ref_mean is not None and ref_mean == 0 and diff is not None and diff == diff
             and diff != 0
             and (low is None and high is None or _excludes_zero(diff, low, high))):

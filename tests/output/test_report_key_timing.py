@@ -31,7 +31,7 @@ def test_the_shortfall_says_its_days_and_its_first_day_as_a_date() -> None:
     res = FakeResults({"shortfall_days": [30, 40, 0],
                        "time_to_shortfall_days": [40, 50, 100]})
     assert shortfall_timing(ref, res, "cobalt") == (
-        "short on 23.3 days on average (reference 0.7); first day below 95% of demand met: "
+        "short on 23 days on average (reference 0.7); first day below 95% of demand met: "
         "2025-02-15 (median of the 2 of 3 replications with one); reference: none in its "
         "3 replications")
 

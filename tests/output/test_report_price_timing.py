@@ -56,7 +56,7 @@ def test_the_price_timing_gives_days_above_and_the_first_period_above() -> None:
     res = FakeResults({"days_price_above_baseline": [60, 91]},
                       [[1.0, 1.02, 1.3, 2.0], [1.0, 1.06, 1.5, 2.0]])
     assert price_timing(ref, res, "cobalt") == (
-        "price index above 1.05 on 75.5 days on average (reference 1); first series period "
+        "price index above 1.05 on 76 days on average (reference 1); first series period "
         "with a mean above 1.05: from 2025-01-31 (median of the 2 of 2 replications with "
         "one); reference: none in its 2 replications")
     one = FakeResults({"days_price_above_baseline": [5]}, [[1.0, 1.0, 1.2]])

@@ -249,10 +249,12 @@ def test_the_differences_and_compare_csv_read_as_sim_compare_prints_them(
         return head, body
 
     head, body = rows("kpi differences")
+    # from 1,000% on, whole percentages (review 203)
+    change_re = r"[+-]\d+\.\d%|[+-]\d{1,3}(,\d{3})+%|-"
     assert {"change", "share diff&gt;0", "pairs", "paired"} <= set(head)
     at = {c: head.index(c) for c in ("change", "share diff&gt;0", "pairs", "paired")}
     for r in body:
-        assert re.fullmatch(r"[+-]\d+\.\d%|-", r[at["change"]])
+        assert re.fullmatch(change_re, r[at["change"]])
         assert re.fullmatch(r"\d+%|-", r[at["share diff&gt;0"]])
         assert re.fullmatch(r"\d+", r[at["pairs"]])
         assert r[at["paired"]] in ("yes", "no")
@@ -263,7 +265,7 @@ def test_the_differences_and_compare_csv_read_as_sim_compare_prints_them(
     for r in closure:
         assert re.fullmatch(r"\d+", r[at["n"]])
         assert re.fullmatch(r"\d+|-", r[at["diff_n"]])
-        assert re.fullmatch(r"[+-]\d+\.\d%|-", r[at["rel_change"]])
+        assert re.fullmatch(change_re, r[at["rel_change"]])
         assert re.fullmatch(r"\d+%|-", r[at["share_positive"]])
 
 
