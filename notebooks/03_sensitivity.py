@@ -38,6 +38,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.patches import Patch
 
 import sim
 from sim.experiment.stats import t_interval
@@ -214,7 +215,9 @@ print(f"Still short on {last_day:%d %B %Y}, so their shortfall is cut off there:
 # over the run) when the parameter is at its low value (blue, upper bar) and at its high
 # value (red, lower bar), against the base case; each bar's whisker is the 95% confidence
 # interval of its paired difference. Parameters are ordered by the swing between the two,
-# the widest on top; under each name are its low, base-case and high values.
+# the widest on top; under each name are its low, base-case and high values. A hatched bar
+# is one whose runs were not all back to 95% of demand met on the last day (the list
+# above): its shortfall is counted only to then.
 
 # %%
 order = (table.drop_duplicates("parameter").sort_values("swing (t)")["parameter"].tolist())
@@ -225,7 +228,10 @@ for y, label in enumerate(order):
     # each level on its own half of the row, with its own whisker
     for level, color, dy in (("low", "#2e6fb5", 0.2), ("high", "#c0392b", -0.2)):
         r = part.loc[level]
+        # the text under the table names the cut-off runs; a reader of the figure alone
+        # would take their bars for whole shortfalls
         ax.barh(y + dy, r["shortfall change (t)"], height=0.4, color=color, alpha=0.7,
+                hatch="///" if r["recovered"] < 1 else None, edgecolor="white",
                 label=f"parameter at its {level} value" if y == 0 else None)
         if not np.isnan(r["ci_low"]):
             ax.plot([r["ci_low"], r["ci_high"]], [y + dy, y + dy], color="black", lw=1,
@@ -241,8 +247,11 @@ ax.set_ylabel("parameter (low / base case / high value)")
 ax.grid(False, axis="y")
 ax.set_title(f"What drives the cobalt shortfall (base case {mean:,.0f} t; {REPS} replications)")
 handles, labels = ax.get_legend_handles_labels()  # the whisker's entry last
+if (table["recovered"] < 1).any():
+    handles.append(Patch(facecolor="white", edgecolor="grey", hatch="///"))
+    labels.append("runs still short on the last day: counted to then")
 entries = sorted(zip(handles, labels, strict=True), key=lambda e: e[1].startswith("95%"))
-fig.legend(*zip(*entries, strict=True), loc="outside lower center", ncols=3)  # below the panel
+fig.legend(*zip(*entries, strict=True), loc="outside lower center", ncols=2)  # below the panel
 fig
 
 # %% [markdown]

@@ -74,3 +74,34 @@ def test_root_found_from_the_file_when_run_elsewhere(source: Path, tmp_path: Pat
     namespace = {"__name__": "__main__"}
     exec(code, namespace)
     assert namespace["ROOT"] == REPO
+
+
+def test_03_tornado_marks_the_bars_whose_shortfall_is_cut_off() -> None:
+    """Only the text under the table said which runs were still short on 31 December: the
+    figure drew their bars like the rest."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import numpy as np
+    import pandas as pd
+    from matplotlib.patches import Patch
+
+    from sim.output.style import new_figure
+
+    text = (NOTEBOOKS / "03_sensitivity.py").read_text(encoding="utf-8")
+    cell = next(c for c in text.split("\n# %%") if "fig = new_figure(" in c)
+    table = pd.DataFrame([
+        {"parameter": "p", "level": "low", "value": 1.0, "shortfall change (t)": -500.0,
+         "ci_low": -600.0, "ci_high": -400.0, "recovered": 1.0, "swing (t)": 1500.0},
+        {"parameter": "p", "level": "high", "value": 3.0, "shortfall change (t)": 1000.0,
+         "ci_low": 900.0, "ci_high": 1100.0, "recovered": 0.5, "swing (t)": 1500.0}])
+    namespace = {"table": table, "PARAMETERS": {"p": (None, 1.0, 3.0)},
+                 "BASE_VALUES": {"p": 2.0}, "mean": 5000.0, "REPS": 2, "np": np, "pd": pd,
+                 "Patch": Patch, "new_figure": new_figure}
+    exec(cell, namespace)
+    fig = namespace["fig"]
+    ax = fig.axes[0]
+    hatched = [p.get_width() for p in ax.patches if p.get_hatch()]
+    assert hatched == [1000.0]  # the high value's bar, whose runs were cut off
+    labels = [t.get_text() for legend in fig.legends for t in legend.get_texts()]
+    assert any("still short on the last day" in label for label in labels)
