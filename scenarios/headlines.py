@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 import sim
-from sim.output.tables import PRICE_PEAK, at_cap, clip_intervals, price_caps
+from sim.output.tables import PRICE_PEAK, at_cap, change_text, clip_intervals, price_caps
 
 HERE = Path(__file__).resolve().parent
 
@@ -203,7 +203,8 @@ def headline_table(table: pd.DataFrame, rows: list[Row], name: str, reference: s
         scen_cell = _ci(scen['mean'] * s, scen.ci_low * s, scen.ci_high * s, row.unit)
         diff_cell = _ci(scen['diff'] * s, scen.diff_ci_low * s, scen.diff_ci_high * s,
                         row.unit)
-        change = 'n/a' if not math.isfinite(rel) else f'{rel:+.1%}'
+        # as the tables of sim compare write it: whole percentages from 1,000% on
+        change = 'n/a' if not math.isfinite(rel) else change_text(rel, None, None)
         label = row.label
         at = [lab for lab, r in ((reference, base), (name, scen))
               if _capped(row, float(r['mean']), caps)]
@@ -216,7 +217,7 @@ def headline_table(table: pd.DataFrame, rows: list[Row], name: str, reference: s
                 scen_cell = _num(scen['mean'] * s, row.unit)
                 diff_cell = _num(scen['diff'] * s, row.unit)
                 if reference not in at and math.isfinite(rel):
-                    change = f"at least {rel:+.1%}"
+                    change = f"at least {change_text(rel, None, None)}"
         lines.append(f"| {label} | {row.unit} | {base_cell} | {scen_cell} | {diff_cell} "
                      f"| {change} |")
     return "\n".join(lines)
