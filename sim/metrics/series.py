@@ -33,6 +33,10 @@ exported_t         channel, or ``refined``    left the exporting country (``refi
                                               series only scenarios with one have)
 delivered_t        destination country        reached a first refiner, market or stockpile
 market_arrivals_t  destination country        reached a market (direct or from refiners)
+refined_t          refiner country            refined (metal recovered) by the network's
+                                              refiner sites in that country: a series per
+                                              commodity and country of the refiners that
+                                              refine it (none without refiners)
 demand_t           market                     demand
 consumed_t         market                     consumption
 shortfall_t        market                     demand not met
@@ -47,6 +51,11 @@ waiting_t          lane (``series_lanes``)    waiting to set off on that lane at
                                               end: in its loading queue, loading, or held
                                               back at its entrance by a closure
 =================  =========================  ==============================================
+
+``refined_t`` is recorded at each day's end (when refiners refine) from the refiners'
+cumulative counters, from the start of the measured period: summed over the periods, a
+country's series is the sum of the ``refined_t`` KPI rows of its refiner sites, and its
+share of the commodity's series over a window is that window's ``refined_share``.
 
 ``held_t`` and ``held_trucks`` exist only for the sites a scenario names in
 ``series_sites``, and ``waiting_t`` for the lanes it names in ``series_lanes`` (none by
@@ -64,6 +73,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.scenario.schema import MONTH, SITE_KINDS, Scenario
+from sim.scenario.schema import Refiner as RefinerSpec
 
 if TYPE_CHECKING:
     from sim.world.world import World
@@ -104,8 +114,8 @@ def passed_t(world: World) -> np.ndarray:
             + np.abs(led.opening_site).sum(axis=0))
 
 
-FLOW_METRICS = ("mined_t", "exported_t", "delivered_t", "market_arrivals_t", "demand_t",
-                "consumed_t", "shortfall_t")
+FLOW_METRICS = ("mined_t", "exported_t", "delivered_t", "market_arrivals_t", "refined_t",
+                "demand_t", "consumed_t", "shortfall_t")
 
 
 @dataclass(frozen=True)
@@ -169,6 +179,13 @@ def destination_countries(sc: Scenario) -> list[str]:
                    if site.kind in ("refiner", "market", "stockpile")})
 
 
+def refiner_countries(sc: Scenario, commodity: str) -> list[str]:
+    """Countries of the refiners that refine ``commodity`` (have a capacity for it),
+    sorted: the keys of its ``refined_t`` series, as of its ``refined_share`` KPI rows."""
+    return sorted({sc.country_of(s) for s, site in sc.sites.items()
+                   if isinstance(site, RefinerSpec) and commodity in site.capacity_t_per_year})
+
+
 def catalogue(sc: Scenario) -> SeriesCatalogue:
     """The series ``sc`` produces."""
     keys: list[SeriesKey] = []
@@ -186,6 +203,7 @@ def catalogue(sc: Scenario) -> SeriesCatalogue:
             keys.append((com, "exported_t", REFINED, "t"))
         keys += [(com, "delivered_t", c, "t") for c in countries]
         keys += [(com, "market_arrivals_t", c, "t") for c in market_countries]
+        keys += [(com, "refined_t", c, "t") for c in refiner_countries(sc, com)]
         keys += [(com, "demand_t", m, "t") for m in markets
                  if com in sc.sites[m].demand_t_per_year]
         keys += [(com, "consumed_t", m, "t") for m in markets
@@ -265,6 +283,7 @@ def aggregate(world: World, cat: SeriesCatalogue) -> np.ndarray:
         "exported_t": _periods(rec.exported, p, n, "sum", d),
         "delivered_t": _periods(rec.delivered, p, n, "sum", d),
         "market_arrivals_t": _periods(rec.arrivals, p, n, "sum", d),
+        "refined_t": _periods(rec.refined, p, n, "sum", d),
         "demand_t": _periods(rec.demand, p, n, "sum", d),
         "consumed_t": _periods(rec.consumed, p, n, "sum", d),
         "shortfall_t": _periods(rec.shortfall, p, n, "sum", d),
@@ -306,7 +325,7 @@ def aggregate(world: World, cat: SeriesCatalogue) -> np.ndarray:
             # refined metal is booked in the column after the channels'
             k = len(chan_i) if key == REFINED else chan_i[key]
             out[row] = sums[metric][:, c, k]
-        elif metric in ("delivered_t", "market_arrivals_t"):
+        elif metric in ("delivered_t", "market_arrivals_t", "refined_t"):
             out[row] = sums[metric][:, c, country_i[key]]
         elif metric in ("demand_t", "consumed_t", "shortfall_t"):
             out[row] = sums[metric][:, c, market_i[key]]

@@ -78,10 +78,11 @@ FLOW_UNIT = "t/day"
 STOCK_KINDS = ("mine", "border_post", "port", "refiner")
 FLOW_NAMES = {"mined_t": "mined", "exported_t": "exported", "delivered_t": "delivered",
               "shortfall_t": "shortfall", "consumed_t": "consumed", "demand_t": "demand",
-              "market_arrivals_t": "arrivals at markets"}
+              "market_arrivals_t": "arrivals at markets", "refined_t": "refined"}
 """Flow series as words, for titles and axis labels (:func:`flow_name`)."""
 FLOW_KEYS = {"mined_t": "channel", "exported_t": "channel",
              "delivered_t": "destination country", "market_arrivals_t": "destination country",
+             "refined_t": "refiner country",
              "demand_t": "market", "consumed_t": "market", "shortfall_t": "market"}
 """What each flow series is split by (its ``key`` in the series tables): the layers of its
 panel in :func:`flows_figure`."""
@@ -548,7 +549,8 @@ def flows_figure(res: Results, commodity: str | None = None,
                  metrics: Sequence[str] = ("mined_t", "exported_t")) -> Figure:
     """Flows over time, stacked by what each series is split by (:data:`FLOW_KEYS`:
     channel for mined and exported, destination country for delivered and arrivals at
-    markets, market for demand, consumption and shortfall), one row per commodity and one
+    markets, refiner country for refined, market for demand, consumption and shortfall),
+    one row per commodity and one
     column per metric (mined and exported by default): the mean over replications, in
     t/day. Exports of refiners in the exporting country are a layer of their own,
     ``refined``.
@@ -606,7 +608,8 @@ def flows_figure(res: Results, commodity: str | None = None,
                 shown.update(names)
             elif not rows:
                 # "no flow" would read as nothing mined or delivered: there is no series
-                why = ("\n(no market demands it)" if FLOW_KEYS[metric] == "market" else "")
+                why = ("\n(no market demands it)" if FLOW_KEYS[metric] == "market"
+                       else "\n(no refiner refines it)" if metric == "refined_t" else "")
                 _empty(ax, f"no {flow_name(metric)} series for {com}{why}")
             else:
                 _empty(ax, "no flow")

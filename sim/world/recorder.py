@@ -17,7 +17,8 @@ class Recorder:
 
     Shapes: ``mined``, ``exported`` and ``exported_payable`` (tonnes exported x the payable
     share of their form) [day, commodity, channel + 1] (the last channel column is refined
-    metal); ``delivered`` and ``arrivals`` [day, commodity, country];
+    metal); ``delivered`` and ``arrivals`` [day, commodity, country]; ``refined`` [day,
+    commodity, country] (metal the refiners of each country recovered that day);
     ``demand``, ``consumed`` and ``shortfall`` [day, commodity, market]; ``price`` [day,
     commodity]; ``stock`` [day, commodity, site kind]; ``in_transit`` [day, commodity];
     ``site_held`` [day, named site, commodity] and ``held_trucks`` [day, named border
@@ -36,6 +37,9 @@ class Recorder:
         self.exported_payable = np.zeros((d, c, n_channels + 1))
         self.delivered = np.zeros((d, c, n_countries))
         self.arrivals = np.zeros((d, c, n_countries))
+        self.refined = np.zeros((d, c, n_countries))
+        """Tonnes refined (recovered metal) by the refiners of each destination country,
+        recorded at each day's end from the refiners' cumulative counters."""
         self.demand_flat = np.zeros((d, n_markets * c))
         """Demand by day and [market x commodity] slot, as the daily step writes it."""
         self.consumed_flat = np.zeros((d, n_markets * c))

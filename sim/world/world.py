@@ -164,6 +164,14 @@ class World:
         self._build_lanes()
         self._build_refiner_sales()
         self._build_mines()
+        self._refiner_country = np.zeros((len(self.refiners), len(dest_countries)))
+        """[refiner, destination country]: 1 where the refiner is in that country (sums
+        the refiners' metal into the recorder's ``refined`` by country)."""
+        for i, ref in enumerate(self.refiners):
+            self._refiner_country[i, self.country_index[ref.country]] = 1.0
+        self._refined_seen = np.zeros((len(self.refiners), n_c))
+        """Each refiner's cumulative ``refined`` when last recorded (at the start of the
+        measured period, then at each of its days' ends), [refiner, commodity]."""
 
         self.ledger.open(self.physical_site_held(), self.physical_lane_held())
         self._held_flat = np.zeros(len(self.sites) * n_c)
@@ -501,6 +509,8 @@ class World:
             ref.refine(1.0)
             if ref.dispatch_due():
                 due.append(ref)
+        if day >= 0 and self.refiners:
+            self._record_refined(day)
         controls = [ctl for ctl in self.export_controls if ctl.active]
         if controls and due:
             ship_under_controls(due, self.refiners, controls, self.env.now)
@@ -513,6 +523,15 @@ class World:
         if day >= 0:
             rec.price[day] = self._price
             self._snapshot(day)
+
+    def _record_refined(self, day: int) -> None:
+        """Book the metal refined today, by commodity and refiner country: the refiners'
+        cumulative counters less what was last recorded (a few small arrays a day; nothing
+        per lot, no random draw)."""
+        now = np.array([ref.refined for ref in self.refiners])
+        np.dot((now - self._refined_seen).T, self._refiner_country,
+               out=self.recorder.refined[day])
+        self._refined_seen = now
 
     def _markets_and_prices(self, day: int, arrivals_today: np.ndarray | None) -> None:
         """Every market receives its other supply and consumes up to its demand from stock;
@@ -678,6 +697,8 @@ class World:
             "site_held": self.physical_site_held(),
             "in_transit": self.in_transit_by_channel(),
         }
+        # the refined_t series counts from here, as the refined_t KPI does
+        self._refined_seen = self._mark["refined"].copy()
         for site in self.sites:
             site.reset_stats()
         for lane in self.lanes:
