@@ -1769,6 +1769,15 @@ def load_results(path: str | Path) -> Results:
         raise FolderError(f"{folder} is not a finished results folder (no manifest.json)")
     try:
         res = _load_results(folder)
+    except _OtherVersion as exc:
+        # not damage: another version's series catalogue (review 204: refined_t added
+        # rows). --resume refuses such replications too, so the hint is not --resume
+        code = _manifest_code(folder)
+        raise FolderError(
+            f"{folder} was written by another version of sim, whose series differ: {exc}",
+            hint=(f"load it with the version that wrote it{code}; "
+                  + force_hint(folder, "its saved replications are another version's"))
+        ) from None
     except _Damaged as exc:
         why = resume_refusal(folder)
         if why:
@@ -1797,6 +1806,17 @@ def load_results(path: str | Path) -> Results:
     return res
 
 
+def _manifest_code(folder: Path) -> str:
+    """`` (<code>)``: the code manifest.json says wrote ``folder``, or "" if unknown."""
+    try:
+        code = json.loads((folder / "manifest.json").read_text(encoding="utf-8")).get("code")
+    except (OSError, ValueError, AttributeError):
+        return ""
+    if isinstance(code, list) and code and all(isinstance(c, str) for c in code):
+        return f" ({'; '.join(code)})"
+    return ""
+
+
 def _comparison_of(folder: Path) -> bool:
     """Whether ``folder``'s run.json says a comparison ran it (one of its scenarios)."""
     try:
@@ -1808,6 +1828,12 @@ def _comparison_of(folder: Path) -> bool:
 
 class _Damaged(Exception):
     """What is wrong with a results folder being read (the message names the file)."""
+
+
+class _OtherVersion(_Damaged):
+    """A saved replication, as written (its hash is the manifest's), whose series have
+    another shape than the scenario in manifest.json gives this version: written by a
+    version of sim with another series catalogue (one before ``refined_t``, say)."""
 
 
 def _json_file(folder: Path, name: str, listed: dict[str, Any]) -> Any:
@@ -1902,8 +1928,8 @@ def _load_results(folder: Path) -> Results:
             raise _Damaged(f"{name} holds {kpi_values.size} KPI values for the "
                            f"{len(labels)} labels of replications/index.json")
         if cube.shape != shape:
-            raise _Damaged(f"{name} holds series of shape {cube.shape}, not {shape} as the "
-                           "scenario in manifest.json gives")
+            raise _OtherVersion(f"{name} holds series of shape {cube.shape}, not {shape} as "
+                                "the scenario in manifest.json gives this version of sim")
         values.append(kpi_values)
         cubes.append(cube)
         try:
