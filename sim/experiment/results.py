@@ -562,7 +562,8 @@ class ResultsPlot:
     def flows(self, commodity: str | None = None,
               metrics: Sequence[str] = ("mined_t", "exported_t")) -> Figure:
         """Flows over time, stacked by channel (mined, exported), destination country
-        (delivered, market arrivals) or market (demand, consumed, shortfall), per commodity.
+        (delivered, market arrivals), refiner country (refined: ``metrics=["refined_t"]``)
+        or market (demand, consumed, shortfall), per commodity.
         ``metrics`` is a list of flow series names; see
         :func:`~sim.output.figures.flows_figure` for the errors raised."""
         from sim.output.figures import flows_figure

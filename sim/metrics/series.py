@@ -54,8 +54,10 @@ waiting_t          lane (``series_lanes``)    waiting to set off on that lane at
 
 ``refined_t`` is recorded at each day's end (when refiners refine) from the refiners'
 cumulative counters, from the start of the measured period: summed over the periods, a
-country's series is the sum of the ``refined_t`` KPI rows of its refiner sites, and its
-share of the commodity's series over a window is that window's ``refined_share``.
+country's series is the sum of the ``refined_t`` KPI rows of its refiner sites (to the
+float32 precision of the stored series), and the countries' shares of those sums are the
+``refined_share`` KPI. Over a window (a ban's months) the same sums give that window's
+shares.
 
 ``held_t`` and ``held_trucks`` exist only for the sites a scenario names in
 ``series_sites``, and ``waiting_t`` for the lanes it names in ``series_lanes`` (none by

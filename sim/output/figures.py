@@ -550,10 +550,9 @@ def flows_figure(res: Results, commodity: str | None = None,
     """Flows over time, stacked by what each series is split by (:data:`FLOW_KEYS`:
     channel for mined and exported, destination country for delivered and arrivals at
     markets, refiner country for refined, market for demand, consumption and shortfall),
-    one row per commodity and one
-    column per metric (mined and exported by default): the mean over replications, in
-    t/day. Exports of refiners in the exporting country are a layer of their own,
-    ``refined``.
+    one row per commodity and one column per metric (mined and exported by default): the
+    mean over replications, in t/day. Exports of refiners in the exporting country are a
+    layer of their own, ``refined``.
 
     Raises ``TypeError`` unless ``metrics`` is a list of str (a single name included),
     ``ValueError`` for a metric that is not a flow series (with the closest one, or the
