@@ -99,6 +99,13 @@ class Arm:
     code_note: str | None = None
     """Where a resume runs the arm by other code than saved its replications, the note
     saying so, kept in its folder's manifest.json as ``sim run`` keeps its own."""
+    given: Scenario | None = None
+    """The scenario object a Python caller gave, before the comparison's overrides."""
+    changed: str | None = None
+    """Where :attr:`given` is not what the files and overrides it records give (changed
+    in Python after loading), the note saying so
+    (:func:`~sim.experiment.runner.changed_after_loading`), set once the arm's folder is
+    begun: its run.json and manifest.json then record ``changed_after_loading``."""
 
     @property
     def runs(self) -> bool:
@@ -733,7 +740,7 @@ def resolve(items: Sequence[Item], overrides: Sequence[str] = (),
                                   for_python):
                 sc = revalidated(item, overrides)
             arms.append(Arm(sc.name, f"<scenario {sc.name}>", sc, -1,
-                            known_notes=len(meta_of(item).notes)))
+                            known_notes=len(meta_of(item).notes), given=item))
             arms[-1].capacity_notes = overrides_capacity_notes(item, sc, overrides,
                                                                for_python)
         else:
@@ -1097,7 +1104,10 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
                                          **(where or {})}  # as sim run's manifest has it
                 if arm.label in resumed_with:
                     extra["resumed_with"] = resumed_with[arm.label]  # as sim run records it
-                said = [*arm.capacity_notes, *([arm.code_note] if arm.code_note else [])]
+                if arm.changed:
+                    extra["changed_after_loading"] = True
+                said = [*arm.capacity_notes, *([arm.code_note] if arm.code_note else []),
+                        *([arm.changed] if arm.changed else [])]
                 ran_by = worker_code_note([("", tallies[arm.label].ran)], own,
                                           out_path / arm.label,
                                           "run.json's and manifest.json's code")
@@ -2047,7 +2057,7 @@ def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, f
     (:func:`sim.output.folder.mixed_code_note`), each beginning with its label."""
     import shutil
 
-    from sim.experiment.runner import recorded_run
+    from sim.experiment.runner import CHANGED_KEY, changed_after_loading, recorded_run
     from sim.output.folder import (
         FolderError,
         ResultsFolder,
@@ -2099,9 +2109,12 @@ def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, f
         arm.folder = folder
         # recorded in run.json, so --force over an interrupted comparison (no
         # comparison.json yet) knows the folder is a comparison's (folder.comparison_arms)
+        if arm.given is not None:
+            arm.changed = changed_after_loading(arm.given, arm.scenario)
         arm.done = folder.begin(arm.scenario, seed, replications,
                                 extra={"comparison": str(out.resolve()), "label": arm.label,
-                                       **(record or {})})
+                                       **(record or {}),
+                                       **({CHANGED_KEY: True} if arm.changed else {})})
         arm.sink = folder.write_replication
         if mixed:  # said once its folder is known to be this scenario's (begin checks)
             mixed_arms.append((arm.label, before["code"]))

@@ -257,6 +257,46 @@ def revalidated(sc: Scenario, overrides: Sequence[str] = ()) -> Scenario:
     return new
 
 
+CHANGED_KEY = "changed_after_loading"
+"""The key run.json and manifest.json give True where the scenario run is not what the
+files and overrides they record give (see :func:`changed_after_loading`)."""
+
+
+def changed_after_loading(given: Scenario, sc: Scenario) -> str | None:
+    """The note for a run of ``sc`` (``given``, a scenario object a Python caller passed,
+    validated again with any overrides) that is not what the files and overrides it records
+    give now: changed in Python after loading (``model_copy(update=...)``, a mapping changed
+    in place), or its file edited since. None where they give it, where ``given`` was not
+    loaded from a file in this process, or where its file no longer loads (nothing to tell
+    it by). Costs one load of the file (two where they differ)."""
+    from sim.output.folder import scenario_order_sha256
+    from sim.scenario.loader import has_meta, load_scenario, meta_of
+
+    meta, first = meta_of(sc), meta_of(given)
+    if not has_meta(given) or not first.from_file or not meta.files:
+        return None
+    try:
+        again = load_scenario(meta.files[0], meta.overrides)
+    except Exception:  # noqa: BLE001 - a file moved or broken since tells nothing
+        return None
+    if scenario_order_sha256(again) == scenario_order_sha256(sc):
+        return None
+    try:
+        # the files give the document they gave when loaded: the change was made in Python
+        base = (again if meta.overrides == first.overrides
+                else load_scenario(meta.files[0], first.overrides))
+        edited = meta_of(base).document != first.document
+    except Exception:  # noqa: BLE001 - as above
+        edited = True
+    said = meta.files[0] + (f" with overrides {', '.join(meta.overrides)}"
+                            if meta.overrides else "")
+    how = ("its file was edited after the scenario was loaded, or the scenario was changed "
+           "in Python" if edited else "the scenario was changed in Python after loading")
+    return (f"the scenario run is not what {said} gives: {how}; manifest.json's scenario is "
+            "the one run (sim.scenario_from_dict(manifest['scenario']) rebuilds it), and "
+            "a resume needs that scenario object (resume=True), not its files")
+
+
 def stray_fields(sc: Scenario, file: str | None = None) -> list[Issue]:
     """An "unknown field" issue, as the loader words one, for each attribute of a model in
     ``sc`` (the scenario, a site, a lane, ...) that is not one of its fields, with the
@@ -479,10 +519,13 @@ def run(sc: Scenario | str | os.PathLike[str], replications: int | None = None, 
         warn_notes(capacity)
     seed = int(seed)  # a numpy integer is reported and saved as a plain one
     if out is not None:
+        # the folder records the files and overrides the scenario came from: a scenario
+        # changed since would be claimed to be theirs (review 202)
+        changed = changed_after_loading(given, sc) if isinstance(given, Scenario) else None
         with python_wording("run"):
             return _run_to_folder(sc, replications, seed, workers, sink, progress, executor,
                                   backend, scheduler, dask_local, Path(out), force, resume,
-                                  figures, settings, metrics, capacity)
+                                  figures, settings, metrics, capacity, changed)
     given_n = replications is not None
     replications = 1 if replications is None else int(replications)
     from sim.build import CodeTally
@@ -609,16 +652,22 @@ def _run_to_folder(sc: Scenario, replications: int | None, seed: int, workers: i
                    scheduler: str | None, dask_local: bool, out: Path, force: bool,
                    resume: bool, figures: bool,
                    settings: Callable[..., Target] | None = None,
-                   metrics: Sequence[str] = (), notes: Sequence[str] = ()) -> Results:
+                   metrics: Sequence[str] = (), notes: Sequence[str] = (),
+                   changed: str | None = None) -> Results:
     """:func:`run` with ``out``: the :class:`FolderRun` ``sim run --out`` makes. With a
     precision target (``settings``, from ``metrics``), run.json records it (see
     :func:`precision_record`), as ``sim run --target-ci`` records it in its command, so
     that the hint that finishes an interrupted run goes on to the same target. ``notes``
-    (said already) are kept in manifest.json, as sim run keeps its own."""
+    (said already) are kept in manifest.json, as sim run keeps its own; ``changed``, the
+    note of :func:`changed_after_loading`, too, with run.json's and manifest.json's
+    ``changed_after_loading``."""
     from sim.output.folder import mixed_code_note
 
     folder_run = FolderRun(out, force=force, resume=resume, abandon_failed=True)
     folder_run.notes.extend(notes)
+    folder_run.changed = changed
+    if changed is not None:
+        folder_run.notes.append(changed)
     info = folder_run.check()
     mixed = mixed_code_note(info, out, sc) if resume else None
     if mixed:
@@ -657,6 +706,8 @@ def _run_to_folder(sc: Scenario, replications: int | None, seed: int, workers: i
                               stacklevel=4)
 
     record = precision_record(target, metrics) if target is not None else None
+    if changed is not None:
+        record = {**(record or {}), CHANGED_KEY: True}
     results = folder_run.run(sc, seed, replications, workers=workers, scheduler=scheduler,
                              dask_local=dask_local, executor=executor, backend=backend,
                              target=target, sink=sink, progress=progress, on_begin=begun,
@@ -785,6 +836,10 @@ class FolderRun:
         self.where: dict[str, Any] | None = None
         """Where the replications ran (:func:`where_record`), once :meth:`run` started the
         executor."""
+        self.changed: str | None = None
+        """The note of :func:`changed_after_loading` for the scenario run, if any: the
+        manifest then records ``changed_after_loading`` (run.json gets it from the
+        caller's ``record``)."""
 
     def check(self) -> dict[str, Any]:
         """Raise :class:`~sim.output.folder.FolderError` for an ``out`` that is a file, or
@@ -903,6 +958,8 @@ class FolderRun:
                 extra["resumed_with"] = len(self.saved)
             if self.stop is not None:
                 extra["stopping"] = self.stop.as_dict()
+            if self.changed is not None:
+                extra[CHANGED_KEY] = True
             if self.notes:
                 from sim.scenario.loader import has_meta, meta_of
 

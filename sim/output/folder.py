@@ -1263,9 +1263,13 @@ class ResultsFolder:
         differences = []
         if before.get("seed") != now["seed"]:
             differences.append(f"seed {before.get('seed')} there, {now['seed']} here")
+        # a scenario changed in Python after loading is not what its files give, so
+        # "the same scenario file and --set values" cannot resume it (review 202)
+        changed = before.get("changed_after_loading") is True
         if before.get("scenario_sha256") != now["scenario_sha256"]:
-            what = (f"scenario {before.get('scenario_name')!r} from "
-                    f"{', '.join(before.get('scenario_files') or ['?'])}")
+            what = (f"scenario {before.get('scenario_name')!r}"
+                    + (", changed after loading from " if changed else " from ")
+                    + f"{', '.join(before.get('scenario_files') or ['?'])}")
             if before.get("overrides"):
                 what += " with --set " + " --set ".join(before["overrides"])
             differences.append(f"a different resolved scenario there ({what})"
@@ -1273,10 +1277,12 @@ class ResultsFolder:
         elif before.get("order_sha256", now["order_sha256"]) != now["order_sha256"]:
             differences.append(REORDERED)
         if differences:
+            how = ("resume it from Python with the scenario object it ran "
+                   "(sim.run(sc, ..., resume=True)) and the same seed" if changed else
+                   "resume with the same scenario file, --set values and --seed")
             raise FolderError(
                 f"cannot resume {self.path}: it holds another run ({'; '.join(differences)}); "
-                "resume with the same scenario file, --set values and --seed, or pass --force "
-                "to replace it, or choose another --out folder")
+                f"{how}, or pass --force to replace it, or choose another --out folder")
 
     def saved_replications(self, shape: tuple[int, int] | None = None
                            ) -> dict[int, ReplicationResult]:
@@ -1628,6 +1634,8 @@ def rebuilt_run_json(folder: Path) -> tuple[dict[str, Any] | None, str]:
                          ] if isinstance(manifest.get("builds"), list) else [],
               "kpi_rows": manifest.get("kpi_rows"), "format_sha256": scenario_format_sha256(),
               "created_at": manifest.get("started_at"), "rebuilt_from": "manifest.json"}
+    if manifest.get("changed_after_loading") is True:
+        record["changed_after_loading"] = True
     return record, ""
 
 

@@ -1,0 +1,90 @@
+"""Review 202 (the data consumer's records): a run or comparison of a scenario changed in
+Python after loading records that its files and overrides do not give it, and a resume
+from the command line is refused with that said, not "the same scenario file"."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import pytest
+
+import sim
+from sim.output.folder import FolderError
+
+TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.yaml"
+
+
+def _quiet(fn, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fn(*args, **kwargs)
+
+
+def _json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def changed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
+    sc = _quiet(sim.load_scenario, TINY, overrides=["horizon_days=60"])
+    sc2 = sc.model_copy(update={"warmup_days": 9.0})
+    out = tmp_path_factory.mktemp("r202") / "mod"
+    _quiet(sim.run, sc2, replications=2, seed=1, out=out, figures=False)
+    return out, sc2
+
+
+def test_a_changed_scenario_is_recorded_so(changed) -> None:
+    out, _sc = changed
+    manifest, run = _json(out / "manifest.json"), _json(out / "run.json")
+    assert manifest["scenario_files"] == [str(TINY)]  # where it was loaded from, kept
+    assert manifest["changed_after_loading"] is True
+    assert run["changed_after_loading"] is True
+    (note,) = [n for n in manifest["notes"] if "changed in Python after loading" in n]
+    assert f"not what {TINY} with overrides horizon_days=60 gives" in note
+
+
+def test_an_unchanged_scenario_records_no_change(tmp_path: Path) -> None:
+    sc = _quiet(sim.load_scenario, TINY, overrides=["horizon_days=60"])
+    _quiet(sim.run, sc, replications=1, seed=1, out=tmp_path / "same", figures=False)
+    manifest = _json(tmp_path / "same" / "manifest.json")
+    assert "changed_after_loading" not in manifest
+    assert not [n for n in manifest["notes"] if "changed in Python" in n]
+
+
+def test_sim_report_says_it(changed) -> None:
+    from sim.output.report import write_report
+
+    out, _sc = changed
+    written = write_report(out)
+    assert any("changed in Python after loading" in n for n in written.notes)
+
+
+def test_the_command_line_resume_is_refused_saying_why(changed, tmp_path: Path) -> None:
+    import shutil
+
+    out, sc2 = changed
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    again = _quiet(sim.load_scenario, TINY, overrides=["horizon_days=60"])
+    with pytest.raises(FolderError) as err:
+        _quiet(sim.run, again, replications=3, seed=1, out=copy, resume=True, figures=False)
+    assert "changed after loading from" in str(err.value)
+    assert "the same scenario file" not in str(err.value)
+    # the same object resumes it
+    res = _quiet(sim.run, sc2, replications=3, seed=1, out=copy, resume=True, figures=False)
+    assert res.n == 3
+    assert _json(copy / "manifest.json")["changed_after_loading"] is True
+
+
+def test_a_comparison_records_it_per_scenario(tmp_path: Path) -> None:
+    sc = _quiet(sim.load_scenario, TINY)
+    sc2 = sc.model_copy(update={"warmup_days": 9.0, "name": "tiny_w9"})
+    _quiet(sim.run_comparison, [sc, sc2], replications=1, seed=1, out=tmp_path / "cmp",
+           figures=False)
+    assert "changed_after_loading" not in _json(tmp_path / "cmp" / "tiny" / "manifest.json")
+    for name in ("manifest.json", "run.json"):
+        assert _json(tmp_path / "cmp" / "tiny_w9" / name)["changed_after_loading"] is True
+    notes = _json(tmp_path / "cmp" / "tiny_w9" / "manifest.json")["notes"]
+    assert any("changed in Python after loading" in n for n in notes)
