@@ -139,6 +139,9 @@ class Comparison:
     where: dict[str, Any] | None = None
     """Where the replications run now ran (executor, workers, scheduler, cluster:
     :func:`sim.experiment.runner.where_record`); None where none was run."""
+    overrides: list[str] = field(default_factory=list)
+    """The comparison's overrides (``--set``, ``overrides=``), applied to every scenario
+    file and object run here (not to results read back)."""
 
     @property
     def reference(self) -> str:
@@ -1056,8 +1059,12 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
         if arm.fixed is not None:
             results.append(arm.fixed)
         else:
-            results.append(collect(arm.scenario, arm.seed,
-                                   [arm.done.pop(r) for r in range(final)], consume=True))
+            ran = [arm.done.pop(r) for r in range(final)]
+            # the scenario's own time, its replications' summed (those read back from a
+            # resumed folder with the time they took): the comparison's whole time, which
+            # its manifest.json gave, read as this scenario's (review 202)
+            results.append(collect(arm.scenario, arm.seed, ran,
+                                   wall_s=sum(r.wall_s for r in ran), consume=True))
     reps = common_replications(results)
     if fixed and len(reps) < replications:
         notes.append(f"only {len(reps)} replication number(s) are common to every scenario; "
@@ -1089,7 +1096,8 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
     comp = Comparison([a.label for a in arms], [a.source for a in arms], results, table, reps,
                       [a.seed for a in arms], stop, notes, time.perf_counter() - started,
                       confidence, [_arm_code(a, tallies.get(a.label)) for a in arms],
-                      [_arm_builds(a, tallies.get(a.label)) for a in arms], where)
+                      [_arm_builds(a, tallies.get(a.label)) for a in arms], where,
+                      [str(o) for o in overrides])
     if out_path is not None:
         from sim.output.compare_output import write_comparison
         from sim.output.folder import ResultsFolder
@@ -1097,7 +1105,6 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
 
         for arm, res in zip(arms, results, strict=True):
             if arm.runs:
-                res.wall_s = comp.wall_s
                 folder = ResultsFolder(out_path / arm.label, resume=True,
                                        command="sim compare")
                 extra: dict[str, Any] = {"comparison": str(out_path), "label": arm.label,

@@ -24,11 +24,12 @@ removed (``--resume``, ``--force``): it would describe the comparison replaced.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -82,6 +83,7 @@ from sim.output.tables import (
 
 if TYPE_CHECKING:
     from sim.experiment.compare import Comparison
+    from sim.experiment.results import Results
 
 # ---------------------------------------------------------------------------------------
 # Text
@@ -432,14 +434,38 @@ def _method(comp: Comparison) -> str:
             "positive and 16 equal).")
 
 
+def period_record(res: Results) -> dict[str, Any]:
+    """The period ``res`` measured, as comparison.json records it: ``start``, ``end`` (the
+    last day measured, inclusive, as a scenario's ``end``), ``horizon_days`` (days
+    measured) and ``warmup_days`` (days run before ``start``, not measured)."""
+    sc = res.scenario
+    last = sc.start + dt.timedelta(days=math.ceil(sc.horizon) - 1)
+    return {"start": sc.start.isoformat(), "end": last.isoformat(),
+            "horizon_days": sc.horizon, "warmup_days": sc.warmup_days}
+
+
+def _period_text(res: Results) -> str:
+    """The period ``res`` measured, as compare.md gives it: first to last day, and days."""
+    period = period_record(res)
+    return f"{period['start']} to {period['end']} ({period['horizon_days']:,g} days)"
+
+
 def comparison_markdown(comp: Comparison, metrics: Sequence[str] | None = None) -> str:
     """``compare.md``: the method and one Markdown table per compared scenario."""
     parts = [f"# Comparison: {' vs '.join(comp.labels[1:])} against {comp.reference}", "",
              _method(comp), ""]
-    parts += ["| scenario | source | seed |", "|---|---|---|"]
-    parts += [f"| {lab} | `{src}` | {seed} |"
-              for lab, src, seed in zip(comp.labels, comp.sources, comp.seeds, strict=True)]
+    # the period and overrides too: compare.md read alone is the comparison's record, and
+    # one measured over 2024-2025 by --set read as its files' own 2024 (review 202)
+    parts += ["| scenario | source | seed | period measured | warm-up |",
+              "|---|---|---|---|---|"]
+    parts += [f"| {lab} | `{src}` | {seed} | {_period_text(res)} | "
+              f"{res.scenario.warmup_days:g} days |"
+              for lab, src, seed, res in zip(comp.labels, comp.sources, comp.seeds,
+                                             comp.results, strict=True)]
     parts.append("")
+    given = ", ".join(f"`{o}`" for o in comp.overrides)
+    parts += [f"Overrides (`--set`) applied to every scenario run here: {given or 'none'}.",
+              ""]
     parts += [f"**Note:** {n}\n" for n in comp.notes]
     for label in comp.labels[1:]:
         head = _columns(comp, label)
@@ -534,13 +560,17 @@ def write_comparison(comp: Comparison, out: Path, figures: bool = True,
         # code: what ran each scenario's replications (its folder's run.json says so too,
         # but a comparison of results folders is read without them); None: not recorded
         # builds: as code, plain Python or compiled (review 196)
+        # period: what each measured (start, end, horizon_days, warmup_days; review 202)
         "scenarios": [{"label": lab, "source": _absolute(src), "seed": seed,
                        "ran": ran_from_source(src) is not False, "code": code,
-                       "builds": builds}
-                      for lab, src, seed, code, builds in zip(
+                       "builds": builds, "period": period_record(res)}
+                      for lab, src, seed, code, builds, res in zip(
                           comp.labels, comp.sources, comp.seeds,
                           comp.codes or [None] * len(comp.labels),
-                          comp.builds or [None] * len(comp.labels), strict=True)],
+                          comp.builds or [None] * len(comp.labels), comp.results,
+                          strict=True)],
+        # the --set values (overrides=) applied to every scenario run here
+        "overrides": list(comp.overrides),
         "code": code_label(),  # what computed these tables
         # where the replications run now ran, as a run's manifest.json records it (review
         # 196): executor, workers, scheduler and cluster; absent where none was run

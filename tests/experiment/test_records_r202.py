@@ -88,3 +88,48 @@ def test_a_comparison_records_it_per_scenario(tmp_path: Path) -> None:
         assert _json(tmp_path / "cmp" / "tiny_w9" / name)["changed_after_loading"] is True
     notes = _json(tmp_path / "cmp" / "tiny_w9" / "manifest.json")["notes"]
     assert any("changed in Python after loading" in n for n in notes)
+
+
+@pytest.fixture(scope="module")
+def compared(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("r202cmp") / "cmp"
+    other = sim.load_scenario(TINY).model_copy(update={"name": "other"})
+    _quiet(sim.run_comparison, [TINY, other], replications=2, seed=3,
+           overrides=["horizon_days=40", "warmup_days=5"], out=out, figures=False)
+    return out
+
+
+def test_compare_md_and_json_record_the_period_and_overrides(compared: Path) -> None:
+    info = _json(compared / "comparison.json")
+    assert info["overrides"] == ["horizon_days=40", "warmup_days=5"]
+    for entry in info["scenarios"]:
+        assert entry["period"] == {"start": "2024-01-01", "end": "2024-02-09",
+                                   "horizon_days": 40.0, "warmup_days": 5.0}
+    text = (compared / "compare.md").read_text(encoding="utf-8")
+    assert "| scenario | source | seed | period measured | warm-up |" in text
+    assert "| 2024-01-01 to 2024-02-09 (40 days) | 5 days |" in text
+    assert "`horizon_days=40`, `warmup_days=5`" in text
+
+
+def test_a_comparison_without_overrides_says_none(tmp_path: Path) -> None:
+    _quiet(sim.run_comparison, [TINY, TINY], replications=1, seed=1, out=tmp_path / "c",
+           figures=False)
+    assert _json(tmp_path / "c" / "comparison.json")["overrides"] == []
+    assert "applied to every scenario run here: none." in (
+        tmp_path / "c" / "compare.md").read_text(encoding="utf-8")
+
+
+def test_each_scenario_manifest_has_its_own_wall_time(compared: Path) -> None:
+    import io
+
+    import numpy as np
+
+    whole = _json(compared / "comparison.json")["wall_s"]
+    for label in ("tiny", "other"):
+        manifest = _json(compared / label / "manifest.json")
+        own = 0.0
+        for path in sorted((compared / label / "replications").glob("rep-*.npz")):
+            with np.load(io.BytesIO(path.read_bytes())) as npz:
+                own += float(npz["wall_s"])
+        assert manifest["wall_s"] == pytest.approx(own, abs=0.002)
+        assert manifest["wall_s"] < whole
