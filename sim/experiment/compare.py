@@ -1101,6 +1101,7 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
     if out_path is not None:
         from sim.output.compare_output import write_comparison
         from sim.output.folder import ResultsFolder
+        from sim.output.tables import run_table_notes
         from sim.scenario.loader import has_meta, meta_of
 
         for arm, res in zip(arms, results, strict=True):
@@ -1114,7 +1115,7 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
                 if arm.changed:
                     extra["changed_after_loading"] = True
                 said = [*arm.capacity_notes, *([arm.code_note] if arm.code_note else []),
-                        *([arm.changed] if arm.changed else [])]
+                        *([arm.changed] if arm.changed else []), *run_table_notes(res)]
                 ran_by = worker_code_note([("", tallies[arm.label].ran)], own,
                                           out_path / arm.label,
                                           "run.json's and manifest.json's code")

@@ -960,12 +960,17 @@ class FolderRun:
                 extra["stopping"] = self.stop.as_dict()
             if self.changed is not None:
                 extra[CHANGED_KEY] = True
-            if self.notes:
+            from sim.output.tables import run_table_notes
+
+            # and those sim run prints below its tables (a price peak at the cap is a
+            # bound; a deal failed): summary.csv alone reads as exact (review 202)
+            said = [*self.notes, *run_table_notes(self.results)]
+            if said:
                 from sim.scenario.loader import has_meta, meta_of
 
                 sc = self.results.scenario
                 own = list(meta_of(sc).notes) if has_meta(sc) else []
-                extra["notes"] = [*own, *(n for n in self.notes if n not in own)]
+                extra["notes"] = [*own, *dict.fromkeys(n for n in said if n not in own)]
         except BaseException:
             self.folder.release()
             raise

@@ -256,6 +256,33 @@ def headline_table(summary: pd.DataFrame, confidence: float = 0.95,
                    releases_into: Mapping[tuple[str, str], Sequence[str]] | None = None
                    ) -> str:
     """Means with confidence intervals of the headline KPIs, by commodity (totals only),
+    and below them the notes :func:`headline_table_notes` gives (see :func:`_headline`)."""
+    lines, notes = _headline(summary, confidence, caps, unpriced, replications, counts,
+                             releases_into)
+    return "\n".join([*lines, *notes])
+
+
+def headline_table_notes(summary: pd.DataFrame, confidence: float = 0.95,
+                         caps: dict[str, float] | None = None,
+                         unpriced: Sequence[str] = (), replications: int | None = None,
+                         counts: Mapping[str, tuple[float, int, int]] | None = None,
+                         releases_into: Mapping[tuple[str, str], Sequence[str]] | None = None
+                         ) -> list[str]:
+    """The notes (each beginning ``note: ``) :func:`headline_table` prints below its
+    table, given the same arguments: a price peak at the cap, prices not modelled, means
+    over some replications only, the stockpile rules."""
+    return _headline(summary, confidence, caps, unpriced, replications, counts,
+                     releases_into)[1]
+
+
+def _headline(summary: pd.DataFrame, confidence: float = 0.95,
+              caps: dict[str, float] | None = None,
+              unpriced: Sequence[str] = (), replications: int | None = None,
+              counts: Mapping[str, tuple[float, int, int]] | None = None,
+              releases_into: Mapping[tuple[str, str], Sequence[str]] | None = None
+              ) -> tuple[list[str], list[str]]:
+    """The lines of :func:`headline_table`'s table and the notes below it. Means with
+    confidence intervals of the headline KPIs, by commodity (totals only),
     each interval clipped to what the KPI can take. With ``caps`` (each commodity's
     ``price_cap_ratio``, :func:`price_caps`), a price peak at the cap is named
     ``price_peak_ratio (at the cap)``, without an interval, and a note below says so; with
@@ -317,7 +344,7 @@ def headline_table(summary: pd.DataFrame, confidence: float = 0.95,
     notes = [n for n in (cap_note(capped, "", counts), unpriced_note(unpriced),
                          replications_note(total, partial, none),
                          stockpile_note(summary, releases_into)) if n]
-    return "\n".join([*lines, *notes])
+    return lines, notes
 
 
 def stockpile_markets(scenario: Any) -> dict[tuple[str, str], list[str]]:
@@ -1055,3 +1082,19 @@ def deal_note(res: Any, where: str = "") -> str:
                       for d, ch, k, n in failed)
     return (f"note: offtake deal{'s' if len(failed) > 1 else ''}{where}: {which}; each deal "
             "fails with its probability_fails, drawn once per replication")
+
+
+def run_table_notes(results: Any) -> list[str]:
+    """The notes ``sim run`` prints below its tables for ``results`` (a
+    :class:`~sim.experiment.results.Results`), without their ``note:``: a price peak at
+    the cap (a bound, not an estimate), prices not modelled, means over some replications
+    only, the stockpile rules (:func:`headline_table_notes`) and the offtake deals that
+    failed (:func:`deal_note`). manifest.json keeps them, as comparison.json's
+    ``table_notes`` keeps a comparison's."""
+    sc = results.scenario
+    summary = results.summary()
+    notes = headline_table_notes(summary, caps=price_caps(sc), unpriced=unpriced(sc, summary),
+                                 counts=cap_runs(results),
+                                 releases_into=stockpile_markets(sc))
+    notes.append(deal_note(results))
+    return [n.removeprefix("note: ") for n in notes if n]
