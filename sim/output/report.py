@@ -34,7 +34,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from sim.output import style as st
 from sim.output.folder import (
     FolderError,
     atomic_write_text,
@@ -190,6 +189,10 @@ def _isnan(value: Any) -> bool:
 
 def figure_html(fig: Figure, caption: str, stem: str) -> str:
     """A figure as an embedded PNG with a caption."""
+    # imported here: style imports matplotlib, which sim compare --no-figures, reading
+    # the scenarios' notes from this module, must not need (review 202)
+    from sim.output import style as st
+
     data = base64.b64encode(st.figure_bytes(fig, "png", dpi=110)).decode("ascii")
     return (f'<figure id="fig-{_e(stem)}"><img alt="{_e(caption)}" '
             f'src="data:image/png;base64,{data}"><figcaption>{_e(caption)}</figcaption>'
@@ -920,6 +923,8 @@ def _timeline_section(res: Results, anchor: str = "timeline", name: str | None =
     words = describe_shocks(sc)
     if words:
         parts.append(f"<pre>{_e(words)}</pre>")
+        from sim.output import style as st
+
         with st.style():
             fig = timeline_figure(sc)
         if fig is not None:
