@@ -88,14 +88,21 @@ class Results:
 
         return summarise(self.kpis, KPI_KEYS, confidence)
 
-    def kpi(self, metric: str, commodity: str = "all", channel: str = "all",
-            site: str = "all") -> np.ndarray:
+    def kpi(self, metric: str, commodity: str | None = None, channel: str | None = None,
+            site: str | None = None) -> np.ndarray:
         """One KPI's value in every replication, as a new array: changing it leaves these
         results (and ``summary()``, ``kpis``, the figures) as they were.
 
+        ``commodity``, ``channel`` and ``site`` left out are ``all`` (the total) where the
+        metric has a total over them, else the one value it has (``wait_p95_days`` at the
+        one border post of a scenario); given, they are taken as they are.
+
         Raises :class:`KeyError` when there is no such KPI, naming the closest existing
         metric, commodity, channel or site, or, when each exists but not together, the
-        commodities (then channels, then sites) the metric does have."""
+        commodities (then channels, then sites) the metric does have; and for a part left
+        out that the metric has several values of and no total over (``delivered_t`` of a
+        scenario of three commodities), naming them."""
+        commodity, channel, site = self._kpi_defaults(metric, commodity, channel, site)
         for j, (com, chan, st, met, _unit) in enumerate(self.kpi_labels):
             if (com, chan, st, met) == (commodity, channel, site, metric):
                 # a view would let `x -= x.mean()` rewrite the results themselves
@@ -113,6 +120,13 @@ class Results:
                     hints.append(f"metric {value!r} exists, but these results have none (it "
                                  "depends on the scenario's sites, routes and shocks)")
                     continue
+                if value == "*":
+                    # a --metric's "every commodity": one KPI here is one commodity's
+                    listed = ", ".join(sorted({label[pos] for label in self.kpi_labels
+                                               if label[3] == metric} or known))
+                    hints.append(f"{part} '*' (each of them, in a --metric) names no one KPI;"
+                                 f" name one of: {listed}")
+                    continue
                 guess = did_you_mean(value, known)
                 hints.append(f"{part} {value!r} is not in these results"
                              + (f"; did you mean {guess!r}?" if guess else ""))
@@ -120,6 +134,34 @@ class Results:
             hints.append(_missing_combination(self.kpi_labels, wanted))
         raise KeyError(f"no KPI {metric!r} for commodity={commodity!r}, channel={channel!r}, "
                        f"site={site!r}: {'; '.join(hints)} (summary() lists every KPI)")
+
+    def _kpi_defaults(self, metric: str, commodity: str | None, channel: str | None,
+                      site: str | None) -> tuple[str, str, str]:
+        """:meth:`kpi`'s ``commodity``, ``channel`` and ``site`` with those left out (None)
+        chosen: ``all`` where the metric's rows (matching the parts before) have it, else
+        their one value. Raises :class:`KeyError` for a part left out that has several
+        values and no ``all``. The review 202 defaults, ``all`` each, named no KPI that
+        has a commodity: ``kpi("delivered_t")`` failed for every scenario."""
+        rows = [label for label in self.kpi_labels if label[3] == metric]
+        chosen: list[str] = []
+        for pos, (part, value) in enumerate((("commodity", commodity), ("channel", channel),
+                                             ("site", site))):
+            if value is None:
+                have = sorted({label[pos] for label in rows}, key=lambda v: (v != "all", v))
+                if len(have) > 1 and "all" not in have:
+                    listed = ", ".join(have[:20]) + (f" and {len(have) - 20} more"
+                                                    if len(have) > 20 else "")
+                    fixed = ", ".join(f"{p}={v!r}" for p, v in zip(
+                        ("commodity", "channel"), chosen, strict=False))
+                    raise KeyError(
+                        f"{metric} has no total over "
+                        f"{'commodities' if part == 'commodity' else part + 's'}"
+                        + (f" for {fixed}" if fixed else "") + f": give {part}= one of: "
+                        f"{listed} (e.g. kpi({metric!r}, {part}={have[0]!r}))")
+                value = have[0] if have else "all"
+            chosen.append(value)
+            rows = [label for label in rows if label[pos] == value]
+        return chosen[0], chosen[1], chosen[2]
 
     @property
     def series(self) -> pd.DataFrame:

@@ -210,17 +210,20 @@ def test_a_quantile_given_twice_is_refused() -> None:
 
 
 def test_kpi_names_the_commodities_a_metric_has(res: Results) -> None:
-    # the defaults (commodity "all") name no delivered_t: only site-level metrics have it
+    # given, commodity "all" is taken as it is: only site-level metrics have it
     with pytest.raises(KeyError, match="delivered_t has no commodity 'all'; name one of: "
                                        "copper "):
-        res.kpi("delivered_t")
+        res.kpi("delivered_t", "all")
     assert res.kpi("delivered_t", "copper").shape == (3,)
+    # left out, it is the one commodity the metric has (review 202)
+    assert (res.kpi("delivered_t") == res.kpi("delivered_t", "copper")).all()
 
 
 def test_kpi_names_the_sites_a_metric_has(res: Results) -> None:
     with pytest.raises(KeyError, match="mean_wait_days has no site 'all' for commodity 'all', "
                                        "channel 'all'; name one of: border "):
-        res.kpi("mean_wait_days")
+        res.kpi("mean_wait_days", "all", "all", "all")
+    assert (res.kpi("mean_wait_days") == res.kpi("mean_wait_days", site="border")).all()
     with pytest.raises(KeyError, match="delivered_t has no site 'border' for commodity "
                                        "'copper', channel 'formal'; name one of: all, "
                                        "route:direct "):

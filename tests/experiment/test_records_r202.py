@@ -133,3 +133,35 @@ def test_each_scenario_manifest_has_its_own_wall_time(compared: Path) -> None:
                 own += float(npz["wall_s"])
         assert manifest["wall_s"] == pytest.approx(own, abs=0.002)
         assert manifest["wall_s"] < whole
+
+
+# --- Results.kpi() defaults (finding 5) ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def baseline() -> sim.Results:
+    root = Path(__file__).resolve().parents[2]
+    return _quiet(sim.run, root / "scenarios" / "baseline.yaml", 1,
+                  overrides=["end=null", "horizon_days=20"])
+
+
+def test_kpi_defaults_name_a_kpi_where_one_exists(baseline) -> None:
+    res = _quiet(sim.run, TINY, 2)
+    assert (res.kpi("delivered_t") == res.kpi("delivered_t", "copper", "all", "all")).all()
+    assert (res.kpi("wait_p95_days") == res.kpi("wait_p95_days", "all", "all", "border")).all()
+    total = baseline.kpi("delivered_t", commodity="cobalt")
+    assert (total == baseline.kpi("delivered_t", "cobalt", "all", "all")).all()
+
+
+def test_kpi_says_which_values_a_metric_has_without_a_total(baseline) -> None:
+    with pytest.raises(KeyError, match=r"delivered_t has no total over commodities: give "
+                                       r"commodity= one of: cobalt, copper, gold \(e.g. "
+                                       r"kpi\('delivered_t', commodity='cobalt'\)\)"):
+        baseline.kpi("delivered_t")
+    with pytest.raises(KeyError, match="wait_p95_days has no total over sites for "
+                                       "commodity='all', channel='all': give site= one of: "
+                                       "kasumbalesa, "):
+        baseline.kpi("wait_p95_days")
+    with pytest.raises(KeyError, match=r"commodity '\*' \(each of them, in a --metric\) "
+                                       "names no one KPI; name one of: cobalt, copper, gold"):
+        baseline.kpi("delivered_t", "*")
