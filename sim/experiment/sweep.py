@@ -66,7 +66,13 @@ from scipy.stats import qmc
 
 from sim.experiment.errors import ExperimentError, python_wording
 from sim.experiment.executors import Backend, Job, open_backend, run_tasks
-from sim.experiment.precision import check_metrics, check_point_rows, kpi_name, parse_metrics
+from sim.experiment.precision import (
+    MetricSpec,
+    check_metrics,
+    check_point_rows,
+    kpi_name,
+    parse_metrics,
+)
 from sim.experiment.precision import select as select_kpis
 from sim.experiment.replication import ReplicationResult
 from sim.metrics.kpis import KPI_ROWS
@@ -1115,7 +1121,8 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
                 store.check_here()
             finally:
                 store.close()
-        write_sweep(result, out_path, figures=figures, metrics=[str(s) for s in specs],
+        write_sweep(result, out_path, figures=figures,
+                    metrics=[_written_metric(s, result.kpi_columns) for s in specs],
                     source=_source(scenario), overrides=list(overrides))
     if unmatched:
         # Found only now, from the labels of the finished runs (a combination no sample
@@ -1170,6 +1177,21 @@ def _whole_hint(params: Sequence[Param], exc: ScenarioError, for_python: bool) -
         return (f"give the range as (low, high, 'int') to draw whole numbers: "
                 f"params={{{p.path!r}: ({low}, {high}, 'int')}}")
     return f"end the range with :int to draw whole numbers: '{p.path}={low}:{high}:int'"
+
+
+def _written_metric(spec: MetricSpec, columns: Sequence[str]) -> str:
+    """``spec`` as sweep.json records it: as ``str()`` writes it (commodity ``*``: each
+    commodity), but with commodity ``all`` where the KPI columns it names are a site's
+    KPI of commodity ``all`` alone (``wait_p95_days:all:all:border``), as sweep.csv's
+    column and the notes write it (review 202: sweep.json wrote ``*`` there)."""
+    commodities = set()
+    for column in columns:
+        col = MetricSpec.parse(column)
+        if (col.metric, col.channel, col.site) == (spec.metric, spec.channel, spec.site):
+            commodities.add(col.commodity)
+    if spec.commodity is None and commodities == {"all"}:
+        return str(replace(spec, commodity="all"))
+    return str(spec)
 
 
 def _source(scenario: str | os.PathLike[str] | Scenario) -> str:

@@ -165,3 +165,20 @@ def test_kpi_says_which_values_a_metric_has_without_a_total(baseline) -> None:
     with pytest.raises(KeyError, match=r"commodity '\*' \(each of them, in a --metric\) "
                                        "names no one KPI; name one of: cobalt, copper, gold"):
         baseline.kpi("delivered_t", "*")
+
+
+# --- a sweep's --metric with * (finding 7) ------------------------------------------------
+
+
+def test_sweep_json_writes_a_site_metric_as_its_column(tmp_path: Path) -> None:
+    import pandas as pd
+
+    out = tmp_path / "sweep"
+    _quiet(sim.run_sweep, TINY, ["sites.border.clearance_trucks_per_day=20:100"], "lhs", 3,
+           metrics=["wait_p95_days:*:all:border", "delivered_t"], out=out, figures=False)
+    metrics = _json(out / "sweep.json")["metrics"]
+    assert metrics == ["wait_p95_days:all:all:border", "delivered_t:*"]
+    assert "wait_p95_days:all:all:border" in pd.read_csv(out / "sweep.csv").columns
+    back = _quiet(sim.run_sweep, TINY, ["sites.border.clearance_trucks_per_day=20:100"],
+                  "lhs", 3, metrics=metrics, out=out, resume=True, figures=False)
+    assert back.resumed_with == 3

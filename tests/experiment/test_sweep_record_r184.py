@@ -23,7 +23,8 @@ def test_the_recorded_metrics_read_the_sweep_back(tmp_path: Path) -> None:
                                                      "throughput_trucks:*:all:border"],
                   out=out)
     info = json.loads((out / "sweep.json").read_text(encoding="utf-8"))
-    assert info["metrics"] == ["time_to_recover_days:*", "throughput_trucks:*:all:border"]
+    # a site's KPI (commodity all) as sweep.csv's column writes it (review 202)
+    assert info["metrics"] == ["time_to_recover_days:*", "throughput_trucks:all:all:border"]
     back = sim.run_sweep(TINY, [PARAM], "grid", 2, metrics=info["metrics"], out=out,
                          resume=True)
     assert back.resumed_with == 2
