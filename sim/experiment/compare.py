@@ -834,8 +834,10 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
     Its ``notes`` say what makes the differences other than they seem (scenarios run with
     different seeds or over different periods), and what the scenario files compared
     hold that may not be what was meant (an override over a value a file gives in another
-    unit, a policy that cannot act in its network), as :func:`sim.load_scenario` warns.
-    Their advice, and the messages of the errors raised, are written for the Python API
+    unit, a policy that cannot act in its network), as :func:`sim.load_scenario` warns;
+    its ``table.attrs`` keeps them (``"notes"``) and, with a target, ``"stopping"``, as
+    :func:`compare`'s table does. Their advice, and the messages of the errors raised, are
+    written for the Python API
     (``overrides=["start=..."]``, ``force=True``), or with ``for_python=False`` for the
     command line, which calls this (``--set start=...``, ``--force``).
 
@@ -853,12 +855,17 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
     from sim.output.folder import writing
 
     with python_wording("compare", for_python), writing(out, "sim compare"):
-        return _run_comparison(
+        comp = _run_comparison(
             items, replications, seed, overrides=overrides, workers=workers, backend=backend,
             scheduler=scheduler, dask_local=dask_local, executor=executor, target=target,
             confidence=confidence,
             out=out, force=force, resume=resume, progress=progress, on_batch=on_batch,
             figures=figures, for_python=for_python, command=command)
+    # as sim.compare's table keeps them (review 202: this one's attrs were empty)
+    comp.table.attrs["notes"] = list(comp.notes)
+    if comp.stop is not None:
+        comp.table.attrs["stopping"] = comp.stop.as_dict()
+    return comp
 
 
 def _run_comparison(items: Sequence[Item], replications: int | None, seed: int | None, *,

@@ -182,3 +182,14 @@ def test_sweep_json_writes_a_site_metric_as_its_column(tmp_path: Path) -> None:
     back = _quiet(sim.run_sweep, TINY, ["sites.border.clearance_trucks_per_day=20:100"],
                   "lhs", 3, metrics=metrics, out=out, resume=True, figures=False)
     assert back.resumed_with == 3
+
+
+# --- run_comparison's table.attrs (finding 8) ---------------------------------------------
+
+
+def test_run_comparison_keeps_the_notes_in_the_table_attrs() -> None:
+    comp = _quiet(sim.run_comparison, [TINY, TINY], replications=1, seed=1)
+    assert comp.notes  # the same scenario twice: every difference is 0
+    assert comp.table.attrs["notes"] == comp.notes
+    table = _quiet(sim.compare, [TINY, TINY], replications=1, seed=1)
+    assert table.attrs["notes"] == comp.table.attrs["notes"]
