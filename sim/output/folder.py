@@ -1775,6 +1775,8 @@ def load_results(path: str | Path) -> Results:
         raise FolderError(f"{folder} does not exist", hint=_missing_folder_hint(folder))
     if not manifest_path.exists():
         raise FolderError(f"{folder} is not a finished results folder (no manifest.json)")
+    if not (folder / "replications").is_dir():
+        raise _no_replications(folder)
     try:
         res = _load_results(folder)
     except _OtherVersion as exc:
@@ -1823,6 +1825,31 @@ def _manifest_code(folder: Path) -> str:
     if isinstance(code, list) and code and all(isinstance(c, str) for c in code):
         return f" ({'; '.join(code)})"
     return ""
+
+
+RUN_TABLES = {"kpis.csv": "every replication's KPIs",
+              "summary.csv": "their means and intervals",
+              "series.csv.gz": "the series' statistics",
+              "timeline.csv": "every shock and policy event"}
+"""The tables a run's folder holds beside its replications, and what each gives."""
+
+
+def _no_replications(folder: Path) -> FolderError:
+    """The error for a finished results folder without ``replications/`` (copied without
+    it, say): what is missing, and that its tables are read without it. Review 202: it
+    was called damaged, with a hint to --resume, which runs every replication again."""
+    tables = [name for name in RUN_TABLES if (folder / name).is_file()]
+    said = (f"{folder} holds no replications/ (the saved replications, .npz), which "
+            "sim.load_results and sim report read a run back from")
+    if not tables:
+        return FolderError(said, hint="copy its replications/ back from where the run was "
+                                      "written, or run the sim run command that wrote it "
+                                      "again with --force")
+    listed = "; ".join(f"{name}: {RUN_TABLES[name]}" for name in tables)
+    return FolderError(
+        f"{said}; its tables are read without it ({listed})",
+        hint=f"read them with pandas, e.g. pandas.read_csv({str(folder / tables[0])!r}); to "
+             "load the run, copy its replications/ back from where it was written")
 
 
 def _comparison_of(folder: Path) -> bool:

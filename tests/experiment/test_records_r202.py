@@ -193,3 +193,21 @@ def test_run_comparison_keeps_the_notes_in_the_table_attrs() -> None:
     assert comp.table.attrs["notes"] == comp.notes
     table = _quiet(sim.compare, [TINY, TINY], replications=1, seed=1)
     assert table.attrs["notes"] == comp.table.attrs["notes"]
+
+
+# --- a results folder without replications/ (finding 9) -----------------------------------
+
+
+def test_load_results_without_replications_says_what_is_missing(changed, tmp_path) -> None:
+    import shutil
+
+    out, _sc = changed
+    copy = tmp_path / "tables_only"
+    shutil.copytree(out, copy, ignore=shutil.ignore_patterns("replications"))
+    with pytest.raises(FolderError) as err:
+        sim.load_results(copy)
+    message = str(err.value)
+    assert f"{copy} holds no replications/ (the saved replications, .npz)" in message
+    assert "kpis.csv: every replication's KPIs; summary.csv: their means" in message
+    assert "damaged" not in message and "--resume" not in message
+    assert f"pandas.read_csv({str(copy / 'kpis.csv')!r})" in err.value.hint
