@@ -1121,8 +1121,10 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
                     extra["resumed_with"] = resumed_with[arm.label]  # as sim run records it
                 if arm.changed:
                     extra["changed_after_loading"] = True
+                # as sim run's manifest.json keeps them (see FolderRun.finish)
+                extra["table_notes"] = run_table_notes(res)
                 said = [*arm.capacity_notes, *([arm.code_note] if arm.code_note else []),
-                        *([arm.changed] if arm.changed else []), *run_table_notes(res)]
+                        *([arm.changed] if arm.changed else [])]
                 ran_by = worker_code_note([("", tallies[arm.label].ran)], own,
                                           out_path / arm.label,
                                           "run.json's and manifest.json's code")

@@ -962,15 +962,17 @@ class FolderRun:
                 extra[CHANGED_KEY] = True
             from sim.output.tables import run_table_notes
 
-            # and those sim run prints below its tables (a price peak at the cap is a
-            # bound; a deal failed): summary.csv alone reads as exact (review 202)
-            said = [*self.notes, *run_table_notes(self.results)]
-            if said:
+            # the notes sim run prints below its tables (a price peak at the cap is a
+            # bound; a deal failed), as comparison.json's table_notes: summary.csv alone
+            # read as exact (review 202). Apart from notes, which sim report gives as the
+            # scenario's, beside its own paragraphs on the tables
+            extra["table_notes"] = run_table_notes(self.results)
+            if self.notes:
                 from sim.scenario.loader import has_meta, meta_of
 
                 sc = self.results.scenario
                 own = list(meta_of(sc).notes) if has_meta(sc) else []
-                extra["notes"] = [*own, *dict.fromkeys(n for n in said if n not in own)]
+                extra["notes"] = [*own, *(n for n in self.notes if n not in own)]
         except BaseException:
             self.folder.release()
             raise

@@ -1089,8 +1089,8 @@ def run_table_notes(results: Any) -> list[str]:
     :class:`~sim.experiment.results.Results`), without their ``note:``: a price peak at
     the cap (a bound, not an estimate), prices not modelled, means over some replications
     only, the stockpile rules (:func:`headline_table_notes`) and the offtake deals that
-    failed (:func:`deal_note`). manifest.json keeps them, as comparison.json's
-    ``table_notes`` keeps a comparison's."""
+    failed (:func:`deal_note`). manifest.json keeps them in ``table_notes``, as
+    comparison.json's ``table_notes`` keeps a comparison's."""
     sc = results.scenario
     summary = results.summary()
     notes = headline_table_notes(summary, caps=price_caps(sc), unpriced=unpriced(sc, summary),

@@ -1,7 +1,9 @@
 """Review 202, finding 4: the notes ``sim run`` prints below its tables (a price peak at
-the cap, an offtake deal that failed) are kept in manifest.json's ``notes``, from the
+the cap, an offtake deal that failed) are kept in manifest.json's ``table_notes``, from the
 command line and from ``sim.run(out=)``, as comparison.json's ``table_notes`` keeps a
-comparison's: summary.csv alone gives a peak at the cap a zero-width interval."""
+comparison's: summary.csv alone gives a peak at the cap a zero-width interval. They are
+apart from ``notes``, which sim report gives as the scenario's (the report has paragraphs
+of its own on the tables)."""
 
 from __future__ import annotations
 
@@ -51,7 +53,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _notes(out: Path) -> list[str]:
-    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))["notes"]
+    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))["table_notes"]
 
 
 def test_sim_run_keeps_the_notes_it_prints(scenario: Path, tmp_path: Path) -> None:
@@ -84,3 +86,14 @@ def test_a_plain_run_has_none(tmp_path: Path) -> None:
         warnings.simplefilter("ignore")
         sim.run(TINY, 1, out=tmp_path / "plain", figures=False)
     assert _notes(tmp_path / "plain") == []
+
+
+def test_a_comparison_keeps_them_in_each_scenario_folder(scenario: Path, tmp_path: Path
+                                                          ) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sim.run_comparison([TINY, scenario], replications=2, seed=1, out=tmp_path / "cmp",
+                           figures=False)
+    assert _notes(tmp_path / "cmp" / "tiny") == []
+    assert any(n.startswith("offtake deal: deal deal_x failed")
+               for n in _notes(tmp_path / "cmp" / "capped"))
