@@ -109,6 +109,11 @@ def load_scenario(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -
     # overrides=[...], as sim.run words them
     with python_wording("run"):
         sc = load(path, overrides)
+    from sim.experiment.runner import LOADED_FINGERPRINT, fingerprint
+
+    # what the files gave, for a run with out= to tell whether the scenario was changed
+    # since, without reading them again (review 202)
+    setattr(meta_of(sc), LOADED_FINGERPRINT, fingerprint(sc))
     warn_notes(meta_of(sc).notes)
     return sc
 

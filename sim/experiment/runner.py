@@ -262,19 +262,64 @@ CHANGED_KEY = "changed_after_loading"
 files and overrides they record give (see :func:`changed_after_loading`)."""
 
 
+LOADED_FINGERPRINT = "loaded_fingerprint"
+"""The attribute of a loaded scenario's :class:`~sim.scenario.loader.ScenarioMeta` that
+:func:`sim.load_scenario` sets to :func:`fingerprint` of the scenario it returns. The meta
+is shared by ``model_copy`` and untouched by changes in place, so the fingerprint still
+tells what the files gave once the scenario has been changed."""
+
+
+def fingerprint(sc: Scenario) -> str:
+    """The sha256 (hex) of ``sc``'s fields, mappings in their order: equal for scenarios
+    that run alike. Needs no pandas (unlike :func:`sim.output.folder.scenario_sha256`)."""
+    import hashlib
+    import warnings
+
+    with warnings.catch_warnings():
+        # a value of the wrong type put in a mapping: told when it is validated
+        warnings.simplefilter("ignore", UserWarning)
+        data = sc.model_dump(mode="json", by_alias=True)
+    text = json.dumps(data, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def changed_after_loading(given: Scenario, sc: Scenario) -> str | None:
     """The note for a run of ``sc`` (``given``, a scenario object a Python caller passed,
     validated again with any overrides) that is not what the files and overrides it records
-    give now: changed in Python after loading (``model_copy(update=...)``, a mapping changed
-    in place), or its file edited since. None where they give it, where ``given`` was not
-    loaded from a file in this process, or where its file no longer loads (nothing to tell
-    it by). Costs one load of the file (two where they differ)."""
-    from sim.output.folder import scenario_order_sha256
-    from sim.scenario.loader import has_meta, load_scenario, meta_of
+    give: changed in Python after loading (``model_copy(update=...)``, a mapping changed
+    in place), or, for one loaded without :func:`sim.load_scenario`'s fingerprint, its file
+    edited since. None where they give it, where ``given`` was not loaded from a file in
+    this process, or where its file no longer loads (nothing to tell it by). Costs a
+    fingerprint (milliseconds), or, without one, a load of the file (most of a second for
+    the shipped scenarios; two loads where they differ)."""
+    from sim.scenario.loader import has_meta, meta_of
 
     meta, first = meta_of(sc), meta_of(given)
     if not has_meta(given) or not first.from_file or not meta.files:
         return None
+    said = meta.files[0] + (f" with overrides {', '.join(meta.overrides)}"
+                            if meta.overrides else "")
+    loaded = getattr(first, LOADED_FINGERPRINT, None)
+    if loaded is not None:
+        if fingerprint(given) == loaded:
+            return None
+        return _changed_note(said, "the scenario was changed in Python after loading")
+    return _reloaded_change(given, sc, said)
+
+
+def _changed_note(said: str, how: str) -> str:
+    return (f"the scenario run is not what {said} gives: {how}; manifest.json's scenario is "
+            "the one run (sim.scenario_from_dict(manifest['scenario']) rebuilds it), and "
+            "a resume needs that scenario object (resume=True), not its files")
+
+
+def _reloaded_change(given: Scenario, sc: Scenario, said: str) -> str | None:
+    """:func:`changed_after_loading` for a scenario without a load-time fingerprint: its
+    files loaded again with its overrides, and compared with ``sc``."""
+    from sim.output.folder import scenario_order_sha256
+    from sim.scenario.loader import load_scenario, meta_of
+
+    meta, first = meta_of(sc), meta_of(given)
     try:
         again = load_scenario(meta.files[0], meta.overrides)
     except Exception:  # noqa: BLE001 - a file moved or broken since tells nothing
@@ -288,13 +333,9 @@ def changed_after_loading(given: Scenario, sc: Scenario) -> str | None:
         edited = meta_of(base).document != first.document
     except Exception:  # noqa: BLE001 - as above
         edited = True
-    said = meta.files[0] + (f" with overrides {', '.join(meta.overrides)}"
-                            if meta.overrides else "")
-    how = ("its file was edited after the scenario was loaded, or the scenario was changed "
-           "in Python" if edited else "the scenario was changed in Python after loading")
-    return (f"the scenario run is not what {said} gives: {how}; manifest.json's scenario is "
-            "the one run (sim.scenario_from_dict(manifest['scenario']) rebuilds it), and "
-            "a resume needs that scenario object (resume=True), not its files")
+    return _changed_note(said, "its file was edited after the scenario was loaded, or the "
+                               "scenario was changed in Python" if edited else
+                         "the scenario was changed in Python after loading")
 
 
 def stray_fields(sc: Scenario, file: str | None = None) -> list[Issue]:

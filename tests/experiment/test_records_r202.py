@@ -211,3 +211,35 @@ def test_load_results_without_replications_says_what_is_missing(changed, tmp_pat
     assert "kpis.csv: every replication's KPIs; summary.csv: their means" in message
     assert "damaged" not in message and "--resume" not in message
     assert f"pandas.read_csv({str(copy / 'kpis.csv')!r})" in err.value.hint
+
+
+# --- how the change is told (finding 1) ---------------------------------------------------
+
+
+def test_a_change_in_place_is_told_by_the_load_time_fingerprint(tmp_path: Path) -> None:
+    from sim.experiment.runner import changed_after_loading
+
+    sc = _quiet(sim.load_scenario, TINY)
+    assert changed_after_loading(sc, sc) is None
+    sc.sites["border"].__dict__["clearance_trucks_per_day"] = 3.0  # changed in place
+    note = changed_after_loading(sc, sc)
+    assert note is not None and "changed in Python after loading" in note
+
+
+def test_one_loaded_without_a_fingerprint_is_read_again(tmp_path: Path) -> None:
+    from sim.experiment.runner import changed_after_loading
+    from sim.scenario import load_scenario
+
+    sc = load_scenario(TINY)  # sim.scenario's loader keeps no fingerprint
+    assert changed_after_loading(sc, sc) is None
+    sc2 = sc.model_copy(update={"warmup_days": 9.0})
+    note = changed_after_loading(sc2, sc2)
+    assert note is not None and "changed in Python after loading" in note
+    # the file edited since: not told apart from a change in Python, and said so
+    copy = tmp_path / "tiny.yaml"
+    copy.write_text(TINY.read_text(encoding="utf-8"), encoding="utf-8")
+    loaded = load_scenario(copy)
+    copy.write_text(TINY.read_text(encoding="utf-8").replace("name: tiny", "name: edited"),
+                    encoding="utf-8")
+    note = changed_after_loading(loaded, loaded)
+    assert note is not None and "its file was edited after the scenario was loaded" in note
