@@ -98,8 +98,10 @@ def load_scenario(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -
     ``overrides`` is a list of ``"key.path=value"`` strings (as for ``--set``). An override
     that may not do what was meant (a bare number over a value the file gives in another
     unit, such as USD/oz) is warned of with a ``UserWarning`` saying how to keep the
-    file's unit. Raises :class:`ScenarioError` with every problem found, and
-    :class:`TypeError` if ``overrides`` is a single string.
+    file's unit. Its :func:`~sim.scenario.meta_of` keeps a fingerprint of the scenario as
+    loaded, by which a run with ``out=`` tells whether it was changed since (the folder then
+    records ``changed_after_loading``). Raises :class:`ScenarioError` with every problem
+    found, and :class:`TypeError` if ``overrides`` is a single string.
     """
     from sim.experiment.errors import python_wording
     from sim.scenario.loader import load_scenario as load
