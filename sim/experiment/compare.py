@@ -1887,7 +1887,8 @@ def extends_notes(arms: Sequence[Arm]) -> list[str]:
                 # the combination named: "compare it" read as the status quo itself
                 note += (f"; {name} is the status quo all its parts build on ({whose}): "
                          f"compare {arm.label} with {name} for the combination's effect "
-                         f"without {base.stem}'s changes")
+                         f"without {base.stem}'s own changes (their interactions with the "
+                         "other parts stay in it)")
         notes.append(note)
     return notes
 

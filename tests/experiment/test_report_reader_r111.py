@@ -47,7 +47,8 @@ def test_a_combination_is_pointed_to_the_status_quo_its_parts_build_on(tmp_path)
     (note,) = extends_notes(resolve([TINY, tmp_path / "both.yaml"])[0])
     assert note.endswith("leaky.yaml is the status quo all its parts build on (they all "
                          "build on it): compare both with leaky.yaml for the combination's "
-                         "effect without leaky's changes")
+                         "effect without leaky's own changes (their interactions with the "
+                         "other parts stay in it)")
     # combined_2025's shape: one part on the leaky status quo, another on the clean
     # baseline that the leaky one builds on too; against leaky, the combination shows both
     # parts' effects without the leakage
@@ -57,7 +58,8 @@ def test_a_combination_is_pointed_to_the_status_quo_its_parts_build_on(tmp_path)
     (note,) = extends_notes(resolve([TINY, tmp_path / "mixed.yaml"])[0])
     assert note.endswith("leaky.yaml is the status quo all its parts build on (a.yaml builds "
                          "on it, and the other only on what it builds on): compare mixed with "
-                         "leaky.yaml for the combination's effect without leaky's changes")
+                         "leaky.yaml for the combination's effect without leaky's own changes "
+                         "(their interactions with the other parts stay in it)")
     # parts on bases of their own get no such advice
     (tmp_path / "other.yaml").write_text(f"extends: {TINY}\nname: other\n", encoding="utf-8")
     (tmp_path / "d.yaml").write_text("extends: other.yaml\nname: d\n", encoding="utf-8")
