@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from pathlib import Path
 
 from sim.scenario.capacity import (
     FAR_BELOW,
@@ -17,6 +18,7 @@ from sim.scenario.capacity import (
     fmt_capacity,
 )
 from sim.scenario.checks import mine_routes
+from sim.scenario.loader import has_meta, meta_of
 from sim.scenario.plan import (
     Plan,
     expected_route_days,
@@ -85,6 +87,16 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
     add(f"Scenario {sc.name}" + (f": {sc.title}" if sc.title else ""))
     if sc.question:
         add(f"Question: {sc.question}")
+    if sc.description:
+        add(f"Description: {' '.join(sc.description.split())}")
+    files = meta_of(sc).files if has_meta(sc) else []
+    if len(files) > 1:
+        # a combination's parts: sim report named them, sim show did not (review 206)
+        add(f"Files: {Path(files[0]).name}, built on " + ", ".join(Path(f).name
+                                                                 for f in files[1:])
+            + " (each file it extends, directly or not; where two set the same field, a "
+              "file wins over those it extends, and of two listed in one extends:, the "
+              "later)")
     last = sc.start + dt.timedelta(days=math.ceil(sc.horizon) - 1)  # a part day counts
     series = ("series by calendar month" if sc.series_period_days == "month"
               else "series every day" if sc.series_period_days == 1
