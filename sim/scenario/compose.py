@@ -31,8 +31,10 @@
   baseline's description under another scenario's title would describe the wrong one.
   ``extends: [a.yaml, b.yaml]`` merges several in order (later ones win), each file once:
   if both extend ``baseline.yaml``, ``b.yaml``'s own values go over ``a.yaml``'s, and its
-  copy of the baseline does not undo ``a.yaml``'s changes to it. Chains of ``extends`` are
-  allowed, cycles are not.
+  copy of the baseline does not undo ``a.yaml``'s changes to it; where ``a.yaml`` and
+  ``b.yaml`` set one field differently (neither extending the other) and the extending
+  file does not set it, a note names both (review 206). Chains of ``extends`` are allowed,
+  cycles are not.
 * ``--set key.path=value`` overrides one value after merging. The value is read as YAML,
   by the same safe reader as the files (duplicate keys, tags and invalid dates are
   refused), so ``--set horizon_days=730`` gives a number and ``--set lanes.x.mode=rail``
@@ -426,7 +428,9 @@ def load_raw(path: Path) -> RawScenario:
     (:data:`OWN_WORDS`), and an extending file without a ``name`` is recorded in
     :attr:`RawScenario.unnamed` for the loader to refuse."""
     order: list[tuple[Path, dict[str, Any], LineMap]] = []
-    _linearize(Path(on_disk(Path("."), str(path))), (), order, set())
+    parents_of: dict[Path, list[Path]] = {}
+    _linearize(Path(on_disk(Path("."), str(path))), (), order, set(), parents_of)
+    clashes: list[tuple[PathT, Path, Path, Any, Any]] = []
     merged: dict[str, Any] = {}
     merged_lines: LineMap = {}
     notes: list[str] = []
@@ -454,6 +458,7 @@ def load_raw(path: Path) -> RawScenario:
                                     removed[key_path], removed_lanes)
         notes += [_lost_unit_note(file, lines, merged_lines, p, base, child)
                   for p, base, child in log.lost_units]
+        clashes += _clashes(file, log.replaced, before, merged, merged_lines, parents_of)
         # the lines of what a child replaced (a parent's `low:` under a distribution the
         # child rewrote) must not locate errors in the child's value
         gone = set(log.replaced)
@@ -461,6 +466,7 @@ def load_raw(path: Path) -> RawScenario:
             merged_lines = {p: where for p, where in merged_lines.items()
                             if not any(p[:n] in gone for n in range(1, len(p)))}
         merged_lines.update(lines)
+    notes += _clash_notes(clashes, merged_lines, order[-1][0])
     files = [str(f) for f, _d, _l in reversed(order)]
     unnamed = None
     top_file, top_data, top_lines = order[-1]
@@ -545,10 +551,77 @@ def _what(data: Any) -> str:
     return "a single value"
 
 
+def _ancestors(file: Path, parents_of: dict[Path, list[Path]]) -> set[Path]:
+    """Every file ``file`` extends, directly or not (resolved)."""
+    out: set[Path] = set()
+    todo = list(parents_of.get(file.resolve(), []))
+    while todo:
+        f = todo.pop()
+        if f not in out:
+            out.add(f)
+            todo += parents_of.get(f, [])
+    return out
+
+
+def _clashes(file: Path, replaced: list[PathT], before: dict[str, Any], merged: dict[str, Any],
+             merged_lines: LineMap, parents_of: dict[Path, list[Path]]
+             ) -> list[tuple[PathT, Path, Path, Any, Any]]:
+    """The values ``file`` replaced that a file it does not extend had set (two parts of a
+    combination setting one field), as (path, file, the other file, its value, the other's):
+    the later listed wins silently (review 206)."""
+    out = []
+    mine = _ancestors(file, parents_of)
+    for p in replaced:
+        if not p or p[-1] in PROVENANCE_KEYS or p[0] in (*OWN_WORDS, "name"):
+            continue
+        where = merged_lines.get(p)
+        if where is None or where[0] is None:
+            continue
+        other = Path(where[0])
+        if other.resolve() in mine or other.resolve() == file.resolve():
+            continue
+        old, new = _value_at(before, p), _value_at(merged, p)
+        if old is not None and _bare(old) != _bare(new):  # a citation alone is no clash
+            out.append((p, file, other, new, old))
+    return out
+
+
+def _clash_notes(clashes: list[tuple[PathT, Path, Path, Any, Any]], merged_lines: LineMap,
+                 top: Path) -> list[str]:
+    """Notes on the clashes of :func:`_clashes` whose winner's value is the one run (a file
+    extending both that sets the field itself settles it, as combined_2025 sets its period)."""
+    notes = []
+    for p, file, other, new, old in clashes:
+        where = merged_lines.get(p)
+        if where is None or where[0] is None or Path(where[0]).resolve() != file.resolve():
+            continue
+        notes.append(
+            f"{file.name} sets {format_path(p)} to {_brief(new)}, where {other.name}, which it "
+            f"does not extend, sets {_brief(old)}: {file.name}'s holds, as the later of the "
+            f"files {top.name} extends; set {format_path(p)} in {top.name} to choose")
+    return notes
+
+
+def _bare(value: Any) -> Any:
+    """``value`` without its citations (a value's mapping without source, assumption and
+    note), to compare what two files set."""
+    if isinstance(value, dict):
+        return {k: _bare(v) for k, v in value.items() if k not in PROVENANCE_KEYS}
+    return value
+
+
+def _brief(value: Any, most: int = 60) -> str:
+    """A value for a note, cut to ``most`` characters."""
+    text = str(value.get("value", value)) if isinstance(value, dict) else str(value)
+    return text if len(text) <= most else text[:most - 3] + "..."
+
+
 def _linearize(path: Path, chain: tuple[Path, ...],
-               order: list[tuple[Path, dict[str, Any], LineMap]], seen: set[Path]) -> None:
+               order: list[tuple[Path, dict[str, Any], LineMap]], seen: set[Path],
+               parents_of: dict[Path, list[Path]] | None = None) -> None:
     """Append ``path``'s ancestors (each once, parents first) and then ``path`` itself, with
-    their own documents (``extends`` removed), to ``order``."""
+    their own documents (``extends`` removed), to ``order``; ``parents_of`` gets each
+    file's parents (resolved)."""
     resolved = path.resolve()
     data, lines = read_yaml(path)
     foreign = path.suffix.lower() not in (".yaml", ".yml")
@@ -613,8 +686,10 @@ def _linearize(path: Path, chain: tuple[Path, ...],
                     f"(looked for {parent_path})",
                     path=("extends",), file=where[0], line=where[1], column=where[2],
                     hint=_scenario_files_hint(parent_path))])
+            if parents_of is not None:
+                parents_of.setdefault(resolved, []).append(parent_path.resolve())
             if parent_path.resolve() not in seen:
-                _linearize(parent_path, (*chain, resolved), order, seen)
+                _linearize(parent_path, (*chain, resolved), order, seen, parents_of)
     if resolved not in seen:
         seen.add(resolved)
         order.append((path, data, lines))
