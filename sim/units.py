@@ -123,6 +123,14 @@ def convert(value: float, unit: str, target: str) -> float:
     return float(value) * src.factor / dst.factor
 
 
+def in_base_units(value: float, unit: str) -> tuple[float, tuple[tuple[str, int], ...]]:
+    """``value`` in ``unit`` as (the number in the base units of its dimensions, those
+    dimensions): equal for equal quantities (36.525 kt/yr and 36,525 t/yr). Raises
+    :class:`UnitError` for an unknown unit."""
+    parsed = _parse(unit)
+    return float(value) * parsed.factor, parsed.dims
+
+
 def is_known(unit: str) -> bool:
     """True if ``unit`` parses."""
     try:

@@ -81,6 +81,7 @@ from sim.scenario.yamlio import (
     parse_yaml,
     read_yaml,
 )
+from sim.units import UnitError, in_base_units
 
 PROVENANCE_KEYS = ("source", "assumption", "note")
 OWN_WORDS = ("title", "question", "description")
@@ -581,7 +582,7 @@ def _clashes(file: Path, replaced: list[PathT], before: dict[str, Any], merged: 
         if other.resolve() in mine or other.resolve() == file.resolve():
             continue
         old, new = _value_at(before, p), _value_at(merged, p)
-        if old is not None and _bare(old) != _bare(new):  # a citation alone is no clash
+        if old is not None and _bare(old, p) != _bare(new, p):  # a citation alone is none
             out.append((p, file, other, new, old))
     return out
 
@@ -602,17 +603,37 @@ def _clash_notes(clashes: list[tuple[PathT, Path, Path, Any, Any]], merged_lines
     return notes
 
 
-def _bare(value: Any) -> Any:
-    """``value`` without its citations (a value's mapping without source, assumption and
-    note), to compare what two files set."""
+def _bare(value: Any, path: PathT = ()) -> Any:
+    """``value`` (at ``path``) as what it sets, to compare what two files set: without its
+    citations (source, assumption, note), ``{value: 50}`` as 50, and a quantity in base
+    units, a bare number in its field's own unit (36.525 kt/yr as 36,525 t/yr: review 207
+    found equal quantities called a clash and a 1000-fold one shown as two equal numbers)."""
     if isinstance(value, dict):
-        return {k: _bare(v) for k, v in value.items() if k not in PROVENANCE_KEYS}
-    return value
+        out = {k: _bare(v, (*path, k)) for k, v in value.items() if k not in PROVENANCE_KEYS}
+        if set(out) == {"value"}:
+            return _bare(value["value"], path)  # in the field's own unit, as a bare number
+        if set(out) != {"value", "unit"}:
+            return out
+        number, unit = value["value"], value["unit"]
+    else:
+        name = next((p for p in reversed(path) if isinstance(p, str)), None)
+        number, unit = value, (_field_units().get(name) or (None,))[0] if name else None
+    if not (isinstance(number, numbers.Real) and not isinstance(number, bool)
+            and isinstance(unit, str)):
+        return value
+    try:
+        base, dims = in_base_units(number, unit)
+    except UnitError:
+        return value
+    return ("quantity", float(f"{base:.12g}"), dims)
 
 
 def _brief(value: Any, most: int = 60) -> str:
-    """A value for a note, cut to ``most`` characters."""
-    text = str(value.get("value", value)) if isinstance(value, dict) else str(value)
+    """A value for a note, with its unit where it gives one, cut to ``most`` characters."""
+    if isinstance(value, dict) and "value" in value:
+        text = f"{value['value']}" + (f" {value['unit']}" if value.get("unit") else "")
+    else:
+        text = str(value)
     return text if len(text) <= most else text[:most - 3] + "..."
 
 

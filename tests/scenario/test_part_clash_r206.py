@@ -58,3 +58,35 @@ def test_no_shipped_scenario_has_a_clash() -> None:
     root = Path(__file__).resolve().parents[2] / "scenarios"
     for path in sorted(root.glob("*.yaml")):
         assert _clashes(path) == [], path.name
+
+
+def _part(folder: Path, name: str, body: str) -> None:
+    (folder / f"{name}.yaml").write_text(f"extends: {TINY}\nname: {name}\n{body}",
+                                         encoding="utf-8")
+
+
+def test_quantities_are_compared_and_shown_with_their_units(tmp_path: Path) -> None:
+    # review 207: 36.525 kt/yr against 36,525 t/yr was called a clash, and 36.525 kt/yr
+    # against 36.525 t/yr was shown as "36.525, where ... sets 36.525"
+    field = "sites:\n  mine_a:\n    output:\n      copper:\n        t_per_year: "
+    _part(tmp_path, "kt", field + "{value: 36.525, unit: kt/yr}\n")
+    _part(tmp_path, "t", field + "{value: 36525, unit: t/yr}\n")
+    _part(tmp_path, "small", field + "{value: 36.525, unit: t/yr}\n")
+    _part(tmp_path, "bare", field + "36525\n")
+    for other in ("t", "bare"):
+        (tmp_path / f"c_{other}.yaml").write_text(f"extends: [kt.yaml, {other}.yaml]\n"
+                                                  f"name: c_{other}\n", encoding="utf-8")
+        assert _clashes(tmp_path / f"c_{other}.yaml") == [], other
+    (tmp_path / "c_small.yaml").write_text("extends: [kt.yaml, small.yaml]\nname: c_small\n",
+                                           encoding="utf-8")
+    (note,) = _clashes(tmp_path / "c_small.yaml")
+    assert note.startswith("small.yaml sets sites.mine_a.output.copper.t_per_year to 36.525 "
+                           "t/yr, where kt.yaml, which it does not extend, sets 36.525 kt/yr")
+
+
+def test_a_value_written_bare_or_as_a_mapping_is_the_same(tmp_path: Path) -> None:
+    _part(tmp_path, "d", "horizon_days: {value: 50, assumption: x}\n")
+    _part(tmp_path, "e", "horizon_days: 50\n")
+    (tmp_path / "de.yaml").write_text("extends: [d.yaml, e.yaml]\nname: de\n",
+                                      encoding="utf-8")
+    assert _clashes(tmp_path / "de.yaml") == []
