@@ -142,7 +142,11 @@ class Results:
         their one value. Raises :class:`KeyError` for a part left out that has several
         values and no ``all``. The review 202 defaults, ``all`` each, named no KPI that
         has a commodity: ``kpi("delivered_t")`` failed for every scenario."""
-        rows = [label for label in self.kpi_labels if label[3] == metric]
+        # the parts given narrow the rows first: a route's KPI, given its site, is at its
+        # one channel, where the total over channels is none (review 207)
+        given = (commodity, channel, site)
+        rows = [label for label in self.kpi_labels if label[3] == metric
+                and all(v is None or label[pos] == v for pos, v in enumerate(given))]
         chosen: list[str] = []
         for pos, (part, value) in enumerate((("commodity", commodity), ("channel", channel),
                                              ("site", site))):

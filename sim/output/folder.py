@@ -51,6 +51,7 @@ import shutil
 import sys
 import tempfile
 import threading
+import warnings
 import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from importlib import metadata
@@ -909,9 +910,32 @@ def mixed_code_note(before: dict[str, Any], out: str | Path, sc: Scenario) -> st
     saved = before.get("code")
     if (not isinstance(saved, list) or not saved
             or before.get("scenario_sha256") != scenario_sha256(sc)
-            or not holds_replications(out)):
+            or not holds_replications(out) or other_series_shape(Path(out), sc) is not None):
+        # replications of another series catalogue are refused: nothing is mixed (review
+        # 207: the note came before the refusal)
         return None
     return code_note(saved, out, "run.json")
+
+
+def other_series_shape(folder: Path, sc: Scenario) -> str | None:
+    """Why ``folder``'s saved replications cannot be resumed with this version of sim for
+    scenario ``sc``: their series have another shape than its catalogue gives (saved by a
+    version with other series, one before ``refined_t``, say); None where the first saved
+    one has this shape, or none can be read."""
+    first = next(iter(sorted((folder / "replications").glob("rep-*.npz"))), None)
+    if first is None:
+        return None
+    try:
+        with np.load(first) as npz:
+            held = tuple(npz["series"].shape)
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        return None
+    cat = catalogue(sc)
+    shape = (len(cat.keys), cat.n_periods)
+    if held == shape:
+        return None
+    return (f"its saved replications hold series of shape {held}, where this version of sim "
+            f"writes {shape} for the scenario: another version saved them")
 
 
 def holds_replications(out: str | Path) -> bool:
@@ -1715,7 +1739,31 @@ def resume_refusal(folder: Path) -> str | None:
         except (OSError, ValueError, KeyError, TypeError) as exc:
             return (f"replications/index.json, which labels the saved replications' values, "
                     f"cannot be read ({exc})")
+        return _recorded_series_shape(folder)
     return None
+
+
+def _recorded_series_shape(folder: Path) -> str | None:
+    """:func:`other_series_shape` for the scenario run.json (or manifest.json) records,
+    loaded from its files; None where it cannot be loaded (the resume says why)."""
+    from sim.scenario.loader import load_scenario
+
+    try:
+        info = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        info = rebuilt_run_json(folder)[0]
+    if not isinstance(info, dict):
+        return None
+    files, overrides = info.get("scenario_files"), info.get("overrides") or []
+    if not isinstance(files, list) or not files or not isinstance(overrides, list):
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sc = load_scenario(str(files[0]), [str(o) for o in overrides])
+    except Exception:  # noqa: BLE001 - a file moved or edited since: nothing to tell by
+        return None
+    return other_series_shape(folder, sc)
 
 
 def force_hint(folder: Path, why: str, command: str | None = None) -> str:
@@ -1776,7 +1824,7 @@ def load_results(path: str | Path) -> Results:
     if not manifest_path.exists():
         raise FolderError(f"{folder} is not a finished results folder (no manifest.json)")
     if not (folder / "replications").is_dir():
-        raise _no_replications(folder)
+        raise no_replications_error(folder)
     try:
         res = _load_results(folder)
     except _OtherVersion as exc:
@@ -1834,7 +1882,7 @@ RUN_TABLES = {"kpis.csv": "every replication's KPIs",
 """The tables a run's folder holds beside its replications, and what each gives."""
 
 
-def _no_replications(folder: Path) -> FolderError:
+def no_replications_error(folder: Path) -> FolderError:
     """The error for a finished results folder without ``replications/`` (copied without
     it, say): what is missing, and that its tables are read without it. Review 202: it
     was called damaged, with a hint to --resume, which runs every replication again."""

@@ -39,6 +39,7 @@ from sim.output.folder import (
     atomic_write_text,
     force_hint,
     load_results,
+    no_replications_error,
     not_a_folder,
     resume_refusal,
     with_out,
@@ -312,9 +313,10 @@ def deal_paragraph(res: Results, where: str = "") -> str:
 
 DEAL_LIST_NOTE = ("A change through a deal's channel depends on whether the deal closed: "
                   "where it failed in some replications, the change varies with that and "
-                  "its interval can include zero; where it failed in all, there is none. "
-                  "Either way it can be missing from the list above (compare.csv has every "
-                  "KPI by channel)")
+                  "its interval can include zero; where it failed in all, nothing goes "
+                  "through the deal here, and the change is what went through it in the "
+                  "reference, if anything, lost. Either way it can be missing from the "
+                  "list above (compare.csv has every KPI by channel)")
 """What a failed deal means for the key list, said beside it (review 203: the partnership's
 US-partnered exports were left off the list, and why was said only far below it)."""
 
@@ -2320,6 +2322,10 @@ def write_report(folder: str | Path, out: str | Path | None = None,
         notes += _damaged_tables_notes([folder], [res])
     elif _is_unfinished(folder):
         raise unfinished_run_error(folder)
+    elif (folder / "manifest.json").exists() and not (folder / "comparison.json").exists():
+        # a finished run copied without replications/: load_results says what is missing
+        # and what its tables still give, where this said "no manifest.json" (review 207)
+        raise no_replications_error(folder)
     else:
         members = find_members(folder, reference)
         if len(members.runs) < 2:

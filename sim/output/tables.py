@@ -734,7 +734,8 @@ def change_text(rel: float | None, ref_mean: float | None, diff: float | None,
     if rel is not None and rel == rel:
         # "+130948.6%" over a few replications claimed a precision they do not give
         # (review 203): from 1,000% on, whole percentages, as the report's key list has them
-        return f"{rel:+,.0%}" if abs(rel) >= WHOLE_PERCENT else f"{rel:+.1%}"
+        # decided on the figure as printed: 9.9996 reads +1000.0% to one decimal (review 207)
+        return f"{rel:+,.0%}" if abs(round(rel, 3)) >= WHOLE_PERCENT else f"{rel:+.1%}"
     if (ref_mean is not None and ref_mean == 0 and diff is not None and diff == diff
             and diff != 0
             and (low is None and high is None or _excludes_zero(diff, low, high))):

@@ -243,3 +243,11 @@ def test_one_loaded_without_a_fingerprint_is_read_again(tmp_path: Path) -> None:
                     encoding="utf-8")
     note = changed_after_loading(loaded, loaded)
     assert note is not None and "its file was edited after the scenario was loaded" in note
+
+
+def test_kpi_defaults_follow_a_given_site(tmp_path: Path) -> None:
+    # review 207: kpi('delivered_t', site='route:direct') took channel 'all', which a route
+    # has no row of, and the error offered site 'all'
+    res = sim.run(TINY, 2, seed=1)
+    route = res.kpi("delivered_t", site="route:direct")
+    assert route.tolist() == res.kpi("delivered_t", "copper", "formal", "route:direct").tolist()

@@ -126,3 +126,16 @@ def test_days_whole_and_large_changes_without_decimals() -> None:
     assert change_text(1309.486, 254.0, 332756.0) == "+130,949%"
     assert change_text(-0.256, 1.0, -0.256) == "-25.6%"
     assert change_text(9.994, 1.0, 9.994) == "+999.4%"
+
+
+def test_a_change_that_prints_as_1000_percent_is_whole_and_the_deal_note_is_true() -> None:
+    from sim.output.report import DEAL_LIST_NOTE
+    from sim.output.tables import change_text
+
+    # review 207: 9.9996 printed "+1000.0%", 10.0 "+1,000%"
+    assert change_text(9.9996, 1, 1) == change_text(10.0, 1, 1) == "+1,000%"
+    assert change_text(9.9994, 1, 1) == "+999.9%"
+    # a deal failing in every replication of the scenario is a loss where the reference's
+    # closed, not "no change" (review 207)
+    assert "there is none" not in DEAL_LIST_NOTE
+    assert "what went through it in the reference" in DEAL_LIST_NOTE

@@ -97,3 +97,20 @@ def test_a_comparison_keeps_them_in_each_scenario_folder(scenario: Path, tmp_pat
     assert _notes(tmp_path / "cmp" / "tiny") == []
     assert any(n.startswith("offtake deal: deal deal_x failed")
                for n in _notes(tmp_path / "cmp" / "capped"))
+
+
+def test_sim_report_on_a_run_without_replications_says_what_is_missing(tmp_path: Path) -> None:
+    # review 207: sim report said "it has no manifest.json" of a folder that has one
+    import shutil
+
+    from click.testing import CliRunner
+
+    from sim.cli import main
+
+    out = tmp_path / "r"
+    sim.run(TINY, 2, seed=1, out=out, figures=False)
+    shutil.rmtree(out / "replications")
+    result = CliRunner().invoke(main, ["report", str(out)])
+    assert result.exit_code == 2
+    assert "holds no replications/" in result.output
+    assert "no manifest.json" not in result.output
