@@ -421,15 +421,16 @@ def _environment_text(exc: OSError) -> str:
 
 def _without_figures() -> str:
     """How the command running could do without matplotlib, for the hint of its failing
-    to start: sim run, sim compare (since review 202) and sim show need it for their
-    figures alone (sim sweep loads it for its tables too, and sim report is figures), so
-    "--no-figures" is offered where it helps (review 117)."""
+    to start: sim run, sim compare and sim sweep (since review 202) and sim show need it
+    for their figures alone (sim report is figures), so "--no-figures" is offered where it
+    helps (review 117)."""
     ctx = click.get_current_context(silent=True)
     if ctx is None:
         return ""
     drawn = not (ctx.params.get("no_figures") or ctx.params.get("no_figure"))
     return {"run": "; or draw no figures (--no-figures)" if drawn else "",
             "compare": "; or draw no figures (--no-figures)" if drawn else "",
+            "sweep": "; or draw no figures (--no-figures)" if drawn else "",
             "show": "; or draw no map (--no-figure)" if drawn else ""}.get(
                 ctx.info_name or "", "")
 

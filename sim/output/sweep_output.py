@@ -31,10 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.ticker import LogFormatter, StrMethodFormatter
 
-from sim.output import style as st
 from sim.output.folder import (
     FolderError,
     atomic_write_bytes,
@@ -51,6 +48,8 @@ from sim.output.folder import (
 from sim.output.sweep_store import STORE, SweepStore
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from sim.experiment.sweep import Sweep
 
 HEADLINE_OUTPUTS = ("delivered_t", "shortfall_t", "price_peak_ratio", "mean_lead_time_days",
@@ -411,6 +410,9 @@ def _table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
 def sobol_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
     """First-order and total Sobol index of each parameter with 95% CIs, one panel per
     headline KPI (at most six) or per KPI ``metrics`` names (at most nine)."""
+    # matplotlib is loaded only to draw: a sweep's tables (--no-figures) must be written
+    # where it cannot start (review 202's leftover, as sim run and sim compare)
+    from matplotlib.figure import Figure
     s = sweep.sobol if sweep.sobol is not None else pd.DataFrame()
     available = [c for c in headline_outputs(sweep, metrics)
                  if not s.empty and c in set(s["output"])]
@@ -495,6 +497,10 @@ SCATTER_ROWS_MAX = 8
 def scatter_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
     """Each headline KPI, or each KPI ``metrics`` names, that varies (rows: at most four
     headline KPIs, at most eight named ones) against each parameter (columns)."""
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import LogFormatter, StrMethodFormatter
+
+    from sim.output import style as st
     varying = headline_outputs(sweep, metrics)
     # review 146: five KPIs named with --metric showed four, "--metric chooses"
     cols = varying[:min(max(SCATTER_ROWS, len(metrics)), SCATTER_ROWS_MAX)]
@@ -654,6 +660,8 @@ def write_sweep(sweep: Sweep, out: Path, figures: bool = True, metrics: Sequence
         (out / "sobol.csv").unlink(missing_ok=True)  # from an earlier Sobol sweep
     clear_figures(out)
     if figures:
+        from sim.output import style as st
+
         if sweep.sobol is not None:
             for path in st.save(sobol_figure(sweep, metrics), out / "figures", "sweep-sobol"):
                 files[f"figures/{path.name}"] = path

@@ -39,3 +39,17 @@ def test_sim_compare_no_figures_runs_where_matplotlib_cannot_start(tmp_path: Pat
     out = _python(code, MPLBACKEND="bogus")
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "cmp" / "comparison.json").is_file()
+
+
+def test_sim_sweep_no_figures_runs_where_matplotlib_cannot_start(tmp_path: Path) -> None:
+    # the sweep's tables imported matplotlib with its figures' module (review 202's leftover)
+    code = ("import sys\n"
+            "from sim.cli import main\n"
+            f"sys.argv = ['sim', 'sweep', {str(TINY)!r}, '--param',\n"
+            "            'sites.border.clearance_trucks_per_day=20:100', '--design', 'lhs',\n"
+            "            '-n', '3', '-r', '1', '-w', '1', '-q', '--no-figures',\n"
+            f"            '--out', {str(tmp_path / 'sw')!r}]\n"
+            "main()\n")
+    out = _python(code, MPLBACKEND="bogus")
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "sw" / "sweep.csv").is_file()
