@@ -16,6 +16,7 @@ from sim.scenario.capacity import (
     capacity_at_start,
     capacity_checks,
     fmt_capacity,
+    shocks_or_policies,
 )
 from sim.scenario.checks import mine_routes
 from sim.scenario.loader import has_meta, meta_of
@@ -292,8 +293,14 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
     over = [c for c in checks if c.over]
     if over:
         add("")
+        # an upgrade named above may end it, and only shocks and policies other than the
+        # upgrades may stop the flow sooner (review 208: said where there were none)
+        until = (" or until an upgrade named above relieves it"
+                 if any(c.later is not None and c.later.relieves for c in over) else "")
+        sooner = ("; shocks and policies, not counted here, may stop it sooner"
+                  if shocks_or_policies(sc) else "")
         add(f"{len(over)} capacit{'y is' if len(over) == 1 else 'ies are'} below planned flow: "
             + ", ".join(c.element for c in over) + ". Expect what exceeds them to pile up there "
-            "(a queue, or a refiner's feed stock) for as long as that flow lasts; shocks and "
-            "policies, not counted here, may stop it sooner.")
+            f"(a queue, or a refiner's feed stock) for as long as that flow lasts{until}"
+            f"{sooner}.")
     return "\n".join(lines)

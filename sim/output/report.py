@@ -71,6 +71,8 @@ from sim.output.tables import (
     control_rows,
     deal_note,
     difference_cells,
+    fixed_price_note,
+    fixed_prices,
     format_number,
     has_refined,
     kpi_title,
@@ -303,6 +305,21 @@ def money_paragraph(summary: pd.DataFrame, res: Results, where: str = "") -> str
     price went so far)."""
     high = price_extremes(summary, res)
     return _paragraph(money_note(high, f" in {where}" if where else ""), "warn")
+
+
+def fixed_price_paragraph(named: Sequence[tuple[str, Results]]) -> str:
+    """The note that the money KPIs of a commodity whose price is not modelled are at its
+    reference price in every year (:func:`sim.output.tables.fixed_price_note`), once where
+    every scenario of ``named`` (label, results) has the same, else per scenario; "" if
+    none has any. Review 208: the terminal and compare.md said it, the reports did not,
+    beside gold's 2024-27 rent at the 2024 price."""
+    fixed = [(name, fixed_prices(res.summary(), res)) for name, res in named]
+    if len(named) > 1 and all(f == fixed[0][1] for _n, f in fixed):
+        notes = [fixed_price_note(fixed[0][1], " in every scenario")]
+    else:
+        notes = [fixed_price_note(f, f" in {name}" if len(named) > 1 else "")
+                 for name, f in fixed]
+    return "".join(_paragraph(n) for n in notes if n)
 
 
 def deal_paragraph(res: Results, where: str = "") -> str:
@@ -1016,6 +1033,7 @@ def run_report_html(res: Results, manifest: dict[str, Any] | None = None) -> str
             metric_definitions(head),  # as the comparison's report (review 191)
             _cap_paragraph(capped_runs(res), counts=counts),
             money_paragraph(summary, res),
+            fixed_price_paragraph([("", res)]),
             _unpriced_note(unpriced(sc, summary)),
             headline_notes(head, res.n),
             "<h3>By channel</h3>", table(channels, NUMERIC, cls="kpi channel"),
@@ -1709,6 +1727,7 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
              metric_definitions(dtab),
              *_price_notes(capped, no_price, counts),
              *[money_paragraph(res.summary(), res, name) for name, res in named],
+             fixed_price_paragraph(named),
              _control_section(named, unranked),
              _queue_section(named, unranked),
              "<details><summary>Headline KPIs of every scenario</summary>",

@@ -309,6 +309,13 @@ def over_capacity(sc: Scenario) -> dict[tuple[str, str], float]:
             if c.over}
 
 
+def shocks_or_policies(sc: Scenario) -> bool:
+    """Whether ``sc`` has a shock or policy that may stop planned flow: the capacity notes'
+    caveat. Corridor upgrades stop nothing, and the notes count them (review 205)."""
+    return any(getattr(part, name) for part in (sc.shocks, sc.policies)
+               for name in type(part).model_fields if name != "corridor_upgrades")
+
+
 def capacity_notes(sc: Scenario, skip: Container[tuple[str, str]] = (),
                    lead: str = "", cuts: bool = True) -> list[str]:
     """Capacities below the flow the scenario plans through them, on the start date or,
@@ -318,8 +325,7 @@ def capacity_notes(sc: Scenario, skip: Container[tuple[str, str]] = (),
     # the plan is the flow with nothing in force: a ban or a closure stops some of it, so
     # the note says so rather than promise a pile-up the scenario's own ban prevents (the
     # corridor upgrades stop nothing, and the notes count them: review 205)
-    acting = any(getattr(part, name) for part in (sc.shocks, sc.policies)
-                 for name in type(part).model_fields if name != "corridor_upgrades")
+    acting = shocks_or_policies(sc)
     unless = (" while nothing stops that flow (the scenario's shocks and policies, not "
               "counted here, may)" if acting else "")
     for c in capacity_checks(sc, make_plan(sc)):

@@ -46,3 +46,19 @@ def test_a_modelled_price_or_no_reference_price_gets_none() -> None:
                 sim.load_scenario(TINY, ["name=b", "commodities.copper.demand_elasticity=null"])]
     assert "at the reference price in every year" not in comparison_text(
         run_comparison(unvalued, 2, 1))
+
+
+def test_the_reports_say_it_too(tmp_path: Path) -> None:
+    # review 208: report.html of a run and of a comparison gave gold's money figures with no
+    # such note, where the terminal and compare.md had it
+    from sim.output.report import write_report
+
+    a, b = _scenarios("commodities.copper.demand_elasticity=null")
+    sim.run(a, 2, seed=1, out=tmp_path / "a", figures=False)
+    sim.run(b, 2, seed=1, out=tmp_path / "b", figures=False)
+    page = write_report(tmp_path / "a").path.read_text(encoding="utf-8")
+    assert ("export_value_usd, royalty_usd of copper are valued at the reference price in "
+            "every year") in page
+    page = write_report(tmp_path).path.read_text(encoding="utf-8")
+    assert page.count("are valued at the reference price in every year") == 1
+    assert "export_value_usd, royalty_usd in every scenario of copper" in page

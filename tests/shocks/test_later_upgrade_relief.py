@@ -119,3 +119,21 @@ def test_the_caveat_on_shocks_stops_at_the_queue_and_upgrades_alone_give_none(di
     # scenario's shocks and policies, not counted here, may)", after the relief it counts
     sc = _scenario(direct, {"up": {"start": "2024-03-01", "capacity_t_per_day": 125}})
     assert "while nothing stops that flow" not in _note(sc)
+
+
+def test_show_s_summary_names_the_relief_and_gives_the_caveat_only_with_shocks(direct
+                                                                               ) -> None:
+    # review 208: sim show's summary said "shocks and policies, not counted here, may stop
+    # it sooner" with none but the upgrade it counts, and did not mention the relief
+    summary = describe(_scenario(direct, {"up": {"start": "2024-03-01",
+                                                 "capacity_t_per_day": 125}})).splitlines()[-1]
+    assert summary.endswith("for as long as that flow lasts or until an upgrade named above "
+                            "relieves it.")
+    summary = describe(_scenario(direct, {})).splitlines()[-1]
+    assert summary.endswith("for as long as that flow lasts.")
+    data = direct(transit=1.0, horizon=400, shocks={"events": {"cut": {
+        "start": 10, "end": 20, "targets": {"lanes": ["mine_market"]},
+        "effects": {"capacity_factor": 0.5}}}})
+    data["lanes"]["mine_market"]["capacity_t_per_day"] = 20
+    summary = describe(scenario_from_dict(data)).splitlines()[-1]
+    assert summary.endswith("; shocks and policies, not counted here, may stop it sooner.")
