@@ -42,6 +42,8 @@ def test_a_changed_scenario_is_recorded_so(changed) -> None:
     assert manifest["changed_after_loading"] is True
     assert run["changed_after_loading"] is True
     (note,) = [n for n in manifest["notes"] if "changed in Python after loading" in n]
+    # how to have the scenario run back (review 209, mutant 85)
+    assert "sim.scenario_from_dict(manifest['scenario']) rebuilds it" in note
     assert f"not what {TINY} with overrides horizon_days=60 gives" in note
 
 

@@ -224,3 +224,15 @@ def test_a_dask_local_worker_sends_its_code(tmp_path: Path) -> None:
         with np.load(path) as data:
             assert str(data["code"]) == HERE
     assert read(out / "manifest.json")["code"] == [HERE]
+
+
+def test_a_build_that_differs_alone_is_recorded(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    # review 209, mutant 54: the same code under another build was not added to the record
+    builds = iter(["plain", "compiled"])
+    monkeypatch.setattr("sim.experiment.replication.running_code",
+                        lambda: (HERE, next(builds)))
+    out = tmp_path / "builds"
+    sim.run(TINY, 2, seed=1, out=out, figures=False)
+    assert read(out / "run.json")["builds"] == ["plain", "compiled"]
+    assert read(out / "manifest.json")["builds"] == ["plain", "compiled"]

@@ -220,6 +220,9 @@ def test_loading_a_folder_saved_before_refined_t_says_why_and_what_to_do(old_fol
     assert "holds series of shape" in said
     assert "another version of sim" in said
     assert "--force" in said
+    # the code that wrote it, from its manifest (review 209)
+    code = json.loads((old_folder / "manifest.json").read_text())["code"][0]
+    assert f"load it with the version that wrote it ({code}" in said
 
 
 def test_resuming_a_folder_saved_before_refined_t_is_refused(old_folder) -> None:

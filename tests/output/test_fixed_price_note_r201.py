@@ -33,6 +33,8 @@ def test_a_price_not_modelled_gets_the_note_in_the_terminal_and_compare_md(
     comp = run_comparison(_scenarios("commodities.copper.demand_elasticity=null"), 2, 1,
                           out=tmp_path / "c", figures=False)
     assert NOTE in comparison_text(comp)
+    # and what to do at another price (review 209, mutant 35)
+    assert "(at another price, multiply by its ratio to this one)" in comparison_text(comp)
     assert NOTE in comparison_markdown(comp)
     assert any(NOTE in n for n in
                json.loads((tmp_path / "c" / "comparison.json").read_text())["table_notes"])

@@ -139,3 +139,20 @@ def test_a_change_that_prints_as_1000_percent_is_whole_and_the_deal_note_is_true
     # closed, not "no change" (review 207)
     assert "there is none" not in DEAL_LIST_NOTE
     assert "what went through it in the reference" in DEAL_LIST_NOTE
+
+
+def test_the_key_list_is_ranked_where_only_some_scenarios_measure_another_period(
+        tmp_path: Path) -> None:
+    # review 209, mutant 62: the heading read "not ranked" when any scenario was, not all
+    import sim
+    from sim.output.report import write_report
+
+    tiny = Path(__file__).resolve().parents[1] / "data" / "tiny.yaml"
+    ref = sim.load_scenario(tiny, ["name=ref"])
+    slow = sim.load_scenario(tiny, ["name=slow", "lanes.mine_border.transit_days=8"])
+    short = sim.load_scenario(tiny, ["name=short", "horizon_days=80"])
+    sim.run_comparison([ref, slow, short], replications=3, seed=1, out=tmp_path / "c",
+                       figures=False)
+    page = write_report(tmp_path / "c").path.read_text(encoding="utf-8")
+    assert re.findall(r"<h3>Key KPIs[^<]*</h3>", page) == [
+        "<h3>Key KPIs whose difference's 95% interval excludes zero</h3>"]
