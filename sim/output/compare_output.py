@@ -79,6 +79,7 @@ from sim.output.tables import (
     site_differences,
     unpriced,
     unpriced_note,
+    valued_kpis,
 )
 
 if TYPE_CHECKING:
@@ -309,7 +310,10 @@ def _money_notes(comp: Comparison, label: str) -> list[str]:
         t = comp.table
         rows = t[(t["scenario"] == lab) & (t["channel"] == "all") & (t["site"] == "all")]
         high = price_extremes(rows, res)
-        notes.append(money_note(high, f" in {lab} (here and in compare.csv)"))
+        # the KPIs not 0 alone: a rent of 0 named beside the royalties read as one
+        # (review 208)
+        notes.append(money_note(high, f" in {lab} (here and in compare.csv)",
+                                valued_kpis(rows, high)))
         fixed.append(fixed_prices(rows, res))
     # named where they are: a money KPI may be in compare.csv alone (review 205)
     if fixed[0] == fixed[1]:

@@ -89,6 +89,7 @@ from sim.output.tables import (
     targeted_channels,
     unpriced,
     unpriced_note,
+    valued_kpis,
 )
 from sim.shell import join, quote
 
@@ -304,7 +305,8 @@ def money_paragraph(summary: pd.DataFrame, res: Results, where: str = "") -> str
     (:func:`sim.output.tables.price_extremes`), in scenario ``where`` if given ("" if no
     price went so far)."""
     high = price_extremes(summary, res)
-    return _paragraph(money_note(high, f" in {where}" if where else ""), "warn")
+    return _paragraph(money_note(high, f" in {where}" if where else "",
+                                 valued_kpis(summary, high)), "warn")
 
 
 def fixed_price_paragraph(named: Sequence[tuple[str, Results]]) -> str:

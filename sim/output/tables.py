@@ -940,17 +940,29 @@ def price_extremes(summary: pd.DataFrame, res: Any) -> dict[str, str]:
             if c in coms and coms[c].reference_price_usd_per_t is not None}
 
 
-def money_note(high: Mapping[str, str], where: str = "") -> str:
-    """A line saying that the money KPIs of the commodities in ``high``
-    (:func:`high_prices`) measure the price response, not revenue ("" if none);
-    ``where`` names the scenario (in a comparison)."""
+def valued_kpis(summary: pd.DataFrame, commodities: Collection[str]) -> list[str]:
+    """The money KPIs (:data:`MONEY_KPIS`) not 0 in ``summary`` for some of
+    ``commodities``, in their order; all of them where none is (a note on them then says
+    what they would measure)."""
+    rows = summary[(summary["channel"] == "all") & (summary["site"] == "all")
+                   & summary["commodity"].isin(list(commodities))
+                   & summary["metric"].isin(MONEY_KPIS) & (summary["mean"].fillna(0.0) != 0.0)]
+    found = set(rows["metric"])
+    return [m for m in MONEY_KPIS if m in found] or list(MONEY_KPIS)
+
+
+def money_note(high: Mapping[str, str], where: str = "",
+               kpis: Sequence[str] = MONEY_KPIS) -> str:
+    """A line saying that the money KPIs ``kpis`` (:func:`valued_kpis`) of the commodities
+    in ``high`` (:func:`high_prices`) measure the price response, not revenue ("" if
+    none); ``where`` names the scenario (in a comparison)."""
     if not high:
         return ""
     which = "; ".join(f"{c}: the index {how}" for c, how in high.items())
     # only those commodities' values: the note read as if gold's rent and copper's
     # royalties, at prices that never moved, were to be kept out of headlines too
     coms = " and ".join(high)
-    return (f"note: {', '.join(MONEY_KPIS)}{where} of {coms} are valued at the model's "
+    return (f"note: {', '.join(kpis)}{where} of {coms} are valued at the model's "
             f"price index ({which}): they measure the price response, not revenue, and "
             "move with the index however exported_t moves; read volumes from exported_t "
             "and keep these values out of headlines (the other commodities' are not "

@@ -114,7 +114,8 @@ def test_money_note_for_a_price_at_its_cap(cut) -> None:
         "copper": "reached its cap (1.2)"}
     text = comparison_text(cut)
     note = next(line for line in text.splitlines() if MONEY in line)
-    assert note.startswith("note: export_value_usd, royalty_usd, armed_group_rent_usd in cut")
+    # no armed group taxes copper here: its rent, 0, is not named (review 208)
+    assert note.startswith("note: export_value_usd, royalty_usd in cut")
     assert "copper: the index reached its cap (1.2)" in note
     assert "measure the price response, not revenue" in note
     assert MONEY in comparison_markdown(cut)
@@ -184,3 +185,18 @@ def test_sim_run_names_a_failed_deal_and_keeps_its_channel(scenarios, tmp_path) 
     assert "note: offtake deal: deal deal_x failed in 2 of 2 replications" in result.output
     channels = result.output.split("Delivered by channel", 1)[1].splitlines()[1]
     assert "informal 0.0%" in channels
+
+
+def test_valued_kpis_names_those_not_0_or_all_where_none_is() -> None:
+    import pandas as pd
+
+    from sim.output.tables import MONEY_KPIS, valued_kpis
+
+    frame = pd.DataFrame({"commodity": ["cobalt"] * 3 + ["gold"],
+                          "channel": "all", "site": "all",
+                          "metric": [*MONEY_KPIS, "armed_group_rent_usd"],
+                          "mean": [5.0, 0.0, 0.0, 7.0]})
+    assert valued_kpis(frame, ["cobalt"]) == ["export_value_usd"]
+    assert valued_kpis(frame, ["cobalt", "gold"]) == ["export_value_usd",
+                                                      "armed_group_rent_usd"]
+    assert valued_kpis(frame, ["copper"]) == list(MONEY_KPIS)
