@@ -1991,13 +1991,22 @@ def _site_items(named: Sequence[tuple[str, Results]], unranked: Sequence[str],
 
 def place_name(site: str, scenarios: Sequence[Any]) -> str:
     """``site`` by the name the first of ``scenarios`` that has it gives it, else its id
-    (routes, lanes, regime states have none): the key list's shortfall by market named
+    (routes and regime states have none): the key list's shortfall by market named
     markets so, and its site rows by id (review 203: "Rest of world (EU, India, ...)" and
-    "market_row" in one list)."""
+    "market_row" in one list). A lane without a name of its own is said by its two ends
+    and mode, its id kept for compare.csv (review 208: ``kolwezi_rail_lobito`` alone was
+    explained nowhere in the report)."""
     for sc in scenarios:
         found = getattr(sc, "sites", {}).get(site)
         if found is not None and getattr(found, "name", None):
             return str(found.name)
+    for sc in scenarios:
+        lane = getattr(sc, "lanes", {}).get(site)
+        if lane is not None and site not in getattr(sc, "sites", {}):
+            if lane.name:
+                return f"{lane.name} ({site})"
+            ends = " → ".join(place_name(end, [sc]) for end in (lane.from_, lane.to))
+            return f"{ends} ({lane.mode} lane {site})"
     return site
 
 

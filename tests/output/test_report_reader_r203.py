@@ -156,3 +156,22 @@ def test_the_key_list_is_ranked_where_only_some_scenarios_measure_another_period
     page = write_report(tmp_path / "c").path.read_text(encoding="utf-8")
     assert re.findall(r"<h3>Key KPIs[^<]*</h3>", page) == [
         "<h3>Key KPIs whose difference's 95% interval excludes zero</h3>"]
+
+
+def test_a_lane_in_the_key_list_is_said_by_its_ends_and_mode(page: str) -> None:
+    # review 208: "closed_days at kolwezi_rail_lobito" was explained nowhere in the report
+    items = _key_part(page)
+    assert "closed_days at mine_a → border (road lane mine_border)" in items
+    assert " at mine_border" not in items
+
+
+def test_place_name_of_a_site_a_named_lane_and_an_unknown_id() -> None:
+    import sim
+    from sim.output.report import place_name
+
+    sc = sim.load_scenario(TINY, ["sites.market_x.name=Market X",
+                                  "lanes.border_market.name=The long road"])
+    assert place_name("market_x", [sc]) == "Market X"
+    assert place_name("border_market", [sc]) == "The long road (border_market)"
+    assert place_name("mine_border", [sc]) == "mine_a → border (road lane mine_border)"
+    assert place_name("route:smuggled", [sc]) == "route:smuggled"
