@@ -1002,7 +1002,7 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
     saved_rows: int | None = None
     saved: dict[tuple[int, int], tuple[np.ndarray, list[Any]]] = {}
     if out_path is not None:
-        from sim.output.folder import scenario_order_sha256, scenario_sha256
+        from sim.output.folder import listed_order_sha256, scenario_order_sha256, scenario_sha256
         from sim.output.sweep_store import SweepStore, sweep_plan
 
         created = not out_path.exists()
@@ -1012,7 +1012,7 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
         plan = sweep_plan(points.base.name, scenario_sha256(points.base), _source(scenario),
                           overrides, des.name, des.base, _param_records(parsed), seed,
                           replications, command, scenario_order_sha256(points.base))
-        saved = store.begin(plan, resume)
+        saved = store.begin(plan, resume, listed_order_sha256(points.base))
         # the saved replications' row version, which begin keeps in the plan
         saved_rows = (store.plan() or {}).get("kpi_rows", 1)
     # a point equal to an earlier one (a one-parameter Sobol design's AB block is its B

@@ -834,16 +834,33 @@ def scenario_sha256(sc: Scenario) -> str:
 
 def scenario_order_sha256(sc: Scenario) -> str:
     """A fingerprint of the resolved scenario with its mappings in their order: the order
-    of lanes, channels, routes and commodities draws the random numbers, and every
-    table's rows follow it, so a copy listing them in another order (the same
-    :func:`scenario_sha256`) is another run to resume (review 160)."""
+    of lanes, channels, routes and commodities draws the random numbers, and the tables'
+    rows follow that of sites, regimes and incidents too, so a copy listing them in
+    another order (the same :func:`scenario_sha256`) is another run to resume (review
+    160). The regions' order changes nothing, not even a row (review 213), so they are
+    taken in sorted order."""
+    data = scenario_json(sc)
+    data["regions"] = dict(sorted(data["regions"].items()))
+    text = json.dumps(data, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def listed_order_sha256(sc: Scenario) -> str:
+    """:func:`scenario_order_sha256` as versions before review 213 took it, regions in their
+    listed order: what their run.json and sweep plans hold."""
     text = json.dumps(scenario_json(sc), separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-REORDERED = ("the same scenario, but with its sites, lanes, channels, routes or commodities "
-             "listed in another order, which draws other random numbers and orders every "
-             "table otherwise")
+def same_order(saved: Any, sc: Scenario) -> bool:
+    """Whether ``saved``, an ``order_sha256`` a folder recorded (None if it records none),
+    is ``sc``'s, by this version's fingerprint or by an earlier version's."""
+    return saved is None or saved in (scenario_order_sha256(sc), listed_order_sha256(sc))
+
+
+REORDERED = ("the same scenario, but with its lanes, channels, routes or commodities listed "
+             "in another order, which draws other random numbers, or its sites, regimes or "
+             "incidents, which orders the tables' rows otherwise")
 """Why a resume with a reordered copy of the scenario is refused (run.json's or plan.json's
 ``order_sha256`` differs, :func:`scenario_order_sha256`)."""
 
@@ -1251,7 +1268,7 @@ class ResultsFolder:
                                   hint="restore its run.json if you have a copy; else move "
                                        f"{self.path} aside to keep its replications, or "
                                        "pass --force to replace the folder") from None
-            self._check_same_run(before, info)
+            self._check_same_run(before, info, sc)
             info["created_at"] = before.get("created_at", info["created_at"])
             # the builds that saved its replications, in order (their results are the same)
             info["builds"] = [*before.get("builds", []),
@@ -1283,7 +1300,8 @@ class ResultsFolder:
                           json.dumps(json_safe(self._resumed_info), indent=2))
         self._resumed_info = None
 
-    def _check_same_run(self, before: dict[str, Any], now: dict[str, Any]) -> None:
+    def _check_same_run(self, before: dict[str, Any], now: dict[str, Any],
+                        sc: Scenario) -> None:
         differences = []
         if before.get("seed") != now["seed"]:
             differences.append(f"seed {before.get('seed')} there, {now['seed']} here")
@@ -1298,7 +1316,7 @@ class ResultsFolder:
                 what += " with --set " + " --set ".join(before["overrides"])
             differences.append(f"a different resolved scenario there ({what})"
                                + other_version(before))
-        elif before.get("order_sha256", now["order_sha256"]) != now["order_sha256"]:
+        elif not same_order(before.get("order_sha256"), sc):
             differences.append(REORDERED)
         if differences:
             how = ("resume it from Python with the scenario object it ran "

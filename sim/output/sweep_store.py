@@ -151,11 +151,15 @@ class SweepStore:
                 f"sweep command that wrote it again with --force instead of --resume to start "
                 f"the sweep again{lost}, or give another --out folder to keep this one")
 
-    def begin(self, plan: dict[str, Any], resume: bool) -> Saved:
+    def begin(self, plan: dict[str, Any], resume: bool,
+              listed_order: str | None = None) -> Saved:
         """Start saving the sweep ``plan`` describes and return the replications already
         saved: with ``resume``, those of the same sweep (refusing another's); otherwise
         none (an earlier store, of a sweep that saved nothing or that ``--force``
         replaces, is emptied first).
+
+        ``listed_order``: the base scenario's ``order_sha256`` as earlier versions took it
+        (:func:`~sim.output.folder.listed_order_sha256`), which their plans hold.
 
         Raises :class:`FolderError` if the saved sweep is another one, naming what
         differs, or if the store cannot be written.
@@ -168,7 +172,7 @@ class SweepStore:
                 "plan.json, so it cannot be checked that they belong to this sweep",
                 hint="pass --force to start the sweep again, or choose another --out folder")
         if before is not None:
-            self._check_same(before, plan)
+            self._check_same(before, plan, listed_order)
             self._check_replications(int(plan["replications"]))
             # the saved replications' row version stays until the sweep is made afresh:
             # a refused resume stamped the new one, and the same command then mixed them
@@ -228,7 +232,8 @@ class SweepStore:
                 os.close(self._fd)
             self._fd = None
 
-    def _check_same(self, before: dict[str, Any], now: dict[str, Any]) -> None:
+    def _check_same(self, before: dict[str, Any], now: dict[str, Any],
+                    listed_order: str | None = None) -> None:
         names = {"scenario_sha256": "the resolved scenario", "design": "--design",
                  "samples": "-n", "parameters": "--param", "seed": "--seed"}
         differences = []
@@ -247,8 +252,8 @@ class SweepStore:
                 else:
                     differences.append(f"{names[key]} {before.get(key)} there, "
                                        f"{now.get(key)} here")
-        if not differences and before.get("order_sha256", now.get("order_sha256")) \
-                != now.get("order_sha256"):
+        saved_order = before.get("order_sha256", now.get("order_sha256"))
+        if not differences and saved_order not in (now.get("order_sha256"), listed_order):
             # review 164: the resumed samples drew other random numbers, mixed in silently
             differences.append(REORDERED)
         if differences:

@@ -176,3 +176,54 @@ def test_a_sweep_with_nothing_saved_gets_no_code_note(tmp_path: Path) -> None:
         saved.unlink()
     result = sim.run_sweep(TINY, params, "lhs", 2, 1, 0, out=out, resume=True, figures=False)
     assert not [n for n in result.notes if "were run by" in n]
+
+
+
+def _with(tmp_path: Path, name: str, reverse: str) -> Path:
+    """tiny.yaml with its ``reverse`` mapping (regions, sites) listed in reverse order."""
+    data = yaml.safe_load(TINY.read_text(encoding="utf-8"))
+    data[reverse] = dict(reversed(list(data[reverse].items())))
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_regions_in_another_order_resume_and_sites_are_refused_for_their_rows(
+        tmp_path: Path) -> None:
+    # review 213: a copy listing its regions in another order gives byte-identical results,
+    # yet its resume was refused as drawing "other random numbers"
+    out = tmp_path / "run"
+    sim.run(TINY, replications=2, seed=3, out=out, figures=False)
+    sim.run(_with(tmp_path, "tiny", "regions"), replications=3, seed=3, out=out, resume=True,
+            figures=False)
+    with pytest.raises(FolderError, match="its sites, regimes or incidents, which orders the "
+                                          "tables' rows otherwise"):
+        sim.run(_with(tmp_path, "tiny", "sites"), replications=4, seed=3, out=out,
+                resume=True, figures=False)
+
+
+def test_a_folder_of_an_earlier_version_resumes_with_regions_as_listed(tmp_path: Path) -> None:
+    # run.json written before review 213 holds the fingerprint of the regions as listed
+    out = tmp_path / "run"
+    sim.run(TINY, replications=2, seed=3, out=out, figures=False)
+    info = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    sc = sim.load_scenario(TINY)
+    assert F.scenario_order_sha256(sc) != F.listed_order_sha256(sc)  # home, away: unsorted
+    info["order_sha256"] = F.listed_order_sha256(sc)
+    (out / "run.json").write_text(json.dumps(info), encoding="utf-8")
+    sim.run(TINY, replications=3, seed=3, out=out, resume=True, figures=False)
+    # and a sweep's plan likewise
+    sweep_out = tmp_path / "sweep"
+    grid = ["sites.border.clearance_trucks_per_day=90:110"]
+    sim.run_sweep(TINY, grid, "grid", 2, replications=1, seed=1, out=sweep_out, workers=1)
+    plan_path = next(p for p in sweep_out.rglob("*.json") if "order_sha256" in p.read_text())
+    plan = json.loads(plan_path.read_text(encoding="utf-8"))
+    plan["order_sha256"] = F.listed_order_sha256(sc)
+    plan_path.write_text(json.dumps(plan), encoding="utf-8")
+    sim.run_sweep(TINY, grid, "grid", 2, replications=2, seed=1, out=sweep_out, workers=1,
+                  resume=True)
+    plan["order_sha256"] = "0" * 64
+    plan_path.write_text(json.dumps(plan), encoding="utf-8")
+    with pytest.raises(FolderError, match="listed in another order"):
+        sim.run_sweep(TINY, grid, "grid", 2, replications=3, seed=1, out=sweep_out,
+                      workers=1, resume=True)
