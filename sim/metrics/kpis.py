@@ -175,10 +175,14 @@ export_value_usd          exports valued at reference price x price index when e
                           the payable share of the form they leave in; 0, as are
                           royalty_usd and armed_group_rent_usd, for a commodity without
                           reference_price_usd_per_t (the scenario notes say so where a
-                          royalty or tax would apply)
-royalty_usd               royalty on formal exports (commodity royalty_rate)
-armed_group_rent_usd      tax rate x value of flows through or from sites armed groups hold
-                          (site rows ``event:<id>``, ``regime:<id>``, ``incident:<id>``: the
+                          royalty or tax would apply). Like them, in nominal US dollars
+                          summed over the period, not discounted and not adjusted for
+                          inflation, at the reference price of the year the scenario
+                          chose (every shipped scenario: baseline.yaml's 2024 prices)
+royalty_usd               royalty on formal exports (commodity royalty_rate), in the
+                          dollars of export_value_usd
+armed_group_rent_usd      tax rate x value of flows through or from sites armed groups hold,
+                          in the dollars of export_value_usd (site rows ``event:<id>``, ``regime:<id>``, ``incident:<id>``: the
                           rent each shock that can tax took, 0 where it took none)
 peak_shortfall_share      largest daily shortfall as a share of demand (all markets): the
                           depth of the resilience triangle, 1 - min Q
@@ -231,13 +235,19 @@ Q(day), the performance behind the resilience figures, is the share of the day's
 1 - shortfall / demand, with demand and shortfall summed over all markets of a commodity;
 a day without demand counts as Q = 1. RECOVERY_THRESHOLD is 0.95 (recovery to 95%).
 
-Differences from the resilience triangle of reference/anchors.md, by design: Q is measured
-against the day's demand, shocks to demand included, not a fixed baseline demand; it is one
-figure for all markets together, so a small market cut off beside a large one well supplied
-barely moves it (read the market rows of shortfall_t); depth and length belong to the
-episode of the worst day (the first such day on a tie, as under total closures, where a
-longer episode may follow: disrupted_days spans them) while shortfall_t, the area, sums
-every short day of the period. Time to recover and time to survive are of market supply
+Differences from the resilience triangle of reference/anchors.md, by design: Q is what
+markets consumed (drawn from their stocks, into which the network's deliveries and outside
+supply go) over the day's demand, shocks to demand included, where anchors.md A.2 has
+delivered over a fixed baseline demand: a delivery into a market's stock is not what
+consumers received that day (the stock carries them through days without arrivals, and a
+large arrival is drawn down over the days after). Q is one figure for all markets together,
+so a small market cut off beside a large one well supplied barely moves it (read the market
+rows of shortfall_t); depth and length belong to the episode of the worst day (the first
+such day on a tie, as under total closures, where a longer episode may follow:
+disrupted_days spans them) while shortfall_t, the area, sums every short day of the period
+in tonnes (each day's unmet demand), not in %-days of 1 - Q nor in the tonne-days
+anchors.md names: tonnes of lost supply are what analysts read, and anchors.md's own report
+list asks for "unmet demand (t)". Time to recover and time to survive are of market supply
 over all markets, not per node or corridor, and no node-removal (risk exposure) ranking is
 computed: compare a scenario closing the node with the baseline instead. A stockpile's
 "days of cover" and "shortfall avoided per tonne released" are not KPIs: released_t beside
