@@ -93,7 +93,12 @@ class Commodity(Strict):
     forms: dict[Id, ProductForm] = Field(min_length=1)
     """Product forms by id, e.g. ``hydroxide``, ``cathode``, ``concentrate``, ``dore``."""
     reference_price_usd_per_t: PositiveUsdPerTonne | None = None
-    """Price at which the price index is 1, in US dollars per tonne of metal."""
+    """Price at which the price index is 1, in US dollars per tonne of metal: a price of the
+    year the user chooses (the shipped scenarios use 2024's, set in baseline.yaml from USGS
+    Mineral Commodity Summaries 2025 for cobalt and copper and the LBMA 2024 average for
+    gold). The money KPIs (export_value_usd, royalty_usd, armed_group_rent_usd) value each
+    tonne at this price times the day's price index and sum over the period: nominal
+    dollars, not discounted and not adjusted for inflation."""
     demand_elasticity: Annotated[
         float, quantity("1"), Field(lt=0, ge=-20, allow_inf_nan=False)
     ] | None = None
