@@ -182,8 +182,9 @@ export_value_usd          exports valued at reference price x price index when e
 royalty_usd               royalty on formal exports (commodity royalty_rate), in the
                           dollars of export_value_usd
 armed_group_rent_usd      tax rate x value of flows through or from sites armed groups hold,
-                          in the dollars of export_value_usd (site rows ``event:<id>``, ``regime:<id>``, ``incident:<id>``: the
-                          rent each shock that can tax took, 0 where it took none)
+                          in the dollars of export_value_usd (site rows ``event:<id>``,
+                          ``regime:<id>``, ``incident:<id>``: the rent each shock that can
+                          tax took, 0 where it took none)
 peak_shortfall_share      largest daily shortfall as a share of demand (all markets): the
                           depth of the resilience triangle, 1 - min Q
 shortfall_days            days with shortfall (all markets together) above 0.1% of their demand
