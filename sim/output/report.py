@@ -685,9 +685,23 @@ def terms_used(items: str) -> str:
     used = sorted(found, key=found.__getitem__)
     if not used:
         return ""
-    # KPIs defined together (consumed_t and shortfall_t) are named together, as in the
-    # tables' notes: the words begin with the first one's
-    texts = dict.fromkeys(words[m] for m in used)
+    places = [w for prefixes, w in PLACE_WORDS
+              if any(re.search(rf"(?<![\w:]){re.escape(p)}", text) for p in prefixes)]
+    said = f"<p class=\"muted\">{_e('; '.join(places))}.</p>" if places else ""
+    return ('<p class="muted">Terms used in the list above, in short (tonnes are of '
+            "contained metal):</p>"
+            f'<dl class="muted definitions">{_short_items(used)}</dl>{said}')
+
+
+def _short_items(used: Sequence[str]) -> str:
+    """The ``<dt>``/``<dd>`` items of the KPIs ``used`` (in this order), each with its short
+    definition (:func:`short_definition`); KPIs defined together (consumed_t and
+    shortfall_t) are named together, as in the tables' notes: the words begin with the
+    first one's."""
+    from sim.metrics.kpis import kpi_definitions
+
+    words = kpi_definitions()
+    texts = dict.fromkeys(words[m] for m in used if m in words)
     rows = []
     for full in texts:
         names = [k for k, v in words.items() if v == full]
@@ -696,12 +710,7 @@ def terms_used(items: str) -> str:
             short = short.replace("Herfindahl-Hirschman index",
                                   "Herfindahl-Hirschman index (HHI)", 1)
         rows.append(f"<dt>{_e(', '.join(names))}</dt><dd>{_e(short)}</dd>")
-    places = [w for prefixes, w in PLACE_WORDS
-              if any(re.search(rf"(?<![\w:]){re.escape(p)}", text) for p in prefixes)]
-    said = f"<p class=\"muted\">{_e('; '.join(places))}.</p>" if places else ""
-    return ('<p class="muted">Terms used in the list above, in short (tonnes are of '
-            "contained metal):</p>"
-            f'<dl class="muted definitions">{"".join(rows)}</dl>{said}')
+    return "".join(rows)
 
 
 def site_definitions(frame: pd.DataFrame, quiet: bool = True) -> str:
@@ -1011,6 +1020,274 @@ def means_paragraph(n: int, summary: pd.DataFrame) -> str:
             "period.</p>")
 
 
+def _base_metric(label: Any) -> str:
+    """The KPI id of a table's metric cell: ``price_peak_ratio (at the cap)`` and
+    ``state_time_share (of 2026-01-01 to 2027-12-31)`` name the KPI before the words."""
+    return str(label).split(" (", 1)[0]
+
+
+def more_terms(frame: pd.DataFrame, defined: set[str],
+               lead: str = "KPIs in this table not defined above, in short") -> str:
+    """Short definitions (:func:`_short_items`, the words of
+    :func:`sim.metrics.kpis.kpi_definitions`) of the KPIs in ``frame``'s ``metric`` column
+    that are not in ``defined``, which gains them (and those defined together with them);
+    "" if none. Review 212: delivered_share, state_time_share, refined_t and the balance
+    KPIs of the full table were defined nowhere in the run report."""
+    from sim.metrics.kpis import kpi_definitions
+
+    words = kpi_definitions()
+    used = [m for m in dict.fromkeys(_base_metric(m) for m in
+                                     frame.get("metric", pd.Series(dtype=str)))
+            if m in words and m not in defined]
+    if not used:
+        return ""
+    texts = {words[m] for m in used}
+    defined.update(k for k, v in words.items() if v in texts)
+    return (f'<p class="muted">{_e(lead)}:</p>'
+            f'<dl class="muted definitions">{_short_items(used)}</dl>')
+
+
+def regime_periods(res: Results) -> dict[str, tuple[dt.date, dt.date]]:
+    """The regimes of ``res``'s scenario that start running after its start date, each
+    with the first and last dates of the time its ``state_time_share`` rows are shares
+    of (as :func:`sim.experiment.compare.regimes_over_other_periods` dates them): not the
+    whole period, which a reader took them for (review 212: "occupied 0.89" of a regime
+    running from 2026, read as 89% of 2024-2027)."""
+    from sim.experiment.compare import _regime_from
+
+    sc = res.scenario
+    end = sc.start + dt.timedelta(days=math.ceil(sc.horizon) - 1)
+    out = {}
+    for rid in sc.shocks.regimes:
+        first = _regime_from(sc, rid)
+        if first > sc.start:
+            out[rid] = (first, end)
+    return out
+
+
+def dated_regime_rows(frame: pd.DataFrame, periods: Mapping[str, tuple[dt.date, dt.date]]
+                      ) -> pd.DataFrame:
+    """``frame`` (a table with ``site`` and ``metric`` columns) with the
+    ``state_time_share`` rows of the regimes of ``periods`` (:func:`regime_periods`)
+    labelled with the dates they are measured over: ``state_time_share (of 2026-01-01 to
+    2027-12-31)``. The site ids stay as summary.csv has them."""
+    if not periods or frame.empty or "site" not in frame:
+        return frame
+    out = frame.copy()
+    labels = []
+    for site, metric in zip(out["site"].astype(str), out["metric"], strict=True):
+        rid = site.split(":", 1)[0]
+        if metric == "state_time_share" and ":" in site and rid in periods:
+            first, last = periods[rid]
+            metric = f"state_time_share (of {first} to {last})"
+        labels.append(metric)
+    out["metric"] = labels
+    return out
+
+
+def regime_period_paragraph(res: Results, periods: Mapping[str, tuple[dt.date, dt.date]]
+                            ) -> str:
+    """What the dated ``state_time_share`` rows (:func:`dated_regime_rows`) mean, "" if no
+    regime starts after the start date."""
+    if not periods:
+        return ""
+    sc = res.scenario
+    spans: dict[tuple[dt.date, dt.date], list[str]] = {}
+    for rid, span in periods.items():
+        spans.setdefault(span, []).append(rid)
+    parts = []
+    for (first, last), rids in spans.items():
+        one = len(rids) == 1
+        parts.append(f"{' and '.join(rids)} {'runs' if one else 'run'} from {first}, so "
+                     f"{'its' if one else 'their'} state_time_share rows are shares of "
+                     f"{first} to {last} ({(last - first).days + 1:,} days), not of the "
+                     f"whole period from {sc.start}")
+    others = [rid for rid in sc.shocks.regimes if rid not in periods]
+    if others:
+        parts.append(f"{' and '.join(others)}: of the whole period")
+    return f"<p>{_e('; '.join(parts))}.</p>"
+
+
+def _channel_words(sc: Any, channel: str) -> str | None:
+    """A channel's name and description as the scenario gives them, None if neither."""
+    spec = getattr(sc, "channels", {}).get(channel)
+    if spec is None:
+        return None
+    said = [str(x).strip() for x in (spec.name, spec.description) if x and str(x).strip()]
+    if not said or said == [channel]:
+        return None
+    return ": ".join(said)
+
+
+SHOCK_KINDS = {"event:": "events", "regime:": "regimes", "incident:": "incidents"}
+"""The site prefixes of the shocks that took rent, and where the scenario holds them."""
+
+
+def _site_words(sc: Any, site: str) -> str | None:
+    """What a site id of the tables is, by the names the scenario gives (None if it gives
+    none): a site's name, a lane's (or its two ends and mode, :func:`place_name`), a
+    shock's name, a regime state's regime and state names."""
+    said = place_name(site, [sc])
+    if said != site:
+        # the id is the term this list explains: not repeated after its own words
+        return said.removesuffix(f" ({site})").replace(f" lane {site})", " lane)")
+    shocks = sc.shocks
+    for prefix, kind in SHOCK_KINDS.items():
+        if site.startswith(prefix):
+            spec = getattr(shocks, kind).get(site.removeprefix(prefix))
+            return str(spec.name) if spec is not None and spec.name else None
+    rid, _sep, state = site.partition(":")
+    regime = shocks.regimes.get(rid) if state else None
+    if regime is not None and state in regime.states:
+        named = regime.name or rid
+        state_name = regime.states[state].name or state
+        if (named, state_name) != (rid, state):
+            return f"{named}, in state {state_name}"
+    return None
+
+
+def names_used(res: Results, frames: Iterable[pd.DataFrame]) -> str:
+    """The channel and site ids that the tables ``frames`` show, each with the name (and a
+    channel's description) the scenario gives it, "" if none has one. Review 212: the
+    tables called sites and channels by id only (gold_asm_north_kivu, informal), the maps
+    by name, and nothing linked the two. The tables keep the ids of summary.csv."""
+    sc = res.scenario
+    channels: dict[str, None] = {}
+    sites: dict[str, None] = {}
+    for frame in frames:
+        for value in frame.get("channel", pd.Series(dtype=str)):
+            channels[str(value)] = None
+        for value in frame.get("site", pd.Series(dtype=str)):
+            sites[str(value)] = None
+    chan = [(c, w) for c in channels if (w := _channel_words(sc, c)) is not None]
+    place = [(s, w) for s in sites if s != "all" and (w := _site_words(sc, s)) is not None]
+    if not chan and not place:
+        return ""
+    parts = ["<h3>Names used in the tables</h3>",
+             "<p>The tables name channels and sites by the ids of summary.csv and kpis.csv; "
+             "the scenario names them so (the maps use these names).</p>"]
+    if chan:
+        items = "".join(f"<dt>{_e(c)}</dt><dd>{_e(w)}</dd>" for c, w in chan)
+        parts.append(f'<dl class="definitions channels">{items}</dl>')
+    if place:
+        items = "".join(f"<dt>{_e(s)}</dt><dd>{_e(w)}</dd>" for s, w in place)
+        parts.append(f"<details><summary>Sites, lanes and shocks ({len(place)})</summary>"
+                     f'<dl class="definitions sites">{items}</dl></details>')
+    return "".join(parts)
+
+
+def usd_figure(x: Any) -> Any:
+    """A sum of US dollars for a run report's table, to three significant figures, in
+    millions or billions from a million (``604 m``, ``1.03 bn``, ``19.6 bn``): the
+    replications do not support nine digits (review 212: "603,582,614" from five
+    runs). NaN stays NaN (the table writes "-")."""
+    try:
+        value = float(x)
+    except (TypeError, ValueError):
+        return x
+    if _isnan(value) or value == 0:
+        return value
+    rounded = float(f"{value:.3g}")
+    for scale, unit in ((1e9, " bn"), (1e6, " m"), (1.0, "")):
+        if abs(rounded) >= scale:
+            v = rounded / scale
+            decimals = max(0, 2 - math.floor(math.log10(abs(v))))
+            return f"{v:,.{decimals}f}{unit}"
+    return f"{rounded:.3g}"
+
+
+MONEY_DIGITS = "three significant figures"
+
+
+def rounded_money(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the means and intervals of its money KPIs (:data:`MONEY_KPIS`)
+    written by :func:`usd_figure`; summary.csv and kpis.csv keep every digit."""
+    money = frame["metric"].map(_base_metric).isin(MONEY_KPIS).to_numpy()
+    if not money.any():
+        return frame
+    out = frame.copy()
+    for col in ("mean", "95% CI low", "95% CI high"):
+        if col in out:
+            out[col] = out[col].astype(object)
+            out.loc[money, col] = [usd_figure(v) for v in out.loc[money, col]]
+    return out
+
+
+def price_basis_paragraph(res: Results, manifest: Mapping[str, Any],
+                          frames: Iterable[pd.DataFrame]) -> str:
+    """Once, beside the money KPIs of the tables ``frames``: that they are rounded
+    (:func:`rounded_money`), and what a dollar is (review 212: no price base): each tonne
+    at the scenario's reference price, which file and line give it, times the price index
+    on its day; nominal, not discounted. "" if the tables show no money KPI of a priced
+    commodity. Gold's fixed price in every year is :func:`fixed_price_paragraph`'s."""
+    coms = res.scenario.commodities
+    shown: list[str] = []
+    for frame in frames:
+        if frame.empty or "commodity" not in frame:
+            continue
+        money = frame["metric"].map(_base_metric).isin(MONEY_KPIS)
+        shown += [str(c) for c in frame.loc[money, "commodity"]]
+    priced = [c for c in dict.fromkeys(shown)
+              if c in coms and coms[c].reference_price_usd_per_t is not None]
+    if not priced:
+        return ""
+    cites = citations_frame(dict(manifest), res)
+    prices = []
+    for c in priced:
+        where = cites[cites["value"] == f"commodities.{c}.reference_price_usd_per_t"]["file"]
+        at = f", {where.iloc[0]}" if len(where) and where.iloc[0] else ""
+        price = coms[c].reference_price_usd_per_t
+        prices.append(f"{c} {float(price or 0.0):,.0f} USD/t{at}")
+    return ("<p>US dollar figures (export_value_usd, royalty_usd, armed_group_rent_usd) "
+            f"are rounded to {MONEY_DIGITS}: summary.csv and kpis.csv keep every digit. "
+            "Each values the tonnes at the scenario's reference price "
+            f"(reference_price_usd_per_t: {_e('; '.join(prices))}; sources under "
+            "Assumptions and sources) times the commodity's price index on the day the "
+            "metal was exported or taxed (1 at the reference price), in nominal US "
+            "dollars: not converted to another year's prices and not discounted.</p>")
+
+
+def quiet_totals(head: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The headline frame without the rows of 0 of the totals the comparison report and
+    the terminal show only where they are not 0 (:data:`POLICY_TOTALS`,
+    :data:`CONTROL_TOTALS`: metal stranded, curtailed, seized, taxed and diverted,
+    royalties and rent), and a paragraph naming what it left out ("" if nothing). Review
+    212: some 80 rows, many of them 0."""
+    quiet = head["metric"].isin((*POLICY_TOTALS, *CONTROL_TOTALS)).to_numpy() \
+        & (pd.to_numeric(head["mean"], errors="coerce") == 0).to_numpy()
+    if not quiet.any():
+        return head, ""
+    left: dict[tuple[str, ...], list[str]] = {}
+    for com, g in head[quiet].groupby("commodity", sort=False):
+        left.setdefault(tuple(g["metric"]), []).append(str(com))
+    said = "; ".join(f"{' and '.join(coms)}: {', '.join(metrics)}"
+                     for metrics, coms in left.items())
+    return head[~quiet], (f'<p class="muted">Left out as 0 in every replication ({_e(said)}); '
+                          "summary.csv has every row.</p>")
+
+
+def _has_state_rows(frame: pd.DataFrame) -> bool:
+    """Whether ``frame`` has a ``state_time_share`` row (labelled or not)."""
+    return bool(frame["metric"].map(_base_metric).eq("state_time_share").any()) \
+        if not frame.empty else False
+
+
+def idle_channels(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The table by channel (:func:`channel_frame`) without the channels that carried
+    none of a commodity (their one row left, delivered_share 0), and a paragraph naming
+    them ("" if none): a channel the scenario gives no share of the commodity."""
+    only = frame.groupby(["commodity", "channel"], sort=False)["metric"].transform(
+        lambda m: bool((m == "delivered_share").all()))
+    idle = (only.astype(bool) & (pd.to_numeric(frame["mean"], errors="coerce") == 0)
+            ).to_numpy()
+    if not idle.any():
+        return frame, ""
+    gone = frame[idle].groupby("commodity", sort=False)["channel"].agg(list)
+    said = "; ".join(f"{c}: {', '.join(map(str, ch))}" for c, ch in gone.items())
+    return frame[~idle], (f'<p class="muted">Channels that carried none of a commodity are '
+                          f"left out ({_e(said)}); summary.csv has their rows of 0.</p>")
+
+
 def run_report_html(res: Results, manifest: dict[str, Any] | None = None) -> str:
     """The HTML report of one run."""
     from sim.output.figures import run_figures
@@ -1021,33 +1298,54 @@ def run_report_html(res: Results, manifest: dict[str, Any] | None = None) -> str
     figures = run_figures(res)
     counts = cap_runs(res)
     head = headline_frame(summary, price_caps(res.scenario), unpriced(sc, summary), counts)
-    channels = channel_frame(summary, targeted_channels(sc))
+    # review 212: rows of 0 that the comparison report and the terminal leave out
+    full_head = head
+    head, quiet = quiet_totals(head)
+    channels, idle = idle_channels(channel_frame(summary, targeted_channels(sc)))
     refining = refining_frame(summary)
-    sites = site_frame(summary)
+    periods = regime_periods(res)
+    sites = dated_regime_rows(site_frame(summary), periods)
+    every = dated_regime_rows(every_kpi_frame(summary, sc, counts), periods)
+    # the KPIs a table's notes define in full or in short, so a later table defines the
+    # rest only (review 212)
+    defined = {_base_metric(m) for m in full_head["metric"]} | {"refined_share"}
+    channel_terms = more_terms(channels, defined)
+    defined |= set(SITE_DEFINED)
+    site_terms = more_terms(sites, defined)
+    every_terms = more_terms(every, defined)
     # what sim run said of the scenario before running it (a policy that cannot act)
     body = [f'<section id="run"><h2>Run</h2>{_run_meta(res, manifest)}'
             f"{_notes_html(scenario_notes(res, manifest))}</section>",
             '<section id="kpis"><h2>Key results</h2>',
             means_paragraph(res.n, summary),
             CLIPPED_NOTE if res.n > 1 else "",
+            names_used(res, [channels, sites, every]),
             "<h3>Headline KPIs by commodity</h3>",
-            table(_not_applicable(head), NUMERIC, cls="kpi headline"),
-            metric_definitions(head),  # as the comparison's report (review 191)
+            table(rounded_money(_not_applicable(head)), NUMERIC, cls="kpi headline"),
+            quiet,
+            # as the comparison's report (review 191); the rows left out as 0 too, which
+            # the note above names
+            metric_definitions(full_head),
             _cap_paragraph(capped_runs(res), counts=counts),
+            price_basis_paragraph(res, manifest, [head, sites, every]),
             money_paragraph(summary, res),
             fixed_price_paragraph([("", res)]),
             _unpriced_note(unpriced(sc, summary)),
             headline_notes(head, res.n),
             "<h3>By channel</h3>", table(channels, NUMERIC, cls="kpi channel"),
-            channel_note(channels), deal_paragraph(res),
+            idle, channel_terms, channel_note(channels), deal_paragraph(res),
             "<h3>Refining by country</h3>", REFINING_LEAD,
             (table(refining, NUMERIC, cls="kpi refining") if not refining.empty else
              '<p class="muted">No metal was refined by the network\'s refiners in the '
              "period.</p>"),
             "<details><summary>By site and lane</summary>",
-            table(sites, NUMERIC, cls="kpi site"), site_definitions(sites), "</details>",
+            table(rounded_money(sites), NUMERIC, cls="kpi site"),
+            regime_period_paragraph(res, periods) if _has_state_rows(sites) else "",
+            site_definitions(sites), site_terms, "</details>",
             "<details><summary>Every KPI</summary>",
-            table(every_kpi_frame(summary, sc, counts), NUMERIC, cls="kpi all"),
+            table(rounded_money(every), NUMERIC, cls="kpi all"),
+            regime_period_paragraph(res, periods) if _has_state_rows(every) else "",
+            every_terms,
             "</details></section>",
             '<section id="figures"><h2>Figures</h2>']
     body += [figure_html(fig, caption, stem) for stem, caption, fig in figures
