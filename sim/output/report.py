@@ -939,6 +939,23 @@ def _notes_html(notes: Iterable[str]) -> str:
     return "".join(f'<p class="warn"><strong>Note:</strong> {_e(n)}</p>' for n in notes)
 
 
+INCIDENT_NUMBERS = (
+    " An incident's detail begins with its number in its replication (#1: the first "
+    "incident of its kind there, counted from when such incidents can begin, the warm-up "
+    "included, so a row whose first is #2 had one in the warm-up); an end row gives the "
+    "number of the incident that ended. Incidents differ in number and length, so their "
+    "rows show the earliest one's (\u201cfirst: #1: ...\u201d).")
+"""What an incident's ``#n`` in the timeline table means (review 212: "first: #1" was
+said nowhere)."""
+
+
+def incident_numbers(tl: pd.DataFrame) -> str:
+    """:data:`INCIDENT_NUMBERS` where the timeline table ``tl`` (:func:`timeline_frame`)
+    has an incident's row, else ""."""
+    return INCIDENT_NUMBERS if bool((tl.get("kind", pd.Series(dtype=str)) == "incident")
+                                    .any()) else ""
+
+
 def _timeline_section(res: Results, anchor: str = "timeline", name: str | None = None) -> str:
     """The timeline of one run; with ``name``, one scenario's part of a comparison's
     timelines: headed by the name, its subsections a level lower (a screen reader's list of
@@ -976,7 +993,8 @@ def _timeline_section(res: Results, anchor: str = "timeline", name: str | None =
     parts.append(f"<p>Events from the start date ({_e(sc.start)}) on, when measurement "
                  f"begins, over {res.n} replication(s). A regime's changes are counted per "
                  "state entered; where a row's events differ in detail, the earliest one's "
-                 f"is shown, marked \u201cfirst:\u201d.{_e(left_out)}</p>")
+                 f"is shown, marked \u201cfirst:\u201d.{_e(incident_numbers(tl))}"
+                 f"{_e(left_out)}</p>")
     if tl.empty:
         parts.append('<p class="muted">No shock or policy event was recorded in the '
                      "measured period.</p>")
