@@ -1616,7 +1616,7 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
     if not quiet:
         click.echo(sweep_text(result, list(metrics)))
         files = "sweep.csv, sweep-kpis.csv.gz" + (", sobol.csv" if result.sobol is not None
-                                                  else "") + ", sweep.json"
+                                                  else ", correlations.csv") + ", sweep.json"
         click.echo(f"\nWritten to {out}: {files}" + ("" if no_figures else ", figures/")
                    + "; replications saved in sweep-replications/")
 

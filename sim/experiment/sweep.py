@@ -455,11 +455,38 @@ class PointScenarios:
             return validate_raw(apply_overrides(self._raw, [*self.overrides, *sets]))
         except ScenarioError as exc:
             for issue in exc.issues:
+                param = any(f"'{s}'" in issue.message for s in sets)
                 for name in ("message", "file", "hint", "after"):
                     text = getattr(issue, name)
                     if text:
                         setattr(issue, name, as_param(text, sets, self.for_python))
+                if param and issue.file == "--set":
+                    # review 214: "--set: --param '...': no item 3": the parameter's, not a
+                    # --set of the user's
+                    issue.file = "params" if self.for_python else "--param"
+                issue.message = self._list_length(issue.message)
             raise ScenarioError(exc.issues) from None
+
+    def _list_length(self, message: str) -> str:
+        """``message`` with how many items the list has where it says an index is past
+        its end (``no item 3 at ...schedule``: review 214)."""
+        match = re.search(r": no item (\d+) at (\S+)$", message)
+        if match is None:
+            return message
+        node: Any = self._raw.data
+        for part in canonical_path(match[2]):
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+                node = node[part]
+            else:
+                return message
+        if not isinstance(node, list):
+            return message
+        count = len(node)
+        held = (f"items 0 to {count - 1}" if count > 1 else "item 0" if count else "no items")
+        return (f"{message}, which has {count} item{'s' if count != 1 else ''} "
+                f"({held})")
 
     def notes(self, sc: Scenario, sets: Sequence[str]) -> list[str]:
         """The notes of point scenario ``sc`` (made by :meth:`scenario` from ``sets``),
@@ -739,6 +766,18 @@ class Sweep:
     where: dict[str, Any] | None = None
     """Where the replications run now ran (executor, workers, scheduler, cluster:
     :func:`sim.experiment.runner.where_record`); None where none was run."""
+    steady: list[str] = field(default_factory=list)
+    """KPI columns whose replications rank the distinct design points alike: no two
+    replications order a pair of points oppositely (ties aside). Their replication noise
+    changes the size of the parameters' effect, not its direction, so it does not weaken
+    their rank correlations (review 214)."""
+    param_units: dict[str, str] = field(default_factory=dict)
+    """Per parameter path, what its numbers are where they are not what the scenario
+    file writes: a date swept as ``days from the start date (2025-06-01)``."""
+    prices: dict[str, tuple[float | None, bool]] = field(default_factory=dict)
+    """Per commodity of the scenario swept: its reference price (USD a tonne; None:
+    none, so its money KPIs are 0) and whether its price index can move
+    (:func:`sim.output.tables.price_modelled`), for the notes on money KPIs."""
 
     @property
     def kpi_columns(self) -> list[str]:
@@ -776,7 +815,7 @@ class Sweep:
         elif des.name == "grid":
             size = f"{des.base} levels per parameter, {des.size} points"
         else:
-            size = f"{des.size} samples"
+            size = f"{des.size} sample{'s' if des.size != 1 else ''}"
         text = (f"{des.name} design, {size} x {self.replications} replication"
                 f"{'s' if self.replications != 1 else ''}, seed {self.seed}")
         if self.repeated_points:
@@ -866,7 +905,8 @@ def run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str 
         # 113): a Sobol sweep of 2 base samples gave an index of -0.39 without a word
         result.notes = [python_note(n) for n in result.notes]
         # on the KPIs asked for, as the command line's (review 146: metrics= was ignored)
-        result.cautions = [_python_caution(c) for c in cautions(result, list(metrics))]
+        result.cautions = [_python_caution(c, out is not None)
+                           for c in cautions(result, list(metrics))]
         # the notes too (review 184: the README promises them as warnings, and only
         # sim.sweep gave them, the capacity note of an override twice)
         for text in [*result.notes, *result.cautions]:
@@ -874,12 +914,18 @@ def run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str 
     return result
 
 
-def _python_caution(text: str) -> str:
-    """A caution of :func:`sim.output.sweep_output.cautions` in the Python API's words."""
+def _python_caution(text: str, out: bool = True) -> str:
+    """A caution of :func:`sim.output.sweep_output.cautions` in the Python API's words;
+    ``out``: the sweep was written to a folder (else its files are named as the
+    :class:`Sweep`'s attributes: review 214)."""
     text = text.removeprefix("warning: ").removeprefix("note: ")
     text = re.sub(r"-n (\d+)", r"samples=\1", text)
     text = re.sub(r"-r (\d+)", r"replications=\1", text)
-    return text.replace("(-r)", "(replications=)").replace("(--set)", "(overrides=[...])")
+    if not out:
+        text = text.replace("noise_share in sobol.csv", 'the Sweep\'s .sobol["noise_share"]')
+    return (text.replace("(-r)", "(replications=)").replace("(--set)", "(overrides=[...])")
+            .replace("(-n)", "(samples=)").replace("sim compare", "sim.compare")
+            .replace("(:int ranges)", "('int' ranges)"))
 
 
 def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str | Param],
@@ -1106,7 +1152,10 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
                    resumed_with=reused,
                    repeated_points=des.size - len(unique),
                    noise_share=noise_shares(values, labels, units, unique, replications),
-                   at_cap=_capped(values, labels, replications, point_caps), where=where)
+                   at_cap=_capped(values, labels, replications, point_caps), where=where,
+                   steady=steady_columns(values, labels, units, unique, replications),
+                   param_units=param_units(points.base, parsed),
+                   prices=_prices(points.base))
     if design == "sobol":
         result.sobol = sobol_table(des, table, units, seed, n_resamples, confidence)
         # beside the indices it inflates (NaN: not measured, one replication per sample)
@@ -1370,6 +1419,103 @@ def noise_shares(values: Mapping[tuple[int, int], np.ndarray],
         s2 = float((resid ** 2).sum()) / ((len(points) - 1) * (replications - 1))
         out[col] = s2 / replications / spread
     return out
+
+
+def steady_columns(values: Mapping[tuple[int, int], np.ndarray],
+                   labels: Mapping[int, Sequence[tuple[str, str, str, str, str]]],
+                   units: Mapping[str, str], points: Sequence[int],
+                   replications: int) -> list[str]:
+    """The KPI columns of ``units`` that vary across the distinct design ``points`` and
+    whose replications rank those points alike (:attr:`Sweep.steady`): for no two points
+    is one higher in one replication and lower in another. Values equal up to
+    :data:`ROUNDING` of the column's largest are ties; a column without a value at some
+    point is left out."""
+    if replications < 2 or len(points) < 2:
+        return []
+    out = []
+    where = {k: {kpi_name(lab): j for j, lab in enumerate(labels.get(k, ()))}
+             for k in points}
+    for col in units:
+        if any(col not in where[k] for k in points):
+            continue
+        y = np.array([[values[(k, r)][where[k][col]] for r in range(replications)]
+                      for k in points])
+        if not np.all(np.isfinite(y)) or not varies(y.mean(axis=1), col):
+            continue
+        scale = float(np.abs(y).max())
+        q = np.round(y / (scale * ROUNDING))  # ties up to rounding
+        if all(_concordant(q[:, r], q[:, t])
+               for r, t in itertools.combinations(range(replications), 2)):
+            out.append(col)
+    return out
+
+
+def _concordant(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether no pair of places ``i``, ``j`` has ``a[i] < a[j]`` and ``b[i] > b[j]``."""
+    order = np.lexsort((b, a))
+    a, b = a[order], b[order]
+    starts = np.flatnonzero(np.r_[True, a[1:] != a[:-1]])
+    if len(starts) < 2:
+        return True
+    low = np.minimum.reduceat(b, starts)
+    high = np.maximum.reduceat(b, starts)
+    # every earlier group of equal a is at most as high in b as each later one's lowest
+    return bool(np.all(np.maximum.accumulate(high)[:-1] <= low[1:]))
+
+
+def _date_field(sc: Scenario, path: str) -> bool:
+    """Whether the value at ``path`` of scenario ``sc`` is a calendar date (a shock's or
+    policy's ``start`` or ``end``), which a sweep gives as a number of days."""
+    import datetime as dt
+
+    node: Any = sc
+    parts = canonical_path(path)
+    for i, part in enumerate(parts):
+        try:
+            if isinstance(node, dict):
+                node = node[part]
+            elif isinstance(node, list | tuple) and isinstance(part, int):
+                node = node[part]
+            elif isinstance(part, str) and hasattr(node, part):
+                if i == len(parts) - 1 and getattr(node, part) is None:
+                    # an end left open: the field's type says it is a date
+                    fields = getattr(type(node), "model_fields", {})
+                    return part in fields and "date" in str(fields[part].annotation)
+                node = getattr(node, part)
+            else:
+                return False
+        except (KeyError, IndexError, TypeError):
+            return False
+    node = getattr(node, "value", node)  # a cited value
+    return isinstance(node, dt.date)
+
+
+def param_units(sc: Scenario, params: Sequence[Param]) -> dict[str, str]:
+    """:attr:`Sweep.param_units` of ``params`` swept over scenario ``sc``."""
+    return {p.path: f"days from the start date ({sc.start})" for p in params
+            if _date_field(sc, p.path)}
+
+
+def param_dates(sweep: Sweep, param: Param, values: Sequence[float]) -> list[str]:
+    """The calendar dates of ``values`` of a date parameter swept as days (ISO), or []
+    for another parameter."""
+    import datetime as dt
+
+    unit = sweep.param_units.get(param.path, "")
+    match = re.search(r"\((\d{4}-\d{2}-\d{2})\)", unit)
+    if not unit.startswith("days from") or match is None:
+        return []
+    start = dt.date.fromisoformat(match[1])
+    return [(start + dt.timedelta(days=float(v))).isoformat() for v in values]
+
+
+def _prices(sc: Scenario) -> dict[str, tuple[float | None, bool]]:
+    """:attr:`Sweep.prices` of scenario ``sc``."""
+    from sim.output.tables import price_modelled
+
+    return {c: (None if com.reference_price_usd_per_t is None
+                else float(com.reference_price_usd_per_t), price_modelled(sc, c))
+            for c, com in sc.commodities.items()}
 
 
 def _capped(values: Mapping[tuple[int, int], np.ndarray],

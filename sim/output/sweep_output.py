@@ -7,8 +7,13 @@
                               mean over replications of every total KPI (metric:commodity)
       sweep-kpis.csv.gz       every KPI per sample: mean, sd, n (long form)
       sobol.csv               Sobol design: first-order and total indices with bootstrap CIs
-      sweep.json              scenario, parameters, design, seed, replications, the code
-                              that ran them (version and commit); written last
+      correlations.csv        grid and LHS designs: Spearman's rho of each KPI with each
+                              parameter, the distinct points behind it and the |rho| below
+                              which it could be chance
+      sweep.json              scenario, parameters (a date swept as days with its unit),
+                              design, seed, replications, the notes printed below the
+                              summary's table (table_notes), the code that ran them
+                              (version and commit); written last
       sweep-replications/     each replication's KPIs (.npz) as it finishes, and plan.json:
                               what the sweep is, read by --resume
       figures/sweep-sobol.png, .svg     Sobol design: indices per parameter with CIs
@@ -189,24 +194,148 @@ def rho_text(rho: float, critical: float, digits: int) -> str:
     return f"{rho:+.{digits if near else 2}f}"
 
 
-def correlation_note(n: int, digits: int = 2) -> str:
-    """What rank correlations over ``n`` samples can tell, for the line beside them; the
-    critical value at ``digits`` decimals."""
+def correlation_note(n: int, digits: int = 2, rows: int | None = None,
+                     possible: float = math.inf) -> str:
+    """What rank correlations over ``n`` distinct design points can tell, for the line
+    beside them; the critical value at ``digits`` decimals. ``rows``: the samples they
+    are correlated over where some repeat an earlier point (an ``:int`` parameter's LHS
+    design: review 214), which tell no more than the ``n`` distinct ones; ``possible``:
+    how many distinct points the parameters can take at all (inf but for ``:int`` ones)."""
     # A rank correlation over few samples is ±1 by chance alone far too often to mean
     # anything (over 4 samples in 1 of 12 random orderings), and the sweep prints it
     # with nothing to say so; the two-sided 5% critical value of rho is the usual line.
     critical, p_one = spearman_chance(n)
+    repeat = rows is not None and rows > n
+    if repeat:
+        what = (f"{n} distinct point{'s' if n != 1 else ''} (the other {rows - n} of the "
+                f"{rows} samples repeat them)")
     if math.isinf(critical):
-        return (f"warning: with {n} sample(s) no rank correlation can be told from chance: "
-                f"even ±1.00 arises by chance {p_one:.0%} of the time (two-sided); run at "
-                "least 5 samples (-n), better 10 or more")
+        advice = ("run at least 5 samples (-n), better 10 or more" if possible >= 5 else
+                  f"the parameters take at most {possible:g} distinct values together "
+                  "(:int ranges), so no number of samples can tell one: widen the ranges or "
+                  "compare the values with sim compare")
+        return (f"warning: with {what if repeat else f'{n} sample(s)'} no rank correlation "
+                f"can be told from chance: even ±1.00 arises by chance {p_one:.0%} of the "
+                f"time (two-sided); {advice}")
     how = ("" if n <= EXACT_SPEARMAN_UP_TO else
            ", from the t approximation scipy's spearmanr uses: exact tables give a little more "
            "for small n, 0.648 against 0.63 at 10")
-    return (f"With {n} samples, |rho| below {critical:.{digits}f} could be chance (the "
-            f"two-sided 5% critical value of Spearman's rho for independent values{how}). Each "
+    return (f"With {what if repeat else f'{n} samples'}, |rho| below {critical:.{digits}f} "
+            f"could be chance (the two-sided 5% critical value of Spearman's rho for "
+            f"independent values{how}). Each "
             "correlation is judged on its own: among many KPIs and parameters, about one in "
             "twenty can pass that line by chance.")
+
+
+def distinct_points(sweep: Sweep, column: str | None = None) -> int:
+    """How many distinct parameter points the samples of ``sweep`` hold (where ``column``
+    has a value, if given): an ``:int`` parameter's Latin hypercube repeats points, which
+    are run once and tell a correlation no more than once (review 214)."""
+    params = [p.path for p in sweep.design.params]
+    frame = sweep.table[params]
+    if column is not None:
+        frame = frame[sweep.table[column].notna()]
+    return len(frame.drop_duplicates())
+
+
+def _possible_points(sweep: Sweep) -> float:
+    """How many distinct points the parameters can take together (inf unless every one
+    is ``:int``)."""
+    count = 1.0
+    for p in sweep.design.params:
+        if p.scale != "int":
+            return math.inf
+        count *= p.high - p.low + 1
+    return count
+
+
+def correlation_notes(sweep: Sweep, cols: Sequence[str], digits: int = 2) -> list[str]:
+    """The lines beside the rank correlations of ``cols`` (grid and LHS designs): what
+    they can tell over the distinct points (:func:`correlation_note`), and, for a KPI
+    without a value at some points, what they can tell over those it has one at. The
+    command line prints them, :attr:`Sweep.cautions` holds them and sweep.json keeps
+    them (review 214: a Python sweep gave none of them)."""
+    rows = len(sweep.table)
+    n = distinct_points(sweep)
+    lines = [correlation_note(n, digits, rows if rows > n else None, _possible_points(sweep))]
+    # a KPI without a value in some samples (a lead time where nothing arrived) is
+    # correlated over fewer samples, where chance reaches further
+    for col in cols:
+        if col not in sweep.table or not sweep.table[col].notna().sum() < rows:
+            continue
+        from sim.experiment.sweep import varies
+
+        if not varies(sweep.table[col], col):
+            continue
+        have = distinct_points(sweep, col)
+        critical, _p = spearman_chance(have)
+        reach = ("any |rho|" if math.isinf(critical)
+                 else f"|rho| below {min(critical, 1.0):.2f}")
+        if rows > n:
+            lines.append(f"note: {col} has a value at {have} of the {n} distinct points: over "
+                         f"those, {reach} could be chance")
+        else:
+            lines.append(f"note: {col} has a value in {have} of {rows} samples: over "
+                         f"those, {reach} could be chance")
+    return lines
+
+
+def money_notes(sweep: Sweep, cols: Sequence[str]) -> list[str]:
+    """The notes ``sim report`` and ``sim compare`` give on money KPIs, for those of
+    ``cols``: valued at a price index that reached its cap or rose to
+    :data:`~sim.output.tables.PRICE_HIGH` times the reference at some sample
+    (:func:`~sim.output.tables.money_note`), so that what ranks their inputs is the price
+    response; or at a fixed reference price, the price not being modelled
+    (:func:`~sim.output.tables.fixed_price_note`). Review 214: export_value_usd ranked
+    -1.00 against a refiner's feed, all of it the price index's, with no word."""
+    from sim.experiment.precision import MetricSpec
+    from sim.output.tables import (
+        MONEY_KPIS,
+        PRICE_HIGH,
+        PRICE_PEAK,
+        fixed_price_note,
+        money_note,
+    )
+
+    money: dict[str, list[str]] = {}  # commodity: its money KPIs shown, not 0 somewhere
+    for col in cols:
+        spec = MetricSpec.parse(col)
+        if spec.metric not in MONEY_KPIS or spec.commodity in (None, "*", "all"):
+            continue
+        values = sweep.table[col].dropna() if col in sweep.table else pd.Series(dtype=float)
+        if values.empty or not (values != 0).any():
+            continue
+        ref, _modelled = sweep.prices.get(spec.commodity, (None, True))
+        if ref is None:
+            continue
+        money.setdefault(spec.commodity, [])
+        if spec.metric not in money[spec.commodity]:
+            money[spec.commodity].append(spec.metric)
+    high: dict[str, str] = {}
+    fixed: dict[str, tuple[float, tuple[str, ...]]] = {}
+    total = len(sweep.table)
+    for com, kpis in money.items():
+        ref, modelled = sweep.prices[com]
+        if not modelled:
+            fixed[com] = (float(ref), tuple(m for m in MONEY_KPIS if m in kpis))  # type: ignore[arg-type]
+            continue
+        peak = f"{PRICE_PEAK}:{com}"
+        every, some, cap = sweep.at_cap.get(peak, (0, 0, math.nan))
+        top = (float(sweep.table[peak].max()) if peak in sweep.table
+               and sweep.table[peak].notna().any() else math.nan)
+        if every or some:
+            where = ("every sample" if every + some == total
+                     else f"{every + some} of {total} samples")
+            high[com] = f"reached its cap ({cap:g}) at {where}"
+        elif top >= PRICE_HIGH:
+            high[com] = f"peaked at up to {top:.1f} times the reference"
+    notes = []
+    if high:
+        kpis = [m for m in MONEY_KPIS if any(m in money[c] for c in high)]
+        notes.append(money_note(high, "", kpis))
+    if fixed:
+        notes.append(fixed_price_note(fixed, ""))
+    return [n for n in notes if n]
 
 
 def undefined_note(sweep: Sweep, cols: Sequence[str]) -> str | None:
@@ -283,30 +412,97 @@ def noise_note(sweep: Sweep, cols: Sequence[str]) -> str | None:
     noisy = [(c, v) for c, v in noisy if v > NOISE_NOTE_SHARE]
     if not noisy:
         return None
-    shown = ", ".join(f"{c} {min(v, 1.0):.0%}" for c, v in noisy)
-    return (f"note: replication noise is part of the variance of the sample means of {shown} "
-            f"(from the spread of their {sweep.replications} replications per sample): the "
+    steady = set(sweep.steady) if sweep.sobol is None else set()
+    rest = [(c, v) for c, v in noisy if c not in steady]
+    alike = [(c, v) for c, v in noisy if c in steady]
+    parts = []
+    reps = f"(from the spread of their {sweep.replications} replications per sample)"
+    if rest:
+        shown = ", ".join(f"{c} {min(v, 1.0):.0%}" for c, v in rest)
+        parts.append(
+            f"replication noise is part of the variance of the sample means of {shown} {reps}"
+            ": the "
             + ("indices count it as the parameters' doing (in total indices above all)"
                if sweep.sobol is not None else
                # review 146: grid and LHS designs have no total indices to speak of
                "correlations weaken with it (toward 0), and a parameter may get one of "
-               "chance size")
-            + "; more replications per sample (-r) shrink it in proportion")
+               "chance size"))
+    if alike:
+        # review 214: "100% noise ... correlations weaken" beside a rho of -1.00 that
+        # every replication showed: the noise there is in the size of the effect alone
+        shown = ", ".join(f"{c} {min(v, 1.0):.0%}" for c, v in alike)
+        parts.append(
+            f"{'and' if rest else 'replication noise is part of'} the variance of the sample "
+            f"means of {shown} {reps}, but every replication ranks the samples in the same "
+            "order: the effect's size varies between replications, its direction does not, "
+            "so the rank correlations are not weakened by it")
+    return (f"note: {'; '.join(parts)}; more replications per sample (-r) shrink the noise "
+            "in proportion")
 
 
 def cautions(sweep: Sweep, metrics: Sequence[str] = ()) -> list[str]:
     """The warnings and notes :func:`sweep_text` prints beside the headline KPIs' indices
     or correlations: too few base samples or indices outside 0-1
-    (:func:`sobol_note`), replication noise (:func:`noise_note`), price peaks at their cap
-    (:func:`cap_note`)."""
+    (:func:`sobol_note`), or what correlations over so many distinct points can tell
+    (:func:`correlation_notes`), replication noise (:func:`noise_note`), price peaks at
+    their cap (:func:`cap_note`) and money KPIs valued at a price index or a fixed price
+    (:func:`money_notes`). :attr:`Sweep.cautions` holds them in the Python API's words;
+    :func:`table_notes` adds the rest of what the summary prints below its table."""
     cols = headline_outputs(sweep, metrics)
-    found = []
+    if not cols:
+        return []
+    found: list[str | None] = []
     if sweep.sobol is not None and not sweep.sobol.empty:
         shown = sweep.sobol[sweep.sobol["output"].isin(cols)]
         if not shown.empty:
             found.append(sobol_note(shown, sweep.design.base))
-    found += [noise_note(sweep, cols), cap_note(sweep, cols)]
+    else:
+        corr = sweep.correlations(cols)
+        found += correlation_notes(sweep, list(corr.index), _digits(sweep, corr))
+    found += [noise_note(sweep, cols), cap_note(sweep, cols), *money_notes(sweep, cols)]
     return [c for c in found if c]
+
+
+def _digits(sweep: Sweep, corr: pd.DataFrame) -> int:
+    """Decimals of the correlations ``corr`` and of their chance line (:func:`rho_digits`)
+    over the sweep's distinct points."""
+    critical, _p = spearman_chance(distinct_points(sweep))
+    return rho_digits(corr.to_numpy().ravel().tolist(), critical)
+
+
+def table_notes(sweep: Sweep, metrics: Sequence[str] = ()) -> list[str]:
+    """Every line :func:`sweep_text` prints below its table of indices or correlations
+    (:func:`cautions`, then the KPIs the same at every sample and those without Sobol
+    indices); sweep.json keeps them as ``table_notes``, as manifest.json keeps a run's
+    (review 214: a sweep's folder could not show what its summary warned)."""
+    cols = headline_outputs(sweep, metrics)
+    lines = cautions(sweep, metrics)
+    note = constant_note(sweep, metrics)
+    lines += [note] if note else []
+    if cols and sweep.sobol is not None and not sweep.sobol.empty:
+        s = sweep.sobol[sweep.sobol["output"].isin(cols)]
+        # sobol_table leaves out a KPI that varies only outside the A and B samples, or
+        # lacks a value at some point: it varies, so it is not in the note above
+        missing = sweep.sobol.attrs.get("undefined_outputs", [])
+        flat = [c for c in cols if c not in set(s["output"]) and c not in missing]
+        if flat:
+            lines.append(f"note: no Sobol indices for {', '.join(flat)}: the same in every A "
+                         "and B sample")
+        undefined = undefined_note(sweep, cols)
+        lines += [undefined] if undefined else []
+    return lines
+
+
+def param_header(sweep: Sweep, param: Any) -> str:
+    """A parameter as the summary's header lists it: its range, and what its numbers are
+    where they are not the file's (a date swept as days, with the dates: review 214)."""
+    from sim.experiment.sweep import param_dates
+
+    unit = sweep.param_units.get(param.path)
+    if not unit:
+        return str(param)
+    dates = param_dates(sweep, param, [param.low, param.high])
+    return f"{param}, {unit}: {' to '.join(dates)}" if dates else f"{param}, {unit}"
 
 
 def sweep_text(sweep: Sweep, metrics: Sequence[str] = ()) -> str:
@@ -318,10 +514,10 @@ def sweep_text(sweep: Sweep, metrics: Sequence[str] = ()) -> str:
     if sweep.resumed_with:
         lines.append(f"  resumed: {sweep.resumed_with} replication(s) read back from the "
                      "folder, the rest run")
-    lines += [f"  {p}" for p in des.params]
+    lines += [f"  {param_header(sweep, p)}" for p in des.params]
     cols = headline_outputs(sweep, metrics)
-    note = constant_note(sweep, metrics)
     if not cols:
+        note = constant_note(sweep, metrics)
         lines.append(f"No {'requested' if metrics else 'headline'} KPI varies across the "
                      "samples.")
         lines += [note] if note else []
@@ -335,40 +531,17 @@ def sweep_text(sweep: Sweep, metrics: Sequence[str] = ()) -> str:
                 for r in s.itertuples(index=False)]
         lines += ["", f"Sobol indices ({des.base} base samples; share of the variance of the "
                   "KPI mean):", *_table(head, rows)]
-        caution = sobol_note(s, des.base)
-        lines += [caution] if caution else []
-        lines += [n for n in (noise_note(sweep, cols), cap_note(sweep, cols)) if n]
-        lines += [note] if note else []
-        # sobol_table leaves out a KPI that varies only outside the A and B samples, or
-        # lacks a value at some point: it varies, so it is not in the note above
-        missing = sweep.sobol.attrs.get("undefined_outputs", [])
-        flat = [c for c in cols if c not in set(s["output"]) and c not in missing]
-        if flat:
-            lines.append(f"note: no Sobol indices for {', '.join(flat)}: the same in every A "
-                         "and B sample")
-        undefined = undefined_note(sweep, cols)
-        lines += [undefined] if undefined else []
     else:
         corr = sweep.correlations(cols)
         head = ("KPI", *[p.path for p in des.params])
-        critical, _p = spearman_chance(len(sweep.table))
-        digits = rho_digits(corr.to_numpy().ravel().tolist(), critical)
+        critical, _p = spearman_chance(distinct_points(sweep))
+        digits = _digits(sweep, corr)
         rows = [(name, *[rho_text(v, critical, digits) for v in row])
                 for name, row in zip(corr.index, corr.to_numpy(), strict=True)]
         lines += ["", "Spearman rank correlation of each KPI with each parameter:",
-                  *_table(head, rows), correlation_note(len(sweep.table), digits)]
-        # a KPI without a value in some samples (a lead time where nothing arrived) is
-        # correlated over fewer samples, where chance reaches further
-        fewer = {c: int(sweep.table[c].notna().sum()) for c in corr.index
-                 if c in sweep.table and sweep.table[c].notna().sum() < len(sweep.table)}
-        for col, n in fewer.items():
-            critical, _p = spearman_chance(n)
-            reach = ("any |rho|" if math.isinf(critical)
-                     else f"|rho| below {min(critical, 1.0):.2f}")
-            lines.append(f"note: {col} has a value in {n} of {len(sweep.table)} samples: over "
-                         f"those, {reach} could be chance")
-        lines += [n for n in (noise_note(sweep, cols), cap_note(sweep, cols)) if n]
-        lines += [note] if note else []
+                  *_table(head, rows)]
+    # one source for the summary, Sweep.cautions and sweep.json (review 214)
+    lines += table_notes(sweep, metrics)
     return "\n".join(lines)
 
 
@@ -498,7 +671,7 @@ def scatter_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
     """Each headline KPI, or each KPI ``metrics`` names, that varies (rows: at most four
     headline KPIs, at most eight named ones) against each parameter (columns)."""
     from matplotlib.figure import Figure
-    from matplotlib.ticker import LogFormatter, StrMethodFormatter
+    from matplotlib.ticker import LogFormatter, MaxNLocator, StrMethodFormatter
 
     from sim.output import style as st
     varying = headline_outputs(sweep, metrics)
@@ -506,8 +679,9 @@ def scatter_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
     cols = varying[:min(max(SCATTER_ROWS, len(metrics)), SCATTER_ROWS_MAX)]
     params = sweep.design.params
     # at least two panels wide, so that one parameter's column still holds the title
-    fig = Figure(figsize=(max(6.8, 3.4 * len(params)), 0.8 + 2.5 * max(1, len(cols))),
-                 layout="constrained")
+    width = max(6.8, 3.4 * len(params))
+    fig = Figure(figsize=(width, 0.8 + 2.5 * max(1, len(cols))), layout="constrained")
+    panel = width / max(1, len(params)) - 0.7  # inches of axis, the y labels aside
     axes = fig.subplots(max(1, len(cols)), len(params), squeeze=False)
     names = param_labels([p.path for p in params])
     for i, col in enumerate(cols):
@@ -522,7 +696,9 @@ def scatter_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
                 ax.xaxis.set_minor_formatter(
                     LogFormatter(labelOnlyBase=False, minor_thresholds=(2, 0.5)))
             if i == len(cols) - 1:
-                ax.set_xlabel(names[j], fontsize=8)
+                # a date swept as days says so (review 214: 120..240 bare)
+                unit = sweep.param_units.get(p.path)
+                ax.set_xlabel(f"{names[j]}\n({unit})" if unit else names[j], fontsize=8)
             if j == 0:
                 ax.set_ylabel(f"{col} ({sweep.units.get(col, '')})", fontsize=8)
             if col in sweep.at_cap:
@@ -532,9 +708,16 @@ def scatter_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
                             xycoords=("axes fraction", "data"), ha="right", va="bottom",
                             fontsize=7, color=st.CLOSED_COLOR)
             x = sweep.table[p.path].to_numpy(float)
-            if p.scale != "log" and np.nanmax(np.abs(x)) >= 1e4:
-                # 12,000 rather than 12000 run into its neighbour (review 146)
-                ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+            if p.scale != "log":
+                wide = np.nanmax(np.abs(x)) >= 1e4
+                if wide:
+                    # 12,000 rather than 12000 run into its neighbour (review 146)
+                    ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+                # as many ticks as labels of that width fit side by side in the panel
+                # (review 214: "20,00040,00060,000" in two columns of panels)
+                ax.xaxis.set_major_locator(MaxNLocator(
+                    nbins=_tick_bins(panel, max(abs(p.low), abs(p.high)), wide),
+                    integer=p.scale == "int"))
             y = sweep.table[col].to_numpy(float)
             if np.nanmax(np.abs(y)) >= 1e4 and np.ptp(y) >= 10:
                 # 950,000 rather than 0.95 and an offset "1e6" above the axis
@@ -551,6 +734,16 @@ def scatter_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
     fig.suptitle(f"{sweep.scenario}: KPI means per sample\n({sweep.design.name} design, "
                  f"{sweep.replications} replication(s) each{more})", fontsize=10)
     return fig
+
+
+def _tick_bins(panel: float, top: float, thousands: bool) -> int:
+    """How many intervals an x axis of ``panel`` inches can have between ticks whose
+    labels, up to ``top`` (with thousands separators if ``thousands``), stand apart at the
+    figure's 7-point tick labels (about 0.6 of the size a character) with gaps of at
+    least half a label between them."""
+    digits = len(f"{top:,.0f}" if thousands else f"{top:g}") + 1  # a sign or a decimal
+    label = digits * 7 * 0.6 / 72  # inches
+    return max(2, min(9, int(panel / (1.6 * label))))
 
 
 def _id_position(parts: Sequence[str | int]) -> int | None:
@@ -599,6 +792,24 @@ def param_labels(paths: Sequence[str]) -> list[str]:
             for i, (sh, full) in enumerate(zip(short, labels, strict=True))]
 
 
+def correlation_table(sweep: Sweep) -> pd.DataFrame:
+    """correlations.csv (grid and LHS designs), long form as sobol.csv: for each KPI
+    that varies and each parameter, Spearman's ``rho`` over the samples where the KPI has
+    a value, the ``points`` (distinct design points) among them and ``chance_below``,
+    the |rho| below which a correlation over that many points could be chance at 5%
+    (two-sided; blank where any could: :func:`spearman_chance`)."""
+    corr = sweep.correlations()
+    rows = []
+    for col, values in zip(corr.index, corr.to_numpy(), strict=True):
+        points = distinct_points(sweep, col)
+        critical, _p = spearman_chance(points)
+        for param, rho in zip(corr.columns, values, strict=True):
+            rows.append((col, param, rho, points,
+                         math.nan if math.isinf(critical) else min(critical, 1.0)))
+    return pd.DataFrame(rows, columns=["output", "parameter", "rho", "points",
+                                       "chance_below"])
+
+
 def _exact_params(sweep: Sweep, frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with each parameter column as the exact text its runs were given (the
     ``--set`` value), so a sample can be rerun bit for bit from the table; the KPI columns
@@ -634,6 +845,12 @@ def _sweep_builds(out: Path) -> list[str]:
             else [build_kind()])
 
 
+def _param_dates(sweep: Sweep, param: Any, values: Sequence[float]) -> list[str]:
+    from sim.experiment.sweep import param_dates
+
+    return param_dates(sweep, param, values)
+
+
 def write_sweep(sweep: Sweep, out: Path, figures: bool = True, metrics: Sequence[str] = (),
                 source: str = "", overrides: Sequence[str] = ()) -> dict[str, Path]:
     """Write the sweep's tables, figures and, last, ``sweep.json``."""
@@ -658,6 +875,12 @@ def write_sweep(sweep: Sweep, out: Path, figures: bool = True, metrics: Sequence
         files["sobol.csv"] = out / "sobol.csv"
     else:
         (out / "sobol.csv").unlink(missing_ok=True)  # from an earlier Sobol sweep
+    if sweep.sobol is None:
+        atomic_write_text(out / "correlations.csv", correlation_table(sweep).to_csv(
+            index=False, float_format="%.10g"))
+        files["correlations.csv"] = out / "correlations.csv"
+    else:
+        (out / "correlations.csv").unlink(missing_ok=True)  # from an earlier sweep
     clear_figures(out)
     if figures:
         from sim.output import style as st
@@ -676,7 +899,12 @@ def write_sweep(sweep: Sweep, out: Path, figures: bool = True, metrics: Sequence
         "design": des.name,
         "samples": des.base,
         "points": des.size,
-        "parameters": [{"path": p.path, "low": p.low, "high": p.high, "scale": p.scale}
+        # a date swept as days says so, with the dates of its ends (review 214)
+        "parameters": [{"path": p.path, "low": p.low, "high": p.high, "scale": p.scale,
+                        **({"unit": sweep.param_units[p.path]}
+                           if p.path in sweep.param_units else {}),
+                        **(dict(zip(("low_date", "high_date"), dates, strict=True))
+                           if (dates := _param_dates(sweep, p, [p.low, p.high])) else {})}
                        for p in des.params],
         "seed": sweep.seed,
         "replications": sweep.replications,
@@ -686,6 +914,9 @@ def write_sweep(sweep: Sweep, out: Path, figures: bool = True, metrics: Sequence
         # what the command printed of the sweep (review 184: kept nowhere), as manifest.json
         # and comparison.json keep theirs
         "notes": list(sweep.notes),
+        # what it printed below its table of indices or correlations (review 214: kept
+        # nowhere), as manifest.json keeps a run's table_notes
+        "table_notes": table_notes(sweep, metrics),
         # the KPIs the Sobol indices leave out; null for other designs, which leave out
         # none ([] read as "nothing constant" where 67 of 93 were; review 178)
         "constant_outputs": (sweep.sobol.attrs.get("constant_outputs", [])

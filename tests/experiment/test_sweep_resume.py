@@ -225,7 +225,8 @@ def test_the_command_lists_every_file_it_wrote(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     listed = result.output.split(f"Written to {out}: ")[1]
     written = [p.name for p in out.iterdir()]
-    assert sorted(written) == sorted(["sweep.csv", "sweep-kpis.csv.gz", "sweep.json", STORE])
+    assert sorted(written) == sorted(["sweep.csv", "sweep-kpis.csv.gz", "correlations.csv",
+                                      "sweep.json", STORE])
     for name in written:
         assert name in listed
 
