@@ -681,7 +681,10 @@ def scatter_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
     # at least two panels wide, so that one parameter's column still holds the title
     width = max(6.8, 3.4 * len(params))
     fig = Figure(figsize=(width, 0.8 + 2.5 * max(1, len(cols))), layout="constrained")
-    panel = width / max(1, len(params)) - 0.7  # inches of axis, the y labels aside
+    # inches of axis a panel keeps beside its y tick labels (review 214: 12,000,000,000
+    # there left the x labels of 20,000 to 140,000 run together)
+    panel = width / max(1, len(params)) - 0.45 - max(
+        [_label_inches(sweep.table[c].to_numpy(float)) for c in cols], default=0.4)
     axes = fig.subplots(max(1, len(cols)), len(params), squeeze=False)
     names = param_labels([p.path for p in params])
     for i, col in enumerate(cols):
@@ -734,6 +737,17 @@ def scatter_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
     fig.suptitle(f"{sweep.scenario}: KPI means per sample\n({sweep.design.name} design, "
                  f"{sweep.replications} replication(s) each{more})", fontsize=10)
     return fig
+
+
+def _label_inches(y: np.ndarray) -> float:
+    """About how wide the widest y tick label of values ``y`` is, in inches, at 7 points
+    (thousands separators where :func:`scatter_figure` puts them)."""
+    y = y[np.isfinite(y)]
+    if not y.size:
+        return 0.4
+    top = float(np.abs(y).max())
+    chars = (len(f"{top:,.0f}") + 1 if top >= 1e4 and np.ptp(y) >= 10 else 7)
+    return chars * 7 * 0.6 / 72
 
 
 def _tick_bins(panel: float, top: float, thousands: bool) -> int:
