@@ -449,14 +449,12 @@ def cautions(sweep: Sweep, metrics: Sequence[str] = ()) -> list[str]:
     (:func:`money_notes`). :attr:`Sweep.cautions` holds them in the Python API's words;
     :func:`table_notes` adds the rest of what the summary prints below its table."""
     cols = headline_outputs(sweep, metrics)
-    if not cols:
-        return []
     found: list[str | None] = []
     if sweep.sobol is not None and not sweep.sobol.empty:
         shown = sweep.sobol[sweep.sobol["output"].isin(cols)]
         if not shown.empty:
             found.append(sobol_note(shown, sweep.design.base))
-    else:
+    elif cols:
         corr = sweep.correlations(cols)
         found += correlation_notes(sweep, list(corr.index), _digits(sweep, corr))
     found += [noise_note(sweep, cols), cap_note(sweep, cols), *money_notes(sweep, cols)]
@@ -476,8 +474,10 @@ def table_notes(sweep: Sweep, metrics: Sequence[str] = ()) -> list[str]:
     indices); sweep.json keeps them as ``table_notes``, as manifest.json keeps a run's
     (review 214: a sweep's folder could not show what its summary warned)."""
     cols = headline_outputs(sweep, metrics)
-    lines = cautions(sweep, metrics)
     note = constant_note(sweep, metrics)
+    if not cols:  # the summary says no KPI varies, and this note alone
+        return [note] if note else []
+    lines = cautions(sweep, metrics)
     lines += [note] if note else []
     if cols and sweep.sobol is not None and not sweep.sobol.empty:
         s = sweep.sobol[sweep.sobol["output"].isin(cols)]
@@ -517,10 +517,9 @@ def sweep_text(sweep: Sweep, metrics: Sequence[str] = ()) -> str:
     lines += [f"  {param_header(sweep, p)}" for p in des.params]
     cols = headline_outputs(sweep, metrics)
     if not cols:
-        note = constant_note(sweep, metrics)
         lines.append(f"No {'requested' if metrics else 'headline'} KPI varies across the "
                      "samples.")
-        lines += [note] if note else []
+        lines += table_notes(sweep, metrics)
         return "\n".join(lines)
     if sweep.sobol is not None and not sweep.sobol.empty:
         s = sweep.sobol[sweep.sobol["output"].isin(cols)]
