@@ -132,6 +132,10 @@ class RawScenario:
     """The (from, to) sites of each inherited lane that a null removed (its own, or a
     ``lanes: null``), with the lane's id and who removed it as in :attr:`removed`: a route
     left without it names a pair of sites, not the lane's id."""
+    ancestors: dict[str, set[str]] = field(default_factory=dict)
+    """Every file each file extends, directly or not (resolved paths as text): a hint for
+    a reference left without what a file removed names the file to change it in, which
+    is the remover only when the reference is its own or inherited by it (review 210)."""
 
 
 @dataclass
@@ -473,9 +477,11 @@ def load_raw(path: Path) -> RawScenario:
     top_file, top_data, top_lines = order[-1]
     if len(order) > 1 and "name" not in top_data:
         unnamed = top_lines.get(("extends",), (str(top_file), None, None))
+    ancestors = {str(f.resolve()): {str(a) for a in _ancestors(f, parents_of)}
+                 for f, _d, _l in order}
     return RawScenario(merged, merged_lines, files, absent_removed=absent, notes=notes,
                        removed=removed, unnamed=unnamed, added=added,
-                       removed_lanes=removed_lanes)
+                       removed_lanes=removed_lanes, ancestors=ancestors)
 
 
 def _value_at(data: Any, path: PathT) -> Any:
@@ -1085,7 +1091,8 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
         override_paths[target] = f"override: --set {text}"
     return RawScenario(data, lines, raw.files, [*raw.overrides, *overrides], override_paths,
                        created, absent, notes, removed, unnamed=unnamed,
-                       added=dict(raw.added), removed_lanes=removed_lanes)
+                       added=dict(raw.added), removed_lanes=removed_lanes,
+                       ancestors=raw.ancestors)
 
 
 def _raise_unknown_id(text: str, data: dict[str, Any], created: dict[PathT, str],

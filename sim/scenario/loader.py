@@ -399,18 +399,19 @@ def _blame_the_removal(issue: Issue, raw: RawScenario) -> None:
     # a key naming the removed id (a rate out of a removed state) goes with it; a field
     # naming it (a lane's `to`) is changed, or the entry holding it removed
     owner = issue.path if issue.path[-1] == ident else _id_entry(issue.path, raw.data)
+    fixer, why = _fixed_in(who, issue, raw)
     if owner == issue.path:
         fix = (f"add --set {format_path(owner)}=null" if who.startswith("--set ")
-               else f"set {format_path(owner)} to null in {_file_of(who)}")
-        issue.hint = f"removing a {what} leaves what refers to it: {fix} too"
+               else f"set {format_path(owner)} to null in {fixer}")
+        issue.hint = f"removing a {what} leaves what refers to it: {fix} too{why}"
     elif who.startswith("--set "):
         drop = f"add --set {format_path(owner)}=null" if owner else "change it by another --set"
         issue.hint = (f"removing a {what} leaves what refers to it: change "
                       f"{format_path(issue.path)}, or {drop}")
     else:
         drop = f" or remove {format_path(owner)} (set it to null)" if owner else ""
-        issue.hint = (f"removing a {what} leaves what refers to it: in {_file_of(who)}, "
-                      f"change {format_path(issue.path)}{drop}")
+        issue.hint = (f"removing a {what} leaves what refers to it: in {fixer}, "
+                      f"change {format_path(issue.path)}{drop}{why}")
 
 
 def _blame_the_lane_removal(issue: Issue, raw: RawScenario) -> None:
@@ -435,11 +436,38 @@ def _blame_the_lane_removal(issue: Issue, raw: RawScenario) -> None:
         drop = f"add --set {format_path(route)}=null" if route else None
         fix = f"drop {who} to keep the lane, or " + (f"{drop}, or {other}" if drop else other)
     else:
+        fixer, why = _fixed_in(who, issue, raw)
+        there = "" if fixer == _file_of(who) else f"in {fixer}, "
         drop = f"set {format_path(route)} to null" if route else None
-        fix = (f"in {_file_of(who)}, drop the lane's null to keep it, or "
-               + (f"{drop} (or give it a path without that step)" if drop else other))
+        fix = (f"in {_file_of(who)}, drop the lane's null to keep it, or {there}"
+               + (f"{drop} (or give it a path without that step)" if drop else other)
+               + why)
     left = "the routes over it broken" if route else "a mine without its way onto a route"
     issue.hint = f"removing a lane leaves {left}: {fix}"
+
+
+def _fixed_in(who: str, issue: Issue, raw: RawScenario) -> tuple[str, str]:
+    """The name of the file in which to change (or remove) what ``issue`` refers to, after
+    ``who`` (a file, ``child.yaml:7``) removed what it named, and a clause saying why
+    when that is not the remover: a file's null removes only what it inherits, so where
+    the reference came from a file the remover does not extend (two parts of a
+    combination), the file combining them is the one to change it in; following a hint
+    naming the remover would refuse its null of a key it never had (review 210)."""
+    remover = _file_of(who)
+    file, _, line = who.rpartition(":")
+    remover_path = file if line.isdigit() else who
+    ref = issue.file
+    if not raw.ancestors or not ref or ref.startswith("--set") or who.startswith("--set "):
+        return remover, ""
+    mine = Path(remover_path).resolve()
+    if str(mine) not in raw.ancestors:
+        return remover, ""
+    theirs = Path(ref).resolve()
+    if theirs == mine or str(theirs) in raw.ancestors[str(mine)]:
+        return remover, ""
+    top = Path(raw.files[0]).name
+    return top, (f" ({remover} does not extend {Path(ref).name}, which sets it; {top} "
+                 "extends both)")
 
 
 def _file_of(who: str) -> str:
