@@ -70,6 +70,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from sim.scenario.errors import Issue, PathT, ScenarioError, did_you_mean, format_path
 from sim.scenario.schema import Scenario
 from sim.scenario.schema_paths import is_id_mapping, singular, type_at
@@ -602,11 +604,33 @@ def _clash_notes(clashes: list[tuple[PathT, Path, Path, Any, Any]], merged_lines
         where = merged_lines.get(p)
         if where is None or where[0] is None or Path(where[0]).resolve() != file.resolve():
             continue
+        # a bare number is in the field's own unit: said beside a value given in another
+        # unit, "9 truck/week, where a.yaml sets 150" read as a clash of numbers (review 210)
+        unit = _field_unit(p) if _has_unit(new) or _has_unit(old) else None
+        if new is None:  # a null removed it
+            what = f"removes {format_path(p)}, where {other.name}, which it does not extend, " \
+                   f"sets it to {_brief(old, unit=unit)}: {file.name}'s removal holds"
+        else:
+            what = (f"sets {format_path(p)} to {_brief(new, unit=unit)}, where {other.name}, "
+                    f"which it does not extend, sets {_brief(old, unit=unit)}: "
+                    f"{file.name}'s holds")
         notes.append(
-            f"{file.name} sets {format_path(p)} to {_brief(new)}, where {other.name}, which it "
-            f"does not extend, sets {_brief(old)}: {file.name}'s holds, as the later of the "
-            f"files {top.name} extends; set {format_path(p)} in {top.name} to choose")
+            f"{file.name} {what}, as the later of the files {top.name} extends; set "
+            f"{format_path(p)} in {top.name} to choose")
     return notes
+
+
+def _has_unit(value: Any) -> bool:
+    """Whether ``value`` is a quantity given with its unit (``{value: 9, unit: ...}``)."""
+    return isinstance(value, dict) and "value" in value and isinstance(value.get("unit"), str)
+
+
+def _field_unit(path: PathT) -> str | None:
+    """The unit of the field at ``path`` (that of a bare number written there), None where
+    there is none or it is a pure number."""
+    name = next((p for p in reversed(path) if isinstance(p, str)), None)
+    unit = (_field_units().get(name) or (None,))[0] if name else None
+    return unit if unit and unit != "1" else None
 
 
 def _bare(value: Any, path: PathT = ()) -> Any:
@@ -634,13 +658,66 @@ def _bare(value: Any, path: PathT = ()) -> Any:
     return ("quantity", float(f"{base:.12g}"), dims)
 
 
-def _brief(value: Any, most: int = 60) -> str:
-    """A value for a note, with its unit where it gives one, cut to ``most`` characters."""
+def _brief(value: Any, most: int = 60, unit: str | None = None) -> str:
+    """A value for a note as it would be written in YAML (a date in ISO form, a mapping
+    in flow style without its citations), with its unit where it gives one, or ``unit``
+    for a bare number, cut to about ``most`` characters at an item of a mapping or list:
+    Python's reprs (``None``, ``datetime.date(2025, 3, ...``) were shown (review 210)."""
     if isinstance(value, dict) and "value" in value:
-        text = f"{value['value']}" + (f" {value['unit']}" if value.get("unit") else "")
-    else:
-        text = str(value)
-    return text if len(text) <= most else text[:most - 3] + "..."
+        given = value.get("unit") if isinstance(value.get("unit"), str) else unit
+        return _cut(_flow(value["value"]) + (f" {given}" if given else ""), most)
+    if unit and isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return _cut(f"{_flow(value)} {unit}", most)
+    if isinstance(value, dict):
+        items = [f"{_flow(k)}: {_flow(v)}" for k, v in value.items()
+                 if k not in PROVENANCE_KEYS]
+        return _cut_items(items, "{", "}", most)
+    if isinstance(value, list):
+        return _cut_items([_flow(v) for v in value], "[", "]", most)
+    return _cut(_flow(value), most)
+
+
+def _flow(value: Any) -> str:
+    """``value`` in YAML flow style, on one line."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_flow(k)}: {_flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_flow(v) for v in value) + "]"
+    try:
+        text = yaml.safe_dump(value, default_flow_style=True, width=1 << 30,
+                              allow_unicode=True)
+    except yaml.YAMLError:
+        return str(value)
+    text = text.rstrip("\n")
+    if text.endswith("\n..."):
+        text = text[:-4]
+    return " ".join(text.split("\n"))
+
+
+def _cut(text: str, most: int) -> str:
+    """``text`` cut to ``most`` characters, at a space where there is one near the end."""
+    if len(text) <= most:
+        return text
+    head = text[:most - 3]
+    space = head.rfind(" ")
+    return (head[:space] if space >= most // 2 else head).rstrip(" ,:") + "..."
+
+
+def _cut_items(items: list[str], opening: str, closing: str, most: int) -> str:
+    """The ``items`` of a flow mapping or list, as many whole ones as fit in ``most``
+    characters, with ``...`` for those left off (the first cut where it alone is too long)."""
+    text = opening + ", ".join(items) + closing
+    if len(text) <= most:
+        return text
+    kept: list[str] = []
+    for item in items:
+        if len(opening + ", ".join([*kept, item, "..."]) + closing) > most:
+            break
+        kept.append(item)
+    if not kept:
+        return opening + _cut(items[0], most - len(opening) - len(", ...") - len(closing)) \
+            + ", ..." + closing
+    return opening + ", ".join([*kept, "..."]) + closing
 
 
 def _linearize(path: Path, chain: tuple[Path, ...],
