@@ -9,7 +9,8 @@ operating system); copying on arrival needs the arrays alone: 0.22 MB per replic
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,80 @@ from sim.experiment.replication import ReplicationResult
 from sim.experiment.results import Results
 from sim.metrics.series import catalogue
 from sim.scenario.schema import Scenario
+
+EXACT_FROM_ROWS = 10_000
+"""From this many replications on, :func:`check_room` counts the KPI values too, which a
+one-day replication tells (:func:`~sim.experiment.replication.kpi_labels_of`, some 50 ms):
+below it they need a few MB at most, and the series, known from the scenario alone,
+dominate what a large run needs."""
+
+
+class NoRoom(ExperimentError):
+    """Replications whose results (KPI values and series) cannot fit in this machine's
+    memory: refused before they run where the size is known beforehand (review 210: 10^8
+    replications failed as an "internal error: MemoryError" after the first one ran)."""
+
+
+def physical_memory() -> int | None:
+    """This machine's physical memory in bytes, or None where the system does not say."""
+    try:
+        pages, size = os.sysconf("SC_PHYS_PAGES"), os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        return None
+    return pages * size if pages > 0 and size > 0 else None
+
+
+def _size(n: float) -> str:
+    for unit, scale in (("TiB", 2 ** 40), ("GiB", 2 ** 30), ("MiB", 2 ** 20)):
+        if n >= scale:
+            return f"{n / scale:,.1f} {unit}"
+    return f"{n / 2 ** 10:,.1f} KiB"
+
+
+def no_room(rows: int, per_row: int, memory: int | None, what: str = "-n/--replications",
+            scenarios: int = 1) -> NoRoom:
+    """The error for ``rows`` replications (of each of ``scenarios``) of ``per_row`` bytes
+    each where ``memory`` (None: an allocation failed) cannot hold them."""
+    need = rows * per_row * scenarios
+    each = f" of each of {scenarios} scenarios" if scenarios > 1 else ""
+    where = (f"more than this machine's {_size(memory)}" if memory is not None
+             else "more than could be allocated")
+    fit = (memory // (per_row * scenarios)) if memory is not None else None
+    most = (f" (the results of {fit:,} would fill all of it)" if fit and fit > 1 else "")
+    if what == "--max-replications":
+        hint = f"give a far smaller --max-replications{most}, or a looser --target-ci"
+    else:
+        hint = (f"use far fewer replications{most}, or --target-ci with --metric to run as "
+                "many as a precision needs")
+    return NoRoom(f"{rows:,} replications{each} need about {_size(need)} of memory for "
+                  f"their results (KPI values and series), {where}", what=what, hint=hint)
+
+
+def check_room(scenarios: Scenario | Sequence[Scenario], rows: int,
+               what: str = "-n/--replications") -> None:
+    """Raise :class:`NoRoom` if ``rows`` replications of each of ``scenarios`` need more
+    memory for their results than this machine has (nothing is checked where the system
+    does not say how much it has: :class:`Collector` turns a failed allocation into the
+    same error)."""
+    memory = physical_memory()
+    if memory is None:
+        return
+    scs = [scenarios] if isinstance(scenarios, Scenario) else list(scenarios)
+    if not scs:
+        return
+    per_row = max(_series_bytes(sc) for sc in scs)
+    if rows >= EXACT_FROM_ROWS:
+        from sim.experiment.replication import kpi_labels_of
+
+        per_row = max(_series_bytes(sc) + 8 * len(kpi_labels_of(sc)) for sc in scs)
+    if rows * per_row * len(scs) > memory:
+        raise no_room(rows, per_row, memory, what, len(scs))
+
+
+def _series_bytes(sc: Scenario) -> int:
+    """The bytes of one replication's series (float32, by the scenario's catalogue)."""
+    cat = catalogue(sc)
+    return len(cat.keys) * len(cat.dates) * 4
 
 
 class Collector:
@@ -57,10 +132,9 @@ class Collector:
         """Copy ``res`` into its row; the caller may drop it afterwards."""
         r = res.replication
         if self._values is None or self._series is None:
-            self.kpi_labels = list(res.kpi_labels)
             rows = max(self._capacity, r + 1)
-            self._values = np.full((rows, len(self.kpi_labels)), np.nan)
-            self._series = np.zeros((rows, *res.series.shape), dtype=res.series.dtype)
+            self._values, self._series = self._allocate(rows, len(res.kpi_labels), res.series)
+            self.kpi_labels = list(res.kpi_labels)
         if list(res.kpi_labels) != self.kpi_labels and self._have:
             # the same scenario and seed give the same KPIs, so replications read back from
             # a folder that differ from a fresh one were saved by another version of sim
@@ -96,12 +170,33 @@ class Collector:
         self._have.add(r)
         self._timeline[r] = list(res.timeline)
 
+    @staticmethod
+    def _allocate(rows: int, n_kpis: int, series: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The arrays for ``rows`` replications of ``n_kpis`` KPI values and a series cube
+        like ``series``; :class:`NoRoom` where they cannot fit in memory (the system's
+        figure, or a failed allocation)."""
+        per_row = 8 * n_kpis + series.nbytes
+        memory = physical_memory()
+        if memory is not None and rows * per_row > memory:
+            raise no_room(rows, per_row, memory)
+        try:
+            values = np.full((rows, n_kpis), np.nan)
+            cube = np.zeros((rows, *series.shape), dtype=series.dtype)
+        except MemoryError:
+            raise no_room(rows, per_row, None) from None
+        return values, cube
+
     def _grow(self, rows: int) -> None:
         assert self._values is not None and self._series is not None
+        # doubled, within this machine's memory (a run growing to its maximum)
+        per_row = self._values.itemsize * self._values.shape[1] + \
+            self._series.itemsize * int(np.prod(self._series.shape[1:]))
+        memory = physical_memory()
         new = max(rows, 2 * len(self._values))
-        values = np.full((new, self._values.shape[1]), np.nan)
+        if memory is not None and new * per_row > memory:
+            new = max(rows, memory // per_row)
+        values, series = self._allocate(new, self._values.shape[1], self._series[0])
         values[:len(self._values)] = self._values
-        series = np.zeros((new, *self._series.shape[1:]), dtype=self._series.dtype)
         series[:len(self._series)] = self._series
         self._values, self._series = values, series
 

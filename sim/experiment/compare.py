@@ -952,6 +952,14 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
             _only_elsewhere(exc, target.specs, arms)
             raise
         check_measurable(target.specs, [arm.scenario for arm in arms])
+    if any(a.runs for a in arms):
+        # before anything is run or written: every scenario's replications are held until
+        # the comparison is tabled (review 210: a MemoryError was an "internal error")
+        from sim.experiment.collector import check_room
+
+        most = target.max_replications if target is not None else replications
+        check_room([a.scenario for a in arms if a.runs], max(most, replications, held),
+                   "--max-replications" if most > replications else "-n/--replications")
     notes = (identical_notes(arms, overrides, for_python) + seed_notes(arms, root, for_python)
              + period_notes(arms, for_python) + initial_stock_notes(arms, for_python)
              + series_period_notes(arms, for_python) + regime_window_notes(arms)

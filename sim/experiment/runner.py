@@ -21,7 +21,7 @@ from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
-from sim.experiment.collector import Collector
+from sim.experiment.collector import Collector, NoRoom, check_room
 from sim.experiment.errors import ExperimentError, python_wording, python_words
 from sim.experiment.executors import (
     Backend,
@@ -594,6 +594,7 @@ def run(sc: Scenario | str | os.PathLike[str], replications: int | None = None, 
         # Each result is copied into the stacked arrays as it arrives and then dropped.
         collector = Collector(sc, seed, replications)
         with python_wording("run"):
+            check_room(sc, replications)  # before anything is run
             _execute(sc, range(replications), seed, collector.add, workers, tallied,
                      progress, executor, backend, scheduler, dask_local)
         results = collector.results(time.perf_counter() - started)
@@ -936,6 +937,8 @@ class FolderRun:
             if sink is not None:
                 sink(res)
 
+        # before the folder is begun or anything run: results that cannot fit in memory
+        _check_room(sc, replications, target, self.saved)
         ran = False
         try:
             # with a precision target the run may grow to its maximum: size the pool for it
@@ -1020,6 +1023,17 @@ class FolderRun:
         self.folder.finish(self.results, extra, figures=figures)  # releases the lock
 
 
+def _check_room(sc: Scenario, replications: int, target: Target | None,
+                saved: dict[int, ReplicationResult] | None) -> None:
+    """:func:`~sim.experiment.collector.check_room` for a run of ``replications`` (with a
+    ``target``, of its maximum; the saved ones of a resumed run count too)."""
+    held = max(saved) + 1 if saved else 0
+    if target is not None and target.max_replications > replications:
+        check_room(sc, max(target.max_replications, held), "--max-replications")
+    else:
+        check_room(sc, max(replications, held))
+
+
 def run_replications(sc: Scenario, seed: int, replications: int, *,
                      backend: Backend | None = None, sink: Sink | None = None,
                      progress: Callable[[int], None] | None = None,
@@ -1064,6 +1078,7 @@ def run_replications(sc: Scenario, seed: int, replications: int, *,
             f"--max-replications {target.max_replications} allowed", what="--max-replications",
             hint=f"resume with --max-replications {held} or more, or pass --force to start "
                  "again")
+    _check_room(sc, replications, target, saved)
     # Results are copied into the stacked arrays as they arrive and then dropped.
     have = Collector(sc, seed, replications)
     for r in sorted(saved or {}):
@@ -1076,7 +1091,14 @@ def run_replications(sc: Scenario, seed: int, replications: int, *,
             chosen.extend(select_kpis(list(labels), target.specs))
 
     def finished(_k: int, res: ReplicationResult) -> None:
-        have.add(res)
+        try:
+            have.add(res)
+        except NoRoom:
+            # the first replication's results, which told how much room all need, are
+            # saved (with out=, said with the error) before the run stops
+            if sink is not None:
+                sink(res)
+            raise
         if sink is not None:
             sink(res)
         if progress is not None:

@@ -1,0 +1,143 @@
+"""Replications whose results cannot fit in this machine's memory are refused as bad input
+(review 210): `sim run -n 100000000` failed with "internal error: MemoryError: Unable to
+allocate 76.7 GiB" (exit 1) after the first replication ran, leaving nothing. Nothing is
+allocated here: the machine's memory figure is made small instead."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from expt_helpers import cli, no_options
+
+import sim
+from sim.experiment import collector as collector_module
+from sim.experiment import run_replication
+from sim.experiment.collector import Collector, NoRoom, check_room
+from sim.experiment.errors import ExperimentError
+
+TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.yaml"
+SERIES, KPIS = 720, 60 * 8  # bytes of one replication of tiny.yaml: series, KPI values
+
+
+def memory(monkeypatch: pytest.MonkeyPatch, size: int | None) -> None:
+    monkeypatch.setattr(collector_module, "physical_memory", lambda: size)
+
+
+def test_the_sizes_this_file_assumes() -> None:
+    res = run_replication(sim.load_scenario(TINY), 0, 0)
+    assert (res.series.nbytes, res.kpi_values().nbytes) == (SERIES, KPIS)
+    assert collector_module.physical_memory() is None or \
+        collector_module.physical_memory() > 2 ** 20
+
+
+def test_python_run_is_refused_before_anything_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    memory(monkeypatch, 10 * SERIES)
+    ran: list[Any] = []
+    with pytest.raises(ExperimentError) as info:
+        sim.run(TINY, replications=11, sink=ran.append)
+    assert ran == []
+    exc = info.value
+    assert isinstance(exc, NoRoom) and exc.what == "replications"
+    assert exc.message.startswith("11 replications need about ")
+    assert "more than this machine's 7.0 KiB" in exc.message
+    assert "fewer replications" in (exc.hint or "")
+    no_options(str(exc))
+    # a count that fits runs
+    assert sim.run(TINY, replications=2).n == 2
+
+
+def test_many_replications_count_their_kpi_values_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = collector_module.EXACT_FROM_ROWS
+    memory(monkeypatch, rows * (SERIES + KPIS) - 1)  # the series alone would fit
+    sc = sim.load_scenario(TINY)
+    with pytest.raises(NoRoom, match=r"need about 11\.4 MiB"):
+        check_room(sc, rows)
+    memory(monkeypatch, rows * (SERIES + KPIS))
+    check_room(sc, rows)
+
+
+def test_sim_run_exits_2_with_a_hint_and_leaves_no_folder(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    memory(monkeypatch, 10 * SERIES)
+    out = tmp_path / "o"
+    result = cli("run", TINY, "-n", 100, "-q", "--no-figures", "--out", out)
+    assert result.exit_code == 2, result.output
+    assert "-n/--replications: 100 replications need about" in result.output
+    assert "hint: use far fewer replications (the results of 10 would fill all of it), " \
+           "or --target-ci" in result.output
+    assert "internal error" not in result.output
+    assert not out.exists()
+
+
+def test_a_target_is_checked_at_its_maximum(monkeypatch: pytest.MonkeyPatch) -> None:
+    memory(monkeypatch, 10 * SERIES)
+    with pytest.raises(NoRoom) as info:
+        sim.run(TINY, replications=2, target_ci=0.1, metrics=["delivered_t:copper"],
+                max_replications=50)
+    assert info.value.what == "max_replications"
+    no_options(str(info.value))
+
+
+def test_a_size_known_after_the_first_replication_keeps_it(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # the series alone fit, and the KPI values, known once one has run, do not
+    memory(monkeypatch, 3 * SERIES + KPIS)
+    out = tmp_path / "o"
+    result = cli("run", TINY, "-n", 3, "-q", "--no-figures", "--out", out)
+    assert result.exit_code == 2, result.output
+    assert "3 replications need about 3.5 KiB of memory" in result.output
+    assert f"1 finished replication(s) are saved in {out}" in result.output
+    index = json.loads((out / "replications" / "index.json").read_text(encoding="utf-8"))
+    assert len(index) >= 1
+
+
+class _NoBigArrays:
+    """numpy, but for a ``full`` that fails as a too large allocation does."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(np, name)
+
+    @staticmethod
+    def full(*_args: Any, **_kwargs: Any) -> Any:
+        raise MemoryError("Unable to allocate 76.7 GiB")
+
+
+def test_a_failed_allocation_where_the_memory_is_unknown(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    memory(monkeypatch, None)
+    sc = sim.load_scenario(TINY)
+    check_room(sc, 10 ** 12)  # nothing known: nothing refused beforehand
+    res = run_replication(sc, 0, 0)
+    monkeypatch.setattr(collector_module, "np", _NoBigArrays())
+    with pytest.raises(NoRoom, match="more than could be allocated") as info:
+        Collector(sc, 0, 10 ** 8).add(res)
+    assert "fewer replications" in (info.value.hint or "")
+
+
+def test_growing_stays_within_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    sc = sim.load_scenario(TINY)
+    results = [run_replication(sc, 0, r) for r in range(3)]
+    memory(monkeypatch, 2 * (SERIES + KPIS))
+    have = Collector(sc, 0, 1)
+    have.add(results[0])
+    have.add(results[1])  # doubled to 2 rows: they fit
+    with pytest.raises(NoRoom, match="replications: 3 replications need about"):
+        have.add(results[2])
+    assert have.replications == [0, 1]
+
+
+def test_compare_is_refused_before_anything_runs(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    memory(monkeypatch, 10 * SERIES)
+    with pytest.raises(NoRoom) as info:
+        sim.compare([TINY, TINY], replications=6, out=tmp_path / "c")
+    assert "6 replications of each of 2 scenarios need about" in info.value.message
+    no_options(str(info.value))
+    assert not (tmp_path / "c").exists()
+    result = cli("compare", TINY, TINY, "-n", 6, "-q", "--no-figures", "--out",
+                 tmp_path / "c2")
+    assert result.exit_code == 2 and "-n/--replications: 6 replications" in result.output
