@@ -65,7 +65,7 @@ from sim.experiment.runner import (
     where_record,
 )
 from sim.experiment.stats import check_confidence, column_intervals
-from sim.scenario.errors import check_strings
+from sim.scenario.errors import check_overrides, check_strings
 from sim.scenario.schema import MONTH, Scenario
 
 COMPARE_COLUMNS = [*KPI_KEYS, "scenario", "n", "mean", "ci_low", "ci_high", "diff",
@@ -728,7 +728,7 @@ def resolve(items: Sequence[Item], overrides: Sequence[str] = (),
         raise TypeError(f"items must be a list of scenario files, results folders, Scenario "
                         f"or Results objects, not a single {type(items).__name__}: wrap it "
                         "in a list with the others, reference first")
-    check_strings(overrides, "overrides", "'key.path=value' strings")
+    check_overrides(overrides)
     if len(items) < 2:
         raise ExperimentError(f"got {len(items)} scenario(s); a comparison needs at least two",
                               what="compare",

@@ -76,7 +76,13 @@ from sim.experiment.precision import (
 from sim.experiment.precision import select as select_kpis
 from sim.experiment.replication import ReplicationResult
 from sim.metrics.kpis import KPI_ROWS
-from sim.scenario.errors import ScenarioError, check_strings, did_you_mean, format_path
+from sim.scenario.errors import (
+    ScenarioError,
+    check_overrides,
+    check_strings,
+    did_you_mean,
+    format_path,
+)
 from sim.scenario.loader import meta_of, python_note
 from sim.scenario.schema import Scenario
 from sim.streams import stable_hash
@@ -955,7 +961,7 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
                         f"Path), not {type(scenario).__name__}")
     check_strings(params, "params", "'key.path=low:high' strings (or a dict of key path to "
                   "(low, high))")
-    check_strings(overrides, "overrides", "'key.path=value' strings")
+    check_overrides(overrides)
     check_strings(metrics, "metrics", "KPI names such as 'delivered_t:cobalt'")
     # as sim.run checks them ("2" and 2.0 failed deep inside with a bare TypeError)
     check_count(samples, "samples")

@@ -1074,7 +1074,11 @@ def apply_overrides(raw: RawScenario, overrides: list[str]) -> RawScenario:
     # removals (each an error's hint, given with the list's places) remove what they name
     # in any order, not the item that moved up into a removed one's place.
     gone: dict[tuple[str | int, ...], list[int]] = {}
-    for text in overrides:
+    for i, text in enumerate(overrides):
+        if not isinstance(text, str):  # an iterator's item, which no one checked before
+            from sim.scenario.errors import override_item_message
+
+            raise TypeError(override_item_message(i, text))
         written, value = parse_override(text, data)
         parts = _current_places(text, written, data, gone)
         if parts == ["name"]:

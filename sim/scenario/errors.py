@@ -110,3 +110,56 @@ def check_strings(value: object, name: str, what: str) -> None:
     if isinstance(value, str | bytes):
         raise TypeError(f"{name} must be a list of {what}, not a {type(value).__name__}: "
                         f"wrap it in a list, e.g. [{value!r}]")
+
+
+def check_overrides(overrides: object) -> None:
+    """Raise :class:`TypeError` unless ``overrides`` is a list (or other iterable) of
+    ``"key.path=value"`` strings, naming the first item that is not one by its place and
+    type: the one check every entry point (``load_scenario``, ``scenario_from_dict``,
+    ``run``, ``compare``, ``sweep``) makes, where a pair ``('horizon_days', 30)`` or a
+    number reached the loader and failed deep inside it (review 210). None is no
+    overrides."""
+    from collections.abc import Iterable, Mapping
+
+    from sim.scenario.overrides import as_overrides
+
+    what = "'key.path=value' strings"
+    check_strings(overrides, "overrides", what)
+    if overrides is None:
+        return
+    if isinstance(overrides, Mapping):
+        written = as_overrides(overrides) if all(isinstance(k, str) for k in overrides) \
+            else None
+        example = f"{written!r}" if written else "['horizon_days=730']"
+        raise TypeError(f"overrides must be a list of {what}, not a "
+                        f"{type(overrides).__name__}: e.g. {example}")
+    if not isinstance(overrides, Iterable):
+        raise TypeError(f"overrides must be a list of {what}, not "
+                        f"{_a(type(overrides).__name__)}: e.g. ['horizon_days=730']")
+    if not isinstance(overrides, list | tuple):
+        return  # an iterator is read once, by the loader, which checks each item too
+    for i, item in enumerate(overrides):
+        if not isinstance(item, str):
+            raise TypeError(override_item_message(i, item))
+
+
+def override_item_message(i: int, item: object) -> str:
+    """The message for item ``i`` of ``overrides``, which is not a string."""
+    from sim.scenario.overrides import as_overrides
+
+    shown = repr(item)
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    kind = "None" if item is None else f"{_a(type(item).__name__)}, {shown}"
+    text = f"overrides must be a list of 'key.path=value' strings: item {i} is {kind}"
+    if isinstance(item, list | tuple) and len(item) == 2 and isinstance(item[0], str):
+        written = as_overrides({item[0]: item[1]})
+        if written:
+            return f"{text}: write it as {written[0]!r}"
+    if isinstance(item, bytes):
+        return f"{text}: decode it, e.g. {item.decode('utf-8', 'replace')!r}"
+    return f"{text}: e.g. 'horizon_days=730'"
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+

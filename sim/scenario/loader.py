@@ -48,7 +48,7 @@ from sim.scenario.errors import (
     Issue,
     PathT,
     ScenarioError,
-    check_strings,
+    check_overrides,
     did_you_mean,
     format_path,
 )
@@ -110,9 +110,9 @@ def load_scenario(path: str | PathLike[str], overrides: Sequence[str] = ()) -> S
     in another unit), and each policy that cannot act in the network, is in
     ``meta_of(sc).notes``; :func:`sim.load_scenario` warns of them.
     Raises :class:`ScenarioError` with every problem found, and :class:`TypeError` if
-    ``overrides`` is a single string.
+    ``overrides`` are not a list of strings (a single string, or an item that is not one).
     """
-    check_strings(overrides, "overrides", "'key.path=value' strings")
+    check_overrides(overrides)
     raw = load_raw(Path(path))
     if overrides:
         raw = apply_overrides(raw, list(overrides))
@@ -130,7 +130,7 @@ def scenario_from_dict(data: Mapping[str, Any], name: str = "<dict>",
     only :func:`load_scenario` reads files. Raises :class:`ScenarioError` for a mapping
     with problems (one issue, with a hint, for ``extends``), and :class:`TypeError` for
     anything but a mapping (a path is told to use :func:`load_scenario`)."""
-    check_strings(overrides, "overrides", "'key.path=value' strings")
+    check_overrides(overrides)
     if not isinstance(data, Mapping):
         raise TypeError(_not_a_mapping(data))
     _refuse_extends(data, name)
