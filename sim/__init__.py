@@ -101,7 +101,8 @@ def load_scenario(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -
     file's unit. Its :func:`~sim.scenario.meta_of` keeps a fingerprint of the scenario as
     loaded, by which a run with ``out=`` tells whether it was changed since (the folder then
     records ``changed_after_loading``). Raises :class:`ScenarioError` with every problem
-    found, and :class:`TypeError` if ``overrides`` is a single string.
+    found, and :class:`TypeError` for a ``path`` that is not a str or path (a dict is told
+    to use :func:`scenario_from_dict`), or ``overrides`` that are not a list of strings.
     """
     from sim.experiment.errors import python_wording
     from sim.scenario.loader import load_scenario as load

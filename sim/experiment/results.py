@@ -20,6 +20,7 @@ import datetime as dt
 import math
 import numbers
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -543,9 +544,18 @@ def check_quantiles(quantiles: object) -> list[float]:
     unless it is a list of numbers (a single number or string included), and
     ``ValueError`` for a quantile outside [0, 1], with the fractions meant when they look
     like percents."""
-    from sim.scenario.errors import check_strings
-
-    check_strings(quantiles, "quantiles", "fractions between 0 and 1")
+    if isinstance(quantiles, str | bytes):
+        # the hint is a list of numbers: ['0.5'] would be refused in turn (review 210)
+        text = quantiles.decode("utf-8", "replace") if isinstance(quantiles, bytes) \
+            else quantiles
+        try:
+            numbers_in = [float(part) for part in re.split(r"[\s,;]+", text.strip(" []()"))]
+        except ValueError:
+            numbers_in = []
+        fix = (f"wrap it in a list, as numbers: [{', '.join(f'{q:g}' for q in numbers_in)}]"
+               if numbers_in else "give a list of numbers, e.g. [0.05, 0.5, 0.95]")
+        raise TypeError(f"quantiles must be a list of fractions between 0 and 1, not a "
+                        f"{type(quantiles).__name__}: {fix}")
     if isinstance(quantiles, numbers.Real):
         raise TypeError(f"quantiles must be a list of fractions between 0 and 1, not a single "
                         f"{type(quantiles).__name__}: wrap it in a list, e.g. [{quantiles!r}]")

@@ -16,7 +16,7 @@ import os
 import sys
 import time
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
@@ -203,6 +203,11 @@ def as_scenario(sc: object, name: str, overrides: Sequence[str] = ()) -> Scenari
         from sim.scenario import load_scenario
 
         return load_scenario(sc, overrides)
+    if isinstance(sc, Mapping):
+        # a mapping of fields, as read from YAML (review 210: load_scenario's own words)
+        raise TypeError(f"{name} must be a Scenario or the path of a scenario file (str or "
+                        f"Path), not {type(sc).__name__}: for a mapping of fields use "
+                        "sim.scenario_from_dict(data), for a file sim.load_scenario(path)")
     raise TypeError(f"{name} must be a Scenario or the path of a scenario file (str or "
                     f"Path), not {type(sc).__name__}: load one with sim.load_scenario(path)")
 

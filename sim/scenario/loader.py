@@ -109,9 +109,13 @@ def load_scenario(path: str | PathLike[str], overrides: Sequence[str] = ()) -> S
     override did that may not be what was meant (a bare number over a value the file gave
     in another unit), and each policy that cannot act in the network, is in
     ``meta_of(sc).notes``; :func:`sim.load_scenario` warns of them.
-    Raises :class:`ScenarioError` with every problem found, and :class:`TypeError` if
-    ``overrides`` are not a list of strings (a single string, or an item that is not one).
+    Raises :class:`ScenarioError` with every problem found, and :class:`TypeError` for a
+    ``path`` that is not a str or path (a dict is told to use :func:`scenario_from_dict`),
+    or ``overrides`` that are not a list of strings (a single string, or an item that is
+    not one).
     """
+    if not isinstance(path, str | PathLike):
+        raise TypeError(_not_a_path(path))
     check_overrides(overrides)
     raw = load_raw(Path(path))
     if overrides:
@@ -148,6 +152,23 @@ def scenario_from_yaml(text: str, name: str = "<string>") -> Scenario:
         raise ScenarioError([Issue("the top level must be a mapping of fields", file=name)])
     _refuse_extends(data, name, lines)
     return validate_raw(RawScenario(data, lines, [name]))
+
+
+def _not_a_path(path: object) -> str:
+    """Why ``path`` cannot be given to :func:`load_scenario`, and what to call: a dict got
+    Python's "expected str, bytes or os.PathLike object, not dict" (review 210)."""
+    start = "load_scenario takes the path of a scenario file (a str or Path), not "
+    if isinstance(path, Mapping):
+        return (f"{start}a {type(path).__name__}: for a mapping of fields (as read from "
+                "YAML) use sim.scenario_from_dict(data)")
+    if isinstance(path, Scenario):
+        return f"{start}a Scenario, which is loaded already: use it as it is"
+    if isinstance(path, bytes):
+        return f"{start}bytes: decode it, e.g. {path.decode('utf-8', 'replace')!r}"
+    if path is None:
+        return f"{start}None"
+    name = type(path).__name__
+    return f"{start}{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 
 def _not_a_mapping(data: object) -> str:
