@@ -430,7 +430,9 @@ def _blame_the_removal(issue: Issue, raw: RawScenario) -> None:
         issue.hint = (f"removing a {what} leaves what refers to it: change "
                       f"{format_path(issue.path)}, or {drop}")
     else:
-        drop = f" or remove {format_path(owner)} (set it to null)" if owner else ""
+        # a null removes what the file inherits; the file writing the entry deletes it
+        how = "" if issue.file and _file_of(issue.file) == fixer else " (set it to null)"
+        drop = f" or remove {format_path(owner)}{how}" if owner else ""
         issue.hint = (f"removing a {what} leaves what refers to it: in {fixer}, "
                       f"change {format_path(issue.path)}{drop}{why}")
 
@@ -487,8 +489,8 @@ def _fixed_in(who: str, issue: Issue, raw: RawScenario) -> tuple[str, str]:
     if theirs == mine or str(theirs) in raw.ancestors[str(mine)]:
         return remover, ""
     top = Path(raw.files[0]).name
-    return top, (f" ({remover} does not extend {Path(ref).name}, which sets it; {top} "
-                 "extends both)")
+    both = "" if theirs == Path(raw.files[0]).resolve() else f"; {top} extends both"
+    return top, f" ({remover} does not extend {Path(ref).name}, which sets it{both})"
 
 
 def _file_of(who: str) -> str:

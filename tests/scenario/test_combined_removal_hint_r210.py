@@ -78,3 +78,14 @@ def test_a_route_a_part_brings_is_removed_in_the_combining_file(w: Path) -> None
         "to keep it, or in rt_b.yaml, set channels.formal.routes.rail2 to null (or give it "
         "a path without that step) (b.yaml does not extend a_rt.yaml, which sets it; "
         "rt_b.yaml extends both)")
+
+
+def test_a_reference_the_combining_file_writes_is_changed_there(w: Path) -> None:
+    (w / "top.yaml").write_text(f"extends: [base.yaml, b.yaml]\nname: top\n{UPGRADE}",
+                                encoding="utf-8")
+    issue = _only_issue(w / "top.yaml")
+    # the file writing the entry deletes it: a null there would remove nothing inherited
+    assert issue.hint == (
+        "removing a lane leaves what refers to it: in top.yaml, change "
+        "policies.corridor_upgrades.u.lane or remove policies.corridor_upgrades.u (b.yaml "
+        "does not extend top.yaml, which sets it)")
