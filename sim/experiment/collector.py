@@ -51,29 +51,36 @@ def _size(n: float) -> str:
 
 
 def no_room(rows: int, per_row: int, memory: int | None, what: str = "-n/--replications",
-            scenarios: int = 1) -> NoRoom:
-    """The error for ``rows`` replications (of each of ``scenarios``) of ``per_row`` bytes
-    each where ``memory`` (None: an allocation failed) cannot hold them."""
+            scenarios: int = 1, kept: str = "KPI values and series") -> NoRoom:
+    """The error for ``rows`` replications (of each of ``scenarios``: samples of a sweep
+    where ``what`` is its ``-r``) of ``per_row`` bytes each where ``memory`` (None: an
+    allocation failed) cannot hold them."""
     need = rows * per_row * scenarios
-    each = f" of each of {scenarios} scenarios" if scenarios > 1 else ""
+    each = (f" of each of {scenarios} {'samples' if what == '-r' else 'scenarios'}"
+            if scenarios > 1 else "")
     where = (f"more than this machine's {_size(memory)}" if memory is not None
              else "more than could be allocated")
     fit = (memory // (per_row * scenarios)) if memory is not None else None
     most = (f" (the results of {fit:,} would fill all of it)" if fit and fit > 1 else "")
     if what == "--max-replications":
         hint = f"give a far smaller --max-replications{most}, or a looser --target-ci"
+    elif what == "-r":
+        hint = f"use far fewer replications per sample{most}, or fewer samples"
     else:
         hint = (f"use far fewer replications{most}, or --target-ci with --metric to run as "
                 "many as a precision needs")
     return NoRoom(f"{rows:,} replications{each} need about {_size(need)} of memory for "
-                  f"their results (KPI values and series), {where}", what=what, hint=hint)
+                  f"their results ({kept}), {where}", what=what, hint=hint)
 
 
 def check_room(scenarios: Scenario | Sequence[Scenario], rows: int,
-               what: str = "-n/--replications") -> None:
-    """Raise :class:`NoRoom` if ``rows`` replications of each of ``scenarios`` need more
-    memory for their results than this machine has (nothing is checked where the system
-    does not say how much it has: :class:`Collector` turns a failed allocation into the
+               what: str = "-n/--replications", count: int | None = None,
+               series: bool = True, overhead: int = 0) -> None:
+    """Raise :class:`NoRoom` if ``rows`` replications of each of ``scenarios`` (or of
+    ``count`` scenarios like the first: a sweep's samples) need more memory for their
+    results than this machine has: their series unless not ``series`` (a sweep keeps the
+    KPI values alone), ``overhead`` bytes each besides. Nothing is checked where the system
+    does not say how much it has (:class:`Collector` turns a failed allocation into the
     same error)."""
     memory = physical_memory()
     if memory is None:
@@ -81,13 +88,19 @@ def check_room(scenarios: Scenario | Sequence[Scenario], rows: int,
     scs = [scenarios] if isinstance(scenarios, Scenario) else list(scenarios)
     if not scs:
         return
-    per_row = max(_series_bytes(sc) for sc in scs)
+    n = count if count is not None else len(scs)
+
+    def per_row(sc: Scenario, kpis: int) -> int:
+        return (_series_bytes(sc) if series else 0) + 8 * kpis + overhead
+
+    need = max(per_row(sc, 0) for sc in scs)
     if rows >= EXACT_FROM_ROWS:
         from sim.experiment.replication import kpi_labels_of
 
-        per_row = max(_series_bytes(sc) + 8 * len(kpi_labels_of(sc)) for sc in scs)
-    if rows * per_row * len(scs) > memory:
-        raise no_room(rows, per_row, memory, what, len(scs))
+        need = max(per_row(sc, len(kpi_labels_of(sc))) for sc in scs)
+    if rows * need * n > memory:
+        raise no_room(rows, need, memory, what, n,
+                      "KPI values and series" if series else "KPI values")
 
 
 def _series_bytes(sc: Scenario) -> int:

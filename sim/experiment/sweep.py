@@ -1050,6 +1050,12 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
                 hint=_whole_hint(parsed, exc, for_python) if whole else
                      "narrow the --param ranges to values the scenario accepts") from None
     check_point_rows(specs, points.base, [job.sc for job in jobs])
+    # before anything is written or run: each replication's KPI values are kept, with a
+    # task and a key each, some 300 bytes beside them (review 210: a count too large for
+    # them failed as an "internal error: MemoryError")
+    from sim.experiment.collector import check_room
+
+    check_room(points.base, replications, "-r", count=des.size, series=False, overhead=300)
     store = None
     saved_rows: int | None = None
     saved: dict[tuple[int, int], tuple[np.ndarray, list[Any]]] = {}

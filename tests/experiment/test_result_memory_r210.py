@@ -141,3 +141,22 @@ def test_compare_is_refused_before_anything_runs(
     result = cli("compare", TINY, TINY, "-n", 6, "-q", "--no-figures", "--out",
                  tmp_path / "c2")
     assert result.exit_code == 2 and "-n/--replications: 6 replications" in result.output
+
+
+def test_sweep_is_refused_before_anything_runs(monkeypatch: pytest.MonkeyPatch,
+                                               tmp_path: Path) -> None:
+    # a sweep keeps each replication's KPI values alone: some 300 bytes each besides
+    memory(monkeypatch, 2000)
+    with pytest.raises(NoRoom) as info:
+        sim.sweep(TINY, {"horizon_days": (30, 60, "int")}, samples=4, replications=2,
+                  out=tmp_path / "s")
+    assert info.value.what == "replications"
+    assert info.value.message.startswith("2 replications of each of 4 samples need about ")
+    assert "(KPI values)" in info.value.message
+    assert not (tmp_path / "s").exists()
+    result = cli("sweep", TINY, "-n", 4, "-r", 2, "--param", "horizon_days=30:60:int",
+                 "-q", "--out", tmp_path / "s2")
+    assert result.exit_code == 2, result.output
+    assert "-r: 2 replications of each of 4 samples need about" in result.output
+    assert "hint: use far fewer replications per sample" in result.output
+    assert not (tmp_path / "s2").exists()
