@@ -1340,7 +1340,7 @@ def identical_notes(arms: Sequence[Arm], overrides: Sequence[str] = (),
             f"scenario a comparison runs: to compare a variant with its original, {fix}"]
 
 
-def _regime_from(sc: Scenario, rid: str) -> dt.date:
+def regime_from(sc: Scenario, rid: str) -> dt.date:
     """The first measured date of regime ``rid`` in ``sc``: its start, or the scenario's
     start date if it runs from before (``state_time_share`` counts from there)."""
     spec = sc.shocks.regimes[rid]
@@ -1353,7 +1353,7 @@ def regimes_over_other_periods(reference: Scenario, scenario: Scenario) -> list[
     ``scenario`` than in ``reference`` (:func:`regime_window_notes`): their
     ``state_time_share`` differences compare periods, and are not ranked with the others."""
     return [rid for rid in reference.shocks.regimes if rid in scenario.shocks.regimes
-            and _regime_from(reference, rid) != _regime_from(scenario, rid)]
+            and regime_from(reference, rid) != regime_from(scenario, rid)]
 
 
 def regime_window_notes(arms: Sequence[Arm]) -> list[str]:
@@ -1364,8 +1364,8 @@ def regime_window_notes(arms: Sequence[Arm]) -> list[str]:
     ref = arms[0]
     notes = []
     for rid in ref.scenario.shocks.regimes:
-        ours = _regime_from(ref.scenario, rid)
-        other = [(a.label, _regime_from(a.scenario, rid)) for a in arms[1:]
+        ours = regime_from(ref.scenario, rid)
+        other = [(a.label, regime_from(a.scenario, rid)) for a in arms[1:]
                  if rid in a.scenario.shocks.regimes]
         if any(d != ours for _label, d in other):
             parts = ", ".join(f"{label} from {d}" for label, d in [(ref.label, ours), *other])

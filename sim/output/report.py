@@ -1071,13 +1071,13 @@ def regime_periods(res: Results) -> dict[str, tuple[dt.date, dt.date]]:
     of (as :func:`sim.experiment.compare.regimes_over_other_periods` dates them): not the
     whole period, which a reader took them for (review 212: "occupied 0.89" of a regime
     running from 2026, read as 89% of 2024-2027)."""
-    from sim.experiment.compare import _regime_from
+    from sim.experiment.compare import regime_from
 
     sc = res.scenario
     end = sc.start + dt.timedelta(days=math.ceil(sc.horizon) - 1)
     out = {}
     for rid in sc.shocks.regimes:
-        first = _regime_from(sc, rid)
+        first = regime_from(sc, rid)
         if first > sc.start:
             out[rid] = (first, end)
     return out
