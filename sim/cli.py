@@ -964,7 +964,9 @@ a map and the shocks and policies on a calendar.
                                          "folder has that name: give a file name, e.g. "
                                          "map.png in that folder"), default=None,
               help="Where to save the network map (.png, .svg or .pdf). "
-                   "Default: <scenario name>-network.png")
+                   "Default: <scenario name>-network.png. A scenario with shocks or "
+                   "policies also gets their calendar beside it, named with -timeline "
+                   "(e.g. map-timeline.png).")
 @click.option("--no-figure", "--no-figures", "no_figure", is_flag=True,
               help="Print the description only.")
 @SET_OPT
@@ -1473,7 +1475,7 @@ a failed replication is finished with the same command and --resume.
 @click.option("--param", "params", multiple=True, required=True,
               metavar="KEY.PATH=LOW:HIGH[:log|:int]",
               help="A scenario value to vary, as for --set (repeatable), e.g. "
-                   "sites.kasumbalesa.clearance_trucks_per_day=200:400.")
+                   "sites.kasumbalesa.servers=1:3:int.")
 @click.option("--design", type=click.Choice(["lhs", "sobol", "grid"]), default="lhs",
               show_default=True,
               help="lhs: Latin hypercube of N samples; sobol: N base samples (a power of 2), "
