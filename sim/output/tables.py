@@ -1090,8 +1090,13 @@ def deal_note(res: Any, where: str = "") -> str:
     failed = failed_deals(res)
     if not failed:
         return ""
-    which = "; ".join(f"deal {d} failed in {k} of {n} replications (its channel {ch} gets "
-                      f"{'none' if k == n else 'none in those'} of the output it would move)"
+    # review 212: "(its channel us_partnered gets none in those of the output it would
+    # move)" read garbled; a deal that fails never closes, so none of the output it would
+    # have moved goes to its channel
+    which = "; ".join(f"deal {d} failed in {k} of {n} replications ("
+                      f"{'in every one' if k == n else f'in those {k}'} it never closed: "
+                      f"the output it would have moved to channel {ch} stayed with the "
+                      "channels that would have given it up)"
                       for d, ch, k, n in failed)
     return (f"note: offtake deal{'s' if len(failed) > 1 else ''}{where}: {which}; each deal "
             "fails with its probability_fails, drawn once per replication")
