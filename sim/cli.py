@@ -825,6 +825,34 @@ def _resume_command(words: list[str]) -> str:
     return join(["sim", *words])
 
 
+def _period(sc: Any) -> str:
+    """The period ``sc`` measures, as compare.md gives it (first to last day, and days:
+    :func:`sim.output.compare_output.period_record`): ``2024-01-01 to 2027-12-31 (1,461
+    days)``."""
+    import datetime as dt
+    import math
+
+    last = sc.start + dt.timedelta(days=math.ceil(sc.horizon) - 1)  # a part day counts
+    return f"{sc.start} to {last} ({sc.horizon:,g} day{'' if sc.horizon == 1 else 's'})"
+
+
+TOTALS_OVER_IT = ("tonnes are totals over the whole period, not per year (the *_end_t ones: "
+                  "held on its last day)")
+"""What the period line above a table of KPIs says of the tonnes below it (review 212:
+"cobalt mined_t 880,520 t" of four years read as a year's output)."""
+
+
+def _period_line(scenarios: Sequence[tuple[str, Any]]) -> str:
+    """The line saying the period the KPIs below it measure: one period (every scenario
+    of ``scenarios``, (label, scenario) pairs, measuring it), or each scenario's."""
+    periods = {_period(sc) for _label, sc in scenarios}
+    if len(periods) == 1:
+        every = " by every scenario" if len(scenarios) > 1 else ""
+        return f"Period measured{every}: {periods.pop()}; {TOTALS_OVER_IT}"
+    each = ", ".join(f"{label} {_period(sc)}" for label, sc in scenarios)
+    return f"Periods measured: {each}; {TOTALS_OVER_IT}"
+
+
 class _LazyBar:
     """A tqdm progress bar (on stderr) made when the work reports its first total or
     progress, so that bad input found before any work starts (one scenario to compare, a
@@ -1199,6 +1227,8 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
                    f"{results.wall_s:.1f} s ({backend.description}); results in {out}"
                    + ("" if no_figures else f", figures in {out / 'figures'}/"))
         summary = results.summary()
+        # the period right above the totals (review 212)
+        click.echo(_period_line([(sc.name, results.scenario)]))
         click.echo(headline_table(summary, caps=price_caps(results.scenario),
                                   unpriced=unpriced(results.scenario, summary),
                                   counts=cap_runs(results),
@@ -1211,6 +1241,9 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
             click.echo(note)
     if stop is not None:
         click.echo(stop.message())
+    if not quiet:
+        # the next step (review 212); quoted as the other commands printed are
+        click.echo(f"report: {_resume_command(['report', out])}")
 
 
 _COMPARE_HELP = """Compare scenarios with common random numbers: every KPI's mean per scenario and
@@ -1352,6 +1385,10 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
     if not quiet:
         from dataclasses import replace
 
+        # the period before the tables of totals (review 212)
+        click.echo(_period_line([(label, res.scenario)
+                                 for label, res in zip(comp.labels, comp.results,
+                                                       strict=True)]) + "\n")
         click.echo(comparison_text(replace(comp, notes=shown)))
         figs = "" if no_figures else ", figures/"
         # a results folder only for the scenario files run (labels in the order of items):
@@ -1362,6 +1399,7 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
                    f" of the scenario{'s' if len(ran) > 1 else ''} run: {', '.join(ran)}")
         click.echo(f"\nWritten to {out}: compare.csv, compare.md, comparison.json{figs}"
                    f"{folders}")
+        click.echo(f"report: {_resume_command(['report', out])}")
     else:
         for note in shown:  # the differences may not be what they seem: said anyway
             _err(f"note: {note}")
@@ -1616,11 +1654,32 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
             continue
         _err(f"note: {note}")
     if not quiet:
-        click.echo(sweep_text(result, list(metrics)))
+        head, *rest = sweep_text(result, list(metrics)).split("\n")
+        # the period under the sweep's first line: its KPIs are totals over it (review 212)
+        click.echo("\n".join([head, f"  {_sweep_period(scenario, params, overrides)}",
+                              *rest]))
         files = "sweep.csv, sweep-kpis.csv.gz" + (", sobol.csv" if result.sobol is not None
                                                   else ", correlations.csv") + ", sweep.json"
         click.echo(f"\nWritten to {out}: {files}" + ("" if no_figures else ", figures/")
                    + "; replications saved in sweep-replications/")
+
+
+PERIOD_FIELDS = ("start", "end", "horizon_days")
+"""Scenario fields that set the measured period (a sweep varying one measures another
+period at each sample)."""
+
+
+def _sweep_period(scenario: Path, params: Sequence[str], overrides: Sequence[str]) -> str:
+    """The period a sweep's samples measure, in words: one, or that a --param varies it."""
+    from sim.experiment.sweep import Param
+    from sim.scenario import load_scenario
+
+    varied = [p.path for p in map(Param.parse, params) if p.path in PERIOD_FIELDS]
+    if varied:
+        return (f"period measured: varies with {', '.join(varied)}: tonnes are totals over "
+                "each sample's own period")
+    sc = load_scenario(scenario, overrides)
+    return f"period measured: {_period(sc)}; {TOTALS_OVER_IT}"
 
 
 _REPORT_HELP = """Build one self-contained HTML report (figures, KPI tables with confidence
