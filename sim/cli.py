@@ -1243,7 +1243,7 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
         click.echo(stop.message())
     if not quiet:
         # the next step (review 212); quoted as the other commands printed are
-        click.echo(f"report: {_resume_command(['report', out])}")
+        click.echo(f"report: {_resume_command(['report', str(out)])}")
 
 
 _COMPARE_HELP = """Compare scenarios with common random numbers: every KPI's mean per scenario and
@@ -1399,7 +1399,7 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
                    f" of the scenario{'s' if len(ran) > 1 else ''} run: {', '.join(ran)}")
         click.echo(f"\nWritten to {out}: compare.csv, compare.md, comparison.json{figs}"
                    f"{folders}")
-        click.echo(f"report: {_resume_command(['report', out])}")
+        click.echo(f"report: {_resume_command(['report', str(out)])}")
     else:
         for note in shown:  # the differences may not be what they seem: said anyway
             _err(f"note: {note}")
