@@ -199,18 +199,45 @@ def _ban_end(sc: Scenario, ban: ExportBan) -> dt.date | None:
     return _date(sc, day) if day is not None else None
 
 
+def _words(key: str) -> str:
+    """An id as words (``orion_glencore`` -> ``orion glencore``), for what the scenario
+    gives no name (review 212: policies' bars were labelled by their raw ids where events'
+    were by name)."""
+    return key.replace("_", " ")
+
+
+def _site_words(sc: Scenario, sid: str) -> str:
+    """A site's name, else its id as words."""
+    return sc.sites[sid].name or _words(sid)
+
+
+def _lane_words(sc: Scenario, lid: str) -> str:
+    """A lane's name, else its two ends' (``Kolwezi rail terminal → Lobito rail``)."""
+    lane = sc.lanes[lid]
+    if lane.name:
+        return lane.name
+    return f"{_site_words(sc, lane.from_)} → {_site_words(sc, lane.to)} {lane.mode}"
+
+
+RAMPED = ("corridor upgrade", "mine ramp-up")
+"""Bar groups whose bar is a ramp, after which what it ramps to stays: drawn to the ramp's
+end, then lighter to the end of the run."""
+
+
 def bars(sc: Scenario) -> list[Bar]:
-    """Everything with a start (and maybe an end) in calendar terms."""
+    """Everything with a start (and maybe an end) in calendar terms, each labelled by the
+    name the scenario gives it, else its id as words. A ramp's bar (:data:`RAMPED`) ends
+    with the ramp, what it ramps to staying after."""
     out: list[Bar] = []
     for eid, ev in sc.shocks.events.items():
         end = _date(sc, ev.end) if ev.end is not None else (
             _date(sc, sc.day_of(ev.start) + ev.duration_days.mean())
             if ev.duration_days is not None else None)
-        out.append(("event", ev.name or eid, _date(sc, ev.start), end,
+        out.append(("event", ev.name or _words(eid), _date(sc, ev.start), end,
                     describe_effects(ev.effects)))
     pol = sc.policies
     for pid, ban in pol.export_bans.items():
-        out.append(("export ban", pid, _date(sc, ban.start), _ban_end(sc, ban),
+        out.append(("export ban", _words(pid), _date(sc, ban.start), _ban_end(sc, ban),
                     f"{ban.country or sc.exporting_country} {ban.commodity} exports stopped"
                     + (f" ({', '.join(ban.channels)})" if ban.channels else "")))
     for pid, quota in pol.export_quotas.items():
@@ -222,27 +249,31 @@ def bars(sc: Scenario) -> list[Bar]:
             last = max(last, _date(sc, quota.carry_over_until))
         first = (f", first exports {_first_exports(sc, quota)}"
                  if quota.first_export_delay_days else "")
-        out.append(("export quota", pid, _date(sc, quota.schedule[0].start),
+        out.append(("export quota", _words(pid), _date(sc, quota.schedule[0].start),
                     last + dt.timedelta(days=1),
                     f"{quota.country or sc.exporting_country} {quota.commodity} quota{first}"))
     for pid, deal in pol.offtake_deals.items():
-        out.append(("offtake deal", pid, _date(sc, deal.start), None,
+        out.append(("offtake deal", _words(pid), _date(sc, deal.start), None,
                     f"{deal.share:.0%} to {deal.to_channel}"))
     for pid, up in pol.corridor_upgrades.items():
-        out.append(("corridor upgrade", pid, _date(sc, up.start),
-                    _date(sc, sc.day_of(up.start) + up.ramp_days), f"{up.lane} ramp"))
+        # the upgrade stays after its ramp (review 212: a bar to the ramp's end read as an
+        # upgrade that ends there)
+        full = _date(sc, sc.day_of(up.start) + up.ramp_days)
+        out.append(("corridor upgrade", _words(pid), _date(sc, up.start), full,
+                    f"{_lane_words(sc, up.lane)}:\nramp to {full}, then kept"))
     for sid, site in sc.sites.items():
         ramp = site.ramp_up if isinstance(site, Mine) else None
         if ramp is not None:
-            out.append(("mine ramp-up", sid, _date(sc, ramp.start),
-                        _date(sc, sc.day_of(ramp.start) + ramp.ramp_days),
-                        f"from {ramp.initial_factor:.0%} to full output"))
+            full = _date(sc, sc.day_of(ramp.start) + ramp.ramp_days)
+            out.append(("mine ramp-up", _site_words(sc, sid), _date(sc, ramp.start), full,
+                        f"from {ramp.initial_factor:.0%} to full output on {full}, then "
+                        "kept"))
     for pid, sup in pol.security_support.items():
-        out.append(("security support", pid, _date(sc, sup.start),
+        out.append(("security support", _words(pid), _date(sc, sup.start),
                     _date(sc, sup.end) if sup.end is not None else None,
                     f"escalation x{sup.escalation_factor:g}"))
     for pid, ctl in pol.export_controls.items():
-        out.append(("export control", pid, _date(sc, ctl.start),
+        out.append(("export control", _words(pid), _date(sc, ctl.start),
                     _date(sc, ctl.end) if ctl.end is not None else None,
                     # which markets and how far: two controls of one country and commodity
                     # read alike as "CHN cobalt" (review 192)
@@ -256,7 +287,7 @@ def bars(sc: Scenario) -> list[Bar]:
                 if sp.release_price_ratio_above is not None else "",
                 f"shortfall above {sp.release_shortfall_share_above * 100:.3g}%"
                 if sp.release_shortfall_share_above is not None else ""]
-        out.append(("stockpile rule", pid,
+        out.append(("stockpile rule", _words(pid),
                     _date(sc, sp.start) if sp.start is not None else sc.start, None,
                     f"{sp.site} {sp.commodity} to {sp.market} when "
                     + " or ".join(w for w in when if w)))
@@ -268,7 +299,7 @@ def bars(sc: Scenario) -> list[Bar]:
             first = reg.initial if reg.initial is not None else next(iter(reg.states))
             # one dated before the run starts in that state with the run (review 205)
             early = sc.day_of(reg.start) < -float(sc.warmup_days)
-            out.append(("conflict regime", reg.name or rid,
+            out.append(("conflict regime", reg.name or _words(rid),
                         _run_begins(sc) if early else _date(sc, reg.start), None,
                         f"starts {first}{' with the run' if early else ''}, then random"))
     return out
@@ -482,6 +513,7 @@ def timeline_figure(sc: Scenario) -> Figure | None:
     # squeezed the run into a sliver, or ran the axis past the calendar matplotlib draws
     margin = dt.timedelta(days=max(30, math.ceil(sc.horizon / 4)))
     lo, hi = _run_begins(sc) - margin, end_of_run + margin
+    kept = False
     for i, (group, label, start, end, detail) in enumerate(items):
         start, stop = max(start, lo), min(end or end_of_run, hi)
         # a regime's bar is hatched: only its first state is known, the rest is random
@@ -489,7 +521,17 @@ def timeline_figure(sc: Scenario) -> Figure | None:
                 color=colors.get(group, "grey"), alpha=0.8,
                 **({"hatch": "//", "edgecolor": "white", "linewidth": 0}
                    if group == "conflict regime" else {}))
-        ax.text(start, i, st.plain(f" {detail}"), va="center", fontsize=7)
+        if group in RAMPED and stop < end_of_run:
+            # what the ramp reached stays: lighter from the ramp's end to the run's
+            kept = True
+            after = max(stop, start + dt.timedelta(days=1))
+            ax.barh(i, (end_of_run - after).days, left=after, height=0.6,
+                    color=colors.get(group, "grey"), alpha=0.3, label="_kept")
+            # an open end: it goes on past the run's end (a short rest of the run, two
+            # weeks after a two-year ramp, was too thin to see)
+            ax.plot([end_of_run], [i], marker=">", ms=7, color=colors.get(group, "grey"),
+                    alpha=0.8, clip_on=False, label="_kept end")
+        ax.text(start, i, st.plain(" " + detail.replace("\n", "\n ")), va="center", fontsize=7)
     ax.set_yticks(range(len(items)), [st.plain(f"{g}: {lab}") for g, lab, *_ in items],
                   fontsize=8)
     ax.invert_yaxis()
@@ -505,7 +547,8 @@ def timeline_figure(sc: Scenario) -> Figure | None:
                if any(g == "conflict regime" for g, *_ in items)
                else "random regimes and incidents")
     ax.set_title(st.fit_lines(f"{st.plain(sc.name)}: scripted events and policies ({regimes}"
-                              " not shown)\nsolid line: start date; dashed: end of run", room,
+                              " not shown)\nsolid line: start date; dashed: end of run"
+                              + ("; lighter: kept after its ramp" if kept else ""), room,
                               10), fontsize=10)
     ax.grid(True, axis="x", lw=0.3)
     return fig
