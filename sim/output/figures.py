@@ -751,7 +751,9 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
         demanded = float(np.nansum(_cube(res, com, "demand_t").mean(axis=0)))
         # review 151: gold's 0.1 t/day from the network lay flat under 9 t/day of world
         # demand, unexplained
-        small = (f"\narrivals from the network {arrivals / demanded:.1%} of demand"
+        # in brackets on a line of its own: "deliveries against demand arrivals from the
+        # network 1.2% of demand" read as one phrase (review 212)
+        small = (f"\n(arrivals from the network: {arrivals / demanded:.1%} of demand)"
                  if demanded > 0 and 0 < arrivals < SMALL_SHARE * demanded else "")
         _panel_title(top, f"{com}: deliveries against demand{small}", ncols)
         st.tonnes_axis(top, f"{com} ({FLOW_UNIT})")
@@ -925,8 +927,10 @@ def prices_figure(res: Results, commodity: str | None = None) -> Figure:
             # every replication's index reached the cap: its peak is the cap, not a finding
             peak = f"peak at the cap ({cap:g})"
         else:
-            peak = f"peak {m:.3g}" + (f" (95% CI {a:.3g} to {b:.3g})"
-                                      if not math.isnan(a) else "")
+            # equal bounds: every replication peaked alike, said as the tables say it
+            # ("(95% CI 1 to 1)" read as a certainty: review 212)
+            peak = f"peak {m:.3g}" + ("" if math.isnan(a) else " (all equal)" if a == b
+                                      else f" (95% CI {a:.3g} to {b:.3g})")
         if capped or reached_cap(res, com, price) is not None:
             _cap_line(ax, cap)
             if not capped:
@@ -958,12 +962,44 @@ def _either(names: Iterable[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
+def _and(names: Iterable[str]) -> str:
+    """``names`` as a list in words: "mines, ports and refiners"."""
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def run_stock_kinds(res: Results) -> tuple[str, ...]:
+    """The site kinds a run's stocks figure draws (its file and report): :data:`STOCK_KINDS`
+    and, where the scenario has stockpile sites, stockpiles (review 212: the US National
+    Defense Stockpile, where us_partnership's question goes, was drawn nowhere)."""
+    if any(site.kind == "stockpile" for site in res.scenario.sites.values()):
+        return (*STOCK_KINDS, "stockpile")
+    return STOCK_KINDS
+
+
+def _kind_label(res: Results, kind: str) -> str:
+    """A kind's line in the stocks figure's legend: ``at ports``; stockpiles with the
+    sites' names, their line being the sum of them all."""
+    label = f"at {st.label(kind)}s"
+    if kind != "stockpile":
+        return label
+    names = [st.plain(site.name) if site.name else st.label(sid)
+             for sid, site in res.scenario.sites.items() if site.kind == "stockpile"]
+    if len(names) == 1:
+        return f"{label} ({names[0]})"
+    if len(names) <= 3:
+        return f"{label} ({', '.join(names[:-1])} and {names[-1]}, together)"
+    return f"{label} ({len(names)}, together)"
+
+
 @st.styled
 def stocks_figure(res: Results, commodity: str | None = None,
-                  kinds: Sequence[str] = STOCK_KINDS) -> Figure:
+                  kinds: Sequence[str] = STOCK_KINDS, *, python: bool = True) -> Figure:
     """Metal held at sites of each kind (mines, border posts, ports and refiners by default)
     over time:
-    mean and 5-95% band, one panel per commodity.
+    mean and 5-95% band, one panel per commodity. A panel with nothing to draw says so in
+    words, and, with ``python`` (a figure drawn in Python, not a run's file or report),
+    gives the call that draws the kinds holding the metal instead.
 
     Raises ``TypeError`` unless ``kinds`` is a list of str (a single kind included),
     ``ValueError`` for a name that is not a site kind (with the closest one), and
@@ -981,11 +1017,14 @@ def stocks_figure(res: Results, commodity: str | None = None,
         held = max((float(np.nanmax(np.abs(c), initial=0.0)) for c in cubes.values()),
                    default=0.0)
         _panel_title(ax, f"{com}: stocks", ncols)
-        # review 151: gold's panel said only "none held", its holdings all at hubs
+        # review 151: gold's panel said only "none held", its holdings all at hubs;
+        # review 212: in a report, a Python call alone said nothing of what was left out
         elsewhere = [k for k in rows if k not in kinds
                      and _has_flow(_cube(res, com, "stock_t", [k]))]
-        where = (f"; held at {_either(st.label(k) + 's' for k in elsewhere)} instead: "
-                 f"res.plot.stocks(kinds=[{', '.join(repr(k) for k in elsewhere)}])"
+        where = (f"; it is held at {_either(st.label(k) + 's' for k in elsewhere)}, "
+                 "which this figure does not draw"
+                 + (f"\nto draw them: res.plot.stocks(kinds="
+                    f"[{', '.join(repr(k) for k in elsewhere)}])" if python else "")
                  if elsewhere else "")
         empty = (f"the scenario has no {', '.join(st.label(k) for k in kinds)} sites"
                  if not cubes else
@@ -1000,7 +1039,7 @@ def stocks_figure(res: Results, commodity: str | None = None,
                 # a line style per kind too: mines, ports and refiners were three lines of
                 # one grey in print, and pairs of them alike under colour-vision deficiency
                 # (and, for a run of one period, drawn as points, the map's marker)
-                _band(ax, x, cube, st.kind_color(kind), f"at {st.label(kind)}s",
+                _band(ax, x, cube, st.kind_color(kind), _kind_label(res, kind),
                       ls=st.kind_linestyle(kind), partial=bool(_partial_days(res)),
                       partial_first=_short_ends(res)[0],
                       point=KIND_STYLE.get(kind, ("o", ""))[0])
@@ -1396,6 +1435,14 @@ def closed_days(res: Results) -> dict[str, float]:
     return out
 
 
+def closed_text(days: float, res: Results) -> str:
+    """A site's or lane's mean days closed against the days of the period: ``closed 7 of
+    1,461 days`` (review 212: "closed 7 d" beside a lane drawn red end to end read as a
+    lane closed, where it was closed 7 days of four years)."""
+    shown = f"{days:,.0f}" if days >= 0.95 else f"{days:.1g}"
+    return f"closed {shown} of {res.scenario.horizon:,g} days"
+
+
 def _draw_network(ax: Axes, res: Results, flows: dict[str, float], measured: set[str],
                   closed: dict[str, float], world: bool) -> None:
     sc = res.scenario
@@ -1454,7 +1501,7 @@ def map_figure(res: Results, commodity: str | None = None) -> Figure:
         name = lane.name or (f"{sc.sites[lane.from_].name or lane.from_} to "
                              f"{sc.sites[lane.to].name or lane.to}")
         extra.append((home, MapLabel(mx, my, st.plain(wrap_name(
-            f"{name}: closed {closed[lid]:.0f} d")), st.CLOSED_COLOR)))
+            f"{name}: {closed_text(closed[lid], res)}")), st.CLOSED_COLOR)))
     kinds = [k for k in KIND_STYLE if any(s.kind == k for s in sc.sites.values())]
     handles: list[Line2D | Patch] = [
         Line2D([], [], marker=KIND_STYLE[k][0], color=KIND_STYLE[k][1], ls="",
@@ -1462,8 +1509,9 @@ def map_figure(res: Results, commodity: str | None = None) -> Figure:
     handles += [Line2D([], [], ls=MODE_STYLE.get(m, "-"), color=st.NEUTRAL, label=m)
                 for m in sorted({lane.mode for lane in sc.lanes.values()})]
     if closed:
+        # red marks a closure of any length: the labels give its mean days of the period
         handles.append(Line2D([], [], marker="X", color=st.CLOSED_COLOR, ls="-",
-                              label="closed (mean days)"))
+                              label="closed some of the time (mean days of the period)"))
     _figure_legend(fig, handles, 8)
     what = commodity or "all metal"
     biggest = max(flows.values(), default=0.0)
@@ -1475,7 +1523,7 @@ def map_figure(res: Results, commodity: str | None = None) -> Figure:
         + ("\nthroughput where measured (capacitated lanes, in results of an older "
            "version), elsewhere each route's simulated deliveries" if estimated else ""),
         0.92 * fig.get_figwidth() * 72, st.RC["figure.titlesize"]))
-    label_map(fig, sc, panels, suffix={s: f" (closed {d:.0f} d)" for s, d in closed.items()},
+    label_map(fig, sc, panels, suffix={s: f" ({closed_text(d, res)})" for s, d in closed.items()},
               red=set(closed), extra=extra, marks=marks, lines=lines)
     return fig
 
@@ -2324,8 +2372,9 @@ def run_figures(res: Results) -> list[tuple[str, str, Figure]]:
     out += [
         ("prices", "Price index fan chart (5-95% and 25-75% of replications).",
          prices_figure(res)),
-        ("stocks", "Stocks at mines, border posts, ports and refiners (mean and 5-95%).",
-         stocks_figure(res)),
+        ("stocks", f"Stocks at {_and(st.label(k) + 's' for k in run_stock_kinds(res))} "
+         "(mean and 5-95%).",
+         stocks_figure(res, kinds=run_stock_kinds(res), python=False)),
     ]
     if queue_panels(res):
         # only for a scenario naming sites or lanes: other runs' figures unchanged

@@ -62,7 +62,7 @@ def assert_readable_map(fig: Figure, names: list[str]) -> None:
     for name in names:
         # a name alone, or with its closure or its load over capacity
         assert sum(x == name or (x.startswith(f"{name} (")
-                                 and x.endswith((" d)", "% of capacity)")))
+                                 and x.endswith((" days)", "% of capacity)")))
                    for x in texts) == 1, name
 
 

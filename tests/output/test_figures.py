@@ -89,7 +89,7 @@ def test_deliveries_shade_the_resilience_triangle(shock_results) -> None:
 def test_map_marks_closed_sites(shock_results) -> None:
     assert F.closed_days(shock_results) == {"border": pytest.approx(15.0)}
     text = all_texts(F.map_figure(shock_results))
-    assert "closed 15 d" in text
+    assert f"closed 15 of {shock_results.scenario.horizon:,g} days" in " ".join(text.split())
 
 
 def without_lane_rows(res):

@@ -23,7 +23,7 @@ def test_a_network_share_too_small_to_see_is_said(month: sim.Results) -> None:
     titles = {ax.get_title().split(":")[0]: ax.get_title()
               for ax in deliveries_figure(month).axes if "deliveries" in ax.get_title()}
     gold, copper = titles["gold"], titles["copper"]
-    share = float(gold.rsplit("network ", 1)[1].split("%")[0]) / 100
+    share = float(gold.rsplit("network: ", 1)[1].split("%")[0]) / 100
     assert 0 < share < SMALL_SHARE
     assert "of demand" not in copper  # copper's arrivals are drawn large enough
 
@@ -31,6 +31,7 @@ def test_a_network_share_too_small_to_see_is_said(month: sim.Results) -> None:
 def test_the_stocks_figure_says_where_a_commodity_is_held_instead(month: sim.Results) -> None:
     fig = stocks_figure(month, "gold")
     [text] = [t.get_text().replace("\n", " ") for ax in fig.axes for t in ax.texts]
-    assert text.startswith("no gold held at mines, border posts, ports or refiners; held at")
+    assert text.startswith("no gold held at mines, border posts, ports or refiners; it is "
+                           "held at")
     assert "trading hubs" in text and "res.plot.stocks(kinds=[" in text
     assert "'trading_hub'" in text

@@ -106,7 +106,8 @@ def test_results_map_names_are_unambiguous(baseline_short, m23_closures, commodi
     assert label_problems(fig) == []
     # the names reported beside the wrong marker are there, each once
     texts = [" ".join(a.get_text().split()) for ax in fig.axes for a in names(ax)]
-    for name in ("Twangiza gold mine", "Kavumu airport (Bukavu) (closed 321 d)",
+    days = f"{baseline_short.scenario.horizon:,g}"
+    for name in ("Twangiza gold mine", f"Kavumu airport (Bukavu) (closed 321 of {days} days)",
                  "Artisanal cobalt (aggregate)"):
         assert texts.count(name) == 1, name
 

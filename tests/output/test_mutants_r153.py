@@ -89,8 +89,8 @@ def test_the_share_of_demand_is_the_mean_of_market_arrivals_over_replications(bu
     assert f"{share:.1%}" == "0.7%"
     assert f"{2 * share:.1%}" != "0.7%"  # summed over the two replications
     assert f"{delivered.mean() / demand.mean():.1%}" != "0.7%"
-    assert _deliveries_title(res) == ("copper: deliveries against demand\narrivals from the "
-                                      "network 0.7% of demand")
+    assert _deliveries_title(res) == ("copper: deliveries against demand\n(arrivals from "
+                                      "the network: 0.7% of demand)")
 
 
 def test_no_arrivals_from_the_network_print_no_share(build) -> None:
@@ -127,8 +127,8 @@ sites:
     assert ("gold", "stock_t", "stockpile", "t") in res.catalogue.keys
     [text] = [t.get_text().replace("\n", " ") for ax in stocks_figure(res, "gold").axes
               for t in ax.texts]
-    assert text == ("no gold held at mines or border posts; held at markets instead: "
-                    "res.plot.stocks(kinds=['market'])")
+    assert text == ("no gold held at mines or border posts; it is held at markets, which "
+                    "this figure does not draw to draw them: res.plot.stocks(kinds=['market'])")
 
 
 # ----------------------------------------------------------------------------- short_name
