@@ -33,7 +33,7 @@ def test_the_quota_text_gives_its_allocation_and_first_exports() -> None:
             "11.72%, rest_cathode 30.77%") in q4
     assert line_of(text, "  export ban artisanal_outside_quota:").startswith(
         "  export ban artisanal_outside_quota: cobalt from 2025-02-22 to the end of the run")
-    bar = next(b for b in bars(sc) if b[1] == "quota_q4_2025")
+    bar = next(b for b in bars(sc) if b[1] == "quota q4 2025")  # its id as words
     # in force to its carry-over's 31 March 2026 (the bar's end is the day after)
     assert bar[2:4] == (dt.date(2025, 10, 16), dt.date(2026, 4, 1))
     assert bar[4].endswith("quota, first exports 2026-01-01")
