@@ -1399,7 +1399,6 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
                    f" of the scenario{'s' if len(ran) > 1 else ''} run: {', '.join(ran)}")
         click.echo(f"\nWritten to {out}: compare.csv, compare.md, comparison.json{figs}"
                    f"{folders}")
-        click.echo(f"report: {_resume_command(['report', str(out)])}")
     else:
         for note in shown:  # the differences may not be what they seem: said anyway
             _err(f"note: {note}")
