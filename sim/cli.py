@@ -829,11 +829,7 @@ def _period(sc: Any) -> str:
     """The period ``sc`` measures, as compare.md gives it (first to last day, and days:
     :func:`sim.output.compare_output.period_record`): ``2024-01-01 to 2027-12-31 (1,461
     days)``."""
-    import datetime as dt
-    import math
-
-    last = sc.start + dt.timedelta(days=math.ceil(sc.horizon) - 1)  # a part day counts
-    return f"{sc.start} to {last} ({sc.horizon:,g} day{'' if sc.horizon == 1 else 's'})"
+    return f"{sc.start} to {sc.last_date} ({sc.horizon:,g} day{'' if sc.horizon == 1 else 's'})"
 
 
 TOTALS_OVER_IT = ("tonnes are totals over the whole period, not per year (the *_end_t ones: "

@@ -214,11 +214,11 @@ class Comparison:
     def _period(self) -> str | None:
         """The period every scenario measures (``2024-07-01 to 2027-12-31``), or None
         where they measure different ones (a note says which)."""
-        periods = {(r.scenario.start, r.scenario.horizon) for r in self.results}
+        periods = {(r.scenario.start, r.scenario.last_date) for r in self.results}
         if len(periods) != 1:
             return None
-        ((start, horizon),) = periods
-        return f"{start} to {start + dt.timedelta(days=math.ceil(horizon) - 1)}"
+        ((start, last),) = periods
+        return f"{start} to {last}"
 
     def _other_periods(self) -> list[str]:
         """The scenarios measuring another period than the reference (another start or
@@ -1493,7 +1493,7 @@ def period_notes(arms: Sequence[Arm], for_python: bool = False) -> list[str]:
     # well over any period
     last = max(arms, key=lambda a: (a.scenario.start, a.scenario.horizon)).scenario
     start = last.start
-    end = last.start + dt.timedelta(days=math.ceil(last.horizon) - 1)
+    end = last.last_date
     warmups = {a.scenario.warmup_days for a in arms}
     one_period = len({(a.scenario.start, a.scenario.horizon) for a in arms}) == 1
     # only what differs: one period after other warm-ups is given one warm-up (review 176)

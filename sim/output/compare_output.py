@@ -24,7 +24,6 @@ removed (``--resume``, ``--force``): it would describe the comparison replaced.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
 from collections.abc import Sequence
@@ -443,8 +442,7 @@ def period_record(res: Results) -> dict[str, Any]:
     last day measured, inclusive, as a scenario's ``end``), ``horizon_days`` (days
     measured) and ``warmup_days`` (days run before ``start``, not measured)."""
     sc = res.scenario
-    last = sc.start + dt.timedelta(days=math.ceil(sc.horizon) - 1)
-    return {"start": sc.start.isoformat(), "end": last.isoformat(),
+    return {"start": sc.start.isoformat(), "end": sc.last_date.isoformat(),
             "horizon_days": sc.horizon, "warmup_days": sc.warmup_days}
 
 

@@ -8,7 +8,6 @@ flow of :mod:`sim.scenario.plan` and flags each one where the plan exceeds capac
 from __future__ import annotations
 
 import datetime as dt
-import math
 from pathlib import Path
 
 from sim.scenario.capacity import (
@@ -98,7 +97,7 @@ def describe(sc: Scenario, plan: Plan | None = None) -> str:
             + " (each file it extends, directly or not; where two set the same field, a "
               "file wins over those it extends, and of two listed in one extends:, the "
               "later)")
-    last = sc.start + dt.timedelta(days=math.ceil(sc.horizon) - 1)  # a part day counts
+    last = sc.last_date
     series = ("series by calendar month" if sc.series_period_days == "month"
               else "series every day" if sc.series_period_days == 1
               else f"series every {sc.series_period_days} days")

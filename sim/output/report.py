@@ -851,9 +851,8 @@ def regimes_at_start(res: Results) -> pd.DataFrame:
 
 # ============================================================================== run report
 def _period(sc: Any) -> str:
-    # the last simulated day, as sim show gives it (a part day counts as a day)
-    end = sc.start + dt.timedelta(days=math.ceil(sc.horizon) - 1)
-    return f"{sc.start} to {end} ({sc.horizon:g} days after a {sc.warmup_days:g}-day warm-up)"
+    return (f"{sc.start} to {sc.last_date} ({sc.horizon:g} days after a "
+            f"{sc.warmup_days:g}-day warm-up)")
 
 
 def _questions(named: Sequence[tuple[str, Results]]) -> str:
@@ -1074,7 +1073,7 @@ def regime_periods(res: Results) -> dict[str, tuple[dt.date, dt.date]]:
     from sim.experiment.compare import regime_from
 
     sc = res.scenario
-    end = sc.start + dt.timedelta(days=math.ceil(sc.horizon) - 1)
+    end = sc.last_date
     out = {}
     for rid in sc.shocks.regimes:
         first = regime_from(sc, rid)

@@ -15,6 +15,7 @@ its own field path.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -717,6 +718,12 @@ class Scenario(Strict):
         if self.end is None:
             raise ValueError("the scenario gives neither horizon_days nor end")
         return float((self.end - self.start).days + 1)
+
+    @property
+    def last_date(self) -> dt.date:
+        """The last day measured, inclusive (a part day of ``horizon`` counts as a day):
+        the period is ``start`` to ``last_date``."""
+        return self.start + dt.timedelta(days=math.ceil(self.horizon) - 1)
 
     def series_posts(self) -> list[str]:
         """The border posts of ``series_sites``, in its order: the sites whose trucks get a
