@@ -64,6 +64,7 @@ from sim.scenario.schema_paths import (
     unwrap,
 )
 from sim.scenario.shock_checks import (
+    ban_release_bursts,
     check_shocks_and_policies,
     competing_deals,
     idle_export_controls,
@@ -356,7 +357,7 @@ def _check(raw: RawScenario) -> Scenario:
                                *idle_stockpile_rules(sc), *unpriced_money(sc),
                                *foreign_mines(sc), *unloaded_series_lanes(sc),
                                *lane_queues_of_series_sites(sc),
-                               *warmup_only(sc),
+                               *warmup_only(sc), *ban_release_bursts(sc, plan),
                                *price_factor_bounds(sc), *competing_deals(sc)])
     set_meta(sc, meta)
     return sc

@@ -12,7 +12,7 @@ from typing import Any
 from sim.distributions import Empirical, Fixed, Triangular, TruncatedNormal, Uniform
 from sim.scenario.checks import SHIP_MODES, IssueCollector, kind_hint, mine_routes
 from sim.scenario.errors import Issue, PathT, did_you_mean, format_path
-from sim.scenario.plan import Plan, make_plan
+from sim.scenario.plan import Plan, make_plan, route_lanes
 from sim.scenario.schema import Mine, Scenario
 from sim.scenario.shock_schema import DELAY_KINDS, Effects, Regime, Targets
 from sim.shocks.targets import region_reach
@@ -1249,6 +1249,226 @@ def warmup_only(sc: Scenario) -> list[str]:
                 "show: a pipeline it emptied reaches the markets late, with shortfalls and "
                 "price rises after the start date; move it after the start date to "
                 "measure it as a shock of the period")
+    return notes
+
+
+def _restrictions(sc: Scenario, commodity: str, country: str, channel: str
+                  ) -> list[tuple[str, str, float, float, float | None]]:
+    """The export bans and quotas on ``commodity`` from ``country`` that cover ``channel``:
+    (kind, id, first day, end day exclusive, stock limit), in days after the start date,
+    in force as the engine switches them (:meth:`sim.shocks.engine.ShockEngine._bans`,
+    ``_quotas``): a ban from its start to its end (or start plus ``duration_days``, or
+    for ever); a quota from its first period's start to its last period's end, or to
+    ``carry_over_until`` if that is later and allowance carries over."""
+    out: list[tuple[str, str, float, float, float | None]] = []
+    pol = sc.policies
+    for bid, ban in pol.export_bans.items():
+        if ban.commodity != commodity or (ban.country or sc.exporting_country) != country \
+                or (ban.channels is not None and channel not in ban.channels):
+            continue
+        first = sc.day_of(ban.start)
+        end = (sc.day_of(ban.end) if ban.end is not None
+               else first + ban.duration_days if ban.duration_days is not None
+               else math.inf)
+        out.append(("ban", bid, first, end, ban.stock_limit_days))
+    for qid, q in pol.export_quotas.items():
+        if q.commodity != commodity or (q.country or sc.exporting_country) != country \
+                or (q.channels is not None and channel not in q.channels):
+            continue
+        first = sc.day_of(q.schedule[0].start)
+        end = sc.day_of(q.schedule[-1].end) + 1.0
+        if q.carry_over and q.carry_over_until is not None:
+            end = max(end, sc.day_of(q.carry_over_until) + 1.0)
+        out.append(("quota", qid, first, end, q.stock_limit_days))
+    return out
+
+
+BURST_DAYS = 1.0
+"""A ban's release is noted at a shared capacity only where what it sends there is at
+least this many days of that capacity: a shorter burst clears within days."""
+
+
+def _route_capacities(sc: Scenario, plan: Plan, lane_ids: list[str]
+                      ) -> list[tuple[str, str, float, float, bool]]:
+    """The first-come-first-served capacities a route's lots queue for, in route order:
+    (element, what, capacity a day, planned load a day, counted in trucks (else tonnes of
+    product)): border posts' clearance, ports' handling (``throughput_t_per_day``), lanes'
+    loading (``capacity_t_per_day`` or ``capacity_trucks_per_day``) and their ships
+    (``sailing``, a vessel's tonnes per mean interval)."""
+    out: list[tuple[str, str, float, float, bool]] = []
+    for lid in lane_ids:
+        lane = sc.lanes[lid]
+        if lane.capacity_trucks_per_day is not None:
+            out.append((lid, "loading", lane.capacity_trucks_per_day,
+                        plan.lane_trucks.get(lid, 0.0) / DAYS_PER_YEAR, True))
+        elif lane.capacity_t_per_day is not None:
+            out.append((lid, "loading", lane.capacity_t_per_day,
+                        plan.lane_product_t.get(lid, 0.0) / DAYS_PER_YEAR, False))
+        if lane.sailing is not None:
+            out.append((lid, "ships", lane.sailing.vessel_t / lane.sailing.interval_days.mean(),
+                        plan.lane_product_t.get(lid, 0.0) / DAYS_PER_YEAR, False))
+        site = sc.sites[lane.to]
+        if site.kind == "border_post":
+            out.append((lane.to, "clearance", site.clearance_trucks_per_day,
+                        plan.site_trucks.get(lane.to, 0.0) / DAYS_PER_YEAR, True))
+        elif site.kind == "port" and site.throughput_t_per_day is not None:
+            out.append((lane.to, "handling", site.throughput_t_per_day,
+                        plan.site_product_t.get(lane.to, 0.0) / DAYS_PER_YEAR, False))
+    return out
+
+
+def _others_through(sc: Scenario, plan: Plan, element: str, commodity: str) -> list[str]:
+    """Commodities other than ``commodity`` with planned flow through ``element`` (a site,
+    or a lane), in the scenario's order."""
+    if element in sc.lanes:
+        return [c for c in sc.commodities if c != commodity
+                and plan.lane_metal.get((element, c), 0.0) > 0]
+    return [c for c in sc.commodities if c != commodity
+            and plan.site_metal.get((element, c), 0.0) > 0]
+
+
+def ban_release_bursts(sc: Scenario, plan: Plan) -> list[str]:
+    """Notes on export bans without ``stock_limit_days`` that end inside the measured
+    period (after the start date, before the horizon's end) with no export ban or quota on
+    the same commodity from the same country in force on their end day on a channel they
+    cover (a quota starting that day takes over: it is switched on before the ban is
+    switched off), where the mines' exports on that channel pass a first-come-first-served
+    capacity (a border post, a port's handling, a lane's loading or its ships) that
+    another commodity's planned flow uses too.
+
+    The ban holds its whole stock at the mines, and on its end day each mine ships what it
+    held on each such channel as one lot (:meth:`sim.world.mines.Mine.dispatch`): months
+    of output reach the shared capacity at once and queue ahead of the other commodities'
+    lots arriving after them, which wait until the queue clears (review 215: a four-month
+    cobalt ban in the baseline sent about 7,600 trucks to Kasumbalesa on one day and cut
+    copper exports by about 51,000 t, without a word). The stock is the planned exports on
+    the channel (the plan's flows on its routes that leave the country, at full output)
+    over the days it was held: since the ban's start, or the start of the unbroken run of
+    bans without a limit before it on the channel, the warm-up's start at the earliest; a
+    channel on which a ban or quota with a stock limit is in force during that run is left
+    out (its limit bounds the stock), and where a quota held metal just before the run,
+    the stock is at least that. The burst queues at the first capacity on each route that
+    it fills for at least :data:`BURST_DAYS` (all the ban's routes through it counted);
+    only those are named, as what leaves them goes on at their rate, not at once. The
+    stock is spread over a channel's routes as planned, though each mine's lot takes the
+    one route its router picks: where a channel's routes part before their first shared
+    capacity, one of them gets more and the other less than named."""
+    from sim.world.routing import route_leaves  # the world imports this module
+
+    notes = []
+    for bid, ban in sc.policies.export_bans.items():
+        if ban.stock_limit_days is not None or ban.commodity not in sc.commodities:
+            continue
+        com = ban.commodity
+        country = ban.country or sc.exporting_country
+        start = sc.day_of(ban.start)
+        end = (sc.day_of(ban.end) if ban.end is not None
+               else start + ban.duration_days if ban.duration_days is not None else None)
+        if end is None or not 0.0 < end < sc.horizon or end <= start:
+            continue
+        held: dict[str, tuple[float, bool]] = {}  # channel -> (held from, at least)
+        for cid in ban.channels if ban.channels is not None else list(sc.channels):
+            if cid not in sc.channels:
+                continue
+            rules = _restrictions(sc, com, country, cid)
+            if any(first <= end < until for _k, _i, first, until, _lim in rules):
+                continue  # another ban, or a quota, takes over on the end day
+            if next(i for kind, i, _f, until, lim in rules
+                    if kind == "ban" and lim is None and until == end) != bid:
+                continue  # an earlier ban ending that day notes the same stock
+            since = start
+            while True:  # back through the unbroken run of bans without a limit
+                before = [first for kind, _i, first, until, lim in rules
+                          if kind == "ban" and lim is None and first < since <= until]
+                if not before:
+                    break
+                since = min(before)
+            if any(lim is not None and first < end and until > since
+                   for _k, _i, first, until, lim in rules):
+                continue  # a stock limit bounds what is held
+            more = any(first < since <= until for _k, _i, first, until, _lim in rules)
+            held[cid] = (max(since, -float(sc.warmup_days)), more)
+        if not held:
+            continue
+        tonnes = 0.0
+        burst: dict[tuple[str, str], list[float]] = {}  # element, what -> [units, cap, load]
+        trucks_of: dict[tuple[str, str], bool] = {}
+        met: list[list[tuple[str, str]]] = []  # each route's capacities, in order
+        flowing: dict[str, tuple[float, bool]] = {}  # the channels with exports held
+        for (mid, c, cid, rid), flow in plan.route_flow.items():
+            mine = sc.sites[mid]
+            if c != com or cid not in held or flow <= 0 or sc.country_of(mid) != country \
+                    or not isinstance(mine, Mine):
+                continue
+            lane_ids = route_lanes(sc, mid, sc.channels[cid].routes[rid].path)
+            if not route_leaves(sc, mid, lane_ids):
+                continue
+            t = flow * (end - held[cid][0]) / DAYS_PER_YEAR
+            tonnes += t
+            flowing[cid] = held[cid]
+            form = sc.commodities[com].forms[mine.output[com].form]
+            met.append([])
+            for element, what, cap, load, in_trucks in _route_capacities(sc, plan, lane_ids):
+                units = t / form.grade / (form.payload_t_per_truck if in_trucks else 1.0)
+                row = burst.setdefault((element, what), [0.0, cap, load])
+                row[0] += units
+                trucks_of[(element, what)] = in_trucks
+                met[-1].append((element, what))
+        if tonnes <= 0:
+            continue
+        # the burst queues at the first capacity on each route it fills for a day or
+        # more; what that capacity lets through goes on at its rate, not at once
+        queues = {next((key for key in keys if burst[key][0] >= BURST_DAYS * burst[key][1]),
+                       None) for keys in met}
+        parts = []
+        others: list[str] = []
+        for (element, what), (units, cap, load) in burst.items():
+            sharing = _others_through(sc, plan, element, com)
+            if not sharing or (element, what) not in queues:
+                continue
+            others += [c for c in sharing if c not in others]
+            unit = "trucks" if trucks_of[(element, what)] else "t of product"
+            spare = cap - load
+            clears = (f"its {spare:,.0f} {unit}/day of spare capacity over the planned load "
+                      f"clear that in about {units / spare:,.0f} days" if spare > 0 else
+                      "it has no spare capacity over its planned load, so that queue does "
+                      "not clear while the planned flow goes on")
+            parts.append((units / spare if spare > 0 else math.inf,
+                          f"{element} ({what}: about {units:,.0f} {unit}, "
+                          f"{units / cap:,.0f} days of its {cap:,.0f} {unit}/day; {clears})"))
+        if not parts:
+            continue
+        parts.sort(key=lambda p: -p[0])
+        days = sorted({end - since for since, _more in flowing.values()})
+        at_least = any(more for _s, more in flowing.values())
+        earliest = min(since for since, _more in flowing.values())
+        since_text = ""
+        if earliest < start - 1e-9:
+            since_text = (f", held since {_fmt_when(sc.start + dt.timedelta(days=earliest))} "
+                          "with the bans before it" if isinstance(ban.start, dt.date)
+                          else f", held since day {earliest:g} with the bans before it")
+        span = (f"{days[0]:,.0f}" if len(days) == 1
+                else f"{days[0]:,.0f} to {days[-1]:,.0f}")
+        channels = list(flowing)
+        on = (f"channel {channels[0]}" if len(channels) == 1
+              else f"channels {_and(channels)}")
+        ends = _fmt_when(ban.end if ban.end is not None
+                         else sc.start + dt.timedelta(days=end)
+                         if isinstance(ban.start, dt.date) else end)
+        other = _and(others)
+        notes.append(
+            f"export ban {bid!r} ({com}, {end - start:,.0f} days, no stock_limit_days) ends "
+            f"on {ends} with no export ban or quota on {com} from {country} taking over on "
+            f"{on}: the mines' whole stock held for export there, "
+            f"{'at least ' if at_least else ''}about {span} days of their planned {com} "
+            f"exports{since_text} (about {tonnes:,.0f} t as planned), leaves on that day as "
+            "one lot per mine and channel and queues first come first served at "
+            f"{_and([p for _d, p in parts])}, ahead of the {other} "
+            f"arriving after it, which can hold up {other} exports until the queue clears; "
+            "to release the stock gradually, give the ban stock_limit_days (mines curtail "
+            "beyond it, so less is held), or an export quota on "
+            f"{com} for {'that channel' if len(channels) == 1 else 'those channels'} "
+            f"starting on {ends} (with release: daily it leaves day by day)")
     return notes
 
 
