@@ -199,12 +199,34 @@ class MineOutput(Strict):
 
     @model_validator(mode="after")
     def _one_basis(self) -> MineOutput:
-        has_rate = self.t_per_year is not None
-        has_ratio = self.ratio is not None or self.ratio_to is not None
-        if has_rate == has_ratio:
-            raise ValueError("give either t_per_year, or ratio together with ratio_to")
-        if has_ratio and (self.ratio is None or self.ratio_to is None):
-            raise ValueError("a by-product needs both ratio and ratio_to")
+        # review 215: `--set ...cobalt.t_per_year=60000` on a by-product was refused with
+        # "give either t_per_year, or ratio together with ratio_to", and again after
+        # `...ratio=null`, without saying which keys were still set. The validator does
+        # not know its path: "this output" is the one the issue's path names.
+        given = [k for k in ("ratio", "ratio_to") if getattr(self, k) is not None]
+        of = (f"a by-product of {self.ratio_to}" + (f", {self.ratio:g} t per tonne"
+                                                    if self.ratio is not None else "")
+              if self.ratio_to is not None else f"{self.ratio:g}" if self.ratio is not None
+              else "")
+        keys = " and ".join(given)
+        nulls = " and ".join(f"{k}=null" for k in given)
+        if self.t_per_year is not None and given:
+            raise ValueError(
+                f"this output gives {keys} ({of}) and t_per_year: give either t_per_year, "
+                f"or ratio together with ratio_to; for a tonnage of its own, also remove "
+                f"{keys} (in a file delete {'the keys' if len(given) > 1 else 'the key'}; "
+                f"with --set, also set this output's {nulls}), or to keep it a by-product "
+                "remove t_per_year")
+        if self.t_per_year is None and not given:
+            raise ValueError("this output gives neither t_per_year nor ratio and ratio_to: "
+                             "give either t_per_year, or ratio together with ratio_to")
+        if self.t_per_year is None and len(given) == 1:
+            missing = "ratio_to" if self.ratio is not None else "ratio"
+            raise ValueError(
+                f"this output gives {keys} ({of}) but no {missing}: a by-product needs both "
+                f"ratio and ratio_to; give {missing} too, or for a tonnage of its own give "
+                f"t_per_year and remove {keys} (with --set, also set this output's "
+                f"{nulls})")
         return self
 
 
@@ -249,7 +271,9 @@ class Mine(_Site):
     alignment: str = ""
     """Owner alignment in words (e.g. 'Chinese-owned'); flows follow ``offtake``."""
     output: dict[Id, MineOutput] = Field(min_length=1)
-    """Output by commodity."""
+    """Output by commodity, each a tonnage of its own (``t_per_year``) or a by-product's
+    (``ratio`` and ``ratio_to``), not both: switching one to the other with ``--set`` needs
+    the old keys set to null too."""
     offtake: dict[Id, dict[Id, Fraction]]
     """For each commodity, the share of output each channel takes; shares sum to 1."""
     variability: Factor = Fixed(value=1.0)  # type: ignore[assignment]
