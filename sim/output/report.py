@@ -1202,7 +1202,7 @@ def usd_figure(x: Any) -> Any:
         value = float(x)
     except (TypeError, ValueError):
         return x
-    if _isnan(value) or value == 0:
+    if not math.isfinite(value) or value == 0:
         return value
     rounded = float(f"{value:.3g}")
     for scale, unit in ((1e9, " bn"), (1e6, " m"), (1.0, "")):
@@ -2331,12 +2331,11 @@ value beside it: so large a change is mostly of a reference near nothing."""
 
 
 def _usd(x: float) -> str:
-    """US dollars in millions or billions (``681.2 m``, ``1.27 bn``): a key line's
-    "+681,200,748 USD" was read digit by digit (review 161)."""
-    if _isnan(x) or abs(x) < 999_999.5:  # a million rounds to "1.0 m", not "1,000,000"
-        return _num(x)
-    # 999,950,000 rounds to a thousand millions: a billion
-    return f"{x / 1e9:,.2f} bn" if abs(x) >= 999.95e6 else f"{x / 1e6:,.1f} m"
+    """US dollars as the run report's tables write them (:func:`usd_figure`: ``681 m``,
+    ``1.27 bn``): a key line's "+681,200,748 USD" was read digit by digit (review 161),
+    and the two reports wrote one sum two ways (review 218)."""
+    out = usd_figure(x)
+    return out if isinstance(out, str) else _num(x)
 
 
 def _difference_item(scenario: str, commodity: str, metric: str, diff: float, unit: str,

@@ -359,7 +359,7 @@ def test_a_scenario_starting_later_is_another_period(tmp_path: Path) -> None:
 def test_a_million_dollars_reads_in_millions() -> None:
     from sim.output.report import _usd
 
-    assert _usd(999_999.7) == "1.0 m" and _usd(999_999.4) == "999,999"
+    assert _usd(999_999.7) == "1.00 m" and _usd(994_999.0) == "995,000"
 
 
 def test_sweep_json_lists_every_code_of_a_resumed_sweep(tmp_path: Path,

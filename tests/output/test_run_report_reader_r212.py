@@ -164,8 +164,8 @@ def test_money_is_rounded_and_its_price_basis_said(folder: Path, page: str) -> N
     assert "reference_price_usd_per_t: copper 9,259 USD/t" in text
     assert "in nominal US dollars: not converted to another year's prices and not discounted" \
         in text
-    # said once
-    assert text.count("in nominal US dollars") == 1
+    # the paragraph once (the KPI definitions say the basis in their own words too)
+    assert text.count("rounded to three significant figures") == 1
     for cls in ("site", "all"):
         t = _tables(page)[cls]
         for m, v in zip(_column(t, "metric"), _column(t, "mean"), strict=True):
