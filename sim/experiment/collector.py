@@ -22,10 +22,11 @@ from sim.metrics.series import catalogue
 from sim.scenario.schema import Scenario
 
 EXACT_FROM_ROWS = 10_000
-"""From this many replications on, :func:`check_room` counts the KPI values too, which a
-one-day replication tells (:func:`~sim.experiment.replication.kpi_labels_of`, some 50 ms):
-below it they need a few MB at most, and the series, known from the scenario alone,
-dominate what a large run needs."""
+"""From this many replications on (of all scenarios or samples together),
+:func:`check_room` counts the KPI values too, which a one-day replication tells
+(:func:`~sim.experiment.replication.kpi_labels_of`, some 50 ms): below it they need a few
+MB at most, and the series, known from the scenario alone, dominate what a large run
+needs."""
 
 
 class NoRoom(ExperimentError):
@@ -56,7 +57,7 @@ def no_room(rows: int, per_row: int, memory: int | None, what: str = "-n/--repli
     where ``what`` is its ``-r``) of ``per_row`` bytes each where ``memory`` (None: an
     allocation failed) cannot hold them."""
     need = rows * per_row * scenarios
-    each = (f" of each of {scenarios} {'samples' if what == '-r' else 'scenarios'}"
+    each = (f" of each of {scenarios:,} {'samples' if what == '-r' else 'scenarios'}"
             if scenarios > 1 else "")
     where = (f"more than this machine's {_size(memory)}" if memory is not None
              else "more than could be allocated")
@@ -94,7 +95,9 @@ def check_room(scenarios: Scenario | Sequence[Scenario], rows: int,
         return (_series_bytes(sc) if series else 0) + 8 * kpis + overhead
 
     need = max(per_row(sc, 0) for sc in scs)
-    if rows >= EXACT_FROM_ROWS:
+    # all the rows kept: a sweep's samples x its replications each (review 218: 20,000
+    # samples of 1,000 were costed without their KPI values)
+    if rows * n >= EXACT_FROM_ROWS:
         from sim.experiment.replication import kpi_labels_of
 
         need = max(per_row(sc, len(kpi_labels_of(sc))) for sc in scs)

@@ -773,10 +773,10 @@ class Sweep:
     """Where the replications run now ran (executor, workers, scheduler, cluster:
     :func:`sim.experiment.runner.where_record`); None where none was run."""
     steady: list[str] = field(default_factory=list)
-    """KPI columns whose replications rank the distinct design points alike: no two
-    replications order a pair of points oppositely (ties aside). Their replication noise
-    changes the size of the parameters' effect, not its direction, so it does not weaken
-    their rank correlations (review 214)."""
+    """KPI columns whose replications rank the distinct design points alike: at least two
+    vary across them, and no two order a pair of points oppositely (ties aside). Their
+    replication noise changes the size of the parameters' effect, not its direction, so it
+    does not weaken their rank correlations (review 214)."""
     param_units: dict[str, str] = field(default_factory=dict)
     """Per parameter path, what its numbers are where they are not what the scenario
     file writes: a date swept as ``days from the start date (2025-06-01)``."""
@@ -1438,8 +1438,9 @@ def steady_columns(values: Mapping[tuple[int, int], np.ndarray],
                    units: Mapping[str, str], points: Sequence[int],
                    replications: int) -> list[str]:
     """The KPI columns of ``units`` that vary across the distinct design ``points`` and
-    whose replications rank those points alike (:attr:`Sweep.steady`): for no two points
-    is one higher in one replication and lower in another. Values equal up to
+    whose replications rank those points alike (:attr:`Sweep.steady`): at least two
+    replications vary across them, and for no two points is one higher in one replication
+    and lower in another. Values equal up to
     :data:`ROUNDING` of the column's largest are ties; a column without a value at some
     point is left out."""
     if replications < 2 or len(points) < 2:
@@ -1456,8 +1457,11 @@ def steady_columns(values: Mapping[tuple[int, int], np.ndarray],
             continue
         scale = float(np.abs(y).max())
         q = np.round(y / (scale * ROUNDING))  # ties up to rounding
-        if all(_concordant(q[:, r], q[:, t])
-               for r, t in itertools.combinations(range(replications), 2)):
+        # a replication with one value at every point agrees with any order: the claim
+        # needs two that vary (review 218: two of three flat "ranked alike")
+        varying = [r for r in range(replications) if np.unique(q[:, r]).size > 1]
+        if len(varying) >= 2 and all(_concordant(q[:, r], q[:, t])
+                                     for r, t in itertools.combinations(varying, 2)):
             out.append(col)
     return out
 

@@ -433,9 +433,10 @@ def noise_note(sweep: Sweep, cols: Sequence[str]) -> str | None:
         shown = ", ".join(f"{c} {min(v, 1.0):.0%}" for c, v in alike)
         parts.append(
             f"{'and' if rest else 'replication noise is part of'} the variance of the sample "
-            f"means of {shown} {reps}, but every replication ranks the samples in the same "
-            "order: the effect's size varies between replications, its direction does not, "
-            "so the rank correlations are not weakened by it")
+            f"means of {shown} {reps}, but every replication in which it varies (two or "
+            "more) ranks the samples in the same order: the effect's size varies between "
+            "replications, its direction does not, so the rank correlations are not "
+            "weakened by it")
     return (f"note: {'; '.join(parts)}; more replications per sample (-r) shrink the noise "
             "in proportion")
 

@@ -160,3 +160,16 @@ def test_sweep_is_refused_before_anything_runs(monkeypatch: pytest.MonkeyPatch,
     assert "-r: 2 replications of each of 4 samples need about" in result.output
     assert "hint: use far fewer replications per sample" in result.output
     assert not (tmp_path / "s2").exists()
+
+
+def test_a_sweeps_samples_count_toward_the_kpi_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    # review 218: 20,000 samples of 1,000 replications were costed at 300 bytes a row, as
+    # the KPI values were counted only from 10,000 replications of each sample
+    sc = sim.load_scenario(TINY)
+    samples, reps = 20_000, 2
+    assert reps < collector_module.EXACT_FROM_ROWS <= samples * reps
+    memory(monkeypatch, samples * reps * (KPIS + 300) - 1)  # the 300 bytes alone would fit
+    with pytest.raises(NoRoom, match=r"^-r: 2 replications of each of 20,000 samples"):
+        check_room(sc, reps, "-r", count=samples, series=False, overhead=300)
+    memory(monkeypatch, samples * reps * (KPIS + 300))
+    check_room(sc, reps, "-r", count=samples, series=False, overhead=300)

@@ -107,14 +107,18 @@ def test_an_unpriced_commodity_gets_no_money_note() -> None:
 def test_replications_that_rank_the_points_alike_are_steady() -> None:
     labels = {k: [("all", "all", "all", "m", "t")] for k in range(4)}
     units = {"m:all": "t"}
-    # one replication 0 at every point (a deal failed in it), the other falling
+    # one replication 0 at every point (a deal failed in it), two falling
     falling = {(k, 0): np.array([0.0]) for k in range(4)}
     falling.update({(k, 1): np.array([9.0 - k]) for k in range(4)})
-    assert steady_columns(falling, labels, units, range(4), 2) == ["m:all"]
+    falling.update({(k, 2): np.array([20.0 - 3 * k]) for k in range(4)})
+    assert steady_columns(falling, labels, units, range(4), 3) == ["m:all"]
     crossing = dict(falling)
-    crossing[(0, 0)] = np.array([-1.0])
-    crossing[(3, 0)] = np.array([1.0])  # rep 0 rises where rep 1 falls
-    assert steady_columns(crossing, labels, units, range(4), 2) == []
+    crossing[(0, 2)] = np.array([-1.0])
+    crossing[(3, 2)] = np.array([30.0])  # rep 2 rises where rep 1 falls
+    assert steady_columns(crossing, labels, units, range(4), 3) == []
+    # review 218: one replication varying, the others flat, ranks nothing "alike"
+    one = {key: v for key, v in falling.items() if key[1] < 2}
+    assert steady_columns(one, labels, units, range(4), 2) == []
 
 
 def test_the_noise_note_says_a_steady_effect_varies_in_size_not_direction() -> None:
@@ -124,7 +128,8 @@ def test_the_noise_note_says_a_steady_effect_varies_in_size_not_direction() -> N
     note = noise_note(noisy, [col])
     assert note is not None
     assert "correlations weaken with it" not in note and "chance size" not in note
-    assert "every replication ranks the samples in the same order" in note
+    assert ("every replication in which it varies (two or more) ranks the samples in the "
+            "same order") in note
     assert "the effect's size varies between replications, its direction does not" in note
     # noise that reorders the samples still weakens the correlations
     mixed = dataclasses.replace(noisy, steady=[])
