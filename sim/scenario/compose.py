@@ -625,10 +625,18 @@ def _has_unit(value: Any) -> bool:
     return isinstance(value, dict) and "value" in value and isinstance(value.get("unit"), str)
 
 
+def _unit_field(path: PathT) -> str | None:
+    """The name of the field with a unit that ``path`` is in: its last key that names one,
+    so ``demand_t_per_year.copper`` is in ``demand_t_per_year`` (review 218: the commodity
+    id was taken for the field, and a bare number there was shown without its unit)."""
+    units = _field_units()
+    return next((p for p in reversed(path) if isinstance(p, str) and p in units), None)
+
+
 def _field_unit(path: PathT) -> str | None:
     """The unit of the field at ``path`` (that of a bare number written there), None where
     there is none or it is a pure number."""
-    name = next((p for p in reversed(path) if isinstance(p, str)), None)
+    name = _unit_field(path)
     unit = (_field_units().get(name) or (None,))[0] if name else None
     return unit if unit and unit != "1" else None
 
@@ -646,7 +654,7 @@ def _bare(value: Any, path: PathT = ()) -> Any:
             return out
         number, unit = value["value"], value["unit"]
     else:
-        name = next((p for p in reversed(path) if isinstance(p, str)), None)
+        name = _unit_field(path)
         number, unit = value, (_field_units().get(name) or (None,))[0] if name else None
     if not (isinstance(number, numbers.Real) and not isinstance(number, bool)
             and isinstance(unit, str)):

@@ -74,3 +74,19 @@ def test_brief_values_are_yaml_and_cut_at_an_item() -> None:
     assert _brief(5) == "5"
     long = _brief("word " * 30)
     assert len(long) <= 60 and long.endswith("word...")
+
+
+def test_a_bare_number_in_a_per_commodity_field_is_shown_in_its_unit(w: Path) -> None:
+    # review 218: the commodity id was taken for the field's name, so "to 36000, where
+    # a.yaml ... sets 100 t/day" gave the bare number no unit
+    (w / "a.yaml").write_text(
+        "extends: base.yaml\nname: a\nsites:\n  market:\n"
+        "    demand_t_per_year: {cobalt: {value: 100, unit: t/day}, assumption: a}\n",
+        encoding="utf-8")
+    (w / "b.yaml").write_text(
+        "extends: base.yaml\nname: b\nsites:\n  market:\n"
+        "    demand_t_per_year: {cobalt: 36000, assumption: b}\n", encoding="utf-8")
+    (w / "ab.yaml").write_text("extends: [a.yaml, b.yaml]\nname: ab\n", encoding="utf-8")
+    (note,) = _clashes(w / "ab.yaml")
+    assert note.startswith("b.yaml sets sites.market.demand_t_per_year.cobalt to 36000 t/yr, "
+                           "where a.yaml, which it does not extend, sets 100 t/day"), note
