@@ -212,3 +212,26 @@ def test_rows_of_0_are_left_out_with_a_note(page: str) -> None:
             "summary.csv has their rows of 0." in text)
     # the full table keeps them
     assert "informal" in _column(_tables(page)["all"], "channel")
+
+
+def test_a_kpi_left_out_of_the_site_table_as_0_is_still_defined(tmp_path: Path) -> None:
+    # review 218: with no closure anywhere, closed_days left the table by site (rows of 0)
+    # and so its definition, yet "Every KPI" showed its rows
+    data = yaml.safe_load(_scenario(tmp_path / "s.yaml").read_text(encoding="utf-8"))
+    del data["shocks"]["incidents"]
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    out = tmp_path / "run"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for args in (["run", path, "-n", 2, "--seed", 1, "-w", 1, "--out", out, "-q",
+                      "--no-figures"], ["report", out]):
+            result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+            assert result.exit_code == 0, result.output
+    page = (out / "report.html").read_text(encoding="utf-8")
+    tables = _tables(page)
+    assert "closed_days" in _column(tables["all"], "metric")
+    assert "closed_days" not in _column(tables["site"], "metric")
+    defined = {name.strip() for dt in re.findall(r"<dt>(.*?)</dt>", page)
+               for name in html.unescape(dt).split(",")}
+    assert "closed_days" in defined
