@@ -1669,7 +1669,9 @@ def _sweep_period(scenario: Path, params: Sequence[str], overrides: Sequence[str
     from sim.experiment.sweep import Param
     from sim.scenario import load_scenario
 
-    varied = [p.path for p in map(Param.parse, params) if p.path in PERIOD_FIELDS]
+    # horizon_days.value too, the path of a cited value (review 220)
+    varied = [p.path for p in map(Param.parse, params)
+              if p.path.split(".", 1)[0] in PERIOD_FIELDS]
     if varied:
         return (f"period measured: varies with {', '.join(varied)}: tonnes are totals over "
                 "each sample's own period")

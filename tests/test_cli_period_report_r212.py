@@ -83,6 +83,10 @@ def test_sim_sweep_says_the_period_or_that_it_varies(tmp_path: Path) -> None:
     text = _invoke("sweep", TINY, "--param", "horizon_days=50:150:int", "-n", "3", "-w", "1",
                    "--no-figures", "--out", tmp_path / "h")
     assert "  period measured: varies with horizon_days" in text
+    # the path of a cited value too (review 220: it printed the file's fixed 100 days)
+    text = _invoke("sweep", TINY, "--param", "horizon_days.value=50:100:int", "-n", "2",
+                   "-w", "1", "--no-figures", "--out", tmp_path / "v")
+    assert "  period measured: varies with horizon_days.value" in text
 
 
 def _deal_run(failed: int, n: int) -> SimpleNamespace:

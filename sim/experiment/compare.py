@@ -67,6 +67,7 @@ from sim.experiment.runner import (
 from sim.experiment.stats import check_confidence, column_intervals
 from sim.scenario.errors import check_overrides, check_strings
 from sim.scenario.schema import MONTH, Scenario
+from sim.words import and_list
 
 COMPARE_COLUMNS = [*KPI_KEYS, "scenario", "n", "mean", "ci_low", "ci_high", "diff",
                    "diff_ci_low", "diff_ci_high", "diff_n", "rel_change", "share_positive"]
@@ -1328,7 +1329,7 @@ def identical_notes(arms: Sequence[Arm], overrides: Sequence[str] = (),
             if a.runs and a.seed == ref.seed and _run_as(a.scenario) == body]
     if not same:
         return []
-    note = (f"{_listed(same)} {'is' if len(same) == 1 else 'are'} the same scenario as the "
+    note = (f"{and_list(same)} {'is' if len(same) == 1 else 'are'} the same scenario as the "
             f"reference ({ref.label}) with the same seed, so every difference is 0")
     if not overrides:
         return [note]
@@ -1795,8 +1796,6 @@ def _chain(arm: Arm) -> _Chain | None:
     return _recorded_chain(manifest) if isinstance(manifest, dict) else None
 
 
-def _listed(names: Sequence[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
 
 
 def _told_apart(a: Path, b: Path) -> tuple[str, str]:
@@ -1869,7 +1868,7 @@ def extends_notes(arms: Sequence[Arm]) -> list[str]:
         names = [f.name for f in extra]
         whose = ", ".join(f"{f.stem}'s" for f in extra)
         apart = f" ({'; '.join(others)})" if others else ""
-        note = (f"{arm.label} extends {_listed(names)}, which the reference ({ref.label}) "
+        note = (f"{arm.label} extends {and_list(names)}, which the reference ({ref.label}) "
                 f"does not{apart}: its differences from {ref.label} include {whose} "
                 "changes as well as its own")
         parents = chain.parents
@@ -1877,7 +1876,7 @@ def extends_notes(arms: Sequence[Arm]) -> list[str]:
             note += (f"; compare it with {shown.get(parents[0], parents[0].name)} for "
                      f"{arm.label}'s own effect")
         elif parents:
-            note += (f"; it combines {_listed([shown.get(p, p.name) for p in parents])}, "
+            note += (f"; it combines {and_list([shown.get(p, p.name) for p in parents])}, "
                      "so its difference from any one of them still holds the others' "
                      "changes")
             shared = _shared_base(parents, extra)
@@ -1889,7 +1888,7 @@ def extends_notes(arms: Sequence[Arm]) -> list[str]:
                 name = shown.get(base, base.name)
                 rest = len(parents) - len(on_it)
                 whose = ("they all build on it" if not rest else
-                         f"{_listed([shown.get(p, p.name) for p in on_it])} "
+                         f"{and_list([shown.get(p, p.name) for p in on_it])} "
                          f"build{'s' if len(on_it) == 1 else ''} on it, and the "
                          f"other{'s' if rest > 1 else ''} only on what it builds on")
                 # the combination named: "compare it" read as the status quo itself

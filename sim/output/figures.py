@@ -67,6 +67,7 @@ from sim.output.tables import (
 )
 from sim.scenario.plan import Plan, make_plan, route_lanes
 from sim.shocks.engine import n_days
+from sim.words import and_list
 
 if TYPE_CHECKING:
     from sim.experiment.results import Results
@@ -962,10 +963,6 @@ def _either(names: Iterable[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
-def _and(names: Iterable[str]) -> str:
-    """``names`` as a list in words: "mines, ports and refiners"."""
-    names = list(names)
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def run_stock_kinds(res: Results) -> tuple[str, ...]:
@@ -2352,7 +2349,7 @@ def queues_caption(res: Results) -> str:
         ("held_trucks", "trucks held at the border posts among them"),
         ("waiting_t", "metal waiting to set off on the lanes named in series_lanes (t)"))
         if metric in metrics]
-    what = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
+    what = and_list(parts)
     peaks = (" The peak_held KPIs are each replication's worst day's end, above these "
              "period means." if metrics & {"held_t", "held_trucks"} else "")
     return (f"Queues over time: {what}; means over {_period_words(res)}, mean and 5-95% of "
@@ -2372,7 +2369,7 @@ def run_figures(res: Results) -> list[tuple[str, str, Figure]]:
     out += [
         ("prices", "Price index fan chart (5-95% and 25-75% of replications).",
          prices_figure(res)),
-        ("stocks", f"Stocks at {_and(st.label(k) + 's' for k in run_stock_kinds(res))} "
+        ("stocks", f"Stocks at {and_list(st.label(k) + 's' for k in run_stock_kinds(res))} "
          "(mean and 5-95%).",
          stocks_figure(res, kinds=run_stock_kinds(res), python=False)),
     ]

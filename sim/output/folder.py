@@ -73,6 +73,7 @@ from sim.experiment.results import Results
 from sim.metrics.series import SeriesCatalogue, catalogue
 from sim.scenario.loader import meta_of
 from sim.scenario.schema import Scenario
+from sim.words import and_list
 
 RESULT_ENTRIES = ("manifest.json", "run.json", "kpis.csv", "summary.csv", "series.csv.gz",
                   "timeline.csv", "replications", "figures", "report.html")
@@ -702,7 +703,7 @@ def others_runs(folder: Path, labels: Sequence[str], resume: bool = False
 
 
 def _names(paths: Sequence[str]) -> str:
-    return paths[0] if len(paths) == 1 else ", ".join(paths[:-1]) + " and " + paths[-1]
+    return and_list(paths)
 
 
 def claim_folder(folder: str | Path, kind: str, force: bool = False) -> None:

@@ -20,6 +20,7 @@ from sim.scenario.shock_checks import (
 from sim.scenario.shock_schema import Effects, ExportBan, Targets, When
 from sim.shocks.engine import describe_effects, n_days
 from sim.shocks.targets import region_reach
+from sim.words import id_words
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -199,16 +200,11 @@ def _ban_end(sc: Scenario, ban: ExportBan) -> dt.date | None:
     return _date(sc, day) if day is not None else None
 
 
-def _words(key: str) -> str:
-    """An id as words (``orion_glencore`` -> ``orion glencore``), for what the scenario
-    gives no name (review 212: policies' bars were labelled by their raw ids where events'
-    were by name)."""
-    return key.replace("_", " ")
 
 
 def _site_words(sc: Scenario, sid: str) -> str:
     """A site's name, else its id as words."""
-    return sc.sites[sid].name or _words(sid)
+    return sc.sites[sid].name or id_words(sid)
 
 
 def _lane_words(sc: Scenario, lid: str) -> str:
@@ -233,11 +229,11 @@ def bars(sc: Scenario) -> list[Bar]:
         end = _date(sc, ev.end) if ev.end is not None else (
             _date(sc, sc.day_of(ev.start) + ev.duration_days.mean())
             if ev.duration_days is not None else None)
-        out.append(("event", ev.name or _words(eid), _date(sc, ev.start), end,
+        out.append(("event", ev.name or id_words(eid), _date(sc, ev.start), end,
                     describe_effects(ev.effects)))
     pol = sc.policies
     for pid, ban in pol.export_bans.items():
-        out.append(("export ban", _words(pid), _date(sc, ban.start), _ban_end(sc, ban),
+        out.append(("export ban", id_words(pid), _date(sc, ban.start), _ban_end(sc, ban),
                     f"{ban.country or sc.exporting_country} {ban.commodity} exports stopped"
                     + (f" ({', '.join(ban.channels)})" if ban.channels else "")))
     for pid, quota in pol.export_quotas.items():
@@ -249,17 +245,17 @@ def bars(sc: Scenario) -> list[Bar]:
             last = max(last, _date(sc, quota.carry_over_until))
         first = (f", first exports {_first_exports(sc, quota)}"
                  if quota.first_export_delay_days else "")
-        out.append(("export quota", _words(pid), _date(sc, quota.schedule[0].start),
+        out.append(("export quota", id_words(pid), _date(sc, quota.schedule[0].start),
                     last + dt.timedelta(days=1),
                     f"{quota.country or sc.exporting_country} {quota.commodity} quota{first}"))
     for pid, deal in pol.offtake_deals.items():
-        out.append(("offtake deal", _words(pid), _date(sc, deal.start), None,
+        out.append(("offtake deal", id_words(pid), _date(sc, deal.start), None,
                     f"{deal.share:.0%} to {deal.to_channel}"))
     for pid, up in pol.corridor_upgrades.items():
         # the upgrade stays after its ramp (review 212: a bar to the ramp's end read as an
         # upgrade that ends there)
         full = _date(sc, sc.day_of(up.start) + up.ramp_days)
-        out.append(("corridor upgrade", _words(pid), _date(sc, up.start), full,
+        out.append(("corridor upgrade", id_words(pid), _date(sc, up.start), full,
                     f"{_lane_words(sc, up.lane)}:\nramp to {full}, then kept"))
     for sid, site in sc.sites.items():
         ramp = site.ramp_up if isinstance(site, Mine) else None
@@ -269,11 +265,11 @@ def bars(sc: Scenario) -> list[Bar]:
                         f"from {ramp.initial_factor:.0%} to full output on {full}, then "
                         "kept"))
     for pid, sup in pol.security_support.items():
-        out.append(("security support", _words(pid), _date(sc, sup.start),
+        out.append(("security support", id_words(pid), _date(sc, sup.start),
                     _date(sc, sup.end) if sup.end is not None else None,
                     f"escalation x{sup.escalation_factor:g}"))
     for pid, ctl in pol.export_controls.items():
-        out.append(("export control", _words(pid), _date(sc, ctl.start),
+        out.append(("export control", id_words(pid), _date(sc, ctl.start),
                     _date(sc, ctl.end) if ctl.end is not None else None,
                     # which markets and how far: two controls of one country and commodity
                     # read alike as "CHN cobalt" (review 192)
@@ -287,7 +283,7 @@ def bars(sc: Scenario) -> list[Bar]:
                 if sp.release_price_ratio_above is not None else "",
                 f"shortfall above {sp.release_shortfall_share_above * 100:.3g}%"
                 if sp.release_shortfall_share_above is not None else ""]
-        out.append(("stockpile rule", _words(pid),
+        out.append(("stockpile rule", id_words(pid),
                     _date(sc, sp.start) if sp.start is not None else sc.start, None,
                     f"{sp.site} {sp.commodity} to {sp.market} when "
                     + " or ".join(w for w in when if w)))
@@ -299,7 +295,7 @@ def bars(sc: Scenario) -> list[Bar]:
             first = reg.initial if reg.initial is not None else next(iter(reg.states))
             # one dated before the run starts in that state with the run (review 205)
             early = sc.day_of(reg.start) < -float(sc.warmup_days)
-            out.append(("conflict regime", reg.name or _words(rid),
+            out.append(("conflict regime", reg.name or id_words(rid),
                         _run_begins(sc) if early else _date(sc, reg.start), None,
                         f"starts {first}{' with the run' if early else ''}, then random"))
     return out

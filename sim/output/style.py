@@ -23,6 +23,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter
 
+from sim.words import id_words
+
 # --------------------------------------------------------------------------------- colours
 CHANNEL_COLORS = {
     "china": "#c0392b",
@@ -218,9 +220,8 @@ def hatch(i: int) -> str:
     return HATCHES[i % len(HATCHES)]
 
 
-def label(name: str) -> str:
-    """An id as words: ``us_partnered`` -> ``us partnered``."""
-    return name.replace("_", " ")
+label = id_words
+"""An id as words: ``us_partnered`` -> ``us partnered`` (:func:`sim.words.id_words`)."""
 
 
 def plain(text: str) -> str:

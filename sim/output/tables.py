@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from sim.scenario.schema import Commodity
+from sim.words import and_list
 
 HEADLINE = ["mined_t", "exported_t", "delivered_t", "consumed_t", "shortfall_t",
             "mean_lead_time_days", "price_peak_ratio", "stock_end_t", "in_transit_end_t"]
@@ -377,7 +378,7 @@ def stockpile_note(summary: pd.DataFrame,
         means = dict(zip(g["metric"], g["mean"], strict=True))
         released, bought = means.get("released_t", 0.0), means.get("bought_back_t", 0.0)
         markets = list((releases_into or {}).get((com, site), ()))
-        into = f" into {_and_names(markets)}" if released and markets else ""
+        into = f" into {and_list(markets)}" if released and markets else ""
         parts.append(f"{site} released {format_number(released)} t of {com}{into}"
                      + (f" and bought back {format_number(bought)} t" if bought else "")
                      + (" (its rules' triggers were never met, or it held nothing)"
@@ -388,8 +389,6 @@ def stockpile_note(summary: pd.DataFrame,
             if parts else "")
 
 
-def _and_names(names: Sequence[str]) -> str:
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _never_short(summary: pd.DataFrame, com: str, markets: Sequence[str]) -> str:
@@ -406,7 +405,7 @@ def _never_short(summary: pd.DataFrame, com: str, markets: Sequence[str]) -> str
     # short stayed in its stock, unless it was what kept the market supplied: only a run
     # without the rule tells the two apart
     one = len(never) == 1
-    return (f" ({_and_names(never)} {'was' if one else 'were'} never short in the period: a "
+    return (f" ({and_list(never)} {'was' if one else 'were'} never short in the period: a "
             "release helps only the market it goes into, so what went there eased no "
             f"shortage and stayed in {'its stock' if one else 'their stocks'}, unless it was "
             f"what kept {'the market' if one else 'them'} supplied, which a run without the "

@@ -162,7 +162,9 @@ def _check_calendar_range(c: IssueCollector, sc: Scenario) -> None:
     """Refuse a run whose first day (the warm-up's) or last day falls outside
     :data:`EARLIEST_DAY` to :data:`LATEST_DAY`."""
     first = sc.start.toordinal() - math.ceil(sc.warmup_days)
-    last = sc.start.toordinal() + math.ceil(sc.horizon) - 1  # the run's last day, inclusive
+    # the run's last day, inclusive, as an ordinal: Scenario.last_date would overflow
+    # past 9999-12-31, which is what this check refuses
+    last = sc.start.toordinal() + math.ceil(sc.horizon) - 1
     years = f"years {EARLIEST_DAY.year} to {LATEST_DAY.year}"
     if last > LATEST_DAY.toordinal():
         c.add(("end",) if sc.end is not None else ("start",),

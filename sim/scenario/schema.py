@@ -216,7 +216,9 @@ class MineOutput(Strict):
                 f"or ratio together with ratio_to; for a tonnage of its own, also remove "
                 f"{keys} (in a file delete {'the keys' if len(given) > 1 else 'the key'}; "
                 f"with --set, also set this output's {nulls}), or to keep it a by-product "
-                "remove t_per_year")
+                "remove t_per_year"
+                + ("" if len(given) > 1 else
+                   f" and give {'ratio_to' if 'ratio' in given else 'ratio'} too"))
         if self.t_per_year is None and not given:
             raise ValueError("this output gives neither t_per_year nor ratio and ratio_to: "
                              "give either t_per_year, or ratio together with ratio_to")

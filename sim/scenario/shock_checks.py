@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sim.distributions import Empirical, Fixed, Triangular, TruncatedNormal, Uniform
@@ -17,6 +17,7 @@ from sim.scenario.schema import Mine, Scenario
 from sim.scenario.shock_schema import DELAY_KINDS, Effects, Regime, Targets
 from sim.shocks.targets import region_reach
 from sim.units import DAYS_PER_YEAR
+from sim.words import and_list
 
 
 def _fmt_when(when: Any) -> str:
@@ -183,8 +184,6 @@ def _present(effects: list[Effects], names: tuple[str, ...]) -> list[str]:
     return [n for n in names if any(getattr(e, n) is not None for e in effects)]
 
 
-def _and(names: list[str] | tuple[str, ...]) -> str:
-    return " and ".join(filter(None, [", ".join(names[:-1]), names[-1]]))
 
 
 def _check_filters(c: IssueCollector, path: PathT, t: Targets, effects: list[Effects]) -> None:
@@ -213,8 +212,8 @@ def _check_filters(c: IssueCollector, path: PathT, t: Targets, effects: list[Eff
             hint = ("to stop one commodity, give an export ban or quota of it (policies), or "
                     "divert it")
         c.add((*path, field),
-              f"targets.{field} narrows only {_and(users)}, and this shock has only "
-              f"{_and(given)}: {'; '.join(reasons)}, so the filter would do nothing",
+              f"targets.{field} narrows only {and_list(users)}, and this shock has only "
+              f"{and_list(given)}: {'; '.join(reasons)}, so the filter would do nothing",
               f"{hint}; otherwise remove targets.{field}")
 
 
@@ -1327,6 +1326,39 @@ def _others_through(sc: Scenario, plan: Plan, element: str, commodity: str) -> l
             and plan.site_metal.get((element, c), 0.0) > 0]
 
 
+def _burst_queues(burst: Mapping[tuple[str, str], Sequence[float]],
+                  met: Sequence[Sequence[tuple[str, str]]]
+                  ) -> dict[tuple[str, str], tuple[tuple[str, str], float, float] | None]:
+    """The capacities a release queues at, of ``burst`` (per capacity: the units released
+    through it, its capacity and planned load a day) on the routes ``met`` (each route's
+    capacities in order): the first each route's burst fills for :data:`BURST_DAYS` or
+    more (None: released at once), and after it each that what the one before lets
+    through still fills: the burst reaches it over ``T`` days, the units the capacity
+    before releases over its spare capacity a day, and queues there to ``units - spare x
+    T`` at its worst (review 220: a lane carrying cobalt alone ahead of a shared border
+    post let 17 trucks a day through to a post with 5 to spare). Values: (the capacity
+    before, ``T``, the worst queue) for those fed through another."""
+    out: dict[tuple[str, str], tuple[tuple[str, str], float, float] | None] = {}
+    for keys in met:
+        before: tuple[str, str] | None = None
+        for key in keys:
+            units, cap, load = burst[key]
+            if before is None:
+                if units >= BURST_DAYS * cap:
+                    out.setdefault(key, None)
+                    before = key
+                continue
+            b_units, b_cap, b_load = burst[before]
+            if b_cap - b_load <= 0:
+                break  # the queue before does not clear: nothing more reaches this one
+            days = b_units / (b_cap - b_load)
+            worst = units - max(cap - load, 0.0) * days
+            if worst >= BURST_DAYS * cap:
+                out.setdefault(key, (before, days, worst))
+                before = key
+    return out
+
+
 def ban_release_bursts(sc: Scenario, plan: Plan) -> list[str]:
     """Notes on export bans without ``stock_limit_days`` that end inside the measured
     period (after the start date, before the horizon's end) with no export ban or quota on
@@ -1348,14 +1380,16 @@ def ban_release_bursts(sc: Scenario, plan: Plan) -> list[str]:
     channel on which a ban or quota with a stock limit is in force during that run is left
     out (its limit bounds the stock), and where a quota held metal just before the run,
     the stock is at least that. The burst queues at the first capacity on each route that
-    it fills for at least :data:`BURST_DAYS` (all the ban's routes through it counted);
-    only those are named, as what leaves them goes on at their rate, not at once. The
+    it fills for at least :data:`BURST_DAYS` (all the ban's routes through it counted),
+    and at a later one that what the capacity before lets through still fills
+    (:func:`_burst_queues`); the shared ones are named. The stock counts the mines at full
+    output (a ramp-up holds less), so the tonnes are an upper bound there. The
     stock is spread over a channel's routes as planned, though each mine's lot takes the
     one route its router picks: where a channel's routes part before their first shared
     capacity, one of them gets more and the other less than named."""
     from sim.world.routing import route_leaves  # the world imports this module
 
-    notes = []
+    notes: list[tuple[str, str, float, set[str], str]] = []
     for bid, ban in sc.policies.export_bans.items():
         if ban.stock_limit_days is not None or ban.commodity not in sc.commodities:
             continue
@@ -1364,7 +1398,8 @@ def ban_release_bursts(sc: Scenario, plan: Plan) -> list[str]:
         start = sc.day_of(ban.start)
         end = (sc.day_of(ban.end) if ban.end is not None
                else start + ban.duration_days if ban.duration_days is not None else None)
-        if end is None or not 0.0 < end < sc.horizon or end <= start:
+        # one ending on the start date releases at the period's first moment (review 220)
+        if end is None or not 0.0 <= end < sc.horizon or end <= start:
             continue
         held: dict[str, tuple[float, bool]] = {}  # channel -> (held from, at least)
         for cid in ban.channels if ban.channels is not None else list(sc.channels):
@@ -1416,10 +1451,7 @@ def ban_release_bursts(sc: Scenario, plan: Plan) -> list[str]:
                 met[-1].append((element, what))
         if tonnes <= 0:
             continue
-        # the burst queues at the first capacity on each route it fills for a day or
-        # more; what that capacity lets through goes on at its rate, not at once
-        queues = {next((key for key in keys if burst[key][0] >= BURST_DAYS * burst[key][1]),
-                       None) for keys in met}
+        queues = _burst_queues(burst, met)
         parts = []
         others: list[str] = []
         for (element, what), (units, cap, load) in burst.items():
@@ -1433,8 +1465,12 @@ def ban_release_bursts(sc: Scenario, plan: Plan) -> list[str]:
                       f"clear that in about {units / spare:,.0f} days" if spare > 0 else
                       "it has no spare capacity over its planned load, so that queue does "
                       "not clear while the planned flow goes on")
+            fed = queues[(element, what)]
+            arrives = ("" if fed is None else
+                       f" arriving over about {fed[1]:,.0f} days as {fed[0][0]} lets it "
+                       f"through, a queue of about {fed[2]:,.0f} at its worst")
             parts.append((units / spare if spare > 0 else math.inf,
-                          f"{element} ({what}: about {units:,.0f} {unit}, "
+                          f"{element} ({what}: about {units:,.0f} {unit}{arrives}, "
                           f"{units / cap:,.0f} days of its {cap:,.0f} {unit}/day; {clears})"))
         if not parts:
             continue
@@ -1451,25 +1487,37 @@ def ban_release_bursts(sc: Scenario, plan: Plan) -> list[str]:
                 else f"{days[0]:,.0f} to {days[-1]:,.0f}")
         channels = list(flowing)
         on = (f"channel {channels[0]}" if len(channels) == 1
-              else f"channels {_and(channels)}")
+              else f"channels {and_list(channels)}")
         ends = _fmt_when(ban.end if ban.end is not None
                          else sc.start + dt.timedelta(days=end)
                          if isinstance(ban.start, dt.date) else end)
-        other = _and(others)
-        notes.append(
+        other = and_list(others)
+        places = {element for (element, _what) in queues}
+        notes.append((bid, com, end, places,
             f"export ban {bid!r} ({com}, {end - start:,.0f} days, no stock_limit_days) ends "
             f"on {ends} with no export ban or quota on {com} from {country} taking over on "
             f"{on}: the mines' whole stock held for export there, "
             f"{'at least ' if at_least else ''}about {span} days of their planned {com} "
-            f"exports{since_text} (about {tonnes:,.0f} t as planned), leaves on that day as "
+            f"exports{since_text} (about {tonnes:,.0f} t as planned at full output), "
+            f"leaves on that day as "
             "one lot per mine and channel and queues first come first served at "
-            f"{_and([p for _d, p in parts])}, ahead of the {other} "
+            f"{and_list([p for _d, p in parts])}, ahead of the {other} "
             f"arriving after it, which can hold up {other} exports until the queue clears; "
             "to release the stock gradually, give the ban stock_limit_days (mines curtail "
             "beyond it, so less is held), or an export quota on "
             f"{com} for {'that channel' if len(channels) == 1 else 'those channels'} "
-            f"starting on {ends} (with release: daily it leaves day by day)")
-    return notes
+            f"starting on {ends} (with release: daily it leaves day by day)"))
+    # bans of other commodities released the same day at the same places queue together,
+    # not one ahead of the other's flow (review 220)
+    out = []
+    for bid, com, end, places, text in notes:
+        with_it = [(b, c) for b, c, e, p, _t in notes
+                   if b != bid and c != com and e == end and p & places]
+        if with_it:
+            text += ("; " + and_list([f"ban {b!r} releases {c}" for b, c in with_it])
+                     + " on the same day at the same places, so the two queues add up")
+        out.append(text)
+    return out
 
 
 def price_factor_bounds(sc: Scenario) -> list[str]:

@@ -98,7 +98,7 @@ def test_a_ban_without_a_limit_ending_in_the_period_is_noted(tmp_path: Path) -> 
         "export ban 'coban' (cobalt, 60 days, no stock_limit_days) ends on 2024-04-01 with "
         "no export ban or quota on cobalt from COD taking over on channel formal: the "
         "mines' whole stock held for export there, about 60 days of their planned cobalt "
-        "exports (about 600 t as planned), leaves on that day as one lot per mine and "
+        "exports (about 600 t as planned at full output), leaves on that day as one lot per mine and "
         "channel and queues first come first served at border (clearance: about 67 trucks, "
         "7 days of its 10 trucks/day; its 5 trucks/day of spare capacity over the planned "
         "load clear that in about 14 days), ahead of the copper arriving after it, which "
@@ -131,7 +131,7 @@ def test_another_ban_taking_over_passes_the_note_to_it(tmp_path: Path) -> None:
     assert note.startswith("export ban 'longer' (cobalt, 7 days, no stock_limit_days) "
                            "ends on 2024-04-08")
     assert ("about 67 days of their planned cobalt exports, held since 2024-02-01 with "
-            "the bans before it (about 670 t as planned)") in note
+            "the bans before it (about 670 t as planned at full output)") in note
     # with a limit, the later ban's limit bounds the stock: no note
     assert _notes(tmp_path, later[:-1] + ", stock_limit_days: 10}") == []
 
@@ -189,3 +189,61 @@ def test_only_the_channels_nothing_takes_over_are_named() -> None:
         "planned cobalt exports, held since 2025-02-22 with the bans before it")
     assert "queues first come first served at kasumbalesa (clearance: " in note
     assert "ahead of the copper arriving after it" in note
+
+
+DEPOT = TWO_METALS.replace("""  border:
+    kind: border_post""", """  depot:
+    kind: junction
+    region: home
+    location: {lat: -11.0, lon: 27.0, assumption: test input}
+  border:
+    kind: border_post""").replace("""lanes:
+""", """lanes:
+  mine_depot:
+    from: mine_a
+    to: depot
+    mode: road
+    transit_days: {value: 1, assumption: test input}
+  depot_border:
+    from: depot
+    to: border
+    mode: road
+    transit_days: {value: 1, assumption: test input}
+    capacity_t_per_day: {value: 500, assumption: test input}
+""").replace("""      direct: {path: [border, market_x]}""",
+             """      direct: {path: [border, market_x], commodities: [copper], share: 1.0}
+      via_depot: {path: [depot, border, market_x], commodities: [cobalt], share: 1.0}""")
+
+
+def test_a_shared_post_fed_through_a_lane_of_one_commodity_is_named(tmp_path: Path) -> None:
+    # review 220: a lane carrying cobalt alone took the burst first, and the note was
+    # silent, though what it let through (2,000 t of product over about 4 days, some 17
+    # trucks a day) still queued at a border post with 5 trucks a day to spare
+    (note,) = _notes(tmp_path, text=DEPOT)
+    # 66.7 trucks arrive over 2,000 / (500 - 33.3) = 4.3 days; 4.89 a day to spare: 45.7
+    assert ("border (clearance: about 67 trucks arriving over about 4 days as depot_border "
+            "lets it through, a queue of about 46 at its worst, 7 days of its 10 "
+            "trucks/day;") in note
+    assert "depot_border (loading" not in note  # it carries cobalt alone
+    # a lane wide enough to pass the burst within a day leaves the post a queue too
+    (wide,) = _notes(tmp_path, "lanes.depot_border.capacity_t_per_day=5000", text=DEPOT)
+    assert "border (clearance: about 67 trucks, 7 days" in wide
+
+
+def test_a_ban_ending_on_the_start_date_releases_into_the_period(tmp_path: Path) -> None:
+    # review 220: its release lands at the period's first moment, and no note said so
+    (note,) = _notes(tmp_path, "warmup_days=60", "policies.export_bans.coban.start=2023-11-15",
+                     "policies.export_bans.coban.end=2024-01-01")
+    assert "ends on 2024-01-01" in note
+
+
+def test_two_bans_released_the_same_day_at_one_post_say_their_queues_add_up(
+        tmp_path: Path) -> None:
+    # review 220: each said its burst queued "ahead of the other metal arriving after it"
+    notes = _notes(tmp_path, "policies.export_bans.cu={commodity: copper, start: 2024-02-01, "
+                             "end: 2024-04-01}")
+    assert len(notes) == 2
+    assert notes[0].endswith("; ban 'cu' releases copper on the same day at the same "
+                             "places, so the two queues add up")
+    assert notes[1].endswith("; ban 'coban' releases cobalt on the same day at the same "
+                             "places, so the two queues add up")

@@ -48,10 +48,12 @@ def test_after_removing_ratio_alone_it_names_ratio_to() -> None:
         "this output gives ratio_to (a by-product of copper) and t_per_year: give either "
         "t_per_year, or ratio together with ratio_to; for a tonnage of its own, also remove "
         "ratio_to (in a file delete the key; with --set, also set this output's "
-        "ratio_to=null), or to keep it a by-product remove t_per_year")
+        "ratio_to=null), or to keep it a by-product remove t_per_year and give ratio too")
     issue = _issue(f"{COBALT}.t_per_year=60000", f"{COBALT}.ratio_to=null")
     assert issue.message.startswith("this output gives ratio (0.40367) and t_per_year: ")
     assert "also set this output's ratio=null)" in issue.message
+    # review 220: removing t_per_year alone led to the next error, "ratio but no ratio_to"
+    assert issue.message.endswith("remove t_per_year and give ratio_to too")
 
 
 def test_half_a_by_product_or_nothing() -> None:
