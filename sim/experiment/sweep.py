@@ -791,23 +791,32 @@ class Sweep:
 
     def correlations(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
         """Spearman rank correlation of each parameter with each KPI column (rows) that
-        varies across samples.
+        varies across samples, over the distinct design points (a point an ``:int`` range
+        repeats counts once), with values equal up to :data:`ROUNDING` of the column's
+        largest taken as ties (review 222: summation noise in the last digit ranked a
+        parameter with no effect at +0.29).
 
-        A KPI without a value at some samples (``time_to_recover_days`` where no
-        replication at a point was disrupted) is correlated over the samples where it has
+        A KPI without a value at some points (``time_to_recover_days`` where no
+        replication at a point was disrupted) is correlated over the points where it has
         one: ``attrs["samples"]`` gives that count per row (the rows with fewer than every
-        sample), since chance reaches further over fewer samples."""
+        sample), since chance reaches further over fewer points."""
         cols = [c for c in (columns or self.kpi_columns) if c in self.table]
         params = [p.path for p in self.design.params]
+        # over the distinct points, as the chance line counts them (review 222: repeated
+        # points of an :int range counted twice in rho, once in its chance line)
+        points = self.table.groupby(params, sort=False, dropna=False)[cols].mean() \
+            if cols else pd.DataFrame()
+        x = points.index.to_frame(index=False)
         out = {}
         fewer: dict[str, int] = {}
         for c in cols:
-            y = self.table[c]
-            if not varies(y, c):
+            if not varies(self.table[c], c):
                 continue
-            out[c] = [self.table[p].corr(y, method="spearman") for p in params]
-            if int(y.notna().sum()) < len(y):
-                fewer[c] = int(y.notna().sum())
+            y = _ties_rounded(points[c].to_numpy(dtype=float))
+            out[c] = [x[p].corr(pd.Series(y), method="spearman") for p in params]
+            have = int(np.isfinite(y).sum())
+            if have < len(y) or len(y) < len(self.table):
+                fewer[c] = have
         frame = pd.DataFrame.from_dict(out, orient="index", columns=params)
         frame.attrs["samples"] = fewer
         return frame
@@ -1020,6 +1029,13 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
                           "sweep there", UserWarning, stacklevel=3)
     points = PointScenarios(scenario, overrides)
     points.for_python = for_python
+    # before anything is written or run, and before any point's scenario is built (review
+    # 222: 3,000 of them took 110 s and 1.2 GB first): each replication's KPI values are
+    # kept, with a task and a key each, some 300 bytes beside them (review 210: a count too
+    # large for them failed as an "internal error: MemoryError")
+    from sim.experiment.collector import check_room
+
+    check_room(points.base, replications, "-r", count=des.size, series=False, overhead=300)
     param_notes = points.check(parsed)
     # the capacities the overrides overload: sim sweep says them before it runs, and
     # run_sweep warns of them with the sweep's other notes; sweep.json keeps them
@@ -1050,12 +1066,6 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
                 hint=_whole_hint(parsed, exc, for_python) if whole else
                      "narrow the --param ranges to values the scenario accepts") from None
     check_point_rows(specs, points.base, [job.sc for job in jobs])
-    # before anything is written or run: each replication's KPI values are kept, with a
-    # task and a key each, some 300 bytes beside them (review 210: a count too large for
-    # them failed as an "internal error: MemoryError")
-    from sim.experiment.collector import check_room
-
-    check_room(points.base, replications, "-r", count=des.size, series=False, overhead=300)
     store = None
     saved_rows: int | None = None
     saved: dict[tuple[int, int], tuple[np.ndarray, list[Any]]] = {}
@@ -1431,6 +1441,16 @@ def noise_shares(values: Mapping[tuple[int, int], np.ndarray],
         s2 = float((resid ** 2).sum()) / ((len(points) - 1) * (replications - 1))
         out[col] = s2 / replications / spread
     return out
+
+
+def _ties_rounded(y: np.ndarray) -> np.ndarray:
+    """``y`` with values equal up to :data:`ROUNDING` of its largest magnitude made equal,
+    so a rank correlation ties them (NaN stays NaN)."""
+    finite = np.abs(y[np.isfinite(y)])
+    scale = float(finite.max()) if finite.size else 0.0
+    if scale == 0.0:
+        return y
+    return np.round(y / (scale * ROUNDING)) * (scale * ROUNDING)
 
 
 def steady_columns(values: Mapping[tuple[int, int], np.ndarray],
