@@ -798,8 +798,8 @@ class Sweep:
 
         A KPI without a value at some points (``time_to_recover_days`` where no
         replication at a point was disrupted) is correlated over the points where it has
-        one: ``attrs["samples"]`` gives that count per row (the rows with fewer than every
-        sample), since chance reaches further over fewer points."""
+        one: ``attrs["samples"]`` gives that count per row (the rows with a value at fewer
+        than every distinct point), since chance reaches further over fewer points."""
         cols = [c for c in (columns or self.kpi_columns) if c in self.table]
         params = [p.path for p in self.design.params]
         # over the distinct points, as the chance line counts them (review 222: repeated
@@ -815,7 +815,7 @@ class Sweep:
             y = _ties_rounded(points[c].to_numpy(dtype=float))
             out[c] = [x[p].corr(pd.Series(y), method="spearman") for p in params]
             have = int(np.isfinite(y).sum())
-            if have < len(y) or len(y) < len(self.table):
+            if have < len(y):
                 fewer[c] = have
         frame = pd.DataFrame.from_dict(out, orient="index", columns=params)
         frame.attrs["samples"] = fewer

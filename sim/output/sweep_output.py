@@ -392,9 +392,11 @@ def cap_note(sweep: Sweep, cols: Sequence[str]) -> str | None:
         parts.append(f"{col} reached its cap ({cap:g}) in {' and '.join(where)}")
     if not parts:
         return None
+    # review 224: "indices (correlations)" whatever the design, which has one or the other
+    ranks = "indices" if sweep.sobol is not None else "rank correlations"
     return (f"note: {'; '.join(parts)}: there the peak shows the cap, not how high the price "
-            "would have gone, so the indices (correlations) rank what reaches the cap rather "
-            "than the price's response; a higher price_cap_ratio (--set) shows more")
+            f"would have gone, so the {ranks} rank what reaches the cap rather than the "
+            "price's response; a higher price_cap_ratio (--set) shows more")
 
 
 def noise_note(sweep: Sweep, cols: Sequence[str]) -> str | None:

@@ -46,3 +46,24 @@ def test_a_repeated_point_counts_once() -> None:
     distinct = rows.drop_duplicates()
     assert got == distinct[A].corr(distinct["y"], method="spearman") == -0.5
     assert not np.isclose(got, rows[A].corr(rows["y"], method="spearman"))
+
+
+def test_the_cap_note_names_what_the_design_ranks_by() -> None:
+    # review 224: "the indices (correlations)" beside an LHS's correlations
+    from sim.output.sweep_output import cap_note
+
+    sw = _grid()
+    col = "price_peak_ratio:copper"
+    capped = dataclasses.replace(sw, at_cap={col: (1, 0, 10.0)})
+    note = cap_note(capped, [col])
+    assert note is not None and "so the rank correlations rank what reaches the cap" in note
+    assert "indices" not in note
+
+
+def test_samples_lists_only_kpis_without_a_value_at_some_point() -> None:
+    # review 224: every row was listed where an :int range repeated points
+    sw = _grid()
+    rows = pd.DataFrame({A: [50.0, 100.0, 150.0, 150.0], B: [1.0, 3.0, 5.0, 5.0],
+                         "y": [3.0, 1.0, 2.0, 2.0], "z": [3.0, np.nan, 2.0, 2.0]})
+    got = dataclasses.replace(sw, table=rows).correlations(["y", "z"])
+    assert got.attrs["samples"] == {"z": 2}
