@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -78,7 +79,7 @@ shocks:
 """
 
 
-def _regime_res(tmp_path: Path, start: str) -> SimpleNamespace:
+def _regime_res(tmp_path: Path, start: str) -> Any:  # a Results' scenario alone
     text = TINY.read_text(encoding="utf-8") + REGIME.format(start=start)
     return SimpleNamespace(scenario=sim.load_scenario(write(tmp_path / "r.yaml", text)))
 
@@ -103,9 +104,10 @@ def test_the_price_basis_leaves_out_an_unpriced_commodity(tmp_path: Path) -> Non
     frame = pd.DataFrame([["copper", "all", "all", "export_value_usd", 9e6, 8e6, 1e7],
                           ["cobalt", "all", "all", "export_value_usd", 0.0, 0.0, 0.0]],
                          columns=COLS)
-    text = price_basis_paragraph(SimpleNamespace(scenario=sc), {"citations": []}, [frame])
+    res: Any = SimpleNamespace(scenario=sc)  # a Results' scenario alone
+    text = price_basis_paragraph(res, {"citations": []}, [frame])
     assert "(reference_price_usd_per_t: copper 9,000 USD/t; sources under" in text
     assert "cobalt" not in text
     # cobalt alone: nothing to say
-    assert price_basis_paragraph(SimpleNamespace(scenario=sc), {"citations": []},
+    assert price_basis_paragraph(res, {"citations": []},
                                  [frame[frame["commodity"] == "cobalt"]]) == ""
