@@ -2386,12 +2386,12 @@ def run_figures(res: Results) -> list[tuple[str, str, Figure]]:
                     "closed sites and lanes in red.", map_figure(res, com)))
     out.append(("flow-diagram", "Flow diagram: mines to channels to first destinations to "
                 "markets (tonnes over the run).", flow_diagram_figure(res)))
-    from sim.output.shock_text import timeline_figure
+    from sim.output.shock_text import timeline_caption, timeline_figure
 
     with st.style():
         timeline = timeline_figure(res.scenario)
     if timeline is not None:
-        out.append(("timeline", "Shocks and policies on the calendar.", timeline))
+        out.append(("timeline", timeline_caption(res.scenario), timeline))
     return out
 
 

@@ -959,7 +959,7 @@ def _timeline_section(res: Results, anchor: str = "timeline", name: str | None =
     """The timeline of one run; with ``name``, one scenario's part of a comparison's
     timelines: headed by the name, its subsections a level lower (a screen reader's list of
     headings nests them under their scenario) and its calendar's caption naming it."""
-    from sim.output.shock_text import describe_shocks, timeline_figure
+    from sim.output.shock_text import describe_shocks, timeline_caption, timeline_figure
 
     sc = res.scenario
     sub = "h3" if name is None else "h4"
@@ -975,9 +975,7 @@ def _timeline_section(res: Results, anchor: str = "timeline", name: str | None =
             fig = timeline_figure(sc)
         if fig is not None:
             whose = "" if name is None else f"{name}: "
-            parts.append(figure_html(fig, f"{whose}Shocks and policies on the calendar (as "
-                                     "scripted; stochastic regimes and incidents vary by "
-                                     "replication).", f"{anchor}-calendar"))
+            parts.append(figure_html(fig, timeline_caption(sc, whose), f"{anchor}-calendar"))
     else:
         parts.append("<p>This scenario has no shocks or policies.</p>")
     tl = timeline_frame(res)

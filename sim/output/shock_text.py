@@ -215,9 +215,21 @@ def _lane_words(sc: Scenario, lid: str) -> str:
     return f"{_site_words(sc, lane.from_)} → {_site_words(sc, lane.to)} {lane.mode}"
 
 
-RAMPED = ("corridor upgrade", "mine ramp-up")
+RAMPED = ("corridor upgrade", "mine ramp-up", "offtake deal")
 """Bar groups whose bar is a ramp, after which what it ramps to stays: drawn to the ramp's
-end, then lighter to the end of the run."""
+end, then lighter to the end of the run (an offtake deal without a ramp has no end)."""
+
+
+def _upgrade_target(up: Any) -> str:
+    """What a corridor upgrade ramps to: ``to 4,107 t/day, transit x0.74``."""
+    parts = []
+    if up.capacity_t_per_day is not None:
+        parts.append(f"to {up.capacity_t_per_day:,.0f} t/day")
+    if up.capacity_trucks_per_day is not None:
+        parts.append(f"to {fmt_capacity(up.capacity_trucks_per_day)} trucks/day")
+    if up.transit_factor is not None:
+        parts.append(f"transit x{up.transit_factor:g}")
+    return ", ".join(parts)
 
 
 def bars(sc: Scenario) -> list[Bar]:
@@ -225,6 +237,12 @@ def bars(sc: Scenario) -> list[Bar]:
     name the scenario gives it, else its id as words. A ramp's bar (:data:`RAMPED`) ends
     with the ramp, what it ramps to staying after."""
     out: list[Bar] = []
+
+    def kept(_full: dt.date) -> str:
+        # the lighter part of a ramp ending weeks before the run's end is a sliver: the
+        # words carry it, with the ▶ the key explains (review 221)
+        return ", then kept \u25b6"
+
     for eid, ev in sc.shocks.events.items():
         end = _date(sc, ev.end) if ev.end is not None else (
             _date(sc, sc.day_of(ev.start) + ev.duration_days.mean())
@@ -249,21 +267,31 @@ def bars(sc: Scenario) -> list[Bar]:
                     last + dt.timedelta(days=1),
                     f"{quota.country or sc.exporting_country} {quota.commodity} quota{first}"))
     for pid, deal in pol.offtake_deals.items():
-        out.append(("offtake deal", id_words(pid), _date(sc, deal.start), None,
-                    f"{deal.share:.0%} to {deal.to_channel}"))
+        # its ramp drawn as an upgrade's, and its chance of failing said (review 221: "40%
+        # to us_partnered" said nothing of the six-month ramp or the 30% chance it fails)
+        full = (_date(sc, sc.day_of(deal.start) + deal.ramp_days) if deal.ramp_days > 0
+                else None)
+        said = (f"{deal.share:.0%} to {deal.to_channel}"
+                + (f",\nramp to {full}{kept(full)}" if full is not None else ""))
+        if deal.probability_fails > 0:
+            said += (f";\nfails in {deal.probability_fails:.0%} of replications")
+        out.append(("offtake deal", id_words(pid), _date(sc, deal.start), full, said))
     for pid, up in pol.corridor_upgrades.items():
         # the upgrade stays after its ramp (review 212: a bar to the ramp's end read as an
-        # upgrade that ends there)
+        # upgrade that ends there); its target said, as other policies give their size
+        # (review 221)
         full = _date(sc, sc.day_of(up.start) + up.ramp_days)
         out.append(("corridor upgrade", id_words(pid), _date(sc, up.start), full,
-                    f"{_lane_words(sc, up.lane)}:\nramp to {full}, then kept"))
+                    f"{_lane_words(sc, up.lane)}:\n"
+                    + "".join(f"{t};\n" for t in [_upgrade_target(up)] if t)
+                    + f"ramp to {full}{kept(full)}"))
     for sid, site in sc.sites.items():
         ramp = site.ramp_up if isinstance(site, Mine) else None
         if ramp is not None:
             full = _date(sc, sc.day_of(ramp.start) + ramp.ramp_days)
             out.append(("mine ramp-up", _site_words(sc, sid), _date(sc, ramp.start), full,
-                        f"from {ramp.initial_factor:.0%} to full output on {full}, then "
-                        "kept"))
+                        f"from {ramp.initial_factor:.0%} to full output on {full}"
+                        f"{kept(full)}"))
     for pid, sup in pol.security_support.items():
         out.append(("security support", id_words(pid), _date(sc, sup.start),
                     _date(sc, sup.end) if sup.end is not None else None,
@@ -486,11 +514,55 @@ def describe_shocks(sc: Scenario) -> str:
     return "\n".join(["Shocks and policies", *lines])
 
 
+def _goes_on(group: str, end: dt.date | None, end_of_run: dt.date) -> bool:
+    """Whether a bar goes on past the run's end: it has no end, ends after the run's, or
+    is a ramp (:data:`RAMPED`), whose result stays."""
+    return end is None or end > end_of_run or group in RAMPED
+
+
+def calendar_marks(sc: Scenario) -> dict[str, bool]:
+    """What the calendar of ``sc`` draws beside plain bars: ``kept`` (a lighter part, what
+    a ramp reached kept after it), ``goes_on`` (a ▶ at the run's end: the bar goes on past
+    it) and ``hatched`` (a regime from a start of its own)."""
+    end_of_run = sc.start + dt.timedelta(days=int(sc.horizon))
+    items = bars(sc)
+    return {
+        "kept": any(g in RAMPED and end is not None and end < end_of_run
+                    for g, _l, _s, end, _d in items),
+        "goes_on": any(_goes_on(g, end, end_of_run) for g, _l, _s, end, _d in items),
+        "hatched": any(g == "conflict regime" for g, *_ in items),
+    }
+
+
+KEPT_WORDS = "lighter: kept after its ramp"
+GOES_ON_WORDS = "\u25b6: goes on past the run's end"
+
+
+def timeline_caption(sc: Scenario, whose: str = "") -> str:
+    """The calendar's caption (and alt text) in a report: what its lines, lighter parts,
+    ▶ and hatching mean, each said only where drawn (review 221: the ▶ was explained
+    nowhere)."""
+    marks = calendar_marks(sc)
+    parts = ["A solid vertical line marks the start date, a dashed one the end of the run."]
+    if marks["kept"]:
+        parts.append("The lighter part of a ramp's bar is what the ramp reached, kept from "
+                     "the ramp's end to the end of the run.")
+    if marks["goes_on"]:
+        parts.append("\u25b6 at the end of the run: the bar goes on past it (no end, or an "
+                     "end after the run's).")
+    if marks["hatched"]:
+        parts.append("A hatched bar is a conflict regime from a start of its own, in its "
+                     "first state; its states after that are random.")
+    return (f"{whose}Shocks and policies on the calendar (as scripted; stochastic regimes "
+            f"and incidents vary by replication). {' '.join(parts)}")
+
+
 def timeline_figure(sc: Scenario) -> Figure | None:
     """Bars on a calendar for events and policies; None if there are none."""
     # matplotlib is loaded only to draw: the words alone (sim show --no-figure) must work
     # where it cannot start (review 115)
     from matplotlib.figure import Figure
+    from matplotlib.transforms import ScaledTranslation
 
     from sim.output import style as st
 
@@ -498,35 +570,44 @@ def timeline_figure(sc: Scenario) -> Figure | None:
     if not items:
         return None
     end_of_run = sc.start + dt.timedelta(days=int(sc.horizon))
-    fig = Figure(figsize=(11, 0.45 * len(items) + 1.6), layout="constrained")
+    # a row a third of an inch taller for each line of its words beyond two
+    rows = sum(0.45 + 0.12 * max(detail.count("\n") - 1, 0) for *_r, detail in items)
+    fig = Figure(figsize=(11, rows + 1.6), layout="constrained")
     ax = fig.add_subplot()
     colors = {"event": "#d62728", "export ban": "#9467bd", "export quota": "#8c564b",
               "offtake deal": "#1f77b4", "corridor upgrade": "#2ca02c",
               "security support": "#17becf", "export control": "#ff7f0e",
               "mine ramp-up": "#bcbd22", "stockpile rule": "#7f7f7f",
               "conflict regime": "#e377c2"}
-    # bars cut a little past the run's ends: an end years away (9998-12-31 for "no end")
-    # squeezed the run into a sliver, or ran the axis past the calendar matplotlib draws
+    # the axis runs a little past the run's ends; the bars stop at the run's end, a ▶
+    # there marking those that go on (review 221: a ban without an end looked like one
+    # that ended with the run)
     margin = dt.timedelta(days=max(30, math.ceil(sc.horizon / 4)))
-    lo, hi = _run_begins(sc) - margin, end_of_run + margin
-    kept = False
+    lo = _run_begins(sc) - margin
+    # the ▶ just right of the dashed line, so it covers no bar (a ramp's lighter part two
+    # weeks long was ~10 px, half of it under the marker; review 221)
+    beyond = ax.transData + ScaledTranslation(4.5 / 72, 0, fig.dpi_scale_trans)
+    kept = goes_on = False
     for i, (group, label, start, end, detail) in enumerate(items):
-        start, stop = max(start, lo), min(end or end_of_run, hi)
+        color = colors.get(group, "grey")
+        start, stop = max(start, lo), min(end or end_of_run, end_of_run)
         # a regime's bar is hatched: only its first state is known, the rest is random
         ax.barh(i, max((stop - start).days, 1), left=start, height=0.6,
-                color=colors.get(group, "grey"), alpha=0.8,
+                color=color, alpha=0.8,
                 **({"hatch": "//", "edgecolor": "white", "linewidth": 0}
                    if group == "conflict regime" else {}))
-        if group in RAMPED and stop < end_of_run:
-            # what the ramp reached stays: lighter from the ramp's end to the run's
+        if group in RAMPED and end is not None and stop < end_of_run:
+            # what the ramp reached stays: lighter from the ramp's end to the run's,
+            # outlined so a short rest of the run still shows as a box
             kept = True
             after = max(stop, start + dt.timedelta(days=1))
             ax.barh(i, (end_of_run - after).days, left=after, height=0.6,
-                    color=colors.get(group, "grey"), alpha=0.3, label="_kept")
-            # an open end: it goes on past the run's end (a short rest of the run, two
-            # weeks after a two-year ramp, was too thin to see)
-            ax.plot([end_of_run], [i], marker=">", ms=7, color=colors.get(group, "grey"),
-                    alpha=0.8, clip_on=False, label="_kept end")
+                    color=color, alpha=0.3, edgecolor=color, linewidth=0.8,
+                    label="_kept")
+        if _goes_on(group, end, end_of_run):
+            goes_on = True
+            ax.plot([end_of_run], [i], marker=">", ms=7, color=color, alpha=0.9,
+                    clip_on=False, transform=beyond, label="_goes on")
         ax.text(start, i, st.plain(" " + detail.replace("\n", "\n ")), va="center", fontsize=7)
     ax.set_yticks(range(len(items)), [st.plain(f"{g}: {lab}") for g, lab, *_ in items],
                   fontsize=8)
@@ -544,7 +625,10 @@ def timeline_figure(sc: Scenario) -> Figure | None:
                else "random regimes and incidents")
     ax.set_title(st.fit_lines(f"{st.plain(sc.name)}: scripted events and policies ({regimes}"
                               " not shown)\nsolid line: start date; dashed: end of run"
-                              + ("; lighter: kept after its ramp" if kept else ""), room,
+                              + ("\n" + "; ".join(w for w, drawn in ((KEPT_WORDS, kept),
+                                                                     (GOES_ON_WORDS, goes_on))
+                                                  if drawn) if kept or goes_on else ""),
+                              room,
                               10), fontsize=10)
     ax.grid(True, axis="x", lw=0.3)
     return fig

@@ -155,8 +155,10 @@ def test_a_corridor_upgrade_is_drawn_as_kept_after_its_ramp(partnership: sim.Sce
     [bar] = [b for b in bars(partnership) if b[0] == "corridor upgrade"]
     assert bar[3] == dt.date(2027, 12, 17)  # the bar's extent is the ramp
     assert "kolwezi_rail_lobito" not in bar[4]
+    # review 221: its target given, and the ▶ the key explains
     assert " ".join(bar[4].split()) == ("Kolwezi rail terminal (Lobito Atlantic Railway) → "
-                                        "Lobito rail: ramp to 2027-12-17, then kept")
+                                        "Lobito rail: to 4,107 t/day, transit x0.74; ramp to "
+                                        "2027-12-17, then kept \u25b6")
     fig = timeline_figure(partnership)
     assert fig is not None
     ax = fig.axes[0]
@@ -172,4 +174,6 @@ def test_a_corridor_upgrade_is_drawn_as_kept_after_its_ramp(partnership: sim.Sce
     import matplotlib.dates as mdates
 
     assert mdates.num2date(kept.get_x() + kept.get_width()).date() == end_of_run
-    assert [ln.get_marker() for ln in ax.lines if ln.get_label() == "_kept end"] == [">"]
+    # review 221: a ▶ on every bar going on past the run's end, this one among them
+    assert [ln.get_marker() for ln in ax.lines if ln.get_label() == "_goes on"
+            and round(ln.get_ydata()[0]) == row] == [">"]
