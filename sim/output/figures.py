@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import textwrap
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -463,7 +463,7 @@ def _subtitle(res: Results) -> str:
     sc = res.scenario
     return (f"{st.plain(sc.name)}: {res.n} replication{'s' if res.n != 1 else ''}, "
             f"seed {res.seed}, "
-            f"{sc.horizon:g} days from {sc.start}")
+            f"{sc.horizon:,g} days from {sc.start}")
 
 
 def _key_colors(res: Results, keys: Iterable[str]) -> dict[str, str]:
@@ -736,8 +736,9 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
     whole = _whole(len(x), first, partial)
     banded = whole.stop > whole.start
     for com, (top, bottom) in zip(coms, pairs, strict=True):
+        # dash-dot: told from "consumed" by more than colour and width (review 221)
         _band(top, x, _rate(res, _cube(res, com, "market_arrivals_t")), st.NEUTRAL,
-              "arrivals from the network", lw=1.0, partial=partial,
+              "arrivals from the network", lw=1.0, ls="-.", partial=partial,
               band_label="5-95% of replications", partial_first=first)
         _band(top, x, _rate(res, _cube(res, com, "consumed_t")), st.commodity_color(com),
               "consumed", lw=2.2, partial=partial, partial_first=first)
@@ -989,6 +990,42 @@ def _kind_label(res: Results, kind: str) -> str:
     return f"{label} ({len(names)}, together)"
 
 
+def _stocks_legend(fig: Figure, axes: Sequence[Axes], res: Results,
+                   drawn_in: Mapping[str, list[str]], flat_in: Mapping[str, list[str]]
+                   ) -> Legend:
+    """The stocks figure's legend: each kind's line with the hollow marker its short
+    periods are drawn with (review 221: "△□○✚⬡ last 5 days" keyed the markers only as a
+    group), and a kind at 0 throughout said so, its line lying on the x axis unseen."""
+    handles, labels = _legend_entries(axes)
+    short = _short_text(_partial_first_days(res), _partial_days(res), res.catalogue.n_periods)
+    out_h: list[Artist | tuple[Artist, ...]] = []
+    out_l: list[str] = []
+    for handle, label in zip(handles, labels, strict=True):
+        kind = next((k for k in drawn_in if _kind_label(res, k) == label), None)
+        if kind is not None and isinstance(handle, Line2D):
+            if short:
+                handle = Line2D([], [], color=handle.get_color(), ls=handle.get_linestyle(),
+                                lw=handle.get_linewidth(),
+                                marker=KIND_STYLE.get(kind, ("o", ""))[0], ms=4.5,
+                                mfc="white", mec=handle.get_color(), markevery=[-1])
+                handle.set_xdata([0.0, 1.0])
+                handle.set_ydata([0.0, 0.0])
+            flat = flat_in.get(kind, [])
+            if flat and flat == drawn_in[kind]:
+                label += ": 0 throughout"
+            elif flat:
+                label += f": 0 throughout for {and_list(flat)}"
+        out_h.append(handle)
+        out_l.append(label)
+    if short:
+        # the marks keyed on each kind's line above; here what they mean, as the other
+        # figures say it
+        out_h.append(_short_handle("", "o"))
+        out_l.append(f"{short}, no band")
+    return _figure_legend(fig, out_h, 3, labels=out_l,
+                          handler_map={tuple: HandlerTuple(ndivide=None, pad=0)})
+
+
 @st.styled
 def stocks_figure(res: Results, commodity: str | None = None,
                   kinds: Sequence[str] = STOCK_KINDS, *, python: bool = True) -> Figure:
@@ -1008,6 +1045,8 @@ def stocks_figure(res: Results, commodity: str | None = None,
     # inside the call it names ("res.plot.stocks(ki" / "nds=...")
     axes, ncols = _commodity_panels(fig, len(coms))
     x = _mid_dates(res)
+    drawn_in: dict[str, list[str]] = {}  # the panels each kind is drawn in
+    flat_in: dict[str, list[str]] = {}  # those of them where it is 0 throughout
     for ax, com in zip(axes, coms, strict=True):
         rows = _rows(res, com, "stock_t")
         cubes = {kind: _cube(res, com, "stock_t", [kind]) for kind in kinds if kind in rows}
@@ -1033,6 +1072,9 @@ def stocks_figure(res: Results, commodity: str | None = None,
             _empty(ax, empty)
         else:
             for kind, cube in cubes.items():
+                drawn_in.setdefault(kind, []).append(com)
+                if not _has_flow(cube):
+                    flat_in.setdefault(kind, []).append(com)
                 # a line style per kind too: mines, ports and refiners were three lines of
                 # one grey in print, and pairs of them alike under colour-vision deficiency
                 # (and, for a run of one period, drawn as points, the map's marker)
@@ -1048,9 +1090,7 @@ def stocks_figure(res: Results, commodity: str | None = None,
             # scale, which would suggest data that is not there
             ax.tick_params(left=False, bottom=False, labelleft=False, labelbottom=False)
             ax.grid(False)
-    drawn = [k for k in kinds if any(k in _rows(res, com, "stock_t") for com in coms)]
-    _legend(fig, axes, res, ncols=5,
-            points=[KIND_STYLE.get(k, ("o", ""))[0] for k in drawn] or ["o"])
+    _stocks_legend(fig, axes, res, drawn_in, flat_in)
     shown = ", ".join(f"{st.label(k)}s" for k in kinds)
     # name the kinds holding stock that are left out (markets by default), not "markets"
     # when they are drawn
@@ -1343,7 +1383,7 @@ def lead_times_figure(res: Results, commodity: str | None = None,
         # western); one route id may serve several channels, too
         # (on the second line: on the first, the labels narrowed the panels until the
         # last one's title ran past the figure's edge)
-        ax.set_yticks(y, [f"{st.label(r)}\n{st.label(ch)}, {st.format_tonnes(row_t)} t"
+        ax.set_yticks(y, [f"{st.label(r)}\n{st.label(ch)}, {st.format_tonnes_3(row_t)} t"
                           for r, ch, row_t in zip(table.route, table.channel,
                                                   table.delivered_t, strict=True)],
                       fontsize=7)
@@ -1421,6 +1461,14 @@ def lane_flows(res: Results, commodity: str | None = None, plan: Plan | None = N
     return {lid: flows.get(lid, 0.0) for lid in sc.lanes}, measured
 
 
+CLOSED_SITE_RING = {"marker": "o", "s": 240, "facecolors": "none",
+                    "edgecolors": st.CLOSED_COLOR, "linewidths": 1.3, "linestyles": "--"}
+"""The dashed ring around a closed site on a run's map."""
+CLOSED_SITE = "site closed some of the time (mean days of the period)"
+CLOSED_LANE = "lane closed some of the time (mean days of the period)"
+"""The legend's entries of a closed site and a closed lane on a run's map."""
+
+
 def closed_days(res: Results) -> dict[str, float]:
     """Mean days each closable site or lane was closed (only those closed at all)."""
     out = {}
@@ -1463,6 +1511,11 @@ def _draw_network(ax: Axes, res: Results, flows: dict[str, float], measured: set
         ax.scatter([site.location.lon], [site.location.lat], marker=marker, s=55, c=color,
                    edgecolors=st.CLOSED_COLOR if is_closed else "white",
                    linewidths=2.0 if is_closed else 1.0, zorder=3)
+        if is_closed:
+            # a dashed ring around it too: a red edge alone merged with a port's blue in
+            # greyscale (review 221)
+            ax.scatter([site.location.lon], [site.location.lat], **CLOSED_SITE_RING,
+                       zorder=3.1, label=CLOSED_SITE)
 
 
 @st.styled
@@ -1507,8 +1560,11 @@ def map_figure(res: Results, commodity: str | None = None) -> Figure:
                 for m in sorted({lane.mode for lane in sc.lanes.values()})]
     if closed:
         # red marks a closure of any length: the labels give its mean days of the period
-        handles.append(Line2D([], [], marker="X", color=st.CLOSED_COLOR, ls="-",
-                              label="closed some of the time (mean days of the period)"))
+        if any(lid in closed for lid in sc.lanes):
+            handles.append(Line2D([], [], marker="X", color=st.CLOSED_COLOR, ls="-",
+                                  label=CLOSED_LANE))
+        # review 221: a closed site's ring was keyed nowhere (its own ring as the key)
+        handles += [c for c in panels.world.collections if c.get_label() == CLOSED_SITE][:1]
     _figure_legend(fig, handles, 8)
     what = commodity or "all metal"
     biggest = max(flows.values(), default=0.0)
@@ -2356,6 +2412,47 @@ def queues_caption(res: Results) -> str:
             f"replications.{peaks}")
 
 
+def deliveries_caption(res: Results) -> str:
+    """The deliveries figure's caption: the resilience triangle is said only where a
+    shortfall is drawn (review 221: "shaded" under Q(t) at 1 throughout)."""
+    short = [com for com in _demanded(res)
+             if bool(np.any(performance(res, com).mean(axis=0) < 1.0))]
+    triangle = (f"; the resilience triangle, supply lost, is hatched in red ({and_list(short)})"
+                if short else "; no shortfall, so no resilience triangle is drawn")
+    return ("Deliveries against demand (consumed solid, arrivals from the network "
+            "dash-dot, demand dashed), and performance Q(t) with 5-95% of replications and "
+            f"the 95% confidence band of the mean{triangle}.")
+
+
+def stocks_caption(res: Results) -> str:
+    """The stocks figure's caption: what its stockpile line adds up, and that an empty panel
+    is said in words (review 221)."""
+    kinds = run_stock_kinds(res)
+    text = f"Stocks at {and_list(st.label(k) + 's' for k in kinds)} (mean and 5-95%)."
+    if "stockpile" in kinds:
+        names = [site.name or st.label(sid) for sid, site in res.scenario.sites.items()
+                 if site.kind == "stockpile"]
+        if len(names) > 1:
+            listed = f" ({and_list(names)})" if len(names) <= 3 else ""
+            text += (f" The stockpiles line adds all {len(names)} stockpile sites "
+                     f"together{listed}.")
+    return text + (" A panel with nothing to draw says so in words; a kind of site at 0 "
+                   "throughout is said in the legend.")
+
+
+def map_caption(res: Results, commodity: str) -> str:
+    """A map's caption: closures marked by more than red, their days a mean over
+    replications, and shown on every commodity's map (review 221)."""
+    closed = closed_days(res)
+    text = f"Map of the network, line width by simulated {commodity} flow."
+    if not closed:
+        return text + " Nothing was closed."
+    return (text + " Closed lanes are drawn in red with an \u2715 at their middle, closed "
+            "sites ringed with a dashed red circle; \u201cclosed N of M days\u201d gives the "
+            "mean over replications of the days closed in the period. Closures are of sites "
+            "and lanes whatever they carry, so every commodity's map shows them all.")
+
+
 def run_figures(res: Results) -> list[tuple[str, str, Figure]]:
     """Every figure of a run as (file stem, caption, figure); ``queues`` only for a
     scenario that names sites in ``series_sites`` or lanes in ``series_lanes``."""
@@ -2364,13 +2461,11 @@ def run_figures(res: Results) -> list[tuple[str, str, Figure]]:
          flows_figure(res)),
     ]
     if _demanded(res):
-        out.append(("deliveries", "Deliveries against demand, and performance Q(t) with the "
-                    "resilience triangle shaded and confidence bands.", deliveries_figure(res)))
+        out.append(("deliveries", deliveries_caption(res), deliveries_figure(res)))
     out += [
         ("prices", "Price index fan chart (5-95% and 25-75% of replications).",
          prices_figure(res)),
-        ("stocks", f"Stocks at {and_list(st.label(k) + 's' for k in run_stock_kinds(res))} "
-         "(mean and 5-95%).",
+        ("stocks", stocks_caption(res),
          stocks_figure(res, kinds=run_stock_kinds(res), python=False)),
     ]
     if queue_panels(res):
@@ -2382,8 +2477,7 @@ def run_figures(res: Results) -> list[tuple[str, str, Figure]]:
          lead_times_figure(res)),
     ]
     for com in res.scenario.commodities:
-        out.append((f"map-{com}", f"Map of the network, line width by simulated {com} flow, "
-                    "closed sites and lanes in red.", map_figure(res, com)))
+        out.append((f"map-{com}", map_caption(res, com), map_figure(res, com)))
     out.append(("flow-diagram", "Flow diagram: mines to channels to first destinations to "
                 "markets (tonnes over the run).", flow_diagram_figure(res)))
     from sim.output.shock_text import timeline_caption, timeline_figure

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import textwrap
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -243,11 +244,12 @@ def fit(text: str, width_pt: float, fontsize: float) -> str:
         return max(text_to_path.get_text_width_height_descent(line, font, ismath=False)[0]
                    for line in lines)
 
-    for chars in range(len(text), 0, -1):
-        lines = textwrap.wrap(text, chars) or [text]
+    kept = _keep_units(text)
+    for chars in range(len(kept), 0, -1):
+        lines = textwrap.wrap(kept, chars) or [kept]
         if widest(lines) <= width_pt:
-            return "\n".join(lines)
-    return "\n".join(textwrap.wrap(text, 1) or [text])
+            return "\n".join(lines).replace(NBSP, " ")
+    return "\n".join(textwrap.wrap(kept, 1) or [kept]).replace(NBSP, " ")
 
 
 def fit_lines(text: str, width_pt: float, fontsize: float) -> str:
@@ -270,8 +272,8 @@ def text_width(text: str, fontsize: float) -> float:
 def wrap(text: str, width: int) -> str:
     """Each line of ``text`` wrapped onto lines of at most ``width`` characters (for
     titles that would be wider than their panel or figure)."""
-    return "\n".join("\n".join(textwrap.wrap(line, width)) or line
-                     for line in text.split("\n"))
+    return "\n".join("\n".join(textwrap.wrap(_keep_units(line), width)) or line
+                     for line in text.split("\n")).replace(NBSP, " ")
 
 
 # ------------------------------------------------------------------------------- fonts etc.
@@ -371,6 +373,39 @@ class TonnesFormatter(Formatter):
 def format_tonnes(x: float) -> str:
     """A number of tonnes, short: ``3.31 M``, ``220 k``, ``40.1``."""
     return _tonnes(x)
+
+
+def _sig3(x: float) -> str:
+    """``x`` to three significant figures, thousands separated (``7,390``, ``73.1``)."""
+    r = _round3(x)
+    return f"{r:,.0f}" if abs(r) >= 100 else f"{r:.3g}"
+
+
+def _round3(x: float) -> float:
+    return round(x, 2 - math.floor(math.log10(abs(x)))) if x else 0.0
+
+
+def format_tonnes_3(x: float) -> str:
+    """A number of tonnes to three significant figures, whatever its size (review 221: the
+    lead times' rows read ``284.2 k``, ``73.07 k`` and ``7,387`` side by side): ``2.84 M``,
+    ``284 k``, ``73.1 k``, ``7,390``, ``3.69``."""
+    r = _round3(x)
+    if abs(r) >= 1e6:
+        return f"{_sig3(r / 1e6)} M"
+    if abs(r) >= 1e4:
+        return f"{_sig3(r / 1e3)} k"
+    return _sig3(r)
+
+
+NBSP = "\u00a0"
+
+
+def _keep_units(text: str) -> str:
+    """``text`` with the space after a number, and a ``k`` or ``M`` before ``t``, made
+    non-breaking, so wrapping never splits a number from its unit ("1,279 / days",
+    "124.5 / k"; review 221)."""
+    text = re.sub(r"(?<=\d) (?=\S)", NBSP, text)
+    return re.sub(r"(?<=\d\u00a0[kM]) (?=t\b)", NBSP, text)
 
 
 def date_axis(ax: Axes, span: tuple[Any, Any] | None = None) -> None:

@@ -204,7 +204,8 @@ def test_lead_times_show_each_route_with_its_quantiles(baseline_short) -> None:
     assert len(labels) == min(5, len(table))
     # the route carrying most metal is on top, with its tonnes
     assert labels[0].startswith(st.label(table.route.iloc[0]))
-    assert f"{table.delivered_t.iloc[0]:,.0f} t" in labels[0]
+    # to three significant figures, as every row (review 221)
+    assert f"{st.format_tonnes_3(table.delivered_t.iloc[0])} t" in labels[0]
 
 
 def test_balance_matches_both_margins() -> None:

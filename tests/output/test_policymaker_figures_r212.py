@@ -132,7 +132,8 @@ def test_a_closure_on_the_map_says_its_days_of_the_period(tmp_path: Path) -> Non
     assert any(t.endswith("closed 7 of 100 days") for t in texts), texts
     assert not any(t.endswith(" d") or t.endswith(" d)") for t in texts)
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert "closed some of the time (mean days of the period)" in legend
+    # review 221: a lane's and a site's closures keyed apart
+    assert "lane closed some of the time (mean days of the period)" in legend
     assert F.closed_text(0.3, res) == "closed 0.3 of 100 days"
     assert F.closed_text(100.0, res) == "closed 100 of 100 days"  # all of it
     assert F.closed_text(12.0, res) == "closed 12 of 100 days"
