@@ -1059,7 +1059,7 @@ def stocks_figure(res: Results, commodity: str | None = None,
                      and _has_flow(_cube(res, com, "stock_t", [k]))]
         where = (f"; it is held at {_either(st.label(k) + 's' for k in elsewhere)}, "
                  "which this figure does not draw"
-                 + (f"\nto draw them: res.plot.stocks(kinds="
+                 + (f".\nTo draw them: res.plot.stocks(kinds="
                     f"[{', '.join(repr(k) for k in elsewhere)}])" if python else "")
                  if elsewhere else "")
         empty = (f"the scenario has no {', '.join(st.label(k) for k in kinds)} sites"

@@ -128,7 +128,7 @@ sites:
     [text] = [t.get_text().replace("\n", " ") for ax in stocks_figure(res, "gold").axes
               for t in ax.texts]
     assert text == ("no gold held at mines or border posts; it is held at markets, which "
-                    "this figure does not draw to draw them: res.plot.stocks(kinds=['market'])")
+                    "this figure does not draw. To draw them: res.plot.stocks(kinds=['market'])")
 
 
 # ----------------------------------------------------------------------------- short_name
