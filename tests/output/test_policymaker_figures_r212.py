@@ -98,7 +98,7 @@ def test_an_empty_stocks_panel_says_in_words_what_is_not_drawn(reserve: sim.Resu
                     "markets, which this figure does not draw")
     assert "res.plot" not in text  # a report's reader has no Python
     drawn = " ".join(_panel_text(F.stocks_figure(reserve, "gold"), "gold: stocks").split())
-    assert drawn.endswith("which this figure does not draw to draw them: "
+    assert drawn.endswith("which this figure does not draw. To draw them: "
                           "res.plot.stocks(kinds=['market'])")
 
 
