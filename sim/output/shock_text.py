@@ -220,13 +220,14 @@ RAMPED = ("corridor upgrade", "mine ramp-up", "offtake deal")
 end, then lighter to the end of the run (an offtake deal without a ramp has no end)."""
 
 
-def _upgrade_target(up: Any) -> str:
-    """What a corridor upgrade ramps to: ``to 4,107 t/day, transit x0.74``."""
+def _upgrade_target(up: Any, capacity: str = "") -> str:
+    """What a corridor upgrade ramps to: ``to 4,107 t/day, transit x0.74`` (``capacity``
+    before each capacity's words: ``capacity to 4,107 t/day`` in `sim show`'s list)."""
     parts = []
     if up.capacity_t_per_day is not None:
-        parts.append(f"to {up.capacity_t_per_day:,.0f} t/day")
+        parts.append(f"{capacity}to {up.capacity_t_per_day:,.0f} t/day")
     if up.capacity_trucks_per_day is not None:
-        parts.append(f"to {fmt_capacity(up.capacity_trucks_per_day)} trucks/day")
+        parts.append(f"{capacity}to {fmt_capacity(up.capacity_trucks_per_day)} trucks/day")
     if up.transit_factor is not None:
         parts.append(f"transit x{up.transit_factor:g}")
     return ", ".join(parts)
@@ -469,15 +470,8 @@ def describe_shocks(sc: Scenario) -> str:
             f"{d.ramp_days:g} days{_ramp_at_start(sc, d.start, d.ramp_days)}; probability "
             f"it fails {d.probability_fails:.0%}")
     for pid, up in pol.corridor_upgrades.items():
-        parts = []
-        if up.capacity_t_per_day is not None:
-            parts.append(f"capacity to {up.capacity_t_per_day:,.0f} t/day")
-        if up.capacity_trucks_per_day is not None:
-            parts.append(f"capacity to {fmt_capacity(up.capacity_trucks_per_day)} trucks/day")
-        if up.transit_factor is not None:
-            parts.append(f"transit x{up.transit_factor:g}")
         add(f"  corridor upgrade {pid}: {up.lane} from {_date(sc, up.start)} over "
-            f"{up.ramp_days:g} days: {', '.join(parts)}"
+            f"{up.ramp_days:g} days: {_upgrade_target(up, 'capacity ')}"
             f"{_ramp_at_start(sc, up.start, up.ramp_days)}")
     for sid, site in sc.sites.items():
         if isinstance(site, Mine) and site.ramp_up is not None:
