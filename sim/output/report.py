@@ -85,6 +85,7 @@ from sim.output.tables import (
     price_modelled,
     repeats_note,
     rising_share_note,
+    share_points,
     site_differences,
     targeted_channels,
     unpriced,
@@ -92,6 +93,7 @@ from sim.output.tables import (
     valued_kpis,
 )
 from sim.shell import join, quote
+from sim.words import and_list
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -340,11 +342,27 @@ DEAL_LIST_NOTE = ("A change through a deal's channel depends on whether the deal
 US-partnered exports were left off the list, and why was said only far below it)."""
 
 
-def deal_list_paragraph(res: Results, where: str = "") -> str:
+DEAL_LIST_END = ("Either way it can be missing from the list above (compare.csv has every "
+                 "KPI by channel)")
+"""The last words of :data:`DEAL_LIST_NOTE`, which point at the key list."""
+
+DEAL_NO_LIST_END = ("The table below gives the totals' differences as measured "
+                    "(compare.csv has every KPI by channel)")
+"""What :func:`deal_list_paragraph` says instead of :data:`DEAL_LIST_END` where no list of
+differences is shown."""
+
+
+def deal_list_paragraph(res: Results, where: str = "", listed: bool = True) -> str:
     """:func:`deal_paragraph` with :data:`DEAL_LIST_NOTE`, for beside the key list ("" if
-    no deal failed)."""
+    no deal failed). Without ``listed`` (no list of differences is shown: none excludes
+    zero, or no scenario is ranked) the note does not point at "the list above" (review
+    223: it did under "Key KPIs: not ranked")."""
     note = deal_note(res, f" in {where}" if where else "")
-    return _paragraph(f"{note}. {DEAL_LIST_NOTE}" if note else "", "warn")
+    if not note:
+        return ""
+    text = DEAL_LIST_NOTE if listed else DEAL_LIST_NOTE.replace(DEAL_LIST_END,
+                                                                DEAL_NO_LIST_END)
+    return _paragraph(f"{note}. {text}", "warn")
 
 
 def _cap_paragraph(capped: dict[str, float], where: str = "",
@@ -468,13 +486,20 @@ def headline_notes(frame: pd.DataFrame, replications: int, scenario: str | None 
     return "".join(parts)
 
 
-def _control_section(named: Sequence[tuple[str, Results]], unranked: Sequence[str] = ()
+CONTROL_DEFINED = ("delivered_share", "exported_t", "refined_share")
+"""The KPIs :data:`sim.output.tables.CONTROL_LEAD` defines above the control table."""
+
+
+def _control_section(named: Sequence[tuple[str, Results]], unranked: Sequence[str] = (),
+                     defined: set[str] | None = None, frame: pd.DataFrame | None = None
                      ) -> str:
-    """The comparison report's table of who controls supply, with what it shows; the
-    scenarios in ``unranked`` measure another period than the reference, which the
-    section says as the differences above do (their exported_t differences are mostly
-    the length of the period)."""
-    frame = control_frame(named)
+    """The comparison report's table of who controls supply (``frame``, else
+    :func:`control_frame`), with what it shows; the scenarios in ``unranked`` measure
+    another period than the reference, which the section says as the differences above
+    do (their exported_t differences are mostly the length of the period). ``defined``:
+    the KPIs the page has defined above; the table's others are defined in short
+    (:func:`more_terms`), and join it."""
+    frame = control_frame(named) if frame is None else frame
     if frame.empty:
         return ""
     periods = ""
@@ -492,13 +517,17 @@ def _control_section(named: Sequence[tuple[str, Results]], unranked: Sequence[st
     # over another period, tonnes differ with the period's length (review 164)
     fell = [rising_share_note(compared, name) for name, _res in named[1:]
             if name not in unranked]
+    terms = ""
+    if defined is not None:
+        defined.update(CONTROL_DEFINED)
+        terms = more_terms(frame, defined)
     return ("<h3>Who controls supply: by channel and refiners' country</h3>"
             f"<p>{_e(CONTROL_LEAD)}. It shows metal changing hands between channels or "
             "refiners' countries, which the totals above do not.</p>" + periods
             + "".join(_note_paragraph(n) for n in fell if n)
             + table(frame, cls="kpi control",
                     aligned=("reference mean", "mean", "difference", "95% CI"))
-            + channel_note(frame, "channel/country")
+            + terms + channel_note(frame, "channel/country")
             + _note_paragraph(CONTROL_HHI_NOTE))
 
 
@@ -543,10 +572,12 @@ def queue_frame(named: Sequence[tuple[str, Results]]) -> pd.DataFrame:
                                        "difference", "95% CI", "unit"])
 
 
-def _queue_section(named: Sequence[tuple[str, Results]], unranked: Sequence[str] = ()
+def _queue_section(named: Sequence[tuple[str, Results]], unranked: Sequence[str] = (),
+                   defined: set[str] | None = None, frame: pd.DataFrame | None = None
                    ) -> str:
-    """The comparison report's table of queues (:func:`queue_frame`), "" if none."""
-    frame = queue_frame(named)
+    """The comparison report's table of queues (``frame``, else :func:`queue_frame`), ""
+    if none; its KPIs not in ``defined`` defined in short (:func:`more_terms`)."""
+    frame = queue_frame(named) if frame is None else frame
     if frame.empty:
         return ""
     other = [n for n in unranked if n in set(frame["scenario"])]
@@ -561,7 +592,9 @@ def _queue_section(named: Sequence[tuple[str, Results]], unranked: Sequence[str]
             "worst queue (a closure leaves the clearance idle while the line grows): read them "
             "together.</p>" + periods
             + table(frame, cls="kpi queues",
-                    aligned=("reference mean", "mean", "difference", "95% CI")))
+                    aligned=("reference mean", "mean", "difference", "95% CI"))
+            + (more_terms(frame.rename(columns={"KPI": "metric"}), defined)
+               if defined is not None else ""))
 
 
 def channel_note(frame: pd.DataFrame, column: str = "channel") -> str:
@@ -643,13 +676,17 @@ PLACE_WORDS = ((("route:",), "route:<id> is a route (what it delivered, and its 
 """What the site names that are no places mean, by their prefixes."""
 
 SHORT_ASIDE = 70
-"""An aside (in brackets) at least this long is left out of a KPI's short definition."""
+"""An aside (in brackets) at least this long is left out of a KPI's short definition,
+unless it begins with "or" (:func:`short_definition`)."""
 
 
 def short_definition(text: str) -> str:
     """The first clause of a KPI's definition (:func:`sim.metrics.kpis.kpi_definitions`):
     up to the first colon, semicolon or full stop outside brackets, without the asides in
-    brackets of :data:`SHORT_ASIDE` characters or more (mined_t's runs to 200)."""
+    brackets of :data:`SHORT_ASIDE` characters or more (mined_t's runs to 200). An aside
+    that begins with "or" names what else the KPI covers and is kept however long: without
+    "(or a lane's loader, ...)" utilisation read as a border post's only, beside a rail
+    lane's row (review 223)."""
     out, aside, depth = [], [], 0
     for i, ch in enumerate(text):
         if depth == 0 and ch in ":;." and text[i + 1:i + 2] in (" ", ""):
@@ -663,7 +700,7 @@ def short_definition(text: str) -> str:
         if ch == ")" and depth:
             depth -= 1
             if not depth:
-                if len(aside) < SHORT_ASIDE:
+                if len(aside) < SHORT_ASIDE or "".join(aside[:4]) == "(or ":
                     out += aside
                 aside = []
     # an aside never closed is left out; a space before the aside left out stays behind
@@ -1041,6 +1078,16 @@ def _base_metric(label: Any) -> str:
     return str(label).split(" (", 1)[0]
 
 
+def defined_with(metrics: Iterable[str]) -> set[str]:
+    """``metrics`` and the KPIs defined together with them (:func:`metric_definitions`
+    names consumed_t with shortfall_t): what a table's definitions define."""
+    from sim.metrics.kpis import kpi_definitions
+
+    words = kpi_definitions()
+    texts = {words[m] for m in metrics if m in words}
+    return set(metrics) | {k for k, v in words.items() if v in texts}
+
+
 def more_terms(frame: pd.DataFrame, defined: set[str],
                lead: str = "KPIs in this table not defined above, in short") -> str:
     """Short definitions (:func:`_short_items`, the words of
@@ -1166,7 +1213,34 @@ def names_used(res: Results, frames: Iterable[pd.DataFrame]) -> str:
     channel's description) the scenario gives it, "" if none has one. Review 212: the
     tables called sites and channels by id only (gold_asm_north_kivu, informal), the maps
     by name, and nothing linked the two. The tables keep the ids of summary.csv."""
-    sc = res.scenario
+    return _names_block([res.scenario], frames,
+                        "The tables name channels and sites by the ids of summary.csv and "
+                        "kpis.csv; the scenario names them so (the maps use these names).")
+
+
+def compared_names_used(named: Sequence[tuple[str, Results]],
+                        frames: Iterable[pd.DataFrame]) -> str:
+    """:func:`names_used` of a comparison: the ids of ``frames`` by the names the first
+    scenario of ``named`` (the reference first) that names them gives them. Review 223:
+    the comparison's Queues table gave kasumbalesa and kolwezi_rail_lobito by id, with no
+    names anywhere on the page."""
+    return _names_block([res.scenario for _n, res in named], frames,
+                        "The tables name channels and sites by the ids of compare.csv and "
+                        "the runs' summary.csv; the scenarios name them so (the maps use "
+                        "these names).")
+
+
+def _first_words(scenarios: Sequence[Any], words: Any, key: str) -> str | None:
+    """The words ``words(sc, key)`` of the first of ``scenarios`` that has some."""
+    for sc in scenarios:
+        said = words(sc, key)
+        if said is not None:
+            return str(said)
+    return None
+
+
+def _names_block(scenarios: Sequence[Any], frames: Iterable[pd.DataFrame], lead: str) -> str:
+    """The "Names used in the tables" block of :func:`names_used` over ``scenarios``."""
     channels: dict[str, None] = {}
     sites: dict[str, None] = {}
     for frame in frames:
@@ -1174,13 +1248,13 @@ def names_used(res: Results, frames: Iterable[pd.DataFrame]) -> str:
             channels[str(value)] = None
         for value in frame.get("site", pd.Series(dtype=str)):
             sites[str(value)] = None
-    chan = [(c, w) for c in channels if (w := _channel_words(sc, c)) is not None]
-    place = [(s, w) for s in sites if s != "all" and (w := _site_words(sc, s)) is not None]
+    chan = [(c, w) for c in channels
+            if (w := _first_words(scenarios, _channel_words, c)) is not None]
+    place = [(s, w) for s in sites
+             if s != "all" and (w := _first_words(scenarios, _site_words, s)) is not None]
     if not chan and not place:
         return ""
-    parts = ["<h3>Names used in the tables</h3>",
-             "<p>The tables name channels and sites by the ids of summary.csv and kpis.csv; "
-             "the scenario names them so (the maps use these names).</p>"]
+    parts = ["<h3>Names used in the tables</h3>", f"<p>{_e(lead)}</p>"]
     if chan:
         items = "".join(f"<dt>{_e(c)}</dt><dd>{_e(w)}</dd>" for c, w in chan)
         parts.append(f'<dl class="definitions channels">{items}</dl>')
@@ -1214,14 +1288,19 @@ def usd_figure(x: Any) -> Any:
 MONEY_DIGITS = "three significant figures"
 
 
-def rounded_money(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with the means and intervals of its money KPIs (:data:`MONEY_KPIS`)
-    written by :func:`usd_figure`; summary.csv and kpis.csv keep every digit."""
+def rounded_money(frame: pd.DataFrame,
+                  columns: Sequence[str] = ("mean", "95% CI low", "95% CI high")
+                  ) -> pd.DataFrame:
+    """``frame`` with the ``columns`` (means and intervals) of its money KPIs
+    (:data:`MONEY_KPIS`) written by :func:`usd_figure`; summary.csv, kpis.csv and
+    compare.csv keep every digit."""
+    if frame.empty or "metric" not in frame:
+        return frame
     money = frame["metric"].map(_base_metric).isin(MONEY_KPIS).to_numpy()
     if not money.any():
         return frame
     out = frame.copy()
-    for col in ("mean", "95% CI low", "95% CI high"):
+    for col in columns:
         if col in out:
             out[col] = out[col].astype(object)
             out.loc[money, col] = [usd_figure(v) for v in out.loc[money, col]]
@@ -1235,31 +1314,89 @@ def price_basis_paragraph(res: Results, manifest: Mapping[str, Any],
     at the scenario's reference price, which file and line give it, times the price index
     on its day; nominal, not discounted. "" if the tables show no money KPI of a priced
     commodity. Gold's fixed price in every year is :func:`fixed_price_paragraph`'s."""
-    coms = res.scenario.commodities
+    prices = _reference_prices(res, manifest, _money_commodities(frames))
+    if not prices:
+        return ""
+    return _price_basis_text("summary.csv and kpis.csv keep every digit", "the scenario's",
+                             "; ".join(f"{c} {price}{f', {at}' if at else ''}"
+                                       for c, price, at in prices))
+
+
+def _money_commodities(frames: Iterable[pd.DataFrame]) -> list[str]:
+    """The commodities of the money KPI rows (:data:`MONEY_KPIS`) of ``frames``."""
     shown: list[str] = []
     for frame in frames:
-        if frame.empty or "commodity" not in frame:
+        if frame.empty or "commodity" not in frame or "metric" not in frame:
             continue
         money = frame["metric"].map(_base_metric).isin(MONEY_KPIS)
         shown += [str(c) for c in frame.loc[money, "commodity"]]
-    priced = [c for c in dict.fromkeys(shown)
+    return list(dict.fromkeys(shown))
+
+
+def _reference_prices(res: Results, manifest: Mapping[str, Any],
+                      commodities: Sequence[str]) -> list[tuple[str, str, str]]:
+    """Each of ``commodities`` that ``res``'s scenario prices, with its reference price
+    (``9,259 USD/t``) and the file and line that give it ("" if none is known)."""
+    coms = res.scenario.commodities
+    priced = [c for c in commodities
               if c in coms and coms[c].reference_price_usd_per_t is not None]
     if not priced:
-        return ""
+        return []
     cites = citations_frame(dict(manifest), res)
     prices = []
     for c in priced:
         where = cites[cites["value"] == f"commodities.{c}.reference_price_usd_per_t"]["file"]
-        at = f", {where.iloc[0]}" if len(where) and where.iloc[0] else ""
         price = coms[c].reference_price_usd_per_t
-        prices.append(f"{c} {float(price or 0.0):,.0f} USD/t{at}")
+        prices.append((c, f"{float(price or 0.0):,.0f} USD/t",
+                       str(where.iloc[0]) if len(where) and where.iloc[0] else ""))
+    return prices
+
+
+def _price_basis_text(keep: str, whose: str, prices: str) -> str:
+    """The words of :func:`price_basis_paragraph`: ``keep`` says which files keep every
+    digit, ``whose`` whose reference price (``scenario's``), ``prices`` the prices."""
     return ("<p>US dollar figures (export_value_usd, royalty_usd, armed_group_rent_usd) "
-            f"are rounded to {MONEY_DIGITS}: summary.csv and kpis.csv keep every digit. "
-            "Each values the tonnes at the scenario's reference price "
-            f"(reference_price_usd_per_t: {_e('; '.join(prices))}; sources under "
+            f"are rounded to {MONEY_DIGITS}: {keep}. "
+            f"Each values the tonnes at {whose} reference price "
+            f"(reference_price_usd_per_t: {_e(prices)}; sources under "
             "Assumptions and sources) times the commodity's price index on the day the "
             "metal was exported or taxed (1 at the reference price), in nominal US "
             "dollars: not converted to another year's prices and not discounted.</p>")
+
+
+def compared_price_basis_paragraph(named: Sequence[tuple[str, Results]],
+                                   frames: Iterable[pd.DataFrame]) -> str:
+    """:func:`price_basis_paragraph` of a comparison, once for the page: the reference
+    prices of every scenario of ``named``, each once where every scenario has it (``copper
+    9,259 USD/t, scenarios/baseline.yaml:12``), else by scenario (``copper 9,259 USD/t in
+    base and ban (...), 12,000 USD/t in high (...)``); "" if the
+    tables ``frames`` show no money KPI of a priced commodity. Review 223: the comparison
+    report wrote one sum as "+48.2 m", "48,217,850" and "1,545,293,286", with no price
+    basis."""
+    coms = _money_commodities(frames)
+    # commodity -> price -> (scenarios, files)
+    said: dict[str, dict[str, tuple[list[str], list[str]]]] = {}
+    for name, res in named:
+        for com, price, at in _reference_prices(res, res.info.get("manifest", {}), coms):
+            names, files = said.setdefault(com, {}).setdefault(price, ([], []))
+            names.append(name)
+            if at and at not in files:
+                files.append(at)
+    if not said:
+        return ""
+    every = [name for name, _res in named]
+    parts = []
+    for com, by_price in said.items():
+        if len(by_price) == 1 and next(iter(by_price.values()))[0] == every:
+            # one price in every scenario: as the run report gives it
+            price, (_names, files) = next(iter(by_price.items()))
+            parts.append(f"{com} {price}" + (f", {and_list(files)}" if files else ""))
+            continue
+        parts.append(f"{com} " + ", ".join(
+            f"{price} in {and_list(names)}" + (f" ({and_list(files)})" if files else "")
+            for price, (names, files) in by_price.items()))
+    keep = "compare.csv and the runs' summary.csv and kpis.csv keep every digit"
+    return _price_basis_text(keep, "each scenario's", "; ".join(parts))
 
 
 def quiet_totals(head: pd.DataFrame) -> tuple[pd.DataFrame, str]:
@@ -1993,6 +2130,23 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
     dtab = dtab[["scenario", "commodity", "metric", "reference mean", "mean", "difference",
                  "95% CI low", "95% CI high", "change", "share diff>0", "pairs", "paired",
                  "unit"]]
+    # review 223: every table defines its KPIs once over the page, as the run report's do
+    # (the differences table's in full), writes dollars as it does, and names its ids
+    defined = defined_with({_base_metric(m) for m in dtab["metric"]})
+    controls, queues = control_frame(named), queue_frame(named)
+    control_html = _control_section(named, unranked, defined, controls)
+    queue_html = _queue_section(named, unranked, defined, queues)
+    head_terms = more_terms(heads, defined)
+    key_words = _difference_words(diffs, unranked, compare_csv=extra is not None,
+                                  csv_reference=csv_ref, sites=sites, named=bool(kpis),
+                                  money=_money_priced(named), timing=_timings(named),
+                                  price_timing=_timings(named, prices=True))
+    has_csv = extra is not None and not extra.empty
+    named_frames = [controls.assign(channel=controls["channel/country"])
+                    if not controls.empty else controls,
+                    queues.rename(columns={"place": "site"})]
+    if has_csv:
+        named_frames.append(extra)
     rows = "".join(
         f"<tr><td>{_e(n)}</td><td>{_e(r.scenario.name)}</td><td>{_e(r.scenario.title)}</td>"
         f"<td>{_e(_period(r.scenario))}</td><td>{_e(r.catalogue.period_text)}</td>"
@@ -2032,23 +2186,25 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
              "<h3>Key KPIs whose difference's 95% interval excludes zero</h3>"
              if any(name not in unranked for name, _res in named[1:])
              else "<h3>Key KPIs: not ranked</h3>",
-             _difference_words(diffs, unranked, compare_csv=extra is not None,
-                               csv_reference=csv_ref, sites=sites, named=bool(kpis),
-                               money=_money_priced(named), timing=_timings(named),
-                               price_timing=_timings(named, prices=True)),
+             key_words,
              # review 203: read after the table, a failed deal did not explain the list
-             *[deal_list_paragraph(res, name) for name, res in named],
+             *[deal_list_paragraph(res, name, listed="<ul>" in key_words)
+               for name, res in named],
+             compared_names_used(named, named_frames),
              "<h3>Differences from the reference with 95% confidence intervals</h3>",
              DIFFERENCE_NOTE,
-             table(dtab, NUMERIC, cls="kpi differences"),
+             table(rounded_money(dtab, MONEY_COLUMNS), NUMERIC, cls="kpi differences"),
              metric_definitions(dtab),
              *_price_notes(capped, no_price, counts),
+             compared_price_basis_paragraph(named, [dtab, heads,
+                                                    extra if has_csv else pd.DataFrame()]),
              *[money_paragraph(res.summary(), res, name) for name, res in named],
              fixed_price_paragraph(named),
-             _control_section(named, unranked),
-             _queue_section(named, unranked),
+             control_html,
+             queue_html,
              "<details><summary>Headline KPIs of every scenario</summary>",
-             table(_not_applicable(heads), NUMERIC, cls="kpi headline"),
+             table(rounded_money(_not_applicable(heads)), NUMERIC, cls="kpi headline"),
+             head_terms,
              *_headline_cap_notes(named, counts), CLIPPED_NOTE,
              "".join(headline_notes(heads[heads["scenario"] == name], res.n, name)
                      for name, res in named), "</details>"]
@@ -2066,13 +2222,18 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
             # as the differences table and sim compare write it (no decimals from 1,000%)
             shown["rel_change"] = [change_text(float(v), None, None) for v in
                                    shown["rel_change"]]
+        numeric = [c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c])]
+        csv_terms = ""
+        if "metric" in extra.columns:
+            # site_definitions defines these in full
+            defined |= set(SITE_DEFINED) & set(extra["metric"].astype(str))
+            csv_terms = more_terms(extra, defined)
         body += [f"<details><summary>compare.csv{_e(against)}</summary>",
-                 table(shown, [c for c in shown.columns
-                               if pd.api.types.is_numeric_dtype(shown[c])],
+                 table(rounded_money(shown, CSV_MONEY_COLUMNS), numeric,
                        cls="kpi compare-csv", max_rows=500),
-                 _compare_csv_caption(counts),
+                 _compare_csv_caption(counts, money=bool(_money_commodities([extra]))),
                  site_definitions(extra, quiet=False) if "metric" in extra.columns else "",
-                 "</details>"]
+                 csv_terms, "</details>"]
     body.append("</section>")
     body.append('<section id="figures"><h2>Figures</h2>')
     drawn = compare_figures(named, kpis) if kpis else compare_figures(named)
@@ -2105,11 +2266,20 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
     return _page(f"{names} compared with {ref_name}", nav, "".join(body))
 
 
-def _compare_csv_caption(counts: Mapping[str, Mapping[str, tuple[float, int, int]]]
-                         ) -> str:
+MONEY_COLUMNS = ("reference mean", "mean", "difference", "95% CI low", "95% CI high")
+"""The columns of the comparison report's differences table that :func:`rounded_money`
+writes for money KPIs."""
+
+CSV_MONEY_COLUMNS = ("mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high")
+"""Those of its compare.csv section (compare.csv itself keeps every digit)."""
+
+
+def _compare_csv_caption(counts: Mapping[str, Mapping[str, tuple[float, int, int]]],
+                         money: bool = False) -> str:
     """The caption of the report's compare.csv section; what it says of price peaks only
     where some scenario's peak is at the cap in a paired replication (``counts``,
-    :func:`paired_cap_runs`), so a comparison with no cap reads as it always has."""
+    :func:`paired_cap_runs`), so a comparison with no cap reads as it always has; with
+    ``money`` (the section shows money KPIs), that they are rounded here."""
     caps = (", a price peak's to its scenario's price cap, and a peak at the cap in some "
             "replication, and a difference of or from one, is given none"
             if any(counts.values()) else "")
@@ -2117,7 +2287,9 @@ def _compare_csv_caption(counts: Mapping[str, Mapping[str, tuple[float, int, int
             "mean; share_positive: the share of paired replications in which the "
             "difference is positive; compare.csv keeps them as fractions, and its "
             "intervals as computed (here each scenario's is clipped to the range its "
-            f"KPI can take{caps}).</p>")
+            f"KPI can take{caps})"
+            + (f", and its US dollars to every digit (here to {MONEY_DIGITS})" if money
+               else "") + ".</p>")
 
 
 def _headline_cap_notes(named: Sequence[tuple[str, Any]],
@@ -2291,7 +2463,9 @@ def _site_items(named: Sequence[tuple[str, Results]], unranked: Sequence[str],
 
         scenarios = [named[labels.index(label)][1].scenario, named[0][1].scenario]
         for r in found.head(SITE_LIMIT).itertuples():
-            title = kpi_title(r.metric, r.channel, place_name(str(r.site), scenarios))
+            title = kpi_title(r.metric, r.channel,
+                              route_name(str(r.site), str(r.channel), scenarios)
+                              or place_name(str(r.site), scenarios))
             out.append((label, _difference_item(label, r.commodity, title, r.diff, r.unit,
                                                 r.rel_change, r.diff_ci_low, r.diff_ci_high,
                                                 new=bool(r.new))))
@@ -2325,6 +2499,27 @@ def place_name(site: str, scenarios: Sequence[Any]) -> str:
     return site
 
 
+def route_name(site: str, channel: str, scenarios: Sequence[Any]) -> str | None:
+    """A ``route:<id>`` site of the key list by its path, the sites after the mine by the
+    names the scenario gives them (:func:`place_name`): ``route cathode_dar (Kasumbalesa →
+    Dar es Salaam)``, from the first of ``scenarios`` whose channel ``channel`` (else any
+    channel) has the route; None for another site or a route none has. Review 223:
+    "route:cathode_dar" was explained only as "route:<id> is a route"; compare.csv keeps
+    the id."""
+    if not site.startswith("route:"):
+        return None
+    rid = site.removeprefix("route:")
+    for sc in scenarios:
+        chans = getattr(sc, "channels", {})
+        for cid in dict.fromkeys([channel, *chans]):
+            spec = chans.get(cid)
+            route = spec.routes.get(rid) if spec is not None else None
+            if route is not None:
+                path = " → ".join(place_name(str(p), [sc]) for p in route.path)
+                return f"route {rid} ({path})"
+    return None
+
+
 FROM_LITTLE = 10.0
 """A relative change at least this large (1,000%) in the key list names the reference's
 value beside it: so large a change is mostly of a reference near nothing."""
@@ -2344,6 +2539,8 @@ def _difference_item(scenario: str, commodity: str, metric: str, diff: float, un
     change (a fraction, NaN for none); ``new``: the reference mean is 0 (a change from
     nothing, marked as such rather than with no change at all). US dollars are given in
     millions or billions."""
+    if unit == "share":
+        return _share_item(scenario, commodity, metric, diff, rel, low, high, new)
     num = _usd if unit == "USD" else _num
     change = (f" ({rel:+.1%})" if not _isnan(rel)
               else f" ({NEW}: from 0)" if new else "")
@@ -2354,6 +2551,22 @@ def _difference_item(scenario: str, commodity: str, metric: str, diff: float, un
     ci = "(all equal)" if low == high else f"{num(low)} to {num(high)}"
     return (f"<li><strong>{_e(scenario)}</strong>: {_e(commodity)} {_e(metric)} "
             f"{'+' if diff > 0 else ''}{num(diff)} {_e(unit)}{change}, 95% CI {ci}</li>")
+
+
+def _share_item(scenario: str, commodity: str, metric: str, diff: float, rel: float,
+                low: float, high: float, new: bool = False) -> str:
+    """:func:`_difference_item` of a share (utilisation, state_time_share): in percentage
+    points, as the comparison's tables write it (:func:`sim.output.tables.share_points`),
+    with the reference's share and the scenario's in % rather than a relative change
+    (review 223: "+0.56 share" beside the Queues table's "+55.97 pt", and "+0.133 share
+    (+46.6%)" read as 46.6 points)."""
+    ref = 0.0 if new else diff / rel if not _isnan(rel) and rel != 0 else math.nan
+    levels = (f" ({NEW}: from 0% to {diff:.1%})" if new
+              else f" (from {ref:.1%} to {ref + diff:.1%})" if not _isnan(ref) else "")
+    ci = ("(all equal)" if low == high
+          else f"{share_points(low).removesuffix(' pt')} to {share_points(high)}")
+    return (f"<li><strong>{_e(scenario)}</strong>: {_e(commodity)} {_e(metric)} "
+            f"{_e(share_points(diff))}{_e(levels)}, 95% CI {_e(ci)}</li>")
 
 
 def _money_priced(named: Sequence[tuple[str, Results]]) -> dict[str, set[str]]:

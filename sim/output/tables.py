@@ -610,6 +610,12 @@ def control_cells(row: Any) -> tuple[str, ...]:
     return (row.commodity, row.metric, row.by, *difference_cells(row), row.unit)
 
 
+def share_points(x: float) -> str:
+    """A difference of two shares in percentage points, signed, to two decimals
+    (``+55.97 pt``; ``0 pt``), as the comparison's tables and key list write it."""
+    return "0 pt" if x == 0 else f"{x * 100:+.2f} pt"
+
+
 def difference_cells(row: Any) -> tuple[str, str, str, str]:
     """The reference mean, mean, paired difference and its interval of a comparison
     table's row (``reference_mean``, ``mean``, ``diff``, ``diff_ci_low``,
@@ -627,7 +633,7 @@ def difference_cells(row: Any) -> tuple[str, str, str, str]:
         if pd.isna(x):
             return "-"
         if share:
-            return "0 pt" if x == 0 else f"{x * 100:+.2f} pt"
+            return share_points(x)
         return _signed(x)
 
     lo, hi = row.diff_ci_low, row.diff_ci_high
