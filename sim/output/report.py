@@ -750,20 +750,23 @@ def _short_items(used: Sequence[str]) -> str:
     return "".join(rows)
 
 
-def site_definitions(frame: pd.DataFrame, quiet: bool = True) -> str:
+def site_definitions(frame: pd.DataFrame, quiet: bool = True,
+                     already: Collection[str] = ()) -> str:
     """What the queue and handling KPIs of ``frame`` (:func:`site_frame`) measure, as
     :mod:`sim.metrics.kpis` defines them ("" if none is shown): a wait is in a line only,
     a port's dwell includes its handling, and a throttled server busy all the time is
     fully utilised, which the numbers alone do not tell. Then what the site names that are
     no places mean, and, with ``quiet`` (the table by site, not compare.csv), that its rows
-    of 0 of :data:`QUIET_ZEROS` are left out."""
+    of 0 of :data:`QUIET_ZEROS` are left out. The KPIs in ``already`` (defined higher on
+    the page) are not defined again (review 223)."""
     from sim.metrics.kpis import kpi_definitions
 
     words = kpi_definitions()
     shown = [m for m in SITE_DEFINED if m in set(frame["metric"]) and m in words]
     if not shown:
         return ""
-    items = "".join(f"<dt>{_e(m)}</dt><dd>{_e(words[m])}</dd>" for m in shown)
+    items = "".join(f"<dt>{_e(m)}</dt><dd>{_e(words[m])}</dd>" for m in shown
+                    if m not in already)
     # what the site names that are not places are, and what the table leaves out (review
     # 121: "armed_group_rent_usd at event:goma_falls" was explained nowhere a reader looks)
     sites = set(frame["site"].astype(str)) if "site" in frame else set()
@@ -772,7 +775,8 @@ def site_definitions(frame: pd.DataFrame, quiet: bool = True) -> str:
     said = f"<p class=\"muted\">{_e('; '.join(names))}.</p>" if names else ""
     left = (f"<p class=\"muted\">Rows of 0 of {_e(', '.join(QUIET_ZEROS))} are left out of "
             "the table by site.</p>" if quiet else "")
-    return f'<dl class="muted definitions">{items}</dl>{said}{left}'
+    listed = f'<dl class="muted definitions">{items}</dl>' if items else ""
+    return f"{listed}{said}{left}"
 
 
 def citations_frame(manifest: dict[str, Any], res: Results | None = None) -> pd.DataFrame:
@@ -2223,17 +2227,17 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
             shown["rel_change"] = [change_text(float(v), None, None) for v in
                                    shown["rel_change"]]
         numeric = [c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c])]
-        csv_terms = ""
+        csv_terms = csv_sites = ""
         if "metric" in extra.columns:
-            # site_definitions defines these in full
+            # site_definitions defines in full those the tables above did not
+            csv_sites = site_definitions(extra, quiet=False, already=set(defined))
             defined |= set(SITE_DEFINED) & set(extra["metric"].astype(str))
             csv_terms = more_terms(extra, defined)
         body += [f"<details><summary>compare.csv{_e(against)}</summary>",
                  table(rounded_money(shown, CSV_MONEY_COLUMNS), numeric,
                        cls="kpi compare-csv", max_rows=500),
                  _compare_csv_caption(counts, money=bool(_money_commodities([extra]))),
-                 site_definitions(extra, quiet=False) if "metric" in extra.columns else "",
-                 csv_terms, "</details>"]
+                 csv_sites, csv_terms, "</details>"]
     body.append("</section>")
     body.append('<section id="figures"><h2>Figures</h2>')
     drawn = compare_figures(named, kpis) if kpis else compare_figures(named)
