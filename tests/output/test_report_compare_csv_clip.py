@@ -49,4 +49,10 @@ def test_the_compare_csv_table_is_clipped_and_defined(tmp_path: Path, build,
         if cells[metric] in ("peak_held_trucks", "mean_wait_days", "peak_held_t") \
                 and cells[low] not in ("", "-", "nan"):
             assert not cells[low].startswith("-"), cells
-    assert "<dt>peak_held_trucks</dt>" in block and "<dt>mean_wait_days</dt>" in block
+    # defined once by the tables (review 223; the key list has its own terms): in short
+    # under the Queues table above, so not again in full here
+    tables = page[page.index("<h3>Differences from the reference with 95% confidence"):]
+    for kpi in ("peak_held_trucks", "mean_wait_days"):
+        assert tables.count(f"<dt>{kpi}</dt>") == 1
+        assert f"<dt>{kpi}</dt>" not in block
+    assert "<dt>peak_held_t</dt>" in block
