@@ -1223,14 +1223,15 @@ def names_used(res: Results, frames: Iterable[pd.DataFrame]) -> str:
 
 
 def compared_names_used(named: Sequence[tuple[str, Results]],
-                        frames: Iterable[pd.DataFrame]) -> str:
+                        frames: Iterable[pd.DataFrame], csv: bool = True) -> str:
     """:func:`names_used` of a comparison: the ids of ``frames`` by the names the first
     scenario of ``named`` (the reference first) that names them gives them. Review 223:
     the comparison's Queues table gave kasumbalesa and kolwezi_rail_lobito by id, with no
     names anywhere on the page."""
     return _names_block([res.scenario for _n, res in named], frames,
-                        "The tables name channels and sites by the ids of compare.csv and "
-                        "the runs' summary.csv; the scenarios name them so (the maps use "
+                        "The tables name channels and sites by the ids of "
+                        + ("compare.csv and " if csv else "")
+                        + "the runs' summary.csv; the scenarios name them so (the maps use "
                         "these names).")
 
 
@@ -1369,7 +1370,7 @@ def _price_basis_text(keep: str, whose: str, prices: str) -> str:
 
 
 def compared_price_basis_paragraph(named: Sequence[tuple[str, Results]],
-                                   frames: Iterable[pd.DataFrame]) -> str:
+                                   frames: Iterable[pd.DataFrame], csv: bool = True) -> str:
     """:func:`price_basis_paragraph` of a comparison, once for the page: the reference
     prices of every scenario of ``named``, each once where every scenario has it (``copper
     9,259 USD/t, scenarios/baseline.yaml:12``), else by scenario (``copper 9,259 USD/t in
@@ -1396,10 +1397,17 @@ def compared_price_basis_paragraph(named: Sequence[tuple[str, Results]],
             price, (_names, files) = next(iter(by_price.items()))
             parts.append(f"{com} {price}" + (f", {and_list(files)}" if files else ""))
             continue
+        # a scenario without the commodity's price: its money KPIs of it are 0 (review 225)
+        priced = {n for names, _files in by_price.values() for n in names}
+        unpriced = [n for n in every if n not in priced]
         parts.append(f"{com} " + ", ".join(
-            f"{price} in {and_list(names)}" + (f" ({and_list(files)})" if files else "")
-            for price, (names, files) in by_price.items()))
-    keep = "compare.csv and the runs' summary.csv and kpis.csv keep every digit"
+            [f"{price} in {and_list(names)}" + (f" ({and_list(files)})" if files else "")
+             for price, (names, files) in by_price.items()]
+            + ([f"none in {and_list(unpriced)}, whose money KPIs of {com} are 0"]
+               if unpriced else [])))
+    # a folder of runs compared by sim report has no compare.csv (review 225)
+    keep = ("compare.csv and the runs' summary.csv and kpis.csv keep every digit" if csv
+            else "the runs' summary.csv and kpis.csv keep every digit")
     return _price_basis_text(keep, "each scenario's", "; ".join(parts))
 
 
@@ -2194,14 +2202,15 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
              # review 203: read after the table, a failed deal did not explain the list
              *[deal_list_paragraph(res, name, listed="<ul>" in key_words)
                for name, res in named],
-             compared_names_used(named, named_frames),
+             compared_names_used(named, named_frames, has_csv),
              "<h3>Differences from the reference with 95% confidence intervals</h3>",
              DIFFERENCE_NOTE,
              table(rounded_money(dtab, MONEY_COLUMNS), NUMERIC, cls="kpi differences"),
              metric_definitions(dtab),
              *_price_notes(capped, no_price, counts),
              compared_price_basis_paragraph(named, [dtab, heads,
-                                                    extra if has_csv else pd.DataFrame()]),
+                                                    extra if has_csv else pd.DataFrame()],
+                                            has_csv),
              *[money_paragraph(res.summary(), res, name) for name, res in named],
              fixed_price_paragraph(named),
              control_html,
@@ -2565,8 +2574,12 @@ def _share_item(scenario: str, commodity: str, metric: str, diff: float, rel: fl
     (review 223: "+0.56 share" beside the Queues table's "+55.97 pt", and "+0.133 share
     (+46.6%)" read as 46.6 points)."""
     ref = 0.0 if new else diff / rel if not _isnan(rel) and rel != 0 else math.nan
-    levels = (f" ({NEW}: from 0% to {diff:.1%})" if new
-              else f" (from {ref:.1%} to {ref + diff:.1%})" if not _isnan(ref) else "")
+    # levels to the difference's precision: "from 40.0% to 40.0%" beside +0.04 pt told
+    # nothing (review 225)
+    digits = 1 if abs(diff) >= 0.001 or diff == 0 else -math.floor(math.log10(abs(diff) * 100))
+    levels = (f" ({NEW}: from 0% to {diff:.{digits}%})" if new
+              else f" (from {ref:.{digits}%} to {ref + diff:.{digits}%})"
+              if not _isnan(ref) else "")
     ci = ("(all equal)" if low == high
           else f"{share_points(low).removesuffix(' pt')} to {share_points(high)}")
     return (f"<li><strong>{_e(scenario)}</strong>: {_e(commodity)} {_e(metric)} "

@@ -542,8 +542,8 @@ def timeline_caption(sc: Scenario, whose: str = "") -> str:
         parts.append("The lighter part of a ramp's bar is what the ramp reached, kept from "
                      "the ramp's end to the end of the run.")
     if marks["goes_on"]:
-        parts.append("\u25b6 at the end of the run: the bar goes on past it (no end, or an "
-                     "end after the run's).")
+        parts.append("\u25b6 at the end of the run: the bar goes on past it (no end, an "
+                     "end after the run's, or a ramp, whose result stays).")
     if marks["hatched"]:
         parts.append("A hatched bar is a conflict regime from a start of its own, in its "
                      "first state; its states after that are random.")
@@ -564,7 +564,7 @@ def timeline_figure(sc: Scenario) -> Figure | None:
     if not items:
         return None
     end_of_run = sc.start + dt.timedelta(days=int(sc.horizon))
-    # a row a third of an inch taller for each line of its words beyond two
+    # a row 0.12 inch taller for each line of its words beyond two
     rows = sum(0.45 + 0.12 * max(detail.count("\n") - 1, 0) for *_r, detail in items)
     fig = Figure(figsize=(11, rows + 1.6), layout="constrained")
     ax = fig.add_subplot()

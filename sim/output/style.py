@@ -376,9 +376,12 @@ def format_tonnes(x: float) -> str:
 
 
 def _sig3(x: float) -> str:
-    """``x`` to three significant figures, thousands separated (``7,390``, ``73.1``)."""
+    """``x`` to three significant figures, thousands separated (``7,390``, ``73.1``),
+    trailing zeros kept (``73.0``, ``2.80``: review 225)."""
     r = _round3(x)
-    return f"{r:,.0f}" if abs(r) >= 100 else f"{r:.3g}"
+    if abs(r) >= 100 or r == 0:
+        return f"{r:,.0f}"
+    return f"{r:.{2 - math.floor(math.log10(abs(r)))}f}"
 
 
 def _round3(x: float) -> float:
@@ -388,7 +391,9 @@ def _round3(x: float) -> float:
 def format_tonnes_3(x: float) -> str:
     """A number of tonnes to three significant figures, whatever its size (review 221: the
     lead times' rows read ``284.2 k``, ``73.07 k`` and ``7,387`` side by side): ``2.84 M``,
-    ``284 k``, ``73.1 k``, ``7,390``, ``3.69``."""
+    ``284 k``, ``73.1 k``, ``7,390``, ``3.69``; NaN as "-"."""
+    if not math.isfinite(x):
+        return "-"
     r = _round3(x)
     if abs(r) >= 1e6:
         return f"{_sig3(r / 1e6)} M"

@@ -149,6 +149,6 @@ def test_days_are_thousands_separated_in_titles() -> None:
 
 @pytest.mark.parametrize(("tonnes", "text"), [
     (2.84e6, "2.84 M"), (284_200, "284 k"), (73_070, "73.1 k"), (7_387, "7,390"),
-    (1_137, "1,140"), (85, "85"), (3.69, "3.69"), (999_600, "1 M")])
+    (1_137, "1,140"), (85, "85.0"), (3.69, "3.69"), (999_600, "1.00 M")])
 def test_lead_time_rows_give_three_significant_figures(tonnes: float, text: str) -> None:
     assert st.format_tonnes_3(tonnes) == text
