@@ -95,17 +95,16 @@ def test_a_ban_without_a_limit_ending_in_the_period_is_noted(tmp_path: Path) -> 
     # against 10 a day, of which copper (4 a day) and cobalt (1.1) plan 5.1
     [note] = _notes(tmp_path)
     assert note == (
-        "export ban 'coban' (cobalt, 60 days, no stock_limit_days) ends on 2024-04-01 with "
-        "no export ban or quota on cobalt from COD taking over on channel formal: the "
-        "mines' whole stock held for export there, about 60 days of their planned cobalt "
-        "exports (about 600 t as planned at full output), leaves on that day as one lot "
-        "per mine and channel and queues first come first served at border (clearance: about 67 trucks, "
-        "7 days of its 10 trucks/day; its 5 trucks/day of spare capacity over the planned "
-        "load clear that in about 14 days), ahead of the copper arriving after it, which "
-        "can hold up copper exports until the queue clears; to release the stock "
-        "gradually, give the ban stock_limit_days (mines curtail beyond it, so less is "
-        "held), or an export quota on cobalt for that channel starting on 2024-04-01 (with "
-        "release: daily it leaves day by day)")
+        "export ban 'coban' (cobalt, 60 days, no stock_limit_days) ends on 2024-04-01 with no "
+        "export ban or quota on cobalt from COD taking over on channel formal: the mines' whole "
+        "stock held for export there, about 60 days of their planned cobalt exports (about 600 t "
+        "as planned at full output), leaves on that day as one lot per mine and channel and "
+        "queues first come first served at border (clearance: about 67 trucks, 7 days of its 10 "
+        "trucks/day; its 5 trucks/day of spare capacity over the planned load clear that in about "
+        "14 days), ahead of the copper arriving after it, which can hold up copper exports until "
+        "the queue clears; to release the stock gradually, give the ban stock_limit_days (mines "
+        "curtail beyond it, so less is held), or an export quota on cobalt for that channel "
+        "starting on 2024-04-01 (with release: daily it leaves day by day)")
 
 
 def test_a_stock_limit_silences_it(tmp_path: Path) -> None:
