@@ -352,16 +352,21 @@ DEAL_NO_LIST_END = ("The table below gives the totals' differences as measured "
 differences is shown."""
 
 
-def deal_list_paragraph(res: Results, where: str = "", listed: bool = True) -> str:
+def deal_list_paragraph(res: Results, where: str = "", listed: bool = True,
+                        csv: bool = True) -> str:
     """:func:`deal_paragraph` with :data:`DEAL_LIST_NOTE`, for beside the key list ("" if
     no deal failed). Without ``listed`` (no list of differences is shown: none excludes
     zero, or no scenario is ranked) the note does not point at "the list above" (review
-    223: it did under "Key KPIs: not ranked")."""
+    223: it did under "Key KPIs: not ranked"); without ``csv`` (a folder of runs, which
+    has no compare.csv) it points at the runs' summary.csv instead (review 225)."""
     note = deal_note(res, f" in {where}" if where else "")
     if not note:
         return ""
     text = DEAL_LIST_NOTE if listed else DEAL_LIST_NOTE.replace(DEAL_LIST_END,
                                                                 DEAL_NO_LIST_END)
+    if not csv:
+        text = text.replace("(compare.csv has every KPI by channel)",
+                            "(each run's summary.csv has every KPI by channel)")
     return _paragraph(f"{note}. {text}", "warn")
 
 
@@ -2200,7 +2205,7 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
              else "<h3>Key KPIs: not ranked</h3>",
              key_words,
              # review 203: read after the table, a failed deal did not explain the list
-             *[deal_list_paragraph(res, name, listed="<ul>" in key_words)
+             *[deal_list_paragraph(res, name, listed="<ul>" in key_words, csv=has_csv)
                for name, res in named],
              compared_names_used(named, named_frames, has_csv),
              "<h3>Differences from the reference with 95% confidence intervals</h3>",

@@ -5,6 +5,7 @@ significant figures dropped trailing zeros ("2.8 M" beside "2.84 M") and failed 
 
 from __future__ import annotations
 
+import html
 import math
 import warnings
 from pathlib import Path
@@ -52,3 +53,17 @@ def test_the_calendar_caption_says_a_ramp_goes_on() -> None:
     sc = sim.load_scenario(TINY, ["sites.mine_a.ramp_up={start: 10, ramp_days: 30, "
                                   "initial_factor: 0.5}"])
     assert "or a ramp, whose result stays" in timeline_caption(sc)
+
+
+def test_the_deal_note_under_a_folder_of_runs_names_no_compare_csv(tmp_path: Path) -> None:
+    from sim.output.report import deal_list_paragraph
+    from tests.output.test_report_reader_r203 import _scenario
+
+    path = _scenario(tmp_path / "deal.yaml", "deal", True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = sim.run(sim.load_scenario(path), replications=2, seed=1, figures=False)
+    with_csv = deal_list_paragraph(res, "deal")
+    assert "(compare.csv has every KPI by channel)" in with_csv
+    runs = html.unescape(deal_list_paragraph(res, "deal", csv=False))
+    assert "compare.csv" not in runs and "(each run's summary.csv has every KPI" in runs
