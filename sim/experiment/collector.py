@@ -9,7 +9,10 @@ operating system); copying on arrival needs the arrays alone: 0.22 MB per replic
 
 from __future__ import annotations
 
+import gc
 import os
+import sys
+import types
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -52,37 +55,46 @@ def _size(n: float) -> str:
 
 
 def no_room(rows: int, per_row: int, memory: int | None, what: str = "-n/--replications",
-            scenarios: int = 1, kept: str = "KPI values and series") -> NoRoom:
+            scenarios: int = 1, kept: str = "KPI values and series",
+            per_scenario: int = 0) -> NoRoom:
     """The error for ``rows`` replications (of each of ``scenarios``: samples of a sweep
-    where ``what`` is its ``-r``) of ``per_row`` bytes each where ``memory`` (None: an
-    allocation failed) cannot hold them."""
-    need = rows * per_row * scenarios
+    where ``what`` is its ``-r``) of ``per_row`` bytes each, and ``per_scenario`` bytes
+    held by each scenario, where ``memory`` (None: an allocation failed) cannot hold
+    them."""
+    need = rows * per_row * scenarios + per_scenario * scenarios
     each = (f" of each of {scenarios:,} {'samples' if what == '-r' else 'scenarios'}"
             if scenarios > 1 else "")
     where = (f"more than this machine's {_size(memory)}" if memory is not None
              else "more than could be allocated")
-    fit = (memory // (per_row * scenarios)) if memory is not None else None
+    held = (f" and the {'samples' if what == '-r' else 'scenarios'}' own scenarios "
+            f"(about {_size(per_scenario)} each)" if per_scenario else "")
+    room = (memory - per_scenario * scenarios) if memory is not None else None
+    fit = (room // (per_row * scenarios)) if room is not None and room > 0 else None
     most = (f" (the results of {fit:,} would fill all of it)" if fit and fit > 1 else "")
     if what == "--max-replications":
         hint = f"give a far smaller --max-replications{most}, or a looser --target-ci"
+    elif what == "-r" and room is not None and room <= 0:
+        hint = ("use far fewer samples: their scenarios alone need more memory than "
+                "this machine has")
     elif what == "-r":
         hint = f"use far fewer replications per sample{most}, or fewer samples"
     else:
         hint = (f"use far fewer replications{most}, or --target-ci with --metric to run as "
                 "many as a precision needs")
     return NoRoom(f"{rows:,} replications{each} need about {_size(need)} of memory for "
-                  f"their results ({kept}), {where}", what=what, hint=hint)
+                  f"their results ({kept}){held}, {where}", what=what, hint=hint)
 
 
 def check_room(scenarios: Scenario | Sequence[Scenario], rows: int,
                what: str = "-n/--replications", count: int | None = None,
-               series: bool = True, overhead: int = 0) -> None:
+               series: bool = True, overhead: int = 0, per_scenario: int = 0) -> None:
     """Raise :class:`NoRoom` if ``rows`` replications of each of ``scenarios`` (or of
     ``count`` scenarios like the first: a sweep's samples) need more memory for their
     results than this machine has: their series unless not ``series`` (a sweep keeps the
-    KPI values alone), ``overhead`` bytes each besides. Nothing is checked where the system
-    does not say how much it has (:class:`Collector` turns a failed allocation into the
-    same error)."""
+    KPI values alone), ``overhead`` bytes each besides, and ``per_scenario`` bytes for
+    each scenario held while they run (a sweep builds every sample's scenario first).
+    Nothing is checked where the system does not say how much it has
+    (:class:`Collector` turns a failed allocation into the same error)."""
     memory = physical_memory()
     if memory is None:
         return
@@ -101,9 +113,34 @@ def check_room(scenarios: Scenario | Sequence[Scenario], rows: int,
         from sim.experiment.replication import kpi_labels_of
 
         need = max(per_row(sc, len(kpi_labels_of(sc))) for sc in scs)
-    if rows * need * n > memory:
+    if rows * need * n + per_scenario * n > memory:
         raise no_room(rows, need, memory, what, n,
-                      "KPI values and series" if series else "KPI values")
+                      "KPI values and series" if series else "KPI values", per_scenario)
+
+
+_SHARED = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType,
+           types.MethodType)
+"""Objects every scenario shares with the rest of the program, so a scenario's size
+leaves them (and all they reach) out."""
+
+
+def retained_bytes(obj: object) -> int:
+    """About the bytes ``obj`` holds: the sizes of every object reachable from it, leaving
+    out classes, modules and functions (the program's, not its own). An over-estimate by
+    the small strings and numbers it shares with other objects: a sweep point's scenario
+    of the baseline measures 0.38 MB this way, and adds 0.34 MB to a process holding 300
+    of them."""
+    seen: set[int] = set()
+    todo = [obj]
+    total = 0
+    while todo:
+        item = todo.pop()
+        if id(item) in seen or isinstance(item, _SHARED):
+            continue
+        seen.add(id(item))
+        total += sys.getsizeof(item)
+        todo.extend(gc.get_referents(item))
+    return total
 
 
 def _series_bytes(sc: Scenario) -> int:

@@ -1032,10 +1032,12 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
     # before anything is written or run, and before any point's scenario is built (review
     # 222: 3,000 of them took 110 s and 1.2 GB first): each replication's KPI values are
     # kept, with a task and a key each, some 300 bytes beside them (review 210: a count too
-    # large for them failed as an "internal error: MemoryError")
-    from sim.experiment.collector import check_room
+    # large for them failed as an "internal error: MemoryError"), and every point's
+    # scenario, built before any runs, about as large as the base one's
+    from sim.experiment.collector import check_room, retained_bytes
 
-    check_room(points.base, replications, "-r", count=des.size, series=False, overhead=300)
+    check_room(points.base, replications, "-r", count=des.size, series=False, overhead=300,
+               per_scenario=retained_bytes(Job.of(points.base, seed)))
     param_notes = points.check(parsed)
     # the capacities the overrides overload: sim sweep says them before it runs, and
     # run_sweep warns of them with the sweep's other notes; sweep.json keeps them

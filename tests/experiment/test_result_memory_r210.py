@@ -145,8 +145,9 @@ def test_compare_is_refused_before_anything_runs(
 
 def test_sweep_is_refused_before_anything_runs(monkeypatch: pytest.MonkeyPatch,
                                                tmp_path: Path) -> None:
-    # a sweep keeps each replication's KPI values alone: some 300 bytes each besides
-    memory(monkeypatch, 2000)
+    # a sweep keeps each replication's KPI values alone: some 300 bytes each besides, and
+    # each point's scenario, which fit here
+    memory(monkeypatch, 4 * point_bytes() + 2000)
     with pytest.raises(NoRoom) as info:
         sim.sweep(TINY, {"horizon_days": (30, 60, "int")}, samples=4, replications=2,
                   out=tmp_path / "s")
@@ -160,6 +161,47 @@ def test_sweep_is_refused_before_anything_runs(monkeypatch: pytest.MonkeyPatch,
     assert "-r: 2 replications of each of 4 samples need about" in result.output
     assert "hint: use far fewer replications per sample" in result.output
     assert not (tmp_path / "s2").exists()
+
+
+def point_bytes() -> int:
+    """What check_room counts for one point's scenario of a sweep of tiny.yaml."""
+    from sim.experiment.executors import Job
+
+    return collector_module.retained_bytes(Job.of(sim.load_scenario(TINY), 0))
+
+
+def test_a_sweeps_points_scenarios_count_too(monkeypatch: pytest.MonkeyPatch,
+                                             tmp_path: Path) -> None:
+    # known open since review 222: the points' own scenarios (0.34 MB each of the
+    # baseline, all built before any runs) were not counted
+    from sim.experiment import sweep as sweep_module
+
+    def built(*_args: object) -> None:
+        raise AssertionError("a point's scenario was built before the memory check")
+
+    each = point_bytes()
+    memory(monkeypatch, 4 * each)  # the KPI values alone would fit
+    with monkeypatch.context() as patch:
+        patch.setattr(sweep_module.PointScenarios, "scenario", built)
+        with pytest.raises(NoRoom) as info:
+            sim.sweep(TINY, {"horizon_days": (30, 60, "int")}, samples=4, replications=2)
+    assert "(KPI values) and the samples' own scenarios (about " in info.value.message
+    assert "use far fewer samples: their scenarios alone need more memory" in \
+        (info.value.hint or "")
+    no_options(str(info.value))
+    memory(monkeypatch, 4 * each + 2 * 4 * (KPIS + 300))  # both fit
+    with pytest.warns(UserWarning, match="with 4 sample"):
+        table = sim.sweep(TINY, {"horizon_days": (30, 60, "int")}, samples=4, replications=2)
+    assert sorted(table.index) == [0, 1, 2, 3]
+
+
+def test_retained_bytes_counts_what_an_object_holds_not_the_program() -> None:
+    big = np.zeros(100_000)
+    assert collector_module.retained_bytes([big]) >= big.nbytes
+    # a module or a class reached from the object is the program's, not its own
+    assert collector_module.retained_bytes([np, sim.Scenario]) < 200
+    holder = {"f": test_retained_bytes_counts_what_an_object_holds_not_the_program}
+    assert collector_module.retained_bytes(holder) < 1000
 
 
 def test_a_sweeps_samples_count_toward_the_kpi_values(monkeypatch: pytest.MonkeyPatch) -> None:
