@@ -132,6 +132,9 @@ def scenario_from_dict(data: Mapping[str, Any], name: str = "<dict>",
     from sim.scenario.loader import meta_of, warn_notes
     from sim.scenario.loader import scenario_from_dict as validate
 
+    if not isinstance(name, str):  # a number failed as "sequence item 0: expected str"
+        raise TypeError(f"name must be a str, which messages give as the scenario's source, "
+                        f"not {type(name).__name__}")
     with python_wording("run"):  # overrides=[...], not --set, as in load_scenario
         sc = validate(data, name, overrides)
     warn_notes(meta_of(sc).notes)

@@ -333,6 +333,9 @@ def load_results(path: str | os.PathLike[str]) -> Results:
     from sim.output.folder import FolderError
     from sim.output.folder import load_results as load
 
+    if not isinstance(path, str | os.PathLike):  # Path(3) said "expected str, bytes or ..."
+        raise TypeError(f"path must be the path of a results folder (str or Path), not "
+                        f"{type(path).__name__}")
     try:
         res = load(Path(path))  # what it does first; it is annotated for str | Path
     except FolderError as exc:

@@ -435,6 +435,34 @@ def check_seed(seed: object, what: str = "seed",
         raise ExperimentError(problem, what=what, hint=hint)
 
 
+def check_callable(value: object, name: str, called: str) -> None:
+    """Raise ``TypeError`` naming the argument ``name`` unless ``value`` is None or can be
+    called (``called``: with what, when): ``sink=3`` failed only once the first
+    replication had run, with "'int' object is not callable" (review 228)."""
+    if value is not None and not callable(value):
+        raise TypeError(f"{name} must be a function, called {called}, or None, not "
+                        f"{type(value).__name__}")
+
+
+def check_flag(value: object, name: str) -> None:
+    """Raise ``TypeError`` naming the argument ``name`` unless ``value`` is True or False
+    (Python's or numpy's): ``figures="no"`` was taken as True (review 228)."""
+    import numpy as np
+
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False, not {value!r} "
+                        f"({type(value).__name__})")
+
+
+def check_path(value: object, name: str, what: str, also: str = "") -> None:
+    """Raise ``TypeError`` naming the argument ``name`` unless ``value`` is a str or path
+    (``what``: the file or folder it should name; ``also``: advice to add): ``out=3``
+    said only "expected str, bytes or os.PathLike object, not int" (review 228)."""
+    if not isinstance(value, str | os.PathLike):
+        raise TypeError(f"{name} must be the path of {what} (str or Path), not "
+                        f"{type(value).__name__}{also}")
+
+
 def check_run_arguments(replications: int, seed: int, workers: int | None) -> None:
     """Raise :class:`ExperimentError` (a ``ValueError``) unless ``replications`` is an
     integer of at least 1, ``seed`` a non-negative integer (see :func:`seed_problem`) and
@@ -455,14 +483,16 @@ def run(sc: Scenario | str | os.PathLike[str], replications: int | None = None, 
         resume: bool = False, figures: bool = True, target_ci: float | None = None,
         metrics: Sequence[str] = (), max_replications: int | None = None,
         confidence: float | None = None) -> Results:
-    """Run ``replications`` replications of ``sc`` (a scenario, or the path of a scenario
-    file) from root seed ``seed``, with ``overrides`` (``"key.path=value"`` strings, as for
-    ``--set``) applied; given a path, the scenario's notes are warned of (``UserWarning``)
-    as by :func:`sim.load_scenario` (a bare number over a value the file gives in another
-    unit, a policy that cannot act in the network). A loaded scenario holds
-    its values in the fields' own units already, so an override of it gets no such note:
-    give overrides to ``sim.load_scenario`` to have them checked against the file. A
-    scenario is validated again first (see :func:`revalidated`), so one changed in place
+    """Run replications of a scenario; return their :class:`Results`.
+
+    ``sc`` is a scenario, or the path of a scenario file; ``replications`` replications of
+    it run from root seed ``seed``, with ``overrides`` (``"key.path=value"`` strings, as
+    for ``--set``) applied. Given a path, the scenario's notes are warned of
+    (``UserWarning``) as by :func:`sim.load_scenario` (a bare number over a value the file
+    gives in another unit, a policy that cannot act in the network). A loaded scenario
+    holds its values in the fields' own units already, so an override of it gets no such
+    note: give overrides to ``sim.load_scenario`` to have them checked against the file.
+    A scenario is validated again first (see :func:`revalidated`), so one changed in place
     is checked as its file would be.
 
     ``replications`` defaults to 1 (the command line's ``sim run -n`` defaults to 10);
@@ -500,10 +530,15 @@ def run(sc: Scenario | str | os.PathLike[str], replications: int | None = None, 
 
     With ``target_ci`` (a fraction: 0.02 for 2%) and ``metrics`` (KPI names such as
     ``"delivered_t:cobalt"``, as ``sim run --metric``), ``replications`` is the first batch
-    and batches are added until every named KPI's CI half-width is within ``target_ci``
-    of its mean, or ``max_replications`` (default 1000; at least ``replications``) is
-    reached, as ``sim run --target-ci`` does (the same replications with the same seed);
-    ``confidence`` (default 0.95) is the level of those intervals. Why it stopped is in
+    (at least 3, or ``max_replications`` if that is smaller: a smaller count runs 3
+    first, as two replications stop too early too often; see
+    :data:`sim.experiment.precision.FIRST_BATCH_MIN`) and batches are added
+    until every named KPI's CI half-width is within ``target_ci`` of its mean, or
+    ``max_replications`` (default 1000; at least ``replications``) is reached, as ``sim run
+    --target-ci`` does (the same replications with the same seed); ``confidence`` is the
+    level of those intervals (0.95 if not given; it is refused without ``target_ci``, as
+    a run has no intervals of its own: ``Results.summary(confidence=...)`` sets a
+    summary's). Why it stopped is in
     the results' ``info["stopping"]`` (and, with ``out``, in ``manifest.json``). With
     ``resume=True`` the batches of the run being finished are replayed from its first;
     with ``out``, run.json records the target, and the hint that finishes an interrupted
@@ -525,7 +560,10 @@ def run(sc: Scenario | str | os.PathLike[str], replications: int | None = None, 
     scenario does not have (see above), a ``max_replications`` below ``replications``, for more
     than one of ``executor``, ``backend``, ``scheduler`` and ``dask_local``, for
     ``resume`` without ``out``, or for a Dask option without Dask installed; ``TypeError``
-    if ``sc`` is neither a scenario nor a path, or ``executor`` is not an executor;
+    naming the argument if ``sc`` is neither a scenario nor a path, ``out`` is not a path
+    (str or Path), ``sink`` or ``progress`` is neither a function nor None, ``figures``
+    is not True or False, or ``executor`` is not an executor (all checked before anything
+    runs);
     :class:`~sim.scenario.errors.ScenarioError` for a scenario file with problems;
     :class:`~sim.output.folder.FolderError` for an ``out`` it may not write (results there
     without ``force`` or ``resume``, another run's results to resume);
@@ -537,6 +575,12 @@ def run(sc: Scenario | str | os.PathLike[str], replications: int | None = None, 
     """
     with python_wording("run"):
         check_run_arguments(1 if replications is None else replications, seed, workers)
+        # before anything runs: a bad one failed after the first replication (review 228)
+        check_callable(sink, "sink", "with each ReplicationResult as it finishes")
+        check_callable(progress, "progress", "with 1 as each replication finishes")
+        check_flag(figures, "figures")
+        if out is not None:
+            check_path(out, "out", "the results folder to write")
         check_where(executor, backend, scheduler, dask_local)
         check_folder_flags(force, resume)
         if resume and out is None:
