@@ -55,7 +55,10 @@ from sim.experiment.precision import select as select_kpis
 from sim.experiment.replication import ReplicationResult, kpi_labels_of
 from sim.experiment.results import KPI_KEYS, Results, short_number
 from sim.experiment.runner import (
+    check_callable,
     check_count,
+    check_flag,
+    check_path,
     check_seed,
     check_where,
     collect,
@@ -155,11 +158,22 @@ class Comparison:
 
     def headline(self, metrics: Sequence[str] | None = None) -> pd.DataFrame:
         """The rows of total KPIs (channel and site ``all``) for ``metrics`` (default: the
-        headline KPIs of :mod:`sim.output.tables`)."""
+        headline KPIs of :mod:`sim.output.tables`), every commodity's, ordered by
+        commodity and then as ``metrics`` are.
+
+        ``metrics`` is a list of metric names as in the table's ``metric`` column (such as
+        ``"delivered_t"``, without a commodity: filter the rows returned by their
+        ``commodity`` for one). Raises ``TypeError`` for a single string (wrap it in a
+        list) and :class:`~sim.experiment.errors.ExperimentError` (a ``ValueError``) for a
+        name with no total row in the table, naming it, the closest name and those there
+        are."""
         from sim.output.tables import HEADLINE
 
-        wanted = list(metrics) if metrics else HEADLINE
         t = self.table
+        check_strings(metrics, "metrics", "metric names such as 'delivered_t'")
+        if metrics:
+            _check_headline_metrics(list(metrics), t)
+        wanted = list(metrics) if metrics else HEADLINE
         rows = t[(t["channel"] == "all") & (t["site"] == "all") & t["metric"].isin(wanted)]
         rank = rows["metric"].map({m: i for i, m in enumerate(wanted)})
         return rows.assign(_rank=rank).sort_values(["commodity", "_rank"], kind="stable") \
@@ -290,6 +304,30 @@ class Comparison:
                 f"{notes}{shown}"
                 "<small>.table for every KPI; .headline() for the key KPIs; .results for "
                 "each scenario's Results</small></div>")
+
+
+def _check_headline_metrics(wanted: list[str], table: pd.DataFrame) -> None:
+    """Refuse, naming them, the names of ``wanted`` that are not metrics of the total rows
+    of ``table`` (review 228: an empty table came back without a word)."""
+    import difflib
+
+    there = sorted(set(table.loc[(table["channel"] == "all") & (table["site"] == "all"),
+                                 "metric"]))
+    unknown = [m for m in wanted if not isinstance(m, str) or m not in there]
+    if not unknown:
+        return
+    first = unknown[0]
+    name, _, commodity = str(first).partition(":")
+    if commodity and name in there:
+        hint = (f"give the metric alone, {name!r}: headline returns every commodity's row "
+                f"(select {commodity!r} by the commodity column)")
+    else:
+        close = difflib.get_close_matches(str(first), there, n=1)
+        hint = (f"did you mean {close[0]!r}? " if close else "") + \
+            f"the metrics with total rows are {', '.join(there)}"
+    raise ExperimentError(f"{and_list([repr(m) for m in unknown])} "
+                          f"{'is not a metric' if len(unknown) == 1 else 'are not metrics'} "
+                          "of the table's total rows", what="metrics", hint=hint)
 
 
 class ShownDifference(NamedTuple):
@@ -731,9 +769,21 @@ def resolve(items: Sequence[Item], overrides: Sequence[str] = (),
                         "in a list with the others, reference first")
     check_overrides(overrides)
     if len(items) < 2:
+        # a Python caller gave items=[...], not the command's words (review 228)
         raise ExperimentError(f"got {len(items)} scenario(s); a comparison needs at least two",
-                              what="compare",
-                              hint="give the reference first: sim compare A.yaml B.yaml")
+                              what="items" if for_python else "compare",
+                              hint="give the reference first: sim.compare(['A.yaml', "
+                                   "'B.yaml'])" if for_python else
+                                   "give the reference first: sim compare A.yaml B.yaml")
+    for k, item in enumerate(items):
+        # before any is read: a dict or a number said only "expected str, bytes or
+        # os.PathLike object, not dict" (review 228)
+        if not isinstance(item, Results | Scenario | str | os.PathLike):
+            also = (": for a mapping of fields use sim.scenario_from_dict(data)"
+                    if isinstance(item, Mapping) else "")
+            raise TypeError(f"items[{k}] must be a scenario file or results folder (str or "
+                            f"Path), a Scenario or a Results, not {type(item).__name__}"
+                            f"{also}")
     arms: list[Arm] = []
     for item in items:
         if isinstance(item, Results):
@@ -756,11 +806,12 @@ def resolve(items: Sequence[Item], overrides: Sequence[str] = (),
                     # "t1: t1 is damaged" named the folder twice (review 194)
                     said = (f"the folder {exc.message.removeprefix(f'{path} ')}"
                             if exc.message.startswith(f"{path} ") else exc.message)
+                    finish = ("sim.run(..., out=..., resume=True)" if for_python
+                              else "sim run ... --resume")
                     raise ExperimentError(
                         said, what=str(path),
                         hint=exc.hint or "give a scenario file or a finished results folder; "
-                                         "finish an interrupted run with sim run ... "
-                                         "--resume") from None
+                                         f"finish an interrupted run with {finish}") from None
                 arms.append(Arm(res.scenario.name, str(path), res.scenario, res.seed,
                                 fixed=res))
             elif path.is_file():
@@ -770,8 +821,14 @@ def resolve(items: Sequence[Item], overrides: Sequence[str] = (),
                 arms[-1].capacity_notes = overrides_capacity_notes(path, sc, overrides,
                                                                    for_python)
             else:
+                if for_python and path.suffix.lower() in (".yaml", ".yml"):
+                    # a missing scenario file: the ScenarioError ("file not found") that
+                    # sim.run and sim.load_scenario raise for it (review 228)
+                    load_scenario(path, overrides)
                 raise ExperimentError("no such scenario file or results folder", what=str(path),
-                                      hint="check the path; folders must be written by sim run")
+                                      hint="check the path; folders must be written by "
+                                           + ("sim.run(..., out=...) or sim run" if for_python
+                                              else "sim run"))
     if overrides and not any(a.runs for a in arms):
         raise ExperimentError(
             "--set changes the scenario files compared, and every item here is a finished "
@@ -828,9 +885,25 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
                    progress: Callable[[int], None] | None = None,
                    on_batch: Callable[[int], None] | None = None,
                    figures: bool = True, for_python: bool = True,
-                   command: Sequence[str] | None = None) -> Comparison:
-    """Run (or read) every scenario with common random numbers and compare them with the
-    first. See :func:`compare` for the arguments; returns a :class:`Comparison`.
+                   command: Sequence[str] | None = None, target_ci: float | None = None,
+                   metrics: Sequence[str] = (),
+                   max_replications: int | None = None) -> Comparison:
+    """Compare scenarios with common random numbers; return a :class:`Comparison`.
+
+    Every scenario is run (or, a results folder or ``Results``, read) and compared with
+    the first, as by :func:`compare`, which takes the same arguments with the same
+    meanings and defaults: ``items``, ``replications``, ``seed``, ``overrides``,
+    ``workers``, ``scheduler``, ``dask_local``, ``executor``, ``backend``, ``target_ci``,
+    ``metrics``, ``max_replications``, ``confidence``, ``out``, ``force``, ``resume``,
+    ``figures``, ``progress`` and ``on_batch`` (``items``, ``replications`` and ``seed``
+    may be given by position: ``sim.run_comparison([a, b], 20, 1)``). For a precision
+    target give ``target_ci`` and ``metrics`` (and ``max_replications``) as to
+    :func:`compare`, e.g. ``run_comparison([a, b], 5, target_ci=0.02,
+    metrics=["delivered_t:cobalt"])``; the :class:`Comparison`'s ``stop`` is then its
+    :class:`~sim.experiment.precision.StopReport`. Three more, which :func:`compare` has
+    not: ``target``, a :class:`~sim.experiment.precision.Target` built already (instead of
+    ``target_ci``, ``metrics`` and ``max_replications``: not with them); ``for_python``
+    and ``command`` (below), which the command line sets.
 
     Its ``notes`` say what makes the differences other than they seem (scenarios run with
     different seeds or over different periods), and what the scenario files compared
@@ -855,6 +928,14 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
     """
     from sim.output.folder import writing
 
+    with python_wording("compare", for_python):  # before out is touched
+        if target is None:
+            target = precision_target(target_ci, metrics, max_replications, confidence)
+        elif target_ci is not None or metrics or max_replications is not None:
+            raise ExperimentError("give target, or target_ci and metrics, not both",
+                                  what="target",
+                                  hint="leave out target (target_ci, metrics and "
+                                       "max_replications build it)")
     with python_wording("compare", for_python), writing(out, "sim compare"):
         comp = _run_comparison(
             items, replications, seed, overrides=overrides, workers=workers, backend=backend,
@@ -880,6 +961,13 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
                     for_python: bool, command: Sequence[str] | None = None) -> Comparison:
     """:func:`run_comparison`, its errors worded for the command line."""
     started = time.perf_counter()
+    # before anything runs: a bad one failed after the first replication (review 228)
+    check_callable(progress, "progress", "with 1 as each replication finishes")
+    check_callable(on_batch, "on_batch", "with the replications there will be before each "
+                   "batch")
+    check_flag(figures, "figures")
+    if out is not None:
+        check_path(out, "out", "the folder to write the comparison to")
     # before any scenario is read or folder written: a bad seed or confidence otherwise
     # fails only once replications run, leaving folders a rerun refuses
     # in the command line's words, as every error here: run_comparison rewords them for
@@ -2363,8 +2451,11 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
     ``target_ci`` and
     ``metrics``, replications are added in batches until each named KPI's paired
     difference has a CI half-width within ``target_ci`` of the reference mean, or
-    ``max_replications`` (default 1000; at least ``replications``, the first batch;
-    refused without ``target_ci``). With ``out``, results folders, tables and figures are
+    ``max_replications`` (default 1000; at least ``replications``, the first batch, which
+    is at least 3; refused without ``target_ci``). ``confidence`` (default 0.95) is the
+    level of the table's intervals (``ci_low``/``ci_high`` and
+    ``diff_ci_low``/``diff_ci_high``) and, with ``target_ci``, of those it bounds. With
+    ``out``, results folders, tables and figures are
     written there, each replication as it finishes: ``resume=True`` finishes an
     interrupted comparison, ``force=True`` replaces one, ``figures=False`` skips the
     figures. ``progress`` is called with 1 as each replication finishes, ``on_batch``
@@ -2394,9 +2485,14 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
     or ``workers`` that is not an integer of at least 1, a negative or non-integer
     ``seed``, ``metrics`` without ``target_ci``, more than one of ``executor``,
     ``scheduler`` and ``dask_local``, a ``confidence`` outside (0, 1), ...), and
-    ``TypeError`` for a single string where a list is
-    expected; :class:`~sim.output.folder.FolderError` for an ``out`` folder it may not
-    write, and :class:`~sim.scenario.errors.ScenarioError` for a scenario with problems.
+    ``TypeError`` naming the argument for a single string where a list is expected, an
+    item that is neither a path (str or Path) nor a ``Scenario`` or ``Results``, an
+    ``out`` that is not a path, a ``progress`` or ``on_batch`` that is neither a function
+    nor None, or a ``figures`` that is not True or False (all checked before anything
+    runs); :class:`~sim.output.folder.FolderError` for an ``out`` folder it may not
+    write, and :class:`~sim.scenario.errors.ScenarioError` for a scenario with problems
+    (a missing ``.yaml``/``.yml`` scenario file too, as :func:`sim.run`; any other path
+    that is neither a file nor a results folder is an :class:`ExperimentError`).
     Their messages name these arguments (``seed``, ``force=True``, ``overrides=[...]``),
     not the command line's options.
     A replication that fails or whose worker dies raises
@@ -2435,6 +2531,21 @@ def _compare(items: Sequence[Item], replications: int | None, seed: int | None, 
              progress: Callable[[int], None] | None,
              on_batch: Callable[[int], None] | None) -> Comparison:
     """:func:`compare`'s comparison, before its notes are warned of."""
+    target = precision_target(target_ci, metrics, max_replications, confidence)
+    return run_comparison(items, replications, seed, overrides=overrides, workers=workers,
+                          scheduler=scheduler, dask_local=dask_local, target=target,
+                          confidence=confidence, out=out, force=force, for_python=True,
+                          executor=executor, resume=resume, figures=figures, backend=backend,
+                          progress=progress, on_batch=on_batch)
+
+
+def precision_target(target_ci: float | None, metrics: Sequence[str],
+                     max_replications: int | None, confidence: float) -> Target | None:
+    """The :class:`Target` of :func:`compare`'s (and :func:`run_comparison`'s)
+    ``target_ci``, ``metrics`` and ``max_replications`` (default 1000), whose intervals
+    are of the table's ``confidence`` level; None without ``target_ci``. Refuses
+    ``metrics`` or ``max_replications`` without ``target_ci`` (they would look in
+    effect)."""
     check_strings(metrics, "metrics", "KPI names such as 'delivered_t:cobalt'")
     if target_ci is None and metrics:
         # as the command line's --metric: silently ignored, they would look watched
@@ -2450,11 +2561,6 @@ def _compare(items: Sequence[Item], replications: int | None, seed: int | None, 
     if max_replications is None:
         max_replications = MAX_REPLICATIONS
     # the stopping rule measures intervals of the table's confidence level
-    target = (Target(target_ci, tuple(parse_metrics(metrics)), max_replications,
-                     confidence=confidence) if target_ci is not None else None)
-    return run_comparison(items, replications, seed, overrides=overrides, workers=workers,
-                          scheduler=scheduler, dask_local=dask_local, target=target,
-                          confidence=confidence, out=out, force=force, for_python=True,
-                          executor=executor, resume=resume, figures=figures, backend=backend,
-                          progress=progress, on_batch=on_batch)
+    return (Target(target_ci, tuple(parse_metrics(metrics)), max_replications,
+                   confidence=confidence) if target_ci is not None else None)
 
