@@ -870,7 +870,8 @@ def _param_text(p: Param) -> str:
     return f"{p.path} {p.low:g} to {p.high:g}" + ("" if p.scale == "linear" else f" ({p.scale})")
 
 
-def run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str | Param],
+def run_sweep(scenario: str | os.PathLike[str] | Scenario,
+              params: Sequence[str | Param] | Mapping[str, Any],
               design: str = "lhs",
               samples: int = 16, replications: int | None = None, seed: int = 0, *,
               overrides: Sequence[str] = (), workers: int | None = 1,
@@ -884,7 +885,12 @@ def run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str 
               on_total: Callable[[int], None] | None = None,
               figures: bool = True, command: Sequence[str] | None = None,
               for_python: bool = True, _stacklevel: int = 2) -> Sweep:
-    """Run a sweep; see :func:`sweep`. Returns a :class:`Sweep`; with ``out``, writes
+    """Run a parameter sweep of a scenario; return a :class:`Sweep`.
+
+    It takes :func:`sweep`'s arguments, with the same meanings and defaults (``params``,
+    as there, a mapping of key paths to ranges or a list of ``"key.path=low:high"``
+    strings, which may hold :class:`Param` objects too), its checks and its exceptions,
+    and ``command`` and ``for_python`` (below), which the command line sets. With ``out``, it writes
     ``sweep.csv``, ``sweep-kpis.csv.gz``, ``sobol.csv`` (Sobol design), ``sweep.json`` and
     figures there, and saves every replication in ``out/sweep-replications/`` as it
     finishes (:mod:`sim.output.sweep_store`): a sweep that fails or is interrupted is
@@ -905,6 +911,11 @@ def run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str 
     is, with ``force`` or ``resume`` too."""
     from sim.output.folder import writing
 
+    if isinstance(params, Mapping):
+        # as sim.sweep takes it: iterating a dict gave its keys, refused as
+        # "key.path=low:high" strings (review 228)
+        with python_wording("sweep", for_python):
+            params = [Param.of_range(path, rng) for path, rng in params.items()]
     with python_wording("sweep", for_python), writing(out, "sim sweep"):
         result = _run_sweep(scenario, params, design, samples, replications, seed,
                             overrides=overrides, workers=workers, backend=backend,
@@ -956,7 +967,10 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
     """:func:`run_sweep`, its errors and notes worded for the command line (but for the
     hint of a sample that needs whole numbers, whose form differs with ``for_python``)."""
     from sim.experiment.runner import (
+        check_callable,
         check_count,
+        check_flag,
+        check_path,
         check_seed,
         check_where,
         placed,
@@ -968,6 +982,12 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
     if not isinstance(scenario, str | os.PathLike | Scenario):
         raise TypeError(f"scenario must be a Scenario or the path of a scenario file (str or "
                         f"Path), not {type(scenario).__name__}")
+    # before anything runs: a bad one failed after the first replication (review 228)
+    check_callable(progress, "progress", "with 1 as each replication finishes")
+    check_callable(on_total, "on_total", "with the count of replications to run")
+    check_flag(figures, "figures")
+    if out is not None:
+        check_path(out, "out", "the folder to write the sweep to")
     check_strings(params, "params", "'key.path=low:high' strings (or a dict of key path to "
                   "(low, high))")
     check_overrides(overrides)
@@ -988,6 +1008,9 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
     # numpy integers are reported and saved as plain ones
     seed, samples, replications = int(seed), int(samples), int(replications)
     check_confidence(confidence)
+    # as samples and seed, before anything runs: scipy refused 0 only once every
+    # replication had run, and an lhs or grid design ignored it (review 228)
+    check_count(n_resamples, "n_resamples")
     if force and resume:
         raise ExperimentError("give --resume or --force, not both", what="--resume",
                               hint="--resume keeps the saved replications, --force deletes "
@@ -1012,11 +1035,24 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
             # sample's value would replace the fixed one silently. A --set of a mapping
             # holding the parameter is applied first, and the sample's value after it.
             if where[:len(path)] == path:
+                # quoted as a shell would need it: a value with spaces ("{dist: triangular,
+                # ...}") was cut at the first one in the Python wording (review 228)
+                said = f"'{text}'" if re.search(r"\s", text) and "'" not in text else text
                 raise ExperimentError(
-                    f"{key} is both set (--set {text}) and varied (--param {p.path})",
+                    f"{key} is both set (--set {said}) and varied (--param {p.path})",
                     what="--set", hint="drop the --set, or vary another parameter")
     specs = parse_metrics(metrics)
     des = make_design(parsed, design, samples, seed)
+    if design != "sobol":
+        # as sim.run refuses a confidence without target_ci: no Sobol indices, no
+        # bootstrap intervals for them to set (review 228: accepted without effect)
+        for name, value, default in (("confidence", confidence, 0.95),
+                                     ("n_resamples", n_resamples, 999)):
+            if value != default:
+                raise ExperimentError(
+                    f"{name} sets the bootstrap intervals of the Sobol indices, which only a "
+                    f"sobol design has: it has no effect on a {design} design", what=name,
+                    hint=f"leave out {name}, or give design='sobol'")
     out_path = Path(out) if out is not None else None
     if out_path is not None:
         # refused at once; nothing deleted yet
@@ -1696,9 +1732,9 @@ def sweep(scenario: str | os.PathLike[str] | Scenario,
           confidence: float = 0.95, progress: Callable[[int], None] | None = None,
           on_total: Callable[[int], None] | None = None,
           figures: bool = True) -> pd.DataFrame:
-    """Run a parameter sweep of ``scenario`` (a scenario file or a loaded
-    :class:`~sim.scenario.schema.Scenario`); return one row per sample.
+    """Run a parameter sweep of a scenario; return its table, one row per sample.
 
+    ``scenario`` is a scenario file or a loaded :class:`~sim.scenario.schema.Scenario`.
     ``params`` (any mapping) maps key paths (as for ``--set``) to ``(low, high)`` ranges (or
     ``(low, high, "log"|"int")``; a value the scenario takes in whole numbers, such as
     ``horizon_days``, needs ``"int"``), or is a list of ``"key.path=low:high"`` strings.
@@ -1714,8 +1750,10 @@ def sweep(scenario: str | os.PathLike[str] | Scenario,
     finishes), ``resume`` (finish the sweep in ``out``, running only the replications not
     saved; ``replications`` may be larger than the saved sweep's, not smaller, and if
     omitted stays the saved sweep's; 1 if omitted otherwise), ``figures`` (False: none
-    in ``out``), ``confidence`` and ``n_resamples`` (the Sobol indices' bootstrap
-    intervals), ``progress`` (called with 1 as each replication finishes), ``on_total``
+    in ``out``), ``confidence`` (default 0.95) and ``n_resamples`` (default 999, an
+    integer of at least 1), the level and the resamples of the Sobol indices' percentile
+    bootstrap intervals (a ``sobol`` design only: on another, where they have no effect,
+    a value other than the default is refused), ``progress`` (called with 1 as each replication finishes), ``on_total``
     (called with the count of replications to run) and ``backend``. The table's
     columns are ``sample``, ``block`` (Sobol), the parameters, and the mean of every total
     KPI as ``metric:commodity``. The scenario's notes (an override over a value the file
@@ -1728,8 +1766,12 @@ def sweep(scenario: str | os.PathLike[str] | Scenario,
     ``(low, high)`` or ``(low, high, "log"|"int")``, a design, ``samples``,
     ``replications`` or ``workers`` that is not an integer of at least 1, a ``seed`` that
     is not a non-negative integer, more than one of ``executor``, ``scheduler`` and
-    ``dask_local``, a ``confidence`` outside (0, 1)), and ``TypeError`` for a single
-    string where a list is expected;
+    ``dask_local``, a ``confidence`` outside (0, 1), an ``n_resamples`` that is not an
+    integer of at least 1, either of them other than its default on a design other than
+    ``sobol``: all checked before anything runs), and ``TypeError`` naming the argument
+    for a single string where a list is expected, a ``scenario`` or ``out`` that is not a
+    path (or Scenario), a ``progress`` or ``on_total`` that is neither a function nor
+    None, or a ``figures`` that is not True or False;
     :class:`~sim.output.folder.FolderError` for an ``out`` folder it may not write, and
     :class:`~sim.scenario.errors.ScenarioError` for a scenario with problems. Their
     messages name these arguments (``samples``, ``params``, ``force=True``), not the
@@ -1740,14 +1782,9 @@ def sweep(scenario: str | os.PathLike[str] | Scenario,
     """
     check_strings(params, "params", "'key.path=low:high' strings (or a dict of key path to "
                   "(low, high))")
-    with python_wording("sweep"):
-        # any mapping: a MappingProxyType or a custom Mapping is a dict to its user, and
-        # list() of one gave its keys, refused as "key.path=low:high" strings
-        if isinstance(params, Mapping):
-            specs: list[str | Param] = [Param.of_range(path, rng)
-                                        for path, rng in params.items()]
-        else:
-            specs = list(params)
+    # any mapping: a MappingProxyType or a custom Mapping is a dict to its user, and list()
+    # of one gave its keys, refused as "key.path=low:high" strings; run_sweep reads it
+    specs = params if isinstance(params, Mapping) else list(params)
     result = run_sweep(scenario, specs, design, samples, replications, seed,
                        overrides=overrides, workers=workers, backend=backend,
                        scheduler=scheduler, dask_local=dask_local, executor=executor,
