@@ -756,11 +756,35 @@ class Scenario(Strict):
         series (``held_trucks``), as the world records them and the catalogue lists them."""
         return [s for s in self.series_sites if self.sites[s].kind == "border_post"]
 
-    def day_of(self, when: dt.date | float) -> float:
-        """Days from ``start`` to ``when`` (a date, or already a number of days)."""
+    def day_of(self, when: dt.date | str | float) -> float:
+        """Days from ``start`` to ``when``: a date, an ISO date string such as
+        ``"2024-02-01"`` (read as that date), or already a number of days (returned as a
+        float).
+
+        Raises ``ValueError`` for a string that is neither an ISO date nor a number, and
+        ``TypeError`` for anything else (None, a list); each message says what it takes.
+        """
         if isinstance(when, dt.date):
             return float((when - self.start).days)
-        return float(when)
+        if isinstance(when, str):
+            try:
+                return float(when)  # a number of days written as text, as float() took it
+            except ValueError:
+                pass
+            try:
+                date = dt.date.fromisoformat(when.strip())
+            except ValueError:
+                raise ValueError(f"day_of takes a date, an ISO date string such as "
+                                 f"{self.start.isoformat()!r}, or a number of days after "
+                                 f"the start date ({self.start}), not {when!r}") from None
+            return float((date - self.start).days)
+        try:
+            return float(when)
+        except (TypeError, ValueError):
+            raise TypeError(f"day_of takes a date, an ISO date string such as "
+                            f"{self.start.isoformat()!r}, or a number of days after the start "
+                            f"date ({self.start}), not {type(when).__name__} {when!r}"
+                            ) from None
 
     def _outline(self) -> tuple[str, list[str]]:
         """The period, and the counts a notebook shows: (period, ["2 commodities
@@ -817,9 +841,35 @@ class Scenario(Strict):
                 "</small></div>")
 
     def sites_of_kind(self, kind: str) -> dict[str, Any]:
-        """Sites of one kind, by id, in file order."""
+        """Sites of one kind (one of :data:`SITE_KINDS`, such as ``"mine"`` or
+        ``"border_post"``), by id, in file order; empty where the scenario has none of
+        that kind.
+
+        Raises ``ValueError`` for a ``kind`` that is not a site kind (``"mines"``), naming
+        the kinds and the closest one, and ``TypeError`` unless it is a str."""
+        if not isinstance(kind, str):
+            raise TypeError(f"kind must be one site kind (a str: {', '.join(SITE_KINDS)}), "
+                            f"not {type(kind).__name__} {kind!r}")
+        if kind not in SITE_KINDS:
+            guess = did_you_mean(kind, SITE_KINDS) or did_you_mean(kind.removesuffix("s"),
+                                                                   SITE_KINDS)
+            raise ValueError(f"{kind!r} is not a site kind (the kinds are "
+                             f"{', '.join(SITE_KINDS)})"
+                             + (f"; did you mean {guess!r}?" if guess else ""))
         return {k: s for k, s in self.sites.items() if s.kind == kind}
 
     def country_of(self, site_id: str) -> str:
-        """ISO3 country of a site, through its region."""
-        return self.regions[self.sites[site_id].region].country
+        """ISO3 country of a site, through its region.
+
+        Raises ``KeyError`` for a ``site_id`` the scenario does not have, naming the
+        closest site id and the scenario's sites (the first 20)."""
+        site = self.sites.get(site_id)
+        if site is None:
+            guess = did_you_mean(site_id, self.sites)
+            ids = list(self.sites)
+            listed = ", ".join(ids[:20]) + (f" and {len(ids) - 20} more" if len(ids) > 20
+                                            else "")
+            raise KeyError(f"no site {site_id!r} in scenario {self.name!r}"
+                           + (f"; did you mean {guess!r}?" if guess else "")
+                           + f"; its sites are {listed}")
+        return self.regions[site.region].country
