@@ -630,13 +630,21 @@ class ResultsPlot:
         return flows_figure(self._res, commodity, metrics)
 
     def deliveries(self, commodity: str | None = None) -> Figure:
-        """Deliveries against demand and the resilience triangle."""
+        """Deliveries against demand and the resilience triangle.
+
+        Raises ``TypeError`` unless ``commodity`` is a str or None, and ``KeyError`` for a
+        commodity the scenario does not have, naming the closest one (see
+        :func:`~sim.output.figures.deliveries_figure`)."""
         from sim.output.figures import deliveries_figure
 
         return deliveries_figure(self._res, commodity)
 
     def prices(self, commodity: str | None = None) -> Figure:
-        """Price-index fan chart."""
+        """Price-index fan chart.
+
+        Raises ``TypeError`` unless ``commodity`` is a str or None, and ``KeyError`` for a
+        commodity the scenario does not have, naming the closest one (see
+        :func:`~sim.output.figures.prices_figure`)."""
         from sim.output.figures import prices_figure
 
         return prices_figure(self._res, commodity)
@@ -666,20 +674,30 @@ class ResultsPlot:
 
     def lead_times(self, commodity: str | None = None, max_routes: int = 12) -> Figure:
         """Lead time from mine to first destination per route, across replications, for
-        the ``max_routes`` routes carrying most metal, coloured by channel (see
-        :func:`~sim.output.figures.lead_times_figure`)."""
+        the ``max_routes`` routes carrying most metal (a whole number, at least 1),
+        coloured by channel. Raises ``TypeError`` unless ``max_routes`` is an int (not
+        1.5 or ``True``), ``ValueError`` unless it is at least 1, and ``KeyError`` for an
+        unknown ``commodity`` (see :func:`~sim.output.figures.lead_times_figure`)."""
         from sim.output.figures import lead_times_figure
 
         return lead_times_figure(self._res, commodity, max_routes)
 
     def map(self, commodity: str | None = None) -> Figure:
-        """Schematic map, line width by simulated flow, closures marked."""
+        """Schematic map, line width by simulated flow, closures marked.
+
+        Raises ``TypeError`` unless ``commodity`` is a str or None, and ``KeyError`` for a
+        commodity the scenario does not have, naming the closest one (see
+        :func:`~sim.output.figures.map_figure`)."""
         from sim.output.figures import map_figure
 
         return map_figure(self._res, commodity)
 
     def flow_diagram(self, commodity: str | None = None) -> Figure:
-        """Mine to channel to destination to market."""
+        """Flow diagram: mine to channel to destination to market.
+
+        Raises ``TypeError`` unless ``commodity`` is a str or None, and ``KeyError`` for a
+        commodity the scenario does not have, naming the closest one (see
+        :func:`~sim.output.figures.flow_diagram_figure`)."""
         from sim.output.figures import flow_diagram_figure
 
         return flow_diagram_figure(self._res, commodity)

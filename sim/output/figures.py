@@ -23,6 +23,7 @@ PNG and SVG into ``figures/`` of a results folder.
 from __future__ import annotations
 
 import math
+import numbers
 import textwrap
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -124,6 +125,20 @@ def _commodities(res: Results, commodity: str | None) -> list[str]:
                        + (f"; did you mean {guess!r}?" if guess else "")
                        + f"; the scenario has {', '.join(coms)}")
     return [commodity]
+
+
+def _max_routes(value: object) -> int:
+    """``max_routes`` of :func:`lead_times_figure`, checked: a whole number of routes of at
+    least 1. Raises ``TypeError`` for anything but an int (a bool, a float such as 1.5,
+    which pandas refused as "cannot do positional indexing") and ``ValueError`` for less
+    than 1 (0 drew an empty figure)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"max_routes must be a whole number of routes (an int of at least "
+                        f"1), not {type(value).__name__} {value!r}")
+    if value < 1:
+        raise ValueError(f"max_routes must be at least 1 (the number of routes drawn, "
+                         f"those carrying most metal first), not {value}")
+    return int(value)
 
 
 def _names(value: object, name: str, what: str) -> list[str]:
@@ -715,6 +730,9 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
     and 5-95% band). Bottom row: performance Q(t) = consumption / demand, with the area
     lost below 1 (the resilience triangle) shaded, the 5-95% band of replications and the
     95% confidence band of the mean.
+
+    Raises ``TypeError`` unless ``commodity`` is a str or None, and ``KeyError`` for a
+    commodity the scenario does not have, naming the closest one.
     """
     coms = [c for c in _commodities(res, commodity) if c in _demanded(res)]
     blocks, ncols = _panel_grid(max(len(coms), 1), COMMODITY_COLUMNS)
@@ -890,7 +908,10 @@ def prices_figure(res: Results, commodity: str | None = None) -> Figure:
     ``price_peak_ratio``) is above all that is drawn, the panel's title says so. A
     commodity without a price response (no ``demand_elasticity``) whose
     index no shock moved gets no panel (:func:`price_shown`): a flat line at 1 would read
-    as a stable price."""
+    as a stable price.
+
+    Raises ``TypeError`` unless ``commodity`` is a str or None, and ``KeyError`` for a
+    commodity the scenario does not have, naming the closest one."""
     coms = [c for c in _commodities(res, commodity) if price_shown(res, c)]
     fig = st.new_figure(st.WIDTH, _commodity_rows(len(coms)))
     if not coms:
@@ -1347,7 +1368,13 @@ def lead_times_figure(res: Results, commodity: str | None = None,
     routes carrying most metal, the 5-95% range of lead times over the tonnes it delivered
     (bar), the median (tick) and the mean (dot), each averaged over replications; bar
     colour is the channel, which each row's label names too. Lead times include every
-    wait on the way (queues, ships, closures)."""
+    wait on the way (queues, ships, closures).
+
+    Raises ``TypeError`` for a ``max_routes`` that is not an int (1.5, ``True``) and
+    ``ValueError`` unless it is at least 1 (0 drew an empty figure); ``TypeError``
+    unless ``commodity`` is a str or None and ``KeyError`` for an unknown ``commodity``,
+    naming the closest one."""
+    max_routes = _max_routes(max_routes)
     coms = _commodities(res, commodity)
     # at most three panels a row: a fourth commodity's, squeezed beside three sets of
     # route names, ran past the figure's edge
@@ -1525,7 +1552,10 @@ def map_figure(res: Results, commodity: str | None = None) -> Figure:
     their mean days closed. The whole network, and the exporting country's sites enlarged
     (one panel, or one per group of sites far apart: :func:`~sim.output.network_map.
     map_panels`); every site is named once, where it is enlarged most, and no name covers
-    another."""
+    another.
+
+    Raises ``TypeError`` unless ``commodity`` is a str or None, and ``KeyError`` for a
+    commodity the scenario does not have, naming the closest one."""
     sc = res.scenario
     flows, measured = lane_flows(res, commodity)
     closed = closed_days(res)
@@ -1788,7 +1818,10 @@ def flow_diagram_figure(res: Results, commodity: str | None = None) -> Figure:
     by country) to markets, for each commodity. Column heights are simulated tonnes over
     the run (means of replications); ribbons follow the plan's routes, balanced to those
     totals, and narrow or widen between columns where metal is still in transit or held in
-    stock."""
+    stock.
+
+    Raises ``TypeError`` unless ``commodity`` is a str or None, and ``KeyError`` for a
+    commodity the scenario does not have, naming the closest one."""
     coms = _commodities(res, commodity)
     fig = st.new_figure(st.WIDTH, 4.6 * len(coms))
     axes = fig.subplots(len(coms), 1, squeeze=False)[:, 0]
