@@ -92,17 +92,17 @@ if not TYPE_CHECKING:
 
 
 def load_scenario(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -> sim.Scenario:
-    """Load, merge, override and validate a scenario file (see
-    :func:`sim.scenario.load_scenario`).
+    """Load a scenario file: read, merge, override and validate it.
 
-    ``overrides`` is a list of ``"key.path=value"`` strings (as for ``--set``). An override
-    that may not do what was meant (a bare number over a value the file gives in another
-    unit, such as USD/oz) is warned of with a ``UserWarning`` saying how to keep the
-    file's unit. Its :func:`~sim.scenario.meta_of` keeps a fingerprint of the scenario as
-    loaded, by which a run with ``out=`` tells whether it was changed since (the folder then
-    records ``changed_after_loading``). Raises :class:`ScenarioError` with every problem
-    found, and :class:`TypeError` for a ``path`` that is not a str or path (a dict is told
-    to use :func:`scenario_from_dict`), or ``overrides`` that are not a list of strings.
+    As :func:`sim.scenario.load_scenario`. ``overrides`` is a list of ``"key.path=value"``
+    strings (as for ``--set``). An override that may not do what was meant (a bare number
+    over a value the file gives in another unit, such as USD/oz) is warned of with a
+    ``UserWarning`` saying how to keep the file's unit. Its :func:`~sim.scenario.meta_of`
+    keeps a fingerprint of the scenario as loaded, by which a run with ``out=`` tells
+    whether it was changed since (the folder then records ``changed_after_loading``).
+    Raises :class:`ScenarioError` with every problem found, and :class:`TypeError` for a
+    ``path`` that is not a str or path (a dict is told to use :func:`scenario_from_dict`),
+    or ``overrides`` that are not a list of strings.
     """
     from sim.experiment.errors import python_wording
     from sim.scenario.loader import load_scenario as load
@@ -123,8 +123,9 @@ def load_scenario(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -
 
 def scenario_from_dict(data: Mapping[str, Any], name: str = "<dict>",
                        overrides: Sequence[str] = ()) -> sim.Scenario:
-    """Validate a scenario given as a Python mapping (as it would be read from YAML), with
-    ``overrides`` applied and warned of as by :func:`load_scenario` (see
+    """Validate a scenario given as a Python mapping, as it would be read from YAML.
+
+    ``overrides`` are applied and warned of as by :func:`load_scenario` (see
     :func:`sim.scenario.scenario_from_dict`; ``extends`` works only in files). Raises
     :class:`ScenarioError`, and :class:`TypeError` for anything but a mapping.
     """

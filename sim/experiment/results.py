@@ -319,13 +319,13 @@ class Results:
 
 
 def load_results(path: str | os.PathLike[str]) -> Results:
-    """Read a finished results folder (written by ``sim run``, or one scenario's folder of
-    a comparison) back into a :class:`Results`.
+    """Read a finished results folder back into a :class:`Results`.
 
-    As :func:`sim.output.folder.load_results`, which checks every file read against
-    ``manifest.json``; a folder that is not a results folder but a comparison's, a sweep's,
-    a folder of results folders or an unfinished run is told what to load instead. Raises
-    :class:`~sim.output.folder.FolderError`.
+    The folder is one written by ``sim run`` (or :func:`sim.run` with ``out=``), or one
+    scenario's folder of a comparison. As :func:`sim.output.folder.load_results`, which
+    checks every file read against ``manifest.json``; a folder that is not a results folder
+    but a comparison's, a sweep's, a folder of results folders or an unfinished run is told
+    what to load instead. Raises :class:`~sim.output.folder.FolderError`.
 
     A precision run's stopping report is in ``info["stopping"]``, as :func:`sim.run` sets
     it in the process (``manifest.json`` records it; ``info["manifest"]`` keeps it there too).
