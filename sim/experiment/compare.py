@@ -119,7 +119,57 @@ class Arm:
 @dataclass(eq=False)  # equal only to itself: its arrays and tables have no single truth value
 class Comparison:
     """A finished comparison: ``table`` (one row per KPI and scenario), the ``results`` of
-    every scenario (in order, the reference first), and how it stopped."""
+    every scenario (in order, the reference first), and how it stopped.
+
+    Attributes
+    ----------
+    labels : list of str
+        Each scenario's label (its name, made unique: ``tiny``, ``tiny-2``), the
+        reference's first; the ``scenario`` column of ``table``.
+    sources : list of str
+        Where each scenario came from: its file or results folder as given, or
+        ``<scenario NAME>`` / ``<results NAME>`` for an object given in Python.
+    results : list of Results
+        Each scenario's :class:`~sim.experiment.results.Results`, in the order of
+        ``labels``.
+    table : pandas.DataFrame
+        One row per KPI and scenario: commodity, channel, site, metric, unit, scenario,
+        n, mean, ci_low, ci_high (in the row's ``unit``); diff, diff_ci_low, diff_ci_high
+        (the paired difference from the reference and its interval, in ``unit``), diff_n
+        (the pairs it is measured on), rel_change (the difference as a fraction of the
+        reference's mean over those pairs: 0.25 is +25%) and share_positive (the fraction
+        of pairs whose difference is above 0); the difference columns are NaN for the
+        reference.
+    replications : list of int
+        The replication numbers paired (those every scenario has).
+    seeds : list of int
+        Each scenario's root seed; all equal means common random numbers (``crn``).
+    stop : StopReport or None
+        Why a comparison run with ``target_ci`` stopped
+        (:class:`~sim.experiment.precision.StopReport`); None without ``target_ci``.
+    notes : list of str
+        What may make the differences not what they seem (other periods or seeds, an
+        override over a value a file gives in another unit, ...), each warned of.
+    wall_s : float
+        Seconds of wall-clock time the comparison took, reading folders and running
+        replications included (writing its folder, with ``out``, not included).
+    confidence : float
+        Confidence level of the table's intervals, a fraction (0.95 for 95%).
+    codes : list of (list of str or None)
+        Per scenario, the code that ran its replications (``drc-minerals-sim 0.1.0 at
+        <commit>``, :func:`~sim.build.code_label`), more than one where a resume mixed
+        them; None for results that do not record it (built in code, or by an older
+        version).
+    builds : list of (list of str or None)
+        Per scenario, the builds that ran its replications (``plain Python`` or
+        compiled), as ``codes``; None where not recorded.
+    where : dict or None
+        Where the replications run now ran (executor, workers, scheduler, cluster:
+        :func:`sim.experiment.runner.where_record`); None where none was run.
+    overrides : list of str
+        The comparison's overrides (``--set``, ``overrides=``), applied to every scenario
+        file and object run here (not to results read back).
+    """
 
     labels: list[str]
     sources: list[str]
@@ -149,6 +199,8 @@ class Comparison:
 
     @property
     def reference(self) -> str:
+        """The label of the reference scenario, the first given (``labels[0]``): every
+        ``diff`` of ``table`` is a scenario's difference from it."""
         return self.labels[0]
 
     @property

@@ -34,6 +34,11 @@ class ExperimentError(ValueError):
         super().__init__(self.report())
 
     def report(self) -> str:
+        """The error as text, as ``str(error)`` gives it (the command line prints it after
+        ``error: ``): ``what: message`` (the message alone without ``what``), and, with a
+        ``hint``, a second line ``    hint: <hint>``. One raised through the Python API
+        names its arguments (``samples``), not the command line's options
+        (``--samples``)."""
         text = f"{self.what}: {self.message}" if self.what else self.message
         if self.hint:
             text += f"\n    hint: {self.hint}"

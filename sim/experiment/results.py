@@ -49,6 +49,44 @@ class Results:
     ``kpi_labels`` are (commodity, channel, site, metric, unit) for the columns of
     ``kpi_values`` [replication, kpi]; ``series_values`` is [replication, series, period]
     in the order of ``catalogue.keys``.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The scenario run (as validated, overrides applied).
+    seed : int
+        The root seed: each replication's random streams are drawn from it and the
+        replication's number.
+    replications : list of int
+        The replication numbers, in order (``n`` of them).
+    kpi_labels : list of (str, str, str, str, str)
+        (commodity, channel, site, metric, unit) of each column of ``kpi_values``.
+    kpi_values : numpy.ndarray
+        KPI values, [replication, kpi], in the labels' units (``kpis`` is the tidy table).
+    catalogue : SeriesCatalogue
+        The series' keys (commodity, metric, key, unit), period dates and days measured.
+    series_values : numpy.ndarray
+        Series values, [replication, series, period] (``series`` is the tidy table).
+    wall_s : float
+        Seconds of wall-clock time: in a process, those the call that ran the
+        replications took (0.0 for results built in code); for a loaded folder, the
+        ``wall_s`` its ``manifest.json`` records (that of the run that wrote it).
+    events : int
+        SimPy events processed, summed over the replications (a measure of the work done,
+        for speed comparisons; read back from the saved replications of a loaded folder).
+    info : dict
+        What is known of how the results were made; its keys differ by origin. Results
+        run in this process have ``kpi_rows`` (the version of the set of KPI rows, an
+        int: :data:`sim.metrics.kpis.KPI_ROWS`), and those of :func:`sim.run` without
+        ``out=`` also ``code`` (the labels of the code that ran the replications, a list
+        of str such as ``"drc-minerals-sim 0.1.0 at <commit>"``); results read by
+        :func:`load_results` have ``manifest`` instead (the folder's ``manifest.json`` as
+        a dict: its ``kpi_rows``, ``code``, ``builds``, ``overrides``, ``command``, ...).
+        Either has ``stopping`` (the stopping report, a dict) after a run with
+        ``target_ci``.
+    timeline_rows : list of tuple
+        (replication, days since the start date, kind, id, action, detail) of each thing
+        that happened; ``timeline`` is the tidy table.
     """
 
     scenario: Scenario

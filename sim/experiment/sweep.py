@@ -733,7 +733,85 @@ relative guard of values below 1 t, got Sobol indices of 0.93 (review 154)."""
 class Sweep:
     """A finished sweep: ``table`` has one row per sample (parameters, then the mean of
     every total KPI as ``metric:commodity``); ``kpis`` has every KPI's mean, sd and n per
-    sample (long form); ``sobol`` the Sobol indices (Sobol design only)."""
+    sample (long form); ``sobol`` the Sobol indices (Sobol design only).
+
+    :func:`run_sweep` returns one. :func:`sweep` returns only its ``table``, a DataFrame
+    whose ``attrs`` hold ``notes`` alone: the units of its KPI columns, the long KPI
+    table, the indices and every other attribute below are only here (``units``,
+    ``kpis``, ``sobol``, ...).
+
+    Attributes
+    ----------
+    scenario : str
+        The name of the scenario swept.
+    design : Design
+        The design (:class:`Design`): its ``name`` (lhs, sobol, grid), ``params``, the
+        parameter ``values`` of each point, the Sobol ``blocks`` and ``base`` (samples
+        asked for).
+    seed : int
+        The root seed (common random numbers across samples).
+    replications : int
+        Replications run at each sample.
+    table : pandas.DataFrame
+        One row per sample: ``sample``, ``block`` (Sobol only), each parameter (in the
+        scenario file's unit, or as ``param_units`` says), then the mean over
+        replications of every total KPI, a column ``metric:commodity`` each
+        (``kpi_columns``; their units in ``units``).
+    kpis : pandas.DataFrame
+        Every KPI per sample, long form: sample, commodity, channel, site, metric, unit,
+        mean, sd, n (over the sample's replications, in ``unit``).
+    sobol : pandas.DataFrame or None
+        Sobol indices (Sobol design only; None otherwise): output, unit, parameter,
+        first_order and total_order (fractions of the output's variance), each with its
+        bootstrap interval (``_low``, ``_high``), base_samples and noise_share.
+    units : dict of str to str
+        Unit of each KPI column of ``table`` (``t``, ``USD``, ``days``, ``ratio``,
+        ``share``, ``index``), keyed by column, in the table's order.
+    wall_s : float
+        Seconds of wall-clock time the sweep took to run, up to the results (writing
+        its folder's tables and figures, with ``out``, not included).
+    resumed_with : int
+        Replications read back from the folder of a resumed sweep instead of run.
+    repeated_points : int
+        Design points equal to an earlier one, whose replications were not run again (a
+        one-parameter Sobol design's AB block is its B block).
+    notes : list of str
+        What the overrides did to the scenario swept that may not be what was meant (a
+        bare number over a value its file gives in another unit), as ``sim validate
+        --set`` prints it; :func:`sweep` warns of each.
+    cautions : list of str
+        For the Python API (:func:`run_sweep`, which warns of each): what the command
+        line prints beside the indices or correlations (too few base samples,
+        replication noise, price peaks at their cap), in the API's words.
+    noise_share : dict of str to float
+        Per KPI column: the share (a fraction, 0 to 1) of the variance of its sample
+        means that is replication noise, measured by the interaction of sample and
+        replication, so that what common random numbers move alike at every sample is
+        not counted (:func:`noise_shares`; NaN with one replication per sample, where it
+        cannot be measured). Indices and correlations count that share as if the
+        parameters caused it (review 113).
+    at_cap : dict of str to (int, int, float)
+        Per ``price_peak_ratio:<commodity>`` column whose peak reached the price cap at
+        some sample: (samples where every replication's peak is at the cap, samples
+        where some but not all are, the cap: the scenario's ``price_cap_ratio``, the
+        largest where it is varied). There the peak shows the cap, not how high the
+        price would have gone.
+    where : dict or None
+        Where the replications run now ran (executor, workers, scheduler, cluster:
+        :func:`sim.experiment.runner.where_record`); None where none was run.
+    steady : list of str
+        KPI columns whose replications rank the distinct design points alike: at least
+        two vary across them, and no two order a pair of points oppositely (ties aside).
+        Their replication noise changes the size of the parameters' effect, not its
+        direction, so it does not weaken their rank correlations (review 214).
+    param_units : dict of str to str
+        Per parameter path, what its numbers are where they are not what the scenario
+        file writes: a date swept as ``days from the start date (2025-06-01)``.
+    prices : dict of str to (float or None, bool)
+        Per commodity of the scenario swept: its reference price (USD a tonne; None:
+        none, so its money KPIs are 0) and whether its price index can move
+        (:func:`sim.output.tables.price_modelled`), for the notes on money KPIs.
+    """
 
     scenario: str
     design: Design
@@ -787,6 +865,8 @@ class Sweep:
 
     @property
     def kpi_columns(self) -> list[str]:
+        """The KPI columns of ``table`` (``metric:commodity``, after the sample, block and
+        parameter columns), in its order: the keys of ``units``. A new list each time."""
         return list(self.units)
 
     def correlations(self, columns: Sequence[str] | None = None) -> pd.DataFrame:

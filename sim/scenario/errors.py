@@ -94,6 +94,10 @@ class ScenarioError(Exception):
         super().__init__(self.report())
 
     def report(self) -> str:
+        """Every issue as text, as ``str(error)`` gives it and the command line prints it:
+        a first line ``N problem(s) in scenario input:``, then each issue indented by two
+        spaces (:meth:`Issue.format`: ``file:line:column: key.path: message``, as much of
+        the place as is known, and its ``hint:`` line)."""
         n = len(self.issues)
         head = f"{n} problem{'s' if n != 1 else ''} in scenario input:"
         return "\n".join([head, *("  " + i.format().replace("\n", "\n  ") for i in self.issues)])
