@@ -176,26 +176,15 @@ class Comparison:
     results: list[Results]
     table: pd.DataFrame
     replications: list[int]
-    """The replication numbers paired."""
     seeds: list[int]
     stop: StopReport | None = None
     notes: list[str] = field(default_factory=list)
     wall_s: float = 0.0
     confidence: float = 0.95
-    """Confidence level of the table's intervals."""
     codes: list[list[str] | None] = field(default_factory=list)
-    """Per scenario, the code that ran its replications (``drc-minerals-sim 0.1.0 at
-    <commit>``, :func:`~sim.output.folder.code_label`), more than one where a resume mixed
-    them; None for results that do not record it (built in code, or by an older version)."""
     builds: list[list[str] | None] = field(default_factory=list)
-    """Per scenario, the builds that ran its replications (plain Python or compiled), as
-    :attr:`codes`; None where not recorded."""
     where: dict[str, Any] | None = None
-    """Where the replications run now ran (executor, workers, scheduler, cluster:
-    :func:`sim.experiment.runner.where_record`); None where none was run."""
     overrides: list[str] = field(default_factory=list)
-    """The comparison's overrides (``--set``, ``overrides=``), applied to every scenario
-    file and object run here (not to results read back)."""
 
     @property
     def reference(self) -> str:

@@ -100,7 +100,6 @@ class Results:
     events: int = 0
     info: dict[str, Any] = field(default_factory=dict)
     timeline_rows: list[tuple[int, float, str, str, str, str]] = field(default_factory=list)
-    """(replication, days since the start date, kind, id, action, detail)."""
 
     @property
     def n(self) -> int:

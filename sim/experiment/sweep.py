@@ -821,47 +821,17 @@ class Sweep:
     kpis: pd.DataFrame
     sobol: pd.DataFrame | None = None
     units: dict[str, str] = field(default_factory=dict)
-    """Unit of each KPI column of ``table``."""
     wall_s: float = 0.0
     resumed_with: int = 0
-    """Replications read back from the folder of a resumed sweep instead of run."""
     repeated_points: int = 0
-    """Design points equal to an earlier one, whose replications were not run again (a
-    one-parameter Sobol design's AB block is its B block)."""
     notes: list[str] = field(default_factory=list)
-    """What the overrides did to the scenario swept that may not be what was meant (a
-    bare number over a value its file gives in another unit), as ``sim validate --set``
-    prints it; :func:`sweep` warns of each."""
     cautions: list[str] = field(default_factory=list)
-    """For the Python API (:func:`run_sweep`, which warns of each): what the command line
-    prints beside the indices or correlations (too few base samples, replication noise,
-    price peaks at their cap), in the API's words."""
     noise_share: dict[str, float] = field(default_factory=dict)
-    """Per KPI column: the share of the variance of its sample means that is replication
-    noise, measured by the interaction of sample and replication, so that what common
-    random numbers move alike at every sample is not counted (:func:`noise_shares`; NaN
-    with one replication per sample, where it cannot be measured). Indices and correlations
-    count that share as if the parameters caused it (review 113)."""
     at_cap: dict[str, tuple[int, int, float]] = field(default_factory=dict)
-    """Per ``price_peak_ratio:<commodity>`` column whose peak reached the price cap at
-    some sample: (samples where every replication's peak is at the cap, samples where some
-    are, the cap; the largest where the cap is varied). There the peak shows the cap, not
-    how high the price would have gone."""
     where: dict[str, Any] | None = None
-    """Where the replications run now ran (executor, workers, scheduler, cluster:
-    :func:`sim.experiment.runner.where_record`); None where none was run."""
     steady: list[str] = field(default_factory=list)
-    """KPI columns whose replications rank the distinct design points alike: at least two
-    vary across them, and no two order a pair of points oppositely (ties aside). Their
-    replication noise changes the size of the parameters' effect, not its direction, so it
-    does not weaken their rank correlations (review 214)."""
     param_units: dict[str, str] = field(default_factory=dict)
-    """Per parameter path, what its numbers are where they are not what the scenario
-    file writes: a date swept as ``days from the start date (2025-06-01)``."""
     prices: dict[str, tuple[float | None, bool]] = field(default_factory=dict)
-    """Per commodity of the scenario swept: its reference price (USD a tonne; None:
-    none, so its money KPIs are 0) and whether its price index can move
-    (:func:`sim.output.tables.price_modelled`), for the notes on money KPIs."""
 
     @property
     def kpi_columns(self) -> list[str]:
