@@ -127,7 +127,8 @@ def scenario_from_dict(data: Mapping[str, Any], name: str = "<dict>",
 
     ``overrides`` are applied and warned of as by :func:`load_scenario` (see
     :func:`sim.scenario.scenario_from_dict`; ``extends`` works only in files). Raises
-    :class:`ScenarioError`, and :class:`TypeError` for anything but a mapping.
+    :class:`ScenarioError`, and :class:`TypeError` for anything but a mapping or a
+    ``name`` that is not a string.
     """
     from sim.experiment.errors import python_wording
     from sim.scenario.loader import meta_of, warn_notes

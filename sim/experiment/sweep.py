@@ -1803,14 +1803,16 @@ def sweep(scenario: str | os.PathLike[str] | Scenario,
     in ``out``), ``confidence`` (default 0.95) and ``n_resamples`` (default 999, an
     integer of at least 1), the level and the resamples of the Sobol indices' percentile
     bootstrap intervals (a ``sobol`` design only: on another, where they have no effect,
-    a value other than the default is refused), ``progress`` (called with 1 as each replication finishes), ``on_total``
-    (called with the count of replications to run) and ``backend``. The table's
+    a value other than the default is refused), ``progress`` (called with 1 as each
+    replication finishes), ``on_total`` (called with the count of replications to run)
+    and ``backend``. The table's
     columns are ``sample``, ``block`` (Sobol), the parameters, and the mean of every total
     KPI as ``metric:commodity``. The scenario's notes (an override over a value the file
     gives in another unit, a policy that cannot act in the network) are warned of
     (``UserWarning``) as by :func:`sim.load_scenario`, and the warnings are kept in
-    ``table.attrs["notes"]``. For the Sobol indices and the long KPI table use
-    :func:`run_sweep`.
+    ``table.attrs["notes"]``. For the Sobol indices, the long KPI table and the units of
+    the KPI columns use :func:`run_sweep` (its :class:`Sweep`'s ``sobol``, ``kpis`` and
+    ``units``).
 
     Raises :class:`ExperimentError` (a ``ValueError``) for bad input (a range that is not
     ``(low, high)`` or ``(low, high, "log"|"int")``, a design, ``samples``,
