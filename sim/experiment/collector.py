@@ -24,12 +24,17 @@ from sim.experiment.results import Results
 from sim.metrics.series import catalogue
 from sim.scenario.schema import Scenario
 
-EXACT_FROM_ROWS = 10_000
+EXACT_FROM_ROWS = 1_000
 """From this many replications on (of all scenarios or samples together),
 :func:`check_room` counts the KPI values too, which a one-day replication tells
-(:func:`~sim.experiment.replication.kpi_labels_of`, some 50 ms): below it they need a few
-MB at most, and the series, known from the scenario alone, dominate what a large run
-needs."""
+(:func:`~sim.experiment.replication.kpi_labels_of`, some 50 ms): below it they and their
+tables need some 30 MB at most (the baseline's 752 KPIs), and the series, known from the
+scenario alone, dominate what a large run needs."""
+TABLE_BYTES_PER_VALUE = 30
+"""Bytes a KPI value takes, beside its own 8, while a run's results are tabled
+(:meth:`~sim.experiment.results.Results.summary` groups them by KPI: 170 MiB at the peak
+for 8,000 replications of 752 KPIs, measured with tracemalloc; review 229 found a run's
+peak memory at 188 KB a one-year replication where this check counted 28 KB)."""
 
 
 class NoRoom(ExperimentError):
@@ -104,7 +109,9 @@ def check_room(scenarios: Scenario | Sequence[Scenario], rows: int,
     n = count if count is not None else len(scs)
 
     def per_row(sc: Scenario, kpis: int) -> int:
-        return (_series_bytes(sc) if series else 0) + 8 * kpis + overhead
+        # a run's and a comparison's results are tabled; a sweep keeps the KPI values
+        tabled = TABLE_BYTES_PER_VALUE * kpis if series else 0
+        return (_series_bytes(sc) if series else 0) + (8 * kpis + tabled) + overhead
 
     need = max(per_row(sc, 0) for sc in scs)
     # all the rows kept: a sweep's samples x its replications each (review 218: 20,000
@@ -169,6 +176,7 @@ class Collector:
         self._have: set[int] = set()
         self._timeline: dict[int, list[tuple[Any, ...]]] = {}
         self._events = 0
+        self._beside = 0  # bytes a row needs beside its arrays: see add()
 
     def __contains__(self, replication: object) -> bool:
         return replication in self._have
@@ -186,7 +194,12 @@ class Collector:
         r = res.replication
         if self._values is None or self._series is None:
             rows = max(self._capacity, r + 1)
-            self._values, self._series = self._allocate(rows, len(res.kpi_labels), res.series)
+            # what each replication needs beside its row, from the first one: its timeline
+            # (known only once one has run) and its KPI values' share of tabling them
+            self._beside = (TABLE_BYTES_PER_VALUE * len(res.kpi_labels)
+                            + retained_bytes(list(res.timeline)))
+            self._values, self._series = self._allocate(rows, len(res.kpi_labels), res.series,
+                                                        self._beside)
             self.kpi_labels = list(res.kpi_labels)
         if list(res.kpi_labels) != self.kpi_labels and self._have:
             # the same scenario and seed give the same KPIs, so replications read back from
@@ -224,11 +237,12 @@ class Collector:
         self._timeline[r] = list(res.timeline)
 
     @staticmethod
-    def _allocate(rows: int, n_kpis: int, series: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _allocate(rows: int, n_kpis: int, series: np.ndarray,
+                  beside: int = 0) -> tuple[np.ndarray, np.ndarray]:
         """The arrays for ``rows`` replications of ``n_kpis`` KPI values and a series cube
-        like ``series``; :class:`NoRoom` where they cannot fit in memory (the system's
-        figure, or a failed allocation)."""
-        per_row = 8 * n_kpis + series.nbytes
+        like ``series``; :class:`NoRoom` where they, with ``beside`` bytes more a row,
+        cannot fit in memory (the system's figure, or a failed allocation)."""
+        per_row = 8 * n_kpis + series.nbytes + beside
         memory = physical_memory()
         if memory is not None and rows * per_row > memory:
             raise no_room(rows, per_row, memory)
@@ -243,12 +257,13 @@ class Collector:
         assert self._values is not None and self._series is not None
         # doubled, within this machine's memory (a run growing to its maximum)
         per_row = self._values.itemsize * self._values.shape[1] + \
-            self._series.itemsize * int(np.prod(self._series.shape[1:]))
+            self._series.itemsize * int(np.prod(self._series.shape[1:])) + self._beside
         memory = physical_memory()
         new = max(rows, 2 * len(self._values))
         if memory is not None and new * per_row > memory:
             new = max(rows, memory // per_row)
-        values, series = self._allocate(new, self._values.shape[1], self._series[0])
+        values, series = self._allocate(new, self._values.shape[1], self._series[0],
+                                        self._beside)
         values[:len(self._values)] = self._values
         series[:len(self._series)] = self._series
         self._values, self._series = values, series

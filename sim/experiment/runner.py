@@ -1069,7 +1069,18 @@ class FolderRun:
         except BaseException:
             self.folder.release()
             raise
-        self.folder.finish(self.results, extra, figures=figures)  # releases the lock
+        try:
+            self.folder.finish(self.results, extra, figures=figures)  # releases the lock
+        except MemoryError:
+            # review 229: "internal error: MemoryError", asking for a report, with every
+            # replication saved and no word of it
+            raise NoRoom(
+                f"{self.results.n:,} replications are saved in {self.folder.reps_dir}, but "
+                "writing their tables and figures needed more memory than could be "
+                "allocated; the folder is incomplete (no manifest.json)",
+                what="-n/--replications",
+                hint="free memory (close other programs) and finish it with the same command "
+                     "and --resume, or run again with far fewer replications") from None
 
 
 def _check_room(sc: Scenario, replications: int, target: Target | None,

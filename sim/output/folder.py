@@ -53,7 +53,7 @@ import tempfile
 import threading
 import warnings
 import zipfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -74,6 +74,12 @@ from sim.metrics.series import SeriesCatalogue, catalogue
 from sim.scenario.loader import meta_of
 from sim.scenario.schema import Scenario
 from sim.words import and_list
+
+CSV_FLOATS = "%.10g"
+"""How the tables write a float: ten significant digits."""
+KPI_BLOCK = 500
+"""Replications written to kpis.csv at a time (some 20 MB of table for the 752 KPIs of the
+baseline), so that writing it needs no more memory for 8,000 replications than for 500."""
 
 RESULT_ENTRIES = ("manifest.json", "run.json", "kpis.csv", "summary.csv", "series.csv.gz",
                   "timeline.csv", "replications", "figures", "report.html")
@@ -97,7 +103,14 @@ def _umask() -> int:
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
+    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename
+    (:func:`atomic_write_chunks`)."""
+    atomic_write_chunks(path, [data])
+
+
+def atomic_write_chunks(path: Path, chunks: Iterable[bytes]) -> None:
+    """Write the ``chunks`` one after another to ``path`` via a temporary file in the same
+    folder and a rename: a large file is never held whole in memory.
 
     The temporary file is ``.NAME.XXXXXXXX.tmp`` with NAME the first 64 bytes of the
     file's name at most: the whole name made it 14 bytes longer, so valid names of 242 to
@@ -109,7 +122,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for chunk in chunks:
+                fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes files private; results are not
@@ -1525,8 +1539,7 @@ class ResultsFolder:
         self.check_here()  # before a table is written: it would make the folder again
         self._reopen()
         files: dict[str, Path] = {}
-        kpis = results.kpis
-        files["kpis.csv"] = self._write_csv("kpis.csv", kpis)
+        files["kpis.csv"] = self._write_kpis(results)
         files["summary.csv"] = self._write_csv("summary.csv", results.summary())
         files["series.csv.gz"] = self._write_csv("series.csv.gz", results.series_summary(),
                                                  compress=True)
@@ -1596,9 +1609,23 @@ class ResultsFolder:
                 every.setdefault(p.relative_to(self.path).as_posix(), p)
         return file_hashes(every)
 
+    def _write_kpis(self, results: Results) -> Path:
+        """kpis.csv, :data:`KPI_BLOCK` replications at a time (the same bytes as the whole
+        table written at once)."""
+        path = self.path / "kpis.csv"
+
+        def blocks() -> Iterator[bytes]:
+            for start in range(0, max(results.n, 1), KPI_BLOCK):
+                frame = results.kpi_rows(start, start + KPI_BLOCK)
+                yield utf8(frame.to_csv(index=False, header=start == 0,
+                                        float_format=CSV_FLOATS))
+
+        atomic_write_chunks(path, blocks())
+        return path
+
     def _write_csv(self, name: str, frame: pd.DataFrame, compress: bool = False) -> Path:
         path = self.path / name
-        text = frame.to_csv(index=False, float_format="%.10g")
+        text = frame.to_csv(index=False, float_format=CSV_FLOATS)
         data = utf8(text)
         if compress:
             import gzip

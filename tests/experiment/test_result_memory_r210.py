@@ -21,6 +21,8 @@ from sim.experiment.errors import ExperimentError
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.yaml"
 SERIES, KPIS = 720, 60 * 8  # bytes of one replication of tiny.yaml: series, KPI values
+TABLED = 60 * collector_module.TABLE_BYTES_PER_VALUE  # its KPI values' share of the tables
+BESIDE = TABLED + collector_module.retained_bytes([])  # and its timeline, which is empty
 
 
 def memory(monkeypatch: pytest.MonkeyPatch, size: int | None) -> None:
@@ -52,11 +54,11 @@ def test_python_run_is_refused_before_anything_runs(monkeypatch: pytest.MonkeyPa
 
 def test_many_replications_count_their_kpi_values_too(monkeypatch: pytest.MonkeyPatch) -> None:
     rows = collector_module.EXACT_FROM_ROWS
-    memory(monkeypatch, rows * (SERIES + KPIS) - 1)  # the series alone would fit
+    memory(monkeypatch, rows * (SERIES + KPIS + TABLED) - 1)  # the series alone would fit
     sc = sim.load_scenario(TINY)
-    with pytest.raises(NoRoom, match=r"need about 11\.4 MiB"):
+    with pytest.raises(NoRoom, match=r"need about 2\.9 MiB"):
         check_room(sc, rows)
-    memory(monkeypatch, rows * (SERIES + KPIS))
+    memory(monkeypatch, rows * (SERIES + KPIS + TABLED))
     check_room(sc, rows)
 
 
@@ -84,12 +86,13 @@ def test_a_target_is_checked_at_its_maximum(monkeypatch: pytest.MonkeyPatch) -> 
 
 def test_a_size_known_after_the_first_replication_keeps_it(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    # the series alone fit, and the KPI values, known once one has run, do not
+    # the series alone fit, and the KPI values and their tables, known once one has run,
+    # do not
     memory(monkeypatch, 3 * SERIES + KPIS)
     out = tmp_path / "o"
     result = cli("run", TINY, "-n", 3, "-q", "--no-figures", "--out", out)
     assert result.exit_code == 2, result.output
-    assert "3 replications need about 3.5 KiB of memory" in result.output
+    assert "3 replications need about 9.0 KiB of memory" in result.output
     assert f"1 finished replication(s) are saved in {out}" in result.output
     index = json.loads((out / "replications" / "index.json").read_text(encoding="utf-8"))
     assert len(index) >= 1
@@ -118,10 +121,31 @@ def test_a_failed_allocation_where_the_memory_is_unknown(
     assert "fewer replications" in (info.value.hint or "")
 
 
+def test_the_first_replication_tells_its_timeline_and_tables(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # review 229: a one-year baseline run peaked at 188 KB a replication at its tables,
+    # where the check counted its series and KPI values alone (28 KB)
+    import dataclasses
+
+    sc = sim.load_scenario(TINY)
+    res = run_replication(sc, 0, 0)
+    busy = dataclasses.replace(res, timeline=[(float(d), "incident", "border", "starts", "")
+                                              for d in range(200)])
+    timeline = collector_module.retained_bytes(list(busy.timeline))
+    assert timeline > 10 * (SERIES + KPIS)
+    room = 10 * (SERIES + KPIS + TABLED) + timeline
+    memory(monkeypatch, room)
+    Collector(sc, 0, 10).add(res)  # no timeline: 10 fit
+    with pytest.raises(NoRoom, match="10 replications need about"):
+        Collector(sc, 0, 10).add(busy)
+    memory(monkeypatch, 10 * (SERIES + KPIS + TABLED + timeline))
+    Collector(sc, 0, 10).add(busy)
+
+
 def test_growing_stays_within_memory(monkeypatch: pytest.MonkeyPatch) -> None:
     sc = sim.load_scenario(TINY)
     results = [run_replication(sc, 0, r) for r in range(3)]
-    memory(monkeypatch, 2 * (SERIES + KPIS))
+    memory(monkeypatch, 2 * (SERIES + KPIS + BESIDE))
     have = Collector(sc, 0, 1)
     have.add(results[0])
     have.add(results[1])  # doubled to 2 rows: they fit
