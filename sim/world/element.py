@@ -28,7 +28,10 @@ class Interception:
     commodities and channels (all if None)."""
 
     seize_share: float
+    """Share of each lot's tonnes taken (0 to 1)."""
     tax_rate: float
+    """Share of each lot's value taken as rent (0 to 1), once per lot and place; taxes at
+    several places add up to at most the lot's whole value."""
     commodities: frozenset[int] | None
     channels: frozenset[int] | None
 
@@ -49,6 +52,7 @@ class Element:
         self.capacity_factor = 1.0
         self.capacity_mods: dict[str, float] = {}
         self.delays: dict[str, Callable[[], float]] = {}
+        """Each source's sampler of the days it adds to a lot passing (:meth:`set_delay`)."""
         self.delay_marks: dict[str, str] = {}
         """What each source's delay marks on the lots it delays (:meth:`set_delay`)."""
         self.interceptions: dict[str, Interception] = {}

@@ -48,10 +48,13 @@ class Recorder:
         self.shortfall = np.zeros((d, c, n_markets))
         """Demand not met; filled by :meth:`finish`."""
         self.price = np.ones((d, c))
+        """Price index by day and commodity: the price as a ratio to the commodity's
+        reference price (1 = the reference), not USD."""
         self.stock_by_kind = np.zeros((d, n_kinds, c))
         """The stocks, laid out for the daily matrix product that fills them."""
         self.stock = self.stock_by_kind.transpose(0, 2, 1)
         self.in_transit = np.zeros((d, c))
+        """Tonnes on lanes at each day's end, by commodity (the series ``in_transit_t``)."""
         self.site_held = np.zeros((d, n_series_sites, c))
         self.held_trucks = np.zeros((d, n_series_posts))
         self.lane_waiting = np.zeros((d, n_series_lanes, c))

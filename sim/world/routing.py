@@ -140,6 +140,8 @@ class RouteOption:
         """Expected days as the scenario gives them (transit, the wait for a ship, dwell:
         :func:`sim.scenario.plan.expected_route_days`), before any corridor upgrade."""
         self.cost = cost
+        """USD a tonne of product over the route's lanes (their ``cost_usd_per_t`` summed,
+        0 for a lane without one), which the ``cheapest`` rule ranks by."""
         self.leg_transit_days = leg_transit_days
         """Mean transit days of each leg, which upgrades scale (``lane.transit_factor``)."""
         self.leaves = leaves

@@ -406,6 +406,8 @@ class Hub(SiteBase):
         super().__init__(world, index, site_id, spec)
         self.kind = spec.kind
         self.dwell = dwell
+        """Sampler of the days a lot dwells at a trading hub; None at a junction or a hub
+        without a dwell."""
         self.present: dict[Lot, float] = {}
         """Lots dwelling here, with the day their dwell ends (ordered, for run-to-run
         identical sums)."""
@@ -447,6 +449,7 @@ class Destination(SiteBase):
     def __init__(self, world: World, index: int, site_id: str, spec: Any) -> None:
         super().__init__(world, index, site_id, spec)
         self.stock = np.zeros(self.n_com)
+        """Tonnes held, by commodity."""
 
     def receive(self, lot: Lot) -> None:
         self._arrive(lot)
@@ -502,6 +505,7 @@ class Refiner(Destination):
         self.capacity_per_day = np.zeros(self.n_com)
         self.recovery = np.ones(self.n_com)
         self.output = np.zeros(self.n_com)
+        """Tonnes of refined metal held for sale, by commodity."""
         for com, cap in spec.capacity_t_per_year.items():
             self.capacity_per_day[idx[com]] = cap / world.days_per_year
         for com, rec in spec.recovery.items():
