@@ -964,7 +964,9 @@ class FolderRun:
             on_batch: Callable[[int], None] | None = None,
             command: Sequence[Any] | None = None,
             on_begin: Callable[[FolderRun], None] | None = None,
-            record: dict[str, Any] | None = None) -> Results:
+            record: dict[str, Any] | None = None,
+            on_read: Callable[[int], None] | None = None,
+            on_saved: Callable[[int], None] | None = None) -> Results:
         """Run the replications (see :func:`run_replications`), saving each in the folder
         as it finishes and then handing it to ``sink``. The executor is started first (a
         cluster that cannot be reached leaves no folder behind); ``on_begin`` is called
@@ -972,7 +974,11 @@ class FolderRun:
         counted to ``progress``. ``command``: the words of the ``sim`` command that resumes
         the run, recorded in run.json; ``record``: more for run.json to record (a Python
         run's precision target, see :func:`precision_record`). Bad input found after the
-        folder was begun is raised as :func:`stopped_run` words it."""
+        folder was begun is raised as :func:`stopped_run` words it. For a progress display
+        (review 229): ``on_read`` is called with the count of replication files a resumed
+        folder holds before they are read back (only if it holds any), and ``on_saved``, if
+        given, with the count of those read back that count as done, instead of
+        ``progress``."""
         from sim.output.folder import FolderError, ResultsFolder
 
         if target is not None:
@@ -997,14 +1003,16 @@ class FolderRun:
                 self.backend = where
                 self.where = where_record(where)
                 self.folder = ResultsFolder(self.out, force=self.force, resume=self.resume)
-                self.saved = self.folder.begin(sc, seed, replications, command, record)
+                self.saved = self.folder.begin(sc, seed, replications, command, record,
+                                               on_read=on_read)
                 if on_begin is not None:
                     on_begin(self)
-                if progress is not None and self.saved:
+                counted = on_saved if on_saved is not None else progress
+                if counted is not None and self.saved:
                     # with a target the batches are replayed from its first and saved
                     # replications beyond a batch count as done already (run_replications)
-                    progress(len(self.saved) if target is not None
-                             else sum(r < replications for r in self.saved))
+                    counted(len(self.saved) if target is not None
+                            else sum(r < replications for r in self.saved))
                 self.results, self.stop = run_replications(
                     sc, seed, replications, backend=where, sink=save, progress=progress,
                     saved=self.saved, target=target, on_batch=on_batch)

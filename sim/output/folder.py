@@ -1247,13 +1247,16 @@ class ResultsFolder:
 
     def begin(self, sc: Scenario, seed: int, replications: int,
               command: Sequence[str] | None = None,
-              extra: dict[str, Any] | None = None) -> dict[int, ReplicationResult]:
+              extra: dict[str, Any] | None = None,
+              on_read: Callable[[int], None] | None = None) -> dict[int, ReplicationResult]:
         """Record what is being run in ``run.json`` (before any replication), or, when
         resuming, check the folder belongs to the same scenario and seed; return the
         replications already saved (none for a new run). ``command``: the words of the
         ``sim`` command that would resume this run (kept for ``sim report``'s hint);
         ``extra``: more to record in run.json (a comparison's arm: the comparison folder
-        and label, so --force over it knows the folder is the comparison's).
+        and label, so --force over it knows the folder is the comparison's); ``on_read``:
+        called with the count of replication files a resumed folder holds before they are
+        read back (only if it holds any: a progress line, review 229).
 
         Raises :class:`FolderError` if a resumed folder is from another scenario or seed.
         A resumed folder is left as it was until a replication is saved or the run
@@ -1297,6 +1300,10 @@ class ResultsFolder:
             self._resumed_info = info
             self._run_info = json.loads(json.dumps(json_safe(info)))
             cat = catalogue(sc)
+            if on_read is not None:
+                held = self.saved_count()
+                if held:
+                    on_read(held)
             saved = self.saved_replications((len(cat.keys), cat.n_periods))
             self._written = len(saved)
             return saved
