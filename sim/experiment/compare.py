@@ -928,7 +928,10 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
                    figures: bool = True, for_python: bool = True,
                    command: Sequence[str] | None = None, target_ci: float | None = None,
                    metrics: Sequence[str] = (),
-                   max_replications: int | None = None) -> Comparison:
+                   max_replications: int | None = None,
+                   on_read: Callable[[int], None] | None = None,
+                   on_saved: Callable[[int], None] | None = None,
+                   on_write: Callable[[], None] | None = None) -> Comparison:
     """Compare scenarios with common random numbers; return a :class:`Comparison`.
 
     Every scenario is run (or, a results folder or ``Results``, read) and compared with
@@ -963,6 +966,13 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
     that finishes it (the command line's, with all its options), is recorded in each
     scenario's run.json for the hint ``sim report`` gives on an unfinished comparison.
 
+    For a progress display (the command line's, review 229): ``on_read`` is called with
+    the count of replication files a resumed scenario's folder holds before they are read
+    back (once per scenario holding any); ``on_saved``, if given, with the count of those
+    read back, instead of ``progress``; ``on_write`` (with ``out``) once the replications are
+    done, before the results are tabled and the results folders, tables and figures
+    written.
+
     ``out`` and the scenarios' folders in it are locked while the comparison writes them
     (:func:`sim.output.folder.lock_folder`): another ``sim`` command writing there is
     refused, and this one is refused if another is, with ``force`` or ``resume`` too.
@@ -983,7 +993,8 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
             scheduler=scheduler, dask_local=dask_local, executor=executor, target=target,
             confidence=confidence,
             out=out, force=force, resume=resume, progress=progress, on_batch=on_batch,
-            figures=figures, for_python=for_python, command=command)
+            figures=figures, for_python=for_python, command=command, on_read=on_read,
+            on_saved=on_saved, on_write=on_write)
     # as sim.compare's table keeps them (review 202: this one's attrs were empty)
     comp.table.attrs["notes"] = list(comp.notes)
     if comp.stop is not None:
@@ -999,7 +1010,10 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
                     resume: bool,
                     progress: Callable[[int], None] | None,
                     on_batch: Callable[[int], None] | None, figures: bool,
-                    for_python: bool, command: Sequence[str] | None = None) -> Comparison:
+                    for_python: bool, command: Sequence[str] | None = None,
+                    on_read: Callable[[int], None] | None = None,
+                    on_saved: Callable[[int], None] | None = None,
+                    on_write: Callable[[], None] | None = None) -> Comparison:
     """:func:`run_comparison`, its errors worded for the command line."""
     started = time.perf_counter()
     # before anything runs: a bad one failed after the first replication (review 228)
@@ -1157,7 +1171,8 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
                           "comparison there", UserWarning, stacklevel=2)
         if out_path is not None:
             mixed = _prepare_out(out_path, arms, root, replications, force, resume,
-                                 comparison_record(arms, overrides, target, command))
+                                 comparison_record(arms, overrides, target, command),
+                                 on_read=on_read)
             # a comparison resumed by other code than ran its saved replications
             notes.extend(n.replace("--force", "force=True") if for_python else n
                          for n in mixed)
@@ -1167,8 +1182,9 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
             _check_held(out_path, floors[0], max(asked, floors[0]), replications, target)
             if resume:
                 resumed_with.update({a.label: len(a.done) for a in runnable})
-        if progress is not None and any(a.done for a in runnable):
-            progress(sum(len(a.done) for a in runnable))
+        counted = on_saved if on_saved is not None else progress
+        if counted is not None and any(a.done for a in runnable):
+            counted(sum(len(a.done) for a in runnable))
 
     from sim.output.folder import FolderError
 
@@ -1198,6 +1214,8 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
         if not saved and (for_python or not isinstance(exc, ReplicationError)):
             _stopped(exc, runnable, out_path if fresh_out else None)
         raise
+    if out_path is not None and on_write is not None:
+        on_write()  # the tables, results folders and figures are next
     final = stop.replications if stop is not None else replications
     results: list[Results] = []
     for arm in arms:
@@ -1246,6 +1264,7 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
     if out_path is not None:
         from sim.output.compare_output import write_comparison
         from sim.output.folder import ResultsFolder
+
         from sim.output.tables import run_table_notes
         from sim.scenario.loader import has_meta, meta_of
 
@@ -2204,9 +2223,11 @@ def _warn_target_left_out(out: Path, arms: Sequence[Arm]) -> None:
 
 
 def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, force: bool,
-                 resume: bool, record: dict[str, Any] | None = None) -> list[str]:
+                 resume: bool, record: dict[str, Any] | None = None,
+                 on_read: Callable[[int], None] | None = None) -> list[str]:
     """Claim ``out`` and begin a results folder there for every scenario that runs;
-    ``record`` (see :func:`comparison_record`) goes into each one's run.json. Returns the
+    ``record`` (see :func:`comparison_record`) goes into each one's run.json; ``on_read``
+    as :meth:`~sim.output.folder.ResultsFolder.begin` takes it. Returns the
     notes on resumed scenarios whose saved replications other code ran
     (:func:`sim.output.folder.mixed_code_note`), each beginning with its label."""
     import shutil
@@ -2268,7 +2289,8 @@ def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, f
         arm.done = folder.begin(arm.scenario, seed, replications,
                                 extra={"comparison": str(out.resolve()), "label": arm.label,
                                        **(record or {}),
-                                       **({CHANGED_KEY: True} if arm.changed else {})})
+                                       **({CHANGED_KEY: True} if arm.changed else {})},
+                                on_read=on_read)
         arm.sink = folder.write_replication
         if mixed:  # said once its folder is known to be this scenario's (begin checks)
             mixed_arms.append((arm.label, before["code"]))
