@@ -853,18 +853,24 @@ class _LazyBar:
     """A tqdm progress bar (on stderr) made when the work reports its first total or
     progress, so that bad input found before any work starts (one scenario to compare, a
     missing file, a bad range) is reported without a stray empty bar before the message.
-    A context manager: the bar is closed however the work ends."""
+    Made, it draws its first line at once, into a log file too (review 229: sim run's
+    bar, delayed 0.1 s, drew none for its first 30 s there). A context manager: the bar is
+    closed however the work ends. ``total``: the total it starts with, if known before the
+    work reports one; ``unit``: what it counts."""
 
-    def __init__(self, desc: str, quiet: bool) -> None:
-        self.desc, self.quiet = desc, quiet
+    def __init__(self, desc: str, quiet: bool, total: int = 0, unit: str = "rep") -> None:
+        self.desc, self.quiet, self.total, self.unit = desc, quiet, total, unit
         self.bar: Any = None
+        self.initial = 0
+        """Done already when the bar is made (:meth:`start_at` before a total is known)."""
 
-    def _shown(self, total: int = 0) -> Any:
+    def _shown(self, total: int | None = None) -> Any:
         if self.bar is None:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, desc=self.desc, unit="rep", disable=self.quiet,
-                            file=sys.stderr, dynamic_ncols=True, **_bar_timing())
+            self.bar = tqdm(total=self.total if total is None else total, desc=self.desc,
+                            unit=self.unit, disable=self.quiet, file=sys.stderr,
+                            dynamic_ncols=True, initial=self.initial, **_bar_timing())
         return self.bar
 
     def set_total(self, total: int) -> None:
@@ -876,12 +882,44 @@ class _LazyBar:
     def update(self, n: int = 1) -> None:
         self._shown().update(n)
 
+    def start_at(self, n: int) -> None:
+        """Start the bar at ``n`` done already (the replications a resume read back), as
+        tqdm's ``initial``: ``update(n)`` made tqdm's dynamic ``miniters`` n, so the bar
+        was redrawn only after n more replications or tqdm's 10 s monitor, and its rate
+        counted the n as done in no time (review 229). The rate is of the new ones."""
+        if self.bar is None:
+            self.initial = n
+            if self.total:  # else made with the total (sim compare counts them first)
+                self._shown()
+            return
+        bar = self.bar
+        bar.initial = bar.n = n
+        if bar.disable:
+            return
+        bar.last_print_n = n
+        bar.start_t = bar.last_print_t = bar._time()
+        bar.refresh()
+
+    def reach(self, done: int, total: int) -> None:
+        """Show ``done`` of ``total`` (the bar closed once they are all done)."""
+        bar = self._shown(total)
+        if bar.total != total:
+            bar.total = total
+        if done > bar.n:
+            bar.update(done - bar.n)
+        if done >= total:
+            self.close()
+
+    def close(self) -> None:
+        """Close the bar, if made (again: nothing), before a line below it."""
+        if self.bar is not None:
+            self.bar.close()
+
     def __enter__(self) -> _LazyBar:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.close()
+        self.close()
 
 
 def _uncited_text(item: tuple[Any, Any], where: dict[Any, tuple[str, int | None]],
@@ -1065,8 +1103,6 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
         scheduler: str | None, dask_local: bool, force: bool, resume: bool,
         target_ci: float | None, metrics: tuple[str, ...], max_replications: int | None,
         no_figures: bool, quiet: bool, overrides: tuple[str, ...]) -> None:
-    from tqdm import tqdm
-
     from sim.experiment.executors import ReplicationError
     from sim.experiment.precision import check_metrics
     from sim.experiment.runner import FolderRun, check_folder_flags, resumed_replications
@@ -1133,13 +1169,13 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
     if no_figures:
         resume_words.append("--no-figures")
     resume_words += _executor_words(workers, scheduler, dask_local)
-    bar = tqdm(total=replications, desc=f"{sc.name}", unit="rep", disable=quiet,
-               file=sys.stderr, dynamic_ncols=True, delay=0.1, **_bar_timing())
+    # made once the replications start (or a resume's saved ones are counted): a first
+    # line at once, into a log file too, as sim compare's and sim sweep's (review 229)
+    bar = _LazyBar(f"{sc.name}", quiet, total=replications)
 
-    def batch(n: int) -> None:
-        if n != bar.total:
-            bar.total = n
-            bar.refresh()
+    def reading(n: int) -> None:
+        if not quiet:
+            _err(f"reading {n} saved replication(s) ...")
 
     def begun(fr: FolderRun) -> None:
         mixed = fr.folder.other_entries_note()
@@ -1161,8 +1197,9 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
         with _ctrl_c_as_interrupt():
             results = folder_run.run(sc, seed, replications, workers=workers,
                                      scheduler=scheduler, dask_local=dask_local,
-                                     target=target, progress=bar.update, on_batch=batch,
-                                     command=recorded, on_begin=begun)
+                                     target=target, progress=bar.update,
+                                     on_batch=bar.set_total, command=recorded,
+                                     on_begin=begun, on_read=reading, on_saved=bar.start_at)
     except KeyboardInterrupt:
         bar.close()
         if folder_run.folder is None:
@@ -1199,8 +1236,9 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
         bar.close()
     stop, backend = folder_run.stop, folder_run.backend
     assert backend is not None
-    if not quiet and not no_figures:
-        _err("drawing figures ...")
+    if not quiet:
+        # the tables alone took 25 s at 8,000 replications (review 229)
+        _err("writing tables ..." if no_figures else "drawing figures ...")
     try:
         with _ctrl_c_as_interrupt():
             folder_run.finish(figures=not no_figures)
@@ -1348,6 +1386,18 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
     # the items by their absolute paths (--out is the folder the hint is given for)
     recorded = ["sim", *(Path(w).absolute() if i in range(1, len(items) + 1) else w
                          for i, w in enumerate(words)), "--resume"]
+
+    def reading(n: int) -> None:
+        if not quiet:  # before the bar: the folders are opened before it is made
+            _err(f"reading {n} saved replication(s) ...")
+
+    def writing_out() -> None:
+        # the results folders, tables and figures: 27.5 s silent after the bar at 120
+        # replications of a year (review 229), where sim run says so
+        bar.close()
+        if not quiet:
+            _err("writing tables ..." if no_figures else "drawing figures ...")
+
     try:
         with bar, _damage_notes(), _ctrl_c_as_interrupt():
             comp = run_comparison(list(items), replications, seed, overrides=overrides,
@@ -1355,7 +1405,8 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
                                   dask_local=dask_local, target=target, out=out, force=force,
                                   resume=resume, progress=bar.update, on_batch=bar.set_total,
                                   figures=not no_figures, for_python=False,
-                                  command=recorded)
+                                  command=recorded, on_read=reading, on_saved=bar.start_at,
+                                  on_write=writing_out)
     except ScenarioError as exc:
         _scenario_error_in_comparison(exc, items, overrides)
     except KeyboardInterrupt:
@@ -1604,13 +1655,22 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
         if not force:
             claim_folder(out, "sweep")
         bar = _LazyBar("sweep", quiet)
+        # every design point's scenario is built before any runs: some 40 ms each, 111 s
+        # silent for 2,000 points (review 229)
+        points_bar = _LazyBar("building points", quiet, unit="point")
+
+        def reading(n: int) -> None:
+            if not quiet:
+                _err(f"reading {n} saved replication(s) ...")
         try:
-            with bar, _ctrl_c_as_interrupt():
+            with bar, points_bar, _ctrl_c_as_interrupt():
                 result = run_sweep(scenario, list(params), design, samples, replications, seed,
                                    overrides=overrides, workers=workers, scheduler=scheduler,
                                    dask_local=dask_local, metrics=metrics, out=out, force=force,
                                    resume=resume, progress=bar.update, on_total=bar.set_total,
-                                   figures=not no_figures, command=recorded, for_python=False)
+                                   figures=not no_figures, command=recorded, for_python=False,
+                                   on_build=points_bar.reach, on_read=reading,
+                                   on_saved=bar.start_at)
         except KeyboardInterrupt:
             if not resume and store.abandon(created):
                 _err(f"\ninterrupted before any replication finished; no sweep was written to "
@@ -1703,8 +1763,13 @@ FOLDER written by `sim run`, or from a folder of run folders to compare.
 def report(folder: Path, out: Path | None, reference: str | None) -> None:
     from sim.output.report import write_report
 
+    def reading(n: int) -> None:
+        # 10-19 s silent on big folders (review 229)
+        _err(f"reading {folder} ..." if n == 1 else f"reading {n} results folders ...")
+
     with _damage_notes():
-        written = write_report(folder, out, reference)
+        written = write_report(folder, out, reference, on_read=reading,
+                               on_draw=lambda: _err("drawing figures ..."))
     for note in written.notes:
         _err(note)
     click.echo(f"Report written to {written.path}")
