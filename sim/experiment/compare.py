@@ -1264,7 +1264,6 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
     if out_path is not None:
         from sim.output.compare_output import write_comparison
         from sim.output.folder import ResultsFolder
-
         from sim.output.tables import run_table_notes
         from sim.scenario.loader import has_meta, meta_of
 
