@@ -71,8 +71,11 @@ def no_room(rows: int, per_row: int, memory: int | None, what: str = "-n/--repli
             if scenarios > 1 else "")
     where = (f"more than this machine's {_size(memory)}" if memory is not None
              else "more than could be allocated")
-    held = (f" and the {'samples' if what == '-r' else 'scenarios'}' own scenarios "
-            f"(about {_size(per_scenario)} each)" if per_scenario else "")
+    kind = "sample" if what == "-r" else "scenario"
+    held = ("" if not per_scenario else
+            f" and the {kind}s' own scenarios (about {_size(per_scenario)} each)"
+            if scenarios > 1 else
+            f" and the {kind}'s own scenario (about {_size(per_scenario)})")
     room = (memory - per_scenario * scenarios) if memory is not None else None
     fit = (room // (per_row * scenarios)) if room is not None and room > 0 else None
     most = (f" (the results of {fit:,} would fill all of it)" if fit and fit > 1 else "")
@@ -80,14 +83,35 @@ def no_room(rows: int, per_row: int, memory: int | None, what: str = "-n/--repli
         hint = f"give a far smaller --max-replications{most}, or a looser --target-ci"
     elif what == "-r" and room is not None and room <= 0:
         hint = ("use far fewer samples: their scenarios alone need more memory than "
-                "this machine has")
+                "this machine has" if scenarios > 1 else
+                "the scenario alone needs more memory than this machine has")
     elif what == "-r":
-        hint = f"use far fewer replications per sample{most}, or fewer samples"
+        hint = (f"use far fewer replications per sample{most}"
+                + (", or fewer samples" if scenarios > 1 else ""))
     else:
         hint = (f"use far fewer replications{most}, or --target-ci with --metric to run as "
                 "many as a precision needs")
     return NoRoom(f"{rows:,} replications{each} need about {_size(need)} of memory for "
                   f"their results ({kept}){held}, {where}", what=what, hint=hint)
+
+
+def no_room_for_tables(replications: int, saved_in: os.PathLike[str] | str | None,
+                       figures: bool, each: str = "") -> NoRoom:
+    """The error for results of ``replications`` replications (of each scenario, with
+    ``each`` " of each scenario") that ran, and were saved in ``saved_in`` (None: not
+    saved), but whose tables (and figures, if ``figures``) could not be allocated: a
+    MemoryError there was an "internal error" asking for a report (review 229)."""
+    what = "tables and figures" if figures else "tables"
+    if saved_in is None:
+        return NoRoom(f"the {what} of {replications:,} replications{each} needed more memory "
+                      "than could be allocated", what="-n/--replications",
+                      hint="run again with far fewer replications")
+    return NoRoom(
+        f"{replications:,} replications{each} are saved in {saved_in}, but writing their "
+        f"{what} needed more memory than could be allocated; the folder is incomplete",
+        what="-n/--replications",
+        hint="free memory (close other programs) and run the same again with --resume to "
+             "finish the folder, or run again with far fewer replications")
 
 
 def check_room(scenarios: Scenario | Sequence[Scenario], rows: int,

@@ -211,6 +211,12 @@ class Comparison:
         from sim.output.tables import HEADLINE
 
         t = self.table
+        if isinstance(metrics, str):
+            # the example is the metric alone: headline refuses "delivered_t:copper"
+            # (review 232: following the hint led to a second error)
+            raise TypeError(f"metrics must be a list of metric names such as 'delivered_t', "
+                            f"not a str: wrap it in a list, e.g. "
+                            f"[{metrics.partition(':')[0]!r}]")
         check_strings(metrics, "metrics", "metric names such as 'delivered_t'")
         if metrics:
             _check_headline_metrics(list(metrics), t)
@@ -1020,6 +1026,11 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
     check_callable(progress, "progress", "with 1 as each replication finishes")
     check_callable(on_batch, "on_batch", "with the replications there will be before each "
                    "batch")
+    # review 232: the progress display's, left unchecked, failed once every replication
+    # had run, leaving an unfinished folder
+    check_callable(on_read, "on_read", "with the count of saved replications to read back")
+    check_callable(on_saved, "on_saved", "with the count of saved replications read back")
+    check_callable(on_write, "on_write", "once the replications are done")
     check_flag(figures, "figures")
     if out is not None:
         check_path(out, "out", "the folder to write the comparison to")
@@ -1217,101 +1228,108 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
     if out_path is not None and on_write is not None:
         on_write()  # the tables, results folders and figures are next
     final = stop.replications if stop is not None else replications
-    results: list[Results] = []
-    for arm in arms:
-        if arm.fixed is not None:
-            results.append(arm.fixed)
+    try:
+        results: list[Results] = []
+        for arm in arms:
+            if arm.fixed is not None:
+                results.append(arm.fixed)
+            else:
+                ran = [arm.done.pop(r) for r in range(final)]
+                # the scenario's own time, its replications' summed (those read back from a
+                # resumed folder with the time they took): the comparison's whole time, which
+                # its manifest.json gave, read as this scenario's (review 202)
+                results.append(collect(arm.scenario, arm.seed, ran,
+                                       wall_s=sum(r.wall_s for r in ran), consume=True))
+        reps = common_replications(results)
+        if fixed and len(reps) < replications:
+            notes.append(f"only {len(reps)} replication number(s) are common to every scenario; "
+                         "those are paired")
         else:
-            ran = [arm.done.pop(r) for r in range(final)]
-            # the scenario's own time, its replications' summed (those read back from a
-            # resumed folder with the time they took): the comparison's whole time, which
-            # its manifest.json gave, read as this scenario's (review 202)
-            results.append(collect(arm.scenario, arm.seed, ran,
-                                   wall_s=sum(r.wall_s for r in ran), consume=True))
-    reps = common_replications(results)
-    if fixed and len(reps) < replications:
-        notes.append(f"only {len(reps)} replication number(s) are common to every scenario; "
-                     "those are paired")
-    else:
-        # results folders alone are compared over the replications they share: one holding
-        # more has the others left out, and its means here differ from its own summary's
-        unpaired = [f"{arm.label} has {len(res.replications)}"
-                    for arm, res in zip(arms, results, strict=True)
-                    if len(res.replications) > len(reps)]
-        if unpaired:
-            one = len(unpaired) == 1
-            notes.append(f"only the {len(reps)} replication number(s) common to every "
-                         f"scenario are paired: {', '.join(unpaired)}, and "
-                         f"{'its' if one else 'their'} means here are over the paired "
-                         f"{len(reps)}, not those of {'its' if one else 'their'} own summary")
-    table = compare_table(results, [a.label for a in arms], confidence, reps)
-    notes += alike_notes(results, [a.label for a in arms], reps)
-    from sim.build import code_label, worker_code_note
+            # results folders alone are compared over the replications they share: one holding
+            # more has the others left out, and its means here differ from its own summary's
+            unpaired = [f"{arm.label} has {len(res.replications)}"
+                        for arm, res in zip(arms, results, strict=True)
+                        if len(res.replications) > len(reps)]
+            if unpaired:
+                one = len(unpaired) == 1
+                notes.append(f"only the {len(reps)} replication number(s) common to every "
+                             f"scenario are paired: {', '.join(unpaired)}, and "
+                             f"{'its' if one else 'their'} means here are over the paired "
+                             f"{len(reps)}, not those of {'its' if one else 'their'} own summary")
+        table = compare_table(results, [a.label for a in arms], confidence, reps)
+        notes += alike_notes(results, [a.label for a in arms], reps)
+        from sim.build import code_label, worker_code_note
 
-    own = code_label()
-    worker = worker_code_note(
-        [(f"scenario {label!r}", t.ran) for label, t in tallies.items()], own,
-        out_path if out_path is not None else "the comparison",
-        "comparison.json's and each scenario's manifest.json's code" if out_path is not None
-        else "the comparison's codes", pairs=True)
-    if worker:
-        notes.append(worker)
-    comp = Comparison([a.label for a in arms], [a.source for a in arms], results, table, reps,
-                      [a.seed for a in arms], stop, notes, time.perf_counter() - started,
-                      confidence, [_arm_code(a, tallies.get(a.label)) for a in arms],
-                      [_arm_builds(a, tallies.get(a.label)) for a in arms], where,
-                      [str(o) for o in overrides])
-    if out_path is not None:
-        from sim.output.compare_output import write_comparison
-        from sim.output.folder import ResultsFolder
-        from sim.output.tables import run_table_notes
-        from sim.scenario.loader import has_meta, meta_of
+        own = code_label()
+        worker = worker_code_note(
+            [(f"scenario {label!r}", t.ran) for label, t in tallies.items()], own,
+            out_path if out_path is not None else "the comparison",
+            "comparison.json's and each scenario's manifest.json's code" if out_path is not None
+            else "the comparison's codes", pairs=True)
+        if worker:
+            notes.append(worker)
+        comp = Comparison([a.label for a in arms], [a.source for a in arms], results, table, reps,
+                          [a.seed for a in arms], stop, notes, time.perf_counter() - started,
+                          confidence, [_arm_code(a, tallies.get(a.label)) for a in arms],
+                          [_arm_builds(a, tallies.get(a.label)) for a in arms], where,
+                          [str(o) for o in overrides])
+        if out_path is not None:
+            from sim.output.compare_output import write_comparison
+            from sim.output.folder import ResultsFolder
+            from sim.output.tables import run_table_notes
+            from sim.scenario.loader import has_meta, meta_of
 
-        for arm, res in zip(arms, results, strict=True):
-            if arm.runs:
-                folder = ResultsFolder(out_path / arm.label, resume=True,
-                                       command="sim compare")
-                extra: dict[str, Any] = {"comparison": str(out_path), "label": arm.label,
-                                         **(where or {})}  # as sim run's manifest has it
-                if arm.label in resumed_with:
-                    extra["resumed_with"] = resumed_with[arm.label]  # as sim run records it
-                if arm.changed:
-                    extra["changed_after_loading"] = True
-                # as sim run's manifest.json keeps them (see FolderRun.finish)
-                extra["table_notes"] = run_table_notes(res)
-                said = [*arm.capacity_notes, *([arm.code_note] if arm.code_note else []),
-                        *([arm.changed] if arm.changed else [])]
-                ran_by = worker_code_note([("", tallies[arm.label].ran)], own,
-                                          out_path / arm.label,
-                                          "run.json's and manifest.json's code")
-                if ran_by:
-                    said.append(ran_by)
-                if said:
-                    # the folder read alone (sim report, load_results) says them too, not
-                    # only the comparison's files (as sim run's manifest does)
-                    own = list(meta_of(arm.scenario).notes) if has_meta(arm.scenario) else []
-                    said = [n.replace("--force", "force=True") if for_python else n
-                            for n in said]
-                    extra["notes"] = [*own, *(n for n in said if n not in own)]
-                # a results folder as sim run writes it, figures included (they were
-                # left out, so each scenario's folder lacked the layout it promises)
-                folder.finish(res, extra, figures=figures)
-        written = comp
-        if confidence != 0.95:
-            # the folder is read by sim report and its figures, which give 95% intervals
-            # as sim compare does (it has no option for another level): its tables are at
-            # 95% too, and say so, so that no file labels an interval of another level
-            # "95%" (review 128: a 50% interval was headed "95% CI" beside the forest
-            # plot's 95% one)
-            written = replace(
-                comp, confidence=0.95,
-                table=compare_table(results, [a.label for a in arms], 0.95, reps))
-            comp.notes.append(
-                f"the files in {out_path} give 95% intervals, as sim compare and sim "
-                f"report do; the table returned gives the {confidence * 100:g}% intervals "
-                f"asked for (confidence={confidence:g})")
-            written.notes = comp.notes
-        write_comparison(written, out_path, figures=figures)
+            for arm, res in zip(arms, results, strict=True):
+                if arm.runs:
+                    folder = ResultsFolder(out_path / arm.label, resume=True,
+                                           command="sim compare")
+                    extra: dict[str, Any] = {"comparison": str(out_path), "label": arm.label,
+                                             **(where or {})}  # as sim run's manifest has it
+                    if arm.label in resumed_with:
+                        extra["resumed_with"] = resumed_with[arm.label]  # as sim run records it
+                    if arm.changed:
+                        extra["changed_after_loading"] = True
+                    # as sim run's manifest.json keeps them (see FolderRun.finish)
+                    extra["table_notes"] = run_table_notes(res)
+                    said = [*arm.capacity_notes, *([arm.code_note] if arm.code_note else []),
+                            *([arm.changed] if arm.changed else [])]
+                    ran_by = worker_code_note([("", tallies[arm.label].ran)], own,
+                                              out_path / arm.label,
+                                              "run.json's and manifest.json's code")
+                    if ran_by:
+                        said.append(ran_by)
+                    if said:
+                        # the folder read alone (sim report, load_results) says them too, not
+                        # only the comparison's files (as sim run's manifest does)
+                        own = list(meta_of(arm.scenario).notes) if has_meta(arm.scenario) else []
+                        said = [n.replace("--force", "force=True") if for_python else n
+                                for n in said]
+                        extra["notes"] = [*own, *(n for n in said if n not in own)]
+                    # a results folder as sim run writes it, figures included (they were
+                    # left out, so each scenario's folder lacked the layout it promises)
+                    folder.finish(res, extra, figures=figures)
+            written = comp
+            if confidence != 0.95:
+                # the folder is read by sim report and its figures, which give 95% intervals
+                # as sim compare does (it has no option for another level): its tables are at
+                # 95% too, and say so, so that no file labels an interval of another level
+                # "95%" (review 128: a 50% interval was headed "95% CI" beside the forest
+                # plot's 95% one)
+                written = replace(
+                    comp, confidence=0.95,
+                    table=compare_table(results, [a.label for a in arms], 0.95, reps))
+                comp.notes.append(
+                    f"the files in {out_path} give 95% intervals, as sim compare and sim "
+                    f"report do; the table returned gives the {confidence * 100:g}% intervals "
+                    f"asked for (confidence={confidence:g})")
+                written.notes = comp.notes
+            write_comparison(written, out_path, figures=figures)
+    except MemoryError:
+        # review 229/232: an "internal error" asking for a report, with every
+        # replication saved and no word of it
+        from sim.experiment.collector import no_room_for_tables
+
+        raise no_room_for_tables(final, out_path, figures, " of each scenario") from None
     return comp
 
 

@@ -21,7 +21,7 @@ from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
-from sim.experiment.collector import Collector, NoRoom, check_room
+from sim.experiment.collector import Collector, NoRoom, check_room, no_room_for_tables
 from sim.experiment.errors import ExperimentError, python_wording, python_words
 from sim.experiment.executors import (
     Backend,
@@ -1007,6 +1007,7 @@ class FolderRun:
                                                on_read=on_read)
                 if on_begin is not None:
                     on_begin(self)
+                check_saved(self.saved, replications, target)
                 counted = on_saved if on_saved is not None else progress
                 if counted is not None and self.saved:
                     # with a target the batches are replayed from its first and saved
@@ -1054,6 +1055,16 @@ class FolderRun:
         a precision target stopped."""
         assert self.results is not None and self.backend is not None, "run() first"
         try:
+            self._finish(figures)
+        except MemoryError:
+            # review 229: "internal error: MemoryError", asking for a report, with every
+            # replication saved and no word of it (review 232: tabling the notes too)
+            raise no_room_for_tables(self.results.n, self.folder.reps_dir,
+                                     figures) from None
+
+    def _finish(self, figures: bool) -> None:
+        assert self.results is not None and self.backend is not None
+        try:
             extra: dict[str, Any] = dict(self.where or where_record(self.backend))
             if self.resume:
                 extra["resumed_with"] = len(self.saved)
@@ -1077,18 +1088,29 @@ class FolderRun:
         except BaseException:
             self.folder.release()
             raise
-        try:
-            self.folder.finish(self.results, extra, figures=figures)  # releases the lock
-        except MemoryError:
-            # review 229: "internal error: MemoryError", asking for a report, with every
-            # replication saved and no word of it
-            raise NoRoom(
-                f"{self.results.n:,} replications are saved in {self.folder.reps_dir}, but "
-                "writing their tables and figures needed more memory than could be "
-                "allocated; the folder is incomplete (no manifest.json)",
-                what="-n/--replications",
-                hint="free memory (close other programs) and finish it with the same command "
-                     "and --resume, or run again with far fewer replications") from None
+        self.folder.finish(self.results, extra, figures=figures)  # releases the lock
+
+
+def check_saved(saved: dict[int, ReplicationResult] | None, replications: int,
+                target: Target | None) -> None:
+    """Raise :class:`ExperimentError` if a resumed folder's ``saved`` replications go
+    beyond the ``replications`` asked for (without a ``target``) or the target's maximum:
+    said before the saved ones are counted to a progress bar (review 232: a full bar was
+    drawn above the refusal)."""
+    if target is None and saved and max(saved) >= replications:
+        raise ExperimentError(
+            f"the folder already holds replication {max(saved)}, beyond the {replications} "
+            "asked for", what="-n/--replications",
+            hint=f"resume with -n {max(saved) + 1} or more, or pass --force to start again")
+    held = max(saved) + 1 if saved else 0
+    if target is not None and target.max_replications < held:
+        # stopped at its maximum, the run was rebuilt from fewer replications than the
+        # folder holds (the rest left on disk, unused)
+        raise ExperimentError(
+            f"the folder already holds replication {held - 1}, beyond the "
+            f"--max-replications {target.max_replications} allowed", what="--max-replications",
+            hint=f"resume with --max-replications {held} or more, or pass --force to start "
+                 "again")
 
 
 def _check_room(sc: Scenario, replications: int, target: Target | None,
@@ -1132,20 +1154,8 @@ def run_replications(sc: Scenario, seed: int, replications: int, *,
         check_metrics(target.specs, sc)
         check_measurable(target.specs, [sc])
     started = time.perf_counter()
-    if target is None and saved and max(saved) >= replications:
-        raise ExperimentError(
-            f"the folder already holds replication {max(saved)}, beyond the {replications} "
-            "asked for", what="-n/--replications",
-            hint=f"resume with -n {max(saved) + 1} or more, or pass --force to start again")
+    check_saved(saved, replications, target)
     held = max(saved) + 1 if saved else 0
-    if target is not None and target.max_replications < held:
-        # stopped at its maximum, the run was rebuilt from fewer replications than the
-        # folder holds (the rest left on disk, unused)
-        raise ExperimentError(
-            f"the folder already holds replication {held - 1}, beyond the "
-            f"--max-replications {target.max_replications} allowed", what="--max-replications",
-            hint=f"resume with --max-replications {held} or more, or pass --force to start "
-                 "again")
     _check_room(sc, replications, target, saved)
     # Results are copied into the stacked arrays as they arrive and then dropped.
     have = Collector(sc, seed, replications)

@@ -1049,6 +1049,9 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
     # before anything runs: a bad one failed after the first replication (review 228)
     check_callable(progress, "progress", "with 1 as each replication finishes")
     check_callable(on_total, "on_total", "with the count of replications to run")
+    check_callable(on_build, "on_build", "with the design points built and their count")
+    check_callable(on_read, "on_read", "with the count of saved replications to read back")
+    check_callable(on_saved, "on_saved", "with the count of saved replications read back")
     check_flag(figures, "figures")
     if out is not None:
         check_path(out, "out", "the folder to write the sweep to")

@@ -78,9 +78,9 @@ def test_no_memory_for_the_tables_says_what_is_saved(
     assert result.exit_code == 2, result.output
     assert "internal error" not in result.output
     assert f"3 replications are saved in {out / 'replications'}, but writing their tables" \
-        in result.output
-    assert "hint: free memory (close other programs) and finish it with the same command " \
-           "and --resume" in result.output
+        " needed" in result.output
+    assert "hint: free memory (close other programs) and run the same again with --resume " \
+           "to finish the folder" in result.output
     assert not (out / "manifest.json").exists()
     assert len(list((out / "replications").glob("rep-*.npz"))) == 3
     monkeypatch.undo()
