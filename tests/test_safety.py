@@ -23,6 +23,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -260,13 +261,15 @@ def _run_into(folder: ResultsFolder, n: int = 2):
 
 def test_the_manifest_is_written_last(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     order: list[str] = []
-    real = folder_mod.atomic_write_bytes
+    # every file goes through atomic_write_chunks (atomic_write_bytes too; kpis.csv is
+    # written a block of replications at a time)
+    real = folder_mod.atomic_write_chunks
 
-    def spy(path: Path, data: bytes) -> None:
+    def spy(path: Path, chunks: Any) -> None:
         order.append(str(Path(path).relative_to(tmp_path / "out")))
-        real(path, data)
+        real(path, chunks)
 
-    monkeypatch.setattr(folder_mod, "atomic_write_bytes", spy)
+    monkeypatch.setattr(folder_mod, "atomic_write_chunks", spy)
     folder = ResultsFolder(tmp_path / "out")
     results = _run_into(folder)
     folder.finish(results)
