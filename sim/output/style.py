@@ -234,7 +234,8 @@ def plain(text: str) -> str:
 
 def fit(text: str, width_pt: float, fontsize: float) -> str:
     """``text`` wrapped onto as few lines as keep each narrower than ``width_pt`` points
-    at ``fontsize`` (measured with the font's metrics, so no figure is drawn)."""
+    at ``fontsize`` (measured with the font's metrics, so no figure is drawn), a number
+    never split nor parted from its unit (:func:`_keep_units`), though it be wider."""
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import text_to_path
 
@@ -245,11 +246,16 @@ def fit(text: str, width_pt: float, fontsize: float) -> str:
                    for line in lines)
 
     kept = _keep_units(text)
+    best: tuple[float, list[str]] | None = None
     for chars in range(len(kept), 0, -1):
-        lines = textwrap.wrap(kept, chars) or [kept]
-        if widest(lines) <= width_pt:
+        lines = _wrap_lines(kept, chars) or [kept]
+        wide = widest(lines)
+        if wide <= width_pt:
             return "\n".join(lines).replace(NBSP, " ")
-    return "\n".join(textwrap.wrap(kept, 1) or [kept]).replace(NBSP, " ")
+        if best is None or wide < best[0]:
+            best = (wide, lines)
+    # a number and its unit wider than width_pt: as narrow as the number allows
+    return "\n".join(best[1] if best else [kept]).replace(NBSP, " ")
 
 
 def fit_lines(text: str, width_pt: float, fontsize: float) -> str:
@@ -272,7 +278,7 @@ def text_width(text: str, fontsize: float) -> float:
 def wrap(text: str, width: int) -> str:
     """Each line of ``text`` wrapped onto lines of at most ``width`` characters (for
     titles that would be wider than their panel or figure)."""
-    return "\n".join("\n".join(textwrap.wrap(_keep_units(line), width)) or line
+    return "\n".join("\n".join(_wrap_lines(_keep_units(line), width)) or line
                      for line in text.split("\n")).replace(NBSP, " ")
 
 
@@ -411,6 +417,32 @@ def _keep_units(text: str) -> str:
     "124.5 / k"; review 221)."""
     text = re.sub(r"(?<=\d) (?=\S)", NBSP, text)
     return re.sub(r"(?<=\d\u00a0[kM]) (?=t\b)", NBSP, text)
+
+
+_NUMBER_WORD = re.compile(r"[(\[]?[-+\u2212]?\d[\d,.:/%-]*[)\],.;:]*(?:\u00a0\S+)*")
+"""A number (or date), with the unit :func:`_keep_units` joined to it: a "word" wrapping
+never breaks, though it be longer than the line."""
+
+
+class _NumberKeepingWrapper(textwrap.TextWrapper):
+    """A :class:`textwrap.TextWrapper` that breaks a word longer than the line (a scenario
+    id) but never a number with its unit: "1,461 days" wider than the line keeps a line of
+    its own, where the default wrapper wrote "1,4" / "61 days" (review 226)."""
+
+    def _handle_long_word(self, reversed_chunks: list[str], cur_line: list[str],
+                          cur_len: int, width: int) -> None:
+        if _NUMBER_WORD.fullmatch(reversed_chunks[-1]):
+            if not cur_line:
+                cur_line.append(reversed_chunks.pop())
+            return
+        super()._handle_long_word(reversed_chunks, cur_line, cur_len, width)
+
+
+def _wrap_lines(text: str, width: int) -> list[str]:
+    """``text`` wrapped onto lines of at most ``width`` characters, a number and its unit
+    never split (a line holding only one may be longer), no line ending in a space (as
+    textwrap leaves "ab " before a long word it breaks)."""
+    return [line.rstrip() for line in _NumberKeepingWrapper(width).wrap(text)]
 
 
 def date_axis(ax: Axes, span: tuple[Any, Any] | None = None) -> None:
