@@ -111,6 +111,10 @@ def test_the_lighter_sliver_is_outlined() -> None:
     kept = [p for p in ax.patches if mcolors.to_rgba(p.get_facecolor())[3] < 0.5]
     assert len(kept) == 2  # the deal's and the upgrade's
     assert all(p.get_linewidth() > 0 for p in kept)
+    # review 226 (K25): outlined in the bar's own colour, not a transparent edge of 1 pt
+    for p in kept:
+        edge, face = mcolors.to_rgba(p.get_edgecolor()), mcolors.to_rgba(p.get_facecolor())
+        assert edge[3] > 0 and edge[:3] == face[:3], (edge, face)
 
 
 @pytest.mark.parametrize(("name", "said", "unsaid"), [
