@@ -537,7 +537,7 @@ def write_comparison(comp: Comparison, out: Path, figures: bool = True,
     # number of replications, other scenarios): out of date, so it goes
     (out / "report.html").unlink(missing_ok=True)
     files: dict[str, Path] = {}
-    csv = comp.table.to_csv(index=False, float_format="%.10g")
+    csv = comp.table.to_csv(index=False, float_format="%.10g", lineterminator="\n")
     atomic_write_text(out / "compare.csv", csv)
     files["compare.csv"] = out / "compare.csv"
     atomic_write_text(out / "compare.md", comparison_markdown(comp, metrics))

@@ -1625,14 +1625,14 @@ class ResultsFolder:
             for start in range(0, max(results.n, 1), KPI_BLOCK):
                 frame = results.kpi_rows(start, start + KPI_BLOCK)
                 yield utf8(frame.to_csv(index=False, header=start == 0,
-                                        float_format=CSV_FLOATS))
+                                        float_format=CSV_FLOATS, lineterminator="\n"))
 
         atomic_write_chunks(path, blocks())
         return path
 
     def _write_csv(self, name: str, frame: pd.DataFrame, compress: bool = False) -> Path:
         path = self.path / name
-        text = frame.to_csv(index=False, float_format=CSV_FLOATS)
+        text = frame.to_csv(index=False, float_format=CSV_FLOATS, lineterminator="\n")
         data = utf8(text)
         if compress:
             import gzip

@@ -877,23 +877,24 @@ def write_sweep(sweep: Sweep, out: Path, figures: bool = True, metrics: Sequence
     (out / "sweep.json").unlink(missing_ok=True)  # written last: incomplete until then
     files: dict[str, Path] = {}
     atomic_write_text(out / "sweep.csv", _exact_params(sweep, sweep.table).to_csv(
-        index=False, float_format="%.10g"))
+        index=False, float_format="%.10g", lineterminator="\n"))
     files["sweep.csv"] = out / "sweep.csv"
     import gzip
 
-    long = _exact_params(sweep, sweep.kpis).to_csv(index=False, float_format="%.10g")
+    long = _exact_params(sweep, sweep.kpis).to_csv(index=False, float_format="%.10g",
+                                                   lineterminator="\n")
     long = long.encode("utf-8")
     atomic_write_bytes(out / "sweep-kpis.csv.gz", gzip.compress(long, mtime=0))
     files["sweep-kpis.csv.gz"] = out / "sweep-kpis.csv.gz"
     if sweep.sobol is not None:
-        atomic_write_text(out / "sobol.csv", sweep.sobol.to_csv(index=False,
-                                                                float_format="%.10g"))
+        atomic_write_text(out / "sobol.csv", sweep.sobol.to_csv(
+            index=False, float_format="%.10g", lineterminator="\n"))
         files["sobol.csv"] = out / "sobol.csv"
     else:
         (out / "sobol.csv").unlink(missing_ok=True)  # from an earlier Sobol sweep
     if sweep.sobol is None:
         atomic_write_text(out / "correlations.csv", correlation_table(sweep).to_csv(
-            index=False, float_format="%.10g"))
+            index=False, float_format="%.10g", lineterminator="\n"))
         files["correlations.csv"] = out / "correlations.csv"
     else:
         (out / "correlations.csv").unlink(missing_ok=True)  # from an earlier sweep
