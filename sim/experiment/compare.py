@@ -903,22 +903,27 @@ def resolve(items: Sequence[Item], overrides: Sequence[str] = (),
 
 
 def _unique_labels(arms: list[Arm]) -> None:
+    """Make the arms' labels usable as folder names and unique, ignoring case: each
+    names a folder, and ``Base`` and ``base`` shared one on a file system that ignores case
+    (macOS's and Windows' by default; review 230). A repeated label becomes ``tiny-2``."""
     for arm in arms:
         arm.label = _safe(arm.label)
     counts: dict[str, int] = {}
     for arm in arms:
-        counts[arm.label] = counts.get(arm.label, 0) + 1
+        key = arm.label.casefold()
+        counts[key] = counts.get(key, 0) + 1
     for arm in arms:
-        if counts[arm.label] > 1 and not arm.source.startswith("<"):
+        if counts[arm.label.casefold()] > 1 and not arm.source.startswith("<"):
             arm.label = _safe(Path(arm.source).stem if Path(arm.source).suffix
                               else Path(arm.source).name)
     seen: dict[str, int] = {}
     for arm in arms:
-        if arm.label in seen:
-            seen[arm.label] += 1
-            arm.label = f"{arm.label}-{seen[arm.label]}"
+        key = arm.label.casefold()
+        if key in seen:
+            seen[key] += 1
+            arm.label = f"{arm.label}-{seen[key]}"
         else:
-            seen[arm.label] = 1
+            seen[key] = 1
 
 
 def run_comparison(items: Sequence[Item], replications: int | None = None,
