@@ -73,10 +73,23 @@ def available_cpus() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+WINDOWS_MAX_WORKERS = 61
+"""The most processes a :class:`~concurrent.futures.ProcessPoolExecutor` takes on Windows
+(it refuses more with a ValueError: the system waits on at most 63 handles at once)."""
+
+
+def max_pool_workers() -> int | None:
+    """The most workers a process pool may have on this system (:data:`WINDOWS_MAX_WORKERS`
+    on Windows, as ``concurrent.futures`` checks it), None for no limit."""
+    return WINDOWS_MAX_WORKERS if sys.platform == "win32" else None
+
+
 def default_workers(tasks: int) -> int:
-    """The default number of worker processes: one per CPU, at most one per task; 1 means
-    in-process."""
-    return max(1, min(available_cpus(), tasks))
+    """The default number of worker processes: one per CPU (on Windows at most
+    :data:`WINDOWS_MAX_WORKERS`), at most one per task; 1 means in-process."""
+    most = max_pool_workers()
+    cpus = available_cpus() if most is None else min(available_cpus(), most)
+    return max(1, min(cpus, tasks))
 
 
 @dataclass(frozen=True)
@@ -482,10 +495,20 @@ def check_backend(workers: int | None = None, *, scheduler: str | None = None,
                   dask_local: bool = False) -> None:
     """Raise the :class:`ExperimentError` :func:`open_backend` would raise for these
     options before it starts anything (both Dask options, Dask not installed, fewer than
-    one worker), without starting anything."""
+    one worker, more than a process pool takes on Windows), without starting anything."""
     if workers is not None and workers < 1:
         raise ExperimentError(f"expected a whole number of at least 1, got {workers}",
                               what="--workers")
+    most = max_pool_workers()
+    if (workers is not None and most is not None and workers > most and not scheduler
+            and not dask_local):
+        # review 230: Python's own "ValueError: max_workers must be <= 61" surfaced as an
+        # internal error
+        raise ExperimentError(
+            f"a process pool on Windows runs at most {most} worker processes, got {workers}",
+            what="--workers",
+            hint=f"give --workers (workers= in Python) {most} or fewer, or run on a Dask "
+                 "cluster (--dask-local, --scheduler)")
     if scheduler and dask_local:
         raise ExperimentError("give --scheduler or --dask-local, not both",
                               what="--scheduler")
