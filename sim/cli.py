@@ -498,6 +498,8 @@ def _failure_text(exc: Any, label: Callable[[Any], str] | None = None) -> str:
                 f"    hint: Dask ran {'it' if one else 'each'} on {tries} workers and each "
                 f"of them died: {'it' if one else 'they'} may need more memory than a worker "
                 "has")
+    if exc.reason == "worker died" and getattr(exc, "hint", None):
+        return f"error: {exc.describe(label)}\n    hint: {exc.hint}"
     if exc.reason == "worker died":
         return (f"error: {exc.describe(label)}\n"
                 "    hint: if memory ran short, run with fewer --workers; the replication is "

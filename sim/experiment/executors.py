@@ -164,17 +164,20 @@ class ReplicationError(Exception):
     """
 
     def __init__(self, cause: BaseException, tasks: Sequence[Task], reason: str,
-                 unfinished: Sequence[Task] = ()) -> None:
+                 unfinished: Sequence[Task] = (), hint: str | None = None) -> None:
         self.cause = cause
         self.tasks = tuple(tasks)
         self.reason = reason
         self.unfinished = tuple(unfinished)
-        super().__init__(self.describe())
+        self.hint = hint
+        """What to do about it, where something more likely than a lack of memory is known
+        (a main script the pool's workers cannot run again: :func:`_pool_rerun_hint`)."""
+        super().__init__(self.describe() + (f"\n    hint: {hint}" if hint else ""))
 
     def __reduce__(self) -> tuple[Any, ...]:
         # BaseException pickles its message alone, which this __init__ cannot take: a run
         # inside a worker of the caller's own pool would lose the error on the way back
-        return type(self), (self.cause, self.tasks, self.reason, self.unfinished)
+        return type(self), (self.cause, self.tasks, self.reason, self.unfinished, self.hint)
 
     @property
     def worker_died(self) -> bool:
@@ -978,6 +981,51 @@ def _main_rerun_hint(failure: str) -> str | None:
             f"which started another cluster in each: put the script's calls under {guard}")
 
 
+def _pool_rerun_hint(pool: Executor) -> str | None:
+    """The likely cause of a process pool whose workers died before any replication came
+    back, if its workers start by running the main script again (any start method but
+    "fork": "spawn" is macOS's and Windows' default) and that script has no ``if __name__
+    == "__main__":`` guard, or is code read from stdin; else None (an interactive session
+    is never run again; a guarded script is not the cause).
+
+    Each such worker ran the script's calls again, which tried to start a pool of its own
+    while still starting up, and died of it: the driver said only "a worker process died
+    (out of memory, or killed?)" (review 230), as Dask's path says it
+    (:func:`_main_rerun_hint`).
+    """
+    context = getattr(pool, "_mp_context", None)
+    try:
+        if context is not None:
+            method = context.get_start_method()
+        else:
+            import multiprocessing
+
+            method = multiprocessing.get_start_method()
+    except Exception:  # noqa: BLE001 - unknown: no hint
+        return None
+    if method == "fork":
+        return None
+    guard = "if __name__ == \"__main__\":"
+    path = getattr(sys.modules.get("__main__"), "__file__", None)
+    if not isinstance(path, str):
+        return None
+    if not os.path.isfile(path):
+        return (f"the worker processes start by running the main script again (the "
+                f"{method!r} start method), and {path} is not a file they can run: save the "
+                f"code as a script with its calls under {guard} (which macOS and Windows "
+                "need), or run with workers=1")
+    try:
+        guarded = _MAIN_GUARD.search(Path(path).read_text(errors="replace")) is not None
+    except OSError:
+        return None
+    if guarded:
+        return None
+    return (f"the worker processes start by running the main script ({path}) again (the "
+            f"{method!r} start method), and each ran its calls again and failed: put the "
+            f"script's calls under {guard} (which macOS and Windows need), or run with "
+            "workers=1")
+
+
 def _unrunnable_main() -> str | None:
     """The hint for a main script Dask's worker processes cannot run again (code read from
     stdin: its ``__file__`` is ``<stdin>``, no file), else None. An interactive session
@@ -1070,7 +1118,10 @@ def run_tasks(jobs: Sequence[Job], tasks: Iterable[tuple[int, int]],
     backend = backend or IN_PROCESS
     labels: dict[int, list[Any]] = {}
 
+    delivered = [0]  # results handed over by this call
+
     def deliver(k: int, res: ReplicationResult) -> None:
+        delivered[0] += 1
         # Results arriving from workers carry their own copy of the KPI labels; those of
         # one job are all equal, so every result keeps the first one's list instead.
         shared = labels.setdefault(k, res.kpi_labels)
@@ -1101,6 +1152,13 @@ def run_tasks(jobs: Sequence[Job], tasks: Iterable[tuple[int, int]],
     # a caller's executor: one that refuses the work is bad input, not a replication lost
     theirs = backend.kind == "executor"
 
+    def rerun_hint() -> str | None:
+        # review 230: workers that all died before any replication came back, on a pool
+        # that starts them by running the main script again
+        if backend.kind != "process pool" or delivered[0]:
+            return None
+        return _pool_rerun_hint(executor)
+
     def top_up() -> None:
         limit = window if window is not None else size.limit()
         while len(pending) < limit:
@@ -1125,7 +1183,8 @@ def run_tasks(jobs: Sequence[Job], tasks: Iterable[tuple[int, int]],
                             what="executor",
                             hint="give a new executor (a broken ProcessPoolExecutor "
                                  "runs nothing more)") from exc
-                    raise ReplicationError(exc, [task(k, r)], "worker died") from exc
+                    raise ReplicationError(exc, [task(k, r)], "worker died",
+                                           hint=rerun_hint()) from exc
                 return
             except Exception as exc:
                 if pending or not theirs:
@@ -1187,10 +1246,11 @@ def run_tasks(jobs: Sequence[Job], tasks: Iterable[tuple[int, int]],
                 # the pool will pass on nothing more: no drain, every replication it
                 # held is lost with it
                 raise _failure([(task(*pending[fut]), loss)
-                                for fut in sorted(pending, key=lambda f: pending[f])])
+                                for fut in sorted(pending, key=lambda f: pending[f])],
+                               rerun_hint())
             if failures:
                 drain(failures)
-                raise _failure(failures)
+                raise _failure(failures, rerun_hint())
             top_up()
     except BaseException:
         for fut in pending:
@@ -1210,14 +1270,17 @@ def _client_closed(backend: Backend) -> bool:
     return str(status).rsplit(".", 1)[-1] in ("closed", "closing", "failed")
 
 
-def _failure(failures: list[tuple[Task, BaseException]]) -> BaseException:
-    """The exception that reports ``failures`` (the first decides what kind)."""
+def _failure(failures: list[tuple[Task, BaseException]],
+             hint: str | None = None) -> BaseException:
+    """The exception that reports ``failures`` (the first decides what kind); ``hint``
+    goes with a worker's death."""
     first_task, first = failures[0]
     if isinstance(first, _BAD_INPUT):
         return first
     reason = _loss(first)
     same = [t for t, exc in failures if _loss(exc) == reason]
     gone = [t for t, exc in failures if isinstance(exc, _Unfinished) and t not in same]
-    error = ReplicationError(first, same, reason, gone)
+    error = ReplicationError(first, same, reason, gone,
+                             hint=hint if reason == "worker died" else None)
     error.__cause__ = first
     return error
