@@ -19,7 +19,7 @@ Tasks are submitted a few at a time (twice the number of workers in flight; on a
 cluster given by its address, twice its size as it is now and at least 32), so results
 come back, and are saved, while the rest wait; an interrupt cancels what has not started.
 Workers never receive Ctrl-C (the driver handles it and stops them), and a process-pool
-worker ends itself when the driver is gone.
+worker ends itself when the driver is gone (on POSIX).
 A replication that fails (or whose worker process dies) stops the run with a
 :class:`ReplicationError` naming it, its scenario and seed, once every replication that
 had finished has been handed over and those still running have had a while to finish.
@@ -302,9 +302,11 @@ def _exit_with_parent(every_s: float = PARENT_CHECK_S) -> None:
     A driver killed outright (SIGKILL, the out-of-memory killer) cannot stop its pool, and
     the workers ran on as orphans: one idle waits on its task queue for ever, a busy one
     finishes its replication for nobody. A daemon thread polls ``os.getppid()``, which
-    changes when the parent dies (the orphan is adopted by init or a subreaper). It works
-    wherever Python does and for every start method (the parent is the driver, or the
-    fork server that dies with it), and costs a wake-up a second. Linux's
+    changes when the parent dies (the orphan is adopted by init or a subreaper). POSIX
+    only: on Windows ``os.getppid()`` keeps the dead parent's id, so the worker is never
+    ended there (the thread just waits). On POSIX it works for every start method (the
+    parent is the driver, or the fork server that dies with it), and costs a wake-up a
+    second. Linux's
     ``prctl(PR_SET_PDEATHSIG)`` would be immediate, but it is Linux only, needs ctypes,
     and fires when the *thread* that started the worker ends, not the process (a pool
     may start workers from a helper thread). The parent is read here, in the worker, so a
