@@ -322,44 +322,6 @@ def _exit_with_parent(every_s: float = PARENT_CHECK_S) -> None:
     threading.Thread(target=watch, name="sim: exit with the driver", daemon=True).start()
 
 
-@contextlib.contextmanager
-def _workers_start_ignoring_sigint(pool: Executor) -> Iterator[None]:
-    """While the body runs (a submit to a process pool that may start worker processes),
-    SIGINT is ignored in this process, so that the workers started then start with it
-    ignored (review 230).
-
-    :func:`_init_worker` ignores SIGINT too, but only once the worker has imported this
-    package: under the "spawn" start method (macOS's and Windows' default) a Ctrl-C in the
-    first second made every worker print a KeyboardInterrupt traceback from its imports,
-    and once the pool's manager thread died of it and the command hung at exit. A process
-    started with SIGINT ignored keeps it so (fork, and exec for spawn on POSIX; CPython
-    leaves an ignored SIGINT ignored at start-up). SIGINT is blocked here first, so that a
-    Ctrl-C meanwhile is not lost: it is delivered once the handler is back (the processes
-    started keep it blocked, as well as ignored). POSIX only, main thread only, and only
-    while the pool may still start processes; elsewhere the body just runs.
-    """
-    processes = getattr(pool, "_processes", None)
-    most = getattr(pool, "_max_workers", None)
-    full = isinstance(processes, dict) and isinstance(most, int) and len(processes) >= most
-    if (full or not isinstance(pool, ProcessPoolExecutor)
-            or not hasattr(signal, "pthread_sigmask")
-            or threading.current_thread() is not threading.main_thread()):
-        yield
-        return
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    if signal.SIGINT in signal.sigpending():
-        # one arrived just now: ignoring it would drop it; delivered here instead
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-
-
 @dataclass
 class Backend:
     """An executor and how many replications it runs at once. ``executor`` is ``None``
@@ -1169,9 +1131,7 @@ def run_tasks(jobs: Sequence[Job], tasks: Iterable[tuple[int, int]],
                 return
             k, r = item
             try:
-                with _workers_start_ignoring_sigint(executor):
-                    future = executor.submit(run_task, jobs[k], r)
-                pending[future] = (k, r)
+                pending[executor.submit(run_task, jobs[k], r)] = (k, r)
             except BrokenProcessPool as exc:
                 # A worker died: the pool refuses new work before it has failed the
                 # replications it held, which report the loss. Submit nothing more.
