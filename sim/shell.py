@@ -1,7 +1,8 @@
 """Commands the simulator prints for the user to paste back into a shell (``--resume``
 hints, the command holding a folder): each word quoted so that the shell gives the
 program the very same word: for a POSIX shell (bash, zsh), and on Windows for ``cmd.exe``
-(review 230: ``'C:\\Users\\...'`` was a file name with quotes in it there)."""
+(review 230: ``'C:\\Users\\...'`` was a file name with quotes in it there), but for the
+limits :func:`cmd_quote` names."""
 
 from __future__ import annotations
 
@@ -42,7 +43,11 @@ def cmd_quote(text: str) -> str:
     """``text`` as one word of a ``cmd.exe`` command line: as it is if it holds none of
     :data:`_CMD_SPECIAL`, else in double quotes, with the backslashes and double quotes
     escaped as :func:`subprocess.list2cmdline` does (the rules of the C runtime that
-    splits the program's command line into words)."""
+    splits the program's command line into words). Two limits of ``cmd.exe`` itself
+    (review 233): it expands ``%NAME%`` inside double quotes too, which no quoting
+    prevents, and a double quote inside a word ends its quoting for ``cmd.exe`` though
+    the C runtime reads ``\"`` as a quote. Neither occurs in the paths of Windows, which
+    forbid ``"``; ``%`` in a folder's name would need the command typed by hand."""
     if text and not any(c in _CMD_SPECIAL for c in text):
         return text
     out = ['"']

@@ -2435,6 +2435,17 @@ def _refuse_other_comparison(out: Path, arms: Sequence[Arm]) -> None:
         return ", ".join((label if by_label else None) or Path(source).name
                          for label, source, _ in items)
 
+    if by_label and len(recorded) == len(now) and all(
+            old[1] == new[1] for old, new in zip(recorded, now)):
+        # the same items in the same order, labelled otherwise: a folder written before
+        # labels differing only in case were told apart (review 233: the hint below said
+        # to give the items it compares, which the user had)
+        raise FolderError(
+            f"cannot resume the comparison in {out}: its scenarios' folders are "
+            f"{names(recorded)}, where this version names them "
+            f"{', '.join(label for label, _, _ in now)} (labels that differ only in case are "
+            "told apart, as a file system that ignores case would mix their folders)",
+            hint="pass --force to run the comparison again, or choose another --out folder")
     raise FolderError(
         f"cannot resume the comparison in {out}: it compares {names(recorded)}, not "
         f"{names(now)} (the scenarios given, in that order)",

@@ -969,15 +969,21 @@ def _pool_rerun_hint(pool: Executor) -> str | None:
         return None
     if method == "fork":
         return None
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    if getattr(spec, "name", "").endswith(".__main__"):
+        # `python -m package`: multiprocessing never runs a package's __main__ again
+        # (review 233: `python -m` of an unguarded package's __main__ got the hint)
+        return None
     guard = "if __name__ == \"__main__\":"
-    path = getattr(sys.modules.get("__main__"), "__file__", None)
+    path = getattr(main, "__file__", None)
     if not isinstance(path, str):
         return None
     if not os.path.isfile(path):
         return (f"the worker processes start by running the main script again (the "
                 f"{method!r} start method), and {path} is not a file they can run: save the "
                 f"code as a script with its calls under {guard} (which macOS and Windows "
-                "need), or run with workers=1")
+                "need), or run with one worker (workers=1, --workers 1)")
     try:
         guarded = _MAIN_GUARD.search(Path(path).read_text(errors="replace")) is not None
     except OSError:
@@ -986,8 +992,8 @@ def _pool_rerun_hint(pool: Executor) -> str | None:
         return None
     return (f"the worker processes start by running the main script ({path}) again (the "
             f"{method!r} start method), and each ran its calls again and failed: put the "
-            f"script's calls under {guard} (which macOS and Windows need), or run with "
-            "workers=1")
+            f"script's calls under {guard} (which macOS and Windows need), or run with one "
+            "worker (workers=1, --workers 1)")
 
 
 def _unrunnable_main() -> str | None:

@@ -419,9 +419,15 @@ def _keep_units(text: str) -> str:
     return re.sub(r"(?<=\d\u00a0[kM]) (?=t\b)", NBSP, text)
 
 
-_NUMBER_WORD = re.compile(r"[(\[]?[-+\u2212]?\d[\d,.:/%-]*[)\],.;:]*(?:\u00a0\S+)*")
-"""A number (or date), with the unit :func:`_keep_units` joined to it: a "word" wrapping
-never breaks, though it be longer than the line."""
+_NUMBER_WORD = re.compile(r"[(\[]?(?:US)?\$?[-+\u2212]?\d[\d,.:/%-]*[)\],.;:]*"
+                          r"(?:\u00a0[^\s\u00a0]{1,12})*")
+"""A number (or date, or sum in US$), with the unit :func:`_keep_units` joined to it: a
+"word" wrapping never breaks, though it be longer than the line. A word after a number that
+is longer than a unit (a site id: "3 kamoto_copper_company_concentrator_plant") is not a
+unit, and such a chunk can still be broken (review 233)."""
+_NUMBER_DIGITS = 15
+"""A "number" of more digits than this is none a reader takes in as one (the digits left of
+an id already broken, "2345678901234567890"): it may be broken."""
 
 
 class _NumberKeepingWrapper(textwrap.TextWrapper):
@@ -431,7 +437,8 @@ class _NumberKeepingWrapper(textwrap.TextWrapper):
 
     def _handle_long_word(self, reversed_chunks: list[str], cur_line: list[str],
                           cur_len: int, width: int) -> None:
-        if _NUMBER_WORD.fullmatch(reversed_chunks[-1]):
+        chunk = reversed_chunks[-1]
+        if sum(c.isdigit() for c in chunk) <= _NUMBER_DIGITS and _NUMBER_WORD.fullmatch(chunk):
             if not cur_line:
                 cur_line.append(reversed_chunks.pop())
             return
@@ -440,9 +447,10 @@ class _NumberKeepingWrapper(textwrap.TextWrapper):
 
 def _wrap_lines(text: str, width: int) -> list[str]:
     """``text`` wrapped onto lines of at most ``width`` characters, a number and its unit
-    never split (a line holding only one may be longer), no line ending in a space (as
-    textwrap leaves "ab " before a long word it breaks)."""
-    return [line.rstrip() for line in _NumberKeepingWrapper(width).wrap(text)]
+    never split (a line holding only one may be longer), no line beginning or ending in a
+    space (textwrap leaves "ab " before a long word it breaks, and a long word broken right
+    after a number starts its next line with the space that joined them)."""
+    return [line.strip(" " + NBSP) for line in _NumberKeepingWrapper(width).wrap(text)]
 
 
 def date_axis(ax: Axes, span: tuple[Any, Any] | None = None) -> None:

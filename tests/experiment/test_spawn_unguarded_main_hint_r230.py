@@ -64,6 +64,7 @@ def test_no_hint_for_a_fork_pool_an_interactive_session_or_a_guarded_script(
     script = tmp_path / "unguarded.py"
     script.write_text(UNGUARDED, encoding="utf-8")
     monkeypatch.setattr(main, "__file__", str(script), raising=False)
+    monkeypatch.setattr(main, "__spec__", None, raising=False)  # a script, not `-m`
     with ProcessPoolExecutor(1, mp_context=get_context("fork")) as fork_pool:
         assert _pool_rerun_hint(fork_pool) is None
     with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as spawn_pool:
@@ -72,6 +73,26 @@ def test_no_hint_for_a_fork_pool_an_interactive_session_or_a_guarded_script(
         assert _pool_rerun_hint(spawn_pool) is None
         monkeypatch.delattr(main, "__file__", raising=False)
         assert _pool_rerun_hint(spawn_pool) is None
+
+
+def test_no_hint_for_a_packages_main_run_with_dash_m(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # review 233: multiprocessing never runs a package's __main__ again, guard or not
+    import types
+
+    main = sys.modules["__main__"]
+    script = tmp_path / "__main__.py"
+    script.write_text(UNGUARDED, encoding="utf-8")
+    monkeypatch.setattr(main, "__file__", str(script), raising=False)
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as spawn_pool:
+        monkeypatch.setattr(main, "__spec__", types.SimpleNamespace(name="tool.__main__"),
+                            raising=False)
+        assert _pool_rerun_hint(spawn_pool) is None
+        # a plain module run with -m is imported again by its name: the guard counts
+        monkeypatch.setattr(main, "__spec__", types.SimpleNamespace(name="tool"),
+                            raising=False)
+        hint = _pool_rerun_hint(spawn_pool) or ""
+        assert "if __name__" in hint and "(workers=1, --workers 1)" in hint
 
 
 def test_the_hint_survives_pickling_and_reaches_the_message() -> None:
