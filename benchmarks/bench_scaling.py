@@ -19,7 +19,7 @@ use only the copy's routes, and the fixed shares, renormalised over the usable r
 (``sim.scenario.plan.route_weights``), are those of the original. Regions are shared, so
 the conflict regimes (which target regions) act on every copy; the incidents target named
 sites and lanes and stay on the original copy only. The tiled scenario is built from the
-resolved baseline (``sim.output.folder.scenario_json``) and validated again with
+resolved baseline (``sim.scenario.fingerprint.scenario_json``) and validated again with
 ``sim.scenario.scenario_from_dict``.
 
 Every configuration runs once per round, in a rotated order, for ``--runs`` rounds, so
@@ -47,7 +47,7 @@ from matplotlib.figure import Figure
 
 import sim
 from sim.experiment.replication import run_replication
-from sim.output.folder import scenario_json
+from sim.scenario.fingerprint import scenario_json
 from sim.scenario import scenario_from_dict
 from sim.scenario.schema import Scenario
 from sim.units import DAYS_PER_YEAR

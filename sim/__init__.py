@@ -104,15 +104,15 @@ def load_scenario(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -
     ``path`` that is not a str or path (a dict is told to use :func:`scenario_from_dict`),
     or ``overrides`` that are not a list of strings.
     """
-    from sim.experiment.errors import python_wording
     from sim.scenario.loader import load_scenario as load
     from sim.scenario.loader import meta_of, warn_notes
+    from sim.wording import python_wording
 
     # the loader's messages name --set (the command line shares it); a Python caller gave
     # overrides=[...], as sim.run words them
     with python_wording("run"):
         sc = load(path, overrides)
-    from sim.experiment.runner import LOADED_FINGERPRINT, fingerprint
+    from sim.scenario.fingerprint import LOADED_FINGERPRINT, fingerprint
 
     # what the files gave, for a run with out= to tell whether the scenario was changed
     # since, without reading them again (review 202)
@@ -130,9 +130,9 @@ def scenario_from_dict(data: Mapping[str, Any], name: str = "<dict>",
     :class:`ScenarioError`, and :class:`TypeError` for anything but a mapping or a
     ``name`` that is not a string.
     """
-    from sim.experiment.errors import python_wording
     from sim.scenario.loader import meta_of, warn_notes
     from sim.scenario.loader import scenario_from_dict as validate
+    from sim.wording import python_wording
 
     if not isinstance(name, str):  # a number failed as "sequence item 0: expected str"
         raise TypeError(f"name must be a str, which messages give as the scenario's source, "

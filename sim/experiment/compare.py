@@ -37,7 +37,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from sim.experiment.errors import ExperimentError, python_wording, python_words
+from sim.experiment.errors import ExperimentError
 from sim.experiment.executors import Backend, Job, ReplicationError, open_backend, run_tasks
 from sim.experiment.precision import (
     MAX_REPLICATIONS,
@@ -69,7 +69,9 @@ from sim.experiment.runner import (
 )
 from sim.experiment.stats import check_confidence, column_intervals
 from sim.scenario.errors import check_overrides, check_strings
+from sim.scenario.fingerprint import scenario_sha256
 from sim.scenario.schema import MONTH, Scenario
+from sim.wording import python_wording, python_words
 from sim.words import and_list
 
 COMPARE_COLUMNS = [*KPI_KEYS, "scenario", "n", "mean", "ci_low", "ci_high", "diff",
@@ -2175,7 +2177,6 @@ def comparison_record(arms: Sequence[Arm], overrides: Sequence[str],
     records its own, so that the hint keeps every option given (``--workers``,
     ``--no-figures``), which the record alone does not hold."""
     from sim.experiment.runner import precision_record
-    from sim.output.folder import scenario_sha256
 
     items: list[dict[str, Any]] = []
     for arm in arms:
@@ -2393,7 +2394,7 @@ def _refuse_other_comparison(out: Path, arms: Sequence[Arm]) -> None:
     leaving the old scenario's folder there unlisted. A scenario run here is told by its
     label (and its fingerprint, where recorded; its own folder checks it too), a results
     folder given by its path."""
-    from sim.output.folder import FolderError, scenario_sha256
+    from sim.output.folder import FolderError
 
     recorded = _recorded_items(out)
     if recorded is None:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.experiment.collector import Collector, NoRoom, check_room, no_room_for_tables
-from sim.experiment.errors import ExperimentError, python_wording, python_words
+from sim.experiment.errors import ExperimentError
 from sim.experiment.executors import (
     Backend,
     ClusterWarning,
@@ -46,8 +46,14 @@ from sim.experiment.precision import select as select_kpis
 from sim.experiment.replication import ReplicationResult
 from sim.experiment.results import Results
 from sim.scenario.errors import Issue, PathT, ScenarioError, did_you_mean
+from sim.scenario.fingerprint import (  # read from here too (review 231)
+    LOADED_FINGERPRINT,
+    fingerprint,
+    scenario_order_sha256,
+)
 from sim.scenario.schema import Scenario
 from sim.scenario.types import article
+from sim.wording import python_wording, python_words
 
 Sink = Callable[[ReplicationResult], None]
 
@@ -267,27 +273,6 @@ CHANGED_KEY = "changed_after_loading"
 files and overrides they record give (see :func:`changed_after_loading`)."""
 
 
-LOADED_FINGERPRINT = "loaded_fingerprint"
-"""The attribute of a loaded scenario's :class:`~sim.scenario.loader.ScenarioMeta` that
-:func:`sim.load_scenario` sets to :func:`fingerprint` of the scenario it returns. The meta
-is shared by ``model_copy`` and untouched by changes in place, so the fingerprint still
-tells what the files gave once the scenario has been changed."""
-
-
-def fingerprint(sc: Scenario) -> str:
-    """The sha256 (hex) of ``sc``'s fields, mappings in their order: equal for scenarios
-    that run alike. Needs no pandas (unlike :func:`sim.output.folder.scenario_sha256`)."""
-    import hashlib
-    import warnings
-
-    with warnings.catch_warnings():
-        # a value of the wrong type put in a mapping: told when it is validated
-        warnings.simplefilter("ignore", UserWarning)
-        data = sc.model_dump(mode="json", by_alias=True)
-    text = json.dumps(data, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def changed_after_loading(given: Scenario, sc: Scenario) -> str | None:
     """The note for a run of ``sc`` (``given``, a scenario object a Python caller passed,
     validated again with any overrides) that is not what the files and overrides it records
@@ -321,7 +306,6 @@ def _changed_note(said: str, how: str) -> str:
 def _reloaded_change(given: Scenario, sc: Scenario, said: str) -> str | None:
     """:func:`changed_after_loading` for a scenario without a load-time fingerprint: its
     files loaded again with its overrides, and compared with ``sc``."""
-    from sim.output.folder import scenario_order_sha256
     from sim.scenario.loader import load_scenario, meta_of
 
     meta, first = meta_of(sc), meta_of(given)

@@ -64,7 +64,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from sim.experiment.errors import ExperimentError, python_wording
+from sim.experiment.errors import ExperimentError
 from sim.experiment.executors import Backend, Job, open_backend, run_tasks
 from sim.experiment.precision import (
     MetricSpec,
@@ -83,9 +83,16 @@ from sim.scenario.errors import (
     did_you_mean,
     format_path,
 )
+from sim.scenario.fingerprint import (
+    listed_order_sha256,
+    scenario_json,
+    scenario_order_sha256,
+    scenario_sha256,
+)
 from sim.scenario.loader import meta_of, python_note
 from sim.scenario.schema import Scenario
 from sim.streams import stable_hash
+from sim.wording import python_wording
 
 DESIGNS = ("lhs", "sobol", "grid")
 SCALES = ("linear", "log", "int")
@@ -437,7 +444,6 @@ class PointScenarios:
         if isinstance(path, Scenario):
             # a loaded scenario: its resolved document stands in for the file
             from sim.experiment.runner import revalidated
-            from sim.output.folder import scenario_json
             from sim.scenario.compose import RawScenario
 
             self.path = None
@@ -1179,7 +1185,6 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
     saved_rows: int | None = None
     saved: dict[tuple[int, int], tuple[np.ndarray, list[Any]]] = {}
     if out_path is not None:
-        from sim.output.folder import listed_order_sha256, scenario_order_sha256, scenario_sha256
         from sim.output.sweep_store import SweepStore, sweep_plan
 
         created = not out_path.exists()

@@ -44,7 +44,6 @@ import functools
 import hashlib
 import io
 import json
-import math
 import os
 import platform
 import shutil
@@ -71,6 +70,13 @@ from sim.build import (  # read from here too (review 196)
 from sim.experiment.replication import ReplicationResult
 from sim.experiment.results import Results
 from sim.metrics.series import SeriesCatalogue, catalogue
+from sim.scenario.fingerprint import (  # read from here too (review 231)
+    json_safe,
+    listed_order_sha256,
+    scenario_json,
+    scenario_order_sha256,
+    scenario_sha256,
+)
 from sim.scenario.loader import meta_of
 from sim.scenario.schema import Scenario
 from sim.words import and_list
@@ -822,50 +828,6 @@ def with_out(words: Sequence[str], folder: Path) -> list[str]:
         if words[i] == "--out" and words[i - 1] not in VALUED_OPTIONS:
             words[i + 1] = str(folder)
     return words
-
-def json_safe(value: Any) -> Any:
-    """``value`` with infinities and NaN as the strings "inf", "-inf" and "nan" (JSON has
-    no numbers for them; pydantic reads the strings back as floats)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
-    if isinstance(value, dict):
-        return {k: json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [json_safe(v) for v in value]
-    return value
-
-
-def scenario_json(sc: Scenario) -> dict[str, Any]:
-    """The resolved scenario as JSON-ready data (every default filled in)."""
-    return json_safe(sc.model_dump(mode="json", by_alias=True))
-
-
-def scenario_sha256(sc: Scenario) -> str:
-    """A fingerprint of the resolved scenario: equal for equal scenarios, whatever files
-    and ``--set`` values produced them."""
-    text = json.dumps(scenario_json(sc), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def scenario_order_sha256(sc: Scenario) -> str:
-    """A fingerprint of the resolved scenario with its mappings in their order: the order
-    of lanes, channels, routes and commodities draws the random numbers, and the tables'
-    rows follow that of sites, regimes and incidents too, so a copy listing them in
-    another order (the same :func:`scenario_sha256`) is another run to resume (review
-    160). The regions' order changes nothing, not even a row (review 213), so they are
-    taken in sorted order."""
-    data = scenario_json(sc)
-    data["regions"] = dict(sorted(data["regions"].items()))
-    text = json.dumps(data, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def listed_order_sha256(sc: Scenario) -> str:
-    """:func:`scenario_order_sha256` as versions before review 213 took it, regions in their
-    listed order: what their run.json and sweep plans hold."""
-    text = json.dumps(scenario_json(sc), separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
 
 def same_order(saved: Any, sc: Scenario) -> bool:
     """Whether ``saved``, an ``order_sha256`` a folder recorded (None if it records none),

@@ -92,6 +92,7 @@ from sim.output.tables import (
     unpriced_note,
     valued_kpis,
 )
+from sim.scenario.fingerprint import scenario_sha256
 from sim.shell import join, quote
 from sim.words import and_list
 
@@ -948,7 +949,6 @@ def scenario_notes(res: Results, manifest: dict[str, Any] | None = None) -> list
     files and ``--set`` values combined (the files are gone or changed)."""
     import warnings
 
-    from sim.output.folder import scenario_sha256
     from sim.scenario.loader import has_meta, load_scenario, meta_of, scenario_from_dict
 
     if has_meta(res.scenario):
@@ -1837,7 +1837,6 @@ def _comparison_finish_command(folder: Path, info: dict[str, Any]) -> str:
 def _rebuilds(path: Path, overrides: Sequence[str], sha256: Any) -> bool:
     """Whether scenario file ``path`` with ``overrides`` gives, now, the scenario whose
     fingerprint is ``sha256`` (a file that no longer loads gives none)."""
-    from sim.output.folder import scenario_sha256
     from sim.scenario.loader import load_scenario
 
     try:

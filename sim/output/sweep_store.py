@@ -79,7 +79,7 @@ def sweep_plan(scenario_name: str, scenario_sha256: str, source: str,
     """What ``plan.json`` records. ``command``: the words of the ``sim`` command that
     resumes the sweep, where known (``sim report`` and ``sim compare`` give it as the hint
     for an unfinished sweep's folder); ``order_sha256``: the base scenario's
-    :func:`~sim.output.folder.scenario_order_sha256`."""
+    :func:`~sim.scenario.fingerprint.scenario_order_sha256`."""
     plan: dict[str, Any] = {
         "format": PLAN_FORMAT, "scenario_name": scenario_name,
         "scenario_sha256": scenario_sha256, "scenario_file": source,
@@ -159,7 +159,7 @@ class SweepStore:
         replaces, is emptied first).
 
         ``listed_order``: the base scenario's ``order_sha256`` as earlier versions took it
-        (:func:`~sim.output.folder.listed_order_sha256`), which their plans hold.
+        (:func:`~sim.scenario.fingerprint.listed_order_sha256`), which their plans hold.
 
         Raises :class:`FolderError` if the saved sweep is another one, naming what
         differs, or if the store cannot be written.

@@ -1,0 +1,81 @@
+"""Review 231: helpers moved to the layer they belong to (data flows scenario -> world ->
+metrics -> experiment -> output), and their old import paths still work."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _loaded_after(code: str) -> list[str]:
+    """The ``sim.experiment*`` and ``sim.output*`` modules loaded after ``code`` runs in a
+    fresh interpreter (the suite's own process has imported everything)."""
+    script = textwrap.dedent(code) + textwrap.dedent("""
+        import sys
+        print("\\n".join(sorted(m for m in sys.modules
+                                if m.startswith(("sim.experiment", "sim.output")))))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_loading_a_scenario_imports_no_experiment_or_output_code() -> None:
+    assert _loaded_after("""
+        import sim
+        sim.load_scenario("scenarios/baseline.yaml")
+    """) == []
+
+
+def test_a_scenario_from_a_dict_imports_none_either() -> None:
+    assert _loaded_after("""
+        import sim
+        sc = sim.load_scenario("scenarios/baseline.yaml")
+        sim.scenario_from_dict(sc.model_dump(mode="json", by_alias=True), "copy")
+    """) == []
+
+
+def test_a_bad_override_is_still_worded_for_python_without_the_experiment_code() -> None:
+    assert _loaded_after("""
+        import sim
+        try:
+            sim.load_scenario("scenarios/baseline.yaml", ["horizon_days=-3"])
+        except sim.ScenarioError as exc:
+            text = str(exc)
+            assert "--set" not in text and "override" in text, text
+        else:
+            raise AssertionError("no error")
+    """) == []
+
+
+@pytest.mark.parametrize(("old", "new", "names"), [
+    ("sim.output.folder", "sim.scenario.fingerprint",
+     ["json_safe", "scenario_json", "scenario_sha256", "scenario_order_sha256",
+      "listed_order_sha256"]),
+    ("sim.experiment.runner", "sim.scenario.fingerprint", ["LOADED_FINGERPRINT", "fingerprint"]),
+    ("sim.experiment.errors", "sim.wording",
+     ["python_words", "python_what", "python_wording", "reword_for_python"]),
+])
+def test_the_old_import_paths_give_the_moved_names(old: str, new: str,
+                                                   names: list[str]) -> None:
+    import importlib
+
+    was, now = importlib.import_module(old), importlib.import_module(new)
+    for name in names:
+        assert getattr(was, name) is getattr(now, name), name
+
+
+def test_the_load_time_fingerprint_is_the_moved_function() -> None:
+    import sim
+    from sim.scenario.fingerprint import LOADED_FINGERPRINT, fingerprint
+    from sim.scenario.loader import meta_of
+
+    sc = sim.load_scenario(ROOT / "scenarios" / "baseline.yaml")
+    assert getattr(meta_of(sc), LOADED_FINGERPRINT) == fingerprint(sc)
