@@ -1108,9 +1108,9 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
     from sim.experiment.executors import ReplicationError
     from sim.experiment.precision import check_metrics
     from sim.experiment.runner import FolderRun, check_folder_flags, resumed_replications
+    from sim.experiment.stats import cap_runs
     from sim.output.folder import mixed_code_note
     from sim.output.tables import (
-        cap_runs,
         channel_table,
         deal_note,
         headline_table,

@@ -68,6 +68,7 @@ from sim.experiment.runner import (
     where_record,
 )
 from sim.experiment.stats import check_confidence, column_intervals
+from sim.metrics.kpis import HEADLINE
 from sim.scenario.errors import check_overrides, check_strings
 from sim.scenario.fingerprint import scenario_sha256
 from sim.scenario.schema import MONTH, Scenario
@@ -210,8 +211,6 @@ class Comparison:
         list) and :class:`~sim.experiment.errors.ExperimentError` (a ``ValueError``) for a
         name with no total row in the table, naming it, the closest name and those there
         are."""
-        from sim.output.tables import HEADLINE
-
         t = self.table
         if isinstance(metrics, str):
             # the example is the metric alone: headline refuses "delivered_t:copper"

@@ -74,6 +74,7 @@ from sim.experiment.errors import ExperimentError
 from sim.experiment.stats import t_interval
 from sim.metrics.kpis import KPI_METRICS, RECOVERY_THRESHOLD
 from sim.scenario.errors import did_you_mean
+from sim.scenario.prices import price_modelled
 from sim.scenario.schema import Scenario
 
 Label = tuple[str, str, str, str, str]
@@ -210,7 +211,7 @@ def _check_refined(spec: MetricSpec, sc: Scenario, option: str) -> None:
 
 PRICE_METRICS = ("price_peak_ratio", "days_price_above_baseline")
 """Metrics of a commodity's price index: 1 and 0 in every replication where its price is
-not modelled (``sim.output.tables.price_modelled``)."""
+not modelled (``sim.scenario.prices.price_modelled``)."""
 
 
 def check_measurable(specs: Sequence[MetricSpec], scenarios: Sequence[Scenario],
@@ -263,8 +264,6 @@ def _check_carried(spec: MetricSpec, scenarios: Sequence[Scenario], option: str)
 
 
 def _check_priced(spec: MetricSpec, scenarios: Sequence[Scenario], option: str) -> None:
-    from sim.output.tables import price_modelled
-
     if spec.metric not in PRICE_METRICS or (spec.channel, spec.site) != ("all", "all"):
         return  # no such row: select() says so
     sc = scenarios[0]

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.metrics.series import SeriesCatalogue
+from sim.scenario.prices import price_modelled
 from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
@@ -309,8 +310,8 @@ class Results:
         replication named so (with in how many where not all, ``(at the cap in 3 of 6)``),
         without an interval: the cap holds the mean down, so it is a lower bound and its
         interval could pass the cap."""
-        from sim.experiment.stats import t_interval
-        from sim.output.tables import cap_count, cap_runs, price_modelled
+        from sim.experiment.stats import cap_runs, t_interval
+        from sim.output.tables import cap_count
 
         counts = cap_runs(self)
         out = []

@@ -1,13 +1,17 @@
-"""Confidence intervals for means over replications."""
+"""Confidence intervals for means over replications, and counts of replications at the
+price cap."""
 
 from __future__ import annotations
 
+import math
 import numbers
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from sim.experiment.errors import ExperimentError
+from sim.metrics.kpis import PRICE_PEAK
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -101,3 +105,36 @@ def _t_ppf(p: float, df: object) -> object:
     from scipy import stats
 
     return stats.t.ppf(p, df)
+
+
+def at_cap(value: float, cap: float) -> bool:
+    """Whether a price index (or its peak) ``value`` is at the cap ``cap``: the index
+    never rises above it (the figures and the report use this test too)."""
+    return not math.isnan(value) and value >= cap * (1 - 1e-9)
+
+
+def cap_runs(res: Any, replications: Sequence[int] | None = None
+             ) -> dict[str, tuple[float, int, int]]:
+    """The commodities of a run (:class:`~sim.experiment.results.Results`) whose price
+    peak is at the cap in at least one replication (of ``replications`` if given: the
+    pairs of a comparison), with (the cap, replications at it, replications with a peak).
+
+    A peak at the cap in some replications only holds the mean down as surely as in all:
+    the mean is then a lower bound of how high the price would have gone, and its
+    interval can pass the cap."""
+    out: dict[str, tuple[float, int, int]] = {}
+    keep = (None if replications is None
+            else np.isin(np.asarray(res.replications), list(replications)))
+    for c, com in res.scenario.commodities.items():
+        try:
+            v = res.kpi(PRICE_PEAK, c)
+        except KeyError:
+            continue
+        if keep is not None:
+            v = v[keep]
+        v = v[~np.isnan(v)]
+        cap = float(com.price_cap_ratio)
+        k = sum(at_cap(float(x), cap) for x in v)
+        if k:
+            out[str(c)] = (cap, int(k), int(v.size))
+    return out

@@ -90,6 +90,7 @@ from sim.scenario.fingerprint import (
     scenario_sha256,
 )
 from sim.scenario.loader import meta_of, python_note
+from sim.scenario.prices import price_modelled
 from sim.scenario.schema import Scenario
 from sim.streams import stable_hash
 from sim.wording import python_wording
@@ -816,7 +817,7 @@ class Sweep:
     prices : dict of str to (float or None, bool)
         Per commodity of the scenario swept: its reference price (USD a tonne; None:
         none, so its money KPIs are 0) and whether its price index can move
-        (:func:`sim.output.tables.price_modelled`), for the notes on money KPIs.
+        (:func:`sim.scenario.prices.price_modelled`), for the notes on money KPIs.
     """
 
     scenario: str
@@ -1666,8 +1667,6 @@ def param_dates(sweep: Sweep, param: Param, values: Sequence[float]) -> list[str
 
 def _prices(sc: Scenario) -> dict[str, tuple[float | None, bool]]:
     """:attr:`Sweep.prices` of scenario ``sc``."""
-    from sim.output.tables import price_modelled
-
     return {c: (None if com.reference_price_usd_per_t is None
                 else float(com.reference_price_usd_per_t), price_modelled(sc, c))
             for c, com in sc.commodities.items()}

@@ -314,6 +314,14 @@ KPI_METRICS: tuple[str, ...] = (
 depends on its sites, routes and shocks). ``--metric`` names are checked against it before
 anything is run; a test keeps it equal to the names ``compute_kpis`` writes."""
 
+HEADLINE = ["mined_t", "exported_t", "delivered_t", "consumed_t", "shortfall_t",
+            "mean_lead_time_days", "price_peak_ratio", "stock_end_t", "in_transit_end_t"]
+"""The headline KPIs, in the order the terminal's tables and a comparison's headline
+(:meth:`~sim.experiment.compare.Comparison.headline`) give them."""
+
+PRICE_PEAK = "price_peak_ratio"
+"""The metric of a commodity's price peak (the highest price index of the run)."""
+
 
 def kpi_definitions() -> dict[str, str]:
     """Each metric's definition as this module's table of metrics gives it, on one line

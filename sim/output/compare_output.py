@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from sim.experiment.stats import cap_runs
+from sim.metrics.kpis import HEADLINE, PRICE_PEAK
 from sim.output.folder import (
     atomic_write_text,
     claim_folder,
@@ -46,9 +48,7 @@ from sim.output.tables import (
     CONTROL_HHI_NOTE,
     CONTROL_LEAD,
     CONTROL_TOTALS,
-    HEADLINE,
     POLICY_TOTALS,
-    PRICE_PEAK,
     REFINED_NOTE,
     SITE_LIMIT,
     SITE_ORDER,
@@ -57,7 +57,6 @@ from sim.output.tables import (
     cap_bounds,
     cap_count,
     cap_note,
-    cap_runs,
     change_text,
     ci_level,
     control_cells,
@@ -108,7 +107,7 @@ def _ci(low: float, high: float) -> str:
 def cap_counts(comp: Comparison, label: str) -> dict[str, tuple[float, int, int]]:
     """The commodities whose price peak in scenario ``label`` is at its price cap in some
     of the paired replications: (cap, replications at it, replications)
-    (:func:`sim.output.tables.cap_runs`)."""
+    (:func:`sim.experiment.stats.cap_runs`)."""
     return cap_runs(comp.results[comp.labels.index(label)], comp.replications)
 
 

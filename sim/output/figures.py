@@ -47,6 +47,7 @@ from matplotlib.path import Path as MplPath
 from matplotlib.ticker import MaxNLocator
 from scipy import stats
 
+from sim.experiment.stats import at_cap, cap_runs
 from sim.output import style as st
 from sim.output.network_map import (
     KIND_STYLE,
@@ -58,15 +59,13 @@ from sim.output.network_map import (
     wrap_name,
 )
 from sim.output.tables import (
-    at_cap,
-    cap_runs,
     capped_runs,
     channel_label,
     format_number,
-    price_modelled,
     unpriced,
 )
 from sim.scenario.plan import Plan, make_plan, route_lanes
+from sim.scenario.prices import price_modelled
 from sim.shocks.engine import n_days
 from sim.words import and_list
 

@@ -34,6 +34,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from sim.experiment.stats import cap_runs
+from sim.metrics.kpis import PRICE_PEAK
 from sim.output.folder import (
     FolderError,
     atomic_write_text,
@@ -52,7 +54,6 @@ from sim.output.tables import (
     NEW,
     NOT_APPLICABLE,
     POLICY_TOTALS,
-    PRICE_PEAK,
     REFINED_NOTE,
     SHOCK_SITES,
     SITE_LIMIT,
@@ -61,7 +62,6 @@ from sim.output.tables import (
     cap_bounds,
     cap_count,
     cap_note,
-    cap_runs,
     capped_prices,
     capped_runs,
     change_text,
@@ -82,7 +82,6 @@ from sim.output.tables import (
     open_lanes,
     price_caps,
     price_extremes,
-    price_modelled,
     repeats_note,
     rising_share_note,
     share_points,
@@ -93,6 +92,7 @@ from sim.output.tables import (
     valued_kpis,
 )
 from sim.scenario.fingerprint import scenario_sha256
+from sim.scenario.prices import price_modelled
 from sim.shell import join, quote
 from sim.words import and_list
 
@@ -233,7 +233,7 @@ def every_kpi_frame(summary: pd.DataFrame, scenario: Any,
     """Every KPI of a run's ``summary`` with its interval, clipped as :func:`_ci_frame`
     does and a price peak's to ``scenario``'s price cap (a peak at the cap in some
     replications has a Student-t interval past it). The price peaks of the commodities
-    of ``counts`` (:func:`sim.output.tables.cap_runs`: at the cap in some replication)
+    of ``counts`` (:func:`sim.experiment.stats.cap_runs`: at the cap in some replication)
     get no interval: their mean is a lower bound, as the headline table and its note
     say."""
     out = _ci_frame(summary, ["commodity", "channel", "site", "metric"],
@@ -259,7 +259,7 @@ def headline_frame(summary: pd.DataFrame, caps: dict[str, float] | None = None,
     """Totals per commodity of the headline KPIs, with confidence intervals (a price
     peak's clipped to its cap). With ``caps`` (each commodity's ``price_cap_ratio``), a
     price peak at the cap is named ``price_peak_ratio (at the cap)``, without an interval;
-    with ``counts`` (:func:`sim.output.tables.cap_runs`) a peak at the cap in some
+    with ``counts`` (:func:`sim.experiment.stats.cap_runs`) a peak at the cap in some
     replications only is too, ``(at the cap in 3 of 4)``; the price peaks of the
     ``unpriced`` commodities (:func:`sim.output.tables.unpriced`) are left out."""
     s = summary[(summary["channel"] == "all") & (summary["site"] == "all")
@@ -2065,7 +2065,7 @@ def compared_scenario_notes(named: Sequence[tuple[str, Results]]) -> list[str]:
 
 def paired_cap_runs(named: Sequence[tuple[str, Any]]
                     ) -> dict[str, dict[str, tuple[float, int, int]]]:
-    """:func:`sim.output.tables.cap_runs` of each scenario of ``named`` over the
+    """:func:`sim.experiment.stats.cap_runs` of each scenario of ``named`` over the
     replications every one of them has: the pairs the differences stand on, as sim
     compare counts them (:func:`sim.output.compare_output.cap_counts`). A peak at the cap
     in an unpaired replication holds no difference's mean down."""
@@ -2313,7 +2313,7 @@ def _headline_cap_notes(named: Sequence[tuple[str, Any]],
                         paired: dict[str, dict[str, tuple[float, int, int]]]) -> list[str]:
     """Paragraphs on the price peaks at the cap in the headline table of every scenario
     of ``named``, whose rows count all of a scenario's replications
-    (:func:`sim.output.tables.cap_runs`), for the scenarios where that count differs from
+    (:func:`sim.experiment.stats.cap_runs`), for the scenarios where that count differs from
     the pairs' (``paired``, :func:`paired_cap_runs`) that the differences' notes give: a
     cap hit in an unpaired replication marks the row "at the cap" with no note else."""
     notes = []

@@ -9,11 +9,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.experiment.stats import at_cap, cap_runs  # read from here too (review 231)
+from sim.metrics.kpis import HEADLINE, PRICE_PEAK  # read from here too (review 231)
+from sim.scenario.prices import price_modelled  # read from here too (review 231)
 from sim.scenario.schema import Commodity
 from sim.words import and_list
-
-HEADLINE = ["mined_t", "exported_t", "delivered_t", "consumed_t", "shortfall_t",
-            "mean_lead_time_days", "price_peak_ratio", "stock_end_t", "in_transit_end_t"]
 
 
 def format_number(x: float | None) -> str:
@@ -55,7 +55,6 @@ def clip_intervals(summary: pd.DataFrame,
     return out
 
 
-PRICE_PEAK = "price_peak_ratio"
 AT_CAP = f"{PRICE_PEAK} (at the cap)"
 
 
@@ -73,12 +72,6 @@ def price_caps(scenario: Any) -> dict[str, float]:
     return {c: float(com.price_cap_ratio) for c, com in scenario.commodities.items()}
 
 
-def at_cap(value: float, cap: float) -> bool:
-    """Whether a price index (or its peak) ``value`` is at the cap ``cap``: the index
-    never rises above it (the figures and the report use this test too)."""
-    return not math.isnan(value) and value >= cap * (1 - 1e-9)
-
-
 def capped_prices(summary: pd.DataFrame, caps: dict[str, float]) -> dict[str, float]:
     """The commodities whose mean price peak is at the cap (every replication's price index
     reached it), with the cap."""
@@ -86,33 +79,6 @@ def capped_prices(summary: pd.DataFrame, caps: dict[str, float]) -> dict[str, fl
                 & (summary["metric"] == PRICE_PEAK)]
     return {c: caps[c] for c, m in zip(s["commodity"], s["mean"], strict=True)
             if c in caps and at_cap(float(m), caps[c])}
-
-
-def cap_runs(res: Any, replications: Sequence[int] | None = None
-             ) -> dict[str, tuple[float, int, int]]:
-    """The commodities of a run (:class:`~sim.experiment.results.Results`) whose price
-    peak is at the cap in at least one replication (of ``replications`` if given: the
-    pairs of a comparison), with (the cap, replications at it, replications with a peak).
-
-    A peak at the cap in some replications only holds the mean down as surely as in all:
-    the mean is then a lower bound of how high the price would have gone, and its
-    interval can pass the cap."""
-    out: dict[str, tuple[float, int, int]] = {}
-    keep = (None if replications is None
-            else np.isin(np.asarray(res.replications), list(replications)))
-    for c, com in res.scenario.commodities.items():
-        try:
-            v = res.kpi(PRICE_PEAK, c)
-        except KeyError:
-            continue
-        if keep is not None:
-            v = v[keep]
-        v = v[~np.isnan(v)]
-        cap = float(com.price_cap_ratio)
-        k = sum(at_cap(float(x), cap) for x in v)
-        if k:
-            out[str(c)] = (cap, int(k), int(v.size))
-    return out
 
 
 def capped_runs(res: Any, replications: Sequence[int] | None = None) -> dict[str, float]:
@@ -186,25 +152,6 @@ def cap_note(capped: dict[str, float], where: str = "",
             "the scenario's price_cap_ratio, so the replications at it hold the mean peak "
             "down: the mean is a lower bound of how high the price would have gone, not an "
             f"estimate, and is given without an interval{difference}")
-
-
-def price_modelled(scenario: Any, commodity: str) -> bool:
-    """Whether ``commodity``'s price index can move in ``scenario``: it has a price response
-    (``demand_elasticity``), or the ``price_factor`` of some event, incident or regime state
-    reaches it (a shock's targets without ``commodities`` reach every commodity)."""
-    com = scenario.commodities.get(commodity)
-    if com is None:
-        return False
-    if com.demand_elasticity is not None:
-        return True
-    shocks = scenario.shocks
-    effects = [(ev.effects, ev.targets) for ev in shocks.events.values()]
-    effects += [(inc.effects, inc.targets) for inc in shocks.incidents.values()]
-    effects += [(state.effects, reg.targets) for reg in shocks.regimes.values()
-                for state in reg.states.values()]
-    return any(eff.price_factor is not None
-               and (tg.commodities is None or commodity in tg.commodities)
-               for eff, tg in effects)
 
 
 def unpriced(scenario: Any, summary: pd.DataFrame) -> list[str]:

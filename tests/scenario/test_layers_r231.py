@@ -62,6 +62,9 @@ def test_a_bad_override_is_still_worded_for_python_without_the_experiment_code()
     ("sim.experiment.runner", "sim.scenario.fingerprint", ["LOADED_FINGERPRINT", "fingerprint"]),
     ("sim.experiment.errors", "sim.wording",
      ["python_words", "python_what", "python_wording", "reword_for_python"]),
+    ("sim.output.tables", "sim.scenario.prices", ["price_modelled"]),
+    ("sim.output.tables", "sim.metrics.kpis", ["HEADLINE", "PRICE_PEAK"]),
+    ("sim.output.tables", "sim.experiment.stats", ["cap_runs", "at_cap"]),
 ])
 def test_the_old_import_paths_give_the_moved_names(old: str, new: str,
                                                    names: list[str]) -> None:
@@ -79,3 +82,4 @@ def test_the_load_time_fingerprint_is_the_moved_function() -> None:
 
     sc = sim.load_scenario(ROOT / "scenarios" / "baseline.yaml")
     assert getattr(meta_of(sc), LOADED_FINGERPRINT) == fingerprint(sc)
+
