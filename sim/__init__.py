@@ -51,7 +51,7 @@ _EXPORTS = {
     "Sweep": "sim.experiment.sweep",
     "run_sweep": "sim.experiment.sweep",
     "sweep": "sim.experiment.sweep",
-    "FolderError": "sim.output.folder",
+    "FolderError": "sim.output.errors",
     "Scenario": "sim.scenario",
     "ScenarioError": "sim.scenario",
 }
@@ -158,6 +158,6 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, eagerly
     from sim.experiment.sweep import Sweep as Sweep
     from sim.experiment.sweep import run_sweep as run_sweep
     from sim.experiment.sweep import sweep as sweep
-    from sim.output.folder import FolderError as FolderError
+    from sim.output.errors import FolderError as FolderError
     from sim.scenario import Scenario as Scenario
     from sim.scenario import ScenarioError as ScenarioError

@@ -253,8 +253,7 @@ def _guarded_call(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         # Ctrl-C while these load (they take a moment) is an interrupt like any other,
         # not click's "Aborted!" with status 1
         from sim.experiment.errors import ExperimentError
-        from sim.output.errors import FigureError
-        from sim.output.folder import FolderError
+        from sim.output.errors import FigureError, FolderError
         from sim.world.ledger import MassBalanceError
 
         _terminate_as_interrupt()
@@ -720,9 +719,9 @@ def _check_executor(workers: int | None, scheduler: str | None, dask_local: bool
 @contextlib.contextmanager
 def _damage_notes() -> Iterator[None]:
     """Show, as notes, that a finished results folder read has a damaged run.json
-    (:class:`~sim.output.folder.DamagedRunWarning`), once each (review 194: sim report and
+    (:class:`~sim.output.errors.DamagedRunWarning`), once each (review 194: sim report and
     sim compare said nothing of it)."""
-    from sim.output.folder import DamagedRunWarning
+    from sim.output.errors import DamagedRunWarning
 
     said: set[str] = set()
     with warnings.catch_warnings():
@@ -1335,7 +1334,8 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
     from sim.experiment.errors import ExperimentError
     from sim.experiment.executors import ReplicationError
     from sim.output.compare_output import comparison_text
-    from sim.output.folder import FolderError, claim_folder, nothing_saved
+    from sim.output.errors import FolderError
+    from sim.output.folder import claim_folder, nothing_saved
 
     _check_executor(workers, scheduler, dask_local)
     # --max-replications is checked against the -n in effect by run_comparison: the
@@ -1461,7 +1461,8 @@ def _check_compared_folders(items: tuple[Path, ...]) -> None:
     a hint for the command line (it said "not a finished results folder ... finish an
     interrupted run with sim run ... --resume")."""
     from sim.experiment.results import other_folder
-    from sim.output.folder import FolderError, compared_folders
+    from sim.output.errors import FolderError
+    from sim.output.folder import compared_folders
     from sim.shell import join
 
     for path in items:

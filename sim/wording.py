@@ -128,7 +128,7 @@ def python_what(what: str | None, command: str = "run") -> str | None:
 
 def reword_for_python(exc: BaseException, command: str = "run") -> None:
     """Reword, in place, an :class:`~sim.experiment.errors.ExperimentError`, a
-    :class:`~sim.output.folder.FolderError` or a
+    :class:`~sim.output.errors.FolderError` or a
     :class:`~sim.scenario.errors.ScenarioError` written for the command line, for a caller
     of the Python API (see :func:`python_words`); any other exception is left alone."""
     from sim.scenario.errors import ScenarioError
@@ -136,13 +136,13 @@ def reword_for_python(exc: BaseException, command: str = "run") -> None:
     # none of these raised if its module was never imported (review 231: loading a
     # scenario rewords its errors without importing the experiment or output code)
     experiment = sys.modules.get("sim.experiment.errors")
-    folder = sys.modules.get("sim.output.folder")
+    output = sys.modules.get("sim.output.errors")
     if experiment is not None and isinstance(exc, experiment.ExperimentError):
         exc.what = python_what(exc.what, command)
         exc.message = python_words(exc.message, command) or ""
         exc.hint = python_words(exc.hint, command)
         exc.args = (exc.report(),)
-    elif folder is not None and isinstance(exc, folder.FolderError):
+    elif output is not None and isinstance(exc, output.FolderError):
         exc.message = python_words(exc.message, command) or ""
         exc.hint = python_words(exc.hint, command)
         exc.args = (exc.message + (f"\n    hint: {exc.hint}" if exc.hint else ""),)

@@ -807,7 +807,8 @@ def resolve(items: Sequence[Item], overrides: Sequence[str] = (),
     labels; return them and the root seed (``seed``, or the first folder's, or 0). A
     ``seed`` or ``replications`` given when every item is a finished result is refused
     (it would be ignored); ``for_python`` words that refusal's advice for the Python API."""
-    from sim.output.folder import FolderError, load_results
+    from sim.output.errors import FolderError
+    from sim.output.folder import load_results
     from sim.scenario import load_scenario
     from sim.scenario.loader import meta_of
 
@@ -1203,7 +1204,7 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
         if counted is not None and any(a.done for a in runnable):
             counted(sum(len(a.done) for a in runnable))
 
-    from sim.output.folder import FolderError
+    from sim.output.errors import FolderError
 
     stop: StopReport | None = None
     fresh_out = out_path is not None and not out_path.exists()
@@ -2393,7 +2394,7 @@ def _refuse_other_comparison(out: Path, arms: Sequence[Arm]) -> None:
     leaving the old scenario's folder there unlisted. A scenario run here is told by its
     label (and its fingerprint, where recorded; its own folder checks it too), a results
     folder given by its path."""
-    from sim.output.folder import FolderError
+    from sim.output.errors import FolderError
 
     recorded = _recorded_items(out)
     if recorded is None:
@@ -2458,7 +2459,8 @@ def _refuse_others_runs(out: Path, arms: Sequence[Arm], resume: bool) -> None:
     folder holds results no comparison in ``out`` ran (a user's own run named like the
     scenario, or a folder the comparison there compared), or a folder this comparison is
     given to compare: --force replaced them, though they are kept."""
-    from sim.output.folder import FolderError, others_runs
+    from sim.output.errors import FolderError
+    from sim.output.folder import others_runs
 
     running = [a.label for a in arms if a.runs]
     found = others_runs(out, running, resume)
@@ -2585,7 +2587,7 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
     item that is neither a path (str or Path) nor a ``Scenario`` or ``Results``, an
     ``out`` that is not a path, a ``progress`` or ``on_batch`` that is neither a function
     nor None, or a ``figures`` that is not True or False (all checked before anything
-    runs); :class:`~sim.output.folder.FolderError` for an ``out`` folder it may not
+    runs); :class:`~sim.output.errors.FolderError` for an ``out`` folder it may not
     write, and :class:`~sim.scenario.errors.ScenarioError` for a scenario with problems
     (a missing ``.yaml``/``.yml`` scenario file too, as :func:`sim.run`; any other path
     that is neither a file nor a results folder is an :class:`ExperimentError`).

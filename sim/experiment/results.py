@@ -382,13 +382,13 @@ def load_results(path: str | os.PathLike[str]) -> Results:
     scenario's folder of a comparison. As :func:`sim.output.folder.load_results`, which
     checks every file read against ``manifest.json``; a folder that is not a results folder
     but a comparison's, a sweep's, a folder of results folders or an unfinished run is told
-    what to load instead. Raises :class:`~sim.output.folder.FolderError`, and
+    what to load instead. Raises :class:`~sim.output.errors.FolderError`, and
     :class:`TypeError` for a ``path`` that is neither a str nor a Path.
 
     A precision run's stopping report is in ``info["stopping"]``, as :func:`sim.run` sets
     it in the process (``manifest.json`` records it; ``info["manifest"]`` keeps it there too).
     """
-    from sim.output.folder import FolderError
+    from sim.output.errors import FolderError
     from sim.output.folder import load_results as load
 
     if not isinstance(path, str | os.PathLike):  # Path(3) said "expected str, bytes or ..."

@@ -549,7 +549,7 @@ def run(sc: Scenario | str | os.PathLike[str], replications: int | None = None, 
     is not True or False, or ``executor`` is not an executor (all checked before anything
     runs);
     :class:`~sim.scenario.errors.ScenarioError` for a scenario file with problems;
-    :class:`~sim.output.folder.FolderError` for an ``out`` it may not write (results there
+    :class:`~sim.output.errors.FolderError` for an ``out`` it may not write (results there
     without ``force`` or ``resume``, another run's results to resume);
     :class:`~sim.experiment.executors.ReplicationError` if a replication fails or its
     worker dies (its ``__cause__`` is the replication's own exception), after the
@@ -917,10 +917,10 @@ class FolderRun:
         caller's ``record``)."""
 
     def check(self) -> dict[str, Any]:
-        """Raise :class:`~sim.output.folder.FolderError` for an ``out`` that is a file, or
+        """Raise :class:`~sim.output.errors.FolderError` for an ``out`` that is a file, or
         (resuming) that holds one scenario of a comparison; return what its run.json
         records when resuming (empty otherwise, or if there is none)."""
-        from sim.output.folder import FolderError
+        from sim.output.errors import FolderError
 
         out = self.out
         if out.exists() and not out.is_dir():
@@ -963,7 +963,8 @@ class FolderRun:
         folder holds before they are read back (only if it holds any), and ``on_saved``, if
         given, with the count of those read back that count as done, instead of
         ``progress``."""
-        from sim.output.folder import FolderError, ResultsFolder
+        from sim.output.errors import FolderError
+        from sim.output.folder import ResultsFolder
 
         if target is not None:
             # before the folder is begun or a worker started (sim run checks the names

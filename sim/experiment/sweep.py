@@ -1854,7 +1854,7 @@ def sweep(scenario: str | os.PathLike[str] | Scenario,
     for a single string where a list is expected, a ``scenario`` or ``out`` that is not a
     path (or Scenario), a ``progress`` or ``on_total`` that is neither a function nor
     None, or a ``figures`` that is not True or False;
-    :class:`~sim.output.folder.FolderError` for an ``out`` folder it may not write, and
+    :class:`~sim.output.errors.FolderError` for an ``out`` folder it may not write, and
     :class:`~sim.scenario.errors.ScenarioError` for a scenario with problems. Their
     messages name these arguments (``samples``, ``params``, ``force=True``), not the
     command line's options.

@@ -70,6 +70,7 @@ from sim.build import (  # read from here too (review 196)
 from sim.experiment.replication import ReplicationResult
 from sim.experiment.results import Results
 from sim.metrics.series import SeriesCatalogue, catalogue
+from sim.output.errors import DamagedRunWarning, FolderError  # read from here too (review 231)
 from sim.scenario.fingerprint import (  # read from here too (review 231)
     json_safe,
     listed_order_sha256,
@@ -90,16 +91,6 @@ baseline), so that writing it needs no more memory for 8,000 replications than f
 RESULT_ENTRIES = ("manifest.json", "run.json", "kpis.csv", "summary.csv", "series.csv.gz",
                   "timeline.csv", "replications", "figures", "report.html")
 RUN_FORMAT = "drc-minerals-sim run 1"
-
-
-class FolderError(Exception):
-    """The results folder cannot be used (exists, not writable, damaged, ...): ``message``
-    says what is wrong and ``hint``, if given, how to fix it."""
-
-    def __init__(self, message: str, hint: str | None = None) -> None:
-        self.message = message
-        self.hint = hint
-        super().__init__(message + (f"\n    hint: {hint}" if hint else ""))
 
 
 def _umask() -> int:
@@ -1623,12 +1614,6 @@ def read_replication(path: Path, replication: int,
                                  wall_s=float(data["wall_s"]),
                                  timeline=timeline,  # type: ignore[arg-type]
                                  code=code, build=build)
-
-
-class DamagedRunWarning(UserWarning):
-    """A finished results folder read back whose run.json is missing or not the one its
-    manifest.json records (:func:`run_json_note`): the results are intact, but a resume
-    needs run.json (rebuilt from manifest.json where it can be)."""
 
 
 def rebuilt_run_json(folder: Path) -> tuple[dict[str, Any] | None, str]:

@@ -2888,7 +2888,7 @@ def write_report(folder: str | Path, out: str | Path | None = None,
     folders): ``on_read`` is called with the count of results folders before they are
     read, ``on_draw`` before the figures and the page are made.
 
-    Raises :class:`~sim.output.folder.FolderError` if ``folder`` holds neither, or holds
+    Raises :class:`~sim.output.errors.FolderError` if ``folder`` holds neither, or holds
     a run ``sim run`` did not finish (the message gives the command that finishes it).
     """
     folder = Path(folder)

@@ -65,6 +65,7 @@ def test_a_bad_override_is_still_worded_for_python_without_the_experiment_code()
     ("sim.output.tables", "sim.scenario.prices", ["price_modelled"]),
     ("sim.output.tables", "sim.metrics.kpis", ["HEADLINE", "PRICE_PEAK"]),
     ("sim.output.tables", "sim.experiment.stats", ["cap_runs", "at_cap"]),
+    ("sim.output.folder", "sim.output.errors", ["FolderError", "DamagedRunWarning"]),
 ])
 def test_the_old_import_paths_give_the_moved_names(old: str, new: str,
                                                    names: list[str]) -> None:
@@ -83,3 +84,13 @@ def test_the_load_time_fingerprint_is_the_moved_function() -> None:
     sc = sim.load_scenario(ROOT / "scenarios" / "baseline.yaml")
     assert getattr(meta_of(sc), LOADED_FINGERPRINT) == fingerprint(sc)
 
+
+
+def test_a_folder_error_is_still_worded_for_python() -> None:
+    from sim.output.errors import FolderError
+    from sim.wording import reword_for_python
+
+    exc = FolderError("the folder exists", hint="add --force to replace it")
+    reword_for_python(exc)
+    assert exc.hint == "add force=True to replace it"
+    assert "force=True" in str(exc)
