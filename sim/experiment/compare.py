@@ -2345,7 +2345,7 @@ def _arm_builds(arm: Arm, tally: Any = None) -> list[str] | None:
 def _arm_record(arm: Arm, key: str, tally: Any = None) -> list[str] | None:
     """``arm``'s ``code`` or ``builds``: its folder's, its tally's (an arm saved nowhere),
     or the manifest's of results read from a folder (None where it has none)."""
-    from sim.output.folder import build_kind, code_label
+    from sim.build import build_kind, code_label
 
     if arm.runs:
         if arm.folder is not None:
