@@ -1579,7 +1579,7 @@ def _members(folder: Path) -> Members:
     # a comparison.json that cannot be read is damage (it is written whole, and last),
     # not the absence of one: the order of the folders' names would silently take another
     # reference, saying no comparison.json lists the runs
-    comparison_record(folder)
+    read_comparison_json(folder)
     # comparison.json's own record first: it finds the compared folders from any working
     # folder (an older one's sources may be relative to another)
     from sim.output.folder import compared_members
@@ -1638,7 +1638,7 @@ def _members(folder: Path) -> Members:
     return Members(members, reason, unfinished)
 
 
-def comparison_record(folder: Path) -> dict[str, Any] | None:
+def read_comparison_json(folder: Path) -> dict[str, Any] | None:
     """``folder/comparison.json`` read back, or None if there is none.
 
     Raises :class:`FolderError` naming it if it is there but cannot be read, is not JSON
@@ -2018,7 +2018,7 @@ DIFFERENCE_NOTE = (
 
 def ran_labels(info: Mapping[str, Any] | None) -> set[str]:
     """The labels of the scenarios that the comparison of ``info`` (comparison.json, as
-    :func:`comparison_record` reads it) ran from their files, rather than read from results
+    :func:`read_comparison_json` reads it) ran from their files, rather than read from results
     folders: ``sim compare`` can run those again with other ``--set`` values."""
     entries = (info or {}).get("scenarios") or []
     return {str(e["label"]) for e in entries
@@ -2919,7 +2919,7 @@ def write_report(folder: str | Path, out: str | Path | None = None,
         if len(members.runs) < 2:
             raise _too_few_runs(folder, members)
         # checked before the runs are loaded: damaged, it stops the report
-        info = comparison_record(folder)
+        info = read_comparison_json(folder)
         extra = _compare_csv(folder, info)
         if on_read is not None:
             on_read(len(members.runs))

@@ -106,9 +106,9 @@ def test_the_hinted_command_rewrites_compare_csv(
     assert result.exit_code == 0, result.output
     assert (copy / "compare.csv").read_bytes() == (comparison / "compare.csv").read_bytes()
     # what sim report reads is whole again (the report itself is not drawn: slow)
-    from sim.output.report import _compare_csv, comparison_record
+    from sim.output.report import _compare_csv, read_comparison_json
 
-    info = comparison_record(copy)
+    info = read_comparison_json(copy)
     assert info is not None
     assert len(_compare_csv(copy, info)) > 0
 
