@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sim.output.describe import describe_ramp_up
 from sim.scenario.capacity import fmt_capacity
+from sim.scenario.checks import region_reach
 from sim.scenario.schema import Mine, Scenario
 from sim.scenario.shock_checks import (
     CHANNEL_FILTERED,
@@ -19,7 +20,6 @@ from sim.scenario.shock_checks import (
 )
 from sim.scenario.shock_schema import Effects, ExportBan, Targets, When
 from sim.shocks.engine import describe_effects, n_days
-from sim.shocks.targets import region_reach
 from sim.words import id_words
 
 if TYPE_CHECKING:

@@ -1,9 +1,10 @@
 """Scenario input: the typed format, YAML loading, merging, citations and checks.
 
 The public names are imported on first use: the shocks and the world import parts of this
-package (the schema, the plan, the checks), and loading the whole package with them would
-import the scenario checks, which import :mod:`sim.shocks.targets`, in the middle of
-importing it (importing ``sim.shocks.targets`` first failed on that cycle)."""
+package (the schema, the plan, the checks), and loading the whole package with them
+imported the scenario checks, which imported :mod:`sim.shocks.targets`, in the middle of
+importing it (importing ``sim.shocks.targets`` first failed on that cycle). Since review 231
+nothing in this package imports the world or the shocks."""
 
 from __future__ import annotations
 

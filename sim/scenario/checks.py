@@ -677,6 +677,21 @@ def _check_destination(c: IssueCollector, sc: Scenario, com: str, dest: str, pat
               "route with commodities: (the ones the market demands)")
 
 
+def region_reach(sc: Scenario, regions: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Ids of the sites lying in ``regions`` and of the lanes that start, end or pass
+    (``regions:`` of the lane) in one of them, in file order. A lane that only starts or
+    ends in a region is covered whole, its foreign stretch included."""
+    regions = set(regions)
+    if not regions:
+        return [], []
+    site_ids = [sid for sid, spec in sc.sites.items() if spec.region in regions]
+    lane_ids = [lid for lid, spec in sc.lanes.items()
+                if (spec.from_ in sc.sites and sc.sites[spec.from_].region in regions)
+                or (spec.to in sc.sites and sc.sites[spec.to].region in regions)
+                or regions.intersection(spec.regions)]
+    return site_ids, lane_ids
+
+
 def shock_effects(sc: Scenario) -> list[tuple[str, Effects, Targets]]:
     """Every effect a shock can have, with where it is given (``events.<id>``,
     ``incidents.<id>``, ``regimes.<id>.states.<state>``) and the targets it acts on."""
@@ -736,8 +751,5 @@ def _carriers(sc: Scenario, commodity: str) -> set[str]:
 
 def _reaches(sc: Scenario, targets: Targets, carried: set[str]) -> bool:
     """Whether a shock's ``targets`` (sites, lanes, regions) meet any of ``carried``."""
-    # here, not at the top: sim.shocks imports the world, which imports this module
-    from sim.shocks.targets import region_reach
-
     sites, lanes = region_reach(sc, targets.regions)
     return bool({*targets.sites, *targets.lanes, *sites, *lanes} & carried)

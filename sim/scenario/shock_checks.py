@@ -10,12 +10,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sim.distributions import Empirical, Fixed, Triangular, TruncatedNormal, Uniform
-from sim.scenario.checks import SHIP_MODES, IssueCollector, kind_hint, mine_routes
+from sim.scenario.checks import SHIP_MODES, IssueCollector, kind_hint, mine_routes, region_reach
 from sim.scenario.errors import Issue, PathT, did_you_mean, format_path
-from sim.scenario.plan import Plan, make_plan, route_lanes
+from sim.scenario.plan import (
+    Plan,
+    can_export,
+    make_plan,
+    route_lanes,
+    route_leaves,
+    throttle_moves_lots,
+)
 from sim.scenario.schema import Mine, Scenario
 from sim.scenario.shock_schema import DELAY_KINDS, Effects, Regime, Targets
-from sim.shocks.targets import region_reach
 from sim.units import DAYS_PER_YEAR
 from sim.words import and_list
 
@@ -520,9 +526,6 @@ def _can_export_on(sc: Scenario, mid: str, commodity: str, channels: list[str] |
     """Whether mine ``mid`` may export ``commodity`` on one of ``channels`` (every channel
     if None): a channel it may sell on (:func:`can_sell_on`) with a route that leaves its
     country or, for a quota on all channels, ends at a refiner at home selling abroad."""
-    # here, not at the top: sim.world imports the scenario package
-    from sim.world.routing import can_export
-
     return any(can_sell_on(sc, mid, commodity, [cid])
                and can_export(sc, mid, commodity, cid, refined=channels is None)
                for cid in (channels if channels is not None else list(sc.channels)))
@@ -1387,8 +1390,6 @@ def ban_release_bursts(sc: Scenario, plan: Plan) -> list[str]:
     stock is spread over a channel's routes as planned, though each mine's lot takes the
     one route its router picks: where a channel's routes part before their first shared
     capacity, one of them gets more and the other less than named."""
-    from sim.world.routing import route_leaves  # the world imports this module
-
     notes: list[tuple[str, str, float, set[str], str]] = []
     for bid, ban in sc.policies.export_bans.items():
         if ban.stock_limit_days is not None or ban.commodity not in sc.commodities:
@@ -1640,12 +1641,10 @@ def _capacities(sc: Scenario, plan: Plan, kind: str, item_id: str
 
 def _rebalanced(sc: Scenario, reach: set[str]) -> bool:
     """Whether a throttle on the sites and lanes ``reach`` moves lots between the routes of
-    a channel with ``on_closure: rebalance`` (:func:`sim.world.routing.
+    a channel with ``on_closure: rebalance`` (:func:`sim.scenario.plan.
     throttle_moves_lots`): then it acts whether the capacity binds or not (review 137:
     every site on such a route was left out, a port all routes pass and a destination too,
     which move nothing)."""
-    from sim.world.routing import throttle_moves_lots  # the world imports this module
-
     return any(throttle_moves_lots(sc, cid, reach)
                for cid, channel in sc.channels.items() if channel.on_closure == "rebalance")
 

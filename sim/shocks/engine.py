@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.scenario.checks import mine_routes
+from sim.scenario.plan import export_share
 from sim.scenario.schema import Mine as MineSpec
 from sim.scenario.shock_schema import Effects, Regime, When
 from sim.shocks.effects import Diversion, apply_effects, remove_effects, replace_effects
@@ -39,7 +40,6 @@ from sim.shocks.policies import (
 from sim.shocks.targets import resolve
 from sim.units import DAYS_PER_YEAR
 from sim.world.mines import move_offtake
-from sim.world.routing import export_share
 
 if TYPE_CHECKING:
     from sim.world.world import World
@@ -468,7 +468,7 @@ class ShockEngine:
         offtake deals in force then (ramping, and none of a deal that fails in this
         replication) and the scripted events' diversions (as drawn), averaged over the
         window; each channel's share counted only for the part of it the plan sends on
-        routes that leave the country (:func:`~sim.world.routing.export_share`: under
+        routes that leave the country (:func:`~sim.scenario.plan.export_share`: under
         ``fixed_shares`` the shares of the leaving routes, under ``cheapest`` / ``fastest``
         all of it if the best route with every route open leaves, else none), as lots on
         routes that stay draw nothing. A quota on all channels counts every channel, and

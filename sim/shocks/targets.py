@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sim.scenario.checks import region_reach  # read from here too (review 231)
 from sim.scenario.shock_schema import Targets
 
 if TYPE_CHECKING:
-    from sim.scenario.schema import Scenario
     from sim.world.lanes import Lane
     from sim.world.mines import Mine
     from sim.world.sites import Market, SiteBase
@@ -26,21 +25,6 @@ class Resolved:
     markets: list[Market]
     commodities: frozenset[int] | None
     channels: frozenset[int] | None
-
-
-def region_reach(sc: Scenario, regions: Iterable[str]) -> tuple[list[str], list[str]]:
-    """Ids of the sites lying in ``regions`` and of the lanes that start, end or pass
-    (``regions:`` of the lane) in one of them, in file order. A lane that only starts or
-    ends in a region is covered whole, its foreign stretch included."""
-    regions = set(regions)
-    if not regions:
-        return [], []
-    site_ids = [sid for sid, spec in sc.sites.items() if spec.region in regions]
-    lane_ids = [lid for lid, spec in sc.lanes.items()
-                if (spec.from_ in sc.sites and sc.sites[spec.from_].region in regions)
-                or (spec.to in sc.sites and sc.sites[spec.to].region in regions)
-                or regions.intersection(spec.regions)]
-    return site_ids, lane_ids
 
 
 def resolve(world: World, targets: Targets) -> Resolved:

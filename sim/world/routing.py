@@ -46,78 +46,21 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from sim.scenario.checks import mine_routes, shock_effects
-from sim.scenario.plan import expected_route_days, route_cost, route_lanes, route_weights
-from sim.scenario.schema import Mine as MineSpec
+from sim.scenario.checks import region_reach, shock_effects
+
+# pure functions of the scenario that only build the world or check it, moved to
+# sim.scenario.plan (review 231); read from here too
+from sim.scenario.plan import can_export as can_export
+from sim.scenario.plan import export_share as export_share
+from sim.scenario.plan import rebalanced_elements as rebalanced_elements
+from sim.scenario.plan import route_leaves as route_leaves
+from sim.scenario.plan import throttle_moves_lots as throttle_moves_lots
 
 if TYPE_CHECKING:
     from sim.scenario.schema import Scenario
 
 REBALANCE_HINT = ("on_closure: reroute acts on full closures only; `rebalance` moves traffic "
                   "in proportion to lost capacity")
-
-
-def route_leaves(sc: Scenario, mine_id: str, lane_ids: list[str]) -> bool:
-    """Whether a route from ``mine_id`` over ``lane_ids`` leaves the mine's country: an
-    export if any site after the mine is abroad (a route out through a neighbour and back
-    in still crosses the border twice)."""
-    home = sc.country_of(mine_id)
-    return any(sc.country_of(sc.lanes[lid].to) != home for lid in lane_ids)
-
-
-def export_share(sc: Scenario, mine_id: str, commodity: str, channel_id: str,
-                 refined: bool = False) -> float:
-    """Share (0 to 1) of a mine's planned flow of ``commodity`` on a channel that is
-    exported, by the plan's split over the channel's routes
-    (:func:`~sim.scenario.plan.route_weights`: under ``fixed_shares`` the routes' shares,
-    backups of share 0 counting nothing; under ``cheapest`` / ``fastest`` the best route
-    with every route open, which takes every lot). A route that leaves the mine's country
-    counts whole. With ``refined``, a route that stays but ends at a refiner counts as that
-    refiner's sales share of the commodity to markets abroad (its refined metal is
-    exported and draws on a quota on all channels). 1.0 exactly when every route leaves,
-    0.0 when none can be used."""
-    channel = sc.channels[channel_id]
-    weights = route_weights(sc, mine_id, commodity, channel_id)
-    if not weights:
-        return 0.0
-    home = sc.country_of(mine_id)
-    parts = []
-    for rid, weight in weights.items():
-        lane_ids = route_lanes(sc, mine_id, channel.routes[rid].path)
-        if route_leaves(sc, mine_id, lane_ids):
-            parts.append((weight, 1.0))
-            continue
-        abroad = 0.0
-        end = sc.sites[sc.lanes[lane_ids[-1]].to] if lane_ids else None
-        if refined and end is not None and end.kind == "refiner":
-            sales = {m: s for m, s in getattr(end, "sales", {}).get(commodity, {}).items()
-                     if s > 0}
-            total = sum(sales.values())
-            if total > 0:
-                abroad = sum(s for m, s in sales.items() if sc.country_of(m) != home) / total
-        parts.append((weight, abroad))
-    if all(x == 1.0 for _w, x in parts):
-        return 1.0  # exactly, so a plan's shares multiplied by it keep every bit
-    return sum(w * x for w, x in parts)
-
-
-def can_export(sc: Scenario, mine_id: str, commodity: str, channel_id: str,
-               refined: bool = False) -> bool:
-    """Whether some route of the channel the mine can use for ``commodity`` leaves its
-    country (with ``refined``, or ends at a refiner at home selling some abroad), backups
-    included: lots could then be exports."""
-    channel = sc.channels[channel_id]
-    home = sc.country_of(mine_id)
-    for rid in mine_routes(sc, mine_id, commodity, channel_id):
-        lane_ids = route_lanes(sc, mine_id, channel.routes[rid].path)
-        if route_leaves(sc, mine_id, lane_ids):
-            return True
-        end = sc.sites[sc.lanes[lane_ids[-1]].to] if lane_ids else None
-        if refined and end is not None and end.kind == "refiner" and any(
-                s > 0 and sc.country_of(m) != home
-                for m, s in getattr(end, "sales", {}).get(commodity, {}).items()):
-            return True
-    return False
 
 
 class RouteOption:
@@ -490,97 +433,6 @@ def _take_turn(credit: list[float], weighted: list[tuple[int, float]], total: fl
     return best
 
 
-def _route_throttles(sc: Scenario, lane_ids: list[str]) -> set[str]:
-    """The lanes and transit sites of a route (``lane_ids``, from the mine) that a throttle
-    slows on it, as :meth:`sim.world.element.Element.routing_factor` sees them: lanes with
-    a loading capacity or sailings; border posts, refiners and mines; a port with handling,
-    or one the route leaves by a sailing. Junctions, hubs and roads without a capacity
-    only close."""
-    out: set[str] = set()
-    for i, lid in enumerate(lane_ids):
-        lane = sc.lanes[lid]
-        if (lane.capacity_t_per_day is not None or lane.capacity_trucks_per_day is not None
-                or lane.sailing is not None):
-            out.add(lid)
-        if i == len(lane_ids) - 1:
-            break  # the destination is no transit site
-        # transit sites are border posts, ports, hubs and junctions (the scenario checks)
-        site = sc.sites[lane.to]
-        leaving = sc.lanes[lane_ids[i + 1]]
-        if site.kind == "border_post" or (site.kind == "port" and (
-                site.throughput_t_per_day is not None or leaving.sailing is not None)):
-            out.add(lane.to)
-    return out
-
-
-def _route_groups(sc: Scenario, cid: str
-                  ) -> list[tuple[list[set[str]], list[bool], set[str]]]:
-    """For each mine and commodity with two routes or more on channel ``cid`` (that sells
-    on it, or that a shock's diversion or an offtake deal can move onto it): each route's
-    elements a throttle slows on it (:func:`_route_throttles`), whether the route takes
-    lots as planned (a share under ``fixed_shares``; the best by cost or planned days under
-    ``cheapest`` or ``fastest``: a backup, or a route behind the best, takes lots only when
-    another loses some), and the elements every route passes that slow them all alike,
-    which rebalancing leaves out of the split."""
-    channel = sc.channels[cid]
-    # a diversion or a deal may put any mine on the channel: counted as selling there
-    moved_in = any(eff.divert is not None and eff.divert.to_channel == cid
-                   for _where, eff, _t in shock_effects(sc)) or any(
-        deal.to_channel == cid for deal in sc.policies.offtake_deals.values())
-    groups = []
-    for mid, mine in sc.sites.items():
-        if not isinstance(mine, MineSpec):
-            continue
-        for com in mine.output:
-            if not moved_in and not (mine.offtake.get(com) or {}).get(cid):
-                continue
-            passed: list[set[str]] = []
-            slowed: list[set[str]] = []
-            rank: list[float] = []
-            for rid in mine_routes(sc, mid, com, cid):
-                route = channel.routes[rid]
-                lanes = route_lanes(sc, mid, route.path)
-                passed.append({*lanes, *(sc.lanes[lid].to for lid in lanes[:-1])})
-                slowed.append(_route_throttles(sc, lanes))
-                rank.append(-(route.share or 0.0) if channel.routing == "fixed_shares"
-                            else route_cost(sc, lanes) if channel.routing == "cheapest"
-                            else expected_route_days(sc, lanes))
-            if len(passed) < 2:
-                continue
-            common = passed[0].intersection(*passed)
-            alike = {e for e in common
-                     if all(e in s for s in slowed) or not any(e in s for s in slowed)}
-            # under fastest, an upgrade may reorder the routes: the best as planned
-            takes = ([r < 0 for r in rank] if channel.routing == "fixed_shares"
-                     else [r == min(rank) for r in rank])
-            groups.append((slowed, takes, alike))
-    return groups
-
-
-def rebalanced_elements(sc: Scenario, cid: str) -> set[str]:
-    """The lanes and sites whose throttle alone moves lots between the routes of channel
-    ``cid`` under ``on_closure: rebalance``: those a throttle slows on a route that takes
-    lots as planned, where they do not slow every route of that mine alike
-    (:func:`_route_groups`)."""
-    movable: set[str] = set()
-    for slowed, takes, alike in _route_groups(sc, cid):
-        movable |= set().union(*(s for s, t in zip(slowed, takes, strict=True) if t)) - alike
-    return movable
-
-
-def throttle_moves_lots(sc: Scenario, cid: str, reach: set[str]) -> bool:
-    """Whether one throttle on the lanes and sites ``reach`` moves lots between the routes
-    of channel ``cid`` under ``on_closure: rebalance``: it slows a route that takes lots
-    (:func:`rebalanced_elements`) but not every route of that mine, for a throttle of one
-    factor on every route leaves their split as it is (review 140: a region over the posts
-    of both routes drew the advice to rebalance, which then moved nothing)."""
-    for slowed, takes, alike in _route_groups(sc, cid):
-        hit = [bool((s & reach) - alike) for s in slowed]
-        if any(h and t for h, t in zip(hit, takes, strict=True)) and not all(hit):
-            return True
-    return False
-
-
 def throttled_reroute_notes(sc: Scenario) -> list[str]:
     """Notes on channels with ``on_closure: reroute`` whose routes some shock only throttles
     (a ``capacity_factor`` strictly between 0 and 1 on a lane or transit site that some but
@@ -588,9 +440,6 @@ def throttled_reroute_notes(sc: Scenario) -> list[str]:
     rerouting ignores the throttle, so the route keeps its whole share and
     its queue grows. Valid input (waiting out a slowdown may be what was meant), so notes,
     not errors; one per channel, naming the shocks."""
-    # here, not at the top: sim.shocks imports the world, which imports this module
-    from sim.shocks.targets import region_reach
-
     throttles = [(where, eff.capacity_factor, targets)
                  for where, eff, targets in shock_effects(sc)
                  if eff.capacity_factor is not None and 0.0 < eff.capacity_factor < 1.0]

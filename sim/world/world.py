@@ -31,6 +31,7 @@ from sim.scenario.plan import (
     make_plan,
     route_cost,
     route_lanes,
+    route_leaves,
     route_weights,
     sendable_routes,
 )
@@ -46,7 +47,7 @@ from sim.world.ledger import BalanceReport, Ledger
 from sim.world.lots import Lot
 from sim.world.mines import Mine
 from sim.world.recorder import Recorder
-from sim.world.routing import RouteOption, Router, route_leaves
+from sim.world.routing import RouteOption, Router
 from sim.world.sites import BorderPost, Destination, Hub, Market, Port, Refiner, SiteBase, Stockpile
 
 LEAD_BINS = 400

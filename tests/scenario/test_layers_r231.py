@@ -13,13 +13,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _loaded_after(code: str) -> list[str]:
-    """The ``sim.experiment*`` and ``sim.output*`` modules loaded after ``code`` runs in a
-    fresh interpreter (the suite's own process has imported everything)."""
-    script = textwrap.dedent(code) + textwrap.dedent("""
+def _loaded_after(code: str, layers: tuple[str, ...] = ("sim.experiment", "sim.output")
+                  ) -> list[str]:
+    """The modules of ``layers`` loaded after ``code`` runs in a fresh interpreter (the
+    suite's own process has imported everything)."""
+    script = textwrap.dedent(code) + textwrap.dedent(f"""
         import sys
-        print("\\n".join(sorted(m for m in sys.modules
-                                if m.startswith(("sim.experiment", "sim.output")))))
+        print("\\n".join(sorted(m for m in sys.modules if m.startswith({layers!r}))))
     """)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=120, cwd=ROOT)
@@ -55,6 +55,15 @@ def test_a_bad_override_is_still_worded_for_python_without_the_experiment_code()
     """) == []
 
 
+def test_loading_a_scenario_imports_no_model_code_either() -> None:
+    # its checks import their route and region queries from the scenario package, not
+    # from sim.world.routing and sim.shocks.targets
+    assert _loaded_after("""
+        import sim
+        sim.load_scenario("scenarios/baseline.yaml")
+    """, ("sim.world", "sim.shocks", "sim.metrics")) == []
+
+
 @pytest.mark.parametrize(("old", "new", "names"), [
     ("sim.output.folder", "sim.scenario.fingerprint",
      ["json_safe", "scenario_json", "scenario_sha256", "scenario_order_sha256",
@@ -66,6 +75,10 @@ def test_a_bad_override_is_still_worded_for_python_without_the_experiment_code()
     ("sim.output.tables", "sim.metrics.kpis", ["HEADLINE", "PRICE_PEAK"]),
     ("sim.output.tables", "sim.experiment.stats", ["cap_runs", "at_cap"]),
     ("sim.output.folder", "sim.output.errors", ["FolderError", "DamagedRunWarning"]),
+    ("sim.world.routing", "sim.scenario.plan",
+     ["route_leaves", "export_share", "can_export", "throttle_moves_lots",
+      "rebalanced_elements"]),
+    ("sim.shocks.targets", "sim.scenario.checks", ["region_reach"]),
 ])
 def test_the_old_import_paths_give_the_moved_names(old: str, new: str,
                                                    names: list[str]) -> None:
