@@ -55,7 +55,7 @@ from sim.experiment.precision import select as select_kpis
 from sim.experiment.replication import ReplicationResult, kpi_labels_of
 from sim.experiment.results import KPI_KEYS, Results, short_number
 from sim.experiment.runner import (
-    check_callable,
+    check_callbacks,
     check_count,
     check_flag,
     check_path,
@@ -1030,14 +1030,8 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
     """:func:`run_comparison`, its errors worded for the command line."""
     started = time.perf_counter()
     # before anything runs: a bad one failed after the first replication (review 228)
-    check_callable(progress, "progress", "with 1 as each replication finishes")
-    check_callable(on_batch, "on_batch", "with the replications there will be before each "
-                   "batch")
-    # review 232: the progress display's, left unchecked, failed once every replication
-    # had run, leaving an unfinished folder
-    check_callable(on_read, "on_read", "with the count of saved replications to read back")
-    check_callable(on_saved, "on_saved", "with the count of saved replications read back")
-    check_callable(on_write, "on_write", "once the replications are done")
+    check_callbacks(progress=progress, on_batch=on_batch, on_read=on_read, on_saved=on_saved,
+                    on_write=on_write)
     check_flag(figures, "figures")
     if out is not None:
         check_path(out, "out", "the folder to write the comparison to")

@@ -419,6 +419,27 @@ def check_seed(seed: object, what: str = "seed",
         raise ExperimentError(problem, what=what, hint=hint)
 
 
+CALLBACKS = {
+    "sink": "with each ReplicationResult as it finishes",
+    "progress": "with 1 as each replication finishes",
+    "on_batch": "with the replications there will be before each batch",
+    "on_total": "with the count of replications to run",
+    "on_build": "with the design points built and their count",
+    "on_read": "with the count of saved replications to read back",
+    "on_saved": "with the count of saved replications read back",
+    "on_write": "once the replications are done",
+}
+"""When each callback argument of the Python API is called (for its TypeError)."""
+
+
+def check_callbacks(**given: object) -> None:
+    """:func:`check_callable` for each callback argument given by its name (a key of
+    :data:`CALLBACKS`), before anything runs (review 232: one left unchecked failed after
+    every replication had run, leaving an unfinished folder)."""
+    for name, value in given.items():
+        check_callable(value, name, CALLBACKS[name])
+
+
 def check_callable(value: object, name: str, called: str) -> None:
     """Raise ``TypeError`` naming the argument ``name`` unless ``value`` is None or can be
     called (``called``: with what, when): ``sink=3`` failed only once the first
@@ -560,8 +581,7 @@ def run(sc: Scenario | str | os.PathLike[str], replications: int | None = None, 
     with python_wording("run"):
         check_run_arguments(1 if replications is None else replications, seed, workers)
         # before anything runs: a bad one failed after the first replication (review 228)
-        check_callable(sink, "sink", "with each ReplicationResult as it finishes")
-        check_callable(progress, "progress", "with 1 as each replication finishes")
+        check_callbacks(sink=sink, progress=progress)
         check_flag(figures, "figures")
         if out is not None:
             check_path(out, "out", "the results folder to write")

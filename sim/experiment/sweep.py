@@ -1038,7 +1038,7 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
     """:func:`run_sweep`, its errors and notes worded for the command line (but for the
     hint of a sample that needs whole numbers, whose form differs with ``for_python``)."""
     from sim.experiment.runner import (
-        check_callable,
+        check_callbacks,
         check_count,
         check_flag,
         check_path,
@@ -1054,11 +1054,8 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
         raise TypeError(f"scenario must be a Scenario or the path of a scenario file (str or "
                         f"Path), not {type(scenario).__name__}")
     # before anything runs: a bad one failed after the first replication (review 228)
-    check_callable(progress, "progress", "with 1 as each replication finishes")
-    check_callable(on_total, "on_total", "with the count of replications to run")
-    check_callable(on_build, "on_build", "with the design points built and their count")
-    check_callable(on_read, "on_read", "with the count of saved replications to read back")
-    check_callable(on_saved, "on_saved", "with the count of saved replications read back")
+    check_callbacks(progress=progress, on_total=on_total, on_build=on_build, on_read=on_read,
+                    on_saved=on_saved)
     check_flag(figures, "figures")
     if out is not None:
         check_path(out, "out", "the folder to write the sweep to")

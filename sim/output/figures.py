@@ -205,17 +205,11 @@ def _stock_kinds(kinds: object) -> list[str]:
     """``kinds`` of :func:`stocks_figure`, checked: each a site kind. Raises ``TypeError``
     as :func:`_names`, and ``ValueError`` for a name that is not a site kind, with the
     closest one."""
-    from sim.scenario.errors import did_you_mean
-    from sim.scenario.schema import SITE_KINDS
+    from sim.scenario.schema import check_site_kind
 
     names = _names(kinds, "kinds", "site kinds such as 'mine'")
     for kind in names:
-        if kind not in SITE_KINDS:
-            guess = did_you_mean(kind, SITE_KINDS) or did_you_mean(kind.removesuffix("s"),
-                                                                   SITE_KINDS)
-            raise ValueError(f"kinds: {kind!r} is not a site kind (the kinds are "
-                             f"{', '.join(SITE_KINDS)})"
-                             + (f"; did you mean {guess!r}?" if guess else ""))
+        check_site_kind(kind, "kinds: ")
     return names
 
 

@@ -404,6 +404,18 @@ SITE_KINDS = ("mine", "border_post", "port", "refiner", "market", "stockpile", "
 TRANSIT_KINDS = ("border_post", "port", "trading_hub", "junction")
 DESTINATION_KINDS = ("refiner", "market", "stockpile")
 
+
+def check_site_kind(kind: str, prefix: str = "") -> None:
+    """Raise ``ValueError`` (its message after ``prefix``) if ``kind`` is not one of
+    :data:`SITE_KINDS`, naming them and the closest one (``"mines"``: ``'mine'``)."""
+    if kind not in SITE_KINDS:
+        guess = did_you_mean(kind, SITE_KINDS) or did_you_mean(kind.removesuffix("s"),
+                                                               SITE_KINDS)
+        raise ValueError(f"{prefix}{kind!r} is not a site kind (the kinds are "
+                         f"{', '.join(SITE_KINDS)})"
+                         + (f"; did you mean {guess!r}?" if guess else ""))
+
+
 # ---------------------------------------------------------------------------------------
 # Lanes and channels
 
@@ -850,12 +862,7 @@ class Scenario(Strict):
         if not isinstance(kind, str):
             raise TypeError(f"kind must be one site kind (a str: {', '.join(SITE_KINDS)}), "
                             f"not {type(kind).__name__} {kind!r}")
-        if kind not in SITE_KINDS:
-            guess = did_you_mean(kind, SITE_KINDS) or did_you_mean(kind.removesuffix("s"),
-                                                                   SITE_KINDS)
-            raise ValueError(f"{kind!r} is not a site kind (the kinds are "
-                             f"{', '.join(SITE_KINDS)})"
-                             + (f"; did you mean {guess!r}?" if guess else ""))
+        check_site_kind(kind)
         return {k: s for k, s in self.sites.items() if s.kind == kind}
 
     def country_of(self, site_id: str) -> str:
