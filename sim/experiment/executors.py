@@ -18,8 +18,10 @@ numbers on any backend, any number of workers and in any order.
 Tasks are submitted a few at a time (twice the number of workers in flight; on a Dask
 cluster given by its address, twice its size as it is now and at least 32), so results
 come back, and are saved, while the rest wait; an interrupt cancels what has not started.
-Workers never receive Ctrl-C (the driver handles it and stops them), and a process-pool
-worker ends itself when the driver is gone (on POSIX).
+Workers ignore Ctrl-C once started (the driver handles it and stops them; under the
+"spawn" start method a worker still importing the package can take one and print its
+traceback, README's known open item), and a process-pool worker ends itself when the
+driver is gone (on POSIX).
 A replication that fails (or whose worker process dies) stops the run with a
 :class:`ReplicationError` naming it, its scenario and seed, once every replication that
 had finished has been handed over and those still running have had a while to finish.
@@ -512,8 +514,8 @@ def check_backend(workers: int | None = None, *, scheduler: str | None = None,
         raise ExperimentError(
             f"a process pool on Windows runs at most {most} worker processes, got {workers}",
             what="--workers",
-            hint=f"give --workers (workers= in Python) {most} or fewer, or run on a Dask "
-                 "cluster (--dask-local, --scheduler)")
+            hint=f"give --workers {most} or fewer, or run on a Dask cluster (--dask-local, "
+                 "--scheduler)")
     if scheduler and dask_local:
         raise ExperimentError("give --scheduler or --dask-local, not both",
                               what="--scheduler")

@@ -1309,9 +1309,16 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
                 store.check_here()
             finally:
                 store.close()
-        write_sweep(result, out_path, figures=figures,
-                    metrics=[_written_metric(s, result.kpi_columns) for s in specs],
-                    source=_source(scenario), overrides=list(overrides))
+        try:
+            write_sweep(result, out_path, figures=figures,
+                        metrics=[_written_metric(s, result.kpi_columns) for s in specs],
+                        source=_source(scenario), overrides=list(overrides))
+        except MemoryError:
+            # as sim run's and sim compare's (review 236: an "internal error" here)
+            from sim.experiment.collector import no_room_for_tables
+
+            raise no_room_for_tables(replications, out_path, figures,
+                                     " of each sample") from None
     if unmatched:
         # Found only now, from the labels of the finished runs (a combination no sample
         # produced); the sweep is written first, so no run is lost.
