@@ -399,13 +399,15 @@ CONTROL_HHI_NOTE = (
     "channel (delivered_share), not from control_hhi")
 """What control_hhi does not say (under a table that shows it)."""
 
-CONTROL_METRICS = ("control_hhi", "delivered_share", "exported_t", "refining_hhi",
-                   "refined_share")
+CONTROL_METRICS = ("control_hhi", "delivered_share", "exported_t", "taxed_t",
+                   "refining_hhi", "refined_share")
 """Who controls supply: the concentration of control over channels, each channel's share
-of the metal delivered and its exports (channel rows), the concentration of refining by
-country and each country's share of the metal refined (site ``country:<ISO3>``). The
-indices sit beside their shares (review 166: the report's caveat on control_hhi came with
-no row of it)."""
+of the metal delivered, its exports and the output armed groups taxed from it (channel
+rows), the concentration of refining by country and each country's share of the metal
+refined (site ``country:<ISO3>``). The indices sit beside their shares (review 166: the
+report's caveat on control_hhi came with no row of it); armed groups' hold, which no
+channel share shows, beside the channels (review 235: under M23's advance gold's
+informal share fell while the tonnes armed groups taxed rose)."""
 
 CONTROL_COLUMNS = ["commodity", "metric", "by", "reference_mean", "mean", "diff",
                    "diff_ci_low", "diff_ci_high", "diff_n", "unit"]
@@ -419,7 +421,7 @@ def channel_label(channel: str) -> str:
 
 
 def _control_kpis(table: pd.DataFrame) -> pd.Series:
-    by_channel = (table["metric"].isin(["delivered_share", "exported_t"])
+    by_channel = (table["metric"].isin(["delivered_share", "exported_t", "taxed_t"])
                   & (table["channel"] != "all") & (table["site"] == "all"))
     by_country = ((table["metric"] == "refined_share") & (table["channel"] == "all")
                   & table["site"].astype(str).str.startswith("country:"))
@@ -433,11 +435,11 @@ def control_rows(table: pd.DataFrame, reference: str, label: str,
                  replications: Sequence[int] | None = None,
                  confidence: float = 0.95) -> pd.DataFrame:
     """Who controls supply in scenario ``label`` against ``reference``, from a comparison
-    table (:func:`sim.experiment.compare.compare_table`): control_hhi, delivered_share and
-    exported_t by channel, refining_hhi and refined_share by country (``by``: the channel,
-    :func:`channel_label`, the ISO3 code, or ``all`` for an index), with the paired
-    difference and its interval (``diff_ci_low``, ``diff_ci_high``; NaN without pairs).
-    Shares are fractions, exports tonnes.
+    table (:func:`sim.experiment.compare.compare_table`): control_hhi, delivered_share,
+    exported_t and taxed_t (armed groups' hold) by channel, refining_hhi and refined_share
+    by country (``by``: the channel, :func:`channel_label`, the ISO3 code, or ``all`` for
+    an index), with the paired difference and its interval (``diff_ci_low``,
+    ``diff_ci_high``; NaN without pairs). Shares are fractions, exports and taxes tonnes.
 
     Only rows whose mean is nonzero in either scenario (a channel idle in both says
     nothing), and, given ``results``, the rows of the channels an offtake deal or a
