@@ -11,7 +11,7 @@ import yaml
 
 import sim
 from sim.experiment.compare import PERIOD_WORDS, initial_stock_notes, period_words, resolve
-from sim.output.report import DIFFERENCE_NOTE, _capitalised
+from sim.output.report import DIFFERENCE_NOTE, capitalised
 from sim.output.shock_text import describe_shocks
 from tests.experiment.expt_helpers import cli
 
@@ -40,9 +40,9 @@ def test_quiet_compare_says_a_capacity_note_once(tmp_path: Path) -> None:
 
 # M16: a note beginning with a KPI keeps its case
 def test_a_note_beginning_with_a_kpi_keeps_its_case() -> None:
-    assert _capitalised("export_value_usd, royalty_usd and stranded_end_t are 0") == (
+    assert capitalised("export_value_usd, royalty_usd and stranded_end_t are 0") == (
         "export_value_usd, royalty_usd and stranded_end_t are 0")
-    assert _capitalised("the scenarios measure") == "The scenarios measure"
+    assert capitalised("the scenarios measure") == "The scenarios measure"
 
 
 # M13: differences over another length are partly, not mostly, the period's

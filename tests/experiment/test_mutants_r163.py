@@ -251,9 +251,9 @@ def test_no_rising_share_note_for_a_shorter_period(tmp_path: Path,
     comp.table = pd.concat([comp.table, table.assign(scenario="shorter")])
     assert "share of the metal delivered rose" not in comparison_text(comp)
     # the report computes its own table: a note it would give is left out all the same
-    import sim.output.report as R
+    import sim.output.compare_report as C
 
-    monkeypatch.setattr(R, "rising_share_note", lambda *_a: "note: a share of the metal "
+    monkeypatch.setattr(C, "rising_share_note", lambda *_a: "note: a share of the metal "
                         "delivered rose")
     named = list(zip(comp.labels, comp.results, strict=True))
     assert "share of the metal delivered rose" not in compare_report_html(named)

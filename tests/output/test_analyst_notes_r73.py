@@ -94,6 +94,7 @@ def deal(scenarios):
 @pytest.fixture(autouse=True)
 def no_figures(monkeypatch: pytest.MonkeyPatch) -> None:
     """The reports without their figures, which take seconds and are not tested here."""
+    import sim.output.compare_report as compare_report
     import sim.output.figures as figures
     import sim.output.report as report
     import sim.output.shock_text as shock_text
@@ -103,6 +104,7 @@ def no_figures(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(figures, "flows_figure", lambda *a, **k: None)
     monkeypatch.setattr(shock_text, "timeline_figure", lambda *a, **k: None)
     monkeypatch.setattr(report, "figure_html", lambda *a, **k: "")
+    monkeypatch.setattr(compare_report, "figure_html", lambda *a, **k: "")
 
 
 MONEY = "they measure the price response, not revenue"

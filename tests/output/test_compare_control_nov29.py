@@ -62,6 +62,8 @@ def no_figures(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(figures, "compare_figures", lambda named: [])
     monkeypatch.setattr(figures, "flows_figure", lambda res: None)
     monkeypatch.setattr("sim.output.report.figure_html", lambda fig, caption, stem: "")
+    monkeypatch.setattr("sim.output.compare_report.figure_html",
+                        lambda fig, caption, stem: "")
 
 
 @pytest.fixture(scope="module")

@@ -139,9 +139,11 @@ def test_a_scenarios_damaged_table_is_noted_with_the_comparisons_command(
         copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # review 86, F9, in a comparison: the note names the scenario's folder, and the command
     # that rewrites its tables is the comparison's (sim run refuses one of its scenarios)
+    from sim.output import compare_report
     from sim.output import report as report_module
 
-    monkeypatch.setattr(report_module, "compare_report_html", lambda *a, **k: "<html>")
+    # write_report calls it from its module, sim.output.compare_report (review 231)
+    monkeypatch.setattr(compare_report, "compare_report_html", lambda *a, **k: "<html>")
     (copy / "tiny" / "summary.csv").unlink()
     written = report_module.write_report(copy)
     notes = [n for n in written.notes if "its tables are not those" in n]

@@ -79,12 +79,13 @@ def _stock_cells(html: str) -> list[str]:
 
 
 def test_report_new_only_when_the_interval_excludes_zero(comp, monkeypatch) -> None:
+    import sim.output.compare_report as compare_report
     import sim.output.figures as figures
     import sim.output.report as report
 
     monkeypatch.setattr(figures, "compare_figures", lambda *a, **k: [])
     monkeypatch.setattr(figures, "flows_figure", lambda *a, **k: None)
-    monkeypatch.setattr(report, "figure_html", lambda *a, **k: "")
+    monkeypatch.setattr(compare_report, "figure_html", lambda *a, **k: "")
     named = list(zip(comp.labels, comp.results, strict=True))
     # as --metric stock_end_t names it: the differences table shows it
     kpis = (("copper", "all", "all", "stock_end_t"),)

@@ -279,8 +279,8 @@ def test_the_report_notes_two_scenarios_at_the_cap_alike_jointly_r91() -> None:
     assert notes[0].endswith("neither an estimate nor a bound.</p>")
     assert "upper bound" not in notes[0] and "lower bound too" not in notes[0]
     # as sim compare says it
-    assert notes[0] == R._cap_paragraph(capped["partial"], "partial and partial2", runs,
-                                        "both")
+    assert notes[0] == R.cap_paragraph(capped["partial"], "partial and partial2", runs,
+                                       "both")
     # a third scenario not at the cap still differs from a capped reference: at most
     capped["tiny"], no_price["tiny"] = {}, []
     notes = R._price_notes(capped, no_price,

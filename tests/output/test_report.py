@@ -260,7 +260,7 @@ def test_timeline_counts_the_measured_period_and_keeps_each_row_true(tiny_result
     # row gave its first state's effects for changes to every state
     import dataclasses
 
-    from sim.output.report import _timeline_section, regimes_at_start, timeline_frame
+    from sim.output.report import regimes_at_start, timeline_frame, timeline_section
 
     calm, hot = "calm: no effect", "hot: capacity x0.5"
     rows = [(0, -30.0, "regime", "r", "state", calm),  # the state r begins in
@@ -289,7 +289,7 @@ def test_timeline_counts_the_measured_period_and_keeps_each_row_true(tiny_result
     start = regimes_at_start(res)
     assert start.to_dict("records") == [{"regime": "r", "state on the start date": hot,
                                          "replications": "2 of 3"}]
-    section = _timeline_section(res)
+    section = timeline_section(res)
     assert "Events from the start date (2024-01-01) on, when measurement begins" in section
     assert ("Left out: 4 row(s) from before the start date or giving a regime&#x27;s "
             "starting state") in section

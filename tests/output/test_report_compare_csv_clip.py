@@ -24,7 +24,7 @@ def test_the_compare_csv_table_is_clipped_and_defined(tmp_path: Path, build,
 
     monkeypatch.setattr(figures, "compare_figures", lambda named, kpis=(): [])
     monkeypatch.setattr(figures, "flows_figure", lambda res: None)
-    monkeypatch.setattr("sim.output.report.figure_html", lambda fig, caption, stem: "")
+    monkeypatch.setattr("sim.output.compare_report.figure_html", lambda fig, caption, stem: "")
     closure = build.tiny_closure(tmp_path / "closure.yaml", "{sites: [border]}")
     out = tmp_path / "cmp"
     # two replications and a random post: Student-t intervals far wider than their means

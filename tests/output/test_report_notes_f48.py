@@ -14,7 +14,7 @@ import pytest
 import sim
 import sim.output.figures as figures_module
 from sim.metrics.kpis import kpi_definitions
-from sim.output import report
+from sim.output import compare_report, report
 from sim.scenario.loader import scenario_from_dict
 
 TINY = Path(__file__).resolve().parents[2] / "tests" / "data" / "tiny.yaml"
@@ -23,6 +23,7 @@ TINY = Path(__file__).resolve().parents[2] / "tests" / "data" / "tiny.yaml"
 @pytest.fixture(autouse=True)
 def no_figures(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(report, "figure_html", lambda *args, **kw: "")
+    monkeypatch.setattr(compare_report, "figure_html", lambda *args, **kw: "")
     monkeypatch.setattr(figures_module, "compare_figures", lambda named: [])
     monkeypatch.setattr(figures_module, "flows_figure", lambda res: None)
     monkeypatch.setattr(figures_module, "run_figures", lambda res: [])
@@ -94,7 +95,7 @@ def test_the_site_table_shows_backlog_and_trucks_and_defines_its_kpis(build) -> 
     for metric in report.SITE_DEFINED:
         # quoted from sim.metrics.kpis, escaped as the page's text is; only the metrics
         # the table shows (this chain has no shock: no closed days, no rent)
-        defined = f"<dt>{metric}</dt><dd>{report._e(words[metric])}</dd>" in sites
+        defined = f"<dt>{metric}</dt><dd>{report.esc(words[metric])}</dd>" in sites
         assert defined == (metric in shown), metric
     assert "a port without one has no row" in words["mean_wait_days"]
     assert "closed time counts as idle" in words["utilisation"]

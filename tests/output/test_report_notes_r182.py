@@ -62,10 +62,10 @@ def test_the_differences_table_says_what_its_kpis_and_intervals_mean(tmp_path: P
     html = write_report(out).path.read_text(encoding="utf-8")
     assert "<summary>What these KPIs measure</summary>" in html
     from sim.metrics.kpis import kpi_definitions
-    from sim.output.report import _e
+    from sim.output.report import esc
 
     words = kpi_definitions()
-    assert f"<dt>delivered_t</dt><dd>{_e(words['delivered_t'])}</dd>" in html
+    assert f"<dt>delivered_t</dt><dd>{esc(words['delivered_t'])}</dd>" in html
     assert "not the range of outcomes one run of the period could show" in html
 
 
@@ -73,12 +73,12 @@ def test_a_run_report_says_what_its_kpis_measure() -> None:
     # review 191: only the comparison's report had the definitions
     import sim
     from sim.metrics.kpis import kpi_definitions
-    from sim.output.report import _e, run_report_html
+    from sim.output.report import esc, run_report_html
 
     html = run_report_html(sim.run(TINY, 2, 1))
     words = kpi_definitions()
     assert "<summary>What these KPIs measure</summary>" in html
-    assert f"<dt>stranded_end_t</dt><dd>{_e(words['stranded_end_t'])}</dd>" in html
+    assert f"<dt>stranded_end_t</dt><dd>{esc(words['stranded_end_t'])}</dd>" in html
 
 
 def test_kpis_defined_together_are_named_together() -> None:

@@ -184,7 +184,7 @@ def test_the_control_table_gives_the_indices_beside_the_shares(closed: sim.Compa
 def test_a_queue_the_reference_lacks_has_no_difference(tmp_path: Path) -> None:
     # review 165: a port only the scenario has read "high_load_days 0 -> 29, (all equal)"
     # beside its waits' "-"
-    from sim.output.report import QUEUE_ROWS, _num, _usd, queue_frame
+    from sim.output.report import QUEUE_ROWS, _usd, num_cell, queue_frame
 
     loaded = tmp_path / "loaded.yaml"
     loaded.write_text(f"extends: {TINY}\nname: loaded\nlanes:\n  border_market:\n"
@@ -199,4 +199,4 @@ def test_a_queue_the_reference_lacks_has_no_difference(tmp_path: Path) -> None:
     assert set(frame[frame["place"] == "border"]["reference mean"]) != {"-"}
     assert _usd(999_950_000.0) == "1.00 bn" and _usd(994_940_000.0) == "995 m"
     # as the run report's tables write them (review 218); an infinity as a number
-    assert _usd(float("inf")) == _num(float("inf")) and _usd(float("nan")) == "-"
+    assert _usd(float("inf")) == num_cell(float("inf")) and _usd(float("nan")) == "-"

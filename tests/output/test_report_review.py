@@ -70,14 +70,14 @@ def late_regime(tmp_path_factory: pytest.TempPathFactory) -> sim.Results:
 
 
 def test_the_report_says_a_regime_begins_after_the_start_date(late_regime) -> None:
-    from sim.output.report import _timeline_section
+    from sim.output.report import timeline_section
 
     rows = regimes_at_start(late_regime).to_dict("records")
     assert [r["regime"] for r in rows] == ["early", "late"]
     assert rows[1] == {"regime": "late", "replications": "2 of 2",
                        "state on the start date":
                            "not running yet: it begins on 2024-01-13 in state hot"}
-    section = _timeline_section(late_regime)
+    section = timeline_section(late_regime)
     assert "regime late from 2024-01-13 on sites border: starting hot;" in section
 
 

@@ -54,7 +54,7 @@ def test_the_report_marks_it_too(comp, monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(figures, "compare_figures", lambda named, kpis=(): [])
     monkeypatch.setattr(figures, "flows_figure", lambda res: None)
-    monkeypatch.setattr("sim.output.report.figure_html", lambda fig, caption, stem: "")
+    monkeypatch.setattr("sim.output.compare_report.figure_html", lambda fig, caption, stem: "")
     page = html.unescape(compare_report_html(list(zip(comp.labels, comp.results,
                                                       strict=True))))
     table = page[page.index("<h3>Differences from the reference"):]

@@ -91,7 +91,7 @@ def test_the_report_lists_the_named_kpi_and_the_sites_among_the_key_kpis(
     # figures are not what this reads
     monkeypatch.setattr(figures, "compare_figures", lambda named, kpis=(): [])
     monkeypatch.setattr(figures, "flows_figure", lambda res: None)
-    monkeypatch.setattr("sim.output.report.figure_html", lambda fig, caption, stem: "")
+    monkeypatch.setattr("sim.output.compare_report.figure_html", lambda fig, caption, stem: "")
     _comp, out = border_closure
     page = html.unescape(write_report(out, out / "r.html").path.read_text(encoding="utf-8"))
     key = page[page.index('id="kpis"'):page.index("<h3>Differences from the reference")]
