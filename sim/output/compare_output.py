@@ -15,7 +15,7 @@
       figures/                 PNG and SVG: forest plot of paired differences with 95% CIs,
                                and price, performance and exports over time by scenario,
                                with each one's difference from the reference below
-                               (sim.output.figures.compare_figures)
+                               (sim.output.compare_figures.compare_figures)
       <label>/                 a results folder per scenario that was run
 
 A ``report.html`` that ``sim report DIR`` wrote from an earlier comparison in ``DIR`` is
@@ -543,7 +543,7 @@ def write_comparison(comp: Comparison, out: Path, figures: bool = True,
     files["compare.md"] = out / "compare.md"
     clear_figures(out)
     if figures:
-        from sim.output.figures import write_compare_figures
+        from sim.output.compare_figures import write_compare_figures
 
         named = list(zip(comp.labels, comp.results, strict=True))
         kpis = named_kpis(comp)

@@ -438,15 +438,8 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
     :data:`sim.output.tables.SITE_LIMIT` per scenario, in the order
     :data:`sim.output.tables.SITE_ORDER` says). ``ran``: the labels of the scenarios the
     comparison ran from their files (:func:`ran_labels`)."""
-    from sim.output.figures import (
-        COMPARE_METRICS,
-        compare_figures,
-        flows_figure,
-        paired_differences,
-        queue_panels,
-        queues_caption,
-        queues_figure,
-    )
+    from sim.output.compare_figures import COMPARE_METRICS, compare_figures, paired_differences
+    from sim.output.figures import flows_figure, queue_panels, queues_caption, queues_figure
 
     ref_name = named[0][0]
     # compare.csv's differences are from the reference of the sim compare that wrote it,

@@ -1,6 +1,7 @@
 """Figures of results: flows, deliveries against demand, prices, stocks, queues at the sites
-a scenario names, lead times, a map, a flow diagram and, for comparisons, a forest plot of
-paired differences.
+a scenario names, lead times, a map and a flow diagram. A comparison's figures (a forest
+plot of paired differences, the scenarios' series side by side) are in
+:mod:`sim.output.compare_figures`, which draws them with the helpers here.
 
 Every function takes a :class:`~sim.experiment.results.Results` (or a list of named
 results) and options, and returns a :class:`matplotlib.figure.Figure` drawn in the style of
@@ -16,15 +17,14 @@ period of a run is a filled point with a bar for its band (a line or band of one
 draws nothing), and a run of a single period is drawn over its own dates. Each figure has
 one legend, below its panels, where it covers no data.
 
-:func:`write_run_figures` and :func:`write_compare_figures` save the relevant figures as
-PNG and SVG into ``figures/`` of a results folder.
+:func:`write_run_figures` saves the relevant figures as PNG and SVG into ``figures/`` of a
+results folder.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-import textwrap
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import groupby
@@ -44,10 +44,10 @@ from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
-from matplotlib.ticker import MaxNLocator
 from scipy import stats
 
 from sim.experiment.stats import at_cap, cap_runs
+from sim.lazy import lazy_exports
 from sim.output import style as st
 from sim.output.network_map import (
     KIND_STYLE,
@@ -58,12 +58,7 @@ from sim.output.network_map import (
     map_panels,
     wrap_name,
 )
-from sim.output.tables import (
-    capped_runs,
-    channel_label,
-    format_number,
-    unpriced,
-)
+from sim.output.tables import channel_label
 from sim.scenario.plan import Plan, make_plan, route_lanes
 from sim.scenario.prices import price_modelled
 from sim.shocks.engine import n_days
@@ -71,9 +66,29 @@ from sim.words import and_list
 
 if TYPE_CHECKING:
     from sim.experiment.results import Results
+    from sim.output.compare_figures import COMPARE_METRICS as COMPARE_METRICS
+    from sim.output.compare_figures import NamedResults as NamedResults
+    from sim.output.compare_figures import compare_figures as compare_figures
+    from sim.output.compare_figures import compare_series_figure as compare_series_figure
+    from sim.output.compare_figures import forest_figure as forest_figure
+    from sim.output.compare_figures import paired_differences as paired_differences
+    from sim.output.compare_figures import short_name as short_name
+    from sim.output.compare_figures import write_compare_figures as write_compare_figures
 
-NamedResults = Sequence[tuple[str, "Results"]]
-"""``[(name, results), ...]``; the first is the reference (baseline) of a comparison."""
+# The comparisons' figures live in sim.output.compare_figures (review 231), which
+# imports the helpers below it shares with the run figures from here; its names are read
+# from here too, imported on first use (importing them here at the top would be a
+# cycle); type checkers see the public ones through the imports above.
+_MOVED = dict.fromkeys((
+    "NamedResults", "_kpi_metrics", "COMPARE_METRICS", "paired_differences", "short_name",
+    "_other_period", "_capped_peaks", "_cap_label", "forest_figure", "_scenario_commodities",
+    "_lacks", "_no_value_text", "_compare_partial_handle", "_series_title", "_same_periods",
+    "compare_series_figure", "compare_figures", "write_compare_figures",
+), "sim.output.compare_figures")
+
+if not TYPE_CHECKING:  # else type checkers read every attribute, misspelt ones too, as Any
+    __getattr__ = lazy_exports(__name__, _MOVED)
+
 
 FLOW_UNIT = "t/day"
 STOCK_KINDS = ("mine", "border_post", "port", "refiner")
@@ -140,7 +155,7 @@ def _max_routes(value: object) -> int:
     return int(value)
 
 
-def _names(value: object, name: str, what: str) -> list[str]:
+def checked_names(value: object, name: str, what: str) -> list[str]:
     """``value``, the argument ``name`` that should be a non-empty list of ``what``, as a
     list of str. Raises ``TypeError`` for a single string (read letter by letter, each
     letter would be a panel or a layer) or anything but strings, ``ValueError`` for an
@@ -164,13 +179,13 @@ def _names(value: object, name: str, what: str) -> list[str]:
 
 def _flow_metrics(metrics: object) -> list[str]:
     """``metrics`` of :func:`flows_figure`, checked: each a flow series name
-    (:data:`~sim.metrics.series.FLOW_METRICS`). Raises ``TypeError`` as :func:`_names`,
+    (:data:`~sim.metrics.series.FLOW_METRICS`). Raises ``TypeError`` as :func:`checked_names`,
     and ``ValueError`` for a name that is not a flow series (a level such as
     ``price_index`` told which figure draws it, a typo the closest flow)."""
     from sim.metrics.series import FLOW_METRICS
     from sim.scenario.errors import did_you_mean
 
-    names = _names(metrics, "metrics", "flow series such as 'mined_t'")
+    names = checked_names(metrics, "metrics", "flow series such as 'mined_t'")
     for metric in names:
         if metric in FLOW_METRICS:
             continue
@@ -184,30 +199,13 @@ def _flow_metrics(metrics: object) -> list[str]:
     return names
 
 
-def _kpi_metrics(metrics: object) -> list[str]:
-    """``metrics`` of the comparison figures, checked: each a KPI metric. Raises
-    ``TypeError`` as :func:`_names`, and ``ValueError`` for an unknown metric, with the
-    closest one."""
-    from sim.metrics.kpis import KPI_METRICS
-    from sim.scenario.errors import did_you_mean
-
-    names = _names(metrics, "metrics", "KPI metrics such as 'delivered_t'")
-    for metric in names:
-        if metric not in KPI_METRICS:
-            guess = did_you_mean(metric, KPI_METRICS)
-            raise ValueError(f"metrics: {metric!r} is not a KPI metric"
-                             + (f"; did you mean {guess!r}?" if guess else "")
-                             + " (summary() of a Results lists every KPI)")
-    return names
-
-
 def _stock_kinds(kinds: object) -> list[str]:
     """``kinds`` of :func:`stocks_figure`, checked: each a site kind. Raises ``TypeError``
-    as :func:`_names`, and ``ValueError`` for a name that is not a site kind, with the
+    as :func:`checked_names`, and ``ValueError`` for a name that is not a site kind, with the
     closest one."""
     from sim.scenario.schema import check_site_kind
 
-    names = _names(kinds, "kinds", "site kinds such as 'mine'")
+    names = checked_names(kinds, "kinds", "site kinds such as 'mine'")
     for kind in names:
         check_site_kind(kind, "kinds: ")
     return names
@@ -224,7 +222,7 @@ def _days_per_period(res: Results) -> np.ndarray:
     return np.asarray(res.catalogue.days, dtype=float)
 
 
-def _mid_dates(res: Results) -> np.ndarray:
+def mid_dates(res: Results) -> np.ndarray:
     """The middle of each period as datetime64 (hours), for plotting."""
     start = np.asarray(res.catalogue.dates, dtype="datetime64[D]").astype("datetime64[h]")
     half = np.round(_days_per_period(res) * 12).astype("timedelta64[h]")
@@ -239,7 +237,7 @@ def _bounds(res: Results) -> np.ndarray:
     return np.concatenate([start, end])
 
 
-def _lone_span(*runs: Results) -> tuple[np.datetime64, np.datetime64] | None:
+def lone_span(*runs: Results) -> tuple[np.datetime64, np.datetime64] | None:
     """The dates the runs cover (earliest start, latest end) when none has two periods
     (a run shorter than its series period, or a calendar month and a bit): autoscaling
     around a lone point spans four years. None when some run has two points or more (the
@@ -270,8 +268,8 @@ def _fill(ax: Axes, x: np.ndarray, lo: np.ndarray, hi: np.ndarray, color: str,
         ax.fill_between(x, lo, hi, color=color, alpha=alpha, lw=0, label=label)
 
 
-def _cube(res: Results, commodity: str, metric: str,
-          keys: Iterable[str] | None = None) -> np.ndarray:
+def series_cube(res: Results, commodity: str, metric: str,
+                keys: Iterable[str] | None = None) -> np.ndarray:
     """Sum over ``keys`` (all keys if None) of a series: [replication, period], float."""
     rows = _rows(res, commodity, metric)
     chosen = [rows[k] for k in (keys if keys is not None else rows) if k in rows]
@@ -280,28 +278,28 @@ def _cube(res: Results, commodity: str, metric: str,
     return res.series_values[:, chosen, :].astype(float).sum(axis=1)
 
 
-def _rate(res: Results, cube: np.ndarray) -> np.ndarray:
+def rate_series(res: Results, cube: np.ndarray) -> np.ndarray:
     """Flow per period to tonnes per day."""
     return cube / _days_per_period(res)
 
 
-def _partial_days(res: Results) -> int:
+def partial_days(res: Results) -> int:
     """Days of a last period cut short by the horizon (0 when every period is whole)."""
     return res.catalogue.cut_days
 
 
-def _partial_first_days(res: Results) -> int:
+def partial_first_days(res: Results) -> int:
     """Days of a first period cut short by the start (calendar months from a date after the
     1st), 0 when the first period is whole."""
     return res.catalogue.first_cut_days
 
 
-def _short_ends(res: Results) -> tuple[bool, bool]:
+def short_ends(res: Results) -> tuple[bool, bool]:
     """Whether the first and the last period of ``res`` are short."""
-    return bool(_partial_first_days(res)), bool(_partial_days(res))
+    return bool(partial_first_days(res)), bool(partial_days(res))
 
 
-def _whole(n: int, first: bool, last: bool) -> slice:
+def whole_periods(n: int, first: bool, last: bool) -> slice:
     """The periods of ``n`` that are whole, with the first and/or the last short (empty for
     a single period short at either end)."""
     return slice(1 if first else 0, max(n - 1 if last else n, 0))
@@ -323,7 +321,7 @@ def _partial_marks(ax: Axes, x: np.ndarray, y: np.ndarray, color: str, lw: float
                 mew=1.2, zorder=4)
 
 
-def _short_text(first: int, last: int, n_periods: int) -> str:
+def short_text(first: int, last: int, n_periods: int) -> str:
     """The short periods in words, for a legend: ``last 30 days (short period)``, ``first 17
     days (short period)``, both, or ``one period of 20 days (short)`` for a run of a
     single short period. Empty when neither end is short."""
@@ -337,7 +335,7 @@ def _short_text(first: int, last: int, n_periods: int) -> str:
     return f"last {n_days(last)} (short period)" if last else ""
 
 
-def _short_handle(text: str, point: str = "o") -> Line2D:
+def short_handle(text: str, point: str = "o") -> Line2D:
     """Legend entry for :func:`_partial_marks` drawn with marker ``point``."""
     return Line2D([], [], color=st.NEUTRAL, ls=":", marker=point, ms=4.5, mfc="white",
                   label=text)
@@ -348,13 +346,13 @@ def _partial_handle(res: Results, points: Sequence[str] = ("o",)
     """Legend entry for :func:`_partial_marks`, or None when every period is whole: one
     hollow point, or one of each marker in ``points`` side by side where the figure marks
     short periods with several (the stocks figure, a marker per kind of site)."""
-    text = _short_text(_partial_first_days(res), _partial_days(res), res.catalogue.n_periods)
+    text = short_text(partial_first_days(res), partial_days(res), res.catalogue.n_periods)
     if not text:
         return None
     marks = list(dict.fromkeys(points)) or ["o"]
     if len(marks) == 1:
-        return _short_handle(f"{text}, no band", marks[0])
-    return tuple(_short_handle(f"{text}, no band", m) for m in marks)
+        return short_handle(f"{text}, no band", marks[0])
+    return tuple(short_handle(f"{text}, no band", m) for m in marks)
 
 
 def _colour_key(handle: Artist) -> tuple:
@@ -397,13 +395,13 @@ def _legend(fig: Figure, axes: Iterable[Axes], res: Results, ncols: int = 4,
         handles.append(note)
         labels.append((note[0] if isinstance(note, tuple) else note).get_label())
     many = max((len(h) for h in handles if isinstance(h, tuple)), default=1)
-    return _figure_legend(fig, handles, ncols, labels=labels,
-                          handler_map={tuple: HandlerTuple(ndivide=None, pad=0)},
-                          handlelength=max(2.0, 1.2 * many))
+    return figure_legend(fig, handles, ncols, labels=labels,
+                         handler_map={tuple: HandlerTuple(ndivide=None, pad=0)},
+                         handlelength=max(2.0, 1.2 * many))
 
 
-def _figure_legend(fig: Figure, handles: Sequence[Artist | tuple[Artist, ...]], ncols: int,
-                   labels: Sequence[str] | None = None, **kwargs: object) -> Legend:
+def figure_legend(fig: Figure, handles: Sequence[Artist | tuple[Artist, ...]], ncols: int,
+                  labels: Sequence[str] | None = None, **kwargs: object) -> Legend:
     """One legend for the whole figure, below its panels (so it covers no data), in at most
     ``ncols`` columns: fewer where a row of that many would be wider than the figure."""
     ncols = max(1, min(ncols, len(handles)))
@@ -418,16 +416,16 @@ def _figure_legend(fig: Figure, handles: Sequence[Artist | tuple[Artist, ...]], 
         ncols -= 1
 
 
-def _band(ax: Axes, x: np.ndarray, values: np.ndarray, color: str, label: str | None = None,
-          lw: float = 1.6, ls: st.LineStyle = "-", band: bool = True, partial: bool = False,
-          band_label: str | None = None, partial_first: bool = False,
-          point: str = "o") -> None:
+def draw_band(ax: Axes, x: np.ndarray, values: np.ndarray, color: str, label: str | None = None,
+              lw: float = 1.6, ls: st.LineStyle = "-", band: bool = True, partial: bool = False,
+              band_label: str | None = None, partial_first: bool = False,
+              point: str = "o") -> None:
     """Mean line and a 5-95% band across replications (rows of ``values``). With
     ``partial`` the last period is short, with ``partial_first`` the first: a short period
     gets no band and is drawn apart (:func:`_partial_marks`). A single whole period is a
     point of marker ``point``."""
     mean = np.nanmean(values, axis=0)
-    whole = _whole(len(x), partial_first, partial)
+    whole = whole_periods(len(x), partial_first, partial)
     if band and values.shape[0] > 1 and whole.stop > whole.start:
         lo, hi = np.nanquantile(values[:, whole], [0.05, 0.95], axis=0)
         _fill(ax, x[whole], lo, hi, color, st.BAND_ALPHA, band_label)
@@ -447,8 +445,8 @@ def _ci_of_mean(values: np.ndarray, confidence: float = 0.95) -> tuple[np.ndarra
     return mean - half, mean + half
 
 
-def _kpi_mean(res: Results, metric: str, commodity: str = "all", channel: str = "all",
-              site: str = "all") -> float:
+def kpi_mean(res: Results, metric: str, commodity: str = "all", channel: str = "all",
+             site: str = "all") -> float:
     try:
         vals = res.kpi(metric, commodity, channel, site)
     except KeyError:
@@ -515,7 +513,7 @@ def _word_lines(text: str, width_pt: float, size: float) -> str:
     return "\n".join(out)
 
 
-def _empty(ax: Axes, text: str) -> None:
+def empty_figure(ax: Axes, text: str) -> None:
     # wrapped to the panel (a third of the figure, say): on one line, "no gold held at
     # mines, border posts, ports or refiners" ran past both its edges
     size = float(mpl.rcParams["font.size"])
@@ -571,9 +569,9 @@ def flows_figure(res: Results, commodity: str | None = None,
     coms = _commodities(res, commodity)
     fig = st.new_figure(st.WIDTH, 2.6 * len(coms) + 0.8)
     axes = fig.subplots(len(coms), len(metrics), squeeze=False, sharex=True)
-    x = _mid_dates(res)
-    partial = _partial_days(res)
-    partial_first = _partial_first_days(res)
+    x = mid_dates(res)
+    partial = partial_days(res)
+    partial_first = partial_first_days(res)
     n = len(x)
     bounds = _bounds(res)
     veils = _veils(x, bounds, bool(partial_first), bool(partial))
@@ -597,7 +595,7 @@ def flows_figure(res: Results, commodity: str | None = None,
             rows = _rows(res, com, metric)
             keys = channels + [k for k in rows if k not in channels]
             for ch in keys:
-                mean = _rate(res, _cube(res, com, metric, [ch])).mean(axis=0)
+                mean = rate_series(res, series_cube(res, com, metric, [ch])).mean(axis=0)
                 if _has_flow(mean):
                     layers.append(mean)
                     names.append(ch)
@@ -618,20 +616,20 @@ def flows_figure(res: Results, commodity: str | None = None,
                 # "no flow" would read as nothing mined or delivered: there is no series
                 why = ("\n(no market demands it)" if FLOW_KEYS[metric] == "market"
                        else "\n(no refiner refines it)" if metric == "refined_t" else "")
-                _empty(ax, f"no {flow_name(metric)} series for {com}{why}")
+                empty_figure(ax, f"no {flow_name(metric)} series for {com}{why}")
             else:
-                _empty(ax, "no flow")
+                empty_figure(ax, "no flow")
             ax.set_title(st.fit(f"{com}: {flow_name(metric)} by {FLOW_KEYS[metric]}",
                                 title_pt, st.RC["axes.titlesize"]))
             st.tonnes_axis(ax, f"{com} {flow_name(metric)} ({FLOW_UNIT})")
-            st.date_axis(ax, _lone_span(res))
+            st.date_axis(ax, lone_span(res))
             if i < len(coms) - 1:
                 ax.set_xlabel("")
     # the refiners' layer named as the tables name it: "refined" alone read as a channel
     handles = [Patch(facecolor=colors[c], edgecolor=st.HATCH_COLOR, hatch=hatches[c],
                      lw=0, label=st.label(c) if channel_label(c) == c else channel_label(c))
                for c in [*channels, *sorted(shown - set(channels))] if c in shown]
-    _figure_legend(fig, handles, max(len(handles), 1))
+    figure_legend(fig, handles, max(len(handles), 1))
     note = ""
     n_short = len({i for i, short in ((0, partial_first), (n - 1, partial)) if short})
     # "the others" only where there are whole periods to compare with
@@ -656,14 +654,14 @@ def flows_figure(res: Results, commodity: str | None = None,
 def performance(res: Results, commodity: str) -> np.ndarray:
     """Q(t) = consumed / demand over all markets, per replication and period (1 where there
     is no demand)."""
-    demand = _cube(res, commodity, "demand_t")
-    consumed = _cube(res, commodity, "consumed_t")
+    demand = series_cube(res, commodity, "demand_t")
+    consumed = series_cube(res, commodity, "consumed_t")
     with np.errstate(divide="ignore", invalid="ignore"):
         q = np.where(demand > 0, consumed / demand, 1.0)
     return q
 
 
-def _demanded(res: Results) -> list[str]:
+def demanded_series(res: Results) -> list[str]:
     return [c for c in res.scenario.commodities if _rows(res, c, "demand_t")]
 
 
@@ -727,11 +725,11 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
     Raises ``TypeError`` unless ``commodity`` is a str or None, and ``KeyError`` for a
     commodity the scenario does not have, naming the closest one.
     """
-    coms = [c for c in _commodities(res, commodity) if c in _demanded(res)]
+    coms = [c for c in _commodities(res, commodity) if c in demanded_series(res)]
     blocks, ncols = _panel_grid(max(len(coms), 1), COMMODITY_COLUMNS)
     fig = st.new_figure(st.WIDTH, 7.0 if blocks == 1 else 1.2 + 5.4 * blocks)
     if not coms:
-        _empty(fig.add_subplot(), "no market demands these commodities")
+        empty_figure(fig.add_subplot(), "no market demands these commodities")
         fig.suptitle(_title(f"Deliveries against demand. {_subtitle(res)}"))
         return fig
     grid = fig.subplots(2 * blocks, ncols, squeeze=False, sharex=True)
@@ -742,26 +740,26 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
     for spare in grid.flat:
         if id(spare) not in used:
             spare.set_axis_off()
-    x = _mid_dates(res)
-    first, partial = _short_ends(res)
-    whole = _whole(len(x), first, partial)
+    x = mid_dates(res)
+    first, partial = short_ends(res)
+    whole = whole_periods(len(x), first, partial)
     banded = whole.stop > whole.start
     for com, (top, bottom) in zip(coms, pairs, strict=True):
         # dash-dot: told from "consumed" by more than colour and width (review 221)
-        _band(top, x, _rate(res, _cube(res, com, "market_arrivals_t")), st.NEUTRAL,
-              "arrivals from the network", lw=1.0, ls="-.", partial=partial,
-              band_label="5-95% of replications", partial_first=first)
-        _band(top, x, _rate(res, _cube(res, com, "consumed_t")), st.commodity_color(com),
-              "consumed", lw=2.2, partial=partial, partial_first=first)
-        demand = _rate(res, _cube(res, com, "demand_t"))
+        draw_band(top, x, rate_series(res, series_cube(res, com, "market_arrivals_t")), st.NEUTRAL,
+                  "arrivals from the network", lw=1.0, ls="-.", partial=partial,
+                  band_label="5-95% of replications", partial_first=first)
+        draw_band(top, x, rate_series(res, series_cube(res, com, "consumed_t")),
+                  st.commodity_color(com), "consumed", lw=2.2, partial=partial, partial_first=first)
+        demand = rate_series(res, series_cube(res, com, "demand_t"))
         # a single period's demand as a dash: a line of one point draws nothing
         top.plot(x, demand.mean(axis=0), color="black", ls="--", lw=1.2, label="demand",
                  **({"marker": "_", "ms": 14, "mew": 1.5} if len(x) == 1 else {}))
         top.set_ylim(bottom=0)
-        st.date_axis(top, _lone_span(res))
+        st.date_axis(top, lone_span(res))
         top.set_xlabel("")
-        arrivals = float(np.nansum(_cube(res, com, "market_arrivals_t").mean(axis=0)))
-        demanded = float(np.nansum(_cube(res, com, "demand_t").mean(axis=0)))
+        arrivals = float(np.nansum(series_cube(res, com, "market_arrivals_t").mean(axis=0)))
+        demanded = float(np.nansum(series_cube(res, com, "demand_t").mean(axis=0)))
         # review 151: gold's 0.1 t/day from the network lay flat under 9 t/day of world
         # demand, unexplained
         # in brackets on a line of its own: "deliveries against demand arrivals from the
@@ -808,7 +806,7 @@ def deliveries_figure(res: Results, commodity: str | None = None) -> Figure:
                      else f" [{st.format_tonnes(a)}, {st.format_tonnes(b)}]")
         _panel_title(bottom, f"{com}: Q(t); {note}", ncols)
         bottom.set_ylabel(Q_AXIS)
-        st.date_axis(bottom, _lone_span(res))
+        st.date_axis(bottom, lone_span(res))
         # shared dates keep tick labels on the figure's last row only: a block above it
         # had "date" with no dates under it
         bottom.xaxis.set_tick_params(labelbottom=True)
@@ -827,7 +825,7 @@ Q_AXIS = "Q(t) = consumption / demand,\nmean over each period (ratio)"
 its worst day (peak_shortfall_share gives the depth by day; review 135)."""
 
 
-def _peak_above(peak: float, top: float) -> bool:
+def peak_above(peak: float, top: float) -> bool:
     """Whether a daily price peak (KPI ``price_peak_ratio``) is visibly above ``top``, the
     highest value a panel draws (means over each period): by more than 0.5%."""
     return bool(np.isfinite(peak) and np.isfinite(top) and peak > top * 1.005)
@@ -840,7 +838,7 @@ def price_shown(res: Results, commodity: str) -> bool:
     if commodity not in res.scenario.commodities:
         return False
     return (price_modelled(res.scenario, commodity)
-            or bool(np.any(_cube(res, commodity, "price_index") != 1.0)))
+            or bool(np.any(series_cube(res, commodity, "price_index") != 1.0)))
 
 
 def reached_cap(res: Results, commodity: str, price: np.ndarray | None = None
@@ -855,7 +853,7 @@ def reached_cap(res: Results, commodity: str, price: np.ndarray | None = None
     try:
         peaks = np.asarray(res.kpi("price_peak_ratio", commodity), dtype=float)
     except KeyError:
-        price = _cube(res, commodity, "price_index") if price is None else price
+        price = series_cube(res, commodity, "price_index") if price is None else price
         peaks = np.asarray(price, dtype=float).ravel()
     peaks = peaks[~np.isnan(peaks)]
     return cap if peaks.size and at_cap(float(peaks.max()), cap) else None
@@ -868,7 +866,7 @@ def reached_floor(res: Results, commodity: str, price: np.ndarray | None = None
     not how low the price would have gone, and the figures draw the floor), else None.
     ``price``: the index cube, if at hand."""
     floor = 1.0 / float(res.scenario.commodities[commodity].price_cap_ratio)
-    price = _cube(res, commodity, "price_index") if price is None else price
+    price = series_cube(res, commodity, "price_index") if price is None else price
     values = np.asarray(price, dtype=float)
     values = values[~np.isnan(values)]
     # float32 series: a tenth is stored a few parts in 1e9 off
@@ -881,13 +879,13 @@ thin line looks like (review 189: the cap's red dashes were the second scenario'
 dashes, and merged with its line where it sat at the cap)."""
 
 
-def _floor_line(ax: Axes, floor: float, band: bool = False) -> Line2D:
+def floor_line(ax: Axes, floor: float, band: bool = False) -> Line2D:
     """The price floor as a dotted red line across ``ax`` (``band``: :data:`LIMIT_BAND`)."""
     style = LIMIT_BAND if band else {"color": st.CLOSED_COLOR, "lw": 1.0, "ls": ":"}
     return ax.axhline(floor, **style, label=f"price floor ({floor:.3g})")
 
 
-def _cap_line(ax: Axes, cap: float, label: str | None = None, band: bool = False) -> Line2D:
+def cap_line(ax: Axes, cap: float, label: str | None = None, band: bool = False) -> Line2D:
     """The price cap as a dashed red line across ``ax`` (``band``: :data:`LIMIT_BAND`)."""
     style = LIMIT_BAND if band else {"color": st.CLOSED_COLOR, "lw": 1.0, "ls": "--"}
     return ax.axhline(cap, **style,
@@ -908,18 +906,18 @@ def prices_figure(res: Results, commodity: str | None = None) -> Figure:
     coms = [c for c in _commodities(res, commodity) if price_shown(res, c)]
     fig = st.new_figure(st.WIDTH, _commodity_rows(len(coms)))
     if not coms:
-        _empty(fig.add_subplot(), "price not modelled for "
-               + (commodity or "these commodities") + " (no demand_elasticity)")
+        empty_figure(fig.add_subplot(), "price not modelled for "
+                     + (commodity or "these commodities") + " (no demand_elasticity)")
         fig.suptitle(_title(f"Price index. {_subtitle(res)}"))
         return fig
     # a fourth priced commodity wraps onto a second row: four titles of "daily peak ...
     # (95% CI ...)" in one row ran into each other and past the figure's edge
     axes, ncols = _commodity_panels(fig, len(coms))
-    x = _mid_dates(res)
-    first, partial = _short_ends(res)
-    whole = _whole(len(x), first, partial)
+    x = mid_dates(res)
+    first, partial = short_ends(res)
+    whole = whole_periods(len(x), first, partial)
     for ax, com in zip(axes, coms, strict=True):
-        price = _cube(res, com, "price_index")
+        price = series_cube(res, com, "price_index")
         color = st.commodity_color(com)
         median, mean = np.median(price, axis=0), price.mean(axis=0)
         top = max(float(np.nanmax(median, initial=-np.inf)),
@@ -948,7 +946,7 @@ def prices_figure(res: Results, commodity: str | None = None) -> Figure:
             peak = f"peak {m:.3g}" + ("" if math.isnan(a) else " (all equal)" if a == b
                                       else f" (95% CI {a:.3g} to {b:.3g})")
         if capped or reached_cap(res, com, price) is not None:
-            _cap_line(ax, cap)
+            cap_line(ax, cap)
             if not capped:
                 # the replications at the cap hold the mean down: a lower bound, whose
                 # interval (past the cap) the tables do not give either
@@ -957,15 +955,15 @@ def prices_figure(res: Results, commodity: str | None = None) -> Figure:
                 peak = f"peak \u2265 {m:.3g} (at the cap ({cap:g}) {some})"
         floor = reached_floor(res, com, price)
         if floor is not None:
-            _floor_line(ax, floor)
+            floor_line(ax, floor)
             ax.set_ylim(bottom=0.0)
-        if _peak_above(m, top):
+        if peak_above(m, top):
             # the KPI is the highest day; the lines are means over each period, lower
             # where the index rose and fell within one (the cap drawn above every line)
             peak = f"daily {peak}\nlines: means over each period, below the daily peak"
         _panel_title(ax, f"{com}: price index, {peak}", ncols)
         ax.set_ylabel(PRICE_AXIS)
-        st.date_axis(ax, _lone_span(res))
+        st.date_axis(ax, lone_span(res))
     _legend(fig, axes, res, ncols=7)
     fig.suptitle(_title(f"Price index fan chart. {_subtitle(res)}"))
     return fig
@@ -1011,7 +1009,7 @@ def _stocks_legend(fig: Figure, axes: Sequence[Axes], res: Results,
     periods are drawn with (review 221: "△□○✚⬡ last 5 days" keyed the markers only as a
     group), and a kind at 0 throughout said so, its line lying on the x axis unseen."""
     handles, labels = _legend_entries(axes)
-    short = _short_text(_partial_first_days(res), _partial_days(res), res.catalogue.n_periods)
+    short = short_text(partial_first_days(res), partial_days(res), res.catalogue.n_periods)
     out_h: list[Artist | tuple[Artist, ...]] = []
     out_l: list[str] = []
     for handle, label in zip(handles, labels, strict=True):
@@ -1034,10 +1032,10 @@ def _stocks_legend(fig: Figure, axes: Sequence[Axes], res: Results,
     if short:
         # the marks keyed on each kind's line above; here what they mean, as the other
         # figures say it
-        out_h.append(_short_handle("", "o"))
+        out_h.append(short_handle("", "o"))
         out_l.append(f"{short}, no band")
-    return _figure_legend(fig, out_h, 3, labels=out_l,
-                          handler_map={tuple: HandlerTuple(ndivide=None, pad=0)})
+    return figure_legend(fig, out_h, 3, labels=out_l,
+                         handler_map={tuple: HandlerTuple(ndivide=None, pad=0)})
 
 
 @st.styled
@@ -1058,19 +1056,19 @@ def stocks_figure(res: Results, commodity: str | None = None,
     # a fourth commodity wraps onto a second row: in four narrow columns gold's text broke
     # inside the call it names ("res.plot.stocks(ki" / "nds=...")
     axes, ncols = _commodity_panels(fig, len(coms))
-    x = _mid_dates(res)
+    x = mid_dates(res)
     drawn_in: dict[str, list[str]] = {}  # the panels each kind is drawn in
     flat_in: dict[str, list[str]] = {}  # those of them where it is 0 throughout
     for ax, com in zip(axes, coms, strict=True):
         rows = _rows(res, com, "stock_t")
-        cubes = {kind: _cube(res, com, "stock_t", [kind]) for kind in kinds if kind in rows}
+        cubes = {kind: series_cube(res, com, "stock_t", [kind]) for kind in kinds if kind in rows}
         held = max((float(np.nanmax(np.abs(c), initial=0.0)) for c in cubes.values()),
                    default=0.0)
         _panel_title(ax, f"{com}: stocks", ncols)
         # review 151: gold's panel said only "none held", its holdings all at hubs;
         # review 212: in a report, a Python call alone said nothing of what was left out
         elsewhere = [k for k in rows if k not in kinds
-                     and _has_flow(_cube(res, com, "stock_t", [k]))]
+                     and _has_flow(series_cube(res, com, "stock_t", [k]))]
         where = (f"; it is held at {_either(st.label(k) + 's' for k in elsewhere)}, "
                  "which this figure does not draw"
                  + (f".\nTo draw them: res.plot.stocks(kinds="
@@ -1083,7 +1081,7 @@ def stocks_figure(res: Results, commodity: str | None = None,
                  f"no {com} held at {_either(st.label(k) + 's' for k in cubes)}{where}"
                  if held == 0.0 else None)
         if empty is not None:
-            _empty(ax, empty)
+            empty_figure(ax, empty)
         else:
             for kind, cube in cubes.items():
                 drawn_in.setdefault(kind, []).append(com)
@@ -1092,13 +1090,13 @@ def stocks_figure(res: Results, commodity: str | None = None,
                 # a line style per kind too: mines, ports and refiners were three lines of
                 # one grey in print, and pairs of them alike under colour-vision deficiency
                 # (and, for a run of one period, drawn as points, the map's marker)
-                _band(ax, x, cube, st.kind_color(kind), _kind_label(res, kind),
-                      ls=st.kind_linestyle(kind), partial=bool(_partial_days(res)),
-                      partial_first=_short_ends(res)[0],
-                      point=KIND_STYLE.get(kind, ("o", ""))[0])
+                draw_band(ax, x, cube, st.kind_color(kind), _kind_label(res, kind),
+                          ls=st.kind_linestyle(kind), partial=bool(partial_days(res)),
+                          partial_first=short_ends(res)[0],
+                          point=KIND_STYLE.get(kind, ("o", ""))[0])
             ax.set_ylim(bottom=0)
         st.tonnes_axis(ax, f"{com} held (t, mean over each period)")
-        st.date_axis(ax, _lone_span(res))
+        st.date_axis(ax, lone_span(res))
         if empty is not None:
             # the axes keep their labels (units and dates, as every panel has) but show no
             # scale, which would suggest data that is not there
@@ -1256,8 +1254,8 @@ def queues_figure(res: Results, commodity: str | None = None) -> Figure:
         if i not in cells:
             spare.set_axis_off()
     axes = [grid[c] for c in cells]
-    x = _mid_dates(res)
-    first, last = _short_ends(res)
+    x = mid_dates(res)
+    first, last = short_ends(res)
     order = list(res.scenario.commodities)
     # titles wrapped to their column: a post's trucks title is long beside its tonnes
     title_pt = 0.8 * st.WIDTH * 72 / ncols
@@ -1269,7 +1267,7 @@ def queues_figure(res: Results, commodity: str | None = None) -> Figure:
         series = [c for c, m, k, _u in res.catalogue.keys if m == metric and k == key]
         # a series over every commodity (a post's trucks) is not one of the commodities
         chosen = series if series == ["all"] else [c for c in coms if c in series]
-        cubes = {c: _cube(res, c, metric, [key]) for c in chosen}
+        cubes = {c: series_cube(res, c, metric, [key]) for c in chosen}
         held = {c: cube for c, cube in cubes.items() if _has_flow(cube)}
         # a copper post holds no gold: a line along zero for it says nothing
         skipped |= 0 < len(held) < len(cubes)
@@ -1283,7 +1281,7 @@ def queues_figure(res: Results, commodity: str | None = None) -> Figure:
         if empty is not None and metric == "held_t":
             empty += _lane_queues_text(res, key)
         if empty is not None:
-            _empty(ax, empty)
+            empty_figure(ax, empty)
         for com, cube in held.items():
             i = order.index(com) if com in order else 0
             point = QUEUE_POINTS[i % len(QUEUE_POINTS)]
@@ -1293,15 +1291,15 @@ def queues_figure(res: Results, commodity: str | None = None) -> Figure:
                 name = "trucks (every commodity)" if unit == "trucks" else "all commodities"
             else:
                 color, name = st.commodity_color(com), com
-            _band(ax, x, cube, color, name, ls=st.LINESTYLES[i % len(st.LINESTYLES)],
-                  partial=last, partial_first=first, point=point,
-                  band_label="5-95% of replications")
+            draw_band(ax, x, cube, color, name, ls=st.LINESTYLES[i % len(st.LINESTYLES)],
+                      partial=last, partial_first=first, point=point,
+                      band_label="5-95% of replications")
         if held:
             ax.set_ylim(bottom=0)
         # tonnes and trucks alike read with thousands separators and one scale an axis
         axis = axis.format(period=_period_words(res))
         st.tonnes_axis(ax, axis if unit in ("t", "trucks") else f"{axis} ({unit})")
-        st.date_axis(ax, _lone_span(res))
+        st.date_axis(ax, lone_span(res))
         if cell + ncols in cells:
             ax.set_xlabel("")  # the panel below names the dates
         if empty is not None:
@@ -1388,7 +1386,7 @@ def lead_times_figure(res: Results, commodity: str | None = None,
         ax.set_xlabel("days from mine\nto first destination")
         ax.set_ylabel("route (channel, tonnes delivered)")
         if table.empty:
-            _empty(ax, "nothing delivered")
+            empty_figure(ax, "nothing delivered")
             continue
         y = np.arange(len(table))[::-1]
         for yi, row in zip(y, table.itertuples(), strict=True):
@@ -1413,7 +1411,7 @@ def lead_times_figure(res: Results, commodity: str | None = None,
     handles += [Line2D([], [], marker="|", ls="", ms=10, mew=2, color=st.NEUTRAL,
                        label="median"),
                 Line2D([], [], marker="o", ls="", ms=4, color="black", label="mean")]
-    _figure_legend(fig, handles, 6)
+    figure_legend(fig, handles, 6)
     fig.suptitle(_title(f"Lead times per route, over tonnes delivered (means of "
                         f"replications). {_subtitle(res)}"))
     return fig
@@ -1449,7 +1447,7 @@ def lane_flows(res: Results, commodity: str | None = None, plan: Plan | None = N
     for com in coms:
         for ch, channel in sc.channels.items():
             for route, spec in channel.routes.items():
-                delivered = _kpi_mean(res, "delivered_t", com, ch, f"route:{route}")
+                delivered = kpi_mean(res, "delivered_t", com, ch, f"route:{route}")
                 mines = by_route.get((com, ch, route)) or by_channel_mine.get((com, ch))
                 if not mines or math.isnan(delivered) or delivered <= 0:
                     continue
@@ -1466,14 +1464,14 @@ def lane_flows(res: Results, commodity: str | None = None, plan: Plan | None = N
     for (ref, com), refined in plan.refined.items():
         if com not in coms or refined <= 0:
             continue
-        sim = _kpi_mean(res, "refined_t", com, "all", ref)
+        sim = kpi_mean(res, "refined_t", com, "all", ref)
         factor = sim / (refined * years) if not math.isnan(sim) else 1.0
         for lid, lane in sc.lanes.items():
             if lane.from_ == ref:
                 flows[lid] += plan.lane_metal.get((lid, com), 0.0) * years * factor
     measured: set[str] = set()
     for lid in sc.lanes:
-        vals = [_kpi_mean(res, "throughput_t", com, "all", lid) for com in coms]
+        vals = [kpi_mean(res, "throughput_t", com, "all", lid) for com in coms]
         vals = [v for v in vals if not math.isnan(v)]
         if vals:
             flows[lid] = float(sum(vals))
@@ -1494,7 +1492,7 @@ def closed_days(res: Results) -> dict[str, float]:
     out = {}
     for com, ch, site, metric, _u in res.kpi_labels:
         if metric == "closed_days" and com == "all" and ch == "all":
-            mean = _kpi_mean(res, "closed_days", "all", "all", site)
+            mean = kpi_mean(res, "closed_days", "all", "all", site)
             if mean > 0:
                 out[site] = mean
     return out
@@ -1588,7 +1586,7 @@ def map_figure(res: Results, commodity: str | None = None) -> Figure:
                                   label=CLOSED_LANE))
         # review 221: a closed site's ring was keyed nowhere (its own ring as the key)
         handles += [c for c in panels.world.collections if c.get_label() == CLOSED_SITE][:1]
-    _figure_legend(fig, handles, 8)
+    figure_legend(fig, handles, 8)
     what = commodity or "all metal"
     biggest = max(flows.values(), default=0.0)
     estimated = any(flow > 0 for lid, flow in flows.items() if lid not in measured)
@@ -1646,12 +1644,12 @@ def flow_layers(res: Results, commodity: str, min_share: float = 0.02
     sc = res.scenario
     plan = make_plan(sc)
     channels = list(sc.channels)
-    mined_ch = np.array([max(_kpi_mean(res, "mined_t", commodity, ch), 0.0) for ch in channels])
+    mined_ch = np.array([max(kpi_mean(res, "mined_t", commodity, ch), 0.0) for ch in channels])
     mines = [m for (m, c) in plan.mined if c == commodity and plan.mined[(m, c)] > 0]
     planned_total = sum(plan.mined[(m, commodity)] for m in mines) or 1.0
     total = mined_ch.sum()
     # each mine's simulated output where the run recorded it, else its plan share
-    by_mine = {m: _kpi_mean(res, "mined_t", commodity, "all", m) for m in mines}
+    by_mine = {m: kpi_mean(res, "mined_t", commodity, "all", m) for m in mines}
     if any(math.isnan(v) for v in by_mine.values()):
         by_mine = {m: plan.mined[(m, commodity)] / planned_total * total for m in mines}
     scale_total = sum(by_mine.values()) or 1.0
@@ -1671,7 +1669,7 @@ def flow_layers(res: Results, commodity: str, min_share: float = 0.02
 
     dest_rows = _rows(res, commodity, "delivered_t")
     dests = list(dest_rows)
-    delivered = np.array([_cube(res, commodity, "delivered_t", [d]).sum(axis=1).mean()
+    delivered = np.array([series_cube(res, commodity, "delivered_t", [d]).sum(axis=1).mean()
                           for d in dests])
     seed2 = np.zeros((len(channels), len(dests)))
     for (_m, com, ch, r), flow in plan.route_flow.items():
@@ -1685,7 +1683,7 @@ def flow_layers(res: Results, commodity: str, min_share: float = 0.02
 
     mkt_rows = _rows(res, commodity, "market_arrivals_t")
     markets = list(mkt_rows)
-    arrivals = np.array([_cube(res, commodity, "market_arrivals_t", [m]).sum(axis=1).mean()
+    arrivals = np.array([series_cube(res, commodity, "market_arrivals_t", [m]).sum(axis=1).mean()
                          for m in markets])
     seed3 = np.zeros((len(dests), len(markets)))
     for (_m, com, ch, r), flow in plan.route_flow.items():
@@ -1839,589 +1837,6 @@ FLOW_NOTE = ("Ribbons follow the plan's routes, scaled to the simulated column t
 """What the flow diagram's ribbons are and are not (said under the figure)."""
 
 
-# =========================================================================== comparisons
-COMPARE_METRICS = ("delivered_t", "shortfall_t", "price_peak_ratio", "mean_lead_time_days",
-                   "exported_t")
-"""Headline KPIs of a comparison (totals per commodity)."""
-
-
-def paired_differences(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
-                       confidence: float = 0.95,
-                       kpis: Sequence[tuple[str, str, str, str]] = ()) -> pd.DataFrame:
-    """Differences of headline KPI means between each scenario and the first, per
-    commodity, with confidence intervals.
-
-    The statistics are :func:`sim.experiment.compare.compare_table`'s: replications are
-    paired by number, and the interval is the Student-t interval of the mean paired
-    difference. ``paired`` says whether the pairs share random numbers (the same root seed:
-    common random numbers); with different seeds the pairs are independent and the
-    interval is wider. Columns: scenario, reference, commodity, metric, unit,
-    reference_mean, mean, diff, ci_low, ci_high, n (the scenario's replications), diff_n
-    (the pairs the difference stands on: a replication without a value, such as a lead time
-    with nothing delivered, drops its pair), paired, rel_change (the difference over the
-    reference mean) and share_positive (the share of pairs with a positive difference), as
-    sim compare gives them.
-
-    ``kpis`` adds the KPIs of those (commodity, channel, site, metric) keys not among
-    them (the KPIs a comparison's ``--metric`` named, a site's or lane's too), after them,
-    their ``metric`` written as :func:`sim.output.tables.kpi_title` names it
-    (``peak_held_trucks at kasumbalesa``).
-    """
-    from sim.experiment.compare import compare_table
-    from sim.output.tables import kpi_title
-
-    metrics = base = _kpi_metrics(metrics)
-    labels = [name for name, _res in named]
-    results = [res for _name, res in named]
-    table = compare_table(results, labels, confidence)
-    totals = table[(table["channel"] == "all") & (table["site"] == "all")
-                   & table["metric"].isin(list(metrics))]
-    extra = [k for k in dict.fromkeys(tuple(k) for k in kpis)
-             if not (k[1] == k[2] == "all" and k[3] in metrics)]
-    if extra:
-        keys = list(zip(table["commodity"], table["channel"], table["site"], table["metric"],
-                        strict=True))
-        named_rows = table[[k in set(extra) for k in keys]].copy()
-        named_rows["metric"] = [kpi_title(m, c, s) for m, c, s in zip(
-            named_rows["metric"], named_rows["channel"], named_rows["site"], strict=True)]
-        totals = pd.concat([totals, named_rows])
-        metrics = [*metrics, *dict.fromkeys(kpi_title(k[3], k[1], k[2]) for k in extra)]
-    keys = ["commodity", "metric", "unit"]
-    ref = totals[totals["scenario"] == labels[0]][[*keys, "mean"]].rename(
-        columns={"mean": "reference_mean"})
-    out = totals[totals["scenario"] != labels[0]].drop(columns=["ci_low", "ci_high"])
-    out = out.merge(ref, on=keys, how="left")
-    out = out.rename(columns={"diff_ci_low": "ci_low", "diff_ci_high": "ci_high"})
-    out["reference"] = labels[0]
-    seeds = {name: res.seed for name, res in named}
-    out["paired"] = out["scenario"].map(lambda s: seeds[s] == seeds[labels[0]])
-    order = {m: i for i, m in enumerate(metrics)}
-    scen = {s: i for i, s in enumerate(labels)}
-    if "price_peak_ratio" in metrics:
-        # a price neither the reference nor the scenario models (nor moved) peaks at 1 by
-        # definition: "1.00 -> 1.00" would read as a price that held
-        no_price = {name: set(unpriced(res.scenario, res.summary())) for name, res in named}
-        out = out[[not (m == "price_peak_ratio" and c in no_price[labels[0]]
-                        and c in no_price[sc])
-                   for m, c, sc in zip(out["metric"], out["commodity"], out["scenario"],
-                                       strict=True)]]
-    # the named KPIs after the headline ones, whatever their commodity
-    out = out.assign(_s=out["scenario"].map(scen), _m=out["metric"].map(order),
-                     _x=~out["metric"].isin(list(base))).sort_values(
-        ["_s", "_x", "commodity", "_m"], kind="stable")
-    cols = ["scenario", "reference", "commodity", "metric", "unit", "reference_mean", "mean",
-            "diff", "ci_low", "ci_high", "n", "diff_n", "paired", "rel_change",
-            "share_positive"]
-    return out[cols].reset_index(drop=True)
-
-
-def short_name(name: str, width: int = 20, lines: int = 2) -> str:
-    """``name`` wrapped onto at most ``lines`` lines of ``width`` characters, the last
-    shortened with an ellipsis if it does not fit (for tick labels and axis labels), its
-    ``$`` escaped (:func:`~sim.output.style.plain`). An id too long for its lines (no
-    spaces) keeps its end, where variants differ (``china_expo…ntrol_allies``): cut at its
-    end, it read as the scenario it extends (review 152; review 155: on two lines too)."""
-    if " " not in name and len(name) > width * lines and width >= 9:
-        if lines == 1:
-            head = (width - 1) // 2
-            return st.plain(name[:head] + "…" + name[-(width - 1 - head):])
-        first = [name[i * width:(i + 1) * width] for i in range(lines - 1)]
-        return st.plain("\n".join([*first, "…" + name[-(width - 1):]]))
-    wrapped = textwrap.wrap(name, width) or [name]
-    if len(wrapped) > lines:
-        rest = " ".join(wrapped[lines - 1:])
-        wrapped = [*wrapped[:lines - 1], textwrap.shorten(rest, width, placeholder="…")
-                   if " " in rest[:width] else rest[:width - 1] + "…"]
-    return st.plain("\n".join(wrapped))
-
-
-def _other_period(named: NamedResults) -> set[str]:
-    """The scenarios of ``named`` (after the first, the reference) measured over another
-    period than the reference: another start, horizon or warm-up (the rule of
-    :func:`sim.experiment.compare.period_notes`)."""
-    def period(res: Results | None) -> tuple | None:
-        sc = res.scenario if res is not None else None
-        return None if sc is None else (sc.start, sc.horizon, sc.warmup_days)
-
-    ref = period(named[0][1]) if named else None
-    if ref is None:
-        return set()
-    return {name for name, res in named[1:] if period(res) not in (None, ref)}
-
-
-def _capped_peaks(named: NamedResults) -> dict[str, set[str]]:
-    """For each scenario of ``named``, the commodities whose price peak is at the cap in
-    some paired replication (:func:`sim.output.tables.capped_runs`, the tables' test: the
-    mean is then held down by the cap, a bound; the differences stand on the replications
-    every scenario has, so one at the cap outside them bounds nothing); none for a
-    scenario given without its results."""
-    from sim.experiment.compare import common_replications
-
-    given = [res for _name, res in named if res is not None]
-    pairs = common_replications(given) if given else []
-    return {name: set(capped_runs(res, pairs)) if res is not None else set()
-            for name, res in named}
-
-
-def _cap_label(diff: float, ref_capped: bool, capped: bool) -> str:
-    """What a price peak difference with a side at the cap says: a bound, not an
-    estimate. The capped side's peak is at least the cap, so a capped scenario's difference
-    is at least the one measured, and a capped reference's at most."""
-    if ref_capped and capped:
-        return "both at the cap"
-    number = format_number(diff)
-    signed = number if number.startswith("-") or diff == 0 else f"+{number}"
-    if capped:
-        return f"\u2265 {signed} (at the cap)"
-    return f"\u2264 {signed} (reference at the cap)"
-
-
-@st.styled
-def forest_figure(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
-                  differences: pd.DataFrame | None = None,
-                  kpis: Sequence[tuple[str, str, str, str]] = ()) -> Figure:
-    """Forest plot: each scenario's difference from the first (reference) in the headline
-    KPIs, with 95% confidence intervals.
-
-    One panel per KPI (rows, titled with the KPI) and commodity (columns), one line per
-    scenario, each panel on its own scale: a commodity's changes are read on the scale of
-    that commodity, not beside another's thousandfold larger ones. Intervals that exclude
-    0 are drawn solid with a black-edged point, except for scenarios measured over another
-    period than the reference (start, horizon or warm-up): their differences are mostly the
-    length of the period, so none is marked, and the title says so (as the report does not
-    rank them). ``differences`` (default :func:`paired_differences` of ``named``) may be
-    given in other units, such as percent of the reference mean; its ``unit`` column labels
-    the axes.
-
-    A ``price_peak_ratio`` difference where a scenario's price peak is at its cap in some
-    replication (as the tables decide, :func:`sim.output.tables.capped_runs`) is a bound,
-    not an estimate: the cap holds the mean peak down. It is
-    drawn as a hollow point with no interval and no marking, labelled "≥ +9 (at the cap)"
-    (or "≤ ... (reference at the cap)"), and "both at the cap" with no point where both
-    are. Scenarios given without results (``None``) are taken as not capped.
-
-    ``kpis`` (keys as :func:`paired_differences` takes them: the KPIs a comparison's
-    ``--metric`` named) adds a row of panels for each such KPI, after the others, in its
-    commodity's column (the first, its commodity in the title, for one the other rows
-    lack, such as ``all``)."""
-    metrics = _kpi_metrics(metrics)
-    diffs = (differences if differences is not None
-             else paired_differences(named, metrics, kpis=kpis))
-    # the named KPIs' rows, by their title: their commodities make no column of their own
-    extra = {m for m in dict.fromkeys(diffs["metric"]) if m not in metrics
-             and not str(m).startswith("price_peak_ratio (")} if kpis else set()
-    metrics = [*metrics, *[m for m in dict.fromkeys(diffs["metric"]) if m in extra]]
-    other_period = _other_period(named)
-    at_caps = _capped_peaks(named) if "price_peak_ratio" in metrics else {}
-    drew_cap = False
-    shown = [m for m in metrics if m in set(diffs["metric"])] or list(metrics[:1])
-    coms = list(dict.fromkeys(diffs["commodity"][~diffs["metric"].isin(extra)])) or \
-        list(dict.fromkeys(diffs["commodity"])) or ["all"]
-    names = [n for n, _r in named[1:]]
-    ref = named[0][0]
-    ref_short = short_name(ref, 22, 1)
-    lacking = {com: {n for n, res in named if _lacks(res, com)} for com in coms}
-    if coms and set(coms) & set(_scenario_commodities(named[0][1])):
-        # a commodity only the reference has gives no difference rows: without a column
-        # of its own it vanished from the figure (review 175)
-        for com in _scenario_commodities(named[0][1]):
-            missing = {n for n, res in named[1:] if _lacks(res, com)}
-            if com not in coms and missing:
-                coms.append(com)
-                lacking[com] = missing
-    fig = st.new_figure(st.WIDTH, len(shown) * (0.3 * max(len(names), 1) + 0.95) + 0.9)
-    axes = fig.subplots(len(shown), len(coms), squeeze=False, sharey=True)
-    ys = {name: len(names) - 1 - i for i, name in enumerate(names)}
-    for i, metric in enumerate(shown):
-        own = list(dict.fromkeys(diffs["commodity"][diffs["metric"] == metric]))
-        for j, com in enumerate(coms):
-            ax = axes[i, j]
-            title = metric
-            if metric in extra and com not in own:
-                # in its commodity's column, or the first with its commodity in the title
-                if j == 0 and own and not set(own) & set(coms):
-                    com = own[0]
-                    title = f"{metric} ({'all commodities' if com == 'all' else com})"
-                else:
-                    ax.set_axis_off()
-                    continue
-            part = diffs[(diffs["metric"] == metric) & (diffs["commodity"] == com)]
-            if i == 0:
-                # the column's commodity, above its first panel, in the text's colour: gold's
-                # and copper's own are below the contrast text needs on white (2.4:1, 4.3:1)
-                ax.annotate(com, (0.5, 1.0), xycoords="axes fraction", xytext=(0, 14),
-                            textcoords="offset points", ha="center", va="bottom",
-                            fontsize=10, fontweight="bold", color="#222222")
-            absent = lacking.get(com, set())
-            if part.empty:
-                ax.set_title(title)
-                # paired_differences leaves out the price peaks of a price not modelled
-                _empty(ax, "not in " + ", ".join(short_name(n, 22, 1) for n in names)
-                       if names and absent >= set(names)
-                       else f"price not modelled for {com}" if metric == "price_peak_ratio"
-                       else f"no {metric} for {com}")
-                ax.set_axis_off()
-                continue
-            cap_labels: list[tuple[float, float, str]] = []
-            estimates = []  # rows with their intervals, as opposed to bounds at a cap
-            # rows with no difference to draw, and why (review 175: a commodity the
-            # reference lacks went through nan_to_num and was labelled "no difference")
-            blanks = [(ys[n], "not in this scenario") for n in names
-                      if n in absent and n not in set(part["scenario"])]
-            for k, row in enumerate(part.itertuples()):
-                if row.scenario not in ys:
-                    continue
-                y = ys[row.scenario]
-                if math.isnan(row.diff):
-                    blanks.append((y, f"not in {ref_short}" if ref in absent
-                                   else _no_value_text(row, ref_short)))
-                    continue
-                color = st.scenario_color(names.index(row.scenario) + 1)
-                ref_capped = com in at_caps.get(ref, set())
-                capped = com in at_caps.get(row.scenario, set())
-                if metric == "price_peak_ratio" and (ref_capped or capped):
-                    # a bound, not an estimate: no interval, nothing marked significant
-                    label = _cap_label(row.diff, ref_capped, capped)
-                    if not (ref_capped and capped):
-                        ax.scatter([row.diff], [y], facecolors="none", edgecolors=color,
-                                   s=24, zorder=3, linewidths=1.2)
-                        drew_cap = True
-                    cap_labels.append((row.diff if not (ref_capped and capped) else math.nan,
-                                       y, label))
-                    continue
-                estimates.append(k)
-                excludes = not (math.isnan(row.ci_low) or row.ci_low <= 0 <= row.ci_high)
-                if row.scenario in other_period:
-                    excludes = True  # drawn plain: solid, with no black edge
-                    edge = "none"
-                else:
-                    edge = "black" if excludes else "none"
-                if not math.isnan(row.ci_low):
-                    ax.plot([row.ci_low, row.ci_high], [y, y], color=color, lw=2.0,
-                            alpha=1.0 if excludes else 0.45, solid_capstyle="butt")
-                ax.scatter([row.diff], [y], color=color, s=24, zorder=3, edgecolors=edge)
-            values = np.concatenate([
-                part[["diff", "ci_low", "ci_high"]].iloc[estimates].to_numpy(dtype=float).ravel(),
-                np.array([x for x, _y, _t in cap_labels], dtype=float)])
-            flat = bool(np.all(np.nan_to_num(values) == 0))
-            drawn = bool(estimates or cap_labels)
-            if flat:
-                ax.set_xlim(-1, 1)
-                # no zero tick and line where nothing is drawn: they read as a difference of 0
-                ax.set_xticks([0] if drawn else [])
-                if estimates or any(not math.isnan(x) for x, _y, _t in cap_labels):
-                    ax.text(0.98, 0.5, "no difference", transform=ax.transAxes, ha="right",
-                            va="center", fontsize=7, color=st.NEUTRAL)
-            if drawn:
-                ax.axvline(0.0, color="black", lw=0.8)
-            for y, text in blanks:
-                ax.annotate(text, (0.5, y), xycoords=("axes fraction", "data"), ha="center",
-                            va="center", fontsize=7, color=st.NEUTRAL,
-                            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
-            unit = part["unit"].iloc[0]
-            ax.set_xlabel(f"difference from {ref_short} ({unit})", fontsize=8)
-            ax.set_title(title)
-            ax.xaxis.set_major_formatter(st.TonnesFormatter())
-            if not flat:
-                # a third of the figure wide: more ticks than this run into each other
-                ax.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
-            ax.grid(True, axis="x")
-            ax.grid(False, axis="y")
-            ax.set_ylim(-0.6, len(names) - 0.4)
-            lo, hi = ax.get_xlim()
-            for x, y, label in cap_labels:
-                # beside the point, on the side with room; mid-panel without one
-                where = 0.5 if math.isnan(x) else (x - lo) / (hi - lo)
-                ax.annotate(label, (where, y), xycoords=("axes fraction", "data"),
-                            xytext=(0, 5), textcoords="offset points", va="bottom",
-                            ha="left" if where < 0.35 else "right" if where > 0.65
-                            else "center", fontsize=7, color=st.NEUTRAL)
-    axes[0, 0].set_yticks(list(ys.values()), [short_name(n) for n in ys])
-    for ax in axes[:, 1:].ravel():
-        ax.tick_params(axis="y", labelleft=False)
-    # the tick labels may be shortened: the legend gives every name in full
-    handles = [Line2D([], [], color=st.scenario_color(i + 1), marker="o", lw=2,
-                      label=short_name(n, 48, 3)) for i, n in enumerate(names)]
-    if set(names) - other_period:
-        handles += [Line2D([], [], color=st.NEUTRAL, marker="o", mec="black", lw=2,
-                           label="95% interval excludes 0 (each judged on its own: about "
-                                 "one in twenty can by chance)"),
-                    Line2D([], [], color=st.NEUTRAL, marker="o", alpha=0.45, lw=2,
-                           label="95% interval includes 0")]
-    if drew_cap:
-        handles.append(Line2D([], [], color=st.NEUTRAL, marker="o", mfc="none", lw=0,
-                              label="price peak at the cap: a bound, no interval"))
-    # fewer columns where four would run past the figure's edges (review 161: "price
-    # peak at the cap: a bound, no inte")
-    _figure_legend(fig, handles, 4)
-    paired = bool(diffs["paired"].all()) if len(diffs) else True
-    how = ("paired by replication (common random numbers)" if paired
-           else "paired by replication number (different seeds: no common random numbers)")
-    if other_period:
-        from sim.experiment.compare import period_kind, period_words
-
-        which = ("all scenarios" if other_period >= set(names)
-                 else ", ".join(short_name(n, 40, 1) for n in names if n in other_period))
-        by_name = dict(named)
-        kinds = [period_kind(named[0][1].scenario, by_name[n].scenario) for n in other_period]
-        warm_ups = set(kinds) == {"warm-up"}
-        how = ((f"runs after different warm-ups: {which} start the reference's period from "
-                "another warm-up" if warm_ups else
-                f"runs over different periods: {which} measure another period than the "
-                "reference") + f", so differences are\n{period_words(kinds)}, and no "
-               "interval is marked as excluding 0")
-    fig.suptitle(f"Differences from {short_name(ref, 60, 1)} with 95% confidence intervals, "
-                 f"each panel on its own scale\n{how}")
-    return fig
-
-
-def _scenario_commodities(res: Results | None) -> list[str]:
-    """The commodities of a run's scenario (none for a scenario given without results)."""
-    return [] if res is None else list(res.scenario.commodities)
-
-
-def _lacks(res: Results | None, commodity: str) -> bool:
-    """Whether a run's scenario has no ``commodity`` (not known without its results)."""
-    return res is not None and commodity not in res.scenario.commodities
-
-
-def _no_value_text(row: object, ref_short: str) -> str:
-    """Why a forest plot row has no difference, where both scenarios have the commodity:
-    a KPI with no value (a lead time with nothing delivered) on one side, or no pairs."""
-    if math.isnan(getattr(row, "reference_mean", math.nan)):
-        return f"no value in {ref_short}"
-    if math.isnan(getattr(row, "mean", math.nan)):
-        return "no value in this scenario"
-    return "no pairs of replications"
-
-
-def _compare_partial_handle(named: NamedResults) -> Line2D | None:
-    """Legend entry for the short first and last periods of the scenarios of a comparison:
-    the run figures' text when every scenario has the same, or each length with the
-    scenarios it belongs to."""
-    # a one-period run is told apart (its single period is both ends), no other length
-    ends = {name: (_partial_first_days(res), _partial_days(res),
-                   1 if res.catalogue.n_periods == 1 else 2) for name, res in named}
-    if not any(f or last for f, last, _n in ends.values()):
-        return None
-    if len(set(ends.values())) == 1:
-        return _short_handle(f"{_short_text(*next(iter(ends.values())))}, no band")
-
-    def which(end: int) -> str:
-        short = {name: e[end] for name, e in ends.items() if e[end]}
-        lengths = sorted(set(short.values()))
-        return "; ".join(f"{n_days(d)} in " + ", ".join(short_name(n, 24, 1)
-                                                       for n, dn in short.items() if dn == d)
-                         for d in lengths)
-
-    firsts, lasts = which(0), which(1)
-    if firsts and lasts:
-        text = f"short first period ({firsts}) and last period ({lasts}), no band"
-    elif firsts:
-        text = f"short first period ({firsts}), no band"
-    else:
-        text = f"short last period ({lasts}), no band"
-    return _short_handle(textwrap.fill(text, 60))
-
-
-def _series_title(metric: str) -> str:
-    """What :func:`compare_series_figure` draws, in words and with its unit."""
-    if metric in ("price_index", "performance"):
-        return {"price_index": "Price index", "performance": "Performance Q(t)"}[metric]
-    return f"Metal {flow_name(metric)} ({FLOW_UNIT})"
-
-
-def _same_periods(a: Results, b: Results) -> bool:
-    """Whether two runs measured the same periods (so their series can be subtracted)."""
-    return (list(a.catalogue.dates) == list(b.catalogue.dates)
-            and list(a.catalogue.days) == list(b.catalogue.days))
-
-
-@st.styled
-def compare_series_figure(named: NamedResults, metric: str = "price_index") -> Figure:
-    """One series per scenario, one column per commodity: ``price_index``, ``performance``
-    (consumption / demand), or a flow metric summed over its keys (``exported_t``,
-    ``delivered_t``, ``mined_t``, ``shortfall_t``, in t/day).
-
-    Top row: each scenario's mean, in its colour and line style (the first, the reference,
-    solid, with its 5-95% band), so that scenarios with the same values do not hide each
-    other. Bottom row: each other scenario's difference from the reference, replications
-    paired by number (sharing random numbers when the seeds are the same): mean and 5-95%
-    of the paired differences. A scenario measured over other periods than the reference
-    (another start or horizon, or another series period: weekly against monthly) gets no
-    difference, and its band in the top row instead. A price index that no
-    scenario models or moves gets no panel (:func:`price_shown`). The columns are the
-    commodities of every scenario, the reference's first; a scenario without a commodity
-    draws no line in its column (and no difference), which the column's title names, and
-    a column the reference lacks draws no difference at all, saying so. Raises
-    ``TypeError`` unless ``metric`` is a str, ``ValueError`` for another name."""
-    from sim.metrics.series import FLOW_METRICS
-    from sim.scenario.errors import did_you_mean
-
-    drawn = ("price_index", "performance", *FLOW_METRICS)
-    if not isinstance(metric, str):
-        raise TypeError(f"metric must be one series name (a str), such as 'price_index', not "
-                        f"{type(metric).__name__} {metric!r}")
-    if metric not in drawn:
-        guess = did_you_mean(metric, drawn)
-        raise ValueError(f"metric {metric!r} is not a series this figure draws ("
-                         f"{', '.join(drawn)})" + (f"; did you mean {guess!r}?" if guess else ""))
-    ref_name, ref = named[0]
-    # every scenario's commodities: with the reference's alone, one a variant adds (review
-    # 175: lithium) was drawn nowhere
-    coms = list(dict.fromkeys(c for _n, res in named for c in res.scenario.commodities))
-    if metric == "performance":
-        coms = [c for c in coms if any(c in _demanded(res) for _n, res in named)]
-    elif metric == "price_index":
-        coms = [c for c in coms if any(price_shown(res, c) for _n, res in named)]
-    title = _series_title(metric)
-    diffs = [i for i, (_n, res) in enumerate(named) if i and _same_periods(ref, res)]
-    fig = st.new_figure(st.WIDTH, 6.0 if diffs else 3.6)
-    if not coms:
-        _empty(fig.add_subplot(), "price not modelled for these commodities "
-               "(no demand_elasticity) and moved by no shock" if metric == "price_index"
-               else "no market demands these commodities")
-        fig.suptitle(f"{title} by scenario")
-        return fig
-
-    def values(res: Results, com: str) -> np.ndarray:
-        if metric == "performance":
-            return performance(res, com)
-        if metric == "price_index":
-            return _cube(res, com, metric)
-        return _rate(res, _cube(res, com, metric))
-
-    unit = {"price_index": "index", "performance": "ratio"}.get(metric, FLOW_UNIT)
-    axes = fig.subplots(2 if diffs else 1, len(coms), squeeze=False, sharex="col",
-                        height_ratios=[3, 2] if diffs else None)
-    caps: set[float] = set()
-    floors: set[float] = set()
-    span = _lone_span(*(res for _n, res in named))
-    for j, com in enumerate(coms):
-        ax = axes[0, j]
-        above = []  # (scenario, daily price peak) where it is above all that is drawn
-        # a scenario without the commodity has no series: its zeros would be drawn as a
-        # price of 0, or exports of 0
-        lacking = [n for n, res in named if com not in res.scenario.commodities]
-        for i, (name, res) in enumerate(named):
-            if name in lacking:
-                continue
-            first, last = _short_ends(res)
-            vals = values(res, com)
-            banded = i == 0 or i not in diffs or ref_name in lacking
-            _band(ax, _mid_dates(res), vals, st.scenario_color(i), name,
-                  lw=1.6 if i == 0 else 1.3, ls=st.scenario_linestyle(i),
-                  band=banded, partial=last, partial_first=first)
-            if metric == "price_index" and com in res.scenario.commodities:
-                whole = _whole(vals.shape[1], first, last)
-                top = float(np.nanmax(np.nanmean(vals, axis=0), initial=-np.inf))
-                if banded and res.n > 1 and whole.stop > whole.start:
-                    top = max(top, float(np.nanmax(np.nanquantile(vals[:, whole], 0.95,
-                                                                  axis=0))))
-                peak = _kpi_mean(res, "price_peak_ratio", com)
-                if _peak_above(peak, top):
-                    # at the cap in some replication the mean is a lower bound, as the
-                    # tables write it (review 191)
-                    above.append((name, peak, com in cap_runs(res)))
-        missing = ("\nnot in " + ", ".join(short_name(n, 20, 1) for n in lacking)
-                   if lacking else "")
-        if above:
-            # the daily peak of the report's tables, where no line reaches it
-            peaks = ", ".join(f"{short_name(n, 20, 1)} {'≥ ' if capped else ''}{p:.3g}"
-                              for n, p, capped in above)
-            ax.set_title(f"{com}: lines are means over each period;\ndaily peak {peaks}"
-                         f"{missing}")
-        else:
-            ax.set_title(f"{com}{missing}")
-        if metric == "performance":
-            ax.set_ylabel(Q_AXIS)
-            ax.axhline(1.0, color="black", lw=0.7)
-        elif metric == "price_index":
-            ax.set_ylabel(PRICE_AXIS)
-            ax.axhline(1.0, color="black", lw=0.7)
-            # as the run's prices figure: where a scenario's index reached its cap, the
-            # peak is the cap, so the cap is drawn
-            for cap in sorted({c for _n, res in named if com in res.scenario.commodities
-                               and (c := reached_cap(res, com)) is not None}):
-                _cap_line(ax, cap, band=True)
-                caps.add(cap)
-            for floor in sorted({f for _n, res in named if com in res.scenario.commodities
-                                 and (f := reached_floor(res, com)) is not None}):
-                _floor_line(ax, floor, band=True)
-                floors.add(floor)
-        else:
-            st.tonnes_axis(ax, f"{com} {flow_name(metric)} ({FLOW_UNIT})")
-        st.date_axis(ax, span)
-        if not diffs:
-            continue
-        ax.set_xlabel("")
-        low = axes[1, j]
-        base = values(ref, com)
-        compared = [i for i in diffs if named[i][0] not in lacking]
-        for i in compared if ref_name not in lacking else []:
-            res = named[i][1]
-            m = min(ref.n, res.n)
-            first, last = _short_ends(ref)
-            _band(low, _mid_dates(ref), values(res, com)[:m] - base[:m], st.scenario_color(i),
-                  lw=1.3, ls=st.scenario_linestyle(i), partial=last, partial_first=first)
-        if ref_name in lacking or not compared:
-            # no zero line: it would read as no difference
-            gone = ([ref_name] if ref_name in lacking
-                    else [named[i][0] for i in diffs])
-            size = float(mpl.rcParams["font.size"])
-            width_pt = 0.9 * low.get_position().width * fig.get_figwidth() * 72
-            low.text(0.5, 0.5, st.fit_lines("not in " + ", ".join(short_name(n, 20, 1)
-                                                                  for n in gone),
-                                            width_pt, size),
-                     transform=low.transAxes, ha="center", va="center", color=st.NEUTRAL,
-                     fontsize=size)
-            low.set_yticks([])  # not _empty: its x ticks are the column's (sharex)
-        else:
-            low.axhline(0.0, color="black", lw=0.7)
-        low.set_ylabel(f"difference from\n{short_name(ref_name, 20, 1)} ({unit})")
-        if metric not in ("price_index", "performance"):
-            low.yaxis.set_major_formatter(st.TonnesFormatter())
-        st.date_axis(low, span)
-    handles: list[Line2D | Patch] = [
-        Line2D([], [], color=st.scenario_color(i), lw=2, ls=st.scenario_linestyle(i),
-               label=short_name(n, 40, 1) + (" (reference)" if i == 0 and diffs else ""))
-        for i, (n, _r) in enumerate(named)]
-    # each band is in its line's colour (the differences' in their scenario's): a grey key
-    # alone read as the baseline's band only (review 191)
-    handles.append(Patch(color=st.NEUTRAL, alpha=st.BAND_ALPHA * 1.5,
-                         label="5-95% of replications, in its line's colour"))
-    if caps:
-        handles.append(Line2D([], [], **LIMIT_BAND,
-                              label="price cap (" + ", ".join(f"{c:g}" for c in sorted(caps))
-                              + "): the daily index reached it"))
-    if floors:
-        handles.append(Line2D([], [], **LIMIT_BAND,
-                              label="price floor (" + ", ".join(f"{f:.3g}" for f in
-                                                                sorted(floors))
-                              + "): the index sat there a whole period"))
-    note = _compare_partial_handle(named)
-    if note is not None:
-        handles.append(note)
-    _figure_legend(fig, handles, 5)
-    if not diffs:
-        fig.suptitle(f"{title} by scenario (mean and 5-95% of replications)")
-        return fig
-    fig.align_ylabels(axes[:, 0])
-    ref_short = short_name(ref_name, 30, 1)
-    paired = ("paired by replication (common random numbers)"
-              if all(named[i][1].seed == ref.seed for i in diffs)
-              else "paired by replication number (different seeds)")
-    how = (f"{title} by scenario: mean of replications, with the 5-95% band of {ref_short}\n"
-           f"below: difference from {ref_short}, {paired}: mean and 5-95%")
-    other = [n for i, (n, _r) in enumerate(named) if i and i not in diffs]
-    if other:
-        how += ("\nno difference for " + ", ".join(short_name(n, 30, 1) for n in other)
-                + ", measured over other periods (dates or series periods): its 5-95% band"
-                " is drawn above")
-    fig.suptitle(how)
-    return fig
-
-
 # ================================================================================ writing
 def queues_caption(res: Results) -> str:
     """Caption of :func:`queues_figure` in a report: what its panels hold."""
@@ -2441,7 +1856,7 @@ def queues_caption(res: Results) -> str:
 def deliveries_caption(res: Results) -> str:
     """The deliveries figure's caption: the resilience triangle is said only where a
     shortfall is drawn (review 221: "shaded" under Q(t) at 1 throughout)."""
-    short = [com for com in _demanded(res)
+    short = [com for com in demanded_series(res)
              if bool(np.any(performance(res, com).mean(axis=0) < 1.0))]
     triangle = (f"; the resilience triangle, supply lost, is hatched in red ({and_list(short)})"
                 if short else "; no shortfall, so no resilience triangle is drawn")
@@ -2486,7 +1901,7 @@ def run_figures(res: Results) -> list[tuple[str, str, Figure]]:
         ("flows", "Flows by channel over time (mined and exported; stacked means, t/day).",
          flows_figure(res)),
     ]
-    if _demanded(res):
+    if demanded_series(res):
         out.append(("deliveries", deliveries_caption(res), deliveries_figure(res)))
     out += [
         ("prices", "Price index fan chart (5-95% and 25-75% of replications).",
@@ -2515,29 +1930,7 @@ def run_figures(res: Results) -> list[tuple[str, str, Figure]]:
     return out
 
 
-def compare_figures(named: NamedResults, kpis: Sequence[tuple[str, str, str, str]] = ()
-                    ) -> list[tuple[str, str, Figure]]:
-    """Every figure of a comparison as (file stem, caption, figure); ``kpis``: the KPIs
-    its ``--metric`` named, which the forest plot draws too (:func:`forest_figure`)."""
-    ref = named[0][0]
-    # the series figures draw the differences only of runs over the reference's periods
-    below = (f", and each scenario's difference from {ref} (over the same periods)"
-             if any(_same_periods(named[0][1], res) for _n, res in named[1:]) else "")
-    named_too = " and the KPIs named with --metric" if kpis else ""
-    out = [("forest", f"Differences from {ref} in headline KPIs{named_too} with 95% "
-            "confidence intervals.", forest_figure(named, kpis=kpis)),
-           ("compare-prices", f"Price index by scenario{below}.",
-            compare_series_figure(named, "price_index")),
-           ("compare-exports", f"Exports from {named[0][1].scenario.exporting_country} by "
-            f"scenario (t/day){below}.",
-            compare_series_figure(named, "exported_t"))]
-    if any(_demanded(res) for _n, res in named):
-        out.insert(1, ("compare-performance", "Performance Q(t) = consumption / demand by "
-                       f"scenario{below}.", compare_series_figure(named, "performance")))
-    return out
-
-
-def _write(figures: list[tuple[str, str, Figure]], folder: Path) -> list[Path]:
+def write_figures(figures: list[tuple[str, str, Figure]], folder: Path) -> list[Path]:
     target = Path(folder) / "figures"
     paths: list[Path] = []
     for stem, _caption, fig in figures:
@@ -2548,13 +1941,4 @@ def _write(figures: list[tuple[str, str, Figure]], folder: Path) -> list[Path]:
 def write_run_figures(results: Results, folder_path: str | Path) -> list[Path]:
     """Write every figure of a run as PNG and SVG into ``folder_path/figures/``; returns
     the files written."""
-    return _write(run_figures(results), Path(folder_path))
-
-
-def write_compare_figures(named_results: NamedResults, folder_path: str | Path,
-                          kpis: Sequence[tuple[str, str, str, str]] = ()) -> list[Path]:
-    """Write the comparison figures (forest plot of paired differences, with the KPIs
-    ``kpis`` a comparison's --metric named too, price, performance and export series by
-    scenario) as PNG and SVG into ``folder_path/figures/``."""
-    figs = compare_figures(named_results, kpis) if kpis else compare_figures(named_results)
-    return _write(figs, Path(folder_path))
+    return write_figures(run_figures(results), Path(folder_path))

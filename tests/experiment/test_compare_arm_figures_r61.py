@@ -16,7 +16,7 @@ def test_a_comparisons_scenario_folders_hold_their_figures(
         build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # the comparison's own figures are test_compare.py's; drawing them here too was about
     # a third of this test's time
-    monkeypatch.setattr("sim.output.figures.write_compare_figures", lambda *a, **k: [])
+    monkeypatch.setattr("sim.output.compare_figures.write_compare_figures", lambda *a, **k: [])
     cut = build.tiny_closure(tmp_path / "cut.yaml", "{lanes: [mine_border]}", start=5, days=5)
     compared = cli("compare", TINY, cut, "-n", 1, "-w", 1, "-q", "--out", tmp_path / "c")
     assert compared.exit_code == 0, compared.output

@@ -122,8 +122,9 @@ def test_figures_draw(monthly: sim.Results) -> None:
     for _name, _caption, fig in figs:
         fig.canvas.draw()
         plt.close(fig)
-    assert F._partial_days(monthly) == 30
-    assert F._rate(monthly, F._cube(monthly, "copper", "mined_t")) == pytest.approx(100.0)
+    assert F.partial_days(monthly) == 30
+    assert F.rate_series(monthly, F.series_cube(monthly, "copper", "mined_t")) == \
+        pytest.approx(100.0)
 
 
 def test_compare_with_weekly_treats_them_as_different_periods(

@@ -123,7 +123,7 @@ def test_a_run_of_one_period_draws_each_kind_with_its_own_marker(horizon: int) -
 
 def test_the_short_period_key_shows_each_marker_the_figure_uses(baseline_short) -> None:
     # the key showed a circle beside triangles, squares and crosses (review 108)
-    assert F._partial_days(baseline_short) or F._partial_first_days(baseline_short)
+    assert F.partial_days(baseline_short) or F.partial_first_days(baseline_short)
     one = F._partial_handle(baseline_short)
     assert one is not None and not isinstance(one, tuple) and one.get_marker() == "o"
     several = F._partial_handle(baseline_short, ["^", "s", "^"])

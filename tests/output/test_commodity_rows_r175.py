@@ -110,7 +110,7 @@ def test_an_empty_panel_breaks_its_text_between_words_only() -> None:
     with st.style():
         fig = st.new_figure(st.WIDTH, 3.0)
         axes = fig.subplots(1, 6)
-        F._empty(axes[2], text)
+        F.empty_figure(axes[2], text)
     [shown] = [t.get_text() for t in axes[2].texts]
     assert shown.split() == text.split(), shown
     assert "res.plot.stocks(kinds=['market'," in shown.split("\n"), shown

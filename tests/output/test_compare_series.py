@@ -51,7 +51,9 @@ def test_compare_prices_drop_a_price_that_is_not_modelled_as_prices_figure_does(
 def test_compare_prices_keep_a_price_one_scenario_moves(baseline_short, monkeypatch) -> None:
     # the rule is prices_figure's (price_shown): a commodity any scenario shows is drawn
     shown = F.price_shown
-    monkeypatch.setattr(F, "price_shown", lambda res, com: com == "gold" or shown(res, com))
+    # compare_series_figure reads it in its module, sim.output.compare_figures (review 231)
+    monkeypatch.setattr("sim.output.compare_figures.price_shown",
+                        lambda res, com: com == "gold" or shown(res, com))
     fig = F.compare_series_figure([("a", baseline_short), ("b", baseline_short)],
                                   "price_index")
     assert panel_commodities(fig) == ["cobalt", "copper", "gold"]

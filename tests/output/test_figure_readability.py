@@ -185,7 +185,7 @@ def test_short_last_period_has_no_band_and_a_hollow_point(func, tiny_results,
                                                           whole_weeks) -> None:
     # tiny.yaml runs 100 days: 14 weeks and a last period of 2 days
     assert tiny_results.catalogue.days[-1] == 2
-    last = float(mdates.date2num(F._mid_dates(tiny_results)[-1]))
+    last = float(mdates.date2num(F.mid_dates(tiny_results)[-1]))
     fig = func(tiny_results)
     bands, hollow = ends(fig)
     assert bands and max(bands) < last
@@ -193,7 +193,7 @@ def test_short_last_period_has_no_band_and_a_hollow_point(func, tiny_results,
     assert "last 2 days (short period)" in "\n".join(
         t.get_text() for legend in fig.legends for t in legend.get_texts())
     # whole weeks: bands to the end and nothing marked
-    last = float(mdates.date2num(F._mid_dates(whole_weeks)[-1]))
+    last = float(mdates.date2num(F.mid_dates(whole_weeks)[-1]))
     bands, hollow = ends(func(whole_weeks))
     assert max(bands) == pytest.approx(last)
     assert not hollow
@@ -201,7 +201,7 @@ def test_short_last_period_has_no_band_and_a_hollow_point(func, tiny_results,
 
 def test_short_last_period_is_marked_in_comparisons_and_flows(tiny_results) -> None:
     fig = F.compare_series_figure([("a", tiny_results), ("b", tiny_results)], "exported_t")
-    last = float(mdates.date2num(F._mid_dates(tiny_results)[-1]))
+    last = float(mdates.date2num(F.mid_dates(tiny_results)[-1]))
     bands, hollow = ends(fig)
     assert max(bands) < last and hollow
     assert any("short period" in t.get_text() for t in fig.legends[0].get_texts())

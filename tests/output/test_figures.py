@@ -72,7 +72,7 @@ def test_flows_stack_one_layer_per_channel_with_flow(baseline_short) -> None:
 def test_flow_rates_are_tonnes_per_day(tiny_results) -> None:
     """tiny.yaml mines 100 t/day: the stacked mean rate is 100 in every period, including
     the short last one."""
-    rate = F._rate(tiny_results, F._cube(tiny_results, "copper", "mined_t"))
+    rate = F.rate_series(tiny_results, F.series_cube(tiny_results, "copper", "mined_t"))
     assert np.allclose(rate, 100.0, rtol=1e-6)
 
 

@@ -33,14 +33,14 @@ def stocks_legend(short_baseline: sim.Results) -> tuple[list[str], list]:
     """The stocks legend's labels and the handles the figure gives it (matplotlib's legend
     draws its own copy of a line, with a marker in the middle: the handle is checked)."""
     given: list[tuple[list, list[str]]] = []
-    original = F._figure_legend
+    original = F.figure_legend
 
     def spy(fig, handles, *args, **kwargs):  # type: ignore[no-untyped-def]
         given.append((list(handles), list(kwargs.get("labels") or [])))
         return original(fig, handles, *args, **kwargs)
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(F, "_figure_legend", spy)
+        mp.setattr(F, "figure_legend", spy)
         fig = F.stocks_figure(short_baseline, kinds=["border_post", "market"])
     texts = [t.get_text() for t in fig.legends[0].get_texts()]
     [(handles, labels)] = given

@@ -79,11 +79,12 @@ def _stock_cells(html: str) -> list[str]:
 
 
 def test_report_new_only_when_the_interval_excludes_zero(comp, monkeypatch) -> None:
+    import sim.output.compare_figures as compare_figures
     import sim.output.compare_report as compare_report
     import sim.output.figures as figures
     import sim.output.report as report
 
-    monkeypatch.setattr(figures, "compare_figures", lambda *a, **k: [])
+    monkeypatch.setattr("sim.output.compare_figures.compare_figures", lambda *a, **k: [])
     monkeypatch.setattr(figures, "flows_figure", lambda *a, **k: None)
     monkeypatch.setattr(compare_report, "figure_html", lambda *a, **k: "")
     named = list(zip(comp.labels, comp.results, strict=True))
@@ -92,7 +93,7 @@ def test_report_new_only_when_the_interval_excludes_zero(comp, monkeypatch) -> N
     before = _stock_cells(report.compare_report_html(named, kpis=kpis))
     assert before and all(NEW in cells for cells in before), before
 
-    paired = figures.paired_differences
+    paired = compare_figures.paired_differences
 
     def widened(*args, **kwargs):
         # the same differences, that of the stock from 0 with an interval including 0
@@ -101,6 +102,6 @@ def test_report_new_only_when_the_interval_excludes_zero(comp, monkeypatch) -> N
         d.loc[at, "ci_low"] = -d.loc[at, "diff"]
         return d
 
-    monkeypatch.setattr(figures, "paired_differences", widened)
+    monkeypatch.setattr(compare_figures, "paired_differences", widened)
     after = _stock_cells(report.compare_report_html(named, kpis=kpis))
     assert after and all(NEW not in cells and "-" in cells for cells in after), after

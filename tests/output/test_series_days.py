@@ -72,5 +72,5 @@ def test_figures_use_the_catalogue_days(tiny_results: sim.Results,
                                         baseline_short: sim.Results) -> None:
     for res in (tiny_results, baseline_short):
         assert F._days_per_period(res).tolist() == [float(d) for d in res.catalogue.days]
-    rate = F._rate(tiny_results, F._cube(tiny_results, "copper", "mined_t"))
+    rate = F.rate_series(tiny_results, F.series_cube(tiny_results, "copper", "mined_t"))
     assert np.allclose(rate, 100.0)  # t/day, the short last period included

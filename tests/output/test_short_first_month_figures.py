@@ -57,7 +57,7 @@ def one_period() -> sim.Results:
 
 
 def _num(res: sim.Results) -> np.ndarray:
-    return mdates.date2num(F._mid_dates(res))
+    return mdates.date2num(F.mid_dates(res))
 
 
 def legend_texts(fig: Figure) -> list[str]:

@@ -49,7 +49,7 @@ def _num(*days: date) -> list[float]:
 
 
 def _x(res: sim.Results) -> np.ndarray:
-    return mdates.date2num(F._mid_dates(res))
+    return mdates.date2num(F.mid_dates(res))
 
 
 def _legend_texts(fig: Figure) -> list[str]:
