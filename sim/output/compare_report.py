@@ -253,8 +253,8 @@ def _queue_section(named: Sequence[tuple[str, Results]], unranked: Sequence[str]
 
 
 def control_frame(named: Sequence[tuple[str, Results]]) -> pd.DataFrame:
-    """Who controls supply in each scenario against the first: delivered_share and
-    exported_t by channel and refined_share by country, with the paired differences of
+    """Who controls supply in each scenario against the first: delivered_share, exported_t
+    and taxed_t by channel and refined_share by country, with the paired differences of
     sim compare (:func:`sim.output.tables.control_rows`), as text cells."""
     from sim.experiment.compare import common_replications, compare_table
 
