@@ -966,7 +966,7 @@ def run_sweep(scenario: str | os.PathLike[str] | Scenario,
     design points' scenarios are built and ``(k, points)`` once k are; ``on_read`` with the
     count of replication files a resumed sweep holds before they are read back (only if
     it holds any); ``on_saved``, if given, with the count of those read back that are
-    reused, instead of ``progress``.
+    reused, instead of ``progress`` and before ``on_total``.
 
     The sweep's ``notes`` and the messages of the errors raised are written for the
     Python API (``overrides=[...]``, ``samples``, ``force=True``), or with
@@ -1218,11 +1218,14 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
     def start() -> None:
         # once the workers are there: a cluster that cannot be reached is reported
         # without an empty progress bar before the message
+        if on_saved is not None and reused:
+            # before the total: a bar made with it then starts at the saved count (review
+            # 236: a log file got "0/N" first)
+            on_saved(reused)
         if on_total is not None:
             on_total(len(unique) * replications)
-        counted = on_saved if on_saved is not None else progress
-        if counted is not None and reused:
-            counted(reused)
+        if on_saved is None and progress is not None and reused:
+            progress(reused)
 
     def finished(k: int, res: ReplicationResult) -> None:
         if k in labels and list(res.kpi_labels) != labels[k]:

@@ -47,3 +47,18 @@ def test_the_windows_limit_is_worded_for_python(monkeypatch: pytest.MonkeyPatch)
     no_options(str(info.value))
     assert "in Python" not in str(info.value)
     assert "workers=" in (info.value.hint or "")
+
+
+@pytest.mark.filterwarnings("ignore:with 3 sample")
+def test_a_resumed_sweep_says_its_saved_count_before_its_total(tmp_path: Path) -> None:
+    # review 236: into a log file the resumed bar drew "0/N" first, made by the total
+    # before the saved count reached it
+    out = tmp_path / "s"
+    params = ["horizon_days=30:60:int"]
+    sim.run_sweep(TINY, params, samples=3, replications=2, out=out, figures=False)
+    (out / "sweep.json").unlink()  # unfinished again, its replications saved
+    calls: list[tuple[str, int]] = []
+    sim.run_sweep(TINY, params, samples=3, replications=2, out=out, figures=False,
+                  resume=True, on_total=lambda n: calls.append(("total", n)),
+                  on_saved=lambda n: calls.append(("saved", n)))
+    assert calls[:2] == [("saved", 6), ("total", 6)], calls
