@@ -25,6 +25,17 @@ def worlds_alive() -> int:
     return sum(type(o).__name__ == "World" for o in gc.get_objects())
 
 
+def no_replication_running(timeout_s: float = 60.0) -> None:
+    """Wait until no replication of an earlier test in this process runs on (a thread of
+    an executor it left, whose freeze and world this test would see as its own)."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while (gc.get_freeze_count() or worlds_alive()) and time.monotonic() < deadline:
+        gc.collect()
+        time.sleep(0.05)
+
+
 def test_the_heap_before_a_replication_is_frozen_while_it_runs_and_thawed_after(
         job: Job, monkeypatch: pytest.MonkeyPatch) -> None:
     seen = []
@@ -35,6 +46,7 @@ def test_the_heap_before_a_replication_is_frozen_while_it_runs_and_thawed_after(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(executors, "run_replication", spy)
+    no_replication_running()
     assert gc.get_freeze_count() == 0
     res = run_task(job, 0)
     assert res.replication == 0
