@@ -1389,9 +1389,9 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
     recorded = ["sim", *(Path(w).absolute() if i in range(1, len(items) + 1) else w
                          for i, w in enumerate(words)), "--resume"]
 
-    def reading(n: int) -> None:
+    def reading(n: int, label: str) -> None:
         if not quiet:  # before the bar: the folders are opened before it is made
-            _err(f"reading {n} saved replication(s) ...")
+            _err(f"reading {n} saved replication(s) of {label} ...")
 
     def writing_out() -> None:
         # the results folders, tables and figures: 27.5 s silent after the bar at 120

@@ -187,13 +187,15 @@ def test_run_comparison_reports_reading_counting_and_writing(tmp_path):
                    on_write=lambda: written.append("w"))
     assert written == ["w"]
     # resumed: each scenario's folder read, the saved counted once, the new ones each
-    read: list[int] = []
+    read: list[tuple[int, str]] = []
     saved: list[int] = []
     progress: list[int] = []
     run_comparison([TINY, other], 3, out=out, figures=False, resume=True,
-                   on_read=read.append, on_saved=saved.append, progress=progress.append,
-                   on_write=lambda: written.append("w"))
-    assert read == [2, 2] and saved == [4] and progress == [1, 1]
+                   on_read=lambda n, label: read.append((n, label)), on_saved=saved.append,
+                   progress=progress.append, on_write=lambda: written.append("w"))
+    # each scenario's folder named (review 236: two bare "reading 2 ..." lines)
+    assert read == [(2, "tiny"), (2, "tiny_b")] and saved == [4]
+    assert progress == [1, 1]
     assert written == ["w", "w"]
 
 
@@ -249,7 +251,8 @@ def test_sim_compare_says_it_writes_after_its_bar(tmp_path):
     assert err.rindex("2/2") < err.index("writing tables ...")
     again = _invoke("compare", TINY, other, "-n", "2", "--out", out, "--resume")
     assert again.exit_code == 0, again.output
-    assert again.stderr.count("reading 1 saved replication(s) ...") == 2
+    assert "reading 1 saved replication(s) of tiny ..." in again.stderr
+    assert "reading 1 saved replication(s) of tiny_b ..." in again.stderr
     assert "drawing figures ..." in again.stderr
     assert "2/4" in again.stderr and "compare: 2rep" not in again.stderr
     quiet = _invoke("compare", TINY, other, "-n", "3", "--out", out, "--resume", "-q",

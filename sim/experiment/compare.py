@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import math
 import os
@@ -942,7 +943,7 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
                    command: Sequence[str] | None = None, target_ci: float | None = None,
                    metrics: Sequence[str] = (),
                    max_replications: int | None = None,
-                   on_read: Callable[[int], None] | None = None,
+                   on_read: Callable[[int, str], None] | None = None,
                    on_saved: Callable[[int], None] | None = None,
                    on_write: Callable[[], None] | None = None) -> Comparison:
     """Compare scenarios with common random numbers; return a :class:`Comparison`.
@@ -981,10 +982,10 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
 
     For a progress display (the command line's, review 229): ``on_read`` is called with
     the count of replication files a resumed scenario's folder holds before they are read
-    back (once per scenario holding any); ``on_saved``, if given, with the count of those
-    read back, instead of ``progress``; ``on_write`` (with ``out``) once the replications are
-    done, before the results are tabled and the results folders, tables and figures
-    written.
+    back, and the scenario's label (once per scenario holding any); ``on_saved``, if given,
+    with the count of those read back, instead of ``progress``; ``on_write`` (with
+    ``out``) once the replications are done, before the results are tabled and the results
+    folders, tables and figures written.
 
     ``out`` and the scenarios' folders in it are locked while the comparison writes them
     (:func:`sim.output.folder.lock_folder`): another ``sim`` command writing there is
@@ -1024,7 +1025,7 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
                     progress: Callable[[int], None] | None,
                     on_batch: Callable[[int], None] | None, figures: bool,
                     for_python: bool, command: Sequence[str] | None = None,
-                    on_read: Callable[[int], None] | None = None,
+                    on_read: Callable[[int, str], None] | None = None,
                     on_saved: Callable[[int], None] | None = None,
                     on_write: Callable[[], None] | None = None) -> Comparison:
     """:func:`run_comparison`, its errors worded for the command line."""
@@ -2241,7 +2242,7 @@ def _warn_target_left_out(out: Path, arms: Sequence[Arm]) -> None:
 
 def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, force: bool,
                  resume: bool, record: dict[str, Any] | None = None,
-                 on_read: Callable[[int], None] | None = None) -> list[str]:
+                 on_read: Callable[[int, str], None] | None = None) -> list[str]:
     """Claim ``out`` and begin a results folder there for every scenario that runs;
     ``record`` (see :func:`comparison_record`) goes into each one's run.json; ``on_read``
     as :meth:`~sim.output.folder.ResultsFolder.begin` takes it. Returns the
@@ -2307,7 +2308,8 @@ def _prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, f
                                 extra={"comparison": str(out.resolve()), "label": arm.label,
                                        **(record or {}),
                                        **({CHANGED_KEY: True} if arm.changed else {})},
-                                on_read=on_read)
+                                on_read=None if on_read is None else
+                                functools.partial(on_read, label=arm.label))
         arm.sink = folder.write_replication
         if mixed:  # said once its folder is known to be this scenario's (begin checks)
             mixed_arms.append((arm.label, before["code"]))
