@@ -850,6 +850,23 @@ def _period_line(scenarios: Sequence[tuple[str, Any]]) -> str:
     return f"Periods measured: {each}; {TOTALS_OVER_IT}"
 
 
+def _reading(quiet: bool) -> Callable[..., None]:
+    """The ``on_read`` of run, compare and sweep: says, before a resume reads them back,
+    how many saved replications it reads (of which scenario, given its label)."""
+    def reading(n: int, label: str | None = None) -> None:
+        if not quiet:  # before the bar: the folders are opened before it is made
+            _err(f"reading {n} saved replication(s)"
+                 + (f" of {label}" if label is not None else "") + " ...")
+
+    return reading
+
+
+def _finishing(no_figures: bool) -> str:
+    """What comes after the replications' bar: the tables alone took 25 s at 8,000
+    replications (review 229)."""
+    return "writing tables ..." if no_figures else "drawing figures ..."
+
+
 class _LazyBar:
     """A tqdm progress bar (on stderr) made when the work reports its first total or
     progress, so that bad input found before any work starts (one scenario to compare, a
@@ -1174,9 +1191,7 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
     # line at once, into a log file too, as sim compare's and sim sweep's (review 229)
     bar = _LazyBar(f"{sc.name}", quiet, total=replications)
 
-    def reading(n: int) -> None:
-        if not quiet:
-            _err(f"reading {n} saved replication(s) ...")
+    reading = _reading(quiet)
 
     def begun(fr: FolderRun) -> None:
         mixed = fr.folder.other_entries_note()
@@ -1238,8 +1253,7 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
     stop, backend = folder_run.stop, folder_run.backend
     assert backend is not None
     if not quiet:
-        # the tables alone took 25 s at 8,000 replications (review 229)
-        _err("writing tables ..." if no_figures else "drawing figures ...")
+        _err(_finishing(no_figures))
     try:
         with _ctrl_c_as_interrupt():
             folder_run.finish(figures=not no_figures)
@@ -1389,16 +1403,14 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
     recorded = ["sim", *(Path(w).absolute() if i in range(1, len(items) + 1) else w
                          for i, w in enumerate(words)), "--resume"]
 
-    def reading(n: int, label: str) -> None:
-        if not quiet:  # before the bar: the folders are opened before it is made
-            _err(f"reading {n} saved replication(s) of {label} ...")
+    reading = _reading(quiet)
 
     def writing_out() -> None:
         # the results folders, tables and figures: 27.5 s silent after the bar at 120
         # replications of a year (review 229), where sim run says so
         bar.close()
         if not quiet:
-            _err("writing tables ..." if no_figures else "drawing figures ...")
+            _err(_finishing(no_figures))
 
     try:
         with bar, _damage_notes(), _ctrl_c_as_interrupt():
@@ -1662,9 +1674,7 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
         # silent for 2,000 points (review 229)
         points_bar = _LazyBar("building points", quiet, unit="point")
 
-        def reading(n: int) -> None:
-            if not quiet:
-                _err(f"reading {n} saved replication(s) ...")
+        reading = _reading(quiet)
         try:
             with bar, points_bar, _ctrl_c_as_interrupt():
                 result = run_sweep(scenario, list(params), design, samples, replications, seed,
