@@ -933,10 +933,10 @@ def more_terms(frame: pd.DataFrame, defined: set[str],
 def regime_periods(res: Results) -> dict[str, tuple[dt.date, dt.date]]:
     """The regimes of ``res``'s scenario that start running after its start date, each
     with the first and last dates of the time its ``state_time_share`` rows are shares
-    of (as :func:`sim.experiment.compare.regimes_over_other_periods` dates them): not the
+    of (as :func:`sim.experiment.compare_notes.regimes_over_other_periods` dates them): not the
     whole period, which a reader took them for (review 212: "occupied 0.89" of a regime
     running from 2026, read as 89% of 2024-2027)."""
-    from sim.experiment.compare import regime_from
+    from sim.experiment.compare_notes import regime_from
 
     sc = res.scenario
     end = sc.last_date
@@ -1544,7 +1544,7 @@ def _target_words(target: dict[str, Any] | None) -> list[str]:
 
 def _comparison_finish_command(folder: Path, info: dict[str, Any]) -> str:
     """What finishes the comparison whose scenario ``folder`` holds (run.json ``info``,
-    see :func:`sim.experiment.compare.comparison_record`): ``sim compare`` on its items
+    see :func:`sim.experiment.compare_folder.comparison_record`): ``sim compare`` on its items
     with ``-n``, ``--seed``, ``--set``, its precision target (``--target-ci``,
     ``--metric``, ``--max-replications``) and ``--resume``, ``--out`` the folder holding
     ``folder``, as the command printed when it was interrupted (the command itself where
@@ -1604,7 +1604,7 @@ def _rebuilds(path: Path, overrides: Sequence[str], sha256: Any) -> bool:
 
 def _item_not_rebuilt(source: str, sha256: Any, overrides: Sequence[str]) -> str | None:
     """Why ``sim compare`` given ``source`` (an item of a comparison, as
-    :func:`sim.experiment.compare.comparison_record` records it; ``sha256`` the scenario
+    :func:`sim.experiment.compare_folder.comparison_record` records it; ``sha256`` the scenario
     it ran, or None for a results folder compared) with ``--set`` ``overrides`` would not
     rebuild that item (None if it would)."""
 
@@ -1682,7 +1682,8 @@ def period_check(named: Sequence[tuple[str, Results]]) -> tuple[str | None, list
     the reference's (their differences are partly the period's, so they are
     not ranked)."""
     # sim compare's own rule and wording, so the report and the comparison agree
-    from sim.experiment.compare import Arm, period_notes
+    from sim.experiment.compare import Arm
+    from sim.experiment.compare_notes import period_notes
 
     arms = [Arm(name, name, res.scenario, res.seed, fixed=res) for name, res in named]
     notes = period_notes(arms)
@@ -1696,7 +1697,8 @@ def series_notes(named: Sequence[tuple[str, Results]]) -> list[str]:
     calendar months): the comparison figures then draw no time-series difference for the
     runs whose periods differ from the reference's, which the report must say as the
     terminal, compare.md and comparison.json do."""
-    from sim.experiment.compare import Arm, series_period_notes
+    from sim.experiment.compare import Arm
+    from sim.experiment.compare_notes import series_period_notes
 
     return series_period_notes([Arm(name, name, res.scenario, res.seed, fixed=res)
                                 for name, res in named])
@@ -1705,9 +1707,11 @@ def series_notes(named: Sequence[tuple[str, Results]]) -> list[str]:
 def pairing_notes(named: Sequence[tuple[str, Results]]) -> list[str]:
     """What sim compare notes of runs read from folders: different seeds (its own note,
     so the report and the comparison agree), differences the same in every pair by chance
-    (:func:`sim.experiment.compare.alike_notes`), and, where the runs differ in their
+    (:func:`sim.experiment.compare_table.alike_notes`), and, where the runs differ in their
     replication numbers, which numbers the differences pair."""
-    from sim.experiment.compare import Arm, alike_notes, seed_notes
+    from sim.experiment.compare import Arm
+    from sim.experiment.compare_notes import seed_notes
+    from sim.experiment.compare_table import alike_notes
 
     arms = [Arm(name, name, res.scenario, res.seed, fixed=res) for name, res in named]
     # the seed sim compare on these folders would take: the first folder's
@@ -1757,8 +1761,8 @@ def extends_report_notes(named: Sequence[tuple[str, Results]],
     compare notes, was not in its report). Where every scenario is among ``ran``
     (:func:`ran_labels`), the note on stocks ends with the ``--set`` that starts them all
     with the same stocks, as sim compare's does (review 203)."""
-    from sim.experiment.compare import (
-        Arm,
+    from sim.experiment.compare import Arm
+    from sim.experiment.compare_notes import (
         extends_notes,
         initial_stock_notes,
         regime_window_notes,
@@ -1777,7 +1781,7 @@ def compared_scenario_notes(named: Sequence[tuple[str, Results]]) -> list[str]:
     many runs share it, as sim compare gives them: a note that not every run holds begins
     with the names of those that do ("b2: --set ..."); a results folder compared has its
     own, in both."""
-    from sim.experiment.compare import labelled_notes
+    from sim.experiment.compare_notes import labelled_notes
 
     return labelled_notes([name for name, _res in named],
                           [scenario_notes(res) for _name, res in named])

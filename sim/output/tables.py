@@ -435,7 +435,7 @@ def control_rows(table: pd.DataFrame, reference: str, label: str,
                  replications: Sequence[int] | None = None,
                  confidence: float = 0.95) -> pd.DataFrame:
     """Who controls supply in scenario ``label`` against ``reference``, from a comparison
-    table (:func:`sim.experiment.compare.compare_table`): control_hhi, delivered_share,
+    table (:func:`sim.experiment.compare_table.compare_table`): control_hhi, delivered_share,
     exported_t and taxed_t (armed groups' hold) by channel, refining_hhi and refined_share
     by country (``by``: the channel, :func:`channel_label`, the ISO3 code, or ``all`` for
     an index), with the paired difference and its interval (``diff_ci_low``,
@@ -488,7 +488,7 @@ def control_rows(table: pd.DataFrame, reference: str, label: str,
 def _arm_values(res: Any, reps: Sequence[int], kpi: tuple[str, ...]) -> np.ndarray:
     """One arm's per-replication values of control KPI ``kpi`` over ``reps``, with a KPI
     the arm does not have taken as 0 (see :func:`control_rows`)."""
-    from sim.experiment.compare import replication_values
+    from sim.experiment.compare_table import replication_values
 
     commodity, _channel, _site, metric, _unit = kpi
     labels = list(res.kpi_labels)
@@ -511,7 +511,7 @@ def _arm_values(res: Any, reps: Sequence[int], kpi: tuple[str, ...]) -> np.ndarr
 def _fill_one_sided(rows: pd.DataFrame, ref_res: Any, res: Any,
                     replications: Sequence[int] | None, confidence: float) -> pd.DataFrame:
     """``rows`` with each row one arm lacks measured with that arm at 0, paired."""
-    from sim.experiment.compare import common_replications, paired_difference
+    from sim.experiment.compare_table import common_replications, paired_difference
 
     one_sided = rows["reference_mean"].isna() | rows["mean"].isna()
     if not one_sided.any():
@@ -743,7 +743,7 @@ def site_differences(table: pd.DataFrame, label: str, leave_out: Sequence[KpiKey
                      repeats: Collection[str] = (),
                      other_periods: Collection[str] = ()) -> pd.DataFrame:
     """The site and lane rows (site not ``all``: sites, lanes, routes, regime states) of
-    scenario ``label`` in a comparison table (:func:`sim.experiment.compare.compare_table`)
+    scenario ``label`` in a comparison table (:func:`sim.experiment.compare_table.compare_table`)
     whose paired difference's interval excludes zero, in the order :data:`SITE_ORDER`
     says: first those with no relative change (a reference mean of 0: a flow a reroute
     opened, the change from nothing being the largest there is), by the size of the
@@ -959,7 +959,7 @@ def fixed_price_note(prices: Mapping[str, tuple[float, Sequence[str]]], where: s
 
 def rising_share_note(table: pd.DataFrame, label: str) -> str:
     """A line for the table of who controls supply in scenario ``label`` of a comparison
-    table (:func:`sim.experiment.compare.compare_table`) naming each channel whose
+    table (:func:`sim.experiment.compare_table.compare_table`) naming each channel whose
     ``delivered_share`` rose while its ``delivered_t`` fell (both intervals clear of 0;
     nothing where there are none, as with one pair): such a share says who lost
     least, not who gained (review 161: western cobalt +6.4 pt on 42% fewer tonnes). Of
