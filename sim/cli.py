@@ -861,10 +861,17 @@ def _reading(quiet: bool) -> Callable[..., None]:
     return reading
 
 
-def _finishing(no_figures: bool) -> str:
-    """What comes after the replications' bar: the tables alone took 25 s at 8,000
-    replications (review 229)."""
-    return "writing tables ..." if no_figures else "drawing figures ..."
+WRITING_TABLES = "writing tables ..."
+"""What comes after the replications' bar: the tables alone took 25 s at 8,000
+replications (review 229). The figures, after them, have a bar of their own
+(:func:`_figures_bar`)."""
+
+
+def _figures_bar(quiet: bool) -> _LazyBar:
+    """The bar of the figures drawn after the tables, given their count by the work's
+    ``on_figure(done, total)`` (:meth:`_LazyBar.reach`): a comparison's took 30 to 60 s,
+    a run's 10 to 20, under one "drawing figures ..." line (review 239)."""
+    return _LazyBar("drawing figures", quiet, unit="fig")
 
 
 class _LazyBar:
@@ -1253,10 +1260,11 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
     stop, backend = folder_run.stop, folder_run.backend
     assert backend is not None
     if not quiet:
-        _err(_finishing(no_figures))
+        _err(WRITING_TABLES)
+    figures_bar = _figures_bar(quiet)
     try:
-        with _ctrl_c_as_interrupt():
-            folder_run.finish(figures=not no_figures)
+        with figures_bar, _ctrl_c_as_interrupt():
+            folder_run.finish(figures=not no_figures, on_figure=figures_bar.reach)
     except KeyboardInterrupt:
         _err(f"\ninterrupted while writing the tables and figures: all {results.n} "
              f"replication(s) are saved in {folder_run.folder.reps_dir}; the folder is "
@@ -1410,17 +1418,18 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
         # replications of a year (review 229), where sim run says so
         bar.close()
         if not quiet:
-            _err(_finishing(no_figures))
+            _err(WRITING_TABLES)
 
+    figures_bar = _figures_bar(quiet)
     try:
-        with bar, _damage_notes(), _ctrl_c_as_interrupt():
+        with bar, figures_bar, _damage_notes(), _ctrl_c_as_interrupt():
             comp = run_comparison(list(items), replications, seed, overrides=overrides,
                                   workers=workers, scheduler=scheduler,
                                   dask_local=dask_local, target=target, out=out, force=force,
                                   resume=resume, progress=bar.update, on_batch=bar.set_total,
                                   figures=not no_figures, for_python=False,
                                   command=recorded, on_read=reading, on_saved=bar.start_at,
-                                  on_write=writing_out)
+                                  on_write=writing_out, on_figure=figures_bar.reach)
     except ScenarioError as exc:
         _scenario_error_in_comparison(exc, items, overrides)
     except KeyboardInterrupt:
@@ -1675,15 +1684,25 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
         points_bar = _LazyBar("building points", quiet, unit="point")
 
         reading = _reading(quiet)
+        figures_bar = _figures_bar(quiet)
+
+        def writing_out() -> None:
+            # its tables, Sobol indices and figures: some 10 s at 256 points under the
+            # bar at 100% (review 239), as sim compare's
+            bar.close()
+            if not quiet:
+                _err(WRITING_TABLES)
+
         try:
-            with bar, points_bar, _ctrl_c_as_interrupt():
+            with bar, points_bar, figures_bar, _ctrl_c_as_interrupt():
                 result = run_sweep(scenario, list(params), design, samples, replications, seed,
                                    overrides=overrides, workers=workers, scheduler=scheduler,
                                    dask_local=dask_local, metrics=metrics, out=out, force=force,
                                    resume=resume, progress=bar.update, on_total=bar.set_total,
                                    figures=not no_figures, command=recorded, for_python=False,
                                    on_build=points_bar.reach, on_read=reading,
-                                   on_saved=bar.start_at)
+                                   on_saved=bar.start_at, on_write=writing_out,
+                                   on_figure=figures_bar.reach)
         except KeyboardInterrupt:
             if not resume and store.abandon(created):
                 _err(f"\ninterrupted before any replication finished; no sweep was written to "
@@ -1780,9 +1799,10 @@ def report(folder: Path, out: Path | None, reference: str | None) -> None:
         # 10-19 s silent on big folders (review 229)
         _err(f"reading {folder} ..." if n == 1 else f"reading {n} results folders ...")
 
-    with _damage_notes():
+    # the figures are most of its time: a bar of them (review 239), from the page's start
+    with _damage_notes(), _figures_bar(False) as figures_bar:
         written = write_report(folder, out, reference, on_read=reading,
-                               on_draw=lambda: _err("drawing figures ..."))
+                               on_figure=figures_bar.reach)
     for note in written.notes:
         _err(note)
     click.echo(f"Report written to {written.path}")

@@ -718,7 +718,8 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
                    max_replications: int | None = None,
                    on_read: Callable[[int, str], None] | None = None,
                    on_saved: Callable[[int], None] | None = None,
-                   on_write: Callable[[], None] | None = None) -> Comparison:
+                   on_write: Callable[[], None] | None = None,
+                   on_figure: Callable[[int, int], None] | None = None) -> Comparison:
     """Compare scenarios with common random numbers; return a :class:`Comparison`.
 
     Every scenario is run (or, a results folder or ``Results``, read) and compared with
@@ -726,8 +727,9 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
     meanings and defaults: ``items``, ``replications``, ``seed``, ``overrides``,
     ``workers``, ``scheduler``, ``dask_local``, ``executor``, ``backend``, ``target_ci``,
     ``metrics``, ``max_replications``, ``confidence``, ``out``, ``force``, ``resume``,
-    ``figures``, ``progress`` and ``on_batch`` (``items``, ``replications`` and ``seed``
-    may be given by position: ``sim.run_comparison([a, b], 20, 1)``). For a precision
+    ``figures``, ``progress``, ``on_batch`` and ``on_figure`` (``items``, ``replications``
+    and ``seed`` may be given by position: ``sim.run_comparison([a, b], 20, 1)``). For a
+    precision
     target give ``target_ci`` and ``metrics`` (and ``max_replications``) as to
     :func:`compare`, e.g. ``run_comparison([a, b], 5, target_ci=0.02,
     metrics=["delivered_t:cobalt"])``; the :class:`Comparison`'s ``stop`` is then its
@@ -758,7 +760,9 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
     back, and the scenario's label (once per scenario holding any); ``on_saved``, if given,
     with the count of those read back, instead of ``progress``; ``on_write`` (with
     ``out``) once the replications are done, before the results are tabled and the results
-    folders, tables and figures written.
+    folders, tables and figures written; ``on_figure`` (with ``out``, see :func:`compare`)
+    as the figures of the scenarios' folders and the comparison's own are drawn, counted
+    together.
 
     ``out`` and the scenarios' folders in it are locked while the comparison writes them
     (:func:`sim.output.folder.lock_folder`): another ``sim`` command writing there is
@@ -781,7 +785,7 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
             confidence=confidence,
             out=out, force=force, resume=resume, progress=progress, on_batch=on_batch,
             figures=figures, for_python=for_python, command=command, on_read=on_read,
-            on_saved=on_saved, on_write=on_write)
+            on_saved=on_saved, on_write=on_write, on_figure=on_figure)
     # as sim.compare's table keeps them (review 202: this one's attrs were empty)
     comp.table.attrs["notes"] = list(comp.notes)
     if comp.stop is not None:
@@ -800,12 +804,13 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
                     for_python: bool, command: Sequence[str] | None = None,
                     on_read: Callable[[int, str], None] | None = None,
                     on_saved: Callable[[int], None] | None = None,
-                    on_write: Callable[[], None] | None = None) -> Comparison:
+                    on_write: Callable[[], None] | None = None,
+                    on_figure: Callable[[int, int], None] | None = None) -> Comparison:
     """:func:`run_comparison`, its errors worded for the command line."""
     started = time.perf_counter()
     # before anything runs: a bad one failed after the first replication (review 228)
     check_callbacks(progress=progress, on_batch=on_batch, on_read=on_read, on_saved=on_saved,
-                    on_write=on_write)
+                    on_write=on_write, on_figure=on_figure)
     check_flag(figures, "figures")
     if out is not None:
         check_path(out, "out", "the folder to write the comparison to")
@@ -1049,11 +1054,13 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
                           [_arm_builds(a, tallies.get(a.label)) for a in arms], where,
                           [str(o) for o in overrides])
         if out_path is not None:
-            from sim.output.compare_output import write_comparison
+            from sim.output.compare_output import counted_figures, write_comparison
             from sim.output.folder import ResultsFolder
             from sim.output.tables import run_table_notes
             from sim.scenario.loader import has_meta, meta_of
 
+            counted = counted_figures(comp, [res for arm, res in zip(arms, results, strict=True)
+                                             if arm.runs], figures, on_figure)
             for arm, res in zip(arms, results, strict=True):
                 if arm.runs:
                     folder = ResultsFolder(out_path / arm.label, resume=True,
@@ -1082,7 +1089,8 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
                         extra["notes"] = [*own, *(n for n in said if n not in own)]
                     # a results folder as sim run writes it, figures included (they were
                     # left out, so each scenario's folder lacked the layout it promises)
-                    folder.finish(res, extra, figures=figures)
+                    with counted:  # counted with the comparison's own
+                        folder.finish(res, extra, figures=figures)
             written = comp
             if confidence != 0.95:
                 # the folder is read by sim report and its figures, which give 95% intervals
@@ -1098,7 +1106,8 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
                     f"report do; the table returned gives the {confidence * 100:g}% intervals "
                     f"asked for (confidence={confidence:g})")
                 written.notes = comp.notes
-            write_comparison(written, out_path, figures=figures)
+            with counted:
+                write_comparison(written, out_path, figures=figures)
     except MemoryError:
         # review 229/232: an "internal error" asking for a report, with every
         # replication saved and no word of it
@@ -1182,7 +1191,8 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
             out: str | os.PathLike[str] | None = None, force: bool = False,
             resume: bool = False, figures: bool = True, backend: Backend | None = None,
             progress: Callable[[int], None] | None = None,
-            on_batch: Callable[[int], None] | None = None) -> pd.DataFrame:
+            on_batch: Callable[[int], None] | None = None,
+            on_figure: Callable[[int, int], None] | None = None) -> pd.DataFrame:
     """Compare scenarios with common random numbers; return the comparison table.
 
     ``items`` are scenario files, results folders, :class:`~sim.scenario.schema.Scenario`
@@ -1211,7 +1221,10 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
     interrupted comparison, ``force=True`` replaces one, ``figures=False`` skips the
     figures. ``progress`` is called with 1 as each replication finishes, ``on_batch``
     before each batch with the replications there will then be (over all scenarios;
-    one batch without ``target_ci``), and ``backend`` (see
+    one batch without ``target_ci``), ``on_figure`` (with ``out`` and figures) with
+    ``(0, figures)`` before the first figure is drawn and ``(k, figures)`` once the k-th
+    is saved (the scenarios' folders' figures and the comparison's, counted together:
+    they take 30 to 60 seconds), and ``backend`` (see
     :func:`sim.experiment.executors.open_backend`) is one more place to run them. Each
     scenario's run.json there records the comparison's items, overrides and target, so
     the hint that finishes an interrupted comparison (:func:`sim.load_results` or ``sim
@@ -1238,7 +1251,8 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
     ``scheduler`` and ``dask_local``, a ``confidence`` outside (0, 1), ...), and
     ``TypeError`` naming the argument for a single string where a list is expected, an
     item that is neither a path (str or Path) nor a ``Scenario`` or ``Results``, an
-    ``out`` that is not a path, a ``progress`` or ``on_batch`` that is neither a function
+    ``out`` that is not a path, a ``progress``, ``on_batch`` or ``on_figure`` that is
+    neither a function
     nor None, or a ``figures`` that is not True or False (all checked before anything
     runs); :class:`~sim.output.errors.FolderError` for an ``out`` folder it may not
     write, and :class:`~sim.scenario.errors.ScenarioError` for a scenario with problems
@@ -1257,7 +1271,7 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
                         metrics=metrics, max_replications=max_replications,
                         confidence=confidence, out=out, force=force, resume=resume,
                         figures=figures, backend=backend, progress=progress,
-                        on_batch=on_batch)
+                        on_batch=on_batch, on_figure=on_figure)
     # A table alone dropped them: +303% delivered, from a period four times as long, said
     # nothing of the period.
     for note in comp.notes:
@@ -1280,14 +1294,15 @@ def _compare(items: Sequence[Item], replications: int | None, seed: int | None, 
              out: str | os.PathLike[str] | None, force: bool, executor: Executor | None,
              resume: bool, figures: bool, backend: Backend | None,
              progress: Callable[[int], None] | None,
-             on_batch: Callable[[int], None] | None) -> Comparison:
+             on_batch: Callable[[int], None] | None,
+             on_figure: Callable[[int, int], None] | None = None) -> Comparison:
     """:func:`compare`'s comparison, before its notes are warned of."""
     target = precision_target(target_ci, metrics, max_replications, confidence)
     return run_comparison(items, replications, seed, overrides=overrides, workers=workers,
                           scheduler=scheduler, dask_local=dask_local, target=target,
                           confidence=confidence, out=out, force=force, for_python=True,
                           executor=executor, resume=resume, figures=figures, backend=backend,
-                          progress=progress, on_batch=on_batch)
+                          progress=progress, on_batch=on_batch, on_figure=on_figure)
 
 
 def precision_target(target_ci: float | None, metrics: Sequence[str],

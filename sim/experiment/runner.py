@@ -428,6 +428,7 @@ CALLBACKS = {
     "on_read": "with the count of saved replications to read back",
     "on_saved": "with the count of saved replications read back",
     "on_write": "once the replications are done",
+    "on_figure": "with the figures saved and their count",
 }
 """When each callback argument of the Python API is called (for its TypeError)."""
 
@@ -487,7 +488,8 @@ def run(sc: Scenario | str | os.PathLike[str], replications: int | None = None, 
         force: bool = False,
         resume: bool = False, figures: bool = True, target_ci: float | None = None,
         metrics: Sequence[str] = (), max_replications: int | None = None,
-        confidence: float | None = None) -> Results:
+        confidence: float | None = None,
+        on_figure: Callable[[int, int], None] | None = None) -> Results:
     """Run replications of a scenario; return their :class:`Results`.
 
     ``sc`` is a scenario, or the path of a scenario file; ``replications`` replications of
@@ -525,9 +527,12 @@ def run(sc: Scenario | str | os.PathLike[str], replications: int | None = None, 
     With ``out`` (a folder), the results folder ``sim run --out`` writes is written there
     by the same code: ``run.json`` first, each replication saved in ``replications/`` as
     it finishes, then ``kpis.csv``, ``summary.csv``, ``series.csv.gz``, ``timeline.csv``,
-    ``figures/`` (unless ``figures=False``; drawing them takes some seconds) and, last,
-    ``manifest.json``. A folder that already holds results is refused unless ``force=True``
-    (replace them) or ``resume=True`` (finish an interrupted run: the saved replications,
+    ``figures/`` (unless ``figures=False``; drawing them takes 10 to 20 seconds:
+    ``on_figure``, if given, is called with ``(0, figures)`` before the first is drawn and
+    ``(k, figures)`` once the k-th is saved, e.g. ``on_figure=lambda k, n: print(k, n)``)
+    and, last, ``manifest.json``. A folder that already holds results is refused unless
+    ``force=True`` (replace them) or ``resume=True`` (finish an interrupted run: the saved
+    replications,
     which must be of the same scenario, overrides and seed, are read back and only the
     rest are run); not both. A run stopped by an exception or KeyboardInterrupt keeps the
     replications that finished, and ``resume=True`` finishes it (one stopped before any
@@ -566,7 +571,8 @@ def run(sc: Scenario | str | os.PathLike[str], replications: int | None = None, 
     than one of ``executor``, ``backend``, ``scheduler`` and ``dask_local``, for
     ``resume`` without ``out``, or for a Dask option without Dask installed; ``TypeError``
     naming the argument if ``sc`` is neither a scenario nor a path, ``out`` is not a path
-    (str or Path), ``sink`` or ``progress`` is neither a function nor None, ``figures``
+    (str or Path), ``sink``, ``progress`` or ``on_figure`` is neither a function nor None,
+    ``figures``
     is not True or False, or ``executor`` is not an executor (all checked before anything
     runs);
     :class:`~sim.scenario.errors.ScenarioError` for a scenario file with problems;
@@ -581,7 +587,7 @@ def run(sc: Scenario | str | os.PathLike[str], replications: int | None = None, 
     with python_wording("run"):
         check_run_arguments(1 if replications is None else replications, seed, workers)
         # before anything runs: a bad one failed after the first replication (review 228)
-        check_callbacks(sink=sink, progress=progress)
+        check_callbacks(sink=sink, progress=progress, on_figure=on_figure)
         check_flag(figures, "figures")
         if out is not None:
             check_path(out, "out", "the results folder to write")
@@ -619,7 +625,8 @@ def run(sc: Scenario | str | os.PathLike[str], replications: int | None = None, 
         with python_wording("run"):
             return _run_to_folder(sc, replications, seed, workers, sink, progress, executor,
                                   backend, scheduler, dask_local, Path(out), force, resume,
-                                  figures, settings, metrics, capacity, changed)
+                                  figures, settings, metrics, capacity, changed,
+                                  on_figure)
     given_n = replications is not None
     replications = 1 if replications is None else int(replications)
     from sim.build import CodeTally
@@ -748,7 +755,8 @@ def _run_to_folder(sc: Scenario, replications: int | None, seed: int, workers: i
                    resume: bool, figures: bool,
                    settings: Callable[..., Target] | None = None,
                    metrics: Sequence[str] = (), notes: Sequence[str] = (),
-                   changed: str | None = None) -> Results:
+                   changed: str | None = None,
+                   on_figure: Callable[[int, int], None] | None = None) -> Results:
     """:func:`run` with ``out``: the :class:`FolderRun` ``sim run --out`` makes. With a
     precision target (``settings``, from ``metrics``), run.json records it (see
     :func:`precision_record`), as ``sim run --target-ci`` records it in its command, so
@@ -807,7 +815,7 @@ def _run_to_folder(sc: Scenario, replications: int | None, seed: int, workers: i
                              dask_local=dask_local, executor=executor, backend=backend,
                              target=target, sink=sink, progress=progress, on_begin=begun,
                              record=record)
-    folder_run.finish(figures=figures)
+    folder_run.finish(figures=figures, on_figure=on_figure)
     if folder_run.stop is not None:
         results.info["stopping"] = folder_run.stop.as_dict()
         _warn_short_of_target(folder_run.stop, stacklevel=4)
@@ -1054,20 +1062,24 @@ class FolderRun:
             warnings.warn(note, ClusterWarning, stacklevel=2)
         return self.results
 
-    def finish(self, figures: bool = True) -> None:
+    def finish(self, figures: bool = True,
+               on_figure: Callable[[int, int], None] | None = None) -> None:
         """Write the tables, the figures (unless not ``figures``) and, last, the manifest,
         which records where the replications ran, how many a resume found saved and why
-        a precision target stopped."""
+        a precision target stopped. ``on_figure``, for a progress display (10 to 20 s of
+        figures under one line before): called with ``(0, figures)`` before the first
+        figure is drawn and ``(k, figures)`` once the k-th is saved."""
         assert self.results is not None and self.backend is not None, "run() first"
+        check_callbacks(on_figure=on_figure)
         try:
-            self._finish(figures)
+            self._finish(figures, on_figure)
         except MemoryError:
             # review 229: "internal error: MemoryError", asking for a report, with every
             # replication saved and no word of it (review 232: tabling the notes too)
             raise no_room_for_tables(self.results.n, self.folder.reps_dir,
                                      figures) from None
 
-    def _finish(self, figures: bool) -> None:
+    def _finish(self, figures: bool, on_figure: Callable[[int, int], None] | None) -> None:
         assert self.results is not None and self.backend is not None
         try:
             extra: dict[str, Any] = dict(self.where or where_record(self.backend))
@@ -1090,10 +1102,16 @@ class FolderRun:
                 sc = self.results.scenario
                 own = list(meta_of(sc).notes) if has_meta(sc) else []
                 extra["notes"] = [*own, *(n for n in self.notes if n not in own)]
+            counted: contextlib.AbstractContextManager[object] = contextlib.nullcontext()
+            if figures and on_figure is not None:
+                from sim.output.figures import counting_figures, run_figure_plan
+
+                counted = counting_figures(on_figure, len(run_figure_plan(self.results)))
         except BaseException:
             self.folder.release()
             raise
-        self.folder.finish(self.results, extra, figures=figures)  # releases the lock
+        with counted:
+            self.folder.finish(self.results, extra, figures=figures)  # releases the lock
 
 
 def check_saved(saved: dict[int, ReplicationResult] | None, replications: int,

@@ -944,7 +944,9 @@ def run_sweep(scenario: str | os.PathLike[str] | Scenario,
               for_python: bool = True, _stacklevel: int = 2,
               on_build: Callable[[int, int], None] | None = None,
               on_read: Callable[[int], None] | None = None,
-              on_saved: Callable[[int], None] | None = None) -> Sweep:
+              on_saved: Callable[[int], None] | None = None,
+              on_write: Callable[[], None] | None = None,
+              on_figure: Callable[[int, int], None] | None = None) -> Sweep:
     """Run a parameter sweep of a scenario; return a :class:`Sweep`.
 
     It takes :func:`sweep`'s arguments, with the same meanings and defaults (``params``,
@@ -966,7 +968,11 @@ def run_sweep(scenario: str | os.PathLike[str] | Scenario,
     design points' scenarios are built and ``(k, points)`` once k are; ``on_read`` with the
     count of replication files a resumed sweep holds before they are read back (only if
     it holds any); ``on_saved``, if given, with the count of those read back that are
-    reused, instead of ``progress`` and before ``on_total``.
+    reused, instead of ``progress`` and before ``on_total``; with ``out``, ``on_write``
+    once the replications are done, before the sweep is tabled and written (review 239:
+    some 10 s at 256 points, under a bar at 100%), and ``on_figure`` with ``(0,
+    figures)`` before the first figure is drawn and ``(k, figures)`` once the k-th is
+    saved.
 
     The sweep's ``notes`` and the messages of the errors raised are written for the
     Python API (``overrides=[...]``, ``samples``, ``force=True``), or with
@@ -991,7 +997,8 @@ def run_sweep(scenario: str | os.PathLike[str] | Scenario,
                             n_resamples=n_resamples,
                             confidence=confidence, progress=progress, on_total=on_total,
                             figures=figures, command=command, for_python=for_python,
-                            on_build=on_build, on_read=on_read, on_saved=on_saved)
+                            on_build=on_build, on_read=on_read, on_saved=on_saved,
+                            on_write=on_write, on_figure=on_figure)
     if for_python:
         from sim.output.sweep_output import cautions
 
@@ -1034,7 +1041,9 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
                command: Sequence[str] | None, for_python: bool,
                on_build: Callable[[int, int], None] | None = None,
                on_read: Callable[[int], None] | None = None,
-               on_saved: Callable[[int], None] | None = None) -> Sweep:
+               on_saved: Callable[[int], None] | None = None,
+               on_write: Callable[[], None] | None = None,
+               on_figure: Callable[[int, int], None] | None = None) -> Sweep:
     """:func:`run_sweep`, its errors and notes worded for the command line (but for the
     hint of a sample that needs whole numbers, whose form differs with ``for_python``)."""
     from sim.experiment.runner import (
@@ -1055,7 +1064,7 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
                         f"Path), not {type(scenario).__name__}")
     # before anything runs: a bad one failed after the first replication (review 228)
     check_callbacks(progress=progress, on_total=on_total, on_build=on_build, on_read=on_read,
-                    on_saved=on_saved)
+                    on_saved=on_saved, on_write=on_write, on_figure=on_figure)
     check_flag(figures, "figures")
     if out is not None:
         check_path(out, "out", "the folder to write the sweep to")
@@ -1275,6 +1284,8 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
         if store is not None and not resume:
             store.abandon(created)
         raise
+    if out_path is not None and on_write is not None:
+        on_write()  # the tables, the Sobol indices and the figures are next
     for k, same in enumerate(same_as):
         if same != k:
             labels[k] = labels[same]
@@ -1304,7 +1315,7 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
         result.sobol["noise_share"] = result.sobol["output"].map(result.noise_share)
     result.wall_s = time.perf_counter() - started
     if out_path is not None:
-        from sim.output.sweep_output import write_sweep
+        from sim.output.sweep_output import counted_figures, write_sweep
 
         if store is not None:
             # the folder removed or moved meanwhile: the tables would make it again
@@ -1312,10 +1323,11 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
                 store.check_here()
             finally:
                 store.close()
+        written = [_written_metric(s, result.kpi_columns) for s in specs]
         try:
-            write_sweep(result, out_path, figures=figures,
-                        metrics=[_written_metric(s, result.kpi_columns) for s in specs],
-                        source=_source(scenario), overrides=list(overrides))
+            with counted_figures(result, written, figures, on_figure):
+                write_sweep(result, out_path, figures=figures, metrics=written,
+                            source=_source(scenario), overrides=list(overrides))
         except MemoryError:
             # as sim run's and sim compare's (review 236: an "internal error" here)
             from sim.experiment.collector import no_room_for_tables

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,6 +37,7 @@ from sim.output.figures import (
     checked_names,
     demanded_series,
     draw_band,
+    drawn,
     empty_figure,
     figure_legend,
     floor_line,
@@ -669,32 +670,43 @@ def compare_series_figure(named: NamedResults, metric: str = "price_index") -> F
     return fig
 
 
-def compare_figures(named: NamedResults, kpis: Sequence[tuple[str, str, str, str]] = ()
-                    ) -> list[tuple[str, str, Figure]]:
-    """Every figure of a comparison as (file stem, caption, figure); ``kpis``: the KPIs
-    its ``--metric`` named, which the forest plot draws too (:func:`forest_figure`)."""
+def compare_figure_plan(named: NamedResults, kpis: Sequence[tuple[str, str, str, str]] = ()
+                        ) -> list[tuple[str, Callable[[], tuple[str, Figure]]]]:
+    """Every figure of a comparison as (file stem, function drawing it: (caption,
+    figure)), none drawn yet (see :func:`sim.output.figures.run_figure_plan`); ``kpis``:
+    the KPIs its ``--metric`` named, which the forest plot draws too
+    (:func:`forest_figure`)."""
     ref = named[0][0]
     # the series figures draw the differences only of runs over the reference's periods
     below = (f", and each scenario's difference from {ref} (over the same periods)"
              if any(_same_periods(named[0][1], res) for _n, res in named[1:]) else "")
     named_too = " and the KPIs named with --metric" if kpis else ""
-    out = [("forest", f"Differences from {ref} in headline KPIs{named_too} with 95% "
-            "confidence intervals.", forest_figure(named, kpis=kpis)),
-           ("compare-prices", f"Price index by scenario{below}.",
-            compare_series_figure(named, "price_index")),
-           ("compare-exports", f"Exports from {named[0][1].scenario.exporting_country} by "
-            f"scenario (t/day){below}.",
-            compare_series_figure(named, "exported_t"))]
+    out: list[tuple[str, Callable[[], tuple[str, Figure]]]] = [
+        ("forest", lambda: (f"Differences from {ref} in headline KPIs{named_too} with 95% "
+                            "confidence intervals.", forest_figure(named, kpis=kpis))),
+        ("compare-prices", lambda: (f"Price index by scenario{below}.",
+                                    compare_series_figure(named, "price_index"))),
+        ("compare-exports", lambda: (f"Exports from {named[0][1].scenario.exporting_country} "
+                                     f"by scenario (t/day){below}.",
+                                     compare_series_figure(named, "exported_t")))]
     if any(demanded_series(res) for _n, res in named):
-        out.insert(1, ("compare-performance", "Performance Q(t) = consumption / demand by "
-                       f"scenario{below}.", compare_series_figure(named, "performance")))
+        out.insert(1, ("compare-performance", lambda: (
+            f"Performance Q(t) = consumption / demand by scenario{below}.",
+            compare_series_figure(named, "performance"))))
     return out
+
+
+def compare_figures(named: NamedResults, kpis: Sequence[tuple[str, str, str, str]] = ()
+                    ) -> list[tuple[str, str, Figure]]:
+    """Every figure of a comparison as (file stem, caption, figure); ``kpis``: the KPIs
+    its ``--metric`` named, which the forest plot draws too (:func:`forest_figure`)."""
+    return list(drawn(compare_figure_plan(named, kpis)))
 
 
 def write_compare_figures(named_results: NamedResults, folder_path: str | Path,
                           kpis: Sequence[tuple[str, str, str, str]] = ()) -> list[Path]:
     """Write the comparison figures (forest plot of paired differences, with the KPIs
     ``kpis`` a comparison's --metric named too, price, performance and export series by
-    scenario) as PNG and SVG into ``folder_path/figures/``."""
-    figs = compare_figures(named_results, kpis) if kpis else compare_figures(named_results)
-    return write_figures(figs, Path(folder_path))
+    scenario) as PNG and SVG into ``folder_path/figures/``, each drawn as it is saved
+    (counted by a :class:`~sim.output.figures.FigureCount` in effect)."""
+    return write_figures(drawn(compare_figure_plan(named_results, kpis)), Path(folder_path))

@@ -423,6 +423,20 @@ def paired_cap_runs(named: Sequence[tuple[str, Any]]
     return {name: cap_runs(res, pairs) for name, res in named}
 
 
+def compare_report_figure_count(named: Sequence[tuple[str, Results]],
+                                kpis: Sequence[tuple[str, str, str, str]] = ()) -> int:
+    """The figures :func:`compare_report_html` draws (for a progress display): the
+    comparison's, each scenario's flows, its queues if it names sites or lanes, and its
+    calendar if it has shocks or policies."""
+    from sim.output.compare_figures import compare_figure_plan
+    from sim.output.figures import queue_panels
+    from sim.output.report import calendar_drawn
+
+    return (len(compare_figure_plan(named, kpis)) + len(named)
+            + sum(bool(queue_panels(res)) + calendar_drawn(res.scenario)
+                  for _name, res in named))
+
+
 def compare_report_html(named: Sequence[tuple[str, Results]],
                         extra: pd.DataFrame | None = None,
                         reference_note: str | None = None,

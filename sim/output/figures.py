@@ -23,10 +23,12 @@ results folder.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import math
 import numbers
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -1894,51 +1896,131 @@ def map_caption(res: Results, commodity: str) -> str:
             "and lanes whatever they carry, so every commodity's map shows them all.")
 
 
-def run_figures(res: Results) -> list[tuple[str, str, Figure]]:
-    """Every figure of a run as (file stem, caption, figure); ``queues`` only for a
-    scenario that names sites in ``series_sites`` or lanes in ``series_lanes``."""
-    out: list[tuple[str, str, Figure]] = [
-        ("flows", "Flows by channel over time (mined and exported; stacked means, t/day).",
-         flows_figure(res)),
+def run_figure_plan(res: Results) -> list[tuple[str, Callable[[], tuple[str, Figure]]]]:
+    """Every figure of a run as (file stem, function drawing it: (caption, figure)), in
+    the order they are saved, none drawn yet: their count is known before the first is
+    drawn (a progress bar's total), and each is drawn when it is saved. ``queues`` only for
+    a scenario that names sites in ``series_sites`` or lanes in ``series_lanes``,
+    ``timeline`` only for one with shocks or policies."""
+    from sim.output.shock_text import bars, timeline_caption, timeline_figure
+
+    def timeline() -> tuple[str, Figure]:
+        with st.style():
+            fig = timeline_figure(res.scenario)
+        assert fig is not None  # planned only where there are bars to draw
+        return timeline_caption(res.scenario), fig
+
+    out: list[tuple[str, Callable[[], tuple[str, Figure]]]] = [
+        ("flows", lambda: ("Flows by channel over time (mined and exported; stacked means, "
+                           "t/day).", flows_figure(res))),
     ]
     if demanded_series(res):
-        out.append(("deliveries", deliveries_caption(res), deliveries_figure(res)))
+        out.append(("deliveries", lambda: (deliveries_caption(res), deliveries_figure(res))))
     out += [
-        ("prices", "Price index fan chart (5-95% and 25-75% of replications).",
-         prices_figure(res)),
-        ("stocks", stocks_caption(res),
-         stocks_figure(res, kinds=run_stock_kinds(res), python=False)),
+        ("prices", lambda: ("Price index fan chart (5-95% and 25-75% of replications).",
+                            prices_figure(res))),
+        ("stocks", lambda: (stocks_caption(res),
+                            stocks_figure(res, kinds=run_stock_kinds(res), python=False))),
     ]
     if queue_panels(res):
         # only for a scenario naming sites or lanes: other runs' figures unchanged
-        out.append(("queues", queues_caption(res), queues_figure(res)))
-    out += [
-        ("lead-times", "Lead time from mine to first destination per route: 5-95% of the "
-         "tonnes delivered, median and mean (means of replications).",
-         lead_times_figure(res)),
-    ]
+        out.append(("queues", lambda: (queues_caption(res), queues_figure(res))))
+    out.append(("lead-times", lambda: (
+        "Lead time from mine to first destination per route: 5-95% of the tonnes "
+        "delivered, median and mean (means of replications).", lead_times_figure(res))))
     for com in res.scenario.commodities:
-        out.append((f"map-{com}", map_caption(res, com), map_figure(res, com)))
-    out.append(("flow-diagram", "Flow diagram: mines to channels to first destinations to "
-                "markets (tonnes over the run).", flow_diagram_figure(res)))
-    from sim.output.shock_text import timeline_caption, timeline_figure
-
-    with st.style():
-        timeline = timeline_figure(res.scenario)
-    if timeline is not None:
-        out.append(("timeline", timeline_caption(res.scenario), timeline))
+        out.append((f"map-{com}", lambda com=com: (map_caption(res, com), map_figure(res, com))))
+    out.append(("flow-diagram", lambda: ("Flow diagram: mines to channels to first "
+                                         "destinations to markets (tonnes over the run).",
+                                         flow_diagram_figure(res))))
+    if bars(res.scenario):  # what timeline_figure draws: None without them
+        out.append(("timeline", timeline))
     return out
 
 
-def write_figures(figures: list[tuple[str, str, Figure]], folder: Path) -> list[Path]:
+def drawn(plan: Iterable[tuple[str, Callable[[], tuple[str, Figure]]]]
+          ) -> Iterator[tuple[str, str, Figure]]:
+    """The figures of ``plan`` (:func:`run_figure_plan`) as (file stem, caption, figure),
+    each drawn when it is asked for."""
+    for stem, draw in plan:
+        yield (stem, *draw())
+
+
+def run_figures(res: Results) -> list[tuple[str, str, Figure]]:
+    """Every figure of a run as (file stem, caption, figure); see :func:`run_figure_plan`
+    for which."""
+    return list(drawn(run_figure_plan(res)))
+
+
+class FigureCount:
+    """Figures saved out of a total, reported to ``on_figure(done, total)``: with
+    ``(0, total)`` just before the first is drawn, then ``(k, total)`` as the k-th is
+    saved (its PNG and SVG written). A context manager, entered as often as needed:
+    :func:`write_figures` counts the figures it saves inside, through a context variable,
+    not an argument, as a results folder
+    (:meth:`sim.output.folder.ResultsFolder.finish`) draws a run's figures between its
+    tables and its manifest, and its callers report the progress. ``total``: the figures
+    saved inside every entry together (a comparison's scenarios and its own)."""
+
+    def __init__(self, on_figure: Callable[[int, int], None], total: int) -> None:
+        self.on_figure, self.total, self.done, self.begun = on_figure, total, 0, False
+        self._tokens: list[contextvars.Token[FigureCount | None]] = []
+
+    def begin(self) -> None:
+        if not self.begun:
+            self.begun = True
+            self.on_figure(self.done, self.total)
+
+    def saved(self) -> None:
+        self.done += 1
+        self.on_figure(self.done, self.total)
+
+    def __enter__(self) -> FigureCount:
+        self._tokens.append(_COUNT.set(self))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _COUNT.reset(self._tokens.pop())
+
+
+_COUNT: contextvars.ContextVar[FigureCount | None] = contextvars.ContextVar(
+    "figure_count", default=None)
+
+
+def figure_saved() -> None:
+    """Count one figure saved (or embedded) to the :class:`FigureCount` in effect, if any."""
+    count = _COUNT.get()
+    if count is not None:
+        count.saved()
+
+
+def counting_figures(on_figure: Callable[[int, int], None] | None,
+                     total: int) -> contextlib.AbstractContextManager[object]:
+    """A :class:`FigureCount` of ``total`` figures reported to ``on_figure``, or, if that
+    is None (or nothing is to be drawn), a context that counts nothing; either may be
+    entered again."""
+    if on_figure is None or total <= 0:
+        return contextlib.nullcontext()
+    return FigureCount(on_figure, total)
+
+
+def write_figures(figures: Iterable[tuple[str, str, Figure]], folder: Path) -> list[Path]:
+    """Save each of ``figures`` (drawn as they are iterated, see :func:`drawn`) as PNG and
+    SVG in ``folder/figures/``, counted by the :class:`FigureCount` in effect, if any;
+    returns the files written."""
     target = Path(folder) / "figures"
     paths: list[Path] = []
+    count = _COUNT.get()
+    if count is not None:
+        count.begin()
     for stem, _caption, fig in figures:
         paths += st.save(fig, target, stem)
+        if count is not None:
+            count.saved()
     return paths
 
 
 def write_run_figures(results: Results, folder_path: str | Path) -> list[Path]:
     """Write every figure of a run as PNG and SVG into ``folder_path/figures/``; returns
     the files written."""
-    return write_figures(run_figures(results), Path(folder_path))
+    return write_figures(drawn(run_figure_plan(results)), Path(folder_path))

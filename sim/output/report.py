@@ -20,6 +20,7 @@ reference's among those whose interval excludes zero.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import errno
 import html
@@ -227,8 +228,10 @@ def figure_html(fig: Figure, caption: str, stem: str) -> str:
     # imported here: style imports matplotlib, which sim compare --no-figures, reading
     # the scenarios' notes from this module, must not need (review 202)
     from sim.output import style as st
+    from sim.output.figures import figure_saved
 
     data = base64.b64encode(st.figure_bytes(fig, "png", dpi=110)).decode("ascii")
+    figure_saved()  # for write_report's on_figure
     return (f'<figure id="fig-{esc(stem)}"><img alt="{esc(caption)}" '
             f'src="data:image/png;base64,{data}"><figcaption>{esc(caption)}</figcaption>'
             "</figure>")
@@ -1214,14 +1217,31 @@ def idle_channels(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
                           f"left out ({esc(said)}); summary.csv has their rows of 0.</p>")
 
 
+def run_report_figure_plan(res: Results) -> list[tuple[str, Any]]:
+    """The figures of a run that the run report's figures section shows
+    (:func:`sim.output.figures.run_figure_plan` but the calendar, which
+    :func:`timeline_section` draws)."""
+    from sim.output.figures import run_figure_plan
+
+    return [(stem, draw) for stem, draw in run_figure_plan(res) if stem != "timeline"]
+
+
+def calendar_drawn(sc: Any) -> bool:
+    """Whether :func:`timeline_section` draws a calendar of ``sc``'s shocks and policies."""
+    from sim.output.shock_text import bars, describe_shocks
+
+    return bool(describe_shocks(sc)) and bool(bars(sc))
+
+
 def run_report_html(res: Results, manifest: dict[str, Any] | None = None) -> str:
     """The HTML report of one run."""
-    from sim.output.figures import run_figures
+    from sim.output.figures import drawn
 
     manifest = manifest if manifest is not None else res.info.get("manifest", {})
     sc = res.scenario
     summary = res.summary()
-    figures = run_figures(res)
+    # drawn as they are embedded, below; the calendar is the timeline section's
+    figures = drawn(run_report_figure_plan(res))
     counts = cap_runs(res)
     head = headline_frame(summary, price_caps(res.scenario), unpriced(sc, summary), counts)
     # review 212: rows of 0 that the comparison report and the terminal leave out
@@ -1276,8 +1296,7 @@ def run_report_html(res: Results, manifest: dict[str, Any] | None = None) -> str
             every_terms,
             "</details></section>",
             '<section id="figures"><h2>Figures</h2>']
-    body += [figure_html(fig, caption, stem) for stem, caption, fig in figures
-             if stem != "timeline"]
+    body += [figure_html(fig, caption, stem) for stem, caption, fig in figures]
     body.append("</section>")
     body.append(timeline_section(res))
     body.append(assumptions_section(res, manifest))
@@ -1821,20 +1840,23 @@ class Report:
 def write_report(folder: str | Path, out: str | Path | None = None,
                  reference: str | None = None, *,
                  on_read: Callable[[int], None] | None = None,
-                 on_draw: Callable[[], None] | None = None) -> Report:
+                 on_draw: Callable[[], None] | None = None,
+                 on_figure: Callable[[int, int], None] | None = None) -> Report:
     """Write the report of a run or comparison folder to ``out`` (default
     ``folder/report.html``); ``reference`` (a run folder's name) is the reference of a
     comparison instead of the one :func:`compare_members` takes.
 
     For a progress display (the command line's, review 229: 10-19 s silent on big
     folders): ``on_read`` is called with the count of results folders before they are
-    read, ``on_draw`` before the figures and the page are made.
+    read, ``on_draw`` before the figures and the page are made, ``on_figure`` with
+    ``(0, figures)`` then and ``(k, figures)`` once the k-th figure is drawn (review 239:
+    the figures are most of the 10 to 20 s).
 
     Raises :class:`~sim.output.errors.FolderError` if ``folder`` holds neither, or holds
     a run ``sim run`` did not finish (the message gives the command that finishes it).
     """
     # here, not at the top: compare_report imports this module's helpers
-    from sim.output.compare_report import compare_report_html
+    from sim.output.compare_report import compare_report_figure_count, compare_report_html
 
     folder = Path(folder)
     if not folder.is_dir():
@@ -1850,7 +1872,9 @@ def write_report(folder: str | Path, out: str | Path | None = None,
         res = load_results(folder)
         if on_draw is not None:
             on_draw()
-        text = run_report_html(res, res.info.get("manifest", {}))
+        with _counting(on_figure, lambda: len(run_report_figure_plan(res))
+                       + calendar_drawn(res.scenario)):
+            text = run_report_html(res, res.info.get("manifest", {}))
         notes += [f"note: {note}" for note in scenario_notes(res)]
         notes += _damaged_tables_notes([folder], [res])
     elif _is_unfinished(folder):
@@ -1893,8 +1917,10 @@ def write_report(folder: str | Path, out: str | Path | None = None,
         notes += page_notes
         if on_draw is not None:
             on_draw()
-        text = compare_report_html(named, extra, f"{members.reason}{choose}", page_notes,
-                                   kpis=_named_kpis(folder), ran=ran_labels(info))
+        kpis = _named_kpis(folder)
+        with _counting(on_figure, lambda: compare_report_figure_count(named, kpis)):
+            text = compare_report_html(named, extra, f"{members.reason}{choose}",
+                                       page_notes, kpis=kpis, ran=ran_labels(info))
     try:
         atomic_write_text(target, text)
     except OSError as exc:
@@ -1907,6 +1933,19 @@ def write_report(folder: str | Path, out: str | Path | None = None,
                                 f"or leave out --out to write {folder / 'report.html'}"
                                 if blocked else _write_hint(exc, out is None))) from None
     return Report(target, notes)
+
+
+def _counting(on_figure: Callable[[int, int], None] | None, total: Callable[[], int]
+              ) -> contextlib.AbstractContextManager[object]:
+    """The count of the report's figures (``total()`` of them, asked only if counted)
+    reported to ``on_figure`` from ``(0, total)`` on (:func:`figure_html` counts them)."""
+    if on_figure is None:
+        return contextlib.nullcontext()
+    from sim.output.figures import FigureCount
+
+    count = FigureCount(on_figure, total())
+    count.begin()
+    return count
 
 
 def _write_hint(exc: OSError, default_out: bool) -> str | None:

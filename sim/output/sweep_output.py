@@ -24,13 +24,14 @@ Figures use matplotlib's object API (no pyplot state).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import json
 import math
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -867,6 +868,31 @@ def _param_dates(sweep: Sweep, param: Any, values: Sequence[float]) -> list[str]
     return param_dates(sweep, param, values)
 
 
+def sweep_figure_plan(sweep: Sweep, metrics: Sequence[str] = ()
+                      ) -> list[tuple[str, Callable[[], tuple[str, Figure]]]]:
+    """The figures of a sweep as (file stem, function drawing (caption, figure)), none
+    drawn yet (see :func:`sim.output.figures.run_figure_plan`): the Sobol indices' (Sobol
+    design) and the scatter plots."""
+    plan: list[tuple[str, Callable[[], tuple[str, Figure]]]] = []
+    if sweep.sobol is not None:
+        plan.append(("sweep-sobol", lambda: ("Sobol indices.", sobol_figure(sweep, metrics))))
+    plan.append(("sweep-scatter", lambda: ("KPIs against each parameter.",
+                                           scatter_figure(sweep, metrics))))
+    return plan
+
+
+def counted_figures(sweep: Sweep, metrics: Sequence[str], figures: bool,
+                    on_figure: Callable[[int, int], None] | None
+                    ) -> contextlib.AbstractContextManager[object]:
+    """The count (:func:`sim.output.figures.counting_figures`) of the figures
+    :func:`write_sweep` draws inside it, reported to ``on_figure``."""
+    if not figures or on_figure is None:
+        return contextlib.nullcontext()  # matplotlib not loaded for nothing
+    from sim.output.figures import counting_figures
+
+    return counting_figures(on_figure, len(sweep_figure_plan(sweep, metrics)))
+
+
 def write_sweep(sweep: Sweep, out: Path, figures: bool = True, metrics: Sequence[str] = (),
                 source: str = "", overrides: Sequence[str] = ()) -> dict[str, Path]:
     """Write the sweep's tables, figures and, last, ``sweep.json``."""
@@ -900,12 +926,10 @@ def write_sweep(sweep: Sweep, out: Path, figures: bool = True, metrics: Sequence
         (out / "correlations.csv").unlink(missing_ok=True)  # from an earlier sweep
     clear_figures(out)
     if figures:
-        from sim.output import style as st
+        from sim.output.figures import drawn, write_figures
 
-        if sweep.sobol is not None:
-            for path in st.save(sobol_figure(sweep, metrics), out / "figures", "sweep-sobol"):
-                files[f"figures/{path.name}"] = path
-        for path in st.save(scatter_figure(sweep, metrics), out / "figures", "sweep-scatter"):
+        # each drawn as it is saved, counted by a FigureCount in effect (review 239)
+        for path in write_figures(drawn(sweep_figure_plan(sweep, metrics)), out):
             files[f"figures/{path.name}"] = path
     des = sweep.design
     info: dict[str, Any] = {
