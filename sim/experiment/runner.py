@@ -532,11 +532,10 @@ def run(sc: Scenario | str | os.PathLike[str], replications: int | None = None, 
     ``(k, figures)`` once the k-th is saved, e.g. ``on_figure=lambda k, n: print(k, n)``)
     and, last, ``manifest.json``. A folder that already holds results is refused unless
     ``force=True`` (replace them) or ``resume=True`` (finish an interrupted run: the saved
-    replications,
-    which must be of the same scenario, overrides and seed, are read back and only the
-    rest are run); not both. A run stopped by an exception or KeyboardInterrupt keeps the
-    replications that finished, and ``resume=True`` finishes it (one stopped before any
-    finished leaves no folder behind).
+    replications, which must be of the same scenario, overrides and seed, are read back
+    and only the rest are run); not both. A run stopped by an exception or
+    KeyboardInterrupt keeps the replications that finished, and ``resume=True`` finishes
+    it (one stopped before any finished leaves no folder behind).
 
     With ``target_ci`` (a fraction: 0.02 for 2%) and ``metrics`` (KPI names such as
     ``"delivered_t:cobalt"``, as ``sim run --metric``), ``replications`` is the first batch
