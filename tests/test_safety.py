@@ -31,6 +31,7 @@ from click.testing import CliRunner
 
 import sim
 from sim.cli import main
+from sim.output import atomic
 from sim.output import folder as folder_mod
 from sim.output.folder import FolderError, ResultsFolder, atomic_write_bytes
 from sim.scenario import ScenarioError, load_scenario, scenario_from_yaml
@@ -269,7 +270,9 @@ def test_the_manifest_is_written_last(tmp_path: Path, monkeypatch: pytest.Monkey
         order.append(str(Path(path).relative_to(tmp_path / "out")))
         real(path, chunks)
 
-    monkeypatch.setattr(folder_mod, "atomic_write_chunks", spy)
+    # the writer calls it for kpis.csv, atomic_write_bytes and _text for the others
+    for module in (folder_mod, atomic):
+        monkeypatch.setattr(module, "atomic_write_chunks", spy)
     folder = ResultsFolder(tmp_path / "out")
     results = _run_into(folder)
     folder.finish(results)

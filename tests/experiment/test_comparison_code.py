@@ -16,6 +16,7 @@ import yaml
 import sim
 from sim.output import compare_output as C
 from sim.output import folder as F
+from sim.output import provenance as P
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.yaml"
 OTHER_CODE = "drc-minerals-sim 9.9.9 at 0123456789ab"
@@ -46,7 +47,8 @@ def test_folders_compared_keep_their_own_code(tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     first, second = tmp_path / "a", tmp_path / "b"
     sim.run(TINY, 2, 3, out=first)
-    monkeypatch.setattr(F, "code_label", lambda: OTHER_CODE)
+    for module in (F, P):  # read by the writer (F), run.json and the code note (P)
+        monkeypatch.setattr(module, "code_label", lambda: OTHER_CODE)
     # the replications run here carry their code too (review 196)
     monkeypatch.setattr("sim.experiment.replication.running_code",
                         lambda: (OTHER_CODE, F.build_kind()))
@@ -74,7 +76,8 @@ def test_a_resume_by_other_code_is_noted_in_each_manifest(
     second = other(tmp_path)
     sim.run_comparison([TINY, second], 2, 3, out=out, figures=False)
     before = F.code_label()
-    monkeypatch.setattr(F, "code_label", lambda: OTHER_CODE)
+    for module in (F, P):  # read by the writer (F), run.json and the code note (P)
+        monkeypatch.setattr(module, "code_label", lambda: OTHER_CODE)
     # the replications run here carry their code too (review 196)
     monkeypatch.setattr("sim.experiment.replication.running_code",
                         lambda: (OTHER_CODE, F.build_kind()))

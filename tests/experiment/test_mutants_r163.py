@@ -16,6 +16,7 @@ import sim
 import sim.build as B
 from sim.experiment.runner import stray_fields
 from sim.output import folder as F
+from sim.output import provenance as P
 from sim.output.folder import FolderError
 from sim.output.tables import rising_share_note, site_differences
 from sim.scenario import load_scenario
@@ -52,7 +53,8 @@ def test_another_scenario_gets_the_refusal_and_no_code_note(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "run"
     sim.run(TINY, replications=2, seed=3, out=out, figures=False)
-    monkeypatch.setattr(F, "code_label", lambda: OTHER_CODE)
+    for module in (F, P):  # read by the writer (F), run.json and the code note (P)
+        monkeypatch.setattr(module, "code_label", lambda: OTHER_CODE)
     # the replications run here carry their code too (review 196)
     monkeypatch.setattr("sim.experiment.replication.running_code",
                         lambda: (OTHER_CODE, F.build_kind()))
@@ -67,7 +69,8 @@ def test_another_scenario_gets_the_refusal_and_no_code_note(
 def test_python_is_told_force_true(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "run"
     sim.run(TINY, replications=2, seed=3, out=out, figures=False)
-    monkeypatch.setattr(F, "code_label", lambda: OTHER_CODE)
+    for module in (F, P):  # read by the writer (F), run.json and the code note (P)
+        monkeypatch.setattr(module, "code_label", lambda: OTHER_CODE)
     # the replications run here carry their code too (review 196)
     monkeypatch.setattr("sim.experiment.replication.running_code",
                         lambda: (OTHER_CODE, F.build_kind()))
@@ -291,7 +294,8 @@ def test_the_mixed_code_note_needs_saved_replications(tmp_path: Path,
     out = tmp_path / "run"
     sim.run(TINY, replications=2, seed=3, out=out, figures=False)
     before = json.loads((out / "run.json").read_text(encoding="utf-8"))
-    monkeypatch.setattr(F, "code_label", lambda: OTHER_CODE)
+    for module in (F, P):  # read by the writer (F), run.json and the code note (P)
+        monkeypatch.setattr(module, "code_label", lambda: OTHER_CODE)
     # the replications run here carry their code too (review 196)
     monkeypatch.setattr("sim.experiment.replication.running_code",
                         lambda: (OTHER_CODE, F.build_kind()))
@@ -370,7 +374,8 @@ def test_sweep_json_lists_every_code_of_a_resumed_sweep(tmp_path: Path,
     params = ["horizon_days=30:40:int"]
     sim.run_sweep(TINY, params, "lhs", 2, 1, 0, out=out, figures=False)
     first = F.code_label()
-    monkeypatch.setattr(F, "code_label", lambda: OTHER_CODE)
+    for module in (F, P):  # read by the writer (F), run.json and the code note (P)
+        monkeypatch.setattr(module, "code_label", lambda: OTHER_CODE)
     # the replications run here carry their code too (review 196)
     monkeypatch.setattr("sim.experiment.replication.running_code",
                         lambda: (OTHER_CODE, F.build_kind()))

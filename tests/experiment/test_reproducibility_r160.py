@@ -13,6 +13,7 @@ import yaml
 
 import sim
 from sim.output import folder as F
+from sim.output import provenance as P
 from sim.output.folder import FolderError
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.yaml"
@@ -57,7 +58,8 @@ def test_a_resume_by_other_code_is_said_and_recorded(tmp_path: Path,
     sim.run(TINY, replications=2, seed=3, out=out, figures=False)
     first = json.loads((out / "run.json").read_text(encoding="utf-8"))["code"]
     assert first == [F.code_label()] and first[0].startswith("drc-minerals-sim ")
-    monkeypatch.setattr(F, "code_label", lambda: "drc-minerals-sim 9.9.9 at 0123456789ab")
+    for module in (F, P):  # read by the writer (F), run.json and the code note (P)
+        monkeypatch.setattr(module, "code_label", lambda: "drc-minerals-sim 9.9.9 at 0123456789ab")
     # the replications run here carry their code too (review 196)
     monkeypatch.setattr("sim.experiment.replication.running_code",
                         lambda: ("drc-minerals-sim 9.9.9 at 0123456789ab", F.build_kind()))
@@ -91,7 +93,8 @@ def test_sim_run_says_it_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     args = ["run", str(TINY), "-n", "2", "--seed", "3", "--out", str(out), "--no-figures",
             "-q", "-w", "1"]
     assert CliRunner().invoke(main, args).exit_code == 0
-    monkeypatch.setattr(F, "code_label", lambda: "drc-minerals-sim 9.9.9 at 0123456789ab")
+    for module in (F, P):  # read by the writer (F), run.json and the code note (P)
+        monkeypatch.setattr(module, "code_label", lambda: "drc-minerals-sim 9.9.9 at 0123456789ab")
     # the replications run here carry their code too (review 196)
     monkeypatch.setattr("sim.experiment.replication.running_code",
                         lambda: ("drc-minerals-sim 9.9.9 at 0123456789ab", F.build_kind()))
@@ -107,7 +110,8 @@ def test_a_comparison_resumed_by_other_code_notes_it(tmp_path: Path,
     out = tmp_path / "cmp"
     other = copy(tmp_path, "other", False)
     sim.run_comparison([TINY, other], 2, 3, out=out, figures=False)
-    monkeypatch.setattr(F, "code_label", lambda: "drc-minerals-sim 9.9.9 at 0123456789ab")
+    for module in (F, P):  # read by the writer (F), run.json and the code note (P)
+        monkeypatch.setattr(module, "code_label", lambda: "drc-minerals-sim 9.9.9 at 0123456789ab")
     # the replications run here carry their code too (review 196)
     monkeypatch.setattr("sim.experiment.replication.running_code",
                         lambda: ("drc-minerals-sim 9.9.9 at 0123456789ab", F.build_kind()))
@@ -139,7 +143,8 @@ def test_a_sweep_resumed_by_other_code_notes_it(tmp_path: Path,
     sim.run_sweep(TINY, params, "lhs", 2, 1, 0, out=out, figures=False)
     first = json.loads((out / "sweep-replications" / "plan.json").read_text())["code"]
     assert first == [F.code_label()]
-    monkeypatch.setattr(F, "code_label", lambda: "drc-minerals-sim 9.9.9 at 0123456789ab")
+    for module in (F, P):  # read by the writer (F), run.json and the code note (P)
+        monkeypatch.setattr(module, "code_label", lambda: "drc-minerals-sim 9.9.9 at 0123456789ab")
     # the replications run here carry their code too (review 196)
     monkeypatch.setattr("sim.experiment.replication.running_code",
                         lambda: ("drc-minerals-sim 9.9.9 at 0123456789ab", F.build_kind()))

@@ -24,7 +24,7 @@ from click.testing import CliRunner
 
 import sim
 from sim.cli import main
-from sim.output import folder as folder_mod
+from sim.output import folder_lock
 from sim.output.folder import LOCK_NAME, FolderError, ResultsFolder, lock_folder, others_entries
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,7 +32,7 @@ TINY = ROOT / "tests" / "data" / "tiny.yaml"
 SHORT = ["--set", "horizon_days=60", "--set", "warmup_days=0"]
 FORK = multiprocessing.get_context("fork")
 
-pytestmark = pytest.mark.skipif(folder_mod.fcntl is None, reason="no fcntl: no locks")
+pytestmark = pytest.mark.skipif(folder_lock.fcntl is None, reason="no fcntl: no locks")
 
 
 def invoke(*args: object):
@@ -239,6 +239,6 @@ def test_finish_refuses_a_run_json_another_command_replaced(tmp_path):
 
 
 def test_without_fcntl_nothing_is_locked(tmp_path, monkeypatch):
-    monkeypatch.setattr(folder_mod, "fcntl", None)
+    monkeypatch.setattr(folder_lock, "fcntl", None)
     assert lock_folder(tmp_path / "x", "sim run") is None
     assert not (tmp_path / "x").exists()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import sim
 import sim.output.folder as folder
+import sim.output.provenance as provenance
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.yaml"
 
@@ -23,7 +24,8 @@ def test_run_json_names_the_builds_that_ran_it(tmp_path: Path, monkeypatch) -> N
     sim.run(sc, replications=1, seed=1, out=out, figures=False)
     assert builds(out) == ["plain Python"]
     # resumed for more replications by the compiled build
-    monkeypatch.setattr(folder, "build_kind", lambda: "compiled")
+    for module in (folder, provenance):  # the writer and what run.json records read it
+        monkeypatch.setattr(module, "build_kind", lambda: "compiled")
     # the replications run carry their build too (review 196)
     monkeypatch.setattr("sim.experiment.replication.running_code",
                         lambda: (folder.code_label(), "compiled"))

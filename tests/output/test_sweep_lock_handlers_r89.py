@@ -19,6 +19,7 @@ from click.testing import CliRunner
 import sim.experiment.sweep as sweep_module
 from sim.cli import main
 from sim.output import folder as folder_module
+from sim.output import folder_lock
 from sim.output.sweep_store import SweepStore
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.yaml"
@@ -39,7 +40,7 @@ def _locked_elsewhere(path: Path) -> bool:
     return proc.exitcode == 3
 
 
-@pytest.mark.skipif(os.name != "posix" or folder_module.fcntl is None,
+@pytest.mark.skipif(os.name != "posix" or folder_lock.fcntl is None,
                     reason="flock and fork")
 def test_an_interrupted_sweep_cleans_up_under_its_lock(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
