@@ -379,7 +379,7 @@ def load_results(path: str | os.PathLike[str]) -> Results:
     """Read a finished results folder back into a :class:`Results`.
 
     The folder is one written by ``sim run`` (or :func:`sim.run` with ``out=``), or one
-    scenario's folder of a comparison. As :func:`sim.output.folder.load_results`, which
+    scenario's folder of a comparison. As :func:`sim.output.folder_read.load_results`, which
     checks every file read against ``manifest.json``; a folder that is not a results folder
     but a comparison's, a sweep's, a folder of results folders or an unfinished run is told
     what to load instead. Raises :class:`~sim.output.errors.FolderError`, and
@@ -389,7 +389,7 @@ def load_results(path: str | os.PathLike[str]) -> Results:
     it in the process (``manifest.json`` records it; ``info["manifest"]`` keeps it there too).
     """
     from sim.output.errors import FolderError
-    from sim.output.folder import load_results as load
+    from sim.output.folder_read import load_results as load
 
     if not isinstance(path, str | os.PathLike):  # Path(3) said "expected str, bytes or ..."
         raise TypeError(f"path must be the path of a results folder (str or Path), not "
@@ -524,7 +524,7 @@ def other_folder(folder: Path) -> tuple[str, str] | None:
                 f"records them) and out={str(folder)!r}, resume=True: it reads the saved "
                 "replications back and runs none again")
     if (folder / "run.json").is_file() or (folder / "replications").is_dir():
-        from sim.output.folder import force_hint, resume_refusal
+        from sim.output.folder_read import force_hint, resume_refusal
         from sim.output.report import finish_command
 
         why = resume_refusal(folder)

@@ -763,7 +763,7 @@ def _run_to_folder(sc: Scenario, replications: int | None, seed: int, workers: i
     (said already) are kept in manifest.json, as sim run keeps its own; ``changed``, the
     note of :func:`changed_after_loading`, too, with run.json's and manifest.json's
     ``changed_after_loading``."""
-    from sim.output.folder import mixed_code_note
+    from sim.output.provenance import mixed_code_note
 
     folder_run = FolderRun(out, force=force, resume=resume, abandon_failed=True)
     folder_run.notes.extend(notes)
@@ -854,8 +854,8 @@ def recorded_run(out: Path) -> dict[str, Any]:
     """What ``out``'s run.json records (the run a resume finishes); empty if there is
     none to read (the resume then says why, from the folder's own checks). A finished
     folder whose run.json is missing or damaged gives what its manifest.json records of
-    it (:func:`~sim.output.folder.rebuilt_run_json`), so the resume keeps its -n and seed."""
-    from sim.output.folder import rebuilt_run_json, run_json_damage
+    it (:func:`~sim.output.folder_read.rebuilt_run_json`), so the resume keeps its -n and seed."""
+    from sim.output.folder_read import rebuilt_run_json, run_json_damage
 
     if (out / "manifest.json").is_file() and (run_json_damage(out) is not None
                                               or not (out / "run.json").exists()):

@@ -979,10 +979,10 @@ def run_sweep(scenario: str | os.PathLike[str] | Scenario,
     ``for_python=False`` for the command line, which calls this (``--set``, ``-n``,
     ``--force``).
 
-    ``out`` is locked while the sweep writes it (:func:`sim.output.folder.lock_folder`):
+    ``out`` is locked while the sweep writes it (:func:`sim.output.folder_lock.lock_folder`):
     another ``sim`` command writing there is refused, and this one is refused if another
     is, with ``force`` or ``resume`` too."""
-    from sim.output.folder import writing
+    from sim.output.folder_lock import writing
 
     if isinstance(params, Mapping):
         # as sim.sweep takes it: iterating a dict gave its keys, refused as
@@ -1424,13 +1424,9 @@ def _prepare_out(out: Path, force: bool, replace: bool = True, resume: bool = Fa
     that call comes before the scenario and the parameters are checked, and the one that
     replaces them after (a mistyped --param, --metric or --set must not cost them). With
     ``resume``, a sweep there is kept to be finished."""
-    from sim.output.folder import (
-        FolderError,
-        claim_folder,
-        folder_hint,
-        not_a_folder,
-        refuse_unmarked,
-    )
+    from sim.output.atomic import folder_hint, not_a_folder
+    from sim.output.errors import FolderError
+    from sim.output.folder import claim_folder, refuse_unmarked
     from sim.output.sweep_store import STORE, SweepStore
 
     if out.exists() and not out.is_dir():

@@ -33,18 +33,12 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from sim.build import code_label
 from sim.experiment.stats import cap_runs
 from sim.metrics.kpis import HEADLINE, PRICE_PEAK
-from sim.output.folder import (
-    atomic_write_text,
-    claim_folder,
-    clear_figures,
-    code_label,
-    file_hashes,
-    json_safe,
-    ran_from_source,
-    versions,
-)
+from sim.output.atomic import atomic_write_text
+from sim.output.folder import claim_folder, clear_figures, ran_from_source
+from sim.output.provenance import file_hashes, versions
 from sim.output.tables import (
     CONTROL_HHI_NOTE,
     CONTROL_LEAD,
@@ -80,6 +74,7 @@ from sim.output.tables import (
     unpriced_note,
     valued_kpis,
 )
+from sim.scenario.fingerprint import json_safe
 
 if TYPE_CHECKING:
     from sim.experiment.compare import Comparison

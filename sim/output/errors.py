@@ -25,5 +25,5 @@ class FolderError(Exception):
 
 class DamagedRunWarning(UserWarning):
     """A finished results folder read back whose run.json is missing or not the one its
-    manifest.json records (:func:`~sim.output.folder.run_json_note`): the results are
+    manifest.json records (:func:`~sim.output.folder_read.run_json_note`): the results are
     intact, but a resume needs run.json (rebuilt from manifest.json where it can be)."""

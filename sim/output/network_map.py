@@ -702,7 +702,7 @@ def write_figure_file(fig: Figure, path: Path) -> None:
     write never leaves a truncated file under the name). Raises :class:`FigureError`."""
     import io
 
-    from sim.output.folder import atomic_write_bytes
+    from sim.output.atomic import atomic_write_bytes
 
     buf = io.BytesIO()
     fig.savefig(buf, format=path.suffix.lower().lstrip("."), dpi=150)

@@ -38,16 +38,15 @@ import pandas as pd
 from sim.experiment.stats import cap_runs
 from sim.lazy import lazy_exports
 from sim.metrics.kpis import PRICE_PEAK
-from sim.output.folder import (
-    FolderError,
-    atomic_write_text,
+from sim.output.atomic import atomic_write_text, not_a_folder
+from sim.output.errors import FolderError
+from sim.output.folder_read import (
     force_hint,
     load_results,
     no_replications_error,
-    not_a_folder,
     resume_refusal,
-    with_out,
 )
+from sim.output.provenance import with_out
 from sim.output.tables import (
     CONTROL_HHI_NOTE,
     CONTROL_TOTALS,

@@ -494,7 +494,7 @@ def _metadata(fmt: str) -> dict[str, Any]:
 def save(fig: Figure, folder: Path, stem: str,
          formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
     """Save ``fig`` as ``folder/stem.png`` and ``folder/stem.svg``; returns the paths."""
-    from sim.output.folder import atomic_write_bytes
+    from sim.output.atomic import atomic_write_bytes
 
     folder.mkdir(parents=True, exist_ok=True)
     out = []

@@ -34,29 +34,21 @@ from typing import Any
 
 import numpy as np
 
+from sim.build import CodeTally, build_kind, code_label
 from sim.experiment.replication import ReplicationResult
 from sim.metrics.kpis import KPI_ROWS
-from sim.output.folder import (
+from sim.output.atomic import atomic_write_bytes, atomic_write_text, existing_part, folder_hint
+from sim.output.errors import FolderError
+from sim.output.folder import folder_identity, gone_error, open_folder_fd, where_now
+from sim.output.provenance import (
     REORDERED,
     UNRECORDED_CODE,
-    CodeTally,
-    FolderError,
-    atomic_write_bytes,
-    atomic_write_text,
-    build_kind,
-    code_label,
     code_note,
-    existing_part,
-    folder_hint,
-    folder_identity,
-    gone_error,
-    json_safe,
-    open_folder_fd,
     other_version,
     scenario_format_sha256,
-    where_now,
     with_out,
 )
+from sim.scenario.fingerprint import json_safe
 
 STORE = "sweep-replications"
 PLAN_FORMAT = "drc-minerals-sim sweep replications 1"
@@ -106,7 +98,7 @@ class SweepStore:
         """Files found unreadable by :meth:`begin` (removed; they are run again)."""
         self.code_note: str | None = None
         """Set by :meth:`begin` when other code ran the saved replications of the sweep it
-        resumes (:func:`~sim.output.folder.code_note`)."""
+        resumes (:func:`~sim.output.provenance.code_note`)."""
         self._identity: tuple[int, int] | None = None
         self._fd: int | None = None
         self._written = 0
