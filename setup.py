@@ -13,7 +13,7 @@ from setuptools.command.build_py import build_py
 
 SOURCE_COMMIT = "_source_commit.txt"
 """Written into a built package (not the source tree): the git commit of the source it was
-built from, ``-dirty`` if ``sim/`` had changes, for ``sim.output.folder.git_commit`` to
+built from, ``-dirty`` if ``sim/`` had changes, for ``sim.build.git_commit`` to
 record in a results folder's manifest where the installed package has no ``.git`` beside it
 (the compiled build is such a copy, and can lag behind the source)."""
 
