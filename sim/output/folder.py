@@ -70,7 +70,10 @@ from sim.build import (  # read from here too (review 196)
 )
 from sim.experiment.replication import ReplicationResult
 from sim.experiment.results import Results
-from sim.metrics.series import SeriesCatalogue, catalogue  # noqa: F401 - the first too
+from sim.metrics.series import (  # noqa: F401 - SeriesCatalogue: read from here too
+    SeriesCatalogue,
+    catalogue,
+)
 from sim.output.atomic import (  # read from here too (review 238)
     atomic_write_bytes,
     atomic_write_chunks,
