@@ -138,7 +138,7 @@ class Arm:
     fixed: Results | None = None
     """Results read from a results folder (nothing is run for this arm)."""
     done: dict[int, ReplicationResult] = field(default_factory=dict)
-    sink: Callable[[ReplicationResult], None] | None = None
+    sink: Callable[[ReplicationResult], object] | None = None
     folder: Any = None
     """The :class:`~sim.output.folder.ResultsFolder` the arm's replications are saved in."""
     known_notes: int = 0
@@ -710,16 +710,16 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
                    target: Target | None = None, confidence: float = 0.95,
                    out: str | os.PathLike[str] | None = None, force: bool = False,
                    resume: bool = False,
-                   progress: Callable[[int], None] | None = None,
-                   on_batch: Callable[[int], None] | None = None,
+                   progress: Callable[[int], object] | None = None,
+                   on_batch: Callable[[int], object] | None = None,
                    figures: bool = True, for_python: bool = True,
                    command: Sequence[str] | None = None, target_ci: float | None = None,
                    metrics: Sequence[str] = (),
                    max_replications: int | None = None,
-                   on_read: Callable[[int, str], None] | None = None,
-                   on_saved: Callable[[int], None] | None = None,
-                   on_write: Callable[[], None] | None = None,
-                   on_figure: Callable[[int, int], None] | None = None) -> Comparison:
+                   on_read: Callable[[int, str], object] | None = None,
+                   on_saved: Callable[[int], object] | None = None,
+                   on_write: Callable[[], object] | None = None,
+                   on_figure: Callable[[int, int], object] | None = None) -> Comparison:
     """Compare scenarios with common random numbers; return a :class:`Comparison`.
 
     Every scenario is run (or, a results folder or ``Results``, read) and compared with
@@ -799,13 +799,13 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
                     target: Target | None,
                     confidence: float, out: str | os.PathLike[str] | None, force: bool,
                     resume: bool,
-                    progress: Callable[[int], None] | None,
-                    on_batch: Callable[[int], None] | None, figures: bool,
+                    progress: Callable[[int], object] | None,
+                    on_batch: Callable[[int], object] | None, figures: bool,
                     for_python: bool, command: Sequence[str] | None = None,
-                    on_read: Callable[[int, str], None] | None = None,
-                    on_saved: Callable[[int], None] | None = None,
-                    on_write: Callable[[], None] | None = None,
-                    on_figure: Callable[[int, int], None] | None = None) -> Comparison:
+                    on_read: Callable[[int, str], object] | None = None,
+                    on_saved: Callable[[int], object] | None = None,
+                    on_write: Callable[[], object] | None = None,
+                    on_figure: Callable[[int, int], object] | None = None) -> Comparison:
     """:func:`run_comparison`, its errors worded for the command line."""
     started = time.perf_counter()
     # before anything runs: a bad one failed after the first replication (review 228)
@@ -1190,9 +1190,9 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
             max_replications: int | None = None, confidence: float = 0.95,
             out: str | os.PathLike[str] | None = None, force: bool = False,
             resume: bool = False, figures: bool = True, backend: Backend | None = None,
-            progress: Callable[[int], None] | None = None,
-            on_batch: Callable[[int], None] | None = None,
-            on_figure: Callable[[int, int], None] | None = None) -> pd.DataFrame:
+            progress: Callable[[int], object] | None = None,
+            on_batch: Callable[[int], object] | None = None,
+            on_figure: Callable[[int, int], object] | None = None) -> pd.DataFrame:
     """Compare scenarios with common random numbers; return the comparison table.
 
     ``items`` are scenario files, results folders, :class:`~sim.scenario.schema.Scenario`
@@ -1293,9 +1293,9 @@ def _compare(items: Sequence[Item], replications: int | None, seed: int | None, 
              max_replications: int | None, confidence: float,
              out: str | os.PathLike[str] | None, force: bool, executor: Executor | None,
              resume: bool, figures: bool, backend: Backend | None,
-             progress: Callable[[int], None] | None,
-             on_batch: Callable[[int], None] | None,
-             on_figure: Callable[[int, int], None] | None = None) -> Comparison:
+             progress: Callable[[int], object] | None,
+             on_batch: Callable[[int], object] | None,
+             on_figure: Callable[[int, int], object] | None = None) -> Comparison:
     """:func:`compare`'s comparison, before its notes are warned of."""
     target = precision_target(target_ci, metrics, max_replications, confidence)
     return run_comparison(items, replications, seed, overrides=overrides, workers=workers,

@@ -215,7 +215,7 @@ def warn_target_left_out(out: Path, arms: Sequence[Arm]) -> None:
 
 def prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, force: bool,
                  resume: bool, record: dict[str, Any] | None = None,
-                 on_read: Callable[[int, str], None] | None = None) -> list[str]:
+                 on_read: Callable[[int, str], object] | None = None) -> list[str]:
     """Claim ``out`` and begin a results folder there for every scenario that runs;
     ``record`` (see :func:`comparison_record`) goes into each one's run.json; ``on_read``
     as :meth:`~sim.output.folder.ResultsFolder.begin` takes it. Returns the

@@ -850,7 +850,7 @@ look small lowers coverage below the nominal level whatever the first batch (abo
 
 def run_sequential(start: int, target: Target, run_up_to: Callable[[int], None],
                    measure: Callable[[], list[Measure]],
-                   on_batch: Callable[[int], None] | None = None, *,
+                   on_batch: Callable[[int], object] | None = None, *,
                    floor: int = 0) -> StopReport:
     """Run batches: ``run_up_to(n)`` makes replications ``0..n-1`` exist, ``measure()``
     reports the named KPIs' precision (on replications ``0..n-1``); stop by target or at

@@ -55,11 +55,11 @@ from sim.scenario.schema import Scenario
 from sim.scenario.types import article
 from sim.wording import python_wording, python_words
 
-Sink = Callable[[ReplicationResult], None]
+Sink = Callable[[ReplicationResult], object]
 
 
 def run_many(sc: Scenario, replications: Iterable[int], seed: int, workers: int | None = 1,
-             sink: Sink | None = None, progress: Callable[[int], None] | None = None,
+             sink: Sink | None = None, progress: Callable[[int], object] | None = None,
              executor: Executor | None = None,
              backend: Backend | None = None) -> list[ReplicationResult]:
     """Run the given replication numbers; return their results sorted by number.
@@ -78,7 +78,7 @@ def run_many(sc: Scenario, replications: Iterable[int], seed: int, workers: int 
 
 def _execute(sc: Scenario, replications: Iterable[int], seed: int,
              keep: Callable[[ReplicationResult], None], workers: int | None = 1,
-             sink: Sink | None = None, progress: Callable[[int], None] | None = None,
+             sink: Sink | None = None, progress: Callable[[int], object] | None = None,
              executor: Executor | None = None, backend: Backend | None = None,
              scheduler: str | None = None, dask_local: bool = False) -> None:
     """Run the replications where :func:`run_many` says (or on a Dask cluster: a running
@@ -481,7 +481,7 @@ def check_run_arguments(replications: int, seed: int, workers: int | None) -> No
 
 def run(sc: Scenario | str | os.PathLike[str], replications: int | None = None, seed: int = 0,
         workers: int | None = 1, sink: Sink | None = None,
-        progress: Callable[[int], None] | None = None,
+        progress: Callable[[int], object] | None = None,
         executor: Executor | None = None, backend: Backend | None = None, *,
         overrides: Sequence[str] = (), scheduler: str | None = None,
         dask_local: bool = False, out: str | os.PathLike[str] | None = None,
@@ -489,7 +489,7 @@ def run(sc: Scenario | str | os.PathLike[str], replications: int | None = None, 
         resume: bool = False, figures: bool = True, target_ci: float | None = None,
         metrics: Sequence[str] = (), max_replications: int | None = None,
         confidence: float | None = None,
-        on_figure: Callable[[int, int], None] | None = None) -> Results:
+        on_figure: Callable[[int, int], object] | None = None) -> Results:
     """Run replications of a scenario; return their :class:`Results`.
 
     ``sc`` is a scenario, or the path of a scenario file; ``replications`` replications of
@@ -748,14 +748,14 @@ def overrides_capacity_notes(given: Scenario | str | os.PathLike[str], sc: Scena
 
 
 def _run_to_folder(sc: Scenario, replications: int | None, seed: int, workers: int | None,
-                   sink: Sink | None, progress: Callable[[int], None] | None,
+                   sink: Sink | None, progress: Callable[[int], object] | None,
                    executor: Executor | None, backend: Backend | None,
                    scheduler: str | None, dask_local: bool, out: Path, force: bool,
                    resume: bool, figures: bool,
                    settings: Callable[..., Target] | None = None,
                    metrics: Sequence[str] = (), notes: Sequence[str] = (),
                    changed: str | None = None,
-                   on_figure: Callable[[int, int], None] | None = None) -> Results:
+                   on_figure: Callable[[int, int], object] | None = None) -> Results:
     """:func:`run` with ``out``: the :class:`FolderRun` ``sim run --out`` makes. With a
     precision target (``settings``, from ``metrics``), run.json records it (see
     :func:`precision_record`), as ``sim run --target-ci`` records it in its command, so
@@ -971,13 +971,13 @@ class FolderRun:
             scheduler: str | None = None, dask_local: bool = False,
             executor: Executor | None = None, backend: Backend | None = None,
             target: Target | None = None, sink: Sink | None = None,
-            progress: Callable[[int], None] | None = None,
-            on_batch: Callable[[int], None] | None = None,
+            progress: Callable[[int], object] | None = None,
+            on_batch: Callable[[int], object] | None = None,
             command: Sequence[Any] | None = None,
             on_begin: Callable[[FolderRun], None] | None = None,
             record: dict[str, Any] | None = None,
-            on_read: Callable[[int], None] | None = None,
-            on_saved: Callable[[int], None] | None = None) -> Results:
+            on_read: Callable[[int], object] | None = None,
+            on_saved: Callable[[int], object] | None = None) -> Results:
         """Run the replications (see :func:`run_replications`), saving each in the folder
         as it finishes and then handing it to ``sink``. The executor is started first (a
         cluster that cannot be reached leaves no folder behind); ``on_begin`` is called
@@ -1062,7 +1062,7 @@ class FolderRun:
         return self.results
 
     def finish(self, figures: bool = True,
-               on_figure: Callable[[int, int], None] | None = None) -> None:
+               on_figure: Callable[[int, int], object] | None = None) -> None:
         """Write the tables, the figures (unless not ``figures``) and, last, the manifest,
         which records where the replications ran, how many a resume found saved and why
         a precision target stopped. ``on_figure``, for a progress display (10 to 20 s of
@@ -1078,7 +1078,7 @@ class FolderRun:
             raise no_room_for_tables(self.results.n, self.folder.reps_dir,
                                      figures) from None
 
-    def _finish(self, figures: bool, on_figure: Callable[[int, int], None] | None) -> None:
+    def _finish(self, figures: bool, on_figure: Callable[[int, int], object] | None) -> None:
         assert self.results is not None and self.backend is not None
         try:
             extra: dict[str, Any] = dict(self.where or where_record(self.backend))
@@ -1148,10 +1148,10 @@ def _check_room(sc: Scenario, replications: int, target: Target | None,
 
 def run_replications(sc: Scenario, seed: int, replications: int, *,
                      backend: Backend | None = None, sink: Sink | None = None,
-                     progress: Callable[[int], None] | None = None,
+                     progress: Callable[[int], object] | None = None,
                      saved: dict[int, ReplicationResult] | None = None,
                      target: Target | None = None,
-                     on_batch: Callable[[int], None] | None = None
+                     on_batch: Callable[[int], object] | None = None
                      ) -> tuple[Results, StopReport | None]:
     """Run replications ``0..replications-1`` of ``sc``, skipping those in ``saved`` (read
     back from a results folder being resumed), or, with a precision ``target``, start with

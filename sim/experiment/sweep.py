@@ -938,15 +938,15 @@ def run_sweep(scenario: str | os.PathLike[str] | Scenario,
               out: str | os.PathLike[str] | None = None, force: bool = False,
               resume: bool = False,
               n_resamples: int = 999, confidence: float = 0.95,
-              progress: Callable[[int], None] | None = None,
-              on_total: Callable[[int], None] | None = None,
+              progress: Callable[[int], object] | None = None,
+              on_total: Callable[[int], object] | None = None,
               figures: bool = True, command: Sequence[str] | None = None,
               for_python: bool = True, _stacklevel: int = 2,
-              on_build: Callable[[int, int], None] | None = None,
-              on_read: Callable[[int], None] | None = None,
-              on_saved: Callable[[int], None] | None = None,
-              on_write: Callable[[], None] | None = None,
-              on_figure: Callable[[int, int], None] | None = None) -> Sweep:
+              on_build: Callable[[int, int], object] | None = None,
+              on_read: Callable[[int], object] | None = None,
+              on_saved: Callable[[int], object] | None = None,
+              on_write: Callable[[], object] | None = None,
+              on_figure: Callable[[int, int], object] | None = None) -> Sweep:
     """Run a parameter sweep of a scenario; return a :class:`Sweep`.
 
     It takes :func:`sweep`'s arguments, with the same meanings and defaults (``params``,
@@ -1036,14 +1036,14 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
                dask_local: bool, executor: Executor | None, metrics: Sequence[str],
                out: str | os.PathLike[str] | None, force: bool,
                resume: bool, n_resamples: int, confidence: float,
-               progress: Callable[[int], None] | None,
-               on_total: Callable[[int], None] | None, figures: bool,
+               progress: Callable[[int], object] | None,
+               on_total: Callable[[int], object] | None, figures: bool,
                command: Sequence[str] | None, for_python: bool,
-               on_build: Callable[[int, int], None] | None = None,
-               on_read: Callable[[int], None] | None = None,
-               on_saved: Callable[[int], None] | None = None,
-               on_write: Callable[[], None] | None = None,
-               on_figure: Callable[[int, int], None] | None = None) -> Sweep:
+               on_build: Callable[[int, int], object] | None = None,
+               on_read: Callable[[int], object] | None = None,
+               on_saved: Callable[[int], object] | None = None,
+               on_write: Callable[[], object] | None = None,
+               on_figure: Callable[[int, int], object] | None = None) -> Sweep:
     """:func:`run_sweep`, its errors and notes worded for the command line (but for the
     hint of a sample that needs whole numbers, whose form differs with ``for_python``)."""
     from sim.experiment.runner import (
@@ -1824,8 +1824,8 @@ def sweep(scenario: str | os.PathLike[str] | Scenario,
           dask_local: bool = False, executor: Executor | None = None,
           metrics: Sequence[str] = (), out: str | os.PathLike[str] | None = None,
           force: bool = False, resume: bool = False, n_resamples: int = 999,
-          confidence: float = 0.95, progress: Callable[[int], None] | None = None,
-          on_total: Callable[[int], None] | None = None,
+          confidence: float = 0.95, progress: Callable[[int], object] | None = None,
+          on_total: Callable[[int], object] | None = None,
           figures: bool = True) -> pd.DataFrame:
     """Run a parameter sweep of a scenario; return its table, one row per sample.
 

@@ -592,7 +592,7 @@ def write_comparison(comp: Comparison, out: Path, figures: bool = True,
 
 
 def counted_figures(comp: Comparison, ran: Sequence[Results], figures: bool,
-                    on_figure: Callable[[int, int], None] | None
+                    on_figure: Callable[[int, int], object] | None
                     ) -> contextlib.AbstractContextManager[object]:
     """The count (:func:`sim.output.figures.counting_figures`) of the figures a comparison
     written to a folder draws, reported to ``on_figure``: those of the results folders of

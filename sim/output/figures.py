@@ -1962,7 +1962,7 @@ class FigureCount:
     tables and its manifest, and its callers report the progress. ``total``: the figures
     saved inside every entry together (a comparison's scenarios and its own)."""
 
-    def __init__(self, on_figure: Callable[[int, int], None], total: int) -> None:
+    def __init__(self, on_figure: Callable[[int, int], object], total: int) -> None:
         self.on_figure, self.total, self.done, self.begun = on_figure, total, 0, False
         self._tokens: list[contextvars.Token[FigureCount | None]] = []
 
@@ -1994,7 +1994,7 @@ def figure_saved() -> None:
         count.saved()
 
 
-def counting_figures(on_figure: Callable[[int, int], None] | None,
+def counting_figures(on_figure: Callable[[int, int], object] | None,
                      total: int) -> contextlib.AbstractContextManager[object]:
     """A :class:`FigureCount` of ``total`` figures reported to ``on_figure``, or, if that
     is None (or nothing is to be drawn), a context that counts nothing; either may be

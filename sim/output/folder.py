@@ -737,7 +737,7 @@ class ResultsFolder:
     def begin(self, sc: Scenario, seed: int, replications: int,
               command: Sequence[str] | None = None,
               extra: dict[str, Any] | None = None,
-              on_read: Callable[[int], None] | None = None) -> dict[int, ReplicationResult]:
+              on_read: Callable[[int], object] | None = None) -> dict[int, ReplicationResult]:
         """Record what is being run in ``run.json`` (before any replication), or, when
         resuming, check the folder belongs to the same scenario and seed; return the
         replications already saved (none for a new run). ``command``: the words of the

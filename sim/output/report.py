@@ -1838,9 +1838,9 @@ class Report:
 
 def write_report(folder: str | Path, out: str | Path | None = None,
                  reference: str | None = None, *,
-                 on_read: Callable[[int], None] | None = None,
-                 on_draw: Callable[[], None] | None = None,
-                 on_figure: Callable[[int, int], None] | None = None) -> Report:
+                 on_read: Callable[[int], object] | None = None,
+                 on_draw: Callable[[], object] | None = None,
+                 on_figure: Callable[[int, int], object] | None = None) -> Report:
     """Write the report of a run or comparison folder to ``out`` (default
     ``folder/report.html``); ``reference`` (a run folder's name) is the reference of a
     comparison instead of the one :func:`compare_members` takes.
@@ -1934,7 +1934,7 @@ def write_report(folder: str | Path, out: str | Path | None = None,
     return Report(target, notes)
 
 
-def _counting(on_figure: Callable[[int, int], None] | None, total: Callable[[], int]
+def _counting(on_figure: Callable[[int, int], object] | None, total: Callable[[], int]
               ) -> contextlib.AbstractContextManager[object]:
     """The count of the report's figures (``total()`` of them, asked only if counted)
     reported to ``on_figure`` from ``(0, total)`` on (:func:`figure_html` counts them)."""

@@ -882,7 +882,7 @@ def sweep_figure_plan(sweep: Sweep, metrics: Sequence[str] = ()
 
 
 def counted_figures(sweep: Sweep, metrics: Sequence[str], figures: bool,
-                    on_figure: Callable[[int, int], None] | None
+                    on_figure: Callable[[int, int], object] | None
                     ) -> contextlib.AbstractContextManager[object]:
     """The count (:func:`sim.output.figures.counting_figures`) of the figures
     :func:`write_sweep` draws inside it, reported to ``on_figure``."""
