@@ -124,7 +124,9 @@ from sim.words import and_list
 DEFAULT_REPLICATIONS = 10
 
 
-Item = str | Path | Scenario | Results
+Item = str | os.PathLike[str] | Scenario | Results
+"""What :func:`compare` takes for each scenario: a scenario file or results folder (any
+path), a scenario or results."""
 
 
 @dataclass
