@@ -137,6 +137,10 @@ def test_a_sweep_says_when_it_writes_and_counts_its_figure(tmp_path):
               on_figure=on_figure)
     assert steps == ["rep", "rep", "w"]
     assert calls == [(0, 1), (1, 1)]  # the scatter plots
+    calls.clear()
+    with pytest.warns(UserWarning, match="told from chance"):
+        sim.sweep(TINY, [PARAM], "lhs", 2, 1, out=tmp_path / "s2", on_figure=on_figure)
+    assert calls == [(0, 1), (1, 1)]  # sim.sweep takes it as sim.compare does
 
 
 @pytest.mark.parametrize("call", [
@@ -145,6 +149,7 @@ def test_a_sweep_says_when_it_writes_and_counts_its_figure(tmp_path):
     lambda out: run_comparison([TINY, TINY], 1, out=out, on_figure=3),
     lambda out: run_sweep(TINY, [PARAM], "lhs", 2, 1, out=out, on_figure=3),
     lambda out: run_sweep(TINY, [PARAM], "lhs", 2, 1, out=out, on_write=3),
+    lambda out: sim.sweep(TINY, [PARAM], "lhs", 2, 1, out=out, on_figure=3),
 ])
 def test_a_wrong_callback_is_refused_before_anything_runs(tmp_path, call):
     out = tmp_path / "x"

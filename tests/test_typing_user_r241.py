@@ -39,11 +39,13 @@ TINY = ROOT / "tests" / "data" / "tiny.yaml"
 # -- F1 -----------------------------------------------------------------------------------
 
 CALLBACKS = {
-    "run": {"sink", "progress"},
-    "compare": {"progress", "on_batch"},
-    "run_comparison": {"progress", "on_batch", "on_read", "on_saved", "on_write"},
-    "sweep": {"progress", "on_total"},
-    "run_sweep": {"progress", "on_total", "on_build", "on_read", "on_saved"},
+    "run": {"sink", "progress", "on_figure"},
+    "compare": {"progress", "on_batch", "on_figure"},
+    "run_comparison": {"progress", "on_batch", "on_read", "on_saved", "on_write",
+                       "on_figure"},
+    "sweep": {"progress", "on_total", "on_figure"},
+    "run_sweep": {"progress", "on_total", "on_build", "on_read", "on_saved", "on_write",
+                  "on_figure"},
 }
 
 

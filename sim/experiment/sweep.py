@@ -1826,7 +1826,8 @@ def sweep(scenario: str | os.PathLike[str] | Scenario,
           force: bool = False, resume: bool = False, n_resamples: int = 999,
           confidence: float = 0.95, progress: Callable[[int], object] | None = None,
           on_total: Callable[[int], object] | None = None,
-          figures: bool = True) -> pd.DataFrame:
+          figures: bool = True,
+          on_figure: Callable[[int, int], object] | None = None) -> pd.DataFrame:
     """Run a parameter sweep of a scenario; return its table, one row per sample.
 
     ``scenario`` is a scenario file or a loaded :class:`~sim.scenario.schema.Scenario`.
@@ -1849,8 +1850,9 @@ def sweep(scenario: str | os.PathLike[str] | Scenario,
     integer of at least 1), the level and the resamples of the Sobol indices' percentile
     bootstrap intervals (a ``sobol`` design only: on another, where they have no effect,
     a value other than the default is refused), ``progress`` (called with 1 as each
-    replication finishes), ``on_total`` (called with the count of replications to run)
-    and ``backend``. The table's
+    replication finishes), ``on_total`` (called with the count of replications to run),
+    ``on_figure`` (with ``out`` and figures: called with the figures saved and their
+    count, as :func:`run_sweep` calls it) and ``backend``. The table's
     columns are ``sample``, ``block`` (Sobol), the parameters, and the mean of every total
     KPI as ``metric:commodity``. The scenario's notes (an override over a value the file
     gives in another unit, a policy that cannot act in the network) are warned of
@@ -1867,8 +1869,8 @@ def sweep(scenario: str | os.PathLike[str] | Scenario,
     integer of at least 1, either of them other than its default on a design other than
     ``sobol``: all checked before anything runs), and ``TypeError`` naming the argument
     for a single string where a list is expected, a ``scenario`` or ``out`` that is not a
-    path (or Scenario), a ``progress`` or ``on_total`` that is neither a function nor
-    None, or a ``figures`` that is not True or False;
+    path (or Scenario), a ``progress``, ``on_total`` or ``on_figure`` that is neither a
+    function nor None, or a ``figures`` that is not True or False;
     :class:`~sim.output.errors.FolderError` for an ``out`` folder it may not write, and
     :class:`~sim.scenario.errors.ScenarioError` for a scenario with problems. Their
     messages name these arguments (``samples``, ``params``, ``force=True``), not the
@@ -1887,7 +1889,8 @@ def sweep(scenario: str | os.PathLike[str] | Scenario,
                        scheduler=scheduler, dask_local=dask_local, executor=executor,
                        metrics=metrics, out=out, force=force, resume=resume,
                        n_resamples=n_resamples, confidence=confidence, progress=progress,
-                       on_total=on_total, figures=figures, _stacklevel=3)
+                       on_total=on_total, figures=figures, on_figure=on_figure,
+                       _stacklevel=3)
     # run_sweep warned of its notes and cautions at the caller's line
     result.table.attrs["notes"] = [*result.notes, *result.cautions]
     return result.table
