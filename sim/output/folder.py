@@ -1046,7 +1046,7 @@ class ResultsFolder:
 
             for path in write_run_figures(results, self.path):
                 files[f"figures/{path.name}"] = path
-        from sim.experiment.compare import chain_record
+        from sim.experiment.compare_notes import chain_record
 
         sc = results.scenario
         meta = meta_of(sc)
