@@ -20,7 +20,7 @@ def build() -> str:
     (``plain Python build of 1a2b3c4``), so that a printed figure can be matched to a
     row of benchmarks/README.md, whose rows are by build and commit."""
     from sim.build import build_kind
-    from sim.output.folder import git_commit
+    from sim.build import git_commit
 
     commit = git_commit() or "an unknown commit"
     return f"sim {build_kind()} build of {commit[:12]}" + (

@@ -25,7 +25,7 @@ def on_path() -> None:
 def test_the_machine_line_names_the_build_and_its_commit() -> None:
     import machine_info
 
-    from sim.output.folder import git_commit
+    from sim.build import git_commit
 
     line = machine_info.describe(("numpy",))
     commit = (git_commit() or "an unknown commit")[:12]

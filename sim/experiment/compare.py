@@ -767,7 +767,7 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
     together.
 
     ``out`` and the scenarios' folders in it are locked while the comparison writes them
-    (:func:`sim.output.folder.lock_folder`): another ``sim`` command writing there is
+    (:func:`sim.output.folder_lock.lock_folder`): another ``sim`` command writing there is
     refused, and this one is refused if another is, with ``force`` or ``resume`` too.
     """
     from sim.output.folder import writing

@@ -220,7 +220,7 @@ def prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, fo
     ``record`` (see :func:`comparison_record`) goes into each one's run.json; ``on_read``
     as :meth:`~sim.output.folder.ResultsFolder.begin` takes it. Returns the
     notes on resumed scenarios whose saved replications other code ran
-    (:func:`sim.output.folder.mixed_code_note`), each beginning with its label."""
+    (:func:`sim.output.provenance.mixed_code_note`), each beginning with its label."""
     import shutil
 
     from sim.experiment.runner import CHANGED_KEY, changed_after_loading, recorded_run

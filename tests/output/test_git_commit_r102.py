@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.output.folder import git_commit
+from sim.build import git_commit
 
 ROOT = Path(__file__).resolve().parents[2]
 
