@@ -50,8 +50,8 @@ def _worker(mode: str, out: str, years: float, seed: int) -> None:
 
     import sim
     import sim.world.lanes
-    from sim.experiment.replication import run_replication
     from sim.build import git_commit
+    from sim.experiment.replication import run_replication
 
     built = "compiled" if sim.world.lanes.__file__.endswith(".so") else "plain"
     results: dict[str, object] = {"built": built, "lanes_file": sim.world.lanes.__file__,

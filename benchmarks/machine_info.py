@@ -19,8 +19,7 @@ def build() -> str:
     """Which build of ``sim`` this interpreter imports, and the commit it is made from
     (``plain Python build of 1a2b3c4``), so that a printed figure can be matched to a
     row of benchmarks/README.md, whose rows are by build and commit."""
-    from sim.build import build_kind
-    from sim.build import git_commit
+    from sim.build import build_kind, git_commit
 
     commit = git_commit() or "an unknown commit"
     return f"sim {build_kind()} build of {commit[:12]}" + (
