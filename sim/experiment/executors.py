@@ -33,6 +33,7 @@ import contextlib
 import gc
 import logging
 import os
+import random
 import re
 import signal
 import struct
@@ -826,27 +827,61 @@ def _dask_backend(workers: int | None, scheduler: str | None) -> Iterator[Backen
 def _dask_backend_of(workers: int | None, scheduler: str | None) -> Iterator[Backend]:
     option = "--scheduler" if scheduler else "--dask-local"
     distributed = _import_distributed(option)
-    cluster = None
-    if scheduler:
-        client = _connect_dask(distributed, scheduler, option)
-    else:
-        cluster, client = _start_local_cluster(distributed, workers or available_cpus())
-    try:
-        executor = client.get_executor(pure=False)
-        if cluster is not None:
-            backend = Backend(executor, sum(client.nthreads().values()) or 1, "dask",
-                              address=client.scheduler.address, client=client,
-                              cancels_running=True)
+    with contextlib.nullcontext() if scheduler else _local_cluster_undone():
+        cluster = None
+        if scheduler:
+            client = _connect_dask(distributed, scheduler, option)
         else:
-            def threads() -> int:
-                return sum(client.nthreads().values())
+            cluster, client = _start_local_cluster(distributed, workers or available_cpus())
+        try:
+            executor = client.get_executor(pure=False)
+            if cluster is not None:
+                backend = Backend(executor, sum(client.nthreads().values()) or 1, "dask",
+                                  address=client.scheduler.address, client=client,
+                                  cancels_running=True)
+            else:
+                def threads() -> int:
+                    return sum(client.nthreads().values())
 
-            backend = Backend(executor, threads(), "dask", address=client.scheduler.address,
-                              client=client, live=threads,
-                              min_in_flight=REMOTE_MIN_IN_FLIGHT, cancels_running=True)
-        yield backend
+                backend = Backend(executor, threads(), "dask", address=client.scheduler.address,
+                                  client=client, live=threads,
+                                  min_in_flight=REMOTE_MIN_IN_FLIGHT, cancels_running=True)
+            yield backend
+        finally:
+            _close_dask(client, cluster)
+
+
+@contextlib.contextmanager
+def _local_cluster_undone() -> Iterator[None]:
+    """Undo, once the block ends, what a :class:`distributed.LocalCluster` started and
+    closed in it leaves in this process, which a notebook calling ``sim.run(...,
+    dask_local=True)`` many times kept (review 242):
+
+    * its scheduler, with every task it ran (each replication's scenario): Dask's
+      ``distributed.core._expects_comm`` caches a flag per bound method of a server
+      (``functools.cache``, never emptied), so each cluster's scheduler stayed alive, some
+      1,000 objects more at each call. The cache is emptied (it is only a speed-up);
+    * ``os.environ``: the nanny sets OMP_NUM_THREADS, MKL_NUM_THREADS and
+      OPENBLAS_NUM_THREADS to 1, MALLOC_TRIM_THRESHOLD_ and PYTHONHASHSEED in this
+      process's environment to hand them to its workers, so every process the caller
+      started afterwards got them. Variables changed in the block are set back;
+    * the :mod:`random` module's state, which the scheduler, running in this process,
+      draws from as it pleases: the caller's own draws after the run depended on it.
+    """
+    environ = dict(os.environ)
+    state = random.getstate()
+    try:
+        yield
     finally:
-        _close_dask(client, cluster)
+        cached = getattr(sys.modules.get("distributed.core"), "_expects_comm", None)
+        with contextlib.suppress(AttributeError):
+            cached.cache_clear()  # type: ignore[union-attr]
+        for name in [n for n in os.environ if n not in environ]:
+            os.environ.pop(name, None)
+        for name, value in environ.items():
+            if os.environ.get(name) != value:
+                os.environ[name] = value
+        random.setstate(state)
 
 
 def dask_client_of(executor: object) -> Any:
