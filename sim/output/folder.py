@@ -91,6 +91,7 @@ from sim.output.folder_lock import (  # noqa: F401 - read from here too (review 
     LOCK_NAME,
     FolderLock,
     lock_folder,
+    release_with_scope,
     writing,
 )
 from sim.output.folder_read import (  # noqa: F401 - read from here too (review 238)
@@ -709,6 +710,10 @@ class ResultsFolder:
                               hint=folder_hint(self.path, exc)) from None
         self._identity = folder_identity(self.path)
         self._fd = open_folder_fd(self.path)
+        # released with the command's other holdings (see writing): a comparison's
+        # scenario folders, never released themselves, kept their descriptors open, two
+        # more at each sim.compare(out=...) in one process (review 242)
+        release_with_scope(self)
         self._index_written = (self.reps_dir / "index.json").exists()
         self.started = dt.datetime.now(dt.UTC)
         self.unreadable: list[str] = []

@@ -18,6 +18,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Protocol
 
 from sim.output.errors import FolderError
 
@@ -29,6 +30,13 @@ try:
     import fcntl
 except ImportError:  # Windows: no advisory locks of this kind
     fcntl = None  # type: ignore[assignment]
+
+
+class Releasable(Protocol):
+    """What a :func:`writing` scope releases when it ends: a :class:`FolderLock`, a
+    results folder."""
+
+    def release(self) -> None: ...
 
 
 class _Held:
@@ -168,10 +176,17 @@ def lock_folder(folder: str | Path, command: str) -> FolderLock | None:
             held = _HELD[key] = _Held(key, fd, lock_path, created)
         held.count += 1
     handle = FolderLock(held)
+    release_with_scope(handle)
+    return handle
+
+
+def release_with_scope(holding: Releasable) -> None:
+    """Have the innermost :func:`writing` scope in effect (in this thread) call
+    ``holding.release()`` when it ends, if it is still held then; nothing outside one.
+    ``release`` must be safe to call twice."""
     scopes = getattr(_SCOPES, "stack", None)
     if scopes:
-        scopes[-1].append(handle)
-    return handle
+        scopes[-1].append(holding)
 
 
 def _take(lock_path: Path, folder: Path, command: str) -> int | None:
@@ -216,9 +231,10 @@ def _take(lock_path: Path, folder: Path, command: str) -> int | None:
 @contextlib.contextmanager
 def writing(folder: str | os.PathLike[str] | None, command: str) -> Iterator[None]:
     """Hold the lock of ``folder`` (:func:`lock_folder`; nothing for None) while the
-    command inside writes it, and release, on leaving, every lock taken inside (the
-    results folders of a comparison's scenarios) that is still held, whatever ends it
-    (an exception, a KeyboardInterrupt)."""
+    command inside writes it, and release, on leaving, every lock taken and
+    :class:`~sim.output.folder.ResultsFolder` opened inside (the results folders of a
+    comparison's scenarios) that is still held, whatever ends it (an exception, a
+    KeyboardInterrupt)."""
     stack = getattr(_SCOPES, "stack", None)
     if stack is None:
         stack = _SCOPES.stack = []
