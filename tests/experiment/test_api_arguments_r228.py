@@ -199,7 +199,7 @@ def test_the_docstrings_say_which_types_are_refused() -> None:
     compare_doc = " ".join((inspect.getdoc(sim.compare) or "").split())
     assert "an item that is neither a path" in compare_doc
     sweep_doc = " ".join((inspect.getdoc(sim.sweep) or "").split())
-    assert "``progress`` or ``on_total`` that is neither a function" in sweep_doc
+    assert "``progress``, ``on_total`` or ``on_figure`` that is neither a" in sweep_doc
 
 
 # --- 5 and 6: n_resamples and confidence ----------------------------------------------------
