@@ -58,7 +58,7 @@ def no_figures(monkeypatch: pytest.MonkeyPatch) -> None:
     """Reports without their figures (not what these tests read), so they are quick."""
     from sim.output import figures
 
-    monkeypatch.setattr(figures, "run_figures", lambda res: [])
+    monkeypatch.setattr(figures, "run_figure_plan", lambda res: [])
     monkeypatch.setattr("sim.output.compare_figures.compare_figures", lambda named: [])
     monkeypatch.setattr(figures, "flows_figure", lambda res: None)
     monkeypatch.setattr("sim.output.report.figure_html", lambda fig, caption, stem: "")

@@ -196,7 +196,7 @@ def test_a_run_report_of_one_replication_says_there_is_no_interval(tiny_results)
 
 
 def test_the_run_report_uses_the_one_replication_wording(monkeypatch) -> None:
-    monkeypatch.setattr(F, "run_figures", lambda res: [])  # the words, not the figures
+    monkeypatch.setattr(F, "run_figure_plan", lambda res: [])  # the words, not the figures
     res = sim.run(sim.load_scenario(TINY, overrides=["horizon_days=20"]), replications=1,
                   seed=1)
     html = R.run_report_html(res, {})

@@ -26,7 +26,7 @@ def no_figures(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(compare_report, "figure_html", lambda *args, **kw: "")
     monkeypatch.setattr("sim.output.compare_figures.compare_figures", lambda named: [])
     monkeypatch.setattr(figures_module, "flows_figure", lambda res: None)
-    monkeypatch.setattr(figures_module, "run_figures", lambda res: [])
+    monkeypatch.setattr(figures_module, "run_figure_plan", lambda res: [])
 
 
 @pytest.fixture(scope="module")
