@@ -452,8 +452,18 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
     :data:`sim.output.tables.SITE_LIMIT` per scenario, in the order
     :data:`sim.output.tables.SITE_ORDER` says). ``ran``: the labels of the scenarios the
     comparison ran from their files (:func:`ran_labels`)."""
-    from sim.output.compare_figures import COMPARE_METRICS, compare_figures, paired_differences
-    from sim.output.figures import flows_figure, queue_panels, queues_caption, queues_figure
+    from sim.output.compare_figures import (
+        COMPARE_METRICS,
+        compare_figure_plan,
+        paired_differences,
+    )
+    from sim.output.figures import (
+        drawn,
+        flows_figure,
+        queue_panels,
+        queues_caption,
+        queues_figure,
+    )
 
     ref_name = named[0][0]
     # compare.csv's differences are from the reference of the sim compare that wrote it,
@@ -608,8 +618,10 @@ def compare_report_html(named: Sequence[tuple[str, Results]],
                  csv_sites, csv_terms, "</details>"]
     body.append("</section>")
     body.append('<section id="figures"><h2>Figures</h2>')
-    drawn = compare_figures(named, kpis) if kpis else compare_figures(named)
-    body += [figure_html(fig, cap, stem) for stem, cap, fig in drawn]
+    # each drawn as it is embedded, as the run report's: drawn all first, they were held
+    # at once and on_figure stayed at 0 while they were drawn (review 243)
+    body += [figure_html(fig, cap, stem)
+             for stem, cap, fig in drawn(compare_figure_plan(named, kpis))]
     for i, (name, res) in enumerate(named):
         body.append(figure_html(flows_figure(res), f"{name}: flows by channel.",
                                 f"flows-{i}"))

@@ -100,7 +100,7 @@ def no_figures(monkeypatch: pytest.MonkeyPatch) -> None:
     import sim.output.shock_text as shock_text
 
     monkeypatch.setattr(figures, "run_figure_plan", lambda *a, **k: [])
-    monkeypatch.setattr("sim.output.compare_figures.compare_figures", lambda *a, **k: [])
+    monkeypatch.setattr("sim.output.compare_figures.compare_figure_plan", lambda *a, **k: [])
     monkeypatch.setattr(figures, "flows_figure", lambda *a, **k: None)
     monkeypatch.setattr(shock_text, "timeline_figure", lambda *a, **k: None)
     monkeypatch.setattr(report, "figure_html", lambda *a, **k: "")

@@ -59,7 +59,7 @@ def no_figures(monkeypatch: pytest.MonkeyPatch) -> None:
     from sim.output import figures
 
     monkeypatch.setattr(figures, "run_figure_plan", lambda res: [])
-    monkeypatch.setattr("sim.output.compare_figures.compare_figures", lambda named: [])
+    monkeypatch.setattr("sim.output.compare_figures.compare_figure_plan", lambda *a, **k: [])
     monkeypatch.setattr(figures, "flows_figure", lambda res: None)
     monkeypatch.setattr("sim.output.report.figure_html", lambda fig, caption, stem: "")
     monkeypatch.setattr("sim.output.compare_report.figure_html",

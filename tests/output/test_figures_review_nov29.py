@@ -207,7 +207,7 @@ def test_the_run_report_uses_the_one_replication_wording(monkeypatch) -> None:
 def test_the_compare_report_says_which_way_differences_are_taken(tiny_results, shock_results,
                                                                  monkeypatch) -> None:
     # the words, not the figures
-    monkeypatch.setattr("sim.output.compare_figures.compare_figures", lambda named: [])
+    monkeypatch.setattr("sim.output.compare_figures.compare_figure_plan", lambda *a, **k: [])
     monkeypatch.setattr(F, "flows_figure", lambda res: Figure())
     html = R.compare_report_html([("tiny", tiny_results), ("closure", shock_results)])
     table_at = html.index('class="kpi differences"')

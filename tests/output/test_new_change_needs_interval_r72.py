@@ -84,7 +84,7 @@ def test_report_new_only_when_the_interval_excludes_zero(comp, monkeypatch) -> N
     import sim.output.figures as figures
     import sim.output.report as report
 
-    monkeypatch.setattr("sim.output.compare_figures.compare_figures", lambda *a, **k: [])
+    monkeypatch.setattr("sim.output.compare_figures.compare_figure_plan", lambda *a, **k: [])
     monkeypatch.setattr(figures, "flows_figure", lambda *a, **k: None)
     monkeypatch.setattr(compare_report, "figure_html", lambda *a, **k: "")
     named = list(zip(comp.labels, comp.results, strict=True))

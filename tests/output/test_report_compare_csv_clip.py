@@ -22,7 +22,7 @@ def test_the_compare_csv_table_is_clipped_and_defined(tmp_path: Path, build,
     from sim.output import figures
     from sim.output.report import write_report
 
-    monkeypatch.setattr("sim.output.compare_figures.compare_figures", lambda named, kpis=(): [])
+    monkeypatch.setattr("sim.output.compare_figures.compare_figure_plan", lambda *a, **k: [])
     monkeypatch.setattr(figures, "flows_figure", lambda res: None)
     monkeypatch.setattr("sim.output.compare_report.figure_html", lambda fig, caption, stem: "")
     closure = build.tiny_closure(tmp_path / "closure.yaml", "{sites: [border]}")

@@ -24,7 +24,7 @@ TINY = Path(__file__).resolve().parents[2] / "tests" / "data" / "tiny.yaml"
 def no_figures(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(report, "figure_html", lambda *args, **kw: "")
     monkeypatch.setattr(compare_report, "figure_html", lambda *args, **kw: "")
-    monkeypatch.setattr("sim.output.compare_figures.compare_figures", lambda named: [])
+    monkeypatch.setattr("sim.output.compare_figures.compare_figure_plan", lambda *a, **k: [])
     monkeypatch.setattr(figures_module, "flows_figure", lambda res: None)
     monkeypatch.setattr(figures_module, "run_figure_plan", lambda res: [])
 

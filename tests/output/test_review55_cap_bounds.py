@@ -52,7 +52,7 @@ def test_the_report_marks_it_too(comp, monkeypatch: pytest.MonkeyPatch) -> None:
     from sim.output import figures
     from sim.output.report import compare_report_html
 
-    monkeypatch.setattr("sim.output.compare_figures.compare_figures", lambda named, kpis=(): [])
+    monkeypatch.setattr("sim.output.compare_figures.compare_figure_plan", lambda *a, **k: [])
     monkeypatch.setattr(figures, "flows_figure", lambda res: None)
     monkeypatch.setattr("sim.output.compare_report.figure_html", lambda fig, caption, stem: "")
     page = html.unescape(compare_report_html(list(zip(comp.labels, comp.results,

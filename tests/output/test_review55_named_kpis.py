@@ -89,7 +89,7 @@ def test_the_report_lists_the_named_kpi_and_the_sites_among_the_key_kpis(
     from sim.output.report import write_report
 
     # figures are not what this reads
-    monkeypatch.setattr("sim.output.compare_figures.compare_figures", lambda named, kpis=(): [])
+    monkeypatch.setattr("sim.output.compare_figures.compare_figure_plan", lambda *a, **k: [])
     monkeypatch.setattr(figures, "flows_figure", lambda res: None)
     monkeypatch.setattr("sim.output.compare_report.figure_html", lambda fig, caption, stem: "")
     _comp, out = border_closure
