@@ -99,7 +99,7 @@ def paired_differences(named: NamedResults, metrics: Sequence[str] = COMPARE_MET
     """Differences of headline KPI means between each scenario and the first, per
     commodity, with confidence intervals.
 
-    The statistics are :func:`sim.experiment.compare.compare_table`'s: replications are
+    The statistics are :func:`sim.experiment.compare_table.compare_table`'s: replications are
     paired by number, and the interval is the Student-t interval of the mean paired
     difference. ``paired`` says whether the pairs share random numbers (the same root seed:
     common random numbers); with different seeds the pairs are independent and the
@@ -186,7 +186,7 @@ def short_name(name: str, width: int = 20, lines: int = 2) -> str:
 def _other_period(named: NamedResults) -> set[str]:
     """The scenarios of ``named`` (after the first, the reference) measured over another
     period than the reference: another start, horizon or warm-up (the rule of
-    :func:`sim.experiment.compare.period_notes`)."""
+    :func:`sim.experiment.compare_notes.period_notes`)."""
     def period(res: Results | None) -> tuple | None:
         sc = res.scenario if res is not None else None
         return None if sc is None else (sc.start, sc.horizon, sc.warmup_days)

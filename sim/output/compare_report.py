@@ -376,7 +376,7 @@ def compared_price_basis_paragraph(named: Sequence[tuple[str, Results]],
 
 def _period_words(named: Sequence[tuple[str, Results]], other: Sequence[str]) -> str:
     """What the differences of the runs ``other`` are besides the scenarios' effect, as
-    their periods differ from the reference's (:func:`sim.experiment.compare.period_words`:
+    their periods differ from the reference's (:func:`sim.experiment.compare_notes.period_words`:
     the length, the dates, or the warm-ups)."""
     from sim.experiment.compare import period_kind, period_words
 

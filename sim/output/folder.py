@@ -331,7 +331,8 @@ def _holds_run(path: Path) -> bool:
 
 def _recorded_arm(path: Path, folder: Path) -> bool:
     """Whether ``path``'s run.json says a comparison in ``folder`` ran it there (as
-    ``_prepare_out`` records it: the comparison folder's absolute path and the label)."""
+    :func:`sim.experiment.compare_folder.prepare_out` records it: the comparison folder's
+    absolute path and the label)."""
     try:
         info = json.loads((path / "run.json").read_text(encoding="utf-8"))
         return (isinstance(info, dict) and info.get("label") == path.name
