@@ -9,8 +9,10 @@ stand in for the real ones: the order of drawing and counting is what is tested.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import pytest
 from matplotlib.figure import Figure
 
 import sim
@@ -46,3 +48,15 @@ def test_the_comparison_report_draws_each_of_its_figures_as_it_embeds_it(monkeyp
     assert steps[:6] == ["draw forest", "saved 1", "draw compare-prices", "saved 2",
                          "draw compare-exports", "saved 3"]
     assert steps[6:] == ["saved 4", "saved 5"]  # the scenarios' flows
+
+
+def test_a_single_path_like_item_is_told_to_go_in_a_list() -> None:
+    """Any os.PathLike is an item (review 241), so a single one is refused as a single
+    Path is, not with "object of type ... has no len()"."""
+
+    class Where(os.PathLike):
+        def __fspath__(self) -> str:
+            return "tests/data/tiny.yaml"
+
+    with pytest.raises(TypeError, match="not a single Where: wrap it in a list"):
+        sim.compare(Where(), 1)

@@ -588,7 +588,7 @@ def resolve(items: Sequence[Item], overrides: Sequence[str] = (),
     from sim.scenario import load_scenario
     from sim.scenario.loader import meta_of
 
-    if isinstance(items, str | Path | Scenario | Results):
+    if isinstance(items, str | os.PathLike | Scenario | Results):
         raise TypeError(f"items must be a list of scenario files, results folders, Scenario "
                         f"or Results objects, not a single {type(items).__name__}: wrap it "
                         "in a list with the others, reference first")
