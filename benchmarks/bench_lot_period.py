@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 import sim
-from sim.experiment.compare import paired_difference
+from sim.experiment.compare_table import paired_difference
 from sim.experiment.replication import run_replication
 
 import machine_info  # benchmarks/machine_info.py (the script's own folder is on sys.path)

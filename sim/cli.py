@@ -1132,7 +1132,7 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
     from sim.experiment.precision import check_metrics
     from sim.experiment.runner import FolderRun, check_folder_flags, resumed_replications
     from sim.experiment.stats import cap_runs
-    from sim.output.folder import mixed_code_note
+    from sim.output.provenance import mixed_code_note
     from sim.output.tables import (
         channel_table,
         deal_note,
@@ -1348,11 +1348,8 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
             force: bool, resume: bool, target_ci: float | None, metrics: tuple[str, ...],
             max_replications: int | None, no_figures: bool, quiet: bool,
             overrides: tuple[str, ...]) -> None:
-    from sim.experiment.compare import (
-        finished_only_error,
-        recorded_comparison_target,
-        run_comparison,
-    )
+    from sim.experiment.compare import finished_only_error, run_comparison
+    from sim.experiment.compare_folder import recorded_comparison_target
     from sim.experiment.errors import ExperimentError
     from sim.experiment.executors import ReplicationError
     from sim.output.compare_output import comparison_text
@@ -1623,7 +1620,8 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
     from sim.experiment.errors import ExperimentError
     from sim.experiment.executors import ReplicationError
     from sim.experiment.sweep import run_sweep
-    from sim.output.folder import claim_folder, nothing_saved, writing
+    from sim.output.folder import claim_folder, nothing_saved
+    from sim.output.folder_lock import writing
     from sim.output.sweep_output import sweep_text
     from sim.output.sweep_store import SweepStore
 

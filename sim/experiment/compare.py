@@ -584,7 +584,7 @@ def resolve(items: Sequence[Item], overrides: Sequence[str] = (),
     ``seed`` or ``replications`` given when every item is a finished result is refused
     (it would be ignored); ``for_python`` words that refusal's advice for the Python API."""
     from sim.output.errors import FolderError
-    from sim.output.folder import load_results
+    from sim.output.folder_read import load_results
     from sim.scenario import load_scenario
     from sim.scenario.loader import meta_of
 
@@ -770,7 +770,7 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
     (:func:`sim.output.folder_lock.lock_folder`): another ``sim`` command writing there is
     refused, and this one is refused if another is, with ``force`` or ``resume`` too.
     """
-    from sim.output.folder import writing
+    from sim.output.folder_lock import writing
 
     with python_wording("compare", for_python):  # before out is touched
         if target is None:

@@ -224,15 +224,9 @@ def prepare_out(out: Path, arms: Sequence[Arm], seed: int, replications: int, fo
     import shutil
 
     from sim.experiment.runner import CHANGED_KEY, changed_after_loading, recorded_run
-    from sim.output.folder import (
-        FolderError,
-        ResultsFolder,
-        claim_folder,
-        code_note,
-        comparison_arms,
-        mixed_code_note,
-        refuse_unmarked,
-    )
+    from sim.output.errors import FolderError
+    from sim.output.folder import ResultsFolder, claim_folder, comparison_arms, refuse_unmarked
+    from sim.output.provenance import code_note, mixed_code_note
 
     if out.exists() and not out.is_dir():
         raise FolderError(f"{out} exists and is not a folder")

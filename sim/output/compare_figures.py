@@ -115,7 +115,7 @@ def paired_differences(named: NamedResults, metrics: Sequence[str] = COMPARE_MET
     their ``metric`` written as :func:`sim.output.tables.kpi_title` names it
     (``peak_held_trucks at kasumbalesa``).
     """
-    from sim.experiment.compare import compare_table
+    from sim.experiment.compare_table import compare_table
     from sim.output.tables import kpi_title
 
     metrics = base = _kpi_metrics(metrics)
@@ -203,7 +203,7 @@ def _capped_peaks(named: NamedResults) -> dict[str, set[str]]:
     mean is then held down by the cap, a bound; the differences stand on the replications
     every scenario has, so one at the cap outside them bounds nothing); none for a
     scenario given without its results."""
-    from sim.experiment.compare import common_replications
+    from sim.experiment.compare_table import common_replications
 
     given = [res for _name, res in named if res is not None]
     pairs = common_replications(given) if given else []
@@ -406,7 +406,7 @@ def forest_figure(named: NamedResults, metrics: Sequence[str] = COMPARE_METRICS,
     how = ("paired by replication (common random numbers)" if paired
            else "paired by replication number (different seeds: no common random numbers)")
     if other_period:
-        from sim.experiment.compare import period_kind, period_words
+        from sim.experiment.compare_notes import period_kind, period_words
 
         which = ("all scenarios" if other_period >= set(names)
                  else ", ".join(short_name(n, 40, 1) for n in names if n in other_period))

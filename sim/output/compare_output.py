@@ -240,7 +240,8 @@ def _kpi_rows(comp: Comparison, label: str, keys: Sequence[KpiKey]
 def _other_period(comp: Comparison, label: str) -> bool:
     """Whether ``label`` measures another period than the reference: its differences are
     then partly the length of the period, and none is listed as excluding zero."""
-    from sim.experiment.compare import Arm, period_notes
+    from sim.experiment.compare import Arm
+    from sim.experiment.compare_notes import period_notes
 
     arms = [Arm(lab, lab, comp.results[comp.labels.index(lab)].scenario, 0)
             for lab in (comp.reference, label)]
@@ -255,7 +256,7 @@ def _site_rows(comp: Comparison, label: str
     scenario over another period than the reference's."""
     if _other_period(comp, label):
         return [], 0, {}
-    from sim.experiment.compare import regimes_over_other_periods
+    from sim.experiment.compare_notes import regimes_over_other_periods
 
     ref = comp.results[0].scenario
     found = site_differences(comp.table, label, named_kpis(comp),

@@ -166,7 +166,7 @@ def _control_section(named: Sequence[tuple[str, Results]], unranked: Sequence[st
                    f"are {_period_words(named, other)}, as well as the effect of what the "
                    "scenarios change; the shares are of what each period delivered or "
                    "refined. The table gives the differences as measured.</p>")
-    from sim.experiment.compare import compare_table
+    from sim.experiment.compare_table import compare_table
 
     compared = compare_table([res for _n, res in named], [name for name, _res in named])
     # over another period, tonnes differ with the period's length (review 164)
@@ -197,7 +197,7 @@ def queue_frame(named: Sequence[tuple[str, Results]]) -> pd.DataFrame:
     (scenario, place, KPI, reference mean, mean, difference, 95% CI, unit): the queues
     busy some of the time in some scenario. Review 161: they reached the key list only
     where one stood out far enough, and there among tonnes ranked by size."""
-    from sim.experiment.compare import compare_table
+    from sim.experiment.compare_table import compare_table
 
     labels = [name for name, _res in named]
     table_ = compare_table([res for _n, res in named], labels)
@@ -256,7 +256,7 @@ def control_frame(named: Sequence[tuple[str, Results]]) -> pd.DataFrame:
     """Who controls supply in each scenario against the first: delivered_share, exported_t
     and taxed_t by channel and refined_share by country, with the paired differences of
     sim compare (:func:`sim.output.tables.control_rows`), as text cells."""
-    from sim.experiment.compare import common_replications, compare_table
+    from sim.experiment.compare_table import common_replications, compare_table
 
     labels = [name for name, _res in named]
     results = [res for _n, res in named]
@@ -378,7 +378,7 @@ def _period_words(named: Sequence[tuple[str, Results]], other: Sequence[str]) ->
     """What the differences of the runs ``other`` are besides the scenarios' effect, as
     their periods differ from the reference's (:func:`sim.experiment.compare_notes.period_words`:
     the length, the dates, or the warm-ups)."""
-    from sim.experiment.compare import period_kind, period_words
+    from sim.experiment.compare_notes import period_kind, period_words
 
     by_name = dict(named)
     ref = getattr(named[0][1], "scenario", None)
@@ -389,7 +389,7 @@ def _period_words(named: Sequence[tuple[str, Results]], other: Sequence[str]) ->
 def _period_heading(named: Sequence[tuple[str, Results]], other: Sequence[str]) -> str:
     """"different periods", or, where every run in ``other`` measures the reference's
     period after another warm-up, "one period after different warm-ups" (review 176)."""
-    from sim.experiment.compare import period_kind
+    from sim.experiment.compare_notes import period_kind
 
     by_name = dict(named)
     kinds = {period_kind(named[0][1].scenario, by_name[n].scenario) for n in other
@@ -417,7 +417,7 @@ def paired_cap_runs(named: Sequence[tuple[str, Any]]
     replications every one of them has: the pairs the differences stand on, as sim
     compare counts them (:func:`sim.output.compare_output.cap_counts`). A peak at the cap
     in an unpaired replication holds no difference's mean down."""
-    from sim.experiment.compare import common_replications
+    from sim.experiment.compare_table import common_replications
 
     pairs = common_replications([res for _n, res in named]) if named else []
     return {name: cap_runs(res, pairs) for name, res in named}
@@ -830,7 +830,8 @@ def _site_items(named: Sequence[tuple[str, Results]], unranked: Sequence[str],
     ``kpis`` named with --metric left out: they are among the key KPIs already), at most
     :data:`SITE_LIMIT` per scenario, as list items, with a last item per scenario saying
     how many more compare.csv holds: (scenario, HTML)."""
-    from sim.experiment.compare import compare_table, regimes_over_other_periods
+    from sim.experiment.compare_notes import regimes_over_other_periods
+    from sim.experiment.compare_table import compare_table
 
     labels = [name for name, _res in named]
     if all(lab in unranked for lab in labels[1:]):

@@ -18,16 +18,16 @@ Layout::
         index.json             labels of the KPI values and series rows
         rep-000000.npz ...     each replication's KPI values and series, saved on completion
       .sim-lock                while a command writes the folder: its lock, naming the
-                               process (:func:`lock_folder`); one a killed command left
-                               is taken over by the next
+                               process (:func:`~sim.output.folder_lock.lock_folder`); one
+                               a killed command left is taken over by the next
 
 Every file is written to a temporary name and renamed into place, so a crash never leaves
 a half-written file under a final name. A folder without ``manifest.json`` is incomplete.
 An existing folder with results is never overwritten unless the caller asks for it.
 Two commands never write one folder at once: ``sim run``, ``sim compare`` and ``sim sweep``
-hold the folder's lock while they write it (:func:`lock_folder`) and refuse a folder whose
-lock another process holds; commands that only read a folder (``sim report``,
-:func:`load_results`) take none.
+hold the folder's lock while they write it (:func:`~sim.output.folder_lock.lock_folder`) and
+refuse a folder whose lock another process holds; commands that only read a folder
+(``sim report``, :func:`~sim.output.folder_read.load_results`) take none.
 
 Resuming: ``ResultsFolder(DIR, resume=True)`` keeps what is there; :meth:`ResultsFolder.begin`
 checks ``run.json`` against the scenario and seed asked for (refusing a folder from another
@@ -590,11 +590,11 @@ class ResultsFolder:
     ``resume`` is given. With ``force`` the previous results (and only those) are removed
     first; with ``resume`` they are kept and :meth:`begin` checks they belong to this run.
 
-    The folder's lock (:func:`lock_folder`) is taken first, before anything is checked
-    or removed: another command writing the folder refuses this one (:class:`FolderError`,
-    ``force`` and ``resume`` included). It is held until :meth:`finish` has written the
-    manifest, :meth:`abandon` has undone the run, or :meth:`release`; at the latest until
-    the process ends.
+    The folder's lock (:func:`~sim.output.folder_lock.lock_folder`) is taken first, before
+    anything is checked or removed: another command writing the folder refuses this one
+    (:class:`FolderError`, ``force`` and ``resume`` included). It is held until
+    :meth:`finish` has written the manifest, :meth:`abandon` has undone the run, or
+    :meth:`release`; at the latest until the process ends.
     """
 
     def __init__(self, path: str | Path, force: bool = False, resume: bool = False,
@@ -906,8 +906,8 @@ class ResultsFolder:
 
     @property
     def code(self) -> list[str]:
-        """The code (:func:`code_label`) that ran the folder's replications, in order: this
-        code, after those a resumed folder's run.json lists."""
+        """The code (:func:`~sim.build.code_label`) that ran the folder's replications, in
+        order: this code, after those a resumed folder's run.json lists."""
         return self._run_list("code", code_label)
 
     @property

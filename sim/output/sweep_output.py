@@ -38,20 +38,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from sim.output.folder import (
-    FolderError,
-    atomic_write_bytes,
-    atomic_write_text,
-    build_kind,
-    claim_folder,
-    clear_figures,
-    code_label,
-    file_hashes,
-    git_commit,
-    json_safe,
-    versions,
-)
+from sim.build import build_kind, code_label, git_commit
+from sim.output.atomic import atomic_write_bytes, atomic_write_text
+from sim.output.errors import FolderError
+from sim.output.folder import claim_folder, clear_figures
+from sim.output.provenance import file_hashes, versions
 from sim.output.sweep_store import STORE, SweepStore
+from sim.scenario.fingerprint import json_safe
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
