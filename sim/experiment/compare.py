@@ -1251,17 +1251,17 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
     or ``workers`` that is not an integer of at least 1, a negative or non-integer
     ``seed``, ``metrics`` without ``target_ci``, more than one of ``executor``,
     ``scheduler`` and ``dask_local``, a ``confidence`` outside (0, 1), ...), and
-    ``TypeError`` naming the argument for a single string where a list is expected, an
-    item that is neither a path (str or Path) nor a ``Scenario`` or ``Results``, an
-    ``out`` that is not a path, a ``progress``, ``on_batch`` or ``on_figure`` that is
-    neither a function
-    nor None, or a ``figures`` that is not True or False (all checked before anything
-    runs); :class:`~sim.output.errors.FolderError` for an ``out`` folder it may not
-    write, and :class:`~sim.scenario.errors.ScenarioError` for a scenario with problems
-    (a missing ``.yaml``/``.yml`` scenario file too, as :func:`sim.run`; any other path
-    that is neither a file nor a results folder is an :class:`ExperimentError`).
-    Their messages name these arguments (``seed``, ``force=True``, ``overrides=[...]``),
-    not the command line's options.
+    ``TypeError`` naming the argument for a single path (a string or ``os.PathLike``),
+    scenario or results where a list is expected, an item that is neither a path (a str
+    or any ``os.PathLike``) nor a ``Scenario`` or ``Results``, an ``out`` that is not a
+    path, a ``progress``, ``on_batch`` or ``on_figure`` that is neither a function nor
+    None, or a ``figures`` that is not True or False (all checked before anything runs);
+    :class:`~sim.output.errors.FolderError` for an ``out`` folder it may not write, and
+    :class:`~sim.scenario.errors.ScenarioError` for a scenario with problems (a missing
+    ``.yaml``/``.yml`` scenario file too, as :func:`sim.run`; any other path that is
+    neither a file nor a results folder is an :class:`ExperimentError`). Their messages
+    name these arguments (``seed``, ``force=True``, ``overrides=[...]``), not the command
+    line's options.
     A replication that fails or whose worker dies raises
     :class:`~sim.experiment.executors.ReplicationError` (its ``__cause__`` is the
     replication's own exception).

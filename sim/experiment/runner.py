@@ -570,10 +570,9 @@ def run(sc: Scenario | str | os.PathLike[str], replications: int | None = None, 
     than one of ``executor``, ``backend``, ``scheduler`` and ``dask_local``, for
     ``resume`` without ``out``, or for a Dask option without Dask installed; ``TypeError``
     naming the argument if ``sc`` is neither a scenario nor a path, ``out`` is not a path
-    (str or Path), ``sink``, ``progress`` or ``on_figure`` is neither a function nor None,
-    ``figures``
-    is not True or False, or ``executor`` is not an executor (all checked before anything
-    runs);
+    (a str or any ``os.PathLike``), ``sink``, ``progress`` or ``on_figure`` is neither a
+    function nor None, ``figures`` is not True or False, or ``executor`` is not an
+    executor (all checked before anything runs);
     :class:`~sim.scenario.errors.ScenarioError` for a scenario file with problems;
     :class:`~sim.output.errors.FolderError` for an ``out`` it may not write (results there
     without ``force`` or ``resume``, another run's results to resume);
