@@ -65,9 +65,18 @@ def main() -> None:
     assert_type(res.n, int)
     assert_type(res.wall_s, float)
 
+    res.summary()
+    res.series_summary()
+
+    drawn: list[tuple[int, int]] = []
+
+    def shown(done: int, total: int) -> None:
+        drawn.append((done, total))
+
     with tempfile.TemporaryDirectory() as tmp:
         sim.run(CustomPath(TINY), 1, overrides=SHORT, out=CustomPath(Path(tmp) / "a"),
-                figures=False)
+                figures=False, on_figure=shown)
+        assert drawn == []  # no figures drawn, none counted
         loaded = assert_type(sim.load_results(CustomPath(Path(tmp) / "a")), sim.Results)
         assert loaded.replications == [0]
 
@@ -76,6 +85,9 @@ def main() -> None:
         comp = assert_type(sim.run_comparison([CustomPath(TINY), sc], 1, overrides=SHORT,
                                               progress=bar.update), sim.Comparison)
     assert_type(comp.results, list[sim.Results])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the same scenario twice, which a note says
+        sim.compare([CustomPath(TINY), sc], 1, seed=1, overrides=SHORT)
     assert_type(comp.stop, StopReport | None)
     assert_type(comp.reference, str)
 
@@ -85,6 +97,9 @@ def main() -> None:
                                          progress=bar.update, on_total=bar.update),
                            sim.Sweep)
     assert_type(sens.kpi_columns, list[str])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # too few samples to rank, which a note says
+        sim.sweep(TINY, {"horizon_days": (20, 30, "int")}, design="grid", samples=2)
     assert_type(sens.design.values, list[list[float | int]])
 
     try:
