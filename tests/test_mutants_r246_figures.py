@@ -12,6 +12,10 @@ Each test kills a hand-made mutant that the existing tests let live:
 * F18: a comparison's total counting the figures of the results folders it only read
   (they are not drawn again): the bar never reached its total.
 * F14: the run report's figures leaving out another figure than the calendar.
+* F24: a run with ``figures=False`` and ``on_figure`` planning its figures all the
+  same, which loads matplotlib: ``sim run --no-figures`` (which passes its bar's
+  ``on_figure``) failed where matplotlib cannot start.
+* F31: the figures bar counting in the default unit: "5/5 [00:01, 3.2rep/s]".
 * F21: ``on_write`` called by a sweep that writes nothing (no ``out``).
 
 Blank figures stand in for the real ones where the drawing is not what is tested.
@@ -19,14 +23,20 @@ Blank figures stand in for the real ones where the drawing is not what is tested
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from matplotlib.figure import Figure
 
 import sim
 import sim.output.compare_figures as compare_figures
 import sim.output.figures as figures
+from sim.cli import main
 from sim.experiment.compare import run_comparison
 from sim.experiment.sweep import run_sweep
 from sim.output.figures import counting_figures, write_figures
@@ -153,3 +163,31 @@ def test_the_run_report_shows_the_queues_and_one_calendar(tmp_path, monkeypatch)
     assert page.count('id="fig-queues"') == 1
     assert page.count('id="fig-timeline"') == 0
     assert page.count("-calendar\"") == 1
+
+
+def test_no_figures_loads_no_matplotlib_though_on_figure_is_given(tmp_path):
+    code = ("import sys, warnings, sim\n"
+            "from sim.experiment.sweep import run_sweep\n"
+            "warnings.simplefilter('ignore')\n"
+            "calls = []\n"
+            f"sim.run({str(TINY)!r}, 1, out={str(tmp_path / 'r')!r}, figures=False,\n"
+            "        on_figure=lambda d, t: calls.append(d))\n"
+            f"run_sweep({str(TINY)!r}, [{PARAM!r}], 'lhs', 2, 1, out={str(tmp_path / 's')!r},\n"
+            "          figures=False, on_figure=lambda d, t: calls.append(d))\n"
+            "print('matplotlib' in sys.modules, calls)\n")
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(root), "MPLBACKEND": "nonsense"},
+                         cwd=root)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False", "[]"]
+
+
+def test_the_figures_bar_counts_figures(tmp_path, _blank_plans):
+    result = CliRunner().invoke(main, ["run", str(TINY), "-n", "1", "--out",
+                                       str(tmp_path / "r"), "--set", SHORT[0]],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    last = [line for part in result.stderr.split("\n") for line in part.split("\r")
+            if line.startswith("drawing figures")][-1]
+    assert "2/2" in last and re.search(r"fig/s|s/fig", last), last
