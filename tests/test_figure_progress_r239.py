@@ -181,6 +181,9 @@ def test_the_report_counts_every_figure_it_embeds(tmp_path, monkeypatch):
 
 
 def _bar_lines(err: str) -> list[str]:
+    """The "drawing figures" bar's lines into a non-terminal: its first (0/n) and its last
+    (n/n), and, on a machine slow enough for tqdm's monitor to redraw it, more between
+    (once seen under a load of 8 on 2 cores, review 246)."""
     return [line for part in err.split("\n") for line in part.split("\r")
             if line.startswith("drawing figures")]
 
@@ -194,7 +197,7 @@ def test_sim_compare_draws_a_bar_of_its_figures(tmp_path, _blank_plans):
     assert err.rindex("2/2") < err.index("writing tables ...") < err.index("drawing figures")
     lines = _bar_lines(err)
     # into a file (not a terminal): its first line at once and its last, no more
-    assert len(lines) == 2 and "0/5" in lines[0] and "5/5" in lines[1], err
+    assert len(lines) >= 2 and "0/5" in lines[0] and "5/5" in lines[-1], err
     assert "fig" in lines[1]
     quiet = _invoke("compare", TINY, _second(tmp_path), "-n", "1", "--out", out, "--force",
                     "-q")
@@ -208,7 +211,7 @@ def test_sim_run_draws_a_bar_of_its_figures(tmp_path, _blank_plans):
     err = result.stderr
     assert err.index("writing tables ...") < err.index("drawing figures")
     lines = _bar_lines(err)
-    assert len(lines) == 2 and "0/2" in lines[0] and "2/2" in lines[1], err
+    assert len(lines) >= 2 and "0/2" in lines[0] and "2/2" in lines[-1], err
     quiet = _invoke("run", TINY, "-n", "1", "--out", tmp_path / "q", "-q")
     assert quiet.exit_code == 0 and quiet.stderr == ""
 
@@ -220,7 +223,7 @@ def test_sim_sweep_writes_after_closing_its_bar(tmp_path):
     # the replications' bar is closed first (it sat at 100% while the sweep was written)
     assert err.rindex("2/2 [") < err.index("writing tables ...") < err.index("drawing")
     lines = _bar_lines(err)
-    assert len(lines) == 2 and "0/1" in lines[0] and "1/1" in lines[1], err
+    assert len(lines) >= 2 and "0/1" in lines[0] and "1/1" in lines[-1], err
     quiet = _invoke("sweep", TINY, "--param", PARAM, "-n", "2", "--out", tmp_path / "q",
                     "-q")
     assert quiet.exit_code == 0
@@ -235,4 +238,4 @@ def test_sim_report_draws_a_bar_of_its_figures(tmp_path, _blank_plans):
     err = result.stderr
     assert err.index(f"reading {out} ...") < err.index("drawing figures")
     lines = _bar_lines(err)
-    assert len(lines) == 2 and "0/2" in lines[0] and "2/2" in lines[1], err
+    assert len(lines) >= 2 and "0/2" in lines[0] and "2/2" in lines[-1], err
