@@ -224,3 +224,18 @@ def build() -> SimpleNamespace:
     finds a line; ``build.run_world(data, seed=1)`` runs a world and checks its mass
     balance."""
     return BUILD
+
+
+# ----------------------------------------------------------------------------- figures
+@pytest.fixture
+def blank_figure_plans(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two blank figures per run, one per comparison (see ``figure_helpers``)."""
+    from figure_helpers import blank_figure
+
+    import sim.output.compare_figures as compare_figures
+    import sim.output.figures as figures
+
+    monkeypatch.setattr(figures, "run_figure_plan", lambda res: [
+        ("flows", blank_figure("a")), ("prices", blank_figure("b"))])
+    monkeypatch.setattr(compare_figures, "compare_figure_plan",
+                        lambda named, kpis=(): [("forest", blank_figure("c"))])

@@ -5,7 +5,7 @@ under one "drawing figures ..." line; a sweep's tables and figures some 10 s und
 replications' bar frozen at 100%. The work calls ``on_figure(done, total)`` (``(0,
 total)`` before the first figure, then once per figure saved) and the command line draws
 a "drawing figures" bar from it, after a "writing tables ..." line; ``-q`` silences both.
-Most tests draw blank figures in place of the real ones (``_blank_plans``): what is
+Most tests draw blank figures in place of the real ones (``blank_figure_plans``): what is
 counted and shown is the same, in a fraction of the time.
 """
 
@@ -15,10 +15,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from matplotlib.figure import Figure
+from figure_helpers import figure_recorder
 
 import sim
-import sim.output.compare_figures as compare_figures
 import sim.output.figures as figures
 from sim.cli import main
 from sim.experiment.compare import run_comparison
@@ -56,29 +55,11 @@ def _second(tmp_path: Path, extra: str = "") -> Path:
     return path
 
 
-def _blank(caption: str):
-    return lambda: (caption, Figure(figsize=(1, 1)))
-
-
-@pytest.fixture
-def _blank_plans(monkeypatch):
-    """Two blank figures per run, one per comparison."""
-    monkeypatch.setattr(figures, "run_figure_plan",
-                        lambda res: [("flows", _blank("a")), ("prices", _blank("b"))])
-    monkeypatch.setattr(compare_figures, "compare_figure_plan",
-                        lambda named, kpis=(): [("forest", _blank("c"))])
-
-
-def _recorder() -> tuple[list[tuple[int, int]], object]:
-    calls: list[tuple[int, int]] = []
-    return calls, lambda done, total: calls.append((done, total))
-
-
 # --- the callback ----------------------------------------------------------------------
 
 
 def test_a_run_reports_each_of_its_real_figures_once(tmp_path):
-    calls, on_figure = _recorder()
+    calls, on_figure = figure_recorder()
     run = FolderRun(tmp_path / "r")
     res = run.run(load_scenario(TINY), 0, 1, workers=1)
     planned = [stem for stem, _draw in figures.run_figure_plan(res)]
@@ -100,8 +81,8 @@ def test_the_plan_draws_what_run_figures_drew(tmp_path):
 
 
 def test_a_comparison_counts_its_scenarios_figures_and_its_own_together(tmp_path,
-                                                                        _blank_plans):
-    calls, on_figure = _recorder()
+                                                                        blank_figure_plans):
+    calls, on_figure = figure_recorder()
     written: list[str] = []
     run_comparison([TINY, _second(tmp_path)], 1, out=tmp_path / "c",
                    on_write=lambda: written.append("w"), on_figure=on_figure)
@@ -112,15 +93,15 @@ def test_a_comparison_counts_its_scenarios_figures_and_its_own_together(tmp_path
 
 
 def test_no_figures_no_calls(tmp_path):
-    calls, on_figure = _recorder()
+    calls, on_figure = figure_recorder()
     run_comparison([TINY, _second(tmp_path)], 1, out=tmp_path / "c", figures=False,
                    on_figure=on_figure)
     sim.run(TINY, 1, out=tmp_path / "r", figures=False, on_figure=on_figure)
     assert calls == []
 
 
-def test_python_run_and_compare_take_on_figure(tmp_path, _blank_plans):
-    calls, on_figure = _recorder()
+def test_python_run_and_compare_take_on_figure(tmp_path, blank_figure_plans):
+    calls, on_figure = figure_recorder()
     sim.run(TINY, 1, out=tmp_path / "r", on_figure=on_figure)
     assert calls == [(0, 2), (1, 2), (2, 2)]
     calls.clear()
@@ -130,7 +111,7 @@ def test_python_run_and_compare_take_on_figure(tmp_path, _blank_plans):
 
 
 def test_a_sweep_says_when_it_writes_and_counts_its_figure(tmp_path):
-    calls, on_figure = _recorder()
+    calls, on_figure = figure_recorder()
     steps: list[str] = []
     run_sweep(TINY, [PARAM], "lhs", 2, 1, out=tmp_path / "s", for_python=False,
               progress=lambda n: steps.append("rep"), on_write=lambda: steps.append("w"),
@@ -169,7 +150,7 @@ def test_the_report_counts_every_figure_it_embeds(tmp_path, monkeypatch):
         assert _invoke("run", path, "-n", "1", "--out", runs / load_scenario(path).name,
                        "--no-figures", "-q").exit_code == 0
     for folder in (runs, runs / "tiny_b"):
-        calls, on_figure = _recorder()
+        calls, on_figure = figure_recorder()
         write_report(folder, on_figure=on_figure)
         total = calls[0][1]
         assert calls == [(k, total) for k in range(total + 1)]
@@ -188,7 +169,7 @@ def _bar_lines(err: str) -> list[str]:
             if line.startswith("drawing figures")]
 
 
-def test_sim_compare_draws_a_bar_of_its_figures(tmp_path, _blank_plans):
+def test_sim_compare_draws_a_bar_of_its_figures(tmp_path, blank_figure_plans):
     out = tmp_path / "c"
     result = _invoke("compare", TINY, _second(tmp_path), "-n", "1", "--out", out)
     assert result.exit_code == 0, result.output
@@ -205,7 +186,7 @@ def test_sim_compare_draws_a_bar_of_its_figures(tmp_path, _blank_plans):
     assert "drawing" not in quiet.stderr and "writing" not in quiet.stderr
 
 
-def test_sim_run_draws_a_bar_of_its_figures(tmp_path, _blank_plans):
+def test_sim_run_draws_a_bar_of_its_figures(tmp_path, blank_figure_plans):
     result = _invoke("run", TINY, "-n", "1", "--out", tmp_path / "r")
     assert result.exit_code == 0, result.output
     err = result.stderr
@@ -230,7 +211,7 @@ def test_sim_sweep_writes_after_closing_its_bar(tmp_path):
     assert "drawing" not in quiet.stderr and "writing" not in quiet.stderr
 
 
-def test_sim_report_draws_a_bar_of_its_figures(tmp_path, _blank_plans):
+def test_sim_report_draws_a_bar_of_its_figures(tmp_path, blank_figure_plans):
     out = tmp_path / "r"
     assert _invoke("run", TINY, "-n", "1", "--out", out, "--no-figures", "-q").exit_code == 0
     result = _invoke("report", out)

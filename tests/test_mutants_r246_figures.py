@@ -31,10 +31,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from figure_helpers import figure_recorder
 from matplotlib.figure import Figure
 
 import sim
-import sim.output.compare_figures as compare_figures
 import sim.output.figures as figures
 from sim.cli import main
 from sim.experiment.compare import run_comparison
@@ -61,26 +61,8 @@ shocks:
 """
 
 
-def _blank(caption: str):
-    return lambda: (caption, Figure(figsize=(1, 1)))
-
-
-@pytest.fixture
-def _blank_plans(monkeypatch):
-    """Two blank figures per run, one per comparison."""
-    monkeypatch.setattr(figures, "run_figure_plan",
-                        lambda res: [("flows", _blank("a")), ("prices", _blank("b"))])
-    monkeypatch.setattr(compare_figures, "compare_figure_plan",
-                        lambda named, kpis=(): [("forest", _blank("c"))])
-
-
-def _recorder() -> tuple[list[tuple[int, int]], object]:
-    calls: list[tuple[int, int]] = []
-    return calls, lambda done, total: calls.append((done, total))
-
-
-def test_a_later_run_reports_nothing_to_an_earlier_runs_callback(tmp_path, _blank_plans):
-    calls, on_figure = _recorder()
+def test_a_later_run_reports_nothing_to_an_earlier_runs_callback(tmp_path, blank_figure_plans):
+    calls, on_figure = figure_recorder()
     sim.run(TINY, 1, seed=1, out=tmp_path / "a", overrides=SHORT, on_figure=on_figure)
     assert calls == [(0, 2), (1, 2), (2, 2)]
     sim.run(TINY, 1, seed=1, out=tmp_path / "b", overrides=SHORT)
@@ -122,13 +104,13 @@ def test_each_commodity_map_draws_its_own_commodity(monkeypatch):
                                                               strict=True))
 
 
-def test_a_comparison_counts_no_figures_of_the_folders_it_reads(tmp_path, _blank_plans):
+def test_a_comparison_counts_no_figures_of_the_folders_it_reads(tmp_path, blank_figure_plans):
     sc = sim.load_scenario(TINY, SHORT)
     sim.run(sc, 1, seed=1, out=tmp_path / "tiny", figures=False)
     other = tmp_path / "tiny_b.yaml"
     other.write_text(TINY.read_text(encoding="utf-8").replace("name: tiny", "name: tiny_b",
                                                               1), encoding="utf-8")
-    calls, on_figure = _recorder()
+    calls, on_figure = figure_recorder()
     run_comparison([tmp_path / "tiny", other], overrides=SHORT, out=tmp_path / "c",
                    on_figure=on_figure)
     # tiny_b's two and the comparison's one: tiny's folder is read, not written
@@ -183,7 +165,7 @@ def test_no_figures_loads_no_matplotlib_though_on_figure_is_given(tmp_path):
     assert out.stdout.split() == ["False", "[]"]
 
 
-def test_the_figures_bar_counts_figures(tmp_path, _blank_plans):
+def test_the_figures_bar_counts_figures(tmp_path, blank_figure_plans):
     result = CliRunner().invoke(main, ["run", str(TINY), "-n", "1", "--out",
                                        str(tmp_path / "r"), "--set", SHORT[0]],
                                 catch_exceptions=False)
