@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from figure_helpers import figure_recorder
+from figure_helpers import PARAM, SHOCKED, figure_recorder
 
 import sim
 import sim.output.figures as figures
@@ -27,21 +27,6 @@ from sim.output.report import write_report
 from sim.scenario import load_scenario
 
 TINY = Path(__file__).parent / "data" / "tiny.yaml"
-PARAM = "sites.border.clearance_trucks_per_day=40:60:int"
-
-# tiny with a strike at its border post and the border's holdings drawn: a calendar and a
-# queues figure besides the others
-SHOCKED = """
-series_sites: [border]
-shocks:
-  events:
-    strike:
-      start: 10
-      end: 17
-      targets: {sites: [border]}
-      effects:
-        capacity_factor: {value: 0.3, assumption: test input}
-"""
 
 
 def _invoke(*args: object):

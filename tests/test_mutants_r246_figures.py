@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from figure_helpers import figure_recorder
+from figure_helpers import PARAM, SHOCKED, figure_recorder
 from matplotlib.figure import Figure
 
 import sim
@@ -45,20 +45,6 @@ DATA = Path(__file__).parent / "data"
 TINY = DATA / "tiny.yaml"
 BASELINE = Path(__file__).parents[1] / "scenarios" / "baseline.yaml"
 SHORT = ["horizon_days=5"]
-PARAM = "sites.border.clearance_trucks_per_day=40:60:int"
-
-# a strike at tiny's border post and the border's holdings drawn: a calendar and queues
-SHOCKED = """
-series_sites: [border]
-shocks:
-  events:
-    strike:
-      start: 10
-      end: 17
-      targets: {sites: [border]}
-      effects:
-        capacity_factor: {value: 0.3, assumption: test input}
-"""
 
 
 def test_a_later_run_reports_nothing_to_an_earlier_runs_callback(tmp_path, blank_figure_plans):
