@@ -887,7 +887,8 @@ def _issue_from_error(err: dict[str, Any], data: Any, lines: LineMap, file: str)
     converts = _NOT_CONVERTIBLE.search(msg)
     if hint is None and converts:
         hint = _convert_hint(converts.group(1))
-    if hint is None and msg.startswith("must be a calendar date"):
+    if hint is None and (msg.startswith("must be a calendar date")
+                         or msg.startswith("expected a date such as 2025-01-27 or a number")):
         hint = _date_number_hint(value)
     if hint is None and etype != "extra_forbidden":
         hint = _field_hint(path, data)
@@ -1284,6 +1285,10 @@ def _date_number_hint(value: Any) -> str | None:
     written without its dashes, 20240501): the date to write; None for any other value.
     (A time of day such as 12:30, which YAML would read as a number in base 60, is refused
     where it is read.)"""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())  # quoted: start: '20240501'
+    elif isinstance(value, float) and value.is_integer():
+        value = int(value)
     if not isinstance(value, int) or isinstance(value, bool):
         return None
     if 1900 <= value <= 2100:

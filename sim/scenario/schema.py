@@ -34,7 +34,7 @@ from pydantic import (
 from sim.distributions import Fixed
 from sim.scenario.errors import did_you_mean
 from sim.scenario.overrides import as_overrides
-from sim.scenario.shock_schema import Policies, Shocks, When
+from sim.scenario.shock_schema import Policies, Shocks, When, number_written
 from sim.scenario.types import (
     Days,
     DurationDays,
@@ -733,9 +733,11 @@ class Scenario(Strict):
     @field_validator("start", "end", mode="before")
     @classmethod
     def _calendar_date(cls, value: object) -> object:
-        # pydantic reads a number as seconds since 1970: start: 0 ran from 1970-01-01
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            shown = value if isinstance(value, int) else f"{value:g}"
+        # pydantic reads a number as seconds since 1970: start: 0 ran from 1970-01-01, and
+        # so did a quoted one (start: '0', or '2025' refused as "Datetimes provided to
+        # dates should have zero time"; review 249)
+        shown = number_written(value)
+        if shown is not None:
             raise ValueError(f"must be a calendar date such as 2024-07-01, got the number "
                              f"{shown} (days after the start are for shocks and policies)")
         return value

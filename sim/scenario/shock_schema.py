@@ -38,6 +38,30 @@ from sim.scenario.types import (
     quantity,
 )
 
+MAX_DAY_NUMBER = 1e5
+"""The largest number of days (before or after the start date) a time may be given as."""
+
+
+def number_written(value: object) -> str | None:
+    """``value`` as written when it is a number: an int, a float or text that reads as one
+    (``'0'``, ``' 2025 '``, ``'1e3'``); None for anything else (a date, other text, a
+    bool). pydantic reads such a number, quoted or not, as seconds since 1970 where a date
+    goes."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:.15g}"
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            float(text)
+        except ValueError:
+            return None
+        return text
+    return None
+
 
 def _when(value: object) -> object:
     """Unwrap a cited ``{value: ...}`` time; convert ``{value: n, unit: u}`` to days.
@@ -46,15 +70,26 @@ def _when(value: object) -> object:
         inner = value["value"]
         if isinstance(inner, dt.date) or "unit" not in value:
             return _when(inner)
-        return quantity("day").func(value)
+        return _when(quantity("day").func(value))
     if isinstance(value, bool):
         raise ValueError(f"expected a date such as 2025-01-27 or a number of days, got "
                          f"{value!r}")
-    return value
+    shown = number_written(value)
+    if shown is None:
+        return value
+    days = float(shown)
+    # pydantic's date branch reads a number as seconds since 1970: '0' was 1970-01-01 where
+    # '30' was day 30, and 172800 was 1970-01-03 (review 249)
+    if abs(days) > MAX_DAY_NUMBER:
+        raise ValueError(f"expected a date such as 2025-01-27 or a number of days from "
+                         f"-{MAX_DAY_NUMBER:,.0f} to {MAX_DAY_NUMBER:,.0f}, got the number "
+                         f"{shown}")
+    return days if isinstance(value, str) else value
 
 
 When = Annotated[
-    dt.date | Annotated[float, Field(ge=-1e5, le=1e5, allow_inf_nan=False)],
+    dt.date | Annotated[float, Field(ge=-MAX_DAY_NUMBER, le=MAX_DAY_NUMBER,
+                                     allow_inf_nan=False)],
     BeforeValidator(_when),
 ]
 """A calendar date, or days after the scenario's start."""
