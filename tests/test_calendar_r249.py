@@ -82,6 +82,21 @@ def test_a_number_of_days_beyond_the_range_is_one_clear_refusal(tmp_path: Path, 
         assert f"hint: {hint}" in out
 
 
+@pytest.mark.parametrize(("written", "problem"), [
+    ("2025-02-29", "there is no such date: February 2025 has no day 29"),
+    ("2024-04-31", "there is no such date: April 2024 has no day 31"),
+    ("2025-13-01", "there is no month 13"),
+    ("2025-02-29T00:00:00", "there is no such date: February 2025 has no day 29"),
+])
+def test_an_impossible_date_names_its_month(tmp_path: Path, written, problem) -> None:
+    # unquoted, it got Python's "day is out of range for month", where the same date quoted
+    # was told which month has no such day
+    out = refusal(write(tmp_path, event(written)))
+    assert f"shocks.events.cut.start: cannot read value: {problem}" in out
+    result = CliRunner().invoke(main, ["validate", str(TINY), "--set", f"start={written}"])
+    assert result.exit_code == 2 and problem in result.output, result.output
+
+
 def test_a_quoted_number_through_the_python_api(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match="got the number 0"):
         sim.load_scenario(TINY, overrides=["start='0'"])

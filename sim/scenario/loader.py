@@ -75,7 +75,7 @@ from sim.scenario.shock_checks import (
     warmup_only,
 )
 from sim.scenario.shock_schema import ONE_ENDING
-from sim.scenario.yamlio import LineMap, odd_space_name, parse_yaml
+from sim.scenario.yamlio import MONTHS, LineMap, odd_space_name, parse_yaml
 from sim.units import UnitError, convert
 
 
@@ -950,8 +950,7 @@ def _time_of_day(value: Any) -> tuple[str, str] | None:
 _SHORT_DATE = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*$")
 
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
+_MONTHS = MONTHS
 """Month names for date hints (not the locale's: hints are in English)."""
 
 

@@ -18,6 +18,7 @@ Lines are counted as YAML and editors count them: at ``\r\n``, ``\r`` or ``\n``.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 import re
@@ -571,9 +572,13 @@ def _build(node: yaml.Node, loader: _Loader, file: str, path: PathT, lines: Line
                     hint="scenario files hold plain numbers, text, dates, lists and mappings "
                          "only; tags such as !!python are refused") from None
     except ValueError as exc:
-        hint = ("a date is written YYYY-MM-DD and must be a day of the calendar"
-                if node.tag == "tag:yaml.org,2002:timestamp" else None)
-        raise _fail(file, f"cannot read value: {exc}", line=node.start_mark.line + 1,
+        timestamp = node.tag == "tag:yaml.org,2002:timestamp"
+        hint = "a date is written YYYY-MM-DD and must be a day of the calendar" \
+            if timestamp else None
+        # Python's "day is out of range for month" named neither the month nor its days, where
+        # the same date quoted was told "February 2025 has no day 29" (review 249)
+        problem = (timestamp and no_such_date(str(node.value))) or str(exc)
+        raise _fail(file, f"cannot read value: {problem}", line=node.start_mark.line + 1,
                     column=node.start_mark.column + 1, path=path, hint=hint) from None
     _refuse_other_base(node, value, file, path)
     if isinstance(value, float) and math.isinf(value) and not _INF.fullmatch(node.value):
@@ -588,6 +593,31 @@ def _build(node: yaml.Node, loader: _Loader, file: str, path: PathT, lines: Line
 
 
 _INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)")
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+"""Month names for messages (not the locale's: messages are in English)."""
+
+_YMD = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?![0-9])")
+
+
+def no_such_date(text: str) -> str | None:
+    """What is wrong with a date ``text`` (``YYYY-MM-DD``, perhaps with a time after it)
+    that is not a day of the calendar: "there is no month 13", "there is no such date:
+    February 2025 has no day 29"; None for a real date or text of another shape."""
+    m = _YMD.match(text)
+    if m is None:
+        return None
+    year, month, day = (int(g) for g in m.groups())
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        if year < 1:
+            return f"there is no year {year} in the calendar (years 1 to 9999)"
+        return f"there is no such date: {MONTHS[month - 1]} {year} has no day {day}"
+    return None
 
 
 # YAML 1.1's integers with a leading zero (octal) and its base-60 numbers ("sexagesimal",

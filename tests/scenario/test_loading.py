@@ -343,7 +343,8 @@ def test_set_applies_to_scenario_from_dict(tiny_path: Path) -> None:
     ("horizon_days.value.deeper=1", "is a value, not a mapping"),
     # found by review: read with plain yaml.safe_load, an impossible date was an internal
     # error (exit 1) and a duplicate key was silently dropped
-    ("start=2024-02-30", "not valid YAML for a scenario: day is out of range for month"),
+    ("start=2024-02-30", "not valid YAML for a scenario: there is no such date: February 2024 "
+                         "has no day 30"),
     ("sites.border.location={lat: 1, lat: 2, lon: 3}", "duplicate key 'lat'"),
     ("horizon_days=!!python/name:os.system", "could not determine a constructor"),
 ])
