@@ -4,6 +4,7 @@ file named no month; the one-year hint's "366 in a leap year"; ``day_of`` of a d
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -95,6 +96,22 @@ def test_an_impossible_date_names_its_month(tmp_path: Path, written, problem) ->
     assert f"shocks.events.cut.start: cannot read value: {problem}" in out
     result = CliRunner().invoke(main, ["validate", str(TINY), "--set", f"start={written}"])
     assert result.exit_code == 2 and problem in result.output, result.output
+
+
+@pytest.mark.parametrize(("start", "days", "last"), [
+    ("2024-03-01", 365, "2025-02-28"),   # 2024 is a leap year, but not this year's
+    ("2023-03-01", 366, "2024-02-29"),
+    ("2024-02-29", 366, "2025-02-28"),
+    ("2025-01-01", 365, "2025-12-31"),
+])
+def test_the_one_year_hint_counts_the_days_from_start(tmp_path: Path, start, days,
+                                                      last) -> None:
+    # "horizon_days: 365 (or 366 in a leap year)" sent a run from 2024-03-01 a day past
+    # its year
+    out = refusal(write(tmp_path, f"start: {start}\nhorizon_days: null\n"))
+    assert (f"hint: for one year from {start}, horizon_days: {days} (to {last} inclusive), "
+            f"or end: {last}") in out
+    assert (dt.date.fromisoformat(last) - dt.date.fromisoformat(start)).days + 1 == days
 
 
 def test_a_quoted_number_through_the_python_api(tmp_path: Path) -> None:

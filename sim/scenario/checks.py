@@ -158,6 +158,21 @@ ends. A date beyond them is a slip of the year, and printing it failed with an i
 error."""
 
 
+def one_year_hint(start: dt.date) -> str:
+    """How to measure one calendar year from ``start``: its days and last day. "365 (or 366
+    in a leap year)" read 366 for a start of 2024-03-01, whose year to 2025-02-28 has 365
+    (review 249)."""
+    if start.year >= dt.MAXYEAR:  # refused on its own (_check_calendar_range)
+        return "for one year from start, horizon_days: 365 or 366, or an end date"
+    try:
+        following = start.replace(year=start.year + 1)
+    except ValueError:  # 29 February: the year runs to 28 February
+        following = dt.date(start.year + 1, 3, 1)
+    last = following - dt.timedelta(days=1)
+    return (f"for one year from {start}, horizon_days: {(following - start).days} (to "
+            f"{last} inclusive), or end: {last}")
+
+
 def _check_calendar_range(c: IssueCollector, sc: Scenario) -> None:
     """Refuse a run whose first day (the warm-up's) or last day falls outside
     :data:`EARLIEST_DAY` to :data:`LATEST_DAY`."""
@@ -246,7 +261,7 @@ def check_scenario(sc: Scenario) -> list[Issue]:
 
     if sc.horizon_days is None and sc.end is None:
         c.add(("horizon_days",), "give exactly one of horizon_days or end",
-              "for one year from start, horizon_days: 365 (or 366 in a leap year)")
+              one_year_hint(sc.start))
     elif sc.horizon_days is not None and sc.end is not None:
         c.add(("horizon_days",), f"gives both horizon_days ({sc.horizon_days:g}) and end "
               f"({sc.end}); give exactly one", BOTH_HORIZONS_HINT)
