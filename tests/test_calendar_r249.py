@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -112,6 +113,18 @@ def test_the_one_year_hint_counts_the_days_from_start(tmp_path: Path, start, day
     assert (f"hint: for one year from {start}, horizon_days: {days} (to {last} inclusive), "
             f"or end: {last}") in out
     assert (dt.date.fromisoformat(last) - dt.date.fromisoformat(start)).days + 1 == days
+
+
+def test_day_of_takes_a_datetime_and_the_timelines_timestamps() -> None:
+    # datetime - date raised a bare TypeError, so the dates of Results.timeline (pandas
+    # Timestamps) could not be turned back into days
+    sc = sim.load_scenario(TINY)
+    assert sc.day_of(dt.datetime(2024, 3, 1)) == 60.0
+    assert sc.day_of(dt.datetime(2024, 3, 1, 6)) == 60.25
+    assert sc.day_of(dt.datetime(2023, 12, 31, 18)) == -0.25
+    assert sc.day_of(pd.Timestamp("2024-03-01")) == 60.0
+    assert sc.day_of(pd.Timestamp("2024-03-01", tz="Pacific/Kiritimati")) == 60.0
+    assert sc.day_of(dt.date(2024, 3, 1)) == 60.0
 
 
 def test_a_quoted_number_through_the_python_api(tmp_path: Path) -> None:

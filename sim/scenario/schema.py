@@ -771,13 +771,20 @@ class Scenario(Strict):
         return [s for s in self.series_sites if self.sites[s].kind == "border_post"]
 
     def day_of(self, when: dt.date | str | float) -> float:
-        """Days from ``start`` to ``when``: a date, an ISO date string such as
+        """Days from ``start`` to ``when``: a date, a datetime (a pandas Timestamp too; its
+        time of day is a part of a day, its time zone ignored), an ISO date string such as
         ``"2024-02-01"`` (read as that date), or already a number of days (returned as a
         float).
 
         Raises ``ValueError`` for a string that is neither an ISO date nor a number, and
         ``TypeError`` for anything else (None, a list); each message says what it takes.
         """
+        if isinstance(when, dt.datetime):
+            # a moment, such as a pandas Timestamp from Results.timeline's date column:
+            # datetime - date raised a bare TypeError (review 249); its time of day is
+            # the part of the day gone
+            since = when.replace(tzinfo=None) - dt.datetime.combine(self.start, dt.time())
+            return since / dt.timedelta(days=1)
         if isinstance(when, dt.date):
             return float((when - self.start).days)
         if isinstance(when, str):
