@@ -75,7 +75,7 @@ from sim.scenario.shock_checks import (
     warmup_only,
 )
 from sim.scenario.shock_schema import ONE_ENDING
-from sim.scenario.yamlio import MONTHS, LineMap, odd_space_name, parse_yaml
+from sim.scenario.yamlio import MONTHS, LineMap, no_such_date, odd_space_name, parse_yaml
 from sim.units import UnitError, convert
 
 
@@ -983,10 +983,7 @@ def _date_hint(value: Any) -> str | None:
         date = dt.date(year, month, day)
     except ValueError:
         # say what is wrong with this date, not an unrelated example that reads as its fix
-        if not 1 <= month <= 12:
-            return f"there is no month {month}; write dates as YYYY-MM-DD"
-        return (f"there is no such date: {_MONTHS[month - 1]} {year} has no day {day}; "
-                "write dates as YYYY-MM-DD")
+        return f"{no_such_date(f'{year:04d}-{month}-{day}')}; write dates as YYYY-MM-DD"
     return f"write {date.isoformat()} (YYYY-MM-DD, with two digits for month and day)"
 
 
