@@ -105,7 +105,8 @@ def check_where(executor: object = None, backend: object = None, scheduler: str 
     """Raise :class:`ExperimentError` if more than one place to run is given (``executor``,
     ``backend``, ``scheduler``, ``dask_local``): each would silently win over the others
     (``scheduler`` was ignored beside an ``executor``). ``TypeError`` for an ``executor``
-    without a ``submit`` method. ``scheduler`` with ``dask_local`` is left to
+    without a ``submit`` method, or that is a ``distributed.Client`` (its executor is
+    ``client.get_executor()``). ``scheduler`` with ``dask_local`` is left to
     :func:`~sim.experiment.executors.check_backend`, which words it for both interfaces."""
     given = [name for name, on in (("executor", executor is not None),
                                    ("backend", backend is not None),
@@ -122,6 +123,20 @@ def check_where(executor: object = None, backend: object = None, scheduler: str 
         raise TypeError(f"executor must be a concurrent.futures.Executor, not "
                         f"{type(executor).__name__}: e.g. ThreadPoolExecutor(4), "
                         "ProcessPoolExecutor(4) or distributed.Client(...).get_executor()")
+    if _is_dask_client(executor):
+        # review 251: a Client has submit() too, but its futures are Dask's, which
+        # concurrent.futures cannot wait on: "'Future' object has no attribute
+        # '_condition'" once the replications were on the cluster
+        raise TypeError("executor must be a concurrent.futures.Executor, not a "
+                        "distributed.Client: give its executor, executor=client.get_executor()")
+
+
+def _is_dask_client(obj: object) -> bool:
+    """Whether ``obj`` is a ``distributed.Client`` (without importing ``distributed``: one
+    exists only once it is imported)."""
+    module = sys.modules.get("distributed")
+    kind = getattr(module, "Client", None) if module is not None else None
+    return isinstance(kind, type) and isinstance(obj, kind)
 
 
 def executor_backend(executor: Executor, workers: int | None = None) -> Backend:
