@@ -505,6 +505,10 @@ def _failure_text(exc: Any, label: Callable[[Any], str] | None = None) -> str:
                 "not to blame unless it kills every worker that runs it")
     if exc.reason == "cancelled":
         return f"error: {exc.describe(label)}"
+    if getattr(exc, "hint", None):
+        # raised on a worker running other code (review 251): that code, more likely than
+        # a bug, is what to fix, and the report would be of a model nobody meant to run
+        return f"error: {exc.describe(label)}\n    hint: {exc.hint}"
     cause = exc.cause
     if isinstance(cause, MassBalanceError):
         return (f"internal error: {cause}\n  in {exc.where(label)}\n"

@@ -13,11 +13,17 @@ Each test fails on the code before the fix. The first starts an in-process Dask 
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 import sim
+from sim.build import running_code
+from sim.cli import _failure_text
+from sim.experiment import executors
+from sim.experiment.executors import ReplicationError
 
 TINY = Path(__file__).resolve().parent / "data" / "tiny.yaml"
 PARAM = {"sites.border.clearance_trucks_per_day": (40, 60)}
@@ -43,3 +49,47 @@ def test_a_dask_client_given_as_the_executor_is_refused_naming_its_executor() ->
     _expects_comm = getattr(distributed.core, "_expects_comm", None)
     if _expects_comm is not None:
         _expects_comm.cache_clear()
+
+
+OTHER = "drc-minerals-sim 0.0.9 at 0123456789ab"
+
+
+def test_a_replication_failing_on_a_worker_running_other_code_says_so(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # the executor's threads stand for a worker on other code: its label is OTHER there
+    ours = running_code()
+    monkeypatch.setattr(executors, "running_code", lambda: (
+        ours if threading.current_thread() is threading.main_thread() else (OTHER, ours[1])))
+
+    def stale(*_args: object) -> object:
+        raise AttributeError("'Job' object has no attribute 'series_cat'")
+
+    monkeypatch.setattr(executors, "run_replication", stale)
+    sc = sim.load_scenario(TINY, ["horizon_days=10"])
+    with ThreadPoolExecutor(1) as pool, pytest.raises(ReplicationError) as failed:
+        sim.run(sc, 2, executor=pool)
+    err = failed.value
+    assert err.reason == "failed"
+    assert getattr(err.cause, executors.WORKER_CODE_ATTR) == OTHER
+    assert f"it ran on a worker running {OTHER}, not {ours[0]}, which started the run" \
+        in str(err)
+    text = _failure_text(err)
+    assert text.startswith("error: replication 0 of scenario 'tiny' (seed 0) failed: "
+                           "AttributeError: 'Job' object has no attribute 'series_cat'")
+    assert "restart a Dask cluster's workers" in text
+    assert "please report" not in text and "internal error" not in text
+
+
+def test_a_replication_failing_on_the_command_s_own_code_is_still_a_bug(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_args: object) -> object:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(executors, "run_replication", broken)
+    sc = sim.load_scenario(TINY, ["horizon_days=10"])
+    with ThreadPoolExecutor(1) as pool, pytest.raises(ReplicationError) as failed:
+        sim.run(sc, 1, executor=pool)
+    assert getattr(failed.value.cause, executors.WORKER_CODE_ATTR) == running_code()[0]
+    assert failed.value.hint is None
+    text = _failure_text(failed.value)
+    assert text.startswith("internal error: ZeroDivisionError") and "please report" in text

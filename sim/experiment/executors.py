@@ -56,6 +56,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from sim.build import WORKERS_SAME_CODE, running_code
 from sim.experiment.errors import DaskMissingError, ExperimentError
 from sim.experiment.replication import ReplicationResult, run_replication
 from sim.metrics.series import SeriesCatalogue, catalogue
@@ -135,10 +136,34 @@ def run_task(job: Job, replication: int) -> ReplicationResult:
     try:
         result = run_replication(job.sc, job.seed, replication, job.plan, job.cat)
         gc.collect()
+    except Exception as exc:
+        # the driver tells a worker on other code from a bug by it (review 251: a stale
+        # Dask worker's AttributeError read "internal error ... please report it")
+        with contextlib.suppress(Exception):
+            setattr(exc, WORKER_CODE_ATTR, running_code()[0])
+        raise
     finally:
         if ours:
             gc.unfreeze()
     return result
+
+
+WORKER_CODE_ATTR = "sim_worker_code"
+"""The attribute :func:`run_task` sets on a replication's exception: the code label
+(:func:`sim.build.code_label`) of the process it was raised in. An exception's attributes
+travel with it back to the driver (pickled with it from a worker process)."""
+
+
+def other_code_hint(exc: BaseException) -> str | None:
+    """What to do about a replication that raised ``exc`` on a worker running other code
+    than this process (its :data:`WORKER_CODE_ATTR`), else None: the worker's code, not
+    the simulator, is then the likelier cause."""
+    theirs = getattr(exc, WORKER_CODE_ATTR, None)
+    ours = running_code()[0]
+    if not isinstance(theirs, str) or theirs == ours:
+        return None
+    return (f"it ran on a worker running {theirs}, not {ours}, which started the run: "
+            f"{WORKERS_SAME_CODE}")
 
 
 class Task(NamedTuple):
@@ -173,8 +198,10 @@ class ReplicationError(Exception):
         self.reason = reason
         self.unfinished = tuple(unfinished)
         self.hint = hint
-        """What to do about it, where something more likely than a lack of memory is known
-        (a main script the pool's workers cannot run again: :func:`_pool_rerun_hint`)."""
+        """What to do about it, where something more likely than a lack of memory (or, for
+        a replication that raised, than a bug) is known: a main script the pool's workers
+        cannot run again (:func:`_pool_rerun_hint`), a worker running other code than the
+        driver (:func:`other_code_hint`)."""
         super().__init__(self.describe() + (f"\n    hint: {hint}" if hint else ""))
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -1278,14 +1305,17 @@ def _client_closed(backend: Backend) -> bool:
 def _failure(failures: list[tuple[Task, BaseException]],
              hint: str | None = None) -> BaseException:
     """The exception that reports ``failures`` (the first decides what kind); ``hint``
-    goes with a worker's death."""
+    goes with a worker's death, and a failure raised on a worker running other code gets
+    :func:`other_code_hint`'s."""
     first_task, first = failures[0]
     if isinstance(first, _BAD_INPUT):
         return first
     reason = _loss(first)
     same = [t for t, exc in failures if _loss(exc) == reason]
     gone = [t for t, exc in failures if isinstance(exc, _Unfinished) and t not in same]
+    if reason == "failed":
+        hint = other_code_hint(first)
     error = ReplicationError(first, same, reason, gone,
-                             hint=hint if reason == "worker died" else None)
+                             hint=hint if reason in ("worker died", "failed") else None)
     error.__cause__ = first
     return error
