@@ -14,6 +14,7 @@ Each test fails on the code before the fix. The first starts an in-process Dask 
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -23,7 +24,8 @@ import sim
 from sim.build import running_code
 from sim.cli import _failure_text
 from sim.experiment import executors
-from sim.experiment.executors import ReplicationError
+from sim.experiment.errors import ExperimentError
+from sim.experiment.executors import ReplicationError, _connect_dask
 
 TINY = Path(__file__).resolve().parent / "data" / "tiny.yaml"
 PARAM = {"sites.border.clearance_trucks_per_day": (40, 60)}
@@ -93,3 +95,13 @@ def test_a_replication_failing_on_the_command_s_own_code_is_still_a_bug(
     assert failed.value.hint is None
     text = _failure_text(failed.value)
     assert text.startswith("internal error: ZeroDivisionError") and "please report" in text
+
+
+@pytest.mark.parametrize("port", ["70000", "-1"])
+def test_a_scheduler_port_out_of_range_is_said_at_once(port: str) -> None:
+    distributed = pytest.importorskip("distributed")
+    started = time.monotonic()
+    with pytest.raises(ExperimentError) as bad:
+        _connect_dask(distributed, f"tcp://127.0.0.1:{port}", "--scheduler")
+    assert time.monotonic() - started < 2.0
+    assert f"port {port} is not a port number (1 to 65535)" in str(bad.value)

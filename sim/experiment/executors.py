@@ -719,6 +719,12 @@ def _connect_dask(distributed: Any, scheduler: str, option: str) -> Any:
     address is malformed, nothing listens there, the service there does not speak Dask's
     protocol or does not answer in time.
     """
+    where = f"cannot connect to the Dask scheduler at {scheduler}"
+    malformed = _bad_address(distributed, scheduler)
+    if malformed is not None:
+        # said at once: a port out of range was tried for Dask's 10 s and reported as
+        # "Timed out" (review 251)
+        raise ExperimentError(f"{where}: {malformed}", what=option, hint=_CONNECT_HINT)
     guard = threading.Lock()
     outcome: dict[str, Any] = {}
 
@@ -774,13 +780,8 @@ def _connect_dask(distributed: Any, scheduler: str, option: str) -> Any:
             what=option, hint=_CONNECT_HINT)
     if not isinstance(error, Exception):
         raise error
-    where = f"cannot connect to the Dask scheduler at {scheduler}"
     if isinstance(error, (OSError, TimeoutError)):
         raise ExperimentError(f"{where}: {error}", what=option, hint=_CONNECT_HINT) from None
-    malformed = _bad_address(distributed, scheduler)
-    if malformed is not None:
-        raise ExperimentError(f"{where}: {malformed}", what=option,
-                              hint=_CONNECT_HINT) from None
     if isinstance(error, _GARBLED):
         # e.g. an SSH server's banner read as a Dask message's length: "Unable to allocate
         # 2.82 EiB" (MemoryError) named neither the address nor the cause
@@ -803,12 +804,18 @@ def _bad_address(distributed: Any, scheduler: str) -> str | None:
     """Why ``scheduler`` is not an address Dask can connect to, or None if it is one."""
     try:
         comm = distributed.comm
-        comm.registry.get_backend(comm.parse_address(scheduler)[0])
-        comm.get_address_host_port(scheduler)
+        scheme, loc = comm.parse_address(scheduler)
+        transport = comm.registry.get_backend(scheme)
+        try:
+            port = transport.get_address_host_port(loc)[1]
+        except NotImplementedError:  # not an IP transport (inproc://): no port to check
+            return None
     except ValueError as exc:
         return str(exc)
     except Exception:  # noqa: BLE001 - not for this check to say
         return None
+    if isinstance(port, int) and not 0 < port < 65536:
+        return f"port {port} is not a port number (1 to 65535)"
     return None
 
 
