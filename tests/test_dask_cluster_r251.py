@@ -13,6 +13,7 @@ Each test fails on the code before the fix. The first starts an in-process Dask 
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -105,3 +106,31 @@ def test_a_scheduler_port_out_of_range_is_said_at_once(port: str) -> None:
         _connect_dask(distributed, f"tcp://127.0.0.1:{port}", "--scheduler")
     assert time.monotonic() - started < 2.0
     assert f"port {port} is not a port number (1 to 65535)" in str(bad.value)
+
+
+def test_a_failed_run_leaves_no_future_on_the_callers_dask_client(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # every failed replication's future stayed on the caller's client (and its task on the
+    # scheduler) for good: the exception Dask keeps with the task held, through its
+    # traceback, a frame holding that future
+    distributed = pytest.importorskip("distributed")
+
+    def broken(*_args: object) -> object:
+        raise ZeroDivisionError("division by zero")
+
+    # the in-process cluster's workers are threads of this process: they run the patch
+    monkeypatch.setattr(executors, "run_replication", broken)
+    sc = sim.load_scenario(TINY, ["horizon_days=10"])
+    with distributed.Client(processes=False, n_workers=1, threads_per_worker=1,
+                            dashboard_address=None, set_as_default=False) as client:
+        with pytest.raises(ReplicationError):
+            sim.run(sc, 3, executor=client.get_executor())
+        gc.collect()
+        deadline = time.monotonic() + 10
+        while client.futures and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not client.futures
+        assert client.status == "running"
+    _expects_comm = getattr(distributed.core, "_expects_comm", None)
+    if _expects_comm is not None:
+        _expects_comm.cache_clear()

@@ -1243,10 +1243,21 @@ def run_tasks(jobs: Sequence[Job], tasks: Iterable[tuple[int, int]],
         for fut in sorted(done, key=lambda f: pending[f]):
             k, r = pending.pop(fut)
             try:
-                res = fut.result()
-            except Exception as exc:  # noqa: BLE001 - each is reported below
-                failures.append((task(k, r), exc))
+                # not fut.result(): raising the exception again added this frame, which
+                # holds the future, to its traceback (see below)
+                failed = fut.exception()
+            except Exception as exc:  # noqa: BLE001 - cancelled: reported below
+                failed = exc
+            if failed is not None:
+                # A Dask client's executor raised it in a frame that holds the task's Dask
+                # future, and the client keeps the exception with the task, so neither was
+                # ever freed: a caller's client kept every failed replication's future (and
+                # its scheduler the task) for good (review 251). The frames' variables go;
+                # the traceback's lines stay.
+                traceback.clear_frames(failed.__traceback__)
+                failures.append((task(k, r), failed))
                 continue
+            res = fut.result()
             deliver(k, res)
         return failures
 
