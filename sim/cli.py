@@ -497,7 +497,10 @@ def _failure_text(exc: Any, label: Callable[[Any], str] | None = None) -> str:
                 f"    hint: Dask ran {'it' if one else 'each'} on {tries} workers and each "
                 f"of them died: {'it' if one else 'they'} may need more memory than a worker "
                 "has")
-    if exc.reason == "worker died" and getattr(exc, "hint", None):
+    if getattr(exc, "hint", None):
+        # a main script the workers ran again, or (for a replication that raised) a worker
+        # running other code (review 251): that, more likely than a lack of memory or a
+        # bug, is what to fix, and a report would be of a model nobody meant to run
         return f"error: {exc.describe(label)}\n    hint: {exc.hint}"
     if exc.reason == "worker died":
         return (f"error: {exc.describe(label)}\n"
@@ -505,10 +508,6 @@ def _failure_text(exc: Any, label: Callable[[Any], str] | None = None) -> str:
                 "not to blame unless it kills every worker that runs it")
     if exc.reason == "cancelled":
         return f"error: {exc.describe(label)}"
-    if getattr(exc, "hint", None):
-        # raised on a worker running other code (review 251): that code, more likely than
-        # a bug, is what to fix, and the report would be of a model nobody meant to run
-        return f"error: {exc.describe(label)}\n    hint: {exc.hint}"
     cause = exc.cause
     if isinstance(cause, MassBalanceError):
         return (f"internal error: {cause}\n  in {exc.where(label)}\n"
