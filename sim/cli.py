@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import signal
 import sys
 import traceback
@@ -55,12 +56,56 @@ batch system's output): tqdm's 0.1 s wrote some 140 lines into the log of a 200-
 replication run."""
 
 
+def _stderr_is_terminal() -> bool:
+    try:
+        return bool(sys.stderr.isatty())
+    except (AttributeError, ValueError):  # replaced or closed
+        return False
+
+
 def _bar_interval() -> float:
     """tqdm's ``mininterval`` for a progress bar on stderr."""
-    try:
-        return 0.1 if sys.stderr.isatty() else BAR_INTERVAL_NOT_A_TERMINAL
-    except (AttributeError, ValueError):  # replaced or closed
-        return BAR_INTERVAL_NOT_A_TERMINAL
+    return 0.1 if _stderr_is_terminal() else BAR_INTERVAL_NOT_A_TERMINAL
+
+
+_REDRAWS = re.compile(r"\r|\n|\x1b\[A")
+"""What parts tqdm's redraws of a bar: a carriage return, a newline, and the cursor moved up
+a line (tqdm's nested bars)."""
+
+
+class _LogLines:
+    """The file a progress bar writes to when stderr is not a terminal (a log file, a batch
+    system's output): each of tqdm's redraws as a line of its own. tqdm parts them with
+    carriage returns alone, so that ``less``, ``grep`` and ``tail -f`` showed one long line
+    full of ``\r`` (known open since reviews 66 and 72). A blank redraw (a bar cleared) and
+    one the same as the line before (a bar closed just after being drawn) are left out.
+    Only whole lines are written, so a note written between two redraws (``tqdm.write``,
+    :func:`_err`) stays on a line of its own. Anything else (``encoding``, ``fileno``) is
+    the stream's, which tqdm reads to choose its characters."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.last: str | None = None
+
+    def write(self, text: str) -> int:
+        for part in _REDRAWS.split(text):
+            line = part.rstrip()  # tqdm pads a shorter redraw with spaces
+            if line and line != self.last:
+                self.stream.write(line + "\n")
+                self.last = line
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+def _bar_file() -> Any:
+    """Where a progress bar is drawn: stderr itself on a terminal (redrawn in place), else
+    stderr through :class:`_LogLines` (a line each redraw)."""
+    return sys.stderr if _stderr_is_terminal() else _LogLines(sys.stderr)
 
 
 def _bar_timing() -> dict[str, float]:
@@ -897,7 +942,7 @@ class _LazyBar:
             from tqdm import tqdm
 
             self.bar = tqdm(total=self.total if total is None else total, desc=self.desc,
-                            unit=self.unit, disable=self.quiet, file=sys.stderr,
+                            unit=self.unit, disable=self.quiet, file=_bar_file(),
                             dynamic_ncols=True, initial=self.initial, **_bar_timing())
         return self.bar
 
