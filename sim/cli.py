@@ -18,6 +18,7 @@ import os
 import re
 import signal
 import sys
+import time
 import traceback
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -911,8 +912,46 @@ def _reading(quiet: bool) -> Callable[..., None]:
 
 WRITING_TABLES = "writing tables ..."
 """What comes after the replications' bar: the tables alone took 25 s at 8,000
-replications (review 229). The figures, after them, have a bar of their own
-(:func:`_figures_bar`)."""
+replications (review 229), and get a bar once they take long (:class:`_TablesBar`). The
+figures, after them, have a bar of their own (:func:`_figures_bar`)."""
+
+TABLE_BAR_AFTER = 2.0
+"""Seconds the tables are written for before they get a bar: a run's of a few hundred
+replications are written in well under a second, which a bar would only flash by, while
+8,000 of a year of the baseline take some 25 s (most of it kpis.csv, counted in blocks of
+500 replications). How long they take depends on the KPIs a scenario has as much as on
+its replications, so the time they have taken decides, not a count."""
+
+
+class _TablesBar:
+    """The "writing tables" bar of the blocks the work reports to ``on_table(done,
+    total)`` (:meth:`reach`), drawn (a :class:`_LazyBar`) only once the tables have been
+    written for :data:`TABLE_BAR_AFTER` seconds with some still to write; its rate is of
+    the blocks written since. A context manager: the bar is closed however the work
+    ends."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.lazy = _LazyBar("writing tables", quiet, unit="block")
+        self.begun: float | None = None
+
+    def reach(self, done: int, total: int) -> None:
+        if self.lazy.bar is None:
+            now = time.monotonic()
+            if self.begun is None:
+                self.begun = now
+            if done >= total or now - self.begun < TABLE_BAR_AFTER:
+                return
+            self.lazy.initial = done
+        self.lazy.reach(done, total)
+
+    def close(self) -> None:
+        self.lazy.close()
+
+    def __enter__(self) -> _TablesBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _figures_bar(quiet: bool) -> _LazyBar:
@@ -1310,9 +1349,11 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
     if not quiet:
         _err(WRITING_TABLES)
     figures_bar = _figures_bar(quiet)
+    tables_bar = _TablesBar(quiet)
     try:
-        with figures_bar, _ctrl_c_as_interrupt():
-            folder_run.finish(figures=not no_figures, on_figure=figures_bar.reach)
+        with tables_bar, figures_bar, _ctrl_c_as_interrupt():
+            folder_run.finish(figures=not no_figures, on_figure=figures_bar.reach,
+                              on_table=tables_bar.reach)
     except KeyboardInterrupt:
         _err(f"\ninterrupted while writing the tables and figures: all {results.n} "
              f"replication(s) are saved in {folder_run.folder.reps_dir}; the folder is "
@@ -1466,15 +1507,17 @@ def compare(items: tuple[Path, ...], replications: int | None, seed: int | None,
             _err(WRITING_TABLES)
 
     figures_bar = _figures_bar(quiet)
+    tables_bar = _TablesBar(quiet)
     try:
-        with bar, figures_bar, _damage_notes(), _ctrl_c_as_interrupt():
+        with bar, tables_bar, figures_bar, _damage_notes(), _ctrl_c_as_interrupt():
             comp = run_comparison(list(items), replications, seed, overrides=overrides,
                                   workers=workers, scheduler=scheduler,
                                   dask_local=dask_local, target=target, out=out, force=force,
                                   resume=resume, progress=bar.update, on_batch=bar.set_total,
                                   figures=not no_figures, for_python=False,
                                   command=recorded, on_read=reading, on_saved=bar.start_at,
-                                  on_write=writing_out, on_figure=figures_bar.reach)
+                                  on_write=writing_out, on_figure=figures_bar.reach,
+                                  on_table=tables_bar.reach)
     except ScenarioError as exc:
         _scenario_error_in_comparison(exc, items, overrides)
     except KeyboardInterrupt:
@@ -1731,6 +1774,7 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
 
         reading = _reading(quiet)
         figures_bar = _figures_bar(quiet)
+        tables_bar = _TablesBar(quiet)
 
         def writing_out() -> None:
             # its tables, Sobol indices and figures: some 10 s at 256 points under the
@@ -1740,7 +1784,7 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
                 _err(WRITING_TABLES)
 
         try:
-            with bar, points_bar, figures_bar, _ctrl_c_as_interrupt():
+            with bar, points_bar, tables_bar, figures_bar, _ctrl_c_as_interrupt():
                 result = run_sweep(scenario, list(params), design, samples, replications, seed,
                                    overrides=overrides, workers=workers, scheduler=scheduler,
                                    dask_local=dask_local, metrics=metrics, out=out, force=force,
@@ -1748,7 +1792,7 @@ def sweep(scenario: Path, params: tuple[str, ...], design: str, samples: int,
                                    figures=not no_figures, command=recorded, for_python=False,
                                    on_build=points_bar.reach, on_read=reading,
                                    on_saved=bar.start_at, on_write=writing_out,
-                                   on_figure=figures_bar.reach)
+                                   on_figure=figures_bar.reach, on_table=tables_bar.reach)
         except KeyboardInterrupt:
             if not resume and store.abandon(created):
                 _err(f"\ninterrupted before any replication finished; no sweep was written to "

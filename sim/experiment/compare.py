@@ -721,7 +721,8 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
                    on_read: Callable[[int, str], object] | None = None,
                    on_saved: Callable[[int], object] | None = None,
                    on_write: Callable[[], object] | None = None,
-                   on_figure: Callable[[int, int], object] | None = None) -> Comparison:
+                   on_figure: Callable[[int, int], object] | None = None,
+                   on_table: Callable[[int, int], object] | None = None) -> Comparison:
     """Compare scenarios with common random numbers; return a :class:`Comparison`.
 
     Every scenario is run (or, a results folder or ``Results``, read) and compared with
@@ -729,7 +730,8 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
     meanings and defaults: ``items``, ``replications``, ``seed``, ``overrides``,
     ``workers``, ``scheduler``, ``dask_local``, ``executor``, ``backend``, ``target_ci``,
     ``metrics``, ``max_replications``, ``confidence``, ``out``, ``force``, ``resume``,
-    ``figures``, ``progress``, ``on_batch`` and ``on_figure`` (``items``, ``replications``
+    ``figures``, ``progress``, ``on_batch``, ``on_figure`` and ``on_table`` (``items``,
+    ``replications``
     and ``seed`` may be given by position: ``sim.run_comparison([a, b], 20, 1)``). For a
     precision
     target give ``target_ci`` and ``metrics`` (and ``max_replications``) as to
@@ -764,7 +766,8 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
     ``out``) once the replications are done, before the results are tabled and the results
     folders, tables and figures written; ``on_figure`` (with ``out``, see :func:`compare`)
     as the figures of the scenarios' folders and the comparison's own are drawn, counted
-    together.
+    together; ``on_table`` likewise as the tables of the scenarios' folders are written,
+    every scenario's before any figure.
 
     ``out`` and the scenarios' folders in it are locked while the comparison writes them
     (:func:`sim.output.folder_lock.lock_folder`): another ``sim`` command writing there is
@@ -787,7 +790,7 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
             confidence=confidence,
             out=out, force=force, resume=resume, progress=progress, on_batch=on_batch,
             figures=figures, for_python=for_python, command=command, on_read=on_read,
-            on_saved=on_saved, on_write=on_write, on_figure=on_figure)
+            on_saved=on_saved, on_write=on_write, on_figure=on_figure, on_table=on_table)
     # as sim.compare's table keeps them (review 202: this one's attrs were empty)
     comp.table.attrs["notes"] = list(comp.notes)
     if comp.stop is not None:
@@ -807,12 +810,13 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
                     on_read: Callable[[int, str], object] | None = None,
                     on_saved: Callable[[int], object] | None = None,
                     on_write: Callable[[], object] | None = None,
-                    on_figure: Callable[[int, int], object] | None = None) -> Comparison:
+                    on_figure: Callable[[int, int], object] | None = None,
+                    on_table: Callable[[int, int], object] | None = None) -> Comparison:
     """:func:`run_comparison`, its errors worded for the command line."""
     started = time.perf_counter()
     # before anything runs: a bad one failed after the first replication (review 228)
     check_callbacks(progress=progress, on_batch=on_batch, on_read=on_read, on_saved=on_saved,
-                    on_write=on_write, on_figure=on_figure)
+                    on_write=on_write, on_figure=on_figure, on_table=on_table)
     check_flag(figures, "figures")
     if out is not None:
         check_path(out, "out", "the folder to write the comparison to")
@@ -1057,16 +1061,30 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
                           [str(o) for o in overrides])
         if out_path is not None:
             from sim.output.compare_output import counted_figures, write_comparison
-            from sim.output.folder import ResultsFolder
+            from sim.output.folder import ResultsFolder, run_table_blocks
+            from sim.output.table_count import counting_tables
             from sim.output.tables import run_table_notes
             from sim.scenario.loader import has_meta, meta_of
 
-            counted = counted_figures(comp, [res for arm, res in zip(arms, results, strict=True)
-                                             if arm.runs], figures, on_figure)
-            for arm, res in zip(arms, results, strict=True):
-                if arm.runs:
-                    folder = ResultsFolder(out_path / arm.label, resume=True,
-                                           command="sim compare")
+            running = [(arm, res) for arm, res in zip(arms, results, strict=True)
+                       if arm.runs]
+            counted = counted_figures(comp, [res for _arm, res in running], figures, on_figure)
+            # every scenario's tables before any figure: its tables and its figures are
+            # each counted in one go (two bars took turns), as sim run's are
+            opened: list[ResultsFolder] = []
+            try:
+                with counting_tables(on_table, sum(run_table_blocks(res.n)
+                                                   for _arm, res in running)):
+                    for arm, res in running:
+                        opened.append(ResultsFolder(out_path / arm.label, resume=True,
+                                                    command="sim compare"))
+                        opened[-1].write_tables(res)
+            except BaseException:
+                for folder in opened:
+                    folder.release()
+                raise
+            for k, ((arm, res), folder) in enumerate(zip(running, opened, strict=True)):
+                try:
                     extra: dict[str, Any] = {"comparison": str(out_path), "label": arm.label,
                                              **(where or {})}  # as sim run's manifest has it
                     if arm.label in resumed_with:
@@ -1093,6 +1111,10 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
                     # left out, so each scenario's folder lacked the layout it promises)
                     with counted:  # counted with the comparison's own
                         folder.finish(res, extra, figures=figures)
+                except BaseException:
+                    for later in opened[k:]:  # finish releases its own, also on failing
+                        later.release()
+                    raise
             written = comp
             if confidence != 0.95:
                 # the folder is read by sim report and its figures, which give 95% intervals
@@ -1194,7 +1216,8 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
             resume: bool = False, figures: bool = True, backend: Backend | None = None,
             progress: Callable[[int], object] | None = None,
             on_batch: Callable[[int], object] | None = None,
-            on_figure: Callable[[int, int], object] | None = None) -> pd.DataFrame:
+            on_figure: Callable[[int, int], object] | None = None,
+            on_table: Callable[[int, int], object] | None = None) -> pd.DataFrame:
     """Compare scenarios with common random numbers; return the comparison table.
 
     ``items`` are scenario files, results folders, :class:`~sim.scenario.schema.Scenario`
@@ -1226,8 +1249,12 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
     one batch without ``target_ci``), ``on_figure`` (with ``out`` and figures) with
     ``(0, figures)`` before the first figure is drawn and ``(k, figures)`` once the k-th
     is saved (the scenarios' folders' figures and the comparison's, counted together:
-    they take 30 to 60 seconds), and ``backend`` (see
-    :func:`sim.experiment.executors.open_backend`) is one more place to run them. Each
+    they take 30 to 60 seconds), ``on_table`` (with ``out``) likewise with the blocks of
+    the scenarios' folders' tables written and their count, ``(0, blocks)`` first (one
+    per 500 replications of a folder's ``kpis.csv`` and one for each of its other tables:
+    some 25 seconds a scenario at 8,000 replications of a year of the baseline), and
+    ``backend`` (see :func:`sim.experiment.executors.open_backend`) is one more place to
+    run them. Each
     scenario's run.json there records the comparison's items, overrides and target, so
     the hint that finishes an interrupted comparison (:func:`sim.load_results` or ``sim
     report`` on a scenario's folder) is the ``sim compare ... --resume`` command or
@@ -1254,8 +1281,9 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
     ``TypeError`` naming the argument for a single path (a string or ``os.PathLike``),
     scenario or results where a list is expected, an item that is neither a path (a str
     or any ``os.PathLike``) nor a ``Scenario`` or ``Results``, an ``out`` that is not a
-    path, a ``progress``, ``on_batch`` or ``on_figure`` that is neither a function nor
-    None, or a ``figures`` that is not True or False (all checked before anything runs);
+    path, a ``progress``, ``on_batch``, ``on_figure`` or ``on_table`` that is neither a
+    function nor None, or a ``figures`` that is not True or False (all checked before
+    anything runs);
     :class:`~sim.output.errors.FolderError` for an ``out`` folder it may not write, and
     :class:`~sim.scenario.errors.ScenarioError` for a scenario with problems (a missing
     ``.yaml``/``.yml`` scenario file too, as :func:`sim.run`; any other path that is
@@ -1273,7 +1301,7 @@ def compare(items: Sequence[Item], replications: int | None = None, seed: int | 
                         metrics=metrics, max_replications=max_replications,
                         confidence=confidence, out=out, force=force, resume=resume,
                         figures=figures, backend=backend, progress=progress,
-                        on_batch=on_batch, on_figure=on_figure)
+                        on_batch=on_batch, on_figure=on_figure, on_table=on_table)
     # A table alone dropped them: +303% delivered, from a period four times as long, said
     # nothing of the period.
     for note in comp.notes:
@@ -1297,14 +1325,16 @@ def _compare(items: Sequence[Item], replications: int | None, seed: int | None, 
              resume: bool, figures: bool, backend: Backend | None,
              progress: Callable[[int], object] | None,
              on_batch: Callable[[int], object] | None,
-             on_figure: Callable[[int, int], object] | None = None) -> Comparison:
+             on_figure: Callable[[int, int], object] | None = None,
+             on_table: Callable[[int, int], object] | None = None) -> Comparison:
     """:func:`compare`'s comparison, before its notes are warned of."""
     target = precision_target(target_ci, metrics, max_replications, confidence)
     return run_comparison(items, replications, seed, overrides=overrides, workers=workers,
                           scheduler=scheduler, dask_local=dask_local, target=target,
                           confidence=confidence, out=out, force=force, for_python=True,
                           executor=executor, resume=resume, figures=figures, backend=backend,
-                          progress=progress, on_batch=on_batch, on_figure=on_figure)
+                          progress=progress, on_batch=on_batch, on_figure=on_figure,
+                          on_table=on_table)
 
 
 def precision_target(target_ci: float | None, metrics: Sequence[str],

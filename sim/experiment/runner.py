@@ -444,6 +444,7 @@ CALLBACKS = {
     "on_saved": "with the count of saved replications read back",
     "on_write": "once the replications are done",
     "on_figure": "with the figures saved and their count",
+    "on_table": "with the table blocks written and their count",
 }
 """When each callback argument of the Python API is called (for its TypeError)."""
 
@@ -504,7 +505,8 @@ def run(sc: Scenario | str | os.PathLike[str], replications: int | None = None, 
         resume: bool = False, figures: bool = True, target_ci: float | None = None,
         metrics: Sequence[str] = (), max_replications: int | None = None,
         confidence: float | None = None,
-        on_figure: Callable[[int, int], object] | None = None) -> Results:
+        on_figure: Callable[[int, int], object] | None = None,
+        on_table: Callable[[int, int], object] | None = None) -> Results:
     """Run replications of a scenario; return their :class:`Results`.
 
     ``sc`` is a scenario, or the path of a scenario file; ``replications`` replications of
@@ -545,7 +547,10 @@ def run(sc: Scenario | str | os.PathLike[str], replications: int | None = None, 
     ``figures/`` (unless ``figures=False``; drawing them takes 10 to 20 seconds:
     ``on_figure``, if given, is called with ``(0, figures)`` before the first is drawn and
     ``(k, figures)`` once the k-th is saved, e.g. ``on_figure=lambda k, n: print(k, n)``)
-    and, last, ``manifest.json``. A folder that already holds results is refused unless
+    and, last, ``manifest.json``. ``on_table``, if given, is called likewise with the
+    blocks of those tables written and their count, ``(0, blocks)`` first: one per 500
+    replications of ``kpis.csv`` and one for each other table (some 25 seconds at 8,000
+    replications of a year of the baseline). A folder that already holds results is refused unless
     ``force=True`` (replace them) or ``resume=True`` (finish an interrupted run: the saved
     replications, which must be of the same scenario, overrides and seed, are read back
     and only the rest are run); not both. A run stopped by an exception or
@@ -585,8 +590,8 @@ def run(sc: Scenario | str | os.PathLike[str], replications: int | None = None, 
     than one of ``executor``, ``backend``, ``scheduler`` and ``dask_local``, for
     ``resume`` without ``out``, or for a Dask option without Dask installed; ``TypeError``
     naming the argument if ``sc`` is neither a scenario nor a path, ``out`` is not a path
-    (a str or any ``os.PathLike``), ``sink``, ``progress`` or ``on_figure`` is neither a
-    function nor None, ``figures`` is not True or False, or ``executor`` is not an
+    (a str or any ``os.PathLike``), ``sink``, ``progress``, ``on_figure`` or ``on_table``
+    is neither a function nor None, ``figures`` is not True or False, or ``executor`` is not an
     executor (all checked before anything runs);
     :class:`~sim.scenario.errors.ScenarioError` for a scenario file with problems;
     :class:`~sim.output.errors.FolderError` for an ``out`` it may not write (results there
@@ -600,7 +605,7 @@ def run(sc: Scenario | str | os.PathLike[str], replications: int | None = None, 
     with python_wording("run"):
         check_run_arguments(1 if replications is None else replications, seed, workers)
         # before anything runs: a bad one failed after the first replication (review 228)
-        check_callbacks(sink=sink, progress=progress, on_figure=on_figure)
+        check_callbacks(sink=sink, progress=progress, on_figure=on_figure, on_table=on_table)
         check_flag(figures, "figures")
         if out is not None:
             check_path(out, "out", "the results folder to write")
@@ -639,7 +644,7 @@ def run(sc: Scenario | str | os.PathLike[str], replications: int | None = None, 
             return _run_to_folder(sc, replications, seed, workers, sink, progress, executor,
                                   backend, scheduler, dask_local, Path(out), force, resume,
                                   figures, settings, metrics, capacity, changed,
-                                  on_figure)
+                                  on_figure, on_table)
     given_n = replications is not None
     replications = 1 if replications is None else int(replications)
     from sim.build import CodeTally
@@ -769,7 +774,8 @@ def _run_to_folder(sc: Scenario, replications: int | None, seed: int, workers: i
                    settings: Callable[..., Target] | None = None,
                    metrics: Sequence[str] = (), notes: Sequence[str] = (),
                    changed: str | None = None,
-                   on_figure: Callable[[int, int], object] | None = None) -> Results:
+                   on_figure: Callable[[int, int], object] | None = None,
+                   on_table: Callable[[int, int], object] | None = None) -> Results:
     """:func:`run` with ``out``: the :class:`FolderRun` ``sim run --out`` makes. With a
     precision target (``settings``, from ``metrics``), run.json records it (see
     :func:`precision_record`), as ``sim run --target-ci`` records it in its command, so
@@ -828,7 +834,7 @@ def _run_to_folder(sc: Scenario, replications: int | None, seed: int, workers: i
                              dask_local=dask_local, executor=executor, backend=backend,
                              target=target, sink=sink, progress=progress, on_begin=begun,
                              record=record)
-    folder_run.finish(figures=figures, on_figure=on_figure)
+    folder_run.finish(figures=figures, on_figure=on_figure, on_table=on_table)
     if folder_run.stop is not None:
         results.info["stopping"] = folder_run.stop.as_dict()
         _warn_short_of_target(folder_run.stop, stacklevel=4)
@@ -1076,23 +1082,28 @@ class FolderRun:
         return self.results
 
     def finish(self, figures: bool = True,
-               on_figure: Callable[[int, int], object] | None = None) -> None:
+               on_figure: Callable[[int, int], object] | None = None,
+               on_table: Callable[[int, int], object] | None = None) -> None:
         """Write the tables, the figures (unless not ``figures``) and, last, the manifest,
         which records where the replications ran, how many a resume found saved and why
         a precision target stopped. ``on_figure``, for a progress display (10 to 20 s of
         figures under one line before): called with ``(0, figures)`` before the first
-        figure is drawn and ``(k, figures)`` once the k-th is saved."""
+        figure is drawn and ``(k, figures)`` once the k-th is saved. ``on_table``, too
+        (some 25 s of tables at 8,000 replications): with ``(0, blocks)`` before the first
+        table and ``(k, blocks)`` as the k-th block is written
+        (:func:`sim.output.folder.run_table_blocks`)."""
         assert self.results is not None and self.backend is not None, "run() first"
-        check_callbacks(on_figure=on_figure)
+        check_callbacks(on_figure=on_figure, on_table=on_table)
         try:
-            self._finish(figures, on_figure)
+            self._finish(figures, on_figure, on_table)
         except MemoryError:
             # review 229: "internal error: MemoryError", asking for a report, with every
             # replication saved and no word of it (review 232: tabling the notes too)
             raise no_room_for_tables(self.results.n, self.folder.reps_dir,
                                      figures) from None
 
-    def _finish(self, figures: bool, on_figure: Callable[[int, int], object] | None) -> None:
+    def _finish(self, figures: bool, on_figure: Callable[[int, int], object] | None,
+                on_table: Callable[[int, int], object] | None = None) -> None:
         assert self.results is not None and self.backend is not None
         try:
             extra: dict[str, Any] = dict(self.where or where_record(self.backend))
@@ -1120,10 +1131,14 @@ class FolderRun:
                 from sim.output.figures import counting_figures, run_figure_plan
 
                 counted = counting_figures(on_figure, len(run_figure_plan(self.results)))
+            from sim.output.folder import run_table_blocks
+            from sim.output.table_count import counting_tables
+
+            tables = counting_tables(on_table, run_table_blocks(self.results.n))
         except BaseException:
             self.folder.release()
             raise
-        with counted:
+        with counted, tables:
             self.folder.finish(self.results, extra, figures=figures)  # releases the lock
 
 

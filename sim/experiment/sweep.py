@@ -946,7 +946,8 @@ def run_sweep(scenario: str | os.PathLike[str] | Scenario,
               on_read: Callable[[int], object] | None = None,
               on_saved: Callable[[int], object] | None = None,
               on_write: Callable[[], object] | None = None,
-              on_figure: Callable[[int, int], object] | None = None) -> Sweep:
+              on_figure: Callable[[int, int], object] | None = None,
+              on_table: Callable[[int, int], object] | None = None) -> Sweep:
     """Run a parameter sweep of a scenario; return a :class:`Sweep`.
 
     It takes :func:`sweep`'s arguments, with the same meanings and defaults (``params``,
@@ -970,9 +971,11 @@ def run_sweep(scenario: str | os.PathLike[str] | Scenario,
     it holds any); ``on_saved``, if given, with the count of those read back that are
     reused, instead of ``progress`` and before ``on_total``; with ``out``, ``on_write``
     once the replications are done, before the sweep is tabled and written (review 239:
-    some 10 s at 256 points, under a bar at 100%), and ``on_figure`` with ``(0,
-    figures)`` before the first figure is drawn and ``(k, figures)`` once the k-th is
-    saved.
+    some 10 s at 256 points, under a bar at 100%), ``on_table`` with ``(0, blocks)``
+    before the sweep is tabled and ``(k, blocks)`` as the k-th block is done (its tables
+    made, then each table file written: :data:`sim.output.sweep_output.SWEEP_TABLE_BLOCKS`),
+    and ``on_figure`` with ``(0, figures)`` before the first figure is drawn and ``(k,
+    figures)`` once the k-th is saved.
 
     The sweep's ``notes`` and the messages of the errors raised are written for the
     Python API (``overrides=[...]``, ``samples``, ``force=True``), or with
@@ -998,7 +1001,7 @@ def run_sweep(scenario: str | os.PathLike[str] | Scenario,
                             confidence=confidence, progress=progress, on_total=on_total,
                             figures=figures, command=command, for_python=for_python,
                             on_build=on_build, on_read=on_read, on_saved=on_saved,
-                            on_write=on_write, on_figure=on_figure)
+                            on_write=on_write, on_figure=on_figure, on_table=on_table)
     if for_python:
         from sim.output.sweep_output import cautions
 
@@ -1043,7 +1046,8 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
                on_read: Callable[[int], object] | None = None,
                on_saved: Callable[[int], object] | None = None,
                on_write: Callable[[], object] | None = None,
-               on_figure: Callable[[int, int], object] | None = None) -> Sweep:
+               on_figure: Callable[[int, int], object] | None = None,
+               on_table: Callable[[int, int], object] | None = None) -> Sweep:
     """:func:`run_sweep`, its errors and notes worded for the command line (but for the
     hint of a sample that needs whole numbers, whose form differs with ``for_python``)."""
     from sim.experiment.runner import (
@@ -1064,7 +1068,8 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
                         f"Path), not {type(scenario).__name__}")
     # before anything runs: a bad one failed after the first replication (review 228)
     check_callbacks(progress=progress, on_total=on_total, on_build=on_build, on_read=on_read,
-                    on_saved=on_saved, on_write=on_write, on_figure=on_figure)
+                    on_saved=on_saved, on_write=on_write, on_figure=on_figure,
+                    on_table=on_table)
     check_flag(figures, "figures")
     if out is not None:
         check_path(out, "out", "the folder to write the sweep to")
@@ -1286,12 +1291,19 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
         raise
     if out_path is not None and on_write is not None:
         on_write()  # the tables, the Sobol indices and the figures are next
+    from sim.output.sweep_output import SWEEP_TABLE_BLOCKS
+    from sim.output.table_count import counting_tables, table_written
+
+    # entered again around the files written: one count
+    tables = counting_tables(on_table if out_path is not None else None, SWEEP_TABLE_BLOCKS)
     for k, same in enumerate(same_as):
         if same != k:
             labels[k] = labels[same]
             for r in range(replications):
                 values[(k, r)] = values[(same, r)]
-    table, long, units, unmatched = _tables(des, values, labels, replications, specs)
+    with tables:
+        table, long, units, unmatched = _tables(des, values, labels, replications, specs)
+        table_written()
     unreadable = ([f"{len(store.unreadable)} saved replication file(s) could not be read "
                    f"and were run again: {', '.join(store.unreadable)}"]
                   if store is not None and store.unreadable else [])
@@ -1325,7 +1337,7 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
                 store.close()
         written = [_written_metric(s, result.kpi_columns) for s in specs]
         try:
-            with counted_figures(result, written, figures, on_figure):
+            with tables, counted_figures(result, written, figures, on_figure):
                 write_sweep(result, out_path, figures=figures, metrics=written,
                             source=_source(scenario), overrides=list(overrides))
         except MemoryError:
@@ -1827,7 +1839,8 @@ def sweep(scenario: str | os.PathLike[str] | Scenario,
           confidence: float = 0.95, progress: Callable[[int], object] | None = None,
           on_total: Callable[[int], object] | None = None,
           figures: bool = True,
-          on_figure: Callable[[int, int], object] | None = None) -> pd.DataFrame:
+          on_figure: Callable[[int, int], object] | None = None,
+          on_table: Callable[[int, int], object] | None = None) -> pd.DataFrame:
     """Run a parameter sweep of a scenario; return its table, one row per sample.
 
     ``scenario`` is a scenario file or a loaded :class:`~sim.scenario.schema.Scenario`.
@@ -1852,7 +1865,8 @@ def sweep(scenario: str | os.PathLike[str] | Scenario,
     a value other than the default is refused), ``progress`` (called with 1 as each
     replication finishes), ``on_total`` (called with the count of replications to run),
     ``on_figure`` (with ``out`` and figures: called with the figures saved and their
-    count, as :func:`run_sweep` calls it) and ``backend``. The table's
+    count, as :func:`run_sweep` calls it), ``on_table`` (with ``out``: called with the
+    table blocks done and their count, as :func:`run_sweep` calls it) and ``backend``. The table's
     columns are ``sample``, ``block`` (Sobol), the parameters, and the mean of every total
     KPI as ``metric:commodity``. The scenario's notes (an override over a value the file
     gives in another unit, a policy that cannot act in the network) are warned of
@@ -1869,8 +1883,8 @@ def sweep(scenario: str | os.PathLike[str] | Scenario,
     integer of at least 1, either of them other than its default on a design other than
     ``sobol``: all checked before anything runs), and ``TypeError`` naming the argument
     for a single string where a list is expected, a ``scenario`` or ``out`` that is not a
-    path (or Scenario), a ``progress``, ``on_total`` or ``on_figure`` that is neither a
-    function nor None, or a ``figures`` that is not True or False;
+    path (or Scenario), a ``progress``, ``on_total``, ``on_figure`` or ``on_table`` that is
+    neither a function nor None, or a ``figures`` that is not True or False;
     :class:`~sim.output.errors.FolderError` for an ``out`` folder it may not write, and
     :class:`~sim.scenario.errors.ScenarioError` for a scenario with problems. Their
     messages name these arguments (``samples``, ``params``, ``force=True``), not the
@@ -1890,7 +1904,7 @@ def sweep(scenario: str | os.PathLike[str] | Scenario,
                        metrics=metrics, out=out, force=force, resume=resume,
                        n_resamples=n_resamples, confidence=confidence, progress=progress,
                        on_total=on_total, figures=figures, on_figure=on_figure,
-                       _stacklevel=3)
+                       on_table=on_table, _stacklevel=3)
     # run_sweep warned of its notes and cautions at the caller's line
     result.table.attrs["notes"] = [*result.notes, *result.cautions]
     return result.table

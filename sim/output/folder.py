@@ -123,6 +123,7 @@ from sim.output.provenance import (  # noqa: F401 - read from here too (review 2
     versions,
     with_out,
 )
+from sim.output.table_count import table_written
 from sim.scenario.fingerprint import (  # noqa: F401 - read from here too (review 231)
     json_safe,
     listed_order_sha256,
@@ -139,6 +140,15 @@ CSV_FLOATS = "%.10g"
 KPI_BLOCK = 500
 """Replications written to kpis.csv at a time (some 20 MB of table for the 752 KPIs of the
 baseline), so that writing it needs no more memory for 8,000 replications than for 500."""
+
+
+
+def run_table_blocks(replications: int) -> int:
+    """The blocks a results folder's tables are counted in
+    (:mod:`sim.output.table_count`): kpis.csv's, of :data:`KPI_BLOCK` replications each,
+    and summary.csv, series.csv.gz and timeline.csv, one each."""
+    return -(-max(replications, 1) // KPI_BLOCK) + 3
+
 
 RESULT_ENTRIES = ("manifest.json", "run.json", "kpis.csv", "summary.csv", "series.csv.gz",
                   "timeline.csv", "replications", "figures", "report.html")
@@ -609,6 +619,8 @@ class ResultsFolder:
         self._fd: int | None = None
         self._written = 0
         """Replications this object saved (those read back by a resume are counted too)."""
+        self._tables: dict[str, Path] | None = None
+        """The tables :meth:`write_tables` wrote, which :meth:`finish` then records."""
         self._lock = lock_folder(self.path, command)
         try:
             self._open(force, resume)
@@ -1036,16 +1048,33 @@ class ResultsFolder:
                 hint="make sure nothing else writes to the folder, then run again with "
                      "--force, or give another --out folder")
 
-    def _finish(self, results: Results, extra: dict[str, Any] | None,
-                figures: bool) -> None:
+    def write_tables(self, results: Results) -> None:
+        """Write the tables alone (kpis.csv, summary.csv, series.csv.gz, timeline.csv),
+        which :meth:`finish` then does not write again: a comparison writes every
+        scenario's before any figure, so that its tables and figures are each counted in
+        one go (:mod:`sim.output.table_count`). Keeps the lock; raises as :meth:`finish`."""
         self.check_here()  # before a table is written: it would make the folder again
         self._reopen()
         files: dict[str, Path] = {}
+        # counted for a progress display, if one is in effect: as run_table_blocks says
         files["kpis.csv"] = self._write_kpis(results)
         files["summary.csv"] = self._write_csv("summary.csv", results.summary())
+        table_written()
         files["series.csv.gz"] = self._write_csv("series.csv.gz", results.series_summary(),
                                                  compress=True)
+        table_written()
         files["timeline.csv"] = self._write_csv("timeline.csv", results.timeline)
+        table_written()
+        self._tables = files
+
+    def _finish(self, results: Results, extra: dict[str, Any] | None,
+                figures: bool) -> None:
+        if self._tables is None:
+            self.write_tables(results)
+        else:
+            self.check_here()
+        assert self._tables is not None
+        files = dict(self._tables)
         clear_figures(self.path)
         if figures:
             from sim.output.figures import write_run_figures
@@ -1121,6 +1150,7 @@ class ResultsFolder:
                 frame = results.kpi_rows(start, start + KPI_BLOCK)
                 yield utf8(frame.to_csv(index=False, header=start == 0,
                                         float_format=CSV_FLOATS, lineterminator="\n"))
+                table_written()  # resumed once the block is written
 
         atomic_write_chunks(path, blocks())
         return path

@@ -44,6 +44,7 @@ from sim.output.errors import FolderError
 from sim.output.folder import claim_folder, clear_figures
 from sim.output.provenance import file_hashes, versions
 from sim.output.sweep_store import STORE, SweepStore
+from sim.output.table_count import table_written
 from sim.scenario.fingerprint import json_safe
 
 if TYPE_CHECKING:
@@ -886,6 +887,12 @@ def counted_figures(sweep: Sweep, metrics: Sequence[str], figures: bool,
     return counting_figures(on_figure, len(sweep_figure_plan(sweep, metrics)))
 
 
+SWEEP_TABLE_BLOCKS = 4
+"""The blocks a sweep's tables are counted in (:mod:`sim.output.table_count`): its tables
+made (the means per sample, the noise shares and any Sobol indices), then sweep.csv,
+sweep-kpis.csv.gz, and sobol.csv or correlations.csv written, one each."""
+
+
 def write_sweep(sweep: Sweep, out: Path, figures: bool = True, metrics: Sequence[str] = (),
                 source: str = "", overrides: Sequence[str] = ()) -> dict[str, Path]:
     """Write the sweep's tables, figures and, last, ``sweep.json``."""
@@ -898,6 +905,7 @@ def write_sweep(sweep: Sweep, out: Path, figures: bool = True, metrics: Sequence
     atomic_write_text(out / "sweep.csv", _exact_params(sweep, sweep.table).to_csv(
         index=False, float_format="%.10g", lineterminator="\n"))
     files["sweep.csv"] = out / "sweep.csv"
+    table_written()  # for a progress display in effect, if any (SWEEP_TABLE_BLOCKS)
     import gzip
 
     long = _exact_params(sweep, sweep.kpis).to_csv(index=False, float_format="%.10g",
@@ -905,6 +913,7 @@ def write_sweep(sweep: Sweep, out: Path, figures: bool = True, metrics: Sequence
     long = long.encode("utf-8")
     atomic_write_bytes(out / "sweep-kpis.csv.gz", gzip.compress(long, mtime=0))
     files["sweep-kpis.csv.gz"] = out / "sweep-kpis.csv.gz"
+    table_written()
     if sweep.sobol is not None:
         atomic_write_text(out / "sobol.csv", sweep.sobol.to_csv(
             index=False, float_format="%.10g", lineterminator="\n"))
@@ -917,6 +926,7 @@ def write_sweep(sweep: Sweep, out: Path, figures: bool = True, metrics: Sequence
         files["correlations.csv"] = out / "correlations.csv"
     else:
         (out / "correlations.csv").unlink(missing_ok=True)  # from an earlier sweep
+    table_written()
     clear_figures(out)
     if figures:
         from sim.output.figures import drawn, write_figures
