@@ -1103,10 +1103,13 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
                     if said:
                         # the folder read alone (sim report, load_results) says them too, not
                         # only the comparison's files (as sim run's manifest does)
-                        own = list(meta_of(arm.scenario).notes) if has_meta(arm.scenario) else []
+                        # not ``own``, the code label the next scenario's code is told from
+                        # (its manifest said "run by ..., not by [...]", review 247)
+                        its = (list(meta_of(arm.scenario).notes) if has_meta(arm.scenario)
+                               else [])
                         said = [n.replace("--force", "force=True") if for_python else n
                                 for n in said]
-                        extra["notes"] = [*own, *(n for n in said if n not in own)]
+                        extra["notes"] = [*its, *(n for n in said if n not in its)]
                     # a results folder as sim run writes it, figures included (they were
                     # left out, so each scenario's folder lacked the layout it promises)
                     with counted:  # counted with the comparison's own
