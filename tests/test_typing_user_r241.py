@@ -39,13 +39,13 @@ TINY = ROOT / "tests" / "data" / "tiny.yaml"
 # -- F1 -----------------------------------------------------------------------------------
 
 CALLBACKS = {
-    "run": {"sink", "progress", "on_figure"},
-    "compare": {"progress", "on_batch", "on_figure"},
+    "run": {"sink", "progress", "on_figure", "on_table"},
+    "compare": {"progress", "on_batch", "on_figure", "on_table"},
     "run_comparison": {"progress", "on_batch", "on_read", "on_saved", "on_write",
-                       "on_figure"},
-    "sweep": {"progress", "on_total", "on_figure"},
+                       "on_figure", "on_table"},
+    "sweep": {"progress", "on_total", "on_figure", "on_table"},
     "run_sweep": {"progress", "on_total", "on_build", "on_read", "on_saved", "on_write",
-                  "on_figure"},
+                  "on_figure", "on_table"},
 }
 
 
