@@ -195,11 +195,13 @@ def test_callables_and_flags_are_checked_before_anything_runs(tmp_path: Path) ->
 def test_the_docstrings_say_which_types_are_refused() -> None:
     run_doc = " ".join((inspect.getdoc(sim.run) or "").split())
     assert "``out`` is not a path" in run_doc
-    assert "``sink``, ``progress`` or ``on_figure`` is neither a function nor None" in run_doc
+    assert ("``sink``, ``progress``, ``on_figure`` or ``on_table`` is neither a function nor "
+            "None") in run_doc
     compare_doc = " ".join((inspect.getdoc(sim.compare) or "").split())
     assert "an item that is neither a path" in compare_doc
     sweep_doc = " ".join((inspect.getdoc(sim.sweep) or "").split())
-    assert "``progress``, ``on_total`` or ``on_figure`` that is neither a" in sweep_doc
+    assert "``progress``, ``on_total``, ``on_figure`` or ``on_table`` that is neither a" in (
+        sweep_doc)
 
 
 # --- 5 and 6: n_resamples and confidence ----------------------------------------------------
