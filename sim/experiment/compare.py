@@ -1062,7 +1062,7 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
         if out_path is not None:
             from sim.output.compare_output import counted_figures, write_comparison
             from sim.output.folder import ResultsFolder, run_table_blocks
-            from sim.output.table_count import counting_tables
+            from sim.output.progress_count import TABLES
             from sim.output.tables import run_table_notes
             from sim.scenario.loader import has_meta, meta_of
 
@@ -1073,7 +1073,7 @@ def _run_comparison(items: Sequence[Item], replications: int | None, seed: int |
             # each counted in one go (two bars took turns), as sim run's are
             opened: list[ResultsFolder] = []
             try:
-                with counting_tables(on_table, sum(run_table_blocks(res.n)
+                with TABLES.counting(on_table, sum(run_table_blocks(res.n)
                                                    for _arm, res in running)):
                     for arm, res in running:
                         opened.append(ResultsFolder(out_path / arm.label, resume=True,

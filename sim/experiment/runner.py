@@ -1132,9 +1132,9 @@ class FolderRun:
 
                 counted = counting_figures(on_figure, len(run_figure_plan(self.results)))
             from sim.output.folder import run_table_blocks
-            from sim.output.table_count import counting_tables
+            from sim.output.progress_count import TABLES
 
-            tables = counting_tables(on_table, run_table_blocks(self.results.n))
+            tables = TABLES.counting(on_table, run_table_blocks(self.results.n))
         except BaseException:
             self.folder.release()
             raise

@@ -1291,19 +1291,20 @@ def _run_sweep(scenario: str | os.PathLike[str] | Scenario, params: Sequence[str
         raise
     if out_path is not None and on_write is not None:
         on_write()  # the tables, the Sobol indices and the figures are next
+    from sim.output.progress_count import TABLES
     from sim.output.sweep_output import SWEEP_TABLE_BLOCKS
-    from sim.output.table_count import counting_tables, table_written
 
     # entered again around the files written: one count
-    tables = counting_tables(on_table if out_path is not None else None, SWEEP_TABLE_BLOCKS)
+    tables = TABLES.counting(on_table if out_path is not None else None, SWEEP_TABLE_BLOCKS)
     for k, same in enumerate(same_as):
         if same != k:
             labels[k] = labels[same]
             for r in range(replications):
                 values[(k, r)] = values[(same, r)]
     with tables:
+        TABLES.begin()
         table, long, units, unmatched = _tables(des, values, labels, replications, specs)
-        table_written()
+        TABLES.one_done()
     unreadable = ([f"{len(store.unreadable)} saved replication file(s) could not be read "
                    f"and were run again: {', '.join(store.unreadable)}"]
                   if store is not None and store.unreadable else [])

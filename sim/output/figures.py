@@ -24,7 +24,6 @@ results folder.
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import math
 import numbers
 from collections import defaultdict
@@ -60,6 +59,7 @@ from sim.output.network_map import (
     map_panels,
     wrap_name,
 )
+from sim.output.progress_count import FIGURES, WorkCount
 from sim.output.tables import channel_label
 from sim.scenario.plan import Plan, make_plan, route_lanes
 from sim.scenario.prices import price_modelled
@@ -1952,46 +1952,23 @@ def run_figures(res: Results) -> list[tuple[str, str, Figure]]:
     return list(drawn(run_figure_plan(res)))
 
 
-class FigureCount:
+class FigureCount(WorkCount):
     """Figures saved out of a total, reported to ``on_figure(done, total)``: with
     ``(0, total)`` just before the first is drawn, then ``(k, total)`` as the k-th is
     saved (its PNG and SVG written). A context manager, entered as often as needed:
-    :func:`write_figures` counts the figures it saves inside, through a context variable,
-    not an argument, as a results folder
+    :func:`write_figures` counts the figures it saves inside, through a context variable
+    (:data:`sim.output.progress_count.FIGURES`), not an argument, as a results folder
     (:meth:`sim.output.folder.ResultsFolder.finish`) draws a run's figures between its
     tables and its manifest, and its callers report the progress. ``total``: the figures
     saved inside every entry together (a comparison's scenarios and its own)."""
 
     def __init__(self, on_figure: Callable[[int, int], object], total: int) -> None:
-        self.on_figure, self.total, self.done, self.begun = on_figure, total, 0, False
-        self._tokens: list[contextvars.Token[FigureCount | None]] = []
-
-    def begin(self) -> None:
-        if not self.begun:
-            self.begun = True
-            self.on_figure(self.done, self.total)
-
-    def saved(self) -> None:
-        self.done += 1
-        self.on_figure(self.done, self.total)
-
-    def __enter__(self) -> FigureCount:
-        self._tokens.append(_COUNT.set(self))
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        _COUNT.reset(self._tokens.pop())
-
-
-_COUNT: contextvars.ContextVar[FigureCount | None] = contextvars.ContextVar(
-    "figure_count", default=None)
+        super().__init__(FIGURES, on_figure, total)
 
 
 def figure_saved() -> None:
     """Count one figure saved (or embedded) to the :class:`FigureCount` in effect, if any."""
-    count = _COUNT.get()
-    if count is not None:
-        count.saved()
+    FIGURES.one_done()
 
 
 def counting_figures(on_figure: Callable[[int, int], object] | None,
@@ -1999,9 +1976,7 @@ def counting_figures(on_figure: Callable[[int, int], object] | None,
     """A :class:`FigureCount` of ``total`` figures reported to ``on_figure``, or, if that
     is None (or nothing is to be drawn), a context that counts nothing; either may be
     entered again."""
-    if on_figure is None or total <= 0:
-        return contextlib.nullcontext()
-    return FigureCount(on_figure, total)
+    return FIGURES.counting(on_figure, total)
 
 
 def write_figures(figures: Iterable[tuple[str, str, Figure]], folder: Path) -> list[Path]:
@@ -2010,13 +1985,10 @@ def write_figures(figures: Iterable[tuple[str, str, Figure]], folder: Path) -> l
     returns the files written."""
     target = Path(folder) / "figures"
     paths: list[Path] = []
-    count = _COUNT.get()
-    if count is not None:
-        count.begin()
+    FIGURES.begin()
     for stem, _caption, fig in figures:
         paths += st.save(fig, target, stem)
-        if count is not None:
-            count.saved()
+        FIGURES.one_done()
     return paths
 
 

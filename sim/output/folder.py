@@ -105,6 +105,7 @@ from sim.output.folder_read import (  # noqa: F401 - read from here too (review 
     run_json_damage,
     run_json_note,
 )
+from sim.output.progress_count import TABLES
 from sim.output.provenance import (  # noqa: F401 - read from here too (review 238)
     REORDERED,
     RUN_FORMAT,
@@ -123,7 +124,6 @@ from sim.output.provenance import (  # noqa: F401 - read from here too (review 2
     versions,
     with_out,
 )
-from sim.output.table_count import table_written
 from sim.scenario.fingerprint import (  # noqa: F401 - read from here too (review 231)
     json_safe,
     listed_order_sha256,
@@ -142,11 +142,10 @@ KPI_BLOCK = 500
 baseline), so that writing it needs no more memory for 8,000 replications than for 500."""
 
 
-
 def run_table_blocks(replications: int) -> int:
     """The blocks a results folder's tables are counted in
-    (:mod:`sim.output.table_count`): kpis.csv's, of :data:`KPI_BLOCK` replications each,
-    and summary.csv, series.csv.gz and timeline.csv, one each."""
+    (:data:`sim.output.progress_count.TABLES`): kpis.csv's, of :data:`KPI_BLOCK`
+    replications each, and summary.csv, series.csv.gz and timeline.csv, one each."""
     return -(-max(replications, 1) // KPI_BLOCK) + 3
 
 
@@ -1052,19 +1051,21 @@ class ResultsFolder:
         """Write the tables alone (kpis.csv, summary.csv, series.csv.gz, timeline.csv),
         which :meth:`finish` then does not write again: a comparison writes every
         scenario's before any figure, so that its tables and figures are each counted in
-        one go (:mod:`sim.output.table_count`). Keeps the lock; raises as :meth:`finish`."""
+        one go (:data:`sim.output.progress_count.TABLES`). Keeps the lock; raises as
+        :meth:`finish`."""
         self.check_here()  # before a table is written: it would make the folder again
         self._reopen()
         files: dict[str, Path] = {}
         # counted for a progress display, if one is in effect: as run_table_blocks says
+        TABLES.begin()
         files["kpis.csv"] = self._write_kpis(results)
         files["summary.csv"] = self._write_csv("summary.csv", results.summary())
-        table_written()
+        TABLES.one_done()
         files["series.csv.gz"] = self._write_csv("series.csv.gz", results.series_summary(),
                                                  compress=True)
-        table_written()
+        TABLES.one_done()
         files["timeline.csv"] = self._write_csv("timeline.csv", results.timeline)
-        table_written()
+        TABLES.one_done()
         self._tables = files
 
     def _finish(self, results: Results, extra: dict[str, Any] | None,
@@ -1150,7 +1151,7 @@ class ResultsFolder:
                 frame = results.kpi_rows(start, start + KPI_BLOCK)
                 yield utf8(frame.to_csv(index=False, header=start == 0,
                                         float_format=CSV_FLOATS, lineterminator="\n"))
-                table_written()  # resumed once the block is written
+                TABLES.one_done()  # resumed once the block is written
 
         atomic_write_chunks(path, blocks())
         return path

@@ -42,9 +42,9 @@ from sim.build import build_kind, code_label, git_commit
 from sim.output.atomic import atomic_write_bytes, atomic_write_text
 from sim.output.errors import FolderError
 from sim.output.folder import claim_folder, clear_figures
+from sim.output.progress_count import TABLES
 from sim.output.provenance import file_hashes, versions
 from sim.output.sweep_store import STORE, SweepStore
-from sim.output.table_count import table_written
 from sim.scenario.fingerprint import json_safe
 
 if TYPE_CHECKING:
@@ -888,7 +888,7 @@ def counted_figures(sweep: Sweep, metrics: Sequence[str], figures: bool,
 
 
 SWEEP_TABLE_BLOCKS = 4
-"""The blocks a sweep's tables are counted in (:mod:`sim.output.table_count`): its tables
+"""The blocks a sweep's tables are counted in (:data:`sim.output.progress_count.TABLES`): its tables
 made (the means per sample, the noise shares and any Sobol indices), then sweep.csv,
 sweep-kpis.csv.gz, and sobol.csv or correlations.csv written, one each."""
 
@@ -905,7 +905,7 @@ def write_sweep(sweep: Sweep, out: Path, figures: bool = True, metrics: Sequence
     atomic_write_text(out / "sweep.csv", _exact_params(sweep, sweep.table).to_csv(
         index=False, float_format="%.10g", lineterminator="\n"))
     files["sweep.csv"] = out / "sweep.csv"
-    table_written()  # for a progress display in effect, if any (SWEEP_TABLE_BLOCKS)
+    TABLES.one_done()  # for a progress display in effect, if any (SWEEP_TABLE_BLOCKS)
     import gzip
 
     long = _exact_params(sweep, sweep.kpis).to_csv(index=False, float_format="%.10g",
@@ -913,7 +913,7 @@ def write_sweep(sweep: Sweep, out: Path, figures: bool = True, metrics: Sequence
     long = long.encode("utf-8")
     atomic_write_bytes(out / "sweep-kpis.csv.gz", gzip.compress(long, mtime=0))
     files["sweep-kpis.csv.gz"] = out / "sweep-kpis.csv.gz"
-    table_written()
+    TABLES.one_done()
     if sweep.sobol is not None:
         atomic_write_text(out / "sobol.csv", sweep.sobol.to_csv(
             index=False, float_format="%.10g", lineterminator="\n"))
@@ -926,12 +926,12 @@ def write_sweep(sweep: Sweep, out: Path, figures: bool = True, metrics: Sequence
         files["correlations.csv"] = out / "correlations.csv"
     else:
         (out / "correlations.csv").unlink(missing_ok=True)  # from an earlier sweep
-    table_written()
+    TABLES.one_done()
     clear_figures(out)
     if figures:
         from sim.output.figures import drawn, write_figures
 
-        # each drawn as it is saved, counted by a FigureCount in effect (review 239)
+        # each drawn as it is saved, counted by the figure count in effect (review 239)
         for path in write_figures(drawn(sweep_figure_plan(sweep, metrics)), out):
             files[f"figures/{path.name}"] = path
     des = sweep.design
