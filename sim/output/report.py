@@ -172,7 +172,16 @@ pre{background:#f7f7f7;padding:.8em;overflow-x:auto;font-size:.85em}
 details{margin:.6em 0}summary{cursor:pointer;font-weight:600}
 dl.definitions dt{font-weight:600;margin-top:.4em}dl.definitions dd{margin-left:1.2em}
 .warn{border-left:4px solid #c0392b;background:#fdf1ef;padding:.6em .9em}
+@media print{body{max-width:none;padding:0}
+ details::details-content{content-visibility:visible;display:block;height:auto}
+ summary{list-style:none}
+ pre{white-space:pre-wrap;overflow-wrap:anywhere;overflow:visible}
+ figure,tr{break-inside:avoid}h2,h3,h4,summary{break-after:avoid}}
 """
+"""The reports' style sheet. Its print rules keep on paper what the screen folds or scrolls
+(review 252): a closed ``<details>`` (every KPI, the definitions, a comparison's other
+scenarios' sources) printed as its summary line alone, and the timeline's lines, up to 800
+characters in the baseline, were cut at the page's edge."""
 
 
 # ============================================================================= building
