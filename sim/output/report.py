@@ -168,7 +168,8 @@ th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums;
 figure{margin:1.2em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
 figcaption{font-size:.9em;color:#444}
 pre{background:#f7f7f7;padding:.8em;overflow-x:auto;font-size:.85em}
-.meta td:first-child{color:#555}.muted{color:#666;font-size:.9em}
+.meta td:first-child,.meta th[scope=row]{color:#555}.meta th[scope=row]{background:none;
+ font-weight:normal}.muted{color:#666;font-size:.9em}
 details{margin:.6em 0}summary{cursor:pointer;font-weight:600}
 dl.definitions dt{font-weight:600;margin-top:.4em}dl.definitions dd{margin-left:1.2em}
 .warn{border-left:4px solid #c0392b;background:#fdf1ef;padding:.6em .9em}
@@ -762,7 +763,9 @@ def _run_meta(res: Results, manifest: dict[str, Any]) -> str:
             ("git commit", manifest.get("git_commit") or ""),
             ("finished", manifest.get("finished_at", "")),
             ("wall time", f"{manifest['wall_s']:.1f} s" if "wall_s" in manifest else "")]
-    cells = "".join(f"<tr><td>{esc(k)}</td><td>{esc(v)}</td></tr>" for k, v in rows if v)
+    # each label a row header: a screen reader names the value it reads ("period, 2024-...")
+    cells = "".join(f'<tr><th scope="row">{esc(k)}</th><td>{esc(v)}</td></tr>'
+                    for k, v in rows if v)
     desc = f"<p>{esc(sc.description)}</p>" if sc.description else ""
     return f'<table class="meta">{cells}</table>{desc}'
 

@@ -154,6 +154,17 @@ def test_a_comparison_report_is_a_sound_document_whatever_the_scenarios_say(
     assert_sound_document(compare_report_html(hostile))
 
 
+def test_the_run_facts_are_row_headers(hostile, no_figures) -> None:
+    # they were data cells: a table without a header cell, read row by row as bare values
+    page = report.run_report_html(hostile[0][1])
+    meta = page.split('<table class="meta">', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", meta)
+    assert len(rows) >= 5
+    for row in rows:
+        assert row.startswith('<th scope="row">') and row.count("<td>") == 1, row
+    assert '<th scope="row">question</th>' in meta
+
+
 def print_rules() -> str:
     css = report.CSS
     at = css.find("@media print")

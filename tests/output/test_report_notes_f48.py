@@ -66,7 +66,7 @@ def test_runs_of_one_series_period_get_no_such_warning(weekly_monthly) -> None:
 def test_the_run_report_gives_the_series_period(weekly_monthly) -> None:
     res = sim.load_results(weekly_monthly / "monthly")
     meta = report.run_report_html(res).split('<table class="meta">', 1)[1].split("</table>")[0]
-    assert "<td>series periods</td><td>calendar months</td>" in meta
+    assert '<th scope="row">series periods</th><td>calendar months</td>' in meta
 
 
 def site_chain(build) -> dict:
