@@ -565,6 +565,7 @@ def place_labels(ax: Axes, labels: Sequence[MapLabel], markers: Sequence[tuple[f
     return out
 
 
+@st.defaulted
 def network_figure(sc: Scenario, plan: Plan | None = None, title: str | None = None) -> Figure:
     """Draw the network of ``sc``; returns a matplotlib figure.
 
@@ -705,7 +706,9 @@ def write_figure_file(fig: Figure, path: Path) -> None:
     from sim.output.atomic import atomic_write_bytes
 
     buf = io.BytesIO()
-    fig.savefig(buf, format=path.suffix.lower().lstrip("."), dpi=150)
+    # under matplotlib's defaults: a user's savefig.bbox or facecolor would reach the file
+    with st.defaults():
+        fig.savefig(buf, format=path.suffix.lower().lstrip("."), dpi=150)
     try:
         atomic_write_bytes(path, buf.getvalue())
     except OSError as exc:

@@ -630,9 +630,12 @@ def timeline_figure(sc: Scenario) -> Figure | None:
 
 def save_timeline_figure(sc: Scenario, path: Path) -> Path | None:
     """Save the calendar of shocks and policies; None if the scenario has none."""
+    from sim.output import style as st
     from sim.output.network_map import FIGURE_FORMATS, FigureError, write_figure_file
 
-    fig = timeline_figure(sc)
+    # matplotlib's defaults, as the map beside it (a run's calendar is drawn in its style)
+    with st.defaults():
+        fig = timeline_figure(sc)
     if fig is None:
         return None
     if path.suffix.lower() not in FIGURE_FORMATS:

@@ -3,7 +3,8 @@ number and date formatting, and saving to PNG and SVG.
 
 Figures are built with matplotlib's object API (:class:`matplotlib.figure.Figure`), never
 with pyplot, so no global figure state is created and nothing needs a display. The sizes
-and fonts live in :data:`RC`, applied with :func:`styled` while a figure is built and saved.
+and fonts live in :data:`RC`, applied with :func:`styled` while a figure is built and saved,
+over matplotlib's own defaults (:func:`defaults`), never the user's matplotlibrc or style.
 """
 
 from __future__ import annotations
@@ -312,9 +313,29 @@ R = TypeVar("R")
 
 
 @contextmanager
+def defaults() -> Iterator[None]:
+    """matplotlib's own default settings for the duration of a block (the previous ones
+    restored after), whatever the user's matplotlibrc or style sheet sets.
+
+    Review 250: a matplotlibrc made for other work reached every figure: a dark
+    background, another font, ``savefig.bbox: tight`` (other sizes than README gives),
+    and ``text.usetex`` where no LaTeX is installed made every figure an internal error.
+    The backend and the other settings a style leaves alone (matplotlib's style
+    blacklist) are kept, but the time zone is UTC, matplotlib's default: the model's
+    dates are calendar days, which a zone would shift against their ticks."""
+    import matplotlib.style
+
+    with mpl.rc_context():
+        matplotlib.style.use("default")
+        mpl.rcParams["timezone"] = "UTC"
+        yield
+
+
+@contextmanager
 def style() -> Iterator[None]:
-    """Apply :data:`RC` for the duration of a block (and restore the previous settings)."""
-    with mpl.rc_context(RC):
+    """Apply matplotlib's defaults (:func:`defaults`) and :data:`RC` over them for the
+    duration of a block (and restore the previous settings)."""
+    with defaults(), mpl.rc_context(RC):
         yield
 
 
@@ -324,6 +345,18 @@ def styled(func: Callable[P, R]) -> Callable[P, R]:
     @wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         with style():
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+def defaulted(func: Callable[P, R]) -> Callable[P, R]:
+    """Build a figure under :func:`defaults` (not :data:`RC`): the figures drawn in
+    matplotlib's default look (the network map, the calendar of ``sim show``, a sweep's)."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with defaults():
             return func(*args, **kwargs)
 
     return wrapper

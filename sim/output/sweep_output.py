@@ -33,7 +33,7 @@ import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -51,6 +51,9 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from sim.experiment.sweep import Sweep
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 HEADLINE_OUTPUTS = ("delivered_t", "shortfall_t", "price_peak_ratio", "mean_lead_time_days",
                     "exported_t")
@@ -577,6 +580,21 @@ def _table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     return out
 
 
+def _defaulted(func: Callable[P, R]) -> Callable[P, R]:
+    """``func`` run under matplotlib's defaults (:func:`sim.output.style.defaults`), not
+    the user's matplotlibrc; style, which loads matplotlib, imported only when it draws."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        from sim.output import style as st
+
+        with st.defaults():
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+@_defaulted
 def sobol_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
     """First-order and total Sobol index of each parameter with 95% CIs, one panel per
     headline KPI (at most six) or per KPI ``metrics`` names (at most nine)."""
@@ -664,6 +682,7 @@ SCATTER_ROWS = 4
 SCATTER_ROWS_MAX = 8
 
 
+@_defaulted
 def scatter_figure(sweep: Sweep, metrics: Sequence[str] = ()) -> Figure:
     """Each headline KPI, or each KPI ``metrics`` names, that varies (rows: at most four
     headline KPIs, at most eight named ones) against each parameter (columns)."""
