@@ -222,6 +222,68 @@ def _replace_unwritable_characters() -> None:
             stream.reconfigure(errors="replace")  # type: ignore[union-attr]
 
 
+def _closed_streams_to_devnull() -> None:
+    """Give a standard stream closed when the program started (``>&-``, ``2>&-``) the null
+    device: Python leaves ``sys.stderr`` None there, on which a progress bar failed (status
+    1, nothing run: review 250), and the descriptor free, so the first file the command
+    opened (a results file, the folder's lock) would be taken for that stream by anything
+    writing to the descriptor (a worker process started by spawn, as on macOS)."""
+    for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "r" if fd == 0 else "w",
+                                    encoding="utf-8", errors="backslashreplace"))
+
+
+class _LosableStderr:
+    """The program's standard error, whose failing does not end the command: a write
+    refused (``2>/dev/full``, a batch system's log on a full disk) loses the bars, notes
+    and messages, and the command goes on to its results and exit status. Before review
+    250 the bar's failed write was taken for the run's own (status 1, nothing run), and the
+    message saying so failed in turn. A reader that went away (``2>&1 | head``) still
+    stops the command (status 141), as on the standard output."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self._lost = False
+
+    def write(self, text: str) -> int:
+        if not self._lost:
+            try:
+                return int(self._stream.write(text))
+            except BrokenPipeError:
+                raise
+            except OSError:
+                self._lose()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self._lost:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                raise
+            except OSError:
+                self._lose()
+
+    def _lose(self) -> None:
+        self._lost = True
+        # what the stream still holds would fail again as Python flushes it on the way out
+        with contextlib.suppress(OSError, ValueError):
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, self._stream.fileno())
+            os.close(null)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 class _Main(click.Group):
     """The ``sim`` group; it knows whether it runs as the program (see ``_as_program``).
 
@@ -235,13 +297,19 @@ class _Main(click.Group):
         outer = _as_program
         _as_program = args is None
         saved = {sig: signal.getsignal(sig) for sig in _HANDLED}
+        stderr = sys.stderr
         if _as_program:
+            _closed_streams_to_devnull()
             _replace_unwritable_characters()
+            stderr = sys.stderr
+            sys.stderr = _LosableStderr(stderr)  # type: ignore[assignment]
         try:
             return super().main(args, *rest, **kwargs)
         finally:
             _restore_signals(saved)
             _as_program = outer
+            if isinstance(sys.stderr, _LosableStderr):
+                sys.stderr = stderr
 
     def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
         with _interrupt_exits():
