@@ -143,3 +143,16 @@ def test_sim_show_under_a_matplotlibrc_asking_for_latex_draws_the_same_map(
     own = tmp_path / "own.png"
     save_network_figure(sim.load_scenario(shocked), own)
     assert out.read_bytes() == own.read_bytes()
+
+
+@pytest.mark.parametrize("suffix", [".svg", ".pdf"])
+def test_sim_shows_map_saved_twice_is_the_same_file(shocked: Path, tmp_path: Path,
+                                                    suffix: str) -> None:
+    """Before: each SVG held the time it was written and random ids, each PDF its time."""
+    sc = sim.load_scenario(shocked)
+    first = save_network_figure(sc, tmp_path / f"a{suffix}").read_bytes()
+    again = save_network_figure(sc, tmp_path / f"b{suffix}").read_bytes()
+    assert first == again
+    calendars = [save_timeline_figure(sc, tmp_path / f"{n}-timeline{suffix}") for n in "ab"]
+    assert calendars[0] is not None and calendars[1] is not None
+    assert calendars[0].read_bytes() == calendars[1].read_bytes()

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import matplotlib as mpl
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backend_bases import RendererBase
@@ -706,9 +707,11 @@ def write_figure_file(fig: Figure, path: Path) -> None:
     from sim.output.atomic import atomic_write_bytes
 
     buf = io.BytesIO()
-    # under matplotlib's defaults: a user's savefig.bbox or facecolor would reach the file
-    with st.defaults():
-        fig.savefig(buf, format=path.suffix.lower().lstrip("."), dpi=150)
+    fmt = path.suffix.lower().lstrip(".")
+    # under matplotlib's defaults: a user's savefig.bbox or facecolor would reach the file;
+    # with no date and the SVG ids salted alike, the same scenario gives the same file
+    with st.defaults(), mpl.rc_context({"svg.hashsalt": st.RC["svg.hashsalt"]}):
+        fig.savefig(buf, format=fmt, dpi=150, metadata=st.file_metadata(fmt))
     try:
         atomic_write_bytes(path, buf.getvalue())
     except OSError as exc:

@@ -511,16 +511,19 @@ def figure_bytes(fig: Figure, fmt: str = "png", dpi: float | None = None) -> byt
     buf = io.BytesIO()
     with style():
         fig.savefig(buf, format=fmt, dpi=dpi or RC["savefig.dpi"],
-                    metadata=_metadata(fmt))
+                    metadata=file_metadata(fmt))
     return buf.getvalue()
 
 
-def _metadata(fmt: str) -> dict[str, Any]:
-    # No creation date in the files, so the same results give the same figure files.
+def file_metadata(fmt: str) -> dict[str, Any]:
+    """``savefig``'s ``metadata`` for a figure file of format ``fmt`` (png, svg, pdf): no
+    creation date, so the same results give the same figure files."""
     if fmt == "svg":
         return {"Date": None, "Creator": "drc-minerals-sim"}
     if fmt == "png":
         return {"Software": "drc-minerals-sim"}
+    if fmt == "pdf":
+        return {"CreationDate": None, "Creator": "drc-minerals-sim"}
     return {}
 
 
