@@ -241,6 +241,39 @@ def _closed_streams_to_devnull() -> None:
                                     encoding="utf-8", errors="backslashreplace"))
 
 
+@contextlib.contextmanager
+def _warnings_as_notes(category: type[Warning], once: bool = False) -> Iterator[None]:
+    """Show the warnings of ``category`` as notes above any progress bar (``once``: each
+    text once), never as a Python warning with its line of source, nor as an error under
+    ``-W error``; other warnings as before."""
+    said: set[str] = set()
+    with warnings.catch_warnings():
+        shown = warnings.showwarning
+
+        def show(message: Any, kind: type[Warning], *rest: Any, **kw: Any) -> None:
+            if not issubclass(kind, category):
+                shown(message, kind, *rest, **kw)
+                return
+            if once and str(message) in said:
+                return
+            said.add(str(message))
+            from tqdm import tqdm
+
+            tqdm.write(f"note: {message}", file=sys.stderr)
+
+        warnings.showwarning = show
+        warnings.simplefilter("always", category)
+        yield
+
+
+def _font_notes() -> contextlib.AbstractContextManager[None]:
+    """A figure's missing characters (:class:`~sim.output.errors.MissingGlyphWarning`) as a
+    note: under ``-W error`` they stopped the figures as an internal error."""
+    from sim.output.errors import MissingGlyphWarning  # loads no matplotlib
+
+    return _warnings_as_notes(MissingGlyphWarning)
+
+
 class _LosableStderr:
     """The program's standard error, whose failing does not end the command: a write
     refused (``2>/dev/full``, a batch system's log on a full disk) loses the bars, notes
@@ -304,7 +337,8 @@ class _Main(click.Group):
             stderr = sys.stderr
             sys.stderr = _LosableStderr(stderr)  # type: ignore[assignment]
         try:
-            return super().main(args, *rest, **kwargs)
+            with _font_notes():
+                return super().main(args, *rest, **kwargs)
         finally:
             _restore_signals(saved)
             _as_program = outer
@@ -833,27 +867,13 @@ def _check_executor(workers: int | None, scheduler: str | None, dask_local: bool
              "workers run the replications")
 
 
-@contextlib.contextmanager
-def _damage_notes() -> Iterator[None]:
+def _damage_notes() -> contextlib.AbstractContextManager[None]:
     """Show, as notes, that a finished results folder read has a damaged run.json
     (:class:`~sim.output.errors.DamagedRunWarning`), once each (review 194: sim report and
     sim compare said nothing of it)."""
     from sim.output.errors import DamagedRunWarning
 
-    said: set[str] = set()
-    with warnings.catch_warnings():
-        shown = warnings.showwarning
-
-        def show(message: Any, category: type[Warning], *rest: Any, **kw: Any) -> None:
-            if not issubclass(category, DamagedRunWarning):
-                shown(message, category, *rest, **kw)
-            elif str(message) not in said:
-                said.add(str(message))
-                _err(f"note: {message}")
-
-        warnings.showwarning = show
-        warnings.simplefilter("always", DamagedRunWarning)
-        yield
+    return _warnings_as_notes(DamagedRunWarning, once=True)
 
 
 def _cluster_notes(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -862,21 +882,9 @@ def _cluster_notes(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from tqdm import tqdm
-
         from sim.experiment.executors import ClusterWarning
 
-        with warnings.catch_warnings():
-            shown = warnings.showwarning
-
-            def show(message: Any, category: type[Warning], *rest: Any, **kw: Any) -> None:
-                if issubclass(category, ClusterWarning):
-                    tqdm.write(f"note: {message}", file=sys.stderr)
-                else:
-                    shown(message, category, *rest, **kw)
-
-            warnings.showwarning = show
-            warnings.simplefilter("always", ClusterWarning)
+        with _warnings_as_notes(ClusterWarning):
             return func(*args, **kwargs)
 
     return wrapper

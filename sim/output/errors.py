@@ -27,3 +27,10 @@ class DamagedRunWarning(UserWarning):
     """A finished results folder read back whose run.json is missing or not the one its
     manifest.json records (:func:`~sim.output.folder_read.run_json_note`): the results are
     intact, but a resume needs run.json (rebuilt from manifest.json where it can be)."""
+
+
+class MissingGlyphWarning(UserWarning):
+    """Text in a figure (a site's, channel's or scenario's name) has characters the
+    figures' font lacks, which are drawn as empty boxes: said once for those characters,
+    where matplotlib warned once for every character each time a figure was drawn or
+    saved (:func:`sim.output.style.defaults`)."""

@@ -13,8 +13,9 @@ import io
 import math
 import re
 import textwrap
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import wraps
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -325,10 +326,57 @@ def defaults() -> Iterator[None]:
     dates are calendar days, which a zone would shift against their ticks."""
     import matplotlib.style
 
-    with mpl.rc_context():
+    with mpl.rc_context(), _glyphs_said_once():
         matplotlib.style.use("default")
         mpl.rcParams["timezone"] = "UTC"
         yield
+
+
+_MISSING_GLYPH = re.compile(r"Glyph \d+ \((.+)\) missing from font\(s\) (.+?)\.?$")
+"""matplotlib's warning for a character its font lacks (drawn as an empty box)."""
+
+_GLYPHS_SAID: set[tuple[str, str]] = set()
+"""(font, characters) already said in this process (:func:`_glyphs_said_once`)."""
+
+
+@contextmanager
+def _glyphs_said_once() -> Iterator[None]:
+    """matplotlib's warnings of characters missing from the figures' font, gathered in a
+    block and said as one :class:`~sim.output.errors.MissingGlyphWarning` after it, once
+    in a process for the same characters. A site named in Chinese (钴) printed the same
+    warning, with its line of source, for each of its characters every time a figure was
+    laid out or saved: 9 times for one name in a run, more than the run's own output
+    (review 252); under ``-W error`` each stopped the figure. Other warnings pass on as
+    they were."""
+    missing: dict[str, str] = {}  # character -> font
+    with warnings.catch_warnings():
+        shown = warnings.showwarning
+
+        def show(message: Any, category: type[Warning], *rest: Any, **kw: Any) -> None:
+            found = _MISSING_GLYPH.match(str(message))
+            if found is None or not issubclass(category, UserWarning):
+                shown(message, category, *rest, **kw)
+                return
+            char = found.group(1)
+            with suppress(UnicodeDecodeError, ValueError):
+                char = char.encode("ascii").decode("unicode_escape")  # \N{...} -> 钴
+            missing.setdefault(char, found.group(2))
+
+        warnings.showwarning = show
+        warnings.filterwarnings("always", message=_MISSING_GLYPH.pattern,
+                                category=UserWarning)
+        yield
+    for font in dict.fromkeys(missing.values()):
+        chars = "".join(c for c, f in missing.items() if f == font)
+        if (font, chars) in _GLYPHS_SAID:
+            continue
+        _GLYPHS_SAID.add((font, chars))
+        from sim.output.errors import MissingGlyphWarning
+
+        warnings.warn(MissingGlyphWarning(
+            f"the figures' font ({font}) has no {chars}: drawn as empty boxes in the "
+            "figures (the tables and report.html show every name as written)"),
+            stacklevel=3)
 
 
 @contextmanager
