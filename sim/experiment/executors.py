@@ -811,7 +811,11 @@ def _bad_address(distributed: Any, scheduler: str) -> str | None:
         except NotImplementedError:  # not an IP transport (inproc://): no port to check
             return None
     except ValueError as exc:
-        return str(exc)
+        text = str(exc)
+        # Dask's int() of the port: "invalid literal for int() with base 10: 'abc'"
+        if text.startswith("invalid literal for int()"):
+            return f"port {text.split(': ', 1)[-1]} is not a port number (1 to 65535)"
+        return text
     except Exception:  # noqa: BLE001 - not for this check to say
         return None
     if isinstance(port, int) and not 0 < port < 65536:
