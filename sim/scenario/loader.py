@@ -1019,9 +1019,10 @@ def _word_date_hint(value: str) -> str | None:
     if month is None:
         return None
     date = _valid(int(m.group(5)), month, int(day_text))
-    return (f"write {date.isoformat()} (YYYY-MM-DD)" if date
-            else f"there is no such date: {_MONTHS[month - 1]} {m.group(5)} has no day "
-                 f"{day_text}; write dates as YYYY-MM-DD")
+    if date:
+        return f"write {date.isoformat()} (YYYY-MM-DD)"
+    # as a YYYY-MM-DD date is told: "1 January 0000" read "January 0000 has no day 1"
+    return f"{no_such_date(f'{m.group(5)}-{month}-{day_text}')}; write dates as YYYY-MM-DD"
 
 
 _DAY_WORDS = {"daily": 1, "weekly": 7, "fortnightly": 14, "monthly": 30.4375,
