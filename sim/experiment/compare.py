@@ -731,11 +731,10 @@ def run_comparison(items: Sequence[Item], replications: int | None = None,
     ``workers``, ``scheduler``, ``dask_local``, ``executor``, ``backend``, ``target_ci``,
     ``metrics``, ``max_replications``, ``confidence``, ``out``, ``force``, ``resume``,
     ``figures``, ``progress``, ``on_batch``, ``on_figure`` and ``on_table`` (``items``,
-    ``replications``
-    and ``seed`` may be given by position: ``sim.run_comparison([a, b], 20, 1)``). For a
-    precision
-    target give ``target_ci`` and ``metrics`` (and ``max_replications``) as to
-    :func:`compare`, e.g. ``run_comparison([a, b], 5, target_ci=0.02,
+    ``replications`` and ``seed`` may be given by position:
+    ``sim.run_comparison([a, b], 20, 1)``). For a precision target give ``target_ci`` and
+    ``metrics`` (and ``max_replications``) as to :func:`compare`, e.g.
+    ``run_comparison([a, b], 5, target_ci=0.02,
     metrics=["delivered_t:cobalt"])``; the :class:`Comparison`'s ``stop`` is then its
     :class:`~sim.experiment.precision.StopReport`. Three more, which :func:`compare` has
     not: ``target``, a :class:`~sim.experiment.precision.Target` built already (instead of
