@@ -115,8 +115,9 @@ def test_a_malformed_address_is_still_said_to_be_one() -> None:
     with pytest.raises(ExperimentError) as caught, \
             open_backend(scheduler="tcp://127.0.0.1:notaport"):
         pass
-    assert "cannot connect to the Dask scheduler at tcp://127.0.0.1:notaport: invalid" in (
-        caught.value.message)
+    # said in words since review 253 (it was Python's "invalid literal for int() ...")
+    assert ("cannot connect to the Dask scheduler at tcp://127.0.0.1:notaport: port "
+            "'notaport' is not a port number (1 to 65535)") in caught.value.message
 
 
 _WAIT_FOR_EVER = """
