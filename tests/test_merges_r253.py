@@ -51,3 +51,12 @@ def test_a_date_in_words_of_year_0_is_told_as_the_same_date_in_figures(tmp_path)
     # an impossible day is still named with its month
     assert ("there is no such date: April 2025 has no day 31; write dates as YYYY-MM-DD"
             in _start(tmp_path, "31 April 2025"))
+
+
+def test_day_of_a_missing_timestamp_is_refused_as_none_is() -> None:
+    # pandas' NaT is a datetime: it gave nan days without a word
+    pd = pytest.importorskip("pandas")
+    sc = sim.load_scenario(TINY)
+    with pytest.raises(TypeError, match="missing date"):
+        sc.day_of(pd.NaT)
+    assert sc.day_of(pd.Timestamp("2024-01-02 12:00")) == 1.5

@@ -777,8 +777,12 @@ class Scenario(Strict):
         float).
 
         Raises ``ValueError`` for a string that is neither an ISO date nor a number, and
-        ``TypeError`` for anything else (None, a list); each message says what it takes.
+        ``TypeError`` for anything else (None, pandas' NaT, a list); each message says what
+        it takes.
         """
+        if isinstance(when, dt.datetime) and when != when:
+            # pandas' NaT is a datetime, and gave nan days without a word (review 253)
+            raise TypeError(f"day_of takes a date, not {when!r} (a missing date)")
         if isinstance(when, dt.datetime):
             # a moment, such as a pandas Timestamp from Results.timeline's date column:
             # datetime - date raised a bare TypeError (review 249); its time of day is
