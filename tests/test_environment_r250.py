@@ -20,6 +20,7 @@ from pathlib import Path
 import matplotlib as mpl
 import pytest
 from cycler import cycler
+from figure_helpers import SHOCKED
 
 import sim
 from sim.experiment.sweep import run_sweep
@@ -75,16 +76,7 @@ def user_rc() -> Iterator[None]:
 @pytest.fixture(scope="module")
 def shocked(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("r250") / "shocked.yaml"
-    path.write_text(TINY.read_text(encoding="utf-8") + """
-shocks:
-  events:
-    strike:
-      start: 10
-      end: 17
-      targets: {sites: [border]}
-      effects:
-        capacity_factor: {value: 0.02, assumption: test input}
-""", encoding="utf-8")
+    path.write_text(TINY.read_text(encoding="utf-8") + SHOCKED, encoding="utf-8")
     return path
 
 

@@ -12,12 +12,12 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from figure_helpers import PARAM, figure_recorder
+from stream_helpers import NotATerminal, Terminal
 
 import sim
 import sim.cli as cli
@@ -29,16 +29,6 @@ from sim.output.sweep_output import SWEEP_TABLE_BLOCKS
 from sim.scenario import load_scenario
 
 TINY = Path(__file__).parent / "data" / "tiny.yaml"
-
-
-class _NotATerminal(io.StringIO):
-    def isatty(self) -> bool:
-        return False
-
-
-class _Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
 
 
 def _invoke(*args: object):
@@ -69,7 +59,7 @@ def _check_log_lines(err: str) -> list[str]:
 def test_into_a_file_each_redraw_is_a_line_and_a_note_keeps_its_own(monkeypatch):
     from tqdm import tqdm
 
-    stream = _NotATerminal()
+    stream = NotATerminal()
     monkeypatch.setattr(cli.sys, "stderr", stream)
     monkeypatch.setattr(cli, "_bar_interval", lambda: 0.0)  # every update redraws
     with cli._LazyBar("run", quiet=False, total=5) as bar:
@@ -90,7 +80,7 @@ def test_into_a_file_each_redraw_is_a_line_and_a_note_keeps_its_own(monkeypatch)
 def test_the_redraws_are_lines_at_the_long_interval_too(monkeypatch):
     """As sim run draws into a log: the first line at once and the last, none between
     within 30 s."""
-    stream = _NotATerminal()
+    stream = NotATerminal()
     monkeypatch.setattr(cli.sys, "stderr", stream)
     with cli._LazyBar("run", quiet=False, total=3) as bar:
         for _ in range(3):
@@ -100,7 +90,7 @@ def test_the_redraws_are_lines_at_the_long_interval_too(monkeypatch):
 
 
 def test_a_terminal_keeps_the_bar_redrawn_in_place(monkeypatch):
-    stream = _Terminal()
+    stream = Terminal()
     monkeypatch.setattr(cli.sys, "stderr", stream)
     monkeypatch.setattr(cli, "_bar_interval", lambda: 0.0)
     with cli._LazyBar("run", quiet=False, total=3) as bar:
@@ -262,7 +252,7 @@ def test_sim_compare_and_sweep_draw_the_tables_bar_before_the_figures(tmp_path, 
 def test_the_tables_bar_waits_then_starts_at_the_blocks_done(monkeypatch):
     clock = iter([0.0, 1.0, 2.5, 2.6, 2.7])
     monkeypatch.setattr(cli.time, "monotonic", lambda: next(clock))
-    stream = _NotATerminal()
+    stream = NotATerminal()
     monkeypatch.setattr(cli.sys, "stderr", stream)
     with cli._TablesBar(quiet=False) as bar:
         bar.reach(0, 4)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from stream_helpers import NotATerminal, Terminal
 
 import sim.cli as cli
 from sim.cli import main
@@ -33,16 +34,6 @@ from sim.scenario import load_scenario
 TINY = Path(__file__).parent / "data" / "tiny.yaml"
 ROOT = Path(__file__).parents[1]
 PARAM = "sites.border.clearance_trucks_per_day=40:60:int"
-
-
-class _Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-class _NotATerminal(io.StringIO):
-    def isatty(self) -> bool:
-        return False
 
 
 def _invoke(*args: object):
@@ -64,7 +55,7 @@ def _drawn(stream: io.StringIO) -> int:
 
 
 def test_a_resumed_bar_starts_at_the_saved_count_and_keeps_redrawing(monkeypatch):
-    stream = _Terminal()
+    stream = Terminal()
     monkeypatch.setattr(cli.sys, "stderr", stream)
     monkeypatch.setattr(cli, "_bar_interval", lambda: 0.0)  # every update may redraw
     with cli._LazyBar("run", quiet=False, total=190) as bar:
@@ -88,7 +79,7 @@ def test_the_old_update_of_the_saved_count_froze_the_bar():
     """What the fix avoids, kept as the reason: tqdm's dynamic miniters."""
     from tqdm import tqdm
 
-    stream = _Terminal()
+    stream = Terminal()
     bar = tqdm(total=190, file=stream, mininterval=0.0, maxinterval=10.0)
     bar.update(150)
     assert bar.miniters > 100  # about 150: redrawn only after that many more
@@ -97,7 +88,7 @@ def test_the_old_update_of_the_saved_count_froze_the_bar():
 
 def test_a_bar_started_before_its_total_is_made_with_it(monkeypatch):
     # sim compare counts the saved replications before it reports the total
-    stream = _NotATerminal()
+    stream = NotATerminal()
     monkeypatch.setattr(cli.sys, "stderr", stream)
     with cli._LazyBar("compare", quiet=False) as bar:
         bar.start_at(6)
@@ -109,7 +100,7 @@ def test_a_bar_started_before_its_total_is_made_with_it(monkeypatch):
 
 
 def test_a_quiet_resumed_bar_draws_nothing(monkeypatch):
-    stream = _Terminal()
+    stream = Terminal()
     monkeypatch.setattr(cli.sys, "stderr", stream)
     with cli._LazyBar("run", quiet=True, total=10) as bar:
         bar.start_at(4)
@@ -118,7 +109,7 @@ def test_a_quiet_resumed_bar_draws_nothing(monkeypatch):
 
 
 def test_a_bar_reaching_its_total_is_closed(monkeypatch):
-    stream = _NotATerminal()
+    stream = NotATerminal()
     monkeypatch.setattr(cli.sys, "stderr", stream)
     bar = cli._LazyBar("building points", quiet=False, unit="point")
     bar.reach(0, 3)

@@ -4,7 +4,6 @@ link."""
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
@@ -13,6 +12,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from stream_helpers import NotATerminal, Terminal
 
 import sim.cli as cli
 from sim.cli import main
@@ -26,24 +26,14 @@ def _sim(*args) -> object:
 
 
 # (a) a progress bar into a file updates rarely
-class _NotATerminal(io.StringIO):
-    def isatty(self) -> bool:
-        return False
-
-
-class _Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
 def test_progress_bar_into_a_file_updates_rarely(monkeypatch):
-    monkeypatch.setattr(cli.sys, "stderr", _NotATerminal())
+    monkeypatch.setattr(cli.sys, "stderr", NotATerminal())
     assert cli._bar_interval() >= 30
     bar = cli._LazyBar("run", quiet=False)
     with bar:
         bar.set_total(200)
         assert bar.bar.mininterval >= 30
-    monkeypatch.setattr(cli.sys, "stderr", _Terminal())
+    monkeypatch.setattr(cli.sys, "stderr", Terminal())
     assert cli._bar_interval() == pytest.approx(0.1)
 
 
