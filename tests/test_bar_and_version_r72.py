@@ -14,17 +14,17 @@ from pathlib import Path
 import pytest
 import tqdm
 from click.testing import CliRunner
+from stream_helpers import NotATerminal, Terminal
 
 import sim
 import sim.cli as cli
-from tests.test_small_env_fixes_r66 import _NotATerminal, _Terminal
 
 TINY = Path(__file__).parent / "data" / "tiny.yaml"
 ROOT = Path(__file__).parents[1]
 
 
 def test_a_bar_into_a_file_leaves_the_monitor_thread_nothing_to_draw(monkeypatch):
-    monkeypatch.setattr(cli.sys, "stderr", _NotATerminal())
+    monkeypatch.setattr(cli.sys, "stderr", NotATerminal())
     with cli._LazyBar("sweep", quiet=False) as bar:
         bar.set_total(200)
         made = bar.bar
@@ -35,7 +35,7 @@ def test_a_bar_into_a_file_leaves_the_monitor_thread_nothing_to_draw(monkeypatch
 
 
 def test_a_bar_on_a_terminal_keeps_tqdms_timing(monkeypatch):
-    monkeypatch.setattr(cli.sys, "stderr", _Terminal())
+    monkeypatch.setattr(cli.sys, "stderr", Terminal())
     assert cli._bar_timing() == {"mininterval": pytest.approx(0.1), "maxinterval": 10.0}
 
 
