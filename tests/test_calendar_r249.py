@@ -72,6 +72,8 @@ def test_a_quoted_number_of_days_is_days_in_a_shock(tmp_path: Path) -> None:
     ("{value: 20250105, source: a slip}", "20250105",
      "write the date with dashes: 2025-01-05"),
     ("{value: 1000, unit: yr}", "365250", None),
+    (".nan", "nan", None),             # was two problems, one from each of the union's
+    ("'NaN'", "NaN", None),            # branches: not a date, not a finite number
 ])
 def test_a_number_of_days_beyond_the_range_is_one_clear_refusal(tmp_path: Path, written,
                                                                  shown, hint) -> None:

@@ -79,8 +79,9 @@ def _when(value: object) -> object:
         return value
     days = float(shown)
     # pydantic's date branch reads a number as seconds since 1970: '0' was 1970-01-01 where
-    # '30' was day 30, and 172800 was 1970-01-03 (review 249)
-    if abs(days) > MAX_DAY_NUMBER:
+    # '30' was day 30, and 172800 was 1970-01-03 (review 249); written as `not <=`, nan is
+    # refused here once, not by both of the union's branches
+    if not abs(days) <= MAX_DAY_NUMBER:
         raise ValueError(f"expected a date such as 2025-01-27 or a number of days from "
                          f"-{MAX_DAY_NUMBER:,.0f} to {MAX_DAY_NUMBER:,.0f}, got the number "
                          f"{shown}")
