@@ -957,6 +957,7 @@ _MONTHS = MONTHS
 _YEAR_LAST = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*$")
 _WORD_DATE = re.compile(r"^\s*(?:(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?|([A-Za-z]+)\.?\s+"
                         r"(\d{1,2})(?:st|nd|rd|th)?,?)\s+(\d{4})\s*$")
+_WEEK_OR_ORDINAL = re.compile(r"^\s*(\d{4}-W\d{2}(?:-\d)?|\d{4}W\d{2}\d?|\d{4}-\d{3})\s*$")
 
 
 def _month_of(word: str) -> int | None:
@@ -977,7 +978,7 @@ def _date_hint(value: Any) -> str | None:
         return None
     m = _SHORT_DATE.match(value)
     if m is None:
-        return _year_last_hint(value) or _word_date_hint(value)
+        return _year_last_hint(value) or _word_date_hint(value) or _week_or_ordinal_hint(value)
     year, month, day = (int(g) for g in m.groups())
     try:
         date = dt.date(year, month, day)
@@ -1008,6 +1009,30 @@ def _year_last_hint(value: str) -> str | None:
     date = day_first or month_first
     return (f"write {date.isoformat()} (YYYY-MM-DD)" if date
             else "write dates as YYYY-MM-DD")
+
+
+def _week_or_ordinal_hint(value: str) -> str | None:
+    """ISO 8601's other date forms, which Python reads but YAML and pydantic do not: a week
+    and weekday (``2025-W05-1``, its Monday when the day is left out) or a day of the year
+    (``2025-032``), as the same date in YYYY-MM-DD."""
+    m = _WEEK_OR_ORDINAL.match(value)
+    if m is None:
+        return None
+    written = m.group(1)
+    if "W" not in written:
+        # Python 3.11's fromisoformat reads weeks but not days of the year
+        year, day = int(written[:4]), int(written[5:])
+        days_in_year = (dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days
+        if not 1 <= day <= days_in_year:
+            return f"{year} has days 1 to {days_in_year}; write dates as YYYY-MM-DD"
+        date = dt.date(year, 1, 1) + dt.timedelta(days=day - 1)
+        return f"write {date.isoformat()} (YYYY-MM-DD), day {day} of {year}"
+    try:
+        date = dt.date.fromisoformat(written)
+    except ValueError:
+        return "write dates as YYYY-MM-DD"
+    return (f"write {date.isoformat()} (YYYY-MM-DD), the {date:%A} of ISO week "
+            f"{date.isocalendar().week} of {date.isocalendar().year}")
 
 
 def _word_date_hint(value: str) -> str | None:
