@@ -18,39 +18,28 @@ that a sheet's figure and a scenario's cannot drift apart unseen.
 from __future__ import annotations
 
 import functools
-import re
-import shlex
 from pathlib import Path
 
 import pytest
 import yaml
 
 import sim
+from tests.scenario_file_helpers import (
+    SCENARIOS,
+    copper_china_share,
+    raw,
+    readme_row,
+    variant_sets,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
-SCENARIOS = ROOT / "scenarios"
-README = SCENARIOS / "README.md"
 REFERENCE = ROOT.parent / "shared" / "reference"
 LB_PER_T = 2204.62  # domain.md note 11: 1 lb = 1/2,204.62 t
 
 
-def _raw(name: str) -> dict:
-    return yaml.safe_load((SCENARIOS / name).read_text(encoding="utf-8"))
-
-
-def _row(first_cell: str) -> str:
-    rows = [line for line in README.read_text(encoding="utf-8").splitlines()
-            if line.startswith(f"| {first_cell} |")]
-    assert len(rows) == 1, first_cell
-    return rows[0]
-
-
-def _variant_sets(row: str) -> list[str]:
-    """The ``--set`` values of the variant cell (the row's last) of a README table row."""
-    variant = row.rstrip(" |").rsplit(" | ", 1)[1]
-    words = [w for span in re.findall(r"`([^`]*--set[^`]*)`", variant)
-             for w in shlex.split(span)]
-    return [words[i + 1] for i, word in enumerate(words) if word == "--set"]
+def _flat_sets(row: str) -> list[str]:
+    """The ``--set`` values of a README row's variant cell, all spans together."""
+    return [value for span in variant_sets(row) for value in span]
 
 
 @functools.lru_cache(maxsize=None)
@@ -74,28 +63,17 @@ def _figure(entries, year, source=None):
     return rows[0]["value"]
 
 
-def _copper_china_share(dumped: dict) -> float:
-    total = china = 0.0
-    for site in dumped["sites"].values():
-        if site["kind"] != "mine" or "copper" not in site["output"]:
-            continue
-        tonnes = site["output"]["copper"]["t_per_year"]
-        total += tonnes
-        china += tonnes * site["offtake"]["copper"].get("china", 0.0)
-    return china / total
-
-
 # ---------------------------------------------------------------- Sicomines' offtake
 
 
 def test_sicomines_offtake_is_a_judgement_beside_gecamines_marketing_right():
-    offtake = _raw("baseline.yaml")["sites"]["sicomines"]["offtake"]["copper"]
+    offtake = raw("baseline.yaml")["sites"]["sicomines"]["offtake"]["copper"]
     assert offtake["china"] == 1.0
     assert "S54" in offtake["assumption"] and "32%" in offtake["assumption"]
     assert "a judgement" in offtake["assumption"]
     assert "majority Chinese state-owned" not in offtake["source"]
 
-    sets = _variant_sets(_row("Sicomines' Chinese offtake"))
+    sets = _flat_sets(readme_row("Sicomines' Chinese offtake"))
     assert sets == ["sites.sicomines.offtake.copper.china=0.68",
                     "sites.sicomines.offtake.copper.western=0.32"]
     assert " ".join(sets) in offtake["assumption"].replace(" --set ", " ")
@@ -103,42 +81,42 @@ def test_sicomines_offtake_is_a_judgement_beside_gecamines_marketing_right():
     assert varied["sites"]["sicomines"]["offtake"]["copper"] == {"china": 0.68, "western": 0.32}
     moved = 0.32 * varied["sites"]["sicomines"]["output"]["copper"]["t_per_year"]
     assert moved == pytest.approx(16_000)
-    assert _copper_china_share(_load("baseline.yaml")) == pytest.approx(0.751, abs=5e-4)
-    assert _copper_china_share(varied) == pytest.approx(0.746, abs=5e-4)
+    assert copper_china_share(_load("baseline.yaml")) == pytest.approx(0.751, abs=5e-4)
+    assert copper_china_share(varied) == pytest.approx(0.746, abs=5e-4)
 
 
 def test_sicomines_variant_is_the_sheets_marketing_right():
     sico = _sheet_params()["ownership_channels"]["sicomines"]
     right = sico["gecamines_marketing_right"]["value"]
-    sets = dict(s.split("=") for s in _variant_sets(_row("Sicomines' Chinese offtake")))
+    sets = dict(s.split("=") for s in _flat_sets(readme_row("Sicomines' Chinese offtake")))
     assert float(sets["sites.sicomines.offtake.copper.western"]) == pytest.approx(right)
     assert float(sets["sites.sicomines.offtake.copper.china"]) == pytest.approx(1 - right)
     owners = sico["ownership"]["value"]
     chinese = owners["CREC"] + owners["Sinohydro/PowerChina"]
     assert chinese == pytest.approx(0.67)
-    assert "67%" in _row("Sicomines' Chinese offtake")
+    assert "67%" in readme_row("Sicomines' Chinese offtake")
 
 
 # ---------------------------------------------------------------- Durban to China by sea
 
 
 def test_durban_china_sea_time_says_the_sheets_disagree_and_offers_their_figure():
-    lane = _raw("baseline.yaml")["lanes"]["durban_shanghai"]["transit_days"]
+    lane = raw("baseline.yaml")["lanes"]["durban_shanghai"]["transit_days"]
     assert (lane["low"], lane["high"]) == (21.1, 26.8)
     assert "25-30 days" in lane["source"] and "S42" in lane["source"]
-    sets = _variant_sets(_row("Sea time Durban to China"))
+    sets = _flat_sets(readme_row("Sea time Durban to China"))
     assert sets == ["lanes.durban_shanghai.transit_days.low=25",
                     "lanes.durban_shanghai.transit_days.high=30"]
     varied = _load("baseline.yaml", tuple(sets))["lanes"]["durban_shanghai"]["transit_days"]
     assert (varied["dist"], varied["low"], varied["high"]) == ("uniform", 25, 30)
     # the other sea legs keep the shared searoute citation
-    assert _raw("baseline.yaml")["lanes"]["dar_shanghai"]["transit_days"]["source"].startswith(
+    assert raw("baseline.yaml")["lanes"]["dar_shanghai"]["transit_days"]["source"].startswith(
         "derived, supplement.md s.3")
 
 
 def test_durban_china_variant_is_the_sheets_figure():
     days = _sheet_params()["logistics"]["sea_freight"]["durban_to_china_days"]["value"]
-    sets = dict(s.split("=") for s in _variant_sets(_row("Sea time Durban to China")))
+    sets = dict(s.split("=") for s in _flat_sets(readme_row("Sea time Durban to China")))
     assert [float(sets["lanes.durban_shanghai.transit_days.low"]),
             float(sets["lanes.durban_shanghai.transit_days.high"])] == days
 
@@ -160,7 +138,7 @@ def test_walvis_bay_and_beira_lanes_are_the_dar_lane_scaled_as_they_say():
     assert _triangle(base, "kasumbalesa_beira") == tuple(round(d * 1900 / 2100) for d in dar)
     assert _triangle(base, "kasumbalesa_walvis_bay") == tuple(
         round(d * 2500 / 2100) for d in dar)
-    text = _raw("baseline.yaml")["lanes"]["kasumbalesa_walvis_bay"]["transit_days"]["assumption"]
+    text = raw("baseline.yaml")["lanes"]["kasumbalesa_walvis_bay"]["transit_days"]["assumption"]
     assert "10.7, 13.1 and 16.7" in text
 
 
@@ -176,7 +154,7 @@ def test_scaled_lanes_use_the_sheets_distances():
 
 def test_no_unsourced_figure_is_given_as_a_fact():
     text = (SCENARIOS / "baseline.yaml").read_text(encoding="utf-8")
-    base = _raw("baseline.yaml")
+    base = raw("baseline.yaml")
     payload = base["commodities"]["copper"]["forms"]["concentrate"]["payload_t_per_truck"]
     assert "bags" not in payload["assumption"]
     assert "no payload for copper concentrate" in payload["assumption"]

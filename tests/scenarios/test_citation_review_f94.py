@@ -15,38 +15,19 @@ do not change: these tests check the labels, the wording and that each new varia
 from __future__ import annotations
 
 import functools
-import re
-import shlex
 import warnings
-from pathlib import Path
 
 import pytest
-import yaml
 
 import sim
-
-ROOT = Path(__file__).resolve().parents[2]
-SCENARIOS = ROOT / "scenarios"
-README = SCENARIOS / "README.md"
-
-
-def _raw(name: str) -> dict:
-    return yaml.safe_load((SCENARIOS / name).read_text(encoding="utf-8"))
-
-
-def _row(first_cell: str) -> str:
-    rows = [line for line in README.read_text(encoding="utf-8").splitlines()
-            if line.startswith(f"| {first_cell} |")]
-    assert len(rows) == 1, first_cell
-    return rows[0]
-
-
-def _variant_sets(row: str) -> list[list[str]]:
-    """The ``--set`` values of each code span of a row's variant cell that has any."""
-    variant = row.rstrip(" |").rsplit(" | ", 1)[1]
-    spans = [shlex.split(span) for span in re.findall(r"`([^`]*--set[^`]*)`", variant)]
-    return [[words[i + 1] for i, word in enumerate(words) if word == "--set"]
-            for words in spans]
+from tests.scenario_file_helpers import (
+    README,
+    SCENARIOS,
+    copper_china_share,
+    raw,
+    readme_row,
+    variant_sets,
+)
 
 
 def _dig(data, path: str):
@@ -86,29 +67,17 @@ def _has(data, path: str) -> bool:
     return True
 
 
-def _copper_china_share(dumped: dict) -> float:
-    """Share of DRC copper (t/yr) that the mines' offtake puts in the Chinese channel."""
-    total = china = 0.0
-    for site in dumped["sites"].values():
-        if site["kind"] != "mine" or "copper" not in site["output"]:
-            continue
-        tonnes = site["output"]["copper"]["t_per_year"]
-        total += tonnes
-        china += tonnes * site["offtake"]["copper"].get("china", 0.0)
-    return china / total
-
-
 # ---------------------------------------------------------------- finding 1: sales to the US
 
 
 def test_zero_chinese_sales_to_the_us_are_an_assumption_not_s1():
-    sales = _raw("baseline.yaml")["sites"]["china_cobalt_refiners"]["sales"]["cobalt"]
+    sales = raw("baseline.yaml")["sites"]["china_cobalt_refiners"]["sales"]["cobalt"]
     assert (sales["market_china"], sales["market_row"]) == (0.383, 0.617)
     assert "market_usa" not in sales
     assert "29%" in sales["assumption"] and "not a finding" in sales["assumption"]
     assert "0.019" in sales["assumption"]
 
-    summary = _row("[china_export_control.yaml](china_export_control.yaml)")
+    summary = readme_row("[china_export_control.yaml](china_export_control.yaml)")
     assert "(S1) |" not in summary and "in the status quo (S1)" not in summary
     assert "no effect" in summary and "assumption" in summary
     readme = README.read_text(encoding="utf-8")
@@ -120,7 +89,7 @@ def test_zero_chinese_sales_to_the_us_are_an_assumption_not_s1():
 
 
 def test_us_sales_variant_validates_and_gives_the_control_something_to_stop():
-    (sets,) = _variant_sets(_row(
+    (sets,) = variant_sets(readme_row(
         "Chinese refiners' cobalt sales to the US market (china_export_control)"))
     varied = _assert_sets_change("china_export_control.yaml", sets, {
         "sites.china_cobalt_refiners.sales.cobalt.market_usa": 0.019,
@@ -139,7 +108,7 @@ def test_us_sales_variant_validates_and_gives_the_control_something_to_stop():
 
 
 def test_rest_of_industry_offtake_is_an_assumption_with_a_70_percent_variant():
-    sites = _raw("baseline.yaml")["sites"]
+    sites = raw("baseline.yaml")["sites"]
     for site, commodity in (("rest_cathode", "copper"), ("rest_cathode", "cobalt"),
                             ("rest_concentrate", "copper")):
         offtake = sites[site]["offtake"][commodity]
@@ -148,13 +117,13 @@ def test_rest_of_industry_offtake_is_an_assumption_with_a_70_percent_variant():
         assert "judgement" in offtake["assumption"], (site, commodity)
     assert "75%" in sites["rest_cathode"]["offtake"]["copper"]["assumption"]
 
-    (sets,) = _variant_sets(_row("Other industrial mines' Chinese offtake of copper"))
+    (sets,) = variant_sets(readme_row("Other industrial mines' Chinese offtake of copper"))
     expected = {f"sites.{site}.offtake.copper.{channel}": share
                 for site in ("rest_cathode", "rest_concentrate")
                 for channel, share in (("china", 0.61), ("western", 0.39))}
     varied = _assert_sets_change("baseline.yaml", sets, expected)
-    assert _copper_china_share(_load("baseline.yaml", [])) == pytest.approx(0.751, abs=0.001)
-    assert _copper_china_share(varied) == pytest.approx(0.70, abs=0.002)
+    assert copper_china_share(_load("baseline.yaml", [])) == pytest.approx(0.751, abs=0.001)
+    assert copper_china_share(varied) == pytest.approx(0.70, abs=0.002)
     readme = README.read_text(encoding="utf-8")
     assert "70% of the rest of the industry's cobalt (S17;" not in readme
 
@@ -163,7 +132,7 @@ def test_rest_of_industry_offtake_is_an_assumption_with_a_70_percent_variant():
 
 
 def test_incident_windows_are_assumptions_and_not_said_to_match():
-    incidents = _raw("baseline.yaml")["shocks"]["incidents"]
+    incidents = raw("baseline.yaml")["shocks"]["incidents"]
     kasumbalesa = incidents["kasumbalesa_disruption"]["rate_per_year"]
     assert "as the Durban and Dar es Salaam rates below count them" not in (
         kasumbalesa["assumption"])
@@ -174,9 +143,9 @@ def test_incident_windows_are_assumptions_and_not_said_to_match():
     assert "2020-2023" in durban["assumption"] and "0.67" in durban["assumption"]
     assert "2021-2025" in dar["assumption"] and "0.17" in dar["assumption"]
 
-    row = _row("Kasumbalesa and Kolwezi trucking disruptions")
+    row = readme_row("Kasumbalesa and Kolwezi trucking disruptions")
     assert "as the Durban and Dar es Salaam rates count years" not in row
-    (sets,) = _variant_sets(_row("Durban and Dar es Salaam incident rates"))
+    (sets,) = variant_sets(readme_row("Durban and Dar es Salaam incident rates"))
     _assert_sets_change("baseline.yaml", sets, {
         "shocks.incidents.durban_disruption.rate_per_year": 0.67,
         "shocks.incidents.dar_closure.rate_per_year": 0.17,
@@ -188,13 +157,13 @@ def test_incident_windows_are_assumptions_and_not_said_to_match():
 
 
 def test_kokkola_spare_says_its_basis_and_offers_the_output_reading():
-    routes = _raw("us_partnership.yaml")["channels"]["us_partnered"]["routes"]
+    routes = raw("us_partnership.yaml")["channels"]["us_partnered"]["routes"]
     kokkola = routes["cobalt_lobito_kokkola"]
     assert kokkola["share"] == 0.15
     assert "feed" in kokkola["assumption"] and "3,000" in kokkola["assumption"]
     assert "0.22" in kokkola["assumption"] and "0.67" in kokkola["assumption"]
 
-    spans = _variant_sets(_row("Kokkola's spare cobalt capacity (us_partnership)"))
+    spans = variant_sets(readme_row("Kokkola's spare cobalt capacity (us_partnership)"))
     prefix = "channels.us_partnered.routes"
     shares = {}
     for sets in spans:
@@ -209,7 +178,7 @@ def test_kokkola_spare_says_its_basis_and_offers_the_output_reading():
 
 
 def test_judged_ends_and_extensions_are_labelled_assumptions():
-    base = _raw("baseline.yaml")
+    base = raw("baseline.yaml")
     sailing = base["lanes"]["dar_shanghai"]["sailing"]["interval_days"]
     assert sailing["value"] == 7 and "every sea lane" in sailing["assumption"]
     assert "every sea lane" not in sailing["source"]
@@ -219,7 +188,7 @@ def test_judged_ends_and_extensions_are_labelled_assumptions():
     closure = base["shocks"]["incidents"]["dar_closure"]["duration_days"]
     assert (closure["low"], closure["high"]) == (5, 21)
     assert "judgement" in closure["assumption"]
-    lomera = _raw("m23_escalation.yaml")["shocks"]["events"]["lomera_held"]["effects"][
+    lomera = raw("m23_escalation.yaml")["shocks"]["events"]["lomera_held"]["effects"][
         "tax_rate"]
     assert lomera["value"] == 0.3
     assert "whole South Kivu" in lomera["assumption"]
