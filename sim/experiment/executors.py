@@ -18,9 +18,9 @@ numbers on any backend, any number of workers and in any order.
 Tasks are submitted a few at a time (twice the number of workers in flight; on a Dask
 cluster given by its address, twice its size as it is now and at least 32), so results
 come back, and are saved, while the rest wait; an interrupt cancels what has not started.
-Workers ignore Ctrl-C once started (the driver handles it and stops them; under the
-"spawn" start method a worker still importing the package can take one and print its
-traceback, README's known open item), and a process-pool worker ends itself when the
+Workers never take Ctrl-C (the driver handles it and stops them; under any start method but
+"fork" they start with SIGINT blocked, so one still importing the package cannot take it
+either), and a process-pool worker ends itself when the
 driver is gone (on POSIX).
 A replication that fails (or whose worker process dies) stops the run with a
 :class:`ReplicationError` naming it, its scenario and seed, once every replication that
@@ -572,6 +572,7 @@ def open_backend(workers: int | None = None, *, tasks: int | None = None,
         return
     pool = ProcessPoolExecutor(max_workers=n, initializer=_init_worker)
     try:
+        _start_workers_deaf_to_ctrl_c(pool, n)
         yield Backend(pool, n, "process pool")
     except BaseException:
         _stop_pool(pool)
@@ -1020,6 +1021,48 @@ def _main_rerun_hint(failure: str) -> str | None:
             f"which started another cluster in each: put the script's calls under {guard}")
 
 
+def _start_method(pool: Executor) -> str | None:
+    """The start method of a process pool's workers ("fork", "spawn", "forkserver"), or
+    None if it cannot be told."""
+    context = getattr(pool, "_mp_context", None)
+    try:
+        if context is not None:
+            return str(context.get_start_method())
+        import multiprocessing
+
+        return multiprocessing.get_start_method()
+    except Exception:  # noqa: BLE001 - unknown
+        return None
+
+
+def _start_workers_deaf_to_ctrl_c(pool: ProcessPoolExecutor, workers: int) -> None:
+    """Start the pool's ``workers`` workers now, with SIGINT blocked, under any start method but
+    "fork".
+
+    Such a worker is a new Python that imports the package (and the main script) before
+    :func:`_init_worker` ignores SIGINT: a Ctrl-C in that second or so, which the terminal
+    sends to the whole process group, printed a traceback from each worker, or killed one
+    before Python was up and broke the pool. Started inside :func:`_signals_held`, they
+    inherit SIGINT blocked and never receive it, as the local Dask cluster's workers do;
+    the driver's own Ctrl-C is held until they are started (a fraction of a second: the
+    submits return once the processes exist, not once they are ready). A forked worker
+    runs :func:`_init_worker` at once, and is started on demand as before.
+    """
+    if _start_method(pool) in ("fork", None):
+        return
+    if os.name == "posix":
+        # multiprocessing's resource tracker unblocks SIGINT in the thread that starts it
+        # (see _start_local_cluster): start it outside the hold
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
+    with _signals_held():
+        # a non-fork pool starts a worker per submit while none is idle: these are long
+        # submitted before the first worker is up to take one
+        for _ in range(workers):
+            pool.submit(int)
+
+
 def _pool_rerun_hint(pool: Executor) -> str | None:
     """The likely cause of a process pool whose workers died before any replication came
     back, if its workers start by running the main script again (any start method but
@@ -1032,17 +1075,8 @@ def _pool_rerun_hint(pool: Executor) -> str | None:
     (out of memory, or killed?)" (review 230), as Dask's path says it
     (:func:`_main_rerun_hint`).
     """
-    context = getattr(pool, "_mp_context", None)
-    try:
-        if context is not None:
-            method = context.get_start_method()
-        else:
-            import multiprocessing
-
-            method = multiprocessing.get_start_method()
-    except Exception:  # noqa: BLE001 - unknown: no hint
-        return None
-    if method == "fork":
+    method = _start_method(pool)
+    if method in ("fork", None):  # unknown: no hint
         return None
     main = sys.modules.get("__main__")
     spec = getattr(main, "__spec__", None)
