@@ -29,9 +29,10 @@ from typing import Any, NoReturn
 import click
 
 from sim.build import build_kind
-from sim.scenario.capacity import capacity_notes, file_override_notes, unit_slip_notes
+
+# Light alone: the scenario schema (every pydantic model built, numpy) is imported inside
+# the commands that read a scenario; at module level it took --help a second (review 257).
 from sim.scenario.errors import ScenarioError
-from sim.scenario.wiring import unused_wiring
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
@@ -1129,7 +1130,9 @@ _VALIDATE_HELP = "Check scenario FILES; exit with status 2 if any has an error."
 @_guarded
 def validate(files: tuple[Path, ...], require_citations: bool, overrides: tuple[str, ...]) -> None:
     from sim.scenario import load_scenario, meta_of
+    from sim.scenario.capacity import capacity_notes, unit_slip_notes
     from sim.scenario.errors import format_path
+    from sim.scenario.wiring import unused_wiring
 
     bad = 0
     for path in files:
@@ -1188,6 +1191,7 @@ def _note_set_capacities(files: Sequence[Path], overrides: Sequence[str]) -> lis
     if not overrides:
         return said
     from sim.scenario import load_scenario
+    from sim.scenario.capacity import file_override_notes
 
     for path in files:
         try:
@@ -1225,6 +1229,7 @@ def show(scenario: Path, figure: Path | None, no_figure: bool, overrides: tuple[
     from sim.output.describe import describe
     from sim.output.shock_text import describe_shocks
     from sim.scenario import load_scenario, make_plan
+    from sim.scenario.wiring import unused_wiring
 
     sc = load_scenario(scenario, overrides)
     for note in [*_override_notes(sc), *unused_wiring(sc)]:
@@ -1306,6 +1311,7 @@ def run(scenario: Path, replications: int, seed: int, out: Path | None, workers:
         unpriced,
     )
     from sim.scenario import load_scenario
+    from sim.scenario.capacity import file_override_notes
 
     check_folder_flags(force, resume)
     _check_executor(workers, scheduler, dask_local)
