@@ -60,3 +60,41 @@ def test_help_and_version_load_no_scenario_schema_nor_numerical_library(args):
     out = loaded_after(args)
     assert out["code"] == 0
     assert present(out["modules"], HEAVY) == []
+
+
+def test_validate_loads_the_schema_but_not_the_world_the_runner_nor_figures():
+    out = loaded_after(["validate", str(TINY)])
+    assert out["code"] == 0
+    assert present(out["modules"], ("sim.scenario.schema",)) == ["sim.scenario.schema"]
+    assert present(out["modules"], ("matplotlib", "pandas", "scipy", "simpy", "sim.world.world",
+                                    "sim.experiment.runner", "sim.experiment.executors")) == []
+
+
+def test_validate_of_a_bad_file_still_reports_it_with_status_2(tmp_path):
+    # the error classes the guard catches are imported without the runner now
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(TINY.read_text(encoding="utf-8").replace("horizon_days: {value: 100",
+                                                            "horizon_days: {value: -5"),
+                   encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "sim", "validate", str(bad)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 2
+    assert f"FAIL {bad}" in done.stderr and "horizon_days" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_the_experiment_package_still_gives_its_public_names():
+    script = textwrap.dedent("""
+        import sys
+        import sim.experiment as e
+        print("sim.experiment.runner" in sys.modules)
+        names = [(n, getattr(e, n).__name__) for n in e.__all__]
+        print(all(a == b for a, b in names), sorted(set(e.__all__) - set(dir(e))))
+        from sim.experiment import run_replication, executors
+        print(run_replication.__module__, executors.__name__)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:3] == [
+        "False", "True []", "sim.experiment.replication sim.experiment.executors"]
