@@ -83,6 +83,32 @@ def test_validate_of_a_bad_file_still_reports_it_with_status_2(tmp_path):
     assert "Traceback" not in done.stderr
 
 
+def test_run_without_figures_loads_neither_matplotlib_nor_scipy_stats(tmp_path):
+    out = loaded_after(["run", str(TINY), "-n", "2", "-w", "1", "--no-figures", "-q",
+                        "--out", str(tmp_path / "r")])
+    assert out["code"] == 0
+    assert (tmp_path / "r" / "kpis.csv").exists()
+    assert present(out["modules"], ("matplotlib", "scipy.stats")) == []
+
+
+def test_the_t_quantile_is_scipy_stats_to_the_bit():
+    import numpy as np
+    import pandas as pd
+    from scipy import stats as scipy_stats
+
+    from sim.experiment.stats import _t_ppf
+
+    df = np.concatenate([np.arange(1, 400), [1000, 10**5]])
+    for confidence in (0.5, 0.9, 0.95, 0.99, 0.999):
+        p = 0.5 + confidence / 2
+        assert np.array_equal(_t_ppf(p, df), scipy_stats.t.ppf(p, df))
+        assert _t_ppf(p, 4) == scipy_stats.t.ppf(p, 4)
+    # summarise passes a Series with its own index: an array comes back, as from scipy.stats
+    got = _t_ppf(0.975, pd.Series([1, 2, 3], index=[7, 8, 9]))
+    assert isinstance(got, np.ndarray)
+    assert np.array_equal(got, scipy_stats.t.ppf(0.975, [1, 2, 3]))
+
+
 def test_the_experiment_package_still_gives_its_public_names():
     script = textwrap.dedent("""
         import sys
