@@ -13,7 +13,8 @@ from click.testing import CliRunner
 from sim.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-ROOT_FILES = {".gitignore", "Makefile", "README.md", "pyproject.toml", "setup.py"}
+ROOT_FILES = {".gitignore", "CONTRIBUTING.md", "Makefile", "README.md", "pyproject.toml",
+              "setup.py"}
 
 
 def test_the_repository_root_tracks_no_stray_outputs() -> None:
