@@ -18,6 +18,12 @@ def test_every_path_it_names_exists() -> None:
     assert {"sim/metrics/kpis.py", "sim/scenario/shock_schema.py", "setup.py",
             "docs/reliability.md", "tests/conftest.py"} <= set(named)
     assert missing_paths(named) == []
+    # modules named alone, beside their folder (`compose.py`, `policies.py`)
+    alone = {w for span in code_spans(GUIDE) for w in span.split()
+             if re.fullmatch(r"[a-z_]+\.py", w)}
+    assert {"compose.py", "policies.py"} <= alone
+    files = {p.name for p in ROOT.rglob("*.py")}
+    assert alone <= files, alone - files
 
 
 def test_every_make_target_it_names_is_in_the_makefile() -> None:
