@@ -52,10 +52,12 @@ class BuildWithCommit(build_py):
 
 COMPILED = [
     "sim/streams.py",
+    "sim/world/daybook.py",
     "sim/world/element.py",
     "sim/world/export_controls.py",
     "sim/world/lanes.py",
     "sim/world/lots.py",
+    "sim/world/market_step.py",
     "sim/world/mines.py",
     "sim/world/queues.py",
     "sim/world/recorder.py",

@@ -38,7 +38,7 @@ lead_time_p05_days ...    5%, 50% and 95% quantiles of lead time over tonnes del
                           mean_lead_time_days); one-day bins, each bin's tonnes spread
                           evenly over its day, so a quantile may be off by up to a day (a
                           fixed 2-day transit gives p05 2.05 and p95 2.95). Leads of
-                          sim.world.world.LEAD_BINS (400) days or more share one open-ended
+                          sim.world.daybook.LEAD_BINS (400) days or more share one open-ended
                           bin, so a quantile falling in it is NaN (known only to be at least
                           400 days)
 delivered_share           a channel's share of delivered_t (NaN if nothing was delivered)

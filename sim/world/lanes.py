@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import simpy
 
+from sim.world.daybook import DayBook
 from sim.world.element import Element
 from sim.world.events import Wakeup
 from sim.world.lots import Lot
@@ -50,6 +51,7 @@ class Lane(Element):
     def __init__(self, world: World, index: int, lane_id: str, transit: Callable[[], float],
                  to_site: SiteBase, is_export: bool) -> None:
         self.world = world
+        self.book: DayBook = world.book
         self.env: simpy.Environment = world.env
         self.index = index
         self.id = lane_id
@@ -103,7 +105,7 @@ class Lane(Element):
         # waiting to load, or held back by a closure, is still in the country.
         if self.is_export and not lot.exported:  # its first exit from the country
             lot.exported = True
-            self.world.record_export(lot)
+            self.book.record_export(lot)
         now = self.env.now
         lot.t_dep = now
         # delays of shocks that have not yet delayed this lot (each delays a lot once): a

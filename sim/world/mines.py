@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim.world.daybook import DayBook
 from sim.world.lots import Lot
 from sim.world.routing import RouteOption, Router
 from sim.world.sites import SiteBase
@@ -87,6 +88,7 @@ class Mine(SiteBase):
         self.routers = routers
         self.forms = forms
         self.variability = variability
+        self.book: DayBook = world.book
         self._stock = [0.0] * self.n_com
         for com, t in spec.initial_stock_t.items():
             self._stock[world.commodity_index[com]] += t
@@ -227,7 +229,8 @@ class Mine(SiteBase):
         :meth:`_produce_restricted` followed by :meth:`dispatch`, fused: this runs once
         per mine per day."""
         amounts = self._amounts(f)
-        buf, o_diverted = self.world.day_buffer()
+        book = self.book
+        buf, o_diverted = book.buf, book.o_diverted
         now = self.env.now
         for c in self.commodities:
             t = amounts[c]
@@ -260,7 +263,7 @@ class Mine(SiteBase):
     def _produce_restricted(self, f: float) -> None:
         amounts = self._amounts(f)
         gates = self.world.gates
-        record = self.world.record_mined
+        record = self.book.record_mined
         # share of each commodity's planned amount mined: below 1 where curtailed, and
         # for by-products of a curtailed commodity (the ore left in the ground holds them)
         mined_share = [1.0] * self.n_com

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim.world.daybook import DayBook
 from sim.world.element import Element
 from sim.world.events import Wakeup
 from sim.world.lots import Lot
@@ -450,11 +451,13 @@ class Destination(SiteBase):
         super().__init__(world, index, site_id, spec)
         self.stock = np.zeros(self.n_com)
         """Tonnes held, by commodity."""
+        self.book: DayBook = world.book
+        self._at_market = self.kind == "market"
 
     def receive(self, lot: Lot) -> None:
         self._arrive(lot)
         self.stock[lot.commodity] += lot.tonnes
-        self.world.record_arrival(lot, self)
+        self.book.record_arrival(lot, self.index, self._at_market)
 
     def held(self) -> np.ndarray:
         return self.stock.copy()

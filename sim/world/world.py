@@ -40,21 +40,17 @@ from sim.shocks.engine import ShockEngine
 from sim.shocks.timeline import Timeline
 from sim.streams import Streams
 from sim.units import DAYS_PER_YEAR
+from sim.world.daybook import DayBook
 from sim.world.events import DayEnd, Environment
 from sim.world.export_controls import ship_under_controls
 from sim.world.lanes import Lane, Sailings
 from sim.world.ledger import BalanceReport, Ledger
 from sim.world.lots import Lot
+from sim.world.market_step import MarketStep
 from sim.world.mines import Mine
 from sim.world.recorder import Recorder
 from sim.world.routing import RouteOption, Router
 from sim.world.sites import BorderPost, Destination, Hub, Market, Port, Refiner, SiteBase, Stockpile
-
-LEAD_BINS = 400
-"""Whole days of lead time told apart in the per-route lead-time histograms."""
-CHANNEL_FLOWS = ("mined", "diverted", "exported", "delivered", "lead", "exported_payable")
-"""Flows booked per [commodity, channel] during a day (lead: lead days x tonnes;
-exported_payable: tonnes exported x the payable share of their form)."""
 
 
 class _ChannelFlow:
@@ -125,7 +121,6 @@ class World:
         self.export_controls: list[Any] = []
         self._samplers: dict[str, Any] = {}
         self._price_mods: dict[str, tuple[float, frozenset[int] | None]] = {}
-        self._price_factor = [1.0] * n_c
 
         self.t0 = float(sc.warmup_days)
         self.t_end = self.t0 + sc.horizon
@@ -144,7 +139,6 @@ class World:
         self.recorder = Recorder(self.t0, sc.horizon, n_c, n_k, len(dest_countries),
                                  len(self.market_ids), len(self.kinds),
                                  len(self._series_sites), len(posts), len(sc.series_lanes))
-        self._new_day_buffers()
         self._kind_matrix = np.zeros((len(self.kinds), len(self.site_ids)))
         for i, sid in enumerate(self.site_ids):
             self._kind_matrix[self.kinds.index(sc.sites[sid].kind), i] = 1.0
@@ -152,6 +146,9 @@ class World:
                               for s in self.site_ids]
         """Destination country index of each site (-1 for other sites); a list, as it is
         read once per delivery."""
+        self.book = DayBook(self.env, n_c, n_k, len(dest_countries), self._site_country,
+                            math.ceil(self.t_end) + 1)
+        """The day's flows, booked lot by lot, and each closed day's."""
         self._market_slot = {self.site_index[m]: i for i, m in enumerate(self.market_ids)}
 
         self.sites: list[SiteBase] = []
@@ -170,6 +167,13 @@ class World:
         the refiners' metal into the recorder's ``refined`` by country)."""
         for i, ref in enumerate(self.refiners):
             self._refiner_country[i, self.country_index[ref.country]] = 1.0
+        self._refined = np.zeros((len(self.refiners), n_c))
+        """Each refiner's cumulative ``refined``, [refiner, commodity]: the refiners' own
+        arrays are views of its rows, so a day's record reads them all in one step."""
+        for i, ref in enumerate(self.refiners):
+            self._refined[i] = ref.refined
+            ref.refined = self._refined[i]
+        self._refined_today = np.zeros_like(self._refined)
         self._refined_seen = np.zeros((len(self.refiners), n_c))
         """Each refiner's cumulative ``refined`` when last recorded (at the start of the
         measured period, then at each of its days' ends), [refiner, commodity]."""
@@ -179,14 +183,13 @@ class World:
         self._held = self._held_flat.reshape(len(self.sites), n_c)
         self._lane_flat = self.ledger.lane_flows()
         self._transit_matrix, self._transit_opening = self.ledger.transit_operator()
-        self._price_state = [1.0] * n_c
-        self._supply_price = [1.0] * n_c
-        """Price index as other supply sees it (smoothed over supply_response_days)."""
-        self.lead_hist: dict[tuple[int, int], list[float]] = {}
+        self.lead_hist = self.book.lead_hist
         """(route index, commodity) -> tonnes delivered by whole days of lead time (bin i
-        holds leads in [i, i+1) days; the last bin everything from LEAD_BINS days on)."""
-        self.route_lead_tonne_days: dict[tuple[int, int], float] = {}
-        """(route index, commodity) -> sum of lead days x tonnes delivered."""
+        holds leads in [i, i+1) days; the last bin everything from
+        :data:`~sim.world.daybook.LEAD_BINS` days on): the day book's."""
+        self.route_lead_tonne_days = self.book.route_lead_tonne_days
+        """(route index, commodity) -> sum of lead days x tonnes delivered: the day
+        book's."""
         self.peak_held = np.zeros((len(self.sites), n_c))
         """Most metal held at each site at a day's end in the measured period, t."""
         self._border_posts = [s for s in self.sites if isinstance(s, BorderPost)]
@@ -199,8 +202,6 @@ class World:
         self.peak_held_trucks = np.zeros(len(self.sites))
         """Most trucks at each border post (in line, in clearance or held after it) at a
         day's end in the measured period; 0 at other sites."""
-        self._price = [1.0] * n_c
-        """Today's price index by commodity (see :attr:`price`)."""
         self._mark: dict[str, Any] | None = None
         self.timeline = Timeline(self.t0)
         self.shocks = ShockEngine(self)
@@ -275,11 +276,19 @@ class World:
         self._mk_other = np.array([m.other_per_day for m in markets]).reshape(-1, n_c)
         self._mk_factor = np.ones_like(self._mk_demand)
         self._mk_stock_flat = self._mk_stock.reshape(-1)
-        self._other_list = self._mk_other.reshape(-1).tolist()
-        self._consumed_list = [0.0] * self._mk_stock.size
-        """What each [market x commodity] slot consumed on the last day."""
-        self._stock_after_list = [0.0] * self._mk_stock.size
-        """What each slot held when the last day's consumption was done."""
+        commodities = [self.sc.commodities[c] for c in self.commodity_ids]
+        self.market_step = MarketStep(
+            alpha=[1.0 - math.exp(-1.0 / c.price_window_days) for c in commodities],
+            inv_eps=[1.0 / c.demand_elasticity if c.demand_elasticity else 0.0
+                     for c in commodities],
+            price_cap=[float(c.price_cap_ratio) for c in commodities],
+            supply_basis=[c.price_basis == "supply" for c in commodities],
+            supply_eps=[float(c.supply_elasticity or 0.0) for c in commodities],
+            supply_alpha=[1.0 - math.exp(-1.0 / c.supply_response_days)
+                          for c in commodities],
+            other=self._mk_other.reshape(-1).tolist())
+        """The markets' daily consumption and the price index, over [market x commodity]
+        slots in plain floats."""
         for i, m in enumerate(markets):
             m.stock = self._mk_stock[i]
             m.demand_factor = self._mk_factor[i]
@@ -295,10 +304,8 @@ class World:
         """Recompute what depends on demand only (markets call this when a shock changes
         their demand factor), so the daily step does not."""
         demand_now = self._mk_demand * self._mk_factor
-        self._demand_list = demand_now.reshape(-1).tolist()
-        total = demand_now.sum(axis=0)
-        self._total_demand_safe = np.maximum(total, 1e-300).tolist()
-        self._no_total_demand = (total <= 0.0).tolist()
+        self.market_step.set_demand(demand_now.reshape(-1).tolist(),
+                                    demand_now.sum(axis=0).tolist())
 
     def _build_lanes(self) -> None:
         sc = self.sc
@@ -451,7 +458,6 @@ class World:
             if mine.spec.lot_interval_days is not None:
                 sampler = self._sampler(mine.spec.lot_interval_days, f"mine:{mine.id}:interval")
                 env.process(self._production_random(mine, sampler))
-        self._prepare_day_end()
         self._closed_t = -1.0
         """When the last day was closed."""
         DayEnd(env, 1.0).callbacks.append(self._on_day_end)
@@ -470,25 +476,6 @@ class World:
         while True:
             yield env.timeout(interval())
             mine.produce()
-
-    def _prepare_day_end(self) -> None:
-        # Per-commodity constants of the daily market and price step, as plain floats: the
-        # step works on a handful of numbers, where numpy's per-call cost would dominate.
-        commodities = [self.sc.commodities[c] for c in self.commodity_ids]
-        self._alpha = [1.0 - math.exp(-1.0 / c.price_window_days) for c in commodities]
-        self._inv_eps = [1.0 / c.demand_elasticity if c.demand_elasticity else 0.0
-                         for c in commodities]
-        self._price_cap = [float(c.price_cap_ratio) for c in commodities]
-        self._price_floor = [1.0 / cap for cap in self._price_cap]
-        self._supply_basis = [c.price_basis == "supply" for c in commodities]
-        self._any_supply_basis = any(self._supply_basis)
-        self._transferred_to_markets = [0.0] * len(commodities)
-        """Net tonnes stockpile rules moved into markets since the last price step: supply
-        for a price on ``supply``, as they land after the day's step."""
-        self._supply_eps = [float(c.supply_elasticity or 0.0) for c in commodities]
-        self._supply_alpha = [1.0 - math.exp(-1.0 / c.supply_response_days)
-                              for c in commodities]
-        self._supply_responds = any(self._supply_eps)
 
     def _on_day_end(self, _event: Any = None) -> None:
         """Close the day that ends now, then schedule the next day's end."""
@@ -522,48 +509,28 @@ class World:
         self._markets_and_prices(day, arrivals_today)
         self.shocks.daily()
         if day >= 0:
-            rec.price[day] = self._price
+            rec.price[day] = self.market_step.price
             self._snapshot(day)
 
     def _record_refined(self, day: int) -> None:
         """Book the metal refined today, by commodity and refiner country: the refiners'
         cumulative counters less what was last recorded (a few small arrays a day; nothing
         per lot, no random draw)."""
-        now = np.array([ref.refined for ref in self.refiners])
-        np.dot((now - self._refined_seen).T, self._refiner_country,
-               out=self.recorder.refined[day])
-        self._refined_seen = now
+        today = self._refined_today
+        np.subtract(self._refined, self._refined_seen, out=today)
+        np.dot(today.T, self._refiner_country, out=self.recorder.refined[day])
+        self._refined_seen[:] = self._refined
 
-    def _markets_and_prices(self, day: int, arrivals_today: np.ndarray | None) -> None:
+    def _markets_and_prices(self, day: int, arrivals_today: list[float] | None) -> None:
         """Every market receives its other supply and consumes up to its demand from stock;
         then each commodity's price index moves toward what consumption (or supply) says
-        about scarcity. Plain floats over [market x commodity] slots: a few dozen numbers."""
-        n_c = self.n_commodities
-        n = len(self._demand_list)
+        about scarcity (:class:`~sim.world.market_step.MarketStep`). Here the markets'
+        stocks, ledger rows and daily records follow."""
+        step = self.market_step
         stock = self._mk_stock_flat.tolist()
-        demand = self._demand_list
-        if self._supply_responds:
-            # Other supply follows yesterday's price, smoothed over the response time.
-            sp = self._supply_price
-            factor = []
-            for c in range(n_c):
-                sp[c] += self._supply_alpha[c] * (self._price[c] - sp[c])
-                factor.append(sp[c] ** self._supply_eps[c])
-            # slot j is commodity j % n_c: the factors repeat market after market
-            supplied = [other * f for other, f in zip(self._other_list, factor * (n // n_c),
-                                                      strict=True)]
-        else:
-            supplied = self._other_list
-        consumed = [0.0] * n
-        for j in range(n):
-            have = stock[j] + supplied[j]
-            want = demand[j]
-            used = have if have < want else want
-            stock[j] = have - used
-            consumed[j] = used
+        supplied = step.step(stock, arrivals_today)
+        consumed = step.consumed
         self._mk_stock_flat[:] = stock
-        self._consumed_list = consumed
-        self._stock_after_list = stock  # as consumption left it, whatever moves it later
         if self._mk_ledger is not None:
             ledger_supplied, ledger_consumed = self._mk_ledger
             ledger_supplied += supplied
@@ -574,28 +541,12 @@ class World:
             self.ledger.consumed[self._mk_index] += np.array(consumed).reshape(shape)
         if day >= 0:
             self.recorder.consumed_flat[day] = consumed
-            self.recorder.demand_flat[day] = demand
-        price_state = self._price_state
-        price = self._price
-        for c in range(n_c):
-            if self._supply_basis[c] and arrivals_today is not None:
-                basis = (arrivals_today[c] + self._transferred_to_markets[c]
-                         + _column_sum(supplied, c, n_c))
-                self._transferred_to_markets[c] = 0.0
-            else:
-                basis = _column_sum(consumed, c, n_c)
-            ratio = 1.0 if self._no_total_demand[c] else basis / self._total_demand_safe[c]
-            price_state[c] += self._alpha[c] * (ratio - price_state[c])
-            # In logs, so that no elasticity, however small, can overflow.
-            log_raw = math.log(max(price_state[c], 1e-12)) * self._inv_eps[c]
-            raw = math.exp(min(log_raw, 700.0))
-            price[c] = min(max(raw * self._price_factor[c], self._price_floor[c]),
-                           self._price_cap[c])
+            self.recorder.demand_flat[day] = step.demand
 
     @property
     def price(self) -> np.ndarray:
         """Today's price index by commodity (1 = reference price)."""
-        return np.array(self._price)
+        return np.array(self.market_step.price)
 
     def _snapshot(self, day: int) -> None:
         """End-of-day stocks by kind of site, peak holdings, tonnes in transit: from the
@@ -647,9 +598,7 @@ class World:
         adjusted = self.ledger.rows("adjusted")
         # Prices start the measured period at their reference level, whatever the
         # empty pipelines of the early warm-up did to them.
-        self._price_state[:] = [1.0] * self.n_commodities
-        self._price[:] = [1.0] * self.n_commodities
-        self._supply_price[:] = [1.0] * self.n_commodities
+        self.market_step.reset_prices()
         for site in self.sites:
             spec = site.spec
             if isinstance(site, Refiner):
@@ -711,22 +660,6 @@ class World:
         self.route_lead_tonne_days.clear()
 
     # ---------------------------------------------------------------- records
-    def record_mined(self, commodity: int, channel: int, tonnes: float,
-                     diverted: float) -> None:
-        """A mine produced ``tonnes`` for ``channel``, of which ``diverted`` went there
-        only because a shock moved output to that channel."""
-        buf = self._day_buf
-        at = commodity * self._n_k1 + channel
-        buf[at] += tonnes
-        if diverted > 0.0:
-            buf[self._o_diverted + at] += diverted
-
-    def day_buffer(self) -> tuple[list[float], int]:
-        """Today's flow buffer (a list that lives as long as the world) and the offset of
-        its diverted plane, for mines that book their output without a call per channel:
-        tonnes mined for channel k of commodity c go to slot ``c * (n_channels + 1) + k``."""
-        return self._day_buf, self._o_diverted
-
     def record_curtailed(self, commodity: int, tonnes: float) -> None:
         """A mine did not produce ``tonnes`` because its stockyard was full under a ban or
         quota."""
@@ -734,94 +667,18 @@ class World:
 
     def value_per_t(self, commodity: int) -> float:
         """US dollars per tonne now: reference price times price index."""
-        return float(self.reference_price[commodity] * self._price[commodity])
+        return float(self.reference_price[commodity] * self.market_step.price[commodity])
 
-    def record_export(self, lot: Lot) -> None:
-        """A lot leaves the exporting country. Refined metal (channel -1, from a refiner
-        inside the country) is booked in the last, refined, column."""
-        at = lot.commodity * self._n_k1 + (lot.channel if lot.channel >= 0 else self._n_k1 - 1)
-        buf = self._day_buf
-        buf[self._o_exported + at] += lot.tonnes
-        buf[self._o_payable + at] += lot.tonnes * lot.payable
-
-    def record_arrival(self, lot: Lot, site: Destination) -> None:
-        """A lot reached a refiner, market or stockpile."""
-        c = lot.commodity
-        country = self._site_country[site.index]
-        buf = self._day_buf
-        at_country = c * self._n_country + country
-        if site.kind == "market":
-            buf[self._o_arrivals + at_country] += lot.tonnes
-        if lot.channel >= 0:  # metal from a mine reaching its first destination
-            lead_days = self.env.now - lot.t_mined
-            at = c * self._n_k1 + lot.channel
-            buf[self._o_delivered + at] += lot.tonnes
-            buf[self._o_lead + at] += lead_days * lot.tonnes
-            buf[self._o_delivered_country + at_country] += lot.tonnes
-            key = (lot.route, c)
-            hist = self.lead_hist.get(key)
-            if hist is None:
-                hist = self.lead_hist[key] = [0.0] * (LEAD_BINS + 1)
-                self.route_lead_tonne_days[key] = 0.0
-            if lot.parts is None:
-                hist[min(int(lead_days), LEAD_BINS)] += lot.tonnes
-            else:  # a merged cargo: each lot in it by its own lead time
-                now = self.env.now
-                for t_mined, tonnes in lot.parts:
-                    hist[min(int(now - t_mined), LEAD_BINS)] += tonnes
-            self.route_lead_tonne_days[key] += lead_days * lot.tonnes
-
-    def _new_day_buffers(self) -> None:
-        """The day's flows are booked in one flat list of plain floats (cheap to add to
-        during the day); at the day's end the list becomes one row of a [day, flow] array
-        (one copy), and cumulative flows and daily records are sums and slices of that
-        array, taken when they are asked for."""
-        n_c, n_k1 = self.n_commodities, len(self.channel_ids) + 1
-        n_country = len(self.countries)
-        self._n_k1, self._n_country = n_k1, n_country
-        plane = n_c * n_k1
-        self._o_diverted = CHANNEL_FLOWS.index("diverted") * plane
-        self._o_exported = CHANNEL_FLOWS.index("exported") * plane
-        self._o_delivered = CHANNEL_FLOWS.index("delivered") * plane
-        self._o_lead = CHANNEL_FLOWS.index("lead") * plane
-        self._o_payable = CHANNEL_FLOWS.index("exported_payable") * plane
-        self._o_arrivals = len(CHANNEL_FLOWS) * plane
-        self._o_delivered_country = self._o_arrivals + n_c * n_country
-        self._day_zeros = [0.0] * (self._o_delivered_country + n_c * n_country)
-        self._day_buf = list(self._day_zeros)
-        n_rows = math.ceil(self.t_end) + 1
-        self._day_rows = np.zeros((n_rows, len(self._day_zeros)))
-        """Each closed day's flows, in the layout of the day buffer."""
-        self._row_day = np.full(n_rows, -1, dtype=int)
-        """Measured day of each row (-1 in the warm-up)."""
-        self._n_rows = 0
-
-    def _flush_day(self, day: int) -> np.ndarray | None:
-        """Keep the day's flows as the next row and start the next day's buffer. Returns
-        the tonnes that reached markets today by commodity when a price needs them."""
-        buf = self._day_buf
-        arrivals = None
-        if self._any_supply_basis:
-            at, n = self._o_arrivals, self._n_country
-            arrivals = np.array([sum(buf[at + c * n:at + (c + 1) * n])
-                                 for c in range(self.n_commodities)])
-        i = self._n_rows
-        self._day_rows[i] = buf
-        self._row_day[i] = day
-        self._n_rows = i + 1
-        buf[:] = self._day_zeros
-        return arrivals
-
-    def _flows_so_far(self) -> np.ndarray:
-        """Cumulative flows in the day-buffer layout, today's open day included."""
-        return self._day_rows[:self._n_rows].sum(axis=0) + np.array(self._day_buf)
+    def _flush_day(self, day: int) -> list[float] | None:
+        """Close the day's flows in the day book. Returns the tonnes that reached markets
+        today by commodity when a price needs them."""
+        return self.book.close_day(day, self.market_step.any_supply_basis)
 
     def channel_flow(self, name: str) -> np.ndarray:
         """A cumulative flow since the warm-up began, [commodity, channel + 1] (the last
-        column is refined metal): ``name`` is one of :data:`CHANNEL_FLOWS`."""
-        plane = self.n_commodities * self._n_k1
-        at = CHANNEL_FLOWS.index(name) * plane
-        return self._flows_so_far()[at:at + plane].reshape(self.n_commodities, self._n_k1)
+        column is refined metal): ``name`` is one of
+        :data:`~sim.world.daybook.CHANNEL_FLOWS`."""
+        return self.book.channel_flow(name)
 
     mined_by_channel = _ChannelFlow("mined", "Tonnes mined.")
     diverted_by_channel = _ChannelFlow(
@@ -830,25 +687,6 @@ class World:
     delivered_by_channel = _ChannelFlow(
         "delivered", "Tonnes from mines that reached their first destination.")
     lead_tonne_days = _ChannelFlow("lead", "Sum of lead days x tonnes delivered.")
-
-    def _fill_daily_records(self) -> None:
-        """Add the measured days' flows to the recorder's daily arrays."""
-        rows = self._day_rows[:self._n_rows]
-        days = self._row_day[:self._n_rows]
-        measured = days >= 0
-        rows, days = rows[measured], days[measured]
-        n_c, n_k1 = self.n_commodities, self._n_k1
-        plane = n_c * n_k1
-        rec = self.recorder
-        for target, start, stop, shape in (
-                (rec.mined, 0, plane, (n_c, n_k1)),
-                (rec.exported, self._o_exported, self._o_exported + plane, (n_c, n_k1)),
-                (rec.exported_payable, self._o_payable, self._o_payable + plane, (n_c, n_k1)),
-                (rec.arrivals, self._o_arrivals, self._o_delivered_country, (n_c, -1)),
-                (rec.delivered, self._o_delivered_country, rows.shape[1], (n_c, -1))):
-            # each measured day is closed once (whole-day horizons, _closed_t), so its row
-            # is written once
-            target[days] = rows[:, start:stop].reshape(len(days), *shape)
 
     def intercept(self, element: Any, lot: Lot) -> None:
         """Shocks at ``element`` seize part of ``lot`` and tax what passes; a shock acts on a
@@ -884,9 +722,9 @@ class World:
         source.stock[commodity] -= tonnes
         target.stock[commodity] += tonnes
         if isinstance(target, Market):
-            self._transferred_to_markets[commodity] += tonnes
+            self.market_step.transferred[commodity] += tonnes
         if isinstance(source, Market):
-            self._transferred_to_markets[commodity] -= tonnes
+            self.market_step.transferred[commodity] -= tonnes
         self.ledger.rows("site_out")[source.index][commodity] += tonnes
         self.ledger.rows("site_in")[target.index][commodity] += tonnes
 
@@ -902,7 +740,7 @@ class World:
             for c in range(self.n_commodities):
                 if coms is None or c in coms:
                     factors[c] *= f
-        self._price_factor = factors
+        self.market_step.price_factor = factors
 
     def last_shortfall_share(self, market: Market, commodity: int,
                              without_t: float = 0.0) -> float:
@@ -912,20 +750,21 @@ class World:
         tonnes; stock moved after the market step, by another stockpile rule say, is not
         counted)."""
         j = self._market_slot[market.index] * self.n_commodities + commodity
-        want = self._demand_list[j]
+        step = self.market_step
+        want = step.demand[j]
         if want <= 0.0:
             return 0.0
-        consumed = self._consumed_list[j]
+        consumed = step.consumed[j]
         if without_t > 0.0:
-            had = consumed + self._stock_after_list[j] - without_t
+            had = consumed + step.stock_after[j] - without_t
             consumed = min(want, max(had, 0.0))
         return (want - consumed) / want
 
     def stock_left_by_consumption(self, market: Market, commodity: int) -> float:
         """Tonnes of ``commodity`` in ``market`` as the last day's consumption left them
         (before any stock moved after the market step)."""
-        return self._stock_after_list[self._market_slot[market.index] * self.n_commodities
-                                      + commodity]
+        slot = self._market_slot[market.index] * self.n_commodities + commodity
+        return self.market_step.stock_after[slot]
 
     # ---------------------------------------------------------------- state
     def physical_site_held(self) -> np.ndarray:
@@ -1021,7 +860,7 @@ class World:
         # before the stop, as the first one is); close that day here.
         if self._closed_t < self.env.now:
             self._day_end()
-        self._fill_daily_records()
+        self.book.fill_daily_records(self.recorder)
         self.recorder.finish()
         self.shocks.finish()
         for site in self.sites:
@@ -1071,10 +910,3 @@ def _stalled_rows(element_id: str, lots: list[Lot], n_c: int, what: str
         tonnes[lot.commodity] += lot.tonnes
     return [(element_id, int(c), what, float(tonnes[c])) for c in np.flatnonzero(tonnes)]
 
-
-def _column_sum(flat: list[float], c: int, n_c: int) -> float:
-    """Sum over markets of commodity ``c`` in a flat [market x commodity] list."""
-    total = 0.0
-    for j in range(c, len(flat), n_c):
-        total += flat[j]
-    return total

@@ -16,7 +16,7 @@ import pytest
 from sim.experiment.replication import run_replication
 from sim.metrics.kpis import _hist_quantile
 from sim.scenario import scenario_from_dict
-from sim.world.world import LEAD_BINS
+from sim.world.daybook import LEAD_BINS
 
 EXACT = {"rel": 1e-12, "abs": 1e-9}
 

@@ -21,7 +21,7 @@ import pytest
 from sim.experiment.replication import run_replication
 from sim.metrics.kpis import RECOVERY_THRESHOLD, _hist_quantile, _resilience_times
 from sim.scenario import scenario_from_dict
-from sim.world.world import LEAD_BINS
+from sim.world.daybook import LEAD_BINS
 
 DAYS = 30
 MARKET = {"markets": ["market"]}

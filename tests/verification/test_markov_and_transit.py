@@ -125,13 +125,13 @@ def test_lane_lead_times_have_the_distributions_moments(build, name: str) -> Non
     dist = sc.lanes["mine_market"].transit_days
     world = World(sc, Streams(21, 0))
     leads: list[float] = []
-    record = world.record_arrival
+    record = world.book.record_arrival
 
-    def spy(lot, site) -> None:
+    def spy(lot, site_index, at_market) -> None:
         leads.append(world.env.now - lot.t_mined)
-        record(lot, site)
+        record(lot, site_index, at_market)
 
-    world.record_arrival = spy  # type: ignore[method-assign]
+    world.book.record_arrival = spy  # type: ignore[method-assign]
     world.run()
     x = np.asarray(leads)
     assert len(x) > 3500

@@ -12,8 +12,8 @@ import pytest
 
 from sim.experiment.replication import run_replication
 from sim.scenario import scenario_from_dict
+from sim.world.daybook import LEAD_BINS
 from sim.world.routing import RouteOption, Router
-from sim.world.world import LEAD_BINS
 
 LOT = 100.0  # t: the builders' mine makes one 100 t lot a day
 
