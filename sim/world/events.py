@@ -1,10 +1,12 @@
-"""The SimPy environment the world runs in, and the two kinds of event it schedules itself.
+"""The SimPy environment the world runs in, and the kinds of event it schedules itself.
 
-Lots move by callbacks, not processes: a :class:`Wakeup` is a SimPy event that fires
-``delay`` days from now and calls one function with its value. It does what
-``env.timeout(delay, value).callbacks.append(fn)`` does, without the checks and the list
-append a general timeout needs, which matters at a few hundred thousand events per
-replication. :class:`DayEnd` closes each day before anything else happens at that time.
+Lots move, and mines produce, by callbacks, not processes: a :class:`Wakeup` is a SimPy
+event that fires ``delay`` days from now and calls one function with its value. It does
+what ``env.timeout(delay, value).callbacks.append(fn)`` does, without the checks and the
+list append a general timeout needs, which matters at a few hundred thousand events per
+replication; an :class:`Urgent` one fires before the normal events at its time, as a
+process's first step does. :class:`DayEnd` closes each day before anything else happens at
+that time.
 :class:`Environment` is SimPy's environment with the stepping of :meth:`~Environment.run`
 written into its loop.
 
@@ -125,6 +127,20 @@ class Wakeup(simpy.events.Event):
         self._ok = True
         # env.schedule(self, NORMAL, delay), without the method call
         heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))
+
+
+class Urgent(Wakeup):
+    """A :class:`Wakeup` that fires before the normal events at its time, as the first
+    step of a SimPy process does (SimPy's ``Initialize``): components that run on
+    callbacks start with one, so that they start where a process would."""
+
+    def __init__(self, env: simpy.Environment, delay: float, value: Any,
+                 callback: Callable[[Any], None]) -> None:
+        self.env = env
+        self.callbacks = [callback]
+        self._value = value
+        self._ok = True
+        heappush(env._queue, (env._now + delay, URGENT, next(env._eid), self))
 
 
 class DayEnd(simpy.events.Event):

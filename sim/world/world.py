@@ -8,7 +8,7 @@ start of the warm-up and ``t0 = warmup_days`` the scenario's start date. Everyth
 The world runs three kinds of activity:
 
 * production: each mine produces a lot every lot period (mines with their own random
-  interval get their own process) and dispatches it;
+  interval on their own schedule) and dispatches it, on events that call back;
 * movement: lots travel lane by lane through border posts, ports and hubs, each step a
   SimPy timeout with a callback, so a lot costs a few events per lane and no process;
 * a daily step in which refiners refine and markets receive other supply, consume, and
@@ -41,7 +41,7 @@ from sim.shocks.timeline import Timeline
 from sim.streams import Streams
 from sim.units import DAYS_PER_YEAR
 from sim.world.daybook import DayBook
-from sim.world.events import DayEnd, Environment
+from sim.world.events import DayEnd, Environment, Urgent, Wakeup
 from sim.world.export_controls import ship_under_controls
 from sim.world.lanes import Lane, Sailings
 from sim.world.ledger import BalanceReport, Ledger
@@ -451,31 +451,42 @@ class World:
     def _start_processes(self) -> None:
         env = self.env
         sc = self.sc
-        shared = [m for m in self.mines if m.spec.lot_interval_days is None]
-        if shared:
-            env.process(self._production(shared, sc.lot_period_days))
+        # Production runs on events that call back rather than on SimPy processes (a
+        # process costs a generator resume and a general timeout per lot period); each
+        # starts with an urgent event now, as a process does, and schedules one event per
+        # period, as a process's timeout does, so the events keep their order and numbers.
+        self._shared_mines = [m for m in self.mines if m.spec.lot_interval_days is None]
+        self._lot_period = sc.lot_period_days
+        if self._shared_mines:
+            Urgent(env, 0.0, None, self._produce_shared)
         for mine in self.mines:
             if mine.spec.lot_interval_days is not None:
                 sampler = self._sampler(mine.spec.lot_interval_days, f"mine:{mine.id}:interval")
-                env.process(self._production_random(mine, sampler))
+                Urgent(env, 0.0, (mine, sampler), self._start_random)
         self._closed_t = -1.0
         """When the last day was closed."""
         DayEnd(env, 1.0).callbacks.append(self._on_day_end)
         if self.t0 == 0:
             self._mark_start()
 
-    def _production(self, mines: list[Mine], period: float) -> Any:
-        env = self.env
-        while True:
-            for mine in mines:
-                mine.produce()
-            yield env.timeout(period)
-
-    def _production_random(self, mine: Mine, interval: Any) -> Any:
-        env = self.env
-        while True:
-            yield env.timeout(interval())
+    def _produce_shared(self, _event: Any) -> None:
+        """Every mine on the shared lot period produces a lot; the next period's are
+        scheduled."""
+        for mine in self._shared_mines:
             mine.produce()
+        Wakeup(self.env, self._lot_period, None, self._produce_shared)
+
+    def _start_random(self, event: Any) -> None:
+        """A mine with a lot interval of its own: its first lot is due a draw of the
+        interval from now. The event's value is ``(mine, interval sampler)``."""
+        Wakeup(self.env, event._value[1](), event._value, self._produce_random)
+
+    def _produce_random(self, event: Any) -> None:
+        """The mine of ``(mine, interval sampler)``, the event's value, produces a lot;
+        its next is due a draw of the interval later."""
+        mine, interval = event._value
+        mine.produce()
+        Wakeup(self.env, interval(), event._value, self._produce_random)
 
     def _on_day_end(self, _event: Any = None) -> None:
         """Close the day that ends now, then schedule the next day's end."""

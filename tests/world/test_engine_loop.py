@@ -16,7 +16,7 @@ import simpy
 import sim
 import sim.world.world as world_module
 from sim.experiment.replication import run_replication
-from sim.world.events import Environment, Wakeup
+from sim.world.events import Environment, Urgent, Wakeup
 
 ROOT = Path(__file__).resolve().parents[2]
 ENVS = [simpy.Environment, Environment]
@@ -132,3 +132,38 @@ def test_a_replication_is_identical_with_simpys_environment(
     assert lean.kpi_labels == plain.kpi_labels
     assert np.array_equal(lean.kpi_values(), plain.kpi_values(), equal_nan=True)
     assert np.array_equal(lean.series, plain.series)
+
+
+@pytest.mark.parametrize("env_class", ENVS)
+def test_a_chain_of_callbacks_keeps_a_process_order_and_event_numbers(env_class) -> None:
+    # Mines produce on an Urgent start and a Wakeup per period instead of a process with
+    # a timeout per period: against the same other events (one scheduled before, at the
+    # same instant), each step runs when the process's would, and the schedule takes the
+    # same event numbers.
+    def run(chain: bool) -> tuple[list[tuple[float, str]], int]:
+        env = env_class()
+        log: list[tuple[float, str]] = []
+        env.timeout(0.0).callbacks.append(lambda _ev: log.append((env.now, "other at 0")))
+        env.timeout(2.0).callbacks.append(lambda _ev: log.append((env.now, "other at 2")))
+        if chain:
+            def produce(_ev: Any) -> None:
+                log.append((env.now, "produce"))
+                Wakeup(env, 1.0, None, produce)
+
+            Urgent(env, 0.0, None, produce)
+        else:
+            def process() -> Any:
+                while True:
+                    log.append((env.now, "produce"))
+                    yield env.timeout(1.0)
+
+            env.process(process())
+        env.run(until=4.5)
+        return log, next(env._eid)  # noqa: SLF001 - the next event number
+
+    chained, processed = run(True), run(False)
+    assert chained == processed
+    log = chained[0]
+    assert log[:2] == [(0.0, "produce"), (0.0, "other at 0")]  # urgent, as a process starts
+    assert log.count((2.0, "other at 2")) == 1
+    assert log.index((2.0, "other at 2")) < log.index((2.0, "produce"))  # scheduled first

@@ -31,7 +31,8 @@ def test_close_ends_the_waiting_processes_and_empties_the_queue() -> None:
     world = World(sc, Streams(1, 0))
     world.run()
     waiting = suspended_processes(world)
-    # mines' production, sailings, conflict regimes and incident arrivals wait past the end
+    # sailings, conflict regimes and incident arrivals wait past the end (mines produce on
+    # events that call back, not in processes)
     assert len(waiting) > 10 and all(p.is_alive for p in waiting)
     balance = world.check_mass_balance()
     world.close()
