@@ -117,16 +117,17 @@ class Environment(simpy.Environment):
 
 class Wakeup(simpy.events.Event):
     """An event ``delay`` days from now (``delay >= 0``, not checked) that calls
-    ``callback(event)``; the event's ``value`` is ``value``."""
+    ``callback(event)``; the event's ``value`` is ``value``. ``priority`` is SimPy's:
+    NORMAL, or URGENT to fire before the normal events at its time (see :class:`Urgent`)."""
 
     def __init__(self, env: simpy.Environment, delay: float, value: Any,
-                 callback: Callable[[Any], None]) -> None:
+                 callback: Callable[[Any], None], priority: int = NORMAL) -> None:
         self.env = env
         self.callbacks = [callback]
         self._value = value
         self._ok = True
-        # env.schedule(self, NORMAL, delay), without the method call
-        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))
+        # env.schedule(self, priority, delay), without the method call
+        heappush(env._queue, (env._now + delay, priority, next(env._eid), self))
 
 
 class Urgent(Wakeup):
@@ -136,11 +137,7 @@ class Urgent(Wakeup):
 
     def __init__(self, env: simpy.Environment, delay: float, value: Any,
                  callback: Callable[[Any], None]) -> None:
-        self.env = env
-        self.callbacks = [callback]
-        self._value = value
-        self._ok = True
-        heappush(env._queue, (env._now + delay, URGENT, next(env._eid), self))
+        super().__init__(env, delay, value, callback, URGENT)
 
 
 class DayEnd(simpy.events.Event):
