@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.world.daybook import DayBook
 from sim.world.lots import Lot
 from sim.world.routing import RouteOption, Router
 from sim.world.sites import SiteBase
@@ -88,7 +87,6 @@ class Mine(SiteBase):
         self.routers = routers
         self.forms = forms
         self.variability = variability
-        self.book: DayBook = world.book
         self._stock = [0.0] * self.n_com
         for com, t in spec.initial_stock_t.items():
             self._stock[world.commodity_index[com]] += t

@@ -86,6 +86,8 @@ class SiteBase(Element):
         self.id = site_id
         self.spec = spec
         self.n_com = world.n_commodities
+        self.book: DayBook = world.book
+        """The world's day book, where mines and destinations book their flows."""
         self._site_in = world.ledger.rows("site_in")[index]
         self._site_out = world.ledger.rows("site_out")[index]
         self.delayed: dict[Lot, float] = {}
@@ -451,7 +453,6 @@ class Destination(SiteBase):
         super().__init__(world, index, site_id, spec)
         self.stock = np.zeros(self.n_com)
         """Tonnes held, by commodity."""
-        self.book: DayBook = world.book
         self._at_market = self.kind == "market"
 
     def receive(self, lot: Lot) -> None:
