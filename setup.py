@@ -63,8 +63,9 @@ COMPILED = [
     "sim/world/recorder.py",
     "sim/world/routing.py",
     "sim/world/sites.py",
+    "sim/world/wakeups.py",
 ]
-"""Modules mypyc compiles. Not compiled: sim/world/events.py (its classes extend SimPy's;
+"""Modules mypyc compiles. Not compiled: sim/world/events.py (its Environment extends SimPy's;
 compiled it ran slower), sim/world/ledger.py (its ``__getattr__`` reads the instance
 ``__dict__``, which compiled classes have not), the scenario schema (pydantic) and
 everything that runs once per replication or less."""

@@ -26,7 +26,7 @@ import simpy
 import sim
 from sim.experiment.replication import run_replication
 from sim.units import DAYS_PER_YEAR
-from sim.world.events import Wakeup
+from sim.world.wakeups import Wakeup
 
 import machine_info  # benchmarks/machine_info.py (the script's own folder is on sys.path)
 

@@ -23,9 +23,9 @@ import simpy
 
 from sim.world.daybook import DayBook
 from sim.world.element import Element
-from sim.world.events import Wakeup
 from sim.world.lots import Lot
 from sim.world.queues import FifoServer
+from sim.world.wakeups import Wakeup
 
 if TYPE_CHECKING:
     from sim.world.sites import SiteBase

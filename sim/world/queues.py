@@ -24,8 +24,8 @@ from typing import Any
 
 import simpy
 
-from sim.world.events import Wakeup
 from sim.world.lots import Lot
+from sim.world.wakeups import Wakeup
 
 HIGH_LOAD_SHARE = 0.9
 """Share of a day a server's lanes must be busy for the day to count as a high-load day: at

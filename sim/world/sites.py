@@ -17,9 +17,9 @@ import numpy as np
 
 from sim.world.daybook import DayBook
 from sim.world.element import Element
-from sim.world.events import Wakeup
 from sim.world.lots import Lot
 from sim.world.queues import FifoServer
+from sim.world.wakeups import Wakeup
 
 if TYPE_CHECKING:
     from sim.world.export_controls import Split

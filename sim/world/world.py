@@ -41,7 +41,7 @@ from sim.shocks.timeline import Timeline
 from sim.streams import Streams
 from sim.units import DAYS_PER_YEAR
 from sim.world.daybook import DayBook
-from sim.world.events import DayEnd, Environment, Urgent, Wakeup
+from sim.world.events import Environment
 from sim.world.export_controls import ship_under_controls
 from sim.world.lanes import Lane, Sailings
 from sim.world.ledger import BalanceReport, Ledger
@@ -51,6 +51,7 @@ from sim.world.mines import Mine
 from sim.world.recorder import Recorder
 from sim.world.routing import RouteOption, Router
 from sim.world.sites import BorderPost, Destination, Hub, Market, Port, Refiner, SiteBase, Stockpile
+from sim.world.wakeups import Urgent, Wakeup
 
 
 class _ChannelFlow:
@@ -465,7 +466,8 @@ class World:
                 Urgent(env, 0.0, (mine, sampler), self._start_random)
         self._closed_t = -1.0
         """When the last day was closed."""
-        DayEnd(env, 1.0).callbacks.append(self._on_day_end)
+        # urgent: the day's accounts close before anything else at that time happens
+        Urgent(env, 1.0, None, self._on_day_end)
         if self.t0 == 0:
             self._mark_start()
 
@@ -493,7 +495,7 @@ class World:
         self._day_end()
         if self.env.now == self.t0:
             self._mark_start()
-        DayEnd(self.env, 1.0).callbacks.append(self._on_day_end)
+        Urgent(self.env, 1.0, None, self._on_day_end)
 
     def _day_end(self) -> None:
         """The day ending now: the day's flows are booked, refiners refine, markets

@@ -1,8 +1,9 @@
 """The world's SimPy environment (``sim.world.events.Environment``: ``step`` written into
-``run``'s loop, ``now`` a plain attribute) behaves exactly as SimPy's own: the same events
-in the same order at the same times with the same event numbers, the same handling of
-``until``, of StopSimulation raised by a callback and of failed events, and a replication
-gives bit-identical results with either."""
+a loop of its own, ``sim.world.wakeups.run_schedule``, and ``now`` a plain attribute)
+behaves exactly as SimPy's own: the same events in the same order at the same times with
+the same event numbers, the same handling of ``until``, of StopSimulation raised by a
+callback and of failed events, and a replication gives bit-identical results with either.
+The world's wake-ups, which are not SimPy events, run in both."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ import simpy
 import sim
 import sim.world.world as world_module
 from sim.experiment.replication import run_replication
-from sim.world.events import Environment, Urgent, Wakeup
+from sim.world.events import Environment
+from sim.world.wakeups import Urgent, Wakeup
 
 ROOT = Path(__file__).resolve().parents[2]
 ENVS = [simpy.Environment, Environment]
@@ -167,3 +169,19 @@ def test_a_chain_of_callbacks_keeps_a_process_order_and_event_numbers(env_class)
     assert log[:2] == [(0.0, "produce"), (0.0, "other at 0")]  # urgent, as a process starts
     assert log.count((2.0, "other at 2")) == 1
     assert log.index((2.0, "other at 2")) < log.index((2.0, "produce"))  # scheduled first
+
+
+@pytest.mark.parametrize("env_class", ENVS)
+def test_a_wakeup_fires_as_a_timeout_with_a_callback_does(env_class) -> None:
+    env = env_class()
+    seen: list[Any] = []
+    early = Wakeup(env, 2.5, "w", lambda ev: seen.append((env.now, ev.value, ev.processed)))
+    env.timeout(2.5, "t").callbacks.append(lambda ev: seen.append((env.now, ev.value)))
+    first = Urgent(env, 2.5, "u", lambda ev: seen.append((env.now, ev.value)))
+    assert early.ok and not early.processed and early.value == "w"
+    env.run()
+    # at the same time the urgent one first, then the others in the order scheduled; a
+    # wake-up is processed (no callbacks left) while its callbacks run, as SimPy's events are
+    assert seen == [(2.5, "u"), (2.5, "w", True), (2.5, "t")]
+    assert early.processed and first.processed and env.now == 2.5
+    assert next(env._eid) == 3  # one event number each, as SimPy's schedule gives
