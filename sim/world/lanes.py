@@ -139,7 +139,7 @@ class Lane(Element):
         for lot in lots:
             self._depart(lot)
 
-    def _arrive(self, ev: Any) -> None:
+    def _arrive(self, ev: Wakeup) -> None:
         convoy: list[Lot] = ev._value
         if convoy is self._convoy:
             self._convoy = None

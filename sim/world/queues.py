@@ -152,7 +152,7 @@ class FifoServer:
         job.t_speed = now
         job.wakeup = Wakeup(self.env, job.work_left / job.speed, job, self._finish)
 
-    def _finish(self, ev: Any) -> None:
+    def _finish(self, ev: Wakeup) -> None:
         job: _Job = ev._value
         if ev is not job.wakeup:
             return  # rescheduled by a change of capacity

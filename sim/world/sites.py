@@ -146,7 +146,7 @@ class SiteBase(Element):
             leg = lot.leg = lot.leg + 1
             lot.legs[leg].enter(lot)
 
-    def _delay_over(self, ev: Any) -> None:
+    def _delay_over(self, ev: Wakeup) -> None:
         lot: Lot = ev._value
         del self.delayed[lot]
         self._forward_open(lot)
@@ -315,7 +315,7 @@ class Port(SiteBase):
         Wakeup(self.env, days, lot, self._held_over)
         return True
 
-    def _held_over(self, ev: Any) -> None:
+    def _held_over(self, ev: Wakeup) -> None:
         lot: Lot = ev._value
         del self.delayed[lot]
         self._handled([lot])
@@ -426,7 +426,7 @@ class Hub(SiteBase):
         self.occupancy.enter(lot, self.env.now)
         Wakeup(self.env, days, lot, self._leave)
 
-    def _leave(self, ev: Any) -> None:
+    def _leave(self, ev: Wakeup) -> None:
         lot: Lot = ev._value
         del self.present[lot]
         self.occupancy.leave(lot, self.env.now)
