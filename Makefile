@@ -23,7 +23,7 @@ demo: $(STAMP)
 	$(BIN)/sim report $(DEMO_OUT)
 
 # two test processes (pytest-xdist): CI's machine has 2 cores; the suite takes about 6 to 8
-# minutes there
+# minutes on a fast 2-core machine, up to about 20 on one three times slower
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2
 
