@@ -8,8 +8,8 @@ ceiling a SimPy model can approach. Run from the repository root::
 
 It prints the machine (CPU model and count, Python, simpy and numpy) and the load average
 before and after, median seconds and SimPy events per second for both, and the ratio; and,
-as the floor, the time SimPy alone takes for as many events as the replication had, each a
-callback that does nothing.
+as the floor, the time the world's event loop alone takes for as many events as the
+replication had, each a wake-up whose callback does nothing but schedule the next.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import simpy
 import sim
 from sim.experiment.replication import run_replication
 from sim.units import DAYS_PER_YEAR
+from sim.world.events import Environment
 from sim.world.wakeups import Wakeup
 
 import machine_info  # benchmarks/machine_info.py (the script's own folder is on sys.path)
@@ -62,9 +63,9 @@ def bare_loop(processes: int = 100, until: int = 10_000,
 def bare_wakeups(events: int, chains: int = 100) -> tuple[float, int]:
     """Seconds for ``events`` events of the kind the model schedules (a :class:`Wakeup`
     calling back after a delay, no process), each callback doing nothing but schedule the
-    next one in its chain: what SimPy itself costs for the model's event count, the floor
-    no amount of work on the model can go below."""
-    env = simpy.Environment()
+    next one in its chain, in the world's environment: what the event loop itself costs for
+    the model's event count, the floor no amount of work on the model can go below."""
+    env = Environment()
     left = [events - chains]
 
     def again(ev: object) -> None:
@@ -119,7 +120,7 @@ def main() -> None:
     print(f"baseline {args.years:g}-year rep: median {statistics.median(base_s):.3f} s, "
           f"{statistics.median(base_ev):,.0f} events, {base_rate:,.0f} events/s")
     print(f"baseline events/s as a share of the bare loop: {base_rate / bare_rate:.0%}")
-    print(f"SimPy alone for the baseline's events (empty wake-ups): median "
+    print(f"The event loop alone for the baseline's events (empty wake-ups): median "
           f"{statistics.median(floor_s):.3f} s, "
           f"{statistics.median(floor_s) / statistics.median(base_s):.0%} of the replication")
 

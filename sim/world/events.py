@@ -6,8 +6,8 @@ compiled build), and its clock a plain attribute. The events the world schedules
 in :mod:`sim.world.wakeups`.
 
 It leans on three attributes of SimPy's ``Environment`` (``_now``, ``_queue``, ``_eid``),
-which have not changed since SimPy 3; ``tests/world/test_engine_loop.py`` runs this
-environment side by side with SimPy's own.
+which have not changed since SimPy 3, and adds one, the wake-ups' own heap (``_wakeups``);
+``tests/world/test_engine_loop.py`` runs this environment side by side with SimPy's own.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import simpy
 from simpy.core import URGENT, BoundClass, EmptySchedule, StopSimulation
 from simpy.events import Event
 
-from sim.world.wakeups import run_schedule
+from sim.world.wakeups import Wakeup, hand_over_next, next_time, run_schedule
 
 
 class Environment(simpy.Environment):
@@ -41,11 +41,13 @@ class Environment(simpy.Environment):
 
     # A slot named ``now`` shadows SimPy's property of that name: reading it is as cheap
     # as reading any attribute (set in __init__, step and run's loop).
-    __slots__ = ("now",)
+    __slots__ = ("now", "_wakeups")
 
     def __init__(self, initial_time: float = 0) -> None:
         super().__init__(initial_time)
         self.now = self._now
+        self._wakeups: list[Wakeup] = []
+        """The wake-ups' own heap, beside SimPy's (see :mod:`sim.world.wakeups`)."""
         # SimPy binds env.timeout, env.process and the like to the environment once, but
         # only those in the instance's own class's __dict__: a subclass's are bound anew
         # at every call unless bound here.
@@ -53,8 +55,14 @@ class Environment(simpy.Environment):
             if type(obj) is BoundClass:
                 setattr(self, name, obj.__get__(self))
 
+    def peek(self) -> Any:
+        """As :meth:`simpy.Environment.peek`: the time of the next event, or
+        :data:`~simpy.core.Infinity` if there is none."""
+        return next_time(self)
+
     def step(self) -> None:
         """As :meth:`simpy.Environment.step`, keeping ``now`` up to date."""
+        hand_over_next(self)
         if self._queue:
             self.now = self._queue[0][0]  # the time of the event SimPy's step pops next
         super().step()

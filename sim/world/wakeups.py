@@ -11,8 +11,16 @@ A replication schedules a few hundred thousand of these, so they are not SimPy e
 class of their own, which the compiled build (``make compiled``) turns into a C struct:
 :func:`run_schedule`, the loop of the world's :class:`~sim.world.events.Environment`, reads
 their fields directly. They carry what SimPy's own :meth:`~simpy.Environment.step` reads of
-an event (``callbacks``, ``_ok``, ``_value``), so a plain SimPy environment runs them too
-(``tests/world/test_engine_loop.py`` runs both side by side).
+an event (``callbacks``, ``_ok``, ``_value``).
+
+Where they wait depends on the build (:data:`TYPED_SCHEDULE`). In plain Python they go on
+SimPy's heap of ``(time, priority, number, event)`` tuples beside SimPy's own events, so a
+plain SimPy environment runs them too (``tests/world/test_engine_loop.py`` runs both side by
+side). Compiled, they wait in a heap of their own (:func:`push`, :func:`pop`), ordered by
+their typed fields, and the loop fires whichever of the two heaps' first events comes first:
+comparing tuples item by item through Python's generic comparison was the largest single
+cost of the compiled build. Either way the same events fire in the same order with the same
+event numbers.
 
 Both lean on three attributes of SimPy's ``Environment`` (``_now``, ``_queue``, ``_eid``),
 which have not changed since SimPy 3.
@@ -24,7 +32,7 @@ from collections.abc import Callable
 from heapq import heappop, heappush
 from typing import Any, Final
 
-from simpy.core import EmptySchedule, StopSimulation
+from simpy.core import EmptySchedule, Infinity, StopSimulation
 
 NORMAL: Final = 1
 """SimPy's priority of an ordinary event (``simpy.events.NORMAL``)."""
@@ -32,6 +40,12 @@ URGENT: Final = 0
 """SimPy's priority of an event that fires before the normal ones at its time."""
 _RESUMED: Final = -1
 """The priority SimPy reschedules an event with whose callbacks a StopSimulation cut short."""
+
+TYPED_SCHEDULE: Final = not __file__.endswith(".py")
+"""Whether wake-ups wait in a heap of their own ordered by their typed fields (the compiled
+build) rather than on SimPy's heap of tuples (plain Python, where ``heapq``'s C code on
+tuples is several times faster than a heap written in Python). Tests set it in plain Python
+to run the compiled build's schedule."""
 
 
 class Wakeup:
@@ -43,6 +57,15 @@ class Wakeup:
     newest and ignores the others when they fire (as :class:`~sim.world.queues.FifoServer`
     does)."""
 
+    # Where it waits in the typed schedule, set only with TYPED_SCHEDULE (SimPy's heap keeps
+    # them in its tuple): SimPy's order is by time, then priority, then event number.
+    time: float = 0.0
+    """When it fires, in days."""
+    priority: int = NORMAL
+    """SimPy's priority: :data:`URGENT` fires before :data:`NORMAL` at the same time."""
+    number: int = 0
+    """Its event number (SimPy's ``_eid``): the order of scheduling."""
+
     def __init__(self, env: Any, delay: float, value: Any,
                  callback: Callable[[Any], None], priority: int = NORMAL) -> None:
         self.env = env
@@ -51,7 +74,13 @@ class Wakeup:
         self._value = value
         self._ok = True
         # env.schedule(self, priority, delay), without the method call
-        heappush(env._queue, (env._now + delay, priority, next(env._eid), self))
+        if TYPED_SCHEDULE:
+            self.time = env._now + delay
+            self.priority = priority
+            self.number = next(env._eid)
+            push(env._wakeups, self)
+        else:
+            heappush(env._queue, (env._now + delay, priority, next(env._eid), self))
 
     @property
     def value(self) -> Any:
@@ -80,6 +109,57 @@ class Urgent(Wakeup):
         super().__init__(env, delay, value, callback, URGENT)
 
 
+def push(heap: list[Wakeup], wakeup: Wakeup) -> None:
+    """Put ``wakeup`` on ``heap``, a binary heap in SimPy's order (as
+    :func:`heapq.heappush`)."""
+    pos = len(heap)
+    heap.append(wakeup)
+    _sift_up(heap, pos, wakeup)
+
+
+def pop(heap: list[Wakeup]) -> Wakeup:
+    """Take the first wake-up off ``heap`` (as :func:`heapq.heappop`, whose way this is:
+    the hole left at the top moves down along the earlier child to a leaf, and the last
+    item sifts up from there, fewer comparisons than sifting it down). Raises IndexError
+    if the heap is empty."""
+    last = heap.pop()
+    if not heap:
+        return last
+    first = heap[0]
+    end = len(heap)
+    pos = 0
+    child = 1
+    while child < end:
+        right = child + 1
+        if right < end:
+            if _precedes(heap[right], heap[child]):
+                child = right
+        heap[pos] = heap[child]
+        pos = child
+        child = 2 * pos + 1
+    _sift_up(heap, pos, last)
+    return first
+
+
+def _sift_up(heap: list[Wakeup], pos: int, wakeup: Wakeup) -> None:
+    """Put ``wakeup`` at ``pos`` of ``heap`` or above, moving down the parents it precedes."""
+    while pos:
+        up = (pos - 1) >> 1
+        parent = heap[up]
+        if _precedes(wakeup, parent):
+            heap[pos] = parent
+            pos = up
+        else:
+            break
+    heap[pos] = wakeup
+
+
+def _precedes(a: Wakeup, b: Wakeup) -> bool:
+    """Whether ``a`` fires before ``b``: SimPy's order (time, priority, event number)."""
+    return a.time < b.time or (a.time == b.time and (
+        a.priority < b.priority or (a.priority == b.priority and a.number < b.number)))
+
+
 def run_schedule(env: Any) -> None:
     """Fire the events of ``env``'s schedule in order until it is empty (raises
     :class:`~simpy.core.EmptySchedule`) or a callback raises.
@@ -87,18 +167,27 @@ def run_schedule(env: Any) -> None:
     This is :meth:`simpy.Environment.step`'s body, statement for statement, in a loop: the
     same order of events and the same handling of :class:`~simpy.core.StopSimulation` raised
     by a callback (the callbacks not yet run are kept and the event is rescheduled first) and
-    of failed events that nobody defused. It also sets ``env.now``, which the world's
-    environment keeps as a plain attribute."""
+    of failed events that nobody defused. The next event is the first of SimPy's heap or of
+    the wake-ups' own (``env._wakeups``, empty unless :data:`TYPED_SCHEDULE`), whichever
+    comes first in SimPy's order. It also sets ``env.now``, which the world's environment
+    keeps as a plain attribute."""
     queue: list[Any] = env._queue
+    wakeups: list[Wakeup] = env._wakeups
     while True:
-        try:
-            env._now, _, _, event = heappop(queue)
-        except IndexError:
-            raise EmptySchedule from None
+        event: Any
+        callbacks: Any  # a list; None once processed
+        if wakeups and (not queue or _first_is_earlier(wakeups[0], queue[0])):
+            wakeup = pop(wakeups)
+            env._now = wakeup.time
+            event = wakeup
+        else:
+            try:
+                env._now, _, _, event = heappop(queue)
+            except IndexError:
+                raise EmptySchedule from None
         env.now = env._now
         # A wake-up's fields are read as a struct's in the compiled build (the two
         # branches are the same statements), and it cannot have failed.
-        callbacks: Any  # a list; None once processed
         if isinstance(event, Wakeup):
             callbacks = event.callbacks
             event.callbacks = None
@@ -120,3 +209,34 @@ def run_schedule(env: Any) -> None:
             exc = type(event._value)(*event._value.args)
             exc.__cause__ = event._value
             raise exc
+
+
+def _first_is_earlier(wakeup: Wakeup, entry: Any) -> bool:
+    """Whether ``wakeup`` comes before ``entry``, a ``(time, priority, number, event)``
+    tuple of SimPy's heap."""
+    time: float = entry[0]
+    if wakeup.time != time:
+        return wakeup.time < time
+    priority: int = entry[1]
+    return wakeup.priority < priority or (
+        wakeup.priority == priority and wakeup.number < entry[2])
+
+
+def hand_over_next(env: Any) -> None:
+    """Move ``env``'s next event onto SimPy's heap if it is a wake-up on their own heap, so
+    that :meth:`simpy.Environment.step` fires it next, as :func:`run_schedule` would."""
+    queue: list[Any] = env._queue
+    wakeups: list[Wakeup] = env._wakeups
+    if wakeups and (not queue or _first_is_earlier(wakeups[0], queue[0])):
+        wakeup = pop(wakeups)
+        heappush(queue, (wakeup.time, wakeup.priority, wakeup.number, wakeup))
+
+
+def next_time(env: Any) -> Any:
+    """The time of ``env``'s next event, or SimPy's ``Infinity`` if there is none (as
+    :meth:`simpy.Environment.peek`)."""
+    queue: list[Any] = env._queue
+    wakeups: list[Wakeup] = env._wakeups
+    if wakeups and (not queue or _first_is_earlier(wakeups[0], queue[0])):
+        return wakeups[0].time
+    return queue[0][0] if queue else Infinity

@@ -904,6 +904,8 @@ class World:
                 if isinstance(process, Process) and process.is_alive:
                     process._generator.close()  # noqa: SLF001
         queue.clear()
+        # the wake-ups' own heap (none with SimPy's environment, which tests run)
+        getattr(self.env, "_wakeups", []).clear()
 
     @property
     def mark(self) -> dict[str, Any]:

@@ -3,10 +3,16 @@ a loop of its own, ``sim.world.wakeups.run_schedule``, and ``now`` a plain attri
 behaves exactly as SimPy's own: the same events in the same order at the same times with
 the same event numbers, the same handling of ``until``, of StopSimulation raised by a
 callback and of failed events, and a replication gives bit-identical results with either.
-The world's wake-ups, which are not SimPy events, run in both."""
+
+The world's wake-ups are not SimPy events. Each test that schedules them runs twice (the
+``typed`` fixture): with them on SimPy's heap of tuples, as plain Python keeps them, where
+SimPy's own environment runs them too; and on their own typed heap, as the compiled build
+keeps them (``sim.world.wakeups.TYPED_SCHEDULE``), where SimPy's environment runs instead
+the SimPy event a wake-up stands for."""
 
 from __future__ import annotations
 
+import heapq
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +21,35 @@ import pytest
 import simpy
 
 import sim
+import sim.world.wakeups as wakeups
 import sim.world.world as world_module
 from sim.experiment.replication import run_replication
 from sim.world.events import Environment
-from sim.world.wakeups import Urgent, Wakeup
+from sim.world.wakeups import NORMAL, URGENT, Urgent, Wakeup
 
 ROOT = Path(__file__).resolve().parents[2]
 ENVS = [simpy.Environment, Environment]
+
+
+@pytest.fixture(params=[False, True], ids=["tuple-heap", "typed-heap"])
+def typed(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Wake-ups on SimPy's heap (plain Python's schedule) or on their own typed heap (the
+    compiled build's), both run here in plain Python."""
+    monkeypatch.setattr(wakeups, "TYPED_SCHEDULE", request.param)
+    return bool(request.param)
+
+
+def wakeup(env: simpy.Environment, delay: float, value: Any, callback: Any,
+           priority: int = NORMAL) -> Any:
+    """A wake-up; in SimPy's own environment with the typed heap, the SimPy event it
+    stands for: one scheduled with the same priority and delay that calls back."""
+    if isinstance(env, Environment) or not wakeups.TYPED_SCHEDULE:
+        return Wakeup(env, delay, value, callback, priority)
+    event = simpy.Event(env)
+    event._ok, event._value = True, value  # noqa: SLF001 - as SimPy's Timeout sets them
+    event.callbacks.append(callback)
+    env.schedule(event, priority, delay)
+    return event
 
 
 def _model(env: simpy.Environment, log: list[Any]) -> None:
@@ -35,16 +63,17 @@ def _model(env: simpy.Environment, log: list[Any]) -> None:
     def note(ev: Any) -> None:
         log.append((env.now, "wakeup", ev.value))
         if ev.value < 20:
-            Wakeup(env, 0.75, ev.value + 1, note)
+            wakeup(env, 0.75, ev.value + 1, note)
 
     env.process(clock("a", 1.0))
     env.process(clock("b", 0.5))
     env.timeout(2.0, "t").callbacks.append(lambda ev: log.append((env.now, ev.value)))
-    Wakeup(env, 0.0, 0, note)
+    wakeup(env, 0.0, 0, note)
+    wakeup(env, 1.5, 100, note, URGENT)  # before clock a's and b's steps at 1.5
 
 
 @pytest.mark.parametrize("until", [7.5, 7, None])
-def test_same_events_in_the_same_order(until: Any) -> None:
+def test_same_events_in_the_same_order(until: Any, typed: bool) -> None:
     logs, eids, nows = [], [], []
     for cls in ENVS:
         env = cls()
@@ -79,24 +108,30 @@ def test_until_errors_and_empty_schedule() -> None:
         assert env.run(until=done) == "v"  # already processed
 
 
-def _stop_and_resume(cls: type[simpy.Environment]) -> tuple[list[Any], int]:
+def _stop_and_resume(cls: type[simpy.Environment], woken: bool) -> tuple[list[Any], int]:
     env = cls()
     log: list[Any] = []
-    ev = env.timeout(1)
-    ev.callbacks.append(lambda _e: log.append("first"))
+    ev = wakeup(env, 1, None, lambda _e: log.append("first")) if woken else env.timeout(1)
+    if not woken:
+        ev.callbacks.append(lambda _e: log.append("first"))
     ev.callbacks.append(simpy.core.StopSimulation.callback)
     ev.callbacks.append(lambda _e: log.append(("after stop", env.now)))
     env.timeout(2).callbacks.append(lambda _e: log.append(("later", env.now)))
+    wakeup(env, 1, None, lambda _e: log.append(("woken", env.now)))
     env.run()  # stops at t = 1 with the third callback still to run
     log.append(("stopped", env.now))
     env.run()
     return log, next(env._eid)
 
 
-def test_stop_simulation_from_a_callback_keeps_the_remaining_callbacks() -> None:
-    results = [_stop_and_resume(cls) for cls in ENVS]
+@pytest.mark.parametrize("woken", [False, True], ids=["timeout", "wakeup"])
+def test_stop_simulation_from_a_callback_keeps_the_remaining_callbacks(
+        woken: bool, typed: bool) -> None:
+    # the stopped event is rescheduled first, before the wake-up due at the same time
+    results = [_stop_and_resume(cls, woken) for cls in ENVS]
     assert results[0] == results[1]
-    assert results[0][0] == ["first", ("stopped", 1), ("after stop", 1), ("later", 2)]
+    assert results[0][0] == ["first", ("stopped", 1), ("after stop", 1), ("woken", 1),
+                             ("later", 2)]
 
 
 def test_failed_events_crash_unless_defused() -> None:
@@ -123,8 +158,62 @@ def test_step_keeps_now_up_to_date() -> None:
         env.step()
 
 
+def test_step_and_peek_take_the_next_event_of_either_heap(typed: bool) -> None:
+    runs = []
+    for cls in ENVS:
+        env = cls()
+        seen: list[Any] = []
+        env.timeout(2, "timeout at 2").callbacks.append(lambda ev: seen.append(ev.value))
+        wakeup(env, 2, "wakeup at 2", lambda ev: seen.append(ev.value))
+        wakeup(env, 2, "urgent at 2", lambda ev: seen.append(ev.value), URGENT)
+        wakeup(env, 1, "wakeup at 1", lambda ev: seen.append(ev.value))
+        steps = []
+        while env.peek() != simpy.core.Infinity:
+            at = env.peek()
+            env.step()
+            steps.append((at, env.now, seen[-1]))
+        with pytest.raises(simpy.core.EmptySchedule):
+            env.step()
+        runs.append(steps)
+    assert runs[0] == runs[1] == [(1, 1, "wakeup at 1"), (2, 2, "urgent at 2"),
+                                  (2, 2, "timeout at 2"), (2, 2, "wakeup at 2")]
+    if typed:
+        env = Environment()
+        Wakeup(env, 1.0, None, print)
+        assert env._queue == [] and len(env._wakeups) == 1  # noqa: SLF001 - its own heap
+
+
+def test_the_typed_heap_fires_in_simpys_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    # many wake-ups at few distinct times, both priorities, pushed and popped in turns,
+    # against heapq on SimPy's (time, priority, number) tuples
+    monkeypatch.setattr(wakeups, "TYPED_SCHEDULE", True)
+    rng = np.random.default_rng(3)
+    env = Environment()
+    reference: list[tuple[float, int, int]] = []
+    popped, expected = [], []
+    for _round in range(60):
+        for _ in range(int(rng.integers(0, 12))):
+            delay = float(rng.integers(0, 5)) * 0.5
+            priority = int(rng.choice([URGENT, NORMAL]))
+            w = Wakeup(env, delay, None, print, priority)
+            assert (w.time, w.priority) == (env._now + delay, priority)  # noqa: SLF001
+            heapq.heappush(reference, (w.time, w.priority, w.number))
+        for _ in range(int(rng.integers(0, 10))):
+            if not reference:
+                with pytest.raises(IndexError):
+                    wakeups.pop(env._wakeups)  # noqa: SLF001
+                break
+            w = wakeups.pop(env._wakeups)  # noqa: SLF001
+            popped.append((w.time, w.priority, w.number))
+            expected.append(heapq.heappop(reference))
+            env._now = w.time  # noqa: SLF001 - time moves on, as the loop moves it
+    assert len(popped) > 200 and popped == expected
+    assert len({t for t, _p, _n in popped}) < len(popped) / 4  # ties decided by the rest
+
+
 def test_a_replication_is_identical_with_simpys_environment(
         monkeypatch: pytest.MonkeyPatch) -> None:
+    # plain Python's schedule: the wake-ups on SimPy's heap, which SimPy's environment runs
     # shocks of every kind: closures, seizures, taxes, diversions
     sc = sim.load_scenario(ROOT / "scenarios" / "m23_escalation.yaml")
     lean = run_replication(sc, 5, 0)
@@ -136,8 +225,26 @@ def test_a_replication_is_identical_with_simpys_environment(
     assert np.array_equal(lean.series, plain.series)
 
 
+def test_a_replication_is_identical_with_the_typed_schedule(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # the compiled build's schedule, run in plain Python: the wake-ups on a heap of their own
+    sc = sim.load_scenario(ROOT / "scenarios" / "m23_escalation.yaml")
+    on_tuples = run_replication(sc, 5, 0)
+    monkeypatch.setattr(wakeups, "TYPED_SCHEDULE", True)
+    pushed: list[int] = []
+    monkeypatch.setattr(wakeups, "push", lambda heap, w, push=wakeups.push: (
+        pushed.append(1), push(heap, w))[-1])
+    typed = run_replication(sc, 5, 0)
+    assert len(pushed) > typed.events / 2  # most events were wake-ups on their own heap
+    assert typed.events == on_tuples.events
+    assert np.array_equal(typed.kpi_values(), on_tuples.kpi_values(), equal_nan=True)
+    assert np.array_equal(typed.series, on_tuples.series)
+    assert typed.timeline == on_tuples.timeline
+
+
 @pytest.mark.parametrize("env_class", ENVS)
-def test_a_chain_of_callbacks_keeps_a_process_order_and_event_numbers(env_class) -> None:
+def test_a_chain_of_callbacks_keeps_a_process_order_and_event_numbers(
+        env_class, typed: bool) -> None:
     # Mines produce on an Urgent start and a Wakeup per period instead of a process with
     # a timeout per period: against the same other events (one scheduled before, at the
     # same instant), each step runs when the process's would, and the schedule takes the
@@ -150,9 +257,9 @@ def test_a_chain_of_callbacks_keeps_a_process_order_and_event_numbers(env_class)
         if chain:
             def produce(_ev: Any) -> None:
                 log.append((env.now, "produce"))
-                Wakeup(env, 1.0, None, produce)
+                wakeup(env, 1.0, None, produce)
 
-            Urgent(env, 0.0, None, produce)
+            wakeup(env, 0.0, None, produce, URGENT)
         else:
             def process() -> Any:
                 while True:
@@ -172,12 +279,15 @@ def test_a_chain_of_callbacks_keeps_a_process_order_and_event_numbers(env_class)
 
 
 @pytest.mark.parametrize("env_class", ENVS)
-def test_a_wakeup_fires_as_a_timeout_with_a_callback_does(env_class) -> None:
+def test_a_wakeup_fires_as_a_timeout_with_a_callback_does(env_class, typed: bool) -> None:
     env = env_class()
     seen: list[Any] = []
-    early = Wakeup(env, 2.5, "w", lambda ev: seen.append((env.now, ev.value, ev.processed)))
+    early = wakeup(env, 2.5, "w", lambda ev: seen.append((env.now, ev.value, ev.processed)))
     env.timeout(2.5, "t").callbacks.append(lambda ev: seen.append((env.now, ev.value)))
-    first = Urgent(env, 2.5, "u", lambda ev: seen.append((env.now, ev.value)))
+    if env_class is Environment or not typed:
+        first = Urgent(env, 2.5, "u", lambda ev: seen.append((env.now, ev.value)))
+    else:
+        first = wakeup(env, 2.5, "u", lambda ev: seen.append((env.now, ev.value)), URGENT)
     assert early.ok and not early.processed and early.value == "w"
     env.run()
     # at the same time the urgent one first, then the others in the order scheduled; a
