@@ -55,7 +55,9 @@ class Wakeup:
 
     Scheduled on creation; it cannot be cancelled, so an owner that reschedules keeps the
     newest and ignores the others when they fire (as :class:`~sim.world.queues.FifoServer`
-    does)."""
+    does). With :data:`TYPED_SCHEDULE` (the compiled build) ``env`` must be the world's
+    :class:`~sim.world.events.Environment`, on whose ``_wakeups`` heap it waits; otherwise
+    any SimPy environment runs it."""
 
     # Where it waits in the typed schedule, set only with TYPED_SCHEDULE (SimPy's heap keeps
     # them in its tuple): SimPy's order is by time, then priority, then event number.
