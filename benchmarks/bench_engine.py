@@ -71,10 +71,10 @@ def bare_wakeups(events: int, chains: int = 100) -> tuple[float, int]:
     def again(ev: object) -> None:
         if left[0] > 0:
             left[0] -= 1
-            Wakeup(env, 1.0, None, again)
+            Wakeup(env.clock, 1.0, None, again)
 
     for i in range(chains):
-        Wakeup(env, i / chains, None, again)
+        Wakeup(env.clock, i / chains, None, again)
     started = time.perf_counter()
     env.run()
     elapsed = time.perf_counter() - started

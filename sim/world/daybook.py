@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from sim.world.lots import Lot
+from sim.world.wakeups import Clock
 
 LEAD_BINS = 400
 """Whole days of lead time told apart in the per-route lead-time histograms."""
@@ -33,13 +34,13 @@ class DayBook:
     name of :data:`CHANNEL_FLOWS` (the last column is refined metal, channel -1), then
     tonnes reaching markets and tonnes from mines delivered, each [commodity, country].
     ``site_country`` gives each site's destination country index (-1 for sites that are
-    not destinations). ``env`` is the world's SimPy environment (its clock times lead
-    times).
+    not destinations). ``clock`` is the world's :class:`~sim.world.wakeups.Clock` (its time
+    times lead times).
     """
 
-    def __init__(self, env: Any, n_commodities: int, n_channels: int, n_countries: int,
+    def __init__(self, clock: Clock, n_commodities: int, n_channels: int, n_countries: int,
                  site_country: list[int], n_rows: int) -> None:
-        self.env = env
+        self.clock = clock
         self.n_commodities = n_commodities
         self.n_k1 = n_channels + 1
         """Columns of a channel plane: the channels and refined metal."""
@@ -99,7 +100,7 @@ class DayBook:
         if at_market:
             buf[self.o_arrivals + at_country] += lot.tonnes
         if lot.channel >= 0:  # metal from a mine reaching its first destination
-            now: float = self.env.now
+            now: float = self.clock.now
             lead_days = now - lot.t_mined
             at = c * self.n_k1 + lot.channel
             buf[self.o_delivered + at] += lot.tonnes

@@ -6,7 +6,7 @@ compiled build), and its clock a plain attribute. The events the world schedules
 in :mod:`sim.world.wakeups`.
 
 It leans on three attributes of SimPy's ``Environment`` (``_now``, ``_queue``, ``_eid``),
-which have not changed since SimPy 3, and adds one, the wake-ups' own heap (``_wakeups``);
+which have not changed since SimPy 3, and adds a :class:`~sim.world.wakeups.Clock`;
 ``tests/world/test_engine_loop.py`` runs this environment side by side with SimPy's own.
 """
 
@@ -18,7 +18,7 @@ import simpy
 from simpy.core import URGENT, BoundClass, EmptySchedule, StopSimulation
 from simpy.events import Event
 
-from sim.world.wakeups import Wakeup, hand_over_next, next_time, run_schedule
+from sim.world.wakeups import Clock, hand_over_next, next_time, run_schedule
 
 
 class Environment(simpy.Environment):
@@ -36,18 +36,21 @@ class Environment(simpy.Environment):
 
     ``now`` is a plain attribute here, set with SimPy's ``_now`` whenever time moves,
     rather than SimPy's read-only property: the model reads the clock about three times
-    per event, and a property costs a Python call each time.
+    per event, and a property costs a Python call each time. The world's components read
+    it from :attr:`clock` (a :class:`~sim.world.wakeups.Clock`), which the compiled build
+    reads as a C struct, and schedule their wake-ups through it.
     """
 
     # A slot named ``now`` shadows SimPy's property of that name: reading it is as cheap
     # as reading any attribute (set in __init__, step and run's loop).
-    __slots__ = ("now", "_wakeups")
+    __slots__ = ("now", "clock")
 
     def __init__(self, initial_time: float = 0) -> None:
         super().__init__(initial_time)
         self.now = self._now
-        self._wakeups: list[Wakeup] = []
-        """The wake-ups' own heap, beside SimPy's (see :mod:`sim.world.wakeups`)."""
+        self.clock = Clock(self)
+        """The time, event numbers and heaps as compiled code reads them, and what the
+        world's wake-ups are scheduled through (see :mod:`sim.world.wakeups`)."""
         # SimPy binds env.timeout, env.process and the like to the environment once, but
         # only those in the instance's own class's __dict__: a subclass's are bound anew
         # at every call unless bound here.
@@ -58,13 +61,14 @@ class Environment(simpy.Environment):
     def peek(self) -> Any:
         """As :meth:`simpy.Environment.peek`: the time of the next event, or
         :data:`~simpy.core.Infinity` if there is none."""
-        return next_time(self)
+        return next_time(self.clock)
 
     def step(self) -> None:
         """As :meth:`simpy.Environment.step`, keeping ``now`` up to date."""
-        hand_over_next(self)
+        hand_over_next(self.clock)
         if self._queue:
             self.now = self._queue[0][0]  # the time of the event SimPy's step pops next
+            self.clock.now = self.now
         super().step()
 
     def run(self, until: Any = None) -> Any:
@@ -83,7 +87,7 @@ class Environment(simpy.Environment):
                 return until.value  # already processed
             until.callbacks.append(StopSimulation.callback)
         try:
-            run_schedule(self)
+            run_schedule(self.clock)
         except StopSimulation as exc:
             return exc.args[0]  # the until event's value
         except EmptySchedule:

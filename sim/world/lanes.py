@@ -25,7 +25,7 @@ from sim.world.daybook import DayBook
 from sim.world.element import Element
 from sim.world.lots import Lot
 from sim.world.queues import FifoServer
-from sim.world.wakeups import Wakeup
+from sim.world.wakeups import Clock, Wakeup
 
 if TYPE_CHECKING:
     from sim.world.sites import SiteBase
@@ -53,6 +53,7 @@ class Lane(Element):
         self.world = world
         self.book: DayBook = world.book
         self.env: simpy.Environment = world.env
+        self.clock: Clock = world.env.clock
         self.index = index
         self.id = lane_id
         self.transit = transit
@@ -106,7 +107,7 @@ class Lane(Element):
         if self.is_export and not lot.exported:  # its first exit from the country
             lot.exported = True
             self.book.record_export(lot)
-        now = self.env.now
+        now = self.clock.now
         lot.t_dep = now
         # delays of shocks that have not yet delayed this lot (each delays a lot once): a
         # lot joins the convoy setting off now only if it is owed the same ones
@@ -124,7 +125,7 @@ class Lane(Element):
         lot.travel = travel
         convoy = [lot]
         self.travelling[id(convoy)] = convoy
-        Wakeup(self.env, travel, convoy, self._arrive)
+        Wakeup(self.clock, travel, convoy, self._arrive)
         # a convoy that arrives at once is gone before the next lot sets off
         self._convoy = convoy if travel > 0.0 else None
         self._convoy_t = now
@@ -145,7 +146,7 @@ class Lane(Element):
             self._convoy = None
         if self.closures:
             first = convoy[0]
-            owed = self.closed_time(first.t_dep, self.env.now)
+            owed = self.closed_time(first.t_dep, self.clock.now)
             if owed > 1e-12:
                 if self.capacity_factor <= 0.0:
                     self.paused.append((convoy, owed))
@@ -159,11 +160,11 @@ class Lane(Element):
         self.to.receive_batch(convoy)
 
     def _resume(self, convoy: list[Lot], days: float) -> None:
-        now = self.env.now
+        now = self.clock.now
         for lot in convoy:
             lot.t_dep = now
             lot.travel = days
-        Wakeup(self.env, days, convoy, self._arrive)
+        Wakeup(self.clock, days, convoy, self._arrive)
 
     def _throttles(self) -> bool:
         # its loader, or the room its ships take; a road without a capacity only closes

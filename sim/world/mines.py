@@ -200,7 +200,7 @@ class Mine(SiteBase):
         cobalt unmined too."""
         f = self.variability() * self.capacity_factor
         if self.ramp is not None:
-            f *= self.ramp_factor(self.env.now)
+            f *= self.ramp_factor(self.clock.now)
         if self.world.gates or self._backlog:
             self._produce_restricted(f)
         else:
@@ -229,7 +229,7 @@ class Mine(SiteBase):
         amounts = self._amounts(f)
         book = self.book
         buf, o_diverted = book.buf, book.o_diverted
-        now = self.env.now
+        now = self.clock.now
         for c in self.commodities:
             t = amounts[c]
             if t <= 0.0:
@@ -317,7 +317,7 @@ class Mine(SiteBase):
         limit = gate.stock_limit_days(self.country, k)
         if limit is None:
             return part
-        planned = self.rate_per_day[c] * self.ramp_factor(self.env.now)
+        planned = self.rate_per_day[c] * self.ramp_factor(self.clock.now)
         if router is not None and router.staying:
             fraction = router.export_fraction()
             out = part * fraction
@@ -335,7 +335,7 @@ class Mine(SiteBase):
 
     def dispatch(self) -> None:
         """Ship each channel's waiting metal, as far as bans and quotas allow."""
-        now = self.env.now
+        now = self.clock.now
         gates = self.world.gates
         for c in self.commodities:
             waiting = self._pending[c]
@@ -439,7 +439,7 @@ class Mine(SiteBase):
                 held_out[k] = max(waiting[k], 0.0)
 
     def _ship(self, c: int, k: int, tonnes: float, router: Router, now: float,
-              option: Any = None) -> None:
+              option: RouteOption | None = None) -> None:
         """Send ``tonnes`` of commodity ``c`` off for channel ``k`` as one lot, on
         ``option`` or else the route ``router`` picks (shocks at the mine may seize or tax
         part of it first)."""

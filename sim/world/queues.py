@@ -22,10 +22,8 @@ from collections.abc import Callable
 from operator import attrgetter
 from typing import Any
 
-import simpy
-
 from sim.world.lots import Lot
-from sim.world.wakeups import Wakeup
+from sim.world.wakeups import Clock, Wakeup
 
 HIGH_LOAD_SHARE = 0.9
 """Share of a day a server's lanes must be busy for the day to count as a high-load day: at
@@ -81,15 +79,17 @@ class FifoServer:
     per lot, multiplying its service time; *done* is called with a one-lot list when that
     lot's service ends. Statistics count lots, and a lot's wait includes the time spent
     behind earlier lots of its own convoy. Raises ``ValueError`` if ``servers < 1`` or
-    ``rate <= 0``.
+    ``rate <= 0``. *env* is the world's :class:`~sim.world.events.Environment`; the server
+    reads the time from its clock and schedules the ends of services through it.
     """
 
-    def __init__(self, env: simpy.Environment, servers: int, rate: float,
+    def __init__(self, env: Any, servers: int, rate: float,
                  units_per_t: str, variability: Callable[[], float],
                  done: Callable[[list[Lot]], None]) -> None:
         if servers < 1 or not rate > 0:
             raise ValueError("a server needs servers >= 1 and rate > 0")
         self.env = env
+        self.clock: Clock = env.clock
         self.servers = servers
         self.rate = rate
         self.capacity_factor = 1.0
@@ -107,7 +107,7 @@ class FifoServer:
 
     # -- bookkeeping of the time averages (Little's law) ------------------------------
     def _advance(self) -> None:
-        now = self.env.now
+        now = self.clock.now
         st = self.stats
         dt = now - st.last_t
         if dt > 0.0:
@@ -121,7 +121,7 @@ class FifoServer:
         (and starts at once if a server is free and nobody is waiting)."""
         self._advance()
         per_t = self._units_per_t
-        now = self.env.now
+        now = self.clock.now
         queue = self.queue
         for lot in lots:
             tonnes = lot.tonnes
@@ -138,7 +138,7 @@ class FifoServer:
     def _start(self, job: _Job) -> None:
         st = self.stats
         n = len(job.lots)
-        now = self.env.now
+        now = self.clock.now
         wait = now - job.t_in
         st.n_started += n
         st.wait_lot_days += wait * n
@@ -150,7 +150,7 @@ class FifoServer:
         job.work_left = job.units * self.variability()
         job.speed = self.rate * self.capacity_factor
         job.t_speed = now
-        job.wakeup = Wakeup(self.env, job.work_left / job.speed, job, self._finish)
+        job.wakeup = Wakeup(self.clock, job.work_left / job.speed, job, self._finish)
 
     def _finish(self, ev: Wakeup) -> None:
         job: _Job = ev._value
@@ -170,7 +170,7 @@ class FifoServer:
         st.n_done += n
         st.tonnes_done += job.tonnes
         st.units_done += job.units
-        st.sojourn_lot_days += (self.env.now - job.t_in) * n
+        st.sojourn_lot_days += (self.clock.now - job.t_in) * n
         self._fill()
         self.done(job.lots)
 
@@ -187,7 +187,7 @@ class FifoServer:
         self._advance()
         self.capacity_factor = max(0.0, float(factor))
         if self.capacity_factor > 0.0 and self.in_service:
-            now = self.env.now
+            now = self.clock.now
             speed = self.rate * self.capacity_factor
             for job in self.in_service.values():
                 if job.speed == speed:
@@ -195,7 +195,7 @@ class FifoServer:
                 job.work_left -= (now - job.t_speed) * job.speed
                 job.speed = speed
                 job.t_speed = now
-                job.wakeup = Wakeup(self.env, max(job.work_left, 0.0) / speed, job,
+                job.wakeup = Wakeup(self.clock, max(job.work_left, 0.0) / speed, job,
                                     self._finish)
         self._fill()
 
@@ -205,7 +205,7 @@ class FifoServer:
         to end (the same sum :meth:`_start` and :meth:`set_capacity_factor` schedule it at).
         Always empty in a correct run; the mass-balance check reports any, as such lots
         would balance forever without ever moving on."""
-        now = self.env.now
+        now = self.clock.now
         out: list[Lot] = []
         if self.queue and self.capacity_factor > 0.0 and len(self.in_service) < self.servers:
             out += [lot for job in self.queue for lot in job.lots]
@@ -225,7 +225,7 @@ class FifoServer:
         the time integrals up to now: the busy servers since the last change are counted
         here instead, which leaves the integrals as they were."""
         st = self.stats
-        busy = st.busy_time + len(self.in_service) * (self.env.now - st.last_t)
+        busy = st.busy_time + len(self.in_service) * (self.clock.now - st.last_t)
         # a day busy exactly 90% (a fixed service of 0.9 days) is a high-load day whatever the
         # rounding of t + 0.9 - t (review 144: 13 of 40 such days counted)
         if busy - st.busy_mark >= HIGH_LOAD_SHARE * self.servers - 1e-9:
@@ -235,7 +235,7 @@ class FifoServer:
     def reset_stats(self) -> None:
         """Start the statistics afresh from now (end of warm-up)."""
         self._advance()
-        self.stats.reset(self.env.now)
+        self.stats.reset(self.clock.now)
 
     def finish_stats(self) -> ServerStats:
         """Bring the time integrals up to now and return the statistics."""

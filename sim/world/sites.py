@@ -19,7 +19,7 @@ from sim.world.daybook import DayBook
 from sim.world.element import Element
 from sim.world.lots import Lot
 from sim.world.queues import FifoServer
-from sim.world.wakeups import Wakeup
+from sim.world.wakeups import Clock, Wakeup
 
 if TYPE_CHECKING:
     from sim.world.export_controls import Split
@@ -82,6 +82,7 @@ class SiteBase(Element):
     def __init__(self, world: World, index: int, site_id: str, spec: Any) -> None:
         self.world = world
         self.env = world.env
+        self.clock: Clock = world.env.clock
         self.index = index
         self.id = site_id
         self.spec = spec
@@ -126,8 +127,8 @@ class SiteBase(Element):
             fresh = self.fresh_delays(lot)
             if fresh:
                 days = self.draw_delays(lot, fresh)
-                self.delayed[lot] = self.env.now + days  # the sum the Wakeup falls at
-                Wakeup(self.env, days, lot, self._delay_over)
+                self.delayed[lot] = self.clock.now + days  # the sum the Wakeup falls at
+                Wakeup(self.clock, days, lot, self._delay_over)
                 return
         self._forward_open(lot)
 
@@ -175,7 +176,7 @@ class SiteBase(Element):
         now. Kinds with a queue add its stalled lots (:meth:`FifoServer.stalled`), hubs
         their overdue dwellers. Empty in a correct run; read by the mass-balance check at
         the end of a replication."""
-        now = self.env.now
+        now = self.clock.now
         out = [lot for lot, until in self.delayed.items() if until < now]
         if self.capacity_factor > 0.0:
             out += self.blocked
@@ -265,7 +266,7 @@ class Port(SiteBase):
         """Lots bound for a sea lane with sailings wait here for a ship; others go on.
         With a throughput, each first waits for and takes its turn at the handling."""
         self._arrive_batch(lots)
-        now = self.env.now
+        now = self.clock.now
         occupancy = self.occupancy
         if self.server is not None:
             for lot in lots:
@@ -285,7 +286,7 @@ class Port(SiteBase):
     def _handled(self, lots: list[Lot]) -> None:
         """Lots through the handling: to their ship's line (still at the port, still in
         its occupancy), or on by their next lane (out of the occupancy now)."""
-        now = self.env.now
+        now = self.clock.now
         for lot in lots:
             if self.delays and self.hold(lot):
                 continue
@@ -311,8 +312,8 @@ class Port(SiteBase):
         if not fresh:
             return False
         days = self.draw_delays(lot, fresh)
-        self.delayed[lot] = self.env.now + days
-        Wakeup(self.env, days, lot, self._held_over)
+        self.delayed[lot] = self.clock.now + days
+        Wakeup(self.clock, days, lot, self._held_over)
         return True
 
     def _held_over(self, ev: Wakeup) -> None:
@@ -356,7 +357,7 @@ class Port(SiteBase):
         shock acts on a lot once: merging a lot it has not met with one it has would let
         the first pass its later targets untouched; and lots taxed to different shares of
         their value would average, and a later tax on the cargo take more than on each.)"""
-        now = self.env.now
+        now = self.clock.now
         cargo: dict[tuple[int, int, int, float, float, float, tuple[str, ...], float, bool,
                           tuple[str, ...]], Lot] = {}
         for lot in lots:
@@ -382,7 +383,7 @@ class Port(SiteBase):
 
     def stalled(self) -> list[Lot]:
         out = super().stalled()
-        now = self.env.now
+        now = self.clock.now
         for sailing in self.sailings:
             if sailing.queue and sailing.next_t < now:  # no ship will come for them
                 out += sailing.queue
@@ -393,8 +394,8 @@ class Port(SiteBase):
         return out
 
     def reset_stats(self) -> None:
-        self.occupancy.finish(self.env.now)
-        self.occupancy.reset(self.env.now)
+        self.occupancy.finish(self.clock.now)
+        self.occupancy.reset(self.clock.now)
         if self.server is not None:
             self.server.reset_stats()
 
@@ -422,26 +423,26 @@ class Hub(SiteBase):
             self.forward(lot)
             return
         days = self.dwell()
-        self.present[lot] = self.env.now + days
-        self.occupancy.enter(lot, self.env.now)
-        Wakeup(self.env, days, lot, self._leave)
+        self.present[lot] = self.clock.now + days
+        self.occupancy.enter(lot, self.clock.now)
+        Wakeup(self.clock, days, lot, self._leave)
 
     def _leave(self, ev: Wakeup) -> None:
         lot: Lot = ev._value
         del self.present[lot]
-        self.occupancy.leave(lot, self.env.now)
+        self.occupancy.leave(lot, self.clock.now)
         self.forward(lot)
 
     def held(self) -> np.ndarray:
         return super().held() + _sum_lots(self.present, self.n_com)
 
     def stalled(self) -> list[Lot]:
-        now = self.env.now
+        now = self.clock.now
         return super().stalled() + [lot for lot, until in self.present.items() if until < now]
 
     def reset_stats(self) -> None:
-        self.occupancy.finish(self.env.now)
-        self.occupancy.reset(self.env.now)
+        self.occupancy.finish(self.clock.now)
+        self.occupancy.reset(self.clock.now)
 
 
 class Destination(SiteBase):
@@ -564,7 +565,7 @@ class Refiner(Destination):
 
     def dispatch_due(self) -> bool:
         """True if a dispatch falls due now (and the next one is then scheduled)."""
-        if self.env.now + 1e-9 >= self._next_dispatch:
+        if self.clock.now + 1e-9 >= self._next_dispatch:
             self._next_dispatch += self.dispatch_period
             return True
         return False
@@ -596,7 +597,7 @@ class Refiner(Destination):
                 if t <= 0.0:
                     continue
                 lot = Lot(c, -1, t, 1.0, world.refined_trucks_per_t, (lane,), -1, self.index,
-                          self.env.now)
+                          self.clock.now)
                 self._site_out[c] += t
                 lane.enter(lot)
 
@@ -616,7 +617,7 @@ class Refiner(Destination):
         for ctl in self.world.export_controls:
             if not (ctl.active and ctl.commodity == c and ctl.country == self.country):
                 continue
-            ctl.accrue(self.env.now)
+            ctl.accrue(self.clock.now)
             lanes = [i for i, (lane, _t) in enumerate(parts)
                      if asks[i] > 0.0 and lane.to.index in ctl.markets]
             if lanes:
@@ -683,7 +684,7 @@ class Refiner(Destination):
         # a dispatch at the close of day d (time d + 1) ships day d's metal: a quota's
         # allowance and first-export delay are judged within that day, as bans are (at
         # time d + 1 itself, the allowance of a period ending on day d has expired)
-        allowed = gate.allow_refined(self.country, abroad, self.env.now - 0.5) \
+        allowed = gate.allow_refined(self.country, abroad, self.clock.now - 0.5) \
             if restricted else abroad
         keep = 1.0 if allowed >= abroad else allowed / abroad
         out_parts = []

@@ -11,16 +11,20 @@ A replication schedules a few hundred thousand of these, so they are not SimPy e
 class of their own, which the compiled build (``make compiled``) turns into a C struct:
 :func:`run_schedule`, the loop of the world's :class:`~sim.world.events.Environment`, reads
 their fields directly. They carry what SimPy's own :meth:`~simpy.Environment.step` reads of
-an event (``callbacks``, ``_ok``, ``_value``).
+an event (``callbacks``, ``_ok``, ``_value``), so SimPy's ``step`` fires them too. They are
+scheduled through the environment's :class:`Clock`, which holds the time, the event
+numbers and the heaps as fields compiled code reads directly: the world's components read
+the time there too, instead of from the environment, a Python object whose every attribute
+read is a dictionary lookup.
 
 Where they wait depends on the build (:data:`TYPED_SCHEDULE`). In plain Python they go on
-SimPy's heap of ``(time, priority, number, event)`` tuples beside SimPy's own events, so a
-plain SimPy environment runs them too (``tests/world/test_engine_loop.py`` runs both side by
-side). Compiled, they wait in a heap of their own (:func:`push`, :func:`pop`), ordered by
-their typed fields, and the loop fires whichever of the two heaps' first events comes first:
+SimPy's heap of ``(time, priority, number, event)`` tuples beside SimPy's own events.
+Compiled, they wait in a heap of their own (:func:`push`, :func:`pop`), ordered by their
+typed fields, and the loop fires whichever of the two heaps' first events comes first:
 comparing tuples item by item through Python's generic comparison was the largest single
 cost of the compiled build. Either way the same events fire in the same order with the same
-event numbers.
+event numbers (``tests/world/test_engine_loop.py`` runs both schedules against SimPy's own
+environment).
 
 Both lean on three attributes of SimPy's ``Environment`` (``_now``, ``_queue``, ``_eid``),
 which have not changed since SimPy 3.
@@ -28,7 +32,7 @@ which have not changed since SimPy 3.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from heapq import heappop, heappush
 from typing import Any, Final
 
@@ -48,6 +52,34 @@ tuples is several times faster than a heap written in Python). Tests set it in p
 to run the compiled build's schedule."""
 
 
+class Clock:
+    """An environment's time, event numbers and heaps, as fields compiled code reads directly
+    (an environment's own are Python attributes, each read a dictionary lookup): the world's
+    components read the time here, and wake-ups are scheduled through it.
+
+    :func:`run_schedule` sets :attr:`now` with the environment's own time whenever time
+    moves, as the world's :class:`~sim.world.events.Environment`'s ``step`` does: that
+    environment makes one and runs its schedule itself (a plain SimPy environment's time
+    would leave a clock behind)."""
+
+    def __init__(self, env: Any) -> None:
+        self.env = env
+        """The environment it belongs to."""
+        self.now: float = env._now
+        """The current time, in days (the environment's ``now``)."""
+        self.queue: list[Any] = env._queue
+        """SimPy's heap of ``(time, priority, number, event)``: the environment's own list."""
+        self.wakeups: list[Wakeup] = []
+        """The wake-ups' own heap (:func:`push`, :func:`pop`), used with
+        :data:`TYPED_SCHEDULE`."""
+        self.numbers: Iterator[int] = env._eid
+        """SimPy's counter of event numbers, which the environment's own events draw from
+        too."""
+        self.next_number: Callable[[], int] = env._eid.__next__
+        """Its next number, as compiled code draws it (it would otherwise look up the
+        builtin ``next`` at every call; plain Python's ``next`` is the faster there)."""
+
+
 class Wakeup:
     """An event ``delay`` days from now (``delay >= 0``, not checked) that calls
     ``callback(event)``. ``value`` is the event's value (``event.value``); ``priority`` is
@@ -55,9 +87,8 @@ class Wakeup:
 
     Scheduled on creation; it cannot be cancelled, so an owner that reschedules keeps the
     newest and ignores the others when they fire (as :class:`~sim.world.queues.FifoServer`
-    does). With :data:`TYPED_SCHEDULE` (the compiled build) ``env`` must be the world's
-    :class:`~sim.world.events.Environment`, on whose ``_wakeups`` heap it waits; otherwise
-    any SimPy environment runs it."""
+    does). It is scheduled through ``clock``, the :class:`Clock` of the world's
+    :class:`~sim.world.events.Environment` (``env.clock``)."""
 
     # Where it waits in the typed schedule, set only with TYPED_SCHEDULE (SimPy's heap keeps
     # them in its tuple): SimPy's order is by time, then priority, then event number.
@@ -68,21 +99,21 @@ class Wakeup:
     number: int = 0
     """Its event number (SimPy's ``_eid``): the order of scheduling."""
 
-    def __init__(self, env: Any, delay: float, value: Any,
+    def __init__(self, clock: Clock, delay: float, value: Any,
                  callback: Callable[[Any], None], priority: int = NORMAL) -> None:
-        self.env = env
+        self.env = clock.env
         self.callbacks: list[Callable[[Any], None]] | None = [callback]
         """What to call when it fires; None once fired (SimPy's convention)."""
         self._value = value
         self._ok = True
         # env.schedule(self, priority, delay), without the method call
         if TYPED_SCHEDULE:
-            self.time = env._now + delay
+            self.time = clock.now + delay
             self.priority = priority
-            self.number = next(env._eid)
-            push(env._wakeups, self)
+            self.number = clock.next_number()
+            push(clock.wakeups, self)
         else:
-            heappush(env._queue, (env._now + delay, priority, next(env._eid), self))
+            heappush(clock.queue, (clock.now + delay, priority, next(clock.numbers), self))
 
     @property
     def value(self) -> Any:
@@ -106,9 +137,9 @@ class Urgent(Wakeup):
     callbacks start with one, so that they start where a process would; the world closes
     each day with one."""
 
-    def __init__(self, env: Any, delay: float, value: Any,
+    def __init__(self, clock: Clock, delay: float, value: Any,
                  callback: Callable[[Any], None]) -> None:
-        super().__init__(env, delay, value, callback, URGENT)
+        super().__init__(clock, delay, value, callback, URGENT)
 
 
 def push(heap: list[Wakeup], wakeup: Wakeup) -> None:
@@ -162,32 +193,36 @@ def _precedes(a: Wakeup, b: Wakeup) -> bool:
         a.priority < b.priority or (a.priority == b.priority and a.number < b.number)))
 
 
-def run_schedule(env: Any) -> None:
-    """Fire the events of ``env``'s schedule in order until it is empty (raises
+def run_schedule(clock: Clock) -> None:
+    """Fire the events of ``clock``'s environment in order until none is left (raises
     :class:`~simpy.core.EmptySchedule`) or a callback raises.
 
     This is :meth:`simpy.Environment.step`'s body, statement for statement, in a loop: the
     same order of events and the same handling of :class:`~simpy.core.StopSimulation` raised
     by a callback (the callbacks not yet run are kept and the event is rescheduled first) and
     of failed events that nobody defused. The next event is the first of SimPy's heap or of
-    the wake-ups' own (``env._wakeups``, empty unless :data:`TYPED_SCHEDULE`), whichever
-    comes first in SimPy's order. It also sets ``env.now``, which the world's environment
-    keeps as a plain attribute."""
-    queue: list[Any] = env._queue
-    wakeups: list[Wakeup] = env._wakeups
+    the wake-ups' own (``clock.wakeups``, empty unless :data:`TYPED_SCHEDULE`), whichever
+    comes first in SimPy's order. It also sets the environment's ``now``, which the world's
+    environment keeps as a plain attribute, and ``clock.now``."""
+    env = clock.env
+    queue = clock.queue
+    wakeups = clock.wakeups
     while True:
+        now: Any  # the time as SimPy's heap holds it (a float, or an int SimPy computed)
         event: Any
         callbacks: Any  # a list; None once processed
         if wakeups and (not queue or _first_is_earlier(wakeups[0], queue[0])):
             wakeup = pop(wakeups)
-            env._now = wakeup.time
+            now = wakeup.time
             event = wakeup
         else:
             try:
-                env._now, _, _, event = heappop(queue)
+                now, _, _, event = heappop(queue)
             except IndexError:
                 raise EmptySchedule from None
-        env.now = env._now
+        env._now = now
+        env.now = now
+        clock.now = now
         # A wake-up's fields are read as a struct's in the compiled build (the two
         # branches are the same statements), and it cannot have failed.
         if isinstance(event, Wakeup):
@@ -224,21 +259,21 @@ def _first_is_earlier(wakeup: Wakeup, entry: Any) -> bool:
         wakeup.priority == priority and wakeup.number < entry[2])
 
 
-def hand_over_next(env: Any) -> None:
-    """Move ``env``'s next event onto SimPy's heap if it is a wake-up on their own heap, so
-    that :meth:`simpy.Environment.step` fires it next, as :func:`run_schedule` would."""
-    queue: list[Any] = env._queue
-    wakeups: list[Wakeup] = env._wakeups
+def hand_over_next(clock: Clock) -> None:
+    """Move the next event onto SimPy's heap if it is a wake-up on their own heap, so that
+    :meth:`simpy.Environment.step` fires it next, as :func:`run_schedule` would."""
+    queue = clock.queue
+    wakeups = clock.wakeups
     if wakeups and (not queue or _first_is_earlier(wakeups[0], queue[0])):
         wakeup = pop(wakeups)
         heappush(queue, (wakeup.time, wakeup.priority, wakeup.number, wakeup))
 
 
-def next_time(env: Any) -> Any:
-    """The time of ``env``'s next event, or SimPy's ``Infinity`` if there is none (as
+def next_time(clock: Clock) -> Any:
+    """The time of the next event, or SimPy's ``Infinity`` if there is none (as
     :meth:`simpy.Environment.peek`)."""
-    queue: list[Any] = env._queue
-    wakeups: list[Wakeup] = env._wakeups
+    queue = clock.queue
+    wakeups = clock.wakeups
     if wakeups and (not queue or _first_is_earlier(wakeups[0], queue[0])):
         return wakeups[0].time
     return queue[0][0] if queue else Infinity

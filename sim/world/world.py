@@ -147,7 +147,7 @@ class World:
                               for s in self.site_ids]
         """Destination country index of each site (-1 for other sites); a list, as it is
         read once per delivery."""
-        self.book = DayBook(self.env, n_c, n_k, len(dest_countries), self._site_country,
+        self.book = DayBook(self.env.clock, n_c, n_k, len(dest_countries), self._site_country,
                             math.ceil(self.t_end) + 1)
         """The day's flows, booked lot by lot, and each closed day's."""
         self._market_slot = {self.site_index[m]: i for i, m in enumerate(self.market_ids)}
@@ -459,15 +459,15 @@ class World:
         self._shared_mines = [m for m in self.mines if m.spec.lot_interval_days is None]
         self._lot_period = sc.lot_period_days
         if self._shared_mines:
-            Urgent(env, 0.0, None, self._produce_shared)
+            Urgent(env.clock, 0.0, None, self._produce_shared)
         for mine in self.mines:
             if mine.spec.lot_interval_days is not None:
                 sampler = self._sampler(mine.spec.lot_interval_days, f"mine:{mine.id}:interval")
-                Urgent(env, 0.0, (mine, sampler), self._start_random)
+                Urgent(env.clock, 0.0, (mine, sampler), self._start_random)
         self._closed_t = -1.0
         """When the last day was closed."""
         # urgent: the day's accounts close before anything else at that time happens
-        Urgent(env, 1.0, None, self._on_day_end)
+        Urgent(env.clock, 1.0, None, self._on_day_end)
         if self.t0 == 0:
             self._mark_start()
 
@@ -476,26 +476,26 @@ class World:
         scheduled."""
         for mine in self._shared_mines:
             mine.produce()
-        Wakeup(self.env, self._lot_period, None, self._produce_shared)
+        Wakeup(self.env.clock, self._lot_period, None, self._produce_shared)
 
     def _start_random(self, event: Any) -> None:
         """A mine with a lot interval of its own: its first lot is due a draw of the
         interval from now. The event's value is ``(mine, interval sampler)``."""
-        Wakeup(self.env, event._value[1](), event._value, self._produce_random)
+        Wakeup(self.env.clock, event._value[1](), event._value, self._produce_random)
 
     def _produce_random(self, event: Any) -> None:
         """The mine of ``(mine, interval sampler)``, the event's value, produces a lot;
         its next is due a draw of the interval later."""
         mine, interval = event._value
         mine.produce()
-        Wakeup(self.env, interval(), event._value, self._produce_random)
+        Wakeup(self.env.clock, interval(), event._value, self._produce_random)
 
     def _on_day_end(self, _event: Any = None) -> None:
         """Close the day that ends now, then schedule the next day's end."""
         self._day_end()
         if self.env.now == self.t0:
             self._mark_start()
-        Urgent(self.env, 1.0, None, self._on_day_end)
+        Urgent(self.env.clock, 1.0, None, self._on_day_end)
 
     def _day_end(self) -> None:
         """The day ending now: the day's flows are booked, refiners refine, markets
@@ -904,8 +904,7 @@ class World:
                 if isinstance(process, Process) and process.is_alive:
                     process._generator.close()  # noqa: SLF001
         queue.clear()
-        # the wake-ups' own heap (none with SimPy's environment, which tests run)
-        getattr(self.env, "_wakeups", []).clear()
+        self.env.clock.wakeups.clear()  # the wake-ups' own heap
 
     @property
     def mark(self) -> dict[str, Any]:

@@ -33,7 +33,7 @@ def closed(monkeypatch) -> list[World]:
 def test_a_replication_closes_its_world(closed) -> None:
     res = replication.run_replication(sim.load_scenario(TINY), 1, 0)
     assert len(closed) == 1 and closed[0].env._queue == []  # noqa: SLF001
-    assert closed[0].env._wakeups == []  # noqa: SLF001
+    assert closed[0].env.clock.wakeups == []
     assert res.events > 0 and len(res.kpi_labels) > 0
 
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 import heapq
 
 import pytest
-import simpy
 
 import sim
 from sim.scenario import scenario_from_dict
+from sim.world.events import Environment
 from sim.world.lots import Lot
 from sim.world.queues import FifoServer
 
@@ -113,7 +113,7 @@ def fcfs_finish_times(arrivals: list[float], work: list[float], servers: int,
 def test_convoy_lots_finish_at_lot_by_lot_times(servers: int) -> None:
     # A convoy of 7 lots of different truckloads at t=1 to a post of `servers` lanes of
     # 2 trucks a day each, with one lot already in service since t=0.
-    env = simpy.Environment()
+    env = Environment()  # the world's: its wake-ups go through its clock
     finished: list[tuple[float, Lot]] = []
     draws = []
 
@@ -151,7 +151,7 @@ def test_convoy_lots_finish_at_lot_by_lot_times(servers: int) -> None:
 def test_convoy_lots_get_their_own_variability_draws() -> None:
     # Draws 0.5, 1.5, 1.0 for three one-truck lots on one lane of 1 truck a day: they end
     # at 0.5, 2.0 and 3.0. One draw for the convoy would end all three together.
-    env = simpy.Environment()
+    env = Environment()  # the world's: its wake-ups go through its clock
     out: list[float] = []
     seq = iter([0.5, 1.5, 1.0])
     server = FifoServer(env, 1, 1.0, units_per_t="trucks_per_t",

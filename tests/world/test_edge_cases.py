@@ -113,11 +113,10 @@ class _Parcel:
 def _one_job_finish_day(changes: list[tuple[float, float]]) -> float:
     """One server at 10 units/day gets a 100-unit job at t = 0; capacity factors change
     at the given times; the day the job is done."""
-    import simpy
-
+    from sim.world.events import Environment
     from sim.world.queues import FifoServer
 
-    env = simpy.Environment()
+    env = Environment()
     done: list[float] = []
     server = FifoServer(env, 1, 10.0, "trucks_per_t", lambda: 1.0,
                         lambda _lots: done.append(env.now))

@@ -2,13 +2,15 @@
 a loop of its own, ``sim.world.wakeups.run_schedule``, and ``now`` a plain attribute)
 behaves exactly as SimPy's own: the same events in the same order at the same times with
 the same event numbers, the same handling of ``until``, of StopSimulation raised by a
-callback and of failed events, and a replication gives bit-identical results with either.
+callback and of failed events.
 
-The world's wake-ups are not SimPy events. Each test that schedules them runs twice (the
-``typed`` fixture): with them on SimPy's heap of tuples, as plain Python keeps them, where
-SimPy's own environment runs them too; and on their own typed heap, as the compiled build
-keeps them (``sim.world.wakeups.TYPED_SCHEDULE``), where SimPy's environment runs instead
-the SimPy event a wake-up stands for."""
+The world's wake-ups are not SimPy events and are scheduled through the world's
+environment's clock; beside them SimPy's own environment runs the SimPy event a wake-up
+stands for (one scheduled with the same priority and delay that calls back). Each test
+that schedules them runs twice (the ``typed`` fixture): with them on SimPy's heap of
+tuples, as plain Python keeps them, and on their own typed heap, as the compiled build
+keeps them (``sim.world.wakeups.TYPED_SCHEDULE``); a replication gives bit-identical
+results with either."""
 
 from __future__ import annotations
 
@@ -41,10 +43,10 @@ def typed(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bo
 
 def wakeup(env: simpy.Environment, delay: float, value: Any, callback: Any,
            priority: int = NORMAL) -> Any:
-    """A wake-up; in SimPy's own environment with the typed heap, the SimPy event it
-    stands for: one scheduled with the same priority and delay that calls back."""
-    if isinstance(env, Environment) or not wakeups.TYPED_SCHEDULE:
-        return Wakeup(env, delay, value, callback, priority)
+    """A wake-up in the world's environment; in SimPy's own, the SimPy event it stands
+    for: one scheduled with the same priority and delay that calls back."""
+    if isinstance(env, Environment):
+        return Wakeup(env.clock, delay, value, callback, priority)
     event = simpy.Event(env)
     event._ok, event._value = True, value  # noqa: SLF001 - as SimPy's Timeout sets them
     event.callbacks.append(callback)
@@ -179,8 +181,8 @@ def test_step_and_peek_take_the_next_event_of_either_heap(typed: bool) -> None:
                                   (2, 2, "timeout at 2"), (2, 2, "wakeup at 2")]
     if typed:
         env = Environment()
-        Wakeup(env, 1.0, None, print)
-        assert env._queue == [] and len(env._wakeups) == 1  # noqa: SLF001 - its own heap
+        Wakeup(env.clock, 1.0, None, print)
+        assert env._queue == [] and len(env.clock.wakeups) == 1  # noqa: SLF001 - its own heap
 
 
 def test_the_typed_heap_fires_in_simpys_order(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -195,34 +197,43 @@ def test_the_typed_heap_fires_in_simpys_order(monkeypatch: pytest.MonkeyPatch) -
         for _ in range(int(rng.integers(0, 12))):
             delay = float(rng.integers(0, 5)) * 0.5
             priority = int(rng.choice([URGENT, NORMAL]))
-            w = Wakeup(env, delay, None, print, priority)
-            assert (w.time, w.priority) == (env._now + delay, priority)  # noqa: SLF001
+            w = Wakeup(env.clock, delay, None, print, priority)
+            assert (w.time, w.priority) == (env.clock.now + delay, priority)
             heapq.heappush(reference, (w.time, w.priority, w.number))
         for _ in range(int(rng.integers(0, 10))):
             if not reference:
                 with pytest.raises(IndexError):
-                    wakeups.pop(env._wakeups)  # noqa: SLF001
+                    wakeups.pop(env.clock.wakeups)
                 break
-            w = wakeups.pop(env._wakeups)  # noqa: SLF001
+            w = wakeups.pop(env.clock.wakeups)
             popped.append((w.time, w.priority, w.number))
             expected.append(heapq.heappop(reference))
-            env._now = w.time  # noqa: SLF001 - time moves on, as the loop moves it
+            env.clock.now = w.time  # time moves on, as the loop moves it
     assert len(popped) > 200 and popped == expected
     assert len({t for t, _p, _n in popped}) < len(popped) / 4  # ties decided by the rest
 
 
-def test_a_replication_is_identical_with_simpys_environment(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    # plain Python's schedule: the wake-ups on SimPy's heap, which SimPy's environment runs
-    # shocks of every kind: closures, seizures, taxes, diversions
+def test_a_replication_is_identical_with_simpys_own_stepping(
+        monkeypatch: pytest.MonkeyPatch, typed: bool) -> None:
+    # SimPy's own run, calling step for each event (SimPy's step, once the wake-up due next
+    # is on SimPy's heap), instead of the world's loop; shocks of every kind: closures,
+    # seizures, taxes, diversions
     sc = sim.load_scenario(ROOT / "scenarios" / "m23_escalation.yaml")
     lean = run_replication(sc, 5, 0)
-    monkeypatch.setattr(world_module, "Environment", simpy.Environment)
-    plain = run_replication(sc, 5, 0)
-    assert lean.events == plain.events
-    assert lean.kpi_labels == plain.kpi_labels
-    assert np.array_equal(lean.kpi_values(), plain.kpi_values(), equal_nan=True)
-    assert np.array_equal(lean.series, plain.series)
+
+    class SimPyStepping(Environment):
+        __slots__ = ()
+
+        def run(self, until: Any = None) -> Any:
+            return simpy.Environment.run(self, until)
+
+    monkeypatch.setattr(world_module, "Environment", SimPyStepping)
+    stepped = run_replication(sc, 5, 0)
+    assert lean.events == stepped.events
+    assert lean.kpi_labels == stepped.kpi_labels
+    assert np.array_equal(lean.kpi_values(), stepped.kpi_values(), equal_nan=True)
+    assert np.array_equal(lean.series, stepped.series)
+    assert lean.timeline == stepped.timeline
 
 
 def test_a_replication_is_identical_with_the_typed_schedule(
@@ -284,8 +295,8 @@ def test_a_wakeup_fires_as_a_timeout_with_a_callback_does(env_class, typed: bool
     seen: list[Any] = []
     early = wakeup(env, 2.5, "w", lambda ev: seen.append((env.now, ev.value, ev.processed)))
     env.timeout(2.5, "t").callbacks.append(lambda ev: seen.append((env.now, ev.value)))
-    if env_class is Environment or not typed:
-        first = Urgent(env, 2.5, "u", lambda ev: seen.append((env.now, ev.value)))
+    if env_class is Environment:
+        first = Urgent(env.clock, 2.5, "u", lambda ev: seen.append((env.now, ev.value)))
     else:
         first = wakeup(env, 2.5, "u", lambda ev: seen.append((env.now, ev.value)), URGENT)
     assert early.ok and not early.processed and early.value == "w"
