@@ -2,8 +2,8 @@
 
 :class:`Environment` is SimPy's environment with the stepping of :meth:`~Environment.run`
 written into a loop of its own (:func:`sim.world.wakeups.run_schedule`, compiled in the
-compiled build), and its clock a plain attribute. The events the world schedules itself are
-in :mod:`sim.world.wakeups`.
+compiled build), and a :class:`~sim.world.wakeups.Clock` the world reads the time from. The
+events the world schedules itself are in :mod:`sim.world.wakeups`.
 
 It leans on three attributes of SimPy's ``Environment`` (``_now``, ``_queue``, ``_eid``),
 which have not changed since SimPy 3, and adds a :class:`~sim.world.wakeups.Clock`;
@@ -34,20 +34,16 @@ class Environment(simpy.Environment):
     raised by a callback (the callbacks not yet run are kept and the event is rescheduled
     first) and of failed events that nobody defused.
 
-    ``now`` is a plain attribute here, set with SimPy's ``_now`` whenever time moves,
-    rather than SimPy's read-only property: the model reads the clock about three times
-    per event, and a property costs a Python call each time. The world's components read
-    it from :attr:`clock` (a :class:`~sim.world.wakeups.Clock`), which the compiled build
-    reads as a C struct, and schedule their wake-ups through it.
+    The world's components read the time from :attr:`clock` (a
+    :class:`~sim.world.wakeups.Clock`, which the compiled build reads as a C struct), about
+    three times per event, and schedule their wake-ups through it; ``now``, SimPy's
+    property, is read a few times a day.
     """
 
-    # A slot named ``now`` shadows SimPy's property of that name: reading it is as cheap
-    # as reading any attribute (set in __init__, step and run's loop).
-    __slots__ = ("now", "clock")
+    __slots__ = ("clock",)
 
     def __init__(self, initial_time: float = 0) -> None:
         super().__init__(initial_time)
-        self.now = self._now
         self.clock = Clock(self)
         """The time, event numbers and heaps as compiled code reads them, and what the
         world's wake-ups are scheduled through (see :mod:`sim.world.wakeups`)."""
@@ -64,11 +60,10 @@ class Environment(simpy.Environment):
         return next_time(self.clock)
 
     def step(self) -> None:
-        """As :meth:`simpy.Environment.step`, keeping ``now`` up to date."""
+        """As :meth:`simpy.Environment.step`, keeping the clock's time up to date."""
         hand_over_next(self.clock)
         if self._queue:
-            self.now = self._queue[0][0]  # the time of the event SimPy's step pops next
-            self.clock.now = self.now
+            self.clock.now = self._queue[0][0]  # the time of the event SimPy's step pops
         super().step()
 
     def run(self, until: Any = None) -> Any:

@@ -202,8 +202,7 @@ def run_schedule(clock: Clock) -> None:
     by a callback (the callbacks not yet run are kept and the event is rescheduled first) and
     of failed events that nobody defused. The next event is the first of SimPy's heap or of
     the wake-ups' own (``clock.wakeups``, empty unless :data:`TYPED_SCHEDULE`), whichever
-    comes first in SimPy's order. It also sets the environment's ``now``, which the world's
-    environment keeps as a plain attribute, and ``clock.now``."""
+    comes first in SimPy's order. It also sets ``clock.now``."""
     env = clock.env
     queue = clock.queue
     wakeups = clock.wakeups
@@ -221,7 +220,6 @@ def run_schedule(clock: Clock) -> None:
             except IndexError:
                 raise EmptySchedule from None
         env._now = now
-        env.now = now
         clock.now = now
         # A wake-up's fields are read as a struct's in the compiled build (the two
         # branches are the same statements), and it cannot have failed.

@@ -1,5 +1,5 @@
 """The world's SimPy environment (``sim.world.events.Environment``: ``step`` written into
-a loop of its own, ``sim.world.wakeups.run_schedule``, and ``now`` a plain attribute)
+a loop of its own, ``sim.world.wakeups.run_schedule``, and a clock the world reads the time from)
 behaves exactly as SimPy's own: the same events in the same order at the same times with
 the same event numbers, the same handling of ``until``, of StopSimulation raised by a
 callback and of failed events.
