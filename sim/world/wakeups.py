@@ -257,21 +257,26 @@ def _first_is_earlier(wakeup: Wakeup, entry: Any) -> bool:
         wakeup.priority == priority and wakeup.number < entry[2])
 
 
+def _wakeup_is_next(clock: Clock) -> bool:
+    """Whether the next event is the first wake-up on their own heap (the test
+    :func:`run_schedule` makes inline, once per event)."""
+    wakeups = clock.wakeups
+    queue = clock.queue
+    return bool(wakeups) and (not queue or _first_is_earlier(wakeups[0], queue[0]))
+
+
 def hand_over_next(clock: Clock) -> None:
     """Move the next event onto SimPy's heap if it is a wake-up on their own heap, so that
     :meth:`simpy.Environment.step` fires it next, as :func:`run_schedule` would."""
-    queue = clock.queue
-    wakeups = clock.wakeups
-    if wakeups and (not queue or _first_is_earlier(wakeups[0], queue[0])):
-        wakeup = pop(wakeups)
-        heappush(queue, (wakeup.time, wakeup.priority, wakeup.number, wakeup))
+    if _wakeup_is_next(clock):
+        wakeup = pop(clock.wakeups)
+        heappush(clock.queue, (wakeup.time, wakeup.priority, wakeup.number, wakeup))
 
 
 def next_time(clock: Clock) -> Any:
     """The time of the next event, or SimPy's ``Infinity`` if there is none (as
     :meth:`simpy.Environment.peek`)."""
+    if _wakeup_is_next(clock):
+        return clock.wakeups[0].time
     queue = clock.queue
-    wakeups = clock.wakeups
-    if wakeups and (not queue or _first_is_earlier(wakeups[0], queue[0])):
-        return wakeups[0].time
     return queue[0][0] if queue else Infinity
