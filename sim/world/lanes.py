@@ -25,7 +25,7 @@ from sim.world.daybook import DayBook
 from sim.world.element import Element
 from sim.world.lots import Lot
 from sim.world.queues import FifoServer
-from sim.world.wakeups import Clock, Wakeup
+from sim.world.wakeups import Clock, Urgent, Wakeup
 
 if TYPE_CHECKING:
     from sim.world.sites import SiteBase
@@ -229,15 +229,22 @@ class Sailings:
         self.departures = 0
         self.loaded_product_t = 0.0
         lane.sailing = self
-        lane.env.process(self._run())
+        self._clock: Clock = lane.clock
+        # Callbacks, not a SimPy process: a process costs each departure a pass through
+        # SimPy's interpreted resume and timeout. The first interval is drawn as a
+        # process's first step would draw it, so events keep their order and numbers.
+        Urgent(self._clock, 0.0, None, self._schedule_next)
 
-    def _run(self) -> Any:
-        env = self.lane.env
-        while True:
-            days = self.interval()
-            self.next_t = env.now + days
-            yield env.timeout(days)
-            self.load()
+    def _schedule_next(self, _event: Any = None) -> None:
+        """Draw the days to the next departure and schedule it."""
+        days = self.interval()
+        self.next_t = self._clock.now + days
+        Wakeup(self._clock, days, None, self._sail)
+
+    def _sail(self, _event: Any) -> None:
+        """A ship leaves (:meth:`load`); the next is scheduled."""
+        self.load()
+        self._schedule_next()
 
     def load(self) -> None:
         """One departure: load waiting lots up to the ship's capacity.

@@ -216,22 +216,18 @@ def sea_chain(build: SimpleNamespace) -> dict[str, Any]:
 
 
 def test_a_line_whose_ships_stopped_coming_is_caught(build, monkeypatch) -> None:
-    """Review 97's mutant: Sailings._run ends when it finds the port closed at a departure,
-    so 5,000 t wait at an open port for ships that never come."""
+    """Review 97's mutant: the sailings stop when a ship finds the port closed at its
+    departure, so 5,000 t wait at an open port for ships that never come."""
     world = build.run_world(sea_chain(build))
     port = world.sites[world.site_index["port"]]
     waiting = sum(lot.tonnes for s in port.sailings for lot in s.queue)
     assert 0.0 < waiting <= 200.0 and port.stalled() == []  # lots since the last ship
 
-    def run_until_closed(self: Sailings):  # type: ignore[no-untyped-def]
-        env = self.lane.env
-        while True:
-            days = self.interval()
-            self.next_t = env.now + days
-            yield env.timeout(days)
-            if self.port.capacity_factor <= 0.0:
-                return
-            self.load()
+    def sail_until_closed(self: Sailings, _event: object) -> None:
+        if self.port.capacity_factor <= 0.0:
+            return  # no next departure is scheduled
+        self.load()
+        self._schedule_next()
 
-    monkeypatch.setattr(Sailings, "_run", run_until_closed)
+    monkeypatch.setattr(Sailings, "_sail", sail_until_closed)
     fails_at(build, sea_chain(build), "port")

@@ -38,9 +38,9 @@ def test_close_ends_the_waiting_processes_and_empties_the_queue(
     world = World(sc, Streams(1, 0))
     world.run()
     waiting = suspended_processes(world)
-    # sailings, conflict regimes and incident arrivals wait past the end (mines produce on
-    # events that call back, not in processes)
-    assert len(waiting) > 10 and all(p.is_alive for p in waiting)
+    # conflict regimes and incident arrivals wait past the end (mines produce, and ships
+    # sail, on events that call back, not in processes)
+    assert len(waiting) >= 5 and all(p.is_alive for p in waiting)
     balance = world.check_mass_balance()
     assert bool(world.env.clock.wakeups) is typed  # lots still on the way
     world.close()
