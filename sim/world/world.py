@@ -24,7 +24,7 @@ import numpy as np
 from simpy.events import Process
 
 from sim.distributions import make_sampler
-from sim.scenario.checks import mine_routes
+from sim.scenario.checks import lane_index_held, mine_routes
 from sim.scenario.plan import (
     Plan,
     expected_route_days,
@@ -74,6 +74,10 @@ class World:
     """
 
     def __init__(self, sc: Scenario, streams: Streams, plan: Plan | None = None) -> None:
+        with lane_index_held(sc):
+            self._build(sc, streams, plan)
+
+    def _build(self, sc: Scenario, streams: Streams, plan: Plan | None) -> None:
         self.sc = sc
         self.streams = streams
         self.plan = plan if plan is not None else make_plan(sc)
