@@ -64,11 +64,13 @@ COMPILED = [
     "sim/world/routing.py",
     "sim/world/sites.py",
     "sim/world/wakeups.py",
+    "sim/world/world.py",
 ]
 """Modules mypyc compiles. Not compiled: sim/world/events.py (its Environment extends SimPy's;
 compiled it ran slower), sim/world/ledger.py (its ``__getattr__`` reads the instance
-``__dict__``, which compiled classes have not), the scenario schema (pydantic) and
-everything that runs once per replication or less."""
+``__dict__``, which compiled classes have not), the shocks, the scenario schema (pydantic)
+and everything that runs once per replication or less. A compiled class takes no
+attributes it does not declare, no weak references and no subclasses written in Python."""
 
 ext_modules = []
 if os.environ.get("SIM_COMPILE") == "1":

@@ -54,18 +54,6 @@ from sim.world.sites import BorderPost, Destination, Hub, Market, Port, Refiner,
 from sim.world.wakeups import Urgent, Wakeup
 
 
-class _ChannelFlow:
-    """A read-only attribute of the world: one of the cumulative flows by [commodity,
-    channel + 1], summed from the day rows when read (see :meth:`World.channel_flow`)."""
-
-    def __init__(self, flow: str, doc: str) -> None:
-        self.flow = flow
-        self.__doc__ = f"{doc} Since the warm-up began, [commodity, channel + 1]."
-
-    def __get__(self, world: World | None, owner: type) -> Any:
-        return self if world is None else world.channel_flow(self.flow)
-
-
 class World:
     """All components of one replication of a scenario.
 
@@ -222,7 +210,6 @@ class World:
             self._samplers[key] = make_sampler(dist, lambda: self.streams.rng(key)).draw
         return self._samplers[key]
 
-    _sampler = sampler
 
     def mean_lot_interval(self, spec: Any) -> float:
         """Mean days between a mine's lots."""
@@ -239,13 +226,13 @@ class World:
             site: SiteBase
             if kind == "border_post":
                 site = BorderPost(self, i, sid, spec,
-                                  self._sampler(spec.service_variability, f"site:{sid}:service"))
+                                  self.sampler(spec.service_variability, f"site:{sid}:service"))
             elif kind == "port":
                 site = Port(self, i, sid, spec)
             elif kind in ("trading_hub", "junction"):
                 dwell = None
                 if kind == "trading_hub" and spec.dwell_days.mean() > 0:
-                    dwell = self._sampler(spec.dwell_days, f"site:{sid}:dwell")
+                    dwell = self.sampler(spec.dwell_days, f"site:{sid}:dwell")
                 site = Hub(self, i, sid, spec, dwell)
             elif kind == "refiner":
                 site = Refiner(self, i, sid, spec, sales=[[] for _ in self.commodity_ids])
@@ -318,7 +305,7 @@ class World:
         for i, (lid, spec) in enumerate(sc.lanes.items()):
             is_export = (sc.country_of(spec.from_) == exporter
                          and sc.country_of(spec.to) != exporter)
-            lane = Lane(self, i, lid, self._sampler(spec.transit_days, f"lane:{lid}:transit"),
+            lane = Lane(self, i, lid, self.sampler(spec.transit_days, f"lane:{lid}:transit"),
                         self.sites[self.site_index[spec.to]], is_export)
             if spec.capacity_t_per_day is not None:
                 lane.add_capacity(spec.capacity_t_per_day)
@@ -328,7 +315,7 @@ class World:
             if spec.sailing is not None:
                 port = self.sites[self.site_index[spec.from_]]
                 sailing = Sailings(lane, port,
-                                   self._sampler(spec.sailing.interval_days, f"lane:{lid}:sailing"),
+                                   self.sampler(spec.sailing.interval_days, f"lane:{lid}:sailing"),
                                    spec.sailing.vessel_t)
                 port.sailings.append(sailing)  # type: ignore[attr-defined]
 
@@ -392,7 +379,7 @@ class World:
                 if total > 0.0 and abs(total - 1.0) > 1e-12:
                     offtake[c] /= total
             mine = Mine(self, i, sid, spec, main, coupled, offtake, routers, forms,
-                        self._sampler(spec.variability, f"mine:{sid}:output"))
+                        self.sampler(spec.variability, f"mine:{sid}:output"))
             self.sites[i] = mine
             self.mines.append(mine)
 
@@ -466,7 +453,7 @@ class World:
             Urgent(env.clock, 0.0, None, self._produce_shared)
         for mine in self.mines:
             if mine.spec.lot_interval_days is not None:
-                sampler = self._sampler(mine.spec.lot_interval_days, f"mine:{mine.id}:interval")
+                sampler = self.sampler(mine.spec.lot_interval_days, f"mine:{mine.id}:interval")
                 Urgent(env.clock, 0.0, (mine, sampler), self._start_random)
         self._closed_t = -1.0
         """When the last day was closed."""
@@ -697,13 +684,35 @@ class World:
         :data:`~sim.world.daybook.CHANNEL_FLOWS`."""
         return self.book.channel_flow(name)
 
-    mined_by_channel = _ChannelFlow("mined", "Tonnes mined.")
-    diverted_by_channel = _ChannelFlow(
-        "diverted", "Tonnes a shock moved to the channel they were mined for.")
-    exported_by_channel = _ChannelFlow("exported", "Tonnes that left the exporting country.")
-    delivered_by_channel = _ChannelFlow(
-        "delivered", "Tonnes from mines that reached their first destination.")
-    lead_tonne_days = _ChannelFlow("lead", "Sum of lead days x tonnes delivered.")
+    @property
+    def mined_by_channel(self) -> np.ndarray:
+        """Tonnes mined since the warm-up began, [commodity, channel + 1] (see
+        :meth:`channel_flow`)."""
+        return self.channel_flow("mined")
+
+    @property
+    def diverted_by_channel(self) -> np.ndarray:
+        """Tonnes a shock moved to the channel they were mined for, since the warm-up
+        began, [commodity, channel + 1] (see :meth:`channel_flow`)."""
+        return self.channel_flow("diverted")
+
+    @property
+    def exported_by_channel(self) -> np.ndarray:
+        """Tonnes that left the exporting country since the warm-up began, [commodity,
+        channel + 1] (see :meth:`channel_flow`)."""
+        return self.channel_flow("exported")
+
+    @property
+    def delivered_by_channel(self) -> np.ndarray:
+        """Tonnes from mines that reached their first destination since the warm-up
+        began, [commodity, channel + 1] (see :meth:`channel_flow`)."""
+        return self.channel_flow("delivered")
+
+    @property
+    def lead_tonne_days(self) -> np.ndarray:
+        """Sum of lead days x tonnes delivered since the warm-up began, [commodity,
+        channel + 1] (see :meth:`channel_flow`)."""
+        return self.channel_flow("lead")
 
     def intercept(self, element: Any, lot: Lot) -> None:
         """Shocks at ``element`` seize part of ``lot`` and tax what passes; a shock acts on a
