@@ -210,7 +210,6 @@ class World:
             self._samplers[key] = make_sampler(dist, lambda: self.streams.rng(key)).draw
         return self._samplers[key]
 
-
     def mean_lot_interval(self, spec: Any) -> float:
         """Mean days between a mine's lots."""
         interval = spec.lot_interval_days
