@@ -62,6 +62,7 @@ COMPILED = [
     "sim/world/queues.py",
     "sim/world/recorder.py",
     "sim/world/routing.py",
+    "sim/world/rowbuffer.py",
     "sim/world/sites.py",
     "sim/world/wakeups.py",
     "sim/world/world.py",

@@ -2,9 +2,10 @@
 
 Mines book what they produce, lanes what leaves the exporting country, destinations what
 reaches them (with its lead time). These are the simulation's commonest calls, so a day's
-flows go into one flat list of plain floats, cheap to add to; at the day's end the list
-becomes one row of a [day, flow] array, and cumulative flows and the recorder's daily
-arrays are sums and slices of those rows, taken when they are asked for.
+flows go into one flat list of plain floats, cheap to add to; at the day's end the list is
+kept as a row of a :class:`~sim.world.rowbuffer.RowBuffer` (no numpy call a day), and
+cumulative flows and the recorder's daily arrays are sums and slices of those rows, taken
+when they are asked for.
 
 One of the modules the compiled build compiles (``setup.py``): its hot methods then run
 as C, with the same floating-point operations in the same order as in plain Python.
@@ -17,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from sim.world.lots import Lot
+from sim.world.rowbuffer import RowBuffer
 from sim.world.wakeups import Clock
 
 LEAD_BINS = 400
@@ -28,7 +30,7 @@ exported_payable: tonnes exported x the payable share of their form)."""
 
 class DayBook:
     """The flows of metal of a world with ``n_commodities`` commodities, ``n_channels``
-    channels and ``n_countries`` destination countries, over at most ``n_rows`` days.
+    channels and ``n_countries`` destination countries.
 
     The day buffer :attr:`buf` has, in this order: one [commodity, channel + 1] plane per
     name of :data:`CHANNEL_FLOWS` (the last column is refined metal, channel -1), then
@@ -39,7 +41,7 @@ class DayBook:
     """
 
     def __init__(self, clock: Clock, n_commodities: int, n_channels: int, n_countries: int,
-                 site_country: list[int], n_rows: int) -> None:
+                 site_country: list[int]) -> None:
         self.clock = clock
         self.n_commodities = n_commodities
         self.n_k1 = n_channels + 1
@@ -60,12 +62,12 @@ class DayBook:
         self.buf: list[float] = list(self.zeros)
         """Today's flows: a list that lives as long as the book. Tonnes mined for channel
         k of commodity c go to slot ``c * (n_channels + 1) + k``."""
-        self.rows = np.zeros((n_rows, len(self.zeros)))
-        """Each closed day's flows, in the layout of :attr:`buf`."""
-        self.row_day = np.full(n_rows, -1, dtype=int)
-        """Measured day of each row (-1 in the warm-up)."""
+        self._closed = RowBuffer(len(self.zeros))
+        """Each closed day's flows, a row each in the layout of :attr:`buf`."""
+        self.row_day: list[int] = []
+        """Measured day of each closed day (-1 in the warm-up)."""
         self.n_closed = 0
-        """Days closed so far: the rows filled."""
+        """Days closed so far."""
         self.lead_hist: dict[tuple[int, int], list[float]] = {}
         """(route index, commodity) -> tonnes delivered by whole days of lead time (bin i
         holds leads in [i, i+1) days; the last bin everything from LEAD_BINS days on)."""
@@ -130,16 +132,21 @@ class DayBook:
             at, n = self.o_arrivals, self.n_countries
             arrivals = [sum(buf[at + c * n:at + (c + 1) * n])
                         for c in range(self.n_commodities)]
-        i = self.n_closed
-        self.rows[i] = buf
-        self.row_day[i] = day
-        self.n_closed = i + 1
+        self._closed.append(buf)
+        self.row_day.append(day)
+        self.n_closed += 1
         buf[:] = self.zeros
         return arrivals
 
+    @property
+    def rows(self) -> np.ndarray:
+        """Each closed day's flows, [day closed, flow] in the layout of :attr:`buf` (a new
+        array)."""
+        return self._closed.array()
+
     def flows_so_far(self) -> np.ndarray:
         """Cumulative flows in the layout of :attr:`buf`, today's open day included."""
-        return self.rows[:self.n_closed].sum(axis=0) + np.array(self.buf)
+        return self.rows.sum(axis=0) + np.array(self.buf)
 
     def channel_flow(self, name: str) -> np.ndarray:
         """A cumulative flow so far, [commodity, channel + 1] (the last column is refined
@@ -151,8 +158,8 @@ class DayBook:
     def fill_daily_records(self, recorder: Any) -> None:
         """Add the measured days' flows to the recorder's daily arrays (``mined``,
         ``exported``, ``exported_payable``, ``arrivals``, ``delivered``)."""
-        rows = self.rows[:self.n_closed]
-        days = self.row_day[:self.n_closed]
+        rows = self.rows
+        days = np.array(self.row_day, dtype=int)
         measured = days >= 0
         rows, days = rows[measured], days[measured]
         n_c, n_k1 = self.n_commodities, self.n_k1

@@ -28,6 +28,7 @@ from __future__ import annotations
 import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 
@@ -63,6 +64,19 @@ class BalanceReport:
     """Per commodity: largest absolute error of the components' own checks, tonnes."""
     violations: list[str] = field(default_factory=list)
     """Every check that failed, worst first for each kind (empty if the balance holds)."""
+
+
+def cells(values: np.ndarray) -> memoryview[float]:
+    """The memory of ``values``, a contiguous float64 array, element by element: reading
+    or writing one element costs a fraction of numpy's scalar indexing, and what is written
+    shows in the array (the hot path's counters are numpy arrays to the rest of the code
+    and these to the hot path, as the ledger's rows are). A ValueError for another
+    array."""
+    if values.dtype != np.float64 or not values.flags.c_contiguous:
+        raise ValueError(f"cells of a {values.dtype} array that is "
+                         f"{'' if values.flags.c_contiguous else 'not '}contiguous: a "
+                         f"contiguous float64 array is needed")
+    return cast("memoryview[float]", values.data)
 
 
 Invariant = tuple[str, int, str, float]
@@ -139,6 +153,12 @@ class Ledger:
         """In minus out (mined, supplied and adjusted in; consumed and lost out) of every
         site since the ledger opened, flat [site x commodity]; into ``out`` if given."""
         return np.dot(self._site_signs, self._site_block, out=out)
+
+    def site_net_operator(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(signs, accounts)`` such that ``signs @ accounts`` is :meth:`site_net_flows`
+        (``accounts`` a live view): for a caller that takes the product every day without
+        a call through the ledger."""
+        return self._site_signs, self._site_block
 
     def expected_site_held(self) -> np.ndarray:
         """What each site should hold according to the flows recorded."""

@@ -3,6 +3,11 @@
 Flows are added at the moment they happen into the bucket of that day; stocks, prices and
 tonnes in transit are snapshots taken at the end of each day. Nothing is stored per lot.
 :func:`sim.metrics.series.aggregate` turns these arrays into the output time series.
+
+What the markets' daily step leaves in plain floats (prices, demand, consumption) is kept
+as it comes (:class:`~sim.world.rowbuffer.RowBuffer`) and becomes rows of the arrays when
+the run finishes: writing a short list into a row of an array costs numpy's conversion of
+the list every day, several times what the day's arithmetic costs.
 """
 
 from __future__ import annotations
@@ -10,6 +15,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
+
+from sim.world.rowbuffer import RowBuffer
 
 
 class Recorder:
@@ -58,12 +65,40 @@ class Recorder:
         self.site_held = np.zeros((d, n_series_sites, c))
         self.held_trucks = np.zeros((d, n_series_posts))
         self.lane_waiting = np.zeros((d, n_series_lanes, c))
+        self.days_kept = 0
+        """Measured days whose markets' step has been kept (:meth:`keep_markets`)."""
+        self._price_kept = RowBuffer(c)
+        self._demand_kept = RowBuffer(n_markets * c)
+        self._consumed_kept = RowBuffer(n_markets * c)
 
     def day(self, now: float) -> int:
         """Index of the measured day containing time ``now``; -1 outside the period."""
         k = math.floor(now - self.t0)
         return k if 0 <= k < self.n_days else -1
 
+    def keep_markets(self, day: int, price: list[float], demand: list[float],
+                     consumed: list[float]) -> None:
+        """Keep measured day ``day``'s price index by commodity and its demand and
+        consumption by [market x commodity] slot, in the layouts of ``price``,
+        ``demand_flat`` and ``consumed_flat``; they reach those arrays in :meth:`finish`.
+        Days are kept in order from 0, each once: a RuntimeError otherwise."""
+        if day != self.days_kept:
+            raise RuntimeError(f"day {day} kept after {self.days_kept} days: the measured "
+                               f"days must be kept in order, each once")
+        self._price_kept.append(price)
+        self._demand_kept.append(demand)
+        self._consumed_kept.append(consumed)
+        self.days_kept = day + 1
+
     def finish(self) -> None:
-        """Derive what follows from the daily records (shortfall = demand - consumed)."""
+        """Write the kept days into their arrays and derive what follows from the daily
+        records (shortfall = demand - consumed)."""
+        n = self.days_kept
+        for target, kept in ((self.price, self._price_kept),
+                             (self.demand_flat, self._demand_kept),
+                             (self.consumed_flat, self._consumed_kept)):
+            if n:
+                target[:n] = kept.array()
+            kept.clear()
+        self.days_kept = 0
         np.subtract(self.demand, self.consumed, out=self.shortfall)

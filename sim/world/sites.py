@@ -17,6 +17,7 @@ import numpy as np
 
 from sim.world.daybook import DayBook
 from sim.world.element import Element
+from sim.world.ledger import cells
 from sim.world.lots import Lot
 from sim.world.queues import FifoServer
 from sim.world.wakeups import Clock, Wakeup
@@ -454,11 +455,20 @@ class Destination(SiteBase):
         super().__init__(world, index, site_id, spec)
         self.stock = np.zeros(self.n_com)
         """Tonnes held, by commodity."""
+        self._stock_row = cells(self.stock)
+        """:attr:`stock`'s memory, for the hot path (as the ledger's rows are)."""
         self._at_market = self.kind == "market"
+
+    def bind_stock(self, stock: np.ndarray) -> None:
+        """Hold the stock in ``stock`` (a contiguous row of the world's arrays), which
+        takes what is held now."""
+        stock[:] = self.stock
+        self.stock = stock
+        self._stock_row = cells(stock)
 
     def receive(self, lot: Lot) -> None:
         self._arrive(lot)
-        self.stock[lot.commodity] += lot.tonnes
+        self._stock_row[lot.commodity] += lot.tonnes
         self.book.record_arrival(lot, self.index, self._at_market)
 
     def held(self) -> np.ndarray:
@@ -531,6 +541,10 @@ class Refiner(Destination):
         self.country = world.sc.country_of(site_id)
         self.refined = np.zeros(self.n_com)
         """Cumulative tonnes refined (recovered metal)."""
+        # the memory of the arrays above, for the hot path (as the ledger's rows are)
+        self._output_row = cells(self.output)
+        self._abroad_row = cells(self.abroad)
+        self._refined_row = cells(self.refined)
         self.dispatch_period = spec.dispatch_period_days
         self._next_dispatch = world.env.now + self.dispatch_period
         self._lines = [(c, float(self.capacity_per_day[c]), float(self.recovery[c]))
@@ -541,19 +555,28 @@ class Refiner(Destination):
     def _throttles(self) -> bool:
         return True  # its refining
 
+    def bind_refined(self, refined: np.ndarray) -> None:
+        """Count the metal refined in ``refined`` (a contiguous row of the world's
+        arrays), which takes what is counted now."""
+        refined[:] = self.refined
+        self.refined = refined
+        self._refined_row = cells(refined)
+
     def refine(self, days: float) -> None:
         """Refine for ``days`` at capacity."""
         factor = self.capacity_factor * days
-        stock = self.stock
+        stock = self._stock_row
+        output = self._output_row
+        refined = self._refined_row
         for c, cap, recovery in self._lines:
-            have = float(stock[c])
+            have: float = stock[c]
             if have <= 0.0:
                 continue
             run = min(have, cap * factor)
             stock[c] = have - run
             got = run * recovery
-            self.output[c] += got
-            self.refined[c] += got
+            output[c] += got
+            refined[c] += got
             if run > got:
                 self._lost[c] += run - got
 
@@ -577,17 +600,18 @@ class Refiner(Destination):
         for markets abroad before leaves as far as they allow (see the class docstring)."""
         world = self.world
         gates = world.gates
+        output = self._output_row
         for c in range(self.n_com):
-            amount = self.output[c]
-            waiting = self.abroad[c] > 0.0
+            amount: float = output[c]
+            waiting = self._abroad_row[c] > 0.0
             if (amount <= 0.0 and not waiting) or not self.sales[c]:
                 continue
             controlled = split is not None and c in split
             if controlled:
-                parts, self.output[c] = split[c]  # type: ignore[index]
+                parts, output[c] = split[c]  # type: ignore[index]
             elif amount > 0.0:
                 parts = [(lane, amount * share) for lane, share in self.sales[c]]
-                self.output[c] = 0.0
+                output[c] = 0.0
             else:
                 parts = [(lane, 0.0) for lane, _share in self.sales[c]]
             gate = gates.get(c) if gates else None

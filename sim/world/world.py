@@ -18,7 +18,7 @@ The world runs three kinds of activity:
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 from simpy.events import Process
@@ -44,7 +44,7 @@ from sim.world.daybook import DayBook
 from sim.world.events import Environment
 from sim.world.export_controls import ship_under_controls
 from sim.world.lanes import Lane, Sailings
-from sim.world.ledger import BalanceReport, Ledger
+from sim.world.ledger import BalanceReport, Ledger, cells
 from sim.world.lots import Lot
 from sim.world.market_step import MarketStep
 from sim.world.mines import Mine
@@ -52,6 +52,12 @@ from sim.world.recorder import Recorder
 from sim.world.routing import RouteOption, Router
 from sim.world.sites import BorderPost, Destination, Hub, Market, Port, Refiner, SiteBase, Stockpile
 from sim.world.wakeups import Urgent, Wakeup
+
+MARKET_SLOTS_ONE_BY_ONE: Final = 16
+"""Most [market x commodity] slots whose stocks and ledger rows the markets' daily step
+updates one by one, through their memory, rather than by three numpy calls on lists:
+about 500 instructions a slot in the compiled build against some 14,000 for the three
+calls (benchmarks/README.md, "Day ends"). Either way the values are the same."""
 
 
 class World:
@@ -139,8 +145,7 @@ class World:
                               for s in self.site_ids]
         """Destination country index of each site (-1 for other sites); a list, as it is
         read once per delivery."""
-        self.book = DayBook(self.env.clock, n_c, n_k, len(dest_countries), self._site_country,
-                            math.ceil(self.t_end) + 1)
+        self.book = DayBook(self.env.clock, n_c, n_k, len(dest_countries), self._site_country)
         """The day's flows, booked lot by lot, and each closed day's."""
         self._market_slot = {self.site_index[m]: i for i, m in enumerate(self.market_ids)}
 
@@ -164,16 +169,24 @@ class World:
         """Each refiner's cumulative ``refined``, [refiner, commodity]: the refiners' own
         arrays are views of its rows, so a day's record reads them all in one step."""
         for i, ref in enumerate(self.refiners):
-            self._refined[i] = ref.refined
-            ref.refined = self._refined[i]
-        self._refined_today = np.zeros_like(self._refined)
+            ref.bind_refined(self._refined[i])
         self._refined_seen = np.zeros((len(self.refiners), n_c))
-        """Each refiner's cumulative ``refined`` when last recorded (at the start of the
-        measured period, then at each of its days' ends), [refiner, commodity]."""
+        """Each refiner's cumulative ``refined`` at the start of the measured period,
+        [refiner, commodity]: what its first day's record counts from."""
+
+        self._refined_kept = np.zeros((self.recorder.n_days, len(self.refiners), n_c))
+        """Each refiner's cumulative ``refined`` at each measured day's end: the recorder's
+        ``refined`` by country is derived from it when the run finishes."""
 
         self.ledger.open(self.physical_site_held(), self.physical_lane_held())
-        self._held_flat = np.zeros(len(self.sites) * n_c)
-        self._held = self._held_flat.reshape(len(self.sites), n_c)
+        self._net_kept = np.zeros((self.recorder.n_days, len(self.sites) * n_c))
+        """Each site's net flows since the ledger opened, flat [site x commodity], at each
+        measured day's end: what the sites hold, less their opening stocks. The stocks by
+        kind, peak holdings and named sites' series are derived from it when the run
+        finishes, in a few array operations over all days rather than a few a day."""
+        self._days_snapped = 0
+        """Measured days whose end-of-day snapshot has been taken."""
+        self._site_signs, self._site_accounts = self.ledger.site_net_operator()
         self._lane_flat = self.ledger.lane_flows()
         self._transit_matrix, self._transit_opening = self.ledger.transit_operator()
         self.lead_hist = self.book.lead_hist
@@ -281,7 +294,7 @@ class World:
         """The markets' daily consumption and the price index, over [market x commodity]
         slots in plain floats."""
         for i, m in enumerate(markets):
-            m.stock = self._mk_stock[i]
+            m.bind_stock(self._mk_stock[i])
             m.demand_factor = self._mk_factor[i]
         # The markets' ledger rows as flat views when they are contiguous (the daily step
         # adds its flat [market x commodity] lists to them directly).
@@ -289,6 +302,15 @@ class World:
         if isinstance(self._mk_index, slice):
             self._mk_ledger = (self.ledger.supplied[self._mk_index].reshape(-1),
                                self.ledger.consumed[self._mk_index].reshape(-1))
+        self._mk_cells: tuple[memoryview[float], memoryview[float], memoryview[float]] | None \
+            = None
+        """The memory of the markets' stocks and ledger rows, flat, where the daily step
+        updates them slot by slot: on few slots (:data:`MARKET_SLOTS_ONE_BY_ONE`), where
+        three numpy calls on lists cost more than the updates one by one."""
+        if self._mk_ledger is not None and len(self._mk_stock_flat) <= \
+                MARKET_SLOTS_ONE_BY_ONE:
+            self._mk_cells = (cells(self._mk_stock_flat), cells(self._mk_ledger[0]),
+                              cells(self._mk_ledger[1]))
         self.demand_changed()
 
     def demand_changed(self) -> None:
@@ -509,30 +531,37 @@ class World:
             for ref in due:
                 ref.ship()
         arrivals_today = self._flush_day(day)
-        self._markets_and_prices(day, arrivals_today)
+        self._markets_and_prices(arrivals_today)
         self.shocks.daily()
         if day >= 0:
-            rec.price[day] = self.market_step.price
+            step = self.market_step
+            # the price as the shocks of the day left it
+            rec.keep_markets(day, step.price, step.demand, step.consumed)
             self._snapshot(day)
 
     def _record_refined(self, day: int) -> None:
-        """Book the metal refined today, by commodity and refiner country: the refiners'
-        cumulative counters less what was last recorded (a few small arrays a day; nothing
-        per lot, no random draw)."""
-        today = self._refined_today
-        np.subtract(self._refined, self._refined_seen, out=today)
-        np.dot(today.T, self._refiner_country, out=self.recorder.refined[day])
-        self._refined_seen[:] = self._refined
+        """Keep the refiners' cumulative counters at the end of measured day ``day``: the
+        metal refined each day, by commodity and refiner country, is derived from them when
+        the run finishes (:meth:`_finish_days`)."""
+        self._refined_kept[day] = self._refined
 
-    def _markets_and_prices(self, day: int, arrivals_today: list[float] | None) -> None:
+    def _markets_and_prices(self, arrivals_today: list[float] | None) -> None:
         """Every market receives its other supply and consumes up to its demand from stock;
         then each commodity's price index moves toward what consumption (or supply) says
         about scarcity (:class:`~sim.world.market_step.MarketStep`). Here the markets'
-        stocks, ledger rows and daily records follow."""
+        stocks and ledger rows follow (the day's end keeps the day's records)."""
         step = self.market_step
         stock = self._mk_stock_flat.tolist()
         supplied = step.step(stock, arrivals_today)
         consumed = step.consumed
+        cells = self._mk_cells
+        if cells is not None:
+            stock_cells, supplied_cells, consumed_cells = cells
+            for j in range(len(stock)):
+                stock_cells[j] = stock[j]
+                supplied_cells[j] += supplied[j]
+                consumed_cells[j] += consumed[j]
+            return
         self._mk_stock_flat[:] = stock
         if self._mk_ledger is not None:
             ledger_supplied, ledger_consumed = self._mk_ledger
@@ -542,9 +571,6 @@ class World:
             shape = self._mk_stock.shape
             self.ledger.supplied[self._mk_index] += np.array(supplied).reshape(shape)
             self.ledger.consumed[self._mk_index] += np.array(consumed).reshape(shape)
-        if day >= 0:
-            self.recorder.consumed_flat[day] = consumed
-            self.recorder.demand_flat[day] = step.demand
 
     @property
     def price(self) -> np.ndarray:
@@ -552,19 +578,18 @@ class World:
         return np.array(self.market_step.price)
 
     def _snapshot(self, day: int) -> None:
-        """End-of-day stocks by kind of site, peak holdings, tonnes in transit: from the
-        ledger, a few matrix products whatever the size of the network."""
+        """End of measured day ``day``: the sites' net flows are kept for the stocks and
+        peaks :meth:`_finish_days` derives; queues count their high-load days; the named
+        border posts' trucks, the named lanes' waiting metal and the tonnes in transit are
+        recorded."""
         rec = self.recorder
-        led = self.ledger
-        held = self._held
-        led.site_net_flows(out=self._held_flat)
-        held += led.opening_site
-        np.dot(self._kind_matrix, held, out=rec.stock_by_kind[day])
-        np.maximum(self.peak_held, held, out=self.peak_held)
+        if day != self._days_snapped:
+            raise RuntimeError(f"day {day} snapped after {self._days_snapped} days: the "
+                               f"measured days must close in order, each once")
+        np.dot(self._site_signs, self._site_accounts, out=self._net_kept[day])
+        self._days_snapped = day + 1
         for server in self._servers:
             server.close_day()
-        if self._series_sites.size:
-            np.take(held, self._series_sites, axis=0, out=rec.site_held[day])
         peak_trucks = self.peak_held_trucks
         slots = self._series_post_slot
         for post in self._border_posts:
@@ -586,9 +611,29 @@ class World:
             for slot, lane in enumerate(self._series_lanes):
                 for lot in lane.waiting():
                     waiting[slot, lot.commodity] += lot.tonnes
-        transit = rec.in_transit[day]
-        np.dot(self._lane_flat, self._transit_matrix, out=transit)
-        transit += self._transit_opening
+        # the lanes' opening tonnes are added when the run finishes
+        np.dot(self._lane_flat, self._transit_matrix, out=rec.in_transit[day])
+
+    def _finish_days(self) -> None:
+        """Derive the measured days' stocks by kind of site, named sites' holdings, peak
+        holdings, tonnes in transit and metal refined from what each day's end kept: the
+        same sums each day's end would have taken, over all days at once."""
+        n = self._days_snapped
+        if n == 0:
+            return
+        rec = self.recorder
+        held = self._net_kept[:n].reshape(n, len(self.sites), self.n_commodities)
+        held += self.ledger.opening_site
+        np.matmul(self._kind_matrix, held, out=rec.stock_by_kind[:n])
+        np.maximum(self.peak_held, held.max(axis=0), out=self.peak_held)
+        if self._series_sites.size:
+            np.take(held, self._series_sites, axis=1, out=rec.site_held[:n])
+        rec.in_transit[:n] += self._transit_opening
+        if self.refiners:
+            cumulative = self._refined_kept[:n]
+            before = np.concatenate([self._refined_seen[None], cumulative[:-1]])
+            np.matmul((cumulative - before).transpose(0, 2, 1), self._refiner_country,
+                      out=rec.refined[:n])
 
     def _set_start_stocks(self) -> None:
         """Set given refiner, market and stockpile stocks, and prices, to start-date levels.
@@ -885,6 +930,7 @@ class World:
         # before the stop, as the first one is); close that day here.
         if self._closed_t < self.env.now:
             self._day_end()
+        self._finish_days()
         self.book.fill_daily_records(self.recorder)
         self.recorder.finish()
         self.shocks.finish()

@@ -69,9 +69,10 @@ def test_peak_held_counts_the_measured_period_only(build) -> None:
     """A pile left by a closure during the warm-up is not the measured period's peak.
 
     Review 41's mutant (World._mark_start without ``peak_held[:] = 0``) is equivalent
-    and cannot fail this test: ``peak_held`` is only raised by ``_snapshot``, which runs
-    for measured days alone, all after ``_mark_start``. The test pins the behaviour, so a
-    change that snapshots warm-up days, or marks the start late, shows."""
+    and cannot fail this test: ``peak_held`` is only raised by ``_finish_days``, from the
+    holdings ``_snapshot`` kept, which it keeps for measured days alone, all after
+    ``_mark_start``. The test pins the behaviour, so a change that snapshots warm-up days,
+    or marks the start late, shows."""
     # Closed on warm-up days 5-15: ~1,000 t queue, cleared at a net 100 t/day by day 25,
     # before the measured period starts at 30. After that a lot arrives at each whole day
     # and leaves half a day later: at most one 100 t lot at a day's end.
