@@ -19,7 +19,7 @@ N_C, N_K, N_COUNTRY = 2, 3, 2
 
 def book_at(now: float = 10.0) -> DayBook:
     # a clock that stays at ``now`` (the world's is a sim.world.wakeups.Clock)
-    return DayBook(SimpleNamespace(now=now), N_C, N_K, N_COUNTRY, [-1, 0, 1])
+    return DayBook(SimpleNamespace(now=now), N_C, N_K, N_COUNTRY, [-1, 0, 1], 5)
 
 
 def lot(commodity: int = 1, channel: int = 2, tonnes: float = 40.0, t_mined: float = 3.5,
