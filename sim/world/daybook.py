@@ -30,7 +30,8 @@ exported_payable: tonnes exported x the payable share of their form)."""
 
 class DayBook:
     """The flows of metal of a world with ``n_commodities`` commodities, ``n_channels``
-    channels and ``n_countries`` destination countries.
+    channels and ``n_countries`` destination countries, with room made at once for
+    ``n_rows`` days (more is made as needed).
 
     The day buffer :attr:`buf` has, in this order: one [commodity, channel + 1] plane per
     name of :data:`CHANNEL_FLOWS` (the last column is refined metal, channel -1), then
@@ -41,7 +42,7 @@ class DayBook:
     """
 
     def __init__(self, clock: Clock, n_commodities: int, n_channels: int, n_countries: int,
-                 site_country: list[int]) -> None:
+                 site_country: list[int], n_rows: int) -> None:
         self.clock = clock
         self.n_commodities = n_commodities
         self.n_k1 = n_channels + 1
@@ -62,7 +63,7 @@ class DayBook:
         self.buf: list[float] = list(self.zeros)
         """Today's flows: a list that lives as long as the book. Tonnes mined for channel
         k of commodity c go to slot ``c * (n_channels + 1) + k``."""
-        self._closed = RowBuffer(len(self.zeros))
+        self._closed = RowBuffer(len(self.zeros), n_rows)
         """Each closed day's flows, a row each in the layout of :attr:`buf`."""
         self.row_day: list[int] = []
         """Measured day of each closed day (-1 in the warm-up)."""
@@ -146,7 +147,7 @@ class DayBook:
 
     def flows_so_far(self) -> np.ndarray:
         """Cumulative flows in the layout of :attr:`buf`, today's open day included."""
-        return self.rows.sum(axis=0) + np.array(self.buf)
+        return self._closed.sum() + np.array(self.buf)
 
     def channel_flow(self, name: str) -> np.ndarray:
         """A cumulative flow so far, [commodity, channel + 1] (the last column is refined

@@ -67,9 +67,9 @@ class Recorder:
         self.lane_waiting = np.zeros((d, n_series_lanes, c))
         self.days_kept = 0
         """Measured days whose markets' step has been kept (:meth:`keep_markets`)."""
-        self._price_kept = RowBuffer(c)
-        self._demand_kept = RowBuffer(n_markets * c)
-        self._consumed_kept = RowBuffer(n_markets * c)
+        self._price_kept = RowBuffer(c, d)
+        self._demand_kept = RowBuffer(n_markets * c, d)
+        self._consumed_kept = RowBuffer(n_markets * c, d)
 
     def day(self, now: float) -> int:
         """Index of the measured day containing time ``now``; -1 outside the period."""

@@ -145,7 +145,8 @@ class World:
                               for s in self.site_ids]
         """Destination country index of each site (-1 for other sites); a list, as it is
         read once per delivery."""
-        self.book = DayBook(self.env.clock, n_c, n_k, len(dest_countries), self._site_country)
+        self.book = DayBook(self.env.clock, n_c, n_k, len(dest_countries), self._site_country,
+                            math.ceil(self.t_end) + 1)
         """The day's flows, booked lot by lot, and each closed day's."""
         self._market_slot = {self.site_index[m]: i for i, m in enumerate(self.market_ids)}
 

@@ -7,12 +7,13 @@ import numpy as np
 import pytest
 
 from sim.world.ledger import cells
-from sim.world.rowbuffer import BLOCK_ROWS, RowBuffer
+from sim.world.rowbuffer import BLOCK_VALUES, RowBuffer
 
 
 def test_rows_come_back_in_order_across_blocks() -> None:
     rows = RowBuffer(3)
-    n = 2 * BLOCK_ROWS + 7  # two full blocks and some rows pending
+    assert rows.block_rows == BLOCK_VALUES // 3
+    n = 2 * rows.block_rows + 7  # two full blocks and some rows pending
     for i in range(n):
         rows.append([float(i), i + 0.25, -float(i)])
     got = rows.array()
@@ -21,6 +22,23 @@ def test_rows_come_back_in_order_across_blocks() -> None:
     assert got[:, 0].tolist() == [float(i) for i in range(n)]
     assert got[:, 1].tolist() == [i + 0.25 for i in range(n)]
     assert got[:, 2].tolist() == [-float(i) for i in range(n)]
+
+
+@pytest.mark.parametrize("blocks", [0, 0.5, 1, 5.2])
+def test_the_sum_is_the_arrays_column_sums_to_the_last_bit(blocks: float) -> None:
+    # values whose sums round differently in another order: the day book's cumulative
+    # flows must be what summing its rows gives, bit for bit, whenever they are asked for
+    rng = np.random.default_rng(5)
+    rows = RowBuffer(1000)  # 4 rows a block; room for 4 made to grow past
+    n = int(blocks * rows.block_rows * 5)
+    for i in range(n):
+        rows.append((rng.random(1000) * 10.0 ** rng.integers(-8, 8, 1000)).tolist())
+        if i % 7 == 3:  # asked for now and then, as the day book's flows are
+            assert rows.sum().tobytes() == rows.array().sum(axis=0).tobytes()
+    got = rows.sum()
+    assert got.shape == (1000,)
+    assert got.tobytes() == rows.array().sum(axis=0).tobytes()
+    assert rows.array().shape == (n, 1000)
 
 
 def test_a_row_is_kept_as_it_was_when_appended() -> None:
@@ -33,12 +51,13 @@ def test_a_row_is_kept_as_it_was_when_appended() -> None:
 
 
 def test_the_array_is_a_copy_the_rows_do_not_share() -> None:
-    rows = RowBuffer(1)
-    for i in range(BLOCK_ROWS + 1):
-        rows.append([float(i)])
+    rows = RowBuffer(1000)
+    n = rows.block_rows + 1
+    for i in range(n):
+        rows.append([float(i)] * 1000)
     first = rows.array()
     first[:] = -1.0
-    assert rows.array()[:, 0].tolist() == [float(i) for i in range(BLOCK_ROWS + 1)]
+    assert rows.array()[:, 0].tolist() == [float(i) for i in range(n)]
 
 
 def test_a_row_of_another_width_is_refused() -> None:
@@ -49,18 +68,20 @@ def test_a_row_of_another_width_is_refused() -> None:
 
 
 def test_clear_forgets_every_row_and_empty_buffers_read_as_empty_arrays() -> None:
-    rows = RowBuffer(4)
-    assert rows.array().shape == (0, 4)
-    for _ in range(BLOCK_ROWS + 3):
-        rows.append([1.0, 2.0, 3.0, 4.0])
+    rows = RowBuffer(1000)
+    assert rows.array().shape == (0, 1000) and rows.sum().tolist() == [0.0] * 1000
+    for _ in range(rows.block_rows + 3):
+        rows.append([1.0] * 1000)
+    rows.sum()
     rows.clear()
-    assert rows.n_rows == 0 and rows.array().shape == (0, 4)
-    rows.append([5.0, 6.0, 7.0, 8.0])
-    assert rows.array().tolist() == [[5.0, 6.0, 7.0, 8.0]]
+    assert rows.n_rows == 0 and rows.array().shape == (0, 1000)
+    rows.append([2.0] * 1000)
+    assert rows.array().tolist() == [[2.0] * 1000]
+    assert rows.sum().tolist() == [2.0] * 1000
     none = RowBuffer(0)  # a world without markets keeps rows of no slots
-    for _ in range(BLOCK_ROWS + 1):
+    for _ in range(none.block_rows + 1):
         none.append([])
-    assert none.array().shape == (BLOCK_ROWS + 1, 0)
+    assert none.array().shape == (none.block_rows + 1, 0)
 
 
 def test_cells_read_and_write_the_array_itself() -> None:
