@@ -8,7 +8,9 @@ cumulative flows and the recorder's daily arrays are sums and slices of those ro
 when they are asked for.
 
 One of the modules the compiled build compiles (``setup.py``): its hot methods then run
-as C, with the same floating-point operations in the same order as in plain Python.
+as C, with the same floating-point operations in the same order as in plain Python. They
+add to list items as ``buf[i] = buf[i] + x``, not ``buf[i] += x``, which mypyc compiles
+as a generic in-place add of two boxed floats (CONTRIBUTING.md, "The compiled build").
 """
 
 from __future__ import annotations
@@ -81,9 +83,10 @@ class DayBook:
         only because a shock moved output to that channel."""
         buf = self.buf
         at = commodity * self.n_k1 + channel
-        buf[at] += tonnes
+        buf[at] = buf[at] + tonnes
         if diverted > 0.0:
-            buf[self.o_diverted + at] += diverted
+            at += self.o_diverted
+            buf[at] = buf[at] + diverted
 
     def record_export(self, lot: Lot) -> None:
         """A lot leaves the exporting country. Refined metal (channel -1, from a refiner
@@ -91,24 +94,31 @@ class DayBook:
         n_k1 = self.n_k1
         at = lot.commodity * n_k1 + (lot.channel if lot.channel >= 0 else n_k1 - 1)
         buf = self.buf
-        buf[self.o_exported + at] += lot.tonnes
-        buf[self.o_payable + at] += lot.tonnes * lot.payable
+        i = self.o_exported + at
+        buf[i] = buf[i] + lot.tonnes
+        i = self.o_payable + at
+        buf[i] = buf[i] + lot.tonnes * lot.payable
 
     def record_arrival(self, lot: Lot, site_index: int, at_market: bool) -> None:
         """A lot reached a refiner, market (``at_market``) or stockpile, the site of index
         ``site_index``."""
         c = lot.commodity
+        tonnes = lot.tonnes
         buf = self.buf
         at_country = c * self.n_countries + self.site_country[site_index]
         if at_market:
-            buf[self.o_arrivals + at_country] += lot.tonnes
+            i = self.o_arrivals + at_country
+            buf[i] = buf[i] + tonnes
         if lot.channel >= 0:  # metal from a mine reaching its first destination
             now: float = self.clock.now
             lead_days = now - lot.t_mined
             at = c * self.n_k1 + lot.channel
-            buf[self.o_delivered + at] += lot.tonnes
-            buf[self.o_lead + at] += lead_days * lot.tonnes
-            buf[self.o_delivered_country + at_country] += lot.tonnes
+            i = self.o_delivered + at
+            buf[i] = buf[i] + tonnes
+            i = self.o_lead + at
+            buf[i] = buf[i] + lead_days * tonnes
+            i = self.o_delivered_country + at_country
+            buf[i] = buf[i] + tonnes
             key = (lot.route, c)
             hist = self.lead_hist.get(key)
             if hist is None:
@@ -117,11 +127,14 @@ class DayBook:
                 self.route_lead_tonne_days[key] = 0.0
             parts = lot.parts
             if parts is None:
-                hist[min(int(lead_days), LEAD_BINS)] += lot.tonnes
+                i = min(int(lead_days), LEAD_BINS)
+                hist[i] = hist[i] + tonnes
             else:  # a merged cargo: each lot in it by its own lead time
                 for part in parts:
-                    hist[min(int(now - part[0]), LEAD_BINS)] += part[1]
-            self.route_lead_tonne_days[key] += lead_days * lot.tonnes
+                    i = min(int(now - part[0]), LEAD_BINS)
+                    hist[i] = hist[i] + part[1]
+            tonne_days = self.route_lead_tonne_days
+            tonne_days[key] = tonne_days[key] + lead_days * tonnes
 
     def close_day(self, day: int, arrivals_by_commodity: bool) -> list[float] | None:
         """Keep the day's flows as the next row (``day`` its measured day, -1 in the

@@ -91,7 +91,8 @@ class Lane(Element):
     def enter(self, lot: Lot) -> None:
         """Put ``lot`` on the lane now. It joins the convoy that set off on this lane at
         this instant, if any, or starts one."""
-        self._lane_in[lot.commodity] += lot.tonnes
+        lane_in, c = self._lane_in, lot.commodity
+        lane_in[c] = lane_in[c] + lot.tonnes
         if self.interceptions:
             self.world.intercept(self, lot)
         if self.server is not None:
@@ -155,7 +156,8 @@ class Lane(Element):
                 return
         lane_out = self._lane_out
         for lot in convoy:
-            lane_out[lot.commodity] += lot.tonnes
+            c = lot.commodity
+            lane_out[c] = lane_out[c] + lot.tonnes
         del self.travelling[id(convoy)]
         self.to.receive_batch(convoy)
 

@@ -89,7 +89,7 @@ class MarketStep:
             sp = self.supply_price
             factor: list[float] = []
             for c in range(n_c):
-                sp[c] += self.supply_alpha[c] * (self.price[c] - sp[c])
+                sp[c] = sp[c] + self.supply_alpha[c] * (self.price[c] - sp[c])
                 factor.append(sp[c] ** self.supply_eps[c])
             supplied = [self.other[j] * factor[j % n_c] for j in range(n)]
         else:
@@ -112,7 +112,7 @@ class MarketStep:
             else:
                 basis = _column_sum(consumed, c, n_c)
             ratio = 1.0 if self.no_total_demand[c] else basis / self.total_demand_safe[c]
-            price_state[c] += self.alpha[c] * (ratio - price_state[c])
+            price_state[c] = price_state[c] + self.alpha[c] * (ratio - price_state[c])
             # In logs, so that no elasticity, however small, can overflow.
             log_raw = math.log(max(price_state[c], 1e-12)) * self.inv_eps[c]
             raw = math.exp(min(log_raw, 700.0))

@@ -239,24 +239,27 @@ class Mine(SiteBase):
             total = 0.0
             for k, share, moved, at, _router in shares:
                 part = share * t
-                pending[k] += part
+                pending[k] = pending[k] + part
                 total += part
-                buf[at] += part
+                buf[at] = buf[at] + part
                 if moved > 0.0:
                     diverted = min(moved * t, part)
                     if diverted > 0.0:
-                        buf[o_diverted + at] += diverted
-            self._mined[c] += total
-            self._stock[c] += total
+                        at += o_diverted
+                        buf[at] = buf[at] + diverted
+            mined = self._mined
+            mined[c] = mined[c] + total
+            stock = self._stock
+            stock[c] = stock[c] + total
             sent = 0.0
             for k, _share, _moved, _at, router in shares:
                 t_k = pending[k]
                 if t_k <= _EPS:
                     continue
                 sent += t_k
-                pending[k] -= t_k
+                pending[k] = pending[k] - t_k
                 self._ship(c, k, t_k, router, now)
-            self._stock[c] -= sent
+            stock[c] = stock[c] - sent
 
     def _produce_restricted(self, f: float) -> None:
         amounts = self._amounts(f)
@@ -450,7 +453,8 @@ class Mine(SiteBase):
                   self.index, now, payable)
         if self.interceptions:
             self.world.intercept(self, lot)  # books what is seized as lost here
-        self._site_out[c] += lot.tonnes
+        site_out = self._site_out
+        site_out[c] = site_out[c] + lot.tonnes
         option.legs[0].enter(lot)
 
     def held(self) -> np.ndarray:

@@ -296,7 +296,7 @@ class Router:
                 credit[i] = value
                 if value > top:
                     best, top = i, value
-            credit[best] -= self._total_weight * tonnes
+            credit[best] = credit[best] - self._total_weight * tonnes
             return options[best]
         key = (lambda i: options[i].cost) if self.rule == "cheapest" else (
             lambda i: options[i].days_now())
@@ -429,7 +429,7 @@ def _take_turn(credit: list[float], weighted: list[tuple[int, float]], total: fl
         credit[i] = value
         if value > top and may_pay(i, weight):
             best, top = i, value
-    credit[best] -= total * tonnes
+    credit[best] = credit[best] - total * tonnes
     return best
 
 

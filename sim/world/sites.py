@@ -109,7 +109,8 @@ class SiteBase(Element):
 
     def _arrive(self, lot: Lot) -> None:
         """Book an arriving lot and let any shock here seize or tax it."""
-        self._site_in[lot.commodity] += lot.tonnes
+        site_in, c = self._site_in, lot.commodity
+        site_in[c] = site_in[c] + lot.tonnes
         if self.interceptions:
             self.world.intercept(self, lot)
 
@@ -117,7 +118,8 @@ class SiteBase(Element):
         """:meth:`_arrive` for lots that arrived together."""
         site_in = self._site_in
         for lot in lots:
-            site_in[lot.commodity] += lot.tonnes
+            c = lot.commodity
+            site_in[c] = site_in[c] + lot.tonnes
         if self.interceptions:
             for lot in lots:
                 self.world.intercept(self, lot)
@@ -144,7 +146,8 @@ class SiteBase(Element):
         # taking a lot cannot change this site's capacity).
         site_out = self._site_out
         for lot in lots:
-            site_out[lot.commodity] += lot.tonnes
+            c = lot.commodity
+            site_out[c] = site_out[c] + lot.tonnes
             leg = lot.leg = lot.leg + 1
             lot.legs[leg].enter(lot)
 
@@ -157,7 +160,8 @@ class SiteBase(Element):
         if self.capacity_factor <= 0.0:
             self.blocked.append(lot)
             return
-        self._site_out[lot.commodity] += lot.tonnes
+        site_out, c = self._site_out, lot.commodity
+        site_out[c] = site_out[c] + lot.tonnes
         leg = lot.leg = lot.leg + 1
         lot.legs[leg].enter(lot)
 
@@ -468,7 +472,8 @@ class Destination(SiteBase):
 
     def receive(self, lot: Lot) -> None:
         self._arrive(lot)
-        self._stock_row[lot.commodity] += lot.tonnes
+        stock, c = self._stock_row, lot.commodity
+        stock[c] = stock[c] + lot.tonnes
         self.book.record_arrival(lot, self.index, self._at_market)
 
     def held(self) -> np.ndarray:
@@ -575,10 +580,11 @@ class Refiner(Destination):
             run = min(have, cap * factor)
             stock[c] = have - run
             got = run * recovery
-            output[c] += got
-            refined[c] += got
+            output[c] = output[c] + got
+            refined[c] = refined[c] + got
             if run > got:
-                self._lost[c] += run - got
+                lost = self._lost
+                lost[c] = lost[c] + (run - got)
 
     @property
     def last_dispatch_t(self) -> float:
@@ -622,7 +628,8 @@ class Refiner(Destination):
                     continue
                 lot = Lot(c, -1, t, 1.0, world.refined_trucks_per_t, (lane,), -1, self.index,
                           self.clock.now)
-                self._site_out[c] += t
+                site_out = self._site_out
+                site_out[c] = site_out[c] + t
                 lane.enter(lot)
 
     def _share_controls_room(self, c: int, parts: list[tuple[Lane, float]],
