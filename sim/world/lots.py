@@ -21,13 +21,14 @@ class Lot:
     left the mine (for lead times) and *t_in* when it entered the port or hub that holds it.
     """
 
-    __slots__ = ("channel", "commodity", "delayed_by", "exported", "intercepted", "leg",
-                 "legs", "origin", "parts", "payable", "product_per_t", "route", "t_dep",
-                 "t_in", "t_mined", "taxed", "tonnes", "travel", "trucks_per_t", "untaxed")
+    __slots__ = ("cargo_class", "channel", "commodity", "delayed_by", "exported",
+                 "intercepted", "leg", "legs", "origin", "parts", "payable", "product_per_t",
+                 "route", "t_dep", "t_in", "t_mined", "taxed", "tonnes", "travel",
+                 "trucks_per_t", "untaxed")
 
     def __init__(self, commodity: int, channel: int, tonnes: float, product_per_t: float,
                  trucks_per_t: float, legs: tuple[Any, ...], route: int, origin: int,
-                 t_mined: float, payable: float = 1.0) -> None:
+                 t_mined: float, payable: float = 1.0, cargo_class: int = -1) -> None:
         self.commodity = commodity
         self.channel = channel
         self.tonnes = tonnes
@@ -39,6 +40,10 @@ class Lot:
         self.route = route
         self.origin = origin
         self.t_mined = t_mined
+        self.cargo_class = cargo_class
+        """Lots of one class have the same commodity, channel, route and form (the world's
+        :meth:`~sim.world.world.World.cargo_class`), so a port may merge them; -1 if
+        unknown (a port then compares those fields)."""
         self.t_in = t_mined
         self.t_dep = t_mined
         """When the lot last set off on a lane (for pausing it during closures)."""
@@ -65,7 +70,8 @@ class Lot:
     def split(self, tonnes: float) -> Lot:
         """Take ``tonnes`` off this lot as a new lot on the same journey."""
         part = Lot(self.commodity, self.channel, tonnes, self.product_per_t, self.trucks_per_t,
-                   self.legs, self.route, self.origin, self.t_mined, self.payable)
+                   self.legs, self.route, self.origin, self.t_mined, self.payable,
+                   self.cargo_class)
         part.leg = self.leg
         part.t_in = self.t_in
         part.intercepted = self.intercepted

@@ -449,8 +449,13 @@ class Mine(SiteBase):
         if option is None:
             option = router.choose(tonnes)
         product_per_t, trucks_per_t, payable = self.forms[c]
+        cargo_class = option.cargo_class
+        if cargo_class < 0:
+            cargo_class = self.world.cargo_class(c, k, option.index, product_per_t,
+                                                 trucks_per_t, payable)
+            option.cargo_class = cargo_class
         lot = Lot(c, k, tonnes, product_per_t, trucks_per_t, option.legs, option.index,
-                  self.index, now, payable)
+                  self.index, now, payable, cargo_class)
         if self.interceptions:
             self.world.intercept(self, lot)  # books what is seized as lost here
         site_out = self._site_out

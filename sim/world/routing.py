@@ -66,8 +66,8 @@ REBALANCE_HINT = ("on_closure: reroute acts on full closures only; `rebalance` m
 class RouteOption:
     """One route as a mine sees it: the lanes from the mine to the destination."""
 
-    __slots__ = ("cost", "expected_days", "index", "leaves", "leg_transit_days", "legs",
-                 "route_id", "sites", "weight")
+    __slots__ = ("cargo_class", "cost", "expected_days", "index", "leaves",
+                 "leg_transit_days", "legs", "route_id", "sites", "weight")
 
     def __init__(self, index: int, route_id: str, legs: tuple[Any, ...], sites: tuple[Any, ...],
                  weight: float, expected_days: float, cost: float,
@@ -91,6 +91,10 @@ class RouteOption:
         """Whether the route leaves the mine's country (a transit site or the destination
         outside it): only such lots are exports that bans and quotas act on. Fixed when the
         world is built, so the check costs nothing per lot."""
+        self.cargo_class = -1
+        """The cargo class of the lots its mine sends on it (:attr:`Lot.cargo_class`), set
+        at the first (a route option belongs to one mine's router for one commodity and
+        channel, and the mine's form of the commodity is fixed)."""
 
     def days_now(self) -> float:
         """Expected days with each leg's transit scaled by its current transit factor."""

@@ -363,14 +363,21 @@ class Port(SiteBase):
         the first pass its later targets untouched; and lots taxed to different shares of
         their value would average, and a later tax on the cargo take more than on each.)"""
         now = self.clock.now
-        cargo: dict[tuple[int, int, int, float, float, float, tuple[str, ...], float, bool,
-                          tuple[str, ...]], Lot] = {}
+        cargo: dict[object, Lot] = {}
         for lot in lots:
             self.occupancy.leave(lot, now)
-            # the form is its grade, payload and payable share together: two forms of one
-            # grade merged would carry the first one's payable share and trucks per tonne
-            key = (lot.commodity, lot.channel, lot.route, lot.product_per_t, lot.trucks_per_t,
-                   lot.payable, lot.intercepted, lot.untaxed, lot.taxed, lot.delayed_by)
+            key: object
+            if lot.cargo_class >= 0 and not lot.intercepted and not lot.delayed_by:
+                # no shock has met it, so it has kept its whole value: its class says the
+                # rest (an int, never equal to the tuples of lots that shocks have met)
+                key = lot.cargo_class
+            else:
+                # the form is its grade, payload and payable share together: two forms of
+                # one grade merged would carry the first one's payable share and trucks per
+                # tonne
+                key = (lot.commodity, lot.channel, lot.route, lot.product_per_t,
+                       lot.trucks_per_t, lot.payable, lot.intercepted, lot.untaxed, lot.taxed,
+                       lot.delayed_by)
             first = cargo.get(key)
             if first is None:
                 cargo[key] = lot
@@ -627,7 +634,7 @@ class Refiner(Destination):
                 if t <= 0.0:
                     continue
                 lot = Lot(c, -1, t, 1.0, world.refined_trucks_per_t, (lane,), -1, self.index,
-                          self.clock.now)
+                          self.clock.now, 1.0, world.refined_cargo_class[c])
                 site_out = self._site_out
                 site_out[c] = site_out[c] + t
                 lane.enter(lot)

@@ -108,6 +108,10 @@ class World:
         shocks is :attr:`rents`)."""
         self.curtailed = np.zeros(n_c)
         self.refined_trucks_per_t = 0.0  # refined metal never crosses a border post here
+        self._cargo_classes: dict[tuple[int, int, int, float, float, float], int] = {}
+        self.refined_cargo_class = [self.cargo_class(c, -1, -1, 1.0, self.refined_trucks_per_t,
+                                                     1.0) for c in range(n_c)]
+        """The cargo class of each commodity's refined metal (:meth:`cargo_class`)."""
         self.reference_price = np.array([sc.commodities[c].reference_price_usd_per_t or 0.0
                                          for c in self.commodity_ids])
         self.royalty_rate = np.array([sc.commodities[c].royalty_rate or 0.0
@@ -216,6 +220,18 @@ class World:
         self.shocks.start()
 
     # ---------------------------------------------------------------- building
+    def cargo_class(self, commodity: int, channel: int, route: int, product_per_t: float,
+                    trucks_per_t: float, payable: float) -> int:
+        """The number of the class of lots of this commodity, channel (-1: refined metal),
+        route index (-1: none) and form: lots of one class that no shock has met are one
+        cargo when they sail from a port together (:meth:`sim.world.sites.Port.ship`). A
+        port tells them apart by this number, not by comparing the six fields."""
+        key = (commodity, channel, route, product_per_t, trucks_per_t, payable)
+        number = self._cargo_classes.get(key)
+        if number is None:
+            number = self._cargo_classes[key] = len(self._cargo_classes)
+        return number
+
     def sampler(self, dist: Any, key: str) -> Any:
         """One draw of ``dist`` per call, on the stream ``key`` (one sampler per key, made on
         first use): the sampler's :attr:`~sim.distributions.Sampler.draw`, the cheapest
