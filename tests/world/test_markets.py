@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
+import sim
 from sim.experiment.replication import run_replication
 from sim.scenario import scenario_from_dict
+from sim.streams import Streams
+from sim.world import world as world_module
 
 DAYS = 200
 OTHER_T_PER_DAY = 100.0
@@ -127,3 +131,23 @@ def test_the_price_index_smooths_the_ratio_with_an_exponential_time_constant(
     world.run()
     expected = [min(math.exp(2 * (k + 1) / window), 1000.0) for k in range(40)]  # capped
     assert world.recorder.price[:, 0].tolist() == pytest.approx(expected, rel=1e-12)
+
+
+def test_markets_updated_one_by_one_or_by_numpy_calls_end_the_same_to_the_last_bit(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # the daily step updates the markets' stocks and ledger rows through their memory on
+    # few slots, by numpy calls on lists on many (sim.world.world.MARKET_SLOTS_ONE_BY_ONE)
+    sc = sim.load_scenario(Path(__file__).parents[2] / "scenarios" / "baseline.yaml",
+                           overrides=["horizon_days=40", "warmup_days=20"])
+    runs = []
+    for slots in (world_module.MARKET_SLOTS_ONE_BY_ONE, 0):
+        monkeypatch.setattr(world_module, "MARKET_SLOTS_ONE_BY_ONE", slots)
+        world = world_module.World(sc, Streams(3, 0))
+        assert (world._mk_cells is not None) == (slots > 0)  # noqa: SLF001
+        world.run()
+        runs.append([world.ledger.supplied.copy(), world.ledger.consumed.copy(),
+                     world._mk_stock.copy(), world.recorder.consumed,  # noqa: SLF001
+                     world.recorder.price, world.recorder.stock])
+    for one_by_one, by_numpy in zip(*runs, strict=True):
+        assert one_by_one.tobytes() == by_numpy.tobytes()
+    assert runs[0][1].sum() > 0.0  # markets consumed: the comparison compares something
