@@ -135,3 +135,21 @@ def test_the_flows_read_back_are_copies() -> None:
     flows[0, 0] = 100.0
     assert book.channel_flow("mined")[0, 0] == 1.0
     assert isinstance(flows, np.ndarray)
+
+
+def test_the_markets_kept_days_reach_the_records_at_finish_in_order() -> None:
+    rec = Recorder(t0=0.0, horizon_days=3, n_commodities=N_C, n_channels=N_K,
+                   n_countries=N_COUNTRY, n_markets=1, n_kinds=1)
+    rec.keep_markets(0, [1.0, 2.0], [5.0, 6.0], [4.0, 6.0])
+    price = [1.5, 2.5]
+    rec.keep_markets(1, price, [5.0, 6.0], [5.0, 3.0])
+    price[:] = [9.0, 9.0]  # the market step moves its price list in place
+    with pytest.raises(RuntimeError, match="day 3 kept after 2 days"):
+        rec.keep_markets(3, price, [5.0, 6.0], [5.0, 6.0])
+    assert rec.price.tolist() == [[1.0, 1.0]] * 3  # nothing written before the finish
+    rec.finish()
+    assert rec.price.tolist() == [[1.0, 2.0], [1.5, 2.5], [1.0, 1.0]]
+    assert rec.demand_flat.tolist() == [[5.0, 6.0], [5.0, 6.0], [0.0, 0.0]]
+    assert rec.consumed_flat.tolist() == [[4.0, 6.0], [5.0, 3.0], [0.0, 0.0]]
+    # shortfall [day, commodity, market] = demand - consumed
+    assert rec.shortfall[:2, :, 0].tolist() == [[1.0, 0.0], [0.0, 3.0]]
