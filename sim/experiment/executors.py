@@ -764,9 +764,13 @@ def _connect_dask(distributed: Any, scheduler: str, option: str) -> Any:
     thread.start()
     deadline = time.monotonic() + DASK_CONNECT_S
     try:
-        # in short steps: a long join is not interrupted by Ctrl-C everywhere (Windows)
-        while thread.is_alive() and (left := deadline - time.monotonic()) > 0:
-            thread.join(min(left, 0.25))
+        with _ctrl_c_noted() as pressed:
+            # in short steps: a long join is not interrupted by Ctrl-C everywhere (Windows),
+            # and a Ctrl-C that was swallowed is raised within a step
+            while thread.is_alive() and (left := deadline - time.monotonic()) > 0:
+                thread.join(min(left, 0.25))
+                if pressed():
+                    raise KeyboardInterrupt
     except BaseException:
         _close_dask(abandon(), None)
         raise
@@ -791,6 +795,38 @@ def _connect_dask(distributed: Any, scheduler: str, option: str) -> Any:
             f"({type(error).__name__})", what=option, hint=_CONNECT_HINT) from None
     raise ExperimentError(f"{where}: {type(error).__name__}: {error}", what=option,
                           hint=_CONNECT_HINT) from None
+
+
+@contextlib.contextmanager
+def _ctrl_c_noted() -> Iterator[Callable[[], bool]]:
+    """Within the block, whether Ctrl-C has been pressed (the function it gives), besides
+    the KeyboardInterrupt that SIGINT's handler raises as ever.
+
+    That exception is lost when it is raised inside a weakref callback or a ``__del__``
+    method, which Python runs wherever an object happens to be freed and whose exceptions
+    it prints as "Exception ignored in ..." and drops. Waiting for Dask's handshake, the
+    main thread frees the import machinery's module locks as the connecting thread imports
+    Dask, and a Ctrl-C landing in one's callback was lost: the wait went on to its end
+    (seen in the test suite, under load). Outside the main thread, or where SIGINT's
+    handler is not a Python function, it notes nothing."""
+    seen: list[bool] = []
+    try:
+        previous = signal.getsignal(signal.SIGINT)
+    except ValueError:  # pragma: no cover - getsignal works in any thread
+        previous = None
+    if not callable(previous) or threading.current_thread() is not threading.main_thread():
+        yield lambda: False
+        return
+
+    def noting(signum: int, frame: Any) -> Any:
+        seen.append(True)
+        return previous(signum, frame)
+
+    signal.signal(signal.SIGINT, noting)
+    try:
+        yield lambda: bool(seen)
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 _GARBLED: tuple[type[BaseException], ...] = (

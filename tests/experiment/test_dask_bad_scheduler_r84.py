@@ -182,6 +182,52 @@ def test_ctrl_c_while_waiting_for_the_scheduler_exits_130_at_once(tmp_path: Path
     assert "Traceback" not in err, err
 
 
+class _Finalised:
+    """An object whose finaliser takes a Ctrl-C: the KeyboardInterrupt that SIGINT's
+    handler raises there is printed as "Exception ignored in ..." and dropped, as one
+    raised in an import lock's weakref callback was."""
+
+    def __del__(self) -> None:
+        signal.raise_signal(signal.SIGINT)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="sends POSIX signals")
+def test_a_ctrl_c_dropped_in_a_finaliser_still_ends_the_wait_at_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    release = threading.Event()
+
+    def never_answers(*_args: object, **_kwargs: object) -> None:
+        release.wait(30)
+        raise OSError("gave up")
+
+    steps = 0
+
+    def monotonic() -> float:
+        nonlocal steps
+        steps += 1
+        if steps == 2:  # the first step of the wait
+            _Finalised()
+        return time.monotonic()
+
+    dropped: list[type[BaseException] | None] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: dropped.append(u.exc_type))
+    monkeypatch.setattr(executors, "DASK_CONNECT_S", 20.0)
+    monkeypatch.setattr(executors, "time", types.SimpleNamespace(monotonic=monotonic))
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        start = time.monotonic()
+        with pytest.raises(KeyboardInterrupt):
+            executors._connect_dask(types.SimpleNamespace(Client=never_answers),
+                                    "tcp://127.0.0.1:8786", "--scheduler")
+        took = time.monotonic() - start
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        release.set()
+        signal.signal(signal.SIGINT, before)
+    assert dropped == [KeyboardInterrupt]  # it was dropped where it was raised
+    assert took < 3, took
+
+
 # --- dask_local=True from a script its workers run again ---------------------------------
 
 def _nanny_fails(*_args: object, **_kwargs: object) -> None:
