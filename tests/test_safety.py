@@ -35,7 +35,7 @@ from sim.output import atomic
 from sim.output import folder as folder_mod
 from sim.output.folder import FolderError, ResultsFolder, atomic_write_bytes
 from sim.scenario import ScenarioError, load_scenario, scenario_from_yaml
-from sim.scenario.yamlio import _Loader
+from sim.scenario.yamlio import _FastLoader, _Loader
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "tests" / "data" / "tiny.yaml"
@@ -111,11 +111,15 @@ def test_tags_in_a_set_override_are_refused(tmp_path: Path) -> None:
 
 def test_the_loader_is_pyyamls_safe_loader() -> None:
     assert issubclass(_Loader, yaml.SafeLoader)
-    for unsafe in (yaml.FullLoader, yaml.UnsafeLoader, yaml.Loader):
-        assert not issubclass(_Loader, unsafe)
-    python_tags = [t for t in [*_Loader.yaml_constructors, *_Loader.yaml_multi_constructors]
-                   if t and "python" in t]
-    assert python_tags == []
+    # libyaml's parser builds nodes only; the safe constructor builds the values
+    assert issubclass(_FastLoader, yaml.constructor.SafeConstructor)
+    for loader in (_Loader, _FastLoader):
+        for unsafe in (yaml.FullLoader, yaml.UnsafeLoader, yaml.Loader,
+                       yaml.constructor.FullConstructor):
+            assert not issubclass(loader, unsafe)
+        python_tags = [t for t in [*loader.yaml_constructors, *loader.yaml_multi_constructors]
+                       if t and "python" in t]
+        assert python_tags == []
 
 
 def test_no_unsafe_call_anywhere_in_the_package() -> None:
