@@ -28,7 +28,7 @@ from sim.world.queues import FifoServer
 from sim.world.wakeups import Clock, Urgent, Wakeup
 
 if TYPE_CHECKING:
-    from sim.world.sites import SiteBase
+    from sim.world.sites import Port, SiteBase
     from sim.world.world import World
 
 
@@ -218,7 +218,7 @@ class Sailings:
     factors, first come first served.
     """
 
-    def __init__(self, lane: Lane, port: Any, interval: Callable[[], float],
+    def __init__(self, lane: Lane, port: Port, interval: Callable[[], float],
                  vessel_t: float) -> None:
         self.lane = lane
         self.port = port

@@ -8,7 +8,10 @@ its mine: the tuple of lanes it will travel (``legs``) and which of them it is o
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sim.world.lanes import Lane
 
 
 class Lot:
@@ -27,7 +30,7 @@ class Lot:
                  "trucks_per_t", "untaxed")
 
     def __init__(self, commodity: int, channel: int, tonnes: float, product_per_t: float,
-                 trucks_per_t: float, legs: tuple[Any, ...], route: int, origin: int,
+                 trucks_per_t: float, legs: tuple[Lane, ...], route: int, origin: int,
                  t_mined: float, payable: float = 1.0, cargo_class: int = -1) -> None:
         self.commodity = commodity
         self.channel = channel

@@ -58,6 +58,7 @@ from sim.scenario.plan import throttle_moves_lots as throttle_moves_lots
 
 if TYPE_CHECKING:
     from sim.scenario.schema import Scenario
+    from sim.world.lanes import Lane
 
 REBALANCE_HINT = ("on_closure: reroute acts on full closures only; `rebalance` moves traffic "
                   "in proportion to lost capacity")
@@ -69,7 +70,7 @@ class RouteOption:
     __slots__ = ("cargo_class", "cost", "expected_days", "index", "leaves",
                  "leg_transit_days", "legs", "route_id", "sites", "weight")
 
-    def __init__(self, index: int, route_id: str, legs: tuple[Any, ...], sites: tuple[Any, ...],
+    def __init__(self, index: int, route_id: str, legs: tuple[Lane, ...], sites: tuple[Any, ...],
                  weight: float, expected_days: float, cost: float,
                  leg_transit_days: tuple[float, ...] = (), leaves: bool = True) -> None:
         self.index = index

@@ -353,10 +353,12 @@ class World:
             self.lanes.append(lane)
             if spec.sailing is not None:
                 port = self.sites[self.site_index[spec.from_]]
+                if not isinstance(port, Port):  # the schema allows sailings from ports only
+                    raise TypeError(f"lane {lid!r} sails from {spec.from_!r}, not a port")
                 sailing = Sailings(lane, port,
                                    self.sampler(spec.sailing.interval_days, f"lane:{lid}:sailing"),
                                    spec.sailing.vessel_t)
-                port.sailings.append(sailing)  # type: ignore[attr-defined]
+                port.sailings.append(sailing)
 
     def _build_refiner_sales(self) -> None:
         sc = self.sc
