@@ -453,11 +453,12 @@ class World:
         per-route KPIs, the same in every replication."""
         sc = self.sc
         keys: dict[tuple[str, str, int], None] = {}
-        for mine in self.mines:
-            for com in mine.spec.output:
-                for cid in sc.channels:
-                    for rid in sendable_routes(sc, mine.id, com, cid):
-                        keys[(cid, rid, self.commodity_index[com])] = None
+        with lane_index_held(sc):  # the route queries below would each rebuild it
+            for mine in self.mines:
+                for com in mine.spec.output:
+                    for cid in sc.channels:
+                        for rid in sendable_routes(sc, mine.id, com, cid):
+                            keys[(cid, rid, self.commodity_index[com])] = None
         return list(keys)
 
     def lane_commodities(self) -> dict[str, list[int]]:
@@ -466,13 +467,14 @@ class World:
         set of per-lane throughput KPIs, the same in every replication."""
         sc = self.sc
         found: dict[str, set[int]] = {}
-        for mine in self.mines:
-            for com in mine.spec.output:
-                c = self.commodity_index[com]
-                for cid, channel in sc.channels.items():
-                    for rid in mine_routes(sc, mine.id, com, cid):
-                        for lid in route_lanes(sc, mine.id, channel.routes[rid].path):
-                            found.setdefault(lid, set()).add(c)
+        with lane_index_held(sc):  # the route queries below would each rebuild it
+            for mine in self.mines:
+                for com in mine.spec.output:
+                    c = self.commodity_index[com]
+                    for cid, channel in sc.channels.items():
+                        for rid in mine_routes(sc, mine.id, com, cid):
+                            for lid in route_lanes(sc, mine.id, channel.routes[rid].path):
+                                found.setdefault(lid, set()).add(c)
         for ref in self.refiners:
             made = [c for c in range(len(self.commodity_ids)) if ref.capacity_per_day[c] > 0]
             for lid, lane in sc.lanes.items():
