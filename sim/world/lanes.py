@@ -76,6 +76,9 @@ class Lane(Element):
         """The delay sources drawn for the convoy setting off now."""
         self._lane_in = world.ledger.rows("lane_in")[index]
         self._lane_out = world.ledger.rows("lane_out")[index]
+        self._arrive_cb: Callable[[Wakeup], None] = self._arrive
+        """:meth:`_arrive`, bound once: a bound method made at every departure costs a lookup
+        by name and an allocation."""
         self._init_element()
 
     def add_capacity(self, capacity_per_day: float, units_per_t: str = "product_per_t"
@@ -126,7 +129,7 @@ class Lane(Element):
         lot.travel = travel
         convoy = [lot]
         self.travelling[id(convoy)] = convoy
-        Wakeup(self.clock, travel, convoy, self._arrive)
+        Wakeup(self.clock, travel, convoy, self._arrive_cb)
         # a convoy that arrives at once is gone before the next lot sets off
         self._convoy = convoy if travel > 0.0 else None
         self._convoy_t = now
@@ -166,7 +169,7 @@ class Lane(Element):
         for lot in convoy:
             lot.t_dep = now
             lot.travel = days
-        Wakeup(self.clock, days, convoy, self._arrive)
+        Wakeup(self.clock, days, convoy, self._arrive_cb)
 
     def _throttles(self) -> bool:
         # its loader, or the room its ships take; a road without a capacity only closes

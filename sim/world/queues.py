@@ -19,7 +19,6 @@ from __future__ import annotations
 from array import array
 from collections import deque
 from collections.abc import Callable
-from operator import attrgetter
 from typing import Any
 
 from sim.world.lots import Lot
@@ -88,16 +87,26 @@ class FifoServer:
                  done: Callable[[list[Lot]], None]) -> None:
         if servers < 1 or not rate > 0:
             raise ValueError("a server needs servers >= 1 and rate > 0")
+        if units_per_t not in ("trucks_per_t", "product_per_t"):
+            raise ValueError(f"units_per_t is 'trucks_per_t' or 'product_per_t', not "
+                             f"{units_per_t!r}")
         self.env = env
         self.clock: Clock = env.clock
         self.servers = servers
         self.rate = rate
         self.capacity_factor = 1.0
-        self._units_per_t = attrgetter(units_per_t)
+        self._per_truck = units_per_t == "trucks_per_t"
+        """Whether a lot's units are its trucks (else its product tonnes): read from the lot
+        as a field, which compiled code reads directly (an attribute getter is a call)."""
         self.variability = variability
         self.done = done
         self.queue: deque[_Job] = deque()
-        self.in_service: dict[int, _Job] = {}  # by id of the job; ordered
+        self.in_service: dict[_Job, _Job] = {}
+        """The jobs in service, in the order they started, each keyed by itself (hashed by
+        identity, without an ``id`` made into a Python int at each use)."""
+        self._finish_cb: Callable[[Wakeup], None] = self._finish
+        """:meth:`_finish`, bound once: a bound method made at every service start costs
+        a lookup by name and an allocation."""
         self.stats = ServerStats(env.now)
         self._n_in = 0
         self._t_in = 0.0
@@ -120,12 +129,13 @@ class FifoServer:
         """Lots arrive together: each joins the line as its own job, in the order given
         (and starts at once if a server is free and nobody is waiting)."""
         self._advance()
-        per_t = self._units_per_t
+        per_truck = self._per_truck
         now = self.clock.now
         queue = self.queue
         for lot in lots:
             tonnes = lot.tonnes
-            job = _Job([lot], tonnes, tonnes * per_t(lot), now)
+            job = _Job([lot], tonnes,
+                       tonnes * (lot.trucks_per_t if per_truck else lot.product_per_t), now)
             self._n_in += 1
             self._t_in += tonnes
             self.units_in += job.units
@@ -144,13 +154,13 @@ class FifoServer:
         st.wait_lot_days += wait * n
         st.waits.append(wait)  # a job is one lot (put)
         st.wait_tonne_days += wait * job.tonnes
-        self.in_service[id(job)] = job
+        self.in_service[job] = job
         # The variability draw scales the work, so a later change of capacity scales
         # what is left of it (see set_capacity_factor).
         job.work_left = job.units * self.variability()
         job.speed = self.rate * self.capacity_factor
         job.t_speed = now
-        job.wakeup = Wakeup(self.clock, job.work_left / job.speed, job, self._finish)
+        job.wakeup = Wakeup(self.clock, job.work_left / job.speed, job, self._finish_cb)
 
     def _finish(self, ev: Wakeup) -> None:
         job: _Job = ev._value
@@ -161,7 +171,7 @@ class FifoServer:
         # tests/world/test_no_cyclic_garbage.py).
         job.wakeup = None
         self._advance()
-        del self.in_service[id(job)]
+        del self.in_service[job]
         st = self.stats
         n = len(job.lots)
         self._n_in -= n
@@ -196,7 +206,7 @@ class FifoServer:
                 job.speed = speed
                 job.t_speed = now
                 job.wakeup = Wakeup(self.clock, max(job.work_left, 0.0) / speed, job,
-                                    self._finish)
+                                    self._finish_cb)
         self._fill()
 
     def stalled(self) -> list[Lot]:
