@@ -162,3 +162,29 @@ def test_a_ship_keeps_lots_a_shock_has_met_apart_from_lots_it_has_not(build) -> 
     lane_lost = world.ledger.lane_lost
     assert lane_lost[world.lane_index["mine_port"]][0] == pytest.approx(7 * 50.0)  # days 5-11
     assert lane_lost[world.lane_index["port_market"]][0] == pytest.approx(5 * 50.0)
+
+
+@pytest.mark.parametrize(("units_per_t", "finish"), [("trucks_per_t", 20.0),
+                                                     ("product_per_t", 5.0)])
+def test_a_servers_work_is_a_lots_tonnes_times_the_units_it_names(
+        units_per_t: str, finish: float) -> None:
+    from sim.world.events import Environment
+    from sim.world.queues import FifoServer
+
+    env = Environment()
+    done: list[float] = []
+    server = FifoServer(env, 1, 10.0, units_per_t, lambda: 1.0,
+                        lambda _lots: done.append(env.now))
+    lot = _Parcel(100.0)
+    lot.trucks_per_t, lot.product_per_t = 2.0, 0.5  # type: ignore[attr-defined]
+    server.put([lot])
+    env.run()
+    assert done == [finish] and server.units_in == 0.0
+
+
+def test_a_server_refuses_units_it_cannot_read_off_a_lot() -> None:
+    from sim.world.events import Environment
+    from sim.world.queues import FifoServer
+
+    with pytest.raises(ValueError, match="not 'tonnes'"):
+        FifoServer(Environment(), 1, 10.0, "tonnes", lambda: 1.0, lambda _lots: None)
