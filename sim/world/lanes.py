@@ -61,9 +61,11 @@ class Lane(Element):
         """Multiplies every transit draw (corridor upgrades)."""
         self.to = to_site
         self.is_export = is_export
-        self.travelling: dict[int, list[Lot]] = {}
-        """Convoys on the lane (travelling or paused by a closure), by ``id`` of the convoy;
-        a dict keeps them in order, so sums over them are the same in every run."""
+        self.travelling: dict[Lot, list[Lot]] = {}
+        """Convoys on the lane (travelling or paused by a closure), each keyed by its first
+        lot (a convoy only grows at its end, and a lot is in one convoy at a time; hashed by
+        identity, where an ``id`` would be a Python int made at each use); a dict keeps them
+        in order, so sums over them are the same in every run."""
         self.server: FifoServer | None = None
         self.sailing: Sailings | None = None
         self.held_back: deque[Lot] = deque()
@@ -128,7 +130,7 @@ class Lane(Element):
             travel += self.draw_delays(lot, fresh)
         lot.travel = travel
         convoy = [lot]
-        self.travelling[id(convoy)] = convoy
+        self.travelling[lot] = convoy
         Wakeup(self.clock, travel, convoy, self._arrive_cb)
         # a convoy that arrives at once is gone before the next lot sets off
         self._convoy = convoy if travel > 0.0 else None
@@ -161,7 +163,7 @@ class Lane(Element):
         for lot in convoy:
             c = lot.commodity
             lane_out[c] = lane_out[c] + lot.tonnes
-        del self.travelling[id(convoy)]
+        del self.travelling[convoy[0]]
         self.to.receive_batch(convoy)
 
     def _resume(self, convoy: list[Lot], days: float) -> None:

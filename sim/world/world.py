@@ -911,10 +911,10 @@ class World:
             stuck = np.zeros(n_c)
             due = math.inf
             paused = {id(convoy) for convoy, _owed in lane.paused}
-            for key, convoy in lane.travelling.items():
+            for convoy in lane.travelling.values():
                 # a convoy's arrival event falls at t_dep + travel (the same sum), so one
                 # that is not paused and due before now has been lost by the event queue
-                if key in paused or not convoy:
+                if id(convoy) in paused or not convoy:
                     continue
                 at = convoy[0].t_dep + convoy[0].travel
                 if at < now:
