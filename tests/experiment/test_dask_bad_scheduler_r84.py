@@ -39,9 +39,11 @@ SSH_BANNER = b"SSH-2.0-OpenSSH_9.6\r\n"
 
 
 @contextlib.contextmanager
-def fake_service(greeting: bytes = b"") -> Iterator[str]:
+def fake_service(greeting: bytes = b"",
+                 accepted: threading.Event | None = None) -> Iterator[str]:
     """The address of a TCP server on 127.0.0.1 that accepts connections, sends each
-    ``greeting`` and then nothing, and keeps them open until the block ends."""
+    ``greeting`` and then nothing, and keeps them open until the block ends; ``accepted``
+    is set at the first connection."""
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen()
@@ -58,6 +60,8 @@ def fake_service(greeting: bytes = b"") -> Iterator[str]:
             held.append(conn)
             if greeting:
                 conn.sendall(greeting)
+            if accepted is not None:
+                accepted.set()
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
@@ -165,12 +169,18 @@ def test_the_process_exits_with_the_client_still_stuck_in_the_handshake(
 
 @pytest.mark.skipif(os.name != "posix", reason="sends POSIX signals")
 def test_ctrl_c_while_waiting_for_the_scheduler_exits_130_at_once(tmp_path: Path) -> None:
-    with fake_service() as address:
+    accepted = threading.Event()
+    with fake_service(accepted=accepted) as address:
         proc = _start_cli(address, 60, tmp_path)
         try:
             assert proc.stdout is not None
             assert proc.stdout.readline() == "connecting\n"
-            time.sleep(0.5)  # in the wait by now
+            # connected, so in the wait for the handshake, as Dask imports the rest of
+            # itself: a fixed half second sent the signal while a loaded machine was still
+            # importing, before the wait (a Ctrl-C dropped there is Python's, see
+            # test_a_ctrl_c_dropped_in_a_finaliser_still_ends_the_wait_at_once)
+            assert accepted.wait(30), "the run never connected to the scheduler's address"
+            time.sleep(0.2)
             sent = time.monotonic()
             proc.send_signal(signal.SIGINT)
             out, err = proc.communicate(timeout=10)
