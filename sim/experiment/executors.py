@@ -810,10 +810,7 @@ def _ctrl_c_noted() -> Iterator[Callable[[], bool]]:
     (seen in the test suite, under load). Outside the main thread, or where SIGINT's
     handler is not a Python function, it notes nothing."""
     seen: list[bool] = []
-    try:
-        previous = signal.getsignal(signal.SIGINT)
-    except ValueError:  # pragma: no cover - getsignal works in any thread
-        previous = None
+    previous = signal.getsignal(signal.SIGINT)
     if not callable(previous) or threading.current_thread() is not threading.main_thread():
         yield lambda: False
         return
