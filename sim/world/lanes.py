@@ -76,8 +76,10 @@ class Lane(Element):
         self._convoy_t = -1.0
         self._convoy_fresh: tuple[str, ...] = ()
         """The delay sources drawn for the convoy setting off now."""
-        self._lane_in = world.ledger.rows("lane_in")[index]
-        self._lane_out = world.ledger.rows("lane_out")[index]
+        self._lane_in: list[float] = world.ledger.rows("lane_in")[index]
+        self._lane_out: list[float] = world.ledger.rows("lane_out")[index]
+        self._in_transit: list[float] = world.ledger.in_transit
+        """The ledger's running tonnes in transit, booked with the lane's accounts."""
         self._arrive_cb: Callable[[Wakeup], None] = self._arrive
         """:meth:`_arrive`, bound once: a bound method made at every departure costs a lookup
         by name and an allocation."""
@@ -96,8 +98,9 @@ class Lane(Element):
     def enter(self, lot: Lot) -> None:
         """Put ``lot`` on the lane now. It joins the convoy that set off on this lane at
         this instant, if any, or starts one."""
-        lane_in, c = self._lane_in, lot.commodity
+        lane_in, in_transit, c = self._lane_in, self._in_transit, lot.commodity
         lane_in[c] = lane_in[c] + lot.tonnes
+        in_transit[c] = in_transit[c] + lot.tonnes
         if self.interceptions:
             self.world.intercept(self, lot)
         if self.server is not None:
@@ -159,10 +162,11 @@ class Lane(Element):
                 else:
                     self._resume(convoy, owed)
                 return
-        lane_out = self._lane_out
+        lane_out, in_transit = self._lane_out, self._in_transit
         for lot in convoy:
             c = lot.commodity
             lane_out[c] = lane_out[c] + lot.tonnes
+            in_transit[c] = in_transit[c] - lot.tonnes
         del self.travelling[convoy[0]]
         self.to.receive_batch(convoy)
 

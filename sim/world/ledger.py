@@ -25,7 +25,6 @@ other; the world adds the checks of its components' own books (see
 
 from __future__ import annotations
 
-import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import cast
@@ -64,14 +63,17 @@ class BalanceReport:
     """Per commodity: largest absolute error of the components' own checks, tonnes."""
     violations: list[str] = field(default_factory=list)
     """Every check that failed, worst first for each kind (empty if the balance holds)."""
+    running_error_t: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """Per commodity: the largest difference between the running totals a day's end reads
+    (:attr:`Ledger.site_net` and :attr:`Ledger.in_transit`) and the accounts, tonnes."""
 
 
 def cells(values: np.ndarray) -> memoryview[float]:
     """The memory of ``values``, a contiguous float64 array, element by element: reading
     or writing one element costs a fraction of numpy's scalar indexing, and what is written
     shows in the array (the hot path's counters are numpy arrays to the rest of the code
-    and these to the hot path, as the ledger's rows are). A ValueError for another
-    array."""
+    and these to the hot path; the ledger's rows, written far more often, are plain lists,
+    cheaper still). A ValueError for another array."""
     if values.dtype != np.float64 or not values.flags.c_contiguous:
         raise ValueError(f"cells of a {values.dtype} array that is "
                          f"{'' if values.flags.c_contiguous else 'not '}contiguous: a "
@@ -95,12 +97,19 @@ class Ledger:
 
     Accounts (indexed ``[site or lane, commodity]``) are cumulative since the start of the
     warm-up, and all but ``adjusted`` only ever grow (``adjusted`` books the stocks reset to
-    their start-date levels after the warm-up, up or down). The site accounts share one
-    flat buffer of doubles, the lane accounts another, so what every site should hold is
-    one matrix product.
-    Components add to their own row through ``rows(account)[i]`` (a memoryview: a fraction
-    of the cost of a numpy scalar update on the hot path), while ``ledger.site_in`` and the
-    other attributes of the same names are live numpy views of the same memory.
+    their start-date levels after the warm-up, up or down).
+
+    Components add to their own row of an account, ``rows(account)[i]``, a plain list of
+    floats: on the hot path a list item costs a fraction of a numpy scalar's, or of a
+    memoryview item's, update. ``ledger.site_in`` and the other attributes of the same
+    names are numpy arrays made from the rows when read (read-only: a write to one would be
+    lost, so it raises).
+
+    Two running totals follow the accounts, so that a day's end reads them without a
+    product over every account: :attr:`site_net`, each site's net flows, and
+    :attr:`in_transit`, the tonnes the lanes' flows leave on them. Whoever books a flow
+    books it there too (:meth:`book_site`, :meth:`book_lane`, or the same two additions on
+    the hot path), and :meth:`check_mass_balance` checks that they agree with the accounts.
 
     Site accounts: ``mined``, ``site_in``, ``site_out``, ``consumed``, ``lost`` (refining
     losses and seizures), ``supplied`` (metal from outside the network) and ``adjusted``
@@ -110,55 +119,64 @@ class Ledger:
 
     def __init__(self, n_sites: int, n_lanes: int, n_commodities: int) -> None:
         self.n_commodities = n_commodities
-        self._views: dict[str, np.ndarray] = {}
-        self._rows: dict[str, list[memoryview[float]]] = {}
-        self._blocks: list[np.ndarray] = []
-        self._signs: list[np.ndarray] = []
-        for names, signs, n in ((SITE_ACCOUNTS, _SITE_SIGNS, n_sites),
-                                (LANE_ACCOUNTS, _LANE_SIGNS, n_lanes)):
-            size = n * n_commodities
-            buf = array.array("d", bytes(8 * len(names) * size))
-            block = np.frombuffer(buf, dtype=float).reshape(len(names), size)
-            self._blocks.append(block)
-            self._signs.append(np.array([signs[name] for name in names]))
-            whole: memoryview[float] = memoryview(buf)  # of doubles, as buf is
-            for a, name in enumerate(names):
-                self._views[name] = block[a].reshape(n, n_commodities)
-                self._rows[name] = [whole[a * size + i * n_commodities:
-                                         a * size + (i + 1) * n_commodities]
-                                    for i in range(n)]
-        self._site_block, self._lane_block = self._blocks
-        self._site_signs, self._lane_signs = self._signs
+        self._rows: dict[str, list[list[float]]] = {}
+        for names, n in ((SITE_ACCOUNTS, n_sites), (LANE_ACCOUNTS, n_lanes)):
+            for name in names:
+                self._rows[name] = [[0.0] * n_commodities for _ in range(n)]
+        self._site_signs = np.array([_SITE_SIGNS[name] for name in SITE_ACCOUNTS])
+        self._lane_signs = np.array([_LANE_SIGNS[name] for name in LANE_ACCOUNTS])
         self._shapes = ((n_sites, n_commodities), (n_lanes, n_commodities))
+        self.site_net: list[float] = [0.0] * (n_sites * n_commodities)
+        """Each site's net flows since the ledger opened (in minus out, as
+        :meth:`site_net_flows`), flat [site x commodity], kept running: the element of site
+        ``i`` and commodity ``c`` is at ``i * n_commodities + c``."""
+        self.in_transit: list[float] = [0.0] * n_commodities
+        """Per commodity: tonnes the lanes took in since the ledger opened, less what they
+        gave out and lost (what they hold beyond their opening holdings), kept running."""
         self.opening_site = np.zeros((n_sites, n_commodities))
         """Physical holdings when the ledger was opened (initial stocks)."""
         self.opening_lane = np.zeros((n_lanes, n_commodities))
 
-    def rows(self, account: str) -> list[memoryview[float]]:
-        """The live rows of an account, to add to in place."""
+    def rows(self, account: str) -> list[list[float]]:
+        """The live rows of an account, to add to in place (with the running totals: see the
+        class docstring)."""
         return self._rows[account]
 
     def __getattr__(self, name: str) -> np.ndarray:
-        views = self.__dict__.get("_views", {})
-        if name in views:
-            return views[name]
+        rows = self.__dict__.get("_rows", {})
+        if name in rows:
+            shape = self._shapes[0] if name in _SITE_SIGNS else self._shapes[1]
+            view = np.array(rows[name], dtype=float).reshape(shape)
+            view.flags.writeable = False
+            return view
         raise AttributeError(name)
+
+    def book_site(self, account: str, site: int, commodity: int, tonnes: float) -> None:
+        """Add ``tonnes`` to a site account and to the site's running net flows."""
+        row = self._rows[account][site]
+        row[commodity] += tonnes
+        self.site_net[site * self.n_commodities + commodity] += _SITE_SIGNS[account] * tonnes
+
+    def book_lane(self, account: str, lane: int, commodity: int, tonnes: float) -> None:
+        """Add ``tonnes`` to a lane account and to the running tonnes in transit."""
+        row = self._rows[account][lane]
+        row[commodity] += tonnes
+        self.in_transit[commodity] += _LANE_SIGNS[account] * tonnes
 
     def open(self, site_held: np.ndarray, lane_held: np.ndarray) -> None:
         """Record the initial physical holdings (before anything moves)."""
         self.opening_site = np.array(site_held, dtype=float).reshape(self._shapes[0])
         self.opening_lane = np.array(lane_held, dtype=float).reshape(self._shapes[1])
 
-    def site_net_flows(self, out: np.ndarray | None = None) -> np.ndarray:
-        """In minus out (mined, supplied and adjusted in; consumed and lost out) of every
-        site since the ledger opened, flat [site x commodity]; into ``out`` if given."""
-        return np.dot(self._site_signs, self._site_block, out=out)
+    def _block(self, names: tuple[str, ...], n: int) -> np.ndarray:
+        """The accounts ``names`` as one array, [account, site or lane x commodity]."""
+        return np.array([self._rows[name] for name in names],
+                        dtype=float).reshape(len(names), n * self.n_commodities)
 
-    def site_net_operator(self) -> tuple[np.ndarray, np.ndarray]:
-        """``(signs, accounts)`` such that ``signs @ accounts`` is :meth:`site_net_flows`
-        (``accounts`` a live view): for a caller that takes the product every day without
-        a call through the ledger."""
-        return self._site_signs, self._site_block
+    def site_net_flows(self) -> np.ndarray:
+        """In minus out (mined, supplied and adjusted in; consumed and lost out) of every
+        site since the ledger opened, flat [site x commodity], from the accounts."""
+        return np.dot(self._site_signs, self._block(SITE_ACCOUNTS, self._shapes[0][0]))
 
     def expected_site_held(self) -> np.ndarray:
         """What each site should hold according to the flows recorded."""
@@ -166,21 +184,9 @@ class Ledger:
 
     def expected_lane_held(self) -> np.ndarray:
         """What each lane should hold (in transit) according to the flows recorded."""
-        return self.opening_lane + np.dot(self._lane_signs, self._lane_block).reshape(
+        return self.opening_lane + np.dot(
+            self._lane_signs, self._block(LANE_ACCOUNTS, self._shapes[1][0])).reshape(
             self._shapes[1])
-
-    def transit_operator(self) -> tuple[np.ndarray, np.ndarray]:
-        """``(matrix, opening)`` such that the tonnes in transit by commodity are
-        ``lane_flat @ matrix + opening``, where ``lane_flat`` is every lane account in
-        one vector (see :meth:`lane_flows`): one product per day instead of three."""
-        n_lanes, n_c = self._shapes[1]
-        per_account = np.tile(np.eye(n_c), (n_lanes, 1))
-        matrix = np.concatenate([sign * per_account for sign in self._lane_signs])
-        return matrix, self.opening_lane.sum(axis=0)
-
-    def lane_flows(self) -> np.ndarray:
-        """Every lane account in one flat vector (a live view)."""
-        return self._lane_block.reshape(-1)
 
     def check_mass_balance(self, site_held: np.ndarray, lane_held: np.ndarray,
                            site_names: list[str], lane_names: list[str],
@@ -195,8 +201,9 @@ class Ledger:
         consumed - lost - lost on lanes, so a move booked with different amounts at its two
         ends fails); if ``seized_t`` and ``refining_loss_t`` (tonnes per commodity since
         the ledger opened) are given, that everything lost at sites and on lanes is their
-        sum; each of ``invariants`` (a component's own books, error in tonnes); and that
-        no site or lane holds less than minus the tolerance (metal taken from where there
+        sum; that the running totals (:attr:`site_net`, :attr:`in_transit`) say what the
+        accounts say; each of ``invariants`` (a component's own books, error in tonnes); and
+        that no site or lane holds less than minus the tolerance (metal taken from where there
         was none balances every flow, so the sign alone shows it; the worst such holding
         of the sites and of the lanes is named).
 
@@ -216,9 +223,11 @@ class Ledger:
         for part in (self.opening_site, self.opening_lane):
             if part.size:
                 np.maximum(scale_c, np.abs(part).max(axis=0), out=scale_c)
-        for block, shape in zip(self._blocks, self._shapes, strict=True):
+        site_block = self._block(SITE_ACCOUNTS, self._shapes[0][0])
+        lane_block = self._block(LANE_ACCOUNTS, self._shapes[1][0])
+        for block in (site_block, lane_block):
             if block.size:
-                np.maximum(scale_c, np.abs(block).reshape(-1, shape[1]).max(axis=0),
+                np.maximum(scale_c, np.abs(block).reshape(-1, n_c).max(axis=0),
                            out=scale_c)
         tol = rel_tol * scale_c
         per_com = np.maximum(np.abs(site_err).max(axis=0, initial=0.0),
@@ -282,6 +291,32 @@ class Ledger:
                 f"by {lost_err[j]:+.6g} t (tolerance {tol[j]:.3g} t)"
                 for j in _failing(lost_err, tol)]
 
+        # The running totals a day's end reads must say what the accounts say: a flow booked
+        # in one and not the other would leave the recorded stocks or transit wrong while
+        # every account balances.
+        net_err = (np.array(self.site_net).reshape(self._shapes[0])
+                   - np.dot(self._site_signs, site_block).reshape(self._shapes[0]))
+        transit_err = (np.array(self.in_transit)
+                       - np.dot(self._lane_signs, lane_block).reshape(self._shapes[1]).sum(
+                           axis=0))
+        running_err = np.maximum(np.abs(net_err).max(axis=0, initial=0.0),
+                                 np.abs(transit_err))
+        if net_err.size:
+            over = np.where(np.isnan(net_err), np.inf, np.abs(net_err)) / tol
+            i, j = np.unravel_index(int(np.argmax(over)), net_err.shape)
+            if over[i, j] > 1.0:
+                violations.append(
+                    f"mass balance violated at {site_names[i]!r} for {commodity_names[j]}: "
+                    f"the running net flows a day's end reads differ from the site's "
+                    f"accounts by {net_err[i, j]:+.6g} t, so a flow was booked in one and "
+                    f"not the other (tolerance {tol[j]:.3g} t)")
+        violations += [
+            f"mass balance violated for {commodity_names[j]} on the lanes as a whole: the "
+            f"running tonnes in transit a day's end reads differ from the lanes' accounts "
+            f"by {transit_err[j]:+.6g} t, so a flow was booked in one and not the other "
+            f"(tolerance {tol[j]:.3g} t)"
+            for j in _failing(transit_err, tol)]
+
         comp_err = np.zeros(n_c)
         comp_over: tuple[float, str] | None = None
         for where, c, what, err in invariants:
@@ -295,7 +330,7 @@ class Ledger:
             violations.append(comp_over[1])
 
         report = BalanceReport(per_com, float(scale_c.max(initial=1.0)), worst, scale_c, tol,
-                               network_err, lost_err, comp_err, violations)
+                               network_err, lost_err, comp_err, violations, running_err)
         if raise_error and violations:
             raise MassBalanceError("; ".join(violations))
         return report

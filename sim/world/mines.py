@@ -116,7 +116,7 @@ class Mine(SiteBase):
         """The scenario's ramp-up and its start in days after the start date, or None."""
         self.diversions: dict[str, Diversion] = {}
         self.deals: dict[str, DealState] = {}
-        self._mined = world.ledger.rows("mined")[index]
+        self._mined: list[float] = world.ledger.rows("mined")[index]
         self.curtailed_own_t = [0.0] * self.n_com
         """Tonnes by commodity not mined here since the run started because a ban's or
         quota's stock limit on that commodity cut them (not counting by-products left in
@@ -249,6 +249,8 @@ class Mine(SiteBase):
                         buf[at] = buf[at] + diverted
             mined = self._mined
             mined[c] = mined[c] + total
+            net, at = self._net, self._net_at + c
+            net[at] = net[at] + total
             stock = self._stock
             stock[c] = stock[c] + total
             sent = 0.0
@@ -294,6 +296,7 @@ class Mine(SiteBase):
                 record(c, k, part, min(moved * t, part))
             if total > 0.0:
                 self._mined[c] += total
+                self._net[self._net_at + c] += total
                 self._stock[c] += total
             if cut:
                 mined_share[c] *= total / t
@@ -460,6 +463,8 @@ class Mine(SiteBase):
             self.world.intercept(self, lot)  # books what is seized as lost here
         site_out = self._site_out
         site_out[c] = site_out[c] + lot.tonnes
+        net, at = self._net, self._net_at + c
+        net[at] = net[at] - lot.tonnes
         option.legs[0].enter(lot)
 
     def held(self) -> np.ndarray:

@@ -90,8 +90,12 @@ class SiteBase(Element):
         self.n_com = world.n_commodities
         self.book: DayBook = world.book
         """The world's day book, where mines and destinations book their flows."""
-        self._site_in = world.ledger.rows("site_in")[index]
-        self._site_out = world.ledger.rows("site_out")[index]
+        self._site_in: list[float] = world.ledger.rows("site_in")[index]
+        self._site_out: list[float] = world.ledger.rows("site_out")[index]
+        self._net: list[float] = world.ledger.site_net
+        """The ledger's running net flows of every site, booked with the site's accounts."""
+        self._net_at = index * self.n_com
+        """Where the site's own begin in :attr:`_net`."""
         self.delayed: dict[Lot, float] = {}
         """Lots held by an added delay, with the day it ends (ordered for identical
         sums)."""
@@ -111,15 +115,18 @@ class SiteBase(Element):
         """Book an arriving lot and let any shock here seize or tax it."""
         site_in, c = self._site_in, lot.commodity
         site_in[c] = site_in[c] + lot.tonnes
+        net, at = self._net, self._net_at + c
+        net[at] = net[at] + lot.tonnes
         if self.interceptions:
             self.world.intercept(self, lot)
 
     def _arrive_batch(self, lots: list[Lot]) -> None:
         """:meth:`_arrive` for lots that arrived together."""
-        site_in = self._site_in
+        site_in, net, at = self._site_in, self._net, self._net_at
         for lot in lots:
             c = lot.commodity
             site_in[c] = site_in[c] + lot.tonnes
+            net[at + c] = net[at + c] + lot.tonnes
         if self.interceptions:
             for lot in lots:
                 self.world.intercept(self, lot)
@@ -144,10 +151,11 @@ class SiteBase(Element):
             return
         # Open and without delays: :meth:`_forward_open` for each lot, written out (a lane
         # taking a lot cannot change this site's capacity).
-        site_out = self._site_out
+        site_out, net, at = self._site_out, self._net, self._net_at
         for lot in lots:
             c = lot.commodity
             site_out[c] = site_out[c] + lot.tonnes
+            net[at + c] = net[at + c] - lot.tonnes
             leg = lot.leg = lot.leg + 1
             lot.legs[leg].enter(lot)
 
@@ -162,6 +170,8 @@ class SiteBase(Element):
             return
         site_out, c = self._site_out, lot.commodity
         site_out[c] = site_out[c] + lot.tonnes
+        net, at = self._net, self._net_at + c
+        net[at] = net[at] - lot.tonnes
         leg = lot.leg = lot.leg + 1
         lot.legs[leg].enter(lot)
 
@@ -467,7 +477,7 @@ class Destination(SiteBase):
         self.stock = np.zeros(self.n_com)
         """Tonnes held, by commodity."""
         self._stock_row = cells(self.stock)
-        """:attr:`stock`'s memory, for the hot path (as the ledger's rows are)."""
+        """:attr:`stock`'s memory, for the hot path (numpy's scalar indexing costs more)."""
         self._at_market = self.kind == "market"
 
     def bind_stock(self, stock: np.ndarray) -> None:
@@ -553,7 +563,8 @@ class Refiner(Destination):
         self.country = world.sc.country_of(site_id)
         self.refined = np.zeros(self.n_com)
         """Cumulative tonnes refined (recovered metal)."""
-        # the memory of the arrays above, for the hot path (as the ledger's rows are)
+        # the memory of the arrays above, for the hot path (numpy's scalar indexing costs
+        # more)
         self._output_row = cells(self.output)
         self._abroad_row = cells(self.abroad)
         self._refined_row = cells(self.refined)
@@ -562,7 +573,7 @@ class Refiner(Destination):
         self._lines = [(c, float(self.capacity_per_day[c]), float(self.recovery[c]))
                        for c in range(self.n_com) if self.capacity_per_day[c] > 0.0]
         """(commodity, capacity t/day, recovery) of what this refiner refines."""
-        self._lost = world.ledger.rows("lost")[index]
+        self._lost: list[float] = world.ledger.rows("lost")[index]
 
     def _throttles(self) -> bool:
         return True  # its refining
@@ -592,6 +603,8 @@ class Refiner(Destination):
             if run > got:
                 lost = self._lost
                 lost[c] = lost[c] + (run - got)
+                net, at = self._net, self._net_at + c
+                net[at] = net[at] - (run - got)
 
     @property
     def last_dispatch_t(self) -> float:
@@ -637,6 +650,8 @@ class Refiner(Destination):
                           self.clock.now, 1.0, world.refined_cargo_class[c])
                 site_out = self._site_out
                 site_out[c] = site_out[c] + t
+                net, at = self._net, self._net_at + c
+                net[at] = net[at] - t
                 lane.enter(lot)
 
     def _share_controls_room(self, c: int, parts: list[tuple[Lane, float]],

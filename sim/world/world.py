@@ -18,6 +18,7 @@ The world runs three kinds of activity:
 from __future__ import annotations
 
 import math
+import struct
 from typing import Any, Final
 
 import numpy as np
@@ -54,11 +55,12 @@ from sim.world.sites import BorderPost, Destination, Hub, Market, Port, Refiner,
 from sim.world.wakeups import Urgent, Wakeup
 
 MARKET_SLOTS_ONE_BY_ONE: Final = 16
-"""Most [market x commodity] slots whose stocks and ledger rows the markets' daily step
-updates one by one, through their memory, rather than by three numpy calls on lists. In
-the compiled build (callgrind, the baseline's 12 slots and the SupplyNetPy network's 2)
-one by one costs about 1,600 instructions a slot, the three calls about 12,600 and 900 a
-slot: even at about 19 slots. Either way the values are the same."""
+"""Most [market x commodity] slots whose stocks the markets' daily step sets one by one,
+through their memory, rather than by a numpy assignment from a list. Measured (callgrind,
+compiled build) when the step also set the ledger's rows this way, as three numpy calls:
+one by one cost about 1,600 instructions a slot, the calls about 12,600 and 900 a slot.
+The ledger's rows are lists now, added to one by one on any number of slots. Either way
+the values are the same."""
 
 
 class World:
@@ -192,9 +194,17 @@ class World:
         finishes, in a few array operations over all days rather than a few a day."""
         self._days_snapped = 0
         """Measured days whose end-of-day snapshot has been taken."""
-        self._site_signs, self._site_accounts = self.ledger.site_net_operator()
-        self._lane_flat = self.ledger.lane_flows()
-        self._transit_matrix, self._transit_opening = self.ledger.transit_operator()
+        self._site_net = self.ledger.site_net
+        self._in_transit = self.ledger.in_transit
+        self._pack_net = struct.Struct(f"={len(self._site_net)}d").pack_into
+        """Writes the running net flows, as doubles, into a day's row of :attr:`_net_kept`
+        (a quarter of what numpy's conversion of the list costs)."""
+        self._pack_transit = struct.Struct(f"={n_c}d").pack_into
+        self._net_kept_memory = self._net_kept.data
+        self._in_transit_memory = self.recorder.in_transit.data
+        """The memory of :attr:`_net_kept` and of the recorder's ``in_transit``, which the
+        day's end writes (arrays of fixed size, made once)."""
+        self._transit_opening = self.ledger.opening_lane.sum(axis=0)
         self.lead_hist = self.book.lead_hist
         """(route index, commodity) -> tonnes delivered by whole days of lead time (bin i
         holds leads in [i, i+1) days; the last bin everything from
@@ -288,11 +298,6 @@ class World:
         operation for all markets."""
         markets = self.markets
         n_c = self.n_commodities
-        self._mk_index: np.ndarray | slice = np.array([m.index for m in markets], dtype=int)
-        if len(markets) and np.array_equal(
-                self._mk_index, np.arange(self._mk_index[0], self._mk_index[0] + len(markets))):
-            # contiguous market rows: a slice is a view, so updating it is one cheap step
-            self._mk_index = slice(int(self._mk_index[0]), int(self._mk_index[-1]) + 1)
         self._mk_stock = np.array([m.stock for m in markets], dtype=float).reshape(-1, n_c)
         self._mk_demand = np.array([m.demand_per_day for m in markets]).reshape(-1, n_c)
         self._mk_other = np.array([m.other_per_day for m in markets]).reshape(-1, n_c)
@@ -314,21 +319,16 @@ class World:
         for i, m in enumerate(markets):
             m.bind_stock(self._mk_stock[i])
             m.demand_factor = self._mk_factor[i]
-        # The markets' ledger rows as flat views when they are contiguous (the daily step
-        # adds its flat [market x commodity] lists to them directly).
-        self._mk_ledger: tuple[np.ndarray, np.ndarray] | None = None
-        if isinstance(self._mk_index, slice):
-            self._mk_ledger = (self.ledger.supplied[self._mk_index].reshape(-1),
-                               self.ledger.consumed[self._mk_index].reshape(-1))
-        self._mk_cells: tuple[memoryview[float], memoryview[float], memoryview[float]] | None \
-            = None
-        """The memory of the markets' stocks and ledger rows, flat, where the daily step
-        updates them slot by slot: on few slots (:data:`MARKET_SLOTS_ONE_BY_ONE`), where
-        three numpy calls on lists cost more than the updates one by one."""
-        if self._mk_ledger is not None and len(self._mk_stock_flat) <= \
-                MARKET_SLOTS_ONE_BY_ONE:
-            self._mk_cells = (cells(self._mk_stock_flat), cells(self._mk_ledger[0]),
-                              cells(self._mk_ledger[1]))
+        ledger = self.ledger
+        self._mk_rows = [(ledger.rows("supplied")[m.index], ledger.rows("consumed")[m.index],
+                          m.index * n_c) for m in markets]
+        """Per market: its ``supplied`` and ``consumed`` rows of the ledger, and where its
+        running net flows begin in the ledger's :attr:`~sim.world.ledger.Ledger.site_net`."""
+        self._mk_stock_cells: memoryview[float] | None = None
+        """The memory of the markets' stocks, flat, where the daily step sets them slot by
+        slot: on few slots (:data:`MARKET_SLOTS_ONE_BY_ONE`)."""
+        if len(self._mk_stock_flat) <= MARKET_SLOTS_ONE_BY_ONE:
+            self._mk_stock_cells = cells(self._mk_stock_flat)
         self.demand_changed()
 
     def demand_changed(self) -> None:
@@ -576,23 +576,22 @@ class World:
         stock = self._mk_stock_flat.tolist()
         supplied = step.step(stock, arrivals_today)
         consumed = step.consumed
-        mk_cells = self._mk_cells
-        if mk_cells is not None:
-            stock_cells, supplied_cells, consumed_cells = mk_cells
+        stock_cells = self._mk_stock_cells
+        if stock_cells is not None:
             for j in range(len(stock)):
                 stock_cells[j] = stock[j]
-                supplied_cells[j] = supplied_cells[j] + supplied[j]
-                consumed_cells[j] = consumed_cells[j] + consumed[j]
-            return
-        self._mk_stock_flat[:] = stock
-        if self._mk_ledger is not None:
-            ledger_supplied, ledger_consumed = self._mk_ledger
-            ledger_supplied += supplied
-            ledger_consumed += consumed
         else:
-            shape = self._mk_stock.shape
-            self.ledger.supplied[self._mk_index] += np.array(supplied).reshape(shape)
-            self.ledger.consumed[self._mk_index] += np.array(consumed).reshape(shape)
+            self._mk_stock_flat[:] = stock
+        net = self.ledger.site_net
+        n_c = self.n_commodities
+        j = 0
+        for supplied_row, consumed_row, at in self._mk_rows:
+            for c in range(n_c):
+                got, used = supplied[j], consumed[j]
+                supplied_row[c] = supplied_row[c] + got
+                consumed_row[c] = consumed_row[c] + used
+                net[at + c] = net[at + c] + got - used
+                j += 1
 
     @property
     def price(self) -> np.ndarray:
@@ -608,7 +607,8 @@ class World:
         if day != self._days_snapped:
             raise RuntimeError(f"day {day} snapped after {self._days_snapped} days: the "
                                f"measured days must close in order, each once")
-        np.dot(self._site_signs, self._site_accounts, out=self._net_kept[day])
+        net = self._site_net
+        self._pack_net(self._net_kept_memory, 8 * len(net) * day, *net)
         self._days_snapped = day + 1
         for server in self._servers:
             server.close_day()
@@ -634,7 +634,8 @@ class World:
                 for lot in lane.waiting():
                     waiting[slot, lot.commodity] += lot.tonnes
         # the lanes' opening tonnes are added when the run finishes
-        np.dot(self._lane_flat, self._transit_matrix, out=rec.in_transit[day])
+        transit = self._in_transit
+        self._pack_transit(self._in_transit_memory, 8 * len(transit) * day, *transit)
 
     def _finish_days(self) -> None:
         """Derive the measured days' stocks by kind of site, named sites' holdings, peak
@@ -665,7 +666,7 @@ class World:
         back, and the difference is booked in the ledger as an adjustment.
         """
         idx = self.commodity_index
-        adjusted = self.ledger.rows("adjusted")
+        book = self.ledger.book_site
         # Prices start the measured period at their reference level, whatever the
         # empty pipelines of the early warm-up did to them.
         self.market_step.reset_prices()
@@ -674,21 +675,21 @@ class World:
             if isinstance(site, Refiner):
                 for com, t in spec.initial_feed_t.items():
                     c = idx[com]
-                    adjusted[site.index][c] += t - float(site.stock[c])
+                    book("adjusted", site.index, c, t - float(site.stock[c]))
                     site.stock[c] = t
                 for com, t in spec.initial_output_t.items():
                     c = idx[com]
                     # the given output is all refined metal awaiting shipment on the start
                     # date, metal a ban or quota held for markets abroad included
                     waiting = site.held_abroad[c]
-                    adjusted[site.index][c] += t - float(site.output[c]) - sum(waiting)
+                    book("adjusted", site.index, c, t - float(site.output[c]) - sum(waiting))
                     site.output[c] = t
                     waiting[:] = [0.0] * len(waiting)
                     site.abroad[c] = 0.0
             elif isinstance(site, Market | Stockpile):
                 for com, t in spec.initial_stock_t.items():
                     c = idx[com]
-                    adjusted[site.index][c] += t - float(site.stock[c])
+                    book("adjusted", site.index, c, t - float(site.stock[c]))
                     site.stock[c] = t
 
     def _mark_start(self) -> None:
@@ -793,9 +794,9 @@ class World:
                 lot.tonnes -= seized
                 self.seized_by_channel[c, k] += seized
                 if isinstance(element, Lane):
-                    self.ledger.rows("lane_lost")[element.index][c] += seized
+                    self.ledger.book_lane("lane_lost", element.index, c, seized)
                 else:
-                    self.ledger.rows("lost")[element.index][c] += seized
+                    self.ledger.book_site("lost", element.index, c, seized)
             if inter.tax_rate > 0.0 and lot.untaxed > 0.0:
                 # taxes at several places add up to at most the lot's whole value
                 take = min(inter.tax_rate, lot.untaxed)
@@ -817,8 +818,8 @@ class World:
             self.market_step.transferred[commodity] += tonnes
         if isinstance(source, Market):
             self.market_step.transferred[commodity] -= tonnes
-        self.ledger.rows("site_out")[source.index][commodity] += tonnes
-        self.ledger.rows("site_in")[target.index][commodity] += tonnes
+        self.ledger.book_site("site_out", source.index, commodity, tonnes)
+        self.ledger.book_site("site_in", target.index, commodity, tonnes)
 
     def set_price_modifier(self, source: str, factor: float | None,
                            commodities: frozenset[int] | None) -> None:

@@ -91,8 +91,8 @@ def test_the_mass_balance_check_refuses_a_negative_holding_on_a_lane() -> None:
     ledger = Ledger(n_sites=1, n_lanes=2, n_commodities=2)
     ledger.open(np.zeros((1, 2)), np.zeros((2, 2)))
     # 5 t of gold leave lane b that never entered it, and are booked into lane a
-    ledger.lane_in[0, 1] += 5.0
-    ledger.lane_out[1, 1] += 5.0
+    ledger.book_lane("lane_in", 0, 1, 5.0)
+    ledger.book_lane("lane_out", 1, 1, 5.0)
     args = (["s"], ["a", "b"], ["copper", "gold"])
     with pytest.raises(MassBalanceError, match=r"at 'b' for gold: it holds -5 t"):
         ledger.check_mass_balance(np.zeros((1, 2)), np.array([[0.0, 5.0], [0.0, -5.0]]),

@@ -65,8 +65,8 @@ def test_a_move_booked_unequally_at_its_two_ends_fails_the_network(build, monkey
         # 1% more arrives than left, and the target books what arrived: each site balances
         source.stock[commodity] -= tonnes
         target.stock[commodity] += tonnes * 1.01
-        self.ledger.rows("site_out")[source.index][commodity] += tonnes
-        self.ledger.rows("site_in")[target.index][commodity] += tonnes * 1.01
+        self.ledger.book_site("site_out", source.index, commodity, tonnes)
+        self.ledger.book_site("site_in", target.index, commodity, tonnes * 1.01)
 
     monkeypatch.setattr(World, "transfer", transfer)
     world = run(stockpile_release(build))
@@ -146,7 +146,7 @@ def test_a_refiner_losing_more_than_its_recovery_allows_is_caught(build) -> None
     assert world.ledger.lost[ref.index, 0] == pytest.approx(ref.refined[0] * 0.05 / 0.95)
     # 60 t of feed destroyed and booked as lost: the refiner balances, the losses do not
     ref.stock[0] -= 60.0
-    world.ledger.lost[ref.index, 0] += 60.0
+    world.ledger.book_site("lost", ref.index, 0, 60.0)
     msg = violation(world)
     assert "for copper in the network as a whole: lost at sites and on lanes" in msg
     assert "seized + refining losses by +60 t" in msg

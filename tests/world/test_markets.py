@@ -135,15 +135,15 @@ def test_the_price_index_smooths_the_ratio_with_an_exponential_time_constant(
 
 def test_markets_updated_one_by_one_or_by_numpy_calls_end_the_same_to_the_last_bit(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    # the daily step updates the markets' stocks and ledger rows through their memory on
-    # few slots, by numpy calls on lists on many (sim.world.world.MARKET_SLOTS_ONE_BY_ONE)
+    # the daily step sets the markets' stocks through their memory on few slots, by a numpy
+    # assignment on many (sim.world.world.MARKET_SLOTS_ONE_BY_ONE)
     sc = sim.load_scenario(Path(__file__).parents[2] / "scenarios" / "baseline.yaml",
                            overrides=["horizon_days=40", "warmup_days=20"])
     runs = []
     for slots in (world_module.MARKET_SLOTS_ONE_BY_ONE, 0):
         monkeypatch.setattr(world_module, "MARKET_SLOTS_ONE_BY_ONE", slots)
         world = world_module.World(sc, Streams(3, 0))
-        assert (world._mk_cells is not None) == (slots > 0)  # noqa: SLF001
+        assert (world._mk_stock_cells is not None) == (slots > 0)  # noqa: SLF001
         world.run()
         runs.append([world.ledger.supplied.copy(), world.ledger.consumed.copy(),
                      world._mk_stock.copy(), world.recorder.consumed,  # noqa: SLF001

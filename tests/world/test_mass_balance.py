@@ -117,9 +117,51 @@ def test_metal_added_to_a_market_stock(world: World) -> None:
 
 
 def test_altered_ledger_inflow(world: World) -> None:
-    world.ledger.site_in[world.site_index["border"], c(world, "copper")] += 11.0
+    world.ledger.book_site("site_in", world.site_index["border"], c(world, "copper"), 11.0)
     msg = violation(world)
     assert "'border'" in msg and "for copper" in msg and "-11 t" in msg
+
+
+def test_a_flow_booked_in_an_account_alone_is_caught_by_the_running_net(world: World
+                                                                         ) -> None:
+    # the site's accounts and its holdings agree (the stock moved with the account), but the
+    # running net flows a day's end reads were not told: the recorded stocks would be wrong
+    copper = c(world, "copper")
+    site(world, "market").stock[copper] += 4.0
+    world.ledger.rows("supplied")[world.site_index["market"]][copper] += 4.0
+    msg = violation(world)
+    assert "'market'" in msg and "for copper" in msg and "running net flows" in msg
+    assert "-4 t" in msg
+    report = world.check_mass_balance(raise_error=False)
+    assert report.running_error_t[copper] == pytest.approx(4.0)
+    assert report.max_abs_error_t[copper] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_a_lane_flow_booked_in_its_account_alone_is_caught_in_transit(world: World) -> None:
+    cobalt = c(world, "cobalt")
+    world.ledger.rows("lane_lost")[world.lane_index["mine_border"]][cobalt] += 0.5
+    msg = violation(world)
+    assert "for cobalt on the lanes as a whole" in msg and "running tonnes in transit" in msg
+    assert "+0.5 t" in msg
+
+
+def test_the_running_totals_are_what_a_day_end_records(world: World) -> None:
+    # the last measured day's records are the running totals at its end (the run ends there)
+    n = world.recorder.n_days
+    held = world.physical_site_held()
+    assert held.shape == (len(world.sites), world.n_commodities)
+    stock = world.recorder.stock_by_kind[n - 1].sum(axis=0)
+    assert stock == pytest.approx(held.sum(axis=0), rel=1e-12, abs=1e-9)
+    assert world.recorder.in_transit[n - 1] == pytest.approx(
+        world.physical_lane_held().sum(axis=0), rel=1e-12, abs=1e-9)
+
+
+def test_the_ledger_accounts_read_as_arrays_cannot_be_written(world: World) -> None:
+    # a write to an array made from the rows would be lost: it raises instead
+    with pytest.raises(ValueError, match="read-only"):
+        world.ledger.site_in[0, 0] += 1.0
+    rows = world.ledger.rows("site_in")
+    assert world.ledger.site_in.tolist() == rows
 
 
 def test_lot_lost_from_a_lane(world: World) -> None:
@@ -136,7 +178,8 @@ def test_lot_lost_from_a_lane(world: World) -> None:
 
 
 def test_lane_ledger_break_names_the_lane(world: World) -> None:
-    world.ledger.lane_out[world.lane_index["mine_border"], c(world, "cobalt")] -= 0.25
+    world.ledger.book_lane("lane_out", world.lane_index["mine_border"], c(world, "cobalt"),
+                            -0.25)
     msg = violation(world)
     assert "'mine_border'" in msg and "for cobalt" in msg
 
