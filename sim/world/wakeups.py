@@ -52,6 +52,28 @@ tuples is several times faster than a heap written in Python). Tests set it in p
 to run the compiled build's schedule."""
 
 
+class EventNumbers:
+    """SimPy's counter of event numbers (an environment's ``_eid``, an
+    :func:`itertools.count` of SimPy's making) as a class of the compiled build, which the
+    typed schedule puts in its place (:class:`Clock`): SimPy's own ``next(env._eid)`` draws
+    from it as before, and a wake-up takes its number from :attr:`next` as a C field, where
+    a count's ``__next__`` called from compiled code is a generic call of a method wrapper,
+    some hundreds of instructions each time."""
+
+    def __init__(self, first: int) -> None:
+        self.next = first
+        """The number the next event gets."""
+
+    def __iter__(self) -> EventNumbers:
+        return self
+
+    def __next__(self) -> Any:
+        # Any, not int: mypyc (1.x) gives a native int __next__ a C slot of the wrong type
+        number = self.next
+        self.next = number + 1
+        return number
+
+
 class Clock:
     """An environment's time, event numbers and heaps, as fields compiled code reads directly
     (an environment's own are Python attributes, each read a dictionary lookup): the world's
@@ -72,12 +94,16 @@ class Clock:
         self.wakeups: list[Wakeup] = []
         """The wake-ups' own heap (:func:`push`, :func:`pop`), used with
         :data:`TYPED_SCHEDULE`."""
+        self.event_numbers = EventNumbers(0)
+        """With :data:`TYPED_SCHEDULE`, the environment's counter of event numbers (its
+        ``_eid``, which its own events draw from too), put in place of SimPy's here; unused
+        otherwise."""
+        if TYPED_SCHEDULE:
+            self.event_numbers.next = next(env._eid)
+            env._eid = self.event_numbers
         self.numbers: Iterator[int] = env._eid
         """SimPy's counter of event numbers, which the environment's own events draw from
         too."""
-        self.next_number: Callable[[], int] = env._eid.__next__
-        """Its next number, as compiled code draws it (it would otherwise look up the
-        builtin ``next`` at every call; plain Python's ``next`` is the faster there)."""
 
 
 class Wakeup:
@@ -110,7 +136,10 @@ class Wakeup:
         if TYPED_SCHEDULE:
             self.time = clock.now + delay
             self.priority = priority
-            self.number = clock.next_number()
+            numbers = clock.event_numbers
+            number = numbers.next
+            numbers.next = number + 1
+            self.number = number
             push(clock.wakeups, self)
         else:
             heappush(clock.queue, (clock.now + delay, priority, next(clock.numbers), self))
