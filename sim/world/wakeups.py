@@ -19,12 +19,13 @@ read is a dictionary lookup.
 
 Where they wait depends on the build (:data:`TYPED_SCHEDULE`). In plain Python they go on
 SimPy's heap of ``(time, priority, number, event)`` tuples beside SimPy's own events.
-Compiled, they wait in a heap of their own (:func:`push`, :func:`pop`), ordered by their
-typed fields, and the loop fires whichever of the two heaps' first events comes first:
-comparing tuples item by item through Python's generic comparison was the largest single
-cost of the compiled build. Either way the same events fire in the same order with the same
-event numbers (``tests/world/test_engine_loop.py`` runs both schedules against SimPy's own
-environment).
+Compiled, they wait in a schedule of their own (:func:`schedule`, :func:`take`): a heap
+ordered by their typed fields for those due before the end of the day it has reached, and
+a bucket for each later day, which joins the heap when the heap has nothing left; the loop
+fires whichever of the two schedules' first events comes first. Comparing tuples item by
+item through Python's generic comparison was the largest single cost of the compiled build.
+Either way the same events fire in the same order with the same event numbers
+(``tests/world/test_engine_loop.py`` runs both schedules against SimPy's own environment).
 
 Both lean on three attributes of SimPy's ``Environment`` (``_now``, ``_queue``, ``_eid``),
 which have not changed since SimPy 3.
@@ -93,7 +94,16 @@ class Clock:
         """SimPy's heap of ``(time, priority, number, event)``: the environment's own list."""
         self.wakeups: list[Wakeup] = []
         """The wake-ups' own heap (:func:`push`, :func:`pop`), used with
-        :data:`TYPED_SCHEDULE`."""
+        :data:`TYPED_SCHEDULE`: those due before :attr:`heap_end`."""
+        self.heap_end: float = float(int(self.now) + 1)
+        """Wake-ups due before this time (a whole day) wait on the heap, later ones in
+        :attr:`later`."""
+        self.later: dict[int, list[Wakeup]] = {}
+        """Wake-ups due at or after :attr:`heap_end`, by the whole day they are due in, in
+        the order they were scheduled: each day joins the heap when the heap has nothing
+        left (:func:`take`), so the heap holds about a day's wake-ups, not all."""
+        self.later_days: list[int] = []
+        """The days of :attr:`later`, a heap (:mod:`heapq`)."""
         self.event_numbers = EventNumbers(0)
         """With :data:`TYPED_SCHEDULE`, the environment's counter of event numbers (its
         ``_eid``, which its own events draw from too), put in place of SimPy's here; unused
@@ -140,7 +150,7 @@ class Wakeup:
             number = numbers.next
             numbers.next = number + 1
             self.number = number
-            push(clock.wakeups, self)
+            schedule(clock, self)
         else:
             heappush(clock.queue, (clock.now + delay, priority, next(clock.numbers), self))
 
@@ -169,6 +179,65 @@ class Urgent(Wakeup):
     def __init__(self, clock: Clock, delay: float, value: Any,
                  callback: Callable[[Any], None]) -> None:
         super().__init__(clock, delay, value, callback, URGENT)
+
+
+_LAST_DAY: Final = 10**15
+"""The day bucket of every wake-up due at or after it (or at a time that is not a number)."""
+
+
+def schedule(clock: Clock, wakeup: Wakeup) -> None:
+    """Put ``wakeup`` where it waits in ``clock``'s typed schedule: on the heap if it is due
+    before :attr:`Clock.heap_end`, else in its day's bucket (pushing a day's wake-ups one
+    by one onto a heap of a few hundred cost more, and taking them off cost more per level,
+    than keeping each day apart until its turn)."""
+    time = wakeup.time
+    if time < clock.heap_end:
+        push(clock.wakeups, wakeup)
+        return
+    day = int(time) if time < _LAST_DAY else _LAST_DAY
+    bucket = clock.later.get(day)
+    if bucket is None:
+        clock.later[day] = [wakeup]
+        heappush(clock.later_days, day)
+    else:
+        bucket.append(wakeup)
+
+
+def first(clock: Clock) -> Wakeup | None:
+    """The wake-up that fires first in ``clock``'s typed schedule (left in place), or None if
+    none waits. When the heap has nothing left, the next day's bucket joins it."""
+    heap = clock.wakeups
+    if not heap:
+        if not clock.later_days:
+            return None
+        day = heappop(clock.later_days)
+        # every wake-up due before the end of this day is in its bucket or (if scheduled
+        # since the last day's turn) already on the heap, which is empty: all due later
+        # than what fires before them, so the heap holds everything due before its end
+        clock.heap_end = float(day + 1)
+        for wakeup in clock.later.pop(day):
+            push(heap, wakeup)
+    return heap[0]
+
+
+def take(clock: Clock) -> Wakeup:
+    """Take the wake-up that fires first off ``clock``'s typed schedule. Raises IndexError
+    if none waits."""
+    if first(clock) is None:
+        raise IndexError("no wake-up waits")
+    return pop(clock.wakeups)
+
+
+def waiting(clock: Clock) -> int:
+    """How many wake-ups wait in ``clock``'s typed schedule."""
+    return len(clock.wakeups) + sum(len(bucket) for bucket in clock.later.values())
+
+
+def clear(clock: Clock) -> None:
+    """Drop every wake-up waiting in ``clock``'s typed schedule."""
+    clock.wakeups.clear()
+    clock.later.clear()
+    clock.later_days.clear()
 
 
 def push(heap: list[Wakeup], wakeup: Wakeup) -> None:
@@ -239,7 +308,8 @@ def run_schedule(clock: Clock) -> None:
         now: Any  # the time as SimPy's heap holds it (a float, or an int SimPy computed)
         event: Any
         callbacks: Any  # a list; None once processed
-        if wakeups and (not queue or _first_is_earlier(wakeups[0], queue[0])):
+        head = wakeups[0] if wakeups else first(clock)
+        if head is not None and (not queue or _first_is_earlier(head, queue[0])):
             wakeup = pop(wakeups)
             now = wakeup.time
             event = wakeup
@@ -287,16 +357,16 @@ def _first_is_earlier(wakeup: Wakeup, entry: Any) -> bool:
 
 
 def _wakeup_is_next(clock: Clock) -> bool:
-    """Whether the next event is the first wake-up on their own heap (the test
+    """Whether the next event is the first wake-up of their own schedule (the test
     :func:`run_schedule` makes inline, once per event)."""
-    wakeups = clock.wakeups
+    head = first(clock)
     queue = clock.queue
-    return bool(wakeups) and (not queue or _first_is_earlier(wakeups[0], queue[0]))
+    return head is not None and (not queue or _first_is_earlier(head, queue[0]))
 
 
 def hand_over_next(clock: Clock) -> None:
-    """Move the next event onto SimPy's heap if it is a wake-up on their own heap, so that
-    :meth:`simpy.Environment.step` fires it next, as :func:`run_schedule` would."""
+    """Move the next event onto SimPy's heap if it is a wake-up of their own schedule, so
+    that :meth:`simpy.Environment.step` fires it next, as :func:`run_schedule` would."""
     if _wakeup_is_next(clock):
         wakeup = pop(clock.wakeups)
         heappush(clock.queue, (wakeup.time, wakeup.priority, wakeup.number, wakeup))

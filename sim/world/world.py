@@ -53,6 +53,7 @@ from sim.world.recorder import Recorder
 from sim.world.routing import RouteOption, Router
 from sim.world.sites import BorderPost, Destination, Hub, Market, Port, Refiner, SiteBase, Stockpile
 from sim.world.wakeups import Urgent, Wakeup
+from sim.world.wakeups import clear as clear_wakeups
 
 MARKET_SLOTS_ONE_BY_ONE: Final = 16
 """Most [market x commodity] slots whose stocks the markets' daily step sets one by one,
@@ -985,7 +986,7 @@ class World:
                 if isinstance(process, Process) and process.is_alive:
                     process._generator.close()  # noqa: SLF001
         queue.clear()
-        self.env.clock.wakeups.clear()  # the wake-ups' own heap
+        clear_wakeups(self.env.clock)  # the wake-ups' own schedule
 
     @property
     def mark(self) -> dict[str, Any]:

@@ -182,12 +182,17 @@ def test_step_and_peek_take_the_next_event_of_either_heap(typed: bool) -> None:
     if typed:
         env = Environment()
         Wakeup(env.clock, 1.0, None, print)
-        assert env._queue == [] and len(env.clock.wakeups) == 1  # noqa: SLF001 - its own heap
+        assert env._queue == [] and wakeups.waiting(env.clock) == 1  # noqa: SLF001 - its own
 
 
-def test_the_typed_heap_fires_in_simpys_order(monkeypatch: pytest.MonkeyPatch) -> None:
-    # many wake-ups at few distinct times, both priorities, pushed and popped in turns,
-    # against heapq on SimPy's (time, priority, number) tuples
+@pytest.mark.parametrize("far", [False, True], ids=["near", "with-far"])
+def test_the_typed_schedule_fires_in_simpys_order(monkeypatch: pytest.MonkeyPatch,
+                                                  far: bool) -> None:
+    # many wake-ups at few distinct times, both priorities, scheduled and taken in turns,
+    # against heapq on SimPy's (time, priority, number) tuples: due the same day (on the
+    # heap) and on later days (in their buckets, which join the heap in turn), some in a
+    # day whose bucket exists, some in a day that has none yet; with far ones too, past the
+    # last bucket's day and at infinity
     monkeypatch.setattr(wakeups, "TYPED_SCHEDULE", True)
     rng = np.random.default_rng(3)
     env = Environment()
@@ -196,21 +201,31 @@ def test_the_typed_heap_fires_in_simpys_order(monkeypatch: pytest.MonkeyPatch) -
     for _round in range(60):
         for _ in range(int(rng.integers(0, 12))):
             delay = float(rng.integers(0, 5)) * 0.5
+            if far and rng.random() < 0.05:
+                delay = float(rng.choice([3e15, 1e16, np.inf]))
             priority = int(rng.choice([URGENT, NORMAL]))
             w = Wakeup(env.clock, delay, None, print, priority)
             assert (w.time, w.priority) == (env.clock.now + delay, priority)
             heapq.heappush(reference, (w.time, w.priority, w.number))
         for _ in range(int(rng.integers(0, 10))):
+            assert wakeups.waiting(env.clock) == len(reference)
             if not reference:
                 with pytest.raises(IndexError):
-                    wakeups.pop(env.clock.wakeups)
+                    wakeups.take(env.clock)
                 break
-            w = wakeups.pop(env.clock.wakeups)
+            w = wakeups.take(env.clock)
             popped.append((w.time, w.priority, w.number))
             expected.append(heapq.heappop(reference))
-            env.clock.now = w.time  # time moves on, as the loop moves it
+            if w.time < 1e15:
+                env.clock.now = w.time  # time moves on, as the loop moves it
+    while reference:  # and what is left, the far ones among it
+        w = wakeups.take(env.clock)
+        popped.append((w.time, w.priority, w.number))
+        expected.append(heapq.heappop(reference))
     assert len(popped) > 200 and popped == expected
     assert len({t for t, _p, _n in popped}) < len(popped) / 4  # ties decided by the rest
+    assert (popped[-1][0] == np.inf) is far
+    assert len({int(t) for t, _p, _n in popped if t < 1e15}) > 8  # many days' buckets
 
 
 def test_a_replication_is_identical_with_simpys_own_stepping(
@@ -242,11 +257,11 @@ def test_a_replication_is_identical_with_the_typed_schedule(
     sc = sim.load_scenario(ROOT / "scenarios" / "m23_escalation.yaml")
     on_tuples = run_replication(sc, 5, 0)
     monkeypatch.setattr(wakeups, "TYPED_SCHEDULE", True)
-    pushed: list[int] = []
-    monkeypatch.setattr(wakeups, "push", lambda heap, w, push=wakeups.push: (
-        pushed.append(1), push(heap, w))[-1])
+    scheduled: list[int] = []
+    monkeypatch.setattr(wakeups, "schedule", lambda clock, w, schedule=wakeups.schedule: (
+        scheduled.append(1), schedule(clock, w))[-1])
     typed = run_replication(sc, 5, 0)
-    assert len(pushed) > typed.events / 2  # most events were wake-ups on their own heap
+    assert len(scheduled) > typed.events / 2  # most events were wake-ups on their own
     assert typed.events == on_tuples.events
     assert np.array_equal(typed.kpi_values(), on_tuples.kpi_values(), equal_nan=True)
     assert np.array_equal(typed.series, on_tuples.series)
