@@ -33,6 +33,7 @@ which have not changed since SimPy 3.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from heapq import heappop, heappush
 from typing import Any, Final
@@ -214,7 +215,9 @@ def first(clock: Clock) -> Wakeup | None:
         # every wake-up due before the end of this day is in its bucket or (if scheduled
         # since the last day's turn) already on the heap, which is empty: all due later
         # than what fires before them, so the heap holds everything due before its end
-        clock.heap_end = float(day + 1)
+        # the last day's bucket holds every far time, infinity too: once it joins, the heap
+        # takes everything, or a far wake-up scheduled after it would wait behind them
+        clock.heap_end = float(day + 1) if day < _LAST_DAY else math.inf
         for wakeup in clock.later.pop(day):
             push(heap, wakeup)
     return heap[0]

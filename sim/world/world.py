@@ -583,7 +583,7 @@ class World:
                 stock_cells[j] = stock[j]
         else:
             self._mk_stock_flat[:] = stock
-        net = self.ledger.site_net
+        net = self._site_net
         n_c = self.n_commodities
         j = 0
         for supplied_row, consumed_row, at in self._mk_rows:

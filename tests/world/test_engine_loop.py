@@ -228,6 +228,20 @@ def test_the_typed_schedule_fires_in_simpys_order(monkeypatch: pytest.MonkeyPatc
     assert len({int(t) for t, _p, _n in popped if t < 1e15}) > 8  # many days' buckets
 
 
+def test_a_far_wake_up_scheduled_once_the_far_bucket_joined_the_heap_keeps_its_order(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # far times and infinity share the last day's bucket; one scheduled after that bucket
+    # joined the heap must still fire before infinity
+    monkeypatch.setattr(wakeups, "TYPED_SCHEDULE", True)
+    env = Environment()
+    for delay in (np.inf, 2e15):
+        Wakeup(env.clock, delay, None, print)
+    assert wakeups.take(env.clock).time == 2e15
+    Wakeup(env.clock, 3e15, None, print)
+    assert [wakeups.take(env.clock).time for _ in range(2)] == [3e15, np.inf]
+    assert wakeups.first(env.clock) is None
+
+
 def test_a_replication_is_identical_with_simpys_own_stepping(
         monkeypatch: pytest.MonkeyPatch, typed: bool) -> None:
     # SimPy's own run, calling step for each event (SimPy's step, once the wake-up due next
