@@ -42,7 +42,7 @@ compiled: $(CSTAMP)
 
 $(CSTAMP): pyproject.toml setup.py $(shell find sim -name '*.py')
 	$(PYTHON) -m venv $(CVENV)
-	$(CVENV)/bin/python -m pip install --quiet setuptools wheel 'mypy>=1.10' '.[benchmark]'
+	$(CVENV)/bin/python -m pip install --quiet setuptools wheel 'mypy>=2.4' '.[benchmark]'
 	SIM_COMPILE=1 $(CVENV)/bin/python -m pip install --quiet --no-build-isolation --no-deps \
 		--force-reinstall .
 	touch $(CSTAMP)

@@ -2,7 +2,9 @@
 optional compiled build: with ``SIM_COMPILE=1`` in the environment (``make compiled``),
 mypyc compiles the simulation's hot path (the modules in :data:`COMPILED`) to C extension
 modules from the same typed source. Without it the package is plain Python, as ``make
-setup`` installs it; the two give bit-identical results (benchmarks/bench_compiled.py)."""
+setup`` installs it; the two give bit-identical results (benchmarks/bench_compiled.py). The
+compiled modules import ``librt`` (mypyc's run-time library, installed with mypy) for the
+unboxed rows of ``sim/world/floatrows.py``."""
 
 import os
 import subprocess

@@ -776,8 +776,8 @@ def _server_kpis(where: str, st: ServerStats, servers: int, now: float,
     elapsed = max(now - st.start_t, 1e-12)
     add(ALL, ALL, where, "mean_wait_days", "days",
         st.wait_lot_days / st.n_started if st.n_started else np.nan)
-    if len(st.waits):
-        p50, p95 = np.quantile(np.frombuffer(st.waits), (0.5, 0.95))
+    if st.n_waits:
+        p50, p95 = np.quantile(st.wait_days(), (0.5, 0.95))
     else:
         p50 = p95 = np.nan
     add(ALL, ALL, where, "wait_p50_days", "days", float(p50))

@@ -2,26 +2,31 @@
 
 Mines book what they produce, lanes what leaves the exporting country, destinations what
 reaches them (with its lead time). These are the simulation's commonest calls, so a day's
-flows go into one flat list of plain floats, cheap to add to; at the day's end the list is
-kept as a row of a :class:`~sim.world.rowbuffer.RowBuffer` (no numpy call a day), and
-cumulative flows and the recorder's daily arrays are sums and slices of those rows, taken
-when they are asked for.
+flows go into one flat row of floats (a :data:`~sim.world.floatrows.FloatRow`), cheap to
+add to; at the day's end the row is kept as a row of a
+:class:`~sim.world.rowbuffer.RowBuffer` (one numpy call a day at most), and cumulative
+flows and the recorder's daily arrays are sums and slices of those rows, taken when they are
+asked for.
 
 One of the modules the compiled build compiles (``setup.py``): its hot methods then run
 as C, with the same floating-point operations in the same order as in plain Python. They
-add to list items as ``buf[i] = buf[i] + x``, not ``buf[i] += x``, which mypyc compiles
+add to row items as ``buf[i] = buf[i] + x``, not ``buf[i] += x``, which mypyc compiles
 as a generic in-place add of two boxed floats (CONTRIBUTING.md, "The compiled build").
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
+from sim.world.floatrows import float_row, row_view
 from sim.world.lots import Lot
 from sim.world.rowbuffer import RowBuffer
 from sim.world.wakeups import Clock
+
+if TYPE_CHECKING:
+    from sim.world.floatrows import FloatRow
 
 LEAD_BINS = 400
 """Whole days of lead time told apart in the per-route lead-time histograms."""
@@ -62,9 +67,13 @@ class DayBook:
         self.o_arrivals = len(CHANNEL_FLOWS) * plane
         self.o_delivered_country = self.o_arrivals + n_commodities * n_countries
         self.zeros = [0.0] * (self.o_delivered_country + n_commodities * n_countries)
-        self.buf: list[float] = list(self.zeros)
-        """Today's flows: a list that lives as long as the book. Tonnes mined for channel
+        self.buf: FloatRow = float_row(self.zeros)
+        """Today's flows: a row that lives as long as the book. Tonnes mined for channel
         k of commodity c go to slot ``c * (n_channels + 1) + k``."""
+        self._buf_view = row_view(self.buf)
+        """:attr:`buf` as an array sharing its memory, which a day's end copies as the day's
+        row and clears item by item; None where it is a list (plain Python), whose values
+        a day's end packs (:meth:`RowBuffer.append`) and clears with one slice assignment."""
         self._closed = RowBuffer(len(self.zeros), n_rows)
         """Each closed day's flows, a row each in the layout of :attr:`buf`."""
         self.row_day: list[int] = []
@@ -146,10 +155,16 @@ class DayBook:
             at, n = self.o_arrivals, self.n_countries
             arrivals = [sum(buf[at + c * n:at + (c + 1) * n])
                         for c in range(self.n_commodities)]
-        self._closed.append(buf)
+        view = self._buf_view
+        if view is None:
+            self._closed.append(buf)
+            cast("list[float]", buf)[:] = self.zeros
+        else:
+            self._closed.append_array(view)
+            for i in range(len(buf)):
+                buf[i] = 0.0
         self.row_day.append(day)
         self.n_closed += 1
-        buf[:] = self.zeros
         return arrivals
 
     @property

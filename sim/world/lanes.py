@@ -28,6 +28,7 @@ from sim.world.queues import FifoServer
 from sim.world.wakeups import Clock, Urgent, Wakeup
 
 if TYPE_CHECKING:
+    from sim.world.floatrows import FloatRow
     from sim.world.sites import Port, SiteBase
     from sim.world.world import World
 
@@ -76,9 +77,9 @@ class Lane(Element):
         self._convoy_t = -1.0
         self._convoy_fresh: tuple[str, ...] = ()
         """The delay sources drawn for the convoy setting off now."""
-        self._lane_in: list[float] = world.ledger.rows("lane_in")[index]
-        self._lane_out: list[float] = world.ledger.rows("lane_out")[index]
-        self._in_transit: list[float] = world.ledger.in_transit
+        self._lane_in: FloatRow = world.ledger.rows("lane_in")[index]
+        self._lane_out: FloatRow = world.ledger.rows("lane_out")[index]
+        self._in_transit: FloatRow = world.ledger.in_transit
         """The ledger's running tonnes in transit, booked with the lane's accounts."""
         self._arrive_cb: Callable[[Wakeup], None] = self._arrive
         """:meth:`_arrive`, bound once: a bound method made at every departure costs a lookup

@@ -27,9 +27,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
+
+from sim.world.floatrows import zero_row
+
+if TYPE_CHECKING:
+    from sim.world.floatrows import FloatRow
 
 
 class MassBalanceError(RuntimeError):
@@ -72,8 +77,9 @@ def cells(values: np.ndarray) -> memoryview[float]:
     """The memory of ``values``, a contiguous float64 array, element by element: reading
     or writing one element costs a fraction of numpy's scalar indexing, and what is written
     shows in the array (the hot path's counters are numpy arrays to the rest of the code
-    and these to the hot path; the ledger's rows, written far more often, are plain lists,
-    cheaper still). A ValueError for another array."""
+    and these to the hot path; the ledger's rows, written far more often, are
+    :data:`~sim.world.floatrows.FloatRow` rows, cheaper still). A ValueError for another
+    array."""
     if values.dtype != np.float64 or not values.flags.c_contiguous:
         raise ValueError(f"cells of a {values.dtype} array that is "
                          f"{'' if values.flags.c_contiguous else 'not '}contiguous: a "
@@ -99,11 +105,12 @@ class Ledger:
     warm-up, and all but ``adjusted`` only ever grow (``adjusted`` books the stocks reset to
     their start-date levels after the warm-up, up or down).
 
-    Components add to their own row of an account, ``rows(account)[i]``, a plain list of
-    floats: on the hot path a list item costs a fraction of a numpy scalar's, or of a
-    memoryview item's, update. ``ledger.site_in`` and the other attributes of the same
-    names are numpy arrays made from the rows when read (read-only: a write to one would be
-    lost, so it raises).
+    Components add to their own row of an account, ``rows(account)[i]``, a
+    :data:`~sim.world.floatrows.FloatRow` (a list of floats in plain Python, an unboxed
+    vector in the compiled build): on the hot path its item costs a fraction of a numpy
+    scalar's, or of a memoryview item's, update. ``ledger.site_in`` and the other
+    attributes of the same names are numpy arrays made from the rows when read (read-only:
+    a write to one would be lost, so it raises).
 
     Two running totals follow the accounts, so that a day's end reads them without a
     product over every account: :attr:`site_net`, each site's net flows, and
@@ -119,25 +126,25 @@ class Ledger:
 
     def __init__(self, n_sites: int, n_lanes: int, n_commodities: int) -> None:
         self.n_commodities = n_commodities
-        self._rows: dict[str, list[list[float]]] = {}
+        self._rows: dict[str, list[FloatRow]] = {}
         for names, n in ((SITE_ACCOUNTS, n_sites), (LANE_ACCOUNTS, n_lanes)):
             for name in names:
-                self._rows[name] = [[0.0] * n_commodities for _ in range(n)]
+                self._rows[name] = [zero_row(n_commodities) for _ in range(n)]
         self._site_signs = np.array([_SITE_SIGNS[name] for name in SITE_ACCOUNTS])
         self._lane_signs = np.array([_LANE_SIGNS[name] for name in LANE_ACCOUNTS])
         self._shapes = ((n_sites, n_commodities), (n_lanes, n_commodities))
-        self.site_net: list[float] = [0.0] * (n_sites * n_commodities)
+        self.site_net: FloatRow = zero_row(n_sites * n_commodities)
         """Each site's net flows since the ledger opened (in minus out, as
         :meth:`site_net_flows`), flat [site x commodity], kept running: the element of site
         ``i`` and commodity ``c`` is at ``i * n_commodities + c``."""
-        self.in_transit: list[float] = [0.0] * n_commodities
+        self.in_transit: FloatRow = zero_row(n_commodities)
         """Per commodity: tonnes the lanes took in since the ledger opened, less what they
         gave out and lost (what they hold beyond their opening holdings), kept running."""
         self.opening_site = np.zeros((n_sites, n_commodities))
         """Physical holdings when the ledger was opened (initial stocks)."""
         self.opening_lane = np.zeros((n_lanes, n_commodities))
 
-    def rows(self, account: str) -> list[list[float]]:
+    def rows(self, account: str) -> list[FloatRow]:
         """The live rows of an account, to add to in place (with the running totals: see the
         class docstring)."""
         return self._rows[account]

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim.world.floatrows import zero_row
 from sim.world.lots import Lot
 from sim.world.routing import RouteOption, Router
 from sim.world.sites import SiteBase
@@ -37,6 +38,7 @@ from sim.world.sites import SiteBase
 if TYPE_CHECKING:
     from sim.shocks.effects import Diversion
     from sim.shocks.policies import DealState
+    from sim.world.floatrows import FloatRow
     from sim.world.world import World
 
 _EPS = 1e-12
@@ -87,12 +89,14 @@ class Mine(SiteBase):
         self.routers = routers
         self.forms = forms
         self.variability = variability
-        self._stock = [0.0] * self.n_com
+        self._stock: FloatRow = zero_row(self.n_com)
         for com, t in spec.initial_stock_t.items():
             self._stock[world.commodity_index[com]] += t
         self.working_stock = np.array(self._stock)
+        self._amounts_now: FloatRow = zero_row(self.n_com)
+        """Today's planned tonnes by commodity (:meth:`_amounts`)."""
         """Stock the mine keeps on hand; only metal above it is dispatched."""
-        self._pending = [[0.0] * offtake.shape[1] for _ in range(self.n_com)]
+        self._pending: list[FloatRow] = [zero_row(offtake.shape[1]) for _ in range(self.n_com)]
         """Metal above the working stock, by [commodity][channel] it belongs to, waiting to
         leave (held back by a ban or quota, or just produced)."""
         self._held_out = [[0.0] * offtake.shape[1] for _ in range(self.n_com)]
@@ -116,7 +120,7 @@ class Mine(SiteBase):
         """The scenario's ramp-up and its start in days after the start date, or None."""
         self.diversions: dict[str, Diversion] = {}
         self.deals: dict[str, DealState] = {}
-        self._mined: list[float] = world.ledger.rows("mined")[index]
+        self._mined: FloatRow = world.ledger.rows("mined")[index]
         self.curtailed_own_t = [0.0] * self.n_com
         """Tonnes by commodity not mined here since the run started because a ban's or
         quota's stock limit on that commodity cut them (not counting by-products left in
@@ -213,8 +217,12 @@ class Mine(SiteBase):
         ramp, start_day = self.ramp
         return ramp.factor(now - self.world.t0, start_day)
 
-    def _amounts(self, f: float) -> list[float]:
-        amounts = [0.0] * self.n_com
+    def _amounts(self, f: float) -> FloatRow:
+        """Each commodity's planned tonnes at output factor ``f``: the mine's own row
+        (:attr:`_amounts_now`), written anew at each call."""
+        amounts = self._amounts_now
+        for c in range(len(amounts)):
+            amounts[c] = 0.0
         for c, t in self.main:
             amounts[c] = t * f
         for c, parent, ratio in self.coupled:

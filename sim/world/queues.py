@@ -16,13 +16,21 @@ M/M/c formulas.
 
 from __future__ import annotations
 
-from array import array
 from collections import deque
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
+from sim.world.floatrows import grown_row, zero_row
 from sim.world.lots import Lot
 from sim.world.wakeups import Clock, Wakeup
+
+if TYPE_CHECKING:
+    from sim.world.floatrows import FloatRow
+
+WAITS_ROOM = 256
+"""Waits a server's statistics make room for at first (the room doubles when full)."""
 
 HIGH_LOAD_SHARE = 0.9
 """Share of a day a server's lanes must be busy for the day to count as a high-load day: at
@@ -34,8 +42,8 @@ class ServerStats:
     """Accumulated statistics of a server since the last :meth:`reset`."""
 
     __slots__ = ("area_lots", "area_tonnes", "busy_mark", "busy_time", "high_load_days",
-                 "last_t", "n_done", "n_started", "sojourn_lot_days", "start_t", "tonnes_done",
-                 "units_done", "wait_lot_days", "wait_tonne_days", "waits")
+                 "last_t", "n_done", "n_started", "n_waits", "sojourn_lot_days", "start_t",
+                 "tonnes_done", "units_done", "wait_lot_days", "wait_tonne_days", "waits")
 
     def __init__(self, now: float = 0.0) -> None:
         self.reset(now)
@@ -54,9 +62,12 @@ class ServerStats:
         self.wait_lot_days = 0.0
         """Sum over lots that started service of their wait in line."""
         self.wait_tonne_days = 0.0
-        self.waits = array("d")
-        """Each lot's wait in line, days, in the order their services started: for the
-        quantiles of the wait (a C array of doubles, 8 bytes a lot)."""
+        self.waits: FloatRow = zero_row(WAITS_ROOM)
+        """Each lot's wait in line, days, in the order their services started, in its first
+        :attr:`n_waits` items (room for more beyond): for the quantiles of the wait
+        (:meth:`wait_days`). Unboxed in the compiled build, 8 bytes a lot."""
+        self.n_waits = 0
+        """Waits kept in :attr:`waits`."""
         self.busy_mark = 0.0
         """busy_time at the end of the last day closed (:meth:`FifoServer.close_day`)."""
         self.high_load_days = 0
@@ -65,6 +76,21 @@ class ServerStats:
         """Sum over lots that finished of their time in the system."""
         self.tonnes_done = 0.0
         self.units_done = 0.0
+
+    def add_wait(self, wait_days: float) -> None:
+        """Keep one lot's wait in line (:attr:`waits`), making room if there is none."""
+        waits = self.waits
+        n = self.n_waits
+        if n == len(waits):
+            waits = grown_row(waits)
+            self.waits = waits
+        waits[n] = wait_days
+        self.n_waits = n + 1
+
+    def wait_days(self) -> np.ndarray:
+        """Each lot's wait in line, days, in the order their services started (a new
+        array)."""
+        return np.array(self.waits[:self.n_waits], dtype=float)
 
 
 class FifoServer:
@@ -152,7 +178,7 @@ class FifoServer:
         wait = now - job.t_in
         st.n_started += n
         st.wait_lot_days += wait * n
-        st.waits.append(wait)  # a job is one lot (put)
+        st.add_wait(wait)  # a job is one lot (put)
         st.wait_tonne_days += wait * job.tonnes
         self.in_service[job] = job
         # The variability draw scales the work, so a later change of capacity scales

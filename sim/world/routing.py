@@ -55,9 +55,11 @@ from sim.scenario.plan import export_share as export_share
 from sim.scenario.plan import rebalanced_elements as rebalanced_elements
 from sim.scenario.plan import route_leaves as route_leaves
 from sim.scenario.plan import throttle_moves_lots as throttle_moves_lots
+from sim.world.floatrows import zero_row
 
 if TYPE_CHECKING:
     from sim.scenario.schema import Scenario
+    from sim.world.floatrows import FloatRow
     from sim.world.lanes import Lane
 
 REBALANCE_HINT = ("on_closure: reroute acts on full closures only; `rebalance` moves traffic "
@@ -164,7 +166,7 @@ class Router:
         self.staying = not all(option.leaves for option in options)
         """Whether some route stays inside the mine's country (lots on it are not exports)."""
         self.capacity_epoch = capacity_epoch if capacity_epoch is not None else [0]
-        self._credit = [0.0] * len(options)
+        self._credit: FloatRow = zero_row(len(options))
         self._owed = [0.0] * len(options)
         """Tonnes held for export (see :meth:`hold`) each route was charged for in
         :meth:`choose` and has not carried yet."""
@@ -421,7 +423,7 @@ class Router:
         return options[min(out, key=key)]
 
 
-def _take_turn(credit: list[float], weighted: list[tuple[int, float]], total: float,
+def _take_turn(credit: FloatRow, weighted: list[tuple[int, float]], total: float,
                tonnes: float, may_pay: Any) -> int:
     """One turn of the weighted round robin: every route in ``weighted`` (index, weight)
     earns weight x ``tonnes`` of ``credit``; of those ``may_pay(index, weight)`` allows,

@@ -13,6 +13,7 @@ One of the modules the compiled build compiles (``setup.py``).
 from __future__ import annotations
 
 import struct
+from collections.abc import Collection
 from typing import Final
 
 import numpy as np
@@ -45,8 +46,8 @@ class RowBuffer:
         self._block_format = struct.Struct(f"={self.block_rows * width}d")
         """A full block's values as native doubles, in order."""
 
-    def append(self, row: list[float]) -> None:
-        """Keep ``row`` (its values now: the list may change afterwards) as the next row. A
+    def append(self, row: Collection[float]) -> None:
+        """Keep ``row`` (its values now: it may change afterwards) as the next row. A
         ValueError if it is not ``width`` long."""
         if len(row) != self.width:
             raise ValueError(f"a row of {len(row)} values in a buffer of rows of "
@@ -57,13 +58,42 @@ class RowBuffer:
         if self._n_pending == self.block_rows:
             self._add_block()
 
+    def append_array(self, row: np.ndarray) -> None:
+        """Keep ``row``, a float64 array of ``width`` values (its values now), as the next
+        row: copied straight into the array of rows, one numpy assignment (an unboxed
+        row's view, :func:`~sim.world.floatrows.row_view`, where a list's floats would
+        have to be packed). A ValueError if it is not ``width`` long."""
+        if len(row) != self.width:
+            raise ValueError(f"a row of {len(row)} values in a buffer of rows of "
+                             f"{self.width}")
+        if self._n_pending:
+            self._join_pending()
+        self._make_room(1)
+        self._done[self._n_done] = row
+        self._n_done += 1
+        self.n_rows += 1
+
+    def _join_pending(self) -> None:
+        """Move the rows gathered in the list into the array, however few."""
+        rows = self._n_pending
+        self._make_room(rows)
+        self._done[self._n_done:self._n_done + rows] = self._pending_rows()
+        self._n_done += rows
+        self._pending = []
+        self._n_pending = 0
+
+    def _make_room(self, rows: int) -> None:
+        """Grow the array of rows, doubling it, until ``rows`` more fit."""
+        start = self._n_done
+        if start + rows > len(self._done):
+            grown = np.zeros((max(2 * len(self._done), start + rows), self.width))
+            grown[:start] = self._done[:start]
+            self._done = grown
+
     def _add_block(self) -> None:
         rows = self.block_rows
         start = self._n_done
-        if start + rows > len(self._done):
-            grown = np.zeros((2 * len(self._done), self.width))
-            grown[:start] = self._done[:start]
-            self._done = grown
+        self._make_room(rows)
         self._done[start:start + rows] = np.frombuffer(
             self._block_format.pack(*self._pending)).reshape(rows, self.width)
         self._n_done = start + rows

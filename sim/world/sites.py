@@ -24,6 +24,7 @@ from sim.world.wakeups import Clock, Wakeup
 
 if TYPE_CHECKING:
     from sim.world.export_controls import Split
+    from sim.world.floatrows import FloatRow
     from sim.world.lanes import Lane, Sailings
     from sim.world.world import World
 
@@ -90,9 +91,9 @@ class SiteBase(Element):
         self.n_com = world.n_commodities
         self.book: DayBook = world.book
         """The world's day book, where mines and destinations book their flows."""
-        self._site_in: list[float] = world.ledger.rows("site_in")[index]
-        self._site_out: list[float] = world.ledger.rows("site_out")[index]
-        self._net: list[float] = world.ledger.site_net
+        self._site_in: FloatRow = world.ledger.rows("site_in")[index]
+        self._site_out: FloatRow = world.ledger.rows("site_out")[index]
+        self._net: FloatRow = world.ledger.site_net
         """The ledger's running net flows of every site, booked with the site's accounts."""
         self._net_at = index * self.n_com
         """Where the site's own begin in :attr:`_net`."""
@@ -573,7 +574,7 @@ class Refiner(Destination):
         self._lines = [(c, float(self.capacity_per_day[c]), float(self.recovery[c]))
                        for c in range(self.n_com) if self.capacity_per_day[c] > 0.0]
         """(commodity, capacity t/day, recovery) of what this refiner refines."""
-        self._lost: list[float] = world.ledger.rows("lost")[index]
+        self._lost: FloatRow = world.ledger.rows("lost")[index]
 
     def _throttles(self) -> bool:
         return True  # its refining

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import struct
+from collections.abc import Callable
 from typing import Any, Final
 
 import numpy as np
@@ -44,6 +45,7 @@ from sim.units import DAYS_PER_YEAR
 from sim.world.daybook import DayBook
 from sim.world.events import Environment
 from sim.world.export_controls import ship_under_controls
+from sim.world.floatrows import row_view
 from sim.world.lanes import Lane, Sailings
 from sim.world.ledger import BalanceReport, Ledger, cells
 from sim.world.lots import Lot
@@ -52,7 +54,7 @@ from sim.world.mines import Mine
 from sim.world.recorder import Recorder
 from sim.world.routing import RouteOption, Router
 from sim.world.sites import BorderPost, Destination, Hub, Market, Port, Refiner, SiteBase, Stockpile
-from sim.world.wakeups import Urgent, Wakeup
+from sim.world.wakeups import Clock, Urgent, Wakeup
 from sim.world.wakeups import clear as clear_wakeups
 
 MARKET_SLOTS_ONE_BY_ONE: Final = 16
@@ -80,6 +82,9 @@ class World:
         self.streams = streams
         self.plan = plan if plan is not None else make_plan(sc)
         self.env = Environment()
+        self._clock: Clock = self.env.clock
+        """The environment's clock, read as a field (the environment's own attributes are
+        looked up by name)."""
         self.days_per_year = DAYS_PER_YEAR
 
         self.commodity_ids = list(sc.commodities)
@@ -197,6 +202,12 @@ class World:
         """Measured days whose end-of-day snapshot has been taken."""
         self._site_net = self.ledger.site_net
         self._in_transit = self.ledger.in_transit
+        self._net_live = row_view(self._site_net)
+        self._transit_live = row_view(self._in_transit)
+        """The running net flows and tonnes in transit as arrays sharing their memory, which
+        a day's end copies into its rows of :attr:`_net_kept` and of the recorder's
+        ``in_transit`` (the compiled build's unboxed rows); None where they are lists
+        (plain Python), which a day's end packs instead (:attr:`_pack_net`)."""
         self._pack_net = struct.Struct(f"={len(self._site_net)}d").pack_into
         """Writes the running net flows, as doubles, into a day's row of :attr:`_net_kept`
         (a quarter of what numpy's conversion of the list costs)."""
@@ -511,33 +522,36 @@ class World:
         scheduled."""
         for mine in self._shared_mines:
             mine.produce()
-        Wakeup(self.env.clock, self._lot_period, None, self._produce_shared)
+        Wakeup(self._clock, self._lot_period, None, self._produce_shared)
 
     def _start_random(self, event: Any) -> None:
         """A mine with a lot interval of its own: its first lot is due a draw of the
         interval from now. The event's value is ``(mine, interval sampler)``."""
-        Wakeup(self.env.clock, event._value[1](), event._value, self._produce_random)
+        Wakeup(self._clock, event._value[1](), event._value, self._produce_random)
 
-    def _produce_random(self, event: Any) -> None:
+    def _produce_random(self, event: Wakeup) -> None:
         """The mine of ``(mine, interval sampler)``, the event's value, produces a lot;
         its next is due a draw of the interval later."""
-        mine, interval = event._value
+        # typed, so that the compiled build calls the mine's method directly
+        mine: Mine = event._value[0]
+        interval: Callable[[], float] = event._value[1]
         mine.produce()
-        Wakeup(self.env.clock, interval(), event._value, self._produce_random)
+        Wakeup(self._clock, interval(), event._value, self._produce_random)
 
     def _on_day_end(self, _event: Any = None) -> None:
         """Close the day that ends now, then schedule the next day's end."""
         self._day_end()
-        if self.env.now == self.t0:
+        if self._clock.now == self.t0:
             self._mark_start()
-        Urgent(self.env.clock, 1.0, None, self._on_day_end)
+        Urgent(self._clock, 1.0, None, self._on_day_end)
 
     def _day_end(self) -> None:
         """The day ending now: the day's flows are booked, refiners refine, markets
         consume, the price index moves."""
         rec = self.recorder
-        self._closed_t = self.env.now
-        day = rec.day(self.env.now - 0.5)
+        now = self._clock.now
+        self._closed_t = now
+        day = rec.day(now - 0.5)
         # refiners ship before the day's flows are booked: what they export at the close
         # of day d belongs to day d (and the last day's to the run)
         due = []
@@ -549,7 +563,7 @@ class World:
             self._record_refined(day)
         controls = [ctl for ctl in self.export_controls if ctl.active]
         if controls and due:
-            ship_under_controls(due, self.refiners, controls, self.env.now)
+            ship_under_controls(due, self.refiners, controls, now)
         else:
             for ref in due:
                 ref.ship()
@@ -608,8 +622,12 @@ class World:
         if day != self._days_snapped:
             raise RuntimeError(f"day {day} snapped after {self._days_snapped} days: the "
                                f"measured days must close in order, each once")
-        net = self._site_net
-        self._pack_net(self._net_kept_memory, 8 * len(net) * day, *net)
+        net_live = self._net_live
+        if net_live is not None:
+            self._net_kept[day] = net_live
+        else:
+            net = self._site_net
+            self._pack_net(self._net_kept_memory, 8 * len(net) * day, *net)
         self._days_snapped = day + 1
         for server in self._servers:
             server.close_day()
@@ -635,8 +653,12 @@ class World:
                 for lot in lane.waiting():
                     waiting[slot, lot.commodity] += lot.tonnes
         # the lanes' opening tonnes are added when the run finishes
-        transit = self._in_transit
-        self._pack_transit(self._in_transit_memory, 8 * len(transit) * day, *transit)
+        transit_live = self._transit_live
+        if transit_live is not None:
+            rec.in_transit[day] = transit_live
+        else:
+            transit = self._in_transit
+            self._pack_transit(self._in_transit_memory, 8 * len(transit) * day, *transit)
 
     def _finish_days(self) -> None:
         """Derive the measured days' stocks by kind of site, named sites' holdings, peak
