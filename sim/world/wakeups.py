@@ -139,8 +139,14 @@ class Wakeup:
     def __init__(self, clock: Clock, delay: float, value: Any,
                  callback: Callable[[Any], None], priority: int = NORMAL) -> None:
         self.env = clock.env
-        self.callbacks: list[Callable[[Any], None]] | None = [callback]
-        """What to call when it fires; None once fired (SimPy's convention)."""
+        self.callback: Callable[[Any], None] | None = callback
+        """What it calls when it fires, until it fires or :attr:`callbacks` is read (which
+        then holds it): one function, not SimPy's list, which all but a few never need (a
+        list a wake-up, made and freed, was some 3% of a compiled replication)."""
+        self._listed: list[Callable[[Any], None]] | None = None
+        """:attr:`callbacks`, once it has been read or set."""
+        self.fired = False
+        """Whether it has fired (SimPy's ``processed``)."""
         self._value = value
         self._ok = True
         # env.schedule(self, priority, delay), without the method call
@@ -156,6 +162,29 @@ class Wakeup:
             heappush(clock.queue, (clock.now + delay, priority, next(clock.numbers), self))
 
     @property
+    def callbacks(self) -> list[Callable[[Any], None]] | None:
+        """SimPy's list of what to call when it fires (its :attr:`callback` first; append to
+        it as to any SimPy event's), made when first read; None once fired (SimPy's
+        convention)."""
+        if self.fired:
+            return None
+        listed = self._listed
+        if listed is None:
+            callback = self.callback
+            listed = [callback] if callback is not None else []
+            self.callback = None
+            self._listed = listed
+        return listed
+
+    @callbacks.setter
+    def callbacks(self, callbacks: list[Callable[[Any], None]] | None) -> None:
+        # SimPy's step sets None as it fires the event; the loop sets the callbacks a
+        # StopSimulation left, to run when it fires again
+        self.callback = None
+        self._listed = callbacks
+        self.fired = callbacks is None
+
+    @property
     def value(self) -> Any:
         """The value it was created with."""
         return self._value
@@ -168,7 +197,7 @@ class Wakeup:
     @property
     def processed(self) -> bool:
         """Whether it has fired."""
-        return self.callbacks is None
+        return self.fired
 
 
 class Urgent(Wakeup):
@@ -323,10 +352,23 @@ def run_schedule(clock: Clock) -> None:
                 raise EmptySchedule from None
         env._now = now
         clock.now = now
-        # A wake-up's fields are read as a struct's in the compiled build (the two
-        # branches are the same statements), and it cannot have failed.
+        # A wake-up's fields are read as a struct's in the compiled build, and it cannot
+        # have failed.
         if isinstance(event, Wakeup):
-            callbacks = event.callbacks
+            callback = event.callback
+            if callback is not None:  # its one callback, never asked for as a list
+                event.callback = None
+                event.fired = True
+                try:
+                    callback(event)
+                except StopSimulation:
+                    event.callbacks = []  # none left, as below
+                    env.schedule(event, _RESUMED)
+                    raise
+                continue
+            callbacks = event._listed
+            if callbacks is None:
+                callbacks = []
             event.callbacks = None
             may_fail = False
         else:

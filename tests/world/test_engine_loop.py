@@ -136,6 +136,41 @@ def test_stop_simulation_from_a_callback_keeps_the_remaining_callbacks(
                              ("later", 2)]
 
 
+@pytest.mark.parametrize("env_class", ENVS)
+def test_a_wakeup_whose_one_callback_stops_the_run_resumes_with_none_left(
+        env_class, typed: bool) -> None:
+    # the wake-up's one callback runs without a list made for it; a StopSimulation there
+    # reschedules it first with no callbacks left, as SimPy's step does for any event
+    env = env_class()
+    log: list[Any] = []
+    stopper = wakeup(env, 1, None, simpy.core.StopSimulation.callback)
+    wakeup(env, 1, None, lambda _e: log.append(("woken", env.now)))
+    env.timeout(2).callbacks.append(lambda _e: log.append(("later", env.now)))
+    env.run()
+    log.append(("stopped", env.now, stopper.callbacks, stopper.processed))
+    env.run()
+    log.append((stopper.callbacks, stopper.processed, next(env._eid)))
+    assert log == [("stopped", 1, [], False), ("woken", 1), ("later", 2), (None, True, 4)]
+
+
+def test_a_wakeups_callbacks_are_a_list_once_read_and_none_once_fired(typed: bool) -> None:
+    env = Environment()
+    seen: list[str] = []
+
+    def first(_ev: Any) -> None:
+        seen.append("first")
+
+    woken = Wakeup(env.clock, 1.0, None, first)
+    assert woken.callback is first and woken.callbacks == [first]  # made when read
+    assert woken.callback is None and woken.callbacks is woken.callbacks
+    woken.callbacks.append(lambda _ev: seen.append("appended"))
+    untouched = Wakeup(env.clock, 1.0, None, lambda _ev: seen.append("untouched"))
+    env.run()
+    assert seen == ["first", "appended", "untouched"]
+    for event in (woken, untouched):
+        assert event.processed and event.callbacks is None and event.callback is None
+
+
 def test_failed_events_crash_unless_defused() -> None:
     for cls in ENVS:
         env = cls()
