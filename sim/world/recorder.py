@@ -13,6 +13,7 @@ the list every day, several times what the day's arithmetic costs.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 
 import numpy as np
 
@@ -76,8 +77,8 @@ class Recorder:
         k = math.floor(now - self.t0)
         return k if 0 <= k < self.n_days else -1
 
-    def keep_markets(self, day: int, price: list[float], demand: list[float],
-                     consumed: list[float]) -> None:
+    def keep_markets(self, day: int, price: Collection[float], demand: Collection[float],
+                     consumed: Collection[float]) -> None:
         """Keep measured day ``day``'s price index by commodity and its demand and
         consumption by [market x commodity] slot, in the layouts of ``price``,
         ``demand_flat`` and ``consumed_flat``; they reach those arrays in :meth:`finish`.

@@ -856,7 +856,7 @@ class World:
             for c in range(self.n_commodities):
                 if coms is None or c in coms:
                     factors[c] *= f
-        self.market_step.price_factor = factors
+        self.market_step.set_price_factor(factors)
 
     def last_shortfall_share(self, market: Market, commodity: int,
                              without_t: float = 0.0) -> float:
