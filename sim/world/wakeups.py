@@ -99,12 +99,19 @@ class Clock:
         self.heap_end: float = float(int(self.now) + 1)
         """Wake-ups due before this time (a whole day) wait on the heap, later ones in
         :attr:`later`."""
+        self.near: list[list[Wakeup] | None] = [None] * NEAR_DAYS
+        """Wake-ups due at or after :attr:`heap_end` and before the day :attr:`near_end`,
+        by the whole day they are due in, in the order they were scheduled: day ``d`` in
+        ``near[d % NEAR_DAYS]`` (None if none is due that day). Each day joins the heap
+        when the heap has nothing left (:func:`first`), so the heap holds about a day's
+        wake-ups, not all."""
+        self.near_end: float = float(int(self.now) + NEAR_DAYS)
+        """The start of the first day too far ahead for :attr:`near`."""
         self.later: dict[int, list[Wakeup]] = {}
-        """Wake-ups due at or after :attr:`heap_end`, by the whole day they are due in, in
-        the order they were scheduled: each day joins the heap when the heap has nothing
-        left (:func:`take`), so the heap holds about a day's wake-ups, not all."""
+        """As :attr:`near`, for wake-ups due on :attr:`near_end` or later, by day."""
         self.later_days: list[int] = []
-        """The days of :attr:`later`, a heap (:mod:`heapq`)."""
+        """The days of :attr:`near` and :attr:`later`, a heap (:mod:`heapq`); a day may be
+        in it twice (once for each)."""
         self.event_numbers = EventNumbers(0)
         """With :data:`TYPED_SCHEDULE`, the environment's counter of event numbers (its
         ``_eid``, which its own events draw from too), put in place of SimPy's here; unused
@@ -213,6 +220,10 @@ class Urgent(Wakeup):
 
 _LAST_DAY: Final = 10**15
 """The day bucket of every wake-up due at or after it (or at a time that is not a number)."""
+NEAR_DAYS: Final = 1024
+"""Days ahead whose wake-ups wait in a list indexed by day (:attr:`Clock.near`), a power of
+2; further days' in a dictionary. Most wake-ups are due within weeks: indexing a list by the
+day costs a fraction of looking a day up in a dictionary."""
 
 
 def schedule(clock: Clock, wakeup: Wakeup) -> None:
@@ -223,6 +234,16 @@ def schedule(clock: Clock, wakeup: Wakeup) -> None:
     time = wakeup.time
     if time < clock.heap_end:
         push(clock.wakeups, wakeup)
+        return
+    if time < clock.near_end:
+        day = int(time)
+        slot = day & (NEAR_DAYS - 1)
+        near = clock.near[slot]
+        if near is None:
+            clock.near[slot] = [wakeup]
+            heappush(clock.later_days, day)
+        else:
+            near.append(wakeup)
         return
     day = int(time) if time < _LAST_DAY else _LAST_DAY
     bucket = clock.later.get(day)
@@ -237,18 +258,35 @@ def first(clock: Clock) -> Wakeup | None:
     """The wake-up that fires first in ``clock``'s typed schedule (left in place), or None if
     none waits. When the heap has nothing left, the next day's bucket joins it."""
     heap = clock.wakeups
-    if not heap:
+    while not heap:
         if not clock.later_days:
             return None
         day = heappop(clock.later_days)
-        # every wake-up due before the end of this day is in its bucket or (if scheduled
+        # every wake-up due before the end of this day is in its buckets or (if scheduled
         # since the last day's turn) already on the heap, which is empty: all due later
         # than what fires before them, so the heap holds everything due before its end
         # the last day's bucket holds every far time, infinity too: once it joins, the heap
         # takes everything, or a far wake-up scheduled after it would wait behind them
-        clock.heap_end = float(day + 1) if day < _LAST_DAY else math.inf
-        for wakeup in clock.later.pop(day):
-            push(heap, wakeup)
+        if day < _LAST_DAY:
+            clock.heap_end = float(day + 1)
+            clock.near_end = float(day + NEAR_DAYS)
+            # the day's slot holds this day's wake-ups or none: the days in near are
+            # less than NEAR_DAYS apart, and none is earlier than this one
+            slot = day & (NEAR_DAYS - 1)
+            near = clock.near[slot]
+            if near is not None:
+                clock.near[slot] = None
+                for wakeup in near:
+                    push(heap, wakeup)
+        else:
+            clock.heap_end = math.inf
+            clock.near_end = math.inf
+        # a day once far may have wake-ups in both (a day twice in later_days: the second
+        # turn finds nothing left and takes the next day)
+        far = clock.later.pop(day, None)
+        if far is not None:
+            for wakeup in far:
+                push(heap, wakeup)
     return heap[0]
 
 
@@ -262,12 +300,14 @@ def take(clock: Clock) -> Wakeup:
 
 def waiting(clock: Clock) -> int:
     """How many wake-ups wait in ``clock``'s typed schedule."""
-    return len(clock.wakeups) + sum(len(bucket) for bucket in clock.later.values())
+    return (len(clock.wakeups) + sum(len(bucket) for bucket in clock.later.values())
+            + sum(len(bucket) for bucket in clock.near if bucket is not None))
 
 
 def clear(clock: Clock) -> None:
     """Drop every wake-up waiting in ``clock``'s typed schedule."""
     clock.wakeups.clear()
+    clock.near[:] = [None] * NEAR_DAYS
     clock.later.clear()
     clock.later_days.clear()
 

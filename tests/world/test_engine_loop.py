@@ -220,28 +220,36 @@ def test_step_and_peek_take_the_next_event_of_either_heap(typed: bool) -> None:
         assert env._queue == [] and wakeups.waiting(env.clock) == 1  # noqa: SLF001 - its own
 
 
-@pytest.mark.parametrize("far", [False, True], ids=["near", "with-far"])
+@pytest.mark.parametrize(("far", "beyond_near"), [(False, False), (True, False), (False, True)],
+                         ids=["near", "with-far", "beyond-near-days"])
 def test_the_typed_schedule_fires_in_simpys_order(monkeypatch: pytest.MonkeyPatch,
-                                                  far: bool) -> None:
+                                                  far: bool, beyond_near: bool) -> None:
     # many wake-ups at few distinct times, both priorities, scheduled and taken in turns,
     # against heapq on SimPy's (time, priority, number) tuples: due the same day (on the
     # heap) and on later days (in their buckets, which join the heap in turn), some in a
     # day whose bucket exists, some in a day that has none yet; with far ones too, past the
-    # last bucket's day and at infinity
+    # last bucket's day and at infinity; or about NEAR_DAYS ahead, each day once beyond the
+    # list of near days (in the dictionary) and then within it, so in both
     monkeypatch.setattr(wakeups, "TYPED_SCHEDULE", True)
     rng = np.random.default_rng(3)
     env = Environment()
     reference: list[tuple[float, int, int]] = []
     popped, expected = [], []
+    far_days: set[int] = set()
+    near_days: set[int] = set()
     for _round in range(60):
         for _ in range(int(rng.integers(0, 12))):
             delay = float(rng.integers(0, 5)) * 0.5
             if far and rng.random() < 0.05:
                 delay = float(rng.choice([3e15, 1e16, np.inf]))
+            if beyond_near and rng.random() < 0.3:
+                delay += wakeups.NEAR_DAYS - 2.0
             priority = int(rng.choice([URGENT, NORMAL]))
             w = Wakeup(env.clock, delay, None, print, priority)
             assert (w.time, w.priority) == (env.clock.now + delay, priority)
             heapq.heappush(reference, (w.time, w.priority, w.number))
+            far_days.update(env.clock.later)
+            near_days.update(int(w.time) for bucket in env.clock.near if bucket for w in bucket)
         for _ in range(int(rng.integers(0, 10))):
             assert wakeups.waiting(env.clock) == len(reference)
             if not reference:
@@ -258,9 +266,32 @@ def test_the_typed_schedule_fires_in_simpys_order(monkeypatch: pytest.MonkeyPatc
         popped.append((w.time, w.priority, w.number))
         expected.append(heapq.heappop(reference))
     assert len(popped) > 200 and popped == expected
-    assert len({t for t, _p, _n in popped}) < len(popped) / 4  # ties decided by the rest
+    assert wakeups.waiting(env.clock) == 0
+    if beyond_near:  # days that waited in the dictionary, and some of them in both
+        assert len(far_days) > 5 and far_days & near_days
+    else:
+        assert len({t for t, _p, _n in popped}) < len(popped) / 4  # ties decided by the rest
     assert (popped[-1][0] == np.inf) is far
     assert len({int(t) for t, _p, _n in popped if t < 1e15}) > 8  # many days' buckets
+
+
+def test_a_day_scheduled_when_far_and_again_when_near_fires_in_order(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # a day NEAR_DAYS ahead waits in the dictionary; once the clock is a day on, more wake-ups
+    # due that day wait in the list of near days: the day takes both, in SimPy's order
+    monkeypatch.setattr(wakeups, "TYPED_SCHEDULE", True)
+    env = Environment()
+    n = wakeups.NEAR_DAYS
+    far = Wakeup(env.clock, n + 0.5, None, print)
+    Wakeup(env.clock, 1.0, None, print)
+    assert env.clock.later == {n: [far]} and env.clock.near[1] is not None  # day n: far
+    assert wakeups.take(env.clock).time == 1.0
+    env.clock.now = 1.0
+    near_first = Wakeup(env.clock, n - 0.75, None, print, URGENT)  # the same day, earlier
+    near_tie = Wakeup(env.clock, n - 0.5, None, print)  # the same time, a later number
+    assert env.clock.near[n & (n - 1)] is not None and wakeups.waiting(env.clock) == 3
+    assert [wakeups.take(env.clock) for _ in range(3)] == [near_first, far, near_tie]
+    assert wakeups.first(env.clock) is None and wakeups.waiting(env.clock) == 0
 
 
 def test_a_far_wake_up_scheduled_once_the_far_bucket_joined_the_heap_keeps_its_order(
